@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate, staleFiles, writeGenerated } from '../../generator/generate.js';
+import { summaryText } from '../../generator/emit/summary.js';
+import { CliUsageError } from './usage-error.js';
+
+/** The project root this module belongs to (runtime/cli/ in the sources, dist/runtime/cli/ once built). */
+function packageRoot(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const up = here.includes('/dist/') ? '../../..' : '../..';
+  return resolve(here, up);
+}
+
+/** `dtls13 generate [--check] [--root DIR]`. */
+export async function runGenerate(args: readonly string[]): Promise<number> {
+  let values: { check?: boolean; root?: string; quiet?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: { check: { type: 'boolean' }, root: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+      strict: true,
+    }));
+  } catch (e) {
+    throw new CliUsageError((e as Error).message);
+  }
+  const root = resolve(values.root ?? packageRoot());
+  const t0 = performance.now();
+  const result = await generate(root);
+  const ms = Math.round(performance.now() - t0);
+  if (values.check) {
+    const stale = staleFiles(root, result);
+    if (stale.length > 0) {
+      process.stderr.write(`generated/ is stale: ${stale.length} file(s) differ from what spec/ produces:\n${stale.map((s) => `  ${s}`).join('\n')}\nrun 'dtls13 generate' and commit the result\n`);
+      return 1;
+    }
+    process.stdout.write(`generated/ is up to date (${result.files.size} files, ${ms} ms)\n`);
+    return 0;
+  }
+  const written = writeGenerated(root, result);
+  if (!values.quiet) process.stdout.write(`${summaryText(result.summary)}\n`);
+  process.stdout.write(`generated ${result.files.size} files in ${ms} ms; ${written.length} changed\n`);
+  return 0;
+}
