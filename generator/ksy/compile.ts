@@ -30,7 +30,7 @@ function problemText(e: unknown): string {
  * compiler's message. Returns the compiler's output files (`ClientHello.js`,
  * ...): the independent parsers the tests use as an oracle.
  */
-export async function compileWithKaitai(files: readonly KsyFile[]): Promise<Map<string, string>> {
+export async function compileWithKaitai(files: readonly KsyFile[], options: { debug?: boolean } = {}): Promise<Map<string, string>> {
   const byId = new Map(files.map((f) => [f.id, f]));
   const importer = {
     importYaml(name: string): Promise<KsyType> {
@@ -42,7 +42,7 @@ export async function compileWithKaitai(files: readonly KsyFile[]): Promise<Map<
   for (const f of files) {
     let result: Record<string, string>;
     try {
-      result = await compiler.compile('javascript', structuredClone(f.doc), importer, false);
+      result = await compiler.compile('javascript', structuredClone(f.doc), importer, options.debug ?? false);
     } catch (e) {
       throw new SchemaError(f.path, `kaitai-struct-compiler ${compiler.version}: ${problemText(e)}`);
     }
