@@ -60,7 +60,7 @@ export async function generate(root: string): Promise<GenerateResult> {
   );
   files.set(
     'generated/wire/extensions-by-message.ts',
-    printModule(project, 'ext.ts', 'the extension containers in spec/wire', 'Which extension may appear in which message.', extensionTableStatements(ir)),
+    printModule(project, 'ext.ts', 'spec/wire (its per-message extension containers)', 'Which extension may appear in which message.', extensionTableStatements(ir)),
   );
   const modules = [...files.keys()].map((p) => p.slice('generated/wire/'.length, -'.ts'.length)).sort();
   files.set('generated/wire/index.ts', `${header('spec/wire')}/** Every generated DTLS 1.3 wire codec. */\n${modules.map((m) => `export * from './${m}.js';`).join('\n')}\n`);
