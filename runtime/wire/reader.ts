@@ -14,7 +14,8 @@ export class Reader {
   /** End of the innermost enclosing structure (exclusive). */
   end: number;
   private readonly root: string;
-  private readonly segments: PathSegment[] = [];
+  /** Path segments entered so far; allocated on the first `enter` (flat structures never need it). */
+  private segments: PathSegment[] | undefined;
   private depth = 0;
 
   constructor(buf: Uint8Array, root: string, start = 0, end = buf.length) {
@@ -31,7 +32,7 @@ export class Reader {
 
   /** Enter a nested field or list element: later errors carry it in their path. */
   enter(segment: PathSegment): void {
-    this.segments[this.depth++] = segment;
+    (this.segments ??= [])[this.depth++] = segment;
   }
 
   /** Leave the segment entered last. */
@@ -41,7 +42,7 @@ export class Reader {
 
   /** A DecodeError for `field` at `offset` (default: the current position). */
   error(field: string | undefined, reason: string, offset = this.pos): DecodeError {
-    return new DecodeError(formatPath(this.root, this.segments, this.depth, field), offset, reason);
+    return new DecodeError(formatPath(this.root, this.segments ?? [], this.depth, field), offset, reason);
   }
 
   private need(n: number, field: string): void {
@@ -90,6 +91,7 @@ export class Reader {
     this.pos = this.end;
     return this.buf.subarray(p, this.end);
   }
+
 
   /**
    * Bound the next `n` bytes as the extent of `field`; returns the enclosing

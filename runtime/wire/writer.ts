@@ -12,7 +12,8 @@ export class Writer {
   buf: Uint8Array;
   pos = 0;
   private root: string;
-  private readonly segments: PathSegment[] = [];
+  /** Path segments entered so far; allocated on the first `enter` (flat structures never need it). */
+  private segments: PathSegment[] | undefined;
   private depth = 0;
 
   constructor(root: string, initialCapacity = 256) {
@@ -22,7 +23,7 @@ export class Writer {
 
   /** Enter a nested field or list element: later errors carry it in their path. */
   enter(segment: PathSegment): void {
-    this.segments[this.depth++] = segment;
+    (this.segments ??= [])[this.depth++] = segment;
   }
 
   /** Leave the segment entered last. */
@@ -32,7 +33,7 @@ export class Writer {
 
   /** An EncodeError for `field`. */
   error(field: string | undefined, reason: string): EncodeError {
-    return new EncodeError(formatPath(this.root, this.segments, this.depth, field), reason);
+    return new EncodeError(formatPath(this.root, this.segments ?? [], this.depth, field), reason);
   }
 
   private grow(n: number): void {
