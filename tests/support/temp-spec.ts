@@ -20,9 +20,9 @@ export class TempSpec {
     writeFileSync(join(this.root, path), text);
   }
 
-  edit(path: string, from: string | RegExp, to: string): void {
+  edit(path: string, from: string | RegExp, to: string | ((match: string) => string)): void {
     const before = this.read(path);
-    const after = before.replace(from, to);
+    const after = typeof to === 'string' ? before.replace(from, to) : before.replace(from, to);
     if (after === before) throw new Error(`edit of ${path} changed nothing`);
     this.write(path, after);
   }
