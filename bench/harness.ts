@@ -17,26 +17,53 @@ export interface Rate {
   readonly opsPerSec: number;
 }
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** One timed round: calls `fn` in batches of 1000 for `ms` milliseconds; returns ops/s. */
+function round(fn: () => unknown, ms: number): number {
+  let ops = 0;
+  const t0 = performance.now();
+  let t1 = t0;
+  while (t1 - t0 < ms) {
+    for (let i = 0; i < 1000; i++) consume(fn());
+    ops += 1000;
+    t1 = performance.now();
+  }
+  return (ops * 1000) / (t1 - t0);
+}
+
+function warm(fn: () => unknown, ms: number): void {
+  round(fn, ms);
+}
+
 export function measure(name: string, fn: () => unknown, options: { rounds?: number; roundMs?: number } = {}): Rate {
   const rounds = options.rounds ?? 7;
   const roundMs = options.roundMs ?? 200;
-  // Warm-up: let the JIT settle before timing.
-  const warmEnd = performance.now() + roundMs;
-  while (performance.now() < warmEnd) for (let i = 0; i < 1000; i++) consume(fn());
+  warm(fn, roundMs);
   const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) rates.push(round(fn, roundMs));
+  return { name, opsPerSec: median(rates) };
+}
+
+/**
+ * Rates of `fn` and of a `baseline` measured in alternating rounds, so drift
+ * in machine speed hits both alike; `ratio` is the median of the per-round
+ * ratios fn/baseline.
+ */
+export function compare(fn: () => unknown, baseline: () => unknown, options: { rounds?: number; roundMs?: number } = {}): { rate: number; baseline: number; ratio: number } {
+  const rounds = options.rounds ?? 9;
+  const roundMs = options.roundMs ?? 150;
+  warm(fn, roundMs);
+  warm(baseline, roundMs);
+  const a: number[] = [];
+  const b: number[] = [];
+  const ratios: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    let ops = 0;
-    const t0 = performance.now();
-    let t1 = t0;
-    while (t1 - t0 < roundMs) {
-      for (let i = 0; i < 1000; i++) consume(fn());
-      ops += 1000;
-      t1 = performance.now();
-    }
-    rates.push((ops * 1000) / (t1 - t0));
+    a.push(round(fn, roundMs));
+    b.push(round(baseline, roundMs));
+    ratios.push(a[r]! / b[r]!);
   }
-  rates.sort((a, b) => a - b);
-  return { name, opsPerSec: rates[Math.floor(rates.length / 2)]! };
+  return { rate: median(a), baseline: median(b), ratio: median(ratios) };
 }
 
 /** The sink's value, printed at the end so it is observably used. */

@@ -44,7 +44,7 @@ export function sizeAck(v: Ack): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeAck(bytes: Uint8Array): Ack {
-  const r = new Reader(bytes, 'Ack');
+  const r = Reader.acquire(bytes, 'Ack');
   const v = readAck(r);
   r.finish();
   return v;
@@ -138,7 +138,7 @@ export function sizeRecordNumber(v: RecordNumber): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeRecordNumber(bytes: Uint8Array): RecordNumber {
-  const r = new Reader(bytes, 'RecordNumber');
+  const r = Reader.acquire(bytes, 'RecordNumber');
   const v = readRecordNumber(r);
   r.finish();
   return v;

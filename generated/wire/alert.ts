@@ -36,7 +36,7 @@ export function sizeAlert(v: Alert): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeAlert(bytes: Uint8Array): Alert {
-  const r = new Reader(bytes, 'Alert');
+  const r = Reader.acquire(bytes, 'Alert');
   const v = readAlert(r);
   r.finish();
   return v;

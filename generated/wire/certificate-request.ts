@@ -59,7 +59,7 @@ export function sizeCertificateRequest(v: CertificateRequest): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCertificateRequest(bytes: Uint8Array): CertificateRequest {
-  const r = new Reader(bytes, 'CertificateRequest');
+  const r = Reader.acquire(bytes, 'CertificateRequest');
   const v = readCertificateRequest(r);
   r.finish();
   return v;
@@ -209,7 +209,7 @@ export function sizeCertificateRequestExtension(v: CertificateRequestExtension):
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCertificateRequestExtension(bytes: Uint8Array): CertificateRequestExtension {
-  const r = new Reader(bytes, 'CertificateRequestExtension');
+  const r = Reader.acquire(bytes, 'CertificateRequestExtension');
   const v = readCertificateRequestExtension(r);
   r.finish();
   return v;

@@ -43,7 +43,7 @@ export function sizeCertificateVerify(v: CertificateVerify): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCertificateVerify(bytes: Uint8Array): CertificateVerify {
-  const r = new Reader(bytes, 'CertificateVerify');
+  const r = Reader.acquire(bytes, 'CertificateVerify');
   const v = readCertificateVerify(r);
   r.finish();
   return v;

@@ -54,7 +54,7 @@ export function sizeCertificate(v: Certificate): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCertificate(bytes: Uint8Array): Certificate {
-  const r = new Reader(bytes, 'Certificate');
+  const r = Reader.acquire(bytes, 'Certificate');
   const v = readCertificate(r);
   r.finish();
   return v;
@@ -161,7 +161,7 @@ export function sizeCertificateEntry(v: CertificateEntry): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCertificateEntry(bytes: Uint8Array): CertificateEntry {
-  const r = new Reader(bytes, 'CertificateEntry');
+  const r = Reader.acquire(bytes, 'CertificateEntry');
   const v = readCertificateEntry(r);
   r.finish();
   return v;
@@ -252,7 +252,7 @@ export function sizeCertificateEntryExtension(v: CertificateEntryExtension): num
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCertificateEntryExtension(bytes: Uint8Array): CertificateEntryExtension {
-  const r = new Reader(bytes, 'CertificateEntryExtension');
+  const r = Reader.acquire(bytes, 'CertificateEntryExtension');
   const v = readCertificateEntryExtension(r);
   r.finish();
   return v;

@@ -111,7 +111,7 @@ export function sizeClientHello(v: ClientHello): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeClientHello(bytes: Uint8Array): ClientHello {
-  const r = new Reader(bytes, 'ClientHello');
+  const r = Reader.acquire(bytes, 'ClientHello');
   const v = readClientHello(r);
   r.finish();
   return v;
@@ -471,7 +471,7 @@ export function sizeClientHelloExtension(v: ClientHelloExtension): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeClientHelloExtension(bytes: Uint8Array): ClientHelloExtension {
-  const r = new Reader(bytes, 'ClientHelloExtension');
+  const r = Reader.acquire(bytes, 'ClientHelloExtension');
   const v = readClientHelloExtension(r);
   r.finish();
   return v;

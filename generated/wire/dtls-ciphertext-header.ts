@@ -87,7 +87,7 @@ export function sizeDtlsCiphertextHeader(v: DtlsCiphertextHeader): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeDtlsCiphertextHeader(bytes: Uint8Array, cidLength: number): DtlsCiphertextHeader {
-  const r = new Reader(bytes, 'DtlsCiphertextHeader');
+  const r = Reader.acquire(bytes, 'DtlsCiphertextHeader');
   const v = readDtlsCiphertextHeader(r, cidLength);
   r.finish();
   return v;

@@ -54,7 +54,7 @@ export function sizeDtlsHandshake(v: DtlsHandshake): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeDtlsHandshake(bytes: Uint8Array): DtlsHandshake {
-  const r = new Reader(bytes, 'DtlsHandshake');
+  const r = Reader.acquire(bytes, 'DtlsHandshake');
   const v = readDtlsHandshake(r);
   r.finish();
   return v;

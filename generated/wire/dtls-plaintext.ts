@@ -61,7 +61,7 @@ export function sizeDtlsPlaintext(v: DtlsPlaintext): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeDtlsPlaintext(bytes: Uint8Array): DtlsPlaintext {
-  const r = new Reader(bytes, 'DtlsPlaintext');
+  const r = Reader.acquire(bytes, 'DtlsPlaintext');
   const v = readDtlsPlaintext(r);
   r.finish();
   return v;

@@ -31,7 +31,7 @@ export function sizeEmpty(v: Empty): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeEmpty(bytes: Uint8Array): Empty {
-  const r = new Reader(bytes, 'Empty');
+  const r = Reader.acquire(bytes, 'Empty');
   const v = readEmpty(r);
   r.finish();
   return v;

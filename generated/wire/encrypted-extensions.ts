@@ -52,7 +52,7 @@ export function sizeEncryptedExtensions(v: EncryptedExtensions): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeEncryptedExtensions(bytes: Uint8Array): EncryptedExtensions {
-  const r = new Reader(bytes, 'EncryptedExtensions');
+  const r = Reader.acquire(bytes, 'EncryptedExtensions');
   const v = readEncryptedExtensions(r);
   r.finish();
   return v;
@@ -247,7 +247,7 @@ export function sizeEncryptedExtensionsExtension(v: EncryptedExtensionsExtension
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeEncryptedExtensionsExtension(bytes: Uint8Array): EncryptedExtensionsExtension {
-  const r = new Reader(bytes, 'EncryptedExtensionsExtension');
+  const r = Reader.acquire(bytes, 'EncryptedExtensionsExtension');
   const v = readEncryptedExtensionsExtension(r);
   r.finish();
   return v;

@@ -31,7 +31,7 @@ export function sizeEndOfEarlyData(v: EndOfEarlyData): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeEndOfEarlyData(bytes: Uint8Array): EndOfEarlyData {
-  const r = new Reader(bytes, 'EndOfEarlyData');
+  const r = Reader.acquire(bytes, 'EndOfEarlyData');
   const v = readEndOfEarlyData(r);
   r.finish();
   return v;

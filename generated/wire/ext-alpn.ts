@@ -45,7 +45,7 @@ export function sizeProtocolNameList(v: ProtocolNameList): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeProtocolNameList(bytes: Uint8Array): ProtocolNameList {
-  const r = new Reader(bytes, 'ProtocolNameList');
+  const r = Reader.acquire(bytes, 'ProtocolNameList');
   const v = readProtocolNameList(r);
   r.finish();
   return v;
@@ -133,7 +133,7 @@ export function sizeProtocolName(v: ProtocolName): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeProtocolName(bytes: Uint8Array): ProtocolName {
-  const r = new Reader(bytes, 'ProtocolName');
+  const r = Reader.acquire(bytes, 'ProtocolName');
   const v = readProtocolName(r);
   r.finish();
   return v;

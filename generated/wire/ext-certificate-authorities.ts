@@ -45,7 +45,7 @@ export function sizeCertificateAuthoritiesExtension(v: CertificateAuthoritiesExt
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCertificateAuthoritiesExtension(bytes: Uint8Array): CertificateAuthoritiesExtension {
-  const r = new Reader(bytes, 'CertificateAuthoritiesExtension');
+  const r = Reader.acquire(bytes, 'CertificateAuthoritiesExtension');
   const v = readCertificateAuthoritiesExtension(r);
   r.finish();
   return v;
@@ -133,7 +133,7 @@ export function sizeDistinguishedName(v: DistinguishedName): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeDistinguishedName(bytes: Uint8Array): DistinguishedName {
-  const r = new Reader(bytes, 'DistinguishedName');
+  const r = Reader.acquire(bytes, 'DistinguishedName');
   const v = readDistinguishedName(r);
   r.finish();
   return v;

@@ -49,7 +49,7 @@ export function sizeCertificateTypeList(v: CertificateTypeList): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCertificateTypeList(bytes: Uint8Array): CertificateTypeList {
-  const r = new Reader(bytes, 'CertificateTypeList');
+  const r = Reader.acquire(bytes, 'CertificateTypeList');
   const v = readCertificateTypeList(r);
   r.finish();
   return v;
@@ -126,7 +126,7 @@ export function sizeCertificateTypeSelected(v: CertificateTypeSelected): number 
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCertificateTypeSelected(bytes: Uint8Array): CertificateTypeSelected {
-  const r = new Reader(bytes, 'CertificateTypeSelected');
+  const r = Reader.acquire(bytes, 'CertificateTypeSelected');
   const v = readCertificateTypeSelected(r);
   r.finish();
   return v;

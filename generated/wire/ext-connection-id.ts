@@ -38,7 +38,7 @@ export function sizeConnectionIdExtension(v: ConnectionIdExtension): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeConnectionIdExtension(bytes: Uint8Array): ConnectionIdExtension {
-  const r = new Reader(bytes, 'ConnectionIdExtension');
+  const r = Reader.acquire(bytes, 'ConnectionIdExtension');
   const v = readConnectionIdExtension(r);
   r.finish();
   return v;

@@ -39,7 +39,7 @@ export function sizeCookieExtension(v: CookieExtension): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeCookieExtension(bytes: Uint8Array): CookieExtension {
-  const r = new Reader(bytes, 'CookieExtension');
+  const r = Reader.acquire(bytes, 'CookieExtension');
   const v = readCookieExtension(r);
   r.finish();
   return v;

@@ -33,7 +33,7 @@ export function sizeEarlyDataNewSessionTicket(v: EarlyDataNewSessionTicket): num
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeEarlyDataNewSessionTicket(bytes: Uint8Array): EarlyDataNewSessionTicket {
-  const r = new Reader(bytes, 'EarlyDataNewSessionTicket');
+  const r = Reader.acquire(bytes, 'EarlyDataNewSessionTicket');
   const v = readEarlyDataNewSessionTicket(r);
   r.finish();
   return v;

@@ -43,7 +43,7 @@ export function sizeKeyShareEntry(v: KeyShareEntry): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeKeyShareEntry(bytes: Uint8Array): KeyShareEntry {
-  const r = new Reader(bytes, 'KeyShareEntry');
+  const r = Reader.acquire(bytes, 'KeyShareEntry');
   const v = readKeyShareEntry(r);
   r.finish();
   return v;
@@ -108,7 +108,7 @@ export function sizeKeyShareClientHello(v: KeyShareClientHello): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeKeyShareClientHello(bytes: Uint8Array): KeyShareClientHello {
-  const r = new Reader(bytes, 'KeyShareClientHello');
+  const r = Reader.acquire(bytes, 'KeyShareClientHello');
   const v = readKeyShareClientHello(r);
   r.finish();
   return v;
@@ -190,7 +190,7 @@ export function sizeKeyShareHelloRetryRequest(v: KeyShareHelloRetryRequest): num
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeKeyShareHelloRetryRequest(bytes: Uint8Array): KeyShareHelloRetryRequest {
-  const r = new Reader(bytes, 'KeyShareHelloRetryRequest');
+  const r = Reader.acquire(bytes, 'KeyShareHelloRetryRequest');
   const v = readKeyShareHelloRetryRequest(r);
   r.finish();
   return v;
@@ -250,7 +250,7 @@ export function sizeKeyShareServerHello(v: KeyShareServerHello): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeKeyShareServerHello(bytes: Uint8Array): KeyShareServerHello {
-  const r = new Reader(bytes, 'KeyShareServerHello');
+  const r = Reader.acquire(bytes, 'KeyShareServerHello');
   const v = readKeyShareServerHello(r);
   r.finish();
   return v;

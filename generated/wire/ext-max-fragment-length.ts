@@ -34,7 +34,7 @@ export function sizeMaxFragmentLengthExtension(v: MaxFragmentLengthExtension): n
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeMaxFragmentLengthExtension(bytes: Uint8Array): MaxFragmentLengthExtension {
-  const r = new Reader(bytes, 'MaxFragmentLengthExtension');
+  const r = Reader.acquire(bytes, 'MaxFragmentLengthExtension');
   const v = readMaxFragmentLengthExtension(r);
   r.finish();
   return v;

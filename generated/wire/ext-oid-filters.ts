@@ -44,7 +44,7 @@ export function sizeOidFilterExtension(v: OidFilterExtension): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeOidFilterExtension(bytes: Uint8Array): OidFilterExtension {
-  const r = new Reader(bytes, 'OidFilterExtension');
+  const r = Reader.acquire(bytes, 'OidFilterExtension');
   const v = readOidFilterExtension(r);
   r.finish();
   return v;
@@ -140,7 +140,7 @@ export function sizeOidFilter(v: OidFilter): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeOidFilter(bytes: Uint8Array): OidFilter {
-  const r = new Reader(bytes, 'OidFilter');
+  const r = Reader.acquire(bytes, 'OidFilter');
   const v = readOidFilter(r);
   r.finish();
   return v;

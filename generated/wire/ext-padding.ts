@@ -35,7 +35,7 @@ export function sizePaddingExtension(v: PaddingExtension): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodePaddingExtension(bytes: Uint8Array): PaddingExtension {
-  const r = new Reader(bytes, 'PaddingExtension');
+  const r = Reader.acquire(bytes, 'PaddingExtension');
   const v = readPaddingExtension(r);
   r.finish();
   return v;

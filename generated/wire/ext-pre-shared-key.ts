@@ -61,7 +61,7 @@ export function sizeOfferedPsks(v: OfferedPsks): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeOfferedPsks(bytes: Uint8Array): OfferedPsks {
-  const r = new Reader(bytes, 'OfferedPsks');
+  const r = Reader.acquire(bytes, 'OfferedPsks');
   const v = readOfferedPsks(r);
   r.finish();
   return v;
@@ -153,7 +153,7 @@ export function sizePskIdentity(v: PskIdentity): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodePskIdentity(bytes: Uint8Array): PskIdentity {
-  const r = new Reader(bytes, 'PskIdentity');
+  const r = Reader.acquire(bytes, 'PskIdentity');
   const v = readPskIdentity(r);
   r.finish();
   return v;
@@ -240,7 +240,7 @@ export function sizePskBinderEntry(v: PskBinderEntry): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodePskBinderEntry(bytes: Uint8Array): PskBinderEntry {
-  const r = new Reader(bytes, 'PskBinderEntry');
+  const r = Reader.acquire(bytes, 'PskBinderEntry');
   const v = readPskBinderEntry(r);
   r.finish();
   return v;
@@ -294,7 +294,7 @@ export function sizePreSharedKeyServerHello(v: PreSharedKeyServerHello): number 
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodePreSharedKeyServerHello(bytes: Uint8Array): PreSharedKeyServerHello {
-  const r = new Reader(bytes, 'PreSharedKeyServerHello');
+  const r = Reader.acquire(bytes, 'PreSharedKeyServerHello');
   const v = readPreSharedKeyServerHello(r);
   r.finish();
   return v;

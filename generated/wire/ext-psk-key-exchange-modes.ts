@@ -46,7 +46,7 @@ export function sizePskKeyExchangeModes(v: PskKeyExchangeModes): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodePskKeyExchangeModes(bytes: Uint8Array): PskKeyExchangeModes {
-  const r = new Reader(bytes, 'PskKeyExchangeModes');
+  const r = Reader.acquire(bytes, 'PskKeyExchangeModes');
   const v = readPskKeyExchangeModes(r);
   r.finish();
   return v;

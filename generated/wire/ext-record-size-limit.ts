@@ -37,7 +37,7 @@ export function sizeRecordSizeLimitExtension(v: RecordSizeLimitExtension): numbe
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeRecordSizeLimitExtension(bytes: Uint8Array): RecordSizeLimitExtension {
-  const r = new Reader(bytes, 'RecordSizeLimitExtension');
+  const r = Reader.acquire(bytes, 'RecordSizeLimitExtension');
   const v = readRecordSizeLimitExtension(r);
   r.finish();
   return v;

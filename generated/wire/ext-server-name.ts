@@ -47,7 +47,7 @@ export function sizeServerNameList(v: ServerNameList): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeServerNameList(bytes: Uint8Array): ServerNameList {
-  const r = new Reader(bytes, 'ServerNameList');
+  const r = Reader.acquire(bytes, 'ServerNameList');
   const v = readServerNameList(r);
   r.finish();
   return v;
@@ -142,7 +142,7 @@ export function sizeServerName(v: ServerName): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeServerName(bytes: Uint8Array): ServerName {
-  const r = new Reader(bytes, 'ServerName');
+  const r = Reader.acquire(bytes, 'ServerName');
   const v = readServerName(r);
   r.finish();
   return v;

@@ -47,7 +47,7 @@ export function sizeSignatureSchemeList(v: SignatureSchemeList): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeSignatureSchemeList(bytes: Uint8Array): SignatureSchemeList {
-  const r = new Reader(bytes, 'SignatureSchemeList');
+  const r = Reader.acquire(bytes, 'SignatureSchemeList');
   const v = readSignatureSchemeList(r);
   r.finish();
   return v;

@@ -46,7 +46,7 @@ export function sizeNamedGroupList(v: NamedGroupList): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeNamedGroupList(bytes: Uint8Array): NamedGroupList {
-  const r = new Reader(bytes, 'NamedGroupList');
+  const r = Reader.acquire(bytes, 'NamedGroupList');
   const v = readNamedGroupList(r);
   r.finish();
   return v;

@@ -47,7 +47,7 @@ export function sizeSupportedVersionsClientHello(v: SupportedVersionsClientHello
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeSupportedVersionsClientHello(bytes: Uint8Array): SupportedVersionsClientHello {
-  const r = new Reader(bytes, 'SupportedVersionsClientHello');
+  const r = Reader.acquire(bytes, 'SupportedVersionsClientHello');
   const v = readSupportedVersionsClientHello(r);
   r.finish();
   return v;
@@ -122,7 +122,7 @@ export function sizeSupportedVersionsServerHello(v: SupportedVersionsServerHello
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeSupportedVersionsServerHello(bytes: Uint8Array): SupportedVersionsServerHello {
-  const r = new Reader(bytes, 'SupportedVersionsServerHello');
+  const r = Reader.acquire(bytes, 'SupportedVersionsServerHello');
   const v = readSupportedVersionsServerHello(r);
   r.finish();
   return v;

@@ -36,7 +36,7 @@ export function sizeFinished(v: Finished): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeFinished(bytes: Uint8Array): Finished {
-  const r = new Reader(bytes, 'Finished');
+  const r = Reader.acquire(bytes, 'Finished');
   const v = readFinished(r);
   r.finish();
   return v;

@@ -240,7 +240,7 @@ export function sizeHandshake(v: Handshake): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeHandshake(bytes: Uint8Array): Handshake {
-  const r = new Reader(bytes, 'Handshake');
+  const r = Reader.acquire(bytes, 'Handshake');
   const v = readHandshake(r);
   r.finish();
   return v;

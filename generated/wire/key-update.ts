@@ -35,7 +35,7 @@ export function sizeKeyUpdate(v: KeyUpdate): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeKeyUpdate(bytes: Uint8Array): KeyUpdate {
-  const r = new Reader(bytes, 'KeyUpdate');
+  const r = Reader.acquire(bytes, 'KeyUpdate');
   const v = readKeyUpdate(r);
   r.finish();
   return v;

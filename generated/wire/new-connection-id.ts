@@ -49,7 +49,7 @@ export function sizeNewConnectionId(v: NewConnectionId): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeNewConnectionId(bytes: Uint8Array): NewConnectionId {
-  const r = new Reader(bytes, 'NewConnectionId');
+  const r = Reader.acquire(bytes, 'NewConnectionId');
   const v = readNewConnectionId(r);
   r.finish();
   return v;
@@ -135,7 +135,7 @@ export function sizeConnectionId(v: ConnectionId): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeConnectionId(bytes: Uint8Array): ConnectionId {
-  const r = new Reader(bytes, 'ConnectionId');
+  const r = Reader.acquire(bytes, 'ConnectionId');
   const v = readConnectionId(r);
   r.finish();
   return v;

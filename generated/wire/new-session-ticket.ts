@@ -73,7 +73,7 @@ export function sizeNewSessionTicket(v: NewSessionTicket): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeNewSessionTicket(bytes: Uint8Array): NewSessionTicket {
-  const r = new Reader(bytes, 'NewSessionTicket');
+  const r = Reader.acquire(bytes, 'NewSessionTicket');
   const v = readNewSessionTicket(r);
   r.finish();
   return v;
@@ -192,7 +192,7 @@ export function sizeNewSessionTicketExtension(v: NewSessionTicketExtension): num
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeNewSessionTicketExtension(bytes: Uint8Array): NewSessionTicketExtension {
-  const r = new Reader(bytes, 'NewSessionTicketExtension');
+  const r = Reader.acquire(bytes, 'NewSessionTicketExtension');
   const v = readNewSessionTicketExtension(r);
   r.finish();
   return v;

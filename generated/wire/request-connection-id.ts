@@ -34,7 +34,7 @@ export function sizeRequestConnectionId(v: RequestConnectionId): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeRequestConnectionId(bytes: Uint8Array): RequestConnectionId {
-  const r = new Reader(bytes, 'RequestConnectionId');
+  const r = Reader.acquire(bytes, 'RequestConnectionId');
   const v = readRequestConnectionId(r);
   r.finish();
   return v;

@@ -109,7 +109,7 @@ export function sizeServerHello(v: ServerHello): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeServerHello(bytes: Uint8Array): ServerHello {
-  const r = new Reader(bytes, 'ServerHello');
+  const r = Reader.acquire(bytes, 'ServerHello');
   const v = readServerHello(r);
   r.finish();
   return v;
@@ -270,7 +270,7 @@ export function sizeServerHelloExtension(v: ServerHelloExtension): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeServerHelloExtension(bytes: Uint8Array): ServerHelloExtension {
-  const r = new Reader(bytes, 'ServerHelloExtension');
+  const r = Reader.acquire(bytes, 'ServerHelloExtension');
   const v = readServerHelloExtension(r);
   r.finish();
   return v;
@@ -417,7 +417,7 @@ export function sizeHelloRetryRequestExtension(v: HelloRetryRequestExtension): n
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeHelloRetryRequestExtension(bytes: Uint8Array): HelloRetryRequestExtension {
-  const r = new Reader(bytes, 'HelloRetryRequestExtension');
+  const r = Reader.acquire(bytes, 'HelloRetryRequestExtension');
   const v = readHelloRetryRequestExtension(r);
   r.finish();
   return v;

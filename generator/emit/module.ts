@@ -47,7 +47,7 @@ function typeStatements(ctx: EmitContext, t: TypeIR): StatementStructures[] {
       [{ name: 'bytes', type: 'Uint8Array' }, ...params.slice(1)],
       t.tsName,
       [
-        `const r = new ${ctx.runtime('Reader')}(bytes, '${t.tsName}');`,
+        `const r = ${ctx.runtime('Reader')}.acquire(bytes, '${t.tsName}');`,
         `const v = read${t.tsName}(${['r', ...args].join(', ')});`,
         'r.finish();',
         'return v;',

@@ -8,12 +8,12 @@ import { DecodeError, formatPath, type PathSegment } from './errors.js';
  */
 export class Reader {
   /** The whole input. */
-  readonly buf: Uint8Array;
+  buf: Uint8Array;
   /** Next byte to read. */
   pos: number;
   /** End of the innermost enclosing structure (exclusive). */
   end: number;
-  private readonly root: string;
+  private root: string;
   /** Path segments entered so far; allocated on the first `enter` (flat structures never need it). */
   private segments: PathSegment[] | undefined;
   private depth = 0;
@@ -23,6 +23,21 @@ export class Reader {
     this.root = root;
     this.pos = start;
     this.end = end;
+  }
+
+  /**
+   * The reader generated `decode…` functions share: decoding is synchronous
+   * and never nests one `decode…` call in another, so one reader serves them
+   * all without an allocation per call. {@link finish} lets go of the input.
+   */
+  static acquire(buf: Uint8Array, root: string): Reader {
+    const r = shared;
+    r.buf = buf;
+    r.root = root;
+    r.pos = 0;
+    r.end = buf.length;
+    r.depth = 0;
+    return r;
   }
 
   /** Bytes left before the innermost limit. */
@@ -118,10 +133,14 @@ export class Reader {
     if (n % width !== 0) throw this.error(field, `length ${n} is not a multiple of the element size ${width}`);
   }
 
-  /** Fail unless the whole input was consumed. */
+  /** Fail unless the whole input was consumed; then let go of the input. */
   finish(): void {
     if (this.pos !== this.end) {
       throw this.error(undefined, `${this.end - this.pos} trailing byte${this.end - this.pos === 1 ? '' : 's'}`);
     }
+    this.buf = EMPTY;
   }
 }
+
+const EMPTY = new Uint8Array(0);
+const shared = new Reader(EMPTY, '');
