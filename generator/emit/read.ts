@@ -36,7 +36,7 @@ function validChecks(f: FieldIR, name: string, width: number, min: number | unde
 /** Statements that read a user-type value into `target` (a declaration or assignment prefix), within its extent. */
 function readStruct(ctx: EmitContext, typeId: string, f: FieldIR, target: (expr: string) => string, segment: string): string[] {
   const t = ctx.type(typeId);
-  const fn = ctx.ref(typeId, t.listOf ? `read${t.tsName}` : `read${t.tsName}`);
+  const fn = ctx.ref(typeId, `read${t.tsName}`);
   const n = sizeExpr(f.size);
   const body = [`r.enter(${segment});`, target(`${fn}(r)`), 'r.leave();'];
   if (n === undefined) return body;
@@ -165,7 +165,7 @@ function readUnion(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
     const hit = (k: boolean) => v.cases.find((c) => c.key === k);
     const t1 = hit(true);
     const t0 = hit(false);
-    const fallback = [obj(n === undefined ? 'r.rest()' : 'r.rest()')];
+    const fallback = [obj('r.rest()')];
     lines.push(`if (${tag}) {`, ...(t1 ? caseBody(t1.target, `'${f.id}'`) : fallback), '} else {', ...(t0 ? caseBody(t0.target, `'${f.id}'`) : fallback), '}');
   } else {
     lines.push(`switch (${tag}) {`);
@@ -220,7 +220,7 @@ function readListBody(ctx: EmitContext, t: TypeIR): string[] {
       'r.leave();',
       '}',
       'return out;',
-    ].map((l) => l.replace(`${ctx.structType(e.typeId)}[]`, `${ctx.structType(e.typeId)}[]`));
+    ];
   }
   if (e.kind === 'bool') throw new Error('internal: list of bool');
   return [

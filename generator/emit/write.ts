@@ -1,5 +1,5 @@
 import type { FieldIR, ScalarIR, TypeIR, UintWidth } from '../ir/model.js';
-import { type EmitContext, local, unionSwitch } from './context.js';
+import type { EmitContext } from './context.js';
 import { constName } from './read.js';
 
 const WRITE: Record<UintWidth, string> = { 1: 'u8', 2: 'u16', 3: 'u24', 4: 'u32' };

@@ -28,12 +28,10 @@ export function buildIR(files: readonly KsyFile[]): SpecIR {
     path: f.path,
     ...(f.doc.meta?.title === undefined ? {} : { title: f.doc.meta.title }),
     types: [...sites.values()].filter((s) => s.file === f).map((s) => types.get(s.id)!),
-    enums: [...enums.values()].filter((e) => enumFile.get(e) === f.id),
+    enums: [...enums.values()].filter((e) => e.file === f.id),
   }));
   return { files: fileIRs, types, enums };
 }
-
-const enumFile = new WeakMap<EnumIR, string>();
 
 function collectEnums(files: readonly KsyFile[]): Map<string, EnumIR> {
   const out = new Map<string, EnumIR>();
@@ -46,9 +44,7 @@ function collectEnums(files: readonly KsyFile[]): Map<string, EnumIR> {
         if (!/^[a-z][a-z0-9_]*$/.test(String(name))) throw new SchemaError(f.path, `enum ${id}: member '${String(name)}' is not a lowercase identifier`);
         return { name: String(name), value };
       });
-      const e: EnumIR = { id, tsName: pascalCase(id), members: list.sort((a, b) => a.value - b.value) };
-      enumFile.set(e, f.id);
-      out.set(id, e);
+      out.set(id, { id, file: f.id, tsName: pascalCase(id), members: list.sort((a, b) => a.value - b.value) });
     }
   }
   return out;

@@ -10,6 +10,8 @@ export type UintWidth = 1 | 2 | 3 | 4;
 /** An IANA registry from enums.ksy. */
 export interface EnumIR {
   readonly id: string;
+  /** The spec file that defines it. */
+  readonly file: string;
   /** Name of the `as const` object and of the open enum type (`CipherSuite`). */
   readonly tsName: string;
   readonly doc?: string;
