@@ -4,3 +4,12 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * A copy of `b` in a plain Uint8Array of its own. Unlike `b.slice()`, this
+ * copies for every kind of view: Node's `Buffer#slice` returns a view onto
+ * the same memory.
+ */
+export function copyOf(b: Uint8Array): Uint8Array {
+  return new Uint8Array(b);
+}

@@ -1,5 +1,5 @@
 /** The byte-level machinery generated codecs are built on. */
-export { bytesEqual } from './bytes.js';
+export { bytesEqual, copyOf } from './bytes.js';
 export { DecodeError, EncodeError, formatPath, type PathSegment } from './errors.js';
 export { Reader } from './reader.js';
 export { scratchWriter, validateWith } from './scratch.js';

@@ -1,0 +1,379 @@
+/**
+ * A minimal, strict DER (ITU-T X.690 §10) reader for the key and signature
+ * formats the crypto providers need:
+ *
+ * - SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), with the algorithms of
+ *   RFC 5480 (EC), RFC 8410 (Ed25519/Ed448/X25519/X448), RFC 3279 (RSA) and
+ *   RFC 4055 (RSASSA-PSS);
+ * - PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208 §5, RFC 5958 §2), with
+ *   the inner ECPrivateKey (RFC 5915 §3) or CurvePrivateKey (RFC 8410 §7);
+ * - ECDSA signatures, Ecdsa-Sig-Value (RFC 3279 §2.2.3), to and from the
+ *   fixed-size r||s form.
+ *
+ * Only definite, minimally encoded lengths are accepted, and nothing may
+ * trail a structure. Malformed input throws {@link CryptoError}.
+ */
+import { CryptoError } from './provider.js';
+
+/** Key types dtls13 signs and verifies with. */
+export type SignatureKeyType = 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519' | 'ed448' | 'rsa' | 'rsa-pss';
+/** Key types used only for key agreement (RFC 8410 §3). */
+export type AgreementKeyType = 'x25519' | 'x448';
+export type KeyType = SignatureKeyType | AgreementKeyType;
+
+export interface SubjectPublicKeyInfo {
+  readonly keyType: KeyType;
+  /** The subjectPublicKey BIT STRING contents (a SEC1 point for EC, the raw key for RFC 8410 keys, RSAPublicKey DER for RSA). */
+  readonly publicKey: Uint8Array;
+}
+
+export interface PrivateKeyInfo {
+  /** 0 (PKCS#8 v1) or 1 (OneAsymmetricKey v2). */
+  readonly version: number;
+  readonly keyType: KeyType;
+  /**
+   * The private key: the ECPrivateKey privateKey octets (exactly the curve
+   * order's length) for EC, the inner OCTET STRING for RFC 8410 keys, and
+   * the RSAPrivateKey DER for RSA.
+   */
+  readonly privateKey: Uint8Array;
+}
+
+const TAG_INTEGER = 0x02;
+const TAG_BIT_STRING = 0x03;
+const TAG_OCTET_STRING = 0x04;
+const TAG_NULL = 0x05;
+const TAG_OID = 0x06;
+const TAG_SEQUENCE = 0x30;
+
+/** Dotted OIDs of the algorithms and curves we know. */
+const OID = {
+  ecPublicKey: '1.2.840.10045.2.1',
+  prime256v1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
+  secp521r1: '1.3.132.0.35',
+  x25519: '1.3.101.110',
+  x448: '1.3.101.111',
+  ed25519: '1.3.101.112',
+  ed448: '1.3.101.113',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  rsassaPss: '1.2.840.113549.1.1.10',
+} as const;
+
+const CURVES: Readonly<Record<string, KeyType>> = {
+  [OID.prime256v1]: 'ec-p256',
+  [OID.secp384r1]: 'ec-p384',
+  [OID.secp521r1]: 'ec-p521',
+};
+
+const RFC8410: Readonly<Record<string, KeyType>> = {
+  [OID.x25519]: 'x25519',
+  [OID.x448]: 'x448',
+  [OID.ed25519]: 'ed25519',
+  [OID.ed448]: 'ed448',
+};
+
+/** Field element (and private scalar) length in bytes of each EC key type (SEC 1 §2.3.5). */
+export const EC_SCALAR_LENGTH = { 'ec-p256': 32, 'ec-p384': 48, 'ec-p521': 66 } as const;
+export type EcKeyType = keyof typeof EC_SCALAR_LENGTH;
+
+/** Raw key lengths of the RFC 8410 key types. */
+export const RAW_KEY_LENGTH = { x25519: 32, x448: 56, ed25519: 32, ed448: 57 } as const;
+export type RawKeyType = keyof typeof RAW_KEY_LENGTH;
+
+export function isEcKeyType(t: string): t is EcKeyType {
+  return t === 'ec-p256' || t === 'ec-p384' || t === 'ec-p521';
+}
+
+export function isRawKeyType(t: string): t is RawKeyType {
+  return t === 'x25519' || t === 'x448' || t === 'ed25519' || t === 'ed448';
+}
+
+/** A TLV: its tag and contents. */
+interface Element {
+  readonly tag: number;
+  readonly value: Uint8Array;
+}
+
+function fail(reason: string): never {
+  throw new CryptoError(`malformed DER: ${reason}`);
+}
+
+/** Reads consecutive TLVs from `bytes` (single-byte tags only, as every structure here uses). */
+class Reader {
+  private pos = 0;
+  private readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+
+  get done(): boolean {
+    return this.pos === this.bytes.length;
+  }
+
+  peekTag(): number | undefined {
+    return this.bytes[this.pos];
+  }
+
+  read(expectedTag: number, what: string): Uint8Array {
+    const e = this.next(what);
+    if (e.tag !== expectedTag) fail(`${what}: expected tag 0x${hex2(expectedTag)}, got 0x${hex2(e.tag)}`);
+    return e.value;
+  }
+
+  next(what: string): Element {
+    const b = this.bytes;
+    const tag = b[this.pos];
+    if (tag === undefined) fail(`${what}: missing`);
+    if ((tag & 0x1f) === 0x1f) fail(`${what}: multi-byte tag`);
+    const first = b[this.pos + 1];
+    if (first === undefined) fail(`${what}: truncated length`);
+    let length = first;
+    let p = this.pos + 2;
+    if (first & 0x80) {
+      const n = first & 0x7f;
+      if (n === 0) fail(`${what}: indefinite length`);
+      if (n > 4) fail(`${what}: length too large`);
+      length = 0;
+      for (let i = 0; i < n; i++) {
+        const byte = b[p++];
+        if (byte === undefined) fail(`${what}: truncated length`);
+        if (i === 0 && byte === 0) fail(`${what}: non-minimal length`);
+        length = length * 256 + byte;
+      }
+      if (length < 0x80) fail(`${what}: non-minimal length`);
+    }
+    if (p + length > b.length) fail(`${what}: truncated contents`);
+    this.pos = p + length;
+    return { tag, value: b.subarray(p, p + length) };
+  }
+
+  end(what: string): void {
+    if (!this.done) fail(`${what}: trailing data`);
+  }
+}
+
+const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+
+/** The single TLV that makes up all of `bytes`. */
+function only(bytes: Uint8Array, tag: number, what: string): Uint8Array {
+  const r = new Reader(bytes);
+  const v = r.read(tag, what);
+  r.end(what);
+  return v;
+}
+
+/** X.690 §8.19: dotted form of an OBJECT IDENTIFIER's contents. */
+function decodeOid(v: Uint8Array): string {
+  if (v.length === 0) fail('empty OID');
+  const arcs: number[] = [];
+  let n = 0;
+  let start = true;
+  for (const byte of v) {
+    if (start && byte === 0x80) fail('non-minimal OID arc');
+    if (n > Number.MAX_SAFE_INTEGER / 128) fail('OID arc too large');
+    n = n * 128 + (byte & 0x7f);
+    start = (byte & 0x80) === 0;
+    if (start) {
+      arcs.push(n);
+      n = 0;
+    }
+  }
+  if (!start) fail('truncated OID');
+  const first = arcs[0] ?? 0;
+  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
+  return [...head, ...arcs.slice(1)].join('.');
+}
+
+/** A non-negative INTEGER (X.690 §8.3) that must fit a JavaScript number. */
+function decodeSmallInteger(v: Uint8Array, what: string): number {
+  const mag = integerMagnitude(v, what);
+  if (mag.length > 6) fail(`${what}: too large`);
+  let n = 0;
+  for (const byte of mag) n = n * 256 + byte;
+  return n;
+}
+
+/** The big-endian magnitude of a non-negative, minimally encoded INTEGER, without leading zeros. */
+function integerMagnitude(v: Uint8Array, what: string): Uint8Array {
+  const b0 = v[0];
+  if (b0 === undefined) fail(`${what}: empty INTEGER`);
+  if (b0 & 0x80) fail(`${what}: negative INTEGER`);
+  const b1 = v[1];
+  if (b0 === 0 && b1 !== undefined && (b1 & 0x80) === 0) fail(`${what}: non-minimal INTEGER`);
+  return b0 === 0 ? v.subarray(1) : v;
+}
+
+/** AlgorithmIdentifier (RFC 5280 §4.1.1.2) → key type, checking the parameters each algorithm allows. */
+function decodeAlgorithm(bytes: Uint8Array): KeyType {
+  const r = new Reader(bytes);
+  const oid = decodeOid(r.read(TAG_OID, 'algorithm'));
+  let keyType: KeyType | undefined;
+  if (oid === OID.ecPublicKey) {
+    // RFC 5480 §2.1.1: namedCurve is the only form allowed.
+    const curve = decodeOid(r.read(TAG_OID, 'EC curve'));
+    keyType = CURVES[curve];
+    if (keyType === undefined) fail(`unsupported EC curve ${curve}`);
+  } else if (oid === OID.rsaEncryption) {
+    // RFC 3279 §2.3.1: parameters NULL (tolerated absent).
+    if (!r.done && r.read(TAG_NULL, 'RSA parameters').length !== 0) fail('RSA parameters: NULL with contents');
+    keyType = 'rsa';
+  } else if (oid === OID.rsassaPss) {
+    // RFC 4055 §3.1: absent, or RSASSA-PSS-params (restrictions enforced by the signer, not here).
+    if (!r.done) r.read(TAG_SEQUENCE, 'RSASSA-PSS parameters');
+    keyType = 'rsa-pss';
+  } else {
+    // RFC 8410 §3: parameters MUST be absent.
+    keyType = RFC8410[oid];
+    if (keyType === undefined) fail(`unsupported key algorithm ${oid}`);
+  }
+  r.end('AlgorithmIdentifier');
+  return keyType;
+}
+
+/** BIT STRING contents with no unused bits. */
+function bitStringBytes(v: Uint8Array, what: string): Uint8Array {
+  if (v.length === 0) fail(`${what}: empty BIT STRING`);
+  if (v[0] !== 0) fail(`${what}: BIT STRING with unused bits`);
+  return v.subarray(1);
+}
+
+/** Parses a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7). The returned key bytes alias the input. */
+export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo {
+  const r = new Reader(only(der, TAG_SEQUENCE, 'SubjectPublicKeyInfo'));
+  const keyType = decodeAlgorithm(r.read(TAG_SEQUENCE, 'AlgorithmIdentifier'));
+  const publicKey = bitStringBytes(r.read(TAG_BIT_STRING, 'subjectPublicKey'), 'subjectPublicKey');
+  r.end('SubjectPublicKeyInfo');
+  if (isRawKeyType(keyType) && publicKey.length !== RAW_KEY_LENGTH[keyType]) fail(`${keyType} public key has wrong length`);
+  if (publicKey.length === 0) fail('empty public key');
+  return { keyType, publicKey };
+}
+
+/**
+ * Parses a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5) or OneAsymmetricKey
+ * (RFC 5958 §2). The returned key bytes alias the input, except an EC key
+ * shorter than the curve order, which is left-padded into a copy.
+ */
+export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
+  const r = new Reader(only(der, TAG_SEQUENCE, 'PrivateKeyInfo'));
+  const version = decodeSmallInteger(r.read(TAG_INTEGER, 'version'), 'version');
+  if (version !== 0 && version !== 1) fail(`unsupported PrivateKeyInfo version ${version}`);
+  const keyType = decodeAlgorithm(r.read(TAG_SEQUENCE, 'AlgorithmIdentifier'));
+  const inner = r.read(TAG_OCTET_STRING, 'privateKey');
+  // attributes [0] and (v2 only) publicKey [1] may follow; they are not needed.
+  if (r.peekTag() === 0xa0) r.next('attributes');
+  if (version === 1 && r.peekTag() === 0x81) r.next('publicKey');
+  r.end('PrivateKeyInfo');
+
+  let privateKey: Uint8Array;
+  if (isEcKeyType(keyType)) {
+    privateKey = ecPrivateKey(inner, keyType);
+  } else if (keyType === 'rsa' || keyType === 'rsa-pss') {
+    only(inner, TAG_SEQUENCE, 'RSAPrivateKey');
+    privateKey = inner;
+  } else {
+    // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING.
+    privateKey = only(inner, TAG_OCTET_STRING, 'CurvePrivateKey');
+    if (privateKey.length !== RAW_KEY_LENGTH[keyType]) fail(`${keyType} private key has wrong length`);
+  }
+  return { version, keyType, privateKey };
+}
+
+/** ECPrivateKey (RFC 5915 §3) → the private key octets, as long as the curve order. */
+function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
+  const size = EC_SCALAR_LENGTH[keyType];
+  const r = new Reader(only(bytes, TAG_SEQUENCE, 'ECPrivateKey'));
+  if (decodeSmallInteger(r.read(TAG_INTEGER, 'ECPrivateKey version'), 'ECPrivateKey version') !== 1) fail('ECPrivateKey version is not 1');
+  const key = r.read(TAG_OCTET_STRING, 'ECPrivateKey privateKey');
+  // parameters [0], if present, must name the PKCS#8 algorithm's curve; publicKey [1] is not needed.
+  if (r.peekTag() === 0xa0) {
+    const curve = decodeOid(only(r.next('ECPrivateKey parameters').value, TAG_OID, 'ECPrivateKey parameters'));
+    if (CURVES[curve] !== keyType) fail('ECPrivateKey parameters name another curve');
+  }
+  if (r.peekTag() === 0xa1) r.next('ECPrivateKey publicKey');
+  r.end('ECPrivateKey');
+  if (key.length === 0 || key.length > size) fail('EC private key has wrong length');
+  if (key.length === size) return key;
+  const padded = new Uint8Array(size);
+  padded.set(key, size - key.length);
+  return padded;
+}
+
+/**
+ * An Ecdsa-Sig-Value (RFC 3279 §2.2.3: SEQUENCE { r INTEGER, s INTEGER })
+ * as r||s, each left-padded to `size` bytes. r and s must be positive.
+ */
+export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
+  const r = new Reader(only(der, TAG_SEQUENCE, 'ECDSA signature'));
+  const out = new Uint8Array(2 * size);
+  for (const [i, what] of [[0, 'r'], [1, 's']] as const) {
+    const mag = integerMagnitude(r.read(TAG_INTEGER, what), what);
+    if (mag.length === 0) fail(`${what} is zero`);
+    if (mag.length > size) fail(`${what} is too large`);
+    out.set(mag, (i + 1) * size - mag.length);
+  }
+  r.end('ECDSA signature');
+  return out;
+}
+
+/** Fixed-size r||s → the DER Ecdsa-Sig-Value (RFC 3279 §2.2.3). */
+export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
+  if (raw.length === 0 || raw.length % 2 !== 0) throw new CryptoError('ECDSA raw signature must be r||s of equal sizes');
+  const half = raw.length / 2;
+  const body = concat(encodeInteger(raw.subarray(0, half)), encodeInteger(raw.subarray(half)));
+  return concat(encodeHeader(TAG_SEQUENCE, body.length), body);
+}
+
+/** A non-negative INTEGER from big-endian magnitude bytes. */
+function encodeInteger(magnitude: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
+  const trimmed = magnitude.subarray(i);
+  const pad = ((trimmed[0] ?? 0) & 0x80) !== 0 ? new Uint8Array([0]) : new Uint8Array(0);
+  const value = concat(pad, trimmed.length === 0 ? new Uint8Array([0]) : trimmed);
+  return concat(encodeHeader(TAG_INTEGER, value.length), value);
+}
+
+function encodeHeader(tag: number, length: number): Uint8Array {
+  if (length < 0x80) return new Uint8Array([tag, length]);
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+  return new Uint8Array([tag, 0x80 | bytes.length, ...bytes]);
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** DER prefixes of the RFC 8410 §4 / §7 encodings of raw X25519/X448/Ed25519/Ed448 keys (the OID's last arc varies). */
+const RFC8410_ARC: Readonly<Record<RawKeyType, number>> = { x25519: 110, x448: 111, ed25519: 112, ed448: 113 };
+
+/** SubjectPublicKeyInfo for a raw RFC 8410 public key (RFC 8410 §4). */
+export function rawPublicKeyToSpki(keyType: RawKeyType, raw: Uint8Array): Uint8Array {
+  if (raw.length !== RAW_KEY_LENGTH[keyType]) throw new CryptoError(`${keyType} public key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
+  const algorithm = new Uint8Array([0x30, 0x05, TAG_OID, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
+  const bits = concat(encodeHeader(TAG_BIT_STRING, raw.length + 1), new Uint8Array([0]), raw);
+  return concat(encodeHeader(TAG_SEQUENCE, algorithm.length + bits.length), algorithm, bits);
+}
+
+/** PKCS#8 PrivateKeyInfo (v1) for a raw RFC 8410 private key (RFC 8410 §7). The caller should zero it after use. */
+export function rawPrivateKeyToPkcs8(keyType: RawKeyType, raw: Uint8Array): Uint8Array {
+  if (raw.length !== RAW_KEY_LENGTH[keyType]) throw new CryptoError(`${keyType} private key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
+  const version = new Uint8Array([TAG_INTEGER, 0x01, 0x00]);
+  const algorithm = new Uint8Array([0x30, 0x05, TAG_OID, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
+  const curveKey = concat(encodeHeader(TAG_OCTET_STRING, raw.length), raw);
+  const octets = concat(encodeHeader(TAG_OCTET_STRING, curveKey.length), curveKey);
+  curveKey.fill(0);
+  const body = concat(version, algorithm, octets);
+  octets.fill(0);
+  const out = concat(encodeHeader(TAG_SEQUENCE, body.length), body);
+  body.fill(0);
+  return out;
+}

@@ -1,0 +1,118 @@
+/**
+ * (EC)DHE key shares over @noble/curves (RFC 8446 §4.2.8, §7.4), with the
+ * same wire forms and secrets as the node provider:
+ *
+ * - secp256r1/384r1/521r1: uncompressed points 0x04||X||Y (RFC 8446
+ *   §4.2.8.2); the shared secret is the x-coordinate (§7.4.2), taken from
+ *   the compressed point noble's getSharedSecret returns.
+ * - x25519/x448: raw 32/56-byte strings (RFC 7748 §5); an all-zero secret
+ *   is rejected (RFC 7748 §6, RFC 8446 §7.4.2).
+ */
+import { x25519 } from '@noble/curves/ed25519.js';
+import { x448 } from '@noble/curves/ed448.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
+import { copyOf } from '../../wire/bytes.js';
+
+export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+
+/** One group's operations on raw secret keys and wire-form public values. */
+interface Group {
+  /** Private key length in bytes. */
+  readonly secretLength: number;
+  /** Public value (wire form) length in bytes. */
+  readonly publicLength: number;
+  randomSecret(): Uint8Array;
+  publicKey(secret: Uint8Array): Uint8Array;
+  sharedSecret(secret: Uint8Array, peer: Uint8Array): Uint8Array;
+}
+
+type Weierstrass = typeof p256;
+type Montgomery = typeof x25519;
+
+function nist(curve: Weierstrass, size: number): Group {
+  return {
+    secretLength: size,
+    publicLength: 1 + 2 * size,
+    randomSecret: () => curve.utils.randomSecretKey(),
+    publicKey: (secret) => curve.getPublicKey(secret, false),
+    sharedSecret: (secret, peer) => {
+      // RFC 8446 §4.2.8.2: only the uncompressed form is allowed (noble would also take a compressed point).
+      if (peer[0] !== 0x04) throw new CryptoError('peer public value is not an uncompressed point');
+      return curve.getSharedSecret(secret, peer, true).slice(1);
+    },
+  };
+}
+
+function montgomery(curve: Montgomery, size: number): Group {
+  return {
+    secretLength: size,
+    publicLength: size,
+    randomSecret: () => curve.utils.randomSecretKey(),
+    publicKey: (secret) => curve.getPublicKey(secret),
+    // noble rejects low-order points itself; the caller still checks for zeros.
+    sharedSecret: (secret, peer) => curve.getSharedSecret(secret, peer),
+  };
+}
+
+const GROUPS: Readonly<Record<KeyExchangeGroup, Group>> = {
+  x25519: montgomery(x25519, 32),
+  x448: montgomery(x448, 56),
+  secp256r1: nist(p256, 32),
+  secp384r1: nist(p384, 48),
+  secp521r1: nist(p521, 66),
+};
+
+/** A key share holding its private key bytes, which release() zeroes. */
+class NobleKeyShare implements KeyShare {
+  readonly group: KeyExchangeGroup;
+  readonly publicKey: Uint8Array;
+  private readonly secret: Uint8Array;
+  private released = false;
+
+  constructor(group: KeyExchangeGroup, secret: Uint8Array) {
+    this.group = group;
+    this.secret = secret;
+    try {
+      this.publicKey = GROUPS[group].publicKey(secret);
+    } catch {
+      secret.fill(0);
+      throw new CryptoError(`${group} private key is out of range`);
+    }
+  }
+
+  deriveSecret(peer: Uint8Array): Uint8Array {
+    if (this.released) throw new CryptoError(`${this.group} key share has been released`);
+    const g = GROUPS[this.group];
+    if (peer.length !== g.publicLength) throw new CryptoError(`${this.group} peer public value must be ${g.publicLength} bytes`);
+    let secret: Uint8Array;
+    try {
+      secret = g.sharedSecret(this.secret, peer);
+    } catch {
+      throw new CryptoError(`${this.group} peer public value is invalid`);
+    }
+    if (secret.every((b) => b === 0)) throw new CryptoError(`${this.group} shared secret is all zero`);
+    return secret;
+  }
+
+  release(): void {
+    this.secret.fill(0);
+    this.released = true;
+  }
+}
+
+/** A fresh ephemeral key share for `group`. */
+export function nobleGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
+  return new NobleKeyShare(group, GROUPS[group].randomSecret());
+}
+
+/**
+ * A key share from a known private key (copied): the big-endian scalar
+ * (exactly the field element length) for NIST curves, the raw RFC 7748
+ * string for X25519/X448.
+ */
+export function nobleKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
+  const { secretLength } = GROUPS[group];
+  if (privateKey.length !== secretLength) throw new CryptoError(`${group} private key must be ${secretLength} bytes`);
+  return new NobleKeyShare(group, copyOf(privateKey));
+}

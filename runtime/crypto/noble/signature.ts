@@ -1,0 +1,133 @@
+/**
+ * Signatures over @noble/curves for the RFC 8446 §4.2.3 schemes it has:
+ * ECDSA on P-256/P-384/P-521 with SHA-256/384/512 (DER signatures, RFC 3279
+ * §2.2.3) and PureEdDSA Ed25519/Ed448 (RFC 8032 §5). There is no RSA: RSA
+ * keys import (so a certificate chain can be read), but signing or
+ * verifying an rsa_* scheme throws {@link UnsupportedAlgorithmError}.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed448 } from '@noble/curves/ed448.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { EC_SCALAR_LENGTH, ecdsaDerToRaw, ecdsaRawToDer, isEcKeyType, parsePrivateKeyInfo, parseSubjectPublicKeyInfo, type EcKeyType, type KeyType, type SignatureKeyType } from '../der.js';
+import { CryptoError, UnsupportedAlgorithmError, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../provider.js';
+import { copyOf } from '../../wire/bytes.js';
+
+type NobleAlgorithm = 'ecdsa_secp256r1_sha256' | 'ecdsa_secp384r1_sha384' | 'ecdsa_secp521r1_sha512' | 'ed25519' | 'ed448';
+type NobleKeyType = Exclude<SignatureKeyType, 'rsa' | 'rsa-pss'>;
+
+/** The key type each supported scheme needs; noble's p256/p384/p521 prehash with SHA-256/384/512, as the schemes name. */
+const SCHEME_KEY_TYPE: Readonly<Record<NobleAlgorithm, NobleKeyType>> = {
+  ecdsa_secp256r1_sha256: 'ec-p256',
+  ecdsa_secp384r1_sha384: 'ec-p384',
+  ecdsa_secp521r1_sha512: 'ec-p521',
+  ed25519: 'ed25519',
+  ed448: 'ed448',
+};
+
+export const NOBLE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.keys(SCHEME_KEY_TYPE) as NobleAlgorithm[];
+
+const ECDSA: Readonly<Record<EcKeyType, typeof p256>> = { 'ec-p256': p256, 'ec-p384': p384, 'ec-p521': p521 };
+const EDDSA = { ed25519, ed448 } as const;
+
+const isNobleAlgorithm = (a: SignatureAlgorithm): a is NobleAlgorithm => a in SCHEME_KEY_TYPE;
+
+/** A public key: the SEC1 point (EC) or raw RFC 8410 key (EdDSA); for RSA, only its type. */
+export class NoblePublicKey implements PublicKeyHandle {
+  readonly keyType: SignatureKeyType;
+  readonly key: Uint8Array;
+
+  constructor(keyType: SignatureKeyType, key: Uint8Array) {
+    this.keyType = keyType;
+    this.key = key;
+  }
+}
+
+/** A private key: the scalar (EC) or seed (EdDSA) bytes, which release() zeroes; for RSA, only its type. */
+export class NoblePrivateKey implements PrivateKeyHandle {
+  readonly keyType: SignatureKeyType;
+  private readonly bytes: Uint8Array;
+  private released = false;
+
+  constructor(keyType: SignatureKeyType, bytes: Uint8Array) {
+    this.keyType = keyType;
+    this.bytes = bytes;
+  }
+
+  get key(): Uint8Array {
+    if (this.released) throw new CryptoError('private key has been released');
+    return this.bytes;
+  }
+
+  release(): void {
+    this.bytes.fill(0);
+    this.released = true;
+  }
+}
+
+function signatureKeyType(t: KeyType): SignatureKeyType {
+  if (t === 'x25519' || t === 'x448') throw new CryptoError(`${t} keys cannot sign`);
+  return t;
+}
+
+/** Imports a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), checking that an EC or EdDSA key is a valid point. */
+export function nobleImportPublicKey(spki: Uint8Array): PublicKeyHandle {
+  const info = parseSubjectPublicKeyInfo(spki);
+  const keyType = signatureKeyType(info.keyType);
+  const key = copyOf(info.publicKey);
+  try {
+    if (isEcKeyType(keyType)) ECDSA[keyType].Point.fromBytes(key).assertValidity();
+    else if (keyType === 'ed25519' || keyType === 'ed448') EDDSA[keyType].Point.fromBytes(key);
+  } catch {
+    throw new CryptoError(`invalid ${keyType} public key`);
+  }
+  return new NoblePublicKey(keyType, key);
+}
+
+/** Imports a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5), checking that an EC scalar is in range. */
+export function nobleImportPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle {
+  const info = parsePrivateKeyInfo(pkcs8);
+  const keyType = signatureKeyType(info.keyType);
+  if (keyType === 'rsa' || keyType === 'rsa-pss') return new NoblePrivateKey(keyType, new Uint8Array(0));
+  const key = copyOf(info.privateKey);
+  if (isEcKeyType(keyType) && !ECDSA[keyType].utils.isValidSecretKey(key)) {
+    key.fill(0);
+    throw new CryptoError(`invalid ${keyType} private key`);
+  }
+  return new NoblePrivateKey(keyType, key);
+}
+
+function unsupported(algorithm: SignatureAlgorithm): never {
+  throw new UnsupportedAlgorithmError('noble', { kind: 'signature', algorithm });
+}
+
+/** Signs `data` with `algorithm` (the scheme's hash applied here); ECDSA signatures are DER. */
+export function nobleSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
+  if (!isNobleAlgorithm(algorithm)) unsupported(algorithm);
+  if (!(key instanceof NoblePrivateKey)) throw new CryptoError('not a noble private key');
+  const keyType = SCHEME_KEY_TYPE[algorithm];
+  if (key.keyType !== keyType) throw new CryptoError(`${algorithm} needs a ${keyType} key, not ${key.keyType}`);
+  if (isEcKeyType(keyType)) {
+    // Deterministic k (RFC 6979), low-S: every verifier accepts that.
+    return ecdsaRawToDer(ECDSA[keyType].sign(data, key.key, { prehash: true, lowS: true, format: 'compact' }));
+  }
+  return EDDSA[keyType].sign(data, key.key);
+}
+
+/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a key of the wrong type. */
+export function nobleVerify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
+  if (!isNobleAlgorithm(algorithm)) unsupported(algorithm);
+  if (!(key instanceof NoblePublicKey)) throw new CryptoError('not a noble public key');
+  const keyType = SCHEME_KEY_TYPE[algorithm];
+  if (key.keyType !== keyType) return false;
+  try {
+    if (isEcKeyType(keyType)) {
+      const raw = ecdsaDerToRaw(signature, EC_SCALAR_LENGTH[keyType]);
+      // lowS: false, since OpenSSL and others produce high-S signatures half the time.
+      return ECDSA[keyType].verify(raw, data, key.key, { prehash: true, lowS: false, format: 'compact' });
+    }
+    // zip215: false is RFC 8032 §5.1.7 verification, as OpenSSL does it.
+    return EDDSA[keyType].verify(signature, data, key.key, { zip215: false });
+  } catch {
+    return false;
+  }
+}

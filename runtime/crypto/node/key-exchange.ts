@@ -1,0 +1,139 @@
+/**
+ * (EC)DHE key shares over node:crypto (RFC 8446 §4.2.8, §7.4).
+ *
+ * - secp256r1/384r1/521r1: `crypto.createECDH`; public values are
+ *   uncompressed points 0x04||X||Y (RFC 8446 §4.2.8.2) and the shared
+ *   secret is the x-coordinate, as long as a field element (§7.4.2).
+ * - x25519/x448: KeyObjects built from RFC 8410 DER; public values and the
+ *   shared secret are the raw 32/56-byte strings (RFC 7748 §5, RFC 8446
+ *   §7.4.2), and an all-zero secret is rejected (RFC 7748 §6).
+ */
+import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type ECDH, type KeyObject } from 'node:crypto';
+import { parseSubjectPublicKeyInfo, rawPrivateKeyToPkcs8, rawPublicKeyToSpki } from '../der.js';
+import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
+import { copyOf } from '../../wire/bytes.js';
+
+export const NODE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+
+type NistGroup = 'secp256r1' | 'secp384r1' | 'secp521r1';
+type MontgomeryGroup = 'x25519' | 'x448';
+
+/** OpenSSL curve name and field element length (bytes) of each NIST group. */
+const NIST: Readonly<Record<NistGroup, { readonly curve: string; readonly size: number }>> = {
+  secp256r1: { curve: 'prime256v1', size: 32 },
+  secp384r1: { curve: 'secp384r1', size: 48 },
+  secp521r1: { curve: 'secp521r1', size: 66 },
+};
+
+const MONTGOMERY_LENGTH: Readonly<Record<MontgomeryGroup, number>> = { x25519: 32, x448: 56 };
+
+const view = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+
+const isNist = (g: KeyExchangeGroup): g is NistGroup => g in NIST;
+
+function released(group: KeyExchangeGroup): never {
+  throw new CryptoError(`${group} key share has been released`);
+}
+
+/** A NIST-curve share; OpenSSL holds the private scalar (node cannot zero it, so release() drops it). */
+class NodeEcdhShare implements KeyShare {
+  readonly group: NistGroup;
+  readonly publicKey: Uint8Array;
+  private ecdh: ECDH | undefined;
+
+  constructor(group: NistGroup, ecdh: ECDH) {
+    this.group = group;
+    this.ecdh = ecdh;
+    this.publicKey = view(ecdh.getPublicKey());
+  }
+
+  deriveSecret(peer: Uint8Array): Uint8Array {
+    const ecdh = this.ecdh ?? released(this.group);
+    const { size } = NIST[this.group];
+    // RFC 8446 §4.2.8.2: only the uncompressed form is allowed.
+    if (peer.length !== 1 + 2 * size || peer[0] !== 0x04) throw new CryptoError(`${this.group} peer public value is not an uncompressed point`);
+    let secret: Uint8Array;
+    try {
+      secret = view(ecdh.computeSecret(peer));
+    } catch {
+      throw new CryptoError(`${this.group} peer public value is not a valid point`);
+    }
+    if (secret.length !== size) throw new CryptoError(`${this.group} shared secret has unexpected length`);
+    return secret;
+  }
+
+  release(): void {
+    this.ecdh = undefined;
+  }
+}
+
+/** An X25519/X448 share held as a KeyObject (node cannot zero it, so release() drops it). */
+class NodeMontgomeryShare implements KeyShare {
+  readonly group: MontgomeryGroup;
+  readonly publicKey: Uint8Array;
+  private privateKey: KeyObject | undefined;
+
+  constructor(group: MontgomeryGroup, privateKey: KeyObject) {
+    this.group = group;
+    this.privateKey = privateKey;
+    const spki = view(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }));
+    this.publicKey = copyOf(parseSubjectPublicKeyInfo(spki).publicKey);
+  }
+
+  deriveSecret(peer: Uint8Array): Uint8Array {
+    const privateKey = this.privateKey ?? released(this.group);
+    if (peer.length !== MONTGOMERY_LENGTH[this.group]) throw new CryptoError(`${this.group} peer public value must be ${MONTGOMERY_LENGTH[this.group]} bytes`);
+    let secret: Uint8Array;
+    try {
+      const publicKey = createPublicKey({ key: Buffer.from(rawPublicKeyToSpki(this.group, peer)), format: 'der', type: 'spki' });
+      secret = view(diffieHellman({ privateKey, publicKey }));
+    } catch {
+      // OpenSSL itself refuses low-order points (its all-zero result).
+      throw new CryptoError(`${this.group} peer public value gives no shared secret`);
+    }
+    if (secret.every((b) => b === 0)) throw new CryptoError(`${this.group} shared secret is all zero`);
+    return secret;
+  }
+
+  release(): void {
+    this.privateKey = undefined;
+  }
+}
+
+/** A fresh ephemeral key share for `group`. */
+export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
+  if (isNist(group)) {
+    const ecdh = createECDH(NIST[group].curve);
+    ecdh.generateKeys();
+    return new NodeEcdhShare(group, ecdh);
+  }
+  const { privateKey } = group === 'x25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('x448');
+  return new NodeMontgomeryShare(group, privateKey);
+}
+
+/**
+ * A key share from a known private key: the big-endian scalar (exactly the
+ * field element length) for NIST curves, the raw RFC 7748 string for X25519/X448.
+ */
+export function nodeKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
+  if (isNist(group)) {
+    const { curve, size } = NIST[group];
+    if (privateKey.length !== size) throw new CryptoError(`${group} private key must be ${size} bytes`);
+    const ecdh = createECDH(curve);
+    try {
+      ecdh.setPrivateKey(privateKey);
+    } catch {
+      throw new CryptoError(`${group} private key is out of range`);
+    }
+    return new NodeEcdhShare(group, ecdh);
+  }
+  const der = rawPrivateKeyToPkcs8(group, privateKey);
+  const pkcs8 = Buffer.from(der.buffer, der.byteOffset, der.length);
+  try {
+    return new NodeMontgomeryShare(group, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
+  } catch (e) {
+    throw e instanceof CryptoError ? e : new CryptoError(`${group} private key was rejected`);
+  } finally {
+    pkcs8.fill(0);
+  }
+}

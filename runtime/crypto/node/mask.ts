@@ -1,0 +1,46 @@
+import { createCipheriv, type Cipher } from 'node:crypto';
+import { CryptoError, type MaskAlgorithm, type MaskKey } from '../provider.js';
+import { copyOf } from '../../wire/bytes.js';
+
+const ZEROS = new Uint8Array(16);
+
+/**
+ * Record number masks (RFC 9147 §4.2.3) on node:crypto. AES-ECB keeps one
+ * cipher per sn_key and feeds it one block per record (ECB blocks are
+ * independent); ChaCha20 takes the sample as its 16-byte IV (block counter,
+ * little-endian, then nonce: OpenSSL's layout) and encrypts 16 zero bytes.
+ */
+class NodeMaskKey implements MaskKey {
+  readonly algorithm: MaskAlgorithm;
+  private key: Uint8Array | undefined;
+  private ecb: Cipher | undefined;
+
+  constructor(algorithm: MaskAlgorithm, snKey: Uint8Array) {
+    const need = algorithm === 'aes-128' ? 16 : 32;
+    if (snKey.length !== need) throw new CryptoError(`${algorithm} mask needs a ${need}-byte sn_key, got ${snKey.length}`);
+    this.algorithm = algorithm;
+    this.key = copyOf(snKey);
+    if (algorithm !== 'chacha20') {
+      this.ecb = createCipheriv(algorithm === 'aes-128' ? 'aes-128-ecb' : 'aes-256-ecb', this.key, null);
+      this.ecb.setAutoPadding(false);
+    }
+  }
+
+  mask(sample: Uint8Array): Uint8Array {
+    if (!this.key) throw new CryptoError('mask key was released');
+    if (sample.length < 16) throw new CryptoError(`the mask needs 16 bytes of ciphertext, got ${sample.length}`);
+    const block = sample.subarray(0, 16);
+    const out = this.ecb ? this.ecb.update(block) : createCipheriv('chacha20', this.key, block).update(ZEROS);
+    return new Uint8Array(out.buffer, out.byteOffset, 16);
+  }
+
+  release(): void {
+    this.key?.fill(0);
+    this.key = undefined;
+    this.ecb = undefined;
+  }
+}
+
+export function nodeMask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey {
+  return new NodeMaskKey(algorithm, snKey);
+}

@@ -1,0 +1,158 @@
+/**
+ * Signatures over node:crypto for the RFC 8446 §4.2.3 schemes:
+ *
+ * - ecdsa_secp*: ECDSA with the curve and hash the scheme names, DER
+ *   signatures (RFC 8446 §4.2.3, RFC 3279 §2.2.3);
+ * - rsa_pss_rsae_* / rsa_pss_pss_*: RSASSA-PSS with MGF1 on the same hash and
+ *   a salt as long as the hash (RFC 8446 §4.2.3), with an rsaEncryption key
+ *   and an id-RSASSA-PSS key respectively;
+ * - ed25519 / ed448: PureEdDSA (RFC 8032 §5);
+ * - rsa_pkcs1_*: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2), for certificates only.
+ */
+import { constants, createPrivateKey, createPublicKey, sign, verify, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
+import { EC_SCALAR_LENGTH, ecdsaDerToRaw, isEcKeyType, parsePrivateKeyInfo, parseSubjectPublicKeyInfo, type KeyType, type SignatureKeyType } from '../der.js';
+import { CryptoError, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../provider.js';
+
+/** What one signature scheme needs: the key type, the digest (null for EdDSA) and the RSA padding. */
+interface Scheme {
+  readonly keyType: SignatureKeyType;
+  readonly hash: 'sha256' | 'sha384' | 'sha512' | null;
+  readonly padding?: 'pss' | 'pkcs1';
+}
+
+const SCHEMES: Readonly<Record<SignatureAlgorithm, Scheme>> = {
+  ecdsa_secp256r1_sha256: { keyType: 'ec-p256', hash: 'sha256' },
+  ecdsa_secp384r1_sha384: { keyType: 'ec-p384', hash: 'sha384' },
+  ecdsa_secp521r1_sha512: { keyType: 'ec-p521', hash: 'sha512' },
+  rsa_pss_rsae_sha256: { keyType: 'rsa', hash: 'sha256', padding: 'pss' },
+  rsa_pss_rsae_sha384: { keyType: 'rsa', hash: 'sha384', padding: 'pss' },
+  rsa_pss_rsae_sha512: { keyType: 'rsa', hash: 'sha512', padding: 'pss' },
+  rsa_pss_pss_sha256: { keyType: 'rsa-pss', hash: 'sha256', padding: 'pss' },
+  rsa_pss_pss_sha384: { keyType: 'rsa-pss', hash: 'sha384', padding: 'pss' },
+  rsa_pss_pss_sha512: { keyType: 'rsa-pss', hash: 'sha512', padding: 'pss' },
+  ed25519: { keyType: 'ed25519', hash: null },
+  ed448: { keyType: 'ed448', hash: null },
+  rsa_pkcs1_sha256: { keyType: 'rsa', hash: 'sha256', padding: 'pkcs1' },
+  rsa_pkcs1_sha384: { keyType: 'rsa', hash: 'sha384', padding: 'pkcs1' },
+  rsa_pkcs1_sha512: { keyType: 'rsa', hash: 'sha512', padding: 'pkcs1' },
+};
+
+export const NODE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.keys(SCHEMES) as SignatureAlgorithm[];
+
+const HASH_LENGTH = { sha256: 32, sha384: 48, sha512: 64 } as const;
+
+/** node's asymmetricKeyType for each key type, to cross-check what OpenSSL parsed. */
+const NODE_KEY_TYPE: Readonly<Record<SignatureKeyType, string>> = {
+  'ec-p256': 'ec',
+  'ec-p384': 'ec',
+  'ec-p521': 'ec',
+  ed25519: 'ed25519',
+  ed448: 'ed448',
+  rsa: 'rsa',
+  'rsa-pss': 'rsa-pss',
+};
+
+/** A public key as a node KeyObject. */
+export class NodePublicKey implements PublicKeyHandle {
+  readonly keyType: SignatureKeyType;
+  readonly key: KeyObject;
+
+  constructor(keyType: SignatureKeyType, key: KeyObject) {
+    this.keyType = keyType;
+    this.key = key;
+  }
+}
+
+/** A private key as a node KeyObject; OpenSSL owns the key bytes, so release() can only drop the reference. */
+export class NodePrivateKey implements PrivateKeyHandle {
+  readonly keyType: SignatureKeyType;
+  private current: KeyObject | undefined;
+
+  constructor(keyType: SignatureKeyType, key: KeyObject) {
+    this.keyType = keyType;
+    this.current = key;
+  }
+
+  get key(): KeyObject {
+    if (!this.current) throw new CryptoError('private key has been released');
+    return this.current;
+  }
+
+  release(): void {
+    this.current = undefined;
+  }
+}
+
+function signatureKeyType(t: KeyType): SignatureKeyType {
+  if (t === 'x25519' || t === 'x448') throw new CryptoError(`${t} keys cannot sign`);
+  return t;
+}
+
+function checkParsed(keyType: SignatureKeyType, key: KeyObject): void {
+  if (key.asymmetricKeyType !== NODE_KEY_TYPE[keyType]) throw new CryptoError(`key parsed as ${key.asymmetricKeyType ?? 'unknown'}, expected ${keyType}`);
+}
+
+const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.length);
+
+/** Imports a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7). */
+export function nodeImportPublicKey(spki: Uint8Array): PublicKeyHandle {
+  const keyType = signatureKeyType(parseSubjectPublicKeyInfo(spki).keyType);
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: asBuffer(spki), format: 'der', type: 'spki' });
+  } catch {
+    throw new CryptoError(`invalid ${keyType} public key`);
+  }
+  checkParsed(keyType, key);
+  return new NodePublicKey(keyType, key);
+}
+
+/** Imports a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5). */
+export function nodeImportPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle {
+  const keyType = signatureKeyType(parsePrivateKeyInfo(pkcs8).keyType);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: asBuffer(pkcs8), format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new CryptoError(`invalid ${keyType} private key`);
+  }
+  checkParsed(keyType, key);
+  return new NodePrivateKey(keyType, key);
+}
+
+/** node's options for `scheme` with `key`. */
+function options(scheme: Scheme, key: KeyObject): SignKeyObjectInput {
+  if (scheme.padding === 'pss' && scheme.hash) {
+    return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[scheme.hash] };
+  }
+  if (scheme.padding === 'pkcs1') return { key, padding: constants.RSA_PKCS1_PADDING };
+  if (isEcKeyType(scheme.keyType)) return { key, dsaEncoding: 'der' };
+  return { key };
+}
+
+/** Signs `data` with `algorithm` (the scheme's hash applied here); ECDSA signatures are DER. */
+export function nodeSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
+  if (!(key instanceof NodePrivateKey)) throw new CryptoError('not a node private key');
+  const scheme = SCHEMES[algorithm];
+  if (key.keyType !== scheme.keyType) throw new CryptoError(`${algorithm} needs a ${scheme.keyType} key, not ${key.keyType}`);
+  try {
+    const s = sign(scheme.hash, data, options(scheme, key.key));
+    return new Uint8Array(s.buffer, s.byteOffset, s.length);
+  } catch (e) {
+    throw e instanceof CryptoError ? e : new CryptoError(`${algorithm} signing failed`);
+  }
+}
+
+/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a key of the wrong type. */
+export function nodeVerify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
+  if (!(key instanceof NodePublicKey)) throw new CryptoError('not a node public key');
+  const scheme = SCHEMES[algorithm];
+  if (key.keyType !== scheme.keyType) return false;
+  try {
+    // The same strict DER parser as the noble provider decides which ECDSA encodings are acceptable.
+    if (isEcKeyType(scheme.keyType)) ecdsaDerToRaw(signature, EC_SCALAR_LENGTH[scheme.keyType]);
+    return verify(scheme.hash, data, options(scheme, key.key), signature);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The contract every crypto provider meets. The protocol core only ever
+ * talks to a `CryptoProvider`; `node` (node:crypto) and `noble` (pure
+ * JavaScript) implement it, and the hardware model wraps one with timing.
+ */
+
+/** AEAD algorithms of the five TLS 1.3 cipher suites (RFC 8446 §B.4). */
+export type AeadAlgorithm = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' | 'aes-128-ccm' | 'aes-128-ccm-8';
+
+/** Hash functions of the TLS 1.3 cipher suites. */
+export type HashAlgorithm = 'sha256' | 'sha384';
+
+/** The cipher that makes the record number mask (RFC 9147 §4.2.3): AES-ECB with the suite's key size, or ChaCha20. */
+export type MaskAlgorithm = 'aes-128' | 'aes-256' | 'chacha20';
+
+/** Key exchange groups (RFC 8446 §4.2.7 names). */
+export type KeyExchangeGroup = 'x25519' | 'x448' | 'secp256r1' | 'secp384r1' | 'secp521r1';
+
+/** Signature schemes (RFC 8446 §4.2.3 names): those for CertificateVerify, plus rsa_pkcs1_* for certificate signatures. */
+export type SignatureAlgorithm =
+  | 'ecdsa_secp256r1_sha256'
+  | 'ecdsa_secp384r1_sha384'
+  | 'ecdsa_secp521r1_sha512'
+  | 'rsa_pss_rsae_sha256'
+  | 'rsa_pss_rsae_sha384'
+  | 'rsa_pss_rsae_sha512'
+  | 'rsa_pss_pss_sha256'
+  | 'rsa_pss_pss_sha384'
+  | 'rsa_pss_pss_sha512'
+  | 'ed25519'
+  | 'ed448'
+  | 'rsa_pkcs1_sha256'
+  | 'rsa_pkcs1_sha384'
+  | 'rsa_pkcs1_sha512';
+
+/** Something a provider may or may not do; ask with {@link CryptoProvider.supports} before relying on it. */
+export type Capability =
+  | { readonly kind: 'aead'; readonly algorithm: AeadAlgorithm }
+  | { readonly kind: 'hash'; readonly algorithm: HashAlgorithm }
+  | { readonly kind: 'mask'; readonly algorithm: MaskAlgorithm }
+  | { readonly kind: 'keyExchange'; readonly group: KeyExchangeGroup }
+  | { readonly kind: 'signature'; readonly algorithm: SignatureAlgorithm };
+
+/** An AEAD key for one algorithm (RFC 5116): seal and open with a fresh nonce per record. */
+export interface AeadKey {
+  readonly algorithm: AeadAlgorithm;
+  /** Tag length in bytes (16, or 8 for AES-128-CCM-8). */
+  readonly tagLength: number;
+  /** `plaintext` encrypted, followed by the tag. */
+  seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** The plaintext, or `undefined` when authentication fails (never throws for bad input). */
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | undefined;
+  /** Zero the key material this object holds (where the platform allows); the key is unusable after. */
+  release(): void;
+}
+
+/** The record number mask generator for one sn_key (RFC 9147 §4.2.3). */
+export interface MaskKey {
+  readonly algorithm: MaskAlgorithm;
+  /** 16 mask bytes from the first 16 bytes of a record's ciphertext (`sample`). */
+  mask(sample: Uint8Array): Uint8Array;
+  release(): void;
+}
+
+/** An incremental hash whose running state can be forked (transcript hashes at several points). */
+export interface IncrementalHash {
+  readonly algorithm: HashAlgorithm;
+  update(data: Uint8Array): void;
+  /** The digest of everything so far; the hash stays usable. */
+  digest(): Uint8Array;
+  /** An independent copy of the running state. */
+  clone(): IncrementalHash;
+}
+
+/** An ephemeral (or test-fixed) key share for one group. */
+export interface KeyShare {
+  readonly group: KeyExchangeGroup;
+  /** The public value in its TLS wire form (RFC 8446 §4.2.8.2: uncompressed point for NIST curves, raw u-coordinate for X25519/X448). */
+  readonly publicKey: Uint8Array;
+  /** The shared secret with the peer's public value (wire form). Throws {@link CryptoError} for an invalid peer value. */
+  deriveSecret(peerPublicKey: Uint8Array): Uint8Array;
+  release(): void;
+}
+
+/** A public key imported from DER SubjectPublicKeyInfo (a certificate's key, or a raw public key, RFC 7250). */
+export interface PublicKeyHandle {
+  /** Key type as read from the SPKI algorithm: 'ec-p256', 'rsa', 'ed25519', ... */
+  readonly keyType: string;
+}
+
+/** A private key imported from DER PKCS#8. */
+export interface PrivateKeyHandle {
+  readonly keyType: string;
+  release(): void;
+}
+
+/** The operations dtls13 needs from a cryptography library. */
+export interface CryptoProvider {
+  readonly name: string;
+  supports(capability: Capability): boolean;
+  randomBytes(length: number): Uint8Array;
+
+  digest(algorithm: HashAlgorithm, data: Uint8Array): Uint8Array;
+  createHash(algorithm: HashAlgorithm): IncrementalHash;
+  hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** HKDF-Extract (RFC 5869 §2.2). */
+  hkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm: Uint8Array): Uint8Array;
+  /** HKDF-Expand (RFC 5869 §2.3). */
+  hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+
+  aead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
+  mask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey;
+
+  /** A fresh key share. */
+  generateKeyShare(group: KeyExchangeGroup): KeyShare;
+  /** A key share from a known private key (tests with published vectors). */
+  keyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare;
+
+  importPublicKey(spki: Uint8Array): PublicKeyHandle;
+  importPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle;
+  /** Signs `data` (the scheme's hash is applied by the provider). ECDSA signatures are DER-encoded, as TLS carries them. */
+  sign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array;
+  /** True when `signature` is valid; false for any invalid or malformed signature or a key of the wrong type. */
+  verify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean;
+}
+
+/** A provider was asked for something it cannot do, or was given a malformed key. */
+export class CryptoError extends Error {
+  override readonly name = 'CryptoError';
+}
+
+/** The provider lacks an algorithm; {@link CryptoProvider.supports} says so up front. */
+export class UnsupportedAlgorithmError extends CryptoError {
+  readonly provider: string;
+  readonly capability: Capability;
+
+  constructor(provider: string, capability: Capability) {
+    super(`crypto provider '${provider}' does not support ${capabilityName(capability)}`);
+    this.provider = provider;
+    this.capability = capability;
+  }
+}
+
+export function capabilityName(c: Capability): string {
+  switch (c.kind) {
+    case 'aead':
+    case 'hash':
+    case 'mask':
+      return `${c.kind} ${c.algorithm}`;
+    case 'keyExchange':
+      return `key exchange ${c.group}`;
+    case 'signature':
+      return `signature ${c.algorithm}`;
+  }
+}

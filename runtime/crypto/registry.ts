@@ -1,0 +1,44 @@
+import { nobleProvider } from './noble/index.js';
+import { nodeProvider } from './node/index.js';
+import { capabilityName, CryptoError, type Capability, type CryptoProvider } from './provider.js';
+
+/**
+ * Crypto providers by name. The runtime asks for a provider by name, or for
+ * the first one (in preference order) that supports everything it needs.
+ */
+const providers = new Map<string, CryptoProvider>([
+  ['node', nodeProvider],
+  ['noble', nobleProvider],
+]);
+
+/** The default preference: OpenSSL first, pure JavaScript as the fallback. */
+export const DEFAULT_PREFERENCE: readonly string[] = ['node', 'noble'];
+
+/** Adds (or replaces) a provider, e.g. a timed wrapper from the hardware model. */
+export function registerProvider(provider: CryptoProvider): void {
+  providers.set(provider.name, provider);
+}
+
+export function providerNames(): string[] {
+  return [...providers.keys()];
+}
+
+/** The provider called `name`; throws CryptoError naming the known ones when there is none. */
+export function getProvider(name: string): CryptoProvider {
+  const p = providers.get(name);
+  if (!p) throw new CryptoError(`no crypto provider '${name}' (known: ${providerNames().join(', ')})`);
+  return p;
+}
+
+/**
+ * The first provider in `preference` that supports every capability in
+ * `needs`; throws CryptoError naming what no provider offers.
+ */
+export function selectProvider(needs: readonly Capability[], preference: readonly string[] = DEFAULT_PREFERENCE): CryptoProvider {
+  for (const name of preference) {
+    const p = providers.get(name);
+    if (p && needs.every((c) => p.supports(c))) return p;
+  }
+  const missing = needs.filter((c) => !preference.some((n) => providers.get(n)?.supports(c)));
+  throw new CryptoError(`no provider among ${preference.join(', ')} supports ${(missing.length > 0 ? missing : needs).map(capabilityName).join(', ')}`);
+}

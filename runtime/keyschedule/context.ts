@@ -1,0 +1,49 @@
+import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
+import { hashLength } from '../crypto/suites.js';
+
+/** The label prefix of HKDF-Expand-Label: "dtls13" for DTLS 1.3 (RFC 9147 §5.9), "tls13 " for TLS 1.3 (RFC 8446 §7.1). */
+export type LabelPrefix = 'dtls13' | 'tls13 ';
+
+/** What every derivation needs: the provider, the suite's hash and the protocol's label prefix. */
+export interface ScheduleContext {
+  readonly provider: CryptoProvider;
+  readonly hash: HashAlgorithm;
+  readonly prefix: LabelPrefix;
+}
+
+export function scheduleContext(provider: CryptoProvider, hash: HashAlgorithm, prefix: LabelPrefix = 'dtls13'): ScheduleContext {
+  return { provider, hash, prefix };
+}
+
+export function hashLen(ctx: ScheduleContext): number {
+  return hashLength(ctx.hash);
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * HKDF-Expand-Label (RFC 8446 §7.1) with the context's prefix:
+ * HKDF-Expand(Secret, HkdfLabel{ uint16 length; opaque label<7..255> = prefix + Label; opaque context<0..255> }, Length).
+ */
+export function hkdfExpandLabel(ctx: ScheduleContext, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
+  const fullLabel = utf8.encode(ctx.prefix + label);
+  if (fullLabel.length > 255 || context.length > 255) throw new RangeError(`HkdfLabel: label or context longer than 255 bytes ('${label}')`);
+  const info = new Uint8Array(2 + 1 + fullLabel.length + 1 + context.length);
+  info[0] = length >>> 8;
+  info[1] = length & 0xff;
+  info[2] = fullLabel.length;
+  info.set(fullLabel, 3);
+  info[3 + fullLabel.length] = context.length;
+  info.set(context, 4 + fullLabel.length);
+  return ctx.provider.hkdfExpand(ctx.hash, secret, info, length);
+}
+
+/** Derive-Secret(Secret, Label, Messages), given Transcript-Hash(Messages) (RFC 8446 §7.1). */
+export function deriveSecret(ctx: ScheduleContext, secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
+  return hkdfExpandLabel(ctx, secret, label, transcriptHash, hashLen(ctx));
+}
+
+/** Transcript-Hash of no messages: Hash(""). */
+export function emptyHash(ctx: ScheduleContext): Uint8Array {
+  return ctx.provider.digest(ctx.hash, new Uint8Array(0));
+}

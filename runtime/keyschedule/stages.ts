@@ -1,0 +1,117 @@
+import { deriveSecret, emptyHash, hashLen, type ScheduleContext } from './context.js';
+
+/**
+ * The TLS 1.3 key schedule (RFC 8446 §7.1) as three stage objects. Each stage
+ * yields only the secrets that exist at that point of the handshake, so a
+ * handshake traffic secret cannot be asked of the early stage, nor an
+ * application secret before the master secret: misuse does not compile.
+ *
+ *   EarlyStage ──handshake(ecdhe)──▶ HandshakeStage ──master()──▶ MasterStage
+ *
+ * Arguments named `…Hash` are transcript hashes (see Transcript).
+ */
+
+abstract class Stage {
+  protected readonly ctx: ScheduleContext;
+  private value: Uint8Array | undefined;
+
+  protected constructor(ctx: ScheduleContext, secret: Uint8Array) {
+    this.ctx = ctx;
+    this.value = secret;
+  }
+
+  /** This stage's secret (Early Secret, Handshake Secret or Master Secret). */
+  get secret(): Uint8Array {
+    if (!this.value) throw new Error('key schedule stage was released');
+    return this.value;
+  }
+
+  protected derive(label: string, transcriptHash: Uint8Array): Uint8Array {
+    return deriveSecret(this.ctx, this.secret, label, transcriptHash);
+  }
+
+  /** The input salt of the next stage: Derive-Secret(., "derived", ""). */
+  protected derived(): Uint8Array {
+    return this.derive('derived', emptyHash(this.ctx));
+  }
+
+  /** Zero this stage's secret; it can't be used afterwards. */
+  release(): void {
+    this.value?.fill(0);
+    this.value = undefined;
+  }
+}
+
+export class EarlyStage extends Stage {
+  /** Early Secret = HKDF-Extract(0, PSK), with HashLen zeros when there is no PSK. */
+  static start(ctx: ScheduleContext, psk?: Uint8Array): EarlyStage {
+    const zeros = new Uint8Array(hashLen(ctx));
+    return new EarlyStage(ctx, ctx.provider.hkdfExtract(ctx.hash, zeros, psk ?? zeros));
+  }
+
+  /** binder_key: "ext binder" for external PSKs, "res binder" for resumption (RFC 8446 §7.1). */
+  binderKey(kind: 'external' | 'resumption'): Uint8Array {
+    return this.derive(kind === 'external' ? 'ext binder' : 'res binder', emptyHash(this.ctx));
+  }
+
+  clientEarlyTrafficSecret(clientHelloHash: Uint8Array): Uint8Array {
+    return this.derive('c e traffic', clientHelloHash);
+  }
+
+  earlyExporterMasterSecret(clientHelloHash: Uint8Array): Uint8Array {
+    return this.derive('e exp master', clientHelloHash);
+  }
+
+  /** Handshake Secret = HKDF-Extract(Derive-Secret(Early, "derived", ""), (EC)DHE), zeros for PSK-only. */
+  handshake(sharedSecret?: Uint8Array): HandshakeStage {
+    return HandshakeStage.from(this.ctx, this.ctx.provider.hkdfExtract(this.ctx.hash, this.derived(), sharedSecret ?? new Uint8Array(hashLen(this.ctx))));
+  }
+}
+
+export class HandshakeStage extends Stage {
+  /** @internal Built by {@link EarlyStage.handshake}. */
+  static from(ctx: ScheduleContext, secret: Uint8Array): HandshakeStage {
+    return new HandshakeStage(ctx, secret);
+  }
+
+  /** client_handshake_traffic_secret, over ClientHello...ServerHello. */
+  clientHandshakeTrafficSecret(helloHash: Uint8Array): Uint8Array {
+    return this.derive('c hs traffic', helloHash);
+  }
+
+  /** server_handshake_traffic_secret, over ClientHello...ServerHello. */
+  serverHandshakeTrafficSecret(helloHash: Uint8Array): Uint8Array {
+    return this.derive('s hs traffic', helloHash);
+  }
+
+  /** Master Secret = HKDF-Extract(Derive-Secret(Handshake, "derived", ""), 0). */
+  master(): MasterStage {
+    return MasterStage.from(this.ctx, this.ctx.provider.hkdfExtract(this.ctx.hash, this.derived(), new Uint8Array(hashLen(this.ctx))));
+  }
+}
+
+export class MasterStage extends Stage {
+  /** @internal Built by {@link HandshakeStage.master}. */
+  static from(ctx: ScheduleContext, secret: Uint8Array): MasterStage {
+    return new MasterStage(ctx, secret);
+  }
+
+  /** client_application_traffic_secret_0, over ClientHello...server Finished. */
+  clientApplicationTrafficSecret(serverFinishedHash: Uint8Array): Uint8Array {
+    return this.derive('c ap traffic', serverFinishedHash);
+  }
+
+  /** server_application_traffic_secret_0, over ClientHello...server Finished. */
+  serverApplicationTrafficSecret(serverFinishedHash: Uint8Array): Uint8Array {
+    return this.derive('s ap traffic', serverFinishedHash);
+  }
+
+  exporterMasterSecret(serverFinishedHash: Uint8Array): Uint8Array {
+    return this.derive('exp master', serverFinishedHash);
+  }
+
+  /** resumption_master_secret, over ClientHello...client Finished. */
+  resumptionMasterSecret(clientFinishedHash: Uint8Array): Uint8Array {
+    return this.derive('res master', clientFinishedHash);
+  }
+}

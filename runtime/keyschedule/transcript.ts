@@ -1,0 +1,75 @@
+import type { CryptoProvider, HashAlgorithm, IncrementalHash } from '../crypto/provider.js';
+import { hashLength } from '../crypto/suites.js';
+import { copyOf } from '../wire/bytes.js';
+
+/** msg_type of the synthetic message that stands for ClientHello1 after a HelloRetryRequest (RFC 8446 §4.4.1). */
+const MESSAGE_HASH = 254;
+
+/**
+ * The handshake transcript (RFC 8446 §4.4.1 as DTLS 1.3 uses it, RFC 9147
+ * §5.2): every handshake message with the TLS-style 4-byte header (msg_type,
+ * uint24 length), never DTLS's 12-byte header. Messages are kept until the
+ * cipher suite fixes the hash, then hashed incrementally.
+ */
+export class Transcript {
+  private readonly provider: CryptoProvider;
+  private pending: Uint8Array[] | undefined = [];
+  private hash: IncrementalHash | undefined;
+
+  constructor(provider: CryptoProvider) {
+    this.provider = provider;
+  }
+
+  /** Adds a handshake message given its type and body (the header is built here). */
+  addMessage(msgType: number, body: Uint8Array): void {
+    const n = body.length;
+    this.add(Uint8Array.of(msgType, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
+    this.add(body);
+  }
+
+  /** Adds bytes already in TLS framing (a whole message, or its parts in order). */
+  add(bytes: Uint8Array): void {
+    if (this.hash) this.hash.update(bytes);
+    else this.pending!.push(copyOf(bytes));
+  }
+
+  /** Fixes the hash algorithm (from the negotiated cipher suite) and hashes what was kept. */
+  selectHash(algorithm: HashAlgorithm): void {
+    if (this.hash) {
+      if (this.hash.algorithm !== algorithm) throw new Error(`transcript hash is already ${this.hash.algorithm}`);
+      return;
+    }
+    this.hash = this.provider.createHash(algorithm);
+    for (const b of this.pending!) this.hash.update(b);
+    this.pending = undefined;
+  }
+
+  /** Transcript-Hash of every message added so far. */
+  current(): Uint8Array {
+    if (!this.hash) throw new Error('transcript hash is not selected yet (no cipher suite)');
+    return this.hash.digest();
+  }
+
+  /**
+   * After a HelloRetryRequest: replaces ClientHello1 (everything added so
+   * far) with message_hash(254) || 00 00 Hash.length || Hash(ClientHello1).
+   * Call it after selecting the hash and before adding the HelloRetryRequest.
+   */
+  replaceWithMessageHash(): void {
+    const digest = this.current();
+    const algorithm = this.hash!.algorithm;
+    this.hash = this.provider.createHash(algorithm);
+    this.hash.update(Uint8Array.of(MESSAGE_HASH, 0, 0, hashLength(algorithm)));
+    this.hash.update(digest);
+  }
+
+  /** An independent copy (to hash a truncated ClientHello for PSK binders, say). */
+  clone(): Transcript {
+    const t = new Transcript(this.provider);
+    if (this.hash) {
+      t.hash = this.hash.clone();
+      t.pending = undefined;
+    } else t.pending = [...this.pending!];
+    return t;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Why an incoming record was dropped (RFC 9147 §4.5.2: invalid records are
+ * discarded and counted, never thrown).
+ */
+export const DROP_REASONS = [
+  /** The record header or framing could not be parsed. */
+  'malformed',
+  /** First byte is neither a DTLSPlaintext content type (alert, handshake, ack) nor a unified header. */
+  'unknown-record-type',
+  /** A DTLSPlaintext record with an epoch other than 0. */
+  'plaintext-epoch',
+  /** A DTLSPlaintext record once plaintext is no longer accepted (after the handshake). */
+  'plaintext-refused',
+  /** Longer than 2^14 (+256 for ciphertext) or than the negotiated limit. */
+  'too-long',
+  /** Ciphertext shorter than the 16 bytes the record number mask needs (RFC 9147 §4.2.3). */
+  'too-short',
+  /** The connection ID is missing, unexpected or not ours. */
+  'connection-id',
+  /** The epoch bits match no epoch this side has or expects. */
+  'unknown-epoch',
+  /** The epoch's keys were dropped (too old). */
+  'epoch-dropped',
+  /** AEAD authentication failed. */
+  'authentication',
+  /** Already received (anti-replay, RFC 9147 §4.5.1). */
+  'replay',
+  /** Left of the replay window. */
+  'too-old',
+  /** The decrypted DTLSInnerPlaintext has no non-zero content type. */
+  'no-content-type',
+  /** The rest of a datagram after a record that ended it (a bad CID, or a record without length). */
+  'datagram-remainder',
+] as const;
+
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/** Counters of dropped records by reason. */
+export type DropCounters = Record<DropReason, number>;
+
+export function emptyDropCounters(): DropCounters {
+  return Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as DropCounters;
+}

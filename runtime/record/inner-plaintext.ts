@@ -1,0 +1,33 @@
+/**
+ * DTLSInnerPlaintext (RFC 9147 §4): content, the real content type, then
+ * zero padding. A padding policy chooses how many zeros; the record layer
+ * adds what RFC 9147 §4.2.3 requires for a 16-byte ciphertext sample.
+ */
+
+/** How many padding zeros to add after `contentLength` bytes of `contentType` content. */
+export type PaddingPolicy = (contentLength: number, contentType: number) => number;
+
+/** No padding beyond what the record number mask needs. */
+export const noPadding: PaddingPolicy = () => 0;
+
+/** Pads content + type up to a multiple of `block` bytes (hides lengths to that granularity). */
+export function padToMultipleOf(block: number): PaddingPolicy {
+  if (!Number.isInteger(block) || block < 1) throw new RangeError(`padding block must be a positive integer, got ${block}`);
+  return (n) => (block - ((n + 1) % block)) % block;
+}
+
+/** content || type || zeros(padding) in a fresh buffer. */
+export function encodeInnerPlaintext(content: Uint8Array, contentType: number, padding: number): Uint8Array {
+  const out = new Uint8Array(content.length + 1 + padding);
+  out.set(content, 0);
+  out[content.length] = contentType;
+  return out;
+}
+
+/** Splits a deprotected DTLSInnerPlaintext; undefined when it is all zeros (no content type). */
+export function decodeInnerPlaintext(inner: Uint8Array): { contentType: number; content: Uint8Array } | undefined {
+  let i = inner.length - 1;
+  while (i >= 0 && inner[i] === 0) i--;
+  if (i < 0) return undefined;
+  return { contentType: inner[i]!, content: inner.subarray(0, i) };
+}

@@ -1,0 +1,234 @@
+import test from 'ava';
+import { encodeDtlsPlaintext } from '../../generated/wire/index.js';
+import { ALL_CIPHER_SUITES } from '../../runtime/crypto/suites.js';
+import { padToMultipleOf } from '../../runtime/record/inner-plaintext.js';
+import { RecordLayer, RecordLayerError, type ReceivedRecord } from '../../runtime/record/record-layer.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import { hex } from '../support/canon.js';
+import { PROVIDERS } from '../support/providers.js';
+import { keysFor, recordPair, totalDrops } from '../support/record-pair.js';
+
+const utf8 = new TextEncoder();
+const payload = (n: number, fill = 7): Uint8Array => new Uint8Array(n).fill(fill);
+
+function delivered(out: readonly ReceivedRecord[]): Extract<ReceivedRecord, { kind: 'record' }>[] {
+  return out.filter((r): r is Extract<ReceivedRecord, { kind: 'record' }> => r.kind === 'record');
+}
+
+for (const sender of PROVIDERS) {
+  for (const receiver of PROVIDERS) {
+    for (const suite of ALL_CIPHER_SUITES) {
+      test(`${suite}: sealed by ${sender.name}, opened by ${receiver.name}, every header form`, (t) => {
+        for (const cid of [undefined, Uint8Array.of(0xca, 0xfe, 0x01)]) {
+          for (const sequenceNumberLength of [8, 16] as const) {
+            for (const includeLength of [true, false]) {
+              const { tx, rx } = recordPair({ sender, receiver, suite, ...(cid ? { cid } : {}) });
+              for (const content of [new Uint8Array(0), utf8.encode('hello'), payload(1200)]) {
+                const record = tx.seal('application_data', content, { sequenceNumberLength, includeLength });
+                const [got] = delivered(rx.receive(record, 0));
+                const what = `cid=${cid !== undefined} seq=${sequenceNumberLength} length=${includeLength} n=${content.length}`;
+                t.truthy(got, what);
+                t.is(got?.contentType, 'application_data', what);
+                t.is(hex(got?.content ?? new Uint8Array([1])), hex(content), what);
+              }
+              t.is(totalDrops(rx), 0);
+            }
+          }
+        }
+      });
+    }
+  }
+}
+
+test('the unified header is as RFC 9147 §4 draws it, with the sequence number encrypted', (t) => {
+  const { tx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 3, cid: Uint8Array.of(0xab) });
+  const r = tx.seal('application_data', payload(20), { sequenceNumberLength: 16, includeLength: true });
+  t.is(r[0], 0b0011_1111); // 001 C S L EE=11
+  t.is(r[1], 0xab);
+  t.is((r[4]! << 8) | r[5]!, r.length - 6); // length covers the encrypted record
+  const r8 = tx.seal('application_data', payload(20), { sequenceNumberLength: 8, includeLength: false });
+  t.is(r8[0], 0b0011_0011);
+  // Encrypted record numbers: the low byte on the wire is not just the counter (1, then masked).
+  const plainSeqs = [0, 1];
+  t.false(r[2] === 0 && r[3] === plainSeqs[0] && r8[2] === plainSeqs[1]);
+});
+
+test('any flipped bit makes the record drop (or wait for keys it will never open with)', (t) => {
+  for (const suite of ALL_CIPHER_SUITES) {
+    const { tx } = recordPair({ sender: nodeProvider, suite, cid: Uint8Array.of(9, 9) });
+    const record = tx.seal('application_data', utf8.encode('flip me'));
+    for (let bit = 0; bit < record.length * 8; bit++) {
+      const { rx } = recordPair({ sender: nodeProvider, suite, cid: Uint8Array.of(9, 9) });
+      const bad = record.slice();
+      bad[bit >> 3]! ^= 0x80 >> (bit & 7);
+      const out = rx.receive(bad, 0);
+      t.is(delivered(out).length, 0, `${suite} bit ${bit}`);
+      t.true(totalDrops(rx) >= 1 || out.some((o) => o.kind === 'deferred'), `${suite} bit ${bit}: dropped or deferred`);
+    }
+  }
+});
+
+test('replays drop; reordering within the window is accepted, outside it is dropped', (t) => {
+  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { replayWindow: 64 } });
+  const records = Array.from({ length: 200 }, (_, i) => tx.seal('application_data', utf8.encode(`#${i}`)));
+  t.is(delivered(rx.receive(records[150]!, 0))[0]?.sequenceNumber, 150);
+  t.is(delivered(rx.receive(records[150]!, 0)).length, 0);
+  t.is(rx.drops.replay, 1);
+  t.is(delivered(rx.receive(records[87]!, 0))[0]?.sequenceNumber, 87); // 150 - 63: inside
+  t.is(delivered(rx.receive(records[86]!, 0)).length, 0); // 150 - 64: left of the window
+  t.is(rx.drops['too-old'], 1);
+  t.is(delivered(rx.receive(records[120]!, 0))[0]?.sequenceNumber, 120);
+  t.is(delivered(rx.receive(records[120]!, 0)).length, 0);
+  t.is(rx.drops.replay, 2);
+  t.is(delivered(rx.receive(records[199]!, 0))[0]?.sequenceNumber, 199);
+});
+
+test('a larger replay window accepts older reordered records', (t) => {
+  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_chacha20_poly1305_sha256', config: { replayWindow: 256 } });
+  const records = Array.from({ length: 300 }, () => tx.seal('application_data', payload(3)));
+  rx.receive(records[299]!, 0);
+  t.is(delivered(rx.receive(records[44]!, 0))[0]?.sequenceNumber, 44); // 299 - 255
+  t.is(delivered(rx.receive(records[43]!, 0)).length, 0);
+  t.throws(() => new RecordLayer({ provider: nodeProvider, replayWindow: 32 }).installReadKeys(3, 'tls_aes_128_gcm_sha256', keysFor(nodeProvider, 'tls_aes_128_gcm_sha256', 3), 0), {
+    message: /at least 64|>= 64/,
+  });
+});
+
+for (const bits of [8, 16] as const) {
+  test(`${bits}-bit sequence numbers reconstruct across wrap-around, well past 65,536 records`, (t) => {
+    const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { sequenceNumberLength: bits } });
+    const gap = bits === 8 ? 100 : 20_000; // deliver with holes smaller than half the sequence space
+    let expected = 0;
+    let checked = 0;
+    for (let i = 0; i < 70_000; i++) {
+      const record = tx.seal('application_data', Uint8Array.of(i & 0xff));
+      if (i % gap === 0 || i % 7 === 0 || i > 69_990) {
+        const [got] = delivered(rx.receive(record, 0));
+        if (got?.sequenceNumber !== i) return void t.fail(`record ${i} came back as ${String(got?.sequenceNumber)}`);
+        expected = i;
+        checked++;
+      }
+    }
+    t.is(expected, 69_999);
+    t.true(checked > 10_000);
+    t.is(totalDrops(rx), 0);
+  });
+}
+
+test('records of an old epoch are read until its keys are dropped, then counted as epoch-dropped', (t) => {
+  const suite = 'tls_aes_256_gcm_sha384';
+  const tx = new RecordLayer({ provider: nodeProvider });
+  const rx = new RecordLayer({ provider: nodeProvider, previousEpochRetention: 100 });
+  tx.installWriteKeys(3, suite, keysFor(nodeProvider, suite, 3));
+  rx.installReadKeys(3, suite, keysFor(nodeProvider, suite, 3), 0);
+  const old1 = tx.seal('application_data', payload(5));
+  const old2 = tx.seal('application_data', payload(5));
+  tx.installWriteKeys(4, suite, keysFor(nodeProvider, suite, 4));
+  rx.installReadKeys(4, suite, keysFor(nodeProvider, suite, 4), 1000);
+  t.is(rx.nextTimeout(), 1100);
+  t.is(delivered(rx.receive(tx.seal('application_data', payload(5)), 1010))[0]?.epoch, 4);
+  t.is(delivered(rx.receive(old1, 1050))[0]?.epoch, 3); // reordered, within retention
+  rx.handleTimeout(1100);
+  t.is(rx.nextTimeout(), undefined);
+  t.is(delivered(rx.receive(old2, 1200)).length, 0);
+  t.is(rx.drops['epoch-dropped'], 1);
+});
+
+test('a record of an epoch whose keys are not yet installed is handed back deferred, then opens', (t) => {
+  const suite = 'tls_aes_128_gcm_sha256';
+  const tx = new RecordLayer({ provider: nodeProvider });
+  const rx = new RecordLayer({ provider: nodeProvider });
+  tx.installWriteKeys(2, suite, keysFor(nodeProvider, suite, 2));
+  const early = tx.seal('handshake', utf8.encode('encrypted extensions'));
+  const [d] = rx.receive(early, 0);
+  if (d?.kind !== 'deferred') return void t.fail('not deferred');
+  t.is(d.epochBits, 2);
+  t.is(totalDrops(rx), 0);
+  rx.installReadKeys(2, suite, keysFor(nodeProvider, suite, 2), 0);
+  const [got] = delivered(rx.receive(d.record, 0));
+  t.is(got?.contentType, 'handshake');
+  t.is(got?.epoch, 2);
+});
+
+test('a plaintext record with an epoch other than 0 drops; plaintext can be refused after the handshake', (t) => {
+  const rx = new RecordLayer({ provider: nodeProvider });
+  const pt = (epoch: number): Uint8Array =>
+    encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch, sequenceNumber: 1, fragment: payload(4) });
+  t.is(delivered(rx.receive(pt(2), 0)).length, 0);
+  t.is(rx.drops['plaintext-epoch'], 1);
+  t.is(delivered(rx.receive(pt(0), 0))[0]?.protected, false);
+  rx.setAcceptPlaintext(false);
+  t.is(delivered(rx.receive(pt(0), 0)).length, 0);
+  t.is(rx.drops['plaintext-refused'], 1);
+});
+
+test('several records in one datagram; a foreign connection ID discards the rest of the datagram', (t) => {
+  const cid = Uint8Array.of(1, 2, 3, 4);
+  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_sha256', cid });
+  const a = tx.seal('application_data', utf8.encode('a'));
+  const b = tx.seal('alert', Uint8Array.of(1, 0));
+  const c = tx.seal('application_data', utf8.encode('c'), { includeLength: false });
+  const all = delivered(rx.receive(Uint8Array.of(...a, ...b, ...c), 0));
+  t.deepEqual(all.map((r) => [r.contentType, r.sequenceNumber]), [['application_data', 0], ['alert', 1], ['application_data', 2]]);
+  const foreign = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_sha256', cid: Uint8Array.of(9, 9, 9, 9) }).tx.seal('application_data', payload(3));
+  const d = tx.seal('application_data', payload(3));
+  const got = delivered(rx.receive(Uint8Array.of(...d, ...foreign, ...tx.seal('application_data', payload(3))), 0));
+  t.is(got.length, 1);
+  t.is(rx.drops['connection-id'], 1);
+  t.is(rx.drops['datagram-remainder'], 1);
+});
+
+test('malformed, short and unknown records are dropped and counted by reason', (t) => {
+  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256' });
+  rx.receive(Uint8Array.of(0x2f, 0x00, 0x01, 0x00, 0x0a, ...payload(10)), 0); // length 10 < 16
+  t.is(rx.drops['too-short'], 1);
+  rx.receive(Uint8Array.of(0x2f, 0x00), 0); // header cut short
+  t.is(rx.drops.malformed, 1);
+  rx.receive(Uint8Array.of(0x17, 0xfe, 0xfd, 0, 0), 0); // DTLS 1.2 application data
+  t.is(rx.drops['unknown-record-type'], 1);
+  rx.receive(Uint8Array.of(0x2c, 0x00, 0x00, 0x41, 0x01, ...payload(16)), 0); // length 16641 > 2^14 + 256
+  t.is(rx.drops['too-long'], 1);
+  const sealed = tx.seal('application_data', payload(8));
+  const wrongKey = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx.seal('application_data', payload(8));
+  rx.receive(wrongKey, 0); // epoch bits 3 like ours, other keys
+  t.is(rx.drops.authentication, 1);
+  t.is(delivered(rx.receive(sealed, 0)).length, 1);
+});
+
+test('AEAD usage limits: KeyUpdate is signalled before the limit, sealing stops at it, forgeries are counted', (t) => {
+  const limits = { confidentiality: 8, integrity: 2 };
+  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { limits } });
+  for (let i = 0; i < 5; i++) tx.seal('application_data', payload(1));
+  t.false(tx.keyUpdateDue);
+  tx.seal('application_data', payload(1));
+  t.true(tx.keyUpdateDue); // 6 >= 0.75 * 8
+  tx.seal('application_data', payload(1));
+  tx.seal('application_data', payload(1));
+  t.throws(() => tx.seal('application_data', payload(1)), { instanceOf: RecordLayerError, message: /usage limit/ });
+  t.deepEqual(tx.usage().write, { epoch: 3, used: 8, limit: 8 });
+  const forged = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx;
+  for (let i = 0; i < 2; i++) rx.receive(forged.seal('application_data', payload(4)), 0);
+  t.false(rx.integrityLimitExceeded);
+  rx.receive(forged.seal('application_data', payload(4)), 0);
+  t.true(rx.integrityLimitExceeded);
+  t.is(rx.drops.authentication, 3);
+});
+
+test('short records are padded so the ciphertext covers the 16-byte mask sample (CCM_8); padding policies hide lengths', (t) => {
+  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_8_sha256' });
+  const empty = tx.seal('application_data', new Uint8Array(0), { includeLength: true });
+  t.true(empty.length - 5 >= 16);
+  t.is(delivered(rx.receive(empty, 0))[0]?.content.length, 0);
+  const padded = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { padding: padToMultipleOf(64) } });
+  const withZeros = Uint8Array.of(1, 2, 0, 0);
+  const rec = padded.tx.seal('application_data', withZeros);
+  t.is((rec.length - 5 - 16) % 64, 0);
+  t.is(hex(delivered(padded.rx.receive(rec, 0))[0]?.content ?? new Uint8Array()), '01020000'); // content's own zeros survive
+});
+
+test('sealing without keys, or content over 2^14, is refused with a RecordLayerError', (t) => {
+  const rl = new RecordLayer({ provider: nodeProvider });
+  t.throws(() => rl.seal('application_data', payload(1)), { instanceOf: RecordLayerError });
+  const { tx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256' });
+  t.throws(() => tx.seal('application_data', payload(16385)), { instanceOf: RecordLayerError });
+});
