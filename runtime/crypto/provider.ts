@@ -48,6 +48,12 @@ export interface AeadKey {
   readonly tagLength: number;
   /** `plaintext` encrypted, followed by the tag. */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Seals the concatenation of `parts` and writes ciphertext then tag into
+   * `out` at `offset` (which must have room); returns the bytes written. The
+   * record layer's path: no joined plaintext, no separate ciphertext buffer.
+   */
+  sealInto(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): number;
   /** The plaintext, or `undefined` when authentication fails (never throws for bad input). */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | undefined;
   /** Zero the key material this object holds (where the platform allows); the key is unusable after. */

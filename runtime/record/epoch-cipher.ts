@@ -47,10 +47,14 @@ export class EpochCipher {
     return this.failed > this.limits.integrity;
   }
 
-  /** AEAD-encrypts a DTLSInnerPlaintext with the record's header (sequence number unmasked) as additional data. */
-  seal(seq: number, aad: Uint8Array, inner: Uint8Array): Uint8Array {
+  /**
+   * AEAD-encrypts a DTLSInnerPlaintext given as parts (content, then type
+   * and padding) with the record's header (sequence number unmasked) as
+   * additional data, writing ciphertext and tag into `out` at `offset`.
+   */
+  sealInto(seq: number, aad: Uint8Array, inner: readonly Uint8Array[], out: Uint8Array, offset: number): number {
     this.used++;
-    return this.aead.seal(recordNonce(this.iv, seq, this.nonce), aad, inner);
+    return this.aead.sealInto(recordNonce(this.iv, seq, this.nonce), aad, inner, out, offset);
   }
 
   /** Deprotects; undefined (and counted) when authentication fails. */

@@ -16,14 +16,6 @@ export function padToMultipleOf(block: number): PaddingPolicy {
   return (n) => (block - ((n + 1) % block)) % block;
 }
 
-/** content || type || zeros(padding) in a fresh buffer. */
-export function encodeInnerPlaintext(content: Uint8Array, contentType: number, padding: number): Uint8Array {
-  const out = new Uint8Array(content.length + 1 + padding);
-  out.set(content, 0);
-  out[content.length] = contentType;
-  return out;
-}
-
 /** Splits a deprotected DTLSInnerPlaintext; undefined when it is all zeros (no content type). */
 export function decodeInnerPlaintext(inner: Uint8Array): { contentType: number; content: Uint8Array } | undefined {
   let i = inner.length - 1;

@@ -5,9 +5,10 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { bytesEqual, copyOf, DecodeError, Reader, scratchWriter } from '../wire/index.js';
+import { allocate } from '../wire/slab.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
-import { decodeInnerPlaintext, encodeInnerPlaintext, noPadding, type PaddingPolicy } from './inner-plaintext.js';
+import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from './inner-plaintext.js';
 import type { AeadLimits } from './limits.js';
 import { ReplayWindow } from './replay-window.js';
 import { reconstructSequenceNumber } from './sequence.js';
@@ -85,6 +86,8 @@ export class RecordLayer {
   /** Every read epoch at or below this was installed once and has been dropped (epochs only move forward). */
   private highestDropped = -1;
   private acceptPlaintext = true;
+  /** Where outgoing DTLSInnerPlaintext is staged, so the AEAD sees one contiguous input without an allocation per record. */
+  private readonly inner = new Uint8Array(MAX_PLAINTEXT + 1 + 255 + 16);
 
   constructor(config: RecordLayerConfig) {
     this.config = config;
@@ -177,7 +180,12 @@ export class RecordLayer {
     const type = contentTypeToNumber(contentType);
     const tag = w.suite.tagLength;
     const padding = Math.max((this.config.padding ?? noPadding)(content.length, type), 16 - tag - content.length - 1, 0);
-    const inner = encodeInnerPlaintext(content, type, padding);
+    if (content.length + 1 + padding > this.inner.length) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
+    const innerLength = content.length + 1 + padding;
+    const inner = this.inner;
+    inner.set(content, 0);
+    inner[content.length] = type;
+    inner.fill(0, content.length + 1, innerLength);
     const seq = this.writeSeq++;
     const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
     const withLength = options.includeLength ?? this.config.includeLength ?? true;
@@ -188,14 +196,13 @@ export class RecordLayer {
       epochLowBits: w.epoch & 3,
       connectionId: cid,
       sequenceNumber: seq16 ? seq & 0xffff : seq & 0xff,
-      length: withLength ? inner.length + tag : undefined,
+      length: withLength ? innerLength + tag : undefined,
     });
     const header = hw.finish();
-    const out = new Uint8Array(header.length + inner.length + tag);
+    const out = allocate(header.length + innerLength + tag);
     out.set(header, 0);
-    const encrypted = w.seal(seq, header, inner);
-    out.set(encrypted, header.length);
-    const mask = w.mask(encrypted);
+    w.sealInto(seq, header, [inner.subarray(0, innerLength)], out, header.length);
+    const mask = w.mask(out.subarray(header.length));
     const at = 1 + (cid?.length ?? 0);
     out[at]! ^= mask[0]!;
     if (seq16) out[at + 1]! ^= mask[1]!;

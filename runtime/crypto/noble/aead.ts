@@ -78,6 +78,21 @@ class NobleAeadKey implements AeadKey {
     return this.#use(nonce).seal(nonce, aad, plaintext);
   }
 
+  sealInto(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): number {
+    let plaintext = parts[0] ?? new Uint8Array(0);
+    if (parts.length > 1) {
+      plaintext = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        plaintext.set(p, at);
+        at += p.length;
+      }
+    }
+    const sealed = this.seal(nonce, aad, plaintext);
+    out.set(sealed, offset);
+    return sealed.length;
+  }
+
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | undefined {
     const engine = this.#use(nonce);
     if (ciphertextAndTag.length < this.tagLength) return undefined;

@@ -48,8 +48,9 @@ class AesMask implements MaskKey {
 
   mask(sample: Uint8Array): Uint8Array {
     checkUsable(this.algorithm, this.#released, sample);
-    // A fresh, aligned 16-byte block, encrypted in place (new Uint8Array copies; Buffer#slice would alias).
-    return unsafe.encryptBlock(this.material, new Uint8Array(sample.subarray(0, SAMPLE_LENGTH)));
+    // Word-level AES on the sample's four little-endian words: no typed-array views, no allocation but the result.
+    const r = unsafe.encrypt(this.material, wordLE(sample, 0), wordLE(sample, 4), wordLE(sample, 8), wordLE(sample, 12));
+    return wordsToBytes(r.s0, r.s1, r.s2, r.s3);
   }
 
   release(): void {
@@ -73,23 +74,22 @@ class ChaChaMask implements MaskKey {
   readonly material: Uint32Array;
   #released = false;
 
+  /** The 16 input words (counter || nonce) and 8 output words, reused across calls. */
+  readonly #input = new Uint32Array(4);
+  readonly #output = new Uint32Array(8);
+
   constructor(snKey: Uint8Array) {
-    this.material = new Uint32Array(new Uint8Array(snKey).buffer);
+    this.material = new Uint32Array(8);
+    for (let i = 0; i < 8; i++) this.material[i] = wordLE(snKey, 4 * i);
   }
 
   mask(sample: Uint8Array): Uint8Array {
     checkUsable(this.algorithm, this.#released, sample);
-    const input = new Uint32Array(new Uint8Array(sample.subarray(0, SAMPLE_LENGTH)).buffer);
-    const out = new Uint32Array(8);
+    const input = this.#input;
+    const out = this.#output;
+    for (let i = 0; i < 4; i++) input[i] = wordLE(sample, 4 * i);
     hchacha(SIGMA_WORDS, this.material, input, out);
-    // hchacha's arrays are views of little-endian bytes on every host.
-    const raw = new DataView(out.buffer);
-    const mask = new Uint8Array(SAMPLE_LENGTH);
-    const view = new DataView(mask.buffer);
-    view.setUint32(0, raw.getUint32(0, true) + SIGMA[0], true);
-    view.setUint32(4, raw.getUint32(4, true) + SIGMA[1], true);
-    view.setUint32(8, raw.getUint32(8, true) + SIGMA[2], true);
-    view.setUint32(12, raw.getUint32(12, true) + SIGMA[3], true);
+    const mask = wordsToBytes(out[0]! + SIGMA[0], out[1]! + SIGMA[1], out[2]! + SIGMA[2], out[3]! + SIGMA[3]);
     out.fill(0);
     return mask;
   }
@@ -100,12 +100,26 @@ class ChaChaMask implements MaskKey {
   }
 }
 
-const SIGMA_WORDS = ((): Uint32Array => {
-  const bytes = new Uint8Array(16);
-  const view = new DataView(bytes.buffer);
-  SIGMA.forEach((w, i) => view.setUint32(4 * i, w, true));
-  return new Uint32Array(bytes.buffer);
-})();
+const SIGMA_WORDS = Uint32Array.from(SIGMA);
+
+/** The little-endian 32-bit word at `o`. */
+function wordLE(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+
+/** Four words as 16 little-endian bytes (a small array: V8 keeps it on its heap, so it costs next to nothing). */
+function wordsToBytes(w0: number, w1: number, w2: number, w3: number): Uint8Array {
+  const b = new Uint8Array(SAMPLE_LENGTH);
+  const words = [w0, w1, w2, w3];
+  for (let i = 0; i < 4; i++) {
+    const w = words[i]!;
+    b[4 * i] = w;
+    b[4 * i + 1] = w >>> 8;
+    b[4 * i + 2] = w >>> 16;
+    b[4 * i + 3] = w >>> 24;
+  }
+  return b;
+}
 
 function checkUsable(algorithm: MaskAlgorithm, released: boolean, sample: Uint8Array): void {
   if (released) throw new CryptoError(`${algorithm} mask: key used after release()`);

@@ -16,11 +16,14 @@ const CIPHER: Record<AeadAlgorithm, { readonly name: NodeAeadCipher; readonly ta
   'aes-128-ccm-8': { name: 'aes-128-ccm', tag: 8 },
 };
 
-/** Joins ciphertext and tag into one plain Uint8Array. */
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+/** The parts, one after the other, in one buffer. */
+function joinAll(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -62,11 +65,26 @@ class NodeAeadKey implements AeadKey {
   }
 
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    const out = new Uint8Array(plaintext.length + this.tagLength);
+    this.sealInto(nonce, aad, [plaintext], out, 0);
+    return out;
+  }
+
+  sealInto(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): number {
     const c = this.encipher(nonce);
-    c.setAAD(aad, { plaintextLength: plaintext.length });
-    const body = c.update(plaintext);
+    let total = 0;
+    for (const p of parts) total += p.length;
+    c.setAAD(aad, { plaintextLength: total });
+    let at = offset;
+    // CCM takes its plaintext in exactly one update() call; GCM and ChaCha20-Poly1305 stream.
+    for (const p of this.cipher === 'aes-128-ccm' && parts.length > 1 ? [joinAll(parts, total)] : parts) {
+      const b = c.update(p);
+      out.set(b, at);
+      at += b.length;
+    }
     c.final();
-    return join(body, c.getAuthTag());
+    out.set(c.getAuthTag(), at);
+    return at + this.tagLength - offset;
   }
 
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | undefined {
