@@ -11,7 +11,7 @@ export const ciphertextHeader = encodeDtlsCiphertextHeader({
   connectionId: undefined,
   sequenceNumber: 0x1234,
   length: 0x0200,
-});
+}, 0);
 
 /** A DTLSPlaintext header with an empty fragment (the 13 header bytes alone). */
 export const plaintextHeader = encodeDtlsPlaintext({

@@ -68,7 +68,7 @@ const rows: Row[] = [
     ciphertextHeader.length,
     () => decodeDtlsCiphertextHeader(hdrBuf, 0),
     () => new OracleCiphertextHeader(new KaitaiStream(hdrBuf), null, null, 0),
-    () => encodeDtlsCiphertextHeader(hdr),
+    () => encodeDtlsCiphertextHeader(hdr, 0),
   ),
   row('DTLSPlaintext header', plaintextHeader.length, () => decodeDtlsPlaintext(ptBuf), () => new OraclePlaintext(new KaitaiStream(ptBuf), null, null), () => encodeDtlsPlaintext(pt)),
   row('ClientHello', clientHello.length, () => decodeClientHello(chBuf), () => new OracleClientHello(new KaitaiStream(chBuf), null, null), () => encodeClientHello(ch)),

@@ -33,6 +33,9 @@ var DtlsHandshake = (function() {
     this.messageSeq = this._io.readU2be();
     this.fragmentOffset = this._io.readBitsIntBe(24);
     this.lenFragment = this._io.readBitsIntBe(24);
+    if (!(this.lenFragment <= this.length - this.fragmentOffset)) {
+      throw new KaitaiStream.ValidationGreaterThanError(this.length - this.fragmentOffset, this.lenFragment, this._io, "/seq/4");
+    }
     this._io.alignToByte();
     this.fragment = this._io.readBytes(this.lenFragment);
   }
@@ -42,7 +45,7 @@ var DtlsHandshake = (function() {
    */
 
   /**
-   * The RFC's `fragment_length`.
+   * The RFC's `fragment_length`. A fragment lies within its message, so fragment_offset + fragment_length <= length.
    */
 
   return DtlsHandshake;

@@ -119,10 +119,10 @@ export function readRecordNumber(r: Reader): RecordNumber {
 
 /** Writes RecordNumber. */
 export function writeRecordNumber(w: Writer, v: RecordNumber): void {
-  if (v.epoch < 0n || v.epoch >= 18446744073709551616n) throw w.error('epoch', `${v.epoch} is not an unsigned 64-bit integer`);
+  if (typeof v.epoch !== 'bigint' || v.epoch < 0n || v.epoch >= 18446744073709551616n) throw w.error('epoch', `${String(v.epoch)} is not an unsigned 64-bit integer (a bigint)`);
   w.u32(Number(v.epoch >> 32n), 'epoch_hi');
   w.u32(Number(v.epoch & 4294967295n), 'epoch_lo');
-  if (v.sequenceNumber < 0n || v.sequenceNumber >= 18446744073709551616n) throw w.error('sequence_number', `${v.sequenceNumber} is not an unsigned 64-bit integer`);
+  if (typeof v.sequenceNumber !== 'bigint' || v.sequenceNumber < 0n || v.sequenceNumber >= 18446744073709551616n) throw w.error('sequence_number', `${String(v.sequenceNumber)} is not an unsigned 64-bit integer (a bigint)`);
   w.u32(Number(v.sequenceNumber >> 32n), 'sequence_number_hi');
   w.u32(Number(v.sequenceNumber & 4294967295n), 'sequence_number_lo');
 }

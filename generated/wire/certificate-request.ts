@@ -34,7 +34,7 @@ export function readCertificateRequest(r: Reader): CertificateRequest {
 
 /** Writes CertificateRequest. */
 export function writeCertificateRequest(w: Writer, v: CertificateRequest): void {
-  if (v.certificateRequestContext.length < 0 || v.certificateRequestContext.length > 255) throw w.error('certificate_request_context', `is ${v.certificateRequestContext.length} bytes, outside 0..255`);
+  if (v.certificateRequestContext.length > 255) throw w.error('certificate_request_context', `is ${v.certificateRequestContext.length} bytes, outside 0..255`);
   w.u8(v.certificateRequestContext.length, 'len_certificate_request_context');
   w.bytes(v.certificateRequestContext);
   const atExtensions = w.reserve(2);
@@ -176,6 +176,7 @@ export function writeCertificateRequestExtension(w: Writer, v: CertificateReques
       w.leave();
       break;
     default:
+      if (typeof v.extensionType === 'number' && ['signature_algorithms', 'signature_algorithms_cert', 'certificate_authorities', 'oid_filters'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 

@@ -25,7 +25,7 @@ export function readCertificateVerify(r: Reader): CertificateVerify {
 /** Writes CertificateVerify. */
 export function writeCertificateVerify(w: Writer, v: CertificateVerify): void {
   w.u16(signatureSchemeToNumber(v.algorithm), 'algorithm');
-  if (v.signature.length < 0 || v.signature.length > 65535) throw w.error('signature', `is ${v.signature.length} bytes, outside 0..65535`);
+  if (v.signature.length > 65535) throw w.error('signature', `is ${v.signature.length} bytes, outside 0..65535`);
   w.u16(v.signature.length, 'len_signature');
   w.bytes(v.signature);
 }

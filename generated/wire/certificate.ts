@@ -29,7 +29,7 @@ export function readCertificate(r: Reader): Certificate {
 
 /** Writes Certificate. */
 export function writeCertificate(w: Writer, v: Certificate): void {
-  if (v.certificateRequestContext.length < 0 || v.certificateRequestContext.length > 255) throw w.error('certificate_request_context', `is ${v.certificateRequestContext.length} bytes, outside 0..255`);
+  if (v.certificateRequestContext.length > 255) throw w.error('certificate_request_context', `is ${v.certificateRequestContext.length} bytes, outside 0..255`);
   w.u8(v.certificateRequestContext.length, 'len_certificate_request_context');
   w.bytes(v.certificateRequestContext);
   const atCertificateList = w.reserve(3);
@@ -234,7 +234,7 @@ export function readCertificateEntryExtension(r: Reader): CertificateEntryExtens
 /** Writes CertificateEntryExtension. */
 export function writeCertificateEntryExtension(w: Writer, v: CertificateEntryExtension): void {
   w.u16(extensionTypeToNumber(v.extensionType), 'extension_type');
-  if (v.extensionData.length < 0 || v.extensionData.length > 65535) throw w.error('extension_data', `is ${v.extensionData.length} bytes, outside 0..65535`);
+  if (v.extensionData.length > 65535) throw w.error('extension_data', `is ${v.extensionData.length} bytes, outside 0..65535`);
   w.u16(v.extensionData.length, 'len_extension_data');
   w.bytes(v.extensionData);
 }

@@ -71,10 +71,10 @@ export function readClientHello(r: Reader): ClientHello {
 export function writeClientHello(w: Writer, v: ClientHello): void {
   w.u16(protocolVersionToNumber(v.legacyVersion), 'legacy_version');
   w.fixed(v.random, 32, 'random');
-  if (v.legacySessionId.length < 0 || v.legacySessionId.length > 32) throw w.error('legacy_session_id', `is ${v.legacySessionId.length} bytes, outside 0..32`);
+  if (v.legacySessionId.length > 32) throw w.error('legacy_session_id', `is ${v.legacySessionId.length} bytes, outside 0..32`);
   w.u8(v.legacySessionId.length, 'len_legacy_session_id');
   w.bytes(v.legacySessionId);
-  if (v.legacyCookie.length < 0 || v.legacyCookie.length > 255) throw w.error('legacy_cookie', `is ${v.legacyCookie.length} bytes, outside 0..255`);
+  if (v.legacyCookie.length > 255) throw w.error('legacy_cookie', `is ${v.legacyCookie.length} bytes, outside 0..255`);
   w.u8(v.legacyCookie.length, 'len_legacy_cookie');
   w.bytes(v.legacyCookie);
   const atCipherSuites = w.reserve(2);
@@ -397,6 +397,7 @@ export function writeClientHelloExtension(w: Writer, v: ClientHelloExtension): v
       w.leave();
       break;
     default:
+      if (typeof v.extensionType === 'number' && ['server_name', 'max_fragment_length', 'supported_groups', 'signature_algorithms', 'signature_algorithms_cert', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'padding', 'record_size_limit', 'pre_shared_key', 'early_data', 'post_handshake_auth', 'supported_versions', 'cookie', 'psk_key_exchange_modes', 'certificate_authorities', 'key_share', 'connection_id'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 

@@ -52,12 +52,12 @@ export function readDtlsCiphertextHeader(r: Reader, cidLength: number): DtlsCiph
 }
 
 /** Writes DtlsCiphertextHeader. */
-export function writeDtlsCiphertextHeader(w: Writer, v: DtlsCiphertextHeader): void {
+export function writeDtlsCiphertextHeader(w: Writer, v: DtlsCiphertextHeader, cidLength: number): void {
   const bitsEpochLowBits = v.epochLowBits;
   if (!Number.isInteger(bitsEpochLowBits) || bitsEpochLowBits < 0 || bitsEpochLowBits > 3) throw w.error('epoch_low_bits', `${bitsEpochLowBits} does not fit 2 bits`);
   w.u8(((1 << 5) | ((v.connectionId !== undefined ? 1 : 0) << 4) | ((v.sequenceNumber16bit ? 1 : 0) << 3) | ((v.length !== undefined ? 1 : 0) << 2) | bitsEpochLowBits) >>> 0, 'fixed_bits');
   if (v.connectionId !== undefined) {
-    w.bytes(v.connectionId);
+    w.fixed(v.connectionId, cidLength, 'connection_id');
   }
 
   if (v.sequenceNumber16bit) {
@@ -87,6 +87,7 @@ export function sizeDtlsCiphertextHeader(v: DtlsCiphertextHeader): number {
  * @throws DecodeError naming the field path and offset of the first problem.
  */
 export function decodeDtlsCiphertextHeader(bytes: Uint8Array, cidLength: number): DtlsCiphertextHeader {
+  if (!Number.isInteger(cidLength) || cidLength < 0 || cidLength > 255) throw new RangeError(`DtlsCiphertextHeader: parameter cid_length must be an integer in 0..255, got ${String(cidLength)}`);
   const r = Reader.acquire(bytes, 'DtlsCiphertextHeader');
   const v = readDtlsCiphertextHeader(r, cidLength);
   r.finish();
@@ -98,13 +99,15 @@ export function decodeDtlsCiphertextHeader(bytes: Uint8Array, cidLength: number)
  *
  * @throws EncodeError naming the field path when a value has no wire form.
  */
-export function encodeDtlsCiphertextHeader(v: DtlsCiphertextHeader): Uint8Array {
+export function encodeDtlsCiphertextHeader(v: DtlsCiphertextHeader, cidLength: number): Uint8Array {
+  if (!Number.isInteger(cidLength) || cidLength < 0 || cidLength > 255) throw new RangeError(`DtlsCiphertextHeader: parameter cid_length must be an integer in 0..255, got ${String(cidLength)}`);
   const w = scratchWriter('DtlsCiphertextHeader');
-  writeDtlsCiphertextHeader(w, v);
+  writeDtlsCiphertextHeader(w, v, cidLength);
   return w.finish().slice();
 }
 
 /** Checks every `valid:` rule and RFC vector bound of a DtlsCiphertextHeader value; returns the first violation, or undefined. */
-export function validateDtlsCiphertextHeader(v: DtlsCiphertextHeader): EncodeError | undefined {
-  return validateWith('DtlsCiphertextHeader', (w) => writeDtlsCiphertextHeader(w, v));
+export function validateDtlsCiphertextHeader(v: DtlsCiphertextHeader, cidLength: number): EncodeError | undefined {
+  if (!Number.isInteger(cidLength) || cidLength < 0 || cidLength > 255) throw new RangeError(`DtlsCiphertextHeader: parameter cid_length must be an integer in 0..255, got ${String(cidLength)}`);
+  return validateWith('DtlsCiphertextHeader', (w) => writeDtlsCiphertextHeader(w, v, cidLength));
 }

@@ -26,6 +26,7 @@ export function readDtlsHandshake(r: Reader): DtlsHandshake {
   const messageSeq = r.u16('message_seq');
   const fragmentOffset = r.u24('fragment_offset');
   const lenFragment = r.u24('len_fragment');
+  if (lenFragment > (length - fragmentOffset)) throw r.error('len_fragment', `${lenFragment} is above the maximum length - fragment_offset = ${(length - fragmentOffset)}`, r.pos - 3);
   const fragment = r.bytes(lenFragment, 'fragment');
   return { msgType, length, messageSeq, fragmentOffset, fragment };
 }
@@ -36,7 +37,8 @@ export function writeDtlsHandshake(w: Writer, v: DtlsHandshake): void {
   w.u24(v.length, 'length');
   w.u16(v.messageSeq, 'message_seq');
   w.u24(v.fragmentOffset, 'fragment_offset');
-  if (v.fragment.length < 0 || v.fragment.length > 16777215) throw w.error('fragment', `is ${v.fragment.length} bytes, outside 0..16777215`);
+  if (v.fragment.length > 16777215) throw w.error('fragment', `is ${v.fragment.length} bytes, outside 0..16777215`);
+  if (v.fragment.length > (v.length - v.fragmentOffset)) throw w.error('fragment', `is ${v.fragment.length} bytes, above length - fragment_offset = ${(v.length - v.fragmentOffset)}`);
   w.u24(v.fragment.length, 'len_fragment');
   w.bytes(v.fragment);
 }

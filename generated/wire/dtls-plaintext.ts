@@ -43,7 +43,7 @@ export function writeDtlsPlaintext(w: Writer, v: DtlsPlaintext): void {
   if (!Number.isInteger(v.sequenceNumber) || v.sequenceNumber < 0 || v.sequenceNumber > 281474976710655) throw w.error('sequence_number', `${v.sequenceNumber} is not an unsigned 48-bit integer`);
   w.u16(Math.floor(v.sequenceNumber / 4294967296), 'sequence_number_hi');
   w.u32(v.sequenceNumber % 4294967296, 'sequence_number_lo');
-  if (v.fragment.length < 0 || v.fragment.length > 16384) throw w.error('fragment', `is ${v.fragment.length} bytes, outside 0..16384`);
+  if (v.fragment.length > 16384) throw w.error('fragment', `is ${v.fragment.length} bytes, outside 0..16384`);
   w.u16(v.fragment.length, 'len_fragment');
   w.bytes(v.fragment);
 }

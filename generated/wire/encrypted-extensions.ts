@@ -204,6 +204,7 @@ export function writeEncryptedExtensionsExtension(w: Writer, v: EncryptedExtensi
       w.leave();
       break;
     default:
+      if (typeof v.extensionType === 'number' && ['server_name', 'early_data', 'max_fragment_length', 'supported_groups', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'record_size_limit'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 

@@ -20,7 +20,7 @@ export function readConnectionIdExtension(r: Reader): ConnectionIdExtension {
 
 /** Writes ConnectionIdExtension. */
 export function writeConnectionIdExtension(w: Writer, v: ConnectionIdExtension): void {
-  if (v.cid.length < 0 || v.cid.length > 255) throw w.error('cid', `is ${v.cid.length} bytes, outside 0..255`);
+  if (v.cid.length > 255) throw w.error('cid', `is ${v.cid.length} bytes, outside 0..255`);
   w.u8(v.cid.length, 'len_cid');
   w.bytes(v.cid);
 }

@@ -121,7 +121,7 @@ export function writeOidFilter(w: Writer, v: OidFilter): void {
   if (v.certificateExtensionOid.length < 1 || v.certificateExtensionOid.length > 255) throw w.error('certificate_extension_oid', `is ${v.certificateExtensionOid.length} bytes, outside 1..255`);
   w.u8(v.certificateExtensionOid.length, 'len_certificate_extension_oid');
   w.bytes(v.certificateExtensionOid);
-  if (v.certificateExtensionValues.length < 0 || v.certificateExtensionValues.length > 65535) throw w.error('certificate_extension_values', `is ${v.certificateExtensionValues.length} bytes, outside 0..65535`);
+  if (v.certificateExtensionValues.length > 65535) throw w.error('certificate_extension_values', `is ${v.certificateExtensionValues.length} bytes, outside 0..65535`);
   w.u16(v.certificateExtensionValues.length, 'len_certificate_extension_values');
   w.bytes(v.certificateExtensionValues);
 }

@@ -181,6 +181,7 @@ export function writeHandshake(w: Writer, v: Handshake): void {
       w.leave();
       break;
     default:
+      if (typeof v.msgType === 'number' && ['client_hello', 'server_hello', 'new_session_ticket', 'end_of_early_data', 'encrypted_extensions', 'request_connection_id', 'new_connection_id', 'certificate', 'certificate_request', 'certificate_verify', 'finished', 'key_update'].includes(String(handshakeTypeFromNumber(v.msgType)))) throw w.error('msg_type', `${v.msgType} is ${String(handshakeTypeFromNumber(v.msgType))}, which has a parsed form here: use its name and a parsed body`);
       w.bytes(v.body);
   }
 

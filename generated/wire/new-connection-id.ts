@@ -117,7 +117,7 @@ export function readConnectionId(r: Reader): ConnectionId {
 
 /** Writes ConnectionId. */
 export function writeConnectionId(w: Writer, v: ConnectionId): void {
-  if (v.cid.length < 0 || v.cid.length > 255) throw w.error('cid', `is ${v.cid.length} bytes, outside 0..255`);
+  if (v.cid.length > 255) throw w.error('cid', `is ${v.cid.length} bytes, outside 0..255`);
   w.u8(v.cid.length, 'len_cid');
   w.bytes(v.cid);
 }

@@ -44,7 +44,7 @@ export function readNewSessionTicket(r: Reader): NewSessionTicket {
 export function writeNewSessionTicket(w: Writer, v: NewSessionTicket): void {
   w.u32(v.ticketLifetime, 'ticket_lifetime');
   w.u32(v.ticketAgeAdd, 'ticket_age_add');
-  if (v.ticketNonce.length < 0 || v.ticketNonce.length > 255) throw w.error('ticket_nonce', `is ${v.ticketNonce.length} bytes, outside 0..255`);
+  if (v.ticketNonce.length > 255) throw w.error('ticket_nonce', `is ${v.ticketNonce.length} bytes, outside 0..255`);
   w.u8(v.ticketNonce.length, 'len_ticket_nonce');
   w.bytes(v.ticketNonce);
   if (v.ticket.length < 1 || v.ticket.length > 65535) throw w.error('ticket', `is ${v.ticket.length} bytes, outside 1..65535`);
@@ -166,6 +166,7 @@ export function writeNewSessionTicketExtension(w: Writer, v: NewSessionTicketExt
       w.leave();
       break;
     default:
+      if (typeof v.extensionType === 'number' && ['early_data'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 

@@ -69,7 +69,7 @@ export function readServerHello(r: Reader): ServerHello {
 export function writeServerHello(w: Writer, v: ServerHello): void {
   w.u16(protocolVersionToNumber(v.legacyVersion), 'legacy_version');
   w.fixed(v.random, 32, 'random');
-  if (v.legacySessionIdEcho.length < 0 || v.legacySessionIdEcho.length > 32) throw w.error('legacy_session_id_echo', `is ${v.legacySessionIdEcho.length} bytes, outside 0..32`);
+  if (v.legacySessionIdEcho.length > 32) throw w.error('legacy_session_id_echo', `is ${v.legacySessionIdEcho.length} bytes, outside 0..32`);
   w.u8(v.legacySessionIdEcho.length, 'len_legacy_session_id_echo');
   w.bytes(v.legacySessionIdEcho);
   w.u16(cipherSuiteToNumber(v.cipherSuite), 'cipher_suite');
@@ -235,6 +235,7 @@ export function writeServerHelloExtension(w: Writer, v: ServerHelloExtension): v
       w.leave();
       break;
     default:
+      if (typeof v.extensionType === 'number' && ['pre_shared_key', 'supported_versions', 'key_share', 'connection_id'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 
@@ -385,6 +386,7 @@ export function writeHelloRetryRequestExtension(w: Writer, v: HelloRetryRequestE
       w.leave();
       break;
     default:
+      if (typeof v.extensionType === 'number' && ['key_share', 'cookie', 'supported_versions'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 

@@ -1,4 +1,4 @@
-import type { CaseIR, EnumIR, FieldIR, InstanceIR, ScalarIR, SpecIR, TypeIR } from '../ir/model.js';
+import type { BoundExprIR, CaseIR, EnumIR, FieldIR, InstanceIR, ScalarIR, SpecIR, TypeIR } from '../ir/model.js';
 import { camelCase, kebabCase } from '../ir/names.js';
 
 /** Where generated modules import the wire runtime from (relative to generated/wire/). */
@@ -152,4 +152,13 @@ export function unionSwitch(t: TypeIR): FieldIR | undefined {
 export function docText(doc: string | undefined, ref?: string): string | undefined {
   const parts = [doc?.trim(), ref === undefined ? undefined : `@see ${ref}`].filter((x): x is string => x !== undefined && x !== '');
   return parts.length === 0 ? undefined : parts.join('\n\n');
+}
+
+/** A bound expression as TypeScript, with each field reference spelled by `ref` (a local when decoding, `v.x` when encoding). */
+export function boundExpr(e: BoundExprIR, ref: (fieldId: string) => string): string {
+  const parts = e.terms.map((t, i) => {
+    const x = t.field !== undefined ? ref(t.field) : String(t.constant);
+    return i === 0 ? (t.sign === 1 ? x : `-${x}`) : `${t.sign === 1 ? '+' : '-'} ${x}`;
+  });
+  return `(${parts.join(' ')})`;
 }

@@ -36,17 +36,23 @@ function typeStatements(ctx: EmitContext, t: TypeIR): StatementStructures[] {
   const params = readParams(ctx, t);
   out.push(
     fn(`read${t.tsName}`, params, valueType, readBody(ctx, t), `Reads ${what} at the reader's position, up to its current limit where the structure is open-ended.`),
-    fn(`write${t.tsName}`, [{ name: 'w', type: ctx.runtime('Writer', true) }, { name: 'v', type: valueType }], 'void', writeBody(ctx, t), `Writes ${what}.`),
+    fn(`write${t.tsName}`, [{ name: 'w', type: ctx.runtime('Writer', true) }, { name: 'v', type: valueType }, ...params.slice(1)], 'void', writeBody(ctx, t), `Writes ${what}.`),
     fn(`size${t.tsName}`, [{ name: 'v', type: valueType }], 'number', sizeBody(ctx, t), `The encoded length of ${what} in bytes (bounds are not checked).`),
   );
   if (t.listOf) return out;
   const args = t.params.map((p) => local(p.id));
+  const paramChecks = t.params.map((p) => {
+    const max = p.scalar.kind === 'uint' ? 2 ** (8 * p.scalar.width) - 1 : 1;
+    const n = local(p.id);
+    return `if (!Number.isInteger(${n}) || ${n} < 0 || ${n} > ${max}) throw new RangeError(\`${t.tsName}: parameter ${p.id} must be an integer in 0..${max}, got \${String(${n})}\`);`;
+  });
   out.push(
     fn(
       `decode${t.tsName}`,
       [{ name: 'bytes', type: 'Uint8Array' }, ...params.slice(1)],
       t.tsName,
       [
+        ...paramChecks,
         `const r = ${ctx.runtime('Reader')}.acquire(bytes, '${t.tsName}');`,
         `const v = read${t.tsName}(${['r', ...args].join(', ')});`,
         'r.finish();',
@@ -56,16 +62,16 @@ function typeStatements(ctx: EmitContext, t: TypeIR): StatementStructures[] {
     ),
     fn(
       `encode${t.tsName}`,
-      [{ name: 'v', type: t.tsName }],
+      [{ name: 'v', type: t.tsName }, ...params.slice(1)],
       'Uint8Array',
-      [`const w = ${ctx.runtime('scratchWriter')}('${t.tsName}');`, `write${t.tsName}(w, v);`, 'return w.finish().slice();'],
+      [...paramChecks, `const w = ${ctx.runtime('scratchWriter')}('${t.tsName}');`, `write${t.tsName}(${['w', 'v', ...args].join(', ')});`, 'return w.finish().slice();'],
       `Encodes a ${t.tsName}, deriving every length field.\n\n@throws EncodeError naming the field path when a value has no wire form.`,
     ),
     fn(
       `validate${t.tsName}`,
-      [{ name: 'v', type: t.tsName }],
+      [{ name: 'v', type: t.tsName }, ...params.slice(1)],
       `${ctx.runtime('EncodeError', true)} | undefined`,
-      [`return ${ctx.runtime('validateWith')}('${t.tsName}', (w) => write${t.tsName}(w, v));`],
+      [...paramChecks, `return ${ctx.runtime('validateWith')}('${t.tsName}', (w) => write${t.tsName}(${['w', 'v', ...args].join(', ')}));`],
       `Checks every \`valid:\` rule and RFC vector bound of a ${t.tsName} value; returns the first violation, or undefined.`,
     ),
   );

@@ -1,5 +1,5 @@
 import type { FieldIR, ScalarIR, SizeIR, TypeIR, UintWidth } from '../ir/model.js';
-import { type EmitContext, local, unionSwitch } from './context.js';
+import { boundExpr, type EmitContext, local, unionSwitch } from './context.js';
 
 const READ: Record<UintWidth, string> = { 1: 'u8', 2: 'u16', 3: 'u24', 4: 'u32' };
 
@@ -70,7 +70,15 @@ function readField(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
           ];
         }
         const lines = [`const ${name} = ${readScalar(ctx, v, f.id)};`];
-        if (f.role.kind === 'length') lines.push(...validChecks(f, name, v.kind === 'uint' ? v.width : 1, f.role.min, f.role.max));
+        if (f.role.kind === 'length') {
+          lines.push(...validChecks(f, name, v.kind === 'uint' ? v.width : 1, f.role.min, f.role.max));
+          if (f.role.maxExpr) {
+            const bound = boundExpr(f.role.maxExpr, local);
+            lines.push(
+              `if (${name} > ${bound}) throw r.error('${f.id}', \`\${${name}} is above the maximum ${f.role.maxExpr.text} = \${${bound}}\`, r.pos - ${v.kind === 'uint' ? v.width : 1});`,
+            );
+          }
+        }
         else if (f.valid && v.kind === 'uint' && v.enumId === undefined) lines.push(...validChecks(f, name, v.width, f.valid.min, f.valid.max, f.valid.anyOf));
         return lines;
       }

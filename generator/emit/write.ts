@@ -1,5 +1,5 @@
 import type { FieldIR, ScalarIR, TypeIR, UintWidth } from '../ir/model.js';
-import type { EmitContext } from './context.js';
+import { boundExpr, type EmitContext, local } from './context.js';
 import { constName } from './read.js';
 
 const WRITE: Record<UintWidth, string> = { 1: 'u8', 2: 'u16', 3: 'u24', 4: 'u32' };
@@ -61,12 +61,14 @@ function writeValue(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
   const lenRole = len?.role.kind === 'length' ? len.role : undefined;
   const adjacent = len !== undefined && t.fields.indexOf(len) === t.fields.indexOf(f) - 1;
   const lenWidth = len?.value.kind === 'uint' ? len.value.width : 1;
+  const dynamicMax = lenRole?.maxExpr ? boundExpr(lenRole.maxExpr, (id) => valueOf(t, id)) : undefined;
   if (v.kind === 'bytes' && lenRole && adjacent) {
-    return [
-      `if (${x}.length < ${lenRole.min} || ${x}.length > ${lenRole.max}) throw w.error('${f.id}', \`is \${${x}.length} bytes, outside ${lenRole.min}..${lenRole.max}\`);`,
-      `w.${WRITE[lenWidth]}(${x}.length, '${len.id}');`,
-      `w.bytes(${x});`,
-    ];
+    const checks = [...(lenRole.min > 0 ? [`${x}.length < ${lenRole.min}`] : []), `${x}.length > ${lenRole.max}`];
+    const lines = [`if (${checks.join(' || ')}) throw w.error('${f.id}', \`is \${${x}.length} bytes, outside ${lenRole.min}..${lenRole.max}\`);`];
+    if (dynamicMax !== undefined) {
+      lines.push(`if (${x}.length > ${dynamicMax}) throw w.error('${f.id}', \`is \${${x}.length} bytes, above ${lenRole.maxExpr!.text} = \${${dynamicMax}}\`);`);
+    }
+    return [...lines, `w.${WRITE[lenWidth]}(${x}.length, '${len.id}');`, `w.bytes(${x});`];
   }
   let body: string[];
   switch (v.kind) {
@@ -84,7 +86,9 @@ function writeValue(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
       break;
     }
     case 'bytes':
-      body = [f.size.kind === 'fixed' ? `w.fixed(${x}, ${f.size.n}, '${f.id}');` : `w.bytes(${x});`];
+      if (f.size.kind === 'fixed') body = [`w.fixed(${x}, ${f.size.n}, '${f.id}');`];
+      else if (f.size.kind === 'param') body = [`w.fixed(${x}, ${local(f.size.param)}, '${f.id}');`];
+      else body = [`w.bytes(${x});`];
       break;
     case 'struct': {
       const st = ctx.type(v.typeId);
@@ -97,7 +101,8 @@ function writeValue(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
   }
   if (lenRole && len) {
     const start = `start${cap(f.tsName)}`;
-    return [`const ${start} = w.pos;`, ...body, `w.patchLength(at${cap(f.tsName)}, ${lenWidth}, ${start}, ${lenRole.min}, ${lenRole.max}, '${f.id}');`];
+    const max = dynamicMax === undefined ? String(lenRole.max) : `Math.min(${lenRole.max}, ${dynamicMax})`;
+    return [`const ${start} = w.pos;`, ...body, `w.patchLength(at${cap(f.tsName)}, ${lenWidth}, ${start}, ${lenRole.min}, ${max}, '${f.id}');`];
   }
   return body;
 }
@@ -145,7 +150,17 @@ function writeUnion(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
   for (const [typeId, keys] of seen) {
     out.push(...keys.map((k) => `case '${k}':`), `w.enter(${tag});`, call(typeId), 'w.leave();', 'break;');
   }
-  out.push('default:', `w.bytes(${x});`, '}');
+  const tagField = t.fields.find((q) => q.id === v.tag);
+  const enumId = tagField?.value.kind === 'uint' ? tagField.value.enumId : undefined;
+  out.push('default:');
+  if (enumId !== undefined) {
+    // A known type written as its number would encode opaque and decode parsed: ask for the name instead.
+    const known = [...seen.values()].flat().map((k) => `'${k}'`).join(', ');
+    out.push(
+      `if (typeof ${tag} === 'number' && [${known}].includes(String(${ctx.enumFrom(enumId)}(${tag})))) throw w.error('${v.tag}', \`\${${tag}} is ${'$'}{String(${ctx.enumFrom(enumId)}(${tag}))}, which has a parsed form here: use its name and a parsed ${f.id}\`);`,
+    );
+  }
+  out.push(`w.bytes(${x});`, '}');
   return out;
 }
 
@@ -195,7 +210,7 @@ function writePart(t: TypeIR, f: FieldIR): string[] {
   const total = hiBits + inst.loBits;
   if (f.id === inst.hi) {
     const check = inst.bigint
-      ? `if (${x} < 0n || ${x} >= ${2n ** BigInt(total)}n) throw w.error('${inst.id}', \`\${${x}} is not an unsigned ${total}-bit integer\`);`
+      ? `if (typeof ${x} !== 'bigint' || ${x} < 0n || ${x} >= ${2n ** BigInt(total)}n) throw w.error('${inst.id}', \`\${String(${x})} is not an unsigned ${total}-bit integer (a bigint)\`);`
       : `if (!Number.isInteger(${x}) || ${x} < 0 || ${x} > ${2 ** total - 1}) throw w.error('${inst.id}', \`\${${x}} is not an unsigned ${total}-bit integer\`);`;
     const hi = inst.bigint ? `Number(${x} >> ${inst.loBits}n)` : `Math.floor(${x} / ${2 ** inst.loBits})`;
     return [check, `w.${method}(${hi}, '${f.id}');`];

@@ -1,7 +1,7 @@
 import type { KsyAttr, KsyFile, KsyInstance, KsyType, KsyValid } from '../ksy/load.js';
 import { SchemaError } from '../schema-error.js';
 import type {
-  BitsIR, CaseIR, EnumIR, FieldIR, FileIR, InstanceIR, ParamIR, RoleIR, ScalarIR, SizeIR, SpecIR, TypeIR, UintWidth, ValidIR, ValueIR,
+  BitsIR, BoundExprIR, CaseIR, EnumIR, FieldIR, FileIR, InstanceIR, ParamIR, RoleIR, ScalarIR, SizeIR, SpecIR, TypeIR, UintWidth, ValidIR, ValueIR,
 } from './model.js';
 import { camelCase, pascalCase } from './names.js';
 
@@ -63,14 +63,41 @@ function collectTypes(files: readonly KsyFile[]): Map<string, TypeSite> {
   return out;
 }
 
-function parseValid(v: KsyValid | undefined, where: () => SchemaError): { constant?: number; valid?: ValidIR } {
+/** Parses a bound expression of earlier fields and integers joined by + and - (`length - fragment_offset`). */
+function parseBoundExpr(text: string, earlier: ReadonlySet<string>, fail: (m: string) => SchemaError): BoundExprIR {
+  const tokens = text.trim().split(/\s+/);
+  const terms: { sign: 1 | -1; field?: string; constant?: number }[] = [];
+  let sign: 1 | -1 = 1;
+  tokens.forEach((tok, i) => {
+    if (i % 2 === 1) {
+      if (tok !== '+' && tok !== '-') throw fail(`bound '${text}': expected + or -, found '${tok}'`);
+      sign = tok === '+' ? 1 : -1;
+      return;
+    }
+    if (/^\d+$/.test(tok)) terms.push({ sign, constant: Number(tok) });
+    else if (earlier.has(tok)) terms.push({ sign, field: tok });
+    else throw fail(`bound '${text}': '${tok}' is not an earlier field or an integer`);
+  });
+  if (tokens.length % 2 === 0) throw fail(`bound '${text}' ends with an operator`);
+  return { text: text.trim(), terms };
+}
+
+function parseValid(
+  v: KsyValid | undefined,
+  earlier: ReadonlySet<string>,
+  fail: (m: string) => SchemaError,
+): { constant?: number; valid?: ValidIR } {
   if (v === undefined) return {};
   if (typeof v === 'number') return { constant: v };
-  if (typeof v === 'boolean') throw where();
+  if (typeof v === 'boolean') throw fail('a boolean valid is not supported');
   if (v.eq !== undefined) return { constant: v.eq };
-  const valid: { min?: number; max?: number; anyOf?: readonly number[] } = {};
-  if (v.min !== undefined) valid.min = v.min;
-  if (v.max !== undefined) valid.max = v.max;
+  const valid: { min?: number; max?: number; maxExpr?: BoundExprIR; anyOf?: readonly number[] } = {};
+  if (v.min !== undefined) {
+    if (typeof v.min !== 'number') throw fail('valid/min must be a number');
+    valid.min = v.min;
+  }
+  if (typeof v.max === 'number') valid.max = v.max;
+  else if (typeof v.max === 'string') valid.maxExpr = parseBoundExpr(v.max, earlier, fail);
   if (v['any-of'] !== undefined) valid.anyOf = v['any-of'];
   return { valid };
 }
@@ -245,7 +272,14 @@ class TypeBuilder {
       const width = d.value.width;
       const valid = d.valid ?? {};
       if (valid.anyOf !== undefined) throw this.fail(`length '${d.id}' can't have any-of`);
-      return { kind: 'length', of: u[0]!.slice('size:'.length), min: valid.min ?? 0, max: valid.max ?? UINT_MAX[width] };
+      if (valid.max !== undefined && valid.max > UINT_MAX[width]) throw this.fail(`length '${d.id}': valid max ${valid.max} does not fit its ${width * 8}-bit field`);
+      return {
+        kind: 'length',
+        of: u[0]!.slice('size:'.length),
+        min: valid.min ?? 0,
+        max: valid.max ?? UINT_MAX[width],
+        ...(valid.maxExpr === undefined ? {} : { maxExpr: valid.maxExpr }),
+      };
     }
     if (u.length === 1 && u[0]!.startsWith('if:') && d.value.kind === 'bool') {
       return { kind: 'presence', of: u[0]!.slice('if:'.length) };
@@ -304,7 +338,7 @@ class TypeBuilder {
       if (!earlier.has(a.if) && !isParam(a.if)) throw this.fail(`${what}: if '${a.if}' must name an earlier b1 field or a parameter`);
       cond = a.if;
     }
-    const { constant, valid } = parseValid(a.valid, () => this.fail(`${what}: unsupported valid`));
+    const { constant, valid } = parseValid(a.valid, earlier, (m) => this.fail(`${what}: ${m}`));
     const value = this.valueOf(a, size, earlier, instances);
     if (value.kind === 'bytes' && size.kind === 'natural') throw this.fail(`${what}: opaque data needs size or size-eos`);
     return {

@@ -46,7 +46,7 @@ export type SizeIR =
 /** Why a field exists: `value` fields are in the TypeScript value; the others are derived. */
 export type RoleIR =
   | { readonly kind: 'value' }
-  | { readonly kind: 'length'; readonly of: string; readonly min: number; readonly max: number }
+  | { readonly kind: 'length'; readonly of: string; readonly min: number; readonly max: number; readonly maxExpr?: BoundExprIR }
   | { readonly kind: 'presence'; readonly of: string }
   | { readonly kind: 'constant'; readonly value: number }
   | { readonly kind: 'part'; readonly of: string };
@@ -62,9 +62,17 @@ export interface BitsIR {
   readonly first: boolean;
 }
 
+/** A bound computed from earlier fields: `length - fragment_offset` is [{sign: 1, field: 'length'}, {sign: -1, field: 'fragment_offset'}]. */
+export interface BoundExprIR {
+  readonly text: string;
+  readonly terms: readonly { readonly sign: 1 | -1; readonly field?: string; readonly constant?: number }[];
+}
+
 export interface ValidIR {
   readonly min?: number;
   readonly max?: number;
+  /** An upper bound that depends on earlier fields, checked besides `max`. */
+  readonly maxExpr?: BoundExprIR;
   readonly anyOf?: readonly number[];
 }
 

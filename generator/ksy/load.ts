@@ -36,7 +36,7 @@ export interface KsySwitch {
   readonly cases: Readonly<Record<string, string>>;
 }
 
-export type KsyValid = number | boolean | { readonly min?: number; readonly max?: number; readonly eq?: number; readonly 'any-of'?: readonly number[] };
+export type KsyValid = number | boolean | { readonly min?: number | string; readonly max?: number | string; readonly eq?: number; readonly 'any-of'?: readonly number[] };
 
 export interface KsyAttr {
   readonly id: string;

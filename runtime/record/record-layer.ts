@@ -197,7 +197,7 @@ export class RecordLayer {
       connectionId: cid,
       sequenceNumber: seq16 ? seq & 0xffff : seq & 0xff,
       length: withLength ? innerLength + tag : undefined,
-    });
+    }, cid?.length ?? 0);
     const header = hw.finish();
     const out = allocate(header.length + innerLength + tag);
     out.set(header, 0);

@@ -1,7 +1,10 @@
 import { EncodeError } from './errors.js';
 import { Writer } from './writer.js';
 
-const scratch = new Writer('', 2048);
+let scratch = new Writer('', 2048);
+
+/** A scratch buffer grown past this by one large message is replaced, so it is not kept for the life of the process. */
+const KEEP_AT_MOST = 64 * 1024;
 
 /**
  * The shared writer generated `encode…` functions write into before copying
@@ -9,6 +12,7 @@ const scratch = new Writer('', 2048);
  * one buffer serves them all and grows to the largest message seen.
  */
 export function scratchWriter(root: string): Writer {
+  if (scratch.buf.length > KEEP_AT_MOST) scratch = new Writer('', 2048);
   scratch.reset(root);
   return scratch;
 }

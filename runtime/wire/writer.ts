@@ -37,7 +37,7 @@ export class Writer {
   }
 
   private grow(n: number): void {
-    let size = this.buf.length * 2;
+    let size = Math.max(64, this.buf.length * 2);
     while (size < this.pos + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
@@ -114,7 +114,7 @@ export class Writer {
    */
   patchLength(at: number, width: 1 | 2 | 3, start: number, min: number, max: number, field: string): void {
     const n = this.pos - start;
-    if (n < min || n > max) throw this.error(field, `encodes to ${n} bytes, outside ${min}..${max}`);
+    if (n < min || n > max || n > MAX_BY_WIDTH[width]) throw this.error(field, `encodes to ${n} bytes, outside ${min}..${Math.min(max, MAX_BY_WIDTH[width])}`);
     const b = this.buf;
     if (width === 1) b[at] = n;
     else if (width === 2) {

@@ -22,6 +22,8 @@ seq:
     type: b24
   - id: len_fragment
     type: b24
-    doc: The RFC's `fragment_length`.
+    valid:
+      max: length - fragment_offset
+    doc: The RFC's `fragment_length`. A fragment lies within its message, so fragment_offset + fragment_length <= length.
   - id: fragment
     size: len_fragment

@@ -5,8 +5,8 @@ import type { EncodeError } from '../../runtime/wire/index.js';
 /** The generated functions of one structure, looked up by name. */
 export interface Codec {
   decode(bytes: Uint8Array, ...params: number[]): unknown;
-  encode(v: unknown): Uint8Array;
-  validate(v: unknown): EncodeError | undefined;
+  encode(v: unknown, ...params: number[]): Uint8Array;
+  validate(v: unknown, ...params: number[]): EncodeError | undefined;
   size(v: unknown): number;
 }
 
@@ -25,6 +25,16 @@ export function codecOf(t: TypeIR): Codec {
     validate: fn(`validate${t.tsName}`),
     size: fn(`size${t.tsName}`),
   };
+}
+
+/** Encode, taking the structure's parameters from the value (see {@link paramsFor}). */
+export function encodeWithParams(t: TypeIR, codec: Codec, v: unknown): Uint8Array {
+  return codec.encode(v, ...paramsFor(t, v));
+}
+
+/** Validate, taking the structure's parameters from the value. */
+export function validateWithParams(t: TypeIR, codec: Codec, v: unknown): EncodeError | undefined {
+  return codec.validate(v, ...paramsFor(t, v));
 }
 
 /** Decode parameters for a value: a parameter that sizes a field takes that field's length. */

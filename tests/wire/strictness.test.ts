@@ -5,7 +5,7 @@ import type { FieldIR, TypeIR } from '../../generator/ir/model.js';
 import { DecodeError, EncodeError } from '../../runtime/wire/index.js';
 import { arbitraryOf } from '../support/arbitrary.js';
 import { fromHex } from '../support/canon.js';
-import { codecOf, paramsFor } from '../support/codecs.js';
+import { codecOf, encodeWithParams, paramsFor, validateWithParams } from '../support/codecs.js';
 import { prepareSpans, spansOf, type Span } from '../support/oracle-spans.js';
 import { codecTypes, ir } from '../support/spec.js';
 import * as v8448 from '../vectors/rfc8448-simple-1rtt.js';
@@ -96,20 +96,36 @@ function boundedFields(t: TypeIR): { f: FieldIR; min: number; max: number; ceili
 
 function sampleWith(t: TypeIR, pred: (v: Record<string, unknown>) => boolean): Record<string, unknown> {
   const codec = codecOf(t);
-  const arb = arbitraryOf(t.id).filter((v) => codec.validate(v) === undefined && pred(v as Record<string, unknown>));
+  const arb = arbitraryOf(t.id).filter((v) => validateWithParams(t, codec, v) === undefined && pred(v as Record<string, unknown>));
   return fc.sample(arb, { numRuns: 1, seed: 8446 })[0] as Record<string, unknown>;
 }
 
-/** A value of the field `of` that the length bound `min..max` rejects, or undefined when none can be built generically. */
-function violating(t: TypeIR, of: FieldIR, bytes: number): unknown {
-  if (of.value.kind === 'bytes') return new Uint8Array(bytes);
-  if (of.value.kind !== 'struct') return undefined;
-  const list = type(of.value.typeId).listOf;
+/**
+ * A value of the field `of` whose encoding is `below` the bound (empty) or
+ * above it (`bytes` long, or enough copies of one element to pass it).
+ */
+function violating(t: TypeIR, value: Record<string, unknown>, of: FieldIR, direction: 'below' | 'above', bytes: number): unknown {
+  if (of.value.kind === 'bytes') return new Uint8Array(direction === 'below' ? 0 : bytes);
+  let typeId: string | undefined;
+  if (of.value.kind === 'struct') typeId = of.value.typeId;
+  else if (of.value.kind === 'switch') {
+    // The value's own variant decides which structure the field holds.
+    const tag = of.value.tag;
+    const tagName = t.fields.find((f) => f.id === tag)?.tsName ?? t.instances.find((i) => i.id === tag)!.tsName;
+    const c = of.value.cases.find((x) => x.key === value[tagName]);
+    if (c?.target.kind === 'struct') typeId = c.target.typeId;
+  }
+  if (typeId === undefined) return undefined;
+  const list = type(typeId).listOf;
   if (!list) return undefined;
-  if (bytes === 0) return [];
-  if (list.kind !== 'uint') return undefined;
-  if (bytes % list.width !== 0) return undefined;
-  return new Array<number>(bytes / list.width).fill(0);
+  if (direction === 'below') return [];
+  if (list.kind === 'uint') return new Array<number>(Math.ceil(bytes / list.width)).fill(0);
+  if (list.kind !== 'struct') return undefined;
+  const et = type(list.typeId);
+  const codec = codecOf(et);
+  const elem = fc.sample(arbitraryOf(et.id).filter((v) => validateWithParams(et, codec, v) === undefined), { numRuns: 1, seed: 1 })[0];
+  const size = codec.size(elem);
+  return size === 0 ? undefined : new Array<unknown>(Math.ceil(bytes / size)).fill(elem);
 }
 
 for (const t of codecTypes) {
@@ -125,18 +141,19 @@ for (const t of codecTypes) {
       for (const n of outside) {
         // Encode side: give the field (or the vector the length measures) a size outside the bound.
         if (f.role.kind === 'length') {
-          const bad = violating(t, target, n);
+          const bad = violating(t, value, target, n < min ? 'below' : 'above', n);
+          tt.not(bad, undefined, `no way to build a ${target.id} outside its bound`);
           if (bad !== undefined) {
-            const e = codec.validate({ ...value, [target.tsName]: bad });
+            const e = validateWithParams(t, codec, { ...value, [target.tsName]: bad });
             tt.true(e instanceof EncodeError, `${t.tsName}.${target.id} of ${n} bytes must not encode`);
             tt.regex(e?.path ?? '', new RegExp(`\\.${target.id}$`));
           }
         } else {
-          const e = codec.validate({ ...value, [f.tsName]: n });
+          const e = validateWithParams(t, codec, { ...value, [f.tsName]: n });
           tt.true(e instanceof EncodeError, `${t.tsName}.${f.id} = ${n} must not encode`);
         }
         // Decode side: write the out-of-bound number into a valid encoding where Kaitai says the field is.
-        const bytes = codec.encode(value);
+        const bytes = encodeWithParams(t, codec, value);
         const params = paramsFor(t, value);
         const span = spansOf(t, bytes, params).find((s) => s.path === f.id);
         if (!span) return void tt.fail(`Kaitai found no ${f.id} in a ${t.tsName}`);
@@ -165,9 +182,9 @@ test('encoders reject integers that do not fit their field', (tt) => {
   tt.regex(cv.validate({ algorithm: 0x10000, signature: new Uint8Array() })?.message ?? '', /CertificateVerify\.algorithm: 65536 is not an unsigned 16-bit/);
   const hdr = codecOf(type('dtls_ciphertext_header'));
   const base = { sequenceNumber16bit: false, epochLowBits: 1, connectionId: undefined, sequenceNumber: 7, length: undefined };
-  tt.is(hdr.validate(base), undefined);
-  tt.regex(hdr.validate({ ...base, sequenceNumber: 256 })?.message ?? '', /sequence_number: 256 is not an unsigned 8-bit/);
-  tt.regex(hdr.validate({ ...base, epochLowBits: 4 })?.message ?? '', /epoch_low_bits: 4 does not fit 2 bits/);
+  tt.is(hdr.validate(base, 0), undefined);
+  tt.regex(hdr.validate({ ...base, sequenceNumber: 256 }, 0)?.message ?? '', /sequence_number: 256 is not an unsigned 8-bit/);
+  tt.regex(hdr.validate({ ...base, epochLowBits: 4 }, 0)?.message ?? '', /epoch_low_bits: 4 does not fit 2 bits/);
   const pt = codecOf(type('dtls_plaintext'));
   const rec = { type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: 2 ** 48, fragment: new Uint8Array(1) };
   tt.regex(pt.validate(rec)?.message ?? '', /sequence_number: .* is not an unsigned 48-bit/);
