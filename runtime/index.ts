@@ -1,10 +1,36 @@
 /**
  * dtls13: DTLS 1.3 (RFC 9147) for TypeScript.
  *
- * The wire layer: typed decoders and encoders for every DTLS 1.3 structure,
- * generated from spec/wire, and datagram-level record splitting.
+ * - The wire layer: typed decoders and encoders for every DTLS 1.3 structure,
+ *   generated from spec/wire, and datagram-level record splitting.
+ * - Crypto providers (node:crypto and pure-JS noble) behind one interface.
+ * - The TLS 1.3 key schedule with DTLS labels, and the transcript.
+ * - The DTLS 1.3 record layer, sans-I/O.
  */
 export * from '../generated/wire/index.js';
 export { decodeDatagram, encodeDatagram, type DecodeDatagramOptions, type DtlsRecord } from './wire/datagram.js';
 export { DecodeError, EncodeError, Reader, Writer, type PathSegment } from './wire/index.js';
 export { ConfigError } from './config-error.js';
+
+export {
+  CryptoError, UnsupportedAlgorithmError, type AeadAlgorithm, type AeadKey, type Capability, type CryptoProvider, type HashAlgorithm,
+  type IncrementalHash, type KeyExchangeGroup, type KeyShare, type MaskAlgorithm, type MaskKey, type PrivateKeyHandle, type PublicKeyHandle,
+  type SignatureAlgorithm,
+} from './crypto/provider.js';
+export { ALL_CIPHER_SUITES, CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from './crypto/suites.js';
+export { DEFAULT_PREFERENCE, getProvider, providerNames, registerProvider, selectProvider } from './crypto/registry.js';
+export { nodeProvider } from './crypto/node/index.js';
+export { nobleProvider } from './crypto/noble/index.js';
+
+export { deriveSecret, hkdfExpandLabel, scheduleContext, type LabelPrefix, type ScheduleContext } from './keyschedule/context.js';
+export { EarlyStage, HandshakeStage, MasterStage } from './keyschedule/stages.js';
+export {
+  exportKeyingMaterial, finishedKey, finishedVerifyData, nextApplicationTrafficSecret, pskBinder, resumptionPsk, trafficKeys, type TrafficKeys,
+} from './keyschedule/derived-keys.js';
+export { Transcript } from './keyschedule/transcript.js';
+
+export { RecordLayer, RecordLayerError, type ReceivedRecord, type RecordLayerConfig } from './record/record-layer.js';
+export { DROP_REASONS, type DropCounters, type DropReason } from './record/drops.js';
+export { noPadding, padToMultipleOf, type PaddingPolicy } from './record/inner-plaintext.js';
+export { DEFAULT_AEAD_LIMITS, type AeadLimits } from './record/limits.js';
+export { ReplayWindow } from './record/replay-window.js';
