@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'ava';
+import { createMachine } from 'xstate';
+import { createDtls13FlightMachine, type Dtls13FlightImplementation } from '../../generated/charts/index.js';
+import { ROOT } from '../support/spec.js';
+
+/** spec/charts: plain XState JSON, loaded unchanged; the generated implementation types catch missing names. */
+
+const charts = readdirSync(join(ROOT, 'spec/charts')).filter((n) => n.endsWith('.json'));
+
+test('every chart loads unchanged with createMachine, and generated/charts carries it for the inspector', (t) => {
+  t.true(charts.length >= 3);
+  for (const name of charts) {
+    const text = readFileSync(join(ROOT, 'spec/charts', name), 'utf8');
+    const machine = createMachine(JSON.parse(text));
+    t.true(Object.keys(machine.states).length > 3, name);
+    t.deepEqual(JSON.parse(readFileSync(join(ROOT, 'generated/charts', name), 'utf8')), JSON.parse(text));
+  }
+});
+
+test('an implementation missing a named action or guard does not compile', (t) => {
+  const complete: Dtls13FlightImplementation<object> = {
+    actions: {
+      bufferFlight: () => {}, transmitFlight: () => {}, backOffTimer: () => {}, reportTimeout: () => {}, dropAcknowledged: () => {},
+      measureRoundTrip: () => {}, discardFlight: () => {}, retransmitAck: () => {},
+    },
+    guards: { retransmissionsLeft: () => true },
+    delays: { retransmitTimeout: () => 1000 },
+  };
+  // @ts-expect-error retransmitAck is missing
+  const missing: Dtls13FlightImplementation<object> = { ...complete, actions: { ...complete.actions, retransmitAck: undefined } };
+  // @ts-expect-error a guard the chart does not name
+  const misspelled: Dtls13FlightImplementation<object> = { ...complete, guards: { retransmissionLeft: () => true } };
+  t.truthy(createDtls13FlightMachine(complete, {}));
+  t.truthy(missing && misspelled);
+});
