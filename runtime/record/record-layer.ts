@@ -79,13 +79,16 @@ export class RecordLayer {
   readonly drops: DropCounters = emptyDropCounters();
   private readonly config: RecordLayerConfig;
   private readonly cidLength: number;
+  /** Write ciphers by epoch with their next sequence number; `write` is the newest. */
+  private readonly writes = new Map<number, { readonly cipher: EpochCipher; seq: number }>();
   private write: EpochCipher | undefined;
-  private writeSeq = 0;
   private plaintextSeq = 0;
   private readonly readEpochs = new Map<number, ReadEpoch>();
   /** Every read epoch at or below this was installed once and has been dropped (epochs only move forward). */
   private highestDropped = -1;
   private acceptPlaintext = true;
+  /** The record number of the record sealed last (what an ACK of it will name). */
+  lastSealed: { readonly epoch: number; readonly sequenceNumber: number } | undefined;
   /** Where outgoing DTLSInnerPlaintext is staged, so the AEAD sees one contiguous input without an allocation per record. */
   private readonly inner = new Uint8Array(MAX_PLAINTEXT + 1 + 255 + 16);
 
@@ -96,11 +99,25 @@ export class RecordLayer {
 
   // ── keys ──────────────────────────────────────────────────────────────
 
-  /** Starts protecting outgoing records with `epoch`'s keys; sequence numbers restart at 0. */
+  /**
+   * Starts protecting outgoing records with `epoch`'s keys (sequence numbers
+   * start at 0). Older write epochs stay usable through `seal`'s `epoch`
+   * option, for retransmitting a flight of the previous epoch, until
+   * {@link retireWriteEpoch}.
+   */
   installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
-    this.write?.release();
-    this.write = new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits);
-    this.writeSeq = 0;
+    this.writes.get(epoch)?.cipher.release();
+    const cipher = new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits);
+    this.writes.set(epoch, { cipher, seq: 0 });
+    if (this.write === undefined || epoch >= this.write.epoch) this.write = cipher;
+  }
+
+  /** Drops the keys of an old write epoch. */
+  retireWriteEpoch(epoch: number): void {
+    const w = this.writes.get(epoch);
+    if (!w || w.cipher === this.write) return;
+    w.cipher.release();
+    this.writes.delete(epoch);
   }
 
   /** Accepts records of `epoch`; older epochs stay readable until `now` + the retention time. */
@@ -168,13 +185,15 @@ export class RecordLayer {
   /** A DTLSPlaintext record (epoch 0). `legacyVersion` is 0xfefd except for an initial ClientHello (RFC 9147 §4). */
   sealPlaintext(contentType: ContentType, fragment: Uint8Array, legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2'): Uint8Array {
     if (this.plaintextSeq > 0xffffffffffff) throw new RecordLayerError('DTLSPlaintext sequence numbers exhausted (2^48)');
+    this.lastSealed = { epoch: 0, sequenceNumber: this.plaintextSeq };
     return encodeDtlsPlaintext({ type: contentType, legacyRecordVersion: legacyVersion, epoch: 0, sequenceNumber: this.plaintextSeq++, fragment });
   }
 
   /** A DTLSCiphertext record of `content` in the current write epoch. */
-  seal(contentType: ContentType, content: Uint8Array, options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean } = {}): Uint8Array {
-    const w = this.write;
-    if (!w) throw new RecordLayerError('no write keys installed');
+  seal(contentType: ContentType, content: Uint8Array, options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number } = {}): Uint8Array {
+    const state = options.epoch === undefined ? (this.write ? this.writes.get(this.write.epoch) : undefined) : this.writes.get(options.epoch);
+    if (!state) throw new RecordLayerError(options.epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${options.epoch}`);
+    const w = state.cipher;
     if (w.exhausted) throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
     if (content.length > MAX_PLAINTEXT) throw new RecordLayerError(`record content of ${content.length} bytes exceeds 2^14`);
     const type = contentTypeToNumber(contentType);
@@ -186,7 +205,8 @@ export class RecordLayer {
     inner.set(content, 0);
     inner[content.length] = type;
     inner.fill(0, content.length + 1, innerLength);
-    const seq = this.writeSeq++;
+    const seq = state.seq++;
+    this.lastSealed = { epoch: w.epoch, sequenceNumber: seq };
     const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
     const withLength = options.includeLength ?? this.config.includeLength ?? true;
     const cid = this.config.sendConnectionId;

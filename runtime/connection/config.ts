@@ -1,0 +1,89 @@
+import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
+import { nodeProvider } from '../crypto/node/index.js';
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
+import { ConfigError, integerOption } from '../config-error.js';
+import type { FlightTimerConfig } from '../handshake/flight.js';
+import type { CertificateVerifier } from '../pki/verify-chain.js';
+
+/** Options of a DTLS 1.3 connection (client or server). */
+export interface DtlsConfig {
+  /** Crypto provider (default: node). */
+  readonly provider?: CryptoProvider;
+  /** Cipher suites in preference order (default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305). */
+  readonly cipherSuites?: readonly SupportedCipherSuite[];
+  /** Key exchange groups in preference order; a client sends a key share for the first (default: x25519, secp256r1, secp384r1). */
+  readonly groups?: readonly KeyExchangeGroup[];
+  /** Signature schemes accepted from the peer, in preference order. */
+  readonly signatureAlgorithms?: readonly SignatureAlgorithm[];
+  /** Our certificate chain (DER, leaf first) and the leaf's private key (PKCS#8 DER). Required for a server. */
+  readonly certificate?: { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array };
+  /** Trust anchors (DER) for the peer's chain. */
+  readonly trustAnchors?: readonly Uint8Array[];
+  /** The server's name: sent as server_name and checked against its certificate (client). */
+  readonly serverName?: string;
+  /** Replaces the built-in chain verification. */
+  readonly verifyPeer?: CertificateVerifier;
+  /** Server: whether to ask for a client certificate (default 'none'). */
+  readonly clientAuthentication?: 'none' | 'optional' | 'required';
+  /** Largest datagram to send (default 1,200 bytes). */
+  readonly maxDatagramSize?: number;
+  readonly retransmission?: FlightTimerConfig;
+  /** Anti-replay window in records (default 64). */
+  readonly replayWindow?: number;
+}
+
+export interface ResolvedConfig {
+  readonly provider: CryptoProvider;
+  readonly cipherSuites: readonly SupportedCipherSuite[];
+  readonly groups: readonly KeyExchangeGroup[];
+  readonly signatureAlgorithms: readonly SignatureAlgorithm[];
+  readonly certificate: DtlsConfig['certificate'];
+  readonly trustAnchors: readonly Uint8Array[];
+  readonly serverName: string | undefined;
+  readonly verifyPeer: CertificateVerifier | undefined;
+  readonly clientAuthentication: 'none' | 'optional' | 'required';
+  readonly maxDatagramSize: number;
+  readonly retransmission: FlightTimerConfig;
+  readonly replayWindow: number;
+}
+
+const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
+  'ecdsa_secp256r1_sha256', 'ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512', 'ed25519', 'ed448',
+  'rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512', 'rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512',
+];
+
+function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: readonly T[], valid: (x: T) => boolean): readonly T[] {
+  const v = value ?? fallback;
+  if (v.length === 0) throw new ConfigError(option, 'must not be empty');
+  const bad = v.find((x) => !valid(x));
+  if (bad !== undefined) throw new ConfigError(option, `unsupported value ${String(bad)}`);
+  return v;
+}
+
+/** Validates options up front; every problem is a ConfigError naming the option. */
+export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
+  const provider = o.provider ?? nodeProvider;
+  const cipherSuites = nonEmpty<SupportedCipherSuite>('cipherSuites', o.cipherSuites, ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'], (s) => s in CIPHER_SUITES);
+  const groups = nonEmpty<KeyExchangeGroup>('groups', o.groups, ['x25519', 'secp256r1', 'secp384r1'], (g) => provider.supports({ kind: 'keyExchange', group: g }));
+  const signatureAlgorithms = nonEmpty<SignatureAlgorithm>('signatureAlgorithms', o.signatureAlgorithms, DEFAULT_SIGNATURES.filter((a) => provider.supports({ kind: 'signature', algorithm: a })), (a) =>
+    provider.supports({ kind: 'signature', algorithm: a }),
+  );
+  if (role === 'server' && !o.certificate) throw new ConfigError('certificate', 'a server needs a certificate chain and private key');
+  if (o.certificate && o.certificate.chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
+  const clientAuthentication = o.clientAuthentication ?? 'none';
+  if (!['none', 'optional', 'required'].includes(clientAuthentication)) throw new ConfigError('clientAuthentication', `must be none, optional or required, got ${String(clientAuthentication)}`);
+  return {
+    provider,
+    cipherSuites,
+    groups,
+    signatureAlgorithms,
+    certificate: o.certificate,
+    trustAnchors: o.trustAnchors ?? [],
+    serverName: o.serverName,
+    verifyPeer: o.verifyPeer,
+    clientAuthentication,
+    maxDatagramSize: integerOption('maxDatagramSize', o.maxDatagramSize ?? 1200, 256, 65_507),
+    retransmission: o.retransmission ?? {},
+    replayWindow: integerOption('replayWindow', o.replayWindow ?? 64, 64, 1 << 20),
+  };
+}

@@ -1,0 +1,81 @@
+import type { KeyExchangeGroup, CryptoProvider } from '../crypto/provider.js';
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
+import { integerOption } from '../config-error.js';
+import { copyOf } from '../wire/bytes.js';
+import { namedGroupFromNumber, namedGroupToNumber, cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
+
+/** What a server must remember across a stateless HelloRetryRequest (RFC 9147 §5.1, RFC 8446 §4.2.2). */
+export interface CookieContents {
+  readonly suite: SupportedCipherSuite;
+  /** The group the HelloRetryRequest asked a key share for; undefined when it only carried the cookie. */
+  readonly group: KeyExchangeGroup | undefined;
+  /** Hash(ClientHello1), for the message_hash that starts the transcript. */
+  readonly clientHelloHash: Uint8Array;
+}
+
+const VERSION = 1;
+const TAG_LENGTH = 16;
+const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+
+/**
+ * Seals and opens stateless cookies: version, issue time, suite, group and
+ * Hash(ClientHello1), authenticated (HMAC-SHA256, truncated to 16 bytes)
+ * together with the client's transport address under a server secret. A
+ * cookie opens only for the same address, before it expires.
+ */
+export class CookieProtector {
+  private readonly provider: CryptoProvider;
+  private readonly secret: Uint8Array;
+  private readonly lifetime: number;
+
+  constructor(provider: CryptoProvider, secret: Uint8Array = provider.randomBytes(32), lifetimeMs = 60_000) {
+    this.provider = provider;
+    this.secret = copyOf(secret);
+    this.lifetime = integerOption('cookieLifetime', lifetimeMs, 1, 86_400_000);
+  }
+
+  private tag(body: Uint8Array, clientAddress: string): Uint8Array {
+    const addr = new TextEncoder().encode(clientAddress);
+    const input = new Uint8Array(body.length + addr.length);
+    input.set(body, 0);
+    input.set(addr, body.length);
+    return this.provider.hmac('sha256', this.secret, input).subarray(0, TAG_LENGTH);
+  }
+
+  seal(contents: CookieContents, clientAddress: string, now: number): Uint8Array {
+    const hash = contents.clientHelloHash;
+    const body = new Uint8Array(1 + 8 + 2 + 2 + 1 + hash.length);
+    const v = new DataView(body.buffer);
+    body[0] = VERSION;
+    v.setFloat64(1, now);
+    v.setUint16(9, cipherSuiteToNumber(contents.suite));
+    v.setUint16(11, contents.group === undefined ? 0 : namedGroupToNumber(contents.group));
+    body[13] = hash.length;
+    body.set(hash, 14);
+    const out = new Uint8Array(body.length + TAG_LENGTH);
+    out.set(body, 0);
+    out.set(this.tag(body, clientAddress), body.length);
+    return out;
+  }
+
+  /** The contents, or undefined when the cookie is malformed, forged, for another address, or expired. */
+  open(cookie: Uint8Array, clientAddress: string, now: number): CookieContents | undefined {
+    if (cookie.length < 14 + TAG_LENGTH || cookie[0] !== VERSION) return undefined;
+    const body = cookie.subarray(0, cookie.length - TAG_LENGTH);
+    const expected = this.tag(body, clientAddress);
+    const got = cookie.subarray(cookie.length - TAG_LENGTH);
+    let diff = 0;
+    for (let i = 0; i < TAG_LENGTH; i++) diff |= expected[i]! ^ got[i]!;
+    if (diff !== 0) return undefined;
+    const v = new DataView(body.buffer, body.byteOffset, body.length);
+    const issued = v.getFloat64(1);
+    if (!(now >= issued && now - issued <= this.lifetime)) return undefined;
+    const suite = cipherSuiteFromNumber(v.getUint16(9));
+    const groupNumber = v.getUint16(11);
+    const group = groupNumber === 0 ? undefined : namedGroupFromNumber(groupNumber);
+    const hashLength = body[13]!;
+    if (typeof suite !== 'string' || !(suite in CIPHER_SUITES) || body.length !== 14 + hashLength) return undefined;
+    if (group !== undefined && !GROUPS.includes(group as KeyExchangeGroup)) return undefined;
+    return { suite: suite as SupportedCipherSuite, group: group as KeyExchangeGroup | undefined, clientHelloHash: body.slice(14) };
+  }
+}

@@ -1,0 +1,15 @@
+import type { AlertDescriptionName } from '../../generated/wire/enums.js';
+
+/**
+ * A well-formed message that the protocol does not allow (RFC 8446 §6.2):
+ * carries the alert the connection answers with.
+ */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  readonly alert: AlertDescriptionName;
+
+  constructor(alert: AlertDescriptionName, message: string) {
+    super(`${alert}: ${message}`);
+    this.alert = alert;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Certification path construction and the per-certificate checks of
+ * RFC 5280 §6.1 that dtls13 performs, on node:crypto's X509Certificate
+ * (signatures, issuer matching) and on the strict field parser in
+ * `certificate-fields.ts` (validity, basicConstraints, keyUsage, critical
+ * extensions). Failures come back as values carrying the TLS alert
+ * (RFC 8446 §6.2); nothing here throws for peer input.
+ */
+import { X509Certificate } from 'node:crypto';
+import { basicConstraints, keyUsageBits, parseCertificateFields, type BasicConstraints, type CertificateFields } from './certificate-fields.js';
+import { ACCEPTED_SIGNATURE_ALGORITHMS, KEY_USAGE_BIT, PKI_OID } from './oids.js';
+
+/** The alerts certificate validation ends with (RFC 8446 §6.2). */
+export type CertificateAlert = 'bad_certificate' | 'unsupported_certificate' | 'certificate_expired' | 'unknown_ca' | 'certificate_unknown';
+
+/** A failed validation: the alert to send and why, for logs. */
+export interface CertificateFailure {
+  readonly ok: false;
+  readonly alert: CertificateAlert;
+  readonly reason: string;
+}
+
+/** A certificate parsed twice over: by OpenSSL (via node) and by the strict DER parser. */
+export interface ParsedCertificate {
+  /** `chain[3]` or `trustAnchors[0]`, for reasons. */
+  readonly label: string;
+  readonly der: Uint8Array;
+  readonly x509: X509Certificate;
+  readonly fields: CertificateFields;
+}
+
+/** Extensions whose meaning this validator knows, so they may be critical (RFC 5280 §4.2). */
+const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
+  PKI_OID.basicConstraints,
+  PKI_OID.keyUsage,
+  PKI_OID.extKeyUsage,
+  PKI_OID.subjectAltName,
+  PKI_OID.subjectKeyIdentifier,
+  PKI_OID.authorityKeyIdentifier,
+]);
+
+export const fail = (alert: CertificateAlert, reason: string): CertificateFailure => ({ ok: false, alert, reason });
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Parses one DER certificate, or says why it is malformed. Both parsers must
+ * accept it: the strict one refuses what OpenSSL tolerates (trailing bytes,
+ * PEM text, which node's X509Certificate silently accepts too).
+ */
+export function parseCertificate(der: Uint8Array, label: string): ParsedCertificate | string {
+  if (!(der instanceof Uint8Array)) return `${label} is not a Uint8Array`;
+  let fields: CertificateFields;
+  try {
+    fields = parseCertificateFields(der);
+  } catch (e) {
+    return `${label} is malformed: ${message(e)}`;
+  }
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(der);
+  } catch (e) {
+    return `${label} is rejected by OpenSSL: ${message(e)}`;
+  }
+  return { label, der, x509, fields };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function signedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  try {
+    return subject.x509.verify(issuer.x509.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds the path from `chain[0]` to a trust anchor, leaf first, anchor
+ * last. At each step the issuer is the first trust anchor, else the first
+ * unused chain certificate, that OpenSSL's issuer check accepts
+ * (`checkIssued`: names, key identifiers, keyCertSign) and whose key
+ * verifies the signature. The search is greedy, without backtracking: a
+ * chain that offers two valid issuers for one certificate takes the first.
+ * A chain certificate identical to an anchor ends the path there.
+ *
+ * - no candidate issuer at all → `unknown_ca`;
+ * - candidates whose signatures all fail → `bad_certificate`;
+ * - more than `maxDepth` certificates → `unknown_ca` (RFC 5280 §6.1 path too long).
+ */
+export function buildPath(chain: readonly ParsedCertificate[], anchors: readonly ParsedCertificate[], maxDepth: number): ParsedCertificate[] | CertificateFailure {
+  const first = chain[0];
+  if (first === undefined) return fail('certificate_unknown', 'empty certificate chain');
+  const path: ParsedCertificate[] = [];
+  const used = new Set<ParsedCertificate>();
+  let current = first;
+  for (;;) {
+    const anchor = anchors.find((a) => sameBytes(a.der, current.der));
+    if (anchor !== undefined) {
+      path.push(anchor);
+      return path;
+    }
+    path.push(current);
+    used.add(current);
+    if (path.length >= maxDepth) return fail('unknown_ca', `no trust anchor within ${maxDepth} certificates`);
+    const candidates = [...anchors, ...chain.filter((c) => !used.has(c))].filter((c) => current.x509.checkIssued(c.x509));
+    const issuer = candidates.find((c) => signedBy(current, c));
+    if (issuer === undefined) {
+      if (candidates.length > 0) return fail('bad_certificate', `signature of ${current.label} does not verify with the key of ${candidates.map((c) => c.label).join(', ')}`);
+      return fail('unknown_ca', `no issuer of ${current.label} (${current.x509.issuer.replace(/\n/g, ', ')}) among the chain and the trust anchors`);
+    }
+    if (anchors.includes(issuer)) {
+      path.push(issuer);
+      return path;
+    }
+    current = issuer;
+  }
+}
+
+/** Self-issued: subject and issuer Names are the same (RFC 5280 §6.1; compared as encoded). */
+const selfIssued = (c: ParsedCertificate): boolean => sameBytes(c.fields.subject, c.fields.issuer);
+
+/**
+ * The structural checks of a built path (leaf first, anchor last):
+ *
+ * - every certificate but the anchor (the last; a chain[0] that is itself an
+ *   anchor is not checked here): Certificate.signatureAlgorithm equals
+ *   TBSCertificate.signature (RFC 5280 §4.1.1.2) else `bad_certificate`; the
+ *   algorithm is one TLS 1.3 accepts (RFC 8446 §4.2.3, no SHA-1) else
+ *   `unsupported_certificate`; no unknown critical extension (RFC 5280 §4.2)
+ *   else `unsupported_certificate`;
+ * - every issuer, the anchor included: basicConstraints cA TRUE (both
+ *   OpenSSL's view, `x509.ca`, and the DER parse), keyUsage (if present)
+ *   with keyCertSign (RFC 5280 §4.2.1.3, §4.2.1.9), and pathLenConstraint
+ *   (RFC 5280 §6.1.4 (m): self-issued intermediates not counted), else
+ *   `unknown_ca`, as OpenSSL maps X509_V_ERR_INVALID_CA;
+ * - every certificate, the anchor included: `now` within notBefore..notAfter
+ *   (notAfter inclusive to the end of its second, RFC 5280 §4.1.2.5), else
+ *   `certificate_expired` ("expired or is not currently valid", RFC 8446 §6.2).
+ */
+export function checkPath(path: readonly ParsedCertificate[], now: number): CertificateFailure | undefined {
+  const last = path.length - 1;
+  for (const [i, c] of path.entries()) {
+    if (i === last) continue; // the trust anchor: trusted as configured
+    if (!sameBytes(c.fields.signatureAlgorithm, c.fields.tbsSignatureAlgorithm)) return fail('bad_certificate', `${c.label}: signatureAlgorithm differs from tbsCertificate.signature`);
+    if (!ACCEPTED_SIGNATURE_ALGORITHMS.has(c.fields.signatureAlgorithmOid)) return fail('unsupported_certificate', `${c.label}: signature algorithm ${c.fields.signatureAlgorithmOid} is not accepted`);
+    const unknown = c.fields.extensions.find((e) => e.critical && !UNDERSTOOD_EXTENSIONS.has(e.oid));
+    if (unknown !== undefined) return fail('unsupported_certificate', `${c.label}: unsupported critical extension ${unknown.oid}`);
+  }
+  for (let i = 1; i < path.length; i++) {
+    const c = path[i];
+    if (c === undefined) continue;
+    let bc: BasicConstraints | undefined;
+    let usage: ReadonlySet<number> | undefined;
+    try {
+      bc = basicConstraints(c.fields);
+      usage = keyUsageBits(c.fields);
+    } catch (e) {
+      return fail('bad_certificate', `${c.label}: ${message(e)}`);
+    }
+    if (!c.x509.ca || bc?.ca !== true) return fail('unknown_ca', `${c.label} issues ${path[i - 1]?.label ?? 'a certificate'} but is not a CA (basicConstraints cA)`);
+    if (usage !== undefined && !usage.has(KEY_USAGE_BIT.keyCertSign)) return fail('unknown_ca', `${c.label}: keyUsage lacks keyCertSign`);
+    if (bc.pathLenConstraint !== undefined) {
+      const below = path.slice(1, i).filter((p) => !selfIssued(p)).length;
+      if (below > bc.pathLenConstraint) return fail('unknown_ca', `${c.label}: pathLenConstraint ${bc.pathLenConstraint} allows fewer than the ${below} intermediates below it`);
+    }
+  }
+  for (const c of path) {
+    if (now < c.fields.notBefore) return fail('certificate_expired', `${c.label} is not valid before ${new Date(c.fields.notBefore).toISOString()}`);
+    if (now >= c.fields.notAfter + 1000) return fail('certificate_expired', `${c.label} expired at ${new Date(c.fields.notAfter).toISOString()}`);
+  }
+  return undefined;
+}

@@ -1,0 +1,58 @@
+/**
+ * Textual IP addresses to the octets of an iPAddress GeneralName
+ * (RFC 5280 §4.2.1.6: four octets for IPv4, sixteen for IPv6, network
+ * byte order). Accepts dotted-quad IPv4 and RFC 4291 §2.2 IPv6 text,
+ * including `::` and a trailing dotted quad; no zone index.
+ */
+
+/** The 4 or 16 octets of `text`, or `undefined` when it is not an IP address. */
+export function parseIpAddress(text: string): Uint8Array | undefined {
+  return text.includes(':') ? parseIpv6(text) : parseIpv4(text);
+}
+
+function parseIpv4(text: string): Uint8Array | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  const out = new Uint8Array(4);
+  for (const [i, part] of parts.entries()) {
+    // No leading zeros: `010` is octal to some parsers and decimal to others.
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
+    const n = Number(part);
+    if (n > 255) return undefined;
+    out[i] = n;
+  }
+  return out;
+}
+
+function parseIpv6(text: string): Uint8Array | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string): number[] | undefined => {
+    if (s === '') return [];
+    const out: number[] = [];
+    const parts = s.split(':');
+    for (const [i, part] of parts.entries()) {
+      if (i === parts.length - 1 && part.includes('.')) {
+        const v4 = parseIpv4(part);
+        if (v4 === undefined) return undefined;
+        out.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(part)) return undefined;
+        out.push(parseInt(part, 16));
+      }
+    }
+    return out;
+  };
+  const head = groups(halves[0] ?? '');
+  const tail = halves.length === 2 ? groups(halves[1] ?? '') : [];
+  if (head === undefined || tail === undefined) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const all = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
+  const out = new Uint8Array(16);
+  for (const [i, g] of all.entries()) {
+    out[2 * i] = g >> 8;
+    out[2 * i + 1] = g & 0xff;
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * Fresh signing key pairs for certificates and CertificateVerify, one per
+ * key type TLS 1.3 signs with (RFC 8446 §4.2.3): the NIST curves, the
+ * RFC 8410 curves, RSA (rsaEncryption keys) and RSASSA-PSS keys restricted
+ * to SHA-256 (RFC 4055 §3.1). For tests, the demo and throwaway certificates.
+ */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+
+/** The key pair kinds {@link generateKeyPair} makes. */
+export type KeyPairKind = 'p256' | 'p384' | 'p521' | 'ed25519' | 'ed448' | 'rsa2048' | 'rsa-pss2048';
+
+/** A key pair as node KeyObjects and as DER (PKCS#8 PrivateKeyInfo, RFC 5208 §5; SubjectPublicKeyInfo, RFC 5280 §4.1.2.7). */
+export interface GeneratedKeyPair {
+  readonly kind: KeyPairKind;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  readonly pkcs8Der: Uint8Array;
+  readonly spkiDer: Uint8Array;
+}
+
+const toBytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+function generate(kind: KeyPairKind): { privateKey: KeyObject; publicKey: KeyObject } {
+  switch (kind) {
+    case 'p256':
+      return generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    case 'p384':
+      return generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    case 'p521':
+      return generateKeyPairSync('ec', { namedCurve: 'P-521' });
+    case 'ed25519':
+      return generateKeyPairSync('ed25519');
+    case 'ed448':
+      return generateKeyPairSync('ed448');
+    case 'rsa2048':
+      return generateKeyPairSync('rsa', { modulusLength: 2048 });
+    case 'rsa-pss2048':
+      return generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256' }); // minimum salt length defaults to the hash length, 32
+  }
+}
+
+/** A new key pair of `kind`. RSA kinds take tens to hundreds of milliseconds. */
+export function generateKeyPair(kind: KeyPairKind): GeneratedKeyPair {
+  const { privateKey, publicKey } = generate(kind);
+  return {
+    kind,
+    privateKey,
+    publicKey,
+    pkcs8Der: toBytes(privateKey.export({ type: 'pkcs8', format: 'der' })),
+    spkiDer: toBytes(publicKey.export({ type: 'spki', format: 'der' })),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The certificate signature algorithm for an issuer's private key
+ * (RFC 5280 §4.1.1.2) and the node:crypto call that makes the signature:
+ * ECDSA with the curve's hash (RFC 5758 §3.2), Ed25519/Ed448 (RFC 8410 §3),
+ * RSA PKCS#1 v1.5 with SHA-256 (RFC 4055 §5) and RSASSA-PSS with SHA-256,
+ * MGF1-SHA-256 and a 32-byte salt (RFC 4055 §3.1).
+ */
+import { constants, sign, type KeyObject } from 'node:crypto';
+import { ConfigError } from '../config-error.js';
+import { derExplicit, derInteger, derNull, derOid, derSequence } from './der-writer.js';
+import { PKI_OID } from './oids.js';
+
+/** How an issuer signs: the AlgorithmIdentifier encoding and the signing function. */
+export interface CertificateSigner {
+  /** AlgorithmIdentifier DER, for both TBSCertificate.signature and Certificate.signatureAlgorithm. */
+  readonly algorithmIdentifier: Uint8Array;
+  /** The signatureValue bits over the TBSCertificate DER. */
+  sign(tbsCertificate: Uint8Array): Uint8Array;
+}
+
+const ECDSA = {
+  prime256v1: { oid: PKI_OID.ecdsaWithSha256, hash: 'sha256' },
+  secp384r1: { oid: PKI_OID.ecdsaWithSha384, hash: 'sha384' },
+  secp521r1: { oid: PKI_OID.ecdsaWithSha512, hash: 'sha512' },
+} as const;
+
+/** RSASSA-PSS-params for SHA-256 (RFC 4055 §3.1; hash parameters NULL as RFC 4055 §6 writes sha256Identifier). */
+function pssSha256Parameters(): Uint8Array {
+  const sha256 = derSequence([derOid(PKI_OID.sha256), derNull()]);
+  return derSequence([derExplicit(0, sha256), derExplicit(1, derSequence([derOid(PKI_OID.mgf1), sha256])), derExplicit(2, derInteger(32n))]);
+}
+
+const toBytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+/** The signer for `privateKey`; throws {@link ConfigError} (option `issuer.privateKey`) for other key types. */
+export function certificateSigner(privateKey: KeyObject): CertificateSigner {
+  if (privateKey.type !== 'private') throw new ConfigError('issuer.privateKey', `must be a private key, got a ${privateKey.type} key`);
+  const type = privateKey.asymmetricKeyType;
+  switch (type) {
+    case 'ec': {
+      const curve = privateKey.asymmetricKeyDetails?.namedCurve;
+      const alg = curve === 'prime256v1' || curve === 'secp384r1' || curve === 'secp521r1' ? ECDSA[curve] : undefined;
+      if (alg === undefined) throw new ConfigError('issuer.privateKey', `EC curve ${String(curve)} is not P-256, P-384 or P-521`);
+      return { algorithmIdentifier: derSequence([derOid(alg.oid)]), sign: (tbs) => toBytes(sign(alg.hash, tbs, { key: privateKey, dsaEncoding: 'der' })) };
+    }
+    case 'ed25519':
+    case 'ed448': {
+      const oid = type === 'ed25519' ? PKI_OID.ed25519 : PKI_OID.ed448;
+      return { algorithmIdentifier: derSequence([derOid(oid)]), sign: (tbs) => toBytes(sign(null, tbs, privateKey)) };
+    }
+    case 'rsa':
+      return {
+        algorithmIdentifier: derSequence([derOid(PKI_OID.sha256WithRsaEncryption), derNull()]),
+        sign: (tbs) => toBytes(sign('sha256', tbs, { key: privateKey, padding: constants.RSA_PKCS1_PADDING })),
+      };
+    case 'rsa-pss':
+      return {
+        algorithmIdentifier: derSequence([derOid(PKI_OID.rsassaPss), pssSha256Parameters()]),
+        sign: (tbs) => toBytes(sign('sha256', tbs, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })),
+      };
+    default:
+      throw new ConfigError('issuer.privateKey', `key type ${String(type)} cannot sign certificates here`);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Validates the certificate chain of a TLS 1.3 Certificate message
+ * (RFC 8446 §4.4.2, §4.4.2.4) against trust anchors, with the RFC 5280 §6
+ * basics, on node:crypto's X509Certificate.
+ *
+ * Alerts (RFC 8446 §6.2), chosen as OpenSSL's `ssl_verify_alarm_type` does
+ * where the RFC leaves room:
+ *
+ * | problem | alert |
+ * |---|---|
+ * | malformed DER, trailing bytes, a signature that does not verify, signatureAlgorithm ≠ tbsCertificate.signature | `bad_certificate` ("corrupt, contained signatures that did not verify") |
+ * | now before notBefore or after notAfter, for any certificate on the path | `certificate_expired` ("expired or is not currently valid") |
+ * | no issuer in the chain or the anchors; an issuer that is not a CA or lacks keyCertSign; pathLenConstraint exceeded; path longer than `maxDepth` | `unknown_ca` (no valid path to a CA the caller trusts) |
+ * | leaf key type dtls13 cannot use; signature algorithm outside RFC 8446 §4.2.3 (SHA-1, MD5); unknown critical extension; leaf keyUsage without digitalSignature (RFC 8446 §4.4.2.2); extKeyUsage without the requested purpose | `unsupported_certificate` ("of an unsupported type": a certificate that is fine in itself but not one this use accepts) |
+ * | hostname or IP address mismatch; empty chain; more than {@link MAX_CHAIN_LENGTH} certificates | `certificate_unknown` |
+ *
+ * A name mismatch is `certificate_unknown`, not `bad_certificate`: the
+ * certificate is intact and validly signed, it just names someone else, and
+ * RFC 8446 §6.2 keeps bad_certificate for corrupt certificates and bad
+ * signatures (OpenSSL sends certificate_unknown for X509_V_ERR_HOSTNAME_MISMATCH
+ * too). An empty chain is the handshake's to judge before calling: a client
+ * answers an empty server Certificate with `decode_error` and a server that
+ * requires a client certificate with `certificate_required`
+ * (RFC 8446 §4.4.2.4); this function says `certificate_unknown`.
+ */
+import { ConfigError } from '../config-error.js';
+import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
+import type { X509Certificate } from 'node:crypto';
+import { extendedKeyUsage, keyUsageBits } from './certificate-fields.js';
+import { buildPath, checkPath, fail, parseCertificate, type CertificateFailure, type ParsedCertificate } from './certification-path.js';
+import { parseIpAddress } from './ip-address.js';
+import { KEY_USAGE_BIT, PKI_OID } from './oids.js';
+
+export { parsePemCertificates } from './pem.js';
+export type { CertificateAlert, CertificateFailure } from './certification-path.js';
+
+/** The most certificates a chain may carry before it is refused without a look. */
+export const MAX_CHAIN_LENGTH = 16;
+
+/** Default bound on a path's length, leaf and anchor included. */
+export const DEFAULT_MAX_DEPTH = 8;
+
+/** The extended key purpose (RFC 5280 §4.2.1.12) the leaf must allow when it has extKeyUsage. */
+export type CertificatePurpose = 'serverAuth' | 'clientAuth';
+
+/** A chain that validated: the leaf's key for CertificateVerify (RFC 8446 §4.4.3) and the path, leaf first, anchor last. */
+export interface ChainSuccess {
+  readonly ok: true;
+  /** The leaf's SubjectPublicKeyInfo DER (a copy), for `CryptoProvider.importPublicKey`. */
+  readonly leafPublicKeySpki: Uint8Array;
+  readonly leaf: X509Certificate;
+  readonly path: readonly X509Certificate[];
+}
+
+/** The outcome of chain validation: success, or the alert to send (RFC 8446 §6.2) and a reason for logs. */
+export type ChainResult = ChainSuccess | CertificateFailure;
+
+/** What a chain is checked against besides the anchors. */
+export interface VerificationContext {
+  /** The caller's clock, ms since the epoch; the verifier never reads the time itself. */
+  readonly now: number;
+  /** The server name the client expects (RFC 6125 DNS-ID; the SNI name). An IP literal here is checked as `ipAddress`. */
+  readonly hostname?: string;
+  /** The IP address the client expects in an iPAddress subjectAltName (RFC 5280 §4.2.1.6). */
+  readonly ipAddress?: string;
+}
+
+/**
+ * A user-supplied certificate check for the handshake: gets the chain as
+ * the Certificate message carried it (DER, leaf first) and returns the
+ * same result as {@link verifyCertificateChain}. Must not throw for peer input.
+ */
+export type CertificateVerifier = (chain: readonly Uint8Array[], context: VerificationContext) => ChainResult;
+
+/** Options of {@link verifyCertificateChain}. */
+export interface VerifyChainOptions extends VerificationContext {
+  /** The certificate_list's cert_data entries (RFC 8446 §4.4.2), DER, leaf first. */
+  readonly chain: readonly Uint8Array[];
+  /** Trusted certificates, DER (see {@link parsePemCertificates} for PEM). Any of them, root or not, can end a path. */
+  readonly trustAnchors: readonly Uint8Array[];
+  /** When set, a leaf with extKeyUsage must list this purpose or anyExtendedKeyUsage. */
+  readonly purpose?: CertificatePurpose;
+  /** Longest path accepted, leaf and anchor included (default {@link DEFAULT_MAX_DEPTH}). */
+  readonly maxDepth?: number;
+}
+
+/** Parses trust anchors; a malformed one is the caller's mistake and throws {@link ConfigError}. */
+function parseAnchors(trustAnchors: readonly Uint8Array[]): ParsedCertificate[] {
+  return trustAnchors.map((der, i) => {
+    const parsed = parseCertificate(der, `trustAnchors[${i}]`);
+    if (typeof parsed === 'string') throw new ConfigError(`trustAnchors[${i}]`, parsed);
+    return parsed;
+  });
+}
+
+/** The leaf's own requirements: a usable key, keyUsage, extKeyUsage, and the expected name. */
+function checkLeaf(leaf: ParsedCertificate, context: VerificationContext, purpose: CertificatePurpose | undefined): CertificateFailure | undefined {
+  try {
+    parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
+  } catch (e) {
+    return fail('unsupported_certificate', `${leaf.label}: unsupported public key: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let usage: ReadonlySet<number> | undefined;
+  let purposes: readonly string[] | undefined;
+  try {
+    usage = keyUsageBits(leaf.fields);
+    purposes = extendedKeyUsage(leaf.fields);
+  } catch (e) {
+    return fail('bad_certificate', `${leaf.label}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // RFC 8446 §4.4.2.2: digitalSignature MUST be set if keyUsage is present.
+  if (usage !== undefined && !usage.has(KEY_USAGE_BIT.digitalSignature)) return fail('unsupported_certificate', `${leaf.label}: keyUsage lacks digitalSignature`);
+  if (purpose !== undefined && purposes !== undefined && !purposes.includes(PKI_OID[purpose]) && !purposes.includes(PKI_OID.anyExtendedKeyUsage)) {
+    return fail('unsupported_certificate', `${leaf.label}: extKeyUsage does not allow ${purpose}`);
+  }
+  const ip = context.ipAddress ?? (context.hostname !== undefined && parseIpAddress(context.hostname) !== undefined ? context.hostname : undefined);
+  if (ip !== undefined && leaf.x509.checkIP(ip) === undefined) return fail('certificate_unknown', `${leaf.label} is not valid for IP address ${ip}`);
+  if (context.hostname !== undefined && ip !== context.hostname) {
+    // DNS-ID only, never the subject CN (RFC 9525 §6.3); '*' only as a whole leftmost label (RFC 9525 §6.3 item 2).
+    const host = context.hostname.endsWith('.') ? context.hostname.slice(0, -1) : context.hostname;
+    const match = leaf.x509.checkHost(host, { subject: 'never', wildcards: true, partialWildcards: false, multiLabelWildcards: false, singleLabelSubdomains: false });
+    if (match === undefined) return fail('certificate_unknown', `${leaf.label} is not valid for host name ${context.hostname}`);
+  }
+  return undefined;
+}
+
+function checkContext(context: VerificationContext): void {
+  if (!Number.isFinite(context.now)) throw new ConfigError('now', `must be a finite number of ms, got ${String(context.now)}`);
+  if (context.hostname !== undefined && (context.hostname === '' || context.hostname === '.')) throw new ConfigError('hostname', 'must not be empty');
+  if (context.ipAddress !== undefined && parseIpAddress(context.ipAddress) === undefined) throw new ConfigError('ipAddress', `'${context.ipAddress}' is not an IPv4 or IPv6 address`);
+}
+
+function verifyWithAnchors(chain: readonly Uint8Array[], anchors: readonly ParsedCertificate[], context: VerificationContext, purpose: CertificatePurpose | undefined, maxDepth: number): ChainResult {
+  checkContext(context);
+  if (chain.length === 0) return fail('certificate_unknown', 'empty certificate chain');
+  if (chain.length > MAX_CHAIN_LENGTH) return fail('certificate_unknown', `${chain.length} certificates, more than ${MAX_CHAIN_LENGTH}`);
+  const parsed: ParsedCertificate[] = [];
+  for (const [i, der] of chain.entries()) {
+    const p = parseCertificate(der, `chain[${i}]`);
+    if (typeof p === 'string') return fail('bad_certificate', p);
+    parsed.push(p);
+  }
+  const path = buildPath(parsed, anchors, maxDepth);
+  if (!Array.isArray(path)) return path;
+  const problem = checkPath(path, context.now);
+  if (problem !== undefined) return problem;
+  const leaf = parsed[0];
+  if (leaf === undefined) return fail('certificate_unknown', 'empty certificate chain');
+  const leafProblem = checkLeaf(leaf, context, purpose);
+  if (leafProblem !== undefined) return leafProblem;
+  return { ok: true, leafPublicKeySpki: leaf.fields.subjectPublicKeyInfo.slice(), leaf: leaf.x509, path: path.map((c) => c.x509) };
+}
+
+function depthOption(maxDepth: number | undefined): number {
+  const depth = maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (!Number.isInteger(depth) || depth < 1 || depth > 64) throw new ConfigError('maxDepth', `must be an integer in 1..64, got ${String(depth)}`);
+  return depth;
+}
+
+/**
+ * Validates `options.chain` (RFC 8446 §4.4.2.4): builds a path from the
+ * leaf through the chain's certificates (in any order; extra ones are
+ * ignored) to a trust anchor, checks every signature, issuer, CA flag,
+ * path length and validity period at `options.now`, then the leaf's key,
+ * keyUsage, extKeyUsage and `hostname` / `ipAddress`. See the module
+ * documentation for the alert each failure gives.
+ *
+ * Never throws for anything in `chain`. Throws {@link ConfigError} for the
+ * caller's mistakes: a malformed trust anchor, a non-finite `now`, an empty
+ * hostname, an `ipAddress` that is not one, a bad `maxDepth`.
+ */
+export function verifyCertificateChain(options: VerifyChainOptions): ChainResult {
+  const maxDepth = depthOption(options.maxDepth);
+  return verifyWithAnchors(options.chain, parseAnchors(options.trustAnchors), options, options.purpose, maxDepth);
+}
+
+/**
+ * A {@link CertificateVerifier} over fixed trust anchors, parsed once here
+ * (a malformed anchor throws {@link ConfigError} now, not mid-handshake).
+ */
+export function createChainVerifier(trustAnchors: readonly Uint8Array[], options: { readonly purpose?: CertificatePurpose; readonly maxDepth?: number } = {}): CertificateVerifier {
+  const anchors = parseAnchors(trustAnchors);
+  const maxDepth = depthOption(options.maxDepth);
+  return (chain, context) => verifyWithAnchors(chain, anchors, context, options.purpose, maxDepth);
+}
