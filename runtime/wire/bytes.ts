@@ -13,3 +13,11 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 export function copyOf(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
 }
+
+/** True when `a` and `b` hold the same bytes, in time that depends only on their lengths: for MACs and secrets. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}

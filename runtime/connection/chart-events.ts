@@ -1,0 +1,19 @@
+/** Whether a chart handles an event type in a state (its own `on`, or the chart's root `on`). */
+export function chartHandles(chart: { readonly on?: object; readonly states: object }, state: string, eventType: string): boolean {
+  const node = (chart.states as Record<string, { readonly on?: object; readonly type?: string }>)[state];
+  if (!node || node.type === 'final') return false;
+  return (node.on !== undefined && eventType in node.on) || (chart.on !== undefined && eventType in chart.on);
+}
+
+/** The chart event a handshake message becomes (ServerHello splits on the HelloRetryRequest random). */
+export const MESSAGE_EVENTS: Readonly<Record<string, string>> = {
+  client_hello: 'ClientHello',
+  server_hello: 'ServerHello',
+  encrypted_extensions: 'EncryptedExtensions',
+  certificate_request: 'CertificateRequest',
+  certificate: 'Certificate',
+  certificate_verify: 'CertificateVerify',
+  finished: 'Finished',
+  new_session_ticket: 'NewSessionTicket',
+  key_update: 'KeyUpdate',
+};

@@ -1,0 +1,79 @@
+import type { Dtls13ClientImplementation } from '../../generated/charts/dtls13-client.js';
+import { SCHEMES_BY_KEY_TYPE } from '../handshake/certificate-verify.js';
+import { encodeAlert } from '../../generated/wire/index.js';
+import { installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
+import { deriveApplicationSecrets, deriveHandshakeSecrets, failWith, recordPeerAlert, reportConnected } from './common-actions.js';
+import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
+
+/** The client chart's named actions and guards, bound to one connection's context. */
+export function clientImplementation(ctx: HandshakeContext, emit: (d: Uint8Array) => void): Dtls13ClientImplementation<HandshakeContext> {
+  return {
+    actions: {
+      sendClientHello: () => {
+        const group = ctx.helloRetryGroup ?? ctx.config.groups[0]!;
+        if (ctx.keyShare?.group !== group) {
+          ctx.keyShare?.release();
+          ctx.keyShare = ctx.provider.generateKeyShare(group);
+        }
+        ctx.group = group;
+        queueMessage(ctx, 0, 'client_hello', clientHelloBody(ctx, group));
+        sendFlight(ctx);
+      },
+      applyHelloRetryRequest: () => {
+        ctx.helloRetryRequest = true;
+        ctx.flight.peerFlight(false);
+      },
+      applyServerHello: () => {
+        deriveHandshakeSecrets(ctx);
+        ctx.flight.peerFlight(false);
+      },
+      installHandshakeKeys: () => installEpoch(ctx, 2, ctx.clientHandshakeSecret!, ctx.serverHandshakeSecret!),
+      applyEncryptedExtensions: () => {},
+      applyCertificateRequest: () => {
+        ctx.certificateRequested = true;
+      },
+      applyServerCertificate: () => {},
+      applyServerCertificateVerify: () => {},
+      applyServerFinished: () => deriveApplicationSecrets(ctx),
+      sendClientCertificate: () => queueMessage(ctx, 2, 'certificate', certificateBody(ctx, ctx.certificateRequestContext)),
+      sendClientCertificateVerify: () => {
+        // Without a certificate there is nothing to sign: the empty Certificate stands alone (RFC 8446 §4.4.2).
+        if (!ctx.ownKey || !ctx.config.certificate) return;
+        const own = SCHEMES_BY_KEY_TYPE[ctx.ownKey.keyType] ?? [];
+        ctx.signature = ctx.config.signatureAlgorithms.find((a) => own.includes(a));
+        if (!ctx.signature) return;
+        ctx.clientAuthenticated = true;
+        queueMessage(ctx, 2, 'certificate_verify', certificateVerifyBody(ctx));
+      },
+      sendClientFinished: () => {
+        queueMessage(ctx, 2, 'finished', finishedBody(ctx));
+        sendFlight(ctx);
+      },
+      installApplicationKeys: () => installEpoch(ctx, 3, ctx.clientApplicationSecret!, ctx.serverApplicationSecret!),
+      reportConnected: () => reportConnected(ctx),
+      storeTicket: () => {},
+      applyKeyUpdate: () => {},
+      sendCloseNotify: () => {
+        emit(ctx.records.seal('alert', encodeAlert({ level: 'warning', description: 'close_notify' })));
+        ctx.flight.stop();
+        ctx.events.push({ type: 'closed', reason: 'local' });
+      },
+      reportClosed: () => {
+        ctx.flight.stop();
+        ctx.events.push({ type: 'closed', reason: 'close_notify' });
+      },
+      sendFatalAlert: ({ event }, params) => {
+        const alert = params?.alert ?? (event.type === 'fail' && typeof event.payload === 'string' ? event.payload : 'internal_error');
+        failWith(ctx, emit, alert, ctx.lastError ?? `fatal alert ${alert}`);
+      },
+      recordPeerAlert: ({ event }) => {
+        if (event.type === 'alertReceived') recordPeerAlert(ctx, event.payload);
+      },
+    },
+    guards: {
+      firstHelloRetryRequest: () => !ctx.helloRetryRequest,
+      certificateRequested: () => ctx.certificateRequested,
+    },
+    delays: {},
+  };
+}

@@ -1,0 +1,101 @@
+import { encodeDtlsHandshake, type DtlsHandshake } from '../../generated/wire/index.js';
+import type { HandshakeType } from '../../generated/wire/enums.js';
+import { fragmentMessage } from '../handshake/fragmenter.js';
+import type { RecordLayer } from '../record/record-layer.js';
+
+/** A handshake message of the current flight, as sent (and re-sent) in `epoch`. */
+export interface OutMessage {
+  /** Position in its flight (what ACK bookkeeping refers to). */
+  readonly index: number;
+  readonly epoch: number;
+  readonly msgType: HandshakeType;
+  readonly messageSeq: number;
+  readonly body: Uint8Array;
+}
+
+const PLAINTEXT_HEADER = 13;
+const HANDSHAKE_HEADER = 12;
+/** Unified header with a 16-bit sequence number and a length, plus the content type byte and a 16-byte tag. */
+const CIPHERTEXT_OVERHEAD = 5 + 1 + 16;
+
+/**
+ * Puts a flight on the wire (RFC 9147 §5.5, §5.8): every message fragmented
+ * to fit `maxDatagramSize`, each fragment a record of its message's epoch
+ * (plaintext for epoch 0), records packed into as few datagrams as fit. It
+ * remembers which record carried which fragment, so an ACK (RFC 9147 §7) can
+ * be turned into the messages it acknowledges.
+ */
+export class HandshakeOutbox {
+  private readonly records: RecordLayer;
+  private readonly maxDatagramSize: number;
+  private readonly cidLength: number;
+  private readonly emit: (datagram: Uint8Array) => void;
+  /** `epoch/seq` → the fragment that record carried. */
+  private carried = new Map<string, { readonly index: number; readonly offset: number }>();
+  /** Per message index: fragment offsets acknowledged, and how many fragments it has. */
+  private acked = new Map<number, { readonly offsets: Set<number>; readonly count: number }>();
+
+  constructor(records: RecordLayer, maxDatagramSize: number, cidLength: number, emit: (datagram: Uint8Array) => void) {
+    this.records = records;
+    this.maxDatagramSize = maxDatagramSize;
+    this.cidLength = cidLength;
+    this.emit = emit;
+  }
+
+  /** Forget the previous flight's bookkeeping. */
+  newFlight(): void {
+    this.carried = new Map();
+    this.acked = new Map();
+  }
+
+  private fragmentBudget(epoch: number): number {
+    const overhead = epoch === 0 ? PLAINTEXT_HEADER : CIPHERTEXT_OVERHEAD + this.cidLength;
+    return this.maxDatagramSize - overhead - HANDSHAKE_HEADER;
+  }
+
+  /** Sends `messages` (a whole flight, or its unacknowledged part) as fresh records. */
+  transmit(messages: readonly OutMessage[]): void {
+    let datagram: Uint8Array[] = [];
+    let size = 0;
+    const flush = (): void => {
+      if (datagram.length === 0) return;
+      const out = new Uint8Array(size);
+      let at = 0;
+      for (const r of datagram) {
+        out.set(r, at);
+        at += r.length;
+      }
+      this.emit(out);
+      datagram = [];
+      size = 0;
+    };
+    for (const m of messages) {
+      const fragments = fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, this.fragmentBudget(m.epoch));
+      if (!this.acked.has(m.index)) this.acked.set(m.index, { offsets: new Set(), count: fragments.length });
+      for (const f of fragments) {
+        if (this.acked.get(m.index)!.offsets.has(f.fragmentOffset)) continue;
+        const record = this.seal(m.epoch, f);
+        const n = this.records.lastSealed!;
+        this.carried.set(`${n.epoch}/${n.sequenceNumber}`, { index: m.index, offset: f.fragmentOffset });
+        if (size + record.length > this.maxDatagramSize) flush();
+        datagram.push(record);
+        size += record.length;
+      }
+    }
+    flush();
+  }
+
+  private seal(epoch: number, f: DtlsHandshake): Uint8Array {
+    const bytes = encodeDtlsHandshake(f);
+    return epoch === 0 ? this.records.sealPlaintext('handshake', bytes) : this.records.seal('handshake', bytes, { epoch });
+  }
+
+  /** Records an ACK's record numbers; returns the indexes of messages now wholly acknowledged. */
+  acknowledge(recordNumbers: readonly { readonly epoch: bigint; readonly sequenceNumber: bigint }[]): number[] {
+    for (const rn of recordNumbers) {
+      const hit = this.carried.get(`${rn.epoch}/${rn.sequenceNumber}`);
+      if (hit) this.acked.get(hit.index)?.offsets.add(hit.offset);
+    }
+    return [...this.acked].filter(([, a]) => a.offsets.size >= a.count).map(([i]) => i);
+  }
+}

@@ -1,0 +1,72 @@
+import type { Dtls13ServerImplementation } from '../../generated/charts/dtls13-server.js';
+import { encodeAlert } from '../../generated/wire/index.js';
+import { installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
+import { deriveApplicationSecrets, deriveHandshakeSecrets, failWith, recordPeerAlert, reportConnected } from './common-actions.js';
+import { certificateBody, certificateRequestBody, certificateVerifyBody, encryptedExtensionsBody, finishedBody, helloRetryRequestBody, serverHelloBody } from './messages.js';
+
+/** The server chart's named actions and guards, bound to one connection's context. */
+export function serverImplementation(
+  ctx: HandshakeContext,
+  emit: (d: Uint8Array) => void,
+  ackFinalFlight: () => void,
+): Dtls13ServerImplementation<HandshakeContext> {
+  return {
+    actions: {
+      sendHelloRetryRequest: () => {
+        ctx.helloRetryRequest = true;
+        ctx.transcript.replaceWithMessageHash();
+        ctx.flight.peerFlight(false);
+        queueMessage(ctx, 0, 'server_hello', helloRetryRequestBody(ctx, ctx.group!));
+        sendFlight(ctx);
+      },
+      applyClientHello: () => ctx.flight.peerFlight(false),
+      sendServerFlight: () => {
+        queueMessage(ctx, 0, 'server_hello', serverHelloBody(ctx));
+        deriveHandshakeSecrets(ctx);
+        installEpoch(ctx, 2, ctx.clientHandshakeSecret!, ctx.serverHandshakeSecret!);
+        queueMessage(ctx, 2, 'encrypted_extensions', encryptedExtensionsBody());
+        if (ctx.config.clientAuthentication !== 'none') queueMessage(ctx, 2, 'certificate_request', certificateRequestBody(ctx));
+        queueMessage(ctx, 2, 'certificate', certificateBody(ctx, new Uint8Array(0)));
+        queueMessage(ctx, 2, 'certificate_verify', certificateVerifyBody(ctx));
+        queueMessage(ctx, 2, 'finished', finishedBody(ctx));
+        ctx.serverFinishedHash = ctx.transcript.current();
+        deriveApplicationSecrets(ctx);
+        // Epoch 3 reads may start now; application data is held back until the client's Finished (RFC 9147 §5.8.1).
+        installEpoch(ctx, 3, ctx.clientApplicationSecret!, ctx.serverApplicationSecret!);
+        sendFlight(ctx);
+      },
+      acceptNoClientCertificate: () => {},
+      applyClientCertificate: () => {},
+      applyClientCertificateVerify: () => {},
+      applyClientFinished: () => {
+        ctx.flight.peerFlight(true);
+        ackFinalFlight();
+      },
+      installApplicationKeys: () => {},
+      reportConnected: () => reportConnected(ctx),
+      applyKeyUpdate: () => {},
+      sendCloseNotify: () => {
+        emit(ctx.records.seal('alert', encodeAlert({ level: 'warning', description: 'close_notify' })));
+        ctx.flight.stop();
+        ctx.events.push({ type: 'closed', reason: 'local' });
+      },
+      reportClosed: () => {
+        ctx.flight.stop();
+        ctx.events.push({ type: 'closed', reason: 'close_notify' });
+      },
+      sendFatalAlert: ({ event }, params) => {
+        const alert = params?.alert ?? (event.type === 'fail' && typeof event.payload === 'string' ? event.payload : 'internal_error');
+        failWith(ctx, emit, alert, ctx.lastError ?? `fatal alert ${alert}`);
+      },
+      recordPeerAlert: ({ event }) => {
+        if (event.type === 'alertReceived') recordPeerAlert(ctx, event.payload);
+      },
+    },
+    guards: {
+      helloRetryNeeded: () => ctx.prepared.helloRetryNeeded === true,
+      clientAuthentication: () => ctx.config.clientAuthentication !== 'none',
+      emptyCertificate: () => ctx.prepared.emptyCertificate === true,
+    },
+    delays: {},
+  };
+}
