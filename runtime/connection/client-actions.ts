@@ -1,5 +1,5 @@
 import type { Dtls13ClientImplementation } from '../../generated/charts/dtls13-client.js';
-import { SCHEMES_BY_KEY_TYPE } from '../handshake/certificate-verify.js';
+import { schemesForKey } from '../handshake/certificate-verify.js';
 import { encodeAlert } from '../../generated/wire/index.js';
 import { installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
 import { deriveApplicationSecrets, deriveHandshakeSecrets, failWith, recordPeerAlert, reportConnected } from './common-actions.js';
@@ -39,7 +39,7 @@ export function clientImplementation(ctx: HandshakeContext, emit: (d: Uint8Array
       sendClientCertificateVerify: () => {
         // Without a certificate there is nothing to sign: the empty Certificate stands alone (RFC 8446 §4.4.2).
         if (!ctx.ownKey || !ctx.config.certificate) return;
-        const own = SCHEMES_BY_KEY_TYPE[ctx.ownKey.keyType] ?? [];
+        const own = schemesForKey(ctx.ownKey);
         ctx.signature = ctx.config.signatureAlgorithms.find((a) => own.includes(a));
         if (!ctx.signature) return;
         ctx.clientAuthenticated = true;

@@ -19,6 +19,7 @@ import { resolveConfig, type DtlsConfig } from './config.js';
 import type { HandshakeContext } from './context.js';
 import { chartHandles, MESSAGE_EVENTS } from './chart-events.js';
 import type { ConnectionEvent } from './events.js';
+import { guardActions } from './guard-actions.js';
 import { HELLO_RETRY_RANDOM } from './messages.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { serverImplementation } from './server-actions.js';
@@ -108,19 +109,21 @@ export class DtlsConnection {
       clientApplicationSecret: undefined, serverApplicationSecret: undefined, serverFinishedHash: undefined, signature: undefined, ownKey,
       peerKey: undefined, peerChain: [], helloRetryRequest: false, helloRetryGroup: undefined, cookie: undefined, certificateRequested: false,
       certificateRequestContext: new Uint8Array(0), clientAuthenticated: false, prepared: {}, connected: false, ackable: [], lastError: undefined,
-      failure: undefined,
+      pendingFailure: undefined, failure: undefined,
     };
     const inspect = options.inspect ? { inspect: options.inspect } : {};
     if (role === 'client') {
       this.chart = dtls13ClientChart;
-      this.actor = createActor(createDtls13ClientMachine(clientImplementation(this.ctx, emit), this.ctx), { clock, ...inspect });
+      const impl = clientImplementation(this.ctx, emit);
+      this.actor = createActor(createDtls13ClientMachine({ ...impl, actions: guardActions(this.ctx, impl.actions) }, this.ctx), { clock, ...inspect });
     } else {
       this.chart = dtls13ServerChart;
       const ackFinalFlight = (): void => {
         this.finalAck = [...this.ctx.ackable];
         sendAck(this.ctx, emit, this.finalAck);
       };
-      this.actor = createActor(createDtls13ServerMachine(serverImplementation(this.ctx, emit, ackFinalFlight), this.ctx), { clock, ...inspect });
+      const impl = serverImplementation(this.ctx, emit, ackFinalFlight);
+      this.actor = createActor(createDtls13ServerMachine({ ...impl, actions: guardActions(this.ctx, impl.actions) }, this.ctx), { clock, ...inspect });
     }
     this.actor.start();
   }
@@ -132,6 +135,7 @@ export class DtlsConnection {
     if (this.role !== 'client') throw new ConnectionStateError('only a client connects');
     this.advance(now);
     this.actor.send({ type: 'connect' });
+    this.settle();
   }
 
   /** Processes one datagram from the peer. Never throws for what the peer sent. */
@@ -220,6 +224,16 @@ export class DtlsConnection {
   private advance(now: number): void {
     this.ctx.clock.advanceTo(now);
     this.ctx.records.handleTimeout(now);
+    this.settle();
+  }
+
+  /** Turns a failure raised inside a chart action into the fatal path. */
+  private settle(): void {
+    const p = this.ctx.pendingFailure;
+    if (p && !this.ctx.failure) {
+      this.ctx.pendingFailure = undefined;
+      this.fail(p.alert, p.message);
+    }
   }
 
   /** Handles one record; true when it showed the peer retransmitting a flight. */
@@ -282,6 +296,7 @@ export class DtlsConnection {
       const wall = this.wallClock();
       const event = this.role === 'client' ? clientInbound(this.ctx, name, body, epoch, wall) : serverInbound(this.ctx, name, body, epoch, wall);
       this.actor.send(event);
+      this.settle();
       if (this.ctx.connected && this.completedAt === undefined) {
         this.completedAt = this.ctx.clock.now;
         for (const d of this.earlyData) this.ctx.events.push({ type: 'data', data: d });

@@ -59,6 +59,8 @@ export interface HandshakeContext {
   ackable: { readonly epoch: number; readonly seq: number }[];
   /** Why the connection is about to fail, for the fatal path. */
   lastError: string | undefined;
+  /** A failure raised inside a chart action, turned into a fatal alert after the event. */
+  pendingFailure: { readonly alert: AlertDescriptionName; readonly message: string } | undefined;
   failure: { readonly alert: AlertDescriptionName; readonly message: string } | undefined;
 }
 

@@ -2,7 +2,7 @@ import { decodeCertificate, decodeCertificateVerify, decodeClientHello, decodeFi
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
 import type { Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
 import { CryptoError } from '../crypto/provider.js';
-import { SCHEMES_BY_KEY_TYPE, verifyCertificateVerify } from '../handshake/certificate-verify.js';
+import { schemesForKey, verifyCertificateVerify } from '../handshake/certificate-verify.js';
 import { negotiate } from '../handshake/negotiation.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { finishedVerifyData } from '../keyschedule/derived-keys.js';
@@ -21,7 +21,7 @@ export function serverInbound(ctx: HandshakeContext, msgType: HandshakeTypeName 
     case 'client_hello': {
       requireEpoch(epoch, 0, 'ClientHello');
       const ch = decodeOrFail(decodeClientHello, body);
-      const ownSchemes = SCHEMES_BY_KEY_TYPE[ctx.ownKey!.keyType] ?? [];
+      const ownSchemes = schemesForKey(ctx.ownKey!);
       const choice = negotiate(ch, {
         cipherSuites: ctx.config.cipherSuites,
         groups: ctx.config.groups,

@@ -92,11 +92,15 @@ export interface KeyShare {
 export interface PublicKeyHandle {
   /** Key type as read from the SPKI algorithm: 'ec-p256', 'rsa', 'ed25519', ... */
   readonly keyType: string;
+  /** The hash an RSASSA-PSS key is bound to by its parameters (RFC 4055), when it is. */
+  readonly pssHash?: string | undefined;
 }
 
 /** A private key imported from DER PKCS#8. */
 export interface PrivateKeyHandle {
   readonly keyType: string;
+  /** The hash an RSASSA-PSS key is bound to by its parameters (RFC 4055), when it is. */
+  readonly pssHash?: string | undefined;
   release(): void;
 }
 

@@ -28,6 +28,15 @@ export const SCHEMES_BY_KEY_TYPE: Readonly<Record<string, readonly SignatureAlgo
   'rsa-pss': ['rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512'],
 };
 
+/**
+ * The CertificateVerify schemes a key can make: by its type, and for an
+ * RSASSA-PSS key bound to one hash by its parameters, only that hash's scheme.
+ */
+export function schemesForKey(key: { readonly keyType: string; readonly pssHash?: string | undefined }): readonly SignatureAlgorithm[] {
+  const all = SCHEMES_BY_KEY_TYPE[key.keyType] ?? [];
+  return key.keyType === 'rsa-pss' && key.pssHash !== undefined ? all.filter((s) => s.endsWith(`_${key.pssHash}`)) : all;
+}
+
 /** Signs a CertificateVerify for `side`. */
 export function signCertificateVerify(
   provider: CryptoProvider,
@@ -48,6 +57,6 @@ export function verifyCertificateVerify(
   transcriptHash: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  if (!(SCHEMES_BY_KEY_TYPE[key.keyType] ?? []).includes(algorithm)) return false;
+  if (!schemesForKey(key).includes(algorithm)) return false;
   return provider.verify(algorithm, key, certificateVerifyContent(side, transcriptHash), signature);
 }

@@ -24,10 +24,12 @@ const ECDSA = {
   secp521r1: { oid: PKI_OID.ecdsaWithSha512, hash: 'sha512' },
 } as const;
 
-/** RSASSA-PSS-params for SHA-256 (RFC 4055 §3.1; hash parameters NULL as RFC 4055 §6 writes sha256Identifier). */
-function pssSha256Parameters(): Uint8Array {
-  const sha256 = derSequence([derOid(PKI_OID.sha256), derNull()]);
-  return derSequence([derExplicit(0, sha256), derExplicit(1, derSequence([derOid(PKI_OID.mgf1), sha256])), derExplicit(2, derInteger(32n))]);
+const PSS_HASHES = { sha256: { oid: PKI_OID.sha256, length: 32 }, sha384: { oid: PKI_OID.sha384, length: 48 }, sha512: { oid: PKI_OID.sha512, length: 64 } } as const;
+
+/** RSASSA-PSS-params for a hash, salt as long as the hash (RFC 4055 §3.1; hash parameters NULL as RFC 4055 §6 writes them). */
+function pssParameters(hash: keyof typeof PSS_HASHES): Uint8Array {
+  const h = derSequence([derOid(PSS_HASHES[hash].oid), derNull()]);
+  return derSequence([derExplicit(0, h), derExplicit(1, derSequence([derOid(PKI_OID.mgf1), h])), derExplicit(2, derInteger(BigInt(PSS_HASHES[hash].length)))]);
 }
 
 const toBytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -53,11 +55,15 @@ export function certificateSigner(privateKey: KeyObject): CertificateSigner {
         algorithmIdentifier: derSequence([derOid(PKI_OID.sha256WithRsaEncryption), derNull()]),
         sign: (tbs) => toBytes(sign('sha256', tbs, { key: privateKey, padding: constants.RSA_PKCS1_PADDING })),
       };
-    case 'rsa-pss':
+    case 'rsa-pss': {
+      // A key bound to a hash by its own parameters (RFC 4055) signs with that hash only.
+      const bound = privateKey.asymmetricKeyDetails?.hashAlgorithm;
+      const hash = bound === 'sha384' || bound === 'sha512' ? bound : 'sha256';
       return {
-        algorithmIdentifier: derSequence([derOid(PKI_OID.rsassaPss), pssSha256Parameters()]),
-        sign: (tbs) => toBytes(sign('sha256', tbs, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })),
+        algorithmIdentifier: derSequence([derOid(PKI_OID.rsassaPss), pssParameters(hash)]),
+        sign: (tbs) => toBytes(sign(hash, tbs, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_HASHES[hash].length })),
       };
+    }
     default:
       throw new ConfigError('issuer.privateKey', `key type ${String(type)} cannot sign certificates here`);
   }

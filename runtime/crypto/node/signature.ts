@@ -56,21 +56,30 @@ const NODE_KEY_TYPE: Readonly<Record<SignatureKeyType, string>> = {
 export class NodePublicKey implements PublicKeyHandle {
   readonly keyType: SignatureKeyType;
   readonly key: KeyObject;
+  readonly pssHash: string | undefined;
 
   constructor(keyType: SignatureKeyType, key: KeyObject) {
     this.keyType = keyType;
     this.key = key;
+    this.pssHash = pssHashOf(keyType, key);
   }
+}
+
+/** The hash an RSASSA-PSS key's parameters restrict it to, as OpenSSL reports it. */
+function pssHashOf(keyType: SignatureKeyType, key: KeyObject): string | undefined {
+  return keyType === 'rsa-pss' ? key.asymmetricKeyDetails?.hashAlgorithm : undefined;
 }
 
 /** A private key as a node KeyObject; OpenSSL owns the key bytes, so release() can only drop the reference. */
 export class NodePrivateKey implements PrivateKeyHandle {
   readonly keyType: SignatureKeyType;
+  readonly pssHash: string | undefined;
   private current: KeyObject | undefined;
 
   constructor(keyType: SignatureKeyType, key: KeyObject) {
     this.keyType = keyType;
     this.current = key;
+    this.pssHash = pssHashOf(keyType, key);
   }
 
   get key(): KeyObject {
