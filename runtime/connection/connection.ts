@@ -10,6 +10,7 @@ import { ManualClock } from '../handshake/manual-clock.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import { Transcript } from '../keyschedule/transcript.js';
+import type { DropCounters } from '../record/drops.js';
 import { RecordLayer, type ReceivedRecord } from '../record/record-layer.js';
 import { bytesEqual, DecodeError, Reader } from '../wire/index.js';
 import { clientImplementation } from './client-actions.js';
@@ -206,7 +207,7 @@ export class DtlsConnection {
 
   /** Records, drops by reason, retransmission state and handshake duration (in the caller's time). */
   get stats(): {
-    readonly drops: Readonly<Record<string, number>>;
+    readonly drops: Readonly<DropCounters>;
     readonly flightState: string;
     readonly retransmitTimeout: number;
     readonly handshakeDuration: number | undefined;

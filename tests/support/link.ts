@@ -17,11 +17,28 @@ export class Link {
   private readonly latency: number;
   private readonly filter: (from: 'client' | 'server', index: number) => boolean;
 
-  constructor(client: DtlsConnection, server: DtlsConnection, options: { latency?: number; filter?: (from: 'client' | 'server', index: number) => boolean } = {}) {
+  private readonly delay: (from: 'client' | 'server', index: number) => number;
+  private readonly copies: (from: 'client' | 'server', index: number) => number;
+
+  constructor(
+    client: DtlsConnection,
+    server: DtlsConnection,
+    options: {
+      latency?: number;
+      /** False drops the datagram. */
+      filter?: (from: 'client' | 'server', index: number) => boolean;
+      /** Extra delay of one datagram (reordering). */
+      delay?: (from: 'client' | 'server', index: number) => number;
+      /** How many times a datagram is delivered (duplication). */
+      copies?: (from: 'client' | 'server', index: number) => number;
+    } = {},
+  ) {
     this.client = client;
     this.server = server;
     this.latency = options.latency ?? 10;
     this.filter = options.filter ?? (() => true);
+    this.delay = options.delay ?? (() => 0);
+    this.copies = options.copies ?? (() => 1);
   }
 
   private collect(): void {
@@ -31,7 +48,11 @@ export class Link {
         const index = this.sent[side]++;
         const pass = this.filter(side, index);
         this.log.push({ at: this.now, from: side, index, bytes: d.length, dropped: !pass });
-        if (pass) this.queue.push({ at: this.now + this.latency, to: side === 'client' ? 'server' : 'client', datagram: d });
+        if (pass) {
+          for (let c = 0; c < this.copies(side, index); c++) {
+            this.queue.push({ at: this.now + this.latency + this.delay(side, index) + c, to: side === 'client' ? 'server' : 'client', datagram: d });
+          }
+        }
       }
       for (let e = conn.pollEvent(); e !== undefined; e = conn.pollEvent()) this.events[side].push(e);
     }
