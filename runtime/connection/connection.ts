@@ -220,6 +220,20 @@ export class DtlsConnection {
     };
   }
 
+  /**
+   * @internal For tests of the handshake logic: handles a whole handshake
+   * message as if reassembled from records of `epoch`, skipping the record
+   * layer (tested on its own).
+   */
+  injectHandshakeMessage(msgType: number, body: Uint8Array, epoch: number): void {
+    if (!this.ctx.failure) this.message(msgType, body, epoch);
+  }
+
+  /** @internal For tests of the connection's policies: handles a record as if the record layer had delivered it. */
+  injectRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
+    if (!this.ctx.failure) this.record(r);
+  }
+
   // ── inside ─────────────────────────────────────────────────────────────
 
   private advance(now: number): void {
