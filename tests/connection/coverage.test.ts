@@ -1,0 +1,144 @@
+import test from 'ava';
+import { dtls13ClientChart } from '../../generated/charts/dtls13-client.js';
+import { dtls13ServerChart } from '../../generated/charts/dtls13-server.js';
+import { encodeAlert, encodeKeyUpdate, encodeNewSessionTicket } from '../../generated/wire/index.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
+import { chartEdges } from '../support/chart-graph.js';
+import { Link } from '../support/link.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { makePair, reach } from '../support/stepper.js';
+
+/**
+ * Model-based coverage: every transition of the client and server charts is
+ * taken by real connections. Transitions are observed through the `inspect`
+ * option (XState's inspection events), as a user would watch them.
+ */
+
+const taken = { client: new Set<string>(), server: new Set<string>() };
+
+function watcher(side: 'client' | 'server'): Pick<ConnectionOptions, 'inspect'> {
+  let prev: string | undefined;
+  return {
+    inspect: (e: unknown) => {
+      const ev = e as { type?: string; event?: { type?: string }; snapshot?: { value?: unknown } };
+      if (ev.type !== '@xstate.snapshot' || ev.event?.type === undefined || ev.snapshot?.value === undefined) return;
+      const now = String(ev.snapshot.value);
+      if (prev !== undefined && !ev.event.type.startsWith('xstate.')) taken[side].add(`${prev} --${ev.event.type}--> ${now}`);
+      prev = now;
+    },
+  };
+}
+
+const serverId = makeIdentity('p256', 'server.test');
+const clientId = makeIdentity('ed25519', 'client.test');
+
+interface Scenario {
+  readonly client?: ConnectionOptions;
+  readonly server?: Partial<ConnectionOptions>;
+  readonly clientId?: typeof clientId;
+}
+
+const SCENARIOS: Record<string, Scenario> = {
+  plain: {},
+  clientAuth: { server: { clientAuthentication: 'required' }, clientId },
+  clientAuthOptionalNoCert: { server: { clientAuthentication: 'optional' } },
+  hrr: { client: { groups: ['x25519', 'secp256r1'] }, server: { groups: ['secp256r1'] } },
+  hrrClientAuth: { client: { groups: ['x25519', 'secp256r1'] }, server: { groups: ['secp256r1'], clientAuthentication: 'required' }, clientId },
+};
+
+function watchedPair(s: Scenario) {
+  return makePair(serverId, {
+    client: { ...s.client, ...watcher('client') },
+    server: { ...s.server, ...watcher('server') },
+    ...(s.clientId ? { clientId: s.clientId } : {}),
+  });
+}
+
+function complete(s: Scenario): Link {
+  const p = watchedPair(s);
+  const link = new Link(p.client, p.server);
+  p.client.connect(0);
+  link.run();
+  return link;
+}
+
+test.serial('complete handshakes of every shape, close and close_notify', (t) => {
+  for (const s of Object.values(SCENARIOS)) {
+    const link = complete(s);
+    t.is(link.client.state, 'connected');
+    t.is(link.server.state, 'connected');
+  }
+  const a = complete(SCENARIOS.plain!);
+  a.client.close();
+  a.run(a.now + 1000);
+  t.is(a.client.state, 'closed');
+  t.is(a.server.state, 'closed');
+  const b = complete(SCENARIOS.plain!);
+  b.server.close();
+  b.run(b.now + 1000);
+  t.is(b.client.state, 'closed');
+});
+
+test.serial('post-handshake NewSessionTicket and KeyUpdate are taken in connected', (t) => {
+  const link = complete(SCENARIOS.plain!);
+  link.client.injectHandshakeMessage(4, encodeNewSessionTicket({ ticketLifetime: 60, ticketAgeAdd: 1, ticketNonce: Uint8Array.of(0), ticket: Uint8Array.of(1), extensions: [] }), 3);
+  link.client.injectHandshakeMessage(24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
+  link.server.injectHandshakeMessage(24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
+  t.is(link.client.state, 'connected');
+  t.is(link.server.state, 'connected');
+});
+
+test.serial('a second HelloRetryRequest, and a second ClientHello that still needs one, fail', (t) => {
+  const c = reach(watchedPair(SCENARIOS.hrr!), 'client', 'waitServerHello')!;
+  // Drive to the retried ClientHello, then play the HelloRetryRequest again.
+  const p = watchedPair(SCENARIOS.hrr!);
+  p.client.connect(0);
+  const ch1 = p.client.pollTransmit()!;
+  p.server.receive(ch1, 0);
+  const hrr = p.server.pollTransmit()!;
+  p.client.receive(hrr, 0);
+  t.is(p.client.state, 'waitServerHello');
+  const record = hrr.slice();
+  record[10] = 9; // a fresh DTLSPlaintext sequence number, so the record layer takes it again
+  record[13 + 5] = 1; // and the message_seq that follows the first HelloRetryRequest
+  p.client.receive(record, 0);
+  t.is(p.client.failure?.alert, 'unexpected_message');
+  t.truthy(c);
+  // The server: the client answers the HelloRetryRequest without the group it asked for.
+  const s = watchedPair(SCENARIOS.hrr!);
+  s.client.connect(0);
+  const first = s.client.pollTransmit()!;
+  s.server.receive(first, 0);
+  t.is(s.server.state, 'waitSecondClientHello');
+  const again = first.slice();
+  again[10] = 1; // record sequence number 1
+  again[13 + 5] = 1; // message_seq 1
+  s.server.receive(again, 0);
+  t.is(s.server.failure?.alert, 'illegal_parameter');
+});
+
+test.serial('fail and alertReceived from every state', (t) => {
+  const alert = encodeAlert({ level: 'fatal', description: 'internal_error' });
+  for (const [side, chart] of [['client', dtls13ClientChart], ['server', dtls13ServerChart]] as const) {
+    for (const [state, node] of Object.entries(chart.states)) {
+      if ('type' in node && node.type === 'final') continue;
+      for (const how of ['fail', 'alertReceived'] as const) {
+        const scenario = Object.values(SCENARIOS).find((s) => reach(watchedPair(s), side, state) !== undefined);
+        if (!scenario) return void t.fail(`no scenario reaches ${side} ${state}`);
+        const p = reach(watchedPair(scenario), side, state)!;
+        if (how === 'fail') p[side].injectHandshakeMessage(254, new Uint8Array(0), 0);
+        else p[side].injectRecord({ kind: 'record', epoch: 0, sequenceNumber: 77, contentType: 'alert', content: alert, protected: false });
+        t.is(p[side].state, 'failed', `${side} ${state} ${how}`);
+      }
+    }
+  }
+});
+
+test.serial('every transition of both handshake charts was taken (model-based coverage)', (t) => {
+  for (const [side, chart] of [['client', dtls13ClientChart], ['server', dtls13ServerChart]] as const) {
+    const edges = new Set(chartEdges(chart as unknown as Record<string, unknown>).map((e) => `${e.from} --${e.event}--> ${e.to}`));
+    const missing = [...edges].filter((e) => !taken[side].has(e));
+    t.log(`${side} chart: ${edges.size - missing.length} of ${edges.size} transitions taken`);
+    t.deepEqual(missing, [], `${side} transitions never taken`);
+  }
+});
