@@ -23,7 +23,7 @@ import type { ConnectionEvent } from './events.js';
 import { guardActions } from './guard-actions.js';
 import { HELLO_RETRY_RANDOM } from './messages.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
-import { serverImplementation } from './server-actions.js';
+import { serverImplementation, type StatelessRetry } from './server-actions.js';
 import { serverInbound } from './server-inbound.js';
 
 /** Options of a connection beyond the protocol configuration. */
@@ -32,6 +32,8 @@ export interface ConnectionOptions extends DtlsConfig {
   readonly wallClock?: () => number;
   /** Receives the chart actor's inspection events (XState's `inspect`), e.g. to watch the handshake in the XState inspector. */
   readonly inspect?: (event: unknown) => void;
+  /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
+  readonly statelessRetry?: StatelessRetry;
 }
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure). */
@@ -123,10 +125,14 @@ export class DtlsConnection {
         this.finalAck = [...this.ctx.ackable];
         sendAck(this.ctx, emit, this.finalAck);
       };
-      const impl = serverImplementation(this.ctx, emit, ackFinalFlight);
+      const impl = serverImplementation(this.ctx, emit, ackFinalFlight, options.statelessRetry);
       this.actor = createActor(createDtls13ServerMachine({ ...impl, actions: guardActions(this.ctx, impl.actions) }, this.ctx), { clock, ...inspect });
     }
     this.actor.start();
+    if (role === 'server' && options.statelessRetry) {
+      this.actor.send({ type: 'statelessRetryVerified' });
+      this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
+    }
   }
 
   // ── the sans-I/O surface ────────────────────────────────────────────────

@@ -3,6 +3,7 @@ import {
   type ClientHelloExtension, type ServerHello,
 } from '../../generated/wire/index.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
+import type { SupportedCipherSuite } from '../crypto/suites.js';
 import { signCertificateVerify } from '../handshake/certificate-verify.js';
 import { finishedVerifyData } from '../keyschedule/derived-keys.js';
 import type { HandshakeContext } from './context.js';
@@ -53,18 +54,22 @@ export function serverHelloBody(ctx: HandshakeContext): Uint8Array {
   return encodeServerHello(sh);
 }
 
-/** HelloRetryRequest (RFC 8446 §4.1.4): asks for a key share of `group`, optionally with a cookie. */
-export function helloRetryRequestBody(ctx: HandshakeContext, group: KeyExchangeGroup, cookie?: Uint8Array): Uint8Array {
+/**
+ * HelloRetryRequest (RFC 8446 §4.1.4): asks for a key share of `group`
+ * and/or carries a cookie. Deterministic, so a stateless server can rebuild
+ * the exact bytes for its transcript from the cookie.
+ */
+export function helloRetryRequestBody(suite: SupportedCipherSuite, group: KeyExchangeGroup | undefined, cookie: Uint8Array | undefined): Uint8Array {
   return encodeServerHello({
     legacyVersion: 'dtls1_2',
     random: HELLO_RETRY_RANDOM,
     legacySessionIdEcho: new Uint8Array(0),
-    cipherSuite: ctx.suite!,
+    cipherSuite: suite,
     legacyCompressionMethod: 0,
     isHelloRetryRequest: true,
     extensions: [
       { extensionType: 'supported_versions', extensionData: { selectedVersion: 'dtls1_3' } },
-      { extensionType: 'key_share', extensionData: { selectedGroup: group } },
+      ...(group ? [{ extensionType: 'key_share' as const, extensionData: { selectedGroup: group } }] : []),
       ...(cookie ? [{ extensionType: 'cookie' as const, extensionData: { cookie } }] : []),
     ],
   });

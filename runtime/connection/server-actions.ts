@@ -1,6 +1,9 @@
 import type { Dtls13ServerImplementation } from '../../generated/charts/dtls13-server.js';
 import { encodeAlert } from '../../generated/wire/index.js';
-import { installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
+import { addToTranscript, installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
+import { CIPHER_SUITES } from '../crypto/suites.js';
+import { scheduleContext } from '../keyschedule/context.js';
+import type { CookieContents } from '../handshake/cookie.js';
 import { deriveApplicationSecrets, deriveHandshakeSecrets, failWith, recordPeerAlert, reportConnected } from './common-actions.js';
 import { certificateBody, certificateRequestBody, certificateVerifyBody, encryptedExtensionsBody, finishedBody, helloRetryRequestBody, serverHelloBody } from './messages.js';
 
@@ -9,14 +12,23 @@ export function serverImplementation(
   ctx: HandshakeContext,
   emit: (d: Uint8Array) => void,
   ackFinalFlight: () => void,
+  statelessRetry?: StatelessRetry,
 ): Dtls13ServerImplementation<HandshakeContext> {
   return {
     actions: {
+      restoreFromCookie: () => {
+        // The transcript a stateless HelloRetryRequest left in its cookie: message_hash(ClientHello1), then the HelloRetryRequest itself.
+        const r = statelessRetry!;
+        ctx.helloRetryRequest = true;
+        ctx.suite = r.contents.suite;
+        selectSuiteFromCookie(ctx, r);
+        ctx.sendSeq = 1;
+      },
       sendHelloRetryRequest: () => {
         ctx.helloRetryRequest = true;
         ctx.transcript.replaceWithMessageHash();
         ctx.flight.peerFlight(false);
-        queueMessage(ctx, 0, 'server_hello', helloRetryRequestBody(ctx, ctx.group!));
+        queueMessage(ctx, 0, 'server_hello', helloRetryRequestBody(ctx.suite!, ctx.group!, undefined));
         sendFlight(ctx);
       },
       applyClientHello: () => ctx.flight.peerFlight(false),
@@ -69,4 +81,18 @@ export function serverImplementation(
     },
     delays: {},
   };
+}
+
+/** What a connection created after a stateless HelloRetryRequest starts from. */
+export interface StatelessRetry {
+  readonly contents: CookieContents;
+  /** The cookie as the second ClientHello echoed it (part of the HelloRetryRequest bytes). */
+  readonly cookie: Uint8Array;
+}
+
+function selectSuiteFromCookie(ctx: HandshakeContext, r: StatelessRetry): void {
+  const hash = CIPHER_SUITES[r.contents.suite].hash;
+  ctx.transcript.startWithMessageHash(hash, r.contents.clientHelloHash);
+  ctx.schedule = scheduleContext(ctx.provider, hash, 'dtls13');
+  addToTranscript(ctx, 'server_hello', helloRetryRequestBody(r.contents.suite, r.contents.group, r.cookie));
 }

@@ -63,6 +63,18 @@ export class Transcript {
     this.hash.update(digest);
   }
 
+  /**
+   * Starts a transcript from a stateless HelloRetryRequest's cookie: the
+   * message_hash of a ClientHello1 this side never kept (RFC 9147 §5.1).
+   */
+  startWithMessageHash(algorithm: HashAlgorithm, clientHelloHash: Uint8Array): void {
+    if (this.hash || this.pending!.length > 0) throw new Error('the transcript has already begun');
+    this.hash = this.provider.createHash(algorithm);
+    this.pending = undefined;
+    this.hash.update(Uint8Array.of(MESSAGE_HASH, 0, 0, hashLength(algorithm)));
+    this.hash.update(clientHelloHash);
+  }
+
   /** An independent copy (to hash a truncated ClientHello for PSK binders, say). */
   clone(): Transcript {
     const t = new Transcript(this.provider);

@@ -2,10 +2,11 @@ import test from 'ava';
 import { dtls13ClientChart } from '../../generated/charts/dtls13-client.js';
 import { dtls13ServerChart } from '../../generated/charts/dtls13-server.js';
 import { encodeAlert, encodeKeyUpdate, encodeNewSessionTicket } from '../../generated/wire/index.js';
-import type { ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
 import { chartEdges } from '../support/chart-graph.js';
 import { Link } from '../support/link.js';
-import { makeIdentity } from '../support/pki-fixtures.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { makePair, reach } from '../support/stepper.js';
 
 /**
@@ -115,6 +116,25 @@ test.serial('a second HelloRetryRequest, and a second ClientHello that still nee
   again[13 + 5] = 1; // message_seq 1
   s.server.receive(again, 0);
   t.is(s.server.failure?.alert, 'illegal_parameter');
+});
+
+test.serial('a server created from a verified cookie enters through statelessRetryVerified', (t) => {
+  const serverOptions = { certificate: { chain: serverId.chain, privateKey: serverId.privateKey }, wallClock: () => TEST_TIME };
+  const responder = new HelloRetryResponder(serverOptions);
+  const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], wallClock: () => TEST_TIME, ...watcher('client') });
+  client.connect(0);
+  const ch1 = client.pollTransmit()!;
+  const hrr = responder.handle(ch1, 'a', 0);
+  if (hrr.kind !== 'reply') return void t.fail(hrr.kind);
+  client.receive(hrr.datagram, 0);
+  const ch2 = client.pollTransmit()!;
+  const ok = responder.handle(ch2, 'a', 0);
+  if (ok.kind !== 'accept') return void t.fail(ok.kind);
+  const server = DtlsConnection.server({ ...serverOptions, statelessRetry: ok.retry, ...watcher('server') });
+  const link = new Link(client, server);
+  server.receive(ch2, 0);
+  link.run();
+  t.is(server.state, 'connected');
 });
 
 test.serial('fail and alertReceived from every state', (t) => {

@@ -1,0 +1,99 @@
+import test from 'ava';
+import { decodeDatagram } from '../../runtime/wire/datagram.js';
+import { decodeAlert } from '../../generated/wire/index.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+
+/** The stateless cookie exchange (RFC 9147 §5.1): no server state before a valid cookie. */
+
+const id = makeIdentity('p256', 'server.test');
+const serverOptions: ConnectionOptions = { certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock: () => TEST_TIME };
+const ADDRESS = '192.0.2.1:50000';
+
+function run(options: { client?: ConnectionOptions; server?: ConnectionOptions; tamper?: (d: Uint8Array, i: number) => Uint8Array; address?: (i: number) => string; now?: (i: number) => number } = {}) {
+  const sOpts = { ...serverOptions, ...options.server };
+  const responder = new HelloRetryResponder(sOpts, undefined, 5000);
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, ...options.client });
+  let server: DtlsConnection | undefined;
+  const replies: string[] = [];
+  let i = 0;
+  client.connect(0);
+  for (let round = 0; round < 10; round++) {
+    for (let d = client.pollTransmit(); d; d = client.pollTransmit()) {
+      const now = options.now?.(i) ?? round;
+      const datagram = options.tamper?.(d, i) ?? d;
+      if (!server) {
+        const r = responder.handle(datagram, options.address?.(i) ?? ADDRESS, now);
+        if (r.kind === 'reply') {
+          replies.push(r.what);
+          client.receive(r.datagram, now);
+        } else if (r.kind === 'accept') {
+          server = DtlsConnection.server({ ...sOpts, statelessRetry: r.retry });
+          server.receive(datagram, now);
+        }
+      } else server.receive(datagram, now);
+      i++;
+    }
+    if (server) for (let d = server.pollTransmit(); d; d = server.pollTransmit()) client.receive(d, round);
+  }
+  return { client, server, replies };
+}
+
+test('a HelloRetryRequest with a cookie first; the server connection exists only after the cookie comes back', (t) => {
+  const { client, server, replies } = run();
+  t.deepEqual(replies, ['hello-retry-request']);
+  t.is(client.state, 'connected', client.failure?.message);
+  t.is(server?.state, 'connected', server?.failure?.message);
+  const done = [...Array(5)].map(() => client.pollEvent()).find((e) => e?.type === 'handshakeComplete');
+  t.true(done?.type === 'handshakeComplete' && done.parameters.helloRetryRequest);
+  client.send(Uint8Array.of(42));
+  for (let d = client.pollTransmit(); d; d = client.pollTransmit()) server!.receive(d, 20);
+  const events = [...Array(5)].map(() => server!.pollEvent());
+  t.true(events.some((e) => e?.type === 'data' && e.data[0] === 42));
+});
+
+test('one HelloRetryRequest carries both the cookie and the group the server wants', (t) => {
+  const { client, server } = run({ client: { groups: ['x25519', 'secp384r1'] }, server: { ...serverOptions, groups: ['secp384r1'] } });
+  t.is(client.state, 'connected', client.failure?.message);
+  t.is(server?.state, 'connected');
+});
+
+for (const [what, opts] of [
+  ['a tampered cookie', { tamper: (d: Uint8Array, i: number) => (i === 1 ? Uint8Array.from(d, (b, k) => (k === d.length - 1 ? b ^ 1 : b)) : d) }],
+  ['a cookie from another address', { address: (i: number) => (i === 1 ? '198.51.100.7:1' : ADDRESS) }],
+  ['an expired cookie', { now: (i: number) => (i >= 1 ? 10_000 : 0) }],
+] as const) {
+  test(`${what} gets illegal_parameter and no server connection`, (t) => {
+    const { client, server, replies } = run(opts);
+    t.is(server, undefined);
+    t.is(replies[0], 'hello-retry-request');
+    t.true(replies.length >= 2 && replies.slice(1).every((r) => r === 'illegal_parameter'), replies.join(', '));
+    t.is(client.state, 'failed');
+    t.is(client.failure?.alert, 'illegal_parameter');
+  });
+}
+
+test('the reply to a ClientHello is a small plaintext HelloRetryRequest (no amplification), with the ClientHello record number', (t) => {
+  const responder = new HelloRetryResponder(serverOptions);
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], wallClock: () => TEST_TIME });
+  client.connect(0);
+  const ch = client.pollTransmit()!;
+  const r = responder.handle(ch, ADDRESS, 0);
+  if (r.kind !== 'reply') return void t.fail(r.kind);
+  t.true(r.datagram.length < ch.length);
+  const [rec] = decodeDatagram(r.datagram);
+  t.is(rec?.kind === 'plaintext' ? rec.record.sequenceNumber : -1, 0);
+  t.is(responder.handle(Uint8Array.of(22, 254, 253, 0, 0), ADDRESS, 0).kind, 'drop');
+});
+
+test('a ClientHello the server cannot serve gets its alert statelessly', (t) => {
+  const responder = new HelloRetryResponder(serverOptions);
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], wallClock: () => TEST_TIME, cipherSuites: ['tls_aes_128_ccm_8_sha256'] });
+  client.connect(0);
+  const r = responder.handle(client.pollTransmit()!, ADDRESS, 0);
+  if (r.kind !== 'reply') return void t.fail(r.kind);
+  t.is(r.what, 'handshake_failure');
+  const [rec] = decodeDatagram(r.datagram);
+  t.is(rec?.kind === 'plaintext' ? decodeAlert(rec.record.fragment).description : undefined, 'handshake_failure');
+});
