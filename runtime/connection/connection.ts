@@ -43,6 +43,8 @@ export class ConnectionStateError extends Error {
 
 /** Buffered records at most: deferred (keys not yet installed) and early application data. */
 const MAX_BUFFERED = 32;
+/** How long an ACK for a disrupted flight waits for the rest of the burst, in ms. */
+const ACK_DELAY = 50;
 
 /**
  * A DTLS 1.3 connection (RFC 9147), sans-I/O: datagrams and the caller's
@@ -64,6 +66,9 @@ export class DtlsConnection {
   private deferred: Uint8Array[] = [];
   private earlyData: Uint8Array[] = [];
   private finalAck: { readonly epoch: number; readonly seq: number }[] = [];
+  /** Set while processing a datagram when a handshake fragment arrived out of order (a gap in the peer's flight). */
+  private gap = false;
+  private gapAckTimer: number | undefined;
   private readonly startedAt: number;
   private completedAt: number | undefined;
 
@@ -151,6 +156,7 @@ export class DtlsConnection {
     if (this.ctx.failure) return;
     const installedBefore = this.ctx.records.usage().read.length;
     let retransmission = false;
+    this.gap = false;
     for (const r of this.ctx.records.receive(datagram, now)) {
       if (this.ctx.failure) break;
       if (r.kind === 'deferred') {
@@ -160,6 +166,14 @@ export class DtlsConnection {
       retransmission = this.record(r) || retransmission;
     }
     if (retransmission && !this.ctx.failure) this.ctx.flight.peerRetransmitted();
+    // RFC 9147 §7.1: a disrupted incoming flight is answered with an ACK of what arrived, so only the rest is resent.
+    // The ACK waits a moment (§7: ACKs may be delayed) so one ACK covers the whole burst instead of one per datagram.
+    if (this.gap && !this.ctx.failure && this.gapAckTimer === undefined) {
+      this.gapAckTimer = this.ctx.clock.setTimeout(() => {
+        this.gapAckTimer = undefined;
+        if (!this.ctx.failure && this.ctx.ackable.length > 0) sendAck(this.ctx, (d) => this.outgoing.push(d), this.ctx.ackable);
+      }, ACK_DELAY);
+    }
     if (this.deferred.length > 0 && this.ctx.records.usage().read.length !== installedBefore && !this.ctx.failure) {
       const again = this.deferred;
       this.deferred = [];
@@ -290,6 +304,7 @@ export class DtlsConnection {
     let old = false;
     for (const f of fragments) {
       const res = this.inbox.receive(f);
+      if (res.kind === 'progress' && res.outOfOrder) this.gap = true;
       if (res.kind === 'old') old = true;
       else if (res.kind === 'inconsistent') {
         this.fail('illegal_parameter', `handshake fragments disagree: ${res.reason}`);

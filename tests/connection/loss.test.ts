@@ -78,3 +78,30 @@ test('a server that never answers makes the client give up after the retransmiss
   t.deepEqual(link.log.filter((l) => l.from === 'client' && l.bytes > 100).map((l) => l.at), [0, 1000, 3000, 7000]);
   t.throws(() => link.client.send(new Uint8Array(1)), { message: /failed/ });
 });
+
+test('small datagrams: messages are fragmented to fit, reassembled, and a lost fragment is ACKed around and resent alone', (t) => {
+  const rsa = makeIdentity('rsa2048', 'server.test');
+  const mtu = { maxDatagramSize: 300 };
+  const clean = handshake(rsa, { client: mtu, server: mtu });
+  t.true(ok(clean.link));
+  t.true(clean.link.log.every((l) => l.bytes <= 300));
+  const firstServer = clean.link.log.find((l) => l.from === 'server')!;
+  const serverDatagrams = clean.link.log.filter((l) => l.from === 'server' && l.at === firstServer.at).length;
+  t.true(serverDatagrams > 4, `the server's flight took ${serverDatagrams} datagrams`);
+  // Lose the third datagram of the server's flight: the client ACKs what came, the server resends less than the whole flight.
+  const lossy = handshake(rsa, { client: mtu, server: mtu, link: { filter: (from, index) => !(from === 'server' && index === 2) } });
+  t.true(ok(lossy.link));
+  const after = lossy.link.log.filter((l) => l.from === 'server' && l.index >= serverDatagrams);
+  t.is(lossy.link.log.filter((l) => l.from === 'client').length, 3, 'ClientHello, one ACK of the partial flight, the final flight');
+  // The missing fragment and the final ACK: far less than the flight again.
+  t.true(after.length <= 2, `${after.length} server datagrams after the first flight of ${serverDatagrams}`);
+  t.is(after[0]?.at, 80, 'resent as soon as the ACK arrived (flight at 10 ms, ACK sent at 60 + 10 ms delay, resent at 70 + 10), not after the 1 s timer');
+  t.true(dataFlows(lossy.link));
+});
+
+test('a retransmitted flight goes out in fresh records (new record numbers, same message_seq)', (t) => {
+  const { link } = handshake(id, { link: { filter: (from, index) => !(from === 'client' && index === 0) } });
+  t.true(ok(link));
+  const sent = link.log.filter((l) => l.from === 'client').slice(0, 2);
+  t.deepEqual(sent.map((l) => l.at), [0, 1000]);
+});
