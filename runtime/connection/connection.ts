@@ -36,6 +36,23 @@ export interface ConnectionOptions extends DtlsConfig {
   readonly statelessRetry?: StatelessRetry;
 }
 
+/** Per-connection counters (RFC 9147 §4.5.2 drops by reason) and the handshake's timing, in the caller's time. */
+export interface ConnectionStats {
+  readonly datagramsReceived: number;
+  readonly datagramsSent: number;
+  /** Records the record layer delivered (not dropped). */
+  readonly recordsReceived: number;
+  readonly applicationBytesSent: number;
+  readonly applicationBytesReceived: number;
+  readonly drops: Readonly<DropCounters>;
+  /** Flights sent again: on timeout, on a partial ACK, or because the peer retransmitted. */
+  readonly retransmissions: number;
+  readonly flightState: string;
+  readonly retransmitTimeout: number;
+  /** From the first ClientHello (client) or the first message (server) to connected, in the caller's time units. */
+  readonly handshakeDuration: number | undefined;
+}
+
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure). */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';
@@ -69,7 +86,8 @@ export class DtlsConnection {
   /** Set while processing a datagram when a handshake fragment arrived out of order (a gap in the peer's flight). */
   private gap = false;
   private gapAckTimer: number | undefined;
-  private readonly startedAt: number;
+  private startedAt: number;
+  private readonly counts = { datagramsReceived: 0, datagramsSent: 0, recordsReceived: 0, applicationBytesSent: 0, applicationBytesReceived: 0 };
   private completedAt: number | undefined;
 
   static client(options: ConnectionOptions = {}): DtlsConnection {
@@ -146,6 +164,7 @@ export class DtlsConnection {
   connect(now: number): void {
     if (this.role !== 'client') throw new ConnectionStateError('only a client connects');
     this.advance(now);
+    this.startedAt = now;
     this.actor.send({ type: 'connect' });
     this.settle();
   }
@@ -154,6 +173,8 @@ export class DtlsConnection {
   receive(datagram: Uint8Array, now: number): void {
     this.advance(now);
     if (this.ctx.failure) return;
+    if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
+    this.counts.datagramsReceived++;
     const installedBefore = this.ctx.records.usage().read.length;
     let retransmission = false;
     this.gap = false;
@@ -163,6 +184,7 @@ export class DtlsConnection {
         if (this.deferred.length < MAX_BUFFERED) this.deferred.push(r.record);
         continue;
       }
+      this.counts.recordsReceived++;
       retransmission = this.record(r) || retransmission;
     }
     if (retransmission && !this.ctx.failure) this.ctx.flight.peerRetransmitted();
@@ -183,7 +205,9 @@ export class DtlsConnection {
 
   /** The next datagram to send, if any. */
   pollTransmit(): Uint8Array | undefined {
-    return this.outgoing.shift();
+    const d = this.outgoing.shift();
+    if (d) this.counts.datagramsSent++;
+    return d;
   }
 
   /** The earliest time `handleTimeout` has work, if any. */
@@ -208,6 +232,7 @@ export class DtlsConnection {
     if (this.ctx.failure) throw new ConnectionStateError(`the connection failed (${this.ctx.failure.alert})`);
     if (!this.ctx.connected) throw new ConnectionStateError('the handshake is not complete');
     this.outgoing.push(this.ctx.records.seal('application_data', data));
+    this.counts.applicationBytesSent += data.length;
   }
 
   /** Closes with close_notify. */
@@ -226,14 +251,15 @@ export class DtlsConnection {
   }
 
   /** Records, drops by reason, retransmission state and handshake duration (in the caller's time). */
-  get stats(): {
-    readonly drops: Readonly<DropCounters>;
-    readonly flightState: string;
-    readonly retransmitTimeout: number;
-    readonly handshakeDuration: number | undefined;
-  } {
+  get stats(): ConnectionStats {
     return {
+      datagramsReceived: this.counts.datagramsReceived,
+      datagramsSent: this.counts.datagramsSent,
+      recordsReceived: this.counts.recordsReceived,
+      applicationBytesSent: this.counts.applicationBytesSent,
+      applicationBytesReceived: this.counts.applicationBytesReceived,
       drops: { ...this.ctx.records.drops },
+      retransmissions: this.ctx.flight.retransmissions,
       flightState: this.ctx.flight.state,
       retransmitTimeout: this.ctx.flight.timeout,
       handshakeDuration: this.completedAt === undefined ? undefined : this.completedAt - this.startedAt,
@@ -335,7 +361,10 @@ export class DtlsConnection {
       this.settle();
       if (this.ctx.connected && this.completedAt === undefined) {
         this.completedAt = this.ctx.clock.now;
-        for (const d of this.earlyData) this.ctx.events.push({ type: 'data', data: d });
+        for (const d of this.earlyData) {
+          this.counts.applicationBytesReceived += d.length;
+          this.ctx.events.push({ type: 'data', data: d });
+        }
         this.earlyData = [];
       }
     } catch (e) {
@@ -374,7 +403,10 @@ export class DtlsConnection {
   private applicationData(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
     // Only epoch 3 and later carry application data; under handshake keys it is dropped (RFC 9147 §4, §5.8.1).
     if (r.epoch < 3) return;
-    if (this.ctx.connected) this.ctx.events.push({ type: 'data', data: r.content });
+    if (this.ctx.connected) {
+      this.counts.applicationBytesReceived += r.content.length;
+      this.ctx.events.push({ type: 'data', data: r.content });
+    }
     else if (this.earlyData.length < MAX_BUFFERED) this.earlyData.push(r.content);
   }
 

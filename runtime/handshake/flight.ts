@@ -25,6 +25,9 @@ export interface FlightHooks<M> {
 
 interface FlightContext<M> {
   flight: M[];
+  /** Whether the current flight has gone out once already (so the next transmission is a retransmission). */
+  sent: boolean;
+  retransmitted: number;
   acknowledged: Set<number>;
   timeout: number;
   retransmissions: number;
@@ -48,7 +51,7 @@ export class FlightController<M> {
     const max = integerOption('maxTimeout', config.maxTimeout ?? 60_000, initial, 3_600_000);
     const maxRetransmissions = integerOption('maxRetransmissions', config.maxRetransmissions ?? 10, 0, 1000);
     if (max < initial) throw new ConfigError('maxTimeout', 'must not be below initialTimeout');
-    const context: FlightContext<M> = { flight: [], acknowledged: new Set(), timeout: initial, retransmissions: 0, sentAt: 0, pendingAck: [] };
+    const context: FlightContext<M> = { flight: [], sent: false, retransmitted: 0, acknowledged: new Set(), timeout: initial, retransmissions: 0, sentAt: 0, pendingAck: [] };
     this.context = context;
     const unacknowledged = (): M[] => context.flight.filter((_, i) => !context.acknowledged.has(i));
     const implementation: Dtls13FlightImplementation<FlightContext<M>> = {
@@ -56,9 +59,12 @@ export class FlightController<M> {
         bufferFlight: () => {
           context.acknowledged = new Set();
           context.retransmissions = 0;
+          context.sent = false;
         },
         transmitFlight: () => {
           context.sentAt = clock.now;
+          if (context.sent) context.retransmitted++;
+          context.sent = true;
           hooks.transmit(unacknowledged());
         },
         backOffTimer: () => {
@@ -94,6 +100,11 @@ export class FlightController<M> {
   /** The chart state (`idle`, `preparing`, `sending`, `waiting`, `acknowledged`, `finished`, `failed`). */
   get state(): string {
     return String(this.actor.getSnapshot().value);
+  }
+
+  /** Flights sent again (on timeout, partial ACK or the peer's retransmission) since the start. */
+  get retransmissions(): number {
+    return this.context.retransmitted;
   }
 
   /** The current retransmit timeout, in ms. */
