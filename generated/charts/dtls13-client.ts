@@ -178,6 +178,11 @@ export const dtls13ClientChart = {
           "actions": [
             "reportClosed"
           ]
+        },
+        "updateKeys": {
+          "actions": [
+            "sendKeyUpdate"
+          ]
         }
       }
     },
@@ -209,9 +214,10 @@ export type Dtls13ClientEvent =
   | { readonly type: 'closeNotify' }
   | { readonly type: 'connect' }
   | { readonly type: 'fail'; readonly payload: AlertDescription }
+  | { readonly type: 'updateKeys' }
 ;
 
-export type Dtls13ClientAction = 'applyCertificateRequest' | 'applyEncryptedExtensions' | 'applyHelloRetryRequest' | 'applyKeyUpdate' | 'applyServerCertificate' | 'applyServerCertificateVerify' | 'applyServerFinished' | 'applyServerHello' | 'installApplicationKeys' | 'installHandshakeKeys' | 'recordPeerAlert' | 'reportClosed' | 'reportConnected' | 'sendClientCertificate' | 'sendClientCertificateVerify' | 'sendClientFinished' | 'sendClientHello' | 'sendCloseNotify' | 'sendFatalAlert' | 'storeTicket';
+export type Dtls13ClientAction = 'applyCertificateRequest' | 'applyEncryptedExtensions' | 'applyHelloRetryRequest' | 'applyKeyUpdate' | 'applyServerCertificate' | 'applyServerCertificateVerify' | 'applyServerFinished' | 'applyServerHello' | 'installApplicationKeys' | 'installHandshakeKeys' | 'recordPeerAlert' | 'reportClosed' | 'reportConnected' | 'sendClientCertificate' | 'sendClientCertificateVerify' | 'sendClientFinished' | 'sendClientHello' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendKeyUpdate' | 'storeTicket';
 export type Dtls13ClientGuard = 'certificateRequested' | 'firstHelloRetryRequest';
 export type Dtls13ClientDelay = never;
 
@@ -236,6 +242,7 @@ export interface Dtls13ClientActionParams {
   readonly sendClientHello: undefined;
   readonly sendCloseNotify: undefined;
   readonly sendFatalAlert: { readonly alert: 'unexpected_message' } | undefined;
+  readonly sendKeyUpdate: undefined;
   readonly storeTicket: undefined;
 }
 

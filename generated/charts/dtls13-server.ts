@@ -161,6 +161,11 @@ export const dtls13ServerChart = {
           "actions": [
             "reportClosed"
           ]
+        },
+        "updateKeys": {
+          "actions": [
+            "sendKeyUpdate"
+          ]
         }
       }
     },
@@ -188,9 +193,10 @@ export type Dtls13ServerEvent =
   | { readonly type: 'closeNotify' }
   | { readonly type: 'fail'; readonly payload: AlertDescription }
   | { readonly type: 'statelessRetryVerified' }
+  | { readonly type: 'updateKeys' }
 ;
 
-export type Dtls13ServerAction = 'acceptNoClientCertificate' | 'applyClientCertificate' | 'applyClientCertificateVerify' | 'applyClientFinished' | 'applyClientHello' | 'applyKeyUpdate' | 'installApplicationKeys' | 'recordPeerAlert' | 'reportClosed' | 'reportConnected' | 'restoreFromCookie' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendHelloRetryRequest' | 'sendServerFlight';
+export type Dtls13ServerAction = 'acceptNoClientCertificate' | 'applyClientCertificate' | 'applyClientCertificateVerify' | 'applyClientFinished' | 'applyClientHello' | 'applyKeyUpdate' | 'installApplicationKeys' | 'recordPeerAlert' | 'reportClosed' | 'reportConnected' | 'restoreFromCookie' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendHelloRetryRequest' | 'sendKeyUpdate' | 'sendServerFlight';
 export type Dtls13ServerGuard = 'clientAuthentication' | 'emptyCertificate' | 'helloRetryNeeded';
 export type Dtls13ServerDelay = never;
 
@@ -210,6 +216,7 @@ export interface Dtls13ServerActionParams {
   readonly sendCloseNotify: undefined;
   readonly sendFatalAlert: { readonly alert: 'illegal_parameter' } | undefined;
   readonly sendHelloRetryRequest: undefined;
+  readonly sendKeyUpdate: undefined;
   readonly sendServerFlight: undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { Dtls13ClientImplementation } from '../../generated/charts/dtls13-client.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { encodeAlert } from '../../generated/wire/index.js';
+import { receiveKeyUpdate, sendKeyUpdate } from './key-update.js';
 import { installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
 import { deriveApplicationSecrets, deriveHandshakeSecrets, failWith, recordPeerAlert, reportConnected } from './common-actions.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
@@ -52,7 +53,10 @@ export function clientImplementation(ctx: HandshakeContext, emit: (d: Uint8Array
       installApplicationKeys: () => installEpoch(ctx, 3, ctx.clientApplicationSecret!, ctx.serverApplicationSecret!),
       reportConnected: () => reportConnected(ctx),
       storeTicket: () => {},
-      applyKeyUpdate: () => {},
+      applyKeyUpdate: ({ event }) => {
+        if (event.type === 'KeyUpdate') receiveKeyUpdate(ctx, emit, event.payload);
+      },
+      sendKeyUpdate: () => sendKeyUpdate(ctx, emit, ctx.requestPeerKeyUpdate),
       sendCloseNotify: () => {
         emit(ctx.records.seal('alert', encodeAlert({ level: 'warning', description: 'close_notify' })));
         ctx.flight.stop();

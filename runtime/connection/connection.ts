@@ -16,6 +16,7 @@ import { bytesEqual, DecodeError, Reader } from '../wire/index.js';
 import { clientImplementation } from './client-actions.js';
 import { clientInbound } from './client-inbound.js';
 import { sendAck, failWith } from './common-actions.js';
+import { keyUpdateAcknowledged } from './key-update.js';
 import { resolveConfig, type DtlsConfig } from './config.js';
 import type { HandshakeContext } from './context.js';
 import { chartHandles, MESSAGE_EVENTS } from './chart-events.js';
@@ -135,7 +136,8 @@ export class DtlsConnection {
       clientApplicationSecret: undefined, serverApplicationSecret: undefined, serverFinishedHash: undefined, signature: undefined, ownKey,
       peerKey: undefined, peerChain: [], helloRetryRequest: false, helloRetryGroup: undefined, cookie: undefined, certificateRequested: false,
       certificateRequestContext: new Uint8Array(0), clientAuthenticated: false, prepared: {}, connected: false, ackable: [], lastError: undefined,
-      pendingFailure: undefined, failure: undefined,
+      pendingFailure: undefined, failure: undefined, readSecret: undefined, writeSecret: undefined, readEpoch: 0, writeEpoch: 0,
+      requestPeerKeyUpdate: false, keyUpdate: undefined,
     };
     const inspect = options.inspect ? { inspect: options.inspect } : {};
     if (role === 'client') {
@@ -233,6 +235,20 @@ export class DtlsConnection {
     if (!this.ctx.connected) throw new ConnectionStateError('the handshake is not complete');
     this.outgoing.push(this.ctx.records.seal('application_data', data));
     this.counts.applicationBytesSent += data.length;
+    if (this.ctx.records.keyUpdateDue && this.ctx.keyUpdate === undefined) this.updateKeys(false);
+  }
+
+  /**
+   * Updates our write keys (RFC 8446 §4.6.3, RFC 9147 §8); with
+   * `requestPeer`, asks the peer to update its own. Records use the new keys
+   * once the peer has acknowledged the KeyUpdate. Also started by itself when
+   * the write key nears its usage limit.
+   */
+  updateKeys(requestPeer = false): void {
+    if (!this.ctx.connected || this.ctx.failure) throw new ConnectionStateError('keys can only be updated on a connected connection');
+    this.ctx.requestPeerKeyUpdate = requestPeer;
+    this.actor.send({ type: 'updateKeys' });
+    this.settle();
   }
 
   /** Closes with close_notify. */
@@ -338,8 +354,14 @@ export class DtlsConnection {
       }
       else if (res.kind === 'complete') {
         for (const m of res.messages) {
+          const postHandshake = this.ctx.connected;
           this.message(handshakeTypeToNumber(m.msgType), m.body, r.epoch);
           if (this.ctx.failure) return false;
+          if (postHandshake) {
+            // NewSessionTicket and KeyUpdate are acknowledged (RFC 9147 §7, §8); the sender retransmits until then.
+            sendAck(this.ctx, (d) => this.outgoing.push(d), this.ctx.ackable);
+            this.ctx.ackable = [];
+          }
         }
       }
     }
@@ -381,6 +403,7 @@ export class DtlsConnection {
       if (e instanceof DecodeError) return this.fail('decode_error', e.message);
       throw e;
     }
+    keyUpdateAcknowledged(this.ctx, ack.recordNumbers);
     const acked = this.ctx.outbox.acknowledge(ack.recordNumbers);
     if (acked.length > 0) this.ctx.flight.acknowledge(acked, this.role === 'client' && this.ctx.connected);
   }

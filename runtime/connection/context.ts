@@ -55,6 +55,15 @@ export interface HandshakeContext {
   /** Set by the inbound step for the event being dispatched: what guards read. */
   prepared: { readonly helloRetryNeeded?: boolean; readonly emptyCertificate?: boolean };
   connected: boolean;
+  /** Application traffic secrets and epochs in use, per direction (KeyUpdate moves them, RFC 8446 §7.2, RFC 9147 §8). */
+  readSecret: Uint8Array | undefined;
+  writeSecret: Uint8Array | undefined;
+  readEpoch: number;
+  writeEpoch: number;
+  /** Our KeyUpdate awaiting its ACK: new write keys wait for it (RFC 9147 §8). */
+  /** Whether the next KeyUpdate we send asks the peer to update too. */
+  requestPeerKeyUpdate: boolean;
+  keyUpdate: { readonly messageSeq: number; readonly body: Uint8Array; readonly records: Set<string>; timeout: number; timer: number | undefined } | undefined;
   /** Record numbers of the peer's current flight that carried handshake data: what an ACK names (RFC 9147 §7). */
   ackable: { readonly epoch: number; readonly seq: number }[];
   /** Why the connection is about to fail, for the fatal path. */
@@ -99,6 +108,12 @@ export function installEpoch(ctx: HandshakeContext, epoch: number, clientSecret:
   const theirs = ctx.role === 'client' ? serverSecret : clientSecret;
   ctx.records.installWriteKeys(epoch, suite, trafficKeys(ctx.schedule!, mine, suite));
   ctx.records.installReadKeys(epoch, suite, trafficKeys(ctx.schedule!, theirs, suite), ctx.clock.now);
+  if (epoch >= 3) {
+    ctx.writeSecret = mine;
+    ctx.readSecret = theirs;
+    ctx.writeEpoch = epoch;
+    ctx.readEpoch = epoch;
+  }
 }
 
 export function newTranscript(provider: CryptoProvider): Transcript {

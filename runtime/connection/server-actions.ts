@@ -1,5 +1,6 @@
 import type { Dtls13ServerImplementation } from '../../generated/charts/dtls13-server.js';
 import { encodeAlert } from '../../generated/wire/index.js';
+import { receiveKeyUpdate, sendKeyUpdate } from './key-update.js';
 import { addToTranscript, installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { scheduleContext } from '../keyschedule/context.js';
@@ -56,7 +57,10 @@ export function serverImplementation(
       },
       installApplicationKeys: () => {},
       reportConnected: () => reportConnected(ctx),
-      applyKeyUpdate: () => {},
+      applyKeyUpdate: ({ event }) => {
+        if (event.type === 'KeyUpdate') receiveKeyUpdate(ctx, emit, event.payload);
+      },
+      sendKeyUpdate: () => sendKeyUpdate(ctx, emit, ctx.requestPeerKeyUpdate),
       sendCloseNotify: () => {
         emit(ctx.records.seal('alert', encodeAlert({ level: 'warning', description: 'close_notify' })));
         ctx.flight.stop();

@@ -80,11 +80,14 @@ test.serial('complete handshakes of every shape, close and close_notify', (t) =>
   t.is(b.client.state, 'closed');
 });
 
-test.serial('post-handshake NewSessionTicket and KeyUpdate are taken in connected', (t) => {
+test.serial('post-handshake NewSessionTicket, KeyUpdate and updateKeys are taken in connected', (t) => {
   const link = complete(SCENARIOS.plain!);
   link.client.injectHandshakeMessage(4, encodeNewSessionTicket({ ticketLifetime: 60, ticketAgeAdd: 1, ticketNonce: Uint8Array.of(0), ticket: Uint8Array.of(1), extensions: [] }), 3);
   link.client.injectHandshakeMessage(24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
   link.server.injectHandshakeMessage(24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
+  link.client.updateKeys();
+  link.server.updateKeys();
+  link.run(link.now + 5000);
   t.is(link.client.state, 'connected');
   t.is(link.server.state, 'connected');
 });
