@@ -1,10 +1,12 @@
+import { benchHandshake } from './handshake.js';
 import { benchRecord } from './record.js';
 import { benchWire } from './wire.js';
 
 /**
- * `npm run bench` (`npm run bench -- wire` or `-- record` for one part).
+ * `npm run bench` (`npm run bench -- wire`, `-- record` or `-- handshake` for one part).
  * Every figure is printed next to a baseline measured in the same run.
  */
 const only = process.argv[2];
 if (only === undefined || only === 'wire') benchWire();
 if (only === undefined || only === 'record') benchRecord();
+if (only === undefined || only === 'handshake') benchHandshake();

@@ -16,6 +16,7 @@ import { bytesEqual, DecodeError, Reader } from '../wire/index.js';
 import { clientImplementation } from './client-actions.js';
 import { clientInbound } from './client-inbound.js';
 import { sendAck, failWith } from './common-actions.js';
+import { sharedPrivateKey } from './shared-material.js';
 import { keyUpdateAcknowledged } from './key-update.js';
 import { resolveConfig, type DtlsConfig } from './config.js';
 import type { HandshakeContext } from './context.js';
@@ -119,11 +120,12 @@ export class DtlsConnection {
       },
       clock,
       config.retransmission,
+      options.inspect,
     );
     let ownKey;
     if (config.certificate) {
       try {
-        ownKey = provider.importPrivateKey(config.certificate.privateKey);
+        ownKey = sharedPrivateKey(provider, config.certificate.privateKey);
       } catch (e) {
         if (e instanceof CryptoError) throw new ConfigError('certificate', `the private key does not import: ${e.message}`);
         throw e;

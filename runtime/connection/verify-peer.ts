@@ -1,7 +1,7 @@
 import type { Certificate } from '../../generated/wire/index.js';
 import { CryptoError } from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { verifyCertificateChain } from '../pki/verify-chain.js';
+import { sharedVerifier } from './shared-material.js';
 import type { HandshakeContext } from './context.js';
 
 /**
@@ -12,9 +12,8 @@ import type { HandshakeContext } from './context.js';
 export function acceptPeerCertificate(ctx: HandshakeContext, cert: Certificate, wallClock: number): void {
   const chain = cert.certificateList.map((e) => e.certData);
   const context = { now: wallClock, ...(ctx.role === 'client' && ctx.config.serverName !== undefined ? { hostname: ctx.config.serverName } : {}) };
-  const result = ctx.config.verifyPeer
-    ? ctx.config.verifyPeer(chain, context)
-    : verifyCertificateChain({ chain, trustAnchors: ctx.config.trustAnchors, ...context, purpose: ctx.role === 'client' ? 'serverAuth' : 'clientAuth' });
+  const verify = ctx.config.verifyPeer ?? sharedVerifier(ctx.config.trustAnchors, ctx.role === 'client' ? 'serverAuth' : 'clientAuth');
+  const result = verify(chain, context);
   if (!result.ok) throw new ProtocolError(result.alert, `peer certificate rejected: ${result.reason}`);
   try {
     ctx.peerKey = ctx.provider.importPublicKey(result.leafPublicKeySpki);

@@ -46,7 +46,7 @@ export class FlightController<M> {
   readonly actor: Actor<ReturnType<typeof createDtls13FlightMachine<FlightContext<M>>>>;
   private readonly context: FlightContext<M>;
 
-  constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}) {
+  constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}, inspect?: (event: unknown) => void) {
     const initial = integerOption('initialTimeout', config.initialTimeout ?? 1000, 1, 600_000);
     const max = integerOption('maxTimeout', config.maxTimeout ?? 60_000, initial, 3_600_000);
     const maxRetransmissions = integerOption('maxRetransmissions', config.maxRetransmissions ?? 10, 0, 1000);
@@ -93,7 +93,7 @@ export class FlightController<M> {
         retransmitTimeout: () => context.timeout,
       },
     };
-    this.actor = createActor(createDtls13FlightMachine(implementation, context), { clock });
+    this.actor = createActor(createDtls13FlightMachine(implementation, context), { clock, ...(inspect ? { inspect } : {}) });
     this.actor.start();
   }
 

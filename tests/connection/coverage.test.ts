@@ -21,8 +21,9 @@ function watcher(side: 'client' | 'server'): Pick<ConnectionOptions, 'inspect'> 
   let prev: string | undefined;
   return {
     inspect: (e: unknown) => {
-      const ev = e as { type?: string; event?: { type?: string }; snapshot?: { value?: unknown } };
+      const ev = e as { type?: string; event?: { type?: string }; snapshot?: { value?: unknown }; actorRef?: { logic?: { id?: string } } };
       if (ev.type !== '@xstate.snapshot' || ev.event?.type === undefined || ev.snapshot?.value === undefined) return;
+      if (ev.actorRef?.logic?.id !== `dtls13-${side}`) return; // the handshake chart, not the flight chart
       const now = String(ev.snapshot.value);
       if (prev !== undefined && !ev.event.type.startsWith('xstate.')) taken[side].add(`${prev} --${ev.event.type}--> ${now}`);
       prev = now;
@@ -164,4 +165,17 @@ test.serial('every transition of both handshake charts was taken (model-based co
     t.log(`${side} chart: ${edges.size - missing.length} of ${edges.size} transitions taken`);
     t.deepEqual(missing, [], `${side} transitions never taken`);
   }
+});
+
+test.serial('the inspect option sees both the handshake chart and the flight chart', (t) => {
+  const ids = new Set<string>();
+  const inspect = (e: unknown): void => {
+    const ev = e as { type?: string; actorRef?: { logic?: { id?: string } } };
+    if (ev.type === '@xstate.snapshot' && ev.actorRef?.logic?.id) ids.add(ev.actorRef.logic.id);
+  };
+  const p = makePair(serverId, { client: { inspect } });
+  const link = new Link(p.client, p.server);
+  p.client.connect(0);
+  link.run();
+  t.deepEqual([...ids].sort(), ['dtls13-client', 'dtls13-flight']);
 });
