@@ -4,7 +4,7 @@ import { encodeAlert } from '../../generated/wire/index.js';
 import { receiveKeyUpdate, sendKeyUpdate } from './key-update.js';
 import { installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
 import { deriveApplicationSecrets, deriveHandshakeSecrets, failWith, recordPeerAlert, reportConnected } from './common-actions.js';
-import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
+import { certificateBody, certificateVerifyBody, clientHelloBody, emptyCertificateBody, finishedBody } from './messages.js';
 
 /** The client chart's named actions and guards, bound to one connection's context. */
 export function clientImplementation(ctx: HandshakeContext, emit: (d: Uint8Array) => void): Dtls13ClientImplementation<HandshakeContext> {
@@ -36,15 +36,18 @@ export function clientImplementation(ctx: HandshakeContext, emit: (d: Uint8Array
       applyServerCertificate: () => {},
       applyServerCertificateVerify: () => {},
       applyServerFinished: () => deriveApplicationSecrets(ctx),
-      sendClientCertificate: () => queueMessage(ctx, 2, 'certificate', certificateBody(ctx, ctx.certificateRequestContext)),
+      sendClientCertificate: () => {
+        // A certificate goes out only with a scheme the CertificateRequest accepts and our key can make; otherwise the
+        // Certificate is empty and the server decides (RFC 8446 §4.4.2.4).
+        const own = ctx.ownKey ? schemesForKey(ctx.ownKey) : [];
+        ctx.clientSignature = ctx.config.certificate ? own.find((a) => ctx.requestedSignatures.includes(a)) : undefined;
+        const context = ctx.certificateRequestContext;
+        queueMessage(ctx, 2, 'certificate', ctx.clientSignature ? certificateBody(ctx, context) : emptyCertificateBody(context));
+      },
       sendClientCertificateVerify: () => {
-        // Without a certificate there is nothing to sign: the empty Certificate stands alone (RFC 8446 §4.4.2).
-        if (!ctx.ownKey || !ctx.config.certificate) return;
-        const own = schemesForKey(ctx.ownKey);
-        ctx.signature = ctx.config.signatureAlgorithms.find((a) => own.includes(a));
-        if (!ctx.signature) return;
+        if (!ctx.clientSignature) return; // the empty Certificate stands alone
         ctx.clientAuthenticated = true;
-        queueMessage(ctx, 2, 'certificate_verify', certificateVerifyBody(ctx));
+        queueMessage(ctx, 2, 'certificate_verify', certificateVerifyBody(ctx, ctx.clientSignature));
       },
       sendClientFinished: () => {
         queueMessage(ctx, 2, 'finished', finishedBody(ctx));

@@ -35,7 +35,10 @@ export function clientInbound(ctx: HandshakeContext, msgType: HandshakeTypeName 
     case 'certificate_request': {
       requireEpoch(epoch, 2, 'CertificateRequest');
       const payload = decodeOrFail(decodeCertificateRequest, body);
+      const sigs = findExtension(payload.extensions, 'signature_algorithms');
+      if (!sigs) throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
       ctx.certificateRequestContext = payload.certificateRequestContext;
+      ctx.requestedSignatures = sigs.supportedSignatureAlgorithms.filter((s): s is Extract<typeof s, string> => typeof s === 'string');
       addToTranscript(ctx, msgType, body);
       return { type: 'CertificateRequest', payload };
     }

@@ -43,6 +43,8 @@ export interface HandshakeContext {
   /** Transcript hash through the server Finished (application secrets). */
   serverFinishedHash: Uint8Array | undefined;
   signature: SignatureAlgorithm | undefined;
+  /** The scheme the client signs its CertificateVerify with, when it authenticates. */
+  clientSignature: SignatureAlgorithm | undefined;
   ownKey: PrivateKeyHandle | undefined;
   peerKey: PublicKeyHandle | undefined;
   peerChain: readonly Uint8Array[];
@@ -50,6 +52,8 @@ export interface HandshakeContext {
   helloRetryGroup: KeyExchangeGroup | undefined;
   cookie: Uint8Array | undefined;
   certificateRequested: boolean;
+  /** The signature schemes the server's CertificateRequest accepts (client side). */
+  requestedSignatures: readonly string[];
   certificateRequestContext: Uint8Array;
   clientAuthenticated: boolean;
   /** Set by the inbound step for the event being dispatched: what guards read. */

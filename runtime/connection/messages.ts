@@ -2,7 +2,7 @@ import {
   encodeCertificate, encodeCertificateRequest, encodeCertificateVerify, encodeClientHello, encodeEncryptedExtensions, encodeFinished, encodeServerHello,
   type ClientHelloExtension, type ServerHello,
 } from '../../generated/wire/index.js';
-import type { KeyExchangeGroup } from '../crypto/provider.js';
+import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import { signCertificateVerify } from '../handshake/certificate-verify.js';
 import { finishedVerifyData } from '../keyschedule/derived-keys.js';
@@ -92,8 +92,13 @@ export function certificateBody(ctx: HandshakeContext, context: Uint8Array): Uin
   return encodeCertificate({ certificateRequestContext: context, certificateList: chain.map((certData) => ({ certData, extensions: [] })) });
 }
 
-export function certificateVerifyBody(ctx: HandshakeContext): Uint8Array {
-  const algorithm = ctx.signature!;
+/** An empty Certificate: the client has nothing the server accepts (RFC 8446 §4.4.2). */
+export function emptyCertificateBody(context: Uint8Array): Uint8Array {
+  return encodeCertificate({ certificateRequestContext: context, certificateList: [] });
+}
+
+/** CertificateVerify with `algorithm` (default: the negotiated server scheme). */
+export function certificateVerifyBody(ctx: HandshakeContext, algorithm: SignatureAlgorithm = ctx.signature!): Uint8Array {
   const signature = signCertificateVerify(ctx.provider, ctx.role, algorithm, ctx.ownKey!, ctx.transcript.current());
   return encodeCertificateVerify({ algorithm, signature });
 }

@@ -6,6 +6,7 @@ import { ALL_CIPHER_SUITES } from '../../runtime/crypto/suites.js';
 import type { KeyPairKind } from '../../runtime/pki/certificate-builder.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
+import { runVariant, VARIANTS } from '../support/variants.js';
 
 /** Handshakes for every suite × group × CertificateVerify scheme a provider supports, then data both ways. */
 
@@ -17,27 +18,34 @@ const SCHEMES: [SignatureAlgorithm, KeyPairKind][] = [
   ['rsa_pss_pss_sha256', 'rsa-pss2048'], ['rsa_pss_pss_sha384', 'rsa-pss2048-sha384'], ['rsa_pss_pss_sha512', 'rsa-pss2048-sha512'],
 ];
 
-const identities = new Map<KeyPairKind, Identity>();
-const identity = (kind: KeyPairKind): Identity => {
-  if (!identities.has(kind)) identities.set(kind, makeIdentity(kind, 'server.test'));
-  return identities.get(kind)!;
+/** The client's own certificate for client authentication: one the provider can sign with. */
+const clientIdentity = (provider: CryptoProvider): Identity => identity(provider.name === 'noble' ? 'ed25519' : 'p256', 'client.test');
+
+const identities = new Map<string, Identity>();
+const identity = (kind: KeyPairKind, name = 'server.test'): Identity => {
+  const key = `${kind} ${name}`;
+  if (!identities.has(key)) identities.set(key, makeIdentity(kind, name));
+  return identities.get(key)!;
 };
 
 for (const provider of [nodeProvider, nobleProvider] as CryptoProvider[]) {
   for (const [scheme, kind] of SCHEMES) {
     if (!provider.supports({ kind: 'signature', algorithm: scheme })) continue;
-    test(`${provider.name}: ${scheme} × every suite × every group, then data both ways`, (t) => {
+    test(`${provider.name}: ${scheme} × every suite × every group × (client auth, HRR, cookie), then data both ways`, (t) => {
       for (const suite of ALL_CIPHER_SUITES) {
         for (const group of GROUPS) {
-          const what = `${suite} ${group} ${scheme}`;
-          const opts = { provider, cipherSuites: [suite], groups: [group], signatureAlgorithms: [scheme] };
-          const { link, parameters } = handshake(identity(kind), { client: opts, server: opts });
-          t.deepEqual(
-            parameters && { suite: parameters.cipherSuite, group: parameters.group, scheme: parameters.signatureAlgorithm },
-            { suite, group, scheme },
-            `${what}: ${link.client.failure?.message ?? link.server.failure?.message ?? ''}`,
-          );
-          t.deepEqual(roundTrip(link, 'hello'), { atServer: ['hello to server'], atClient: ['hello to client'] }, what);
+          for (const variant of VARIANTS) {
+            const what = `${suite} ${group} ${scheme} ${JSON.stringify(variant)}`;
+            const base = { provider, cipherSuites: [suite], groups: [group], signatureAlgorithms: [scheme] };
+            const r = runVariant(variant, { server: identity(kind), client: clientIdentity(provider) }, base);
+            const p = r.parameters;
+            t.deepEqual(
+              p && { suite: p.cipherSuite, group: p.group, scheme: p.signatureAlgorithm, hrr: p.helloRetryRequest, auth: p.clientAuthenticated },
+              { suite, group, scheme, hrr: variant.hrr || variant.cookie, auth: variant.clientAuth },
+              `${what}: ${r.failure ?? ''}`,
+            );
+            t.true(r.echoed, `data both ways: ${what}`);
+          }
         }
       }
     });
