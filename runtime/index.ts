@@ -6,6 +6,8 @@
  * - Crypto providers (node:crypto and pure-JS noble) behind one interface.
  * - The TLS 1.3 key schedule with DTLS labels, and the transcript.
  * - The DTLS 1.3 record layer, sans-I/O.
+ * - The DTLS 1.3 connection (client and server handshake as XState charts), sans-I/O.
+ * - X.509 certificate creation and chain validation.
  */
 export * from '../generated/wire/index.js';
 export { decodeDatagram, encodeDatagram, type DecodeDatagramOptions, type DtlsRecord } from './wire/datagram.js';
@@ -34,3 +36,18 @@ export { DROP_REASONS, type DropCounters, type DropReason } from './record/drops
 export { noPadding, padToMultipleOf, type PaddingPolicy } from './record/inner-plaintext.js';
 export { DEFAULT_AEAD_LIMITS, type AeadLimits } from './record/limits.js';
 export { ReplayWindow } from './record/replay-window.js';
+
+export {
+  DtlsConnection, ConnectionStateError, type ConnectionOptions, type ConnectionStats,
+} from './connection/connection.js';
+export type { DtlsConfig } from './connection/config.js';
+export type { ConnectionEvent, NegotiatedParameters } from './connection/events.js';
+export { HelloRetryResponder, type HelloRetryOutcome } from './connection/hello-retry-responder.js';
+export type { StatelessRetry } from './connection/server-actions.js';
+export { ProtocolError } from './handshake/protocol-error.js';
+export * from '../generated/charts/index.js';
+
+export { createCertificate, generateKeyPair, type CertificateOptions, type KeyPairKind } from './pki/certificate-builder.js';
+export {
+  createChainVerifier, parsePemCertificates, verifyCertificateChain, type CertificateVerifier, type ChainResult,
+} from './pki/verify-chain.js';

@@ -38,7 +38,12 @@ export async function runGenerate(args: readonly string[]): Promise<number> {
     return 0;
   }
   const written = writeGenerated(root, result);
-  if (!values.quiet) process.stdout.write(`${summaryText(result.summary)}\n`);
+  if (!values.quiet) {
+    process.stdout.write(`${summaryText(result.summary)}\n`);
+    for (const c of result.charts) {
+      process.stdout.write(`spec/charts/${c.id}.json: ${c.states.length} states, ${c.events.length} events, ${c.actions.size} actions, ${c.guards.length} guards, ${c.delays.length} delays\n`);
+    }
+  }
   process.stdout.write(`generated ${result.files.size} files in ${ms} ms; ${written.length} changed\n`);
   return 0;
 }
