@@ -1,9 +1,8 @@
 import type { Dtls13ClientImplementation } from '../../generated/charts/dtls13-client.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
-import { encodeAlert } from '../../generated/wire/index.js';
-import { receiveKeyUpdate, sendKeyUpdate } from './key-update.js';
 import { installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
-import { deriveApplicationSecrets, deriveHandshakeSecrets, failWith, recordPeerAlert, reportConnected } from './common-actions.js';
+import { deriveApplicationSecrets, deriveHandshakeSecrets, reportConnected } from './common-actions.js';
+import { connectedAndFatalActions } from './shared-actions.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, emptyCertificateBody, finishedBody } from './messages.js';
 
 /** The client chart's named actions and guards, bound to one connection's context. */
@@ -56,26 +55,7 @@ export function clientImplementation(ctx: HandshakeContext, emit: (d: Uint8Array
       installApplicationKeys: () => installEpoch(ctx, 3, ctx.clientApplicationSecret!, ctx.serverApplicationSecret!),
       reportConnected: () => reportConnected(ctx),
       storeTicket: () => {},
-      applyKeyUpdate: ({ event }) => {
-        if (event.type === 'KeyUpdate') receiveKeyUpdate(ctx, emit, event.payload);
-      },
-      sendKeyUpdate: () => sendKeyUpdate(ctx, emit, ctx.requestPeerKeyUpdate),
-      sendCloseNotify: () => {
-        emit(ctx.records.seal('alert', encodeAlert({ level: 'warning', description: 'close_notify' })));
-        ctx.flight.stop();
-        ctx.events.push({ type: 'closed', reason: 'local' });
-      },
-      reportClosed: () => {
-        ctx.flight.stop();
-        ctx.events.push({ type: 'closed', reason: 'close_notify' });
-      },
-      sendFatalAlert: ({ event }, params) => {
-        const alert = params?.alert ?? (event.type === 'fail' && typeof event.payload === 'string' ? event.payload : 'internal_error');
-        failWith(ctx, emit, alert, ctx.lastError ?? `fatal alert ${alert}`);
-      },
-      recordPeerAlert: ({ event }) => {
-        if (event.type === 'alertReceived') recordPeerAlert(ctx, event.payload);
-      },
+      ...connectedAndFatalActions(ctx, emit),
     },
     guards: {
       firstHelloRetryRequest: () => !ctx.helloRetryRequest,

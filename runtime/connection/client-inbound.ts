@@ -5,14 +5,11 @@ import {
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
 import type { Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
 import { CryptoError, type KeyExchangeGroup } from '../crypto/provider.js';
-import { verifyCertificateVerify } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { finishedVerifyData } from '../keyschedule/derived-keys.js';
-import { constantTimeEqual } from '../wire/bytes.js';
 import { addToTranscript, selectSuite, type HandshakeContext } from './context.js';
 import { decodeOrFail, requireEpoch } from './inbound-common.js';
-import { acceptPeerCertificate } from './verify-peer.js';
+import { acceptPeerCertificate, acceptPeerCertificateVerify, acceptPeerFinished } from './verify-peer.js';
 
 /**
  * The client's inbound step: turns a whole handshake message into its chart
@@ -53,21 +50,15 @@ export function clientInbound(ctx: HandshakeContext, msgType: HandshakeTypeName 
     case 'certificate_verify': {
       requireEpoch(epoch, 2, 'CertificateVerify');
       const payload = decodeOrFail(decodeCertificateVerify, body);
-      const algorithm = payload.algorithm;
-      if (typeof algorithm !== 'string' || !(ctx.config.signatureAlgorithms as readonly string[]).includes(algorithm)) {
-        throw new ProtocolError('illegal_parameter', `CertificateVerify uses ${String(algorithm)}, which the client did not offer`);
-      }
-      const ok = ctx.peerKey !== undefined && verifyCertificateVerify(ctx.provider, 'server', algorithm as never, ctx.peerKey, ctx.transcript.current(), payload.signature);
-      if (!ok) throw new ProtocolError('decrypt_error', 'the server CertificateVerify signature does not verify');
-      ctx.signature = algorithm as typeof ctx.signature;
+      acceptPeerCertificateVerify(ctx, payload);
+      ctx.signature = payload.algorithm as typeof ctx.signature;
       addToTranscript(ctx, msgType, body);
       return { type: 'CertificateVerify', payload };
     }
     case 'finished': {
       requireEpoch(epoch, 2, 'Finished');
       const payload = decodeOrFail(decodeFinished, body);
-      const expected = finishedVerifyData(ctx.schedule!, ctx.serverHandshakeSecret!, ctx.transcript.current());
-      if (!constantTimeEqual(expected, payload.verifyData)) throw new ProtocolError('decrypt_error', 'the server Finished does not verify');
+      acceptPeerFinished(ctx, payload);
       addToTranscript(ctx, msgType, body);
       ctx.serverFinishedHash = ctx.transcript.current();
       return { type: 'Finished', payload };

@@ -1,11 +1,10 @@
 import type { Dtls13ServerImplementation } from '../../generated/charts/dtls13-server.js';
-import { encodeAlert } from '../../generated/wire/index.js';
-import { receiveKeyUpdate, sendKeyUpdate } from './key-update.js';
 import { addToTranscript, installEpoch, queueMessage, sendFlight, type HandshakeContext } from './context.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { scheduleContext } from '../keyschedule/context.js';
 import type { CookieContents } from '../handshake/cookie.js';
-import { deriveApplicationSecrets, deriveHandshakeSecrets, failWith, recordPeerAlert, reportConnected } from './common-actions.js';
+import { deriveApplicationSecrets, deriveHandshakeSecrets, reportConnected } from './common-actions.js';
+import { connectedAndFatalActions } from './shared-actions.js';
 import { certificateBody, certificateRequestBody, certificateVerifyBody, encryptedExtensionsBody, finishedBody, helloRetryRequestBody, serverHelloBody } from './messages.js';
 
 /** The server chart's named actions and guards, bound to one connection's context. */
@@ -57,26 +56,7 @@ export function serverImplementation(
       },
       installApplicationKeys: () => {},
       reportConnected: () => reportConnected(ctx),
-      applyKeyUpdate: ({ event }) => {
-        if (event.type === 'KeyUpdate') receiveKeyUpdate(ctx, emit, event.payload);
-      },
-      sendKeyUpdate: () => sendKeyUpdate(ctx, emit, ctx.requestPeerKeyUpdate),
-      sendCloseNotify: () => {
-        emit(ctx.records.seal('alert', encodeAlert({ level: 'warning', description: 'close_notify' })));
-        ctx.flight.stop();
-        ctx.events.push({ type: 'closed', reason: 'local' });
-      },
-      reportClosed: () => {
-        ctx.flight.stop();
-        ctx.events.push({ type: 'closed', reason: 'close_notify' });
-      },
-      sendFatalAlert: ({ event }, params) => {
-        const alert = params?.alert ?? (event.type === 'fail' && typeof event.payload === 'string' ? event.payload : 'internal_error');
-        failWith(ctx, emit, alert, ctx.lastError ?? `fatal alert ${alert}`);
-      },
-      recordPeerAlert: ({ event }) => {
-        if (event.type === 'alertReceived') recordPeerAlert(ctx, event.payload);
-      },
+      ...connectedAndFatalActions(ctx, emit),
     },
     guards: {
       helloRetryNeeded: () => ctx.prepared.helloRetryNeeded === true,

@@ -2,14 +2,12 @@ import { decodeCertificate, decodeCertificateVerify, decodeClientHello, decodeFi
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
 import type { Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
 import { CryptoError } from '../crypto/provider.js';
-import { schemesForKey, verifyCertificateVerify } from '../handshake/certificate-verify.js';
+import { schemesForKey } from '../handshake/certificate-verify.js';
 import { negotiate } from '../handshake/negotiation.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { finishedVerifyData } from '../keyschedule/derived-keys.js';
-import { constantTimeEqual } from '../wire/bytes.js';
 import { addToTranscript, selectSuite, type HandshakeContext } from './context.js';
 import { decodeOrFail, requireEpoch } from './inbound-common.js';
-import { acceptPeerCertificate } from './verify-peer.js';
+import { acceptPeerCertificate, acceptPeerCertificateVerify, acceptPeerFinished } from './verify-peer.js';
 
 /**
  * The server's inbound step: turns a whole handshake message into its chart
@@ -60,12 +58,7 @@ export function serverInbound(ctx: HandshakeContext, msgType: HandshakeTypeName 
     case 'certificate_verify': {
       requireEpoch(epoch, 2, 'CertificateVerify');
       const payload = decodeOrFail(decodeCertificateVerify, body);
-      const algorithm = payload.algorithm;
-      if (typeof algorithm !== 'string' || !(ctx.config.signatureAlgorithms as readonly string[]).includes(algorithm)) {
-        throw new ProtocolError('illegal_parameter', `CertificateVerify uses ${String(algorithm)}, which the server did not request`);
-      }
-      const ok = ctx.peerKey !== undefined && verifyCertificateVerify(ctx.provider, 'client', algorithm as never, ctx.peerKey, ctx.transcript.current(), payload.signature);
-      if (!ok) throw new ProtocolError('decrypt_error', 'the client CertificateVerify signature does not verify');
+      acceptPeerCertificateVerify(ctx, payload);
       ctx.clientAuthenticated = true;
       addToTranscript(ctx, msgType, body);
       return { type: 'CertificateVerify', payload };
@@ -73,8 +66,7 @@ export function serverInbound(ctx: HandshakeContext, msgType: HandshakeTypeName 
     case 'finished': {
       requireEpoch(epoch, 2, 'Finished');
       const payload = decodeOrFail(decodeFinished, body);
-      const expected = finishedVerifyData(ctx.schedule!, ctx.clientHandshakeSecret!, ctx.transcript.current());
-      if (!constantTimeEqual(expected, payload.verifyData)) throw new ProtocolError('decrypt_error', 'the client Finished does not verify');
+      acceptPeerFinished(ctx, payload);
       addToTranscript(ctx, msgType, body);
       return { type: 'Finished', payload };
     }

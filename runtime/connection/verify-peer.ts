@@ -1,4 +1,8 @@
-import type { Certificate } from '../../generated/wire/index.js';
+import type { Certificate, CertificateVerify, Finished } from '../../generated/wire/index.js';
+import type { SignatureAlgorithm } from '../crypto/provider.js';
+import { verifyCertificateVerify } from '../handshake/certificate-verify.js';
+import { finishedVerifyData } from '../keyschedule/derived-keys.js';
+import { constantTimeEqual } from '../wire/bytes.js';
 import { CryptoError } from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { sharedVerifier } from './shared-material.js';
@@ -22,4 +26,25 @@ export function acceptPeerCertificate(ctx: HandshakeContext, cert: Certificate, 
     throw e;
   }
   ctx.peerChain = chain;
+}
+
+/**
+ * Checks the peer's CertificateVerify (RFC 8446 §4.4.3) over the transcript
+ * so far: a scheme we offered, a valid signature by the peer's leaf key.
+ */
+export function acceptPeerCertificateVerify(ctx: HandshakeContext, cv: CertificateVerify): void {
+  const algorithm = cv.algorithm;
+  if (typeof algorithm !== 'string' || !(ctx.config.signatureAlgorithms as readonly string[]).includes(algorithm)) {
+    throw new ProtocolError('illegal_parameter', `CertificateVerify uses ${String(algorithm)}, which was not offered`);
+  }
+  const peer = ctx.role === 'client' ? 'server' : 'client';
+  const ok = ctx.peerKey !== undefined && verifyCertificateVerify(ctx.provider, peer, algorithm as SignatureAlgorithm, ctx.peerKey, ctx.transcript.current(), cv.signature);
+  if (!ok) throw new ProtocolError('decrypt_error', `the ${peer} CertificateVerify signature does not verify`);
+}
+
+/** Checks the peer's Finished (RFC 8446 §4.4.4) over the transcript so far, keyed by the peer's handshake traffic secret. */
+export function acceptPeerFinished(ctx: HandshakeContext, finished: Finished): void {
+  const peerSecret = ctx.role === 'client' ? ctx.serverHandshakeSecret! : ctx.clientHandshakeSecret!;
+  const expected = finishedVerifyData(ctx.schedule!, peerSecret, ctx.transcript.current());
+  if (!constantTimeEqual(expected, finished.verifyData)) throw new ProtocolError('decrypt_error', `the ${ctx.role === 'client' ? 'server' : 'client'} Finished does not verify`);
 }

@@ -1,27 +1,15 @@
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { NegotiatedParameters } from '../../runtime/connection/events.js';
 import { Link } from './link.js';
 import type { Identity } from './pki-fixtures.js';
-import { TEST_TIME } from './pki-fixtures.js';
+import { makePair } from './stepper.js';
 
 /** Runs a handshake between a fresh client and server over an in-memory link; returns the link and what the client saw. */
 export function handshake(
   serverId: Identity,
   options: { client?: ConnectionOptions; server?: Partial<ConnectionOptions>; clientId?: Identity; link?: ConstructorParameters<typeof Link>[2] } = {},
 ): { link: Link; parameters: NegotiatedParameters | undefined } {
-  const server = DtlsConnection.server({
-    certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
-    wallClock: () => TEST_TIME,
-    ...(options.clientId ? { trustAnchors: [options.clientId.caDer] } : {}),
-    ...options.server,
-  });
-  const client = DtlsConnection.client({
-    trustAnchors: [serverId.caDer],
-    serverName: 'server.test',
-    wallClock: () => TEST_TIME,
-    ...(options.clientId ? { certificate: { chain: options.clientId.chain, privateKey: options.clientId.privateKey } } : {}),
-    ...options.client,
-  });
+  const { client, server } = makePair(serverId, options);
   const link = new Link(client, server, options.link);
   client.connect(0);
   link.run();
