@@ -38,10 +38,19 @@ export function parsePemCertificates(text: string): Uint8Array[] {
 
 /** `der` as one PEM CERTIFICATE block with 64-character lines (RFC 7468 §2, §5.1) and a final newline. */
 export function certificateToPem(der: Uint8Array): string {
+  return toPem('CERTIFICATE', der);
+}
+
+/** A PKCS#8 private key (DER) as a PEM PRIVATE KEY block (RFC 7468 §10). */
+export function privateKeyToPem(pkcs8: Uint8Array): string {
+  return toPem('PRIVATE KEY', pkcs8);
+}
+
+function toPem(label: string, der: Uint8Array): string {
   let binary = '';
   for (const byte of der) binary += String.fromCharCode(byte);
   const b64 = btoa(binary);
   const lines: string[] = [];
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }

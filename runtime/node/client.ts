@@ -1,0 +1,40 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isIP } from 'node:net';
+import { ConfigError } from '../config-error.js';
+import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
+import { DtlsEndpoint } from './endpoint.js';
+
+export interface UdpClientOptions extends ConnectionOptions {
+  /** The server's IP address (default 127.0.0.1). */
+  readonly host?: string;
+  readonly port: number;
+}
+
+/** A client endpoint that owns its UDP socket; `close()` also closes the socket. */
+export class DtlsUdpClient extends DtlsEndpoint {
+  constructor(connection: DtlsConnection, socket: Socket, host: string, port: number) {
+    super(connection, socket, { address: host, port }, (self) => void self.flushed().then(() => socket.close()));
+  }
+}
+
+/**
+ * Opens a UDP socket, sends the ClientHello to `host:port` and returns the
+ * endpoint at once; await `endpoint.handshake` for the result. Datagrams
+ * from any other address are ignored.
+ */
+export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
+  const host = options.host ?? '127.0.0.1';
+  const family = isIP(host);
+  if (family === 0) throw new ConfigError('host', `must be an IP address, got ${host}`);
+  if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(options.port)}`);
+  const connection = DtlsConnection.client(options);
+  const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
+  const endpoint = new DtlsUdpClient(connection, socket, host, options.port);
+  socket.on('message', (msg, rinfo) => {
+    if (rinfo.port !== options.port || rinfo.address !== host) return;
+    endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+  });
+  socket.on('error', () => endpoint.close());
+  socket.bind(0, () => endpoint.connect());
+  return endpoint;
+}

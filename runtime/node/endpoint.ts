@@ -1,0 +1,176 @@
+import type { Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import type { DtlsConnection } from '../connection/connection.js';
+import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
+
+/** Where the peer is. */
+export interface RemoteAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Raised to awaiting callers when a connection ends before what they waited for. */
+export class EndpointClosedError extends Error {
+  override readonly name = 'EndpointClosedError';
+  readonly reason: Extract<ConnectionEvent, { type: 'closed' }>['reason'];
+  /** The alert that failed the connection, if it failed. */
+  readonly alert: string | undefined;
+  constructor(reason: Extract<ConnectionEvent, { type: 'closed' }>['reason'], alert: string | undefined, message: string) {
+    super(message);
+    this.reason = reason;
+    this.alert = alert;
+  }
+}
+
+/**
+ * One DTLS connection driven over a real UDP socket: datagrams from the
+ * peer go into the sans-I/O connection, its datagrams go out with
+ * `socket.send`, and its next deadline is one real timer. Protocol time is
+ * `performance.now()` (monotonic milliseconds).
+ */
+export class DtlsEndpoint {
+  readonly connection: DtlsConnection;
+  readonly remote: RemoteAddress;
+  /** Resolves when the handshake completes; rejects if the connection ends first. */
+  readonly handshake: Promise<NegotiatedParameters>;
+  /** Resolves with why the connection ended. */
+  readonly closed: Promise<Extract<ConnectionEvent, { type: 'closed' }>['reason']>;
+  /** The UDP socket this endpoint sends on (a server's is shared by all its clients). */
+  readonly socket: Socket;
+  private readonly listeners = new Set<(e: ConnectionEvent) => void>();
+  private readonly inbox: Uint8Array[] = [];
+  private readers: { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }[] = [];
+  private pendingSends = 0;
+  private readonly flushWaiters: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
+  private ended: EndpointClosedError | undefined;
+  private settleHandshake!: { resolve: (p: NegotiatedParameters) => void; reject: (e: Error) => void };
+  private settleClosed!: (reason: Extract<ConnectionEvent, { type: 'closed' }>['reason']) => void;
+  private readonly onEnd: (endpoint: DtlsEndpoint) => void;
+
+  constructor(connection: DtlsConnection, socket: Socket, remote: RemoteAddress, onEnd: (endpoint: DtlsEndpoint) => void = () => {}) {
+    this.connection = connection;
+    this.socket = socket;
+    this.remote = remote;
+    this.onEnd = onEnd;
+    this.handshake = new Promise((resolve, reject) => {
+      this.settleHandshake = { resolve, reject };
+    });
+    this.handshake.catch(() => {}); // callers that never await it must not see an unhandled rejection
+    this.closed = new Promise((resolve) => {
+      this.settleClosed = resolve;
+    });
+  }
+
+  /** Milliseconds on the monotonic clock the connection runs on. */
+  static now(): number {
+    return performance.now();
+  }
+
+  /** Calls `listener` with every event of the connection, in order. Returns the unsubscribe function. */
+  onEvent(listener: (e: ConnectionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Client: sends the ClientHello. */
+  connect(): void {
+    this.connection.connect(DtlsEndpoint.now());
+    this.pump();
+  }
+
+  /** Hands a datagram from the peer to the connection. */
+  deliver(datagram: Uint8Array): void {
+    if (this.ended) return;
+    this.connection.receive(datagram, DtlsEndpoint.now());
+    this.pump();
+  }
+
+  /** Sends application data once the handshake is complete. */
+  send(data: Uint8Array): void {
+    this.connection.send(data);
+    this.pump();
+  }
+
+  /** Updates our keys (and with `requestPeer`, the peer's). */
+  updateKeys(requestPeer = false): void {
+    this.connection.updateKeys(requestPeer);
+    this.pump();
+  }
+
+  /** The next application data from the peer. */
+  receive(): Promise<Uint8Array> {
+    const ready = this.inbox.shift();
+    if (ready) return Promise.resolve(ready);
+    if (this.ended) return Promise.reject(this.ended);
+    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+  }
+
+  /** Resolves once every datagram handed to the socket so far has left it. */
+  flushed(): Promise<void> {
+    if (this.pendingSends === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
+  /** Sends close_notify and stops the timer; the endpoint ends. */
+  close(): void {
+    if (this.ended) return;
+    this.connection.close();
+    this.pump();
+    if (!this.ended) this.end('local', undefined, 'closed locally');
+  }
+
+  private pump(): void {
+    for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) {
+      this.pendingSends++;
+      this.socket.send(d, this.remote.port, this.remote.address, () => {
+        if (--this.pendingSends === 0) for (const f of this.flushWaiters.splice(0)) f();
+      });
+    }
+    for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) this.dispatch(e);
+    this.arm();
+  }
+
+  private dispatch(e: ConnectionEvent): void {
+    for (const l of this.listeners) l(e);
+    if (e.type === 'handshakeComplete') this.settleHandshake.resolve(e.parameters);
+    else if (e.type === 'data') {
+      const reader = this.readers.shift();
+      if (reader) reader.resolve(e.data);
+      else this.inbox.push(e.data);
+    } else if (e.type === 'closed') {
+      const f = this.connection.failure;
+      this.end(e.reason, f?.alert, f ? `${f.alert}: ${f.message}` : `connection closed (${e.reason})`);
+    }
+  }
+
+  private arm(): void {
+    if (this.ended) return;
+    const at = this.connection.pollTimeout();
+    if (at === this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = at;
+    if (at === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = undefined;
+      if (this.ended) return;
+      this.connection.handleTimeout(DtlsEndpoint.now());
+      this.pump();
+    }, Math.max(0, Math.ceil(at - DtlsEndpoint.now())));
+  }
+
+  private end(reason: Extract<ConnectionEvent, { type: 'closed' }>['reason'], alert: string | undefined, message: string): void {
+    if (this.ended) return;
+    this.ended = new EndpointClosedError(reason, alert, message);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.settleHandshake.reject(this.ended);
+    for (const r of this.readers) r.reject(this.ended);
+    this.readers = [];
+    this.settleClosed(reason);
+    this.onEnd(this);
+  }
+}
