@@ -157,6 +157,7 @@ export class DtlsConnection {
     }
     this.actor.start();
     if (role === 'server' && options.statelessRetry) {
+      records.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.actor.send({ type: 'statelessRetryVerified' });
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
     }

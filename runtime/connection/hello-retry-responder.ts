@@ -65,7 +65,7 @@ export class HelloRetryResponder {
     if (cookie !== undefined) {
       const contents = this.cookies.open(cookie, clientAddress, now);
       if (!contents || messageSeq !== 1) return this.alert('illegal_parameter', recordSeq);
-      return { kind: 'accept', retry: { contents, cookie } };
+      return { kind: 'accept', retry: { contents, cookie, recordSequence: recordSeq } };
     }
     let choice;
     try {

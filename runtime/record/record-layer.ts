@@ -83,6 +83,11 @@ export class RecordLayer {
   private readonly writes = new Map<number, { readonly cipher: EpochCipher; seq: number }>();
   private write: EpochCipher | undefined;
   private plaintextSeq = 0;
+
+  /** Our epoch-0 records continue from `next` (never backwards): used after a stateless HelloRetryRequest took a sequence number this layer never saw. */
+  continuePlaintextFrom(next: number): void {
+    this.plaintextSeq = Math.max(this.plaintextSeq, next);
+  }
   private readonly readEpochs = new Map<number, ReadEpoch>();
   /** Every read epoch at or below this was installed once and has been dropped (epochs only move forward). */
   private highestDropped = -1;

@@ -97,3 +97,21 @@ test('a ClientHello the server cannot serve gets its alert statelessly', (t) => 
   const [rec] = decodeDatagram(r.datagram);
   t.is(rec?.kind === 'plaintext' ? decodeAlert(rec.record.fragment).description : undefined, 'handshake_failure');
 });
+
+test('after a stateless HelloRetryRequest the ServerHello record takes a sequence number past the HelloRetryRequest (a peer replay window would drop a repeat)', (t) => {
+  const responder = new HelloRetryResponder(serverOptions);
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], wallClock: () => TEST_TIME });
+  client.connect(0);
+  const hrr = responder.handle(client.pollTransmit()!, ADDRESS, 0);
+  if (hrr.kind !== 'reply') return t.fail(hrr.kind);
+  const [hrrRecord] = decodeDatagram(hrr.datagram);
+  client.receive(hrr.datagram, 1);
+  const ch2 = client.pollTransmit()!;
+  const accepted = responder.handle(ch2, ADDRESS, 1);
+  if (accepted.kind !== 'accept') return t.fail(accepted.kind);
+  const server = DtlsConnection.server({ ...serverOptions, statelessRetry: accepted.retry });
+  server.receive(ch2, 1);
+  const [serverHello] = decodeDatagram(server.pollTransmit()!);
+  if (hrrRecord?.kind !== 'plaintext' || serverHello?.kind !== 'plaintext') return t.fail('expected plaintext records');
+  t.true(serverHello.record.sequenceNumber > hrrRecord.record.sequenceNumber, `${serverHello.record.sequenceNumber} after ${hrrRecord.record.sequenceNumber}`);
+});

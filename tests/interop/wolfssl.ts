@@ -1,0 +1,106 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
+import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
+import type { Identity } from '../support/pki-fixtures.js';
+
+/**
+ * wolfSSL's example client and server (built with DTLS 1.3 by
+ * build-wolfssl.sh, cached outside the clone) as an independent peer.
+ */
+let buildDir: string | undefined;
+
+/** The wolfSSL build tree; builds it on first use (a few minutes, once per machine). */
+export function wolfsslBuild(): string {
+  if (buildDir) return buildDir;
+  const script = fileURLToPath(new URL('./build-wolfssl.sh', import.meta.url));
+  const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const dir = out.trim().split('\n').at(-1) ?? '';
+  if (!existsSync(join(dir, 'examples/server/server'))) throw new Error(`build-wolfssl.sh printed ${dir}, which holds no examples/server/server`);
+  buildDir = dir;
+  return dir;
+}
+
+/** PEM files of an identity for the wolfSSL command line. */
+export interface PemFiles {
+  readonly dir: string;
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+  remove(): void;
+}
+
+export function writePem(id: Identity): PemFiles {
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-interop-'));
+  const files = { ca: join(dir, 'ca.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+  writeFileSync(files.ca, certificateToPem(id.caDer));
+  writeFileSync(files.cert, id.chain.map(certificateToPem).join(''));
+  writeFileSync(files.key, privateKeyToPem(id.privateKey));
+  return { dir, ...files, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A UDP port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  const s = createSocket('udp4');
+  return new Promise((resolve, reject) => {
+    s.once('error', reject);
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface WolfRun {
+  /** Resolves once the process has exited and its output is read, with everything it printed. */
+  readonly done: Promise<{ readonly code: number | null; readonly output: string }>;
+  kill(): void;
+}
+
+/** Runs a wolfSSL example program from its build tree (it loads files relative to it); killed after `limitMs`. */
+export function runWolf(program: 'client' | 'server', args: readonly string[], limitMs = 30_000): WolfRun {
+  const cwd = wolfsslBuild();
+  const child = spawn(`./examples/${program}/${program}`, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const limit = setTimeout(() => {
+    output += `\n[killed after ${limitMs} ms]`;
+    child.kill('SIGKILL');
+  }, limitMs);
+  const done = new Promise<{ code: number | null; output: string }>((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      resolve({ code, output });
+    });
+  });
+  return { done, kill: () => child.kill('SIGKILL') };
+}
+
+/** Starts the wolfSSL DTLS 1.3 server for one connection; resolves once it is listening. */
+export async function startWolfServer(pem: PemFiles, args: readonly string[]): Promise<{ port: number; run: WolfRun }> {
+  const port = await freePort();
+  const ready = join(pem.dir, `ready-${port}`);
+  const run = runWolf('server', ['-u', '-v', '4', '-p', String(port), '-c', pem.cert, '-k', pem.key, '-R', ready, ...args]);
+  const exited = run.done.then(() => true);
+  for (let i = 0; i < 200 && !existsSync(ready); i++) {
+    if (await Promise.race([exited, new Promise<false>((r) => setTimeout(() => r(false), 25))])) {
+      throw new Error(`the wolfSSL server exited before listening: ${(await run.done).output}`);
+    }
+  }
+  if (!existsSync(ready)) throw new Error('the wolfSSL server did not get ready');
+  return { port, run };
+}
+
+/** wolfSSL's names for our cipher suites. */
+export const WOLF_SUITES = {
+  tls_aes_128_gcm_sha256: 'TLS13-AES128-GCM-SHA256',
+  tls_aes_256_gcm_sha384: 'TLS13-AES256-GCM-SHA384',
+  tls_chacha20_poly1305_sha256: 'TLS13-CHACHA20-POLY1305-SHA256',
+  tls_aes_128_ccm_sha256: 'TLS13-AES128-CCM-SHA256',
+  tls_aes_128_ccm_8_sha256: 'TLS13-AES128-CCM-8-SHA256',
+} as const satisfies Record<SupportedCipherSuite, string>;
