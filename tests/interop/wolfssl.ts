@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,26 +73,37 @@ export function runWolf(program: 'client' | 'server', args: readonly string[], l
     child.kill('SIGKILL');
   }, limitMs);
   const done = new Promise<{ code: number | null; output: string }>((resolve) => {
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(limit);
-      resolve({ code, output });
+      resolve({ code, output: signal ? `${output}\n[ended by ${signal}]` : output });
     });
   });
   return { done, kill: () => child.kill('SIGKILL') };
 }
 
-/** Starts the wolfSSL DTLS 1.3 server for one connection; resolves once it is listening. */
+/** Whether a UDP socket is bound to `port` (Linux: /proc/net/udp and udp6). */
+function udpPortBound(port: number): boolean {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  return ['/proc/net/udp', '/proc/net/udp6'].some((f) => existsSync(f) && readFileSync(f, 'utf8').split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(hex.trim())));
+}
+
+/**
+ * Starts the wolfSSL DTLS 1.3 server for one connection; resolves once its
+ * socket is bound (its -R ready file is TCP-only, so we watch the socket table).
+ */
 export async function startWolfServer(pem: PemFiles, args: readonly string[]): Promise<{ port: number; run: WolfRun }> {
   const port = await freePort();
-  const ready = join(pem.dir, `ready-${port}`);
-  const run = runWolf('server', ['-u', '-v', '4', '-p', String(port), '-c', pem.cert, '-k', pem.key, '-R', ready, ...args]);
-  const exited = run.done.then(() => true);
-  for (let i = 0; i < 200 && !existsSync(ready); i++) {
-    if (await Promise.race([exited, new Promise<false>((r) => setTimeout(() => r(false), 25))])) {
-      throw new Error(`the wolfSSL server exited before listening: ${(await run.done).output}`);
-    }
+  const run = runWolf('server', ['-u', '-v', '4', '-p', String(port), '-c', pem.cert, '-k', pem.key, ...args]);
+  let exited = false;
+  void run.done.then(() => (exited = true));
+  for (let i = 0; i < 400 && !udpPortBound(port); i++) {
+    if (exited) throw new Error(`the wolfSSL server exited before listening: ${(await run.done).output}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
-  if (!existsSync(ready)) throw new Error('the wolfSSL server did not get ready');
+  if (!udpPortBound(port)) {
+    run.kill();
+    throw new Error(`the wolfSSL server did not bind UDP port ${port}`);
+  }
   return { port, run };
 }
 
