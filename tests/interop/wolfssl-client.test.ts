@@ -1,66 +1,10 @@
 import test from 'ava';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
-import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
-import { makeIdentity, TEST_TIME, type Identity } from '../support/pki-fixtures.js';
-import { LossyProxy } from './udp-proxy.js';
-import { runWolf, WOLF_SUITES, writePem } from './wolfssl.js';
+import { assertServed as assertExchanged, identity, serveWolfClient } from './sessions.js';
+import { WOLF_SUITES, writePem } from './wolfssl.js';
 
-// wolfSSL's example client → our DtlsUdpServer: the client sends "hello wolfssl!" and prints our reply.
-const wallClock = (): number => TEST_TIME;
-const REPLY = 'reply from dtls13';
-const identities = new Map<KeyPairKind, Identity>();
-const identity = (kind: KeyPairKind): Identity => {
-  let id = identities.get(kind);
-  if (!id) identities.set(kind, (id = makeIdentity(kind, 'localhost')));
-  return id;
-};
-
-interface Served {
-  readonly output: string;
-  readonly code: number | null;
-  readonly received: string | undefined;
-  readonly endpoint: DtlsEndpoint | undefined;
-  readonly proxy: LossyProxy | undefined;
-}
-
-/** Serves one wolfSSL client run; echoes REPLY to its first message. */
-async function serveWolfClient(serverId: Identity, options: Partial<UdpServerOptions>, clientArgs: readonly string[], drop?: (from: 'client' | 'server', i: number) => boolean): Promise<Served> {
-  const pem = writePem(serverId);
-  const server = await DtlsUdpServer.listen({ certificate: serverId, wallClock, ...options });
-  let endpoint: DtlsEndpoint | undefined;
-  let received: string | undefined;
-  server.onConnection((ep) => {
-    endpoint = ep;
-    void (async () => {
-      try {
-        await ep.handshake;
-        received = new TextDecoder().decode(await ep.receive());
-        ep.send(new TextEncoder().encode(REPLY));
-      } catch {
-        // the assertions look at the endpoint's state
-      }
-    })();
-  });
-  const proxy = drop ? await LossyProxy.start(server.address.port, drop) : undefined;
-  try {
-    const { code, output } = await runWolf('client', ['-u', '-v', '4', '-p', String(proxy?.port ?? server.address.port), '-A', pem.ca, ...clientArgs]).done;
-    return { code, output, received, endpoint, proxy };
-  } finally {
-    proxy?.close();
-    await server.close();
-    pem.remove();
-  }
-}
-
-function assertExchanged(t: import('ava').ExecutionContext, s: Served): void {
-  t.is(s.code, 0, s.output);
-  t.regex(s.output, /SSL version is DTLSv1\.3/);
-  t.true(s.output.includes(REPLY), s.output);
-  t.is(s.received, 'hello wolfssl!');
-}
+// wolfSSL's example client → our DtlsUdpServer.
 
 for (const suite of Object.keys(WOLF_SUITES) as SupportedCipherSuite[]) {
   for (const cookies of [true, false]) {

@@ -1,76 +1,11 @@
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
-import type { NegotiatedParameters } from '../../runtime/connection/events.js';
-import { connectUdp, type UdpClientOptions } from '../../runtime/node/client.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
-import { makeIdentity, TEST_TIME, type Identity } from '../support/pki-fixtures.js';
-import { LossyProxy } from './udp-proxy.js';
-import { startWolfServer, WOLF_SUITES, writePem } from './wolfssl.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { assertTalked as assertExchanged, identity, MESSAGES, talkToWolfServer } from './sessions.js';
+import { WOLF_SUITES, writePem } from './wolfssl.js';
 
-// Our connectUdp client → wolfSSL's example server in echo mode (-e): it returns every record's data and exits on close_notify.
-const WOLF_REPLY = 'I hear you fa shizzle!';
-const MESSAGES = [new TextEncoder().encode('hello from dtls13'), Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff), Uint8Array.of(0)];
-const wallClock = (): number => TEST_TIME;
-const identities = new Map<KeyPairKind, Identity>();
-const identity = (kind: KeyPairKind): Identity => {
-  let id = identities.get(kind);
-  if (!id) identities.set(kind, (id = makeIdentity(kind, 'localhost')));
-  return id;
-};
-
-interface Outcome {
-  readonly parameters: NegotiatedParameters | undefined;
-  readonly error: string | undefined;
-  /** What came back: the echoes, or wolfSSL's one reply (-e not given). */
-  readonly replies: Uint8Array[];
-  readonly serverOutput: string;
-  readonly serverCode: number | null;
-  readonly client: DtlsEndpoint;
-  readonly proxy: LossyProxy | undefined;
-}
-
-async function talkToWolfServer(
-  serverId: Identity,
-  serverArgs: readonly string[],
-  options: Partial<UdpClientOptions> = {},
-  extra: { drop?: (from: 'client' | 'server', i: number) => boolean; beforeSend?: (c: DtlsEndpoint) => void; messages?: readonly Uint8Array[] } = {},
-): Promise<Outcome> {
-  const pem = writePem(serverId);
-  const echo = !serverArgs.includes('-U');
-  const { port, run } = await startWolfServer(pem, echo ? ['-e', ...serverArgs] : serverArgs);
-  const proxy = extra.drop ? await LossyProxy.start(port, extra.drop) : undefined;
-  const client = connectUdp({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', wallClock, ...options });
-  let parameters: NegotiatedParameters | undefined;
-  const replies: Uint8Array[] = [];
-  let error: string | undefined;
-  try {
-    parameters = await client.handshake;
-    extra.beforeSend?.(client);
-    for (const m of echo ? (extra.messages ?? MESSAGES) : MESSAGES.slice(0, 1)) {
-      client.send(m);
-      replies.push(await client.receive());
-    }
-    client.close();
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
-    run.kill();
-  }
-  const { code, output } = await run.done; // the relay stays up until the server is done (it may still retransmit)
-  proxy?.close();
-  pem.remove();
-  return { parameters, error, replies, serverOutput: output, serverCode: code, client, proxy };
-}
-
-/** wolfSSL echoed every message (or, without -e, answered), then exited cleanly on our close_notify. */
-function assertExchanged(t: ExecutionContext, o: Outcome, messages: readonly Uint8Array[] = MESSAGES): void {
-  t.is(o.error, undefined, o.serverOutput);
-  if (o.replies.length === 1) t.is(new TextDecoder().decode(o.replies[0]), WOLF_REPLY);
-  else t.deepEqual(o.replies, messages);
-  t.regex(o.serverOutput, /SSL version is DTLSv1\.3/);
-  t.is(o.serverCode, 0, o.serverOutput);
-}
+// Our client → wolfSSL's example server.
 
 for (const suite of Object.keys(WOLF_SUITES) as SupportedCipherSuite[]) {
   test(`dtls13 client ↔ wolfSSL server: ${suite}`, async (t) => {

@@ -1,0 +1,123 @@
+import type { ExecutionContext } from 'ava';
+import type { NegotiatedParameters } from '../../runtime/connection/events.js';
+import { connectUdp, type UdpClientOptions } from '../../runtime/node/client.js';
+import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
+import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
+import { makeIdentity, TEST_TIME, type Identity } from '../support/pki-fixtures.js';
+import { LossyProxy } from './udp-proxy.js';
+import { runWolf, startWolfServer, writePem } from './wolfssl.js';
+
+/** One session with wolfSSL's example programs, each way. */
+
+// wolfSSL's example client → our DtlsUdpServer: the client sends "hello wolfssl!" and prints our reply.
+const wallClock = (): number => TEST_TIME;
+const REPLY = 'reply from dtls13';
+const identities = new Map<KeyPairKind, Identity>();
+export const identity = (kind: KeyPairKind): Identity => {
+  let id = identities.get(kind);
+  if (!id) identities.set(kind, (id = makeIdentity(kind, 'localhost')));
+  return id;
+};
+
+export interface Served {
+  readonly output: string;
+  readonly code: number | null;
+  readonly received: string | undefined;
+  readonly endpoint: DtlsEndpoint | undefined;
+  readonly proxy: LossyProxy | undefined;
+}
+
+/** Serves one wolfSSL client run; echoes REPLY to its first message. */
+export async function serveWolfClient(serverId: Identity, options: Partial<UdpServerOptions>, clientArgs: readonly string[], drop?: (from: 'client' | 'server', i: number) => boolean): Promise<Served> {
+  const pem = writePem(serverId);
+  const server = await DtlsUdpServer.listen({ certificate: serverId, wallClock, ...options });
+  let endpoint: DtlsEndpoint | undefined;
+  let received: string | undefined;
+  server.onConnection((ep) => {
+    endpoint = ep;
+    void (async () => {
+      try {
+        await ep.handshake;
+        received = new TextDecoder().decode(await ep.receive());
+        ep.send(new TextEncoder().encode(REPLY));
+      } catch {
+        // the assertions look at the endpoint's state
+      }
+    })();
+  });
+  const proxy = drop ? await LossyProxy.start(server.address.port, drop) : undefined;
+  try {
+    const { code, output } = await runWolf('client', ['-u', '-v', '4', '-p', String(proxy?.port ?? server.address.port), '-A', pem.ca, ...clientArgs]).done;
+    return { code, output, received, endpoint, proxy };
+  } finally {
+    proxy?.close();
+    await server.close();
+    pem.remove();
+  }
+}
+
+export function assertServed(t: ExecutionContext, s: Served): void {
+  t.is(s.code, 0, s.output);
+  t.regex(s.output, /SSL version is DTLSv1\.3/);
+  t.true(s.output.includes(REPLY), s.output);
+  t.is(s.received, 'hello wolfssl!');
+}
+
+
+// Our connectUdp client → wolfSSL's example server in echo mode (-e): it returns every record's data and exits on close_notify.
+const WOLF_REPLY = 'I hear you fa shizzle!';
+export const MESSAGES = [new TextEncoder().encode('hello from dtls13'), Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff), Uint8Array.of(0)];
+
+export interface Outcome {
+  readonly parameters: NegotiatedParameters | undefined;
+  readonly error: string | undefined;
+  /** What came back: the echoes, or wolfSSL's one reply (-e not given). */
+  readonly replies: Uint8Array[];
+  readonly serverOutput: string;
+  readonly serverCode: number | null;
+  readonly client: DtlsEndpoint;
+  readonly proxy: LossyProxy | undefined;
+}
+
+export async function talkToWolfServer(
+  serverId: Identity,
+  serverArgs: readonly string[],
+  options: Partial<UdpClientOptions> = {},
+  extra: { drop?: (from: 'client' | 'server', i: number) => boolean; beforeSend?: (c: DtlsEndpoint) => void; messages?: readonly Uint8Array[] } = {},
+): Promise<Outcome> {
+  const pem = writePem(serverId);
+  const echo = !serverArgs.includes('-U');
+  const { port, run } = await startWolfServer(pem, echo ? ['-e', ...serverArgs] : serverArgs);
+  const proxy = extra.drop ? await LossyProxy.start(port, extra.drop) : undefined;
+  const client = connectUdp({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', wallClock, ...options });
+  let parameters: NegotiatedParameters | undefined;
+  const replies: Uint8Array[] = [];
+  let error: string | undefined;
+  try {
+    parameters = await client.handshake;
+    extra.beforeSend?.(client);
+    for (const m of echo ? (extra.messages ?? MESSAGES) : MESSAGES.slice(0, 1)) {
+      client.send(m);
+      replies.push(await client.receive());
+    }
+    client.close();
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+    run.kill();
+  }
+  const { code, output } = await run.done; // the relay stays up until the server is done (it may still retransmit)
+  proxy?.close();
+  pem.remove();
+  return { parameters, error, replies, serverOutput: output, serverCode: code, client, proxy };
+}
+
+/** wolfSSL echoed every message (or, without -e, answered), then exited cleanly on our close_notify. */
+export function assertTalked(t: ExecutionContext, o: Outcome, messages: readonly Uint8Array[] = MESSAGES): void {
+  t.is(o.error, undefined, o.serverOutput);
+  if (o.replies.length === 1) t.is(new TextDecoder().decode(o.replies[0]), WOLF_REPLY);
+  else t.deepEqual(o.replies, messages);
+  t.regex(o.serverOutput, /SSL version is DTLSv1\.3/);
+  t.is(o.serverCode, 0, o.serverOutput);
+}
+
