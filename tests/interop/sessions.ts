@@ -5,7 +5,7 @@ import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
 import { makeIdentity, TEST_TIME, type Identity } from '../support/pki-fixtures.js';
-import { LossyProxy } from './udp-proxy.js';
+import { LossyProxy, type FateOf } from '../support/udp-relay.js';
 import { runWolf, startWolfServer, writePem } from './wolfssl.js';
 
 /** One session with wolfSSL's example programs, each way. */
@@ -29,7 +29,7 @@ export interface Served {
 }
 
 /** Serves one wolfSSL client run; echoes REPLY to its first message. */
-export async function serveWolfClient(serverId: Identity, options: Partial<UdpServerOptions>, clientArgs: readonly string[], drop?: (from: 'client' | 'server', i: number) => boolean): Promise<Served> {
+export async function serveWolfClient(serverId: Identity, options: Partial<UdpServerOptions>, clientArgs: readonly string[], fate?: FateOf): Promise<Served> {
   const pem = writePem(serverId);
   const server = await DtlsUdpServer.listen({ certificate: serverId, wallClock, ...options });
   let endpoint: DtlsEndpoint | undefined;
@@ -46,7 +46,7 @@ export async function serveWolfClient(serverId: Identity, options: Partial<UdpSe
       }
     })();
   });
-  const proxy = drop ? await LossyProxy.start(server.address.port, drop) : undefined;
+  const proxy = fate ? await LossyProxy.start(server.address.port, fate) : undefined;
   try {
     const { code, output } = await runWolf('client', ['-u', '-v', '4', '-p', String(proxy?.port ?? server.address.port), '-A', pem.ca, ...clientArgs]).done;
     return { code, output, received, endpoint, proxy };
@@ -84,12 +84,12 @@ export async function talkToWolfServer(
   serverId: Identity,
   serverArgs: readonly string[],
   options: Partial<UdpClientOptions> = {},
-  extra: { drop?: (from: 'client' | 'server', i: number) => boolean; beforeSend?: (c: DtlsEndpoint) => void; messages?: readonly Uint8Array[] } = {},
+  extra: { fate?: FateOf; beforeSend?: (c: DtlsEndpoint) => void; messages?: readonly Uint8Array[] } = {},
 ): Promise<Outcome> {
   const pem = writePem(serverId);
   const echo = !serverArgs.includes('-U');
   const { port, run } = await startWolfServer(pem, echo ? ['-e', ...serverArgs] : serverArgs);
-  const proxy = extra.drop ? await LossyProxy.start(port, extra.drop) : undefined;
+  const proxy = extra.fate ? await LossyProxy.start(port, extra.fate) : undefined;
   const client = connectUdp({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', wallClock, ...options });
   let parameters: NegotiatedParameters | undefined;
   const replies: Uint8Array[] = [];

@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
+import { badWeather } from '../support/udp-relay.js';
 import { assertServed as assertExchanged, identity, serveWolfClient } from './sessions.js';
 import { WOLF_SUITES, writePem } from './wolfssl.js';
 
@@ -59,8 +60,16 @@ test('wolfSSL client ↔ dtls13 server: the client updates its keys before sendi
 });
 
 test('wolfSSL client ↔ dtls13 server: first ClientHello and first server flight lost', async (t) => {
-  const s = await serveWolfClient(identity('p256'), { cookies: false }, ['-x'], (from, i) => i === 0);
+  const s = await serveWolfClient(identity('p256'), { cookies: false }, ['-x'], (_from, i) => (i === 0 ? 'drop' : 'pass'));
   assertExchanged(t, s);
   t.deepEqual(s.proxy?.dropped, [{ from: 'client', index: 0 }, { from: 'server', index: 0 }]);
   t.true((s.endpoint?.connection.stats.retransmissions ?? 0) >= 1);
 });
+
+for (const seed of [1, 2, 3, 4, 5]) {
+  test(`wolfSSL client ↔ dtls13 server behind a relay that drops, duplicates and reorders (seed ${seed})`, async (t) => {
+    const s = await serveWolfClient(identity('p256'), {}, ['-x'], badWeather(seed));
+    assertExchanged(t, s);
+    t.true((s.proxy?.counts.dropped ?? 0) + (s.proxy?.counts.duplicated ?? 0) + (s.proxy?.counts.delayed ?? 0) > 0);
+  });
+}

@@ -2,6 +2,7 @@ import test from 'ava';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
+import { badWeather } from '../support/udp-relay.js';
 import { assertTalked as assertExchanged, identity, MESSAGES, talkToWolfServer } from './sessions.js';
 import { WOLF_SUITES, writePem } from './wolfssl.js';
 
@@ -93,8 +94,16 @@ test('dtls13 client ↔ wolfSSL server: our flights fragmented into 256-byte dat
 });
 
 test('dtls13 client ↔ wolfSSL server: first ClientHello and first server flight lost', async (t) => {
-  const o = await talkToWolfServer(identity('p256'), ['-d'], {}, { drop: (_from, i) => i === 0 });
+  const o = await talkToWolfServer(identity('p256'), ['-d'], {}, { fate: (_from, i) => (i === 0 ? 'drop' : 'pass') });
   assertExchanged(t, o);
   t.deepEqual(o.proxy?.dropped, [{ from: 'client', index: 0 }, { from: 'server', index: 0 }]);
   t.true(o.client.connection.stats.retransmissions >= 1);
 });
+
+for (const seed of [1, 2, 3, 4, 5]) {
+  test(`dtls13 client ↔ wolfSSL server behind a relay that drops, duplicates and reorders (seed ${seed})`, async (t) => {
+    const o = await talkToWolfServer(identity('p256'), ['-d'], {}, { fate: badWeather(seed) });
+    assertExchanged(t, o);
+    t.true((o.proxy?.counts.dropped ?? 0) + (o.proxy?.counts.duplicated ?? 0) + (o.proxy?.counts.delayed ?? 0) > 0);
+  });
+}
