@@ -1,0 +1,113 @@
+import test from 'ava';
+import { createSocket, type Socket } from 'node:dgram';
+import { connectUdp } from '../../runtime/node/client.js';
+import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { Prng } from '../support/prng.js';
+import { badWeather, LossyProxy } from '../support/udp-relay.js';
+
+const id = makeIdentity('p256', 'localhost');
+const wallClock = (): number => TEST_TIME;
+const clientOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock };
+
+/** A server that echoes every message back. */
+async function echoServer(): Promise<DtlsUdpServer> {
+  const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
+  server.onConnection((ep) => {
+    ep.onEvent((e) => {
+      if (e.type === 'data') ep.send(e.data);
+    });
+  });
+  return server;
+}
+
+async function roundTrip(client: DtlsEndpoint, text: string): Promise<string> {
+  await client.handshake;
+  client.send(new TextEncoder().encode(text));
+  return new TextDecoder().decode(await client.receive());
+}
+
+function bound(): Promise<Socket> {
+  const s = createSocket('udp4');
+  return new Promise((resolve) => s.bind(0, '127.0.0.1', () => resolve(s)));
+}
+
+test('forty clients handshake concurrently with one server socket and each gets its own echo', async (t) => {
+  const server = await echoServer();
+  const clients = Array.from({ length: 40 }, () => connectUdp({ port: server.address.port, ...clientOptions }));
+  const echoes = await Promise.all(clients.map((c, i) => roundTrip(c, `client ${i}`)));
+  t.deepEqual(echoes, clients.map((_, i) => `client ${i}`));
+  t.is(server.size, 40);
+  for (const c of clients) c.close();
+  await Promise.all(clients.map((c) => c.closed));
+  await new Promise((r) => setTimeout(r, 50));
+  t.is(server.size, 0, 'every connection ended on close_notify');
+  await server.close();
+});
+
+for (const seed of [11, 12, 13, 14, 15]) {
+  test(`a client behind a relay that drops, duplicates and reorders completes and exchanges data (seed ${seed})`, async (t) => {
+    const server = await echoServer();
+    const relay = await LossyProxy.start(server.address.port, badWeather(seed));
+    const client = connectUdp({ port: relay.port, ...clientOptions });
+    t.is(await roundTrip(client, 'through the storm'), 'through the storm');
+    t.true(relay.counts.dropped + relay.counts.duplicated + relay.counts.delayed > 0);
+    client.close();
+    relay.close();
+    await server.close();
+  });
+}
+
+test('a flood of ClientHellos from many ports gets HelloRetryRequests and allocates no per-peer state', async (t) => {
+  const server = await echoServer();
+  const sockets = await Promise.all(Array.from({ length: 50 }, bound));
+  let replies = 0;
+  for (const s of sockets) s.on('message', () => replies++);
+  for (let round = 0; round < 4; round++) {
+    for (const s of sockets) {
+      const c = DtlsConnection.client(clientOptions);
+      c.connect(0);
+      s.send(c.pollTransmit()!, server.address.port, '127.0.0.1');
+    }
+  }
+  for (let waited = 0; replies < 200 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  t.is(replies, 200, 'one HelloRetryRequest per ClientHello');
+  t.is(server.size, 0, 'the peer table is empty: no cookie came back');
+  const client = connectUdp({ port: server.address.port, ...clientOptions });
+  t.is(await roundTrip(client, 'still serving'), 'still serving');
+  t.is(server.size, 1);
+  client.close();
+  for (const s of sockets) s.close();
+  await server.close();
+});
+
+test('malformed datagrams from strangers and from a connected peer crash nothing and disturb no other connection', async (t) => {
+  const server = await echoServer();
+  const a = connectUdp({ port: server.address.port, ...clientOptions });
+  const b = connectUdp({ port: server.address.port, ...clientOptions });
+  t.is(await roundTrip(a, 'a before'), 'a before');
+  t.is(await roundTrip(b, 'b before'), 'b before');
+  const prng = new Prng(7);
+  const stranger = await bound();
+  const valid = (() => {
+    const c = DtlsConnection.client(clientOptions);
+    c.connect(0);
+    return c.pollTransmit()!;
+  })();
+  for (let i = 0; i < 300; i++) {
+    const junk = i % 3 === 0 ? prng.bytes(1 + prng.below(1500)) : i % 3 === 1 ? valid.subarray(0, prng.below(valid.length)) : Uint8Array.from(valid, (v, k) => (k === prng.below(valid.length) ? v ^ (1 + prng.below(255)) : v));
+    stranger.send(junk, server.address.port, '127.0.0.1');
+    // and junk from b's own address and port: its connection must drop it and carry on
+    b.socket.send(i % 2 === 0 ? prng.bytes(1 + prng.below(200)) : Uint8Array.of(0x2e, ...prng.bytes(40)), server.address.port, '127.0.0.1');
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  t.is(await roundTrip(a, 'a after'), 'a after');
+  t.is(await roundTrip(b, 'b after'), 'b after');
+  t.is(server.size, 2);
+  a.close();
+  b.close();
+  stranger.close();
+  await server.close();
+});
