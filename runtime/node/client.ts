@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { ConfigError } from '../config-error.js';
+import { ConfigError, integerOption } from '../config-error.js';
 import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
 import { DtlsEndpoint } from './endpoint.js';
 
@@ -8,6 +8,8 @@ export interface UdpClientOptions extends ConnectionOptions {
   /** The server's IP address (default 127.0.0.1). */
   readonly host?: string;
   readonly port: number;
+  /** Give up when the handshake has not completed after this many ms (default 30,000). */
+  readonly handshakeTimeoutMs?: number;
 }
 
 /** A client endpoint that owns its UDP socket; `close()` also closes the socket. */
@@ -27,6 +29,7 @@ export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
   const family = isIP(host);
   if (family === 0) throw new ConfigError('host', `must be an IP address, got ${host}`);
   if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(options.port)}`);
+  const handshakeTimeoutMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 30_000, 1, 3_600_000);
   const connection = DtlsConnection.client(options);
   const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
   const endpoint = new DtlsUdpClient(connection, socket, host, options.port);
@@ -36,5 +39,7 @@ export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
   });
   socket.on('error', () => endpoint.close());
   socket.bind(0, () => endpoint.connect());
+  const timer = setTimeout(() => endpoint.abort(`timeout: no handshake within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs);
+  void endpoint.handshake.then(() => clearTimeout(timer), () => clearTimeout(timer));
   return endpoint;
 }

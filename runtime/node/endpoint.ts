@@ -40,6 +40,8 @@ export class DtlsEndpoint {
   private readonly listeners = new Set<(e: ConnectionEvent) => void>();
   private readonly inbox: Uint8Array[] = [];
   private readers: { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }[] = [];
+  /** When a datagram last came from the peer (monotonic ms). */
+  lastActivity = DtlsEndpoint.now();
   private pendingSends = 0;
   private readonly flushWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -83,7 +85,8 @@ export class DtlsEndpoint {
   /** Hands a datagram from the peer to the connection. */
   deliver(datagram: Uint8Array): void {
     if (this.ended) return;
-    this.connection.receive(datagram, DtlsEndpoint.now());
+    this.lastActivity = DtlsEndpoint.now();
+    this.connection.receive(datagram, this.lastActivity);
     this.pump();
   }
 
@@ -119,6 +122,16 @@ export class DtlsEndpoint {
     this.connection.close();
     this.pump();
     if (!this.ended) this.end('local', undefined, 'closed locally');
+  }
+
+  /** Whether the endpoint has ended (closed, failed or aborted). */
+  get isEnded(): boolean {
+    return this.ended !== undefined;
+  }
+
+  /** Ends the endpoint at once without a close_notify (a timeout); awaiting callers get `message`. */
+  abort(message: string): void {
+    this.end('timeout', undefined, message);
   }
 
   private pump(): void {

@@ -1,3 +1,3 @@
 export { DtlsEndpoint, EndpointClosedError, type RemoteAddress } from './endpoint.js';
 export { connectUdp, DtlsUdpClient, type UdpClientOptions } from './client.js';
-export { DtlsUdpServer, type UdpServerOptions } from './server.js';
+export { DtlsUdpServer, type UdpServerOptions, type UdpServerStats } from './server.js';

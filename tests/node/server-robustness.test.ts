@@ -29,6 +29,11 @@ async function roundTrip(client: DtlsEndpoint, text: string): Promise<string> {
   return new TextDecoder().decode(await client.receive());
 }
 
+/** Waits until `done()` holds, for 10 s at most (the assertion after it says whether it did). */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+}
+
 function bound(): Promise<Socket> {
   const s = createSocket('udp4');
   return new Promise((resolve) => s.bind(0, '127.0.0.1', () => resolve(s)));
@@ -42,7 +47,7 @@ test('forty clients handshake concurrently with one server socket and each gets 
   t.is(server.size, 40);
   for (const c of clients) c.close();
   await Promise.all(clients.map((c) => c.closed));
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => server.size === 0);
   t.is(server.size, 0, 'every connection ended on close_notify');
   await server.close();
 });
@@ -72,7 +77,7 @@ test('a flood of ClientHellos from many ports gets HelloRetryRequests and alloca
       s.send(c.pollTransmit()!, server.address.port, '127.0.0.1');
     }
   }
-  for (let waited = 0; replies < 200 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  await until(() => replies >= 200);
   t.is(replies, 200, 'one HelloRetryRequest per ClientHello');
   t.is(server.size, 0, 'the peer table is empty: no cookie came back');
   const client = connectUdp({ port: server.address.port, ...clientOptions });
