@@ -42,3 +42,15 @@ test('a client whose server rejects its certificate check fails with the alert, 
   t.is(await client.closed, 'failed');
   await listener.close();
 });
+
+test('IPv6: a server on ::1 and a client to it', async (t) => {
+  const listener = await DtlsUdpServer.listen({ certificate: server, wallClock, host: '::1' });
+  listener.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
+  const client = connectUdp({ host: '::1', port: listener.address.port, trustAnchors: [server.caDer], serverName: 'udp.test', wallClock });
+  await client.handshake;
+  client.send(new TextEncoder().encode('over IPv6'));
+  t.is(new TextDecoder().decode(await client.receive()), 'over IPv6');
+  t.is(listener.address.family, 'IPv6');
+  client.close();
+  await listener.close();
+});
