@@ -8,6 +8,7 @@
  * - The DTLS 1.3 record layer, sans-I/O.
  * - The DTLS 1.3 connection (client and server handshake as XState charts), sans-I/O.
  * - X.509 certificate creation and chain validation.
+ * - Real networking on node:dgram: `connect` / `createServer` (Node idiom) over the UDP driver.
  */
 export * from '../generated/wire/index.js';
 export { decodeDatagram, encodeDatagram, type DecodeDatagramOptions, type DtlsRecord } from './wire/datagram.js';
@@ -51,3 +52,6 @@ export { createCertificate, generateKeyPair, type CertificateOptions, type KeyPa
 export {
   createChainVerifier, parsePemCertificates, verifyCertificateChain, type CertificateVerifier, type ChainResult,
 } from './pki/verify-chain.js';
+
+export * from './node/index.js';
+export { certificateToPem, privateKeyToPem } from './pki/pem.js';

@@ -154,7 +154,7 @@ export class DtlsEndpoint {
       else this.inbox.push(e.data);
     } else if (e.type === 'closed') {
       const f = this.connection.failure;
-      this.end(e.reason, f?.alert, f ? `${f.alert}: ${f.message}` : `connection closed (${e.reason})`);
+      this.end(e.reason, f?.alert, f ? describeFailure(f) : `connection closed (${e.reason})`);
     }
   }
 
@@ -186,4 +186,9 @@ export class DtlsEndpoint {
     this.settleClosed(reason);
     this.onEnd(this);
   }
+}
+
+/** "alert: why", without repeating the alert when the reason already starts with it. */
+export function describeFailure(f: { readonly alert: string; readonly message: string }): string {
+  return f.message.startsWith(f.alert) ? f.message : `${f.alert}: ${f.message}`;
 }

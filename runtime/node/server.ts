@@ -53,18 +53,23 @@ export class DtlsUdpServer {
   private constructor(options: UdpServerOptions, socket: Socket) {
     this.options = options;
     this.socket = socket;
-    this.limits = {
-      connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, 1_000_000),
-      handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),
-      idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),
-    };
+    this.limits = DtlsUdpServer.validate(options);
     if (this.limits.idleMs > 0) {
       this.sweeper = setInterval(() => this.sweepIdle(), Math.max(10, Math.min(1000, this.limits.idleMs / 4)));
       this.sweeper.unref();
     }
     this.responder = options.cookies === false ? undefined : new HelloRetryResponder(options);
-    DtlsConnection.server(options); // validates the options now rather than at the first client
     socket.on('message', (msg, rinfo) => this.datagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port));
+  }
+
+  /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
+  static validate(options: UdpServerOptions): { readonly connections: number; readonly handshakes: number; readonly idleMs: number } {
+    DtlsConnection.server(options); // the connection options, now rather than at the first client
+    return {
+      connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, 1_000_000),
+      handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),
+      idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),
+    };
   }
 
   /** Binds the socket; resolves once it is listening. */

@@ -1,0 +1,186 @@
+import { EventEmitter } from 'node:events';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { ConnectionStats } from '../connection/connection.js';
+import type { NegotiatedParameters } from '../connection/events.js';
+import { connectUdp, type UdpClientOptions } from './client.js';
+import { describeFailure, type DtlsEndpoint, type RemoteAddress } from './endpoint.js';
+import { DtlsUdpServer, type UdpServerOptions, type UdpServerStats } from './server.js';
+import { ConfigError } from '../config-error.js';
+
+/** Events of a `DtlsSocket`, in Node's idiom. */
+export interface DtlsSocketEvents {
+  /** The handshake completed. */
+  connect: [parameters: NegotiatedParameters];
+  /** Application data from the peer. */
+  message: [data: Uint8Array];
+  /** The connection ended (after `error`, when it failed). */
+  close: [reason: 'close_notify' | 'local' | 'failed' | 'timeout'];
+  /** The handshake or connection failed: the alert and why, or a timeout. */
+  error: [error: Error];
+}
+
+/**
+ * One DTLS 1.3 connection over UDP, client or server side, as an
+ * EventEmitter (`connect`, `message`, `close`, `error`).
+ */
+export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
+  private endpoint: DtlsEndpoint | undefined;
+  private negotiated: NegotiatedParameters | undefined;
+  private readonly queued: Uint8Array[] = [];
+  private closing = false;
+
+  /** @internal */
+  attach(endpoint: DtlsEndpoint): void {
+    this.endpoint = endpoint;
+    endpoint.onEvent((e) => {
+      if (e.type === 'data') this.emit('message', e.data);
+    });
+    endpoint.handshake.then(
+      (p) => {
+        this.negotiated = p;
+        this.emit('connect', p);
+        for (const d of this.queued.splice(0)) endpoint.send(d);
+        if (this.closing) endpoint.close();
+      },
+      () => {},
+    );
+    void endpoint.closed.then((reason) => {
+      const f = endpoint.connection.failure;
+      if (reason === 'failed' || reason === 'timeout') {
+        const error = new Error(f ? describeFailure(f) : 'timeout: the handshake did not complete');
+        if (this.listenerCount('error') > 0) this.emit('error', error);
+      }
+      this.emit('close', reason);
+    });
+  }
+
+  /** Sends one message (one record); before the handshake completes it is queued. */
+  send(data: Uint8Array | string): void {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    if (this.endpoint && this.negotiated) this.endpoint.send(bytes);
+    else this.queued.push(bytes);
+  }
+
+  /** Closes with close_notify (after the handshake, once queued messages are sent). */
+  close(): void {
+    this.closing = true;
+    if (this.endpoint && (this.negotiated || this.endpoint.isEnded)) this.endpoint.close();
+    else if (this.endpoint) this.endpoint.abort('closed before the handshake completed');
+  }
+
+  /** Updates our keys, and with `requestPeer` the peer's (RFC 9147 §8). */
+  updateKeys(requestPeer = false): void {
+    this.endpoint?.updateKeys(requestPeer);
+  }
+
+  /** What the handshake settled, once connected. */
+  get parameters(): NegotiatedParameters | undefined {
+    return this.negotiated;
+  }
+
+  get remote(): RemoteAddress | undefined {
+    return this.endpoint?.remote;
+  }
+
+  get stats(): ConnectionStats | undefined {
+    return this.endpoint?.connection.stats;
+  }
+}
+
+export interface ConnectOptions extends Omit<UdpClientOptions, 'host'> {
+  /** Host name or IP address (default 127.0.0.1); a name is resolved, and is the default serverName. */
+  readonly host?: string;
+}
+
+/** Connects to a DTLS 1.3 server; listen for `connect`, `message`, `close` and `error`. */
+export function connect(options: ConnectOptions): DtlsSocket {
+  const socket = new DtlsSocket();
+  const host = options.host ?? '127.0.0.1';
+  const named = isIP(host) === 0;
+  const start = (address: string): void => {
+    socket.attach(connectUdp({ ...options, host: address, ...(named && options.serverName === undefined ? { serverName: host } : {}) }));
+  };
+  if (!named) start(host);
+  else {
+    if (host.length === 0) throw new ConfigError('host', 'must not be empty');
+    lookup(host).then(
+      (r) => start(r.address),
+      (e: unknown) => {
+        socket.emit('error', new Error(`cannot resolve ${host}: ${e instanceof Error ? e.message : String(e)}`));
+        socket.emit('close', 'failed');
+      },
+    );
+  }
+  return socket;
+}
+
+/** Events of a `DtlsServer`. */
+export interface DtlsServerEvents {
+  listening: [];
+  /** A new peer passed the cookie exchange; its socket emits `connect` when the handshake completes. */
+  connection: [socket: DtlsSocket];
+  close: [];
+  error: [error: Error];
+}
+
+export type ServerOptions = Omit<UdpServerOptions, 'host' | 'port'>;
+
+/** A DTLS 1.3 server on one UDP socket, in Node's idiom: `createServer(options, onConnection).listen(port, host)`. */
+export class DtlsServer extends EventEmitter<DtlsServerEvents> {
+  private readonly options: ServerOptions;
+  private server: DtlsUdpServer | undefined;
+
+  constructor(options: ServerOptions) {
+    super();
+    this.options = options;
+  }
+
+  /** Binds `host:port` (default 127.0.0.1, any free port); emits `listening`. */
+  listen(port = 0, host = '127.0.0.1', onListening?: () => void): this {
+    if (onListening) this.once('listening', onListening);
+    DtlsUdpServer.listen({ ...this.options, port, host }).then(
+      (s) => {
+        this.server = s;
+        s.onConnection((endpoint) => {
+          const socket = new DtlsSocket();
+          socket.attach(endpoint);
+          this.emit('connection', socket);
+        });
+        this.emit('listening');
+      },
+      (e: unknown) => this.emit('error', e instanceof Error ? e : new Error(String(e))),
+    );
+    return this;
+  }
+
+  /** The bound address, once listening. */
+  address(): { address: string; port: number; family: string } | undefined {
+    return this.server?.address;
+  }
+
+  get stats(): (UdpServerStats & { readonly connections: number }) | undefined {
+    return this.server ? { ...this.server.stats, connections: this.server.size } : undefined;
+  }
+
+  /** Closes every connection (close_notify) and the socket; emits `close`. */
+  close(onClose?: () => void): void {
+    if (onClose) this.once('close', onClose);
+    const s = this.server;
+    this.server = undefined;
+    if (!s) {
+      queueMicrotask(() => this.emit('close'));
+      return;
+    }
+    void s.close().then(() => this.emit('close'));
+  }
+}
+
+/** Creates a server; `onConnection` is added as a `connection` listener. Call `listen()`. */
+export function createServer(options: ServerOptions, onConnection?: (socket: DtlsSocket) => void): DtlsServer {
+  // Validate now, as node:tls does, rather than at listen().
+  DtlsUdpServer.validate(options);
+  const server = new DtlsServer(options);
+  if (onConnection) server.on('connection', onConnection);
+  return server;
+}
