@@ -4,6 +4,7 @@
  * only dispatches and turns errors into one-line messages and exit codes.
  */
 import { runGenerate } from './generate-command.js';
+import { runClient, runServer } from './net-commands.js';
 import { CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: dtls13 <command> [options]
@@ -11,6 +12,14 @@ const USAGE = `usage: dtls13 <command> [options]
 commands:
   generate [--check] [--root DIR]   regenerate generated/ from spec/ and print a summary of the spec;
                                     --check changes nothing and exits 1 listing stale files
+  server --listen HOST:PORT --cert FILE --key FILE [--ca FILE [--verify-client]] [--echo]
+         [--cipher LIST] [--group LIST]
+                                    serve DTLS 1.3 until interrupted; print each message and answer
+                                    a fixed line, or with --echo send every message back
+  client --connect HOST:PORT --ca FILE [--cert FILE --key FILE] [--servername NAME]
+         [--cipher LIST] [--group LIST] [--message TEXT] [--timeout MS]
+                                    handshake, send the message (or each line of stdin), print every
+                                    reply, close with close_notify; exit 1 with the reason on failure
   help                              this text`;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -18,6 +27,10 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'generate':
       return runGenerate(rest);
+    case 'server':
+      return runServer(rest);
+    case 'client':
+      return runClient(rest);
     case undefined:
     case 'help':
     case '--help':

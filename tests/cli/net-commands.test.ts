@@ -1,0 +1,76 @@
+import test from 'ava';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { freePort, writePem } from '../interop/wolfssl.js';
+
+const MAIN = fileURLToPath(new URL('../../runtime/cli/main.ts', import.meta.url));
+// The CLI validates certificates at the real time; the fixtures' validity spans it.
+const serverId = makeIdentity('p256', 'localhost');
+const pem = writePem(serverId);
+test.after.always(() => pem.remove());
+
+function dtls13(args: readonly string[], stdin?: string): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, ['--import=tsx', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin!.end(stdin ?? '');
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+async function startServer(extra: readonly string[]): Promise<{ port: number; stop: () => Promise<string> }> {
+  const port = await freePort();
+  const { child, done } = dtls13(['server', '--listen', `127.0.0.1:${port}`, '--cert', pem.cert, '--key', pem.key, ...extra]);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening on') && resolve());
+    void done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
+  });
+  return { port, stop: async () => (child.kill('SIGTERM'), (await done).stdout) };
+}
+
+test('dtls13 server prints messages and answers; dtls13 client sends stdin lines, prints replies and exits 0', async (t) => {
+  const server = await startServer([]);
+  const r = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'], 'first line\nsecond line\n').done;
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, 'dtls13 server: got your message\ndtls13 server: got your message\n');
+  t.regex(r.stderr, /connected: tls_aes_128_gcm_sha256 x25519 ecdsa_secp256r1_sha256/);
+  const log = await server.stop();
+  t.regex(log, /: first line\n/);
+  t.regex(log, /: second line\n/);
+  t.regex(log, /closed \(close_notify\)/);
+});
+
+test('dtls13 server --echo with --cipher and --group; client --message', async (t) => {
+  const server = await startServer(['--echo', '--cipher', 'tls_chacha20_poly1305_sha256', '--group', 'secp384r1']);
+  const r = await dtls13(['client', '--connect', `localhost:${server.port}`, '--ca', pem.ca, '--message', 'echo me', '--group', 'x25519,secp384r1']).done;
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, 'echo me\n');
+  t.regex(r.stderr, /connected: tls_chacha20_poly1305_sha256 secp384r1/);
+  await server.stop();
+});
+
+test('the client exits 1 with a one-line reason: an unknown CA, a timeout, a bad option', async (t) => {
+  const server = await startServer([]);
+  const other = writePem(makeIdentity('p256', 'localhost'));
+  try {
+    const untrusted = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', other.ca, '--message', 'x']).done;
+    t.is(untrusted.code, 1);
+    t.regex(untrusted.stderr, /^dtls13 client: unknown_ca: .*\n$/);
+  } finally {
+    other.remove();
+  }
+  await server.stop();
+  const quiet = await freePort();
+  const timeout = await dtls13(['client', '--connect', `127.0.0.1:${quiet}`, '--ca', pem.ca, '--message', 'x', '--timeout', '300']).done;
+  t.is(timeout.code, 1);
+  t.regex(timeout.stderr, /timeout/);
+  const bad = await dtls13(['client', '--connect', 'nowhere', '--ca', pem.ca]).done;
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /--connect must be HOST:PORT/);
+  const badCipher = await dtls13(['server', '--listen', ':0', '--cert', pem.cert, '--key', pem.key, '--cipher', 'rot13']).done;
+  t.is(badCipher.code, 2);
+  t.regex(badCipher.stderr, /--cipher: unknown name 'rot13'/);
+});
