@@ -4,12 +4,16 @@
  * only dispatches and turns errors into one-line messages and exit codes.
  */
 import { runGenerate } from './generate-command.js';
+import { runDemo } from './demo-command.js';
 import { runClient, runServer } from './net-commands.js';
 import { CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: dtls13 <command> [options]
 
 commands:
+  demo                              the main job: a throwaway CA and certificate, a DTLS 1.3 server and
+                                    client on loopback; prints the negotiated parameters, the chart
+                                    paths taken, the handshake time and a message round trip
   generate [--check] [--root DIR]   regenerate generated/ from spec/ and print a summary of the spec;
                                     --check changes nothing and exits 1 listing stale files
   server --listen HOST:PORT --cert FILE --key FILE [--ca FILE [--verify-client]] [--echo]
@@ -27,6 +31,8 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'generate':
       return runGenerate(rest);
+    case 'demo':
+      return runDemo(rest);
     case 'server':
       return runServer(rest);
     case 'client':

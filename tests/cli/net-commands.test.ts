@@ -74,3 +74,14 @@ test('the client exits 1 with a one-line reason: an unknown CA, a timeout, a bad
   t.is(badCipher.code, 2);
   t.regex(badCipher.stderr, /--cipher: unknown name 'rot13'/);
 });
+
+test('dtls13 demo runs a real handshake on loopback and prints parameters, chart paths, timing and the round trip', async (t) => {
+  const r = await dtls13(['demo']).done;
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /negotiated: tls_aes_128_gcm_sha256, x25519, ecdsa_secp256r1_sha256, after a HelloRetryRequest with a cookie/);
+  t.regex(r.stdout, /client chart: start → waitServerHello → .* → connected\n/);
+  t.regex(r.stdout, /server chart: waitClientHello → .* → connected\n/);
+  t.regex(r.stdout, /handshake: \d+\.\d ms/);
+  t.regex(r.stdout, /the server echoed 'hello over DTLS 1\.3'/);
+  t.regex(r.stdout, /closed with close_notify\n$/);
+});
