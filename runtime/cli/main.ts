@@ -17,11 +17,12 @@ commands:
   generate [--check] [--root DIR]   regenerate generated/ from spec/ and print a summary of the spec;
                                     --check changes nothing and exits 1 listing stale files
   server --listen HOST:PORT --cert FILE --key FILE [--ca FILE [--verify-client]] [--echo]
-         [--cipher LIST] [--group LIST]
+         [--cipher LIST] [--group LIST] [--keylog FILE]
                                     serve DTLS 1.3 until interrupted; print each message and answer
-                                    a fixed line, or with --echo send every message back
+                                    a fixed line, or with --echo send every message back;
+                                    --keylog appends NSS key log lines (SSLKEYLOGFILE format)
   client --connect HOST:PORT --ca FILE [--cert FILE --key FILE] [--servername NAME]
-         [--cipher LIST] [--group LIST] [--message TEXT] [--timeout MS]
+         [--cipher LIST] [--group LIST] [--message TEXT] [--timeout MS] [--keylog FILE]
                                     handshake, send the message (or each line of stdin), print every
                                     reply, close with close_notify; exit 1 with the reason on failure
   help                              this text`;

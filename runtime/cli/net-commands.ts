@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
@@ -23,7 +24,7 @@ const str = (v: string | boolean | undefined): string | undefined => (typeof v =
 export async function runServer(argv: readonly string[]): Promise<number> {
   const v = parse(argv, {
     listen: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, ca: { type: 'string' },
-    'verify-client': { type: 'boolean' }, echo: { type: 'boolean' }, cipher: { type: 'string' }, group: { type: 'string' },
+    'verify-client': { type: 'boolean' }, echo: { type: 'boolean' }, cipher: { type: 'string' }, group: { type: 'string' }, keylog: { type: 'string' },
   });
   const listen = str(v.listen);
   const certPath = str(v.cert);
@@ -40,6 +41,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     clientAuthentication: v['verify-client'] ? 'required' : caPath ? 'optional' : 'none',
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
+    ...keyLogOption(str(v.keylog)),
   });
   server.on('connection', (s: DtlsSocket) => {
     const who = `${s.remote?.address ?? '?'}:${s.remote?.port ?? '?'}`;
@@ -72,7 +74,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
 export async function runClient(argv: readonly string[]): Promise<number> {
   const v = parse(argv, {
     connect: { type: 'string' }, ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, servername: { type: 'string' },
-    cipher: { type: 'string' }, group: { type: 'string' }, message: { type: 'string' }, timeout: { type: 'string' },
+    cipher: { type: 'string' }, group: { type: 'string' }, message: { type: 'string' }, timeout: { type: 'string' }, keylog: { type: 'string' },
   });
   const target = str(v.connect);
   const caPath = str(v.ca);
@@ -92,6 +94,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     ...(serverName ? { serverName } : {}),
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
+    ...keyLogOption(str(v.keylog)),
   });
   const messages = str(v.message) !== undefined ? [str(v.message)!] : await readStdinLines();
   return new Promise<number>((resolve) => {
@@ -116,6 +119,17 @@ export async function runClient(argv: readonly string[]): Promise<number> {
       }
     });
   });
+}
+
+/** `--keylog FILE`: NSS key log lines appended to FILE. */
+function keyLogOption(path: string | undefined): { keyLog?: (line: string) => void } {
+  if (path === undefined) return {};
+  try {
+    appendFileSync(path, '');
+  } catch (e) {
+    throw new CliUsageError(`--keylog ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { keyLog: (line) => appendFileSync(path, `${line}\n`) };
 }
 
 async function readStdinLines(): Promise<string[]> {

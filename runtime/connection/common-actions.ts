@@ -33,6 +33,16 @@ export function deriveHandshakeSecrets(ctx: HandshakeContext): void {
   ctx.handshakeStage = hs;
   ctx.clientHandshakeSecret = hs.clientHandshakeTrafficSecret(helloHash);
   ctx.serverHandshakeSecret = hs.serverHandshakeTrafficSecret(helloHash);
+  logSecret(ctx, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', ctx.clientHandshakeSecret);
+  logSecret(ctx, 'SERVER_HANDSHAKE_TRAFFIC_SECRET', ctx.serverHandshakeSecret);
+}
+
+const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/** One NSS key log line, when the caller asked for a key log. */
+function logSecret(ctx: HandshakeContext, label: string, secret: Uint8Array): void {
+  const random = ctx.role === 'client' ? ctx.random : ctx.clientRandom;
+  if (ctx.config.keyLog && random) ctx.config.keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
 }
 
 /** The Master Secret and both application traffic secrets, over ClientHello..server Finished. */
@@ -41,6 +51,9 @@ export function deriveApplicationSecrets(ctx: HandshakeContext): void {
   ctx.masterStage = master;
   ctx.clientApplicationSecret = master.clientApplicationTrafficSecret(ctx.serverFinishedHash!);
   ctx.serverApplicationSecret = master.serverApplicationTrafficSecret(ctx.serverFinishedHash!);
+  logSecret(ctx, 'CLIENT_TRAFFIC_SECRET_0', ctx.clientApplicationSecret);
+  logSecret(ctx, 'SERVER_TRAFFIC_SECRET_0', ctx.serverApplicationSecret);
+  if (ctx.config.keyLog) logSecret(ctx, 'EXPORTER_SECRET', master.exporterMasterSecret(ctx.serverFinishedHash!));
 }
 
 /** An ACK (RFC 9147 §7) of `records`, sent in the newest write epoch. */

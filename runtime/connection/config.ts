@@ -30,6 +30,13 @@ export interface DtlsConfig {
   readonly retransmission?: FlightTimerConfig;
   /** Anti-replay window in records (default 64). */
   readonly replayWindow?: number;
+  /**
+   * Receives one line per secret in the NSS key log format
+   * (`CLIENT_HANDSHAKE_TRAFFIC_SECRET <client random> <secret>`, ...), so a
+   * capture can be decrypted by tools that read SSLKEYLOGFILE. Secrets leave
+   * the process: for debugging only.
+   */
+  readonly keyLog?: (line: string) => void;
 }
 
 export interface ResolvedConfig {
@@ -45,6 +52,7 @@ export interface ResolvedConfig {
   readonly maxDatagramSize: number;
   readonly retransmission: FlightTimerConfig;
   readonly replayWindow: number;
+  readonly keyLog: ((line: string) => void) | undefined;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -85,5 +93,6 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     maxDatagramSize: integerOption('maxDatagramSize', o.maxDatagramSize ?? 1200, 256, 65_507),
     retransmission: o.retransmission ?? {},
     replayWindow: integerOption('replayWindow', o.replayWindow ?? 64, 64, 1 << 20),
+    keyLog: o.keyLog,
   };
 }

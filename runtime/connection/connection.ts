@@ -133,7 +133,7 @@ export class DtlsConnection {
     }
     this.ctx = {
       role, config, provider, records, transcript: new Transcript(provider), outbox, flight, clock, events: [],
-      sendSeq: 0, building: [], random: provider.randomBytes(32), suite: undefined, schedule: undefined, group: undefined, keyShare: undefined,
+      sendSeq: 0, building: [], random: provider.randomBytes(32), clientRandom: undefined, suite: undefined, schedule: undefined, group: undefined, keyShare: undefined,
       sharedSecret: undefined, handshakeStage: undefined, masterStage: undefined, clientHandshakeSecret: undefined, serverHandshakeSecret: undefined,
       clientApplicationSecret: undefined, serverApplicationSecret: undefined, serverFinishedHash: undefined, signature: undefined, clientSignature: undefined, ownKey,
       peerKey: undefined, peerChain: [], helloRetryRequest: false, helloRetryGroup: undefined, cookie: undefined, certificateRequested: false, requestedSignatures: [],

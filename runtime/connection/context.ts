@@ -29,6 +29,8 @@ export interface HandshakeContext {
   /** Messages of the flight being built. */
   building: OutMessage[];
   random: Uint8Array;
+  /** ClientHello.random (ours on a client, the peer's on a server): names the secrets in a key log. */
+  clientRandom: Uint8Array | undefined;
   suite: SupportedCipherSuite | undefined;
   schedule: ScheduleContext | undefined;
   group: KeyExchangeGroup | undefined;

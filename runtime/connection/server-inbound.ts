@@ -19,6 +19,7 @@ export function serverInbound(ctx: HandshakeContext, msgType: HandshakeTypeName 
     case 'client_hello': {
       requireEpoch(epoch, 0, 'ClientHello');
       const ch = decodeOrFail(decodeClientHello, body);
+      ctx.clientRandom = ch.random;
       const ownSchemes = schemesForKey(ctx.ownKey!);
       const choice = negotiate(ch, {
         cipherSuites: ctx.config.cipherSuites,

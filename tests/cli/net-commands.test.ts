@@ -1,5 +1,6 @@
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, writePem } from '../interop/wolfssl.js';
@@ -84,4 +85,21 @@ test('dtls13 demo runs a real handshake on loopback and prints parameters, chart
   t.regex(r.stdout, /handshake: \d+\.\d ms/);
   t.regex(r.stdout, /the server echoed 'hello over DTLS 1\.3'/);
   t.regex(r.stdout, /closed with close_notify\n$/);
+});
+
+test('--keylog on client and server writes the same NSS key log lines', async (t) => {
+  const dir = writePem(serverId); // a scratch directory that the test removes
+  const serverLog = `${dir.dir}/server.keys`;
+  const clientLog = `${dir.dir}/client.keys`;
+  try {
+    const server = await startServer(['--echo', '--keylog', serverLog]);
+    const r = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--message', 'k', '--keylog', clientLog]).done;
+    t.is(r.code, 0, r.stderr);
+    await server.stop();
+    const client = readFileSync(clientLog, 'utf8');
+    t.is(client, readFileSync(serverLog, 'utf8'));
+    t.deepEqual(client.trim().split('\n').map((l) => l.split(' ')[0]), ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET']);
+  } finally {
+    dir.remove();
+  }
 });
