@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { connectUdp } from '../runtime/node/client.js';
 import { DtlsEndpoint } from '../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../runtime/node/server.js';
-import { makeIdentity, TEST_TIME } from '../tests/support/pki-fixtures.js';
+import { makeIdentity } from '../tests/support/pki-fixtures.js';
 import { runWolf, startWolfServer, writePem } from '../tests/interop/wolfssl.js';
 
 /**
@@ -14,8 +14,7 @@ import { runWolf, startWolfServer, writePem } from '../tests/interop/wolfssl.js'
 const HANDSHAKES = 60;
 const PAYLOAD = 1200;
 const MESSAGES = 20_000;
-const wallClock = (): number => TEST_TIME;
-const id = makeIdentity('p256', 'localhost');
+const id = makeIdentity('p256', 'localhost', { at: Date.now() });
 
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const line = (name: string, ms: number[]): string =>
@@ -25,7 +24,7 @@ async function ourHandshakes(port: number, n: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = DtlsEndpoint.now();
-    const c = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+    const c = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
     await c.handshake;
     times.push(DtlsEndpoint.now() - t0);
     c.close();
@@ -36,7 +35,7 @@ async function ourHandshakes(port: number, n: number): Promise<number[]> {
 
 async function handshakeLatency(): Promise<void> {
   console.log('handshakes on loopback (P-256 certificate, x25519, AES-128-GCM, cookie HelloRetryRequest; time to handshake complete at the client):');
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
+  const server = await DtlsUdpServer.listen({ certificate: id });
   await ourHandshakes(server.address.port, 10); // warm-up
   console.log(line('dtls13 client ↔ dtls13 server', await ourHandshakes(server.address.port, HANDSHAKES)));
   await server.close();
@@ -95,10 +94,10 @@ async function plainUdp(): Promise<number> {
 }
 
 async function dtls(): Promise<number> {
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
+  const server = await DtlsUdpServer.listen({ certificate: id });
   let bytes = 0;
   server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && (bytes += e.data.length)));
-  const client = connectUdp({ port: server.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+  const client = connectUdp({ port: server.address.port, trustAnchors: [id.caDer], serverName: 'localhost' });
   await client.handshake;
   const rate = await pump((d) => client.send(d), () => bytes);
   client.close();

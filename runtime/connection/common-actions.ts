@@ -1,3 +1,4 @@
+import { toHex } from '../wire/bytes.js';
 import { encodeAck, encodeAlert } from '../../generated/wire/index.js';
 import { alertDescriptionFromNumber, type AlertDescription, type AlertDescriptionName } from '../../generated/wire/enums.js';
 import type { Alert } from '../../generated/wire/index.js';
@@ -36,8 +37,6 @@ export function deriveHandshakeSecrets(ctx: HandshakeContext): void {
   logSecret(ctx, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', ctx.clientHandshakeSecret);
   logSecret(ctx, 'SERVER_HANDSHAKE_TRAFFIC_SECRET', ctx.serverHandshakeSecret);
 }
-
-const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** One NSS key log line, when the caller asked for a key log. */
 function logSecret(ctx: HandshakeContext, label: string, secret: Uint8Array): void {

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import type { ConnectionStats } from '../connection/connection.js';
 import type { NegotiatedParameters } from '../connection/events.js';
 import { connectUdp, type UdpClientOptions } from './client.js';
-import { describeFailure, type DtlsEndpoint, type RemoteAddress } from './endpoint.js';
+import type { DtlsEndpoint, RemoteAddress } from './endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions, type UdpServerStats } from './server.js';
 import { ConfigError } from '../config-error.js';
 
@@ -46,11 +46,8 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
       () => {},
     );
     void endpoint.closed.then((reason) => {
-      const f = endpoint.connection.failure;
-      if (reason === 'failed' || reason === 'timeout') {
-        const error = new Error(f ? describeFailure(f) : 'timeout: the handshake did not complete');
-        if (this.listenerCount('error') > 0) this.emit('error', error);
-      }
+      const error = endpoint.endError;
+      if ((reason === 'failed' || reason === 'timeout') && error && this.listenerCount('error') > 0) this.emit('error', error);
       this.emit('close', reason);
     });
   }
@@ -66,7 +63,7 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
   close(): void {
     this.closing = true;
     if (this.endpoint && (this.negotiated || this.endpoint.isEnded)) this.endpoint.close();
-    else if (this.endpoint) this.endpoint.abort('closed before the handshake completed');
+    else if (this.endpoint) this.endpoint.abort('local', 'closed before the handshake completed');
   }
 
   /** Updates our keys, and with `requestPeer` the peer's (RFC 9147 §8). */

@@ -39,7 +39,7 @@ export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
   });
   socket.on('error', () => endpoint.close());
   socket.bind(0, () => endpoint.connect());
-  const timer = setTimeout(() => endpoint.abort(`timeout: no handshake within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs);
+  const timer = setTimeout(() => endpoint.abort('timeout', `timeout: no handshake within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs);
   void endpoint.handshake.then(() => clearTimeout(timer), () => clearTimeout(timer));
   return endpoint;
 }

@@ -129,9 +129,14 @@ export class DtlsEndpoint {
     return this.ended !== undefined;
   }
 
-  /** Ends the endpoint at once without a close_notify (a timeout); awaiting callers get `message`. */
-  abort(message: string): void {
-    this.end('timeout', undefined, message);
+  /** Why the endpoint ended, once it has. */
+  get endError(): EndpointClosedError | undefined {
+    return this.ended;
+  }
+
+  /** Ends the endpoint at once without a close_notify (a timeout, or the caller giving up); awaiting callers get `message`. */
+  abort(reason: 'timeout' | 'local', message: string): void {
+    this.end(reason, undefined, message);
   }
 
   private pump(): void {

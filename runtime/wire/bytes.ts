@@ -21,3 +21,10 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
+
+/** Lower-case hex of `b` (for logs and diagnostics). */
+export function toHex(b: Uint8Array): string {
+  let out = '';
+  for (const x of b) out += x.toString(16).padStart(2, '0');
+  return out;
+}

@@ -6,8 +6,8 @@ import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, writePem } from '../interop/wolfssl.js';
 
 const MAIN = fileURLToPath(new URL('../../runtime/cli/main.ts', import.meta.url));
-// The CLI validates certificates at the real time; the fixtures' validity spans it.
-const serverId = makeIdentity('p256', 'localhost');
+// The CLI validates certificates at the real time, so the identities are made around it.
+const serverId = makeIdentity('p256', 'localhost', { at: Date.now() });
 const pem = writePem(serverId);
 test.after.always(() => pem.remove());
 
@@ -55,7 +55,7 @@ test('dtls13 server --echo with --cipher and --group; client --message', async (
 
 test('the client exits 1 with a one-line reason: an unknown CA, a timeout, a bad option', async (t) => {
   const server = await startServer([]);
-  const other = writePem(makeIdentity('p256', 'localhost'));
+  const other = writePem(makeIdentity('p256', 'localhost', { at: Date.now() }));
   try {
     const untrusted = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', other.ca, '--message', 'x']).done;
     t.is(untrusted.code, 1);

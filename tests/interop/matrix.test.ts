@@ -14,7 +14,7 @@ import { NOT_RUN } from './not-run.js';
  */
 const SUITES: readonly SupportedCipherSuite[] = ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'];
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
-const clientId = makeIdentity('p256', 'client.test');
+const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
 
 for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client → dtls13 server'] as const) {
   for (const suite of SUITES) {

@@ -4,19 +4,18 @@ import { connectUdp, type UdpClientOptions } from '../../runtime/node/client.js'
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
-import { makeIdentity, TEST_TIME, type Identity } from '../support/pki-fixtures.js';
+import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
 import { LossyProxy, type FateOf } from '../support/udp-relay.js';
 import { runWolf, startWolfServer, writePem } from './wolfssl.js';
 
 /** One session with wolfSSL's example programs, each way. */
 
 // wolfSSL's example client → our DtlsUdpServer: the client sends "hello wolfssl!" and prints our reply.
-const wallClock = (): number => TEST_TIME;
 const REPLY = 'reply from dtls13';
 const identities = new Map<KeyPairKind, Identity>();
 export const identity = (kind: KeyPairKind): Identity => {
   let id = identities.get(kind);
-  if (!id) identities.set(kind, (id = makeIdentity(kind, 'localhost')));
+  if (!id) identities.set(kind, (id = makeIdentity(kind, 'localhost', { at: Date.now() })));
   return id;
 };
 
@@ -31,7 +30,7 @@ export interface Served {
 /** Serves one wolfSSL client run; echoes REPLY to its first message. */
 export async function serveWolfClient(serverId: Identity, options: Partial<UdpServerOptions>, clientArgs: readonly string[], fate?: FateOf): Promise<Served> {
   const pem = writePem(serverId);
-  const server = await DtlsUdpServer.listen({ certificate: serverId, wallClock, ...options });
+  const server = await DtlsUdpServer.listen({ certificate: serverId, ...options });
   let endpoint: DtlsEndpoint | undefined;
   let received: string | undefined;
   server.onConnection((ep) => {
@@ -90,7 +89,7 @@ export async function talkToWolfServer(
   const echo = !serverArgs.includes('-U');
   const { port, run } = await startWolfServer(pem, echo ? ['-e', ...serverArgs] : serverArgs);
   const proxy = extra.fate ? await LossyProxy.start(port, extra.fate) : undefined;
-  const client = connectUdp({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', wallClock, ...options });
+  const client = connectUdp({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', ...options });
   let parameters: NegotiatedParameters | undefined;
   const replies: Uint8Array[] = [];
   let error: string | undefined;

@@ -47,7 +47,7 @@ for (const kind of ['p384', 'p521', 'rsa2048', 'ed25519'] as const) {
 }
 
 test('dtls13 client ↔ wolfSSL server: mutual authentication (the server requires our certificate)', async (t) => {
-  const clientId = makeIdentity('p256', 'client.test');
+  const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
   const ca = writePem(clientId);
   try {
     const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-F'], { certificate: clientId });
@@ -59,7 +59,7 @@ test('dtls13 client ↔ wolfSSL server: mutual authentication (the server requir
 });
 
 test('dtls13 client ↔ wolfSSL server: a server that requires a certificate we do not have fails the handshake with an alert', async (t) => {
-  const clientId = makeIdentity('p256', 'client.test');
+  const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
   const ca = writePem(clientId);
   try {
     const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-F']);
@@ -82,7 +82,7 @@ test('dtls13 client ↔ wolfSSL server: we update our keys and ask the server to
 });
 
 test('dtls13 client ↔ wolfSSL server: our flights fragmented into 256-byte datagrams', async (t) => {
-  const clientId = makeIdentity('rsa2048', 'client.test');
+  const clientId = makeIdentity('rsa2048', 'client.test', { at: Date.now() });
   const ca = writePem(clientId);
   try {
     const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-F'], { certificate: clientId, maxDatagramSize: 256 });

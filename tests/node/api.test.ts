@@ -58,3 +58,16 @@ test('options are checked when the server is created, and a bad host is an error
   const [error] = (await once(client, 'error')) as [Error];
   t.regex(error.message, /cannot resolve no-such-host\.invalid/);
 });
+
+test('closing before the handshake completes ends the socket with close "local" and no error', async (t) => {
+  const server = createServer({ certificate: id, wallClock }).listen();
+  await once(server, 'listening');
+  const client = connect({ port: server.address()!.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+  const errors: Error[] = [];
+  client.on('error', (e) => errors.push(e));
+  client.close();
+  t.deepEqual(await once(client, 'close'), ['local']);
+  t.deepEqual(errors, []);
+  t.is(client.parameters, undefined);
+  server.close();
+});

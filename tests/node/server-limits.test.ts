@@ -1,6 +1,7 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { ConfigError } from '../../runtime/config-error.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { connectUdp } from '../../runtime/node/client.js';
 import { EndpointClosedError } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
@@ -34,7 +35,6 @@ test('maxHandshakes bounds connections still handshaking', async (t) => {
   // A peer that sends a ClientHello and then goes silent holds the one handshake slot.
   const silent = createSocket('udp4');
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
-  const { DtlsConnection } = await import('../../runtime/connection/connection.js');
   const half = DtlsConnection.client(clientOptions);
   half.connect(0);
   silent.send(half.pollTransmit()!, server.address.port, '127.0.0.1');
