@@ -1,21 +1,25 @@
 import { parseArgs } from 'node:util';
+import type { InspectionEvent } from 'xstate';
 import { connectUdp } from '../node/client.js';
 import { DtlsEndpoint } from '../node/endpoint.js';
 import { DtlsUdpServer } from '../node/server.js';
 import { createCertificate, generateKeyPair } from '../pki/certificate-builder.js';
+import { inspectPort, interrupted, startInspector, withInspectDefault, type ChartInspector } from './inspector.js';
 import { CliUsageError } from './usage-error.js';
 
 const DAY = 24 * 3600 * 1000;
 
-/** Records the states a chart passes through, from XState inspection events. */
-function chartPath(chartId: string): { inspect: (e: unknown) => void; path: string[] } {
+/** Records the states a chart passes through, from XState inspection events, and passes every event on to the inspector if there is one. */
+function chartPath(chartId: string, inspector: ChartInspector | undefined): { inspect: (e: InspectionEvent) => void; path: string[] } {
   const path: string[] = [];
   return {
     path,
-    inspect: (e: unknown) => {
-      const ev = e as { type?: string; snapshot?: { value?: unknown }; actorRef?: { logic?: { id?: string } } };
-      if (ev.type !== '@xstate.snapshot' || ev.actorRef?.logic?.id !== chartId || ev.snapshot?.value === undefined) return;
-      const state = typeof ev.snapshot.value === 'string' ? ev.snapshot.value : JSON.stringify(ev.snapshot.value);
+    inspect: (e: InspectionEvent) => {
+      inspector?.inspect(e);
+      if (e.type !== '@xstate.snapshot' || (e.actorRef as { logic?: { id?: string } }).logic?.id !== chartId) return;
+      const value: unknown = (e.snapshot as { value?: unknown }).value;
+      if (value === undefined) return;
+      const state = typeof value === 'string' ? value : JSON.stringify(value);
       if (path.at(-1) !== state) path.push(state);
     },
   };
@@ -27,12 +31,28 @@ function chartPath(chartId: string): { inspect: (e: unknown) => void; path: stri
  * paths, the handshake time and a message round trip.
  */
 export async function runDemo(argv: readonly string[]): Promise<number> {
+  let port: number | undefined;
   try {
-    parseArgs({ args: [...argv], options: {}, strict: true });
+    port = inspectPort(parseArgs({ args: withInspectDefault(argv), options: { inspect: { type: 'string' } }, strict: true }).values.inspect);
   } catch (e) {
-    throw new CliUsageError(e instanceof Error ? e.message : String(e));
+    throw e instanceof CliUsageError ? e : new CliUsageError(e instanceof Error ? e.message : String(e));
   }
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+  const inspector = port === undefined ? undefined : await startInspector(port);
+  if (inspector) out(`inspector: open ${inspector.url} in a browser to watch the handshake charts in the Stately inspector`);
+  try {
+    const code = await demo(out, inspector);
+    if (inspector) {
+      out(`inspector: still serving ${inspector.url}; press Ctrl-C to exit`);
+      await interrupted();
+    }
+    return code;
+  } finally {
+    inspector?.close();
+  }
+}
+
+async function demo(out: (line: string) => void, inspector: ChartInspector | undefined): Promise<number> {
   const now = Date.now();
   const caKey = generateKeyPair('p256');
   const ca = createCertificate({
@@ -46,12 +66,12 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   });
   out('dtls13 demo: a throwaway CA and server certificate (ECDSA P-256), a server and a client on loopback over UDP');
 
-  const serverChart = chartPath('dtls13-server');
+  const serverChart = chartPath('dtls13-server', inspector);
   const server = await DtlsUdpServer.listen({ certificate: { chain: [leaf.der], privateKey: leafKey.pkcs8Der }, inspect: serverChart.inspect });
   server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
   out(`server: listening on ${server.address.address}:${server.address.port}, stateless cookie exchange on`);
 
-  const clientChart = chartPath('dtls13-client');
+  const clientChart = chartPath('dtls13-client', inspector);
   const client = connectUdp({ port: server.address.port, trustAnchors: [ca.der], serverName: 'localhost', inspect: clientChart.inspect });
   try {
     const p = await client.handshake;

@@ -11,20 +11,24 @@ import { CliUsageError } from './usage-error.js';
 const USAGE = `usage: dtls13 <command> [options]
 
 commands:
-  demo                              the main job: a throwaway CA and certificate, a DTLS 1.3 server and
+  demo [--inspect[=PORT]]           the main job: a throwaway CA and certificate, a DTLS 1.3 server and
                                     client on loopback; prints the negotiated parameters, the chart
                                     paths taken, the handshake time and a message round trip
   generate [--check] [--root DIR]   regenerate generated/ from spec/ and print a summary of the spec;
                                     --check changes nothing and exits 1 listing stale files
   server --listen HOST:PORT --cert FILE --key FILE [--ca FILE [--verify-client]] [--echo]
-         [--cipher LIST] [--group LIST] [--keylog FILE]
+         [--cipher LIST] [--group LIST] [--keylog FILE] [--inspect[=PORT]]
                                     serve DTLS 1.3 until interrupted; print each message and answer
                                     a fixed line, or with --echo send every message back;
                                     --keylog appends NSS key log lines (SSLKEYLOGFILE format)
   client --connect HOST:PORT --ca FILE [--cert FILE --key FILE] [--servername NAME]
          [--cipher LIST] [--group LIST] [--message TEXT] [--timeout MS] [--keylog FILE]
+         [--inspect[=PORT]]
                                     handshake, send the message (or each line of stdin), print every
                                     reply, close with close_notify; exit 1 with the reason on failure
+  --inspect[=PORT] (demo, server, client) serves the Stately inspector bridge on localhost:PORT
+                                    (default 8080) and streams the handshake charts to it; demo and
+                                    client then keep serving it until Ctrl-C
   help                              this text`;
 
 async function main(argv: readonly string[]): Promise<number> {

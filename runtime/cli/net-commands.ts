@@ -5,6 +5,7 @@ import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { ALL_CIPHER_SUITES } from '../crypto/suites.js';
 import { connect, createServer, type DtlsSocket } from '../node/api.js';
 import { hostPort, loadCertificates, loadPrivateKey, nameList } from './pem-files.js';
+import { inspectPort, interrupted, startInspector, withInspectDefault, type ChartInspector } from './inspector.js';
 import { CliUsageError } from './usage-error.js';
 
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
@@ -12,7 +13,7 @@ const REPLY = 'dtls13 server: got your message\n';
 
 function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, string | boolean | undefined> {
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args: withInspectDefault(argv), options: { ...options, inspect: { type: 'string' } }, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   } catch (e) {
     throw new CliUsageError(e instanceof Error ? e.message : String(e));
   }
@@ -35,6 +36,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   if (v['verify-client'] && !caPath) throw new CliUsageError('--verify-client needs --ca FILE');
   const cipherSuites = nameList('--cipher', str(v.cipher), ALL_CIPHER_SUITES);
   const groups = nameList('--group', str(v.group), GROUPS);
+  const inspector = await inspectorFor(v.inspect, (line) => process.stdout.write(line));
   const server = createServer({
     certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) },
     ...(caPath ? { trustAnchors: loadCertificates('--ca', caPath) } : {}),
@@ -42,6 +44,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...keyLogOption(str(v.keylog)),
+    ...(inspector ? { inspect: inspector.inspect } : {}),
   });
   server.on('connection', (s: DtlsSocket) => {
     const who = `${s.remote?.address ?? '?'}:${s.remote?.port ?? '?'}`;
@@ -62,11 +65,9 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   });
   const a = server.address();
   process.stdout.write(`listening on ${a?.address ?? host}:${a?.port ?? port}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => server.close(() => resolve());
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await interrupted();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  inspector?.close();
   return 0;
 }
 
@@ -88,6 +89,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const cipherSuites = nameList('--cipher', str(v.cipher), ALL_CIPHER_SUITES);
   const groups = nameList('--group', str(v.group), GROUPS);
   const serverName = str(v.servername);
+  const inspector = await inspectorFor(v.inspect, (line) => process.stderr.write(line));
   const socket = connect({
     host, port, trustAnchors: loadCertificates('--ca', caPath), handshakeTimeoutMs: timeout,
     ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
@@ -95,8 +97,20 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...keyLogOption(str(v.keylog)),
+    ...(inspector ? { inspect: inspector.inspect } : {}),
   });
   const messages = str(v.message) !== undefined ? [str(v.message)!] : await readStdinLines();
+  const code = await exchange(socket, messages);
+  if (inspector) {
+    process.stderr.write(`inspector: still serving ${inspector.url}; press Ctrl-C to exit\n`);
+    await interrupted();
+    inspector.close();
+  }
+  return code;
+}
+
+/** Sends `messages` once connected, prints each reply, closes after the last; 0 on a clean close, else 1 with the reason on stderr. */
+function exchange(socket: DtlsSocket, messages: readonly string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     let failure: string | undefined;
     let awaiting = messages.length;
@@ -119,6 +133,15 @@ export async function runClient(argv: readonly string[]): Promise<number> {
       }
     });
   });
+}
+
+/** `--inspect[=PORT]`: starts the chart inspector and says where to open it. */
+async function inspectorFor(value: string | boolean | undefined, write: (line: string) => void): Promise<ChartInspector | undefined> {
+  const port = inspectPort(value);
+  if (port === undefined) return undefined;
+  const inspector = await startInspector(port);
+  write(`inspector: open ${inspector.url} in a browser to watch the handshake charts in the Stately inspector\n`);
+  return inspector;
 }
 
 /** `--keylog FILE`: NSS key log lines appended to FILE. */

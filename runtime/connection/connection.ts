@@ -1,4 +1,4 @@
-import { createActor, type AnyActorRef } from 'xstate';
+import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { createDtls13ClientMachine, dtls13ClientChart } from '../../generated/charts/dtls13-client.js';
 import { createDtls13ServerMachine, dtls13ServerChart } from '../../generated/charts/dtls13-server.js';
 import { decodeAck, decodeAlert, readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/index.js';
@@ -33,7 +33,7 @@ export interface ConnectionOptions extends DtlsConfig {
   /** Wall-clock time (ms since the epoch) for certificate validity; default `Date.now`. The protocol's own time is the `now` passed in. */
   readonly wallClock?: () => number;
   /** Receives the chart actor's inspection events (XState's `inspect`), e.g. to watch the handshake in the XState inspector. */
-  readonly inspect?: (event: unknown) => void;
+  readonly inspect?: (event: InspectionEvent) => void;
   /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
   readonly statelessRetry?: StatelessRetry;
 }

@@ -1,4 +1,4 @@
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { createDtls13FlightMachine, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import type { ManualClock } from './manual-clock.js';
@@ -46,7 +46,7 @@ export class FlightController<M> {
   readonly actor: Actor<ReturnType<typeof createDtls13FlightMachine<FlightContext<M>>>>;
   private readonly context: FlightContext<M>;
 
-  constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}, inspect?: (event: unknown) => void) {
+  constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}, inspect?: (event: InspectionEvent) => void) {
     const initial = integerOption('initialTimeout', config.initialTimeout ?? 1000, 1, 600_000);
     const max = integerOption('maxTimeout', config.maxTimeout ?? 60_000, initial, 3_600_000);
     const maxRetransmissions = integerOption('maxRetransmissions', config.maxRetransmissions ?? 10, 0, 1000);

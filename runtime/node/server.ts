@@ -64,7 +64,9 @@ export class DtlsUdpServer {
 
   /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
   static validate(options: UdpServerOptions): { readonly connections: number; readonly handshakes: number; readonly idleMs: number } {
-    DtlsConnection.server(options); // the connection options, now rather than at the first client
+    const { inspect, ...connectionOptions } = options;
+    if (inspect !== undefined && typeof inspect !== 'function') throw new ConfigError('inspect', 'must be a function receiving inspection events');
+    DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
     return {
       connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, 1_000_000),
       handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),
