@@ -1,0 +1,354 @@
+import type { PrimitiveChannel } from './channel.js';
+import { ProcessError } from './errors.js';
+import { Pending, SimEvent, type EventHost } from './event.js';
+import { EventQueue } from './event-queue.js';
+import { Process, ProcessKind, ProcessState } from './process.js';
+import type { SimTime } from './time.js';
+import { AllOf, AnyOf, TimeoutOr, type Wait } from './wait.js';
+
+/** Scheduler phases. */
+export const Phase = { idle: 0, evaluate: 1, update: 2, notify: 3 } as const;
+
+/** Called on every process activation, before the body runs. */
+export type ActivityHook = (process: string, time: SimTime, delta: number) => void;
+
+const MAX_TIME = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The scheduler core behind `Simulator` (IEEE 1666-2011 §4.2.1): the
+ * runnable queue, the delta and timed notification queues, event triggering,
+ * and the evaluate / update / delta-notification phases. No closure is
+ * allocated per event or activation: events carry their own queue slots and
+ * processes their own wait state.
+ */
+export abstract class Scheduler implements EventHost {
+  /** Optional tracing hook, called on each process activation. */
+  onActivity: ActivityHook | undefined = undefined;
+
+  protected time: SimTime = 0;
+  protected deltas = 0;
+  protected eventCount = 0;
+  protected activationCount = 0;
+  protected phase: number = Phase.idle;
+  protected stopRequested = false;
+  protected current: Process | null = null;
+  protected readonly queue = new EventQueue();
+  // Queues are arrays reused with explicit lengths: truncating (`length = 0`)
+  // would drop their backing stores and cost an allocation per delta cycle.
+  protected readonly runQueue: Process[] = [];
+  protected runHead = 0;
+  protected runTail = 0;
+  protected liveAsync = 0;
+  private deltaEvents: SimEvent[] = [];
+  private deltaLen = 0;
+  private deltaSpare: SimEvent[] = [];
+  private readonly updates: PrimitiveChannel[] = [];
+  private updateLen = 0;
+  private seqCounter = 0;
+
+  /** The current simulated time (`sc_time_stamp`). */
+  get now(): SimTime {
+    return this.time;
+  }
+
+  /** @internal `SimEvent.notify` */
+  notifyEvent(ev: SimEvent, delay: SimTime | undefined): void {
+    if (ev.host !== this) throw new Error(`${ev.toString()} belongs to another simulator`);
+    if (delay === undefined) {
+      if (this.phase === Phase.update) throw new Error(`${ev.toString()}: immediate notification is not allowed in the update phase`);
+      if (ev.pending !== Pending.none) this.cancelEvent(ev);
+      this.trigger(ev);
+      return;
+    }
+    if (delay === 0) {
+      if (ev.pending === Pending.delta) return;
+      if (ev.pending === Pending.timed) this.queue.remove(ev);
+      ev.pending = Pending.delta;
+      ev.deltaSlot = this.deltaLen; // an earlier, cancelled entry of this event in the list goes stale
+      this.deltaEvents[this.deltaLen++] = ev;
+      return;
+    }
+    const when = this.time + delay;
+    if (!(delay > 0 && when <= MAX_TIME && Number.isInteger(delay))) {
+      throw new RangeError(`${ev.toString()}: notify delay must be a non-negative integer number of picoseconds with now + delay <= ${MAX_TIME}, got ${String(delay)}`);
+    }
+    if (ev.pending === Pending.delta) return;
+    if (ev.pending === Pending.timed) {
+      if (when >= ev.when) return;
+      ev.when = when;
+      ev.seq = this.seqCounter++;
+      this.queue.decreased(ev);
+      return;
+    }
+    ev.pending = Pending.timed;
+    ev.when = when;
+    ev.seq = this.seqCounter++;
+    this.queue.push(ev);
+  }
+
+  /** @internal `SimEvent.cancel` */
+  cancelEvent(ev: SimEvent): void {
+    if (ev.pending === Pending.timed) this.queue.remove(ev);
+    ev.pending = Pending.none; // a delta entry stays in the list and is skipped
+  }
+
+  /** @internal `PrimitiveChannel.requestUpdate`; repeated requests in one delta count once. */
+  requestUpdate(channel: PrimitiveChannel): void {
+    if (this.phase === Phase.update) throw new Error(`channel "${channel.name}": request_update is not allowed in the update phase`);
+    if (channel.updateRequested) return;
+    channel.updateRequested = true;
+    this.updates[this.updateLen++] = channel;
+  }
+
+  /** Anything for a delta cycle to do at the current time. */
+  protected hasDeltaWork(): boolean {
+    return this.runHead < this.runTail || this.deltaLen > 0 || this.updateLen > 0;
+  }
+
+  /** Fires the timed notifications due now (timed notification phase). */
+  protected fireTimedNow(): void {
+    const queue = this.queue;
+    const now = this.time;
+    while (queue.size > 0 && queue.peekTime() === now) {
+      const ev = queue.pop();
+      ev.pending = Pending.none;
+      this.trigger(ev);
+    }
+  }
+
+  /** Advances time to the next timed notification before `end`; false when there is none. */
+  protected advance(end: number): boolean {
+    if (this.queue.size === 0) return false;
+    const t = this.queue.peekTime();
+    if (t >= end) return false;
+    this.time = t;
+    return true;
+  }
+
+  /** Delta cycles at the current time until nothing is runnable (or stop). */
+  protected crunch(): void {
+    if (!this.hasDeltaWork()) return;
+    for (;;) {
+      this.phase = Phase.evaluate;
+      this.evaluate();
+      this.endDelta();
+      if (this.stopRequested || this.runHead >= this.runTail) break;
+    }
+    this.phase = Phase.idle;
+  }
+
+  /** Evaluation phase: runs runnable processes until none is left (immediate notifications add more). */
+  private evaluate(): void {
+    const q = this.runQueue;
+    while (this.runHead < this.runTail) {
+      const p = q[this.runHead++]!;
+      if (p.state === ProcessState.runnable) this.runOne(p);
+    }
+    this.runHead = 0;
+    this.runTail = 0;
+  }
+
+  /** Update phase, then delta notification phase; counts the delta cycle. */
+  protected endDelta(): void {
+    this.phase = Phase.update;
+    const updates = this.updates;
+    const count = this.updateLen;
+    for (let i = 0; i < count; i++) {
+      const ch = updates[i]!;
+      ch.updateRequested = false;
+      try {
+        ch.update();
+      } catch (error) {
+        updates.copyWithin(0, i + 1, count);
+        this.updateLen = count - i - 1;
+        this.phase = Phase.idle;
+        throw new ProcessError(ch.name, this.time, this.deltas, error, `update of channel "${ch.name}"`);
+      }
+    }
+    this.updateLen = 0;
+    this.phase = Phase.notify;
+    const list = this.deltaEvents;
+    const n = this.deltaLen;
+    if (n > 0) {
+      this.deltaEvents = this.deltaSpare;
+      this.deltaLen = 0;
+      for (let i = 0; i < n; i++) {
+        const ev = list[i]!;
+        if (ev.pending === Pending.delta && ev.deltaSlot === i) {
+          ev.pending = Pending.none;
+          this.trigger(ev);
+        }
+      }
+      this.deltaSpare = list;
+    }
+    this.deltas++;
+    this.phase = Phase.evaluate;
+  }
+
+  /** Makes the processes sensitive to `ev` runnable. */
+  private trigger(ev: SimEvent): void {
+    this.eventCount++;
+    const owner = ev.timeoutOf;
+    if (owner !== null) {
+      if (owner.state === ProcessState.waitDynamic) {
+        owner.timedOut = true;
+        this.endWait(owner);
+        this.makeRunnable(owner);
+      }
+      return;
+    }
+    const statics = ev.staticProcs;
+    for (let i = 0; i < statics.length; i++) {
+      const p = statics[i]!;
+      if (p.state === ProcessState.waitStatic) this.makeRunnable(p);
+    }
+    const n = ev.waitCount;
+    if (n === 0) return;
+    ev.waitCount = 0;
+    const waiters = ev.waitProcs;
+    const ids = ev.waitIds;
+    for (let i = 0; i < n; i++) {
+      const p = waiters[i]!;
+      if (p.waitId !== ids[i] || p.state !== ProcessState.waitDynamic) continue;
+      const all = p.allOf;
+      if (all !== null) {
+        const at = all.indexOf(ev);
+        if (at < 0) continue;
+        all[at] = all[all.length - 1]!;
+        all.pop();
+        if (all.length > 0) continue;
+      }
+      this.endWait(p);
+      this.makeRunnable(p);
+    }
+    ev.compactAt = 16;
+  }
+
+  protected makeRunnable(p: Process): void {
+    p.state = ProcessState.runnable;
+    this.runQueue[this.runTail++] = p;
+  }
+
+  /** Ends a dynamic wait: its other registrations go stale, its timeout is cancelled. */
+  private endWait(p: Process): void {
+    p.waitId++;
+    p.allOf = null;
+    const t = p.timeoutEvent;
+    if (t !== null && t.pending !== Pending.none) this.cancelEvent(t);
+  }
+
+  protected terminate(p: Process): void {
+    if (p.state === ProcessState.terminated) return;
+    if (p.state === ProcessState.waitDynamic) this.endWait(p);
+    p.state = ProcessState.terminated;
+    p.generator = null;
+    if (p.kind === ProcessKind.asyncThread) this.liveAsync--;
+    if (p.terminatedEv !== null && this.phase !== Phase.update) this.notifyEvent(p.terminatedEv, undefined);
+  }
+
+  protected activate(p: Process): void {
+    this.current = p;
+    p.state = ProcessState.running;
+    this.activationCount++;
+    if (this.onActivity !== undefined) this.onActivity(p.name, this.time, this.deltas);
+  }
+
+  /** Runs a method or generator thread for one activation. */
+  protected runOne(p: Process): void {
+    this.activate(p);
+    try {
+      if (p.kind === ProcessKind.method) {
+        p.nextTriggerSet = false;
+        p.methodBody!();
+        if (p.nextTriggerSet) {
+          const w = p.nextTriggerWait;
+          p.nextTriggerWait = undefined;
+          this.arm(p, w);
+        } else {
+          p.state = ProcessState.waitStatic;
+        }
+      } else {
+        const g = (p.generator ??= p.threadBody!());
+        const r = g.next();
+        if (r.done === true) this.terminate(p);
+        else this.arm(p, r.value);
+      }
+    } catch (error) {
+      this.current = null;
+      this.terminate(p);
+      throw new ProcessError(p.name, this.time, this.deltas, error);
+    }
+    this.current = null;
+  }
+
+  /** Puts `p` into the wait `w` (a thread's yield, a method's nextTrigger, an async k.wait). */
+  protected arm(p: Process, w: Wait): void {
+    p.timedOut = false;
+    if (w === undefined) {
+      if (p.staticEvents.length === 0 && p.kind !== ProcessKind.method) {
+        throw new Error(`${p.toString()} waits on its static sensitivity (wait()) but has none`);
+      }
+      p.state = ProcessState.waitStatic;
+      return;
+    }
+    if (typeof w === 'number') {
+      this.armTimeout(p, w);
+    } else if (w instanceof SimEvent) {
+      this.addWaiter(w, p);
+    } else if (w instanceof AnyOf) {
+      for (const ev of w.events) this.addWaiter(ev, p);
+    } else if (w instanceof AllOf) {
+      for (const ev of w.events) this.addWaiter(ev, p);
+      p.allOf = w.events.slice();
+    } else if (w instanceof TimeoutOr) {
+      const target = w.target;
+      if (target instanceof SimEvent) {
+        this.addWaiter(target, p);
+      } else {
+        for (const ev of target.events) this.addWaiter(ev, p);
+        if (target instanceof AllOf) p.allOf = target.events.slice();
+      }
+      this.armTimeout(p, w.delay);
+    } else {
+      throw new TypeError(`${p.toString()} waited on ${String(w)}, which is not a time, event, anyOf, allOf or timeoutOr`);
+    }
+    p.state = ProcessState.waitDynamic;
+  }
+
+  private armTimeout(p: Process, delay: SimTime): void {
+    if (!Number.isSafeInteger(delay) || delay < 0) {
+      throw new RangeError(`${p.toString()}: wait time must be a non-negative integer number of picoseconds, got ${String(delay)}`);
+    }
+    let ev = p.timeoutEvent;
+    if (ev === null) {
+      ev = new SimEvent(this, `${p.name}.timeout`);
+      ev.timeoutOf = p;
+      p.timeoutEvent = ev;
+    }
+    this.notifyEvent(ev, delay);
+  }
+
+  private addWaiter(ev: SimEvent, p: Process): void {
+    if (ev.host !== this) throw new Error(`${p.toString()} waited on ${ev.toString()} of another simulator`);
+    const procs = ev.waitProcs;
+    const ids = ev.waitIds;
+    let count = ev.waitCount;
+    if (count >= ev.compactAt) {
+      // Sweep entries of waits that ended elsewhere (e.g. a timeoutOr that kept timing out).
+      let k = 0;
+      for (let i = 0; i < count; i++) {
+        const q = procs[i]!;
+        if (q.waitId === ids[i] && q.state === ProcessState.waitDynamic) {
+          procs[k] = q;
+          ids[k] = ids[i]!;
+          k++;
+        }
+      }
+      count = k;
+      ev.compactAt = Math.max(16, 2 * k);
+    }
+    procs[count] = p;
+    ids[count] = p.waitId;
+    ev.waitCount = count + 1;
+  }
+}

@@ -1,0 +1,335 @@
+import { ConfigError } from '../../runtime/config-error.js';
+import { Signal } from './channel.js';
+import { ProcessError } from './errors.js';
+import { SimEvent } from './event.js';
+import {
+  Process,
+  ProcessKind,
+  ProcessState,
+  type AsyncThreadBody,
+  type MethodBody,
+  type ProcessOptions,
+  type ThreadBody,
+  type ThreadContext,
+} from './process.js';
+import { SeededRandom } from './random.js';
+import { Phase, Scheduler } from './scheduler.js';
+import { checkTime, type SimTime } from './time.js';
+import type { Wait } from './wait.js';
+
+/** Options for `new Simulator()`. */
+export interface SimulatorOptions {
+  /** Seed of `sim.random` (any safe integer; default 1). */
+  readonly seed?: number;
+}
+
+/** Counters since the simulator was created. */
+export interface SimStats {
+  /** Event notifications that fired (immediate, delta and timed, including waits on time). */
+  readonly eventsProcessed: number;
+  /** Times a process body was run or resumed. */
+  readonly processActivations: number;
+  /** Delta cycles completed (`sc_delta_count`). */
+  readonly deltaCycles: number;
+}
+
+/**
+ * A discrete-event simulation kernel with the scheduling semantics of
+ * SystemC (IEEE 1666-2011 §4.2): an evaluation phase runs every runnable
+ * process; an update phase applies primitive channels' requested updates; a
+ * delta notification phase fires delta notifications, which starts another
+ * delta cycle at the same time; when nothing is runnable, time advances to
+ * the earliest timed notification, which fires (timed notification phase).
+ *
+ * Ordering of simultaneous activity (deterministic, the same on every run):
+ * runnable processes run first-in first-out, in the order they became
+ * runnable. Processes created before `run` start in creation order. When an
+ * event fires, the processes statically sensitive to it become runnable in
+ * the order they were made sensitive, then the processes waiting on it in
+ * the order they began waiting. Delta notifications fire in the order they
+ * were made (one cancelled and made again: by the later call); timed notifications due at the same instant in the order they
+ * were made (for one replaced under the override rule, the replacing call).
+ * A running process is not triggered by its own immediate notification.
+ */
+export class Simulator extends Scheduler {
+  /** The simulation's seeded random source; `fork(name)` per module. */
+  readonly random: SeededRandom;
+
+  private running = false;
+  private asyncRun = false;
+  private stoppedFlag = false;
+  private readonly processes = new Map<string, Process>();
+  private strayFailure: ProcessError | null = null;
+  private readonly makeEvent = (name: string): SimEvent => new SimEvent(this, name);
+
+  constructor(options: SimulatorOptions = {}) {
+    super();
+    if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
+    this.random = new SeededRandom(options.seed ?? 1);
+  }
+
+  /** Delta cycles completed so far (`sc_delta_count`). */
+  get deltaCount(): number {
+    return this.deltas;
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): SimStats {
+    return { eventsProcessed: this.eventCount, processActivations: this.activationCount, deltaCycles: this.deltas };
+  }
+
+  /** True after `stop()` took effect; the simulation cannot run again (as after `sc_stop`). */
+  get stopped(): boolean {
+    return this.stoppedFlag;
+  }
+
+  /** The process being run, if any (`sc_get_current_process_handle`). */
+  get currentProcess(): Process | undefined {
+    return this.current ?? undefined;
+  }
+
+  /** The time of the earliest pending timed notification, if any. */
+  get nextEventTime(): SimTime | undefined {
+    return this.queue.size > 0 ? this.queue.peekTime() : undefined;
+  }
+
+  /** Something is runnable, a delta notification or update is pending, or a timed notification is queued. */
+  get hasPendingActivity(): boolean {
+    return this.hasDeltaWork() || this.queue.size > 0;
+  }
+
+  /** A process created here, by name. */
+  process(name: string): Process | undefined {
+    return this.processes.get(name);
+  }
+
+  /** A new event (`sc_event`); the name is for traces and errors. */
+  event(name: string): SimEvent {
+    return new SimEvent(this, name);
+  }
+
+  /** A new signal channel holding `initial` (`sc_signal<T>`). */
+  signal<T>(name: string, initial: T): Signal<T> {
+    return new Signal<T>(this, name, initial);
+  }
+
+  /** A method process (`SC_METHOD`): `body` runs to completion on each trigger; `nextTrigger` inside. */
+  method(name: string, body: MethodBody, options: ProcessOptions = {}): Process {
+    return this.spawn(name, ProcessKind.method, body, options);
+  }
+
+  /** A thread process (`SC_THREAD`) as a generator: each `yield` is a `wait(...)`. */
+  thread(name: string, body: ThreadBody, options: ProcessOptions = {}): Process {
+    return this.spawn(name, ProcessKind.thread, body, options);
+  }
+
+  /** A thread process as an async function awaiting `k.wait(...)`; drive the simulation with `runAsync`. */
+  asyncThread(name: string, body: AsyncThreadBody, options: ProcessOptions = {}): Process {
+    if (this.running && !this.asyncRun) throw new Error(`asyncThread "${name}" created during a synchronous run(); use await sim.runAsync()`);
+    const p = this.spawn(name, ProcessKind.asyncThread, body, options);
+    this.liveAsync++;
+    return p;
+  }
+
+  /**
+   * In a method process: its sensitivity for the next activation
+   * (`next_trigger`). The last call in an activation wins; no argument
+   * restores the static sensitivity.
+   */
+  nextTrigger(w?: Wait): void {
+    const p = this.current;
+    if (p === null || p.kind !== ProcessKind.method) throw new Error('nextTrigger() may only be called from a method process');
+    p.nextTriggerSet = true;
+    p.nextTriggerWait = w;
+  }
+
+  /** In a process: whether its last wait ended by the timeout of a `timeoutOr` (`timed_out`). */
+  timedOut(): boolean {
+    const p = this.current;
+    if (p === null) throw new Error('timedOut() may only be called from a process');
+    return p.timedOut;
+  }
+
+  /** `sc_stop`: the run ends after the current delta cycle; the simulation cannot run again. */
+  stop(): void {
+    this.stopRequested = true;
+    if (!this.running) this.stoppedFlag = true;
+  }
+
+  /**
+   * Runs synchronously until nothing is pending (no `duration`), or over
+   * `[now, now + duration)`: activity due exactly at `now + duration` is
+   * left for the next run (as with `sc_start(t)`) and `now` ends at
+   * `now + duration`. Ends early on `stop()`. Throws if an async thread is
+   * alive (use `runAsync`), and `ProcessError` if a process throws.
+   */
+  run(duration?: SimTime): void {
+    const end = this.begin('run', duration);
+    if (this.liveAsync > 0) {
+      const names = [...this.processes.values()].filter((p) => p.kind === ProcessKind.asyncThread && !p.terminated).map((p) => `"${p.name}"`);
+      throw new Error(`sim.run() cannot drive async threads (${names.join(', ')}); use await sim.runAsync()`);
+    }
+    this.running = true;
+    try {
+      for (;;) {
+        this.fireTimedNow();
+        this.crunch();
+        if (this.stopRequested || !this.advance(end)) break;
+      }
+      this.finish(duration, end);
+    } finally {
+      this.running = false;
+      this.phase = Phase.idle;
+    }
+  }
+
+  /** As `run`, also driving async threads (each step of one is awaited). */
+  async runAsync(duration?: SimTime): Promise<void> {
+    const end = this.begin('runAsync', duration);
+    this.running = true;
+    this.asyncRun = true;
+    try {
+      for (;;) {
+        this.fireTimedNow();
+        await this.crunchAsync();
+        if (this.stopRequested || !this.advance(end)) break;
+      }
+      this.finish(duration, end);
+    } finally {
+      this.running = false;
+      this.asyncRun = false;
+      this.phase = Phase.idle;
+    }
+  }
+
+  private spawn(name: string, kind: ProcessKind, body: MethodBody | ThreadBody | AsyncThreadBody, options: ProcessOptions): Process {
+    if (typeof name !== 'string' || name.length === 0) throw new ConfigError('name', `a ${kind} process needs a non-empty name`);
+    if (this.processes.has(name)) throw new ConfigError('name', `a process named "${name}" already exists`);
+    if (typeof body !== 'function') throw new ConfigError('body', `${kind} "${name}" needs a function body`);
+    const sensitive = options.sensitive ?? [];
+    for (const ev of sensitive) {
+      if (!(ev instanceof SimEvent) || ev.host !== this) throw new ConfigError('sensitive', `${kind} "${name}": ${String(ev)} is not an event of this simulator`);
+    }
+    const events = [...new Set(sensitive)];
+    const p = new Process(this.processes.size, name, kind, body, events, this.makeEvent);
+    this.processes.set(name, p);
+    for (const ev of events) ev.staticProcs.push(p);
+    if (options.dontInitialize === true) {
+      p.state = kind === ProcessKind.method || events.length > 0 ? ProcessState.waitStatic : ProcessState.idle;
+    } else {
+      this.makeRunnable(p);
+    }
+    return p;
+  }
+
+  private begin(what: string, duration: SimTime | undefined): number {
+    if (this.running) throw new Error(`sim.${what}() called while the simulation is running (from inside a process?)`);
+    if (this.stoppedFlag) throw new Error(`sim.${what}(): the simulation was stopped (sc_stop) and cannot run again`);
+    if (duration === undefined) return Number.POSITIVE_INFINITY;
+    checkTime(duration, `sim.${what}() duration`);
+    return checkTime(this.time + duration, `sim.${what}() end time (now + duration)`);
+  }
+
+  private finish(duration: SimTime | undefined, end: number): void {
+    if (this.stopRequested) this.stoppedFlag = true;
+    else if (duration !== undefined) this.time = end;
+  }
+
+  private async crunchAsync(): Promise<void> {
+    if (!this.hasDeltaWork()) return;
+    for (;;) {
+      this.phase = Phase.evaluate;
+      const q = this.runQueue;
+      while (this.runHead < this.runTail) {
+        const p = q[this.runHead++]!;
+        if (p.state !== ProcessState.runnable) continue;
+        if (p.kind === ProcessKind.asyncThread) await this.runAsyncProcess(p);
+        else this.runOne(p);
+      }
+      this.runHead = 0;
+      this.runTail = 0;
+      this.endDelta();
+      if (this.stopRequested || this.runHead >= this.runTail) break;
+    }
+    this.phase = Phase.idle;
+  }
+
+  /** Runs an async thread until it awaits its next `k.wait` or settles. */
+  private async runAsyncProcess(p: Process): Promise<void> {
+    this.activate(p);
+    const handedBack = new Promise<void>((resolve) => {
+      p.yieldToKernel = resolve;
+    });
+    if (!p.started) {
+      p.started = true;
+      let body: Promise<void>;
+      try {
+        body = Promise.resolve(p.asyncBody!(this.context(p)));
+      } catch (error) {
+        body = Promise.reject(error);
+      }
+      body.then(
+        () => this.asyncSettled(p, null),
+        (error: unknown) => this.asyncSettled(p, { error }),
+      );
+    } else {
+      const resume = p.resume!;
+      p.resume = null;
+      resume();
+    }
+    await handedBack;
+    this.current = null;
+    if (p.failure !== null) {
+      const { error } = p.failure;
+      p.failure = null;
+      throw new ProcessError(p.name, this.time, this.deltas, error);
+    }
+    const stray = this.strayFailure;
+    if (stray !== null) {
+      this.strayFailure = null;
+      throw stray;
+    }
+  }
+
+  private asyncSettled(p: Process, failure: { error: unknown } | null): void {
+    if (p.state === ProcessState.terminated && p.yieldToKernel === null) return; // already failed and reported
+    this.terminate(p);
+    const back = p.yieldToKernel;
+    p.yieldToKernel = null;
+    if (back !== null) {
+      p.failure = failure;
+      back();
+    } else if (failure !== null) {
+      this.strayFailure ??= new ProcessError(p.name, this.time, this.deltas, failure.error);
+    }
+  }
+
+  private context(p: Process): ThreadContext {
+    const sim = this;
+    return {
+      name: p.name,
+      wait(w?: Wait): Promise<void> {
+        if (sim.current !== p || p.state !== ProcessState.running || p.yieldToKernel === null) {
+          const error = new Error(`asyncThread "${p.name}": k.wait() called while the process is not running (await each wait before the next)`);
+          if (p.state !== ProcessState.terminated) {
+            // Fail the process now, so the kernel reports it at once rather than waiting on a wait that never resumes.
+            sim.strayFailure ??= new ProcessError(p.name, sim.time, sim.deltas, error);
+            sim.terminate(p);
+          }
+          return Promise.reject(error);
+        }
+        sim.arm(p, w);
+        return new Promise<void>((resolve) => {
+          p.resume = resolve;
+          const back = p.yieldToKernel!;
+          p.yieldToKernel = null;
+          back();
+        });
+      },
+      timedOut: () => p.timedOut,
+      get now(): SimTime {
+        return sim.now;
+      },
+    };
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Crypto timing: what one logged crypto operation costs in simulated time,
+ * in software or on a hardware engine, stretched by the background load.
+ */
+import { ConfigError } from '../../runtime/config-error.js';
+import type { AcceleratedCrypto, CryptoCostTable, LinearCost, SoftwareCrypto } from './crypto-table.js';
+import { HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, OP_CLASS_OF, SIGNATURE_SCHEMES, SUITE_ALGORITHMS, isOneOf, suiteFromName } from './names.js';
+import type { CryptoOpKind } from './names.js';
+import { NS, US } from './time.js';
+import type { SimTime } from './time.js';
+
+/**
+ * One crypto operation as the timed provider logs it (hwmodel/DESIGN.md).
+ * `suite` is a cipher suite (RFC name, any case); `algorithm` the provider's
+ * name: an AEAD (`aes-128-gcm`), mask cipher (`aes-128`), hash (`sha256`),
+ * group (`x25519`) or signature scheme (`ed25519`). `bytes` is the data length.
+ */
+export interface CryptoOperation {
+  readonly op: CryptoOpKind;
+  readonly suite?: string | undefined;
+  readonly algorithm?: string | undefined;
+  readonly bytes: number;
+}
+
+/** Options of a {@link CryptoTimingModel}. */
+export interface CryptoTimingOptions {
+  /** Charge the accelerated costs (a hardware crypto engine) instead of software. */
+  readonly accelerated?: boolean;
+  /** Multiplier on every cost (background load); 1 is an idle machine. */
+  readonly loadFactor?: number;
+}
+
+/** The crypto part of a timing profile. */
+export interface CryptoProfile {
+  readonly software: SoftwareCrypto;
+  readonly accelerated: AcceleratedCrypto;
+}
+
+/** Costs crypto operations from a profile's tables. Pure: the same operation always costs the same. */
+export class CryptoTimingModel {
+  /** Whether the accelerated costs are charged. */
+  readonly accelerated: boolean;
+  /** The cost multiplier in force. */
+  readonly loadFactor: number;
+  /** How many operations may run at once (software lanes or engine lanes). */
+  readonly lanes: number;
+  readonly #crypto: CryptoProfile;
+
+  constructor(crypto: CryptoProfile, options: CryptoTimingOptions = {}) {
+    const loadFactor = options.loadFactor ?? 1;
+    if (!Number.isFinite(loadFactor) || loadFactor <= 0) throw new ConfigError('loadFactor', `must be a positive finite number, got ${String(loadFactor)}`);
+    this.#crypto = crypto;
+    this.accelerated = options.accelerated ?? false;
+    this.loadFactor = loadFactor;
+    this.lanes = this.accelerated ? crypto.accelerated.lanes : crypto.software.lanes;
+  }
+
+  /** The model for a whole profile: its crypto tables and its load factor (unless `options` gives one). */
+  static fromProfile(profile: { readonly crypto: CryptoProfile; readonly loadFactor: number }, options: CryptoTimingOptions = {}): CryptoTimingModel {
+    return new CryptoTimingModel(profile.crypto, { loadFactor: profile.loadFactor, ...options });
+  }
+
+  /** The simulated time `operation` takes on one lane. Throws ConfigError for an algorithm the tables do not know. */
+  cost(operation: CryptoOperation): SimTime {
+    const { bytes } = operation;
+    if (!Number.isFinite(bytes) || bytes < 0) throw new ConfigError(`${operation.op}.bytes`, `must be a non-negative number, got ${String(bytes)}`);
+    let t = this.#tableCost(this.accelerated ? this.#crypto.accelerated.overrides : undefined, operation);
+    if (t === undefined) {
+      t = this.#tableCost(this.#crypto.software.table, operation);
+      if (t === undefined) throw new ConfigError(`${operation.op}.algorithm`, `no cost entry for ${describe(operation)}`);
+      if (this.accelerated) t /= this.#crypto.accelerated.speedup[OP_CLASS_OF[operation.op]];
+    }
+    return Math.max(0, Math.round(t * this.loadFactor));
+  }
+
+  /** Cost in (unrounded) picoseconds from `table`, or undefined when the table has no entry. */
+  #tableCost(table: PartialTable | undefined, operation: CryptoOperation): number | undefined {
+    if (table === undefined) return undefined;
+    const { op, bytes } = operation;
+    const name = operation.algorithm ?? operation.suite ?? '';
+    switch (op) {
+      case 'aead_seal':
+      case 'aead_open': {
+        const suite = suiteFromName(operation.suite ?? name);
+        const entry = suite === undefined ? undefined : table.aead?.[suite];
+        return entry === undefined ? undefined : linear(op === 'aead_seal' ? entry.seal : entry.open, bytes);
+      }
+      case 'mask': {
+        const mask = isOneOf(MASK_ALGORITHMS, name) ? name : suiteAlgorithm(operation.suite, 'mask');
+        return mask === undefined ? undefined : linear(table.mask?.[mask], bytes);
+      }
+      case 'hash':
+      case 'hmac':
+      case 'hkdf': {
+        const hash = isOneOf(HASH_ALGORITHMS, name) ? name : suiteAlgorithm(operation.suite, 'hash');
+        return hash === undefined ? undefined : linear(table[op]?.[hash], bytes);
+      }
+      case 'kx_generate':
+      case 'kx_derive': {
+        const entry = isOneOf(KEY_EXCHANGE_GROUPS, name) ? table.keyExchange?.[name] : undefined;
+        return entry === undefined ? undefined : (op === 'kx_generate' ? entry.generateUs : entry.deriveUs) * US;
+      }
+      case 'sign':
+      case 'verify': {
+        const entry = isOneOf(SIGNATURE_SCHEMES, name) ? table.signature?.[name] : undefined;
+        return entry === undefined ? undefined : (op === 'sign' ? entry.signUs : entry.verifyUs) * US;
+      }
+    }
+  }
+}
+
+type PartialTable = { readonly [K in keyof CryptoCostTable]?: Partial<CryptoCostTable[K]> };
+
+function linear(cost: LinearCost | undefined, bytes: number): number | undefined {
+  return cost === undefined ? undefined : cost.setupUs * US + cost.perByteNs * NS * bytes;
+}
+
+function suiteAlgorithm<K extends 'mask' | 'hash'>(suite: string | undefined, kind: K): (typeof SUITE_ALGORITHMS)[keyof typeof SUITE_ALGORITHMS][K] | undefined {
+  const s = suite === undefined ? undefined : suiteFromName(suite);
+  return s === undefined ? undefined : SUITE_ALGORITHMS[s][kind];
+}
+
+function describe(op: CryptoOperation): string {
+  const parts: string[] = [op.op];
+  if (op.suite !== undefined) parts.push(`suite ${op.suite}`);
+  if (op.algorithm !== undefined) parts.push(`algorithm ${op.algorithm}`);
+  return parts.join(', ');
+}

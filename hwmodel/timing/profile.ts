@@ -1,0 +1,96 @@
+/**
+ * `TimingProfile`: the figures every timing model takes, as one versioned
+ * JSON document (format `dtls13-timing-profile`, version 1). Field by field:
+ * hwmodel/DESIGN.md, "Timing and trace".
+ */
+import { ConfigError } from '../../runtime/config-error.js';
+import { checkAcceleratedCrypto, checkSoftwareCrypto } from './crypto-table-check.js';
+import type { CryptoProfile } from './crypto-model.js';
+import { checkMemoryParams } from './memory.js';
+import type { MemoryParams } from './memory.js';
+import { checkNetworkParams } from './network.js';
+import type { NetworkParams } from './network.js';
+import { join, number, object, onlyKeys, string } from './validate.js';
+
+/** The `format` value of every profile. */
+export const PROFILE_FORMAT = 'dtls13-timing-profile';
+/** The profile version this code reads and writes. */
+export const PROFILE_VERSION = 1;
+
+/** Where a profile's figures come from. */
+export const PROFILE_SOURCES = ['default', 'calibrated', 'manual'] as const;
+
+/** Who measured what, where and when. */
+export interface ProfileMetadata {
+  /** The machine measured (CPU model, cores), or a description for hand-written figures. */
+  readonly machine: string;
+  /** When measured, ISO 8601. */
+  readonly date: string;
+  /** The crypto provider measured (`node`, `noble`), or `none`. */
+  readonly provider: string;
+  readonly source: (typeof PROFILE_SOURCES)[number];
+  readonly notes?: string;
+}
+
+/** Every figure the timing models take. */
+export interface TimingProfile {
+  readonly format: typeof PROFILE_FORMAT;
+  readonly version: typeof PROFILE_VERSION;
+  readonly metadata: ProfileMetadata;
+  readonly crypto: CryptoProfile;
+  readonly network: NetworkParams;
+  readonly memory: MemoryParams;
+  /** Multiplier on compute (crypto) costs for background load; 1 = idle. */
+  readonly loadFactor: number;
+}
+
+/** Checks a parsed JSON value as a profile; ConfigError names the first bad field path. */
+export function checkProfile(value: unknown): TimingProfile {
+  const v = object(value, 'profile');
+  onlyKeys(v, '', ['format', 'version', 'metadata', 'crypto', 'network', 'memory', 'loadFactor']);
+  if (v['format'] !== PROFILE_FORMAT) throw new ConfigError('format', `must be "${PROFILE_FORMAT}", got ${JSON.stringify(v['format']) ?? 'nothing'}`);
+  if (v['version'] !== PROFILE_VERSION) throw new ConfigError('version', `must be ${PROFILE_VERSION} (the version this dtls13 reads), got ${JSON.stringify(v['version']) ?? 'nothing'}`);
+  const crypto = object(v['crypto'], 'crypto');
+  onlyKeys(crypto, 'crypto', ['software', 'accelerated']);
+  return {
+    format: PROFILE_FORMAT,
+    version: PROFILE_VERSION,
+    metadata: checkMetadata(v['metadata'], 'metadata'),
+    crypto: { software: checkSoftwareCrypto(crypto['software'], 'crypto.software'), accelerated: checkAcceleratedCrypto(crypto['accelerated'], 'crypto.accelerated') },
+    network: checkNetworkParams(v['network'], 'network'),
+    memory: checkMemoryParams(v['memory'], 'memory'),
+    loadFactor: number(v['loadFactor'], 'loadFactor', { min: 0, exclusiveMin: true }),
+  };
+}
+
+/** Parses and checks profile JSON text (ConfigError `profile` for text that is not JSON). */
+export function parseProfile(text: string): TimingProfile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError('profile', `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return checkProfile(value);
+}
+
+/** The profile as JSON text (two-space indent, trailing newline); `parseProfile` reads it back unchanged. */
+export function serializeProfile(profile: TimingProfile): string {
+  return `${JSON.stringify(checkProfile(profile), null, 2)}\n`;
+}
+
+function checkMetadata(value: unknown, path: string): ProfileMetadata {
+  const v = object(value, path);
+  onlyKeys(v, path, ['machine', 'date', 'provider', 'source', 'notes']);
+  const source = string(v['source'], join(path, 'source'));
+  if (!(PROFILE_SOURCES as readonly string[]).includes(source)) throw new ConfigError(join(path, 'source'), `must be one of ${PROFILE_SOURCES.join(', ')}, got "${source}"`);
+  const date = string(v['date'], join(path, 'date'));
+  if (Number.isNaN(Date.parse(date))) throw new ConfigError(join(path, 'date'), `must be an ISO 8601 date, got "${date}"`);
+  const base = {
+    machine: string(v['machine'], join(path, 'machine')),
+    date,
+    provider: string(v['provider'], join(path, 'provider')),
+    source: source as ProfileMetadata['source'],
+  };
+  return v['notes'] === undefined ? base : { ...base, notes: string(v['notes'], join(path, 'notes')) };
+}

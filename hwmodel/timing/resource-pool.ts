@@ -1,0 +1,143 @@
+/**
+ * A pool of identical lanes (crypto engine lanes, CPU cores) serving requests
+ * first come, first served. Pure arithmetic: given when a request arrives and
+ * how long it needs, it says when it starts and finishes. The model layer
+ * calls it from kernel processes and waits until the finish time.
+ */
+import { ConfigError } from '../../runtime/config-error.js';
+import { checkTime } from './time.js';
+import type { SimTime } from './time.js';
+
+/** Where and when a request is served. */
+export interface LaneGrant {
+  /** The lane (0-based) that serves the request: the one free earliest, lowest index on ties. */
+  readonly lane: number;
+  readonly arrival: SimTime;
+  readonly start: SimTime;
+  readonly finish: SimTime;
+  /** `start - arrival`. */
+  readonly wait: SimTime;
+  /** Requests waiting (arrived, not started) just after this one arrived, this one included if it waits. */
+  readonly queueDepth: number;
+}
+
+/** Totals over [0, until]. */
+export interface PoolStats {
+  readonly lanes: number;
+  readonly requests: number;
+  /** Lane-busy time inside [0, until] (picoseconds, summed over lanes). */
+  readonly busyTime: SimTime;
+  /** `busyTime / (lanes * until)`, in [0, 1]; 0 when `until` is 0. */
+  readonly utilization: number;
+  /** Time spent waiting inside [0, until], summed over requests. */
+  readonly waitTime: SimTime;
+  /** Time-weighted mean number of waiting requests over [0, until] (`waitTime / until`). */
+  readonly meanQueueDepth: number;
+  /** The most requests ever waiting at once. */
+  readonly maxQueueDepth: number;
+}
+
+interface Open {
+  readonly arrival: SimTime;
+  readonly start: SimTime;
+  readonly finish: SimTime;
+}
+
+/** A FIFO multi-lane server (an M/G/c-style queue with deterministic service times). */
+export class ResourcePool {
+  readonly name: string;
+  readonly lanes: number;
+  readonly #freeAt: SimTime[];
+  /** Grants that may still be waiting or busy at the last arrival. */
+  #open: Open[] = [];
+  #closedBusy = 0;
+  #closedWait = 0;
+  #requests = 0;
+  #maxQueueDepth = 0;
+  #lastArrival = 0;
+
+  constructor(name: string, lanes: number) {
+    if (!Number.isSafeInteger(lanes) || lanes < 1) throw new ConfigError(`${name}.lanes`, `must be a positive integer, got ${String(lanes)}`);
+    this.name = name;
+    this.lanes = lanes;
+    this.#freeAt = new Array<SimTime>(lanes).fill(0);
+  }
+
+  /**
+   * Serve a request arriving at `arrival` that needs `service` on one lane.
+   * Arrivals must come in non-decreasing time order (RangeError otherwise).
+   */
+  request(arrival: SimTime, service: SimTime): LaneGrant {
+    checkTime('arrival', arrival);
+    checkTime('service', service);
+    if (arrival < this.#lastArrival) throw new RangeError(`${this.name}: arrival ${arrival} is before the previous arrival ${this.#lastArrival}`);
+    this.#lastArrival = arrival;
+    this.#retire(arrival);
+    let lane = 0;
+    for (let i = 1; i < this.lanes; i++) if ((this.#freeAt[i] ?? 0) < (this.#freeAt[lane] ?? 0)) lane = i;
+    const start = Math.max(arrival, this.#freeAt[lane] ?? 0);
+    const finish = checkTime('finish', start + service);
+    this.#freeAt[lane] = finish;
+    this.#open.push({ arrival, start, finish });
+    this.#requests++;
+    const queueDepth = this.queueDepthAt(arrival);
+    if (queueDepth > this.#maxQueueDepth) this.#maxQueueDepth = queueDepth;
+    return { lane, arrival, start, finish, wait: start - arrival, queueDepth };
+  }
+
+  /** Requests waiting at `t` (t at or after the last arrival). */
+  queueDepthAt(t: SimTime): number {
+    let n = 0;
+    for (const g of this.#open) if (g.arrival <= t && g.start > t) n++;
+    return n;
+  }
+
+  /** Lanes busy at `t` (t at or after the last arrival). */
+  busyLanesAt(t: SimTime): number {
+    let n = 0;
+    for (const g of this.#open) if (g.start <= t && g.finish > t) n++;
+    return n;
+  }
+
+  /** When a request arriving at `t` would start (t at or after the last arrival). */
+  nextStart(t: SimTime): SimTime {
+    return Math.max(t, Math.min(...this.#freeAt));
+  }
+
+  /** Totals over [0, until]; `until` must not be before the last arrival. */
+  stats(until: SimTime): PoolStats {
+    checkTime('until', until);
+    if (until < this.#lastArrival) throw new RangeError(`${this.name}: stats until ${until} is before the last arrival ${this.#lastArrival}`);
+    let busy = this.#closedBusy;
+    let wait = this.#closedWait;
+    for (const g of this.#open) {
+      busy += clip(g.start, g.finish, until);
+      wait += clip(g.arrival, g.start, until);
+    }
+    return {
+      lanes: this.lanes,
+      requests: this.#requests,
+      busyTime: busy,
+      utilization: until === 0 ? 0 : busy / (this.lanes * until),
+      waitTime: wait,
+      meanQueueDepth: until === 0 ? 0 : wait / until,
+      maxQueueDepth: this.#maxQueueDepth,
+    };
+  }
+
+  /** Folds grants that finished by `t` into the totals. */
+  #retire(t: SimTime): void {
+    const keep: Open[] = [];
+    for (const g of this.#open) {
+      if (g.finish <= t) {
+        this.#closedBusy += g.finish - g.start;
+        this.#closedWait += g.start - g.arrival;
+      } else keep.push(g);
+    }
+    this.#open = keep;
+  }
+}
+
+function clip(from: SimTime, to: SimTime, until: SimTime): SimTime {
+  return Math.max(0, Math.min(to, until) - from);
+}

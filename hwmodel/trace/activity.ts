@@ -1,0 +1,252 @@
+/**
+ * Activity monitor: per-module busy intervals and queue depth over simulated
+ * time, folded into utilization and queue statistics over a window, and
+ * (optionally) dumped to a VCD as `busy` (wire), `active` and `queue`
+ * (integers) per module. Intervals may be reported ahead of time (a lane
+ * grant knows its finish); changes are applied in time order as the
+ * monitor advances, so memory holds only what is still in the future.
+ */
+import type { SimTime } from '../kernel/time.js';
+import { TimeHeap } from './time-heap.js';
+import type { VcdSignal, VcdWriter } from './vcd-writer.js';
+
+/** Statistics of one module over the window. */
+export interface ModuleStats {
+  readonly name: string;
+  /** Lanes the module has; utilization is relative to all of them. */
+  readonly capacity: number;
+  /** Lane-busy time inside the window (ps, summed over lanes). */
+  readonly busyTime: SimTime;
+  /** `busyTime / (capacity × window length)`; 0 for an empty window. */
+  readonly utilization: number;
+  readonly queue: QueueStats;
+  /** Named counts since the window started. */
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+/** Queue depth statistics over the window. */
+export interface QueueStats {
+  /** Largest depth seen in the window. */
+  readonly max: number;
+  /** Mean of the depth samples (one per instant the depth changed, plus the depth at the window start). */
+  readonly mean: number;
+  /** Depth averaged over time (its integral over the window divided by the window length). */
+  readonly timeWeightedMean: number;
+  /** Number of depth samples. */
+  readonly samples: number;
+}
+
+/** What the monitor reports. */
+export interface ActivityStats {
+  readonly from: SimTime;
+  readonly to: SimTime;
+  /** In declaration order. */
+  readonly modules: readonly ModuleStats[];
+}
+
+/** Options of {@link ActivityMonitor}. */
+export interface ActivityOptions {
+  /** Dump busy/active/queue signals here; declare all modules before anything is dumped. */
+  readonly vcd?: VcdWriter;
+  /** VCD scope the module signals go under (default `top`). */
+  readonly scope?: string;
+}
+
+type ModuleSignals = { readonly busy: VcdSignal; readonly active: VcdSignal; readonly queue: VcdSignal };
+
+type Change = { readonly module: ModuleActivity; readonly active: number; readonly queueDelta: number; readonly queueSet?: number };
+
+/** The monitor: create modules, report activity, read statistics. */
+export class ActivityMonitor {
+  readonly #options: ActivityOptions;
+  readonly #modules: ModuleActivity[] = [];
+  readonly #pending = new TimeHeap<Change>();
+  #now: SimTime = 0;
+  #windowStart: SimTime = 0;
+
+  constructor(options: ActivityOptions = {}) {
+    this.#options = options;
+  }
+
+  /** Time up to which changes have been applied. */
+  get now(): SimTime {
+    return this.#now;
+  }
+
+  /** Declares a module with `capacity` lanes (default 1). */
+  module(name: string, capacity = 1): ModuleActivity {
+    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`module ${name}: capacity must be a positive integer, got ${String(capacity)}`);
+    if (this.#modules.some((m) => m.name === name)) throw new RangeError(`module ${name} is already declared`);
+    const vcd = this.#options.vcd;
+    const prefix = `${this.#options.scope ?? 'top'}.${name}`;
+    const signals = vcd === undefined ? undefined : { busy: vcd.wire(`${prefix}.busy`), active: vcd.integer(`${prefix}.active`), queue: vcd.integer(`${prefix}.queue`) };
+    const m = new ModuleActivity(this, name, capacity, signals, this.#now);
+    this.#modules.push(m);
+    return m;
+  }
+
+  /** Applies every change at or before `t` in time order (and dumps it). `t` never goes back. */
+  advanceTo(t: SimTime): void {
+    this.#checkNotPast(t, 'advanceTo');
+    for (let next = this.#pending.peekTime(); next !== undefined && next <= t; next = this.#pending.peekTime()) {
+      const touched = new Set<ModuleActivity>();
+      while (this.#pending.peekTime() === next) {
+        const c = this.#pending.pop();
+        if (c === undefined) break;
+        c.module.apply(next, c);
+        touched.add(c.module);
+      }
+      for (const m of touched) m.settle(next, this.#options.vcd);
+    }
+    this.#now = t;
+  }
+
+  /** Starts a new statistics window at `t` (e.g. after warm-up): counts and areas restart. */
+  resetWindow(t: SimTime): void {
+    this.advanceTo(t);
+    this.#windowStart = t;
+    for (const m of this.#modules) m.resetWindow(t);
+  }
+
+  /** Statistics over [window start, `until`], after applying changes up to `until`. */
+  stats(until: SimTime): ActivityStats {
+    this.advanceTo(until);
+    const length = until - this.#windowStart;
+    return { from: this.#windowStart, to: until, modules: this.#modules.map((m) => m.stats(until, length)) };
+  }
+
+  /** @internal Queues a change of `module` at `t`. */
+  schedule(t: SimTime, change: Change): void {
+    this.#checkNotPast(t, `module ${change.module.name}`);
+    this.#pending.push(t, change);
+  }
+
+  #checkNotPast(t: SimTime, what: string): void {
+    if (!Number.isSafeInteger(t) || t < 0) throw new RangeError(`${what}: time must be a non-negative integer number of picoseconds, got ${String(t)}`);
+    if (t < this.#now) throw new RangeError(`${what}: time ${t} ps is before the monitor's time ${this.#now} ps`);
+  }
+}
+
+/** One module's activity; get it from {@link ActivityMonitor.module}. */
+export class ModuleActivity {
+  readonly name: string;
+  readonly capacity: number;
+  readonly #monitor: ActivityMonitor;
+  readonly #signals: ModuleSignals | undefined;
+  #active = 0;
+  #queue = 0;
+  #last: SimTime;
+  #busyArea = 0;
+  #queueArea = 0;
+  #queueMax = 0;
+  #queueSum = 0;
+  #queueSamples = 1;
+  #queueSampled = 0;
+  #counters = new Map<string, number>();
+
+  /** @internal Use {@link ActivityMonitor.module}. */
+  constructor(monitor: ActivityMonitor, name: string, capacity: number, signals: ModuleSignals | undefined, now: SimTime) {
+    this.#monitor = monitor;
+    this.name = name;
+    this.capacity = capacity;
+    this.#signals = signals;
+    this.#last = now;
+  }
+
+  /** One lane of the module is busy over [start, finish). */
+  busy(start: SimTime, finish: SimTime): void {
+    checkInterval(this.name, start, finish);
+    if (finish === start) return;
+    this.#monitor.schedule(start, { module: this, active: 1, queueDelta: 0 });
+    this.#monitor.schedule(finish, { module: this, active: -1, queueDelta: 0 });
+  }
+
+  /** One request waits in the module's queue over [arrival, start). */
+  wait(arrival: SimTime, start: SimTime): void {
+    checkInterval(this.name, arrival, start);
+    if (start === arrival) return;
+    this.#monitor.schedule(arrival, { module: this, active: 0, queueDelta: 1 });
+    this.#monitor.schedule(start, { module: this, active: 0, queueDelta: -1 });
+  }
+
+  /** A request that waited over [arrival, start) and was served over [start, finish) (a lane grant). */
+  serve(grant: { readonly arrival: SimTime; readonly start: SimTime; readonly finish: SimTime }): void {
+    this.wait(grant.arrival, grant.start);
+    this.busy(grant.start, grant.finish);
+  }
+
+  /** The module's own queue holds `depth` entries from `t` on (for queues it tracks itself). */
+  queueDepth(t: SimTime, depth: number): void {
+    if (!Number.isSafeInteger(depth) || depth < 0) throw new RangeError(`module ${this.name}: queue depth must be a non-negative integer, got ${String(depth)}`);
+    this.#monitor.schedule(t, { module: this, active: 0, queueDelta: 0, queueSet: depth });
+  }
+
+  /** Adds `n` to the counter `name`. */
+  count(name: string, n = 1): void {
+    this.#counters.set(name, (this.#counters.get(name) ?? 0) + n);
+  }
+
+  /** @internal Applies one change at `t`. */
+  apply(t: SimTime, c: Change): void {
+    this.#integrate(t);
+    this.#active += c.active;
+    this.#queue = c.queueSet ?? this.#queue + c.queueDelta;
+  }
+
+  /** @internal After all changes at `t`: samples and dumps. */
+  settle(t: SimTime, vcd: VcdWriter | undefined): void {
+    if (this.#queue !== this.#queueSampled) {
+      this.#queueMax = Math.max(this.#queueMax, this.#queue);
+      this.#queueSum += this.#queue;
+      this.#queueSamples++;
+      this.#queueSampled = this.#queue;
+    }
+    if (vcd !== undefined && this.#signals !== undefined) {
+      vcd.change(t, this.#signals.busy, this.#active > 0 ? 1 : 0);
+      vcd.change(t, this.#signals.active, this.#active);
+      vcd.change(t, this.#signals.queue, this.#queue);
+    }
+  }
+
+  /** @internal */
+  resetWindow(t: SimTime): void {
+    this.#integrate(t);
+    this.#busyArea = 0;
+    this.#queueArea = 0;
+    this.#queueMax = this.#queue;
+    this.#queueSum = this.#queue;
+    this.#queueSamples = 1;
+    this.#queueSampled = this.#queue;
+    this.#counters = new Map();
+  }
+
+  /** @internal */
+  stats(until: SimTime, length: SimTime): ModuleStats {
+    this.#integrate(until);
+    return {
+      name: this.name,
+      capacity: this.capacity,
+      busyTime: this.#busyArea,
+      utilization: length === 0 ? 0 : this.#busyArea / (this.capacity * length),
+      queue: {
+        max: this.#queueMax,
+        mean: this.#queueSum / this.#queueSamples,
+        timeWeightedMean: length === 0 ? 0 : this.#queueArea / length,
+        samples: this.#queueSamples,
+      },
+      counters: Object.fromEntries(this.#counters),
+    };
+  }
+
+  #integrate(t: SimTime): void {
+    if (t <= this.#last) return;
+    const dt = t - this.#last;
+    this.#busyArea += this.#active * dt;
+    this.#queueArea += this.#queue * dt;
+    this.#last = t;
+  }
+}
+
+function checkInterval(name: string, from: SimTime, to: SimTime): void {
+  if (!(to >= from)) throw new RangeError(`module ${name}: interval [${String(from)}, ${String(to)}) ends before it starts`);
+}

@@ -1,0 +1,19 @@
+/**
+ * hwmodel/trace: VCD writer, activity/utilization monitor, end-of-run
+ * report (text and JSON) and progress bar.
+ */
+export { FileSink, StringSink } from './sink.js';
+export type { TraceSink } from './sink.js';
+export { VcdWriter } from './vcd-writer.js';
+export type { VcdOptions, VcdSignal, VcdVarType } from './vcd-writer.js';
+export { identifierCode } from './vcd-format.js';
+export type { VcdValue } from './vcd-format.js';
+export { ActivityMonitor, ModuleActivity } from './activity.js';
+export type { ActivityOptions, ActivityStats, ModuleStats, QueueStats } from './activity.js';
+export { percentile, summarize } from './percentile.js';
+export type { Summary } from './percentile.js';
+export { BOTTLENECK_RULE, SATURATION, buildReport, findBottleneck } from './report.js';
+export type { ModuleFigures, RunResult, SimulationReport } from './report.js';
+export { formatRate, formatReport, formatUs } from './report-text.js';
+export { ProgressBar } from './progress.js';
+export type { ProgressOptions, ProgressStream } from './progress.js';
