@@ -53,6 +53,10 @@ export interface ConnectionStats {
   readonly retransmitTimeout: number;
   /** From the first ClientHello (client) or the first message (server) to connected, in the caller's time units. */
   readonly handshakeDuration: number | undefined;
+  /** Whole handshake messages handed to the handshake logic (after reassembly). */
+  readonly handshakeMessagesReceived: number;
+  /** Handshake messages sent, retransmissions included. */
+  readonly handshakeMessagesSent: number;
 }
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure). */
@@ -89,7 +93,7 @@ export class DtlsConnection {
   private gap = false;
   private gapAckTimer: number | undefined;
   private startedAt: number;
-  private readonly counts = { datagramsReceived: 0, datagramsSent: 0, recordsReceived: 0, applicationBytesSent: 0, applicationBytesReceived: 0 };
+  private readonly counts = { datagramsReceived: 0, datagramsSent: 0, recordsReceived: 0, applicationBytesSent: 0, applicationBytesReceived: 0, handshakeMessagesReceived: 0 };
   private completedAt: number | undefined;
 
   static client(options: ConnectionOptions = {}): DtlsConnection {
@@ -282,6 +286,8 @@ export class DtlsConnection {
       flightState: this.ctx.flight.state,
       retransmitTimeout: this.ctx.flight.timeout,
       handshakeDuration: this.completedAt === undefined ? undefined : this.completedAt - this.startedAt,
+      handshakeMessagesReceived: this.counts.handshakeMessagesReceived,
+      handshakeMessagesSent: this.ctx.outbox.messagesSent,
     };
   }
 
@@ -379,6 +385,7 @@ export class DtlsConnection {
     if (eventType === undefined || !chartHandles(this.chart, this.state, eventType)) {
       return this.fail('unexpected_message', `${String(name)} is not expected in state ${this.state}`);
     }
+    this.counts.handshakeMessagesReceived++;
     try {
       const wall = this.wallClock();
       const event = this.role === 'client' ? clientInbound(this.ctx, name, body, epoch, wall) : serverInbound(this.ctx, name, body, epoch, wall);

@@ -34,6 +34,8 @@ export class HandshakeOutbox {
   private carried = new Map<string, { readonly index: number; readonly offset: number }>();
   /** Per message index: fragment offsets acknowledged, and how many fragments it has. */
   private acked = new Map<number, { readonly offsets: Set<number>; readonly count: number }>();
+  /** Handshake messages put into records so far, retransmissions included. */
+  messagesSent = 0;
 
   constructor(records: RecordLayer, maxDatagramSize: number, cidLength: number, emit: (datagram: Uint8Array) => void) {
     this.records = records;
@@ -69,6 +71,7 @@ export class HandshakeOutbox {
       datagram = [];
       size = 0;
     };
+    this.messagesSent += messages.length;
     for (const m of messages) {
       const fragments = fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, this.fragmentBudget(m.epoch));
       if (!this.acked.has(m.index)) this.acked.set(m.index, { offsets: new Set(), count: fragments.length });
