@@ -1,0 +1,65 @@
+import type { Simulator, Wait } from '../kernel/index.js';
+import { GenericPayload, type Delay } from '../tlm/index.js';
+import type { Module } from '../tlm/index.js';
+import { ConnectionManagerSkeleton, type ConnectionManagerParams } from '../../generated/tlm/index.js';
+import { computeLanes, type ModelEnv } from './env.js';
+import type { Lanes } from './lanes.js';
+
+/** Table entries are 32 bytes each from this address. */
+const TABLE_BASE = 0x2000_0000;
+
+/**
+ * The connection manager: each datagram (the payload's address is the
+ * connection number) costs a table lookup and a memory read of the entry;
+ * a datagram for a connection not in the table takes a free entry or, with
+ * the table full, is dropped and counted as refused.
+ */
+export class ConnectionManager extends ConnectionManagerSkeleton {
+  private readonly lanes: Lanes;
+  private readonly table = new Set<number>();
+  /** Datagrams of new connections dropped because the table was full. */
+  refused = 0;
+
+  constructor(sim: Simulator, env: ModelEnv, name = 'connectionManager', params: Partial<ConnectionManagerParams> = {}, parent?: Module) {
+    super(sim, name, params, parent);
+    this.lanes = computeLanes(env, this.fullName, 1);
+  }
+
+  /** Frees a closed connection's entry. */
+  forget(connection: number): void {
+    this.table.delete(connection);
+  }
+
+  /** Takes an entry for `connection` (a client opening one); false when the table is full. */
+  admit(connection: number): boolean {
+    if (this.table.has(connection)) return true;
+    if (this.table.size >= this.params.maxConnections) return false;
+    this.table.add(connection);
+    return true;
+  }
+
+  private *lookup(connection: number, delay: Delay): Generator<Wait, void, void> {
+    yield* this.lanes.serve(this.sim, this.params.tableLookupCost + delay.value);
+    delay.value = 0;
+    const entry = new GenericPayload();
+    entry.command = 'read';
+    entry.address = TABLE_BASE + (connection % this.params.maxConnections) * 32;
+    entry.dataLength = 32;
+    yield* this.memory.bTransport(entry, { value: 0 });
+  }
+
+  protected *bTransportNetworkRx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
+    yield* this.lookup(gp.address, delay);
+    if (!this.admit(gp.address)) {
+      this.refused++;
+      gp.responseStatus = 'generic_error';
+      return;
+    }
+    yield* this.recordsRx.bTransport(gp, delay);
+  }
+
+  protected *bTransportRecordsTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
+    yield* this.lookup(gp.address, delay);
+    yield* this.networkTx.bTransport(gp, delay);
+  }
+}

@@ -1,0 +1,22 @@
+import type { SeededRandom } from '../kernel/index.js';
+import type { TimingProfile } from '../timing/index.js';
+import type { ActivityMonitor } from '../trace/index.js';
+import { Lanes } from './lanes.js';
+
+/** What every behavioural module of one simulation shares. */
+export interface ModelEnv {
+  readonly profile: TimingProfile;
+  readonly monitor: ActivityMonitor;
+  readonly random: SeededRandom;
+  /**
+   * The software platform's CPU: when set, every module computes on these
+   * lanes (a library on a host runs its crypto and its protocol on the same
+   * cores); when undefined each module has its own hardware lanes.
+   */
+  readonly cpu: Lanes | undefined;
+}
+
+/** The module's compute lanes: the shared CPU, or its own `count` lanes named after it. */
+export function computeLanes(env: ModelEnv, name: string, count: number): Lanes {
+  return env.cpu ?? new Lanes(name, count, env.monitor.module(name, count));
+}

@@ -1,0 +1,35 @@
+import type { Simulator, Wait } from '../kernel/index.js';
+import { GenericPayload, type Delay } from '../tlm/index.js';
+import type { Module } from '../tlm/index.js';
+import { KeyManagerSkeleton, type KeyManagerParams } from '../../generated/tlm/index.js';
+import { computeLanes, type ModelEnv } from './env.js';
+import type { Lanes } from './lanes.js';
+
+/** Key slots are 64 bytes each from this address. */
+const KEY_BASE = 0x1000_0000;
+
+/**
+ * The key manager: a write installs a derived traffic key in a slot
+ * (derivation cost, then a memory write); a read fetches a record's key
+ * (a memory read). Slots are the connection number modulo `keySlots`.
+ */
+export class KeyManager extends KeyManagerSkeleton {
+  private readonly lanes: Lanes;
+
+  constructor(sim: Simulator, env: ModelEnv, name = 'keyManager', params: Partial<KeyManagerParams> = {}, parent?: Module) {
+    super(sim, name, params, parent);
+    this.lanes = computeLanes(env, this.fullName, 1);
+  }
+
+  protected *bTransportRequests(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
+    if (gp.command === 'write') yield* this.lanes.serve(this.sim, this.params.derivationCost + delay.value);
+    else if (delay.value > 0) yield delay.value;
+    delay.value = 0;
+    const access = new GenericPayload();
+    access.command = gp.command;
+    access.address = KEY_BASE + (gp.address % this.params.keySlots) * 64;
+    access.dataLength = 64;
+    yield* this.memory.bTransport(access, { value: 0 });
+    gp.responseStatus = 'ok';
+  }
+}

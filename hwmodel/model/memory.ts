@@ -1,0 +1,37 @@
+import type { Simulator, Wait } from '../kernel/index.js';
+import type { Delay, GenericPayload } from '../tlm/index.js';
+import type { Module } from '../tlm/index.js';
+import { CacheModel } from '../timing/index.js';
+import { MemorySkeleton, type MemoryParams } from '../../generated/tlm/index.js';
+import { computeLanes, type ModelEnv } from './env.js';
+import type { Lanes } from './lanes.js';
+
+/** Memory behind a 4-way set-associative cache: an access costs the hit or miss latency of every line it touches; one access per port at a time. */
+export class Memory extends MemorySkeleton {
+  readonly cache: CacheModel;
+  private readonly lanes: Lanes;
+
+  constructor(sim: Simulator, env: ModelEnv, name = 'memory', params: Partial<MemoryParams> = {}, parent?: Module) {
+    super(sim, name, params, parent);
+    const ways = 4;
+    this.cache = new CacheModel(
+      {
+        lineBytes: this.params.lineSize,
+        sets: Math.max(1, this.params.cacheSize / this.params.lineSize / ways),
+        ways,
+        hitLatencyNs: env.cpu ? 0 : this.params.hitLatency / 1000,
+        missLatencyNs: env.cpu ? 0 : this.params.latency / 1000,
+        perByteNs: 0,
+      },
+      this.fullName,
+    );
+    this.lanes = computeLanes(env, this.fullName, this.port.length);
+  }
+
+  protected *bTransportPort(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
+    const t = this.cache.access(gp.address, Math.max(1, gp.dataLength)) + delay.value;
+    delay.value = 0;
+    yield* this.lanes.serve(this.sim, t);
+    gp.responseStatus = 'ok';
+  }
+}

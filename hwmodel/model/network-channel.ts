@@ -1,0 +1,78 @@
+import { timeoutOr, type SimEvent, type SimTime, type Simulator, type Wait } from '../kernel/index.js';
+import type { Delay, GenericPayload } from '../tlm/index.js';
+import type { Module } from '../tlm/index.js';
+import { NetworkLink } from '../timing/index.js';
+import type { ModuleActivity } from '../trace/index.js';
+import { NetworkChannelSkeleton, type NetworkChannelParams } from '../../generated/tlm/index.js';
+import type { ModelEnv } from './env.js';
+
+/** IPv4 + UDP headers on every datagram. */
+const UDP_OVERHEAD = 28;
+
+/**
+ * One host's egress link: a datagram the host sends (device_tx) is
+ * serialized at the channel's bandwidth (FIFO), lost with probability
+ * `loss`, and delivered to the peer (peer_rx) after latency + jitter; what
+ * the peer sends (peer_tx) was delayed by the peer's own channel and goes
+ * straight to the host (device_rx).
+ */
+export class NetworkChannel extends NetworkChannelSkeleton {
+  private readonly link: NetworkLink;
+  private readonly activity: ModuleActivity;
+  private readonly queue: { readonly at: SimTime; readonly gp: GenericPayload }[] = [];
+  private readonly arrival: SimEvent;
+  /** Datagrams lost in transit, and too big for the MTU. */
+  lost = 0;
+  oversize = 0;
+
+  constructor(sim: Simulator, env: ModelEnv, name = 'networkChannel', params: Partial<NetworkChannelParams> = {}, parent?: Module) {
+    super(sim, name, params, parent);
+    const p = this.params;
+    this.link = new NetworkLink(
+      this.fullName,
+      { latencyUs: p.latency / 1e6, bandwidthBitsPerSecond: p.bandwidth, jitterUs: p.jitter / 1e6, lossProbability: p.loss, reorder: false, overheadBytes: UDP_OVERHEAD },
+      env.random.fork(this.fullName),
+    );
+    this.activity = env.monitor.module(this.fullName, 1);
+    this.arrival = sim.event(`${this.fullName}.arrival`);
+    sim.thread(`${this.fullName}.deliver`, () => this.deliver());
+  }
+
+  protected *bTransportDeviceTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
+    if (delay.value > 0) yield delay.value;
+    delay.value = 0;
+    gp.responseStatus = 'ok';
+    if (gp.dataLength + UDP_OVERHEAD > this.params.mtu) {
+      this.oversize++;
+      return;
+    }
+    const d = this.link.send(gp.dataLength, this.sim.now);
+    this.activity.busy(d.serializationStart, d.serializationEnd);
+    if (d.dropped) {
+      this.lost++;
+      return;
+    }
+    this.queue.push({ at: d.deliveryTime, gp }); // deliveries never overtake (reorder off), so the queue stays sorted
+    this.arrival.notify();
+  }
+
+  protected *bTransportPeerTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
+    yield* this.deviceRx.bTransport(gp, delay);
+  }
+
+  private *deliver(): Generator<Wait, void, void> {
+    for (;;) {
+      const next = this.queue[0];
+      if (next === undefined) {
+        yield this.arrival;
+        continue;
+      }
+      if (next.at > this.sim.now) {
+        yield timeoutOr(next.at - this.sim.now, this.arrival);
+        continue;
+      }
+      this.queue.shift();
+      yield* this.peerRx.bTransport(next.gp, { value: 0 });
+    }
+  }
+}

@@ -1,0 +1,246 @@
+import { fromMs, timeoutOr, toMs, type SimTime, type Simulator, type Wait } from '../kernel/index.js';
+import { GenericPayload, TlmSync, type Delay, type PhaseRef, type SyncEnum } from '../tlm/index.js';
+import type { Module } from '../tlm/index.js';
+import { RecordLayerSkeleton, type RecordLayerParams } from '../../generated/tlm/index.js';
+import { ConnectionStateError, type DtlsConnection } from '../../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import { CryptoCommand, HandshakeWork, type Outbound } from './commands.js';
+import { CryptoOpLog, type CryptoOp } from './crypto-ops.js';
+import type { Endpoint } from './endpoint.js';
+import { computeLanes, type ModelEnv } from './env.js';
+import type { Lanes } from './lanes.js';
+
+/** Creates the connection for a peer the record layer has not seen (a server accepting), or undefined to refuse it. */
+export type Accept = (connection: number, log: CryptoOpLog) => DtlsConnection | undefined;
+
+/** What the record layer tells the testbench. */
+export interface RecordLayerObserver {
+  event(connection: number, event: ConnectionEvent, at: SimTime): void;
+  closed(connection: number, at: SimTime): void;
+  /** A datagram the connection sent (as handed to the connection manager). */
+  sent?(connection: number, datagram: Uint8Array): void;
+}
+
+/**
+ * The record layer: it owns the host's DtlsConnections, one worker thread
+ * each. A worker makes the real call (receive, send, timeout) at the
+ * simulated instant, then charges the time the call took: record processing
+ * and AEAD on the way in, the handshake engine's work, record processing and
+ * AEAD on the way out, and hands the call's datagrams to the connection
+ * manager. hwmodel/DESIGN.md, "Binding the real core".
+ */
+export class RecordLayer extends RecordLayerSkeleton {
+  private readonly endpoints = new Map<number, Endpoint>();
+  private readonly lanes: Lanes;
+  private readonly recordCost: number;
+  accept: Accept | undefined;
+  observer: RecordLayerObserver | undefined;
+  /** Host data the connection could not take (not connected yet, or closed). */
+  refusedSends = 0;
+
+  constructor(sim: Simulator, env: ModelEnv, name = 'recordLayer', params: Partial<RecordLayerParams> = {}, parent?: Module) {
+    super(sim, name, params, parent);
+    this.lanes = computeLanes(env, this.fullName, this.params.pipelineDepth);
+    this.recordCost = env.cpu ? Math.round(env.profile.processing.recordUs * 1e6) : this.params.headerCost;
+  }
+
+  /** Connections open now. */
+  get open(): number {
+    return this.endpoints.size;
+  }
+
+  /** Adds a connection with its operation log; a client's worker sends its ClientHello at once. */
+  attach(index: number, connection: DtlsConnection, log: CryptoOpLog, initiate: boolean): void {
+    const ep: Endpoint = { index, connection, log, inbox: [], sends: [], wake: this.sim.event(`${this.fullName}.c${index}.wake`), initiate, seen: { messages: 0, records: 0 }, closing: false, done: false };
+    this.endpoints.set(index, ep);
+    this.sim.thread(`${this.fullName}.c${index}`, () => this.worker(ep));
+  }
+
+  /** The host closes `connection` (close_notify) after the data it already queued. */
+  close(connection: number): void {
+    const ep = this.endpoints.get(connection);
+    if (ep === undefined) return;
+    ep.closing = true;
+    ep.wake.notify();
+  }
+
+  protected *bTransportDatagrams(gp: GenericPayload): Generator<Wait, void, void> {
+    let ep = this.endpoints.get(gp.address);
+    if (ep === undefined) {
+      const log = new CryptoOpLog();
+      const connection = this.accept?.(gp.address, log);
+      if (connection === undefined) {
+        gp.responseStatus = 'address_error';
+        return;
+      }
+      this.attach(gp.address, connection, log, false);
+      ep = this.endpoints.get(gp.address)!;
+    }
+    ep.inbox.push(gp.data.subarray(0, gp.dataLength));
+    ep.wake.notify();
+    gp.responseStatus = 'ok';
+  }
+
+  protected *bTransportHost(gp: GenericPayload): Generator<Wait, void, void> {
+    const ep = this.endpoints.get(gp.address);
+    if (ep === undefined) {
+      gp.responseStatus = 'address_error';
+      return;
+    }
+    ep.sends.push(gp.data.subarray(0, gp.dataLength));
+    ep.wake.notify();
+    gp.responseStatus = 'ok';
+  }
+
+  protected *bTransportFlights(gp: GenericPayload): Generator<Wait, void, void> {
+    const out = gp.getExtension(HandshakeWork)?.outbound;
+    if (out !== undefined) yield* this.outbound(out);
+    gp.responseStatus = 'ok';
+  }
+
+  /** The record layer drives the crypto engine with blocking transport; a backward call has nothing to do. */
+  protected nbTransportBwCrypto(_gp: GenericPayload, _phase: PhaseRef, _delay: Delay): SyncEnum {
+    return TlmSync.TLM_COMPLETED;
+  }
+
+  private *worker(ep: Endpoint): Generator<Wait, void, void> {
+    const c = ep.connection;
+    const now = (): number => toMs(this.sim.now);
+    if (ep.initiate) {
+      c.connect(now());
+      yield* this.account(ep);
+    }
+    let lastTimeout = -1;
+    while (!ep.done) {
+      const datagram = ep.inbox.shift();
+      if (datagram !== undefined) {
+        c.receive(datagram, now());
+        yield* this.account(ep);
+        continue;
+      }
+      const data = ep.sends.shift();
+      if (data !== undefined) {
+        try {
+          c.send(data);
+        } catch (e) {
+          if (!(e instanceof ConnectionStateError)) throw e;
+          this.refusedSends++;
+        }
+        yield* this.account(ep);
+        continue;
+      }
+      if (ep.closing && c.state !== 'closed') {
+        ep.closing = false;
+        c.close();
+        yield* this.account(ep);
+        continue;
+      }
+      const deadline = c.pollTimeout();
+      if (deadline === undefined) {
+        yield ep.wake;
+        continue;
+      }
+      const due = fromMs(deadline) - this.sim.now;
+      if (due > 0) {
+        yield timeoutOr(due, ep.wake);
+      } else if (lastTimeout === this.sim.now) {
+        yield 1; // the deadline did not move: let time pass rather than spin
+      } else {
+        lastTimeout = this.sim.now;
+        c.handleTimeout(now());
+        yield* this.account(ep);
+      }
+    }
+    this.endpoints.delete(ep.index);
+    this.observer?.closed(ep.index, this.sim.now);
+  }
+
+  /** Charges the time of the real call just made on `ep`, releases its datagrams, and reports its events. */
+  private *account(ep: Endpoint): Generator<Wait, void, void> {
+    const c = ep.connection;
+    const ops = ep.log.take();
+    const stats = c.stats;
+    const messages = stats.handshakeMessagesReceived + stats.handshakeMessagesSent;
+    const recordsIn = stats.recordsReceived - ep.seen.records;
+    const messagesDone = messages - ep.seen.messages;
+    ep.seen = { messages, records: stats.recordsReceived };
+    const datagrams: Uint8Array[] = [];
+    for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) datagrams.push(d);
+
+    const inbound: CryptoOp[] = [];
+    const outbound: CryptoOp[] = [];
+    const handshake: CryptoOp[] = [];
+    let keys = 0;
+    let masksIn = ops.reduce((n, o) => n + (o.kind === 'aead_open' ? 1 : 0), 0);
+    for (const o of ops) {
+      if (o.kind === 'aead_open') inbound.push(o);
+      else if (o.kind === 'mask' && masksIn > 0) {
+        inbound.push(o);
+        masksIn--;
+      } else if (o.kind === 'aead_seal' || o.kind === 'mask') outbound.push(o);
+      else {
+        if (o.kind === 'aead_key') keys++;
+        handshake.push(o);
+      }
+    }
+    if (recordsIn > 0 || inbound.length > 0) {
+      yield* this.lanes.serve(this.sim, this.recordCost * recordsIn);
+      yield* this.keyRead(ep.index);
+      if (inbound.length > 0) yield* this.cryptoCommand(ep.index, inbound);
+    }
+    const out: Outbound = { connection: ep.index, ops: outbound, datagrams };
+    if (messagesDone > 0 || handshake.length > 0) {
+      const gp = new GenericPayload();
+      gp.command = 'write';
+      gp.address = ep.index;
+      const work = new HandshakeWork();
+      work.connection = ep.index;
+      work.messages = messagesDone;
+      work.ops = handshake;
+      work.keysInstalled = keys;
+      work.outbound = out;
+      gp.setExtension(work);
+      yield* this.handshake.bTransport(gp, { value: 0 });
+    } else if (datagrams.length > 0 || outbound.length > 0) {
+      yield* this.outbound(out);
+    }
+    for (let e = c.pollEvent(); e !== undefined; e = c.pollEvent()) {
+      this.observer?.event(ep.index, e, this.sim.now);
+      if (e.type === 'closed') ep.done = true;
+    }
+  }
+
+  /** Outbound records: processing per datagram, one crypto command for their seals and masks, then each datagram to the connection manager. */
+  private *outbound(out: Outbound): Generator<Wait, void, void> {
+    if (out.datagrams.length === 0 && out.ops.length === 0) return;
+    yield* this.lanes.serve(this.sim, this.recordCost * out.datagrams.length);
+    if (out.ops.length > 0) {
+      yield* this.keyRead(out.connection);
+      yield* this.cryptoCommand(out.connection, out.ops);
+    }
+    for (const d of out.datagrams) {
+      const gp = new GenericPayload();
+      gp.command = 'write';
+      gp.address = out.connection;
+      gp.data = d.slice(); // the connection may reuse its output buffers; the network holds this one until delivery
+      gp.dataLength = d.length;
+      this.observer?.sent?.(out.connection, gp.data);
+      yield* this.transmit.bTransport(gp, { value: 0 });
+    }
+  }
+
+  private *cryptoCommand(connection: number, ops: readonly CryptoOp[]): Generator<Wait, void, void> {
+    const gp = new GenericPayload();
+    gp.command = 'write';
+    gp.address = connection;
+    gp.setExtension(CryptoCommand.of(ops));
+    yield* this.crypto.bTransport(gp, { value: 0 });
+  }
+
+  private *keyRead(connection: number): Generator<Wait, void, void> {
+    const gp = new GenericPayload();
+    gp.command = 'read';
+    gp.address = connection;
+    yield* this.keys.bTransport(gp, { value: 0 });
+  }
+}

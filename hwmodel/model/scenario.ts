@@ -1,0 +1,63 @@
+import { SeededRandom, type SimTime } from '../kernel/index.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
+import { nobleProvider } from '../../runtime/crypto/noble/index.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
+import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
+import { loggingProvider, type CryptoOpSink } from './crypto-ops.js';
+import type { SimIdentity } from './identity.js';
+import { seededProvider } from './seeded-provider.js';
+
+/** The workload every simulated client runs: handshake, send `records` payloads, close. */
+export interface Workload {
+  readonly suite: SupportedCipherSuite;
+  readonly group: KeyExchangeGroup;
+  readonly records: number;
+  readonly payloadBytes: number;
+  readonly provider: 'node' | 'noble';
+  readonly seed: number;
+  readonly identity: SimIdentity;
+}
+
+/** The random stream of one side of connection `index`: a function of the seed alone, so any harness can rebuild it. */
+export function connectionRandom(seed: number, side: 'client' | 'server', index: number): SeededRandom {
+  return new SeededRandom(seed).fork('connections').fork(side).fork(String(index));
+}
+
+/**
+ * The options of one side of connection `index`: seeded randomness, the
+ * workload's suite and group, and (when given) a sink for its crypto
+ * operations. The in-memory harness and the model build both sides with
+ * this, which is what makes their transcripts comparable.
+ */
+export function connectionOptions(w: Workload, side: 'client' | 'server', index: number, sink?: CryptoOpSink): ConnectionOptions {
+  const inner = w.provider === 'noble' ? nobleProvider : nodeProvider;
+  const seeded = seededProvider(inner, connectionRandom(w.seed, side, index));
+  const provider = sink ? loggingProvider(seeded, sink) : seeded;
+  const common = { provider, cipherSuites: [w.suite], groups: [w.group], wallClock: () => w.identity.at };
+  return side === 'client'
+    ? { ...common, trustAnchors: [w.identity.trustAnchor], serverName: w.identity.serverName }
+    : { ...common, certificate: { chain: w.identity.chain, privateKey: w.identity.privateKey } };
+}
+
+/** The `n`th application payload of connection `index` (deterministic bytes). */
+export function payload(w: Workload, index: number, n: number): Uint8Array {
+  const p = new Uint8Array(w.payloadBytes);
+  let x = (Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b)) >>> 0;
+  for (let i = 0; i < p.length; i++) {
+    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    p[i] = x & 0xff;
+  }
+  return p;
+}
+
+/** When each connection opens: all at 0, or a seeded Poisson process of `rate` per simulated second. */
+export function arrivals(count: number, rate: number | undefined, random: SeededRandom, second: SimTime): SimTime[] {
+  const out: SimTime[] = [];
+  let t = 0;
+  for (let i = 0; i < count; i++) {
+    if (rate !== undefined && rate > 0 && i > 0) t += Math.round(random.exponential(second / rate));
+    out.push(t);
+  }
+  return out;
+}

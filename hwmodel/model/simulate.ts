@@ -1,0 +1,230 @@
+import { ConfigError, integerOption } from '../../runtime/config-error.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../../runtime/crypto/suites.js';
+import { MS, SEC, Simulator, timeoutOr, type SimTime, type Wait } from '../kernel/index.js';
+import { GenericPayload, InitiatorSocket, Module } from '../tlm/index.js';
+import { DEFAULT_PROFILE, type TimingProfile } from '../timing/index.js';
+import { ActivityMonitor, buildReport, ProgressBar, VcdWriter, type ProgressStream, type RunResult, type SimulationReport, type TraceSink } from '../trace/index.js';
+import { CryptoOpLog } from './crypto-ops.js';
+import type { ModelEnv } from './env.js';
+import { buildHost, connectHosts, type HostParams } from './host.js';
+import { makeSimIdentity, type SimIdentity } from './identity.js';
+import { Lanes } from './lanes.js';
+import { arrivals, connectionOptions, payload, type Workload } from './scenario.js';
+
+/** A simulation run: the workload, the platform, the network and the outputs. */
+export interface SimulationOptions {
+  /** Client connections (default 100). */
+  readonly connections?: number;
+  readonly suite?: SupportedCipherSuite;
+  readonly group?: KeyExchangeGroup;
+  /** Application payloads each client sends after its handshake (default 10), of `payloadBytes` (default 1200). */
+  readonly records?: number;
+  readonly payloadBytes?: number;
+  /** Connections opened per simulated second (a seeded Poisson process); all at 0 when absent. */
+  readonly arrivalRate?: number;
+  /** Stop at this simulated time even if connections are still open; otherwise run until every connection has closed. */
+  readonly duration?: SimTime;
+  /** One-way latency, bandwidth (bit/s), loss probability and jitter of each host's egress link. */
+  readonly latency?: SimTime;
+  readonly bandwidth?: number;
+  readonly loss?: number;
+  readonly jitter?: SimTime;
+  /** The device's crypto engine on its accelerated timing (default: software crypto on the device). */
+  readonly hwAccel?: boolean;
+  /** `offload`: the spec/hw device serving clients that each run on their own core; `software`: both ends on one CPU (what --calibrate measures). */
+  readonly platform?: 'offload' | 'software';
+  readonly profile?: TimingProfile;
+  readonly seed?: number;
+  readonly provider?: 'node' | 'noble';
+  /** The server's identity (default: a throwaway ECDSA P-256 one). */
+  readonly identity?: SimIdentity;
+  /** Parameter overrides of the device's modules. */
+  readonly device?: HostParams;
+  /** Where the device's module activity goes as a VCD. */
+  readonly vcd?: TraceSink;
+  readonly progress?: ProgressStream;
+  /** Keep every datagram and delivered payload per connection (for comparing with another harness). */
+  readonly transcripts?: boolean;
+}
+
+/** What one connection sent and delivered, in order. */
+export interface ConnectionTranscript {
+  readonly clientSent: Uint8Array[];
+  readonly serverSent: Uint8Array[];
+  readonly serverReceived: Uint8Array[];
+  readonly clientReceived: Uint8Array[];
+}
+
+/** The outcome of {@link simulate}. */
+export interface SimulationResult {
+  readonly report: SimulationReport;
+  readonly run: RunResult;
+  /** Kernel events processed, and the wall time the run took (ms). */
+  readonly events: number;
+  readonly wallMs: number;
+  readonly refused: number;
+  readonly lost: number;
+  readonly transcripts: ConnectionTranscript[] | undefined;
+}
+
+function checkOptions(o: SimulationOptions): void {
+  if (o.suite !== undefined && !(o.suite in CIPHER_SUITES)) throw new ConfigError('suite', `unknown cipher suite '${String(o.suite)}'`);
+  if (o.loss !== undefined && !(o.loss >= 0 && o.loss <= 1)) throw new ConfigError('loss', `must be a probability in [0, 1], got ${String(o.loss)}`);
+  if (o.bandwidth !== undefined && !(o.bandwidth > 0 && Number.isFinite(o.bandwidth))) throw new ConfigError('bandwidth', `must be a positive number of bit/s, got ${String(o.bandwidth)}`);
+  if (o.arrivalRate !== undefined && !(o.arrivalRate > 0 && Number.isFinite(o.arrivalRate))) throw new ConfigError('arrivalRate', `must be a positive number per second, got ${String(o.arrivalRate)}`);
+  if (o.platform !== undefined && o.platform !== 'offload' && o.platform !== 'software') throw new ConfigError('platform', `must be 'offload' or 'software', got '${String(o.platform)}'`);
+}
+
+/**
+ * Runs DTLS 1.3 clients against a server device under simulated time: the
+ * real handshake and records, the modelled time of the spec/hw
+ * architecture. Deterministic for a seed (with a deterministic signer: the
+ * noble provider or Ed25519 keys).
+ */
+export function simulate(options: SimulationOptions = {}): SimulationResult {
+  checkOptions(options);
+  const count = integerOption('connections', options.connections ?? 100, 1, 1_000_000);
+  const records = integerOption('records', options.records ?? 10, 0, 1_000_000);
+  const payloadBytes = integerOption('payloadBytes', options.payloadBytes ?? 1200, 1, 16_000);
+  const seed = integerOption('seed', options.seed ?? 1, 0, 0xffff_ffff);
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const platform = options.platform ?? 'offload';
+  const workload: Workload = {
+    suite: options.suite ?? 'tls_aes_128_gcm_sha256', group: options.group ?? 'x25519', records, payloadBytes,
+    provider: options.provider ?? 'node', seed, identity: options.identity ?? makeSimIdentity(),
+  };
+
+  const sim = new Simulator({ seed });
+  const vcd = options.vcd ? new VcdWriter(options.vcd) : undefined;
+  const deviceMonitor = new ActivityMonitor(vcd ? { vcd, scope: 'device' } : {});
+  const software = platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
+  const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software };
+  // Offload: every client is its own machine (a core each); software: the one CPU runs both ends.
+  const clientEnv: ModelEnv = { profile, monitor: new ActivityMonitor(), random: sim.random.fork('clients'), cpu: software ?? new Lanes('clients.cpu', count) };
+  const link = {
+    ...(options.latency !== undefined ? { latency: options.latency } : {}),
+    ...(options.bandwidth !== undefined ? { bandwidth: options.bandwidth } : {}),
+    ...(options.loss !== undefined ? { loss: options.loss } : {}),
+    ...(options.jitter !== undefined ? { jitter: options.jitter } : {}),
+    ...(platform === 'software' ? { latency: 0, bandwidth: 1e15 } : {}),
+  };
+  const device = buildHost(sim, deviceEnv, 'device', {
+    ...options.device,
+    cryptoEngine: { ...(platform === 'software' ? { hwAccel: false } : { hwAccel: options.hwAccel ?? false }), ...options.device?.cryptoEngine },
+    networkChannel: { ...link, ...options.device?.networkChannel },
+  });
+  const clients = buildHost(sim, clientEnv, 'clients', {
+    cryptoEngine: { hwAccel: false },
+    connectionManager: { maxConnections: Math.max(count, 1) },
+    networkChannel: link,
+  });
+  connectHosts(device, clients);
+  vcd?.begin();
+
+  const keep = options.transcripts === true;
+  const transcripts: ConnectionTranscript[] | undefined = keep ? Array.from({ length: count }, () => ({ clientSent: [], serverSent: [], serverReceived: [], clientReceived: [] })) : undefined;
+  device.recordLayer.accept = (index, log) => DtlsConnection.server(connectionOptions(workload, 'server', index, log));
+  const opened: SimTime[] = [];
+  const latencies: SimTime[] = [];
+  let failed = 0;
+  let closed = 0;
+  let applicationBytes = 0;
+  let delivered = 0;
+  const allClosed = sim.event('allClosed');
+  const app = new Module(sim, 'application');
+  const appSocket = new InitiatorSocket(app, 'host');
+  appSocket.bind(clients.recordLayer.host);
+  const toSend: number[] = [];
+  const ready = sim.event('application.ready');
+
+  device.recordLayer.observer = {
+    event: (index, e) => {
+      if (e.type === 'data') {
+        applicationBytes += e.data.length;
+        delivered++;
+        transcripts?.[index]?.serverReceived.push(e.data);
+      }
+    },
+    closed: (index) => device.connectionManager.forget(index),
+    sent: (index, d) => transcripts?.[index]?.serverSent.push(d),
+  };
+  clients.recordLayer.observer = {
+    event: (index, e, at) => {
+      if (e.type === 'handshakeComplete') {
+        latencies.push(at - (opened[index] ?? at));
+        toSend.push(index);
+        ready.notify();
+      } else if (e.type === 'data') transcripts?.[index]?.clientReceived.push(e.data);
+      else if (e.type === 'closed' && e.reason !== 'local' && e.reason !== 'close_notify') failed++;
+    },
+    closed: () => {
+      if (++closed === count) allClosed.notify();
+    },
+    sent: (index, d) => transcripts?.[index]?.clientSent.push(d),
+  };
+  const starts = arrivals(count, options.arrivalRate, sim.random.fork('arrivals'), SEC);
+  sim.thread('application.open', function* (): Generator<Wait, void, void> {
+    for (let i = 0; i < count; i++) {
+      const at = starts[i]!;
+      if (at > sim.now) yield at - sim.now;
+      opened[i] = sim.now;
+      const log = new CryptoOpLog();
+      clients.connectionManager.admit(i);
+      clients.recordLayer.attach(i, DtlsConnection.client(connectionOptions(workload, 'client', i, log)), log, true);
+    }
+  });
+  sim.thread('application.send', function* (): Generator<Wait, void, void> {
+    for (;;) {
+      const index = toSend.shift();
+      if (index === undefined) {
+        yield ready;
+        continue;
+      }
+      for (let n = 0; n < records; n++) {
+        const gp = new GenericPayload();
+        gp.command = 'write';
+        gp.address = index;
+        gp.data = payload(workload, index, n);
+        gp.dataLength = payloadBytes;
+        yield* appSocket.bTransport(gp, { value: 0 });
+      }
+      clients.recordLayer.close(index);
+    }
+  });
+
+  const progress = new ProgressBar({ stream: options.progress ?? process.stderr, total: count, enabled: options.progress !== undefined, label: 'connections closed' });
+  sim.thread('application.progress', function* (): Generator<Wait, void, void> {
+    while (closed < count) {
+      progress.update(closed);
+      yield timeoutOr(10 * MS, allClosed);
+    }
+    progress.finish();
+  });
+
+  const t0 = performance.now();
+  if (options.duration !== undefined) sim.run(options.duration);
+  else sim.run();
+  const wallMs = performance.now() - t0;
+  const end = sim.now;
+  const stats = deviceMonitor.stats(end);
+  vcd?.close(end);
+  const run: RunResult = {
+    duration: end,
+    handshakeLatencies: latencies,
+    handshakesFailed: failed,
+    applicationBytes,
+    records: delivered,
+    modules: stats.modules,
+  };
+  return {
+    report: buildReport(run),
+    run,
+    events: sim.stats.eventsProcessed,
+    wallMs,
+    refused: device.connectionManager.refused,
+    lost: device.networkChannel.lost + clients.networkChannel.lost,
+    transcripts,
+  };
+}
