@@ -3,9 +3,8 @@ import { generateKeyPair, type KeyPairKind } from '../../runtime/pki/key-pair.js
 
 /** A server identity for a simulation: its chain and key, the client's trust anchor, and the instant it is valid at. */
 export interface SimIdentity {
-  readonly chain: readonly Uint8Array[];
-  readonly privateKey: Uint8Array;
-  readonly trustAnchor: Uint8Array;
+  readonly certificate: { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array };
+  readonly trustAnchors: readonly Uint8Array[];
   readonly serverName: string;
   /** Wall-clock time (ms since the epoch) the connections check validity at. */
   readonly at: number;
@@ -25,5 +24,5 @@ export function makeSimIdentity(kind: KeyPairKind = 'p256', at = Date.now()): Si
     subjectCommonName: 'device.sim', subjectPublicKey: leaf.publicKey, issuer: { certificateDer: caCert.der, privateKey: ca.privateKey },
     notBefore: new Date(at - DAY), notAfter: new Date(at + 365 * DAY), dnsNames: ['device.sim'],
   });
-  return { chain: [cert.der], privateKey: leaf.pkcs8Der, trustAnchor: caCert.der, serverName: 'device.sim', at };
+  return { certificate: { chain: [cert.der], privateKey: leaf.pkcs8Der }, trustAnchors: [caCert.der], serverName: 'device.sim', at };
 }

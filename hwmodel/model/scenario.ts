@@ -35,9 +35,10 @@ export function connectionOptions(w: Workload, side: 'client' | 'server', index:
   const seeded = seededProvider(inner, connectionRandom(w.seed, side, index));
   const provider = sink ? loggingProvider(seeded, sink) : seeded;
   const common = { provider, cipherSuites: [w.suite], groups: [w.group], wallClock: () => w.identity.at };
+  // The same arrays every time: connections share the parsed trust anchors and the imported key (runtime/connection/shared-material.ts).
   return side === 'client'
-    ? { ...common, trustAnchors: [w.identity.trustAnchor], serverName: w.identity.serverName }
-    : { ...common, certificate: { chain: w.identity.chain, privateKey: w.identity.privateKey } };
+    ? { ...common, trustAnchors: w.identity.trustAnchors, serverName: w.identity.serverName }
+    : { ...common, certificate: w.identity.certificate };
 }
 
 /** The `n`th application payload of connection `index` (deterministic bytes). */

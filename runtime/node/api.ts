@@ -33,6 +33,7 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
   /** @internal */
   attach(endpoint: DtlsEndpoint): void {
     this.endpoint = endpoint;
+    endpoint.setInboxLimit(0); // messages reach the application as 'message' events; nothing reads receive()
     endpoint.onEvent((e) => {
       if (e.type === 'data') this.emit('message', e.data);
     });

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import { integerOption } from '../config-error.js';
 import type { DtlsConnection } from '../connection/connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
 
@@ -8,6 +9,9 @@ export interface RemoteAddress {
   readonly address: string;
   readonly port: number;
 }
+
+/** Unread application data kept for {@link DtlsEndpoint.receive} at most, by default (messages). */
+export const DEFAULT_INBOX_LIMIT = 1024;
 
 /** Raised to awaiting callers when a connection ends before what they waited for. */
 export class EndpointClosedError extends Error {
@@ -39,6 +43,9 @@ export class DtlsEndpoint {
   readonly socket: Socket;
   private readonly listeners = new Set<(e: ConnectionEvent) => void>();
   private readonly inbox: Uint8Array[] = [];
+  private inboxLimit = DEFAULT_INBOX_LIMIT;
+  /** Application data dropped because `receive()` was not keeping up (the inbox was full). */
+  inboxDropped = 0;
   private readers: { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }[] = [];
   /** When a datagram last came from the peer (monotonic ms). */
   lastActivity = DtlsEndpoint.now();
@@ -102,6 +109,21 @@ export class DtlsEndpoint {
     this.pump();
   }
 
+  /**
+   * How many unread messages {@link receive} keeps (default
+   * {@link DEFAULT_INBOX_LIMIT}); more are dropped, as a full socket buffer
+   * drops datagrams, and counted in `inboxDropped`. An application that takes
+   * its data from {@link onEvent} alone sets 0, so nothing is kept for a
+   * `receive()` that never comes.
+   */
+  setInboxLimit(messages: number): void {
+    this.inboxLimit = integerOption('inboxLimit', messages, 0, 1_000_000_000);
+    if (this.inbox.length > messages) {
+      this.inboxDropped += this.inbox.length - messages;
+      this.inbox.length = messages;
+    }
+  }
+
   /** The next application data from the peer. */
   receive(): Promise<Uint8Array> {
     const ready = this.inbox.shift();
@@ -139,12 +161,15 @@ export class DtlsEndpoint {
     this.end(reason, undefined, message);
   }
 
+  /** One callback for every send (not a closure per datagram). */
+  private readonly sent = (): void => {
+    if (--this.pendingSends === 0 && this.flushWaiters.length > 0) for (const f of this.flushWaiters.splice(0)) f();
+  };
+
   private pump(): void {
     for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) {
       this.pendingSends++;
-      this.socket.send(d, this.remote.port, this.remote.address, () => {
-        if (--this.pendingSends === 0) for (const f of this.flushWaiters.splice(0)) f();
-      });
+      this.socket.send(d, this.remote.port, this.remote.address, this.sent);
     }
     for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) this.dispatch(e);
     this.arm();
@@ -156,7 +181,8 @@ export class DtlsEndpoint {
     else if (e.type === 'data') {
       const reader = this.readers.shift();
       if (reader) reader.resolve(e.data);
-      else this.inbox.push(e.data);
+      else if (this.inbox.length < this.inboxLimit) this.inbox.push(e.data);
+      else this.inboxDropped++;
     } else if (e.type === 'closed') {
       const f = this.connection.failure;
       this.end(e.reason, f?.alert, f ? describeFailure(f) : `connection closed (${e.reason})`);

@@ -96,6 +96,8 @@ export class RecordLayer {
   lastSealed: { readonly epoch: number; readonly sequenceNumber: number } | undefined;
   /** Where outgoing DTLSInnerPlaintext is staged, so the AEAD sees one contiguous input without an allocation per record. */
   private readonly inner = new Uint8Array(MAX_PLAINTEXT + 1 + 255 + 16);
+  /** Where an incoming record's header is unmasked to serve as additional data (1 + CID + 2 + 2 bytes at most). */
+  private readonly aadScratch = new Uint8Array(1 + 255 + 4);
 
   constructor(config: RecordLayerConfig) {
     this.config = config;
@@ -160,7 +162,8 @@ export class RecordLayer {
 
   /** Drops the keys of superseded epochs whose retention ended at or before `now`. */
   handleTimeout(now: number): void {
-    for (const [e, r] of [...this.readEpochs]) if (r.expiresAt !== undefined && r.expiresAt <= now) this.dropReadEpoch(e);
+    // Runs on every datagram: no copy of the map (deleting the entry being visited is safe in a Map iteration).
+    for (const [e, r] of this.readEpochs) if (r.expiresAt !== undefined && r.expiresAt <= now) this.dropReadEpoch(e);
   }
 
   /** Current write epoch, or undefined before keys exist. */
@@ -181,7 +184,8 @@ export class RecordLayer {
 
   /** Per-key usage: records protected with the write key, and deprotected / failed per read epoch. */
   usage(): { write?: { epoch: number; used: number; limit: number }; read: { epoch: number; used: number; failed: number }[] } {
-    const read = [...this.readEpochs].map(([epoch, r]) => ({ epoch, used: r.cipher.used, failed: r.cipher.failed }));
+    const read: { epoch: number; used: number; failed: number }[] = [];
+    for (const [epoch, r] of this.readEpochs) read.push({ epoch, used: r.cipher.used, failed: r.cipher.failed });
     return this.write ? { write: { epoch: this.write.epoch, used: this.write.used, limit: this.write.limits.confidentiality }, read } : { read };
   }
 
@@ -307,7 +311,10 @@ export class RecordLayer {
     const bits = header.sequenceNumber16bit ? 16 : 8;
     const low = header.sequenceNumber ^ (bits === 16 ? (mask[0]! << 8) | mask[1]! : mask[0]!);
     const seq = reconstructSequenceNumber(low, bits, window.right + 1);
-    const aad = copyOf(datagram.subarray(start, headerEnd));
+    // The header with the record number unmasked, staged in a buffer kept for it (the AEAD reads it synchronously).
+    const headerLength = headerEnd - start;
+    const aad = this.aadScratch.subarray(0, headerLength);
+    aad.set(datagram.subarray(start, headerEnd));
     const at = 1 + this.cidLength;
     if (bits === 16) {
       aad[at] = low >>> 8;

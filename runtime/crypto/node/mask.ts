@@ -30,8 +30,8 @@ class NodeMaskKey implements MaskKey {
     if (!this.key) throw new CryptoError('mask key was released');
     if (sample.length < 16) throw new CryptoError(`the mask needs 16 bytes of ciphertext, got ${sample.length}`);
     const block = sample.subarray(0, 16);
-    const out = this.ecb ? this.ecb.update(block) : createCipheriv('chacha20', this.key, block).update(ZEROS);
-    return new Uint8Array(out.buffer, out.byteOffset, 16);
+    // A Buffer is a Uint8Array: handed out as it is, without another view object per record.
+    return this.ecb ? this.ecb.update(block) : createCipheriv('chacha20', this.key, block).update(ZEROS);
   }
 
   release(): void {

@@ -1,0 +1,65 @@
+import { makeIdentity } from '../../tests/support/pki-fixtures.js';
+import { writePem, wolfsslBuild, type PemFiles } from '../../tests/interop/wolfssl.js';
+import { goodput, type GoodputOptions } from './goodput.js';
+import { handshakeLatency } from './handshakes.js';
+import { startPeer } from './peer.js';
+import { loadNote } from './stats.js';
+
+/**
+ * `npm run bench -- network`: on loopback, with clients and senders in this
+ * process and servers and receivers in a peer process (or wolfSSL's):
+ * handshake latency (p50, p99) and rate for dtls13 and wolfSSL in all four
+ * pairings, and application-data goodput of dtls13 against plain
+ * node:dgram between the same two processes.
+ *
+ * Environment: BENCH_NET_HANDSHAKES (default 100; 0 skips them), BENCH_NET_ROUNDS (5),
+ * BENCH_NET_TRIAL_MS (1000), BENCH_NET_BURST (32), BENCH_NET_BUFFER
+ * (SO_RCVBUF/SO_SNDBUF asked on every socket of both runs, default 4 MiB; 0 = system default), BENCH_NET_PEER_ARGS
+ * (node flags for the peer process, e.g. --cpu-prof).
+ */
+const HANDSHAKES = envInt('BENCH_NET_HANDSHAKES', 100);
+const GOODPUT: GoodputOptions = {
+  payload: 1200,
+  trialMs: envInt('BENCH_NET_TRIAL_MS', 1000),
+  rounds: envInt('BENCH_NET_ROUNDS', 5),
+  burst: envInt('BENCH_NET_BURST', 32),
+  // Large enough that scheduling hiccups on a busy machine do not overflow the receiver (Linux caps it at net.core.rmem_max/wmem_max).
+  bufferSize: envInt('BENCH_NET_BUFFER', 4 * 1024 * 1024),
+};
+
+function envInt(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${v}`);
+  return n;
+}
+
+function wolfPem(id: Parameters<typeof writePem>[0]): PemFiles | undefined {
+  try {
+    wolfsslBuild();
+    return writePem(id);
+  } catch (e) {
+    console.log(`  (wolfSSL unavailable: ${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  }
+}
+
+export async function benchNetwork(): Promise<void> {
+  const id = makeIdentity('p256', 'localhost', { at: Date.now() });
+  const peerArgs = (process.env.BENCH_NET_PEER_ARGS ?? '').split(' ').filter(Boolean);
+  const peer = await startPeer(id, GOODPUT.bufferSize, peerArgs);
+  const pem = HANDSHAKES > 0 ? wolfPem(id) : undefined;
+  try {
+    console.log(`\nnetwork, on loopback: clients/senders in this process, servers/receivers in another (${loadNote()})`);
+    console.log('handshakes, one at a time (ECDSA P-256 certificate, X25519, AES-128-GCM, HelloRetryRequest cookie round trip; client-side time to complete):');
+    if (HANDSHAKES > 0) await handshakeLatency(peer.dtlsPort, id, pem, HANDSHAKES);
+    else console.log('  skipped (BENCH_NET_HANDSHAKES=0)');
+    const buffers = GOODPUT.bufferSize > 0 ? `${GOODPUT.bufferSize}-byte socket buffers asked (receiver got ${peer.bufferSize.recv})` : `default socket buffers (receiver ${peer.bufferSize.recv} bytes)`;
+    console.log(`goodput: ${GOODPUT.payload}-byte payloads for ${GOODPUT.trialMs} ms per trial, bursts of ${GOODPUT.burst} per event-loop turn, ${buffers} (${loadNote()}):`);
+    await goodput(peer, id, GOODPUT);
+  } finally {
+    pem?.remove();
+    await peer.stop();
+  }
+}

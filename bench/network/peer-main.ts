@@ -1,0 +1,81 @@
+import { createSocket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import { DtlsUdpServer } from '../../runtime/node/server.js';
+import type { FromPeer, ToPeer } from './protocol.js';
+
+/**
+ * The network bench's peer process (forked by peer.ts): a dtls13 server and
+ * a plain node:dgram sink on loopback, each counting the payload bytes its
+ * application receives. Driven over IPC; exits when told to stop or when
+ * the parent goes away.
+ */
+
+interface Counter {
+  bytes: number;
+  messages: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+const fresh = (): Counter => ({ bytes: 0, messages: 0, firstAt: Number.NaN, lastAt: Number.NaN });
+const counters = { dtls: fresh(), udp: fresh() };
+
+function count(c: Counter, n: number): void {
+  const t = performance.now();
+  if (c.messages === 0) c.firstAt = t;
+  c.lastAt = t;
+  c.bytes += n;
+  c.messages++;
+}
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+function reply(m: FromPeer): void {
+  process.send?.(m);
+}
+
+let stop: (() => Promise<void>) | undefined;
+
+async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
+  const server = await DtlsUdpServer.listen({ certificate: m.certificate });
+  server.onConnection((ep) => {
+    ep.setInboxLimit(0); // data is taken from events only, as a listener-only application would
+    ep.onEvent((e) => e.type === 'data' && count(counters.dtls, e.data.length));
+  });
+  const sink = createSocket('udp4');
+  sink.on('message', (d) => count(counters.udp, d.length));
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  if (m.bufferSize > 0) {
+    for (const s of [server.socket, sink]) {
+      s.setRecvBufferSize(m.bufferSize);
+      s.setSendBufferSize(m.bufferSize);
+    }
+  }
+  stop = async () => {
+    sink.close();
+    await server.close();
+  };
+  reply({
+    type: 'ready',
+    dtlsPort: server.address.port,
+    udpPort: sink.address().port,
+    bufferSize: { recv: sink.getRecvBufferSize(), send: sink.getSendBufferSize() },
+  });
+}
+
+process.on('message', (raw) => {
+  const m = raw as ToPeer;
+  if (m.type === 'start') void start(m);
+  else if (m.type === 'reset') {
+    counters.dtls = fresh();
+    counters.udp = fresh();
+    reply({ type: 'reset', id: m.id, cpuMicros: cpuMicros() });
+  } else if (m.type === 'count') {
+    const c = counters[m.which];
+    reply({ type: 'count', id: m.id, bytes: c.bytes, messages: c.messages, firstAt: c.firstAt, lastAt: c.lastAt, cpuMicros: cpuMicros() });
+  } else if (m.type === 'stop') void (stop?.() ?? Promise.resolve()).then(() => process.exit(0));
+});
+process.on('disconnect', () => process.exit(0));

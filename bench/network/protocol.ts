@@ -1,0 +1,36 @@
+/**
+ * Messages between the network bench (the parent process: clients and
+ * senders) and its peer process (a child: the dtls13 server and the plain
+ * UDP sink, i.e. the receivers). Sent over the fork IPC channel with
+ * `serialization: 'advanced'`, so byte arrays pass as they are.
+ */
+
+/** What the peer counted at its application since the last `reset`. */
+export interface ReceiveCount {
+  /** Application bytes delivered (payload bytes, not datagram bytes). */
+  readonly bytes: number;
+  /** Payloads delivered. */
+  readonly messages: number;
+  /** Peer's performance.now() at the first and last delivery (NaN when none). */
+  readonly firstAt: number;
+  readonly lastAt: number;
+  /** The peer process's CPU time so far (user + system, µs). */
+  readonly cpuMicros: number;
+}
+
+export type ToPeer =
+  | {
+      readonly type: 'start';
+      /** The dtls13 server's certificate chain and key. */
+      readonly certificate: { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array };
+      /** SO_RCVBUF/SO_SNDBUF for both receiving sockets (0: the system default). */
+      readonly bufferSize: number;
+    }
+  | { readonly type: 'reset'; readonly id: number }
+  | { readonly type: 'count'; readonly id: number; readonly which: 'dtls' | 'udp' }
+  | { readonly type: 'stop' };
+
+export type FromPeer =
+  | { readonly type: 'ready'; readonly dtlsPort: number; readonly udpPort: number; readonly bufferSize: { readonly recv: number; readonly send: number } }
+  | { readonly type: 'reset'; readonly id: number; readonly cpuMicros: number }
+  | ({ readonly type: 'count'; readonly id: number } & ReceiveCount);
