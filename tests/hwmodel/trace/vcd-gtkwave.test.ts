@@ -2,7 +2,8 @@
  * Round trip through an independent VCD reader: GTKWave's vcd2fst parses the
  * file written here into FST, fst2vcd prints it back as VCD, and every
  * signal's value changes must match what was written. The tools come from
- * Debian's `gtkwave` package (.ci/run installs it); missing tools FAIL.
+ * Debian's `gtkwave` package (installed on first use by install-gtkwave.sh);
+ * tools that cannot be had FAIL the tests.
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -13,13 +14,9 @@ import { ActivityMonitor, FileSink, VcdWriter } from '../../../hwmodel/trace/ind
 import type { VcdSignal } from '../../../hwmodel/trace/index.js';
 import { ResourcePool } from '../../../hwmodel/timing/index.js';
 import { seeded } from '../timing/prng.js';
+import { gtkwaveTools } from './gtkwave.js';
 import { collapse, readVcd } from './vcd-read.js';
 import type { Changes } from './vcd-read.js';
-
-function haveTool(name: string): boolean {
-  const r = spawnSync(name, ['--help'], { encoding: 'utf8' });
-  return r.error === undefined;
-}
 
 /** vcd2fst then fst2vcd; the text fst2vcd prints. */
 function roundTrip(vcdPath: string, dir: string): string {
@@ -36,8 +33,8 @@ function compare(t: import('ava').ExecutionContext, got: Changes, expected: Chan
   for (const [name, changes] of expected) t.deepEqual(collapse(got.get(name) ?? []), collapse(changes), name);
 }
 
-const tools = haveTool('vcd2fst') && haveTool('fst2vcd');
-const missing = 'GTKWave tools vcd2fst/fst2vcd not found: install the Debian package `gtkwave` (apt-get install -y gtkwave; .ci/run does this)';
+const missing = gtkwaveTools();
+const tools = missing === undefined;
 
 test('written VCD reads back through vcd2fst/fst2vcd with the same values', (t) => {
   if (!tools) return t.fail(missing);
