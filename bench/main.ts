@@ -1,11 +1,12 @@
 import { benchHandshake } from './handshake.js';
+import { benchHwmodel } from './hwmodel.js';
 import { benchKernel } from './kernel.js';
 import { benchNetwork } from './network.js';
 import { benchRecord } from './record.js';
 import { benchWire } from './wire.js';
 
 /**
- * `npm run bench` (`npm run bench -- wire`, `-- record`, `-- handshake`, `-- network` or `-- kernel` for one part).
+ * `npm run bench` (`npm run bench -- wire`, `-- record`, `-- handshake`, `-- network`, `-- kernel` or `-- hwmodel` for one part).
  * Every figure is printed next to a baseline measured in the same run.
  */
 const only = process.argv[2];
@@ -14,3 +15,4 @@ if (only === undefined || only === 'record') benchRecord();
 if (only === undefined || only === 'handshake') benchHandshake();
 if (only === undefined || only === 'network') await benchNetwork();
 if (only === undefined || only === 'kernel') await benchKernel(console.log);
+if (only === undefined || only === 'hwmodel') await benchHwmodel(console.log);

@@ -9,7 +9,7 @@ import { DEFAULT_PROFILE } from './default-profile.js';
 import type { MemoryParams } from './memory.js';
 import type { NetworkParams } from './network.js';
 import { checkProfile } from './profile.js';
-import type { TimingProfile } from './profile.js';
+import type { ProcessingCosts, TimingProfile } from './profile.js';
 
 /** Measured figures: µs per operation and ns per byte, keyed like the cost table. */
 export interface Measurements {
@@ -24,6 +24,8 @@ export interface Measurements {
   readonly lanes?: number;
   readonly network?: Partial<NetworkParams>;
   readonly memory?: Partial<MemoryParams>;
+  /** Measured per-message and per-record CPU time (software platform); absent figures keep the base profile's. */
+  readonly processing?: Partial<ProcessingCosts>;
   readonly loadFactor?: number;
 }
 
@@ -41,13 +43,15 @@ export interface CostSample {
 export function profileFromMeasurements(m: Measurements, base: TimingProfile = DEFAULT_PROFILE): TimingProfile {
   const table = mergeTable(base.crypto.software.table, m.crypto);
   const kept = unmeasured(base.crypto.software.table, m.crypto);
-  const notes = kept.length === 0 ? 'All crypto figures measured.' : `Not measured, base figures kept: ${kept.join(', ')}.`;
+  for (const k of ['messageUs', 'recordUs'] as const) if (m.processing?.[k] === undefined) kept.push(`processing.${k}`);
+  const notes = kept.length === 0 ? 'All crypto and processing figures measured.' : `Not measured, base figures kept: ${kept.join(', ')}.`;
   return checkProfile({
     ...base,
     metadata: { machine: m.machine, date: m.date, provider: m.provider, source: 'calibrated', notes },
     crypto: { software: { lanes: m.lanes ?? base.crypto.software.lanes, table }, accelerated: base.crypto.accelerated },
     network: { ...base.network, ...m.network },
     memory: { ...base.memory, ...m.memory },
+    processing: { ...base.processing, ...m.processing },
     loadFactor: m.loadFactor ?? base.loadFactor,
   });
 }

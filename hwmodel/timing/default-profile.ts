@@ -3,7 +3,10 @@
  * are for OpenSSL through node:crypto on a current x86-64 core with AES-NI
  * and SHA extensions, including the per-call JavaScript overhead (a few µs);
  * RSA figures are for 2048-bit keys. The accelerated engine is a generic
- * crypto offload block. Replace it with `dtls13 simulate --calibrate`, which
+ * crypto offload block. The processing figures (CPU time per handshake
+ * message and per record outside the costed crypto: this library's
+ * codecs, charts and record framing in JavaScript) are plausible for one
+ * such core, not measured. Replace it with `dtls13 simulate --calibrate`, which
  * measures the machine and builds a profile with {@link profileFromMeasurements}.
  */
 import type { CryptoCostTable } from './crypto-table.js';
@@ -75,5 +78,6 @@ export const DEFAULT_PROFILE: TimingProfile = {
   },
   network: { latencyUs: 50, bandwidthBitsPerSecond: 1e9, jitterUs: 5, lossProbability: 0, reorder: false, overheadBytes: 28 },
   memory: { lineBytes: 64, sets: 64, ways: 4, hitLatencyNs: 1, missLatencyNs: 80, perByteNs: 0.05 },
+  processing: { messageUs: 150, recordUs: 3 },
   loadFactor: 1,
 };

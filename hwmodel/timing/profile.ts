@@ -32,6 +32,19 @@ export interface ProfileMetadata {
   readonly notes?: string;
 }
 
+/**
+ * CPU time of the protocol work outside the costed crypto operations, on the
+ * software platform (hwmodel/DESIGN.md, "Binding the real core"): parsing,
+ * building and dispatching messages, the charts, the record framing, key
+ * setup (`aead_key`, `key_import`, `random` are not costed on their own).
+ */
+export interface ProcessingCosts {
+  /** µs per handshake message received or sent. */
+  readonly messageUs: number;
+  /** µs per record received or datagram sent. */
+  readonly recordUs: number;
+}
+
 /** Every figure the timing models take. */
 export interface TimingProfile {
   readonly format: typeof PROFILE_FORMAT;
@@ -40,6 +53,8 @@ export interface TimingProfile {
   readonly crypto: CryptoProfile;
   readonly network: NetworkParams;
   readonly memory: MemoryParams;
+  /** Per-message and per-record CPU time of the software platform. */
+  readonly processing: ProcessingCosts;
   /** Multiplier on compute (crypto) costs for background load; 1 = idle. */
   readonly loadFactor: number;
 }
@@ -47,7 +62,7 @@ export interface TimingProfile {
 /** Checks a parsed JSON value as a profile; ConfigError names the first bad field path. */
 export function checkProfile(value: unknown): TimingProfile {
   const v = object(value, 'profile');
-  onlyKeys(v, '', ['format', 'version', 'metadata', 'crypto', 'network', 'memory', 'loadFactor']);
+  onlyKeys(v, '', ['format', 'version', 'metadata', 'crypto', 'network', 'memory', 'processing', 'loadFactor']);
   if (v['format'] !== PROFILE_FORMAT) throw new ConfigError('format', `must be "${PROFILE_FORMAT}", got ${JSON.stringify(v['format']) ?? 'nothing'}`);
   if (v['version'] !== PROFILE_VERSION) throw new ConfigError('version', `must be ${PROFILE_VERSION} (the version this dtls13 reads), got ${JSON.stringify(v['version']) ?? 'nothing'}`);
   const crypto = object(v['crypto'], 'crypto');
@@ -59,6 +74,7 @@ export function checkProfile(value: unknown): TimingProfile {
     crypto: { software: checkSoftwareCrypto(crypto['software'], 'crypto.software'), accelerated: checkAcceleratedCrypto(crypto['accelerated'], 'crypto.accelerated') },
     network: checkNetworkParams(v['network'], 'network'),
     memory: checkMemoryParams(v['memory'], 'memory'),
+    processing: checkProcessing(v['processing'], 'processing'),
     loadFactor: number(v['loadFactor'], 'loadFactor', { min: 0, exclusiveMin: true }),
   };
 }
@@ -77,6 +93,16 @@ export function parseProfile(text: string): TimingProfile {
 /** The profile as JSON text (two-space indent, trailing newline); `parseProfile` reads it back unchanged. */
 export function serializeProfile(profile: TimingProfile): string {
   return `${JSON.stringify(checkProfile(profile), null, 2)}\n`;
+}
+
+/** Checks `processing`: both figures finite and non-negative. */
+export function checkProcessing(value: unknown, path: string): ProcessingCosts {
+  const v = object(value, path);
+  onlyKeys(v, path, ['messageUs', 'recordUs']);
+  return {
+    messageUs: number(v['messageUs'], join(path, 'messageUs'), { min: 0 }),
+    recordUs: number(v['recordUs'], join(path, 'recordUs'), { min: 0 }),
+  };
 }
 
 function checkMetadata(value: unknown, path: string): ProfileMetadata {

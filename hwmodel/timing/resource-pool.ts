@@ -48,6 +48,8 @@ export class ResourcePool {
   readonly name: string;
   readonly lanes: number;
   readonly #freeAt: SimTime[];
+  /** Lane indices as a binary min-heap on (free time, index): the lane to use is at the top, found in O(log lanes). */
+  readonly #heap: number[];
   /** Grants that may still be waiting or busy at the last arrival. */
   #open: Open[] = [];
   #closedBusy = 0;
@@ -61,6 +63,30 @@ export class ResourcePool {
     this.name = name;
     this.lanes = lanes;
     this.#freeAt = new Array<SimTime>(lanes).fill(0);
+    this.#heap = Array.from({ length: lanes }, (_, i) => i);
+  }
+
+  /** Lane `a` comes before lane `b`: free earlier, or as early with the lower index. */
+  #before(a: number, b: number): boolean {
+    const fa = this.#freeAt[a]!;
+    const fb = this.#freeAt[b]!;
+    return fa < fb || (fa === fb && a < b);
+  }
+
+  /** Restores the heap after the top lane's free time grew. */
+  #siftDownTop(): void {
+    const h = this.#heap;
+    const n = h.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) return;
+      const r = l + 1;
+      const c = r < n && this.#before(h[r]!, h[l]!) ? r : l;
+      if (!this.#before(h[c]!, h[i]!)) return;
+      [h[i], h[c]] = [h[c]!, h[i]!];
+      i = c;
+    }
   }
 
   /**
@@ -73,11 +99,11 @@ export class ResourcePool {
     if (arrival < this.#lastArrival) throw new RangeError(`${this.name}: arrival ${arrival} is before the previous arrival ${this.#lastArrival}`);
     this.#lastArrival = arrival;
     this.#retire(arrival);
-    let lane = 0;
-    for (let i = 1; i < this.lanes; i++) if ((this.#freeAt[i] ?? 0) < (this.#freeAt[lane] ?? 0)) lane = i;
+    const lane = this.#heap[0]!;
     const start = Math.max(arrival, this.#freeAt[lane] ?? 0);
     const finish = checkTime('finish', start + service);
     this.#freeAt[lane] = finish;
+    this.#siftDownTop();
     this.#open.push({ arrival, start, finish });
     this.#requests++;
     const queueDepth = this.queueDepthAt(arrival);
@@ -101,7 +127,7 @@ export class ResourcePool {
 
   /** When a request arriving at `t` would start (t at or after the last arrival). */
   nextStart(t: SimTime): SimTime {
-    return Math.max(t, Math.min(...this.#freeAt));
+    return Math.max(t, this.#freeAt[this.#heap[0]!]!);
   }
 
   /** Totals over [0, until]; `until` must not be before the last arrival. */

@@ -64,3 +64,11 @@ test('the same seed gives the same run; another seed another one', (t) => {
   t.deepEqual(a.transcripts!.map((x) => hex(x.clientSent)), b.transcripts!.map((x) => hex(x.clientSent)));
   t.notDeepEqual(a.transcripts!.map((x) => hex(x.clientSent)), c.transcripts!.map((x) => hex(x.clientSent)));
 });
+
+test('with ECDSA P-256 certificates too (signatures made deterministic), a seed fixes the whole run', (t) => {
+  const p256 = makeSimIdentity('p256');
+  const run = () => simulate({ connections: 6, records: 1, seed: 9, identity: p256, transcripts: true, latency: 20 * US });
+  const [a, b] = [run(), run()];
+  t.deepEqual(a.run, b.run);
+  t.deepEqual(a.transcripts!.map((x) => hex(x.serverSent)), b.transcripts!.map((x) => hex(x.serverSent)));
+});

@@ -63,6 +63,11 @@ test('validation errors name the field path', (t) => {
     ['metadata.date', 'yesterday', 'metadata.date'],
     ['metadata.source', 'guess', 'metadata.source'],
     ['loadFactor', -2, 'loadFactor'],
+    ['processing', undefined, 'processing'],
+    ['processing.messageUs', -1, 'processing.messageUs'],
+    ['processing.recordUs', 'fast', 'processing.recordUs'],
+    ['processing.recordUs', undefined, 'processing.recordUs'],
+    ['processing.perByteNs', 1, 'processing.perByteNs'],
     ['version', 2, 'version'],
     ['format', 'other', 'format'],
   ];
@@ -106,6 +111,13 @@ test('profileFromMeasurements puts measured figures in and keeps the rest', (t) 
   t.is(m.cost({ op: 'aead_open', suite: 'TLS_CHACHA20_POLY1305_SHA256', bytes: 1000 }), 8 * US + 3.5 * 1000 * 1000);
   t.is(m.cost({ op: 'kx_derive', algorithm: 'x25519', bytes: 0 }), 310 * US);
   t.deepEqual(p.crypto.software.table.signature, DEFAULT_PROFILE.crypto.software.table.signature);
+  t.deepEqual(p.processing, DEFAULT_PROFILE.processing);
+  t.regex(p.metadata.notes ?? '', /processing\.messageUs/);
+  const q = profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: {}, processing: { recordUs: 4.5 } });
+  t.deepEqual(q.processing, { messageUs: DEFAULT_PROFILE.processing.messageUs, recordUs: 4.5 });
+  t.notRegex(q.metadata.notes ?? '', /processing\.recordUs/);
+  const bad = t.throws(() => profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: {}, processing: { messageUs: Number.NaN } }), { instanceOf: ConfigError });
+  t.is(bad?.option, 'processing.messageUs');
   const e = t.throws(() => profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: { hash: { sha256: { setupUs: -1, perByteNs: 1 } } } }), { instanceOf: ConfigError });
   t.is(e?.option, 'crypto.software.table.hash.sha256.setupUs');
 });

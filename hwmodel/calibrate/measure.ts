@@ -1,0 +1,192 @@
+/**
+ * `calibrate()`: measures this machine in place and returns a timing profile
+ * (hwmodel/DESIGN.md, "Calibration"). Real in-memory handshakes and records
+ * run with both providers wrapped by the logging provider in measuring mode,
+ * so every crypto operation is timed where the protocol really calls it;
+ * what the costed operations do not explain is the per-message and
+ * per-record processing time.
+ */
+import { cpus } from 'node:os';
+import { CryptoOpLog, loggingProvider } from '../model/crypto-ops.js';
+import { CryptoTimingModel, profileFromMeasurements } from '../timing/index.js';
+import type { TimingProfile } from '../timing/index.js';
+import { directSamples } from './direct.js';
+import { serverIdentity, type CalibrationScheme, type ServerIdentity } from './identity.js';
+import { exchangeRecord, handshake, workCounts, type PairConfig, type WorkCounts } from './loop.js';
+import { CALIBRATION_GROUPS, CALIBRATION_SCHEMES, CALIBRATION_SUITES, resolveCalibrateOptions, type CalibrateOptions } from './options.js';
+import { CostSamples, tallyCostUs, tallyOps, type OpTally } from './samples.js';
+import { median, trimmedMean } from './stats.js';
+
+/** What the calibration saw, beside the profile it built. */
+export interface CalibrationDetails {
+  /** Measured handshakes (warm-up excluded). */
+  readonly handshakes: number;
+  /** Median time of one in-memory handshake, both sides, ms (on the calibration's clock). */
+  readonly handshakeMs: number;
+  /** Median share of that time spent in costed crypto operations (as the fitted table charges them). */
+  readonly cryptoShare: number;
+  /** Median handshake messages per handshake, both sides, received plus sent. */
+  readonly messages: number;
+  /** Median records received plus datagrams sent per handshake, both sides. */
+  readonly records: number;
+  /** Median over the batches of the time of one application record (send, transmit, receive, deliver), µs (on the calibration's clock). */
+  readonly recordUs: number;
+  /** The processing figures put in the profile. */
+  readonly processing: TimingProfile['processing'];
+}
+
+/** A calibrated profile and what it came from. */
+export interface Calibration {
+  readonly profile: TimingProfile;
+  readonly details: CalibrationDetails;
+}
+
+/** The payload of the records timed for the per-record cost, bytes. */
+export const RECORD_PAYLOAD = 1200;
+/**
+ * The share of handshakes left out at either end of the per-message mean:
+ * enough to drop the rare handshake that ran while another process shared
+ * the core, not so much that the collector's pauses drop out.
+ */
+export const TRIM = 0.1;
+/** Rounds the timed records are split into, the suites alternating. */
+const RECORD_ROUNDS = 6;
+
+/** The machine as the profile names it: CPU model and core count. */
+export function machineName(): string {
+  const list = cpus();
+  return `${list[0]?.model.trim() ?? 'unknown CPU'}, ${list.length} cores`;
+}
+
+/** Measures this machine and returns a calibrated profile (see {@link calibrateWithDetails}). */
+export function calibrate(options: CalibrateOptions = {}): TimingProfile {
+  return calibrateWithDetails(options).profile;
+}
+
+/**
+ * Measures this machine: handshakes over every combination of the three
+ * AEAD suites, three groups and two certificate types; application records
+ * per suite; direct AEAD, mask, hash and HMAC timing over a spread of
+ * sizes. Linear costs take their per-byte slope from the direct timing and
+ * their fixed cost from the protocol's own calls (size-bucket medians);
+ * key exchange and signature costs are medians. The processing figures are
+ * what the costed operations leave unexplained, T timed on the calibration's
+ * clock (CPU time by default, see `CalibrateOptions.clock`), C the costed
+ * operations it ran, charged by the fitted table:
+ *
+ * - recordUs = (T − C) / (2 n) over the n application records timed (in
+ *   batches; each record one datagram sent and one record received);
+ * - messageUs = (T − C − recordUs × R) / M per handshake, R the records
+ *   received plus datagrams sent and M the handshake messages received plus
+ *   sent, both sides; the mean over the handshakes ({@link TRIM} trimmed).
+ *
+ * Totals and means rather than medians of single calls: the garbage
+ * collector's pauses come now and then, and they are part of the cost.
+ */
+export function calibrateWithDetails(options: CalibrateOptions = {}): Calibration {
+  const o = resolveCalibrateOptions(options);
+  const wallClock = Date.now();
+  const log = new CryptoOpLog();
+  // Two wrappings of the provider: one times every call (the samples behind
+  // the table), one only lists the calls (the timed runs: no clock reads,
+  // and nothing kept that the collector would have to carry).
+  const sampling = loggingProvider(o.provider, log, true);
+  const listing = loggingProvider(o.provider, log, false);
+  const identities = new Map<CalibrationScheme, ServerIdentity>(CALIBRATION_SCHEMES.map((s) => [s, serverIdentity(s, wallClock)]));
+  const configs: { sampled: PairConfig; timed: PairConfig }[] = [];
+  for (const suite of CALIBRATION_SUITES) {
+    for (const group of CALIBRATION_GROUPS) {
+      for (const scheme of CALIBRATION_SCHEMES) {
+        const base = { suite, group, identity: identities.get(scheme)!, wallClock, clock: o.clock };
+        configs.push({ sampled: { ...base, clientProvider: sampling, serverProvider: sampling }, timed: { ...base, clientProvider: listing, serverProvider: listing } });
+      }
+    }
+  }
+  const samples = new CostSamples();
+
+  o.log(`calibrate: ${o.providerName} provider, ${configs.length} combinations, ${o.warmup} warm-up + ${o.handshakes} measured handshakes each (${o.clockName} time)`);
+  const payload = new Uint8Array(RECORD_PAYLOAD).fill(0x42);
+  const x25519 = configs.filter((c) => c.timed.group === 'x25519' && c.timed.identity.scheme === CALIBRATION_SCHEMES[0]);
+  const pairs = x25519.map((c) => ({ sampled: handshake(c.sampled), timed: handshake(c.timed) }));
+  for (let i = 0; i < o.warmup; i++) for (const c of configs) handshake(i % 2 === 0 ? c.timed : c.sampled);
+  for (const pair of pairs) for (let i = 0; i < o.records; i++) exchangeRecord(pair.timed.client, pair.timed.server, payload, 10);
+  directSamples(sampling, log, CALIBRATION_SUITES, 1);
+  log.take();
+
+  // Records first, on their own (no handshake's garbage is collected in
+  // their time), the suites alternating in rounds; then rounds of a timed
+  // and a sampled handshake of every combination and a share of the direct
+  // timing. A busy spell on the machine touches every kind of sample alike.
+  const rounds = o.handshakes;
+  const records = { us: 0, tally: new Map() as OpTally, count: 0 };
+  const recordUsEach: number[] = [];
+  for (let round = 0; round < RECORD_ROUNDS; round++) {
+    const n = share(o.records, RECORD_ROUNDS, round);
+    for (const pair of n > 0 ? pairs : []) {
+      const t0 = o.clock();
+      for (let i = 0; i < n; i++) {
+        exchangeRecord(pair.timed.client, pair.timed.server, payload, 10);
+        tallyOps(log.take(), records.tally);
+      }
+      const us = (o.clock() - t0) * 1000;
+      recordUsEach.push(us / n);
+      records.us += us;
+      records.count += n;
+      for (let i = Math.ceil(n / 4); i > 0; i--) {
+        exchangeRecord(pair.sampled.client, pair.sampled.server, payload, 10);
+        samples.addAll(log.take());
+      }
+    }
+  }
+  // Figures only: keeping the connections alive would grow the heap and slow the collector for the rest of the run.
+  const runs: { ms: number; tally: OpTally; counts: WorkCounts }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const c of configs) {
+      log.take();
+      const run = handshake(c.timed);
+      runs.push({ ms: run.ms, tally: tallyOps(log.take()), counts: workCounts(run.client, run.server) });
+      handshake(c.sampled);
+      samples.addAll(log.take());
+    }
+    const repeats = share(o.repeats, rounds, round);
+    if (repeats > 0) samples.addAll(directSamples(sampling, log, CALIBRATION_SUITES, repeats), 'direct');
+  }
+
+  // The crypto time C is charged by the fitted table, not summed from the
+  // logged wall times: on a busy machine a few calls wait for a core, and a
+  // sum (unlike the medians behind the table) keeps every such wait.
+  const measurements = { machine: machineName(), date: new Date(wallClock).toISOString(), provider: o.providerName, crypto: samples.overrides(), lanes: 1 };
+  const model = CryptoTimingModel.fromProfile(profileFromMeasurements(measurements, o.base), { loadFactor: 1 });
+  const recordUs = Math.max(0, (records.us - tallyCostUs(records.tally, model)) / (2 * records.count));
+  o.log(`calibrate: records: ${median(recordUsEach).toFixed(2)} µs each, ${recordUs.toFixed(2)} µs per record or datagram outside the crypto`);
+  const perMessage: number[] = [];
+  const shares: number[] = [];
+  const messageCounts: number[] = [];
+  const recordCounts: number[] = [];
+  for (const { ms, tally, counts } of runs) {
+    const { messages: m, records: r } = counts;
+    const us = ms * 1000;
+    const cryptoUs = tallyCostUs(tally, model);
+    perMessage.push((us - cryptoUs - recordUs * r) / m);
+    shares.push(cryptoUs / us);
+    messageCounts.push(m);
+    recordCounts.push(r);
+  }
+  const messageUs = Math.max(0, trimmedMean(perMessage, TRIM));
+  const handshakeMs = median(runs.map((r) => r.ms));
+  o.log(`calibrate: handshakes: ${handshakeMs.toFixed(3)} ms each (median), crypto ${(median(shares) * 100).toFixed(0)} %, ${median(messageCounts)} messages, ${median(recordCounts)} records; ${messageUs.toFixed(1)} µs per message outside the crypto`);
+
+  const processing = { messageUs, recordUs };
+  const profile = profileFromMeasurements({ ...measurements, processing }, o.base);
+  return {
+    profile,
+    details: {
+      handshakes: runs.length, handshakeMs, cryptoShare: median(shares), messages: median(messageCounts), records: median(recordCounts), recordUs: median(recordUsEach), processing,
+    },
+  };
+}
+
+/** Round `round`'s share of `total` split over `rounds` (the first rounds take the remainder). */
+function share(total: number, rounds: number, round: number): number {
+  return Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
+}

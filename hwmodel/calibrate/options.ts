@@ -1,0 +1,84 @@
+/**
+ * The calibration's options and their checks (ConfigError naming the option).
+ */
+import { ConfigError, integerOption } from '../../runtime/config-error.js';
+import type { CryptoProvider, KeyExchangeGroup } from '../../runtime/crypto/provider.js';
+import { nobleProvider } from '../../runtime/crypto/noble/index.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
+import type { TimingProfile } from '../timing/index.js';
+import { clockOf, type Clock, type ClockName } from './clock.js';
+import type { CalibrationScheme } from './identity.js';
+
+/** The crypto providers the calibration can measure. */
+export const CALIBRATION_PROVIDERS = { node: nodeProvider, noble: nobleProvider } as const;
+/** A provider name for {@link CalibrateOptions.provider}. */
+export type CalibrationProviderName = keyof typeof CALIBRATION_PROVIDERS;
+
+/** The suites, groups and certificate schemes measured unless told otherwise. */
+export const CALIBRATION_SUITES: readonly SupportedCipherSuite[] = ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'];
+export const CALIBRATION_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
+export const CALIBRATION_SCHEMES: readonly CalibrationScheme[] = ['ecdsa_secp256r1_sha256', 'ed25519'];
+
+/** Options of `calibrate`. */
+export interface CalibrateOptions {
+  /** The crypto provider to measure (default `node`). */
+  readonly provider?: CalibrationProviderName;
+  /** Measured handshakes per (suite, group, scheme) combination (default 6). */
+  readonly handshakes?: number;
+  /**
+   * Warm-up handshakes per combination before measuring, discarded (default
+   * 20: in a fresh process the JIT needs a few hundred handshakes before the
+   * protocol code runs at its steady speed).
+   */
+  readonly warmup?: number;
+  /** Measured application records per suite for the per-record cost (default 5000; as many again to warm up). */
+  readonly records?: number;
+  /** Repeats per size of the direct AEAD, mask, hash and HMAC timing (default 40). */
+  readonly repeats?: number;
+  /**
+   * What times whole handshakes: `cpu` (default), this process's CPU time,
+   * which leaves out time spent waiting for a core on a busy machine; or
+   * `wall`. Single operations and records are always timed on the wall
+   * clock (too short to read the CPU clock around), taking medians.
+   */
+  readonly clock?: ClockName;
+  /** Where unmeasured figures come from (default DEFAULT_PROFILE). */
+  readonly base?: TimingProfile;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+}
+
+/** Options with defaults filled in and checked. */
+export interface ResolvedCalibrateOptions {
+  readonly providerName: CalibrationProviderName;
+  readonly provider: CryptoProvider;
+  readonly handshakes: number;
+  readonly warmup: number;
+  readonly records: number;
+  readonly repeats: number;
+  readonly clockName: ClockName;
+  readonly clock: Clock;
+  readonly base: TimingProfile | undefined;
+  readonly log: (line: string) => void;
+}
+
+/** Fills in defaults; ConfigError for an unknown provider or a count out of range. */
+export function resolveCalibrateOptions(o: CalibrateOptions = {}): ResolvedCalibrateOptions {
+  const providerName = o.provider ?? 'node';
+  if (!Object.hasOwn(CALIBRATION_PROVIDERS, providerName)) throw new ConfigError('provider', `must be one of ${Object.keys(CALIBRATION_PROVIDERS).join(', ')}, got ${JSON.stringify(providerName)}`);
+  const clockName = o.clock ?? 'cpu';
+  if (clockName !== 'cpu' && clockName !== 'wall') throw new ConfigError('clock', `must be cpu or wall, got ${JSON.stringify(clockName)}`);
+  return {
+    providerName,
+    clockName,
+    clock: clockOf(clockName),
+    provider: CALIBRATION_PROVIDERS[providerName],
+    handshakes: integerOption('handshakes', o.handshakes ?? 6, 1, 100_000),
+    warmup: integerOption('warmup', o.warmup ?? 20, 0, 100_000),
+    records: integerOption('records', o.records ?? 5000, 1, 10_000_000),
+    repeats: integerOption('repeats', o.repeats ?? 40, 1, 1_000_000),
+    base: o.base,
+    log: o.log ?? (() => undefined),
+  };
+}

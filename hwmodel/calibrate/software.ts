@@ -1,0 +1,131 @@
+/**
+ * The software figures the timing validation compares: measured on this
+ * machine with the in-memory loop, and predicted by the model's software
+ * platform (`simulate({ platform: 'software' })`: one CPU runs both ends,
+ * no network delay).
+ */
+import type { CryptoProvider, KeyExchangeGroup } from '../../runtime/crypto/provider.js';
+import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
+import { SEC } from '../kernel/index.js';
+import type { SimIdentity } from '../model/identity.js';
+import { simulate } from '../model/simulate.js';
+import type { TimingProfile } from '../timing/index.js';
+import type { Clock } from './clock.js';
+import { SERVER_NAME, type ServerIdentity } from './identity.js';
+import { exchangeRecord, handshake, type PairConfig } from './loop.js';
+import { TRIM } from './measure.js';
+import { trimmedMean } from './stats.js';
+
+/** A validated configuration: suite, group and the server identity (its certificate's scheme). */
+export interface ValidationCase {
+  readonly suite: SupportedCipherSuite;
+  readonly group: KeyExchangeGroup;
+  readonly identity: ServerIdentity;
+  /** Wall-clock time (ms since the epoch) the identity is valid at. */
+  readonly wallClock: number;
+}
+
+/** Software figures of one case. */
+export interface SoftwareFigures {
+  /** Handshake latency: from opening the connection until the client is connected (its Finished sent), ms. */
+  readonly handshakeMs: number;
+  /** Application records of {@link RECORD_BYTES} sent and received per second, both ends on one CPU. */
+  readonly recordsPerSecond: number;
+}
+
+/** The application payload of the validated records, bytes. */
+export const RECORD_BYTES = 1200;
+
+/** How a measurement runs. */
+export interface MeasureOptions {
+  readonly provider: CryptoProvider;
+  /** Timed handshakes per case, spread over the rounds. */
+  readonly handshakes: number;
+  /** Timed records per case, spread over the rounds. */
+  readonly records: number;
+  /**
+   * Untimed handshakes per case first: the JIT needs a few hundred
+   * handshakes in a fresh process before the protocol code runs at its
+   * steady speed.
+   */
+  readonly warmup: number;
+  /** Rounds the timed work is split into, the cases alternating in each (so a busy spell on the machine touches all of them). */
+  readonly rounds: number;
+  /** What times handshakes and batches of records. */
+  readonly clock: Clock;
+}
+
+/**
+ * Measures each case on this machine (on `o.clock`): the mean ({@link TRIM}
+ * trimmed, as the calibration's) of the in-memory handshake latency (to the client connected), and records per
+ * second over all the rounds (send + transmit + receive + deliver between
+ * a connected pair, one after another). Means and totals: the garbage
+ * collector's pauses are part of the cost.
+ */
+export function measureSoftware(cases: readonly ValidationCase[], o: MeasureOptions): SoftwareFigures[] {
+  const payload = new Uint8Array(RECORD_BYTES).fill(0x42);
+  const state = cases.map((c) => {
+    const config: PairConfig = { suite: c.suite, group: c.group, identity: c.identity, clientProvider: o.provider, serverProvider: o.provider, wallClock: c.wallClock, clock: o.clock };
+    for (let i = 0; i < o.warmup; i++) handshake(config);
+    const pair = handshake(config);
+    for (let i = 0; i < Math.min(o.records, 5000); i++) exchangeRecord(pair.client, pair.server, payload, 1);
+    return { config, pair, handshakeMs: [] as number[], records: 0, seconds: 0 };
+  });
+  for (let round = 0; round < o.rounds; round++) {
+    const handshakes = share(o.handshakes, o.rounds, round);
+    const records = share(o.records, o.rounds, round);
+    for (const s of state) {
+      for (let i = 0; i < handshakes; i++) s.handshakeMs.push(handshake(s.config).clientMs);
+      if (records === 0) continue;
+      const t0 = o.clock();
+      for (let i = 0; i < records; i++) exchangeRecord(s.pair.client, s.pair.server, payload, 1);
+      s.seconds += (o.clock() - t0) / 1000;
+      s.records += records;
+    }
+  }
+  return state.map((s) => ({ handshakeMs: trimmedMean(s.handshakeMs, TRIM), recordsPerSecond: s.records / s.seconds }));
+}
+
+/** Round `round`'s share of `total` split over `rounds` (the first rounds take the remainder). */
+function share(total: number, rounds: number, round: number): number {
+  return Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
+}
+
+/** How a prediction runs. */
+export interface PredictOptions {
+  readonly provider: 'node' | 'noble';
+  readonly seed: number;
+  /** Records of the second simulation; the rate is the difference to a run without records. */
+  readonly records: number;
+}
+
+/** A prediction, with the kernel work it took. */
+export interface Prediction extends SoftwareFigures {
+  /** Kernel events the simulations processed, and their wall time (ms). */
+  readonly events: number;
+  readonly wallMs: number;
+}
+
+/**
+ * The model's figures for `c` on the software platform: one connection,
+ * the mean handshake latency the report gives; the record rate from two
+ * simulations, without records and with `records`, as records over the
+ * extra simulated time (so the handshake and the close do not count).
+ */
+export function predictSoftware(profile: TimingProfile, c: ValidationCase, o: PredictOptions): Prediction {
+  const identity: SimIdentity = { certificate: { chain: c.identity.chain, privateKey: c.identity.privateKey }, trustAnchors: [c.identity.trustAnchor], serverName: SERVER_NAME, at: c.wallClock };
+  const run = (records: number) =>
+    simulate({ platform: 'software', connections: 1, suite: c.suite, group: c.group, records, payloadBytes: RECORD_BYTES, profile, seed: o.seed, provider: o.provider, identity });
+  const bare = run(0);
+  const loaded = run(o.records);
+  const latency = bare.report.handshakes.latencyUs;
+  if (latency === null || bare.report.handshakes.failed > 0 || loaded.report.handshakes.failed > 0) throw new Error(`the simulated handshake failed (${c.suite}, ${c.group})`);
+  if (loaded.run.records !== o.records) throw new Error(`the simulation delivered ${loaded.run.records} of ${o.records} records`);
+  const extra = (loaded.run.duration - bare.run.duration) / SEC;
+  return {
+    handshakeMs: latency.mean / 1000,
+    recordsPerSecond: extra > 0 ? o.records / extra : Number.POSITIVE_INFINITY,
+    events: bare.events + loaded.events,
+    wallMs: bare.wallMs + loaded.wallMs,
+  };
+}
