@@ -64,8 +64,11 @@ export interface SimulationResult {
   /** Kernel events processed, and the wall time the run took (ms). */
   readonly events: number;
   readonly wallMs: number;
+  /** Datagrams of new connections the device's connection table refused (full). */
   readonly refused: number;
+  /** Datagrams lost in transit, and dropped for exceeding a channel's MTU. */
   readonly lost: number;
+  readonly oversize: number;
   readonly transcripts: ConnectionTranscript[] | undefined;
 }
 
@@ -98,7 +101,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
 
   const sim = new Simulator({ seed });
   const vcd = options.vcd ? new VcdWriter(options.vcd) : undefined;
-  const deviceMonitor = new ActivityMonitor(vcd ? { vcd, scope: 'device' } : {});
+  const deviceMonitor = new ActivityMonitor(vcd ? { vcd, scope: 'top' } : {});
   const software = platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
   const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software };
   // Offload: every client is its own machine (a core each); software: the one CPU runs both ends.
@@ -225,6 +228,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     wallMs,
     refused: device.connectionManager.refused,
     lost: device.networkChannel.lost + clients.networkChannel.lost,
+    oversize: device.networkChannel.oversize + clients.networkChannel.oversize,
     transcripts,
   };
 }

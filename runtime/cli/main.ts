@@ -6,6 +6,7 @@
 import { runGenerate } from './generate-command.js';
 import { runDemo } from './demo-command.js';
 import { runClient, runServer } from './net-commands.js';
+import { runSimulate } from './simulate-command.js';
 import { CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: dtls13 <command> [options]
@@ -26,6 +27,19 @@ commands:
          [--inspect[=PORT]]
                                     handshake, send the message (or each line of stdin), print every
                                     reply, close with close_notify; exit 1 with the reason on failure
+  simulate [--connections N] [--duration T] [--suite S] [--loss P] [--latency T] [--bandwidth B]
+           [--hw-accel] [--vcd FILE] [--json FILE] [--seed N] [--profile FILE] [--records N]
+           [--payload BYTES] [--rate PER_SECOND] [--platform offload|software] [--quiet]
+                                    run N DTLS 1.3 clients (default 100) against the spec/hw offload
+                                    device in simulated time (the real protocol, modelled timing);
+                                    print handshake latency, goodput, per-module utilization and the
+                                    bottleneck. T like 10ms or 50us; B like 1Gbps or 10e9 (bit/s);
+                                    S an IANA name or aes128gcm, aes256gcm, chacha20; P in 0..1;
+                                    --vcd writes module activity for GTKWave, --json the report
+  simulate --calibrate [--profile-out FILE] [--out FILE] [--calibrate-handshakes N]
+                                    measure this machine's crypto and handshake costs into a timing
+                                    profile (default ./dtls13-profile.json), print the figures and
+                                    the model-vs-measured validation; --out writes them as JSON
   --inspect[=PORT] (demo, server, client) serves the Stately inspector bridge on localhost:PORT
                                     (default 8080) and streams the handshake charts to it; demo and
                                     client then keep serving it until Ctrl-C
@@ -42,6 +56,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return runServer(rest);
     case 'client':
       return runClient(rest);
+    case 'simulate':
+      return runSimulate(rest);
     case undefined:
     case 'help':
     case '--help':

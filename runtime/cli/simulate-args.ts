@@ -1,0 +1,127 @@
+/**
+ * The `dtls13 simulate` command line, parsed and checked into a run plan (a
+ * timed simulation, or a calibration of this machine). Nothing here runs or
+ * writes anything.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config-error.js';
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
+import type { SimTime } from '../../hwmodel/kernel/time.js';
+import { networkChannelDefaults } from '../../generated/tlm/index.js';
+import { parseBandwidth, parseChoice, parseDuration, parseInteger, parsePositive, parseProbability, parseSuite } from './simulate-values.js';
+import { CliUsageError } from './usage-error.js';
+
+/** The calibration file written when `--profile-out` is not given (in the working directory). */
+export const DEFAULT_PROFILE_FILE = 'dtls13-profile.json';
+
+/** IPv4 + UDP header bytes and the DTLSCiphertext unified header (16-bit sequence number, length) plus the inner content type. */
+const DATAGRAM_OVERHEAD = 28 + 5 + 1;
+
+/** A timed run, as the command line asked for it. */
+export interface RunPlan {
+  readonly kind: 'run';
+  readonly connections: number;
+  readonly suite: SupportedCipherSuite;
+  readonly records: number;
+  readonly payloadBytes: number;
+  /** Connections opened per simulated second; all at time 0 when absent. */
+  readonly arrivalRate: number | undefined;
+  readonly duration: SimTime | undefined;
+  readonly latency: SimTime | undefined;
+  readonly bandwidth: number | undefined;
+  readonly loss: number | undefined;
+  readonly hwAccel: boolean;
+  readonly platform: 'offload' | 'software';
+  readonly seed: number;
+  readonly profileFile: string | undefined;
+  readonly vcdFile: string | undefined;
+  readonly jsonFile: string | undefined;
+  readonly quiet: boolean;
+}
+
+/** A calibration of this machine. */
+export interface CalibratePlan {
+  readonly kind: 'calibrate';
+  /** Where the timing profile goes. */
+  readonly profileOut: string;
+  /** Where the calibration report (figures and validation rows) goes as JSON, when asked. */
+  readonly out: string | undefined;
+  /** Measured handshakes per combination (fewer = faster, noisier). */
+  readonly handshakes: number | undefined;
+  readonly quiet: boolean;
+}
+
+const RUN_OPTIONS = {
+  connections: { type: 'string' }, duration: { type: 'string' }, suite: { type: 'string' }, loss: { type: 'string' },
+  latency: { type: 'string' }, bandwidth: { type: 'string' }, 'hw-accel': { type: 'boolean' }, vcd: { type: 'string' },
+  json: { type: 'string' }, seed: { type: 'string' }, profile: { type: 'string' }, records: { type: 'string' },
+  payload: { type: 'string' }, rate: { type: 'string' }, platform: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
+} as const;
+const CALIBRATE_OPTIONS = {
+  calibrate: { type: 'boolean' }, out: { type: 'string' }, 'profile-out': { type: 'string' }, 'calibrate-handshakes': { type: 'string' },
+} as const;
+
+/** Parses `dtls13 simulate` arguments; CliUsageError for an unknown option or a missing value, ConfigError naming the option for a bad value. */
+export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibratePlan {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: [...argv], options: { ...RUN_OPTIONS, ...CALIBRATE_OPTIONS }, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new CliUsageError(e instanceof Error ? e.message : String(e));
+  }
+  const str = (name: string): string | undefined => {
+    const v = values[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  if (values.calibrate === true) {
+    const stray = Object.keys(values).find((k) => k !== 'quiet' && !(k in CALIBRATE_OPTIONS));
+    if (stray !== undefined) throw new CliUsageError(`--${stray} does not go with --calibrate (it takes --out, --profile-out, --calibrate-handshakes, --quiet)`);
+    const handshakes = str('calibrate-handshakes');
+    return {
+      kind: 'calibrate',
+      profileOut: str('profile-out') ?? DEFAULT_PROFILE_FILE,
+      out: str('out'),
+      handshakes: handshakes === undefined ? undefined : parseInteger(handshakes, '--calibrate-handshakes', 1, 10_000),
+      quiet: values.quiet === true,
+    };
+  }
+  const calibrateOnly = Object.keys(values).find((k) => k in CALIBRATE_OPTIONS);
+  if (calibrateOnly !== undefined) throw new CliUsageError(`--${calibrateOnly} goes only with --calibrate`);
+  if (values.platform === 'software') {
+    const offloadOnly = ['hw-accel', 'latency', 'bandwidth'].find((k) => values[k] !== undefined);
+    if (offloadOnly !== undefined) throw new CliUsageError(`--${offloadOnly} applies to the offload device; --platform software runs both ends on one CPU with no crypto engine and no network delay`);
+  }
+
+  const text = (name: string): string | undefined => {
+    const v = str(name);
+    if (v !== undefined && v.trim() === '') throw new ConfigError(`--${name}`, 'needs a value');
+    return v;
+  };
+  const suite = text('suite') === undefined ? 'tls_aes_128_gcm_sha256' : parseSuite(text('suite')!);
+  // The payload must fit one datagram: a larger one would be dropped at the MTU and never arrive.
+  const maxPayload = networkChannelDefaults.mtu - DATAGRAM_OVERHEAD - CIPHER_SUITES[suite].tagLength;
+  const payload = text('payload');
+  const opt = <T>(name: string, parse: (v: string, option: string) => T): T | undefined => {
+    const v = text(name);
+    return v === undefined ? undefined : parse(v, `--${name}`);
+  };
+  return {
+    kind: 'run',
+    connections: opt('connections', (v, o) => parseInteger(v, o, 1, 1_000_000)) ?? 100,
+    suite,
+    records: opt('records', (v, o) => parseInteger(v, o, 0, 1_000_000)) ?? 10,
+    payloadBytes: payload === undefined ? 1200 : parseInteger(payload, '--payload', 1, maxPayload),
+    arrivalRate: opt('rate', parsePositive),
+    duration: opt('duration', (v, o) => parseDuration(v, o, true)),
+    latency: opt('latency', (v, o) => parseDuration(v, o)),
+    bandwidth: opt('bandwidth', parseBandwidth),
+    loss: opt('loss', parseProbability),
+    hwAccel: values['hw-accel'] === true,
+    platform: opt('platform', (v, o) => parseChoice(v, o, ['offload', 'software'] as const)) ?? 'offload',
+    seed: opt('seed', (v, o) => parseInteger(v, o, 0, 0xffff_ffff)) ?? 1,
+    profileFile: text('profile'),
+    vcdFile: text('vcd'),
+    jsonFile: text('json'),
+    quiet: values.quiet === true,
+  };
+}

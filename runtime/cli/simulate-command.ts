@@ -1,0 +1,119 @@
+/**
+ * `dtls13 simulate`: runs DTLS 1.3 clients against the spec/hw offload
+ * device under simulated time (hwmodel/model `simulate`) and prints the
+ * report, naming the bottleneck; or, with --calibrate, measures this
+ * machine into a timing profile (simulate-calibrate.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../config-error.js';
+import { ProcessError } from '../../hwmodel/kernel/index.js';
+import { makeSimIdentity } from '../../hwmodel/model/identity.js';
+import { simulate, type SimulationOptions, type SimulationResult } from '../../hwmodel/model/simulate.js';
+import { DEFAULT_PROFILE, loadProfile, type TimingProfile } from '../../hwmodel/timing/index.js';
+import { FileSink, formatReport } from '../../hwmodel/trace/index.js';
+import { parseSimulateArgs, type RunPlan } from './simulate-args.js';
+import { lossLine, readingGuide, reportDocument, runLine } from './simulate-output.js';
+import { CliUsageError } from './usage-error.js';
+
+/** Runs `dtls13 simulate ARGS`; a bad option is a CliUsageError naming it (exit 2). */
+export async function runSimulate(argv: readonly string[]): Promise<number> {
+  try {
+    const plan = parseSimulateArgs(argv);
+    if (plan.kind === 'run') return runTimed(plan);
+    // Loaded only when asked for: the calibration code is not needed for a run.
+    const { runCalibration } = await import('./simulate-calibrate.js');
+    return runCalibration(plan);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliUsageError(e.message);
+    throw e;
+  }
+}
+
+/** The profile of `--profile FILE`, or the built-in one. */
+function profileFor(path: string | undefined): TimingProfile {
+  if (path === undefined) return DEFAULT_PROFILE;
+  try {
+    return loadProfile(path);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      const reason = e.message.slice(`option ${e.option}: `.length);
+      throw new CliUsageError(`--profile ${path}: ${e.option === 'profile' ? reason : `${e.option}: ${reason}`}`);
+    }
+    throw e;
+  }
+}
+
+/** Creates (truncates) `path` now, so an unwritable output fails before the run, naming its option. */
+function openOutput(option: string, path: string): void {
+  try {
+    writeFileSync(path, '');
+  } catch (e) {
+    throw new CliUsageError(`${option} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function describe(plan: RunPlan, profile: TimingProfile): string {
+  const device = plan.platform === 'software'
+    ? 'software platform (both ends on one CPU)'
+    : `offload device, ${plan.hwAccel ? 'accelerated' : 'software'} crypto engine`;
+  const arrivals = plan.arrivalRate === undefined ? 'all opened at 0' : `opened at ${plan.arrivalRate}/s`;
+  return `dtls13 simulate: ${plan.connections} connections (${arrivals}), ${plan.suite}, ${plan.records} × ${plan.payloadBytes} B each; ` +
+    `${device}; seed ${plan.seed}; profile: ${profile.metadata.source} (${profile.metadata.machine})\n\n`;
+}
+
+function runTimed(plan: RunPlan): number {
+  const profile = profileFor(plan.profileFile);
+  const jsonPath = plan.jsonFile === undefined ? undefined : resolve(plan.jsonFile);
+  if (jsonPath !== undefined) openOutput('--json', jsonPath);
+  let vcd: FileSink | undefined;
+  if (plan.vcdFile !== undefined) {
+    try {
+      vcd = new FileSink(resolve(plan.vcdFile));
+    } catch (e) {
+      throw new CliUsageError(`--vcd ${plan.vcdFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const options: SimulationOptions = {
+    connections: plan.connections,
+    suite: plan.suite,
+    records: plan.records,
+    payloadBytes: plan.payloadBytes,
+    hwAccel: plan.hwAccel,
+    platform: plan.platform,
+    profile,
+    seed: plan.seed,
+    // Ed25519: signatures of fixed size and no randomness, so a seed gives the same run byte for byte.
+    identity: makeSimIdentity('ed25519'),
+    ...(plan.arrivalRate !== undefined ? { arrivalRate: plan.arrivalRate } : {}),
+    ...(plan.duration !== undefined ? { duration: plan.duration } : {}),
+    ...(plan.latency !== undefined ? { latency: plan.latency } : {}),
+    ...(plan.bandwidth !== undefined ? { bandwidth: plan.bandwidth } : {}),
+    ...(plan.loss !== undefined ? { loss: plan.loss } : {}),
+    ...(vcd !== undefined ? { vcd } : {}),
+    ...(process.stderr.isTTY && !plan.quiet ? { progress: process.stderr } : {}),
+  };
+  process.stdout.write(describe(plan, profile));
+  let result: SimulationResult;
+  try {
+    result = simulate(options);
+  } catch (e) {
+    // Simulated time is picoseconds in a double: a run past about 2.5 hours (a very slow link, say) cannot be represented.
+    if (e instanceof ProcessError && e.cause instanceof RangeError && /picoseconds/.test(e.cause.message)) {
+      throw new Error(`the run went past the longest simulated time the kernel represents (about 2.5 hours): use a faster --bandwidth, fewer --connections or a --duration (${e.message})`);
+    }
+    throw e;
+  } finally {
+    vcd?.close();
+  }
+  // The bar ends its own line when every connection closed; a run cut short by --duration leaves it open.
+  if (options.progress !== undefined && plan.duration !== undefined) process.stderr.write('\n');
+  let files = '';
+  if (jsonPath !== undefined) {
+    writeFileSync(jsonPath, `${JSON.stringify(reportDocument(plan, profile.metadata, result), null, 2)}\n`);
+    files += `JSON report written to ${jsonPath}\n`;
+  }
+  if (vcd !== undefined) files += `VCD of the device's module activity written to ${vcd.path} (open it with: gtkwave ${vcd.path})\n`;
+  process.stdout.write(`${formatReport(result.report)}\n${readingGuide(result.report, result.refused)}\n${lossLine(result)}${runLine(result)}${files}`);
+  return 0;
+}

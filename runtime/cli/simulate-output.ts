@@ -1,0 +1,92 @@
+/**
+ * What `dtls13 simulate` prints and writes beside the report table: how to
+ * read the table and its bottleneck, the run line (events, wall time), and
+ * the JSON document for `--json`.
+ */
+import { networkChannelDefaults } from '../../generated/tlm/index.js';
+import { formatTime } from '../../hwmodel/kernel/time.js';
+import type { SimulationResult } from '../../hwmodel/model/simulate.js';
+import type { ProfileMetadata } from '../../hwmodel/timing/index.js';
+import { SATURATION, type SimulationReport } from '../../hwmodel/trace/index.js';
+import type { RunPlan } from './simulate-args.js';
+
+/** The format name of the `--json` document (the report's fields plus `options`, `seed`, `profile`, `simulation`, `wallClock`). */
+export const SIMULATE_JSON_FORMAT = 'dtls13-simulation-report';
+
+const percent = (u: number): string => `${(u * 100).toFixed(1)}%`;
+
+/**
+ * A few lines under the table: what the columns mean, which module limits
+ * the run and what that implies (saturated: it sets the pace; otherwise the
+ * device has headroom and the time goes elsewhere), and whether refused
+ * connections (`refused`, the device's admission limit) shaped the run.
+ */
+export function readingGuide(report: SimulationReport, refused = 0): string {
+  const lines = [
+    `How to read it: Util. = busy lane-time / (lanes × simulated time); Busy = that lane-time; Queue = requests`,
+    `waiting for a free lane (max, mean of the samples, mean over time). The bottleneck is the module with the`,
+    `highest Util.; it is saturated at ${percent(SATURATION)} or more.`,
+  ];
+  const b = report.bottleneck;
+  if (b === null) lines.push('No device module was busy: nothing was offered to the device.');
+  else if (b.saturated) {
+    lines.push(`Here ${b.module} is saturated (${percent(b.utilization)}): it sets the pace. More load only lengthens its queue and`);
+    lines.push('the handshake latency; more lanes or faster timing for it (for the crypto engine: --hw-accel) raise the rate.');
+  } else {
+    lines.push(`Here the busiest module, ${b.module}, is at ${percent(b.utilization)}, below saturation: the device has headroom`);
+    lines.push('and part of the time goes to the clients, the network latency or the arrival rate. Offer more load');
+    lines.push('(--connections, --rate) to see which module saturates first.');
+  }
+  if (refused > 0) {
+    lines.push(`But the device refused ${refused} connection attempts: connection_manager.max_connections (spec/hw) was reached, so`);
+    lines.push('admission, not a busy module, limits this run; refused clients wait for their retransmission timers, which');
+    lines.push('stretches the simulated time and lowers every utilization. Open connections gradually (--rate) or raise it.');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `simulated events: N, wall time: T s, events/s: R`. */
+export function runLine(result: Pick<SimulationResult, 'events' | 'wallMs'>): string {
+  const rate = result.wallMs > 0 ? Math.round((result.events / result.wallMs) * 1000) : 0;
+  return `Simulated events   ${result.events.toLocaleString('en-US')} in ${(result.wallMs / 1000).toFixed(2)} s wall time (${rate.toLocaleString('en-US')} events/s)\n`;
+}
+
+/** A line on refused connections and lost datagrams, or nothing when there were none. */
+export function lossLine(result: Pick<SimulationResult, 'refused' | 'lost'>): string {
+  if (result.refused === 0 && result.lost === 0) return '';
+  return `Network            ${result.lost} datagrams lost, ${result.refused} connections refused by the device\n`;
+}
+
+/** The run's options as the `--json` document records them (defaults filled in from spec/hw; times as text and in µs). */
+export function planOptions(plan: RunPlan): Record<string, unknown> {
+  const software = plan.platform === 'software';
+  const time = (t: number | undefined): { text: string; us: number } | null => (t === undefined ? null : { text: formatTime(t), us: t / 1e6 });
+  return {
+    connections: plan.connections,
+    suite: plan.suite,
+    records: plan.records,
+    payloadBytes: plan.payloadBytes,
+    arrivalRatePerSecond: plan.arrivalRate ?? null,
+    duration: time(plan.duration),
+    // The software platform has no network delay: both ends share one CPU.
+    latency: time(software ? 0 : plan.latency ?? networkChannelDefaults.latency),
+    bandwidthBitsPerSecond: software ? null : plan.bandwidth ?? networkChannelDefaults.bandwidth,
+    loss: plan.loss ?? null,
+    hwAccel: plan.hwAccel,
+    platform: plan.platform,
+    profileFile: plan.profileFile ?? null,
+    serverIdentity: 'ed25519',
+  };
+}
+
+/** The `--json` document: the report (`buildReport` shape) with the run's options, seed, profile metadata and run figures beside it. */
+export function reportDocument(plan: RunPlan, profile: ProfileMetadata, result: SimulationResult): Record<string, unknown> {
+  return {
+    ...result.report,
+    options: planOptions(plan),
+    seed: plan.seed,
+    profile,
+    simulation: { events: result.events, lostDatagrams: result.lost, refusedConnections: result.refused },
+    wallClock: { ms: result.wallMs, eventsPerSecond: result.wallMs > 0 ? (result.events / result.wallMs) * 1000 : 0 },
+  };
+}
