@@ -265,3 +265,64 @@ export function createDtls13ClientMachine<TContext extends object>(implementatio
     delays: implementation.delays,
   }).createMachine({ ...dtls13ClientChart, context });
 }
+
+/** An actor's context in the shared machine: the caller's context and the implementation bound to it. */
+export interface Dtls13ClientBinding<TContext> {
+  readonly context: TContext;
+  readonly implementation: Dtls13ClientImplementation<TContext>;
+}
+
+type Dtls13ClientBound = Dtls13ClientBinding<object>;
+
+function buildDtls13ClientMachine() {
+  return setup({
+    types: { context: {} as Dtls13ClientBound, events: {} as Dtls13ClientEvent, input: {} as Dtls13ClientBound },
+    actions: {
+      applyCertificateRequest: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyCertificateRequest']) => context.implementation.actions.applyCertificateRequest({ context: context.context, event }, params),
+      applyEncryptedExtensions: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyEncryptedExtensions']) => context.implementation.actions.applyEncryptedExtensions({ context: context.context, event }, params),
+      applyHelloRetryRequest: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyHelloRetryRequest']) => context.implementation.actions.applyHelloRetryRequest({ context: context.context, event }, params),
+      applyKeyUpdate: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyKeyUpdate']) => context.implementation.actions.applyKeyUpdate({ context: context.context, event }, params),
+      applyServerCertificate: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyServerCertificate']) => context.implementation.actions.applyServerCertificate({ context: context.context, event }, params),
+      applyServerCertificateVerify: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyServerCertificateVerify']) => context.implementation.actions.applyServerCertificateVerify({ context: context.context, event }, params),
+      applyServerFinished: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyServerFinished']) => context.implementation.actions.applyServerFinished({ context: context.context, event }, params),
+      applyServerHello: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyServerHello']) => context.implementation.actions.applyServerHello({ context: context.context, event }, params),
+      installApplicationKeys: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['installApplicationKeys']) => context.implementation.actions.installApplicationKeys({ context: context.context, event }, params),
+      installHandshakeKeys: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['installHandshakeKeys']) => context.implementation.actions.installHandshakeKeys({ context: context.context, event }, params),
+      recordPeerAlert: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['recordPeerAlert']) => context.implementation.actions.recordPeerAlert({ context: context.context, event }, params),
+      reportClosed: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['reportClosed']) => context.implementation.actions.reportClosed({ context: context.context, event }, params),
+      reportConnected: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['reportConnected']) => context.implementation.actions.reportConnected({ context: context.context, event }, params),
+      sendClientCertificate: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendClientCertificate']) => context.implementation.actions.sendClientCertificate({ context: context.context, event }, params),
+      sendClientCertificateVerify: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendClientCertificateVerify']) => context.implementation.actions.sendClientCertificateVerify({ context: context.context, event }, params),
+      sendClientFinished: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendClientFinished']) => context.implementation.actions.sendClientFinished({ context: context.context, event }, params),
+      sendClientHello: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendClientHello']) => context.implementation.actions.sendClientHello({ context: context.context, event }, params),
+      sendCloseNotify: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendCloseNotify']) => context.implementation.actions.sendCloseNotify({ context: context.context, event }, params),
+      sendFatalAlert: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendFatalAlert']) => context.implementation.actions.sendFatalAlert({ context: context.context, event }, params),
+      sendKeyUpdate: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendKeyUpdate']) => context.implementation.actions.sendKeyUpdate({ context: context.context, event }, params),
+      storeTicket: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['storeTicket']) => context.implementation.actions.storeTicket({ context: context.context, event }, params),
+    },
+    guards: {
+      certificateRequested: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }) => context.implementation.guards.certificateRequested({ context: context.context, event }),
+      firstHelloRetryRequest: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }) => context.implementation.guards.firstHelloRetryRequest({ context: context.context, event }),
+    },
+    delays: {
+    },
+  }).createMachine({ ...dtls13ClientChart, context: ({ input }) => input });
+}
+
+let sharedDtls13Client: ReturnType<typeof buildDtls13ClientMachine> | undefined;
+
+/**
+ * The chart as one machine for every actor: it is processed once per
+ * process, and each actor brings its own context and implementation as
+ * input (`createActor(sharedDtls13ClientMachine(), { input: dtls13ClientInput(implementation, context) })`).
+ * Creating a machine per actor costs far more than the actor itself.
+ */
+export function sharedDtls13ClientMachine(): ReturnType<typeof buildDtls13ClientMachine> {
+  return (sharedDtls13Client ??= buildDtls13ClientMachine());
+}
+
+/** The input of an actor of `sharedDtls13ClientMachine()`: `context` and the implementation bound to it. */
+export function dtls13ClientInput<TContext extends object>(implementation: Dtls13ClientImplementation<TContext>, context: TContext): Dtls13ClientBinding<object> {
+  // The machine is shared across context types; each action gets back the context its own implementation was written for.
+  return { context, implementation } as unknown as Dtls13ClientBinding<object>;
+}

@@ -179,3 +179,51 @@ export function createDtls13FlightMachine<TContext extends object>(implementatio
     delays: implementation.delays,
   }).createMachine({ ...dtls13FlightChart, context });
 }
+
+/** An actor's context in the shared machine: the caller's context and the implementation bound to it. */
+export interface Dtls13FlightBinding<TContext> {
+  readonly context: TContext;
+  readonly implementation: Dtls13FlightImplementation<TContext>;
+}
+
+type Dtls13FlightBound = Dtls13FlightBinding<object>;
+
+function buildDtls13FlightMachine() {
+  return setup({
+    types: { context: {} as Dtls13FlightBound, events: {} as Dtls13FlightEvent, input: {} as Dtls13FlightBound },
+    actions: {
+      backOffTimer: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }, params: Dtls13FlightActionParams['backOffTimer']) => context.implementation.actions.backOffTimer({ context: context.context, event }, params),
+      bufferFlight: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }, params: Dtls13FlightActionParams['bufferFlight']) => context.implementation.actions.bufferFlight({ context: context.context, event }, params),
+      discardFlight: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }, params: Dtls13FlightActionParams['discardFlight']) => context.implementation.actions.discardFlight({ context: context.context, event }, params),
+      dropAcknowledged: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }, params: Dtls13FlightActionParams['dropAcknowledged']) => context.implementation.actions.dropAcknowledged({ context: context.context, event }, params),
+      measureRoundTrip: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }, params: Dtls13FlightActionParams['measureRoundTrip']) => context.implementation.actions.measureRoundTrip({ context: context.context, event }, params),
+      reportTimeout: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }, params: Dtls13FlightActionParams['reportTimeout']) => context.implementation.actions.reportTimeout({ context: context.context, event }, params),
+      retransmitAck: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }, params: Dtls13FlightActionParams['retransmitAck']) => context.implementation.actions.retransmitAck({ context: context.context, event }, params),
+      transmitFlight: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }, params: Dtls13FlightActionParams['transmitFlight']) => context.implementation.actions.transmitFlight({ context: context.context, event }, params),
+    },
+    guards: {
+      retransmissionsLeft: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }) => context.implementation.guards.retransmissionsLeft({ context: context.context, event }),
+    },
+    delays: {
+      retransmitTimeout: ({ context, event }: { readonly context: Dtls13FlightBound; readonly event: Dtls13FlightEvent }) => context.implementation.delays.retransmitTimeout({ context: context.context, event }),
+    },
+  }).createMachine({ ...dtls13FlightChart, context: ({ input }) => input });
+}
+
+let sharedDtls13Flight: ReturnType<typeof buildDtls13FlightMachine> | undefined;
+
+/**
+ * The chart as one machine for every actor: it is processed once per
+ * process, and each actor brings its own context and implementation as
+ * input (`createActor(sharedDtls13FlightMachine(), { input: dtls13FlightInput(implementation, context) })`).
+ * Creating a machine per actor costs far more than the actor itself.
+ */
+export function sharedDtls13FlightMachine(): ReturnType<typeof buildDtls13FlightMachine> {
+  return (sharedDtls13Flight ??= buildDtls13FlightMachine());
+}
+
+/** The input of an actor of `sharedDtls13FlightMachine()`: `context` and the implementation bound to it. */
+export function dtls13FlightInput<TContext extends object>(implementation: Dtls13FlightImplementation<TContext>, context: TContext): Dtls13FlightBinding<object> {
+  // The machine is shared across context types; each action gets back the context its own implementation was written for.
+  return { context, implementation } as unknown as Dtls13FlightBinding<object>;
+}

@@ -239,3 +239,60 @@ export function createDtls13ServerMachine<TContext extends object>(implementatio
     delays: implementation.delays,
   }).createMachine({ ...dtls13ServerChart, context });
 }
+
+/** An actor's context in the shared machine: the caller's context and the implementation bound to it. */
+export interface Dtls13ServerBinding<TContext> {
+  readonly context: TContext;
+  readonly implementation: Dtls13ServerImplementation<TContext>;
+}
+
+type Dtls13ServerBound = Dtls13ServerBinding<object>;
+
+function buildDtls13ServerMachine() {
+  return setup({
+    types: { context: {} as Dtls13ServerBound, events: {} as Dtls13ServerEvent, input: {} as Dtls13ServerBound },
+    actions: {
+      acceptNoClientCertificate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['acceptNoClientCertificate']) => context.implementation.actions.acceptNoClientCertificate({ context: context.context, event }, params),
+      applyClientCertificate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyClientCertificate']) => context.implementation.actions.applyClientCertificate({ context: context.context, event }, params),
+      applyClientCertificateVerify: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyClientCertificateVerify']) => context.implementation.actions.applyClientCertificateVerify({ context: context.context, event }, params),
+      applyClientFinished: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyClientFinished']) => context.implementation.actions.applyClientFinished({ context: context.context, event }, params),
+      applyClientHello: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyClientHello']) => context.implementation.actions.applyClientHello({ context: context.context, event }, params),
+      applyKeyUpdate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyKeyUpdate']) => context.implementation.actions.applyKeyUpdate({ context: context.context, event }, params),
+      installApplicationKeys: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['installApplicationKeys']) => context.implementation.actions.installApplicationKeys({ context: context.context, event }, params),
+      recordPeerAlert: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['recordPeerAlert']) => context.implementation.actions.recordPeerAlert({ context: context.context, event }, params),
+      reportClosed: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['reportClosed']) => context.implementation.actions.reportClosed({ context: context.context, event }, params),
+      reportConnected: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['reportConnected']) => context.implementation.actions.reportConnected({ context: context.context, event }, params),
+      restoreFromCookie: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['restoreFromCookie']) => context.implementation.actions.restoreFromCookie({ context: context.context, event }, params),
+      sendCloseNotify: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendCloseNotify']) => context.implementation.actions.sendCloseNotify({ context: context.context, event }, params),
+      sendFatalAlert: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendFatalAlert']) => context.implementation.actions.sendFatalAlert({ context: context.context, event }, params),
+      sendHelloRetryRequest: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendHelloRetryRequest']) => context.implementation.actions.sendHelloRetryRequest({ context: context.context, event }, params),
+      sendKeyUpdate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendKeyUpdate']) => context.implementation.actions.sendKeyUpdate({ context: context.context, event }, params),
+      sendServerFlight: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendServerFlight']) => context.implementation.actions.sendServerFlight({ context: context.context, event }, params),
+    },
+    guards: {
+      clientAuthentication: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }) => context.implementation.guards.clientAuthentication({ context: context.context, event }),
+      emptyCertificate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }) => context.implementation.guards.emptyCertificate({ context: context.context, event }),
+      helloRetryNeeded: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }) => context.implementation.guards.helloRetryNeeded({ context: context.context, event }),
+    },
+    delays: {
+    },
+  }).createMachine({ ...dtls13ServerChart, context: ({ input }) => input });
+}
+
+let sharedDtls13Server: ReturnType<typeof buildDtls13ServerMachine> | undefined;
+
+/**
+ * The chart as one machine for every actor: it is processed once per
+ * process, and each actor brings its own context and implementation as
+ * input (`createActor(sharedDtls13ServerMachine(), { input: dtls13ServerInput(implementation, context) })`).
+ * Creating a machine per actor costs far more than the actor itself.
+ */
+export function sharedDtls13ServerMachine(): ReturnType<typeof buildDtls13ServerMachine> {
+  return (sharedDtls13Server ??= buildDtls13ServerMachine());
+}
+
+/** The input of an actor of `sharedDtls13ServerMachine()`: `context` and the implementation bound to it. */
+export function dtls13ServerInput<TContext extends object>(implementation: Dtls13ServerImplementation<TContext>, context: TContext): Dtls13ServerBinding<object> {
+  // The machine is shared across context types; each action gets back the context its own implementation was written for.
+  return { context, implementation } as unknown as Dtls13ServerBinding<object>;
+}

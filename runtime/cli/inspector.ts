@@ -34,10 +34,17 @@ export function inspectPort(value: string | boolean | undefined): number | undef
   return port;
 }
 
-/** Keeps only a value's string, number and boolean fields: what the inspector shows, and no key material (secrets are byte arrays). */
+/**
+ * Keeps only a value's string, number and boolean fields: what the inspector
+ * shows, and no key material (secrets are byte arrays). A chart actor's
+ * context is the binding `{ context, implementation }` of the shared
+ * machine; its own `context` is what is shown.
+ */
 function primitiveFields<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
+  const inner: unknown = 'implementation' in value && 'context' in value ? value.context : value;
+  if (typeof inner !== 'object' || inner === null) return out as T;
+  for (const [k, v] of Object.entries(inner)) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
   }
   return out as T;

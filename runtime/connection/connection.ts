@@ -1,6 +1,6 @@
 import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
-import { createDtls13ClientMachine, dtls13ClientChart } from '../../generated/charts/dtls13-client.js';
-import { createDtls13ServerMachine, dtls13ServerChart } from '../../generated/charts/dtls13-server.js';
+import { dtls13ClientChart, dtls13ClientInput, sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client.js';
+import { dtls13ServerChart, dtls13ServerInput, sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server.js';
 import { decodeAck, decodeAlert, readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/index.js';
 import { handshakeTypeFromNumber, handshakeTypeToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
 import { ConfigError } from '../config-error.js';
@@ -149,7 +149,7 @@ export class DtlsConnection {
     if (role === 'client') {
       this.chart = dtls13ClientChart;
       const impl = clientImplementation(this.ctx, emit);
-      this.actor = createActor(createDtls13ClientMachine({ ...impl, actions: guardActions(this.ctx, impl.actions) }, this.ctx), { clock, ...inspect });
+      this.actor = createActor(sharedDtls13ClientMachine(), { input: dtls13ClientInput({ ...impl, actions: guardActions(this.ctx, impl.actions) }, this.ctx), clock, ...inspect });
     } else {
       this.chart = dtls13ServerChart;
       const ackFinalFlight = (): void => {
@@ -157,7 +157,7 @@ export class DtlsConnection {
         sendAck(this.ctx, emit, this.finalAck);
       };
       const impl = serverImplementation(this.ctx, emit, ackFinalFlight, options.statelessRetry);
-      this.actor = createActor(createDtls13ServerMachine({ ...impl, actions: guardActions(this.ctx, impl.actions) }, this.ctx), { clock, ...inspect });
+      this.actor = createActor(sharedDtls13ServerMachine(), { input: dtls13ServerInput({ ...impl, actions: guardActions(this.ctx, impl.actions) }, this.ctx), clock, ...inspect });
     }
     this.actor.start();
     if (role === 'server' && options.statelessRetry) {

@@ -1,5 +1,5 @@
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
-import { createDtls13FlightMachine, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
+import { dtls13FlightInput, sharedDtls13FlightMachine, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import type { ManualClock } from './manual-clock.js';
 
@@ -43,7 +43,7 @@ interface FlightContext<M> {
  * the peer retransmits; and stops on ACKs or the peer's next flight.
  */
 export class FlightController<M> {
-  readonly actor: Actor<ReturnType<typeof createDtls13FlightMachine<FlightContext<M>>>>;
+  readonly actor: Actor<ReturnType<typeof sharedDtls13FlightMachine>>;
   private readonly context: FlightContext<M>;
 
   constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}, inspect?: (event: InspectionEvent) => void) {
@@ -93,7 +93,7 @@ export class FlightController<M> {
         retransmitTimeout: () => context.timeout,
       },
     };
-    this.actor = createActor(createDtls13FlightMachine(implementation, context), { clock, ...(inspect ? { inspect } : {}) });
+    this.actor = createActor(sharedDtls13FlightMachine(), { input: dtls13FlightInput(implementation, context), clock, ...(inspect ? { inspect } : {}) });
     this.actor.start();
   }
 
