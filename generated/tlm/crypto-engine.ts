@@ -10,7 +10,7 @@ export interface CryptoEngineParams {
   readonly lanes: number;
   /** Whether operations run on the accelerator's timing profile (true) or the software fallback's (false). (flag) Default true. */
   readonly hwAccel: boolean;
-  /** Commands queued per lane before the engine stops accepting (non-blocking END_REQ is delayed). (count) Default 16. */
+  /** Commands queued per lane before the engine stops accepting (non-blocking END_REQ is delayed). The behaviour in hwmodel/model serves blocking callers, who wait for a lane either way, and completes non-blocking commands early (TLM_COMPLETED), so it does not use this limit: queues are reported, not capped. (count) Default 16. */
   readonly queueDepth: number;
   /** Fixed cost of accepting and decoding one command. In ps. Default 40ns = 40_000 ps. */
   readonly commandOverhead: SimTime;

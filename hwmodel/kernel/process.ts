@@ -53,9 +53,9 @@ export class Process {
   /** @internal the last wait ended by its timeout */ timedOut = false;
   /** @internal the process's own event for waits on time */ timeoutEvent: SimEvent | null = null;
   /** @internal static sensitivity */ readonly staticEvents: readonly SimEvent[];
-  /** @internal */ readonly methodBody: MethodBody | null;
-  /** @internal */ readonly threadBody: ThreadBody | null;
-  /** @internal */ readonly asyncBody: AsyncThreadBody | null;
+  /** @internal (dropped on termination, so a finished process holds nothing its body captured) */ methodBody: MethodBody | null;
+  /** @internal */ threadBody: ThreadBody | null;
+  /** @internal */ asyncBody: AsyncThreadBody | null;
   /** @internal the running generator */ generator: Generator<Wait, void, void> | null = null;
   /** @internal a nextTrigger call was made in this activation */ nextTriggerSet = false;
   /** @internal its argument */ nextTriggerWait: Wait = undefined;

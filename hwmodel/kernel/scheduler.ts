@@ -242,9 +242,20 @@ export abstract class Scheduler implements EventHost {
     if (p.state === ProcessState.waitDynamic) this.endWait(p);
     p.state = ProcessState.terminated;
     p.generator = null;
+    p.methodBody = null;
+    p.threadBody = null;
+    p.asyncBody = null;
+    for (const ev of p.staticEvents) {
+      const i = ev.staticProcs.indexOf(p);
+      if (i >= 0) ev.staticProcs.splice(i, 1);
+    }
     if (p.kind === ProcessKind.asyncThread) this.liveAsync--;
     if (p.terminatedEv !== null && this.phase !== Phase.update) this.notifyEvent(p.terminatedEv, undefined);
+    this.released(p);
   }
+
+  /** Called once a process has terminated: the simulator forgets it (its name may be used again). */
+  protected abstract released(p: Process): void;
 
   protected activate(p: Process): void {
     this.current = p;

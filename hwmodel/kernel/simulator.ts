@@ -58,7 +58,9 @@ export class Simulator extends Scheduler {
   private running = false;
   private asyncRun = false;
   private stoppedFlag = false;
+  /** Live processes by name; a process leaves when it terminates, so long runs that spawn threads hold only the live ones. */
   private readonly processes = new Map<string, Process>();
+  private created = 0;
   private strayFailure: ProcessError | null = null;
   private readonly makeEvent = (name: string): SimEvent => new SimEvent(this, name);
 
@@ -98,7 +100,7 @@ export class Simulator extends Scheduler {
     return this.hasDeltaWork() || this.queue.size > 0;
   }
 
-  /** A process created here, by name. */
+  /** A live process by name; a terminated one is forgotten (its name may be used again, its body is released). */
   process(name: string): Process | undefined {
     return this.processes.get(name);
   }
@@ -202,6 +204,10 @@ export class Simulator extends Scheduler {
     }
   }
 
+  protected released(p: Process): void {
+    if (this.processes.get(p.name) === p) this.processes.delete(p.name);
+  }
+
   private spawn(name: string, kind: ProcessKind, body: MethodBody | ThreadBody | AsyncThreadBody, options: ProcessOptions): Process {
     if (typeof name !== 'string' || name.length === 0) throw new ConfigError('name', `a ${kind} process needs a non-empty name`);
     if (this.processes.has(name)) throw new ConfigError('name', `a process named "${name}" already exists`);
@@ -211,7 +217,7 @@ export class Simulator extends Scheduler {
       if (!(ev instanceof SimEvent) || ev.host !== this) throw new ConfigError('sensitive', `${kind} "${name}": ${String(ev)} is not an event of this simulator`);
     }
     const events = [...new Set(sensitive)];
-    const p = new Process(this.processes.size, name, kind, body, events, this.makeEvent);
+    const p = new Process(this.created++, name, kind, body, events, this.makeEvent);
     this.processes.set(name, p);
     for (const ev of events) ev.staticProcs.push(p);
     if (options.dontInitialize === true) {

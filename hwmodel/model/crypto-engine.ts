@@ -7,6 +7,7 @@ import { CryptoCommand } from './commands.js';
 import type { CryptoOp, CryptoOpKind } from './crypto-ops.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
+import { transport } from './transport.js';
 
 /** How a logged operation is costed: the timing tables' operation, or none (covered by the per-message cost). */
 const TIMED: Readonly<Record<CryptoOpKind, TimedOp | undefined>> = {
@@ -54,7 +55,7 @@ export class CryptoEngine extends CryptoEngineSkeleton {
       dma.command = 'read';
       dma.address = 0x4000_0000;
       dma.dataLength = ops.reduce((n, o) => n + o.bytes, 0);
-      yield* this.dma.bTransport(dma, { value: 0 });
+      yield* transport(this.dma, dma);
     }
     yield* this.lanes.serve(this.sim, this.cost(ops));
     gp.responseStatus = 'ok';

@@ -5,6 +5,7 @@ import { HandshakeEngineSkeleton, type HandshakeEngineParams } from '../../gener
 import { CryptoCommand, HandshakeWork } from './commands.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
+import { transport } from './transport.js';
 
 /**
  * The handshake engine: for each piece of handshake work, a lane (one of
@@ -35,15 +36,15 @@ export class HandshakeEngine extends HandshakeEngineSkeleton {
       command.command = 'write';
       command.address = work.connection;
       command.setExtension(CryptoCommand.of(work.ops));
-      yield* this.crypto.bTransport(command, { value: 0 });
+      yield* transport(this.crypto, command);
     }
     for (let i = 0; i < work.keysInstalled; i++) {
       const install = new GenericPayload();
       install.command = 'write';
       install.address = work.connection;
-      yield* this.keys.bTransport(install, { value: 0 });
+      yield* transport(this.keys, install);
     }
-    if (work.outbound !== undefined) yield* this.flights.bTransport(gp, { value: 0 });
+    if (work.outbound !== undefined) yield* transport(this.flights, gp);
     gp.responseStatus = 'ok';
   }
 }

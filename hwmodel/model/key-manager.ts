@@ -4,6 +4,7 @@ import type { Module } from '../tlm/index.js';
 import { KeyManagerSkeleton, type KeyManagerParams } from '../../generated/tlm/index.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
+import { transport } from './transport.js';
 
 /** Key slots are 64 bytes each from this address. */
 const KEY_BASE = 0x1000_0000;
@@ -29,7 +30,7 @@ export class KeyManager extends KeyManagerSkeleton {
     access.command = gp.command;
     access.address = KEY_BASE + (gp.address % this.params.keySlots) * 64;
     access.dataLength = 64;
-    yield* this.memory.bTransport(access, { value: 0 });
+    yield* transport(this.memory, access);
     gp.responseStatus = 'ok';
   }
 }

@@ -5,6 +5,7 @@ import { NetworkLink } from '../timing/index.js';
 import type { ModuleActivity } from '../trace/index.js';
 import { NetworkChannelSkeleton, type NetworkChannelParams } from '../../generated/tlm/index.js';
 import type { ModelEnv } from './env.js';
+import { transport } from './transport.js';
 
 /** IPv4 + UDP headers on every datagram. */
 const UDP_OVERHEAD = 28;
@@ -72,7 +73,7 @@ export class NetworkChannel extends NetworkChannelSkeleton {
         continue;
       }
       this.queue.shift();
-      yield* this.peerRx.bTransport(next.gp, { value: 0 });
+      yield* transport(this.peerRx, next.gp);
     }
   }
 }

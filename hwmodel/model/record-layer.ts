@@ -9,6 +9,10 @@ import { CryptoOpLog, type CryptoOp } from './crypto-ops.js';
 import type { Endpoint } from './endpoint.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
+import { transport } from './transport.js';
+
+/** DTLSPlaintext content type of a handshake record (RFC 9147 §4): what a new peer's first datagram starts with. */
+const HANDSHAKE_CONTENT_TYPE = 22;
 
 /** Creates the connection for a peer the record layer has not seen (a server accepting), or undefined to refuse it. */
 export type Accept = (connection: number, log: CryptoOpLog) => DtlsConnection | undefined;
@@ -37,6 +41,10 @@ export class RecordLayer extends RecordLayerSkeleton {
   observer: RecordLayerObserver | undefined;
   /** Host data the connection could not take (not connected yet, or closed). */
   refusedSends = 0;
+  /** Datagrams for no open connection that do not start one (late records of a closed connection). */
+  strays = 0;
+  /** Connections attached so far: worker names stay unique when a connection number is used again. */
+  private attached = 0;
 
   constructor(sim: Simulator, env: ModelEnv, name = 'recordLayer', params: Partial<RecordLayerParams> = {}, parent?: Module) {
     super(sim, name, params, parent);
@@ -51,9 +59,10 @@ export class RecordLayer extends RecordLayerSkeleton {
 
   /** Adds a connection with its operation log; a client's worker sends its ClientHello at once. */
   attach(index: number, connection: DtlsConnection, log: CryptoOpLog, initiate: boolean): void {
-    const ep: Endpoint = { index, connection, log, inbox: [], sends: [], wake: this.sim.event(`${this.fullName}.c${index}.wake`), initiate, seen: { messages: 0, records: 0 }, closing: false, done: false };
+    const name = `${this.fullName}.c${index}#${this.attached++}`;
+    const ep: Endpoint = { index, connection, log, inbox: [], sends: [], wake: this.sim.event(`${name}.wake`), initiate, seen: { messages: 0, records: 0 }, closing: false, done: false };
     this.endpoints.set(index, ep);
-    this.sim.thread(`${this.fullName}.c${index}`, () => this.worker(ep));
+    this.sim.thread(name, () => this.worker(ep));
   }
 
   /** The host closes `connection` (close_notify) after the data it already queued. */
@@ -67,6 +76,11 @@ export class RecordLayer extends RecordLayerSkeleton {
   protected *bTransportDatagrams(gp: GenericPayload): Generator<Wait, void, void> {
     let ep = this.endpoints.get(gp.address);
     if (ep === undefined) {
+      if (gp.data[0] !== HANDSHAKE_CONTENT_TYPE) {
+        this.strays++; // only a plaintext handshake record (a ClientHello) opens a connection
+        gp.responseStatus = 'address_error';
+        return;
+      }
       const log = new CryptoOpLog();
       const connection = this.accept?.(gp.address, log);
       if (connection === undefined) {
@@ -200,7 +214,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       work.keysInstalled = keys;
       work.outbound = out;
       gp.setExtension(work);
-      yield* this.handshake.bTransport(gp, { value: 0 });
+      yield* transport(this.handshake, gp);
     } else if (datagrams.length > 0 || outbound.length > 0) {
       yield* this.outbound(out);
     }
@@ -225,7 +239,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       gp.data = d.slice(); // the connection may reuse its output buffers; the network holds this one until delivery
       gp.dataLength = d.length;
       this.observer?.sent?.(out.connection, gp.data);
-      yield* this.transmit.bTransport(gp, { value: 0 });
+      yield* transport(this.transmit, gp);
     }
   }
 
@@ -234,13 +248,13 @@ export class RecordLayer extends RecordLayerSkeleton {
     gp.command = 'write';
     gp.address = connection;
     gp.setExtension(CryptoCommand.of(ops));
-    yield* this.crypto.bTransport(gp, { value: 0 });
+    yield* transport(this.crypto, gp);
   }
 
   private *keyRead(connection: number): Generator<Wait, void, void> {
     const gp = new GenericPayload();
     gp.command = 'read';
     gp.address = connection;
-    yield* this.keys.bTransport(gp, { value: 0 });
+    yield* transport(this.keys, gp);
   }
 }

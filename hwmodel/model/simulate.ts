@@ -12,6 +12,7 @@ import { buildHost, connectHosts, type HostParams } from './host.js';
 import { makeSimIdentity, type SimIdentity } from './identity.js';
 import { Lanes } from './lanes.js';
 import { arrivals, connectionOptions, payload, type Workload } from './scenario.js';
+import { transport } from './transport.js';
 
 /** A simulation run: the workload, the platform, the network and the outputs. */
 export interface SimulationOptions {
@@ -38,7 +39,7 @@ export interface SimulationOptions {
   readonly profile?: TimingProfile;
   readonly seed?: number;
   readonly provider?: 'node' | 'noble';
-  /** The server's identity (default: a throwaway ECDSA P-256 one). */
+  /** The server's identity (default: a throwaway Ed25519 one: its certificates, and so the run, are the same every time). */
   readonly identity?: SimIdentity;
   /** Parameter overrides of the device's modules. */
   readonly device?: HostParams;
@@ -96,7 +97,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const platform = options.platform ?? 'offload';
   const workload: Workload = {
     suite: options.suite ?? 'tls_aes_128_gcm_sha256', group: options.group ?? 'x25519', records, payloadBytes,
-    provider: options.provider ?? 'node', seed, identity: options.identity ?? makeSimIdentity(),
+    provider: options.provider ?? 'node', seed, identity: options.identity ?? makeSimIdentity('ed25519'),
   };
 
   const sim = new Simulator({ seed });
@@ -105,7 +106,8 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const software = platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
   const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software };
   // Offload: every client is its own machine (a core each); software: the one CPU runs both ends.
-  const clientEnv: ModelEnv = { profile, monitor: new ActivityMonitor(), random: sim.random.fork('clients'), cpu: software ?? new Lanes('clients.cpu', count) };
+  const clientMonitor = new ActivityMonitor();
+  const clientEnv: ModelEnv = { profile, monitor: clientMonitor, random: sim.random.fork('clients'), cpu: software ?? new Lanes('clients.cpu', count) };
   const link = {
     ...(options.latency !== undefined ? { latency: options.latency } : {}),
     ...(options.bandwidth !== undefined ? { bandwidth: options.bandwidth } : {}),
@@ -191,7 +193,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
         gp.address = index;
         gp.data = payload(workload, index, n);
         gp.dataLength = payloadBytes;
-        yield* appSocket.bTransport(gp, { value: 0 });
+        yield* transport(appSocket, gp);
       }
       clients.recordLayer.close(index);
     }
@@ -201,6 +203,9 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   sim.thread('application.progress', function* (): Generator<Wait, void, void> {
     while (closed < count) {
       progress.update(closed);
+      // Apply the activity so far: the VCD streams out, and the monitors hold only what is still ahead.
+      deviceMonitor.advanceTo(sim.now);
+      clientMonitor.advanceTo(sim.now);
       yield timeoutOr(10 * MS, allClosed);
     }
     progress.finish();

@@ -12,7 +12,10 @@ import type { NbTransportFn } from './transport.js';
  * answers with TLM_COMPLETED (END_RESP skipped); END_REQ is accepted. A
  * TLM_UPDATED return with BEGIN_RESP is finished with END_RESP on the forward
  * path. The caller's annotated delay goes with BEGIN_REQ and is 0 on return
- * (the thread waited for the response). One event per transaction in flight,
+ * when the thread waited for the response; when the target completes at once
+ * (TLM_COMPLETED on BEGIN_REQ), no time passes here and the delay comes back
+ * annotated with the target's timing, for the caller to wait or keep
+ * annotating (as b_transport's own rules allow). One event per transaction in flight,
  * recycled.
  */
 export class BToNbAdapter {

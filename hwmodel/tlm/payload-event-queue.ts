@@ -40,6 +40,8 @@ export class PayloadEventQueue {
   #seq = 0;
   /** Next immediate entry to deliver. */
   #immediateHead = 0;
+  /** Delta entries of the prefix being delivered that have gone out already. */
+  #deltaHead = 0;
   /** Bumped by cancelAll, so a delivery loop notices a callback cancelled everything. */
   #generation = 0;
 
@@ -83,11 +85,15 @@ export class PayloadEventQueue {
 
   /** Drops every queued entry (`cancel_all`); allowed inside the callback. */
   cancelAll(): void {
-    for (const list of [this.#immediate, this.#delta, this.#heap]) {
-      for (const e of list) this.#recycle(e);
-      list.length = 0;
-    }
+    // Entries before the heads were delivered (and recycled) already; they may even be queued again under another notify.
+    for (let i = this.#immediateHead; i < this.#immediate.length; i++) this.#recycle(this.#immediate[i]!);
+    for (let i = this.#deltaHead; i < this.#delta.length; i++) this.#recycle(this.#delta[i]!);
+    for (const e of this.#heap) this.#recycle(e);
+    this.#immediate.length = 0;
+    this.#delta.length = 0;
+    this.#heap.length = 0;
     this.#immediateHead = 0;
+    this.#deltaHead = 0;
     this.#generation++;
     this.#event.cancel();
   }
@@ -106,10 +112,14 @@ export class PayloadEventQueue {
       while (d < delta.length && delta[d]!.when < deltaNow) d++;
       if (d > 0) {
         const generation = this.#generation;
-        for (let k = 0; k < d && generation === this.#generation; k++) this.#deliver(delta[k]!);
+        for (let k = 0; k < d && generation === this.#generation; k++) {
+          this.#deltaHead = k + 1;
+          this.#deliver(delta[k]!);
+        }
         if (generation === this.#generation) {
           delta.copyWithin(0, d);
           delta.length -= d;
+          this.#deltaHead = 0;
         }
       }
       // timed ones due now

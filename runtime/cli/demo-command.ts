@@ -43,8 +43,9 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   try {
     const code = await demo(out, inspector);
     if (inspector) {
+      const stop = interrupted(); // listening before saying so: a Ctrl-C right after the line must not kill the process
       out(`inspector: still serving ${inspector.url}; press Ctrl-C to exit`);
-      await interrupted();
+      await stop;
     }
     return code;
   } finally {

@@ -1,7 +1,6 @@
-import { createServer as createTcpServer, connect as tcpConnect } from 'node:net';
 import { createWebSocketInspector } from '@statelyai/inspect';
-import { createInspectorServer } from '@statelyai/inspect/server';
 import type { InspectionEvent } from 'xstate';
+import { startInspectorRelay } from './inspector-relay.js';
 import { CliUsageError } from './usage-error.js';
 
 /** The port `--inspect` uses when none is given (@statelyai/inspect's own default). */
@@ -50,38 +49,15 @@ function primitiveFields<T extends object>(value: T): T {
   return out as T;
 }
 
-/** Resolves once something accepts TCP connections on 127.0.0.1:`port`. */
-async function listening(port: number, attempts = 100): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = tcpConnect({ host: '127.0.0.1', port }, () => (s.end(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new CliUsageError(`--inspect=${port}: the inspector server did not start listening`);
-}
-
-/** Fails with a usage error naming the option when `port` is taken (the inspector server would otherwise die on EADDRINUSE). */
-async function ensureFree(port: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const probe = createTcpServer();
-    probe.once('error', (e) => reject(new CliUsageError(`--inspect=${port}: ${e.message}`)));
-    probe.listen(port, () => probe.close(() => resolve()));
-  });
-}
-
 /**
- * Starts @statelyai/inspect's inspector server on `port` (a WebSocket relay
- * plus a bridge page for the browser) and a WebSocket inspector that streams
- * the charts' inspection events to it. Chart contexts and events are reduced
- * to their primitive fields before they leave the process, so no secret does.
+ * Starts the inspector server on 127.0.0.1:`port` (a WebSocket relay plus a
+ * bridge page for the browser, inspector-relay.ts) and @statelyai/inspect's
+ * WebSocket inspector, which streams the charts' inspection events to it.
+ * Chart contexts and events are reduced to their primitive fields before
+ * they leave the process, so no secret does.
  */
 export async function startInspector(port: number): Promise<ChartInspector> {
-  await ensureFree(port);
-  const server = createInspectorServer({ port, autoOpen: false });
-  await listening(port);
+  const relay = await startInspectorRelay(port);
   const inspector = createWebSocketInspector({
     url: `ws://127.0.0.1:${port}`,
     maxDeferredEvents: 10_000,
@@ -95,7 +71,7 @@ export async function startInspector(port: number): Promise<ChartInspector> {
     inspect: (event) => next?.(event),
     close: () => {
       inspector.stop();
-      server.stop();
+      void relay.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { ALL_CIPHER_SUITES } from '../crypto/suites.js';
-import { connect, createServer, type DtlsSocket } from '../node/api.js';
+import { connect, createServer, type DtlsSocket, type ServerOptions } from '../node/api.js';
 import { hostPort, loadCertificates, loadPrivateKey, nameList } from './pem-files.js';
 import { inspectPort, interrupted, startInspector, withInspectDefault, type ChartInspector } from './inspector.js';
 import { CliUsageError } from './usage-error.js';
@@ -36,21 +36,31 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   if (v['verify-client'] && !caPath) throw new CliUsageError('--verify-client needs --ca FILE');
   const cipherSuites = nameList('--cipher', str(v.cipher), ALL_CIPHER_SUITES);
   const groups = nameList('--group', str(v.group), GROUPS);
-  const inspector = await inspectorFor(v.inspect, (line) => process.stdout.write(line));
-  const server = createServer({
+  const options = {
     certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) },
     ...(caPath ? { trustAnchors: loadCertificates('--ca', caPath) } : {}),
     clientAuthentication: v['verify-client'] ? 'required' : caPath ? 'optional' : 'none',
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...keyLogOption(str(v.keylog)),
-    ...(inspector ? { inspect: inspector.inspect } : {}),
-  });
+  } as const;
+  const inspector = await inspectorFor(v.inspect, (line) => process.stdout.write(line));
+  try {
+    await serve({ ...options, ...(inspector ? { inspect: inspector.inspect } : {}) }, host, port, Boolean(v.echo));
+  } finally {
+    inspector?.close(); // also when the options or the port are refused: an open inspector would keep the process alive
+  }
+  return 0;
+}
+
+/** Runs the server until SIGINT or SIGTERM. */
+async function serve(options: ServerOptions, host: string, port: number, echo: boolean): Promise<void> {
+  const server = createServer(options);
   server.on('connection', (s: DtlsSocket) => {
     const who = `${s.remote?.address ?? '?'}:${s.remote?.port ?? '?'}`;
     s.on('connect', (p) => process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group} ${p.signatureAlgorithm}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`));
     s.on('message', (m) => {
-      if (v.echo) s.send(m);
+      if (echo) s.send(m);
       else {
         process.stdout.write(`${who}: ${new TextDecoder().decode(m)}\n`);
         s.send(REPLY);
@@ -64,11 +74,10 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     server.listen(port, host, () => resolve());
   });
   const a = server.address();
+  const stop = interrupted();
   process.stdout.write(`listening on ${a?.address ?? host}:${a?.port ?? port}\n`);
-  await interrupted();
+  await stop;
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  inspector?.close();
-  return 0;
 }
 
 /** `dtls13 client`: handshakes, sends --message (or each stdin line), prints replies, closes; non-zero with a one-line reason on failure. */
@@ -89,24 +98,28 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const cipherSuites = nameList('--cipher', str(v.cipher), ALL_CIPHER_SUITES);
   const groups = nameList('--group', str(v.group), GROUPS);
   const serverName = str(v.servername);
-  const inspector = await inspectorFor(v.inspect, (line) => process.stderr.write(line));
-  const socket = connect({
+  const options = {
     host, port, trustAnchors: loadCertificates('--ca', caPath), handshakeTimeoutMs: timeout,
     ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
     ...(serverName ? { serverName } : {}),
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...keyLogOption(str(v.keylog)),
-    ...(inspector ? { inspect: inspector.inspect } : {}),
-  });
-  const messages = str(v.message) !== undefined ? [str(v.message)!] : await readStdinLines();
-  const code = await exchange(socket, messages);
-  if (inspector) {
-    process.stderr.write(`inspector: still serving ${inspector.url}; press Ctrl-C to exit\n`);
-    await interrupted();
-    inspector.close();
+  };
+  const inspector = await inspectorFor(v.inspect, (line) => process.stderr.write(line));
+  try {
+    const socket = connect({ ...options, ...(inspector ? { inspect: inspector.inspect } : {}) });
+    const messages = str(v.message) !== undefined ? [str(v.message)!] : await readStdinLines();
+    const code = await exchange(socket, messages);
+    if (inspector) {
+      const stop = interrupted(); // listening before saying so: a Ctrl-C right after the line must not kill the process
+      process.stderr.write(`inspector: still serving ${inspector.url}; press Ctrl-C to exit\n`);
+      await stop;
+    }
+    return code;
+  } finally {
+    inspector?.close();
   }
-  return code;
 }
 
 /** Sends `messages` once connected, prints each reply, closes after the last; 0 on a clean close, else 1 with the reason on stderr. */

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect as tcpConnect, createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -118,6 +119,24 @@ test('dtls13 demo --inspect streams both handshake charts to the inspector serve
   t.true(seen.contexts.length > 0 && seen.contexts.every(onlyPrimitives), 'contexts reach the inspector reduced to primitive fields (no key material)');
 });
 
+test('the inspector server listens on loopback only', async (t) => {
+  const outside = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+  const port = await freeTcpPort();
+  const demo = dtls13(['demo', `--inspect=${port}`]);
+  t.teardown(() => demo.child.kill('SIGKILL'));
+  await demo.output(/still serving/);
+  const reach = (host: string): Promise<string> =>
+    new Promise((resolve) => {
+      const s = tcpConnect({ host, port }, () => (s.end(), resolve('connected')));
+      s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+  t.is(await reach('127.0.0.1'), 'connected');
+  if (outside === undefined) t.log('this machine has no non-loopback IPv4 address to try');
+  else t.is(await reach(outside), 'ECONNREFUSED', `not reachable on ${outside}`);
+  demo.child.kill('SIGINT');
+  t.is((await demo.done).code, 0);
+});
+
 test('dtls13 server --inspect and dtls13 client --inspect each stream their own chart', async (t) => {
   const [serverInspect, clientInspect] = [await freeTcpPort(), await freeTcpPort()];
   const udp = await freePort();
@@ -151,6 +170,14 @@ test('--inspect with a port in use or not a port is a usage error naming the opt
     const bad = await dtls13(['demo', '--inspect=http']).done;
     t.is(bad.code, 2);
     t.regex(bad.stderr, /--inspect takes a TCP port/);
+    // A bad file is reported and the process ends: the inspector must not keep it alive.
+    const free = await freeTcpPort();
+    const client = await dtls13(['client', '--connect', '127.0.0.1:9', '--ca', '/nonexistent.pem', `--inspect=${free}`]).done;
+    t.is(client.code, 2);
+    t.regex(client.stderr, /--ca/);
+    const server = await dtls13(['server', '--listen', '127.0.0.1:0', '--cert', '/nonexistent.pem', '--key', pem.key, `--inspect=${free}`]).done;
+    t.is(server.code, 2);
+    t.regex(server.stderr, /--cert/);
   } finally {
     busy.close();
   }

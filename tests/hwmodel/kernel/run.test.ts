@@ -83,7 +83,7 @@ test('an error in a thread propagates out of run() as a ProcessError naming the 
   sim.thread('healthy', function* () {
     for (;;) yield 1 * NS;
   });
-  sim.thread('crypto.engine', function* () {
+  const failing = sim.thread('crypto.engine', function* () {
     yield 3 * NS;
     throw cause;
   });
@@ -92,7 +92,8 @@ test('an error in a thread propagates out of run() as a ProcessError naming the 
   t.is(e.time, 3 * NS);
   t.is(e.cause, cause);
   t.regex(e.message, /process "crypto\.engine" failed at 3ns \(delta \d+\): TypeError: bad payload/);
-  t.true(sim.process('crypto.engine')!.terminated);
+  t.true(failing.terminated);
+  t.is(sim.process('crypto.engine'), undefined, 'a terminated process is forgotten');
   // the rest of the simulation is consistent and may continue
   sim.run(5 * NS);
   t.is(sim.now, 8 * NS);
@@ -178,4 +179,23 @@ test('a bad seed is a ConfigError naming seed; the seed drives sim.random', (t) 
   };
   t.deepEqual(draw(5), draw(5));
   t.notDeepEqual(draw(5), draw(6));
+});
+
+test('a terminated thread is released: its name can be used again and the simulator no longer holds it', (t) => {
+  const sim = new Simulator();
+  const seen: string[] = [];
+  const first = sim.thread('worker', function* () {
+    yield 2 * NS;
+    seen.push(`first ${sim.now}`);
+  });
+  sim.run();
+  t.true(first.terminated);
+  t.is(sim.process('worker'), undefined);
+  const second = sim.thread('worker', function* () {
+    yield 1 * NS;
+    seen.push(`second ${sim.now}`);
+  });
+  t.is(sim.process('worker'), second);
+  sim.run();
+  t.deepEqual(seen, [`first ${2 * NS}`, `second ${3 * NS}`]);
 });

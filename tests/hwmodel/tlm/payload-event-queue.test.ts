@@ -127,3 +127,35 @@ test('a long stream through the queue keeps order (heap stress)', (t) => {
     t.true(a.at < b.at || (a.at === b.at && a.id < b.id), `order at ${k}`);
   }
 });
+
+for (const kind of ['immediate', 'delta'] as const) {
+  test(`cancelAll inside the callback of a ${kind} entry hands no entry out twice and loses none queued later`, (t) => {
+    const sim = new Simulator();
+    const got: string[] = [];
+    const payloads = new Map<GenericPayload, string>();
+    const gp = (name: string): GenericPayload => {
+      const p = new GenericPayload();
+      payloads.set(p, name);
+      return p;
+    };
+    let cancelled = false;
+    const peq = new PayloadEventQueue(sim, 'peq', (p) => {
+      got.push(`${payloads.get(p) ?? String(p)}@${sim.now / NS}`);
+      if (!cancelled) {
+        cancelled = true;
+        peq.cancelAll();
+      }
+    });
+    sim.thread('driver', function* () {
+      const delay = kind === 'immediate' ? undefined : 0;
+      peq.notify(gp('a'), 'BEGIN_REQ', delay);
+      peq.notify(gp('b'), 'BEGIN_REQ', delay);
+      yield 1 * NS;
+      peq.notify(gp('x'), 'BEGIN_REQ', 10 * NS);
+      peq.notify(gp('y'), 'BEGIN_REQ', 20 * NS);
+      peq.notify(gp('z'), 'BEGIN_REQ', 30 * NS);
+    });
+    sim.run();
+    t.deepEqual(got, ['a@0', 'x@11', 'y@21', 'z@31']);
+  });
+}

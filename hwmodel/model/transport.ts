@@ -1,0 +1,13 @@
+import type { Wait } from '../kernel/index.js';
+import type { GenericPayload, InitiatorSocket } from '../tlm/index.js';
+
+/**
+ * b_transport with no delay of our own, then the time the target annotated
+ * and did not wait itself (a target may return early with the delay
+ * annotated, e.g. one served through nb_transport that completed at once).
+ */
+export function* transport(socket: InitiatorSocket, gp: GenericPayload): Generator<Wait, void, void> {
+  const delay = { value: 0 };
+  yield* socket.bTransport(gp, delay);
+  if (delay.value > 0) yield delay.value;
+}
