@@ -1,3 +1,4 @@
+import { ConfigError } from '../../runtime/config-error.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { writePem, wolfsslBuild, type PemFiles } from '../../tests/interop/wolfssl.js';
 import { goodput, type GoodputOptions } from './goodput.js';
@@ -17,7 +18,7 @@ import { loadNote } from './stats.js';
  * (SO_RCVBUF/SO_SNDBUF asked on every socket of both runs, default 4 MiB; 0 = system default), BENCH_NET_PEER_ARGS
  * (node flags for the peer process, e.g. --cpu-prof).
  */
-const HANDSHAKES = envInt('BENCH_NET_HANDSHAKES', 100);
+const HANDSHAKES = envInt('BENCH_NET_HANDSHAKES', 100, 0);
 const GOODPUT: GoodputOptions = {
   payload: 1200,
   trialMs: envInt('BENCH_NET_TRIAL_MS', 1000),
@@ -27,11 +28,11 @@ const GOODPUT: GoodputOptions = {
   bufferSize: envInt('BENCH_NET_BUFFER', 4 * 1024 * 1024),
 };
 
-function envInt(name: string, fallback: number): number {
+function envInt(name: string, fallback: number, min = 1): number {
   const v = process.env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${v}`);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(name, `must be an integer >= ${min}, got ${v}`);
   return n;
 }
 

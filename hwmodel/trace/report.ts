@@ -22,7 +22,7 @@ export interface ModuleFigures {
 export interface RunResult {
   /** Simulated time the figures cover (ps); rates are per second of it. */
   readonly duration: SimTime;
-  /** One latency (ps) per completed handshake: first ClientHello sent to handshake complete. */
+  /** One latency (ps) per completed handshake: the client opening the connection (building its ClientHello) to handshake complete. */
   readonly handshakeLatencies: readonly SimTime[];
   readonly handshakesFailed?: number;
   /** Application data bytes delivered to the receiving application. */

@@ -38,7 +38,7 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
     lines.push('(--connections, --rate) to see which module saturates first.');
   }
   if (refused > 0) {
-    lines.push(`But the device refused ${refused} connection attempts: connection_manager.max_connections (spec/hw) was reached, so`);
+    lines.push(`But the device refused ${refused} connection attempts (datagrams of connections it had no room for, retransmissions included): connection_manager.max_connections (spec/hw) was reached, so`);
     lines.push('admission, not a busy module, limits this run; refused clients wait for their retransmission timers, which');
     lines.push('stretches the simulated time and lowers every utilization. Open connections gradually (--rate) or raise it.');
   }
@@ -54,7 +54,7 @@ export function runLine(result: Pick<SimulationResult, 'events' | 'wallMs'>): st
 /** A line on refused connections and lost datagrams, or nothing when there were none. */
 export function lossLine(result: Pick<SimulationResult, 'refused' | 'lost'>): string {
   if (result.refused === 0 && result.lost === 0) return '';
-  return `Network            ${result.lost} datagrams lost, ${result.refused} connections refused by the device\n`;
+  return `Network            ${result.lost} datagrams lost, ${result.refused} datagrams of new connections refused by the device (table full)\n`;
 }
 
 /** The run's options as the `--json` document records them (defaults filled in from spec/hw; times as text and in µs). */
