@@ -7,10 +7,10 @@
 export { calibrate, calibrateWithDetails, machineName, RECORD_PAYLOAD } from './measure.js';
 export type { Calibration, CalibrationDetails } from './measure.js';
 export { CALIBRATION_GROUPS, CALIBRATION_PROVIDERS, CALIBRATION_SCHEMES, CALIBRATION_SUITES, resolveCalibrateOptions } from './options.js';
-export type { CalibrateOptions, CalibrationProviderName, ResolvedCalibrateOptions } from './options.js';
-export { compareFigure, formatValidation, TIMING_METRICS, validateTiming, VALIDATION_TARGETS } from './validate.js';
+export type { CalibrateOptions, CalibrationProviderName, Interleave, ResolvedCalibrateOptions } from './options.js';
+export { calibrateAndValidate, compareFigure, formatValidation, TIMING_METRICS, validateTiming, VALIDATION_TARGETS } from './validate.js';
 export type { TimingMetric, TimingRow, TimingValidation, ValidateOptions, ValidationTarget } from './validate.js';
-export { measureSoftware, predictSoftware, RECORD_BYTES } from './software.js';
+export { measureSoftware, predictSoftware, RECORD_BYTES, SoftwareMeasurement } from './software.js';
 export type { MeasureOptions, PredictOptions, Prediction, SoftwareFigures, ValidationCase } from './software.js';
 export { CERTIFICATE_KINDS, SERVER_NAME, serverIdentity } from './identity.js';
 export type { CalibrationScheme, ServerIdentity } from './identity.js';

@@ -20,6 +20,12 @@ export const CALIBRATION_SUITES: readonly SupportedCipherSuite[] = ['tls_aes_128
 export const CALIBRATION_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
 export const CALIBRATION_SCHEMES: readonly CalibrationScheme[] = ['ecdsa_secp256r1_sha256', 'ed25519'];
 
+/** Hooks called between the calibration's rounds: `round` of `rounds`. */
+export interface Interleave {
+  records(round: number, rounds: number): void;
+  handshakes(round: number, rounds: number): void;
+}
+
 /** Options of `calibrate`. */
 export interface CalibrateOptions {
   /** The crypto provider to measure (default `node`). */
@@ -45,6 +51,13 @@ export interface CalibrateOptions {
   readonly clock?: ClockName;
   /** Where unmeasured figures come from (default DEFAULT_PROFILE). */
   readonly base?: TimingProfile;
+  /**
+   * Work to run between the calibration's rounds (the validation's own
+   * measurements, see `calibrateAndValidate`): called after each round of
+   * timed records and each round of handshakes, so that a slow or fast
+   * spell of the machine reaches both alike.
+   */
+  readonly interleave?: Interleave;
   /** Progress lines. */
   readonly log?: (line: string) => void;
 }
@@ -60,6 +73,7 @@ export interface ResolvedCalibrateOptions {
   readonly clockName: ClockName;
   readonly clock: Clock;
   readonly base: TimingProfile | undefined;
+  readonly interleave: Interleave | undefined;
   readonly log: (line: string) => void;
 }
 
@@ -79,6 +93,7 @@ export function resolveCalibrateOptions(o: CalibrateOptions = {}): ResolvedCalib
     records: integerOption('records', o.records ?? 5000, 1, 10_000_000),
     repeats: integerOption('repeats', o.repeats ?? 40, 1, 1_000_000),
     base: o.base,
+    interleave: o.interleave,
     log: o.log ?? (() => undefined),
   };
 }

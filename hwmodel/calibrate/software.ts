@@ -56,38 +56,65 @@ export interface MeasureOptions {
 }
 
 /**
- * Measures each case on this machine (on `o.clock`): the mean ({@link TRIM}
- * trimmed, as the calibration's) of the in-memory handshake latency (to the client connected), and records per
- * second over all the rounds (send + transmit + receive + deliver between
- * a connected pair, one after another). Means and totals: the garbage
- * collector's pauses are part of the cost.
+ * The software figures of some cases, measured in chunks (so another
+ * measurement can run between them, see `calibrateAndValidate`): the mean
+ * ({@link TRIM} trimmed, as the calibration's) of the in-memory handshake
+ * latency (to the client connected), and records per second over all the
+ * chunks (send + transmit + receive + deliver between a connected pair, one
+ * after another). Means and totals: the garbage collector's pauses are part
+ * of the cost.
  */
-export function measureSoftware(cases: readonly ValidationCase[], o: MeasureOptions): SoftwareFigures[] {
-  const payload = new Uint8Array(RECORD_BYTES).fill(0x42);
-  const state = cases.map((c) => {
-    const config: PairConfig = { suite: c.suite, group: c.group, identity: c.identity, clientProvider: o.provider, serverProvider: o.provider, wallClock: c.wallClock, clock: o.clock };
-    for (let i = 0; i < o.warmup; i++) handshake(config);
-    const pair = handshake(config);
-    for (let i = 0; i < Math.min(o.records, 5000); i++) exchangeRecord(pair.client, pair.server, payload, 1);
-    return { config, pair, handshakeMs: [] as number[], records: 0, seconds: 0 };
-  });
-  for (let round = 0; round < o.rounds; round++) {
-    const handshakes = share(o.handshakes, o.rounds, round);
-    const records = share(o.records, o.rounds, round);
-    for (const s of state) {
-      for (let i = 0; i < handshakes; i++) s.handshakeMs.push(handshake(s.config).clientMs);
-      if (records === 0) continue;
-      const t0 = o.clock();
-      for (let i = 0; i < records; i++) exchangeRecord(s.pair.client, s.pair.server, payload, 1);
-      s.seconds += (o.clock() - t0) / 1000;
-      s.records += records;
+export class SoftwareMeasurement {
+  private readonly clock: Clock;
+  private readonly payload = new Uint8Array(RECORD_BYTES).fill(0x42);
+  private readonly state: { config: PairConfig; pair: ReturnType<typeof handshake>; handshakeMs: number[]; records: number; seconds: number }[];
+
+  /** Warms up: `warmup` untimed handshakes per case and a connected pair each. */
+  constructor(cases: readonly ValidationCase[], o: Pick<MeasureOptions, 'provider' | 'warmup' | 'records' | 'clock'>) {
+    this.clock = o.clock;
+    this.state = cases.map((c) => {
+      const config: PairConfig = { suite: c.suite, group: c.group, identity: c.identity, clientProvider: o.provider, serverProvider: o.provider, wallClock: c.wallClock, clock: o.clock };
+      for (let i = 0; i < o.warmup; i++) handshake(config);
+      const pair = handshake(config);
+      for (let i = 0; i < Math.min(o.records, 5000); i++) exchangeRecord(pair.client, pair.server, this.payload, 1);
+      return { config, pair, handshakeMs: [] as number[], records: 0, seconds: 0 };
+    });
+  }
+
+  /** `n` timed handshakes of each case, the cases one after another. */
+  handshakes(n: number): void {
+    for (const s of this.state) for (let i = 0; i < n; i++) s.handshakeMs.push(handshake(s.config).clientMs);
+  }
+
+  /** `n` timed records of each case. */
+  records(n: number): void {
+    if (n === 0) return;
+    for (const s of this.state) {
+      const t0 = this.clock();
+      for (let i = 0; i < n; i++) exchangeRecord(s.pair.client, s.pair.server, this.payload, 1);
+      s.seconds += (this.clock() - t0) / 1000;
+      s.records += n;
     }
   }
-  return state.map((s) => ({ handshakeMs: trimmedMean(s.handshakeMs, TRIM), recordsPerSecond: s.records / s.seconds }));
+
+  /** The figures so far, per case. */
+  figures(): SoftwareFigures[] {
+    return this.state.map((s) => ({ handshakeMs: trimmedMean(s.handshakeMs, TRIM), recordsPerSecond: s.records / s.seconds }));
+  }
+}
+
+/** Measures each case on this machine (on `o.clock`) in `o.rounds` rounds, the cases alternating in each (see {@link SoftwareMeasurement}). */
+export function measureSoftware(cases: readonly ValidationCase[], o: MeasureOptions): SoftwareFigures[] {
+  const m = new SoftwareMeasurement(cases, o);
+  for (let round = 0; round < o.rounds; round++) {
+    m.handshakes(share(o.handshakes, o.rounds, round));
+    m.records(share(o.records, o.rounds, round));
+  }
+  return m.figures();
 }
 
 /** Round `round`'s share of `total` split over `rounds` (the first rounds take the remainder). */
-function share(total: number, rounds: number, round: number): number {
+export function share(total: number, rounds: number, round: number): number {
   return Math.floor(total / rounds) + (round < total % rounds ? 1 : 0);
 }
 

@@ -12,7 +12,9 @@ import type { TimingProfile } from '../timing/index.js';
 import { clockOf, type ClockName } from './clock.js';
 import { serverIdentity, type CalibrationScheme } from './identity.js';
 import { CALIBRATION_PROVIDERS, type CalibrationProviderName } from './options.js';
-import { measureSoftware, predictSoftware, type ValidationCase } from './software.js';
+import { calibrateWithDetails, type Calibration } from './measure.js';
+import type { CalibrateOptions } from './options.js';
+import { measureSoftware, predictSoftware, share, SoftwareMeasurement, type SoftwareFigures, type ValidationCase } from './software.js';
 
 /** The validated figures. */
 export const TIMING_METRICS = { handshakeMs: 'handshake ms', recordsPerSecond: 'records/s' } as const;
@@ -85,8 +87,8 @@ export function compareFigure(target: ValidationTarget, metric: TimingMetric, me
   return { ...target, metric, measured, predicted, ratio, within: Number.isFinite(ratio) && Math.abs(ratio - 1) <= tolerance };
 }
 
-/** Measures and predicts every target (see the module comment); ConfigError for bad options. */
-export function validateTiming(profile: TimingProfile, options: ValidateOptions = {}): TimingValidation {
+/** Validation options with defaults filled in and checked, and the cases they name. */
+function resolveValidation(options: ValidateOptions) {
   const providerName = options.provider ?? 'node';
   if (!Object.hasOwn(CALIBRATION_PROVIDERS, providerName)) throw new ConfigError('provider', `must be one of ${Object.keys(CALIBRATION_PROVIDERS).join(', ')}, got ${JSON.stringify(providerName)}`);
   const tolerance = options.tolerance ?? 0.1;
@@ -109,7 +111,6 @@ export function validateTiming(profile: TimingProfile, options: ValidateOptions 
     seed: integerOption('seed', options.seed ?? 1, 0, 0xffff_ffff),
     records: integerOption('simulatedRecords', options.simulatedRecords ?? 200, 1, 1_000_000),
   };
-  const log = options.log ?? (() => undefined);
   const wallClock = Date.now();
   const identities = new Map<CalibrationScheme, ReturnType<typeof serverIdentity>>();
   const cases: ValidationCase[] = targets.map((t) => {
@@ -117,19 +118,51 @@ export function validateTiming(profile: TimingProfile, options: ValidateOptions 
     if (identity === undefined) identities.set(t.scheme, (identity = serverIdentity(t.scheme, wallClock)));
     return { suite: t.suite, group: t.group, identity, wallClock };
   });
-  log(`validate: measuring ${targets.map((t) => t.suite).join(', ')} (${clockName} time, ${measure.rounds} rounds)`);
-  const measured = measureSoftware(cases, measure);
+  return { targets, tolerance, clockName, measure, predict, cases, log: options.log ?? (() => undefined) };
+}
+
+/** The rows: each target predicted with `profile` and compared with its measured figures. */
+function compareAll(profile: TimingProfile, v: ReturnType<typeof resolveValidation>, measured: readonly SoftwareFigures[]): TimingValidation {
   const rows: TimingRow[] = [];
   let events = 0;
   let wallMs = 0;
-  targets.forEach((target, i) => {
-    log(`validate: simulating ${target.suite}, ${target.group}, ${target.scheme}`);
-    const predicted = predictSoftware(profile, cases[i]!, predict);
+  v.targets.forEach((target, i) => {
+    v.log(`validate: simulating ${target.suite}, ${target.group}, ${target.scheme}`);
+    const predicted = predictSoftware(profile, v.cases[i]!, v.predict);
     events += predicted.events;
     wallMs += predicted.wallMs;
-    for (const metric of Object.keys(TIMING_METRICS) as TimingMetric[]) rows.push(compareFigure(target, metric, measured[i]![metric], predicted[metric], tolerance));
+    for (const metric of Object.keys(TIMING_METRICS) as TimingMetric[]) rows.push(compareFigure(target, metric, measured[i]![metric], predicted[metric], v.tolerance));
   });
-  return { rows, tolerance, allWithin: rows.every((r) => r.within), events, wallMs };
+  return { rows, tolerance: v.tolerance, allWithin: rows.every((r) => r.within), events, wallMs };
+}
+
+/** Measures and predicts every target (see the module comment); ConfigError for bad options. */
+export function validateTiming(profile: TimingProfile, options: ValidateOptions = {}): TimingValidation {
+  const v = resolveValidation(options);
+  v.log(`validate: measuring ${v.targets.map((t) => t.suite).join(', ')} (${v.clockName} time, ${v.measure.rounds} rounds)`);
+  return compareAll(profile, v, measureSoftware(v.cases, v.measure));
+}
+
+/**
+ * Calibrates and validates in one pass: the validation's measurements run
+ * in chunks between the calibration's rounds (its records between the
+ * record rounds, its handshakes between the handshake rounds), so the
+ * profile and the figures it is judged against come from the same minutes
+ * of the machine. On a machine whose speed drifts by tens of percent over
+ * seconds (a shared VM; the garbage collector), calibrating first and
+ * measuring after mostly compares two moments, not model and machine.
+ */
+export function calibrateAndValidate(calibration: CalibrateOptions = {}, validation: ValidateOptions = {}): { readonly calibration: Calibration; readonly validation: TimingValidation } {
+  const v = resolveValidation(validation);
+  const m = new SoftwareMeasurement(v.cases, v.measure);
+  const cal = calibrateWithDetails({
+    ...calibration,
+    interleave: {
+      records: (round, rounds) => m.records(share(v.measure.records, rounds, round)),
+      handshakes: (round, rounds) => m.handshakes(share(v.measure.handshakes, rounds, round)),
+    },
+  });
+  return { calibration: cal, validation: compareAll(cal.profile, v, m.figures()) };
 }
 
 /** The rows as a text table (one line each, a header first). */

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
-import { formatValidation, handshake, predictSoftware, serverIdentity, validateTiming, type ValidationCase } from '../../../hwmodel/calibrate/index.js';
+import { calibrateAndValidate, calibrateWithDetails, formatValidation, handshake, predictSoftware, serverIdentity, validateTiming, type ValidationCase } from '../../../hwmodel/calibrate/index.js';
 import { CryptoOpLog, loggingProvider } from '../../../hwmodel/model/crypto-ops.js';
 import { DEFAULT_PROFILE, checkProfile, type CryptoCostTable, type TimingProfile } from '../../../hwmodel/timing/index.js';
 
@@ -71,4 +71,25 @@ test('validateTiming rows pair each target\'s measured and predicted figures; ba
   t.is(option(() => validateTiming(DEFAULT_PROFILE, { tolerance: -1 })), 'tolerance');
   t.is(option(() => validateTiming(DEFAULT_PROFILE, { provider: 'x' as 'node' })), 'provider');
   t.is(option(() => validateTiming(DEFAULT_PROFILE, { handshakes: 2, rounds: 3 })), 'rounds');
+});
+
+test('calibrateAndValidate runs the validation between the calibration rounds and judges the profile it built', (t) => {
+  const calls: string[] = [];
+  calibrateWithDetails({
+    handshakes: 3, warmup: 0, records: 12, repeats: 1,
+    interleave: { records: (r, n) => calls.push(`records ${r}/${n}`), handshakes: (r, n) => calls.push(`handshakes ${r}/${n}`) },
+  });
+  t.deepEqual(calls, [...[0, 1, 2, 3, 4, 5].map((r) => `records ${r}/6`), ...[0, 1, 2].map((r) => `handshakes ${r}/3`)], 'a hook after every records round and every handshake round');
+
+  const target = { suite: 'tls_aes_128_gcm_sha256', group: 'x25519', scheme: 'ed25519' } as const;
+  const { calibration, validation } = calibrateAndValidate({ handshakes: 2, warmup: 0, records: 12, repeats: 1 }, { targets: [target], handshakes: 4, warmup: 0, records: 24, rounds: 2, simulatedRecords: 5 });
+  t.is(calibration.profile.metadata.source, 'calibrated');
+  t.deepEqual(validation.rows.map((r) => r.metric), ['handshakeMs', 'recordsPerSecond']);
+  for (const r of validation.rows) {
+    t.true(r.measured > 0 && r.predicted > 0, `${r.metric}: ${r.measured} measured, ${r.predicted} predicted`);
+    t.is(r.ratio, r.predicted / r.measured);
+  }
+  // The prediction is the calibrated profile's: validating it afterwards predicts the same figures.
+  const again = validateTiming(calibration.profile, { targets: [target], handshakes: 2, warmup: 0, records: 20, rounds: 2, simulatedRecords: 5 });
+  t.deepEqual(again.rows.map((r) => r.predicted), validation.rows.map((r) => r.predicted));
 });
