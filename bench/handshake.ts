@@ -2,7 +2,7 @@ import { DtlsConnection } from '../runtime/connection/connection.js';
 import type { CryptoProvider } from '../runtime/crypto/provider.js';
 import { nobleProvider } from '../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../runtime/crypto/node/index.js';
-import { createCertificate, generateKeyPair } from '../runtime/pki/certificate-builder.js';
+import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { timedProvider, type CryptoClock } from './timed-provider.js';
 
 /**
@@ -16,17 +16,8 @@ import { timedProvider, type CryptoClock } from './timed-provider.js';
 const NOW = Date.UTC(2026, 10, 21);
 
 function identity() {
-  const ca = generateKeyPair('p256');
-  const caCert = createCertificate({
-    subjectCommonName: 'bench CA', subjectPublicKey: ca.publicKey, issuer: { selfSigned: true, privateKey: ca.privateKey },
-    notBefore: new Date(NOW - 1e10), notAfter: new Date(NOW + 1e10), isCa: true,
-  });
-  const leaf = generateKeyPair('p256');
-  const cert = createCertificate({
-    subjectCommonName: 'bench.test', subjectPublicKey: leaf.publicKey, issuer: { certificateDer: caCert.der, privateKey: ca.privateKey },
-    notBefore: new Date(NOW - 1e10), notAfter: new Date(NOW + 1e10), dnsNames: ['bench.test'],
-  });
-  return { ca: caCert.der, chain: [cert.der], key: leaf.pkcs8Der };
+  const id = createThrowawayIdentity({ serverName: 'bench.test', caName: 'bench CA', at: NOW });
+  return { ca: id.caDer, chain: id.chain, key: id.privateKey };
 }
 
 /** One options object per side, reused for every connection, as a server or client application would. */

@@ -55,3 +55,4 @@ export {
 
 export * from './node/index.js';
 export { certificateToPem, privateKeyToPem } from './pki/pem.js';
+export { createThrowawayIdentity, type ThrowawayIdentity, type ThrowawayIdentityOptions } from './pki/throwaway-identity.js';

@@ -256,16 +256,6 @@ export interface Dtls13ClientImplementation<TContext> {
   readonly delays: { readonly [K in Dtls13ClientDelay]: (args: { readonly context: TContext; readonly event: Dtls13ClientEvent }) => number };
 }
 
-/** The chart bound to its implementation (XState v5 `setup`), ready for `createActor`. */
-export function createDtls13ClientMachine<TContext extends object>(implementation: Dtls13ClientImplementation<TContext>, context: TContext) {
-  return setup({
-    types: { context: {} as TContext, events: {} as Dtls13ClientEvent },
-    actions: implementation.actions,
-    guards: implementation.guards,
-    delays: implementation.delays,
-  }).createMachine({ ...dtls13ClientChart, context });
-}
-
 /** An actor's context in the shared machine: the caller's context and the implementation bound to it. */
 export interface Dtls13ClientBinding<TContext> {
   readonly context: TContext;

@@ -170,16 +170,6 @@ export interface Dtls13FlightImplementation<TContext> {
   readonly delays: { readonly [K in Dtls13FlightDelay]: (args: { readonly context: TContext; readonly event: Dtls13FlightEvent }) => number };
 }
 
-/** The chart bound to its implementation (XState v5 `setup`), ready for `createActor`. */
-export function createDtls13FlightMachine<TContext extends object>(implementation: Dtls13FlightImplementation<TContext>, context: TContext) {
-  return setup({
-    types: { context: {} as TContext, events: {} as Dtls13FlightEvent },
-    actions: implementation.actions,
-    guards: implementation.guards,
-    delays: implementation.delays,
-  }).createMachine({ ...dtls13FlightChart, context });
-}
-
 /** An actor's context in the shared machine: the caller's context and the implementation bound to it. */
 export interface Dtls13FlightBinding<TContext> {
   readonly context: TContext;

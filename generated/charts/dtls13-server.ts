@@ -230,16 +230,6 @@ export interface Dtls13ServerImplementation<TContext> {
   readonly delays: { readonly [K in Dtls13ServerDelay]: (args: { readonly context: TContext; readonly event: Dtls13ServerEvent }) => number };
 }
 
-/** The chart bound to its implementation (XState v5 `setup`), ready for `createActor`. */
-export function createDtls13ServerMachine<TContext extends object>(implementation: Dtls13ServerImplementation<TContext>, context: TContext) {
-  return setup({
-    types: { context: {} as TContext, events: {} as Dtls13ServerEvent },
-    actions: implementation.actions,
-    guards: implementation.guards,
-    delays: implementation.delays,
-  }).createMachine({ ...dtls13ServerChart, context });
-}
-
 /** An actor's context in the shared machine: the caller's context and the implementation bound to it. */
 export interface Dtls13ServerBinding<TContext> {
   readonly context: TContext;

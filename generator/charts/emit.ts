@@ -18,7 +18,7 @@ function paramsType(uses: readonly { params?: Readonly<Record<string, string | n
   return withParams.length < uses.length ? `${shape} | undefined` : shape;
 }
 
-/** The TypeScript module for one chart: the chart itself, its names as types, the implementation it needs, and a factory. */
+/** The TypeScript module for one chart: the chart itself, its names as types, the implementation it needs, and the machine. */
 export function chartModule(c: ChartIR): string {
   const b = c.tsBase;
   const wireTypes = [...new Set(c.payloads.values())].sort();
@@ -61,16 +61,6 @@ export function chartModule(c: ChartIR): string {
     `  readonly actions: { readonly [K in ${b}Action]: (args: ${args}, params: ${b}ActionParams[K]) => void };`,
     `  readonly guards: { readonly [K in ${b}Guard]: (args: ${args}) => boolean };`,
     `  readonly delays: { readonly [K in ${b}Delay]: (args: ${args}) => number };`,
-    '}',
-    '',
-    `/** The chart bound to its implementation (XState v5 \`setup\`), ready for \`createActor\`. */`,
-    `export function create${b}Machine<TContext extends object>(implementation: ${b}Implementation<TContext>, context: TContext) {`,
-    `  return setup({`,
-    `    types: { context: {} as TContext, events: {} as ${b}Event },`,
-    `    actions: implementation.actions,`,
-    `    guards: implementation.guards,`,
-    `    delays: implementation.delays,`,
-    `  }).createMachine({ ...${camel(b)}Chart, context });`,
     '}',
     '',
     `/** An actor's context in the shared machine: the caller's context and the implementation bound to it. */`,

@@ -3,7 +3,7 @@
  * timing validation: a self-signed CA and a server leaf of the same key
  * type, valid around the given wall-clock time.
  */
-import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
+import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 import type { SignatureAlgorithm } from '../../runtime/crypto/provider.js';
 
 /** The certificate key types the calibration measures, by the CertificateVerify scheme they sign with (RFC 8446 §4.2.3). */
@@ -25,14 +25,6 @@ export interface ServerIdentity {
 
 /** Makes a CA and a leaf for `scheme`, valid for a year either side of `now` (ms since the epoch). */
 export function serverIdentity(scheme: CalibrationScheme, now: number): ServerIdentity {
-  const kind = CERTIFICATE_KINDS[scheme];
-  const year = 365 * 24 * 3600 * 1000;
-  const validity = { notBefore: new Date(now - year), notAfter: new Date(now + year) };
-  const ca = generateKeyPair(kind);
-  const caCert = createCertificate({ subjectCommonName: 'dtls13 calibration CA', subjectPublicKey: ca.publicKey, issuer: { selfSigned: true, privateKey: ca.privateKey }, isCa: true, ...validity });
-  const leaf = generateKeyPair(kind);
-  const cert = createCertificate({
-    subjectCommonName: SERVER_NAME, subjectPublicKey: leaf.publicKey, issuer: { certificateDer: caCert.der, privateKey: ca.privateKey }, dnsNames: [SERVER_NAME], ...validity,
-  });
-  return { scheme, trustAnchor: caCert.der, chain: [cert.der], privateKey: leaf.pkcs8Der };
+  const id = createThrowawayIdentity({ kind: CERTIFICATE_KINDS[scheme], at: now, serverName: SERVER_NAME, caName: 'dtls13 calibration CA' });
+  return { scheme, trustAnchor: id.caDer, chain: id.chain, privateKey: id.privateKey };
 }

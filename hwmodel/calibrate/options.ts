@@ -77,12 +77,24 @@ export interface ResolvedCalibrateOptions {
   readonly log: (line: string) => void;
 }
 
+/** The `provider` option (default `node`), checked: ConfigError for an unknown one. */
+export function providerOption(value: string | undefined): CalibrationProviderName {
+  const name = value ?? 'node';
+  if (!Object.hasOwn(CALIBRATION_PROVIDERS, name)) throw new ConfigError('provider', `must be one of ${Object.keys(CALIBRATION_PROVIDERS).join(', ')}, got ${JSON.stringify(name)}`);
+  return name as CalibrationProviderName;
+}
+
+/** The `clock` option (default `cpu`), checked. */
+export function clockOption(value: string | undefined): ClockName {
+  const name = value ?? 'cpu';
+  if (name !== 'cpu' && name !== 'wall') throw new ConfigError('clock', `must be cpu or wall, got ${JSON.stringify(name)}`);
+  return name;
+}
+
 /** Fills in defaults; ConfigError for an unknown provider or a count out of range. */
 export function resolveCalibrateOptions(o: CalibrateOptions = {}): ResolvedCalibrateOptions {
-  const providerName = o.provider ?? 'node';
-  if (!Object.hasOwn(CALIBRATION_PROVIDERS, providerName)) throw new ConfigError('provider', `must be one of ${Object.keys(CALIBRATION_PROVIDERS).join(', ')}, got ${JSON.stringify(providerName)}`);
-  const clockName = o.clock ?? 'cpu';
-  if (clockName !== 'cpu' && clockName !== 'wall') throw new ConfigError('clock', `must be cpu or wall, got ${JSON.stringify(clockName)}`);
+  const providerName = providerOption(o.provider);
+  const clockName = clockOption(o.clock);
   return {
     providerName,
     clockName,

@@ -11,9 +11,8 @@ import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import type { TimingProfile } from '../timing/index.js';
 import { clockOf, type ClockName } from './clock.js';
 import { serverIdentity, type CalibrationScheme } from './identity.js';
-import { CALIBRATION_PROVIDERS, type CalibrationProviderName } from './options.js';
+import { CALIBRATION_PROVIDERS, clockOption, providerOption, type CalibrateOptions, type CalibrationProviderName } from './options.js';
 import { calibrateWithDetails, type Calibration } from './measure.js';
-import type { CalibrateOptions } from './options.js';
 import { measureSoftware, predictSoftware, share, SoftwareMeasurement, type SoftwareFigures, type ValidationCase } from './software.js';
 
 /** The validated figures. */
@@ -89,14 +88,12 @@ export function compareFigure(target: ValidationTarget, metric: TimingMetric, me
 
 /** Validation options with defaults filled in and checked, and the cases they name. */
 function resolveValidation(options: ValidateOptions) {
-  const providerName = options.provider ?? 'node';
-  if (!Object.hasOwn(CALIBRATION_PROVIDERS, providerName)) throw new ConfigError('provider', `must be one of ${Object.keys(CALIBRATION_PROVIDERS).join(', ')}, got ${JSON.stringify(providerName)}`);
+  const providerName = providerOption(options.provider);
   const tolerance = options.tolerance ?? 0.1;
   if (!(tolerance >= 0 && Number.isFinite(tolerance))) throw new ConfigError('tolerance', `must be a non-negative number, got ${String(tolerance)}`);
   const targets = options.targets ?? VALIDATION_TARGETS;
   if (targets.length === 0) throw new ConfigError('targets', 'must not be empty');
-  const clockName = options.clock ?? 'cpu';
-  if (clockName !== 'cpu' && clockName !== 'wall') throw new ConfigError('clock', `must be cpu or wall, got ${JSON.stringify(clockName)}`);
+  const clockName = clockOption(options.clock);
   const measure = {
     clock: clockOf(clockName),
     provider: CALIBRATION_PROVIDERS[providerName],

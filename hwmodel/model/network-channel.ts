@@ -20,7 +20,9 @@ const UDP_OVERHEAD = 28;
 export class NetworkChannel extends NetworkChannelSkeleton {
   private readonly link: NetworkLink;
   private readonly activity: ModuleActivity;
-  private readonly queue: { readonly at: SimTime; readonly gp: GenericPayload }[] = [];
+  /** Datagrams in flight, in delivery order (reorder is off), from `head` on. */
+  private queue: { readonly at: SimTime; readonly gp: GenericPayload }[] = [];
+  private head = 0;
   private readonly arrival: SimEvent;
   /** Datagrams lost in transit, and too big for the MTU. */
   lost = 0;
@@ -63,7 +65,7 @@ export class NetworkChannel extends NetworkChannelSkeleton {
 
   private *deliver(): Generator<Wait, void, void> {
     for (;;) {
-      const next = this.queue[0];
+      const next = this.queue[this.head];
       if (next === undefined) {
         yield this.arrival;
         continue;
@@ -72,7 +74,11 @@ export class NetworkChannel extends NetworkChannelSkeleton {
         yield timeoutOr(next.at - this.sim.now, this.arrival);
         continue;
       }
-      this.queue.shift();
+      this.head++;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head); // drop what went out, now and then, not per datagram
+        this.head = 0;
+      }
       yield* transport(this.peerRx, next.gp);
     }
   }

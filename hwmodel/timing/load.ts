@@ -4,7 +4,7 @@
  * time as a step function.
  */
 import { ConfigError } from '../../runtime/config-error.js';
-import { checkTime } from './time.js';
+import { checkTime } from '../kernel/time.js';
 import type { SimTime } from './time.js';
 
 /** From `from` on (until the next step), costs are multiplied by `factor`. */
@@ -32,7 +32,7 @@ export class LoadFactor {
     this.base = checkFactor('loadFactor', base);
     let previous = -1;
     steps.forEach((s, i) => {
-      checkTime(`loadSteps[${i}].from`, s.from);
+      checkTime(s.from, `loadSteps[${i}].from`);
       if (s.from <= previous) throw new ConfigError(`loadSteps[${i}].from`, 'steps must be in strictly increasing time order');
       checkFactor(`loadSteps[${i}].factor`, s.factor);
       previous = s.from;

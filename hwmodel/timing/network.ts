@@ -6,7 +6,8 @@
  */
 import { draw } from './random.js';
 import type { RandomSource } from './random.js';
-import { SEC, US, checkTime } from './time.js';
+import { checkTime } from '../kernel/time.js';
+import { SEC, US } from './time.js';
 import type { SimTime } from './time.js';
 import { boolean, join, number, object, onlyKeys } from './validate.js';
 
@@ -86,14 +87,14 @@ export class NetworkLink {
 
   /** Put a datagram of `bytes` bytes on the link at `at` (non-decreasing across calls). */
   send(bytes: number, at: SimTime): Delivery {
-    checkTime('at', at);
+    checkTime(at, 'at');
     if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`${this.name}: datagram length must be a non-negative integer, got ${String(bytes)}`);
     if (at < this.#lastSend) throw new RangeError(`${this.name}: send at ${at} is before the previous send at ${this.#lastSend}`);
     this.#lastSend = at;
     const lost = draw(this.#random) < this.params.lossProbability;
     const jitter = Math.round(draw(this.#random) * this.params.jitterUs * US);
     const serializationStart = Math.max(at, this.#busyUntil);
-    const serializationEnd = checkTime('serializationEnd', serializationStart + serializationTime(this.params, bytes));
+    const serializationEnd = checkTime(serializationStart + serializationTime(this.params, bytes), 'serializationEnd');
     this.#busyUntil = serializationEnd;
     this.#busyTime += serializationEnd - serializationStart;
     this.#sent++;
@@ -102,7 +103,7 @@ export class NetworkLink {
       this.#dropped++;
       return { dropped: true, serializationStart, serializationEnd };
     }
-    let deliveryTime = checkTime('deliveryTime', serializationEnd + Math.round(this.params.latencyUs * US) + jitter);
+    let deliveryTime = checkTime(serializationEnd + Math.round(this.params.latencyUs * US) + jitter, 'deliveryTime');
     if (!this.params.reorder) deliveryTime = Math.max(deliveryTime, this.#lastDelivery);
     this.#lastDelivery = Math.max(this.#lastDelivery, deliveryTime);
     return { dropped: false, serializationStart, serializationEnd, deliveryTime };

@@ -3,7 +3,7 @@ import type { InspectionEvent } from 'xstate';
 import { connectUdp } from '../node/client.js';
 import { DtlsEndpoint } from '../node/endpoint.js';
 import { DtlsUdpServer } from '../node/server.js';
-import { createCertificate, generateKeyPair } from '../pki/certificate-builder.js';
+import { createThrowawayIdentity } from '../pki/throwaway-identity.js';
 import { inspectPort, interrupted, startInspector, withInspectDefault, type ChartInspector } from './inspector.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -54,26 +54,16 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
 }
 
 async function demo(out: (line: string) => void, inspector: ChartInspector | undefined): Promise<number> {
-  const now = Date.now();
-  const caKey = generateKeyPair('p256');
-  const ca = createCertificate({
-    subjectCommonName: 'dtls13 demo CA', subjectPublicKey: caKey.publicKey, issuer: { selfSigned: true, privateKey: caKey.privateKey },
-    notBefore: new Date(now - DAY), notAfter: new Date(now + DAY), isCa: true,
-  });
-  const leafKey = generateKeyPair('p256');
-  const leaf = createCertificate({
-    subjectCommonName: 'localhost', subjectPublicKey: leafKey.publicKey, issuer: { certificateDer: ca.der, privateKey: caKey.privateKey },
-    notBefore: new Date(now - DAY), notAfter: new Date(now + DAY), dnsNames: ['localhost'],
-  });
+  const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'dtls13 demo CA', validityMs: DAY });
   out('dtls13 demo: a throwaway CA and server certificate (ECDSA P-256), a server and a client on loopback over UDP');
 
   const serverChart = chartPath('dtls13-server', inspector);
-  const server = await DtlsUdpServer.listen({ certificate: { chain: [leaf.der], privateKey: leafKey.pkcs8Der }, inspect: serverChart.inspect });
+  const server = await DtlsUdpServer.listen({ certificate: { chain: id.chain, privateKey: id.privateKey }, inspect: serverChart.inspect });
   server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
   out(`server: listening on ${server.address.address}:${server.address.port}, stateless cookie exchange on`);
 
   const clientChart = chartPath('dtls13-client', inspector);
-  const client = connectUdp({ port: server.address.port, trustAnchors: [ca.der], serverName: 'localhost', inspect: clientChart.inspect });
+  const client = connectUdp({ port: server.address.port, trustAnchors: [id.caDer], serverName: 'localhost', inspect: clientChart.inspect });
   try {
     const p = await client.handshake;
     out(`negotiated: ${p.cipherSuite}, ${p.group}, ${p.signatureAlgorithm}${p.helloRetryRequest ? ', after a HelloRetryRequest with a cookie' : ''}`);
