@@ -95,6 +95,7 @@ export class DtlsConnection {
   private startedAt: number;
   private readonly counts = { datagramsReceived: 0, datagramsSent: 0, recordsReceived: 0, applicationBytesSent: 0, applicationBytesReceived: 0, handshakeMessagesReceived: 0 };
   private completedAt: number | undefined;
+  private authenticatedAt: number | undefined;
 
   static client(options: ConnectionOptions = {}): DtlsConnection {
     return new DtlsConnection('client', options);
@@ -194,6 +195,7 @@ export class DtlsConnection {
         continue;
       }
       this.counts.recordsReceived++;
+      if (r.protected) this.authenticatedAt = now;
       retransmission = this.record(r) || retransmission;
     }
     if (retransmission && !this.ctx.failure) this.ctx.flight.peerRetransmitted();
@@ -266,6 +268,15 @@ export class DtlsConnection {
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */
   get state(): string {
     return String(this.actor.getSnapshot().value);
+  }
+
+  /**
+   * When the peer last sent a record that authenticated under keys of this
+   * connection (in the caller's time), or undefined. Plaintext and forged
+   * datagrams never move it: idle timers should read this.
+   */
+  get lastAuthenticatedReceive(): number | undefined {
+    return this.authenticatedAt;
   }
 
   /** The alert that failed the connection, if it failed. */
