@@ -33,7 +33,7 @@ function pair(provider: CryptoProvider, suite: SupportedCipherSuite): { record: 
   let n = 0;
   return {
     record: () => {
-      const out = rx.receive(tx.seal('application_data', PAYLOAD), 0);
+      const out = rx.receive(tx.seal('application_data', PAYLOAD).bytes, 0);
       if (out.length !== 1) throw new Error('record dropped in benchmark');
       return out;
     },

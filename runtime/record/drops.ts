@@ -23,6 +23,8 @@ export const DROP_REASONS = [
   'epoch-dropped',
   /** AEAD authentication failed. */
   'authentication',
+  /** The epoch's key already saw more authentication failures than its integrity limit (RFC 9147 §4.5.3): it opens nothing more. */
+  'integrity-limit',
   /** Already received (anti-replay, RFC 9147 §4.5.1). */
   'replay',
   /** Left of the replay window. */

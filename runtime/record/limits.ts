@@ -3,10 +3,15 @@ import type { AeadAlgorithm } from '../crypto/provider.js';
 /**
  * Per-key AEAD usage limits. Confidentiality: records protected with one key
  * (RFC 8446 §5.5; RFC 9147 §4.5.3 and Appendix B for CCM). Integrity: records
- * that may fail authentication under one key before the connection should
- * close (RFC 9147 §4.5.3). AES-128-CCM-8 has no safe integrity limit for
- * DTLS; its default is deliberately small (RFC 9147 says it MUST NOT be used
- * without additional safeguards).
+ * that may fail authentication under one key; past it the connection should
+ * close (RFC 9147 §4.5.3: counted per key, so per read epoch).
+ *
+ * AES-128-CCM-8 has no integrity limit that is both safe and resistant to
+ * denial of service: RFC 9147 Appendix B.3 derives v <= 2^7 forgery
+ * attempts from its 64-bit tag (v / 2^64 <= 2^-57) and says the suite MUST
+ * NOT be used without additional safeguards against forgery. The default
+ * is that 2^7, so an attacker who can inject 129 records ends the
+ * connection; deployments with other safeguards set `limits` explicitly.
  */
 export interface AeadLimits {
   readonly confidentiality: number;
@@ -18,7 +23,7 @@ export const DEFAULT_AEAD_LIMITS: Readonly<Record<AeadAlgorithm, AeadLimits>> = 
   'aes-256-gcm': { confidentiality: Math.floor(2 ** 24.5), integrity: 2 ** 36 },
   'chacha20-poly1305': { confidentiality: 2 ** 48, integrity: 2 ** 36 },
   'aes-128-ccm': { confidentiality: 2 ** 23, integrity: Math.floor(2 ** 23.5) },
-  'aes-128-ccm-8': { confidentiality: 2 ** 23, integrity: 2 ** 10 },
+  'aes-128-ccm-8': { confidentiality: 2 ** 23, integrity: 2 ** 7 },
 };
 
 /** Fraction of the confidentiality limit at which a KeyUpdate is signalled as due (so it completes before the limit). */

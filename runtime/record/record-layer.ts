@@ -1,17 +1,26 @@
-import { readDtlsCiphertextHeader, writeDtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
+import type { DtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
+import { writeDtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
+import type { DtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
+import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import { contentTypeToNumber, type ContentType } from '../../generated/wire/enums.js';
-import { encodeDtlsPlaintext, readDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
+import { integerOption } from '../config-error.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { bytesEqual, copyOf, DecodeError, Reader, scratchWriter } from '../wire/index.js';
+import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
 import { allocate } from '../wire/slab.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from './inner-plaintext.js';
 import type { AeadLimits } from './limits.js';
+import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, FIRST_APPLICATION_EPOCH, ReadEpochs } from './read-epochs.js';
+import type { SealedRecord } from './record-number.js';
 import { ReplayWindow } from './replay-window.js';
 import { reconstructSequenceNumber } from './sequence.js';
+
+export type { RecordNumber, RecordNumberKey, SealedRecord } from './record-number.js';
+export { recordNumberKey } from './record-number.js';
 
 /** Largest DTLSInnerPlaintext content (RFC 8446 §5.1) and ciphertext (§5.2). */
 const MAX_PLAINTEXT = 16384;
@@ -25,8 +34,20 @@ export interface RecordLayerConfig {
   readonly sendConnectionId?: Uint8Array | undefined;
   /** Anti-replay window per epoch, in records (>= 64; default 64). */
   readonly replayWindow?: number;
-  /** How long a superseded read epoch's keys stay for reordered records, in the caller's time units (default 10,000 ms). */
+  /**
+   * How long the previous application read epoch's keys stay, once a record
+   * of a newer epoch authenticated, for records reordered across the
+   * KeyUpdate; in the caller's time units (default 10,000 ms).
+   */
   readonly previousEpochRetention?: number;
+  /**
+   * Application read epochs (3 and up) held at once, at least 2 (default 4):
+   * installing one more drops the oldest. With the retirement on
+   * authentication (see {@link RecordLayer.installReadKeys}) an honest peer
+   * needs 3 at most (previous, current, next); the cap bounds what a peer
+   * sending KeyUpdate after KeyUpdate can make this side keep.
+   */
+  readonly maxReadEpochs?: number;
   /** Padding of protected records (default none). */
   readonly padding?: PaddingPolicy;
   /** Low sequence number bits in outgoing unified headers (default 16). */
@@ -55,13 +76,6 @@ export type ReceivedRecord =
       readonly record: Uint8Array;
     };
 
-interface ReadEpoch {
-  readonly cipher: EpochCipher;
-  readonly window: ReplayWindow;
-  /** When the keys are dropped; set once a newer epoch is installed. */
-  expiresAt: number | undefined;
-}
-
 /** Thrown when the record layer is asked to protect what it must not (no keys, usage limit reached). */
 export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
@@ -88,20 +102,23 @@ export class RecordLayer {
   continuePlaintextFrom(next: number): void {
     this.plaintextSeq = Math.max(this.plaintextSeq, next);
   }
-  private readonly readEpochs = new Map<number, ReadEpoch>();
-  /** Every read epoch at or below this was installed once and has been dropped (epochs only move forward). */
-  private highestDropped = -1;
+  private readonly readEpochs: ReadEpochs;
   private acceptPlaintext = true;
-  /** The record number of the record sealed last (what an ACK of it will name). */
-  lastSealed: { readonly epoch: number; readonly sequenceNumber: number } | undefined;
+  /** Latched once a read key saw more authentication failures than its integrity limit. */
+  private integrityExceeded = false;
+  /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
+  private readonly reader = new Reader(EMPTY, 'Datagram');
   /** Where outgoing DTLSInnerPlaintext is staged, so the AEAD sees one contiguous input without an allocation per record. */
   private readonly inner = new Uint8Array(MAX_PLAINTEXT + 1 + 255 + 16);
   /** Where an incoming record's header is unmasked to serve as additional data (1 + CID + 2 + 2 bytes at most). */
   private readonly aadScratch = new Uint8Array(1 + 255 + 4);
 
+  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
     this.config = config;
     this.cidLength = config.receiveConnectionId?.length ?? 0;
+    const maxReadEpochs = integerOption('maxReadEpochs', config.maxReadEpochs ?? DEFAULT_MAX_READ_EPOCHS, 2, 0xffff);
+    this.readEpochs = new ReadEpochs(config.previousEpochRetention ?? DEFAULT_PREVIOUS_EPOCH_RETENTION, maxReadEpochs);
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
@@ -117,6 +134,8 @@ export class RecordLayer {
     const cipher = new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits);
     this.writes.set(epoch, { cipher, seq: 0 });
     if (this.write === undefined || epoch >= this.write.epoch) this.write = cipher;
+    // Application write epochs older than the previous one are never needed again (a KeyUpdate is retransmitted in its own epoch).
+    for (const e of this.writes.keys()) if (e >= FIRST_APPLICATION_EPOCH && e < this.write.epoch - 1) this.retireWriteEpoch(e);
   }
 
   /** Drops the keys of an old write epoch. */
@@ -127,12 +146,18 @@ export class RecordLayer {
     this.writes.delete(epoch);
   }
 
-  /** Accepts records of `epoch`; older epochs stay readable until `now` + the retention time. */
-  installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, now: number): void {
-    const retention = this.config.previousEpochRetention ?? 10_000;
-    for (const [e, r] of this.readEpochs) if (e < epoch && r.expiresAt === undefined) r.expiresAt = now + retention;
-    this.readEpochs.get(epoch)?.cipher.release();
-    this.readEpochs.set(epoch, {
+  /**
+   * Accepts records of `epoch`. Older epochs stay readable until retired:
+   * when a record first authenticates in an application epoch N (3 and
+   * up), the application epochs below N - 1 are dropped at once and N - 1
+   * stays for `previousEpochRetention`, for reordered records; at most
+   * `maxReadEpochs` application epochs are held (installing one more drops
+   * the oldest). Epochs 1 and 2 stay until {@link dropReadEpoch}; epoch 0
+   * is governed by {@link setAcceptPlaintext}. `now` is unused (kept for
+   * callers); retention starts at authentication.
+   */
+  installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, _now?: number): void {
+    this.readEpochs.install(epoch, {
       cipher: new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits),
       window: new ReplayWindow(this.config.replayWindow ?? 64),
       expiresAt: undefined,
@@ -141,11 +166,12 @@ export class RecordLayer {
 
   /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */
   dropReadEpoch(epoch: number): void {
-    const r = this.readEpochs.get(epoch);
-    if (!r) return;
-    r.cipher.release();
-    this.readEpochs.delete(epoch);
-    if (epoch > this.highestDropped) this.highestDropped = epoch;
+    this.readEpochs.drop(epoch);
+  }
+
+  /** Changes with every {@link installReadKeys} (a count of them): compare before and after to learn that keys arrived, whatever was dropped meanwhile. */
+  get readKeyGeneration(): number {
+    return this.readEpochs.generation;
   }
 
   /** Stop (or resume) accepting DTLSPlaintext records, e.g. once the handshake is over. */
@@ -155,15 +181,12 @@ export class RecordLayer {
 
   /** The earliest time at which {@link handleTimeout} has work (a retained epoch expiring), if any. */
   nextTimeout(): number | undefined {
-    let t: number | undefined;
-    for (const r of this.readEpochs.values()) if (r.expiresAt !== undefined && (t === undefined || r.expiresAt < t)) t = r.expiresAt;
-    return t;
+    return this.readEpochs.nextTimeout();
   }
 
   /** Drops the keys of superseded epochs whose retention ended at or before `now`. */
   handleTimeout(now: number): void {
-    // Runs on every datagram: no copy of the map (deleting the entry being visited is safe in a Map iteration).
-    for (const [e, r] of this.readEpochs) if (r.expiresAt !== undefined && r.expiresAt <= now) this.dropReadEpoch(e);
+    this.readEpochs.handleTimeout(now);
   }
 
   /** Current write epoch, or undefined before keys exist. */
@@ -176,30 +199,41 @@ export class RecordLayer {
     return this.write?.keyUpdateDue ?? false;
   }
 
-  /** True when some read key saw more authentication failures than its integrity limit: close the connection. */
+  /**
+   * True once some read key saw more records fail authentication than its
+   * AEAD's integrity limit (RFC 9147 §4.5.3; counted per read epoch, i.e.
+   * per key): the connection SHOULD close. Latched: it stays true after
+   * that epoch is dropped, and the key opens no more records
+   * ('integrity-limit' drops).
+   */
   get integrityLimitExceeded(): boolean {
-    for (const r of this.readEpochs.values()) if (r.cipher.integrityExceeded) return true;
-    return false;
+    return this.integrityExceeded;
   }
 
-  /** Per-key usage: records protected with the write key, and deprotected / failed per read epoch. */
-  usage(): { write?: { epoch: number; used: number; limit: number }; read: { epoch: number; used: number; failed: number }[] } {
-    const read: { epoch: number; used: number; failed: number }[] = [];
-    for (const [epoch, r] of this.readEpochs) read.push({ epoch, used: r.cipher.used, failed: r.cipher.failed });
+  /** Per-key usage: records protected with the write key, and deprotected / failed per read epoch (with its integrity limit). */
+  usage(): { write?: { epoch: number; used: number; limit: number }; read: { epoch: number; used: number; failed: number; integrityLimit: number }[] } {
+    const read: { epoch: number; used: number; failed: number; integrityLimit: number }[] = [];
+    for (const [epoch, r] of this.readEpochs.entries()) read.push({ epoch, used: r.cipher.used, failed: r.cipher.failed, integrityLimit: r.cipher.limits.integrity });
     return this.write ? { write: { epoch: this.write.epoch, used: this.write.used, limit: this.write.limits.confidentiality }, read } : { read };
   }
 
   // ── sending ───────────────────────────────────────────────────────────
 
   /** A DTLSPlaintext record (epoch 0). `legacyVersion` is 0xfefd except for an initial ClientHello (RFC 9147 §4). */
-  sealPlaintext(contentType: ContentType, fragment: Uint8Array, legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2'): Uint8Array {
+  sealPlaintext(contentType: ContentType, fragment: Uint8Array, legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2'): SealedRecord {
     if (this.plaintextSeq > 0xffffffffffff) throw new RecordLayerError('DTLSPlaintext sequence numbers exhausted (2^48)');
-    this.lastSealed = { epoch: 0, sequenceNumber: this.plaintextSeq };
-    return encodeDtlsPlaintext({ type: contentType, legacyRecordVersion: legacyVersion, epoch: 0, sequenceNumber: this.plaintextSeq++, fragment });
+    const sequenceNumber = this.plaintextSeq++;
+    const bytes = encodeDtlsPlaintext({ type: contentType, legacyRecordVersion: legacyVersion, epoch: 0, sequenceNumber, fragment });
+    return { bytes, number: { epoch: 0, sequenceNumber } };
   }
 
-  /** A DTLSCiphertext record of `content` in the current write epoch. */
-  seal(contentType: ContentType, content: Uint8Array, options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number } = {}): Uint8Array {
+  /**
+   * A DTLSCiphertext record of `content`, in the current write epoch or in
+   * `options.epoch` (an older one kept for retransmission).
+   *
+   * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
+   */
+  seal(contentType: ContentType, content: Uint8Array, options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number } = {}): SealedRecord {
     const state = options.epoch === undefined ? (this.write ? this.writes.get(this.write.epoch) : undefined) : this.writes.get(options.epoch);
     if (!state) throw new RecordLayerError(options.epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${options.epoch}`);
     const w = state.cipher;
@@ -215,7 +249,6 @@ export class RecordLayer {
     inner[content.length] = type;
     inner.fill(0, content.length + 1, innerLength);
     const seq = state.seq++;
-    this.lastSealed = { epoch: w.epoch, sequenceNumber: seq };
     const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
     const withLength = options.includeLength ?? this.config.includeLength ?? true;
     const cid = this.config.sendConnectionId;
@@ -235,29 +268,43 @@ export class RecordLayer {
     const at = 1 + (cid?.length ?? 0);
     out[at]! ^= mask[0]!;
     if (seq16) out[at + 1]! ^= mask[1]!;
-    return out;
+    return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
   }
 
   // ── receiving ─────────────────────────────────────────────────────────
 
-  /** Processes every record of a datagram; returns the records to hand up, in order. */
-  receive(datagram: Uint8Array, _now: number): ReceivedRecord[] {
+  /**
+   * Processes every record of a datagram; returns the records to hand up, in
+   * order. `now` starts the retention of a superseded epoch when a record of
+   * a newer one authenticates.
+   */
+  receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     const out: ReceivedRecord[] = [];
-    const r = new Reader(datagram, 'Datagram');
-    for (let index = 0; r.pos < r.end; index++) {
-      const first = datagram[r.pos]!;
-      let ok: boolean;
-      if (first === 21 || first === 22 || first === 26) ok = this.receivePlaintext(r, out);
-      else if ((first & 0xe0) === 0x20) ok = this.receiveCiphertext(r, datagram, out);
-      else {
-        this.drop('unknown-record-type');
-        ok = false;
+    const r = this.reader;
+    r.buf = datagram;
+    r.pos = 0;
+    r.end = datagram.length;
+    while (r.pos < r.end) {
+      const start = r.pos;
+      let rec: DtlsRecord | undefined | 'malformed';
+      try {
+        rec = readRecord(r, this.cidLength);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        rec = 'malformed';
+        this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
       }
+      let ok = false;
+      if (rec === undefined) this.drop('unknown-record-type');
+      else if (rec === 'malformed') ok = false;
+      else if (rec.kind === 'plaintext') ok = this.receivePlaintext(rec.record, out);
+      else ok = this.receiveCiphertext(rec.header, rec.encryptedRecord, datagram, start, r.pos, now, out);
       if (!ok) {
         if (r.pos < r.end) this.drop('datagram-remainder');
         break;
       }
     }
+    r.buf = EMPTY;
     return out;
   }
 
@@ -265,66 +312,57 @@ export class RecordLayer {
     this.drops[reason]++;
   }
 
-  /** Reads one DTLSPlaintext; false when the rest of the datagram can't be parsed. */
-  private receivePlaintext(r: Reader, out: ReceivedRecord[]): boolean {
-    let rec;
-    try {
-      rec = readDtlsPlaintext(r);
-    } catch (e) {
-      this.drop(e instanceof DecodeError && /maximum/.test(e.reason) ? 'too-long' : 'malformed');
-      return false;
-    }
+  /** Hands up one DTLSPlaintext, or counts why not. */
+  private receivePlaintext(rec: DtlsPlaintext, out: ReceivedRecord[]): true {
     if (rec.epoch !== 0) this.drop('plaintext-epoch');
     else if (!this.acceptPlaintext) this.drop('plaintext-refused');
     else out.push({ kind: 'record', epoch: 0, sequenceNumber: rec.sequenceNumber, contentType: rec.type, content: rec.fragment, protected: false });
     return true;
   }
 
-  /** Reads and deprotects one DTLSCiphertext; false when the rest of the datagram must be discarded. */
-  private receiveCiphertext(r: Reader, datagram: Uint8Array, out: ReceivedRecord[]): boolean {
-    const start = r.pos;
-    let header;
-    let encrypted: Uint8Array;
-    try {
-      header = readDtlsCiphertextHeader(r, this.cidLength);
-      encrypted = header.length === undefined ? r.rest() : r.bytes(header.length, 'encrypted_record');
-    } catch (e) {
-      this.drop(e instanceof DecodeError && /maximum/.test(e.reason) ? 'too-long' : 'malformed');
-      return false;
-    }
+  /**
+   * Deprotects one DTLSCiphertext found at [start, end) of `datagram`;
+   * false when the rest of the datagram must be discarded (a connection ID
+   * not ours: the records after it are not ours to parse either).
+   */
+  private receiveCiphertext(header: DtlsCiphertextHeader, encrypted: Uint8Array, datagram: Uint8Array, start: number, end: number, now: number, out: ReceivedRecord[]): boolean {
     const expected = this.config.receiveConnectionId;
     if (expected === undefined ? header.connectionId !== undefined : header.connectionId === undefined || !bytesEqual(header.connectionId, expected)) {
       this.drop('connection-id');
       return false;
     }
-    const headerEnd = r.pos - encrypted.length;
     if (encrypted.length > MAX_CIPHERTEXT) return this.dropAndGoOn('too-long');
     if (encrypted.length < 16) return this.dropAndGoOn('too-short');
-    const epoch = this.resolveEpoch(header.epochLowBits);
+    const epoch = this.readEpochs.resolve(header.epochLowBits);
     if (typeof epoch === 'string') {
-      if (epoch === 'deferred') out.push({ kind: 'deferred', epochBits: header.epochLowBits, record: copyOf(datagram.subarray(start, r.pos)) });
+      if (epoch === 'deferred') out.push({ kind: 'deferred', epochBits: header.epochLowBits, record: copyOf(datagram.subarray(start, end)) });
       else this.drop(epoch);
       return true;
     }
     const { cipher, window } = epoch;
+    if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
     const mask = cipher.mask(encrypted);
     const bits = header.sequenceNumber16bit ? 16 : 8;
     const low = header.sequenceNumber ^ (bits === 16 ? (mask[0]! << 8) | mask[1]! : mask[0]!);
     const seq = reconstructSequenceNumber(low, bits, window.right + 1);
     // The header with the record number unmasked, staged in a buffer kept for it (the AEAD reads it synchronously).
-    const headerLength = headerEnd - start;
+    const headerLength = end - encrypted.length - start;
     const aad = this.aadScratch.subarray(0, headerLength);
-    aad.set(datagram.subarray(start, headerEnd));
+    aad.set(datagram.subarray(start, start + headerLength));
     const at = 1 + this.cidLength;
     if (bits === 16) {
       aad[at] = low >>> 8;
       aad[at + 1] = low & 0xff;
     } else aad[at] = low;
     const inner = cipher.open(seq, aad, encrypted);
-    if (inner === undefined) return this.dropAndGoOn('authentication');
+    if (inner === undefined) {
+      if (cipher.integrityExceeded) this.integrityExceeded = true;
+      return this.dropAndGoOn('authentication');
+    }
     const fresh = window.check(seq);
     if (fresh !== 'new') return this.dropAndGoOn(fresh === 'duplicate' ? 'replay' : 'too-old');
     window.accept(seq);
+    this.readEpochs.authenticated(cipher.epoch, now);
     const parsed = decodeInnerPlaintext(inner);
     if (!parsed) return this.dropAndGoOn('no-content-type');
     if (parsed.content.length > MAX_PLAINTEXT) return this.dropAndGoOn('too-long');
@@ -336,27 +374,9 @@ export class RecordLayer {
     this.drop(reason);
     return true;
   }
-
-  /**
-   * The read epoch for two epoch bits (RFC 9147 §4.2.2): the newest installed
-   * epoch with those bits; else a recent past epoch whose keys are gone
-   * ('epoch-dropped'); else one of the next epochs, not installed yet
-   * ('deferred', so the caller can keep the record); else 'unknown-epoch'.
-   */
-  private resolveEpoch(bits: number): ReadEpoch | 'deferred' | 'epoch-dropped' | 'unknown-epoch' {
-    let best: number | undefined;
-    let newest = -1;
-    for (const e of this.readEpochs.keys()) {
-      if (e > newest) newest = e;
-      if ((e & 3) === bits && (best === undefined || e > best)) best = e;
-    }
-    if (best !== undefined) return this.readEpochs.get(best)!;
-    const base = Math.max(newest, this.highestDropped, 0);
-    for (let e = Math.min(base, this.highestDropped); e >= Math.max(0, base - 3); e--) if ((e & 3) === bits) return 'epoch-dropped';
-    for (let e = base + 1; e <= base + 3; e++) if ((e & 3) === bits) return 'deferred';
-    return 'unknown-epoch';
-  }
 }
+
+const EMPTY = new Uint8Array(0);
 
 function contentTypeFromByte(n: number): ContentType {
   switch (n) {

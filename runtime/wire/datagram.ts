@@ -1,14 +1,12 @@
-import { readDtlsCiphertextHeader, writeDtlsCiphertextHeader, type DtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
-import { readDtlsPlaintext, writeDtlsPlaintext, type DtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
+import { writeDtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
+import { writeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import { contentTypeToNumber } from '../../generated/wire/enums.js';
 import { integerOption } from '../config-error.js';
 import { Reader } from './reader.js';
+import { readRecord, startsPlaintext, type DtlsRecord } from './record-splitter.js';
 import { scratchWriter } from './scratch.js';
 
-/** One record of a datagram: unprotected, or protected behind the unified header. */
-export type DtlsRecord =
-  | { readonly kind: 'plaintext'; readonly record: DtlsPlaintext }
-  | { readonly kind: 'ciphertext'; readonly header: DtlsCiphertextHeader; readonly encryptedRecord: Uint8Array };
+export type { DtlsRecord } from './record-splitter.js';
 
 /** Options for {@link decodeDatagram} and {@link encodeDatagram}. */
 export interface DecodeDatagramOptions {
@@ -16,15 +14,14 @@ export interface DecodeDatagramOptions {
   readonly cidLength?: number;
 }
 
-/** Content types that mark a DTLSPlaintext record (RFC 9147 §4.1). */
-const PLAINTEXT_TYPES = new Set([21, 22, 26]);
-
 /**
  * Splits a datagram into its records and decodes their headers (RFC 9147
  * §4.1): a first byte of alert, handshake or ack starts a DTLSPlaintext; a
  * first byte 001xxxxx starts a DTLSCiphertext, whose encrypted record is
  * `length` bytes long or, without a length, the rest of the datagram.
- * Encrypted records and fragments are views into `datagram`.
+ * Encrypted records and fragments are views into `datagram`. The splitting
+ * is the record layer's own ({@link readRecord}); this is its strict form,
+ * for tools and tests, that refuses the whole datagram at the first fault.
  *
  * @throws DecodeError naming the record (`Datagram.records[1].len_fragment`) and offset;
  *   ConfigError for a `cidLength` that is not an integer in 0..255.
@@ -36,16 +33,12 @@ export function decodeDatagram(datagram: Uint8Array, options: DecodeDatagramOpti
   r.enter('records');
   for (let i = 0; r.pos < r.end; i++) {
     r.enter(i);
-    const first = datagram[r.pos]!;
-    if (PLAINTEXT_TYPES.has(first)) {
-      records.push({ kind: 'plaintext', record: readDtlsPlaintext(r) });
-    } else if ((first & 0xe0) === 0x20) {
-      const header = readDtlsCiphertextHeader(r, cidLength);
-      const encryptedRecord = header.length === undefined ? r.rest() : r.bytes(header.length, 'encrypted_record');
-      records.push({ kind: 'ciphertext', header, encryptedRecord });
-    } else {
+    const record = readRecord(r, cidLength);
+    if (record === undefined) {
+      const first = datagram[r.pos]!;
       throw r.error('type', `first byte 0x${first.toString(16).padStart(2, '0')} is neither alert, handshake or ack nor a unified header (001xxxxx)`);
     }
+    records.push(record);
     r.leave();
   }
   return records;
@@ -67,7 +60,7 @@ export function encodeDatagram(records: readonly DtlsRecord[], options: DecodeDa
     const rec = records[i]!;
     w.enter(i);
     if (rec.kind === 'plaintext') {
-      if (!PLAINTEXT_TYPES.has(contentTypeToNumber(rec.record.type))) {
+      if (!startsPlaintext(contentTypeToNumber(rec.record.type))) {
         throw w.error('type', `a DTLSPlaintext record carries alert, handshake or ack, not ${String(rec.record.type)} (RFC 9147 §4.1)`);
       }
       writeDtlsPlaintext(w, rec.record);

@@ -24,7 +24,7 @@ for (const sender of PROVIDERS) {
             for (const includeLength of [true, false]) {
               const { tx, rx } = recordPair({ sender, receiver, suite, ...(cid ? { cid } : {}) });
               for (const content of [new Uint8Array(0), utf8.encode('hello'), payload(1200)]) {
-                const record = tx.seal('application_data', content, { sequenceNumberLength, includeLength });
+                const record = tx.seal('application_data', content, { sequenceNumberLength, includeLength }).bytes;
                 const [got] = delivered(rx.receive(record, 0));
                 const what = `cid=${cid !== undefined} seq=${sequenceNumberLength} length=${includeLength} n=${content.length}`;
                 t.truthy(got, what);
@@ -42,11 +42,11 @@ for (const sender of PROVIDERS) {
 
 test('the unified header is as RFC 9147 §4 draws it, with the sequence number encrypted', (t) => {
   const { tx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 3, cid: Uint8Array.of(0xab) });
-  const r = tx.seal('application_data', payload(20), { sequenceNumberLength: 16, includeLength: true });
+  const r = tx.seal('application_data', payload(20), { sequenceNumberLength: 16, includeLength: true }).bytes;
   t.is(r[0], 0b0011_1111); // 001 C S L EE=11
   t.is(r[1], 0xab);
   t.is((r[4]! << 8) | r[5]!, r.length - 6); // length covers the encrypted record
-  const r8 = tx.seal('application_data', payload(20), { sequenceNumberLength: 8, includeLength: false });
+  const r8 = tx.seal('application_data', payload(20), { sequenceNumberLength: 8, includeLength: false }).bytes;
   t.is(r8[0], 0b0011_0011);
   // Encrypted record numbers: the low byte on the wire is not just the counter (1, then masked).
   const plainSeqs = [0, 1];
@@ -56,7 +56,7 @@ test('the unified header is as RFC 9147 §4 draws it, with the sequence number e
 test('any flipped bit makes the record drop (or wait for keys it will never open with)', (t) => {
   for (const suite of ALL_CIPHER_SUITES) {
     const { tx } = recordPair({ sender: nodeProvider, suite, cid: Uint8Array.of(9, 9) });
-    const record = tx.seal('application_data', utf8.encode('flip me'));
+    const record = tx.seal('application_data', utf8.encode('flip me')).bytes;
     for (let bit = 0; bit < record.length * 8; bit++) {
       const { rx } = recordPair({ sender: nodeProvider, suite, cid: Uint8Array.of(9, 9) });
       const bad = record.slice();
@@ -70,7 +70,7 @@ test('any flipped bit makes the record drop (or wait for keys it will never open
 
 test('replays drop; reordering within the window is accepted, outside it is dropped', (t) => {
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { replayWindow: 64 } });
-  const records = Array.from({ length: 200 }, (_, i) => tx.seal('application_data', utf8.encode(`#${i}`)));
+  const records = Array.from({ length: 200 }, (_, i) => tx.seal('application_data', utf8.encode(`#${i}`)).bytes);
   t.is(delivered(rx.receive(records[150]!, 0))[0]?.sequenceNumber, 150);
   t.is(delivered(rx.receive(records[150]!, 0)).length, 0);
   t.is(rx.drops.replay, 1);
@@ -85,7 +85,7 @@ test('replays drop; reordering within the window is accepted, outside it is drop
 
 test('a larger replay window accepts older reordered records', (t) => {
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_chacha20_poly1305_sha256', config: { replayWindow: 256 } });
-  const records = Array.from({ length: 300 }, () => tx.seal('application_data', payload(3)));
+  const records = Array.from({ length: 300 }, () => tx.seal('application_data', payload(3)).bytes);
   rx.receive(records[299]!, 0);
   t.is(delivered(rx.receive(records[44]!, 0))[0]?.sequenceNumber, 44); // 299 - 255
   t.is(delivered(rx.receive(records[43]!, 0)).length, 0);
@@ -101,7 +101,7 @@ for (const bits of [8, 16] as const) {
     let expected = 0;
     let checked = 0;
     for (let i = 0; i < 70_000; i++) {
-      const record = tx.seal('application_data', Uint8Array.of(i & 0xff));
+      const record = tx.seal('application_data', Uint8Array.of(i & 0xff)).bytes;
       if (i % gap === 0 || i % 7 === 0 || i > 69_990) {
         const [got] = delivered(rx.receive(record, 0));
         if (got?.sequenceNumber !== i) return void t.fail(`record ${i} came back as ${String(got?.sequenceNumber)}`);
@@ -121,14 +121,15 @@ test('records of an old epoch are read until its keys are dropped, then counted 
   const rx = new RecordLayer({ provider: nodeProvider, previousEpochRetention: 100 });
   tx.installWriteKeys(3, suite, keysFor(nodeProvider, suite, 3));
   rx.installReadKeys(3, suite, keysFor(nodeProvider, suite, 3), 0);
-  const old1 = tx.seal('application_data', payload(5));
-  const old2 = tx.seal('application_data', payload(5));
+  const old1 = tx.seal('application_data', payload(5)).bytes;
+  const old2 = tx.seal('application_data', payload(5)).bytes;
   tx.installWriteKeys(4, suite, keysFor(nodeProvider, suite, 4));
   rx.installReadKeys(4, suite, keysFor(nodeProvider, suite, 4), 1000);
-  t.is(rx.nextTimeout(), 1100);
-  t.is(delivered(rx.receive(tx.seal('application_data', payload(5)), 1010))[0]?.epoch, 4);
+  t.is(rx.nextTimeout(), undefined, 'epoch 3 stays while nothing of epoch 4 arrived');
+  t.is(delivered(rx.receive(tx.seal('application_data', payload(5)).bytes, 1010))[0]?.epoch, 4);
+  t.is(rx.nextTimeout(), 1110, 'the first record of epoch 4 starts the retention of epoch 3');
   t.is(delivered(rx.receive(old1, 1050))[0]?.epoch, 3); // reordered, within retention
-  rx.handleTimeout(1100);
+  rx.handleTimeout(1110);
   t.is(rx.nextTimeout(), undefined);
   t.is(delivered(rx.receive(old2, 1200)).length, 0);
   t.is(rx.drops['epoch-dropped'], 1);
@@ -139,7 +140,7 @@ test('a record of an epoch whose keys are not yet installed is handed back defer
   const tx = new RecordLayer({ provider: nodeProvider });
   const rx = new RecordLayer({ provider: nodeProvider });
   tx.installWriteKeys(2, suite, keysFor(nodeProvider, suite, 2));
-  const early = tx.seal('handshake', utf8.encode('encrypted extensions'));
+  const early = tx.seal('handshake', utf8.encode('encrypted extensions')).bytes;
   const [d] = rx.receive(early, 0);
   if (d?.kind !== 'deferred') return void t.fail('not deferred');
   t.is(d.epochBits, 2);
@@ -165,14 +166,14 @@ test('a plaintext record with an epoch other than 0 drops; plaintext can be refu
 test('several records in one datagram; a foreign connection ID discards the rest of the datagram', (t) => {
   const cid = Uint8Array.of(1, 2, 3, 4);
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_sha256', cid });
-  const a = tx.seal('application_data', utf8.encode('a'));
-  const b = tx.seal('alert', Uint8Array.of(1, 0));
-  const c = tx.seal('application_data', utf8.encode('c'), { includeLength: false });
+  const a = tx.seal('application_data', utf8.encode('a')).bytes;
+  const b = tx.seal('alert', Uint8Array.of(1, 0)).bytes;
+  const c = tx.seal('application_data', utf8.encode('c'), { includeLength: false }).bytes;
   const all = delivered(rx.receive(Uint8Array.of(...a, ...b, ...c), 0));
   t.deepEqual(all.map((r) => [r.contentType, r.sequenceNumber]), [['application_data', 0], ['alert', 1], ['application_data', 2]]);
-  const foreign = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_sha256', cid: Uint8Array.of(9, 9, 9, 9) }).tx.seal('application_data', payload(3));
-  const d = tx.seal('application_data', payload(3));
-  const got = delivered(rx.receive(Uint8Array.of(...d, ...foreign, ...tx.seal('application_data', payload(3))), 0));
+  const foreign = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_sha256', cid: Uint8Array.of(9, 9, 9, 9) }).tx.seal('application_data', payload(3)).bytes;
+  const d = tx.seal('application_data', payload(3)).bytes;
+  const got = delivered(rx.receive(Uint8Array.of(...d, ...foreign, ...tx.seal('application_data', payload(3)).bytes), 0));
   t.is(got.length, 1);
   t.is(rx.drops['connection-id'], 1);
   t.is(rx.drops['datagram-remainder'], 1);
@@ -188,8 +189,8 @@ test('malformed, short and unknown records are dropped and counted by reason', (
   t.is(rx.drops['unknown-record-type'], 1);
   rx.receive(Uint8Array.of(0x2c, 0x00, 0x00, 0x41, 0x01, ...payload(16)), 0); // length 16641 > 2^14 + 256
   t.is(rx.drops['too-long'], 1);
-  const sealed = tx.seal('application_data', payload(8));
-  const wrongKey = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx.seal('application_data', payload(8));
+  const sealed = tx.seal('application_data', payload(8)).bytes;
+  const wrongKey = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx.seal('application_data', payload(8)).bytes;
   rx.receive(wrongKey, 0); // epoch bits 3 like ours, other keys
   t.is(rx.drops.authentication, 1);
   t.is(delivered(rx.receive(sealed, 0)).length, 1);
@@ -207,21 +208,21 @@ test('AEAD usage limits: KeyUpdate is signalled before the limit, sealing stops 
   t.throws(() => tx.seal('application_data', payload(1)), { instanceOf: RecordLayerError, message: /usage limit/ });
   t.deepEqual(tx.usage().write, { epoch: 3, used: 8, limit: 8 });
   const forged = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx;
-  for (let i = 0; i < 2; i++) rx.receive(forged.seal('application_data', payload(4)), 0);
+  for (let i = 0; i < 2; i++) rx.receive(forged.seal('application_data', payload(4)).bytes, 0);
   t.false(rx.integrityLimitExceeded);
-  rx.receive(forged.seal('application_data', payload(4)), 0);
+  rx.receive(forged.seal('application_data', payload(4)).bytes, 0);
   t.true(rx.integrityLimitExceeded);
   t.is(rx.drops.authentication, 3);
 });
 
 test('short records are padded so the ciphertext covers the 16-byte mask sample (CCM_8); padding policies hide lengths', (t) => {
   const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_8_sha256' });
-  const empty = tx.seal('application_data', new Uint8Array(0), { includeLength: true });
+  const empty = tx.seal('application_data', new Uint8Array(0), { includeLength: true }).bytes;
   t.true(empty.length - 5 >= 16);
   t.is(delivered(rx.receive(empty, 0))[0]?.content.length, 0);
   const padded = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { padding: padToMultipleOf(64) } });
   const withZeros = Uint8Array.of(1, 2, 0, 0);
-  const rec = padded.tx.seal('application_data', withZeros);
+  const rec = padded.tx.seal('application_data', withZeros).bytes;
   t.is((rec.length - 5 - 16) % 64, 0);
   t.is(hex(delivered(padded.rx.receive(rec, 0))[0]?.content ?? new Uint8Array()), '01020000'); // content's own zeros survive
 });

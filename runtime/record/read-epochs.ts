@@ -1,0 +1,167 @@
+import type { EpochCipher } from './epoch-cipher.js';
+import type { ReplayWindow } from './replay-window.js';
+
+/** The first application-data epoch (RFC 9147 §6.1: 0 plaintext, 1 early data, 2 handshake, 3 and up application traffic). */
+export const FIRST_APPLICATION_EPOCH = 3;
+
+/** Application read epochs held at once by default: the newest, the previous (reordered records) and two installed ahead. */
+export const DEFAULT_MAX_READ_EPOCHS = 4;
+
+/** How long a superseded read epoch stays by default, in the caller's time units (ms). */
+export const DEFAULT_PREVIOUS_EPOCH_RETENTION = 10_000;
+
+/** One epoch's read state. */
+export interface ReadEpoch {
+  readonly cipher: EpochCipher;
+  readonly window: ReplayWindow;
+  /** When the keys are dropped; set once a record of a newer epoch authenticated. */
+  expiresAt: number | undefined;
+}
+
+/** What two epoch bits on the wire resolve to (RFC 9147 §4.2.2). */
+export type EpochLookup = ReadEpoch | 'deferred' | 'epoch-dropped' | 'unknown-epoch';
+
+/**
+ * The read epochs whose keys are held, and the rules that bound them:
+ *
+ * - When a record first authenticates in application epoch N, every
+ *   application epoch below N - 1 is dropped at once, and N - 1 is kept
+ *   for `retention` more (so reordered records of it still open).
+ * - At most `maxApplicationEpochs` application epochs (3 and up) are held:
+ *   installing one more drops the oldest other one.
+ * - Epochs 1 and 2 (early data, handshake) go only when the connection
+ *   drops them.
+ *
+ * Looking up the epoch of a record is O(1) (one slot per value of the two
+ * epoch bits), so per-record cost does not grow with the number of
+ * KeyUpdates.
+ */
+export class ReadEpochs {
+  private readonly retention: number;
+  private readonly maxApplicationEpochs: number;
+  private readonly epochs = new Map<number, ReadEpoch>();
+  /** The newest installed epoch with each value of the two low bits. */
+  private readonly slots: (ReadEpoch | undefined)[] = [undefined, undefined, undefined, undefined];
+  private newestInstalled = -1;
+  /** Every read epoch at or below this was installed once and has been dropped (epochs only move forward). */
+  private highestDropped = -1;
+  /** The newest epoch a record authenticated in. */
+  private newestAuthenticated = -1;
+  private installs = 0;
+
+  constructor(retention: number, maxApplicationEpochs: number) {
+    this.retention = retention;
+    this.maxApplicationEpochs = maxApplicationEpochs;
+  }
+
+  /** Number of epochs held. */
+  get size(): number {
+    return this.epochs.size;
+  }
+
+  /** How many times keys were installed: changes with every {@link install}, even when the number held stays the same. */
+  get generation(): number {
+    return this.installs;
+  }
+
+  /** The epochs held, in installation order. */
+  entries(): IterableIterator<[number, ReadEpoch]> {
+    return this.epochs.entries();
+  }
+
+  get(epoch: number): ReadEpoch | undefined {
+    return this.epochs.get(epoch);
+  }
+
+  /** Holds `state` for `epoch` (replacing keys already held for it), then enforces the cap. */
+  install(epoch: number, state: ReadEpoch): void {
+    this.epochs.get(epoch)?.cipher.release();
+    this.epochs.set(epoch, state);
+    this.installs++;
+    if (epoch >= FIRST_APPLICATION_EPOCH) {
+      let held = 0;
+      for (const e of this.epochs.keys()) if (e >= FIRST_APPLICATION_EPOCH) held++;
+      while (held > this.maxApplicationEpochs) {
+        let oldest = Infinity;
+        for (const e of this.epochs.keys()) if (e >= FIRST_APPLICATION_EPOCH && e !== epoch && e < oldest) oldest = e;
+        this.remove(oldest);
+        held--;
+      }
+    }
+    this.reindex();
+  }
+
+  /** Drops an epoch's keys now; its records are 'epoch-dropped' from then on. */
+  drop(epoch: number): void {
+    if (this.remove(epoch)) this.reindex();
+  }
+
+  /**
+   * A record authenticated in `epoch` at `now`: the first one of a newer
+   * application epoch retires the ones before it (see the class).
+   */
+  authenticated(epoch: number, now: number): void {
+    if (epoch <= this.newestAuthenticated) return;
+    this.newestAuthenticated = epoch;
+    if (epoch < FIRST_APPLICATION_EPOCH) return;
+    let removed = false;
+    for (const [e, r] of this.epochs) {
+      if (e < FIRST_APPLICATION_EPOCH || e >= epoch) continue;
+      if (e < epoch - 1) removed = this.remove(e) || removed;
+      else if (r.expiresAt === undefined) r.expiresAt = now + this.retention;
+    }
+    if (removed) this.reindex();
+  }
+
+  /** The earliest expiry of a retained epoch, if any. */
+  nextTimeout(): number | undefined {
+    let t: number | undefined;
+    for (const r of this.epochs.values()) if (r.expiresAt !== undefined && (t === undefined || r.expiresAt < t)) t = r.expiresAt;
+    return t;
+  }
+
+  /** Drops the epochs whose retention ended at or before `now`. */
+  handleTimeout(now: number): void {
+    let removed = false;
+    // Runs on every datagram: no copy of the map (deleting the entry being visited is safe in a Map iteration).
+    for (const [e, r] of this.epochs) if (r.expiresAt !== undefined && r.expiresAt <= now) removed = this.remove(e) || removed;
+    if (removed) this.reindex();
+  }
+
+  /**
+   * The read epoch for two epoch bits (RFC 9147 §4.2.2): the newest held
+   * epoch with those bits; else a recent past epoch whose keys are gone
+   * ('epoch-dropped'); else one of the next epochs, not installed yet
+   * ('deferred', so the caller can keep the record); else 'unknown-epoch'.
+   */
+  resolve(bits: number): EpochLookup {
+    const held = this.slots[bits];
+    if (held !== undefined) return held;
+    const base = Math.max(this.newestInstalled, this.highestDropped, 0);
+    for (let e = Math.min(base, this.highestDropped); e >= Math.max(0, base - 3); e--) if ((e & 3) === bits) return 'epoch-dropped';
+    for (let e = base + 1; e <= base + 3; e++) if ((e & 3) === bits) return 'deferred';
+    return 'unknown-epoch';
+  }
+
+  private remove(epoch: number): boolean {
+    const r = this.epochs.get(epoch);
+    if (r === undefined) return false;
+    r.cipher.release();
+    this.epochs.delete(epoch);
+    if (epoch > this.highestDropped) this.highestDropped = epoch;
+    return true;
+  }
+
+  private reindex(): void {
+    this.slots.fill(undefined);
+    const newest: number[] = [-1, -1, -1, -1];
+    this.newestInstalled = -1;
+    for (const [e, r] of this.epochs) {
+      if (e > this.newestInstalled) this.newestInstalled = e;
+      if (e > newest[e & 3]!) {
+        newest[e & 3] = e;
+        this.slots[e & 3] = r;
+      }
+    }
+  }
+}
