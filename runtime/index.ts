@@ -44,7 +44,7 @@ export {
 export type { DtlsConfig } from './connection/config.js';
 export type { ConnectionEvent, NegotiatedParameters } from './connection/events.js';
 export { HelloRetryResponder, type HelloRetryOutcome } from './connection/hello-retry-responder.js';
-export type { StatelessRetry } from './connection/server-actions.js';
+export type { StatelessRetry } from './connection/stateless-retry.js';
 export { ProtocolError } from './handshake/protocol-error.js';
 export * from '../generated/charts/index.js';
 

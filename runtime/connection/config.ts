@@ -3,7 +3,9 @@ import { nodeProvider } from '../crypto/node/index.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import type { FlightTimerConfig } from '../handshake/flight.js';
+// MERGE-PKI import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import type { CertificateVerifier } from '../pki/verify-chain.js';
+import { resolveLimits, type ConnectionLimits } from './connection-limits.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -19,8 +21,19 @@ export interface DtlsConfig {
   readonly certificate?: { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array };
   /** Trust anchors (DER) for the peer's chain. */
   readonly trustAnchors?: readonly Uint8Array[];
-  /** The server's name: sent as server_name and checked against its certificate (client). */
+  /**
+   * The server's identity (client): a DNS name, sent as server_name, or an IP
+   * address literal; the certificate must match it (RFC 9525 §6: a DNS name
+   * against dNSName, an IP address against iPAddress). Required when the
+   * built-in verification is used, unless `checkServerIdentity` is false.
+   */
   readonly serverName?: string;
+  /**
+   * Client: whether to check the server certificate against `serverName`
+   * (default true). False accepts any name the trust anchors vouch for:
+   * an explicit opt-out, for peers known by their CA alone.
+   */
+  readonly checkServerIdentity?: boolean;
   /** Replaces the built-in chain verification. */
   readonly verifyPeer?: CertificateVerifier;
   /** Server: whether to ask for a client certificate (default 'none'). */
@@ -37,6 +50,8 @@ export interface DtlsConfig {
    * the process: for debugging only.
    */
   readonly keyLog?: (line: string) => void;
+  /** What one connection may hold for its peer at most (defaults in connection-limits.ts). */
+  readonly limits?: Partial<ConnectionLimits>;
 }
 
 export interface ResolvedConfig {
@@ -47,12 +62,15 @@ export interface ResolvedConfig {
   readonly certificate: DtlsConfig['certificate'];
   readonly trustAnchors: readonly Uint8Array[];
   readonly serverName: string | undefined;
+  /** The name or address the server certificate is checked against; undefined only when the check is off. */
+  readonly serverIdentity: string | undefined;
   readonly verifyPeer: CertificateVerifier | undefined;
   readonly clientAuthentication: 'none' | 'optional' | 'required';
   readonly maxDatagramSize: number;
   readonly retransmission: FlightTimerConfig;
   readonly replayWindow: number;
   readonly keyLog: ((line: string) => void) | undefined;
+  readonly limits: ConnectionLimits;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -80,6 +98,16 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
   if (o.certificate && o.certificate.chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
   const clientAuthentication = o.clientAuthentication ?? 'none';
   if (!['none', 'optional', 'required'].includes(clientAuthentication)) throw new ConfigError('clientAuthentication', `must be none, optional or required, got ${String(clientAuthentication)}`);
+  if (o.checkServerIdentity !== undefined && typeof o.checkServerIdentity !== 'boolean') throw new ConfigError('checkServerIdentity', 'must be a boolean');
+  if (o.serverName !== undefined && (typeof o.serverName !== 'string' || o.serverName.length === 0 || o.serverName.length > 253)) {
+    throw new ConfigError('serverName', 'must be a host name or IP address of 1..253 characters');
+  }
+  // Without trust anchors nothing verifies anyway (every chain is unknown_ca); with them, the identity is checked unless switched off.
+  const checkIdentity = role === 'client' && o.verifyPeer === undefined && o.checkServerIdentity !== false;
+  if (checkIdentity && o.serverName === undefined && (o.trustAnchors?.length ?? 0) > 0) {
+    throw new ConfigError('serverName', 'the server certificate is checked against serverName: give the host name or IP address, or set checkServerIdentity: false');
+  }
+  // MERGE-PKI checkIdentityOptions(provider, { certificate: o.certificate, trustAnchors: o.trustAnchors });
   return {
     provider,
     cipherSuites,
@@ -88,11 +116,13 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     certificate: o.certificate,
     trustAnchors: o.trustAnchors ?? [],
     serverName: o.serverName,
+    serverIdentity: checkIdentity ? o.serverName : undefined,
     verifyPeer: o.verifyPeer,
     clientAuthentication,
     maxDatagramSize: integerOption('maxDatagramSize', o.maxDatagramSize ?? 1200, 256, 65_507),
     retransmission: o.retransmission ?? {},
     replayWindow: integerOption('replayWindow', o.replayWindow ?? 64, 64, 1 << 20),
     keyLog: o.keyLog,
+    limits: resolveLimits(o.limits),
   };
 }

@@ -1,32 +1,27 @@
-import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
-import { dtls13ClientChart, dtls13ClientInput, sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client.js';
-import { dtls13ServerChart, dtls13ServerInput, sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server.js';
-import { decodeAck, decodeAlert, readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/index.js';
-import { handshakeTypeFromNumber, handshakeTypeToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
+import type { InspectionEvent } from 'xstate';
+import { readDtlsHandshake, decodeAck, decodeAlert, type DtlsHandshake } from '../../generated/wire/index.js';
+import { handshakeTypeFromNumber, handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import { ConfigError } from '../config-error.js';
 import { CryptoError } from '../crypto/provider.js';
 import { FlightController } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
-import { Transcript } from '../keyschedule/transcript.js';
 import type { DropCounters } from '../record/drops.js';
 import { RecordLayer, type ReceivedRecord } from '../record/record-layer.js';
-import { bytesEqual, DecodeError, Reader } from '../wire/index.js';
-import { clientImplementation } from './client-actions.js';
-import { clientInbound } from './client-inbound.js';
-import { sendAck, failWith } from './common-actions.js';
-import { sharedPrivateKey } from './shared-material.js';
-import { keyUpdateAcknowledged } from './key-update.js';
+import { DecodeError, Reader } from '../wire/index.js';
+import { AckTracker } from './ack-tracker.js';
+import { toAlert, type FatalReason } from './alert-mapping.js';
 import { resolveConfig, type DtlsConfig } from './config.js';
-import type { HandshakeContext } from './context.js';
-import { chartHandles, MESSAGE_EVENTS } from './chart-events.js';
+import { ConnectionParts } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
-import { guardActions } from './guard-actions.js';
-import { HELLO_RETRY_RANDOM } from './messages.js';
+import { epochAllows, handlerFor } from './handler-table.js';
+import { keyLogger } from './key-material.js';
+import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
-import { serverImplementation, type StatelessRetry } from './server-actions.js';
-import { serverInbound } from './server-inbound.js';
+import { roleDriver, type RoleDriver } from './role-driver.js';
+import { keyUpdateAcknowledged, sendKeyUpdate } from './session-actions.js';
+import type { StatelessRetry } from './stateless-retry.js';
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
@@ -38,6 +33,14 @@ export interface ConnectionOptions extends DtlsConfig {
   readonly statelessRetry?: StatelessRetry;
 }
 
+/** What a connection holds for its peer now, against the caps of `limits`. */
+export interface RetainedState {
+  readonly reassemblyBytes: number;
+  readonly deferredBytes: number;
+  readonly ackRecords: number;
+  readonly readEpochs: number;
+}
+
 /** Per-connection counters (RFC 9147 §4.5.2 drops by reason) and the handshake's timing, in the caller's time. */
 export interface ConnectionStats {
   readonly datagramsReceived: number;
@@ -47,6 +50,8 @@ export interface ConnectionStats {
   readonly applicationBytesSent: number;
   readonly applicationBytesReceived: number;
   readonly drops: Readonly<DropCounters>;
+  /** Records the connection set aside after the record layer accepted them: not allowed in their epoch, refused by reassembly, over a cap. */
+  readonly ignored: Readonly<Record<IgnoreReason, number>>;
   /** Flights sent again: on timeout, on a partial ACK, or because the peer retransmitted. */
   readonly retransmissions: number;
   readonly flightState: string;
@@ -57,17 +62,23 @@ export interface ConnectionStats {
   readonly handshakeMessagesReceived: number;
   /** Handshake messages sent, retransmissions included. */
   readonly handshakeMessagesSent: number;
+  readonly retained: RetainedState;
 }
 
-/** A call the connection's state does not allow (sending before the handshake completed, after a failure). */
+/** Why an accepted record's content was set aside without failing the connection. */
+export type IgnoreReason = 'unauthenticated-violation' | 'reassembly-refused' | 'deferred-cap' | 'early-data-cap' | 'stale-alert' | 'ack-epoch' | 'after-close';
+
+/** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';
 }
 
-/** Buffered records at most: deferred (keys not yet installed) and early application data. */
-const MAX_BUFFERED = 32;
-/** How long an ACK for a disrupted flight waits for the rest of the burst, in ms. */
-const ACK_DELAY = 50;
+/**
+ * How long ACKs and peer-triggered retransmissions wait for the rest of a
+ * burst, in ms: one ACK covers the burst and one retransmission answers it
+ * (RFC 9147 §7.1 allows delaying ACKs).
+ */
+const BURST_DELAY = 50;
 
 /**
  * A DTLS 1.3 connection (RFC 9147), sans-I/O: datagrams and the caller's
@@ -75,27 +86,33 @@ const ACK_DELAY = 50;
  * a socket, starts a timer or reads a clock for protocol time.
  *
  * The handshake is the generated XState chart (dtls13-client or
- * dtls13-server) bound to this connection's actions; retransmission is the
- * dtls13-flight chart; records go through the RecordLayer.
+ * dtls13-server) whose actions work on the role's typed state (see
+ * README.md); retransmission is the dtls13-flight chart; records go through
+ * the RecordLayer. Everything the peer sends is handled record by record
+ * under one catch (`receiveRecord`), mapped to an alert by `toAlert`.
  */
 export class DtlsConnection {
   readonly role: 'client' | 'server';
-  private readonly ctx: HandshakeContext;
-  private readonly actor: AnyActorRef;
-  private readonly chart: typeof dtls13ClientChart | typeof dtls13ServerChart;
-  private readonly inbox = new HandshakeReassembler();
+  private readonly parts: ConnectionParts;
+  private readonly driver: RoleDriver;
+  private readonly inbox: HandshakeReassembler;
   private readonly outgoing: Uint8Array[] = [];
-  private readonly wallClock: () => number;
   private deferred: Uint8Array[] = [];
+  private deferredBytes = 0;
   private earlyData: Uint8Array[] = [];
-  private finalAck: { readonly epoch: number; readonly seq: number }[] = [];
-  /** Set while processing a datagram when a handshake fragment arrived out of order (a gap in the peer's flight). */
-  private gap = false;
-  private gapAckTimer: number | undefined;
-  private startedAt: number;
-  private readonly counts = { datagramsReceived: 0, datagramsSent: 0, recordsReceived: 0, applicationBytesSent: 0, applicationBytesReceived: 0, handshakeMessagesReceived: 0 };
+  private earlyBytes = 0;
+  /** The newest epoch in which the peer has sent a record that authenticated. */
+  private peerEpoch = 0;
+  private burstTimer: number | undefined;
+  private burst = { ack: false, retransmit: false };
+  private failReason: FatalReason | undefined;
+  private startedAt = 0;
   private completedAt: number | undefined;
   private authenticatedAt: number | undefined;
+  private readonly counts = { datagramsReceived: 0, datagramsSent: 0, recordsReceived: 0, applicationBytesSent: 0, applicationBytesReceived: 0, handshakeMessagesReceived: 0 };
+  private readonly ignored: Record<IgnoreReason, number> = {
+    'unauthenticated-violation': 0, 'reassembly-refused': 0, 'deferred-cap': 0, 'early-data-cap': 0, 'stale-alert': 0, 'ack-epoch': 0, 'after-close': 0,
+  };
 
   static client(options: ConnectionOptions = {}): DtlsConnection {
     return new DtlsConnection('client', options);
@@ -108,20 +125,14 @@ export class DtlsConnection {
   private constructor(role: 'client' | 'server', options: ConnectionOptions) {
     this.role = role;
     const config = resolveConfig(role, options);
-    this.wallClock = options.wallClock ?? Date.now;
-    const provider = config.provider;
-    const emit = (d: Uint8Array): void => {
-      this.outgoing.push(d);
-    };
     const clock = new ManualClock(0);
-    this.startedAt = 0;
-    const records = new RecordLayer({ provider, replayWindow: config.replayWindow });
-    const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, emit);
+    const records = new RecordLayer({ provider: config.provider, replayWindow: config.replayWindow, maxReadEpochs: config.limits.maxReadEpochs });
+    const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, (d) => this.outgoing.push(d));
     const flight = new FlightController<OutMessage>(
       {
         transmit: (m) => outbox.transmit(m),
-        retransmitAck: () => sendAck(this.ctx, emit, this.finalAck),
-        timedOut: () => this.fail('handshake_failure', 'timeout: the peer did not answer before the retransmission limit'),
+        retransmitAck: () => this.parts.sendAck(this.parts.acks.list()),
+        timedOut: () => this.flightTimedOut(),
       },
       clock,
       config.retransmission,
@@ -130,40 +141,22 @@ export class DtlsConnection {
     let ownKey;
     if (config.certificate) {
       try {
-        ownKey = sharedPrivateKey(provider, config.certificate.privateKey);
+        ownKey = cachedPrivateKey(config.provider, config.certificate.privateKey);
       } catch (e) {
         if (e instanceof CryptoError) throw new ConfigError('certificate', `the private key does not import: ${e.message}`);
         throw e;
       }
     }
-    this.ctx = {
-      role, config, provider, records, transcript: new Transcript(provider), outbox, flight, clock, events: [],
-      sendSeq: 0, building: [], random: provider.randomBytes(32), clientRandom: undefined, suite: undefined, schedule: undefined, group: undefined, keyShare: undefined,
-      sharedSecret: undefined, handshakeStage: undefined, masterStage: undefined, clientHandshakeSecret: undefined, serverHandshakeSecret: undefined,
-      clientApplicationSecret: undefined, serverApplicationSecret: undefined, serverFinishedHash: undefined, signature: undefined, clientSignature: undefined, ownKey,
-      peerKey: undefined, peerChain: [], helloRetryRequest: false, helloRetryGroup: undefined, cookie: undefined, certificateRequested: false, requestedSignatures: [],
-      certificateRequestContext: new Uint8Array(0), clientAuthenticated: false, prepared: {}, connected: false, ackable: [], lastError: undefined,
-      pendingFailure: undefined, failure: undefined, readSecret: undefined, writeSecret: undefined, readEpoch: 0, writeEpoch: 0,
-      requestPeerKeyUpdate: false, keyUpdate: undefined,
-    };
-    const inspect = options.inspect ? { inspect: options.inspect } : {};
-    if (role === 'client') {
-      this.chart = dtls13ClientChart;
-      const impl = clientImplementation(this.ctx, emit);
-      this.actor = createActor(sharedDtls13ClientMachine(), { input: dtls13ClientInput({ ...impl, actions: guardActions(this.ctx, impl.actions) }, this.ctx), clock, ...inspect });
-    } else {
-      this.chart = dtls13ServerChart;
-      const ackFinalFlight = (): void => {
-        this.finalAck = [...this.ctx.ackable];
-        sendAck(this.ctx, emit, this.finalAck);
-      };
-      const impl = serverImplementation(this.ctx, emit, ackFinalFlight, options.statelessRetry);
-      this.actor = createActor(sharedDtls13ServerMachine(), { input: dtls13ServerInput({ ...impl, actions: guardActions(this.ctx, impl.actions) }, this.ctx), clock, ...inspect });
-    }
-    this.actor.start();
+    this.parts = new ConnectionParts({
+      role, config, records, outbox, flight, clock, ownKey, outgoing: this.outgoing,
+      acks: new AckTracker(config.limits.maxAckRecords),
+      log: keyLogger(config.keyLog),
+      wallClock: options.wallClock ?? Date.now,
+    });
+    this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
+    this.driver = roleDriver(this.parts, () => this.failReason?.message, options.inspect, options.statelessRetry);
     if (role === 'server' && options.statelessRetry) {
       records.continuePlaintextFrom(options.statelessRetry.recordSequence);
-      this.actor.send({ type: 'statelessRetryVerified' });
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
     }
   }
@@ -173,45 +166,42 @@ export class DtlsConnection {
   /** Client: starts the handshake (sends the ClientHello). */
   connect(now: number): void {
     if (this.role !== 'client') throw new ConnectionStateError('only a client connects');
+    if (this.driver.stateKind() !== 'start') throw new ConnectionStateError('connect() was already called');
     this.advance(now);
     this.startedAt = now;
-    this.actor.send({ type: 'connect' });
-    this.settle();
+    this.guard(() => this.driver.connect());
   }
 
   /** Processes one datagram from the peer. Never throws for what the peer sent. */
   receive(datagram: Uint8Array, now: number): void {
     this.advance(now);
-    if (this.ctx.failure) return;
+    if (this.ended) return;
     if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
     this.counts.datagramsReceived++;
-    const installedBefore = this.ctx.records.usage().read.length;
-    let retransmission = false;
-    this.gap = false;
-    for (const r of this.ctx.records.receive(datagram, now)) {
-      if (this.ctx.failure) break;
+    const generation = this.parts.records.readKeyGeneration;
+    let deferredNow = false;
+    for (const r of this.parts.records.receive(datagram, now)) {
+      if (this.ended) break;
       if (r.kind === 'deferred') {
-        if (this.deferred.length < MAX_BUFFERED) this.deferred.push(r.record);
+        deferredNow = this.defer(r.record) || deferredNow;
         continue;
       }
       this.counts.recordsReceived++;
-      if (r.protected) this.authenticatedAt = now;
-      retransmission = this.record(r) || retransmission;
+      this.receiveRecord(r, now);
     }
-    if (retransmission && !this.ctx.failure) this.ctx.flight.peerRetransmitted();
-    // RFC 9147 §7.1: a disrupted incoming flight is answered with an ACK of what arrived, so only the rest is resent.
-    // The ACK waits a moment (§7: ACKs may be delayed) so one ACK covers the whole burst instead of one per datagram.
-    if (this.gap && !this.ctx.failure && this.gapAckTimer === undefined) {
-      this.gapAckTimer = this.ctx.clock.setTimeout(() => {
-        this.gapAckTimer = undefined;
-        if (!this.ctx.failure && this.ctx.ackable.length > 0) sendAck(this.ctx, (d) => this.outgoing.push(d), this.ctx.ackable);
-      }, ACK_DELAY);
-    }
-    if (this.deferred.length > 0 && this.ctx.records.usage().read.length !== installedBefore && !this.ctx.failure) {
+    if (this.ended) return;
+    this.checkIntegrityLimit();
+    if (this.deferred.length > 0 && this.parts.records.readKeyGeneration !== generation) {
+      // Keys arrived (a ServerHello ahead of the records it keys, in the same datagram): the deferred records go through again.
       const again = this.deferred;
       this.deferred = [];
+      this.deferredBytes = 0;
       for (const d of again) this.receive(d, now);
+    } else if (deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2) {
+      // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
+      this.burst.ack = true;
     }
+    this.scheduleBurst();
   }
 
   /** The next datagram to send, if any. */
@@ -223,28 +213,30 @@ export class DtlsConnection {
 
   /** The earliest time `handleTimeout` has work, if any. */
   pollTimeout(): number | undefined {
-    const a = this.ctx.clock.nextDeadline();
-    const b = this.ctx.records.nextTimeout();
+    const a = this.parts.clock.nextDeadline();
+    const b = this.parts.records.nextTimeout();
     return a === undefined ? b : b === undefined ? a : Math.min(a, b);
   }
 
-  /** Runs the timers due at `now` (retransmissions, key retention). */
+  /** Runs the timers due at `now` (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
   handleTimeout(now: number): void {
     this.advance(now);
   }
 
   /** The next event for the application, if any. */
   pollEvent(): ConnectionEvent | undefined {
-    return this.ctx.events.shift();
+    return this.parts.events.shift();
   }
 
-  /** Sends application data (one record). Only once the handshake is complete. */
+  /** Sends application data (one record). Only once the handshake is complete, and not after close. */
   send(data: Uint8Array): void {
-    if (this.ctx.failure) throw new ConnectionStateError(`the connection failed (${this.ctx.failure.alert})`);
-    if (!this.ctx.connected) throw new ConnectionStateError('the handshake is not complete');
-    this.outgoing.push(this.ctx.records.seal('application_data', data));
+    if (this.parts.failure) throw new ConnectionStateError(`the connection failed (${this.parts.failure.alert})`);
+    const session = this.driver.session();
+    if (this.driver.stateKind() === 'closed') throw new ConnectionStateError('the connection is closed');
+    if (!session) throw new ConnectionStateError('the handshake is not complete');
+    this.outgoing.push(this.parts.records.seal('application_data', data).bytes);
     this.counts.applicationBytesSent += data.length;
-    if (this.ctx.records.keyUpdateDue && this.ctx.keyUpdate === undefined) this.updateKeys(false);
+    if (this.parts.records.keyUpdateDue && !session.keyUpdateInFlight) this.updateKeys(false);
   }
 
   /**
@@ -254,20 +246,25 @@ export class DtlsConnection {
    * the write key nears its usage limit.
    */
   updateKeys(requestPeer = false): void {
-    if (!this.ctx.connected || this.ctx.failure) throw new ConnectionStateError('keys can only be updated on a connected connection');
-    this.ctx.requestPeerKeyUpdate = requestPeer;
-    this.actor.send({ type: 'updateKeys' });
-    this.settle();
+    if (!this.driver.session() || this.ended) throw new ConnectionStateError('keys can only be updated on a connected connection');
+    this.guard(() => this.driver.control({ type: 'updateKeys', payload: { requestUpdate: requestPeer ? 'update_requested' : 'update_not_requested' } }));
   }
 
-  /** Closes with close_notify. */
+  /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
   close(): void {
-    if (this.ctx.connected && !this.ctx.failure) this.actor.send({ type: 'close' });
+    if (this.ended) return;
+    if (this.driver.session()) this.guard(() => this.driver.control({ type: 'close' }));
+    else this.fail({ alert: 'user_canceled', message: 'closed by the application before the handshake completed' }, 'local');
   }
 
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */
   get state(): string {
-    return String(this.actor.getSnapshot().value);
+    return this.driver.chartState();
+  }
+
+  /** The alert that failed the connection, if it failed. */
+  get failure(): FatalReason | undefined {
+    return this.parts.failure;
   }
 
   /**
@@ -279,154 +276,186 @@ export class DtlsConnection {
     return this.authenticatedAt;
   }
 
-  /** The alert that failed the connection, if it failed. */
-  get failure(): { readonly alert: AlertDescriptionName; readonly message: string } | undefined {
-    return this.ctx.failure;
-  }
-
-  /** Records, drops by reason, retransmission state and handshake duration (in the caller's time). */
+  /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer. */
   get stats(): ConnectionStats {
     return {
-      datagramsReceived: this.counts.datagramsReceived,
-      datagramsSent: this.counts.datagramsSent,
-      recordsReceived: this.counts.recordsReceived,
-      applicationBytesSent: this.counts.applicationBytesSent,
-      applicationBytesReceived: this.counts.applicationBytesReceived,
-      drops: { ...this.ctx.records.drops },
-      retransmissions: this.ctx.flight.retransmissions,
-      flightState: this.ctx.flight.state,
-      retransmitTimeout: this.ctx.flight.timeout,
+      ...this.counts,
+      drops: { ...this.parts.records.drops },
+      ignored: { ...this.ignored },
+      retransmissions: this.parts.flight.retransmissions,
+      flightState: this.parts.flight.state,
+      retransmitTimeout: this.parts.flight.timeout,
       handshakeDuration: this.completedAt === undefined ? undefined : this.completedAt - this.startedAt,
-      handshakeMessagesReceived: this.counts.handshakeMessagesReceived,
-      handshakeMessagesSent: this.ctx.outbox.messagesSent,
+      handshakeMessagesSent: this.parts.outbox.messagesSent,
+      retained: {
+        reassemblyBytes: this.inbox.retainedBytes,
+        deferredBytes: this.deferredBytes + this.earlyBytes,
+        ackRecords: this.parts.acks.size,
+        readEpochs: this.parts.records.usage().read.length,
+      },
     };
   }
 
   /**
    * @internal For tests of the handshake logic: handles a whole handshake
-   * message as if reassembled from records of `epoch`, skipping the record
-   * layer (tested on its own).
+   * message as if reassembled from an authenticated record of `epoch`,
+   * skipping the record layer (tested on its own).
    */
   injectHandshakeMessage(msgType: number, body: Uint8Array, epoch: number): void {
-    if (!this.ctx.failure) this.message(msgType, body, epoch);
+    if (this.ended) return;
+    this.guard(() => this.message(msgType, body, epoch, true));
   }
 
   /** @internal For tests of the connection's policies: handles a record as if the record layer had delivered it. */
   injectRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    if (!this.ctx.failure) this.record(r);
+    if (!this.ended) this.receiveRecord(r, this.parts.clock.now);
   }
 
-  // ── inside ─────────────────────────────────────────────────────────────
+  // ── inbound, one record at a time ──────────────────────────────────────
 
-  private advance(now: number): void {
-    this.ctx.clock.advanceTo(now);
-    this.ctx.records.handleTimeout(now);
-    this.settle();
+  private get ended(): boolean {
+    return this.parts.failure !== undefined || this.driver.stateKind() === 'closed';
   }
 
-  /** Turns a failure raised inside a chart action into the fatal path. */
-  private settle(): void {
-    const p = this.ctx.pendingFailure;
-    if (p && !this.ctx.failure) {
-      this.ctx.pendingFailure = undefined;
-      this.fail(p.alert, p.message);
+  /** The one catch: whatever handling a record throws becomes one fatal alert (toAlert). */
+  private receiveRecord(r: Extract<ReceivedRecord, { kind: 'record' }>, now: number): void {
+    try {
+      if (r.protected) this.authenticated(r.epoch, now);
+      switch (r.contentType) {
+        case 'handshake':
+          this.handshakeRecord(r);
+          break;
+        case 'ack':
+          this.ackRecord(r);
+          break;
+        case 'alert':
+          this.alertRecord(r);
+          break;
+        case 'application_data':
+          this.applicationData(r);
+          break;
+        default:
+          break; // the record layer delivers only these four
+      }
+    } catch (error) {
+      this.fail(toAlert(error));
     }
   }
 
-  /** Handles one record; true when it showed the peer retransmitting a flight. */
-  private record(r: Extract<ReceivedRecord, { kind: 'record' }>): boolean {
-    switch (r.contentType) {
-      case 'handshake':
-        return this.handshakeRecord(r);
-      case 'ack':
-        this.ackRecord(r);
-        return false;
-      case 'alert':
-        this.alertRecord(r);
-        return false;
-      case 'application_data':
-        this.applicationData(r);
-        return false;
-      default:
-        return false;
+  /** The peer proved it holds `epoch` keys: plaintext ends (RFC 9147 §6.1), the idle clock moves, epoch 3 implicitly ACKs the client's final flight. */
+  private authenticated(epoch: number, now: number): void {
+    this.authenticatedAt = now;
+    if (epoch > this.peerEpoch) {
+      this.peerEpoch = epoch;
+      if (epoch >= 2) this.parts.records.setAcceptPlaintext(false);
+    }
+    // RFC 9147 §7.2: any record responding to a flight acknowledges it; server records in epoch 3 answer the client's final flight.
+    if (epoch >= 3 && this.role === 'client' && this.driver.session() && this.parts.flight.state === 'waiting' && !this.driver.session()?.keyUpdateInFlight) {
+      this.parts.flight.acknowledge(this.parts.outbox.allIndexes(), true);
     }
   }
 
-  private handshakeRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): boolean {
+  private handshakeRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
     const fragments: DtlsHandshake[] = [];
     try {
       const reader = new Reader(r.content, 'HandshakeRecord');
       while (reader.pos < reader.end) fragments.push(readDtlsHandshake(reader));
     } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      if (r.protected) this.fail('decode_error', e.message);
-      return false;
-    }
-    this.ctx.ackable.push({ epoch: r.epoch, seq: r.sequenceNumber });
-    let old = false;
-    for (const f of fragments) {
-      const res = this.inbox.receive(f);
-      if (res.kind === 'progress' && res.outOfOrder) this.gap = true;
-      if (res.kind === 'old') old = true;
-      else if (res.kind === 'inconsistent') {
-        this.fail('illegal_parameter', `handshake fragments disagree: ${res.reason}`);
-        return false;
-      }
-      else if (res.kind === 'complete') {
-        for (const m of res.messages) {
-          const postHandshake = this.ctx.connected;
-          this.message(handshakeTypeToNumber(m.msgType), m.body, r.epoch);
-          if (this.ctx.failure) return false;
-          if (postHandshake) {
-            // NewSessionTicket and KeyUpdate are acknowledged (RFC 9147 §7, §8); the sender retransmits until then.
-            sendAck(this.ctx, (d) => this.outgoing.push(d), this.ctx.ackable);
-            this.ctx.ackable = [];
-          }
-        }
-      }
-    }
-    return old;
-  }
-
-  /** Checks a whole message against the chart's current state, validates it, and dispatches it. */
-  private message(msgType: number, body: Uint8Array, epoch: number): void {
-    const name = handshakeTypeFromNumber(msgType);
-    let eventType = typeof name === 'string' ? MESSAGE_EVENTS[name] : undefined;
-    if (name === 'server_hello' && body.length >= 34 && isHelloRetryRandom(body.subarray(2, 34))) eventType = 'HelloRetryRequest';
-    if (eventType === undefined || !chartHandles(this.chart, this.state, eventType)) {
-      return this.fail('unexpected_message', `${String(name)} is not expected in state ${this.state}`);
-    }
-    this.counts.handshakeMessagesReceived++;
-    try {
-      const wall = this.wallClock();
-      const event = this.role === 'client' ? clientInbound(this.ctx, name, body, epoch, wall) : serverInbound(this.ctx, name, body, epoch, wall);
-      this.actor.send(event);
-      this.settle();
-      if (this.ctx.connected && this.completedAt === undefined) {
-        this.completedAt = this.ctx.clock.now;
-        for (const d of this.earlyData) {
-          this.counts.applicationBytesReceived += d.length;
-          this.ctx.events.push({ type: 'data', data: d });
-        }
-        this.earlyData = [];
-      }
-    } catch (e) {
-      if (e instanceof ProtocolError) return this.fail(e.alert, e.message);
+      if (e instanceof DecodeError && !r.protected) return this.ignore('unauthenticated-violation');
       throw e;
     }
+    let accepted = false;
+    let duplicate = false;
+    for (const f of fragments) {
+      const handler = handlerFor(this.role, f.msgType);
+      if (!handler || !epochAllows(handler.epochs, r.epoch)) {
+        if (!r.protected) return this.ignore('unauthenticated-violation');
+        throw new ProtocolError('unexpected_message', `${String(f.msgType)} is not allowed in epoch ${r.epoch} for a ${this.role === 'client' ? 'server' : 'client'}`);
+      }
+      // Plaintext carries only the hellos: nothing ahead of the next expected message is kept for an unauthenticated sender.
+      if (!r.protected && f.messageSeq > this.inbox.nextReceiveSeq) return this.ignore('unauthenticated-violation');
+      const res = this.inbox.receive(f);
+      switch (res.kind) {
+        case 'old':
+          duplicate = true;
+          break;
+        case 'progress':
+          if (res.newBytes > 0 || f.length === 0) {
+            accepted = true;
+            this.parts.acks.add(r.epoch, r.sequenceNumber);
+          }
+          if (res.outOfOrder) this.burst.ack = true;
+          break;
+        case 'complete':
+          accepted = true;
+          this.parts.acks.add(r.epoch, r.sequenceNumber);
+          for (const m of res.messages) {
+            this.message(handshakeTypeToNumber(m.msgType), m.body, r.epoch, r.protected);
+            if (this.ended) return;
+          }
+          break;
+        case 'inconsistent':
+          if (!r.protected) return this.ignore('unauthenticated-violation');
+          throw new ProtocolError('illegal_parameter', `handshake fragments disagree: ${res.reason}`);
+        default:
+          this.ignore('reassembly-refused');
+      }
+    }
+    if (duplicate && !accepted) this.peerRetransmitted(r);
+  }
+
+  /**
+   * A record repeating messages already processed. After the handshake it
+   * is ACKed at once (RFC 9147 §7: a lost ACK is repaired by ACKing the
+   * retransmission, e.g. a KeyUpdate or the client's Finished); during the
+   * handshake it means our last flight was lost, and the flight is resent
+   * once per burst.
+   */
+  private peerRetransmitted(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
+    if (this.driver.session()) {
+      if (r.protected) this.parts.sendAck([{ epoch: r.epoch, sequenceNumber: r.sequenceNumber }]);
+    } else {
+      this.burst.retransmit = true;
+    }
+  }
+
+  /** A whole handshake message: its chart event, if the chart takes it in this state; then ACKs for post-handshake messages. */
+  private message(msgType: number, body: Uint8Array, epoch: number, authenticated: boolean): void {
+    this.counts.handshakeMessagesReceived++;
+    const handler = handlerFor(this.role, handshakeTypeFromNumber(msgType));
+    if (!handler || !epochAllows(handler.epochs, epoch)) {
+      throw new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not allowed in epoch ${epoch} for a ${this.role === 'client' ? 'server' : 'client'}`);
+    }
+    const postHandshake = this.driver.session() !== undefined;
+    this.driver.deliver(handler, msgType, body);
+    if (!postHandshake && this.driver.session() && this.completedAt === undefined) this.connected();
+    if (postHandshake && authenticated && epoch >= 3 && !this.ended) {
+      // NewSessionTicket and KeyUpdate are acknowledged explicitly (RFC 9147 §7, §8).
+      this.parts.sendAck(this.parts.acks.list());
+      this.parts.acks.clear();
+    }
+  }
+
+  private connected(): void {
+    this.completedAt = this.parts.clock.now;
+    this.parts.records.setAcceptPlaintext(false);
+    for (const d of this.earlyData) this.deliver(d);
+    this.earlyData = [];
+    this.earlyBytes = 0;
   }
 
   private ackRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    let ack;
-    try {
-      ack = decodeAck(r.content);
-    } catch (e) {
-      if (e instanceof DecodeError) return this.fail('decode_error', e.message);
-      throw e;
-    }
-    keyUpdateAcknowledged(this.ctx, ack.recordNumbers);
-    const acked = this.ctx.outbox.acknowledge(ack.recordNumbers);
-    if (acked.length > 0) this.ctx.flight.acknowledge(acked, this.role === 'client' && this.ctx.connected);
+    // ACKs are only taken under keys (RFC 9147 §7): a plaintext ACK could be anyone's.
+    if (!r.protected) return this.ignore('unauthenticated-violation');
+    const ack = decodeAck(r.content);
+    // An ACK may only name records of its own epoch or older: it cannot have seen later ones.
+    const named = ack.recordNumbers.filter((n) => n.epoch <= BigInt(r.epoch));
+    if (named.length !== ack.recordNumbers.length) this.ignore('ack-epoch');
+    const acked = this.parts.outbox.acknowledge(named);
+    if (acked.length === 0 && ack.recordNumbers.length > 0) return;
+    const session = this.driver.session();
+    this.parts.flight.acknowledge(acked, this.role === 'client' && session !== undefined && !session.keyUpdateInFlight);
+    if (session?.keyUpdateInFlight && this.parts.outbox.fullyAcknowledged('key_update')) keyUpdateAcknowledged(this.parts, session);
   }
 
   private alertRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
@@ -434,35 +463,121 @@ export class DtlsConnection {
     try {
       alert = decodeAlert(r.content);
     } catch (e) {
-      if (e instanceof DecodeError) return this.fail('decode_error', e.message);
+      if (e instanceof DecodeError && !r.protected) return this.ignore('unauthenticated-violation');
       throw e;
     }
-    if (alert.description === 'close_notify') {
-      if (chartHandles(this.chart, this.state, 'closeNotify')) this.actor.send({ type: 'closeNotify' });
+    // An alert older than what the peer has already moved to is stale or forged (RFC 9147 §4.5.2).
+    if (r.epoch < this.peerEpoch) return this.ignore('stale-alert');
+    if (alert.description === 'user_canceled') {
+      this.parts.events.push({ type: 'alert', level: alert.level, description: alert.description, sent: false });
       return;
     }
-    if (alert.level === 'fatal' || this.ctx.connected === false) this.actor.send({ type: 'alertReceived', payload: alert });
+    if (alert.description === 'close_notify' && this.driver.handles('closeNotify')) {
+      this.driver.control({ type: 'closeNotify' });
+      return;
+    }
+    // RFC 8446 §6: every other alert ends the connection, whatever its level.
+    this.driver.control({ type: 'alertReceived', payload: alert });
   }
 
   private applicationData(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    // Only epoch 3 and later carry application data; under handshake keys it is dropped (RFC 9147 §4, §5.8.1).
-    if (r.epoch < 3) return;
-    if (this.ctx.connected) {
-      this.counts.applicationBytesReceived += r.content.length;
-      this.ctx.events.push({ type: 'data', data: r.content });
+    // Only epoch 3 and later carry application data (RFC 9147 §6.1); under handshake keys it is dropped.
+    if (r.epoch < 3) return this.ignore('unauthenticated-violation');
+    if (this.driver.session()) return this.deliver(r.content);
+    if (this.earlyBytes + r.content.length > this.parts.config.limits.maxDeferredBytes) return this.ignore('early-data-cap');
+    this.earlyData.push(r.content);
+    this.earlyBytes += r.content.length;
+  }
+
+  private deliver(data: Uint8Array): void {
+    this.counts.applicationBytesReceived += data.length;
+    this.parts.events.push({ type: 'data', data });
+  }
+
+  /** Keeps a record whose keys are not installed yet, within the byte cap; true when kept. */
+  private defer(record: Uint8Array): boolean {
+    if (this.deferredBytes + record.length > this.parts.config.limits.maxDeferredBytes) {
+      this.ignore('deferred-cap');
+      return false;
     }
-    else if (this.earlyData.length < MAX_BUFFERED) this.earlyData.push(r.content);
+    this.deferred.push(record.slice());
+    this.deferredBytes += record.length;
+    return true;
   }
 
-  /** Fails the handshake with one fatal alert; later calls keep the first failure. */
-  private fail(alert: AlertDescriptionName, message: string): void {
-    if (this.ctx.failure) return;
-    this.ctx.lastError = message;
-    if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'fail', payload: alert });
-    if (!this.ctx.failure) failWith(this.ctx, (d) => this.outgoing.push(d), alert, message);
+  private ignore(reason: IgnoreReason): void {
+    this.ignored[reason]++;
   }
-}
 
-function isHelloRetryRandom(random: Uint8Array): boolean {
-  return bytesEqual(random, HELLO_RETRY_RANDOM);
+  // ── timers and the fatal path ──────────────────────────────────────────
+
+  private advance(now: number): void {
+    this.guard(() => {
+      this.parts.clock.advanceTo(now);
+      this.parts.records.handleTimeout(now);
+    });
+  }
+
+  /** One ACK and at most one retransmission per burst of datagrams (RFC 9147 §7.1). */
+  private scheduleBurst(): void {
+    if (this.burstTimer !== undefined || (!this.burst.ack && !this.burst.retransmit)) return;
+    this.burstTimer = this.parts.clock.setTimeout(() => {
+      this.burstTimer = undefined;
+      const { ack, retransmit } = this.burst;
+      this.burst = { ack: false, retransmit: false };
+      if (this.ended) return;
+      if (ack) this.parts.sendAck(this.parts.acks.list());
+      if (retransmit) this.parts.flight.peerRetransmitted();
+    }, BURST_DELAY);
+  }
+
+  /**
+   * RFC 9147 §4.5.3: past half the integrity limit of the current read key a
+   * KeyUpdate with update_requested starts; at the limit an older epoch is
+   * dropped, and the current one closes the connection.
+   */
+  private checkIntegrityLimit(): void {
+    const session = this.driver.session();
+    for (const e of this.parts.records.usage().read) {
+      if (e.failed >= e.integrityLimit) {
+        if (session && e.epoch < session.read.epoch) this.parts.records.dropReadEpoch(e.epoch);
+        else return this.fail({ alert: 'bad_record_mac', message: `more than ${e.integrityLimit} records failed authentication under epoch ${e.epoch} keys (RFC 9147 §4.5.3)` });
+      } else if (session && e.epoch === session.read.epoch && e.failed >= e.integrityLimit / 2 && !session.keyUpdateInFlight) {
+        this.guard(() => sendKeyUpdate(this.parts, session, true));
+      }
+    }
+  }
+
+  /** The flight controller gave up: the handshake times out; after it, only an unanswered final flight or KeyUpdate is at stake. */
+  private flightTimedOut(): void {
+    const session = this.driver.session();
+    if (session && this.role === 'client' && !session.keyUpdateInFlight) return; // the final flight: the server's epoch-3 records are its acknowledgement
+    this.fail({ alert: 'handshake_failure', message: 'timeout: the peer did not answer before the retransmission limit' }, 'timeout');
+  }
+
+  /** Runs `fn`; anything it throws takes the fatal path. For calls from the application and timers. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof ConnectionStateError) throw error;
+      this.fail(toAlert(error));
+    }
+  }
+
+  /** Fails the connection with one fatal alert; later calls keep the first failure. */
+  private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' | 'local' = 'failed'): void {
+    if (this.parts.failure) return;
+    this.failReason = reason;
+    try {
+      this.driver.control({ type: 'fail', payload: reason.alert });
+    } catch {
+      // the chart could not take the event; the fatal path below still runs
+    }
+    this.parts.failWith(reason.alert, reason.message);
+    if (closedAs !== 'failed') {
+      const last = this.parts.events.at(-1);
+      if (last?.type === 'closed') this.parts.events[this.parts.events.length - 1] = { type: 'closed', reason: closedAs };
+    }
+  }
 }

@@ -11,7 +11,7 @@ import { DecodeError } from '../wire/errors.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionOptions } from './connection.js';
 import { helloRetryRequestBody } from './messages.js';
-import type { StatelessRetry } from './server-actions.js';
+import type { StatelessRetry } from './stateless-retry.js';
 
 /** What to do with a datagram from a peer that has no connection yet. */
 export type HelloRetryOutcome =

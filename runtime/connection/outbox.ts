@@ -2,6 +2,7 @@ import { encodeDtlsHandshake, type DtlsHandshake } from '../../generated/wire/in
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { fragmentMessage } from '../handshake/fragmenter.js';
 import type { RecordLayer } from '../record/record-layer.js';
+import { recordNumberKey, type RecordNumberKey, type SealedRecord } from '../record/record-number.js';
 
 /** A handshake message of the current flight, as sent (and re-sent) in `epoch`. */
 export interface OutMessage {
@@ -30,8 +31,10 @@ export class HandshakeOutbox {
   private readonly maxDatagramSize: number;
   private readonly cidLength: number;
   private readonly emit: (datagram: Uint8Array) => void;
-  /** `epoch/seq` → the fragment that record carried. */
-  private carried = new Map<string, { readonly index: number; readonly offset: number }>();
+  /** Record number → the fragment that record carried. */
+  private carried = new Map<RecordNumberKey, { readonly index: number; readonly offset: number }>();
+  /** The current flight's messages, by index. */
+  private messages = new Map<number, OutMessage>();
   /** Per message index: fragment offsets acknowledged, and how many fragments it has. */
   private acked = new Map<number, { readonly offsets: Set<number>; readonly count: number }>();
   /** Handshake messages put into records so far, retransmissions included. */
@@ -48,6 +51,22 @@ export class HandshakeOutbox {
   newFlight(): void {
     this.carried = new Map();
     this.acked = new Map();
+    this.messages = new Map();
+  }
+
+  /** Indexes of every message of the current flight (an implicit acknowledgement covers them all, RFC 9147 §7.2). */
+  allIndexes(): number[] {
+    return [...this.messages.keys()];
+  }
+
+  /** Whether the current flight has a message of `msgType` and the peer has acknowledged all of it. */
+  fullyAcknowledged(msgType: HandshakeType): boolean {
+    for (const [index, m] of this.messages) {
+      if (m.msgType !== msgType) continue;
+      const a = this.acked.get(index);
+      return a !== undefined && a.offsets.size >= a.count;
+    }
+    return false;
   }
 
   private fragmentBudget(epoch: number): number {
@@ -74,21 +93,22 @@ export class HandshakeOutbox {
     this.messagesSent += messages.length;
     for (const m of messages) {
       const fragments = fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, this.fragmentBudget(m.epoch));
-      if (!this.acked.has(m.index)) this.acked.set(m.index, { offsets: new Set(), count: fragments.length });
+      this.messages.set(m.index, m);
+      let acked = this.acked.get(m.index);
+      if (!acked) this.acked.set(m.index, (acked = { offsets: new Set(), count: fragments.length }));
       for (const f of fragments) {
-        if (this.acked.get(m.index)!.offsets.has(f.fragmentOffset)) continue;
-        const record = this.seal(m.epoch, f);
-        const n = this.records.lastSealed!;
-        this.carried.set(`${n.epoch}/${n.sequenceNumber}`, { index: m.index, offset: f.fragmentOffset });
-        if (size + record.length > this.maxDatagramSize) flush();
-        datagram.push(record);
-        size += record.length;
+        if (acked.offsets.has(f.fragmentOffset)) continue;
+        const sealed = this.seal(m.epoch, f);
+        this.carried.set(recordNumberKey(sealed.number.epoch, sealed.number.sequenceNumber), { index: m.index, offset: f.fragmentOffset });
+        if (size + sealed.bytes.length > this.maxDatagramSize) flush();
+        datagram.push(sealed.bytes);
+        size += sealed.bytes.length;
       }
     }
     flush();
   }
 
-  private seal(epoch: number, f: DtlsHandshake): Uint8Array {
+  private seal(epoch: number, f: DtlsHandshake): SealedRecord {
     const bytes = encodeDtlsHandshake(f);
     return epoch === 0 ? this.records.sealPlaintext('handshake', bytes) : this.records.seal('handshake', bytes, { epoch });
   }
@@ -96,7 +116,7 @@ export class HandshakeOutbox {
   /** Records an ACK's record numbers; returns the indexes of messages now wholly acknowledged. */
   acknowledge(recordNumbers: readonly { readonly epoch: bigint; readonly sequenceNumber: bigint }[]): number[] {
     for (const rn of recordNumbers) {
-      const hit = this.carried.get(`${rn.epoch}/${rn.sequenceNumber}`);
+      const hit = this.carried.get(recordNumberKey(rn.epoch, rn.sequenceNumber));
       if (hit) this.acked.get(hit.index)?.offsets.add(hit.offset);
     }
     return [...this.acked].filter(([, a]) => a.offsets.size >= a.count).map(([i]) => i);

@@ -76,7 +76,7 @@ for (const [what, opts] of [
 
 test('the reply to a ClientHello is a small plaintext HelloRetryRequest (no amplification), with the ClientHello record number', (t) => {
   const responder = new HelloRetryResponder(serverOptions);
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], wallClock: () => TEST_TIME });
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
   client.connect(0);
   const ch = client.pollTransmit()!;
   const r = responder.handle(ch, ADDRESS, 0);
@@ -89,7 +89,7 @@ test('the reply to a ClientHello is a small plaintext HelloRetryRequest (no ampl
 
 test('a ClientHello the server cannot serve gets its alert statelessly', (t) => {
   const responder = new HelloRetryResponder(serverOptions);
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], wallClock: () => TEST_TIME, cipherSuites: ['tls_aes_128_ccm_8_sha256'] });
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, cipherSuites: ['tls_aes_128_ccm_8_sha256'] });
   client.connect(0);
   const r = responder.handle(client.pollTransmit()!, ADDRESS, 0);
   if (r.kind !== 'reply') return void t.fail(r.kind);
@@ -100,7 +100,7 @@ test('a ClientHello the server cannot serve gets its alert statelessly', (t) => 
 
 test('after a stateless HelloRetryRequest the ServerHello record takes a sequence number past the HelloRetryRequest (a peer replay window would drop a repeat)', (t) => {
   const responder = new HelloRetryResponder(serverOptions);
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], wallClock: () => TEST_TIME });
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
   client.connect(0);
   const hrr = responder.handle(client.pollTransmit()!, ADDRESS, 0);
   if (hrr.kind !== 'reply') return t.fail(hrr.kind);

@@ -125,7 +125,7 @@ test.serial('a second HelloRetryRequest, and a second ClientHello that still nee
 test.serial('a server created from a verified cookie enters through statelessRetryVerified', (t) => {
   const serverOptions = { certificate: { chain: serverId.chain, privateKey: serverId.privateKey }, wallClock: () => TEST_TIME };
   const responder = new HelloRetryResponder(serverOptions);
-  const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], wallClock: () => TEST_TIME, ...watcher('client') });
+  const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, ...watcher('client') });
   client.connect(0);
   const ch1 = client.pollTransmit()!;
   const hrr = responder.handle(ch1, 'a', 0);
@@ -151,7 +151,8 @@ test.serial('fail and alertReceived from every state', (t) => {
         if (!scenario) return void t.fail(`no scenario reaches ${side} ${state}`);
         const p = reach(watchedPair(scenario), side, state)!;
         if (how === 'fail') p[side].injectHandshakeMessage(254, new Uint8Array(0), 0);
-        else p[side].injectRecord({ kind: 'record', epoch: 0, sequenceNumber: 77, contentType: 'alert', content: alert, protected: false });
+        // An authenticated alert (a plaintext one is ignored once the peer has keys; tests/connection/attacks.test.ts).
+        else p[side].injectRecord({ kind: 'record', epoch: 3, sequenceNumber: 77, contentType: 'alert', content: alert, protected: true });
         t.is(p[side].state, 'failed', `${side} ${state} ${how}`);
       }
     }

@@ -11,7 +11,7 @@ const keys = new WeakMap<Uint8Array, Map<string, PrivateKeyHandle>>();
 const verifiers = new WeakMap<readonly Uint8Array[], Map<CertificatePurpose, CertificateVerifier>>();
 
 /** The private key imported once per key bytes and provider. */
-export function sharedPrivateKey(provider: CryptoProvider, pkcs8: Uint8Array): PrivateKeyHandle {
+export function cachedPrivateKey(provider: CryptoProvider, pkcs8: Uint8Array): PrivateKeyHandle {
   let byProvider = keys.get(pkcs8);
   if (!byProvider) keys.set(pkcs8, (byProvider = new Map()));
   let key = byProvider.get(provider.name);
@@ -20,7 +20,7 @@ export function sharedPrivateKey(provider: CryptoProvider, pkcs8: Uint8Array): P
 }
 
 /** A chain verifier whose anchors are parsed once per anchor list and purpose. */
-export function sharedVerifier(trustAnchors: readonly Uint8Array[], purpose: CertificatePurpose): CertificateVerifier {
+export function cachedVerifier(trustAnchors: readonly Uint8Array[], purpose: CertificatePurpose): CertificateVerifier {
   let byPurpose = verifiers.get(trustAnchors);
   if (!byPurpose) verifiers.set(trustAnchors, (byPurpose = new Map()));
   let v = byPurpose.get(purpose);

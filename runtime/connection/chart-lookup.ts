@@ -4,16 +4,3 @@ export function chartHandles(chart: { readonly on?: object; readonly states: obj
   if (!node || node.type === 'final') return false;
   return (node.on !== undefined && eventType in node.on) || (chart.on !== undefined && eventType in chart.on);
 }
-
-/** The chart event a handshake message becomes (ServerHello splits on the HelloRetryRequest random). */
-export const MESSAGE_EVENTS: Readonly<Record<string, string>> = {
-  client_hello: 'ClientHello',
-  server_hello: 'ServerHello',
-  encrypted_extensions: 'EncryptedExtensions',
-  certificate_request: 'CertificateRequest',
-  certificate: 'Certificate',
-  certificate_verify: 'CertificateVerify',
-  finished: 'Finished',
-  new_session_ticket: 'NewSessionTicket',
-  key_update: 'KeyUpdate',
-};

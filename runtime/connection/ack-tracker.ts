@@ -1,0 +1,40 @@
+import { recordNumberKey, type RecordNumber, type RecordNumberKey } from '../record/record-number.js';
+
+/**
+ * The record numbers an ACK would name (RFC 9147 §7): records whose
+ * handshake content was accepted, in arrival order, deduplicated, and at
+ * most `capacity` of them (the oldest make room), so an ACK always fits one
+ * record and a flood of fragments cannot grow it.
+ */
+export class AckTracker {
+  private readonly capacity: number;
+  private readonly pending = new Map<RecordNumberKey, RecordNumber>();
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  /** A record whose content was accepted (processed or buffered). */
+  add(epoch: number, sequenceNumber: number): void {
+    const key = recordNumberKey(epoch, sequenceNumber);
+    if (this.pending.has(key)) return;
+    if (this.pending.size >= this.capacity) {
+      const oldest = this.pending.keys().next();
+      if (!oldest.done) this.pending.delete(oldest.value);
+    }
+    this.pending.set(key, { epoch, sequenceNumber });
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** What an ACK sent now names; the tracker keeps them (a later ACK repeats them) until `clear`. */
+  list(): RecordNumber[] {
+    return [...this.pending.values()];
+  }
+
+  clear(): void {
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,24 @@
+import type { AlertDescriptionName } from '../../generated/wire/enums.js';
+import { CryptoError } from '../crypto/provider.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import { DecodeError } from '../wire/errors.js';
+
+/** The alert an error ends the connection with, and the reason kept for the application. */
+export interface FatalReason {
+  readonly alert: AlertDescriptionName;
+  readonly message: string;
+}
+
+/**
+ * The one mapping from an error raised while handling the peer's input to
+ * the alert that answers it (RFC 8446 §6.2): malformed bytes are
+ * decode_error, a ProtocolError carries its own alert, a crypto operation
+ * the peer's values broke is illegal_parameter, anything else is our fault:
+ * internal_error.
+ */
+export function toAlert(error: unknown): FatalReason {
+  if (error instanceof ProtocolError) return { alert: error.alert, message: error.message };
+  if (error instanceof DecodeError) return { alert: 'decode_error', message: error.message };
+  if (error instanceof CryptoError) return { alert: 'illegal_parameter', message: error.message };
+  return { alert: 'internal_error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+}

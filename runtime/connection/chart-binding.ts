@@ -1,0 +1,93 @@
+/**
+ * Binds a chart's named actions to a typed state value: each action is a step
+ * that runs in one state kind and returns the next state. XState must not see
+ * an exception (it would stop the actor), so the binding holds the first one
+ * a step throws, skips the rest of that transition's actions, and `rethrow`
+ * hands it to the connection's one catch once `actor.send` has returned.
+ */
+export class ChartBinding<S extends { readonly kind: string }, E extends { readonly type: string }> {
+  state: S;
+  private held: { readonly error: unknown } | undefined;
+  private inbound: { readonly msgType: number; readonly body: Uint8Array } | undefined;
+
+  constructor(initial: S) {
+    this.state = initial;
+  }
+
+  /** An action that needs the state to be `kind` and moves it to what `fn` returns. */
+  step<K extends S['kind']>(name: string, kind: K, fn: (state: Extract<S, { readonly kind: K }>, event: E) => S): (args: { readonly event: E }) => void {
+    return ({ event }) =>
+      this.guarded(() => {
+        const s = this.state;
+        if (s.kind !== kind) throw new Error(`${name} ran in state ${s.kind}; it needs ${kind}`);
+        this.state = fn(s as Extract<S, { readonly kind: K }>, event);
+      });
+  }
+
+  /** An action valid in several state kinds: `fn` narrows the state itself. */
+  anyStep(fn: (state: S, event: E) => S): (args: { readonly event: E }) => void {
+    return ({ event }) =>
+      this.guarded(() => {
+        this.state = fn(this.state, event);
+      });
+  }
+
+  /**
+   * Sends `event` to the chart through `send`, with the handshake message it
+   * was decoded from (the transcript needs its exact bytes), then throws what
+   * a step threw.
+   */
+  dispatch(send: (event: E) => void, event: E, inbound?: { readonly msgType: number; readonly body: Uint8Array }): void {
+    this.inbound = inbound;
+    try {
+      send(event);
+    } finally {
+      this.inbound = undefined;
+    }
+    this.rethrow();
+  }
+
+  /** The handshake message being dispatched, as received: type and body. */
+  message(): { readonly msgType: number; readonly body: Uint8Array } {
+    if (!this.inbound) throw new Error('no handshake message is being dispatched');
+    return this.inbound;
+  }
+
+  /** An action that works on whatever the state is (alerts, closing). */
+  effect<P>(fn: (event: E, params: P) => void): (args: { readonly event: E }, params: P) => void {
+    return ({ event }, params) => this.guarded(() => fn(event, params));
+  }
+
+  /** A guard over the state and the event; a guard that throws is false (the action that follows reports the error). */
+  guard(fn: (state: S, event: E) => boolean): (args: { readonly event: E }) => boolean {
+    return ({ event }) => {
+      try {
+        return fn(this.state, event);
+      } catch {
+        return false;
+      }
+    };
+  }
+
+  /** Throws what a step threw during the last event, if anything. */
+  rethrow(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held) throw held.error;
+  }
+
+  private guarded(fn: () => void): void {
+    if (this.held) return;
+    try {
+      fn();
+    } catch (error) {
+      this.held = { error };
+    }
+  }
+}
+
+/** The payload of `event` when it is of `type`; an internal error otherwise (the chart routed a wrong event). */
+export function payloadOf<E extends { readonly type: string }, T extends E['type']>(event: E, type: T): Extract<E, { readonly type: T; readonly payload: unknown }>['payload'] {
+  if (event.type !== type || !('payload' in event)) throw new Error(`expected a ${type} event, got ${event.type}`);
+  return (event as Extract<E, { readonly type: T; readonly payload: unknown }>).payload;
+}

@@ -1,0 +1,223 @@
+import type { Dtls13ClientEvent, Dtls13ClientImplementation } from '../../generated/charts/dtls13-client.js';
+import type { ServerHello } from '../../generated/wire/index.js';
+import type { KeyExchangeGroup } from '../crypto/provider.js';
+import type { SupportedCipherSuite } from '../crypto/suites.js';
+import { schemesForKey } from '../handshake/certificate-verify.js';
+import { findExtension } from '../handshake/extensions.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import { Transcript } from '../keyschedule/transcript.js';
+import { ChartBinding, payloadOf } from './chart-binding.js';
+import type { ClientOffer, ClientState, PeerCertificate } from './client-states.js';
+import type { ConnectionParts } from './connection-parts.js';
+import { checkEncryptedExtensions, checkHelloRetryRequestExtensions, checkServerHelloExtensions } from './extension-policy.js';
+import { deriveApplicationSecrets, deriveHandshakeKeys, negotiatedParameters, scheduleFor } from './key-material.js';
+import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
+import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
+import { sessionActions } from './session-actions.js';
+
+export type ClientBinding = ChartBinding<ClientState, Dtls13ClientEvent>;
+
+/**
+ * The client chart's actions and guards (RFC 8446 §4, RFC 9147 §5), each a
+ * step over the client's typed state: validation, key derivation and
+ * sending all happen here, on the data the state holds.
+ */
+export function clientImplementation(parts: ConnectionParts, b: ClientBinding, failMessage: () => string | undefined): Dtls13ClientImplementation<object> {
+  const config = parts.config;
+  const transcribe = (t: Transcript): void => {
+    const m = b.message();
+    t.addMessage(m.msgType, m.body);
+  };
+  const sendHello = (offer: ClientOffer): ClientState => {
+    const cookie = offer.retry?.cookie;
+    parts.queue(0, 'client_hello', clientHelloBody(config, offer.random, offer.keyShare, cookie), offer.transcript);
+    parts.sendFlight();
+    return { kind: 'waitServerHello', offer };
+  };
+  return {
+    actions: {
+      // The first ClientHello, or after a HelloRetryRequest the second, with a share for the group it asked for.
+      sendClientHello: b.anyStep((s) => {
+        if (s.kind === 'start') {
+          const share = parts.provider.generateKeyShare(config.groups[0] ?? 'x25519');
+          return sendHello({ random: parts.provider.randomBytes(32), keyShare: share, transcript: new Transcript(parts.provider), retry: undefined });
+        }
+        if (s.kind !== 'waitServerHello') throw new Error(`sendClientHello ran in state ${s.kind}`);
+        const group = s.offer.retry?.group;
+        let keyShare = s.offer.keyShare;
+        if (group !== undefined && group !== keyShare.group) {
+          keyShare.release();
+          keyShare = parts.provider.generateKeyShare(group);
+        }
+        return sendHello({ ...s.offer, keyShare });
+      }),
+
+      applyHelloRetryRequest: b.step('applyHelloRetryRequest', 'waitServerHello', (s, event) => {
+        const hrr = payloadOf(event, 'HelloRetryRequest');
+        if (!hrr.isHelloRetryRequest) throw new Error('a ServerHello routed as HelloRetryRequest');
+        const suite = checkVersionAndSuite(config.cipherSuites, findExtension(hrr.extensions, 'supported_versions')?.selectedVersion, hrr, undefined);
+        checkHelloRetryRequestExtensions(hrr.extensions);
+        const selected = findExtension(hrr.extensions, 'key_share')?.selectedGroup;
+        const cookie = findExtension(hrr.extensions, 'cookie')?.cookie;
+        if (selected === undefined && cookie === undefined) throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that would change nothing (RFC 8446 §4.1.4)');
+        let group: KeyExchangeGroup | undefined;
+        if (selected !== undefined) {
+          group = config.groups.find((g) => g === selected);
+          if (group === undefined || group === s.offer.keyShare.group) {
+            throw new ProtocolError('illegal_parameter', `HelloRetryRequest selects ${String(selected)}: not offered, or already shared (RFC 8446 §4.1.4)`);
+          }
+        }
+        s.offer.transcript.selectHash(scheduleFor(parts.provider, suite).hash);
+        s.offer.transcript.replaceWithMessageHash();
+        transcribe(s.offer.transcript);
+        parts.flight.peerFlight(false);
+        return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie } } };
+      }),
+
+      applyServerHello: b.step('applyServerHello', 'waitServerHello', (s, event) => {
+        const sh = payloadOf(event, 'ServerHello');
+        if (sh.isHelloRetryRequest) throw new Error('a HelloRetryRequest routed as ServerHello');
+        const suite = checkVersionAndSuite(config.cipherSuites, findExtension(sh.extensions, 'supported_versions')?.selectedVersion, sh, s.offer.retry?.suite);
+        checkServerHelloExtensions(sh.extensions);
+        const share = findExtension(sh.extensions, 'key_share')?.serverShare;
+        if (!share || share.group !== s.offer.keyShare.group) throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for the group the client sent');
+        const shared = s.offer.keyShare.deriveSecret(share.keyExchange);
+        s.offer.keyShare.release();
+        const schedule = scheduleFor(parts.provider, suite);
+        if (s.offer.retry === undefined) s.offer.transcript.selectHash(schedule.hash);
+        transcribe(s.offer.transcript);
+        const keys = deriveHandshakeKeys(
+          { suite, schedule, transcript: s.offer.transcript, group: s.offer.keyShare.group, clientRandom: s.offer.random, helloRetried: s.offer.retry !== undefined },
+          shared,
+          parts.log,
+        );
+        parts.flight.peerFlight(false);
+        return { kind: 'waitEncryptedExtensions', keys };
+      }),
+
+      installHandshakeKeys: b.step('installHandshakeKeys', 'waitEncryptedExtensions', (s) => {
+        parts.installEpoch(2, s.keys.suite, s.keys.schedule, s.keys);
+        return s;
+      }),
+
+      applyEncryptedExtensions: b.step('applyEncryptedExtensions', 'waitEncryptedExtensions', (s, event) => {
+        const ee = payloadOf(event, 'EncryptedExtensions');
+        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined);
+        transcribe(s.keys.transcript);
+        return { kind: 'waitCertificateOrCertificateRequest', keys: s.keys };
+      }),
+
+      applyCertificateRequest: b.step('applyCertificateRequest', 'waitCertificateOrCertificateRequest', (s, event) => {
+        const cr = payloadOf(event, 'CertificateRequest');
+        const sigs = findExtension(cr.extensions, 'signature_algorithms');
+        if (!sigs) throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
+        transcribe(s.keys.transcript);
+        const signatureAlgorithms = sigs.supportedSignatureAlgorithms.filter((a): a is Extract<typeof a, string> => typeof a === 'string');
+        return { kind: 'waitCertificate', keys: s.keys, request: { context: cr.certificateRequestContext, signatureAlgorithms } };
+      }),
+
+      // From waitCertificateOrCertificateRequest (no request) or waitCertificate (after one).
+      applyServerCertificate: b.anyStep((s, event) => {
+        if (s.kind !== 'waitCertificateOrCertificateRequest' && s.kind !== 'waitCertificate') throw new Error(`applyServerCertificate ran in state ${s.kind}`);
+        const request = s.kind === 'waitCertificate' ? s.request : undefined;
+        return { kind: 'waitCertificateVerify', keys: s.keys, request, peer: serverCertificate(s.keys.transcript, event) };
+      }),
+
+      applyServerCertificateVerify: b.step('applyServerCertificateVerify', 'waitCertificateVerify', (s, event) => {
+        const signature = checkCertificateVerify(config, 'client', s.peer, payloadOf(event, 'CertificateVerify'), s.keys.transcript);
+        transcribe(s.keys.transcript);
+        return { kind: 'waitFinished', keys: s.keys, request: s.request, peer: s.peer, signature };
+      }),
+
+      applyServerFinished: b.step('applyServerFinished', 'waitFinished', (s, event) => {
+        checkFinished(s.keys.schedule, s.keys.serverSecret, s.keys.transcript, payloadOf(event, 'Finished'), 'server');
+        transcribe(s.keys.transcript);
+        const application = deriveApplicationSecrets(s.keys, s.keys.transcript.current(), parts.log);
+        // A certificate goes out only with a scheme the CertificateRequest accepts and our key can make (RFC 8446 §4.4.2.4).
+        const own = parts.ownKey ? schemesForKey(parts.ownKey) : [];
+        const clientSignature = s.request && config.certificate ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
+        parts.flight.peerFlight(true);
+        return { kind: 'finishing', keys: s.keys, request: s.request, peer: s.peer, signature: s.signature, application, clientSignature };
+      }),
+
+      sendClientCertificate: b.step('sendClientCertificate', 'finishing', (s) => {
+        const chain = s.clientSignature && config.certificate ? config.certificate.chain : [];
+        parts.queue(2, 'certificate', certificateBody(chain, s.request?.context ?? new Uint8Array(0)), s.keys.transcript);
+        return s;
+      }),
+
+      sendClientCertificateVerify: b.step('sendClientCertificateVerify', 'finishing', (s) => {
+        if (s.clientSignature && parts.ownKey) {
+          parts.queue(2, 'certificate_verify', certificateVerifyBody(parts.provider, 'client', s.clientSignature, parts.ownKey, s.keys.transcript), s.keys.transcript);
+        }
+        return s;
+      }),
+
+      sendClientFinished: b.step('sendClientFinished', 'finishing', (s) => {
+        parts.queue(2, 'finished', finishedBody(s.keys.schedule, s.keys.clientSecret, s.keys.transcript), s.keys.transcript);
+        parts.sendFlight();
+        return s;
+      }),
+
+      installApplicationKeys: b.step('installApplicationKeys', 'finishing', (s) => {
+        parts.installEpoch(3, s.keys.suite, s.keys.schedule, s.application);
+        return s;
+      }),
+
+      reportConnected: b.step('reportConnected', 'finishing', (s) => {
+        const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer.chain[0]);
+        parts.events.push({ type: 'handshakeComplete', parameters });
+        return {
+          kind: 'connected',
+          session: {
+            parameters,
+            schedule: s.keys.schedule,
+            read: { epoch: 3, secret: s.application.serverSecret },
+            write: { epoch: 3, secret: s.application.clientSecret },
+            keyUpdateInFlight: false,
+          },
+        };
+      }),
+
+      storeTicket: b.step('storeTicket', 'connected', (s, event) => {
+        payloadOf(event, 'NewSessionTicket'); // decoded and acknowledged; resumption is not offered yet, so the ticket is not kept
+        return s;
+      }),
+
+      ...sessionActions(parts, {
+        session: () => (b.state.kind === 'connected' ? b.state.session : undefined),
+        close: () => {
+          b.state = { kind: 'closed' };
+        },
+        effect: (fn) => b.effect(fn),
+      }, failMessage),
+    },
+    guards: {
+      firstHelloRetryRequest: b.guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),
+      certificateRequested: b.guard((s) => s.kind === 'waitFinished' && s.request !== undefined),
+    },
+    delays: {},
+  };
+
+  function serverCertificate(transcript: Transcript, event: Dtls13ClientEvent): PeerCertificate {
+    const cert = payloadOf(event, 'Certificate');
+    if (cert.certificateList.length === 0) throw new ProtocolError('decode_error', 'the server sent an empty Certificate (RFC 8446 §4.4.2.4)');
+    if (cert.certificateRequestContext.length !== 0) throw new ProtocolError('illegal_parameter', 'a server Certificate must have an empty certificate_request_context (RFC 8446 §4.4.2)');
+    const peer = acceptPeerCertificate(config, 'client', cert, parts.wallClock());
+    transcribe(transcript);
+    return peer;
+  }
+}
+
+/** RFC 8446 §4.1.3/§4.1.4: DTLS 1.3 selected, a suite we offered (the HelloRetryRequest's, if there was one), empty echo, null compression. */
+function checkVersionAndSuite(offered: readonly SupportedCipherSuite[], selectedVersion: unknown, sh: ServerHello, fixed: SupportedCipherSuite | undefined): SupportedCipherSuite {
+  if (selectedVersion !== 'dtls1_3') {
+    throw new ProtocolError('protocol_version', 'the server did not select DTLS 1.3 in supported_versions');
+  }
+  const suite = offered.find((s) => s === sh.cipherSuite);
+  if (suite === undefined) throw new ProtocolError('illegal_parameter', `the server chose cipher suite ${String(sh.cipherSuite)}, which the client did not offer`);
+  if (fixed !== undefined && suite !== fixed) throw new ProtocolError('illegal_parameter', 'ServerHello changes the HelloRetryRequest cipher suite (RFC 8446 §4.1.4)');
+  if (sh.legacySessionIdEcho.length !== 0) throw new ProtocolError('illegal_parameter', 'legacy_session_id_echo must match the empty legacy_session_id');
+  if (sh.legacyCompressionMethod !== 0) throw new ProtocolError('illegal_parameter', 'legacy_compression_method must be 0');
+  return suite;
+}

@@ -1,0 +1,59 @@
+import type { KeyExchangeGroup, KeyShare, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
+import type { SupportedCipherSuite } from '../crypto/suites.js';
+import type { Transcript } from '../keyschedule/transcript.js';
+import type { HandshakeKeys, Session } from './key-material.js';
+
+/** What the client has offered: its random, the key share of its ClientHello and the transcript so far. */
+export interface ClientOffer {
+  readonly random: Uint8Array;
+  readonly keyShare: KeyShare;
+  readonly transcript: Transcript;
+  /** Set by a HelloRetryRequest: the suite it fixed, the group it asked for and its cookie. */
+  readonly retry: { readonly suite: SupportedCipherSuite; readonly group: KeyExchangeGroup | undefined; readonly cookie: Uint8Array | undefined } | undefined;
+}
+
+/** The server's CertificateRequest, as far as the client's answer needs it. */
+export interface CertificateRequestSeen {
+  readonly context: Uint8Array;
+  readonly signatureAlgorithms: readonly string[];
+}
+
+/** The server as authenticated so far: its chain and leaf key. */
+export interface PeerCertificate {
+  readonly chain: readonly Uint8Array[];
+  readonly key: PublicKeyHandle;
+}
+
+/**
+ * The client's handshake state: one variant per state of the dtls13-client
+ * chart, each with only the data that exists there (RFC 8446 Appendix A.1).
+ */
+export type ClientState =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'waitServerHello'; readonly offer: ClientOffer }
+  | { readonly kind: 'waitEncryptedExtensions'; readonly keys: HandshakeKeys }
+  | { readonly kind: 'waitCertificateOrCertificateRequest'; readonly keys: HandshakeKeys }
+  | { readonly kind: 'waitCertificate'; readonly keys: HandshakeKeys; readonly request: CertificateRequestSeen }
+  | { readonly kind: 'waitCertificateVerify'; readonly keys: HandshakeKeys; readonly request: CertificateRequestSeen | undefined; readonly peer: PeerCertificate }
+  | {
+      readonly kind: 'waitFinished';
+      readonly keys: HandshakeKeys;
+      readonly request: CertificateRequestSeen | undefined;
+      readonly peer: PeerCertificate;
+      readonly signature: SignatureAlgorithm;
+    }
+  /** Between the server's Finished and the client's: the client's final flight is being built. */
+  | {
+      readonly kind: 'finishing';
+      readonly keys: HandshakeKeys;
+      readonly request: CertificateRequestSeen | undefined;
+      readonly peer: PeerCertificate;
+      readonly signature: SignatureAlgorithm;
+      readonly application: { readonly clientSecret: Uint8Array; readonly serverSecret: Uint8Array };
+      /** The scheme the client signs with, when it sends a certificate. */
+      readonly clientSignature: SignatureAlgorithm | undefined;
+    }
+  | { readonly kind: 'connected'; readonly session: Session }
+  | { readonly kind: 'closed' };
+
+export type ClientStateKind = ClientState['kind'];

@@ -1,0 +1,37 @@
+import { ConfigError, integerOption } from '../config-error.js';
+
+/**
+ * What one connection may hold for its peer at most. Each cap bounds memory
+ * a peer (or someone spoofing it) can make us keep; every one is an option
+ * (`limits`) with the default below.
+ */
+export interface ConnectionLimits {
+  /** Bytes of handshake fragments buffered for reassembly, over all pending messages (default 65,536). */
+  readonly maxReassemblyBytes: number;
+  /** Bytes of records kept until their keys exist, plus early application data held until the handshake ends (default 16,384). */
+  readonly maxDeferredBytes: number;
+  /** Record numbers remembered for the next ACK (default 32: an ACK of 32 fits any datagram). */
+  readonly maxAckRecords: number;
+  /** Application read epochs retained at once: the current one, the previous one for reordered records, and updates not yet used (default 4). */
+  readonly maxReadEpochs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxReassemblyBytes: 65_536,
+  maxDeferredBytes: 16_384,
+  maxAckRecords: 32,
+  maxReadEpochs: 4,
+};
+
+/** Checks `limits` options (ConfigError naming `limits.<name>`) and fills in the defaults. */
+export function resolveLimits(given: Partial<ConnectionLimits> | undefined): ConnectionLimits {
+  if (given !== undefined && (typeof given !== 'object' || given === null)) throw new ConfigError('limits', 'must be an object');
+  const d = DEFAULT_CONNECTION_LIMITS;
+  const g = given ?? {};
+  return {
+    maxReassemblyBytes: integerOption('limits.maxReassemblyBytes', g.maxReassemblyBytes ?? d.maxReassemblyBytes, 4_096, 16_777_216),
+    maxDeferredBytes: integerOption('limits.maxDeferredBytes', g.maxDeferredBytes ?? d.maxDeferredBytes, 0, 16_777_216),
+    maxAckRecords: integerOption('limits.maxAckRecords', g.maxAckRecords ?? d.maxAckRecords, 1, 1_000),
+    maxReadEpochs: integerOption('limits.maxReadEpochs', g.maxReadEpochs ?? d.maxReadEpochs, 2, 64),
+  };
+}

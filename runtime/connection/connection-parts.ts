@@ -1,0 +1,133 @@
+import { encodeAck, encodeAlert } from '../../generated/wire/index.js';
+import type { AlertDescription, AlertDescriptionName, AlertLevel, HandshakeTypeName } from '../../generated/wire/enums.js';
+import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
+import type { CryptoProvider, PrivateKeyHandle } from '../crypto/provider.js';
+import type { SupportedCipherSuite } from '../crypto/suites.js';
+import type { FlightController } from '../handshake/flight.js';
+import type { ManualClock } from '../handshake/manual-clock.js';
+import type { ScheduleContext } from '../keyschedule/context.js';
+import { trafficKeys } from '../keyschedule/derived-keys.js';
+import type { Transcript } from '../keyschedule/transcript.js';
+import type { RecordLayer } from '../record/record-layer.js';
+import type { RecordNumber } from '../record/record-number.js';
+import type { AckTracker } from './ack-tracker.js';
+import type { FatalReason } from './alert-mapping.js';
+import type { ResolvedConfig } from './config.js';
+import type { ConnectionEvent } from './events.js';
+import type { KeyLogger } from './key-material.js';
+import type { HandshakeOutbox, OutMessage } from './outbox.js';
+
+/**
+ * The parts of a connection every state uses: configuration, the record
+ * layer, the flight controller and outbox, the ACK tracker, the clock, and
+ * what goes to the application and the wire. Per-state data never lives
+ * here; this is the machinery the chart actions drive.
+ */
+export class ConnectionParts {
+  readonly role: 'client' | 'server';
+  readonly config: ResolvedConfig;
+  readonly provider: CryptoProvider;
+  readonly records: RecordLayer;
+  readonly outbox: HandshakeOutbox;
+  readonly flight: FlightController<OutMessage>;
+  readonly clock: ManualClock;
+  readonly acks: AckTracker;
+  readonly log: KeyLogger;
+  readonly ownKey: PrivateKeyHandle | undefined;
+  readonly wallClock: () => number;
+  readonly events: ConnectionEvent[] = [];
+  readonly outgoing: Uint8Array[];
+  /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
+  sendSeq = 0;
+  /** Set once, by the fatal path; every later call reports it. */
+  failure: FatalReason | undefined;
+  private building: OutMessage[] = [];
+
+  constructor(p: {
+    role: 'client' | 'server';
+    config: ResolvedConfig;
+    records: RecordLayer;
+    outbox: HandshakeOutbox;
+    flight: FlightController<OutMessage>;
+    clock: ManualClock;
+    acks: AckTracker;
+    log: KeyLogger;
+    ownKey: PrivateKeyHandle | undefined;
+    wallClock: () => number;
+    outgoing: Uint8Array[];
+  }) {
+    this.role = p.role;
+    this.config = p.config;
+    this.provider = p.config.provider;
+    this.records = p.records;
+    this.outbox = p.outbox;
+    this.flight = p.flight;
+    this.clock = p.clock;
+    this.acks = p.acks;
+    this.log = p.log;
+    this.ownKey = p.ownKey;
+    this.wallClock = p.wallClock;
+    this.outgoing = p.outgoing;
+  }
+
+  /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */
+  queue(epoch: number, msgType: HandshakeTypeName, body: Uint8Array, transcript?: Transcript): void {
+    transcript?.addMessage(handshakeTypeToNumber(msgType), body);
+    this.building.push({ index: this.building.length, epoch, msgType, messageSeq: this.sendSeq++, body });
+  }
+
+  /** Sends the flight built so far; it acknowledges the peer's previous flight implicitly. */
+  sendFlight(): void {
+    const flight = this.building;
+    this.building = [];
+    this.acks.clear();
+    this.outbox.newFlight();
+    this.flight.send(flight);
+  }
+
+  /** An ACK (RFC 9147 §7) naming `records`, in our newest write epoch; none before handshake keys exist. */
+  sendAck(records: readonly RecordNumber[]): void {
+    const epoch = this.records.writeEpoch;
+    if (epoch === undefined || epoch < 2) return;
+    const body = encodeAck({ recordNumbers: records.map((r) => ({ epoch: BigInt(r.epoch), sequenceNumber: BigInt(r.sequenceNumber) })) });
+    this.outgoing.push(this.records.seal('ack', body).bytes);
+  }
+
+  /** One alert record in the newest write epoch (plaintext before keys exist); alerts are never retransmitted (RFC 9147 §5.10). */
+  sendAlert(level: 'warning' | 'fatal', description: AlertDescription): void {
+    const body = encodeAlert({ level, description });
+    const sealed = this.records.writeEpoch === undefined ? this.records.sealPlaintext('alert', body) : this.records.seal('alert', body);
+    this.outgoing.push(sealed.bytes);
+  }
+
+  /** Installs `epoch` keys from both traffic secrets: ours to write, the peer's to read (or only one direction). */
+  installEpoch(
+    epoch: number,
+    suite: SupportedCipherSuite,
+    schedule: ScheduleContext,
+    secrets: { readonly clientSecret: Uint8Array; readonly serverSecret: Uint8Array },
+    direction: 'both' | 'read' | 'write' = 'both',
+  ): void {
+    const mine = this.role === 'client' ? secrets.clientSecret : secrets.serverSecret;
+    const theirs = this.role === 'client' ? secrets.serverSecret : secrets.clientSecret;
+    if (direction !== 'read') this.records.installWriteKeys(epoch, suite, trafficKeys(schedule, mine, suite));
+    if (direction !== 'write') this.records.installReadKeys(epoch, suite, trafficKeys(schedule, theirs, suite), this.clock.now);
+  }
+
+  /** The fatal path (RFC 8446 §6.2): one alert out, the flight stopped, the connection latched failed. */
+  failWith(alert: AlertDescriptionName, message: string): void {
+    if (this.failure) return;
+    this.failure = { alert, message };
+    this.flight.stop();
+    this.sendAlert('fatal', alert);
+    this.events.push({ type: 'alert', level: 'fatal', description: alert, sent: true }, { type: 'closed', reason: 'failed' });
+  }
+
+  /** The peer ended the connection with a fatal alert. */
+  peerFailed(description: AlertDescription, level: AlertLevel): void {
+    if (this.failure) return;
+    this.failure = { alert: typeof description === 'string' ? description : 'internal_error', message: `the peer sent ${String(description)}` };
+    this.flight.stop();
+    this.events.push({ type: 'alert', level, description, sent: false }, { type: 'closed', reason: 'failed' });
+  }
+}

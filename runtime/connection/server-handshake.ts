@@ -1,0 +1,186 @@
+import type { Dtls13ServerEvent, Dtls13ServerImplementation } from '../../generated/charts/dtls13-server.js';
+import type { ClientHello } from '../../generated/wire/index.js';
+import { CIPHER_SUITES } from '../crypto/suites.js';
+import { schemesForKey } from '../handshake/certificate-verify.js';
+import { negotiate, type ServerChoice } from '../handshake/negotiation.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import { Transcript } from '../keyschedule/transcript.js';
+import { ChartBinding, payloadOf } from './chart-binding.js';
+import type { ConnectionParts } from './connection-parts.js';
+import { deriveApplicationSecrets, deriveHandshakeKeys, negotiatedParameters, scheduleFor } from './key-material.js';
+import {
+  certificateBody, certificateRequestBody, certificateVerifyBody, encryptedExtensionsBody, finishedBody, helloRetryRequestBody, serverHelloBody,
+} from './messages.js';
+import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
+import type { ServerState } from './server-states.js';
+import { sessionActions } from './session-actions.js';
+import type { StatelessRetry } from './stateless-retry.js';
+
+export type ServerBinding = ChartBinding<ServerState, Dtls13ServerEvent>;
+
+/**
+ * The server chart's actions and guards (RFC 8446 §4, RFC 9147 §5), each a
+ * step over the server's typed state.
+ */
+export function serverImplementation(
+  parts: ConnectionParts,
+  b: ServerBinding,
+  failMessage: () => string | undefined,
+  statelessRetry: StatelessRetry | undefined,
+): Dtls13ServerImplementation<object> {
+  const config = parts.config;
+  const ownKey = parts.ownKey;
+  if (!ownKey || !config.certificate) throw new Error('a server connection needs its certificate and key (checked by resolveConfig)');
+  const ownSchemes = schemesForKey(ownKey);
+  const choose = (ch: ClientHello): ServerChoice =>
+    negotiate(ch, { cipherSuites: config.cipherSuites, groups: config.groups, signatureAlgorithms: config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)) });
+  const transcribe = (t: Transcript): void => {
+    const m = b.message();
+    t.addMessage(m.msgType, m.body);
+  };
+
+  return {
+    actions: {
+      // The transcript a stateless HelloRetryRequest left in its cookie: message_hash(ClientHello1), then the HelloRetryRequest itself.
+      restoreFromCookie: b.step('restoreFromCookie', 'waitClientHello', () => {
+        if (!statelessRetry) throw new Error('restoreFromCookie without a stateless retry');
+        const { contents, cookie } = statelessRetry;
+        const transcript = new Transcript(parts.provider);
+        transcript.startWithMessageHash(CIPHER_SUITES[contents.suite].hash, contents.clientHelloHash);
+        transcript.addMessage(2, helloRetryRequestBody(contents.suite, contents.group, cookie));
+        parts.sendSeq = 1;
+        return { kind: 'waitSecondClientHello', retry: { suite: contents.suite, group: contents.group, transcript } };
+      }),
+
+      sendHelloRetryRequest: b.step('sendHelloRetryRequest', 'waitClientHello', (_s, event) => {
+        const choice = choose(payloadOf(event, 'ClientHello'));
+        if (choice.kind !== 'retry') throw new Error('sendHelloRetryRequest without a group to ask for');
+        const transcript = new Transcript(parts.provider);
+        transcript.selectHash(CIPHER_SUITES[choice.suite].hash);
+        transcribe(transcript);
+        transcript.replaceWithMessageHash();
+        parts.flight.peerFlight(false);
+        parts.queue(0, 'server_hello', helloRetryRequestBody(choice.suite, choice.group, undefined), transcript);
+        parts.sendFlight();
+        return { kind: 'waitSecondClientHello', retry: { suite: choice.suite, group: choice.group, transcript } };
+      }),
+
+      applyClientHello: b.anyStep((s, event) => {
+        if (s.kind !== 'waitClientHello' && s.kind !== 'waitSecondClientHello') throw new Error(`applyClientHello ran in state ${s.kind}`);
+        const ch = payloadOf(event, 'ClientHello');
+        const choice = choose(ch);
+        if (choice.kind !== 'proceed') throw new ProtocolError('illegal_parameter', 'the second ClientHello still has no key share the server can use (RFC 8446 §4.1.2)');
+        const retry = s.kind === 'waitSecondClientHello' ? s.retry : undefined;
+        if (retry && choice.suite !== retry.suite) throw new ProtocolError('illegal_parameter', 'the second ClientHello changes the cipher suite (RFC 8446 §4.1.2)');
+        if (retry?.group !== undefined && choice.group !== retry.group) throw new ProtocolError('illegal_parameter', 'the second ClientHello has no share for the group the HelloRetryRequest asked for');
+        const transcript = retry?.transcript ?? new Transcript(parts.provider);
+        if (!retry) transcript.selectHash(CIPHER_SUITES[choice.suite].hash);
+        transcribe(transcript);
+        parts.flight.peerFlight(false);
+        return {
+          kind: 'negotiated',
+          hello: { suite: choice.suite, group: choice.group, signature: choice.signature, peerShare: choice.peerShare, transcript, clientRandom: ch.random, helloRetried: retry !== undefined },
+        };
+      }),
+
+      sendServerFlight: b.step('sendServerFlight', 'negotiated', (s) => {
+        const h = s.hello;
+        const share = parts.provider.generateKeyShare(h.group);
+        let shared: Uint8Array;
+        try {
+          shared = share.deriveSecret(h.peerShare);
+        } finally {
+          share.release();
+        }
+        const schedule = scheduleFor(parts.provider, h.suite);
+        parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share), h.transcript);
+        const keys = deriveHandshakeKeys({ suite: h.suite, schedule, transcript: h.transcript, group: h.group, clientRandom: h.clientRandom, helloRetried: h.helloRetried }, shared, parts.log);
+        parts.installEpoch(2, h.suite, schedule, keys);
+        parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(), h.transcript);
+        if (config.clientAuthentication !== 'none') parts.queue(2, 'certificate_request', certificateRequestBody(config.signatureAlgorithms), h.transcript);
+        parts.queue(2, 'certificate', certificateBody(config.certificate?.chain ?? [], new Uint8Array(0)), h.transcript);
+        parts.queue(2, 'certificate_verify', certificateVerifyBody(parts.provider, 'server', h.signature, ownKey, h.transcript), h.transcript);
+        parts.queue(2, 'finished', finishedBody(schedule, keys.serverSecret, h.transcript), h.transcript);
+        const application = deriveApplicationSecrets(keys, h.transcript.current(), parts.log);
+        // Epoch 3 reads may start now (the client may send data right after its Finished); writes wait for that Finished (RFC 9147 §5.8.1).
+        parts.installEpoch(3, h.suite, schedule, application, 'read');
+        parts.sendFlight();
+        const sent = { keys, signature: h.signature, application };
+        return config.clientAuthentication !== 'none' ? { kind: 'waitClientCertificate', sent } : { kind: 'waitClientFinished', sent, peer: undefined, clientAuthenticated: false };
+      }),
+
+      acceptNoClientCertificate: b.step('acceptNoClientCertificate', 'waitClientCertificate', (s, event) => {
+        checkRequestContext(payloadOf(event, 'Certificate').certificateRequestContext);
+        if (config.clientAuthentication === 'required') throw new ProtocolError('certificate_required', 'the client sent no certificate (RFC 8446 §4.4.2.4)');
+        transcribe(s.sent.keys.transcript);
+        return { kind: 'waitClientFinished', sent: s.sent, peer: undefined, clientAuthenticated: false };
+      }),
+
+      applyClientCertificate: b.step('applyClientCertificate', 'waitClientCertificate', (s, event) => {
+        const cert = payloadOf(event, 'Certificate');
+        checkRequestContext(cert.certificateRequestContext);
+        const peer = acceptPeerCertificate(config, 'server', cert, parts.wallClock());
+        transcribe(s.sent.keys.transcript);
+        return { kind: 'waitClientCertificateVerify', sent: s.sent, peer };
+      }),
+
+      applyClientCertificateVerify: b.step('applyClientCertificateVerify', 'waitClientCertificateVerify', (s, event) => {
+        checkCertificateVerify(config, 'server', s.peer, payloadOf(event, 'CertificateVerify'), s.sent.keys.transcript);
+        transcribe(s.sent.keys.transcript);
+        return { kind: 'waitClientFinished', sent: s.sent, peer: s.peer, clientAuthenticated: true };
+      }),
+
+      applyClientFinished: b.step('applyClientFinished', 'waitClientFinished', (s, event) => {
+        checkFinished(s.sent.keys.schedule, s.sent.keys.clientSecret, s.sent.keys.transcript, payloadOf(event, 'Finished'), 'client');
+        transcribe(s.sent.keys.transcript);
+        parts.flight.peerFlight(true);
+        // The client's flight is the last: nothing of ours answers it, so it is ACKed now (RFC 9147 §5.8.3, §7).
+        parts.sendAck(parts.acks.list());
+        return s;
+      }),
+
+      installApplicationKeys: b.step('installApplicationKeys', 'waitClientFinished', (s) => {
+        parts.installEpoch(3, s.sent.keys.suite, s.sent.keys.schedule, s.sent.application, 'write');
+        return s;
+      }),
+
+      reportConnected: b.step('reportConnected', 'waitClientFinished', (s) => {
+        const parameters = negotiatedParameters(s.sent.keys, s.sent.signature, s.clientAuthenticated, s.peer?.chain[0]);
+        parts.events.push({ type: 'handshakeComplete', parameters });
+        return {
+          kind: 'connected',
+          session: {
+            parameters,
+            schedule: s.sent.keys.schedule,
+            read: { epoch: 3, secret: s.sent.application.clientSecret },
+            write: { epoch: 3, secret: s.sent.application.serverSecret },
+            keyUpdateInFlight: false,
+          },
+        };
+      }),
+
+      ...sessionActions(
+        parts,
+        {
+          session: () => (b.state.kind === 'connected' ? b.state.session : undefined),
+          close: () => {
+            b.state = { kind: 'closed' };
+          },
+          effect: (fn) => b.effect(fn),
+        },
+        failMessage,
+      ),
+    },
+    guards: {
+      helloRetryNeeded: b.guard((s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && choose(payloadOf(event, 'ClientHello')).kind === 'retry'),
+      clientAuthentication: b.guard(() => config.clientAuthentication !== 'none'),
+      emptyCertificate: b.guard((_s, event) => payloadOf(event, 'Certificate').certificateList.length === 0),
+    },
+    delays: {},
+  };
+}
+
+/** Our CertificateRequest's context is empty; the client's Certificate must echo it (RFC 8446 §4.4.2). */
+function checkRequestContext(context: Uint8Array): void {
+  if (context.length !== 0) throw new ProtocolError('illegal_parameter', 'the client Certificate does not echo the CertificateRequest context (RFC 8446 §4.4.2)');
+}

@@ -1,0 +1,47 @@
+import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
+import type { SupportedCipherSuite } from '../crypto/suites.js';
+import type { Transcript } from '../keyschedule/transcript.js';
+import type { PeerCertificate } from './client-states.js';
+import type { ApplicationSecrets, HandshakeKeys, Session } from './key-material.js';
+
+/** What the server fixed with its HelloRetryRequest (its own, or one a stateless cookie carried). */
+export interface RetryChoice {
+  readonly suite: SupportedCipherSuite;
+  readonly group: KeyExchangeGroup | undefined;
+  readonly transcript: Transcript;
+}
+
+/** A ClientHello the server accepted: what it answers with (RFC 8446 §4.1.1). */
+export interface AcceptedHello {
+  readonly suite: SupportedCipherSuite;
+  readonly group: KeyExchangeGroup;
+  readonly signature: SignatureAlgorithm;
+  readonly peerShare: Uint8Array;
+  readonly transcript: Transcript;
+  readonly clientRandom: Uint8Array;
+  readonly helloRetried: boolean;
+}
+
+/** The server's flight is out: what it waits for the client's flight with. */
+export interface ServerSent {
+  readonly keys: HandshakeKeys;
+  readonly signature: SignatureAlgorithm;
+  readonly application: ApplicationSecrets;
+}
+
+/**
+ * The server's handshake state: one variant per state of the dtls13-server
+ * chart (RFC 8446 Appendix A.2).
+ */
+export type ServerState =
+  | { readonly kind: 'waitClientHello' }
+  | { readonly kind: 'waitSecondClientHello'; readonly retry: RetryChoice }
+  /** Between accepting the ClientHello and sending the server's flight. */
+  | { readonly kind: 'negotiated'; readonly hello: AcceptedHello }
+  | { readonly kind: 'waitClientCertificate'; readonly sent: ServerSent }
+  | { readonly kind: 'waitClientCertificateVerify'; readonly sent: ServerSent; readonly peer: PeerCertificate }
+  | { readonly kind: 'waitClientFinished'; readonly sent: ServerSent; readonly peer: PeerCertificate | undefined; readonly clientAuthenticated: boolean }
+  | { readonly kind: 'connected'; readonly session: Session }
+  | { readonly kind: 'closed' };
+
+export type ServerStateKind = ServerState['kind'];

@@ -1,0 +1,102 @@
+import type { Alert, KeyUpdate } from '../../generated/wire/index.js';
+import type { AlertDescriptionName } from '../../generated/wire/enums.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
+import type { ConnectionParts } from './connection-parts.js';
+import type { Session } from './key-material.js';
+import { keyUpdateBody } from './messages.js';
+
+/** The events both charts share for these actions (a subset of each chart's event union). */
+type SharedEvent =
+  | { readonly type: 'KeyUpdate'; readonly payload: KeyUpdate }
+  | { readonly type: 'updateKeys'; readonly payload: KeyUpdate }
+  | { readonly type: 'fail'; readonly payload: unknown }
+  | { readonly type: 'alertReceived'; readonly payload: Alert }
+  | { readonly type: string };
+
+/** What the shared actions need of a role's binding. */
+export interface SessionAccess<E> {
+  /** The session, when the state is connected. */
+  session(): Session | undefined;
+  /** Moves the state to closed. */
+  close(): void;
+  effect<P>(fn: (event: SharedEvent, params: P) => void): (args: { readonly event: E }, params: P) => void;
+}
+
+function connected<E>(access: SessionAccess<E>): Session {
+  const s = access.session();
+  if (!s) throw new Error('a connected-state action ran outside the connected state');
+  return s;
+}
+
+function keyUpdateOf(event: SharedEvent): KeyUpdate {
+  if ((event.type === 'KeyUpdate' || event.type === 'updateKeys') && 'payload' in event) return event.payload as KeyUpdate;
+  throw new Error(`expected a KeyUpdate, got ${event.type}`);
+}
+
+/**
+ * Sends our KeyUpdate as a post-handshake flight (RFC 9147 §8): it is
+ * retransmitted by the flight controller until ACKed, and our write keys
+ * move only then. One at a time.
+ */
+export function sendKeyUpdate(parts: ConnectionParts, session: Session, requestPeer: boolean): void {
+  if (session.keyUpdateInFlight) return;
+  session.keyUpdateInFlight = true;
+  parts.queue(session.write.epoch, 'key_update', keyUpdateBody(requestPeer));
+  parts.sendFlight();
+}
+
+/** Our KeyUpdate was acknowledged: write with the next epoch's keys (RFC 9147 §8). */
+export function keyUpdateAcknowledged(parts: ConnectionParts, session: Session): void {
+  if (!session.keyUpdateInFlight) return;
+  const suite = session.parameters.cipherSuite;
+  const secret = nextApplicationTrafficSecret(session.schedule, session.write.secret);
+  const old = session.write.epoch;
+  session.write = { epoch: old + 1, secret };
+  parts.records.installWriteKeys(old + 1, suite, trafficKeys(session.schedule, secret, suite));
+  parts.records.retireWriteEpoch(old);
+  session.keyUpdateInFlight = false;
+}
+
+/** The actions both charts name alike: post-handshake KeyUpdate, closing, and the fatal path. */
+export function sessionActions<E extends SharedEvent>(parts: ConnectionParts, access: SessionAccess<E>, failMessage: () => string | undefined) {
+  return {
+    applyKeyUpdate: access.effect((event) => {
+      const update = keyUpdateOf(event);
+      const session = connected(access);
+      if (update.requestUpdate !== 'update_requested' && update.requestUpdate !== 'update_not_requested') {
+        throw new ProtocolError('illegal_parameter', `KeyUpdate request_update ${String(update.requestUpdate)} (RFC 8446 §4.6.3)`);
+      }
+      const suite = session.parameters.cipherSuite;
+      const secret = nextApplicationTrafficSecret(session.schedule, session.read.secret);
+      session.read = { epoch: session.read.epoch + 1, secret };
+      parts.records.installReadKeys(session.read.epoch, suite, trafficKeys(session.schedule, secret, suite), parts.clock.now);
+      if (update.requestUpdate === 'update_requested') sendKeyUpdate(parts, session, false);
+    }),
+    sendKeyUpdate: access.effect((event) => sendKeyUpdate(parts, connected(access), keyUpdateOf(event).requestUpdate === 'update_requested')),
+    sendCloseNotify: access.effect(() => {
+      parts.sendAlert('warning', 'close_notify');
+      parts.flight.stop();
+      access.close();
+      parts.events.push({ type: 'closed', reason: 'local' });
+    }),
+    // RFC 8446 §6.1: the peer closed its write side; we answer with our own close_notify and stop.
+    reportClosed: access.effect(() => {
+      parts.sendAlert('warning', 'close_notify');
+      parts.flight.stop();
+      access.close();
+      parts.events.push({ type: 'closed', reason: 'close_notify' });
+    }),
+    sendFatalAlert: access.effect((event, params: { readonly alert: AlertDescriptionName } | undefined) => {
+      const fromEvent = event.type === 'fail' && 'payload' in event && typeof event.payload === 'string' ? (event.payload as AlertDescriptionName) : 'internal_error';
+      const alert = params?.alert ?? fromEvent;
+      parts.failWith(alert, failMessage() ?? `the handshake chart answered with ${alert}`);
+    }),
+    recordPeerAlert: access.effect((event) => {
+      if (event.type === 'alertReceived' && 'payload' in event) {
+        const alert = event.payload as Alert;
+        parts.peerFailed(alert.description, alert.level);
+      }
+    }),
+  };
+}
