@@ -69,6 +69,16 @@ export class ByteRanges {
     return undefined;
   }
 
+  /** Bytes of [start, end) already covered. */
+  coveredWithin(start: number, end: number): number {
+    let n = 0;
+    this.findInOverlaps(start, end, (from, to) => {
+      n += to - from;
+      return undefined;
+    });
+    return n;
+  }
+
   /** How many disjoint ranges there would be after inserting [start, end). */
   countAfterInsert(start: number, end: number): number {
     if (start >= end) return this.count;

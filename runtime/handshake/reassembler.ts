@@ -1,7 +1,7 @@
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { type HandshakeType, handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import { integerOption } from '../config-error.js';
-import { ByteRanges } from './byte-ranges.js';
+import { FragmentStore } from './fragment-store.js';
 import { type HandshakeMessage, MAX_MESSAGE_SEQ, MAX_UINT24 } from './handshake-message.js';
 
 /** Messages beyond next_receive_seq that are buffered by default (RFC 9147 §5.2: SHOULD queue, MAY discard). */
@@ -11,43 +11,80 @@ export const DEFAULT_MAX_MESSAGES_AHEAD = 8;
  * Longest message body accepted by default: 128 KiB. Certificate is the
  * large one: ordinary chains are 2–10 KB, long RSA-4096 or post-quantum
  * chains reach tens of KB, and OpenSSL's default cap on a received chain
- * (max_cert_list) is 100 KiB; 0x20000 clears all of these with room, while
- * bounding what an unauthenticated peer can make us allocate.
+ * (max_cert_list) is 100 KiB; 0x20000 clears all of these with room. A
+ * fragmented message must also fit maxBufferedBytes (64 KiB by default),
+ * so by default the longest message reassembled is 64 KiB.
  */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 0x20000;
 
 /**
  * Disjoint received ranges kept per message by default. An honest sender's
  * fragments are contiguous, so gaps come only from loss or reordering; 256
- * covers a 128 KiB message in 512-byte fragments with every other one lost,
- * and costs at most 4 KiB of bookkeeping against the 128 KiB buffer.
+ * covers a 128 KiB message in 512-byte fragments with every other one lost.
+ * Ranges beyond a message's first also count against maxBufferedBytes (see
+ * {@link RANGE_OVERHEAD}), which bounds them overall.
  */
 export const DEFAULT_MAX_RANGES_PER_MESSAGE = 256;
+
+/**
+ * Bytes of fragments held for all pending messages together, by default
+ * 64 KiB: what an unauthenticated peer can make one connection keep. A
+ * handshake flight is far smaller (a certificate chain of ordinary size is
+ * 2–10 KB). A message longer than this can only be reassembled if its
+ * messages before it leave room, and never if it is longer than the cap:
+ * raise it (with maxMessageLength) to accept longer certificate chains.
+ */
+export const DEFAULT_MAX_BUFFERED_BYTES = 0x10000;
+
+/**
+ * What each disjoint range of a pending message beyond its first counts
+ * against maxBufferedBytes besides its bytes: roughly what a range's
+ * bookkeeping (a chunk object of its own and two range edges) costs in V8,
+ * so that many one-byte fragments with gaps between them cannot hold far
+ * more memory than the cap says.
+ */
+export const RANGE_OVERHEAD = 256;
 
 /** Options of {@link HandshakeReassembler}; every one is an integer. */
 export interface HandshakeReassemblerOptions {
   /** The first message_seq expected (next_receive_seq, RFC 9147 §5.2). Default 0; 0..2^16. */
   readonly nextReceiveSeq?: number;
-  /** How many messages past next_receive_seq are buffered; fragments beyond are dropped as 'too-far-ahead'. Default 8. */
+  /** How many messages past next_receive_seq are buffered; fragments beyond are refused ('too-far-ahead'). Default 8. */
   readonly maxMessagesAhead?: number;
-  /** Messages whose `length` is above this are dropped as 'too-long'. Default {@link DEFAULT_MAX_MESSAGE_LENGTH}. */
+  /** Messages whose `length` is above this are refused ('too-long'). Default {@link DEFAULT_MAX_MESSAGE_LENGTH}. */
   readonly maxMessageLength?: number;
-  /** Fragments that would leave a message in more disjoint ranges than this are dropped as 'too-fragmented'. Default 256. */
+  /** Fragments that would leave a message in more disjoint ranges than this are refused ('too-fragmented'). Default 256. */
   readonly maxRangesPerMessage?: number;
+  /**
+   * Bytes held for all pending messages together (the fragment bytes that
+   * arrived, plus {@link RANGE_OVERHEAD} per range beyond each message's
+   * first); a fragment that would go past it is refused ('buffer-cap'). Default {@link DEFAULT_MAX_BUFFERED_BYTES} (64 KiB).
+   * A whole next message in one fragment is handed out without being held.
+   */
+  readonly maxBufferedBytes?: number;
 }
 
 /** The fields of a fragment that can contradict earlier fragments of its message (wire names). */
 export type InconsistentField = 'msg_type' | 'length' | 'fragment' | 'fragment_length';
 
 /**
+ * Why a fragment was refused: 'too-far-ahead' (message_seq more than
+ * maxMessagesAhead past next_receive_seq), 'too-long' (length above
+ * maxMessageLength, or above maxBufferedBytes so it could never be held),
+ * 'too-fragmented' (more than maxRangesPerMessage disjoint ranges),
+ * 'buffer-cap' (holding it would go past maxBufferedBytes).
+ */
+export type RefusalReason = 'too-far-ahead' | 'too-long' | 'too-fragmented' | 'buffer-cap';
+
+/**
  * What became of one fragment. Only 'progress' and 'complete' mean the
  * fragment was processed or buffered, so only their records may be ACKed
- * (RFC 9147 §7); the dropped kinds ('too-far-ahead', 'too-long',
- * 'too-fragmented') will be retransmitted by the peer; 'old' is a sign the
- * peer retransmitted a flight (RFC 9147 §5.8.1); 'inconsistent' is a peer
- * that changed message bytes on retransmission, which SHOULD end the
- * handshake with an illegal_parameter alert (RFC 9147 §5.5). A rejected
- * fragment changes nothing in the reassembler.
+ * (RFC 9147 §7); a 'refused' fragment will be retransmitted by the peer;
+ * 'old' is a sign the peer retransmitted a flight (RFC 9147 §5.8.1);
+ * 'inconsistent' is a peer that changed message bytes on retransmission,
+ * which SHOULD end the handshake with an illegal_parameter alert (RFC 9147
+ * §5.5). A refused or inconsistent fragment changes nothing in the
+ * reassembler. Nothing is thrown for what a peer sends.
  */
 export type ReassemblyResult =
   /** Buffered; no message completed in order yet. `newBytes` may be 0 (a duplicate). `outOfOrder`: the fragment was not the next piece expected (a later message, or it starts past the in-order prefix) — a trigger for an ACK (RFC 9147 §7.1). */
@@ -56,12 +93,8 @@ export type ReassemblyResult =
   | { readonly kind: 'complete'; readonly messages: readonly HandshakeMessage[] }
   /** message_seq is below next_receive_seq: already delivered, discarded (RFC 9147 §5.2). */
   | { readonly kind: 'old'; readonly messageSeq: number }
-  /** message_seq is more than maxMessagesAhead past next_receive_seq: dropped. */
-  | { readonly kind: 'too-far-ahead'; readonly messageSeq: number; readonly nextReceiveSeq: number }
-  /** The message's length is above maxMessageLength: dropped. */
-  | { readonly kind: 'too-long'; readonly messageSeq: number; readonly length: number; readonly maxMessageLength: number }
-  /** Buffering the fragment would split its message into more than maxRangesPerMessage ranges: dropped. */
-  | { readonly kind: 'too-fragmented'; readonly messageSeq: number }
+  /** Not buffered, for `reason`: the peer will retransmit it. */
+  | { readonly kind: 'refused'; readonly messageSeq: number; readonly reason: RefusalReason }
   /** The fragment contradicts itself or earlier fragments of its message: rejected. */
   | { readonly kind: 'inconsistent'; readonly messageSeq: number; readonly field: InconsistentField; readonly reason: string };
 
@@ -71,6 +104,8 @@ export interface PendingMessageView {
   readonly msgType: HandshakeType;
   readonly length: number;
   readonly receivedBytes: number;
+  /** Bytes held for it: equal to receivedBytes (only what arrived is held, once). */
+  readonly retainedBytes: number;
   /** Received [start, end) ranges, ascending and disjoint. */
   readonly ranges: readonly (readonly [number, number])[];
 }
@@ -81,8 +116,8 @@ export interface ReassemblerView {
   readonly bufferedMessages: number;
   /** Body bytes received and held. */
   readonly receivedBytes: number;
-  /** Bytes allocated for bodies (each pending message's `length`). */
-  readonly allocatedBytes: number;
+  /** Bytes held for them (see {@link HandshakeReassembler.retainedBytes}). */
+  readonly retainedBytes: number;
   /** In message_seq order. */
   readonly messages: readonly PendingMessageView[];
 }
@@ -90,17 +125,17 @@ export interface ReassemblerView {
 class PendingMessage {
   readonly msgType: HandshakeType;
   readonly msgTypeNumber: number;
-  readonly body: Uint8Array;
-  readonly ranges = new ByteRanges();
+  readonly store: FragmentStore;
 
   constructor(msgType: HandshakeType, length: number) {
     this.msgType = msgType;
     this.msgTypeNumber = handshakeTypeToNumber(msgType);
-    this.body = new Uint8Array(length);
+    this.store = new FragmentStore(length);
   }
 
-  get complete(): boolean {
-    return this.ranges.isWhole(this.body.length);
+  /** What this message counts against maxBufferedBytes. */
+  get charge(): number {
+    return charge(this.store.held, this.store.ranges.count);
   }
 
   /** Why `f` cannot belong to this message, or undefined. */
@@ -108,17 +143,16 @@ class PendingMessage {
     if (handshakeTypeToNumber(f.msgType) !== this.msgTypeNumber) {
       return { field: 'msg_type', reason: `msg_type ${String(f.msgType)} differs from ${String(this.msgType)} in earlier fragments` };
     }
-    if (f.length !== this.body.length) return { field: 'length', reason: `length ${f.length} differs from ${this.body.length} in earlier fragments` };
-    const start = f.fragmentOffset;
-    return this.ranges.findInOverlaps(start, start + f.fragment.length, (from, to) => {
-      for (let i = from; i < to; i++) {
-        const had = this.body[i]!;
-        const got = f.fragment[i - start]!;
-        if (had !== got) return { field: 'fragment' as const, reason: `byte ${i} of the message is 0x${hex2(got)}, but 0x${hex2(had)} in an earlier fragment` };
-      }
-      return undefined;
-    });
+    if (f.length !== this.store.length) return { field: 'length', reason: `length ${f.length} differs from ${this.store.length} in earlier fragments` };
+    const bad = this.store.firstMismatch(f.fragmentOffset, f.fragment);
+    if (bad === undefined) return undefined;
+    return { field: 'fragment', reason: `byte ${bad.at} of the message is 0x${hex2(bad.got)}, but 0x${hex2(bad.had)} in an earlier fragment` };
   }
+}
+
+/** What `held` bytes in `ranges` ranges count against maxBufferedBytes. */
+function charge(held: number, ranges: number): number {
+  return held + RANGE_OVERHEAD * Math.max(0, ranges - 1);
 }
 
 function hex2(b: number): string {
@@ -130,11 +164,14 @@ function hex2(b: number): string {
  * order, duplicated or overlapping, and hands them out whole and in
  * message_seq order, starting at next_receive_seq.
  *
- * Memory is bounded by the options: at most maxMessagesAhead + 1 messages
- * are buffered, each with a body of at most maxMessageLength bytes
- * (allocated at its first fragment) and at most maxRangesPerMessage ranges;
- * with the defaults, 9 × 128 KiB. A message is delivered as soon as it and
- * every message before it are whole. Its body is a fresh array the
+ * Memory grows only with bytes that arrived: a pending message holds copies
+ * of its fragments' new bytes (see {@link FragmentStore}), and its body is
+ * put together only when it is complete. All pending messages together
+ * hold at most maxBufferedBytes (64 KiB by default), at most
+ * maxMessagesAhead + 1 messages are pending, each with at most
+ * maxRangesPerMessage ranges; fragments past these bounds are refused, and
+ * zero-length fragments hold nothing. A message is delivered as soon as it
+ * and every message before it are whole. Its body is a fresh array the
  * reassembler no longer touches, except when one fragment carried the whole
  * next expected message: then the body is that fragment (zero copy, a view
  * into the caller's record).
@@ -149,7 +186,12 @@ export class HandshakeReassembler {
   private readonly maxMessagesAhead: number;
   private readonly maxMessageLength: number;
   private readonly maxRangesPerMessage: number;
+  private readonly maxBufferedBytes: number;
   private readonly pending = new Map<number, PendingMessage>();
+  /** Sum of the pending messages' charges against maxBufferedBytes. */
+  private charged = 0;
+  /** Sum of the pending messages' buffer bytes. */
+  private retained = 0;
 
   /** @throws ConfigError naming the option that is not an integer in its range. */
   constructor(options: HandshakeReassemblerOptions = {}) {
@@ -157,6 +199,7 @@ export class HandshakeReassembler {
     this.maxMessagesAhead = integerOption('maxMessagesAhead', options.maxMessagesAhead ?? DEFAULT_MAX_MESSAGES_AHEAD, 0, MAX_MESSAGE_SEQ);
     this.maxMessageLength = integerOption('maxMessageLength', options.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH, 0, MAX_UINT24);
     this.maxRangesPerMessage = integerOption('maxRangesPerMessage', options.maxRangesPerMessage ?? DEFAULT_MAX_RANGES_PER_MESSAGE, 1, MAX_UINT24);
+    this.maxBufferedBytes = integerOption('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 0, 2 ** 31);
   }
 
   /** next_receive_seq: the message_seq of the next message to be delivered. */
@@ -165,14 +208,23 @@ export class HandshakeReassembler {
   }
 
   /**
-   * Takes one fragment, already decoded from a handshake record (the
-   * fragment's bytes are copied if they need to be kept, except in the
-   * whole-message fast path described on the class).
+   * Bytes held for pending messages: copies of the fragment bytes that
+   * arrived, each byte once. Never more than maxBufferedBytes (which also
+   * counts {@link RANGE_OVERHEAD} per extra range).
+   */
+  get retainedBytes(): number {
+    return this.retained;
+  }
+
+  /**
+   * Takes one fragment, already decoded from a handshake record. Its bytes
+   * are copied if they need to be kept, except in the whole-message fast
+   * path described on the class.
    */
   receive(f: DtlsHandshake): ReassemblyResult {
     const seq = f.messageSeq;
     if (seq < this.next) return { kind: 'old', messageSeq: seq };
-    if (seq - this.next > this.maxMessagesAhead) return { kind: 'too-far-ahead', messageSeq: seq, nextReceiveSeq: this.next };
+    if (seq - this.next > this.maxMessagesAhead) return refused(seq, 'too-far-ahead');
     const start = f.fragmentOffset;
     const end = start + f.fragment.length;
     if (end > f.length) {
@@ -180,22 +232,34 @@ export class HandshakeReassembler {
     }
     let p = this.pending.get(seq);
     if (p === undefined) {
-      if (f.length > this.maxMessageLength) return { kind: 'too-long', messageSeq: seq, length: f.length, maxMessageLength: this.maxMessageLength };
+      if (f.length > this.maxMessageLength) return refused(seq, 'too-long');
       if (seq === this.next && start === 0 && end === f.length) {
         this.next++;
         return this.drain([{ msgType: f.msgType, messageSeq: seq, body: f.fragment }]);
       }
-      p = new PendingMessage(f.msgType, f.length);
-      this.pending.set(seq, p);
+      if (f.length > this.maxBufferedBytes) return refused(seq, 'too-long');
+      // A zero-length fragment of a longer message says nothing worth keeping.
+      if (start === end && f.length > 0) return { kind: 'progress', messageSeq: seq, newBytes: 0, outOfOrder: seq !== this.next || start > 0 };
     } else {
       const conflict = p.conflict(f);
       if (conflict !== undefined) return { kind: 'inconsistent', messageSeq: seq, ...conflict };
-      if (p.ranges.countAfterInsert(start, end) > this.maxRangesPerMessage) return { kind: 'too-fragmented', messageSeq: seq };
     }
-    const outOfOrder = seq !== this.next || start > p.ranges.prefixEnd;
-    p.body.set(f.fragment, start);
-    const newBytes = p.ranges.insert(start, end);
-    if (seq === this.next && p.complete) return this.drain([]);
+    const ranges = p?.store.ranges;
+    const newBytes = end - start - (ranges?.coveredWithin(start, end) ?? 0);
+    const rangesAfter = ranges?.countAfterInsert(start, end) ?? (end > start ? 1 : 0);
+    if (rangesAfter > this.maxRangesPerMessage) return refused(seq, 'too-fragmented');
+    const before = p?.charge ?? 0;
+    const after = charge((p?.store.held ?? 0) + newBytes, rangesAfter);
+    if (this.charged - before + after > this.maxBufferedBytes) return refused(seq, 'buffer-cap');
+    if (p === undefined) {
+      p = new PendingMessage(f.msgType, f.length);
+      this.pending.set(seq, p);
+    }
+    const outOfOrder = seq !== this.next || start > p.store.ranges.prefixEnd;
+    p.store.insert(start, f.fragment);
+    this.charged += after - before;
+    this.retained += newBytes;
+    if (seq === this.next && p.store.complete) return this.drain([]);
     return { kind: 'progress', messageSeq: seq, newBytes, outOfOrder };
   }
 
@@ -203,30 +267,36 @@ export class HandshakeReassembler {
   reset(nextReceiveSeq: number): void {
     this.next = integerOption('nextReceiveSeq', nextReceiveSeq, 0, MAX_MESSAGE_SEQ + 1);
     this.pending.clear();
+    this.charged = 0;
+    this.retained = 0;
   }
 
   /** A copy of the buffered state. */
   snapshot(): ReassemblerView {
     const messages: PendingMessageView[] = [];
     let receivedBytes = 0;
-    let allocatedBytes = 0;
     for (const seq of [...this.pending.keys()].sort((a, b) => a - b)) {
       const p = this.pending.get(seq)!;
-      receivedBytes += p.ranges.covered;
-      allocatedBytes += p.body.length;
-      messages.push({ messageSeq: seq, msgType: p.msgType, length: p.body.length, receivedBytes: p.ranges.covered, ranges: p.ranges.list() });
+      receivedBytes += p.store.held;
+      messages.push({ messageSeq: seq, msgType: p.msgType, length: p.store.length, receivedBytes: p.store.held, retainedBytes: p.store.held, ranges: p.store.ranges.list() });
     }
-    return { nextReceiveSeq: this.next, bufferedMessages: messages.length, receivedBytes, allocatedBytes, messages };
+    return { nextReceiveSeq: this.next, bufferedMessages: messages.length, receivedBytes, retainedBytes: this.retained, messages };
   }
 
   /** Delivers `first` and then every whole message from next_receive_seq on. */
   private drain(first: HandshakeMessage[]): ReassemblyResult {
     const messages = first;
-    for (let p = this.pending.get(this.next); p !== undefined && p.complete; p = this.pending.get(this.next)) {
+    for (let p = this.pending.get(this.next); p !== undefined && p.store.complete; p = this.pending.get(this.next)) {
       this.pending.delete(this.next);
-      messages.push({ msgType: p.msgType, messageSeq: this.next, body: p.body });
+      this.charged -= p.charge;
+      this.retained -= p.store.held;
+      messages.push({ msgType: p.msgType, messageSeq: this.next, body: p.store.body() });
       this.next++;
     }
     return { kind: 'complete', messages };
   }
+}
+
+function refused(messageSeq: number, reason: RefusalReason): ReassemblyResult {
+  return { kind: 'refused', messageSeq, reason };
 }

@@ -7,6 +7,7 @@ import { ConfigError } from '../../runtime/config-error.js';
 import { fragmentMessage, maxFragmentBodyFor } from '../../runtime/handshake/fragmenter.js';
 import type { HandshakeMessage } from '../../runtime/handshake/handshake-message.js';
 import {
+  DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_MESSAGE_LENGTH,
   DEFAULT_MAX_MESSAGES_AHEAD,
   HandshakeReassembler,
@@ -183,14 +184,14 @@ test('several messages with interleaved fragments, default limits, retransmitted
         for (let round = 0; round < 100 && delivered.length < messages.length; round++) {
           const out = feed(r, scramble(messages, sizes, prng));
           delivered.push(...out.delivered);
-          for (const x of out.results) assert.ok(x.kind === 'progress' || x.kind === 'complete' || x.kind === 'old' || x.kind === 'too-fragmented', `unexpected ${x.kind}`);
+          for (const x of out.results) assert.ok(x.kind === 'progress' || x.kind === 'complete' || x.kind === 'old' || x.kind === 'refused', `unexpected ${x.kind}`);
           const view = r.snapshot();
           assert.ok(view.bufferedMessages <= DEFAULT_MAX_MESSAGES_AHEAD + 1);
           assert.equal(view.receivedBytes, view.messages.reduce((n, p) => n + p.receivedBytes, 0));
         }
         assert.deepEqual(delivered.map(plain), messages.map(plain));
         assert.equal(r.nextReceiveSeq, first + messages.length);
-        assert.deepEqual(r.snapshot(), { nextReceiveSeq: first + messages.length, bufferedMessages: 0, receivedBytes: 0, allocatedBytes: 0, messages: [] });
+        assert.deepEqual(r.snapshot(), { nextReceiveSeq: first + messages.length, bufferedMessages: 0, receivedBytes: 0, retainedBytes: 0, messages: [] });
         for (const f of scramble(messages, sizes, prng)) assert.deepEqual(r.receive(f), { kind: 'old', messageSeq: f.messageSeq });
       }),
       { numRuns: 100 },
@@ -331,16 +332,22 @@ test('a whole next message in one fragment is delivered zero-copy; a reassembled
   t.true(res2.kind === 'complete' && res2.messages[0]!.body.buffer !== record.buffer && hex(res2.messages[0]!.body) === hex(record.subarray(0, 32)));
 });
 
-test('too-long: above maxMessageLength (default 0x20000) is dropped; exactly the limit is buffered', (t) => {
+test('too-long: above maxMessageLength (default 0x20000), or above maxBufferedBytes when fragmented, is refused; exactly the limit is buffered', (t) => {
   t.is(DEFAULT_MAX_MESSAGE_LENGTH, 0x20000);
-  const r = new HandshakeReassembler();
+  t.is(DEFAULT_MAX_BUFFERED_BYTES, 0x10000);
+  const r = new HandshakeReassembler({ maxBufferedBytes: 0x20000 });
   const probe = (length: number, messageSeq: number): ReassemblyResult => r.receive({ msgType: 'certificate', length, messageSeq, fragmentOffset: 0, fragment: new Uint8Array(10) });
-  t.deepEqual(probe(0x20001, 0), { kind: 'too-long', messageSeq: 0, length: 0x20001, maxMessageLength: 0x20000 });
+  t.deepEqual(probe(0x20001, 0), { kind: 'refused', messageSeq: 0, reason: 'too-long' });
   t.is(r.snapshot().bufferedMessages, 0);
   t.like(probe(0x20000, 0), { kind: 'progress', newBytes: 10 });
+  t.is(r.retainedBytes, 10, 'only the bytes that arrived are held');
+  const byDefault = new HandshakeReassembler();
+  t.deepEqual(byDefault.receive({ msgType: 'certificate', length: 0x10001, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(10) }), { kind: 'refused', messageSeq: 0, reason: 'too-long' }, 'it could never be held whole');
+  const whole = byDefault.receive({ msgType: 'certificate', length: 0x10001, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(0x10001) });
+  t.true(whole.kind === 'complete', 'a whole next message in one fragment is not held, so the cap does not apply');
   const small = new HandshakeReassembler({ maxMessageLength: 100 });
   const body = new Uint8Array(101);
-  t.true(fragmentMessage({ msgType: 'certificate', messageSeq: 0, body }, 50).every((f) => small.receive(f).kind === 'too-long'));
+  t.true(fragmentMessage({ msgType: 'certificate', messageSeq: 0, body }, 50).every((f) => { const x = small.receive(f); return x.kind === 'refused' && x.reason === 'too-long'; }));
   t.deepEqual(feed(small, fragmentMessage({ msgType: 'certificate', messageSeq: 0, body: body.subarray(1) }, 50)).delivered.length, 1);
 });
 
@@ -348,27 +355,29 @@ test('too-far-ahead: more than maxMessagesAhead (default 8) past next_receive_se
   t.is(DEFAULT_MAX_MESSAGES_AHEAD, 8);
   const r = new HandshakeReassembler();
   const frag = (messageSeq: number): DtlsHandshake => ({ msgType: 'key_update', length: 2, messageSeq, fragmentOffset: 1, fragment: Uint8Array.of(0) });
-  t.deepEqual(r.receive(frag(9)), { kind: 'too-far-ahead', messageSeq: 9, nextReceiveSeq: 0 });
+  t.deepEqual(r.receive(frag(9)), { kind: 'refused', messageSeq: 9, reason: 'too-far-ahead' });
   t.like(r.receive(frag(8)), { kind: 'progress', messageSeq: 8 });
   t.deepEqual(r.snapshot().messages.map((p) => p.messageSeq), [8]);
   t.like(r.receive({ msgType: 'finished', length: 1, messageSeq: 0, fragmentOffset: 0, fragment: Uint8Array.of(7) }), { kind: 'complete' });
   t.like(r.receive(frag(9)), { kind: 'progress', messageSeq: 9 });
   const none = new HandshakeReassembler({ maxMessagesAhead: 0, nextReceiveSeq: 3 });
-  t.like(none.receive(frag(4)), { kind: 'too-far-ahead' });
+  t.like(none.receive(frag(4)), { kind: 'refused', reason: 'too-far-ahead' });
   t.like(none.receive(frag(3)), { kind: 'progress' });
 });
 
-test('memory stays within (maxMessagesAhead + 1) × maxMessageLength whatever is thrown at it', (t) => {
-  const r = new HandshakeReassembler({ maxMessagesAhead: 3, maxMessageLength: 1000 });
+test('memory stays within maxBufferedBytes and maxMessagesAhead whatever is thrown at it', (t) => {
+  const r = new HandshakeReassembler({ maxMessagesAhead: 3, maxMessageLength: 1000, maxBufferedBytes: 2500 });
   const prng = new Prng(7);
   for (let i = 0; i < 2000; i++) {
     const length = prng.below(1500);
     const fragmentOffset = prng.below(length + 1);
     const res = r.receive({ msgType: 'certificate', length, messageSeq: prng.below(10), fragmentOffset, fragment: prng.bytes(prng.below(length - fragmentOffset + 1)) });
     if (res.kind === 'complete') t.true(res.messages.every((m) => m.body.length <= 1000));
+    if (r.retainedBytes > 2500) return void t.fail(`${r.retainedBytes} bytes retained after fragment ${i}`);
   }
   const view = r.snapshot();
-  t.true(view.bufferedMessages <= 4 && view.allocatedBytes <= 4000, JSON.stringify({ n: view.bufferedMessages, bytes: view.allocatedBytes }));
+  t.true(view.bufferedMessages <= 4 && view.retainedBytes <= 2500, JSON.stringify({ n: view.bufferedMessages, bytes: view.retainedBytes }));
+  t.is(view.retainedBytes, view.messages.reduce((n, p) => n + p.retainedBytes, 0));
   t.true(view.messages.every((p) => p.messageSeq >= view.nextReceiveSeq && p.messageSeq <= view.nextReceiveSeq + 3));
 });
 
@@ -378,14 +387,14 @@ test('too-fragmented: a fragment that would leave more disjoint ranges than maxR
   const r = new HandshakeReassembler({ maxRangesPerMessage: 2 });
   t.like(r.receive(byte(1)), { kind: 'progress' });
   t.like(r.receive(byte(3)), { kind: 'progress' });
-  t.deepEqual(r.receive(byte(5)), { kind: 'too-fragmented', messageSeq: 0 });
+  t.deepEqual(r.receive(byte(5)), { kind: 'refused', messageSeq: 0, reason: 'too-fragmented' });
   t.deepEqual(r.snapshot().messages[0]?.ranges, [[1, 2], [3, 4]]);
   t.like(r.receive(byte(2)), { kind: 'progress', newBytes: 1 }); // bridges: one range
   t.like(r.receive(byte(5)), { kind: 'progress', newBytes: 1 });
   t.like(r.receive(window(m, 0, 6)), { kind: 'complete' });
 });
 
-test('with the default range cap, 1-byte fragments in random order are partly dropped as too-fragmented, and retransmissions complete the message', (t) => {
+test('with the default caps, 1-byte fragments in random order are partly refused (too many ranges), and retransmissions complete the message', (t) => {
   const prng = new Prng(1);
   const m: HandshakeMessage = { msgType: 'certificate', messageSeq: 0, body: prng.bytes(2000) };
   const r = new HandshakeReassembler();
@@ -394,10 +403,12 @@ test('with the default range cap, 1-byte fragments in random order are partly dr
   for (let round = 0; round < 20 && delivered.length === 0; round++) {
     const out = feed(r, shuffle(fragmentMessage(m, 1), prng));
     delivered.push(...out.delivered);
-    for (const x of out.results) kinds.set(x.kind, (kinds.get(x.kind) ?? 0) + 1);
+    for (const x of out.results) kinds.set(x.kind === 'refused' ? x.reason : x.kind, (kinds.get(x.kind === 'refused' ? x.reason : x.kind) ?? 0) + 1);
     t.true((r.snapshot().messages[0]?.ranges.length ?? 0) <= 256);
+    t.is(r.retainedBytes, r.snapshot().receivedBytes);
   }
-  t.true((kinds.get('too-fragmented') ?? 0) > 0, 'the cap was reached');
+  // Each range past the first counts RANGE_OVERHEAD against the 64 KiB cap, which stops the ranges just short of 256.
+  t.true((kinds.get('too-fragmented') ?? 0) + (kinds.get('buffer-cap') ?? 0) > 0, `a cap was reached: ${JSON.stringify([...kinds])}`);
   t.deepEqual(delivered.map(plain), [plain(m)]);
 });
 
@@ -405,9 +416,10 @@ test('reset forgets buffered fragments and moves next_receive_seq', (t) => {
   const r = new HandshakeReassembler();
   r.receive({ msgType: 'certificate', length: 100, messageSeq: 2, fragmentOffset: 0, fragment: new Uint8Array(40) });
   r.receive({ msgType: 'certificate', length: 100, messageSeq: 0, fragmentOffset: 50, fragment: new Uint8Array(10) });
-  t.like(r.snapshot(), { bufferedMessages: 2, receivedBytes: 50, allocatedBytes: 200 });
+  t.like(r.snapshot(), { bufferedMessages: 2, receivedBytes: 50, retainedBytes: 50 });
   r.reset(2);
-  t.deepEqual(r.snapshot(), { nextReceiveSeq: 2, bufferedMessages: 0, receivedBytes: 0, allocatedBytes: 0, messages: [] });
+  t.deepEqual(r.snapshot(), { nextReceiveSeq: 2, bufferedMessages: 0, receivedBytes: 0, retainedBytes: 0, messages: [] });
+  t.is(r.retainedBytes, 0);
   t.deepEqual(r.receive({ msgType: 'certificate', length: 100, messageSeq: 1, fragmentOffset: 0, fragment: new Uint8Array(100) }), { kind: 'old', messageSeq: 1 });
   t.like(r.receive({ msgType: 'certificate', length: 100, messageSeq: 2, fragmentOffset: 40, fragment: new Uint8Array(60) }), { kind: 'progress', newBytes: 60 });
   t.throws(() => r.reset(-1), { instanceOf: ConfigError });
