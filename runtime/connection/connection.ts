@@ -448,12 +448,13 @@ export class DtlsConnection {
     // ACKs are only taken under keys (RFC 9147 §7): a plaintext ACK could be anyone's.
     if (!r.protected) return this.ignore('unauthenticated-violation');
     const ack = decodeAck(r.content);
-    // An ACK may only name records of its own epoch or older: it cannot have seen later ones.
-    const named = ack.recordNumbers.filter((n) => n.epoch <= BigInt(r.epoch));
+    const session = this.driver.session();
+    // RFC 9147 §7: during the handshake an ACK's epoch is at least that of every record it names. After it, the two
+    // directions' epochs move independently (KeyUpdate), so only the protection of the ACK counts.
+    const named = session ? ack.recordNumbers : ack.recordNumbers.filter((n) => n.epoch <= BigInt(r.epoch));
     if (named.length !== ack.recordNumbers.length) this.ignore('ack-epoch');
     const acked = this.parts.outbox.acknowledge(named);
     if (acked.length === 0 && ack.recordNumbers.length > 0) return;
-    const session = this.driver.session();
     this.parts.flight.acknowledge(acked, this.role === 'client' && session !== undefined && !session.keyUpdateInFlight);
     if (session?.keyUpdateInFlight && this.parts.outbox.fullyAcknowledged('key_update')) keyUpdateAcknowledged(this.parts, session);
   }

@@ -136,6 +136,7 @@ export function serverImplementation(
         parts.flight.peerFlight(true);
         // The client's flight is the last: nothing of ours answers it, so it is ACKed now (RFC 9147 §5.8.3, §7).
         parts.sendAck(parts.acks.list());
+        parts.acks.clear();
         return s;
       }),
 
