@@ -25,6 +25,7 @@ export { recordNumberKey } from './record-number.js';
 /** Largest DTLSInnerPlaintext content (RFC 8446 §5.1) and ciphertext (§5.2). */
 const MAX_PLAINTEXT = 16384;
 const MAX_CIPHERTEXT = 16384 + 256;
+const EMPTY = new Uint8Array(0);
 
 export interface RecordLayerConfig {
   readonly provider: CryptoProvider;
@@ -127,7 +128,9 @@ export class RecordLayer {
    * Starts protecting outgoing records with `epoch`'s keys (sequence numbers
    * start at 0). Older write epochs stay usable through `seal`'s `epoch`
    * option, for retransmitting a flight of the previous epoch, until
-   * {@link retireWriteEpoch}.
+   * {@link retireWriteEpoch}; application epochs (3 and up) older than the
+   * one before the newest are retired here, so KeyUpdates cannot pile up
+   * write keys.
    */
   installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
     this.writes.get(epoch)?.cipher.release();
@@ -375,8 +378,6 @@ export class RecordLayer {
     return true;
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 function contentTypeFromByte(n: number): ContentType {
   switch (n) {
