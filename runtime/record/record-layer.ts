@@ -105,8 +105,6 @@ export class RecordLayer {
   }
   private readonly readEpochs: ReadEpochs;
   private acceptPlaintext = true;
-  /** Latched once a read key saw more authentication failures than its integrity limit. */
-  private integrityExceeded = false;
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
   /** Where outgoing DTLSInnerPlaintext is staged, so the AEAD sees one contiguous input without an allocation per record. */
@@ -203,14 +201,15 @@ export class RecordLayer {
   }
 
   /**
-   * True once some read key saw more records fail authentication than its
-   * AEAD's integrity limit (RFC 9147 §4.5.3; counted per read epoch, i.e.
-   * per key): the connection SHOULD close. Latched: it stays true after
-   * that epoch is dropped, and the key opens no more records
-   * ('integrity-limit' drops).
+   * True while some held read key has seen more records fail authentication
+   * than its AEAD's integrity limit (RFC 9147 §4.5.3; counted per read
+   * epoch, i.e. per key): the connection SHOULD close (or drop that epoch,
+   * if it is an old one, which clears this). Such a key opens no more
+   * records ('integrity-limit' drops). `usage()` gives the counts.
    */
   get integrityLimitExceeded(): boolean {
-    return this.integrityExceeded;
+    for (const [, r] of this.readEpochs.entries()) if (r.cipher.integrityExceeded) return true;
+    return false;
   }
 
   /** Per-key usage: records protected with the write key, and deprotected / failed per read epoch (with its integrity limit). */
@@ -358,10 +357,7 @@ export class RecordLayer {
       aad[at + 1] = low & 0xff;
     } else aad[at] = low;
     const inner = cipher.open(seq, aad, encrypted);
-    if (inner === undefined) {
-      if (cipher.integrityExceeded) this.integrityExceeded = true;
-      return this.dropAndGoOn('authentication');
-    }
+    if (inner === undefined) return this.dropAndGoOn('authentication');
     const fresh = window.check(seq);
     if (fresh !== 'new') return this.dropAndGoOn(fresh === 'duplicate' ? 'replay' : 'too-old');
     window.accept(seq);
