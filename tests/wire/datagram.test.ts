@@ -1,4 +1,8 @@
+import assert from 'node:assert/strict';
 import test from 'ava';
+import fc from 'fast-check';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import { RecordLayer } from '../../runtime/record/record-layer.js';
 import { decodeDatagram, encodeDatagram, type DtlsRecord } from '../../runtime/wire/datagram.js';
 import { DecodeError, EncodeError } from '../../runtime/wire/index.js';
 import { canon, fromHex, hex } from '../support/canon.js';
@@ -66,4 +70,34 @@ test('only the last record may omit its length, and a length must match the encr
 
 test('an empty datagram has no records', (t) => {
   t.deepEqual(decodeDatagram(new Uint8Array()), []);
+});
+
+test('the record layer splits datagrams as decodeDatagram does (one splitter): same records, and the records before a fault', (t) => {
+  const arbRecord = fc.record({
+    type: fc.constantFrom('alert' as const, 'handshake' as const, 'ack' as const),
+    sequenceNumber: fc.integer({ min: 0, max: 2 ** 48 - 1 }),
+    fragment: fc.uint8Array({ maxLength: 300 }),
+  });
+  t.notThrows(() =>
+    fc.assert(
+      fc.property(fc.array(arbRecord, { minLength: 1, maxLength: 6 }), fc.nat(), (parts, cut) => {
+        const records: DtlsRecord[] = parts.map((p) => ({ kind: 'plaintext', record: { ...p, legacyRecordVersion: 'dtls1_2', epoch: 0 } }));
+        const bytes = encodeDatagram(records);
+        const seen = (d: Uint8Array): string[] =>
+          new RecordLayer({ provider: nodeProvider }).receive(d, 0).flatMap((r) => (r.kind === 'record' ? [`${String(r.contentType)}/${r.sequenceNumber}/${hex(r.content)}`] : []));
+        const expected = decodeDatagram(bytes).map((r) => (r.kind === 'plaintext' ? `${String(r.record.type)}/${r.record.sequenceNumber}/${hex(r.record.fragment)}` : ''));
+        assert.deepEqual(seen(bytes), expected);
+        // Cut short: decodeDatagram refuses the datagram; the record layer hands up the whole records before the cut.
+        const at = cut % bytes.length;
+        const whole = records.filter((_, i) => encodeDatagram(records.slice(0, i + 1)).length <= at).length;
+        const rx = new RecordLayer({ provider: nodeProvider });
+        const got = rx.receive(bytes.subarray(0, at), 0);
+        assert.equal(got.length, whole);
+        const boundary = encodeDatagram(records.slice(0, whole)).length === at;
+        assert.equal(rx.drops.malformed, boundary ? 0 : 1);
+        if (!boundary) assert.throws(() => decodeDatagram(bytes.subarray(0, at)), DecodeError);
+      }),
+      { numRuns: 300 },
+    ),
+  );
 });
