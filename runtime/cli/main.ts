@@ -22,7 +22,7 @@ commands:
                                     serve DTLS 1.3 until interrupted; print each message and answer
                                     a fixed line, or with --echo send every message back;
                                     --keylog appends NSS key log lines (SSLKEYLOGFILE format)
-  client --connect HOST:PORT --ca FILE [--cert FILE --key FILE] [--servername NAME]
+  client --connect HOST:PORT --ca FILE [--cert FILE --key FILE] [--servername NAME] [--no-verify-name]
          [--cipher LIST] [--group LIST] [--message TEXT] [--timeout MS] [--keylog FILE]
          [--inspect[=PORT]]
                                     handshake, send the message (or each line of stdin), print every

@@ -85,6 +85,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const v = parse(argv, {
     connect: { type: 'string' }, ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, servername: { type: 'string' },
     cipher: { type: 'string' }, group: { type: 'string' }, message: { type: 'string' }, timeout: { type: 'string' }, keylog: { type: 'string' },
+    'no-verify-name': { type: 'boolean' },
   });
   const target = str(v.connect);
   const caPath = str(v.ca);
@@ -101,7 +102,10 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const options = {
     host, port, trustAnchors: loadCertificates('--ca', caPath), handshakeTimeoutMs: timeout,
     ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
-    ...(serverName ? { serverName } : {}),
+    // The certificate is checked against the name or address connected to (RFC 9525 §6), unless --servername says otherwise
+    // or --no-verify-name switches the check off.
+    serverName: serverName ?? host,
+    ...(v['no-verify-name'] === true ? { checkServerIdentity: false } : {}),
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...keyLogOption(str(v.keylog)),

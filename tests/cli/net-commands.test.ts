@@ -93,7 +93,7 @@ test('--keylog on client and server writes the same NSS key log lines', async (t
   const clientLog = `${dir.dir}/client.keys`;
   try {
     const server = await startServer(['--echo', '--keylog', serverLog]);
-    const r = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--message', 'k', '--keylog', clientLog]).done;
+    const r = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'k', '--keylog', clientLog]).done;
     t.is(r.code, 0, r.stderr);
     await server.stop();
     const client = readFileSync(clientLog, 'utf8');
@@ -101,5 +101,22 @@ test('--keylog on client and server writes the same NSS key log lines', async (t
     t.deepEqual(client.trim().split('\n').map((l) => l.split(' ')[0]), ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET']);
   } finally {
     dir.remove();
+  }
+});
+
+test('item 6: a client that connects by IP address checks the certificate against that address (RFC 9525 §6); --no-verify-name opts out', async (t) => {
+  // The server's certificate names only DNS:localhost, so 127.0.0.1 is not an identity it vouches for.
+  const server = await startServer(['--echo']);
+  try {
+    const byAddress = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--message', 'x']).done;
+    t.is(byAddress.code, 1);
+    t.regex(byAddress.stderr, /^dtls13 client: certificate_unknown: .*127\.0\.0\.1.*\n$/);
+    const byName = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'x']).done;
+    t.is(byName.code, 0, byName.stderr);
+    const optedOut = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--no-verify-name', '--message', 'x']).done;
+    t.is(optedOut.code, 0, optedOut.stderr);
+    t.is(optedOut.stdout, 'x\n');
+  } finally {
+    await server.stop();
   }
 });
