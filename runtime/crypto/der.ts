@@ -159,8 +159,8 @@ class Reader {
 /** The contents of the single TLV that makes up all of `bytes`. */
 function only(bytes: Uint8Array, tag: number, what: string): Uint8Array {
   const r = new Reader(bytes, what);
-  const v = r.read(tag, what);
-  r.end(what);
+  const v = r.read(tag, '');
+  r.end('');
   return v;
 }
 
@@ -187,7 +187,7 @@ function decodeAlgorithm(bytes: Uint8Array): KeyType {
     keyType = RFC8410[oid];
     if (keyType === undefined) fail(`unsupported key algorithm ${oid}`);
   }
-  r.end('AlgorithmIdentifier');
+  r.end('');
   return keyType;
 }
 
@@ -203,7 +203,7 @@ export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo
   const r = new Reader(only(der, TAG_SEQUENCE, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
   const keyType = decodeAlgorithm(r.read(TAG_SEQUENCE, 'AlgorithmIdentifier'));
   const publicKey = bitStringBytes(r.read(TAG_BIT_STRING, 'subjectPublicKey'), 'subjectPublicKey');
-  r.end('SubjectPublicKeyInfo');
+  r.end('');
   if (isRawKeyType(keyType) && publicKey.length !== RAW_KEY_LENGTH[keyType]) fail(`${keyType} public key has wrong length`);
   if (publicKey.length === 0) fail('empty public key');
   return { keyType, publicKey };
@@ -223,7 +223,7 @@ export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
   // attributes [0] and (v2 only) publicKey [1] may follow; they are not needed.
   if (r.peekTag() === 0xa0) r.next('attributes');
   if (version === 1 && r.peekTag() === 0x81) r.next('publicKey');
-  r.end('PrivateKeyInfo');
+  r.end('');
 
   let privateKey: Uint8Array;
   if (isEcKeyType(keyType)) {
@@ -249,11 +249,11 @@ function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
   if (r.peekTag() === 0xa0) {
     const parameters = new Reader(r.next('ECPrivateKey parameters'), 'ECPrivateKey parameters');
     const curve = parameters.readOid('namedCurve');
-    parameters.end('ECPrivateKey parameters');
+    parameters.end('');
     if (CURVES[curve] !== keyType) fail('ECPrivateKey parameters name another curve');
   }
   if (r.peekTag() === 0xa1) r.next('ECPrivateKey publicKey');
-  r.end('ECPrivateKey');
+  r.end('');
   if (key.length === 0 || key.length > size) fail('EC private key has wrong length');
   if (key.length === size) return key;
   const padded = new Uint8Array(size);
@@ -274,7 +274,7 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
     if (mag.length > size) fail(`${what} is too large`);
     out.set(mag, (i + 1) * size - mag.length);
   }
-  r.end('ECDSA signature');
+  r.end('');
   return out;
 }
 

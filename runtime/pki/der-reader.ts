@@ -48,9 +48,9 @@ export class DerReader {
     return this.bytes[this.pos];
   }
 
-  /** Throws a {@link DecodeError} at the current position, or at the absolute `offset` (a {@link DerElement.offset}). */
+  /** Throws a {@link DecodeError} for `field` (`''`: the structure itself) at the current position, or at the absolute `offset` (a {@link DerElement.offset}). */
   fail(field: string, reason: string, offset = this.base + this.pos): never {
-    throw new DecodeError(`${this.path}.${field}`, offset, reason);
+    throw new DecodeError(field === '' ? this.path : `${this.path}.${field}`, offset, reason);
   }
 
   /** The next TLV, whatever its tag. */

@@ -150,11 +150,12 @@ test('two intermediates: the upper one\'s constraints reach the leaf through the
   const root = makeRoot('p256');
   const upper = makeIntermediate('p256', root, { subjectCommonName: 'Upper', nameConstraints: { excluded: [{ ip: '10.0.0.0/8' }, { dns: 'bad.example' }] } });
   const lower = makeIntermediate('p256', upper, { subjectCommonName: 'Lower' });
-  for (const [names, valid] of [
+  const cases: [LeafNames, boolean][] = [
     [{ ipAddresses: ['10.9.9.9'] }, false],
     [{ dnsNames: ['www.bad.example'] }, false],
     [{ ipAddresses: ['192.0.2.9'], dnsNames: ['www.good.example'] }, true],
-  ] as const) {
+  ];
+  for (const [names, valid] of cases) {
     const leaf = issue('p256', lower, { dnsNames: [], ipAddresses: [], ...names });
     agree(t, JSON.stringify(names), { anchor: root, intermediates: [lower, upper], leaf }, valid);
   }
