@@ -129,7 +129,8 @@ const selfIssued = (c: ParsedCertificate): boolean => sameBytes(c.fields.subject
  *   `certificate_expired` ("expired or is not currently valid", RFC 8446 §6.2);
  * - name constraints of every certificate above the leaf, the anchor's
  *   included, critical or not (RFC 5280 §4.2.1.10, §6.1.3 (b) (c); see
- *   `check-name-constraints.ts`), else `bad_certificate`, or
+ *   `check-name-constraints.ts`), else `certificate_unknown` (a violation),
+ *   `bad_certificate` (malformed constraints or names), or
  *   `unsupported_certificate` for a critical constraint on a name form
  *   not checked here that the path's names use.
  */

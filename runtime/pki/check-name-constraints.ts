@@ -29,9 +29,13 @@
  * non-critical extension they are ignored, and the dNSName and iPAddress
  * constraints beside them still apply.
  *
- * Violations, malformed nameConstraints and names that cannot be checked
- * (a dNSName that is no DNS name) give `bad_certificate`, as OpenSSL
- * reports X509_V_ERR_PERMITTED_VIOLATION and friends.
+ * A violation, or a name that cannot be checked (a dNSName that is no DNS
+ * name), gives `certificate_unknown`: the certificates are intact and
+ * validly signed, but the path is unacceptable (RFC 8446 §6.2); OpenSSL
+ * 3.0 sends this alert for X509_V_ERR_PERMITTED_VIOLATION and
+ * X509_V_ERR_EXCLUDED_VIOLATION too. Malformed nameConstraints, or a
+ * malformed subjectAltName or subject in a constrained certificate, give
+ * `bad_certificate`.
  */
 import { sameBytes } from './bytes.js';
 import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
@@ -106,22 +110,22 @@ function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraini
   if (permittedDns.length > 0 || excludedDns.length > 0) {
     for (const { name, source } of names.dnsNames) {
       const labels = dnsNameLabels(name);
-      if (labels === undefined) return fail('bad_certificate', `${c.label}: ${source} '${name}' is not a DNS name, so the nameConstraints of ${k.label} cannot be checked`);
+      if (labels === undefined) return fail('certificate_unknown', `${c.label}: ${source} '${name}' is not a DNS name, so the nameConstraints of ${k.label} cannot be checked`);
       if (permittedDns.length > 0 && !permittedDns.some((s) => dnsNameWithin(labels, s))) {
-        return fail('bad_certificate', `${c.label}: ${source} '${name}' is outside the permitted subtrees of ${k.label}`);
+        return fail('certificate_unknown', `${c.label}: ${source} '${name}' is outside the permitted subtrees of ${k.label}`);
       }
       const hit = excludedDns.find((s) => dnsNameMeets(labels, s));
-      if (hit !== undefined) return fail('bad_certificate', `${c.label}: ${source} '${name}' is in the excluded subtree ${formatDnsBase(hit)} of ${k.label}`);
+      if (hit !== undefined) return fail('certificate_unknown', `${c.label}: ${source} '${name}' is in the excluded subtree ${formatDnsBase(hit)} of ${k.label}`);
     }
   }
   const permittedIp = ipBases(permitted);
   const excludedIp = ipBases(excluded);
   for (const address of names.ipAddresses) {
     if (permittedIp.length > 0 && !permittedIp.some((b) => ipAddressWithin(address, b))) {
-      return fail('bad_certificate', `${c.label}: iPAddress ${formatIpAddress(address)} is outside the permitted subtrees of ${k.label}`);
+      return fail('certificate_unknown', `${c.label}: iPAddress ${formatIpAddress(address)} is outside the permitted subtrees of ${k.label}`);
     }
     const hit = excludedIp.find((b) => ipAddressWithin(address, b));
-    if (hit !== undefined) return fail('bad_certificate', `${c.label}: iPAddress ${formatIpAddress(address)} is in the excluded subtree ${formatIpBase(hit)} of ${k.label}`);
+    if (hit !== undefined) return fail('certificate_unknown', `${c.label}: iPAddress ${formatIpAddress(address)} is in the excluded subtree ${formatIpBase(hit)} of ${k.label}`);
   }
   return undefined;
 }

@@ -8,11 +8,11 @@
  *
  * | problem | alert |
  * |---|---|
- * | malformed DER, trailing bytes, a signature that does not verify, signatureAlgorithm ≠ tbsCertificate.signature | `bad_certificate` ("corrupt, contained signatures that did not verify") |
+ * | malformed DER, trailing bytes, a signature that does not verify, signatureAlgorithm ≠ tbsCertificate.signature; malformed nameConstraints or subjectAltName | `bad_certificate` ("corrupt, contained signatures that did not verify") |
  * | now before notBefore or after notAfter, for any certificate on the path | `certificate_expired` ("expired or is not currently valid") |
  * | no issuer in the chain or the anchors; an issuer that is not a CA or lacks keyCertSign; pathLenConstraint exceeded; path longer than `maxDepth` | `unknown_ca` (no valid path to a CA the caller trusts) |
- * | leaf key type dtls13 cannot use; signature algorithm outside RFC 8446 §4.2.3 (SHA-1, MD5); unknown critical extension; leaf keyUsage without digitalSignature (RFC 8446 §4.4.2.2); extKeyUsage without the requested purpose | `unsupported_certificate` ("of an unsupported type": a certificate that is fine in itself but not one this use accepts) |
- * | hostname or IP address mismatch; empty chain; more than {@link MAX_CHAIN_LENGTH} certificates | `certificate_unknown` |
+ * | leaf key type dtls13 cannot use; signature algorithm outside RFC 8446 §4.2.3 (SHA-1, MD5); unknown critical extension; a critical nameConstraints on a name form not checked here (directoryName, rfc822Name, ...) that a certificate below uses; leaf keyUsage without digitalSignature (RFC 8446 §4.4.2.2); extKeyUsage without the requested purpose | `unsupported_certificate` ("of an unsupported type": a certificate that is fine in itself but not one this use accepts) |
+ * | hostname or IP address mismatch; a name outside the nameConstraints of a certificate above it, the anchor's included (OpenSSL sends this alert for X509_V_ERR_PERMITTED_VIOLATION / EXCLUDED_VIOLATION too); empty chain; more than {@link MAX_CHAIN_LENGTH} certificates | `certificate_unknown` |
  *
  * A name mismatch is `certificate_unknown`, not `bad_certificate`: the
  * certificate is intact and validly signed, it just names someone else, and
