@@ -24,6 +24,7 @@ export type HostIdentity = { readonly kind: 'dns'; readonly name: string } | { r
  *   simply matches nothing.
  *
  * Throws {@link ConfigError} for what is neither: empty (or just `.`),
+ * control characters (a NUL would cut the name short in C libraries),
  * brackets around something that is not an IPv6 address, and names whose
  * last label is numeric (`127.1`, `0x7f.0.0.1`, `2130706433`), which
  * resolvers read as IPv4 addresses in other notations but no certificate
@@ -43,6 +44,7 @@ export function identityOf(host: string, option = 'hostname'): HostIdentity {
   if (bracketed) throw new ConfigError(option, `only an IPv6 address goes in brackets, not '${text}'`);
   const v4 = parseIpAddress(text);
   if (v4 !== undefined) return { kind: 'ip', address: v4 };
+  if (/[\x00-\x1f\x7f]/.test(text)) throw new ConfigError(option, 'must not contain control characters');
   const name = (text.endsWith('.') ? text.slice(0, -1) : text).replace(/[A-Z]+/g, (m) => m.toLowerCase());
   if (name === '') throw new ConfigError(option, 'must be a non-empty host name or IP address');
   const last = name.slice(name.lastIndexOf('.') + 1);

@@ -28,7 +28,7 @@ import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import type { X509Certificate } from 'node:crypto';
 import { extendedKeyUsage, keyUsageBits } from './certificate-fields.js';
 import { buildPath, checkPath, fail, parseCertificate, type CertificateFailure, type ParsedCertificate } from './certification-path.js';
-import { subjectAltNames } from './general-name.js';
+import { subjectAltNames, type GeneralName } from './general-name.js';
 import { identityOf, type HostIdentity } from './host-identity.js';
 import { formatIpAddress } from './ip-address.js';
 import { sameBytes } from './bytes.js';
@@ -133,7 +133,7 @@ function checkLeaf(leaf: ParsedCertificate, identities: readonly HostIdentity[],
 /** The leaf names `identity`: an IP address in an iPAddress entry, a DNS name in a dNSName entry (RFC 9525 §6). */
 function checkIdentity(leaf: ParsedCertificate, identity: HostIdentity): CertificateFailure | undefined {
   if (identity.kind === 'ip') {
-    let names;
+    let names: readonly GeneralName[];
     try {
       names = subjectAltNames(leaf.fields) ?? [];
     } catch (e) {
@@ -192,8 +192,8 @@ function depthOption(maxDepth: number | undefined): number {
  * leaf through the chain's certificates (in any order; extra ones are
  * ignored) to a trust anchor, checks every signature, issuer, CA flag,
  * path length, name constraints and validity period at `options.now`,
- * then the leaf's key, keyUsage, extKeyUsage and `hostname` / `ipAddress`. See the module
- * documentation for the alert each failure gives.
+ * then the leaf's key, keyUsage, extKeyUsage and `hostname` / `ipAddress`.
+ * See the module documentation for the alert each failure gives.
  *
  * Never throws for anything in `chain`. Throws {@link ConfigError} for the
  * caller's mistakes: a malformed trust anchor, a non-finite `now`, a

@@ -91,7 +91,7 @@ test('identityOf: IP literals (IPv4, IPv6, bracketed, with a zone) and DNS names
 });
 
 test('identityOf: what is neither a DNS name nor an IP address is a ConfigError naming the option', (t) => {
-  for (const bad of ['', '.', '[192.0.2.1]', '[::1', '::1]', '[a.example]', '127.1', '0x7f.0.0.1', '2130706433', '1.2.3.256', '010.0.0.1', '127.0.0.1.', '::1::2', 'fe80::1%', '[]']) {
+  for (const bad of ['', '.', '[192.0.2.1]', '[::1', '::1]', '[a.example]', '127.1', '0x7f.0.0.1', '2130706433', '1.2.3.256', '010.0.0.1', '127.0.0.1.', '::1::2', 'fe80::1%', '[]', 'a.example\0.evil.example', 'a\nb.example']) {
     const e = t.throws(() => identityOf(bad), { instanceOf: ConfigError }, JSON.stringify(bad));
     t.is(e?.option, 'hostname', bad);
   }
