@@ -1,4 +1,4 @@
-import { decodeClientHello, decodeDtlsHandshake, encodeAlert, encodeDtlsHandshake, encodeDtlsPlaintext, type ClientHello } from '../../generated/wire/index.js';
+import { decodeClientHello, encodeAlert, encodeDtlsHandshake, encodeDtlsPlaintext, readDtlsHandshake, type ClientHello } from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { CookieProtector } from '../handshake/cookie.js';
@@ -6,21 +6,42 @@ import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { negotiate } from '../handshake/negotiation.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { decodeDatagram } from '../wire/datagram.js';
+import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
+import { Reader } from '../wire/reader.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionOptions } from './connection.js';
+import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
 import { helloRetryRequestBody } from './messages.js';
 import type { StatelessRetry } from './stateless-retry.js';
+
+export type { ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
 
 /** What to do with a datagram from a peer that has no connection yet. */
 export type HelloRetryOutcome =
   /** Send this (a HelloRetryRequest with a cookie, or a fatal alert) and keep nothing. */
   | { readonly kind: 'reply'; readonly datagram: Uint8Array; readonly what: 'hello-retry-request' | AlertDescriptionName }
-  /** The cookie is good: create the server connection with `retry`, then give it this datagram. */
-  | { readonly kind: 'accept'; readonly retry: StatelessRetry }
+  /**
+   * The cookie is good: create the server connection with `retry`, then give
+   * it `datagram` — the ClientHello whole, in one record (the datagram
+   * itself, or, when the ClientHello came in fragments, one record rebuilt
+   * from them). `random` is ClientHello.random, which tells a retransmission
+   * of this ClientHello from a new one (RFC 9147 §5.11).
+   */
+  | { readonly kind: 'accept'; readonly retry: StatelessRetry; readonly datagram: Uint8Array; readonly random: Uint8Array }
+  /** A fragment of a ClientHello, kept until the rest arrives; nothing to send yet. */
+  | { readonly kind: 'buffered' }
   /** Not a ClientHello this responder can act on. */
   | { readonly kind: 'drop'; readonly reason: string };
+
+/** A ClientHello found whole in a datagram or completed from fragments. */
+interface WholeHello {
+  readonly body: Uint8Array;
+  readonly messageSeq: number;
+  readonly recordSequence: number;
+  /** The datagram held it in one fragment (so the datagram can be handed on as it is). */
+  readonly inOneFragment: boolean;
+}
 
 /**
  * The stateless cookie exchange of RFC 9147 §5.1: answers a ClientHello
@@ -28,44 +49,84 @@ export type HelloRetryOutcome =
  * the server needs later (suite, group, Hash(ClientHello1)), bound to the
  * client's address; keeps no per-client state; and accepts the second
  * ClientHello only with a valid cookie (an invalid one gets illegal_parameter).
+ *
+ * A ClientHello split over several records or datagrams (big key shares,
+ * small MTUs; RFC 9147 §5.5) is reassembled first, in a small cache bounded
+ * in entries, bytes and time ({@link ClientHelloReassembly}): the only
+ * memory the responder keeps. Both the first and the second ClientHello may
+ * come in fragments.
  */
 export class HelloRetryResponder {
   private readonly config: ResolvedConfig;
   private readonly cookies: CookieProtector;
   private readonly schemes: readonly string[];
+  private readonly reassembly: ClientHelloReassembly;
 
-  constructor(options: ConnectionOptions, cookieSecret?: Uint8Array, cookieLifetimeMs?: number) {
+  /** @throws ConfigError naming a bad connection, cookie or reassembly option. */
+  constructor(options: ConnectionOptions, cookieSecret?: Uint8Array, cookieLifetimeMs?: number, reassembly: ClientHelloReassemblyOptions = {}) {
     this.config = resolveConfig('server', options);
     this.cookies = new CookieProtector(this.config.provider, cookieSecret, cookieLifetimeMs);
+    this.reassembly = new ClientHelloReassembly(reassembly);
     const key = this.config.provider.importPrivateKey(this.config.certificate!.privateKey);
     this.schemes = schemesForKey(key);
     key.release();
   }
 
+  /** Partial ClientHellos held, the bytes they hold, and how many were evicted for newer ones. */
+  get pendingClientHellos(): { readonly count: number; readonly bytes: number; readonly evicted: number } {
+    return { count: this.reassembly.size, bytes: this.reassembly.bytes, evicted: this.reassembly.evicted };
+  }
+
   handle(datagram: Uint8Array, clientAddress: string, now: number): HelloRetryOutcome {
-    let ch: ClientHello;
-    let body: Uint8Array;
-    let recordSeq: number;
-    let messageSeq: number;
+    let found: WholeHello | undefined;
+    let buffered = false;
+    let records: DtlsRecord[];
     try {
-      const [first] = decodeDatagram(datagram);
-      if (first?.kind !== 'plaintext' || first.record.type !== 'handshake' || first.record.epoch !== 0) return { kind: 'drop', reason: 'not a plaintext handshake record' };
-      const f = decodeDtlsHandshake(first.record.fragment);
-      if (f.msgType !== 'client_hello') return { kind: 'drop', reason: 'not a ClientHello' };
-      if (f.fragmentOffset !== 0 || f.fragment.length !== f.length) return { kind: 'drop', reason: 'a fragmented ClientHello cannot be answered statelessly' };
-      body = f.fragment;
-      recordSeq = first.record.sequenceNumber;
-      messageSeq = f.messageSeq;
-      ch = decodeClientHello(body);
+      records = decodeDatagram(datagram);
     } catch (e) {
       if (e instanceof DecodeError) return { kind: 'drop', reason: e.message };
       throw e;
     }
+    for (const rec of records) {
+      if (found) break;
+      if (rec.kind !== 'plaintext' || rec.record.type !== 'handshake' || rec.record.epoch !== 0) continue;
+      const reader = new Reader(rec.record.fragment, 'HandshakeRecord');
+      try {
+        while (!found && reader.pos < reader.end) {
+          const f = readDtlsHandshake(reader);
+          // message_seq 0 is the first ClientHello, 1 the second (after the HelloRetryRequest, message 0 of ours).
+          if (f.msgType !== 'client_hello' || f.messageSeq > 1) continue;
+          if (f.fragmentOffset === 0 && f.fragment.length === f.length) {
+            found = { body: f.fragment, messageSeq: f.messageSeq, recordSequence: rec.record.sequenceNumber, inOneFragment: true };
+            continue;
+          }
+          const r = this.reassembly.add(clientAddress, rec.record.sequenceNumber, f, now);
+          if (r.kind === 'complete') found = { body: r.body, messageSeq: f.messageSeq, recordSequence: r.recordSequence, inOneFragment: false };
+          else if (r.kind === 'buffered') buffered = true;
+        }
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        // A malformed handshake header ends this record; fragments read before it stand.
+      }
+    }
+    if (!found) return buffered ? { kind: 'buffered' } : { kind: 'drop', reason: 'no ClientHello in the datagram' };
+    return this.answer(found, found.inOneFragment ? datagram : wholeRecord(found), clientAddress, now);
+  }
+
+  private answer(hello: WholeHello, datagram: Uint8Array, clientAddress: string, now: number): HelloRetryOutcome {
+    let ch: ClientHello;
+    try {
+      ch = decodeClientHello(hello.body);
+    } catch (e) {
+      if (e instanceof DecodeError) return { kind: 'drop', reason: e.message };
+      throw e;
+    }
+    const recordSeq = hello.recordSequence;
     const cookie = findExtension(ch.extensions, 'cookie')?.cookie;
     if (cookie !== undefined) {
       const contents = this.cookies.open(cookie, clientAddress, now);
-      if (!contents || messageSeq !== 1) return this.alert('illegal_parameter', recordSeq);
-      return { kind: 'accept', retry: { contents, cookie, recordSequence: recordSeq } };
+      if (!contents || hello.messageSeq !== 1) return this.alert('illegal_parameter', recordSeq);
+      return { kind: 'accept', retry: { contents, cookie, recordSequence: recordSeq }, datagram, random: ch.random };
     }
     let choice;
     try {
@@ -78,6 +139,7 @@ export class HelloRetryResponder {
       if (e instanceof ProtocolError) return this.alert(e.alert, recordSeq);
       throw e;
     }
+    const body = hello.body;
     const hash = CIPHER_SUITES[choice.suite].hash;
     const framed = new Uint8Array(4 + body.length);
     framed.set([1, (body.length >>> 16) & 0xff, (body.length >>> 8) & 0xff, body.length & 0xff], 0);
@@ -86,7 +148,7 @@ export class HelloRetryResponder {
     const newCookie = this.cookies.seal({ suite: choice.suite, group, clientHelloHash: this.config.provider.digest(hash, framed) }, clientAddress, now);
     const hrr = helloRetryRequestBody(choice.suite, group, newCookie);
     const fragment = encodeDtlsHandshake({ msgType: 'server_hello', length: hrr.length, messageSeq: 0, fragmentOffset: 0, fragment: hrr });
-    // The record takes the ClientHello's sequence number: nothing to remember, nothing repeated for a new ClientHello.
+    // The record takes the ClientHello's (last) sequence number: nothing to remember, nothing repeated for a new ClientHello.
     return {
       kind: 'reply',
       what: 'hello-retry-request',
@@ -98,4 +160,10 @@ export class HelloRetryResponder {
     const fragment = encodeAlert({ level: 'fatal', description });
     return { kind: 'reply', what: description, datagram: encodeDtlsPlaintext({ type: 'alert', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq, fragment }) };
   }
+}
+
+/** A reassembled ClientHello as one DTLSPlaintext record (the body is at most 16,372 bytes, so it fits one). */
+function wholeRecord(hello: WholeHello): Uint8Array {
+  const fragment = encodeDtlsHandshake({ msgType: 'client_hello', length: hello.body.length, messageSeq: hello.messageSeq, fragmentOffset: 0, fragment: hello.body });
+  return encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: hello.recordSequence, fragment });
 }

@@ -1,6 +1,7 @@
 /**
- * A minimal, strict DER (ITU-T X.690 §10) reader for the key and signature
- * formats the crypto providers need:
+ * The key and signature formats the crypto providers need, read strictly
+ * (ITU-T X.690 §10) with the shared DER reader of `pki/der-reader.ts`, and
+ * the few encodings they write:
  *
  * - SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), with the algorithms of
  *   RFC 5480 (EC), RFC 8410 (Ed25519/Ed448/X25519/X448), RFC 3279 (RSA) and
@@ -13,6 +14,8 @@
  * Only definite, minimally encoded lengths are accepted, and nothing may
  * trail a structure. Malformed input throws {@link CryptoError}.
  */
+import { decodeOid, decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../pki/der-reader.js';
+import { DecodeError } from '../wire/errors.js';
 import { CryptoError } from './provider.js';
 
 /** Key types dtls13 signs and verifies with. */
@@ -89,130 +92,86 @@ export function isRawKeyType(t: string): t is RawKeyType {
   return t === 'x25519' || t === 'x448' || t === 'ed25519' || t === 'ed448';
 }
 
-/** A TLV: its tag and contents. */
-interface Element {
-  readonly tag: number;
-  readonly value: Uint8Array;
-}
-
 function fail(reason: string): never {
   throw new CryptoError(`malformed DER: ${reason}`);
 }
 
-/** Reads consecutive TLVs from `bytes` (single-byte tags only, as every structure here uses). */
-class Reader {
-  private pos = 0;
-  private readonly bytes: Uint8Array;
+/** Runs `read`, reporting the DER reader's {@link DecodeError} as the providers' {@link CryptoError}. */
+function converted<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DecodeError) fail(`${e.path}: ${e.reason}`);
+    throw e;
+  }
+}
 
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
+/**
+ * The shared {@link DerReader} (`pki/der-reader.ts`, the one DER reader),
+ * seen as the structures here need it: contents octets only, and
+ * {@link CryptoError} for malformed input.
+ */
+class Reader {
+  private readonly der: DerReader;
+
+  constructor(bytes: Uint8Array, what: string) {
+    this.der = new DerReader(bytes, what);
   }
 
   get done(): boolean {
-    return this.pos === this.bytes.length;
+    return this.der.done;
   }
 
   peekTag(): number | undefined {
-    return this.bytes[this.pos];
+    return this.der.peekTag();
   }
 
-  read(expectedTag: number, what: string): Uint8Array {
-    const e = this.next(what);
-    if (e.tag !== expectedTag) fail(`${what}: expected tag 0x${hex2(expectedTag)}, got 0x${hex2(e.tag)}`);
-    return e.value;
+  /** The contents of the next TLV, which must have `tag`. */
+  read(tag: number, what: string): Uint8Array {
+    return converted(() => this.der.read(tag, what).contents);
   }
 
-  next(what: string): Element {
-    const b = this.bytes;
-    const tag = b[this.pos];
-    if (tag === undefined) fail(`${what}: missing`);
-    if ((tag & 0x1f) === 0x1f) fail(`${what}: multi-byte tag`);
-    const first = b[this.pos + 1];
-    if (first === undefined) fail(`${what}: truncated length`);
-    let length = first;
-    let p = this.pos + 2;
-    if (first & 0x80) {
-      const n = first & 0x7f;
-      if (n === 0) fail(`${what}: indefinite length`);
-      if (n > 4) fail(`${what}: length too large`);
-      length = 0;
-      for (let i = 0; i < n; i++) {
-        const byte = b[p++];
-        if (byte === undefined) fail(`${what}: truncated length`);
-        if (i === 0 && byte === 0) fail(`${what}: non-minimal length`);
-        length = length * 256 + byte;
-      }
-      if (length < 0x80) fail(`${what}: non-minimal length`);
-    }
-    if (p + length > b.length) fail(`${what}: truncated contents`);
-    this.pos = p + length;
-    return { tag, value: b.subarray(p, p + length) };
+  /** The contents of the next TLV, whatever its tag. */
+  next(what: string): Uint8Array {
+    return converted(() => this.der.next(what).contents);
+  }
+
+  /** An OBJECT IDENTIFIER, dotted (X.690 §8.19). */
+  readOid(what: string): string {
+    return converted(() => decodeOid(this.der, this.der.read(TAG_OID, what), what));
+  }
+
+  /** A non-negative INTEGER that fits a JavaScript number. */
+  readSmallInteger(what: string): number {
+    return converted(() => decodeSmallInteger(this.der, this.der.read(TAG_INTEGER, what), what));
+  }
+
+  /** A non-negative INTEGER's big-endian magnitude, without leading zeros. */
+  readMagnitude(what: string): Uint8Array {
+    return converted(() => decodeUnsignedMagnitude(this.der, this.der.read(TAG_INTEGER, what), what));
   }
 
   end(what: string): void {
-    if (!this.done) fail(`${what}: trailing data`);
+    converted(() => this.der.end(what));
   }
 }
 
-const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
-
-/** The single TLV that makes up all of `bytes`. */
+/** The contents of the single TLV that makes up all of `bytes`. */
 function only(bytes: Uint8Array, tag: number, what: string): Uint8Array {
-  const r = new Reader(bytes);
-  const v = r.read(tag, what);
-  r.end(what);
+  const r = new Reader(bytes, what);
+  const v = r.read(tag, '');
+  r.end('');
   return v;
-}
-
-/** X.690 §8.19: dotted form of an OBJECT IDENTIFIER's contents. */
-function decodeOid(v: Uint8Array): string {
-  if (v.length === 0) fail('empty OID');
-  const arcs: number[] = [];
-  let n = 0;
-  let start = true;
-  for (const byte of v) {
-    if (start && byte === 0x80) fail('non-minimal OID arc');
-    if (n > Number.MAX_SAFE_INTEGER / 128) fail('OID arc too large');
-    n = n * 128 + (byte & 0x7f);
-    start = (byte & 0x80) === 0;
-    if (start) {
-      arcs.push(n);
-      n = 0;
-    }
-  }
-  if (!start) fail('truncated OID');
-  const first = arcs[0] ?? 0;
-  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-  return [...head, ...arcs.slice(1)].join('.');
-}
-
-/** A non-negative INTEGER (X.690 §8.3) that must fit a JavaScript number. */
-function decodeSmallInteger(v: Uint8Array, what: string): number {
-  const mag = integerMagnitude(v, what);
-  if (mag.length > 6) fail(`${what}: too large`);
-  let n = 0;
-  for (const byte of mag) n = n * 256 + byte;
-  return n;
-}
-
-/** The big-endian magnitude of a non-negative, minimally encoded INTEGER, without leading zeros. */
-function integerMagnitude(v: Uint8Array, what: string): Uint8Array {
-  const b0 = v[0];
-  if (b0 === undefined) fail(`${what}: empty INTEGER`);
-  if (b0 & 0x80) fail(`${what}: negative INTEGER`);
-  const b1 = v[1];
-  if (b0 === 0 && b1 !== undefined && (b1 & 0x80) === 0) fail(`${what}: non-minimal INTEGER`);
-  return b0 === 0 ? v.subarray(1) : v;
 }
 
 /** AlgorithmIdentifier (RFC 5280 §4.1.1.2) → key type, checking the parameters each algorithm allows. */
 function decodeAlgorithm(bytes: Uint8Array): KeyType {
-  const r = new Reader(bytes);
-  const oid = decodeOid(r.read(TAG_OID, 'algorithm'));
+  const r = new Reader(bytes, 'AlgorithmIdentifier');
+  const oid = r.readOid('algorithm');
   let keyType: KeyType | undefined;
   if (oid === OID.ecPublicKey) {
     // RFC 5480 §2.1.1: namedCurve is the only form allowed.
-    const curve = decodeOid(r.read(TAG_OID, 'EC curve'));
+    const curve = r.readOid('EC curve');
     keyType = CURVES[curve];
     if (keyType === undefined) fail(`unsupported EC curve ${curve}`);
   } else if (oid === OID.rsaEncryption) {
@@ -228,7 +187,7 @@ function decodeAlgorithm(bytes: Uint8Array): KeyType {
     keyType = RFC8410[oid];
     if (keyType === undefined) fail(`unsupported key algorithm ${oid}`);
   }
-  r.end('AlgorithmIdentifier');
+  r.end('');
   return keyType;
 }
 
@@ -241,10 +200,10 @@ function bitStringBytes(v: Uint8Array, what: string): Uint8Array {
 
 /** Parses a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7). The returned key bytes alias the input. */
 export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo {
-  const r = new Reader(only(der, TAG_SEQUENCE, 'SubjectPublicKeyInfo'));
+  const r = new Reader(only(der, TAG_SEQUENCE, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
   const keyType = decodeAlgorithm(r.read(TAG_SEQUENCE, 'AlgorithmIdentifier'));
   const publicKey = bitStringBytes(r.read(TAG_BIT_STRING, 'subjectPublicKey'), 'subjectPublicKey');
-  r.end('SubjectPublicKeyInfo');
+  r.end('');
   if (isRawKeyType(keyType) && publicKey.length !== RAW_KEY_LENGTH[keyType]) fail(`${keyType} public key has wrong length`);
   if (publicKey.length === 0) fail('empty public key');
   return { keyType, publicKey };
@@ -256,15 +215,15 @@ export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo
  * shorter than the curve order, which is left-padded into a copy.
  */
 export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
-  const r = new Reader(only(der, TAG_SEQUENCE, 'PrivateKeyInfo'));
-  const version = decodeSmallInteger(r.read(TAG_INTEGER, 'version'), 'version');
+  const r = new Reader(only(der, TAG_SEQUENCE, 'PrivateKeyInfo'), 'PrivateKeyInfo');
+  const version = r.readSmallInteger('version');
   if (version !== 0 && version !== 1) fail(`unsupported PrivateKeyInfo version ${version}`);
   const keyType = decodeAlgorithm(r.read(TAG_SEQUENCE, 'AlgorithmIdentifier'));
   const inner = r.read(TAG_OCTET_STRING, 'privateKey');
   // attributes [0] and (v2 only) publicKey [1] may follow; they are not needed.
   if (r.peekTag() === 0xa0) r.next('attributes');
   if (version === 1 && r.peekTag() === 0x81) r.next('publicKey');
-  r.end('PrivateKeyInfo');
+  r.end('');
 
   let privateKey: Uint8Array;
   if (isEcKeyType(keyType)) {
@@ -283,16 +242,18 @@ export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
 /** ECPrivateKey (RFC 5915 §3) → the private key octets, as long as the curve order. */
 function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
   const size = EC_SCALAR_LENGTH[keyType];
-  const r = new Reader(only(bytes, TAG_SEQUENCE, 'ECPrivateKey'));
-  if (decodeSmallInteger(r.read(TAG_INTEGER, 'ECPrivateKey version'), 'ECPrivateKey version') !== 1) fail('ECPrivateKey version is not 1');
+  const r = new Reader(only(bytes, TAG_SEQUENCE, 'ECPrivateKey'), 'ECPrivateKey');
+  if (r.readSmallInteger('ECPrivateKey version') !== 1) fail('ECPrivateKey version is not 1');
   const key = r.read(TAG_OCTET_STRING, 'ECPrivateKey privateKey');
   // parameters [0], if present, must name the PKCS#8 algorithm's curve; publicKey [1] is not needed.
   if (r.peekTag() === 0xa0) {
-    const curve = decodeOid(only(r.next('ECPrivateKey parameters').value, TAG_OID, 'ECPrivateKey parameters'));
+    const parameters = new Reader(r.next('ECPrivateKey parameters'), 'ECPrivateKey parameters');
+    const curve = parameters.readOid('namedCurve');
+    parameters.end('');
     if (CURVES[curve] !== keyType) fail('ECPrivateKey parameters name another curve');
   }
   if (r.peekTag() === 0xa1) r.next('ECPrivateKey publicKey');
-  r.end('ECPrivateKey');
+  r.end('');
   if (key.length === 0 || key.length > size) fail('EC private key has wrong length');
   if (key.length === size) return key;
   const padded = new Uint8Array(size);
@@ -305,15 +266,15 @@ function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
  * as r||s, each left-padded to `size` bytes. r and s must be positive.
  */
 export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
-  const r = new Reader(only(der, TAG_SEQUENCE, 'ECDSA signature'));
+  const r = new Reader(only(der, TAG_SEQUENCE, 'ECDSA signature'), 'ECDSA signature');
   const out = new Uint8Array(2 * size);
   for (const [i, what] of [[0, 'r'], [1, 's']] as const) {
-    const mag = integerMagnitude(r.read(TAG_INTEGER, what), what);
+    const mag = r.readMagnitude(what);
     if (mag.length === 0) fail(`${what} is zero`);
     if (mag.length > size) fail(`${what} is too large`);
     out.set(mag, (i + 1) * size - mag.length);
   }
-  r.end('ECDSA signature');
+  r.end('');
   return out;
 }
 

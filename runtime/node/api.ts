@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import type { ConnectionStats } from '../connection/connection.js';
 import type { NegotiatedParameters } from '../connection/events.js';
 import { connectUdp, type UdpClientOptions } from './client.js';
-import type { DtlsEndpoint, RemoteAddress } from './endpoint.js';
+import type { DtlsEndpoint, EndpointCloseReason, RemoteAddress } from './endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions, type UdpServerStats } from './server.js';
 import { ConfigError } from '../config-error.js';
 
@@ -14,9 +14,18 @@ export interface DtlsSocketEvents {
   connect: [parameters: NegotiatedParameters];
   /** Application data from the peer. */
   message: [data: Uint8Array];
-  /** The connection ended (after `error`, when it failed). */
-  close: [reason: 'close_notify' | 'local' | 'failed' | 'timeout'];
-  /** The handshake or connection failed: the alert and why, or a timeout. */
+  /**
+   * The connection ended (after `error`, when it failed). `replaced`: on a
+   * server, the same client address and port completed a new handshake (a
+   * restarted client, RFC 9147 §5.11), which took this one's place.
+   */
+  close: [reason: EndpointCloseReason];
+  /**
+   * The handshake or connection failed: the alert and why, or a timeout. A
+   * connection that threw inside (a bug, not the peer's doing) fails with
+   * alert `internal_error` and the thrown error as `cause`; only that
+   * connection ends.
+   */
   error: [error: Error];
 }
 

@@ -8,6 +8,10 @@ export interface UdpClientOptions extends ConnectionOptions {
   /** The server's IP address (default 127.0.0.1). */
   readonly host?: string;
   readonly port: number;
+  /** Local address to bind (default: any; the system picks the source address). Same IP family as `host`. */
+  readonly localAddress?: string;
+  /** Local port to bind (default 0: any free port). */
+  readonly localPort?: number;
   /** Give up when the handshake has not completed after this many ms (default 30,000). */
   readonly handshakeTimeoutMs?: number;
 }
@@ -30,6 +34,10 @@ export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
   if (family === 0) throw new ConfigError('host', `must be an IP address, got ${host}`);
   if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(options.port)}`);
   const handshakeTimeoutMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 30_000, 1, 3_600_000);
+  const localPort = integerOption('localPort', options.localPort ?? 0, 0, 65535);
+  if (options.localAddress !== undefined && isIP(options.localAddress) !== family) {
+    throw new ConfigError('localAddress', `must be an IPv${family} address like host, got ${options.localAddress}`);
+  }
   const connection = DtlsConnection.client(options);
   const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
   const endpoint = new DtlsUdpClient(connection, socket, host, options.port);
@@ -38,7 +46,7 @@ export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
     endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
   });
   socket.on('error', () => endpoint.close());
-  socket.bind(0, () => endpoint.connect());
+  socket.bind(localPort, options.localAddress, () => endpoint.connect());
   const timer = setTimeout(() => endpoint.abort('timeout', `timeout: no handshake within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs);
   void endpoint.handshake.then(() => clearTimeout(timer), () => clearTimeout(timer));
   return endpoint;

@@ -13,14 +13,21 @@ export interface RemoteAddress {
 /** Unread application data kept for {@link DtlsEndpoint.receive} at most, by default (messages). */
 export const DEFAULT_INBOX_LIMIT = 1024;
 
+/**
+ * Why an endpoint ended: the connection's own reasons, or `replaced` — a
+ * server dropped it because a new handshake from the same address and port
+ * completed (the client restarted, RFC 9147 §5.11).
+ */
+export type EndpointCloseReason = Extract<ConnectionEvent, { type: 'closed' }>['reason'] | 'replaced';
+
 /** Raised to awaiting callers when a connection ends before what they waited for. */
 export class EndpointClosedError extends Error {
   override readonly name = 'EndpointClosedError';
-  readonly reason: Extract<ConnectionEvent, { type: 'closed' }>['reason'];
-  /** The alert that failed the connection, if it failed. */
+  readonly reason: EndpointCloseReason;
+  /** The alert that failed the connection, if it failed (`internal_error` when the connection itself threw; the thrown error is `cause`). */
   readonly alert: string | undefined;
-  constructor(reason: Extract<ConnectionEvent, { type: 'closed' }>['reason'], alert: string | undefined, message: string) {
-    super(message);
+  constructor(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.reason = reason;
     this.alert = alert;
   }
@@ -31,6 +38,11 @@ export class EndpointClosedError extends Error {
  * peer go into the sans-I/O connection, its datagrams go out with
  * `socket.send`, and its next deadline is one real timer. Protocol time is
  * `performance.now()` (monotonic milliseconds).
+ *
+ * Nothing the connection throws (from `receive`, `handleTimeout`, the
+ * polls) escapes a socket handler or timer: the endpoint ends with reason
+ * `failed`, alert `internal_error` and the thrown error as `cause`
+ * ({@link internalError}), and the other connections on the socket carry on.
  */
 export class DtlsEndpoint {
   readonly connection: DtlsConnection;
@@ -38,24 +50,31 @@ export class DtlsEndpoint {
   /** Resolves when the handshake completes; rejects if the connection ends first. */
   readonly handshake: Promise<NegotiatedParameters>;
   /** Resolves with why the connection ended. */
-  readonly closed: Promise<Extract<ConnectionEvent, { type: 'closed' }>['reason']>;
+  readonly closed: Promise<EndpointCloseReason>;
   /** The UDP socket this endpoint sends on (a server's is shared by all its clients). */
   readonly socket: Socket;
+  /** When the endpoint was made (monotonic ms). */
+  readonly createdAt = DtlsEndpoint.now();
   private readonly listeners = new Set<(e: ConnectionEvent) => void>();
   private readonly inbox: Uint8Array[] = [];
   private inboxLimit = DEFAULT_INBOX_LIMIT;
   /** Application data dropped because `receive()` was not keeping up (the inbox was full). */
   inboxDropped = 0;
   private readers: { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }[] = [];
-  /** When a datagram last came from the peer (monotonic ms). */
-  lastActivity = DtlsEndpoint.now();
+  /** When a datagram last came from the peer's address (monotonic ms), authentic or not: for diagnostics only; idle clocks read {@link lastAuthenticated}. */
+  lastActivity = this.createdAt;
+  /** What the connection threw, when that ended the endpoint. */
+  internalError: unknown = undefined;
   private pendingSends = 0;
   private readonly flushWaiters: (() => void)[] = [];
+  /** Events polled from the connection and not yet handed to listeners (in order, also across re-entrant pumps). */
+  private readonly events: ConnectionEvent[] = [];
+  private dispatching = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
   private ended: EndpointClosedError | undefined;
   private settleHandshake!: { resolve: (p: NegotiatedParameters) => void; reject: (e: Error) => void };
-  private settleClosed!: (reason: Extract<ConnectionEvent, { type: 'closed' }>['reason']) => void;
+  private settleClosed!: (reason: EndpointCloseReason) => void;
   private readonly onEnd: (endpoint: DtlsEndpoint) => void;
 
   constructor(connection: DtlsConnection, socket: Socket, remote: RemoteAddress, onEnd: (endpoint: DtlsEndpoint) => void = () => {}) {
@@ -77,6 +96,15 @@ export class DtlsEndpoint {
     return performance.now();
   }
 
+  /**
+   * When the peer last sent a record that authenticated under this
+   * connection's keys, else when the endpoint was made (monotonic ms).
+   * Forged, replayed or plaintext datagrams never move it.
+   */
+  get lastAuthenticated(): number {
+    return this.connection.lastAuthenticatedReceive ?? this.createdAt;
+  }
+
   /** Calls `listener` with every event of the connection, in order. Returns the unsubscribe function. */
   onEvent(listener: (e: ConnectionEvent) => void): () => void {
     this.listeners.add(listener);
@@ -85,19 +113,19 @@ export class DtlsEndpoint {
 
   /** Client: sends the ClientHello. */
   connect(): void {
-    this.connection.connect(DtlsEndpoint.now());
-    this.pump();
+    if (this.ended) return;
+    if (this.guard(() => this.connection.connect(DtlsEndpoint.now()))) this.pump();
   }
 
   /** Hands a datagram from the peer to the connection. */
   deliver(datagram: Uint8Array): void {
     if (this.ended) return;
-    this.lastActivity = DtlsEndpoint.now();
-    this.connection.receive(datagram, this.lastActivity);
-    this.pump();
+    const now = DtlsEndpoint.now();
+    this.lastActivity = now;
+    if (this.guard(() => this.connection.receive(datagram, now))) this.pump();
   }
 
-  /** Sends application data once the handshake is complete. */
+  /** Sends application data once the handshake is complete (a ConnectionStateError before then or after a failure). */
   send(data: Uint8Array): void {
     this.connection.send(data);
     this.pump();
@@ -141,8 +169,7 @@ export class DtlsEndpoint {
   /** Sends close_notify and stops the timer; the endpoint ends. */
   close(): void {
     if (this.ended) return;
-    this.connection.close();
-    this.pump();
+    if (this.guard(() => this.connection.close())) this.pump();
     if (!this.ended) this.end('local', undefined, 'closed locally');
   }
 
@@ -156,23 +183,66 @@ export class DtlsEndpoint {
     return this.ended;
   }
 
-  /** Ends the endpoint at once without a close_notify (a timeout, or the caller giving up); awaiting callers get `message`. */
-  abort(reason: 'timeout' | 'local', message: string): void {
+  /**
+   * Ends the endpoint at once without a close_notify (a timeout, the caller
+   * giving up, or a server replacing it with a restarted client's new
+   * connection); awaiting callers get `message`.
+   */
+  abort(reason: 'timeout' | 'local' | 'replaced', message: string): void {
     this.end(reason, undefined, message);
   }
 
-  /** One callback for every send (not a closure per datagram). */
+  /** One callback for every send (not a closure per datagram); a send error is the network's loss, like a dropped datagram. */
   private readonly sent = (): void => {
     if (--this.pendingSends === 0 && this.flushWaiters.length > 0) for (const f of this.flushWaiters.splice(0)) f();
   };
 
-  private pump(): void {
-    for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) {
-      this.pendingSends++;
-      this.socket.send(d, this.remote.port, this.remote.address, this.sent);
+  /** Runs a call into the connection; if it throws, the endpoint ends with that error and false is returned. */
+  private guard(call: () => void): boolean {
+    try {
+      call();
+      return true;
+    } catch (e) {
+      this.crash(e);
+      return false;
     }
-    for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) this.dispatch(e);
-    this.arm();
+  }
+
+  private crash(e: unknown): void {
+    if (this.ended) return;
+    this.internalError = e;
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    this.end('failed', 'internal_error', `internal_error: the connection threw ${what}`, e);
+  }
+
+  /**
+   * Sends what the connection has to send, takes its events, re-arms the
+   * timer (all guarded), then hands the events to the listeners, outside the
+   * guard: an exception from application code is the application's, as in
+   * any Node event handler.
+   */
+  private pump(): void {
+    if (this.ended) return;
+    let at: number | undefined;
+    try {
+      for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) {
+        this.pendingSends++;
+        this.socket.send(d, this.remote.port, this.remote.address, this.sent);
+      }
+      for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) this.events.push(e);
+      at = this.connection.pollTimeout();
+    } catch (e) {
+      this.crash(e);
+      return;
+    }
+    this.arm(at);
+    if (this.dispatching) return; // the outer pump hands these out, in order
+    this.dispatching = true;
+    try {
+      for (let e = this.events.shift(); e !== undefined; e = this.events.shift()) this.dispatch(e);
+    } finally {
+      this.dispatching = false;
+    }
   }
 
   private dispatch(e: ConnectionEvent): void {
@@ -189,28 +259,29 @@ export class DtlsEndpoint {
     }
   }
 
-  private arm(): void {
+  private arm(at: number | undefined): void {
     if (this.ended) return;
-    const at = this.connection.pollTimeout();
     if (at === this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = at;
     if (at === undefined) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = undefined;
-      if (this.ended) return;
-      this.connection.handleTimeout(DtlsEndpoint.now());
-      this.pump();
-    }, Math.max(0, Math.ceil(at - DtlsEndpoint.now())));
+    this.timer = setTimeout(this.fire, Math.max(0, Math.ceil(at - DtlsEndpoint.now())));
   }
 
-  private end(reason: Extract<ConnectionEvent, { type: 'closed' }>['reason'], alert: string | undefined, message: string): void {
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.timerAt = undefined;
     if (this.ended) return;
-    this.ended = new EndpointClosedError(reason, alert, message);
+    if (this.guard(() => this.connection.handleTimeout(DtlsEndpoint.now()))) this.pump();
+  };
+
+  private end(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown): void {
+    if (this.ended) return;
+    this.ended = new EndpointClosedError(reason, alert, message, cause);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = undefined;
     this.settleHandshake.reject(this.ended);
     for (const r of this.readers) r.reject(this.ended);
     this.readers = [];

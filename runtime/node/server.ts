@@ -3,6 +3,10 @@ import { isIP, type AddressInfo } from 'node:net';
 import { ConfigError, integerOption } from '../config-error.js';
 import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
 import { HelloRetryResponder } from '../connection/hello-retry-responder.js';
+import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
+import type { StatelessRetry } from '../connection/server-actions.js';
+import { Admission, hostOf, type AdmissionLimits, type Refusal } from './admission.js';
+import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DtlsEndpoint } from './endpoint.js';
 
 export interface UdpServerOptions extends ConnectionOptions {
@@ -16,61 +20,163 @@ export interface UdpServerOptions extends ConnectionOptions {
    * (default true).
    */
   readonly cookies?: boolean;
-  /** Connections at most (default 10,000); ClientHellos from new peers beyond it are dropped. */
+  /**
+   * Connections at most, handshaking or established (default 10,000). A full
+   * server answers new peers with silence: no HelloRetryRequest, no alert.
+   */
   readonly maxConnections?: number;
-  /** Connections still handshaking at most (default 1,000); new peers beyond it are dropped. */
+  /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
   readonly maxHandshakes?: number;
-  /** Close a connection whose peer has sent nothing for this many ms (default 300,000; 0: never). */
+  /**
+   * Connections at most from one host (default 100), where a host is an IPv4
+   * address or an IPv6 /64. With the global default that is 1 % of the
+   * table, so filling it takes 100 hosts that each answered a cookie —
+   * addresses an off-path attacker cannot forge — while a NAT with many
+   * users behind one address still gets 100 sessions (raise it for
+   * carrier-grade NAT).
+   */
+  readonly maxConnectionsPerHost?: number;
+  /**
+   * Connections still handshaking at most from one host (default 10): 1 % of
+   * the global default, so one host can never hold the handshake slots that
+   * everyone else needs. Honest clients handshake for a round trip or two, so
+   * ten at once from one address is already a busy NAT; a refused one
+   * retransmits and gets in once a slot is free.
+   */
+  readonly maxHandshakesPerHost?: number;
+  /**
+   * A handshake must complete within this many ms of its connection's
+   * creation (default 10,000), or the connection is dropped and its slot
+   * freed. Retransmissions and junk datagrams never extend it. 10 s covers
+   * a handful of retransmissions of every flight (1 s, 2 s, 4 s backoff)
+   * while bounding how long a stalled peer holds a handshake slot.
+   */
+  readonly handshakeTimeoutMs?: number;
+  /**
+   * Close an established connection after this many ms without a record that
+   * authenticated under its keys (default 300,000; 0: never). Datagrams that
+   * do not authenticate — junk, forgeries, plaintext — never reset it.
+   */
   readonly idleTimeoutMs?: number;
+  /**
+   * ClientHellos that came in fragments (big key shares, small MTUs) and are
+   * being reassembled before the cookie exchange, over all peers (default
+   * 128; 0: fragmented ClientHellos are dropped). Beyond it the oldest is
+   * evicted; the client's retransmission brings it back. Only with cookies.
+   */
+  readonly maxPendingClientHellos?: number;
+  /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
+  readonly maxClientHelloLength?: number;
 }
 
 /** What the server refused or ended by itself. */
 export interface UdpServerStats {
-  /** New peers dropped because `maxConnections` or `maxHandshakes` was reached. */
+  /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
   readonly refused: number;
+  /** ... because of `maxConnections` or `maxHandshakes`. */
+  readonly refusedGlobal: number;
+  /** ... because of `maxConnectionsPerHost` or `maxHandshakesPerHost`. */
+  readonly refusedPerHost: number;
   /** Connections closed for idleness. */
   readonly idleClosed: number;
   /** Connections still handshaking. */
   readonly handshaking: number;
+  /** Connections dropped because their handshake did not complete within `handshakeTimeoutMs`. */
+  readonly handshakeTimeouts: number;
+  /** Connections replaced by a new handshake from the same address and port (a restarted client, RFC 9147 §5.11). */
+  readonly restarts: number;
+  /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
+  readonly connectionErrors: number;
+  /** Fragmented ClientHellos being reassembled before the cookie exchange. */
+  readonly pendingClientHellos: number;
+}
+
+/** The server's limits, checked. */
+export interface UdpServerLimits extends AdmissionLimits {
+  readonly idleMs: number;
+  readonly handshakeMs: number;
+  readonly pendingClientHellos: number;
+  readonly clientHelloLength: number;
+}
+
+/** One connection of the server and what the server tracks about it. */
+interface Peer {
+  readonly endpoint: DtlsEndpoint;
+  /** `address|port`. */
+  readonly key: string;
+  readonly host: string;
+  /** ClientHello.random (hex) of the handshake that made it, once seen. */
+  random: string | undefined;
+  handshaking: boolean;
+  deadline: NodeJS.Timeout | undefined;
 }
 
 /**
- * A DTLS 1.3 server on one UDP socket: one connection per client address,
- * created when that client's ClientHello (with a valid cookie, when cookies
- * are on) arrives.
+ * The connections of one client address and port: the current one, and
+ * while a restarted client handshakes again (RFC 9147 §5.11), its successor.
+ */
+interface Slot {
+  primary: Peer | undefined;
+  successor: Peer | undefined;
+}
+
+/**
+ * A DTLS 1.3 server on one UDP socket: connections per client address and
+ * port, created when that client's ClientHello (with a valid cookie, when
+ * cookies are on) arrives, within global and per-host limits.
+ *
+ * A client that restarts on the same address and port (RFC 9147 §5.11)
+ * starts a second connection beside the first; while both exist every
+ * datagram from that address goes to both, and each drops what does not
+ * authenticate under its own keys. When the new one completes its
+ * handshake, the old one ends with reason `replaced`. ClientHellos are
+ * routed by ClientHello.random: a retransmission goes to the connection it
+ * started, a new one to the cookie exchange.
  */
 export class DtlsUdpServer {
   readonly socket: Socket;
-  private readonly endpoints = new Map<string, DtlsEndpoint>();
+  private readonly slots = new Map<string, Slot>();
   private readonly listeners = new Set<(endpoint: DtlsEndpoint) => void>();
   private readonly options: UdpServerOptions;
   private readonly responder: HelloRetryResponder | undefined;
-  private readonly limits: { readonly connections: number; readonly handshakes: number; readonly idleMs: number };
-  private readonly handshaking = new Set<DtlsEndpoint>();
+  private readonly limits: UdpServerLimits;
+  private readonly admission: Admission;
   private readonly sweeper: NodeJS.Timeout | undefined;
-  private counts = { refused: 0, idleClosed: 0 };
+  private counts = { refusedGlobal: 0, refusedPerHost: 0, idleClosed: 0, handshakeTimeouts: 0, restarts: 0, connectionErrors: 0 };
 
   private constructor(options: UdpServerOptions, socket: Socket) {
     this.options = options;
     this.socket = socket;
     this.limits = DtlsUdpServer.validate(options);
+    this.admission = new Admission(this.limits);
     if (this.limits.idleMs > 0) {
       this.sweeper = setInterval(() => this.sweepIdle(), Math.max(10, Math.min(1000, this.limits.idleMs / 4)));
       this.sweeper.unref();
     }
-    this.responder = options.cookies === false ? undefined : new HelloRetryResponder(options);
+    this.responder =
+      options.cookies === false
+        ? undefined
+        : new HelloRetryResponder(options, undefined, undefined, { maxPendingClientHellos: this.limits.pendingClientHellos, maxClientHelloLength: this.limits.clientHelloLength });
     socket.on('message', (msg, rinfo) => this.datagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port));
+    // A send error (no route, a full buffer) is the network losing a datagram; without this listener it would end the process.
+    socket.on('error', () => {});
   }
 
   /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
-  static validate(options: UdpServerOptions): { readonly connections: number; readonly handshakes: number; readonly idleMs: number } {
+  static validate(options: UdpServerOptions): UdpServerLimits {
     const { inspect, ...connectionOptions } = options;
     if (inspect !== undefined && typeof inspect !== 'function') throw new ConfigError('inspect', 'must be a function receiving inspection events');
+    if (options.cookies !== undefined && typeof options.cookies !== 'boolean') throw new ConfigError('cookies', `must be a boolean, got ${String(options.cookies)}`);
     DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
     return {
       connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, 1_000_000),
       handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),
+      connectionsPerHost: integerOption('maxConnectionsPerHost', options.maxConnectionsPerHost ?? 100, 1, 1_000_000),
+      handshakesPerHost: integerOption('maxHandshakesPerHost', options.maxHandshakesPerHost ?? 10, 1, 1_000_000),
+      handshakeMs: integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 10_000, 1, 3_600_000),
       idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),
+      pendingClientHellos: integerOption('maxPendingClientHellos', options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS, 0, 1_000_000),
+      clientHelloLength: integerOption('maxClientHelloLength', options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH, 64, 16_372),
     };
   }
 
@@ -101,13 +207,24 @@ export class DtlsUdpServer {
     return this.socket.address();
   }
 
-  /** Number of clients with a connection. */
+  /** Number of connections (a restarting client briefly has two). */
   get size(): number {
-    return this.endpoints.size;
+    return this.admission.connections;
   }
 
   get stats(): UdpServerStats {
-    return { ...this.counts, handshaking: this.handshaking.size };
+    const c = this.counts;
+    return {
+      ...c,
+      refused: c.refusedGlobal + c.refusedPerHost,
+      handshaking: this.admission.handshakes,
+      pendingClientHellos: this.responder?.pendingClientHellos.count ?? 0,
+    };
+  }
+
+  /** Connections and handshakes of the host `address` counts against (an IPv4 address, or an IPv6 /64). */
+  hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
+    return this.admission.usage(hostOf(address));
   }
 
   /** Calls `listener` with each new client endpoint (before its handshake completes). */
@@ -119,58 +236,163 @@ export class DtlsUdpServer {
   /** Closes every connection (close_notify where connected) and the socket. */
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    const open = [...this.endpoints.values()];
-    for (const e of open) e.close();
-    await Promise.all(open.map((e) => e.flushed()));
+    const open = this.peers();
+    for (const p of open) p.endpoint.close();
+    await Promise.all(open.map((p) => p.endpoint.flushed()));
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+
+  private peers(): Peer[] {
+    const all: Peer[] = [];
+    for (const s of this.slots.values()) {
+      if (s.primary) all.push(s.primary);
+      if (s.successor) all.push(s.successor);
+    }
+    return all;
   }
 
   private sweepIdle(): void {
     const cutoff = DtlsEndpoint.now() - this.limits.idleMs;
-    for (const e of [...this.endpoints.values()]) {
-      if (e.lastActivity < cutoff) {
+    for (const p of this.peers()) {
+      if (!p.handshaking && p.endpoint.lastAuthenticated < cutoff) {
         this.counts.idleClosed++;
-        e.close();
+        p.endpoint.close();
       }
     }
   }
 
   private datagram(d: Uint8Array, address: string, port: number): void {
     const key = `${address}|${port}`;
-    const existing = this.endpoints.get(key);
-    if (existing) {
-      existing.deliver(d);
+    const slot = this.slots.get(key);
+    const hello = peekClientHello(d);
+    if (slot && !hello) {
+      // Everything but a ClientHello goes to every connection of the address; each drops what does not authenticate under its keys.
+      const { primary, successor } = slot;
+      primary?.endpoint.deliver(d);
+      successor?.endpoint.deliver(d);
       return;
     }
-    let connection: DtlsConnection;
-    const full = this.endpoints.size >= this.limits.connections || this.handshaking.size >= this.limits.handshakes;
-    if (this.responder) {
-      const outcome = this.responder.handle(d, key, DtlsEndpoint.now());
-      if (outcome.kind === 'drop') return;
-      if (outcome.kind === 'reply') {
-        this.socket.send(outcome.datagram, port, address);
-        return;
-      }
-      if (full) {
-        this.counts.refused++;
-        return;
-      }
-      connection = DtlsConnection.server({ ...this.options, statelessRetry: outcome.retry });
-    } else {
-      if (full) {
-        this.counts.refused++;
-        return;
-      }
-      connection = DtlsConnection.server(this.options);
+    if (!hello) return; // no connection, and not a ClientHello: nothing to start
+    const known = slot && this.matching(slot, hello);
+    if (known) {
+      known.endpoint.deliver(d);
+      return;
     }
-    const endpoint = new DtlsEndpoint(connection, this.socket, { address, port }, (e) => {
-      this.handshaking.delete(e);
-      if (this.endpoints.get(key) === e) this.endpoints.delete(key);
+    if (slot && hello.random === undefined && !this.responder) {
+      // Without cookies a connection reassembles its own ClientHello: a later fragment goes to the newest handshake.
+      const newest = slot.successor ?? slot.primary;
+      if (newest?.handshaking) newest.endpoint.deliver(d);
+      return;
+    }
+    const host = hostOf(address);
+    const refusal = this.admission.refusal(host, slot?.primary !== undefined);
+    if (refusal) return this.refuse(refusal);
+    if (!this.responder) {
+      this.start(key, host, { address, port }, hello.random, undefined, d);
+      return;
+    }
+    let outcome;
+    try {
+      outcome = this.responder.handle(d, key, DtlsEndpoint.now());
+    } catch {
+      this.counts.connectionErrors++;
+      return;
+    }
+    if (outcome.kind === 'reply') {
+      this.socket.send(outcome.datagram, port, address, () => {});
+      return;
+    }
+    if (outcome.kind !== 'accept') return;
+    const random = Buffer.from(outcome.random).toString('hex');
+    const same = slot && this.matching(slot, { ...hello, random });
+    if (same) same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
+    else this.start(key, host, { address, port }, random, outcome.retry, outcome.datagram);
+  }
+
+  /** The connection of `slot` that `hello` belongs to: the one its ClientHello.random started, or a handshake that has not seen its random yet. */
+  private matching(slot: Slot, hello: ClientHelloPeek): Peer | undefined {
+    if (hello.random === undefined) return undefined;
+    for (const p of [slot.successor, slot.primary]) {
+      if (p === undefined) continue;
+      if (p.random === hello.random) return p;
+      if (p.random === undefined && p.handshaking) {
+        p.random = hello.random;
+        return p;
+      }
+    }
+    return undefined;
+  }
+
+  private refuse(refusal: Refusal): void {
+    if (refusal === 'global') this.counts.refusedGlobal++;
+    else this.counts.refusedPerHost++;
+  }
+
+  /** Makes a connection for a new handshake from `key` and hands it the ClientHello datagram. */
+  private start(key: string, host: string, remote: { address: string; port: number }, random: string | undefined, retry: StatelessRetry | undefined, first: Uint8Array): void {
+    let connection: DtlsConnection;
+    try {
+      connection = DtlsConnection.server(retry ? { ...this.options, statelessRetry: retry } : this.options);
+    } catch {
+      this.counts.connectionErrors++;
+      return;
+    }
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = { primary: undefined, successor: undefined };
+      this.slots.set(key, slot);
+    }
+    // One restart at a time per address: a newer one supersedes a successor still handshaking.
+    slot.successor?.endpoint.abort('replaced', 'superseded by a newer handshake from the same address and port');
+    let made: Peer | undefined;
+    const endpoint = new DtlsEndpoint(connection, this.socket, remote, () => {
+      if (made) this.ended(made);
     });
-    this.endpoints.set(key, endpoint);
-    this.handshaking.add(endpoint);
-    void endpoint.handshake.then(() => this.handshaking.delete(endpoint), () => this.handshaking.delete(endpoint));
+    const peer: Peer = { endpoint, key, host, random, handshaking: true, deadline: undefined };
+    made = peer;
+    if (slot.primary === undefined) slot.primary = peer;
+    else slot.successor = peer;
+    this.admission.opened(host);
+    peer.deadline = setTimeout(() => {
+      if (!peer.handshaking || endpoint.isEnded) return;
+      this.counts.handshakeTimeouts++;
+      endpoint.abort('timeout', `timeout: no handshake within ${this.limits.handshakeMs} ms`);
+    }, this.limits.handshakeMs);
+    peer.deadline.unref();
+    endpoint.onEvent((e) => {
+      if (e.type === 'handshakeComplete') this.established(peer);
+    });
     for (const l of this.listeners) l(endpoint);
-    endpoint.deliver(d);
+    endpoint.deliver(first);
+  }
+
+  private established(peer: Peer): void {
+    if (!peer.handshaking) return;
+    peer.handshaking = false;
+    if (peer.deadline) clearTimeout(peer.deadline);
+    this.admission.established(peer.host);
+    const slot = this.slots.get(peer.key);
+    if (slot?.successor !== peer) return;
+    const old = slot.primary;
+    slot.primary = peer;
+    slot.successor = undefined;
+    if (old) {
+      this.counts.restarts++;
+      old.endpoint.abort('replaced', 'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)');
+    }
+  }
+
+  private ended(peer: Peer): void {
+    if (peer.deadline) clearTimeout(peer.deadline);
+    this.admission.closed(peer.host, peer.handshaking);
+    peer.handshaking = false;
+    if (peer.endpoint.internalError !== undefined) this.counts.connectionErrors++;
+    const slot = this.slots.get(peer.key);
+    if (!slot) return;
+    if (slot.primary === peer) {
+      slot.primary = slot.successor;
+      slot.successor = undefined;
+    } else if (slot.successor === peer) slot.successor = undefined;
+    if (slot.primary === undefined) this.slots.delete(peer.key);
   }
 }

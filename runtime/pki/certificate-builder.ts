@@ -7,28 +7,16 @@
  * Each certificate has a single commonName in its subject, basicConstraints
  * (RFC 5280 §4.2.1.9, critical), keyUsage (§4.2.1.3, critical),
  * subjectKeyIdentifier (§4.2.1.2, method 1: SHA-1 of the key bits) and
- * authorityKeyIdentifier (§4.2.1.1), and when asked extKeyUsage (§4.2.1.12)
- * and subjectAltName (§4.2.1.6).
+ * authorityKeyIdentifier (§4.2.1.1), and when asked extKeyUsage (§4.2.1.12),
+ * subjectAltName (§4.2.1.6) and nameConstraints (§4.2.1.10).
  */
 import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import { parseCertificateFields, subjectKeyIdentifier, type CertificateFields } from './certificate-fields.js';
-import {
-  derBitString,
-  derBoolean,
-  derExplicit,
-  derIa5String,
-  derImplicit,
-  derInteger,
-  derNamedBits,
-  derOctetString,
-  derOid,
-  derSequence,
-  derSet,
-  derTime,
-  derUtf8String,
-} from './der-writer.js';
+import { sameBytes } from './bytes.js';
+import { derBitString, derBoolean, derExplicit, derImplicit, derInteger, derNamedBits, derOctetString, derOid, derSequence, derTime } from './der-writer.js';
+import { commonNameName, dnsGeneralName, emailGeneralName, encodeNameConstraints, ipGeneralName, type NameConstraintsOptions } from './general-name-writer.js';
 import { parseIpAddress } from './ip-address.js';
 import { KEY_USAGE_BIT, PKI_OID, type KeyUsageName } from './oids.js';
 import { certificateToPem } from './pem.js';
@@ -36,6 +24,7 @@ import { certificateSigner } from './signing-algorithm.js';
 
 export { generateKeyPair, type GeneratedKeyPair, type KeyPairKind } from './key-pair.js';
 export type { KeyUsageName } from './oids.js';
+export type { NameConstraintBase, NameConstraintsOptions } from './general-name-writer.js';
 
 /** Who signs: another certificate (its DER and private key), or the subject itself. */
 export type CertificateIssuer =
@@ -64,6 +53,10 @@ export interface CertificateOptions {
   readonly dnsNames?: readonly string[];
   /** iPAddress entries of subjectAltName, as text (`192.0.2.1`, `2001:db8::1`). */
   readonly ipAddresses?: readonly string[];
+  /** rfc822Name entries of subjectAltName. */
+  readonly emailAddresses?: readonly string[];
+  /** nameConstraints (RFC 5280 §4.2.1.10), critical unless `critical: false`; for a CA. */
+  readonly nameConstraints?: NameConstraintsOptions;
   /** keyUsage bits. Default: digitalSignature for a leaf, keyCertSign and cRLSign for a CA. */
   readonly keyUsage?: readonly KeyUsageName[];
   /** extKeyUsage purposes; the extension is left out when absent. */
@@ -80,10 +73,6 @@ export interface CreatedCertificate {
 
 const spkiOf = (key: KeyObject): Uint8Array => new Uint8Array(key.export({ type: 'spki', format: 'der' }));
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's bits. */
 function keyIdentifier(spki: Uint8Array, option: string): Uint8Array {
   let keyBits: Uint8Array;
@@ -93,11 +82,6 @@ function keyIdentifier(spki: Uint8Array, option: string): Uint8Array {
     throw new ConfigError(option, `unsupported public key: ${e instanceof Error ? e.message : String(e)}`);
   }
   return new Uint8Array(createHash('sha1').update(keyBits).digest());
-}
-
-/** Name (RFC 5280 §4.1.2.4) holding one RDN with one commonName. */
-function commonNameName(cn: string): Uint8Array {
-  return derSequence([derSet([derSequence([derOid(PKI_OID.commonName), derUtf8String(cn)])])]);
 }
 
 function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
@@ -141,14 +125,15 @@ function issuerDetails(options: CertificateOptions, subjectName: Uint8Array, sub
 function subjectAltName(options: CertificateOptions): Uint8Array | undefined {
   const names: Uint8Array[] = [];
   for (const [i, dns] of (options.dnsNames ?? []).entries()) {
-    if (dns.length === 0 || !/^[\x21-\x7e]+$/.test(dns)) throw new ConfigError(`dnsNames[${i}]`, `'${dns}' is not a DNS name`);
-    names.push(derImplicit(2, derIa5String(dns))); // dNSName [2] IA5String
+    if (dns.length === 0) throw new ConfigError(`dnsNames[${i}]`, 'must not be empty');
+    names.push(dnsGeneralName(dns, `dnsNames[${i}]`));
   }
   for (const [i, ip] of (options.ipAddresses ?? []).entries()) {
     const octets = parseIpAddress(ip);
     if (octets === undefined) throw new ConfigError(`ipAddresses[${i}]`, `'${ip}' is not an IPv4 or IPv6 address`);
-    names.push(derImplicit(7, derOctetString(octets))); // iPAddress [7] OCTET STRING
+    names.push(ipGeneralName(octets));
   }
+  for (const [i, email] of (options.emailAddresses ?? []).entries()) names.push(emailGeneralName(email, `emailAddresses[${i}]`));
   return names.length === 0 ? undefined : derSequence(names);
 }
 
@@ -186,6 +171,8 @@ export function createCertificate(options: CertificateOptions): CreatedCertifica
   }
   const san = subjectAltName(options);
   if (san !== undefined) extensions.push(extension(PKI_OID.subjectAltName, false, san));
+  const constraints = options.nameConstraints;
+  if (constraints !== undefined) extensions.push(extension(PKI_OID.nameConstraints, constraints.critical ?? true, encodeNameConstraints(constraints, 'nameConstraints')));
   extensions.push(extension(PKI_OID.subjectKeyIdentifier, false, derOctetString(subjectKeyId)));
   // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT KeyIdentifier OPTIONAL, ... }
   extensions.push(extension(PKI_OID.authorityKeyIdentifier, false, derSequence([derImplicit(0, derOctetString(issuer.keyId))])));

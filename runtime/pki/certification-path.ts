@@ -3,22 +3,17 @@
  * RFC 5280 §6.1 that dtls13 performs, on node:crypto's X509Certificate
  * (signatures, issuer matching) and on the strict field parser in
  * `certificate-fields.ts` (validity, basicConstraints, keyUsage, critical
- * extensions). Failures come back as values carrying the TLS alert
- * (RFC 8446 §6.2); nothing here throws for peer input.
+ * extensions, name constraints). Failures come back as values carrying the
+ * TLS alert (RFC 8446 §6.2); nothing here throws for peer input.
  */
 import { X509Certificate } from 'node:crypto';
+import { sameBytes } from './bytes.js';
+import { errorMessage as message, fail, type CertificateFailure } from './certificate-failure.js';
 import { basicConstraints, keyUsageBits, parseCertificateFields, type BasicConstraints, type CertificateFields } from './certificate-fields.js';
+import { checkNameConstraints } from './check-name-constraints.js';
 import { ACCEPTED_SIGNATURE_ALGORITHMS, KEY_USAGE_BIT, PKI_OID } from './oids.js';
 
-/** The alerts certificate validation ends with (RFC 8446 §6.2). */
-export type CertificateAlert = 'bad_certificate' | 'unsupported_certificate' | 'certificate_expired' | 'unknown_ca' | 'certificate_unknown';
-
-/** A failed validation: the alert to send and why, for logs. */
-export interface CertificateFailure {
-  readonly ok: false;
-  readonly alert: CertificateAlert;
-  readonly reason: string;
-}
+export { fail, type CertificateAlert, type CertificateFailure } from './certificate-failure.js';
 
 /** A certificate parsed twice over: by OpenSSL (via node) and by the strict DER parser. */
 export interface ParsedCertificate {
@@ -37,11 +32,8 @@ const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
   PKI_OID.subjectAltName,
   PKI_OID.subjectKeyIdentifier,
   PKI_OID.authorityKeyIdentifier,
+  PKI_OID.nameConstraints,
 ]);
-
-export const fail = (alert: CertificateAlert, reason: string): CertificateFailure => ({ ok: false, alert, reason });
-
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
  * Parses one DER certificate, or says why it is malformed. Both parsers must
@@ -63,10 +55,6 @@ export function parseCertificate(der: Uint8Array, label: string): ParsedCertific
     return `${label} is rejected by OpenSSL: ${message(e)}`;
   }
   return { label, der, x509, fields };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function signedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
@@ -138,7 +126,13 @@ const selfIssued = (c: ParsedCertificate): boolean => sameBytes(c.fields.subject
  *   `unknown_ca`, as OpenSSL maps X509_V_ERR_INVALID_CA;
  * - every certificate, the anchor included: `now` within notBefore..notAfter
  *   (notAfter inclusive to the end of its second, RFC 5280 §4.1.2.5), else
- *   `certificate_expired` ("expired or is not currently valid", RFC 8446 §6.2).
+ *   `certificate_expired` ("expired or is not currently valid", RFC 8446 §6.2);
+ * - name constraints of every certificate above the leaf, the anchor's
+ *   included, critical or not (RFC 5280 §4.2.1.10, §6.1.3 (b) (c); see
+ *   `check-name-constraints.ts`), else `certificate_unknown` (a violation),
+ *   `bad_certificate` (malformed constraints or names), or
+ *   `unsupported_certificate` for a critical constraint on a name form
+ *   not checked here that the path's names use.
  */
 export function checkPath(path: readonly ParsedCertificate[], now: number): CertificateFailure | undefined {
   const last = path.length - 1;
@@ -171,5 +165,5 @@ export function checkPath(path: readonly ParsedCertificate[], now: number): Cert
     if (now < c.fields.notBefore) return fail('certificate_expired', `${c.label} is not valid before ${new Date(c.fields.notBefore).toISOString()}`);
     if (now >= c.fields.notAfter + 1000) return fail('certificate_expired', `${c.label} expired at ${new Date(c.fields.notAfter).toISOString()}`);
   }
-  return undefined;
+  return checkNameConstraints(path);
 }

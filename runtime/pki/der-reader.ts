@@ -1,10 +1,12 @@
 /**
- * A strict DER (ITU-T X.690 §10) TLV reader for X.509 structures
- * (RFC 5280 §4.1): single-byte tags, definite minimal lengths, nothing
- * trailing. Unlike the key reader in `crypto/der.ts`, it keeps each
+ * The one strict DER (ITU-T X.690 §10) TLV reader of dtls13: single-byte
+ * tags, definite minimal lengths, nothing trailing. X.509 structures
+ * (RFC 5280 §4.1, this folder) and the key and signature formats of the
+ * crypto providers (`crypto/der.ts`) are both read with it. It keeps each
  * element's full encoding and offset (a certificate's issuer Name and
  * TBSCertificate are compared and signed as bytes) and throws the wire
- * layer's {@link DecodeError} with a path into the certificate.
+ * layer's {@link DecodeError} with a path into the structure; callers that
+ * report another error type (`crypto/der.ts` throws `CryptoError`) convert.
  */
 import { DecodeError } from '../wire/errors.js';
 
@@ -46,9 +48,9 @@ export class DerReader {
     return this.bytes[this.pos];
   }
 
-  /** Throws a {@link DecodeError} at the current position, or at the absolute `offset` (a {@link DerElement.offset}). */
+  /** Throws a {@link DecodeError} for `field` (`''`: the structure itself) at the current position, or at the absolute `offset` (a {@link DerElement.offset}). */
   fail(field: string, reason: string, offset = this.base + this.pos): never {
-    throw new DecodeError(`${this.path}.${field}`, offset, reason);
+    throw new DecodeError(field === '' ? this.path : `${this.path}.${field}`, offset, reason);
   }
 
   /** The next TLV, whatever its tag. */
@@ -123,18 +125,27 @@ export function decodeOid(r: DerReader, element: DerElement, field: string): str
   return [...head, ...arcs.slice(1)].join('.');
 }
 
-/** A non-negative, minimally encoded INTEGER (X.690 §8.3) that fits a JavaScript number. */
-export function decodeSmallInteger(r: DerReader, element: DerElement, field: string): number {
+/**
+ * The big-endian magnitude of a non-negative, minimally encoded INTEGER
+ * (X.690 §8.3), without the leading zero octet a set top bit needs; empty
+ * for zero. Aliases the input.
+ */
+export function decodeUnsignedMagnitude(r: DerReader, element: DerElement, field: string): Uint8Array {
   const v = element.contents;
   const b0 = v[0];
-  if (b0 === undefined) r.fail(field, 'empty INTEGER');
-  if (b0 & 0x80) r.fail(field, 'negative INTEGER');
+  if (b0 === undefined) r.fail(field, 'empty INTEGER', element.offset);
+  if (b0 & 0x80) r.fail(field, 'negative INTEGER', element.offset);
   const b1 = v[1];
-  if (b0 === 0 && b1 !== undefined && (b1 & 0x80) === 0) r.fail(field, 'non-minimal INTEGER');
-  if (v.length > 7) r.fail(field, 'INTEGER too large');
+  if (b0 === 0 && b1 !== undefined && (b1 & 0x80) === 0) r.fail(field, 'non-minimal INTEGER', element.offset);
+  return b0 === 0 ? v.subarray(1) : v;
+}
+
+/** A non-negative, minimally encoded INTEGER (X.690 §8.3) that fits a JavaScript number. */
+export function decodeSmallInteger(r: DerReader, element: DerElement, field: string): number {
+  const magnitude = decodeUnsignedMagnitude(r, element, field);
   let value = 0;
-  for (const byte of v) value = value * 256 + byte;
-  if (!Number.isSafeInteger(value)) r.fail(field, 'INTEGER too large');
+  for (const byte of magnitude) value = value * 256 + byte;
+  if (magnitude.length > 7 || !Number.isSafeInteger(value)) r.fail(field, 'INTEGER too large', element.offset);
   return value;
 }
 

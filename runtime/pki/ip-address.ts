@@ -56,3 +56,20 @@ function parseIpv6(text: string): Uint8Array | undefined {
   }
   return out;
 }
+
+/** The text of 4 or 16 address octets: dotted quad, or eight hexadecimal groups with the longest run of zero groups as `::` (RFC 5952 §4). */
+export function formatIpAddress(octets: Uint8Array): string {
+  if (octets.length === 4) return Array.from(octets).join('.');
+  const groups: number[] = [];
+  for (let i = 0; i + 1 < octets.length; i += 2) groups.push(((octets[i] ?? 0) << 8) | (octets[i + 1] ?? 0));
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < groups.length; ) {
+    let j = i;
+    while (j < groups.length && groups[j] === 0) j++;
+    if (j - i > best.length && j - i > 1) best = { start: i, length: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const hex = (gs: number[]): string => gs.map((g) => g.toString(16)).join(':');
+  if (best.start < 0) return hex(groups);
+  return `${hex(groups.slice(0, best.start))}::${hex(groups.slice(best.start + best.length))}`;
+}

@@ -5,11 +5,13 @@
 export const PKI_OID = {
   // Name attributes (RFC 5280 Appendix A.1).
   commonName: '2.5.4.3',
+  emailAddress: '1.2.840.113549.1.9.1', // PKCS #9; RFC 5280 §4.1.2.6 (legacy e-mail in a subject)
   // Certificate extensions (RFC 5280 §4.2.1).
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
   subjectAltName: '2.5.29.17',
   basicConstraints: '2.5.29.19',
+  nameConstraints: '2.5.29.30',
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
   // Extended key purposes (RFC 5280 §4.2.1.12).

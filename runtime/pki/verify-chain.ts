@@ -8,11 +8,11 @@
  *
  * | problem | alert |
  * |---|---|
- * | malformed DER, trailing bytes, a signature that does not verify, signatureAlgorithm ≠ tbsCertificate.signature | `bad_certificate` ("corrupt, contained signatures that did not verify") |
+ * | malformed DER, trailing bytes, a signature that does not verify, signatureAlgorithm ≠ tbsCertificate.signature; malformed nameConstraints or subjectAltName | `bad_certificate` ("corrupt, contained signatures that did not verify") |
  * | now before notBefore or after notAfter, for any certificate on the path | `certificate_expired` ("expired or is not currently valid") |
  * | no issuer in the chain or the anchors; an issuer that is not a CA or lacks keyCertSign; pathLenConstraint exceeded; path longer than `maxDepth` | `unknown_ca` (no valid path to a CA the caller trusts) |
- * | leaf key type dtls13 cannot use; signature algorithm outside RFC 8446 §4.2.3 (SHA-1, MD5); unknown critical extension; leaf keyUsage without digitalSignature (RFC 8446 §4.4.2.2); extKeyUsage without the requested purpose | `unsupported_certificate` ("of an unsupported type": a certificate that is fine in itself but not one this use accepts) |
- * | hostname or IP address mismatch; empty chain; more than {@link MAX_CHAIN_LENGTH} certificates | `certificate_unknown` |
+ * | leaf key type dtls13 cannot use; signature algorithm outside RFC 8446 §4.2.3 (SHA-1, MD5); unknown critical extension; a critical nameConstraints on a name form not checked here (directoryName, rfc822Name, ...) that a certificate below uses; leaf keyUsage without digitalSignature (RFC 8446 §4.4.2.2); extKeyUsage without the requested purpose | `unsupported_certificate` ("of an unsupported type": a certificate that is fine in itself but not one this use accepts) |
+ * | hostname or IP address mismatch; a name outside the nameConstraints of a certificate above it, the anchor's included (OpenSSL sends this alert for X509_V_ERR_PERMITTED_VIOLATION / EXCLUDED_VIOLATION too); empty chain; more than {@link MAX_CHAIN_LENGTH} certificates | `certificate_unknown` |
  *
  * A name mismatch is `certificate_unknown`, not `bad_certificate`: the
  * certificate is intact and validly signed, it just names someone else, and
@@ -28,10 +28,14 @@ import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import type { X509Certificate } from 'node:crypto';
 import { extendedKeyUsage, keyUsageBits } from './certificate-fields.js';
 import { buildPath, checkPath, fail, parseCertificate, type CertificateFailure, type ParsedCertificate } from './certification-path.js';
-import { parseIpAddress } from './ip-address.js';
+import { subjectAltNames, type GeneralName } from './general-name.js';
+import { identityOf, type HostIdentity } from './host-identity.js';
+import { formatIpAddress } from './ip-address.js';
+import { sameBytes } from './bytes.js';
 import { KEY_USAGE_BIT, PKI_OID } from './oids.js';
 
 export { parsePemCertificates } from './pem.js';
+export { identityOf, type HostIdentity } from './host-identity.js';
 export type { CertificateAlert, CertificateFailure } from './certification-path.js';
 
 /** The most certificates a chain may carry before it is refused without a look. */
@@ -59,9 +63,15 @@ export type ChainResult = ChainSuccess | CertificateFailure;
 export interface VerificationContext {
   /** The caller's clock, ms since the epoch; the verifier never reads the time itself. */
   readonly now: number;
-  /** The server name the client expects (RFC 6125 DNS-ID; the SNI name). An IP literal here is checked as `ipAddress`. */
+  /**
+   * The host the client expects the server to be (RFC 9525 §6): a DNS name
+   * (matched against dNSName entries only, `*` as a whole leftmost label;
+   * never the subject CN) or an IP address, IPv4 dotted or IPv6 with or
+   * without brackets (matched octet for octet against iPAddress entries
+   * only). See {@link identityOf} for what is which.
+   */
   readonly hostname?: string;
-  /** The IP address the client expects in an iPAddress subjectAltName (RFC 5280 §4.2.1.6). */
+  /** An IP address the leaf must also name in an iPAddress subjectAltName (RFC 5280 §4.2.1.6), besides `hostname`. */
   readonly ipAddress?: string;
 }
 
@@ -94,7 +104,7 @@ function parseAnchors(trustAnchors: readonly Uint8Array[]): ParsedCertificate[] 
 }
 
 /** The leaf's own requirements: a usable key, keyUsage, extKeyUsage, and the expected name. */
-function checkLeaf(leaf: ParsedCertificate, context: VerificationContext, purpose: CertificatePurpose | undefined): CertificateFailure | undefined {
+function checkLeaf(leaf: ParsedCertificate, identities: readonly HostIdentity[], purpose: CertificatePurpose | undefined): CertificateFailure | undefined {
   try {
     parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
   } catch (e) {
@@ -113,25 +123,45 @@ function checkLeaf(leaf: ParsedCertificate, context: VerificationContext, purpos
   if (purpose !== undefined && purposes !== undefined && !purposes.includes(PKI_OID[purpose]) && !purposes.includes(PKI_OID.anyExtendedKeyUsage)) {
     return fail('unsupported_certificate', `${leaf.label}: extKeyUsage does not allow ${purpose}`);
   }
-  const ip = context.ipAddress ?? (context.hostname !== undefined && parseIpAddress(context.hostname) !== undefined ? context.hostname : undefined);
-  if (ip !== undefined && leaf.x509.checkIP(ip) === undefined) return fail('certificate_unknown', `${leaf.label} is not valid for IP address ${ip}`);
-  if (context.hostname !== undefined && ip !== context.hostname) {
-    // DNS-ID only, never the subject CN (RFC 9525 §6.3); '*' only as a whole leftmost label (RFC 9525 §6.3 item 2).
-    const host = context.hostname.endsWith('.') ? context.hostname.slice(0, -1) : context.hostname;
-    const match = leaf.x509.checkHost(host, { subject: 'never', wildcards: true, partialWildcards: false, multiLabelWildcards: false, singleLabelSubdomains: false });
-    if (match === undefined) return fail('certificate_unknown', `${leaf.label} is not valid for host name ${context.hostname}`);
+  for (const identity of identities) {
+    const problem = checkIdentity(leaf, identity);
+    if (problem !== undefined) return problem;
   }
   return undefined;
 }
 
-function checkContext(context: VerificationContext): void {
+/** The leaf names `identity`: an IP address in an iPAddress entry, a DNS name in a dNSName entry (RFC 9525 §6). */
+function checkIdentity(leaf: ParsedCertificate, identity: HostIdentity): CertificateFailure | undefined {
+  if (identity.kind === 'ip') {
+    let names: readonly GeneralName[];
+    try {
+      names = subjectAltNames(leaf.fields) ?? [];
+    } catch (e) {
+      return fail('bad_certificate', `${leaf.label}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const match = names.some((n) => n.form === 'iPAddress' && sameBytes(n.octets, identity.address));
+    return match ? undefined : fail('certificate_unknown', `${leaf.label} is not valid for IP address ${formatIpAddress(identity.address)}`);
+  }
+  // DNS-ID only, never the subject CN (RFC 9525 §6.3); '*' only as a whole leftmost label (RFC 9525 §6.3 item 2).
+  const match = leaf.x509.checkHost(identity.name, { subject: 'never', wildcards: true, partialWildcards: false, multiLabelWildcards: false, singleLabelSubdomains: false });
+  return match === undefined ? fail('certificate_unknown', `${leaf.label} is not valid for host name ${identity.name}`) : undefined;
+}
+
+/** Checks the caller's context; returns the identities the leaf must name. Throws {@link ConfigError}. */
+function checkContext(context: VerificationContext): HostIdentity[] {
   if (!Number.isFinite(context.now)) throw new ConfigError('now', `must be a finite number of ms, got ${String(context.now)}`);
-  if (context.hostname !== undefined && (context.hostname === '' || context.hostname === '.')) throw new ConfigError('hostname', 'must not be empty');
-  if (context.ipAddress !== undefined && parseIpAddress(context.ipAddress) === undefined) throw new ConfigError('ipAddress', `'${context.ipAddress}' is not an IPv4 or IPv6 address`);
+  const identities: HostIdentity[] = [];
+  if (context.hostname !== undefined) identities.push(identityOf(context.hostname, 'hostname'));
+  if (context.ipAddress !== undefined) {
+    const ip = identityOf(context.ipAddress, 'ipAddress');
+    if (ip.kind !== 'ip') throw new ConfigError('ipAddress', `'${context.ipAddress}' is not an IPv4 or IPv6 address`);
+    identities.push(ip);
+  }
+  return identities;
 }
 
 function verifyWithAnchors(chain: readonly Uint8Array[], anchors: readonly ParsedCertificate[], context: VerificationContext, purpose: CertificatePurpose | undefined, maxDepth: number): ChainResult {
-  checkContext(context);
+  const identities = checkContext(context);
   if (chain.length === 0) return fail('certificate_unknown', 'empty certificate chain');
   if (chain.length > MAX_CHAIN_LENGTH) return fail('certificate_unknown', `${chain.length} certificates, more than ${MAX_CHAIN_LENGTH}`);
   const parsed: ParsedCertificate[] = [];
@@ -146,7 +176,7 @@ function verifyWithAnchors(chain: readonly Uint8Array[], anchors: readonly Parse
   if (problem !== undefined) return problem;
   const leaf = parsed[0];
   if (leaf === undefined) return fail('certificate_unknown', 'empty certificate chain');
-  const leafProblem = checkLeaf(leaf, context, purpose);
+  const leafProblem = checkLeaf(leaf, identities, purpose);
   if (leafProblem !== undefined) return leafProblem;
   return { ok: true, leafPublicKeySpki: leaf.fields.subjectPublicKeyInfo.slice(), leaf: leaf.x509, path: path.map((c) => c.x509) };
 }
@@ -161,13 +191,14 @@ function depthOption(maxDepth: number | undefined): number {
  * Validates `options.chain` (RFC 8446 §4.4.2.4): builds a path from the
  * leaf through the chain's certificates (in any order; extra ones are
  * ignored) to a trust anchor, checks every signature, issuer, CA flag,
- * path length and validity period at `options.now`, then the leaf's key,
- * keyUsage, extKeyUsage and `hostname` / `ipAddress`. See the module
- * documentation for the alert each failure gives.
+ * path length, name constraints and validity period at `options.now`,
+ * then the leaf's key, keyUsage, extKeyUsage and `hostname` / `ipAddress`.
+ * See the module documentation for the alert each failure gives.
  *
  * Never throws for anything in `chain`. Throws {@link ConfigError} for the
- * caller's mistakes: a malformed trust anchor, a non-finite `now`, an empty
- * hostname, an `ipAddress` that is not one, a bad `maxDepth`.
+ * caller's mistakes: a malformed trust anchor, a non-finite `now`, a
+ * `hostname` that is neither a DNS name nor an IP address (see
+ * {@link identityOf}), an `ipAddress` that is not one, a bad `maxDepth`.
  */
 export function verifyCertificateChain(options: VerifyChainOptions): ChainResult {
   const maxDepth = depthOption(options.maxDepth);

@@ -14,7 +14,8 @@ const clientOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallC
 
 /** A server that echoes every message back. */
 async function echoServer(): Promise<DtlsUdpServer> {
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
+  // Every client here comes from 127.0.0.1: allow them all to handshake at once (the per-host default is 10).
+  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, maxHandshakesPerHost: 100 });
   server.onConnection((ep) => {
     ep.onEvent((e) => {
       if (e.type === 'data') ep.send(e.data);

@@ -4,11 +4,19 @@
  * - secp256r1/384r1/521r1: `crypto.createECDH`; public values are
  *   uncompressed points 0x04||X||Y (RFC 8446 §4.2.8.2) and the shared
  *   secret is the x-coordinate, as long as a field element (§7.4.2).
- * - x25519/x448: KeyObjects built from RFC 8410 DER; public values and the
- *   shared secret are the raw 32/56-byte strings (RFC 7748 §5, RFC 8446
- *   §7.4.2), and an all-zero secret is rejected (RFC 7748 §6).
+ * - x25519/x448: KeyObjects imported from a raw private key (random bytes
+ *   for a fresh share); public values and the shared secret are the raw
+ *   32/56-byte strings (RFC 7748 §5, RFC 8446 §7.4.2), and an all-zero
+ *   secret is rejected (RFC 7748 §6).
+ *
+ * Fresh X25519/X448 shares never go through `generateKeyPair(Sync)`: node
+ * 20's key-generation job can be collected by the GC while a JWK export of
+ * the key it made holds that key's mutex, and `~KeyGenJob` then blocks on the
+ * same mutex forever (seen in long handshake loops; tests/crypto/no-hang.test.ts).
+ * RFC 7748 §5 private keys are any 32/56 random bytes (clamping is part of
+ * the function), so random bytes imported as the key are a uniform share.
  */
-import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type ECDH, type KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, diffieHellman, randomBytes, type ECDH, type KeyObject } from 'node:crypto';
 import { rawPrivateKeyToPkcs8 } from '../der.js';
 import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
 
@@ -114,8 +122,37 @@ export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
     ecdh.generateKeys();
     return new NodeEcdhShare(group, ecdh);
   }
-  const { privateKey } = group === 'x25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('x448');
-  return new NodeMontgomeryShare(group, privateKey);
+  const raw = randomBytes(MONTGOMERY_LENGTH[group]);
+  try {
+    return new NodeMontgomeryShare(group, importMontgomeryPrivate(group, raw));
+  } finally {
+    raw.fill(0);
+  }
+}
+
+/**
+ * A KeyObject for a raw X25519/X448 private key. A private-key JWK (RFC 8037
+ * §2) imports through OpenSSL's raw-key constructor, about ten times cheaper
+ * than RFC 8410 PKCS#8 through its DER decoder. node derives the public value
+ * from `d` itself and only requires `x` to be a string, so `x` is left empty;
+ * should a node version refuse that, the PKCS#8 form is used instead.
+ */
+function importMontgomeryPrivate(group: MontgomeryGroup, raw: Uint8Array): KeyObject {
+  if (raw.length !== MONTGOMERY_LENGTH[group]) throw new CryptoError(`${group} private key must be ${MONTGOMERY_LENGTH[group]} bytes`);
+  try {
+    return createPrivateKey({ key: { kty: 'OKP', crv: JWK_CURVE[group], d: base64url(raw), x: '' }, format: 'jwk' });
+  } catch {
+    // Falls through to the DER form below.
+  }
+  const der = rawPrivateKeyToPkcs8(group, raw);
+  const pkcs8 = Buffer.from(der.buffer, der.byteOffset, der.length);
+  try {
+    return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new CryptoError(`${group} private key was rejected`);
+  } finally {
+    pkcs8.fill(0);
+  }
 }
 
 /**
@@ -134,13 +171,5 @@ export function nodeKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uin
     }
     return new NodeEcdhShare(group, ecdh);
   }
-  const der = rawPrivateKeyToPkcs8(group, privateKey);
-  const pkcs8 = Buffer.from(der.buffer, der.byteOffset, der.length);
-  try {
-    return new NodeMontgomeryShare(group, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
-  } catch (e) {
-    throw e instanceof CryptoError ? e : new CryptoError(`${group} private key was rejected`);
-  } finally {
-    pkcs8.fill(0);
-  }
+  return new NodeMontgomeryShare(group, importMontgomeryPrivate(group, privateKey));
 }

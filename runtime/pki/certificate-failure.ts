@@ -1,0 +1,20 @@
+/**
+ * The outcome of a failed certificate check: the TLS alert it ends with
+ * (RFC 8446 §6.2) and a reason for logs. Peer input never throws out of
+ * the validator; it comes back as one of these.
+ */
+
+/** The alerts certificate validation ends with (RFC 8446 §6.2). */
+export type CertificateAlert = 'bad_certificate' | 'unsupported_certificate' | 'certificate_expired' | 'unknown_ca' | 'certificate_unknown';
+
+/** A failed validation: the alert to send and why, for logs. */
+export interface CertificateFailure {
+  readonly ok: false;
+  readonly alert: CertificateAlert;
+  readonly reason: string;
+}
+
+export const fail = (alert: CertificateAlert, reason: string): CertificateFailure => ({ ok: false, alert, reason });
+
+/** An error's message, for a reason. */
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

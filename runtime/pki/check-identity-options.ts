@@ -1,0 +1,184 @@
+/**
+ * Configuration-time checks of the certificate options of a connection:
+ * the trust anchors a peer's chain is validated against, and the chain and
+ * private key an endpoint presents (RFC 8446 §4.4.2, §4.4.3). Mistakes
+ * here would otherwise surface as a failed handshake with every peer; they
+ * throw {@link ConfigError} when the options are given instead.
+ */
+import type { X509Certificate } from 'node:crypto';
+import { ConfigError } from '../config-error.js';
+import { parseSubjectPublicKeyInfo, type KeyType } from '../crypto/der.js';
+import type { CryptoProvider, PrivateKeyHandle, PublicKeyHandle } from '../crypto/provider.js';
+import { schemesForKey } from '../handshake/certificate-verify.js';
+import { errorMessage } from './certificate-failure.js';
+import { basicConstraints, extendedKeyUsage, keyUsageBits, type CertificateFields } from './certificate-fields.js';
+import { parseCertificate, type ParsedCertificate } from './certification-path.js';
+import { subjectAltNames } from './general-name.js';
+import { nameConstraints } from './name-constraints.js';
+import { MAX_CHAIN_LENGTH } from './verify-chain.js';
+
+/** The certificate options {@link checkIdentityOptions} looks at. */
+export interface IdentityOptions {
+  /** The chain this endpoint presents (DER, leaf first) and the leaf's private key (PKCS#8 DER). */
+  readonly certificate?: { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array };
+  /** Certificates (DER) that end a peer's certification path. */
+  readonly trustAnchors?: readonly Uint8Array[];
+}
+
+/** Trust anchor lists already checked (provider-independent). */
+const checkedAnchors = new WeakMap<readonly Uint8Array[], true>();
+/** Certificate options already checked, per provider (the key check signs with it). */
+const checkedCertificates = new WeakMap<object, WeakSet<CryptoProvider>>();
+
+const AGREEMENT_ONLY: ReadonlySet<KeyType> = new Set(['x25519', 'x448']);
+
+/** The key type of a certificate's subjectPublicKey, which must be able to verify signatures; else the reason. */
+function signatureKeyProblem(fields: CertificateFields): string | undefined {
+  try {
+    const { keyType } = parseSubjectPublicKeyInfo(fields.subjectPublicKeyInfo);
+    return AGREEMENT_ONLY.has(keyType) ? `its ${keyType} key cannot sign or verify signatures` : undefined;
+  } catch (e) {
+    return `unsupported public key: ${errorMessage(e)}`;
+  }
+}
+
+/** The extensions the verifier interprets must decode, or every path through the certificate fails. */
+function extensionProblem(fields: CertificateFields): string | undefined {
+  try {
+    basicConstraints(fields);
+    keyUsageBits(fields);
+    extendedKeyUsage(fields);
+    subjectAltNames(fields);
+    nameConstraints(fields);
+    return undefined;
+  } catch (e) {
+    return errorMessage(e);
+  }
+}
+
+/**
+ * A usable trust anchor: a well-formed X.509 certificate (both the strict
+ * parser and OpenSSL accept it) whose key can verify signatures and whose
+ * interpreted extensions decode. It need not be a CA: an end-entity
+ * certificate is a pinned certificate, valid for itself only.
+ */
+function checkAnchors(anchors: readonly Uint8Array[]): void {
+  if (checkedAnchors.has(anchors)) return;
+  if (!Array.isArray(anchors)) throw new ConfigError('trustAnchors', 'must be an array of DER certificates');
+  for (const [i, der] of anchors.entries()) {
+    const option = `trustAnchors[${i}]`;
+    const parsed = parseCertificate(der, option);
+    if (typeof parsed === 'string') throw new ConfigError(option, `not an X.509 certificate: ${parsed}`);
+    const problem = signatureKeyProblem(parsed.fields) ?? extensionProblem(parsed.fields);
+    if (problem !== undefined) throw new ConfigError(option, `not usable as a trust anchor: ${problem}`);
+  }
+  checkedAnchors.set(anchors, true);
+}
+
+const nameOf = (x: X509Certificate, part: 'issuer' | 'subject'): string => x[part].replace(/\n/g, ', ');
+
+/**
+ * The chain in issuer order (RFC 8446 §4.4.2: "each following certificate
+ * SHOULD directly certify the one immediately preceding it"): for each
+ * certificate but the last, the next one is its issuer by OpenSSL's issuer
+ * check (its subject Name equals this issuer Name, compared canonically;
+ * key identifiers agree when both are present; keyCertSign when it has
+ * keyUsage), and its key verifies this certificate's signature.
+ */
+function checkOrder(chain: readonly ParsedCertificate[]): void {
+  for (let i = 0; i + 1 < chain.length; i++) {
+    const c = chain[i];
+    const issuer = chain[i + 1];
+    if (c === undefined || issuer === undefined) continue;
+    if (!c.x509.checkIssued(issuer.x509)) {
+      throw new ConfigError('certificate', `chain[${i}] (issuer ${nameOf(c.x509, 'issuer')}) is not issued by chain[${i + 1}] (${nameOf(issuer.x509, 'subject')}): the chain must be leaf first, each certificate followed by its issuer`);
+    }
+    let signed: boolean;
+    try {
+      signed = c.x509.verify(issuer.x509.publicKey);
+    } catch {
+      signed = false;
+    }
+    if (!signed) throw new ConfigError('certificate', `the signature of chain[${i}] does not verify with the key of chain[${i + 1}]`);
+  }
+}
+
+/** The private key parses with `provider` and belongs to the leaf: a signature made with it verifies with the leaf's public key. */
+function checkKeyPair(provider: CryptoProvider, leaf: ParsedCertificate, pkcs8: Uint8Array): void {
+  if (!(pkcs8 instanceof Uint8Array)) throw new ConfigError('certificate', 'privateKey must be PKCS#8 DER in a Uint8Array');
+  let publicKey: PublicKeyHandle;
+  try {
+    publicKey = provider.importPublicKey(leaf.fields.subjectPublicKeyInfo);
+  } catch (e) {
+    throw new ConfigError('certificate', `the public key of chain[0] is not usable with crypto provider '${provider.name}': ${errorMessage(e)}`);
+  }
+  let privateKey: PrivateKeyHandle;
+  try {
+    privateKey = provider.importPrivateKey(pkcs8);
+  } catch (e) {
+    throw new ConfigError('certificate', `privateKey does not parse as a PKCS#8 private key for crypto provider '${provider.name}': ${errorMessage(e)}`);
+  }
+  try {
+    if (privateKey.keyType !== publicKey.keyType) throw new ConfigError('certificate', `privateKey is a ${privateKey.keyType} key but chain[0] certifies a ${publicKey.keyType} key`);
+    const scheme = schemesForKey(privateKey).find((s) => provider.supports({ kind: 'signature', algorithm: s }));
+    if (scheme === undefined) throw new ConfigError('certificate', `crypto provider '${provider.name}' cannot sign with a ${privateKey.keyType} key`);
+    const probe = new Uint8Array([...new TextEncoder().encode('dtls13 key pair check '), ...provider.randomBytes(32)]);
+    let matches: boolean;
+    try {
+      matches = provider.verify(scheme, publicKey, probe, provider.sign(scheme, privateKey, probe));
+    } catch (e) {
+      throw new ConfigError('certificate', `privateKey cannot sign with ${scheme}: ${errorMessage(e)}`);
+    }
+    if (!matches) throw new ConfigError('certificate', 'privateKey does not match the public key of chain[0] (the leaf certificate)');
+  } finally {
+    privateKey.release();
+  }
+}
+
+function checkCertificate(provider: CryptoProvider, certificate: NonNullable<IdentityOptions['certificate']>): void {
+  const seen = checkedCertificates.get(certificate);
+  if (seen?.has(provider)) return;
+  const { chain, privateKey } = certificate;
+  if (!Array.isArray(chain) || chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
+  if (chain.length > MAX_CHAIN_LENGTH) throw new ConfigError('certificate', `the chain holds ${chain.length} certificates; peers refuse more than ${MAX_CHAIN_LENGTH}`);
+  const parsed = chain.map((der, i) => {
+    const p = parseCertificate(der, `chain[${i}]`);
+    if (typeof p === 'string') throw new ConfigError('certificate', `not an X.509 certificate: ${p}`);
+    return p;
+  });
+  const leaf = parsed[0];
+  if (leaf === undefined) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
+  checkOrder(parsed);
+  const keyProblem = signatureKeyProblem(leaf.fields);
+  if (keyProblem !== undefined) throw new ConfigError('certificate', `chain[0]: ${keyProblem}`);
+  checkKeyPair(provider, leaf, privateKey);
+  if (seen === undefined) checkedCertificates.set(certificate, new WeakSet([provider]));
+  else seen.add(provider);
+}
+
+/**
+ * Checks the certificate options of a connection, throwing
+ * {@link ConfigError} for the first problem:
+ *
+ * - `trustAnchors[i]`: not a well-formed X.509 certificate (the strict
+ *   DER parser and OpenSSL must both accept it); a key that cannot verify
+ *   signatures (unsupported, or X25519/X448); an interpreted extension
+ *   (basicConstraints, keyUsage, extKeyUsage, subjectAltName,
+ *   nameConstraints) that does not decode. An anchor need not be a CA: an
+ *   end-entity certificate is accepted as a pinned certificate.
+ * - `certificate`: an empty or overlong chain; a chain entry that is not a
+ *   well-formed certificate; a chain out of issuer order (see
+ *   `checkOrder`); a leaf key that cannot sign; a `privateKey` that the
+ *   provider cannot import, of another type than the leaf's key, or that
+ *   is not the leaf's key (a signature made with it does not verify with
+ *   the leaf's public key); a provider that cannot sign with the key type.
+ *
+ * Validity periods are not checked: the core never reads the clock. A
+ * check that passed is remembered per `trustAnchors` array and per
+ * `certificate` object (and provider), so servers that configure many
+ * connections with the same objects pay for it once; mutate neither after.
+ */
+export function checkIdentityOptions(provider: CryptoProvider, options: IdentityOptions): void {
+  if (options.trustAnchors !== undefined) checkAnchors(options.trustAnchors);
+  if (options.certificate !== undefined) checkCertificate(provider, options.certificate);
+}

@@ -1,0 +1,168 @@
+/**
+ * Name constraints on a certification path (RFC 5280 §4.2.1.10,
+ * §6.1.3 (b) (c), §6.1.4 (g)).
+ *
+ * Every certificate of the path above the leaf that carries
+ * nameConstraints, the trust anchor included (the anchor's constraints
+ * bind the whole path, as OpenSSL and Go apply them), constrains every
+ * certificate below it, except self-issued intermediates (§6.1.3 (b)).
+ * Checking each constrained certificate against each constraining one in
+ * turn is the same as the RFC's running intersection of permitted subtrees
+ * and union of excluded ones.
+ *
+ * What is checked, for the forms dtls13 understands:
+ * - dNSName: each subjectAltName dNSName; and for the leaf without any
+ *   dNSName entry, each subject commonName that looks like a DNS name
+ *   (OpenSSL's rule, see `subject-name.ts`). A wildcard may not stand for
+ *   any excluded name (`*.example.com` against excluded
+ *   `secret.example.com` fails; OpenSSL lets it pass, Go refuses it).
+ * - iPAddress: each subjectAltName iPAddress.
+ * When a constraint of a form exists in permittedSubtrees, every name of
+ * that form must be in one of them; no name may be in an excludedSubtree.
+ *
+ * The other forms (directoryName, rfc822Name, URI, ...) are not checked.
+ * In a critical extension, RFC 5280 §4.2.1.10 says "the application MUST
+ * either process the constraint or reject the certificate" when a name of
+ * that form appears below: such a path is refused with
+ * `unsupported_certificate` (a directoryName constraint refuses any
+ * non-empty subject, an rfc822Name one a subject emailAddress too). In a
+ * non-critical extension they are ignored, and the dNSName and iPAddress
+ * constraints beside them still apply.
+ *
+ * A violation, or a name that cannot be checked (a dNSName that is no DNS
+ * name), gives `certificate_unknown`: the certificates are intact and
+ * validly signed, but the path is unacceptable (RFC 8446 §6.2); OpenSSL
+ * 3.0 sends this alert for X509_V_ERR_PERMITTED_VIOLATION and
+ * X509_V_ERR_EXCLUDED_VIOLATION too. Malformed nameConstraints, or a
+ * malformed subjectAltName or subject in a constrained certificate, give
+ * `bad_certificate`.
+ */
+import { sameBytes } from './bytes.js';
+import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
+import type { ParsedCertificate } from './certification-path.js';
+import { subjectAltNames, type GeneralName, type GeneralNameForm } from './general-name.js';
+import { formatIpAddress } from './ip-address.js';
+import { dnsNameLabels, dnsNameMeets, dnsNameWithin, ipAddressWithin, parseDnsSubtree, type DnsSubtree } from './name-constraint-match.js';
+import { nameConstraints, type NameConstraints } from './name-constraints.js';
+import { commonNameDnsNames, hasEmailAddressAttribute, nameAttributes } from './subject-name.js';
+
+/** A certificate of the path that carries nameConstraints. */
+interface Constraining {
+  readonly index: number;
+  readonly label: string;
+  readonly constraints: NameConstraints;
+}
+
+/** The names a certificate presents to name constraints. */
+interface PresentedNames {
+  /** Every GeneralName form present (subjectAltName entries; directoryName for a non-empty subject; rfc822Name for an emailAddress attribute). */
+  readonly forms: ReadonlySet<GeneralNameForm>;
+  /** DNS names and where each came from. */
+  readonly dnsNames: readonly { readonly name: string; readonly source: 'dNSName' | 'commonName' }[];
+  readonly ipAddresses: readonly Uint8Array[];
+}
+
+/** The names of `c` to check; the subject commonName only for the leaf without a dNSName. Throws `DecodeError`. */
+function presentedNames(c: ParsedCertificate, isLeaf: boolean): PresentedNames {
+  const san = subjectAltNames(c.fields) ?? [];
+  const attributes = nameAttributes(c.fields.subject, `${c.label}.subject`);
+  const forms = new Set<GeneralNameForm>(san.map((n) => n.form));
+  if (attributes.length > 0) forms.add('directoryName');
+  if (hasEmailAddressAttribute(attributes)) forms.add('rfc822Name');
+  const dnsNames: { name: string; source: 'dNSName' | 'commonName' }[] = [];
+  const ipAddresses: Uint8Array[] = [];
+  for (const n of san) {
+    if (n.form === 'dNSName') dnsNames.push({ name: n.name, source: 'dNSName' });
+    if (n.form === 'iPAddress') ipAddresses.push(n.octets);
+  }
+  if (isLeaf && dnsNames.length === 0) for (const name of commonNameDnsNames(attributes)) dnsNames.push({ name, source: 'commonName' });
+  return { forms, dnsNames, ipAddresses };
+}
+
+const dnsBases = (bases: readonly GeneralName[]): DnsSubtree[] =>
+  bases.flatMap((b) => {
+    const subtree = b.form === 'dNSName' ? parseDnsSubtree(b.name) : undefined;
+    return subtree === undefined ? [] : [subtree];
+  });
+
+const ipBases = (bases: readonly GeneralName[]): Uint8Array[] => bases.flatMap((b) => (b.form === 'iPAddress' ? [b.octets] : []));
+
+function formatIpBase(base: Uint8Array): string {
+  const n = base.length / 2;
+  return `${formatIpAddress(base.subarray(0, n))}/${formatIpAddress(base.subarray(n))}`;
+}
+
+function formatDnsBase(s: DnsSubtree): string {
+  return `'${s.subdomainsOnly ? '.' : ''}${s.labels.join('.')}'`;
+}
+
+/** Checks the names of `c` against the constraints of one certificate above it. */
+function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraining): CertificateFailure | undefined {
+  const { permitted, excluded, critical } = k.constraints;
+  if (critical) {
+    for (const base of [...permitted, ...excluded]) {
+      if (base.form === 'dNSName' || base.form === 'iPAddress' || !names.forms.has(base.form)) continue;
+      return fail('unsupported_certificate', `${k.label} has critical nameConstraints on ${base.form} names, which are not checked here, and ${c.label} has such a name`);
+    }
+  }
+  const permittedDns = dnsBases(permitted);
+  const excludedDns = dnsBases(excluded);
+  if (permittedDns.length > 0 || excludedDns.length > 0) {
+    for (const { name, source } of names.dnsNames) {
+      const labels = dnsNameLabels(name);
+      if (labels === undefined) return fail('certificate_unknown', `${c.label}: ${source} '${name}' is not a DNS name, so the nameConstraints of ${k.label} cannot be checked`);
+      if (permittedDns.length > 0 && !permittedDns.some((s) => dnsNameWithin(labels, s))) {
+        return fail('certificate_unknown', `${c.label}: ${source} '${name}' is outside the permitted subtrees of ${k.label}`);
+      }
+      const hit = excludedDns.find((s) => dnsNameMeets(labels, s));
+      if (hit !== undefined) return fail('certificate_unknown', `${c.label}: ${source} '${name}' is in the excluded subtree ${formatDnsBase(hit)} of ${k.label}`);
+    }
+  }
+  const permittedIp = ipBases(permitted);
+  const excludedIp = ipBases(excluded);
+  for (const address of names.ipAddresses) {
+    if (permittedIp.length > 0 && !permittedIp.some((b) => ipAddressWithin(address, b))) {
+      return fail('certificate_unknown', `${c.label}: iPAddress ${formatIpAddress(address)} is outside the permitted subtrees of ${k.label}`);
+    }
+    const hit = excludedIp.find((b) => ipAddressWithin(address, b));
+    if (hit !== undefined) return fail('certificate_unknown', `${c.label}: iPAddress ${formatIpAddress(address)} is in the excluded subtree ${formatIpBase(hit)} of ${k.label}`);
+  }
+  return undefined;
+}
+
+/** Self-issued: subject and issuer Names are the same (RFC 5280 §6.1; compared as encoded). */
+const selfIssued = (c: ParsedCertificate): boolean => sameBytes(c.fields.subject, c.fields.issuer);
+
+/**
+ * Checks the name constraints of a built path (leaf first, trust anchor
+ * last); see the module documentation. Never throws.
+ */
+export function checkNameConstraints(path: readonly ParsedCertificate[]): CertificateFailure | undefined {
+  const constraining: Constraining[] = [];
+  for (const [index, c] of path.entries()) {
+    if (index === 0) continue;
+    let constraints: NameConstraints | undefined;
+    try {
+      constraints = nameConstraints(c.fields);
+    } catch (e) {
+      return fail('bad_certificate', `${c.label}: ${errorMessage(e)}`);
+    }
+    if (constraints !== undefined) constraining.push({ index, label: c.label, constraints });
+  }
+  for (const [i, c] of path.entries()) {
+    const above = constraining.filter((k) => k.index > i);
+    if (above.length === 0) continue;
+    if (i > 0 && selfIssued(c)) continue; // RFC 5280 §6.1.3 (b), (c)
+    let names: PresentedNames;
+    try {
+      names = presentedNames(c, i === 0);
+    } catch (e) {
+      return fail('bad_certificate', `${c.label}: ${errorMessage(e)}`);
+    }
+    for (const k of above) {
+      const problem = checkAgainst(c, names, k);
+      if (problem !== undefined) return problem;
+    }
+  }
+  return undefined;
+}

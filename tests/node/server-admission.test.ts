@@ -1,0 +1,153 @@
+import test from 'ava';
+import { once } from 'node:events';
+import { ConfigError } from '../../runtime/config-error.js';
+import { connect, createServer, type DtlsServer, type DtlsSocket } from '../../runtime/node/api.js';
+import { connectUdp } from '../../runtime/node/client.js';
+import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { HelloSource, RawClient, rawSocket, sendAll, sleep, until } from './support.js';
+
+const id = makeIdentity('p256', 'localhost');
+const wallClock = (): number => TEST_TIME;
+const clientOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock };
+
+async function echoServer(options: Parameters<typeof createServer>[0]): Promise<DtlsServer> {
+  const server = createServer(options, (s) => {
+    s.on('error', () => {});
+    s.on('message', (m) => s.send(m));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+async function echo(socket: DtlsSocket, text: string): Promise<string> {
+  socket.send(text);
+  const [m] = (await once(socket, 'message')) as [Uint8Array];
+  return new TextDecoder().decode(m);
+}
+
+test('150 stalled peers from one host hold only that host\'s handshake share: 3 clients from another host all connect', async (t) => {
+  const server = await echoServer({ certificate: id, wallClock, maxHandshakes: 100 });
+  t.teardown(() => server.close());
+  const port = server.address()!.port;
+  // The flood: 150 source ports on 127.0.0.1, each a real ClientHello, a cookie round trip where answered, then silence.
+  const bogus = await Promise.all(Array.from({ length: 150 }, () => rawSocket('127.0.0.1')));
+  t.teardown(() => bogus.forEach((s) => s.close()));
+  const sources = bogus.map(() => new HelloSource(clientOptions));
+  await Promise.all(bogus.map((s, i) => sendAll(s, sources[i]!.first(), port)));
+  await until(() => (server.stats?.refused ?? 0) + bogus.filter((s) => s.received.length > 0).length >= 150);
+  const answered = bogus.flatMap((s, i) => (s.received.length > 0 ? [i] : []));
+  await Promise.all(answered.map((i) => sendAll(bogus[i]!, sources[i]!.answer(bogus[i]!.received[0]!), port)));
+  await until(() => (server.stats?.handshaking ?? 0) >= Math.min(answered.length, 10));
+  t.log(`${answered.length} flood peers got a HelloRetryRequest; handshaking ${server.stats?.handshaking}`);
+  // Three legitimate clients from 127.0.0.2.
+  const clients = [0, 1, 2].map(() => connect({ port, localAddress: '127.0.0.2', ...clientOptions, handshakeTimeoutMs: 20_000 }));
+  t.teardown(() => clients.forEach((c) => c.close()));
+  const outcomes = await Promise.all(
+    clients.map((c) => Promise.race([once(c, 'connect').then(() => 'connected'), once(c, 'close').then(([r]) => `closed ${String(r)}`)])),
+  );
+  t.deepEqual(outcomes, ['connected', 'connected', 'connected']);
+  t.deepEqual(await Promise.all(clients.map((c, i) => echo(c, `legit ${i}`))), ['legit 0', 'legit 1', 'legit 2']);
+  const stats = server.stats!;
+  t.log(stats);
+  t.true(stats.refusedPerHost >= 140, `refused per host: ${stats.refusedPerHost}`);
+  t.is(stats.refusedGlobal, 0);
+  t.true(stats.handshaking <= 10, 'the flooding host holds at most maxHandshakesPerHost slots');
+});
+
+test('a full server answers a new peer with silence and counts it, globally and per host', async (t) => {
+  for (const [limits, reason] of [
+    [{ maxConnections: 1 }, 'refusedGlobal'],
+    [{ maxConnectionsPerHost: 1 }, 'refusedPerHost'],
+  ] as const) {
+    const server = await echoServer({ certificate: id, wallClock, ...limits });
+    const port = server.address()!.port;
+    const first = connect({ port, ...clientOptions });
+    await once(first, 'connect');
+    const stranger = await rawSocket();
+    const source = new HelloSource(clientOptions);
+    const hello = source.first();
+    for (let i = 0; i < 5; i++) await sendAll(stranger, hello, port);
+    // The refusal is counted in the same turn as any reply would be sent; then give the loopback time to deliver one.
+    await until(() => (server.stats?.[reason] ?? 0) >= 5);
+    await sleep(300);
+    t.is(stranger.received.length, 0, `${reason}: no HelloRetryRequest, no alert`);
+    t.is(server.stats?.[reason], 5);
+    t.is(server.stats?.refused, 5);
+    stranger.close();
+    first.close();
+    await once(first, 'close');
+    server.close();
+    await once(server, 'close');
+  }
+});
+
+test('a half-open handshake holds its slot only until handshakeTimeoutMs from its creation, however much the peer retransmits', async (t) => {
+  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, handshakeTimeoutMs: 600, maxHandshakes: 1 });
+  t.teardown(() => server.close());
+  const port = server.address.port;
+  const staller = await rawSocket();
+  t.teardown(() => staller.close());
+  const source = new HelloSource(clientOptions);
+  await sendAll(staller, source.first(), port);
+  await until(() => staller.received.length >= 1);
+  const secondHello = source.answer(staller.received[0]!);
+  await sendAll(staller, secondHello, port);
+  await until(() => server.stats.handshaking === 1);
+  t.is(server.stats.handshaking, 1);
+  // Keep re-sending the second ClientHello and junk: neither may extend the deadline.
+  let stop = false;
+  const keepBusy = (async () => {
+    while (!stop) {
+      await sendAll(staller, [...secondHello, Uint8Array.of(0x2f, 1, 2, 3, 4, 5)], port);
+      await sleep(50);
+    }
+  })();
+  await until(() => server.stats.handshakeTimeouts >= 1);
+  stop = true;
+  await keepBusy;
+  t.is(server.stats.handshakeTimeouts, 1);
+  t.is(server.stats.handshaking, 0);
+  const client = connectUdp({ port, ...clientOptions });
+  await t.notThrowsAsync(client.handshake);
+  client.close();
+});
+
+test('junk datagrams from a connected peer\'s own address and port do not keep an idle session alive', async (t) => {
+  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, idleTimeoutMs: 400 });
+  t.teardown(() => server.close());
+  const ended = new Promise<string>((resolve) => server.onConnection((ep) => void ep.closed.then(resolve)));
+  const peer = await RawClient.connect(clientOptions, server.address.port);
+  t.teardown(() => peer.close());
+  t.is(server.size, 1);
+  // The peer goes quiet; from its address and port come junk, a stale plaintext ClientHello and a forged ciphertext record, every 40 ms.
+  peer.mute();
+  const forged = Uint8Array.of(0x2f, 0x00, 0x05, 0x00, 0x10, ...new Uint8Array(16).fill(7));
+  const stale = new HelloSource(clientOptions).first()[0]!;
+  let closed: string | undefined;
+  void ended.then((r) => (closed = r));
+  for (let i = 0; closed === undefined && i < 400; i++) {
+    await sendAll(peer.socket, [[Uint8Array.of(1, 2, 3), stale, forged][i % 3]!], server.address.port);
+    await sleep(40);
+  }
+  t.is(closed, 'local', 'the session was closed for idleness although junk kept coming');
+  t.is(server.stats.idleClosed, 1);
+  t.is(server.size, 0);
+});
+
+test('every admission option is checked up front, with a ConfigError naming it', (t) => {
+  for (const [option, value] of [
+    ['maxConnectionsPerHost', 0],
+    ['maxHandshakesPerHost', 2.5],
+    ['handshakeTimeoutMs', 0],
+    ['maxPendingClientHellos', -1],
+    ['maxClientHelloLength', 20_000],
+    ['idleTimeoutMs', Number.NaN],
+  ] as const) {
+    t.is(t.throws(() => createServer({ certificate: id, [option]: value }), { instanceOf: ConfigError })?.option, option);
+  }
+  t.is(t.throws(() => createServer({ certificate: id, cookies: 'yes' as unknown as boolean }), { instanceOf: ConfigError })?.option, 'cookies');
+  t.is(t.throws(() => connectUdp({ port: 1, localPort: 70_000 }), { instanceOf: ConfigError })?.option, 'localPort');
+  t.is(t.throws(() => connectUdp({ port: 1, localAddress: '::1' }), { instanceOf: ConfigError })?.option, 'localAddress');
+});
