@@ -3,7 +3,7 @@ import { nodeProvider } from '../crypto/node/index.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import type { FlightTimerConfig } from '../handshake/flight.js';
-// MERGE-PKI import { checkIdentityOptions } from '../pki/check-identity-options.js';
+import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import type { CertificateVerifier } from '../pki/verify-chain.js';
 import { resolveLimits, type ConnectionLimits } from './connection-limits.js';
 
@@ -107,7 +107,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
   if (checkIdentity && o.serverName === undefined && (o.trustAnchors?.length ?? 0) > 0) {
     throw new ConfigError('serverName', 'the server certificate is checked against serverName: give the host name or IP address, or set checkServerIdentity: false');
   }
-  // MERGE-PKI checkIdentityOptions(provider, { certificate: o.certificate, trustAnchors: o.trustAnchors });
+  checkIdentityOptions(provider, { ...(o.certificate ? { certificate: o.certificate } : {}), ...(o.trustAnchors ? { trustAnchors: o.trustAnchors } : {}) });
   return {
     provider,
     cipherSuites,

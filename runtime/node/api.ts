@@ -96,7 +96,12 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
 }
 
 export interface ConnectOptions extends Omit<UdpClientOptions, 'host'> {
-  /** Host name or IP address (default 127.0.0.1); a name is resolved, and is the default serverName. */
+  /**
+   * Host name or IP address (default 127.0.0.1); a name is resolved. Either
+   * is the default serverName: the server certificate must match it (a name
+   * a dNSName, an address an iPAddress; RFC 9525 §6) unless
+   * `checkServerIdentity: false`.
+   */
   readonly host?: string;
 }
 
@@ -106,7 +111,7 @@ export function connect(options: ConnectOptions): DtlsSocket {
   const host = options.host ?? '127.0.0.1';
   const named = isIP(host) === 0;
   const start = (address: string): void => {
-    socket.attach(connectUdp({ ...options, host: address, ...(named && options.serverName === undefined ? { serverName: host } : {}) }));
+    socket.attach(connectUdp({ ...options, host: address, ...(options.serverName === undefined ? { serverName: host } : {}) }));
   };
   if (!named) start(host);
   else {

@@ -4,7 +4,7 @@ import { ConfigError, integerOption } from '../config-error.js';
 import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
 import { HelloRetryResponder } from '../connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
-import type { StatelessRetry } from '../connection/server-actions.js';
+import type { StatelessRetry } from '../connection/stateless-retry.js';
 import { Admission, hostOf, type AdmissionLimits, type Refusal } from './admission.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DtlsEndpoint } from './endpoint.js';
