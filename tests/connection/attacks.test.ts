@@ -78,26 +78,37 @@ test('item 1: the same junk sent to a connected session changes nothing', (t) =>
 
 // ── 2. Unauthenticated teardown ────────────────────────────────────────────
 
-const spoofed: readonly [string, () => Uint8Array][] = [
-  ['a plaintext fatal alert', () => plaintextAlert('fatal', 'handshake_failure')],
-  ['a plaintext close_notify', () => plaintextAlert('warning', 'close_notify')],
-  ['a malformed plaintext ACK', () => plaintextRecord('ack', Uint8Array.of(0xff, 0x01, 0x02))],
-  ['a plaintext ClientHello', () => {
+/** Handshake messages each side has received in a full handshake: what `message_seq` the next one would carry is among these. */
+const NEXT_SEQS = [2, 3, 4, 5, 6];
+
+const spoofed: readonly [string, () => readonly Uint8Array[]][] = [
+  ['a plaintext fatal alert', () => [plaintextAlert('fatal', 'handshake_failure')]],
+  ['a plaintext close_notify', () => [plaintextAlert('warning', 'close_notify')]],
+  ['a malformed plaintext ACK', () => [plaintextRecord('ack', Uint8Array.of(0xff, 0x01, 0x02))]],
+  ['a plaintext ClientHello with a high message_seq', () => {
     const fresh = DtlsConnection.client({ checkServerIdentity: false });
     fresh.connect(0);
-    return fresh.pollTransmit() ?? new Uint8Array(0);
+    const [record] = decodeDatagram(fresh.pollTransmit() ?? new Uint8Array(0));
+    if (record?.kind !== 'plaintext') throw new Error('no ClientHello');
+    const body = record.record.fragment.subarray(12);
+    return NEXT_SEQS.map((seq) => plaintextRecord('handshake', handshakeFragment({ msgType: 'client_hello', length: body.length, messageSeq: seq, fragmentOffset: 0, fragment: body }), 900 + seq));
   }],
-  ['a plaintext KeyUpdate with a high message_seq', () => plaintextRecord('handshake', handshakeFragment({ msgType: 'key_update', length: 1, messageSeq: 40, fragmentOffset: 0, fragment: Uint8Array.of(1) }))],
-  ['a conflicting plaintext fragment', () => plaintextRecord('handshake', handshakeFragment({ msgType: 'finished', length: 32, messageSeq: 1, fragmentOffset: 0, fragment: bytesFrom(7, 32) }))],
-  ['a plaintext warning alert', () => plaintextAlert('warning', 'bad_certificate')],
-  ['a forged ciphertext alert', () => forgedCiphertext(3, 9, bytesFrom(3, 24))],
+  ['a plaintext KeyUpdate with a high message_seq', () =>
+    NEXT_SEQS.map((seq) => plaintextRecord('handshake', handshakeFragment({ msgType: 'key_update', length: 1, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(1) }), 900 + seq))],
+  ['conflicting plaintext fragments', () =>
+    NEXT_SEQS.flatMap((seq) => [
+      plaintextRecord('handshake', handshakeFragment({ msgType: 'key_update', length: 4, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(1, 2) }), 900 + seq),
+      plaintextRecord('handshake', handshakeFragment({ msgType: 'key_update', length: 4, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(3, 4) }), 950 + seq),
+    ])],
+  ['a plaintext warning alert', () => [plaintextAlert('warning', 'bad_certificate')]],
+  ['a forged ciphertext alert', () => [forgedCiphertext(3, 9, bytesFrom(3, 24))]],
 ];
 
 for (const [what, make] of spoofed) {
   test(`item 2: ${what} does not end an authenticated session`, (t) => {
     const link = established();
-    link.server.receive(make(), link.now);
-    link.client.receive(make(), link.now);
+    for (const d of make()) link.server.receive(d, link.now);
+    for (const d of make()) link.client.receive(d, link.now);
     link.run(link.now + 5000);
     t.is(link.server.state, 'connected');
     t.is(link.client.state, 'connected');
