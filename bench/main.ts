@@ -16,3 +16,4 @@ if (only === undefined || only === 'handshake') benchHandshake();
 if (only === undefined || only === 'network') await benchNetwork();
 if (only === undefined || only === 'kernel') await benchKernel(console.log);
 if (only === undefined || only === 'hwmodel') await benchHwmodel(console.log);
+if (only === undefined || only === 'memory') await (await import('./memory.js')).benchMemory(console.log);
