@@ -105,6 +105,8 @@ export class DtlsConnection {
   private peerEpoch = 0;
   private burstTimer: number | undefined;
   private burst = { ack: false, retransmit: false };
+  /** When the peer's retransmission last made us resend our flight: at most once per retransmit timeout, so spoofed repeats cannot pump flights at a victim. */
+  private peerTriggeredAt = -Infinity;
   private failReason: FatalReason | undefined;
   private startedAt = 0;
   private completedAt: number | undefined;
@@ -528,7 +530,11 @@ export class DtlsConnection {
       this.burst = { ack: false, retransmit: false };
       if (this.ended) return;
       if (ack) this.parts.sendAck(this.parts.acks.list());
-      if (retransmit) this.parts.flight.peerRetransmitted();
+      const now = this.parts.clock.now;
+      if (retransmit && now - this.peerTriggeredAt >= this.parts.flight.timeout) {
+        this.peerTriggeredAt = now;
+        this.parts.flight.peerRetransmitted();
+      }
     }, BURST_DELAY);
   }
 

@@ -77,6 +77,13 @@ export type ReceivedRecord =
       readonly record: Uint8Array;
     };
 
+/**
+ * Where outgoing DTLSInnerPlaintext is staged, so the AEAD sees one
+ * contiguous input without an allocation per record. One for the whole
+ * module (seal is synchronous), not 16 KiB per connection.
+ */
+const INNER_SCRATCH = new Uint8Array(MAX_PLAINTEXT + 1 + 255 + 16);
+
 /** Thrown when the record layer is asked to protect what it must not (no keys, usage limit reached). */
 export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
@@ -107,8 +114,6 @@ export class RecordLayer {
   private acceptPlaintext = true;
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
-  /** Where outgoing DTLSInnerPlaintext is staged, so the AEAD sees one contiguous input without an allocation per record. */
-  private readonly inner = new Uint8Array(MAX_PLAINTEXT + 1 + 255 + 16);
   /** Where an incoming record's header is unmasked to serve as additional data (1 + CID + 2 + 2 bytes at most). */
   private readonly aadScratch = new Uint8Array(1 + 255 + 4);
 
@@ -244,9 +249,9 @@ export class RecordLayer {
     const type = contentTypeToNumber(contentType);
     const tag = w.suite.tagLength;
     const padding = Math.max((this.config.padding ?? noPadding)(content.length, type), 16 - tag - content.length - 1, 0);
-    if (content.length + 1 + padding > this.inner.length) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
+    if (content.length + 1 + padding > INNER_SCRATCH.length) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
     const innerLength = content.length + 1 + padding;
-    const inner = this.inner;
+    const inner = INNER_SCRATCH;
     inner.set(content, 0);
     inner[content.length] = type;
     inner.fill(0, content.length + 1, innerLength);

@@ -277,6 +277,10 @@ test('item 8: a burst of retransmitted ClientHellos makes one retransmission of 
   for (let i = 0; i < 10; i++) server.receive(ch, 1 + i); // ten copies in one burst
   server.handleTimeout(100);
   t.is(server.stats.retransmissions, 1);
+  // A second burst before the retransmit timeout (spoofed repeats, say) does not pump another flight out.
+  for (let i = 0; i < 10; i++) server.receive(ch, 300 + i);
+  server.handleTimeout(400);
+  t.is(server.stats.retransmissions, 1);
 });
 
 test('item 8: fragments the connection refused are not ACKed', (t) => {
