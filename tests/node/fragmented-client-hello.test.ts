@@ -26,7 +26,7 @@ function refragment(datagram: Uint8Array, size: number, firstSeq = 0): Uint8Arra
   return out;
 }
 
-function firstHello(options: ConnectionOptions = { trustAnchors: [id.caDer], wallClock }): { client: DtlsConnection; datagrams: Uint8Array[] } {
+function firstHello(options: ConnectionOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock }): { client: DtlsConnection; datagrams: Uint8Array[] } {
   const client = DtlsConnection.client(options);
   client.connect(0);
   const datagrams: Uint8Array[] = [];
