@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
-import { encodeDtlsHandshake, encodeDtlsPlaintext } from '../generated/wire/index.js';
-import type { HandshakeType } from '../generated/wire/enums.js';
+import type { HandshakeTypeName } from '../generated/wire/enums.js';
+import { handshakeFragment, packRecords, plaintextRecord } from '../tests/support/attacker.js';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
 import { HelloRetryResponder } from '../runtime/connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../runtime/connection/hello-retry-reassembly.js';
@@ -85,20 +85,10 @@ function acceptedPair(responder: HelloRetryResponder, opts: ReturnType<typeof id
 }
 
 let recordSeq = 1000;
-function record(msgType: HandshakeType, messageSeq: number, length: number, offset: number, body: Uint8Array): Uint8Array {
-  const fragment = encodeDtlsHandshake({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body });
-  return encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq++, fragment });
+function record(msgType: HandshakeTypeName, messageSeq: number, length: number, offset: number, body: Uint8Array): Uint8Array {
+  return plaintextRecord('handshake', handshakeFragment({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body }), recordSeq++);
 }
 
-function pack(records: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
-  let at = 0;
-  for (const r of records) {
-    out.set(r, at);
-    at += r.length;
-  }
-  return out;
-}
 
 /** Records packed into datagrams of at most ~1,400 bytes. */
 function datagrams(records: readonly Uint8Array[]): Uint8Array[] {
@@ -107,14 +97,14 @@ function datagrams(records: readonly Uint8Array[]): Uint8Array[] {
   let size = 0;
   for (const r of records) {
     if (size + r.length > 1400 && batch.length > 0) {
-      out.push(pack(batch));
+      out.push(packRecords(batch));
       batch = [];
       size = 0;
     }
     batch.push(r);
     size += r.length;
   }
-  if (batch.length > 0) out.push(pack(batch));
+  if (batch.length > 0) out.push(packRecords(batch));
   return out;
 }
 

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
-import type { HandshakeType } from '../../generated/wire/enums.js';
+import type { HandshakeTypeName } from '../../generated/wire/enums.js';
+import { handshakeFragment, packRecords, plaintextRecord } from '../support/attacker.js';
 import { connect } from '../../runtime/node/api.js';
 import { TEST_TIME } from '../support/pki-fixtures.js';
 import { HelloSource, rawSocket, sendAll, sleep, until } from './support.js';
@@ -59,21 +59,10 @@ async function startChild() {
 
 let recordSeq = 1000;
 /** One DTLSPlaintext epoch-0 handshake record with a fragment of `length`, `messageSeq`, `offset` and `body`. */
-function fragmentRecord(msgType: HandshakeType, messageSeq: number, length: number, offset: number, body: Uint8Array): Uint8Array {
-  const fragment = encodeDtlsHandshake({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body });
-  return encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq++, fragment });
+function fragmentRecord(msgType: HandshakeTypeName, messageSeq: number, length: number, offset: number, body: Uint8Array): Uint8Array {
+  return plaintextRecord('handshake', handshakeFragment({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body }), recordSeq++);
 }
 
-/** Records packed into one datagram of at most ~1,400 bytes. */
-function pack(records: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
-  let at = 0;
-  for (const r of records) {
-    out.set(r, at);
-    at += r.length;
-  }
-  return out;
-}
 
 test('old and zero-length ClientHello fragments after a cookie round trip do not bring the server process down; a new client still gets a session', async (t) => {
   const server = await startChild();
@@ -92,13 +81,13 @@ test('old and zero-length ClientHello fragments after a cookie round trip do not
   // 25 datagrams of old (message_seq 0/1) zero-length ClientHello fragments, 56 records each; then 25 more led by a
   // fragment of another type, so that a server routing on the first record hands them to the connection itself.
   for (let i = 0; i < 50; i++) {
-    const lead: HandshakeType = i < 25 ? 'client_hello' : 'finished';
+    const lead: HandshakeTypeName = i < 25 ? 'client_hello' : 'finished';
     const records = [fragmentRecord(lead, 1, 0, 0, new Uint8Array(0))];
     for (let k = 1; k < 56; k++) records.push(fragmentRecord('client_hello', k % 2, 0, 0, new Uint8Array(0)));
-    await sendAll(attacker, [pack(records)], server.port);
+    await sendAll(attacker, [packRecords(records)], server.port);
   }
   // One out-of-order fragment (message_seq 5: a gap), which arms the delayed ACK of everything received.
-  await sendAll(attacker, [pack([fragmentRecord('finished', 1, 0, 0, new Uint8Array(0)), fragmentRecord('client_hello', 5, 40, 0, new Uint8Array(1))])], server.port);
+  await sendAll(attacker, [packRecords([fragmentRecord('finished', 1, 0, 0, new Uint8Array(0)), fragmentRecord('client_hello', 5, 40, 0, new Uint8Array(1))])], server.port);
   await sleep(500); // past the 50 ms ACK delay and a retransmission timer
   t.is(server.exit, undefined, `the server process is alive (${server.stderr})`);
   t.log('server stats after the attack', await server.stats());
