@@ -1,0 +1,140 @@
+/**
+ * A deterministic client/server pair for the connection fuzz targets: fixed
+ * identities, fixed wall clock, and each side's randomness (randoms, key
+ * shares) from its own seeded stream, so a handshake is the same bytes in
+ * every run. The driver delivers one record at a time (each record of a
+ * datagram as its own datagram) so that it can stop the moment the victim
+ * reaches a chart state.
+ */
+import { readFileSync } from 'node:fs';
+import { SeededRandom } from '../../../../hwmodel/kernel/random.js';
+import { seededProvider } from '../../../../hwmodel/model/seeded-provider.js';
+import { DtlsConnection, type ConnectionOptions } from '../../../../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../../../../runtime/connection/events.js';
+import { nodeProvider } from '../../../../runtime/crypto/node/index.js';
+import { decodeDatagram, encodeDatagram } from '../../../../runtime/wire/datagram.js';
+import { TEST_TIME } from '../../../support/pki-fixtures.js';
+
+export type Side = 'client' | 'server';
+export const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
+
+/** plain: 1-RTT with defaults; hrr: the server only takes secp256r1, so it asks again; clientAuth: the server requires a client certificate. */
+export type Variant = 'plain' | 'hrr' | 'clientAuth';
+
+interface StoredIdentity {
+  readonly caDer: string;
+  readonly chain: readonly string[];
+  readonly privateKey: string;
+}
+interface Identity {
+  readonly caDer: Uint8Array;
+  readonly chain: readonly Uint8Array[];
+  readonly privateKey: Uint8Array;
+}
+
+const fromHex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
+const loadIdentity = (s: StoredIdentity): Identity => ({ caDer: fromHex(s.caDer), chain: s.chain.map(fromHex), privateKey: fromHex(s.privateKey) });
+const stored = JSON.parse(readFileSync(new URL('../../fixtures/identities.json', import.meta.url), 'utf8')) as { server: StoredIdentity; client: StoredIdentity };
+const SERVER_ID = loadIdentity(stored.server);
+const CLIENT_ID = loadIdentity(stored.client);
+
+/** Seeds of each side's random stream. */
+const SEED = { client: 0x0c11e47, server: 0x5e7e4 } as const;
+
+export interface Pair {
+  readonly client: DtlsConnection;
+  readonly server: DtlsConnection;
+}
+
+/** A fresh pair for `variant`; `keyLog` receives both sides' NSS key log lines. */
+export function makePair(variant: Variant, keyLog?: (side: Side, line: string) => void): Pair {
+  const log = (side: Side): Pick<ConnectionOptions, 'keyLog'> => (keyLog ? { keyLog: (line: string) => keyLog(side, line) } : {});
+  const client = DtlsConnection.client({
+    provider: seededProvider(nodeProvider, new SeededRandom(SEED.client)),
+    trustAnchors: [SERVER_ID.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    ...(variant === 'hrr' ? { groups: ['x25519', 'secp256r1'] } : {}),
+    ...(variant === 'clientAuth' ? { certificate: { chain: CLIENT_ID.chain, privateKey: CLIENT_ID.privateKey } } : {}),
+    ...log('client'),
+  });
+  const server = DtlsConnection.server({
+    provider: seededProvider(nodeProvider, new SeededRandom(SEED.server)),
+    certificate: { chain: SERVER_ID.chain, privateKey: SERVER_ID.privateKey },
+    wallClock: () => TEST_TIME,
+    ...(variant === 'hrr' ? { groups: ['secp256r1'] } : {}),
+    ...(variant === 'clientAuth' ? { clientAuthentication: 'required', trustAnchors: [CLIENT_ID.caDer] } : {}),
+    ...log('server'),
+  });
+  return { client, server };
+}
+
+/** The records of a datagram, each as its own datagram (the datagram itself if it does not decode). */
+export function splitRecords(datagram: Uint8Array): Uint8Array[] {
+  try {
+    const records = decodeDatagram(datagram);
+    return records.length <= 1 ? [datagram] : records.map((r) => encodeDatagram([r]));
+  } catch {
+    return [datagram];
+  }
+}
+
+export interface Drive {
+  /** Every datagram each side emitted, in order. */
+  readonly sent: { readonly client: Uint8Array[]; readonly server: Uint8Array[] };
+  readonly events: { readonly client: ConnectionEvent[]; readonly server: ConnectionEvent[] };
+  /** True when the driver stopped because `until` held. */
+  readonly reached: boolean;
+}
+
+/**
+ * Connects the client and relays records between the two (time stands at 0)
+ * until `until()` holds or nothing moves. Stops right after the record that
+ * made `until()` true; what either side still has to send stays queued.
+ */
+export function drive(pair: Pair, until: () => boolean): Drive {
+  const sent = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
+  const events = { client: [] as ConnectionEvent[], server: [] as ConnectionEvent[] };
+  const collectEvents = (): void => {
+    for (const side of ['client', 'server'] as const) for (let e = pair[side].pollEvent(); e !== undefined; e = pair[side].pollEvent()) events[side].push(e);
+  };
+  if (until()) return { sent, events, reached: true };
+  pair.client.connect(0);
+  collectEvents();
+  if (until()) return { sent, events, reached: true };
+  for (let round = 0; round < 64; round++) {
+    let moved = false;
+    for (const from of ['client', 'server'] as const) {
+      const to = pair[other(from)];
+      for (let d = pair[from].pollTransmit(); d !== undefined; d = pair[from].pollTransmit()) {
+        sent[from].push(d);
+        for (const record of splitRecords(d)) {
+          to.receive(record, 0);
+          moved = true;
+          collectEvents();
+          if (until()) return { sent, events, reached: true };
+        }
+      }
+    }
+    if (!moved) break;
+  }
+  return { sent, events, reached: until() };
+}
+
+/** Relays everything both sides have queued until both are quiet; returns what each side sent. */
+export function flush(pair: Pair, now: number): { client: Uint8Array[]; server: Uint8Array[] } {
+  const sent = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
+  for (let round = 0; round < 64; round++) {
+    let moved = false;
+    for (const from of ['client', 'server'] as const) {
+      for (let d = pair[from].pollTransmit(); d !== undefined; d = pair[from].pollTransmit()) {
+        sent[from].push(d);
+        pair[other(from)].receive(d, now);
+        moved = true;
+      }
+    }
+    for (const side of ['client', 'server'] as const) while (pair[side].pollEvent() !== undefined);
+    if (!moved) break;
+  }
+  return sent;
+}

@@ -1,0 +1,32 @@
+/** The fuzz targets by name. */
+import type { FuzzTarget } from '../engine/target.js';
+import { connectionTarget, type Scenario } from './connection/harness.js';
+import { datagramTarget } from './datagram.js';
+
+/** The client in every state of its handshake chart it waits in, plus after a HelloRetryRequest and with a CertificateRequest. */
+export const CLIENT_SCENARIOS: readonly Scenario[] = [
+  { victim: 'client', variant: 'plain', state: 'waitServerHello' },
+  { victim: 'client', variant: 'plain', state: 'waitEncryptedExtensions' },
+  { victim: 'client', variant: 'plain', state: 'waitCertificateOrCertificateRequest' },
+  { victim: 'client', variant: 'plain', state: 'waitCertificateVerify' },
+  { victim: 'client', variant: 'plain', state: 'waitFinished' },
+  { victim: 'client', variant: 'plain', state: 'connected' },
+  { victim: 'client', variant: 'hrr', state: 'waitServerHello', afterDatagrams: 1 },
+  { victim: 'client', variant: 'clientAuth', state: 'waitCertificate' },
+];
+
+/** The server fresh, after a ClientHello (1-RTT, HelloRetryRequest, client authentication) and connected. */
+export const SERVER_SCENARIOS: readonly Scenario[] = [
+  { victim: 'server', variant: 'plain', state: 'waitClientHello' },
+  { victim: 'server', variant: 'plain', state: 'waitClientFinished' },
+  { victim: 'server', variant: 'hrr', state: 'waitSecondClientHello' },
+  { victim: 'server', variant: 'clientAuth', state: 'waitClientCertificate' },
+  { victim: 'server', variant: 'clientAuth', state: 'waitClientCertificateVerify' },
+  { victim: 'server', variant: 'plain', state: 'connected' },
+];
+
+export const TARGETS: Readonly<Record<string, () => FuzzTarget>> = {
+  datagram: () => datagramTarget,
+  client: () => connectionTarget('client', CLIENT_SCENARIOS),
+  server: () => connectionTarget('server', SERVER_SCENARIOS),
+};
