@@ -5,7 +5,7 @@
  * here would otherwise surface as a failed handshake with every peer; they
  * throw {@link ConfigError} when the options are given instead.
  */
-import type { X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type X509Certificate } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo, type KeyType } from '../crypto/der.js';
 import type { CryptoProvider, PrivateKeyHandle, PublicKeyHandle } from '../crypto/provider.js';
@@ -27,7 +27,7 @@ export interface IdentityOptions {
 
 /** Trust anchor lists already checked (provider-independent). */
 const checkedAnchors = new WeakMap<readonly Uint8Array[], true>();
-/** Certificate options already checked, per provider (the key check signs with it). */
+/** Certificate options already checked, per provider (the key check imports with it). */
 const checkedCertificates = new WeakMap<object, WeakSet<CryptoProvider>>();
 
 const AGREEMENT_ONLY: ReadonlySet<KeyType> = new Set(['x25519', 'x448']);
@@ -103,7 +103,7 @@ function checkOrder(chain: readonly ParsedCertificate[]): void {
   }
 }
 
-/** The private key parses with `provider` and belongs to the leaf: a signature made with it verifies with the leaf's public key. */
+/** The private key parses with `provider`, the provider can sign with it, and it belongs to the leaf (its public half is the leaf's key). */
 function checkKeyPair(provider: CryptoProvider, leaf: ParsedCertificate, pkcs8: Uint8Array): void {
   if (!(pkcs8 instanceof Uint8Array)) throw new ConfigError('certificate', 'privateKey must be PKCS#8 DER in a Uint8Array');
   let publicKey: PublicKeyHandle;
@@ -120,14 +120,17 @@ function checkKeyPair(provider: CryptoProvider, leaf: ParsedCertificate, pkcs8: 
   }
   try {
     if (privateKey.keyType !== publicKey.keyType) throw new ConfigError('certificate', `privateKey is a ${privateKey.keyType} key but chain[0] certifies a ${publicKey.keyType} key`);
-    const scheme = schemesForKey(privateKey).find((s) => provider.supports({ kind: 'signature', algorithm: s }));
-    if (scheme === undefined) throw new ConfigError('certificate', `crypto provider '${provider.name}' cannot sign with a ${privateKey.keyType} key`);
-    const probe = new Uint8Array([...new TextEncoder().encode('dtls13 key pair check '), ...provider.randomBytes(32)]);
+    if (schemesForKey(privateKey).every((s) => !provider.supports({ kind: 'signature', algorithm: s }))) {
+      throw new ConfigError('certificate', `crypto provider '${provider.name}' cannot sign with a ${privateKey.keyType} key`);
+    }
+    // The public half derived from the private key must be the leaf's: no signature is made, so a provider that counts
+    // or times its operations (the hardware model's) sees none at configuration.
     let matches: boolean;
     try {
-      matches = provider.verify(scheme, publicKey, probe, provider.sign(scheme, privateKey, probe));
+      const derived = createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }));
+      matches = derived.equals(createPublicKey({ key: Buffer.from(leaf.fields.subjectPublicKeyInfo), format: 'der', type: 'spki' }));
     } catch (e) {
-      throw new ConfigError('certificate', `privateKey cannot sign with ${scheme}: ${errorMessage(e)}`);
+      throw new ConfigError('certificate', `privateKey does not parse as a PKCS#8 private key: ${errorMessage(e)}`);
     }
     if (!matches) throw new ConfigError('certificate', 'privateKey does not match the public key of chain[0] (the leaf certificate)');
   } finally {
