@@ -45,7 +45,7 @@ function readStruct(ctx: EmitContext, typeId: string, f: FieldIR, target: (expr:
 }
 
 /** Statements that read one field into a local named after it. */
-function readField(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
+function readField(ctx: EmitContext, _t: TypeIR, f: FieldIR): string[] {
   const name = local(f.id);
   const v = f.value;
   if (f.bits) {
@@ -109,7 +109,7 @@ function readField(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
 }
 
 /** The object literal members of the decoded value, leaving out the union's tag and field. */
-function resultMembers(ctx: EmitContext, t: TypeIR): string[] {
+function resultMembers(_ctx: EmitContext, t: TypeIR): string[] {
   const sw = unionSwitch(t);
   const tag = sw?.value.kind === 'switch' ? sw.value.tag : undefined;
   const out: string[] = [];

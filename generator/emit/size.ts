@@ -58,7 +58,7 @@ export function sizeBody(ctx: EmitContext, t: TypeIR): string[] {
     const e = t.listOf;
     if (e.kind !== 'struct') return [`return v.length * ${scalarWidth(e)};`];
     const fn = ctx.ref(e.typeId, `size${ctx.type(e.typeId).tsName}`);
-    return ['let n = 0;', 'for (let i = 0; i < v.length; i++) n += ' + `${fn}(v[i]!);`, 'return n;'];
+    return ['let n = 0;', `for (let i = 0; i < v.length; i++) n += ${fn}(v[i]!);`, 'return n;'];
   }
   let fixed = 0;
   const lines: string[] = [];

@@ -69,7 +69,7 @@ export function typeDeclarations(ctx: EmitContext, t: TypeIR): (InterfaceDeclara
   const docs = docText(t.doc, t.docRef);
   const members = valueMembers(ctx, t);
   const sw = unionSwitch(t);
-  if (!sw || sw.value.kind !== 'switch') {
+  if (sw?.value.kind !== 'switch') {
     return [{ kind: StructureKind.Interface, name: t.tsName, isExported: true, properties: members, ...(docs === undefined ? {} : { docs: [docs] }) }];
   }
   const decls: (InterfaceDeclarationStructure | TypeAliasDeclarationStructure)[] = [];

@@ -16,7 +16,7 @@ function cap(s: string): string {
 }
 
 /** The value expression of a field in the encoded value `v`. */
-function valueOf(t: TypeIR, id: string): string {
+function valueExpression(t: TypeIR, id: string): string {
   const f = t.fields.find((x) => x.id === id);
   if (f) return `v.${f.tsName}`;
   return `v.${t.instances.find((i) => i.id === id)!.tsName}`;
@@ -32,7 +32,7 @@ function writeBits(ctx: EmitContext, t: TypeIR, first: FieldIR): string[] {
     const max = 2 ** b.bits - 1;
     let x: string;
     if (f.role.kind === 'constant') x = String(f.role.value);
-    else if (f.role.kind === 'presence') x = `(${valueOf(t, f.role.of)} !== undefined ? 1 : 0)`;
+    else if (f.role.kind === 'presence') x = `(${valueExpression(t, f.role.of)} !== undefined ? 1 : 0)`;
     else if (f.value.kind === 'bool') x = `(v.${f.tsName} ? 1 : 0)`;
     else if (f.value.kind === 'uint') {
       x = f.value.enumId === undefined ? `v.${f.tsName}` : `${ctx.enumTo(f.value.enumId)}(v.${f.tsName})`;
@@ -61,7 +61,7 @@ function writeValue(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
   const lenRole = len?.role.kind === 'length' ? len.role : undefined;
   const adjacent = len !== undefined && t.fields.indexOf(len) === t.fields.indexOf(f) - 1;
   const lenWidth = len?.value.kind === 'uint' ? len.value.width : 1;
-  const dynamicMax = lenRole?.maxExpr ? boundExpr(lenRole.maxExpr, (id) => valueOf(t, id)) : undefined;
+  const dynamicMax = lenRole?.maxExpr ? boundExpr(lenRole.maxExpr, (id) => valueExpression(t, id)) : undefined;
   if (v.kind === 'bytes' && lenRole && adjacent) {
     const checks = [...(lenRole.min > 0 ? [`${x}.length < ${lenRole.min}`] : []), `${x}.length > ${lenRole.max}`];
     const lines = [`if (${checks.join(' || ')}) throw w.error('${f.id}', \`is \${${x}.length} bytes, outside ${lenRole.min}..${lenRole.max}\`);`];
@@ -116,13 +116,13 @@ function writeScalarSwitch(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
     return c.target;
   };
   const x = `v.${f.tsName}`;
-  return [`if (${valueOf(t, f.value.tag)}) {`, writeScalar(ctx, hit(true), x, f.id), '} else {', writeScalar(ctx, hit(false), x, f.id), '}'];
+  return [`if (${valueExpression(t, f.value.tag)}) {`, writeScalar(ctx, hit(true), x, f.id), '} else {', writeScalar(ctx, hit(false), x, f.id), '}'];
 }
 
 function writeUnion(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
   if (f.value.kind !== 'switch') throw new Error('internal');
   const v = f.value;
-  const tag = valueOf(t, v.tag);
+  const tag = valueExpression(t, v.tag);
   const x = `v.${f.tsName}`;
   const call = (typeId: string): string => `${ctx.ref(typeId, `write${ctx.type(typeId).tsName}`)}(w, ${x});`;
   const out: string[] = [];
@@ -203,7 +203,7 @@ export function writeBody(ctx: EmitContext, t: TypeIR): string[] {
 /** Statements writing one half of a wide integer (the range check sits with the high half). */
 function writePart(t: TypeIR, f: FieldIR): string[] {
   const inst = t.instances.find((i) => i.kind === 'combine' && (i.hi === f.id || i.lo === f.id));
-  if (!inst || inst.kind !== 'combine' || f.value.kind !== 'uint') throw new Error('internal: part');
+  if (inst?.kind !== 'combine' || f.value.kind !== 'uint') throw new Error('internal: part');
   const x = `v.${inst.tsName}`;
   const method = WRITE[f.value.width];
   const hiBits = f.value.width * 8;

@@ -2,7 +2,7 @@ import type { PrimitiveChannel } from './channel.js';
 import { ProcessError } from './errors.js';
 import { Pending, SimEvent, type EventHost } from './event.js';
 import { EventQueue } from './event-queue.js';
-import { Process, ProcessKind, ProcessState } from './process.js';
+import { type Process, ProcessKind, ProcessState } from './process.js';
 import type { SimTime } from './time.js';
 import { AllOf, AnyOf, TimeoutOr, type Wait } from './wait.js';
 

@@ -6,7 +6,7 @@ import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
-import { ChartBinding, payloadOf } from './chart-binding.js';
+import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ClientOffer, ClientState, PeerCertificate } from './client-states.js';
 import type { ConnectionParts } from './connection-parts.js';
 import { checkEncryptedExtensions, checkHelloRetryRequestExtensions, checkServerHelloExtensions } from './extension-policy.js';

@@ -1,8 +1,8 @@
 import type { InspectionEvent } from 'xstate';
-import { readDtlsHandshake, decodeAck, decodeAlert, type DtlsHandshake } from '../../generated/wire/index.js';
+import { readDtlsHandshake, decodeAck, decodeAlert, type Alert, type DtlsHandshake } from '../../generated/wire/index.js';
 import { handshakeTypeFromNumber, handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import { ConfigError } from '../config-error.js';
-import { CryptoError } from '../crypto/provider.js';
+import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
 import { FlightController } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
@@ -140,7 +140,7 @@ export class DtlsConnection {
       config.retransmission,
       options.inspect,
     );
-    let ownKey;
+    let ownKey: PrivateKeyHandle | undefined;
     if (config.certificate) {
       try {
         ownKey = cachedPrivateKey(config.provider, config.certificate.privateKey);
@@ -462,7 +462,7 @@ export class DtlsConnection {
   }
 
   private alertRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    let alert;
+    let alert: Alert;
     try {
       alert = decodeAlert(r.content);
     } catch (e) {

@@ -4,7 +4,7 @@ import { CIPHER_SUITES } from '../crypto/suites.js';
 import { CookieProtector } from '../handshake/cookie.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
-import { negotiate } from '../handshake/negotiation.js';
+import { negotiate, type ServerChoice } from '../handshake/negotiation.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
@@ -128,7 +128,7 @@ export class HelloRetryResponder {
       if (!contents || hello.messageSeq !== 1) return this.alert('illegal_parameter', recordSeq);
       return { kind: 'accept', retry: { contents, cookie, recordSequence: recordSeq }, datagram, random: ch.random };
     }
-    let choice;
+    let choice: ServerChoice;
     try {
       choice = negotiate(ch, {
         cipherSuites: this.config.cipherSuites,

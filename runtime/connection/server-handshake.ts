@@ -5,7 +5,7 @@ import { schemesForKey } from '../handshake/certificate-verify.js';
 import { negotiate, type ServerChoice } from '../handshake/negotiation.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
-import { ChartBinding, payloadOf } from './chart-binding.js';
+import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
 import { deriveApplicationSecrets, deriveHandshakeKeys, negotiatedParameters, scheduleFor } from './key-material.js';
 import {

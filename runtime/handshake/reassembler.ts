@@ -286,7 +286,7 @@ export class HandshakeReassembler {
   /** Delivers `first` and then every whole message from next_receive_seq on. */
   private drain(first: HandshakeMessage[]): ReassemblyResult {
     const messages = first;
-    for (let p = this.pending.get(this.next); p !== undefined && p.store.complete; p = this.pending.get(this.next)) {
+    for (let p = this.pending.get(this.next); p?.store.complete; p = this.pending.get(this.next)) {
       this.pending.delete(this.next);
       this.charged -= p.charge;
       this.retained -= p.store.held;

@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIP, type AddressInfo } from 'node:net';
 import { ConfigError, integerOption } from '../config-error.js';
 import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
-import { HelloRetryResponder } from '../connection/hello-retry-responder.js';
+import { HelloRetryResponder, type HelloRetryOutcome } from '../connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
 import type { StatelessRetry } from '../connection/stateless-retry.js';
 import { Admission, hostOf, type AdmissionLimits, type Refusal } from './admission.js';
@@ -291,7 +291,7 @@ export class DtlsUdpServer {
       this.start(key, host, { address, port }, hello.random, undefined, d);
       return;
     }
-    let outcome;
+    let outcome: HelloRetryOutcome;
     try {
       outcome = this.responder.handle(d, key, DtlsEndpoint.now());
     } catch {

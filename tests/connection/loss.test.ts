@@ -29,7 +29,7 @@ test('the lossless handshake is one round trip plus the final flight and its ACK
 test('any single datagram of the handshake can be lost', (t) => {
   for (const p of positions) {
     const { link } = handshake(id, { link: { filter: (from, index) => !(from === p.from && index === p.index) } });
-    t.true(ok(link), `dropping ${p.from} #${p.index}: ${link.client.failure?.message ?? link.server.failure?.message ?? link.client.state + '/' + link.server.state}`);
+    t.true(ok(link), `dropping ${p.from} #${p.index}: ${link.client.failure?.message ?? link.server.failure?.message ?? `${link.client.state}/${link.server.state}`}`);
     t.true(dataFlows(link), `data after dropping ${p.from} #${p.index}`);
   }
 });

@@ -121,7 +121,7 @@ for (const group of ['secp256r1', 'secp384r1', 'secp521r1'] as const) {
   test(`${group}: shares from a node:crypto private key reproduce its public key`, (t) => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: NIST_CURVE[group] });
     const jwk = privateKey.export({ format: 'jwk' });
-    const expected = '04' + hex(b64u(jwk.x)) + hex(b64u(jwk.y));
+    const expected = `04${hex(b64u(jwk.x))}${hex(b64u(jwk.y))}`;
     for (const p of PROVIDERS) t.is(hex(p.fromPrivate(group, b64u(jwk.d)).publicKey), expected, p.name);
   });
 }

@@ -204,7 +204,7 @@ for (const { algorithm, type, curve, size } of ECDSA) {
     const data = new Uint8Array([42]);
     for (const signer of PROVIDERS) {
       const raw = ecdsaDerToRaw(signer.sign(algorithm, signer.importPrivate(keys.pkcs8), data), size);
-      const s = BigInt('0x' + Buffer.from(raw.subarray(size)).toString('hex'));
+      const s = BigInt(`0x${Buffer.from(raw.subarray(size)).toString('hex')}`);
       const flipped = raw.slice();
       flipped.set(Buffer.from((n - s).toString(16).padStart(2 * size, '0'), 'hex'), size);
       for (const v of PROVIDERS) {

@@ -20,7 +20,7 @@ function readmeBlock(marker: string): string {
 
 /** Adds `- ext_heartbeat` to a schema's imports and the README's case line after `afterCase`. */
 function register(spec: TempSpec, file: string, afterCase: RegExp): void {
-  spec.edit(file, /  imports:\n    - enums\n/, '  imports:\n    - enums\n    - ext_heartbeat\n');
+  spec.edit(file, / {2}imports:\n {4}- enums\n/, '  imports:\n    - enums\n    - ext_heartbeat\n');
   spec.edit(file, afterCase, (m) => `${m}${readmeBlock('case')}`);
 }
 

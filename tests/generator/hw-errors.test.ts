@@ -55,7 +55,7 @@ const cases: readonly Case[] = [
   },
   {
     title: 'unbound target (an external dropped)',
-    edit: edit(ARCH, /  - socket: record_layer\.host\n.*\n/, ''),
+    edit: edit(ARCH, / {2}- socket: record_layer\.host\n.*\n/, ''),
     file: ARCH,
     yamlPath: 'connections',
     problem: 'unbound',

@@ -18,7 +18,7 @@ export const datagramTarget: FuzzTarget = {
   maxLength: 4096,
   run(input) {
     for (const cidLength of CID_LENGTHS) {
-      let records;
+      let records: ReturnType<typeof decodeDatagram>;
       try {
         records = decodeDatagram(input, { cidLength });
       } catch (e) {

@@ -42,7 +42,7 @@ const MAX_STEPS = 4096;
 const MAX_LENGTH = 4096;
 
 /** The flags value (bits 0-1) that selects `epoch`. */
-const epochFlag = (epoch: number): number => Math.max(0, EPOCHS.findIndex((e) => e === epoch));
+const epochFlag = (epoch: number): number => Math.max(0, EPOCHS.indexOf(epoch));
 
 const scenarioName = (s: Scenario): string => `${s.victim} in ${s.state} (${s.variant}${s.afterDatagrams ? `, after ${s.afterDatagrams} datagrams` : ''})`;
 
