@@ -50,7 +50,11 @@ export function measure(name: string, fn: () => unknown, options: { rounds?: num
  * in machine speed hits both alike; `ratio` is the median of the per-round
  * ratios fn/baseline.
  */
-export function compare(fn: () => unknown, baseline: () => unknown, options: { rounds?: number; roundMs?: number } = {}): { rate: number; baseline: number; ratio: number } {
+export function compare(
+  fn: () => unknown,
+  baseline: () => unknown,
+  options: { rounds?: number; roundMs?: number } = {},
+): { rate: number; baseline: number; ratio: number } {
   const rounds = options.rounds ?? 9;
   const roundMs = options.roundMs ?? 150;
   warm(fn, roundMs);

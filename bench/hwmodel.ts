@@ -83,7 +83,15 @@ function clockProtocol(): ProtocolClock {
       }
     };
   const proto = DtlsConnection.prototype;
-  const saved = { client: DtlsConnection.client, server: DtlsConnection.server, connect: proto.connect, receive: proto.receive, send: proto.send, handleTimeout: proto.handleTimeout, close: proto.close };
+  const saved = {
+    client: DtlsConnection.client,
+    server: DtlsConnection.server,
+    connect: proto.connect,
+    receive: proto.receive,
+    send: proto.send,
+    handleTimeout: proto.handleTimeout,
+    close: proto.close,
+  };
   DtlsConnection.client = timed(saved.client);
   DtlsConnection.server = timed(saved.server);
   proto.connect = timed(saved.connect);
@@ -102,7 +110,17 @@ function clockProtocol(): ProtocolClock {
 function kernelRate(log: (line: string) => void): void {
   const identity: SimIdentity = makeSimIdentity('p256');
   const w: Workload = { suite: 'tls_aes_128_gcm_sha256', group: 'x25519', records: RECORDS, payloadBytes: 1200, provider: 'node', seed: 1, identity };
-  const scenario = () => simulate({ connections: CONNECTIONS, records: RECORDS, suite: w.suite, group: w.group, payloadBytes: w.payloadBytes, seed: w.seed, identity, platform: 'offload' });
+  const scenario = () =>
+    simulate({
+      connections: CONNECTIONS,
+      records: RECORDS,
+      suite: w.suite,
+      group: w.group,
+      payloadBytes: w.payloadBytes,
+      seed: w.seed,
+      identity,
+      platform: 'offload',
+    });
   scenario(); // warm-up
   replay(w, CONNECTIONS);
   const sims: { events: number; wallMs: number; protocolMs: number }[] = [];
@@ -122,7 +140,9 @@ function kernelRate(log: (line: string) => void): void {
   const ownMs = median(sims.map((s) => s.wallMs - s.protocolMs));
   const baseMs = median(bases);
   const rate = (events * 1000) / ownMs;
-  log(`\nhwmodel: simulate(), offload platform, ${CONNECTIONS} clients x ${RECORDS} records of 1200 B (AES-128-GCM, x25519, ECDSA P-256); medians of ${ROUNDS} alternating rounds\n`);
+  log(
+    `\nhwmodel: simulate(), offload platform, ${CONNECTIONS} clients x ${RECORDS} records of 1200 B (AES-128-GCM, x25519, ECDSA P-256); medians of ${ROUNDS} alternating rounds\n`,
+  );
   log(`${'kernel events'.padEnd(40)}${events}`);
   log(`${'simulate() wall time'.padEnd(40)}${simMs.toFixed(1)} ms  (${formatRate((events * 1000) / simMs)} events, protocol included)`);
   log(`${'  of which inside DtlsConnection calls'.padEnd(40)}${(simMs - ownMs).toFixed(1)} ms`);
@@ -132,15 +152,23 @@ function kernelRate(log: (line: string) => void): void {
 }
 
 function calibration(log: (line: string) => void): void {
-  log(`\nhwmodel: calibration in place (node provider), then the timing validation; load average ${loadavg()[0]!.toFixed(2)} (figures are CPU time; a busy machine still skews them)\n`);
+  log(
+    `\nhwmodel: calibration in place (node provider), then the timing validation; load average ${loadavg()[0]!.toFixed(2)} (figures are CPU time; a busy machine still skews them)\n`,
+  );
   // The validation's measurements run between the calibration's rounds (calibrateAndValidate): both see the same minutes of the machine.
   const { calibration, validation: v } = calibrateAndValidate({ handshakes: 20 }, { handshakes: 200, records: 40000 });
   const { profile, details } = calibration;
   log(`measured on ${profile.metadata.machine}:`);
-  log(`  handshake, both ends          ${details.handshakeMs.toFixed(3)} ms (median of ${details.handshakes}, ${(details.cryptoShare * 100).toFixed(0)} % costed crypto, ${details.messages} messages, ${details.records} records)`);
+  log(
+    `  handshake, both ends          ${details.handshakeMs.toFixed(3)} ms (median of ${details.handshakes}, ${(details.cryptoShare * 100).toFixed(0)} % costed crypto, ${details.messages} messages, ${details.records} records)`,
+  );
   log(`  per handshake message         ${details.processing.messageUs.toFixed(1)} µs outside the crypto`);
-  log(`  per record or datagram        ${details.processing.recordUs.toFixed(2)} µs outside the crypto (a 1200-byte record end to end: ${details.recordUs.toFixed(2)} µs)`);
-  log('\nvalidation: measured (in memory, between the calibration rounds) vs predicted (simulate, software platform, this profile); ratio = predicted / measured\n');
+  log(
+    `  per record or datagram        ${details.processing.recordUs.toFixed(2)} µs outside the crypto (a 1200-byte record end to end: ${details.recordUs.toFixed(2)} µs)`,
+  );
+  log(
+    '\nvalidation: measured (in memory, between the calibration rounds) vs predicted (simulate, software platform, this profile); ratio = predicted / measured\n',
+  );
   log(formatValidation(v));
   log(`\ntarget: every figure within ${Math.round(v.tolerance * 100)} %: ${v.allWithin ? 'met' : 'NOT met'} (load average now ${loadavg()[0]!.toFixed(2)})`);
 }

@@ -5,13 +5,16 @@ import { encodeClientHello, encodeDtlsCiphertextHeader, encodeDtlsPlaintext, typ
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 
 /** A unified header as a DTLS 1.3 stack sends it by default: 16-bit sequence number and length, no CID. */
-export const ciphertextHeader = encodeDtlsCiphertextHeader({
-  sequenceNumber16bit: true,
-  epochLowBits: 3,
-  connectionId: undefined,
-  sequenceNumber: 0x1234,
-  length: 0x0200,
-}, 0);
+export const ciphertextHeader = encodeDtlsCiphertextHeader(
+  {
+    sequenceNumber16bit: true,
+    epochLowBits: 3,
+    connectionId: undefined,
+    sequenceNumber: 0x1234,
+    length: 0x0200,
+  },
+  0,
+);
 
 /** A DTLSPlaintext header with an empty fragment (the 13 header bytes alone). */
 export const plaintextHeader = encodeDtlsPlaintext({
@@ -36,7 +39,9 @@ export const clientHelloValue: ClientHello = {
     { extensionType: 'supported_groups', extensionData: { namedGroupList: ['x25519', 'secp256r1', 'secp384r1'] } },
     {
       extensionType: 'signature_algorithms',
-      extensionData: { supportedSignatureAlgorithms: ['ecdsa_secp256r1_sha256', 'rsa_pss_rsae_sha256', 'ed25519', 'ecdsa_secp384r1_sha384', 'rsa_pkcs1_sha256'] },
+      extensionData: {
+        supportedSignatureAlgorithms: ['ecdsa_secp256r1_sha256', 'rsa_pss_rsae_sha256', 'ed25519', 'ecdsa_secp384r1_sha384', 'rsa_pkcs1_sha256'],
+      },
     },
     {
       extensionType: 'key_share',

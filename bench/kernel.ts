@@ -153,9 +153,13 @@ function deltaRing(size: number, n: number): number {
     sim.method(`m${i}`, () => next.notify(0), { sensitive: [events[i]!] });
   }
   let cycles = Math.ceil(n / size);
-  sim.method('limit', () => {
-    if (--cycles <= 0) sim.stop();
-  }, { sensitive: [events[0]!] });
+  sim.method(
+    'limit',
+    () => {
+      if (--cycles <= 0) sim.stop();
+    },
+    { sensitive: [events[0]!] },
+  );
   sim.run();
   return sim.stats.eventsProcessed;
 }
@@ -198,7 +202,9 @@ export async function benchKernel(log: (line: string) => void): Promise<void> {
       },
     },
   ];
-  log('\nhwmodel kernel: kernel events per second (events fired: timed, delta, waits on time); ratio = kernel / bare JS callback loop (alternating rounds, same process)\n');
+  log(
+    '\nhwmodel kernel: kernel events per second (events fired: timed, delta, waits on time); ratio = kernel / bare JS callback loop (alternating rounds, same process)\n',
+  );
   log(`${'workload'.padEnd(46)}${'kernel'.padEnd(13)}${'bare loop'.padEnd(13)}${'ratio'.padEnd(8)}vs 1M/s target`);
   for (const w of workloads) {
     w.kernel(N / 4); // warm-up
@@ -213,6 +219,8 @@ export async function benchKernel(log: (line: string) => void): Promise<void> {
       await new Promise((resolve) => setImmediate(resolve)); // let the event loop breathe between rounds
     }
     const kr = median(k);
-    log(`${w.name.padEnd(46)}${formatRate(kr).padEnd(13)}${formatRate(median(b)).padEnd(13)}${median(ratios).toFixed(2).padEnd(8)}${(kr / TARGET).toFixed(2)}x`);
+    log(
+      `${w.name.padEnd(46)}${formatRate(kr).padEnd(13)}${formatRate(median(b)).padEnd(13)}${median(ratios).toFixed(2).padEnd(8)}${(kr / TARGET).toFixed(2)}x`,
+    );
   }
 }

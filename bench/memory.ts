@@ -89,7 +89,6 @@ function record(msgType: HandshakeTypeName, messageSeq: number, length: number, 
   return plaintextRecord('handshake', handshakeFragment({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body }), recordSeq++);
 }
 
-
 /** Records packed into datagrams of at most ~1,400 bytes. */
 function datagrams(records: readonly Uint8Array[]): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -201,7 +200,8 @@ function reassemblyFlood(opts: ReturnType<typeof identity>, gc: Gc): { bytes: nu
   const before = used(gc);
   const responder = new HelloRetryResponder(opts.server);
   const length = DEFAULT_MAX_CLIENT_HELLO_LENGTH;
-  for (let i = 0; i < 2 * DEFAULT_MAX_PENDING_CLIENT_HELLOS; i++) responder.handle(record('client_hello', 0, length, length - 1, new Uint8Array(1)), `flood ${i}`, 0);
+  for (let i = 0; i < 2 * DEFAULT_MAX_PENDING_CLIENT_HELLOS; i++)
+    responder.handle(record('client_hello', 0, length, length - 1, new Uint8Array(1)), `flood ${i}`, 0);
   const retained = used(gc) - before;
   const p = responder.pendingClientHellos;
   return { bytes: p.bytes, held: p.count, evicted: p.evicted, retained };
@@ -246,7 +246,9 @@ async function run(log: (line: string) => void, gc: Gc): Promise<void> {
     log(`  ${s.name.padEnd(30)} ${kib(v).padStart(12)}${ratio}`);
   }
   const attacked = per('attacked half-open handshake');
-  log(`  target: an attacked half-open handshake retains ≤ ${kib(TARGET_ATTACKED)}: ${attacked <= TARGET_ATTACKED ? 'met' : `NOT met (${(attacked / TARGET_ATTACKED).toFixed(1)}× the target)`}`);
+  log(
+    `  target: an attacked half-open handshake retains ≤ ${kib(TARGET_ATTACKED)}: ${attacked <= TARGET_ATTACKED ? 'met' : `NOT met (${(attacked / TARGET_ATTACKED).toFixed(1)}× the target)`}`,
+  );
   const flood = reassemblyFlood(opts, gc);
   log(
     `  stateless responder, ${2 * DEFAULT_MAX_PENDING_CLIENT_HELLOS} peers' first fragments: ${flood.held} partial ClientHellos held (${flood.evicted} evicted), ` +

@@ -49,7 +49,9 @@ function pair(provider: CryptoProvider, suite: SupportedCipherSuite): { record: 
 
 /** Runs the record layer benchmark and prints its table. */
 export function benchRecord(): void {
-  console.log(`\nrecord layer: records sealed + opened per second, 1,200-byte payload; ratio = record layer / bare AEAD seal+open (same provider, alternating 500 ms rounds)`);
+  console.log(
+    `\nrecord layer: records sealed + opened per second, 1,200-byte payload; ratio = record layer / bare AEAD seal+open (same provider, alternating 500 ms rounds)`,
+  );
   console.log('mask = one record number mask computation (RFC 9147 §4.2.3), which each record needs twice (seal and open)\n');
   console.log(`${'suite'.padEnd(30)}${'provider'.padEnd(10)}${'records'.padEnd(14)}${'bare AEAD'.padEnd(14)}${'ratio'.padEnd(8)}mask`);
   const ratios: number[] = [];
@@ -59,7 +61,9 @@ export function benchRecord(): void {
       const r = compare(p.record, p.bare, { rounds: 5, roundMs: 500 });
       const maskUs = 1e6 / measure('mask', p.mask, { rounds: 3, roundMs: 100 }).opsPerSec;
       ratios.push(r.ratio);
-      console.log(`${suite.padEnd(30)}${provider.name.padEnd(10)}${formatRate(r.rate).padEnd(14)}${formatRate(r.baseline).padEnd(14)}${r.ratio.toFixed(2).padEnd(8)}${maskUs.toFixed(2)} µs`);
+      console.log(
+        `${suite.padEnd(30)}${provider.name.padEnd(10)}${formatRate(r.rate).padEnd(14)}${formatRate(r.baseline).padEnd(14)}${r.ratio.toFixed(2).padEnd(8)}${maskUs.toFixed(2)} µs`,
+      );
     }
   }
   const worst = Math.min(...ratios);

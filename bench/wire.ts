@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import {
-  decodeClientHello, decodeDtlsCiphertextHeader, decodeDtlsPlaintext, decodeServerHello, encodeClientHello, encodeDtlsCiphertextHeader,
-  encodeDtlsPlaintext, encodeServerHello,
+  decodeClientHello,
+  decodeDtlsCiphertextHeader,
+  decodeDtlsPlaintext,
+  decodeServerHello,
+  encodeClientHello,
+  encodeDtlsCiphertextHeader,
+  encodeDtlsPlaintext,
+  encodeServerHello,
 } from '../generated/wire/index.js';
 import { compare, formatRate, sinkValue } from './harness.js';
 import { ciphertextHeader, clientHello, plaintextHeader, serverHello } from './inputs.js';
@@ -62,28 +68,52 @@ function row(what: string, bytes: number, decode: () => unknown, oracleParse: ()
 
 /** Runs the wire codec benchmark and prints its table. */
 export function benchWire(): void {
-const rows: Row[] = [
-  row(
-    'DTLSCiphertext unified header',
-    ciphertextHeader.length,
-    () => decodeDtlsCiphertextHeader(hdrBuf, 0),
-    () => new OracleCiphertextHeader(new KaitaiStream(hdrBuf), null, null, 0),
-    () => encodeDtlsCiphertextHeader(hdr, 0),
-  ),
-  row('DTLSPlaintext header', plaintextHeader.length, () => decodeDtlsPlaintext(ptBuf), () => new OraclePlaintext(new KaitaiStream(ptBuf), null, null), () => encodeDtlsPlaintext(pt)),
-  row('ClientHello', clientHello.length, () => decodeClientHello(chBuf), () => new OracleClientHello(new KaitaiStream(chBuf), null, null), () => encodeClientHello(ch)),
-  row('ServerHello (RFC 8448)', serverHello.length, () => decodeServerHello(shBuf), () => new OracleServerHello(new KaitaiStream(shBuf), null, null), () => encodeServerHello(sh)),
-];
+  const rows: Row[] = [
+    row(
+      'DTLSCiphertext unified header',
+      ciphertextHeader.length,
+      () => decodeDtlsCiphertextHeader(hdrBuf, 0),
+      () => new OracleCiphertextHeader(new KaitaiStream(hdrBuf), null, null, 0),
+      () => encodeDtlsCiphertextHeader(hdr, 0),
+    ),
+    row(
+      'DTLSPlaintext header',
+      plaintextHeader.length,
+      () => decodeDtlsPlaintext(ptBuf),
+      () => new OraclePlaintext(new KaitaiStream(ptBuf), null, null),
+      () => encodeDtlsPlaintext(pt),
+    ),
+    row(
+      'ClientHello',
+      clientHello.length,
+      () => decodeClientHello(chBuf),
+      () => new OracleClientHello(new KaitaiStream(chBuf), null, null),
+      () => encodeClientHello(ch),
+    ),
+    row(
+      'ServerHello (RFC 8448)',
+      serverHello.length,
+      () => decodeServerHello(shBuf),
+      () => new OracleServerHello(new KaitaiStream(shBuf), null, null),
+      () => encodeServerHello(sh),
+    ),
+  ];
 
-const pad = (s: string, n: number): string => s.padEnd(n);
-console.log(`dtls13 wire codec benchmark (node ${process.version}); ratios: median over rounds alternating with kaitai-struct-compiler's JS parser on the same input\n`);
-console.log(`${pad('structure', 31)}${pad('bytes', 7)}${pad('decode', 13)}${pad('kaitai parse', 14)}${pad('decode/kaitai', 15)}${pad('encode', 13)}encode/kaitai`);
-for (const r of rows) {
+  const pad = (s: string, n: number): string => s.padEnd(n);
   console.log(
-    `${pad(r.what, 31)}${pad(String(r.bytes), 7)}${pad(formatRate(r.decode), 13)}${pad(formatRate(r.oracle), 14)}${pad(`${r.decodeRatio.toFixed(2)}x`, 15)}${pad(formatRate(r.encode), 13)}${r.encodeRatio.toFixed(2)}x`,
+    `dtls13 wire codec benchmark (node ${process.version}); ratios: median over rounds alternating with kaitai-struct-compiler's JS parser on the same input\n`,
   );
-}
-const header = rows[0]!;
-console.log(`\ntargets: decoder >= 2x kaitai on every row: ${rows.every((r) => r.decodeRatio >= 2) ? 'met' : 'NOT met'}; record-header decodes >= 5 M/s: ${header.decode >= 5e6 ? 'met' : 'NOT met'} (${formatRate(header.decode)})`);
-console.log(`(sink ${sinkValue()})`);
+  console.log(
+    `${pad('structure', 31)}${pad('bytes', 7)}${pad('decode', 13)}${pad('kaitai parse', 14)}${pad('decode/kaitai', 15)}${pad('encode', 13)}encode/kaitai`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${pad(r.what, 31)}${pad(String(r.bytes), 7)}${pad(formatRate(r.decode), 13)}${pad(formatRate(r.oracle), 14)}${pad(`${r.decodeRatio.toFixed(2)}x`, 15)}${pad(formatRate(r.encode), 13)}${r.encodeRatio.toFixed(2)}x`,
+    );
+  }
+  const header = rows[0]!;
+  console.log(
+    `\ntargets: decoder >= 2x kaitai on every row: ${rows.every((r) => r.decodeRatio >= 2) ? 'met' : 'NOT met'}; record-header decodes >= 5 M/s: ${header.decode >= 5e6 ? 'met' : 'NOT met'} (${formatRate(header.decode)})`,
+  );
+  console.log(`(sink ${sinkValue()})`);
 }

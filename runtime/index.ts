@@ -16,8 +16,20 @@ export { DecodeError, EncodeError, Reader, Writer, type PathSegment } from './wi
 export { ConfigError } from './config-error.js';
 
 export {
-  CryptoError, UnsupportedAlgorithmError, type AeadAlgorithm, type AeadKey, type Capability, type CryptoProvider, type HashAlgorithm,
-  type IncrementalHash, type KeyExchangeGroup, type KeyShare, type MaskAlgorithm, type MaskKey, type PrivateKeyHandle, type PublicKeyHandle,
+  CryptoError,
+  UnsupportedAlgorithmError,
+  type AeadAlgorithm,
+  type AeadKey,
+  type Capability,
+  type CryptoProvider,
+  type HashAlgorithm,
+  type IncrementalHash,
+  type KeyExchangeGroup,
+  type KeyShare,
+  type MaskAlgorithm,
+  type MaskKey,
+  type PrivateKeyHandle,
+  type PublicKeyHandle,
   type SignatureAlgorithm,
 } from './crypto/provider.js';
 export { ALL_CIPHER_SUITES, CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from './crypto/suites.js';
@@ -28,7 +40,14 @@ export { nobleProvider } from './crypto/noble/index.js';
 export { deriveSecret, hkdfExpandLabel, scheduleContext, type LabelPrefix, type ScheduleContext } from './keyschedule/context.js';
 export { EarlyStage, HandshakeStage, MasterStage } from './keyschedule/stages.js';
 export {
-  exportKeyingMaterial, finishedKey, finishedVerifyData, nextApplicationTrafficSecret, pskBinder, resumptionPsk, trafficKeys, type TrafficKeys,
+  exportKeyingMaterial,
+  finishedKey,
+  finishedVerifyData,
+  nextApplicationTrafficSecret,
+  pskBinder,
+  resumptionPsk,
+  trafficKeys,
+  type TrafficKeys,
 } from './keyschedule/derived-keys.js';
 export { Transcript } from './keyschedule/transcript.js';
 
@@ -39,7 +58,10 @@ export { DEFAULT_AEAD_LIMITS, type AeadLimits } from './record/limits.js';
 export { ReplayWindow } from './record/replay-window.js';
 
 export {
-  DtlsConnection, ConnectionStateError, type ConnectionOptions, type ConnectionStats,
+  DtlsConnection,
+  ConnectionStateError,
+  type ConnectionOptions,
+  type ConnectionStats,
 } from './connection/connection.js';
 export type { DtlsConfig } from './connection/config.js';
 export type { ConnectionEvent, NegotiatedParameters } from './connection/events.js';
@@ -50,7 +72,11 @@ export * from '../generated/charts/index.js';
 
 export { createCertificate, generateKeyPair, type CertificateOptions, type KeyPairKind } from './pki/certificate-builder.js';
 export {
-  createChainVerifier, parsePemCertificates, verifyCertificateChain, type CertificateVerifier, type ChainResult,
+  createChainVerifier,
+  parsePemCertificates,
+  verifyCertificateChain,
+  type CertificateVerifier,
+  type ChainResult,
 } from './pki/verify-chain.js';
 
 export * from './node/index.js';

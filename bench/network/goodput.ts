@@ -121,5 +121,7 @@ export async function goodput(peer: Peer, id: Identity, o: GoodputOptions): Prom
   };
   console.log(row('plain node:dgram', plain));
   console.log(row('dtls13 (AES-128-GCM, node provider)', ours));
-  console.log(`  ratio dtls13 / plain UDP              ${median(ratios).toFixed(2)} (median of ${o.rounds} rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})`);
+  console.log(
+    `  ratio dtls13 / plain UDP              ${median(ratios).toFixed(2)} (median of ${o.rounds} rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})`,
+  );
 }

@@ -59,7 +59,12 @@ async function ourClientsConcurrent(port: number, id: Identity, n: number, concu
 }
 
 /** wolfSSL's example client (X25519 key share, our CA, no client certificate): its own handshake time per process. */
-async function wolfClient(port: number, pem: PemFiles, n: number, pace: () => Promise<void> = async () => {}): Promise<{ times: number[]; failures: string[] }> {
+async function wolfClient(
+  port: number,
+  pem: PemFiles,
+  n: number,
+  pace: () => Promise<void> = async () => {},
+): Promise<{ times: number[]; failures: string[] }> {
   const times: number[] = [];
   const failures: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -95,7 +100,9 @@ export async function handshakeLatency(ourPort: number, id: Identity, pem: PemFi
   await ourClient(ourPort, id, 10); // warm-up (JIT, both processes)
   console.log(latencyLine('dtls13 client → dtls13 server', await ourClient(ourPort, id, n)));
   const concurrency = 8;
-  console.log(`  ${'dtls13 clients → dtls13 server'.padEnd(34)} ${(await ourClientsConcurrent(ourPort, id, n, concurrency)).toFixed(0)} handshakes/s with ${concurrency} in flight (clients' CPU shares this machine's 2 cores with the server's)`);
+  console.log(
+    `  ${'dtls13 clients → dtls13 server'.padEnd(34)} ${(await ourClientsConcurrent(ourPort, id, n, concurrency)).toFixed(0)} handshakes/s with ${concurrency} in flight (clients' CPU shares this machine's 2 cores with the server's)`,
+  );
   if (!pem) {
     console.log('  wolfSSL: not measured (no wolfSSL build)');
     return;
@@ -107,7 +114,17 @@ export async function handshakeLatency(ourPort: number, id: Identity, pem: PemFi
   });
   console.log(latencyLine('dtls13 client → wolfSSL server', ours.result, paceNote(ours.unpaced)));
   const theirs = await wolfClient(ourPort, pem, n);
-  console.log(latencyLine('wolfSSL client → dtls13 server', theirs.times, theirs.failures.length ? `${theirs.failures.length} failed: ${theirs.failures[0]}` : ''));
+  console.log(
+    latencyLine('wolfSSL client → dtls13 server', theirs.times, theirs.failures.length ? `${theirs.failures.length} failed: ${theirs.failures[0]}` : ''),
+  );
   const both = await withWolfServer(pem, (port, pace) => wolfClient(port, pem, n, pace));
-  console.log(latencyLine('wolfSSL client → wolfSSL server', both.result.times, [paceNote(both.unpaced), both.result.failures.length ? `${both.result.failures.length} failed: ${both.result.failures[0]}` : ''].filter(Boolean).join('; ')));
+  console.log(
+    latencyLine(
+      'wolfSSL client → wolfSSL server',
+      both.result.times,
+      [paceNote(both.unpaced), both.result.failures.length ? `${both.result.failures.length} failed: ${both.result.failures[0]}` : '']
+        .filter(Boolean)
+        .join('; '),
+    ),
+  );
 }

@@ -56,8 +56,13 @@ export async function benchNetwork(): Promise<void> {
     console.log('handshakes, one at a time (ECDSA P-256 certificate, X25519, AES-128-GCM, HelloRetryRequest cookie round trip; client-side time to complete):');
     if (HANDSHAKES > 0) await handshakeLatency(peer.dtlsPort, id, pem, HANDSHAKES);
     else console.log('  skipped (BENCH_NET_HANDSHAKES=0)');
-    const buffers = GOODPUT.bufferSize > 0 ? `${GOODPUT.bufferSize}-byte socket buffers asked (receiver got ${peer.bufferSize.recv})` : `default socket buffers (receiver ${peer.bufferSize.recv} bytes)`;
-    console.log(`goodput: ${GOODPUT.payload}-byte payloads for ${GOODPUT.trialMs} ms per trial, bursts of ${GOODPUT.burst} per event-loop turn, ${buffers} (${loadNote()}):`);
+    const buffers =
+      GOODPUT.bufferSize > 0
+        ? `${GOODPUT.bufferSize}-byte socket buffers asked (receiver got ${peer.bufferSize.recv})`
+        : `default socket buffers (receiver ${peer.bufferSize.recv} bytes)`;
+    console.log(
+      `goodput: ${GOODPUT.payload}-byte payloads for ${GOODPUT.trialMs} ms per trial, bursts of ${GOODPUT.burst} per event-loop turn, ${buffers} (${loadNote()}):`,
+    );
     await goodput(peer, id, GOODPUT);
   } finally {
     pem?.remove();

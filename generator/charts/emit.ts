@@ -75,13 +75,22 @@ export function chartModule(c: ChartIR): string {
     `  return setup({`,
     `    types: { context: {} as ${b}Bound, events: {} as ${b}Event, input: {} as ${b}Bound },`,
     `    actions: {`,
-    ...[...c.actions.keys()].map((a) => `      ${a}: ({ context, event }: { readonly context: ${b}Bound; readonly event: ${b}Event }, params: ${b}ActionParams['${a}']) => context.implementation.actions.${a}({ context: context.context, event }, params),`),
+    ...[...c.actions.keys()].map(
+      (a) =>
+        `      ${a}: ({ context, event }: { readonly context: ${b}Bound; readonly event: ${b}Event }, params: ${b}ActionParams['${a}']) => context.implementation.actions.${a}({ context: context.context, event }, params),`,
+    ),
     `    },`,
     `    guards: {`,
-    ...c.guards.map((g) => `      ${g}: ({ context, event }: { readonly context: ${b}Bound; readonly event: ${b}Event }) => context.implementation.guards.${g}({ context: context.context, event }),`),
+    ...c.guards.map(
+      (g) =>
+        `      ${g}: ({ context, event }: { readonly context: ${b}Bound; readonly event: ${b}Event }) => context.implementation.guards.${g}({ context: context.context, event }),`,
+    ),
     `    },`,
     `    delays: {`,
-    ...c.delays.map((d) => `      ${d}: ({ context, event }: { readonly context: ${b}Bound; readonly event: ${b}Event }) => context.implementation.delays.${d}({ context: context.context, event }),`),
+    ...c.delays.map(
+      (d) =>
+        `      ${d}: ({ context, event }: { readonly context: ${b}Bound; readonly event: ${b}Event }) => context.implementation.delays.${d}({ context: context.context, event }),`,
+    ),
     `    },`,
     `  }).createMachine({ ...${camel(b)}Chart, context: ({ input }) => input });`,
     '}',

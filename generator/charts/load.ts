@@ -96,7 +96,9 @@ class ChartWalker {
 /** Reads every chart in `dir`, checking that payload types exist among `wireNames`. */
 export function loadCharts(root: string, dir: string, wireNames: ReadonlySet<string>): ChartIR[] {
   const charts: ChartIR[] = [];
-  for (const name of readdirSync(join(root, dir)).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of readdirSync(join(root, dir))
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const path = `${dir}/${name}`;
     let config: unknown;
     try {
@@ -114,7 +116,8 @@ export function loadCharts(root: string, dir: string, wireNames: ReadonlySet<str
     if (meta.payloads !== undefined) {
       if (!isObject(meta.payloads)) throw new SchemaError(path, 'meta.payloads must map event names to wire type names');
       for (const [event, type] of Object.entries(meta.payloads)) {
-        if (typeof type !== 'string' || !wireNames.has(type)) throw new SchemaError(path, `meta.payloads.${event}: '${String(type)}' is not a generated wire type or enum`);
+        if (typeof type !== 'string' || !wireNames.has(type))
+          throw new SchemaError(path, `meta.payloads.${event}: '${String(type)}' is not a generated wire type or enum`);
         if (!walker.events.has(event)) throw new SchemaError(path, `meta.payloads.${event}: the chart has no such event`);
         payloads.set(event, type);
       }

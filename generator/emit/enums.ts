@@ -33,7 +33,9 @@ export function enumStatements(e: EnumIR): StatementStructures[] {
     {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: `${base}Names`, type: dense ? `readonly (${e.tsName}Name | undefined)[]` : `ReadonlyMap<number, ${e.tsName}Name>`, initializer: byValue }],
+      declarations: [
+        { name: `${base}Names`, type: dense ? `readonly (${e.tsName}Name | undefined)[]` : `ReadonlyMap<number, ${e.tsName}Name>`, initializer: byValue },
+      ],
     },
     {
       kind: StructureKind.Function,

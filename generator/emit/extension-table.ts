@@ -25,7 +25,7 @@ export function extensionTableStatements(ir: SpecIR): StatementStructures[] {
       declarationKind: VariableDeclarationKind.Const,
       declarations: [{ name: 'extensionsByMessage', initializer: `{\n${body}\n} as const` }],
       docs: [
-        'For each message (or certificate_entry) that carries extensions, the extensions whose body the schemas parse there: RFC 8446 §4.2\'s table, with RFC 9146, 8449 and 7250. An extension outside its list is kept opaque; the handshake rejects it.',
+        "For each message (or certificate_entry) that carries extensions, the extensions whose body the schemas parse there: RFC 8446 §4.2's table, with RFC 9146, 8449 and 7250. An extension outside its list is kept opaque; the handshake rejects it.",
       ],
     },
     {

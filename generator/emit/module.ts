@@ -28,15 +28,29 @@ function typeStatements(ctx: EmitContext, t: TypeIR): StatementStructures[] {
     out.push({
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: constName(t, i.id), initializer: `new Uint8Array([${i.constant.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}])` }],
+      declarations: [
+        { name: constName(t, i.id), initializer: `new Uint8Array([${i.constant.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}])` },
+      ],
       docs: [`The value of \`${i.field}\` that makes \`${i.tsName}\` true.`],
     });
   }
   const what = t.listOf ? `a ${t.id} (the elements of a vector)` : t.tsName;
   const params = readParams(ctx, t);
   out.push(
-    fn(`read${t.tsName}`, params, valueType, readBody(ctx, t), `Reads ${what} at the reader's position, up to its current limit where the structure is open-ended.`),
-    fn(`write${t.tsName}`, [{ name: 'w', type: ctx.runtime('Writer', true) }, { name: 'v', type: valueType }, ...params.slice(1)], 'void', writeBody(ctx, t), `Writes ${what}.`),
+    fn(
+      `read${t.tsName}`,
+      params,
+      valueType,
+      readBody(ctx, t),
+      `Reads ${what} at the reader's position, up to its current limit where the structure is open-ended.`,
+    ),
+    fn(
+      `write${t.tsName}`,
+      [{ name: 'w', type: ctx.runtime('Writer', true) }, { name: 'v', type: valueType }, ...params.slice(1)],
+      'void',
+      writeBody(ctx, t),
+      `Writes ${what}.`,
+    ),
     fn(`size${t.tsName}`, [{ name: 'v', type: valueType }], 'number', sizeBody(ctx, t), `The encoded length of ${what} in bytes (bounds are not checked).`),
   );
   if (t.listOf) return out;
@@ -64,7 +78,12 @@ function typeStatements(ctx: EmitContext, t: TypeIR): StatementStructures[] {
       `encode${t.tsName}`,
       [{ name: 'v', type: t.tsName }, ...params.slice(1)],
       'Uint8Array',
-      [...paramChecks, `const w = ${ctx.runtime('scratchWriter')}('${t.tsName}');`, `write${t.tsName}(${['w', 'v', ...args].join(', ')});`, 'return w.finish().slice();'],
+      [
+        ...paramChecks,
+        `const w = ${ctx.runtime('scratchWriter')}('${t.tsName}');`,
+        `write${t.tsName}(${['w', 'v', ...args].join(', ')});`,
+        'return w.finish().slice();',
+      ],
       `Encodes a ${t.tsName}, deriving every length field.\n\n@throws EncodeError naming the field path when a value has no wire form.`,
     ),
     fn(

@@ -28,8 +28,10 @@ function validChecks(f: FieldIR, name: string, width: number, min: number | unde
   const at = `r.pos - ${width}`;
   const out: string[] = [];
   if (min !== undefined && min > 0) out.push(`if (${name} < ${min}) throw r.error('${f.id}', \`\${${name}} is below the minimum ${min}\`, ${at});`);
-  if (max !== undefined && max < 2 ** (8 * width) - 1) out.push(`if (${name} > ${max}) throw r.error('${f.id}', \`\${${name}} is above the maximum ${max}\`, ${at});`);
-  if (anyOf !== undefined) out.push(`if (![${anyOf.join(', ')}].includes(${name})) throw r.error('${f.id}', \`\${${name}} is not one of ${anyOf.join(', ')}\`, ${at});`);
+  if (max !== undefined && max < 2 ** (8 * width) - 1)
+    out.push(`if (${name} > ${max}) throw r.error('${f.id}', \`\${${name}} is above the maximum ${max}\`, ${at});`);
+  if (anyOf !== undefined)
+    out.push(`if (![${anyOf.join(', ')}].includes(${name})) throw r.error('${f.id}', \`\${${name}} is not one of ${anyOf.join(', ')}\`, ${at});`);
   return out;
 }
 
@@ -51,7 +53,7 @@ function readField(ctx: EmitContext, _t: TypeIR, f: FieldIR): string[] {
   if (f.bits) {
     const g = `bits${f.bits.group}`;
     const out = f.bits.first ? [`const ${g} = r.${READ[f.bits.groupBytes]}('${f.id}');`] : [];
-    const mask = f.bits.bits >= 32 ? '0xffffffff' : `0x${((2 ** f.bits.bits) - 1).toString(16)}`;
+    const mask = f.bits.bits >= 32 ? '0xffffffff' : `0x${(2 ** f.bits.bits - 1).toString(16)}`;
     const raw = `(${g} >>> ${f.bits.shift}) & ${mask}`;
     if (f.role.kind === 'constant') {
       out.push(`if ((${raw}) !== ${f.role.value}) throw r.error('${f.id}', \`is \${${raw}}, must be ${f.role.value}\`, r.pos - ${f.bits.groupBytes});`);
@@ -65,9 +67,7 @@ function readField(ctx: EmitContext, _t: TypeIR, f: FieldIR): string[] {
       case 'uint':
       case 'bool': {
         if (f.role.kind === 'constant' && v.kind === 'uint') {
-          return [
-            `if (r.${READ[v.width]}('${f.id}') !== ${f.role.value}) throw r.error('${f.id}', 'must be ${f.role.value}', r.pos - ${v.width});`,
-          ];
+          return [`if (r.${READ[v.width]}('${f.id}') !== ${f.role.value}) throw r.error('${f.id}', 'must be ${f.role.value}', r.pos - ${v.width});`];
         }
         const lines = [`const ${name} = ${readScalar(ctx, v, f.id)};`];
         if (f.role.kind === 'length') {
@@ -78,8 +78,8 @@ function readField(ctx: EmitContext, _t: TypeIR, f: FieldIR): string[] {
               `if (${name} > ${bound}) throw r.error('${f.id}', \`\${${name}} is above the maximum ${f.role.maxExpr.text} = \${${bound}}\`, r.pos - ${v.kind === 'uint' ? v.width : 1});`,
             );
           }
-        }
-        else if (f.valid && v.kind === 'uint' && v.enumId === undefined) lines.push(...validChecks(f, name, v.width, f.valid.min, f.valid.max, f.valid.anyOf));
+        } else if (f.valid && v.kind === 'uint' && v.enumId === undefined)
+          lines.push(...validChecks(f, name, v.width, f.valid.min, f.valid.max, f.valid.anyOf));
         return lines;
       }
       case 'bytes': {

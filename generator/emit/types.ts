@@ -73,10 +73,18 @@ export function typeDeclarations(ctx: EmitContext, t: TypeIR): (InterfaceDeclara
     return [{ kind: StructureKind.Interface, name: t.tsName, isExported: true, properties: members, ...(docs === undefined ? {} : { docs: [docs] }) }];
   }
   const decls: (InterfaceDeclarationStructure | TypeAliasDeclarationStructure)[] = [];
-  const union = variants(ctx, t, sw).map((v) => `\n  | ${v}`).join('');
+  const union = variants(ctx, t, sw)
+    .map((v) => `\n  | ${v}`)
+    .join('');
   let type = `${union}`;
   if (members.length > 0) {
-    decls.push({ kind: StructureKind.Interface, name: `${t.tsName}Fields`, isExported: true, properties: members, docs: [`The fields of ${t.tsName} outside its ${sw.id} variants.`] });
+    decls.push({
+      kind: StructureKind.Interface,
+      name: `${t.tsName}Fields`,
+      isExported: true,
+      properties: members,
+      docs: [`The fields of ${t.tsName} outside its ${sw.id} variants.`],
+    });
     type = `${t.tsName}Fields & (${union}\n)`;
   }
   const tdoc = tagDoc(t, sw.value.tag);
@@ -85,7 +93,14 @@ export function typeDeclarations(ctx: EmitContext, t: TypeIR): (InterfaceDeclara
     name: t.tsName,
     isExported: true,
     type,
-    docs: [[docs, `A union on \`${tagTsName(t, sw.value.tag)}\`${tdoc === undefined ? '' : ` (${tdoc.split('\n')[0]})`}: each variant carries the matching \`${sw.tsName}\`.`].filter(Boolean).join('\n\n')],
+    docs: [
+      [
+        docs,
+        `A union on \`${tagTsName(t, sw.value.tag)}\`${tdoc === undefined ? '' : ` (${tdoc.split('\n')[0]})`}: each variant carries the matching \`${sw.tsName}\`.`,
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    ],
   });
   return decls;
 }

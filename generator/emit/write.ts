@@ -66,7 +66,9 @@ function writeValue(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
     const checks = [...(lenRole.min > 0 ? [`${x}.length < ${lenRole.min}`] : []), `${x}.length > ${lenRole.max}`];
     const lines = [`if (${checks.join(' || ')}) throw w.error('${f.id}', \`is \${${x}.length} bytes, outside ${lenRole.min}..${lenRole.max}\`);`];
     if (dynamicMax !== undefined) {
-      lines.push(`if (${x}.length > ${dynamicMax}) throw w.error('${f.id}', \`is \${${x}.length} bytes, above ${lenRole.maxExpr!.text} = \${${dynamicMax}}\`);`);
+      lines.push(
+        `if (${x}.length > ${dynamicMax}) throw w.error('${f.id}', \`is \${${x}.length} bytes, above ${lenRole.maxExpr!.text} = \${${dynamicMax}}\`);`,
+      );
     }
     return [...lines, `w.${WRITE[lenWidth]}(${x}.length, '${len.id}');`, `w.bytes(${x});`];
   }
@@ -155,7 +157,10 @@ function writeUnion(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
   out.push('default:');
   if (enumId !== undefined) {
     // A known type written as its number would encode opaque and decode parsed: ask for the name instead.
-    const known = [...seen.values()].flat().map((k) => `'${k}'`).join(', ');
+    const known = [...seen.values()]
+      .flat()
+      .map((k) => `'${k}'`)
+      .join(', ');
     out.push(
       `if (typeof ${tag} === 'number' && [${known}].includes(String(${ctx.enumFrom(enumId)}(${tag})))) throw w.error('${v.tag}', \`\${${tag}} is ${'$'}{String(${ctx.enumFrom(enumId)}(${tag}))}, which has a parsed form here: use its name and a parsed ${f.id}\`);`,
     );
@@ -221,7 +226,6 @@ function writePart(t: TypeIR, f: FieldIR): string[] {
 
 function writeListBody(ctx: EmitContext, t: TypeIR): string[] {
   const e = t.listOf!;
-  const item =
-    e.kind === 'struct' ? `${ctx.ref(e.typeId, `write${ctx.type(e.typeId).tsName}`)}(w, v[i]!);` : writeScalar(ctx, e, 'v[i]!', '');
+  const item = e.kind === 'struct' ? `${ctx.ref(e.typeId, `write${ctx.type(e.typeId).tsName}`)}(w, v[i]!);` : writeScalar(ctx, e, 'v[i]!', '');
   return ['for (let i = 0; i < v.length; i++) {', 'w.enter(i);', item, 'w.leave();', '}'];
 }

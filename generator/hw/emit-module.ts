@@ -1,4 +1,13 @@
-import { Scope, StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type MethodDeclarationStructure, type OptionalKind, type ParameterDeclarationStructure, type StatementStructures } from 'ts-morph';
+import {
+  Scope,
+  StructureKind,
+  VariableDeclarationKind,
+  type ClassDeclarationStructure,
+  type MethodDeclarationStructure,
+  type OptionalKind,
+  type ParameterDeclarationStructure,
+  type StatementStructures,
+} from 'ts-morph';
 import { pascalCase } from '../ir/names.js';
 import { endpointText, type HwArchitectureIR, type HwModuleIR, type HwParamIR, type HwSocketIR } from './model.js';
 import { docText, lit, printTs, type ImportName } from './print.js';
@@ -21,7 +30,8 @@ const tsType = (p: HwParamIR): string => (p.kind === 'time' ? 'SimTime' : p.kind
 
 function paramDoc(p: HwParamIR): string {
   const unit = plainUnit(p.kind);
-  const dflt = unit === undefined || p.written === String(p.value) ? `Default ${p.written}.` : `Default ${p.written} = ${numberLiteral(p.value as number)} ${unit}.`;
+  const dflt =
+    unit === undefined || p.written === String(p.value) ? `Default ${p.written}.` : `Default ${p.written} = ${numberLiteral(p.value as number)} ${unit}.`;
   return docText(`${p.description} ${unit === undefined ? `(${p.kind})` : `In ${unit}.`} ${dflt}`);
 }
 
@@ -65,7 +75,7 @@ function socketDoc(arch: HwArchitectureIR, m: HwModuleIR, s: HwSocketIR): string
   const p = peers(arch, m);
   const bindings =
     s.multi === undefined
-      ? p.get(`${m.id}.${s.id}`) ?? ''
+      ? (p.get(`${m.id}.${s.id}`) ?? '')
       : Array.from({ length: s.multi }, (_, i) => `[${i}] ${p.get(`${m.id}.${s.id}[${i}]`) ?? ''}`).join('; ');
   return docText(`${s.description} (${s.role}, ${s.protocol.replace('_', '-')}${s.multi === undefined ? '' : `, ${s.multi} bindings`}; ${bindings})`);
 }
@@ -91,7 +101,11 @@ function hookMethod(s: HwSocketIR, h: ReturnType<typeof hooks>[number]): Optiona
     { name: 'delay', type: 'Delay' },
     ...(s.multi === undefined ? [] : [{ name: 'index', type: 'number' }]),
   ];
-  const what = { b: 'b_transport (blocking transport)', nbFw: 'nb_transport_fw (non-blocking forward path)', nbBw: 'nb_transport_bw (non-blocking backward path)' }[h.kind];
+  const what = {
+    b: 'b_transport (blocking transport)',
+    nbFw: 'nb_transport_fw (non-blocking forward path)',
+    nbBw: 'nb_transport_bw (non-blocking backward path)',
+  }[h.kind];
   const which = s.multi === undefined ? '' : ' `index` is the binding the call came through.';
   return {
     name: h.method,
@@ -138,11 +152,18 @@ function skeletonClass(arch: HwArchitectureIR, m: HwModuleIR): ClassDeclarationS
     ],
     properties: [
       ...m.sockets.map((s) => ({ name: s.tsName, isReadonly: true, type: socketType(s), docs: [socketDoc(arch, m, s)] })),
-      { name: 'params', isReadonly: true, type: `${b}Params`, docs: [`The spec's defaults (\`${m.tsName}Defaults\`) overridden by the constructor's \`params\`.`] },
+      {
+        name: 'params',
+        isReadonly: true,
+        type: `${b}Params`,
+        docs: [`The spec's defaults (\`${m.tsName}Defaults\`) overridden by the constructor's \`params\`.`],
+      },
     ],
     ctors: [
       {
-        docs: [`@param name - instance name, \`${m.tsName}\` unless given\n@param params - overrides of \`${m.tsName}Defaults\`, checked (a ConfigError names a bad one)\n@param parent - the enclosing module, if any`],
+        docs: [
+          `@param name - instance name, \`${m.tsName}\` unless given\n@param params - overrides of \`${m.tsName}Defaults\`, checked (a ConfigError names a bad one)\n@param parent - the enclosing module, if any`,
+        ],
         parameters: [
           { name: 'sim', type: 'Simulator' },
           { name: 'name', initializer: lit(m.tsName) },

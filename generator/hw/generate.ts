@@ -16,7 +16,10 @@ export function generateTlm(root: string): { readonly files: ReadonlyMap<string,
   for (const m of arch.modules) files.set(`${TLM_OUTPUT_DIR}/${fileName(m)}.ts`, moduleFile(arch, m));
   files.set(`${TLM_OUTPUT_DIR}/architecture.ts`, architectureFile(arch));
   const exports = [...arch.modules.map(fileName), 'architecture'].sort().map((f) => `export * from './${f}.js';`);
-  files.set(`${TLM_OUTPUT_DIR}/index.ts`, `${generatedHeader(HW_SPEC_DIR)}/** Every generated TLM-2.0 module skeleton and the architecture's wiring. */\n${exports.join('\n')}\n`);
+  files.set(
+    `${TLM_OUTPUT_DIR}/index.ts`,
+    `${generatedHeader(HW_SPEC_DIR)}/** Every generated TLM-2.0 module skeleton and the architecture's wiring. */\n${exports.join('\n')}\n`,
+  );
   files.set(`${TLM_OUTPUT_DIR}/README.md`, tlmReadme(arch));
   return { files, architecture: arch };
 }

@@ -28,11 +28,27 @@ class Wiring {
     const mod = this.modules.get(moduleId);
     if (!mod) throw this.r.fail(path, 'unknown_module', `unknown module '${moduleId}' (modules: ${[...this.modules.keys()].join(', ')})`);
     const socket = mod.sockets.find((s) => s.id === socketId);
-    if (!socket) throw this.r.fail(path, 'unknown_socket', `module '${moduleId}' has no socket '${socketId}' (sockets: ${mod.sockets.map((s) => s.id).join(', ') || 'none'})`);
-    if (socket.multi === undefined && index !== undefined) throw this.r.fail(path, 'bad_index', `'${moduleId}.${socketId}' is not a multi-socket: drop the [${index}]`);
+    if (!socket)
+      throw this.r.fail(
+        path,
+        'unknown_socket',
+        `module '${moduleId}' has no socket '${socketId}' (sockets: ${mod.sockets.map((s) => s.id).join(', ') || 'none'})`,
+      );
+    if (socket.multi === undefined && index !== undefined)
+      throw this.r.fail(path, 'bad_index', `'${moduleId}.${socketId}' is not a multi-socket: drop the [${index}]`);
     if (socket.multi !== undefined) {
-      if (index === undefined) throw this.r.fail(path, 'bad_index', `'${moduleId}.${socketId}' is a multi-socket with ${socket.multi} bindings: name one, ${moduleId}.${socketId}[0..${socket.multi - 1}]`);
-      if (Number(index) >= socket.multi) throw this.r.fail(path, 'bad_index', `'${raw as string}': index ${index} is out of range, '${moduleId}.${socketId}' has ${socket.multi} bindings (0..${socket.multi - 1})`);
+      if (index === undefined)
+        throw this.r.fail(
+          path,
+          'bad_index',
+          `'${moduleId}.${socketId}' is a multi-socket with ${socket.multi} bindings: name one, ${moduleId}.${socketId}[0..${socket.multi - 1}]`,
+        );
+      if (Number(index) >= socket.multi)
+        throw this.r.fail(
+          path,
+          'bad_index',
+          `'${raw as string}': index ${index} is out of range, '${moduleId}.${socketId}' has ${socket.multi} bindings (0..${socket.multi - 1})`,
+        );
     }
     const endpoint: HwEndpointIR = { module: moduleId, socket: socketId, ...(index === undefined ? {} : { index: Number(index) }) };
     return { endpoint, socket };
@@ -51,10 +67,16 @@ function connection(r: YamlReader, w: Wiring, x: unknown, path: string): HwConne
   const c = r.map(x, path, ['from', 'to'], ['description']);
   const from = w.resolve(c.from, `${path}.from`);
   const to = w.resolve(c.to, `${path}.to`);
-  if (from.socket.role !== 'initiator') throw r.fail(`${path}.from`, 'role_mismatch', `'${String(c.from)}' is a target socket; a connection goes from an initiator socket`);
-  if (to.socket.role !== 'target') throw r.fail(`${path}.to`, 'role_mismatch', `'${String(c.to)}' is an initiator socket; a connection goes to a target socket`);
+  if (from.socket.role !== 'initiator')
+    throw r.fail(`${path}.from`, 'role_mismatch', `'${String(c.from)}' is a target socket; a connection goes from an initiator socket`);
+  if (to.socket.role !== 'target')
+    throw r.fail(`${path}.to`, 'role_mismatch', `'${String(c.to)}' is an initiator socket; a connection goes to a target socket`);
   if (to.socket.protocol !== 'both' && to.socket.protocol !== from.socket.protocol) {
-    throw r.fail(path, 'protocol_mismatch', `initiator '${String(c.from)}' uses ${from.socket.protocol} transport but target '${String(c.to)}' offers only ${to.socket.protocol}`);
+    throw r.fail(
+      path,
+      'protocol_mismatch',
+      `initiator '${String(c.from)}' uses ${from.socket.protocol} transport but target '${String(c.to)}' offers only ${to.socket.protocol}`,
+    );
   }
   w.take(from.endpoint, `${path}.from`);
   w.take(to.endpoint, `${path}.to`);
@@ -81,7 +103,11 @@ function checkAllBound(r: YamlReader, w: Wiring, modules: readonly HwModuleIR[])
       for (const index of indices) {
         const key = endpointText({ module: m.id, socket: s.id, ...(index === undefined ? {} : { index }) });
         if (!w.taken.has(key)) {
-          throw r.fail('connections', 'unbound', `${s.role} socket '${key}' (${m.path} ${s.yamlPath}) is unbound: no connection binds it and it is not listed under external`);
+          throw r.fail(
+            'connections',
+            'unbound',
+            `${s.role} socket '${key}' (${m.path} ${s.yamlPath}) is unbound: no connection binds it and it is not listed under external`,
+          );
         }
       }
     }
@@ -90,7 +116,9 @@ function checkAllBound(r: YamlReader, w: Wiring, modules: readonly HwModuleIR[])
 
 /** Reads spec/hw under `root`: one module per `<id>.yaml`, and the wiring in architecture.yaml. */
 export function loadArchitecture(root: string, dir: string): HwArchitectureIR {
-  const names = readdirSync(join(root, dir)).filter((n) => n.endsWith('.yaml')).sort();
+  const names = readdirSync(join(root, dir))
+    .filter((n) => n.endsWith('.yaml'))
+    .sort();
   const modules = names.filter((n) => n !== ARCHITECTURE_FILE).map((n) => loadModule(root, `${dir}/${n}`, n.slice(0, -'.yaml'.length)));
   const byId = new Map(modules.map((m) => [m.id, m]));
   const path = `${dir}/${ARCHITECTURE_FILE}`;

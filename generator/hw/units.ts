@@ -8,7 +8,15 @@ export const TIME_UNITS: Readonly<Record<string, bigint>> = { ps: 1n, ns: 1_000n
 /** Bits per second per bandwidth unit (decimal SI prefixes, as link rates are quoted). */
 export const BANDWIDTH_UNITS: Readonly<Record<string, bigint>> = { bps: 1n, kbps: 1_000n, Mbps: 1_000_000n, Gbps: 1_000_000_000n, Tbps: 1_000_000_000_000n };
 /** Bytes per size unit: IEC binary prefixes (KiB) and SI decimal ones (kB). */
-export const SIZE_UNITS: Readonly<Record<string, bigint>> = { B: 1n, KiB: 1n << 10n, MiB: 1n << 20n, GiB: 1n << 30n, kB: 1_000n, MB: 1_000_000n, GB: 1_000_000_000n };
+export const SIZE_UNITS: Readonly<Record<string, bigint>> = {
+  B: 1n,
+  KiB: 1n << 10n,
+  MiB: 1n << 20n,
+  GiB: 1n << 30n,
+  kB: 1_000n,
+  MB: 1_000_000n,
+  GB: 1_000_000_000n,
+};
 
 const UNITS: Readonly<Partial<Record<ParamKind, { readonly table: Readonly<Record<string, bigint>>; readonly plain: string }>>> = {
   time: { table: TIME_UNITS, plain: 'ps' },
@@ -54,9 +62,13 @@ export function parseParamValue(kind: ParamKind, raw: unknown): Parsed<number | 
         ? { ok: true, value: raw }
         : bad('bad_value', `a count is a non-negative integer, got ${JSON.stringify(raw)}`);
     case 'ratio':
-      return typeof raw === 'number' && raw >= 0 && raw <= 1 ? { ok: true, value: raw } : bad('bad_value', `a ratio is a number in 0..1, got ${JSON.stringify(raw)}`);
+      return typeof raw === 'number' && raw >= 0 && raw <= 1
+        ? { ok: true, value: raw }
+        : bad('bad_value', `a ratio is a number in 0..1, got ${JSON.stringify(raw)}`);
     case 'number':
-      return typeof raw === 'number' && Number.isFinite(raw) ? { ok: true, value: raw } : bad('bad_value', `expected a finite number, got ${JSON.stringify(raw)}`);
+      return typeof raw === 'number' && Number.isFinite(raw)
+        ? { ok: true, value: raw }
+        : bad('bad_value', `expected a finite number, got ${JSON.stringify(raw)}`);
     case 'flag':
       return typeof raw === 'boolean' ? { ok: true, value: raw } : bad('bad_value', `a flag is true or false, got ${JSON.stringify(raw)}`);
   }

@@ -1,7 +1,22 @@
 import type { KsyAttr, KsyFile, KsyInstance, KsyType, KsyValid } from '../ksy/load.js';
 import { SchemaError } from '../schema-error.js';
 import type {
-  BitsIR, BoundExprIR, CaseIR, EnumIR, FieldIR, FileIR, InstanceIR, ParamIR, RoleIR, ScalarIR, SizeIR, SpecIR, TypeIR, UintWidth, ValidIR, ValueIR,
+  BitsIR,
+  BoundExprIR,
+  CaseIR,
+  EnumIR,
+  FieldIR,
+  FileIR,
+  InstanceIR,
+  ParamIR,
+  RoleIR,
+  ScalarIR,
+  SizeIR,
+  SpecIR,
+  TypeIR,
+  UintWidth,
+  ValidIR,
+  ValueIR,
 } from './model.js';
 import { camelCase, pascalCase } from './names.js';
 
@@ -82,11 +97,7 @@ function parseBoundExpr(text: string, earlier: ReadonlySet<string>, fail: (m: st
   return { text: text.trim(), terms };
 }
 
-function parseValid(
-  v: KsyValid | undefined,
-  earlier: ReadonlySet<string>,
-  fail: (m: string) => SchemaError,
-): { constant?: number; valid?: ValidIR } {
+function parseValid(v: KsyValid | undefined, earlier: ReadonlySet<string>, fail: (m: string) => SchemaError): { constant?: number; valid?: ValidIR } {
   if (v === undefined) return {};
   if (typeof v === 'number') return { constant: v };
   if (typeof v === 'boolean') throw fail('a boolean valid is not supported');
@@ -123,12 +134,14 @@ class TypeBuilder {
   build(): TypeIR {
     const k = this.site.ksy;
     const seq = k.seq ?? [];
-    const params = (k.params ?? []).map((p): ParamIR => ({
-      id: p.id,
-      tsName: camelCase(p.id),
-      ...(p.doc === undefined ? {} : { doc: p.doc.trim() }),
-      scalar: this.scalarOf(p.type, undefined, `param '${p.id}'`),
-    }));
+    const params = (k.params ?? []).map(
+      (p): ParamIR => ({
+        id: p.id,
+        tsName: camelCase(p.id),
+        ...(p.doc === undefined ? {} : { doc: p.doc.trim() }),
+        scalar: this.scalarOf(p.type, undefined, `param '${p.id}'`),
+      }),
+    );
     const base = {
       id: this.site.id,
       tsName: pascalCase(this.site.id),
@@ -272,7 +285,8 @@ class TypeBuilder {
       const width = d.value.width;
       const valid = d.valid ?? {};
       if (valid.anyOf !== undefined) throw this.fail(`length '${d.id}' can't have any-of`);
-      if (valid.max !== undefined && valid.max > UINT_MAX[width]) throw this.fail(`length '${d.id}': valid max ${valid.max} does not fit its ${width * 8}-bit field`);
+      if (valid.max !== undefined && valid.max > UINT_MAX[width])
+        throw this.fail(`length '${d.id}': valid max ${valid.max} does not fit its ${width * 8}-bit field`);
       return {
         kind: 'length',
         of: u[0]!.slice('size:'.length),

@@ -19,9 +19,7 @@ export interface EnumIR {
 }
 
 /** What one field (or list element, or switch case) holds on the wire. */
-export type ScalarIR =
-  | { readonly kind: 'uint'; readonly width: UintWidth; readonly enumId?: string }
-  | { readonly kind: 'bool' };
+export type ScalarIR = { readonly kind: 'uint'; readonly width: UintWidth; readonly enumId?: string } | { readonly kind: 'bool' };
 
 export type ValueIR =
   | ScalarIR

@@ -4,12 +4,7 @@ import { SchemaError } from '../schema-error.js';
 
 interface KaitaiCompiler {
   readonly version: string;
-  compile(
-    lang: string,
-    ksy: KsyType,
-    importer: { importYaml(name: string, mode: string): Promise<KsyType> },
-    debug: boolean,
-  ): Promise<Record<string, string>>;
+  compile(lang: string, ksy: KsyType, importer: { importYaml(name: string, mode: string): Promise<KsyType> }, debug: boolean): Promise<Record<string, string>>;
 }
 
 const require = createRequire(import.meta.url);
@@ -21,7 +16,13 @@ export const kaitaiVersion: string = compiler.version;
 /** First line of a compiler problem: the compiler throws Scala.js exceptions whose text is their string form. */
 function problemText(e: unknown): string {
   const text = String(e).replace(/^[\w.$]*(Exception|Error):\s*/, '');
-  return text.split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' ').replace(/\s+/g, ' ').trim();
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(0, 3)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

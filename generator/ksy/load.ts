@@ -36,7 +36,10 @@ export interface KsySwitch {
   readonly cases: Readonly<Record<string, string>>;
 }
 
-export type KsyValid = number | boolean | { readonly min?: number | string; readonly max?: number | string; readonly eq?: number; readonly 'any-of'?: readonly number[] };
+export type KsyValid =
+  | number
+  | boolean
+  | { readonly min?: number | string; readonly max?: number | string; readonly eq?: number; readonly 'any-of'?: readonly number[] };
 
 export interface KsyAttr {
   readonly id: string;
@@ -61,7 +64,9 @@ export interface KsyInstance {
 /** Reads every `*.ksy` of `dir`, sorted by name, checking that each file's name is its meta/id. */
 export function loadKsyDir(root: string, dir: string): KsyFile[] {
   const files: KsyFile[] = [];
-  for (const name of readdirSync(join(root, dir)).filter((n) => n.endsWith('.ksy')).sort()) {
+  for (const name of readdirSync(join(root, dir))
+    .filter((n) => n.endsWith('.ksy'))
+    .sort()) {
     const path = `${dir}/${name}`;
     let doc: KsyType;
     try {

@@ -70,7 +70,11 @@ export function handshake(config: PairConfig): HandshakeRun {
   const common = { cipherSuites: [config.suite], groups: [config.group], signatureAlgorithms: [config.identity.scheme], wallClock };
   const clock = config.clock ?? wallTime;
   const t0 = clock();
-  const server = DtlsConnection.server({ ...common, provider: config.serverProvider, certificate: { chain: config.identity.chain, privateKey: config.identity.privateKey } });
+  const server = DtlsConnection.server({
+    ...common,
+    provider: config.serverProvider,
+    certificate: { chain: config.identity.chain, privateKey: config.identity.privateKey },
+  });
   const client = DtlsConnection.client({ ...common, provider: config.clientProvider, trustAnchors: [config.identity.trustAnchor], serverName: SERVER_NAME });
   const toServer: Uint8Array[] = [];
   const toClient: Uint8Array[] = [];
@@ -96,7 +100,9 @@ export function handshake(config: PairConfig): HandshakeRun {
   }
   const ms = clock() - t0;
   if (client.state !== 'connected' || server.state !== 'connected' || clientMs === undefined || atClientConnected === undefined) {
-    throw new Error(`calibration handshake failed (${config.suite}, ${config.group}, ${config.identity.scheme}): ${client.failure?.message ?? server.failure?.message ?? 'not connected'}`);
+    throw new Error(
+      `calibration handshake failed (${config.suite}, ${config.group}, ${config.identity.scheme}): ${client.failure?.message ?? server.failure?.message ?? 'not connected'}`,
+    );
   }
   drainEvents(client);
   drainEvents(server);
@@ -114,7 +120,8 @@ export function exchangeRecord(client: DtlsConnection, server: DtlsConnection, p
   if (datagram === undefined) throw new Error('the client produced no datagram for a record');
   server.receive(datagram, now);
   const event = server.pollEvent();
-  if (event?.type !== 'data' || event.data.length !== payload.length) throw new Error(`the server did not deliver the record (got ${event?.type ?? 'nothing'})`);
+  if (event?.type !== 'data' || event.data.length !== payload.length)
+    throw new Error(`the server did not deliver the record (got ${event?.type ?? 'nothing'})`);
 }
 
 function drain(c: DtlsConnection, out: Uint8Array[]): void {

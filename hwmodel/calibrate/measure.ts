@@ -111,7 +111,9 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   }
   const samples = new CostSamples();
 
-  o.log(`calibrate: ${o.providerName} provider, ${configs.length} combinations, ${o.warmup} warm-up + ${o.handshakes} measured handshakes each (${o.clockName} time)`);
+  o.log(
+    `calibrate: ${o.providerName} provider, ${configs.length} combinations, ${o.warmup} warm-up + ${o.handshakes} measured handshakes each (${o.clockName} time)`,
+  );
   const payload = new Uint8Array(RECORD_PAYLOAD).fill(0x42);
   const x25519 = configs.filter((c) => c.timed.group === 'x25519' && c.timed.identity.scheme === CALIBRATION_SCHEMES[0]);
   const pairs = x25519.map((c) => ({ sampled: handshake(c.sampled), listed: handshake(c.listed), timed: handshake(c.timed) }));
@@ -192,14 +194,22 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   // combination whose crypto the table fits badly, or that ran in a slow spell, does not move every prediction.
   const messageUs = Math.max(0, median(perMessage.map((xs) => trimmedMean(xs, TRIM))));
   const handshakeMs = median(runs.map((r) => r.ms));
-  o.log(`calibrate: handshakes: ${handshakeMs.toFixed(3)} ms each (median), crypto ${(median(shares) * 100).toFixed(0)} %, ${median(messageCounts)} messages, ${median(recordCounts)} records; ${messageUs.toFixed(1)} µs per message outside the crypto`);
+  o.log(
+    `calibrate: handshakes: ${handshakeMs.toFixed(3)} ms each (median), crypto ${(median(shares) * 100).toFixed(0)} %, ${median(messageCounts)} messages, ${median(recordCounts)} records; ${messageUs.toFixed(1)} µs per message outside the crypto`,
+  );
 
   const processing = { messageUs, recordUs };
   const profile = profileFromMeasurements({ ...measurements, processing }, o.base);
   return {
     profile,
     details: {
-      handshakes: runs.length, handshakeMs, cryptoShare: median(shares), messages: median(messageCounts), records: median(recordCounts), recordUs: median(recordUsEach), processing,
+      handshakes: runs.length,
+      handshakeMs,
+      cryptoShare: median(shares),
+      messages: median(messageCounts),
+      records: median(recordCounts),
+      recordUs: median(recordUsEach),
+      processing,
     },
   };
 }

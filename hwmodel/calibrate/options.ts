@@ -80,7 +80,8 @@ export interface ResolvedCalibrateOptions {
 /** The `provider` option (default `node`), checked: ConfigError for an unknown one. */
 export function providerOption(value: string | undefined): CalibrationProviderName {
   const name = value ?? 'node';
-  if (!Object.hasOwn(CALIBRATION_PROVIDERS, name)) throw new ConfigError('provider', `must be one of ${Object.keys(CALIBRATION_PROVIDERS).join(', ')}, got ${JSON.stringify(name)}`);
+  if (!Object.hasOwn(CALIBRATION_PROVIDERS, name))
+    throw new ConfigError('provider', `must be one of ${Object.keys(CALIBRATION_PROVIDERS).join(', ')}, got ${JSON.stringify(name)}`);
   return name as CalibrationProviderName;
 }
 

@@ -13,9 +13,20 @@ import { median } from './stats.js';
  * (`aead_key`, `key_import`, `random`: part of the per-message and per-record costs).
  */
 export const COSTED_AS: Readonly<Record<CryptoOpKind, TimedOp | undefined>> = {
-  aead_key: undefined, aead_seal: 'aead_seal', aead_open: 'aead_open', mask: 'mask', hash: 'hash', hmac: 'hmac',
-  hkdf_extract: 'hkdf', hkdf_expand: 'hkdf', kx_generate: 'kx_generate', kx_derive: 'kx_derive', sign: 'sign', verify: 'verify',
-  key_import: undefined, random: undefined,
+  aead_key: undefined,
+  aead_seal: 'aead_seal',
+  aead_open: 'aead_open',
+  mask: 'mask',
+  hash: 'hash',
+  hmac: 'hmac',
+  hkdf_extract: 'hkdf',
+  hkdf_expand: 'hkdf',
+  kx_generate: 'kx_generate',
+  kx_derive: 'kx_derive',
+  sign: 'sign',
+  verify: 'verify',
+  key_import: undefined,
+  random: undefined,
 };
 
 /** Whether the timing table charges `op` on its own. */

@@ -73,7 +73,15 @@ export class SoftwareMeasurement {
   constructor(cases: readonly ValidationCase[], o: Pick<MeasureOptions, 'provider' | 'warmup' | 'records' | 'clock'>) {
     this.clock = o.clock;
     this.state = cases.map((c) => {
-      const config: PairConfig = { suite: c.suite, group: c.group, identity: c.identity, clientProvider: o.provider, serverProvider: o.provider, wallClock: c.wallClock, clock: o.clock };
+      const config: PairConfig = {
+        suite: c.suite,
+        group: c.group,
+        identity: c.identity,
+        clientProvider: o.provider,
+        serverProvider: o.provider,
+        wallClock: c.wallClock,
+        clock: o.clock,
+      };
       for (let i = 0; i < o.warmup; i++) handshake(config);
       const pair = handshake(config);
       for (let i = 0; i < Math.min(o.records, 5000); i++) exchangeRecord(pair.client, pair.server, this.payload, 1);
@@ -140,13 +148,30 @@ export interface Prediction extends SoftwareFigures {
  * extra simulated time (so the handshake and the close do not count).
  */
 export function predictSoftware(profile: TimingProfile, c: ValidationCase, o: PredictOptions): Prediction {
-  const identity: SimIdentity = { certificate: { chain: c.identity.chain, privateKey: c.identity.privateKey }, trustAnchors: [c.identity.trustAnchor], serverName: SERVER_NAME, at: c.wallClock };
+  const identity: SimIdentity = {
+    certificate: { chain: c.identity.chain, privateKey: c.identity.privateKey },
+    trustAnchors: [c.identity.trustAnchor],
+    serverName: SERVER_NAME,
+    at: c.wallClock,
+  };
   const run = (records: number) =>
-    simulate({ platform: 'software', connections: 1, suite: c.suite, group: c.group, records, payloadBytes: RECORD_BYTES, profile, seed: o.seed, provider: o.provider, identity });
+    simulate({
+      platform: 'software',
+      connections: 1,
+      suite: c.suite,
+      group: c.group,
+      records,
+      payloadBytes: RECORD_BYTES,
+      profile,
+      seed: o.seed,
+      provider: o.provider,
+      identity,
+    });
   const bare = run(0);
   const loaded = run(o.records);
   const latency = bare.report.handshakes.latencyUs;
-  if (latency === null || bare.report.handshakes.failed > 0 || loaded.report.handshakes.failed > 0) throw new Error(`the simulated handshake failed (${c.suite}, ${c.group})`);
+  if (latency === null || bare.report.handshakes.failed > 0 || loaded.report.handshakes.failed > 0)
+    throw new Error(`the simulated handshake failed (${c.suite}, ${c.group})`);
   if (loaded.run.records !== o.records) throw new Error(`the simulation delivered ${loaded.run.records} of ${o.records} records`);
   const extra = (loaded.run.duration - bare.run.duration) / SEC;
   return {

@@ -102,7 +102,8 @@ function resolveValidation(options: ValidateOptions) {
     records: integerOption('records', options.records ?? 20000, 1, 10_000_000),
     rounds: integerOption('rounds', options.rounds ?? 6, 1, 1000),
   };
-  if (measure.rounds > Math.min(measure.handshakes, measure.records)) throw new ConfigError('rounds', `must be at most handshakes and records (${Math.min(measure.handshakes, measure.records)}), got ${measure.rounds}`);
+  if (measure.rounds > Math.min(measure.handshakes, measure.records))
+    throw new ConfigError('rounds', `must be at most handshakes and records (${Math.min(measure.handshakes, measure.records)}), got ${measure.rounds}`);
   const predict = {
     provider: providerName,
     seed: integerOption('seed', options.seed ?? 1, 0, 0xffff_ffff),
@@ -128,7 +129,8 @@ function compareAll(profile: TimingProfile, v: ReturnType<typeof resolveValidati
     const predicted = predictSoftware(profile, v.cases[i]!, v.predict);
     events += predicted.events;
     wallMs += predicted.wallMs;
-    for (const metric of Object.keys(TIMING_METRICS) as TimingMetric[]) rows.push(compareFigure(target, metric, measured[i]![metric], predicted[metric], v.tolerance));
+    for (const metric of Object.keys(TIMING_METRICS) as TimingMetric[])
+      rows.push(compareFigure(target, metric, measured[i]![metric], predicted[metric], v.tolerance));
   });
   return { rows, tolerance: v.tolerance, allWithin: rows.every((r) => r.within), events, wallMs };
 }
@@ -149,7 +151,10 @@ export function validateTiming(profile: TimingProfile, options: ValidateOptions 
  * seconds (a shared VM; the garbage collector), calibrating first and
  * measuring after mostly compares two moments, not model and machine.
  */
-export function calibrateAndValidate(calibration: CalibrateOptions = {}, validation: ValidateOptions = {}): { readonly calibration: Calibration; readonly validation: TimingValidation } {
+export function calibrateAndValidate(
+  calibration: CalibrateOptions = {},
+  validation: ValidateOptions = {},
+): { readonly calibration: Calibration; readonly validation: TimingValidation } {
   const v = resolveValidation(validation);
   const m = new SoftwareMeasurement(v.cases, v.measure);
   const cal = calibrateWithDetails({

@@ -70,7 +70,9 @@ export abstract class Scheduler implements EventHost {
     }
     const when = this.time + delay;
     if (!(delay > 0 && when <= MAX_TIME && Number.isInteger(delay))) {
-      throw new RangeError(`${ev.toString()}: notify delay must be a non-negative integer number of picoseconds with now + delay <= ${MAX_TIME}, got ${String(delay)}`);
+      throw new RangeError(
+        `${ev.toString()}: notify delay must be a non-negative integer number of picoseconds with now + delay <= ${MAX_TIME}, got ${String(delay)}`,
+      );
     }
     if (ev.pending === Pending.delta) return;
     if (ev.pending === Pending.timed) {

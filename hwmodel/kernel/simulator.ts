@@ -214,7 +214,8 @@ export class Simulator extends Scheduler {
     if (typeof body !== 'function') throw new ConfigError('body', `${kind} "${name}" needs a function body`);
     const sensitive = options.sensitive ?? [];
     for (const ev of sensitive) {
-      if (!(ev instanceof SimEvent) || ev.host !== this) throw new ConfigError('sensitive', `${kind} "${name}": ${String(ev)} is not an event of this simulator`);
+      if (!(ev instanceof SimEvent) || ev.host !== this)
+        throw new ConfigError('sensitive', `${kind} "${name}": ${String(ev)} is not an event of this simulator`);
     }
     const events = [...new Set(sensitive)];
     const p = new Process(this.created++, name, kind, body, events, this.makeEvent);

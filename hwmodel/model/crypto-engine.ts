@@ -11,9 +11,20 @@ import { transport } from './transport.js';
 
 /** How a logged operation is costed: the timing tables' operation, or none (covered by the per-message cost). */
 const TIMED: Readonly<Record<CryptoOpKind, TimedOp | undefined>> = {
-  aead_key: undefined, aead_seal: 'aead_seal', aead_open: 'aead_open', mask: 'mask', hash: 'hash', hmac: 'hmac',
-  hkdf_extract: 'hkdf', hkdf_expand: 'hkdf', kx_generate: 'kx_generate', kx_derive: 'kx_derive', sign: 'sign', verify: 'verify',
-  key_import: undefined, random: undefined,
+  aead_key: undefined,
+  aead_seal: 'aead_seal',
+  aead_open: 'aead_open',
+  mask: 'mask',
+  hash: 'hash',
+  hmac: 'hmac',
+  hkdf_extract: 'hkdf',
+  hkdf_expand: 'hkdf',
+  kx_generate: 'kx_generate',
+  kx_derive: 'kx_derive',
+  sign: 'sign',
+  verify: 'verify',
+  key_import: undefined,
+  random: undefined,
 };
 
 /**

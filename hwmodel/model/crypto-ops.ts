@@ -6,8 +6,20 @@ import type { AeadKey, CryptoProvider, IncrementalHash, KeyShare, MaskKey } from
  * masks, RFC 5869 HKDF, RFC 8446 §4.2.8 key shares, §4.4.3 signatures).
  */
 export const CRYPTO_OPS = [
-  'aead_key', 'aead_seal', 'aead_open', 'mask', 'hash', 'hmac', 'hkdf_extract', 'hkdf_expand',
-  'kx_generate', 'kx_derive', 'sign', 'verify', 'key_import', 'random',
+  'aead_key',
+  'aead_seal',
+  'aead_open',
+  'mask',
+  'hash',
+  'hmac',
+  'hkdf_extract',
+  'hkdf_expand',
+  'kx_generate',
+  'kx_derive',
+  'sign',
+  'verify',
+  'key_import',
+  'random',
 ] as const;
 export type CryptoOpKind = (typeof CRYPTO_OPS)[number];
 
@@ -72,7 +84,12 @@ export function loggingProvider(inner: CryptoProvider, sink: CryptoOpSink, measu
     tagLength: k.tagLength,
     seal: (nonce, aad, plaintext) => timed('aead_seal', algorithm, plaintext.length, () => k.seal(nonce, aad, plaintext)),
     sealInto: (nonce, aad, parts, out, offset) =>
-      timed('aead_seal', algorithm, parts.reduce((n, p) => n + p.length, 0), () => k.sealInto(nonce, aad, parts, out, offset)),
+      timed(
+        'aead_seal',
+        algorithm,
+        parts.reduce((n, p) => n + p.length, 0),
+        () => k.sealInto(nonce, aad, parts, out, offset),
+      ),
     open: (nonce, aad, c) => timed('aead_open', algorithm, c.length, () => k.open(nonce, aad, c)),
     release: () => k.release(),
   });
@@ -90,10 +107,22 @@ export function loggingProvider(inner: CryptoProvider, sink: CryptoOpSink, measu
     hmac: (a, key, data) => timed('hmac', a, data.length, () => inner.hmac(a, key, data)),
     hkdfExtract: (a, salt, ikm) => timed('hkdf_extract', a, ikm.length, () => inner.hkdfExtract(a, salt, ikm)),
     hkdfExpand: (a, prk, info, length) => timed('hkdf_expand', a, length, () => inner.hkdfExpand(a, prk, info, length)),
-    aead: (a, key) => aead(a, timed('aead_key', a, key.length, () => inner.aead(a, key))),
+    aead: (a, key) =>
+      aead(
+        a,
+        timed('aead_key', a, key.length, () => inner.aead(a, key)),
+      ),
     mask: (a, key) => mask(a, inner.mask(a, key)),
-    generateKeyShare: (g) => share(g, timed('kx_generate', g, 0, () => inner.generateKeyShare(g))),
-    keyShareFromPrivate: (g, priv) => share(g, timed('kx_generate', g, 0, () => inner.keyShareFromPrivate(g, priv))),
+    generateKeyShare: (g) =>
+      share(
+        g,
+        timed('kx_generate', g, 0, () => inner.generateKeyShare(g)),
+      ),
+    keyShareFromPrivate: (g, priv) =>
+      share(
+        g,
+        timed('kx_generate', g, 0, () => inner.keyShareFromPrivate(g, priv)),
+      ),
     importPublicKey: (spki) => timed('key_import', 'spki', spki.length, () => inner.importPublicKey(spki)),
     importPrivateKey: (pkcs8) => timed('key_import', 'pkcs8', pkcs8.length, () => inner.importPrivateKey(pkcs8)),
     sign: (a, key, data) => timed('sign', a, data.length, () => inner.sign(a, key, data)),

@@ -1,6 +1,15 @@
 import type { Simulator } from '../kernel/index.js';
 import { Module } from '../tlm/index.js';
-import { bindArchitecture, type ConnectionManagerParams, type CryptoEngineParams, type HandshakeEngineParams, type KeyManagerParams, type MemoryParams, type NetworkChannelParams, type RecordLayerParams } from '../../generated/tlm/index.js';
+import {
+  bindArchitecture,
+  type ConnectionManagerParams,
+  type CryptoEngineParams,
+  type HandshakeEngineParams,
+  type KeyManagerParams,
+  type MemoryParams,
+  type NetworkChannelParams,
+  type RecordLayerParams,
+} from '../../generated/tlm/index.js';
 import { ConnectionManager } from './connection-manager.js';
 import { CryptoEngine } from './crypto-engine.js';
 import type { ModelEnv } from './env.js';

@@ -33,7 +33,14 @@ export class NetworkChannel extends NetworkChannelSkeleton {
     const p = this.params;
     this.link = new NetworkLink(
       this.fullName,
-      { latencyUs: p.latency / 1e6, bandwidthBitsPerSecond: p.bandwidth, jitterUs: p.jitter / 1e6, lossProbability: p.loss, reorder: false, overheadBytes: UDP_OVERHEAD },
+      {
+        latencyUs: p.latency / 1e6,
+        bandwidthBitsPerSecond: p.bandwidth,
+        jitterUs: p.jitter / 1e6,
+        lossProbability: p.loss,
+        reorder: false,
+        overheadBytes: UDP_OVERHEAD,
+      },
       env.random.fork(this.fullName),
     );
     this.activity = env.monitor.module(this.fullName, 1);

@@ -60,7 +60,18 @@ export class RecordLayer extends RecordLayerSkeleton {
   /** Adds a connection with its operation log; a client's worker sends its ClientHello at once. */
   attach(index: number, connection: DtlsConnection, log: CryptoOpLog, initiate: boolean): void {
     const name = `${this.fullName}.c${index}#${this.attached++}`;
-    const ep: Endpoint = { index, connection, log, inbox: [], sends: [], wake: this.sim.event(`${name}.wake`), initiate, seen: { messages: 0, records: 0 }, closing: false, done: false };
+    const ep: Endpoint = {
+      index,
+      connection,
+      log,
+      inbox: [],
+      sends: [],
+      wake: this.sim.event(`${name}.wake`),
+      initiate,
+      seen: { messages: 0, records: 0 },
+      closing: false,
+      done: false,
+    };
     this.endpoints.set(index, ep);
     this.sim.thread(name, () => this.worker(ep));
   }

@@ -5,7 +5,16 @@ import { CIPHER_SUITES, type SupportedCipherSuite } from '../../runtime/crypto/s
 import { MS, SEC, Simulator, timeoutOr, type SimTime, type Wait } from '../kernel/index.js';
 import { GenericPayload, InitiatorSocket, Module } from '../tlm/index.js';
 import { DEFAULT_PROFILE, type TimingProfile } from '../timing/index.js';
-import { ActivityMonitor, buildReport, ProgressBar, VcdWriter, type ProgressStream, type RunResult, type SimulationReport, type TraceSink } from '../trace/index.js';
+import {
+  ActivityMonitor,
+  buildReport,
+  ProgressBar,
+  VcdWriter,
+  type ProgressStream,
+  type RunResult,
+  type SimulationReport,
+  type TraceSink,
+} from '../trace/index.js';
 import { CryptoOpLog } from './crypto-ops.js';
 import type { ModelEnv } from './env.js';
 import { buildHost, connectHosts, type HostParams } from './host.js';
@@ -76,9 +85,12 @@ export interface SimulationResult {
 function checkOptions(o: SimulationOptions): void {
   if (o.suite !== undefined && !(o.suite in CIPHER_SUITES)) throw new ConfigError('suite', `unknown cipher suite '${String(o.suite)}'`);
   if (o.loss !== undefined && !(o.loss >= 0 && o.loss <= 1)) throw new ConfigError('loss', `must be a probability in [0, 1], got ${String(o.loss)}`);
-  if (o.bandwidth !== undefined && !(o.bandwidth > 0 && Number.isFinite(o.bandwidth))) throw new ConfigError('bandwidth', `must be a positive number of bit/s, got ${String(o.bandwidth)}`);
-  if (o.arrivalRate !== undefined && !(o.arrivalRate > 0 && Number.isFinite(o.arrivalRate))) throw new ConfigError('arrivalRate', `must be a positive number per second, got ${String(o.arrivalRate)}`);
-  if (o.platform !== undefined && o.platform !== 'offload' && o.platform !== 'software') throw new ConfigError('platform', `must be 'offload' or 'software', got '${String(o.platform)}'`);
+  if (o.bandwidth !== undefined && !(o.bandwidth > 0 && Number.isFinite(o.bandwidth)))
+    throw new ConfigError('bandwidth', `must be a positive number of bit/s, got ${String(o.bandwidth)}`);
+  if (o.arrivalRate !== undefined && !(o.arrivalRate > 0 && Number.isFinite(o.arrivalRate)))
+    throw new ConfigError('arrivalRate', `must be a positive number per second, got ${String(o.arrivalRate)}`);
+  if (o.platform !== undefined && o.platform !== 'offload' && o.platform !== 'software')
+    throw new ConfigError('platform', `must be 'offload' or 'software', got '${String(o.platform)}'`);
 }
 
 /**
@@ -96,14 +108,20 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const platform = options.platform ?? 'offload';
   const workload: Workload = {
-    suite: options.suite ?? 'tls_aes_128_gcm_sha256', group: options.group ?? 'x25519', records, payloadBytes,
-    provider: options.provider ?? 'node', seed, identity: options.identity ?? makeSimIdentity('ed25519'),
+    suite: options.suite ?? 'tls_aes_128_gcm_sha256',
+    group: options.group ?? 'x25519',
+    records,
+    payloadBytes,
+    provider: options.provider ?? 'node',
+    seed,
+    identity: options.identity ?? makeSimIdentity('ed25519'),
   };
 
   const sim = new Simulator({ seed });
   const vcd = options.vcd ? new VcdWriter(options.vcd) : undefined;
   const deviceMonitor = new ActivityMonitor(vcd ? { vcd, scope: 'top' } : {});
-  const software = platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
+  const software =
+    platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
   const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software };
   // Offload: every client is its own machine (a core each); software: the one CPU runs both ends.
   const clientMonitor = new ActivityMonitor();
@@ -129,7 +147,9 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   vcd?.begin();
 
   const keep = options.transcripts === true;
-  const transcripts: ConnectionTranscript[] | undefined = keep ? Array.from({ length: count }, () => ({ clientSent: [], serverSent: [], serverReceived: [], clientReceived: [] })) : undefined;
+  const transcripts: ConnectionTranscript[] | undefined = keep
+    ? Array.from({ length: count }, () => ({ clientSent: [], serverSent: [], serverReceived: [], clientReceived: [] }))
+    : undefined;
   device.recordLayer.accept = (index, log) => DtlsConnection.server(connectionOptions(workload, 'server', index, log));
   const opened: SimTime[] = [];
   const latencies: SimTime[] = [];
@@ -199,7 +219,12 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     }
   });
 
-  const progress = new ProgressBar({ stream: options.progress ?? process.stderr, total: count, enabled: options.progress !== undefined, label: 'connections closed' });
+  const progress = new ProgressBar({
+    stream: options.progress ?? process.stderr,
+    total: count,
+    enabled: options.progress !== undefined,
+    label: 'connections closed',
+  });
   sim.thread('application.progress', function* (): Generator<Wait, void, void> {
     while (closed < count) {
       progress.update(closed);

@@ -115,7 +115,10 @@ function linear(cost: LinearCost | undefined, bytes: number): number | undefined
   return cost === undefined ? undefined : cost.setupUs * US + cost.perByteNs * NS * bytes;
 }
 
-function suiteAlgorithm<K extends 'mask' | 'hash'>(suite: string | undefined, kind: K): (typeof SUITE_ALGORITHMS)[keyof typeof SUITE_ALGORITHMS][K] | undefined {
+function suiteAlgorithm<K extends 'mask' | 'hash'>(
+  suite: string | undefined,
+  kind: K,
+): (typeof SUITE_ALGORITHMS)[keyof typeof SUITE_ALGORITHMS][K] | undefined {
   const s = suite === undefined ? undefined : suiteFromName(suite);
   return s === undefined ? undefined : SUITE_ALGORITHMS[s][kind];
 }

@@ -45,7 +45,10 @@ export function checkCryptoTable(value: unknown, path: string, complete: boolean
         out[section] = entries(s, p, KEY_EXCHANGE_GROUPS, complete, (e, ep) => {
           const o = object(e, ep);
           onlyKeys(o, ep, ['generateUs', 'deriveUs']);
-          return { generateUs: number(o['generateUs'], join(ep, 'generateUs'), nonNegative), deriveUs: number(o['deriveUs'], join(ep, 'deriveUs'), nonNegative) };
+          return {
+            generateUs: number(o['generateUs'], join(ep, 'generateUs'), nonNegative),
+            deriveUs: number(o['deriveUs'], join(ep, 'deriveUs'), nonNegative),
+          };
         });
         break;
       case 'signature':
@@ -74,7 +77,9 @@ export function checkAcceleratedCrypto(value: unknown, path: string): Accelerate
   const sp = join(path, 'speedup');
   const s = object(v['speedup'], sp);
   onlyKeys(s, sp, OP_CLASSES);
-  const speedup = Object.fromEntries(OP_CLASSES.map((c) => [c, number(s[c], join(sp, c), { min: 0, exclusiveMin: true })])) as unknown as AcceleratedCrypto['speedup'];
+  const speedup = Object.fromEntries(
+    OP_CLASSES.map((c) => [c, number(s[c], join(sp, c), { min: 0, exclusiveMin: true })]),
+  ) as unknown as AcceleratedCrypto['speedup'];
   const base = { lanes: lanes(v['lanes'], join(path, 'lanes')), speedup };
   return v['overrides'] === undefined ? base : { ...base, overrides: checkCryptoTable(v['overrides'], join(path, 'overrides'), false) };
 }

@@ -3,9 +3,30 @@
  * memory, load) and timing profiles. Randomness comes from a caller's
  * {@link RandomSource} (the kernel's `sim.random.fork(name)` fits).
  */
-export { CIPHER_SUITES, CRYPTO_OPS, HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, OP_CLASSES, OP_CLASS_OF, SIGNATURE_SCHEMES, SUITE_ALGORITHMS, suiteFromName } from './names.js';
+export {
+  CIPHER_SUITES,
+  CRYPTO_OPS,
+  HASH_ALGORITHMS,
+  KEY_EXCHANGE_GROUPS,
+  MASK_ALGORITHMS,
+  OP_CLASSES,
+  OP_CLASS_OF,
+  SIGNATURE_SCHEMES,
+  SUITE_ALGORITHMS,
+  suiteFromName,
+} from './names.js';
 export type { CipherSuite, CryptoOpKind, OpClass } from './names.js';
-export type { AcceleratedCrypto, AeadCost, CryptoCostOverrides, CryptoCostTable, KeyExchangeCost, LinearCost, SignatureCost, SignatureScheme, SoftwareCrypto } from './crypto-table.js';
+export type {
+  AcceleratedCrypto,
+  AeadCost,
+  CryptoCostOverrides,
+  CryptoCostTable,
+  KeyExchangeCost,
+  LinearCost,
+  SignatureCost,
+  SignatureScheme,
+  SoftwareCrypto,
+} from './crypto-table.js';
 export { CryptoTimingModel } from './crypto-model.js';
 export type { CryptoOperation, CryptoProfile, CryptoTimingOptions } from './crypto-model.js';
 export { ResourcePool } from './resource-pool.js';

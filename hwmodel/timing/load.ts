@@ -19,7 +19,8 @@ export interface LoadStep {
  * it takes 1 / (1 − utilization) as long (processor sharing).
  */
 export function loadFactorFromUtilization(utilization: number): number {
-  if (!Number.isFinite(utilization) || utilization < 0 || utilization >= 1) throw new ConfigError('backgroundUtilization', `must be in [0, 1), got ${String(utilization)}`);
+  if (!Number.isFinite(utilization) || utilization < 0 || utilization >= 1)
+    throw new ConfigError('backgroundUtilization', `must be in [0, 1), got ${String(utilization)}`);
   return 1 / (1 - utilization);
 }
 

@@ -64,14 +64,18 @@ export function checkProfile(value: unknown): TimingProfile {
   const v = object(value, 'profile');
   onlyKeys(v, '', ['format', 'version', 'metadata', 'crypto', 'network', 'memory', 'processing', 'loadFactor']);
   if (v['format'] !== PROFILE_FORMAT) throw new ConfigError('format', `must be "${PROFILE_FORMAT}", got ${JSON.stringify(v['format']) ?? 'nothing'}`);
-  if (v['version'] !== PROFILE_VERSION) throw new ConfigError('version', `must be ${PROFILE_VERSION} (the version this dtls13 reads), got ${JSON.stringify(v['version']) ?? 'nothing'}`);
+  if (v['version'] !== PROFILE_VERSION)
+    throw new ConfigError('version', `must be ${PROFILE_VERSION} (the version this dtls13 reads), got ${JSON.stringify(v['version']) ?? 'nothing'}`);
   const crypto = object(v['crypto'], 'crypto');
   onlyKeys(crypto, 'crypto', ['software', 'accelerated']);
   return {
     format: PROFILE_FORMAT,
     version: PROFILE_VERSION,
     metadata: checkMetadata(v['metadata'], 'metadata'),
-    crypto: { software: checkSoftwareCrypto(crypto['software'], 'crypto.software'), accelerated: checkAcceleratedCrypto(crypto['accelerated'], 'crypto.accelerated') },
+    crypto: {
+      software: checkSoftwareCrypto(crypto['software'], 'crypto.software'),
+      accelerated: checkAcceleratedCrypto(crypto['accelerated'], 'crypto.accelerated'),
+    },
     network: checkNetworkParams(v['network'], 'network'),
     memory: checkMemoryParams(v['memory'], 'memory'),
     processing: checkProcessing(v['processing'], 'processing'),
@@ -109,7 +113,8 @@ function checkMetadata(value: unknown, path: string): ProfileMetadata {
   const v = object(value, path);
   onlyKeys(v, path, ['machine', 'date', 'provider', 'source', 'notes']);
   const source = string(v['source'], join(path, 'source'));
-  if (!(PROFILE_SOURCES as readonly string[]).includes(source)) throw new ConfigError(join(path, 'source'), `must be one of ${PROFILE_SOURCES.join(', ')}, got "${source}"`);
+  if (!(PROFILE_SOURCES as readonly string[]).includes(source))
+    throw new ConfigError(join(path, 'source'), `must be one of ${PROFILE_SOURCES.join(', ')}, got "${source}"`);
   const date = string(v['date'], join(path, 'date'));
   if (Number.isNaN(Date.parse(date))) throw new ConfigError(join(path, 'date'), `must be an ISO 8601 date, got "${date}"`);
   const base = {

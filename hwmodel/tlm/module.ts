@@ -14,7 +14,10 @@ const taken = new WeakMap<object, Set<string>>();
 export function claimName(scope: object, scopeName: string | undefined, name: string, what: string): string {
   const full = scopeName === undefined ? name : `${scopeName}.${name}`;
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new ConfigError('name', `${what} name ${JSON.stringify(name)}${scopeName === undefined ? '' : ` in ${scopeName}`} must be non-empty without '.' or whitespace`);
+    throw new ConfigError(
+      'name',
+      `${what} name ${JSON.stringify(name)}${scopeName === undefined ? '' : ` in ${scopeName}`} must be non-empty without '.' or whitespace`,
+    );
   }
   let names = taken.get(scope);
   if (names === undefined) taken.set(scope, (names = new Set()));

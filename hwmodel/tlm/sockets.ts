@@ -110,7 +110,6 @@ export class InitiatorSocket {
   }
 }
 
-
 /**
  * A target socket (tlm_target_socket with the registration style of
  * tlm_utils::simple_target_socket): the owner registers the forward callbacks

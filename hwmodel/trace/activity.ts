@@ -79,7 +79,8 @@ export class ActivityMonitor {
     if (this.#modules.some((m) => m.name === name)) throw new RangeError(`module ${name} is already declared`);
     const vcd = this.#options.vcd;
     const prefix = `${this.#options.scope ?? 'top'}.${name}`;
-    const signals = vcd === undefined ? undefined : { busy: vcd.wire(`${prefix}.busy`), active: vcd.integer(`${prefix}.active`), queue: vcd.integer(`${prefix}.queue`) };
+    const signals =
+      vcd === undefined ? undefined : { busy: vcd.wire(`${prefix}.busy`), active: vcd.integer(`${prefix}.active`), queue: vcd.integer(`${prefix}.queue`) };
     const m = new ModuleActivity(this, name, capacity, signals, this.#now);
     this.#modules.push(m);
     return m;
@@ -177,7 +178,8 @@ export class ModuleActivity {
 
   /** The module's own queue holds `depth` entries from `t` on (for queues it tracks itself). */
   queueDepth(t: SimTime, depth: number): void {
-    if (!Number.isSafeInteger(depth) || depth < 0) throw new RangeError(`module ${this.name}: queue depth must be a non-negative integer, got ${String(depth)}`);
+    if (!Number.isSafeInteger(depth) || depth < 0)
+      throw new RangeError(`module ${this.name}: queue depth must be a non-negative integer, got ${String(depth)}`);
     this.#monitor.schedule(t, { module: this, active: 0, queueDelta: 0, queueSet: depth });
   }
 

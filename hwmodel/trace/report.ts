@@ -71,7 +71,8 @@ export interface SimulationReport {
 
 /** Builds the JSON report from a run's result. */
 export function buildReport(run: RunResult): SimulationReport {
-  if (!Number.isSafeInteger(run.duration) || run.duration < 0) throw new RangeError(`run duration must be a non-negative integer number of ps, got ${String(run.duration)}`);
+  if (!Number.isSafeInteger(run.duration) || run.duration < 0)
+    throw new RangeError(`run duration must be a non-negative integer number of ps, got ${String(run.duration)}`);
   const seconds = run.duration / SEC;
   const latency = summarize(run.handshakeLatencies.map((t) => t / US));
   const modules = [...run.modules]

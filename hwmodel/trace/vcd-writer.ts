@@ -58,7 +58,8 @@ export class VcdWriter {
 
   /** A wire of `width` bits (1 = scalar), starting at `initial` (default 0). */
   wire(name: string, width = 1, initial: VcdValue = 0): VcdSignal {
-    if (!Number.isSafeInteger(width) || width < 1 || width > 4096) throw new RangeError(`signal ${name}: width must be an integer in 1..4096, got ${String(width)}`);
+    if (!Number.isSafeInteger(width) || width < 1 || width > 4096)
+      throw new RangeError(`signal ${name}: width must be an integer in 1..4096, got ${String(width)}`);
     return this.#declare(name, 'wire', width, initial);
   }
 

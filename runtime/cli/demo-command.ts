@@ -69,7 +69,9 @@ async function demo(out: (line: string) => void, inspector: ChartInspector | und
     out(`negotiated: ${p.cipherSuite}, ${p.group}, ${p.signatureAlgorithm}${p.helloRetryRequest ? ', after a HelloRetryRequest with a cookie' : ''}`);
     out(`client chart: ${clientChart.path.join(' → ')}`);
     const stats = client.connection.stats;
-    out(`handshake: ${stats.handshakeDuration?.toFixed(1) ?? '?'} ms (ClientHello sent to handshake complete), ${stats.datagramsSent} datagrams sent, ${stats.datagramsReceived} received, ${stats.retransmissions} retransmissions`);
+    out(
+      `handshake: ${stats.handshakeDuration?.toFixed(1) ?? '?'} ms (ClientHello sent to handshake complete), ${stats.datagramsSent} datagrams sent, ${stats.datagramsReceived} received, ${stats.retransmissions} retransmissions`,
+    );
     const message = 'hello over DTLS 1.3';
     const sentAt = DtlsEndpoint.now();
     client.send(new TextEncoder().encode(message));

@@ -31,7 +31,9 @@ export async function runGenerate(args: readonly string[]): Promise<number> {
   if (values.check) {
     const stale = staleFiles(root, result);
     if (stale.length > 0) {
-      process.stderr.write(`generated/ is stale: ${stale.length} file(s) differ from what spec/ produces:\n${stale.map((s) => `  ${s}`).join('\n')}\nrun 'dtls13 generate' and commit the result\n`);
+      process.stderr.write(
+        `generated/ is stale: ${stale.length} file(s) differ from what spec/ produces:\n${stale.map((s) => `  ${s}`).join('\n')}\nrun 'dtls13 generate' and commit the result\n`,
+      );
       return 1;
     }
     process.stdout.write(`generated/ is up to date (${result.files.size} files, ${ms} ms)\n`);
@@ -41,7 +43,9 @@ export async function runGenerate(args: readonly string[]): Promise<number> {
   if (!values.quiet) {
     process.stdout.write(`${summaryText(result.summary)}\n`);
     for (const c of result.charts) {
-      process.stdout.write(`spec/charts/${c.id}.json: ${c.states.length} states, ${c.events.length} events, ${c.actions.size} actions, ${c.guards.length} guards, ${c.delays.length} delays\n`);
+      process.stdout.write(
+        `spec/charts/${c.id}.json: ${c.states.length} states, ${c.events.length} events, ${c.actions.size} actions, ${c.guards.length} guards, ${c.delays.length} delays\n`,
+      );
     }
   }
   process.stdout.write(`generated ${result.files.size} files in ${ms} ms; ${written.length} changed\n`);

@@ -13,7 +13,8 @@ const REPLY = 'dtls13 server: got your message\n';
 
 function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): Record<string, string | boolean | undefined> {
   try {
-    return parseArgs({ args: withInspectDefault(argv), options: { ...options, inspect: { type: 'string' } }, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args: withInspectDefault(argv), options: { ...options, inspect: { type: 'string' } }, strict: true, allowPositionals: false })
+      .values as Record<string, string | boolean | undefined>;
   } catch (e) {
     throw new CliUsageError(e instanceof Error ? e.message : String(e));
   }
@@ -24,8 +25,15 @@ const str = (v: string | boolean | undefined): string | undefined => (typeof v =
 /** `dtls13 server`: serves until interrupted; echoes with --echo, else prints each message and answers a fixed line. */
 export async function runServer(argv: readonly string[]): Promise<number> {
   const v = parse(argv, {
-    listen: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, ca: { type: 'string' },
-    'verify-client': { type: 'boolean' }, echo: { type: 'boolean' }, cipher: { type: 'string' }, group: { type: 'string' }, keylog: { type: 'string' },
+    listen: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    ca: { type: 'string' },
+    'verify-client': { type: 'boolean' },
+    echo: { type: 'boolean' },
+    cipher: { type: 'string' },
+    group: { type: 'string' },
+    keylog: { type: 'string' },
   });
   const listen = str(v.listen);
   const certPath = str(v.cert);
@@ -58,7 +66,9 @@ async function serve(options: ServerOptions, host: string, port: number, echo: b
   const server = createServer(options);
   server.on('connection', (s: DtlsSocket) => {
     const who = `${s.remote?.address ?? '?'}:${s.remote?.port ?? '?'}`;
-    s.on('connect', (p) => process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group} ${p.signatureAlgorithm}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`));
+    s.on('connect', (p) =>
+      process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group} ${p.signatureAlgorithm}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`),
+    );
     s.on('message', (m) => {
       if (echo) s.send(m);
       else {
@@ -83,8 +93,16 @@ async function serve(options: ServerOptions, host: string, port: number, echo: b
 /** `dtls13 client`: handshakes, sends --message (or each stdin line), prints replies, closes; non-zero with a one-line reason on failure. */
 export async function runClient(argv: readonly string[]): Promise<number> {
   const v = parse(argv, {
-    connect: { type: 'string' }, ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, servername: { type: 'string' },
-    cipher: { type: 'string' }, group: { type: 'string' }, message: { type: 'string' }, timeout: { type: 'string' }, keylog: { type: 'string' },
+    connect: { type: 'string' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    servername: { type: 'string' },
+    cipher: { type: 'string' },
+    group: { type: 'string' },
+    message: { type: 'string' },
+    timeout: { type: 'string' },
+    keylog: { type: 'string' },
     'no-verify-name': { type: 'boolean' },
   });
   const target = str(v.connect);
@@ -100,7 +118,10 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const groups = nameList('--group', str(v.group), GROUPS);
   const serverName = str(v.servername);
   const options = {
-    host, port, trustAnchors: loadCertificates('--ca', caPath), handshakeTimeoutMs: timeout,
+    host,
+    port,
+    trustAnchors: loadCertificates('--ca', caPath),
+    handshakeTimeoutMs: timeout,
     ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
     // The certificate is checked against the name or address connected to (RFC 9525 §6), unless --servername says otherwise
     // or --no-verify-name switches the check off.

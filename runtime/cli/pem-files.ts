@@ -39,7 +39,10 @@ export function hostPort(option: string, value: string, defaultHost: string): { 
 /** A comma-separated list checked against the names allowed. */
 export function nameList<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T[] | undefined {
   if (value === undefined) return undefined;
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.find((n) => !(allowed as readonly string[]).includes(n));
   if (bad !== undefined || names.length === 0) throw new CliUsageError(`${option}: unknown name '${bad ?? value}' (known: ${allowed.join(', ')})`);
   return names as T[];

@@ -52,13 +52,28 @@ export interface CalibratePlan {
 }
 
 const RUN_OPTIONS = {
-  connections: { type: 'string' }, duration: { type: 'string' }, suite: { type: 'string' }, loss: { type: 'string' },
-  latency: { type: 'string' }, bandwidth: { type: 'string' }, 'hw-accel': { type: 'boolean' }, vcd: { type: 'string' },
-  json: { type: 'string' }, seed: { type: 'string' }, profile: { type: 'string' }, records: { type: 'string' },
-  payload: { type: 'string' }, rate: { type: 'string' }, platform: { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
+  connections: { type: 'string' },
+  duration: { type: 'string' },
+  suite: { type: 'string' },
+  loss: { type: 'string' },
+  latency: { type: 'string' },
+  bandwidth: { type: 'string' },
+  'hw-accel': { type: 'boolean' },
+  vcd: { type: 'string' },
+  json: { type: 'string' },
+  seed: { type: 'string' },
+  profile: { type: 'string' },
+  records: { type: 'string' },
+  payload: { type: 'string' },
+  rate: { type: 'string' },
+  platform: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
 } as const;
 const CALIBRATE_OPTIONS = {
-  calibrate: { type: 'boolean' }, out: { type: 'string' }, 'profile-out': { type: 'string' }, 'calibrate-handshakes': { type: 'string' },
+  calibrate: { type: 'boolean' },
+  out: { type: 'string' },
+  'profile-out': { type: 'string' },
+  'calibrate-handshakes': { type: 'string' },
 } as const;
 
 /** Parses `dtls13 simulate` arguments; CliUsageError for an unknown option or a missing value, ConfigError naming the option for a bad value. */
@@ -75,7 +90,8 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
   };
   if (values.calibrate === true) {
     const stray = Object.keys(values).find((k) => k !== 'quiet' && !(k in CALIBRATE_OPTIONS));
-    if (stray !== undefined) throw new CliUsageError(`--${stray} does not go with --calibrate (it takes --out, --profile-out, --calibrate-handshakes, --quiet)`);
+    if (stray !== undefined)
+      throw new CliUsageError(`--${stray} does not go with --calibrate (it takes --out, --profile-out, --calibrate-handshakes, --quiet)`);
     const handshakes = str('calibrate-handshakes');
     return {
       kind: 'calibrate',
@@ -89,7 +105,10 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
   if (calibrateOnly !== undefined) throw new CliUsageError(`--${calibrateOnly} goes only with --calibrate`);
   if (values.platform === 'software') {
     const offloadOnly = ['hw-accel', 'latency', 'bandwidth'].find((k) => values[k] !== undefined);
-    if (offloadOnly !== undefined) throw new CliUsageError(`--${offloadOnly} applies to the offload device; --platform software runs both ends on one CPU with no crypto engine and no network delay`);
+    if (offloadOnly !== undefined)
+      throw new CliUsageError(
+        `--${offloadOnly} applies to the offload device; --platform software runs both ends on one CPU with no crypto engine and no network delay`,
+      );
   }
 
   const text = (name: string): string | undefined => {

@@ -54,12 +54,13 @@ function openOutput(option: string, path: string): void {
 }
 
 function describe(plan: RunPlan, profile: TimingProfile): string {
-  const device = plan.platform === 'software'
-    ? 'software platform (both ends on one CPU)'
-    : `offload device, ${plan.hwAccel ? 'accelerated' : 'software'} crypto engine`;
+  const device =
+    plan.platform === 'software' ? 'software platform (both ends on one CPU)' : `offload device, ${plan.hwAccel ? 'accelerated' : 'software'} crypto engine`;
   const arrivals = plan.arrivalRate === undefined ? 'all opened at 0' : `opened at ${plan.arrivalRate}/s`;
-  return `dtls13 simulate: ${plan.connections} connections (${arrivals}), ${plan.suite}, ${plan.records} × ${plan.payloadBytes} B each; ` +
-    `${device}; seed ${plan.seed}; profile: ${profile.metadata.source} (${profile.metadata.machine})\n\n`;
+  return (
+    `dtls13 simulate: ${plan.connections} connections (${arrivals}), ${plan.suite}, ${plan.records} × ${plan.payloadBytes} B each; ` +
+    `${device}; seed ${plan.seed}; profile: ${profile.metadata.source} (${profile.metadata.machine})\n\n`
+  );
 }
 
 function runTimed(plan: RunPlan): number {
@@ -100,7 +101,9 @@ function runTimed(plan: RunPlan): number {
   } catch (e) {
     // Simulated time is picoseconds in a double: a run past about 2.5 hours (a very slow link, say) cannot be represented.
     if (e instanceof ProcessError && e.cause instanceof RangeError && /picoseconds/.test(e.cause.message)) {
-      throw new Error(`the run went past the longest simulated time the kernel represents (about 2.5 hours): use a faster --bandwidth, fewer --connections or a --duration (${e.message})`);
+      throw new Error(
+        `the run went past the longest simulated time the kernel represents (about 2.5 hours): use a faster --bandwidth, fewer --connections or a --duration (${e.message})`,
+      );
     }
     throw e;
   } finally {

@@ -38,7 +38,9 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
     lines.push('(--connections, --rate) to see which module saturates first.');
   }
   if (refused > 0) {
-    lines.push(`But the device refused ${refused} connection attempts (datagrams of connections it had no room for, retransmissions included): connection_manager.max_connections (spec/hw) was reached, so`);
+    lines.push(
+      `But the device refused ${refused} connection attempts (datagrams of connections it had no room for, retransmissions included): connection_manager.max_connections (spec/hw) was reached, so`,
+    );
     lines.push('admission, not a busy module, limits this run; refused clients wait for their retransmission timers, which');
     lines.push('stretches the simulated time and lowers every utilization. Open connections gradually (--rate) or raise it.');
   }
@@ -69,8 +71,8 @@ export function planOptions(plan: RunPlan): Record<string, unknown> {
     arrivalRatePerSecond: plan.arrivalRate ?? null,
     duration: time(plan.duration),
     // The software platform has no network delay: both ends share one CPU.
-    latency: time(software ? 0 : plan.latency ?? networkChannelDefaults.latency),
-    bandwidthBitsPerSecond: software ? null : plan.bandwidth ?? networkChannelDefaults.bandwidth,
+    latency: time(software ? 0 : (plan.latency ?? networkChannelDefaults.latency)),
+    bandwidthBitsPerSecond: software ? null : (plan.bandwidth ?? networkChannelDefaults.bandwidth),
     loss: plan.loss ?? null,
     hwAccel: plan.hwAccel,
     platform: plan.platform,

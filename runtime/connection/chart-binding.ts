@@ -87,7 +87,10 @@ export class ChartBinding<S extends { readonly kind: string }, E extends { reado
 }
 
 /** The payload of `event` when it is of `type`; an internal error otherwise (the chart routed a wrong event). */
-export function payloadOf<E extends { readonly type: string }, T extends E['type']>(event: E, type: T): Extract<E, { readonly type: T; readonly payload: unknown }>['payload'] {
+export function payloadOf<E extends { readonly type: string }, T extends E['type']>(
+  event: E,
+  type: T,
+): Extract<E, { readonly type: T; readonly payload: unknown }>['payload'] {
   if (event.type !== type || !('payload' in event)) throw new Error(`expected a ${type} event, got ${event.type}`);
   return (event as Extract<E, { readonly type: T; readonly payload: unknown }>).payload;
 }

@@ -59,7 +59,8 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
         checkHelloRetryRequestExtensions(hrr.extensions);
         const selected = findExtension(hrr.extensions, 'key_share')?.selectedGroup;
         const cookie = findExtension(hrr.extensions, 'cookie')?.cookie;
-        if (selected === undefined && cookie === undefined) throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that would change nothing (RFC 8446 §4.1.4)');
+        if (selected === undefined && cookie === undefined)
+          throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that would change nothing (RFC 8446 §4.1.4)');
         let group: KeyExchangeGroup | undefined;
         if (selected !== undefined) {
           group = config.groups.find((g) => g === selected);
@@ -80,14 +81,22 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
         const suite = checkVersionAndSuite(config.cipherSuites, findExtension(sh.extensions, 'supported_versions')?.selectedVersion, sh, s.offer.retry?.suite);
         checkServerHelloExtensions(sh.extensions);
         const share = findExtension(sh.extensions, 'key_share')?.serverShare;
-        if (!share || share.group !== s.offer.keyShare.group) throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for the group the client sent');
+        if (!share || share.group !== s.offer.keyShare.group)
+          throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for the group the client sent');
         const shared = s.offer.keyShare.deriveSecret(share.keyExchange);
         s.offer.keyShare.release();
         const schedule = scheduleFor(parts.provider, suite);
         if (s.offer.retry === undefined) s.offer.transcript.selectHash(schedule.hash);
         transcribe(s.offer.transcript);
         const keys = deriveHandshakeKeys(
-          { suite, schedule, transcript: s.offer.transcript, group: s.offer.keyShare.group, clientRandom: s.offer.random, helloRetried: s.offer.retry !== undefined },
+          {
+            suite,
+            schedule,
+            transcript: s.offer.transcript,
+            group: s.offer.keyShare.group,
+            clientRandom: s.offer.random,
+            helloRetried: s.offer.retry !== undefined,
+          },
           shared,
           parts.log,
         );
@@ -148,7 +157,12 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
 
       sendClientCertificateVerify: b.step('sendClientCertificateVerify', 'finishing', (s) => {
         if (s.clientSignature && parts.ownKey) {
-          parts.queue(2, 'certificate_verify', certificateVerifyBody(parts.provider, 'client', s.clientSignature, parts.ownKey, s.keys.transcript), s.keys.transcript);
+          parts.queue(
+            2,
+            'certificate_verify',
+            certificateVerifyBody(parts.provider, 'client', s.clientSignature, parts.ownKey, s.keys.transcript),
+            s.keys.transcript,
+          );
         }
         return s;
       }),
@@ -184,13 +198,17 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
         return s;
       }),
 
-      ...sessionActions(parts, {
-        session: () => (b.state.kind === 'connected' ? b.state.session : undefined),
-        close: () => {
-          b.state = { kind: 'closed' };
+      ...sessionActions(
+        parts,
+        {
+          session: () => (b.state.kind === 'connected' ? b.state.session : undefined),
+          close: () => {
+            b.state = { kind: 'closed' };
+          },
+          effect: (fn) => b.effect(fn),
         },
-        effect: (fn) => b.effect(fn),
-      }, failMessage),
+        failMessage,
+      ),
     },
     guards: {
       firstHelloRetryRequest: b.guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),
@@ -202,7 +220,8 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
   function serverCertificate(transcript: Transcript, event: Dtls13ClientEvent): PeerCertificate {
     const cert = payloadOf(event, 'Certificate');
     if (cert.certificateList.length === 0) throw new ProtocolError('decode_error', 'the server sent an empty Certificate (RFC 8446 §4.4.2.4)');
-    if (cert.certificateRequestContext.length !== 0) throw new ProtocolError('illegal_parameter', 'a server Certificate must have an empty certificate_request_context (RFC 8446 §4.4.2)');
+    if (cert.certificateRequestContext.length !== 0)
+      throw new ProtocolError('illegal_parameter', 'a server Certificate must have an empty certificate_request_context (RFC 8446 §4.4.2)');
     const peer = acceptPeerCertificate(config, 'client', cert, parts.wallClock());
     transcribe(transcript);
     return peer;
@@ -210,13 +229,20 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
 }
 
 /** RFC 8446 §4.1.3/§4.1.4: DTLS 1.3 selected, a suite we offered (the HelloRetryRequest's, if there was one), empty echo, null compression. */
-function checkVersionAndSuite(offered: readonly SupportedCipherSuite[], selectedVersion: unknown, sh: ServerHello, fixed: SupportedCipherSuite | undefined): SupportedCipherSuite {
+function checkVersionAndSuite(
+  offered: readonly SupportedCipherSuite[],
+  selectedVersion: unknown,
+  sh: ServerHello,
+  fixed: SupportedCipherSuite | undefined,
+): SupportedCipherSuite {
   if (selectedVersion !== 'dtls1_3') {
     throw new ProtocolError('protocol_version', 'the server did not select DTLS 1.3 in supported_versions');
   }
   const suite = offered.find((s) => s === sh.cipherSuite);
-  if (suite === undefined) throw new ProtocolError('illegal_parameter', `the server chose cipher suite ${String(sh.cipherSuite)}, which the client did not offer`);
-  if (fixed !== undefined && suite !== fixed) throw new ProtocolError('illegal_parameter', 'ServerHello changes the HelloRetryRequest cipher suite (RFC 8446 §4.1.4)');
+  if (suite === undefined)
+    throw new ProtocolError('illegal_parameter', `the server chose cipher suite ${String(sh.cipherSuite)}, which the client did not offer`);
+  if (fixed !== undefined && suite !== fixed)
+    throw new ProtocolError('illegal_parameter', 'ServerHello changes the HelloRetryRequest cipher suite (RFC 8446 §4.1.4)');
   if (sh.legacySessionIdEcho.length !== 0) throw new ProtocolError('illegal_parameter', 'legacy_session_id_echo must match the empty legacy_session_id');
   if (sh.legacyCompressionMethod !== 0) throw new ProtocolError('illegal_parameter', 'legacy_compression_method must be 0');
   return suite;

@@ -34,7 +34,12 @@ export type ClientState =
   | { readonly kind: 'waitEncryptedExtensions'; readonly keys: HandshakeKeys }
   | { readonly kind: 'waitCertificateOrCertificateRequest'; readonly keys: HandshakeKeys }
   | { readonly kind: 'waitCertificate'; readonly keys: HandshakeKeys; readonly request: CertificateRequestSeen }
-  | { readonly kind: 'waitCertificateVerify'; readonly keys: HandshakeKeys; readonly request: CertificateRequestSeen | undefined; readonly peer: PeerCertificate }
+  | {
+      readonly kind: 'waitCertificateVerify';
+      readonly keys: HandshakeKeys;
+      readonly request: CertificateRequestSeen | undefined;
+      readonly peer: PeerCertificate;
+    }
   | {
       readonly kind: 'waitFinished';
       readonly keys: HandshakeKeys;

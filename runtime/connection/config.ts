@@ -74,8 +74,17 @@ export interface ResolvedConfig {
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
-  'ecdsa_secp256r1_sha256', 'ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512', 'ed25519', 'ed448',
-  'rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512', 'rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512',
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'ecdsa_secp521r1_sha512',
+  'ed25519',
+  'ed448',
+  'rsa_pss_rsae_sha256',
+  'rsa_pss_rsae_sha384',
+  'rsa_pss_rsae_sha512',
+  'rsa_pss_pss_sha256',
+  'rsa_pss_pss_sha384',
+  'rsa_pss_pss_sha512',
 ];
 
 function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: readonly T[], valid: (x: T) => boolean): readonly T[] {
@@ -89,15 +98,26 @@ function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: 
 /** Validates options up front; every problem is a ConfigError naming the option. */
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
   const provider = o.provider ?? nodeProvider;
-  const cipherSuites = nonEmpty<SupportedCipherSuite>('cipherSuites', o.cipherSuites, ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'], (s) => s in CIPHER_SUITES);
-  const groups = nonEmpty<KeyExchangeGroup>('groups', o.groups, ['x25519', 'secp256r1', 'secp384r1'], (g) => provider.supports({ kind: 'keyExchange', group: g }));
-  const signatureAlgorithms = nonEmpty<SignatureAlgorithm>('signatureAlgorithms', o.signatureAlgorithms, DEFAULT_SIGNATURES.filter((a) => provider.supports({ kind: 'signature', algorithm: a })), (a) =>
-    provider.supports({ kind: 'signature', algorithm: a }),
+  const cipherSuites = nonEmpty<SupportedCipherSuite>(
+    'cipherSuites',
+    o.cipherSuites,
+    ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'],
+    (s) => s in CIPHER_SUITES,
+  );
+  const groups = nonEmpty<KeyExchangeGroup>('groups', o.groups, ['x25519', 'secp256r1', 'secp384r1'], (g) =>
+    provider.supports({ kind: 'keyExchange', group: g }),
+  );
+  const signatureAlgorithms = nonEmpty<SignatureAlgorithm>(
+    'signatureAlgorithms',
+    o.signatureAlgorithms,
+    DEFAULT_SIGNATURES.filter((a) => provider.supports({ kind: 'signature', algorithm: a })),
+    (a) => provider.supports({ kind: 'signature', algorithm: a }),
   );
   if (role === 'server' && !o.certificate) throw new ConfigError('certificate', 'a server needs a certificate chain and private key');
   if (o.certificate && o.certificate.chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
   const clientAuthentication = o.clientAuthentication ?? 'none';
-  if (!['none', 'optional', 'required'].includes(clientAuthentication)) throw new ConfigError('clientAuthentication', `must be none, optional or required, got ${String(clientAuthentication)}`);
+  if (!['none', 'optional', 'required'].includes(clientAuthentication))
+    throw new ConfigError('clientAuthentication', `must be none, optional or required, got ${String(clientAuthentication)}`);
   if (o.checkServerIdentity !== undefined && typeof o.checkServerIdentity !== 'boolean') throw new ConfigError('checkServerIdentity', 'must be a boolean');
   if (o.serverName !== undefined && (typeof o.serverName !== 'string' || o.serverName.length === 0 || o.serverName.length > 253)) {
     throw new ConfigError('serverName', 'must be a host name or IP address of 1..253 characters');
@@ -105,7 +125,10 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
   // Without trust anchors nothing verifies anyway (every chain is unknown_ca); with them, the identity is checked unless switched off.
   const checkIdentity = role === 'client' && o.verifyPeer === undefined && o.checkServerIdentity !== false;
   if (checkIdentity && o.serverName === undefined && (o.trustAnchors?.length ?? 0) > 0) {
-    throw new ConfigError('serverName', 'the server certificate is checked against serverName: give the host name or IP address, or set checkServerIdentity: false');
+    throw new ConfigError(
+      'serverName',
+      'the server certificate is checked against serverName: give the host name or IP address, or set checkServerIdentity: false',
+    );
   }
   checkIdentityOptions(provider, { ...(o.certificate ? { certificate: o.certificate } : {}), ...(o.trustAnchors ? { trustAnchors: o.trustAnchors } : {}) });
   return {

@@ -111,9 +111,22 @@ export class DtlsConnection {
   private startedAt = 0;
   private completedAt: number | undefined;
   private authenticatedAt: number | undefined;
-  private readonly counts = { datagramsReceived: 0, datagramsSent: 0, recordsReceived: 0, applicationBytesSent: 0, applicationBytesReceived: 0, handshakeMessagesReceived: 0 };
+  private readonly counts = {
+    datagramsReceived: 0,
+    datagramsSent: 0,
+    recordsReceived: 0,
+    applicationBytesSent: 0,
+    applicationBytesReceived: 0,
+    handshakeMessagesReceived: 0,
+  };
   private readonly ignored: Record<IgnoreReason, number> = {
-    'unauthenticated-violation': 0, 'reassembly-refused': 0, 'deferred-cap': 0, 'early-data-cap': 0, 'stale-alert': 0, 'ack-epoch': 0, 'after-close': 0,
+    'unauthenticated-violation': 0,
+    'reassembly-refused': 0,
+    'deferred-cap': 0,
+    'early-data-cap': 0,
+    'stale-alert': 0,
+    'ack-epoch': 0,
+    'after-close': 0,
   };
 
   static client(options: ConnectionOptions = {}): DtlsConnection {
@@ -150,7 +163,14 @@ export class DtlsConnection {
       }
     }
     this.parts = new ConnectionParts({
-      role, config, records, outbox, flight, clock, ownKey, outgoing: this.outgoing,
+      role,
+      config,
+      records,
+      outbox,
+      flight,
+      clock,
+      ownKey,
+      outgoing: this.outgoing,
       acks: new AckTracker(config.limits.maxAckRecords),
       log: keyLogger(config.keyLog),
       wallClock: options.wallClock ?? Date.now,
@@ -372,7 +392,10 @@ export class DtlsConnection {
       const handler = handlerFor(this.role, f.msgType);
       if (!handler || !epochAllows(handler.epochs, r.epoch)) {
         if (!r.protected) return this.ignore('unauthenticated-violation');
-        throw new ProtocolError('unexpected_message', `${String(f.msgType)} is not allowed in epoch ${r.epoch} for a ${this.role === 'client' ? 'server' : 'client'}`);
+        throw new ProtocolError(
+          'unexpected_message',
+          `${String(f.msgType)} is not allowed in epoch ${r.epoch} for a ${this.role === 'client' ? 'server' : 'client'}`,
+        );
       }
       // Plaintext carries only the hellos: nothing ahead of the next expected message is kept for an unauthenticated sender.
       if (!r.protected && f.messageSeq > this.inbox.nextReceiveSeq) return this.ignore('unauthenticated-violation');
@@ -426,7 +449,10 @@ export class DtlsConnection {
     this.counts.handshakeMessagesReceived++;
     const handler = handlerFor(this.role, handshakeTypeFromNumber(msgType));
     if (!handler || !epochAllows(handler.epochs, epoch)) {
-      throw new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not allowed in epoch ${epoch} for a ${this.role === 'client' ? 'server' : 'client'}`);
+      throw new ProtocolError(
+        'unexpected_message',
+        `${String(handshakeTypeFromNumber(msgType))} is not allowed in epoch ${epoch} for a ${this.role === 'client' ? 'server' : 'client'}`,
+      );
     }
     const postHandshake = this.driver.session() !== undefined;
     this.driver.deliver(handler, msgType, body);
@@ -548,7 +574,11 @@ export class DtlsConnection {
     for (const e of this.parts.records.usage().read) {
       if (e.failed >= e.integrityLimit) {
         if (session && e.epoch < session.read.epoch) this.parts.records.dropReadEpoch(e.epoch);
-        else return this.fail({ alert: 'bad_record_mac', message: `more than ${e.integrityLimit} records failed authentication under epoch ${e.epoch} keys (RFC 9147 §4.5.3)` });
+        else
+          return this.fail({
+            alert: 'bad_record_mac',
+            message: `more than ${e.integrityLimit} records failed authentication under epoch ${e.epoch} keys (RFC 9147 §4.5.3)`,
+          });
       } else if (session && e.epoch === session.read.epoch && e.failed >= e.integrityLimit / 2 && !session.keyUpdateInFlight) {
         this.guard(() => sendKeyUpdate(this.parts, session, true));
       }

@@ -2,8 +2,15 @@ import type { Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js'
 import type { Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
 import {
-  decodeCertificate, decodeCertificateRequest, decodeCertificateVerify, decodeClientHello, decodeEncryptedExtensions, decodeFinished, decodeKeyUpdate,
-  decodeNewSessionTicket, decodeServerHello,
+  decodeCertificate,
+  decodeCertificateRequest,
+  decodeCertificateVerify,
+  decodeClientHello,
+  decodeEncryptedExtensions,
+  decodeFinished,
+  decodeKeyUpdate,
+  decodeNewSessionTicket,
+  decodeServerHello,
 } from '../../generated/wire/index.js';
 
 /**
@@ -37,8 +44,16 @@ export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, Hand
       return payload.isHelloRetryRequest ? { type: 'HelloRetryRequest', payload } : { type: 'ServerHello', payload };
     },
   },
-  encrypted_extensions: { epochs: 'handshake', events: ['EncryptedExtensions'], client: (b) => ({ type: 'EncryptedExtensions', payload: decodeEncryptedExtensions(b) }) },
-  certificate_request: { epochs: 'handshake', events: ['CertificateRequest'], client: (b) => ({ type: 'CertificateRequest', payload: decodeCertificateRequest(b) }) },
+  encrypted_extensions: {
+    epochs: 'handshake',
+    events: ['EncryptedExtensions'],
+    client: (b) => ({ type: 'EncryptedExtensions', payload: decodeEncryptedExtensions(b) }),
+  },
+  certificate_request: {
+    epochs: 'handshake',
+    events: ['CertificateRequest'],
+    client: (b) => ({ type: 'CertificateRequest', payload: decodeCertificateRequest(b) }),
+  },
   certificate: {
     epochs: 'handshake',
     events: ['Certificate'],
@@ -57,7 +72,11 @@ export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, Hand
     client: (b) => ({ type: 'Finished', payload: decodeFinished(b) }),
     server: (b) => ({ type: 'Finished', payload: decodeFinished(b) }),
   },
-  new_session_ticket: { epochs: 'application', events: ['NewSessionTicket'], client: (b) => ({ type: 'NewSessionTicket', payload: decodeNewSessionTicket(b) }) },
+  new_session_ticket: {
+    epochs: 'application',
+    events: ['NewSessionTicket'],
+    client: (b) => ({ type: 'NewSessionTicket', payload: decodeNewSessionTicket(b) }),
+  },
   key_update: {
     epochs: 'application',
     events: ['KeyUpdate'],

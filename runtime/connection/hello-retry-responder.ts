@@ -158,12 +158,22 @@ export class HelloRetryResponder {
 
   private alert(description: AlertDescriptionName, recordSeq: number): HelloRetryOutcome {
     const fragment = encodeAlert({ level: 'fatal', description });
-    return { kind: 'reply', what: description, datagram: encodeDtlsPlaintext({ type: 'alert', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq, fragment }) };
+    return {
+      kind: 'reply',
+      what: description,
+      datagram: encodeDtlsPlaintext({ type: 'alert', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq, fragment }),
+    };
   }
 }
 
 /** A reassembled ClientHello as one DTLSPlaintext record (the body is at most 16,372 bytes, so it fits one). */
 function wholeRecord(hello: WholeHello): Uint8Array {
-  const fragment = encodeDtlsHandshake({ msgType: 'client_hello', length: hello.body.length, messageSeq: hello.messageSeq, fragmentOffset: 0, fragment: hello.body });
+  const fragment = encodeDtlsHandshake({
+    msgType: 'client_hello',
+    length: hello.body.length,
+    messageSeq: hello.messageSeq,
+    fragmentOffset: 0,
+    fragment: hello.body,
+  });
   return encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: hello.recordSequence, fragment });
 }

@@ -1,6 +1,13 @@
 import {
-  encodeCertificate, encodeCertificateRequest, encodeCertificateVerify, encodeClientHello, encodeEncryptedExtensions, encodeFinished, encodeKeyUpdate,
-  encodeServerHello, type ClientHelloExtension,
+  encodeCertificate,
+  encodeCertificateRequest,
+  encodeCertificateVerify,
+  encodeClientHello,
+  encodeEncryptedExtensions,
+  encodeFinished,
+  encodeKeyUpdate,
+  encodeServerHello,
+  type ClientHelloExtension,
 } from '../../generated/wire/index.js';
 import { parseIpAddress } from '../pki/ip-address.js';
 import type { CryptoProvider, KeyExchangeGroup, PrivateKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
@@ -12,9 +19,10 @@ import type { Transcript } from '../keyschedule/transcript.js';
 import type { ResolvedConfig } from './config.js';
 
 /** The special random of a HelloRetryRequest (RFC 8446 §4.1.3). */
-export const HELLO_RETRY_RANDOM = Uint8Array.from(
-  [0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c],
-);
+export const HELLO_RETRY_RANDOM = Uint8Array.from([
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e,
+  0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+]);
 
 /**
  * ClientHello (RFC 9147 §5.3): DTLS 1.2 legacy version, empty legacy_session_id
@@ -34,7 +42,10 @@ export function clientHelloBody(
     { extensionType: 'key_share', extensionData: { clientShares: [{ group: share.group, keyExchange: share.publicKey }] } },
   ];
   if (c.serverName !== undefined && parseIpAddress(c.serverName) === undefined) {
-    extensions.push({ extensionType: 'server_name', extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode(c.serverName) }] } });
+    extensions.push({
+      extensionType: 'server_name',
+      extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode(c.serverName) }] },
+    });
   }
   if (cookie) extensions.push({ extensionType: 'cookie', extensionData: { cookie } });
   return encodeClientHello({
@@ -49,7 +60,11 @@ export function clientHelloBody(
 }
 
 /** ServerHello (RFC 9147 §5.4): legacy_session_id_echo stays empty (DTLS never echoes it). */
-export function serverHelloBody(random: Uint8Array, suite: SupportedCipherSuite, share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array }): Uint8Array {
+export function serverHelloBody(
+  random: Uint8Array,
+  suite: SupportedCipherSuite,
+  share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array },
+): Uint8Array {
   return encodeServerHello({
     legacyVersion: 'dtls1_2',
     random,

@@ -30,7 +30,13 @@ export function acceptPeerCertificate(config: ResolvedConfig, role: 'client' | '
  * Checks the peer's CertificateVerify (RFC 8446 §4.4.3) over the transcript
  * so far: a scheme we offered, a valid signature by the peer's leaf key.
  */
-export function checkCertificateVerify(config: ResolvedConfig, role: 'client' | 'server', peer: PeerCertificate, cv: CertificateVerify, transcript: Transcript): SignatureAlgorithm {
+export function checkCertificateVerify(
+  config: ResolvedConfig,
+  role: 'client' | 'server',
+  peer: PeerCertificate,
+  cv: CertificateVerify,
+  transcript: Transcript,
+): SignatureAlgorithm {
   const algorithm = cv.algorithm;
   const offered = config.signatureAlgorithms.find((a) => a === algorithm);
   if (offered === undefined) throw new ProtocolError('illegal_parameter', `CertificateVerify uses ${String(algorithm)}, which was not offered`);

@@ -48,9 +48,20 @@ export function roleDriver(
   const options = inspect ? { inspect } : {};
   if (parts.role === 'client') {
     const binding = new ChartBinding<ClientState, Dtls13ClientEvent>({ kind: 'start' });
-    const actor = createActor(sharedDtls13ClientMachine(), { input: dtls13ClientInput(clientImplementation(parts, binding, failMessage), binding), clock: parts.clock, ...options });
+    const actor = createActor(sharedDtls13ClientMachine(), {
+      input: dtls13ClientInput(clientImplementation(parts, binding, failMessage), binding),
+      clock: parts.clock,
+      ...options,
+    });
     actor.start();
-    return driver(actor, dtls13ClientChart, binding, (h, body) => h.client?.(body), (e) => e, () => binding.dispatch((e) => actor.send(e), { type: 'connect' }));
+    return driver(
+      actor,
+      dtls13ClientChart,
+      binding,
+      (h, body) => h.client?.(body),
+      (e) => e,
+      () => binding.dispatch((e) => actor.send(e), { type: 'connect' }),
+    );
   }
   const binding = new ChartBinding<ServerState, Dtls13ServerEvent>({ kind: 'waitClientHello' });
   const actor = createActor(sharedDtls13ServerMachine(), {
@@ -59,7 +70,13 @@ export function roleDriver(
     ...options,
   });
   actor.start();
-  const d = driver(actor, dtls13ServerChart, binding, (h, body) => h.server?.(body), (e) => e);
+  const d = driver(
+    actor,
+    dtls13ServerChart,
+    binding,
+    (h, body) => h.server?.(body),
+    (e) => e,
+  );
   if (statelessRetry) binding.dispatch((e) => actor.send(e), { type: 'statelessRetryVerified' });
   return d;
 }
@@ -80,7 +97,8 @@ function driver<S extends { readonly kind: string }, E extends { readonly type: 
   return {
     connect,
     deliver: (handler, msgType, body) => {
-      const unexpected = (): ProtocolError => new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not expected in state ${chartState()}`);
+      const unexpected = (): ProtocolError =>
+        new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not expected in state ${chartState()}`);
       if (!handler.events.some(handles)) throw unexpected();
       const event = decode(handler, body);
       if (event === undefined || !handles(event.type)) throw unexpected();

@@ -9,7 +9,13 @@ import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
 import { deriveApplicationSecrets, deriveHandshakeKeys, negotiatedParameters, scheduleFor } from './key-material.js';
 import {
-  certificateBody, certificateRequestBody, certificateVerifyBody, encryptedExtensionsBody, finishedBody, helloRetryRequestBody, serverHelloBody,
+  certificateBody,
+  certificateRequestBody,
+  certificateVerifyBody,
+  encryptedExtensionsBody,
+  finishedBody,
+  helloRetryRequestBody,
+  serverHelloBody,
 } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import type { ServerState } from './server-states.js';
@@ -33,7 +39,11 @@ export function serverImplementation(
   if (!ownKey || !config.certificate) throw new Error('a server connection needs its certificate and key (checked by resolveConfig)');
   const ownSchemes = schemesForKey(ownKey);
   const choose = (ch: ClientHello): ServerChoice =>
-    negotiate(ch, { cipherSuites: config.cipherSuites, groups: config.groups, signatureAlgorithms: config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)) });
+    negotiate(ch, {
+      cipherSuites: config.cipherSuites,
+      groups: config.groups,
+      signatureAlgorithms: config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)),
+    });
   const transcribe = (t: Transcript): void => {
     const m = b.message();
     t.addMessage(m.msgType, m.body);
@@ -69,17 +79,28 @@ export function serverImplementation(
         if (s.kind !== 'waitClientHello' && s.kind !== 'waitSecondClientHello') throw new Error(`applyClientHello ran in state ${s.kind}`);
         const ch = payloadOf(event, 'ClientHello');
         const choice = choose(ch);
-        if (choice.kind !== 'proceed') throw new ProtocolError('illegal_parameter', 'the second ClientHello still has no key share the server can use (RFC 8446 §4.1.2)');
+        if (choice.kind !== 'proceed')
+          throw new ProtocolError('illegal_parameter', 'the second ClientHello still has no key share the server can use (RFC 8446 §4.1.2)');
         const retry = s.kind === 'waitSecondClientHello' ? s.retry : undefined;
-        if (retry && choice.suite !== retry.suite) throw new ProtocolError('illegal_parameter', 'the second ClientHello changes the cipher suite (RFC 8446 §4.1.2)');
-        if (retry?.group !== undefined && choice.group !== retry.group) throw new ProtocolError('illegal_parameter', 'the second ClientHello has no share for the group the HelloRetryRequest asked for');
+        if (retry && choice.suite !== retry.suite)
+          throw new ProtocolError('illegal_parameter', 'the second ClientHello changes the cipher suite (RFC 8446 §4.1.2)');
+        if (retry?.group !== undefined && choice.group !== retry.group)
+          throw new ProtocolError('illegal_parameter', 'the second ClientHello has no share for the group the HelloRetryRequest asked for');
         const transcript = retry?.transcript ?? new Transcript(parts.provider);
         if (!retry) transcript.selectHash(CIPHER_SUITES[choice.suite].hash);
         transcribe(transcript);
         parts.flight.peerFlight(false);
         return {
           kind: 'negotiated',
-          hello: { suite: choice.suite, group: choice.group, signature: choice.signature, peerShare: choice.peerShare, transcript, clientRandom: ch.random, helloRetried: retry !== undefined },
+          hello: {
+            suite: choice.suite,
+            group: choice.group,
+            signature: choice.signature,
+            peerShare: choice.peerShare,
+            transcript,
+            clientRandom: ch.random,
+            helloRetried: retry !== undefined,
+          },
         };
       }),
 
@@ -94,7 +115,11 @@ export function serverImplementation(
         }
         const schedule = scheduleFor(parts.provider, h.suite);
         parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share), h.transcript);
-        const keys = deriveHandshakeKeys({ suite: h.suite, schedule, transcript: h.transcript, group: h.group, clientRandom: h.clientRandom, helloRetried: h.helloRetried }, shared, parts.log);
+        const keys = deriveHandshakeKeys(
+          { suite: h.suite, schedule, transcript: h.transcript, group: h.group, clientRandom: h.clientRandom, helloRetried: h.helloRetried },
+          shared,
+          parts.log,
+        );
         parts.installEpoch(2, h.suite, schedule, keys);
         parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(), h.transcript);
         if (config.clientAuthentication !== 'none') parts.queue(2, 'certificate_request', certificateRequestBody(config.signatureAlgorithms), h.transcript);
@@ -106,7 +131,9 @@ export function serverImplementation(
         parts.installEpoch(3, h.suite, schedule, application, 'read');
         parts.sendFlight();
         const sent = { keys, signature: h.signature, application };
-        return config.clientAuthentication !== 'none' ? { kind: 'waitClientCertificate', sent } : { kind: 'waitClientFinished', sent, peer: undefined, clientAuthenticated: false };
+        return config.clientAuthentication !== 'none'
+          ? { kind: 'waitClientCertificate', sent }
+          : { kind: 'waitClientFinished', sent, peer: undefined, clientAuthenticated: false };
       }),
 
       acceptNoClientCertificate: b.step('acceptNoClientCertificate', 'waitClientCertificate', (s, event) => {
@@ -173,7 +200,9 @@ export function serverImplementation(
       ),
     },
     guards: {
-      helloRetryNeeded: b.guard((s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && choose(payloadOf(event, 'ClientHello')).kind === 'retry'),
+      helloRetryNeeded: b.guard(
+        (s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && choose(payloadOf(event, 'ClientHello')).kind === 'retry',
+      ),
       clientAuthentication: b.guard(() => config.clientAuthentication !== 'none'),
       emptyCertificate: b.guard((_s, event) => payloadOf(event, 'Certificate').certificateList.length === 0),
     },
@@ -183,5 +212,6 @@ export function serverImplementation(
 
 /** Our CertificateRequest's context is empty; the client's Certificate must echo it (RFC 8446 §4.4.2). */
 function checkRequestContext(context: Uint8Array): void {
-  if (context.length !== 0) throw new ProtocolError('illegal_parameter', 'the client Certificate does not echo the CertificateRequest context (RFC 8446 §4.4.2)');
+  if (context.length !== 0)
+    throw new ProtocolError('illegal_parameter', 'the client Certificate does not echo the CertificateRequest context (RFC 8446 §4.4.2)');
 }

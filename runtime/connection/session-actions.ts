@@ -88,7 +88,8 @@ export function sessionActions<E extends SharedEvent>(parts: ConnectionParts, ac
       parts.events.push({ type: 'closed', reason: 'close_notify' });
     }),
     sendFatalAlert: access.effect((event, params: { readonly alert: AlertDescriptionName } | undefined) => {
-      const fromEvent = event.type === 'fail' && 'payload' in event && typeof event.payload === 'string' ? (event.payload as AlertDescriptionName) : 'internal_error';
+      const fromEvent =
+        event.type === 'fail' && 'payload' in event && typeof event.payload === 'string' ? (event.payload as AlertDescriptionName) : 'internal_error';
       const alert = params?.alert ?? fromEvent;
       parts.failWith(alert, failMessage() ?? `the handshake chart answered with ${alert}`);
     }),

@@ -268,7 +268,10 @@ function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
 export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
   const r = new Reader(only(der, TAG_SEQUENCE, 'ECDSA signature'), 'ECDSA signature');
   const out = new Uint8Array(2 * size);
-  for (const [i, what] of [[0, 'r'], [1, 's']] as const) {
+  for (const [i, what] of [
+    [0, 'r'],
+    [1, 's'],
+  ] as const) {
     const mag = r.readMagnitude(what);
     if (mag.length === 0) fail(`${what} is zero`);
     if (mag.length > size) fail(`${what} is too large`);

@@ -25,7 +25,7 @@ export class ByteRanges {
 
   /** End of the range that starts at 0 (the in-order prefix), or 0. */
   get prefixEnd(): number {
-    return this.edges[0] === 0 ? this.edges[1] ?? 0 : 0;
+    return this.edges[0] === 0 ? (this.edges[1] ?? 0) : 0;
   }
 
   /** True when the ranges are exactly [0, length). */

@@ -51,7 +51,16 @@ export class FlightController<M> {
     const max = integerOption('maxTimeout', config.maxTimeout ?? 60_000, initial, 3_600_000);
     const maxRetransmissions = integerOption('maxRetransmissions', config.maxRetransmissions ?? 10, 0, 1000);
     if (max < initial) throw new ConfigError('maxTimeout', 'must not be below initialTimeout');
-    const context: FlightContext<M> = { flight: [], sent: false, retransmitted: 0, acknowledged: new Set(), timeout: initial, retransmissions: 0, sentAt: 0, pendingAck: [] };
+    const context: FlightContext<M> = {
+      flight: [],
+      sent: false,
+      retransmitted: 0,
+      acknowledged: new Set(),
+      timeout: initial,
+      retransmissions: 0,
+      sentAt: 0,
+      pendingAck: [],
+    };
     this.context = context;
     const unacknowledged = (): M[] => context.flight.filter((_, i) => !context.acknowledged.has(i));
     const implementation: Dtls13FlightImplementation<FlightContext<M>> = {

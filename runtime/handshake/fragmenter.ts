@@ -22,9 +22,11 @@ export function fragmentMessage(
   message: { readonly msgType: HandshakeType; readonly messageSeq: number; readonly body: Uint8Array },
   maxFragmentBody: number,
 ): DtlsHandshake[] {
-  if (!Number.isInteger(maxFragmentBody) || maxFragmentBody < 1) throw new RangeError(`maxFragmentBody must be a positive integer, got ${String(maxFragmentBody)}`);
+  if (!Number.isInteger(maxFragmentBody) || maxFragmentBody < 1)
+    throw new RangeError(`maxFragmentBody must be a positive integer, got ${String(maxFragmentBody)}`);
   const { msgType, messageSeq, body } = message;
-  if (!Number.isInteger(messageSeq) || messageSeq < 0 || messageSeq > MAX_MESSAGE_SEQ) throw new RangeError(`messageSeq must be an integer in 0..${MAX_MESSAGE_SEQ}, got ${String(messageSeq)}`);
+  if (!Number.isInteger(messageSeq) || messageSeq < 0 || messageSeq > MAX_MESSAGE_SEQ)
+    throw new RangeError(`messageSeq must be an integer in 0..${MAX_MESSAGE_SEQ}, got ${String(messageSeq)}`);
   const length = body.length;
   if (length > MAX_UINT24) throw new RangeError(`handshake body is ${length} bytes, above the uint24 length field's 2^24-1`);
   if (length === 0) return [{ msgType, length, messageSeq, fragmentOffset: 0, fragment: body }];
@@ -49,7 +51,9 @@ export function fragmentMessage(
  */
 export function maxFragmentBodyFor(recordPayloadBudget: number): number {
   if (!Number.isInteger(recordPayloadBudget) || recordPayloadBudget <= DTLS_HANDSHAKE_HEADER_LENGTH) {
-    throw new RangeError(`record payload budget must be an integer above the ${DTLS_HANDSHAKE_HEADER_LENGTH}-byte handshake header, got ${String(recordPayloadBudget)}`);
+    throw new RangeError(
+      `record payload budget must be an integer above the ${DTLS_HANDSHAKE_HEADER_LENGTH}-byte handshake header, got ${String(recordPayloadBudget)}`,
+    );
   }
   return Math.min(recordPayloadBudget - DTLS_HANDSHAKE_HEADER_LENGTH, MAX_UINT24);
 }

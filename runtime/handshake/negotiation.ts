@@ -6,7 +6,13 @@ import { ProtocolError } from './protocol-error.js';
 
 /** What the server settles from a ClientHello (RFC 8446 §4.1.1). */
 export type ServerChoice =
-  | { readonly kind: 'proceed'; readonly suite: SupportedCipherSuite; readonly group: KeyExchangeGroup; readonly peerShare: Uint8Array; readonly signature: SignatureAlgorithm }
+  | {
+      readonly kind: 'proceed';
+      readonly suite: SupportedCipherSuite;
+      readonly group: KeyExchangeGroup;
+      readonly peerShare: Uint8Array;
+      readonly signature: SignatureAlgorithm;
+    }
   | { readonly kind: 'retry'; readonly suite: SupportedCipherSuite; readonly group: KeyExchangeGroup };
 
 /** The server's preferences, in order. */
@@ -26,7 +32,8 @@ const isString = <T extends string>(x: T | number): x is T => typeof x === 'stri
  * RFC's alert otherwise.
  */
 export function negotiate(ch: ClientHello, prefs: ServerPreferences): ServerChoice {
-  if (duplicateExtension(ch.extensions) !== undefined) throw new ProtocolError('illegal_parameter', `duplicate extension ${String(duplicateExtension(ch.extensions))}`);
+  if (duplicateExtension(ch.extensions) !== undefined)
+    throw new ProtocolError('illegal_parameter', `duplicate extension ${String(duplicateExtension(ch.extensions))}`);
   const versions = findExtension(ch.extensions, 'supported_versions');
   if (!versions?.versions.includes('dtls1_3')) throw new ProtocolError('protocol_version', 'the client does not offer DTLS 1.3 in supported_versions');
   if (ch.legacyCookie.length !== 0) throw new ProtocolError('illegal_parameter', 'legacy_cookie must be empty in DTLS 1.3 (RFC 9147 §5.3)');

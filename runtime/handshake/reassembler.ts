@@ -228,7 +228,12 @@ export class HandshakeReassembler {
     const start = f.fragmentOffset;
     const end = start + f.fragment.length;
     if (end > f.length) {
-      return { kind: 'inconsistent', messageSeq: seq, field: 'fragment_length', reason: `fragment_offset ${start} + fragment_length ${f.fragment.length} is past length ${f.length}` };
+      return {
+        kind: 'inconsistent',
+        messageSeq: seq,
+        field: 'fragment_length',
+        reason: `fragment_offset ${start} + fragment_length ${f.fragment.length} is past length ${f.length}`,
+      };
     }
     let p = this.pending.get(seq);
     if (p === undefined) {
@@ -278,7 +283,14 @@ export class HandshakeReassembler {
     for (const seq of [...this.pending.keys()].sort((a, b) => a - b)) {
       const p = this.pending.get(seq)!;
       receivedBytes += p.store.held;
-      messages.push({ messageSeq: seq, msgType: p.msgType, length: p.store.length, receivedBytes: p.store.held, retainedBytes: p.store.held, ranges: p.store.ranges.list() });
+      messages.push({
+        messageSeq: seq,
+        msgType: p.msgType,
+        length: p.store.length,
+        receivedBytes: p.store.held,
+        retainedBytes: p.store.held,
+        ranges: p.store.ranges.list(),
+      });
     }
     return { nextReceiveSeq: this.next, bufferedMessages: messages.length, receivedBytes, retainedBytes: this.retained, messages };
   }

@@ -47,7 +47,13 @@ export function resumptionPsk(ctx: ScheduleContext, resumptionMasterSecret: Uint
  * TLS-Exporter(label, context_value, key_length) (RFC 8446 §7.5) from the
  * (early_)exporter_master_secret. With no context, context_value is empty.
  */
-export function exportKeyingMaterial(ctx: ScheduleContext, exporterSecret: Uint8Array, label: string, contextValue: Uint8Array | undefined, length: number): Uint8Array {
+export function exportKeyingMaterial(
+  ctx: ScheduleContext,
+  exporterSecret: Uint8Array,
+  label: string,
+  contextValue: Uint8Array | undefined,
+  length: number,
+): Uint8Array {
   const perLabel = deriveSecret(ctx, exporterSecret, label, emptyHash(ctx));
   const contextHash = ctx.provider.digest(ctx.hash, contextValue ?? new Uint8Array(0));
   return hkdfExpandLabel(ctx, perLabel, 'exporter', contextHash, length);

@@ -103,5 +103,8 @@ export function hostOf(address: string): string {
   const front = words(head);
   const back = tail === undefined ? [] : words(tail);
   const all = tail === undefined ? front : [...front, ...Array.from({ length: Math.max(0, 8 - front.length - back.length) }, () => '0'), ...back];
-  return `${all.slice(0, 4).map((w) => (Number.parseInt(w, 16) || 0).toString(16)).join(':')}::/64`;
+  return `${all
+    .slice(0, 4)
+    .map((w) => (Number.parseInt(w, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }

@@ -32,7 +32,8 @@ export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
   const host = options.host ?? '127.0.0.1';
   const family = isIP(host);
   if (family === 0) throw new ConfigError('host', `must be an IP address, got ${host}`);
-  if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(options.port)}`);
+  if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)
+    throw new ConfigError('port', `must be 1..65535, got ${String(options.port)}`);
   const handshakeTimeoutMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 30_000, 1, 3_600_000);
   const localPort = integerOption('localPort', options.localPort ?? 0, 0, 65535);
   if (options.localAddress !== undefined && isIP(options.localAddress) !== family) {
@@ -48,6 +49,9 @@ export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
   socket.on('error', () => endpoint.close());
   socket.bind(localPort, options.localAddress, () => endpoint.connect());
   const timer = setTimeout(() => endpoint.abort('timeout', `timeout: no handshake within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs);
-  void endpoint.handshake.then(() => clearTimeout(timer), () => clearTimeout(timer));
+  void endpoint.handshake.then(
+    () => clearTimeout(timer),
+    () => clearTimeout(timer),
+  );
   return endpoint;
 }

@@ -156,7 +156,10 @@ export class DtlsUdpServer {
     this.responder =
       options.cookies === false
         ? undefined
-        : new HelloRetryResponder(options, undefined, undefined, { maxPendingClientHellos: this.limits.pendingClientHellos, maxClientHelloLength: this.limits.clientHelloLength });
+        : new HelloRetryResponder(options, undefined, undefined, {
+            maxPendingClientHellos: this.limits.pendingClientHellos,
+            maxClientHelloLength: this.limits.clientHelloLength,
+          });
     socket.on('message', (msg, rinfo) => this.datagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port));
     // A send error (no route, a full buffer) is the network losing a datagram; without this listener it would end the process.
     socket.on('error', () => {});
@@ -166,7 +169,8 @@ export class DtlsUdpServer {
   static validate(options: UdpServerOptions): UdpServerLimits {
     const { inspect, ...connectionOptions } = options;
     if (inspect !== undefined && typeof inspect !== 'function') throw new ConfigError('inspect', 'must be a function receiving inspection events');
-    if (options.cookies !== undefined && typeof options.cookies !== 'boolean') throw new ConfigError('cookies', `must be a boolean, got ${String(options.cookies)}`);
+    if (options.cookies !== undefined && typeof options.cookies !== 'boolean')
+      throw new ConfigError('cookies', `must be a boolean, got ${String(options.cookies)}`);
     DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
     return {
       connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, 1_000_000),
@@ -305,7 +309,8 @@ export class DtlsUdpServer {
     if (outcome.kind !== 'accept') return;
     const random = Buffer.from(outcome.random).toString('hex');
     const same = slot && this.matching(slot, { ...hello, random });
-    if (same) same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
+    if (same)
+      same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
     else this.start(key, host, { address, port }, random, outcome.retry, outcome.datagram);
   }
 
@@ -329,7 +334,14 @@ export class DtlsUdpServer {
   }
 
   /** Makes a connection for a new handshake from `key` and hands it the ClientHello datagram. */
-  private start(key: string, host: string, remote: { address: string; port: number }, random: string | undefined, retry: StatelessRetry | undefined, first: Uint8Array): void {
+  private start(
+    key: string,
+    host: string,
+    remote: { address: string; port: number },
+    random: string | undefined,
+    retry: StatelessRetry | undefined,
+    first: Uint8Array,
+  ): void {
     let connection: DtlsConnection;
     try {
       connection = DtlsConnection.server(retry ? { ...this.options, statelessRetry: retry } : this.options);

@@ -109,7 +109,8 @@ function issuerDetails(options: CertificateOptions, subjectName: Uint8Array, sub
   const { issuer } = options;
   const issuerSpki = spkiOf(createPublicKey(issuer.privateKey));
   if ('selfSigned' in issuer) {
-    if (!sameBytes(issuerSpki, spkiOf(options.subjectPublicKey))) throw new ConfigError('subjectPublicKey', 'a self-signed certificate must certify the public half of issuer.privateKey');
+    if (!sameBytes(issuerSpki, spkiOf(options.subjectPublicKey)))
+      throw new ConfigError('subjectPublicKey', 'a self-signed certificate must certify the public half of issuer.privateKey');
     return { name: subjectName, keyId: subjectKeyId };
   }
   let fields: CertificateFields;
@@ -151,9 +152,11 @@ export function createCertificate(options: CertificateOptions): CreatedCertifica
   if (!Number.isFinite(notAfter) || notAfter < notBefore) throw new ConfigError('notAfter', 'must be a valid Date not before notBefore');
   const isCa = options.isCa ?? false;
   const pathLen = options.pathLenConstraint;
-  if (pathLen !== undefined && (!isCa || !Number.isInteger(pathLen) || pathLen < 0)) throw new ConfigError('pathLenConstraint', 'must be a non-negative integer, and only with isCa');
+  if (pathLen !== undefined && (!isCa || !Number.isInteger(pathLen) || pathLen < 0))
+    throw new ConfigError('pathLenConstraint', 'must be a non-negative integer, and only with isCa');
   if (options.subjectPublicKey.type !== 'public') throw new ConfigError('subjectPublicKey', 'must be a public key');
-  if (options.issuer.privateKey.type !== 'private') throw new ConfigError('issuer.privateKey', `must be a private key, got a ${options.issuer.privateKey.type} key`);
+  if (options.issuer.privateKey.type !== 'private')
+    throw new ConfigError('issuer.privateKey', `must be a private key, got a ${options.issuer.privateKey.type} key`);
 
   const subjectSpki = spkiOf(options.subjectPublicKey);
   const subjectKeyId = keyIdentifier(subjectSpki, 'subjectPublicKey');
@@ -172,7 +175,8 @@ export function createCertificate(options: CertificateOptions): CreatedCertifica
   const san = subjectAltName(options);
   if (san !== undefined) extensions.push(extension(PKI_OID.subjectAltName, false, san));
   const constraints = options.nameConstraints;
-  if (constraints !== undefined) extensions.push(extension(PKI_OID.nameConstraints, constraints.critical ?? true, encodeNameConstraints(constraints, 'nameConstraints')));
+  if (constraints !== undefined)
+    extensions.push(extension(PKI_OID.nameConstraints, constraints.critical ?? true, encodeNameConstraints(constraints, 'nameConstraints')));
   extensions.push(extension(PKI_OID.subjectKeyIdentifier, false, derOctetString(subjectKeyId)));
   // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT KeyIdentifier OPTIONAL, ... }
   extensions.push(extension(PKI_OID.authorityKeyIdentifier, false, derSequence([derImplicit(0, derOctetString(issuer.keyId))])));

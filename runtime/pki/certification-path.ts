@@ -78,7 +78,11 @@ function signedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolea
  * - candidates whose signatures all fail → `bad_certificate`;
  * - more than `maxDepth` certificates → `unknown_ca` (RFC 5280 §6.1 path too long).
  */
-export function buildPath(chain: readonly ParsedCertificate[], anchors: readonly ParsedCertificate[], maxDepth: number): ParsedCertificate[] | CertificateFailure {
+export function buildPath(
+  chain: readonly ParsedCertificate[],
+  anchors: readonly ParsedCertificate[],
+  maxDepth: number,
+): ParsedCertificate[] | CertificateFailure {
   const first = chain[0];
   if (first === undefined) return fail('certificate_unknown', 'empty certificate chain');
   const path: ParsedCertificate[] = [];
@@ -96,7 +100,8 @@ export function buildPath(chain: readonly ParsedCertificate[], anchors: readonly
     const candidates = [...anchors, ...chain.filter((c) => !used.has(c))].filter((c) => current.x509.checkIssued(c.x509));
     const issuer = candidates.find((c) => signedBy(current, c));
     if (issuer === undefined) {
-      if (candidates.length > 0) return fail('bad_certificate', `signature of ${current.label} does not verify with the key of ${candidates.map((c) => c.label).join(', ')}`);
+      if (candidates.length > 0)
+        return fail('bad_certificate', `signature of ${current.label} does not verify with the key of ${candidates.map((c) => c.label).join(', ')}`);
       return fail('unknown_ca', `no issuer of ${current.label} (${current.x509.issuer.replace(/\n/g, ', ')}) among the chain and the trust anchors`);
     }
     if (anchors.includes(issuer)) {
@@ -138,8 +143,10 @@ export function checkPath(path: readonly ParsedCertificate[], now: number): Cert
   const last = path.length - 1;
   for (const [i, c] of path.entries()) {
     if (i === last) continue; // the trust anchor: trusted as configured
-    if (!sameBytes(c.fields.signatureAlgorithm, c.fields.tbsSignatureAlgorithm)) return fail('bad_certificate', `${c.label}: signatureAlgorithm differs from tbsCertificate.signature`);
-    if (!ACCEPTED_SIGNATURE_ALGORITHMS.has(c.fields.signatureAlgorithmOid)) return fail('unsupported_certificate', `${c.label}: signature algorithm ${c.fields.signatureAlgorithmOid} is not accepted`);
+    if (!sameBytes(c.fields.signatureAlgorithm, c.fields.tbsSignatureAlgorithm))
+      return fail('bad_certificate', `${c.label}: signatureAlgorithm differs from tbsCertificate.signature`);
+    if (!ACCEPTED_SIGNATURE_ALGORITHMS.has(c.fields.signatureAlgorithmOid))
+      return fail('unsupported_certificate', `${c.label}: signature algorithm ${c.fields.signatureAlgorithmOid} is not accepted`);
     const unknown = c.fields.extensions.find((e) => e.critical && !UNDERSTOOD_EXTENSIONS.has(e.oid));
     if (unknown !== undefined) return fail('unsupported_certificate', `${c.label}: unsupported critical extension ${unknown.oid}`);
   }
@@ -154,11 +161,13 @@ export function checkPath(path: readonly ParsedCertificate[], now: number): Cert
     } catch (e) {
       return fail('bad_certificate', `${c.label}: ${message(e)}`);
     }
-    if (!c.x509.ca || bc?.ca !== true) return fail('unknown_ca', `${c.label} issues ${path[i - 1]?.label ?? 'a certificate'} but is not a CA (basicConstraints cA)`);
+    if (!c.x509.ca || bc?.ca !== true)
+      return fail('unknown_ca', `${c.label} issues ${path[i - 1]?.label ?? 'a certificate'} but is not a CA (basicConstraints cA)`);
     if (usage !== undefined && !usage.has(KEY_USAGE_BIT.keyCertSign)) return fail('unknown_ca', `${c.label}: keyUsage lacks keyCertSign`);
     if (bc.pathLenConstraint !== undefined) {
       const below = path.slice(1, i).filter((p) => !selfIssued(p)).length;
-      if (below > bc.pathLenConstraint) return fail('unknown_ca', `${c.label}: pathLenConstraint ${bc.pathLenConstraint} allows fewer than the ${below} intermediates below it`);
+      if (below > bc.pathLenConstraint)
+        return fail('unknown_ca', `${c.label}: pathLenConstraint ${bc.pathLenConstraint} allows fewer than the ${below} intermediates below it`);
     }
   }
   for (const c of path) {

@@ -91,7 +91,10 @@ function checkOrder(chain: readonly ParsedCertificate[]): void {
     const issuer = chain[i + 1];
     if (c === undefined || issuer === undefined) continue;
     if (!c.x509.checkIssued(issuer.x509)) {
-      throw new ConfigError('certificate', `chain[${i}] (issuer ${nameOf(c.x509, 'issuer')}) is not issued by chain[${i + 1}] (${nameOf(issuer.x509, 'subject')}): the chain must be leaf first, each certificate followed by its issuer`);
+      throw new ConfigError(
+        'certificate',
+        `chain[${i}] (issuer ${nameOf(c.x509, 'issuer')}) is not issued by chain[${i + 1}] (${nameOf(issuer.x509, 'subject')}): the chain must be leaf first, each certificate followed by its issuer`,
+      );
     }
     let signed: boolean;
     try {
@@ -119,7 +122,8 @@ function checkKeyPair(provider: CryptoProvider, leaf: ParsedCertificate, pkcs8: 
     throw new ConfigError('certificate', `privateKey does not parse as a PKCS#8 private key for crypto provider '${provider.name}': ${errorMessage(e)}`);
   }
   try {
-    if (privateKey.keyType !== publicKey.keyType) throw new ConfigError('certificate', `privateKey is a ${privateKey.keyType} key but chain[0] certifies a ${publicKey.keyType} key`);
+    if (privateKey.keyType !== publicKey.keyType)
+      throw new ConfigError('certificate', `privateKey is a ${privateKey.keyType} key but chain[0] certifies a ${publicKey.keyType} key`);
     if (schemesForKey(privateKey).every((s) => !provider.supports({ kind: 'signature', algorithm: s }))) {
       throw new ConfigError('certificate', `crypto provider '${provider.name}' cannot sign with a ${privateKey.keyType} key`);
     }
@@ -143,7 +147,8 @@ function checkCertificate(provider: CryptoProvider, certificate: NonNullable<Ide
   if (seen?.has(provider)) return;
   const { chain, privateKey } = certificate;
   if (!Array.isArray(chain) || chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
-  if (chain.length > MAX_CHAIN_LENGTH) throw new ConfigError('certificate', `the chain holds ${chain.length} certificates; peers refuse more than ${MAX_CHAIN_LENGTH}`);
+  if (chain.length > MAX_CHAIN_LENGTH)
+    throw new ConfigError('certificate', `the chain holds ${chain.length} certificates; peers refuse more than ${MAX_CHAIN_LENGTH}`);
   const parsed = chain.map((der, i) => {
     const p = parseCertificate(der, `chain[${i}]`);
     if (typeof p === 'string') throw new ConfigError('certificate', `not an X.509 certificate: ${p}`);

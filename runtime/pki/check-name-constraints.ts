@@ -102,7 +102,10 @@ function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraini
   if (critical) {
     for (const base of [...permitted, ...excluded]) {
       if (base.form === 'dNSName' || base.form === 'iPAddress' || !names.forms.has(base.form)) continue;
-      return fail('unsupported_certificate', `${k.label} has critical nameConstraints on ${base.form} names, which are not checked here, and ${c.label} has such a name`);
+      return fail(
+        'unsupported_certificate',
+        `${k.label} has critical nameConstraints on ${base.form} names, which are not checked here, and ${c.label} has such a name`,
+      );
     }
   }
   const permittedDns = dnsBases(permitted);
@@ -110,12 +113,14 @@ function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraini
   if (permittedDns.length > 0 || excludedDns.length > 0) {
     for (const { name, source } of names.dnsNames) {
       const labels = dnsNameLabels(name);
-      if (labels === undefined) return fail('certificate_unknown', `${c.label}: ${source} '${name}' is not a DNS name, so the nameConstraints of ${k.label} cannot be checked`);
+      if (labels === undefined)
+        return fail('certificate_unknown', `${c.label}: ${source} '${name}' is not a DNS name, so the nameConstraints of ${k.label} cannot be checked`);
       if (permittedDns.length > 0 && !permittedDns.some((s) => dnsNameWithin(labels, s))) {
         return fail('certificate_unknown', `${c.label}: ${source} '${name}' is outside the permitted subtrees of ${k.label}`);
       }
       const hit = excludedDns.find((s) => dnsNameMeets(labels, s));
-      if (hit !== undefined) return fail('certificate_unknown', `${c.label}: ${source} '${name}' is in the excluded subtree ${formatDnsBase(hit)} of ${k.label}`);
+      if (hit !== undefined)
+        return fail('certificate_unknown', `${c.label}: ${source} '${name}' is in the excluded subtree ${formatDnsBase(hit)} of ${k.label}`);
     }
   }
   const permittedIp = ipBases(permitted);
@@ -125,7 +130,8 @@ function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraini
       return fail('certificate_unknown', `${c.label}: iPAddress ${formatIpAddress(address)} is outside the permitted subtrees of ${k.label}`);
     }
     const hit = excludedIp.find((b) => ipAddressWithin(address, b));
-    if (hit !== undefined) return fail('certificate_unknown', `${c.label}: iPAddress ${formatIpAddress(address)} is in the excluded subtree ${formatIpBase(hit)} of ${k.label}`);
+    if (hit !== undefined)
+      return fail('certificate_unknown', `${c.label}: iPAddress ${formatIpAddress(address)} is in the excluded subtree ${formatIpBase(hit)} of ${k.label}`);
   }
   return undefined;
 }

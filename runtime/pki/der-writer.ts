@@ -199,7 +199,8 @@ function utcDigits(date: Date, what: string): { year: number; rest: string } {
   if (!Number.isFinite(ms)) throw new EncodeError(what, 'invalid Date');
   const year = date.getUTCFullYear();
   if (year < 0 || year > 9999) throw new EncodeError(what, `year ${year} is outside 0000..9999`);
-  const rest = pad(date.getUTCMonth() + 1, 2) + pad(date.getUTCDate(), 2) + pad(date.getUTCHours(), 2) + pad(date.getUTCMinutes(), 2) + pad(date.getUTCSeconds(), 2);
+  const rest =
+    pad(date.getUTCMonth() + 1, 2) + pad(date.getUTCDate(), 2) + pad(date.getUTCHours(), 2) + pad(date.getUTCMinutes(), 2) + pad(date.getUTCSeconds(), 2);
   return { year, rest };
 }
 
@@ -226,7 +227,8 @@ export function derTime(date: Date): Uint8Array {
 }
 
 function contextTag(tagNumber: number, constructed: boolean): number {
-  if (!Number.isInteger(tagNumber) || tagNumber < 0 || tagNumber > 30) throw new EncodeError('DER', `context tag [${String(tagNumber)}] is not a single-byte tag`);
+  if (!Number.isInteger(tagNumber) || tagNumber < 0 || tagNumber > 30)
+    throw new EncodeError('DER', `context tag [${String(tagNumber)}] is not a single-byte tag`);
   return CONTEXT_SPECIFIC | (constructed ? CONSTRUCTED : 0) | tagNumber;
 }
 

@@ -48,7 +48,8 @@ function decodeSubtrees(outer: DerReader, tag: number, field: string): GeneralNa
     const subtree = DerReader.within(r.read(DER_TAG.sequence, `[${i}]`), `${path}[${i}]`);
     const baseElement = subtree.next('base');
     const base = decodeGeneralName(subtree, baseElement, 'base', [8, 32]);
-    if (base.form === 'dNSName' && parseDnsSubtree(base.name) === undefined) subtree.fail('base', `dNSName '${base.name}' is not a DNS name`, baseElement.offset);
+    if (base.form === 'dNSName' && parseDnsSubtree(base.name) === undefined)
+      subtree.fail('base', `dNSName '${base.name}' is not a DNS name`, baseElement.offset);
     if (!subtree.done) subtree.fail('minimum', 'minimum and maximum must be absent (RFC 5280 §4.2.1.10)');
     bases.push(base);
   }

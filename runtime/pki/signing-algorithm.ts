@@ -24,7 +24,11 @@ const ECDSA = {
   secp521r1: { oid: PKI_OID.ecdsaWithSha512, hash: 'sha512' },
 } as const;
 
-const PSS_HASHES = { sha256: { oid: PKI_OID.sha256, length: 32 }, sha384: { oid: PKI_OID.sha384, length: 48 }, sha512: { oid: PKI_OID.sha512, length: 64 } } as const;
+const PSS_HASHES = {
+  sha256: { oid: PKI_OID.sha256, length: 32 },
+  sha384: { oid: PKI_OID.sha384, length: 48 },
+  sha512: { oid: PKI_OID.sha512, length: 64 },
+} as const;
 
 /** RSASSA-PSS-params for a hash, salt as long as the hash (RFC 4055 §3.1; hash parameters NULL as RFC 4055 §6 writes them). */
 function pssParameters(hash: keyof typeof PSS_HASHES): Uint8Array {

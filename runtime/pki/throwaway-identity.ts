@@ -37,10 +37,20 @@ export function createThrowawayIdentity(o: ThrowawayIdentityOptions): ThrowawayI
   const span = o.validityMs ?? YEAR;
   const validity = { notBefore: new Date(at - span), notAfter: new Date(at + span) };
   const ca = generateKeyPair(kind);
-  const caCert = createCertificate({ subjectCommonName: o.caName, subjectPublicKey: ca.publicKey, issuer: { selfSigned: true, privateKey: ca.privateKey }, isCa: true, ...validity });
+  const caCert = createCertificate({
+    subjectCommonName: o.caName,
+    subjectPublicKey: ca.publicKey,
+    issuer: { selfSigned: true, privateKey: ca.privateKey },
+    isCa: true,
+    ...validity,
+  });
   const leaf = generateKeyPair(kind);
   const cert = createCertificate({
-    subjectCommonName: o.serverName, subjectPublicKey: leaf.publicKey, issuer: { certificateDer: caCert.der, privateKey: ca.privateKey }, dnsNames: [o.serverName], ...validity,
+    subjectCommonName: o.serverName,
+    subjectPublicKey: leaf.publicKey,
+    issuer: { certificateDer: caCert.der, privateKey: ca.privateKey },
+    dnsNames: [o.serverName],
+    ...validity,
   });
   return { caDer: caCert.der, chain: [cert.der], privateKey: leaf.pkcs8Der };
 }

@@ -119,7 +119,8 @@ function checkLeaf(leaf: ParsedCertificate, identities: readonly HostIdentity[],
     return fail('bad_certificate', `${leaf.label}: ${e instanceof Error ? e.message : String(e)}`);
   }
   // RFC 8446 §4.4.2.2: digitalSignature MUST be set if keyUsage is present.
-  if (usage !== undefined && !usage.has(KEY_USAGE_BIT.digitalSignature)) return fail('unsupported_certificate', `${leaf.label}: keyUsage lacks digitalSignature`);
+  if (usage !== undefined && !usage.has(KEY_USAGE_BIT.digitalSignature))
+    return fail('unsupported_certificate', `${leaf.label}: keyUsage lacks digitalSignature`);
   if (purpose !== undefined && purposes !== undefined && !purposes.includes(PKI_OID[purpose]) && !purposes.includes(PKI_OID.anyExtendedKeyUsage)) {
     return fail('unsupported_certificate', `${leaf.label}: extKeyUsage does not allow ${purpose}`);
   }
@@ -143,7 +144,13 @@ function checkIdentity(leaf: ParsedCertificate, identity: HostIdentity): Certifi
     return match ? undefined : fail('certificate_unknown', `${leaf.label} is not valid for IP address ${formatIpAddress(identity.address)}`);
   }
   // DNS-ID only, never the subject CN (RFC 9525 §6.3); '*' only as a whole leftmost label (RFC 9525 §6.3 item 2).
-  const match = leaf.x509.checkHost(identity.name, { subject: 'never', wildcards: true, partialWildcards: false, multiLabelWildcards: false, singleLabelSubdomains: false });
+  const match = leaf.x509.checkHost(identity.name, {
+    subject: 'never',
+    wildcards: true,
+    partialWildcards: false,
+    multiLabelWildcards: false,
+    singleLabelSubdomains: false,
+  });
   return match === undefined ? fail('certificate_unknown', `${leaf.label} is not valid for host name ${identity.name}`) : undefined;
 }
 
@@ -160,7 +167,13 @@ function checkContext(context: VerificationContext): HostIdentity[] {
   return identities;
 }
 
-function verifyWithAnchors(chain: readonly Uint8Array[], anchors: readonly ParsedCertificate[], context: VerificationContext, purpose: CertificatePurpose | undefined, maxDepth: number): ChainResult {
+function verifyWithAnchors(
+  chain: readonly Uint8Array[],
+  anchors: readonly ParsedCertificate[],
+  context: VerificationContext,
+  purpose: CertificatePurpose | undefined,
+  maxDepth: number,
+): ChainResult {
   const identities = checkContext(context);
   if (chain.length === 0) return fail('certificate_unknown', 'empty certificate chain');
   if (chain.length > MAX_CHAIN_LENGTH) return fail('certificate_unknown', `${chain.length} certificates, more than ${MAX_CHAIN_LENGTH}`);
@@ -209,7 +222,10 @@ export function verifyCertificateChain(options: VerifyChainOptions): ChainResult
  * A {@link CertificateVerifier} over fixed trust anchors, parsed once here
  * (a malformed anchor throws {@link ConfigError} now, not mid-handshake).
  */
-export function createChainVerifier(trustAnchors: readonly Uint8Array[], options: { readonly purpose?: CertificatePurpose; readonly maxDepth?: number } = {}): CertificateVerifier {
+export function createChainVerifier(
+  trustAnchors: readonly Uint8Array[],
+  options: { readonly purpose?: CertificatePurpose; readonly maxDepth?: number } = {},
+): CertificateVerifier {
   const anchors = parseAnchors(trustAnchors);
   const maxDepth = depthOption(options.maxDepth);
   return (chain, context) => verifyWithAnchors(chain, anchors, context, options.purpose, maxDepth);

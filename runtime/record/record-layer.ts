@@ -220,7 +220,8 @@ export class RecordLayer {
   /** Per-key usage: records protected with the write key, and deprotected / failed per read epoch (with its integrity limit). */
   usage(): { write?: { epoch: number; used: number; limit: number }; read: { epoch: number; used: number; failed: number; integrityLimit: number }[] } {
     const read: { epoch: number; used: number; failed: number; integrityLimit: number }[] = [];
-    for (const [epoch, r] of this.readEpochs.entries()) read.push({ epoch, used: r.cipher.used, failed: r.cipher.failed, integrityLimit: r.cipher.limits.integrity });
+    for (const [epoch, r] of this.readEpochs.entries())
+      read.push({ epoch, used: r.cipher.used, failed: r.cipher.failed, integrityLimit: r.cipher.limits.integrity });
     return this.write ? { write: { epoch: this.write.epoch, used: this.write.used, limit: this.write.limits.confidentiality }, read } : { read };
   }
 
@@ -244,7 +245,8 @@ export class RecordLayer {
     const state = options.epoch === undefined ? (this.write ? this.writes.get(this.write.epoch) : undefined) : this.writes.get(options.epoch);
     if (!state) throw new RecordLayerError(options.epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${options.epoch}`);
     const w = state.cipher;
-    if (w.exhausted) throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
+    if (w.exhausted)
+      throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
     if (content.length > MAX_PLAINTEXT) throw new RecordLayerError(`record content of ${content.length} bytes exceeds 2^14`);
     const type = contentTypeToNumber(contentType);
     const tag = w.suite.tagLength;
@@ -260,13 +262,17 @@ export class RecordLayer {
     const withLength = options.includeLength ?? this.config.includeLength ?? true;
     const cid = this.config.sendConnectionId;
     const hw = scratchWriter('DtlsCiphertextHeader');
-    writeDtlsCiphertextHeader(hw, {
-      sequenceNumber16bit: seq16,
-      epochLowBits: w.epoch & 3,
-      connectionId: cid,
-      sequenceNumber: seq16 ? seq & 0xffff : seq & 0xff,
-      length: withLength ? innerLength + tag : undefined,
-    }, cid?.length ?? 0);
+    writeDtlsCiphertextHeader(
+      hw,
+      {
+        sequenceNumber16bit: seq16,
+        epochLowBits: w.epoch & 3,
+        connectionId: cid,
+        sequenceNumber: seq16 ? seq & 0xffff : seq & 0xff,
+        length: withLength ? innerLength + tag : undefined,
+      },
+      cid?.length ?? 0,
+    );
     const header = hw.finish();
     const out = allocate(header.length + innerLength + tag);
     out.set(header, 0);
@@ -332,7 +338,15 @@ export class RecordLayer {
    * false when the rest of the datagram must be discarded (a connection ID
    * not ours: the records after it are not ours to parse either).
    */
-  private receiveCiphertext(header: DtlsCiphertextHeader, encrypted: Uint8Array, datagram: Uint8Array, start: number, end: number, now: number, out: ReceivedRecord[]): boolean {
+  private receiveCiphertext(
+    header: DtlsCiphertextHeader,
+    encrypted: Uint8Array,
+    datagram: Uint8Array,
+    start: number,
+    end: number,
+    now: number,
+    out: ReceivedRecord[],
+  ): boolean {
     const expected = this.config.receiveConnectionId;
     if (expected === undefined ? header.connectionId !== undefined : header.connectionId === undefined || !bytesEqual(header.connectionId, expected)) {
       this.drop('connection-id');
@@ -370,7 +384,14 @@ export class RecordLayer {
     const parsed = decodeInnerPlaintext(inner);
     if (!parsed) return this.dropAndGoOn('no-content-type');
     if (parsed.content.length > MAX_PLAINTEXT) return this.dropAndGoOn('too-long');
-    out.push({ kind: 'record', epoch: cipher.epoch, sequenceNumber: seq, contentType: contentTypeFromByte(parsed.contentType), content: parsed.content, protected: true });
+    out.push({
+      kind: 'record',
+      epoch: cipher.epoch,
+      sequenceNumber: seq,
+      contentType: contentTypeFromByte(parsed.contentType),
+      content: parsed.content,
+      protected: true,
+    });
     return true;
   }
 

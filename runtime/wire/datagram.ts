@@ -64,8 +64,7 @@ export function encodeDatagram(records: readonly DtlsRecord[], options: DecodeDa
         throw w.error('type', `a DTLSPlaintext record carries alert, handshake or ack, not ${String(rec.record.type)} (RFC 9147 §4.1)`);
       }
       writeDtlsPlaintext(w, rec.record);
-    }
-    else {
+    } else {
       const len = rec.header.length;
       if (len === undefined && i !== records.length - 1) throw w.error('length', 'only the last record of a datagram may omit its length');
       if (len !== undefined && len !== rec.encryptedRecord.length) {

@@ -107,7 +107,6 @@ export class Reader {
     return this.buf.subarray(p, this.end);
   }
 
-
   /**
    * Bound the next `n` bytes as the extent of `field`; returns the enclosing
    * end, to be handed back to {@link unlimit}.

@@ -22,8 +22,14 @@ test('every chart loads unchanged with createMachine, and generated/charts carri
 test('an implementation missing a named action or guard does not compile', (t) => {
   const complete: Dtls13FlightImplementation<object> = {
     actions: {
-      bufferFlight: () => {}, transmitFlight: () => {}, backOffTimer: () => {}, reportTimeout: () => {}, dropAcknowledged: () => {},
-      measureRoundTrip: () => {}, discardFlight: () => {}, retransmitAck: () => {},
+      bufferFlight: () => {},
+      transmitFlight: () => {},
+      backOffTimer: () => {},
+      reportTimeout: () => {},
+      dropAcknowledged: () => {},
+      measureRoundTrip: () => {},
+      discardFlight: () => {},
+      retransmitAck: () => {},
     },
     guards: { retransmissionsLeft: () => true },
     delays: { retransmitTimeout: () => 1000 },
@@ -35,7 +41,10 @@ test('an implementation missing a named action or guard does not compile', (t) =
   t.truthy(missing && misspelled);
   // The complete implementation runs: the shared machine calls the actor's own actions with the actor's own context.
   const context = { transmitted: 0 };
-  const counting: Dtls13FlightImplementation<typeof context> = { ...complete, actions: { ...complete.actions, transmitFlight: ({ context: c }) => void c.transmitted++ } };
+  const counting: Dtls13FlightImplementation<typeof context> = {
+    ...complete,
+    actions: { ...complete.actions, transmitFlight: ({ context: c }) => void c.transmitted++ },
+  };
   const actor = createActor(sharedDtls13FlightMachine(), { input: dtls13FlightInput(counting, context) }).start();
   actor.send({ type: 'flightReady' });
   t.is(context.transmitted, 1);

@@ -35,7 +35,9 @@ function dtls13(args: readonly string[]): Run {
   child.stdout!.on('data', (d: Buffer) => ((stdout += d.toString()), check()));
   child.stderr!.on('data', (d: Buffer) => ((stderr += d.toString()), check()));
   child.stdin!.end();
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
   const output = (pattern: RegExp): Promise<string> =>
     new Promise((resolve, reject) => {
       waiters.push({ pattern, resolve });
@@ -75,7 +77,12 @@ function watch(port: number, done: (seen: Seen) => boolean): Promise<Seen> {
     const timer = setTimeout(() => (ws.close(), reject(new Error(`inspector relayed only ${JSON.stringify([...seen.states])}`))), 60_000);
     ws.on('error', reject);
     ws.on('message', (raw: WebSocket.RawData) => {
-      const e = JSON.parse(raw.toString()) as { type: string; name?: string; sessionId: string; snapshot?: { value?: unknown; context?: Record<string, unknown> } };
+      const e = JSON.parse(raw.toString()) as {
+        type: string;
+        name?: string;
+        sessionId: string;
+        snapshot?: { value?: unknown; context?: Record<string, unknown> };
+      };
       if (e.type === '@xstate.actor' && e.name) seen.actors.set(e.name, [...(seen.actors.get(e.name) ?? []), e.sessionId]);
       if (e.type === '@xstate.snapshot' && e.snapshot) {
         const value = JSON.stringify(e.snapshot.value);
@@ -120,7 +127,9 @@ test('dtls13 demo --inspect streams both handshake charts to the inspector serve
 });
 
 test('the inspector server listens on loopback only', async (t) => {
-  const outside = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
   const port = await freeTcpPort();
   const demo = dtls13(['demo', `--inspect=${port}`]);
   t.teardown(() => demo.child.kill('SIGKILL'));
@@ -143,7 +152,18 @@ test('dtls13 server --inspect and dtls13 client --inspect each stream their own 
   const server = dtls13(['server', '--listen', `127.0.0.1:${udp}`, '--cert', pem.cert, '--key', pem.key, '--echo', `--inspect=${serverInspect}`]);
   await server.output(/listening on/);
   const serverSeen = watch(serverInspect, (s) => reached(s, 'dtls13-server', 'connected'));
-  const client = dtls13(['client', '--connect', `127.0.0.1:${udp}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'watched', `--inspect=${clientInspect}`]);
+  const client = dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${udp}`,
+    '--ca',
+    pem.ca,
+    '--servername',
+    'localhost',
+    '--message',
+    'watched',
+    `--inspect=${clientInspect}`,
+  ]);
   t.teardown(() => (client.child.kill('SIGKILL'), server.child.kill('SIGKILL')));
   await client.output(/inspector: open/);
   const clientSeen = await watch(clientInspect, (s) => reached(s, 'dtls13-client', 'connected'));

@@ -18,7 +18,9 @@ function dtls13(args: readonly string[], stdin?: string): { child: ChildProcess;
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdin!.end(stdin ?? '');
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -93,12 +95,30 @@ test('--keylog on client and server writes the same NSS key log lines', async (t
   const clientLog = `${dir.dir}/client.keys`;
   try {
     const server = await startServer(['--echo', '--keylog', serverLog]);
-    const r = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'k', '--keylog', clientLog]).done;
+    const r = await dtls13([
+      'client',
+      '--connect',
+      `127.0.0.1:${server.port}`,
+      '--ca',
+      pem.ca,
+      '--servername',
+      'localhost',
+      '--message',
+      'k',
+      '--keylog',
+      clientLog,
+    ]).done;
     t.is(r.code, 0, r.stderr);
     await server.stop();
     const client = readFileSync(clientLog, 'utf8');
     t.is(client, readFileSync(serverLog, 'utf8'));
-    t.deepEqual(client.trim().split('\n').map((l) => l.split(' ')[0]), ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET']);
+    t.deepEqual(
+      client
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+      ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET'],
+    );
   } finally {
     dir.remove();
   }

@@ -107,7 +107,20 @@ test('--json holds the documented fields; the same seed gives the same document,
     simulateJson('seed7b', [...args, '--seed', '7']),
     simulateJson('seed8', [...args, '--seed', '8']),
   ]);
-  for (const key of ['format', 'version', 'durationUs', 'handshakes', 'throughput', 'modules', 'bottleneck', 'options', 'seed', 'profile', 'simulation', 'wallClock']) {
+  for (const key of [
+    'format',
+    'version',
+    'durationUs',
+    'handshakes',
+    'throughput',
+    'modules',
+    'bottleneck',
+    'options',
+    'seed',
+    'profile',
+    'simulation',
+    'wallClock',
+  ]) {
     t.true(key in a.doc, `field ${key}`);
   }
   t.is(a.doc.format, 'dtls13-simulation-report');
@@ -144,7 +157,10 @@ test('--vcd writes a VCD that GTKWave vcd2fst accepts, with the device modules i
 
 test('--hw-accel changes the report: the crypto engine is less utilized and handshakes are faster', async (t) => {
   const [soft, accel] = await Promise.all([simulateJson('soft', SMALL), simulateJson('accel', [...SMALL, '--hw-accel'])]);
-  t.true(cryptoEngine(accel.doc).utilization < cryptoEngine(soft.doc).utilization, `${cryptoEngine(accel.doc).utilization} < ${cryptoEngine(soft.doc).utilization}`);
+  t.true(
+    cryptoEngine(accel.doc).utilization < cryptoEngine(soft.doc).utilization,
+    `${cryptoEngine(accel.doc).utilization} < ${cryptoEngine(soft.doc).utilization}`,
+  );
   t.true(accel.doc.handshakes.latencyUs!.p50 < soft.doc.handshakes.latencyUs!.p50);
   t.is(accel.doc.options.hwAccel, true);
   t.is(soft.doc.options.hwAccel, false);
@@ -219,7 +235,10 @@ test('--calibrate with a small budget writes a profile that --profile then loads
 
 test('the reading under the table follows the bottleneck: saturated, with headroom, none, and refused connections', (t) => {
   const run = (busy: number): RunResult => ({
-    duration: 1000 * US, handshakeLatencies: [100 * US], applicationBytes: 0, records: 0,
+    duration: 1000 * US,
+    handshakeLatencies: [100 * US],
+    applicationBytes: 0,
+    records: 0,
     modules: [
       { name: 'device.cryptoEngine', capacity: 1, busyTime: busy * US, utilization: busy / 1000, queue: { max: 3, mean: 1, timeWeightedMean: 0.5 } },
       { name: 'device.recordLayer', capacity: 4, busyTime: 40 * US, utilization: 0.01, queue: { max: 0, mean: 0, timeWeightedMean: 0 } },
@@ -232,13 +251,30 @@ test('the reading under the table follows the bottleneck: saturated, with headro
   t.notRegex(headroom, /refused/);
   const idle = buildReport({ ...run(0), modules: [] });
   t.regex(readingGuide(idle), /No device module was busy/);
-  t.regex(readingGuide(buildReport(run(500)), 42), /refused 42 connection attempts \(datagrams of connections it had no room for, retransmissions included\): connection_manager\.max_connections/);
+  t.regex(
+    readingGuide(buildReport(run(500)), 42),
+    /refused 42 connection attempts \(datagrams of connections it had no room for, retransmissions included\): connection_manager\.max_connections/,
+  );
 });
 
 test('option values: bandwidths, suites by either name, times with units', (t) => {
-  const rates: [string, number][] = [['1Gbps', 1e9], ['100Mbps', 100e6], ['10e9', 10e9], ['2.5 Gbit/s', 2.5e9], ['56kbps', 56_000], ['1gbps', 1e9], ['750', 750]];
+  const rates: [string, number][] = [
+    ['1Gbps', 1e9],
+    ['100Mbps', 100e6],
+    ['10e9', 10e9],
+    ['2.5 Gbit/s', 2.5e9],
+    ['56kbps', 56_000],
+    ['1gbps', 1e9],
+    ['750', 750],
+  ];
   for (const [text, bits] of rates) t.is(parseBandwidth(text), bits, text);
-  const suites: [string, string][] = [['aes128gcm', 'tls_aes_128_gcm_sha256'], ['aes256gcm', 'tls_aes_256_gcm_sha384'], ['chacha20', 'tls_chacha20_poly1305_sha256'], ['TLS_AES_128_GCM_SHA256', 'tls_aes_128_gcm_sha256'], ['aes-128-ccm-8', 'tls_aes_128_ccm_8_sha256']];
+  const suites: [string, string][] = [
+    ['aes128gcm', 'tls_aes_128_gcm_sha256'],
+    ['aes256gcm', 'tls_aes_256_gcm_sha384'],
+    ['chacha20', 'tls_chacha20_poly1305_sha256'],
+    ['TLS_AES_128_GCM_SHA256', 'tls_aes_128_gcm_sha256'],
+    ['aes-128-ccm-8', 'tls_aes_128_ccm_8_sha256'],
+  ];
   for (const [text, suite] of suites) t.is(parseSuite(text) as string, suite, text);
   t.is(parseDuration('10ms', '--duration'), 10 * MS);
   t.is(parseDuration('50us', '--latency'), 50 * US);

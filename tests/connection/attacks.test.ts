@@ -52,7 +52,10 @@ test('item 1: old and zero-length handshake fragments and an out-of-order one ca
     const f = handshakeFragment({ msgType: 'client_hello', length: i % 2 ? 0 : 200, messageSeq: 0, fragmentOffset: 0 });
     server.receive(plaintextRecord('handshake', f, 5000 + i), 1);
   }
-  server.receive(plaintextRecord('handshake', handshakeFragment({ msgType: 'finished', length: 32, messageSeq: 5, fragmentOffset: 3, fragment: new Uint8Array(1) }), 6000), 1);
+  server.receive(
+    plaintextRecord('handshake', handshakeFragment({ msgType: 'finished', length: 32, messageSeq: 5, fragmentOffset: 3, fragment: new Uint8Array(1) }), 6000),
+    1,
+  );
   t.notThrows(() => server.handleTimeout(200));
   t.true(server.stats.retained.ackRecords <= DEFAULT_CONNECTION_LIMITS.maxAckRecords);
   t.is(server.failure, undefined);
@@ -67,8 +70,14 @@ test('item 1: old and zero-length handshake fragments and an out-of-order one ca
 test('item 1: the same junk sent to a connected session changes nothing', (t) => {
   const link = established();
   for (let i = 0; i < 200; i++) {
-    link.server.receive(plaintextRecord('handshake', handshakeFragment({ msgType: 'client_hello', length: 0, messageSeq: i % 3, fragmentOffset: 0 }), 100 + i), link.now);
-    link.client.receive(plaintextRecord('handshake', handshakeFragment({ msgType: 'server_hello', length: 0, messageSeq: i % 3, fragmentOffset: 0 }), 100 + i), link.now);
+    link.server.receive(
+      plaintextRecord('handshake', handshakeFragment({ msgType: 'client_hello', length: 0, messageSeq: i % 3, fragmentOffset: 0 }), 100 + i),
+      link.now,
+    );
+    link.client.receive(
+      plaintextRecord('handshake', handshakeFragment({ msgType: 'server_hello', length: 0, messageSeq: i % 3, fragmentOffset: 0 }), 100 + i),
+      link.now,
+    );
   }
   link.run(link.now + 1000);
   t.true(link.server.stats.drops['plaintext-refused'] >= 200);
@@ -85,21 +94,50 @@ const spoofed: readonly [string, () => readonly Uint8Array[]][] = [
   ['a plaintext fatal alert', () => [plaintextAlert('fatal', 'handshake_failure')]],
   ['a plaintext close_notify', () => [plaintextAlert('warning', 'close_notify')]],
   ['a malformed plaintext ACK', () => [plaintextRecord('ack', Uint8Array.of(0xff, 0x01, 0x02))]],
-  ['a plaintext ClientHello with a high message_seq', () => {
-    const fresh = DtlsConnection.client({ checkServerIdentity: false });
-    fresh.connect(0);
-    const [record] = decodeDatagram(fresh.pollTransmit() ?? new Uint8Array(0));
-    if (record?.kind !== 'plaintext') throw new Error('no ClientHello');
-    const body = record.record.fragment.subarray(12);
-    return NEXT_SEQS.map((seq) => plaintextRecord('handshake', handshakeFragment({ msgType: 'client_hello', length: body.length, messageSeq: seq, fragmentOffset: 0, fragment: body }), 900 + seq));
-  }],
-  ['a plaintext KeyUpdate with a high message_seq', () =>
-    NEXT_SEQS.map((seq) => plaintextRecord('handshake', handshakeFragment({ msgType: 'key_update', length: 1, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(1) }), 900 + seq))],
-  ['conflicting plaintext fragments', () =>
-    NEXT_SEQS.flatMap((seq) => [
-      plaintextRecord('handshake', handshakeFragment({ msgType: 'key_update', length: 4, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(1, 2) }), 900 + seq),
-      plaintextRecord('handshake', handshakeFragment({ msgType: 'key_update', length: 4, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(3, 4) }), 950 + seq),
-    ])],
+  [
+    'a plaintext ClientHello with a high message_seq',
+    () => {
+      const fresh = DtlsConnection.client({ checkServerIdentity: false });
+      fresh.connect(0);
+      const [record] = decodeDatagram(fresh.pollTransmit() ?? new Uint8Array(0));
+      if (record?.kind !== 'plaintext') throw new Error('no ClientHello');
+      const body = record.record.fragment.subarray(12);
+      return NEXT_SEQS.map((seq) =>
+        plaintextRecord(
+          'handshake',
+          handshakeFragment({ msgType: 'client_hello', length: body.length, messageSeq: seq, fragmentOffset: 0, fragment: body }),
+          900 + seq,
+        ),
+      );
+    },
+  ],
+  [
+    'a plaintext KeyUpdate with a high message_seq',
+    () =>
+      NEXT_SEQS.map((seq) =>
+        plaintextRecord(
+          'handshake',
+          handshakeFragment({ msgType: 'key_update', length: 1, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(1) }),
+          900 + seq,
+        ),
+      ),
+  ],
+  [
+    'conflicting plaintext fragments',
+    () =>
+      NEXT_SEQS.flatMap((seq) => [
+        plaintextRecord(
+          'handshake',
+          handshakeFragment({ msgType: 'key_update', length: 4, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(1, 2) }),
+          900 + seq,
+        ),
+        plaintextRecord(
+          'handshake',
+          handshakeFragment({ msgType: 'key_update', length: 4, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(3, 4) }),
+          950 + seq,
+        ),
+      ]),
+  ],
   ['a plaintext warning alert', () => [plaintextAlert('warning', 'bad_certificate')]],
   ['a forged ciphertext alert', () => [forgedCiphertext(3, 9, bytesFrom(3, 24))]],
 ];
@@ -226,7 +264,12 @@ test('item 8: an unsolicited extension in ServerHello or EncryptedExtensions is 
   const p = reach(makePair(serverId), 'client', 'waitServerHello');
   if (!p) return void t.fail('no pair');
   const sh = encodeServerHello({
-    legacyVersion: 'dtls1_2', random: bytesFrom(5, 32), legacySessionIdEcho: new Uint8Array(0), cipherSuite: 'tls_aes_128_gcm_sha256', legacyCompressionMethod: 0, isHelloRetryRequest: false,
+    legacyVersion: 'dtls1_2',
+    random: bytesFrom(5, 32),
+    legacySessionIdEcho: new Uint8Array(0),
+    cipherSuite: 'tls_aes_128_gcm_sha256',
+    legacyCompressionMethod: 0,
+    isHelloRetryRequest: false,
     extensions: [
       { extensionType: 'supported_versions', extensionData: { selectedVersion: 'dtls1_3' } },
       { extensionType: 'key_share', extensionData: { serverShare: { group: 'x25519', keyExchange: bytesFrom(6, 32) } } },
@@ -244,14 +287,28 @@ test('item 8: an unsolicited extension in ServerHello or EncryptedExtensions is 
 
 test('item 8: a warning-level alert other than close_notify and user_canceled ends the session; user_canceled does not', (t) => {
   const link = established();
-  link.client.injectRecord({ kind: 'record', epoch: 3, sequenceNumber: 900, contentType: 'alert', content: encodeAlert({ level: 'warning', description: 'user_canceled' }), protected: true });
+  link.client.injectRecord({
+    kind: 'record',
+    epoch: 3,
+    sequenceNumber: 900,
+    contentType: 'alert',
+    content: encodeAlert({ level: 'warning', description: 'user_canceled' }),
+    protected: true,
+  });
   t.is(link.client.state, 'connected');
-  link.client.injectRecord({ kind: 'record', epoch: 3, sequenceNumber: 901, contentType: 'alert', content: encodeAlert({ level: 'warning', description: 'bad_certificate' }), protected: true });
+  link.client.injectRecord({
+    kind: 'record',
+    epoch: 3,
+    sequenceNumber: 901,
+    contentType: 'alert',
+    content: encodeAlert({ level: 'warning', description: 'bad_certificate' }),
+    protected: true,
+  });
   t.is(link.client.state, 'failed');
   t.is(link.client.failure?.alert, 'bad_certificate');
 });
 
-test('item 8: a client whose final flight is never ACKed stays connected (the server\'s epoch-3 data acknowledges it)', (t) => {
+test("item 8: a client whose final flight is never ACKed stays connected (the server's epoch-3 data acknowledges it)", (t) => {
   const { client, server } = makePair(serverId);
   const link = new Link(client, server, { filter: (from, index) => !(from === 'server' && index >= 1) }); // every server datagram after its flight is lost
   client.connect(0);
@@ -287,7 +344,10 @@ test('item 8: fragments the connection refused are not ACKed', (t) => {
   const { client, server } = makePair(serverId);
   client.connect(0);
   pump(client, server, 0, (from) => from === 'b');
-  server.receive(plaintextRecord('handshake', handshakeFragment({ msgType: 'client_hello', length: 10, messageSeq: 3, fragmentOffset: 0, fragment: new Uint8Array(10) })), 1);
+  server.receive(
+    plaintextRecord('handshake', handshakeFragment({ msgType: 'client_hello', length: 10, messageSeq: 3, fragmentOffset: 0, fragment: new Uint8Array(10) })),
+    1,
+  );
   server.handleTimeout(500);
   t.is(server.stats.retained.ackRecords, 0);
 });

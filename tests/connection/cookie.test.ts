@@ -11,7 +11,15 @@ const id = makeIdentity('p256', 'server.test');
 const serverOptions: ConnectionOptions = { certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock: () => TEST_TIME };
 const ADDRESS = '192.0.2.1:50000';
 
-function run(options: { client?: ConnectionOptions; server?: ConnectionOptions; tamper?: (d: Uint8Array, i: number) => Uint8Array; address?: (i: number) => string; now?: (i: number) => number } = {}) {
+function run(
+  options: {
+    client?: ConnectionOptions;
+    server?: ConnectionOptions;
+    tamper?: (d: Uint8Array, i: number) => Uint8Array;
+    address?: (i: number) => string;
+    now?: (i: number) => number;
+  } = {},
+) {
   const sOpts = { ...serverOptions, ...options.server };
   const responder = new HelloRetryResponder(sOpts, undefined, 5000);
   const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, ...options.client });
@@ -89,7 +97,12 @@ test('the reply to a ClientHello is a small plaintext HelloRetryRequest (no ampl
 
 test('a ClientHello the server cannot serve gets its alert statelessly', (t) => {
   const responder = new HelloRetryResponder(serverOptions);
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, cipherSuites: ['tls_aes_128_ccm_8_sha256'] });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    cipherSuites: ['tls_aes_128_ccm_8_sha256'],
+  });
   client.connect(0);
   const r = responder.handle(client.pollTransmit()!, ADDRESS, 0);
   if (r.kind !== 'reply') return void t.fail(r.kind);

@@ -83,7 +83,11 @@ test.serial('complete handshakes of every shape, close and close_notify', (t) =>
 
 test.serial('post-handshake NewSessionTicket, KeyUpdate and updateKeys are taken in connected', (t) => {
   const link = complete(SCENARIOS.plain!);
-  link.client.injectHandshakeMessage(4, encodeNewSessionTicket({ ticketLifetime: 60, ticketAgeAdd: 1, ticketNonce: Uint8Array.of(0), ticket: Uint8Array.of(1), extensions: [] }), 3);
+  link.client.injectHandshakeMessage(
+    4,
+    encodeNewSessionTicket({ ticketLifetime: 60, ticketAgeAdd: 1, ticketNonce: Uint8Array.of(0), ticket: Uint8Array.of(1), extensions: [] }),
+    3,
+  );
   link.client.injectHandshakeMessage(24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
   link.server.injectHandshakeMessage(24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
   link.client.updateKeys();
@@ -143,7 +147,10 @@ test.serial('a server created from a verified cookie enters through statelessRet
 
 test.serial('fail and alertReceived from every state', (t) => {
   const alert = encodeAlert({ level: 'fatal', description: 'internal_error' });
-  for (const [side, chart] of [['client', dtls13ClientChart], ['server', dtls13ServerChart]] as const) {
+  for (const [side, chart] of [
+    ['client', dtls13ClientChart],
+    ['server', dtls13ServerChart],
+  ] as const) {
     for (const [state, node] of Object.entries(chart.states)) {
       if ('type' in node && node.type === 'final') continue;
       for (const how of ['fail', 'alertReceived'] as const) {
@@ -160,7 +167,10 @@ test.serial('fail and alertReceived from every state', (t) => {
 });
 
 test.serial('every transition of both handshake charts was taken (model-based coverage)', (t) => {
-  for (const [side, chart] of [['client', dtls13ClientChart], ['server', dtls13ServerChart]] as const) {
+  for (const [side, chart] of [
+    ['client', dtls13ClientChart],
+    ['server', dtls13ServerChart],
+  ] as const) {
     const edges = new Set(chartEdges(chart as unknown as Record<string, unknown>).map((e) => `${e.from} --${e.event}--> ${e.to}`));
     const missing = [...edges].filter((e) => !taken[side].has(e));
     t.log(`${side} chart: ${edges.size - missing.length} of ${edges.size} transitions taken`);

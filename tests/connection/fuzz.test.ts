@@ -17,7 +17,11 @@ const INSTANCES = 12;
 const INPUTS = 40;
 const serverId = makeIdentity('p256', 'server.test');
 const clientId = makeIdentity('p256', 'client.test');
-const scenarios = [{}, { server: { clientAuthentication: 'required' as const }, clientId }, { client: { groups: ['x25519' as const, 'secp256r1' as const] }, server: { groups: ['secp256r1' as const] } }];
+const scenarios = [
+  {},
+  { server: { clientAuthentication: 'required' as const }, clientId },
+  { client: { groups: ['x25519' as const, 'secp256r1' as const] }, server: { groups: ['secp256r1' as const] } },
+];
 
 function mutate(rng: Prng, b: Uint8Array): Uint8Array {
   const out = Array.from(b);
@@ -38,7 +42,10 @@ function randomHandshakeRecord(rng: Prng): Uint8Array {
   return encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: 100 + rng.below(1000), fragment });
 }
 
-for (const [side, chart] of [['client', dtls13ClientChart], ['server', dtls13ServerChart]] as const) {
+for (const [side, chart] of [
+  ['client', dtls13ClientChart],
+  ['server', dtls13ServerChart],
+] as const) {
   const chartStates = new Set(Object.keys(chart.states));
   for (const state of Object.keys(chart.states).filter((s) => s !== 'start' && s !== 'closed' && s !== 'failed')) {
     test(`fuzz ${side} in ${state}: ${INSTANCES * INPUTS} inputs, no throw, only chart states`, (t) => {
@@ -54,7 +61,11 @@ for (const [side, chart] of [['client', dtls13ClientChart], ['server', dtls13Ser
         for (let j = 0; j < INPUTS; j++) {
           const kind = rng.below(4);
           const input =
-            kind === 0 || seeds.length === 0 ? rng.bytes(rng.below(80)) : kind === 1 ? randomHandshakeRecord(rng) : mutate(rng, seeds[rng.below(seeds.length)]!);
+            kind === 0 || seeds.length === 0
+              ? rng.bytes(rng.below(80))
+              : kind === 1
+                ? randomHandshakeRecord(rng)
+                : mutate(rng, seeds[rng.below(seeds.length)]!);
           pair[side].receive(input, j);
           pair[side].handleTimeout(j * 700);
           inputs++;

@@ -20,7 +20,12 @@ type Step =
   | { readonly kind: 'data'; readonly from: 'client' | 'server'; readonly size: number }
   | { readonly kind: 'updateKeys'; readonly from: 'client' | 'server'; readonly request: boolean }
   | { readonly kind: 'wait'; readonly ms: number }
-  | { readonly kind: 'spoofPlaintext'; readonly to: 'client' | 'server'; readonly type: 'alert' | 'ack' | 'handshake' | 'application_data'; readonly seed: number }
+  | {
+      readonly kind: 'spoofPlaintext';
+      readonly to: 'client' | 'server';
+      readonly type: 'alert' | 'ack' | 'handshake' | 'application_data';
+      readonly seed: number;
+    }
   | { readonly kind: 'forgeCiphertext'; readonly to: 'client' | 'server'; readonly epochBits: number; readonly seed: number; readonly length: number }
   | { readonly kind: 'replay'; readonly to: 'client' | 'server'; readonly pick: number }
   | { readonly kind: 'fragmentFlood'; readonly to: 'client' | 'server'; readonly seed: number; readonly count: number }
@@ -31,8 +36,19 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('data' as const), from: side, size: fc.integer({ min: 1, max: 1000 }) }),
   fc.record({ kind: fc.constant('updateKeys' as const), from: side, request: fc.boolean() }),
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 1, max: 3000 }) }),
-  fc.record({ kind: fc.constant('spoofPlaintext' as const), to: side, type: fc.constantFrom('alert' as const, 'ack' as const, 'handshake' as const, 'application_data' as const), seed: fc.nat() }),
-  fc.record({ kind: fc.constant('forgeCiphertext' as const), to: side, epochBits: fc.integer({ min: 0, max: 3 }), seed: fc.nat(), length: fc.integer({ min: 0, max: 300 }) }),
+  fc.record({
+    kind: fc.constant('spoofPlaintext' as const),
+    to: side,
+    type: fc.constantFrom('alert' as const, 'ack' as const, 'handshake' as const, 'application_data' as const),
+    seed: fc.nat(),
+  }),
+  fc.record({
+    kind: fc.constant('forgeCiphertext' as const),
+    to: side,
+    epochBits: fc.integer({ min: 0, max: 3 }),
+    seed: fc.nat(),
+    length: fc.integer({ min: 0, max: 300 }),
+  }),
   fc.record({ kind: fc.constant('replay' as const), to: side, pick: fc.nat() }),
   fc.record({ kind: fc.constant('fragmentFlood' as const), to: side, seed: fc.nat(), count: fc.integer({ min: 1, max: 60 }) }),
   fc.record({ kind: fc.constant('ackFlood' as const), to: side, count: fc.integer({ min: 1, max: 60 }) }),
@@ -42,11 +58,22 @@ function spoof(type: 'alert' | 'ack' | 'handshake' | 'application_data', seed: n
   const b = bytesFrom(seed + 1, 64);
   switch (type) {
     case 'alert':
-      return seed % 2 ? plaintextAlert(seed % 4 ? 'fatal' : 'warning', seed % 3 ? 'close_notify' : 'decode_error') : plaintextRecord('alert', b.subarray(0, seed % 5));
+      return seed % 2
+        ? plaintextAlert(seed % 4 ? 'fatal' : 'warning', seed % 3 ? 'close_notify' : 'decode_error')
+        : plaintextRecord('alert', b.subarray(0, seed % 5));
     case 'ack':
       return seed % 2 ? plaintextAck([{ epoch: 3 + (seed % 3), sequenceNumber: seed % 50 }]) : plaintextRecord('ack', b.subarray(0, seed % 9));
     case 'handshake':
-      return plaintextRecord('handshake', handshakeFragment({ msgType: seed % 2 ? 'key_update' : 'finished', length: b[0] ?? 0, messageSeq: seed % 20, fragmentOffset: b[1] ?? 0, fragment: b.subarray(0, seed % 40) }));
+      return plaintextRecord(
+        'handshake',
+        handshakeFragment({
+          msgType: seed % 2 ? 'key_update' : 'finished',
+          length: b[0] ?? 0,
+          messageSeq: seed % 20,
+          fragmentOffset: b[1] ?? 0,
+          fragment: b.subarray(0, seed % 40),
+        }),
+      );
     case 'application_data':
       return plaintextRecord('application_data', b);
   }
@@ -55,7 +82,9 @@ function spoof(type: 'alert' | 'ack' | 'handshake' | 'application_data', seed: n
 function retainedWithinCaps(c: DtlsConnection): boolean {
   const r = c.stats.retained;
   const l = DEFAULT_CONNECTION_LIMITS;
-  return r.reassemblyBytes <= l.maxReassemblyBytes && r.deferredBytes <= l.maxDeferredBytes && r.ackRecords <= l.maxAckRecords && r.readEpochs <= l.maxReadEpochs + 1;
+  return (
+    r.reassemblyBytes <= l.maxReassemblyBytes && r.deferredBytes <= l.maxDeferredBytes && r.ackRecords <= l.maxAckRecords && r.readEpochs <= l.maxReadEpochs + 1
+  );
 }
 
 test('random interleavings of valid traffic and attacker datagrams leave the pair connected and talking', (t) => {

@@ -19,7 +19,10 @@ for (const suite of ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384'] as cons
     });
     t.is(link.client.state, 'connected');
     t.deepEqual(logs.client, logs.server);
-    t.deepEqual(logs.client.map((l) => l.split(' ')[0]), LABELS);
+    t.deepEqual(
+      logs.client.map((l) => l.split(' ')[0]),
+      LABELS,
+    );
     const hashLength = CIPHER_SUITES[suite].hashLength;
     for (const line of logs.client) t.regex(line, new RegExp(`^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]{${2 * hashLength}}$`));
 

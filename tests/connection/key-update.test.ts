@@ -36,7 +36,10 @@ test('until its KeyUpdate is acknowledged a side keeps writing with the old keys
   link.client.send(Uint8Array.of(7));
   t.is(epochBitsOfLastData([link.client.pollTransmit()!]), 3, 'still epoch 3 before the ACK');
   link.run(start + 10_000);
-  t.true(link.log.some((l) => l.from === 'client' && l.at > start), 'the KeyUpdate was retransmitted');
+  t.true(
+    link.log.some((l) => l.from === 'client' && l.at > start),
+    'the KeyUpdate was retransmitted',
+  );
   link.client.send(Uint8Array.of(8));
   t.is(epochBitsOfLastData([link.client.pollTransmit()!]), 0, 'epoch 4 once acknowledged');
 });

@@ -17,9 +17,7 @@ const dataFlows = (link: ReturnType<typeof handshake>['link']): boolean => {
 
 /** The datagrams of a lossless handshake, by direction: the ones worth dropping. */
 const baseline = handshake(id).link.log;
-const positions = (['client', 'server'] as const).flatMap((from) =>
-  baseline.filter((l) => l.from === from).map((l) => ({ from, index: l.index })),
-);
+const positions = (['client', 'server'] as const).flatMap((from) => baseline.filter((l) => l.from === from).map((l) => ({ from, index: l.index })));
 
 test('the lossless handshake is one round trip plus the final flight and its ACK', (t) => {
   t.true(positions.length >= 4);
@@ -29,7 +27,10 @@ test('the lossless handshake is one round trip plus the final flight and its ACK
 test('any single datagram of the handshake can be lost', (t) => {
   for (const p of positions) {
     const { link } = handshake(id, { link: { filter: (from, index) => !(from === p.from && index === p.index) } });
-    t.true(ok(link), `dropping ${p.from} #${p.index}: ${link.client.failure?.message ?? link.server.failure?.message ?? `${link.client.state}/${link.server.state}`}`);
+    t.true(
+      ok(link),
+      `dropping ${p.from} #${p.index}: ${link.client.failure?.message ?? link.server.failure?.message ?? `${link.client.state}/${link.server.state}`}`,
+    );
     t.true(dataFlows(link), `data after dropping ${p.from} #${p.index}`);
   }
 });
@@ -40,7 +41,9 @@ test('any pair of datagrams of the handshake can be lost', (t) => {
     for (let j = i + 1; j < positions.length; j++) {
       const a = positions[i]!;
       const b = positions[j]!;
-      const { link } = handshake(id, { link: { filter: (from, index) => !((from === a.from && index === a.index) || (from === b.from && index === b.index)) } });
+      const { link } = handshake(id, {
+        link: { filter: (from, index) => !((from === a.from && index === a.index) || (from === b.from && index === b.index)) },
+      });
       t.true(ok(link) && dataFlows(link), `dropping ${a.from} #${a.index} and ${b.from} #${b.index}`);
       pairs++;
     }
@@ -52,7 +55,10 @@ test('a lost ClientHello is retransmitted after 1 s, then after 2 s more (doubli
   const { link } = handshake(id, { link: { filter: (from, index) => !(from === 'client' && index <= 1) } });
   t.true(ok(link));
   t.deepEqual(
-    link.log.filter((l) => l.from === 'client').slice(0, 3).map((l) => l.at),
+    link.log
+      .filter((l) => l.from === 'client')
+      .slice(0, 3)
+      .map((l) => l.at),
     [0, 1000, 3000],
   );
 });
@@ -75,7 +81,10 @@ test('a server that never answers makes the client give up after the retransmiss
   const { link } = handshake(id, { link: { filter: (from) => from === 'server' && false }, client: { retransmission: { maxRetransmissions: 3 } } });
   t.is(link.client.state, 'failed');
   t.regex(link.client.failure?.message ?? '', /timeout/);
-  t.deepEqual(link.log.filter((l) => l.from === 'client' && l.bytes > 100).map((l) => l.at), [0, 1000, 3000, 7000]);
+  t.deepEqual(
+    link.log.filter((l) => l.from === 'client' && l.bytes > 100).map((l) => l.at),
+    [0, 1000, 3000, 7000],
+  );
   t.throws(() => link.client.send(new Uint8Array(1)), { message: /failed/ });
 });
 
@@ -103,5 +112,8 @@ test('a retransmitted flight goes out in fresh records (new record numbers, same
   const { link } = handshake(id, { link: { filter: (from, index) => !(from === 'client' && index === 0) } });
   t.true(ok(link));
   const sent = link.log.filter((l) => l.from === 'client').slice(0, 2);
-  t.deepEqual(sent.map((l) => l.at), [0, 1000]);
+  t.deepEqual(
+    sent.map((l) => l.at),
+    [0, 1000],
+  );
 });

@@ -12,10 +12,17 @@ import { runVariant, VARIANTS } from '../support/variants.js';
 
 const GROUPS: KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
 const SCHEMES: [SignatureAlgorithm, KeyPairKind][] = [
-  ['ecdsa_secp256r1_sha256', 'p256'], ['ecdsa_secp384r1_sha384', 'p384'], ['ecdsa_secp521r1_sha512', 'p521'],
-  ['ed25519', 'ed25519'], ['ed448', 'ed448'],
-  ['rsa_pss_rsae_sha256', 'rsa2048'], ['rsa_pss_rsae_sha384', 'rsa2048'], ['rsa_pss_rsae_sha512', 'rsa2048'],
-  ['rsa_pss_pss_sha256', 'rsa-pss2048'], ['rsa_pss_pss_sha384', 'rsa-pss2048-sha384'], ['rsa_pss_pss_sha512', 'rsa-pss2048-sha512'],
+  ['ecdsa_secp256r1_sha256', 'p256'],
+  ['ecdsa_secp384r1_sha384', 'p384'],
+  ['ecdsa_secp521r1_sha512', 'p521'],
+  ['ed25519', 'ed25519'],
+  ['ed448', 'ed448'],
+  ['rsa_pss_rsae_sha256', 'rsa2048'],
+  ['rsa_pss_rsae_sha384', 'rsa2048'],
+  ['rsa_pss_rsae_sha512', 'rsa2048'],
+  ['rsa_pss_pss_sha256', 'rsa-pss2048'],
+  ['rsa_pss_pss_sha384', 'rsa-pss2048-sha384'],
+  ['rsa_pss_pss_sha512', 'rsa-pss2048-sha512'],
 ];
 
 /** The client's own certificate for client authentication: one the provider can sign with. */

@@ -27,8 +27,15 @@ const scenarios = [
 
 /** The epoch each message type normally arrives in. */
 const EPOCH: Record<string, number> = {
-  client_hello: 0, server_hello: 0, encrypted_extensions: 2, certificate_request: 2, certificate: 2, certificate_verify: 2, finished: 2,
-  new_session_ticket: 3, key_update: 3,
+  client_hello: 0,
+  server_hello: 0,
+  encrypted_extensions: 2,
+  certificate_request: 2,
+  certificate: 2,
+  certificate_verify: 2,
+  finished: 2,
+  new_session_ticket: 3,
+  key_update: 3,
 };
 
 function pairIn(side: 'client' | 'server', state: string): Pair | undefined {
@@ -39,8 +46,13 @@ function pairIn(side: 'client' | 'server', state: string): Pair | undefined {
   return undefined;
 }
 
-for (const [side, chart] of [['client', dtls13ClientChart], ['server', dtls13ServerChart]] as const) {
-  const states = Object.entries(chart.states).filter(([, s]) => !('type' in s && s.type === 'final')).map(([name]) => name);
+for (const [side, chart] of [
+  ['client', dtls13ClientChart],
+  ['server', dtls13ServerChart],
+] as const) {
+  const states = Object.entries(chart.states)
+    .filter(([, s]) => !('type' in s && s.type === 'final'))
+    .map(([name]) => name);
   for (const state of states.filter((s) => s !== 'start')) {
     test(`${side} in ${state}: unexpected messages and wrong epochs end the handshake with unexpected_message`, (t) => {
       if (!pairIn(side, state)) return void t.fail(`no scenario reaches ${side} ${state}`);
@@ -64,9 +76,23 @@ for (const [side, chart] of [['client', dtls13ClientChart], ['server', dtls13Ser
 
 test('a CertificateVerify or Finished with a wrong value fails the handshake with decrypt_error', (t) => {
   const cases: [string, 'client' | 'server', string, Uint8Array, number, object][] = [
-    ['server CertificateVerify', 'client', 'waitCertificateVerify', encodeCertificateVerify({ algorithm: 'ecdsa_secp256r1_sha256', signature: new Uint8Array(70).fill(1) }), 15, {}],
+    [
+      'server CertificateVerify',
+      'client',
+      'waitCertificateVerify',
+      encodeCertificateVerify({ algorithm: 'ecdsa_secp256r1_sha256', signature: new Uint8Array(70).fill(1) }),
+      15,
+      {},
+    ],
     ['server Finished', 'client', 'waitFinished', encodeFinished({ verifyData: new Uint8Array(32).fill(7) }), 20, {}],
-    ['client CertificateVerify', 'server', 'waitClientCertificateVerify', encodeCertificateVerify({ algorithm: 'ecdsa_secp256r1_sha256', signature: new Uint8Array(70).fill(1) }), 15, scenarios[1]!],
+    [
+      'client CertificateVerify',
+      'server',
+      'waitClientCertificateVerify',
+      encodeCertificateVerify({ algorithm: 'ecdsa_secp256r1_sha256', signature: new Uint8Array(70).fill(1) }),
+      15,
+      scenarios[1]!,
+    ],
     ['client Finished', 'server', 'waitClientFinished', encodeFinished({ verifyData: new Uint8Array(32).fill(7) }), 20, {}],
   ];
   for (const [what, side, state, body, msgType, scenario] of cases) {

@@ -37,7 +37,13 @@ const alertOf = (ch: ClientHello): string => {
 
 test('ClientHello rules of DTLS 1.3 and the alert for each (RFC 9147 §5.3, RFC 8446 §4.1.2, §4.2)', (t) => {
   t.is(negotiate(hello, prefs).kind, 'proceed');
-  t.is(alertOf({ ...hello, extensions: [{ extensionType: 'supported_versions', extensionData: { versions: ['dtls1_2'] } }, ...without('supported_versions').extensions] }), 'protocol_version');
+  t.is(
+    alertOf({
+      ...hello,
+      extensions: [{ extensionType: 'supported_versions', extensionData: { versions: ['dtls1_2'] } }, ...without('supported_versions').extensions],
+    }),
+    'protocol_version',
+  );
   t.is(alertOf(without('supported_versions')), 'protocol_version');
   t.is(alertOf({ ...hello, legacyCookie: Uint8Array.of(1) }), 'illegal_parameter');
   t.is(alertOf({ ...hello, legacyCompressionMethods: Uint8Array.of(0, 1) }), 'illegal_parameter');
@@ -47,10 +53,16 @@ test('ClientHello rules of DTLS 1.3 and the alert for each (RFC 9147 §5.3, RFC 
   t.is(alertOf({ ...hello, extensions: [...hello.extensions, hello.extensions[0]!] }), 'illegal_parameter');
   const badShare: ClientHello = {
     ...hello,
-    extensions: [...without('key_share').extensions, { extensionType: 'key_share', extensionData: { clientShares: [{ group: 'x448', keyExchange: new Uint8Array(56) }] } }],
+    extensions: [
+      ...without('key_share').extensions,
+      { extensionType: 'key_share', extensionData: { clientShares: [{ group: 'x448', keyExchange: new Uint8Array(56) }] } },
+    ],
   };
   t.is(alertOf(badShare), 'illegal_parameter');
-  const noShareForUs: ClientHello = { ...hello, extensions: [...without('key_share').extensions, { extensionType: 'key_share', extensionData: { clientShares: [] } }] };
+  const noShareForUs: ClientHello = {
+    ...hello,
+    extensions: [...without('key_share').extensions, { extensionType: 'key_share', extensionData: { clientShares: [] } }],
+  };
   t.deepEqual(negotiate(noShareForUs, prefs), { kind: 'retry', suite: 'tls_aes_128_gcm_sha256', group: 'x25519' });
 });
 

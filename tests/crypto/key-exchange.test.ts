@@ -74,8 +74,7 @@ for (const group of ['x25519', 'x448'] as const) {
 
   test(`${group}: the RFC 7748 vector agrees with node:crypto on its own`, (t) => {
     // Independent of the code under test: hand-built RFC 8410 PKCS#8, then node:crypto alone.
-    const pkcs8 = (priv: string): KeyObject =>
-      createPrivateKey({ key: Buffer.from(PKCS8_PREFIX[group] + priv, 'hex'), format: 'der', type: 'pkcs8' });
+    const pkcs8 = (priv: string): KeyObject => createPrivateKey({ key: Buffer.from(PKCS8_PREFIX[group] + priv, 'hex'), format: 'der', type: 'pkcs8' });
     const alice = pkcs8(v.alicePrivate);
     const bob = pkcs8(v.bobPrivate);
     const rawPublic = (k: KeyObject): string => hex(b64u(createPublicKey(k).export({ format: 'jwk' }).x));

@@ -87,7 +87,9 @@ const KNOWN_ANSWERS: readonly { name: string; algorithm: AeadAlgorithm; key: str
     key: '808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f',
     nonce: '070000004041424344454647',
     aad: '50515253c0c1c2c3c4c5c6c7',
-    plaintext: Buffer.from("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.").toString('hex'),
+    plaintext: Buffer.from("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.").toString(
+      'hex',
+    ),
     sealed:
       'd31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36' +
       '92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116' +
@@ -278,7 +280,10 @@ test('ChaCha20 mask agrees with node:crypto (counter || nonce from the sample)',
   }
 });
 
-for (const [algorithm, keyLength] of [['aes-128', 16], ['aes-256', 32]] as const) {
+for (const [algorithm, keyLength] of [
+  ['aes-128', 16],
+  ['aes-256', 32],
+] as const) {
   test(`${algorithm} mask agrees with node's AES-ECB`, (t) => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: keyLength, maxLength: keyLength }), fc.uint8Array({ minLength: 16, maxLength: 40 }), (snKey, sample) => {
@@ -291,7 +296,11 @@ for (const [algorithm, keyLength] of [['aes-128', 16], ['aes-256', 32]] as const
 }
 
 test('masks: the sample is left alone, short samples and wrong keys are CryptoErrors, release() zeroes and disables', (t) => {
-  for (const [algorithm, keyLength] of [['aes-128', 16], ['aes-256', 32], ['chacha20', 32]] as const) {
+  for (const [algorithm, keyLength] of [
+    ['aes-128', 16],
+    ['aes-256', 32],
+    ['chacha20', 32],
+  ] as const) {
     const backing = crypto.randomBytes(20);
     const sample = backing.subarray(3, 19);
     const before = hex(backing);
@@ -313,7 +322,10 @@ test('HKDF: RFC 5869 test cases 1 and 3 (SHA-256)', (t) => {
   // RFC 5869 Appendix A.1, Test Case 1.
   const prk1 = nobleHkdfExtract('sha256', h('000102030405060708090a0b0c'), h('0b'.repeat(22)));
   t.is(hex(prk1), '077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5');
-  t.is(hex(nobleHkdfExpand('sha256', prk1, h('f0f1f2f3f4f5f6f7f8f9'), 42)), '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865');
+  t.is(
+    hex(nobleHkdfExpand('sha256', prk1, h('f0f1f2f3f4f5f6f7f8f9'), 42)),
+    '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865',
+  );
   // RFC 5869 Appendix A.3, Test Case 3: zero-length salt and info.
   const prk3 = nobleHkdfExtract('sha256', new Uint8Array(), h('0b'.repeat(22)));
   t.is(hex(prk3), '19ef24a32c717b167f33a91d6f648bdf96596776afdb6377ac434c1c293ccb04');

@@ -19,7 +19,10 @@ for (const h of HASHES) {
   test(`${h}: digest, incremental hash, HMAC, HKDF-Extract and HKDF-Expand agree`, (t) => {
     fc.assert(
       fc.property(bytes(0, 300), bytes(0, 80), bytes(0, 80), fc.integer({ min: 1, max: 255 * (h === 'sha256' ? 32 : 48) }), (data, key, info, len) => {
-        for (const [a, b] of [[nodeProvider.digest(h, data), nobleProvider.digest(h, data)], [nodeProvider.hmac(h, key, data), nobleProvider.hmac(h, key, data)]] as const) {
+        for (const [a, b] of [
+          [nodeProvider.digest(h, data), nobleProvider.digest(h, data)],
+          [nodeProvider.hmac(h, key, data), nobleProvider.hmac(h, key, data)],
+        ] as const) {
           if (hex(a) !== hex(b)) return false;
         }
         const prkA = nodeProvider.hkdfExtract(h, key, data);
@@ -45,7 +48,9 @@ for (const alg of AEADS) {
         const b = nobleProvider.aead(alg, key);
         const ca = a.seal(nonce, aad, pt);
         const cb = b.seal(nonce, aad, pt);
-        return hex(ca) === hex(cb) && hex(b.open(nonce, aad, ca) ?? Uint8Array.of(1)) === hex(pt) && hex(a.open(nonce, aad, cb) ?? Uint8Array.of(1)) === hex(pt);
+        return (
+          hex(ca) === hex(cb) && hex(b.open(nonce, aad, ca) ?? Uint8Array.of(1)) === hex(pt) && hex(a.open(nonce, aad, cb) ?? Uint8Array.of(1)) === hex(pt)
+        );
       }),
       { numRuns: RUNS },
     );
@@ -56,8 +61,10 @@ for (const alg of AEADS) {
 for (const alg of MASKS) {
   test(`${alg} record number mask: both providers agree`, (t) => {
     fc.assert(
-      fc.property(bytes(alg === 'aes-128' ? 16 : 32, alg === 'aes-128' ? 16 : 32), bytes(16, 40), (key, sample) =>
-        hex(nodeProvider.mask(alg, key).mask(sample)) === hex(nobleProvider.mask(alg, key).mask(sample)),
+      fc.property(
+        bytes(alg === 'aes-128' ? 16 : 32, alg === 'aes-128' ? 16 : 32),
+        bytes(16, 40),
+        (key, sample) => hex(nodeProvider.mask(alg, key).mask(sample)) === hex(nobleProvider.mask(alg, key).mask(sample)),
       ),
       { numRuns: RUNS },
     );

@@ -16,8 +16,22 @@ interface Provider {
   verify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean;
 }
 
-const node: Provider = { name: 'node', algorithms: NODE_SIGNATURE_ALGORITHMS, importPublic: nodeImportPublicKey, importPrivate: nodeImportPrivateKey, sign: nodeSign, verify: nodeVerify };
-const noble: Provider = { name: 'noble', algorithms: NOBLE_SIGNATURE_ALGORITHMS, importPublic: nobleImportPublicKey, importPrivate: nobleImportPrivateKey, sign: nobleSign, verify: nobleVerify };
+const node: Provider = {
+  name: 'node',
+  algorithms: NODE_SIGNATURE_ALGORITHMS,
+  importPublic: nodeImportPublicKey,
+  importPrivate: nodeImportPrivateKey,
+  sign: nodeSign,
+  verify: nodeVerify,
+};
+const noble: Provider = {
+  name: 'noble',
+  algorithms: NOBLE_SIGNATURE_ALGORITHMS,
+  importPublic: nobleImportPublicKey,
+  importPrivate: nobleImportPrivateKey,
+  sign: nobleSign,
+  verify: nobleVerify,
+};
 const PROVIDERS = [node, noble] as const;
 
 /** The key type each scheme needs (RFC 8446 §4.2.3). */
@@ -135,7 +149,8 @@ for (const algorithm of ALL_ALGORITHMS) {
     for (const type of KEY_TYPES.filter((k) => k !== KEY_TYPE[algorithm])) {
       const [wrong] = keysOf(type);
       for (const p of providers) t.false(p.verify(algorithm, p.importPublic(wrong.spki), data, sig), `${p.name} with ${type}`);
-      for (const p of providers) t.throws(() => p.sign(algorithm, p.importPrivate(wrong.pkcs8), data), { instanceOf: CryptoError }, `${p.name} signing with ${type}`);
+      for (const p of providers)
+        t.throws(() => p.sign(algorithm, p.importPrivate(wrong.pkcs8), data), { instanceOf: CryptoError }, `${p.name} signing with ${type}`);
     }
   });
 
@@ -248,7 +263,11 @@ test('der.ts: ECDSA r||s survives a DER round trip', (t) => {
 
 test('der.ts: malformed ECDSA DER throws CryptoError', (t) => {
   const bad = [
-    '', '30', '3000', '300402010102', '3006020101020101ff', // empty, truncated, missing s, trailing byte
+    '',
+    '30',
+    '3000',
+    '300402010102',
+    '3006020101020101ff', // empty, truncated, missing s, trailing byte
     '3006020100020101', // r = 0
     '30060201ff020101', // r negative
     '300702020001020101', // r not minimal
@@ -275,7 +294,11 @@ test('malformed or unsupported keys throw CryptoError from both providers', (t) 
   dh.push({ what: 'secp256k1', spki: new Uint8Array(secp256k1.publicKey.export({ format: 'der', type: 'spki' })) });
   for (const p of PROVIDERS) {
     for (const { what, spki } of dh) t.throws(() => p.importPublic(spki), { instanceOf: CryptoError }, `${p.name}: ${what}`);
-    t.throws(() => p.importPrivate(new Uint8Array(x25519.privateKey.export({ format: 'der', type: 'pkcs8' }))), { instanceOf: CryptoError }, `${p.name}: x25519 pkcs8`);
+    t.throws(
+      () => p.importPrivate(new Uint8Array(x25519.privateKey.export({ format: 'der', type: 'pkcs8' }))),
+      { instanceOf: CryptoError },
+      `${p.name}: x25519 pkcs8`,
+    );
     t.throws(() => p.importPrivate(ec.pkcs8.subarray(1)), { instanceOf: CryptoError }, `${p.name}: garbage pkcs8`);
   }
 });

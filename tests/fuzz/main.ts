@@ -29,7 +29,9 @@ const ROOT = here('../..');
 const STALL_SECONDS = 45;
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run fuzz -- <${Object.keys(TARGETS).join('|')}|all> [--seconds N] [--seed N] [--save] | --replay <file|dir>... | --minimize-corpus\n`);
+  process.stderr.write(
+    `${message}\nusage: npm run fuzz -- <${Object.keys(TARGETS).join('|')}|all> [--seconds N] [--seed N] [--save] | --replay <file|dir>... | --minimize-corpus\n`,
+  );
   process.exit(2);
 }
 
@@ -79,8 +81,7 @@ function fuzzInChild(name: string, seconds: number, seed: number, save: boolean)
           lastStatus = Date.now();
           process.stdout.write(`[${name}] ${rest.join(' ')}\n`);
         }
-      }
-      else if (word === 'crash') {
+      } else if (word === 'crash') {
         crashes.push(rest[0] ?? '');
         process.stdout.write(`[${name}] CRASH ${rest[0]} — ${rest.slice(1).join(' ')}\n`);
       } else if (word === 'result') done = true;
@@ -91,7 +92,10 @@ function fuzzInChild(name: string, seconds: number, seed: number, save: boolean)
       if (hang !== undefined && existsSync(currentFile)) {
         const input = new Uint8Array(readFileSync(currentFile));
         const path = saveInput(here(`./crashes/${name}`), input, 'hang-');
-        writeFileSync(`${path}.txt`, `target: ${name}\nhang: ${hang} while running this input (the child was killed)\nreproduce: npm run fuzz -- ${name} --replay ${relative(ROOT, path)}\n`);
+        writeFileSync(
+          `${path}.txt`,
+          `target: ${name}\nhang: ${hang} while running this input (the child was killed)\nreproduce: npm run fuzz -- ${name} --replay ${relative(ROOT, path)}\n`,
+        );
         crashes.push(relative(ROOT, path));
         process.stdout.write(`[${name}] HANG ${relative(ROOT, path)} — ${hang}\n`);
       } else if (!done) {
@@ -138,7 +142,12 @@ if (args.includes('--replay')) {
     const regression = new Set(onDisk.filter((e) => e.name.startsWith('regress-')).map((e) => e.input));
     const order = inputs
       .map((_, i) => i)
-      .sort((a, b) => Number(regression.has(inputs[b]!)) - Number(regression.has(inputs[a]!)) || inputs[a]!.length - inputs[b]!.length || features[b]!.size - features[a]!.size);
+      .sort(
+        (a, b) =>
+          Number(regression.has(inputs[b]!)) - Number(regression.has(inputs[a]!)) ||
+          inputs[a]!.length - inputs[b]!.length ||
+          features[b]!.size - features[a]!.size,
+      );
     const covered = new Set<number>();
     const keep = new Set<string>();
     for (const i of order) {

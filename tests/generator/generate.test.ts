@@ -35,10 +35,20 @@ test('a schema kaitai-struct-compiler rejects fails with the file name and the c
 
 test('a schema outside the conventions fails naming the file and the problem', async (t) => {
   const cases: [string, string | RegExp, string, RegExp][] = [
-    ['spec/wire/ack.ksy', 'types:\n  record_number_list:', 'types:\n  cipher_suite_list:\n    seq: []\n  record_number_list:', /type id 'cipher_suite_list' is also defined in spec\/wire\/ack\.ksy/],
+    [
+      'spec/wire/ack.ksy',
+      'types:\n  record_number_list:',
+      'types:\n  cipher_suite_list:\n    seq: []\n  record_number_list:',
+      /type id 'cipher_suite_list' is also defined in spec\/wire\/ack\.ksy/,
+    ],
     ['spec/wire/key_update.ksy', /id: key_update\n/, 'id: keyupdate\n', /meta\/id must be 'key_update'/],
     ['spec/wire/alert.ksy', 'type: u1\n    enum: enums::alert_level', 'type: u1\n    enum: enums::alert_level\n    repeat: eos', /'repeat' is only allowed/],
-    ['spec/wire/client_hello.ksy', 'valid:\n      max: 32', 'valid:\n      max: 300', /length 'len_legacy_session_id': valid max 300 does not fit its 8-bit field/],
+    [
+      'spec/wire/client_hello.ksy',
+      'valid:\n      max: 32',
+      'valid:\n      max: 300',
+      /length 'len_legacy_session_id': valid max 300 does not fit its 8-bit field/,
+    ],
     ['spec/wire/dtls_handshake.ksy', 'max: length - fragment_offset', 'max: length - nonexistent', /dtls_handshake\.ksy: .*'nonexistent'/],
   ];
   for (const [file, from, to, message] of cases) {

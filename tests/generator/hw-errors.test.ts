@@ -39,7 +39,11 @@ const cases: readonly Case[] = [
   },
   {
     title: 'socket role mismatch (a connection from a target)',
-    edit: edit(ARCH, 'from: network_channel.device_rx\n    to: connection_manager.network_rx', 'from: connection_manager.network_rx\n    to: network_channel.device_rx'),
+    edit: edit(
+      ARCH,
+      'from: network_channel.device_rx\n    to: connection_manager.network_rx',
+      'from: connection_manager.network_rx\n    to: network_channel.device_rx',
+    ),
     file: ARCH,
     yamlPath: 'connections[0].from',
     problem: 'role_mismatch',

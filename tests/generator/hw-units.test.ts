@@ -60,7 +60,15 @@ test('unitless kinds: counts are non-negative integers, ratios lie in 0..1, flag
   t.deepEqual(parseParamValue('ratio', 0.05), { ok: true, value: 0.05 });
   t.deepEqual(parseParamValue('flag', false), { ok: true, value: false });
   t.deepEqual(parseParamValue('number', -2.5), { ok: true, value: -2.5 });
-  for (const [kind, raw] of [['count', 1.5], ['count', -1], ['count', '4'], ['ratio', 1.01], ['ratio', '0'], ['flag', 'yes'], ['number', Number.NaN]] as const) {
+  for (const [kind, raw] of [
+    ['count', 1.5],
+    ['count', -1],
+    ['count', '4'],
+    ['ratio', 1.01],
+    ['ratio', '0'],
+    ['flag', 'yes'],
+    ['number', Number.NaN],
+  ] as const) {
     t.false(parseParamValue(kind, raw).ok, `${kind} ${String(raw)}`);
   }
 });

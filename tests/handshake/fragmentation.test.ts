@@ -21,7 +21,11 @@ const TYPES: readonly HandshakeType[] = ['client_hello', 'server_hello', 'encryp
 const UNCAPPED = 0xffffff;
 
 /** A comparable form: bodies as hex. */
-const plain = (m: HandshakeMessage): { msgType: HandshakeType; messageSeq: number; body: string } => ({ msgType: m.msgType, messageSeq: m.messageSeq, body: hex(m.body) });
+const plain = (m: HandshakeMessage): { msgType: HandshakeType; messageSeq: number; body: string } => ({
+  msgType: m.msgType,
+  messageSeq: m.messageSeq,
+  body: hex(m.body),
+});
 
 function shuffle<T>(items: T[], prng: Prng): T[] {
   for (let i = items.length - 1; i > 0; i--) {
@@ -72,7 +76,10 @@ function feed(r: HandshakeReassembler, fragments: readonly DtlsHandshake[]): { d
 
 const arbMessages = (maxCount: number, maxBody: number): fc.Arbitrary<HandshakeMessage[]> =>
   fc
-    .tuple(fc.integer({ min: 0, max: 0xffff - maxCount }), fc.array(fc.tuple(fc.constantFrom(...TYPES), fc.uint8Array({ maxLength: maxBody })), { minLength: 1, maxLength: maxCount }))
+    .tuple(
+      fc.integer({ min: 0, max: 0xffff - maxCount }),
+      fc.array(fc.tuple(fc.constantFrom(...TYPES), fc.uint8Array({ maxLength: maxBody })), { minLength: 1, maxLength: maxCount }),
+    )
     .map(([seq0, parts]) => parts.map(([msgType, body], i) => ({ msgType, messageSeq: seq0 + i, body })));
 
 const arbSizes = fc.array(fc.integer({ min: 1, max: 1200 }), { minLength: 1, maxLength: 4 });
@@ -184,10 +191,14 @@ test('several messages with interleaved fragments, default limits, retransmitted
         for (let round = 0; round < 100 && delivered.length < messages.length; round++) {
           const out = feed(r, scramble(messages, sizes, prng));
           delivered.push(...out.delivered);
-          for (const x of out.results) assert.ok(x.kind === 'progress' || x.kind === 'complete' || x.kind === 'old' || x.kind === 'refused', `unexpected ${x.kind}`);
+          for (const x of out.results)
+            assert.ok(x.kind === 'progress' || x.kind === 'complete' || x.kind === 'old' || x.kind === 'refused', `unexpected ${x.kind}`);
           const view = r.snapshot();
           assert.ok(view.bufferedMessages <= DEFAULT_MAX_MESSAGES_AHEAD + 1);
-          assert.equal(view.receivedBytes, view.messages.reduce((n, p) => n + p.receivedBytes, 0));
+          assert.equal(
+            view.receivedBytes,
+            view.messages.reduce((n, p) => n + p.receivedBytes, 0),
+          );
         }
         assert.deepEqual(delivered.map(plain), messages.map(plain));
         assert.equal(r.nextReceiveSeq, first + messages.length);
@@ -236,7 +247,10 @@ test('overlapping bytes that disagree are inconsistent, change nothing, and the 
         // Receive [0, k), then a bad fragment [a, b) overlapping it (a < k) and reaching past it (b > k) when there is room.
         const k = 1 + prng.below(length - 1);
         const r = new HandshakeReassembler();
-        feed(r, fragmentMessage({ ...m, body: m.body.subarray(0, k) }, size).map((f) => ({ ...f, length })));
+        feed(
+          r,
+          fragmentMessage({ ...m, body: m.body.subarray(0, k) }, size).map((f) => ({ ...f, length })),
+        );
         const before = r.snapshot();
         assert.equal(before.receivedBytes, k);
         const a = prng.below(k);
@@ -266,7 +280,12 @@ test('a fragment whose msg_type or length differs from earlier fragments is inco
   const r = new HandshakeReassembler();
   t.like(r.receive(f1), { kind: 'progress', newBytes: 100 });
   const type = r.receive({ ...f0, msgType: 'certificate_verify' });
-  t.deepEqual(type, { kind: 'inconsistent', messageSeq: 0, field: 'msg_type', reason: 'msg_type certificate_verify differs from certificate in earlier fragments' });
+  t.deepEqual(type, {
+    kind: 'inconsistent',
+    messageSeq: 0,
+    field: 'msg_type',
+    reason: 'msg_type certificate_verify differs from certificate in earlier fragments',
+  });
   t.deepEqual(r.receive({ ...f0, msgType: 11 }).kind, 'progress', 'the number of a known type is the same type');
   const length = r.receive({ ...f2, length: 301 });
   t.deepEqual(length, { kind: 'inconsistent', messageSeq: 0, field: 'length', reason: 'length 301 differs from 300 in earlier fragments' });
@@ -305,7 +324,10 @@ test('filling a gap delivers every whole message after it at once, in order', (t
   t.true(res.kind === 'complete');
   t.deepEqual(res.kind === 'complete' ? res.messages.map(plain) : [], [m0, m1, m2].map(plain));
   t.is(r.nextReceiveSeq, 3);
-  t.deepEqual(r.snapshot().messages.map((p) => ({ seq: p.messageSeq, ranges: p.ranges })), [{ seq: 3, ranges: [[30, 53]] }]);
+  t.deepEqual(
+    r.snapshot().messages.map((p) => ({ seq: p.messageSeq, ranges: p.ranges })),
+    [{ seq: 3, ranges: [[30, 53]] }],
+  );
 });
 
 test('outOfOrder: false for the next piece of the next message, true past a hole or for a later message', (t) => {
@@ -336,18 +358,28 @@ test('too-long: above maxMessageLength (default 0x20000), or above maxBufferedBy
   t.is(DEFAULT_MAX_MESSAGE_LENGTH, 0x20000);
   t.is(DEFAULT_MAX_BUFFERED_BYTES, 0x10000);
   const r = new HandshakeReassembler({ maxBufferedBytes: 0x20000 });
-  const probe = (length: number, messageSeq: number): ReassemblyResult => r.receive({ msgType: 'certificate', length, messageSeq, fragmentOffset: 0, fragment: new Uint8Array(10) });
+  const probe = (length: number, messageSeq: number): ReassemblyResult =>
+    r.receive({ msgType: 'certificate', length, messageSeq, fragmentOffset: 0, fragment: new Uint8Array(10) });
   t.deepEqual(probe(0x20001, 0), { kind: 'refused', messageSeq: 0, reason: 'too-long' });
   t.is(r.snapshot().bufferedMessages, 0);
   t.like(probe(0x20000, 0), { kind: 'progress', newBytes: 10 });
   t.is(r.retainedBytes, 10, 'only the bytes that arrived are held');
   const byDefault = new HandshakeReassembler();
-  t.deepEqual(byDefault.receive({ msgType: 'certificate', length: 0x10001, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(10) }), { kind: 'refused', messageSeq: 0, reason: 'too-long' }, 'it could never be held whole');
+  t.deepEqual(
+    byDefault.receive({ msgType: 'certificate', length: 0x10001, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(10) }),
+    { kind: 'refused', messageSeq: 0, reason: 'too-long' },
+    'it could never be held whole',
+  );
   const whole = byDefault.receive({ msgType: 'certificate', length: 0x10001, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(0x10001) });
   t.true(whole.kind === 'complete', 'a whole next message in one fragment is not held, so the cap does not apply');
   const small = new HandshakeReassembler({ maxMessageLength: 100 });
   const body = new Uint8Array(101);
-  t.true(fragmentMessage({ msgType: 'certificate', messageSeq: 0, body }, 50).every((f) => { const x = small.receive(f); return x.kind === 'refused' && x.reason === 'too-long'; }));
+  t.true(
+    fragmentMessage({ msgType: 'certificate', messageSeq: 0, body }, 50).every((f) => {
+      const x = small.receive(f);
+      return x.kind === 'refused' && x.reason === 'too-long';
+    }),
+  );
   t.deepEqual(feed(small, fragmentMessage({ msgType: 'certificate', messageSeq: 0, body: body.subarray(1) }, 50)).delivered.length, 1);
 });
 
@@ -357,7 +389,10 @@ test('too-far-ahead: more than maxMessagesAhead (default 8) past next_receive_se
   const frag = (messageSeq: number): DtlsHandshake => ({ msgType: 'key_update', length: 2, messageSeq, fragmentOffset: 1, fragment: Uint8Array.of(0) });
   t.deepEqual(r.receive(frag(9)), { kind: 'refused', messageSeq: 9, reason: 'too-far-ahead' });
   t.like(r.receive(frag(8)), { kind: 'progress', messageSeq: 8 });
-  t.deepEqual(r.snapshot().messages.map((p) => p.messageSeq), [8]);
+  t.deepEqual(
+    r.snapshot().messages.map((p) => p.messageSeq),
+    [8],
+  );
   t.like(r.receive({ msgType: 'finished', length: 1, messageSeq: 0, fragmentOffset: 0, fragment: Uint8Array.of(7) }), { kind: 'complete' });
   t.like(r.receive(frag(9)), { kind: 'progress', messageSeq: 9 });
   const none = new HandshakeReassembler({ maxMessagesAhead: 0, nextReceiveSeq: 3 });
@@ -371,13 +406,22 @@ test('memory stays within maxBufferedBytes and maxMessagesAhead whatever is thro
   for (let i = 0; i < 2000; i++) {
     const length = prng.below(1500);
     const fragmentOffset = prng.below(length + 1);
-    const res = r.receive({ msgType: 'certificate', length, messageSeq: prng.below(10), fragmentOffset, fragment: prng.bytes(prng.below(length - fragmentOffset + 1)) });
+    const res = r.receive({
+      msgType: 'certificate',
+      length,
+      messageSeq: prng.below(10),
+      fragmentOffset,
+      fragment: prng.bytes(prng.below(length - fragmentOffset + 1)),
+    });
     if (res.kind === 'complete') t.true(res.messages.every((m) => m.body.length <= 1000));
     if (r.retainedBytes > 2500) return void t.fail(`${r.retainedBytes} bytes retained after fragment ${i}`);
   }
   const view = r.snapshot();
   t.true(view.bufferedMessages <= 4 && view.retainedBytes <= 2500, JSON.stringify({ n: view.bufferedMessages, bytes: view.retainedBytes }));
-  t.is(view.retainedBytes, view.messages.reduce((n, p) => n + p.retainedBytes, 0));
+  t.is(
+    view.retainedBytes,
+    view.messages.reduce((n, p) => n + p.retainedBytes, 0),
+  );
   t.true(view.messages.every((p) => p.messageSeq >= view.nextReceiveSeq && p.messageSeq <= view.nextReceiveSeq + 3));
 });
 
@@ -388,7 +432,10 @@ test('too-fragmented: a fragment that would leave more disjoint ranges than maxR
   t.like(r.receive(byte(1)), { kind: 'progress' });
   t.like(r.receive(byte(3)), { kind: 'progress' });
   t.deepEqual(r.receive(byte(5)), { kind: 'refused', messageSeq: 0, reason: 'too-fragmented' });
-  t.deepEqual(r.snapshot().messages[0]?.ranges, [[1, 2], [3, 4]]);
+  t.deepEqual(r.snapshot().messages[0]?.ranges, [
+    [1, 2],
+    [3, 4],
+  ]);
   t.like(r.receive(byte(2)), { kind: 'progress', newBytes: 1 }); // bridges: one range
   t.like(r.receive(byte(5)), { kind: 'progress', newBytes: 1 });
   t.like(r.receive(window(m, 0, 6)), { kind: 'complete' });
@@ -420,14 +467,32 @@ test('reset forgets buffered fragments and moves next_receive_seq', (t) => {
   r.reset(2);
   t.deepEqual(r.snapshot(), { nextReceiveSeq: 2, bufferedMessages: 0, receivedBytes: 0, retainedBytes: 0, messages: [] });
   t.is(r.retainedBytes, 0);
-  t.deepEqual(r.receive({ msgType: 'certificate', length: 100, messageSeq: 1, fragmentOffset: 0, fragment: new Uint8Array(100) }), { kind: 'old', messageSeq: 1 });
-  t.like(r.receive({ msgType: 'certificate', length: 100, messageSeq: 2, fragmentOffset: 40, fragment: new Uint8Array(60) }), { kind: 'progress', newBytes: 60 });
+  t.deepEqual(r.receive({ msgType: 'certificate', length: 100, messageSeq: 1, fragmentOffset: 0, fragment: new Uint8Array(100) }), {
+    kind: 'old',
+    messageSeq: 1,
+  });
+  t.like(r.receive({ msgType: 'certificate', length: 100, messageSeq: 2, fragmentOffset: 40, fragment: new Uint8Array(60) }), {
+    kind: 'progress',
+    newBytes: 60,
+  });
   t.throws(() => r.reset(-1), { instanceOf: ConfigError });
 });
 
 test('bad options are ConfigErrors naming the option', (t) => {
-  t.like(t.throws(() => new HandshakeReassembler({ maxMessagesAhead: -1 }), { instanceOf: ConfigError }), { option: 'maxMessagesAhead' });
-  t.like(t.throws(() => new HandshakeReassembler({ maxMessageLength: 0x1000000 }), { instanceOf: ConfigError }), { option: 'maxMessageLength' });
-  t.like(t.throws(() => new HandshakeReassembler({ nextReceiveSeq: 1.5 }), { instanceOf: ConfigError }), { option: 'nextReceiveSeq' });
-  t.like(t.throws(() => new HandshakeReassembler({ maxRangesPerMessage: 0 }), { instanceOf: ConfigError }), { option: 'maxRangesPerMessage' });
+  t.like(
+    t.throws(() => new HandshakeReassembler({ maxMessagesAhead: -1 }), { instanceOf: ConfigError }),
+    { option: 'maxMessagesAhead' },
+  );
+  t.like(
+    t.throws(() => new HandshakeReassembler({ maxMessageLength: 0x1000000 }), { instanceOf: ConfigError }),
+    { option: 'maxMessageLength' },
+  );
+  t.like(
+    t.throws(() => new HandshakeReassembler({ nextReceiveSeq: 1.5 }), { instanceOf: ConfigError }),
+    { option: 'nextReceiveSeq' },
+  );
+  t.like(
+    t.throws(() => new HandshakeReassembler({ maxRangesPerMessage: 0 }), { instanceOf: ConfigError }),
+    { option: 'maxRangesPerMessage' },
+  );
 });

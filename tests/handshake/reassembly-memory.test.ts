@@ -19,7 +19,8 @@ const frag = (messageSeq: number, length: number, fragmentOffset: number, fragme
   fragment,
 });
 
-const window = (m: HandshakeMessage, start: number, end: number): DtlsHandshake => frag(m.messageSeq, m.body.length, start, m.body.subarray(start, end), m.msgType);
+const window = (m: HandshakeMessage, start: number, end: number): DtlsHandshake =>
+  frag(m.messageSeq, m.body.length, start, m.body.subarray(start, end), m.msgType);
 
 const plain = (m: HandshakeMessage): string => `${String(m.msgType)}/${m.messageSeq}/${hex(m.body)}`;
 
@@ -45,7 +46,10 @@ test('the 9 one-byte fragments attack (message_seq next..next+8, long declared l
     const results = [];
     for (let seq = 4; seq <= 12; seq++) results.push(r.receive(frag(seq, length, length - 1, Uint8Array.of(0xee))));
     if (length > DEFAULT_MAX_BUFFERED_BYTES) {
-      t.true(results.every((x) => x.kind === 'refused' && x.reason === 'too-long'), `length ${length}: longer than the cap, never held`);
+      t.true(
+        results.every((x) => x.kind === 'refused' && x.reason === 'too-long'),
+        `length ${length}: longer than the cap, never held`,
+      );
       t.is(r.snapshot().bufferedMessages, 0);
     } else {
       t.true(results.every((x) => x.kind === 'progress' && x.newBytes === 1));
@@ -67,7 +71,10 @@ test('zero-length fragments hold nothing', (t) => {
   t.like(r.receive(frag(1, 0, 0, new Uint8Array(0), 'end_of_early_data')), { kind: 'progress', newBytes: 0 });
   t.is(r.retainedBytes, 0);
   const done = r.receive(frag(0, 2, 0, Uint8Array.of(1, 2), 'finished'));
-  t.deepEqual(done.kind === 'complete' ? done.messages.map((m) => [m.messageSeq, m.body.length]) : [], [[0, 2], [1, 0]]);
+  t.deepEqual(done.kind === 'complete' ? done.messages.map((m) => [m.messageSeq, m.body.length]) : [], [
+    [0, 2],
+    [1, 0],
+  ]);
 });
 
 test('overlapping and duplicated fragments are trimmed: received bytes never double count, the body is exact', (t) => {
@@ -100,7 +107,11 @@ test('one-byte fragments in order, in reverse and from both ends reassemble, hol
   };
   for (const [name, order] of Object.entries(orders)) {
     const r = new HandshakeReassembler();
-    const { delivered } = feed(r, order.map((i) => window(m, i, i + 1)), DEFAULT_MAX_BUFFERED_BYTES);
+    const { delivered } = feed(
+      r,
+      order.map((i) => window(m, i, i + 1)),
+      DEFAULT_MAX_BUFFERED_BYTES,
+    );
     t.deepEqual(delivered.map(plain), [plain(m)], name);
   }
 });
@@ -146,7 +157,7 @@ test('maxBufferedBytes: a fragment that would go past it is refused, changes not
   t.is(r.retainedBytes, 0);
 });
 
-test('each range beyond a message\'s first counts RANGE_OVERHEAD against the cap', (t) => {
+test("each range beyond a message's first counts RANGE_OVERHEAD against the cap", (t) => {
   const r = new HandshakeReassembler({ maxBufferedBytes: 4 + 2 * RANGE_OVERHEAD });
   const one = (at: number): DtlsHandshake => frag(1, 100, at, Uint8Array.of(at));
   t.like(r.receive(one(10)), { kind: 'progress' });

@@ -30,17 +30,21 @@ for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client →
           const ca = writePem(clientId);
           try {
             if (direction === 'dtls13 client → wolfSSL server') {
-              const o = await talkToWolfServer(
-                identity('p256'),
-                [...(auth === 'mutual' ? ['-A', ca.ca, '-F'] : ['-d']), '-l', WOLF_SUITES[suite]],
-                { cipherSuites: [suite], groups: [group], ...(auth === 'mutual' ? { certificate: clientId } : {}) },
-              );
+              const o = await talkToWolfServer(identity('p256'), [...(auth === 'mutual' ? ['-A', ca.ca, '-F'] : ['-d']), '-l', WOLF_SUITES[suite]], {
+                cipherSuites: [suite],
+                groups: [group],
+                ...(auth === 'mutual' ? { certificate: clientId } : {}),
+              });
               assertTalked(t, o);
               t.like(o.parameters, { cipherSuite: suite, group, helloRetryRequest: true, clientAuthenticated: auth === 'mutual' });
             } else {
               const s = await serveWolfClient(
                 identity('p256'),
-                { cipherSuites: [suite], groups: [group], ...(auth === 'mutual' ? { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] } : {}) },
+                {
+                  cipherSuites: [suite],
+                  groups: [group],
+                  ...(auth === 'mutual' ? { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] } : {}),
+                },
                 [...(auth === 'mutual' ? ['-c', ca.cert, '-k', ca.key] : ['-x']), '-l', WOLF_SUITES[suite]],
               );
               assertServed(t, s);

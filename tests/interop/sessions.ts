@@ -63,7 +63,6 @@ export function assertServed(t: ExecutionContext, s: Served): void {
   t.is(s.received, 'hello wolfssl!');
 }
 
-
 // Our connectUdp client → wolfSSL's example server in echo mode (-e): it returns every record's data and exits on close_notify.
 const WOLF_REPLY = 'I hear you fa shizzle!';
 export const MESSAGES = [new TextEncoder().encode('hello from dtls13'), Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff), Uint8Array.of(0)];
@@ -119,4 +118,3 @@ export function assertTalked(t: ExecutionContext, o: Outcome, messages: readonly
   t.regex(o.serverOutput, /SSL version is DTLSv1\.3/);
   t.is(o.serverCode, 0, o.serverOutput);
 }
-

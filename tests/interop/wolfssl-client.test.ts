@@ -62,7 +62,10 @@ test('wolfSSL client ↔ dtls13 server: the client updates its keys before sendi
 test('wolfSSL client ↔ dtls13 server: first ClientHello and first server flight lost', async (t) => {
   const s = await serveWolfClient(identity('p256'), { cookies: false }, ['-x'], (_from, i) => (i === 0 ? 'drop' : 'pass'));
   assertExchanged(t, s);
-  t.deepEqual(s.proxy?.dropped, [{ from: 'client', index: 0 }, { from: 'server', index: 0 }]);
+  t.deepEqual(s.proxy?.dropped, [
+    { from: 'client', index: 0 },
+    { from: 'server', index: 0 },
+  ]);
   t.true((s.endpoint?.connection.stats.retransmissions ?? 0) >= 1);
 });
 

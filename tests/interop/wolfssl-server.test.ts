@@ -96,7 +96,10 @@ test('dtls13 client ↔ wolfSSL server: our flights fragmented into 256-byte dat
 test('dtls13 client ↔ wolfSSL server: first ClientHello and first server flight lost', async (t) => {
   const o = await talkToWolfServer(identity('p256'), ['-d'], {}, { fate: (_from, i) => (i === 0 ? 'drop' : 'pass') });
   assertExchanged(t, o);
-  t.deepEqual(o.proxy?.dropped, [{ from: 'client', index: 0 }, { from: 'server', index: 0 }]);
+  t.deepEqual(o.proxy?.dropped, [
+    { from: 'client', index: 0 },
+    { from: 'server', index: 0 },
+  ]);
   t.true(o.client.connection.stats.retransmissions >= 1);
 });
 

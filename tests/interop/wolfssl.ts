@@ -84,7 +84,13 @@ export function runWolf(program: 'client' | 'server', args: readonly string[], l
 /** Whether a UDP socket is bound to `port` (Linux: /proc/net/udp and udp6). */
 function udpPortBound(port: number): boolean {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  return ['/proc/net/udp', '/proc/net/udp6'].some((f) => existsSync(f) && readFileSync(f, 'utf8').split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(hex.trim())));
+  return ['/proc/net/udp', '/proc/net/udp6'].some(
+    (f) =>
+      existsSync(f) &&
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .some((line) => line.trim().split(/\s+/)[1]?.endsWith(hex.trim())),
+  );
 }
 
 /**

@@ -18,7 +18,9 @@ function expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   const out: number[] = [];
   let t = Buffer.alloc(0);
   for (let i = 1; out.length < length; i++) {
-    t = createHmac('sha256', prk).update(Buffer.concat([t, info, Buffer.of(i)])).digest();
+    t = createHmac('sha256', prk)
+      .update(Buffer.concat([t, info, Buffer.of(i)]))
+      .digest();
     out.push(...t);
   }
   return Uint8Array.from(out.slice(0, length));

@@ -17,7 +17,9 @@ const msgs = [hrr.clientHello1, hrr.helloRetryRequest, hrr.clientHello2, hrr.ser
 /** The rule, written out: Hash(fe 00 00 20 || Hash(CH1) || HRR || CH2 || ...). */
 function byTheRule(later: readonly Uint8Array[]): string {
   const ch1Hash = createHash('sha256').update(msgs[0]!).digest();
-  const h = createHash('sha256').update(Uint8Array.of(0xfe, 0, 0, 32)).update(ch1Hash);
+  const h = createHash('sha256')
+    .update(Uint8Array.of(0xfe, 0, 0, 32))
+    .update(ch1Hash);
   for (const m of later) h.update(m);
   return h.digest('hex');
 }

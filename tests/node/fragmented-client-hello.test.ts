@@ -26,7 +26,10 @@ function refragment(datagram: Uint8Array, size: number, firstSeq = 0): Uint8Arra
   return out;
 }
 
-function firstHello(options: ConnectionOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock }): { client: DtlsConnection; datagrams: Uint8Array[] } {
+function firstHello(options: ConnectionOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock }): {
+  client: DtlsConnection;
+  datagrams: Uint8Array[];
+} {
   const client = DtlsConnection.client(options);
   client.connect(0);
   const datagrams: Uint8Array[] = [];
@@ -69,7 +72,10 @@ test('fragments in any order: buffered until whole, then one HelloRetryRequest; 
   const { client, datagrams } = firstHello();
   const pieces = refragment(datagrams[0]!, 40).reverse();
   const outcomes = feed(responder, pieces);
-  t.deepEqual(outcomes.slice(0, -1).map((o) => o.kind), pieces.slice(1).map(() => 'buffered'));
+  t.deepEqual(
+    outcomes.slice(0, -1).map((o) => o.kind),
+    pieces.slice(1).map(() => 'buffered'),
+  );
   const last = outcomes.at(-1)!;
   if (last.kind !== 'reply') return void t.fail(last.kind);
   t.is(last.what, 'hello-retry-request');
@@ -80,7 +86,10 @@ test('fragments in any order: buffered until whole, then one HelloRetryRequest; 
   const secondPieces = refragment(second[0]!, 50, 10);
   const accepted = feed(responder, secondPieces, 'peer', 1).at(-1)!;
   if (accepted.kind !== 'accept') return void t.fail(accepted.kind);
-  t.deepEqual(accepted.random, decodeDtlsHandshake((decodeDatagram(second[0]!)[0] as { record: { fragment: Uint8Array } }).record.fragment).fragment.subarray(2, 34));
+  t.deepEqual(
+    accepted.random,
+    decodeDtlsHandshake((decodeDatagram(second[0]!)[0] as { record: { fragment: Uint8Array } }).record.fragment).fragment.subarray(2, 34),
+  );
   const server = DtlsConnection.server({ ...serverOptions, statelessRetry: accepted.retry });
   server.receive(accepted.datagram, 1);
   for (let round = 0; round < 6; round++) {
@@ -92,7 +101,11 @@ test('fragments in any order: buffered until whole, then one HelloRetryRequest; 
 });
 
 test('the cache holds at most maxPendingClientHellos (oldest evicted), drops ClientHellos longer than maxClientHelloLength, and forgets partial ones after their time', (t) => {
-  const responder = new HelloRetryResponder(serverOptions, undefined, undefined, { maxPendingClientHellos: 2, maxClientHelloLength: 1024, pendingClientHelloMs: 1_000 });
+  const responder = new HelloRetryResponder(serverOptions, undefined, undefined, {
+    maxPendingClientHellos: 2,
+    maxClientHelloLength: 1024,
+    pendingClientHelloMs: 1_000,
+  });
   const hellos = [0, 1, 2].map(() => refragment(firstHello().datagrams[0]!, 60));
   // Three clients start; the first is evicted by the third.
   hellos.forEach((pieces, i) => t.is(responder.handle(pieces[0]!, `peer ${i}`, 0).kind, 'buffered'));
@@ -105,7 +118,10 @@ test('the cache holds at most maxPendingClientHellos (oldest evicted), drops Cli
   t.is(feed(responder, hellos[1]!.slice(1), 'peer 1', 1_001).at(-1)!.kind, 'buffered');
   // A ClientHello claiming more than maxClientHelloLength is not kept.
   const long = encodeDtlsPlaintext({
-    type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: 0,
+    type: 'handshake',
+    legacyRecordVersion: 'dtls1_2',
+    epoch: 0,
+    sequenceNumber: 0,
     fragment: encodeDtlsHandshake({ msgType: 'client_hello', length: 1025, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(100) }),
   });
   t.is(responder.handle(long, 'peer 3', 2_000).kind, 'drop');
@@ -119,12 +135,18 @@ test('fragments that contradict earlier ones drop the partial ClientHello; zero-
   t.is(responder.handle(altered, 'peer', 0).kind, 'drop');
   t.is(responder.pendingClientHellos.count, 0);
   const empty = encodeDtlsPlaintext({
-    type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: 0,
+    type: 'handshake',
+    legacyRecordVersion: 'dtls1_2',
+    epoch: 0,
+    sequenceNumber: 0,
     fragment: encodeDtlsHandshake({ msgType: 'client_hello', length: 300, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(0) }),
   });
   t.is(responder.handle(empty, 'peer', 0).kind, 'drop');
   const laterMessage = encodeDtlsPlaintext({
-    type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: 0,
+    type: 'handshake',
+    legacyRecordVersion: 'dtls1_2',
+    epoch: 0,
+    sequenceNumber: 0,
     fragment: encodeDtlsHandshake({ msgType: 'client_hello', length: 300, messageSeq: 5, fragmentOffset: 0, fragment: new Uint8Array(10) }),
   });
   t.is(responder.handle(laterMessage, 'peer', 0).kind, 'drop');

@@ -27,7 +27,7 @@ async function echo(socket: DtlsSocket, text: string): Promise<string> {
   return new TextDecoder().decode(m);
 }
 
-test('150 stalled peers from one host hold only that host\'s handshake share: 3 clients from another host all connect', async (t) => {
+test("150 stalled peers from one host hold only that host's handshake share: 3 clients from another host all connect", async (t) => {
   const server = await echoServer({ certificate: id, wallClock, maxHandshakes: 100 });
   t.teardown(() => server.close());
   const port = server.address()!.port;
@@ -114,7 +114,7 @@ test('a half-open handshake holds its slot only until handshakeTimeoutMs from it
   client.close();
 });
 
-test('junk datagrams from a connected peer\'s own address and port do not keep an idle session alive', async (t) => {
+test("junk datagrams from a connected peer's own address and port do not keep an idle session alive", async (t) => {
   const server = await DtlsUdpServer.listen({ certificate: id, wallClock, idleTimeoutMs: 400 });
   t.teardown(() => server.close());
   const ended = new Promise<string>((resolve) => server.onConnection((ep) => void ep.closed.then(resolve)));

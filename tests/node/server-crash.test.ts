@@ -63,7 +63,6 @@ function fragmentRecord(msgType: HandshakeTypeName, messageSeq: number, length: 
   return plaintextRecord('handshake', handshakeFragment({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body }), recordSeq++);
 }
 
-
 test('old and zero-length ClientHello fragments after a cookie round trip do not bring the server process down; a new client still gets a session', async (t) => {
   const server = await startChild();
   t.teardown(() => server.stop());
@@ -87,7 +86,11 @@ test('old and zero-length ClientHello fragments after a cookie round trip do not
     await sendAll(attacker, [packRecords(records)], server.port);
   }
   // One out-of-order fragment (message_seq 5: a gap), which arms the delayed ACK of everything received.
-  await sendAll(attacker, [packRecords([fragmentRecord('finished', 1, 0, 0, new Uint8Array(0)), fragmentRecord('client_hello', 5, 40, 0, new Uint8Array(1))])], server.port);
+  await sendAll(
+    attacker,
+    [packRecords([fragmentRecord('finished', 1, 0, 0, new Uint8Array(0)), fragmentRecord('client_hello', 5, 40, 0, new Uint8Array(1))])],
+    server.port,
+  );
   await sleep(500); // past the 50 ms ACK delay and a retransmission timer
   t.is(server.exit, undefined, `the server process is alive (${server.stderr})`);
   t.log('server stats after the attack', await server.stats());

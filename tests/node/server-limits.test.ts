@@ -68,7 +68,11 @@ test('a client gives up after handshakeTimeoutMs when nobody answers', async (t)
 });
 
 test('bad server and client options throw ConfigError naming the option', async (t) => {
-  for (const [option, value] of [['maxConnections', 0], ['maxHandshakes', 1.5], ['idleTimeoutMs', -1]] as const) {
+  for (const [option, value] of [
+    ['maxConnections', 0],
+    ['maxHandshakes', 1.5],
+    ['idleTimeoutMs', -1],
+  ] as const) {
     const error = await t.throwsAsync(DtlsUdpServer.listen({ certificate: id, [option]: value }), { instanceOf: ConfigError });
     t.is(error?.option, option);
   }

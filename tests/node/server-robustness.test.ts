@@ -44,7 +44,10 @@ test('forty clients handshake concurrently with one server socket and each gets 
   const server = await echoServer();
   const clients = Array.from({ length: 40 }, () => connectUdp({ port: server.address.port, ...clientOptions }));
   const echoes = await Promise.all(clients.map((c, i) => roundTrip(c, `client ${i}`)));
-  t.deepEqual(echoes, clients.map((_, i) => `client ${i}`));
+  t.deepEqual(
+    echoes,
+    clients.map((_, i) => `client ${i}`),
+  );
   t.is(server.size, 40);
   for (const c of clients) c.close();
   await Promise.all(clients.map((c) => c.closed));
@@ -103,7 +106,12 @@ test('malformed datagrams from strangers and from a connected peer crash nothing
     return c.pollTransmit()!;
   })();
   for (let i = 0; i < 300; i++) {
-    const junk = i % 3 === 0 ? prng.bytes(1 + prng.below(1500)) : i % 3 === 1 ? valid.subarray(0, prng.below(valid.length)) : Uint8Array.from(valid, (v, k) => (k === prng.below(valid.length) ? v ^ (1 + prng.below(255)) : v));
+    const junk =
+      i % 3 === 0
+        ? prng.bytes(1 + prng.below(1500))
+        : i % 3 === 1
+          ? valid.subarray(0, prng.below(valid.length))
+          : Uint8Array.from(valid, (v, k) => (k === prng.below(valid.length) ? v ^ (1 + prng.below(255)) : v));
     stranger.send(junk, server.address.port, '127.0.0.1');
     // and junk from b's own address and port: its connection must drop it and carry on
     b.socket.send(i % 2 === 0 ? prng.bytes(1 + prng.below(200)) : Uint8Array.of(0x2e, ...prng.bytes(40)), server.address.port, '127.0.0.1');

@@ -105,10 +105,13 @@ export class RawClient {
     if (this.timer) clearTimeout(this.timer);
     const at = this.connection.pollTimeout();
     if (at === undefined || this.muted) return;
-    this.timer = setTimeout(() => {
-      if (this.muted) return;
-      this.connection.handleTimeout(performance.now());
-      this.flush();
-    }, Math.max(0, Math.ceil(at - performance.now())));
+    this.timer = setTimeout(
+      () => {
+        if (this.muted) return;
+        this.connection.handleTimeout(performance.now());
+        this.flush();
+      },
+      Math.max(0, Math.ceil(at - performance.now())),
+    );
   }
 }

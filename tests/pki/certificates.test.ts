@@ -4,7 +4,14 @@ import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { ConfigError } from '../../runtime/config-error.js';
 import { parseSubjectPublicKeyInfo } from '../../runtime/crypto/der.js';
 import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
-import { basicConstraints, extendedKeyUsage, findExtension, keyUsageBits, parseCertificateFields, subjectKeyIdentifier } from '../../runtime/pki/certificate-fields.js';
+import {
+  basicConstraints,
+  extendedKeyUsage,
+  findExtension,
+  keyUsageBits,
+  parseCertificateFields,
+  subjectKeyIdentifier,
+} from '../../runtime/pki/certificate-fields.js';
 import {
   derBitString,
   derBoolean,
@@ -37,10 +44,19 @@ const h = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 // ---------------------------------------------------------------- DER writer
 
-test('INTEGER: minimal two\'s complement from bigint (X.690 §8.3)', (t) => {
+test("INTEGER: minimal two's complement from bigint (X.690 §8.3)", (t) => {
   const cases: [bigint, string][] = [
-    [0n, '020100'], [1n, '020101'], [127n, '02017f'], [128n, '02020080'], [255n, '020200ff'], [256n, '02020100'],
-    [-1n, '0201ff'], [-128n, '020180'], [-129n, '0202ff7f'], [-256n, '0202ff00'], [65535n, '020300ffff'],
+    [0n, '020100'],
+    [1n, '020101'],
+    [127n, '02017f'],
+    [128n, '02020080'],
+    [255n, '020200ff'],
+    [256n, '02020100'],
+    [-1n, '0201ff'],
+    [-128n, '020180'],
+    [-129n, '0202ff7f'],
+    [-256n, '0202ff00'],
+    [65535n, '020300ffff'],
   ];
   for (const [value, expected] of cases) t.is(h(derInteger(value)), expected, String(value));
 });
@@ -63,7 +79,8 @@ test('INTEGER: bigint encodings decode back to the same value and are minimal', 
       for (const b of contents) back = (back << 8n) | BigInt(b);
       if ((contents[0] ?? 0) & 0x80) back -= 1n << BigInt(8 * contents.length);
       // Minimal: the first nine bits are not all equal.
-      const redundant = contents.length > 1 && ((contents[0] === 0 && ((contents[1] ?? 0) & 0x80) === 0) || (contents[0] === 0xff && ((contents[1] ?? 0) & 0x80) !== 0));
+      const redundant =
+        contents.length > 1 && ((contents[0] === 0 && ((contents[1] ?? 0) & 0x80) === 0) || (contents[0] === 0xff && ((contents[1] ?? 0) & 0x80) !== 0));
       return back === v && !redundant;
     }),
   );
@@ -125,11 +142,26 @@ test('explicit and implicit context tags (X.690 §8.14)', (t) => {
 });
 
 test('Time: UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5), seconds only', (t) => {
-  t.is(Buffer.from(derTime(new Date('2049-12-31T23:59:59.999Z'))).toString('latin1').slice(2), '491231235959Z');
+  t.is(
+    Buffer.from(derTime(new Date('2049-12-31T23:59:59.999Z')))
+      .toString('latin1')
+      .slice(2),
+    '491231235959Z',
+  );
   t.is(derTime(new Date('2049-12-31T23:59:59Z'))[0], 0x17);
   t.is(derTime(new Date('2050-01-01T00:00:00Z'))[0], 0x18);
-  t.is(Buffer.from(derTime(new Date('2050-01-01T00:00:00Z'))).toString('latin1').slice(2), '20500101000000Z');
-  t.is(Buffer.from(derTime(new Date('1950-01-01T00:00:00Z'))).toString('latin1').slice(2), '500101000000Z');
+  t.is(
+    Buffer.from(derTime(new Date('2050-01-01T00:00:00Z')))
+      .toString('latin1')
+      .slice(2),
+    '20500101000000Z',
+  );
+  t.is(
+    Buffer.from(derTime(new Date('1950-01-01T00:00:00Z')))
+      .toString('latin1')
+      .slice(2),
+    '500101000000Z',
+  );
   t.is(derTime(new Date('1949-12-31T23:59:59Z'))[0], 0x18);
   t.is(h(derUtcTime(new Date('2024-02-29T01:02:03Z'))), '170d3234303232393031303230335a');
   t.throws(() => derUtcTime(new Date('2050-01-01T00:00:00Z')), { instanceOf: EncodeError });
@@ -264,18 +296,53 @@ test('bad options throw ConfigError naming the option', (t) => {
   const other = generateKeyPair('p256');
   const base = { subjectCommonName: 'x', notBefore: days(0), notAfter: days(1) } as const;
   const err = (fn: () => unknown): string | undefined => t.throws(fn, { instanceOf: ConfigError })?.option;
-  t.is(err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { selfSigned: true, privateKey: root.keys.privateKey } })), 'subjectPublicKey');
-  t.is(err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { certificateDer: root.der, privateKey: other.privateKey } })), 'issuer.privateKey');
-  t.is(err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { certificateDer: new Uint8Array([0x30, 0x00]), privateKey: other.privateKey } })), 'issuer.certificateDer');
-  t.is(err(() => issue('p256', root, { ipAddresses: ['300.1.1.1'] })), 'ipAddresses[0]');
-  t.is(err(() => issue('p256', root, { dnsNames: ['ok.example', 'bad name'] })), 'dnsNames[1]');
-  t.is(err(() => issue('p256', root, { notAfter: days(-31) })), 'notAfter');
-  t.is(err(() => issue('p256', root, { pathLenConstraint: 0 })), 'pathLenConstraint');
-  t.is(err(() => issue('p256', root, { subjectCommonName: '' })), 'subjectCommonName');
-  t.is(err(() => createCertificate({ ...base, subjectPublicKey: other.privateKey, issuer: { certificateDer: root.der, privateKey: root.keys.privateKey } })), 'subjectPublicKey');
-  t.is(err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { certificateDer: root.der, privateKey: root.keys.publicKey } })), 'issuer.privateKey');
+  t.is(
+    err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { selfSigned: true, privateKey: root.keys.privateKey } })),
+    'subjectPublicKey',
+  );
+  t.is(
+    err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { certificateDer: root.der, privateKey: other.privateKey } })),
+    'issuer.privateKey',
+  );
+  t.is(
+    err(() =>
+      createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { certificateDer: new Uint8Array([0x30, 0x00]), privateKey: other.privateKey } }),
+    ),
+    'issuer.certificateDer',
+  );
+  t.is(
+    err(() => issue('p256', root, { ipAddresses: ['300.1.1.1'] })),
+    'ipAddresses[0]',
+  );
+  t.is(
+    err(() => issue('p256', root, { dnsNames: ['ok.example', 'bad name'] })),
+    'dnsNames[1]',
+  );
+  t.is(
+    err(() => issue('p256', root, { notAfter: days(-31) })),
+    'notAfter',
+  );
+  t.is(
+    err(() => issue('p256', root, { pathLenConstraint: 0 })),
+    'pathLenConstraint',
+  );
+  t.is(
+    err(() => issue('p256', root, { subjectCommonName: '' })),
+    'subjectCommonName',
+  );
+  t.is(
+    err(() => createCertificate({ ...base, subjectPublicKey: other.privateKey, issuer: { certificateDer: root.der, privateKey: root.keys.privateKey } })),
+    'subjectPublicKey',
+  );
+  t.is(
+    err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { certificateDer: root.der, privateKey: root.keys.publicKey } })),
+    'issuer.privateKey',
+  );
   const x25519 = generateKeyPairSync('x25519'); // a key agreement key cannot sign
-  t.is(err(() => createCertificate({ ...base, subjectPublicKey: x25519.publicKey, issuer: { selfSigned: true, privateKey: x25519.privateKey } })), 'issuer.privateKey');
+  t.is(
+    err(() => createCertificate({ ...base, subjectPublicKey: x25519.publicKey, issuer: { selfSigned: true, privateKey: x25519.privateKey } })),
+    'issuer.privateKey',
+  );
 });
 
 test('generateKeyPair returns matching KeyObjects and DER', (t) => {

@@ -12,7 +12,11 @@ import { days, issue, keyPair, makeChain, makeIntermediate, makeRoot } from './f
 /** Certificate options checked at configuration: every problem a ConfigError naming the option. */
 
 /** The ConfigError `check` throws; fails the test when it throws nothing or something else. */
-function configError(t: { throws(f: () => unknown, e: { instanceOf: typeof ConfigError }, m?: string): ConfigError | undefined }, check: () => void, what: string): ConfigError | undefined {
+function configError(
+  t: { throws(f: () => unknown, e: { instanceOf: typeof ConfigError }, m?: string): ConfigError | undefined },
+  check: () => void,
+  what: string,
+): ConfigError | undefined {
   return t.throws(check, { instanceOf: ConfigError }, what);
 }
 
@@ -22,8 +26,15 @@ for (const provider of PROVIDERS) {
   test(`${name}: a sound chain, key and anchors pass, for each key kind the provider signs with`, (t) => {
     for (const kind of ['p256', 'p384', 'ed25519'] as const) {
       const { root, intermediate, leaf } = makeChain(kind);
-      t.notThrows(() => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der }, trustAnchors: [root.der] }), kind);
-      t.notThrows(() => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der, root.der], privateKey: leaf.keys.pkcs8Der } }), `${kind}: root sent too`);
+      t.notThrows(
+        () =>
+          checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der }, trustAnchors: [root.der] }),
+        kind,
+      );
+      t.notThrows(
+        () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der, root.der], privateKey: leaf.keys.pkcs8Der } }),
+        `${kind}: root sent too`,
+      );
       t.notThrows(() => checkIdentityOptions(provider, { certificate: { chain: [leaf.der], privateKey: leaf.keys.pkcs8Der } }), `${kind}: leaf only`);
     }
     t.notThrows(() => checkIdentityOptions(provider, {}));
@@ -49,7 +60,12 @@ for (const provider of PROVIDERS) {
     const root = makeRoot('p256');
     const x25519 = generateKeyPairSync('x25519');
     const agreementOnly = createCertificate({
-      subjectCommonName: 'X25519 key', subjectPublicKey: x25519.publicKey, issuer: { certificateDer: root.der, privateKey: root.keys.privateKey }, notBefore: days(-1), notAfter: days(1), keyUsage: ['keyAgreement'],
+      subjectCommonName: 'X25519 key',
+      subjectPublicKey: x25519.publicKey,
+      issuer: { certificateDer: root.der, privateKey: root.keys.privateKey },
+      notBefore: days(-1),
+      notAfter: days(1),
+      keyUsage: ['keyAgreement'],
     });
     const e = configError(t, () => checkIdentityOptions(provider, { trustAnchors: [root.der, agreementOnly.der] }), 'x25519 anchor');
     t.is(e?.option, 'trustAnchors[1]');
@@ -64,19 +80,36 @@ for (const provider of PROVIDERS) {
   test(`${name}: a private key that does not match the leaf: ConfigError certificate`, (t) => {
     const { intermediate, leaf } = makeChain('p256');
     const otherSameType = keyPair('p256');
-    const e1 = configError(t, () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: otherSameType.pkcs8Der } }), 'another P-256 key');
+    const e1 = configError(
+      t,
+      () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: otherSameType.pkcs8Der } }),
+      'another P-256 key',
+    );
     t.is(e1?.option, 'certificate');
     t.regex(e1?.message ?? '', /does not match the public key of chain\[0\]/);
-    const e2 = configError(t, () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: keyPair('ed25519').pkcs8Der } }), 'an Ed25519 key');
+    const e2 = configError(
+      t,
+      () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: keyPair('ed25519').pkcs8Der } }),
+      'an Ed25519 key',
+    );
     t.is(e2?.option, 'certificate');
     t.regex(e2?.message ?? '', /ed25519 key but chain\[0\] certifies a ec-p256 key/);
-    const e3 = configError(t, () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: intermediate.keys.pkcs8Der } }), 'the issuer\'s key');
+    const e3 = configError(
+      t,
+      () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: intermediate.keys.pkcs8Der } }),
+      "the issuer's key",
+    );
     t.regex(e3?.message ?? '', /does not match/);
   });
 
   test(`${name}: a private key that does not parse: ConfigError certificate`, (t) => {
     const { leaf } = makeChain('ed25519');
-    for (const [what, key] of [['garbage', new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00])], ['empty', new Uint8Array()], ['the certificate', leaf.der], ['truncated', leaf.keys.pkcs8Der.subarray(1)]] as const) {
+    for (const [what, key] of [
+      ['garbage', new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00])],
+      ['empty', new Uint8Array()],
+      ['the certificate', leaf.der],
+      ['truncated', leaf.keys.pkcs8Der.subarray(1)],
+    ] as const) {
       const e = configError(t, () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der], privateKey: key } }), what);
       t.is(e?.option, 'certificate', what);
       t.regex(e?.message ?? '', /privateKey/, what);
@@ -109,13 +142,22 @@ for (const provider of PROVIDERS) {
     // Same subject name as the real intermediate, new key (and so another key identifier and signature).
     const impostor = makeIntermediate('p256', root, { subjectCommonName: 'Intermediate p256' });
     t.notThrows(() => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der } }));
-    t.is(configError(t, () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, impostor.der], privateKey: leaf.keys.pkcs8Der } }), 'impostor')?.option, 'certificate');
+    t.is(
+      configError(t, () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, impostor.der], privateKey: leaf.keys.pkcs8Der } }), 'impostor')
+        ?.option,
+      'certificate',
+    );
   });
 
   test(`${name}: malformed or empty chains: ConfigError certificate`, (t) => {
     const { intermediate, leaf } = makeChain('p256');
     const key = leaf.keys.pkcs8Der;
-    for (const [what, chain] of [['empty', []], ['garbage leaf', [new Uint8Array([9, 9])]], ['garbage intermediate', [leaf.der, new Uint8Array([0x30, 0x00])]], ['PEM intermediate', [leaf.der, new TextEncoder().encode(intermediate.pem)]]] as const) {
+    for (const [what, chain] of [
+      ['empty', []],
+      ['garbage leaf', [new Uint8Array([9, 9])]],
+      ['garbage intermediate', [leaf.der, new Uint8Array([0x30, 0x00])]],
+      ['PEM intermediate', [leaf.der, new TextEncoder().encode(intermediate.pem)]],
+    ] as const) {
       t.is(configError(t, () => checkIdentityOptions(provider, { certificate: { chain, privateKey: key } }), what)?.option, 'certificate', what);
     }
   });
@@ -153,7 +195,10 @@ test('RSA: node checks the key pair; noble, which cannot sign with RSA, says so'
     if (provider.supports({ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' })) {
       t.notThrows(() => checkIdentityOptions(provider, options), provider.name);
       const pss = makeChain('rsa-pss2048');
-      t.notThrows(() => checkIdentityOptions(provider, { certificate: { chain: [pss.leaf.der], privateKey: pss.leaf.keys.pkcs8Der } }), `${provider.name}: rsa-pss`);
+      t.notThrows(
+        () => checkIdentityOptions(provider, { certificate: { chain: [pss.leaf.der], privateKey: pss.leaf.keys.pkcs8Der } }),
+        `${provider.name}: rsa-pss`,
+      );
     } else {
       const e = t.throws(() => checkIdentityOptions(provider, options), { instanceOf: ConfigError }, provider.name);
       t.regex(e?.message ?? '', /crypto provider '[a-z]+' cannot sign with a rsa key/);

@@ -68,7 +68,15 @@ export function issue(kind: KeyPairKind, issuer: Issued, extra: Extra = {}): Iss
 
 /** An intermediate CA issued by `issuer`. */
 export function makeIntermediate(kind: KeyPairKind, issuer: Issued, extra: Extra = {}): Issued {
-  return issue(kind, issuer, { subjectCommonName: `Intermediate ${kind}`, isCa: true, notBefore: days(-2 * 365), notAfter: days(5 * 365), dnsNames: [], ipAddresses: [], ...extra });
+  return issue(kind, issuer, {
+    subjectCommonName: `Intermediate ${kind}`,
+    isCa: true,
+    notBefore: days(-2 * 365),
+    notAfter: days(5 * 365),
+    dnsNames: [],
+    ipAddresses: [],
+    ...extra,
+  });
 }
 
 export interface Chain {

@@ -18,7 +18,8 @@ function leafWith(names: { dnsNames?: readonly string[]; ipAddresses?: readonly 
   return issue('p256', intermediate, { dnsNames: [], ipAddresses: [], ...names });
 }
 
-const ours = (leaf: Issued, hostname: string): ChainResult => verifyCertificateChain({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der], now: NOW, hostname });
+const ours = (leaf: Issued, hostname: string): ChainResult =>
+  verifyCertificateChain({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der], now: NOW, hostname });
 
 interface IdentityCase {
   readonly leaf: Issued;
@@ -51,7 +52,13 @@ const CASES: readonly IdentityCase[] = [
   { leaf: ipv6, what: 'IP:2001:db8::7', hostname: '[2001:DB8:0::7]', openssl: { ip: '2001:DB8:0::7' }, valid: true },
   { leaf: ipv6, what: 'IP:::1', hostname: '::2', openssl: { ip: '::2' }, valid: false },
   { leaf: ipv6, what: 'IP:::1 only in IPv6', hostname: '0.0.0.1', openssl: { ip: '0.0.0.1' }, valid: false },
-  { leaf: ipv4, what: 'IP:127.0.0.1 (4 octets) for its IPv4-mapped IPv6 form', hostname: '::ffff:127.0.0.1', openssl: { ip: '::ffff:127.0.0.1' }, valid: false },
+  {
+    leaf: ipv4,
+    what: 'IP:127.0.0.1 (4 octets) for its IPv4-mapped IPv6 form',
+    hostname: '::ffff:127.0.0.1',
+    openssl: { ip: '::ffff:127.0.0.1' },
+    valid: false,
+  },
   { leaf: mapped, what: 'IP:::ffff:127.0.0.1 (16 octets) for 127.0.0.1', hostname: '127.0.0.1', openssl: { ip: '127.0.0.1' }, valid: false },
   { leaf: dnsOnly, what: 'DNS:other.example', hostname: '::1', openssl: { ip: '::1' }, valid: false },
   { leaf: both, what: 'DNS:a.example, IP:192.0.2.1', hostname: 'a.example', openssl: { hostname: 'a.example' }, valid: true },
@@ -60,7 +67,7 @@ const CASES: readonly IdentityCase[] = [
   { leaf: both, what: 'DNS:a.example, IP:192.0.2.1', hostname: '192.0.2.2', openssl: { ip: '192.0.2.2' }, valid: false },
 ];
 
-test('IP and DNS identities: our verdict, openssl verify\'s and RFC 9525\'s agree on every case', (t) => {
+test("IP and DNS identities: our verdict, openssl verify's and RFC 9525's agree on every case", (t) => {
   for (const c of CASES) {
     const label = `${c.what} for ${c.hostname}`;
     const mine = ours(c.leaf, c.hostname);
@@ -91,7 +98,25 @@ test('identityOf: IP literals (IPv4, IPv6, bracketed, with a zone) and DNS names
 });
 
 test('identityOf: what is neither a DNS name nor an IP address is a ConfigError naming the option', (t) => {
-  for (const bad of ['', '.', '[192.0.2.1]', '[::1', '::1]', '[a.example]', '127.1', '0x7f.0.0.1', '2130706433', '1.2.3.256', '010.0.0.1', '127.0.0.1.', '::1::2', 'fe80::1%', '[]', 'a.example\0.evil.example', 'a\nb.example']) {
+  for (const bad of [
+    '',
+    '.',
+    '[192.0.2.1]',
+    '[::1',
+    '::1]',
+    '[a.example]',
+    '127.1',
+    '0x7f.0.0.1',
+    '2130706433',
+    '1.2.3.256',
+    '010.0.0.1',
+    '127.0.0.1.',
+    '::1::2',
+    'fe80::1%',
+    '[]',
+    'a.example\0.evil.example',
+    'a\nb.example',
+  ]) {
     const e = t.throws(() => identityOf(bad), { instanceOf: ConfigError }, JSON.stringify(bad));
     t.is(e?.option, 'hostname', bad);
   }
@@ -102,11 +127,16 @@ test('the verifier checks hostname with identityOf: ConfigError for a malformed 
   for (const bad of ['127.1', '[::1', '[a.example]']) {
     t.is(t.throws(() => ours(ipv4, bad), { instanceOf: ConfigError })?.option, 'hostname', bad);
   }
-  t.is(t.throws(() => verifyCertificateChain({ chain: [ipv4.der], trustAnchors: [root.der], now: NOW, ipAddress: 'a.example' }), { instanceOf: ConfigError })?.option, 'ipAddress');
+  t.is(
+    t.throws(() => verifyCertificateChain({ chain: [ipv4.der], trustAnchors: [root.der], now: NOW, ipAddress: 'a.example' }), { instanceOf: ConfigError })
+      ?.option,
+    'ipAddress',
+  );
 });
 
 test('hostname and ipAddress together: the leaf must name both', (t) => {
-  const check = (hostname: string, ipAddress: string): boolean => verifyCertificateChain({ chain: [both.der, intermediate.der], trustAnchors: [root.der], now: NOW, hostname, ipAddress }).ok;
+  const check = (hostname: string, ipAddress: string): boolean =>
+    verifyCertificateChain({ chain: [both.der, intermediate.der], trustAnchors: [root.der], now: NOW, hostname, ipAddress }).ok;
   t.true(check('a.example', '192.0.2.1'));
   t.true(check('192.0.2.1', '192.0.2.1'));
   t.false(check('a.example', '192.0.2.2'));

@@ -50,14 +50,19 @@ test('a wildcard meets an excluded subtree it could stand for, and only that', (
 test('dnsNameWithin agrees with a string model of the rule (property)', (t) => {
   const label = fc.constantFrom('a', 'b', 'good', 'Example', 'x-y');
   fc.assert(
-    fc.property(fc.array(label, { minLength: 1, maxLength: 4 }), fc.array(label, { minLength: 1, maxLength: 3 }), fc.boolean(), (nameLabels, baseLabels, dot) => {
-      const name = nameLabels.join('.');
-      const base = baseLabels.join('.');
-      const n = name.toLowerCase();
-      const b = base.toLowerCase();
-      const expected = dot ? n.endsWith(`.${b}`) : n === b || n.endsWith(`.${b}`);
-      return dnsNameWithin(labels(name), subtree(dot ? `.${base}` : base)) === expected;
-    }),
+    fc.property(
+      fc.array(label, { minLength: 1, maxLength: 4 }),
+      fc.array(label, { minLength: 1, maxLength: 3 }),
+      fc.boolean(),
+      (nameLabels, baseLabels, dot) => {
+        const name = nameLabels.join('.');
+        const base = baseLabels.join('.');
+        const n = name.toLowerCase();
+        const b = base.toLowerCase();
+        const expected = dot ? n.endsWith(`.${b}`) : n === b || n.endsWith(`.${b}`);
+        return dnsNameWithin(labels(name), subtree(dot ? `.${base}` : base)) === expected;
+      },
+    ),
     { numRuns: 500 },
   );
   t.pass();
@@ -80,9 +85,10 @@ test('iPAddress subtrees: masked comparison, one family only', (t) => {
   t.true(ipAddressWithin(new Uint8Array([1, 2, 3, 4]), parseIpPrefix('0.0.0.0/0', 'test')));
 });
 
-test('commonName as a DNS name: OpenSSL\'s shape rule', (t) => {
+test("commonName as a DNS name: OpenSSL's shape rule", (t) => {
   for (const cn of ['host.example', 'a.b', 'x_y.example', 'a-b.example', 'host.example\0']) t.not(commonNameAsDnsName(cn), undefined, JSON.stringify(cn));
-  for (const cn of ['example', 'Leaf p256', '*.example', '-a.example', 'a-.example', 'a..example', '.a.example', 'a.example.', 'ä.example']) t.is(commonNameAsDnsName(cn), undefined, cn);
+  for (const cn of ['example', 'Leaf p256', '*.example', '-a.example', 'a-.example', 'a..example', '.a.example', 'a.example.', 'ä.example'])
+    t.is(commonNameAsDnsName(cn), undefined, cn);
   t.is(commonNameAsDnsName('a.example\0evil.example'), 'a.example\0evil.example', 'an embedded NUL is kept, to fail the check');
 });
 
@@ -128,12 +134,20 @@ test('malformed nameConstraints: rejected, critical or not', (t) => {
 });
 
 test('nameConstraints decodes what the builder writes, with paths in errors', (t) => {
-  const root = makeRoot('p256', { nameConstraints: { critical: false, permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }], excluded: [{ email: 'bad.example' }] } });
+  const root = makeRoot('p256', {
+    nameConstraints: { critical: false, permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }], excluded: [{ email: 'bad.example' }] },
+  });
   const nc = nameConstraints(parseCertificateFields(root.der));
   if (nc === undefined) return t.fail('no nameConstraints');
   t.false(nc.critical);
-  t.deepEqual(nc.permitted.map((b) => b.form), ['dNSName', 'iPAddress']);
-  t.deepEqual(nc.excluded.map((b) => b.form), ['rfc822Name']);
+  t.deepEqual(
+    nc.permitted.map((b) => b.form),
+    ['dNSName', 'iPAddress'],
+  );
+  t.deepEqual(
+    nc.excluded.map((b) => b.form),
+    ['rfc822Name'],
+  );
   t.is(nameConstraints(parseCertificateFields(makeRoot('p256').der)), undefined);
   const bad = makeRoot('p256', { extraExtensions: [{ oid: PKI_OID.nameConstraints, critical: true, value: derSequence([]) }] });
   const error = t.throws(() => nameConstraints(parseCertificateFields(bad.der)), { instanceOf: DecodeError });

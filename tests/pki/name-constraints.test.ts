@@ -12,7 +12,12 @@ import { haveOpenssl, OPENSSL, opensslVerify } from './openssl-verify.js';
  */
 
 type Constraints = { readonly permitted?: readonly NameConstraintBase[]; readonly excluded?: readonly NameConstraintBase[] };
-type LeafNames = { readonly dnsNames?: readonly string[]; readonly ipAddresses?: readonly string[]; readonly emailAddresses?: readonly string[]; readonly subjectCommonName?: string };
+type LeafNames = {
+  readonly dnsNames?: readonly string[];
+  readonly ipAddresses?: readonly string[];
+  readonly emailAddresses?: readonly string[];
+  readonly subjectCommonName?: string;
+};
 
 interface Built {
   readonly anchor: Issued;
@@ -56,30 +61,90 @@ const CASES: readonly Case[] = [
   { name: 'dns permitted: same suffix, not a label boundary', constraints: GOOD, leaf: { dnsNames: ['notgood.example'] }, valid: false },
   { name: 'dns permitted: one name of two outside', constraints: GOOD, leaf: { dnsNames: ['a.good.example', 'evil.example'] }, valid: false },
   { name: 'dns permitted: an IP address is not constrained by it', constraints: GOOD, leaf: { ipAddresses: ['192.0.2.1'] }, valid: true },
-  { name: 'dns permitted with a leading dot: the base itself is out', constraints: { permitted: [{ dns: '.good.example' }] }, leaf: { dnsNames: ['good.example'] }, valid: false },
-  { name: 'dns permitted with a leading dot: below is in', constraints: { permitted: [{ dns: '.good.example' }] }, leaf: { dnsNames: ['www.good.example'] }, valid: true },
-  { name: 'dns permitted: two bases, one matches', constraints: { permitted: [{ dns: 'other.example' }, { dns: 'good.example' }] }, leaf: { dnsNames: ['a.good.example'] }, valid: true },
+  {
+    name: 'dns permitted with a leading dot: the base itself is out',
+    constraints: { permitted: [{ dns: '.good.example' }] },
+    leaf: { dnsNames: ['good.example'] },
+    valid: false,
+  },
+  {
+    name: 'dns permitted with a leading dot: below is in',
+    constraints: { permitted: [{ dns: '.good.example' }] },
+    leaf: { dnsNames: ['www.good.example'] },
+    valid: true,
+  },
+  {
+    name: 'dns permitted: two bases, one matches',
+    constraints: { permitted: [{ dns: 'other.example' }, { dns: 'good.example' }] },
+    leaf: { dnsNames: ['a.good.example'] },
+    valid: true,
+  },
   // dNSName, excluded
   { name: 'dns excluded: below the base', constraints: { excluded: [{ dns: 'bad.example' }] }, leaf: { dnsNames: ['x.bad.example'] }, valid: false },
   { name: 'dns excluded: the base itself', constraints: { excluded: [{ dns: 'bad.example' }] }, leaf: { dnsNames: ['bad.example'] }, valid: false },
   { name: 'dns excluded: a wildcard below the base', constraints: { excluded: [{ dns: 'bad.example' }] }, leaf: { dnsNames: ['*.bad.example'] }, valid: false },
   { name: 'dns excluded: elsewhere', constraints: { excluded: [{ dns: 'bad.example' }] }, leaf: { dnsNames: ['a.good.example'] }, valid: true },
-  { name: 'dns excluded: same suffix, not a label boundary', constraints: { excluded: [{ dns: 'bad.example' }] }, leaf: { dnsNames: ['notbad.example'] }, valid: true },
-  { name: 'dns permitted and excluded: in the hole', constraints: { permitted: [{ dns: 'good.example' }], excluded: [{ dns: 'hole.good.example' }] }, leaf: { dnsNames: ['x.hole.good.example'] }, valid: false },
-  { name: 'dns permitted and excluded: beside the hole', constraints: { permitted: [{ dns: 'good.example' }], excluded: [{ dns: 'hole.good.example' }] }, leaf: { dnsNames: ['x.good.example'] }, valid: true },
+  {
+    name: 'dns excluded: same suffix, not a label boundary',
+    constraints: { excluded: [{ dns: 'bad.example' }] },
+    leaf: { dnsNames: ['notbad.example'] },
+    valid: true,
+  },
+  {
+    name: 'dns permitted and excluded: in the hole',
+    constraints: { permitted: [{ dns: 'good.example' }], excluded: [{ dns: 'hole.good.example' }] },
+    leaf: { dnsNames: ['x.hole.good.example'] },
+    valid: false,
+  },
+  {
+    name: 'dns permitted and excluded: beside the hole',
+    constraints: { permitted: [{ dns: 'good.example' }], excluded: [{ dns: 'hole.good.example' }] },
+    leaf: { dnsNames: ['x.good.example'] },
+    valid: true,
+  },
   // subject commonName, for a leaf without a dNSName (OpenSSL's rule)
   { name: 'cn, no SAN: a DNS-like CN inside', constraints: GOOD, leaf: { subjectCommonName: 'host.good.example' }, valid: true },
   { name: 'cn, no SAN: a DNS-like CN outside', constraints: GOOD, leaf: { subjectCommonName: 'host.evil.example' }, valid: false },
   { name: 'cn, no SAN: a CN that is no DNS name is not checked', constraints: GOOD, leaf: { subjectCommonName: 'Leaf of evil.example' }, valid: true },
-  { name: 'cn, only an IP SAN: a DNS-like CN outside', constraints: GOOD, leaf: { subjectCommonName: 'host.evil.example', ipAddresses: ['192.0.2.1'] }, valid: false },
-  { name: 'cn beside a dNSName SAN is not checked', constraints: GOOD, leaf: { subjectCommonName: 'host.evil.example', dnsNames: ['a.good.example'] }, valid: true },
+  {
+    name: 'cn, only an IP SAN: a DNS-like CN outside',
+    constraints: GOOD,
+    leaf: { subjectCommonName: 'host.evil.example', ipAddresses: ['192.0.2.1'] },
+    valid: false,
+  },
+  {
+    name: 'cn beside a dNSName SAN is not checked',
+    constraints: GOOD,
+    leaf: { subjectCommonName: 'host.evil.example', dnsNames: ['a.good.example'] },
+    valid: true,
+  },
   // iPAddress, IPv4
   { name: 'ipv4 permitted: inside', constraints: { permitted: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['10.1.2.3'] }, valid: true },
   { name: 'ipv4 permitted: outside', constraints: { permitted: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['192.0.2.1'] }, valid: false },
-  { name: 'ipv4 permitted: one address of two outside', constraints: { permitted: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['10.1.2.3', '192.0.2.1'] }, valid: false },
-  { name: 'ipv4 permitted: an IPv6 address is outside', constraints: { permitted: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['2001:db8::1'] }, valid: false },
-  { name: 'ipv4 permitted: an IPv4-mapped IPv6 address is outside', constraints: { permitted: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['::ffff:10.1.2.3'] }, valid: false },
-  { name: 'ipv4 permitted: a DNS name is not constrained by it', constraints: { permitted: [{ ip: '10.0.0.0/8' }] }, leaf: { dnsNames: ['a.example'] }, valid: true },
+  {
+    name: 'ipv4 permitted: one address of two outside',
+    constraints: { permitted: [{ ip: '10.0.0.0/8' }] },
+    leaf: { ipAddresses: ['10.1.2.3', '192.0.2.1'] },
+    valid: false,
+  },
+  {
+    name: 'ipv4 permitted: an IPv6 address is outside',
+    constraints: { permitted: [{ ip: '10.0.0.0/8' }] },
+    leaf: { ipAddresses: ['2001:db8::1'] },
+    valid: false,
+  },
+  {
+    name: 'ipv4 permitted: an IPv4-mapped IPv6 address is outside',
+    constraints: { permitted: [{ ip: '10.0.0.0/8' }] },
+    leaf: { ipAddresses: ['::ffff:10.1.2.3'] },
+    valid: false,
+  },
+  {
+    name: 'ipv4 permitted: a DNS name is not constrained by it',
+    constraints: { permitted: [{ ip: '10.0.0.0/8' }] },
+    leaf: { dnsNames: ['a.example'] },
+    valid: true,
+  },
   { name: 'ipv4 permitted /32: the one address', constraints: { permitted: [{ ip: '192.0.2.7/32' }] }, leaf: { ipAddresses: ['192.0.2.7'] }, valid: true },
   { name: 'ipv4 permitted /32: its neighbour', constraints: { permitted: [{ ip: '192.0.2.7/32' }] }, leaf: { ipAddresses: ['192.0.2.6'] }, valid: false },
   { name: 'ipv4 excluded: inside', constraints: { excluded: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['10.1.2.3'] }, valid: false },
@@ -87,13 +152,33 @@ const CASES: readonly Case[] = [
   // iPAddress, IPv6
   { name: 'ipv6 permitted: inside', constraints: { permitted: [{ ip: '2001:db8::/32' }] }, leaf: { ipAddresses: ['2001:db8:1::1'] }, valid: true },
   { name: 'ipv6 permitted: outside', constraints: { permitted: [{ ip: '2001:db8::/32' }] }, leaf: { ipAddresses: ['2001:db9::1'] }, valid: false },
-  { name: 'ipv6 permitted: an IPv4 address is outside', constraints: { permitted: [{ ip: '2001:db8::/32' }] }, leaf: { ipAddresses: ['192.0.2.1'] }, valid: false },
+  {
+    name: 'ipv6 permitted: an IPv4 address is outside',
+    constraints: { permitted: [{ ip: '2001:db8::/32' }] },
+    leaf: { ipAddresses: ['192.0.2.1'] },
+    valid: false,
+  },
   { name: 'ipv6 excluded: inside', constraints: { excluded: [{ ip: '2001:db8:bad::/48' }] }, leaf: { ipAddresses: ['2001:db8:bad::1'] }, valid: false },
   { name: 'ipv6 excluded: outside', constraints: { excluded: [{ ip: '2001:db8:bad::/48' }] }, leaf: { ipAddresses: ['2001:db8:600d::1'] }, valid: true },
   // both forms
-  { name: 'dns and ip permitted: both inside', constraints: { permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }] }, leaf: { dnsNames: ['a.good.example'], ipAddresses: ['10.0.0.1'] }, valid: true },
-  { name: 'dns and ip permitted: the address outside', constraints: { permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }] }, leaf: { dnsNames: ['a.good.example'], ipAddresses: ['192.0.2.1'] }, valid: false },
-  { name: 'dns and ip permitted: the name outside', constraints: { permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }] }, leaf: { dnsNames: ['evil.example'], ipAddresses: ['10.0.0.1'] }, valid: false },
+  {
+    name: 'dns and ip permitted: both inside',
+    constraints: { permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }] },
+    leaf: { dnsNames: ['a.good.example'], ipAddresses: ['10.0.0.1'] },
+    valid: true,
+  },
+  {
+    name: 'dns and ip permitted: the address outside',
+    constraints: { permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }] },
+    leaf: { dnsNames: ['a.good.example'], ipAddresses: ['192.0.2.1'] },
+    valid: false,
+  },
+  {
+    name: 'dns and ip permitted: the name outside',
+    constraints: { permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }] },
+    leaf: { dnsNames: ['evil.example'], ipAddresses: ['10.0.0.1'] },
+    valid: false,
+  },
 ];
 
 /** Runs one case through both verifiers; the verdicts must be the RFC's and each other's. */
@@ -133,9 +218,12 @@ test('constraints of the anchor and of the intermediate both apply (intersection
   }
 });
 
-test('an anchor\'s constraints bind the intermediates too, an intermediate\'s bind only what is below it', (t) => {
+test("an anchor's constraints bind the intermediates too, an intermediate's bind only what is below it", (t) => {
   const anchor = makeRoot('p256', { nameConstraints: { permitted: [{ dns: 'good.example' }] } });
-  for (const [san, valid] of [['ca.good.example', true], ['ca.evil.example', false]] as const) {
+  for (const [san, valid] of [
+    ['ca.good.example', true],
+    ['ca.evil.example', false],
+  ] as const) {
     const intermediate = makeIntermediate('p256', anchor, { dnsNames: [san] });
     const leaf = issue('p256', intermediate, { dnsNames: ['a.good.example'], ipAddresses: [] });
     agree(t, `intermediate named ${san} under an anchor permitting good.example`, { anchor, intermediates: [intermediate], leaf }, valid);
@@ -146,7 +234,7 @@ test('an anchor\'s constraints bind the intermediates too, an intermediate\'s bi
   agree(t, 'an intermediate outside its own constraints', { anchor: root, intermediates: [intermediate], leaf }, true);
 });
 
-test('two intermediates: the upper one\'s constraints reach the leaf through the lower one', (t) => {
+test("two intermediates: the upper one's constraints reach the leaf through the lower one", (t) => {
   const root = makeRoot('p256');
   const upper = makeIntermediate('p256', root, { subjectCommonName: 'Upper', nameConstraints: { excluded: [{ ip: '10.0.0.0/8' }, { dns: 'bad.example' }] } });
   const lower = makeIntermediate('p256', upper, { subjectCommonName: 'Lower' });
@@ -202,7 +290,11 @@ test('a dNSName that is no DNS name cannot be checked against DNS constraints: c
 });
 
 test('a pinned anchor (the leaf itself) is not constrained by its own nameConstraints', (t) => {
-  const pinned = makeRoot('p256', { nameConstraints: { permitted: [{ dns: 'good.example' }] }, dnsNames: ['evil.example'], keyUsage: ['digitalSignature', 'keyCertSign'] });
+  const pinned = makeRoot('p256', {
+    nameConstraints: { permitted: [{ dns: 'good.example' }] },
+    dnsNames: ['evil.example'],
+    keyUsage: ['digitalSignature', 'keyCertSign'],
+  });
   const result = verifyCertificateChain({ chain: [pinned.der], trustAnchors: [pinned.der], now: NOW, hostname: 'evil.example' });
   t.true(result.ok, result.ok ? '' : result.reason);
   // The same constraints on an anchor that issues a leaf for that name do apply.

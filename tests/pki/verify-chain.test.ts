@@ -28,7 +28,12 @@ function alertOf(t: { fail(m: string): void }, result: ChainResult): string {
 }
 
 /** The chain is rejected with `alert` and a reason matching `reason`. */
-function rejected(t: { is(a: unknown, b: unknown, m?: string): void; regex(s: string, r: RegExp): void; fail(m: string): void }, result: ChainResult, alert: string, reason?: RegExp): void {
+function rejected(
+  t: { is(a: unknown, b: unknown, m?: string): void; regex(s: string, r: RegExp): void; fail(m: string): void },
+  result: ChainResult,
+  alert: string,
+  reason?: RegExp,
+): void {
   t.is(alertOf(t, result), alert, result.ok ? '' : result.reason);
   if (!result.ok && reason !== undefined) t.regex(result.reason, reason);
 }
@@ -40,14 +45,21 @@ for (const kind of ALL_KINDS) {
     if (!result.ok) return t.fail(result.reason);
     t.deepEqual(result.leafPublicKeySpki, leaf.keys.spkiDer);
     t.deepEqual(spki(result.leaf.publicKey), leaf.keys.spkiDer);
-    t.deepEqual(result.path.map((c) => c.subject), [`CN=Leaf ${kind}`, `CN=Intermediate ${kind}`, `CN=Root ${kind}`]);
+    t.deepEqual(
+      result.path.map((c) => c.subject),
+      [`CN=Leaf ${kind}`, `CN=Intermediate ${kind}`, `CN=Root ${kind}`],
+    );
   });
 }
 
 test('the root may be sent too, and the order of intermediates may be relaxed', (t) => {
   const { root, intermediate, leaf } = makeChain('p256');
   const stranger = makeRoot('p256');
-  for (const chain of [[leaf.der, intermediate.der, root.der], [leaf.der, root.der, intermediate.der], [leaf.der, stranger.der, intermediate.der]]) {
+  for (const chain of [
+    [leaf.der, intermediate.der, root.der],
+    [leaf.der, root.der, intermediate.der],
+    [leaf.der, stranger.der, intermediate.der],
+  ]) {
     const result = verify({ chain, trustAnchors: [root.der] });
     t.true(result.ok, result.ok ? '' : result.reason);
     if (result.ok) t.is(result.path.length, 3);
@@ -61,7 +73,10 @@ test('a chain of two intermediates in reverse order validates', (t) => {
   const leaf = issue('ed25519', lower);
   const result = verify({ chain: [leaf.der, upper.der, lower.der], trustAnchors: [root.der] });
   if (!result.ok) return t.fail(result.reason);
-  t.deepEqual(result.path.map((c) => c.subject), ['CN=Leaf ed25519', 'CN=Lower', 'CN=Upper', 'CN=Root ed25519']);
+  t.deepEqual(
+    result.path.map((c) => c.subject),
+    ['CN=Leaf ed25519', 'CN=Lower', 'CN=Upper', 'CN=Root ed25519'],
+  );
 });
 
 test('leaf-only chain issued by the anchor: ok; a missing intermediate: unknown_ca', (t) => {
@@ -192,7 +207,8 @@ test('hostnames: SAN dNSName only, case-insensitive, whole-label wildcards; a mi
   const { root, intermediate, leaf } = makeChain('ed25519');
   const check = (hostname: string): ChainResult => verify({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der], hostname });
   for (const ok of ['a.example', 'A.Example', 'a.example.', 'x.b.example']) t.true(check(ok).ok, ok);
-  for (const bad of ['other.example', 'b.example', 'y.x.b.example', 'example', 'Leaf ed25519']) rejected(t, check(bad), 'certificate_unknown', /not valid for host name/);
+  for (const bad of ['other.example', 'b.example', 'y.x.b.example', 'example', 'Leaf ed25519'])
+    rejected(t, check(bad), 'certificate_unknown', /not valid for host name/);
   // The subject CN is never used (RFC 9525 §6.3).
   const cnOnly = issue('ed25519', root, { subjectCommonName: 'cn.example', dnsNames: [], ipAddresses: [] });
   rejected(t, verify({ chain: [cnOnly.der], trustAnchors: [root.der], hostname: 'cn.example' }), 'certificate_unknown');
@@ -294,7 +310,7 @@ test('an empty chain and an overlong chain give certificate_unknown', (t) => {
   rejected(t, verify({ chain: new Array<Uint8Array>(17).fill(root.der), trustAnchors: [root.der] }), 'certificate_unknown', /more than 16/);
 });
 
-test('the caller\'s mistakes throw ConfigError', (t) => {
+test("the caller's mistakes throw ConfigError", (t) => {
   const { root, leaf } = makeChain('p256');
   const option = (o: Options): string | undefined => t.throws(() => verify(o), { instanceOf: ConfigError })?.option;
   t.is(option({ chain: [leaf.der], trustAnchors: [new Uint8Array([0x30, 0x00])] }), 'trustAnchors[0]');
@@ -313,7 +329,8 @@ test('createChainVerifier: anchors parsed once, the same results through the hoo
   rejected(t, verifier([leaf.der, intermediate.der], { now: days(4000).getTime() }), 'certificate_expired');
   rejected(t, verifier([leaf.der], { now: NOW }), 'unknown_ca');
   t.throws(() => createChainVerifier([new Uint8Array([1])]), { instanceOf: ConfigError });
-  const mine: CertificateVerifier = (chain) => (chain.length === 1 ? verifier([...chain, intermediate.der], { now: NOW }) : { ok: false, alert: 'bad_certificate', reason: 'custom' });
+  const mine: CertificateVerifier = (chain) =>
+    chain.length === 1 ? verifier([...chain, intermediate.der], { now: NOW }) : { ok: false, alert: 'bad_certificate', reason: 'custom' };
   t.true(mine([leaf.der], { now: NOW }).ok);
 });
 

@@ -43,7 +43,13 @@ test('failures are counted per read epoch: each key has its own budget; dropping
     rx.receive(e4.forger.seal('application_data', Uint8Array.of(i)).bytes, 0);
   }
   t.false(rx.integrityLimitExceeded, '3 + 3 failures over two keys stay within a limit of 3 per key');
-  t.deepEqual(rx.usage().read.map((r) => [r.epoch, r.failed]), [[3, 3], [4, 3]]);
+  t.deepEqual(
+    rx.usage().read.map((r) => [r.epoch, r.failed]),
+    [
+      [3, 3],
+      [4, 3],
+    ],
+  );
   rx.receive(e4.forger.seal('application_data', Uint8Array.of(9)).bytes, 0);
   t.true(rx.integrityLimitExceeded);
   t.is(rx.receive(e3.honest.seal('application_data', Uint8Array.of(1)).bytes, 0).length, 1, 'epoch 3 is within its budget');

@@ -14,7 +14,11 @@ function opened(out: readonly ReceivedRecord[]): { epoch: number; sequenceNumber
   return out.flatMap((r) => (r.kind === 'record' ? [{ epoch: r.epoch, sequenceNumber: r.sequenceNumber }] : []));
 }
 
-const heldEpochs = (rx: RecordLayer): number[] => rx.usage().read.map((r) => r.epoch).sort((a, b) => a - b);
+const heldEpochs = (rx: RecordLayer): number[] =>
+  rx
+    .usage()
+    .read.map((r) => r.epoch)
+    .sort((a, b) => a - b);
 
 /** A sender and a receiver; `step(n)` installs epoch n on both sides. */
 function peers(config: { previousEpochRetention?: number; maxReadEpochs?: number } = {}): {
@@ -102,7 +106,11 @@ test('epoch 2 stays until dropReadEpoch(2), whatever application epochs come and
   }
   t.deepEqual(heldEpochs(rx), [2, 5]);
   t.is(rx.nextTimeout(), undefined);
-  t.deepEqual(opened(rx.receive(tx.seal('handshake', body, { epoch: 2 }).bytes, 600)), [{ epoch: 2, sequenceNumber: 1 }], 'a retransmitted handshake record still opens');
+  t.deepEqual(
+    opened(rx.receive(tx.seal('handshake', body, { epoch: 2 }).bytes, 600)),
+    [{ epoch: 2, sequenceNumber: 1 }],
+    'a retransmitted handshake record still opens',
+  );
   rx.dropReadEpoch(2);
   t.deepEqual(heldEpochs(rx), [5]);
   t.deepEqual(opened(rx.receive(finished.bytes, 700)), []);

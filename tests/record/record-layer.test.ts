@@ -89,9 +89,18 @@ test('a larger replay window accepts older reordered records', (t) => {
   rx.receive(records[299]!, 0);
   t.is(delivered(rx.receive(records[44]!, 0))[0]?.sequenceNumber, 44); // 299 - 255
   t.is(delivered(rx.receive(records[43]!, 0)).length, 0);
-  t.throws(() => new RecordLayer({ provider: nodeProvider, replayWindow: 32 }).installReadKeys(3, 'tls_aes_128_gcm_sha256', keysFor(nodeProvider, 'tls_aes_128_gcm_sha256', 3), 0), {
-    message: /at least 64|>= 64/,
-  });
+  t.throws(
+    () =>
+      new RecordLayer({ provider: nodeProvider, replayWindow: 32 }).installReadKeys(
+        3,
+        'tls_aes_128_gcm_sha256',
+        keysFor(nodeProvider, 'tls_aes_128_gcm_sha256', 3),
+        0,
+      ),
+    {
+      message: /at least 64|>= 64/,
+    },
+  );
 });
 
 for (const bits of [8, 16] as const) {
@@ -170,8 +179,18 @@ test('several records in one datagram; a foreign connection ID discards the rest
   const b = tx.seal('alert', Uint8Array.of(1, 0)).bytes;
   const c = tx.seal('application_data', utf8.encode('c'), { includeLength: false }).bytes;
   const all = delivered(rx.receive(Uint8Array.of(...a, ...b, ...c), 0));
-  t.deepEqual(all.map((r) => [r.contentType, r.sequenceNumber]), [['application_data', 0], ['alert', 1], ['application_data', 2]]);
-  const foreign = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_sha256', cid: Uint8Array.of(9, 9, 9, 9) }).tx.seal('application_data', payload(3)).bytes;
+  t.deepEqual(
+    all.map((r) => [r.contentType, r.sequenceNumber]),
+    [
+      ['application_data', 0],
+      ['alert', 1],
+      ['application_data', 2],
+    ],
+  );
+  const foreign = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_sha256', cid: Uint8Array.of(9, 9, 9, 9) }).tx.seal(
+    'application_data',
+    payload(3),
+  ).bytes;
   const d = tx.seal('application_data', payload(3)).bytes;
   const got = delivered(rx.receive(Uint8Array.of(...d, ...foreign, ...tx.seal('application_data', payload(3)).bytes), 0));
   t.is(got.length, 1);

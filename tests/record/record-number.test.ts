@@ -40,7 +40,16 @@ test('seal in an older epoch numbers from that epoch; sealPlaintext numbers epoc
 
 test('recordNumberKey: one key per record number, the same from numbers and from bigints', (t) => {
   const keys = new Set<RecordNumberKey>();
-  for (const [e, s] of [[1, 23], [12, 3], [0, 0], [0, 1], [1, 0], [2 ** 16 - 1, 2 ** 48 - 1], [2 ** 16 - 1, 2 ** 48 - 2], [2 ** 53 - 1, 2 ** 53 - 1]] as const) {
+  for (const [e, s] of [
+    [1, 23],
+    [12, 3],
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [2 ** 16 - 1, 2 ** 48 - 1],
+    [2 ** 16 - 1, 2 ** 48 - 2],
+    [2 ** 53 - 1, 2 ** 53 - 1],
+  ] as const) {
     const k = recordNumberKey(e, s);
     t.false(keys.has(k), `${e}/${s} collides`);
     keys.add(k);

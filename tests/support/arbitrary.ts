@@ -32,7 +32,10 @@ function scalarArb(s: ScalarIR, maxValue?: number, minValue = 0): Arb {
 function bytesArb(min: number, max: number): Arb {
   const short = fc.uint8Array({ minLength: min, maxLength: Math.min(max, min + 24) });
   if (max <= min + 24) return short;
-  return fc.oneof({ arbitrary: short, weight: 5 }, { arbitrary: fc.uint8Array({ minLength: min, maxLength: Math.min(max, min + 400), size: 'max' }), weight: 1 });
+  return fc.oneof(
+    { arbitrary: short, weight: 5 },
+    { arbitrary: fc.uint8Array({ minLength: min, maxLength: Math.min(max, min + 400), size: 'max' }), weight: 1 },
+  );
 }
 
 /** An arbitrary for a value of the structure (or list) `typeId`. */
@@ -127,7 +130,11 @@ function build(t: TypeIR): Arb {
         union = fc.oneof(
           ...v.cases.map((c) =>
             caseArb(c.target).chain((x) =>
-              (c.key === true ? fc.constant(new Uint8Array(tagInst.constant)) : fieldArb(t, src)).map((s) => ({ [src.tsName]: s, [tagName]: c.key, [f.tsName]: x })),
+              (c.key === true ? fc.constant(new Uint8Array(tagInst.constant)) : fieldArb(t, src)).map((s) => ({
+                [src.tsName]: s,
+                [tagName]: c.key,
+                [f.tsName]: x,
+              })),
             ),
           ),
         );

@@ -17,7 +17,9 @@ export function plaintextRecord(type: ContentTypeName, fragment: Uint8Array, seq
  * written by hand: an attacker's fragment need not be consistent (the
  * generated encoder refuses a fragment that overruns its message).
  */
-export function handshakeFragment(f: Omit<DtlsHandshake, 'fragment' | 'msgType'> & { readonly msgType: HandshakeTypeName; readonly fragment?: Uint8Array }): Uint8Array {
+export function handshakeFragment(
+  f: Omit<DtlsHandshake, 'fragment' | 'msgType'> & { readonly msgType: HandshakeTypeName; readonly fragment?: Uint8Array },
+): Uint8Array {
   const fragment = f.fragment ?? new Uint8Array(0);
   const out = new Uint8Array(12 + fragment.length);
   const u24 = (at: number, v: number): void => {

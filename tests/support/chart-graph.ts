@@ -33,12 +33,18 @@ function targets(from: string, t: unknown): { to: string; guard?: string }[] {
 export function chartEdges(chart: Json): ChartEdge[] {
   const states = chart.states as Json;
   const edges: ChartEdge[] = [];
-  const finals = new Set(Object.entries(states).filter(([, s]) => isObject(s) && s.type === 'final').map(([n]) => n));
+  const finals = new Set(
+    Object.entries(states)
+      .filter(([, s]) => isObject(s) && s.type === 'final')
+      .map(([n]) => n),
+  );
   for (const [name, s] of Object.entries(states)) {
     if (!isObject(s) || finals.has(name)) continue;
     const on = { ...(isObject(chart.on) ? chart.on : {}), ...(isObject(s.on) ? s.on : {}) };
     for (const [event, t] of Object.entries(on)) targets(name, t).forEach((x, i) => edges.push({ from: name, event, alternative: i, ...x }));
-    if (isObject(s.after)) for (const [delay, t] of Object.entries(s.after)) targets(name, t).forEach((x, i) => edges.push({ from: name, event: `after:${delay}`, alternative: i, ...x }));
+    if (isObject(s.after))
+      for (const [delay, t] of Object.entries(s.after))
+        targets(name, t).forEach((x, i) => edges.push({ from: name, event: `after:${delay}`, alternative: i, ...x }));
   }
   return edges;
 }

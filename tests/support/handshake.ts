@@ -23,7 +23,6 @@ export function roundTrip(link: Link, text: string): { atServer: string[]; atCli
   link.client.send(enc.encode(`${text} to server`));
   link.server.send(enc.encode(`${text} to client`));
   link.run(link.now + 60_000);
-  const dec = (side: 'client' | 'server'): string[] =>
-    link.events[side].flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
+  const dec = (side: 'client' | 'server'): string[] => link.events[side].flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
   return { atServer: dec('server'), atClient: dec('client') };
 }

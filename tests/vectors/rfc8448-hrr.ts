@@ -67,7 +67,7 @@ export const serverHello: string =
   '40eab3e3d9c547bc6528c4317d294686093a6cad7d002b00020304';
 
 /** RFC 8448 §5, line 1973 (28 octets). */
-export const encryptedExtensions: string ='080000180016000a0008000600170018001d001c0002400100000000';
+export const encryptedExtensions: string = '080000180016000a0008000600170018001d001c0002400100000000';
 
 /** RFC 8448 §5, line 1978 (445 octets). */
 export const certificate: string =
@@ -95,14 +95,12 @@ export const certificateVerify: string =
   'bcb290128415bd38';
 
 /** RFC 8448 §5, line 2036 (36 octets). */
-export const serverFinished: string =
-  '140000208863e6bfb0420a927fa27f34336a70ae426e968e3eb884945b96856d' +
-  'ba3976d1';
+export const serverFinished: string = '140000208863e6bfb0420a927fa27f34336a70ae426e968e3eb884945b96856d' + 'ba3976d1';
 
 /** RFC 8448 §5, line 1874 (32 octets). */
-export const handshakeTrafficHash: string ='8aa8e828ec2f8a884fec95a3139de01c15a3daa7ff5bfc3f4bfcc21b438d7bf8';
+export const handshakeTrafficHash: string = '8aa8e828ec2f8a884fec95a3139de01c15a3daa7ff5bfc3f4bfcc21b438d7bf8';
 
 /** RFC 8448 §5, line 2122 (32 octets). */
-export const applicationTrafficHash: string ='50f63cbf36b0dd049e7a0ba27d6455745ea2aaac54bb167f9950b2b7ce9509da';
+export const applicationTrafficHash: string = '50f63cbf36b0dd049e7a0ba27d6455745ea2aaac54bb167f9950b2b7ce9509da';
 
 export const hashAlgorithm = 'sha256' as const;

@@ -29,9 +29,17 @@ test('a datagram of plaintext, length-bearing and trailing length-less records r
   const bytes = encodeDatagram(records, { cidLength: 2 });
   t.is(
     hex(bytes),
-    '16fefd0000010203040506000201' + '00' + // DTLSPlaintext
-      '3f' + 'abcd' + '1234' + '0003' + '010203' + // 001 C=1 S=1 L=1 E=11
-      '32' + 'abcd' + '07' + 'ffeeddccbbaa', // 001 C=1 S=0 L=0 E=10
+    '16fefd0000010203040506000201' +
+      '00' + // DTLSPlaintext
+      '3f' +
+      'abcd' +
+      '1234' +
+      '0003' +
+      '010203' + // 001 C=1 S=1 L=1 E=11
+      '32' +
+      'abcd' +
+      '07' +
+      'ffeeddccbbaa', // 001 C=1 S=0 L=0 E=10
   );
   t.deepEqual(canon(decodeDatagram(bytes, { cidLength: 2 })), canon(records));
 });
@@ -84,8 +92,12 @@ test('the record layer splits datagrams as decodeDatagram does (one splitter): s
         const records: DtlsRecord[] = parts.map((p) => ({ kind: 'plaintext', record: { ...p, legacyRecordVersion: 'dtls1_2', epoch: 0 } }));
         const bytes = encodeDatagram(records);
         const seen = (d: Uint8Array): string[] =>
-          new RecordLayer({ provider: nodeProvider }).receive(d, 0).flatMap((r) => (r.kind === 'record' ? [`${String(r.contentType)}/${r.sequenceNumber}/${hex(r.content)}`] : []));
-        const expected = decodeDatagram(bytes).map((r) => (r.kind === 'plaintext' ? `${String(r.record.type)}/${r.record.sequenceNumber}/${hex(r.record.fragment)}` : ''));
+          new RecordLayer({ provider: nodeProvider })
+            .receive(d, 0)
+            .flatMap((r) => (r.kind === 'record' ? [`${String(r.contentType)}/${r.sequenceNumber}/${hex(r.content)}`] : []));
+        const expected = decodeDatagram(bytes).map((r) =>
+          r.kind === 'plaintext' ? `${String(r.record.type)}/${r.record.sequenceNumber}/${hex(r.record.fragment)}` : '',
+        );
         assert.deepEqual(seen(bytes), expected);
         // Cut short: decodeDatagram refuses the datagram; the record layer hands up the whole records before the cut.
         const at = cut % bytes.length;

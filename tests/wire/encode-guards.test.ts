@@ -1,7 +1,13 @@
 import test from 'ava';
 import {
-  decodeDtlsHandshake, encodeAck, encodeDtlsCiphertextHeader, encodeEncryptedExtensions, validateDtlsCiphertextHeader, validateDtlsHandshake,
-  type Ack, type EncryptedExtensions,
+  decodeDtlsHandshake,
+  encodeAck,
+  encodeDtlsCiphertextHeader,
+  encodeEncryptedExtensions,
+  validateDtlsCiphertextHeader,
+  validateDtlsHandshake,
+  type Ack,
+  type EncryptedExtensions,
 } from '../../generated/wire/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { decodeDatagram, encodeDatagram } from '../../runtime/wire/datagram.js';
@@ -20,7 +26,10 @@ test('a connection ID must have the negotiated length on the way out, as on the 
 });
 
 test('parameters and options outside their range are refused by name', (t) => {
-  t.regex(t.throws(() => encodeDtlsCiphertextHeader(header, -5), { instanceOf: RangeError })?.message ?? '', /parameter cid_length must be an integer in 0\.\.255, got -5/);
+  t.regex(
+    t.throws(() => encodeDtlsCiphertextHeader(header, -5), { instanceOf: RangeError })?.message ?? '',
+    /parameter cid_length must be an integer in 0\.\.255, got -5/,
+  );
   for (const cidLength of [-5, 1.5, 256, Number.NaN]) {
     const e = t.throws(() => decodeDatagram(Uint8Array.of(0x20, 0, ...new Uint8Array(16)), { cidLength }), { instanceOf: ConfigError });
     t.is(e?.option, 'cidLength');

@@ -62,7 +62,10 @@ function fuzz(name: string, seeds: readonly Uint8Array[], decode: (b: Uint8Array
 for (const t of topLevelTypes) {
   test(`fuzz ${t.tsName}: ${INPUTS} inputs raise nothing but DecodeError`, (tt) => {
     const codec = codecOf(t);
-    const samples = fc.sample(arbitraryOf(t.id).filter((v) => validateWithParams(t, codec, v) === undefined), { numRuns: 64, seed: SEED });
+    const samples = fc.sample(
+      arbitraryOf(t.id).filter((v) => validateWithParams(t, codec, v) === undefined),
+      { numRuns: 64, seed: SEED },
+    );
     const seeds = samples.map((v) => encodeWithParams(t, codec, v));
     // Parameters (the connection ID length) vary with the input, from 0 to 20.
     const params = (b: Uint8Array): number[] => t.params.map(() => (b.length === 0 ? 0 : b[b.length - 1]! % 21));

@@ -1,7 +1,17 @@
 import test from 'ava';
 import {
-  decodeCertificate, decodeCertificateVerify, decodeEncryptedExtensions, decodeFinished, decodeHandshake, decodeNewSessionTicket,
-  decodeServerHello, encodeHandshake, extensionTypeToNumber, cipherSuiteToNumber, namedGroupToNumber, protocolVersionToNumber,
+  decodeCertificate,
+  decodeCertificateVerify,
+  decodeEncryptedExtensions,
+  decodeFinished,
+  decodeHandshake,
+  decodeNewSessionTicket,
+  decodeServerHello,
+  encodeHandshake,
+  extensionTypeToNumber,
+  cipherSuiteToNumber,
+  namedGroupToNumber,
+  protocolVersionToNumber,
   signatureSchemeToNumber,
 } from '../../generated/wire/index.js';
 import { canon, fromHex, hex } from '../support/canon.js';
@@ -19,7 +29,15 @@ function message(v: { hex: string }) {
   return { bytes, body: bytes.subarray(4), decoded: decodeHandshake(bytes) };
 }
 
-for (const v of [v8448.serverHello, v8448.encryptedExtensions, v8448.certificate, v8448.certificateVerify, v8448.serverFinished, v8448.clientFinished, v8448.newSessionTicket]) {
+for (const v of [
+  v8448.serverHello,
+  v8448.encryptedExtensions,
+  v8448.certificate,
+  v8448.certificateVerify,
+  v8448.serverFinished,
+  v8448.clientFinished,
+  v8448.newSessionTicket,
+]) {
   test(`RFC 8448 §3 ${v.name}: Handshake framing re-encodes byte for byte`, (t) => {
     const m = message(v);
     t.is(hex(encodeHandshake(m.decoded)), v.hex);
@@ -41,7 +59,10 @@ test('RFC 8448 §3 ServerHello fields', (t) => {
   t.is(sh.legacyCompressionMethod, f.legacyCompressionMethod);
   t.false(sh.isHelloRetryRequest);
   if (sh.isHelloRetryRequest) return;
-  t.deepEqual(sh.extensions.map((e) => extensionTypeToNumber(e.extensionType)), [...f.extensionTypes]);
+  t.deepEqual(
+    sh.extensions.map((e) => extensionTypeToNumber(e.extensionType)),
+    [...f.extensionTypes],
+  );
   for (const e of sh.extensions) {
     if (e.extensionType === 'key_share') {
       t.is(namedGroupToNumber(e.extensionData.serverShare.group), f.keyShareGroup);
@@ -55,13 +76,26 @@ test('RFC 8448 §3 ServerHello fields', (t) => {
 test('RFC 8448 §3 EncryptedExtensions fields', (t) => {
   const f = v8448.encryptedExtensions.facts;
   const ee = decodeEncryptedExtensions(message(v8448.encryptedExtensions).body);
-  t.deepEqual(ee.extensions.map((e) => extensionTypeToNumber(e.extensionType)), [...f.extensionTypes]);
+  t.deepEqual(
+    ee.extensions.map((e) => extensionTypeToNumber(e.extensionType)),
+    [...f.extensionTypes],
+  );
   const [groups, limit, sni] = ee.extensions;
   if (groups?.extensionType !== 'supported_groups' || limit?.extensionType !== 'record_size_limit' || sni?.extensionType !== 'server_name') {
     t.fail('extensions are not supported_groups, record_size_limit, server_name');
     return;
   }
-  t.deepEqual(groups.extensionData.namedGroupList, ['x25519', 'secp256r1', 'secp384r1', 'secp521r1', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192']);
+  t.deepEqual(groups.extensionData.namedGroupList, [
+    'x25519',
+    'secp256r1',
+    'secp384r1',
+    'secp521r1',
+    'ffdhe2048',
+    'ffdhe3072',
+    'ffdhe4096',
+    'ffdhe6144',
+    'ffdhe8192',
+  ]);
   t.is(limit.extensionData.recordSizeLimit, Number.parseInt(f.extensions[1]!.body, 16));
   t.deepEqual(sni.extensionData, {});
 });
@@ -103,7 +137,10 @@ test('RFC 8448 §3 NewSessionTicket fields', (t) => {
   t.is(nst.ticketAgeAdd, f.ticketAgeAdd);
   t.is(hex(nst.ticketNonce), f.ticketNonce);
   t.is(hex(nst.ticket), f.ticket);
-  t.deepEqual(nst.extensions.map((e) => extensionTypeToNumber(e.extensionType)), f.extensions.map((e) => e.type));
+  t.deepEqual(
+    nst.extensions.map((e) => extensionTypeToNumber(e.extensionType)),
+    f.extensions.map((e) => e.type),
+  );
   const ed = nst.extensions[0];
   if (ed?.extensionType !== 'early_data') return void t.fail('first extension is not early_data');
   t.is(ed.extensionData.maxEarlyDataSize, Number.parseInt(f.extensions[0]!.body, 16));

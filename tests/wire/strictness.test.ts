@@ -123,7 +123,10 @@ function violating(t: TypeIR, value: Record<string, unknown>, of: FieldIR, direc
   if (list.kind !== 'struct') return undefined;
   const et = type(list.typeId);
   const codec = codecOf(et);
-  const elem = fc.sample(arbitraryOf(et.id).filter((v) => validateWithParams(et, codec, v) === undefined), { numRuns: 1, seed: 1 })[0];
+  const elem = fc.sample(
+    arbitraryOf(et.id).filter((v) => validateWithParams(et, codec, v) === undefined),
+    { numRuns: 1, seed: 1 },
+  )[0];
   const size = codec.size(elem);
   return size === 0 ? undefined : new Array<unknown>(Math.ceil(bytes / size)).fill(elem);
 }

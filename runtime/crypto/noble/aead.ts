@@ -13,7 +13,11 @@ import { type AesKeySchedule, type CcmTagLength, ccmOpen, ccmSeal, expandAesKey 
 const NONCE_LENGTH = 12;
 
 /** The shape of noble's AEAD constructors: a one-shot cipher per (key, nonce, aad). */
-type NobleAeadCons = (key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) => {
+type NobleAeadCons = (
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad?: Uint8Array,
+) => {
   encrypt(data: Uint8Array): Uint8Array;
   decrypt(data: Uint8Array): Uint8Array;
 };

@@ -41,7 +41,10 @@ export function ccmSeal(xk: AesKeySchedule, nonce: Uint8Array, aad: Uint8Array, 
   const ciphertext = out.subarray(0, n);
   const mac = new CbcMac(xk, ctr, aad, n, tagLength);
   for (let o = 0, i = 1; o < n; o += 16, i++) {
-    const p0 = load(plaintext, o), p1 = load(plaintext, o + 4), p2 = load(plaintext, o + 8), p3 = load(plaintext, o + 12);
+    const p0 = load(plaintext, o),
+      p1 = load(plaintext, o + 4),
+      p2 = load(plaintext, o + 8),
+      p3 = load(plaintext, o + 12);
     mac.absorb(p0, p1, p2, p3);
     const k = aesEncrypt(xk, ctr.w0, ctr.w1, ctr.w2, ctr.word3(i));
     storeBlock(ciphertext, o, p0 ^ k.s0, p1 ^ k.s1, p2 ^ k.s2, p3 ^ k.s3);
@@ -66,7 +69,10 @@ export function ccmOpen(xk: AesKeySchedule, nonce: Uint8Array, aad: Uint8Array, 
   const mac = new CbcMac(xk, ctr, aad, n, tagLength);
   for (let o = 0, i = 1; o < n; o += 16, i++) {
     const k = aesEncrypt(xk, ctr.w0, ctr.w1, ctr.w2, ctr.word3(i));
-    const p0 = load(ciphertext, o) ^ k.s0, p1 = load(ciphertext, o + 4) ^ k.s1, p2 = load(ciphertext, o + 8) ^ k.s2, p3 = load(ciphertext, o + 12) ^ k.s3;
+    const p0 = load(ciphertext, o) ^ k.s0,
+      p1 = load(ciphertext, o + 4) ^ k.s1,
+      p2 = load(ciphertext, o + 8) ^ k.s2,
+      p3 = load(ciphertext, o + 12) ^ k.s3;
     storeBlock(plaintext, o, p0, p1, p2, p3);
     if (n - o >= 16) mac.absorb(p0, p1, p2, p3);
     // A partial last block: past the payload `p` holds keystream, but CCM pads with zeros, so re-read what was stored.
@@ -181,8 +187,20 @@ function load(b: Uint8Array, o: number): number {
 
 /** Stores four little-endian words at `o`; typed arrays drop writes past their end, which truncates a last partial block. */
 function storeBlock(b: Uint8Array, o: number, w0: number, w1: number, w2: number, w3: number): void {
-  b[o] = w0; b[o + 1] = w0 >>> 8; b[o + 2] = w0 >>> 16; b[o + 3] = w0 >>> 24;
-  b[o + 4] = w1; b[o + 5] = w1 >>> 8; b[o + 6] = w1 >>> 16; b[o + 7] = w1 >>> 24;
-  b[o + 8] = w2; b[o + 9] = w2 >>> 8; b[o + 10] = w2 >>> 16; b[o + 11] = w2 >>> 24;
-  b[o + 12] = w3; b[o + 13] = w3 >>> 8; b[o + 14] = w3 >>> 16; b[o + 15] = w3 >>> 24;
+  b[o] = w0;
+  b[o + 1] = w0 >>> 8;
+  b[o + 2] = w0 >>> 16;
+  b[o + 3] = w0 >>> 24;
+  b[o + 4] = w1;
+  b[o + 5] = w1 >>> 8;
+  b[o + 6] = w1 >>> 16;
+  b[o + 7] = w1 >>> 24;
+  b[o + 8] = w2;
+  b[o + 9] = w2 >>> 8;
+  b[o + 10] = w2 >>> 16;
+  b[o + 11] = w2 >>> 24;
+  b[o + 12] = w3;
+  b[o + 13] = w3 >>> 8;
+  b[o + 14] = w3 >>> 16;
+  b[o + 15] = w3 >>> 24;
 }

@@ -8,7 +8,17 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { EC_SCALAR_LENGTH, ecdsaDerToRaw, ecdsaRawToDer, isEcKeyType, parsePrivateKeyInfo, parseSubjectPublicKeyInfo, type EcKeyType, type KeyType, type SignatureKeyType } from '../der.js';
+import {
+  EC_SCALAR_LENGTH,
+  ecdsaDerToRaw,
+  ecdsaRawToDer,
+  isEcKeyType,
+  parsePrivateKeyInfo,
+  parseSubjectPublicKeyInfo,
+  type EcKeyType,
+  type KeyType,
+  type SignatureKeyType,
+} from '../der.js';
 import { CryptoError, UnsupportedAlgorithmError, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../provider.js';
 import { copyOf } from '../../wire/bytes.js';
 

@@ -1,6 +1,12 @@
 import {
-  createCipheriv, createDecipheriv, type CipherCCM, type CipherChaCha20Poly1305, type CipherGCM,
-  type DecipherCCM, type DecipherChaCha20Poly1305, type DecipherGCM,
+  createCipheriv,
+  createDecipheriv,
+  type CipherCCM,
+  type CipherChaCha20Poly1305,
+  type CipherGCM,
+  type DecipherCCM,
+  type DecipherChaCha20Poly1305,
+  type DecipherGCM,
 } from 'node:crypto';
 import { CryptoError, type AeadAlgorithm, type AeadKey } from '../provider.js';
 import { aeadKeyLength } from '../suites.js';

@@ -106,7 +106,13 @@ const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, 
 const base64url = (b: Uint8Array): string => asBuffer(b).toString('base64url');
 
 /** JWK names (RFC 7518 §6.2.1.1, RFC 8037 §2) of the curves whose keys import faster as JWK than as DER. */
-const JWK_CURVE: Partial<Readonly<Record<SignatureKeyType, string>>> = { 'ec-p256': 'P-256', 'ec-p384': 'P-384', 'ec-p521': 'P-521', ed25519: 'Ed25519', ed448: 'Ed448' };
+const JWK_CURVE: Partial<Readonly<Record<SignatureKeyType, string>>> = {
+  'ec-p256': 'P-256',
+  'ec-p384': 'P-384',
+  'ec-p521': 'P-521',
+  ed25519: 'Ed25519',
+  ed448: 'Ed448',
+};
 
 /**
  * The SubjectPublicKeyInfo's key as a JWK when that is equivalent: an

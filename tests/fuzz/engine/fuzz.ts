@@ -45,7 +45,10 @@ const ROOT = new URL('../../../', import.meta.url).pathname;
 export function crashSignature(e: unknown): string {
   if (!(e instanceof Error)) return `non-Error ${typeof e}`;
   const frame = (e.stack ?? '').split('\n').find((l) => /\/(runtime|generated)\//.test(l)) ?? '';
-  const where = frame.replace(/^\s*at\s+/, '').replace(/\(?(?:file:\/\/)?[^()\s]*\/(runtime|generated)\//, '$1/').replace(/:\d+:\d+\)?$/, '');
+  const where = frame
+    .replace(/^\s*at\s+/, '')
+    .replace(/\(?(?:file:\/\/)?[^()\s]*\/(runtime|generated)\//, '$1/')
+    .replace(/:\d+:\d+\)?$/, '');
   return `${e.name}: ${e.message.split('\n')[0]!.replace(/\d+/g, 'N')} @ ${where}`;
 }
 
@@ -150,7 +153,9 @@ export async function fuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzResu
     if (now - lastStatus < 1000 && phase !== 'done') return;
     lastStatus = now;
     const secs = (now - started) / 1000;
-    o.status(`${phase} ${secs.toFixed(0)}s execs ${execs} (${Math.round(execs / Math.max(secs, 0.001))}/s) corpus ${corpus.length} features ${seen.size} blocks ${coverage.blocks} crashes ${crashes.length}`);
+    o.status(
+      `${phase} ${secs.toFixed(0)}s execs ${execs} (${Math.round(execs / Math.max(secs, 0.001))}/s) corpus ${corpus.length} features ${seen.size} blocks ${coverage.blocks} crashes ${crashes.length}`,
+    );
   };
 
   const initial = [...loadDir(o.corpusDir).map((e) => ({ input: e.input, fromDisk: true })), ...target.seeds().map((input) => ({ input, fromDisk: false }))];

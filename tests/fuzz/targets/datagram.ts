@@ -27,7 +27,9 @@ export const datagramTarget: FuzzTarget = {
       }
       const again = encodeDatagram(records, { cidLength });
       if (toHex(again) !== toHex(input)) {
-        throw new InvariantViolation(`cidLength ${cidLength}: ${records.length} decoded record(s) encode to ${again.length} bytes that differ from the ${input.length} input bytes`);
+        throw new InvariantViolation(
+          `cidLength ${cidLength}: ${records.length} decoded record(s) encode to ${again.length} bytes that differ from the ${input.length} input bytes`,
+        );
       }
     }
   },

@@ -1,6 +1,16 @@
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
-import { anchoredLinearFit, COSTED_AS, CostSamples, compareFigure, costedUs, mean, median, robustLinearFit, trimmedMean } from '../../../hwmodel/calibrate/index.js';
+import {
+  anchoredLinearFit,
+  COSTED_AS,
+  CostSamples,
+  compareFigure,
+  costedUs,
+  mean,
+  median,
+  robustLinearFit,
+  trimmedMean,
+} from '../../../hwmodel/calibrate/index.js';
 import type { CryptoOp } from '../../../hwmodel/model/crypto-ops.js';
 
 const op = (kind: CryptoOp['kind'], algorithm: string, bytes: number, us: number): CryptoOp => ({ kind, algorithm, bytes, ms: us / 1000 });
@@ -25,22 +35,38 @@ test('robustLinearFit recovers a line through noisy buckets and shrugs off outli
   const fit = robustLinearFit(samples);
   t.true(Math.abs(fit.setupUs - 3) < 1e-6, String(fit.setupUs));
   t.true(Math.abs(fit.perByteNs - 0.5) < 1e-6, String(fit.perByteNs));
-  const fixed = robustLinearFit([{ bytes: 16, us: 2 }, { bytes: 16, us: 9 }, { bytes: 16, us: 3 }]);
+  const fixed = robustLinearFit([
+    { bytes: 16, us: 2 },
+    { bytes: 16, us: 9 },
+    { bytes: 16, us: 3 },
+  ]);
   t.deepEqual(fixed, { setupUs: 3, perByteNs: 0 });
 });
 
 test('CostSamples files logged operations under the table entries the model charges them to', (t) => {
   const s = new CostSamples();
   s.addAll([
-    op('aead_seal', 'aes-128-gcm', 100, 5), op('aead_seal', 'aes-128-gcm', 1000, 6),
-    op('aead_open', 'aes-128-gcm', 100, 7), op('aead_open', 'aes-128-gcm', 1000, 8),
+    op('aead_seal', 'aes-128-gcm', 100, 5),
+    op('aead_seal', 'aes-128-gcm', 1000, 6),
+    op('aead_open', 'aes-128-gcm', 100, 7),
+    op('aead_open', 'aes-128-gcm', 1000, 8),
     op('aead_seal', 'chacha20-poly1305', 100, 1), // no open: no entry
-    op('mask', 'chacha20', 16, 4), op('mask', 'chacha20', 16, 2), op('mask', 'chacha20', 16, 3),
-    op('hkdf_extract', 'sha384', 48, 10), op('hkdf_expand', 'sha384', 48, 12), op('hkdf_expand', 'sha384', 48, 11),
-    op('kx_generate', 'x25519', 0, 40), op('kx_derive', 'x25519', 0, 50), op('kx_derive', 'x25519', 0, 70), op('kx_derive', 'x25519', 0, 60),
+    op('mask', 'chacha20', 16, 4),
+    op('mask', 'chacha20', 16, 2),
+    op('mask', 'chacha20', 16, 3),
+    op('hkdf_extract', 'sha384', 48, 10),
+    op('hkdf_expand', 'sha384', 48, 12),
+    op('hkdf_expand', 'sha384', 48, 11),
+    op('kx_generate', 'x25519', 0, 40),
+    op('kx_derive', 'x25519', 0, 50),
+    op('kx_derive', 'x25519', 0, 70),
+    op('kx_derive', 'x25519', 0, 60),
     op('kx_generate', 'secp256r1', 0, 30), // no derive: no entry
-    op('sign', 'ed25519', 100, 20), op('verify', 'ed25519', 100, 30),
-    op('aead_key', 'aes-128-gcm', 16, 999), op('random', 'random', 32, 999), op('key_import', 'spki', 91, 999),
+    op('sign', 'ed25519', 100, 20),
+    op('verify', 'ed25519', 100, 30),
+    op('aead_key', 'aes-128-gcm', 16, 999),
+    op('random', 'random', 32, 999),
+    op('key_import', 'spki', 91, 999),
   ]);
   const o = s.overrides();
   const seal = o.aead?.TLS_AES_128_GCM_SHA256?.seal;
@@ -68,7 +94,7 @@ test('compareFigure: ratio is predicted over measured, within the tolerance eith
   t.like(compareFigure(target, 'recordsPerSecond', 0, 890, 0.1), { within: false });
 });
 
-test('anchoredLinearFit takes the slope from direct timing and the fixed cost from the protocol\'s own calls', (t) => {
+test("anchoredLinearFit takes the slope from direct timing and the fixed cost from the protocol's own calls", (t) => {
   const direct = [16, 256, 4096, 16384].flatMap((bytes) => [0, 0.01, -0.01].map((noise) => ({ bytes, us: 10 + bytes * 0.0005 + noise })));
   const inPlace = [1201, 1201, 1217, 1201, 50].map((bytes, i) => ({ bytes, us: 2 + bytes * 0.0005 + (i === 4 ? 40 : 0) }));
   const fit = anchoredLinearFit(inPlace, direct);

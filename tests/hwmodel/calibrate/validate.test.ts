@@ -1,13 +1,25 @@
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
-import { calibrateAndValidate, calibrateWithDetails, formatValidation, handshake, predictSoftware, serverIdentity, validateTiming, type ValidationCase } from '../../../hwmodel/calibrate/index.js';
+import {
+  calibrateAndValidate,
+  calibrateWithDetails,
+  formatValidation,
+  handshake,
+  predictSoftware,
+  serverIdentity,
+  validateTiming,
+  type ValidationCase,
+} from '../../../hwmodel/calibrate/index.js';
 import { CryptoOpLog, loggingProvider } from '../../../hwmodel/model/crypto-ops.js';
 import { DEFAULT_PROFILE, checkProfile, type CryptoCostTable, type TimingProfile } from '../../../hwmodel/timing/index.js';
 
 /** The default table with every figure 0, then `patch` applied per section. */
 function table(patch: { [K in keyof CryptoCostTable]?: Partial<CryptoCostTable[K]> }): CryptoCostTable {
-  const zero = JSON.parse(JSON.stringify(DEFAULT_PROFILE.crypto.software.table), (_k, v: unknown) => (typeof v === 'number' ? 0 : v)) as Record<string, Record<string, unknown>>;
+  const zero = JSON.parse(JSON.stringify(DEFAULT_PROFILE.crypto.software.table), (_k, v: unknown) => (typeof v === 'number' ? 0 : v)) as Record<
+    string,
+    Record<string, unknown>
+  >;
   for (const [section, entries] of Object.entries(patch)) zero[section] = { ...zero[section], ...entries };
   return zero as unknown as CryptoCostTable;
 }
@@ -34,11 +46,14 @@ test('the predicted handshake latency is the processing and crypto of the work d
   // Until the client is connected: a key share each side, a shared secret each side, the server's CertificateVerify signed and checked.
   const expectedUs = 100 * messages + 10 * records + 2 * kx.generateUs + 2 * kx.deriveUs + 700 + 1100;
   const predicted = predictSoftware(p, c, { provider: 'node', seed: 1, records: 20 });
-  t.true(Math.abs(predicted.handshakeMs * 1000 - expectedUs) / expectedUs < SMALL_PS_TOLERANCE, `${predicted.handshakeMs * 1000} µs, expected ${expectedUs} µs`);
+  t.true(
+    Math.abs(predicted.handshakeMs * 1000 - expectedUs) / expectedUs < SMALL_PS_TOLERANCE,
+    `${predicted.handshakeMs * 1000} µs, expected ${expectedUs} µs`,
+  );
   t.true(predicted.events > 0);
 });
 
-test('the predicted record rate is one over a record\'s processing and crypto on both ends', (t) => {
+test("the predicted record rate is one over a record's processing and crypto on both ends", (t) => {
   const aead = { seal: { setupUs: 4, perByteNs: 5 }, open: { setupUs: 6, perByteNs: 2.5 } };
   const p = profile(table({ aead: { TLS_AES_128_GCM_SHA256: aead }, mask: { 'aes-128': { setupUs: 1.5, perByteNs: 0 } } }), { messageUs: 100, recordUs: 10 });
   // One record: a datagram out and a record in (10 µs each), seal and open of 1200 bytes plus a 1-byte content type, a mask each way.
@@ -49,14 +64,30 @@ test('the predicted record rate is one over a record\'s processing and crypto on
   t.true(Math.abs(predicted.recordsPerSecond - expected) / expected < SMALL_PS_TOLERANCE, `${predicted.recordsPerSecond}/s, expected ${expected}/s`);
 });
 
-test('validateTiming rows pair each target\'s measured and predicted figures; bad options are ConfigErrors', (t) => {
-  const v = validateTiming(DEFAULT_PROFILE, { targets: [{ suite: 'tls_chacha20_poly1305_sha256', group: 'x25519', scheme: 'ed25519' }], handshakes: 2, warmup: 0, records: 20, rounds: 2, simulatedRecords: 5 });
-  t.deepEqual(v.rows.map((r) => [r.suite, r.metric]), [['tls_chacha20_poly1305_sha256', 'handshakeMs'], ['tls_chacha20_poly1305_sha256', 'recordsPerSecond']]);
+test("validateTiming rows pair each target's measured and predicted figures; bad options are ConfigErrors", (t) => {
+  const v = validateTiming(DEFAULT_PROFILE, {
+    targets: [{ suite: 'tls_chacha20_poly1305_sha256', group: 'x25519', scheme: 'ed25519' }],
+    handshakes: 2,
+    warmup: 0,
+    records: 20,
+    rounds: 2,
+    simulatedRecords: 5,
+  });
+  t.deepEqual(
+    v.rows.map((r) => [r.suite, r.metric]),
+    [
+      ['tls_chacha20_poly1305_sha256', 'handshakeMs'],
+      ['tls_chacha20_poly1305_sha256', 'recordsPerSecond'],
+    ],
+  );
   for (const r of v.rows) {
     t.is(r.ratio, r.predicted / r.measured);
     t.is(r.within, Math.abs(r.ratio - 1) <= 0.1);
   }
-  t.is(v.allWithin, v.rows.every((r) => r.within));
+  t.is(
+    v.allWithin,
+    v.rows.every((r) => r.within),
+  );
   t.is(formatValidation(v).split('\n').length, 3);
   const option = (f: () => unknown): string | undefined => {
     try {
@@ -67,29 +98,57 @@ test('validateTiming rows pair each target\'s measured and predicted figures; ba
     }
     return undefined;
   };
-  t.is(option(() => validateTiming(DEFAULT_PROFILE, { targets: [] })), 'targets');
-  t.is(option(() => validateTiming(DEFAULT_PROFILE, { tolerance: -1 })), 'tolerance');
-  t.is(option(() => validateTiming(DEFAULT_PROFILE, { provider: 'x' as 'node' })), 'provider');
-  t.is(option(() => validateTiming(DEFAULT_PROFILE, { handshakes: 2, rounds: 3 })), 'rounds');
+  t.is(
+    option(() => validateTiming(DEFAULT_PROFILE, { targets: [] })),
+    'targets',
+  );
+  t.is(
+    option(() => validateTiming(DEFAULT_PROFILE, { tolerance: -1 })),
+    'tolerance',
+  );
+  t.is(
+    option(() => validateTiming(DEFAULT_PROFILE, { provider: 'x' as 'node' })),
+    'provider',
+  );
+  t.is(
+    option(() => validateTiming(DEFAULT_PROFILE, { handshakes: 2, rounds: 3 })),
+    'rounds',
+  );
 });
 
 test('calibrateAndValidate runs the validation between the calibration rounds and judges the profile it built', (t) => {
   const calls: string[] = [];
   calibrateWithDetails({
-    handshakes: 3, warmup: 0, records: 12, repeats: 1,
+    handshakes: 3,
+    warmup: 0,
+    records: 12,
+    repeats: 1,
     interleave: { records: (r, n) => calls.push(`records ${r}/${n}`), handshakes: (r, n) => calls.push(`handshakes ${r}/${n}`) },
   });
-  t.deepEqual(calls, [...[0, 1, 2, 3, 4, 5].map((r) => `records ${r}/6`), ...[0, 1, 2].map((r) => `handshakes ${r}/3`)], 'a hook after every records round and every handshake round');
+  t.deepEqual(
+    calls,
+    [...[0, 1, 2, 3, 4, 5].map((r) => `records ${r}/6`), ...[0, 1, 2].map((r) => `handshakes ${r}/3`)],
+    'a hook after every records round and every handshake round',
+  );
 
   const target = { suite: 'tls_aes_128_gcm_sha256', group: 'x25519', scheme: 'ed25519' } as const;
-  const { calibration, validation } = calibrateAndValidate({ handshakes: 2, warmup: 0, records: 12, repeats: 1 }, { targets: [target], handshakes: 4, warmup: 0, records: 24, rounds: 2, simulatedRecords: 5 });
+  const { calibration, validation } = calibrateAndValidate(
+    { handshakes: 2, warmup: 0, records: 12, repeats: 1 },
+    { targets: [target], handshakes: 4, warmup: 0, records: 24, rounds: 2, simulatedRecords: 5 },
+  );
   t.is(calibration.profile.metadata.source, 'calibrated');
-  t.deepEqual(validation.rows.map((r) => r.metric), ['handshakeMs', 'recordsPerSecond']);
+  t.deepEqual(
+    validation.rows.map((r) => r.metric),
+    ['handshakeMs', 'recordsPerSecond'],
+  );
   for (const r of validation.rows) {
     t.true(r.measured > 0 && r.predicted > 0, `${r.metric}: ${r.measured} measured, ${r.predicted} predicted`);
     t.is(r.ratio, r.predicted / r.measured);
   }
   // The prediction is the calibrated profile's: validating it afterwards predicts the same figures.
   const again = validateTiming(calibration.profile, { targets: [target], handshakes: 2, warmup: 0, records: 20, rounds: 2, simulatedRecords: 5 });
-  t.deepEqual(again.rows.map((r) => r.predicted), validation.rows.map((r) => r.predicted));
+  t.deepEqual(
+    again.rows.map((r) => r.predicted),
+    validation.rows.map((r) => r.predicted),
+  );
 });

@@ -38,9 +38,13 @@ function scenario(seed: number): string {
     });
   }
   const mrnd = sim.random.fork('method');
-  sim.method('watch', () => {
-    if (mrnd.chance(0.5)) sim.nextTrigger(mrnd.int(30) * NS);
-  }, { sensitive: [bus.changed] });
+  sim.method(
+    'watch',
+    () => {
+      if (mrnd.chance(0.5)) sim.nextTrigger(mrnd.int(30) * NS);
+    },
+    { sensitive: [bus.changed] },
+  );
   sim.run(20 * US);
   lines.push(`end ${formatTime(sim.now)} ${JSON.stringify(sim.stats)}`);
   return lines.join('\n');

@@ -34,10 +34,14 @@ test('nextTrigger(time) re-runs the method after that time, ignoring static sens
   const clk = sim.event('clk');
   const seen: string[] = [];
   let n = 0;
-  sim.method('m', () => {
-    seen.push(at(sim));
-    if (++n < 4) sim.nextTrigger(10 * NS);
-  }, { sensitive: [clk] });
+  sim.method(
+    'm',
+    () => {
+      seen.push(at(sim));
+      if (++n < 4) sim.nextTrigger(10 * NS);
+    },
+    { sensitive: [clk] },
+  );
   clk.notify(5 * NS); // ignored: the method is waiting on its dynamic trigger
   sim.thread('c', function* () {
     yield 35 * NS;
@@ -52,17 +56,21 @@ test('nextTrigger: the last call in an activation wins; no argument restores sta
   const [a, b, clk] = [sim.event('a'), sim.event('b'), sim.event('clk')];
   const seen: string[] = [];
   let step = 0;
-  sim.method('m', () => {
-    seen.push(`${step} ${at(sim)}`);
-    step++;
-    if (step === 1) {
-      sim.nextTrigger(a);
-      sim.nextTrigger(b); // wins
-    } else if (step === 2) {
-      sim.nextTrigger(50 * NS);
-      sim.nextTrigger(); // static again
-    }
-  }, { sensitive: [clk] });
+  sim.method(
+    'm',
+    () => {
+      seen.push(`${step} ${at(sim)}`);
+      step++;
+      if (step === 1) {
+        sim.nextTrigger(a);
+        sim.nextTrigger(b); // wins
+      } else if (step === 2) {
+        sim.nextTrigger(50 * NS);
+        sim.nextTrigger(); // static again
+      }
+    },
+    { sensitive: [clk] },
+  );
   a.notify(1 * NS);
   b.notify(2 * NS);
   clk.notify(3 * NS);

@@ -73,7 +73,10 @@ test('override rule: an earlier timed notification replaces a later one, a later
     t.is(ev.pendingTime, 10 * NS);
   });
   sim.run();
-  t.deepEqual(seen.map((s) => s.split('/')[0]), ['l@10ns']);
+  t.deepEqual(
+    seen.map((s) => s.split('/')[0]),
+    ['l@10ns'],
+  );
 });
 
 test('override rule: notify(0) replaces a pending timed one; a timed one never replaces a pending delta one', (t) => {
@@ -140,10 +143,14 @@ test('a process is not triggered by its own immediate notification', (t) => {
   const { sim } = traced();
   const ev = sim.event('ev');
   let runs = 0;
-  sim.method('self', () => {
-    runs++;
-    ev.notify();
-  }, { sensitive: [ev] });
+  sim.method(
+    'self',
+    () => {
+      runs++;
+      ev.notify();
+    },
+    { sensitive: [ev] },
+  );
   sim.run();
   t.is(runs, 1);
 });
@@ -170,5 +177,8 @@ test('several events fire in a deterministic order: timed ones at one instant in
     evs[3]!.notify(10 * NS); // replaces its 20 ns notification: now last in order
   });
   sim.run();
-  t.deepEqual(seen.map((s) => s.split('@')[0]), ['l2', 'l0', 'l1', 'l3']);
+  t.deepEqual(
+    seen.map((s) => s.split('@')[0]),
+    ['l2', 'l0', 'l1', 'l3'],
+  );
 });

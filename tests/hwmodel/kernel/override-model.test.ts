@@ -85,7 +85,11 @@ function simulate(steps: readonly Step[]): string[] {
   return out;
 }
 
-const op = fc.record({ ev: fc.integer({ min: 0, max: EVENTS - 1 }), kind: fc.constantFrom<Op['kind']>('delta', 'timed', 'timed', 'cancel'), d: fc.integer({ min: 1, max: 30 }) });
+const op = fc.record({
+  ev: fc.integer({ min: 0, max: EVENTS - 1 }),
+  kind: fc.constantFrom<Op['kind']>('delta', 'timed', 'timed', 'cancel'),
+  d: fc.integer({ min: 1, max: 30 }),
+});
 const step = fc.record({ ops: fc.array(op, { maxLength: 6 }), advance: fc.integer({ min: 1, max: 25 }) });
 
 test('notify/cancel scripts fire exactly as the IEEE 1666 override model says', (t) => {

@@ -27,7 +27,7 @@ test('next() is in [0,1) and roughly uniform', (t) => {
     t.true(x >= 0 && x < 1);
     buckets[Math.floor(x * 10)]!++;
   }
-  for (const b of buckets) t.true(Math.abs(b - n / 10) < n / 10 * 0.1, `bucket ${b}`);
+  for (const b of buckets) t.true(Math.abs(b - n / 10) < (n / 10) * 0.1, `bucket ${b}`);
 });
 
 test('int(n) stays in range, hits every value, rejects bad n', (t) => {

@@ -104,10 +104,14 @@ test('an error in a method propagates the same way, and the method runs no more'
   const sim = new Simulator();
   const clk = sim.event('clk');
   let runs = 0;
-  sim.method('m', () => {
-    runs++;
-    throw new Error('method broke');
-  }, { sensitive: [clk], dontInitialize: true });
+  sim.method(
+    'm',
+    () => {
+      runs++;
+      throw new Error('method broke');
+    },
+    { sensitive: [clk], dontInitialize: true },
+  );
   clk.notify(2 * NS);
   t.throws(() => sim.run(), { instanceOf: ProcessError, message: /process "m" failed at 2ns.*method broke/ });
   clk.notify(1 * NS);
@@ -122,9 +126,13 @@ test('process names are unique and non-empty; sensitivity must be events of this
   t.is(t.throws(() => sim.method('', () => undefined), { instanceOf: ConfigError }).option, 'name');
   const other = new Simulator().event('foreign');
   t.is(t.throws(() => sim.method('b', () => undefined, { sensitive: [other] }), { instanceOf: ConfigError }).option, 'sensitive');
-  t.throws(() => sim.thread('c', function* () {
-    yield other;
-  }) && sim.run(), { message: /another simulator/ });
+  t.throws(
+    () =>
+      sim.thread('c', function* () {
+        yield other;
+      }) && sim.run(),
+    { message: /another simulator/ },
+  );
 });
 
 test('run() from inside a process is refused', (t) => {

@@ -132,13 +132,17 @@ test('a thread with static sensitivity waits on it with a bare yield (wait())', 
   const sim = new Simulator();
   const clk = sim.event('clk');
   const seen: string[] = [];
-  sim.thread('s', function* () {
-    for (;;) {
-      yield;
-      seen.push(at(sim));
-      if (seen.length === 3) return;
-    }
-  }, { sensitive: [clk] });
+  sim.thread(
+    's',
+    function* () {
+      for (;;) {
+        yield;
+        seen.push(at(sim));
+        if (seen.length === 3) return;
+      }
+    },
+    { sensitive: [clk] },
+  );
   sim.thread('clock', function* () {
     for (let i = 0; i < 5; i++) {
       yield 10 * NS;
@@ -153,12 +157,16 @@ test('a dynamic wait overrides static sensitivity while it lasts', (t) => {
   const sim = new Simulator();
   const [clk, other] = [sim.event('clk'), sim.event('other')];
   const seen: string[] = [];
-  sim.thread('s', function* () {
-    yield other; // clk does not wake it
-    seen.push(`other ${at(sim)}`);
-    yield;
-    seen.push(`clk ${at(sim)}`);
-  }, { sensitive: [clk] });
+  sim.thread(
+    's',
+    function* () {
+      yield other; // clk does not wake it
+      seen.push(`other ${at(sim)}`);
+      yield;
+      seen.push(`clk ${at(sim)}`);
+    },
+    { sensitive: [clk] },
+  );
   clk.notify(1 * NS);
   other.notify(2 * NS);
   sim.thread('c2', function* () {
@@ -173,11 +181,15 @@ test('dontInitialize thread starts on its first trigger', (t) => {
   const sim = new Simulator();
   const go = sim.event('go');
   const seen: string[] = [];
-  sim.thread('late', function* () {
-    seen.push(`start ${at(sim)}`);
-    yield 1 * NS;
-    seen.push(`end ${at(sim)}`);
-  }, { sensitive: [go], dontInitialize: true });
+  sim.thread(
+    'late',
+    function* () {
+      seen.push(`start ${at(sim)}`);
+      yield 1 * NS;
+      seen.push(`end ${at(sim)}`);
+    },
+    { sensitive: [go], dontInitialize: true },
+  );
   go.notify(5 * NS);
   sim.run();
   t.deepEqual(seen, ['start 5ns', 'end 6ns']);

@@ -11,15 +11,33 @@ import { makeIdentity, TEST_TIME } from '../../support/pki-fixtures.js';
 const serverId = makeIdentity('p256', 'server.test');
 
 /** A handshake and one message each way over a perfect in-memory link; every datagram in order of sending. */
-function run(clientProvider: CryptoProvider, serverProvider: CryptoProvider, extra: Partial<ConnectionOptions> = {}): { datagrams: string[]; received: string[] } {
-  const server = DtlsConnection.server({ provider: serverProvider, certificate: { chain: serverId.chain, privateKey: serverId.privateKey }, wallClock: () => TEST_TIME, ...extra });
-  const client = DtlsConnection.client({ provider: clientProvider, trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, ...extra });
+function run(
+  clientProvider: CryptoProvider,
+  serverProvider: CryptoProvider,
+  extra: Partial<ConnectionOptions> = {},
+): { datagrams: string[]; received: string[] } {
+  const server = DtlsConnection.server({
+    provider: serverProvider,
+    certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+    wallClock: () => TEST_TIME,
+    ...extra,
+  });
+  const client = DtlsConnection.client({
+    provider: clientProvider,
+    trustAnchors: [serverId.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    ...extra,
+  });
   const datagrams: string[] = [];
   const received: string[] = [];
   const pump = (): void => {
     for (let moved = true; moved; ) {
       moved = false;
-      for (const [from, to] of [[client, server], [server, client]] as const) {
+      for (const [from, to] of [
+        [client, server],
+        [server, client],
+      ] as const) {
         for (let d = from.pollTransmit(); d; d = from.pollTransmit()) {
           datagrams.push(Buffer.from(d).toString('hex'));
           to.receive(d, 1);
@@ -37,7 +55,8 @@ function run(clientProvider: CryptoProvider, serverProvider: CryptoProvider, ext
   return { datagrams, received };
 }
 
-const count = (ops: readonly CryptoOp[], kind: string, algorithm?: string): number => ops.filter((o) => o.kind === kind && (algorithm === undefined || o.algorithm === algorithm)).length;
+const count = (ops: readonly CryptoOp[], kind: string, algorithm?: string): number =>
+  ops.filter((o) => o.kind === kind && (algorithm === undefined || o.algorithm === algorithm)).length;
 
 test('the logging provider reports each side’s operations and changes nothing they compute', (t) => {
   const clientLog = new CryptoOpLog();

@@ -15,7 +15,10 @@ function inMemory(w: Workload, index: number): ConnectionTranscript {
   const client = DtlsConnection.client(connectionOptions(w, 'client', index));
   const server = DtlsConnection.server(connectionOptions(w, 'server', index));
   const t: ConnectionTranscript = { clientSent: [], serverSent: [], serverReceived: [], clientReceived: [] };
-  for (const [conn, sent] of [[client, t.clientSent], [server, t.serverSent]] as const) {
+  for (const [conn, sent] of [
+    [client, t.clientSent],
+    [server, t.serverSent],
+  ] as const) {
     const poll = conn.pollTransmit.bind(conn);
     conn.pollTransmit = () => {
       const d = poll();
@@ -38,7 +41,19 @@ for (const suite of ['tls_aes_128_gcm_sha256', 'tls_chacha20_poly1305_sha256'] a
   test(`${suite}: the model and the in-memory harness produce identical transcripts and application data`, (t) => {
     const seed = 42;
     const w: Workload = { suite, group: 'x25519', records: 3, payloadBytes: 700, provider: 'node', seed, identity };
-    const model = simulate({ connections: 3, suite, group: 'x25519', records: 3, payloadBytes: 700, provider: 'node', seed, identity, transcripts: true, latency: 30 * US, arrivalRate: 1000 });
+    const model = simulate({
+      connections: 3,
+      suite,
+      group: 'x25519',
+      records: 3,
+      payloadBytes: 700,
+      provider: 'node',
+      seed,
+      identity,
+      transcripts: true,
+      latency: 30 * US,
+      arrivalRate: 1000,
+    });
     t.is(model.report.handshakes.completed, 3);
     t.is(model.report.throughput.records, 9);
     for (let i = 0; i < 3; i++) {
@@ -61,8 +76,14 @@ test('the same seed gives the same run; another seed another one', (t) => {
   const b = run(7);
   const c = run(8);
   t.deepEqual(a.run, b.run);
-  t.deepEqual(a.transcripts!.map((x) => hex(x.clientSent)), b.transcripts!.map((x) => hex(x.clientSent)));
-  t.notDeepEqual(a.transcripts!.map((x) => hex(x.clientSent)), c.transcripts!.map((x) => hex(x.clientSent)));
+  t.deepEqual(
+    a.transcripts!.map((x) => hex(x.clientSent)),
+    b.transcripts!.map((x) => hex(x.clientSent)),
+  );
+  t.notDeepEqual(
+    a.transcripts!.map((x) => hex(x.clientSent)),
+    c.transcripts!.map((x) => hex(x.clientSent)),
+  );
 });
 
 test('with ECDSA P-256 certificates too (signatures made deterministic), a seed fixes the whole run', (t) => {
@@ -70,5 +91,8 @@ test('with ECDSA P-256 certificates too (signatures made deterministic), a seed 
   const run = () => simulate({ connections: 6, records: 1, seed: 9, identity: p256, transcripts: true, latency: 20 * US });
   const [a, b] = [run(), run()];
   t.deepEqual(a.run, b.run);
-  t.deepEqual(a.transcripts!.map((x) => hex(x.serverSent)), b.transcripts!.map((x) => hex(x.serverSent)));
+  t.deepEqual(
+    a.transcripts!.map((x) => hex(x.serverSent)),
+    b.transcripts!.map((x) => hex(x.serverSent)),
+  );
 });

@@ -13,7 +13,8 @@ const identity = makeSimIdentity('p256');
 const runs = new Map<boolean, SimulationResult>();
 const run = (hwAccel: boolean): SimulationResult => {
   let r = runs.get(hwAccel);
-  if (r === undefined) runs.set(hwAccel, (r = simulate({ connections: 10_000, records: 1, arrivalRate: 2_500, latency: 50 * US, identity, seed: 10, hwAccel })));
+  if (r === undefined)
+    runs.set(hwAccel, (r = simulate({ connections: 10_000, records: 1, arrivalRate: 2_500, latency: 50 * US, identity, seed: 10, hwAccel })));
   return r;
 };
 
@@ -35,5 +36,7 @@ test.serial('with the accelerator the same 10,000 complete and the bottleneck sh
   t.true(busy(hard, 'device.cryptoEngine') < busy(soft, 'device.cryptoEngine') / 5, 'the accelerator does the same work in a fraction of the time');
   t.true(util(hard, hard.report.bottleneck!.module) > util(hard, 'device.cryptoEngine'));
   t.true(hard.report.handshakes.latencyUs!.p50 < soft.report.handshakes.latencyUs!.p50);
-  t.log(`accelerated: bottleneck ${hard.report.bottleneck?.module ?? 'none'} at ${(100 * (hard.report.bottleneck?.utilization ?? 0)).toFixed(0)}%, p50 ${(hard.report.handshakes.latencyUs!.p50 / 1000).toFixed(2)} ms`);
+  t.log(
+    `accelerated: bottleneck ${hard.report.bottleneck?.module ?? 'none'} at ${(100 * (hard.report.bottleneck?.utilization ?? 0)).toFixed(0)}%, p50 ${(hard.report.handshakes.latencyUs!.p50 / 1000).toFixed(2)} ms`,
+  );
 });

@@ -58,7 +58,7 @@ test('hardware acceleration divides by the op-class speed-up and changes the lan
   const hw = new CryptoTimingModel(profile(), { accelerated: true });
   const seal = { op: 'aead_seal', suite: 'TLS_AES_128_GCM_SHA256', bytes: 1000 } as const;
   t.is(hw.cost(seal), Math.round(sw.cost(seal) / 10));
-  t.is(hw.cost({ op: 'kx_derive', algorithm: 'x25519', bytes: 0 }), 50 * US / 20);
+  t.is(hw.cost({ op: 'kx_derive', algorithm: 'x25519', bytes: 0 }), (50 * US) / 20);
   t.is(hw.cost({ op: 'sign', algorithm: 'ed25519', bytes: 0 }), 3 * US);
   t.is(sw.lanes, 2);
   t.is(hw.lanes, 4);

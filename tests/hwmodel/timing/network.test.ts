@@ -17,7 +17,10 @@ test('back-to-back datagrams serialize one after another (FIFO)', (t) => {
   // 1000 bytes at 1 Gbit/s: 8 µs on the wire.
   t.is(serializationTime(base, 1000), 8 * US);
   const d = [link.send(1000, 0), link.send(1000, 0), link.send(1000, 0)];
-  t.deepEqual(d.map((x) => x.serializationEnd), [8 * US, 16 * US, 24 * US]);
+  t.deepEqual(
+    d.map((x) => x.serializationEnd),
+    [8 * US, 16 * US, 24 * US],
+  );
   t.deepEqual(d.map(delivered), [18 * US, 26 * US, 34 * US]);
   // After the link drains, a datagram starts at once.
   t.like(link.send(125, 100 * US), { serializationStart: 100 * US, serializationEnd: 101 * US, deliveryTime: 111 * US });

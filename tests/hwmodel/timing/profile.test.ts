@@ -72,10 +72,20 @@ test('validation errors name the field path', (t) => {
     ['format', 'other', 'format'],
   ];
   for (const [path, value, expected] of cases) {
-    t.is(optionOf(() => checkProfile(set(json(), path, value))), expected, `${path} = ${JSON.stringify(value)}`);
+    t.is(
+      optionOf(() => checkProfile(set(json(), path, value))),
+      expected,
+      `${path} = ${JSON.stringify(value)}`,
+    );
   }
-  t.is(optionOf(() => parseProfile('{ not json')), 'profile');
-  t.is(optionOf(() => checkProfile([])), 'profile');
+  t.is(
+    optionOf(() => parseProfile('{ not json')),
+    'profile',
+  );
+  t.is(
+    optionOf(() => checkProfile([])),
+    'profile',
+  );
 });
 
 test('save then load gives the same profile; a missing file or bad field names the file', (t) => {
@@ -97,7 +107,10 @@ test('profileFromMeasurements puts measured figures in and keeps the rest', (t) 
     machine: 'test box',
     date: '2026-01-02',
     provider: 'noble',
-    crypto: { aead: { TLS_CHACHA20_POLY1305_SHA256: { seal: { setupUs: 7, perByteNs: 3 }, open: { setupUs: 8, perByteNs: 3.5 } } }, keyExchange: { x25519: { generateUs: 300, deriveUs: 310 } } },
+    crypto: {
+      aead: { TLS_CHACHA20_POLY1305_SHA256: { seal: { setupUs: 7, perByteNs: 3 }, open: { setupUs: 8, perByteNs: 3.5 } } },
+      keyExchange: { x25519: { generateUs: 300, deriveUs: 310 } },
+    },
     lanes: 2,
     network: { latencyUs: 500 },
   });
@@ -116,9 +129,15 @@ test('profileFromMeasurements puts measured figures in and keeps the rest', (t) 
   const q = profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: {}, processing: { recordUs: 4.5 } });
   t.deepEqual(q.processing, { messageUs: DEFAULT_PROFILE.processing.messageUs, recordUs: 4.5 });
   t.notRegex(q.metadata.notes ?? '', /processing\.recordUs/);
-  const bad = t.throws(() => profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: {}, processing: { messageUs: Number.NaN } }), { instanceOf: ConfigError });
+  const bad = t.throws(
+    () => profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: {}, processing: { messageUs: Number.NaN } }),
+    { instanceOf: ConfigError },
+  );
   t.is(bad?.option, 'processing.messageUs');
-  const e = t.throws(() => profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: { hash: { sha256: { setupUs: -1, perByteNs: 1 } } } }), { instanceOf: ConfigError });
+  const e = t.throws(
+    () => profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: { hash: { sha256: { setupUs: -1, perByteNs: 1 } } } }),
+    { instanceOf: ConfigError },
+  );
   t.is(e?.option, 'crypto.software.table.hash.sha256.setupUs');
 });
 
@@ -127,5 +146,12 @@ test('fitLinearCost recovers setup and per-byte cost from samples', (t) => {
   const fit = fitLinearCost(samples);
   t.true(Math.abs(fit.setupUs - 2.5) < 1e-9, String(fit.setupUs));
   t.true(Math.abs(fit.perByteNs - 0.8) < 1e-9, String(fit.perByteNs));
-  t.throws(() => fitLinearCost([{ bytes: 10, us: 1 }, { bytes: 10, us: 2 }]), { instanceOf: ConfigError });
+  t.throws(
+    () =>
+      fitLinearCost([
+        { bytes: 10, us: 1 },
+        { bytes: 10, us: 2 },
+      ]),
+    { instanceOf: ConfigError },
+  );
 });

@@ -77,23 +77,29 @@ test('FIFO, work-conserving, never more busy lanes than the pool has (property)'
 
 test('queue depth, busy lanes and totals agree with a count over every grant (property, long queues)', (t) => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 60 })), { minLength: 1, maxLength: 3000 }), (lanes, reqs) => {
-      const pool = new ResourcePool('p', lanes);
-      const grants: { arrival: number; start: number; finish: number }[] = [];
-      let now = 0;
-      for (const [gap, service] of reqs) {
-        now += gap;
-        const g = pool.request(now, service);
-        grants.push(g);
-        const waiting = grants.filter((x) => x.arrival <= now && x.start > now).length;
-        if (g.queueDepth !== waiting || pool.queueDepthAt(now) !== waiting) return false;
-        if (pool.busyLanesAt(now) !== grants.filter((x) => x.start <= now && x.finish > now).length) return false;
-      }
-      const until = now + 50;
-      const clip = (a: number, b: number): number => Math.max(0, Math.min(b, until) - Math.min(a, until));
-      const s = pool.stats(until);
-      return s.busyTime === grants.reduce((n, x) => n + clip(x.start, x.finish), 0) && s.waitTime === grants.reduce((n, x) => n + clip(x.arrival, x.start), 0);
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 60 })), { minLength: 1, maxLength: 3000 }),
+      (lanes, reqs) => {
+        const pool = new ResourcePool('p', lanes);
+        const grants: { arrival: number; start: number; finish: number }[] = [];
+        let now = 0;
+        for (const [gap, service] of reqs) {
+          now += gap;
+          const g = pool.request(now, service);
+          grants.push(g);
+          const waiting = grants.filter((x) => x.arrival <= now && x.start > now).length;
+          if (g.queueDepth !== waiting || pool.queueDepthAt(now) !== waiting) return false;
+          if (pool.busyLanesAt(now) !== grants.filter((x) => x.start <= now && x.finish > now).length) return false;
+        }
+        const until = now + 50;
+        const clip = (a: number, b: number): number => Math.max(0, Math.min(b, until) - Math.min(a, until));
+        const s = pool.stats(until);
+        return (
+          s.busyTime === grants.reduce((n, x) => n + clip(x.start, x.finish), 0) && s.waitTime === grants.reduce((n, x) => n + clip(x.arrival, x.start), 0)
+        );
+      },
+    ),
     { numRuns: 60 },
   );
   t.pass();

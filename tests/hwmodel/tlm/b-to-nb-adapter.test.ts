@@ -37,11 +37,17 @@ function run(onBeginReq: SyncEnum, n: number) {
 test('b_transport into an nb-only target: the call returns when BEGIN_RESP arrives, END_RESP skipped', (t) => {
   const n = 3;
   const r = run('TLM_ACCEPTED', n);
-  t.deepEqual(r.returnedAt, [1, 2, 3].map((k) => k * LATENCY));
+  t.deepEqual(
+    r.returnedAt,
+    [1, 2, 3].map((k) => k * LATENCY),
+  );
   t.deepEqual(r.leftover, [0, 0, 0]);
   t.deepEqual(r.statuses, ['ok', 'ok', 'ok']);
   const summary = r.dev.calls.map((c) => `${c.id} ${c.sent}->${c.status}`);
-  t.deepEqual(summary, [0, 1, 2].flatMap((k) => [`${k} END_REQ->TLM_ACCEPTED`, `${k} BEGIN_RESP->TLM_COMPLETED`]));
+  t.deepEqual(
+    summary,
+    [0, 1, 2].flatMap((k) => [`${k} END_REQ->TLM_ACCEPTED`, `${k} BEGIN_RESP->TLM_COMPLETED`]),
+  );
   t.is(r.pool.available, r.pool.created);
 });
 
@@ -53,7 +59,11 @@ test('b_transport into an nb-only target that returns TLM_UPDATED (END_REQ) beha
 
 test('b_transport into an nb-only target that completes at once: the latency comes back annotated', (t) => {
   const r = run('TLM_COMPLETED', 3);
-  t.deepEqual(r.returnedAt, [0, 1, 2].map((k) => k * LATENCY), 'no time passes inside the call');
+  t.deepEqual(
+    r.returnedAt,
+    [0, 1, 2].map((k) => k * LATENCY),
+    'no time passes inside the call',
+  );
   t.deepEqual(r.leftover, [LATENCY, LATENCY, LATENCY]);
   t.deepEqual(r.dev.calls, []);
   t.is(r.sim.now, 3 * LATENCY);

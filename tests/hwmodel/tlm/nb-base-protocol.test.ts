@@ -61,7 +61,11 @@ test('four-phase base protocol with TLM_ACCEPTED on both paths, timed through th
       `${k} fw END_RESP->TLM_ACCEPTED/END_RESP`,
     ]);
   }
-  t.deepEqual(dev.recordNumbers, Array.from({ length: N }, (_, k) => k), 'the DtlsExtension rode along on nb_transport_fw');
+  t.deepEqual(
+    dev.recordNumbers,
+    Array.from({ length: N }, (_, k) => k),
+    'the DtlsExtension rode along on nb_transport_fw',
+  );
   t.is(cpu.pool.available, cpu.pool.created, 'every payload went back to the pool');
   t.true(cpu.pool.created < N, `payloads were reused (${cpu.pool.created} for ${N} transactions)`);
 });
@@ -82,10 +86,19 @@ test('TLM_UPDATED returns: END_REQ and END_RESP in place, same timing, half the 
 
 test('early completion: the target returns TLM_COMPLETED on BEGIN_REQ, no backward call', (t) => {
   const { sim, cpu, dev } = run('TLM_COMPLETED', 'TLM_ACCEPTED');
-  t.deepEqual(cpu.completedAt, Array.from({ length: N }, (_, k) => (k + 1) * LATENCY));
-  t.deepEqual(cpu.beginReqAt, Array.from({ length: N }, (_, k) => k * LATENCY));
+  t.deepEqual(
+    cpu.completedAt,
+    Array.from({ length: N }, (_, k) => (k + 1) * LATENCY),
+  );
+  t.deepEqual(
+    cpu.beginReqAt,
+    Array.from({ length: N }, (_, k) => k * LATENCY),
+  );
   t.deepEqual(dev.calls, [], 'the target never used the backward path');
-  t.deepEqual(callSummary(cpu.calls), Array.from({ length: N }, (_, k) => `${k} fw BEGIN_REQ->TLM_COMPLETED/BEGIN_REQ`));
+  t.deepEqual(
+    callSummary(cpu.calls),
+    Array.from({ length: N }, (_, k) => `${k} fw BEGIN_REQ->TLM_COMPLETED/BEGIN_REQ`),
+  );
   t.deepEqual(cpu.statuses, new Array<string>(N).fill('ok'));
   t.is(sim.now, N * LATENCY);
   t.is(cpu.pool.created, 1);

@@ -12,10 +12,13 @@ test('busy intervals give utilization over the window, relative to the lanes', (
   b.busy(0, 100);
   b.busy(10, 20);
   const s = mon.stats(100);
-  t.deepEqual(s.modules.map((m) => [m.name, m.busyTime, m.utilization]), [
-    ['a', 50, 0.5],
-    ['b', 110, 110 / 200],
-  ]);
+  t.deepEqual(
+    s.modules.map((m) => [m.name, m.busyTime, m.utilization]),
+    [
+      ['a', 50, 0.5],
+      ['b', 110, 110 / 200],
+    ],
+  );
 });
 
 test('queue depth: max, sample mean and time-weighted mean', (t) => {

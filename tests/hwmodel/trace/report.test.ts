@@ -45,8 +45,11 @@ test('the JSON report: latency in µs, goodput and record rate per simulated sec
   t.is(r.durationUs, 2_000_000);
   t.deepEqual(r.handshakes, { completed: 4, failed: 1, latencyUs: { count: 4, min: 1000, mean: 2500, p50: 2000, p90: 4000, p99: 4000, max: 4000 } });
   t.deepEqual(r.throughput, { applicationBytes: 1_000_000, records: 800, goodputBytesPerSecond: 500_000, recordsPerSecond: 400 });
-  t.deepEqual(r.modules.map((m) => m.name), ['cryptoEngine', 'network']);
-  t.like(r.modules[0], { lanes: 4, utilization: 0.75, busyTimeUs: 3 * SEC / US, queueTimeWeightedMean: 1.5 });
+  t.deepEqual(
+    r.modules.map((m) => m.name),
+    ['cryptoEngine', 'network'],
+  );
+  t.like(r.modules[0], { lanes: 4, utilization: 0.75, busyTimeUs: (3 * SEC) / US, queueTimeWeightedMean: 1.5 });
   t.deepEqual(r.bottleneck, { module: 'cryptoEngine', utilization: 0.75, saturated: false, rule: BOTTLENECK_RULE });
   t.deepEqual(JSON.parse(JSON.stringify(r)), r, 'plain JSON');
 });
@@ -65,7 +68,13 @@ test('bottleneck: highest utilization, then deeper queue, then name; none when i
 
 test('the text report shows the figures, the module table and the bottleneck', (t) => {
   const text = formatReport(
-    buildReport({ duration: SEC, handshakeLatencies: [1500 * US, 2500 * US], applicationBytes: 2_500_000, records: 2000, modules: [mod('cryptoEngine', 0.932, 3.41, 4), mod('network', 0.1)] }),
+    buildReport({
+      duration: SEC,
+      handshakeLatencies: [1500 * US, 2500 * US],
+      applicationBytes: 2_500_000,
+      records: 2000,
+      modules: [mod('cryptoEngine', 0.932, 3.41, 4), mod('network', 0.1)],
+    }),
   );
   t.regex(text, /Handshakes\s+2 completed, 0 failed/);
   t.regex(text, /p50 1\.500 ms/);

@@ -23,7 +23,10 @@ test('a file sink streams: the file grows during the run, and ends with the same
   dump(new FileSink(path, 256), 2000, (i) => {
     if (i % 500 === 0) sizes.push(statSync(path).size);
   });
-  t.true(sizes.every((s, i) => s > 0 && (i === 0 || s > (sizes[i - 1] ?? 0))), `file sizes during the run: ${sizes.join(', ')}`);
+  t.true(
+    sizes.every((s, i) => s > 0 && (i === 0 || s > (sizes[i - 1] ?? 0))),
+    `file sizes during the run: ${sizes.join(', ')}`,
+  );
   const reference = new StringSink();
   dump(reference, 2000);
   t.is(readFileSync(path, 'utf8'), reference.text);

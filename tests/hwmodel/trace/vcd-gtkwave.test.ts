@@ -53,7 +53,12 @@ test('written VCD reads back through vcd2fst/fst2vcd with the same values', (t) 
   // 150 scalars in nested scopes: identifier codes run past one character.
   for (let i = 0; i < 150; i++) add(vcd.wire(`top.m${i % 5}.sub${i % 3}.w${i}`), 0, () => (random.next() < 0.5 ? 1 : 0), String);
   add(vcd.wire('top.bus.data', 16, 0xbeef), 0xbeef, () => Math.floor(random.next() * 65536), String);
-  add(vcd.integer('top.bus.count', -3), -3, () => Math.floor(random.next() * 2000) - 1000, (v) => String(BigInt.asUintN(32, BigInt(v))));
+  add(
+    vcd.integer('top.bus.count', -3),
+    -3,
+    () => Math.floor(random.next() * 2000) - 1000,
+    (v) => String(BigInt.asUintN(32, BigInt(v))),
+  );
   add(vcd.real('top.load', 1.25), 1.25, () => Math.round(random.next() * 1e6) / 1e3, String);
   let time = 0;
   for (let step = 0; step < 400; step++) {
@@ -87,9 +92,35 @@ test('activity monitor signals read back through vcd2fst/fst2vcd', (t) => {
   vcd.close(100);
   // Lanes busy 0–10 (2), 10–20 (1), 25–35 (1); one request queued 0–10.
   const expected: Changes = new Map([
-    ['soc.server.cryptoEngine.busy', [[0, '0'], [0, '1'], [20, '0'], [25, '1'], [35, '0']]],
-    ['soc.server.cryptoEngine.active', [[0, '0'], [0, '2'], [10, '1'], [20, '0'], [25, '1'], [35, '0']]],
-    ['soc.server.cryptoEngine.queue', [[0, '0'], [0, '1'], [10, '0']]],
+    [
+      'soc.server.cryptoEngine.busy',
+      [
+        [0, '0'],
+        [0, '1'],
+        [20, '0'],
+        [25, '1'],
+        [35, '0'],
+      ],
+    ],
+    [
+      'soc.server.cryptoEngine.active',
+      [
+        [0, '0'],
+        [0, '2'],
+        [10, '1'],
+        [20, '0'],
+        [25, '1'],
+        [35, '0'],
+      ],
+    ],
+    [
+      'soc.server.cryptoEngine.queue',
+      [
+        [0, '0'],
+        [0, '1'],
+        [10, '0'],
+      ],
+    ],
   ]);
   compare(t, readVcd(roundTrip(path, dir)), expected);
 });

@@ -42,7 +42,7 @@ const MAX_STEPS = 4096;
 const MAX_LENGTH = 4096;
 
 /** The flags value (bits 0-1) that selects `epoch`. */
-const epochFlag = (epoch: number): number => Math.max(0, EPOCHS.indexOf(epoch));
+const epochFlag = (epoch: number): number => Math.max(0, (EPOCHS as readonly number[]).indexOf(epoch));
 
 const scenarioName = (s: Scenario): string => `${s.victim} in ${s.state} (${s.variant}${s.afterDatagrams ? `, after ${s.afterDatagrams} datagrams` : ''})`;
 
@@ -162,7 +162,8 @@ export function connectionTarget(name: string, scenarios: readonly Scenario[]): 
     let datagrams = 0;
     for (let d = call('pollTransmit', () => victim.pollTransmit()); d !== undefined; d = call('pollTransmit', () => victim.pollTransmit())) {
       if (++datagrams > MAX_PER_CHUNK) throw new InvariantViolation(`more than ${MAX_PER_CHUNK} datagrams queued after ${step}`);
-      if (d.length > MAX_DATAGRAM) throw new InvariantViolation(`a ${d.length}-byte datagram (${summarize(d)}) after ${step}, over maxDatagramSize ${MAX_DATAGRAM}`);
+      if (d.length > MAX_DATAGRAM)
+        throw new InvariantViolation(`a ${d.length}-byte datagram (${summarize(d)}) after ${step}, over maxDatagramSize ${MAX_DATAGRAM}`);
     }
     let events = 0;
     while (call('pollEvent', () => victim.pollEvent()) !== undefined) {
@@ -173,7 +174,9 @@ export function connectionTarget(name: string, scenarios: readonly Scenario[]): 
     call('state', () => victim.state);
     const failure = call('failure', () => victim.failure);
     if (latched !== undefined && (failure?.alert !== latched.alert || failure.message !== latched.message)) {
-      throw new InvariantViolation(`the connection failed with ${latched.alert} (${latched.message}), after ${step} it reports ${failure ? `${failure.alert} (${failure.message})` : 'no failure'}`);
+      throw new InvariantViolation(
+        `the connection failed with ${latched.alert} (${latched.message}), after ${step} it reports ${failure ? `${failure.alert} (${failure.message})` : 'no failure'}`,
+      );
     }
     latched ??= failure;
     call('stats', () => victim.stats);
@@ -253,7 +256,10 @@ export function connectionTarget(name: string, scenarios: readonly Scenario[]): 
       index++;
     }
     // Every timer the input left running, then once more much later (an application that called handleTimeout late).
-    for (const [later, what] of [[now + 120_000, 'handleTimeout(+2 min) after the input'], [now + 3_600_000, 'handleTimeout(+1 h) after the input']] as const) {
+    for (const [later, what] of [
+      [now + 120_000, 'handleTimeout(+2 min) after the input'],
+      [now + 3_600_000, 'handleTimeout(+1 h) after the input'],
+    ] as const) {
       call('handleTimeout', () => victim.handleTimeout(later));
       drain(victim, what);
     }

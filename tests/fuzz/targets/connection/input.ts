@@ -81,7 +81,8 @@ export const chunk = (kind: number, ...parts: (Uint8Array | readonly number[])[]
 /** One line per chunk. */
 export function describeInput(input: Uint8Array, scenarioName: (n: number) => string): string {
   const v = parseInput(input);
-  const hex = (b: Uint8Array): string => (b.length > 48 ? `${Buffer.from(b.subarray(0, 48)).toString('hex')}… (${b.length} bytes)` : Buffer.from(b).toString('hex'));
+  const hex = (b: Uint8Array): string =>
+    b.length > 48 ? `${Buffer.from(b.subarray(0, 48)).toString('hex')}… (${b.length} bytes)` : Buffer.from(b).toString('hex');
   return [`scenario ${v.scenario}: ${scenarioName(v.scenario)}`, ...v.chunks.map((c, i) => `  chunk ${i} ${KIND_NAMES[c.kind]}: ${hex(c.data)}`)].join('\n');
 }
 

@@ -34,7 +34,10 @@ interface Identity {
 
 const fromHex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 const loadIdentity = (s: StoredIdentity): Identity => ({ caDer: fromHex(s.caDer), chain: s.chain.map(fromHex), privateKey: fromHex(s.privateKey) });
-const stored = JSON.parse(readFileSync(new URL('../../fixtures/identities.json', import.meta.url), 'utf8')) as { server: StoredIdentity; client: StoredIdentity };
+const stored = JSON.parse(readFileSync(new URL('../../fixtures/identities.json', import.meta.url), 'utf8')) as {
+  server: StoredIdentity;
+  client: StoredIdentity;
+};
 const SERVER_ID = loadIdentity(stored.server);
 const CLIENT_ID = loadIdentity(stored.client);
 

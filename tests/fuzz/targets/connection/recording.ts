@@ -122,7 +122,8 @@ function decrypt(datagrams: readonly Uint8Array[], keys: ReadonlyMap<number, Tra
   for (const d of datagrams) {
     for (const layer of [plain, ...readers]) {
       for (const r of layer.receive(d, 0)) {
-        if (r.kind === 'record' && (layer === plain) === !r.protected) out.push({ epoch: r.epoch, contentType: contentTypeToNumber(r.contentType), content: r.content });
+        if (r.kind === 'record' && (layer === plain) === !r.protected)
+          out.push({ epoch: r.epoch, contentType: contentTypeToNumber(r.contentType), content: r.content });
       }
     }
   }

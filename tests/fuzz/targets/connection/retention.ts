@@ -44,7 +44,7 @@ function walk(roots: readonly object[], skip: ReadonlySet<object>, visit: (o: ob
   const seen = new Set<object>();
   const queue: { o: object; path: string }[] = roots.map((o, i) => ({ o, path: `root${i}` }));
   const push = (v: unknown, path: string): void => {
-    if ((typeof v === 'object' && v !== null) && !seen.has(v) && !skip.has(v)) {
+    if (typeof v === 'object' && v !== null && !seen.has(v) && !skip.has(v)) {
       seen.add(v);
       queue.push({ o: v, path });
     }
@@ -88,7 +88,8 @@ export const RETENTION_LIMITS = { entries: 1024, bytes: 256 * 1024 } as const;
 /** A description of what grew past the limits from `before` to `after`, or undefined. */
 export function growth(before: Footprint, after: Footprint): string | undefined {
   const problems: string[] = [];
-  if (after.bytes - before.bytes > RETENTION_LIMITS.bytes) problems.push(`typed arrays grew by ${after.bytes - before.bytes} bytes (${before.bytes} → ${after.bytes})`);
+  if (after.bytes - before.bytes > RETENTION_LIMITS.bytes)
+    problems.push(`typed arrays grew by ${after.bytes - before.bytes} bytes (${before.bytes} → ${after.bytes})`);
   // Containers are compared by identity: one made during the input counts from 0.
   for (const [container, { path, size }] of after.containers) {
     const was = before.containers.get(container)?.size ?? 0;
