@@ -77,7 +77,7 @@ function fuzzInChild(name: string, seconds: number, seed: number, save: boolean)
       const [word, ...rest] = line.split(' ');
       if (word === 'status') {
         // One status line every 10 s is enough for a log.
-        if (rest[0] !== 'fuzz' || Date.now() - lastStatus >= 10_000) {
+        if (rest[0] === 'done' || Date.now() - lastStatus >= 10_000) {
           lastStatus = Date.now();
           process.stdout.write(`[${name}] ${rest.join(' ')}\n`);
         }
