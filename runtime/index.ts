@@ -57,12 +57,7 @@ export { noPadding, padToMultipleOf, type PaddingPolicy } from './record/inner-p
 export { DEFAULT_AEAD_LIMITS, type AeadLimits } from './record/limits.js';
 export { ReplayWindow } from './record/replay-window.js';
 
-export {
-  DtlsConnection,
-  ConnectionStateError,
-  type ConnectionOptions,
-  type ConnectionStats,
-} from './connection/connection.js';
+export { DtlsConnection, ConnectionStateError, type ConnectionOptions, type ConnectionStats } from './connection/connection.js';
 export type { DtlsConfig } from './connection/config.js';
 export type { ConnectionEvent, NegotiatedParameters } from './connection/events.js';
 export { HelloRetryResponder, type HelloRetryOutcome } from './connection/hello-retry-responder.js';
@@ -71,13 +66,7 @@ export { ProtocolError } from './handshake/protocol-error.js';
 export * from '../generated/charts/index.js';
 
 export { createCertificate, generateKeyPair, type CertificateOptions, type KeyPairKind } from './pki/certificate-builder.js';
-export {
-  createChainVerifier,
-  parsePemCertificates,
-  verifyCertificateChain,
-  type CertificateVerifier,
-  type ChainResult,
-} from './pki/verify-chain.js';
+export { createChainVerifier, parsePemCertificates, verifyCertificateChain, type CertificateVerifier, type ChainResult } from './pki/verify-chain.js';
 
 export * from './node/index.js';
 export { certificateToPem, privateKeyToPem } from './pki/pem.js';

@@ -134,14 +134,12 @@ class TypeBuilder {
   build(): TypeIR {
     const k = this.site.ksy;
     const seq = k.seq ?? [];
-    const params = (k.params ?? []).map(
-      (p): ParamIR => ({
-        id: p.id,
-        tsName: camelCase(p.id),
-        ...(p.doc === undefined ? {} : { doc: p.doc.trim() }),
-        scalar: this.scalarOf(p.type, undefined, `param '${p.id}'`),
-      }),
-    );
+    const params = (k.params ?? []).map((p): ParamIR => ({
+      id: p.id,
+      tsName: camelCase(p.id),
+      ...(p.doc === undefined ? {} : { doc: p.doc.trim() }),
+      scalar: this.scalarOf(p.type, undefined, `param '${p.id}'`),
+    }));
     const base = {
       id: this.site.id,
       tsName: pascalCase(this.site.id),
@@ -305,7 +303,7 @@ class TypeBuilder {
   private bitGroups(seq: readonly KsyAttr[]): (BitsIR | undefined)[] {
     const out: (BitsIR | undefined)[] = seq.map(() => undefined);
     let group = 0;
-    for (let i = 0; i < seq.length; ) {
+    for (let i = 0; i < seq.length;) {
       const n = bitCount(seq[i]!);
       if (n === undefined) {
         i++;

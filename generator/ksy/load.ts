@@ -37,9 +37,7 @@ export interface KsySwitch {
 }
 
 export type KsyValid =
-  | number
-  | boolean
-  | { readonly min?: number | string; readonly max?: number | string; readonly eq?: number; readonly 'any-of'?: readonly number[] };
+  number | boolean | { readonly min?: number | string; readonly max?: number | string; readonly eq?: number; readonly 'any-of'?: readonly number[] };
 
 export interface KsyAttr {
   readonly id: string;

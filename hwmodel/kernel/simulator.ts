@@ -312,6 +312,7 @@ export class Simulator extends Scheduler {
   }
 
   private context(p: Process): ThreadContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the thread context's methods are called with their own `this`
     const sim = this;
     return {
       name: p.name,

@@ -103,6 +103,7 @@ function runTimed(plan: RunPlan): number {
     if (e instanceof ProcessError && e.cause instanceof RangeError && /picoseconds/.test(e.cause.message)) {
       throw new Error(
         `the run went past the longest simulated time the kernel represents (about 2.5 hours): use a faster --bandwidth, fewer --connections or a --duration (${e.message})`,
+        { cause: e },
       );
     }
     throw e;

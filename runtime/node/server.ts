@@ -356,6 +356,8 @@ export class DtlsUdpServer {
     }
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
     slot.successor?.endpoint.abort('replaced', 'superseded by a newer handshake from the same address and port');
+    // Assigned once the peer exists; the endpoint's end callback may run before that (prefer-const cannot see the closure's need).
+    // eslint-disable-next-line prefer-const
     let made: Peer | undefined;
     const endpoint = new DtlsEndpoint(connection, this.socket, remote, () => {
       if (made) this.ended(made);

@@ -28,8 +28,7 @@ export type { NameConstraintBase, NameConstraintsOptions } from './general-name-
 
 /** Who signs: another certificate (its DER and private key), or the subject itself. */
 export type CertificateIssuer =
-  | { readonly certificateDer: Uint8Array; readonly privateKey: KeyObject }
-  | { readonly selfSigned: true; readonly privateKey: KeyObject };
+  { readonly certificateDer: Uint8Array; readonly privateKey: KeyObject } | { readonly selfSigned: true; readonly privateKey: KeyObject };
 
 /** Extended key purposes (RFC 5280 §4.2.1.12) a TLS certificate may name. */
 export type ExtendedKeyPurpose = 'serverAuth' | 'clientAuth';

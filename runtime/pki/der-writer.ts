@@ -188,6 +188,7 @@ export function derPrintableString(text: string): Uint8Array {
 
 /** IA5String (X.680 §41: 7-bit ASCII), the type of a dNSName (RFC 5280 §4.2.1.6). */
 export function derIa5String(text: string): Uint8Array {
+  // eslint-disable-next-line no-control-regex -- IA5String is exactly the 7-bit range, NUL included
   if (!/^[\x00-\x7f]*$/.test(text)) throw new EncodeError('IA5String', `'${text}' is not 7-bit ASCII`);
   return derTlv(DER_TAG.ia5String, new TextEncoder().encode(text));
 }

@@ -44,6 +44,7 @@ export function identityOf(host: string, option = 'hostname'): HostIdentity {
   if (bracketed) throw new ConfigError(option, `only an IPv6 address goes in brackets, not '${text}'`);
   const v4 = parseIpAddress(text);
   if (v4 !== undefined) return { kind: 'ip', address: v4 };
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\x00-\x1f\x7f]/.test(text)) throw new ConfigError(option, 'must not contain control characters');
   const name = (text.endsWith('.') ? text.slice(0, -1) : text).replace(/[A-Z]+/g, (m) => m.toLowerCase());
   if (name === '') throw new ConfigError(option, 'must be a non-empty host name or IP address');

@@ -63,7 +63,7 @@ export function formatIpAddress(octets: Uint8Array): string {
   const groups: number[] = [];
   for (let i = 0; i + 1 < octets.length; i += 2) groups.push(((octets[i] ?? 0) << 8) | (octets[i + 1] ?? 0));
   let best = { start: -1, length: 0 };
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     let j = i;
     while (j < groups.length && groups[j] === 0) j++;
     if (j - i > best.length && j - i > 1) best = { start: i, length: j - i };

@@ -22,8 +22,16 @@ const serverId = makeIdentity('p256', 'server.test');
 function pump(a: DtlsConnection, b: DtlsConnection, now: number, drop: (from: 'a' | 'b', d: Uint8Array) => boolean = () => false): void {
   for (let round = 0; round < 50; round++) {
     let moved = false;
-    for (let d = a.pollTransmit(); d; d = a.pollTransmit()) if (!drop('a', d)) (moved = true), b.receive(d, now);
-    for (let d = b.pollTransmit(); d; d = b.pollTransmit()) if (!drop('b', d)) (moved = true), a.receive(d, now);
+    for (let d = a.pollTransmit(); d; d = a.pollTransmit()) {
+      if (drop('a', d)) continue;
+      moved = true;
+      b.receive(d, now);
+    }
+    for (let d = b.pollTransmit(); d; d = b.pollTransmit()) {
+      if (drop('b', d)) continue;
+      moved = true;
+      a.receive(d, now);
+    }
     if (!moved) return;
   }
 }

@@ -51,7 +51,7 @@ function fuzz(name: string, seeds: readonly Uint8Array[], decode: (b: Uint8Array
       accepted++;
     } catch (e) {
       if (!(e instanceof DecodeError)) {
-        throw new Error(`${name}: input ${Buffer.from(input).toString('hex')} raised ${String(e)} (seed ${SEED}, input ${i})`);
+        throw new Error(`${name}: input ${Buffer.from(input).toString('hex')} raised ${String(e)} (seed ${SEED}, input ${i})`, { cause: e });
       }
       rejected++;
     }

@@ -57,7 +57,7 @@ export function minimize(input: Uint8Array, fails: (candidate: Uint8Array) => bo
   const deadline = performance.now() + budgetMs;
   let current = input;
   for (let size = Math.max(1, current.length >>> 1); size >= 1; size >>>= 1) {
-    for (let at = 0; at + size <= current.length; ) {
+    for (let at = 0; at + size <= current.length;) {
       if (performance.now() > deadline) return current;
       const candidate = new Uint8Array(current.length - size);
       candidate.set(current.subarray(0, at));

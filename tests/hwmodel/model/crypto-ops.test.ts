@@ -32,7 +32,7 @@ function run(
   const datagrams: string[] = [];
   const received: string[] = [];
   const pump = (): void => {
-    for (let moved = true; moved; ) {
+    for (let moved = true; moved;) {
       moved = false;
       for (const [from, to] of [
         [client, server],

@@ -136,7 +136,7 @@ function messagesOf(records: readonly SentRecord[]): SentMessage[] {
   for (const r of records) {
     if (r.contentType !== 22) continue;
     const c = r.content;
-    for (let at = 0; at + 12 <= c.length; ) {
+    for (let at = 0; at + 12 <= c.length;) {
       const msgType = c[at]!;
       const length = (c[at + 1]! << 16) | (c[at + 2]! << 8) | c[at + 3]!;
       const messageSeq = (c[at + 4]! << 8) | c[at + 5]!;
