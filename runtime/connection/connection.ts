@@ -105,6 +105,9 @@ export class DtlsConnection {
   private peerEpoch = 0;
   private burstTimer: number | undefined;
   private burst = { ack: false, retransmit: false };
+  /** Authentication failures the integrity-limit check has seen, and the read epoch it last asked the peer to leave. */
+  private authFailuresSeen = 0;
+  private updateRequestedFor: number | undefined;
   /** When the peer's retransmission last made us resend our flight: at most once per retransmit timeout, so spoofed repeats cannot pump flights at a victim. */
   private peerTriggeredAt = -Infinity;
   private failReason: FatalReason | undefined;
@@ -570,6 +573,9 @@ export class DtlsConnection {
    * dropped, and the current one closes the connection.
    */
   private checkIntegrityLimit(): void {
+    const failures = this.parts.records.drops.authentication;
+    if (failures === this.authFailuresSeen) return; // nothing failed since the last look: no per-datagram cost
+    this.authFailuresSeen = failures;
     const session = this.driver.session();
     for (const e of this.parts.records.usage().read) {
       if (e.failed >= e.integrityLimit) {
@@ -579,7 +585,15 @@ export class DtlsConnection {
             alert: 'bad_record_mac',
             message: `more than ${e.integrityLimit} records failed authentication under epoch ${e.epoch} keys (RFC 9147 §4.5.3)`,
           });
-      } else if (session && e.epoch === session.read.epoch && e.failed >= e.integrityLimit / 2 && !session.keyUpdateInFlight) {
+      } else if (
+        session &&
+        e.epoch === session.read.epoch &&
+        e.failed >= e.integrityLimit / 2 &&
+        this.updateRequestedFor !== e.epoch &&
+        !session.keyUpdateInFlight
+      ) {
+        // Once per read epoch: the peer's new keys end the count.
+        this.updateRequestedFor = e.epoch;
         this.guard(() => sendKeyUpdate(this.parts, session, true));
       }
     }
