@@ -76,11 +76,15 @@ export class ConnectionParts {
     this.building.push({ index: this.building.length, epoch, msgType, messageSeq: this.sendSeq++, body });
   }
 
-  /** Sends the flight built so far; it acknowledges the peer's previous flight implicitly. */
-  sendFlight(): void {
+  /**
+   * Sends the flight built so far. A handshake flight acknowledges the peer's
+   * previous one implicitly (RFC 9147 §7.1), so the pending ACK is dropped; a
+   * post-handshake flight does not (a KeyUpdate answering one still owes its ACK).
+   */
+  sendFlight(options: { readonly acknowledgesPeer?: boolean } = {}): void {
     const flight = this.building;
     this.building = [];
-    this.acks.clear();
+    if (options.acknowledgesPeer ?? true) this.acks.clear();
     this.outbox.newFlight();
     this.flight.send(flight);
   }
@@ -119,8 +123,38 @@ export class ConnectionParts {
     if (this.failure) return;
     this.failure = { alert, message };
     this.flight.stop();
-    this.sendAlert('fatal', alert);
     this.events.push({ type: 'alert', level: 'fatal', description: alert, sent: true }, { type: 'closed', reason: 'failed' });
+    this.sendAlertIfPossible('fatal', alert);
+  }
+
+  /**
+   * The application closed before the handshake completed: user_canceled then
+   * close_notify, both warnings (RFC 8446 §6.1), and the connection ends as 'local'.
+   */
+  abandon(message: string): void {
+    if (this.failure) return;
+    this.failure = { alert: 'user_canceled', message };
+    this.flight.stop();
+    this.events.push({ type: 'closed', reason: 'local' });
+    this.sendAlertIfPossible('warning', 'user_canceled');
+    this.sendAlertIfPossible('warning', 'close_notify');
+  }
+
+  /** The peer sent close_notify before the handshake completed: the handshake ends, closed by the peer. */
+  peerClosedEarly(): void {
+    if (this.failure) return;
+    this.failure = { alert: 'close_notify', message: 'the peer closed before the handshake completed' };
+    this.flight.stop();
+    this.events.push({ type: 'alert', level: 'warning', description: 'close_notify', sent: false }, { type: 'closed', reason: 'close_notify' });
+  }
+
+  /** An alert on the way out of a connection that is ending: a key past its limit must not stop the ending. */
+  private sendAlertIfPossible(level: 'warning' | 'fatal', description: AlertDescription): void {
+    try {
+      this.sendAlert(level, description);
+    } catch {
+      // the write key is exhausted: the peer learns of the end by its absence
+    }
   }
 
   /** The peer ended the connection with a fatal alert. */

@@ -20,7 +20,7 @@ import { keyLogger } from './key-material.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type RoleDriver } from './role-driver.js';
-import { keyUpdateAcknowledged, sendKeyUpdate } from './session-actions.js';
+import { keyUpdateAcknowledged, sendKeyUpdate, sendPendingKeyUpdate } from './session-actions.js';
 import type { StatelessRetry } from './stateless-retry.js';
 
 /** Options of a connection beyond the protocol configuration. */
@@ -279,7 +279,7 @@ export class DtlsConnection {
   close(): void {
     if (this.ended) return;
     if (this.driver.session()) this.guard(() => this.driver.control({ type: 'close' }));
-    else this.fail({ alert: 'user_canceled', message: 'closed by the application before the handshake completed' }, 'local');
+    else this.parts.abandon('closed by the application before the handshake completed');
   }
 
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */
@@ -377,6 +377,8 @@ export class DtlsConnection {
     // RFC 9147 §7.2: any record responding to a flight acknowledges it; server records in epoch 3 answer the client's final flight.
     if (epoch >= 3 && this.role === 'client' && this.driver.session() && this.parts.flight.state === 'waiting' && !this.driver.session()?.keyUpdateInFlight) {
       this.parts.flight.acknowledge(this.parts.outbox.allIndexes(), true);
+      const session = this.driver.session();
+      if (session) sendPendingKeyUpdate(this.parts, session);
     }
   }
 
@@ -402,6 +404,12 @@ export class DtlsConnection {
       }
       // Plaintext carries only the hellos: nothing ahead of the next expected message is kept for an unauthenticated sender.
       if (!r.protected && f.messageSeq > this.inbox.nextReceiveSeq) return this.ignore('unauthenticated-violation');
+      // A post-handshake message before our handshake has ended (a KeyUpdate overtaking the client's Finished) is not
+      // buffered: released later by a handshake record, it would be judged by that record's epoch. Unacknowledged, it is resent.
+      if (handler.epochs === 'application' && !this.driver.session()) {
+        this.ignore('reassembly-refused');
+        continue;
+      }
       const res = this.inbox.receive(f);
       switch (res.kind) {
         case 'old':
@@ -441,7 +449,11 @@ export class DtlsConnection {
    */
   private peerRetransmitted(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
     if (this.driver.session()) {
-      if (r.protected) this.parts.sendAck([{ epoch: r.epoch, sequenceNumber: r.sequenceNumber }]);
+      // One ACK for the burst (§7.1), not one per record: each ACK would make the peer resend what it does not cover.
+      if (r.protected) {
+        this.parts.acks.add(r.epoch, r.sequenceNumber);
+        this.burst.ack = true;
+      }
     } else {
       this.burst.retransmit = true;
     }
@@ -488,6 +500,7 @@ export class DtlsConnection {
     if (acked.length === 0 && ack.recordNumbers.length > 0) return;
     this.parts.flight.acknowledge(acked, this.role === 'client' && session !== undefined && !session.keyUpdateInFlight);
     if (session?.keyUpdateInFlight && this.parts.outbox.fullyAcknowledged('key_update')) keyUpdateAcknowledged(this.parts, session);
+    if (session) sendPendingKeyUpdate(this.parts, session);
   }
 
   private alertRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
@@ -504,8 +517,9 @@ export class DtlsConnection {
       this.parts.events.push({ type: 'alert', level: alert.level, description: alert.description, sent: false });
       return;
     }
-    if (alert.description === 'close_notify' && this.driver.handles('closeNotify')) {
-      this.driver.control({ type: 'closeNotify' });
+    if (alert.description === 'close_notify') {
+      if (this.driver.handles('closeNotify')) this.driver.control({ type: 'closeNotify' });
+      else this.parts.peerClosedEarly();
       return;
     }
     // RFC 8446 §6: every other alert ends the connection, whatever its level.
@@ -558,7 +572,10 @@ export class DtlsConnection {
       const { ack, retransmit } = this.burst;
       this.burst = { ack: false, retransmit: false };
       if (this.ended) return;
-      if (ack) this.parts.sendAck(this.parts.acks.list());
+      if (ack) {
+        this.parts.sendAck(this.parts.acks.list());
+        if (this.driver.session()) this.parts.acks.clear(); // after the handshake each ACK covers what came since the last
+      }
       const now = this.parts.clock.now;
       if (retransmit && now - this.peerTriggeredAt >= this.parts.flight.timeout) {
         this.peerTriggeredAt = now;

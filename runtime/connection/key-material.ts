@@ -43,6 +43,8 @@ export interface Session {
   write: TrafficEpoch;
   /** Our KeyUpdate is out and not yet acknowledged: new write keys wait for its ACK (RFC 9147 §8). */
   keyUpdateInFlight: boolean;
+  /** A KeyUpdate asked for while another flight was outstanding (its request_update flag), sent when that flight ends. */
+  keyUpdatePending?: boolean | undefined;
 }
 
 /** Writes one NSS key log line when the caller asked for a key log. */

@@ -41,9 +41,21 @@ function keyUpdateOf(event: SharedEvent): KeyUpdate {
  */
 export function sendKeyUpdate(parts: ConnectionParts, session: Session, requestPeer: boolean): void {
   if (session.keyUpdateInFlight) return;
+  if (!parts.flight.acceptsFlight) {
+    // The client's final flight is still unacknowledged: the KeyUpdate waits for it (a new flight would replace it).
+    session.keyUpdatePending = (session.keyUpdatePending ?? false) || requestPeer;
+    return;
+  }
+  session.keyUpdatePending = undefined;
   session.keyUpdateInFlight = true;
   parts.queue(session.write.epoch, 'key_update', keyUpdateBody(requestPeer));
-  parts.sendFlight();
+  parts.sendFlight({ acknowledgesPeer: false });
+}
+
+/** Sends a KeyUpdate that waited for an outstanding flight, once the flight controller can take it. */
+export function sendPendingKeyUpdate(parts: ConnectionParts, session: Session): void {
+  const requestPeer = session.keyUpdatePending;
+  if (requestPeer !== undefined && parts.flight.acceptsFlight) sendKeyUpdate(parts, session, requestPeer);
 }
 
 /** Our KeyUpdate was acknowledged: write with the next epoch's keys (RFC 9147 §8). */

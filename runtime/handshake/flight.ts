@@ -121,8 +121,15 @@ export class FlightController<M> {
     return this.context.timeout;
   }
 
-  /** Our next flight is ready: buffer and send it. */
+  /** Whether a new flight can start now (no flight of ours is outstanding, and the controller has not failed). */
+  get acceptsFlight(): boolean {
+    const snapshot = this.actor.getSnapshot();
+    return snapshot.status === 'active' && snapshot.can({ type: 'flightReady' });
+  }
+
+  /** Our next flight is ready: buffer and send it. A flight the chart cannot take now is a bug of the caller's, never silently dropped. */
   send(flight: readonly M[]): void {
+    if (!this.acceptsFlight) throw new Error(`a new flight while the flight controller is ${this.state}`);
     this.context.flight = [...flight];
     this.actor.send({ type: 'flightReady' });
   }
