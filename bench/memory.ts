@@ -1,8 +1,9 @@
+import { concatBytes } from '../runtime/wire/bytes.js';
 import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import type { HandshakeTypeName } from '../generated/wire/enums.js';
-import { handshakeFragment, packRecords, plaintextRecord } from '../tests/support/attacker.js';
+import { handshakeFragment, plaintextRecord } from '../tests/support/attacker.js';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
 import { HelloRetryResponder } from '../runtime/connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../runtime/connection/hello-retry-reassembly.js';
@@ -96,14 +97,14 @@ function datagrams(records: readonly Uint8Array[]): Uint8Array[] {
   let size = 0;
   for (const r of records) {
     if (size + r.length > 1400 && batch.length > 0) {
-      out.push(packRecords(batch));
+      out.push(concatBytes(batch));
       batch = [];
       size = 0;
     }
     batch.push(r);
     size += r.length;
   }
-  if (batch.length > 0) out.push(packRecords(batch));
+  if (batch.length > 0) out.push(concatBytes(batch));
   return out;
 }
 

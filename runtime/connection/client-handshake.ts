@@ -13,7 +13,7 @@ import { checkEncryptedExtensions, checkHelloRetryRequestExtensions, checkServer
 import { deriveApplicationSecrets, deriveHandshakeKeys, negotiatedParameters, scheduleFor } from './key-material.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
-import { sessionActions } from './session-actions.js';
+import { sessionAccess, sessionActions } from './session-actions.js';
 
 export type ClientBinding = ChartBinding<ClientState, Dtls13ClientEvent>;
 
@@ -198,17 +198,7 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
         return s;
       }),
 
-      ...sessionActions(
-        parts,
-        {
-          session: () => (b.state.kind === 'connected' ? b.state.session : undefined),
-          close: () => {
-            b.state = { kind: 'closed' };
-          },
-          effect: (fn) => b.effect(fn),
-        },
-        failMessage,
-      ),
+      ...sessionActions(parts, sessionAccess(b, { kind: 'closed' }), failMessage),
     },
     guards: {
       firstHelloRetryRequest: b.guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),

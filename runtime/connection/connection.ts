@@ -66,7 +66,7 @@ export interface ConnectionStats {
 }
 
 /** Why an accepted record's content was set aside without failing the connection. */
-export type IgnoreReason = 'unauthenticated-violation' | 'reassembly-refused' | 'deferred-cap' | 'early-data-cap' | 'stale-alert' | 'ack-epoch' | 'after-close';
+export type IgnoreReason = 'unauthenticated-violation' | 'reassembly-refused' | 'deferred-cap' | 'early-data-cap' | 'stale-alert' | 'ack-epoch';
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
 export class ConnectionStateError extends Error {
@@ -105,6 +105,8 @@ export class DtlsConnection {
   private peerEpoch = 0;
   private burstTimer: number | undefined;
   private burst = { ack: false, retransmit: false };
+  /** Client: connected, and no epoch-3 record of the server's has yet acknowledged our final flight implicitly. */
+  private finalFlightOpen = false;
   /** Authentication failures the integrity-limit check has seen, and the read epoch it last asked the peer to leave. */
   private authFailuresSeen = 0;
   private updateRequestedFor: number | undefined;
@@ -129,7 +131,6 @@ export class DtlsConnection {
     'early-data-cap': 0,
     'stale-alert': 0,
     'ack-epoch': 0,
-    'after-close': 0,
   };
 
   static client(options: ConnectionOptions = {}): DtlsConnection {
@@ -203,6 +204,11 @@ export class DtlsConnection {
     if (this.ended) return;
     if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
     this.counts.datagramsReceived++;
+    this.receiveRecords(datagram, now);
+  }
+
+  /** The records of one datagram (or of one record kept for its keys), then what they leave to do: integrity limit, deferred records, ACKs. */
+  private receiveRecords(datagram: Uint8Array, now: number): void {
     const generation = this.parts.records.readKeyGeneration;
     let deferredNow = false;
     for (const r of this.parts.records.receive(datagram, now)) {
@@ -221,7 +227,7 @@ export class DtlsConnection {
       const again = this.deferred;
       this.deferred = [];
       this.deferredBytes = 0;
-      for (const d of again) this.receive(d, now);
+      for (const d of again) if (!this.ended) this.receiveRecords(d, now);
     } else if (deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2) {
       // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
       this.burst.ack = true;
@@ -374,11 +380,15 @@ export class DtlsConnection {
       this.peerEpoch = epoch;
       if (epoch >= 2) this.parts.records.setAcceptPlaintext(false);
     }
-    // RFC 9147 §7.2: any record responding to a flight acknowledges it; server records in epoch 3 answer the client's final flight.
-    if (epoch >= 3 && this.role === 'client' && this.driver.session() && this.parts.flight.state === 'waiting' && !this.driver.session()?.keyUpdateInFlight) {
-      this.parts.flight.acknowledge(this.parts.outbox.allIndexes(), true);
+    // RFC 9147 §7.2: any record responding to a flight acknowledges it; the server's first epoch-3 record answers the client's
+    // final flight. Checked once, not per record: after that record the final flight is acknowledged either way.
+    if (epoch >= 3 && this.finalFlightOpen) {
+      this.finalFlightOpen = false;
       const session = this.driver.session();
-      if (session) sendPendingKeyUpdate(this.parts, session);
+      if (session && this.parts.flight.state === 'waiting') {
+        this.parts.flight.acknowledge(this.parts.outbox.allIndexes(), true);
+        sendPendingKeyUpdate(this.parts, session);
+      }
     }
   }
 
@@ -481,6 +491,7 @@ export class DtlsConnection {
 
   private connected(): void {
     this.completedAt = this.parts.clock.now;
+    this.finalFlightOpen = this.role === 'client';
     this.parts.records.setAcceptPlaintext(false);
     for (const d of this.earlyData) this.deliver(d);
     this.earlyData = [];
@@ -634,7 +645,7 @@ export class DtlsConnection {
   }
 
   /** Fails the connection with one fatal alert; later calls keep the first failure. */
-  private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' | 'local' = 'failed'): void {
+  private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' = 'failed'): void {
     if (this.parts.failure) return;
     this.failReason = reason;
     try {

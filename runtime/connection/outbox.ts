@@ -1,3 +1,4 @@
+import { concatBytes } from '../wire/bytes.js';
 import { encodeDtlsHandshake, type DtlsHandshake } from '../../generated/wire/index.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { fragmentMessage } from '../handshake/fragmenter.js';
@@ -80,13 +81,7 @@ export class HandshakeOutbox {
     let size = 0;
     const flush = (): void => {
       if (datagram.length === 0) return;
-      const out = new Uint8Array(size);
-      let at = 0;
-      for (const r of datagram) {
-        out.set(r, at);
-        at += r.length;
-      }
-      this.emit(out);
+      this.emit(concatBytes(datagram));
       datagram = [];
       size = 0;
     };

@@ -19,7 +19,7 @@ import {
 } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import type { ServerState } from './server-states.js';
-import { sessionActions } from './session-actions.js';
+import { sessionAccess, sessionActions } from './session-actions.js';
 import type { StatelessRetry } from './stateless-retry.js';
 
 export type ServerBinding = ChartBinding<ServerState, Dtls13ServerEvent>;
@@ -187,17 +187,7 @@ export function serverImplementation(
         };
       }),
 
-      ...sessionActions(
-        parts,
-        {
-          session: () => (b.state.kind === 'connected' ? b.state.session : undefined),
-          close: () => {
-            b.state = { kind: 'closed' };
-          },
-          effect: (fn) => b.effect(fn),
-        },
-        failMessage,
-      ),
+      ...sessionActions(parts, sessionAccess(b, { kind: 'closed' }), failMessage),
     },
     guards: {
       helloRetryNeeded: b.guard(

@@ -2,6 +2,7 @@ import type { Alert, KeyUpdate } from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
+import type { ChartBinding } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { Session } from './key-material.js';
 import { keyUpdateBody } from './messages.js';
@@ -21,6 +22,20 @@ export interface SessionAccess<E> {
   /** Moves the state to closed. */
   close(): void;
   effect<P>(fn: (event: SharedEvent, params: P) => void): (args: { readonly event: E }, params: P) => void;
+}
+
+/** The access of a role's binding: its state's session when connected, and `closed` to move to. */
+export function sessionAccess<S extends { readonly kind: string }, E extends SharedEvent>(b: ChartBinding<S, E>, closed: S): SessionAccess<E> {
+  return {
+    session: () => {
+      const s: { readonly kind: string; readonly session?: Session } = b.state;
+      return s.kind === 'connected' ? s.session : undefined;
+    },
+    close: () => {
+      b.state = closed;
+    },
+    effect: (fn) => b.effect(fn),
+  };
 }
 
 function connected<E>(access: SessionAccess<E>): Session {

@@ -14,6 +14,7 @@
  * Only definite, minimally encoded lengths are accepted, and nothing may
  * trail a structure. Malformed input throws {@link CryptoError}.
  */
+import { concatBytes } from '../wire/bytes.js';
 import { decodeOid, decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../pki/der-reader.js';
 import { DecodeError } from '../wire/errors.js';
 import { CryptoError } from './provider.js';
@@ -285,8 +286,8 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
 export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   if (raw.length === 0 || raw.length % 2 !== 0) throw new CryptoError('ECDSA raw signature must be r||s of equal sizes');
   const half = raw.length / 2;
-  const body = concat(encodeInteger(raw.subarray(0, half)), encodeInteger(raw.subarray(half)));
-  return concat(encodeHeader(TAG_SEQUENCE, body.length), body);
+  const body = concatBytes([encodeInteger(raw.subarray(0, half)), encodeInteger(raw.subarray(half))]);
+  return concatBytes([encodeHeader(TAG_SEQUENCE, body.length), body]);
 }
 
 /** A non-negative INTEGER from big-endian magnitude bytes. */
@@ -295,8 +296,8 @@ function encodeInteger(magnitude: Uint8Array): Uint8Array {
   while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
   const trimmed = magnitude.subarray(i);
   const pad = ((trimmed[0] ?? 0) & 0x80) !== 0 ? new Uint8Array([0]) : new Uint8Array(0);
-  const value = concat(pad, trimmed.length === 0 ? new Uint8Array([0]) : trimmed);
-  return concat(encodeHeader(TAG_INTEGER, value.length), value);
+  const value = concatBytes([pad, trimmed.length === 0 ? new Uint8Array([0]) : trimmed]);
+  return concatBytes([encodeHeader(TAG_INTEGER, value.length), value]);
 }
 
 function encodeHeader(tag: number, length: number): Uint8Array {
@@ -306,16 +307,6 @@ function encodeHeader(tag: number, length: number): Uint8Array {
   return new Uint8Array([tag, 0x80 | bytes.length, ...bytes]);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** DER prefixes of the RFC 8410 §4 / §7 encodings of raw X25519/X448/Ed25519/Ed448 keys (the OID's last arc varies). */
 const RFC8410_ARC: Readonly<Record<RawKeyType, number>> = { x25519: 110, x448: 111, ed25519: 112, ed448: 113 };
 
@@ -323,8 +314,8 @@ const RFC8410_ARC: Readonly<Record<RawKeyType, number>> = { x25519: 110, x448: 1
 export function rawPublicKeyToSpki(keyType: RawKeyType, raw: Uint8Array): Uint8Array {
   if (raw.length !== RAW_KEY_LENGTH[keyType]) throw new CryptoError(`${keyType} public key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
   const algorithm = new Uint8Array([0x30, 0x05, TAG_OID, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
-  const bits = concat(encodeHeader(TAG_BIT_STRING, raw.length + 1), new Uint8Array([0]), raw);
-  return concat(encodeHeader(TAG_SEQUENCE, algorithm.length + bits.length), algorithm, bits);
+  const bits = concatBytes([encodeHeader(TAG_BIT_STRING, raw.length + 1), new Uint8Array([0]), raw]);
+  return concatBytes([encodeHeader(TAG_SEQUENCE, algorithm.length + bits.length), algorithm, bits]);
 }
 
 /** PKCS#8 PrivateKeyInfo (v1) for a raw RFC 8410 private key (RFC 8410 §7). The caller should zero it after use. */
@@ -332,12 +323,12 @@ export function rawPrivateKeyToPkcs8(keyType: RawKeyType, raw: Uint8Array): Uint
   if (raw.length !== RAW_KEY_LENGTH[keyType]) throw new CryptoError(`${keyType} private key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
   const version = new Uint8Array([TAG_INTEGER, 0x01, 0x00]);
   const algorithm = new Uint8Array([0x30, 0x05, TAG_OID, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
-  const curveKey = concat(encodeHeader(TAG_OCTET_STRING, raw.length), raw);
-  const octets = concat(encodeHeader(TAG_OCTET_STRING, curveKey.length), curveKey);
+  const curveKey = concatBytes([encodeHeader(TAG_OCTET_STRING, raw.length), raw]);
+  const octets = concatBytes([encodeHeader(TAG_OCTET_STRING, curveKey.length), curveKey]);
   curveKey.fill(0);
-  const body = concat(version, algorithm, octets);
+  const body = concatBytes([version, algorithm, octets]);
   octets.fill(0);
-  const out = concat(encodeHeader(TAG_SEQUENCE, body.length), body);
+  const out = concatBytes([encodeHeader(TAG_SEQUENCE, body.length), body]);
   body.fill(0);
   return out;
 }

@@ -8,6 +8,7 @@
  * Values with no DER form (a malformed OID, a character PrintableString
  * lacks, a year past 9999) throw {@link EncodeError} naming the type.
  */
+import { concatBytes } from '../wire/bytes.js';
 import { EncodeError } from '../wire/errors.js';
 
 /** Universal tags (X.690 §8.1.2, X.680 §8.6). */
@@ -29,19 +30,6 @@ export const DER_TAG = {
 
 const CONTEXT_SPECIFIC = 0x80;
 const CONSTRUCTED = 0x20;
-
-/** Concatenates byte strings. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
 /** X.690 §8.1.3 / §10.1: the definite length octets, in the minimal form. */
 function lengthOctets(length: number): Uint8Array {
@@ -250,3 +238,5 @@ export function derImplicit(tagNumber: number, element: Uint8Array): Uint8Array 
   out[0] = contextTag(tagNumber, (tag & CONSTRUCTED) !== 0);
   return out;
 }
+
+export { concatBytes };

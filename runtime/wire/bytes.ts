@@ -28,3 +28,16 @@ export function toHex(b: Uint8Array): string {
   for (const x of b) out += x.toString(16).padStart(2, '0');
   return out;
 }
+
+/** The byte strings one after another, in one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

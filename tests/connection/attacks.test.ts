@@ -7,7 +7,7 @@ import { bytesFrom, forgedCiphertext, handshakeFragment, plaintextAck, plaintext
 import { handshake, roundTrip } from '../support/handshake.js';
 import { Link } from '../support/link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { makePair, reach, splitRecords } from '../support/stepper.js';
+import { makePair, reach } from '../support/stepper.js';
 
 /**
  * The hostile-network items of the connection-core issue, through the
@@ -176,7 +176,6 @@ test('item 2: a spoofed plaintext ACK naming our KeyUpdate record does not move 
   link.client.receive(ku, link.now);
   link.run(link.now + 5000);
   stillTalks(t, link, 'after the spoofed ACK');
-  t.is(link.server.stats.retained.readEpochs >= 1, true);
 });
 
 // ── 3. A lost KeyUpdate ACK ────────────────────────────────────────────────
@@ -250,6 +249,7 @@ function drain(c: DtlsConnection) {
 
 test('item 8: forged records past half the integrity limit start a KeyUpdate; the session survives 1,500 forgeries under CCM_8', (t) => {
   const { link } = handshake(serverId, { client: { cipherSuites: ['tls_aes_128_ccm_8_sha256'] }, server: { cipherSuites: ['tls_aes_128_ccm_8_sha256'] } });
+  const clientMessagesBefore = link.client.stats.handshakeMessagesReceived;
   for (let i = 0; i < 1500; i++) {
     link.server.receive(forgedCiphertext(3, i, bytesFrom(i + 9, 40)), link.now);
     if (i % 50 === 0) link.run(link.now + 100);
@@ -257,7 +257,8 @@ test('item 8: forged records past half the integrity limit start a KeyUpdate; th
   link.run(link.now + 5000);
   t.true(link.server.stats.drops.authentication > 0);
   t.is(link.server.failure, undefined);
-  t.true(link.server.stats.retained.readEpochs >= 1);
+  // The server asked for new keys: the client received KeyUpdates (its answer moves the server off the forged-at epoch).
+  t.true(link.client.stats.handshakeMessagesReceived > clientMessagesBefore, 'no KeyUpdate reached the client');
   stillTalks(t, link, 'after forgeries');
 });
 
@@ -358,8 +359,4 @@ test('item 8: fragments the connection refused are not ACKed', (t) => {
   );
   server.handleTimeout(500);
   t.is(server.stats.retained.ackRecords, 0);
-});
-
-test('a record splitter sanity check: every test datagram above parses', (t) => {
-  t.is(splitRecords(plaintextAlert('fatal', 'internal_error')).length, 1);
 });

@@ -1,10 +1,11 @@
+import { concatBytes } from '../../runtime/wire/bytes.js';
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
-import { handshakeFragment, packRecords, plaintextRecord } from '../support/attacker.js';
+import { handshakeFragment, plaintextRecord } from '../support/attacker.js';
 import { connect } from '../../runtime/node/api.js';
 import { TEST_TIME } from '../support/pki-fixtures.js';
 import { HelloSource, rawSocket, sendAll, sleep, until } from './support.js';
@@ -83,12 +84,12 @@ test('old and zero-length ClientHello fragments after a cookie round trip do not
     const lead: HandshakeTypeName = i < 25 ? 'client_hello' : 'finished';
     const records = [fragmentRecord(lead, 1, 0, 0, new Uint8Array(0))];
     for (let k = 1; k < 56; k++) records.push(fragmentRecord('client_hello', k % 2, 0, 0, new Uint8Array(0)));
-    await sendAll(attacker, [packRecords(records)], server.port);
+    await sendAll(attacker, [concatBytes(records)], server.port);
   }
   // One out-of-order fragment (message_seq 5: a gap), which arms the delayed ACK of everything received.
   await sendAll(
     attacker,
-    [packRecords([fragmentRecord('finished', 1, 0, 0, new Uint8Array(0)), fragmentRecord('client_hello', 5, 40, 0, new Uint8Array(1))])],
+    [concatBytes([fragmentRecord('finished', 1, 0, 0, new Uint8Array(0)), fragmentRecord('client_hello', 5, 40, 0, new Uint8Array(1))])],
     server.port,
   );
   await sleep(500); // past the 50 ms ACK delay and a retransmission timer

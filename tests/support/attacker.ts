@@ -73,14 +73,3 @@ export function bytesFrom(seed: number, length: number): Uint8Array {
   }
   return out;
 }
-
-/** Records packed back to back into one datagram (RFC 9147 §4.4: several records may share a datagram). */
-export function packRecords(records: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
-  let at = 0;
-  for (const r of records) {
-    out.set(r, at);
-    at += r.length;
-  }
-  return out;
-}

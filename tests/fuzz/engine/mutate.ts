@@ -4,6 +4,7 @@
  * what follows them (± 1), block delete/insert/duplicate, dictionary tokens,
  * splicing with another input.
  */
+import { concatBytes } from '../../../runtime/wire/bytes.js';
 import type { Prng } from '../../support/prng.js';
 
 /** Byte strings that mean something in DTLS 1.3 records and handshake messages. */
@@ -74,16 +75,6 @@ export interface ByteMutatorOptions {
   readonly dictionary: readonly Uint8Array[];
 }
 
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
 function readBe(b: Uint8Array, at: number, width: number): number {
   let v = 0;
   for (let i = 0; i < width; i++) v = v * 256 + (b[at + i] ?? 0);
@@ -144,37 +135,37 @@ function mutateOnce(input: Uint8Array, rng: Prng, o: ByteMutatorOptions, donor: 
       if (n === 0) return b;
       const at = pos();
       const len = 1 + rng.below(Math.min(n - at, rng.below(4) === 0 ? 256 : 16));
-      return concat(b.subarray(0, at), b.subarray(at + len));
+      return concatBytes([b.subarray(0, at), b.subarray(at + len)]);
     }
     case 8: {
       const len = 1 + rng.below(rng.below(4) === 0 ? 128 : 8);
       const fill = rng.below(2) === 0 ? new Uint8Array(len).fill(rng.below(256)) : rng.bytes(len);
       const at = rng.below(n + 1);
-      return concat(b.subarray(0, at), fill, b.subarray(at));
+      return concatBytes([b.subarray(0, at), fill, b.subarray(at)]);
     }
     case 9: {
       if (n === 0) return b;
       const from = pos();
       const len = 1 + rng.below(Math.min(n - from, 64));
       const at = rng.below(n + 1);
-      return concat(b.subarray(0, at), b.slice(from, from + len), b.subarray(at));
+      return concatBytes([b.subarray(0, at), b.slice(from, from + len), b.subarray(at)]);
     }
     case 10: {
       const token = o.dictionary[rng.below(o.dictionary.length)]!;
-      if (n < token.length) return concat(token, b);
+      if (n < token.length) return concatBytes([token, b]);
       b.set(token, rng.below(n - token.length + 1));
       return b;
     }
     case 11: {
       const token = o.dictionary[rng.below(o.dictionary.length)]!;
       const at = rng.below(n + 1);
-      return concat(b.subarray(0, at), token, b.subarray(at));
+      return concatBytes([b.subarray(0, at), token, b.subarray(at)]);
     }
     case 12: {
       if (!donor || donor.length === 0) return b;
       const cut = rng.below(n + 1);
       const from = rng.below(donor.length);
-      return concat(b.subarray(0, cut), donor.subarray(from));
+      return concatBytes([b.subarray(0, cut), donor.subarray(from)]);
     }
     case 13: {
       if (!donor || donor.length === 0 || n === 0) return b;

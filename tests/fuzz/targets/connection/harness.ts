@@ -13,6 +13,7 @@
  * and the connection's own retained state does not grow past
  * RETENTION_LIMITS over the input.
  */
+import { concatBytes } from '../../../../runtime/wire/bytes.js';
 import { contentTypeFromNumber } from '../../../../generated/wire/enums.js';
 import { ConnectionStateError, type DtlsConnection } from '../../../../runtime/connection/connection.js';
 import { nodeProvider } from '../../../../runtime/crypto/node/index.js';
@@ -87,16 +88,6 @@ function handshakeFragment(msgType: number, length: number, messageSeq: number, 
   out.set(fragment, 12);
   return out;
 }
-
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 /** The records of a datagram the victim sent, e.g. `ciphertext 1251 bytes` or `handshake 98 bytes`. */
 function summarize(datagram: Uint8Array): string {
@@ -229,7 +220,7 @@ export function connectionTarget(name: string, scenarios: readonly Scenario[]): 
           if (mid < body.length) fragments.push(handshakeFragment(d[0] ?? 0, length, d[1] ?? 0, mid, body.subarray(mid)));
           if ((flags & 0x20) !== 0) fragments.reverse();
           const records = fragments.map((f) => seal(EPOCHS[flags & 3]!, 22, f, false, false));
-          if (records.every((r) => r !== undefined)) deliver(concat(records.filter((r): r is Uint8Array => r !== undefined)));
+          if (records.every((r) => r !== undefined)) deliver(concatBytes(records.filter((r): r is Uint8Array => r !== undefined)));
           break;
         }
         case CHUNK.time:
