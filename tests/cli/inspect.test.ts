@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, writePem } from '../interop/wolfssl.js';
 
-const MAIN = fileURLToPath(new URL('../../runtime/cli/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 const serverId = makeIdentity('p256', 'localhost', { at: Date.now() });
 const pem = writePem(serverId);
 test.after.always(() => pem.remove());

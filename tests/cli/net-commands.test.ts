@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, writePem } from '../interop/wolfssl.js';
 
-const MAIN = fileURLToPath(new URL('../../runtime/cli/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 // The CLI validates certificates at the real time, so the identities are made around it.
 const serverId = makeIdentity('p256', 'localhost', { at: Date.now() });
 const pem = writePem(serverId);

@@ -12,13 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { MS, US } from '../../hwmodel/kernel/index.js';
 import { loadProfile } from '../../hwmodel/timing/index.js';
 import { buildReport, type RunResult } from '../../hwmodel/trace/index.js';
-import { readingGuide } from '../../runtime/cli/simulate-output.js';
-import { parseBandwidth, parseDuration, parseSuite } from '../../runtime/cli/simulate-values.js';
+import { readingGuide } from '../../cli/simulate-output.js';
+import { parseBandwidth, parseDuration, parseSuite } from '../../cli/simulate-values.js';
 import { ConfigError } from '../../runtime/config-error.js';
-import { runSimulate } from '../../runtime/cli/simulate-command.js';
-import { CliUsageError } from '../../runtime/cli/usage-error.js';
+import { runSimulate } from '../../cli/simulate-command.js';
+import { CliUsageError } from '../../cli/usage-error.js';
 
-const MAIN = fileURLToPath(new URL('../../runtime/cli/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 // Resolved here, so the command also loads when it runs in another working directory.
 const TSX = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-simulate-'));

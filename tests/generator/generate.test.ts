@@ -8,7 +8,7 @@ import { TempSpec } from '../support/temp-spec.js';
 
 const cli = (args: string[]): { code: number; out: string } => {
   try {
-    const out = execFileSync(process.execPath, ['--import=tsx', join(ROOT, 'runtime/cli/main.ts'), ...args], { encoding: 'utf8', stdio: 'pipe' });
+    const out = execFileSync(process.execPath, ['--import=tsx', join(ROOT, 'cli/main.ts'), ...args], { encoding: 'utf8', stdio: 'pipe' });
     return { code: 0, out };
   } catch (e) {
     const err = e as { status: number; stdout: string; stderr: string };

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { InspectionEvent } from 'xstate';
-import { connectUdp } from '../node/client.js';
-import { DtlsEndpoint } from '../node/endpoint.js';
-import { DtlsUdpServer } from '../node/server.js';
-import { createThrowawayIdentity } from '../pki/throwaway-identity.js';
+import { connectUdp } from '../runtime/node/client.js';
+import { DtlsEndpoint } from '../runtime/node/endpoint.js';
+import { DtlsUdpServer } from '../runtime/node/server.js';
+import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { inspectPort, interrupted, startInspector, withInspectDefault, type ChartInspector } from './inspector.js';
 import { CliUsageError } from './usage-error.js';
 

@@ -3,11 +3,11 @@
  * read the table and its bottleneck, the run line (events, wall time), and
  * the JSON document for `--json`.
  */
-import { networkChannelDefaults } from '../../generated/tlm/index.js';
-import { formatTime } from '../../hwmodel/kernel/time.js';
-import type { SimulationResult } from '../../hwmodel/model/simulate.js';
-import type { ProfileMetadata } from '../../hwmodel/timing/index.js';
-import { SATURATION, type SimulationReport } from '../../hwmodel/trace/index.js';
+import { networkChannelDefaults } from '../generated/tlm/index.js';
+import { formatTime } from '../hwmodel/kernel/time.js';
+import type { SimulationResult } from '../hwmodel/model/simulate.js';
+import type { ProfileMetadata } from '../hwmodel/timing/index.js';
+import { SATURATION, type SimulationReport } from '../hwmodel/trace/index.js';
 import type { RunPlan } from './simulate-args.js';
 
 /** The format name of the `--json` document (the report's fields plus `options`, `seed`, `profile`, `simulation`, `wallClock`). */

@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generate, staleFiles, writeGenerated } from '../../generator/generate.js';
-import { summaryText } from '../../generator/emit/summary.js';
+import { generate, staleFiles, writeGenerated } from '../generator/generate.js';
+import { summaryText } from '../generator/emit/summary.js';
 import { CliUsageError } from './usage-error.js';
 
-/** The project root this module belongs to (runtime/cli/ in the sources, dist/runtime/cli/ once built). */
+/** The project root this module belongs to (cli/ in the sources, dist/cli/ once built). */
 function packageRoot(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const up = here.includes('/dist/') ? '../../..' : '../..';
+  const up = here.includes('/dist/') ? '../..' : '..';
   return resolve(here, up);
 }
 

@@ -2,9 +2,9 @@
  * Parsers for the `dtls13 simulate` option values. Each throws ConfigError
  * naming the option (`--bandwidth`, `--loss`, ...) and quoting the text.
  */
-import { ConfigError } from '../config-error.js';
-import { ALL_CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
-import { parseTime, type SimTime } from '../../hwmodel/kernel/time.js';
+import { ConfigError } from '../runtime/config-error.js';
+import { ALL_CIPHER_SUITES, type SupportedCipherSuite } from '../runtime/crypto/suites.js';
+import { parseTime, type SimTime } from '../hwmodel/kernel/time.js';
 
 const NUMBER = /^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*$/i;
 const BANDWIDTH = /^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*([kmgt]?)(bps|bit\/s)?\s*$/i;

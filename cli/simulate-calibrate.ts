@@ -6,8 +6,8 @@
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { calibrateAndValidate, formatValidation, type CalibrationDetails, type TimingValidation } from '../../hwmodel/calibrate/index.js';
-import { saveProfile, type TimingProfile } from '../../hwmodel/timing/index.js';
+import { calibrateAndValidate, formatValidation, type CalibrationDetails, type TimingValidation } from '../hwmodel/calibrate/index.js';
+import { saveProfile, type TimingProfile } from '../hwmodel/timing/index.js';
 import type { CalibratePlan } from './simulate-args.js';
 import { CliUsageError } from './usage-error.js';
 

@@ -6,12 +6,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../config-error.js';
-import { ProcessError } from '../../hwmodel/kernel/index.js';
-import { makeSimIdentity } from '../../hwmodel/model/identity.js';
-import { simulate, type SimulationOptions, type SimulationResult } from '../../hwmodel/model/simulate.js';
-import { DEFAULT_PROFILE, loadProfile, type TimingProfile } from '../../hwmodel/timing/index.js';
-import { FileSink, formatReport } from '../../hwmodel/trace/index.js';
+import { ConfigError } from '../runtime/config-error.js';
+import { ProcessError } from '../hwmodel/kernel/index.js';
+import { makeSimIdentity } from '../hwmodel/model/identity.js';
+import { simulate, type SimulationOptions, type SimulationResult } from '../hwmodel/model/simulate.js';
+import { DEFAULT_PROFILE, loadProfile, type TimingProfile } from '../hwmodel/timing/index.js';
+import { FileSink, formatReport } from '../hwmodel/trace/index.js';
 import { parseSimulateArgs, type RunPlan } from './simulate-args.js';
 import { lossLine, readingGuide, reportDocument, runLine } from './simulate-output.js';
 import { CliUsageError } from './usage-error.js';

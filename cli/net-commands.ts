@@ -1,9 +1,9 @@
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { KeyExchangeGroup } from '../crypto/provider.js';
-import { ALL_CIPHER_SUITES } from '../crypto/suites.js';
-import { connect, createServer, type DtlsSocket, type ServerOptions } from '../node/api.js';
+import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
+import { ALL_CIPHER_SUITES } from '../runtime/crypto/suites.js';
+import { connect, createServer, type DtlsSocket, type ServerOptions } from '../runtime/node/api.js';
 import { hostPort, loadCertificates, loadPrivateKey, nameList } from './pem-files.js';
 import { inspectPort, interrupted, startInspector, withInspectDefault, type ChartInspector } from './inspector.js';
 import { CliUsageError } from './usage-error.js';

@@ -4,10 +4,10 @@
  * writes anything.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config-error.js';
-import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
-import type { SimTime } from '../../hwmodel/kernel/time.js';
-import { networkChannelDefaults } from '../../generated/tlm/index.js';
+import { ConfigError } from '../runtime/config-error.js';
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../runtime/crypto/suites.js';
+import type { SimTime } from '../hwmodel/kernel/time.js';
+import { networkChannelDefaults } from '../generated/tlm/index.js';
 import { parseBandwidth, parseChoice, parseDuration, parseInteger, parsePositive, parseProbability, parseSuite } from './simulate-values.js';
 import { CliUsageError } from './usage-error.js';
 
