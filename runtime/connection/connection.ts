@@ -17,6 +17,7 @@ import { ConnectionParts } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
 import { epochAllows, handlerFor } from './handler-table.js';
 import { keyLogger } from './key-material.js';
+import type { DatagramObserver } from './datagram-observer.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type RoleDriver } from './role-driver.js';
@@ -31,6 +32,8 @@ export interface ConnectionOptions extends DtlsConfig {
   readonly inspect?: (event: InspectionEvent) => void;
   /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
   readonly statelessRetry?: StatelessRetry;
+  /** Sees every datagram received and sent, as on the wire (e.g. to print a message trace). */
+  readonly onDatagram?: DatagramObserver;
 }
 
 /** What a connection holds for its peer now, against the caps of `limits`. */
@@ -93,6 +96,7 @@ const BURST_DELAY = 50;
  */
 export class DtlsConnection {
   readonly role: 'client' | 'server';
+  private readonly onDatagram: DatagramObserver | undefined;
   private readonly parts: ConnectionParts;
   private readonly driver: RoleDriver;
   private readonly inbox: HandshakeReassembler;
@@ -143,6 +147,7 @@ export class DtlsConnection {
 
   private constructor(role: 'client' | 'server', options: ConnectionOptions) {
     this.role = role;
+    this.onDatagram = options.onDatagram;
     const config = resolveConfig(role, options);
     const clock = new ManualClock(0);
     const records = new RecordLayer({ provider: config.provider, replayWindow: config.replayWindow, maxReadEpochs: config.limits.maxReadEpochs });
@@ -200,6 +205,7 @@ export class DtlsConnection {
 
   /** Processes one datagram from the peer. Never throws for what the peer sent. */
   receive(datagram: Uint8Array, now: number): void {
+    this.onDatagram?.('received', datagram);
     this.advance(now);
     if (this.ended) return;
     if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
@@ -238,7 +244,10 @@ export class DtlsConnection {
   /** The next datagram to send, if any. */
   pollTransmit(): Uint8Array | undefined {
     const d = this.outgoing.shift();
-    if (d) this.counts.datagramsSent++;
+    if (d) {
+      this.counts.datagramsSent++;
+      this.onDatagram?.('sent', d);
+    }
     return d;
   }
 
