@@ -30,11 +30,13 @@ export {
   type MaskKey,
   type PrivateKeyHandle,
   type PublicKeyHandle,
+  type RecordProtection,
   type SignatureAlgorithm,
 } from './crypto/provider.js';
 export { ALL_CIPHER_SUITES, CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from './crypto/suites.js';
-export { DEFAULT_PREFERENCE, getProvider, providerNames, registerProvider, selectProvider } from './crypto/registry.js';
+export { DEFAULT_PREFERENCE, defaultProvider, getProvider, providerNames, registerProvider, selectProvider } from './crypto/registry.js';
 export { nodeProvider } from './crypto/node/index.js';
+export { nativeProvider, nativeUnavailableReason } from './crypto/native/index.js';
 export { nobleProvider } from './crypto/noble/index.js';
 
 export { deriveSecret, hkdfExpandLabel, scheduleContext, type LabelPrefix, type ScheduleContext } from './keyschedule/context.js';

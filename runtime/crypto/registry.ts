@@ -1,3 +1,4 @@
+import { nativeProvider } from './native/index.js';
 import { nobleProvider } from './noble/index.js';
 import { nodeProvider } from './node/index.js';
 import { capabilityName, CryptoError, type Capability, type CryptoProvider } from './provider.js';
@@ -5,14 +6,29 @@ import { capabilityName, CryptoError, type Capability, type CryptoProvider } fro
 /**
  * Crypto providers by name. The runtime asks for a provider by name, or for
  * the first one (in preference order) that supports everything it needs.
+ * `native` is there only when dtls13's addon is built and loads, and
+ * DTLS13_NATIVE is not 0 (runtime/crypto/native/binding.ts).
  */
 const providers = new Map<string, CryptoProvider>([
+  ...(nativeProvider ? ([['native', nativeProvider]] as const) : []),
   ['node', nodeProvider],
   ['noble', nobleProvider],
 ]);
 
-/** The default preference: OpenSSL first, pure JavaScript as the fallback. */
-export const DEFAULT_PREFERENCE: readonly string[] = ['node', 'noble'];
+/**
+ * The default preference: the native record path when it loaded, then
+ * node:crypto (OpenSSL), then pure JavaScript as the fallback.
+ */
+export const DEFAULT_PREFERENCE: readonly string[] = nativeProvider ? ['native', 'node', 'noble'] : ['node', 'noble'];
+
+/**
+ * The provider a connection uses when none is given: `native` when it
+ * loaded, else `node`. `{ native: false }` (or DTLS13_NATIVE=0 in the
+ * environment) leaves the addon out.
+ */
+export function defaultProvider(options: { readonly native?: boolean } = {}): CryptoProvider {
+  return options.native !== false && nativeProvider ? nativeProvider : nodeProvider;
+}
 
 /** Adds (or replaces) a provider, e.g. a timed wrapper from the hardware model. */
 export function registerProvider(provider: CryptoProvider): void {

@@ -17,7 +17,6 @@ import type { AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, FIRST_APPLICATION_EPOCH, ReadEpochs } from './read-epochs.js';
 import type { SealedRecord } from './record-number.js';
 import { ReplayWindow } from './replay-window.js';
-import { reconstructSequenceNumber } from './sequence.js';
 
 export type { RecordNumber, RecordNumberKey, SealedRecord } from './record-number.js';
 export { recordNumberKey } from './record-number.js';
@@ -77,12 +76,10 @@ export type ReceivedRecord =
       readonly record: Uint8Array;
     };
 
-/**
- * Where outgoing DTLSInnerPlaintext is staged, so the AEAD sees one
- * contiguous input without an allocation per record. One for the whole
- * module (seal is synchronous), not 16 KiB per connection.
- */
-const INNER_SCRATCH = new Uint8Array(MAX_PLAINTEXT + 1 + 255 + 16);
+const ownBytes = (n: number): Uint8Array => new Uint8Array(n);
+
+/** Largest DTLSInnerPlaintext a record may carry here: content, type, and up to 255 + 16 bytes of padding. */
+const MAX_INNER_PLAINTEXT = MAX_PLAINTEXT + 1 + 255 + 16;
 
 /** Thrown when the record layer is asked to protect what it must not (no keys, usage limit reached). */
 export class RecordLayerError extends Error {
@@ -114,8 +111,6 @@ export class RecordLayer {
   private acceptPlaintext = true;
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
-  /** Where an incoming record's header is unmasked to serve as additional data (1 + CID + 2 + 2 bytes at most). */
-  private readonly aadScratch = new Uint8Array(1 + 255 + 4);
 
   /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
@@ -251,37 +246,90 @@ export class RecordLayer {
     const type = contentTypeToNumber(contentType);
     const tag = w.suite.tagLength;
     const padding = Math.max((this.config.padding ?? noPadding)(content.length, type), 16 - tag - content.length - 1, 0);
-    if (content.length + 1 + padding > INNER_SCRATCH.length) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
+    if (content.length + 1 + padding > MAX_INNER_PLAINTEXT) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
     const innerLength = content.length + 1 + padding;
-    const inner = INNER_SCRATCH;
-    inner.set(content, 0);
-    inner[content.length] = type;
-    inner.fill(0, content.length + 1, innerLength);
     const seq = state.seq++;
     const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
-    const withLength = options.includeLength ?? this.config.includeLength ?? true;
+    const header = this.header(w.epoch, seq, seq16, options.includeLength ?? this.config.includeLength ?? true, innerLength + tag);
+    // Header, then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
+    const out = allocate(header.length + innerLength + tag);
+    out.set(header, 0);
+    out.set(content, header.length);
+    out[header.length + content.length] = type;
+    out.fill(0, header.length + content.length + 1, header.length + innerLength);
+    w.sealRecord(seq, out, header.length, innerLength, 1 + (this.config.sendConnectionId?.length ?? 0), seq16 ? 2 : 1);
+    return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
+  }
+
+  /** The unified header of an outgoing record (RFC 9147 §4), record number in clear; a view of a scratch buffer. */
+  private header(epoch: number, seq: number, seq16: boolean, withLength: boolean, length: number): Uint8Array {
     const cid = this.config.sendConnectionId;
     const hw = scratchWriter('DtlsCiphertextHeader');
     writeDtlsCiphertextHeader(
       hw,
       {
         sequenceNumber16bit: seq16,
-        epochLowBits: w.epoch & 3,
+        epochLowBits: epoch & 3,
         connectionId: cid,
         sequenceNumber: seq16 ? seq & 0xffff : seq & 0xff,
-        length: withLength ? innerLength + tag : undefined,
+        length: withLength ? length : undefined,
       },
       cid?.length ?? 0,
     );
-    const header = hw.finish();
-    const out = allocate(header.length + innerLength + tag);
-    out.set(header, 0);
-    w.sealInto(seq, header, [inner.subarray(0, innerLength)], out, header.length);
-    const mask = w.mask(out.subarray(header.length));
-    const at = 1 + (cid?.length ?? 0);
-    out[at]! ^= mask[0]!;
-    if (seq16) out[at + 1]! ^= mask[1]!;
-    return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
+    return hw.finish();
+  }
+
+  /**
+   * Several DTLSCiphertext records of `contentType`, one per content, in the
+   * current write epoch, with consecutive sequence numbers: the same bytes
+   * as that many {@link seal} calls, laid out one after another in one
+   * buffer and protected in one call where the provider has a record path
+   * (the native one). Each record's `bytes` is a view of that buffer.
+   *
+   * @throws RecordLayerError as {@link seal} does, before any record is sealed (no sequence number is used then).
+   */
+  sealBatch(
+    contentType: ContentType,
+    contents: readonly Uint8Array[],
+    options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean } = {},
+  ): SealedRecord[] {
+    const state = this.write ? this.writes.get(this.write.epoch) : undefined;
+    if (!state) throw new RecordLayerError('no write keys installed');
+    const w = state.cipher;
+    if (w.used + contents.length > w.limits.confidentiality)
+      throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
+    const type = contentTypeToNumber(contentType);
+    const tag = w.suite.tagLength;
+    const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
+    const withLength = options.includeLength ?? this.config.includeLength ?? true;
+    const snOffset = 1 + (this.config.sendConnectionId?.length ?? 0);
+    const paddings = contents.map((c) => {
+      if (c.length > MAX_PLAINTEXT) throw new RecordLayerError(`record content of ${c.length} bytes exceeds 2^14`);
+      const padding = Math.max((this.config.padding ?? noPadding)(c.length, type), 16 - tag - c.length - 1, 0);
+      if (c.length + 1 + padding > MAX_INNER_PLAINTEXT) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
+      return padding;
+    });
+    const headerLength = this.header(w.epoch, 0, seq16, withLength, 0).length;
+    let total = 0;
+    for (let i = 0; i < contents.length; i++) total += headerLength + contents[i]!.length + 1 + paddings[i]! + tag;
+    const buffer = new Uint8Array(total);
+    const layout = new Float64Array(contents.length * 6);
+    const sealed: SealedRecord[] = [];
+    let at = 0;
+    for (let i = 0; i < contents.length; i++) {
+      const content = contents[i]!;
+      const innerLength = content.length + 1 + paddings[i]!;
+      const seq = state.seq++;
+      buffer.set(this.header(w.epoch, seq, seq16, withLength, innerLength + tag), at);
+      buffer.set(content, at + headerLength);
+      buffer[at + headerLength + content.length] = type;
+      layout.set([at, headerLength, innerLength, seq, snOffset, seq16 ? 2 : 1], i * 6);
+      const end = at + headerLength + innerLength + tag;
+      sealed.push({ bytes: buffer.subarray(at, end), number: { epoch: w.epoch, sequenceNumber: seq } });
+      at = end;
+    }
+    w.sealRecords(buffer, layout, contents.length);
+    return sealed;
   }
 
   // ── receiving ─────────────────────────────────────────────────────────
@@ -362,21 +410,21 @@ export class RecordLayer {
     }
     const { cipher, window } = epoch;
     if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
-    const mask = cipher.mask(encrypted);
-    const bits = header.sequenceNumber16bit ? 16 : 8;
-    const low = header.sequenceNumber ^ (bits === 16 ? (mask[0]! << 8) | mask[1]! : mask[0]!);
-    const seq = reconstructSequenceNumber(low, bits, window.right + 1);
-    // The header with the record number unmasked, staged in a buffer kept for it (the AEAD reads it synchronously).
     const headerLength = end - encrypted.length - start;
-    const aad = this.aadScratch.subarray(0, headerLength);
-    aad.set(datagram.subarray(start, start + headerLength));
-    const at = 1 + this.cidLength;
-    if (bits === 16) {
-      aad[at] = low >>> 8;
-      aad[at + 1] = low & 0xff;
-    } else aad[at] = low;
-    const inner = cipher.open(seq, aad, encrypted);
+    // Application data lands in slab views (as outgoing records do); handshake epochs get arrays of their own, as certificates parsed from them may be kept for the whole session.
+    const into = cipher.epoch >= FIRST_APPLICATION_EPOCH ? allocate : ownBytes;
+    const inner = cipher.openRecord(
+      datagram,
+      start,
+      headerLength,
+      encrypted.length,
+      1 + this.cidLength,
+      header.sequenceNumber16bit ? 2 : 1,
+      window.right + 1,
+      into,
+    );
     if (inner === undefined) return this.dropAndGoOn('authentication');
+    const seq = cipher.openedSequenceNumber;
     const fresh = window.check(seq);
     if (fresh !== 'new') return this.dropAndGoOn(fresh === 'duplicate' ? 'replay' : 'too-old');
     window.accept(seq);

@@ -1,0 +1,408 @@
+/*
+ * dtls13's native record path: N-API bindings over cipher.c and record.c.
+ * Every buffer argument is a Uint8Array; every offset and length is checked
+ * against it here, whatever the TypeScript side already checked.
+ */
+#include <node_api.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "record.h"
+
+enum handle_kind { KIND_AEAD = 0x61656164, KIND_MASK = 0x6d61736b, KIND_RECORD = 0x7265636f };
+
+typedef struct {
+  int kind;
+  int released;
+  union {
+    aead_key aead;
+    mask_key mask;
+    record_key record;
+  } u;
+} handle;
+
+#define MAX_ARGS 10
+
+typedef struct {
+  napi_env env;
+  napi_value argv[MAX_ARGS];
+  size_t argc;
+  const char *fn;
+  int failed;
+} call;
+
+static void fail(call *c, const char *what) {
+  if (c->failed) return;
+  c->failed = 1;
+  char message[256];
+  snprintf(message, sizeof message, "dtls13 native %s: %s", c->fn, what);
+  napi_throw_range_error(c->env, "ERR_DTLS13_NATIVE", message);
+}
+
+static int begin(call *c, napi_env env, napi_callback_info info, const char *fn, size_t need) {
+  c->env = env;
+  c->fn = fn;
+  c->failed = 0;
+  c->argc = MAX_ARGS;
+  if (napi_get_cb_info(env, info, &c->argc, c->argv, NULL, NULL) != napi_ok) {
+    fail(c, "could not read the arguments");
+    return 0;
+  }
+  if (c->argc < need) {
+    fail(c, "too few arguments");
+    return 0;
+  }
+  return 1;
+}
+
+static uint8_t *bytes(call *c, size_t i, size_t *length) {
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (c->failed) return NULL;
+  if (napi_get_typedarray_info(c->env, c->argv[i], &type, length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+    fail(c, "expected a Uint8Array argument");
+    return NULL;
+  }
+  /* An empty view may have no backing store: give callers a valid pointer. */
+  return data != NULL ? (uint8_t *)data : (uint8_t *)"";
+}
+
+static int32_t int_arg(call *c, size_t i) {
+  int32_t v = -1;
+  if (c->failed) return -1;
+  if (napi_get_value_int32(c->env, c->argv[i], &v) != napi_ok || v < 0) fail(c, "expected a non-negative integer argument");
+  return v;
+}
+
+/* A sequence number or expected value: an integer in [0, 2^53]. */
+static uint64_t seq_arg(call *c, size_t i) {
+  double v = -1;
+  if (c->failed) return 0;
+  if (napi_get_value_double(c->env, c->argv[i], &v) != napi_ok || !(v >= 0) || v > 9007199254740992.0 || floor(v) != v) {
+    fail(c, "expected a sequence number (an integer from 0 to 2^53)");
+    return 0;
+  }
+  return (uint64_t)v;
+}
+
+static handle *handle_arg(call *c, size_t i, int kind) {
+  handle *h = NULL;
+  if (c->failed) return NULL;
+  if (napi_get_value_external(c->env, c->argv[i], (void **)&h) != napi_ok || h == NULL || h->kind != kind) {
+    fail(c, "expected a handle of the right kind");
+    return NULL;
+  }
+  if (h->released) {
+    fail(c, "the key was released");
+    return NULL;
+  }
+  return h;
+}
+
+/* [offset, offset + length) lies within a buffer of `size` bytes. */
+static int within(size_t size, int64_t offset, int64_t length) {
+  return offset >= 0 && length >= 0 && (uint64_t)offset <= size && (uint64_t)length <= size - (uint64_t)offset;
+}
+
+static void release_handle(handle *h) {
+  if (h->released) return;
+  h->released = 1;
+  switch (h->kind) {
+    case KIND_AEAD:
+      aead_free(&h->u.aead);
+      break;
+    case KIND_MASK:
+      mask_free(&h->u.mask);
+      break;
+    case KIND_RECORD:
+      aead_free(&h->u.record.aead);
+      mask_free(&h->u.record.mask);
+      OPENSSL_cleanse(h->u.record.iv, NONCE_LENGTH);
+      break;
+  }
+}
+
+static void finalize_handle(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  release_handle((handle *)data);
+  free(data);
+}
+
+static napi_value wrap(call *c, handle *h) {
+  napi_value out = NULL;
+  if (napi_create_external(c->env, h, finalize_handle, NULL, &out) != napi_ok) {
+    release_handle(h);
+    free(h);
+    fail(c, "could not create the handle");
+    return NULL;
+  }
+  return out;
+}
+
+static handle *new_handle(call *c, int kind) {
+  handle *h = calloc(1, sizeof *h);
+  if (h == NULL) fail(c, "out of memory");
+  else h->kind = kind;
+  return h;
+}
+
+/* aeadCreate(alg, key) */
+static napi_value aead_create(napi_env env, napi_callback_info info) {
+  call c;
+  size_t key_length = 0;
+  const char *error = NULL;
+  if (!begin(&c, env, info, "aeadCreate", 2)) return NULL;
+  int32_t alg = int_arg(&c, 0);
+  const uint8_t *key = bytes(&c, 1, &key_length);
+  if (c.failed) return NULL;
+  handle *h = new_handle(&c, KIND_AEAD);
+  if (h == NULL) return NULL;
+  if (aead_init(&h->u.aead, alg, key, key_length, &error) != 0) {
+    free(h);
+    fail(&c, error);
+    return NULL;
+  }
+  return wrap(&c, h);
+}
+
+/* aeadSeal(h, nonce, aad, buffer, offset, length): seals buffer[offset, offset + length) in place, tag after it. */
+static napi_value aead_seal_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t nonce_length = 0, aad_length = 0, size = 0;
+  if (!begin(&c, env, info, "aeadSeal", 6)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_AEAD);
+  const uint8_t *nonce = bytes(&c, 1, &nonce_length);
+  const uint8_t *aad = bytes(&c, 2, &aad_length);
+  uint8_t *buffer = bytes(&c, 3, &size);
+  int32_t offset = int_arg(&c, 4);
+  int32_t length = int_arg(&c, 5);
+  if (c.failed) return NULL;
+  if (nonce_length != NONCE_LENGTH) return fail(&c, "the nonce must be 12 bytes"), NULL;
+  if (!within(size, offset, (int64_t)length + h->u.aead.tag_length)) return fail(&c, "plaintext and tag do not fit the buffer"), NULL;
+  if (aead_seal(&h->u.aead, nonce, aad, aad_length, buffer + offset, (size_t)length) != 0) return fail(&c, "OpenSSL refused to seal"), NULL;
+  return NULL;
+}
+
+/* aeadOpen(h, nonce, aad, input, inputOffset, length, out, outOffset) -> boolean; length counts the tag. */
+static napi_value aead_open_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t nonce_length = 0, aad_length = 0, in_size = 0, out_size = 0;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "aeadOpen", 8)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_AEAD);
+  const uint8_t *nonce = bytes(&c, 1, &nonce_length);
+  const uint8_t *aad = bytes(&c, 2, &aad_length);
+  const uint8_t *in = bytes(&c, 3, &in_size);
+  int32_t in_offset = int_arg(&c, 4);
+  int32_t length = int_arg(&c, 5);
+  uint8_t *out = bytes(&c, 6, &out_size);
+  int32_t out_offset = int_arg(&c, 7);
+  if (c.failed) return NULL;
+  int tag = h->u.aead.tag_length;
+  if (nonce_length != NONCE_LENGTH) return fail(&c, "the nonce must be 12 bytes"), NULL;
+  if (!within(in_size, in_offset, length)) return fail(&c, "the ciphertext does not fit its buffer"), NULL;
+  int ok = 0;
+  if (length >= tag) {
+    if (!within(out_size, out_offset, length - tag)) return fail(&c, "the plaintext does not fit the output buffer"), NULL;
+    ok = aead_open(&h->u.aead, nonce, aad, aad_length, in + in_offset, (size_t)(length - tag), out + out_offset) == 0;
+  }
+  napi_get_boolean(env, ok, &result);
+  return result;
+}
+
+/* maskCreate(alg, snKey) */
+static napi_value mask_create(napi_env env, napi_callback_info info) {
+  call c;
+  size_t key_length = 0;
+  const char *error = NULL;
+  if (!begin(&c, env, info, "maskCreate", 2)) return NULL;
+  int32_t alg = int_arg(&c, 0);
+  const uint8_t *key = bytes(&c, 1, &key_length);
+  if (c.failed) return NULL;
+  handle *h = new_handle(&c, KIND_MASK);
+  if (h == NULL) return NULL;
+  if (mask_init(&h->u.mask, alg, key, key_length, &error) != 0) {
+    free(h);
+    fail(&c, error);
+    return NULL;
+  }
+  return wrap(&c, h);
+}
+
+/* maskCompute(h, sample, sampleOffset, out): 16 mask bytes into out[0, 16). */
+static napi_value mask_compute_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t sample_size = 0, out_size = 0;
+  if (!begin(&c, env, info, "maskCompute", 4)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_MASK);
+  const uint8_t *sample = bytes(&c, 1, &sample_size);
+  int32_t offset = int_arg(&c, 2);
+  uint8_t *out = bytes(&c, 3, &out_size);
+  if (c.failed) return NULL;
+  if (!within(sample_size, offset, MASK_SAMPLE)) return fail(&c, "the sample needs 16 bytes"), NULL;
+  if (out_size < MASK_SAMPLE) return fail(&c, "the output needs 16 bytes"), NULL;
+  if (mask_compute(&h->u.mask, sample + offset, out) != 0) return fail(&c, "OpenSSL refused to compute the mask"), NULL;
+  return NULL;
+}
+
+/* recordCreate(aeadAlg, key, iv, maskAlg, snKey) */
+static napi_value record_create(napi_env env, napi_callback_info info) {
+  call c;
+  size_t key_length = 0, iv_length = 0, sn_length = 0;
+  const char *error = NULL;
+  if (!begin(&c, env, info, "recordCreate", 5)) return NULL;
+  int32_t aead_alg = int_arg(&c, 0);
+  const uint8_t *key = bytes(&c, 1, &key_length);
+  const uint8_t *iv = bytes(&c, 2, &iv_length);
+  int32_t mask_alg = int_arg(&c, 3);
+  const uint8_t *sn_key = bytes(&c, 4, &sn_length);
+  if (c.failed) return NULL;
+  if (iv_length != NONCE_LENGTH) return fail(&c, "the IV must be 12 bytes"), NULL;
+  handle *h = new_handle(&c, KIND_RECORD);
+  if (h == NULL) return NULL;
+  if (aead_init(&h->u.record.aead, aead_alg, key, key_length, &error) != 0 || mask_init(&h->u.record.mask, mask_alg, sn_key, sn_length, &error) != 0) {
+    aead_free(&h->u.record.aead);
+    free(h);
+    fail(&c, error);
+    return NULL;
+  }
+  memcpy(h->u.record.iv, iv, NONCE_LENGTH);
+  return wrap(&c, h);
+}
+
+/* Checks one record's layout in a buffer of `size` bytes and seals it. */
+static int seal_one(call *c, handle *h, uint8_t *buffer, size_t size, int64_t at, int64_t header_length, int64_t plaintext_length, uint64_t seq,
+                    int64_t sn_offset, int64_t sn_bytes) {
+  if (header_length < 1 || plaintext_length < 0 || !within(size, at, header_length + plaintext_length + h->u.record.aead.tag_length))
+    return fail(c, "the record does not fit the buffer"), -1;
+  if ((sn_bytes != 1 && sn_bytes != 2) || sn_offset < 0 || sn_offset + sn_bytes > header_length)
+    return fail(c, "the record number bytes lie outside the header"), -1;
+  if (plaintext_length + h->u.record.aead.tag_length < MASK_SAMPLE) return fail(c, "a record needs 16 bytes of ciphertext for its mask"), -1;
+  if (record_seal(&h->u.record, seq, buffer + at, (size_t)header_length, (size_t)plaintext_length, (size_t)sn_offset, (int)sn_bytes) != 0)
+    return fail(c, "OpenSSL refused to seal"), -1;
+  return 0;
+}
+
+/* recordSeal(h, buffer, at, headerLength, plaintextLength, seq, snOffset, snBytes) */
+static napi_value record_seal_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0;
+  if (!begin(&c, env, info, "recordSeal", 8)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_RECORD);
+  uint8_t *buffer = bytes(&c, 1, &size);
+  int32_t at = int_arg(&c, 2);
+  int32_t header_length = int_arg(&c, 3);
+  int32_t plaintext_length = int_arg(&c, 4);
+  uint64_t seq = seq_arg(&c, 5);
+  int32_t sn_offset = int_arg(&c, 6);
+  int32_t sn_bytes = int_arg(&c, 7);
+  if (c.failed) return NULL;
+  seal_one(&c, h, buffer, size, at, header_length, plaintext_length, seq, sn_offset, sn_bytes);
+  return NULL;
+}
+
+#define BATCH_STRIDE 6
+
+/*
+ * recordSealBatch(h, buffer, layout, count): `layout` (a Float64Array) holds
+ * six numbers per record, as recordSeal takes them: at, headerLength,
+ * plaintextLength, seq, snOffset, snBytes. All records are checked before
+ * any is sealed.
+ */
+static napi_value record_seal_batch(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0, layout_length = 0;
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (!begin(&c, env, info, "recordSealBatch", 4)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_RECORD);
+  uint8_t *buffer = bytes(&c, 1, &size);
+  int32_t count = int_arg(&c, 3);
+  if (c.failed) return NULL;
+  if (napi_get_typedarray_info(env, c.argv[2], &type, &layout_length, &data, NULL, NULL) != napi_ok || type != napi_float64_array)
+    return fail(&c, "the layout must be a Float64Array"), NULL;
+  if ((size_t)count > layout_length / BATCH_STRIDE) return fail(&c, "the layout holds fewer records than the count"), NULL;
+  const double *layout = data;
+  for (int32_t i = 0; i < count; i++) {
+    const double *r = layout + (size_t)i * BATCH_STRIDE;
+    for (int j = 0; j < BATCH_STRIDE; j++)
+      if (!(r[j] >= 0) || r[j] > 9007199254740992.0 || floor(r[j]) != r[j]) return fail(&c, "the layout holds a value that is not a non-negative integer"), NULL;
+  }
+  for (int32_t i = 0; i < count; i++) {
+    const double *r = layout + (size_t)i * BATCH_STRIDE;
+    if (seal_one(&c, h, buffer, size, (int64_t)r[0], (int64_t)r[1], (int64_t)r[2], (uint64_t)r[3], (int64_t)r[4], (int64_t)r[5]) != 0) return NULL;
+  }
+  return NULL;
+}
+
+/*
+ * recordOpen(h, datagram, at, headerLength, ciphertextLength, snOffset,
+ * snBytes, expected, out, outOffset) -> the sequence number, or -1 when the
+ * record does not authenticate. The datagram is not written to.
+ */
+static napi_value record_open_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0, out_size = 0;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "recordOpen", 10)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_RECORD);
+  const uint8_t *datagram = bytes(&c, 1, &size);
+  int32_t at = int_arg(&c, 2);
+  int32_t header_length = int_arg(&c, 3);
+  int32_t ciphertext_length = int_arg(&c, 4);
+  int32_t sn_offset = int_arg(&c, 5);
+  int32_t sn_bytes = int_arg(&c, 6);
+  uint64_t expected = seq_arg(&c, 7);
+  uint8_t *out = bytes(&c, 8, &out_size);
+  int32_t out_offset = int_arg(&c, 9);
+  if (c.failed) return NULL;
+  int tag = h->u.record.aead.tag_length;
+  if (header_length < 1 || !within(size, at, (int64_t)header_length + ciphertext_length)) return fail(&c, "the record does not fit the datagram"), NULL;
+  if ((sn_bytes != 1 && sn_bytes != 2) || sn_offset + sn_bytes > header_length) return fail(&c, "the record number bytes lie outside the header"), NULL;
+  if (ciphertext_length < MASK_SAMPLE || ciphertext_length < tag) return fail(&c, "a record needs 16 bytes of ciphertext"), NULL;
+  if (!within(out_size, out_offset, ciphertext_length - tag)) return fail(&c, "the plaintext does not fit the output buffer"), NULL;
+  uint64_t seq = 0;
+  int ok = record_open(&h->u.record, datagram + at, (size_t)header_length, (size_t)ciphertext_length, (size_t)sn_offset, sn_bytes, expected,
+                       out + out_offset, &seq) == 0;
+  napi_create_double(env, ok ? (double)seq : -1.0, &result);
+  return result;
+}
+
+/* release(h): frees the key's contexts now (OpenSSL cleanses them); later use throws. */
+static napi_value release_js(napi_env env, napi_callback_info info) {
+  call c;
+  handle *h = NULL;
+  if (!begin(&c, env, info, "release", 1)) return NULL;
+  if (napi_get_value_external(env, c.argv[0], (void **)&h) != napi_ok || h == NULL) return fail(&c, "expected a handle"), NULL;
+  release_handle(h);
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  static const struct {
+    const char *name;
+    napi_callback fn;
+  } functions[] = {
+      {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
+      {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
+      {"recordOpen", record_open_js}, {"release", release_js},
+  };
+  for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+    napi_value f;
+    if (napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn, NULL, &f) != napi_ok ||
+        napi_set_named_property(env, exports, functions[i].name, f) != napi_ok)
+      return NULL;
+  }
+  napi_value version;
+  napi_create_string_utf8(env, OpenSSL_version(OPENSSL_VERSION), NAPI_AUTO_LENGTH, &version);
+  napi_set_named_property(env, exports, "openssl", version);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

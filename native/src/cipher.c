@@ -1,0 +1,170 @@
+#include "cipher.h"
+
+#include <string.h>
+#include <openssl/crypto.h>
+
+static const uint8_t ZEROS[MASK_SAMPLE] = {0};
+
+int aead_key_length(int alg) {
+  switch (alg) {
+    case AEAD_AES_128_GCM:
+    case AEAD_AES_128_CCM:
+    case AEAD_AES_128_CCM_8:
+      return 16;
+    case AEAD_AES_256_GCM:
+    case AEAD_CHACHA20_POLY1305:
+      return 32;
+    default:
+      return -1;
+  }
+}
+
+int mask_key_length(int alg) {
+  switch (alg) {
+    case MASK_AES_128:
+      return 16;
+    case MASK_AES_256:
+    case MASK_CHACHA20:
+      return 32;
+    default:
+      return -1;
+  }
+}
+
+static const EVP_CIPHER *aead_cipher(int alg) {
+  switch (alg) {
+    case AEAD_AES_128_GCM:
+      return EVP_aes_128_gcm();
+    case AEAD_AES_256_GCM:
+      return EVP_aes_256_gcm();
+    case AEAD_CHACHA20_POLY1305:
+      return EVP_chacha20_poly1305();
+    default:
+      return EVP_aes_128_ccm();
+  }
+}
+
+/* A context for one direction, keyed; CCM gets its nonce and tag lengths before the key, as OpenSSL requires. */
+static EVP_CIPHER_CTX *keyed_context(const aead_key *k, const uint8_t *key, int enc) {
+  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+  if (ctx == NULL) return NULL;
+  if (EVP_CipherInit_ex(ctx, aead_cipher(k->alg), NULL, NULL, NULL, enc) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, NONCE_LENGTH, NULL) != 1 ||
+      (k->ccm && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, k->tag_length, NULL) != 1) ||
+      EVP_CipherInit_ex(ctx, NULL, NULL, key, NULL, enc) != 1) {
+    EVP_CIPHER_CTX_free(ctx);
+    return NULL;
+  }
+  return ctx;
+}
+
+int aead_init(aead_key *k, int alg, const uint8_t *key, size_t key_length, const char **error) {
+  memset(k, 0, sizeof *k);
+  int need = aead_key_length(alg);
+  if (need < 0) {
+    *error = "unknown AEAD algorithm id";
+    return -1;
+  }
+  if (key_length != (size_t)need) {
+    *error = "AEAD key has the wrong length for its algorithm";
+    return -1;
+  }
+  k->alg = alg;
+  k->ccm = alg == AEAD_AES_128_CCM || alg == AEAD_AES_128_CCM_8;
+  k->tag_length = alg == AEAD_AES_128_CCM_8 ? 8 : 16;
+  k->seal = keyed_context(k, key, 1);
+  k->open = keyed_context(k, key, 0);
+  if (k->seal == NULL || k->open == NULL) {
+    aead_free(k);
+    *error = "OpenSSL could not create the AEAD context";
+    return -1;
+  }
+  return 0;
+}
+
+void aead_free(aead_key *k) {
+  /* EVP_CIPHER_CTX_free cleanses the key schedule it held. */
+  EVP_CIPHER_CTX_free(k->seal);
+  EVP_CIPHER_CTX_free(k->open);
+  k->seal = NULL;
+  k->open = NULL;
+}
+
+int aead_seal(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad, size_t aad_length, uint8_t *data, size_t length) {
+  EVP_CIPHER_CTX *ctx = k->seal;
+  int n = 0;
+  int tail = 0;
+  if (ctx == NULL || length > INT32_MAX || aad_length > INT32_MAX) return -1;
+  if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 1) != 1) return -1;
+  /* CCM needs the total length before the additional data. */
+  if (k->ccm && EVP_CipherUpdate(ctx, NULL, &n, NULL, (int)length) != 1) return -1;
+  if ((aad_length > 0 || k->ccm) && EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aad_length) != 1) return -1;
+  n = 0;
+  if ((length > 0 || k->ccm) && EVP_CipherUpdate(ctx, data, &n, data, (int)length) != 1) return -1;
+  if (EVP_CipherFinal_ex(ctx, data + n, &tail) != 1) return -1;
+  return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, k->tag_length, data + length) == 1 ? 0 : -1;
+}
+
+int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad, size_t aad_length, const uint8_t *in, size_t length, uint8_t *out) {
+  EVP_CIPHER_CTX *ctx = k->open;
+  uint8_t tag[16];
+  int n = 0;
+  int ok;
+  if (ctx == NULL || length > INT32_MAX || aad_length > INT32_MAX) return -1;
+  memcpy(tag, in + length, (size_t)k->tag_length);
+  if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 0) != 1) return -1;
+  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, k->tag_length, tag) != 1) return -1;
+  if (k->ccm) {
+    /* CCM checks the tag inside its one update; there is no final step. */
+    if (EVP_CipherUpdate(ctx, NULL, &n, NULL, (int)length) != 1 || EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aad_length) != 1) return -1;
+    ok = EVP_CipherUpdate(ctx, out, &n, in, (int)length) == 1;
+  } else {
+    int tail = 0;
+    ok = (aad_length == 0 || EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aad_length) == 1) &&
+         (length == 0 || EVP_CipherUpdate(ctx, out, &n, in, (int)length) == 1) && EVP_CipherFinal_ex(ctx, out + n, &tail) == 1;
+  }
+  if (!ok) {
+    OPENSSL_cleanse(out, length);
+    return -1;
+  }
+  return 0;
+}
+
+int mask_init(mask_key *k, int alg, const uint8_t *key, size_t key_length, const char **error) {
+  memset(k, 0, sizeof *k);
+  int need = mask_key_length(alg);
+  if (need < 0) {
+    *error = "unknown record number mask algorithm id";
+    return -1;
+  }
+  if (key_length != (size_t)need) {
+    *error = "sn_key has the wrong length for its mask algorithm";
+    return -1;
+  }
+  k->alg = alg;
+  k->ctx = EVP_CIPHER_CTX_new();
+  const EVP_CIPHER *c = alg == MASK_AES_128 ? EVP_aes_128_ecb() : alg == MASK_AES_256 ? EVP_aes_256_ecb() : EVP_chacha20();
+  if (k->ctx == NULL || EVP_EncryptInit_ex(k->ctx, c, NULL, key, NULL) != 1 || EVP_CIPHER_CTX_set_padding(k->ctx, 0) != 1) {
+    mask_free(k);
+    *error = "OpenSSL could not create the mask context";
+    return -1;
+  }
+  return 0;
+}
+
+void mask_free(mask_key *k) {
+  EVP_CIPHER_CTX_free(k->ctx);
+  k->ctx = NULL;
+}
+
+int mask_compute(mask_key *k, const uint8_t sample[MASK_SAMPLE], uint8_t out[MASK_SAMPLE]) {
+  int n = 0;
+  if (k->ctx == NULL) return -1;
+  if (k->alg == MASK_CHACHA20) {
+    /* ChaCha20 with the sample as its 16-byte IV (32-bit block counter, little-endian, then the 96-bit nonce), over zeros. */
+    if (EVP_EncryptInit_ex(k->ctx, NULL, NULL, NULL, sample) != 1) return -1;
+    return EVP_EncryptUpdate(k->ctx, out, &n, ZEROS, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : -1;
+  }
+  /* AES-ECB: blocks are independent, so the keyed context takes one block per record. */
+  return EVP_EncryptUpdate(k->ctx, out, &n, sample, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : -1;
+}

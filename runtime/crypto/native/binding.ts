@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A key held by the addon (an N-API external); only the addon reads it. */
+export type NativeHandle = { readonly __nativeHandle: unique symbol };
+
+/**
+ * The functions of native/src/addon.c (built by native/build.mjs at
+ * install). Offsets and lengths are checked there again; a bad argument
+ * throws a RangeError with code ERR_DTLS13_NATIVE.
+ */
+export interface NativeBinding {
+  /** The OpenSSL the addon runs on (the one inside node). */
+  readonly openssl: string;
+  aeadCreate(algorithm: number, key: Uint8Array): NativeHandle;
+  aeadSeal(key: NativeHandle, nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): void;
+  aeadOpen(
+    key: NativeHandle,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    input: Uint8Array,
+    inputOffset: number,
+    length: number,
+    out: Uint8Array,
+    outOffset: number,
+  ): boolean;
+  maskCreate(algorithm: number, snKey: Uint8Array): NativeHandle;
+  maskCompute(key: NativeHandle, sample: Uint8Array, sampleOffset: number, out: Uint8Array): void;
+  recordCreate(aead: number, key: Uint8Array, iv: Uint8Array, mask: number, snKey: Uint8Array): NativeHandle;
+  recordSeal(
+    key: NativeHandle,
+    record: Uint8Array,
+    at: number,
+    headerLength: number,
+    plaintextLength: number,
+    seq: number,
+    snOffset: number,
+    snBytes: number,
+  ): void;
+  recordSealBatch(key: NativeHandle, buffer: Uint8Array, layout: Float64Array, count: number): void;
+  recordOpen(
+    key: NativeHandle,
+    datagram: Uint8Array,
+    at: number,
+    headerLength: number,
+    ciphertextLength: number,
+    snOffset: number,
+    snBytes: number,
+    expected: number,
+    out: Uint8Array,
+    outOffset: number,
+  ): number;
+  release(key: NativeHandle): void;
+}
+
+/** Set DTLS13_NATIVE=0 (or "off") to run without the addon even where it is built. */
+export const NATIVE_DISABLED_BY_ENV = ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_NATIVE ?? '').toLowerCase());
+
+/** Where node-gyp puts the addon, from this file in the source tree (runtime/crypto/native) or in dist/. */
+function candidates(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rel = join('native', 'build', 'Release', 'dtls13_native.node');
+  return [join(here, '..', '..', '..', rel), join(here, '..', '..', '..', '..', rel)];
+}
+
+function load(): { binding: NativeBinding | undefined; reason: string | undefined } {
+  if (NATIVE_DISABLED_BY_ENV) return { binding: undefined, reason: 'disabled by DTLS13_NATIVE' };
+  const path = candidates().find((p) => existsSync(p));
+  if (path === undefined) return { binding: undefined, reason: 'the addon is not built (npm install runs native/build.mjs; it needs a C compiler)' };
+  try {
+    return { binding: createRequire(import.meta.url)(path) as NativeBinding, reason: undefined };
+  } catch (e) {
+    return { binding: undefined, reason: `the addon did not load: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+const loaded = load();
+
+/** The addon, when it is built and loads (and is not disabled). */
+export const nativeBinding: NativeBinding | undefined = loaded.binding;
+/** Why {@link nativeBinding} is undefined. */
+export const nativeUnavailableReason: string | undefined = loaded.reason;

@@ -1,0 +1,46 @@
+import { composeProvider } from '../compose.js';
+import { nodeProvider } from '../node/index.js';
+import { NODE_KEY_EXCHANGE_GROUPS } from '../node/key-exchange.js';
+import { NODE_SIGNATURE_ALGORITHMS } from '../node/signature.js';
+import type { CryptoProvider } from '../provider.js';
+import { nativeAead } from './aead.js';
+import { nativeBinding, type NativeBinding } from './binding.js';
+import { nativeMask } from './mask.js';
+import { nativeRecordProtection } from './record.js';
+
+export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
+
+/**
+ * The `native` provider: the record path (AEAD, record number mask, a whole
+ * record per call) in dtls13's own addon on the OpenSSL inside node, one
+ * cipher context per key; everything else (hashes, HKDF, key exchange,
+ * signatures) is the `node` provider's, the same OpenSSL through node:crypto.
+ */
+function makeNativeProvider(binding: NativeBinding): CryptoProvider {
+  const base = composeProvider({
+    name: 'native',
+    randomBytes: nodeProvider.randomBytes,
+    digest: nodeProvider.digest,
+    createHash: nodeProvider.createHash,
+    hmac: nodeProvider.hmac,
+    hkdfExtract: nodeProvider.hkdfExtract,
+    hkdfExpand: nodeProvider.hkdfExpand,
+    aead: (algorithm, key) => nativeAead(binding, algorithm, key),
+    mask: (algorithm, snKey) => nativeMask(binding, algorithm, snKey),
+    keyExchangeGroups: NODE_KEY_EXCHANGE_GROUPS,
+    generateKeyShare: nodeProvider.generateKeyShare,
+    keyShareFromPrivate: nodeProvider.keyShareFromPrivate,
+    signatureAlgorithms: NODE_SIGNATURE_ALGORITHMS,
+    importPublicKey: nodeProvider.importPublicKey,
+    importPrivateKey: nodeProvider.importPrivateKey,
+    sign: nodeProvider.sign,
+    verify: nodeProvider.verify,
+  });
+  return { ...base, recordProtection: (aead, mask, key, iv, snKey) => nativeRecordProtection(binding, aead, mask, key, iv, snKey) };
+}
+
+/** The `native` provider, or undefined where the addon is not built, does not load, or DTLS13_NATIVE=0 (see {@link nativeUnavailableReason}). */
+export const nativeProvider: CryptoProvider | undefined = nativeBinding ? makeNativeProvider(nativeBinding) : undefined;
+
+/** The OpenSSL version the addon runs on, when it loaded. */
+export const nativeOpenssl: string | undefined = nativeBinding?.openssl;

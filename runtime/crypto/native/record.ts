@@ -1,0 +1,67 @@
+import { CryptoError, type AeadAlgorithm, type MaskAlgorithm, type RecordProtection } from '../provider.js';
+import { aeadKeyLength } from '../suites.js';
+import type { NativeBinding, NativeHandle } from './binding.js';
+import { AEAD_ID, MASK_ID, maskKeyLength } from './ids.js';
+
+/**
+ * One epoch's record protection in the addon: a record is sealed (AEAD in
+ * place, then the record number mask) or opened (mask, sequence number
+ * reconstruction, AEAD) in one call, and a batch of records in one call.
+ */
+class NativeRecordProtection implements RecordProtection {
+  readonly tagLength: number;
+  private readonly binding: NativeBinding;
+  private handle: NativeHandle | undefined;
+
+  constructor(binding: NativeBinding, aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array) {
+    if (key.length !== aeadKeyLength(aead)) throw new CryptoError(`${aead} needs a ${aeadKeyLength(aead)}-byte key, got ${key.length}`);
+    if (snKey.length !== maskKeyLength(mask)) throw new CryptoError(`${mask} mask needs a ${maskKeyLength(mask)}-byte sn_key, got ${snKey.length}`);
+    if (iv.length !== 12) throw new CryptoError(`the record IV must be 12 bytes, got ${iv.length}`);
+    this.binding = binding;
+    this.tagLength = aead === 'aes-128-ccm-8' ? 8 : 16;
+    this.handle = binding.recordCreate(AEAD_ID[aead], key, iv, MASK_ID[mask], snKey);
+  }
+
+  private live(): NativeHandle {
+    if (this.handle === undefined) throw new CryptoError('record keys were released');
+    return this.handle;
+  }
+
+  sealRecord(seq: number, record: Uint8Array, headerLength: number, plaintextLength: number, snOffset: number, snBytes: 1 | 2): void {
+    this.binding.recordSeal(this.live(), record, 0, headerLength, plaintextLength, seq, snOffset, snBytes);
+  }
+
+  sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void {
+    this.binding.recordSealBatch(this.live(), buffer, layout, count);
+  }
+
+  openRecord(
+    datagram: Uint8Array,
+    at: number,
+    headerLength: number,
+    ciphertextLength: number,
+    snOffset: number,
+    snBytes: 1 | 2,
+    expected: number,
+    out: Uint8Array,
+    outOffset: number,
+  ): number {
+    return this.binding.recordOpen(this.live(), datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, out, outOffset);
+  }
+
+  release(): void {
+    if (this.handle !== undefined) this.binding.release(this.handle);
+    this.handle = undefined;
+  }
+}
+
+export function nativeRecordProtection(
+  binding: NativeBinding,
+  aead: AeadAlgorithm,
+  mask: MaskAlgorithm,
+  key: Uint8Array,
+  iv: Uint8Array,
+  snKey: Uint8Array,
+): RecordProtection {
+  return new NativeRecordProtection(binding, aead, mask, key, iv, snKey);
+}

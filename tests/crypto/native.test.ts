@@ -1,0 +1,238 @@
+import crypto from 'node:crypto';
+import test from 'ava';
+import fc from 'fast-check';
+import { nativeBinding } from '../../runtime/crypto/native/binding.js';
+import { NATIVE_DISABLED_BY_ENV, nativeProvider, nativeUnavailableReason } from '../../runtime/crypto/native/index.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import { CryptoError, type AeadAlgorithm, type CryptoProvider, type MaskAlgorithm } from '../../runtime/crypto/provider.js';
+import { DEFAULT_PREFERENCE, defaultProvider, selectProvider } from '../../runtime/crypto/registry.js';
+import { ALL_CIPHER_SUITES, CIPHER_SUITES, aeadKeyLength, type SupportedCipherSuite } from '../../runtime/crypto/suites.js';
+import type { TrafficKeys } from '../../runtime/keyschedule/derived-keys.js';
+import { RecordLayer } from '../../runtime/record/record-layer.js';
+import { fromHex, hex } from '../support/canon.js';
+import { AEAD_KNOWN_ANSWERS as KNOWN_ANSWERS } from '../vectors/aead-known-answers.js';
+
+/**
+ * The native provider (dtls13's addon on node's OpenSSL): published vectors,
+ * byte-for-byte agreement with node:crypto for its AEADs, masks and whole
+ * records, the batch path, misuse, and the registry's choice. The addon is
+ * built by `npm ci`; with DTLS13_NATIVE=0 these tests check that it is left
+ * out instead.
+ */
+
+const AEADS: readonly AeadAlgorithm[] = ['aes-128-gcm', 'aes-256-gcm', 'chacha20-poly1305', 'aes-128-ccm', 'aes-128-ccm-8'];
+const MASKS: readonly MaskAlgorithm[] = ['aes-128', 'aes-256', 'chacha20'];
+
+const bytes = (min: number, max: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: min, maxLength: max });
+
+function keysFor(suite: SupportedCipherSuite, seed: number): TrafficKeys {
+  const p = CIPHER_SUITES[suite];
+  const fill = (n: number, k: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + k * 7 + seed) & 0xff);
+  return { key: fill(p.keyLength, 1), iv: fill(12, 2), snKey: fill(p.keyLength, 3) };
+}
+
+/** A sender and a receiver for one suite and provider, with shared keys in epoch 3. */
+function layers(provider: CryptoProvider, suite: SupportedCipherSuite, keys: TrafficKeys, cid?: Uint8Array): { tx: RecordLayer; rx: RecordLayer } {
+  const tx = new RecordLayer({ provider, sendConnectionId: cid });
+  const rx = new RecordLayer({ provider, receiveConnectionId: cid });
+  tx.installWriteKeys(3, suite, keys);
+  rx.installReadKeys(3, suite, keys, 0);
+  return { tx, rx };
+}
+
+function nativeTests(native: CryptoProvider): void {
+  test('the native provider is the default when it loads, node and noble the fallbacks; { native: false } leaves it out', (t) => {
+    t.is(native.name, 'native');
+    t.deepEqual(DEFAULT_PREFERENCE, ['native', 'node', 'noble']);
+    t.is(defaultProvider(), native);
+    t.is(defaultProvider({ native: false }), nodeProvider);
+    t.is(selectProvider([{ kind: 'aead', algorithm: 'chacha20-poly1305' }]), native);
+    t.true(native.supports({ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' }));
+    t.regex(nativeBinding?.openssl ?? '', /^OpenSSL 3\./);
+  });
+
+  for (const v of KNOWN_ANSWERS) {
+    test(`native AEAD known answer: ${v.name}`, (t) => {
+      const key = native.aead(v.algorithm, fromHex(v.key));
+      t.is(hex(key.seal(fromHex(v.nonce), fromHex(v.aad), fromHex(v.plaintext))), v.sealed);
+      const opened = key.open(fromHex(v.nonce), fromHex(v.aad), fromHex(v.sealed));
+      t.is(opened === undefined ? 'undefined' : hex(opened), v.plaintext);
+      const forged = fromHex(v.sealed);
+      forged[forged.length - 1]! ^= 1;
+      t.is(key.open(fromHex(v.nonce), fromHex(v.aad), forged), undefined);
+    });
+  }
+
+  for (const alg of AEADS) {
+    test(`${alg}: native and node seal to the same bytes (sealInto too) and open each other's`, (t) => {
+      fc.assert(
+        fc.property(bytes(aeadKeyLength(alg), aeadKeyLength(alg)), bytes(12, 12), bytes(0, 40), bytes(0, 1500), fc.nat(9), (key, nonce, aad, pt, cut) => {
+          const a = native.aead(alg, key);
+          const b = nodeProvider.aead(alg, key);
+          const ca = a.seal(nonce, aad, pt);
+          const cb = b.seal(nonce, aad, pt);
+          const into = new Uint8Array(ca.length + 7);
+          const split = Math.min(cut, pt.length);
+          const n = a.sealInto(nonce, aad, [pt.subarray(0, split), pt.subarray(split)], into, 7);
+          return (
+            hex(ca) === hex(cb) &&
+            n === ca.length &&
+            hex(into.subarray(7)) === hex(ca) &&
+            hex(b.open(nonce, aad, ca) ?? Uint8Array.of(1)) === hex(pt) &&
+            hex(a.open(nonce, aad, cb) ?? Uint8Array.of(1)) === hex(pt)
+          );
+        }),
+        { numRuns: 80 },
+      );
+      t.pass();
+    });
+
+    test(`${alg}: a wrong key length is a CryptoError; a released key throws; a short input opens to undefined`, (t) => {
+      t.throws(() => native.aead(alg, new Uint8Array(aeadKeyLength(alg) + 1)), { instanceOf: CryptoError, message: /key/ });
+      const key = native.aead(alg, new Uint8Array(aeadKeyLength(alg)).fill(9));
+      t.is(key.open(new Uint8Array(12), new Uint8Array(0), new Uint8Array(key.tagLength - 1)), undefined);
+      t.is(key.open(new Uint8Array(11), new Uint8Array(0), new Uint8Array(40)), undefined);
+      t.throws(() => key.seal(new Uint8Array(11), new Uint8Array(0), new Uint8Array(4)), { instanceOf: CryptoError, message: /nonce/ });
+      key.release();
+      t.throws(() => key.seal(new Uint8Array(12), new Uint8Array(0), new Uint8Array(4)), { instanceOf: CryptoError, message: /released/ });
+    });
+  }
+
+  for (const alg of MASKS) {
+    test(`${alg} record number mask: native agrees with node`, (t) => {
+      const keyLength = alg === 'aes-128' ? 16 : 32;
+      fc.assert(
+        fc.property(
+          bytes(keyLength, keyLength),
+          bytes(16, 40),
+          (key, sample) => hex(native.mask(alg, key).mask(sample)) === hex(nodeProvider.mask(alg, key).mask(sample)),
+        ),
+        { numRuns: 150 },
+      );
+      if (alg === 'chacha20') {
+        // Block counters at the edges (the sample's first four bytes, little-endian).
+        const key = crypto.randomBytes(32);
+        const a = native.mask(alg, key);
+        const b = nodeProvider.mask(alg, key);
+        for (const counter of ['00000000', '01000000', 'feffffff', 'ffffffff']) {
+          const sample = Uint8Array.from([...fromHex(counter), ...crypto.randomBytes(12)]);
+          t.is(hex(a.mask(sample)), hex(b.mask(sample)), counter);
+        }
+      }
+      const m = native.mask(alg, new Uint8Array(keyLength));
+      t.throws(() => m.mask(new Uint8Array(15)), { instanceOf: CryptoError, message: /16 bytes/ });
+      m.release();
+      t.throws(() => m.mask(new Uint8Array(16)), { instanceOf: CryptoError, message: /released/ });
+      t.throws(() => native.mask(alg, new Uint8Array(keyLength - 1)), { instanceOf: CryptoError, message: /sn_key/ });
+    });
+  }
+
+  for (const suite of ALL_CIPHER_SUITES) {
+    test(`${suite}: whole records from the native record path are byte for byte node's, and each side opens the other's`, (t) => {
+      const keys = keysFor(suite, 5);
+      for (const cid of [undefined, Uint8Array.of(0xca, 0xfe)]) {
+        for (const sequenceNumberLength of [8, 16] as const) {
+          const n = layers(native, suite, keys, cid);
+          const o = layers(nodeProvider, suite, keys, cid);
+          // Past 2^8 records, so the 8-bit sequence number reconstruction wraps.
+          for (let i = 0; i < 300; i++) {
+            const content = crypto.randomBytes(i % 7 === 0 ? 0 : (i * 37) % 1400);
+            const a = n.tx.seal('application_data', content, { sequenceNumberLength });
+            const b = o.tx.seal('application_data', content, { sequenceNumberLength });
+            if (hex(a.bytes) !== hex(b.bytes)) return t.fail(`record ${i} differs (cid ${cid ? 'on' : 'off'}, ${sequenceNumberLength}-bit)`);
+            const byNative = n.rx.receive(b.bytes, 0);
+            const byNode = o.rx.receive(a.bytes, 0);
+            for (const got of [byNative, byNode]) {
+              const r = got[0];
+              if (got.length !== 1 || r?.kind !== 'record' || hex(r.content) !== hex(content) || r.sequenceNumber !== i)
+                return t.fail(`record ${i} did not open`);
+            }
+          }
+        }
+      }
+      t.pass();
+    });
+  }
+
+  test('the native receive path drops what node drops: flipped bits, replays, old records', (t) => {
+    const keys = keysFor('tls_aes_128_gcm_sha256', 9);
+    const n = layers(native, 'tls_aes_128_gcm_sha256', keys);
+    const o = layers(nodeProvider, 'tls_aes_128_gcm_sha256', keys);
+    const rec = o.tx.seal('application_data', Uint8Array.of(1, 2, 3)).bytes;
+    for (let bit = 0; bit < rec.length * 8; bit += 5) {
+      const bad = Uint8Array.from(rec);
+      bad[bit >> 3]! ^= 1 << (bit & 7);
+      t.is(n.rx.receive(bad, 0).length, o.rx.receive(bad, 0).length, `bit ${bit}`);
+    }
+    t.deepEqual(n.rx.drops, o.rx.drops);
+    const before = Uint8Array.from(rec);
+    t.is(n.rx.receive(rec, 0).length, 1);
+    t.is(hex(rec), hex(before), 'the datagram is left as it was');
+    t.is(n.rx.receive(rec, 0).length, 0);
+    t.is(n.rx.drops.replay, 1);
+  });
+
+  for (const provider of [nodeProvider, native]) {
+    test(`sealBatch (${provider.name}): the same bytes as one seal per record, and they open`, (t) => {
+      for (const suite of ALL_CIPHER_SUITES) {
+        const keys = keysFor(suite, 3);
+        const batch = layers(provider, suite, keys, Uint8Array.of(7));
+        const single = layers(nodeProvider, suite, keys, Uint8Array.of(7));
+        single.tx.seal('application_data', Uint8Array.of(0)); // both at the same sequence number after this
+        batch.tx.seal('application_data', Uint8Array.of(0));
+        const contents = Array.from({ length: 20 }, (_, i) => crypto.randomBytes(i * 61));
+        const sealed = batch.tx.sealBatch('application_data', contents);
+        t.is(sealed.length, contents.length);
+        for (let i = 0; i < contents.length; i++) {
+          t.is(hex(sealed[i]!.bytes), hex(single.tx.seal('application_data', contents[i]!).bytes), `${suite} record ${i}`);
+          t.is(sealed[i]!.number.sequenceNumber, i + 1);
+          const got = single.rx.receive(sealed[i]!.bytes, 0);
+          t.is(got[0]?.kind === 'record' ? hex(got[0].content) : 'dropped', hex(contents[i]!));
+        }
+      }
+    });
+  }
+
+  test('sealBatch checks every record before sealing any: content over 2^14 throws and uses no sequence number', (t) => {
+    const keys = keysFor('tls_aes_128_gcm_sha256', 1);
+    const { tx } = layers(native, 'tls_aes_128_gcm_sha256', keys);
+    t.throws(() => tx.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), { message: /exceeds 2\^14/ });
+    t.is(tx.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);
+  });
+
+  test('the addon checks every offset and length itself and throws a RangeError naming the call', (t) => {
+    const b = nativeBinding!;
+    const h = b.recordCreate(0, new Uint8Array(16), new Uint8Array(12), 0, new Uint8Array(16));
+    const buf = new Uint8Array(64);
+    const code = { code: 'ERR_DTLS13_NATIVE' };
+    t.throws(() => b.recordSeal(h, buf, 0, 5, 44, 0, 1, 2), { ...code, message: /recordSeal: the record does not fit/ });
+    t.throws(() => b.recordSeal(h, buf, 60, 5, 0, 0, 1, 2), { ...code, message: /does not fit/ });
+    t.throws(() => b.recordSeal(h, buf, 0, 5, 10, -1, 1, 2), { ...code, message: /sequence number/ });
+    t.throws(() => b.recordSeal(h, buf, 0, 2, 10, 0, 1, 2), { ...code, message: /record number bytes/ });
+    t.throws(() => b.recordOpen(h, buf, 0, 5, 60, 1, 2, 0, buf, 0), { ...code, message: /recordOpen: the record does not fit/ });
+    t.throws(() => b.recordOpen(h, buf, 0, 5, 20, 1, 2, 0, new Uint8Array(3), 0), { ...code, message: /output buffer/ });
+    t.throws(() => b.recordSealBatch(h, buf, new Float64Array([0, 5, 10, 0, 1, 2]), 2), { ...code, message: /fewer records/ });
+    t.throws(() => b.recordSealBatch(h, buf, new Float64Array([0, 5, 10.5, 0, 1, 2]), 1), { ...code, message: /not a non-negative integer/ });
+    t.throws(() => b.aeadSeal(h, new Uint8Array(12), buf, buf, 0, 1), { ...code, message: /handle of the right kind/ });
+    t.throws(() => b.aeadCreate(9, new Uint8Array(16)), { ...code, message: /unknown AEAD/ });
+    t.is(b.recordOpen(h, buf, 0, 5, 40, 1, 2, 0, buf, 0), -1, 'zeros do not authenticate');
+    b.release(h);
+    t.throws(() => b.recordSeal(h, buf, 0, 5, 10, 0, 1, 2), { ...code, message: /released/ });
+  });
+}
+
+if (NATIVE_DISABLED_BY_ENV) {
+  test('DTLS13_NATIVE=0: no native provider; node is the default and first choice', (t) => {
+    t.is(nativeProvider, undefined);
+    t.regex(nativeUnavailableReason ?? '', /DTLS13_NATIVE/);
+    t.is(defaultProvider(), nodeProvider);
+    t.deepEqual(DEFAULT_PREFERENCE, ['node', 'noble']);
+    t.is(selectProvider([{ kind: 'aead', algorithm: 'aes-128-gcm' }]).name, 'node');
+  });
+} else if (nativeProvider === undefined) {
+  test('the native addon is built and loads (npm ci builds it; DTLS13_NATIVE=0 to run without)', (t) => {
+    t.fail(`no native provider: ${nativeUnavailableReason}`);
+  });
+} else {
+  nativeTests(nativeProvider);
+}
