@@ -1,78 +1,35 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import type { CryptoProvider } from '../../runtime/crypto/provider.js';
+import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { connectUdp } from '../../runtime/node/client.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { WOLF_SUITES, type PemFiles } from '../../tests/interop/wolfssl.js';
 import type { Identity } from '../../tests/support/pki-fixtures.js';
 import type { Peer } from './peer.js';
 import { mbit, median } from './stats.js';
+import { jsTrial, type GoodputOptions, type Trial } from './trial.js';
+import { cTrial, wolfGoodputTool, type WolfVariant } from './wolf-goodput.js';
+
+export type { GoodputOptions } from './trial.js';
 
 /**
- * Application-data goodput on loopback: this process sends 1,200-byte
- * payloads as fast as it can for a fixed time, the peer process counts the
- * payload bytes its application receives (rate = bytes / time from first to
- * last delivery). dtls13 (client here → server there) and plain node:dgram
- * (socket here → socket there) use the same two processes, the same payload,
- * the same burst pacing and the same socket buffer sizes, in alternating
- * trials (ABBA order, so drift hits both alike); the ratio is the median of
- * the per-round ratios.
+ * Application-data goodput on loopback, sender and receiver in two
+ * processes: dtls13 on the node provider and on the native one (client here
+ * → server in the peer process), plain node:dgram between the same two
+ * processes, and the C anchors: wolfSSL DTLS 1.3 without and with its
+ * assembly, and plain UDP in C (each a sender and a receiver process). The
+ * same payload, burst pacing and socket buffer sizes for all; every round
+ * runs one trial of each, in an order reversed every other round, and every
+ * ratio is the median of the per-round ratios to plain node:dgram.
  */
 
-export interface GoodputOptions {
-  readonly payload: number;
-  /** How long each trial sends, ms. */
-  readonly trialMs: number;
-  /** Rounds of one dtls13 and one plain trial each. */
-  readonly rounds: number;
-  /** Payloads handed to the socket between two turns of the event loop. */
-  readonly burst: number;
-  /** SO_SNDBUF/SO_RCVBUF on every socket (0: system default). */
-  readonly bufferSize: number;
-}
-
-interface Trial {
-  /** Payload bytes per ms delivered to the receiver's application. */
-  readonly delivered: number;
-  /** Payload bytes per ms handed to the sender's send call. */
-  readonly offered: number;
-  /** Fraction of the payloads sent that never reached the receiver's application. */
-  readonly lost: number;
-  /** CPU time (user + system) per payload: this process per payload sent, the peer per payload delivered, µs. */
-  readonly senderCpu: number;
-  readonly receiverCpu: number;
-}
-
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function trial(peer: Peer, which: 'dtls' | 'udp', send: (d: Uint8Array) => void, o: GoodputOptions): Promise<Trial> {
-  const payload = new Uint8Array(o.payload).fill(0x61);
-  const peerCpu0 = await peer.reset();
-  const cpu0 = process.cpuUsage();
-  let sent = 0;
-  const t0 = performance.now();
-  let t1 = t0;
-  while (t1 - t0 < o.trialMs) {
-    for (let k = 0; k < o.burst; k++) send(payload);
-    sent += o.burst;
-    await turn();
-    t1 = performance.now();
-  }
-  const cpu = process.cpuUsage(cpu0);
-  // Until the receiver stops receiving (its queue drained).
-  let c = await peer.count(which);
-  for (;;) {
-    await sleep(30);
-    const again = await peer.count(which);
-    if (again.messages === c.messages) break;
-    c = again;
-  }
-  const span = c.lastAt - c.firstAt;
-  return {
-    delivered: c.messages > 1 && span > 0 ? c.bytes / span : 0,
-    offered: (sent * o.payload) / (t1 - t0),
-    lost: 1 - c.messages / sent,
-    senderCpu: (cpu.user + cpu.system) / sent,
-    receiverCpu: c.messages > 0 ? (c.cpuMicros - peerCpu0) / c.messages : Number.NaN,
-  };
+interface System {
+  readonly name: string;
+  /** Suite-independent systems run with the first suite only. */
+  readonly perSuite: boolean;
+  run(suite: SupportedCipherSuite): Promise<Trial>;
+  close?(): Promise<void>;
 }
 
 function sizeSocket(s: Socket, bufferSize: number): void {
@@ -81,47 +38,94 @@ function sizeSocket(s: Socket, bufferSize: number): void {
   s.setRecvBufferSize(bufferSize);
 }
 
-/** Runs the goodput comparison against the peer's two receivers and prints it. */
-export async function goodput(peer: Peer, id: Identity, o: GoodputOptions): Promise<void> {
+/** A dtls13 client per suite on `provider`, to the peer's server on the same provider. */
+function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions): System {
+  const which = provider.name === 'native' ? 'dtls-native' : 'dtls-node';
+  const clients = new Map<SupportedCipherSuite, ReturnType<typeof connectUdp>>();
+  return {
+    name: `dtls13, ${provider.name} provider`,
+    perSuite: true,
+    run: async (suite) => {
+      let client = clients.get(suite);
+      if (!client) {
+        client = connectUdp({ port, provider, cipherSuites: [suite], trustAnchors: [id.caDer], serverName: 'localhost' });
+        await client.handshake;
+        sizeSocket(client.socket, o.bufferSize);
+        clients.set(suite, client);
+      }
+      const c = client;
+      return jsTrial(peer, which, (d) => c.send(d), o);
+    },
+    close: async () => {
+      for (const c of clients.values()) {
+        c.close();
+        await c.closed;
+      }
+    },
+  };
+}
+
+function wolf(variant: WolfVariant, pem: PemFiles, o: GoodputOptions): System | undefined {
+  try {
+    const tool = wolfGoodputTool(variant);
+    return {
+      name: variant === 'wolfssl' ? 'wolfSSL 5.7.2 C, no assembly' : 'wolfSSL 5.7.2 C + assembly',
+      perSuite: true,
+      run: (s) => cTrial(tool, o, pem, WOLF_SUITES[s]),
+    };
+  } catch (e) {
+    console.log(`  (${variant} unavailable: ${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  }
+}
+
+/** Runs the goodput comparison for each suite and prints it. */
+export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefined, o: GoodputOptions, suites: readonly SupportedCipherSuite[]): Promise<void> {
   const tx = createSocket('udp4');
   await new Promise<void>((r) => tx.bind(0, '127.0.0.1', () => r()));
   sizeSocket(tx, o.bufferSize);
-  const plainSend = (d: Uint8Array): void => void tx.send(d, peer.udpPort, '127.0.0.1');
-  const client: DtlsEndpoint = connectUdp({ port: peer.dtlsPort, trustAnchors: [id.caDer], serverName: 'localhost' });
-  await client.handshake;
-  sizeSocket(client.socket, o.bufferSize);
-  const dtlsSend = (d: Uint8Array): void => client.send(d);
-
-  const warm = { ...o, trialMs: Math.min(300, o.trialMs) };
-  await trial(peer, 'udp', plainSend, warm);
-  await trial(peer, 'dtls', dtlsSend, warm);
-  const plain: Trial[] = [];
-  const ours: Trial[] = [];
-  for (let r = 0; r < o.rounds; r++) {
-    if (r % 2 === 0) {
-      plain.push(await trial(peer, 'udp', plainSend, o));
-      ours.push(await trial(peer, 'dtls', dtlsSend, o));
-    } else {
-      ours.push(await trial(peer, 'dtls', dtlsSend, o));
-      plain.push(await trial(peer, 'udp', plainSend, o));
-    }
+  const plain: System = { name: 'plain node:dgram', perSuite: false, run: () => jsTrial(peer, 'udp', (d) => void tx.send(d, peer.udpPort, '127.0.0.1'), o) };
+  const systems: System[] = [plain, dtls13(peer, peer.dtlsPort, nodeProvider, id, o)];
+  if (nativeProvider && peer.nativePort !== undefined) systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o));
+  else console.log('  (no native provider here: the addon is not built or DTLS13_NATIVE=0)');
+  const wolfs = pem ? [wolf('wolfssl', pem, o), wolf('wolfssl-asm', pem, o)].filter((s) => s !== undefined) : [];
+  systems.push(...wolfs);
+  if (wolfs[0]) {
+    const tool = wolfGoodputTool('wolfssl');
+    systems.push({ name: 'plain C UDP', perSuite: false, run: () => cTrial(tool, o, undefined, '') });
   }
-  client.close();
-  await client.closed;
-  tx.close();
+  try {
+    for (const [i, suite] of suites.entries()) {
+      const here = systems.filter((s) => s.perSuite || i === 0 || s === plain);
+      console.log(`  ${suite}:`);
+      const warm = { ...o, trialMs: Math.min(300, o.trialMs) };
+      for (const s of here) await (s === plain ? jsTrial(peer, 'udp', (d) => void tx.send(d, peer.udpPort, '127.0.0.1'), warm) : s.run(suite));
+      const trials = new Map<System, Trial[]>(here.map((s) => [s, []]));
+      for (let r = 0; r < o.rounds; r++) {
+        for (const s of r % 2 === 0 ? here : [...here].reverse()) trials.get(s)!.push(await s.run(suite));
+      }
+      const base = trials.get(plain)!;
+      for (const s of here) print(s.name, trials.get(s)!, base);
+      const node = [...trials.entries()].find(([s]) => s.name.includes('node provider'))?.[1];
+      const native = [...trials.entries()].find(([s]) => s.name.includes('native provider'))?.[1];
+      if (node && native) {
+        const r = native.map((t, k) => t.delivered / node[k]!.delivered);
+        console.log(`    native / node provider (after / before): ${median(r).toFixed(2)} (rounds: ${r.map((x) => x.toFixed(2)).join(' ')})`);
+      }
+    }
+  } finally {
+    for (const s of systems) await s.close?.();
+    tx.close();
+  }
+}
 
-  const ratios = ours.map((t, i) => t.delivered / plain[i]!.delivered);
-  const row = (name: string, ts: Trial[]): string => {
-    const d = ts.map((t) => t.delivered);
-    const us = (xs: number[]): string => `${median(xs).toFixed(1)} µs`;
-    return (
-      `  ${name.padEnd(36)} ${mbit(median(d))} delivered (trials ${mbit(Math.min(...d)).trim()}–${mbit(Math.max(...d)).trim()}); sender offered ${mbit(median(ts.map((t) => t.offered))).trim()}, ` +
-      `${(median(ts.map((t) => t.lost)) * 100).toFixed(0)}% not delivered; CPU per payload: sender ${us(ts.map((t) => t.senderCpu))}, receiver ${us(ts.map((t) => t.receiverCpu))}`
-    );
-  };
-  console.log(row('plain node:dgram', plain));
-  console.log(row('dtls13 (AES-128-GCM, node provider)', ours));
+function print(name: string, ts: readonly Trial[], base: readonly Trial[]): void {
+  const d = ts.map((t) => t.delivered);
+  const us = (xs: number[]): string => `${median(xs).toFixed(1)} µs`;
+  const ratios = ts.map((t, i) => t.delivered / base[i]!.delivered);
   console.log(
-    `  ratio dtls13 / plain UDP              ${median(ratios).toFixed(2)} (median of ${o.rounds} rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})`,
+    `    ${name.padEnd(30)} ${mbit(median(d))} = ${median(ratios).toFixed(2)}× node:dgram (rounds ${ratios.map((x) => x.toFixed(2)).join(' ')}); ` +
+      `trials ${mbit(Math.min(...d)).trim()}–${mbit(Math.max(...d)).trim()}; offered ${mbit(median(ts.map((t) => t.offered))).trim()}, ` +
+      `${(median(ts.map((t) => t.lost)) * 100).toFixed(0)}% lost; CPU per payload: sender ${us(ts.map((t) => t.senderCpu))}, receiver ${us(ts.map((t) => t.receiverCpu))}`,
   );
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../runtime/config-error.js';
+import { ALL_CIPHER_SUITES, type SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { writePem, wolfsslBuild, type PemFiles } from '../../tests/interop/wolfssl.js';
 import { goodput, type GoodputOptions } from './goodput.js';
@@ -10,13 +11,15 @@ import { loadNote } from './stats.js';
  * `npm run bench -- network`: on loopback, with clients and senders in this
  * process and servers and receivers in a peer process (or wolfSSL's):
  * handshake latency (p50, p99) and rate for dtls13 and wolfSSL in all four
- * pairings, and application-data goodput of dtls13 against plain
- * node:dgram between the same two processes.
+ * pairings, and application-data goodput of dtls13 (node and native
+ * providers), wolfSSL in C without and with assembly, and plain UDP in C,
+ * each as a ratio to plain node:dgram between the same two processes.
  *
  * Environment: BENCH_NET_HANDSHAKES (default 100; 0 skips them), BENCH_NET_ROUNDS (5),
  * BENCH_NET_TRIAL_MS (1000), BENCH_NET_BURST (32), BENCH_NET_BUFFER
  * (SO_RCVBUF/SO_SNDBUF asked on every socket of both runs, default 4 MiB; 0 = system default), BENCH_NET_PEER_ARGS
- * (node flags for the peer process, e.g. --cpu-prof).
+ * (node flags for the peer process, e.g. --cpu-prof), BENCH_NET_SUITES (goodput suites, comma-separated; default
+ * tls_aes_128_gcm_sha256,tls_chacha20_poly1305_sha256).
  */
 const HANDSHAKES = envInt('BENCH_NET_HANDSHAKES', 100, 0);
 const GOODPUT: GoodputOptions = {
@@ -27,6 +30,17 @@ const GOODPUT: GoodputOptions = {
   // Large enough that scheduling hiccups on a busy machine do not overflow the receiver (Linux caps it at net.core.rmem_max/wmem_max).
   bufferSize: envInt('BENCH_NET_BUFFER', 4 * 1024 * 1024),
 };
+
+const SUITES = envSuites('BENCH_NET_SUITES', ['tls_aes_128_gcm_sha256', 'tls_chacha20_poly1305_sha256']);
+
+function envSuites(name: string, fallback: readonly SupportedCipherSuite[]): readonly SupportedCipherSuite[] {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const names = v.split(',').map((x) => x.trim());
+  const bad = names.find((x) => !(ALL_CIPHER_SUITES as readonly string[]).includes(x));
+  if (bad !== undefined) throw new ConfigError(name, `names an unknown suite '${bad}' (known: ${ALL_CIPHER_SUITES.join(', ')})`);
+  return names as SupportedCipherSuite[];
+}
 
 function envInt(name: string, fallback: number, min = 1): number {
   const v = process.env[name];
@@ -50,7 +64,7 @@ export async function benchNetwork(): Promise<void> {
   const id = makeIdentity('p256', 'localhost', { at: Date.now() });
   const peerArgs = (process.env.BENCH_NET_PEER_ARGS ?? '').split(' ').filter(Boolean);
   const peer = await startPeer(id, GOODPUT.bufferSize, peerArgs);
-  const pem = HANDSHAKES > 0 ? wolfPem(id) : undefined;
+  const pem = wolfPem(id);
   try {
     console.log(`\nnetwork, on loopback: clients/senders in this process, servers/receivers in another (${loadNote()})`);
     console.log('handshakes, one at a time (ECDSA P-256 certificate, X25519, AES-128-GCM, HelloRetryRequest cookie round trip; client-side time to complete):');
@@ -63,7 +77,7 @@ export async function benchNetwork(): Promise<void> {
     console.log(
       `goodput: ${GOODPUT.payload}-byte payloads for ${GOODPUT.trialMs} ms per trial, bursts of ${GOODPUT.burst} per event-loop turn, ${buffers} (${loadNote()}):`,
     );
-    await goodput(peer, id, GOODPUT);
+    await goodput(peer, id, pem, GOODPUT, SUITES);
   } finally {
     pem?.remove();
     await peer.stop();

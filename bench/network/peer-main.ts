@@ -1,7 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
-import type { FromPeer, ToPeer } from './protocol.js';
+import type { FromPeer, Receiver, ToPeer } from './protocol.js';
 
 /**
  * The network bench's peer process (forked by peer.ts): a dtls13 server and
@@ -18,7 +21,7 @@ interface Counter {
 }
 
 const fresh = (): Counter => ({ bytes: 0, messages: 0, firstAt: Number.NaN, lastAt: Number.NaN });
-const counters = { dtls: fresh(), udp: fresh() };
+let counters: Record<Receiver, Counter> = { 'dtls-node': fresh(), 'dtls-native': fresh(), udp: fresh() };
 
 function count(c: Counter, n: number): void {
   const t = performance.now();
@@ -40,16 +43,21 @@ function reply(m: FromPeer): void {
 let stop: (() => Promise<void>) | undefined;
 
 async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
-  const server = await DtlsUdpServer.listen({ certificate: m.certificate });
-  server.onConnection((ep) => {
-    ep.setInboxLimit(0); // data is taken from events only, as a listener-only application would
-    ep.onEvent((e) => e.type === 'data' && count(counters.dtls, e.data.length));
-  });
+  const serve = async (provider: CryptoProvider, which: Receiver): Promise<DtlsUdpServer> => {
+    const server = await DtlsUdpServer.listen({ certificate: m.certificate, provider });
+    server.onConnection((ep) => {
+      ep.setInboxLimit(0); // data is taken from events only, as a listener-only application would
+      ep.onEvent((e) => e.type === 'data' && count(counters[which], e.data.length));
+    });
+    return server;
+  };
+  const server = await serve(nodeProvider, 'dtls-node');
+  const native = nativeProvider ? await serve(nativeProvider, 'dtls-native') : undefined;
   const sink = createSocket('udp4');
   sink.on('message', (d) => count(counters.udp, d.length));
   await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
   if (m.bufferSize > 0) {
-    for (const s of [server.socket, sink]) {
+    for (const s of [server.socket, sink, ...(native ? [native.socket] : [])]) {
       s.setRecvBufferSize(m.bufferSize);
       s.setSendBufferSize(m.bufferSize);
     }
@@ -57,10 +65,12 @@ async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
   stop = async () => {
     sink.close();
     await server.close();
+    await native?.close();
   };
   reply({
     type: 'ready',
     dtlsPort: server.address.port,
+    nativePort: native?.address.port,
     udpPort: sink.address().port,
     bufferSize: { recv: sink.getRecvBufferSize(), send: sink.getSendBufferSize() },
   });
@@ -70,8 +80,7 @@ process.on('message', (raw) => {
   const m = raw as ToPeer;
   if (m.type === 'start') void start(m);
   else if (m.type === 'reset') {
-    counters.dtls = fresh();
-    counters.udp = fresh();
+    counters = { 'dtls-node': fresh(), 'dtls-native': fresh(), udp: fresh() };
     reply({ type: 'reset', id: m.id, cpuMicros: cpuMicros() });
   } else if (m.type === 'count') {
     const c = counters[m.which];

@@ -1,18 +1,20 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Identity } from '../../tests/support/pki-fixtures.js';
-import type { FromPeer, ReceiveCount } from './protocol.js';
+import type { FromPeer, ReceiveCount, Receiver } from './protocol.js';
 
 /** The receiving side of the network bench, in a process of its own. */
 export interface Peer {
   readonly dtlsPort: number;
+  /** The dtls13 server on the native provider, when its addon loaded in the peer. */
+  readonly nativePort: number | undefined;
   readonly udpPort: number;
   /** SO_RCVBUF and SO_SNDBUF the peer's sockets ended up with (Linux doubles what is asked). */
   readonly bufferSize: { readonly recv: number; readonly send: number };
   /** Zeroes both counters; resolves with the peer's CPU time so far (µs). */
   reset(): Promise<number>;
-  /** What the dtls13 server's or the plain sink's application has received since the last reset. */
-  count(which: 'dtls' | 'udp'): Promise<ReceiveCount>;
+  /** What a dtls13 server's or the plain sink's application has received since the last reset. */
+  count(which: Receiver): Promise<ReceiveCount>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export async function startPeer(identity: Identity, bufferSize: number, execArgv
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the bench peer process was not ready within 30 s')), 30_000).unref()),
   ]);
   let next = 0;
-  const ask = (m: { type: 'reset' } | { type: 'count'; which: 'dtls' | 'udp' }): Promise<FromPeer> =>
+  const ask = (m: { type: 'reset' } | { type: 'count'; which: Receiver }): Promise<FromPeer> =>
     new Promise((resolve) => {
       const id = next++;
       waiting.set(id, resolve);
@@ -58,6 +60,7 @@ export async function startPeer(identity: Identity, bufferSize: number, execArgv
     });
   return {
     dtlsPort: started.dtlsPort,
+    nativePort: started.nativePort,
     udpPort: started.udpPort,
     bufferSize: started.bufferSize,
     reset: async () => {

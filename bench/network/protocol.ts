@@ -5,6 +5,9 @@
  * `serialization: 'advanced'`, so byte arrays pass as they are.
  */
 
+/** The peer's receivers: a dtls13 server per crypto provider, and the plain UDP sink. */
+export type Receiver = 'dtls-node' | 'dtls-native' | 'udp';
+
 /** What the peer counted at its application since the last `reset`. */
 export interface ReceiveCount {
   /** Application bytes delivered (payload bytes, not datagram bytes). */
@@ -27,10 +30,17 @@ export type ToPeer =
       readonly bufferSize: number;
     }
   | { readonly type: 'reset'; readonly id: number }
-  | { readonly type: 'count'; readonly id: number; readonly which: 'dtls' | 'udp' }
+  | { readonly type: 'count'; readonly id: number; readonly which: Receiver }
   | { readonly type: 'stop' };
 
 export type FromPeer =
-  | { readonly type: 'ready'; readonly dtlsPort: number; readonly udpPort: number; readonly bufferSize: { readonly recv: number; readonly send: number } }
+  | {
+      readonly type: 'ready';
+      /** The dtls13 server on the node provider (the one the handshake bench uses), and the one on the native provider when its addon loaded there. */
+      readonly dtlsPort: number;
+      readonly nativePort: number | undefined;
+      readonly udpPort: number;
+      readonly bufferSize: { readonly recv: number; readonly send: number };
+    }
   | { readonly type: 'reset'; readonly id: number; readonly cpuMicros: number }
   | ({ readonly type: 'count'; readonly id: number } & ReceiveCount);
