@@ -7,7 +7,7 @@ export { SeededRandom } from './random.js';
 export { SimEvent } from './event.js';
 export { AnyOf, AllOf, TimeoutOr, anyOf, allOf, timeoutOr, type Wait } from './wait.js';
 export { Process, ProcessKind, type MethodBody, type ThreadBody, type AsyncThreadBody, type ThreadContext, type ProcessOptions } from './process.js';
-export { PrimitiveChannel, Signal, type ChannelHost } from './channel.js';
+export { MultipleDriverError, PrimitiveChannel, Signal, type ChannelHost, type WriterPolicy } from './channel.js';
 export { ProcessError } from './errors.js';
 export type { ActivityHook } from './scheduler.js';
 export { Simulator, type SimulatorOptions, type SimStats } from './simulator.js';

@@ -45,6 +45,8 @@ export abstract class Scheduler implements EventHost {
   private readonly updates: PrimitiveChannel[] = [];
   private updateLen = 0;
   private seqCounter = 0;
+  /** Generators handed out by `watchConsumed` in the current activation. */
+  private watched: { started: boolean; readonly what: string }[] = [];
 
   /** The current simulated time (`sc_time_stamp`). */
   get now(): SimTime {
@@ -108,7 +110,7 @@ export abstract class Scheduler implements EventHost {
   }
 
   /** Fires the timed notifications due now (timed notification phase). */
-  protected fireTimedNow(): void {
+  private fireTimedNow(): void {
     const queue = this.queue;
     const now = this.time;
     while (queue.size > 0 && queue.peekTime() === now) {
@@ -118,40 +120,74 @@ export abstract class Scheduler implements EventHost {
     }
   }
 
-  /** Advances time to the next timed notification before `end`; false when there is none. */
+  /**
+   * Advances time to the next timed notification at or before `end` and
+   * fires it (timed notification phase). True when the run goes on; false
+   * when there is none, or when it was due exactly at `end`: as with
+   * `sc_start(t)`, those notifications have then been triggered (their
+   * processes are runnable and can no longer be cancelled) but the processes
+   * run in the next run.
+   */
   protected advance(end: number): boolean {
     if (this.queue.size === 0) return false;
     const t = this.queue.peekTime();
-    if (t >= end) return false;
+    if (t > end) return false;
     this.time = t;
-    return true;
+    this.fireTimedNow();
+    return t < end;
   }
 
-  /** Delta cycles at the current time until nothing is runnable (or stop). */
-  protected crunch(): void {
-    if (!this.hasDeltaWork()) return;
+  /** Delta cycles at the current time until nothing is runnable (or stop); just one when `once` (`sc_start(SC_ZERO_TIME)`). */
+  protected crunch(once = false): void {
+    if (!once && !this.hasDeltaWork()) return;
     for (;;) {
       this.phase = Phase.evaluate;
-      this.evaluate();
-      this.endDelta();
-      if (this.stopRequested || this.runHead >= this.runTail) break;
+      const ran = this.evaluate();
+      this.endDelta(ran);
+      if (once || this.stopRequested || this.runHead >= this.runTail) break;
     }
     this.phase = Phase.idle;
   }
 
-  /** Evaluation phase: runs runnable processes until none is left (immediate notifications add more). */
-  private evaluate(): void {
+  /** Evaluation phase: runs runnable processes until none is left (immediate notifications add more); false when none ran. */
+  private evaluate(): boolean {
     const q = this.runQueue;
+    let ran = false;
     while (this.runHead < this.runTail) {
       const p = q[this.runHead++]!;
-      if (p.state === ProcessState.runnable) this.runOne(p);
+      if (p.state === ProcessState.runnable) {
+        ran = true;
+        this.runOne(p);
+      }
     }
     this.runHead = 0;
     this.runTail = 0;
+    return ran;
   }
 
-  /** Update phase, then delta notification phase; counts the delta cycle. */
-  protected endDelta(): void {
+  /**
+   * The initialization phase's tail (§4.2.1.1, after every process was made
+   * runnable): an update phase and a delta notification phase that do not
+   * count as a delta cycle, so updates requested and delta notifications made
+   * before the first run take effect before the first evaluation phase.
+   */
+  protected initialize(): void {
+    this.updateAndNotify();
+    this.phase = Phase.idle;
+  }
+
+  /**
+   * Update phase, then delta notification phase. The delta cycle counts
+   * (`sc_delta_count`) only when its evaluation phase ran a process, as in
+   * the Accellera kernel.
+   */
+  protected endDelta(ran: boolean): void {
+    if (ran && !this.stopRequested) this.deltas++; // a delta cut short by stop() is not counted (as sc_stop)
+    this.updateAndNotify();
+    this.phase = Phase.evaluate;
+  }
+
+  private updateAndNotify(): void {
     this.phase = Phase.update;
     const updates = this.updates;
     const count = this.updateLen;
@@ -183,8 +219,6 @@ export abstract class Scheduler implements EventHost {
       }
       this.deltaSpare = list;
     }
-    this.deltas++;
-    this.phase = Phase.evaluate;
   }
 
   /** Makes the processes sensitive to `ev` runnable. */
@@ -286,12 +320,42 @@ export abstract class Scheduler implements EventHost {
         if (r.done === true) this.terminate(p);
         else this.arm(p, r.value);
       }
+      if (this.watched.length > 0) this.checkConsumed();
     } catch (error) {
+      this.watched.length = 0;
       this.current = null;
       this.terminate(p);
       throw new ProcessError(p.name, this.time, this.deltas, error);
     }
     this.current = null;
+  }
+
+  /**
+   * @internal Wraps a generator a process must run with `yield*` (a
+   * b_transport body): when the activation that got it ends without having
+   * started it (called without `yield*`, so it would silently do nothing),
+   * the process fails with an error naming `what`.
+   */
+  watchConsumed<T>(g: Generator<Wait, T, void>, what: string): Generator<Wait, T, void> {
+    if (this.current === null) return g; // outside a process: whoever runs it is not known
+    const entry = { started: false, what };
+    this.watched.push(entry);
+    return (function* consumed(): Generator<Wait, T, void> {
+      entry.started = true;
+      return yield* g;
+    })();
+  }
+
+  /** @internal */
+  protected watchedPending(): boolean {
+    return this.watched.length > 0;
+  }
+
+  /** @internal Throws when a watched generator of this activation was never started. */
+  protected checkConsumed(): void {
+    const lost = this.watched.find((w) => !w.started);
+    this.watched.length = 0;
+    if (lost !== undefined) throw new Error(`${lost.what} returned a generator that was never run: call it as yield* ${lost.what}(...) from a thread`);
   }
 
   /** Puts `p` into the wait `w` (a thread's yield, a method's nextTrigger, an async k.wait). */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../runtime/config-error.js';
-import { Signal } from './channel.js';
+import { Signal, type WriterPolicy } from './channel.js';
 import { ProcessError } from './errors.js';
 import { SimEvent } from './event.js';
 import {
@@ -58,6 +58,7 @@ export class Simulator extends Scheduler {
   private running = false;
   private asyncRun = false;
   private stoppedFlag = false;
+  private initialized = false;
   /** Live processes by name; a process leaves when it terminates, so long runs that spawn threads hold only the live ones. */
   private readonly processes = new Map<string, Process>();
   private created = 0;
@@ -110,9 +111,10 @@ export class Simulator extends Scheduler {
     return new SimEvent(this, name);
   }
 
-  /** A new signal channel holding `initial` (`sc_signal<T>`). */
-  signal<T>(name: string, initial: T): Signal<T> {
-    return new Signal<T>(this, name, initial);
+  /** A new signal channel holding `initial` (`sc_signal<T, writerPolicy>`; default one writer). */
+  signal<T>(name: string, initial: T, writerPolicy: WriterPolicy = 'one'): Signal<T> {
+    if (writerPolicy !== 'one' && writerPolicy !== 'many') throw new ConfigError('writerPolicy', `must be 'one' or 'many', got ${String(writerPolicy)}`);
+    return new Signal<T>(this, name, initial, writerPolicy);
   }
 
   /** A method process (`SC_METHOD`): `body` runs to completion on each trigger; `nextTrigger` inside. */
@@ -160,10 +162,14 @@ export class Simulator extends Scheduler {
 
   /**
    * Runs synchronously until nothing is pending (no `duration`), or over
-   * `[now, now + duration)`: activity due exactly at `now + duration` is
-   * left for the next run (as with `sc_start(t)`) and `now` ends at
-   * `now + duration`. Ends early on `stop()`. Throws if an async thread is
-   * alive (use `runAsync`), and `ProcessError` if a process throws.
+   * `[now, now + duration)`, as `sc_start`: timed notifications due exactly
+   * at `now + duration` are triggered (no longer cancellable) but the
+   * processes they make runnable run in the next run, and `now` ends at
+   * `now + duration`. `run(0)` runs exactly one delta cycle
+   * (`sc_start(SC_ZERO_TIME)`). The first run starts with the initialization
+   * phase: updates and delta notifications made before it take effect
+   * before the first evaluation phase. Ends early on `stop()`. Throws if an
+   * async thread is alive (use `runAsync`), and `ProcessError` if a process throws.
    */
   run(duration?: SimTime): void {
     const end = this.begin('run', duration);
@@ -173,10 +179,14 @@ export class Simulator extends Scheduler {
     }
     this.running = true;
     try {
-      for (;;) {
-        this.fireTimedNow();
-        this.crunch();
-        if (this.stopRequested || !this.advance(end)) break;
+      this.start();
+      if (duration === 0) {
+        this.crunch(true);
+      } else {
+        for (;;) {
+          this.crunch();
+          if (this.stopRequested || !this.advance(end)) break;
+        }
       }
       this.finish(duration, end);
     } finally {
@@ -191,10 +201,14 @@ export class Simulator extends Scheduler {
     this.running = true;
     this.asyncRun = true;
     try {
-      for (;;) {
-        this.fireTimedNow();
-        await this.crunchAsync();
-        if (this.stopRequested || !this.advance(end)) break;
+      this.start();
+      if (duration === 0) {
+        await this.crunchAsync(true);
+      } else {
+        for (;;) {
+          await this.crunchAsync();
+          if (this.stopRequested || !this.advance(end)) break;
+        }
       }
       this.finish(duration, end);
     } finally {
@@ -242,21 +256,30 @@ export class Simulator extends Scheduler {
     else if (duration !== undefined) this.time = end;
   }
 
-  private async crunchAsync(): Promise<void> {
-    if (!this.hasDeltaWork()) return;
+  /** The first run begins with the rest of the initialization phase. */
+  private start(): void {
+    if (this.initialized) return;
+    this.initialized = true;
+    this.initialize();
+  }
+
+  private async crunchAsync(once = false): Promise<void> {
+    if (!once && !this.hasDeltaWork()) return;
     for (;;) {
       this.phase = Phase.evaluate;
       const q = this.runQueue;
+      let ran = false;
       while (this.runHead < this.runTail) {
         const p = q[this.runHead++]!;
         if (p.state !== ProcessState.runnable) continue;
+        ran = true;
         if (p.kind === ProcessKind.asyncThread) await this.runAsyncProcess(p);
         else this.runOne(p);
       }
       this.runHead = 0;
       this.runTail = 0;
-      this.endDelta();
-      if (this.stopRequested || this.runHead >= this.runTail) break;
+      this.endDelta(ran);
+      if (once || this.stopRequested || this.runHead >= this.runTail) break;
     }
     this.phase = Phase.idle;
   }
@@ -286,6 +309,14 @@ export class Simulator extends Scheduler {
     }
     await handedBack;
     this.current = null;
+    if (p.failure === null && this.watchedPending()) {
+      try {
+        this.checkConsumed();
+      } catch (error) {
+        this.terminate(p);
+        throw new ProcessError(p.name, this.time, this.deltas, error);
+      }
+    }
     if (p.failure !== null) {
       const { error } = p.failure;
       p.failure = null;

@@ -200,14 +200,14 @@ export class GenericPayload {
   /**
    * Carries a target's answer on a copy back to the original
    * (`update_original_from`): response status, DMI hint, extensions present
-   * on both, and for a successful read the data (only enabled bytes when
-   * `useByteEnableOnRead` and byte enables are set).
+   * on both, and for a read the data (only enabled bytes when
+   * `useByteEnableOnRead`, default true as in tlm_gp.h, and byte enables are set).
    */
-  updateOriginalFrom(other: GenericPayload, useByteEnableOnRead = false): void {
+  updateOriginalFrom(other: GenericPayload, useByteEnableOnRead = true): void {
+    this.updateExtensionsFrom(other);
     this.responseStatus = other.responseStatus;
     this.dmiAllowed = other.dmiAllowed;
-    this.updateExtensionsFrom(other);
-    if (this.command !== 'read' || !other.isResponseOk() || this.data === other.data) return;
+    if (this.command !== 'read' || this.data === other.data) return;
     const n = Math.min(this.dataLength, other.dataLength, this.data.length, other.data.length);
     const be = this.byteEnables;
     if (useByteEnableOnRead && be !== undefined && this.byteEnableLength > 0) {

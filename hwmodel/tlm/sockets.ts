@@ -80,7 +80,7 @@ export class InitiatorSocket {
   bTransport(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
     const fn = (this.#fw ?? this.#unbound()).bTransport;
     if (fn === undefined) throw this.#missing('b_transport');
-    return fn(gp, delay);
+    return this.owner.sim.watchConsumed(fn(gp, delay), `${this.fullName}.bTransport`);
   }
 
   /** nb_transport_fw: the target may change `phase.value` and `delay.value` in place. */
@@ -166,12 +166,9 @@ export class TargetSocket {
     const fw = this.#fw;
     fw.nbTransportFw = fn;
     if (fw.bTransport === undefined) {
-      const adapter = new BToNbAdapter(this.owner.sim, this.fullName);
+      const adapter = new BToNbAdapter(this.owner.sim, this.fullName, (gp, phase, delay) => fw.nbTransportFw!(gp, phase, delay));
       this.#adapter = adapter;
-      fw.bTransport = (gp, delay) => adapter.bTransport(fn, gp, delay);
-    } else if (this.#adapter !== undefined) {
-      const adapter = this.#adapter;
-      fw.bTransport = (gp, delay) => adapter.bTransport(fn, gp, delay);
+      fw.bTransport = (gp, delay) => adapter.bTransport(gp, delay);
     }
   }
 

@@ -5,7 +5,7 @@ import { NS, Simulator, US, anyOf, formatTime, timeoutOr, type SimEvent } from '
  * A random scenario: producers with their own forked streams notify shared
  * events at random times and random delta offsets; consumers wait with
  * random timeouts; methods follow with random nextTriggers; a signal carries
- * random values. Returns the activity trace, one `time delta process` line
+ * random values (one signal per producer). Returns the activity trace, one `time delta process` line
  * per activation plus the values the consumers observe.
  */
 function scenario(seed: number): string {
@@ -13,7 +13,7 @@ function scenario(seed: number): string {
   const lines: string[] = [];
   sim.onActivity = (p, time, delta) => lines.push(`${formatTime(time)} ${delta} ${p}`);
   const events: SimEvent[] = Array.from({ length: 4 }, (_, i) => sim.event(`e${i}`));
-  const bus = sim.signal('bus', 0);
+  const buses = [0, 1, 2].map((i) => sim.signal(`bus${i}`, 0)); // one writer each (SystemC's E115)
   for (let i = 0; i < 3; i++) {
     const rnd = sim.random.fork(`producer${i}`);
     sim.thread(`producer${i}`, function* () {
@@ -22,7 +22,7 @@ function scenario(seed: number): string {
         const ev = events[rnd.int(events.length)]!;
         if (rnd.chance(0.3)) ev.notify(0);
         else ev.notify(rnd.int(20) * NS);
-        bus.write(rnd.int(1000));
+        buses[i]!.write(rnd.int(1000));
       }
     });
   }
@@ -33,7 +33,7 @@ function scenario(seed: number): string {
         const a = events[rnd.int(events.length)]!;
         const b = events[rnd.int(events.length)]!;
         yield timeoutOr(Math.max(1, Math.round(rnd.normal(30, 10))) * NS, anyOf(a, b));
-        lines.push(`  consumer${i} sees ${bus.value} timedOut=${sim.timedOut()}`);
+        lines.push(`  consumer${i} sees ${buses.map((b) => b.value).join(',')} timedOut=${sim.timedOut()}`);
       }
     });
   }
@@ -43,7 +43,7 @@ function scenario(seed: number): string {
     () => {
       if (mrnd.chance(0.5)) sim.nextTrigger(mrnd.int(30) * NS);
     },
-    { sensitive: [bus.changed] },
+    { sensitive: buses.map((b) => b.changed) },
   );
   sim.run(20 * US);
   lines.push(`end ${formatTime(sim.now)} ${JSON.stringify(sim.stats)}`);

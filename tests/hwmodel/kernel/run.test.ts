@@ -23,15 +23,16 @@ test('run() with no duration runs until idle and leaves now at the last activity
   t.is(sim.now, 30 * NS);
 });
 
-test('run(d) covers [now, now + d): activity exactly at the end is left for the next run', (t) => {
+test('run(d) covers [now, now + d): activity exactly at the end is triggered but runs in the next run', (t) => {
   const sim = new Simulator();
   const seen: string[] = [];
   ticker(sim, seen, 10 * NS, 5);
   sim.run(20 * NS);
   t.deepEqual(seen, ['0s', '10ns']);
   t.is(sim.now, 20 * NS);
-  t.is(sim.nextEventTime, 20 * NS);
-  sim.run(0); // runs what is due now, and its delta cycles, without advancing
+  t.is(sim.nextEventTime, undefined, 'the notification due at 20 ns has fired (sc_start(t) triggers it)');
+  t.true(sim.hasPendingActivity, 'its process is runnable');
+  sim.run(0); // one delta cycle: the process woken at 20 ns runs
   t.deepEqual(seen, ['0s', '10ns', '20ns']);
   t.is(sim.now, 20 * NS);
   sim.run(15 * NS);

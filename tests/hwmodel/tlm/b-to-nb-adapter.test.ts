@@ -57,14 +57,14 @@ test('b_transport into an nb-only target that returns TLM_UPDATED (END_REQ) beha
   t.deepEqual(r.statuses, ['ok', 'ok']);
 });
 
-test('b_transport into an nb-only target that completes at once: the latency comes back annotated', (t) => {
+test('b_transport into an nb-only target that completes at once: the caller waits the latency (as simple_target_socket)', (t) => {
   const r = run('TLM_COMPLETED', 3);
   t.deepEqual(
     r.returnedAt,
-    [0, 1, 2].map((k) => k * LATENCY),
-    'no time passes inside the call',
+    [1, 2, 3].map((k) => k * LATENCY),
+    'the call returns after the annotated latency',
   );
-  t.deepEqual(r.leftover, [LATENCY, LATENCY, LATENCY]);
+  t.deepEqual(r.leftover, [0, 0, 0]);
   t.deepEqual(r.dev.calls, []);
   t.is(r.sim.now, 3 * LATENCY);
 });

@@ -1,0 +1,134 @@
+/**
+ * The co-check scenario format: one scenario is a small text program that
+ * both kernels run, the hwmodel kernel (run-ts.ts) and Accellera SystemC
+ * (sc-runner.cpp). Lines are words; `#` starts a comment; blocks end with
+ * `end`. Declarations: `event E`, `signal S INITIAL`, `btarget T LATENCY`,
+ * `nbtarget T END_REQ_DELAY RESP_DELAY`, `initiator I TARGET`,
+ * `thread P [sensitive E..] [dont_initialize]`, `method P [sensitive E..]
+ * [dont_initialize] [limit N]`, `main`. Operations are listed in
+ * hwmodel/cocheck/README.md.
+ */
+
+/** One operation: its words, and the body of a `loop`. */
+export interface ScenarioOp {
+  readonly words: readonly string[];
+  readonly line: number;
+  readonly body: readonly ScenarioOp[];
+}
+
+/** A declared process. */
+export interface ScenarioProcess {
+  readonly kind: 'thread' | 'method';
+  readonly name: string;
+  readonly sensitive: readonly string[];
+  readonly dontInitialize: boolean;
+  /** A method's activations that run its body (the rest do nothing); -1: no limit. */
+  readonly limit: number;
+  readonly body: readonly ScenarioOp[];
+}
+
+/** A declared TLM part. */
+export type ScenarioPart =
+  | { readonly kind: 'btarget'; readonly name: string; readonly latency: number }
+  | { readonly kind: 'nbtarget'; readonly name: string; readonly endReq: number; readonly resp: number }
+  | { readonly kind: 'initiator'; readonly name: string; readonly target: string };
+
+/** A parsed scenario. */
+export interface Scenario {
+  readonly name: string;
+  readonly events: readonly string[];
+  readonly signals: readonly { readonly name: string; readonly initial: number }[];
+  readonly parts: readonly ScenarioPart[];
+  readonly processes: readonly ScenarioProcess[];
+  readonly main: readonly ScenarioOp[];
+}
+
+/** A scenario text that does not parse: names the file and line. */
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+  constructor(file: string, line: number, message: string) {
+    super(`${file}:${line}: ${message}`);
+  }
+}
+
+interface Line {
+  readonly words: string[];
+  readonly line: number;
+}
+
+function lines(text: string): Line[] {
+  const out: Line[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const hash = raw.indexOf('#');
+    const words = (hash >= 0 ? raw.slice(0, hash) : raw).split(/\s+/).filter((w) => w.length > 0);
+    if (words.length > 0) out.push({ words, line: i + 1 });
+  });
+  return out;
+}
+
+/** Parses a scenario; `name` is used in errors and traces. */
+export function parseScenario(name: string, text: string): Scenario {
+  const all = lines(text);
+  let at = 0;
+  const num = (l: Line, i: number): number => {
+    const w = l.words[i];
+    if (w === undefined || !/^-?\d+$/.test(w)) throw new ScenarioError(name, l.line, `word ${i + 1} must be an integer, got ${String(w)}`);
+    return Number(w);
+  };
+  const block = (open: Line): ScenarioOp[] => {
+    const ops: ScenarioOp[] = [];
+    while (at < all.length) {
+      const l = all[at++]!;
+      if (l.words[0] === 'end') return ops;
+      ops.push({ words: l.words, line: l.line, body: l.words[0] === 'loop' ? block(l) : [] });
+    }
+    throw new ScenarioError(name, open.line, `"${open.words.join(' ')}" has no matching "end"`);
+  };
+  const events: string[] = [];
+  const signals: { name: string; initial: number }[] = [];
+  const parts: ScenarioPart[] = [];
+  const processes: ScenarioProcess[] = [];
+  let main: ScenarioOp[] = [];
+  while (at < all.length) {
+    const l = all[at++]!;
+    const [kind, id] = l.words;
+    if (id === undefined && kind !== 'main') throw new ScenarioError(name, l.line, `"${String(kind)}" needs a name`);
+    switch (kind) {
+      case 'event':
+        events.push(id!);
+        break;
+      case 'signal':
+        signals.push({ name: id!, initial: num(l, 2) });
+        break;
+      case 'btarget':
+        parts.push({ kind, name: id!, latency: num(l, 2) });
+        break;
+      case 'nbtarget':
+        parts.push({ kind, name: id!, endReq: num(l, 2), resp: num(l, 3) });
+        break;
+      case 'initiator':
+        parts.push({ kind, name: id!, target: l.words[2] ?? '' });
+        break;
+      case 'thread':
+      case 'method': {
+        const sensitive: string[] = [];
+        let dontInitialize = false;
+        let limit = -1;
+        for (let i = 2; i < l.words.length; i++) {
+          const w = l.words[i]!;
+          if (w === 'dont_initialize') dontInitialize = true;
+          else if (w === 'limit') limit = num(l, ++i);
+          else if (w !== 'sensitive') sensitive.push(w);
+        }
+        processes.push({ kind, name: id!, sensitive, dontInitialize, limit, body: block(l) });
+        break;
+      }
+      case 'main':
+        main = block(l);
+        break;
+      default:
+        throw new ScenarioError(name, l.line, `unknown declaration "${String(kind)}"`);
+    }
+  }
+  return { name, events, signals, parts, processes, main };
+}
