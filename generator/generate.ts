@@ -17,7 +17,7 @@ import type { ChartIR } from './charts/model.js';
 import { generateTlm } from './hw/generate.js';
 
 /** Output directories owned by the generator: every file in them is generated. */
-export const OUTPUT_DIRS = ['generated/wire', 'generated/oracle', 'generated/charts', 'generated/tlm'] as const;
+export const OUTPUT_DIRS = ['generated/wire', 'generated/oracle', 'generated/charts', 'generated/tlm', 'generated/systemc'] as const;
 
 export interface GenerateResult {
   /** Path (relative to the root) → content, for every generated file. */

@@ -1,6 +1,7 @@
 import { architectureFile } from './emit-architecture.js';
 import { fileName, moduleFile } from './emit-module.js';
 import { tlmReadme } from './emit-readme.js';
+import { systemcFiles } from './emit-systemc.js';
 import { loadArchitecture } from './load-architecture.js';
 import type { HwArchitectureIR } from './model.js';
 import { generatedHeader } from './print.js';
@@ -9,7 +10,7 @@ import { generatedHeader } from './print.js';
 export const HW_SPEC_DIR = 'spec/hw';
 export const TLM_OUTPUT_DIR = 'generated/tlm';
 
-/** Every generated/tlm file (path relative to the root → content) from spec/hw under `root`, plus the IR it came from. */
+/** Every generated/tlm and generated/systemc file (path relative to the root → content) from spec/hw under `root`, plus the IR it came from. */
 export function generateTlm(root: string): { readonly files: ReadonlyMap<string, string>; readonly architecture: HwArchitectureIR } {
   const arch = loadArchitecture(root, HW_SPEC_DIR);
   const files = new Map<string, string>();
@@ -21,5 +22,6 @@ export function generateTlm(root: string): { readonly files: ReadonlyMap<string,
     `${generatedHeader(HW_SPEC_DIR)}/** Every generated TLM-2.0 module skeleton and the architecture's wiring. */\n${exports.join('\n')}\n`,
   );
   files.set(`${TLM_OUTPUT_DIR}/README.md`, tlmReadme(arch));
+  for (const [path, text] of systemcFiles(arch)) files.set(path, text);
   return { files, architecture: arch };
 }

@@ -22,10 +22,11 @@ export class SystemCMissingError extends Error {
 
 /**
  * Compiles a C++ file against libsystemc with g++ and returns the binary's
- * path. The binary is cached, named by a hash of the source, the flags and
- * the compiler version, so it is rebuilt only when one of them changes.
+ * path. The binary is cached, named by a hash of the source, the `headers`
+ * it includes, the flags and the compiler version, so it is rebuilt only
+ * when one of them changes.
  */
-export function buildSystemC(source: string, name: string, extraFlags: readonly string[] = []): string {
+export function buildSystemC(source: string, name: string, extraFlags: readonly string[] = [], headers: readonly string[] = []): string {
   if (!existsSync('/usr/include/systemc')) {
     throw new SystemCMissingError('SystemC headers not found (/usr/include/systemc): apt-get install -y libsystemc-dev');
   }
@@ -36,7 +37,9 @@ export function buildSystemC(source: string, name: string, extraFlags: readonly 
     throw new SystemCMissingError('g++ not found: apt-get install -y g++');
   }
   const flags = [...FLAGS, ...extraFlags];
-  const hash = createHash('sha256').update(readFileSync(source)).update(flags.join(' ')).update(compiler).digest('hex').slice(0, 16);
+  const h = createHash('sha256').update(readFileSync(source)).update(flags.join(' ')).update(compiler);
+  for (const f of headers) h.update(readFileSync(f));
+  const hash = h.digest('hex').slice(0, 16);
   const dir = systemcCacheDir();
   const binary = join(dir, `${name}-${hash}`);
   if (existsSync(binary)) return binary;
