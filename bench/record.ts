@@ -1,5 +1,6 @@
 import type { CryptoProvider } from '../runtime/crypto/provider.js';
 import { ALL_CIPHER_SUITES, CIPHER_SUITES, type SupportedCipherSuite } from '../runtime/crypto/suites.js';
+import { nativeProvider } from '../runtime/crypto/native/index.js';
 import { nobleProvider } from '../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../runtime/crypto/node/index.js';
 import { scheduleContext } from '../runtime/keyschedule/context.js';
@@ -13,11 +14,19 @@ import { compare, consume, formatRate, measure } from './harness.js';
  * open of the same payload in alternating rounds. The difference is the
  * framing: unified header, inner plaintext, record number encryption (one
  * more cipher call per record each way), sequence reconstruction, anti-replay.
+ * Then the native record path against the node provider's record layer (the
+ * default before it), one record at a time and in batches of 16 per call.
  */
 
 const PAYLOAD = new Uint8Array(1200).fill(0x5a);
+const BATCH_CONTENTS: readonly Uint8Array[] = Array.from({ length: 16 }, () => PAYLOAD);
 
-function pair(provider: CryptoProvider, suite: SupportedCipherSuite): { record: () => unknown; bare: () => unknown; mask: () => unknown } {
+const BATCH = 16;
+
+function pair(
+  provider: CryptoProvider,
+  suite: SupportedCipherSuite,
+): { record: () => unknown; batch: () => unknown; bare: () => unknown; mask: () => unknown } {
   const params = CIPHER_SUITES[suite];
   const keys = trafficKeys(scheduleContext(provider, params.hash), new Uint8Array(params.hashLength).fill(3), suite);
   // A usage limit beyond what a benchmark reaches, so the run measures framing, not KeyUpdates.
@@ -37,6 +46,12 @@ function pair(provider: CryptoProvider, suite: SupportedCipherSuite): { record: 
       if (out.length !== 1) throw new Error('record dropped in benchmark');
       return out;
     },
+    /** BATCH records sealed in one call and opened one by one; returns per record, so rates compare with `record`. */
+    batch: () => {
+      if (n++ % BATCH !== 0) return undefined;
+      for (const r of tx.sealBatch('application_data', BATCH_CONTENTS)) if (rx.receive(r.bytes, 0).length !== 1) throw new Error('record dropped in benchmark');
+      return undefined;
+    },
     bare: () => {
       nonce[11] = n++ & 0xff;
       const ct = aead.seal(nonce, aad, PAYLOAD);
@@ -55,7 +70,7 @@ export function benchRecord(): void {
   console.log('mask = one record number mask computation (RFC 9147 §4.2.3), which each record needs twice (seal and open)\n');
   console.log(`${'suite'.padEnd(30)}${'provider'.padEnd(10)}${'records'.padEnd(14)}${'bare AEAD'.padEnd(14)}${'ratio'.padEnd(8)}mask`);
   const ratios: number[] = [];
-  for (const provider of [nodeProvider, nobleProvider]) {
+  for (const provider of [nodeProvider, nobleProvider, ...(nativeProvider ? [nativeProvider] : [])]) {
     for (const suite of ALL_CIPHER_SUITES) {
       const p = pair(provider, suite);
       const r = compare(p.record, p.bare, { rounds: 5, roundMs: 500 });
@@ -68,4 +83,21 @@ export function benchRecord(): void {
   }
   const worst = Math.min(...ratios);
   console.log(`\ntarget: record layer >= 0.9 of bare AEAD on every row: ${worst >= 0.9 ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)})`);
+  if (!nativeProvider) {
+    console.log('\nnative record path: not measured (the addon is not built here, or DTLS13_NATIVE=0)');
+    return;
+  }
+  console.log(`\nnative record path against the node provider (the default before it), records sealed + opened per second, alternating 500 ms rounds:`);
+  console.log(
+    `${'suite'.padEnd(30)}${'native'.padEnd(14)}${'node'.padEnd(14)}${'ratio'.padEnd(8)}${`native, ${BATCH} per seal call`.padEnd(28)}ratio to native one by one`,
+  );
+  for (const suite of ALL_CIPHER_SUITES) {
+    const a = pair(nativeProvider, suite);
+    const b = pair(nodeProvider, suite);
+    const one = compare(a.record, b.record, { rounds: 5, roundMs: 500 });
+    const batched = compare(a.batch, a.record, { rounds: 5, roundMs: 500 });
+    console.log(
+      `${suite.padEnd(30)}${formatRate(one.rate).padEnd(14)}${formatRate(one.baseline).padEnd(14)}${one.ratio.toFixed(2).padEnd(8)}${formatRate(batched.rate).padEnd(28)}${batched.ratio.toFixed(2)}`,
+    );
+  }
 }
