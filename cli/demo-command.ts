@@ -4,7 +4,8 @@ import { connectUdp } from '../runtime/node/client.js';
 import { DtlsEndpoint } from '../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../runtime/node/server.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
-import { inspectPort, interrupted, startInspector, withInspectDefault, type ChartInspector } from './inspector.js';
+import { inspectPort, interrupted, withInspectDefault } from './inspect-option.js';
+import type { ChartInspector } from './inspector.js';
 import { CliUsageError } from './usage-error.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -38,7 +39,7 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     throw e instanceof CliUsageError ? e : new CliUsageError(e instanceof Error ? e.message : String(e));
   }
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
-  const inspector = port === undefined ? undefined : await startInspector(port);
+  const inspector = port === undefined ? undefined : await (await import('./inspector.js')).startInspector(port);
   if (inspector) out(`inspector: open ${inspector.url} in a browser to watch the handshake charts in the Stately inspector`);
   try {
     const code = await demo(out, inspector);

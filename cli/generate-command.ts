@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate, staleFiles, writeGenerated } from '../generator/generate.js';
 import { summaryText } from '../generator/emit/summary.js';
@@ -25,6 +25,11 @@ export async function runGenerate(args: readonly string[]): Promise<number> {
     throw new CliUsageError((e as Error).message);
   }
   const root = resolve(values.root ?? packageRoot());
+  if (!values.check && root.split(sep).includes('node_modules')) {
+    throw new CliUsageError(
+      `refusing to write generated/ under node_modules (${root}): an installed package is not regenerated in place; run generate in a clone of dtls13, or --root DIR for your own copy of spec/`,
+    );
+  }
   const t0 = performance.now();
   const result = await generate(root);
   const ms = Math.round(performance.now() - t0);

@@ -203,7 +203,7 @@ test('bad options exit 2 with the option named on stderr and nothing on stdout',
     const [args, pattern] = picked[i]!;
     t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     t.regex(r.stderr.split('\n')[0] ?? '', pattern, args.join(' '));
-    t.regex(r.stderr, /usage: dtls13/);
+    t.regex(r.stderr, /\nsee 'dtls13 simulate --help'\n$/, 'a short usage error pointing at the command help');
     t.is(r.stdout, '', 'nothing on stdout');
   });
 });

@@ -1,0 +1,269 @@
+/**
+ * `dtls13 client`: connects, then sends stdin's lines as they arrive and
+ * prints replies as they come (or sends --message and waits for its reply);
+ * `:keyupdate` and `:quit` on lines of their own. Bounded by --timeout (the
+ * whole exchange) and --idle-timeout (silence). Exit 0 on a clean close, 1
+ * with the reason on failure.
+ */
+import { resolveConfig } from '../runtime/connection/config.js';
+import { connect, type DtlsSocket } from '../runtime/node/api.js';
+import { withInspectDefault, interrupted } from './inspect-option.js';
+import { inputItems, stdinLines, type InputItem, type LineInput } from './line-input.js';
+import { CLIENT_OPTIONS } from './net-options.js';
+import { parseOptions, stringValue } from './option-table.js';
+import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
+import { diagnostics, groupList, suiteList } from './tls-options.js';
+import { CliUsageError } from './usage-error.js';
+
+/** Records sent and not yet answered before the client waits for a reply (a pipe must not overrun the peer's socket buffer). */
+const WINDOW = 16;
+/** How long the client waits for a reply before sending past the window anyway (a peer that does not answer every record). */
+const WINDOW_WAIT_MS = 200;
+/** After the end of input: how long the client waits for the replies still owed before it closes anyway. */
+const LAST_REPLY_WAIT_MS = 3000;
+
+function positiveMs(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new CliUsageError(`${option} must be a positive integer of ms, got '${text}'`);
+  return n;
+}
+
+export async function runClient(argv: readonly string[]): Promise<number> {
+  const v = parseOptions(withInspectDefault(argv), CLIENT_OPTIONS);
+  const target = stringValue(v.connect);
+  const caPath = stringValue(v.ca);
+  if (!target || !caPath) throw new CliUsageError('client needs --connect HOST:PORT --ca FILE');
+  const { host, port } = hostPort('--connect', target, '127.0.0.1');
+  const certPath = stringValue(v.cert);
+  const keyPath = stringValue(v.key);
+  if ((certPath === undefined) !== (keyPath === undefined)) throw new CliUsageError('--cert and --key go together');
+  const timeout = positiveMs('--timeout', stringValue(v.timeout));
+  const idleTimeout = positiveMs('--idle-timeout', stringValue(v['idle-timeout']));
+  const cipherSuites = suiteList('--cipher', stringValue(v.cipher));
+  const groups = groupList('--group', stringValue(v.group));
+  const serverName = stringValue(v.servername);
+  const base = {
+    host,
+    port,
+    trustAnchors: loadCertificates('--ca', caPath),
+    handshakeTimeoutMs: timeout ?? 10_000,
+    ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
+    // The certificate is checked against the name or address connected to (RFC 9525 §6), unless --servername says otherwise
+    // or --no-verify-name switches the check off.
+    serverName: serverName ?? host,
+    ...(v['no-verify-name'] === true ? { checkServerIdentity: false } : {}),
+    ...(cipherSuites ? { cipherSuites } : {}),
+    ...(groups ? { groups } : {}),
+  };
+  const { options: diag, inspector } = await diagnostics('client', v, (line) => process.stderr.write(line));
+  try {
+    const socket = connect({ ...base, ...diag });
+    const message = stringValue(v.message);
+    const input = message !== undefined ? fixedInput(message) : undefined;
+    const offered = offeredText(cipherSuites, groups);
+    const code = await new ClientExchange(socket, { timeout, idleTimeout, offered }).run((backlog) => input ?? stdinLines(backlog));
+    if (inspector) {
+      const stop = interrupted(); // listening before saying so: a Ctrl-C right after the line must not kill the process
+      process.stderr.write(`inspector: still serving ${inspector.url}; press Ctrl-C to exit\n`);
+      await stop;
+    }
+    return code;
+  } finally {
+    inspector?.close();
+  }
+}
+
+/** --message: one record, then the end of input. */
+function fixedInput(message: string): LineInput {
+  return {
+    start(onItems, onEnd) {
+      onItems(inputItems([message]).map((i) => (i.kind === 'text' ? { kind: 'text', text: i.text.replace(/\n$/, '') } : i)));
+      onEnd();
+    },
+    drained() {},
+    stop() {},
+  };
+}
+
+/** What this client offers, for explaining a handshake_failure the server sent. */
+function offeredText(cipherSuites: readonly string[] | undefined, groups: readonly string[] | undefined): string {
+  try {
+    const c = resolveConfig('client', { ...(cipherSuites ? { cipherSuites: cipherSuites as never } : {}), ...(groups ? { groups: groups as never } : {}) });
+    return `cipher suites ${c.cipherSuites.join(', ')}; groups ${c.groups.join(', ')}`;
+  } catch {
+    return `cipher suites ${cipherSuites?.join(', ') ?? 'default'}; groups ${groups?.join(', ') ?? 'default'}`;
+  }
+}
+
+interface ExchangeLimits {
+  readonly timeout: number | undefined;
+  readonly idleTimeout: number | undefined;
+  readonly offered: string;
+}
+
+/** One client run: input to records, records to stdout, until the input ends and is answered, :quit, a limit, or a failure. */
+class ClientExchange {
+  private readonly socket: DtlsSocket;
+  private readonly limits: ExchangeLimits;
+  private readonly queue: InputItem[] = [];
+  private queuedBytes = 0;
+  private connected = false;
+  private inputEnded = false;
+  private closing = false;
+  private sent = 0;
+  private replies = 0;
+  private failure: string | undefined;
+  private windowTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lastReplyTimer: NodeJS.Timeout | undefined;
+  private input: LineInput | undefined;
+
+  constructor(socket: DtlsSocket, limits: ExchangeLimits) {
+    this.socket = socket;
+    this.limits = limits;
+  }
+
+  run(makeInput: (backlog: () => number) => LineInput): Promise<number> {
+    return new Promise<number>((resolve) => {
+      const s = this.socket;
+      const whole =
+        this.limits.timeout === undefined
+          ? undefined
+          : setTimeout(() => this.fail(`timeout: the exchange took longer than --timeout ${this.limits.timeout} ms`), this.limits.timeout);
+      s.on('error', (e) => (this.failure ??= this.explain(e.message)));
+      s.on('connect', (p) => {
+        this.connected = true;
+        process.stderr.write(`connected: ${p.cipherSuite} ${p.group} ${p.signatureAlgorithm}\n`);
+        this.touch();
+        this.pump();
+      });
+      s.on('message', (m) => {
+        process.stdout.write(new TextDecoder().decode(m).replace(/\n?$/, '\n'));
+        this.replies++;
+        this.touch();
+        this.pump();
+      });
+      s.on('close', (reason) => {
+        clearTimeout(whole);
+        clearTimeout(this.windowTimer);
+        clearTimeout(this.idleTimer);
+        clearTimeout(this.lastReplyTimer);
+        this.input?.stop();
+        if (this.failure === undefined && (reason === 'local' || (reason === 'close_notify' && this.answered()))) {
+          if (reason === 'close_notify') process.stderr.write('closed by the server (close_notify)\n');
+          resolve(0);
+          return;
+        }
+        const why = this.failure ?? `connection closed by the peer (${reason}) before every reply came (${this.replies} of ${this.sent})`;
+        process.stderr.write(`dtls13 client: ${why}\n`);
+        resolve(1);
+      });
+      this.input = makeInput(() => this.queuedBytes);
+      this.input.start(
+        (items) => {
+          for (const i of items) {
+            this.queue.push(i);
+            if (i.kind === 'text') this.queuedBytes += i.text.length;
+          }
+          this.pump();
+        },
+        () => {
+          this.inputEnded = true;
+          this.pump();
+        },
+      );
+    });
+  }
+
+  private answered(): boolean {
+    return this.queue.length === 0 && this.replies >= this.sent;
+  }
+
+  /** Sends what the window allows, runs commands in order, and closes once the input is over and answered. */
+  private pump(): void {
+    if (!this.connected || this.closing) return;
+    while (this.queue.length > 0) {
+      const item = this.queue[0]!;
+      if (item.kind === 'text') {
+        if (this.sent - this.replies >= WINDOW && this.windowTimer === undefined) {
+          this.windowTimer = setTimeout(() => {
+            this.windowTimer = undefined;
+            this.replies = Math.max(this.replies, this.sent - WINDOW + 1); // a peer that does not answer every record: go on
+            this.pump();
+          }, WINDOW_WAIT_MS);
+        }
+        if (this.windowTimer !== undefined) return;
+        this.queue.shift();
+        this.queuedBytes -= item.text.length;
+        this.socket.send(item.text);
+        this.sent++;
+        this.touch();
+      } else {
+        this.queue.shift();
+        if (!this.command(item.name)) return;
+      }
+    }
+    this.input?.drained();
+    if (!this.inputEnded) return;
+    if (this.replies >= this.sent) this.close();
+    else if (this.lastReplyTimer === undefined) {
+      this.lastReplyTimer = setTimeout(() => {
+        process.stderr.write(`no reply to ${this.sent - this.replies} of ${this.sent} records after ${LAST_REPLY_WAIT_MS} ms; closing\n`);
+        this.sent = this.replies;
+        this.close();
+      }, LAST_REPLY_WAIT_MS);
+    } else this.lastReplyTimer.refresh();
+  }
+
+  /** Runs a command; false when it ended the exchange. */
+  private command(name: string): boolean {
+    switch (name) {
+      case 'quit':
+      case 'q':
+        this.queue.length = 0;
+        this.sent = this.replies;
+        this.close();
+        return false;
+      case 'keyupdate':
+      case 'k':
+        this.socket.updateKeys(true);
+        process.stderr.write('KeyUpdate sent (update_requested): new keys for both directions\n');
+        return true;
+      default:
+        process.stderr.write(`unknown command ':${name}' (commands: :keyupdate, :quit; '::TEXT' sends ':TEXT')\n`);
+        return true;
+    }
+  }
+
+  private touch(): void {
+    if (this.limits.idleTimeout === undefined) return;
+    if (this.idleTimer) this.idleTimer.refresh();
+    else
+      this.idleTimer = setTimeout(() => {
+        process.stderr.write(`idle for --idle-timeout ${this.limits.idleTimeout} ms; closing\n`);
+        this.sent = this.replies;
+        this.close();
+      }, this.limits.idleTimeout);
+  }
+
+  private close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.close();
+  }
+
+  private fail(reason: string): void {
+    this.failure ??= reason;
+    this.closing = true;
+    this.socket.close();
+  }
+
+  /** The runtime's reason, with what a handshake_failure from the server most likely means. */
+  private explain(message: string): string {
+    if (!this.connected && /peer sent handshake_failure/.test(message)) {
+      return `${message}: the server accepts none of what this client offered (${this.limits.offered}); the server's log names its side`;
+    }
+    return message;
+  }
+}

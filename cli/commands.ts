@@ -1,0 +1,134 @@
+/**
+ * The commands of `dtls13`: name, one-line summary, `--help` text, and the
+ * module that runs it, imported only when the command runs (so `--help` and
+ * `--version` load none of the library, the generator or the hardware model).
+ */
+import { CLIENT_ABOUT, CLIENT_OPTIONS, SERVER_ABOUT, SERVER_OPTIONS } from './net-options.js';
+import { helpText } from './option-table.js';
+
+/**
+ * Imports a command module whose packages are optional (not installed by
+ * `npm install dtls13`); a missing one is named with the command to install it.
+ */
+export async function needing<T>(packages: readonly string[], load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    const missing = packages.find((p) => e instanceof Error && e.message.includes(`'${p}'`));
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && missing !== undefined) {
+      throw new Error(`this needs the package '${missing}', which 'npm install dtls13' does not install: npm install ${packages.join(' ')}`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+export type CommandRunner = (argv: readonly string[]) => Promise<number>;
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly help: () => string;
+  readonly load: () => Promise<CommandRunner>;
+}
+
+const SIMULATE_HELP = `usage: dtls13 simulate [--connections N] [--duration T] [--suite S] [--loss P] [--latency T]
+         [--bandwidth B] [--hw-accel] [--vcd FILE] [--json FILE] [--seed N] [--profile FILE]
+         [--records N] [--payload BYTES] [--rate PER_SECOND] [--platform offload|software] [--quiet]
+       dtls13 simulate --calibrate [--profile-out FILE] [--out FILE] [--calibrate-handshakes N]
+
+Runs N DTLS 1.3 clients (default 100) against the spec/hw offload device in simulated
+time (the real protocol, modelled timing); prints handshake latency, goodput,
+per-module utilization and the bottleneck. T like 10ms or 50us; B like 1Gbps or 10e9
+(bit/s); S an IANA name or aes128gcm, aes256gcm, chacha20, aes128ccm, aes128ccm8 (as
+--cipher takes them); P in 0..1; --vcd writes module activity for GTKWave, --json the
+report.
+
+--calibrate measures this machine's crypto and handshake costs into a timing profile
+(default ./dtls13-profile.json), prints the figures and the model-vs-measured
+validation; --out writes them as JSON.
+`;
+
+const DISSECT_HELP = `usage: dtls13 dissect FILE.pcap|FILE.pcapng [--keylog FILE] [--port N] [--json]
+
+Reads a capture (tcpdump or tshark; pcap or pcapng; Ethernet, Linux cooked v1/v2,
+BSD loopback or raw IP), finds the DTLS datagrams on UDP, and prints every record:
+time, addresses, epoch, record number, content type, length, and each handshake
+message with its decoded fields. With --keylog (NSS key log, as --keylog and
+SSLKEYLOGFILE write it) the protected records are decrypted: record numbers
+unmasked, handshake messages, alerts, ACKs and KeyUpdates shown; application data
+as its length. Without it, headers and the plaintext records are still shown.
+
+options:
+  --keylog FILE                 NSS key log with the traffic secrets of the connections
+  --port N                      only UDP datagrams from or to port N (default: every
+                                datagram that parses as DTLS)
+  --json                        one JSON object per record, one per line, for scripts
+  -h, --help                    this text
+`;
+
+const GENERATE_HELP = `usage: dtls13 generate [--check] [--root DIR] [--quiet]
+
+Regenerates generated/ from spec/ and prints a summary of the spec. --check changes
+nothing and exits 1 listing stale files. DIR is the project (default: this package's
+own sources); generate refuses a DIR inside node_modules. Needs the generator's
+packages (ts-morph, kaitai-struct-compiler, handlebars, yaml): they are development
+dependencies of dtls13, installed in a clone by 'npm install'.
+`;
+
+const DEMO_HELP = `usage: dtls13 demo [--inspect[=PORT]]
+
+The main job: a throwaway CA and certificate, a DTLS 1.3 server and client on
+loopback; prints the negotiated parameters, the chart paths taken, the handshake
+time and a message round trip. --inspect serves the chart inspector on
+localhost:PORT (default 8080) and keeps serving it until Ctrl-C.
+`;
+
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'demo',
+    summary: 'a server and a client on loopback: parameters, chart paths, timing',
+    help: () => DEMO_HELP,
+    load: async () => (await import('./demo-command.js')).runDemo,
+  },
+  {
+    name: 'client',
+    summary: 'an interactive DTLS 1.3 client (like openssl s_client)',
+    help: () => helpText('dtls13 client --connect HOST:PORT --ca FILE [options]', CLIENT_ABOUT, CLIENT_OPTIONS),
+    load: async () => (await import('./client-command.js')).runClient,
+  },
+  {
+    name: 'server',
+    summary: 'a DTLS 1.3 server (like openssl s_server)',
+    help: () => helpText('dtls13 server --listen HOST:PORT --cert FILE --key FILE [options]', SERVER_ABOUT, SERVER_OPTIONS),
+    load: async () => (await import('./server-command.js')).runServer,
+  },
+  {
+    name: 'dissect',
+    summary: 'decode the DTLS 1.3 records of a pcap/pcapng capture',
+    help: () => DISSECT_HELP,
+    load: async () => (await import('./dissect-command.js')).runDissect,
+  },
+  {
+    name: 'simulate',
+    summary: 'DTLS 1.3 clients against the spec/hw device in simulated time',
+    help: () => SIMULATE_HELP,
+    load: async () => (await import('./simulate-command.js')).runSimulate,
+  },
+  {
+    name: 'generate',
+    summary: 'regenerate generated/ from spec/ (development)',
+    help: () => GENERATE_HELP,
+    load: async () => (await needing(['ts-morph', 'kaitai-struct-compiler', 'handlebars', 'yaml'], () => import('./generate-command.js'))).runGenerate,
+  },
+];
+
+export function overview(version: string): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return `dtls13 ${version}: DTLS 1.3 (RFC 9147) toolkit
+
+usage: dtls13 COMMAND [options]      dtls13 COMMAND --help      dtls13 --version
+
+commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
+`;
+}

@@ -1,0 +1,54 @@
+/** `dtls13 dissect FILE [--keylog FILE] [--port N] [--json]`: the DTLS records of a capture, decrypted with a key log. */
+import { readFileSync } from 'node:fs';
+import { dissectCapture } from './dissect/capture-dissector.js';
+import { recordLine, toJson, traceLines } from './dissect/describe.js';
+import { parseKeyLog, type KeyLog } from './dissect/key-log.js';
+import { parseArgs } from 'node:util';
+import { shortParseError } from './option-table.js';
+import { CliUsageError } from './usage-error.js';
+
+export async function runDissect(argv: readonly string[]): Promise<number> {
+  let values: { keylog?: string; port?: string; json?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      options: { keylog: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (e) {
+    throw new CliUsageError(shortParseError(e instanceof Error ? e.message : String(e)));
+  }
+  if (positionals.length !== 1)
+    throw new CliUsageError(positionals.length === 0 ? 'dissect needs a capture FILE' : `one capture FILE, got ${positionals.length}`);
+  const path = positionals[0]!;
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
+    throw new CliUsageError(`--port must be 1..65535, got '${values.port ?? ''}'`);
+  const file = readInput(path, 'capture');
+  let keyLog: KeyLog = new Map();
+  if (values.keylog !== undefined) keyLog = parseKeyLog(new TextDecoder().decode(readInput(values.keylog, '--keylog')));
+  const records = dissectCapture(file, keyLog, port);
+  if (records.length === 0) {
+    process.stderr.write(`dtls13 dissect: no DTLS records in ${path}\n`);
+    return 1;
+  }
+  const t0 = records[0]!.time;
+  for (const r of records) {
+    if (values.json) process.stdout.write(`${toJson(r)}\n`);
+    else {
+      process.stdout.write(`${(r.time - t0).toFixed(6).padStart(10)} ${r.source} > ${r.destination} ${r.from}: ${recordLine(r)}\n`);
+      for (const line of traceLines(r)) process.stdout.write(`${line}\n`);
+    }
+  }
+  return 0;
+}
+
+function readInput(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new CliUsageError(`${what} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

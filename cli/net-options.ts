@@ -1,0 +1,86 @@
+/**
+ * The option tables of `dtls13 client` and `dtls13 server`. Options both
+ * take are in TLS_OPTIONS and TRACE_OPTIONS; a new option is one more row
+ * here (its handling goes in client-command.ts / server-command.ts). This
+ * module imports nothing heavy: `COMMAND --help` is printed from it alone.
+ */
+import type { OptionTable } from './option-table.js';
+
+/** Suite and group names, as every command accepts them (IANA names or the short ones). */
+export const SUITE_HELP =
+  'cipher suites by IANA name (tls_aes_128_gcm_sha256, ...) or short name\n(aes128gcm, aes256gcm, chacha20, aes128ccm, aes128ccm8), comma-separated';
+export const GROUP_HELP = 'key exchange groups (x25519, x448, secp256r1, secp384r1, secp521r1), comma-separated';
+
+const TLS_OPTIONS: OptionTable = [
+  { name: 'cipher', type: 'string', value: 'LIST', help: SUITE_HELP, group: 'TLS' },
+  { name: 'group', type: 'string', value: 'LIST', help: GROUP_HELP, group: 'TLS' },
+  { name: 'keylog', type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE format); a new file is created mode 0600', group: 'TLS' },
+];
+
+const TRACE_OPTIONS: OptionTable = [
+  {
+    name: 'msg',
+    type: 'boolean',
+    help: 'print every record and handshake message sent and received\n(direction, epoch, record number, type, length) on stderr',
+    group: 'diagnostics',
+  },
+  { name: 'trace', type: 'boolean', help: 'like --msg, with the decoded fields of each handshake message', group: 'diagnostics' },
+  {
+    name: 'inspect',
+    type: 'string',
+    value: '[=PORT]',
+    help: 'serve the chart inspector on localhost:PORT (default 8080) and stream\nthe handshake charts to it',
+    group: 'diagnostics',
+  },
+  { name: 'help', short: 'h', type: 'boolean', help: 'this text', group: 'diagnostics' },
+];
+
+export const CLIENT_OPTIONS: OptionTable = [
+  { name: 'connect', type: 'string', value: 'HOST:PORT', help: 'the server (HOST a name, an IPv4 address or [IPv6]); required', group: 'connection' },
+  { name: 'ca', type: 'string', value: 'FILE', help: 'PEM trust anchors for the server certificate; required', group: 'connection' },
+  { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain for client authentication (with --key)', group: 'connection' },
+  { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert', group: 'connection' },
+  { name: 'servername', type: 'string', value: 'NAME', help: 'the name the server certificate must match (default: the HOST)', group: 'connection' },
+  { name: 'no-verify-name', type: 'boolean', help: 'do not check the server certificate against a name or address', group: 'connection' },
+  ...TLS_OPTIONS,
+  { name: 'message', type: 'string', value: 'TEXT', help: 'send TEXT, print the reply and close (instead of reading stdin)', group: 'input and output' },
+  {
+    name: 'timeout',
+    type: 'string',
+    value: 'MS',
+    help: 'give up when the whole exchange (handshake, lines, replies) takes longer;\nalso the handshake limit (default 10000 for the handshake, none after)',
+    group: 'input and output',
+  },
+  { name: 'idle-timeout', type: 'string', value: 'MS', help: 'close when nothing was sent or received for MS', group: 'input and output' },
+  ...TRACE_OPTIONS,
+];
+
+export const SERVER_OPTIONS: OptionTable = [
+  { name: 'listen', type: 'string', value: 'HOST:PORT', help: 'address to listen on ([::1]:4433, :4433 for 127.0.0.1); required', group: 'connection' },
+  { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain; required', group: 'connection' },
+  { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert; required', group: 'connection' },
+  { name: 'ca', type: 'string', value: 'FILE', help: 'PEM trust anchors: ask clients for a certificate (optional)', group: 'connection' },
+  { name: 'verify-client', type: 'boolean', help: 'require a client certificate (needs --ca)', group: 'connection' },
+  ...TLS_OPTIONS,
+  {
+    name: 'echo',
+    type: 'boolean',
+    help: 'send every message back (default: print it and answer a fixed line)',
+    group: 'input and output',
+  },
+  ...TRACE_OPTIONS,
+];
+
+export const CLIENT_ABOUT = `Connects, then sends each line of stdin as it arrives and prints every reply as it
+comes (or sends --message). On a line of its own:
+  :keyupdate   update our keys and ask the server to update its own (RFC 9147 §8)
+  :quit        close with close_notify and exit
+  ::TEXT       send ':TEXT'
+At the end of input the client waits for a reply to each record it sent, then
+closes with close_notify. Exit 0 on a clean close, 1 with the reason on failure,
+2 on a usage error.`;
+
+export const SERVER_ABOUT = `Serves DTLS 1.3 until interrupted (Ctrl-C). Prints each connection, its parameters,
+each message, why a handshake failed, and each close. Lines typed on stdin go
+to every connected client; ':keyupdate' on its own line updates the keys of every
+connection.`;

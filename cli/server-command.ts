@@ -1,0 +1,97 @@
+/**
+ * `dtls13 server`: serves until interrupted. Prints each connection, its
+ * parameters, each message (answering a fixed line, or with --echo sending
+ * it back), why a handshake failed, and each close. Lines typed on stdin
+ * go to every connected client; `:keyupdate` updates every connection's keys.
+ */
+import { createServer, type DtlsSocket, type ServerOptions } from '../runtime/node/api.js';
+import { interrupted, withInspectDefault } from './inspect-option.js';
+import { stdinLines, type LineInput } from './line-input.js';
+import { SERVER_OPTIONS } from './net-options.js';
+import { parseOptions, stringValue } from './option-table.js';
+import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
+import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
+import { CliUsageError } from './usage-error.js';
+
+const REPLY = 'dtls13 server: got your message\n';
+
+export async function runServer(argv: readonly string[]): Promise<number> {
+  const v = parseOptions(withInspectDefault(argv), SERVER_OPTIONS);
+  const listen = stringValue(v.listen);
+  const certPath = stringValue(v.cert);
+  const keyPath = stringValue(v.key);
+  if (!listen || !certPath || !keyPath) throw new CliUsageError('server needs --listen HOST:PORT --cert FILE --key FILE');
+  const { host, port } = hostPort('--listen', listen, '127.0.0.1');
+  const caPath = stringValue(v.ca);
+  if (v['verify-client'] && !caPath) throw new CliUsageError('--verify-client needs --ca FILE');
+  const cipherSuites = suiteList('--cipher', stringValue(v.cipher));
+  const groups = groupList('--group', stringValue(v.group));
+  const options = {
+    certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) },
+    ...(caPath ? { trustAnchors: loadCertificates('--ca', caPath) } : {}),
+    clientAuthentication: v['verify-client'] ? 'required' : caPath ? 'optional' : 'none',
+    ...(cipherSuites ? { cipherSuites } : {}),
+    ...(groups ? { groups } : {}),
+  } as const;
+  const { options: diag, inspector } = await diagnostics('server', v, (line) => process.stdout.write(line));
+  try {
+    await serve({ ...options, ...diag }, host, port, v.echo === true);
+  } finally {
+    inspector?.close(); // also when the options or the port are refused: an open inspector would keep the process alive
+  }
+  return 0;
+}
+
+/** Runs the server until SIGINT or SIGTERM. */
+async function serve(options: ServerOptions, host: string, port: number, echo: boolean): Promise<void> {
+  const server = createServer(options);
+  const live = new Set<DtlsSocket>();
+  server.on('connection', (s: DtlsSocket) => {
+    const who = addressText(s.remote?.address, s.remote?.port);
+    s.on('connect', (p) => {
+      live.add(s);
+      process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group} ${p.signatureAlgorithm}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`);
+    });
+    s.on('message', (m) => {
+      if (echo) s.send(m);
+      else {
+        for (const line of new TextDecoder().decode(m).replace(/\n$/, '').split('\n')) process.stdout.write(`${who}: ${line}\n`);
+        s.send(REPLY);
+      }
+    });
+    s.on('error', (e) => process.stdout.write(`${who}: ${live.has(s) ? '' : 'handshake failed: '}${e.message}\n`));
+    s.on('close', (reason) => {
+      live.delete(s);
+      process.stdout.write(`${who} closed (${reason})\n`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const a = server.address();
+  const stop = interrupted();
+  process.stdout.write(`listening on ${addressText(a?.address ?? host, a?.port ?? port)}\n`);
+  const input = process.stdin.isTTY || !process.stdin.readableEnded ? operatorInput(live) : undefined;
+  await stop;
+  input?.stop();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Lines typed on the server's stdin: text to every connected client, `:keyupdate` for every connection. */
+function operatorInput(live: Set<DtlsSocket>): LineInput {
+  const input = stdinLines(() => 0);
+  input.start(
+    (items) => {
+      for (const i of items) {
+        if (i.kind === 'text') for (const s of live) s.send(i.text);
+        else if (i.name === 'keyupdate' || i.name === 'k') {
+          for (const s of live) s.updateKeys(true);
+          process.stdout.write(`KeyUpdate sent (update_requested) on ${live.size} connection(s)\n`);
+        } else process.stdout.write(`unknown command ':${i.name}' (commands: :keyupdate; '::TEXT' sends ':TEXT')\n`);
+      }
+    },
+    () => {},
+  );
+  return input;
+}
