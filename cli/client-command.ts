@@ -118,6 +118,9 @@ class ClientExchange {
   private idleTimer: NodeJS.Timeout | undefined;
   private lastReplyTimer: NodeJS.Timeout | undefined;
   private input: LineInput | undefined;
+  private readonly decoder = new TextDecoder();
+  /** The replies printed so far end inside a line (closed with a newline at the end). */
+  private lineOpen = false;
 
   constructor(socket: DtlsSocket, limits: ExchangeLimits) {
     this.socket = socket;
@@ -139,7 +142,9 @@ class ClientExchange {
         this.pump();
       });
       s.on('message', (m) => {
-        process.stdout.write(new TextDecoder().decode(m).replace(/\n?$/, '\n'));
+        const text = this.decoder.decode(m, { stream: true });
+        if (text !== '') process.stdout.write(text);
+        if (text !== '') this.lineOpen = !text.endsWith('\n');
         this.replies++;
         this.touch();
         this.pump();
@@ -150,6 +155,7 @@ class ClientExchange {
         clearTimeout(this.idleTimer);
         clearTimeout(this.lastReplyTimer);
         this.input?.stop();
+        if (this.lineOpen) process.stdout.write('\n');
         if (this.failure === undefined && (reason === 'local' || (reason === 'close_notify' && this.answered()))) {
           if (reason === 'close_notify') process.stderr.write('closed by the server (close_notify)\n');
           resolve(0);

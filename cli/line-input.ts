@@ -39,9 +39,10 @@ export function inputItems(lines: readonly string[]): InputItem[] {
       continue;
     }
     let rest = `${line.startsWith('::') ? line.slice(1) : line}\n`;
+    // A line goes whole into a record when it fits one; only a longer line is split.
+    if (utf8.encode(text + rest).length > RECORD_TEXT) flush();
     while (rest !== '') {
-      const room = RECORD_TEXT - utf8.encode(text).length;
-      const take = fitting(rest, room);
+      const take = fitting(rest, RECORD_TEXT - utf8.encode(text).length);
       if (take === 0) {
         flush();
         continue;

@@ -1,38 +1,15 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, writePem } from '../interop/wolfssl.js';
+import { dtls13, startServer as startServerWith, type RunningServer } from './cli-process.js';
 
-const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 // The CLI validates certificates at the real time, so the identities are made around it.
 const serverId = makeIdentity('p256', 'localhost', { at: Date.now() });
 const pem = writePem(serverId);
 test.after.always(() => pem.remove());
 
-function dtls13(args: readonly string[], stdin?: string): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import=tsx', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdin!.end(stdin ?? '');
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done };
-}
-
-async function startServer(extra: readonly string[]): Promise<{ port: number; stop: () => Promise<string> }> {
-  const port = await freePort();
-  const { child, done } = dtls13(['server', '--listen', `127.0.0.1:${port}`, '--cert', pem.cert, '--key', pem.key, ...extra]);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening on') && resolve());
-    void done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
-  });
-  return { port, stop: async () => (child.kill('SIGTERM'), (await done).stdout) };
-}
+const startServer = (extra: readonly string[]): Promise<RunningServer> => startServerWith(pem, extra);
 
 test('dtls13 server prints messages and answers; dtls13 client sends stdin lines, prints replies and exits 0', async (t) => {
   const server = await startServer([]);

@@ -1,0 +1,66 @@
+/**
+ * The interactive client on a real terminal: Debian's tmux runs `dtls13
+ * client` in a pane; the test types lines, a :keyupdate and :quit with
+ * send-keys and reads the pane with capture-pane.
+ */
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { writePem } from '../interop/wolfssl.js';
+import { CLI_COMMAND, startServer } from './cli-process.js';
+
+const id = makeIdentity('p256', 'localhost', { at: Date.now() });
+const pem = writePem(id);
+const SOCKET = `dtls13-test-${process.pid}`;
+test.after.always(() => {
+  pem.remove();
+  try {
+    execFileSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
+  } catch {
+    // already gone
+  }
+});
+
+const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
+const pane = (): string => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'client');
+
+/** Waits until the pane shows `pattern`; fails with the pane's text after `ms`. */
+async function waitFor(pattern: RegExp, ms = 20_000): Promise<string> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const text = pane();
+    if (pattern.test(text)) return text;
+    if (Date.now() > until) throw new Error(`the pane never showed ${String(pattern)}:\n${text}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const count = (text: string, line: string): number => text.split('\n').filter((l) => l.trim() === line).length;
+
+test('typed lines are sent and echoed at once; :keyupdate updates the keys; :quit closes with close_notify and exits 0', async (t) => {
+  const server = await startServer(pem, ['--echo']);
+  try {
+    const command = `${CLI_COMMAND} client --connect 127.0.0.1:${server.port} --ca ${pem.ca} --servername localhost --msg; echo "client exited $?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'client', '-x', '200', '-y', '50', command);
+    await waitFor(/connected: tls_aes_128_gcm_sha256/);
+    tmux('send-keys', '-t', 'client', 'hello over a terminal', 'Enter');
+    // The terminal echoes the typed line, then the server's echo is printed: the line twice.
+    let text = await waitFor(/<<< epoch 3 rec \d+ application_data \d+ B: 22 B of application data/);
+    text = await waitFor(/hello over a terminal\n(.*\n)*hello over a terminal/);
+    t.is(count(text, 'hello over a terminal'), 2);
+    tmux('send-keys', '-t', 'client', ':keyupdate', 'Enter');
+    await waitFor(/KeyUpdate sent \(update_requested\)/);
+    await waitFor(/>>> epoch 3 rec \d+ handshake \d+ B: key_update/);
+    tmux('send-keys', '-t', 'client', 'after the update', 'Enter');
+    // The line goes out under the new keys (epoch 4) once the peer acknowledged the KeyUpdate.
+    text = await waitFor(/after the update\n(.*\n)*after the update/);
+    t.regex(text, />>> epoch 4 rec \d+ application_data/);
+    tmux('send-keys', '-t', 'client', ':quit', 'Enter');
+    text = await waitFor(/client exited \d+/);
+    t.regex(text, />>> epoch \d+ rec \d+ alert \d+ B: warning close_notify/);
+    t.regex(text, /client exited 0/);
+  } finally {
+    const log = await server.stop();
+    t.regex(log, /closed \(close_notify\)/);
+  }
+});
