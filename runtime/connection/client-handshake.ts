@@ -8,9 +8,14 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ClientOffer, ClientState, PeerCertificate } from './client-states.js';
+import type { PskOffer } from './psk-offer.js';
 import type { ConnectionParts } from './connection-parts.js';
 import { checkEncryptedExtensions, checkHelloRetryRequestExtensions, checkServerHelloExtensions } from './extension-policy.js';
-import { deriveApplicationSecrets, deriveHandshakeKeys, negotiatedParameters, scheduleFor } from './key-material.js';
+import { deriveApplicationSecrets, deriveHandshakeKeys, deriveResumptionSecret, negotiatedParameters, scheduleFor } from './key-material.js';
+import { CIPHER_SUITES } from '../crypto/suites.js';
+import { resumptionPsk } from '../keyschedule/derived-keys.js';
+import { encodeClientSession } from '../session/client-session.js';
+import { bindClientHello, pskExtensions, pskOfferFor } from './psk-offer.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import { sessionAccess, sessionActions } from './session-actions.js';
@@ -30,7 +35,10 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
   };
   const sendHello = (offer: ClientOffer): ClientState => {
     const cookie = offer.retry?.cookie;
-    parts.queue(0, 'client_hello', clientHelloBody(config, offer.random, offer.keyShare, cookie), offer.transcript);
+    const now = parts.wallClock();
+    const body = clientHelloBody(config, offer.random, offer.keyShare, cookie, offer.psk ? pskExtensions(offer.psk, config.pskModes, now) : []);
+    if (offer.psk) bindClientHello(parts.provider, body, offer.psk, offer.transcript);
+    parts.queue(0, 'client_hello', body, offer.transcript);
     parts.sendFlight();
     return { kind: 'waitServerHello', offer };
   };
@@ -40,7 +48,13 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
       sendClientHello: b.anyStep((s) => {
         if (s.kind === 'start') {
           const share = parts.provider.generateKeyShare(config.groups[0] ?? 'x25519');
-          return sendHello({ random: parts.provider.randomBytes(32), keyShare: share, transcript: new Transcript(parts.provider), retry: undefined });
+          return sendHello({
+            random: parts.provider.randomBytes(32),
+            keyShare: share,
+            transcript: new Transcript(parts.provider),
+            retry: undefined,
+            psk: pskOfferFor(config, parts.wallClock()),
+          });
         }
         if (s.kind !== 'waitServerHello') throw new Error(`sendClientHello ran in state ${s.kind}`);
         const group = s.offer.retry?.group;
@@ -72,18 +86,30 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
         s.offer.transcript.replaceWithMessageHash();
         transcribe(s.offer.transcript);
         parts.flight.peerFlight(false);
-        return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie } } };
+        // A PSK whose hash is not the suite's is dropped from the second ClientHello (RFC 8446 §4.1.4).
+        const psk = s.offer.psk && s.offer.psk.hash === CIPHER_SUITES[suite].hash ? s.offer.psk : undefined;
+        return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk } };
       }),
 
       applyServerHello: b.step('applyServerHello', 'waitServerHello', (s, event) => {
         const sh = payloadOf(event, 'ServerHello');
         if (sh.isHelloRetryRequest) throw new Error('a HelloRetryRequest routed as ServerHello');
         const suite = checkVersionAndSuite(config.cipherSuites, findExtension(sh.extensions, 'supported_versions')?.selectedVersion, sh, s.offer.retry?.suite);
-        checkServerHelloExtensions(sh.extensions);
+        checkServerHelloExtensions(sh.extensions, s.offer.psk !== undefined);
+        const psk = acceptedPsk(s.offer, findExtension(sh.extensions, 'pre_shared_key')?.selectedIdentity, suite);
         const share = findExtension(sh.extensions, 'key_share')?.serverShare;
-        if (!share || share.group !== s.offer.keyShare.group)
-          throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for the group the client sent');
-        const shared = s.offer.keyShare.deriveSecret(share.keyExchange);
+        const mode = psk && (share ? 'psk_dhe_ke' : 'psk_ke');
+        if (mode && !config.pskModes.includes(mode))
+          throw new ProtocolError(
+            share ? 'illegal_parameter' : 'missing_extension',
+            `the server chose ${mode}, which the client did not offer (RFC 8446 §4.2.9)`,
+          );
+        let shared: Uint8Array | undefined;
+        if (mode !== 'psk_ke') {
+          if (!share || share.group !== s.offer.keyShare.group)
+            throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for the group the client sent');
+          shared = s.offer.keyShare.deriveSecret(share.keyExchange);
+        }
         s.offer.keyShare.release();
         const schedule = scheduleFor(parts.provider, suite);
         if (s.offer.retry === undefined) s.offer.transcript.selectHash(schedule.hash);
@@ -93,12 +119,14 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
             suite,
             schedule,
             transcript: s.offer.transcript,
-            group: s.offer.keyShare.group,
+            group: shared ? s.offer.keyShare.group : undefined,
+            psk: psk && mode && { kind: psk.kind, identity: psk.identity, mode },
             clientRandom: s.offer.random,
             helloRetried: s.offer.retry !== undefined,
           },
           shared,
           parts.log,
+          psk?.key,
         );
         parts.flight.peerFlight(false);
         return { kind: 'waitEncryptedExtensions', keys };
@@ -113,6 +141,8 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
         const ee = payloadOf(event, 'EncryptedExtensions');
         checkEncryptedExtensions(ee.extensions, config.serverName !== undefined);
         transcribe(s.keys.transcript);
+        // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2).
+        if (s.keys.psk) return { kind: 'waitFinished', keys: s.keys, request: undefined, peer: undefined, signature: undefined };
         return { kind: 'waitCertificateOrCertificateRequest', keys: s.keys };
       }),
 
@@ -179,7 +209,7 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
       }),
 
       reportConnected: b.step('reportConnected', 'finishing', (s) => {
-        const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer.chain[0]);
+        const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain[0]);
         parts.events.push({ type: 'handshakeComplete', parameters });
         return {
           kind: 'connected',
@@ -189,12 +219,35 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
             read: { epoch: 3, secret: s.application.serverSecret },
             write: { epoch: 3, secret: s.application.clientSecret },
             keyUpdateInFlight: false,
+            // The transcript now ends with our Finished.
+            resumptionSecret: deriveResumptionSecret(s.application, s.keys.transcript.current()),
+            serverName: config.serverName,
+            clientAuthenticated: s.clientSignature !== undefined,
+            ticketsIssued: 0,
           },
         };
       }),
 
+      // RFC 8446 §4.6.1: the ticket's PSK from the resumption master secret and its nonce, handed to the application as a session to resume.
       storeTicket: b.step('storeTicket', 'connected', (s, event) => {
-        payloadOf(event, 'NewSessionTicket'); // decoded and acknowledged; resumption is not offered yet, so the ticket is not kept
+        const nst = payloadOf(event, 'NewSessionTicket');
+        if (nst.ticketLifetime > 604_800)
+          throw new ProtocolError('illegal_parameter', `ticket_lifetime ${nst.ticketLifetime} s is above 7 days (RFC 8446 §4.6.1)`);
+        if (nst.ticketLifetime === 0) return s; // "discard the ticket immediately"
+        const session = s.session;
+        const now = parts.wallClock();
+        const maxEarlyData = findExtension(nst.extensions, 'early_data')?.maxEarlyDataSize ?? 0;
+        const bytes = encodeClientSession({
+          suite: session.parameters.cipherSuite,
+          serverName: session.serverName,
+          ticket: nst.ticket.slice(),
+          psk: resumptionPsk(session.schedule, session.resumptionSecret, nst.ticketNonce),
+          ticketAgeAdd: nst.ticketAgeAdd,
+          receivedAt: now,
+          lifetimeSeconds: nst.ticketLifetime,
+          maxEarlyData,
+        });
+        parts.events.push({ type: 'sessionTicket', session: bytes, expiresAt: now + nst.ticketLifetime * 1000 });
         return s;
       }),
 
@@ -203,6 +256,7 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
     guards: {
       firstHelloRetryRequest: b.guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),
       certificateRequested: b.guard((s) => s.kind === 'waitFinished' && s.request !== undefined),
+      pskAccepted: b.guard((s) => s.kind === 'waitEncryptedExtensions' && s.keys.psk !== undefined),
     },
     delays: {},
   };
@@ -216,6 +270,20 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
     transcribe(transcript);
     return peer;
   }
+}
+
+/**
+ * The PSK the ServerHello selected, checked (RFC 8446 §4.2.11): one we
+ * offered, with a suite of its hash. Undefined when the server chose a full
+ * handshake.
+ */
+function acceptedPsk(offer: ClientOffer, selected: number | undefined, suite: SupportedCipherSuite): PskOffer | undefined {
+  if (selected === undefined) return undefined;
+  const psk = offer.psk;
+  if (!psk || selected !== 0) throw new ProtocolError('illegal_parameter', `the server selected PSK identity ${selected}, which the client did not offer`);
+  if (CIPHER_SUITES[suite].hash !== psk.hash)
+    throw new ProtocolError('illegal_parameter', `the server selected ${suite} for a PSK whose hash is ${psk.hash} (RFC 8446 §4.2.11)`);
+  return psk;
 }
 
 /** RFC 8446 §4.1.3/§4.1.4: DTLS 1.3 selected, a suite we offered (the HelloRetryRequest's, if there was one), empty echo, null compression. */

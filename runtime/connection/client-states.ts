@@ -1,7 +1,8 @@
 import type { KeyExchangeGroup, KeyShare, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
-import type { HandshakeKeys, Session } from './key-material.js';
+import type { ApplicationSecrets, HandshakeKeys, Session } from './key-material.js';
+import type { PskOffer } from './psk-offer.js';
 
 /** What the client has offered: its random, the key share of its ClientHello and the transcript so far. */
 export interface ClientOffer {
@@ -10,6 +11,8 @@ export interface ClientOffer {
   readonly transcript: Transcript;
   /** Set by a HelloRetryRequest: the suite it fixed, the group it asked for and its cookie. */
   readonly retry: { readonly suite: SupportedCipherSuite; readonly group: KeyExchangeGroup | undefined; readonly cookie: Uint8Array | undefined } | undefined;
+  /** The PSK the ClientHello offers (a ticket or an external PSK), if any. */
+  readonly psk: PskOffer | undefined;
 }
 
 /** The server's CertificateRequest, as far as the client's answer needs it. */
@@ -40,21 +43,22 @@ export type ClientState =
       readonly request: CertificateRequestSeen | undefined;
       readonly peer: PeerCertificate;
     }
+  /** `peer` and `signature` are undefined when the server selected our PSK (it authenticates by its Finished). */
   | {
       readonly kind: 'waitFinished';
       readonly keys: HandshakeKeys;
       readonly request: CertificateRequestSeen | undefined;
-      readonly peer: PeerCertificate;
-      readonly signature: SignatureAlgorithm;
+      readonly peer: PeerCertificate | undefined;
+      readonly signature: SignatureAlgorithm | undefined;
     }
   /** Between the server's Finished and the client's: the client's final flight is being built. */
   | {
       readonly kind: 'finishing';
       readonly keys: HandshakeKeys;
       readonly request: CertificateRequestSeen | undefined;
-      readonly peer: PeerCertificate;
-      readonly signature: SignatureAlgorithm;
-      readonly application: { readonly clientSecret: Uint8Array; readonly serverSecret: Uint8Array };
+      readonly peer: PeerCertificate | undefined;
+      readonly signature: SignatureAlgorithm | undefined;
+      readonly application: ApplicationSecrets;
       /** The scheme the client signs with, when it sends a certificate. */
       readonly clientSignature: SignatureAlgorithm | undefined;
     }

@@ -6,6 +6,18 @@ import type { FlightTimerConfig } from '../handshake/flight.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import type { CertificateVerifier } from '../pki/verify-chain.js';
 import { resolveLimits, type ConnectionLimits } from './connection-limits.js';
+import { decodeClientSession, type ClientSession } from '../session/client-session.js';
+import {
+  clientPskSource,
+  pskModesOption,
+  serverPskLookup,
+  type ClientPskOption,
+  type PskKeyExchangeModeName,
+  type ResolvedPsk,
+  type ServerPskOption,
+} from '../session/external-psk.js';
+import { ticketKeysFor, type TicketKeys } from '../session/ticket-key-cache.js';
+import { DecodeError } from '../wire/errors.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -52,6 +64,32 @@ export interface DtlsConfig {
   readonly keyLog?: (line: string) => void;
   /** What one connection may hold for its peer at most (defaults in connection-limits.ts). */
   readonly limits?: Partial<ConnectionLimits>;
+  /**
+   * External pre-shared keys (RFC 8446 §4.2.11). Client: `{ identity, key }`
+   * (or a function of the server name) to offer. Server: identity → key as a
+   * Map or object, or a synchronous function; a server with `psk` and no
+   * certificate takes PSK clients only.
+   */
+  readonly psk?: ClientPskOption | ServerPskOption;
+  /**
+   * PSK key exchange modes (RFC 8446 §4.2.9) the client offers or the server
+   * accepts, default `['psk_dhe_ke']`; `psk_ke` (no (EC)DHE, no forward
+   * secrecy) only when listed.
+   */
+  readonly pskKeyExchangeModes?: readonly PskKeyExchangeModeName[];
+  /** Client: a session from an earlier connection's `sessionTicket` event, to resume (RFC 8446 §2.2). */
+  readonly session?: Uint8Array | ClientSession;
+  /**
+   * Server: the keys tickets are sealed with, 32 bytes each (one Uint8Array of
+   * 32 × N bytes, or an array), the first current, the others still accepted.
+   * Servers sharing them resume each other's sessions. Default: random keys
+   * for this process.
+   */
+  readonly ticketKeys?: Uint8Array | readonly Uint8Array[];
+  /** Server: NewSessionTickets sent after each handshake (default 1; 0 sends none). */
+  readonly tickets?: number;
+  /** Server: ticket_lifetime in seconds (default 7200; at most 604800, RFC 8446 §4.6.1). */
+  readonly ticketLifetime?: number;
 }
 
 export interface ResolvedConfig {
@@ -71,6 +109,17 @@ export interface ResolvedConfig {
   readonly replayWindow: number;
   readonly keyLog: ((line: string) => void) | undefined;
   readonly limits: ConnectionLimits;
+  readonly pskModes: readonly PskKeyExchangeModeName[];
+  /** Client: the external PSK to offer for a server name. */
+  readonly clientPsk: ((serverName: string | undefined) => ResolvedPsk | undefined) | undefined;
+  /** Server: the external PSK of an identity. */
+  readonly serverPsk: ((identity: Uint8Array) => ResolvedPsk | undefined) | undefined;
+  /** Client: the session to resume. */
+  readonly session: ClientSession | undefined;
+  /** Server: the ticket keys (random per process unless given). */
+  readonly ticketKeys: TicketKeys | undefined;
+  readonly tickets: number;
+  readonly ticketLifetime: number;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -113,7 +162,8 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     DEFAULT_SIGNATURES.filter((a) => provider.supports({ kind: 'signature', algorithm: a })),
     (a) => provider.supports({ kind: 'signature', algorithm: a }),
   );
-  if (role === 'server' && !o.certificate) throw new ConfigError('certificate', 'a server needs a certificate chain and private key');
+  if (role === 'server' && !o.certificate && o.psk === undefined)
+    throw new ConfigError('certificate', 'a server needs a certificate chain and private key, or psk for PSK clients only');
   if (o.certificate && o.certificate.chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
   const clientAuthentication = o.clientAuthentication ?? 'none';
   if (!['none', 'optional', 'required'].includes(clientAuthentication))
@@ -130,6 +180,11 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
       'the server certificate is checked against serverName: give the host name or IP address, or set checkServerIdentity: false',
     );
   }
+  const session = role === 'client' ? resumptionSession(o.session, o.serverName) : undefined;
+  if (role === 'server' && o.session !== undefined) throw new ConfigError('session', 'is a client option');
+  if (role === 'client' && (o.ticketKeys !== undefined || o.tickets !== undefined))
+    throw new ConfigError(o.ticketKeys !== undefined ? 'ticketKeys' : 'tickets', 'is a server option');
+  const tickets = role === 'server' ? integerOption('tickets', o.tickets ?? 1, 0, 16) : 0;
   checkIdentityOptions(provider, { ...(o.certificate ? { certificate: o.certificate } : {}), ...(o.trustAnchors ? { trustAnchors: o.trustAnchors } : {}) });
   return {
     provider,
@@ -147,5 +202,31 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     replayWindow: integerOption('replayWindow', o.replayWindow ?? 64, 64, 1 << 20),
     keyLog: o.keyLog,
     limits: resolveLimits(o.limits),
+    pskModes: pskModesOption(o.pskKeyExchangeModes),
+    clientPsk: role === 'client' ? clientPskSource(o.psk as ClientPskOption | undefined) : undefined,
+    serverPsk: role === 'server' ? serverPskLookup(o.psk as ServerPskOption | undefined) : undefined,
+    session,
+    ticketKeys: role === 'server' ? ticketKeysFor(provider, o.ticketKeys) : undefined,
+    tickets,
+    ticketLifetime: integerOption('ticketLifetime', o.ticketLifetime ?? 7200, 1, 604_800),
   };
+}
+
+/** The session to resume, checked now: it must decode, and the server name it was issued for must be the one asked for. */
+function resumptionSession(option: Uint8Array | ClientSession | undefined, serverName: string | undefined): ClientSession | undefined {
+  if (option === undefined) return undefined;
+  let session: ClientSession;
+  try {
+    session = option instanceof Uint8Array ? decodeClientSession(option) : option;
+  } catch (e) {
+    if (e instanceof DecodeError) throw new ConfigError('session', `cannot be read: ${e.message}`);
+    throw e;
+  }
+  if (session.serverName !== serverName) {
+    throw new ConfigError(
+      'session',
+      `was issued by ${session.serverName ?? 'a server with no name checked'}, not ${serverName ?? 'a server with no name checked'}: resuming would skip authenticating ${serverName ?? 'this server'}`,
+    );
+  }
+  return session;
 }

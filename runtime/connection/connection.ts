@@ -157,6 +157,7 @@ export class DtlsConnection {
         transmit: (m) => outbox.transmit(m),
         retransmitAck: () => this.parts.sendAck(this.parts.acks.list()),
         timedOut: () => this.flightTimedOut(),
+        optional: (m) => m.length > 0 && m.every((x) => x.msgType === 'new_session_ticket'),
       },
       clock,
       config.retransmission,

@@ -5,17 +5,28 @@ import type { SupportedCipherSuite } from '../crypto/suites.js';
 /** What the handshake settled. */
 export interface NegotiatedParameters {
   readonly cipherSuite: SupportedCipherSuite;
-  readonly group: KeyExchangeGroup;
-  readonly signatureAlgorithm: SignatureAlgorithm;
+  /** The (EC)DHE group; undefined for a PSK without (EC)DHE (psk_ke). */
+  readonly group: KeyExchangeGroup | undefined;
+  /** The server's CertificateVerify scheme; undefined when a PSK authenticated the server. */
+  readonly signatureAlgorithm: SignatureAlgorithm | undefined;
   readonly helloRetryRequest: boolean;
+  /** The client proved a certificate (in this handshake, or, resumed, in the one that issued the ticket). */
   readonly clientAuthenticated: boolean;
-  /** The peer's leaf certificate (DER), when it sent one. */
+  /** The peer's leaf certificate (DER), when it sent one in this handshake. */
   readonly peerCertificate: Uint8Array | undefined;
+  /** The session was resumed from a ticket (RFC 8446 §2.2): no certificates were exchanged. */
+  readonly resumed: boolean;
+  /** The external PSK identity both sides used, when one authenticated the handshake. */
+  readonly pskIdentity: Uint8Array | undefined;
+  /** The PSK key exchange mode, when a PSK (external or a ticket's) keyed the handshake. */
+  readonly pskMode: 'psk_dhe_ke' | 'psk_ke' | undefined;
 }
 
 /** Events a connection hands to the application, in order, through `pollEvent()`. */
 export type ConnectionEvent =
   | { readonly type: 'handshakeComplete'; readonly parameters: NegotiatedParameters }
   | { readonly type: 'data'; readonly data: Uint8Array }
+  /** Client: the server sent a NewSessionTicket; `session` resumes it (`connect({ session })`), `expiresAt` in wall-clock ms. */
+  | { readonly type: 'sessionTicket'; readonly session: Uint8Array; readonly expiresAt: number }
   | { readonly type: 'alert'; readonly level: AlertLevel; readonly description: AlertDescription; readonly sent: boolean }
   | { readonly type: 'closed'; readonly reason: 'close_notify' | 'local' | 'failed' | 'timeout' };

@@ -18,8 +18,8 @@ function onlyOffered(message: string, list: readonly Listed[], allowed: readonly
   }
 }
 
-export function checkServerHelloExtensions(list: readonly Listed[]): void {
-  onlyOffered('ServerHello', list, ['supported_versions', 'key_share']);
+export function checkServerHelloExtensions(list: readonly Listed[], offeredPsk: boolean): void {
+  onlyOffered('ServerHello', list, offeredPsk ? ['supported_versions', 'key_share', 'pre_shared_key'] : ['supported_versions', 'key_share']);
 }
 
 export function checkHelloRetryRequestExtensions(list: readonly Listed[]): void {

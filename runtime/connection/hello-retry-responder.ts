@@ -4,7 +4,9 @@ import { CIPHER_SUITES } from '../crypto/suites.js';
 import { CookieProtector } from '../handshake/cookie.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
-import { negotiate, type ServerChoice } from '../handshake/negotiation.js';
+import { negotiate, type PskTerms, type ServerChoice } from '../handshake/negotiation.js';
+import type { HashAlgorithm } from '../crypto/provider.js';
+import { decodeTicketContents } from '../session/ticket-contents.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
@@ -61,15 +63,20 @@ export class HelloRetryResponder {
   private readonly cookies: CookieProtector;
   private readonly schemes: readonly string[];
   private readonly reassembly: ClientHelloReassembly;
+  private readonly wallClock: () => number;
 
   /** @throws ConfigError naming a bad connection, cookie or reassembly option. */
   constructor(options: ConnectionOptions, cookieSecret?: Uint8Array, cookieLifetimeMs?: number, reassembly: ClientHelloReassemblyOptions = {}) {
     this.config = resolveConfig('server', options);
+    this.wallClock = options.wallClock ?? Date.now;
     this.cookies = new CookieProtector(this.config.provider, cookieSecret, cookieLifetimeMs);
     this.reassembly = new ClientHelloReassembly(reassembly);
-    const key = this.config.provider.importPrivateKey(this.config.certificate!.privateKey);
-    this.schemes = schemesForKey(key);
-    key.release();
+    const certificate = this.config.certificate;
+    if (certificate) {
+      const key = this.config.provider.importPrivateKey(certificate.privateKey);
+      this.schemes = schemesForKey(key);
+      key.release();
+    } else this.schemes = []; // a PSK-only server
   }
 
   /** Partial ClientHellos held, the bytes they hold, and how many were evicted for newer ones. */
@@ -130,11 +137,15 @@ export class HelloRetryResponder {
     }
     let choice: ServerChoice;
     try {
-      choice = negotiate(ch, {
-        cipherSuites: this.config.cipherSuites,
-        groups: this.config.groups,
-        signatureAlgorithms: this.config.signatureAlgorithms.filter((a) => this.schemes.includes(a)),
-      });
+      choice = negotiate(
+        ch,
+        {
+          cipherSuites: this.config.cipherSuites,
+          groups: this.config.groups,
+          signatureAlgorithms: this.config.signatureAlgorithms.filter((a) => this.schemes.includes(a)),
+        },
+        pskTermsHint(ch, this.config, this.wallClock()),
+      );
     } catch (e) {
       if (e instanceof ProtocolError) return this.alert(e.alert, recordSeq);
       throw e;
@@ -163,6 +174,36 @@ export class HelloRetryResponder {
       what: description,
       datagram: encodeDtlsPlaintext({ type: 'alert', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq, fragment }),
     };
+  }
+}
+
+/**
+ * The terms of the PSK the ClientHello is likely to resume with, so the
+ * HelloRetryRequest fixes a suite of its hash (a PSK of another hash could
+ * not be used after it, RFC 8446 §4.1.4). Stateless and cheap: the first
+ * identity that opens as our ticket or names an external PSK, binders
+ * unchecked (the connection checks them on the second ClientHello).
+ */
+function pskTermsHint(ch: ClientHello, config: ResolvedConfig, wallNow: number): PskTerms | undefined {
+  const offered = findExtension(ch.extensions, 'pre_shared_key');
+  const modes = findExtension(ch.extensions, 'psk_key_exchange_modes')?.keModes ?? [];
+  const mode = config.pskModes.find((m) => modes.includes(m));
+  if (!offered || !mode) return undefined;
+  for (const { identity } of offered.identities) {
+    const hash = ticketHash(config, identity, wallNow) ?? config.serverPsk?.(identity)?.hash;
+    if (hash) return { hash, mode };
+  }
+  return undefined;
+}
+
+function ticketHash(config: ResolvedConfig, identity: Uint8Array, wallNow: number): HashAlgorithm | undefined {
+  const opened = config.ticketKeys?.open(identity);
+  if (!opened) return undefined;
+  try {
+    const t = decodeTicketContents(opened);
+    return wallNow - t.issuedAt < t.lifetimeSeconds * 1000 ? CIPHER_SUITES[t.suite].hash : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,8 @@
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { scheduleContext, type ScheduleContext } from '../keyschedule/context.js';
-import { EarlyStage, type HandshakeStage } from '../keyschedule/stages.js';
+import { EarlyStage, type HandshakeStage, type MasterStage } from '../keyschedule/stages.js';
+import type { PskKeyExchangeModeName } from '../session/external-psk.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import { toHex } from '../wire/bytes.js';
 import type { NegotiatedParameters } from './events.js';
@@ -15,7 +16,10 @@ export interface HandshakeKeys {
   readonly suite: SupportedCipherSuite;
   readonly schedule: ScheduleContext;
   readonly transcript: Transcript;
-  readonly group: KeyExchangeGroup;
+  /** The (EC)DHE group; undefined for psk_ke. */
+  readonly group: KeyExchangeGroup | undefined;
+  /** The PSK the handshake is keyed with, when the server accepted one. */
+  readonly psk: AcceptedPsk | undefined;
   readonly stage: HandshakeStage;
   readonly clientSecret: Uint8Array;
   readonly serverSecret: Uint8Array;
@@ -23,10 +27,22 @@ export interface HandshakeKeys {
   readonly helloRetried: boolean;
 }
 
-/** Both application traffic secrets (RFC 8446 §7.1), derived over ClientHello..server Finished. */
+/** A PSK both sides use: from a ticket (a resumed session) or external, and the mode (RFC 8446 §4.2.9). */
+export interface AcceptedPsk {
+  readonly kind: 'external' | 'resumption';
+  readonly identity: Uint8Array;
+  readonly mode: PskKeyExchangeModeName;
+}
+
+/**
+ * Both application traffic secrets (RFC 8446 §7.1), derived over
+ * ClientHello..server Finished, and the master stage, kept until the
+ * resumption master secret is derived over the client's Finished.
+ */
 export interface ApplicationSecrets {
   readonly clientSecret: Uint8Array;
   readonly serverSecret: Uint8Array;
+  readonly master: MasterStage;
 }
 
 /** A direction's application traffic secret and the epoch it keys (RFC 9147 §6.1, §8). */
@@ -45,6 +61,13 @@ export interface Session {
   keyUpdateInFlight: boolean;
   /** A KeyUpdate asked for while another flight was outstanding (its request_update flag), sent when that flight ends. */
   keyUpdatePending?: boolean | undefined;
+  /** resumption_master_secret (RFC 8446 §7.1): the server derives ticket PSKs from it, the client the PSKs of tickets it receives. */
+  readonly resumptionSecret: Uint8Array;
+  /** Server: the server_name the client asked for, bound into tickets. Client: the name it authenticated. */
+  readonly serverName: string | undefined;
+  readonly clientAuthenticated: boolean;
+  /** Server: NewSessionTickets sent so far (the nonce of the next). */
+  ticketsIssued: number;
 }
 
 /** Writes one NSS key log line when the caller asked for a key log. */
@@ -59,16 +82,21 @@ export function scheduleFor(provider: CryptoProvider, suite: SupportedCipherSuit
   return scheduleContext(provider, CIPHER_SUITES[suite].hash, 'dtls13');
 }
 
-/** The Handshake Secret and both handshake traffic secrets, from the (EC)DHE secret and Transcript-Hash(ClientHello..ServerHello). */
+/**
+ * The Handshake Secret and both handshake traffic secrets, from the PSK (if
+ * any), the (EC)DHE secret (if any: psk_ke has none) and
+ * Transcript-Hash(ClientHello..ServerHello).
+ */
 export function deriveHandshakeKeys(
   input: Omit<HandshakeKeys, 'stage' | 'clientSecret' | 'serverSecret'>,
-  sharedSecret: Uint8Array,
+  sharedSecret: Uint8Array | undefined,
   log: KeyLogger,
+  pskKey?: Uint8Array,
 ): HandshakeKeys {
-  const early = EarlyStage.start(input.schedule);
+  const early = EarlyStage.start(input.schedule, pskKey);
   const stage = early.handshake(sharedSecret);
   early.release();
-  sharedSecret.fill(0);
+  sharedSecret?.fill(0);
   const helloHash = input.transcript.current();
   const keys = { ...input, stage, clientSecret: stage.clientHandshakeTrafficSecret(helloHash), serverSecret: stage.serverHandshakeTrafficSecret(helloHash) };
   log('CLIENT_HANDSHAKE_TRAFFIC_SECRET', keys.clientRandom, keys.clientSecret);
@@ -86,20 +114,37 @@ export function deriveApplicationSecrets(keys: HandshakeKeys, serverFinishedHash
   const secrets = {
     clientSecret: master.clientApplicationTrafficSecret(serverFinishedHash),
     serverSecret: master.serverApplicationTrafficSecret(serverFinishedHash),
+    master,
   };
   log('CLIENT_TRAFFIC_SECRET_0', keys.clientRandom, secrets.clientSecret);
   log('SERVER_TRAFFIC_SECRET_0', keys.clientRandom, secrets.serverSecret);
   log('EXPORTER_SECRET', keys.clientRandom, master.exporterMasterSecret(serverFinishedHash));
-  master.release();
   return secrets;
+}
+
+/** resumption_master_secret over ClientHello..client Finished; the master stage is released here. */
+export function deriveResumptionSecret(application: ApplicationSecrets, clientFinishedHash: Uint8Array): Uint8Array {
+  const secret = application.master.resumptionMasterSecret(clientFinishedHash);
+  application.master.release();
+  return secret;
 }
 
 /** The parameters reported with handshakeComplete. */
 export function negotiatedParameters(
   keys: HandshakeKeys,
-  signatureAlgorithm: SignatureAlgorithm,
+  signatureAlgorithm: SignatureAlgorithm | undefined,
   clientAuthenticated: boolean,
   peerCertificate: Uint8Array | undefined,
 ): NegotiatedParameters {
-  return { cipherSuite: keys.suite, group: keys.group, signatureAlgorithm, helloRetryRequest: keys.helloRetried, clientAuthenticated, peerCertificate };
+  return {
+    cipherSuite: keys.suite,
+    group: keys.group,
+    signatureAlgorithm,
+    helloRetryRequest: keys.helloRetried,
+    clientAuthenticated,
+    peerCertificate,
+    resumed: keys.psk?.kind === 'resumption',
+    pskIdentity: keys.psk?.kind === 'external' ? keys.psk.identity : undefined,
+    pskMode: keys.psk?.mode,
+  };
 }

@@ -6,6 +6,7 @@ import {
   encodeEncryptedExtensions,
   encodeFinished,
   encodeKeyUpdate,
+  encodeNewSessionTicket,
   encodeServerHello,
   type ClientHelloExtension,
 } from '../../generated/wire/index.js';
@@ -34,6 +35,7 @@ export function clientHelloBody(
   random: Uint8Array,
   share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array },
   cookie: Uint8Array | undefined,
+  pskExtensions: readonly ClientHelloExtension[] = [],
 ): Uint8Array {
   const extensions: ClientHelloExtension[] = [
     { extensionType: 'supported_versions', extensionData: { versions: ['dtls1_3'] } },
@@ -48,6 +50,8 @@ export function clientHelloBody(
     });
   }
   if (cookie) extensions.push({ extensionType: 'cookie', extensionData: { cookie } });
+  // pre_shared_key, when offered, is the last extension (RFC 8446 §4.2.11).
+  extensions.push(...pskExtensions);
   return encodeClientHello({
     legacyVersion: 'dtls1_2',
     random,
@@ -59,11 +63,15 @@ export function clientHelloBody(
   });
 }
 
-/** ServerHello (RFC 9147 §5.4): legacy_session_id_echo stays empty (DTLS never echoes it). */
+/**
+ * ServerHello (RFC 9147 §5.4): legacy_session_id_echo stays empty (DTLS never
+ * echoes it); key_share unless psk_ke, pre_shared_key when a PSK was selected.
+ */
 export function serverHelloBody(
   random: Uint8Array,
   suite: SupportedCipherSuite,
-  share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array },
+  share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array } | undefined,
+  selectedIdentity: number | undefined,
 ): Uint8Array {
   return encodeServerHello({
     legacyVersion: 'dtls1_2',
@@ -74,8 +82,26 @@ export function serverHelloBody(
     isHelloRetryRequest: false,
     extensions: [
       { extensionType: 'supported_versions', extensionData: { selectedVersion: 'dtls1_3' } },
-      { extensionType: 'key_share', extensionData: { serverShare: { group: share.group, keyExchange: share.publicKey } } },
+      ...(share ? [{ extensionType: 'key_share' as const, extensionData: { serverShare: { group: share.group, keyExchange: share.publicKey } } }] : []),
+      ...(selectedIdentity !== undefined ? [{ extensionType: 'pre_shared_key' as const, extensionData: { selectedIdentity } }] : []),
     ],
+  });
+}
+
+/** NewSessionTicket (RFC 8446 §4.6.1), with early_data when the ticket allows 0-RTT. */
+export function newSessionTicketBody(t: {
+  readonly lifetimeSeconds: number;
+  readonly ticketAgeAdd: number;
+  readonly nonce: Uint8Array;
+  readonly ticket: Uint8Array;
+  readonly maxEarlyData: number;
+}): Uint8Array {
+  return encodeNewSessionTicket({
+    ticketLifetime: t.lifetimeSeconds,
+    ticketAgeAdd: t.ticketAgeAdd,
+    ticketNonce: t.nonce,
+    ticket: t.ticket,
+    extensions: t.maxEarlyData > 0 ? [{ extensionType: 'early_data', extensionData: { maxEarlyDataSize: t.maxEarlyData } }] : [],
   });
 }
 

@@ -1,13 +1,16 @@
 import type { Dtls13ServerEvent, Dtls13ServerImplementation } from '../../generated/charts/dtls13-server.js';
 import type { ClientHello } from '../../generated/wire/index.js';
+import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { negotiate, type ServerChoice } from '../handshake/negotiation.js';
+import { resumptionPsk } from '../keyschedule/derived-keys.js';
+import { encodeTicketContents } from '../session/ticket-contents.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
-import { deriveApplicationSecrets, deriveHandshakeKeys, negotiatedParameters, scheduleFor } from './key-material.js';
+import { deriveApplicationSecrets, deriveHandshakeKeys, deriveResumptionSecret, negotiatedParameters, scheduleFor } from './key-material.js';
 import {
   certificateBody,
   certificateRequestBody,
@@ -15,8 +18,10 @@ import {
   encryptedExtensionsBody,
   finishedBody,
   helloRetryRequestBody,
+  newSessionTicketBody,
   serverHelloBody,
 } from './messages.js';
+import { requestedName, selectPsk, type SelectedPsk } from './psk-selection.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import type { ServerState } from './server-states.js';
 import { sessionAccess, sessionActions } from './session-actions.js';
@@ -36,14 +41,30 @@ export function serverImplementation(
 ): Dtls13ServerImplementation<object> {
   const config = parts.config;
   const ownKey = parts.ownKey;
-  if (!ownKey || !config.certificate) throw new Error('a server connection needs its certificate and key (checked by resolveConfig)');
-  const ownSchemes = schemesForKey(ownKey);
-  const choose = (ch: ClientHello): ServerChoice =>
-    negotiate(ch, {
-      cipherSuites: config.cipherSuites,
-      groups: config.groups,
-      signatureAlgorithms: config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)),
-    });
+  const ownSchemes = ownKey ? schemesForKey(ownKey) : [];
+  const preferences = {
+    cipherSuites: config.cipherSuites,
+    groups: config.groups,
+    signatureAlgorithms: config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)),
+  };
+  // What a ClientHello leads to, worked out once for the guards and the action that follow it.
+  const plans = new WeakMap<ClientHello, HelloPlan | { readonly error: unknown }>();
+  const plan = (s: ServerState, event: Dtls13ServerEvent): HelloPlan => {
+    const ch = payloadOf(event, 'ClientHello');
+    let p = plans.get(ch);
+    if (!p) {
+      try {
+        const before = s.kind === 'waitSecondClientHello' ? s.retry.transcript : new Transcript(parts.provider);
+        const psk = selectPsk(ch, b.message().body, before, config, parts.wallClock());
+        p = { psk, choice: negotiate(ch, preferences, psk && { hash: psk.hash, mode: psk.mode }) };
+      } catch (error) {
+        p = { error };
+      }
+      plans.set(ch, p);
+    }
+    if ('error' in p) throw p.error;
+    return p;
+  };
   const transcribe = (t: Transcript): void => {
     const m = b.message();
     t.addMessage(m.msgType, m.body);
@@ -62,8 +83,8 @@ export function serverImplementation(
         return { kind: 'waitSecondClientHello', retry: { suite: contents.suite, group: contents.group, transcript } };
       }),
 
-      sendHelloRetryRequest: b.step('sendHelloRetryRequest', 'waitClientHello', (_s, event) => {
-        const choice = choose(payloadOf(event, 'ClientHello'));
+      sendHelloRetryRequest: b.step('sendHelloRetryRequest', 'waitClientHello', (s, event) => {
+        const { choice } = plan(s, event);
         if (choice.kind !== 'retry') throw new Error('sendHelloRetryRequest without a group to ask for');
         const transcript = new Transcript(parts.provider);
         transcript.selectHash(CIPHER_SUITES[choice.suite].hash);
@@ -78,13 +99,13 @@ export function serverImplementation(
       applyClientHello: b.anyStep((s, event) => {
         if (s.kind !== 'waitClientHello' && s.kind !== 'waitSecondClientHello') throw new Error(`applyClientHello ran in state ${s.kind}`);
         const ch = payloadOf(event, 'ClientHello');
-        const choice = choose(ch);
+        const { choice, psk } = plan(s, event);
         if (choice.kind !== 'proceed')
           throw new ProtocolError('illegal_parameter', 'the second ClientHello still has no key share the server can use (RFC 8446 §4.1.2)');
         const retry = s.kind === 'waitSecondClientHello' ? s.retry : undefined;
         if (retry && choice.suite !== retry.suite)
           throw new ProtocolError('illegal_parameter', 'the second ClientHello changes the cipher suite (RFC 8446 §4.1.2)');
-        if (retry?.group !== undefined && choice.group !== retry.group)
+        if (retry?.group !== undefined && choice.keyExchange?.group !== retry.group)
           throw new ProtocolError('illegal_parameter', 'the second ClientHello has no share for the group the HelloRetryRequest asked for');
         const transcript = retry?.transcript ?? new Transcript(parts.provider);
         if (!retry) transcript.selectHash(CIPHER_SUITES[choice.suite].hash);
@@ -94,46 +115,66 @@ export function serverImplementation(
           kind: 'negotiated',
           hello: {
             suite: choice.suite,
-            group: choice.group,
+            keyExchange: choice.keyExchange,
             signature: choice.signature,
-            peerShare: choice.peerShare,
+            psk,
             transcript,
             clientRandom: ch.random,
             helloRetried: retry !== undefined,
+            serverName: requestedName(ch),
           },
         };
       }),
 
       sendServerFlight: b.step('sendServerFlight', 'negotiated', (s) => {
         const h = s.hello;
-        const share = parts.provider.generateKeyShare(h.group);
-        let shared: Uint8Array;
-        try {
-          shared = share.deriveSecret(h.peerShare);
-        } finally {
-          share.release();
+        let shared: Uint8Array | undefined;
+        let share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array } | undefined;
+        if (h.keyExchange) {
+          const own = parts.provider.generateKeyShare(h.keyExchange.group);
+          try {
+            shared = own.deriveSecret(h.keyExchange.peerShare);
+            share = { group: own.group, publicKey: own.publicKey };
+          } finally {
+            own.release();
+          }
         }
         const schedule = scheduleFor(parts.provider, h.suite);
-        parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share), h.transcript);
+        parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share, h.psk?.index), h.transcript);
         const keys = deriveHandshakeKeys(
-          { suite: h.suite, schedule, transcript: h.transcript, group: h.group, clientRandom: h.clientRandom, helloRetried: h.helloRetried },
+          {
+            suite: h.suite,
+            schedule,
+            transcript: h.transcript,
+            group: h.keyExchange?.group,
+            psk: h.psk && { kind: h.psk.kind, identity: h.psk.identity, mode: h.psk.mode },
+            clientRandom: h.clientRandom,
+            helloRetried: h.helloRetried,
+          },
           shared,
           parts.log,
+          h.psk?.key,
         );
         parts.installEpoch(2, h.suite, schedule, keys);
         parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(), h.transcript);
-        if (config.clientAuthentication !== 'none') parts.queue(2, 'certificate_request', certificateRequestBody(config.signatureAlgorithms), h.transcript);
-        parts.queue(2, 'certificate', certificateBody(config.certificate?.chain ?? [], new Uint8Array(0)), h.transcript);
-        parts.queue(2, 'certificate_verify', certificateVerifyBody(parts.provider, 'server', h.signature, ownKey, h.transcript), h.transcript);
+        // A PSK authenticates the server: no certificate messages, and no CertificateRequest (RFC 8446 §4.3.2).
+        const certificateAuthentication = h.psk === undefined;
+        if (certificateAuthentication) {
+          if (!ownKey || !config.certificate || !h.signature)
+            throw new Error('certificate authentication without a certificate (negotiate should have refused)');
+          if (config.clientAuthentication !== 'none') parts.queue(2, 'certificate_request', certificateRequestBody(config.signatureAlgorithms), h.transcript);
+          parts.queue(2, 'certificate', certificateBody(config.certificate.chain, new Uint8Array(0)), h.transcript);
+          parts.queue(2, 'certificate_verify', certificateVerifyBody(parts.provider, 'server', h.signature, ownKey, h.transcript), h.transcript);
+        }
         parts.queue(2, 'finished', finishedBody(schedule, keys.serverSecret, h.transcript), h.transcript);
         const application = deriveApplicationSecrets(keys, h.transcript.current(), parts.log);
         // Epoch 3 reads may start now (the client may send data right after its Finished); writes wait for that Finished (RFC 9147 §5.8.1).
         parts.installEpoch(3, h.suite, schedule, application, 'read');
         parts.sendFlight();
-        const sent = { keys, signature: h.signature, application };
-        return config.clientAuthentication !== 'none'
+        const sent = { keys, signature: h.signature, application, serverName: h.serverName };
+        return certificateAuthentication && config.clientAuthentication !== 'none'
           ? { kind: 'waitClientCertificate', sent }
-          : { kind: 'waitClientFinished', sent, peer: undefined, clientAuthenticated: false };
+          : { kind: 'waitClientFinished', sent, peer: undefined, clientAuthenticated: h.psk?.ticket?.clientAuthenticated ?? false };
       }),
 
       acceptNoClientCertificate: b.step('acceptNoClientCertificate', 'waitClientCertificate', (s, event) => {
@@ -183,21 +224,56 @@ export function serverImplementation(
             read: { epoch: 3, secret: s.sent.application.clientSecret },
             write: { epoch: 3, secret: s.sent.application.serverSecret },
             keyUpdateInFlight: false,
+            // The transcript now ends with the client's Finished.
+            resumptionSecret: deriveResumptionSecret(s.sent.application, s.sent.keys.transcript.current()),
+            serverName: s.sent.serverName,
+            clientAuthenticated: s.clientAuthenticated,
+            ticketsIssued: 0,
           },
         };
+      }),
+
+      // RFC 8446 §4.6.1: tickets sealed under our ticket keys, so any server holding them can resume the session; one post-handshake flight.
+      sendNewSessionTickets: b.step('sendNewSessionTickets', 'connected', (s) => {
+        const keys = config.ticketKeys;
+        const session = s.session;
+        if (!keys || config.tickets === 0 || !parts.flight.acceptsFlight) return s;
+        for (let i = 0; i < config.tickets; i++) {
+          const nonce = Uint8Array.of(session.ticketsIssued++);
+          const ticketAgeAdd = new DataView(parts.provider.randomBytes(4).buffer).getUint32(0);
+          const contents = {
+            suite: session.parameters.cipherSuite,
+            psk: resumptionPsk(session.schedule, session.resumptionSecret, nonce),
+            issuedAt: parts.wallClock(),
+            lifetimeSeconds: config.ticketLifetime,
+            ticketAgeAdd,
+            serverName: session.serverName,
+            clientAuthenticated: session.clientAuthenticated,
+            maxEarlyData: 0,
+          };
+          const ticket = keys.seal(encodeTicketContents(contents));
+          parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));
+        }
+        parts.sendFlight({ acknowledgesPeer: false });
+        return s;
       }),
 
       ...sessionActions(parts, sessionAccess(b, { kind: 'closed' }), failMessage),
     },
     guards: {
-      helloRetryNeeded: b.guard(
-        (s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && choose(payloadOf(event, 'ClientHello')).kind === 'retry',
-      ),
+      helloRetryNeeded: b.guard((s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && plan(s, event).choice.kind === 'retry'),
+      pskAccepted: b.guard((s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && plan(s, event).psk !== undefined),
       clientAuthentication: b.guard(() => config.clientAuthentication !== 'none'),
       emptyCertificate: b.guard((_s, event) => payloadOf(event, 'Certificate').certificateList.length === 0),
     },
     delays: {},
   };
+}
+
+/** What the server makes of a ClientHello: the PSK it accepted (binder verified), and suite, group and signature. */
+interface HelloPlan {
+  readonly psk: SelectedPsk | undefined;
+  readonly choice: ServerChoice;
 }
 
 /** Our CertificateRequest's context is empty; the client's Certificate must echo it (RFC 8446 §4.4.2). */

@@ -2,6 +2,7 @@ import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { PeerCertificate } from './client-states.js';
+import type { SelectedPsk } from './psk-selection.js';
 import type { ApplicationSecrets, HandshakeKeys, Session } from './key-material.js';
 
 /** What the server fixed with its HelloRetryRequest (its own, or one a stateless cookie carried). */
@@ -14,19 +15,25 @@ export interface RetryChoice {
 /** A ClientHello the server accepted: what it answers with (RFC 8446 §4.1.1). */
 export interface AcceptedHello {
   readonly suite: SupportedCipherSuite;
-  readonly group: KeyExchangeGroup;
-  readonly signature: SignatureAlgorithm;
-  readonly peerShare: Uint8Array;
+  /** The group and the client's share; undefined for psk_ke. */
+  readonly keyExchange: { readonly group: KeyExchangeGroup; readonly peerShare: Uint8Array } | undefined;
+  /** The scheme to sign with; undefined when a PSK authenticates us. */
+  readonly signature: SignatureAlgorithm | undefined;
+  /** The PSK accepted (binder verified), if any. */
+  readonly psk: SelectedPsk | undefined;
   readonly transcript: Transcript;
   readonly clientRandom: Uint8Array;
   readonly helloRetried: boolean;
+  /** The client's server_name, bound into the tickets of this session. */
+  readonly serverName: string | undefined;
 }
 
 /** The server's flight is out: what it waits for the client's flight with. */
 export interface ServerSent {
   readonly keys: HandshakeKeys;
-  readonly signature: SignatureAlgorithm;
+  readonly signature: SignatureAlgorithm | undefined;
   readonly application: ApplicationSecrets;
+  readonly serverName: string | undefined;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface FlightHooks<M> {
   retransmitAck(): void;
   /** The retransmission limit was reached: the handshake fails. */
   timedOut(): void;
+  /** Whether a flight may be dropped when its retries run out instead of failing the connection (default: never). */
+  optional?(messages: readonly M[]): boolean;
 }
 
 interface FlightContext<M> {
@@ -97,6 +99,7 @@ export class FlightController<M> {
       },
       guards: {
         retransmissionsLeft: () => context.retransmissions < maxRetransmissions,
+        flightOptional: () => hooks.optional?.(context.flight) ?? false,
       },
       delays: {
         retransmitTimeout: () => context.timeout,

@@ -33,6 +33,11 @@ export class Transcript {
     else this.pending!.push(copyOf(bytes));
   }
 
+  /** The hash algorithm, once fixed. */
+  get algorithm(): HashAlgorithm | undefined {
+    return this.hash?.algorithm;
+  }
+
   /** Fixes the hash algorithm (from the negotiated cipher suite) and hashes what was kept. */
   selectHash(algorithm: HashAlgorithm): void {
     if (this.hash) {

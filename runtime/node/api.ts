@@ -15,6 +15,12 @@ export interface DtlsSocketEvents {
   /** Application data from the peer. */
   message: [data: Uint8Array];
   /**
+   * Client: the server sent a ticket. `session` (bytes to store; they hold a
+   * secret) resumes with `connect({ session })` until `expiresAt` (ms since
+   * the epoch). The latest is also the socket's `session` property.
+   */
+  session: [session: Uint8Array, expiresAt: number];
+  /**
    * The connection ended (after `error`, when it failed). `replaced`: on a
    * server, the same client address and port completed a new handshake (a
    * restarted client, RFC 9147 §5.11), which took this one's place.
@@ -38,6 +44,7 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
   private negotiated: NegotiatedParameters | undefined;
   private readonly queued: Uint8Array[] = [];
   private closing = false;
+  private latestSession: Uint8Array | undefined;
 
   /** @internal */
   attach(endpoint: DtlsEndpoint): void {
@@ -45,6 +52,10 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
     endpoint.setInboxLimit(0); // messages reach the application as 'message' events; nothing reads receive()
     endpoint.onEvent((e) => {
       if (e.type === 'data') this.emit('message', e.data);
+      else if (e.type === 'sessionTicket') {
+        this.latestSession = e.session;
+        this.emit('session', e.session, e.expiresAt);
+      }
     });
     endpoint.handshake.then(
       (p) => {
@@ -84,6 +95,16 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
   /** What the handshake settled, once connected. */
   get parameters(): NegotiatedParameters | undefined {
     return this.negotiated;
+  }
+
+  /** Client: the latest session ticket received (pass it to `connect({ session })`), if any. */
+  get session(): Uint8Array | undefined {
+    return this.latestSession;
+  }
+
+  /** Whether the handshake resumed a session from a ticket (false until connected). */
+  get reused(): boolean {
+    return this.negotiated?.resumed ?? false;
   }
 
   get remote(): RemoteAddress | undefined {

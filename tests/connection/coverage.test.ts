@@ -32,6 +32,7 @@ function watcher(side: 'client' | 'server'): Pick<ConnectionOptions, 'inspect'> 
 }
 
 const serverId = makeIdentity('p256', 'server.test');
+const PSK = new Uint8Array(32).fill(7);
 const clientId = makeIdentity('ed25519', 'client.test');
 
 interface Scenario {
@@ -46,6 +47,8 @@ const SCENARIOS: Record<string, Scenario> = {
   clientAuthOptionalNoCert: { server: { clientAuthentication: 'optional' } },
   hrr: { client: { groups: ['x25519', 'secp256r1'] }, server: { groups: ['secp256r1'] } },
   hrrClientAuth: { client: { groups: ['x25519', 'secp256r1'] }, server: { groups: ['secp256r1'], clientAuthentication: 'required' }, clientId },
+  psk: { client: { psk: { identity: 'device-1', key: PSK } }, server: { psk: { 'device-1': PSK } } },
+  pskHrr: { client: { psk: { identity: 'device-1', key: PSK }, groups: ['x25519', 'secp256r1'] }, server: { psk: { 'device-1': PSK }, groups: ['secp256r1'] } },
 };
 
 function watchedPair(s: Scenario) {

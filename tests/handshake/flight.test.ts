@@ -9,7 +9,7 @@ import { ROOT } from '../support/spec.js';
 
 /** RFC 9147 §5.8: the flight machine with timers in simulated time. */
 
-function harness(config: { maxRetransmissions?: number; initialTimeout?: number } = {}) {
+function harness(config: { maxRetransmissions?: number; initialTimeout?: number } = {}, optional = false) {
   const clock = new ManualClock(0);
   const log: { at: number; what: string }[] = [];
   const fc = new FlightController<string>(
@@ -17,6 +17,7 @@ function harness(config: { maxRetransmissions?: number; initialTimeout?: number 
       transmit: (m) => log.push({ at: clock.now, what: `send ${m.join(',')}` }),
       retransmitAck: () => log.push({ at: clock.now, what: 'ack' }),
       timedOut: () => log.push({ at: clock.now, what: 'timeout' }),
+      optional: () => optional,
     },
     clock,
     config,
@@ -82,14 +83,27 @@ test('bad timer options are ConfigErrors naming the option', (t) => {
   t.is(t.throws(() => harness({ maxRetransmissions: -1 }), { instanceOf: ConfigError })?.option, 'maxRetransmissions');
 });
 
+test('an optional flight (NewSessionTickets) whose retries run out is dropped: no timeout, and the next flight can go', (t) => {
+  const { log, fc, runTimers } = harness({ maxRetransmissions: 2 }, true);
+  fc.send(['NewSessionTicket']);
+  runTimers();
+  t.deepEqual(
+    log.map((l) => l.what),
+    ['send NewSessionTicket', 'send NewSessionTicket', 'send NewSessionTicket'],
+  );
+  t.is(fc.state, 'acknowledged');
+  t.true(fc.acceptsFlight);
+});
+
 test('model-based: every transition of the dtls13-flight chart is taken by the real controller', (t) => {
   const chart = JSON.parse(readFileSync(join(ROOT, 'spec/charts/dtls13-flight.json'), 'utf8')) as Record<string, unknown>;
   const all = chartEdges(chart);
   const taken = new Set<string>();
   const key = (e: ChartEdge): string => `${e.from} --${e.event}#${e.alternative}--> ${e.to}`;
   for (const path of pathsToEdges(chart)) {
-    const failing = path.some((e) => e.event === 'after:retransmitTimeout' && e.guard === undefined);
-    const { clock, fc } = harness({ maxRetransmissions: failing ? 0 : 5 });
+    const optional = path.some((e) => e.guard === 'flightOptional');
+    const failing = path.some((e) => e.event === 'after:retransmitTimeout' && (e.guard === undefined || optional));
+    const { clock, fc } = harness({ maxRetransmissions: failing ? 0 : 5 }, optional);
     for (const e of path) {
       switch (e.event) {
         case 'flightReady':

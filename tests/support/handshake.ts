@@ -2,12 +2,12 @@ import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { NegotiatedParameters } from '../../runtime/connection/events.js';
 import { Link } from './link.js';
 import type { Identity } from './pki-fixtures.js';
-import { makePair } from './stepper.js';
+import { makePair, type ServerOverrides } from './stepper.js';
 
 /** Runs a handshake between a fresh client and server over an in-memory link; returns the link and what the client saw. */
 export function handshake(
   serverId: Identity,
-  options: { client?: ConnectionOptions; server?: Partial<ConnectionOptions>; clientId?: Identity; link?: ConstructorParameters<typeof Link>[2] } = {},
+  options: { client?: ConnectionOptions; server?: ServerOverrides; clientId?: Identity; link?: ConstructorParameters<typeof Link>[2] } = {},
 ): { link: Link; parameters: NegotiatedParameters | undefined } {
   const { client, server } = makePair(serverId, options);
   const link = new Link(client, server, options.link);

@@ -13,13 +13,18 @@ export interface Pair {
   readonly server: DtlsConnection;
 }
 
-export function makePair(serverId: Identity, options: { client?: ConnectionOptions; server?: Partial<ConnectionOptions>; clientId?: Identity } = {}): Pair {
-  const server = DtlsConnection.server({
+/** Server options over the defaults; `certificate: undefined` makes a server without one (PSK only). */
+export type ServerOverrides = { readonly [K in keyof ConnectionOptions]?: ConnectionOptions[K] | undefined };
+
+export function makePair(serverId: Identity, options: { client?: ConnectionOptions; server?: ServerOverrides; clientId?: Identity } = {}): Pair {
+  const merged: Record<string, unknown> = {
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock: () => TEST_TIME,
     ...(options.clientId ? { trustAnchors: [options.clientId.caDer] } : {}),
     ...options.server,
-  });
+  };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const server = DtlsConnection.server(merged as ConnectionOptions);
   const client = DtlsConnection.client({
     trustAnchors: [serverId.caDer],
     serverName: 'server.test',

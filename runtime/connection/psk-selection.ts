@@ -1,0 +1,121 @@
+import type { ClientHello } from '../../generated/wire/index.js';
+import type { HashAlgorithm } from '../crypto/provider.js';
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
+import { findExtension } from '../handshake/extensions.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import type { Transcript } from '../keyschedule/transcript.js';
+import type { PskKeyExchangeModeName } from '../session/external-psk.js';
+import { decodeTicketContents, type TicketContents } from '../session/ticket-contents.js';
+import { constantTimeEqual } from '../wire/bytes.js';
+import type { ResolvedConfig } from './config.js';
+import { binderFor, bindersLength, truncatedHelloHash } from './psk-binder.js';
+
+/** How far a ticket's reported age may be from the server's own count before early data is refused (RFC 8446 §8.3). */
+export const TICKET_AGE_TOLERANCE_MS = 10_000;
+
+/** The PSK the server accepted from a ClientHello, its binder verified. */
+export interface SelectedPsk {
+  readonly kind: 'external' | 'resumption';
+  /** selected_identity: the index in the client's list. */
+  readonly index: number;
+  readonly identity: Uint8Array;
+  readonly key: Uint8Array;
+  readonly hash: HashAlgorithm;
+  readonly mode: PskKeyExchangeModeName;
+  /** What the ticket carried, when resuming. */
+  readonly ticket: TicketContents | undefined;
+  /** |client's ticket age − server's|, ms, when resuming: the freshness 0-RTT needs. */
+  readonly ticketAgeSkewMs: number | undefined;
+}
+
+interface Candidate {
+  readonly kind: 'external' | 'resumption';
+  readonly key: Uint8Array;
+  readonly hash: HashAlgorithm;
+  readonly ticket: TicketContents | undefined;
+  readonly ticketAgeSkewMs: number | undefined;
+}
+
+/**
+ * The server's PSK choice (RFC 8446 §4.2.11): the first offered identity it
+ * knows (a ticket that opens, is unexpired and was issued for this server
+ * name, or an external identity) whose hash fits a suite both sides have,
+ * under a key exchange mode both allow. Its binder must verify, over the
+ * transcript `before` this ClientHello and the ClientHello truncated before
+ * the binders, or the handshake ends with decrypt_error. With no usable PSK
+ * the handshake goes on with a certificate, or, on a PSK-only server, ends
+ * with unknown_psk_identity.
+ */
+export function selectPsk(ch: ClientHello, body: Uint8Array, before: Transcript, config: ResolvedConfig, wallNow: number): SelectedPsk | undefined {
+  const offered = findExtension(ch.extensions, 'pre_shared_key');
+  const pskOnly = config.certificate === undefined;
+  if (!offered) {
+    if (pskOnly) throw new ProtocolError('handshake_failure', 'this server authenticates with PSKs only, and the client offered none');
+    return undefined;
+  }
+  if (ch.extensions.at(-1)?.extensionType !== 'pre_shared_key') {
+    throw new ProtocolError('illegal_parameter', 'pre_shared_key is not the last extension of the ClientHello (RFC 8446 §4.2.11)');
+  }
+  const clientModes = findExtension(ch.extensions, 'psk_key_exchange_modes');
+  if (!clientModes) throw new ProtocolError('missing_extension', 'pre_shared_key without psk_key_exchange_modes (RFC 8446 §4.2.9)');
+  if (offered.identities.length !== offered.binders.length) {
+    throw new ProtocolError('illegal_parameter', `${offered.identities.length} PSK identities but ${offered.binders.length} binders (RFC 8446 §4.2.11)`);
+  }
+  const mode = config.pskModes.find((m) => clientModes.keModes.includes(m));
+  const refuse = (why: string): undefined => {
+    if (pskOnly) throw new ProtocolError(mode ? 'unknown_psk_identity' : 'handshake_failure', why);
+    return undefined;
+  };
+  if (!mode) return refuse(`no PSK key exchange mode in common: client offers ${clientModes.keModes.join(', ')}, server accepts ${config.pskModes.join(', ')}`);
+  const offeredSuites = ch.cipherSuites.filter((s): s is SupportedCipherSuite => typeof s === 'string' && s in CIPHER_SUITES);
+  const usableHashes = new Set(config.cipherSuites.filter((s) => offeredSuites.includes(s)).map((s) => CIPHER_SUITES[s].hash));
+  const bindersBytes = bindersLength(offered.binders);
+  for (const [index, offer] of offered.identities.entries()) {
+    const candidate = ticketCandidate(config, offer.identity, offer.obfuscatedTicketAge, ch, wallNow) ?? externalCandidate(config, offer.identity);
+    if (!candidate || !usableHashes.has(candidate.hash)) continue;
+    const helloHash = truncatedHelloHash(before, candidate.hash, body, bindersBytes);
+    if (!helloHash) continue; // the HelloRetryRequest fixed another hash
+    const binder = offered.binders[index]!.binder;
+    if (!constantTimeEqual(binder, binderFor(config.provider, candidate, helloHash))) {
+      throw new ProtocolError(
+        'decrypt_error',
+        `the binder of PSK identity ${describe(offer.identity)} does not verify: the client's key differs (RFC 8446 §4.2.11)`,
+      );
+    }
+    return { ...candidate, index, identity: offer.identity, mode };
+  }
+  return refuse(`no offered PSK identity is known here (${offered.identities.map((i) => describe(i.identity)).join(', ')})`);
+}
+
+function externalCandidate(config: ResolvedConfig, identity: Uint8Array): Candidate | undefined {
+  const psk = config.serverPsk?.(identity);
+  return psk ? { kind: 'external', key: psk.key, hash: psk.hash, ticket: undefined, ticketAgeSkewMs: undefined } : undefined;
+}
+
+/** A ticket of ours that is still valid for this ClientHello's server name. */
+function ticketCandidate(config: ResolvedConfig, identity: Uint8Array, obfuscatedAge: number, ch: ClientHello, wallNow: number): Candidate | undefined {
+  const opened = config.ticketKeys?.open(identity);
+  if (!opened) return undefined;
+  let ticket: TicketContents;
+  try {
+    ticket = decodeTicketContents(opened);
+  } catch {
+    return undefined; // sealed by us, so only a format from another version of this code
+  }
+  const serverAge = wallNow - ticket.issuedAt;
+  if (serverAge < 0 || serverAge >= ticket.lifetimeSeconds * 1000) return undefined;
+  if (ticket.serverName !== requestedName(ch)) return undefined;
+  const clientAge = (obfuscatedAge - ticket.ticketAgeAdd) >>> 0;
+  return { kind: 'resumption', key: ticket.psk, hash: CIPHER_SUITES[ticket.suite].hash, ticket, ticketAgeSkewMs: Math.abs(clientAge - serverAge) };
+}
+
+/** The host_name of the ClientHello's server_name, if any. */
+export function requestedName(ch: ClientHello): string | undefined {
+  const name = findExtension(ch.extensions, 'server_name')?.serverNameList.find((n) => n.nameType === 'host_name');
+  return name && 'hostName' in name ? new TextDecoder().decode(name.hostName) : undefined;
+}
+
+function describe(identity: Uint8Array): string {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(identity.subarray(0, 64));
+  return /^[\x20-\x7e]+$/.test(text) && identity.length <= 64 ? `'${text}'` : `of ${identity.length} bytes`;
+}

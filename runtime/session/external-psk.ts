@@ -1,0 +1,102 @@
+import type { HashAlgorithm } from '../crypto/provider.js';
+import { ConfigError } from '../config-error.js';
+
+/** The PSK key exchange modes (RFC 8446 §4.2.9): with (EC)DHE (forward secret), or the PSK alone. */
+export type PskKeyExchangeModeName = 'psk_dhe_ke' | 'psk_ke';
+
+/** An external PSK as a client offers it: identity, key and the hash it is used with (default SHA-256, RFC 8446 §4.2.11). */
+export interface ExternalPsk {
+  readonly identity: string | Uint8Array;
+  readonly key: Uint8Array;
+  readonly hash?: HashAlgorithm;
+}
+
+/** Client `psk` option: one PSK, or a function of the server name (undefined: offer none). */
+export type ClientPskOption = ExternalPsk | ((serverName: string | undefined) => ExternalPsk | undefined);
+
+/** A server's key for one identity: the key alone (SHA-256), or with its hash. */
+export type ServerPskEntry = Uint8Array | { readonly key: Uint8Array; readonly hash?: HashAlgorithm };
+
+/** Server `psk` option: identity (UTF-8) → key, as a Map, a plain object, or a synchronous function (undefined: unknown identity). */
+export type ServerPskOption =
+  ReadonlyMap<string, ServerPskEntry> | Readonly<Record<string, ServerPskEntry>> | ((identity: string, raw: Uint8Array) => ServerPskEntry | undefined);
+
+/** A PSK ready for the handshake. */
+export interface ResolvedPsk {
+  readonly identity: Uint8Array;
+  readonly key: Uint8Array;
+  readonly hash: HashAlgorithm;
+}
+
+/** Shortest key accepted: 128 bits (RFC 9257 §6 asks for at least as much entropy as the security level). */
+export const MIN_PSK_LENGTH = 16;
+
+const utf8 = new TextEncoder();
+
+function checkKey(option: string, key: unknown): Uint8Array {
+  if (!(key instanceof Uint8Array)) throw new ConfigError(option, 'the key must be a Uint8Array');
+  if (key.length < MIN_PSK_LENGTH || key.length > 255) throw new ConfigError(option, `the key must be ${MIN_PSK_LENGTH}..255 bytes, got ${key.length}`);
+  return key;
+}
+
+function checkHash(option: string, hash: unknown): HashAlgorithm {
+  if (hash === undefined) return 'sha256';
+  if (hash !== 'sha256' && hash !== 'sha384') throw new ConfigError(option, `hash must be sha256 or sha384, got ${String(hash)}`);
+  return hash;
+}
+
+function resolveClientPsk(option: string, p: ExternalPsk): ResolvedPsk {
+  if (typeof p !== 'object' || p === null) throw new ConfigError(option, 'must be { identity, key } or a function');
+  const identity = typeof p.identity === 'string' ? utf8.encode(p.identity) : p.identity;
+  if (!(identity instanceof Uint8Array) || identity.length === 0 || identity.length > 65_535) {
+    throw new ConfigError(option, 'the identity must be a non-empty string or Uint8Array of at most 65535 bytes');
+  }
+  return { identity, key: checkKey(option, p.key), hash: checkHash(option, p.hash) };
+}
+
+/** Validates the client option now (a static PSK) or at each use (a function); the result gives the PSK for a server name. */
+export function clientPskSource(option: ClientPskOption | undefined): ((serverName: string | undefined) => ResolvedPsk | undefined) | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option === 'function') {
+    return (serverName) => {
+      const p = option(serverName);
+      return p === undefined ? undefined : resolveClientPsk('psk (returned by the function)', p);
+    };
+  }
+  const resolved = resolveClientPsk('psk', option);
+  return () => resolved;
+}
+
+function resolveEntry(option: string, identity: Uint8Array, entry: ServerPskEntry): ResolvedPsk {
+  if (entry instanceof Uint8Array) return { identity, key: checkKey(option, entry), hash: 'sha256' };
+  if (typeof entry !== 'object' || entry === null) throw new ConfigError(option, 'each entry is a key (Uint8Array) or { key, hash }');
+  return { identity, key: checkKey(option, entry.key), hash: checkHash(option, entry.hash) };
+}
+
+/** Validates a map or object now; a function's answers are validated when it gives them. */
+export function serverPskLookup(option: ServerPskOption | undefined): ((identity: Uint8Array) => ResolvedPsk | undefined) | undefined {
+  if (option === undefined) return undefined;
+  const decode = (raw: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(raw);
+  if (typeof option === 'function') {
+    return (raw) => {
+      const entry = option(decode(raw), raw);
+      return entry === undefined ? undefined : resolveEntry('psk (returned by the function)', raw, entry);
+    };
+  }
+  const entries = option instanceof Map ? [...(option as ReadonlyMap<string, ServerPskEntry>)] : Object.entries(option);
+  if (entries.length === 0) throw new ConfigError('psk', 'the map has no identities');
+  const table = new Map<string, ResolvedPsk>();
+  for (const [name, entry] of entries) {
+    if (name.length === 0) throw new ConfigError('psk', 'an identity must not be empty');
+    table.set(name, resolveEntry(`psk['${name}']`, utf8.encode(name), entry));
+  }
+  return (raw) => table.get(decode(raw));
+}
+
+/** The modes option: a non-empty subset, psk_dhe_ke unless psk_ke is asked for. */
+export function pskModesOption(value: readonly PskKeyExchangeModeName[] | undefined): readonly PskKeyExchangeModeName[] {
+  const modes = value ?? ['psk_dhe_ke'];
+  if (!Array.isArray(modes) || modes.length === 0) throw new ConfigError('pskKeyExchangeModes', 'must list psk_dhe_ke and/or psk_ke');
+  for (const m of modes) if (m !== 'psk_dhe_ke' && m !== 'psk_ke') throw new ConfigError('pskKeyExchangeModes', `unknown mode ${String(m)}`);
+  return modes;
+}

@@ -1,0 +1,72 @@
+import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
+import { Reader } from '../wire/reader.js';
+import { Writer } from '../wire/writer.js';
+import { readWallTime, writeWallTime } from './wall-time.js';
+
+/**
+ * What a server needs to resume a session, carried inside its own sealed
+ * ticket (RFC 8446 §4.6.1 leaves the ticket's contents to the server): the
+ * suite, the resumption PSK, when and for how long it was issued, its
+ * ticket_age_add, and what the original handshake established.
+ */
+export interface TicketContents {
+  readonly suite: SupportedCipherSuite;
+  readonly psk: Uint8Array;
+  /** Wall-clock ms when the server issued it. */
+  readonly issuedAt: number;
+  readonly lifetimeSeconds: number;
+  readonly ticketAgeAdd: number;
+  /** The server_name the client sent in the original handshake (undefined when none). */
+  readonly serverName: string | undefined;
+  readonly clientAuthenticated: boolean;
+  /** The early data this ticket allows (0: none). */
+  readonly maxEarlyData: number;
+}
+
+const VERSION = 1;
+
+export function encodeTicketContents(t: TicketContents): Uint8Array {
+  const w = new Writer('TicketContents');
+  const name = new TextEncoder().encode(t.serverName ?? '');
+  w.u8(VERSION, 'version');
+  w.u16(cipherSuiteToNumber(t.suite), 'suite');
+  writeWallTime(w, t.issuedAt, 'issued_at');
+  w.u32(t.lifetimeSeconds, 'lifetime');
+  w.u32(t.ticketAgeAdd, 'ticket_age_add');
+  w.u32(t.maxEarlyData, 'max_early_data');
+  w.u8(t.clientAuthenticated ? 1 : 0, 'client_authenticated');
+  w.u8(t.psk.length, 'len_psk');
+  w.bytes(t.psk);
+  w.u8(name.length, 'len_server_name');
+  w.bytes(name);
+  return w.finish().slice();
+}
+
+/** The contents of a ticket that opened under one of our keys; a DecodeError when it does not parse (never for a peer's bytes: those failed to open). */
+export function decodeTicketContents(bytes: Uint8Array): TicketContents {
+  const r = new Reader(bytes, 'TicketContents');
+  const version = r.u8('version');
+  if (version !== VERSION) throw r.error('version', `version ${version} is not supported`, 0);
+  const suiteNumber = r.u16('suite');
+  const suite = cipherSuiteFromNumber(suiteNumber);
+  if (typeof suite !== 'string' || !(suite in CIPHER_SUITES)) throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not supported`, 1);
+  const issuedAt = readWallTime(r, 'issued_at');
+  const lifetimeSeconds = r.u32('lifetime');
+  const ticketAgeAdd = r.u32('ticket_age_add');
+  const maxEarlyData = r.u32('max_early_data');
+  const clientAuthenticated = r.u8('client_authenticated') === 1;
+  const psk = r.bytes(r.u8('len_psk'), 'psk').slice();
+  const name = r.bytes(r.u8('len_server_name'), 'server_name');
+  r.finish();
+  return {
+    suite: suite as SupportedCipherSuite,
+    psk,
+    issuedAt,
+    lifetimeSeconds,
+    ticketAgeAdd,
+    serverName: name.length === 0 ? undefined : new TextDecoder().decode(name),
+    clientAuthenticated,
+    maxEarlyData,
+  };
+}
