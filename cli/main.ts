@@ -49,6 +49,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// Output into a pipe that closed (`dtls13 dissect x.pcap | head`) ends the command quietly, as other tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,0 +1,177 @@
+/**
+ * dtls13 dissect on captures tcpdump makes on loopback from real exchanges:
+ * dtls13 with dtls13 (HelloRetryRequest with a cookie, a server flight in
+ * fragments, KeyUpdate) and dtls13 with wolfSSL (its server, our client's
+ * key log). With the key log every handshake message the test knows was
+ * sent is printed; without it, headers and the plaintext records still are.
+ */
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, createServer, type DtlsSocket } from '../../runtime/node/api.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { freePort, startWolfServer, writePem } from '../interop/wolfssl.js';
+import { connectUdp } from '../../runtime/node/client.js';
+import { MAIN } from '../cli/cli-process.js';
+import { captureLoopback } from './tcpdump.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dtls13-dissect-'));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+const id = makeIdentity('p256', 'localhost', { at: Date.now() });
+
+interface JsonRecord {
+  from: string;
+  source: string;
+  destination: string;
+  epoch?: number;
+  epochBits?: number;
+  sequenceNumber?: number;
+  contentType: string;
+  protected: boolean;
+  decrypted: boolean;
+  messages: {
+    type: string;
+    messageSeq: number;
+    complete: boolean;
+    retransmission: boolean;
+    helloRetryRequest?: boolean;
+    fragmentLength: number;
+    length: number;
+    fields?: { random?: string };
+  }[];
+  applicationData?: number;
+  alert?: { description: string };
+}
+
+function dissect(args: readonly string[]): { records: JsonRecord[]; text: string } {
+  const json = execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args, '--json'], { encoding: 'utf8' });
+  const text = execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args], { encoding: 'utf8' });
+  return {
+    records: json
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JsonRecord),
+    text,
+  };
+}
+
+/** The whole handshake messages a side sent, in order, first sightings only (HelloRetryRequest by its name). */
+function messagesFrom(records: readonly JsonRecord[], from: string): string[] {
+  return records
+    .filter((r) => r.from === from)
+    .flatMap((r) => r.messages)
+    .filter((m) => m.complete && !m.retransmission)
+    .map((m) => (m.helloRetryRequest ? 'hello_retry_request' : m.type));
+}
+
+function once(socket: DtlsSocket, event: 'connect' | 'message' | 'close'): Promise<unknown> {
+  return new Promise((resolve) => socket.once(event, resolve));
+}
+
+test('dtls13 ↔ dtls13: HRR with a cookie, a fragmented server flight, KeyUpdate; decrypted with the key log, headers without', async (t) => {
+  const port = await freePort();
+  const pcap = join(dir, 'dtls13.pcap');
+  const keylog = join(dir, 'dtls13.keys');
+  const lines: string[] = [];
+  const capture = await captureLoopback(pcap, [port]);
+  // A small datagram size on the server: its Certificate goes in fragments.
+  const server = createServer({ certificate: { chain: id.chain, privateKey: id.privateKey }, maxDatagramSize: 300 });
+  server.on('connection', (s) => s.on('message', (m) => s.send(m)));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  const client = connect({ port, trustAnchors: [id.caDer], serverName: 'localhost', keyLog: (l) => lines.push(l) });
+  try {
+    await once(client, 'connect');
+    client.send('before the update');
+    await once(client, 'message');
+    client.updateKeys(true);
+    await new Promise((r) => setTimeout(r, 300));
+    client.send('after the update!');
+    await once(client, 'message');
+    client.close();
+    await once(client, 'close');
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await capture.stop();
+  }
+  writeFileSync(keylog, `${lines.join('\n')}\n`);
+
+  const { records, text } = dissect([pcap, '--keylog', keylog]);
+  t.deepEqual(messagesFrom(records, 'client'), ['client_hello', 'client_hello', 'finished', 'key_update']);
+  const server_ = messagesFrom(records, 'server');
+  t.deepEqual(server_.slice(0, 6), ['hello_retry_request', 'server_hello', 'encrypted_extensions', 'certificate', 'certificate_verify', 'finished']);
+  t.true(server_.includes('key_update'), `the server answered update_requested: ${server_.join(', ')}`);
+  const certFragments = records.flatMap((r) => r.messages).filter((m) => m.type === 'certificate' && m.fragmentLength < m.length);
+  t.true(certFragments.length >= 2, 'the Certificate went in fragments');
+  const appData = records.filter((r) => r.contentType === 'application_data');
+  t.deepEqual(
+    appData.map((r) => [r.from, r.epoch, r.applicationData]),
+    [
+      ['client', 3, 17],
+      ['server', 3, 17],
+      ['client', 4, 17],
+      ['server', 4, 17],
+    ],
+  );
+  t.true(records.some((r) => r.alert?.description === 'close_notify'));
+  t.regex(text, /client: epoch 2 rec \d+ handshake \d+ B: finished \(msg_seq 2, 32 B\)/);
+  t.regex(text, /^ {4}certificate_verify:\n {6}algorithm: ecdsa_secp256r1_sha256$/m);
+
+  const bare = dissect([pcap]).records;
+  t.deepEqual(messagesFrom(bare, 'client'), ['client_hello', 'client_hello']);
+  t.deepEqual(messagesFrom(bare, 'server'), ['hello_retry_request', 'server_hello']);
+  const hidden = bare.filter((r) => r.protected);
+  t.true(hidden.length > 0 && hidden.every((r) => r.contentType === 'encrypted' && !r.decrypted && r.epochBits !== undefined));
+});
+
+test('dtls13 client ↔ wolfSSL server: every message of both sides, KeyUpdate, decrypted with our key log', async (t) => {
+  const pcap = join(dir, 'wolfssl.pcap');
+  const keylog = join(dir, 'wolfssl.keys');
+  const lines: string[] = [];
+  const pem = writePem(id);
+  const { port, run } = await startWolfServer(pem, ['-d', '-e']);
+  const capture = await captureLoopback(pcap, [port]);
+  try {
+    const client = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost', keyLog: (l) => lines.push(l) });
+    await client.handshake;
+    client.send(new TextEncoder().encode('before the update'));
+    await client.receive();
+    client.updateKeys(true);
+    await new Promise((r) => setTimeout(r, 300));
+    client.send(new TextEncoder().encode('after the update!'));
+    await client.receive();
+    client.close();
+    await client.closed;
+    const { code, output } = await run.done;
+    t.is(code, 0, output);
+  } finally {
+    run.kill();
+    await capture.stop();
+    pem.remove();
+  }
+  writeFileSync(keylog, `${lines.join('\n')}\n`);
+  const { records } = dissect([pcap, '--keylog', keylog]);
+  const client = messagesFrom(records, 'client');
+  const server = messagesFrom(records, 'server');
+  t.deepEqual(
+    client.filter((m) => m !== 'client_hello'),
+    ['finished', 'key_update'],
+  );
+  t.is(client[0], 'client_hello');
+  t.deepEqual(
+    server.filter((m) => m !== 'hello_retry_request' && m !== 'new_session_ticket' && m !== 'key_update'),
+    ['server_hello', 'encrypted_extensions', 'certificate', 'certificate_verify', 'finished'],
+  );
+  t.true(server.includes('key_update'), `wolfSSL answered update_requested: ${server.join(', ')}`);
+  const appData = records.filter((r) => r.contentType === 'application_data');
+  t.deepEqual(
+    appData.map((r) => [r.from, r.epoch, r.applicationData]),
+    [
+      ['client', 3, 17],
+      ['server', 3, 17],
+      ['client', 4, 17],
+      ['server', 4, 17],
+    ],
+  );
+});
