@@ -24,6 +24,8 @@ export interface Served {
   readonly code: number | null;
   readonly received: string | undefined;
   readonly endpoint: DtlsEndpoint | undefined;
+  /** What every connection's handshake settled, in the order they completed. */
+  readonly handshakes: NegotiatedParameters[];
   readonly proxy: LossyProxy | undefined;
 }
 
@@ -33,11 +35,12 @@ export async function serveWolfClient(serverId: Identity, options: Partial<UdpSe
   const server = await DtlsUdpServer.listen({ certificate: serverId, ...options });
   let endpoint: DtlsEndpoint | undefined;
   let received: string | undefined;
+  const handshakes: NegotiatedParameters[] = [];
   server.onConnection((ep) => {
     endpoint = ep;
     void (async () => {
       try {
-        await ep.handshake;
+        handshakes.push(await ep.handshake);
         received = new TextDecoder().decode(await ep.receive());
         ep.send(new TextEncoder().encode(REPLY));
       } catch {
@@ -48,7 +51,7 @@ export async function serveWolfClient(serverId: Identity, options: Partial<UdpSe
   const proxy = fate ? await LossyProxy.start(server.address.port, fate) : undefined;
   try {
     const { code, output } = await runWolf('client', ['-u', '-v', '4', '-p', String(proxy?.port ?? server.address.port), '-A', pem.ca, ...clientArgs]).done;
-    return { code, output, received, endpoint, proxy };
+    return { code, output, received, endpoint, handshakes, proxy };
   } finally {
     proxy?.close();
     await server.close();
