@@ -1,4 +1,5 @@
 import { benchHandshake } from './handshake.js';
+import { benchHandshakeKinds } from './handshake-kinds.js';
 import { benchHwmodel } from './hwmodel.js';
 import { benchKernel } from './kernel.js';
 import { benchNetwork } from './network.js';
@@ -13,7 +14,10 @@ import { benchWire } from './wire.js';
 const only = process.argv[2];
 if (only === undefined || only === 'wire') benchWire();
 if (only === undefined || only === 'record') benchRecord();
-if (only === undefined || only === 'handshake') benchHandshake();
+if (only === undefined || only === 'handshake') {
+  benchHandshake();
+  benchHandshakeKinds();
+}
 if (only === undefined || only === 'network') await benchNetwork();
 if (only === undefined || only === 'kernel') await benchKernel(console.log);
 if (only === undefined || only === 'hwmodel') await benchHwmodel(console.log);
