@@ -40,6 +40,9 @@ export async function inlineNoble(root: string): Promise<string[]> {
       platform: 'node',
       target: 'node20',
       legalComments: 'inline',
+      // Whitespace and syntax only: names stay readable in stack traces.
+      minifyWhitespace: true,
+      minifySyntax: true,
       logLevel: 'warning',
       plugins: [ownModulesExternal(file)],
     });
