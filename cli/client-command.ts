@@ -12,6 +12,7 @@ import { inputItems, stdinLines, type InputItem, type LineInput } from './line-i
 import { CLIENT_OPTIONS } from './net-options.js';
 import { parseOptions, stringValue } from './option-table.js';
 import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
+import { clientSessionOptions } from './session-options.js';
 import { diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -33,7 +34,8 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const v = parseOptions(withInspectDefault(argv), CLIENT_OPTIONS);
   const target = stringValue(v.connect);
   const caPath = stringValue(v.ca);
-  if (!target || !caPath) throw new CliUsageError('client needs --connect HOST:PORT --ca FILE');
+  if (!target || (!caPath && v.psk === undefined)) throw new CliUsageError('client needs --connect HOST:PORT and --ca FILE (or --psk HEX)');
+  const sessions = clientSessionOptions(v);
   const { host, port } = hostPort('--connect', target, '127.0.0.1');
   const certPath = stringValue(v.cert);
   const keyPath = stringValue(v.key);
@@ -46,7 +48,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const base = {
     host,
     port,
-    trustAnchors: loadCertificates('--ca', caPath),
+    trustAnchors: caPath ? loadCertificates('--ca', caPath) : [],
     handshakeTimeoutMs: timeout ?? 10_000,
     ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
     // The certificate is checked against the name or address connected to (RFC 9525 §6), unless --servername says otherwise
@@ -55,10 +57,13 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     ...(v['no-verify-name'] === true ? { checkServerIdentity: false } : {}),
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
+    ...sessions.options,
   };
   const { options: diag, inspector } = await diagnostics('client', v, (line) => process.stderr.write(line));
   try {
     const socket = connect({ ...base, ...diag });
+    const save = sessions.saveSession;
+    if (save) socket.on('session', (session) => save(session));
     const message = stringValue(v.message);
     const input = message !== undefined ? fixedInput(message) : undefined;
     const offered = offeredText(cipherSuites, groups);
@@ -137,7 +142,8 @@ class ClientExchange {
       s.on('error', (e) => (this.failure ??= this.explain(e.message)));
       s.on('connect', (p) => {
         this.connected = true;
-        process.stderr.write(`connected: ${p.cipherSuite} ${p.group} ${p.signatureAlgorithm}\n`);
+        const how = p.pskMode ? (p.resumed ? `resumed ${p.pskMode}` : `psk ${p.pskMode}`) : p.signatureAlgorithm;
+        process.stderr.write(`connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}\nresumed: ${p.resumed ? 'yes' : 'no'}\n`);
         this.touch();
         this.pump();
       });

@@ -17,6 +17,17 @@ const TLS_OPTIONS: OptionTable = [
   { name: 'keylog', type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE format); a new file is created mode 0600', group: 'TLS' },
 ];
 
+const PSK_OPTIONS: OptionTable = [
+  { name: 'psk', type: 'string', value: 'HEX', help: 'an external PSK (RFC 8446 §4.2.11), at least 16 bytes in hex', group: 'sessions' },
+  { name: 'psk-identity', type: 'string', value: 'ID', help: `the PSK's identity (default ${'Client_identity'}, as OpenSSL)`, group: 'sessions' },
+  {
+    name: 'allow-no-dhe-kex',
+    type: 'boolean',
+    help: 'also allow psk_ke: a PSK handshake without (EC)DHE (no forward secrecy)',
+    group: 'sessions',
+  },
+];
+
 const TRACE_OPTIONS: OptionTable = [
   {
     name: 'msg',
@@ -37,7 +48,7 @@ const TRACE_OPTIONS: OptionTable = [
 
 export const CLIENT_OPTIONS: OptionTable = [
   { name: 'connect', type: 'string', value: 'HOST:PORT', help: 'the server (HOST a name, an IPv4 address or [IPv6]); required', group: 'connection' },
-  { name: 'ca', type: 'string', value: 'FILE', help: 'PEM trust anchors for the server certificate; required', group: 'connection' },
+  { name: 'ca', type: 'string', value: 'FILE', help: 'PEM trust anchors for the server certificate; required unless --psk', group: 'connection' },
   { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain for client authentication (with --key)', group: 'connection' },
   { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert', group: 'connection' },
   { name: 'servername', type: 'string', value: 'NAME', help: 'the name the server certificate must match (default: the HOST)', group: 'connection' },
@@ -52,13 +63,16 @@ export const CLIENT_OPTIONS: OptionTable = [
     group: 'input and output',
   },
   { name: 'idle-timeout', type: 'string', value: 'MS', help: 'close when nothing was sent or received for MS', group: 'input and output' },
+  ...PSK_OPTIONS,
+  { name: 'sess-out', type: 'string', value: 'FILE', help: "write the server's latest session ticket to FILE (mode 0600; it holds a key)", group: 'sessions' },
+  { name: 'sess-in', type: 'string', value: 'FILE', help: 'resume the session in FILE (from --sess-out); prints resumed: yes|no', group: 'sessions' },
   ...TRACE_OPTIONS,
 ];
 
 export const SERVER_OPTIONS: OptionTable = [
   { name: 'listen', type: 'string', value: 'HOST:PORT', help: 'address to listen on ([::1]:4433, :4433 for 127.0.0.1); required', group: 'connection' },
-  { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain; required', group: 'connection' },
-  { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert; required', group: 'connection' },
+  { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain; required unless --psk (a PSK-only server)', group: 'connection' },
+  { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert', group: 'connection' },
   { name: 'ca', type: 'string', value: 'FILE', help: 'PEM trust anchors: ask clients for a certificate (optional)', group: 'connection' },
   { name: 'verify-client', type: 'boolean', help: 'require a client certificate (needs --ca)', group: 'connection' },
   ...TLS_OPTIONS,
@@ -67,6 +81,14 @@ export const SERVER_OPTIONS: OptionTable = [
     type: 'boolean',
     help: 'send every message back (default: print it and answer a fixed line)',
     group: 'input and output',
+  },
+  ...PSK_OPTIONS,
+  {
+    name: 'ticket-keys',
+    type: 'string',
+    value: 'FILE',
+    help: "session ticket keys: FILE holds 32 × N raw bytes, the first key seals, all open\n(servers with the same file resume each other's sessions; default: random per process)",
+    group: 'sessions',
   },
   ...TRACE_OPTIONS,
 ];

@@ -10,6 +10,7 @@ import { stdinLines, type LineInput } from './line-input.js';
 import { SERVER_OPTIONS } from './net-options.js';
 import { parseOptions, stringValue } from './option-table.js';
 import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
+import { serverSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -20,18 +21,21 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   const listen = stringValue(v.listen);
   const certPath = stringValue(v.cert);
   const keyPath = stringValue(v.key);
-  if (!listen || !certPath || !keyPath) throw new CliUsageError('server needs --listen HOST:PORT --cert FILE --key FILE');
+  const sessions = serverSessionOptions(v);
+  if ((certPath === undefined) !== (keyPath === undefined)) throw new CliUsageError('--cert and --key go together');
+  if (!listen || (!certPath && !sessions.psk)) throw new CliUsageError('server needs --listen HOST:PORT and --cert FILE --key FILE (or --psk HEX)');
   const { host, port } = hostPort('--listen', listen, '127.0.0.1');
   const caPath = stringValue(v.ca);
   if (v['verify-client'] && !caPath) throw new CliUsageError('--verify-client needs --ca FILE');
   const cipherSuites = suiteList('--cipher', stringValue(v.cipher));
   const groups = groupList('--group', stringValue(v.group));
   const options = {
-    certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) },
+    ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
     ...(caPath ? { trustAnchors: loadCertificates('--ca', caPath) } : {}),
     clientAuthentication: v['verify-client'] ? 'required' : caPath ? 'optional' : 'none',
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
+    ...sessions,
   } as const;
   const { options: diag, inspector } = await diagnostics('server', v, (line) => process.stdout.write(line));
   try {
@@ -50,7 +54,8 @@ async function serve(options: ServerOptions, host: string, port: number, echo: b
     const who = addressText(s.remote?.address, s.remote?.port);
     s.on('connect', (p) => {
       live.add(s);
-      process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group} ${p.signatureAlgorithm}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`);
+      const how = p.pskMode ? `${p.resumed ? 'resumed' : 'psk'} ${p.pskMode}` : p.signatureAlgorithm;
+      process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`);
     });
     s.on('message', (m) => {
       if (echo) s.send(m);

@@ -1,0 +1,78 @@
+/**
+ * The session options of `dtls13 client` and `dtls13 server`, with OpenSSL's
+ * s_client/s_server names: --psk HEX and --psk-identity ID (both sides),
+ * --allow-no-dhe-kex (psk_ke), --sess-out/--sess-in (client), --ticket-keys
+ * FILE (server). The rows are in net-options.ts; this turns their values
+ * into connection options.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { PskKeyExchangeModeName } from '../runtime/session/external-psk.js';
+import { stringValue, type OptionValues } from './option-table.js';
+import { CliUsageError } from './usage-error.js';
+
+/** OpenSSL's default PSK identity (s_client -psk_identity, s_server's expected one). */
+export const DEFAULT_PSK_IDENTITY = 'Client_identity';
+
+function hexKey(text: string): Uint8Array {
+  const clean = text.trim();
+  if (!/^([0-9a-fA-F]{2})+$/.test(clean)) throw new CliUsageError(`--psk: a key in hex (an even number of hex digits), got '${text}'`);
+  if (clean.length < 32) throw new CliUsageError('--psk: the key must be at least 16 bytes (32 hex digits)');
+  return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
+}
+
+function modes(v: OptionValues): { pskKeyExchangeModes?: readonly PskKeyExchangeModeName[] } {
+  return v['allow-no-dhe-kex'] === true ? { pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'] } : {};
+}
+
+function readFile(option: string, path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new CliUsageError(`${option} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Client: the PSK to offer, the session to resume, and where to write the sessions the server sends. */
+export function clientSessionOptions(v: OptionValues): {
+  readonly options: { psk?: { identity: string; key: Uint8Array }; session?: Uint8Array; pskKeyExchangeModes?: readonly PskKeyExchangeModeName[] };
+  readonly saveSession: ((session: Uint8Array) => void) | undefined;
+} {
+  const psk = stringValue(v.psk);
+  const identity = stringValue(v['psk-identity']);
+  if (identity !== undefined && psk === undefined) throw new CliUsageError('--psk-identity needs --psk');
+  const sessIn = stringValue(v['sess-in']);
+  const sessOut = stringValue(v['sess-out']);
+  return {
+    options: {
+      ...(psk !== undefined ? { psk: { identity: identity ?? DEFAULT_PSK_IDENTITY, key: hexKey(psk) } } : {}),
+      ...(sessIn !== undefined ? { session: readFile('--sess-in', sessIn) } : {}),
+      ...modes(v),
+    },
+    // The session holds a PSK: the file is readable by its owner only.
+    saveSession: sessOut === undefined ? undefined : (session) => writeFileSync(sessOut, session, { mode: 0o600 }),
+  };
+}
+
+/** Server: the PSK it accepts for --psk-identity, its ticket keys, psk_ke. */
+export function serverSessionOptions(v: OptionValues): {
+  psk?: Record<string, Uint8Array>;
+  ticketKeys?: Uint8Array;
+  pskKeyExchangeModes?: readonly PskKeyExchangeModeName[];
+} {
+  const psk = stringValue(v.psk);
+  const identity = stringValue(v['psk-identity']);
+  if (identity !== undefined && psk === undefined) throw new CliUsageError('--psk-identity needs --psk');
+  const keysPath = stringValue(v['ticket-keys']);
+  let ticketKeys: Uint8Array | undefined;
+  if (keysPath !== undefined) {
+    ticketKeys = readFile('--ticket-keys', keysPath);
+    if (ticketKeys.length === 0 || ticketKeys.length % 32 !== 0) {
+      throw new CliUsageError(`--ticket-keys ${keysPath}: ${ticketKeys.length} bytes; the file holds 32-byte keys (32 × N bytes, the first current)`);
+    }
+  }
+  return {
+    ...(psk !== undefined ? { psk: { [identity ?? DEFAULT_PSK_IDENTITY]: hexKey(psk) } } : {}),
+    ...(ticketKeys ? { ticketKeys } : {}),
+    ...modes(v),
+  };
+}

@@ -1,0 +1,92 @@
+import test from 'ava';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { freePort, writePem } from '../interop/wolfssl.js';
+import { dtls13, startServer, type CliRun } from './cli-process.js';
+
+// The session options of the CLI, with OpenSSL's names: --sess-out/--sess-in, --ticket-keys, --psk/--psk-identity, --allow-no-dhe-kex.
+
+const serverId = makeIdentity('p256', 'localhost', { at: Date.now() });
+const pem = writePem(serverId);
+const dir = mkdtempSync(join(tmpdir(), 'dtls13-cli-sessions-'));
+test.after.always(() => {
+  pem.remove();
+  rmSync(dir, { recursive: true, force: true });
+});
+const KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+
+async function listening(args: readonly string[]): Promise<{ port: number; run: CliRun }> {
+  const port = await freePort();
+  const run = dtls13(['server', '--listen', `127.0.0.1:${port}`, ...args], null);
+  await new Promise<void>((resolve, reject) => {
+    run.child.stdout!.on('data', () => run.out().stdout.includes('listening on') && resolve());
+    void run.done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
+  });
+  return { port, run };
+}
+
+test('--sess-out writes the session (mode 0600); --sess-in resumes it on a second server with the same --ticket-keys', async (t) => {
+  const keys = join(dir, 'ticket-keys.bin');
+  writeFileSync(keys, new Uint8Array(64).fill(5));
+  const session = join(dir, 'session.bin');
+  const a = await startServer(pem, ['--ticket-keys', keys]);
+  const b = await startServer(pem, ['--ticket-keys', keys]);
+  const common = ['--ca', pem.ca, '--servername', 'localhost', '--message', 'hi'];
+  const first = await dtls13(['client', '--connect', `127.0.0.1:${a.port}`, ...common, '--sess-out', session]).done;
+  t.is(first.code, 0, first.stderr);
+  t.regex(first.stderr, /resumed: no/);
+  t.is(statSync(session).mode & 0o777, 0o600);
+  const second = await dtls13(['client', '--connect', `127.0.0.1:${b.port}`, ...common, '--sess-in', session]).done;
+  t.is(second.code, 0, second.stderr);
+  t.regex(second.stderr, /resumed: yes/);
+  t.regex(await b.stop(), /connected: tls_aes_128_gcm_sha256 x25519 resumed psk_dhe_ke/);
+  await a.stop();
+});
+
+test('--psk on both sides: a PSK-only server (no --cert), with and without --allow-no-dhe-kex; a wrong key is named', async (t) => {
+  const server = await listening(['--psk', KEY, '--psk-identity', 'device-1', '--allow-no-dhe-kex']);
+  const ok = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--psk', KEY, '--psk-identity', 'device-1', '--message', 'hi']).done;
+  t.is(ok.code, 0, ok.stderr);
+  t.regex(ok.stderr, /connected: tls_aes_128_gcm_sha256 x25519 psk psk_dhe_ke/);
+  const noDhe = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${server.port}`,
+    '--psk',
+    KEY,
+    '--psk-identity',
+    'device-1',
+    '--allow-no-dhe-kex',
+    '--message',
+    'hi',
+  ]).done;
+  t.is(noDhe.code, 0, noDhe.stderr);
+  const wrong = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${server.port}`,
+    '--psk',
+    KEY.replace(/^00/, 'ff'),
+    '--psk-identity',
+    'device-1',
+    '--message',
+    'x',
+  ]).done;
+  t.is(wrong.code, 1);
+  t.regex(wrong.stderr, /decrypt_error/);
+  const log = (server.run.child.kill('SIGTERM'), (await server.run.done).stdout);
+  t.regex(log, /handshake failed: .*binder of PSK identity 'device-1' does not verify/);
+});
+
+test('bad session options are usage errors naming the option', async (t) => {
+  const short = await dtls13(['client', '--connect', '127.0.0.1:1', '--psk', 'abcd']).done;
+  t.is(short.code, 2);
+  t.regex(short.stderr, /--psk: the key must be at least 16 bytes/);
+  const badKeys = join(dir, 'bad-keys.bin');
+  writeFileSync(badKeys, new Uint8Array(40));
+  const keys = await dtls13(['server', '--listen', '127.0.0.1:0', '--cert', pem.cert, '--key', pem.key, '--ticket-keys', badKeys]).done;
+  t.is(keys.code, 2);
+  t.regex(keys.stderr, /--ticket-keys .*40 bytes/);
+});
