@@ -71,7 +71,7 @@ const GENERATE_HELP = `usage: dtls13 generate [--check] [--root DIR] [--quiet]
 Regenerates generated/ from spec/ and prints a summary of the spec. --check changes
 nothing and exits 1 listing stale files. DIR is the project (default: this package's
 own sources); generate refuses a DIR inside node_modules. Needs the generator's
-packages (ts-morph, kaitai-struct-compiler, handlebars, yaml): they are development
+packages (ts-morph, kaitai-struct-compiler, handlebars, yaml, @viz-js/viz): they are development
 dependencies of dtls13, installed in a clone by 'npm install'.
 `;
 
@@ -118,7 +118,8 @@ export const COMMANDS: readonly Command[] = [
     name: 'generate',
     summary: 'regenerate generated/ from spec/ (development)',
     help: () => GENERATE_HELP,
-    load: async () => (await needing(['ts-morph', 'kaitai-struct-compiler', 'handlebars', 'yaml'], () => import('./generate-command.js'))).runGenerate,
+    load: async () =>
+      (await needing(['ts-morph', 'kaitai-struct-compiler', 'handlebars', 'yaml', '@viz-js/viz'], () => import('./generate-command.js'))).runGenerate,
   },
 ];
 
