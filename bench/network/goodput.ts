@@ -9,6 +9,7 @@ import type { Identity } from '../../tests/support/pki-fixtures.js';
 import type { Peer } from './peer.js';
 import { mbit, median } from './stats.js';
 import { jsTrial, type GoodputOptions, type Trial } from './trial.js';
+import { batchSends } from './batched-send.js';
 import { cTrial, wolfGoodputTool, type WolfVariant } from './wolf-goodput.js';
 
 export type { GoodputOptions } from './trial.js';
@@ -16,7 +17,9 @@ export type { GoodputOptions } from './trial.js';
 /**
  * Application-data goodput on loopback, sender and receiver in two
  * processes: dtls13 on the node provider and on the native one (client here
- * → server in the peer process), plain node:dgram between the same two
+ * → server in the peer process), the native one again with its datagrams
+ * sent a burst per sendmmsg call (a bench-side shim on the client's socket,
+ * batched-send.ts), plain node:dgram between the same two
  * processes, and the C anchors: wolfSSL DTLS 1.3 without and with its
  * assembly, and plain UDP in C (each a sender and a receiver process). The
  * same payload, burst pacing and socket buffer sizes for all; every round
@@ -38,12 +41,16 @@ function sizeSocket(s: Socket, bufferSize: number): void {
   s.setRecvBufferSize(bufferSize);
 }
 
-/** A dtls13 client per suite on `provider`, to the peer's server on the same provider. */
-function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions): System {
+/**
+ * A dtls13 client per suite on `provider`, to the peer's server on the same
+ * provider; `batched`: its socket sends through sendmmsg, a burst per call
+ * (batched-send.ts).
+ */
+function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions, batched = false): System {
   const which = provider.name === 'native' ? 'dtls-native' : 'dtls-node';
   const clients = new Map<SupportedCipherSuite, ReturnType<typeof connectUdp>>();
   return {
-    name: `dtls13, ${provider.name} provider`,
+    name: `dtls13, ${provider.name} provider${batched ? ' + sendmmsg' : ''}`,
     perSuite: true,
     run: async (suite) => {
       let client = clients.get(suite);
@@ -51,6 +58,7 @@ function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity
         client = connectUdp({ port, provider, cipherSuites: [suite], trustAnchors: [id.caDer], serverName: 'localhost' });
         await client.handshake;
         sizeSocket(client.socket, o.bufferSize);
+        if (batched && !batchSends(client.socket, o.burst)) throw new Error('sendmmsg is not available here');
         clients.set(suite, client);
       }
       const c = client;
@@ -86,8 +94,10 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
   sizeSocket(tx, o.bufferSize);
   const plain: System = { name: 'plain node:dgram', perSuite: false, run: () => jsTrial(peer, 'udp', (d) => void tx.send(d, peer.udpPort, '127.0.0.1'), o) };
   const systems: System[] = [plain, dtls13(peer, peer.dtlsPort, nodeProvider, id, o)];
-  if (nativeProvider && peer.nativePort !== undefined) systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o));
-  else console.log('  (no native provider here: the addon is not built or DTLS13_NATIVE=0)');
+  if (nativeProvider && peer.nativePort !== undefined) {
+    systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o));
+    if (process.platform === 'linux') systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o, true));
+  } else console.log('  (no native provider here: the addon is not built or DTLS13_NATIVE=0)');
   const wolfs = pem ? [wolf('wolfssl', pem, o), wolf('wolfssl-asm', pem, o)].filter((s) => s !== undefined) : [];
   systems.push(...wolfs);
   if (wolfs[0]) {
@@ -106,8 +116,8 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
       }
       const base = trials.get(plain)!;
       for (const s of here) print(s.name, trials.get(s)!, base);
-      const node = [...trials.entries()].find(([s]) => s.name.includes('node provider'))?.[1];
-      const native = [...trials.entries()].find(([s]) => s.name.includes('native provider'))?.[1];
+      const node = [...trials.entries()].find(([s]) => s.name.endsWith('node provider'))?.[1];
+      const native = [...trials.entries()].find(([s]) => s.name.endsWith('native provider'))?.[1];
       if (node && native) {
         const r = native.map((t, k) => t.delivered / node[k]!.delivered);
         console.log(`    native / node provider (after / before): ${median(r).toFixed(2)} (rounds: ${r.map((x) => x.toFixed(2)).join(' ')})`);

@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "record.h"
+#include "udp.h"
 
 enum handle_kind { KIND_AEAD = 0x61656164, KIND_MASK = 0x6d61736b, KIND_RECORD = 0x7265636f };
 
@@ -374,6 +375,40 @@ static napi_value record_open_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+#define MAX_SEND_BATCH 1024
+
+/*
+ * udpSendBatch(fd, datagrams, count, ipv4, port) -> how many were sent (the
+ * first ones), or -errno: `datagrams` is an array of Uint8Array, `ipv4` the
+ * peer's address as a 32-bit number.
+ */
+static napi_value udp_send_batch_js(napi_env env, napi_callback_info info) {
+  call c;
+  struct udp_datagram batch[MAX_SEND_BATCH]; /* on the stack: worker threads may call in at once */
+  napi_value result = NULL;
+  uint32_t ipv4 = 0;
+  if (!begin(&c, env, info, "udpSendBatch", 5)) return NULL;
+  int32_t fd = int_arg(&c, 0);
+  int32_t count = int_arg(&c, 2);
+  int32_t port = int_arg(&c, 4);
+  if (c.failed) return NULL;
+  if (napi_get_value_uint32(env, c.argv[3], &ipv4) != napi_ok) return fail(&c, "expected an IPv4 address as a number"), NULL;
+  if (count > MAX_SEND_BATCH || port < 1 || port > 65535) return fail(&c, "count or port out of range"), NULL;
+  for (int32_t i = 0; i < count; i++) {
+    napi_value element;
+    napi_typedarray_type type;
+    size_t length = 0;
+    void *data = NULL;
+    if (napi_get_element(env, c.argv[1], (uint32_t)i, &element) != napi_ok ||
+        napi_get_typedarray_info(env, element, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array)
+      return fail(&c, "every datagram must be a Uint8Array"), NULL;
+    batch[i].data = data != NULL ? data : (const uint8_t *)"";
+    batch[i].length = length;
+  }
+  napi_create_int32(env, udp_send_batch(fd, batch, count, ipv4, (uint16_t)port), &result);
+  return result;
+}
+
 /* release(h): frees the key's contexts now (OpenSSL cleanses them); later use throws. */
 static napi_value release_js(napi_env env, napi_callback_info info) {
   call c;
@@ -391,7 +426,7 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"release", release_js},
+      {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value f;

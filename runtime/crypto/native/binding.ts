@@ -53,6 +53,13 @@ export interface NativeBinding {
     outOffset: number,
   ): number;
   release(key: NativeHandle): void;
+  /**
+   * Sends `count` of `datagrams` to `ipv4:port` (the address as a 32-bit
+   * number) on the UDP socket `fd` with sendmmsg(2), 64 per system call;
+   * returns how many (the first ones) went out, fewer when the socket would
+   * block, or -errno (-ENOSYS off Linux). For batched datagram output.
+   */
+  udpSendBatch(fd: number, datagrams: readonly Uint8Array[], count: number, ipv4: number, port: number): number;
 }
 
 /** Set DTLS13_NATIVE=0 (or "off") to run without the addon even where it is built. */
