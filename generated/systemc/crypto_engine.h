@@ -18,18 +18,30 @@ struct crypto_engine : sc_core::sc_module {
   // initiator socket, blocking: Operand and result transfers to and from memory.
   tlm_utils::simple_initiator_socket<crypto_engine> dma;
 
-  // Operations executed in parallel. Default 4.
+  // Lanes of the symmetric unit (AEAD, record number masks, hashes, HMAC, HKDF), each running one
+  // command's symmetric operations at a time. Default 4.
   unsigned lanes = 4u;
-  // Whether operations run on the accelerator's timing profile (true) or the software fallback's
-  // (false). Default true.
+  // Lanes of the public-key unit (key exchange, signatures). Default 4.
+  unsigned pk_lanes = 4u;
+  // The engine's clock period (2ns = 500 MHz); operation costs are the profile's cycle counts
+  // (crypto.accelerated) at this clock. Default 2ns.
+  sc_core::sc_time clock_period = sc_core::sc_time(2000.0, sc_core::SC_PS);
+  // Whether commands run on the engine (true: cycles at the clock, DMA, two units) or in software
+  // on the host's cores (false: the profile's software table, no DMA). Default true.
   bool hw_accel = true;
-  // Commands queued per lane before the engine stops accepting (non-blocking END_REQ is delayed).
-  // The behaviour in hwmodel/model serves blocking callers, who wait for a lane either way, and
-  // completes non-blocking commands early (TLM_COMPLETED), so it does not use this limit: queues
-  // are reported, not capped. Default 16.
+  // Commands each unit queues per lane: when lanes × queue_depth commands already wait for a unit,
+  // a new command is not accepted until one of them starts, and its caller waits (back-pressure;
+  // the wait is reported as the unit's admission wait). Default 16.
   unsigned queue_depth = 16u;
   // Fixed cost of accepting and decoding one command. Default 40ns.
   sc_core::sc_time command_overhead = sc_core::sc_time(40000.0, sc_core::SC_PS);
+  // Rate of the engine's one DMA channel: operands are read from the connection's buffer before a
+  // command and results written back after it, each transfer occupying the channel for its size at
+  // this rate, plus the memory's access time. Default 64Gbps (bits per second).
+  double dma_bandwidth = 64000000000.0;
+  // Operand buffer per connection in memory (connection i's at 0x40000000 + i × buffer_size); the
+  // DMA reads and writes there, so connections touch different cache lines. Default 4KiB (bytes).
+  std::uint64_t buffer_size = 4096ull;
 
   explicit crypto_engine(sc_core::sc_module_name name)
       : sc_core::sc_module(name),

@@ -24,6 +24,9 @@ struct memory : sc_core::sc_module {
   std::uint64_t line_size = 64ull;
   // Cache capacity. Default 256KiB (bytes).
   std::uint64_t cache_size = 262144ull;
+  // Transfer rate of a burst (one DDR4-3200 channel, 25.6 GB/s). Default 204.8Gbps (bits per
+  // second).
+  double bandwidth = 204800000000.0;
 
   explicit memory(sc_core::sc_module_name name)
       : sc_core::sc_module(name),

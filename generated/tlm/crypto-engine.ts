@@ -6,25 +6,37 @@ import { type Delay, type GenericPayload, InitiatorSocket, Module, type PhaseRef
 
 /** The parameters of crypto_engine (spec/hw/crypto_engine.yaml), in plain units: times in ps (SimTime), bandwidths in bit/s, sizes in bytes. */
 export interface CryptoEngineParams {
-  /** Operations executed in parallel. (count) Default 4. */
+  /** Lanes of the symmetric unit (AEAD, record number masks, hashes, HMAC, HKDF), each running one command's symmetric operations at a time. (count) Default 4. */
   readonly lanes: number;
-  /** Whether operations run on the accelerator's timing profile (true) or the software fallback's (false). (flag) Default true. */
+  /** Lanes of the public-key unit (key exchange, signatures). (count) Default 4. */
+  readonly pkLanes: number;
+  /** The engine's clock period (2ns = 500 MHz); operation costs are the profile's cycle counts (crypto.accelerated) at this clock. In ps. Default 2ns = 2000 ps. */
+  readonly clockPeriod: SimTime;
+  /** Whether commands run on the engine (true: cycles at the clock, DMA, two units) or in software on the host's cores (false: the profile's software table, no DMA). (flag) Default true. */
   readonly hwAccel: boolean;
-  /** Commands queued per lane before the engine stops accepting (non-blocking END_REQ is delayed). The behaviour in hwmodel/model serves blocking callers, who wait for a lane either way, and completes non-blocking commands early (TLM_COMPLETED), so it does not use this limit: queues are reported, not capped. (count) Default 16. */
+  /** Commands each unit queues per lane: when lanes × queue_depth commands already wait for a unit, a new command is not accepted until one of them starts, and its caller waits (back-pressure; the wait is reported as the unit's admission wait). (count) Default 16. */
   readonly queueDepth: number;
   /** Fixed cost of accepting and decoding one command. In ps. Default 40ns = 40_000 ps. */
   readonly commandOverhead: SimTime;
+  /** Rate of the engine's one DMA channel: operands are read from the connection's buffer before a command and results written back after it, each transfer occupying the channel for its size at this rate, plus the memory's access time. In bit/s. Default 64Gbps = 64_000_000_000 bit/s. */
+  readonly dmaBandwidth: number;
+  /** Operand buffer per connection in memory (connection i's at 0x40000000 + i × buffer_size); the DMA reads and writes there, so connections touch different cache lines. In bytes. Default 4KiB = 4096 bytes. */
+  readonly bufferSize: number;
 }
 
 /** The defaults of crypto_engine as written in spec/hw/crypto_engine.yaml, parsed to plain units. */
-export const cryptoEngineDefaults: CryptoEngineParams = Object.freeze({ lanes: 4, hwAccel: true, queueDepth: 16, commandOverhead: 40_000 });
+export const cryptoEngineDefaults: CryptoEngineParams = Object.freeze({ lanes: 4, pkLanes: 4, clockPeriod: 2000, hwAccel: true, queueDepth: 16, commandOverhead: 40_000, dmaBandwidth: 64_000_000_000, bufferSize: 4096 });
 
 /** Returns `p` when every parameter is in range; else throws ConfigError naming `<where>.<parameter>`. */
 export function checkCryptoEngineParams(p: CryptoEngineParams, where: string): CryptoEngineParams {
   if (!Number.isSafeInteger(p.lanes) || p.lanes < 1 || p.lanes > 256) throw new ConfigError(`${where}.lanes`, `must be an integer in 1..256, got ${String(p.lanes)}`);
+  if (!Number.isSafeInteger(p.pkLanes) || p.pkLanes < 1 || p.pkLanes > 256) throw new ConfigError(`${where}.pkLanes`, `must be an integer in 1..256, got ${String(p.pkLanes)}`);
+  if (!Number.isSafeInteger(p.clockPeriod) || p.clockPeriod < 1) throw new ConfigError(`${where}.clockPeriod`, `must be an integer number of ps >= 1, got ${String(p.clockPeriod)}`);
   if (typeof p.hwAccel !== 'boolean') throw new ConfigError(`${where}.hwAccel`, `must be a boolean, got ${String(p.hwAccel)}`);
   if (!Number.isSafeInteger(p.queueDepth) || p.queueDepth < 1) throw new ConfigError(`${where}.queueDepth`, `must be an integer >= 1, got ${String(p.queueDepth)}`);
   if (!Number.isSafeInteger(p.commandOverhead) || p.commandOverhead < 0) throw new ConfigError(`${where}.commandOverhead`, `must be an integer number of ps >= 0, got ${String(p.commandOverhead)}`);
+  if (!Number.isSafeInteger(p.dmaBandwidth) || p.dmaBandwidth < 1) throw new ConfigError(`${where}.dmaBandwidth`, `must be an integer number of bit/s >= 1, got ${String(p.dmaBandwidth)}`);
+  if (!Number.isSafeInteger(p.bufferSize) || p.bufferSize < 64) throw new ConfigError(`${where}.bufferSize`, `must be an integer number of bytes >= 64, got ${String(p.bufferSize)}`);
   return p;
 }
 

@@ -14,10 +14,12 @@ export interface MemoryParams {
   readonly lineSize: number;
   /** Cache capacity. In bytes. Default 256KiB = 262_144 bytes. */
   readonly cacheSize: number;
+  /** Transfer rate of a burst (one DDR4-3200 channel, 25.6 GB/s). In bit/s. Default 204.8Gbps = 204_800_000_000 bit/s. */
+  readonly bandwidth: number;
 }
 
 /** The defaults of memory as written in spec/hw/memory.yaml, parsed to plain units. */
-export const memoryDefaults: MemoryParams = Object.freeze({ latency: 60_000, hitLatency: 2000, lineSize: 64, cacheSize: 262_144 });
+export const memoryDefaults: MemoryParams = Object.freeze({ latency: 60_000, hitLatency: 2000, lineSize: 64, cacheSize: 262_144, bandwidth: 204_800_000_000 });
 
 /** Returns `p` when every parameter is in range; else throws ConfigError naming `<where>.<parameter>`. */
 export function checkMemoryParams(p: MemoryParams, where: string): MemoryParams {
@@ -25,6 +27,7 @@ export function checkMemoryParams(p: MemoryParams, where: string): MemoryParams 
   if (!Number.isSafeInteger(p.hitLatency) || p.hitLatency < 0) throw new ConfigError(`${where}.hitLatency`, `must be an integer number of ps >= 0, got ${String(p.hitLatency)}`);
   if (!Number.isSafeInteger(p.lineSize) || p.lineSize < 1) throw new ConfigError(`${where}.lineSize`, `must be an integer number of bytes >= 1, got ${String(p.lineSize)}`);
   if (!Number.isSafeInteger(p.cacheSize) || p.cacheSize < 0) throw new ConfigError(`${where}.cacheSize`, `must be an integer number of bytes >= 0, got ${String(p.cacheSize)}`);
+  if (!Number.isSafeInteger(p.bandwidth) || p.bandwidth < 1) throw new ConfigError(`${where}.bandwidth`, `must be an integer number of bit/s >= 1, got ${String(p.bandwidth)}`);
   return p;
 }
 

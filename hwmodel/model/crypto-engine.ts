@@ -1,12 +1,12 @@
 import type { Simulator, SimTime, Wait } from '../kernel/index.js';
 import { GenericPayload, TlmSync, type Delay, type PhaseRef, type SyncEnum } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
-import { CryptoTimingModel, type CryptoOpKind as TimedOp } from '../timing/index.js';
+import { CryptoTimingModel, cryptoUnitOf, SEC, type CryptoOpKind as TimedOp } from '../timing/index.js';
 import { CryptoEngineSkeleton, type CryptoEngineParams } from '../../generated/tlm/index.js';
 import { CryptoCommand } from './commands.js';
 import type { CryptoOp, CryptoOpKind } from './crypto-ops.js';
-import { computeLanes, type ModelEnv } from './env.js';
-import type { Lanes } from './lanes.js';
+import type { ModelEnv } from './env.js';
+import { Lanes } from './lanes.js';
 import { transport } from './transport.js';
 
 /** How a logged operation is costed: the timing tables' operation, or none (covered by the per-message cost). */
@@ -27,32 +27,90 @@ const TIMED: Readonly<Record<CryptoOpKind, TimedOp | undefined>> = {
   random: undefined,
 };
 
+/** Where connection i's operand buffer starts in memory: BUFFER_BASE + i × buffer_size. */
+export const BUFFER_BASE = 0x4000_0000;
+
+/** Bytes a command's results write back: AEAD output (with its 16-byte tag when sealing), 16 per mask, 32 per digest, key or key share, 64 per signature. */
+function resultBytes(ops: readonly CryptoOp[]): number {
+  let n = 0;
+  for (const o of ops) {
+    if (o.kind === 'aead_seal') n += o.bytes + 16;
+    else if (o.kind === 'aead_open') n += Math.max(0, o.bytes - 16);
+    else if (o.kind === 'mask') n += 16;
+    else if (o.kind === 'sign') n += 64;
+    else if (o.kind === 'verify') n += 1;
+    else if (TIMED[o.kind] !== undefined) n += 32;
+  }
+  return n;
+}
+
+/** A command's time on each unit. */
+interface CommandCost {
+  readonly symmetric: SimTime;
+  readonly publicKey: SimTime;
+}
+
 /**
- * The crypto engine: each command (a chain of operations) takes a lane for
- * the command overhead plus every operation's cost from the timing profile,
- * accelerated or software as `hwAccel` says; with the accelerator, operands
- * move over DMA to memory first.
+ * The crypto engine. With the accelerator (`hwAccel`, offload platform): a
+ * command's operands are read by DMA from its connection's buffer, its
+ * symmetric operations run on a lane of the symmetric unit and its
+ * public-key operations on a lane of the public-key unit (each operation's
+ * cycles at the engine clock; the command overhead on the symmetric unit),
+ * and its results are written back by DMA; each unit accepts at most
+ * lanes × queue_depth waiting commands (back-pressure). In software (no
+ * accelerator, or the software platform) a command takes one lane of the
+ * host's crypto cores for its software cost.
  */
 export class CryptoEngine extends CryptoEngineSkeleton {
   private readonly timing: CryptoTimingModel;
-  private readonly lanes: Lanes;
-  private readonly env: ModelEnv;
+  private readonly accelerated: boolean;
+  /** The symmetric unit, or the software lanes. */
+  private readonly symmetric: Lanes;
+  private readonly publicKey: Lanes;
+  private readonly dmaChannel: Lanes;
 
   constructor(sim: Simulator, env: ModelEnv, name = 'cryptoEngine', params: Partial<CryptoEngineParams> = {}, parent?: Module) {
     super(sim, name, params, parent);
-    this.env = env;
-    this.timing = CryptoTimingModel.fromProfile(env.profile, { accelerated: this.params.hwAccel });
-    this.lanes = computeLanes(env, this.fullName, this.params.hwAccel ? this.params.lanes : env.profile.crypto.software.lanes);
+    const p = this.params;
+    this.accelerated = p.hwAccel && env.cpu === undefined;
+    this.timing = CryptoTimingModel.fromProfile(env.profile, { accelerated: this.accelerated, clockPeriod: p.clockPeriod });
+    if (env.cpu !== undefined) {
+      this.symmetric = this.publicKey = this.dmaChannel = env.cpu;
+    } else if (this.accelerated) {
+      const unit = (suffix: string, lanes: number): Lanes =>
+        new Lanes(`${this.fullName}.${suffix}`, lanes, env.monitor.module(`${this.fullName}.${suffix}`, lanes), lanes * p.queueDepth);
+      this.symmetric = unit('symmetric', p.lanes);
+      this.publicKey = unit('publicKey', p.pkLanes);
+      this.dmaChannel = new Lanes(`${this.fullName}.dma`, 1, env.monitor.module(`${this.fullName}.dma`, 1));
+    } else {
+      const lanes = env.profile.crypto.software.lanes;
+      this.symmetric = this.publicKey = this.dmaChannel = new Lanes(this.fullName, lanes, env.monitor.module(this.fullName, lanes));
+    }
   }
 
-  /** The time one command takes on a lane. */
-  cost(ops: readonly CryptoOp[]): SimTime {
-    let t = this.params.hwAccel && this.env.cpu === undefined ? this.params.commandOverhead : 0;
+  /** The time one command takes on each unit (in software everything counts as symmetric: one pool of cores). */
+  costs(ops: readonly CryptoOp[]): CommandCost {
+    let symmetric = this.accelerated ? this.params.commandOverhead : 0;
+    let publicKey = 0;
     for (const o of ops) {
       const op = TIMED[o.kind];
-      if (op !== undefined) t += this.timing.cost({ op, algorithm: o.algorithm, bytes: o.bytes });
+      if (op === undefined) continue;
+      const t = this.timing.cost({ op, algorithm: o.algorithm, bytes: o.bytes });
+      if (this.accelerated && cryptoUnitOf(op) === 'publicKey') publicKey += t;
+      else symmetric += t;
     }
-    return t;
+    return { symmetric, publicKey };
+  }
+
+  /** The time one command computes (both units, one after the other). */
+  cost(ops: readonly CryptoOp[]): SimTime {
+    const c = this.costs(ops);
+    return c.symmetric + c.publicKey;
+  }
+
+  /** How long `bytes` occupy the DMA channel. */
+  dmaTime(bytes: number): SimTime {
+    return Math.ceil((bytes * 8 * SEC) / this.params.dmaBandwidth);
   }
 
   protected *bTransportCommand(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
@@ -61,21 +119,47 @@ export class CryptoEngine extends CryptoEngineSkeleton {
       yield delay.value;
       delay.value = 0;
     }
-    if (this.params.hwAccel && this.env.cpu === undefined) {
-      const dma = new GenericPayload();
-      dma.command = 'read';
-      dma.address = 0x4000_0000;
-      dma.dataLength = ops.reduce((n, o) => n + o.bytes, 0);
-      yield* transport(this.dma, dma);
+    const c = this.costs(ops);
+    if (!this.accelerated) {
+      yield* this.symmetric.serve(this.sim, c.symmetric + c.publicKey);
+      gp.responseStatus = 'ok';
+      return;
     }
-    yield* this.lanes.serve(this.sim, this.cost(ops));
+    const buffer = BUFFER_BASE + (gp.address % 65_536) * this.params.bufferSize;
+    yield* this.dmaTransfer(
+      'read',
+      buffer,
+      ops.reduce((n, o) => n + (TIMED[o.kind] === undefined ? 0 : o.bytes), 0),
+    );
+    if (c.publicKey > 0) yield* this.publicKey.serve(this.sim, c.publicKey);
+    yield* this.symmetric.serve(this.sim, c.symmetric);
+    yield* this.dmaTransfer('write', buffer, resultBytes(ops));
     gp.responseStatus = 'ok';
   }
 
-  /** Base protocol with early completion: the command is booked on a lane now and completes (TLM_COMPLETED) with the delay to its finish. */
+  /** One DMA transfer between the engine and memory: the channel for the size at the DMA bandwidth, then the memory access. */
+  private *dmaTransfer(command: 'read' | 'write', address: number, bytes: number): Generator<Wait, void, void> {
+    if (bytes <= 0) return;
+    yield* this.dmaChannel.serve(this.sim, this.dmaTime(bytes));
+    const dma = new GenericPayload();
+    dma.command = command;
+    dma.address = address;
+    dma.dataLength = Math.min(bytes, this.params.bufferSize);
+    yield* transport(this.dma, dma);
+  }
+
+  /**
+   * Base protocol with early completion: the command is booked on its units
+   * now and completes (TLM_COMPLETED) with the delay to its finish (DMA
+   * not modelled on this path; no caller thread to hold back, so the queue
+   * limit is not applied either).
+   */
   protected nbTransportFwCommand(gp: GenericPayload, phase: PhaseRef, delay: Delay): SyncEnum {
     if (phase.value !== 'BEGIN_REQ') return TlmSync.TLM_ACCEPTED;
-    const finish = this.lanes.reserve(this.sim, this.cost(gp.getExtension(CryptoCommand)?.ops ?? []));
+    const c = this.costs(gp.getExtension(CryptoCommand)?.ops ?? []);
+    let finish = this.sim.now;
+    if (c.publicKey > 0) finish = this.publicKey.reserve(this.sim, c.publicKey);
+    finish = Math.max(finish, this.symmetric.reserve(this.sim, c.symmetric));
     delay.value += finish - this.sim.now;
     gp.responseStatus = 'ok';
     phase.value = 'END_RESP';

@@ -6,18 +6,27 @@ import type { ModuleActivity } from '../trace/index.js';
  * A module's compute resource: `count` lanes served first come, first
  * served. A request of `service` ps starts when a lane is free and the
  * calling thread waits until it finishes; busy and queued time go to the
- * activity monitor (utilization, queue depth, VCD). On the software
- * platform every module shares one `Lanes`: the CPU.
+ * activity monitor (utilization, queue depth, VCD) and its counters
+ * (`requests`, `waitPs`, `servicePs`, `admissionWaitPs`: the per-module
+ * wait/service breakdown). With `maxWaiting`, at most that many requests
+ * wait: a caller arriving at a full queue waits until one of them starts
+ * before its request is accepted (back-pressure). On the software platform
+ * every module shares one `Lanes`: the CPU.
  */
 export class Lanes {
   readonly name: string;
   readonly count: number;
+  /** Requests that may wait at once (undefined: no limit). */
+  readonly maxWaiting: number | undefined;
   private readonly pool: ResourcePool;
   private readonly activity: ModuleActivity | undefined;
+  #tickets = 0;
+  #admitted = 0;
 
-  constructor(name: string, count: number, activity?: ModuleActivity) {
+  constructor(name: string, count: number, activity?: ModuleActivity, maxWaiting?: number) {
     this.name = name;
     this.count = count;
+    this.maxWaiting = maxWaiting;
     this.pool = new ResourcePool(name, count);
     this.activity = activity;
   }
@@ -26,12 +35,43 @@ export class Lanes {
   reserve(sim: Simulator, service: SimTime): SimTime {
     if (service <= 0) return sim.now;
     const grant = this.pool.request(sim.now, service);
-    this.activity?.serve(grant);
+    const a = this.activity;
+    if (a !== undefined) {
+      a.serve(grant);
+      a.count('requests');
+      a.count('waitPs', grant.wait);
+      a.count('servicePs', service);
+    }
     return grant.finish;
   }
 
-  /** Occupies a lane for `service` ps from the first free instant; returns when done. */
+  /**
+   * Waits until the queue accepts a request (back-pressure; at once without
+   * `maxWaiting`). Callers are accepted in the order they arrived: one
+   * arriving while others are held back counts them as waiting too.
+   */
+  *admit(sim: Simulator): Generator<Wait, void, void> {
+    const max = this.maxWaiting;
+    if (max === undefined) return;
+    const ticket = this.#tickets++;
+    const arrived = sim.now;
+    for (;;) {
+      const waiting = this.pool.queueDepthAt(sim.now);
+      if (waiting + (ticket - this.#admitted) < max) break;
+      // Held back: try again when the first waiting request starts.
+      yield Math.max(1, this.pool.admitAt(sim.now, Math.max(1, waiting)) - sim.now);
+    }
+    this.#admitted++;
+    if (sim.now > arrived) {
+      this.activity?.count('admissionWaitPs', sim.now - arrived);
+      this.activity?.count('backPressured');
+    }
+  }
+
+  /** Occupies a lane for `service` ps from the first free instant (after admission); returns when done. */
   *serve(sim: Simulator, service: SimTime): Generator<Wait, void, void> {
+    if (service <= 0) return;
+    yield* this.admit(sim);
     const left = this.reserve(sim, service) - sim.now;
     if (left > 0) yield left;
   }

@@ -6,7 +6,7 @@ import { MemorySkeleton, type MemoryParams } from '../../generated/tlm/index.js'
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
 
-/** Memory behind a 4-way set-associative cache: an access costs the hit or miss latency of every line it touches; one access per port at a time. */
+/** Memory behind a 4-way set-associative cache: an access is a burst costing one hit or miss latency plus its bytes at the memory bandwidth; one access per port at a time. */
 export class Memory extends MemorySkeleton {
   readonly cache: CacheModel;
   private readonly lanes: Lanes;
@@ -21,7 +21,8 @@ export class Memory extends MemorySkeleton {
         ways,
         hitLatencyNs: env.cpu ? 0 : this.params.hitLatency / 1000,
         missLatencyNs: env.cpu ? 0 : this.params.latency / 1000,
-        perByteNs: 0,
+        perByteNs: env.cpu ? 0 : (8 * 1e9) / this.params.bandwidth,
+        burst: true,
       },
       this.fullName,
     );

@@ -6,8 +6,6 @@
 import { ConfigError } from '../../runtime/config-error.js';
 import type { CryptoCostOverrides, CryptoCostTable, LinearCost } from './crypto-table.js';
 import { DEFAULT_PROFILE } from './default-profile.js';
-import type { MemoryParams } from './memory.js';
-import type { NetworkParams } from './network.js';
 import { checkProfile } from './profile.js';
 import type { ProcessingCosts, TimingProfile } from './profile.js';
 
@@ -22,8 +20,6 @@ export interface Measurements {
   readonly crypto: CryptoCostOverrides;
   /** Software lanes (cores given to crypto). */
   readonly lanes?: number;
-  readonly network?: Partial<NetworkParams>;
-  readonly memory?: Partial<MemoryParams>;
   /** Measured per-message and per-record CPU time (software platform); absent figures keep the base profile's. */
   readonly processing?: Partial<ProcessingCosts>;
   readonly loadFactor?: number;
@@ -49,8 +45,6 @@ export function profileFromMeasurements(m: Measurements, base: TimingProfile = D
     ...base,
     metadata: { machine: m.machine, date: m.date, provider: m.provider, source: 'calibrated', notes },
     crypto: { software: { lanes: m.lanes ?? base.crypto.software.lanes, table }, accelerated: base.crypto.accelerated },
-    network: { ...base.network, ...m.network },
-    memory: { ...base.memory, ...m.memory },
     processing: { ...base.processing, ...m.processing },
     loadFactor: m.loadFactor ?? base.loadFactor,
   });

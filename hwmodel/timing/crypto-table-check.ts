@@ -3,7 +3,7 @@
  * wrong is named in the ConfigError.
  */
 import type { AcceleratedCrypto, CryptoCostOverrides, CryptoCostTable, SoftwareCrypto } from './crypto-table.js';
-import { CIPHER_SUITES, HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, OP_CLASSES, SIGNATURE_SCHEMES } from './names.js';
+import { CIPHER_SUITES, HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, SIGNATURE_SCHEMES } from './names.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { join, number, object, onlyKeys } from './validate.js';
 import type { Json } from './validate.js';
@@ -70,18 +70,41 @@ export function checkSoftwareCrypto(value: unknown, path: string): SoftwareCrypt
   return { lanes: lanes(v['lanes'], join(path, 'lanes')), table: checkCryptoTable(v['table'], join(path, 'table'), true) };
 }
 
-/** Checks `crypto.accelerated`. */
+/** Checks `crypto.accelerated`: a complete cycle table. */
 export function checkAcceleratedCrypto(value: unknown, path: string): AcceleratedCrypto {
   const v = object(value, path);
-  onlyKeys(v, path, ['lanes', 'speedup', 'overrides']);
-  const sp = join(path, 'speedup');
-  const s = object(v['speedup'], sp);
-  onlyKeys(s, sp, OP_CLASSES);
-  const speedup = Object.fromEntries(
-    OP_CLASSES.map((c) => [c, number(s[c], join(sp, c), { min: 0, exclusiveMin: true })]),
-  ) as unknown as AcceleratedCrypto['speedup'];
-  const base = { lanes: lanes(v['lanes'], join(path, 'lanes')), speedup };
-  return v['overrides'] === undefined ? base : { ...base, overrides: checkCryptoTable(v['overrides'], join(path, 'overrides'), false) };
+  const sections = ['aead', 'mask', 'hash', 'hmac', 'hkdf', 'keyExchange', 'signature'] as const;
+  onlyKeys(v, path, sections);
+  const s = (name: (typeof sections)[number]): Json => object(v[name], join(path, name));
+  const pair =
+    <A extends string, B extends string>(a: A, b: B) =>
+    (e: unknown, ep: string): Record<A | B, number> => {
+      const o = object(e, ep);
+      onlyKeys(o, ep, [a, b]);
+      return { [a]: number(o[a], join(ep, a), nonNegative), [b]: number(o[b], join(ep, b), nonNegative) } as Record<A | B, number>;
+    };
+  return {
+    aead: entries(s('aead'), join(path, 'aead'), CIPHER_SUITES, true, (e, ep) => {
+      const o = object(e, ep);
+      onlyKeys(o, ep, ['seal', 'open']);
+      return { seal: cycles(o['seal'], join(ep, 'seal')), open: cycles(o['open'], join(ep, 'open')) };
+    }),
+    mask: entries(s('mask'), join(path, 'mask'), MASK_ALGORITHMS, true, cycles),
+    hash: entries(s('hash'), join(path, 'hash'), HASH_ALGORITHMS, true, cycles),
+    hmac: entries(s('hmac'), join(path, 'hmac'), HASH_ALGORITHMS, true, cycles),
+    hkdf: entries(s('hkdf'), join(path, 'hkdf'), HASH_ALGORITHMS, true, cycles),
+    keyExchange: entries(s('keyExchange'), join(path, 'keyExchange'), KEY_EXCHANGE_GROUPS, true, pair('generateCycles', 'deriveCycles')),
+    signature: entries(s('signature'), join(path, 'signature'), SIGNATURE_SCHEMES, true, pair('signCycles', 'verifyCycles')),
+  } as unknown as AcceleratedCrypto;
+}
+
+function cycles(value: unknown, path: string): { setupCycles: number; bytesPerCycle: number } {
+  const o = object(value, path);
+  onlyKeys(o, path, ['setupCycles', 'bytesPerCycle']);
+  return {
+    setupCycles: number(o['setupCycles'], join(path, 'setupCycles'), nonNegative),
+    bytesPerCycle: number(o['bytesPerCycle'], join(path, 'bytesPerCycle'), nonNegative),
+  };
 }
 
 function lanes(value: unknown, path: string): number {

@@ -3,7 +3,7 @@
  * (µs) and, where the data length matters, a cost per byte (ns).
  */
 import type { HashAlgorithm, KeyExchangeGroup, MaskAlgorithm } from '../../runtime/crypto/provider.js';
-import type { CipherSuite, OpClass, SIGNATURE_SCHEMES } from './names.js';
+import type { CipherSuite, SIGNATURE_SCHEMES } from './names.js';
 
 /** A signature scheme with a cost entry. */
 export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
@@ -54,13 +54,29 @@ export interface SoftwareCrypto {
   readonly table: CryptoCostTable;
 }
 
+/** Cycles of one accelerated call: `setupCycles`, plus the data at `bytesPerCycle` (0: no data term), rounded up to whole cycles. */
+export interface CycleCost {
+  readonly setupCycles: number;
+  readonly bytesPerCycle: number;
+}
+
 /**
- * A hardware crypto engine: software cost divided by a speed-up per op
- * class, except where `overrides` gives an entry of its own; `lanes` is the
- * number of parallel engine lanes.
+ * A hardware crypto engine's cost tables, in clock cycles (the clock, the
+ * lanes of each unit and the DMA are spec/hw/crypto_engine.yaml's
+ * parameters): the symmetric unit runs AEAD, record number masks, hashes,
+ * HMAC and HKDF; the public-key unit runs key exchange and signatures. Not
+ * derived from the software costs, so calibrating the host leaves the
+ * accelerator as it is.
  */
 export interface AcceleratedCrypto {
-  readonly lanes: number;
-  readonly speedup: Readonly<Record<OpClass, number>>;
-  readonly overrides?: CryptoCostOverrides;
+  readonly aead: Readonly<Record<CipherSuite, { readonly seal: CycleCost; readonly open: CycleCost }>>;
+  readonly mask: Readonly<Record<MaskAlgorithm, CycleCost>>;
+  readonly hash: Readonly<Record<HashAlgorithm, CycleCost>>;
+  readonly hmac: Readonly<Record<HashAlgorithm, CycleCost>>;
+  readonly hkdf: Readonly<Record<HashAlgorithm, CycleCost>>;
+  readonly keyExchange: Readonly<Record<KeyExchangeGroup, { readonly generateCycles: number; readonly deriveCycles: number }>>;
+  readonly signature: Readonly<Record<SignatureScheme, { readonly signCycles: number; readonly verifyCycles: number }>>;
 }
+
+/** The engine's two units. */
+export type CryptoUnit = 'symmetric' | 'publicKey';

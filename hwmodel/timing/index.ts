@@ -19,6 +19,8 @@ export type { CipherSuite, CryptoOpKind, OpClass } from './names.js';
 export type {
   AcceleratedCrypto,
   AeadCost,
+  CryptoUnit,
+  CycleCost,
   CryptoCostOverrides,
   CryptoCostTable,
   KeyExchangeCost,
@@ -27,7 +29,7 @@ export type {
   SignatureScheme,
   SoftwareCrypto,
 } from './crypto-table.js';
-export { CryptoTimingModel } from './crypto-model.js';
+export { CryptoTimingModel, cryptoUnitOf } from './crypto-model.js';
 export type { CryptoOperation, CryptoProfile, CryptoTimingOptions } from './crypto-model.js';
 export { ResourcePool } from './resource-pool.js';
 export type { LaneGrant, PoolStats } from './resource-pool.js';
@@ -41,7 +43,7 @@ export type { RandomSource } from './random.js';
 export { PROFILE_FORMAT, PROFILE_SOURCES, PROFILE_VERSION, checkProcessing, checkProfile, parseProfile, serializeProfile } from './profile.js';
 export type { ProcessingCosts, ProfileMetadata, TimingProfile } from './profile.js';
 export { loadProfile, saveProfile } from './profile-file.js';
-export { DEFAULT_PROFILE, DEFAULT_SOFTWARE_TABLE } from './default-profile.js';
+export { DEFAULT_ACCELERATED_TABLE, DEFAULT_PROFILE, DEFAULT_SOFTWARE_TABLE } from './default-profile.js';
 export { fitLinearCost, profileFromMeasurements } from './calibrate.js';
 export type { CostSample, Measurements } from './calibrate.js';
 export { MS, NS, PS, SEC, US } from './time.js';

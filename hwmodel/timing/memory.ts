@@ -23,6 +23,12 @@ export interface MemoryParams {
   readonly missLatencyNs: number;
   /** Transfer cost per byte accessed (burst), ns. */
   readonly perByteNs: number;
+  /**
+   * Burst accesses: the lines of one access are fetched back to back, so it
+   * costs one latency (a miss's if any line missed, else a hit's) plus its
+   * bytes at `perByteNs`; otherwise each line costs its own latency.
+   */
+  readonly burst?: boolean;
 }
 
 /** Cache counts. */
@@ -38,7 +44,7 @@ export interface CacheStats {
 /** Checks memory parameters, naming the bad field under `path` (ConfigError). */
 export function checkMemoryParams(value: unknown, path = 'memory'): MemoryParams {
   const v = object(value, path);
-  onlyKeys(v, path, ['lineBytes', 'sets', 'ways', 'hitLatencyNs', 'missLatencyNs', 'perByteNs']);
+  onlyKeys(v, path, ['lineBytes', 'sets', 'ways', 'hitLatencyNs', 'missLatencyNs', 'perByteNs', 'burst']);
   const powerOfTwo = (key: string): number => {
     const n = number(v[key], join(path, key), { min: 1, integer: true });
     if ((n & (n - 1)) !== 0 || n > 2 ** 30) throw new ConfigError(join(path, key), `must be a power of two up to 2^30, got ${n}`);
@@ -51,13 +57,14 @@ export function checkMemoryParams(value: unknown, path = 'memory'): MemoryParams
     hitLatencyNs: number(v['hitLatencyNs'], join(path, 'hitLatencyNs'), { min: 0 }),
     missLatencyNs: number(v['missLatencyNs'], join(path, 'missLatencyNs'), { min: 0 }),
     perByteNs: number(v['perByteNs'], join(path, 'perByteNs'), { min: 0 }),
+    ...(v['burst'] === true ? { burst: true } : {}),
   };
 }
 
 /**
  * A cache timing model. `access(address, bytes)` looks up every line the
  * range touches; its latency is the sum over those lines of the hit or miss
- * latency, plus `bytes × perByteNs`.
+ * latency (or, for a burst, one latency), plus `bytes × perByteNs`.
  */
 export class CacheModel {
   readonly params: MemoryParams;
@@ -80,7 +87,13 @@ export class CacheModel {
     if (bytes > 0) {
       const first = Math.floor(address / lineBytes);
       const last = Math.floor((address + bytes - 1) / lineBytes);
-      for (let line = first; line <= last; line++) ns += this.lookup(line) ? hitLatencyNs : missLatencyNs;
+      if (this.params.burst === true) {
+        let missed = false;
+        for (let line = first; line <= last; line++) if (!this.lookup(line)) missed = true;
+        ns += missed ? missLatencyNs : hitLatencyNs;
+      } else {
+        for (let line = first; line <= last; line++) ns += this.lookup(line) ? hitLatencyNs : missLatencyNs;
+      }
     }
     return Math.round(ns * NS);
   }

@@ -1,21 +1,19 @@
 /**
  * `TimingProfile`: the figures every timing model takes, as one versioned
- * JSON document (format `dtls13-timing-profile`, version 1). Field by field:
+ * JSON document (format `dtls13-timing-profile`, version 2: the
+ * accelerator in cycles; the network and memory figures are the spec/hw
+ * modules' parameters, not the profile's). Field by field:
  * hwmodel/DESIGN.md, "Timing and trace".
  */
 import { ConfigError } from '../../runtime/config-error.js';
 import { checkAcceleratedCrypto, checkSoftwareCrypto } from './crypto-table-check.js';
 import type { CryptoProfile } from './crypto-model.js';
-import { checkMemoryParams } from './memory.js';
-import type { MemoryParams } from './memory.js';
-import { checkNetworkParams } from './network.js';
-import type { NetworkParams } from './network.js';
 import { join, number, object, onlyKeys, string } from './validate.js';
 
 /** The `format` value of every profile. */
 export const PROFILE_FORMAT = 'dtls13-timing-profile';
 /** The profile version this code reads and writes. */
-export const PROFILE_VERSION = 1;
+export const PROFILE_VERSION = 2;
 
 /** Where a profile's figures come from. */
 export const PROFILE_SOURCES = ['default', 'calibrated', 'manual'] as const;
@@ -51,8 +49,6 @@ export interface TimingProfile {
   readonly version: typeof PROFILE_VERSION;
   readonly metadata: ProfileMetadata;
   readonly crypto: CryptoProfile;
-  readonly network: NetworkParams;
-  readonly memory: MemoryParams;
   /** Per-message and per-record CPU time of the software platform. */
   readonly processing: ProcessingCosts;
   /** Multiplier on compute (crypto) costs for background load; 1 = idle. */
@@ -62,7 +58,7 @@ export interface TimingProfile {
 /** Checks a parsed JSON value as a profile; ConfigError names the first bad field path. */
 export function checkProfile(value: unknown): TimingProfile {
   const v = object(value, 'profile');
-  onlyKeys(v, '', ['format', 'version', 'metadata', 'crypto', 'network', 'memory', 'processing', 'loadFactor']);
+  onlyKeys(v, '', ['format', 'version', 'metadata', 'crypto', 'processing', 'loadFactor']);
   if (v['format'] !== PROFILE_FORMAT) throw new ConfigError('format', `must be "${PROFILE_FORMAT}", got ${JSON.stringify(v['format']) ?? 'nothing'}`);
   if (v['version'] !== PROFILE_VERSION)
     throw new ConfigError('version', `must be ${PROFILE_VERSION} (the version this dtls13 reads), got ${JSON.stringify(v['version']) ?? 'nothing'}`);
@@ -76,8 +72,6 @@ export function checkProfile(value: unknown): TimingProfile {
       software: checkSoftwareCrypto(crypto['software'], 'crypto.software'),
       accelerated: checkAcceleratedCrypto(crypto['accelerated'], 'crypto.accelerated'),
     },
-    network: checkNetworkParams(v['network'], 'network'),
-    memory: checkMemoryParams(v['memory'], 'memory'),
     processing: checkProcessing(v['processing'], 'processing'),
     loadFactor: number(v['loadFactor'], 'loadFactor', { min: 0, exclusiveMin: true }),
   };

@@ -132,6 +132,18 @@ export class ResourcePool {
     return this.#open.length - lo;
   }
 
+  /**
+   * When a request arriving at `t` is accepted into a queue that holds at
+   * most `maxWaiting` requests (t at or after the last arrival): `t` when
+   * fewer wait, else the start of the waiting request whose start brings
+   * the queue below the limit.
+   */
+  admitAt(t: SimTime, maxWaiting: number): SimTime {
+    const waiting = this.queueDepthAt(t);
+    if (waiting < maxWaiting) return t;
+    return this.#open[this.#open.length - waiting + (waiting - maxWaiting)]!.start;
+  }
+
   /** Lanes busy at `t` (t at or after the last arrival). */
   busyLanesAt(t: SimTime): number {
     let n = 0;

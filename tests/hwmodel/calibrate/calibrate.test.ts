@@ -46,10 +46,14 @@ test('every measured entry is positive and the processing figures are finite', (
 
 test('the base profile supplies what is not measured', (t) => {
   const { profile } = small();
-  const base: TimingProfile = { ...profile, loadFactor: 3, crypto: { ...profile.crypto, accelerated: { ...profile.crypto.accelerated, lanes: 7 } } };
+  const accelerated = {
+    ...profile.crypto.accelerated,
+    keyExchange: { ...profile.crypto.accelerated.keyExchange, x448: { generateCycles: 7, deriveCycles: 8 } },
+  };
+  const base: TimingProfile = { ...profile, loadFactor: 3, crypto: { ...profile.crypto, accelerated } };
   const again = calibrateWithDetails({ handshakes: 1, warmup: 0, records: 3, repeats: 1, base }).profile;
   t.is(again.loadFactor, 3);
-  t.is(again.crypto.accelerated.lanes, 7);
+  t.deepEqual(again.crypto.accelerated, accelerated, 'calibrating the host leaves the accelerator as it was');
 });
 
 test('bad calibration options are ConfigErrors naming the option', (t) => {

@@ -30,11 +30,13 @@ test.serial('with the accelerator the same 10,000 complete and the bottleneck sh
   const soft = run(false);
   const hard = run(true);
   t.is(hard.report.handshakes.completed, 10_000);
-  t.not(hard.report.bottleneck?.module, 'device.cryptoEngine');
+  t.false(hard.report.bottleneck?.module.startsWith('device.cryptoEngine') ?? false);
+  // In software one module; with the accelerator its units (symmetric, publicKey) and its DMA channel.
+  const engine = (r: SimulationResult) => r.report.modules.filter((x) => x.name === 'device.cryptoEngine' || x.name.startsWith('device.cryptoEngine.'));
   const util = (r: SimulationResult, m: string): number => r.report.modules.find((x) => x.name === m)?.utilization ?? NaN;
-  const busy = (r: SimulationResult, m: string): number => r.report.modules.find((x) => x.name === m)?.busyTimeUs ?? NaN;
-  t.true(busy(hard, 'device.cryptoEngine') < busy(soft, 'device.cryptoEngine') / 5, 'the accelerator does the same work in a fraction of the time');
-  t.true(util(hard, hard.report.bottleneck!.module) > util(hard, 'device.cryptoEngine'));
+  const busy = (r: SimulationResult): number => engine(r).reduce((s, x) => s + x.busyTimeUs, 0);
+  t.true(busy(hard) < busy(soft) / 5, 'the accelerator does the same work in a fraction of the time');
+  t.true(util(hard, hard.report.bottleneck!.module) > Math.max(...engine(hard).map((x) => x.utilization)));
   t.true(hard.report.handshakes.latencyUs!.p50 < soft.report.handshakes.latencyUs!.p50);
   t.log(
     `accelerated: bottleneck ${hard.report.bottleneck?.module ?? 'none'} at ${(100 * (hard.report.bottleneck?.utilization ?? 0)).toFixed(0)}%, p50 ${(hard.report.handshakes.latencyUs!.p50 / 1000).toFixed(2)} ms`,

@@ -1,10 +1,10 @@
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
-import { CryptoTimingModel, DEFAULT_PROFILE, NS, US } from '../../../hwmodel/timing/index.js';
-import type { CryptoProfile, CryptoCostTable } from '../../../hwmodel/timing/index.js';
+import { CryptoTimingModel, cryptoUnitOf, DEFAULT_PROFILE, NS, US } from '../../../hwmodel/timing/index.js';
+import type { AcceleratedCrypto, CryptoProfile, CryptoCostTable } from '../../../hwmodel/timing/index.js';
 
 /** The default profile with a few figures set to values easy to check by hand. */
-function profile(overrides: CryptoProfile['accelerated']['overrides'] = undefined): CryptoProfile {
+function profile(): CryptoProfile {
   const t = DEFAULT_PROFILE.crypto.software.table;
   const table: CryptoCostTable = {
     ...t,
@@ -14,8 +14,13 @@ function profile(overrides: CryptoProfile['accelerated']['overrides'] = undefine
     keyExchange: { ...t.keyExchange, x25519: { generateUs: 40, deriveUs: 50 } },
     signature: { ...t.signature, ed25519: { signUs: 30, verifyUs: 70 } },
   };
-  const accelerated = { lanes: 4, speedup: { aead: 10, mask: 5, hash: 4, hmac: 4, hkdf: 4, keyExchange: 20, signature: 10 } };
-  return { software: { lanes: 2, table }, accelerated: overrides === undefined ? accelerated : { ...accelerated, overrides } };
+  const a = DEFAULT_PROFILE.crypto.accelerated;
+  const accelerated: AcceleratedCrypto = {
+    ...a,
+    aead: { ...a.aead, TLS_AES_128_GCM_SHA256: { seal: { setupCycles: 40, bytesPerCycle: 16 }, open: { setupCycles: 50, bytesPerCycle: 8 } } },
+    keyExchange: { ...a.keyExchange, x25519: { generateCycles: 1000, deriveCycles: 1500 } },
+  };
+  return { software: { lanes: 2, table }, accelerated };
 }
 
 test('AEAD cost is setup plus per byte, seal and open apart', (t) => {
@@ -53,23 +58,36 @@ test('every suite, group and scheme of the default profile has a positive cost',
   for (const s of Object.keys(DEFAULT_PROFILE.crypto.software.table.signature)) t.true(m.cost({ op: 'verify', algorithm: s, bytes: 100 }) > 0, s);
 });
 
-test('hardware acceleration divides by the op-class speed-up and changes the lane count', (t) => {
-  const sw = new CryptoTimingModel(profile());
-  const hw = new CryptoTimingModel(profile(), { accelerated: true });
-  const seal = { op: 'aead_seal', suite: 'TLS_AES_128_GCM_SHA256', bytes: 1000 } as const;
-  t.is(hw.cost(seal), Math.round(sw.cost(seal) / 10));
-  t.is(hw.cost({ op: 'kx_derive', algorithm: 'x25519', bytes: 0 }), (50 * US) / 20);
-  t.is(hw.cost({ op: 'sign', algorithm: 'ed25519', bytes: 0 }), 3 * US);
-  t.is(sw.lanes, 2);
-  t.is(hw.lanes, 4);
+test('accelerated costs are cycles at the engine clock: setup plus the data at bytes per cycle, rounded up', (t) => {
+  const hw = new CryptoTimingModel(profile(), { accelerated: true, clockPeriod: 2 * NS });
+  t.is(hw.cycles({ op: 'aead_seal', suite: 'TLS_AES_128_GCM_SHA256', bytes: 1000 }), 40 + 63);
+  t.is(hw.cost({ op: 'aead_seal', suite: 'TLS_AES_128_GCM_SHA256', bytes: 1000 }), (40 + 63) * 2 * NS);
+  t.is(hw.cost({ op: 'aead_open', suite: 'TLS_AES_128_GCM_SHA256', bytes: 1000 }), (50 + 125) * 2 * NS);
+  t.is(hw.cost({ op: 'kx_derive', algorithm: 'x25519', bytes: 0 }), 1500 * 2 * NS);
+  const fast = new CryptoTimingModel(profile(), { accelerated: true, clockPeriod: 1 * NS });
+  t.is(fast.cost({ op: 'kx_generate', algorithm: 'x25519', bytes: 0 }), 1000 * NS, 'a faster clock, a shorter operation');
+  t.throws(() => new CryptoTimingModel(profile(), { accelerated: true, clockPeriod: 0 }), { instanceOf: ConfigError, message: /clockPeriod/ });
 });
 
-test('an accelerated override replaces the computed figure for its entry only', (t) => {
-  const hw = new CryptoTimingModel(profile({ keyExchange: { x25519: { generateUs: 1, deriveUs: 1.5 } } }), { accelerated: true });
-  t.is(hw.cost({ op: 'kx_derive', algorithm: 'x25519', bytes: 0 }), 1.5 * US);
-  t.is(hw.cost({ op: 'sign', algorithm: 'ed25519', bytes: 0 }), 3 * US, 'other entries still use the speed-up');
-  const sw = new CryptoTimingModel(profile({ keyExchange: { x25519: { generateUs: 1, deriveUs: 1.5 } } }));
-  t.is(sw.cost({ op: 'kx_derive', algorithm: 'x25519', bytes: 0 }), 50 * US, 'overrides do not apply in software');
+test('the accelerator does not follow the software table or the host load (a recalibrated host leaves it alone)', (t) => {
+  const p = profile();
+  const slowHost: CryptoProfile = {
+    ...p,
+    software: { ...p.software, table: { ...p.software.table, keyExchange: { ...p.software.table.keyExchange, x25519: { generateUs: 400, deriveUs: 500 } } } },
+  };
+  const op = { op: 'kx_derive', algorithm: 'x25519', bytes: 0 } as const;
+  t.is(new CryptoTimingModel(slowHost, { accelerated: true }).cost(op), new CryptoTimingModel(p, { accelerated: true }).cost(op));
+  t.is(new CryptoTimingModel(p, { accelerated: true, loadFactor: 3 }).cost(op), new CryptoTimingModel(p, { accelerated: true }).cost(op));
+  t.not(new CryptoTimingModel(slowHost).cost(op), new CryptoTimingModel(p).cost(op));
+});
+
+test('operations go to the symmetric or the public-key unit', (t) => {
+  t.is(cryptoUnitOf('aead_seal'), 'symmetric');
+  t.is(cryptoUnitOf('mask'), 'symmetric');
+  t.is(cryptoUnitOf('hkdf'), 'symmetric');
+  t.is(cryptoUnitOf('kx_derive'), 'publicKey');
+  t.is(cryptoUnitOf('sign'), 'publicKey');
+  t.is(cryptoUnitOf('verify'), 'publicKey');
 });
 
 test('the load factor multiplies every cost', (t) => {
@@ -98,5 +116,5 @@ test('fromProfile applies the profile load factor unless overridden', (t) => {
   const p = { crypto: profile(), loadFactor: 2 };
   t.is(CryptoTimingModel.fromProfile(p).cost(op), 140 * US);
   t.is(CryptoTimingModel.fromProfile(p, { loadFactor: 1 }).cost(op), 70 * US);
-  t.is(CryptoTimingModel.fromProfile(p, { accelerated: true }).cost(op), 14 * US);
+  t.is(CryptoTimingModel.fromProfile(p, { accelerated: true }).cost(op), 8_000 * 2 * NS, 'the engine ignores the host load');
 });

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
-import { DEFAULT_PROFILE, DuplexLink, NetworkLink, US, serializationTime } from '../../../hwmodel/timing/index.js';
+import { DuplexLink, NetworkLink, US, serializationTime } from '../../../hwmodel/timing/index.js';
 import type { Delivery, NetworkParams, RandomSource } from '../../../hwmodel/timing/index.js';
 import { SeededRandom } from '../../../hwmodel/kernel/index.js';
 import { seeded } from './prng.js';
@@ -103,7 +103,7 @@ test('bad parameters and sends back in time are rejected by name', (t) => {
   const e = t.throws(() => new NetworkLink('lan', { ...base, lossProbability: 1.5 }, seeded(1)), { instanceOf: ConfigError });
   t.is(e?.option, 'lan.lossProbability');
   t.throws(() => new NetworkLink('lan', { ...base, bandwidthBitsPerSecond: 0 }, seeded(1)), { instanceOf: ConfigError, message: /bandwidthBitsPerSecond/ });
-  const link = new NetworkLink('lan', DEFAULT_PROFILE.network, seeded(1));
+  const link = new NetworkLink('lan', base, seeded(1));
   link.send(10, 100);
   t.throws(() => link.send(10, 99), { instanceOf: RangeError, message: /before the previous send/ });
   t.throws(() => new NetworkLink('lan', base, { next: () => 1 }).send(1, 0), { instanceOf: RangeError, message: /outside \[0, 1\)/ });
