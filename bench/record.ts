@@ -7,6 +7,7 @@ import { scheduleContext } from '../runtime/keyschedule/context.js';
 import { trafficKeys } from '../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../runtime/record/record-layer.js';
 import { compare, consume, formatRate, measure } from './harness.js';
+import { loadNote } from './network/stats.js';
 
 /**
  * The record layer: records sealed and opened per second at 1,200-byte
@@ -65,7 +66,7 @@ function pair(
 /** Runs the record layer benchmark and prints its table. */
 export function benchRecord(): void {
   console.log(
-    `\nrecord layer: records sealed + opened per second, 1,200-byte payload; ratio = record layer / bare AEAD seal+open (same provider, alternating 500 ms rounds)`,
+    `\nrecord layer: records sealed + opened per second, 1,200-byte payload; ratio = record layer / bare AEAD seal+open (same provider, alternating 500 ms rounds; ${loadNote()})`,
   );
   console.log('mask = one record number mask computation (RFC 9147 §4.2.3), which each record needs twice (seal and open)\n');
   console.log(`${'suite'.padEnd(30)}${'provider'.padEnd(10)}${'records'.padEnd(14)}${'bare AEAD'.padEnd(14)}${'ratio'.padEnd(8)}mask`);
@@ -87,7 +88,9 @@ export function benchRecord(): void {
     console.log('\nnative record path: not measured (the addon is not built here, or DTLS13_NATIVE=0)');
     return;
   }
-  console.log(`\nnative record path against the node provider (the default before it), records sealed + opened per second, alternating 500 ms rounds:`);
+  console.log(
+    `\nnative record path against the node provider (the default before it), records sealed + opened per second, alternating 500 ms rounds (${loadNote()}):`,
+  );
   console.log(
     `${'suite'.padEnd(30)}${'native'.padEnd(14)}${'node'.padEnd(14)}${'ratio'.padEnd(8)}${`native, ${BATCH} per seal call`.padEnd(28)}ratio to native one by one`,
   );
