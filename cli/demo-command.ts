@@ -40,7 +40,7 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   }
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   const inspector = port === undefined ? undefined : await (await import('./inspector.js')).startInspector(port);
-  if (inspector) out(`inspector: open ${inspector.url} in a browser to watch the handshake charts in the Stately inspector`);
+  if (inspector) out(`inspector: open ${inspector.url} in a browser to watch the handshake charts live (works offline; the Stately inspector is at /stately)`);
   try {
     const code = await demo(out, inspector);
     if (inspector) {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { inspectorPage, PAGE_CHARTS } from './inspector-page.js';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CliUsageError } from './usage-error.js';
 
@@ -8,7 +10,7 @@ const REPLAY = 500;
 const INSPECTOR_URL = 'https://stately.ai/inspect';
 
 /**
- * The page a browser opens: it embeds the Stately inspector in a frame and
+ * The page at /stately (one click from the offline page): it embeds the Stately inspector in a frame and
  * hands it, by postMessage, every inspection event the relay sends, holding
  * them until the inspector says it is ready (`@statelyai.connected`).
  */
@@ -36,6 +38,18 @@ socket.onmessage = (m) => {
 `;
 }
 
+/** A chart picture from generated/charts/ (cli/ in the sources; dist/cli/ once built, the SVGs shipped beside dist/). */
+function chartSvg(id: string): string | undefined {
+  for (const dir of ['../generated/charts/', '../../generated/charts/']) {
+    try {
+      return readFileSync(new URL(`${dir}${id}.svg`, import.meta.url), 'utf8');
+    } catch {
+      // not in this layout
+    }
+  }
+  return undefined;
+}
+
 /** A running relay. */
 export interface InspectorRelay {
   readonly port: number;
@@ -43,7 +57,8 @@ export interface InspectorRelay {
 }
 
 /**
- * The inspector server, on 127.0.0.1 only: HTTP serves the bridge page, and
+ * The inspector server, on 127.0.0.1 only: HTTP serves the offline page (/),
+ * the chart pictures (/charts/ID.svg) and the Stately bridge page (/stately), and
  * a WebSocket on the same port relays every message one client sends (the
  * process's @statelyai/inspect WebSocket inspector) to every other client
  * (browsers, tests), replaying the last 500 to each newcomer. It is
@@ -51,9 +66,22 @@ export interface InspectorRelay {
  * interfaces and so would show the handshakes to the whole network.
  */
 export async function startInspectorRelay(port: number): Promise<InspectorRelay> {
-  const http: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(bridgePage(port));
+  const http: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const chart = /^\/charts\/([\w-]+)\.svg$/.exec(path ?? '')?.[1];
+    if (path === '/' || path === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(inspectorPage(port));
+    } else if (path === '/stately') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(bridgePage(port));
+    } else if (chart !== undefined && (PAGE_CHARTS as readonly string[]).includes(chart) && chartSvg(chart) !== undefined) {
+      res.writeHead(200, { 'content-type': 'image/svg+xml' });
+      res.end(chartSvg(chart));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found\n');
+    }
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', (e) => reject(new CliUsageError(`--inspect=${port}: ${e.message}`)));

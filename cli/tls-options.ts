@@ -109,7 +109,7 @@ export async function diagnostics(
     const { needing } = await import('./commands.js');
     const { startInspector } = await needing(['ws', '@statelyai/inspect'], () => import('./inspector.js'));
     inspector = await startInspector(port);
-    say(`inspector: open ${inspector.url} in a browser to watch the handshake charts in the Stately inspector\n`);
+    say(`inspector: open ${inspector.url} in a browser to watch the handshake charts live (works offline; the Stately inspector is at /stately)\n`);
   }
   return {
     options: { ...(keyLog ? { keyLog } : {}), ...(trace ? { onDatagram: trace.onDatagram } : {}), ...(inspector ? { inspect: inspector.inspect } : {}) },

@@ -1,0 +1,92 @@
+/**
+ * The offline inspector page in Debian's Chromium (headless, no downloaded
+ * browser, no network): `dtls13 server --inspect` serves it; the page is
+ * opened before a client connects and must light up the server chart's
+ * states live as the handshake runs (connected while the client is up,
+ * closed after :quit), with the chart pictures served by the relay itself.
+ */
+import test from 'ava';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { writePem } from '../interop/wolfssl.js';
+import { dtls13, startServer } from '../cli/cli-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const id = makeIdentity('p256', 'localhost', { at: Date.now() });
+const pem = writePem(id);
+const profile = mkdtempSync(join(tmpdir(), 'dtls13-chromium-'));
+// DTLS13_SCREENSHOT=docs/inspector.png makes the test save the page while the connection is up (the README's picture).
+test.after.always(() => {
+  pem.remove();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+/** Debian's Chromium with a fresh profile directory, headless, nothing fetched in the background. */
+async function launch(): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1500, height: 1000 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** The comma-separated active states the page shows for `chart`. */
+const active = async (page: Page, chart: string): Promise<string> => (await page.getAttribute(`#chart-${chart}`, 'data-active')) ?? '';
+
+/** Waits until the page shows `state` as the active state of `chart`. */
+const activeBecomes = (page: Page, chart: string, state: string): Promise<unknown> =>
+  page.waitForSelector(`#chart-${chart}[data-active="${state}"]`, { timeout: 30_000, state: 'attached' });
+
+test('the page lights up the server chart live during a real handshake, offline, and lists the events', async (t) => {
+  const inspectPort = 20_000 + (process.pid % 20_000);
+  const server = await startServer(pem, ['--echo', `--inspect=${inspectPort}`]);
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    const offsite: string[] = [];
+    page.on(
+      'request',
+      (r) => !r.url().startsWith(`http://localhost:${inspectPort}`) && !r.url().startsWith(`ws://127.0.0.1:${inspectPort}`) && offsite.push(r.url()),
+    );
+    await page.goto(`http://localhost:${inspectPort}/`);
+    await page.waitForSelector('body[data-live="true"]');
+    for (const chart of ['dtls13-client', 'dtls13-server', 'dtls13-flight']) {
+      t.true((await page.$$(`#chart-${chart} svg g.node`)).length > 3, `${chart}: the chart picture is on the page`);
+    }
+    t.is(await active(page, 'dtls13-server'), '', 'no actor before a client connects');
+
+    const client = dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'], null);
+    await activeBecomes(page, 'dtls13-server', 'connected');
+    const lit = await page.$$eval('#chart-dtls13-server g.node.active', (gs) => gs.map((g) => g.id));
+    t.deepEqual(lit, ['state:connected']);
+    const visited = await page.$$eval('#chart-dtls13-server g.node.visited', (gs) => gs.map((g) => g.id.replace('state:', '')));
+    for (const s of ['waitSecondClientHello', 'waitClientFinished', 'connected']) t.true(visited.includes(s), `visited ${s}: ${visited.join(', ')}`);
+    if (process.env.DTLS13_SCREENSHOT) await page.screenshot({ path: process.env.DTLS13_SCREENSHOT });
+
+    client.child.stdin!.end(':quit\n');
+    t.is((await client.done).code, 0);
+    await activeBecomes(page, 'dtls13-server', 'closed');
+    const events = await page.$$eval('#event-rows tr', (rows) => rows.map((r) => r.textContent ?? ''));
+    t.true(
+      events.some((e) => e.includes('dtls13-server') && e.includes('Finished')),
+      'the event list shows the Finished that connected the server',
+    );
+    t.deepEqual(offsite, [], 'nothing is fetched from outside the relay');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
