@@ -66,6 +66,12 @@ export const CLIENT_OPTIONS: OptionTable = [
   ...PSK_OPTIONS,
   { name: 'sess-out', type: 'string', value: 'FILE', help: "write the server's latest session ticket to FILE (mode 0600; it holds a key)", group: 'sessions' },
   { name: 'sess-in', type: 'string', value: 'FILE', help: 'resume the session in FILE (from --sess-out); prints resumed: yes|no', group: 'sessions' },
+  {
+    name: 'post-handshake-auth',
+    type: 'boolean',
+    help: 'let the server ask for our certificate after the handshake (RFC 8446 §4.6.2)',
+    group: 'sessions',
+  },
   ...TRACE_OPTIONS,
 ];
 
@@ -90,6 +96,14 @@ export const SERVER_OPTIONS: OptionTable = [
     help: "session ticket keys: FILE holds 32 × N raw bytes, the first key seals, all open\n(servers with the same file resume each other's sessions; default: random per process)",
     group: 'sessions',
   },
+  {
+    name: 'request-cert-after',
+    type: 'string',
+    value: 'MS',
+    help: 'ask each client for its certificate MS after its handshake (post-handshake\nauthentication; needs --ca, and clients that offer it)',
+    group: 'sessions',
+  },
+
   ...TRACE_OPTIONS,
 ];
 

@@ -10,7 +10,7 @@ import { stdinLines, type LineInput } from './line-input.js';
 import { SERVER_OPTIONS } from './net-options.js';
 import { parseOptions, stringValue } from './option-table.js';
 import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
-import { serverSessionOptions } from './session-options.js';
+import { requestCertAfter, serverSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -22,6 +22,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   const certPath = stringValue(v.cert);
   const keyPath = stringValue(v.key);
   const sessions = serverSessionOptions(v);
+  const askAfter = requestCertAfter(v);
   if ((certPath === undefined) !== (keyPath === undefined)) throw new CliUsageError('--cert and --key go together');
   if (!listen || (!certPath && !sessions.psk)) throw new CliUsageError('server needs --listen HOST:PORT and --cert FILE --key FILE (or --psk HEX)');
   const { host, port } = hostPort('--listen', listen, '127.0.0.1');
@@ -32,14 +33,15 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   const options = {
     ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
     ...(caPath ? { trustAnchors: loadCertificates('--ca', caPath) } : {}),
-    clientAuthentication: v['verify-client'] ? 'required' : caPath ? 'optional' : 'none',
+    // With --request-cert-after the certificate is asked for after the handshake, not in it.
+    clientAuthentication: v['verify-client'] ? 'required' : caPath && askAfter === undefined ? 'optional' : 'none',
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...sessions,
   } as const;
   const { options: diag, inspector } = await diagnostics('server', v, (line) => process.stdout.write(line));
   try {
-    await serve({ ...options, ...diag }, host, port, v.echo === true);
+    await serve({ ...options, ...diag }, host, port, v.echo === true, askAfter);
   } finally {
     inspector?.close(); // also when the options or the port are refused: an open inspector would keep the process alive
   }
@@ -47,7 +49,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
 }
 
 /** Runs the server until SIGINT or SIGTERM. */
-async function serve(options: ServerOptions, host: string, port: number, echo: boolean): Promise<void> {
+async function serve(options: ServerOptions, host: string, port: number, echo: boolean, askAfter: number | undefined): Promise<void> {
   const server = createServer(options);
   const live = new Set<DtlsSocket>();
   server.on('connection', (s: DtlsSocket) => {
@@ -55,6 +57,7 @@ async function serve(options: ServerOptions, host: string, port: number, echo: b
     s.on('connect', (p) => {
       live.add(s);
       const how = p.pskMode ? `${p.resumed ? 'resumed' : 'psk'} ${p.pskMode}` : p.signatureAlgorithm;
+      if (askAfter !== undefined) setTimeout(() => askForCertificate(s, who), askAfter).unref();
       process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`);
     });
     s.on('message', (m) => {
@@ -64,6 +67,9 @@ async function serve(options: ServerOptions, host: string, port: number, echo: b
         s.send(REPLY);
       }
     });
+    s.on('clientCertificate', (c) =>
+      process.stdout.write(`${who} client certificate: ${c ? `verified (leaf of ${c.length} bytes)` : 'none (the client has no certificate)'}\n`),
+    );
     s.on('error', (e) => process.stdout.write(`${who}: ${live.has(s) ? '' : 'handshake failed: '}${e.message}\n`));
     s.on('close', (reason) => {
       live.delete(s);
@@ -81,6 +87,16 @@ async function serve(options: ServerOptions, host: string, port: number, echo: b
   await stop;
   input?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Post-handshake authentication of one client, or why it cannot be asked. */
+function askForCertificate(s: DtlsSocket, who: string): void {
+  try {
+    s.requestClientCertificate();
+    process.stdout.write(`${who} certificate requested (post-handshake)\n`);
+  } catch (e) {
+    process.stdout.write(`${who} cannot ask for a certificate: ${e instanceof Error ? e.message : String(e)}\n`);
+  }
 }
 
 /** Lines typed on the server's stdin: text to every connected client, `:keyupdate` for every connection. */

@@ -34,7 +34,12 @@ function readFile(option: string, path: string): Uint8Array {
 
 /** Client: the PSK to offer, the session to resume, and where to write the sessions the server sends. */
 export function clientSessionOptions(v: OptionValues): {
-  readonly options: { psk?: { identity: string; key: Uint8Array }; session?: Uint8Array; pskKeyExchangeModes?: readonly PskKeyExchangeModeName[] };
+  readonly options: {
+    psk?: { identity: string; key: Uint8Array };
+    session?: Uint8Array;
+    postHandshakeAuth?: boolean;
+    pskKeyExchangeModes?: readonly PskKeyExchangeModeName[];
+  };
   readonly saveSession: ((session: Uint8Array) => void) | undefined;
 } {
   const psk = stringValue(v.psk);
@@ -46,11 +51,22 @@ export function clientSessionOptions(v: OptionValues): {
     options: {
       ...(psk !== undefined ? { psk: { identity: identity ?? DEFAULT_PSK_IDENTITY, key: hexKey(psk) } } : {}),
       ...(sessIn !== undefined ? { session: readFile('--sess-in', sessIn) } : {}),
+      ...(v['post-handshake-auth'] === true ? { postHandshakeAuth: true } : {}),
       ...modes(v),
     },
     // The session holds a PSK: the file is readable by its owner only.
     saveSession: sessOut === undefined ? undefined : (session) => writeFileSync(sessOut, session, { mode: 0o600 }),
   };
+}
+
+/** Server: --request-cert-after MS, checked (it needs --ca to verify what clients send). */
+export function requestCertAfter(v: OptionValues): number | undefined {
+  const text = stringValue(v['request-cert-after']);
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 0) throw new CliUsageError(`--request-cert-after must be a whole number of ms, got '${text}'`);
+  if (stringValue(v.ca) === undefined) throw new CliUsageError('--request-cert-after needs --ca FILE (to verify the certificates clients send)');
+  return ms;
 }
 
 /** Server: the PSK it accepts for --psk-identity, its ticket keys, psk_ke. */

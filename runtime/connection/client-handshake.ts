@@ -16,6 +16,7 @@ import { CIPHER_SUITES } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeClientSession } from '../session/client-session.js';
 import { bindClientHello, pskExtensions, pskOfferFor } from './psk-offer.js';
+import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import { sessionAccess, sessionActions } from './session-actions.js';
@@ -224,6 +225,9 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
             serverName: config.serverName,
             clientAuthenticated: s.clientSignature !== undefined,
             ticketsIssued: 0,
+            transcript: s.keys.transcript,
+            postHandshakeAuth: config.postHandshakeAuth,
+            waitingFlights: [],
           },
         };
       }),
@@ -248,6 +252,12 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
           maxEarlyData,
         });
         parts.events.push({ type: 'sessionTicket', session: bytes, expiresAt: now + nst.ticketLifetime * 1000 });
+        return s;
+      }),
+
+      // RFC 8446 §4.6.2: our certificate (or an empty one), CertificateVerify and Finished as one post-handshake flight.
+      answerCertificateRequest: b.step('answerCertificateRequest', 'connected', (s, event) => {
+        answerCertificateRequest(parts, s.session, payloadOf(event, 'CertificateRequest'), b.message().body);
         return s;
       }),
 

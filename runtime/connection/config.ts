@@ -90,6 +90,8 @@ export interface DtlsConfig {
   readonly tickets?: number;
   /** Server: ticket_lifetime in seconds (default 7200; at most 604800, RFC 8446 §4.6.1). */
   readonly ticketLifetime?: number;
+  /** Client: offer post_handshake_auth, so the server may ask for our certificate after the handshake (RFC 8446 §4.6.2). */
+  readonly postHandshakeAuth?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -120,6 +122,7 @@ export interface ResolvedConfig {
   readonly ticketKeys: TicketKeys | undefined;
   readonly tickets: number;
   readonly ticketLifetime: number;
+  readonly postHandshakeAuth: boolean;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -209,7 +212,15 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     ticketKeys: role === 'server' ? ticketKeysFor(provider, o.ticketKeys) : undefined,
     tickets,
     ticketLifetime: integerOption('ticketLifetime', o.ticketLifetime ?? 7200, 1, 604_800),
+    postHandshakeAuth: booleanOption('postHandshakeAuth', o.postHandshakeAuth, role === 'client'),
   };
+}
+
+function booleanOption(option: string, value: unknown, allowed: boolean): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new ConfigError(option, 'must be a boolean');
+  if (value && !allowed) throw new ConfigError(option, 'is a client option');
+  return value;
 }
 
 /** The session to resume, checked now: it must decode, and the server name it was issued for must be the one asked for. */

@@ -21,7 +21,7 @@ import type { DatagramObserver } from './datagram-observer.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type RoleDriver } from './role-driver.js';
-import { keyUpdateAcknowledged, sendKeyUpdate, sendPendingKeyUpdate } from './session-actions.js';
+import { keyUpdateAcknowledged, sendKeyUpdate, sendPendingFlights } from './session-actions.js';
 import type { StatelessRetry } from './stateless-retry.js';
 
 /** Options of a connection beyond the protocol configuration. */
@@ -291,6 +291,24 @@ export class DtlsConnection {
     this.guard(() => this.driver.control({ type: 'updateKeys', payload: { requestUpdate: requestPeer ? 'update_requested' : 'update_not_requested' } }));
   }
 
+  /**
+   * Server: asks the client for its certificate now (post-handshake
+   * authentication, RFC 8446 §4.6.2). The answer arrives as a
+   * `clientAuthenticated` event, or ends the connection with the alert that
+   * names what was wrong. Throws ConnectionStateError when not connected,
+   * when the client did not offer post_handshake_auth, or when nothing
+   * (trustAnchors or verifyPeer) could check a certificate.
+   */
+  requestClientCertificate(): void {
+    const session = this.driver.session();
+    if (this.role !== 'server' || !session || this.ended) throw new ConnectionStateError('only a connected server can ask for a client certificate');
+    if (!session.postHandshakeAuth) throw new ConnectionStateError('the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
+    if (this.parts.config.trustAnchors.length === 0 && !this.parts.config.verifyPeer) {
+      throw new ConnectionStateError('no trustAnchors or verifyPeer to check a client certificate with');
+    }
+    this.guard(() => this.driver.control({ type: 'requestCertificate' }));
+  }
+
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
   close(): void {
     if (this.ended) return;
@@ -397,7 +415,7 @@ export class DtlsConnection {
       const session = this.driver.session();
       if (session && this.parts.flight.state === 'waiting') {
         this.parts.flight.acknowledge(this.parts.outbox.allIndexes(), true);
-        sendPendingKeyUpdate(this.parts, session);
+        sendPendingFlights(this.parts, session);
       }
     }
   }
@@ -415,7 +433,7 @@ export class DtlsConnection {
     let duplicate = false;
     for (const f of fragments) {
       const handler = handlerFor(this.role, f.msgType);
-      if (!handler || !epochAllows(handler.epochs, r.epoch)) {
+      if (!handler || !epochAllows(handler, r.epoch, this.driver.session() !== undefined)) {
         if (!r.protected) return this.ignore('unauthenticated-violation');
         throw new ProtocolError(
           'unexpected_message',
@@ -483,13 +501,17 @@ export class DtlsConnection {
   private message(msgType: number, body: Uint8Array, epoch: number, authenticated: boolean): void {
     this.counts.handshakeMessagesReceived++;
     const handler = handlerFor(this.role, handshakeTypeFromNumber(msgType));
-    if (!handler || !epochAllows(handler.epochs, epoch)) {
+    if (!handler || !epochAllows(handler, epoch, this.driver.session() !== undefined)) {
       throw new ProtocolError(
         'unexpected_message',
         `${String(handshakeTypeFromNumber(msgType))} is not allowed in epoch ${epoch} for a ${this.role === 'client' ? 'server' : 'client'}`,
       );
     }
     const postHandshake = this.driver.session() !== undefined;
+    // After the handshake its messages (post-handshake authentication) come only under application keys.
+    if (postHandshake && epoch < 3) {
+      throw new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} under epoch ${epoch} keys after the handshake`);
+    }
     this.driver.deliver(handler, msgType, body);
     if (!postHandshake && this.driver.session() && this.completedAt === undefined) this.connected();
     if (postHandshake && authenticated && epoch >= 3 && !this.ended) {
@@ -521,7 +543,7 @@ export class DtlsConnection {
     if (acked.length === 0 && ack.recordNumbers.length > 0) return;
     this.parts.flight.acknowledge(acked, this.role === 'client' && session !== undefined && !session.keyUpdateInFlight);
     if (session?.keyUpdateInFlight && this.parts.outbox.fullyAcknowledged('key_update')) keyUpdateAcknowledged(this.parts, session);
-    if (session) sendPendingKeyUpdate(this.parts, session);
+    if (session) sendPendingFlights(this.parts, session);
   }
 
   private alertRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {

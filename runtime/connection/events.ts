@@ -28,5 +28,7 @@ export type ConnectionEvent =
   | { readonly type: 'data'; readonly data: Uint8Array }
   /** Client: the server sent a NewSessionTicket; `session` resumes it (`connect({ session })`), `expiresAt` in wall-clock ms. */
   | { readonly type: 'sessionTicket'; readonly session: Uint8Array; readonly expiresAt: number }
+  /** Server: the client answered a post-handshake CertificateRequest and it verified; `certificate` is its leaf (DER), undefined when it sent none. */
+  | { readonly type: 'clientAuthenticated'; readonly certificate: Uint8Array | undefined }
   | { readonly type: 'alert'; readonly level: AlertLevel; readonly description: AlertDescription; readonly sent: boolean }
   | { readonly type: 'closed'; readonly reason: 'close_notify' | 'local' | 'failed' | 'timeout' };

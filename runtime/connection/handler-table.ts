@@ -23,6 +23,8 @@ export type EpochRule = 'plaintext' | 'handshake' | 'application';
 /** What one handshake type is to each role: where it may arrive, and the chart event its body decodes to. */
 export interface HandshakeHandler {
   readonly epochs: EpochRule;
+  /** Also after the handshake, under application keys: the messages of post-handshake authentication (RFC 8446 §4.6.2). */
+  readonly afterHandshake?: true;
   /** The chart events the message can become (checked against the chart before the body is decoded). */
   readonly events: readonly string[];
   readonly client?: (body: Uint8Array) => Dtls13ClientEvent;
@@ -51,23 +53,27 @@ export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, Hand
   },
   certificate_request: {
     epochs: 'handshake',
+    afterHandshake: true,
     events: ['CertificateRequest'],
     client: (b) => ({ type: 'CertificateRequest', payload: decodeCertificateRequest(b) }),
   },
   certificate: {
     epochs: 'handshake',
+    afterHandshake: true,
     events: ['Certificate'],
     client: (b) => ({ type: 'Certificate', payload: decodeCertificate(b) }),
     server: (b) => ({ type: 'Certificate', payload: decodeCertificate(b) }),
   },
   certificate_verify: {
     epochs: 'handshake',
+    afterHandshake: true,
     events: ['CertificateVerify'],
     client: (b) => ({ type: 'CertificateVerify', payload: decodeCertificateVerify(b) }),
     server: (b) => ({ type: 'CertificateVerify', payload: decodeCertificateVerify(b) }),
   },
   finished: {
     epochs: 'handshake',
+    afterHandshake: true,
     events: ['Finished'],
     client: (b) => ({ type: 'Finished', payload: decodeFinished(b) }),
     server: (b) => ({ type: 'Finished', payload: decodeFinished(b) }),
@@ -85,9 +91,11 @@ export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, Hand
   },
 };
 
-/** Whether `epoch` is one the rule allows. */
-export function epochAllows(rule: EpochRule, epoch: number): boolean {
-  return rule === 'plaintext' ? epoch === 0 : rule === 'handshake' ? epoch === 2 : epoch >= 3;
+/** Whether a message of `handler` may arrive in `epoch`: its rule, or after the handshake (`connected`) an application epoch if it may come then. */
+export function epochAllows(handler: HandshakeHandler, epoch: number, connected: boolean): boolean {
+  const rule = handler.epochs;
+  if (rule === 'plaintext' ? epoch === 0 : rule === 'handshake' ? epoch === 2 : epoch >= 3) return true;
+  return handler.afterHandshake === true && connected && epoch >= 3;
 }
 
 /** The handler of a handshake type for a role, when the role receives that type at all. */

@@ -3,6 +3,7 @@ import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { scheduleContext, type ScheduleContext } from '../keyschedule/context.js';
 import { EarlyStage, type HandshakeStage, type MasterStage } from '../keyschedule/stages.js';
 import type { PskKeyExchangeModeName } from '../session/external-psk.js';
+import type { PendingAuthentication } from './post-handshake-auth.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import { toHex } from '../wire/bytes.js';
 import type { NegotiatedParameters } from './events.js';
@@ -68,6 +69,14 @@ export interface Session {
   readonly clientAuthenticated: boolean;
   /** Server: NewSessionTickets sent so far (the nonce of the next). */
   ticketsIssued: number;
+  /** The transcript through the client's Finished: what post-handshake authentication continues (RFC 8446 §4.4). */
+  readonly transcript: Transcript;
+  /** Client: we offered post_handshake_auth; server: the client did (RFC 8446 §4.2.6). */
+  readonly postHandshakeAuth: boolean;
+  /** Server: the post-handshake CertificateRequest outstanding, and how far the client's answer has come. */
+  pendingAuth?: PendingAuthentication | undefined;
+  /** Post-handshake flights waiting for the outstanding one to end (one flight at a time, RFC 9147 §5.8). */
+  readonly waitingFlights: (() => void)[];
 }
 
 /** Writes one NSS key log line when the caller asked for a key log. */

@@ -50,6 +50,7 @@ export function clientHelloBody(
     });
   }
   if (cookie) extensions.push({ extensionType: 'cookie', extensionData: { cookie } });
+  if (c.postHandshakeAuth) extensions.push({ extensionType: 'post_handshake_auth', extensionData: {} });
   // pre_shared_key, when offered, is the last extension (RFC 8446 §4.2.11).
   extensions.push(...pskExtensions);
   return encodeClientHello({
@@ -130,9 +131,10 @@ export function encryptedExtensionsBody(): Uint8Array {
   return encodeEncryptedExtensions({ extensions: [] });
 }
 
-export function certificateRequestBody(signatureAlgorithms: readonly SignatureAlgorithm[]): Uint8Array {
+/** CertificateRequest (RFC 8446 §4.3.2): an empty context in the handshake, a fresh one after it (§4.6.2). */
+export function certificateRequestBody(signatureAlgorithms: readonly SignatureAlgorithm[], context: Uint8Array = new Uint8Array(0)): Uint8Array {
   return encodeCertificateRequest({
-    certificateRequestContext: new Uint8Array(0),
+    certificateRequestContext: context,
     extensions: [{ extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: [...signatureAlgorithms] } }],
   });
 }

@@ -21,6 +21,8 @@ export type ControlEvent =
   | { readonly type: 'close' }
   | { readonly type: 'closeNotify' }
   | { readonly type: 'updateKeys'; readonly payload: KeyUpdate }
+  /** Server: ask the client for a certificate now (post-handshake authentication). */
+  | { readonly type: 'requestCertificate' }
   | { readonly type: 'fail'; readonly payload: AlertDescription }
   | { readonly type: 'alertReceived'; readonly payload: Alert };
 
@@ -59,7 +61,7 @@ export function roleDriver(
       dtls13ClientChart,
       binding,
       (h, body) => h.client?.(body),
-      (e) => e,
+      (e) => (e.type === 'requestCertificate' ? undefined : e), // a server's request only
       () => binding.dispatch((e) => actor.send(e), { type: 'connect' }),
     );
   }
@@ -86,7 +88,7 @@ function driver<S extends { readonly kind: string }, E extends { readonly type: 
   chart: typeof dtls13ClientChart | typeof dtls13ServerChart,
   binding: ChartBinding<S, E>,
   decode: (handler: HandshakeHandler, body: Uint8Array) => E | undefined,
-  own: (event: ControlEvent) => E,
+  own: (event: ControlEvent) => E | undefined,
   connect: () => void = () => {
     throw new Error('only a client connects');
   },
@@ -105,7 +107,8 @@ function driver<S extends { readonly kind: string }, E extends { readonly type: 
       binding.dispatch(send, event, { msgType, body });
     },
     control: (event) => {
-      if (handles(event.type)) binding.dispatch(send, own(event));
+      const e = own(event);
+      if (e && handles(e.type)) binding.dispatch(send, e);
     },
     handles,
     session: () => {

@@ -7,6 +7,7 @@ import { negotiate, type ServerChoice } from '../handshake/negotiation.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeTicketContents } from '../session/ticket-contents.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
+import { findExtension } from '../handshake/extensions.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
@@ -22,6 +23,12 @@ import {
   serverHelloBody,
 } from './messages.js';
 import { requestedName, selectPsk, type SelectedPsk } from './psk-selection.js';
+import {
+  applyPostHandshakeCertificate,
+  applyPostHandshakeCertificateVerify,
+  applyPostHandshakeFinished,
+  requestClientCertificate,
+} from './post-handshake-auth.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import type { ServerState } from './server-states.js';
 import { sessionAccess, sessionActions } from './session-actions.js';
@@ -122,6 +129,7 @@ export function serverImplementation(
             clientRandom: ch.random,
             helloRetried: retry !== undefined,
             serverName: requestedName(ch),
+            postHandshakeAuth: findExtension(ch.extensions, 'post_handshake_auth') !== undefined,
           },
         };
       }),
@@ -171,7 +179,7 @@ export function serverImplementation(
         // Epoch 3 reads may start now (the client may send data right after its Finished); writes wait for that Finished (RFC 9147 §5.8.1).
         parts.installEpoch(3, h.suite, schedule, application, 'read');
         parts.sendFlight();
-        const sent = { keys, signature: h.signature, application, serverName: h.serverName };
+        const sent = { keys, signature: h.signature, application, serverName: h.serverName, postHandshakeAuth: h.postHandshakeAuth };
         return certificateAuthentication && config.clientAuthentication !== 'none'
           ? { kind: 'waitClientCertificate', sent }
           : { kind: 'waitClientFinished', sent, peer: undefined, clientAuthenticated: h.psk?.ticket?.clientAuthenticated ?? false };
@@ -229,6 +237,9 @@ export function serverImplementation(
             serverName: s.sent.serverName,
             clientAuthenticated: s.clientAuthenticated,
             ticketsIssued: 0,
+            transcript: s.sent.keys.transcript,
+            postHandshakeAuth: s.sent.postHandshakeAuth,
+            waitingFlights: [],
           },
         };
       }),
@@ -255,6 +266,24 @@ export function serverImplementation(
           parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));
         }
         parts.sendFlight({ acknowledgesPeer: false });
+        return s;
+      }),
+
+      // Post-handshake client authentication (RFC 8446 §4.6.2), asked for by the application.
+      sendCertificateRequest: b.step('sendCertificateRequest', 'connected', (s) => {
+        requestClientCertificate(parts, s.session);
+        return s;
+      }),
+      applyPostHandshakeCertificate: b.step('applyPostHandshakeCertificate', 'connected', (s, event) => {
+        applyPostHandshakeCertificate(parts, s.session, payloadOf(event, 'Certificate'), b.message().body);
+        return s;
+      }),
+      applyPostHandshakeCertificateVerify: b.step('applyPostHandshakeCertificateVerify', 'connected', (s, event) => {
+        applyPostHandshakeCertificateVerify(parts, s.session, payloadOf(event, 'CertificateVerify'), b.message().body);
+        return s;
+      }),
+      applyPostHandshakeFinished: b.step('applyPostHandshakeFinished', 'connected', (s, event) => {
+        applyPostHandshakeFinished(parts, s.session, payloadOf(event, 'Finished'));
         return s;
       }),
 

@@ -26,6 +26,8 @@ export interface AcceptedHello {
   readonly helloRetried: boolean;
   /** The client's server_name, bound into the tickets of this session. */
   readonly serverName: string | undefined;
+  /** The client offered post_handshake_auth. */
+  readonly postHandshakeAuth: boolean;
 }
 
 /** The server's flight is out: what it waits for the client's flight with. */
@@ -34,6 +36,7 @@ export interface ServerSent {
   readonly signature: SignatureAlgorithm | undefined;
   readonly application: ApplicationSecrets;
   readonly serverName: string | undefined;
+  readonly postHandshakeAuth: boolean;
 }
 
 /**

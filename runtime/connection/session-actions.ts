@@ -67,10 +67,22 @@ export function sendKeyUpdate(parts: ConnectionParts, session: Session, requestP
   parts.sendFlight({ acknowledgesPeer: false });
 }
 
-/** Sends a KeyUpdate that waited for an outstanding flight, once the flight controller can take it. */
-export function sendPendingKeyUpdate(parts: ConnectionParts, session: Session): void {
+/** Sends what waited for an outstanding flight (a KeyUpdate first), one flight at a time, once the flight controller can take it. */
+export function sendPendingFlights(parts: ConnectionParts, session: Session): void {
   const requestPeer = session.keyUpdatePending;
   if (requestPeer !== undefined && parts.flight.acceptsFlight) sendKeyUpdate(parts, session, requestPeer);
+  const next = parts.flight.acceptsFlight ? session.waitingFlights.shift() : undefined;
+  if (next) next();
+}
+
+/** Builds (`queue` its messages) and sends a post-handshake flight now, or when the outstanding flight ends. */
+export function sendPostHandshakeFlight(parts: ConnectionParts, session: Session, queue: () => void): void {
+  const send = (): void => {
+    queue();
+    parts.sendFlight({ acknowledgesPeer: false });
+  };
+  if (parts.flight.acceptsFlight && session.waitingFlights.length === 0) send();
+  else session.waitingFlights.push(send);
 }
 
 /** Our KeyUpdate was acknowledged: write with the next epoch's keys (RFC 9147 §8). */

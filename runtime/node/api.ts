@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { ConnectionStats } from '../connection/connection.js';
+import { ConnectionStateError, type ConnectionStats } from '../connection/connection.js';
 import type { NegotiatedParameters } from '../connection/events.js';
 import { connectUdp, type UdpClientOptions } from './client.js';
 import type { DtlsEndpoint, EndpointCloseReason, RemoteAddress } from './endpoint.js';
@@ -20,6 +20,8 @@ export interface DtlsSocketEvents {
    * the epoch). The latest is also the socket's `session` property.
    */
   session: [session: Uint8Array, expiresAt: number];
+  /** Server: the client answered `requestClientCertificate()` and it verified: its leaf certificate (DER), undefined if it sent none. */
+  clientCertificate: [certificate: Uint8Array | undefined];
   /**
    * The connection ended (after `error`, when it failed). `replaced`: on a
    * server, the same client address and port completed a new handshake (a
@@ -52,6 +54,7 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
     endpoint.setInboxLimit(0); // messages reach the application as 'message' events; nothing reads receive()
     endpoint.onEvent((e) => {
       if (e.type === 'data') this.emit('message', e.data);
+      else if (e.type === 'clientAuthenticated') this.emit('clientCertificate', e.certificate);
       else if (e.type === 'sessionTicket') {
         this.latestSession = e.session;
         this.emit('session', e.session, e.expiresAt);
@@ -85,6 +88,16 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
     this.closing = true;
     if (this.endpoint && (this.negotiated || this.endpoint.isEnded)) this.endpoint.close();
     else if (this.endpoint) this.endpoint.abort('local', 'closed before the handshake completed');
+  }
+
+  /**
+   * Server: asks the client for its certificate after the handshake (RFC 8446
+   * §4.6.2; the client must have offered `postHandshakeAuth`). The answer is a
+   * `clientCertificate` event, or `error` with the alert.
+   */
+  requestClientCertificate(): void {
+    if (!this.endpoint || !this.negotiated) throw new ConnectionStateError('not connected yet');
+    this.endpoint.requestClientCertificate();
   }
 
   /** Updates our keys, and with `requestPeer` the peer's (RFC 9147 §8). */

@@ -131,6 +131,12 @@ export class DtlsEndpoint {
     this.pump();
   }
 
+  /** Server: asks the client for its certificate (post-handshake authentication). */
+  requestClientCertificate(): void {
+    this.connection.requestClientCertificate();
+    this.pump();
+  }
+
   /** Updates our keys (and with `requestPeer`, the peer's). */
   updateKeys(requestPeer = false): void {
     this.connection.updateKeys(requestPeer);

@@ -90,3 +90,26 @@ test('bad session options are usage errors naming the option', async (t) => {
   t.is(keys.code, 2);
   t.regex(keys.stderr, /--ticket-keys .*40 bytes/);
 });
+
+test('--request-cert-after on the server and --post-handshake-auth on the client: the certificate is asked for and verified after the handshake', async (t) => {
+  const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
+  const clientPem = writePem(clientId);
+  try {
+    const server = await startServer(pem, ['--echo', '--ca', clientPem.ca, '--request-cert-after', '0']);
+    const common = ['--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'];
+    // The client's input stays open until the server has its answer (the request goes after the ticket flight).
+    const run = dtls13(['client', ...common, '--cert', clientPem.cert, '--key', clientPem.key, '--post-handshake-auth', '--timeout', '20000'], null);
+    run.child.stdin!.write('one\n');
+    for (let i = 0; i < 200 && !server.run.out().stdout.includes('client certificate:'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    run.child.stdin!.end();
+    const r = await run.done;
+    t.is(r.code, 0, r.stderr);
+    const without = await dtls13(['client', ...common, '--message', 'two']).done;
+    t.is(without.code, 0, without.stderr);
+    const log = await server.stop();
+    t.regex(log, /client certificate: verified \(leaf of \d+ bytes\)/);
+    t.regex(log, /cannot ask for a certificate: the client did not offer post_handshake_auth/);
+  } finally {
+    clientPem.remove();
+  }
+});

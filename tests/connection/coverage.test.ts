@@ -98,6 +98,11 @@ test.serial('post-handshake NewSessionTicket, KeyUpdate and updateKeys are taken
   link.run(link.now + 5000);
   t.is(link.client.state, 'connected');
   t.is(link.server.state, 'connected');
+  // Post-handshake authentication: the request, and the client's Certificate, CertificateVerify and Finished.
+  const auth = complete({ client: { postHandshakeAuth: true }, clientId, server: { trustAnchors: [clientId.caDer] } });
+  auth.server.requestClientCertificate();
+  auth.run(auth.now + 5000);
+  t.true(auth.events.server.some((e) => e.type === 'clientAuthenticated'));
 });
 
 test.serial('a second HelloRetryRequest, and a second ClientHello that still needs one, fail', (t) => {

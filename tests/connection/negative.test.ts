@@ -59,7 +59,9 @@ for (const [side, chart] of [
       let checked = 0;
       for (const [msgType, handler] of Object.entries(HANDSHAKE_HANDLERS)) {
         const handled = handler.events.some((event) => chartHandles(chart, state, event));
-        const epochs = handled ? [0, 2, 3].filter((e) => e !== EPOCH[msgType] && !(EPOCH[msgType] === 3 && e > 3)) : [EPOCH[msgType]!];
+        // After the handshake, its messages come under application keys (post-handshake authentication).
+        const normal = state === 'connected' && handler.afterHandshake ? 3 : EPOCH[msgType]!;
+        const epochs = handled ? [0, 2, 3].filter((e) => e !== normal && !(normal === 3 && e > 3)) : [normal];
         for (const epoch of epochs) {
           const pair = pairIn(side, state)!;
           const victim = pair[side];

@@ -30,7 +30,13 @@ export interface Served {
 }
 
 /** Serves one wolfSSL client run; echoes REPLY to its first message. */
-export async function serveWolfClient(serverId: Identity, options: Partial<UdpServerOptions>, clientArgs: readonly string[], fate?: FateOf): Promise<Served> {
+export async function serveWolfClient(
+  serverId: Identity,
+  options: Partial<UdpServerOptions>,
+  clientArgs: readonly string[],
+  fate?: FateOf,
+  afterHandshake?: (endpoint: DtlsEndpoint) => void,
+): Promise<Served> {
   const pem = writePem(serverId);
   const server = await DtlsUdpServer.listen({ certificate: serverId, ...options });
   let endpoint: DtlsEndpoint | undefined;
@@ -41,6 +47,7 @@ export async function serveWolfClient(serverId: Identity, options: Partial<UdpSe
     void (async () => {
       try {
         handshakes.push(await ep.handshake);
+        afterHandshake?.(ep);
         received = new TextDecoder().decode(await ep.receive());
         ep.send(new TextEncoder().encode(REPLY));
       } catch {

@@ -2,6 +2,7 @@ import test from 'ava';
 import { connectUdp } from '../../runtime/node/client.js';
 import { assertServed, assertTalked, identity, serveWolfClient, talkToWolfServer } from './sessions.js';
 import { startWolfServer, writePem } from './wolfssl.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
 
 // Sessions with wolfSSL 5.7.2 (RFC 8446 §2.2, §4.2.11): resumption and external PSKs, both directions.
 
@@ -78,4 +79,40 @@ test('dtls13 client ↔ wolfSSL server: external PSK without (EC)DHE (-s -K), as
   assertTalked(t, o);
   t.is(o.parameters?.pskMode, 'psk_ke');
   t.is(o.parameters?.group, undefined);
+});
+
+test('dtls13 client ↔ wolfSSL server: post-handshake authentication (-Q): we answer its CertificateRequest with our certificate', async (t) => {
+  const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
+  const ca = writePem(clientId);
+  try {
+    const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-Q'], { certificate: clientId, postHandshakeAuth: true });
+    assertTalked(t, o);
+    t.false(o.parameters?.clientAuthenticated, 'not in the handshake: after it');
+    t.true((o.client.connection.stats.handshakeMessagesReceived ?? 0) >= 6, 'a CertificateRequest arrived after the handshake');
+  } finally {
+    ca.remove();
+  }
+});
+
+test('wolfSSL client ↔ dtls13 server: post-handshake authentication (-Q): we ask after the handshake and verify its certificate', async (t) => {
+  const clientId = makeIdentity('p384', 'client.test', { at: Date.now() });
+  const pem = writePem(clientId);
+  try {
+    const certificates: (Uint8Array | undefined)[] = [];
+    // No tickets: the request goes out at once, not after the ticket flight, since wolfSSL's example client reads one reply and closes.
+    const s = await serveWolfClient(
+      identity('p256'),
+      { trustAnchors: [clientId.caDer], tickets: 0 },
+      ['-Q', '-c', pem.cert, '-k', pem.key],
+      undefined,
+      (ep) => {
+        ep.onEvent((e) => e.type === 'clientAuthenticated' && certificates.push(e.certificate));
+        ep.requestClientCertificate();
+      },
+    );
+    assertServed(t, s);
+    t.deepEqual(certificates, [clientId.chain[0]]);
+  } finally {
+    pem.remove();
+  }
 });

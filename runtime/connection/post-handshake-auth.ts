@@ -1,0 +1,105 @@
+import type { Certificate, CertificateRequest, CertificateVerify, Finished } from '../../generated/wire/index.js';
+import { schemesForKey } from '../handshake/certificate-verify.js';
+import { findExtension } from '../handshake/extensions.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import type { Transcript } from '../keyschedule/transcript.js';
+import { bytesEqual } from '../wire/bytes.js';
+import type { PeerCertificate } from './client-states.js';
+import type { ConnectionParts } from './connection-parts.js';
+import type { Session } from './key-material.js';
+import { certificateBody, certificateRequestBody, certificateVerifyBody, finishedBody } from './messages.js';
+import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
+import { sendPostHandshakeFlight } from './session-actions.js';
+
+/**
+ * Post-handshake client authentication (RFC 8446 §4.6.2): the server sends a
+ * CertificateRequest with a fresh context; the client answers with
+ * Certificate, CertificateVerify (when it has a certificate) and Finished,
+ * over the handshake's transcript followed by these messages, the Finished
+ * keyed by the client's current application traffic secret (§4.4). Each
+ * exchange is a post-handshake flight (RFC 9147 §5.8, acknowledged by ACKs).
+ */
+
+/** The server's outstanding request and how far the client's answer has come. */
+export type PendingAuthentication =
+  | { readonly stage: 'certificate'; readonly context: Uint8Array; readonly transcript: Transcript }
+  | { readonly stage: 'certificateVerify'; readonly context: Uint8Array; readonly transcript: Transcript; readonly peer: PeerCertificate }
+  | { readonly stage: 'finished'; readonly context: Uint8Array; readonly transcript: Transcript; readonly peer: PeerCertificate | undefined };
+
+/** The `parts.events` entry when the client's answer verified: its leaf certificate, or undefined when it sent none. */
+export function postHandshakeAuthenticated(parts: ConnectionParts, certificate: Uint8Array | undefined): void {
+  parts.events.push({ type: 'clientAuthenticated', certificate });
+}
+
+/** Server: sends a CertificateRequest with an 8-byte random context. One request at a time. */
+export function requestClientCertificate(parts: ConnectionParts, session: Session): void {
+  if (session.pendingAuth) return;
+  const context = parts.provider.randomBytes(8);
+  const body = certificateRequestBody(parts.config.signatureAlgorithms, context);
+  const transcript = session.transcript.clone();
+  transcript.addMessage(13, body);
+  session.pendingAuth = { stage: 'certificate', context, transcript };
+  sendPostHandshakeFlight(parts, session, () => parts.queue(session.write.epoch, 'certificate_request', body));
+}
+
+function pending<S extends PendingAuthentication['stage']>(session: Session, stage: S, what: string): Extract<PendingAuthentication, { stage: S }> {
+  const p = session.pendingAuth;
+  if (!p || p.stage !== stage) throw new ProtocolError('unexpected_message', `a post-handshake ${what} the server did not ask for (RFC 8446 §4.6.2)`);
+  return p as Extract<PendingAuthentication, { stage: S }>;
+}
+
+/** Server: the client's Certificate; empty means it has none (certificate_required when the server requires one). */
+export function applyPostHandshakeCertificate(parts: ConnectionParts, session: Session, cert: Certificate, body: Uint8Array): void {
+  const p = pending(session, 'certificate', 'Certificate');
+  if (!bytesEqual(cert.certificateRequestContext, p.context)) {
+    throw new ProtocolError('illegal_parameter', 'the client Certificate does not echo the CertificateRequest context (RFC 8446 §4.4.2)');
+  }
+  if (cert.certificateList.length === 0) {
+    if (parts.config.clientAuthentication === 'required') throw new ProtocolError('certificate_required', 'the client sent no certificate (RFC 8446 §4.4.2.4)');
+    p.transcript.addMessage(11, body);
+    session.pendingAuth = { stage: 'finished', context: p.context, transcript: p.transcript, peer: undefined };
+    return;
+  }
+  const peer = acceptPeerCertificate(parts.config, 'server', cert, parts.wallClock());
+  p.transcript.addMessage(11, body);
+  session.pendingAuth = { stage: 'certificateVerify', context: p.context, transcript: p.transcript, peer };
+}
+
+export function applyPostHandshakeCertificateVerify(parts: ConnectionParts, session: Session, cv: CertificateVerify, body: Uint8Array): void {
+  const p = pending(session, 'certificateVerify', 'CertificateVerify');
+  checkCertificateVerify(parts.config, 'server', p.peer, cv, p.transcript);
+  p.transcript.addMessage(15, body);
+  session.pendingAuth = { stage: 'finished', context: p.context, transcript: p.transcript, peer: p.peer };
+}
+
+/** Server: the client's Finished, keyed by its current application traffic secret; the authentication is reported. */
+export function applyPostHandshakeFinished(parts: ConnectionParts, session: Session, finished: Finished): void {
+  const p = pending(session, 'finished', 'Finished');
+  checkFinished(session.schedule, session.read.secret, p.transcript, finished, 'client');
+  session.pendingAuth = undefined;
+  postHandshakeAuthenticated(parts, p.peer?.chain[0]);
+}
+
+/** Client: answers a post-handshake CertificateRequest with our certificate (if it fits the request) or an empty one. */
+export function answerCertificateRequest(parts: ConnectionParts, session: Session, cr: CertificateRequest, body: Uint8Array): void {
+  if (!parts.config.postHandshakeAuth) {
+    throw new ProtocolError('unexpected_message', 'a post-handshake CertificateRequest, but the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
+  }
+  if (cr.certificateRequestContext.length === 0) {
+    throw new ProtocolError('illegal_parameter', 'a post-handshake CertificateRequest with an empty context (RFC 8446 §4.3.2)');
+  }
+  const sigs = findExtension(cr.extensions, 'signature_algorithms');
+  if (!sigs) throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
+  const accepted = sigs.supportedSignatureAlgorithms.filter((a): a is Extract<typeof a, string> => typeof a === 'string');
+  const transcript = session.transcript.clone();
+  transcript.addMessage(13, body);
+  const key = parts.ownKey;
+  const certificate = parts.config.certificate;
+  const scheme = key && certificate ? schemesForKey(key).find((a) => accepted.includes(a)) : undefined;
+  sendPostHandshakeFlight(parts, session, () => {
+    const epoch = session.write.epoch;
+    parts.queue(epoch, 'certificate', certificateBody(scheme && certificate ? certificate.chain : [], cr.certificateRequestContext), transcript);
+    if (scheme && key) parts.queue(epoch, 'certificate_verify', certificateVerifyBody(parts.provider, 'client', scheme, key, transcript), transcript);
+    parts.queue(epoch, 'finished', finishedBody(session.schedule, session.write.secret, transcript), transcript);
+  });
+}
