@@ -8,6 +8,8 @@ import { ConfigError } from '../runtime/config-error.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../runtime/crypto/suites.js';
 import type { SimTime } from '../hwmodel/kernel/time.js';
 import { networkChannelDefaults } from '../generated/tlm/index.js';
+import type { HostParams } from '../hwmodel/model/host.js';
+import { hostParams, parseSetting, parseSweep, type ParamSetting } from './simulate-set.js';
 import { parseBandwidth, parseChoice, parseDuration, parseInteger, parsePositive, parseProbability, parseSuite } from './simulate-values.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -37,6 +39,17 @@ export interface RunPlan {
   readonly vcdFile: string | undefined;
   readonly jsonFile: string | undefined;
   readonly quiet: boolean;
+  /** `--set` settings, and the device parameters they make. */
+  readonly settings: readonly ParamSetting[];
+  readonly device: HostParams;
+  /** `--sweep`: the swept parameter and one setting per value. */
+  readonly sweep: { readonly path: string; readonly settings: readonly ParamSetting[] } | undefined;
+  /** Runs per point (seeds seed, seed + 1, …); more than one, or a sweep, gives 95% intervals. */
+  readonly replications: number;
+  readonly warmup: SimTime | undefined;
+  readonly csvFile: string | undefined;
+  readonly plotFile: string | undefined;
+  readonly traceFile: string | undefined;
 }
 
 /** A calibration of this machine. */
@@ -68,6 +81,13 @@ const RUN_OPTIONS = {
   rate: { type: 'string' },
   platform: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  set: { type: 'string', multiple: true },
+  sweep: { type: 'string' },
+  replications: { type: 'string' },
+  warmup: { type: 'string' },
+  csv: { type: 'string' },
+  plot: { type: 'string' },
+  trace: { type: 'string' },
 } as const;
 const CALIBRATE_OPTIONS = {
   calibrate: { type: 'boolean' },
@@ -78,7 +98,7 @@ const CALIBRATE_OPTIONS = {
 
 /** Parses `dtls13 simulate` arguments; CliUsageError for an unknown option or a missing value, ConfigError naming the option for a bad value. */
 export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibratePlan {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({ args: [...argv], options: { ...RUN_OPTIONS, ...CALIBRATE_OPTIONS }, strict: true, allowPositionals: false }).values;
   } catch (e) {
@@ -124,6 +144,18 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
     const v = text(name);
     return v === undefined ? undefined : parse(v, `--${name}`);
   };
+  const setArgs = values.set;
+  const settings = (Array.isArray(setArgs) ? setArgs : []).map((a) => parseSetting(a));
+  const sweep = opt('sweep', (v, o) => parseSweep(v, o));
+  const replications = opt('replications', (v, o) => parseInteger(v, o, 1, 1000)) ?? 1;
+  const many = sweep !== undefined || replications > 1;
+  for (const only of ['csv', 'plot'] as const) {
+    if (values[only] !== undefined && !many) throw new CliUsageError(`--${only} goes with --sweep or --replications (it writes one row per swept value)`);
+  }
+  for (const single of ['vcd', 'trace'] as const) {
+    if (values[single] !== undefined && many)
+      throw new CliUsageError(`--${single} writes one run; it does not go with --sweep or --replications (use --csv or --plot)`);
+  }
   return {
     kind: 'run',
     connections: opt('connections', (v, o) => parseInteger(v, o, 1, 1_000_000)) ?? 100,
@@ -142,5 +174,13 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
     vcdFile: text('vcd'),
     jsonFile: text('json'),
     quiet: values.quiet === true,
+    settings,
+    device: hostParams(settings),
+    sweep,
+    replications,
+    warmup: opt('warmup', (v, o) => parseDuration(v, o)),
+    csvFile: text('csv'),
+    plotFile: text('plot'),
+    traceFile: text('trace'),
   };
 }

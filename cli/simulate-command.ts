@@ -11,16 +11,23 @@ import { ProcessError } from '../hwmodel/kernel/index.js';
 import { makeSimIdentity } from '../hwmodel/model/identity.js';
 import { simulate, type SimulationOptions, type SimulationResult } from '../hwmodel/model/simulate.js';
 import { DEFAULT_PROFILE, loadProfile, type TimingProfile } from '../hwmodel/timing/index.js';
-import { FileSink, formatReport } from '../hwmodel/trace/index.js';
+import { FileSink, formatReport, gtkwaveSaveFile } from '../hwmodel/trace/index.js';
+import { formatTime } from '../hwmodel/kernel/time.js';
 import { parseSimulateArgs, type RunPlan } from './simulate-args.js';
-import { lossLine, readingGuide, reportDocument, runLine } from './simulate-output.js';
+import { breakdownTable, lossLine, readingGuide, reportDocument, runLine } from './simulate-output.js';
 import { CliUsageError } from './usage-error.js';
 
 /** Runs `dtls13 simulate ARGS`; a bad option is a CliUsageError naming it (exit 2). */
 export async function runSimulate(argv: readonly string[]): Promise<number> {
   try {
     const plan = parseSimulateArgs(argv);
-    if (plan.kind === 'run') return runTimed(plan);
+    if (plan.kind === 'run') {
+      if (plan.sweep !== undefined || plan.replications > 1) {
+        const { runSweepCommand } = await import('./simulate-sweep.js');
+        return runSweepCommand(plan, profileFor(plan.profileFile));
+      }
+      return runTimed(plan);
+    }
     // Loaded only when asked for: the calibration code is not needed for a run.
     const { runCalibration } = await import('./simulate-calibrate.js');
     return runCalibration(plan);
@@ -31,7 +38,7 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
 }
 
 /** The profile of `--profile FILE`, or the built-in one. */
-function profileFor(path: string | undefined): TimingProfile {
+export function profileFor(path: string | undefined): TimingProfile {
   if (path === undefined) return DEFAULT_PROFILE;
   try {
     return loadProfile(path);
@@ -45,7 +52,7 @@ function profileFor(path: string | undefined): TimingProfile {
 }
 
 /** Creates (truncates) `path` now, so an unwritable output fails before the run, naming its option. */
-function openOutput(option: string, path: string): void {
+export function openOutput(option: string, path: string): void {
   try {
     writeFileSync(path, '');
   } catch (e) {
@@ -53,13 +60,16 @@ function openOutput(option: string, path: string): void {
   }
 }
 
-function describe(plan: RunPlan, profile: TimingProfile): string {
+export function describe(plan: RunPlan, profile: TimingProfile): string {
   const device =
     plan.platform === 'software' ? 'software platform (both ends on one CPU)' : `offload device, ${plan.hwAccel ? 'accelerated' : 'software'} crypto engine`;
   const arrivals = plan.arrivalRate === undefined ? 'all opened at 0' : `opened at ${plan.arrivalRate}/s`;
   return (
     `dtls13 simulate: ${plan.connections} connections (${arrivals}), ${plan.suite}, ${plan.records} × ${plan.payloadBytes} B each; ` +
-    `${device}; seed ${plan.seed}; profile: ${profile.metadata.source} (${profile.metadata.machine})\n\n`
+    `${device}; seed ${plan.seed}; profile: ${profile.metadata.source} (${profile.metadata.machine})` +
+    (plan.settings.length > 0 ? `\nset: ${plan.settings.map((s) => `${s.path}=${s.text}`).join(', ')}` : '') +
+    (plan.warmup !== undefined ? `; statistics after a ${formatTime(plan.warmup)} warm-up` : '') +
+    '\n\n'
   );
 }
 
@@ -75,7 +85,52 @@ function runTimed(plan: RunPlan): number {
       throw new CliUsageError(`--vcd ${plan.vcdFile}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+  let trace: FileSink | undefined;
+  if (plan.traceFile !== undefined) {
+    try {
+      trace = new FileSink(resolve(plan.traceFile));
+    } catch (e) {
+      throw new CliUsageError(`--trace ${plan.traceFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const options: SimulationOptions = {
+    ...simulationOptions(plan, profile),
+    ...(vcd !== undefined ? { vcd } : {}),
+    ...(trace !== undefined ? { trace } : {}),
+    ...(process.stderr.isTTY && !plan.quiet ? { progress: process.stderr } : {}),
+  };
+  process.stdout.write(describe(plan, profile));
+  let result: SimulationResult;
+  try {
+    result = simulate(options);
+  } catch (e) {
+    throw tooLong(e);
+  } finally {
+    vcd?.close();
+    trace?.close();
+  }
+  // The bar ends its own line when every connection closed; a run cut short by --duration leaves it open.
+  if (options.progress !== undefined && plan.duration !== undefined) process.stderr.write('\n');
+  let files = '';
+  if (jsonPath !== undefined) {
+    writeFileSync(jsonPath, `${JSON.stringify(reportDocument(plan, profile.metadata, result), null, 2)}\n`);
+    files += `JSON report written to ${jsonPath}\n`;
+  }
+  if (vcd !== undefined) {
+    const gtkw = vcd.path.replace(/\.vcd$/i, '') + '.gtkw';
+    writeFileSync(gtkw, gtkwaveSaveFile(vcd.path, result.vcdSignals ?? []));
+    files += `VCD of the device's module activity written to ${vcd.path} (every module and lane), with a GTKWave save file: gtkwave ${gtkw}\n`;
+  }
+  if (trace !== undefined) files += `Transaction trace (Chrome trace-event JSON) written to ${trace.path}: open it in https://ui.perfetto.dev\n`;
+  process.stdout.write(
+    `${formatReport(result.report)}\n${breakdownTable(result.report)}\n${readingGuide(result.report, result.refused)}\n${lossLine(result)}${runLine(result)}${files}`,
+  );
+  return 0;
+}
+
+/** A run's simulation options from the plan (no outputs). */
+export function simulationOptions(plan: RunPlan, profile: TimingProfile): SimulationOptions {
+  return {
     connections: plan.connections,
     suite: plan.suite,
     records: plan.records,
@@ -91,33 +146,19 @@ function runTimed(plan: RunPlan): number {
     ...(plan.latency !== undefined ? { latency: plan.latency } : {}),
     ...(plan.bandwidth !== undefined ? { bandwidth: plan.bandwidth } : {}),
     ...(plan.loss !== undefined ? { loss: plan.loss } : {}),
-    ...(vcd !== undefined ? { vcd } : {}),
-    ...(process.stderr.isTTY && !plan.quiet ? { progress: process.stderr } : {}),
+    ...(plan.warmup !== undefined ? { warmup: plan.warmup } : {}),
+    device: plan.device,
   };
-  process.stdout.write(describe(plan, profile));
-  let result: SimulationResult;
-  try {
-    result = simulate(options);
-  } catch (e) {
-    // Simulated time is picoseconds in a double: a run past about 2.5 hours (a very slow link, say) cannot be represented.
-    if (e instanceof ProcessError && e.cause instanceof RangeError && /picoseconds/.test(e.cause.message)) {
-      throw new Error(
-        `the run went past the longest simulated time the kernel represents (about 2.5 hours): use a faster --bandwidth, fewer --connections or a --duration (${e.message})`,
-        { cause: e },
-      );
-    }
-    throw e;
-  } finally {
-    vcd?.close();
+}
+
+/** A run past the longest simulated time the kernel holds, said plainly; anything else as it is. */
+export function tooLong(e: unknown): unknown {
+  // Simulated time is picoseconds in a double: a run past about 2.5 hours (a very slow link, say) cannot be represented.
+  if (e instanceof ProcessError && e.cause instanceof RangeError && /picoseconds/.test(e.cause.message)) {
+    return new Error(
+      `the run went past the longest simulated time the kernel represents (about 2.5 hours): use a faster --bandwidth, fewer --connections or a --duration (${e.message})`,
+      { cause: e },
+    );
   }
-  // The bar ends its own line when every connection closed; a run cut short by --duration leaves it open.
-  if (options.progress !== undefined && plan.duration !== undefined) process.stderr.write('\n');
-  let files = '';
-  if (jsonPath !== undefined) {
-    writeFileSync(jsonPath, `${JSON.stringify(reportDocument(plan, profile.metadata, result), null, 2)}\n`);
-    files += `JSON report written to ${jsonPath}\n`;
-  }
-  if (vcd !== undefined) files += `VCD of the device's module activity written to ${vcd.path} (open it with: gtkwave ${vcd.path})\n`;
-  process.stdout.write(`${formatReport(result.report)}\n${readingGuide(result.report, result.refused)}\n${lossLine(result)}${runLine(result)}${files}`);
-  return 0;
+  return e;
 }

@@ -92,3 +92,22 @@ export function reportDocument(plan: RunPlan, profile: ProfileMetadata, result: 
     wallClock: { ms: result.wallMs, eventsPerSecond: result.wallMs > 0 ? (result.events / result.wallMs) * 1000 : 0 },
   };
 }
+
+/**
+ * The per-module wait/service breakdown: requests each module served, their
+ * mean wait for a lane and mean service time, the share of their time spent
+ * waiting, and the time callers were held back before a full queue accepted
+ * them (back-pressure).
+ */
+export function breakdownTable(report: SimulationReport): string {
+  const rows = report.modules.filter((m) => m.requests > 0);
+  if (rows.length === 0) return '';
+  const name = Math.max(6, ...rows.map((m) => m.name.length));
+  const head = `${'Module'.padEnd(name)}  ${'Requests'.padStart(9)}  ${'Mean wait'.padStart(11)}  ${'Mean service'.padStart(12)}  ${'Waiting'.padStart(7)}  ${'Held back'.padStart(11)}`;
+  const us = (v: number): string => `${v < 10 ? v.toFixed(3) : v.toFixed(1)} µs`;
+  const lines = rows.map((m) => {
+    const share = m.waitUs + m.serviceUs > 0 ? m.waitUs / (m.waitUs + m.serviceUs) : 0;
+    return `${m.name.padEnd(name)}  ${String(m.requests).padStart(9)}  ${us(m.waitUs / m.requests).padStart(11)}  ${us(m.serviceUs / m.requests).padStart(12)}  ${percent(share).padStart(7)}  ${us(m.admissionWaitUs).padStart(11)}`;
+  });
+  return `Where the time goes (per request: waiting for a lane vs being served; held back: total time callers waited for a full queue)\n${head}\n${lines.join('\n')}\n`;
+}

@@ -8,6 +8,7 @@ import { DEFAULT_PROFILE, type TimingProfile } from '../timing/index.js';
 import {
   ActivityMonitor,
   buildReport,
+  ChromeTraceWriter,
   ProgressBar,
   VcdWriter,
   type ProgressStream,
@@ -52,8 +53,16 @@ export interface SimulationOptions {
   readonly identity?: SimIdentity;
   /** Parameter overrides of the device's modules. */
   readonly device?: HostParams;
-  /** Where the device's module activity goes as a VCD. */
+  /** Where the device's module activity goes as a VCD (busy, active lanes, queue, and one wire per lane). */
   readonly vcd?: TraceSink;
+  /** Where the device's lane grants go as Chrome trace-event JSON (Perfetto, chrome://tracing). */
+  readonly trace?: TraceSink;
+  /**
+   * Statistics start after this much simulated time (warm-up): utilizations,
+   * the wait/service breakdown, goodput and records count from here, and
+   * handshake latencies of connections opened from here.
+   */
+  readonly warmup?: SimTime;
   readonly progress?: ProgressStream;
   /** Keep every datagram and delivered payload per connection (for comparing with another harness). */
   readonly transcripts?: boolean;
@@ -80,6 +89,8 @@ export interface SimulationResult {
   readonly lost: number;
   readonly oversize: number;
   readonly transcripts: ConnectionTranscript[] | undefined;
+  /** The VCD's signal names (for a GTKWave save file), when a VCD was written. */
+  readonly vcdSignals: readonly string[] | undefined;
 }
 
 function checkOptions(o: SimulationOptions): void {
@@ -119,7 +130,14 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
 
   const sim = new Simulator({ seed });
   const vcd = options.vcd ? new VcdWriter(options.vcd) : undefined;
-  const deviceMonitor = new ActivityMonitor(vcd ? { vcd, scope: 'top' } : {});
+  const trace = options.trace ? new ChromeTraceWriter(options.trace) : undefined;
+  const warmup = options.warmup ?? 0;
+  if (!Number.isSafeInteger(warmup) || warmup < 0)
+    throw new ConfigError('warmup', `must be a non-negative integer number of picoseconds, got ${String(warmup)}`);
+  const deviceMonitor = new ActivityMonitor({
+    ...(vcd ? { vcd, scope: 'top', lanes: true } : {}),
+    ...(trace ? { onServe: (m: string, lane: number, start: SimTime, finish: SimTime) => trace.served(m, lane, start, finish) } : {}),
+  });
   const software =
     platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
   const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software };
@@ -178,7 +196,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   clients.recordLayer.observer = {
     event: (index, e, at) => {
       if (e.type === 'handshakeComplete') {
-        latencies.push(at - (opened[index] ?? at));
+        if ((opened[index] ?? 0) >= warmup) latencies.push(at - (opened[index] ?? at));
         toSend.push(index);
         ready.notify();
       } else if (e.type === 'data') transcripts?.[index]?.clientReceived.push(e.data);
@@ -190,6 +208,16 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     sent: (index, d) => transcripts?.[index]?.clientSent.push(d),
   };
   const starts = arrivals(count, options.arrivalRate, sim.random.fork('arrivals'), SEC);
+  let bytesAtWarmup = 0;
+  let recordsAtWarmup = 0;
+  if (warmup > 0) {
+    sim.thread('application.warmup', function* (): Generator<Wait, void, void> {
+      yield warmup;
+      deviceMonitor.resetWindow(sim.now);
+      bytesAtWarmup = applicationBytes;
+      recordsAtWarmup = delivered;
+    });
+  }
   sim.thread('application.open', function* (): Generator<Wait, void, void> {
     for (let i = 0; i < count; i++) {
       const at = starts[i]!;
@@ -241,14 +269,16 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   else sim.run();
   const wallMs = performance.now() - t0;
   const end = sim.now;
+  if (end < warmup) throw new ConfigError('warmup', `the run ended at ${end} ps, before the warm-up of ${warmup} ps ended`);
   const stats = deviceMonitor.stats(end);
   vcd?.close(end);
+  trace?.close();
   const run: RunResult = {
-    duration: end,
+    duration: end - warmup,
     handshakeLatencies: latencies,
     handshakesFailed: failed,
-    applicationBytes,
-    records: delivered,
+    applicationBytes: applicationBytes - bytesAtWarmup,
+    records: delivered - recordsAtWarmup,
     modules: stats.modules,
   };
   return {
@@ -260,5 +290,6 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     lost: device.networkChannel.lost + clients.networkChannel.lost,
     oversize: device.networkChannel.oversize + clients.networkChannel.oversize,
     transcripts,
+    vcdSignals: vcd?.signalNames,
   };
 }

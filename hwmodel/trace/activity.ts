@@ -50,11 +50,31 @@ export interface ActivityOptions {
   readonly vcd?: VcdWriter;
   /** VCD scope the module signals go under (default `top`). */
   readonly scope?: string;
+  /** Also a `lane<i>` wire per lane (modules of up to 64 lanes), busy while that lane serves a request. */
+  readonly lanes?: boolean;
+  /** Called for every lane grant reported (a transaction trace: Chrome trace events). */
+  readonly onServe?: (module: string, lane: number, start: SimTime, finish: SimTime) => void;
 }
 
-type ModuleSignals = { readonly busy: VcdSignal; readonly active: VcdSignal; readonly queue: VcdSignal };
+/** A lane grant as reported to {@link ModuleActivity.serve}. */
+export interface ServedGrant {
+  readonly arrival: SimTime;
+  readonly start: SimTime;
+  readonly finish: SimTime;
+  /** The lane that served it, when known. */
+  readonly lane?: number;
+}
 
-type Change = { readonly module: ModuleActivity; readonly active: number; readonly queueDelta: number; readonly queueSet?: number };
+type ModuleSignals = { readonly busy: VcdSignal; readonly active: VcdSignal; readonly queue: VcdSignal; readonly lanes: readonly VcdSignal[] };
+
+type Change = {
+  readonly module: ModuleActivity;
+  readonly active: number;
+  readonly queueDelta: number;
+  readonly queueSet?: number;
+  /** A change of one lane's busy count by `active`. */
+  readonly lane?: number;
+};
 
 /** The monitor: create modules, report activity, read statistics. */
 export class ActivityMonitor {
@@ -79,9 +99,13 @@ export class ActivityMonitor {
     if (this.#modules.some((m) => m.name === name)) throw new RangeError(`module ${name} is already declared`);
     const vcd = this.#options.vcd;
     const prefix = `${this.#options.scope ?? 'top'}.${name}`;
+    const lanes =
+      vcd !== undefined && this.#options.lanes === true && capacity <= 64 ? Array.from({ length: capacity }, (_, i) => vcd.wire(`${prefix}.lane${i}`)) : [];
     const signals =
-      vcd === undefined ? undefined : { busy: vcd.wire(`${prefix}.busy`), active: vcd.integer(`${prefix}.active`), queue: vcd.integer(`${prefix}.queue`) };
-    const m = new ModuleActivity(this, name, capacity, signals, this.#now);
+      vcd === undefined
+        ? undefined
+        : { busy: vcd.wire(`${prefix}.busy`), active: vcd.integer(`${prefix}.active`), queue: vcd.integer(`${prefix}.queue`), lanes };
+    const m = new ModuleActivity(this, name, capacity, signals, this.#now, this.#options.onServe);
     this.#modules.push(m);
     return m;
   }
@@ -134,6 +158,10 @@ export class ModuleActivity {
   readonly capacity: number;
   readonly #monitor: ActivityMonitor;
   readonly #signals: ModuleSignals | undefined;
+  readonly #onServe: ActivityOptions['onServe'];
+  /** Per lane: requests being served (0 or 1), and the lanes changed since the last dump. */
+  readonly #laneBusy: number[];
+  readonly #laneDirty = new Set<number>();
   #active = 0;
   #queue = 0;
   #last: SimTime;
@@ -146,12 +174,21 @@ export class ModuleActivity {
   #counters = new Map<string, number>();
 
   /** @internal Use {@link ActivityMonitor.module}. */
-  constructor(monitor: ActivityMonitor, name: string, capacity: number, signals: ModuleSignals | undefined, now: SimTime) {
+  constructor(
+    monitor: ActivityMonitor,
+    name: string,
+    capacity: number,
+    signals: ModuleSignals | undefined,
+    now: SimTime,
+    onServe?: ActivityOptions['onServe'],
+  ) {
     this.#monitor = monitor;
     this.name = name;
     this.capacity = capacity;
     this.#signals = signals;
     this.#last = now;
+    this.#onServe = onServe;
+    this.#laneBusy = new Array<number>(signals?.lanes.length ?? 0).fill(0);
   }
 
   /** One lane of the module is busy over [start, finish). */
@@ -171,9 +208,16 @@ export class ModuleActivity {
   }
 
   /** A request that waited over [arrival, start) and was served over [start, finish) (a lane grant). */
-  serve(grant: { readonly arrival: SimTime; readonly start: SimTime; readonly finish: SimTime }): void {
+  serve(grant: ServedGrant): void {
     this.wait(grant.arrival, grant.start);
     this.busy(grant.start, grant.finish);
+    const lane = grant.lane;
+    if (lane === undefined || grant.finish === grant.start) return;
+    this.#onServe?.(this.name, lane, grant.start, grant.finish);
+    if (lane < this.#laneBusy.length) {
+      this.#monitor.schedule(grant.start, { module: this, active: 1, queueDelta: 0, lane });
+      this.#monitor.schedule(grant.finish, { module: this, active: -1, queueDelta: 0, lane });
+    }
   }
 
   /** The module's own queue holds `depth` entries from `t` on (for queues it tracks itself). */
@@ -190,6 +234,11 @@ export class ModuleActivity {
 
   /** @internal Applies one change at `t`. */
   apply(t: SimTime, c: Change): void {
+    if (c.lane !== undefined) {
+      this.#laneBusy[c.lane] = this.#laneBusy[c.lane]! + c.active;
+      this.#laneDirty.add(c.lane);
+      return;
+    }
     this.#integrate(t);
     this.#active += c.active;
     this.#queue = c.queueSet ?? this.#queue + c.queueDelta;
@@ -207,7 +256,9 @@ export class ModuleActivity {
       vcd.change(t, this.#signals.busy, this.#active > 0 ? 1 : 0);
       vcd.change(t, this.#signals.active, this.#active);
       vcd.change(t, this.#signals.queue, this.#queue);
+      for (const lane of this.#laneDirty) vcd.change(t, this.#signals.lanes[lane]!, this.#laneBusy[lane]! > 0 ? 1 : 0);
     }
+    this.#laneDirty.clear();
   }
 
   /** @internal */

@@ -16,6 +16,8 @@ export interface ModuleFigures {
   readonly busyTime: SimTime;
   readonly utilization: number;
   readonly queue: { readonly max: number; readonly mean: number; readonly timeWeightedMean: number };
+  /** The lane pool's counters: requests, waitPs, servicePs, admissionWaitPs (hwmodel/model/lanes.ts). */
+  readonly counters?: Readonly<Record<string, number>>;
 }
 
 /** What a simulation run measured. */
@@ -65,6 +67,11 @@ export interface SimulationReport {
     readonly queueMax: number;
     readonly queueMean: number;
     readonly queueTimeWeightedMean: number;
+    /** Requests served, and the time they spent: waiting for a lane, being served, held back before acceptance (back-pressure), all µs. */
+    readonly requests: number;
+    readonly waitUs: number;
+    readonly serviceUs: number;
+    readonly admissionWaitUs: number;
   }[];
   readonly bottleneck: { readonly module: string; readonly utilization: number; readonly saturated: boolean; readonly rule: string } | null;
 }
@@ -85,6 +92,10 @@ export function buildReport(run: RunResult): SimulationReport {
       queueMax: m.queue.max,
       queueMean: m.queue.mean,
       queueTimeWeightedMean: m.queue.timeWeightedMean,
+      requests: m.counters?.['requests'] ?? 0,
+      waitUs: (m.counters?.['waitPs'] ?? 0) / US,
+      serviceUs: (m.counters?.['servicePs'] ?? 0) / US,
+      admissionWaitUs: (m.counters?.['admissionWaitPs'] ?? 0) / US,
     }));
   const top = findBottleneck(run.modules);
   return {

@@ -73,6 +73,11 @@ export class VcdWriter {
     return this.#declare(name, 'real', 64, initial);
   }
 
+  /** The declared signals' full names, in declaration order. */
+  get signalNames(): string[] {
+    return this.#signals.map((s) => s.name);
+  }
+
   /** The latest time written (or 0). */
   get time(): SimTime {
     return this.#time;

@@ -1,0 +1,134 @@
+/**
+ * `dtls13 simulate --sweep module.param=v1,v2,… [--replications N]`: one run
+ * per value and seed, printed as a table of means with 95% intervals and
+ * the bottleneck under each value; `--csv` and `--json` write the rows,
+ * `--plot` an SVG of goodput and handshake latency against the value with
+ * the bottleneck marked.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runSweep, type Interval, type SweepPoint, type SweepRow } from '../hwmodel/model/sweep.js';
+import type { TimingProfile } from '../hwmodel/timing/index.js';
+import { sweepPlotSvg } from '../hwmodel/trace/index.js';
+import type { RunPlan } from './simulate-args.js';
+import { describe, openOutput, simulationOptions, tooLong } from './simulate-command.js';
+import { planOptions } from './simulate-output.js';
+import { hostParams } from './simulate-set.js';
+
+const fmt = (i: Interval, scale: number, digits: number): string =>
+  i.halfWidth > 0 ? `${(i.mean / scale).toFixed(digits)} ± ${(i.halfWidth / scale).toFixed(digits)}` : (i.mean / scale).toFixed(digits);
+
+/** The sweep's rows as a text table. */
+export function sweepTable(parameter: string, rows: readonly SweepRow[]): string {
+  const head = [parameter, 'Goodput (Gbit/s)', 'Records/s (k)', 'Handshake p50 (µs)', 'Bottleneck', 'Util.'];
+  const body = rows.map((r) => [
+    r.label,
+    fmt(r.goodputBitsPerSecond, 1e9, 2),
+    fmt(r.recordsPerSecond, 1e3, 1),
+    fmt(r.handshakeP50Us, 1, 0),
+    (r.bottleneck ?? 'none').replace(/^device\./, ''),
+    fmt(r.bottleneckUtilization, 0.01, 0) + '%',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return `${[line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n`;
+}
+
+/** The rows as CSV: one line per value, means and interval half-widths, the bottleneck and every module's utilization. */
+export function sweepCsv(parameter: string, rows: readonly SweepRow[]): string {
+  const modules = Object.keys(rows[0]?.utilization ?? {});
+  const head = [
+    parameter,
+    'goodput_bps',
+    'goodput_bps_ci95',
+    'records_per_s',
+    'records_per_s_ci95',
+    'handshake_p50_us',
+    'handshake_p50_us_ci95',
+    'bottleneck',
+    'bottleneck_utilization',
+    'replications',
+    ...modules.map((m) => `util_${m}`),
+  ];
+  const lines = rows.map((r) =>
+    [
+      r.label,
+      r.goodputBitsPerSecond.mean,
+      r.goodputBitsPerSecond.halfWidth,
+      r.recordsPerSecond.mean,
+      r.recordsPerSecond.halfWidth,
+      r.handshakeP50Us.mean,
+      r.handshakeP50Us.halfWidth,
+      r.bottleneck ?? '',
+      r.bottleneckUtilization.mean,
+      r.goodputBitsPerSecond.values.length,
+      ...modules.map((m) => r.utilization[m]?.mean ?? 0),
+    ].join(','),
+  );
+  return `${[head.join(','), ...lines].join('\n')}\n`;
+}
+
+export function runSweepCommand(plan: RunPlan, profile: TimingProfile): number {
+  const outputs = { '--csv': plan.csvFile, '--plot': plan.plotFile, '--json': plan.jsonFile } as const;
+  for (const [option, path] of Object.entries(outputs)) if (path !== undefined) openOutput(option, resolve(path));
+  const parameter = plan.sweep?.path ?? 'configuration';
+  const points: SweepPoint[] =
+    plan.sweep === undefined
+      ? [{ label: plan.settings.map((s) => `${s.path}=${s.text}`).join(' ') || 'as given', device: {} }]
+      : plan.sweep.settings.map((s) => ({ label: s.text, device: hostParams([s]) }));
+  process.stdout.write(describe(plan, profile));
+  process.stdout.write(
+    `${points.length} value${points.length === 1 ? '' : 's'} of ${parameter} × ${plan.replications} replication(s) (seeds ${plan.seed}..${plan.seed + plan.replications - 1})\n`,
+  );
+  let rows: SweepRow[];
+  const t0 = performance.now();
+  try {
+    rows = runSweep(simulationOptions(plan, profile), points, plan.replications, (point, r) => {
+      if (!plan.quiet) process.stderr.write(`  ${parameter}=${point.label} seed ${plan.seed + r} done\n`);
+    });
+  } catch (e) {
+    throw tooLong(e);
+  }
+  process.stdout.write(`\n${sweepTable(parameter, rows)}\n`);
+  process.stdout.write(`Intervals are 95% (Student t over the replications); the bottleneck is the busiest device module in most replications.\n`);
+  process.stdout.write(`${rows.length * plan.replications} runs in ${((performance.now() - t0) / 1000).toFixed(1)} s wall time\n`);
+  if (plan.csvFile !== undefined) {
+    writeFileSync(resolve(plan.csvFile), sweepCsv(parameter, rows));
+    process.stdout.write(`CSV written to ${resolve(plan.csvFile)}\n`);
+  }
+  if (plan.jsonFile !== undefined) {
+    const doc = {
+      format: 'dtls13-sweep',
+      version: 1,
+      parameter,
+      replications: plan.replications,
+      seed: plan.seed,
+      options: planOptions(plan),
+      profile: profile.metadata,
+      rows,
+    };
+    writeFileSync(resolve(plan.jsonFile), `${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`JSON written to ${resolve(plan.jsonFile)}\n`);
+  }
+  if (plan.plotFile !== undefined) {
+    const svg = sweepPlotSvg({
+      title: `Goodput and handshake latency against ${parameter}`,
+      subtitle: `${plan.connections} connections × ${plan.records} records of ${plan.payloadBytes} B, ${plan.hwAccel ? 'accelerated' : 'software'} crypto engine, ${plan.replications} replication(s)`,
+      parameter,
+      goodputUnit: 'Gbit/s',
+      goodputScale: 1e9,
+      latencyUnit: 'µs',
+      latencyScale: 1,
+      points: rows.map((r) => ({
+        label: r.label,
+        goodput: r.goodputBitsPerSecond,
+        latency: r.handshakeP50Us,
+        bottleneck: r.bottleneck,
+        bottleneckUtilization: r.bottleneckUtilization.mean,
+      })),
+    });
+    writeFileSync(resolve(plan.plotFile), svg);
+    process.stdout.write(`Plot written to ${resolve(plan.plotFile)}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,93 @@
+import { findBottleneck } from '../trace/index.js';
+import type { HostParams } from './host.js';
+import { simulate, type SimulationOptions, type SimulationResult } from './simulate.js';
+
+/** One point of a sweep: its label (the swept value as written) and the device parameters it sets. */
+export interface SweepPoint {
+  readonly label: string;
+  readonly device: HostParams;
+}
+
+/** A figure over the replications: mean, 95% confidence half-width (Student t; 0 for one run), and each run's value. */
+export interface Interval {
+  readonly mean: number;
+  readonly halfWidth: number;
+  readonly values: readonly number[];
+}
+
+/** What one sweep point measured over its replications. */
+export interface SweepRow {
+  readonly label: string;
+  readonly goodputBitsPerSecond: Interval;
+  readonly recordsPerSecond: Interval;
+  /** Median handshake latency (µs) of each run. */
+  readonly handshakeP50Us: Interval;
+  /** The module most often the bottleneck over the replications (ties: the first seen), with its utilization. */
+  readonly bottleneck: string | null;
+  readonly bottleneckUtilization: Interval;
+  /** Every device module's utilization. */
+  readonly utilization: Readonly<Record<string, Interval>>;
+}
+
+/** t(0.975, df) for df = 1..30; 1.96 beyond. */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
+  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** Mean and 95% confidence interval half-width of `values` (Student t with n − 1 degrees of freedom). */
+export function interval(values: readonly number[]): Interval {
+  const n = values.length;
+  const mean = n === 0 ? NaN : values.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { mean, halfWidth: 0, values };
+  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+  const t = T975[n - 2] ?? 1.96;
+  return { mean, halfWidth: (t * Math.sqrt(variance)) / Math.sqrt(n), values };
+}
+
+/**
+ * Runs `base` at every point, `replications` times each with seeds
+ * `base.seed`, `base.seed + 1`, … (the same seeds at every point: common
+ * random numbers, so differences between points are the parameter's, not
+ * the draw's). `onRun` hears of each finished run (progress).
+ */
+export function runSweep(
+  base: SimulationOptions,
+  points: readonly SweepPoint[],
+  replications: number,
+  onRun?: (point: SweepPoint, replication: number, result: SimulationResult) => void,
+): SweepRow[] {
+  const seed0 = base.seed ?? 1;
+  return points.map((point) => {
+    const runs: SimulationResult[] = [];
+    for (let r = 0; r < replications; r++) {
+      const device = mergeDevice(base.device, point.device);
+      const result = simulate({ ...base, seed: seed0 + r, device });
+      runs.push(result);
+      onRun?.(point, r, result);
+    }
+    const bottlenecks = runs.map((x) => findBottleneck(x.run.modules)?.name ?? null);
+    const counts = new Map<string | null, number>();
+    for (const b of bottlenecks) counts.set(b, (counts.get(b) ?? 0) + 1);
+    let bottleneck: string | null = null;
+    let most = 0;
+    for (const [b, c] of counts) if (c > most) [bottleneck, most] = [b, c];
+    const names = runs[0]?.report.modules.map((m) => m.name) ?? [];
+    const util = (x: SimulationResult, name: string | null): number => x.report.modules.find((m) => m.name === name)?.utilization ?? 0;
+    return {
+      label: point.label,
+      goodputBitsPerSecond: interval(runs.map((x) => x.report.throughput.goodputBytesPerSecond * 8)),
+      recordsPerSecond: interval(runs.map((x) => x.report.throughput.recordsPerSecond)),
+      handshakeP50Us: interval(runs.map((x) => x.report.handshakes.latencyUs?.p50 ?? NaN)),
+      bottleneck,
+      bottleneckUtilization: interval(runs.map((x) => util(x, bottleneck))),
+      utilization: Object.fromEntries(names.map((n) => [n, interval(runs.map((x) => util(x, n)))])),
+    };
+  });
+}
+
+function mergeDevice(a: HostParams | undefined, b: HostParams): HostParams {
+  const out: Record<string, object> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = { ...(out[k] ?? {}), ...(v as object) };
+  return out as HostParams;
+}

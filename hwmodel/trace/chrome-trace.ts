@@ -1,0 +1,69 @@
+/**
+ * A transaction trace in the Chrome trace-event format (the JSON object
+ * form, `{"traceEvents": [...]}`), which the Perfetto UI (ui.perfetto.dev)
+ * and chrome://tracing open: one complete event (`ph: "X"`) per lane grant,
+ * a process per module and a thread per lane, times in µs. Written to a
+ * sink as the run goes, so a long run does not hold its events.
+ */
+import type { SimTime } from '../kernel/time.js';
+import type { TraceSink } from './sink.js';
+
+/** Picoseconds per trace-event microsecond. */
+const PS_PER_US = 1_000_000;
+
+export class ChromeTraceWriter {
+  readonly #sink: TraceSink;
+  readonly #pids = new Map<string, number>();
+  readonly #threads = new Set<string>();
+  #first = true;
+  #closed = false;
+  #events = 0;
+
+  constructor(sink: TraceSink) {
+    this.#sink = sink;
+    this.#sink.write('{"displayTimeUnit":"ns","traceEvents":[\n');
+  }
+
+  /** Complete events written so far (metadata events not counted). */
+  get events(): number {
+    return this.#events;
+  }
+
+  /** One lane of `module` served a request over [start, finish). */
+  served(module: string, lane: number, start: SimTime, finish: SimTime): void {
+    if (this.#closed) return;
+    let pid = this.#pids.get(module);
+    if (pid === undefined) {
+      pid = this.#pids.size + 1;
+      this.#pids.set(module, pid);
+      this.#event({ name: 'process_name', ph: 'M', pid, tid: 0, args: { name: module } });
+    }
+    const key = `${pid}/${lane}`;
+    if (!this.#threads.has(key)) {
+      this.#threads.add(key);
+      this.#event({ name: 'thread_name', ph: 'M', pid, tid: lane, args: { name: `lane ${lane}` } });
+    }
+    this.#event({
+      name: module.slice(module.lastIndexOf('.') + 1),
+      cat: 'lane',
+      ph: 'X',
+      pid,
+      tid: lane,
+      ts: start / PS_PER_US,
+      dur: (finish - start) / PS_PER_US,
+    });
+    this.#events++;
+  }
+
+  /** Ends the JSON document. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sink.write('\n]}\n');
+  }
+
+  #event(e: Record<string, unknown>): void {
+    this.#sink.write(`${this.#first ? '' : ',\n'}${JSON.stringify(e)}`);
+    this.#first = false;
+  }
+}
