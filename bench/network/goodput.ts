@@ -116,12 +116,16 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
       }
       const base = trials.get(plain)!;
       for (const s of here) print(s.name, trials.get(s)!, base);
-      const node = [...trials.entries()].find(([s]) => s.name.endsWith('node provider'))?.[1];
-      const native = [...trials.entries()].find(([s]) => s.name.endsWith('native provider'))?.[1];
-      if (node && native) {
-        const r = native.map((t, k) => t.delivered / node[k]!.delivered);
-        console.log(`    native / node provider (after / before): ${median(r).toFixed(2)} (rounds: ${r.map((x) => x.toFixed(2)).join(' ')})`);
-      }
+      const find = (suffix: string): Trial[] | undefined => [...trials.entries()].find(([s]) => s.name.endsWith(suffix))?.[1];
+      const ratioLine = (name: string, a: Trial[] | undefined, b: Trial[] | undefined): void => {
+        if (!a || !b) return;
+        const r = a.map((t, k) => t.delivered / b[k]!.delivered);
+        console.log(`    ${name.padEnd(40)} ${median(r).toFixed(2)} (rounds: ${r.map((x) => x.toFixed(2)).join(' ')})`);
+      };
+      const native = find('native provider');
+      ratioLine('native / node provider (after / before)', native, find('node provider'));
+      ratioLine('native / wolfSSL C, no assembly', native, find('no assembly'));
+      ratioLine('native / wolfSSL C + assembly', native, find('+ assembly'));
     }
   } finally {
     for (const s of systems) await s.close?.();
