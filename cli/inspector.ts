@@ -11,6 +11,17 @@ export interface ChartInspector {
   close(): void;
 }
 
+/** How long inspection events wait to be sent together, in ms. */
+const BATCH_MS = 25;
+
+/** A snapshot event with its context reduced now: sent later, it must show the context as it was. */
+function reducedNow(event: InspectionEvent): InspectionEvent {
+  if (event.type !== '@xstate.snapshot') return event;
+  const snapshot = event.snapshot as { context?: unknown };
+  if (typeof snapshot.context !== 'object' || snapshot.context === null) return event;
+  return { ...event, snapshot: { ...event.snapshot, context: primitiveFields(snapshot.context) } as unknown as typeof event.snapshot };
+}
+
 /**
  * Keeps only a value's string, number and boolean fields: what the inspector
  * shows, and no key material (secrets are byte arrays). A chart actor's
@@ -43,11 +54,24 @@ export async function startInspector(port: number): Promise<ChartInspector> {
     sanitizeEvent: primitiveFields,
   });
   const next = inspector.inspect.next?.bind(inspector.inspect);
+  // Off the hot path: an event is reduced at once (the context's primitive fields as they are now) and queued; the
+  // serialization and the WebSocket send happen in batches a little later, between the connection's own work.
+  const queue: InspectionEvent[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    timer = undefined;
+    for (const e of queue.splice(0)) next?.(e);
+  };
   return {
     port,
     url: `http://localhost:${port}`,
-    inspect: (event) => next?.(event),
+    inspect: (event) => {
+      queue.push(reducedNow(event));
+      timer ??= setTimeout(flush, BATCH_MS);
+    },
     close: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      flush();
       inspector.stop();
       void relay.close();
     },
