@@ -11,11 +11,19 @@ import type { ClientOffer, ClientState, PeerCertificate } from './client-states.
 import type { PskOffer } from './psk-offer.js';
 import type { ConnectionParts } from './connection-parts.js';
 import { checkEncryptedExtensions, checkHelloRetryRequestExtensions, checkServerHelloExtensions } from './extension-policy.js';
-import { deriveApplicationSecrets, deriveHandshakeKeys, deriveResumptionSecret, negotiatedParameters, scheduleFor } from './key-material.js';
+import {
+  deriveApplicationSecrets,
+  deriveEarlySecret,
+  deriveHandshakeKeys,
+  deriveResumptionSecret,
+  negotiatedParameters,
+  scheduleFor,
+  type HandshakeKeys,
+} from './key-material.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeClientSession } from '../session/client-session.js';
-import { bindClientHello, pskExtensions, pskOfferFor } from './psk-offer.js';
+import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor } from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
@@ -37,11 +45,25 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
   const sendHello = (offer: ClientOffer): ClientState => {
     const cookie = offer.retry?.cookie;
     const now = parts.wallClock();
-    const body = clientHelloBody(config, offer.random, offer.keyShare, cookie, offer.psk ? pskExtensions(offer.psk, config.pskModes, now) : []);
+    const early = offer.earlyData === 'offered';
+    const body = clientHelloBody(config, offer.random, offer.keyShare, cookie, offer.psk ? pskExtensions(offer.psk, config.pskModes, now, early) : []);
     if (offer.psk) bindClientHello(parts.provider, body, offer.psk, offer.transcript);
     parts.queue(0, 'client_hello', body, offer.transcript);
     parts.sendFlight();
+    if (early && offer.psk && config.earlyData) sendEarlyData(offer.psk, offer, config.earlyData);
     return { kind: 'waitServerHello', offer };
+  };
+  // 0-RTT (RFC 8446 §4.2.10, RFC 9147 epoch 1): records keyed by client_early_traffic_secret over the ClientHello, right after it.
+  const sendEarlyData = (psk: PskOffer, offer: ClientOffer, data: Uint8Array): void => {
+    const suite = psk.session?.suite;
+    if (!suite) return;
+    const schedule = scheduleFor(parts.provider, suite);
+    const t = offer.transcript.clone();
+    t.selectHash(schedule.hash);
+    const secret = deriveEarlySecret(schedule, psk.key, t.current(), offer.random, parts.log);
+    parts.installEpoch(1, suite, schedule, { clientSecret: secret, serverSecret: secret }, 'write');
+    const chunk = Math.max(1, config.maxDatagramSize - 64);
+    for (let i = 0; i < data.length; i += chunk) parts.outgoing.push(parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
   };
   return {
     actions: {
@@ -49,12 +71,14 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
       sendClientHello: b.anyStep((s) => {
         if (s.kind === 'start') {
           const share = parts.provider.generateKeyShare(config.groups[0] ?? 'x25519');
+          const psk = pskOfferFor(config, parts.wallClock());
           return sendHello({
             random: parts.provider.randomBytes(32),
             keyShare: share,
             transcript: new Transcript(parts.provider),
             retry: undefined,
-            psk: pskOfferFor(config, parts.wallClock()),
+            psk,
+            earlyData: earlyDataFits(psk, config.earlyData) ? 'offered' : 'not sent',
           });
         }
         if (s.kind !== 'waitServerHello') throw new Error(`sendClientHello ran in state ${s.kind}`);
@@ -89,7 +113,10 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
         parts.flight.peerFlight(false);
         // A PSK whose hash is not the suite's is dropped from the second ClientHello (RFC 8446 §4.1.4).
         const psk = s.offer.psk && s.offer.psk.hash === CIPHER_SUITES[suite].hash ? s.offer.psk : undefined;
-        return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk } };
+        // Early data sent with the first ClientHello is refused by a HelloRetryRequest; the second carries none (RFC 8446 §4.2.10).
+        const earlyData = s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData;
+        if (earlyData === 'rejected') parts.records.retireWriteEpoch(1);
+        return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk, earlyData } };
       }),
 
       applyServerHello: b.step('applyServerHello', 'waitServerHello', (s, event) => {
@@ -122,6 +149,7 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
             transcript: s.offer.transcript,
             group: shared ? s.offer.keyShare.group : undefined,
             psk: psk && mode && { kind: psk.kind, identity: psk.identity, mode },
+            earlyData: s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData, // until EncryptedExtensions says otherwise
             clientRandom: s.offer.random,
             helloRetried: s.offer.retry !== undefined,
           },
@@ -130,21 +158,27 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
           psk?.key,
         );
         parts.flight.peerFlight(false);
-        return { kind: 'waitEncryptedExtensions', keys };
+        return { kind: 'waitEncryptedExtensions', keys, earlyOffered: s.offer.earlyData === 'offered' };
       }),
 
       installHandshakeKeys: b.step('installHandshakeKeys', 'waitEncryptedExtensions', (s) => {
         parts.installEpoch(2, s.keys.suite, s.keys.schedule, s.keys);
+        parts.records.retireWriteEpoch(1); // 0-RTT ends with the ServerHello (RFC 9147: no EndOfEarlyData)
         return s;
       }),
 
       applyEncryptedExtensions: b.step('applyEncryptedExtensions', 'waitEncryptedExtensions', (s, event) => {
         const ee = payloadOf(event, 'EncryptedExtensions');
-        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined);
+        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined, s.earlyOffered);
         transcribe(s.keys.transcript);
+        const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
+        if (accepted && s.keys.psk?.kind !== 'resumption')
+          throw new ProtocolError('illegal_parameter', 'early data accepted without the ticket it was sent under (RFC 8446 §4.2.10)');
+        const keys: HandshakeKeys = { ...s.keys, earlyData: s.earlyOffered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
+        if (s.earlyOffered && config.earlyData) parts.events.push({ type: 'earlyData', accepted, data: config.earlyData });
         // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2).
-        if (s.keys.psk) return { kind: 'waitFinished', keys: s.keys, request: undefined, peer: undefined, signature: undefined };
-        return { kind: 'waitCertificateOrCertificateRequest', keys: s.keys };
+        if (keys.psk) return { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined };
+        return { kind: 'waitCertificateOrCertificateRequest', keys };
       }),
 
       applyCertificateRequest: b.step('applyCertificateRequest', 'waitCertificateOrCertificateRequest', (s, event) => {

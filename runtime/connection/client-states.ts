@@ -13,6 +13,8 @@ export interface ClientOffer {
   readonly retry: { readonly suite: SupportedCipherSuite; readonly group: KeyExchangeGroup | undefined; readonly cookie: Uint8Array | undefined } | undefined;
   /** The PSK the ClientHello offers (a ticket or an external PSK), if any. */
   readonly psk: PskOffer | undefined;
+  /** 0-RTT: sent with the first ClientHello, refused by a HelloRetryRequest, or none. */
+  readonly earlyData: 'offered' | 'rejected' | 'not sent';
 }
 
 /** The server's CertificateRequest, as far as the client's answer needs it. */
@@ -34,7 +36,7 @@ export interface PeerCertificate {
 export type ClientState =
   | { readonly kind: 'start' }
   | { readonly kind: 'waitServerHello'; readonly offer: ClientOffer }
-  | { readonly kind: 'waitEncryptedExtensions'; readonly keys: HandshakeKeys }
+  | { readonly kind: 'waitEncryptedExtensions'; readonly keys: HandshakeKeys; readonly earlyOffered: boolean }
   | { readonly kind: 'waitCertificateOrCertificateRequest'; readonly keys: HandshakeKeys }
   | { readonly kind: 'waitCertificate'; readonly keys: HandshakeKeys; readonly request: CertificateRequestSeen }
   | {

@@ -18,6 +18,7 @@ import {
 } from '../session/external-psk.js';
 import { ticketKeysFor, type TicketKeys } from '../session/ticket-key-cache.js';
 import { DecodeError } from '../wire/errors.js';
+import { processAntiReplay, type SyncAntiReplay } from '../session/anti-replay.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -92,6 +93,17 @@ export interface DtlsConfig {
   readonly ticketLifetime?: number;
   /** Client: offer post_handshake_auth, so the server may ask for our certificate after the handshake (RFC 8446 §4.6.2). */
   readonly postHandshakeAuth?: boolean;
+  /**
+   * Client: application data to send as 0-RTT early data with a resumed
+   * ClientHello (RFC 8446 §4.2.10), when `session` allows that much. It can
+   * be replayed by an attacker: only for idempotent requests. The
+   * `earlyData` event says whether the server took it.
+   */
+  readonly earlyData?: Uint8Array;
+  /** Server: the most 0-RTT data a ticket allows (its max_early_data_size; default 0: no 0-RTT). */
+  readonly maxEarlyData?: number;
+  /** Server: the store that lets a given ClientHello's early data in once (RFC 8446 §8; default: this process's memory). */
+  readonly antiReplay?: SyncAntiReplay;
 }
 
 export interface ResolvedConfig {
@@ -123,6 +135,9 @@ export interface ResolvedConfig {
   readonly tickets: number;
   readonly ticketLifetime: number;
   readonly postHandshakeAuth: boolean;
+  readonly earlyData: Uint8Array | undefined;
+  readonly maxEarlyData: number;
+  readonly antiReplay: SyncAntiReplay;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -213,7 +228,17 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     tickets,
     ticketLifetime: integerOption('ticketLifetime', o.ticketLifetime ?? 7200, 1, 604_800),
     postHandshakeAuth: booleanOption('postHandshakeAuth', o.postHandshakeAuth, role === 'client'),
+    earlyData: earlyDataOption(role, o.earlyData),
+    maxEarlyData: role === 'server' ? integerOption('maxEarlyData', o.maxEarlyData ?? 0, 0, 0xffff_ffff) : 0,
+    antiReplay: o.antiReplay ?? processAntiReplay(),
   };
+}
+
+function earlyDataOption(role: 'client' | 'server', data: unknown): Uint8Array | undefined {
+  if (data === undefined) return undefined;
+  if (role !== 'client') throw new ConfigError('earlyData', 'is a client option');
+  if (!(data instanceof Uint8Array) || data.length === 0) throw new ConfigError('earlyData', 'must be a non-empty Uint8Array');
+  return data;
 }
 
 function booleanOption(option: string, value: unknown, allowed: boolean): boolean {

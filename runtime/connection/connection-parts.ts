@@ -39,6 +39,8 @@ export class ConnectionParts {
   readonly outgoing: Uint8Array[];
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
   sendSeq = 0;
+  /** Server: the 0-RTT bytes still allowed while early data is being taken (epoch 1 readable); undefined otherwise. */
+  earlyDataRemaining: number | undefined;
   /** Set once, by the fatal path; every later call reports it. */
   failure: FatalReason | undefined;
   private building: OutMessage[] = [];

@@ -69,7 +69,8 @@ export interface ConnectionStats {
 }
 
 /** Why an accepted record's content was set aside without failing the connection. */
-export type IgnoreReason = 'unauthenticated-violation' | 'reassembly-refused' | 'deferred-cap' | 'early-data-cap' | 'stale-alert' | 'ack-epoch';
+export type IgnoreReason =
+  'unauthenticated-violation' | 'reassembly-refused' | 'deferred-cap' | 'early-data-cap' | 'early-data-refused' | 'stale-alert' | 'ack-epoch';
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
 export class ConnectionStateError extends Error {
@@ -132,6 +133,7 @@ export class DtlsConnection {
     'unauthenticated-violation': 0,
     'reassembly-refused': 0,
     'deferred-cap': 0,
+    'early-data-refused': 0,
     'early-data-cap': 0,
     'stale-alert': 0,
     'ack-epoch': 0,
@@ -221,7 +223,8 @@ export class DtlsConnection {
     for (const r of this.parts.records.receive(datagram, now)) {
       if (this.ended) break;
       if (r.kind === 'deferred') {
-        deferredNow = this.defer(r.record) || deferredNow;
+        if (this.refusedEarlyData(r.epochBits)) this.ignore('early-data-refused');
+        else deferredNow = this.defer(r.record) || deferredNow;
         continue;
       }
       this.counts.recordsReceived++;
@@ -570,12 +573,35 @@ export class DtlsConnection {
   }
 
   private applicationData(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
+    if (r.epoch === 1 && this.parts.earlyDataRemaining !== undefined) return this.earlyApplicationData(r.content);
     // Only epoch 3 and later carry application data (RFC 9147 §6.1); under handshake keys it is dropped.
     if (r.epoch < 3) return this.ignore('unauthenticated-violation');
     if (this.driver.session()) return this.deliver(r.content);
     if (this.earlyBytes + r.content.length > this.parts.config.limits.maxDeferredBytes) return this.ignore('early-data-cap');
     this.earlyData.push(r.content);
     this.earlyBytes += r.content.length;
+  }
+
+  /** 0-RTT data the server took, within max_early_data_size (RFC 8446 §4.2.10: more is unexpected_message). */
+  private earlyApplicationData(data: Uint8Array): void {
+    const remaining = this.parts.earlyDataRemaining ?? 0;
+    if (data.length > remaining) {
+      throw new ProtocolError('unexpected_message', `more 0-RTT data than max_early_data_size (${remaining} bytes were left, ${data.length} came)`);
+    }
+    this.parts.earlyDataRemaining = remaining - data.length;
+    this.counts.applicationBytesReceived += data.length;
+    this.parts.events.push({ type: 'data', data, early: true });
+  }
+
+  /**
+   * A server's epoch-1 record once its ServerHello is out without 0-RTT (or
+   * after the client's Finished): early data it refused, skipped rather than
+   * kept for keys that never come (RFC 8446 §4.2.10).
+   */
+  private refusedEarlyData(epochBits: number): boolean {
+    if (this.role !== 'server' || epochBits !== 1 || this.parts.earlyDataRemaining !== undefined || this.driver.session()) return false;
+    const state = this.driver.stateKind();
+    return state !== 'waitClientHello' && state !== 'waitSecondClientHello';
   }
 
   private deliver(data: Uint8Array): void {

@@ -20,12 +20,17 @@ export interface NegotiatedParameters {
   readonly pskIdentity: Uint8Array | undefined;
   /** The PSK key exchange mode, when a PSK (external or a ticket's) keyed the handshake. */
   readonly pskMode: 'psk_dhe_ke' | 'psk_ke' | undefined;
+  /** What became of 0-RTT data: taken by the server, refused (HelloRetryRequest, anti-replay, a server that takes none), or none sent. */
+  readonly earlyData: 'accepted' | 'rejected' | 'not sent';
 }
 
 /** Events a connection hands to the application, in order, through `pollEvent()`. */
 export type ConnectionEvent =
   | { readonly type: 'handshakeComplete'; readonly parameters: NegotiatedParameters }
-  | { readonly type: 'data'; readonly data: Uint8Array }
+  /** Application data; `early` when it came as 0-RTT data (RFC 8446 §4.2.10: it may be a replay, never act on it twice). */
+  | { readonly type: 'data'; readonly data: Uint8Array; readonly early?: true }
+  /** Client: whether the server took the 0-RTT data; when rejected, `data` is what to send again now that the handshake is done. */
+  | { readonly type: 'earlyData'; readonly accepted: boolean; readonly data: Uint8Array }
   /** Client: the server sent a NewSessionTicket; `session` resumes it (`connect({ session })`), `expiresAt` in wall-clock ms. */
   | { readonly type: 'sessionTicket'; readonly session: Uint8Array; readonly expiresAt: number }
   /** Server: the client answered a post-handshake CertificateRequest and it verified; `certificate` is its leaf (DER), undefined when it sent none. */

@@ -26,7 +26,7 @@ export function checkHelloRetryRequestExtensions(list: readonly Listed[]): void 
   onlyOffered('HelloRetryRequest', list, ['supported_versions', 'key_share', 'cookie']);
 }
 
-/** EncryptedExtensions may acknowledge server_name (when it was sent) and list the server's groups. */
-export function checkEncryptedExtensions(list: readonly Listed[], sentServerName: boolean): void {
-  onlyOffered('EncryptedExtensions', list, sentServerName ? ['server_name', 'supported_groups'] : ['supported_groups']);
+/** EncryptedExtensions may acknowledge server_name (when it was sent) and early_data (when offered), and list the server's groups. */
+export function checkEncryptedExtensions(list: readonly Listed[], sentServerName: boolean, offeredEarlyData = false): void {
+  onlyOffered('EncryptedExtensions', list, ['supported_groups', ...(sentServerName ? ['server_name'] : []), ...(offeredEarlyData ? ['early_data'] : [])]);
 }

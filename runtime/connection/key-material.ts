@@ -21,6 +21,8 @@ export interface HandshakeKeys {
   readonly group: KeyExchangeGroup | undefined;
   /** The PSK the handshake is keyed with, when the server accepted one. */
   readonly psk: AcceptedPsk | undefined;
+  /** What became of 0-RTT data (known to the client at EncryptedExtensions, to the server at the ClientHello). */
+  readonly earlyData: 'accepted' | 'rejected' | 'not sent';
   readonly stage: HandshakeStage;
   readonly clientSecret: Uint8Array;
   readonly serverSecret: Uint8Array;
@@ -131,6 +133,21 @@ export function deriveApplicationSecrets(keys: HandshakeKeys, serverFinishedHash
   return secrets;
 }
 
+/** client_early_traffic_secret over Transcript-Hash(ClientHello) (RFC 8446 §7.1), from the PSK; logged as CLIENT_EARLY_TRAFFIC_SECRET. */
+export function deriveEarlySecret(
+  schedule: ScheduleContext,
+  psk: Uint8Array,
+  clientHelloHash: Uint8Array,
+  clientRandom: Uint8Array,
+  log: KeyLogger,
+): Uint8Array {
+  const early = EarlyStage.start(schedule, psk);
+  const secret = early.clientEarlyTrafficSecret(clientHelloHash);
+  early.release();
+  log('CLIENT_EARLY_TRAFFIC_SECRET', clientRandom, secret);
+  return secret;
+}
+
 /** resumption_master_secret over ClientHello..client Finished; the master stage is released here. */
 export function deriveResumptionSecret(application: ApplicationSecrets, clientFinishedHash: Uint8Array): Uint8Array {
   const secret = application.master.resumptionMasterSecret(clientFinishedHash);
@@ -155,5 +172,6 @@ export function negotiatedParameters(
     resumed: keys.psk?.kind === 'resumption',
     pskIdentity: keys.psk?.kind === 'external' ? keys.psk.identity : undefined,
     pskMode: keys.psk?.mode,
+    earlyData: keys.earlyData,
   };
 }

@@ -127,8 +127,9 @@ export function helloRetryRequestBody(suite: SupportedCipherSuite, group: KeyExc
   });
 }
 
-export function encryptedExtensionsBody(): Uint8Array {
-  return encodeEncryptedExtensions({ extensions: [] });
+/** EncryptedExtensions: early_data when the server takes the client's 0-RTT data (RFC 8446 §4.2.10). */
+export function encryptedExtensionsBody(earlyDataAccepted = false): Uint8Array {
+  return encodeEncryptedExtensions({ extensions: earlyDataAccepted ? [{ extensionType: 'early_data', extensionData: {} }] : [] });
 }
 
 /** CertificateRequest (RFC 8446 §4.3.2): an empty context in the handshake, a fresh one after it (§4.6.2). */

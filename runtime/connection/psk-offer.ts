@@ -40,9 +40,10 @@ export function obfuscatedTicketAge(offer: PskOffer, wallNow: number): number {
   return s ? (Math.max(0, wallNow - s.receivedAt) + s.ticketAgeAdd) >>> 0 : 0;
 }
 
-/** psk_key_exchange_modes and pre_shared_key (to go last, RFC 8446 §4.2.11) with a placeholder binder. */
-export function pskExtensions(offer: PskOffer, modes: readonly PskKeyExchangeModeName[], wallNow: number): ClientHelloExtension[] {
+/** psk_key_exchange_modes, early_data when 0-RTT is offered, and pre_shared_key (to go last, RFC 8446 §4.2.11) with a placeholder binder. */
+export function pskExtensions(offer: PskOffer, modes: readonly PskKeyExchangeModeName[], wallNow: number, earlyData: boolean): ClientHelloExtension[] {
   return [
+    ...(earlyData ? [{ extensionType: 'early_data' as const, extensionData: {} }] : []),
     { extensionType: 'psk_key_exchange_modes', extensionData: { keModes: [...modes] } },
     {
       extensionType: 'pre_shared_key',
@@ -52,6 +53,12 @@ export function pskExtensions(offer: PskOffer, modes: readonly PskKeyExchangeMod
       },
     },
   ];
+}
+
+/** Whether `data` may go as 0-RTT with this offer: a resumption ticket that allows at least that much (RFC 8446 §4.2.10). */
+export function earlyDataFits(offer: PskOffer | undefined, data: Uint8Array | undefined): boolean {
+  const max = offer?.kind === 'resumption' ? (offer.session?.maxEarlyData ?? 0) : 0;
+  return data !== undefined && data.length > 0 && data.length <= max;
 }
 
 /** Computes the binder over the encoded ClientHello and writes it over the placeholder (the body's last bytes). */

@@ -26,6 +26,8 @@ export interface SelectedPsk {
   readonly ticket: TicketContents | undefined;
   /** |client's ticket age − server's|, ms, when resuming: the freshness 0-RTT needs. */
   readonly ticketAgeSkewMs: number | undefined;
+  /** Its binder, verified: unique per ClientHello, the anti-replay key. */
+  readonly binder: Uint8Array;
 }
 
 interface Candidate {
@@ -82,7 +84,7 @@ export function selectPsk(ch: ClientHello, body: Uint8Array, before: Transcript,
         `the binder of PSK identity ${describe(offer.identity)} does not verify: the client's key differs (RFC 8446 §4.2.11)`,
       );
     }
-    return { ...candidate, index, identity: offer.identity, mode };
+    return { ...candidate, index, identity: offer.identity, mode, binder };
   }
   return refuse(`no offered PSK identity is known here (${offered.identities.map((i) => describe(i.identity)).join(', ')})`);
 }

@@ -11,7 +11,7 @@ import { findExtension } from '../handshake/extensions.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
-import { deriveApplicationSecrets, deriveHandshakeKeys, deriveResumptionSecret, negotiatedParameters, scheduleFor } from './key-material.js';
+import { deriveApplicationSecrets, deriveEarlySecret, deriveHandshakeKeys, deriveResumptionSecret, negotiatedParameters, scheduleFor } from './key-material.js';
 import {
   certificateBody,
   certificateRequestBody,
@@ -22,7 +22,7 @@ import {
   newSessionTicketBody,
   serverHelloBody,
 } from './messages.js';
-import { requestedName, selectPsk, type SelectedPsk } from './psk-selection.js';
+import { requestedName, selectPsk, TICKET_AGE_TOLERANCE_MS, type SelectedPsk } from './psk-selection.js';
 import {
   applyPostHandshakeCertificate,
   applyPostHandshakeCertificateVerify,
@@ -30,7 +30,7 @@ import {
   requestClientCertificate,
 } from './post-handshake-auth.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
-import type { ServerState } from './server-states.js';
+import type { AcceptedHello, ServerState } from './server-states.js';
 import { sessionAccess, sessionActions } from './session-actions.js';
 import type { StatelessRetry } from './stateless-retry.js';
 
@@ -63,7 +63,8 @@ export function serverImplementation(
       try {
         const before = s.kind === 'waitSecondClientHello' ? s.retry.transcript : new Transcript(parts.provider);
         const psk = selectPsk(ch, b.message().body, before, config, parts.wallClock());
-        p = { psk, choice: negotiate(ch, preferences, psk && { hash: psk.hash, mode: psk.mode }) };
+        const choice = negotiate(ch, preferences, psk && { hash: psk.hash, mode: psk.mode });
+        p = { psk, choice, earlyData: earlyDataDecision(ch, s.kind === 'waitClientHello', psk, choice) };
       } catch (error) {
         p = { error };
       }
@@ -75,6 +76,16 @@ export function serverImplementation(
   const transcribe = (t: Transcript): void => {
     const m = b.message();
     t.addMessage(m.msgType, m.body);
+  };
+  // RFC 8446 §4.2.10, §8: 0-RTT only with the first identity's ticket, on the first ClientHello (no HelloRetryRequest), the
+  // ticket's suite, a fresh ticket age, a server and a ticket that take it, and a ClientHello the anti-replay store has not seen.
+  const earlyDataDecision = (ch: ClientHello, firstHello: boolean, psk: SelectedPsk | undefined, choice: ServerChoice): AcceptedHello['earlyData'] => {
+    if (findExtension(ch.extensions, 'early_data') === undefined) return { status: 'not sent' };
+    const ticket = psk?.ticket;
+    const limit = Math.min(ticket?.maxEarlyData ?? 0, config.maxEarlyData);
+    const fresh = psk?.ticketAgeSkewMs !== undefined && psk.ticketAgeSkewMs <= TICKET_AGE_TOLERANCE_MS;
+    const usable = firstHello && psk?.index === 0 && limit > 0 && fresh && choice.kind === 'proceed' && choice.suite === ticket?.suite;
+    return usable && config.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS) ? { status: 'accepted', limit } : { status: 'rejected' };
   };
 
   return {
@@ -130,6 +141,7 @@ export function serverImplementation(
             helloRetried: retry !== undefined,
             serverName: requestedName(ch),
             postHandshakeAuth: findExtension(ch.extensions, 'post_handshake_auth') !== undefined,
+            earlyData: plan(s, event).earlyData,
           },
         };
       }),
@@ -148,6 +160,12 @@ export function serverImplementation(
           }
         }
         const schedule = scheduleFor(parts.provider, h.suite);
+        if (h.earlyData.status === 'accepted' && h.psk) {
+          // The client's 0-RTT records are readable from now until its Finished (RFC 9147: no EndOfEarlyData).
+          const early = deriveEarlySecret(schedule, h.psk.key, h.transcript.current(), h.clientRandom, parts.log);
+          parts.installEpoch(1, h.suite, schedule, { clientSecret: early, serverSecret: early }, 'read');
+          parts.earlyDataRemaining = h.earlyData.limit;
+        }
         parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share, h.psk?.index), h.transcript);
         const keys = deriveHandshakeKeys(
           {
@@ -156,6 +174,7 @@ export function serverImplementation(
             transcript: h.transcript,
             group: h.keyExchange?.group,
             psk: h.psk && { kind: h.psk.kind, identity: h.psk.identity, mode: h.psk.mode },
+            earlyData: h.earlyData.status,
             clientRandom: h.clientRandom,
             helloRetried: h.helloRetried,
           },
@@ -164,7 +183,7 @@ export function serverImplementation(
           h.psk?.key,
         );
         parts.installEpoch(2, h.suite, schedule, keys);
-        parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(), h.transcript);
+        parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted'), h.transcript);
         // A PSK authenticates the server: no certificate messages, and no CertificateRequest (RFC 8446 §4.3.2).
         const certificateAuthentication = h.psk === undefined;
         if (certificateAuthentication) {
@@ -210,6 +229,9 @@ export function serverImplementation(
         checkFinished(s.sent.keys.schedule, s.sent.keys.clientSecret, s.sent.keys.transcript, payloadOf(event, 'Finished'), 'client');
         transcribe(s.sent.keys.transcript);
         parts.flight.peerFlight(true);
+        // 0-RTT is over with the client's Finished.
+        if (parts.earlyDataRemaining !== undefined) parts.records.dropReadEpoch(1);
+        parts.earlyDataRemaining = undefined;
         // The client's flight is the last: nothing of ours answers it, so it is ACKed now (RFC 9147 §5.8.3, §7).
         parts.sendAck(parts.acks.list());
         parts.acks.clear();
@@ -260,7 +282,7 @@ export function serverImplementation(
             ticketAgeAdd,
             serverName: session.serverName,
             clientAuthenticated: session.clientAuthenticated,
-            maxEarlyData: 0,
+            maxEarlyData: config.maxEarlyData,
           };
           const ticket = keys.seal(encodeTicketContents(contents));
           parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));
@@ -303,6 +325,7 @@ export function serverImplementation(
 interface HelloPlan {
   readonly psk: SelectedPsk | undefined;
   readonly choice: ServerChoice;
+  readonly earlyData: AcceptedHello['earlyData'];
 }
 
 /** Our CertificateRequest's context is empty; the client's Certificate must echo it (RFC 8446 §4.4.2). */

@@ -28,6 +28,8 @@ export interface AcceptedHello {
   readonly serverName: string | undefined;
   /** The client offered post_handshake_auth. */
   readonly postHandshakeAuth: boolean;
+  /** 0-RTT: taken (with the most bytes it may bring), refused, or not offered. */
+  readonly earlyData: { readonly status: 'accepted'; readonly limit: number } | { readonly status: 'rejected' | 'not sent' };
 }
 
 /** The server's flight is out: what it waits for the client's flight with. */

@@ -1,0 +1,61 @@
+import { toHex } from '../wire/bytes.js';
+
+/**
+ * The 0-RTT anti-replay store (RFC 8446 §8.2, "ClientHello recording"): a
+ * server records each ClientHello that carries early data (by its PSK
+ * binder, unique per ClientHello) for as long as the freshness check
+ * (§8.3) would still accept it, and takes early data only from the first.
+ * Servers that share ticket keys must share the store, or one flight of
+ * early data could be accepted once per server.
+ */
+export interface AntiReplayStore {
+  /** True the first time `key` is seen within `windowMs`; false for a repeat (or when the store cannot tell). */
+  admit(key: Uint8Array, windowMs: number): boolean | Promise<boolean>;
+}
+
+/** A store a connection can ask synchronously (the core is sans-I/O); the UDP server resolves an asynchronous one first. */
+export interface SyncAntiReplay {
+  admit(key: Uint8Array, windowMs: number): boolean;
+}
+
+/**
+ * The in-memory store: one process. Holds at most `maxEntries` keys; when
+ * full it refuses (early data is rejected and the handshake goes on, never
+ * accepted twice), and forgets keys whose window has passed.
+ */
+export class MemoryAntiReplay implements SyncAntiReplay {
+  private readonly seen = new Map<string, number>();
+  private readonly maxEntries: number;
+  private readonly clock: () => number;
+
+  constructor(maxEntries = 100_000, clock: () => number = Date.now) {
+    this.maxEntries = maxEntries;
+    this.clock = clock;
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  admit(key: Uint8Array, windowMs: number): boolean {
+    const now = this.clock();
+    const id = toHex(key);
+    const until = this.seen.get(id);
+    if (until !== undefined && until > now) return false;
+    if (this.seen.size >= this.maxEntries) this.forgetExpired(now);
+    if (this.seen.size >= this.maxEntries) return false;
+    this.seen.set(id, now + windowMs);
+    return true;
+  }
+
+  private forgetExpired(now: number): void {
+    for (const [id, until] of this.seen) if (until <= now) this.seen.delete(id);
+  }
+}
+
+let processStore: MemoryAntiReplay | undefined;
+
+/** The store servers of this process share when given none. */
+export function processAntiReplay(): MemoryAntiReplay {
+  return (processStore ??= new MemoryAntiReplay());
+}
