@@ -6,6 +6,7 @@
  * what the costed operations do not explain is the per-message and
  * per-record processing time.
  */
+import { ConfigError } from '../../runtime/config-error.js';
 import { cpus } from 'node:os';
 import { CryptoOpLog, loggingProvider } from '../model/crypto-ops.js';
 import { CryptoTimingModel, profileFromMeasurements } from '../timing/index.js';
@@ -96,12 +97,13 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   // Per combination: a sampled run (every call timed: the table), a listed run (the calls it makes: C), and
   // a timed run on the bare provider (T: a wrapper around every hash update and HKDF step costs about 9 %
   // of a handshake, which the validation's bare runs do not pay).
-  const configs: { sampled: PairConfig; listed: PairConfig; timed: PairConfig }[] = [];
+  const configs: { sampled: PairConfig; listed: PairConfig; timed: PairConfig; fitted: boolean }[] = [];
   for (const suite of CALIBRATION_SUITES) {
     for (const group of CALIBRATION_GROUPS) {
       for (const scheme of CALIBRATION_SCHEMES) {
         const base = { suite, group, identity: identities.get(scheme)!, wallClock, clock: o.clock };
         configs.push({
+          fitted: o.fitOn(suite, group, scheme),
           sampled: { ...base, clientProvider: sampling, serverProvider: sampling },
           listed: { ...base, clientProvider: listing, serverProvider: listing },
           timed: { ...base, clientProvider: o.provider, serverProvider: o.provider },
@@ -115,7 +117,14 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
     `calibrate: ${o.providerName} provider, ${configs.length} combinations, ${o.warmup} warm-up + ${o.handshakes} measured handshakes each (${o.clockName} time)`,
   );
   const payload = new Uint8Array(RECORD_PAYLOAD).fill(0x42);
-  const x25519 = configs.filter((c) => c.timed.group === 'x25519' && c.timed.identity.scheme === CALIBRATION_SCHEMES[0]);
+  // Records are timed on fitted suites only (x25519 and the first scheme, or the first fitted combination per suite).
+  const fittedSuites = new Set(configs.filter((c) => c.fitted).map((c) => c.timed.suite));
+  const x25519 = [...fittedSuites].map(
+    (suite) =>
+      configs.find((c) => c.fitted && c.timed.suite === suite && c.timed.group === 'x25519' && c.timed.identity.scheme === CALIBRATION_SCHEMES[0]) ??
+      configs.find((c) => c.fitted && c.timed.suite === suite)!,
+  );
+  if (x25519.length === 0) throw new ConfigError('fitOn', 'leaves no combination to fit on');
   const pairs = x25519.map((c) => ({ sampled: handshake(c.sampled), listed: handshake(c.listed), timed: handshake(c.timed) }));
   for (let i = 0; i < o.warmup; i++) for (const c of configs) handshake(i % 2 === 0 ? c.timed : c.sampled);
   for (const pair of pairs) for (let i = 0; i < o.records; i++) exchangeRecord(pair.timed.client, pair.timed.server, payload, 10);
@@ -154,6 +163,12 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   const runs: { ms: number; tally: OpTally; counts: WorkCounts; config: number }[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const [config, c] of configs.entries()) {
+      if (!c.fitted) {
+        // Held out: sampled for the primitives' costs only.
+        handshake(c.sampled);
+        samples.addAll(log.take());
+        continue;
+      }
       const run = handshake(c.timed);
       const counts = workCounts(run.client, run.server);
       log.take();
@@ -192,7 +207,7 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   }
   // The mean per combination (GC pauses are part of the cost), then the median over the combinations: a
   // combination whose crypto the table fits badly, or that ran in a slow spell, does not move every prediction.
-  const messageUs = Math.max(0, median(perMessage.map((xs) => trimmedMean(xs, TRIM))));
+  const messageUs = Math.max(0, median(perMessage.filter((xs) => xs.length > 0).map((xs) => trimmedMean(xs, TRIM))));
   const handshakeMs = median(runs.map((r) => r.ms));
   o.log(
     `calibrate: handshakes: ${handshakeMs.toFixed(3)} ms each (median), crypto ${(median(shares) * 100).toFixed(0)} %, ${median(messageCounts)} messages, ${median(recordCounts)} records; ${messageUs.toFixed(1)} µs per message outside the crypto`,

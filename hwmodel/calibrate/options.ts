@@ -58,6 +58,14 @@ export interface CalibrateOptions {
    * spell of the machine reaches both alike.
    */
   readonly interleave?: Interleave;
+  /**
+   * The combinations whose timed runs the aggregate figures (per-message and
+   * per-record processing) are fitted on (default: all). The others are
+   * still sampled for the primitives' costs (what each operation costs on
+   * this machine), but their handshakes and records are not fitted, so a
+   * validation on them tests the model on configurations it was not fitted to.
+   */
+  readonly fitOn?: (suite: SupportedCipherSuite, group: KeyExchangeGroup, scheme: CalibrationScheme) => boolean;
   /** Progress lines. */
   readonly log?: (line: string) => void;
 }
@@ -74,6 +82,7 @@ export interface ResolvedCalibrateOptions {
   readonly clock: Clock;
   readonly base: TimingProfile | undefined;
   readonly interleave: Interleave | undefined;
+  readonly fitOn: (suite: SupportedCipherSuite, group: KeyExchangeGroup, scheme: CalibrationScheme) => boolean;
   readonly log: (line: string) => void;
 }
 
@@ -107,6 +116,7 @@ export function resolveCalibrateOptions(o: CalibrateOptions = {}): ResolvedCalib
     repeats: integerOption('repeats', o.repeats ?? 40, 1, 1_000_000),
     base: o.base,
     interleave: o.interleave,
+    fitOn: o.fitOn ?? (() => true),
     log: o.log ?? (() => undefined),
   };
 }

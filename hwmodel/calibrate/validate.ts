@@ -32,6 +32,8 @@ export interface TimingRow {
   readonly ratio: number;
   /** |ratio − 1| <= tolerance. */
   readonly within: boolean;
+  /** The calibration did not fit its aggregate figures on this configuration (only its primitives were sampled). */
+  readonly heldOut: boolean;
 }
 
 /** The outcome of {@link validateTiming}. */
@@ -81,9 +83,16 @@ export interface ValidateOptions {
 }
 
 /** One row: the ratio predicted / measured and whether it is within `tolerance`. */
-export function compareFigure(target: ValidationTarget, metric: TimingMetric, measured: number, predicted: number, tolerance: number): TimingRow {
+export function compareFigure(
+  target: ValidationTarget,
+  metric: TimingMetric,
+  measured: number,
+  predicted: number,
+  tolerance: number,
+  heldOut = false,
+): TimingRow {
   const ratio = predicted / measured;
-  return { ...target, metric, measured, predicted, ratio, within: Number.isFinite(ratio) && Math.abs(ratio - 1) <= tolerance };
+  return { ...target, metric, measured, predicted, ratio, within: Number.isFinite(ratio) && Math.abs(ratio - 1) <= tolerance, heldOut };
 }
 
 /** Validation options with defaults filled in and checked, and the cases they name. */
@@ -120,7 +129,12 @@ function resolveValidation(options: ValidateOptions) {
 }
 
 /** The rows: each target predicted with `profile` and compared with its measured figures. */
-function compareAll(profile: TimingProfile, v: ReturnType<typeof resolveValidation>, measured: readonly SoftwareFigures[]): TimingValidation {
+function compareAll(
+  profile: TimingProfile,
+  v: ReturnType<typeof resolveValidation>,
+  measured: readonly SoftwareFigures[],
+  fitted: (t: ValidationTarget) => boolean = () => true,
+): TimingValidation {
   const rows: TimingRow[] = [];
   let events = 0;
   let wallMs = 0;
@@ -130,7 +144,7 @@ function compareAll(profile: TimingProfile, v: ReturnType<typeof resolveValidati
     events += predicted.events;
     wallMs += predicted.wallMs;
     for (const metric of Object.keys(TIMING_METRICS) as TimingMetric[])
-      rows.push(compareFigure(target, metric, measured[i]![metric], predicted[metric], v.tolerance));
+      rows.push(compareFigure(target, metric, measured[i]![metric], predicted[metric], v.tolerance, !fitted(target)));
   });
   return { rows, tolerance: v.tolerance, allWithin: rows.every((r) => r.within), events, wallMs };
 }
@@ -164,15 +178,16 @@ export function calibrateAndValidate(
       handshakes: (round, rounds) => m.handshakes(share(v.measure.handshakes, rounds, round)),
     },
   });
-  return { calibration: cal, validation: compareAll(cal.profile, v, m.figures()) };
+  const fitOn = calibration.fitOn;
+  return { calibration: cal, validation: compareAll(cal.profile, v, m.figures(), fitOn === undefined ? undefined : (t) => fitOn(t.suite, t.group, t.scheme)) };
 }
 
 /** The rows as a text table (one line each, a header first). */
 export function formatValidation(v: TimingValidation): string {
-  const head = `${'suite'.padEnd(30)}${'figure'.padEnd(14)}${'measured'.padStart(12)}${'predicted'.padStart(12)}${'ratio'.padStart(8)}  within ${Math.round(v.tolerance * 100)} %`;
+  const head = `${'suite, group, certificate'.padEnd(62)}${'fit'.padEnd(10)}${'figure'.padEnd(14)}${'measured'.padStart(12)}${'predicted'.padStart(12)}${'ratio'.padStart(8)}  within ${Math.round(v.tolerance * 100)} %`;
   const lines = v.rows.map((r) => {
     const digits = r.metric === 'handshakeMs' ? 3 : 0;
-    return `${r.suite.padEnd(30)}${TIMING_METRICS[r.metric].padEnd(14)}${r.measured.toFixed(digits).padStart(12)}${r.predicted.toFixed(digits).padStart(12)}${r.ratio.toFixed(3).padStart(8)}  ${r.within ? 'yes' : 'NO'}`;
+    return `${`${r.suite}, ${r.group}, ${r.scheme}`.padEnd(62)}${(r.heldOut ? 'held out' : 'fitted').padEnd(10)}${TIMING_METRICS[r.metric].padEnd(14)}${r.measured.toFixed(digits).padStart(12)}${r.predicted.toFixed(digits).padStart(12)}${r.ratio.toFixed(3).padStart(8)}  ${r.within ? 'yes' : 'NO'}`;
   });
   return [head, ...lines].join('\n');
 }
