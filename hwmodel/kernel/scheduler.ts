@@ -6,6 +6,41 @@ import { type Process, ProcessKind, ProcessState } from './process.js';
 import type { SimTime } from './time.js';
 import { AllOf, AnyOf, TimeoutOr, type Wait } from './wait.js';
 
+/**
+ * A generator's stand-in that notes whether it was ever advanced (a plain
+ * object, not a wrapping generator: one per b_transport call, so it should
+ * cost next to nothing). `yield*` drives it like the generator itself.
+ */
+class Consumed<T> implements Generator<Wait, T, void> {
+  started = false;
+  readonly what: string;
+  readonly #g: Generator<Wait, T, void>;
+
+  constructor(g: Generator<Wait, T, void>, what: string) {
+    this.#g = g;
+    this.what = what;
+  }
+
+  next(): IteratorResult<Wait, T> {
+    this.started = true;
+    return this.#g.next();
+  }
+
+  return(value: T): IteratorResult<Wait, T> {
+    this.started = true;
+    return this.#g.return(value);
+  }
+
+  throw(e: unknown): IteratorResult<Wait, T> {
+    this.started = true;
+    return this.#g.throw(e);
+  }
+
+  [Symbol.iterator](): Generator<Wait, T, void> {
+    return this;
+  }
+}
+
 /** Scheduler phases. */
 export const Phase = { idle: 0, evaluate: 1, update: 2, notify: 3 } as const;
 
@@ -46,7 +81,7 @@ export abstract class Scheduler implements EventHost {
   private updateLen = 0;
   private seqCounter = 0;
   /** Generators handed out by `watchConsumed` in the current activation. */
-  private watched: { started: boolean; readonly what: string }[] = [];
+  private watched: Consumed<unknown>[] = [];
 
   /** The current simulated time (`sc_time_stamp`). */
   get now(): SimTime {
@@ -338,12 +373,9 @@ export abstract class Scheduler implements EventHost {
    */
   watchConsumed<T>(g: Generator<Wait, T, void>, what: string): Generator<Wait, T, void> {
     if (this.current === null) return g; // outside a process: whoever runs it is not known
-    const entry = { started: false, what };
-    this.watched.push(entry);
-    return (function* consumed(): Generator<Wait, T, void> {
-      entry.started = true;
-      return yield* g;
-    })();
+    const c = new Consumed(g, what);
+    this.watched.push(c);
+    return c;
   }
 
   /** @internal */
