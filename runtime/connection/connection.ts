@@ -31,7 +31,7 @@ export interface ConnectionOptions extends DtlsConfig {
   /** Receives the chart actor's inspection events (XState's `inspect`), e.g. to watch the handshake in the XState inspector. */
   readonly inspect?: (event: InspectionEvent) => void;
   /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
-  readonly statelessRetry?: StatelessRetry;
+  readonly statelessRetry?: StatelessRetry | undefined;
   /** Sees every datagram received and sent, as on the wire (e.g. to print a message trace). */
   readonly onDatagram?: DatagramObserver;
 }

@@ -7,6 +7,8 @@ import { findExtension } from '../handshake/extensions.js';
 import { negotiate, type PskTerms, type ServerChoice } from '../handshake/negotiation.js';
 import type { HashAlgorithm } from '../crypto/provider.js';
 import { decodeTicketContents } from '../session/ticket-contents.js';
+import { Transcript } from '../keyschedule/transcript.js';
+import { selectPsk } from './psk-selection.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
@@ -30,7 +32,15 @@ export type HelloRetryOutcome =
    * from them). `random` is ClientHello.random, which tells a retransmission
    * of this ClientHello from a new one (RFC 9147 §5.11).
    */
-  | { readonly kind: 'accept'; readonly retry: StatelessRetry; readonly datagram: Uint8Array; readonly random: Uint8Array }
+  | {
+      readonly kind: 'accept';
+      /** The cookie's contents; undefined for a 0-RTT ClientHello let in without a cookie (its ticket and binder verified). */
+      readonly retry: StatelessRetry | undefined;
+      readonly datagram: Uint8Array;
+      readonly random: Uint8Array;
+      /** For a 0-RTT ClientHello: its verified binder, the anti-replay key to check before the connection starts. */
+      readonly earlyDataKey?: Uint8Array;
+    }
   /** A fragment of a ClientHello, kept until the rest arrives; nothing to send yet. */
   | { readonly kind: 'buffered' }
   /** Not a ClientHello this responder can act on. */
@@ -135,6 +145,11 @@ export class HelloRetryResponder {
       if (!contents || hello.messageSeq !== 1) return this.alert('illegal_parameter', recordSeq);
       return { kind: 'accept', retry: { contents, cookie, recordSequence: recordSeq }, datagram, random: ch.random };
     }
+    // A resumed ClientHello with early data whose ticket and binder verify skips the cookie: a HelloRetryRequest would refuse its
+    // 0-RTT data. The sender knows the ticket's PSK, and a replay from a forged address earns that address only the resumed
+    // flight (ServerHello, EncryptedExtensions, Finished: no certificate), smaller than the ClientHello, so no amplification.
+    const early = this.verifiedEarlyResumption(ch, hello.body);
+    if (early) return { kind: 'accept', retry: undefined, datagram, random: ch.random, earlyDataKey: early };
     let choice: ServerChoice;
     try {
       choice = negotiate(
@@ -165,6 +180,17 @@ export class HelloRetryResponder {
       what: 'hello-retry-request',
       datagram: encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq, fragment }),
     };
+  }
+
+  /** The binder of a first ClientHello that offers 0-RTT with a ticket of ours that allows it and verifies; else undefined. */
+  private verifiedEarlyResumption(ch: ClientHello, body: Uint8Array): Uint8Array | undefined {
+    if (this.config.maxEarlyData === 0 || findExtension(ch.extensions, 'early_data') === undefined) return undefined;
+    try {
+      const psk = selectPsk(ch, body, new Transcript(this.config.provider), this.config, this.wallClock());
+      return psk?.kind === 'resumption' && psk.index === 0 && (psk.ticket?.maxEarlyData ?? 0) > 0 ? psk.binder : undefined;
+    } catch {
+      return undefined; // a bad binder or a refused PSK: the cookie exchange as usual, and the connection will say why
+    }
   }
 
   private alert(description: AlertDescriptionName, recordSeq: number): HelloRetryOutcome {

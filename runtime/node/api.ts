@@ -12,8 +12,10 @@ import { ConfigError } from '../config-error.js';
 export interface DtlsSocketEvents {
   /** The handshake completed. */
   connect: [parameters: NegotiatedParameters];
-  /** Application data from the peer. */
-  message: [data: Uint8Array];
+  /** Application data from the peer; `early` when it came as 0-RTT data (it may be a replay: act on it only if that is harmless). */
+  message: [data: Uint8Array, early: boolean];
+  /** Client: whether the server took our 0-RTT `earlyData`; when not, `data` is what to send again. */
+  earlyData: [accepted: boolean, data: Uint8Array];
   /**
    * Client: the server sent a ticket. `session` (bytes to store; they hold a
    * secret) resumes with `connect({ session })` until `expiresAt` (ms since
@@ -53,7 +55,8 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
     this.endpoint = endpoint;
     endpoint.setInboxLimit(0); // messages reach the application as 'message' events; nothing reads receive()
     endpoint.onEvent((e) => {
-      if (e.type === 'data') this.emit('message', e.data);
+      if (e.type === 'data') this.emit('message', e.data, e.early === true);
+      else if (e.type === 'earlyData') this.emit('earlyData', e.accepted, e.data);
       else if (e.type === 'clientAuthenticated') this.emit('clientCertificate', e.certificate);
       else if (e.type === 'sessionTicket') {
         this.latestSession = e.session;

@@ -8,8 +8,24 @@ import type { StatelessRetry } from '../connection/stateless-retry.js';
 import { Admission, hostOf, type AdmissionLimits, type Refusal } from './admission.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DtlsEndpoint } from './endpoint.js';
+import { processAntiReplay, type AntiReplayStore } from '../session/anti-replay.js';
+import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
 
-export interface UdpServerOptions extends ConnectionOptions {
+/** 0-RTT ClientHellos waiting for an asynchronous anti-replay store at most, and datagrams kept for each meanwhile. */
+const MAX_AWAITING_STORE = 1000;
+const MAX_DATAGRAMS_AWAITING_STORE = 16;
+/** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
+const REFUSE_EARLY_DATA = { admit: (): boolean => false };
+
+export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> {
+  /**
+   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's
+   * memory). Servers that share `ticketKeys` share it too (a
+   * `RedisAntiReplay`), so one flight of early data is taken once. An
+   * asynchronous store is asked before the connection starts; with
+   * `cookies: false` only a synchronous one can admit early data.
+   */
+  readonly antiReplay?: AntiReplayStore;
   /** Address to bind (default 127.0.0.1). */
   readonly host?: string;
   /** Port to bind (default 0: any free port; read it from `address`). */
@@ -137,16 +153,22 @@ export class DtlsUdpServer {
   readonly socket: Socket;
   private readonly slots = new Map<string, Slot>();
   private readonly listeners = new Set<(endpoint: DtlsEndpoint) => void>();
-  private readonly options: UdpServerOptions;
   private readonly responder: HelloRetryResponder | undefined;
   private readonly limits: UdpServerLimits;
   private readonly admission: Admission;
   private readonly sweeper: NodeJS.Timeout | undefined;
+  private readonly store: AntiReplayStore;
+  /** The options every connection is made from (the anti-replay verdict is added per connection). */
+  private readonly connectionOptions: ConnectionOptions;
+  /** 0-RTT ClientHellos waiting for the anti-replay store, with the datagrams that came meanwhile. */
+  private readonly awaitingStore = new Map<string, Uint8Array[]>();
   private counts = { refusedGlobal: 0, refusedPerHost: 0, idleClosed: 0, handshakeTimeouts: 0, restarts: 0, connectionErrors: 0 };
 
   private constructor(options: UdpServerOptions, socket: Socket) {
-    this.options = options;
     this.socket = socket;
+    const { antiReplay, ...rest } = options;
+    this.store = antiReplay ?? processAntiReplay();
+    this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
     this.limits = DtlsUdpServer.validate(options);
     this.admission = new Admission(this.limits);
     if (this.limits.idleMs > 0) {
@@ -156,7 +178,7 @@ export class DtlsUdpServer {
     this.responder =
       options.cookies === false
         ? undefined
-        : new HelloRetryResponder(options, undefined, undefined, {
+        : new HelloRetryResponder(this.connectionOptions, undefined, undefined, {
             maxPendingClientHellos: this.limits.pendingClientHellos,
             maxClientHelloLength: this.limits.clientHelloLength,
           });
@@ -167,7 +189,10 @@ export class DtlsUdpServer {
 
   /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
   static validate(options: UdpServerOptions): UdpServerLimits {
-    const { inspect, ...connectionOptions } = options;
+    const { inspect, antiReplay, ...connectionOptions } = options;
+    if (antiReplay !== undefined && (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')) {
+      throw new ConfigError('antiReplay', 'must be a store with admit(key, windowMs) (MemoryAntiReplay, RedisAntiReplay)');
+    }
     if (inspect !== undefined && typeof inspect !== 'function') throw new ConfigError('inspect', 'must be a function receiving inspection events');
     if (options.cookies !== undefined && typeof options.cookies !== 'boolean')
       throw new ConfigError('cookies', `must be a boolean, got ${String(options.cookies)}`);
@@ -267,6 +292,11 @@ export class DtlsUdpServer {
 
   private datagram(d: Uint8Array, address: string, port: number): void {
     const key = `${address}|${port}`;
+    const waiting = this.awaitingStore.get(key);
+    if (waiting) {
+      if (waiting.length < MAX_DATAGRAMS_AWAITING_STORE) waiting.push(d);
+      return;
+    }
     const slot = this.slots.get(key);
     const hello = peekClientHello(d);
     if (slot && !hello) {
@@ -311,6 +341,7 @@ export class DtlsUdpServer {
     const same = slot && this.matching(slot, { ...hello, random });
     if (same)
       same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
+    else if (outcome.earlyDataKey) this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
     else this.start(key, host, { address, port }, random, outcome.retry, outcome.datagram);
   }
 
@@ -333,6 +364,31 @@ export class DtlsUdpServer {
     else this.counts.refusedPerHost++;
   }
 
+  /**
+   * A 0-RTT ClientHello (ticket and binder verified): asks the anti-replay
+   * store about its binder, then starts the connection with the verdict; the
+   * datagrams that come meanwhile (its early data) follow it.
+   */
+  private startAfterStore(key: string, host: string, remote: { address: string; port: number }, random: string, first: Uint8Array, binder: Uint8Array): void {
+    if (this.awaitingStore.size >= MAX_AWAITING_STORE) return this.start(key, host, remote, random, undefined, first, false);
+    const queued: Uint8Array[] = [];
+    this.awaitingStore.set(key, queued);
+    const finish = (admitted: boolean): void => {
+      if (this.awaitingStore.get(key) !== queued) return;
+      this.awaitingStore.delete(key);
+      this.start(key, host, remote, random, undefined, first, admitted);
+      for (const d of queued) this.datagram(d, remote.address, remote.port);
+    };
+    let verdict: boolean | Promise<boolean>;
+    try {
+      verdict = this.store.admit(binder, 2 * TICKET_AGE_TOLERANCE_MS);
+    } catch {
+      verdict = false;
+    }
+    if (typeof verdict === 'boolean') finish(verdict);
+    else verdict.then(finish, () => finish(false));
+  }
+
   /** Makes a connection for a new handshake from `key` and hands it the ClientHello datagram. */
   private start(
     key: string,
@@ -341,10 +397,14 @@ export class DtlsUdpServer {
     random: string | undefined,
     retry: StatelessRetry | undefined,
     first: Uint8Array,
+    earlyDataAdmitted?: boolean,
   ): void {
     let connection: DtlsConnection;
     try {
-      connection = DtlsConnection.server(retry ? { ...this.options, statelessRetry: retry } : this.options);
+      // The store's verdict for a 0-RTT ClientHello let in without a cookie; otherwise a synchronous store is asked by the connection.
+      const antiReplay =
+        earlyDataAdmitted !== undefined ? { admit: () => earlyDataAdmitted } : { admit: (k: Uint8Array, w: number) => this.store.admit(k, w) === true };
+      connection = DtlsConnection.server({ ...this.connectionOptions, antiReplay, ...(retry ? { statelessRetry: retry } : {}) });
     } catch {
       this.counts.connectionErrors++;
       return;

@@ -1,0 +1,76 @@
+import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { createClient } from 'redis';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { connectUdp } from '../../runtime/node/client.js';
+import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { RedisAntiReplay } from '../../runtime/session/redis-anti-replay.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { startRedis } from '../support/redis-server.js';
+
+// Two UDP servers sharing ticket keys and a real redis-server as the 0-RTT anti-replay store (RFC 8446 §8).
+
+const id = makeIdentity('p256', 'localhost');
+const wallClock = (): number => TEST_TIME;
+const ticketKeys = new Uint8Array(32).fill(0x3c);
+
+test('a 0-RTT ClientHello replayed to a second server sharing the Redis store: its early data is taken once', async (t) => {
+  const redisServer = await startRedis();
+  const redis = createClient({ url: redisServer.url });
+  await redis.connect();
+  const store = new RedisAntiReplay(redis);
+  const options = { certificate: id, wallClock, ticketKeys, maxEarlyData: 1024, antiReplay: store };
+  const a = await DtlsUdpServer.listen(options);
+  const b = await DtlsUdpServer.listen(options);
+  const early: string[] = [];
+  const atB: DtlsEndpoint[] = [];
+  for (const [name, server] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    server.onConnection((ep) => {
+      ep.onEvent((e) => e.type === 'data' && e.early && early.push(`${name}: ${new TextDecoder().decode(e.data)}`));
+      if (name === 'b') atB.push(ep);
+    });
+  }
+  const until = async (done: () => boolean): Promise<void> => {
+    for (let i = 0; i < 250 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  try {
+    // A session from server a, with a ticket that allows 1024 bytes of early data.
+    const first = connectUdp({ port: a.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+    await first.handshake;
+    const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+    first.close();
+    // The resumed ClientHello and its early data, as the client sends them (and as an attacker would copy them).
+    const client = DtlsConnection.client({
+      trustAnchors: [id.caDer],
+      serverName: 'localhost',
+      wallClock,
+      session,
+      earlyData: new TextEncoder().encode('PUT /once'),
+    });
+    client.connect(0);
+    const flight: Uint8Array[] = [];
+    for (let d = client.pollTransmit(); d; d = client.pollTransmit()) flight.push(d);
+    t.true(flight.length >= 2, 'ClientHello and early data');
+    const socket = createSocket('udp4');
+    socket.bind(0, '127.0.0.1');
+    await once(socket, 'listening');
+    for (const d of flight) socket.send(d, a.address.port, '127.0.0.1');
+    await until(() => early.length > 0);
+    for (const d of flight) socket.send(d, b.address.port, '127.0.0.1'); // the replay
+    await until(() => (atB[0]?.connection.stats.ignored['early-data-refused'] ?? 0) > 0);
+    t.is(atB[0]?.connection.stats.ignored['early-data-refused'], 1, 'b skipped the early data it refused');
+    socket.close();
+    t.deepEqual(early, ['a: PUT /once']);
+    t.is(await redis.dbSize(), 1, 'one ClientHello recorded');
+  } finally {
+    await a.close();
+    await b.close();
+    await redis.quit();
+    await redisServer.stop();
+  }
+});
