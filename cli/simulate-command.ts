@@ -118,7 +118,7 @@ function runTimed(plan: RunPlan): number {
   }
   if (vcd !== undefined) {
     const gtkw = vcd.path.replace(/\.vcd$/i, '') + '.gtkw';
-    writeFileSync(gtkw, gtkwaveSaveFile(vcd.path, result.vcdSignals ?? []));
+    writeFileSync(gtkw, gtkwaveSaveFile(vcd.path, result.vcdSignals ?? [], result.endTime));
     files += `VCD of the device's module activity written to ${vcd.path} (every module and lane), with a GTKWave save file: gtkwave ${gtkw}\n`;
   }
   if (trace !== undefined) files += `Transaction trace (Chrome trace-event JSON) written to ${trace.path}: open it in https://ui.perfetto.dev\n`;

@@ -91,6 +91,8 @@ export interface SimulationResult {
   readonly transcripts: ConnectionTranscript[] | undefined;
   /** The VCD's signal names (for a GTKWave save file), when a VCD was written. */
   readonly vcdSignals: readonly string[] | undefined;
+  /** Simulated time when the run ended (ps; the warm-up included). */
+  readonly endTime: SimTime;
 }
 
 function checkOptions(o: SimulationOptions): void {
@@ -291,5 +293,6 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     oversize: device.networkChannel.oversize + clients.networkChannel.oversize,
     transcripts,
     vcdSignals: vcd?.signalNames,
+    endTime: end,
   };
 }

@@ -49,6 +49,7 @@ test('the VCD has a wire per lane, and the GTKWave save file lists every signal;
   t.regex(gtkw, /^\[dumpfile\] "\/x\/run\.vcd"/);
   t.regex(gtkw, /@28\ntop\.device\.cryptoEngine\.symmetric\.lane0\n/);
   t.regex(gtkw, /@24\ntop\.device\.cryptoEngine\.symmetric\.queue\n/);
+  t.regex(gtkwaveSaveFile('/x/run.vcd', signals, 2_172_394_695), /\n\*-28\.7\d+ 0( -1){26}\n/, 'zoomed to fit the run');
   const missing = gtkwaveTools();
   if (missing !== undefined) return t.fail(missing);
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-lanes-'));
