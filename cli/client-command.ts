@@ -67,7 +67,11 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     const message = stringValue(v.message);
     const input = message !== undefined ? fixedInput(message) : undefined;
     const offered = offeredText(cipherSuites, groups);
-    const code = await new ClientExchange(socket, { timeout, idleTimeout, offered }).run((backlog) => input ?? stdinLines(backlog));
+    // 0-RTT data the server refused goes again, now under the handshake's keys.
+    socket.on('earlyData', (accepted, data) => accepted || socket.send(data));
+    const code = await new ClientExchange(socket, { timeout, idleTimeout, offered, earlyData: sessions.options.earlyData !== undefined }).run(
+      (backlog) => input ?? stdinLines(backlog),
+    );
     if (inspector) {
       const stop = interrupted(); // listening before saying so: a Ctrl-C right after the line must not kill the process
       process.stderr.write(`inspector: still serving ${inspector.url}; press Ctrl-C to exit\n`);
@@ -105,6 +109,8 @@ interface ExchangeLimits {
   readonly timeout: number | undefined;
   readonly idleTimeout: number | undefined;
   readonly offered: string;
+  /** --early-data was given: say what became of it. */
+  readonly earlyData: boolean;
 }
 
 /** One client run: input to records, records to stdout, until the input ends and is answered, :quit, a limit, or a failure. */
@@ -144,6 +150,7 @@ class ClientExchange {
         this.connected = true;
         const how = p.pskMode ? (p.resumed ? `resumed ${p.pskMode}` : `psk ${p.pskMode}`) : p.signatureAlgorithm;
         process.stderr.write(`connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}\nresumed: ${p.resumed ? 'yes' : 'no'}\n`);
+        if (this.limits.earlyData) process.stderr.write(`early data: ${p.earlyData}\n`);
         this.touch();
         this.pump();
       });

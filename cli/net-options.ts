@@ -67,6 +67,13 @@ export const CLIENT_OPTIONS: OptionTable = [
   { name: 'sess-out', type: 'string', value: 'FILE', help: "write the server's latest session ticket to FILE (mode 0600; it holds a key)", group: 'sessions' },
   { name: 'sess-in', type: 'string', value: 'FILE', help: 'resume the session in FILE (from --sess-out); prints resumed: yes|no', group: 'sessions' },
   {
+    name: 'early-data',
+    type: 'string',
+    value: 'FILE',
+    help: "send FILE's bytes as 0-RTT early data with --sess-in (if the ticket allows that\nmuch); prints early data: accepted|rejected|not sent, and resends rejected data",
+    group: 'sessions',
+  },
+  {
     name: 'post-handshake-auth',
     type: 'boolean',
     help: 'let the server ask for our certificate after the handshake (RFC 8446 §4.6.2)',
@@ -94,6 +101,14 @@ export const SERVER_OPTIONS: OptionTable = [
     type: 'string',
     value: 'FILE',
     help: "session ticket keys: FILE holds 32 × N raw bytes, the first key seals, all open\n(servers with the same file resume each other's sessions; default: random per process)",
+    group: 'sessions',
+  },
+  { name: 'max-early-data', type: 'string', value: 'N', help: 'take up to N bytes of 0-RTT early data per resumed connection (default 0)', group: 'sessions' },
+  {
+    name: 'anti-replay',
+    type: 'string',
+    value: 'redis://HOST:PORT',
+    help: 'record 0-RTT ClientHellos in Redis, shared by the servers that share --ticket-keys\n(default: this process only)',
     group: 'sessions',
   },
   {

@@ -10,7 +10,7 @@ import { stdinLines, type LineInput } from './line-input.js';
 import { SERVER_OPTIONS } from './net-options.js';
 import { parseOptions, stringValue } from './option-table.js';
 import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
-import { requestCertAfter, serverSessionOptions } from './session-options.js';
+import { antiReplayStore, maxEarlyData, requestCertAfter, serverSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -38,11 +38,14 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...sessions,
+    ...maxEarlyData(v),
   } as const;
+  const replay = await antiReplayStore(v);
   const { options: diag, inspector } = await diagnostics('server', v, (line) => process.stdout.write(line));
   try {
-    await serve({ ...options, ...diag }, host, port, v.echo === true, askAfter);
+    await serve({ ...options, ...diag, ...(replay.store ? { antiReplay: replay.store } : {}) }, host, port, v.echo === true, askAfter);
   } finally {
+    await replay.close();
     inspector?.close(); // also when the options or the port are refused: an open inspector would keep the process alive
   }
   return 0;
@@ -60,7 +63,8 @@ async function serve(options: ServerOptions, host: string, port: number, echo: b
       if (askAfter !== undefined) setTimeout(() => askForCertificate(s, who), askAfter).unref();
       process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`);
     });
-    s.on('message', (m) => {
+    s.on('message', (m, early) => {
+      if (early) process.stdout.write(`${who} early data (0-RTT): ${m.length} bytes\n`);
       if (echo) s.send(m);
       else {
         for (const line of new TextDecoder().decode(m).replace(/\n$/, '').split('\n')) process.stdout.write(`${who}: ${line}\n`);

@@ -7,6 +7,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { PskKeyExchangeModeName } from '../runtime/session/external-psk.js';
+import type { AntiReplayStore } from '../runtime/session/anti-replay.js';
+import { RedisAntiReplay } from '../runtime/session/redis-anti-replay.js';
 import { stringValue, type OptionValues } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -38,6 +40,7 @@ export function clientSessionOptions(v: OptionValues): {
     psk?: { identity: string; key: Uint8Array };
     session?: Uint8Array;
     postHandshakeAuth?: boolean;
+    earlyData?: Uint8Array;
     pskKeyExchangeModes?: readonly PskKeyExchangeModeName[];
   };
   readonly saveSession: ((session: Uint8Array) => void) | undefined;
@@ -47,11 +50,14 @@ export function clientSessionOptions(v: OptionValues): {
   if (identity !== undefined && psk === undefined) throw new CliUsageError('--psk-identity needs --psk');
   const sessIn = stringValue(v['sess-in']);
   const sessOut = stringValue(v['sess-out']);
+  const early = stringValue(v['early-data']);
+  if (early !== undefined && sessIn === undefined) throw new CliUsageError('--early-data needs --sess-in FILE (0-RTT needs a session to resume)');
   return {
     options: {
       ...(psk !== undefined ? { psk: { identity: identity ?? DEFAULT_PSK_IDENTITY, key: hexKey(psk) } } : {}),
       ...(sessIn !== undefined ? { session: readFile('--sess-in', sessIn) } : {}),
       ...(v['post-handshake-auth'] === true ? { postHandshakeAuth: true } : {}),
+      ...(early !== undefined ? { earlyData: nonEmpty('--early-data', early, readFile('--early-data', early)) } : {}),
       ...modes(v),
     },
     // The session holds a PSK: the file is readable by its owner only.
@@ -67,6 +73,41 @@ export function requestCertAfter(v: OptionValues): number | undefined {
   if (!Number.isInteger(ms) || ms < 0) throw new CliUsageError(`--request-cert-after must be a whole number of ms, got '${text}'`);
   if (stringValue(v.ca) === undefined) throw new CliUsageError('--request-cert-after needs --ca FILE (to verify the certificates clients send)');
   return ms;
+}
+
+function nonEmpty(option: string, path: string, bytes: Uint8Array): Uint8Array {
+  if (bytes.length === 0) throw new CliUsageError(`${option} ${path}: the file is empty`);
+  return bytes;
+}
+
+/** Server: --max-early-data N. */
+export function maxEarlyData(v: OptionValues): { maxEarlyData?: number } {
+  const text = stringValue(v['max-early-data']);
+  if (text === undefined) return {};
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) throw new CliUsageError(`--max-early-data must be a whole number of bytes, got '${text}'`);
+  return { maxEarlyData: n };
+}
+
+/** Server: --anti-replay redis://HOST:PORT, connected (node-redis, an optional dependency, loaded only then). */
+export async function antiReplayStore(v: OptionValues): Promise<{ store: AntiReplayStore | undefined; close: () => Promise<void> }> {
+  const url = stringValue(v['anti-replay']);
+  if (url === undefined) return { store: undefined, close: async () => {} };
+  if (!/^rediss?:\/\/[^/\s]+/.test(url)) throw new CliUsageError(`--anti-replay: a redis://HOST:PORT address, got '${url}'`);
+  let redis: typeof import('redis');
+  try {
+    redis = await import('redis');
+  } catch {
+    throw new CliUsageError("--anti-replay needs the npm package 'redis' (npm install redis)");
+  }
+  const client = redis.createClient({ url });
+  client.on('error', () => {}); // a lost connection refuses 0-RTT (RedisAntiReplay), it does not end the server
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new CliUsageError(`--anti-replay ${url}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { store: new RedisAntiReplay(client), close: async () => void (await client.quit()) };
 }
 
 /** Server: the PSK it accepts for --psk-identity, its ticket keys, psk_ke. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, writePem } from '../interop/wolfssl.js';
 import { dtls13, startServer, type CliRun } from './cli-process.js';
+import { startRedis } from '../support/redis-server.js';
 
 // The session options of the CLI, with OpenSSL's names: --sess-out/--sess-in, --ticket-keys, --psk/--psk-identity, --allow-no-dhe-kex.
 
@@ -111,5 +112,74 @@ test('--request-cert-after on the server and --post-handshake-auth on the client
     t.regex(log, /cannot ask for a certificate: the client did not offer post_handshake_auth/);
   } finally {
     clientPem.remove();
+  }
+});
+
+test('--early-data with --sess-in: accepted by a server with --max-early-data, rejected (and resent) by one without', async (t) => {
+  const keys = join(dir, 'ticket-keys-0rtt.bin');
+  writeFileSync(keys, new Uint8Array(32).fill(9));
+  const session = join(dir, 'session-0rtt.bin');
+  const request = join(dir, 'request.txt');
+  writeFileSync(request, 'early hello\n');
+  const taking = await startServer(pem, ['--echo', '--ticket-keys', keys, '--max-early-data', '1024']);
+  const refusing = await startServer(pem, ['--echo', '--ticket-keys', keys]);
+  const common = ['--ca', pem.ca, '--servername', 'localhost'];
+  const first = await dtls13(['client', '--connect', `127.0.0.1:${taking.port}`, ...common, '--message', 'hi', '--sess-out', session]).done;
+  t.is(first.code, 0, first.stderr);
+  const accepted = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${taking.port}`,
+    ...common,
+    '--message',
+    'hi',
+    '--sess-in',
+    session,
+    '--early-data',
+    request,
+  ]).done;
+  t.is(accepted.code, 0, accepted.stderr);
+  t.regex(accepted.stderr, /resumed: yes\nearly data: accepted\n/);
+  t.regex(await taking.stop(), /early data \(0-RTT\): 12 bytes/);
+  const rejected = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${refusing.port}`,
+    ...common,
+    '--message',
+    'hi',
+    '--sess-in',
+    session,
+    '--early-data',
+    request,
+  ]).done;
+  t.is(rejected.code, 0, rejected.stderr);
+  t.regex(rejected.stderr, /early data: rejected\n/);
+  const log = await refusing.stop();
+  t.notRegex(log, /early data \(0-RTT\)/);
+  const noSession = await dtls13(['client', '--connect', `127.0.0.1:${refusing.port}`, ...common, '--early-data', request]).done;
+  t.is(noSession.code, 2);
+  t.regex(noSession.stderr, /--early-data needs --sess-in/);
+});
+
+test('--anti-replay redis://HOST:PORT: the server records 0-RTT ClientHellos in a real redis-server; a bad address is a usage error', async (t) => {
+  const redis = await startRedis();
+  try {
+    const keys = join(dir, 'ticket-keys-redis.bin');
+    writeFileSync(keys, new Uint8Array(32).fill(11));
+    const session = join(dir, 'session-redis.bin');
+    const request = join(dir, 'request-redis.txt');
+    writeFileSync(request, 'once\n');
+    const server = await startServer(pem, ['--echo', '--ticket-keys', keys, '--max-early-data', '64', '--anti-replay', redis.url]);
+    const common = ['--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'hi'];
+    t.is((await dtls13(['client', ...common, '--sess-out', session]).done).code, 0);
+    const early = await dtls13(['client', ...common, '--sess-in', session, '--early-data', request]).done;
+    t.regex(early.stderr, /early data: accepted/);
+    await server.stop();
+    const bad = await dtls13(['server', '--listen', '127.0.0.1:0', '--cert', pem.cert, '--key', pem.key, '--anti-replay', 'memcached://x']).done;
+    t.is(bad.code, 2);
+    t.regex(bad.stderr, /--anti-replay: a redis:\/\/HOST:PORT address/);
+  } finally {
+    await redis.stop();
   }
 });
