@@ -2,8 +2,8 @@
  * The offline inspector page `--inspect` serves at `/`: the chart pictures
  * `dtls13 generate` rendered (generated/charts/*.svg, served by the relay
  * itself, no internet needed), lit up live from the relay's WebSocket: for
- * each chart, its latest actor's active state is highlighted and the states
- * it passed through are marked; below, the list of events with the state
+ * each chart, its newest actor's (or the one picked) active state is
+ * highlighted and the states it passed through are marked; below, the list of events with the state
  * each led to. The Stately inspector stays one click away (`/stately`).
  */
 
@@ -33,13 +33,14 @@ g.node.active path, g.node.active polygon { fill: #fefcbf; stroke: #d69e2e; stro
 <body>
 <header><h1>dtls13 handshake charts</h1><span id="status" class="down">connecting…</span>
 <a href="/stately">open in the Stately inspector (online)</a></header>
-<main>${PAGE_CHARTS.map((id) => `<section id="chart-${id}" data-chart="${id}"><h2>${id} <span class="actors"></span> <span class="state" id="state-${id}">(no actor yet)</span></h2><div class="svg"></div></section>`).join('')}</main>
+<main>${PAGE_CHARTS.map((id) => `<section id="chart-${id}" data-chart="${id}"><h2>${id} <select class="actors" title="which actor of this chart to show; the newest by default" hidden></select> <span class="state" id="state-${id}">(no actor yet)</span></h2><div class="svg"></div></section>`).join('')}</main>
 <div id="events"><table><tbody id="event-rows"></tbody></table></div>
 <script>
 const charts = ${JSON.stringify(PAGE_CHARTS)};
 const actors = new Map(); // sessionId -> { chart, n, visited: Set, value }
 const latest = new Map(); // chart -> sessionId shown
 const counts = new Map();
+const pinned = new Set(); // charts whose actor the user picked: new actors do not take over
 const t0 = performance.now();
 
 /** A snapshot value as the dotted paths of its active states (a parent and its active child). */
@@ -61,7 +62,12 @@ function paint(chart) {
   }
   document.getElementById('state-' + chart).textContent = a ? a.active.join(', ') || '…' : '(no actor yet)';
   section.dataset.active = a ? a.active.join(',') : '';
-  section.querySelector('.actors').textContent = counts.get(chart) ? '#' + a.n + ' of ' + counts.get(chart) : '';
+  const picker = section.querySelector('.actors');
+  picker.hidden = !counts.get(chart);
+  if (picker.options.length !== (counts.get(chart) || 0)) {
+    picker.replaceChildren(...[...actors].filter(([, x]) => x.chart === chart).map(([sid, x]) => new Option('#' + x.n + ' of ' + counts.get(chart), sid)));
+  }
+  if (id) picker.value = id;
 }
 
 function row(chart, what, state) {
@@ -80,7 +86,7 @@ function handle(e) {
   if (e.type === '@xstate.actor' && charts.includes(e.name)) {
     counts.set(e.name, (counts.get(e.name) || 0) + 1);
     actors.set(e.sessionId, { chart: e.name, n: counts.get(e.name), visited: new Set(), active: [] });
-    latest.set(e.name, e.sessionId);
+    if (!pinned.has(e.name)) latest.set(e.name, e.sessionId);
     paint(e.name);
   } else if (e.type === '@xstate.snapshot' && actors.has(e.sessionId) && e.snapshot) {
     const a = actors.get(e.sessionId);
@@ -90,6 +96,14 @@ function handle(e) {
     const ev = e.event && e.event.type;
     if (ev) row(a.chart + ' #' + a.n, ev, a.active.join(', '));
   }
+}
+
+for (const chart of charts) {
+  document.querySelector('#chart-' + chart + ' .actors').addEventListener('change', (ev) => {
+    latest.set(chart, ev.target.value);
+    pinned.add(chart);
+    paint(chart);
+  });
 }
 
 Promise.all(charts.map((id) => fetch('/charts/' + id + '.svg').then((r) => r.text()).then((svg) => {

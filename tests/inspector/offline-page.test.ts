@@ -84,6 +84,16 @@ test('the page lights up the server chart live during a real handshake, offline,
       events.some((e) => e.includes('dtls13-server') && e.includes('Finished')),
       'the event list shows the Finished that connected the server',
     );
+
+    // A second client: the page follows the newest server actor; picking #1 shows the first one again, closed.
+    const second = dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'], null);
+    await activeBecomes(page, 'dtls13-server', 'connected');
+    t.deepEqual(await page.$$eval('#chart-dtls13-server select.actors option', (os) => os.map((o) => o.textContent)), ['#1 of 2', '#2 of 2']);
+    const first = await page.$eval('#chart-dtls13-server select.actors option', (o) => o.getAttribute('value') ?? '');
+    await page.selectOption('#chart-dtls13-server select.actors', first);
+    await activeBecomes(page, 'dtls13-server', 'closed');
+    second.child.stdin!.end(':quit\n');
+    t.is((await second.done).code, 0);
     t.deepEqual(offsite, [], 'nothing is fetched from outside the relay');
   } finally {
     await browser.close();
