@@ -153,3 +153,25 @@ test('--version, COMMAND --help, short usage errors, a negative value, key log m
     t.regex(log, /\[::1\]:\d+ connected: /);
   }
 });
+
+test("lines typed on the server's stdin reach the connected client; :keyupdate there updates its keys", async (t) => {
+  const server = await startServer(pem, ['--echo']);
+  try {
+    const client = dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--msg'], null);
+    const until = async (what: () => boolean): Promise<void> => {
+      for (let i = 0; i < 300 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await until(() => /connected: /.test(client.out().stderr));
+    await until(() => /connected: /.test(server.run.out().stdout));
+    server.run.child.stdin!.write('hello from the server\n:keyupdate\n');
+    await until(() => client.out().stdout.includes('hello from the server\n') && /<<< epoch 3 rec \d+ handshake \d+ B: key_update/.test(client.out().stderr));
+    t.regex(server.run.out().stdout, /KeyUpdate sent \(update_requested\) on 1 connection\(s\)/);
+    client.child.stdin!.end(':quit\n');
+    const r = await client.done;
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stdout, 'hello from the server\n');
+    t.regex(r.stderr, /<<< epoch 3 rec \d+ handshake \d+ B: key_update \(msg_seq \d+, 1 B\)/);
+  } finally {
+    await server.stop();
+  }
+});
