@@ -184,10 +184,10 @@ export function calibrateAndValidate(
 
 /** The rows as a text table (one line each, a header first). */
 export function formatValidation(v: TimingValidation): string {
-  const head = `${'suite, group, certificate'.padEnd(62)}${'fit'.padEnd(10)}${'figure'.padEnd(14)}${'measured'.padStart(12)}${'predicted'.padStart(12)}${'ratio'.padStart(8)}  within ${Math.round(v.tolerance * 100)} %`;
+  const head = `${'suite'.padEnd(30)}${'figure'.padEnd(14)}${'measured'.padStart(12)}${'predicted'.padStart(12)}${'ratio'.padStart(8)}  ${`within ${Math.round(v.tolerance * 100)} %`.padEnd(11)}  group, certificate (fitted or held out)`;
   const lines = v.rows.map((r) => {
     const digits = r.metric === 'handshakeMs' ? 3 : 0;
-    return `${`${r.suite}, ${r.group}, ${r.scheme}`.padEnd(62)}${(r.heldOut ? 'held out' : 'fitted').padEnd(10)}${TIMING_METRICS[r.metric].padEnd(14)}${r.measured.toFixed(digits).padStart(12)}${r.predicted.toFixed(digits).padStart(12)}${r.ratio.toFixed(3).padStart(8)}  ${r.within ? 'yes' : 'NO'}`;
+    return `${r.suite.padEnd(30)}${TIMING_METRICS[r.metric].padEnd(14)}${r.measured.toFixed(digits).padStart(12)}${r.predicted.toFixed(digits).padStart(12)}${r.ratio.toFixed(3).padStart(8)}  ${(r.within ? 'yes' : 'NO').padEnd(11)}  ${r.group}, ${r.scheme} (${r.heldOut ? 'held out' : 'fitted'})`;
   });
   return [head, ...lines].join('\n');
 }
