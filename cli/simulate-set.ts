@@ -5,12 +5,9 @@
  * `memory.bandwidth=100Gbps`), checked against spec/hw's parameter kinds, so
  * a parameter changes without editing YAML or regenerating.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../runtime/config-error.js';
-import { loadArchitecture } from '../generator/hw/load-architecture.js';
-import type { HwArchitectureIR } from '../generator/hw/model.js';
+import { architectureParameters } from '../generated/tlm/index.js';
+import type { ParamKind } from '../generator/hw/model.js';
 import { parseParamValue } from '../generator/hw/units.js';
 import type { HostParams } from '../hwmodel/model/host.js';
 
@@ -27,27 +24,20 @@ export interface ParamSetting {
   readonly value: number | boolean;
 }
 
-let architecture: HwArchitectureIR | undefined;
+/** The parameters spec/hw declares, by spec names (generated: no YAML read at run time). */
+const PARAMETERS: Readonly<
+  Record<string, { readonly module: string; readonly params: Readonly<Record<string, { readonly name: string; readonly kind: ParamKind }>> }>
+> = architectureParameters;
 
-/** spec/hw, read once (found above this file: the source tree or the installed package). */
-function specArchitecture(): HwArchitectureIR {
-  if (architecture !== undefined) return architecture;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !existsSync(join(dir, 'spec/hw/architecture.yaml')); i++) dir = dirname(dir);
-  architecture = loadArchitecture(dir, 'spec/hw');
-  return architecture;
-}
-
-function lookup(path: string, option: string): { module: string; param: string; kind: Parameters<typeof parseParamValue>[0] } {
-  const arch = specArchitecture();
+function lookup(path: string, option: string): { module: string; param: string; kind: ParamKind } {
   const [moduleId, paramId, ...rest] = path.split('.');
-  const m = arch.modules.find((x) => x.id === moduleId);
+  const m = moduleId === undefined ? undefined : PARAMETERS[moduleId];
   if (m === undefined || paramId === undefined || rest.length > 0) {
-    throw new ConfigError(option, `'${path}' is not module.parameter; modules: ${arch.modules.map((x) => x.id).join(', ')}`);
+    throw new ConfigError(option, `'${path}' is not module.parameter; modules: ${Object.keys(PARAMETERS).join(', ')}`);
   }
-  const p = m.params.find((x) => x.id === paramId);
-  if (p === undefined) throw new ConfigError(option, `${m.id} has no parameter '${paramId}'; it has ${m.params.map((x) => x.id).join(', ')}`);
-  return { module: m.tsName, param: p.tsName, kind: p.kind };
+  const p = m.params[paramId];
+  if (p === undefined) throw new ConfigError(option, `${moduleId} has no parameter '${paramId}'; it has ${Object.keys(m.params).join(', ')}`);
+  return { module: m.module, param: p.name, kind: p.kind };
 }
 
 function value(path: string, text: string, option: string): ParamSetting {

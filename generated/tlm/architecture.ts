@@ -64,6 +64,17 @@ export const architectureExternals = [
   { socket: { module: 'recordLayer', socket: 'host' }, role: 'target', protocol: 'blocking', description: 'The host CPU (the testbench\'s application) sends and receives application data here.' },
 ] as const satisfies readonly { readonly socket: ArchitectureEndpoint; readonly role: 'initiator' | 'target'; readonly protocol: 'blocking' | 'non_blocking' | 'both'; readonly description: string }[];
 
+/** Every module parameter by its spec names (`crypto_engine.clock_period`): the TypeScript names the skeletons take and the kind that says how a value is written (for `dtls13 simulate --set`). */
+export const architectureParameters = {
+  connection_manager: { module: 'connectionManager', params: { max_connections: { name: 'maxConnections', kind: 'count' }, table_lookup_cost: { name: 'tableLookupCost', kind: 'time' } } },
+  crypto_engine: { module: 'cryptoEngine', params: { lanes: { name: 'lanes', kind: 'count' }, pk_lanes: { name: 'pkLanes', kind: 'count' }, clock_period: { name: 'clockPeriod', kind: 'time' }, hw_accel: { name: 'hwAccel', kind: 'flag' }, queue_depth: { name: 'queueDepth', kind: 'count' }, command_overhead: { name: 'commandOverhead', kind: 'time' }, dma_bandwidth: { name: 'dmaBandwidth', kind: 'bandwidth' }, buffer_size: { name: 'bufferSize', kind: 'size' } } },
+  handshake_engine: { module: 'handshakeEngine', params: { concurrent_handshakes: { name: 'concurrentHandshakes', kind: 'count' }, message_cost: { name: 'messageCost', kind: 'time' } } },
+  key_manager: { module: 'keyManager', params: { key_slots: { name: 'keySlots', kind: 'count' }, derivation_cost: { name: 'derivationCost', kind: 'time' } } },
+  memory: { module: 'memory', params: { latency: { name: 'latency', kind: 'time' }, hit_latency: { name: 'hitLatency', kind: 'time' }, line_size: { name: 'lineSize', kind: 'size' }, cache_size: { name: 'cacheSize', kind: 'size' }, bandwidth: { name: 'bandwidth', kind: 'bandwidth' } } },
+  network_channel: { module: 'networkChannel', params: { latency: { name: 'latency', kind: 'time' }, bandwidth: { name: 'bandwidth', kind: 'bandwidth' }, loss: { name: 'loss', kind: 'ratio' }, jitter: { name: 'jitter', kind: 'time' }, mtu: { name: 'mtu', kind: 'size' } } },
+  record_layer: { module: 'recordLayer', params: { pipeline_depth: { name: 'pipelineDepth', kind: 'count' }, header_cost: { name: 'headerCost', kind: 'time' } } },
+} as const satisfies Readonly<Record<string, { readonly module: string; readonly params: Readonly<Record<string, { readonly name: string; readonly kind: 'time' | 'bandwidth' | 'size' | 'count' | 'ratio' | 'number' | 'flag' }>> }>>;
+
 /** Binds every connection of spec/hw/architecture.yaml (initiator.bind(target)); external sockets are left to the caller. */
 export function bindArchitecture(modules: ArchitectureModules): void {
   modules.networkChannel.deviceRx.bind(modules.connectionManager.networkRx); // network_channel.device_rx → connection_manager.network_rx

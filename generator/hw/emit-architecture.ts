@@ -79,6 +79,27 @@ function statements(arch: HwArchitectureIR): StatementStructures[] {
       ],
     },
     {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: [
+        'Every module parameter by its spec names (`crypto_engine.clock_period`): the TypeScript names the skeletons take and the kind that says how a value is written (for `dtls13 simulate --set`).',
+      ],
+      declarations: [
+        {
+          name: 'architectureParameters',
+          initializer: `{\n${arch.modules
+            .map(
+              (m) =>
+                `${m.id}: { module: ${lit(m.tsName)}, params: { ${m.params.map((p) => `${p.id}: { name: ${lit(p.tsName)}, kind: ${lit(p.kind)} }`).join(', ')} } },`,
+            )
+            .join(
+              '\n',
+            )}\n} as const satisfies Readonly<Record<string, { readonly module: string; readonly params: Readonly<Record<string, { readonly name: string; readonly kind: 'time' | 'bandwidth' | 'size' | 'count' | 'ratio' | 'number' | 'flag' }>> }>>`,
+        },
+      ],
+    },
+    {
       kind: StructureKind.Function,
       name: 'bindArchitecture',
       isExported: true,
