@@ -71,7 +71,7 @@ export class Lanes {
   /** Occupies a lane for `service` ps from the first free instant (after admission); returns when done. */
   *serve(sim: Simulator, service: SimTime): Generator<Wait, void, void> {
     if (service <= 0) return;
-    yield* this.admit(sim);
+    if (this.maxWaiting !== undefined) yield* this.admit(sim);
     const left = this.reserve(sim, service) - sim.now;
     if (left > 0) yield left;
   }
