@@ -74,6 +74,7 @@ export function handshake(config: PairConfig): HandshakeRun {
     ...common,
     provider: config.serverProvider,
     certificate: { chain: config.identity.chain, privateKey: config.identity.privateKey },
+    tickets: 0, // full handshakes, as the model's workload (hwmodel/model/scenario.ts)
   });
   const client = DtlsConnection.client({ ...common, provider: config.clientProvider, trustAnchors: [config.identity.trustAnchor], serverName: SERVER_NAME });
   const toServer: Uint8Array[] = [];

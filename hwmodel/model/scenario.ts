@@ -15,6 +15,13 @@ export interface Workload {
   readonly records: number;
   readonly payloadBytes: number;
   readonly provider: 'node' | 'noble';
+  /**
+   * NewSessionTickets each server sends after its handshake (default 0: the
+   * workload is full handshakes; a ticket's flight and its ACK interleave
+   * with the first application records by timing, so with tickets the
+   * datagram order is no longer the in-memory harness's).
+   */
+  readonly tickets?: number;
   readonly seed: number;
   readonly identity: SimIdentity;
 }
@@ -38,7 +45,27 @@ export function connectionOptions(w: Workload, side: 'client' | 'server', index:
   // The same arrays every time: connections share the parsed trust anchors and the imported key (runtime/connection/shared-material.ts).
   return side === 'client'
     ? { ...common, trustAnchors: w.identity.trustAnchors, serverName: w.identity.serverName }
-    : { ...common, certificate: w.identity.certificate };
+    : { ...common, certificate: w.identity.certificate, ticketKeys: ticketKey(w.seed), tickets: w.tickets ?? 0 };
+}
+
+const ticketKeys = new Map<number, Uint8Array>();
+
+/**
+ * The servers' session ticket key: a function of the seed. Given none, a
+ * server takes random keys made once per process from the first server's
+ * provider, which would draw from that connection's seeded stream only in
+ * the first run of a process. A fresh array per connection: the runtime
+ * imports keys once per option object, with that connection's provider, so
+ * each server's ticket nonces come from its own stream.
+ */
+function ticketKey(seed: number): Uint8Array {
+  let key = ticketKeys.get(seed);
+  if (key === undefined) {
+    const r = new SeededRandom(seed).fork('ticketKey');
+    key = Uint8Array.from({ length: 32 }, () => r.int(256));
+    ticketKeys.set(seed, key);
+  }
+  return key.slice();
 }
 
 /** The `n`th application payload of connection `index` (deterministic bytes). */

@@ -20,6 +20,9 @@ function run(
     provider: serverProvider,
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock: () => TEST_TIME,
+    // Ticket keys of our own (a fresh array: imported with this server's provider): without them the
+    // process-wide random keys would be drawn from the first server's seeded stream only.
+    ticketKeys: new Uint8Array(32).fill(7),
     ...extra,
   });
   const client = DtlsConnection.client({
