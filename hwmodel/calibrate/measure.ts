@@ -126,6 +126,9 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   );
   if (x25519.length === 0) throw new ConfigError('fitOn', 'leaves no combination to fit on');
   const pairs = x25519.map((c) => ({ sampled: handshake(c.sampled), listed: handshake(c.listed), timed: handshake(c.timed) }));
+  // Held-out suites' records are sampled as often as the fitted ones' (their primitives' costs), never timed.
+  const heldOutSuites = CALIBRATION_SUITES.filter((suite) => !fittedSuites.has(suite));
+  const samplers = heldOutSuites.map((suite) => handshake(configs.find((c) => c.timed.suite === suite)!.sampled));
   for (let i = 0; i < o.warmup; i++) for (const c of configs) handshake(i % 2 === 0 ? c.timed : c.sampled);
   for (const pair of pairs) for (let i = 0; i < o.records; i++) exchangeRecord(pair.timed.client, pair.timed.server, payload, 10);
   for (const pair of pairs) for (let i = 0; i < Math.ceil(o.records / 4); i++) exchangeRecord(pair.listed.client, pair.listed.server, payload, 10);
@@ -154,6 +157,13 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
       records.count += n;
       for (let i = Math.ceil(n / 4); i > 0; i--) {
         exchangeRecord(pair.sampled.client, pair.sampled.server, payload, 10);
+        samples.addAll(log.take());
+      }
+    }
+    for (const run of n > 0 ? samplers : []) {
+      log.take();
+      for (let i = Math.ceil(n / 4); i > 0; i--) {
+        exchangeRecord(run.client, run.server, payload, 10);
         samples.addAll(log.take());
       }
     }
