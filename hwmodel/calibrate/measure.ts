@@ -75,14 +75,17 @@ export function calibrate(options: CalibrateOptions = {}): TimingProfile {
  * clock (CPU time by default, see `CalibrateOptions.clock`), C the costed
  * operations it ran, charged by the fitted table:
  *
- * - recordUs = (T − C) / (2 n) over the n application records timed (in
- *   batches; each record one datagram sent and one record received);
+ * - recordUs = (T/n − C/n) / 2 with T/n the median over the timed batches
+ *   of records (each record one datagram sent and one record received): the
+ *   batches alternate with sampled records, whose garbage the collector
+ *   clears in whichever batch comes next, a cost the validation's bare runs
+ *   do not carry;
  * - messageUs = (T − C − recordUs × R) / M per handshake, R the records
  *   received plus datagrams sent and M the handshake messages received plus
  *   sent, both sides; the mean over the handshakes ({@link TRIM} trimmed).
  *
- * Totals and means rather than medians of single calls: the garbage
- * collector's pauses come now and then, and they are part of the cost.
+ * Per-batch totals and means rather than medians of single calls: the
+ * garbage collector's pauses come now and then, and they are part of the cost.
  */
 export function calibrateWithDetails(options: CalibrateOptions = {}): Calibration {
   const o = resolveCalibrateOptions(options);
@@ -199,8 +202,10 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   // sum (unlike the medians behind the table) keeps every such wait.
   const measurements = { machine: machineName(), date: new Date(wallClock).toISOString(), provider: o.providerName, crypto: samples.overrides(), lanes: 1 };
   const model = CryptoTimingModel.fromProfile(profileFromMeasurements(measurements, o.base), { loadFactor: 1 });
-  const recordCryptoUs = (tallyCostUs(records.tally, model) / records.listed) * records.count;
-  const recordUs = Math.max(0, (records.us - recordCryptoUs) / (2 * records.count));
+  // Per record: the median batch (the suites' batches alternate with the sampled records, whose garbage the
+  // collector may clear in any batch; the validation's bare runs make far less), less the charged crypto.
+  const recordCryptoUs = tallyCostUs(records.tally, model) / records.listed;
+  const recordUs = Math.max(0, (median(recordUsEach) - recordCryptoUs) / 2);
   o.log(`calibrate: records: ${median(recordUsEach).toFixed(2)} µs each, ${recordUs.toFixed(2)} µs per record or datagram outside the crypto`);
   const perMessage: number[][] = configs.map(() => []);
   const shares: number[] = [];
