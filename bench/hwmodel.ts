@@ -6,6 +6,11 @@ import { connectionOptions, payload, type Workload } from '../hwmodel/model/scen
 import { simulate } from '../hwmodel/model/simulate.js';
 import { DtlsConnection } from '../runtime/connection/connection.js';
 import { formatRate } from './harness.js';
+import { nodeProvider } from '../runtime/crypto/node/index.js';
+import { connectUdp } from '../runtime/node/client.js';
+import { DtlsEndpoint } from '../runtime/node/endpoint.js';
+import { DtlsUdpServer } from '../runtime/node/server.js';
+import type { TimingProfile } from '../hwmodel/timing/index.js';
 
 /**
  * The hardware model:
@@ -166,17 +171,97 @@ const TARGETS: readonly ValidationTarget[] = [
 ];
 const REPETITIONS = 3;
 
-function calibration(log: (line: string) => void): void {
+const UDP_CONNECTIONS = 60;
+const UDP_ROUNDS = 3;
+
+/** One round of real UDP: a server and `n` clients in this process (one event loop: one CPU, as the software platform), all opened at once. */
+async function udpRound(identity: SimIdentity, n: number): Promise<{ handshakesPerSecond: number; meanLatencyMs: number }> {
+  const common = { provider: nodeProvider, cipherSuites: ['tls_aes_128_gcm_sha256'] as const, groups: ['x25519'] as const };
+  const server = await DtlsUdpServer.listen({
+    ...common,
+    certificate: identity.certificate,
+    cookies: false, // the model has no HelloRetryRequest round trip
+    tickets: 0, // nor session tickets (the model's workload)
+    maxHandshakes: 10_000,
+    maxConnectionsPerHost: 10_000,
+    maxHandshakesPerHost: 10_000,
+  });
+  try {
+    const t0 = DtlsEndpoint.now();
+    const latencies = await Promise.all(
+      Array.from({ length: n }, async () => {
+        const start = DtlsEndpoint.now();
+        const c = connectUdp({
+          ...common,
+          port: server.address.port,
+          trustAnchors: identity.trustAnchors,
+          serverName: identity.serverName,
+          handshakeTimeoutMs: 30_000,
+        });
+        await c.handshake;
+        const ms = DtlsEndpoint.now() - start;
+        c.close();
+        await c.closed;
+        return ms;
+      }),
+    );
+    const totalMs = DtlsEndpoint.now() - t0;
+    return { handshakesPerSecond: (n * 1000) / totalMs, meanLatencyMs: latencies.reduce((a, b) => a + b, 0) / n };
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * The model against the real UDP server under load: `UDP_CONNECTIONS`
+ * clients opened at once against a server in this process, measured in
+ * rounds alternating with the model's prediction (software platform, the
+ * calibrated profile, the same connections at time 0).
+ */
+async function udpValidation(log: (line: string) => void, profile: TimingProfile): Promise<void> {
+  const identity = makeSimIdentity('ed25519');
+  await udpRound(identity, 10); // warm-up
+  const rows: { measured: { hps: number; lat: number }; predicted: { hps: number; lat: number } }[] = [];
+  for (let r = 0; r < UDP_ROUNDS; r++) {
+    const m = await udpRound(identity, UDP_CONNECTIONS);
+    const p = simulate({ platform: 'software', connections: UDP_CONNECTIONS, records: 0, identity, profile, provider: 'node', seed: r + 1 });
+    const seconds = p.run.duration / 1e12;
+    rows.push({
+      measured: { hps: m.handshakesPerSecond, lat: m.meanLatencyMs },
+      predicted: { hps: UDP_CONNECTIONS / seconds, lat: (p.report.handshakes.latencyUs?.mean ?? NaN) / 1000 },
+    });
+  }
+  log(
+    `\nvalidation against the real UDP server: ${UDP_CONNECTIONS} clients opened at once on loopback, server and clients in this process (one CPU), no cookies, no tickets; ${UDP_ROUNDS} rounds alternating with the prediction (software platform, the last profile)\n`,
+  );
+  log(`${'figure'.padEnd(26)}${'measured'.padStart(11)}${'predicted'.padStart(11)}${'ratio'.padStart(8)}  ${'range'.padEnd(13)}within 10 %`);
+  for (const [name, key] of [
+    ['handshakes/s', 'hps'],
+    ['mean handshake ms', 'lat'],
+  ] as const) {
+    const ratios = rows.map((x) => x.predicted[key] / x.measured[key]).sort((a, b) => a - b);
+    const med = median(ratios);
+    const meas = median(rows.map((x) => x.measured[key]));
+    const pred = median(rows.map((x) => x.predicted[key]));
+    log(
+      `${name.padEnd(26)}${meas.toFixed(key === 'hps' ? 0 : 2).padStart(11)}${pred.toFixed(key === 'hps' ? 0 : 2).padStart(11)}${med.toFixed(3).padStart(8)}  ${`${ratios[0]!.toFixed(3)}–${ratios[ratios.length - 1]!.toFixed(3)}`.padEnd(13)}${Math.abs(med - 1) <= 0.1 ? 'yes' : 'NO'}`,
+    );
+  }
+}
+
+function calibration(log: (line: string) => void): TimingProfile {
   log(
     `\nhwmodel: calibration in place (node provider), then the timing validation, ${REPETITIONS} times; load average ${loadavg()[0]!.toFixed(2)} (figures are CPU time; a busy machine still skews them)\n`,
   );
   log(`fitted on: ${FIT_SUITES.join(', ')} × ${FIT_GROUPS.join(', ')} × ${FIT_SCHEMES.join(', ')} (the other combinations only sampled for their primitives)`);
   const reps: TimingValidation[] = [];
+  let last: TimingProfile | undefined;
   for (let r = 0; r < REPETITIONS; r++) {
     // The validation's measurements run between the calibration's rounds (calibrateAndValidate): both see the same minutes of the machine.
     const { calibration, validation } = calibrateAndValidate({ handshakes: 20, fitOn }, { handshakes: 200, records: 40000, targets: TARGETS });
     reps.push(validation);
     const { profile, details } = calibration;
+    last = profile;
     log(
       `repetition ${r + 1}: ${profile.metadata.machine}: handshake ${details.handshakeMs.toFixed(3)} ms (median), ${details.processing.messageUs.toFixed(1)} µs per message and ${details.processing.recordUs.toFixed(2)} µs per record outside the crypto`,
     );
@@ -204,11 +289,13 @@ function calibration(log: (line: string) => void): void {
   log(
     `\ntarget: every figure within 10 % (median ratio): ${all ? 'met' : 'NOT met'}; held-out figures: ${heldOut ? 'met' : 'NOT met'} (load average now ${loadavg()[0]!.toFixed(2)})`,
   );
+  return last!;
 }
 
 /** Runs the hwmodel benchmark and prints its tables. */
 export async function benchHwmodel(log: (line: string) => void): Promise<void> {
   kernelRate(log);
   await new Promise((resolve) => setImmediate(resolve));
-  calibration(log);
+  const profile = calibration(log);
+  await udpValidation(log, profile);
 }

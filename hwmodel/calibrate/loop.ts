@@ -59,6 +59,20 @@ export function workCounts(client: DtlsConnection, server: DtlsConnection): Work
   };
 }
 
+const anchorLists = new WeakMap<PairConfig['identity'], readonly Uint8Array[]>();
+
+/**
+ * One trust-anchor list per identity, as an application keeps its options:
+ * the runtime parses a list once (runtime/connection/option-cache.ts), so a
+ * fresh array per handshake would charge every handshake with parsing the
+ * anchors, which the model's workload and a real server do not pay.
+ */
+function anchorsOf(identity: PairConfig['identity']): readonly Uint8Array[] {
+  let list = anchorLists.get(identity);
+  if (list === undefined) anchorLists.set(identity, (list = [identity.trustAnchor]));
+  return list;
+}
+
 /**
  * Runs one full handshake between a fresh client and server (both sides
  * pinned to `config.suite`, `config.group` and the identity's scheme),
@@ -76,7 +90,7 @@ export function handshake(config: PairConfig): HandshakeRun {
     certificate: { chain: config.identity.chain, privateKey: config.identity.privateKey },
     tickets: 0, // full handshakes, as the model's workload (hwmodel/model/scenario.ts)
   });
-  const client = DtlsConnection.client({ ...common, provider: config.clientProvider, trustAnchors: [config.identity.trustAnchor], serverName: SERVER_NAME });
+  const client = DtlsConnection.client({ ...common, provider: config.clientProvider, trustAnchors: anchorsOf(config.identity), serverName: SERVER_NAME });
   const toServer: Uint8Array[] = [];
   const toClient: Uint8Array[] = [];
   client.connect(0);
