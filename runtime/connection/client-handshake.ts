@@ -158,7 +158,7 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
           psk?.key,
         );
         parts.flight.peerFlight(false);
-        return { kind: 'waitEncryptedExtensions', keys, earlyOffered: s.offer.earlyData === 'offered' };
+        return { kind: 'waitEncryptedExtensions', keys, earlyData: s.offer.earlyData };
       }),
 
       installHandshakeKeys: b.step('installHandshakeKeys', 'waitEncryptedExtensions', (s) => {
@@ -169,13 +169,15 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
 
       applyEncryptedExtensions: b.step('applyEncryptedExtensions', 'waitEncryptedExtensions', (s, event) => {
         const ee = payloadOf(event, 'EncryptedExtensions');
-        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined, s.earlyOffered);
+        const offered = s.earlyData === 'offered';
+        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined, offered);
         transcribe(s.keys.transcript);
         const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
         if (accepted && s.keys.psk?.kind !== 'resumption')
           throw new ProtocolError('illegal_parameter', 'early data accepted without the ticket it was sent under (RFC 8446 §4.2.10)');
-        const keys: HandshakeKeys = { ...s.keys, earlyData: s.earlyOffered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
-        if (s.earlyOffered && config.earlyData) parts.events.push({ type: 'earlyData', accepted, data: config.earlyData });
+        const keys: HandshakeKeys = { ...s.keys, earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
+        // Refused here or by a HelloRetryRequest: the application gets its data back to send again.
+        if (s.earlyData !== 'not sent' && config.earlyData) parts.events.push({ type: 'earlyData', accepted, data: config.earlyData });
         // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2).
         if (keys.psk) return { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined };
         return { kind: 'waitCertificateOrCertificateRequest', keys };
@@ -301,6 +303,12 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
       firstHelloRetryRequest: b.guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),
       certificateRequested: b.guard((s) => s.kind === 'waitFinished' && s.request !== undefined),
       pskAccepted: b.guard((s) => s.kind === 'waitEncryptedExtensions' && s.keys.psk !== undefined),
+      earlyDataAccepted: b.guard(
+        (s, event) =>
+          s.kind === 'waitEncryptedExtensions' &&
+          s.earlyData === 'offered' &&
+          findExtension(payloadOf(event, 'EncryptedExtensions').extensions, 'early_data') !== undefined,
+      ),
     },
     delays: {},
   };

@@ -36,7 +36,8 @@ export interface PeerCertificate {
 export type ClientState =
   | { readonly kind: 'start' }
   | { readonly kind: 'waitServerHello'; readonly offer: ClientOffer }
-  | { readonly kind: 'waitEncryptedExtensions'; readonly keys: HandshakeKeys; readonly earlyOffered: boolean }
+  /** `earlyData`: what became of our 0-RTT data so far (offered in this ClientHello, refused by a HelloRetryRequest, none). */
+  | { readonly kind: 'waitEncryptedExtensions'; readonly keys: HandshakeKeys; readonly earlyData: ClientOffer['earlyData'] }
   | { readonly kind: 'waitCertificateOrCertificateRequest'; readonly keys: HandshakeKeys }
   | { readonly kind: 'waitCertificate'; readonly keys: HandshakeKeys; readonly request: CertificateRequestSeen }
   | {

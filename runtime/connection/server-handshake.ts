@@ -313,6 +313,7 @@ export function serverImplementation(
     },
     guards: {
       helloRetryNeeded: b.guard((s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && plan(s, event).choice.kind === 'retry'),
+      earlyDataAccepted: b.guard((s, event) => s.kind === 'waitClientHello' && plan(s, event).earlyData.status === 'accepted'),
       pskAccepted: b.guard((s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && plan(s, event).psk !== undefined),
       clientAuthentication: b.guard(() => config.clientAuthentication !== 'none'),
       emptyCertificate: b.guard((_s, event) => payloadOf(event, 'Certificate').certificateList.length === 0),

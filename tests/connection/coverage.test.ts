@@ -8,6 +8,7 @@ import { chartEdges } from '../support/chart-graph.js';
 import { Link } from '../support/link.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { makePair, reach } from '../support/stepper.js';
+import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';
 
 /**
  * Model-based coverage: every transition of the client and server charts is
@@ -103,6 +104,18 @@ test.serial('post-handshake NewSessionTicket, KeyUpdate and updateKeys are taken
   auth.server.requestClientCertificate();
   auth.run(auth.now + 5000);
   t.true(auth.events.server.some((e) => e.type === 'clientAuthenticated'));
+});
+
+test.serial('0-RTT taken: a resumed ClientHello with early data the server accepts', (t) => {
+  const ticketKeys = new Uint8Array(32).fill(1);
+  const first = complete({ server: { ticketKeys, maxEarlyData: 100 } });
+  const ticket = first.events.client.find((e) => e.type === 'sessionTicket');
+  if (ticket?.type !== 'sessionTicket') return void t.fail('no ticket');
+  const early = complete({
+    client: { session: ticket.session, earlyData: Uint8Array.of(1, 2, 3) },
+    server: { ticketKeys, maxEarlyData: 100, antiReplay: new MemoryAntiReplay() },
+  });
+  t.true(early.events.server.some((e) => e.type === 'data' && e.early === true));
 });
 
 test.serial('a second HelloRetryRequest, and a second ClientHello that still needs one, fail', (t) => {

@@ -116,3 +116,37 @@ test('wolfSSL client ↔ dtls13 server: post-handshake authentication (-Q): we a
     pem.remove();
   }
 });
+
+for (const accept of [true, false]) {
+  // wolfSSL's server answers every ClientHello with a cookie HelloRetryRequest unless -J n, and a HelloRetryRequest refuses 0-RTT.
+  test(`dtls13 client ↔ wolfSSL server: 0-RTT ${accept ? 'accepted (-0 -r -J n)' : 'rejected by its cookie HelloRetryRequest (-0 -r)'}`, async (t) => {
+    const id = identity('p256');
+    const pem = writePem(id);
+    try {
+      const { port, run } = await startWolfServer(pem, ['-d', '-r', '-e', '-0', ...(accept ? ['-J', 'n'] : [])]);
+      const first = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
+      await first.handshake;
+      const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+      first.send(new TextEncoder().encode('first'));
+      await first.receive();
+      first.close();
+      const early = new TextEncoder().encode('early request');
+      const second = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost', session, earlyData: early });
+      const verdicts: boolean[] = [];
+      second.onEvent((e) => e.type === 'earlyData' && verdicts.push(e.accepted));
+      const p = await second.handshake;
+      t.true(p.resumed);
+      t.is(p.earlyData, accept ? 'accepted' : 'rejected');
+      t.is(p.helloRetryRequest, !accept);
+      t.deepEqual(verdicts, [accept]);
+      second.send(new TextEncoder().encode('after'));
+      await second.receive();
+      second.close();
+      const { code, output } = await run.done;
+      t.is(code, 0, output);
+      if (accept) t.regex(output, /early request/, 'wolfSSL read our early data');
+    } finally {
+      pem.remove();
+    }
+  });
+}

@@ -97,6 +97,7 @@ test('a HelloRetryRequest refuses the early data; the second ClientHello carries
   });
   t.true(parameters?.helloRetryRequest);
   t.is(parameters?.earlyData, 'rejected');
+  t.like(verdict(link.events.client), { type: 'earlyData', accepted: false }, 'the client gets its data back to resend');
   t.true(parameters?.resumed);
   t.deepEqual(earlyAt(link.events.server), []);
 });
