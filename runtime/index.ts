@@ -65,6 +65,10 @@ export type { ConnectionEvent, NegotiatedParameters } from './connection/events.
 export { HelloRetryResponder, type HelloRetryOutcome } from './connection/hello-retry-responder.js';
 export type { StatelessRetry } from './connection/stateless-retry.js';
 export { ProtocolError } from './handshake/protocol-error.js';
+export { MemoryAntiReplay, type AntiReplayStore, type SyncAntiReplay } from './session/anti-replay.js';
+export { RedisAntiReplay, type RedisSetClient } from './session/redis-anti-replay.js';
+export { decodeClientSession, encodeClientSession, type ClientSession } from './session/client-session.js';
+export type { ClientPskOption, ExternalPsk, PskKeyExchangeModeName, ServerPskEntry, ServerPskOption } from './session/external-psk.js';
 export * from '../generated/charts/index.js';
 
 export { createCertificate, generateKeyPair, type CertificateOptions, type KeyPairKind } from './pki/certificate-builder.js';
