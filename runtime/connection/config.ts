@@ -1,5 +1,5 @@
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
-import { nodeProvider } from '../crypto/node/index.js';
+import { defaultProvider } from '../crypto/registry.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import type { FlightTimerConfig } from '../handshake/flight.js';
@@ -22,7 +22,7 @@ import { processAntiReplay, type SyncAntiReplay } from '../session/anti-replay.j
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
-  /** Crypto provider (default: node). */
+  /** Crypto provider (default: native when its addon is built, else node; `DTLS13_NATIVE=0` keeps node). */
   readonly provider?: CryptoProvider;
   /** Cipher suites in preference order (default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305). */
   readonly cipherSuites?: readonly SupportedCipherSuite[];
@@ -104,6 +104,14 @@ export interface DtlsConfig {
   readonly maxEarlyData?: number;
   /** Server: the store that lets a given ClientHello's early data in once (RFC 8446 §8; default: this process's memory). */
   readonly antiReplay?: SyncAntiReplay;
+  /**
+   * Server, for wolfSSL 5.7.2 clients only: echo the client's
+   * legacy_session_id in ServerHello and HelloRetryRequest. RFC 9147 §5 says
+   * a DTLS 1.3 server MUST NOT (default false); wolfSSL's client sends a
+   * session ID derived from its ticket when it resumes and refuses a
+   * ServerHello that does not echo it, so without this it cannot resume.
+   */
+  readonly echoLegacySessionId?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -138,6 +146,7 @@ export interface ResolvedConfig {
   readonly earlyData: Uint8Array | undefined;
   readonly maxEarlyData: number;
   readonly antiReplay: SyncAntiReplay;
+  readonly echoLegacySessionId: boolean;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -164,7 +173,7 @@ function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: 
 
 /** Validates options up front; every problem is a ConfigError naming the option. */
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
-  const provider = o.provider ?? nodeProvider;
+  const provider = o.provider ?? defaultProvider(); // native when its addon loaded, else node:crypto
   const cipherSuites = nonEmpty<SupportedCipherSuite>(
     'cipherSuites',
     o.cipherSuites,
@@ -231,6 +240,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     earlyData: earlyDataOption(role, o.earlyData),
     maxEarlyData: role === 'server' ? integerOption('maxEarlyData', o.maxEarlyData ?? 0, 0, 0xffff_ffff) : 0,
     antiReplay: o.antiReplay ?? processAntiReplay(),
+    echoLegacySessionId: booleanOption('echoLegacySessionId', o.echoLegacySessionId, role === 'server'),
   };
 }
 
@@ -244,7 +254,7 @@ function earlyDataOption(role: 'client' | 'server', data: unknown): Uint8Array |
 function booleanOption(option: string, value: unknown, allowed: boolean): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') throw new ConfigError(option, 'must be a boolean');
-  if (value && !allowed) throw new ConfigError(option, 'is a client option');
+  if (value && !allowed) throw new ConfigError(option, `is not an option of this side (${option === 'echoLegacySessionId' ? 'server' : 'client'} only)`);
   return value;
 }
 

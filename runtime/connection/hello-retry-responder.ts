@@ -143,7 +143,12 @@ export class HelloRetryResponder {
     if (cookie !== undefined) {
       const contents = this.cookies.open(cookie, clientAddress, now);
       if (!contents || hello.messageSeq !== 1) return this.alert('illegal_parameter', recordSeq);
-      return { kind: 'accept', retry: { contents, cookie, recordSequence: recordSeq }, datagram, random: ch.random };
+      return {
+        kind: 'accept',
+        retry: { contents, cookie, recordSequence: recordSeq, legacySessionId: ch.legacySessionId.slice() },
+        datagram,
+        random: ch.random,
+      };
     }
     // A resumed ClientHello with early data whose ticket and binder verify skips the cookie: a HelloRetryRequest would refuse its
     // 0-RTT data. The sender knows the ticket's PSK, and a replay from a forged address earns that address only the resumed
@@ -172,7 +177,7 @@ export class HelloRetryResponder {
     framed.set(body, 4);
     const group = choice.kind === 'retry' ? choice.group : undefined;
     const newCookie = this.cookies.seal({ suite: choice.suite, group, clientHelloHash: this.config.provider.digest(hash, framed) }, clientAddress, now);
-    const hrr = helloRetryRequestBody(choice.suite, group, newCookie);
+    const hrr = helloRetryRequestBody(choice.suite, group, newCookie, this.config.echoLegacySessionId ? ch.legacySessionId : new Uint8Array(0));
     const fragment = encodeDtlsHandshake({ msgType: 'server_hello', length: hrr.length, messageSeq: 0, fragmentOffset: 0, fragment: hrr });
     // The record takes the ClientHello's (last) sequence number: nothing to remember, nothing repeated for a new ClientHello.
     return {

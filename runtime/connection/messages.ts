@@ -73,11 +73,12 @@ export function serverHelloBody(
   suite: SupportedCipherSuite,
   share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array } | undefined,
   selectedIdentity: number | undefined,
+  sessionIdEcho: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
   return encodeServerHello({
     legacyVersion: 'dtls1_2',
     random,
-    legacySessionIdEcho: new Uint8Array(0),
+    legacySessionIdEcho: sessionIdEcho,
     cipherSuite: suite,
     legacyCompressionMethod: 0,
     isHelloRetryRequest: false,
@@ -111,11 +112,16 @@ export function newSessionTicketBody(t: {
  * and/or carries a cookie. Deterministic, so a stateless server can rebuild
  * the exact bytes for its transcript from the cookie.
  */
-export function helloRetryRequestBody(suite: SupportedCipherSuite, group: KeyExchangeGroup | undefined, cookie: Uint8Array | undefined): Uint8Array {
+export function helloRetryRequestBody(
+  suite: SupportedCipherSuite,
+  group: KeyExchangeGroup | undefined,
+  cookie: Uint8Array | undefined,
+  sessionIdEcho: Uint8Array = new Uint8Array(0),
+): Uint8Array {
   return encodeServerHello({
     legacyVersion: 'dtls1_2',
     random: HELLO_RETRY_RANDOM,
-    legacySessionIdEcho: new Uint8Array(0),
+    legacySessionIdEcho: sessionIdEcho,
     cipherSuite: suite,
     legacyCompressionMethod: 0,
     isHelloRetryRequest: true,

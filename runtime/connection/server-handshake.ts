@@ -96,20 +96,22 @@ export function serverImplementation(
         const { contents, cookie } = statelessRetry;
         const transcript = new Transcript(parts.provider);
         transcript.startWithMessageHash(CIPHER_SUITES[contents.suite].hash, contents.clientHelloHash);
-        transcript.addMessage(2, helloRetryRequestBody(contents.suite, contents.group, cookie));
+        const echo = config.echoLegacySessionId ? (statelessRetry.legacySessionId ?? new Uint8Array(0)) : new Uint8Array(0);
+        transcript.addMessage(2, helloRetryRequestBody(contents.suite, contents.group, cookie, echo));
         parts.sendSeq = 1;
         return { kind: 'waitSecondClientHello', retry: { suite: contents.suite, group: contents.group, transcript } };
       }),
 
       sendHelloRetryRequest: b.step('sendHelloRetryRequest', 'waitClientHello', (s, event) => {
         const { choice } = plan(s, event);
+        const echo = config.echoLegacySessionId ? payloadOf(event, 'ClientHello').legacySessionId : new Uint8Array(0);
         if (choice.kind !== 'retry') throw new Error('sendHelloRetryRequest without a group to ask for');
         const transcript = new Transcript(parts.provider);
         transcript.selectHash(CIPHER_SUITES[choice.suite].hash);
         transcribe(transcript);
         transcript.replaceWithMessageHash();
         parts.flight.peerFlight(false);
-        parts.queue(0, 'server_hello', helloRetryRequestBody(choice.suite, choice.group, undefined), transcript);
+        parts.queue(0, 'server_hello', helloRetryRequestBody(choice.suite, choice.group, undefined, echo), transcript);
         parts.sendFlight();
         return { kind: 'waitSecondClientHello', retry: { suite: choice.suite, group: choice.group, transcript } };
       }),
@@ -142,6 +144,7 @@ export function serverImplementation(
             serverName: requestedName(ch),
             postHandshakeAuth: findExtension(ch.extensions, 'post_handshake_auth') !== undefined,
             earlyData: plan(s, event).earlyData,
+            sessionIdEcho: config.echoLegacySessionId ? ch.legacySessionId.slice() : new Uint8Array(0),
           },
         };
       }),
@@ -166,7 +169,7 @@ export function serverImplementation(
           parts.installEpoch(1, h.suite, schedule, { clientSecret: early, serverSecret: early }, 'read');
           parts.earlyDataRemaining = h.earlyData.limit;
         }
-        parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share, h.psk?.index), h.transcript);
+        parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share, h.psk?.index, h.sessionIdEcho), h.transcript);
         const keys = deriveHandshakeKeys(
           {
             suite: h.suite,

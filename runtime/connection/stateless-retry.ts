@@ -11,4 +11,6 @@ export interface StatelessRetry {
    * none repeats it (a peer's replay window would drop the ServerHello).
    */
   readonly recordSequence: number;
+  /** The second ClientHello's legacy_session_id (the same as the first's), echoed only with `echoLegacySessionId`. */
+  readonly legacySessionId?: Uint8Array;
 }

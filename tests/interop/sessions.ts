@@ -36,6 +36,8 @@ export async function serveWolfClient(
   clientArgs: readonly string[],
   fate?: FateOf,
   afterHandshake?: (endpoint: DtlsEndpoint) => void,
+  /** Called with each new endpoint before its handshake (to see 0-RTT data, say). */
+  onEndpoint?: (endpoint: DtlsEndpoint) => void,
 ): Promise<Served> {
   const pem = writePem(serverId);
   const server = await DtlsUdpServer.listen({ certificate: serverId, ...options });
@@ -44,6 +46,7 @@ export async function serveWolfClient(
   const handshakes: NegotiatedParameters[] = [];
   server.onConnection((ep) => {
     endpoint = ep;
+    onEndpoint?.(ep);
     void (async () => {
       try {
         handshakes.push(await ep.handshake);

@@ -3,6 +3,7 @@ import { connectUdp } from '../../runtime/node/client.js';
 import { assertServed, assertTalked, identity, serveWolfClient, talkToWolfServer } from './sessions.js';
 import { startWolfServer, writePem } from './wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
+import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';
 
 // Sessions with wolfSSL 5.7.2 (RFC 8446 §2.2, §4.2.11): resumption and external PSKs, both directions.
 
@@ -25,6 +26,42 @@ test('wolfSSL client ↔ dtls13 server: resumption (-r) stops at wolfSSL requiri
   t.regex(s.output, /Session Ticket CB: ticketSz = \d+/, 'wolfSSL stored our ticket');
   t.regex(s.output, /resume error -425/, 'wolfSSL refuses the ServerHello that does not echo its session ID');
 });
+
+test('wolfSSL client ↔ dtls13 server: resumption (-r) with echoLegacySessionId, the opt-in for its session ID', async (t) => {
+  const s = await serveWolfClient(identity('p256'), { ticketKeys, echoLegacySessionId: true }, ['-r']);
+  t.is(s.code, 0, s.output);
+  t.is(s.received, 'resuming wolfssl!', 'the message of its resumed connection');
+  t.deepEqual(
+    s.handshakes.map((p) => p.resumed),
+    [false, true],
+    s.output,
+  );
+});
+
+for (const accept of [true, false]) {
+  // Refused: the tickets allow early data (else wolfSSL's example client will not send any), the anti-replay store says no.
+  test(`wolfSSL client ↔ dtls13 server: 0-RTT (-0 -r) ${accept ? 'accepted' : 'refused by the anti-replay store'}`, async (t) => {
+    const early: string[] = [];
+    const s = await serveWolfClient(
+      identity('p256'),
+      { ticketKeys, echoLegacySessionId: true, maxEarlyData: 4096, antiReplay: accept ? new MemoryAntiReplay() : { admit: () => false } },
+      ['-r', '-0'],
+      undefined,
+      undefined,
+      (ep) => ep.onEvent((e) => e.type === 'data' && e.early && early.push(new TextDecoder().decode(e.data))),
+    );
+    t.is(s.code, 0, s.output);
+    t.deepEqual(
+      s.handshakes.map((p) => [p.resumed, p.earlyData]),
+      [
+        [false, 'not sent'],
+        [true, accept ? 'accepted' : 'rejected'],
+      ],
+      s.output,
+    );
+    t.is(early.length > 0, accept, `early data seen: ${JSON.stringify(early)}`);
+  });
+}
 
 test('wolfSSL client ↔ dtls13 server: external PSK with (EC)DHE (-s --onlyPskDheKe)', async (t) => {
   const s = await serveWolfClient(identity('p256'), { psk: wolfIdentities }, ['-s', '--onlyPskDheKe']);

@@ -104,4 +104,6 @@ test('bad PSK options are ConfigErrors naming the option', (t) => {
   t.is(e3?.option, 'pskKeyExchangeModes');
   const e4 = t.throws(() => handshake(serverId, { server: { certificate: undefined } }), { instanceOf: ConfigError });
   t.is(e4?.option, 'certificate');
+  const e5 = t.throws(() => handshake(serverId, { client: { echoLegacySessionId: true } }), { instanceOf: ConfigError });
+  t.is(e5?.option, 'echoLegacySessionId');
 });
