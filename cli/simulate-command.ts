@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../runtime/config-error.js';
 import { ProcessError } from '../hwmodel/kernel/index.js';
 import { makeSimIdentity } from '../hwmodel/model/identity.js';
-import { simulate, type SimulationOptions, type SimulationResult } from '../hwmodel/model/simulate.js';
+import { simulate, type SimulationOptions, type SimulationProgressState, type SimulationResult } from '../hwmodel/model/simulate.js';
+import { SimulationProgress } from './progress.js';
 import { DEFAULT_PROFILE, loadProfile, type TimingProfile } from '../hwmodel/timing/index.js';
 import { FileSink, formatReport, gtkwaveSaveFile } from '../hwmodel/trace/index.js';
 import { formatTime } from '../hwmodel/kernel/time.js';
@@ -93,11 +94,14 @@ function runTimed(plan: RunPlan): number {
       throw new CliUsageError(`--trace ${plan.traceFile}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+  // Progress on a terminal: fraction of simulated time (or of connections), elapsed, rate and ETA (cli/progress.ts).
+  const display = process.stderr.isTTY && !plan.quiet ? new SimulationProgress(process.stderr) : undefined;
+  let last: SimulationProgressState | undefined;
   const options: SimulationOptions = {
     ...simulationOptions(plan, profile),
     ...(vcd !== undefined ? { vcd } : {}),
     ...(trace !== undefined ? { trace } : {}),
-    ...(process.stderr.isTTY && !plan.quiet ? { progress: process.stderr } : {}),
+    ...(display ? { onProgress: (s: SimulationProgressState) => display.update((last = s)) } : {}),
   };
   process.stdout.write(describe(plan, profile));
   let result: SimulationResult;
@@ -109,8 +113,8 @@ function runTimed(plan: RunPlan): number {
     vcd?.close();
     trace?.close();
   }
-  // The bar ends its own line when every connection closed; a run cut short by --duration leaves it open.
-  if (options.progress !== undefined && plan.duration !== undefined) process.stderr.write('\n');
+  // The display ends its line: with the last state the run reported (within 10 simulated ms of its end).
+  if (display && last) display.finish(last);
   let files = '';
   if (jsonPath !== undefined) {
     writeFileSync(jsonPath, `${JSON.stringify(reportDocument(plan, profile.metadata, result), null, 2)}\n`);

@@ -25,6 +25,14 @@ import { arrivals, connectionOptions, payload, type Workload } from './scenario.
 import { transport } from './transport.js';
 
 /** A simulation run: the workload, the platform, the network and the outputs. */
+/** What {@link SimulationOptions.onProgress} is told. */
+export interface SimulationProgressState {
+  readonly now: SimTime;
+  readonly end: SimTime | undefined;
+  readonly closed: number;
+  readonly total: number;
+}
+
 export interface SimulationOptions {
   /** Client connections (default 100). */
   readonly connections?: number;
@@ -64,6 +72,12 @@ export interface SimulationOptions {
    */
   readonly warmup?: SimTime;
   readonly progress?: ProgressStream;
+  /**
+   * Called every 10 simulated ms while connections remain, and once when the
+   * last closes: simulated time, the run's end (`duration`) and the
+   * connections closed of all, for a display driven by simulated time.
+   */
+  readonly onProgress?: (state: SimulationProgressState) => void;
   /** Keep every datagram and delivered payload per connection (for comparing with another harness). */
   readonly transcripts?: boolean;
 }
@@ -258,12 +272,14 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   sim.thread('application.progress', function* (): Generator<Wait, void, void> {
     while (closed < count) {
       progress.update(closed);
+      options.onProgress?.({ now: sim.now, end: options.duration, closed, total: count });
       // Apply the activity so far: the VCD streams out, and the monitors hold only what is still ahead.
       deviceMonitor.advanceTo(sim.now);
       clientMonitor.advanceTo(sim.now);
       yield timeoutOr(10 * MS, allClosed);
     }
     progress.finish();
+    options.onProgress?.({ now: sim.now, end: options.duration, closed, total: count });
   });
 
   const t0 = performance.now();
