@@ -55,6 +55,8 @@ export async function runServer(argv: readonly string[]): Promise<number> {
 async function serve(options: ServerOptions, host: string, port: number, echo: boolean, askAfter: number | undefined): Promise<void> {
   const server = createServer(options);
   const live = new Set<DtlsSocket>();
+  // Refused before any connection (the cookie exchange): why, as for a connection's failed handshake.
+  server.on('handshakeError', (e, remote) => process.stdout.write(`${addressText(remote.address, remote.port)}: handshake failed: ${e.message}\n`));
   server.on('connection', (s: DtlsSocket) => {
     const who = addressText(s.remote?.address, s.remote?.port);
     s.on('connect', (p) => {

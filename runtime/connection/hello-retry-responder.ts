@@ -24,7 +24,13 @@ export type { ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
 /** What to do with a datagram from a peer that has no connection yet. */
 export type HelloRetryOutcome =
   /** Send this (a HelloRetryRequest with a cookie, or a fatal alert) and keep nothing. */
-  | { readonly kind: 'reply'; readonly datagram: Uint8Array; readonly what: 'hello-retry-request' | AlertDescriptionName }
+  | {
+      readonly kind: 'reply';
+      readonly datagram: Uint8Array;
+      readonly what: 'hello-retry-request' | AlertDescriptionName;
+      /** For an alert: why the ClientHello was refused ("no common cipher suite: client offered …, server accepts …"). */
+      readonly reason?: string;
+    }
   /**
    * The cookie is good: create the server connection with `retry`, then give
    * it `datagram` — the ClientHello whole, in one record (the datagram
@@ -142,7 +148,8 @@ export class HelloRetryResponder {
     const cookie = findExtension(ch.extensions, 'cookie')?.cookie;
     if (cookie !== undefined) {
       const contents = this.cookies.open(cookie, clientAddress, now);
-      if (!contents || hello.messageSeq !== 1) return this.alert('illegal_parameter', recordSeq);
+      if (!contents || hello.messageSeq !== 1)
+        return this.alert('illegal_parameter', recordSeq, 'the second ClientHello carries a cookie this server did not issue to this address, or it expired');
       return {
         kind: 'accept',
         retry: { contents, cookie, recordSequence: recordSeq, legacySessionId: ch.legacySessionId.slice() },
@@ -167,7 +174,7 @@ export class HelloRetryResponder {
         pskTermsHint(ch, this.config, this.wallClock()),
       );
     } catch (e) {
-      if (e instanceof ProtocolError) return this.alert(e.alert, recordSeq);
+      if (e instanceof ProtocolError) return this.alert(e.alert, recordSeq, e.message);
       throw e;
     }
     const body = hello.body;
@@ -198,11 +205,12 @@ export class HelloRetryResponder {
     }
   }
 
-  private alert(description: AlertDescriptionName, recordSeq: number): HelloRetryOutcome {
+  private alert(description: AlertDescriptionName, recordSeq: number, reason: string): HelloRetryOutcome {
     const fragment = encodeAlert({ level: 'fatal', description });
     return {
       kind: 'reply',
       what: description,
+      reason,
       datagram: encodeDtlsPlaintext({ type: 'alert', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq, fragment }),
     };
   }

@@ -169,6 +169,12 @@ export interface DtlsServerEvents {
   listening: [];
   /** A new peer passed the cookie exchange; its socket emits `connect` when the handshake completes. */
   connection: [socket: DtlsSocket];
+  /**
+   * A ClientHello refused before any connection existed (the stateless cookie
+   * exchange answered with an alert): the error names the alert and why, e.g.
+   * "handshake_failure: no common cipher suite: client offered …, server accepts …".
+   */
+  handshakeError: [error: Error, remote: { readonly address: string; readonly port: number }];
   close: [];
   error: [error: Error];
 }
@@ -191,6 +197,7 @@ export class DtlsServer extends EventEmitter<DtlsServerEvents> {
     DtlsUdpServer.listen({ ...this.options, port, host }).then(
       (s) => {
         this.server = s;
+        s.onRefusal((remote, alert, reason) => this.emit('handshakeError', new Error(reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`), remote));
         s.onConnection((endpoint) => {
           const socket = new DtlsSocket();
           socket.attach(endpoint);

@@ -11,6 +11,9 @@ import { DtlsEndpoint } from './endpoint.js';
 import { processAntiReplay, type AntiReplayStore } from '../session/anti-replay.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
 
+/** Told of a ClientHello the stateless exchange refused with an alert. */
+export type RefusalListener = (remote: { readonly address: string; readonly port: number }, alert: string, reason: string) => void;
+
 /** 0-RTT ClientHellos waiting for an asynchronous anti-replay store at most, and datagrams kept for each meanwhile. */
 const MAX_AWAITING_STORE = 1000;
 const MAX_DATAGRAMS_AWAITING_STORE = 16;
@@ -153,6 +156,7 @@ export class DtlsUdpServer {
   readonly socket: Socket;
   private readonly slots = new Map<string, Slot>();
   private readonly listeners = new Set<(endpoint: DtlsEndpoint) => void>();
+  private readonly refusalListeners = new Set<RefusalListener>();
   private readonly responder: HelloRetryResponder | undefined;
   private readonly limits: UdpServerLimits;
   private readonly admission: Admission;
@@ -256,6 +260,16 @@ export class DtlsUdpServer {
     return this.admission.usage(hostOf(address));
   }
 
+  /**
+   * Calls `listener` when the stateless cookie exchange refuses a ClientHello
+   * with an alert before any connection exists (no cipher suite or group in
+   * common, a bad cookie): who, the alert and why.
+   */
+  onRefusal(listener: RefusalListener): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
+
   /** Calls `listener` with each new client endpoint (before its handshake completes). */
   onConnection(listener: (endpoint: DtlsEndpoint) => void): () => void {
     this.listeners.add(listener);
@@ -334,6 +348,7 @@ export class DtlsUdpServer {
     }
     if (outcome.kind === 'reply') {
       this.socket.send(outcome.datagram, port, address, () => {});
+      if (outcome.what !== 'hello-retry-request') for (const l of this.refusalListeners) l({ address, port }, outcome.what, outcome.reason ?? outcome.what);
       return;
     }
     if (outcome.kind !== 'accept') return;

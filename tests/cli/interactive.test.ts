@@ -99,9 +99,8 @@ test('--msg prints every record both ways; :keyupdate sends a KeyUpdate in the t
   }
 });
 
-// The server's side of this explanation is not shown yet: the mismatch is found by the stateless cookie responder, which
-// answers with the alert and reports nothing to the server object (runtime/node, runtime/connection: the lead's).
-test('a cipher suite mismatch is explained on the client, with suite short names on both commands', async (t) => {
+// The mismatch is found by the stateless cookie exchange, before any connection: the server reports it (handshakeError).
+test('a cipher suite mismatch is explained on both ends, with suite short names on both commands', async (t) => {
   const server = await startServer(pem, ['--cipher', 'chacha20']);
   const r = await dtls13([
     'client',
@@ -116,7 +115,11 @@ test('a cipher suite mismatch is explained on the client, with suite short names
     '--message',
     'x',
   ]).done;
-  await server.stop();
+  const log = await server.stop();
+  t.regex(
+    log,
+    /handshake failed: handshake_failure: no common cipher suite: client offered tls_aes_128_gcm_sha256, server accepts tls_chacha20_poly1305_sha256/,
+  );
   t.is(r.code, 1);
   t.regex(
     r.stderr,
