@@ -11,6 +11,15 @@ export class ConfigError extends Error {
     super(`option ${option}: ${reason}`);
     this.option = option;
   }
+
+  /**
+   * Any error of this shape: the hardware model's kernel, which imports
+   * nothing from the runtime, throws its own ConfigError, and callers test
+   * both with `instanceof ConfigError`.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'ConfigError' && typeof (value as { option?: unknown }).option === 'string';
+  }
 }
 
 /** Returns `value` when it is an integer in [min, max]; else throws ConfigError naming `option`. */

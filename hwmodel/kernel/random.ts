@@ -1,4 +1,4 @@
-import { ConfigError } from '../../runtime/config-error.js';
+import { ConfigError } from './config-error.js';
 
 /**
  * The simulation's seeded random source: xoshiro128** (Blackman and Vigna,

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../runtime/config-error.js';
+import { ConfigError } from './config-error.js';
 import { Signal, type WriterPolicy } from './channel.js';
 import { ProcessError } from './errors.js';
 import { SimEvent } from './event.js';

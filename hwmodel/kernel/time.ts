@@ -1,4 +1,4 @@
-import { ConfigError } from '../../runtime/config-error.js';
+import { ConfigError } from './config-error.js';
 
 /**
  * Simulated time: an integer count of picoseconds, SystemC's default time
