@@ -34,14 +34,24 @@ export interface Command {
 const SIMULATE_HELP = `usage: dtls13 simulate [--connections N] [--duration T] [--suite S] [--loss P] [--latency T]
          [--bandwidth B] [--hw-accel] [--vcd FILE] [--json FILE] [--seed N] [--profile FILE]
          [--records N] [--payload BYTES] [--rate PER_SECOND] [--platform offload|software] [--quiet]
+         [--set MODULE.PARAM=VALUE]... [--sweep MODULE.PARAM=V1,V2,...] [--replications N]
+         [--warmup T] [--csv FILE] [--plot FILE.svg] [--trace FILE.json]
        dtls13 simulate --calibrate [--profile-out FILE] [--out FILE] [--calibrate-handshakes N]
 
 Runs N DTLS 1.3 clients (default 100) against the spec/hw offload device in simulated
 time (the real protocol, modelled timing); prints handshake latency, goodput,
 per-module utilization and the bottleneck. T like 10ms or 50us; B like 1Gbps or 10e9
 (bit/s); S an IANA name or aes128gcm, aes256gcm, chacha20, aes128ccm, aes128ccm8 (as
---cipher takes them); P in 0..1; --vcd writes module activity for GTKWave, --json the
-report.
+--cipher takes them); P in 0..1; --vcd writes module activity for GTKWave (one wire
+per lane, and a .gtkw save file beside it), --json the report.
+
+--set changes one spec/hw parameter for this run, by its spec name and unit
+(crypto_engine.lanes=4, crypto_engine.clock_period=2ns), no regeneration; repeatable.
+--sweep runs once per value of one parameter, --replications N runs every point with
+seeds seed, seed+1, ... and prints 95% intervals; --warmup T starts the statistics
+after T; --csv and --plot write the sweep as CSV and as an SVG chart (goodput and
+latency, the bottleneck marked); --trace writes Chrome trace-event JSON (Perfetto).
+On a terminal a progress line shows simulated time, elapsed time, rate and ETA.
 
 --calibrate measures this machine's crypto and handshake costs into a timing profile
 (default ./dtls13-profile.json), prints the figures and the model-vs-measured

@@ -64,7 +64,7 @@ export interface CalibratePlan {
   readonly quiet: boolean;
 }
 
-const RUN_OPTIONS = {
+export const RUN_OPTIONS = {
   connections: { type: 'string' },
   duration: { type: 'string' },
   suite: { type: 'string' },
