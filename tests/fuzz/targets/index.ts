@@ -13,6 +13,9 @@ export const CLIENT_SCENARIOS: readonly Scenario[] = [
   { victim: 'client', variant: 'plain', state: 'connected' },
   { victim: 'client', variant: 'hrr', state: 'waitServerHello', afterDatagrams: 1 },
   { victim: 'client', variant: 'clientAuth', state: 'waitCertificate' },
+  // Appended (the first input byte picks a scenario modulo their number): a PSK handshake, no certificates.
+  { victim: 'client', variant: 'psk', state: 'waitEncryptedExtensions' },
+  { victim: 'client', variant: 'psk', state: 'waitFinished' },
 ];
 
 /** The server fresh, after a ClientHello (1-RTT, HelloRetryRequest, client authentication) and connected. */
@@ -23,6 +26,9 @@ export const SERVER_SCENARIOS: readonly Scenario[] = [
   { victim: 'server', variant: 'clientAuth', state: 'waitClientCertificate' },
   { victim: 'server', variant: 'clientAuth', state: 'waitClientCertificateVerify' },
   { victim: 'server', variant: 'plain', state: 'connected' },
+  // Appended: ClientHellos to a server that knows an external PSK and has ticket keys (binders, tickets), and its PSK handshake.
+  { victim: 'server', variant: 'psk', state: 'waitClientHello' },
+  { victim: 'server', variant: 'psk', state: 'waitClientFinished' },
 ];
 
 export const TARGETS: Readonly<Record<string, () => FuzzTarget>> = {

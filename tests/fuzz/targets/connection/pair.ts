@@ -18,8 +18,16 @@ import { TEST_TIME } from '../../../support/pki-fixtures.js';
 export type Side = 'client' | 'server';
 export const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 
-/** plain: 1-RTT with defaults; hrr: the server only takes secp256r1, so it asks again; clientAuth: the server requires a client certificate. */
-export type Variant = 'plain' | 'hrr' | 'clientAuth';
+/**
+ * plain: 1-RTT with defaults; hrr: the server only takes secp256r1, so it asks
+ * again; clientAuth: the server requires a client certificate; psk: an
+ * external PSK both sides know (the server also has its certificate).
+ */
+export type Variant = 'plain' | 'hrr' | 'clientAuth' | 'psk';
+
+export const VARIANTS: readonly Variant[] = ['plain', 'hrr', 'clientAuth', 'psk'];
+
+const PSK = { identity: 'fuzz-device', key: new Uint8Array(32).fill(0x42) };
 
 interface StoredIdentity {
   readonly caDer: string;
@@ -59,6 +67,7 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     wallClock: () => TEST_TIME,
     ...(variant === 'hrr' ? { groups: ['x25519', 'secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { certificate: { chain: CLIENT_ID.chain, privateKey: CLIENT_ID.privateKey } } : {}),
+    ...(variant === 'psk' ? { psk: PSK } : {}),
     ...log('client'),
   });
   const server = DtlsConnection.server({
@@ -67,6 +76,7 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     wallClock: () => TEST_TIME,
     ...(variant === 'hrr' ? { groups: ['secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { clientAuthentication: 'required', trustAnchors: [CLIENT_ID.caDer] } : {}),
+    ...(variant === 'psk' ? { psk: { [PSK.identity]: PSK.key }, ticketKeys: new Uint8Array(32).fill(0x17) } : {}),
     ...log('server'),
   });
   return { client, server };

@@ -12,7 +12,7 @@ import { CIPHER_SUITES, type SupportedCipherSuite } from '../../../../runtime/cr
 import { scheduleContext } from '../../../../runtime/keyschedule/context.js';
 import { nextApplicationTrafficSecret, trafficKeys, type TrafficKeys } from '../../../../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../../../../runtime/record/record-layer.js';
-import { drive, flush, makePair, type Side, type Variant } from './pair.js';
+import { drive, flush, makePair, VARIANTS, type Side, type Variant } from './pair.js';
 
 /** A record as its sender protected it. */
 export interface SentRecord {
@@ -107,7 +107,7 @@ export function recording(variant: Variant): Recording {
 
 /** The recordings of every variant. */
 export function recordedTraffic(): Recording[] {
-  return (['plain', 'hrr', 'clientAuth'] as const).map(recording);
+  return VARIANTS.map(recording);
 }
 
 function decrypt(datagrams: readonly Uint8Array[], keys: ReadonlyMap<number, TrafficKeys>, suite: SupportedCipherSuite): SentRecord[] {
