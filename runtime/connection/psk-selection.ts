@@ -10,6 +10,13 @@ import { constantTimeEqual } from '../wire/bytes.js';
 import type { ResolvedConfig } from './config.js';
 import { binderFor, bindersLength, truncatedHelloHash } from './psk-binder.js';
 
+/**
+ * Offered identities looked at, at most: each costs a ticket decryption or a
+ * lookup, and a ClientHello could list thousands (RFC 8446 lets a server
+ * choose; clients offer one or two).
+ */
+export const MAX_IDENTITIES_CONSIDERED = 16;
+
 /** How far a ticket's reported age may be from the server's own count before early data is refused (RFC 8446 §8.3). */
 export const TICKET_AGE_TOLERANCE_MS = 10_000;
 
@@ -72,7 +79,7 @@ export function selectPsk(ch: ClientHello, body: Uint8Array, before: Transcript,
   const offeredSuites = ch.cipherSuites.filter((s): s is SupportedCipherSuite => typeof s === 'string' && s in CIPHER_SUITES);
   const usableHashes = new Set(config.cipherSuites.filter((s) => offeredSuites.includes(s)).map((s) => CIPHER_SUITES[s].hash));
   const bindersBytes = bindersLength(offered.binders);
-  for (const [index, offer] of offered.identities.entries()) {
+  for (const [index, offer] of offered.identities.slice(0, MAX_IDENTITIES_CONSIDERED).entries()) {
     const candidate = ticketCandidate(config, offer.identity, offer.obfuscatedTicketAge, ch, wallNow) ?? externalCandidate(config, offer.identity);
     if (!candidate || !usableHashes.has(candidate.hash)) continue;
     const helloHash = truncatedHelloHash(before, candidate.hash, body, bindersBytes);

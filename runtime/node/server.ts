@@ -15,8 +15,10 @@ import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
 export type RefusalListener = (remote: { readonly address: string; readonly port: number }, alert: string, reason: string) => void;
 
 /** 0-RTT ClientHellos waiting for an asynchronous anti-replay store at most, and datagrams kept for each meanwhile. */
-const MAX_AWAITING_STORE = 1000;
-const MAX_DATAGRAMS_AWAITING_STORE = 16;
+const MAX_AWAITING_STORE = 256;
+const MAX_DATAGRAMS_AWAITING_STORE = 8;
+/** How long the store may take before the early data is refused and the handshake goes on without it. */
+const STORE_ANSWER_MS = 1000;
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 
@@ -400,8 +402,14 @@ export class DtlsUdpServer {
     } catch {
       verdict = false;
     }
-    if (typeof verdict === 'boolean') finish(verdict);
-    else verdict.then(finish, () => finish(false));
+    if (typeof verdict === 'boolean') return finish(verdict);
+    // A store that does not answer (Redis unreachable) refuses the early data once STORE_ANSWER_MS has passed.
+    const late = setTimeout(() => finish(false), STORE_ANSWER_MS);
+    late.unref();
+    verdict.then(
+      (ok) => (clearTimeout(late), finish(ok)),
+      () => (clearTimeout(late), finish(false)),
+    );
   }
 
   /** Makes a connection for a new handshake from `key` and hands it the ClientHello datagram. */
