@@ -23,6 +23,7 @@ import {
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeClientSession } from '../session/client-session.js';
+import { decodeAlpnName } from '../session/alpn.js';
 import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor } from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
@@ -150,6 +151,7 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
             group: shared ? s.offer.keyShare.group : undefined,
             psk: psk && mode && { kind: psk.kind, identity: psk.identity, mode },
             earlyData: s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData, // until EncryptedExtensions says otherwise
+            alpn: undefined, // until EncryptedExtensions names it
             clientRandom: s.offer.random,
             helloRetried: s.offer.retry !== undefined,
           },
@@ -170,12 +172,13 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
       applyEncryptedExtensions: b.step('applyEncryptedExtensions', 'waitEncryptedExtensions', (s, event) => {
         const ee = payloadOf(event, 'EncryptedExtensions');
         const offered = s.earlyData === 'offered';
-        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined, offered);
+        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined, offered, config.alpnOffer !== undefined);
+        const alpn = chosenAlpn(config.alpnOffer, findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList);
         transcribe(s.keys.transcript);
         const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
         if (accepted && s.keys.psk?.kind !== 'resumption')
           throw new ProtocolError('illegal_parameter', 'early data accepted without the ticket it was sent under (RFC 8446 §4.2.10)');
-        const keys: HandshakeKeys = { ...s.keys, earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
+        const keys: HandshakeKeys = { ...s.keys, alpn, earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
         // Refused here or by a HelloRetryRequest: the application gets its data back to send again.
         if (s.earlyData !== 'not sent' && config.earlyData) parts.events.push({ type: 'earlyData', accepted, data: config.earlyData });
         // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2).
@@ -264,6 +267,7 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
             transcript: s.keys.transcript,
             postHandshakeAuth: config.postHandshakeAuth,
             waitingFlights: [],
+            exporterSecret: s.application.exporterSecret,
           },
         };
       }),
@@ -336,6 +340,19 @@ function acceptedPsk(offer: ClientOffer, selected: number | undefined, suite: Su
   if (CIPHER_SUITES[suite].hash !== psk.hash)
     throw new ProtocolError('illegal_parameter', `the server selected ${suite} for a PSK whose hash is ${psk.hash} (RFC 8446 §4.2.11)`);
   return psk;
+}
+
+/** RFC 7301 §3.1: the server names exactly one protocol, one we offered. */
+function chosenAlpn(offer: readonly string[] | undefined, names: readonly { readonly name: Uint8Array }[] | undefined): string | undefined {
+  if (names === undefined) return undefined;
+  const chosen = names.length === 1 ? decodeAlpnName(names[0]!.name) : undefined;
+  if (chosen === undefined || !offer?.includes(chosen)) {
+    throw new ProtocolError(
+      'illegal_parameter',
+      `the server's ALPN answer ${names.map((n) => decodeAlpnName(n.name)).join(', ')} is not one protocol we offered (RFC 7301 §3.1)`,
+    );
+  }
+  return chosen;
 }
 
 /** RFC 8446 §4.1.3/§4.1.4: DTLS 1.3 selected, a suite we offered (the HelloRetryRequest's, if there was one), empty echo, null compression. */

@@ -19,6 +19,7 @@ import {
 import { ticketKeysFor, type TicketKeys } from '../session/ticket-key-cache.js';
 import { DecodeError } from '../wire/errors.js';
 import { processAntiReplay, type SyncAntiReplay } from '../session/anti-replay.js';
+import { alpnNames, serverAlpnSelector, type AlpnSelector, type ServerAlpnOption } from '../session/alpn.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -112,6 +113,13 @@ export interface DtlsConfig {
    * ServerHello that does not echo it, so without this it cannot resume.
    */
   readonly echoLegacySessionId?: boolean;
+  /**
+   * ALPN (RFC 7301). Client: the protocol names to offer, preferred first.
+   * Server: the names it speaks, preferred first, or a function of the
+   * offered names and the server name; no name in common ends the handshake
+   * with no_application_protocol. The choice is `alpnProtocol` on both sides.
+   */
+  readonly alpn?: readonly string[] | ServerAlpnOption;
 }
 
 export interface ResolvedConfig {
@@ -147,6 +155,10 @@ export interface ResolvedConfig {
   readonly maxEarlyData: number;
   readonly antiReplay: SyncAntiReplay;
   readonly echoLegacySessionId: boolean;
+  /** Client: the names offered. */
+  readonly alpnOffer: readonly string[] | undefined;
+  /** Server: how to pick. */
+  readonly alpnSelect: AlpnSelector | undefined;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -241,6 +253,8 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     maxEarlyData: role === 'server' ? integerOption('maxEarlyData', o.maxEarlyData ?? 0, 0, 0xffff_ffff) : 0,
     antiReplay: o.antiReplay ?? processAntiReplay(),
     echoLegacySessionId: booleanOption('echoLegacySessionId', o.echoLegacySessionId, role === 'server'),
+    alpnOffer: role === 'client' && o.alpn !== undefined ? alpnNames('alpn', o.alpn) : undefined,
+    alpnSelect: role === 'server' ? serverAlpnSelector(o.alpn) : undefined,
   };
 }
 

@@ -1,7 +1,9 @@
 import type { InspectionEvent } from 'xstate';
 import { readDtlsHandshake, decodeAck, decodeAlert, type Alert, type DtlsHandshake } from '../../generated/wire/index.js';
 import { handshakeTypeFromNumber, handshakeTypeToNumber } from '../../generated/wire/enums.js';
-import { ConfigError } from '../config-error.js';
+import { ConfigError, integerOption } from '../config-error.js';
+import { hashLength } from '../crypto/suites.js';
+import { exportKeyingMaterial } from '../keyschedule/derived-keys.js';
 import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
 import { FlightController } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
@@ -310,6 +312,23 @@ export class DtlsConnection {
       throw new ConnectionStateError('no trustAnchors or verifyPeer to check a client certificate with');
     }
     this.guard(() => this.driver.control({ type: 'requestCertificate' }));
+  }
+
+  /**
+   * Keying material for another protocol (RFC 8446 §7.5, RFC 5705 as TLS 1.3
+   * defines it): `length` bytes from the exporter_master_secret, `label` and
+   * `context` (absent and empty differ only in TLS 1.2; here both hash the
+   * empty string). The same on both sides of a connection. Throws
+   * ConnectionStateError before the handshake completes, ConfigError for a
+   * bad length or label.
+   */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
+    const session = this.driver.session();
+    if (!session) throw new ConnectionStateError('keying material can only be exported from a connected connection');
+    integerOption('length', length, 1, 255 * hashLength(session.schedule.hash));
+    if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
+    if (context !== undefined && !(context instanceof Uint8Array)) throw new ConfigError('context', 'must be a Uint8Array');
+    return exportKeyingMaterial(session.schedule, session.exporterSecret, label, context, length);
   }
 
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */

@@ -22,6 +22,8 @@ export interface NegotiatedParameters {
   readonly pskMode: 'psk_dhe_ke' | 'psk_ke' | undefined;
   /** What became of 0-RTT data: taken by the server, refused (HelloRetryRequest, anti-replay, a server that takes none), or none sent. */
   readonly earlyData: 'accepted' | 'rejected' | 'not sent';
+  /** The application protocol ALPN chose (RFC 7301), or undefined when none was negotiated. */
+  readonly alpnProtocol: string | undefined;
 }
 
 /** Events a connection hands to the application, in order, through `pollEvent()`. */

@@ -26,7 +26,12 @@ export function checkHelloRetryRequestExtensions(list: readonly Listed[]): void 
   onlyOffered('HelloRetryRequest', list, ['supported_versions', 'key_share', 'cookie']);
 }
 
-/** EncryptedExtensions may acknowledge server_name (when it was sent) and early_data (when offered), and list the server's groups. */
-export function checkEncryptedExtensions(list: readonly Listed[], sentServerName: boolean, offeredEarlyData = false): void {
-  onlyOffered('EncryptedExtensions', list, ['supported_groups', ...(sentServerName ? ['server_name'] : []), ...(offeredEarlyData ? ['early_data'] : [])]);
+/** EncryptedExtensions may acknowledge server_name (when it was sent), early_data and ALPN (when offered), and list the server's groups. */
+export function checkEncryptedExtensions(list: readonly Listed[], sentServerName: boolean, offeredEarlyData = false, offeredAlpn = false): void {
+  onlyOffered('EncryptedExtensions', list, [
+    'supported_groups',
+    ...(sentServerName ? ['server_name'] : []),
+    ...(offeredEarlyData ? ['early_data'] : []),
+    ...(offeredAlpn ? ['application_layer_protocol_negotiation'] : []),
+  ]);
 }

@@ -23,6 +23,8 @@ export interface HandshakeKeys {
   readonly psk: AcceptedPsk | undefined;
   /** What became of 0-RTT data (known to the client at EncryptedExtensions, to the server at the ClientHello). */
   readonly earlyData: 'accepted' | 'rejected' | 'not sent';
+  /** The application protocol (RFC 7301), once EncryptedExtensions names it. */
+  readonly alpn: string | undefined;
   readonly stage: HandshakeStage;
   readonly clientSecret: Uint8Array;
   readonly serverSecret: Uint8Array;
@@ -46,6 +48,8 @@ export interface ApplicationSecrets {
   readonly clientSecret: Uint8Array;
   readonly serverSecret: Uint8Array;
   readonly master: MasterStage;
+  /** exporter_master_secret (RFC 8446 §7.5), kept for the session's exporters. */
+  readonly exporterSecret: Uint8Array;
 }
 
 /** A direction's application traffic secret and the epoch it keys (RFC 9147 §6.1, §8). */
@@ -79,6 +83,8 @@ export interface Session {
   pendingAuth?: PendingAuthentication | undefined;
   /** Post-handshake flights waiting for the outstanding one to end (one flight at a time, RFC 9147 §5.8). */
   readonly waitingFlights: (() => void)[];
+  /** exporter_master_secret (RFC 8446 §7.5): what `exportKeyingMaterial` derives from. */
+  readonly exporterSecret: Uint8Array;
 }
 
 /** Writes one NSS key log line when the caller asked for a key log. */
@@ -126,10 +132,11 @@ export function deriveApplicationSecrets(keys: HandshakeKeys, serverFinishedHash
     clientSecret: master.clientApplicationTrafficSecret(serverFinishedHash),
     serverSecret: master.serverApplicationTrafficSecret(serverFinishedHash),
     master,
+    exporterSecret: master.exporterMasterSecret(serverFinishedHash),
   };
   log('CLIENT_TRAFFIC_SECRET_0', keys.clientRandom, secrets.clientSecret);
   log('SERVER_TRAFFIC_SECRET_0', keys.clientRandom, secrets.serverSecret);
-  log('EXPORTER_SECRET', keys.clientRandom, master.exporterMasterSecret(serverFinishedHash));
+  log('EXPORTER_SECRET', keys.clientRandom, secrets.exporterSecret);
   return secrets;
 }
 
@@ -173,5 +180,6 @@ export function negotiatedParameters(
     pskIdentity: keys.psk?.kind === 'external' ? keys.psk.identity : undefined,
     pskMode: keys.psk?.mode,
     earlyData: keys.earlyData,
+    alpnProtocol: keys.alpn,
   };
 }

@@ -18,6 +18,7 @@ import type { ScheduleContext } from '../keyschedule/context.js';
 import { finishedVerifyData } from '../keyschedule/derived-keys.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { ResolvedConfig } from './config.js';
+import { encodeAlpnName } from '../session/alpn.js';
 
 /** The special random of a HelloRetryRequest (RFC 8446 §4.1.3). */
 export const HELLO_RETRY_RANDOM = Uint8Array.from([
@@ -51,6 +52,12 @@ export function clientHelloBody(
   }
   if (cookie) extensions.push({ extensionType: 'cookie', extensionData: { cookie } });
   if (c.postHandshakeAuth) extensions.push({ extensionType: 'post_handshake_auth', extensionData: {} });
+  if (c.alpnOffer) {
+    extensions.push({
+      extensionType: 'application_layer_protocol_negotiation',
+      extensionData: { protocolNameList: c.alpnOffer.map((n) => ({ name: encodeAlpnName(n) })) },
+    });
+  }
   // pre_shared_key, when offered, is the last extension (RFC 8446 §4.2.11).
   extensions.push(...pskExtensions);
   return encodeClientHello({
@@ -133,9 +140,16 @@ export function helloRetryRequestBody(
   });
 }
 
-/** EncryptedExtensions: early_data when the server takes the client's 0-RTT data (RFC 8446 §4.2.10). */
-export function encryptedExtensionsBody(earlyDataAccepted = false): Uint8Array {
-  return encodeEncryptedExtensions({ extensions: earlyDataAccepted ? [{ extensionType: 'early_data', extensionData: {} }] : [] });
+/** EncryptedExtensions: early_data when the server takes the client's 0-RTT data (RFC 8446 §4.2.10), the ALPN choice (RFC 7301). */
+export function encryptedExtensionsBody(earlyDataAccepted = false, alpn: string | undefined = undefined): Uint8Array {
+  return encodeEncryptedExtensions({
+    extensions: [
+      ...(earlyDataAccepted ? [{ extensionType: 'early_data' as const, extensionData: {} }] : []),
+      ...(alpn !== undefined
+        ? [{ extensionType: 'application_layer_protocol_negotiation' as const, extensionData: { protocolNameList: [{ name: encodeAlpnName(alpn) }] } }]
+        : []),
+    ],
+  });
 }
 
 /** CertificateRequest (RFC 8446 §4.3.2): an empty context in the handshake, a fresh one after it (§4.6.2). */

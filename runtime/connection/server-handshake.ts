@@ -8,6 +8,7 @@ import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeTicketContents } from '../session/ticket-contents.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { findExtension } from '../handshake/extensions.js';
+import { decodeAlpnName } from '../session/alpn.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
@@ -64,7 +65,8 @@ export function serverImplementation(
         const before = s.kind === 'waitSecondClientHello' ? s.retry.transcript : new Transcript(parts.provider);
         const psk = selectPsk(ch, b.message().body, before, config, parts.wallClock());
         const choice = negotiate(ch, preferences, psk && { hash: psk.hash, mode: psk.mode });
-        p = { psk, choice, earlyData: earlyDataDecision(ch, s.kind === 'waitClientHello', psk, choice) };
+        const alpn = chooseAlpn(ch);
+        p = { psk, choice, alpn, earlyData: earlyDataDecision(ch, s.kind === 'waitClientHello', psk, choice, alpn) };
       } catch (error) {
         p = { error };
       }
@@ -79,12 +81,30 @@ export function serverImplementation(
   };
   // RFC 8446 §4.2.10, §8: 0-RTT only with the first identity's ticket, on the first ClientHello (no HelloRetryRequest), the
   // ticket's suite, a fresh ticket age, a server and a ticket that take it, and a ClientHello the anti-replay store has not seen.
-  const earlyDataDecision = (ch: ClientHello, firstHello: boolean, psk: SelectedPsk | undefined, choice: ServerChoice): AcceptedHello['earlyData'] => {
+  // RFC 7301 §3.2: a protocol the client offered, or no_application_protocol; nothing when either side has no ALPN.
+  const chooseAlpn = (ch: ClientHello): string | undefined => {
+    const offer = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
+    if (!offer || !config.alpnSelect) return undefined;
+    const names = offer.protocolNameList.map((p) => decodeAlpnName(p.name));
+    const pick = config.alpnSelect(names, requestedName(ch));
+    if (pick === undefined || !names.includes(pick)) {
+      throw new ProtocolError('no_application_protocol', `no application protocol in common: the client offered ${names.join(', ')} (RFC 7301 §3.2)`);
+    }
+    return pick;
+  };
+  const earlyDataDecision = (
+    ch: ClientHello,
+    firstHello: boolean,
+    psk: SelectedPsk | undefined,
+    choice: ServerChoice,
+    alpn: string | undefined,
+  ): AcceptedHello['earlyData'] => {
     if (findExtension(ch.extensions, 'early_data') === undefined) return { status: 'not sent' };
     const ticket = psk?.ticket;
     const limit = Math.min(ticket?.maxEarlyData ?? 0, config.maxEarlyData);
     const fresh = psk?.ticketAgeSkewMs !== undefined && psk.ticketAgeSkewMs <= TICKET_AGE_TOLERANCE_MS;
-    const usable = firstHello && psk?.index === 0 && limit > 0 && fresh && choice.kind === 'proceed' && choice.suite === ticket?.suite;
+    // Early data is for the protocol the ticket was issued under (RFC 8446 §4.2.10).
+    const usable = firstHello && psk?.index === 0 && limit > 0 && fresh && choice.kind === 'proceed' && choice.suite === ticket?.suite && ticket.alpn === alpn;
     return usable && config.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS) ? { status: 'accepted', limit } : { status: 'rejected' };
   };
 
@@ -144,6 +164,7 @@ export function serverImplementation(
             serverName: requestedName(ch),
             postHandshakeAuth: findExtension(ch.extensions, 'post_handshake_auth') !== undefined,
             earlyData: plan(s, event).earlyData,
+            alpn: plan(s, event).alpn,
             sessionIdEcho: config.echoLegacySessionId ? ch.legacySessionId.slice() : new Uint8Array(0),
           },
         };
@@ -178,6 +199,7 @@ export function serverImplementation(
             group: h.keyExchange?.group,
             psk: h.psk && { kind: h.psk.kind, identity: h.psk.identity, mode: h.psk.mode },
             earlyData: h.earlyData.status,
+            alpn: h.alpn,
             clientRandom: h.clientRandom,
             helloRetried: h.helloRetried,
           },
@@ -186,7 +208,7 @@ export function serverImplementation(
           h.psk?.key,
         );
         parts.installEpoch(2, h.suite, schedule, keys);
-        parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted'), h.transcript);
+        parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn), h.transcript);
         // A PSK authenticates the server: no certificate messages, and no CertificateRequest (RFC 8446 §4.3.2).
         const certificateAuthentication = h.psk === undefined;
         if (certificateAuthentication) {
@@ -265,6 +287,7 @@ export function serverImplementation(
             transcript: s.sent.keys.transcript,
             postHandshakeAuth: s.sent.postHandshakeAuth,
             waitingFlights: [],
+            exporterSecret: s.sent.application.exporterSecret,
           },
         };
       }),
@@ -286,6 +309,7 @@ export function serverImplementation(
             serverName: session.serverName,
             clientAuthenticated: session.clientAuthenticated,
             maxEarlyData: config.maxEarlyData,
+            alpn: session.parameters.alpnProtocol,
           };
           const ticket = keys.seal(encodeTicketContents(contents));
           parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));
@@ -330,6 +354,7 @@ interface HelloPlan {
   readonly psk: SelectedPsk | undefined;
   readonly choice: ServerChoice;
   readonly earlyData: AcceptedHello['earlyData'];
+  readonly alpn: string | undefined;
 }
 
 /** Our CertificateRequest's context is empty; the client's Certificate must echo it (RFC 8446 §4.4.2). */

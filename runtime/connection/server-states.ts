@@ -28,6 +28,8 @@ export interface AcceptedHello {
   readonly serverName: string | undefined;
   /** The client offered post_handshake_auth. */
   readonly postHandshakeAuth: boolean;
+  /** The application protocol chosen (RFC 7301), if the client offered ALPN and the server speaks one. */
+  readonly alpn: string | undefined;
   /** What ServerHello's legacy_session_id_echo carries: empty, unless `echoLegacySessionId`. */
   readonly sessionIdEcho: Uint8Array;
   /** 0-RTT: taken (with the most bytes it may bring), refused, or not offered. */

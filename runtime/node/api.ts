@@ -118,6 +118,17 @@ export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
     return this.latestSession;
   }
 
+  /** The application protocol ALPN settled (RFC 7301), once connected; undefined when none was negotiated. */
+  get alpnProtocol(): string | undefined {
+    return this.negotiated?.alpnProtocol;
+  }
+
+  /** Keying material for another protocol (RFC 8446 §7.5): the same bytes on both ends. Throws before the handshake completes. */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
+    if (!this.endpoint || !this.negotiated) throw new ConnectionStateError('not connected yet');
+    return this.endpoint.connection.exportKeyingMaterial(length, label, context);
+  }
+
   /** Whether the handshake resumed a session from a ticket (false until connected). */
   get reused(): boolean {
     return this.negotiated?.resumed ?? false;

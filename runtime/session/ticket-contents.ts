@@ -22,9 +22,11 @@ export interface TicketContents {
   readonly clientAuthenticated: boolean;
   /** The early data this ticket allows (0: none). */
   readonly maxEarlyData: number;
+  /** The application protocol of the session (early data is only for it). */
+  readonly alpn: string | undefined;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 export function encodeTicketContents(t: TicketContents): Uint8Array {
   const w = new Writer('TicketContents');
@@ -40,6 +42,9 @@ export function encodeTicketContents(t: TicketContents): Uint8Array {
   w.bytes(t.psk);
   w.u8(name.length, 'len_server_name');
   w.bytes(name);
+  const alpn = new TextEncoder().encode(t.alpn ?? '');
+  w.u8(alpn.length, 'len_alpn');
+  w.bytes(alpn);
   return w.finish().slice();
 }
 
@@ -58,6 +63,7 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
   const clientAuthenticated = r.u8('client_authenticated') === 1;
   const psk = r.bytes(r.u8('len_psk'), 'psk').slice();
   const name = r.bytes(r.u8('len_server_name'), 'server_name');
+  const alpn = r.bytes(r.u8('len_alpn'), 'alpn');
   r.finish();
   return {
     suite: suite as SupportedCipherSuite,
@@ -68,5 +74,6 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
     serverName: name.length === 0 ? undefined : new TextDecoder().decode(name),
     clientAuthenticated,
     maxEarlyData,
+    alpn: alpn.length === 0 ? undefined : new TextDecoder().decode(alpn),
   };
 }
