@@ -37,7 +37,7 @@ readonly CONFIGURE_FLAGS=(
   --enable-dtls --enable-dtls13 --enable-dtlscid --enable-dtls-frag-ch
   --enable-session-ticket --enable-earlydata --enable-psk --enable-postauth
   --enable-hrrcookie --enable-curve25519 --enable-ed25519 --enable-chacha
-  --enable-poly1305 --enable-aesccm --disable-shared
+  --enable-poly1305 --enable-aesccm --enable-alpn --disable-shared
 )
 
 export DEBIAN_FRONTEND=noninteractive
