@@ -268,7 +268,7 @@ function earlyDataOption(role: 'client' | 'server', data: unknown): Uint8Array |
 function booleanOption(option: string, value: unknown, allowed: boolean): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') throw new ConfigError(option, 'must be a boolean');
-  if (value && !allowed) throw new ConfigError(option, `is not an option of this side (${option === 'echoLegacySessionId' ? 'server' : 'client'} only)`);
+  if (value && !allowed) throw new ConfigError(option, 'is not an option of this side');
   return value;
 }
 

@@ -5,10 +5,8 @@ import { CookieProtector } from '../handshake/cookie.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { negotiate, type PskTerms, type ServerChoice } from '../handshake/negotiation.js';
-import type { HashAlgorithm } from '../crypto/provider.js';
-import { decodeTicketContents } from '../session/ticket-contents.js';
 import { Transcript } from '../keyschedule/transcript.js';
-import { selectPsk } from './psk-selection.js';
+import { MAX_IDENTITIES_CONSIDERED, openTicket, selectPsk } from './psk-selection.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
@@ -228,22 +226,12 @@ function pskTermsHint(ch: ClientHello, config: ResolvedConfig, wallNow: number):
   const modes = findExtension(ch.extensions, 'psk_key_exchange_modes')?.keModes ?? [];
   const mode = config.pskModes.find((m) => modes.includes(m));
   if (!offered || !mode) return undefined;
-  for (const { identity } of offered.identities) {
-    const hash = ticketHash(config, identity, wallNow) ?? config.serverPsk?.(identity)?.hash;
+  for (const { identity } of offered.identities.slice(0, MAX_IDENTITIES_CONSIDERED)) {
+    const ticket = openTicket(config, identity, wallNow);
+    const hash = ticket ? CIPHER_SUITES[ticket.suite].hash : config.serverPsk?.(identity)?.hash;
     if (hash) return { hash, mode };
   }
   return undefined;
-}
-
-function ticketHash(config: ResolvedConfig, identity: Uint8Array, wallNow: number): HashAlgorithm | undefined {
-  const opened = config.ticketKeys?.open(identity);
-  if (!opened) return undefined;
-  try {
-    const t = decodeTicketContents(opened);
-    return wallNow - t.issuedAt < t.lifetimeSeconds * 1000 ? CIPHER_SUITES[t.suite].hash : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A reassembled ClientHello as one DTLSPlaintext record (the body is at most 16,372 bytes, so it fits one). */

@@ -101,8 +101,8 @@ function externalCandidate(config: ResolvedConfig, identity: Uint8Array): Candid
   return psk ? { kind: 'external', key: psk.key, hash: psk.hash, ticket: undefined, ticketAgeSkewMs: undefined } : undefined;
 }
 
-/** A ticket of ours that is still valid for this ClientHello's server name. */
-function ticketCandidate(config: ResolvedConfig, identity: Uint8Array, obfuscatedAge: number, ch: ClientHello, wallNow: number): Candidate | undefined {
+/** The contents of a ticket of ours that has not expired by our clock; undefined for anything else (foreign, garbled, old format, expired). */
+export function openTicket(config: ResolvedConfig, identity: Uint8Array, wallNow: number): TicketContents | undefined {
   const opened = config.ticketKeys?.open(identity);
   if (!opened) return undefined;
   let ticket: TicketContents;
@@ -112,8 +112,14 @@ function ticketCandidate(config: ResolvedConfig, identity: Uint8Array, obfuscate
     return undefined; // sealed by us, so only a format from another version of this code
   }
   const serverAge = wallNow - ticket.issuedAt;
-  if (serverAge < 0 || serverAge >= ticket.lifetimeSeconds * 1000) return undefined;
-  if (ticket.serverName !== requestedName(ch)) return undefined;
+  return serverAge >= 0 && serverAge < ticket.lifetimeSeconds * 1000 ? ticket : undefined;
+}
+
+/** A ticket of ours that is still valid for this ClientHello's server name. */
+function ticketCandidate(config: ResolvedConfig, identity: Uint8Array, obfuscatedAge: number, ch: ClientHello, wallNow: number): Candidate | undefined {
+  const ticket = openTicket(config, identity, wallNow);
+  if (!ticket || ticket.serverName !== requestedName(ch)) return undefined;
+  const serverAge = wallNow - ticket.issuedAt;
   const clientAge = (obfuscatedAge - ticket.ticketAgeAdd) >>> 0;
   return { kind: 'resumption', key: ticket.psk, hash: CIPHER_SUITES[ticket.suite].hash, ticket, ticketAgeSkewMs: Math.abs(clientAge - serverAge) };
 }

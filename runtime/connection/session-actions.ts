@@ -75,14 +75,21 @@ export function sendPendingFlights(parts: ConnectionParts, session: Session): vo
   if (next) next();
 }
 
+/** Post-handshake flights that may wait behind the outstanding one. */
+export const MAX_WAITING_FLIGHTS = 4;
+
 /** Builds (`queue` its messages) and sends a post-handshake flight now, or when the outstanding flight ends. */
 export function sendPostHandshakeFlight(parts: ConnectionParts, session: Session, queue: () => void): void {
   const send = (): void => {
     queue();
     parts.sendFlight({ acknowledgesPeer: false });
   };
-  if (parts.flight.acceptsFlight && session.waitingFlights.length === 0) send();
-  else session.waitingFlights.push(send);
+  if (parts.flight.acceptsFlight && session.waitingFlights.length === 0) return send();
+  // A peer that keeps asking (post-handshake CertificateRequests) must not grow the queue without bound.
+  if (session.waitingFlights.length >= MAX_WAITING_FLIGHTS) {
+    throw new ProtocolError('unexpected_message', `more than ${MAX_WAITING_FLIGHTS} post-handshake requests waiting for an answer`);
+  }
+  session.waitingFlights.push(send);
 }
 
 /** Our KeyUpdate was acknowledged: write with the next epoch's keys (RFC 9147 §8). */

@@ -48,8 +48,12 @@ export class MemoryAntiReplay implements SyncAntiReplay {
     return true;
   }
 
+  /** Keys go in in the order they expire (one window per server), so the expired ones are at the front: O(expired), not O(size). */
   private forgetExpired(now: number): void {
-    for (const [id, until] of this.seen) if (until <= now) this.seen.delete(id);
+    for (const [id, until] of this.seen) {
+      if (until > now) return;
+      this.seen.delete(id);
+    }
   }
 }
 

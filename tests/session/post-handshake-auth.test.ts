@@ -1,5 +1,6 @@
 import test from 'ava';
 import { ConnectionStateError } from '../../runtime/connection/connection.js';
+import { MAX_WAITING_FLIGHTS } from '../../runtime/connection/session-actions.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { encodeCertificateRequest } from '../../generated/wire/index.js';
 import { handshake, roundTrip } from '../support/handshake.js';
@@ -75,4 +76,19 @@ test('the request and the answer survive loss of their datagrams (retransmitted 
   link.run(link.now + 30_000);
   t.is(authenticated(link.events.server).length, 1);
   t.true(link.server.stats.retransmissions + link.client.stats.retransmissions >= 1);
+});
+
+test('a server that keeps sending CertificateRequests before our answers are acknowledged ends with unexpected_message, not a growing queue', (t) => {
+  const { link } = handshake(serverId, { clientId, client: { postHandshakeAuth: true }, server: { tickets: 0 } });
+  const request = (n: number) =>
+    encodeCertificateRequest({
+      certificateRequestContext: Uint8Array.of(n),
+      extensions: [{ extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: ['ed25519'] } }],
+    });
+  // The first answer goes out and stays unacknowledged (nothing is delivered); the next MAX_WAITING_FLIGHTS wait; one more is refused.
+  for (let n = 1; n <= 1 + MAX_WAITING_FLIGHTS; n++) link.client.injectHandshakeMessage(13, request(n), 3);
+  t.is(link.client.failure, undefined);
+  link.client.injectHandshakeMessage(13, request(99), 3);
+  t.is(link.client.failure?.alert, 'unexpected_message');
+  t.regex(link.client.failure?.message ?? '', /post-handshake requests waiting/);
 });
