@@ -3,13 +3,13 @@
 
 (function (root, factory) {
   if (typeof define === 'function' && define.amd) {
-    define(['exports', 'kaitai-struct/KaitaiStream', './ExtSupportedVersions', './ExtConnectionId', './ExtCertificateAuthorities', './ExtPskKeyExchangeModes', './ExtPreSharedKey', './Enums', './ExtSignatureAlgorithms', './ExtAlpn', './ExtPadding', './ExtKeyShare', './ExtMaxFragmentLength', './ExtSupportedGroups', './ExtCookie', './ExtCertificateType', './ExtRecordSizeLimit', './ExtServerName', './Empty'], factory);
+    define(['exports', 'kaitai-struct/KaitaiStream', './ExtSupportedVersions', './ExtConnectionId', './ExtCertificateAuthorities', './ExtPskKeyExchangeModes', './ExtUseSrtp', './ExtPreSharedKey', './Enums', './ExtSignatureAlgorithms', './ExtAlpn', './ExtPadding', './ExtKeyShare', './ExtMaxFragmentLength', './ExtSupportedGroups', './ExtCookie', './ExtCertificateType', './ExtRecordSizeLimit', './Empty', './ExtServerName'], factory);
   } else if (typeof exports === 'object' && exports !== null && typeof exports.nodeType !== 'number') {
-    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtSupportedVersions'), require('./ExtConnectionId'), require('./ExtCertificateAuthorities'), require('./ExtPskKeyExchangeModes'), require('./ExtPreSharedKey'), require('./Enums'), require('./ExtSignatureAlgorithms'), require('./ExtAlpn'), require('./ExtPadding'), require('./ExtKeyShare'), require('./ExtMaxFragmentLength'), require('./ExtSupportedGroups'), require('./ExtCookie'), require('./ExtCertificateType'), require('./ExtRecordSizeLimit'), require('./ExtServerName'), require('./Empty'));
+    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtSupportedVersions'), require('./ExtConnectionId'), require('./ExtCertificateAuthorities'), require('./ExtPskKeyExchangeModes'), require('./ExtUseSrtp'), require('./ExtPreSharedKey'), require('./Enums'), require('./ExtSignatureAlgorithms'), require('./ExtAlpn'), require('./ExtPadding'), require('./ExtKeyShare'), require('./ExtMaxFragmentLength'), require('./ExtSupportedGroups'), require('./ExtCookie'), require('./ExtCertificateType'), require('./ExtRecordSizeLimit'), require('./Empty'), require('./ExtServerName'));
   } else {
-    factory(root.ClientHello || (root.ClientHello = {}), root.KaitaiStream, root.ExtSupportedVersions || (root.ExtSupportedVersions = {}), root.ExtConnectionId || (root.ExtConnectionId = {}), root.ExtCertificateAuthorities || (root.ExtCertificateAuthorities = {}), root.ExtPskKeyExchangeModes || (root.ExtPskKeyExchangeModes = {}), root.ExtPreSharedKey || (root.ExtPreSharedKey = {}), root.Enums || (root.Enums = {}), root.ExtSignatureAlgorithms || (root.ExtSignatureAlgorithms = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.ExtPadding || (root.ExtPadding = {}), root.ExtKeyShare || (root.ExtKeyShare = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.ExtSupportedGroups || (root.ExtSupportedGroups = {}), root.ExtCookie || (root.ExtCookie = {}), root.ExtCertificateType || (root.ExtCertificateType = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}), root.ExtServerName || (root.ExtServerName = {}), root.Empty || (root.Empty = {}));
+    factory(root.ClientHello || (root.ClientHello = {}), root.KaitaiStream, root.ExtSupportedVersions || (root.ExtSupportedVersions = {}), root.ExtConnectionId || (root.ExtConnectionId = {}), root.ExtCertificateAuthorities || (root.ExtCertificateAuthorities = {}), root.ExtPskKeyExchangeModes || (root.ExtPskKeyExchangeModes = {}), root.ExtUseSrtp || (root.ExtUseSrtp = {}), root.ExtPreSharedKey || (root.ExtPreSharedKey = {}), root.Enums || (root.Enums = {}), root.ExtSignatureAlgorithms || (root.ExtSignatureAlgorithms = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.ExtPadding || (root.ExtPadding = {}), root.ExtKeyShare || (root.ExtKeyShare = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.ExtSupportedGroups || (root.ExtSupportedGroups = {}), root.ExtCookie || (root.ExtCookie = {}), root.ExtCertificateType || (root.ExtCertificateType = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}), root.Empty || (root.Empty = {}), root.ExtServerName || (root.ExtServerName = {}));
   }
-})(typeof self !== 'undefined' ? self : this, function (ClientHello_, KaitaiStream, ExtSupportedVersions_, ExtConnectionId_, ExtCertificateAuthorities_, ExtPskKeyExchangeModes_, ExtPreSharedKey_, Enums_, ExtSignatureAlgorithms_, ExtAlpn_, ExtPadding_, ExtKeyShare_, ExtMaxFragmentLength_, ExtSupportedGroups_, ExtCookie_, ExtCertificateType_, ExtRecordSizeLimit_, ExtServerName_, Empty_) {
+})(typeof self !== 'undefined' ? self : this, function (ClientHello_, KaitaiStream, ExtSupportedVersions_, ExtConnectionId_, ExtCertificateAuthorities_, ExtPskKeyExchangeModes_, ExtUseSrtp_, ExtPreSharedKey_, Enums_, ExtSignatureAlgorithms_, ExtAlpn_, ExtPadding_, ExtKeyShare_, ExtMaxFragmentLength_, ExtSupportedGroups_, ExtCookie_, ExtCertificateType_, ExtRecordSizeLimit_, Empty_, ExtServerName_) {
 /**
  * The first message of a handshake. DTLS 1.3 keeps DTLS 1.2's legacy_cookie
  * field, which must be empty (the cookie moved to an extension).
@@ -164,6 +164,11 @@ var ClientHello = (function() {
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
         this.extensionData = new ExtRecordSizeLimit_.ExtRecordSizeLimit.RecordSizeLimitExtension(_io__raw_extensionData, null, null);
         break;
+      case Enums_.Enums.ExtensionType.RRC:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new Empty_.Empty(_io__raw_extensionData, null, null);
+        break;
       case Enums_.Enums.ExtensionType.SERVER_CERTIFICATE_TYPE:
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
@@ -193,6 +198,11 @@ var ClientHello = (function() {
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
         this.extensionData = new ExtSupportedVersions_.ExtSupportedVersions.SupportedVersionsClientHello(_io__raw_extensionData, null, null);
+        break;
+      case Enums_.Enums.ExtensionType.USE_SRTP:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new ExtUseSrtp_.ExtUseSrtp.UseSrtpData(_io__raw_extensionData, null, null);
         break;
       default:
         this.extensionData = this._io.readBytes(this.lenExtensionData);

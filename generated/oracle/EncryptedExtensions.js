@@ -3,13 +3,13 @@
 
 (function (root, factory) {
   if (typeof define === 'function' && define.amd) {
-    define(['exports', 'kaitai-struct/KaitaiStream', './ExtCertificateType', './Enums', './ExtAlpn', './ExtMaxFragmentLength', './Empty', './ExtSupportedGroups', './ExtRecordSizeLimit'], factory);
+    define(['exports', 'kaitai-struct/KaitaiStream', './ExtCertificateType', './Enums', './ExtUseSrtp', './ExtAlpn', './ExtMaxFragmentLength', './ExtSupportedGroups', './ExtRecordSizeLimit', './Empty'], factory);
   } else if (typeof exports === 'object' && exports !== null && typeof exports.nodeType !== 'number') {
-    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtCertificateType'), require('./Enums'), require('./ExtAlpn'), require('./ExtMaxFragmentLength'), require('./Empty'), require('./ExtSupportedGroups'), require('./ExtRecordSizeLimit'));
+    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtCertificateType'), require('./Enums'), require('./ExtUseSrtp'), require('./ExtAlpn'), require('./ExtMaxFragmentLength'), require('./ExtSupportedGroups'), require('./ExtRecordSizeLimit'), require('./Empty'));
   } else {
-    factory(root.EncryptedExtensions || (root.EncryptedExtensions = {}), root.KaitaiStream, root.ExtCertificateType || (root.ExtCertificateType = {}), root.Enums || (root.Enums = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.Empty || (root.Empty = {}), root.ExtSupportedGroups || (root.ExtSupportedGroups = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}));
+    factory(root.EncryptedExtensions || (root.EncryptedExtensions = {}), root.KaitaiStream, root.ExtCertificateType || (root.ExtCertificateType = {}), root.Enums || (root.Enums = {}), root.ExtUseSrtp || (root.ExtUseSrtp = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.ExtSupportedGroups || (root.ExtSupportedGroups = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}), root.Empty || (root.Empty = {}));
   }
-})(typeof self !== 'undefined' ? self : this, function (EncryptedExtensions_, KaitaiStream, ExtCertificateType_, Enums_, ExtAlpn_, ExtMaxFragmentLength_, Empty_, ExtSupportedGroups_, ExtRecordSizeLimit_) {
+})(typeof self !== 'undefined' ? self : this, function (EncryptedExtensions_, KaitaiStream, ExtCertificateType_, Enums_, ExtUseSrtp_, ExtAlpn_, ExtMaxFragmentLength_, ExtSupportedGroups_, ExtRecordSizeLimit_, Empty_) {
 /**
  * The first message protected with handshake keys: the server's answers to
  * ClientHello extensions that are not needed to establish the keys.
@@ -87,6 +87,11 @@ var EncryptedExtensions = (function() {
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
         this.extensionData = new ExtSupportedGroups_.ExtSupportedGroups.NamedGroupList(_io__raw_extensionData, null, null);
+        break;
+      case Enums_.Enums.ExtensionType.USE_SRTP:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new ExtUseSrtp_.ExtUseSrtp.UseSrtpData(_io__raw_extensionData, null, null);
         break;
       default:
         this.extensionData = this._io.readBytes(this.lenExtensionData);

@@ -38,6 +38,7 @@ var Enums = (function() {
     ACCESS_DENIED: 49,
     DECODE_ERROR: 50,
     DECRYPT_ERROR: 51,
+    TOO_MANY_CIDS_REQUESTED: 52,
     EXPORT_RESTRICTION_RESERVED: 60,
     PROTOCOL_VERSION: 70,
     INSUFFICIENT_SECURITY: 71,
@@ -73,6 +74,7 @@ var Enums = (function() {
     49: "ACCESS_DENIED",
     50: "DECODE_ERROR",
     51: "DECRYPT_ERROR",
+    52: "TOO_MANY_CIDS_REQUESTED",
     60: "EXPORT_RESTRICTION_RESERVED",
     70: "PROTOCOL_VERSION",
     71: "INSUFFICIENT_SECURITY",
@@ -137,6 +139,7 @@ var Enums = (function() {
     HEARTBEAT: 24,
     TLS12_CID: 25,
     ACK: 26,
+    RETURN_ROUTABILITY_CHECK: 27,
 
     20: "CHANGE_CIPHER_SPEC",
     21: "ALERT",
@@ -145,6 +148,7 @@ var Enums = (function() {
     24: "HEARTBEAT",
     25: "TLS12_CID",
     26: "ACK",
+    27: "RETURN_ROUTABILITY_CHECK",
   });
 
   Enums.ExtensionType = Object.freeze({
@@ -172,6 +176,7 @@ var Enums = (function() {
     SIGNATURE_ALGORITHMS_CERT: 50,
     KEY_SHARE: 51,
     CONNECTION_ID: 54,
+    RRC: 61,
 
     0: "SERVER_NAME",
     1: "MAX_FRAGMENT_LENGTH",
@@ -197,6 +202,7 @@ var Enums = (function() {
     50: "SIGNATURE_ALGORITHMS_CERT",
     51: "KEY_SHARE",
     54: "CONNECTION_ID",
+    61: "RRC",
   });
 
   Enums.HandshakeType = Object.freeze({
@@ -323,6 +329,16 @@ var Enums = (function() {
     1: "PSK_DHE_KE",
   });
 
+  Enums.RrcMsgType = Object.freeze({
+    PATH_CHALLENGE: 0,
+    PATH_RESPONSE: 1,
+    PATH_DROP: 2,
+
+    0: "PATH_CHALLENGE",
+    1: "PATH_RESPONSE",
+    2: "PATH_DROP",
+  });
+
   Enums.SignatureScheme = Object.freeze({
     RSA_PKCS1_SHA1: 513,
     ECDSA_SHA1: 515,
@@ -357,6 +373,22 @@ var Enums = (function() {
     2057: "RSA_PSS_PSS_SHA256",
     2058: "RSA_PSS_PSS_SHA384",
     2059: "RSA_PSS_PSS_SHA512",
+  });
+
+  Enums.SrtpProtectionProfile = Object.freeze({
+    SRTP_AES128_CM_HMAC_SHA1_80: 1,
+    SRTP_AES128_CM_HMAC_SHA1_32: 2,
+    SRTP_NULL_HMAC_SHA1_80: 5,
+    SRTP_NULL_HMAC_SHA1_32: 6,
+    SRTP_AEAD_AES_128_GCM: 7,
+    SRTP_AEAD_AES_256_GCM: 8,
+
+    1: "SRTP_AES128_CM_HMAC_SHA1_80",
+    2: "SRTP_AES128_CM_HMAC_SHA1_32",
+    5: "SRTP_NULL_HMAC_SHA1_80",
+    6: "SRTP_NULL_HMAC_SHA1_32",
+    7: "SRTP_AEAD_AES_128_GCM",
+    8: "SRTP_AEAD_AES_256_GCM",
   });
 
   function Enums(_io, _parent, _root) {

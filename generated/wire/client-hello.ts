@@ -18,6 +18,7 @@ import { readServerNameList, type ServerNameList, sizeServerNameList, writeServe
 import { readSignatureSchemeList, type SignatureSchemeList, sizeSignatureSchemeList, writeSignatureSchemeList } from './ext-signature-algorithms.js';
 import { type NamedGroupList, readNamedGroupList, sizeNamedGroupList, writeNamedGroupList } from './ext-supported-groups.js';
 import { readSupportedVersionsClientHello, sizeSupportedVersionsClientHello, type SupportedVersionsClientHello, writeSupportedVersionsClientHello } from './ext-supported-versions.js';
+import { readUseSrtpData, sizeUseSrtpData, type UseSrtpData, writeUseSrtpData } from './ext-use-srtp.js';
 /**
  * The first message of a handshake. DTLS 1.3 keeps DTLS 1.2's legacy_cookie
  * field, which must be empty (the cookie moved to an extension).
@@ -195,19 +196,20 @@ export type ClientHelloExtension =
   | { readonly extensionType: 'max_fragment_length'; readonly extensionData: MaxFragmentLengthExtension }
   | { readonly extensionType: 'supported_groups'; readonly extensionData: NamedGroupList }
   | { readonly extensionType: 'signature_algorithms' | 'signature_algorithms_cert'; readonly extensionData: SignatureSchemeList }
+  | { readonly extensionType: 'use_srtp'; readonly extensionData: UseSrtpData }
   | { readonly extensionType: 'application_layer_protocol_negotiation'; readonly extensionData: ProtocolNameList }
   | { readonly extensionType: 'client_certificate_type' | 'server_certificate_type'; readonly extensionData: CertificateTypeList }
   | { readonly extensionType: 'padding'; readonly extensionData: PaddingExtension }
   | { readonly extensionType: 'record_size_limit'; readonly extensionData: RecordSizeLimitExtension }
   | { readonly extensionType: 'pre_shared_key'; readonly extensionData: OfferedPsks }
-  | { readonly extensionType: 'early_data' | 'post_handshake_auth'; readonly extensionData: Empty }
+  | { readonly extensionType: 'early_data' | 'post_handshake_auth' | 'rrc'; readonly extensionData: Empty }
   | { readonly extensionType: 'supported_versions'; readonly extensionData: SupportedVersionsClientHello }
   | { readonly extensionType: 'cookie'; readonly extensionData: CookieExtension }
   | { readonly extensionType: 'psk_key_exchange_modes'; readonly extensionData: PskKeyExchangeModes }
   | { readonly extensionType: 'certificate_authorities'; readonly extensionData: CertificateAuthoritiesExtension }
   | { readonly extensionType: 'key_share'; readonly extensionData: KeyShareClientHello }
   | { readonly extensionType: 'connection_id'; readonly extensionData: ConnectionIdExtension }
-  | { readonly extensionType: Exclude<ExtensionType, 'server_name' | 'max_fragment_length' | 'supported_groups' | 'signature_algorithms' | 'application_layer_protocol_negotiation' | 'client_certificate_type' | 'server_certificate_type' | 'padding' | 'record_size_limit' | 'pre_shared_key' | 'early_data' | 'supported_versions' | 'cookie' | 'psk_key_exchange_modes' | 'certificate_authorities' | 'post_handshake_auth' | 'signature_algorithms_cert' | 'key_share' | 'connection_id'>; readonly extensionData: Uint8Array };
+  | { readonly extensionType: Exclude<ExtensionType, 'server_name' | 'max_fragment_length' | 'supported_groups' | 'signature_algorithms' | 'use_srtp' | 'application_layer_protocol_negotiation' | 'client_certificate_type' | 'server_certificate_type' | 'padding' | 'record_size_limit' | 'pre_shared_key' | 'early_data' | 'supported_versions' | 'cookie' | 'psk_key_exchange_modes' | 'certificate_authorities' | 'post_handshake_auth' | 'signature_algorithms_cert' | 'key_share' | 'connection_id' | 'rrc'>; readonly extensionData: Uint8Array };
 
 /** Reads ClientHelloExtension at the reader's position, up to its current limit where the structure is open-ended. */
 export function readClientHelloExtension(r: Reader): ClientHelloExtension {
@@ -235,6 +237,11 @@ export function readClientHelloExtension(r: Reader): ClientHelloExtension {
     case 'signature_algorithms_cert':
       r.enter(extensionType);
       result = { extensionType, extensionData: readSignatureSchemeList(r) };
+      r.leave();
+      break;
+    case 'use_srtp':
+      r.enter(extensionType);
+      result = { extensionType, extensionData: readUseSrtpData(r) };
       r.leave();
       break;
     case 'application_layer_protocol_negotiation':
@@ -265,6 +272,7 @@ export function readClientHelloExtension(r: Reader): ClientHelloExtension {
       break;
     case 'early_data':
     case 'post_handshake_auth':
+    case 'rrc':
       r.enter(extensionType);
       result = { extensionType, extensionData: readEmpty(r) };
       r.leave();
@@ -334,6 +342,11 @@ export function writeClientHelloExtension(w: Writer, v: ClientHelloExtension): v
       writeSignatureSchemeList(w, v.extensionData);
       w.leave();
       break;
+    case 'use_srtp':
+      w.enter(v.extensionType);
+      writeUseSrtpData(w, v.extensionData);
+      w.leave();
+      break;
     case 'application_layer_protocol_negotiation':
       w.enter(v.extensionType);
       writeProtocolNameList(w, v.extensionData);
@@ -362,6 +375,7 @@ export function writeClientHelloExtension(w: Writer, v: ClientHelloExtension): v
       break;
     case 'early_data':
     case 'post_handshake_auth':
+    case 'rrc':
       w.enter(v.extensionType);
       writeEmpty(w, v.extensionData);
       w.leave();
@@ -397,7 +411,7 @@ export function writeClientHelloExtension(w: Writer, v: ClientHelloExtension): v
       w.leave();
       break;
     default:
-      if (typeof v.extensionType === 'number' && ['server_name', 'max_fragment_length', 'supported_groups', 'signature_algorithms', 'signature_algorithms_cert', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'padding', 'record_size_limit', 'pre_shared_key', 'early_data', 'post_handshake_auth', 'supported_versions', 'cookie', 'psk_key_exchange_modes', 'certificate_authorities', 'key_share', 'connection_id'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
+      if (typeof v.extensionType === 'number' && ['server_name', 'max_fragment_length', 'supported_groups', 'signature_algorithms', 'signature_algorithms_cert', 'use_srtp', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'padding', 'record_size_limit', 'pre_shared_key', 'early_data', 'post_handshake_auth', 'rrc', 'supported_versions', 'cookie', 'psk_key_exchange_modes', 'certificate_authorities', 'key_share', 'connection_id'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 
@@ -421,6 +435,9 @@ export function sizeClientHelloExtension(v: ClientHelloExtension): number {
     case 'signature_algorithms_cert':
       n += sizeSignatureSchemeList(v.extensionData);
       break;
+    case 'use_srtp':
+      n += sizeUseSrtpData(v.extensionData);
+      break;
     case 'application_layer_protocol_negotiation':
       n += sizeProtocolNameList(v.extensionData);
       break;
@@ -439,6 +456,7 @@ export function sizeClientHelloExtension(v: ClientHelloExtension): number {
       break;
     case 'early_data':
     case 'post_handshake_auth':
+    case 'rrc':
       n += sizeEmpty(v.extensionData);
       break;
     case 'supported_versions':

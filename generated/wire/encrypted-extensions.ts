@@ -8,6 +8,7 @@ import { type CertificateTypeSelected, readCertificateTypeSelected, sizeCertific
 import { type MaxFragmentLengthExtension, readMaxFragmentLengthExtension, sizeMaxFragmentLengthExtension, writeMaxFragmentLengthExtension } from './ext-max-fragment-length.js';
 import { readRecordSizeLimitExtension, type RecordSizeLimitExtension, sizeRecordSizeLimitExtension, writeRecordSizeLimitExtension } from './ext-record-size-limit.js';
 import { type NamedGroupList, readNamedGroupList, sizeNamedGroupList, writeNamedGroupList } from './ext-supported-groups.js';
+import { readUseSrtpData, sizeUseSrtpData, type UseSrtpData, writeUseSrtpData } from './ext-use-srtp.js';
 /**
  * The first message protected with handshake keys: the server's answers to
  * ClientHello extensions that are not needed to establish the keys.
@@ -113,10 +114,11 @@ export type EncryptedExtensionsExtension =
   | { readonly extensionType: 'server_name' | 'early_data'; readonly extensionData: Empty }
   | { readonly extensionType: 'max_fragment_length'; readonly extensionData: MaxFragmentLengthExtension }
   | { readonly extensionType: 'supported_groups'; readonly extensionData: NamedGroupList }
+  | { readonly extensionType: 'use_srtp'; readonly extensionData: UseSrtpData }
   | { readonly extensionType: 'application_layer_protocol_negotiation'; readonly extensionData: ProtocolNameList }
   | { readonly extensionType: 'client_certificate_type' | 'server_certificate_type'; readonly extensionData: CertificateTypeSelected }
   | { readonly extensionType: 'record_size_limit'; readonly extensionData: RecordSizeLimitExtension }
-  | { readonly extensionType: Exclude<ExtensionType, 'server_name' | 'max_fragment_length' | 'supported_groups' | 'application_layer_protocol_negotiation' | 'client_certificate_type' | 'server_certificate_type' | 'record_size_limit' | 'early_data'>; readonly extensionData: Uint8Array };
+  | { readonly extensionType: Exclude<ExtensionType, 'server_name' | 'max_fragment_length' | 'supported_groups' | 'use_srtp' | 'application_layer_protocol_negotiation' | 'client_certificate_type' | 'server_certificate_type' | 'record_size_limit' | 'early_data'>; readonly extensionData: Uint8Array };
 
 /** Reads EncryptedExtensionsExtension at the reader's position, up to its current limit where the structure is open-ended. */
 export function readEncryptedExtensionsExtension(r: Reader): EncryptedExtensionsExtension {
@@ -139,6 +141,11 @@ export function readEncryptedExtensionsExtension(r: Reader): EncryptedExtensions
     case 'supported_groups':
       r.enter(extensionType);
       result = { extensionType, extensionData: readNamedGroupList(r) };
+      r.leave();
+      break;
+    case 'use_srtp':
+      r.enter(extensionType);
+      result = { extensionType, extensionData: readUseSrtpData(r) };
       r.leave();
       break;
     case 'application_layer_protocol_negotiation':
@@ -187,6 +194,11 @@ export function writeEncryptedExtensionsExtension(w: Writer, v: EncryptedExtensi
       writeNamedGroupList(w, v.extensionData);
       w.leave();
       break;
+    case 'use_srtp':
+      w.enter(v.extensionType);
+      writeUseSrtpData(w, v.extensionData);
+      w.leave();
+      break;
     case 'application_layer_protocol_negotiation':
       w.enter(v.extensionType);
       writeProtocolNameList(w, v.extensionData);
@@ -204,7 +216,7 @@ export function writeEncryptedExtensionsExtension(w: Writer, v: EncryptedExtensi
       w.leave();
       break;
     default:
-      if (typeof v.extensionType === 'number' && ['server_name', 'early_data', 'max_fragment_length', 'supported_groups', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'record_size_limit'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
+      if (typeof v.extensionType === 'number' && ['server_name', 'early_data', 'max_fragment_length', 'supported_groups', 'use_srtp', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'record_size_limit'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 
@@ -224,6 +236,9 @@ export function sizeEncryptedExtensionsExtension(v: EncryptedExtensionsExtension
       break;
     case 'supported_groups':
       n += sizeNamedGroupList(v.extensionData);
+      break;
+    case 'use_srtp':
+      n += sizeUseSrtpData(v.extensionData);
       break;
     case 'application_layer_protocol_negotiation':
       n += sizeProtocolNameList(v.extensionData);

@@ -9,12 +9,13 @@ export const ContentType = {
   heartbeat: 0x18,
   tls12_cid: 0x19,
   ack: 0x1a,
+  return_routability_check: 0x1b,
 } as const;
 /** A known content_type member. */
 export type ContentTypeName = keyof typeof ContentType;
 /** A content_type value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
 export type ContentType = ContentTypeName | number;
-const contentTypeNames: readonly (ContentTypeName | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'change_cipher_spec', 'alert', 'handshake', 'application_data', 'heartbeat', 'tls12_cid', 'ack'];
+const contentTypeNames: readonly (ContentTypeName | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'change_cipher_spec', 'alert', 'handshake', 'application_data', 'heartbeat', 'tls12_cid', 'ack', 'return_routability_check'];
 
 /** The content_type value for a number read off the wire. */
 export function contentTypeFromNumber(n: number): ContentType {
@@ -93,6 +94,7 @@ export const AlertDescription = {
   access_denied: 0x31,
   decode_error: 0x32,
   decrypt_error: 0x33,
+  too_many_cids_requested: 0x34,
   export_restriction_reserved: 0x3c,
   protocol_version: 0x46,
   insufficient_security: 0x47,
@@ -114,7 +116,7 @@ export const AlertDescription = {
 export type AlertDescriptionName = keyof typeof AlertDescription;
 /** A alert_description value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
 export type AlertDescription = AlertDescriptionName | number;
-const alertDescriptionNames: readonly (AlertDescriptionName | undefined)[] = ['close_notify', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'unexpected_message', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'bad_record_mac', 'decryption_failed_reserved', 'record_overflow', undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'decompression_failure_reserved', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'handshake_failure', 'no_certificate_reserved', 'bad_certificate', 'unsupported_certificate', 'certificate_revoked', 'certificate_expired', 'certificate_unknown', 'illegal_parameter', 'unknown_ca', 'access_denied', 'decode_error', 'decrypt_error', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'export_restriction_reserved', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'protocol_version', 'insufficient_security', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'internal_error', undefined, undefined, undefined, undefined, undefined, 'inappropriate_fallback', undefined, undefined, undefined, 'user_canceled', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'no_renegotiation_reserved', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'missing_extension', 'unsupported_extension', 'certificate_unobtainable_reserved', 'unrecognized_name', 'bad_certificate_status_response', 'bad_certificate_hash_value_reserved', 'unknown_psk_identity', 'certificate_required', undefined, undefined, undefined, 'no_application_protocol'];
+const alertDescriptionNames: readonly (AlertDescriptionName | undefined)[] = ['close_notify', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'unexpected_message', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'bad_record_mac', 'decryption_failed_reserved', 'record_overflow', undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'decompression_failure_reserved', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'handshake_failure', 'no_certificate_reserved', 'bad_certificate', 'unsupported_certificate', 'certificate_revoked', 'certificate_expired', 'certificate_unknown', 'illegal_parameter', 'unknown_ca', 'access_denied', 'decode_error', 'decrypt_error', 'too_many_cids_requested', undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'export_restriction_reserved', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'protocol_version', 'insufficient_security', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'internal_error', undefined, undefined, undefined, undefined, undefined, 'inappropriate_fallback', undefined, undefined, undefined, 'user_canceled', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'no_renegotiation_reserved', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'missing_extension', 'unsupported_extension', 'certificate_unobtainable_reserved', 'unrecognized_name', 'bad_certificate_status_response', 'bad_certificate_hash_value_reserved', 'unknown_psk_identity', 'certificate_required', undefined, undefined, undefined, 'no_application_protocol'];
 
 /** The alert_description value for a number read off the wire. */
 export function alertDescriptionFromNumber(n: number): AlertDescription {
@@ -193,12 +195,13 @@ export const ExtensionType = {
   signature_algorithms_cert: 0x32,
   key_share: 0x33,
   connection_id: 0x36,
+  rrc: 0x3d,
 } as const;
 /** A known extension_type member. */
 export type ExtensionTypeName = keyof typeof ExtensionType;
 /** A extension_type value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
 export type ExtensionType = ExtensionTypeName | number;
-const extensionTypeNames: readonly (ExtensionTypeName | undefined)[] = ['server_name', 'max_fragment_length', undefined, undefined, undefined, 'status_request', undefined, undefined, undefined, undefined, 'supported_groups', undefined, undefined, 'signature_algorithms', 'use_srtp', 'heartbeat', 'application_layer_protocol_negotiation', undefined, 'signed_certificate_timestamp', 'client_certificate_type', 'server_certificate_type', 'padding', undefined, undefined, undefined, undefined, undefined, undefined, 'record_size_limit', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'pre_shared_key', 'early_data', 'supported_versions', 'cookie', 'psk_key_exchange_modes', undefined, 'certificate_authorities', 'oid_filters', 'post_handshake_auth', 'signature_algorithms_cert', 'key_share', undefined, undefined, 'connection_id'];
+const extensionTypeNames: readonly (ExtensionTypeName | undefined)[] = ['server_name', 'max_fragment_length', undefined, undefined, undefined, 'status_request', undefined, undefined, undefined, undefined, 'supported_groups', undefined, undefined, 'signature_algorithms', 'use_srtp', 'heartbeat', 'application_layer_protocol_negotiation', undefined, 'signed_certificate_timestamp', 'client_certificate_type', 'server_certificate_type', 'padding', undefined, undefined, undefined, undefined, undefined, undefined, 'record_size_limit', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'pre_shared_key', 'early_data', 'supported_versions', 'cookie', 'psk_key_exchange_modes', undefined, 'certificate_authorities', 'oid_filters', 'post_handshake_auth', 'signature_algorithms_cert', 'key_share', undefined, undefined, 'connection_id', undefined, undefined, undefined, undefined, undefined, undefined, 'rrc'];
 
 /** The extension_type value for a number read off the wire. */
 export function extensionTypeFromNumber(n: number): ExtensionType {
@@ -404,6 +407,28 @@ export function certificateTypeToNumber(v: CertificateType): number {
   return typeof v === 'number' ? v : CertificateType[v];
 }
 
+/** The rrc_msg_type registry: member name → wire value. */
+export const RrcMsgType = {
+  path_challenge: 0x00,
+  path_response: 0x01,
+  path_drop: 0x02,
+} as const;
+/** A known rrc_msg_type member. */
+export type RrcMsgTypeName = keyof typeof RrcMsgType;
+/** A rrc_msg_type value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
+export type RrcMsgType = RrcMsgTypeName | number;
+const rrcMsgTypeNames: readonly (RrcMsgTypeName | undefined)[] = ['path_challenge', 'path_response', 'path_drop'];
+
+/** The rrc_msg_type value for a number read off the wire. */
+export function rrcMsgTypeFromNumber(n: number): RrcMsgType {
+  return rrcMsgTypeNames[n] ?? n;
+}
+
+/** The wire number of a rrc_msg_type value. */
+export function rrcMsgTypeToNumber(v: RrcMsgType): number {
+  return typeof v === 'number' ? v : RrcMsgType[v];
+}
+
 /** The connection_id_usage registry: member name → wire value. */
 export const ConnectionIdUsage = {
   cid_immediate: 0x00,
@@ -423,4 +448,29 @@ export function connectionIdUsageFromNumber(n: number): ConnectionIdUsage {
 /** The wire number of a connection_id_usage value. */
 export function connectionIdUsageToNumber(v: ConnectionIdUsage): number {
   return typeof v === 'number' ? v : ConnectionIdUsage[v];
+}
+
+/** The srtp_protection_profile registry: member name → wire value. */
+export const SrtpProtectionProfile = {
+  srtp_aes128_cm_hmac_sha1_80: 0x01,
+  srtp_aes128_cm_hmac_sha1_32: 0x02,
+  srtp_null_hmac_sha1_80: 0x05,
+  srtp_null_hmac_sha1_32: 0x06,
+  srtp_aead_aes_128_gcm: 0x07,
+  srtp_aead_aes_256_gcm: 0x08,
+} as const;
+/** A known srtp_protection_profile member. */
+export type SrtpProtectionProfileName = keyof typeof SrtpProtectionProfile;
+/** A srtp_protection_profile value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
+export type SrtpProtectionProfile = SrtpProtectionProfileName | number;
+const srtpProtectionProfileNames: readonly (SrtpProtectionProfileName | undefined)[] = [undefined, 'srtp_aes128_cm_hmac_sha1_80', 'srtp_aes128_cm_hmac_sha1_32', undefined, undefined, 'srtp_null_hmac_sha1_80', 'srtp_null_hmac_sha1_32', 'srtp_aead_aes_128_gcm', 'srtp_aead_aes_256_gcm'];
+
+/** The srtp_protection_profile value for a number read off the wire. */
+export function srtpProtectionProfileFromNumber(n: number): SrtpProtectionProfile {
+  return srtpProtectionProfileNames[n] ?? n;
+}
+
+/** The wire number of a srtp_protection_profile value. */
+export function srtpProtectionProfileToNumber(v: SrtpProtectionProfile): number {
+  return typeof v === 'number' ? v : SrtpProtectionProfile[v];
 }

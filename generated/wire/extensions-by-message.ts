@@ -4,11 +4,11 @@
 export const extensionsByMessage = {
   certificate_entry: [],
   certificate_request: ['signature_algorithms', 'signature_algorithms_cert', 'certificate_authorities', 'oid_filters'],
-  client_hello: ['server_name', 'max_fragment_length', 'supported_groups', 'signature_algorithms', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'padding', 'record_size_limit', 'pre_shared_key', 'early_data', 'supported_versions', 'cookie', 'psk_key_exchange_modes', 'certificate_authorities', 'post_handshake_auth', 'signature_algorithms_cert', 'key_share', 'connection_id'],
-  encrypted_extensions: ['server_name', 'max_fragment_length', 'supported_groups', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'record_size_limit', 'early_data'],
+  client_hello: ['server_name', 'max_fragment_length', 'supported_groups', 'signature_algorithms', 'use_srtp', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'padding', 'record_size_limit', 'pre_shared_key', 'early_data', 'supported_versions', 'cookie', 'psk_key_exchange_modes', 'certificate_authorities', 'post_handshake_auth', 'signature_algorithms_cert', 'key_share', 'connection_id', 'rrc'],
+  encrypted_extensions: ['server_name', 'max_fragment_length', 'supported_groups', 'use_srtp', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'record_size_limit', 'early_data'],
   hello_retry_request: ['key_share', 'cookie', 'supported_versions'],
   new_session_ticket: ['early_data'],
-  server_hello: ['pre_shared_key', 'supported_versions', 'key_share', 'connection_id'],
+  server_hello: ['pre_shared_key', 'supported_versions', 'key_share', 'connection_id', 'rrc'],
 } as const;
 /** A message that carries extensions. */
 export type ExtensionContext = keyof typeof extensionsByMessage;

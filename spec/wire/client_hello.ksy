@@ -20,6 +20,7 @@ meta:
     - ext_certificate_authorities
     - ext_key_share
     - ext_connection_id
+    - ext_use_srtp
 doc: |
   The first message of a handshake. DTLS 1.3 keeps DTLS 1.2's legacy_cookie
   field, which must be empty (the cookie moved to an extension).
@@ -96,6 +97,7 @@ types:
             'enums::extension_type::max_fragment_length': ext_max_fragment_length::max_fragment_length_extension
             'enums::extension_type::supported_groups': ext_supported_groups::named_group_list
             'enums::extension_type::signature_algorithms': ext_signature_algorithms::signature_scheme_list
+            'enums::extension_type::use_srtp': ext_use_srtp::use_srtp_data
             'enums::extension_type::application_layer_protocol_negotiation': ext_alpn::protocol_name_list
             'enums::extension_type::client_certificate_type': ext_certificate_type::certificate_type_list
             'enums::extension_type::server_certificate_type': ext_certificate_type::certificate_type_list
@@ -111,3 +113,4 @@ types:
             'enums::extension_type::signature_algorithms_cert': ext_signature_algorithms::signature_scheme_list
             'enums::extension_type::key_share': ext_key_share::key_share_client_hello
             'enums::extension_type::connection_id': ext_connection_id::connection_id_extension
+            'enums::extension_type::rrc': empty

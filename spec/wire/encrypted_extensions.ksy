@@ -10,6 +10,7 @@ meta:
     - ext_alpn
     - ext_certificate_type
     - ext_record_size_limit
+    - ext_use_srtp
 doc: |
   The first message protected with handshake keys: the server's answers to
   ClientHello extensions that are not needed to establish the keys.
@@ -45,6 +46,7 @@ types:
             'enums::extension_type::server_name': empty
             'enums::extension_type::max_fragment_length': ext_max_fragment_length::max_fragment_length_extension
             'enums::extension_type::supported_groups': ext_supported_groups::named_group_list
+            'enums::extension_type::use_srtp': ext_use_srtp::use_srtp_data
             'enums::extension_type::application_layer_protocol_negotiation': ext_alpn::protocol_name_list
             'enums::extension_type::client_certificate_type': ext_certificate_type::certificate_type_selected
             'enums::extension_type::server_certificate_type': ext_certificate_type::certificate_type_selected

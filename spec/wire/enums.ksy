@@ -18,6 +18,7 @@ enums:
     24: heartbeat
     25: tls12_cid
     26: ack
+    27: return_routability_check
   protocol_version:
     # RFC 9147 §5.3 (DTLS versions are one's complement of 1.x)
     0x0301: tls1_0
@@ -51,6 +52,7 @@ enums:
     49: access_denied
     50: decode_error
     51: decrypt_error
+    52: too_many_cids_requested
     60: export_restriction_reserved
     70: protocol_version
     71: insufficient_security
@@ -92,7 +94,7 @@ enums:
     24: key_update
     254: message_hash
   extension_type:
-    # RFC 8446 §4.2, RFC 6066, RFC 7301, RFC 7250, RFC 8449, RFC 9146
+    # RFC 8446 §4.2, RFC 6066, RFC 7301, RFC 7250, RFC 8449, RFC 9146, RFC 9853 (rrc)
     0: server_name
     1: max_fragment_length
     5: status_request
@@ -117,6 +119,7 @@ enums:
     50: signature_algorithms_cert
     51: key_share
     54: connection_id
+    61: rrc
   cipher_suite:
     # RFC 8446 §B.4
     0x1301: tls_aes_128_gcm_sha256
@@ -175,7 +178,20 @@ enums:
     # RFC 7250 §3, IANA TLS Certificate Types
     0: x509
     2: raw_public_key
+  rrc_msg_type:
+    # RFC 9853 §4
+    0: path_challenge
+    1: path_response
+    2: path_drop
   connection_id_usage:
     # RFC 9147 §5.11
     0: cid_immediate
     1: cid_spare
+  srtp_protection_profile:
+    # RFC 5764 §4.1.2, RFC 7714 §14.2 (IANA DTLS-SRTP Protection Profiles)
+    0x0001: srtp_aes128_cm_hmac_sha1_80
+    0x0002: srtp_aes128_cm_hmac_sha1_32
+    0x0005: srtp_null_hmac_sha1_80
+    0x0006: srtp_null_hmac_sha1_32
+    0x0007: srtp_aead_aes_128_gcm
+    0x0008: srtp_aead_aes_256_gcm
