@@ -77,3 +77,14 @@ export { createChainVerifier, parsePemCertificates, verifyCertificateChain, type
 export * from './node/index.js';
 export { certificateToPem, privateKeyToPem } from './pki/pem.js';
 export { createThrowawayIdentity, type ThrowawayIdentity, type ThrowawayIdentityOptions } from './pki/throwaway-identity.js';
+export {
+  createSecureContext,
+  resolveCredentials,
+  SecureContext,
+  type CertificateCredential,
+  type CredentialInput,
+  type CredentialItem,
+  type CredentialOptions,
+  type ResolvedCredentials,
+  type SecureContextOptions,
+} from './pki/secure-context.js';

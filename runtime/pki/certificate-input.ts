@@ -1,0 +1,37 @@
+/**
+ * Certificates from node:tls-style options (`cert`, `ca`): every
+ * CERTIFICATE block of PEM items and every DER item, in order, each checked
+ * to be an X.509 certificate so a mistake names the option and the block.
+ */
+import { ConfigError } from '../config-error.js';
+import { parseCertificate } from './certification-path.js';
+import { credentialItems, type CredentialInput } from './credential-input.js';
+
+/**
+ * The certificates of `input` (DER), in the order given. Blocks with other
+ * labels (a private key in the same file) are skipped; an item without any
+ * certificate, or a certificate that does not parse, throws
+ * {@link ConfigError} naming `option` (`cert`, `ca[2]`) and the PEM block.
+ */
+export function readCertificates(option: string, input: CredentialInput): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const item of credentialItems(option, input)) {
+    if (item.der !== undefined) {
+      const parsed = parseCertificate(item.der, 'the DER item');
+      if (typeof parsed === 'string') throw new ConfigError(item.option, `not a DER X.509 certificate (${parsed})`);
+      out.push(item.der);
+      continue;
+    }
+    const certs = (item.pem ?? []).filter((b) => b.label === 'CERTIFICATE');
+    if (certs.length === 0) {
+      const labels = (item.pem ?? []).map((b) => b.label);
+      throw new ConfigError(item.option, `no CERTIFICATE block${labels.length > 0 ? ` (found ${labels.join(', ')})` : ''}`);
+    }
+    for (const block of certs) {
+      const parsed = parseCertificate(block.der, 'the certificate');
+      if (typeof parsed === 'string') throw new ConfigError(item.option, `PEM block ${block.position} (CERTIFICATE): ${parsed}`);
+      out.push(block.der);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+/**
+ * The forms node:tls takes certificates and keys in (`cert`, `key`, `ca`):
+ * PEM text as a string or as bytes (a Buffer read from a file), DER bytes,
+ * or an array of these. Each item is read as PEM when its text starts with
+ * `-----BEGIN`, else as DER.
+ */
+import { ConfigError } from '../config-error.js';
+import { parsePemBlocks, type PemBlock } from './pem-blocks.js';
+
+/** One PEM text or DER encoding: a string (PEM) or bytes (PEM or DER; a Buffer is a Uint8Array). */
+export type CredentialItem = string | Uint8Array;
+/** What `cert`, `key` and `ca` take: one item or a list. */
+export type CredentialInput = CredentialItem | readonly CredentialItem[];
+
+/** An item of a credential option, with the name it goes by in messages (`cert`, `ca[3]`). */
+export interface LabelledItem {
+  readonly option: string;
+  /** PEM blocks when the item is PEM text; undefined for DER. */
+  readonly pem: readonly PemBlock[] | undefined;
+  /** The bytes when the item is DER. */
+  readonly der: Uint8Array | undefined;
+}
+
+const looksLikePem = (text: string): boolean => text.trimStart().startsWith('-----BEGIN');
+
+/** The items of `input` (a single item or a list), each read as PEM or DER; a wrong type throws ConfigError naming `option`. */
+export function credentialItems(option: string, input: CredentialInput): LabelledItem[] {
+  const list: readonly unknown[] = Array.isArray(input) ? input : [input];
+  if (list.length === 0) throw new ConfigError(option, 'must not be an empty list');
+  return list.map((item, i) => {
+    const name = Array.isArray(input) ? `${option}[${i}]` : option;
+    if (typeof item === 'string') {
+      if (!looksLikePem(item)) throw new ConfigError(name, 'a string must be PEM text (-----BEGIN ...); give DER as a Buffer or Uint8Array');
+      return { option: name, pem: parsePemBlocks(item, name), der: undefined };
+    }
+    if (item instanceof Uint8Array) {
+      if (item.length === 0) throw new ConfigError(name, 'is empty');
+      // PEM read from a file arrives as bytes; DER never starts with '-' (0x2d) or whitespace.
+      const head = new TextDecoder('latin1').decode(item.subarray(0, 64));
+      if (looksLikePem(head)) return { option: name, pem: parsePemBlocks(new TextDecoder('latin1').decode(item), name), der: undefined };
+      return { option: name, pem: undefined, der: new Uint8Array(item) }; // a copy, and a plain Uint8Array even from a Buffer
+    }
+    throw new ConfigError(name, `must be a PEM string, a Buffer or Uint8Array (PEM or DER), or an array of them; got ${item === null ? 'null' : typeof item}`);
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * A private key from node:tls-style options (`key`, `passphrase`), as the
+ * PKCS#8 DER the connection takes. Accepted: PEM `PRIVATE KEY` (PKCS#8),
+ * `ENCRYPTED PRIVATE KEY` (PKCS#8 with PBES2, RFC 8018), `RSA PRIVATE KEY`
+ * (PKCS#1), `EC PRIVATE KEY` (SEC1), the last two also with OpenSSL's
+ * traditional `Proc-Type: 4,ENCRYPTED` headers; and the same as DER
+ * (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). node:crypto (OpenSSL) parses
+ * and decrypts.
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { ConfigError } from '../config-error.js';
+import { errorMessage } from './certificate-failure.js';
+import { credentialItems, type CredentialInput } from './credential-input.js';
+
+const KEY_LABELS: ReadonlySet<string> = new Set(['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']);
+
+/** DER EncryptedPrivateKeyInfo (RFC 5958 §3) starts SEQUENCE { SEQUENCE (the algorithm) ...; PrivateKeyInfo with an INTEGER (the version). */
+function derIsEncryptedPkcs8(der: Uint8Array): boolean {
+  if (der[0] !== 0x30 || der.length < 4) return false;
+  const lengthBytes = (der[1] ?? 0) & 0x80 ? (der[1] ?? 0) & 0x7f : 0;
+  return der[2 + lengthBytes] === 0x30;
+}
+
+/** A key that could not be read: the passphrase's fault when the key is encrypted and one was given. */
+function keyFailure(option: string, where: string, encrypted: boolean, passphrase: string | undefined, e: unknown): ConfigError {
+  if (encrypted && passphrase === undefined) return new ConfigError('passphrase', `${option}${where} is encrypted: give its passphrase`);
+  if (encrypted) return new ConfigError('passphrase', `does not decrypt ${option}${where} (${errorMessage(e)})`);
+  return new ConfigError(option, `${where ? `${where.slice(2)}: ` : ''}not a private key OpenSSL can read (${errorMessage(e)})`);
+}
+
+function parseDer(der: Uint8Array, passphrase: string | undefined): KeyObject {
+  const encrypted = derIsEncryptedPkcs8(der);
+  if (encrypted) return createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8', passphrase: passphrase ?? '' });
+  let first: unknown;
+  for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
+    try {
+      return createPrivateKey({ key: Buffer.from(der), format: 'der', type });
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  throw first;
+}
+
+/**
+ * The one private key of `input`, decrypted with `passphrase` when it is
+ * encrypted, as PKCS#8 DER (RFC 5208 §5) with its KeyObject. Throws
+ * {@link ConfigError}: `key` when there is no key or more than one, or it
+ * does not parse; `passphrase` when an encrypted key has none or it does
+ * not decrypt the key.
+ */
+export function readPrivateKey(input: CredentialInput, passphrase: string | undefined): { pkcs8: Uint8Array; keyObject: KeyObject } {
+  if (passphrase !== undefined && typeof passphrase !== 'string') throw new ConfigError('passphrase', 'must be a string');
+  const found: { option: string; where: string; encrypted: boolean; parse: () => KeyObject }[] = [];
+  for (const item of credentialItems('key', input)) {
+    if (item.der !== undefined) {
+      const der = item.der;
+      found.push({ option: item.option, where: '', encrypted: derIsEncryptedPkcs8(der), parse: () => parseDer(der, passphrase) });
+      continue;
+    }
+    for (const block of item.pem ?? []) {
+      if (!KEY_LABELS.has(block.label)) continue;
+      const encrypted = block.encrypted || block.label === 'ENCRYPTED PRIVATE KEY';
+      const pass = encrypted ? { passphrase: passphrase ?? '' } : {};
+      found.push({
+        option: item.option,
+        where: `, PEM block ${block.position} (${block.label})`,
+        encrypted,
+        parse: () => createPrivateKey({ key: block.text, format: 'pem', ...pass }),
+      });
+    }
+    if (!found.some((f) => f.option === item.option)) {
+      const labels = (item.pem ?? []).map((b) => b.label);
+      throw new ConfigError(item.option, `no private key block${labels.length > 0 ? ` (found ${labels.join(', ')})` : ''}`);
+    }
+  }
+  if (found.length !== 1) throw new ConfigError('key', `one private key per context, got ${found.length}`);
+  const [k] = found;
+  if (k === undefined) throw new ConfigError('key', 'no private key');
+  let keyObject: KeyObject;
+  try {
+    keyObject = k.parse();
+  } catch (e) {
+    throw keyFailure(k.option, k.where, k.encrypted, passphrase, e);
+  }
+  return { pkcs8: new Uint8Array(keyObject.export({ format: 'der', type: 'pkcs8' })), keyObject };
+}

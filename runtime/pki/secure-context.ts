@@ -1,0 +1,154 @@
+/**
+ * Parsed credentials shared by many connections, as node:tls's
+ * `createSecureContext`: the certificate chain and its private key, and the
+ * trust anchors for the peer's chain, read once from PEM or DER and checked
+ * when the options are given. {@link resolveCredentials} turns node-style
+ * options (`cert`, `key`, `passphrase`, `ca`, `secureContext`) into the
+ * connection's `certificate` and `trustAnchors`.
+ */
+import { X509Certificate } from 'node:crypto';
+import { ConfigError } from '../config-error.js';
+import { nodeProvider } from '../crypto/node/index.js';
+import { checkIdentityOptions } from './check-identity-options.js';
+import { readCertificates } from './certificate-input.js';
+import type { CredentialInput } from './credential-input.js';
+import { readPrivateKey } from './private-key-input.js';
+import { systemTrustAnchors } from './system-trust-anchors.js';
+
+export type { CredentialInput, CredentialItem } from './credential-input.js';
+
+/** The options of {@link createSecureContext}, with node:tls's names. */
+export interface SecureContextOptions {
+  /**
+   * Our certificate chain, leaf first: PEM (one or more CERTIFICATE blocks)
+   * as a string or Buffer, DER as a Buffer or Uint8Array, or a list of these
+   * (concatenated, in order, into one chain).
+   */
+  readonly cert?: CredentialInput;
+  /**
+   * The leaf's private key: PEM (`PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`,
+   * `RSA PRIVATE KEY`, `EC PRIVATE KEY`, also traditionally encrypted) or DER
+   * (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). One key per context.
+   */
+  readonly key?: CredentialInput;
+  /** Decrypts an encrypted `key`. */
+  readonly passphrase?: string;
+  /**
+   * The certificates a peer's chain must end at (PEM or DER, one or a list).
+   * Replaces the default: without `ca`, Node's bundled root CAs
+   * (`tls.rootCertificates`).
+   */
+  readonly ca?: CredentialInput;
+}
+
+/** `certificate` as the connection config takes it. */
+export interface CertificateCredential {
+  /** DER, leaf first. */
+  readonly chain: readonly Uint8Array[];
+  /** PKCS#8 DER. */
+  readonly privateKey: Uint8Array;
+}
+
+/** What the connection config takes: `certificate` when there is one, and `trustAnchors`. */
+export interface ResolvedCredentials {
+  readonly certificate?: CertificateCredential;
+  readonly trustAnchors: readonly Uint8Array[];
+}
+
+/**
+ * Immutable parsed credentials (node:tls's SecureContext). Make one with
+ * {@link createSecureContext} and pass it as `secureContext` to as many
+ * servers and clients as share it: they reuse its parsed certificates and
+ * its one-time checks.
+ */
+export class SecureContext {
+  /** Our chain and key, when `cert` and `key` were given. */
+  readonly certificate: CertificateCredential | undefined;
+  /** The trust anchors (DER): `ca`, or the bundled roots. */
+  readonly trustAnchors: readonly Uint8Array[];
+  /** Where the trust anchors come from: the `ca` option, or Node's bundled root CAs. */
+  readonly trustSource: 'ca' | 'system';
+
+  /** Use {@link createSecureContext}. */
+  private constructor(certificate: CertificateCredential | undefined, trustAnchors: readonly Uint8Array[], trustSource: 'ca' | 'system') {
+    this.certificate = certificate;
+    this.trustAnchors = trustAnchors;
+    this.trustSource = trustSource;
+    Object.freeze(this);
+  }
+
+  /** @internal */
+  static make(options: SecureContextOptions): SecureContext {
+    const o = options as Record<string, unknown>;
+    if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
+    if ((o['cert'] === undefined) !== (o['key'] === undefined)) {
+      throw new ConfigError(o['cert'] === undefined ? 'cert' : 'key', `is needed with ${o['cert'] === undefined ? 'key' : 'cert'}`);
+    }
+    if (options.passphrase !== undefined && options.key === undefined) throw new ConfigError('passphrase', 'is given without key');
+    const certificate =
+      options.cert !== undefined && options.key !== undefined ? certificateCredential(options.cert, options.key, options.passphrase) : undefined;
+    const trustAnchors = options.ca !== undefined ? Object.freeze(readCertificates('ca', options.ca)) : systemTrustAnchors();
+    renamed(() => checkIdentityOptions(nodeProvider, { ...(certificate ? { certificate } : {}), trustAnchors }));
+    return new SecureContext(certificate, trustAnchors, options.ca !== undefined ? 'ca' : 'system');
+  }
+}
+
+/** The chain and key, the key checked against the leaf. */
+function certificateCredential(cert: CredentialInput, key: CredentialInput, passphrase: string | undefined): CertificateCredential {
+  const chain = readCertificates('cert', cert);
+  const { pkcs8, keyObject } = readPrivateKey(key, passphrase);
+  const leaf = new X509Certificate(chain[0] ?? new Uint8Array());
+  if (!leaf.checkPrivateKey(keyObject)) {
+    throw new ConfigError('key', `does not match the certificate (the leaf, ${leaf.subject.replace(/\n/g, ', ')}, holds another public key)`);
+  }
+  return Object.freeze({ chain: Object.freeze(chain), privateKey: pkcs8 });
+}
+
+/** The connection's checks, with the options named as the caller wrote them (`cert`, `ca[3]`). */
+function renamed(check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const option = e.option.replace(/^certificate/, 'cert').replace(/^trustAnchors/, 'ca');
+    throw new ConfigError(option, e.message.replace(/^option [^:]*: /, ''));
+  }
+}
+
+/**
+ * Parses and checks credentials once (node:tls's `tls.createSecureContext`).
+ * Every problem throws {@link ConfigError} naming the option: a `cert` or
+ * `ca` item or PEM block that is not a certificate (`cert[1]`: `PEM block 2
+ * (CERTIFICATE): ...`), a chain out of issuer order (`cert`), a `key` that
+ * does not parse or does not match the leaf certificate (`key`), an
+ * encrypted key without its passphrase or with a wrong one (`passphrase`),
+ * `cert` without `key` or the reverse.
+ */
+export function createSecureContext(options: SecureContextOptions = {}): SecureContext {
+  return SecureContext.make(options);
+}
+
+/** The node-style credential options a server or client takes: `secureContext`, or the options of {@link createSecureContext}. */
+export interface CredentialOptions extends SecureContextOptions {
+  /** Credentials made by {@link createSecureContext}; then `cert`, `key`, `passphrase` and `ca` must not be given. */
+  readonly secureContext?: SecureContext;
+}
+
+/**
+ * The connection's `certificate` and `trustAnchors` from node-style options:
+ * the `secureContext`'s, or those of a context made from `cert`, `key`,
+ * `passphrase` and `ca` (the bundled roots when `ca` is absent). Throws
+ * {@link ConfigError} as {@link createSecureContext} does, and for a
+ * `secureContext` that is not one or comes with those options.
+ */
+export function resolveCredentials(options: CredentialOptions): ResolvedCredentials {
+  let context = options.secureContext;
+  if (context !== undefined) {
+    if (!(context instanceof SecureContext)) throw new ConfigError('secureContext', 'must come from createSecureContext()');
+    const clash = (['cert', 'key', 'passphrase', 'ca'] as const).find((k) => options[k] !== undefined);
+    if (clash !== undefined) throw new ConfigError(clash, 'give either secureContext or cert/key/passphrase/ca, not both');
+  } else {
+    context = createSecureContext(options);
+  }
+  return context.certificate ? { certificate: context.certificate, trustAnchors: context.trustAnchors } : { trustAnchors: context.trustAnchors };
+}
