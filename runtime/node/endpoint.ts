@@ -55,6 +55,8 @@ export class DtlsEndpoint {
   readonly socket: Socket;
   /** When the endpoint was made (monotonic ms). */
   readonly createdAt = DtlsEndpoint.now();
+  /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
+  socketConnected = false;
   private readonly listeners = new Set<(e: ConnectionEvent) => void>();
   private readonly inbox: Uint8Array[] = [];
   private inboxLimit = DEFAULT_INBOX_LIMIT;
@@ -233,7 +235,8 @@ export class DtlsEndpoint {
     try {
       for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) {
         this.pendingSends++;
-        this.socket.send(d, this.remote.port, this.remote.address, this.sent);
+        if (this.socketConnected) this.socket.send(d, this.sent);
+        else this.socket.send(d, this.remote.port, this.remote.address, this.sent);
       }
       for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) this.events.push(e);
       at = this.connection.pollTimeout();

@@ -88,6 +88,8 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly maxPendingClientHellos?: number;
   /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
   readonly maxClientHelloLength?: number;
+  /** Set SO_REUSEPORT on the socket (node:dgram's `reusePort`, Node 22.12 / 23.1 and later; older Nodes ignore it). */
+  readonly reusePort?: boolean;
 }
 
 /** What the server refused or ended by itself. */
@@ -221,7 +223,8 @@ export class DtlsUdpServer {
     const family = isIP(host);
     if (family === 0) throw new ConfigError('host', `must be an IP address to bind, got ${host}`);
     if (options.port !== undefined) integerOption('port', options.port, 0, 65535);
-    const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
+    const socketOptions = { type: family === 6 ? 'udp6' : 'udp4', ...(options.reusePort === true ? { reusePort: true } : {}) } as const;
+    const socket = createSocket(socketOptions);
     let server: DtlsUdpServer;
     try {
       server = new DtlsUdpServer(options, socket);
