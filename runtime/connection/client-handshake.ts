@@ -24,6 +24,7 @@ import { CIPHER_SUITES } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeClientSession } from '../session/client-session.js';
 import { decodeAlpnName } from '../session/alpn.js';
+import { sentServerName } from './sni-selection.js';
 import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor } from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
@@ -152,6 +153,7 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
             psk: psk && mode && { kind: psk.kind, identity: psk.identity, mode },
             earlyData: s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData, // until EncryptedExtensions says otherwise
             alpn: undefined, // until EncryptedExtensions names it
+            servername: sentServerName(config.serverName),
             clientRandom: s.offer.random,
             helloRetried: s.offer.retry !== undefined,
           },

@@ -20,6 +20,7 @@ import { ticketKeysFor, type TicketKeys } from '../session/ticket-key-cache.js';
 import { DecodeError } from '../wire/errors.js';
 import { processAntiReplay, type SyncAntiReplay } from '../session/anti-replay.js';
 import { alpnNames, serverAlpnSelector, type AlpnSelector, type ServerAlpnOption } from '../session/alpn.js';
+import { sniSelector, type SniOption, type SniSelector } from './sni-selection.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -120,6 +121,16 @@ export interface DtlsConfig {
    * with no_application_protocol. The choice is `alpnProtocol` on both sides.
    */
   readonly alpn?: readonly string[] | ServerAlpnOption;
+  /**
+   * Server: the certificate to present by the name the client asks for
+   * (server_name, RFC 6066): host name → `{ chain, privateKey }` as a Map or
+   * object (`'*.example.com'` wildcards, `'*'` for any other name), or a
+   * function of the name. A name with no entry ends the handshake with
+   * unrecognized_name; a client that sends no name gets `certificate`, else
+   * `'*'`. Names compare case-insensitively, without a trailing dot. The
+   * name is `servername` in the negotiated parameters on both sides.
+   */
+  readonly sni?: SniOption;
 }
 
 export interface ResolvedConfig {
@@ -159,6 +170,8 @@ export interface ResolvedConfig {
   readonly alpnOffer: readonly string[] | undefined;
   /** Server: how to pick. */
   readonly alpnSelect: AlpnSelector | undefined;
+  /** Server: certificates by server name. */
+  readonly sni: SniSelector | undefined;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -201,8 +214,9 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     DEFAULT_SIGNATURES.filter((a) => provider.supports({ kind: 'signature', algorithm: a })),
     (a) => provider.supports({ kind: 'signature', algorithm: a }),
   );
-  if (role === 'server' && !o.certificate && o.psk === undefined)
-    throw new ConfigError('certificate', 'a server needs a certificate chain and private key, or psk for PSK clients only');
+  if (role === 'client' && o.sni !== undefined) throw new ConfigError('sni', 'is a server option');
+  if (role === 'server' && !o.certificate && o.psk === undefined && o.sni === undefined)
+    throw new ConfigError('certificate', 'a server needs a certificate chain and private key (or sni), or psk for PSK clients only');
   if (o.certificate && o.certificate.chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
   const clientAuthentication = o.clientAuthentication ?? 'none';
   if (!['none', 'optional', 'required'].includes(clientAuthentication))
@@ -255,6 +269,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     echoLegacySessionId: booleanOption('echoLegacySessionId', o.echoLegacySessionId, role === 'server'),
     alpnOffer: role === 'client' && o.alpn !== undefined ? alpnNames('alpn', o.alpn) : undefined,
     alpnSelect: role === 'server' ? serverAlpnSelector(o.alpn) : undefined,
+    sni: role === 'server' ? sniSelector(provider, o.sni) : undefined,
   };
 }
 

@@ -24,6 +24,12 @@ export interface NegotiatedParameters {
   readonly earlyData: 'accepted' | 'rejected' | 'not sent';
   /** The application protocol ALPN chose (RFC 7301), or undefined when none was negotiated. */
   readonly alpnProtocol: string | undefined;
+  /**
+   * The host name of server_name (RFC 6066), lower case without a trailing
+   * dot: on the client the name it sent (undefined for an IP address, which
+   * is never sent), on the server the name the client asked for.
+   */
+  readonly servername: string | undefined;
 }
 
 /** Events a connection hands to the application, in order, through `pollEvent()`. */

@@ -15,6 +15,7 @@ import { resolveConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionOptions } from './connection.js';
 import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
 import { helloRetryRequestBody } from './messages.js';
+import { credentialsFor, offeredServerName } from './sni-selection.js';
 import type { StatelessRetry } from './stateless-retry.js';
 
 export type { ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
@@ -75,7 +76,6 @@ interface WholeHello {
 export class HelloRetryResponder {
   private readonly config: ResolvedConfig;
   private readonly cookies: CookieProtector;
-  private readonly schemes: readonly string[];
   private readonly reassembly: ClientHelloReassembly;
   private readonly wallClock: () => number;
 
@@ -85,12 +85,6 @@ export class HelloRetryResponder {
     this.wallClock = options.wallClock ?? Date.now;
     this.cookies = new CookieProtector(this.config.provider, cookieSecret, cookieLifetimeMs);
     this.reassembly = new ClientHelloReassembly(reassembly);
-    const certificate = this.config.certificate;
-    if (certificate) {
-      const key = this.config.provider.importPrivateKey(certificate.privateKey);
-      this.schemes = schemesForKey(key);
-      key.release();
-    } else this.schemes = []; // a PSK-only server
   }
 
   /** Partial ClientHellos held, the bytes they hold, and how many were evicted for newer ones. */
@@ -162,12 +156,15 @@ export class HelloRetryResponder {
     if (early) return { kind: 'accept', retry: undefined, datagram, random: ch.random, earlyDataKey: early };
     let choice: ServerChoice;
     try {
+      // The certificate server_name selects (RFC 6066) says which schemes the server can sign with; an unknown name ends here.
+      const credentials = credentialsFor(this.config.provider, this.config.certificate, this.config.sni, offeredServerName(ch));
+      const schemes: readonly string[] = credentials ? schemesForKey(credentials.key) : []; // none: a PSK-only server
       choice = negotiate(
         ch,
         {
           cipherSuites: this.config.cipherSuites,
           groups: this.config.groups,
-          signatureAlgorithms: this.config.signatureAlgorithms.filter((a) => this.schemes.includes(a)),
+          signatureAlgorithms: this.config.signatureAlgorithms.filter((a) => schemes.includes(a)),
         },
         pskTermsHint(ch, this.config, this.wallClock()),
       );

@@ -25,6 +25,8 @@ export interface HandshakeKeys {
   readonly earlyData: 'accepted' | 'rejected' | 'not sent';
   /** The application protocol (RFC 7301), once EncryptedExtensions names it. */
   readonly alpn: string | undefined;
+  /** server_name's host name (RFC 6066), normalized: the one sent (client) or asked for (server). */
+  readonly servername: string | undefined;
   readonly stage: HandshakeStage;
   readonly clientSecret: Uint8Array;
   readonly serverSecret: Uint8Array;
@@ -181,5 +183,6 @@ export function negotiatedParameters(
     pskMode: keys.psk?.mode,
     earlyData: keys.earlyData,
     alpnProtocol: keys.alpn,
+    servername: keys.servername,
   };
 }

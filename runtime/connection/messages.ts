@@ -9,8 +9,9 @@ import {
   encodeNewSessionTicket,
   encodeServerHello,
   type ClientHelloExtension,
+  type EncryptedExtensionsExtension,
 } from '../../generated/wire/index.js';
-import { parseIpAddress } from '../pki/ip-address.js';
+import { sentServerName } from './sni-selection.js';
 import type { CryptoProvider, KeyExchangeGroup, PrivateKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import { signCertificateVerify } from '../handshake/certificate-verify.js';
@@ -44,10 +45,11 @@ export function clientHelloBody(
     { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: [...c.signatureAlgorithms] } },
     { extensionType: 'key_share', extensionData: { clientShares: [{ group: share.group, keyExchange: share.publicKey }] } },
   ];
-  if (c.serverName !== undefined && parseIpAddress(c.serverName) === undefined) {
+  const servername = sentServerName(c.serverName);
+  if (servername !== undefined) {
     extensions.push({
       extensionType: 'server_name',
-      extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode(c.serverName) }] },
+      extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode(servername) }] },
     });
   }
   if (cookie) extensions.push({ extensionType: 'cookie', extensionData: { cookie } });
@@ -141,9 +143,16 @@ export function helloRetryRequestBody(
 }
 
 /** EncryptedExtensions: early_data when the server takes the client's 0-RTT data (RFC 8446 §4.2.10), the ALPN choice (RFC 7301). */
-export function encryptedExtensionsBody(earlyDataAccepted = false, alpn: string | undefined = undefined): Uint8Array {
+export function encryptedExtensionsBody(
+  earlyDataAccepted = false,
+  alpn: string | undefined = undefined,
+  serverNameUsed = false,
+  more: readonly EncryptedExtensionsExtension[] = [],
+): Uint8Array {
   return encodeEncryptedExtensions({
     extensions: [
+      ...(serverNameUsed ? [{ extensionType: 'server_name' as const, extensionData: {} }] : []),
+      ...more,
       ...(earlyDataAccepted ? [{ extensionType: 'early_data' as const, extensionData: {} }] : []),
       ...(alpn !== undefined
         ? [{ extensionType: 'application_layer_protocol_negotiation' as const, extensionData: { protocolNameList: [{ name: encodeAlpnName(alpn) }] } }]

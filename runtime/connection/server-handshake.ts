@@ -3,12 +3,13 @@ import type { ClientHello } from '../../generated/wire/index.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
-import { negotiate, type ServerChoice } from '../handshake/negotiation.js';
+import { negotiate, type ServerChoice, type ServerPreferences } from '../handshake/negotiation.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeTicketContents } from '../session/ticket-contents.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { findExtension } from '../handshake/extensions.js';
 import { decodeAlpnName } from '../session/alpn.js';
+import { credentialsFor, offeredServerName, type SelectedCredentials } from './sni-selection.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
@@ -48,12 +49,10 @@ export function serverImplementation(
   statelessRetry: StatelessRetry | undefined,
 ): Dtls13ServerImplementation<object> {
   const config = parts.config;
-  const ownKey = parts.ownKey;
-  const ownSchemes = ownKey ? schemesForKey(ownKey) : [];
-  const preferences = {
-    cipherSuites: config.cipherSuites,
-    groups: config.groups,
-    signatureAlgorithms: config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)),
+  // The certificate is chosen per ClientHello (server_name, RFC 6066), and with it the schemes we can sign with.
+  const preferencesFor = (credentials: SelectedCredentials | undefined): ServerPreferences => {
+    const ownSchemes = credentials ? schemesForKey(credentials.key) : [];
+    return { cipherSuites: config.cipherSuites, groups: config.groups, signatureAlgorithms: config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)) };
   };
   // What a ClientHello leads to, worked out once for the guards and the action that follow it.
   const plans = new WeakMap<ClientHello, HelloPlan | { readonly error: unknown }>();
@@ -63,10 +62,14 @@ export function serverImplementation(
     if (!p) {
       try {
         const before = s.kind === 'waitSecondClientHello' ? s.retry.transcript : new Transcript(parts.provider);
+        const servername = offeredServerName(ch);
+        if (s.kind === 'waitSecondClientHello' && s.retry.firstServerName && s.retry.firstServerName.name !== servername)
+          throw new ProtocolError('illegal_parameter', 'the second ClientHello changes server_name (RFC 8446 §4.1.2)');
+        const credentials = credentialsFor(parts.provider, config.certificate, config.sni, servername);
         const psk = selectPsk(ch, b.message().body, before, config, parts.wallClock());
-        const choice = negotiate(ch, preferences, psk && { hash: psk.hash, mode: psk.mode });
+        const choice = negotiate(ch, preferencesFor(credentials), psk && { hash: psk.hash, mode: psk.mode });
         const alpn = chooseAlpn(ch);
-        p = { psk, choice, alpn, earlyData: earlyDataDecision(ch, s.kind === 'waitClientHello', psk, choice, alpn) };
+        p = { psk, choice, alpn, servername, credentials, earlyData: earlyDataDecision(ch, s.kind === 'waitClientHello', psk, choice, alpn) };
       } catch (error) {
         p = { error };
       }
@@ -123,7 +126,7 @@ export function serverImplementation(
       }),
 
       sendHelloRetryRequest: b.step('sendHelloRetryRequest', 'waitClientHello', (s, event) => {
-        const { choice } = plan(s, event);
+        const { choice, servername } = plan(s, event);
         const echo = config.echoLegacySessionId ? payloadOf(event, 'ClientHello').legacySessionId : new Uint8Array(0);
         if (choice.kind !== 'retry') throw new Error('sendHelloRetryRequest without a group to ask for');
         const transcript = new Transcript(parts.provider);
@@ -133,7 +136,7 @@ export function serverImplementation(
         parts.flight.peerFlight(false);
         parts.queue(0, 'server_hello', helloRetryRequestBody(choice.suite, choice.group, undefined, echo), transcript);
         parts.sendFlight();
-        return { kind: 'waitSecondClientHello', retry: { suite: choice.suite, group: choice.group, transcript } };
+        return { kind: 'waitSecondClientHello', retry: { suite: choice.suite, group: choice.group, transcript, firstServerName: { name: servername } } };
       }),
 
       applyClientHello: b.anyStep((s, event) => {
@@ -165,6 +168,8 @@ export function serverImplementation(
             postHandshakeAuth: findExtension(ch.extensions, 'post_handshake_auth') !== undefined,
             earlyData: plan(s, event).earlyData,
             alpn: plan(s, event).alpn,
+            servername: plan(s, event).servername,
+            credentials: plan(s, event).credentials,
             sessionIdEcho: config.echoLegacySessionId ? ch.legacySessionId.slice() : new Uint8Array(0),
           },
         };
@@ -200,6 +205,7 @@ export function serverImplementation(
             psk: h.psk && { kind: h.psk.kind, identity: h.psk.identity, mode: h.psk.mode },
             earlyData: h.earlyData.status,
             alpn: h.alpn,
+            servername: h.servername,
             clientRandom: h.clientRandom,
             helloRetried: h.helloRetried,
           },
@@ -208,15 +214,17 @@ export function serverImplementation(
           h.psk?.key,
         );
         parts.installEpoch(2, h.suite, schedule, keys);
-        parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn), h.transcript);
+        // server_name acknowledged (empty) when the name chose the certificate (RFC 6066 §3).
+        const acknowledgeName = config.sni !== undefined && h.servername !== undefined;
+        parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn, acknowledgeName), h.transcript);
         // A PSK authenticates the server: no certificate messages, and no CertificateRequest (RFC 8446 §4.3.2).
         const certificateAuthentication = h.psk === undefined;
         if (certificateAuthentication) {
-          if (!ownKey || !config.certificate || !h.signature)
-            throw new Error('certificate authentication without a certificate (negotiate should have refused)');
+          const own = h.credentials;
+          if (!own || !h.signature) throw new Error('certificate authentication without a certificate (negotiate should have refused)');
           if (config.clientAuthentication !== 'none') parts.queue(2, 'certificate_request', certificateRequestBody(config.signatureAlgorithms), h.transcript);
-          parts.queue(2, 'certificate', certificateBody(config.certificate.chain, new Uint8Array(0)), h.transcript);
-          parts.queue(2, 'certificate_verify', certificateVerifyBody(parts.provider, 'server', h.signature, ownKey, h.transcript), h.transcript);
+          parts.queue(2, 'certificate', certificateBody(own.chain, new Uint8Array(0)), h.transcript);
+          parts.queue(2, 'certificate_verify', certificateVerifyBody(parts.provider, 'server', h.signature, own.key, h.transcript), h.transcript);
         }
         parts.queue(2, 'finished', finishedBody(schedule, keys.serverSecret, h.transcript), h.transcript);
         const application = deriveApplicationSecrets(keys, h.transcript.current(), parts.log);
@@ -355,6 +363,10 @@ interface HelloPlan {
   readonly choice: ServerChoice;
   readonly earlyData: AcceptedHello['earlyData'];
   readonly alpn: string | undefined;
+  /** server_name's host name, normalized (RFC 6066). */
+  readonly servername: string | undefined;
+  /** The certificate and key this ClientHello gets (by server_name when `sni` is set); undefined for a PSK-only server. */
+  readonly credentials: SelectedCredentials | undefined;
 }
 
 /** Our CertificateRequest's context is empty; the client's Certificate must echo it (RFC 8446 §4.4.2). */

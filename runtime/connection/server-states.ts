@@ -3,6 +3,7 @@ import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { PeerCertificate } from './client-states.js';
 import type { SelectedPsk } from './psk-selection.js';
+import type { SelectedCredentials } from './sni-selection.js';
 import type { ApplicationSecrets, HandshakeKeys, Session } from './key-material.js';
 
 /** What the server fixed with its HelloRetryRequest (its own, or one a stateless cookie carried). */
@@ -10,6 +11,8 @@ export interface RetryChoice {
   readonly suite: SupportedCipherSuite;
   readonly group: KeyExchangeGroup | undefined;
   readonly transcript: Transcript;
+  /** The first ClientHello's server_name, when our own HelloRetryRequest answered it (a cookie does not carry it): the second must repeat it. */
+  readonly firstServerName?: { readonly name: string | undefined };
 }
 
 /** A ClientHello the server accepted: what it answers with (RFC 8446 §4.1.1). */
@@ -30,6 +33,10 @@ export interface AcceptedHello {
   readonly postHandshakeAuth: boolean;
   /** The application protocol chosen (RFC 7301), if the client offered ALPN and the server speaks one. */
   readonly alpn: string | undefined;
+  /** server_name's host name, normalized (RFC 6066), reported as `servername`. */
+  readonly servername: string | undefined;
+  /** The certificate chain and key to authenticate with (chosen by server_name when `sni` is set); undefined for a PSK-only server. */
+  readonly credentials: SelectedCredentials | undefined;
   /** What ServerHello's legacy_session_id_echo carries: empty, unless `echoLegacySessionId`. */
   readonly sessionIdEcho: Uint8Array;
   /** 0-RTT: taken (with the most bytes it may bring), refused, or not offered. */

@@ -1,0 +1,177 @@
+import type { ClientHello } from '../../generated/wire/index.js';
+import { ConfigError } from '../config-error.js';
+import type { CryptoProvider, PrivateKeyHandle } from '../crypto/provider.js';
+import { CryptoError } from '../crypto/provider.js';
+import { findExtension } from '../handshake/extensions.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import { checkIdentityOptions } from '../pki/check-identity-options.js';
+import { parseIpAddress } from '../pki/ip-address.js';
+import { cachedPrivateKey } from './option-cache.js';
+
+/**
+ * Server Name Indication on the server (RFC 6066 §3): the certificate a
+ * server presents chosen by the name the client asked for.
+ *
+ * - Names compare as DNS names do: case-insensitively, and with one trailing
+ *   dot removed (RFC 6066 sends none, but `example.test.` is the same host).
+ * - A map's keys are host names, `*.parent` wildcards (one label, as a
+ *   certificate wildcard), and `'*'`, the fallback for any other name.
+ * - A name nothing matches ends the handshake with unrecognized_name.
+ * - A client that sends no name gets the `certificate` option, else the
+ *   `'*'` entry; with neither, missing_extension (RFC 8446 §9.2).
+ */
+
+/** A certificate chain (DER, leaf first) and the leaf's private key (PKCS#8 DER): the shape of the `certificate` option. */
+export interface ServerCredentials {
+  readonly chain: readonly Uint8Array[];
+  readonly privateKey: Uint8Array;
+}
+
+/** Server `sni` option: host name → credentials (a Map or an object, `'*'` the fallback), or a function of the requested name. */
+export type SniOption =
+  ReadonlyMap<string, ServerCredentials> | { readonly [servername: string]: ServerCredentials } | ((servername: string) => ServerCredentials | undefined);
+
+/** The resolved option: credentials for a requested name (normalized), or undefined for a name it does not recognize. */
+export interface SniSelector {
+  readonly select: (servername: string) => ServerCredentials | undefined;
+  /** The `'*'` entry of a map, used for clients that send no name when there is no `certificate`. */
+  readonly fallback: ServerCredentials | undefined;
+}
+
+/** What the server presents for one ClientHello. */
+export interface SelectedCredentials {
+  readonly chain: readonly Uint8Array[];
+  readonly key: PrivateKeyHandle;
+}
+
+const MAX_NAME_LENGTH = 253;
+
+/** Lower case, one trailing dot removed. */
+export function normalizeServerName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
+/** Why `name` (normalized) is not a DNS host name RFC 6066 allows in server_name, or undefined when it is one. */
+export function hostNameProblem(name: string): string | undefined {
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH) return `must be 1..${MAX_NAME_LENGTH} characters`;
+  if (parseIpAddress(name) !== undefined) return 'is an IP address literal, which server_name must not carry (RFC 6066 §3)';
+  for (const label of name.split('.')) {
+    if (label.length === 0 || label.length > 63) return 'has an empty label or one longer than 63 characters';
+    if (!/^[a-z0-9_-]+$/.test(label)) return 'holds characters other than letters, digits, hyphens and underscores (ASCII host names only, RFC 6066 §3)';
+  }
+  return undefined;
+}
+
+/**
+ * The name a ClientHello's server_name asks for, normalized; undefined when
+ * it has none. A list with two host_names, a name that is not ASCII, not a
+ * host name, or an IP literal is illegal_parameter (RFC 6066 §3).
+ */
+export function offeredServerName(ch: ClientHello): string | undefined {
+  const ext = findExtension(ch.extensions, 'server_name');
+  if (!ext) return undefined;
+  const hostNames = ext.serverNameList.filter((n) => n.nameType === 'host_name');
+  if (hostNames.length > 1) throw new ProtocolError('illegal_parameter', 'server_name lists more than one host_name (RFC 6066 §3)');
+  const entry = hostNames[0];
+  if (!entry || !('hostName' in entry)) return undefined;
+  const bytes = entry.hostName;
+  if (bytes.some((b) => b < 0x21 || b > 0x7e))
+    throw new ProtocolError('illegal_parameter', 'server_name holds a byte that is not printable ASCII (RFC 6066 §3)');
+  const name = normalizeServerName(String.fromCharCode(...bytes));
+  const problem = hostNameProblem(name);
+  if (problem !== undefined) throw new ProtocolError('illegal_parameter', `server_name '${name.slice(0, 64)}' ${problem}`);
+  return name;
+}
+
+function checkCredentials(provider: CryptoProvider, option: string, value: unknown): ServerCredentials {
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as ServerCredentials).chain)) {
+    throw new ConfigError(option, 'must be { chain: DER certificates, leaf first; privateKey: PKCS#8 DER }');
+  }
+  const credentials = value as ServerCredentials;
+  try {
+    checkIdentityOptions(provider, { certificate: credentials });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(option, e.message.replace(/^option certificate: /, ''));
+    throw e;
+  }
+  return credentials;
+}
+
+/** Validates the `sni` option now (every map entry) and returns how to select; undefined without the option. */
+export function sniSelector(provider: CryptoProvider, option: SniOption | undefined): SniSelector | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option === 'function') {
+    return {
+      select: (servername) => {
+        const found = option(servername);
+        return found === undefined ? undefined : checkCredentials(provider, `sni('${servername}')`, found);
+      },
+      fallback: undefined,
+    };
+  }
+  if (typeof option !== 'object' || option === null) throw new ConfigError('sni', 'must be a Map or object of host name → credentials, or a function');
+  const entries: Iterable<readonly [unknown, unknown]> = option instanceof Map ? option.entries() : Object.entries(option);
+  const byName = new Map<string, ServerCredentials>();
+  for (const [key, value] of entries) {
+    if (typeof key !== 'string') throw new ConfigError('sni', `keys are host names, got ${String(key)}`);
+    const where = `sni['${key}']`;
+    const name = key === '*' ? '*' : normalizeServerName(key);
+    if (name !== '*') {
+      const problem = hostNameProblem(name.startsWith('*.') ? name.slice(2) : name);
+      if (problem !== undefined) throw new ConfigError(where, `the key ${problem}`);
+    }
+    if (byName.has(name)) throw new ConfigError(where, `names the same host as another entry ('${name}')`);
+    byName.set(name, checkCredentials(provider, where, value));
+  }
+  if (byName.size === 0) throw new ConfigError('sni', 'must hold at least one entry');
+  return {
+    select: (servername) => {
+      const exact = byName.get(servername);
+      if (exact) return exact;
+      const dot = servername.indexOf('.');
+      return (dot > 0 ? byName.get(`*${servername.slice(dot)}`) : undefined) ?? byName.get('*');
+    },
+    fallback: byName.get('*'),
+  };
+}
+
+/**
+ * The credentials the server presents for a ClientHello that asks for
+ * `servername` (normalized, or undefined): the `sni` selection when there is
+ * one, else `certificate`; undefined for a server with PSKs only. Throws
+ * unrecognized_name for a name the selection does not know, and
+ * missing_extension when only named credentials exist and none was asked for.
+ */
+export function credentialsFor(
+  provider: CryptoProvider,
+  certificate: ServerCredentials | undefined,
+  sni: SniSelector | undefined,
+  servername: string | undefined,
+): SelectedCredentials | undefined {
+  let chosen: ServerCredentials | undefined;
+  if (sni && servername !== undefined) {
+    chosen = sni.select(servername);
+    if (!chosen) throw new ProtocolError('unrecognized_name', `no certificate for the server name '${servername}' (RFC 6066 §3)`);
+  } else {
+    chosen = certificate ?? sni?.fallback;
+    if (!chosen && sni)
+      throw new ProtocolError('missing_extension', 'this server selects its certificate by server_name, and the client sent none (RFC 8446 §9.2)');
+  }
+  if (!chosen) return undefined;
+  let key: PrivateKeyHandle;
+  try {
+    key = cachedPrivateKey(provider, chosen.privateKey);
+  } catch (e) {
+    if (e instanceof CryptoError) throw new ProtocolError('internal_error', `the private key for '${servername ?? '(no name)'}' does not import: ${e.message}`);
+    throw e;
+  }
+  return { chain: chosen.chain, key };
+}
+
+/** The host name a client sends in server_name for its `serverName` option: normalized, and none for an IP address (RFC 6066 §3). */
+export function sentServerName(serverName: string | undefined): string | undefined {
+  if (serverName === undefined) return undefined;
+  const name = normalizeServerName(serverName);
+  return parseIpAddress(name) === undefined && parseIpAddress(serverName) === undefined && name.length > 0 ? name : undefined;
+}
