@@ -9,7 +9,7 @@ import type { OptionTable } from './option-table.js';
 /** Suite and group names, as every command accepts them (IANA names or the short ones). */
 export const SUITE_HELP =
   'cipher suites by IANA name (tls_aes_128_gcm_sha256, ...) or short name\n(aes128gcm, aes256gcm, chacha20, aes128ccm, aes128ccm8), comma-separated';
-export const GROUP_HELP = 'key exchange groups (x25519, x448, secp256r1, secp384r1, secp521r1), comma-separated';
+export const GROUP_HELP = 'key exchange groups (x25519, x448, secp256r1, secp384r1, secp521r1, x25519mlkem768), comma-separated';
 
 const TLS_OPTIONS: OptionTable = [
   { name: 'cipher', type: 'string', value: 'LIST', help: SUITE_HELP, group: 'TLS' },

@@ -15,7 +15,7 @@ import { messageTrace } from './message-trace.js';
 import { stringValue, type OptionValues } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 
-export const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+export const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
 
 /** Short names for the suites, as `simulate --suite` takes them too. */
 export const SUITE_SHORT_NAMES: Readonly<Record<string, SupportedCipherSuite>> = {

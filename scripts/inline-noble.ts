@@ -1,8 +1,9 @@
 /**
  * A build step (`npm run build`, after tsc): the noble provider's modules in
- * dist/ get the parts of @noble/ciphers, @noble/curves and @noble/hashes
- * they use inlined by esbuild (tree-shaken), so `npm install dtls13` does not
- * install those packages (2.8 MB) for the few hundred KB the provider runs.
+ * dist/ get the parts of @noble/ciphers, @noble/curves, @noble/hashes and
+ * @noble/post-quantum (ML-KEM, which the node provider imports from there
+ * too) they use inlined by esbuild (tree-shaken), so `npm install dtls13`
+ * does not install those packages (2.8 MB) for the few hundred KB the provider runs.
  * Imports of our own modules stay as they are (one copy of each class).
  * The noble packages are MIT-licensed; their license comments are kept.
  */
@@ -11,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The packages inlined into dist/ (development dependencies, not installed with dtls13). */
-export const INLINED_PACKAGES = ['@noble/ciphers', '@noble/curves', '@noble/hashes'] as const;
+export const INLINED_PACKAGES = ['@noble/ciphers', '@noble/curves', '@noble/hashes', '@noble/post-quantum'] as const;
 
 const NOBLE_DIR = 'dist/runtime/crypto/noble';
 

@@ -290,6 +290,7 @@ var Enums = (function() {
     FFDHE4096: 258,
     FFDHE6144: 259,
     FFDHE8192: 260,
+    X25519MLKEM768: 4588,
 
     23: "SECP256R1",
     24: "SECP384R1",
@@ -301,6 +302,7 @@ var Enums = (function() {
     258: "FFDHE4096",
     259: "FFDHE6144",
     260: "FFDHE8192",
+    4588: "X25519MLKEM768",
   });
 
   Enums.ProtocolVersion = Object.freeze({

@@ -249,12 +249,13 @@ export const NamedGroup = {
   ffdhe4096: 0x102,
   ffdhe6144: 0x103,
   ffdhe8192: 0x104,
+  x25519mlkem768: 0x11ec,
 } as const;
 /** A known named_group member. */
 export type NamedGroupName = keyof typeof NamedGroup;
 /** A named_group value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
 export type NamedGroup = NamedGroupName | number;
-const namedGroupNames: ReadonlyMap<number, NamedGroupName> = new Map<number, NamedGroupName>([[0x17, 'secp256r1'], [0x18, 'secp384r1'], [0x19, 'secp521r1'], [0x1d, 'x25519'], [0x1e, 'x448'], [0x100, 'ffdhe2048'], [0x101, 'ffdhe3072'], [0x102, 'ffdhe4096'], [0x103, 'ffdhe6144'], [0x104, 'ffdhe8192']]);
+const namedGroupNames: ReadonlyMap<number, NamedGroupName> = new Map<number, NamedGroupName>([[0x17, 'secp256r1'], [0x18, 'secp384r1'], [0x19, 'secp521r1'], [0x1d, 'x25519'], [0x1e, 'x448'], [0x100, 'ffdhe2048'], [0x101, 'ffdhe3072'], [0x102, 'ffdhe4096'], [0x103, 'ffdhe6144'], [0x104, 'ffdhe8192'], [0x11ec, 'x25519mlkem768']]);
 
 /** The named_group value for a number read off the wire. */
 export function namedGroupFromNumber(n: number): NamedGroup {

@@ -10,7 +10,7 @@ export interface Uint32Source {
 const ecdsaKeys = new WeakMap<PrivateKeyHandle, PrivateKeyHandle>();
 
 /** Private key lengths (bytes) per group: RFC 7748 scalars, SEC 1 field-size scalars. */
-const PRIVATE_LENGTH: Readonly<Record<KeyExchangeGroup, number>> = { x25519: 32, x448: 56, secp256r1: 32, secp384r1: 48, secp521r1: 66 };
+const PRIVATE_LENGTH: Readonly<Record<KeyExchangeGroup, number>> = { x25519: 32, x448: 56, secp256r1: 32, secp384r1: 48, secp521r1: 66, x25519mlkem768: 96 };
 
 /**
  * Wraps `inner` so that its randomness comes from `source`: `randomBytes`,

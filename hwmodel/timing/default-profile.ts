@@ -39,6 +39,8 @@ export const DEFAULT_SOFTWARE_TABLE: CryptoCostTable = {
     secp256r1: { generateUs: 25, deriveUs: 60 },
     secp384r1: { generateUs: 350, deriveUs: 750 },
     secp521r1: { generateUs: 150, deriveUs: 350 },
+    // X25519 plus ML-KEM-768 in JavaScript (@noble/post-quantum): key generation; encapsulation or decapsulation.
+    x25519mlkem768: { generateUs: 45 + 700, deriveUs: 45 + 800 },
   },
   signature: {
     ecdsa_secp256r1_sha256: { signUs: 30, verifyUs: 80 },
@@ -88,6 +90,7 @@ export const DEFAULT_ACCELERATED_TABLE: AcceleratedCrypto = {
     secp256r1: { generateCycles: 4_000, deriveCycles: 8_000 },
     secp384r1: { generateCycles: 15_000, deriveCycles: 30_000 },
     secp521r1: { generateCycles: 30_000, deriveCycles: 60_000 },
+    x25519mlkem768: { generateCycles: 3_000 + 20_000, deriveCycles: 3_000 + 25_000 },
   },
   signature: {
     ecdsa_secp256r1_sha256: { signCycles: 4_500, verifyCycles: 10_000 },

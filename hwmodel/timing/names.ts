@@ -21,7 +21,7 @@ export const MASK_ALGORITHMS = ['aes-128', 'aes-256', 'chacha20'] as const satis
 /** Hash functions of the TLS 1.3 suites. */
 export const HASH_ALGORITHMS = ['sha256', 'sha384'] as const satisfies readonly HashAlgorithm[];
 /** Key exchange groups (RFC 8446 §4.2.7). */
-export const KEY_EXCHANGE_GROUPS = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'] as const satisfies readonly KeyExchangeGroup[];
+export const KEY_EXCHANGE_GROUPS = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'] as const satisfies readonly KeyExchangeGroup[];
 /** Signature schemes (RFC 8446 §4.2.3) with a cost entry. RSA figures assume 2048-bit keys. */
 export const SIGNATURE_SCHEMES = [
   'ecdsa_secp256r1_sha256',

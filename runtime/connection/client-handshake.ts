@@ -25,6 +25,7 @@ import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeClientSession } from '../session/client-session.js';
 import { decodeAlpnName } from '../session/alpn.js';
 import { sentServerName } from './sni-selection.js';
+import { applyServerAnswers, clientOfferedMore } from './extension-answers.js';
 import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor } from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
@@ -154,6 +155,8 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
             earlyData: s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData, // until EncryptedExtensions says otherwise
             alpn: undefined, // until EncryptedExtensions names it
             servername: sentServerName(config.serverName),
+            srtpProfile: undefined, // until EncryptedExtensions names it
+            peerRecordSizeLimit: undefined,
             clientRandom: s.offer.random,
             helloRetried: s.offer.retry !== undefined,
           },
@@ -174,13 +177,14 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
       applyEncryptedExtensions: b.step('applyEncryptedExtensions', 'waitEncryptedExtensions', (s, event) => {
         const ee = payloadOf(event, 'EncryptedExtensions');
         const offered = s.earlyData === 'offered';
-        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined, offered, config.alpnOffer !== undefined);
+        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined, offered, config.alpnOffer !== undefined, clientOfferedMore(config));
         const alpn = chosenAlpn(config.alpnOffer, findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList);
+        const answers = applyServerAnswers(config, parts.records, ee);
         transcribe(s.keys.transcript);
         const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
         if (accepted && s.keys.psk?.kind !== 'resumption')
           throw new ProtocolError('illegal_parameter', 'early data accepted without the ticket it was sent under (RFC 8446 §4.2.10)');
-        const keys: HandshakeKeys = { ...s.keys, alpn, earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
+        const keys: HandshakeKeys = { ...s.keys, alpn, ...answers, earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
         // Refused here or by a HelloRetryRequest: the application gets its data back to send again.
         if (s.earlyData !== 'not sent' && config.earlyData) parts.events.push({ type: 'earlyData', accepted, data: config.earlyData });
         // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2).

@@ -21,6 +21,8 @@ import { DecodeError } from '../wire/errors.js';
 import { processAntiReplay, type SyncAntiReplay } from '../session/anti-replay.js';
 import { alpnNames, serverAlpnSelector, type AlpnSelector, type ServerAlpnOption } from '../session/alpn.js';
 import { sniSelector, type SniOption, type SniSelector } from './sni-selection.js';
+import { recordSizeLimitOption } from './record-size-limit.js';
+import { srtpOption, type SrtpProfileName } from './srtp.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -131,6 +133,31 @@ export interface DtlsConfig {
    * name is `servername` in the negotiated parameters on both sides.
    */
   readonly sni?: SniOption;
+  /**
+   * record_size_limit (RFC 8449) we advertise: the largest protected record
+   * we take, in bytes of DTLSInnerPlaintext (content, type byte, padding),
+   * 64..16385. A larger one from the peer ends the connection with
+   * record_overflow. Whatever this says, what the peer advertises limits
+   * what we send. Client default: not sent; a server answers a client that
+   * sends one with this (default 16385, no limit).
+   */
+  readonly recordSizeLimit?: number;
+  /**
+   * DTLS-SRTP (RFC 5764): SRTP protection profiles, preferred first, as an
+   * array or a colon-separated string (`'SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80'`).
+   * The server picks its first one the client offers; none in common means
+   * no SRTP (the handshake goes on). The choice is `srtpProfile`;
+   * `srtpKeyingMaterial` derives the keys.
+   */
+  readonly srtp?: readonly string[] | string;
+  /**
+   * signature_algorithms_cert (RFC 8446 §4.2.3): the signature schemes we
+   * accept in the peer's certificates, sent in ClientHello (client) or
+   * CertificateRequest (server); a chain signed otherwise is refused with
+   * unsupported_certificate. Default: not sent, and signature_algorithms
+   * governs certificates too.
+   */
+  readonly signatureAlgorithmsCert?: readonly SignatureAlgorithm[];
 }
 
 export interface ResolvedConfig {
@@ -172,6 +199,12 @@ export interface ResolvedConfig {
   readonly alpnSelect: AlpnSelector | undefined;
   /** Server: certificates by server name. */
   readonly sni: SniSelector | undefined;
+  /** Our record_size_limit, when configured. */
+  readonly recordSizeLimit: number | undefined;
+  /** SRTP protection profiles, preferred first. */
+  readonly srtp: readonly SrtpProfileName[] | undefined;
+  /** Schemes accepted in the peer's certificates, when configured. */
+  readonly signatureAlgorithmsCert: readonly SignatureAlgorithm[] | undefined;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -270,7 +303,17 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     alpnOffer: role === 'client' && o.alpn !== undefined ? alpnNames('alpn', o.alpn) : undefined,
     alpnSelect: role === 'server' ? serverAlpnSelector(o.alpn) : undefined,
     sni: role === 'server' ? sniSelector(provider, o.sni) : undefined,
+    recordSizeLimit: recordSizeLimitOption(o.recordSizeLimit),
+    srtp: srtpOption(o.srtp),
+    signatureAlgorithmsCert: signatureSchemesOption('signatureAlgorithmsCert', o.signatureAlgorithmsCert),
   };
+}
+
+/** A list of signature scheme names, non-empty, each one this library knows; undefined stays undefined. */
+function signatureSchemesOption(option: string, value: readonly SignatureAlgorithm[] | undefined): readonly SignatureAlgorithm[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new ConfigError(option, 'must be an array of signature scheme names');
+  return nonEmpty(option, value, [], (a) => DEFAULT_SIGNATURES.includes(a) || a === 'rsa_pkcs1_sha256' || a === 'rsa_pkcs1_sha384' || a === 'rsa_pkcs1_sha512');
 }
 
 function earlyDataOption(role: 'client' | 'server', data: unknown): Uint8Array | undefined {

@@ -11,6 +11,7 @@ import type { Transcript } from '../keyschedule/transcript.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { RecordNumber } from '../record/record-number.js';
 import type { AckTracker } from './ack-tracker.js';
+import { ackEntriesWithin } from './record-size-limit.js';
 import type { FatalReason } from './alert-mapping.js';
 import type { ResolvedConfig } from './config.js';
 import type { ConnectionEvent } from './events.js';
@@ -95,7 +96,9 @@ export class ConnectionParts {
   sendAck(records: readonly RecordNumber[]): void {
     const epoch = this.records.writeEpoch;
     if (epoch === undefined || epoch < 2) return;
-    const body = encodeAck({ recordNumbers: records.map((r) => ({ epoch: BigInt(r.epoch), sequenceNumber: BigInt(r.sequenceNumber) })) });
+    // As many as the peer's record_size_limit lets one record carry (RFC 8449); an ACK may name a subset (RFC 9147 §7).
+    const listed = records.slice(0, ackEntriesWithin(this.records.maxProtectedContent + 1));
+    const body = encodeAck({ recordNumbers: listed.map((r) => ({ epoch: BigInt(r.epoch), sequenceNumber: BigInt(r.sequenceNumber) })) });
     this.outgoing.push(this.records.seal('ack', body).bytes);
   }
 

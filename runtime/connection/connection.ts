@@ -233,6 +233,13 @@ export class DtlsConnection {
       this.receiveRecord(r, now);
     }
     if (this.ended) return;
+    const overflow = this.parts.records.recordOverflow;
+    if (overflow) {
+      return this.fail({
+        alert: 'record_overflow',
+        message: `a protected record of epoch ${overflow.epoch} holds ${overflow.length} bytes, above our record_size_limit (RFC 8449 §4)`,
+      });
+    }
     this.checkIntegrityLimit();
     if (this.deferred.length > 0 && this.parts.records.readKeyGeneration !== generation) {
       // Keys arrived (a ServerHello ahead of the records it keys, in the same datagram): the deferred records go through again.

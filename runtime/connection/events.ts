@@ -1,6 +1,7 @@
 import type { AlertDescription, AlertLevel } from '../../generated/wire/enums.js';
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
+import type { SrtpProfileName } from './srtp.js';
 
 /** What the handshake settled. */
 export interface NegotiatedParameters {
@@ -30,6 +31,14 @@ export interface NegotiatedParameters {
    * is never sent), on the server the name the client asked for.
    */
   readonly servername: string | undefined;
+  /** The SRTP protection profile DTLS-SRTP settled (RFC 5764), or undefined when none was negotiated. */
+  readonly srtpProfile: SrtpProfileName | undefined;
+  /**
+   * The peer's record_size_limit (RFC 8449): the largest DTLSInnerPlaintext
+   * (content and type byte) our protected records to it carry, so at most
+   * one less of content; undefined when it sent none (2^14 of content).
+   */
+  readonly recordSizeLimit: number | undefined;
 }
 
 /** Events a connection hands to the application, in order, through `pollEvent()`. */

@@ -26,12 +26,22 @@ export function checkHelloRetryRequestExtensions(list: readonly Listed[]): void 
   onlyOffered('HelloRetryRequest', list, ['supported_versions', 'key_share', 'cookie']);
 }
 
-/** EncryptedExtensions may acknowledge server_name (when it was sent), early_data and ALPN (when offered), and list the server's groups. */
-export function checkEncryptedExtensions(list: readonly Listed[], sentServerName: boolean, offeredEarlyData = false, offeredAlpn = false): void {
+/**
+ * EncryptedExtensions may acknowledge server_name (when it was sent), early_data and ALPN (when offered), list the server's
+ * groups, and answer the other extensions the client offered (`offeredMore`: record_size_limit, use_srtp).
+ */
+export function checkEncryptedExtensions(
+  list: readonly Listed[],
+  sentServerName: boolean,
+  offeredEarlyData = false,
+  offeredAlpn = false,
+  offeredMore: readonly string[] = [],
+): void {
   onlyOffered('EncryptedExtensions', list, [
     'supported_groups',
     ...(sentServerName ? ['server_name'] : []),
     ...(offeredEarlyData ? ['early_data'] : []),
     ...(offeredAlpn ? ['application_layer_protocol_negotiation'] : []),
+    ...offeredMore,
   ]);
 }

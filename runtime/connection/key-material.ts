@@ -7,6 +7,7 @@ import type { PendingAuthentication } from './post-handshake-auth.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import { toHex } from '../wire/bytes.js';
 import type { NegotiatedParameters } from './events.js';
+import type { SrtpProfileName } from './srtp.js';
 
 /**
  * What both sides know once the hellos are exchanged: the suite and its
@@ -27,6 +28,10 @@ export interface HandshakeKeys {
   readonly alpn: string | undefined;
   /** server_name's host name (RFC 6066), normalized: the one sent (client) or asked for (server). */
   readonly servername: string | undefined;
+  /** The SRTP protection profile (RFC 5764), once EncryptedExtensions names it. */
+  readonly srtpProfile: SrtpProfileName | undefined;
+  /** The peer's record_size_limit (RFC 8449), once known. */
+  readonly peerRecordSizeLimit: number | undefined;
   readonly stage: HandshakeStage;
   readonly clientSecret: Uint8Array;
   readonly serverSecret: Uint8Array;
@@ -184,5 +189,7 @@ export function negotiatedParameters(
     earlyData: keys.earlyData,
     alpnProtocol: keys.alpn,
     servername: keys.servername,
+    srtpProfile: keys.srtpProfile,
+    recordSizeLimit: keys.peerRecordSizeLimit,
   };
 }

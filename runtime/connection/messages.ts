@@ -12,6 +12,7 @@ import {
   type EncryptedExtensionsExtension,
 } from '../../generated/wire/index.js';
 import { sentServerName } from './sni-selection.js';
+import { srtpOffer } from './srtp.js';
 import type { CryptoProvider, KeyExchangeGroup, PrivateKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import { signCertificateVerify } from '../handshake/certificate-verify.js';
@@ -60,6 +61,11 @@ export function clientHelloBody(
       extensionData: { protocolNameList: c.alpnOffer.map((n) => ({ name: encodeAlpnName(n) })) },
     });
   }
+  if (c.signatureAlgorithmsCert) {
+    extensions.push({ extensionType: 'signature_algorithms_cert', extensionData: { supportedSignatureAlgorithms: [...c.signatureAlgorithmsCert] } });
+  }
+  if (c.recordSizeLimit !== undefined) extensions.push({ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: c.recordSizeLimit } });
+  if (c.srtp) extensions.push({ extensionType: 'use_srtp', extensionData: srtpOffer(c.srtp) });
   // pre_shared_key, when offered, is the last extension (RFC 8446 §4.2.11).
   extensions.push(...pskExtensions);
   return encodeClientHello({
@@ -162,10 +168,20 @@ export function encryptedExtensionsBody(
 }
 
 /** CertificateRequest (RFC 8446 §4.3.2): an empty context in the handshake, a fresh one after it (§4.6.2). */
-export function certificateRequestBody(signatureAlgorithms: readonly SignatureAlgorithm[], context: Uint8Array = new Uint8Array(0)): Uint8Array {
+export function certificateRequestBody(
+  signatureAlgorithms: readonly SignatureAlgorithm[],
+  context: Uint8Array = new Uint8Array(0),
+  certificateSchemes: readonly SignatureAlgorithm[] | undefined = undefined,
+): Uint8Array {
   return encodeCertificateRequest({
     certificateRequestContext: context,
-    extensions: [{ extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: [...signatureAlgorithms] } }],
+    extensions: [
+      { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: [...signatureAlgorithms] } },
+      // signature_algorithms_cert (RFC 8446 §4.2.3): the schemes accepted in the client's certificates, when configured.
+      ...(certificateSchemes
+        ? [{ extensionType: 'signature_algorithms_cert' as const, extensionData: { supportedSignatureAlgorithms: [...certificateSchemes] } }]
+        : []),
+    ],
   });
 }
 

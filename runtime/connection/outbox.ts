@@ -71,8 +71,9 @@ export class HandshakeOutbox {
   }
 
   private fragmentBudget(epoch: number): number {
-    const overhead = epoch === 0 ? PLAINTEXT_HEADER : CIPHERTEXT_OVERHEAD + this.cidLength;
-    return this.maxDatagramSize - overhead - HANDSHAKE_HEADER;
+    if (epoch === 0) return this.maxDatagramSize - PLAINTEXT_HEADER - HANDSHAKE_HEADER;
+    // Protected records fit both the datagram and the peer's record_size_limit (RFC 8449; plaintext is not subject to it).
+    return Math.min(this.maxDatagramSize - CIPHERTEXT_OVERHEAD - this.cidLength, this.records.maxProtectedContent) - HANDSHAKE_HEADER;
   }
 
   /** Sends `messages` (a whole flight, or its unacknowledged part) as fresh records. */

@@ -9,6 +9,7 @@ import { constantTimeEqual } from '../wire/bytes.js';
 import type { PeerCertificate } from './client-states.js';
 import type { ResolvedConfig } from './config.js';
 import { cachedVerifier } from './option-cache.js';
+import { checkCertificateSchemes } from './certificate-schemes.js';
 
 /**
  * Validates the peer's Certificate message (RFC 8446 §4.4.2.4) with the
@@ -22,6 +23,7 @@ export function acceptPeerCertificate(config: ResolvedConfig, role: 'client' | '
   const verify = config.verifyPeer ?? cachedVerifier(config.trustAnchors, role === 'client' ? 'serverAuth' : 'clientAuth');
   const result = verify(chain, { now: wallClock, ...identity });
   if (!result.ok) throw new ProtocolError(result.alert, `peer certificate rejected: ${result.reason}`);
+  if (config.signatureAlgorithmsCert) checkCertificateSchemes(config.signatureAlgorithmsCert, chain);
   // A CryptoError here (a key the provider cannot use) maps to illegal_parameter through toAlert.
   return { chain, key: config.provider.importPublicKey(result.leafPublicKeySpki) };
 }

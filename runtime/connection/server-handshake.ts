@@ -10,6 +10,7 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import { findExtension } from '../handshake/extensions.js';
 import { decodeAlpnName } from '../session/alpn.js';
 import { credentialsFor, offeredServerName, type SelectedCredentials } from './sni-selection.js';
+import { serverExtensionAnswers, serverExtensionChoices, type ServerExtensionChoices } from './extension-answers.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
@@ -69,7 +70,8 @@ export function serverImplementation(
         const psk = selectPsk(ch, b.message().body, before, config, parts.wallClock());
         const choice = negotiate(ch, preferencesFor(credentials), psk && { hash: psk.hash, mode: psk.mode });
         const alpn = chooseAlpn(ch);
-        p = { psk, choice, alpn, servername, credentials, earlyData: earlyDataDecision(ch, s.kind === 'waitClientHello', psk, choice, alpn) };
+        const extensions = serverExtensionChoices(config, ch);
+        p = { psk, choice, alpn, servername, credentials, extensions, earlyData: earlyDataDecision(ch, s.kind === 'waitClientHello', psk, choice, alpn) };
       } catch (error) {
         p = { error };
       }
@@ -170,6 +172,7 @@ export function serverImplementation(
             alpn: plan(s, event).alpn,
             servername: plan(s, event).servername,
             credentials: plan(s, event).credentials,
+            extensions: plan(s, event).extensions,
             sessionIdEcho: config.echoLegacySessionId ? ch.legacySessionId.slice() : new Uint8Array(0),
           },
         };
@@ -206,6 +209,7 @@ export function serverImplementation(
             earlyData: h.earlyData.status,
             alpn: h.alpn,
             servername: h.servername,
+            ...h.extensions,
             clientRandom: h.clientRandom,
             helloRetried: h.helloRetried,
           },
@@ -216,13 +220,15 @@ export function serverImplementation(
         parts.installEpoch(2, h.suite, schedule, keys);
         // server_name acknowledged (empty) when the name chose the certificate (RFC 6066 §3).
         const acknowledgeName = config.sni !== undefined && h.servername !== undefined;
-        parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn, acknowledgeName), h.transcript);
+        const answers = serverExtensionAnswers(config, parts.records, h.extensions);
+        parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn, acknowledgeName, answers), h.transcript);
         // A PSK authenticates the server: no certificate messages, and no CertificateRequest (RFC 8446 §4.3.2).
         const certificateAuthentication = h.psk === undefined;
         if (certificateAuthentication) {
           const own = h.credentials;
           if (!own || !h.signature) throw new Error('certificate authentication without a certificate (negotiate should have refused)');
-          if (config.clientAuthentication !== 'none') parts.queue(2, 'certificate_request', certificateRequestBody(config.signatureAlgorithms), h.transcript);
+          if (config.clientAuthentication !== 'none')
+            parts.queue(2, 'certificate_request', certificateRequestBody(config.signatureAlgorithms, undefined, config.signatureAlgorithmsCert), h.transcript);
           parts.queue(2, 'certificate', certificateBody(own.chain, new Uint8Array(0)), h.transcript);
           parts.queue(2, 'certificate_verify', certificateVerifyBody(parts.provider, 'server', h.signature, own.key, h.transcript), h.transcript);
         }
@@ -367,6 +373,8 @@ interface HelloPlan {
   readonly servername: string | undefined;
   /** The certificate and key this ClientHello gets (by server_name when `sni` is set); undefined for a PSK-only server. */
   readonly credentials: SelectedCredentials | undefined;
+  /** record_size_limit and use_srtp, as the server settled them. */
+  readonly extensions: ServerExtensionChoices;
 }
 
 /** Our CertificateRequest's context is empty; the client's Certificate must echo it (RFC 8446 §4.4.2). */

@@ -4,6 +4,7 @@ import type { Transcript } from '../keyschedule/transcript.js';
 import type { PeerCertificate } from './client-states.js';
 import type { SelectedPsk } from './psk-selection.js';
 import type { SelectedCredentials } from './sni-selection.js';
+import type { ServerExtensionChoices } from './extension-answers.js';
 import type { ApplicationSecrets, HandshakeKeys, Session } from './key-material.js';
 
 /** What the server fixed with its HelloRetryRequest (its own, or one a stateless cookie carried). */
@@ -37,6 +38,8 @@ export interface AcceptedHello {
   readonly servername: string | undefined;
   /** The certificate chain and key to authenticate with (chosen by server_name when `sni` is set); undefined for a PSK-only server. */
   readonly credentials: SelectedCredentials | undefined;
+  /** record_size_limit and use_srtp, as settled from the ClientHello. */
+  readonly extensions: ServerExtensionChoices;
   /** What ServerHello's legacy_session_id_echo carries: empty, unless `echoLegacySessionId`. */
   readonly sessionIdEcho: Uint8Array;
   /** 0-RTT: taken (with the most bytes it may bring), refused, or not offered. */

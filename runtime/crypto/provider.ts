@@ -13,8 +13,12 @@ export type HashAlgorithm = 'sha256' | 'sha384';
 /** The cipher that makes the record number mask (RFC 9147 §4.2.3): AES-ECB with the suite's key size, or ChaCha20. */
 export type MaskAlgorithm = 'aes-128' | 'aes-256' | 'chacha20';
 
-/** Key exchange groups (RFC 8446 §4.2.7 names). */
-export type KeyExchangeGroup = 'x25519' | 'x448' | 'secp256r1' | 'secp384r1' | 'secp521r1';
+/**
+ * Key exchange groups (RFC 8446 §4.2.7 names), and the hybrid
+ * `x25519mlkem768` (X25519MLKEM768, draft-ietf-tls-ecdhe-mlkem), a KEM: see
+ * runtime/crypto/x25519-mlkem768.ts for how its KeyShare works.
+ */
+export type KeyExchangeGroup = 'x25519' | 'x448' | 'secp256r1' | 'secp384r1' | 'secp521r1' | 'x25519mlkem768';
 
 /** Signature schemes (RFC 8446 §4.2.3 names): those for CertificateVerify, plus rsa_pkcs1_* for certificate signatures. */
 export type SignatureAlgorithm =

@@ -15,7 +15,7 @@ export interface CookieContents {
 
 const VERSION = 1;
 const TAG_LENGTH = 16;
-const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
 
 /**
  * Seals and opens stateless cookies: version, issue time, suite, group and

@@ -139,6 +139,8 @@ enums:
     0x0102: ffdhe4096
     0x0103: ffdhe6144
     0x0104: ffdhe8192
+    # draft-ietf-tls-ecdhe-mlkem §5: ML-KEM-768 with X25519 (IANA name X25519MLKEM768)
+    0x11ec: x25519mlkem768
   signature_scheme:
     # RFC 8446 §4.2.3
     0x0401: rsa_pkcs1_sha256

@@ -6,12 +6,14 @@ import { nodeGenerateKeyShare, nodeKeyShareFromPrivate, NODE_KEY_EXCHANGE_GROUPS
 import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../../runtime/crypto/provider.js';
 import { fromHex, hex } from '../support/canon.js';
 
-const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+/** The Diffie-Hellman groups (the hybrid x25519mlkem768 has its own tests: x25519-mlkem768.test.ts). */
+const GROUPS = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'] as const satisfies readonly KeyExchangeGroup[];
+type DhGroup = (typeof GROUPS)[number];
 
 interface Provider {
   readonly name: string;
-  generate(group: KeyExchangeGroup): KeyShare;
-  fromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare;
+  generate(group: DhGroup): KeyShare;
+  fromPrivate(group: DhGroup, privateKey: Uint8Array): KeyShare;
 }
 
 const node: Provider = { name: 'node', generate: nodeGenerateKeyShare, fromPrivate: nodeKeyShareFromPrivate };
@@ -44,9 +46,9 @@ const PKCS8_PREFIX = { x25519: '302e020100300506032b656e04220420', x448: '304602
 
 const b64u = (s: string | undefined): Uint8Array => new Uint8Array(Buffer.from(s ?? '', 'base64url'));
 
-test('both providers offer all five groups', (t) => {
-  t.deepEqual([...NODE_KEY_EXCHANGE_GROUPS].sort(), [...GROUPS].sort());
-  t.deepEqual([...NOBLE_KEY_EXCHANGE_GROUPS].sort(), [...GROUPS].sort());
+test('both providers offer all five groups and x25519mlkem768', (t) => {
+  t.deepEqual([...NODE_KEY_EXCHANGE_GROUPS].sort(), [...GROUPS, 'x25519mlkem768'].sort());
+  t.deepEqual([...NOBLE_KEY_EXCHANGE_GROUPS].sort(), [...GROUPS, 'x25519mlkem768'].sort());
 });
 
 for (const group of GROUPS) {
@@ -126,7 +128,7 @@ for (const group of ['secp256r1', 'secp384r1', 'secp521r1'] as const) {
 }
 
 /** Peer values every provider must refuse. */
-function invalidPeers(group: KeyExchangeGroup): { what: string; value: Uint8Array }[] {
+function invalidPeers(group: DhGroup): { what: string; value: Uint8Array }[] {
   const valid = nodeGenerateKeyShare(group).publicKey;
   const n = FIELD_LENGTH[group];
   const out = [

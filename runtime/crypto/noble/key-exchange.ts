@@ -11,10 +11,16 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { randomBytes } from '@noble/hashes/utils.js';
 import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
+import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
+import { nobleMlKem768 } from './ml-kem.js';
 import { copyOf } from '../../wire/bytes.js';
 
-export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
+
+/** The Diffie-Hellman groups (x25519mlkem768 is built on x25519 and ML-KEM). */
+type DhGroup = Exclude<KeyExchangeGroup, 'x25519mlkem768'>;
 
 /** One group's operations on raw secret keys and wire-form public values. */
 interface Group {
@@ -55,7 +61,7 @@ function montgomery(curve: Montgomery, size: number): Group {
   };
 }
 
-const GROUPS: Readonly<Record<KeyExchangeGroup, Group>> = {
+const GROUPS: Readonly<Record<DhGroup, Group>> = {
   x25519: montgomery(x25519, 32),
   x448: montgomery(x448, 56),
   secp256r1: nist(p256, 32),
@@ -65,12 +71,12 @@ const GROUPS: Readonly<Record<KeyExchangeGroup, Group>> = {
 
 /** A key share holding its private key bytes, which release() zeroes. */
 class NobleKeyShare implements KeyShare {
-  readonly group: KeyExchangeGroup;
+  readonly group: DhGroup;
   readonly publicKey: Uint8Array;
   private readonly secret: Uint8Array;
   private released = false;
 
-  constructor(group: KeyExchangeGroup, secret: Uint8Array) {
+  constructor(group: DhGroup, secret: Uint8Array) {
     this.group = group;
     this.secret = secret;
     try {
@@ -103,6 +109,7 @@ class NobleKeyShare implements KeyShare {
 
 /** A fresh ephemeral key share for `group`. */
 export function nobleGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
+  if (group === 'x25519mlkem768') return generateX25519MlKem768Share(nobleGenerateKeyShare('x25519'), nobleMlKem768, randomBytes);
   return new NobleKeyShare(group, GROUPS[group].randomSecret());
 }
 
@@ -112,6 +119,7 @@ export function nobleGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
  * string for X25519/X448.
  */
 export function nobleKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
+  if (group === 'x25519mlkem768') return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nobleKeyShareFromPrivate('x25519', raw));
   const { secretLength } = GROUPS[group];
   if (privateKey.length !== secretLength) throw new CryptoError(`${group} private key must be ${secretLength} bytes`);
   return new NobleKeyShare(group, copyOf(privateKey));

@@ -18,9 +18,12 @@
  */
 import { createECDH, createPrivateKey, createPublicKey, diffieHellman, randomBytes, type ECDH, type KeyObject } from 'node:crypto';
 import { rawPrivateKeyToPkcs8 } from '../der.js';
+import { nobleMlKem768 } from '../noble/ml-kem.js';
 import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
+import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
 
-export const NODE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+/** x25519mlkem768: node's X25519 with ML-KEM-768 from @noble/post-quantum (node 20's OpenSSL 3.0 has no ML-KEM). */
+export const NODE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
 
 type NistGroup = 'secp256r1' | 'secp384r1' | 'secp521r1';
 type MontgomeryGroup = 'x25519' | 'x448';
@@ -117,6 +120,7 @@ class NodeMontgomeryShare implements KeyShare {
 
 /** A fresh ephemeral key share for `group`. */
 export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
+  if (group === 'x25519mlkem768') return generateX25519MlKem768Share(nodeGenerateKeyShare('x25519'), nobleMlKem768, (n) => new Uint8Array(randomBytes(n)));
   if (isNist(group)) {
     const ecdh = createECDH(NIST[group].curve);
     ecdh.generateKeys();
@@ -160,6 +164,7 @@ function importMontgomeryPrivate(group: MontgomeryGroup, raw: Uint8Array): KeyOb
  * field element length) for NIST curves, the raw RFC 7748 string for X25519/X448.
  */
 export function nodeKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
+  if (group === 'x25519mlkem768') return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nodeKeyShareFromPrivate('x25519', raw));
   if (isNist(group)) {
     const { curve, size } = NIST[group];
     if (privateKey.length !== size) throw new CryptoError(`${group} private key must be ${size} bytes`);
