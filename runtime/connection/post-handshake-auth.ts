@@ -35,7 +35,7 @@ export function postHandshakeAuthenticated(parts: ConnectionParts, certificate: 
 export function requestClientCertificate(parts: ConnectionParts, session: Session): void {
   if (session.pendingAuth) return;
   const context = parts.provider.randomBytes(8);
-  const body = certificateRequestBody(parts.config.signatureAlgorithms, context);
+  const body = certificateRequestBody(parts.config.signatureAlgorithms, context, parts.config.signatureAlgorithmsCert);
   const transcript = session.transcript.clone();
   transcript.addMessage(13, body);
   session.pendingAuth = { stage: 'certificate', context, transcript };

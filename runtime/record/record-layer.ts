@@ -103,6 +103,44 @@ export class RecordLayer {
   private write: EpochCipher | undefined;
   private plaintextSeq = 0;
 
+  /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it) and ours (the largest we take), once negotiated. */
+  private sendInnerLimit: number | undefined;
+  private receiveInnerLimit: number | undefined;
+  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
+  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
+
+  /**
+   * record_size_limit (RFC 8449, TLS 1.3's meaning: content, type byte and
+   * padding): `send` caps the records we protect (padding is cut to fit,
+   * content over it throws); `receive` is checked on records of epoch 2 and
+   * later (0-RTT records were sent before the peer knew it).
+   */
+  setRecordSizeLimits(limits: { readonly send?: number | undefined; readonly receive?: number | undefined }): void {
+    if (limits.send !== undefined) this.sendInnerLimit = limits.send;
+    if (limits.receive !== undefined) this.receiveInnerLimit = limits.receive;
+  }
+
+  /** The most content one protected record to the peer may carry: 2^14, or its record_size_limit less the content type byte. */
+  get maxProtectedContent(): number {
+    return Math.min(MAX_PLAINTEXT, (this.sendInnerLimit ?? Infinity) - 1);
+  }
+
+  /** Padding for a record of `length` content bytes: the policy's, at least what the record number mask needs, within the peer's limit. */
+  private paddingFor(length: number, type: number, tag: number): number {
+    if (length > this.maxProtectedContent) {
+      throw new RecordLayerError(
+        this.sendInnerLimit === undefined
+          ? `record content of ${length} bytes exceeds 2^14`
+          : `record content of ${length} bytes exceeds the peer's record_size_limit (${this.sendInnerLimit} bytes with the content type)`,
+      );
+    }
+    const wanted = (this.config.padding ?? noPadding)(length, type);
+    const allowed = this.sendInnerLimit === undefined ? wanted : Math.min(wanted, this.sendInnerLimit - length - 1);
+    const padding = Math.max(allowed, 16 - tag - length - 1, 0);
+    if (length + 1 + padding > MAX_INNER_PLAINTEXT) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
+    return padding;
+  }
+
   /** Our epoch-0 records continue from `next` (never backwards): used after a stateless HelloRetryRequest took a sequence number this layer never saw. */
   continuePlaintextFrom(next: number): void {
     this.plaintextSeq = Math.max(this.plaintextSeq, next);
@@ -242,11 +280,9 @@ export class RecordLayer {
     const w = state.cipher;
     if (w.exhausted)
       throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
-    if (content.length > MAX_PLAINTEXT) throw new RecordLayerError(`record content of ${content.length} bytes exceeds 2^14`);
     const type = contentTypeToNumber(contentType);
     const tag = w.suite.tagLength;
-    const padding = Math.max((this.config.padding ?? noPadding)(content.length, type), 16 - tag - content.length - 1, 0);
-    if (content.length + 1 + padding > MAX_INNER_PLAINTEXT) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
+    const padding = this.paddingFor(content.length, type, tag);
     const innerLength = content.length + 1 + padding;
     const seq = state.seq++;
     const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
@@ -303,12 +339,7 @@ export class RecordLayer {
     const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
     const withLength = options.includeLength ?? this.config.includeLength ?? true;
     const snOffset = 1 + (this.config.sendConnectionId?.length ?? 0);
-    const paddings = contents.map((c) => {
-      if (c.length > MAX_PLAINTEXT) throw new RecordLayerError(`record content of ${c.length} bytes exceeds 2^14`);
-      const padding = Math.max((this.config.padding ?? noPadding)(c.length, type), 16 - tag - c.length - 1, 0);
-      if (c.length + 1 + padding > MAX_INNER_PLAINTEXT) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
-      return padding;
-    });
+    const paddings = contents.map((c) => this.paddingFor(c.length, type, tag));
     const headerLength = this.header(w.epoch, 0, seq16, withLength, 0).length;
     let total = 0;
     for (let i = 0; i < contents.length; i++) total += headerLength + contents[i]!.length + 1 + paddings[i]! + tag;
@@ -429,6 +460,10 @@ export class RecordLayer {
     if (fresh !== 'new') return this.dropAndGoOn(fresh === 'duplicate' ? 'replay' : 'too-old');
     window.accept(seq);
     this.readEpochs.authenticated(cipher.epoch, now);
+    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
+      this.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
+      return this.dropAndGoOn('too-long');
+    }
     const parsed = decodeInnerPlaintext(inner);
     if (!parsed) return this.dropAndGoOn('no-content-type');
     if (parsed.content.length > MAX_PLAINTEXT) return this.dropAndGoOn('too-long');

@@ -1,0 +1,68 @@
+import type { SignatureAlgorithm } from '../crypto/provider.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import { parseCertificate } from '../pki/certification-path.js';
+import { derOid } from '../pki/der-writer.js';
+import { PKI_OID } from '../pki/oids.js';
+import { bytesEqual } from '../wire/bytes.js';
+
+/**
+ * signature_algorithms_cert (RFC 8446 §4.2.3, §4.4.2.2) on the receiving
+ * side: the signatures in the peer's chain must use schemes we listed. A
+ * certificate's signatureAlgorithm maps to TLS schemes as follows:
+ *
+ * - ECDSA by its hash (ecdsa-with-SHA256 is ecdsa_secp256r1_sha256, and so
+ *   on; in certificates the curve is the issuer key's, not the scheme's);
+ * - sha*WithRSAEncryption to rsa_pkcs1_*;
+ * - RSASSA-PSS by the hash in its parameters, to rsa_pss_rsae_* or
+ *   rsa_pss_pss_* (which one depends on the issuer's key, which the last
+ *   certificate's issuer, a trust anchor, may not show: either is taken);
+ * - Ed25519 and Ed448 to themselves.
+ *
+ * Self-signed certificates are skipped: their signature is not validated
+ * (RFC 8446 §4.4.2.2). A chain that does not fit is unsupported_certificate.
+ */
+
+const BY_OID: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
+  [PKI_OID.ecdsaWithSha256]: ['ecdsa_secp256r1_sha256'],
+  [PKI_OID.ecdsaWithSha384]: ['ecdsa_secp384r1_sha384'],
+  [PKI_OID.ecdsaWithSha512]: ['ecdsa_secp521r1_sha512'],
+  [PKI_OID.sha256WithRsaEncryption]: ['rsa_pkcs1_sha256'],
+  [PKI_OID.sha384WithRsaEncryption]: ['rsa_pkcs1_sha384'],
+  [PKI_OID.sha512WithRsaEncryption]: ['rsa_pkcs1_sha512'],
+  [PKI_OID.ed25519]: ['ed25519'],
+  [PKI_OID.ed448]: ['ed448'],
+};
+
+const PSS_BY_HASH: readonly (readonly [Uint8Array, readonly SignatureAlgorithm[]])[] = [
+  [derOid(PKI_OID.sha256), ['rsa_pss_rsae_sha256', 'rsa_pss_pss_sha256']],
+  [derOid(PKI_OID.sha384), ['rsa_pss_rsae_sha384', 'rsa_pss_pss_sha384']],
+  [derOid(PKI_OID.sha512), ['rsa_pss_rsae_sha512', 'rsa_pss_pss_sha512']],
+];
+
+const contains = (haystack: Uint8Array, needle: Uint8Array): boolean => {
+  for (let i = 0; i + needle.length <= haystack.length; i++) if (bytesEqual(haystack.subarray(i, i + needle.length), needle)) return true;
+  return false;
+};
+
+/** The schemes a certificate's signature counts as; empty for an algorithm no scheme names (SHA-1, PSS without parameters, ...). */
+export function certificateSignatureSchemes(oid: string, algorithmIdentifier: Uint8Array): readonly SignatureAlgorithm[] {
+  if (oid === PKI_OID.rsassaPss) return PSS_BY_HASH.find(([hash]) => contains(algorithmIdentifier, hash))?.[1] ?? [];
+  return BY_OID[oid] ?? [];
+}
+
+/** Throws unsupported_certificate when a signature in `chain` (leaf first, DER) uses a scheme not in `accepted`. */
+export function checkCertificateSchemes(accepted: readonly SignatureAlgorithm[], chain: readonly Uint8Array[]): void {
+  for (const [i, der] of chain.entries()) {
+    const parsed = parseCertificate(der, `certificate_list[${i}]`);
+    if (typeof parsed === 'string') continue; // the chain verifier already refused what does not parse
+    const { fields } = parsed;
+    if (bytesEqual(fields.issuer, fields.subject)) continue;
+    const schemes = certificateSignatureSchemes(fields.signatureAlgorithmOid, fields.signatureAlgorithm);
+    if (!schemes.some((s) => accepted.includes(s))) {
+      throw new ProtocolError(
+        'unsupported_certificate',
+        `certificate_list[${i}] is signed with ${schemes.join(' / ') || fields.signatureAlgorithmOid}, not one of signature_algorithms_cert ${accepted.join(', ')} (RFC 8446 §4.2.3)`,
+      );
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { ClientHello, EncryptedExtensions, EncryptedExtensionsExtension } from '../../generated/wire/index.js';
+import { findExtension } from '../handshake/extensions.js';
+import type { RecordLayer } from '../record/record-layer.js';
+import type { ResolvedConfig } from './config.js';
+import { MAX_RECORD_SIZE_LIMIT, peerRecordSizeLimit } from './record-size-limit.js';
+import { acceptedSrtpProfile, chooseSrtpProfile, srtpAnswer, type SrtpProfileName } from './srtp.js';
+
+/**
+ * The ClientHello extensions a server answers in EncryptedExtensions with
+ * nothing to do for the key schedule: record_size_limit (RFC 8449) and
+ * use_srtp (RFC 5764). What each side settles, and the record layer limits.
+ */
+
+/** What the server settled from a ClientHello's record_size_limit and use_srtp. */
+export interface ServerExtensionChoices {
+  readonly srtpProfile: SrtpProfileName | undefined;
+  /** The client's limit as we apply it; undefined when it sent none. */
+  readonly peerRecordSizeLimit: number | undefined;
+}
+
+/** The server's reading of the ClientHello (bad values throw ProtocolError with the RFC's alert). */
+export function serverExtensionChoices(config: ResolvedConfig, ch: ClientHello): ServerExtensionChoices {
+  const limit = findExtension(ch.extensions, 'record_size_limit');
+  const srtp = findExtension(ch.extensions, 'use_srtp');
+  return {
+    srtpProfile: srtp && config.srtp ? chooseSrtpProfile(config.srtp, srtp) : undefined,
+    peerRecordSizeLimit: limit ? peerRecordSizeLimit(limit.recordSizeLimit, 'client') : undefined,
+  };
+}
+
+/**
+ * The server's answers, and the record layer set for them: from its
+ * EncryptedExtensions on, records to the client fit the client's limit, and
+ * the client's protected records must fit ours.
+ */
+export function serverExtensionAnswers(config: ResolvedConfig, records: RecordLayer, choices: ServerExtensionChoices): EncryptedExtensionsExtension[] {
+  const answers: EncryptedExtensionsExtension[] = [];
+  if (choices.peerRecordSizeLimit !== undefined) {
+    const ours = config.recordSizeLimit ?? MAX_RECORD_SIZE_LIMIT;
+    records.setRecordSizeLimits({ send: choices.peerRecordSizeLimit, receive: ours });
+    answers.push({ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: ours } });
+  }
+  if (choices.srtpProfile !== undefined) answers.push({ extensionType: 'use_srtp', extensionData: srtpAnswer(choices.srtpProfile) });
+  return answers;
+}
+
+/** The extensions a client may see answered in EncryptedExtensions beyond the ones extension-policy knows. */
+export function clientOfferedMore(config: ResolvedConfig): string[] {
+  return [...(config.recordSizeLimit !== undefined ? ['record_size_limit'] : []), ...(config.srtp ? ['use_srtp'] : [])];
+}
+
+/**
+ * The client's reading of the server's answers: the SRTP profile, and the
+ * server's record_size_limit, which from now on caps our protected records
+ * (and, when both advertised, puts ours in force on what we receive).
+ */
+export function applyServerAnswers(
+  config: ResolvedConfig,
+  records: RecordLayer,
+  ee: EncryptedExtensions,
+): { readonly srtpProfile: SrtpProfileName | undefined; readonly peerRecordSizeLimit: number | undefined } {
+  const srtp = findExtension(ee.extensions, 'use_srtp');
+  const srtpProfile = srtp ? acceptedSrtpProfile(config.srtp, srtp) : undefined;
+  const limit = findExtension(ee.extensions, 'record_size_limit');
+  const peer = limit ? peerRecordSizeLimit(limit.recordSizeLimit, 'server') : undefined;
+  if (peer !== undefined) records.setRecordSizeLimits({ send: peer, receive: config.recordSizeLimit });
+  return { srtpProfile, peerRecordSizeLimit: peer };
+}

@@ -1,0 +1,135 @@
+import type { UseSrtpData } from '../../generated/wire/index.js';
+import { srtpProtectionProfileToNumber, type SrtpProtectionProfile } from '../../generated/wire/enums.js';
+import { ConfigError } from '../config-error.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+
+/**
+ * DTLS-SRTP (RFC 5764) over DTLS 1.3: the client offers SRTP protection
+ * profiles in use_srtp (ClientHello), the server picks one by its own
+ * preference and answers in EncryptedExtensions (RFC 8446 §4.2's table puts
+ * use_srtp there), and both derive the SRTP master keys and salts from the
+ * exporter labelled "EXTRACTOR-dtls_srtp" (RFC 5764 §4.2).
+ *
+ * - No profile in common: the server does not answer, and the handshake
+ *   goes on without SRTP (RFC 5764 §4.1.1); `srtpProfile` is undefined.
+ * - MKI: we never ask for one (our srtp_mki is empty). A server ignores the
+ *   client's and answers with an empty one, meaning no MKI is used; a client
+ *   refuses an answer with an MKI it did not offer (illegal_parameter,
+ *   RFC 5764 §4.1.1).
+ * - Unknown profiles in an offer are skipped, and so are repeats; an answer
+ *   must name exactly one profile the client offered (illegal_parameter).
+ */
+
+/** A profile's name (OpenSSL's and node's spelling), its IANA code point and its master key and salt lengths. */
+export interface SrtpProfileInfo {
+  readonly name: SrtpProfileName;
+  /** The DTLS-SRTP Protection Profile code point. */
+  readonly code: number;
+  /** SRTP master key length in bytes. */
+  readonly keyLength: number;
+  /** SRTP master salt length in bytes. */
+  readonly saltLength: number;
+}
+
+/** The profiles dtls13 negotiates: RFC 5764 §4.1.2's AES-CM ones and RFC 7714's AEAD ones (the NULL-cipher ones are left out). */
+export const SRTP_PROFILES = {
+  SRTP_AES128_CM_SHA1_80: { wire: 'srtp_aes128_cm_hmac_sha1_80', keyLength: 16, saltLength: 14 },
+  SRTP_AES128_CM_SHA1_32: { wire: 'srtp_aes128_cm_hmac_sha1_32', keyLength: 16, saltLength: 14 },
+  SRTP_AEAD_AES_128_GCM: { wire: 'srtp_aead_aes_128_gcm', keyLength: 16, saltLength: 12 },
+  SRTP_AEAD_AES_256_GCM: { wire: 'srtp_aead_aes_256_gcm', keyLength: 32, saltLength: 12 },
+} as const satisfies Record<string, { readonly wire: SrtpProtectionProfile & string; readonly keyLength: number; readonly saltLength: number }>;
+
+export type SrtpProfileName = keyof typeof SRTP_PROFILES;
+
+/** The exporter label of RFC 5764 §4.2. */
+export const SRTP_EXPORTER_LABEL = 'EXTRACTOR-dtls_srtp';
+
+const isProfileName = (name: unknown): name is SrtpProfileName => typeof name === 'string' && Object.hasOwn(SRTP_PROFILES, name);
+
+/** What a profile is: its code point and key and salt lengths. */
+export function srtpProfileInfo(name: SrtpProfileName): SrtpProfileInfo {
+  const p = SRTP_PROFILES[name];
+  return { name, code: srtpProtectionProfileToNumber(p.wire), keyLength: p.keyLength, saltLength: p.saltLength };
+}
+
+/**
+ * The `srtp` option: profile names in preference order, as an array or one
+ * colon-separated string (OpenSSL's form); each known, none repeated.
+ */
+export function srtpOption(value: unknown): readonly SrtpProfileName[] | undefined {
+  if (value === undefined) return undefined;
+  const names = typeof value === 'string' ? value.split(':').filter((s) => s.length > 0) : value;
+  if (!Array.isArray(names) || names.length === 0) throw new ConfigError('srtp', 'must be a non-empty list of SRTP protection profile names');
+  for (const [i, n] of (names as unknown[]).entries()) {
+    if (!isProfileName(n)) throw new ConfigError('srtp', `'${String(n)}' is not a profile dtls13 knows (${Object.keys(SRTP_PROFILES).join(', ')})`);
+    if (names.indexOf(n) !== i) throw new ConfigError('srtp', `'${n}' is listed twice`);
+  }
+  return names as readonly SrtpProfileName[];
+}
+
+const byWire = new Map<SrtpProtectionProfile, SrtpProfileName>(
+  Object.entries(SRTP_PROFILES).map(([name, p]) => [p.wire as SrtpProtectionProfile, name as SrtpProfileName]),
+);
+
+/** The use_srtp body of our ClientHello: the profiles in preference order, no MKI. */
+export function srtpOffer(profiles: readonly SrtpProfileName[]): UseSrtpData {
+  return { protectionProfiles: profiles.map((p) => SRTP_PROFILES[p].wire), srtpMki: new Uint8Array(0) };
+}
+
+/** The server's pick: its first preference the client offered (unknown profiles and repeats in the offer are skipped); undefined for none in common. */
+export function chooseSrtpProfile(ours: readonly SrtpProfileName[], offer: UseSrtpData): SrtpProfileName | undefined {
+  const offered = new Set(offer.protectionProfiles.flatMap((p) => byWire.get(p) ?? []));
+  return ours.find((p) => offered.has(p));
+}
+
+/** The server's answer in EncryptedExtensions: one profile, an empty MKI (the client's, if any, is not used). */
+export function srtpAnswer(profile: SrtpProfileName): UseSrtpData {
+  return { protectionProfiles: [SRTP_PROFILES[profile].wire], srtpMki: new Uint8Array(0) };
+}
+
+/** The client's reading of the server's answer: exactly one profile it offered, and no MKI (we offer none). */
+export function acceptedSrtpProfile(offered: readonly SrtpProfileName[] | undefined, answer: UseSrtpData): SrtpProfileName {
+  const [only, ...more] = answer.protectionProfiles;
+  const name = only === undefined ? undefined : byWire.get(only);
+  if (more.length > 0 || name === undefined || !offered?.includes(name)) {
+    throw new ProtocolError(
+      'illegal_parameter',
+      `the server's use_srtp answer ${answer.protectionProfiles.map(String).join(', ')} is not one profile we offered (RFC 5764 §4.1.1)`,
+    );
+  }
+  if (answer.srtpMki.length > 0) throw new ProtocolError('illegal_parameter', 'the server answered use_srtp with an MKI we did not offer (RFC 5764 §4.1.1)');
+  return name;
+}
+
+/** SRTP master keys and salts for both directions (RFC 5764 §4.2). */
+export interface SrtpKeyingMaterial {
+  readonly profile: SrtpProfileName;
+  readonly clientKey: Uint8Array;
+  readonly clientSalt: Uint8Array;
+  readonly serverKey: Uint8Array;
+  readonly serverSalt: Uint8Array;
+}
+
+/** Anything that exports keying material (RFC 8446 §7.5): a DtlsConnection, a socket or a session. */
+export interface KeyingMaterialExporter {
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array;
+}
+
+/**
+ * The SRTP keys of a connection that negotiated `profile`: 2 × (key + salt)
+ * bytes exported under "EXTRACTOR-dtls_srtp" with no context, split as RFC
+ * 5764 §4.2 lays them out (client key, server key, client salt, server
+ * salt). The client's key and salt protect what the client sends.
+ */
+export function srtpKeyingMaterial(connection: KeyingMaterialExporter, profile: SrtpProfileName): SrtpKeyingMaterial {
+  if (!isProfileName(profile)) throw new ConfigError('profile', `'${String(profile)}' is not an SRTP protection profile dtls13 knows`);
+  const { keyLength: k, saltLength: s } = SRTP_PROFILES[profile];
+  const m = connection.exportKeyingMaterial(2 * (k + s), SRTP_EXPORTER_LABEL);
+  return {
+    profile,
+    clientKey: m.slice(0, k),
+    serverKey: m.slice(k, 2 * k),
+    clientSalt: m.slice(2 * k, 2 * k + s),
+    serverSalt: m.slice(2 * k + s, 2 * (k + s)),
+  };
+}
