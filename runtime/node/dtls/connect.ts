@@ -1,0 +1,127 @@
+import { createSocket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { ConfigError, integerOption } from '../../config-error.js';
+import { DtlsConnection } from '../../connection/connection.js';
+import { connect as connectSocket, type ConnectOptions as LegacyConnectOptions, type DtlsSocket } from '../api.js';
+import { DtlsEndpoint } from '../endpoint.js';
+import type { AuthorizationRecord } from './authorization.js';
+import { DtlsSessionError } from './errors.js';
+import { clientOptions, handshakeTimeoutMs, type ConnectOptions } from './options.js';
+import { DtlsSession } from './session.js';
+
+/** Where a name resolved to. */
+interface Resolved {
+  readonly address: string;
+  readonly family: number;
+}
+
+/**
+ * Connects to a DTLS 1.3 server (node:dtls's `connect(host, port, options)`)
+ * and returns the session at once; `await session.opened` for the
+ * handshake.
+ *
+ * `host` is an IP address or a name, resolved with `dns.lookup` (node:dtls
+ * takes literals only); it is also the default `servername`, which the
+ * server's certificate must match. The client's UDP socket is connected to
+ * the server, so an ICMP port-unreachable (nothing listening there) ends the
+ * session with the system error `ECONNREFUSED`, as on a connected dgram
+ * socket. Every failure (DNS, ICMP, alert, timeout) rejects `opened` (while
+ * pending) and `closed`, and goes to `onerror` when set; none reaches the
+ * process. Bad options throw ConfigError now.
+ */
+export function connect(host: string, port: number, options?: ConnectOptions): DtlsSession;
+/**
+ * @deprecated The object form is the old event-emitter API (`DtlsSocket`):
+ * use `connect(host, port, options)`, which returns a `DtlsSession`
+ * (README, "Migrating from the old API").
+ */
+export function connect(options: LegacyConnectOptions): DtlsSocket;
+export function connect(hostOrOptions: string | LegacyConnectOptions, port?: number, options: ConnectOptions = {}): DtlsSession | DtlsSocket {
+  if (typeof hostOrOptions !== 'string') return connectSocket(hostOrOptions);
+  return connectSession(hostOrOptions, port, options);
+}
+
+function connectSession(host: string, port: number | undefined, options: ConnectOptions): DtlsSession {
+  if (host.length === 0) throw new ConfigError('host', 'must be a host name or an IP address');
+  if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(port)}`);
+  const authorization: AuthorizationRecord = { error: undefined };
+  const { connection: connectionOptions, mtu } = clientOptions(host, options, authorization);
+  const handshakeMs = handshakeTimeoutMs(options.handshakeTimeout, 30_000);
+  const idleMs = integerOption('idleTimeout', options.idleTimeout ?? 0, 0, 86_400_000);
+  const bindPort = integerOption('bindPort', options.bindPort ?? 0, 0, 65535);
+  if (options.bindHost !== undefined && isIP(options.bindHost) === 0) throw new ConfigError('bindHost', `must be an IP address, got ${options.bindHost}`);
+  const literal = isIP(host);
+  const session = new DtlsSession('client', mtu, literal ? { address: host, port } : undefined, authorization, undefined);
+  session.clientServerName = connectionOptions.serverName;
+  const connection = DtlsConnection.client({ ...connectionOptions, keyLog: (line) => session.onkeylog?.(line) });
+
+  const handshakeTimer = setTimeout(
+    () => session.fail(new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', `timeout: no handshake within ${handshakeMs} ms`)),
+    handshakeMs,
+  );
+  const stopHandshakeTimer = (): void => clearTimeout(handshakeTimer);
+  session.opened.then(stopHandshakeTimer, stopHandshakeTimer);
+
+  const where: Promise<Resolved> = literal ? Promise.resolve({ address: host, family: literal }) : lookup(host);
+  where.then(
+    (r) => {
+      if (session.destroyed) return;
+      if (options.bindHost !== undefined && isIP(options.bindHost) !== r.family) {
+        session.fail(new ConfigError('bindHost', `must be an IPv${r.family} address like ${host} (${r.address}), got ${options.bindHost}`));
+        return;
+      }
+      start(session, connection, r, port, options.bindHost, bindPort, idleMs);
+    },
+    (e: unknown) => session.fail(e instanceof Error ? e : new Error(`cannot resolve ${host}: ${String(e)}`)),
+  );
+  return session;
+}
+
+/** Opens the client's connected socket and drives the connection over it. */
+function start(
+  session: DtlsSession,
+  connection: DtlsConnection,
+  server: Resolved,
+  port: number,
+  bindHost: string | undefined,
+  bindPort: number,
+  idleMs: number,
+): void {
+  const socket = createSocket(server.family === 6 ? 'udp6' : 'udp4');
+  const endpoint = new DtlsEndpoint(connection, socket, { address: server.address, port }, (self) => {
+    void self.flushed().then(() => {
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+    });
+  });
+  endpoint.socketConnected = true;
+  // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED; any socket error ends the session with it.
+  socket.on('error', (error) => session.fail(error));
+  socket.on('message', (msg) => endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength)));
+  session.attach(endpoint);
+  socket.bind(bindPort, bindHost, () => {
+    if (endpoint.isEnded) return;
+    socket.connect(port, server.address, () => endpoint.connect());
+  });
+  if (idleMs > 0) watchIdle(session, endpoint, idleMs);
+}
+
+/** Ends the session once nothing authenticated has come from the server for `idleMs` after the handshake. */
+function watchIdle(session: DtlsSession, endpoint: DtlsEndpoint, idleMs: number): void {
+  let timer: NodeJS.Timeout | undefined;
+  const check = (): void => {
+    const quiet = DtlsEndpoint.now() - endpoint.lastAuthenticated;
+    if (quiet >= idleMs) {
+      session.fail(new DtlsSessionError('ERR_DTLS_IDLE_TIMEOUT', `idle timeout: nothing from the server for ${idleMs} ms`));
+      return;
+    }
+    timer = setTimeout(check, Math.ceil(idleMs - quiet));
+  };
+  session.opened.then(check, () => {});
+  const stop = (): void => clearTimeout(timer);
+  session.closed.then(stop, stop);
+}

@@ -1,0 +1,53 @@
+/**
+ * The errors of the node:dtls-shaped API. Each has a `code`, as Node's own
+ * errors do, so callers can branch on `error.code` without parsing messages.
+ * System errors (a DNS `ENOTFOUND`, an ICMP `ECONNREFUSED`) are passed on as
+ * Node raised them, with their own `code`, `errno` and `syscall`.
+ */
+
+/** `send()` was given more than one record can carry in one datagram of `mtu` bytes. */
+export class MessageTooLargeError extends RangeError {
+  override readonly name = 'MessageTooLargeError';
+  readonly code = 'ERR_OUT_OF_RANGE';
+  /** The bytes that were asked for. */
+  readonly size: number;
+  /** The most `send()` takes on this session (`session.maxMessageSize`). */
+  readonly limit: number;
+  constructor(size: number, limit: number, mtu: number) {
+    super(`send: ${size} bytes do not fit one record in a ${mtu}-byte datagram (mtu); at most ${limit} bytes per send`);
+    this.size = size;
+    this.limit = limit;
+  }
+}
+
+/** A call the session's state does not allow: sending before `opened` resolved or after the session ended. */
+export class SessionStateError extends Error {
+  override readonly name = 'SessionStateError';
+  readonly code = 'ERR_INVALID_STATE';
+}
+
+/** Why a session failed, as a `code`. */
+export type SessionErrorCode =
+  /** The handshake or the connection failed with a TLS alert (`alert` names it). */
+  | 'ERR_DTLS_ALERT'
+  /** The handshake did not complete within `handshakeTimeout`. */
+  | 'ERR_DTLS_HANDSHAKE_TIMEOUT'
+  /** Nothing authenticated came from the peer within `idleTimeout`. */
+  | 'ERR_DTLS_IDLE_TIMEOUT'
+  /** Server: the same client address and port completed a new handshake, which took this session's place (RFC 9147 §5.11). */
+  | 'ERR_DTLS_SESSION_REPLACED'
+  /** The listener carrying the session was destroyed. */
+  | 'ERR_DTLS_ENDPOINT_DESTROYED';
+
+/** A session that ended in failure: `opened` and `closed` reject with this, and `onerror` receives it. */
+export class DtlsSessionError extends Error {
+  override readonly name = 'DtlsSessionError';
+  readonly code: SessionErrorCode;
+  /** The TLS alert that ended the session, when one did (`handshake_failure`, `unknown_ca`, ...). */
+  readonly alert: string | undefined;
+  constructor(code: SessionErrorCode, message: string, alert?: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.alert = alert;
+  }
+}

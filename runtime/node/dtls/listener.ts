@@ -1,0 +1,209 @@
+import { ConfigError } from '../../config-error.js';
+import { DtlsUdpServer, type UdpServerOptions } from '../server.js';
+import { DtlsSessionError } from './errors.js';
+import { serverOptions, type ListenOptions } from './options.js';
+import { DtlsSession, type SessionAddress } from './session.js';
+
+/** Told of a ClientHello the stateless cookie exchange refused with an alert, before any session existed. */
+export type HandshakeErrorHandler = (error: Error, remote: { readonly address: string; readonly port: number }) => void;
+
+/**
+ * `endpoint.stats`: node:dtls's endpoint statistics, live (every read is
+ * current; the same object for the endpoint's life). Times are ms since the
+ * epoch and counts numbers.
+ */
+export class DtlsListenerStats {
+  private readonly listener: DtlsListener;
+  /** @internal */
+  constructor(listener: DtlsListener) {
+    this.listener = listener;
+  }
+  get createdAt(): number {
+    return this.listener.counts.createdAt;
+  }
+  get destroyedAt(): number | undefined {
+    return this.listener.counts.destroyedAt;
+  }
+  /** UDP datagrams and bytes that reached the socket. */
+  get packetsReceived(): number {
+    return this.listener.counts.packetsReceived;
+  }
+  get bytesReceived(): number {
+    return this.listener.counts.bytesReceived;
+  }
+  /** Sessions accepted (their peer passed the cookie exchange), over the endpoint's life. */
+  get serverSessions(): number {
+    return this.listener.counts.serverSessions;
+  }
+  /** Sessions open now, handshaking or established. */
+  get sessions(): number {
+    return this.listener.server?.size ?? 0;
+  }
+  /** Sessions still handshaking. */
+  get handshaking(): number {
+    return this.listener.server?.stats.handshaking ?? 0;
+  }
+  /** Handshake attempts refused, silently, because of `maxSessions` or `maxSessionsPerHost`. */
+  get serverRefusedCount(): number {
+    return this.listener.server?.stats.refused ?? 0;
+  }
+  /** ClientHellos the stateless cookie exchange refused with an alert (nothing in common, a bad cookie). */
+  get handshakeErrors(): number {
+    return this.listener.counts.handshakeErrors;
+  }
+  /** Sessions dropped because their handshake outlived `handshakeTimeout`. */
+  get handshakeTimeouts(): number {
+    return this.listener.server?.stats.handshakeTimeouts ?? 0;
+  }
+  /** Sessions closed for idleness (`idleTimeoutMs`). */
+  get idleClosed(): number {
+    return this.listener.server?.stats.idleClosed ?? 0;
+  }
+  /** Sessions a restarted client replaced (RFC 9147 §5.11). */
+  get restarts(): number {
+    return this.listener.server?.stats.restarts ?? 0;
+  }
+  /** Whether the endpoint is still open (false once closed: the values are then final). */
+  get isConnected(): boolean {
+    return this.listener.counts.destroyedAt === undefined;
+  }
+}
+
+/**
+ * A DTLS 1.3 server endpoint on one UDP socket, as node:dtls's
+ * DTLSEndpoint from `listen()`: every peer that passes the stateless cookie
+ * exchange becomes a {@link DtlsSession} handed to the callback.
+ */
+export class DtlsListener {
+  /**
+   * Resolves with the bound address once the socket is listening; rejects
+   * with the system error (`code` `'EADDRINUSE'`, `errno`, `syscall`) when
+   * the bind fails. Never unhandled.
+   */
+  readonly listening: Promise<SessionAddress>;
+  /** Resolves when the endpoint has closed; rejects with the bind error when it never opened. Never unhandled. */
+  readonly closed: Promise<void>;
+  readonly stats: DtlsListenerStats;
+  /** Set to be told of ClientHellos refused before any session existed: the alert and why ("handshake_failure: no common cipher suite: ..."), and who. */
+  onhandshakeerror: HandshakeErrorHandler | null = null;
+  /** @internal */
+  server: DtlsUdpServer | undefined;
+  /** @internal */
+  readonly counts = {
+    createdAt: Date.now(),
+    destroyedAt: undefined as number | undefined,
+    packetsReceived: 0,
+    bytesReceived: 0,
+    serverSessions: 0,
+    handshakeErrors: 0,
+  };
+  private readonly sessions = new Set<DtlsSession>();
+  private readonly mtu: number;
+  private bound: SessionAddress | undefined;
+  private closing: Promise<void> | undefined;
+  private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
+
+  /** @internal Use {@link listen}. */
+  constructor(onsession: (session: DtlsSession) => void, options: UdpServerOptions & { readonly reusePort: boolean }) {
+    this.mtu = options.maxDatagramSize ?? 1200;
+    this.stats = new DtlsListenerStats(this);
+    this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
+    this.closed.catch(() => {});
+    this.listening = DtlsUdpServer.listen(options).then((server) => {
+      this.server = server;
+      const a = server.address;
+      this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
+      server.socket.on('message', (msg) => {
+        this.counts.packetsReceived++;
+        this.counts.bytesReceived += msg.length;
+      });
+      server.onRefusal((remote, alert, reason) => {
+        this.counts.handshakeErrors++;
+        this.onhandshakeerror?.(new Error(reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`), remote);
+      });
+      server.onConnection((endpoint) => this.accept(onsession, endpoint));
+      return this.bound;
+    });
+    this.listening.catch((e: unknown) => {
+      this.counts.destroyedAt = Date.now();
+      this.settleClosed.reject(e instanceof Error ? e : new Error(String(e)));
+    });
+  }
+
+  /** The local address, family and port, once listening (undefined before: await `listening`). */
+  get address(): SessionAddress | undefined {
+    return this.bound;
+  }
+
+  /** Whether the endpoint has closed. */
+  get destroyed(): boolean {
+    return this.counts.destroyedAt !== undefined;
+  }
+
+  /** Closes every session with close_notify, then the socket; resolves when closed. */
+  close(): Promise<void> {
+    this.closing ??= this.bound
+      ? this.shut()
+      : this.listening.then(
+          () => this.shut(),
+          () => {},
+        );
+    return this.closing;
+  }
+
+  /** Ends every session at once, without close_notify (their `closed` rejects with `error`, or `ERR_DTLS_ENDPOINT_DESTROYED`), and closes the socket. */
+  destroy(error?: Error): void {
+    const reason = error ?? new DtlsSessionError('ERR_DTLS_ENDPOINT_DESTROYED', 'the endpoint carrying the session was destroyed');
+    for (const s of this.sessions) s.destroy(reason);
+    void this.close();
+  }
+
+  /** `await using endpoint = listen(...)`: closes it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async shut(): Promise<void> {
+    const server = this.server;
+    if (server && this.counts.destroyedAt === undefined) {
+      await server.close();
+      this.counts.destroyedAt = Date.now();
+      this.settleClosed.resolve();
+    }
+  }
+
+  private accept(onsession: (session: DtlsSession) => void, endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0]): void {
+    const session = new DtlsSession('server', this.mtu, endpoint.remote, undefined, this);
+    session.attach(endpoint);
+    this.counts.serverSessions++;
+    this.sessions.add(session);
+    void session.closed.then(
+      () => this.sessions.delete(session),
+      () => this.sessions.delete(session),
+    );
+    try {
+      onsession(session);
+    } catch (e) {
+      // The application's exception: the session cannot go on without its handler; the exception surfaces as Node's would.
+      session.destroy(e instanceof Error ? e : new Error(String(e)));
+      queueMicrotask(() => {
+        throw e;
+      });
+    }
+  }
+}
+
+/**
+ * Starts a DTLS 1.3 server (node:dtls's `listen(callback, options)`): binds
+ * `options.host:options.port` and hands `onsession` each new session, before
+ * its handshake completes (await `session.opened`). Options are checked now
+ * (a ConfigError names the one that is wrong); the bind is asynchronous:
+ * `endpoint.listening` resolves with the address or rejects with the
+ * system error.
+ */
+export function listen(onsession: (session: DtlsSession) => void, options: ListenOptions): DtlsListener {
+  if (typeof onsession !== 'function') throw new ConfigError('onsession', 'must be a function receiving each new session');
+  const udp = serverOptions(options);
+  DtlsUdpServer.validate(udp);
+  return new DtlsListener(onsession, udp);
+}

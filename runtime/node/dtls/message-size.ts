@@ -1,0 +1,22 @@
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../../crypto/suites.js';
+
+/** RFC 8446 §5.1: a record's plaintext is at most 2^14 bytes. */
+export const MAX_RECORD_PLAINTEXT = 16384;
+
+/** The unified header the connection writes for application data (RFC 9147 §4): flags byte, 16-bit sequence number, 16-bit length. */
+const UNIFIED_HEADER = 1 + 2 + 2;
+/** The content type byte of DTLSInnerPlaintext. */
+const INNER_TYPE = 1;
+/** The longest AEAD tag of the suites; used before the handshake settles the suite. */
+const LONGEST_TAG = 16;
+
+/**
+ * The most application data one `send()` can carry: one record (DTLS never
+ * fragments application data) in one datagram of `mtu` bytes, after the
+ * record header, the connection ID when one is in use, the inner content
+ * type and the suite's AEAD tag. Never above 2^14.
+ */
+export function maxMessageSize(mtu: number, suite: SupportedCipherSuite | undefined, connectionIdLength = 0): number {
+  const tag = suite === undefined ? LONGEST_TAG : CIPHER_SUITES[suite].tagLength;
+  return Math.min(MAX_RECORD_PLAINTEXT, mtu - UNIFIED_HEADER - connectionIdLength - INNER_TYPE - tag);
+}

@@ -1,0 +1,82 @@
+import type { ConnectionStats } from '../../connection/connection.js';
+
+/** What a session counts itself; the rest comes from its connection. */
+export interface SessionCounters {
+  /** When the session was made, `close()` was called, the handshake completed, the session ended (ms since the epoch). */
+  createdAt: number;
+  closingAt: number | undefined;
+  handshakeCompletedAt: number | undefined;
+  destroyedAt: number | undefined;
+  messagesSent: number;
+  messagesReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Messages dropped because no `onmessage` was set and 1,024 were already waiting for one. */
+  messagesDropped: number;
+}
+
+/**
+ * `session.stats`: node:dtls's session statistics, live: every read gives
+ * the current value (the same object for the whole session). Times are ms
+ * since the epoch and counts are numbers (node:dtls uses bigints).
+ */
+export class DtlsSessionStats {
+  private readonly counters: SessionCounters;
+  private readonly connection: () => ConnectionStats | undefined;
+
+  /** @internal */
+  constructor(counters: SessionCounters, connection: () => ConnectionStats | undefined) {
+    this.counters = counters;
+    this.connection = connection;
+  }
+
+  get createdAt(): number {
+    return this.counters.createdAt;
+  }
+  get closingAt(): number | undefined {
+    return this.counters.closingAt;
+  }
+  get handshakeCompletedAt(): number | undefined {
+    return this.counters.handshakeCompletedAt;
+  }
+  get destroyedAt(): number | undefined {
+    return this.counters.destroyedAt;
+  }
+  /** Application data bytes received. */
+  get bytesReceived(): number {
+    return this.counters.bytesReceived;
+  }
+  /** Application data bytes sent. */
+  get bytesSent(): number {
+    return this.counters.bytesSent;
+  }
+  get messagesReceived(): number {
+    return this.counters.messagesReceived;
+  }
+  get messagesSent(): number {
+    return this.counters.messagesSent;
+  }
+  /** Messages dropped because nobody read them (no `onmessage`, 1,024 waiting). */
+  get messagesDropped(): number {
+    return this.counters.messagesDropped;
+  }
+  /** Handshake flights sent again. */
+  get retransmitCount(): number {
+    return this.connection()?.retransmissions ?? 0;
+  }
+  /** UDP datagrams this session sent and received (handshake, ACKs and records). */
+  get datagramsSent(): number {
+    return this.connection()?.datagramsSent ?? 0;
+  }
+  get datagramsReceived(): number {
+    return this.connection()?.datagramsReceived ?? 0;
+  }
+  /** Whether the session is still live (false once it ended: the values are then final). */
+  get isConnected(): boolean {
+    return this.counters.destroyedAt === undefined;
+  }
+  /** Everything the connection counts (drops by reason, handshake duration, retained state), or undefined before there is a connection. */
+  get connectionStats(): ConnectionStats | undefined {
+    return this.connection();
+  }
+}

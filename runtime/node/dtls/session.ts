@@ -1,0 +1,416 @@
+import { X509Certificate } from 'node:crypto';
+import { isIPv6, isIP } from 'node:net';
+import { ConnectionStateError } from '../../connection/connection.js';
+import type { NegotiatedParameters } from '../../connection/events.js';
+import { certificateToPem } from '../../pki/pem.js';
+import type { DtlsEndpoint, EndpointCloseReason, EndpointClosedError } from '../endpoint.js';
+import type { AuthorizationRecord } from './authorization.js';
+import { DtlsSessionError, MessageTooLargeError, SessionStateError } from './errors.js';
+import { maxMessageSize } from './message-size.js';
+import { DtlsSessionStats, type SessionCounters } from './session-stats.js';
+import type { DtlsListener } from './listener.js';
+
+/** What `opened` resolves with. */
+export interface SessionOpened {
+  /** Always `'DTLSv1.3'`. */
+  readonly protocol: 'DTLSv1.3';
+}
+
+/** Where the peer is, as node:dtls gives it. */
+export interface SessionAddress {
+  readonly address: string;
+  readonly family: 'IPv4' | 'IPv6';
+  readonly port: number;
+}
+
+/** What `send()` takes: text (sent as UTF-8) or the bytes a view covers. */
+export type SendData = string | Uint8Array | ArrayBufferView;
+
+/** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */
+const WAITING_MESSAGES = 1024;
+
+const noop = (): void => {};
+
+/**
+ * One DTLS 1.3 association with one peer, as node:dtls's DTLSSession:
+ * `opened` and `closed` promises that always settle, `send`, `close`,
+ * `destroy`, `await using`, and the callback properties `onmessage`,
+ * `onerror`, `onhandshake`, `onkeylog`. Made by `connect()` (client) or
+ * handed to `listen()`'s callback (server), never constructed directly.
+ */
+export class DtlsSession {
+  /** Resolves with `{ protocol }` when the handshake completes; rejects if the session ends first. Never unhandled. */
+  readonly opened: Promise<SessionOpened>;
+  /** Resolves when the session ends gracefully (close_notify either way, `close()`); rejects with the error otherwise. Never unhandled. */
+  readonly closed: Promise<void>;
+  readonly role: 'client' | 'server';
+  /** Live statistics. */
+  readonly stats: DtlsSessionStats;
+  /** The listener carrying a server session; undefined for a client's. */
+  readonly endpoint: DtlsListener | undefined;
+  /** Set to receive each application message from the peer (a Buffer). Messages that came before it was set are handed to it then. */
+  private messageHandler: ((data: Buffer) => void) | null = null;
+  /** Set to be told why the session failed (the same error `closed` rejects with). */
+  onerror: ((error: Error) => void) | null = null;
+  /** Set to be told when the handshake completes, with the protocol (`'DTLSv1.3'`). */
+  onhandshake: ((protocol: string) => void) | null = null;
+  /** Client: set to receive each secret in the NSS key log format (SSLKEYLOGFILE), for Wireshark. Secrets leave the process: debugging only. */
+  onkeylog: ((line: string) => void) | null = null;
+
+  private conn: DtlsEndpoint | undefined;
+  private negotiated: NegotiatedParameters | undefined;
+  private readonly counters: SessionCounters;
+  private readonly mtu: number;
+  private readonly remote: { address: string; port: number } | undefined;
+  private readonly authorization: AuthorizationRecord | undefined;
+  private readonly waiting: Buffer[] = [];
+  private ticket: Buffer | undefined;
+  private cause: Error | undefined;
+  private ending = false;
+  private ended = false;
+  private openedPending = true;
+  private settleOpened!: { resolve: (v: SessionOpened) => void; reject: (e: Error) => void };
+  private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
+
+  /** @internal */
+  constructor(
+    role: 'client' | 'server',
+    mtu: number,
+    remote: { address: string; port: number } | undefined,
+    authorization: AuthorizationRecord | undefined,
+    endpoint: DtlsListener | undefined,
+  ) {
+    this.role = role;
+    this.mtu = mtu;
+    this.remote = remote;
+    this.authorization = authorization;
+    this.endpoint = endpoint;
+    this.counters = {
+      createdAt: Date.now(),
+      closingAt: undefined,
+      handshakeCompletedAt: undefined,
+      destroyedAt: undefined,
+      messagesSent: 0,
+      messagesReceived: 0,
+      bytesSent: 0,
+      bytesReceived: 0,
+      messagesDropped: 0,
+    };
+    this.stats = new DtlsSessionStats(this.counters, () => this.conn?.connection.stats);
+    this.opened = new Promise<SessionOpened>((resolve, reject) => (this.settleOpened = { resolve, reject }));
+    this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
+    // A caller that never awaits them must not see an unhandled rejection.
+    this.opened.catch(noop);
+    this.closed.catch(noop);
+  }
+
+  get onmessage(): ((data: Buffer) => void) | null {
+    return this.messageHandler;
+  }
+
+  set onmessage(handler: ((data: Buffer) => void) | null) {
+    this.messageHandler = handler;
+    if (handler && this.waiting.length > 0) {
+      queueMicrotask(() => {
+        for (let m = this.waiting.shift(); m !== undefined && this.messageHandler; m = this.waiting.shift()) this.messageHandler(m);
+      });
+    }
+  }
+
+  /** @internal Drives the session from an endpoint (a client's own, or one of a listener's). */
+  attach(endpoint: DtlsEndpoint): void {
+    this.conn = endpoint;
+    endpoint.setInboxLimit(0); // messages go to onmessage; nothing reads endpoint.receive()
+    endpoint.onEvent((e) => {
+      if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength));
+      else if (e.type === 'sessionTicket') this.ticket = Buffer.from(e.session);
+    });
+    endpoint.handshake.then((parameters) => {
+      this.negotiated = parameters;
+      this.counters.handshakeCompletedAt = Date.now();
+      this.openedPending = false;
+      this.settleOpened.resolve({ protocol: 'DTLSv1.3' });
+      if (this.ending) endpoint.close();
+      else this.onhandshake?.('DTLSv1.3');
+    }, noop);
+    void endpoint.closed.then((reason) => this.finish(this.cause ?? failureOf(reason, endpoint.endError)));
+  }
+
+  /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
+  fail(error: Error): void {
+    if (this.ended) return;
+    this.cause ??= error;
+    if (this.conn) this.conn.abort('local', error.message);
+    else this.finish(error);
+  }
+
+  /**
+   * Sends one message as one record (DTLS never splits application data).
+   * Text goes as UTF-8; a view sends exactly the bytes it covers. Returns
+   * the bytes sent. `callback` is called once the socket has written the
+   * datagram (null), or with the error if the session ended first.
+   *
+   * Throws {@link SessionStateError} (`ERR_INVALID_STATE`) before `opened`
+   * resolved or after the session ended or began closing, and
+   * {@link MessageTooLargeError} (`ERR_OUT_OF_RANGE`) above
+   * {@link maxMessageSize}: what fits one record in one datagram of `mtu`.
+   */
+  send(data: SendData, callback?: (error: Error | null) => void): number {
+    const bytes = toBytes(data);
+    const conn = this.conn;
+    if (!conn || !this.negotiated || this.ended || this.ending) throw new SessionStateError(this.stateProblem('send'));
+    const limit = this.maxMessageSize;
+    if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, this.mtu);
+    try {
+      conn.send(bytes);
+    } catch (e) {
+      if (e instanceof ConnectionStateError) throw new SessionStateError(`send: ${e.message}`);
+      throw e;
+    }
+    this.counters.messagesSent++;
+    this.counters.bytesSent += bytes.length;
+    if (callback) {
+      void conn.flushed().then(() => (conn.isEnded && this.cause ? callback(this.cause) : callback(null)));
+    }
+    return bytes.length;
+  }
+
+  /**
+   * Resolves once every datagram handed to the socket so far has been
+   * written: await it every few sends to pace a sender to what the socket
+   * takes.
+   */
+  flushed(): Promise<void> {
+    return this.conn ? this.conn.flushed() : Promise.resolve();
+  }
+
+  /** The most bytes one `send()` takes: one record in one datagram of `mtu` bytes for the negotiated suite (before the handshake, for the longest tag). */
+  get maxMessageSize(): number {
+    return maxMessageSize(this.mtu, this.negotiated?.cipherSuite);
+  }
+
+  /**
+   * Closes with close_notify; resolves when the session has ended. Before
+   * the handshake completes, abandons it (`opened` rejects with
+   * `ERR_INVALID_STATE`).
+   */
+  close(): Promise<void> {
+    if (!this.ended && !this.ending) {
+      this.ending = true;
+      this.counters.closingAt = Date.now();
+      const conn = this.conn;
+      if (!conn) this.finish(undefined);
+      else if (this.negotiated) conn.close();
+      else conn.abort('local', 'closed before the handshake completed');
+    }
+    return this.closed.then(noop, noop);
+  }
+
+  /** Ends the session at once, without close_notify; `closed` rejects with `error` when one is given, else resolves. */
+  destroy(error?: Error): void {
+    if (this.ended) return;
+    this.ending = true;
+    if (error) this.cause ??= error;
+    if (this.conn) this.conn.abort('local', error?.message ?? 'destroyed');
+    else this.finish(error);
+  }
+
+  /** `await using session = connect(...)`: closes it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Whether the session has ended (closed, failed or destroyed). */
+  get destroyed(): boolean {
+    return this.ended;
+  }
+
+  /** Everything the handshake settled, once opened. */
+  get parameters(): NegotiatedParameters | undefined {
+    return this.negotiated;
+  }
+
+  /** `'DTLSv1.3'` once opened. */
+  get protocol(): string | undefined {
+    return this.negotiated ? 'DTLSv1.3' : undefined;
+  }
+
+  /** The cipher suite, as node:tls names it, once opened. */
+  get cipher(): { readonly name: string; readonly standardName: string; readonly version: string } | undefined {
+    const suite = this.negotiated?.cipherSuite;
+    if (!suite) return undefined;
+    const standardName = suite.toUpperCase();
+    return { name: standardName, standardName, version: 'DTLSv1.3' };
+  }
+
+  /**
+   * The server name of the session: on a client, the name it sent as
+   * server_name (none for an IP address); on a server, the name the client
+   * asked for, once the handshake has read it.
+   */
+  get servername(): string | undefined {
+    if (this.negotiated) return this.negotiated.servername;
+    const name = this.role === 'client' ? this.clientServerName : undefined;
+    return name !== undefined && isIP(name) === 0 ? name.toLowerCase() : undefined;
+  }
+
+  /** @internal Client: the server name the connection was made with. */
+  clientServerName: string | undefined;
+
+  /** The application protocol ALPN settled (RFC 7301), once opened. */
+  get alpnProtocol(): string | undefined {
+    return this.negotiated?.alpnProtocol;
+  }
+
+  /** The SRTP protection profile use_srtp settled (RFC 5764), once opened. */
+  get srtpProfile(): string | undefined {
+    // TODO(issue 13, extensions): NegotiatedParameters' SRTP profile, once that field lands.
+    return undefined;
+  }
+
+  /** The peer's leaf certificate as PEM, when it sent one in this handshake. */
+  get peerCertificate(): string | undefined {
+    const der = this.negotiated?.peerCertificate;
+    return der ? certificateToPem(der) : undefined;
+  }
+
+  /** The peer's leaf certificate as node:crypto's X509Certificate, when it sent one. */
+  get peerX509Certificate(): X509Certificate | undefined {
+    const der = this.negotiated?.peerCertificate;
+    if (!der) return undefined;
+    this.x509 ??= new X509Certificate(der);
+    return this.x509;
+  }
+  private x509: X509Certificate | undefined;
+
+  /**
+   * Whether the peer was authenticated by a certificate that verified
+   * (against `ca`, and on a client against `servername`): in this handshake,
+   * or in the one that issued the ticket this one resumed. False before the
+   * handshake, after the session ended, and for an external PSK.
+   */
+  get authorized(): boolean {
+    const p = this.negotiated;
+    if (!p || this.ended) return false;
+    if (this.role === 'server') return p.clientAuthenticated;
+    if (this.authorization?.error !== undefined) return this.authorization.error === null;
+    return p.signatureAlgorithm !== undefined || (p.resumed && p.pskIdentity === undefined);
+  }
+
+  /**
+   * Why `authorized` is false, as node:tls's short code
+   * (`UNABLE_TO_GET_ISSUER_CERT_LOCALLY`, `CERT_HAS_EXPIRED`,
+   * `HOSTNAME_MISMATCH`, ...); `UNABLE_TO_GET_ISSUER_CERT` when the peer
+   * presented no certificate; undefined when authorized or before the
+   * handshake.
+   */
+  get authorizationError(): string | undefined {
+    if (!this.negotiated || this.authorized) return undefined;
+    const found = this.authorization?.error;
+    return typeof found === 'string' ? found : 'UNABLE_TO_GET_ISSUER_CERT';
+  }
+
+  /** Client: the latest session ticket (pass it as `session` to a later `connect()` to the same server name); undefined on a server. */
+  get session(): Buffer | undefined {
+    return this.role === 'client' ? this.ticket : undefined;
+  }
+
+  /** Whether the handshake resumed a session (false before it completes and after the session ended). */
+  get reused(): boolean {
+    return !this.ended && this.negotiated?.resumed === true;
+  }
+
+  /** The peer's address, port and family. */
+  get remoteAddress(): SessionAddress | undefined {
+    const r = this.conn?.remote ?? this.remote;
+    return r ? { address: r.address, family: isIPv6(r.address) ? 'IPv6' : 'IPv4', port: r.port } : undefined;
+  }
+
+  /** The peer's port (node:tls's name). */
+  get remotePort(): number | undefined {
+    return this.remoteAddress?.port;
+  }
+
+  /** Keying material for another protocol (RFC 8446 §7.5), the same bytes on both ends. Throws `ERR_INVALID_STATE` before `opened` resolved. */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer {
+    if (!this.conn || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
+    return Buffer.from(this.conn.connection.exportKeyingMaterial(length, label, context));
+  }
+
+  /** Updates our keys, and with `requestPeer` the peer's (RFC 9147 §8). */
+  updateKeys(requestPeer = false): void {
+    if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('updateKeys'));
+    this.conn.updateKeys(requestPeer);
+  }
+
+  /** Server: asks the client for its certificate after the handshake (RFC 8446 §4.6.2). */
+  requestClientCertificate(): void {
+    if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('requestClientCertificate'));
+    this.conn.requestClientCertificate();
+  }
+
+  private stateProblem(what: string): string {
+    if (this.ended) return `${what}: the session has ended`;
+    if (this.ending) return `${what}: the session is closing`;
+    return `${what}: the handshake has not completed (await session.opened)`;
+  }
+
+  private message(data: Buffer): void {
+    this.counters.messagesReceived++;
+    this.counters.bytesReceived += data.length;
+    if (this.messageHandler && this.waiting.length === 0) this.messageHandler(data);
+    else if (this.waiting.length < WAITING_MESSAGES) this.waiting.push(data);
+    else this.counters.messagesDropped++;
+  }
+
+  private finish(error: Error | undefined): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.ending = true;
+    this.counters.destroyedAt = Date.now();
+    if (this.openedPending) {
+      this.openedPending = false;
+      this.settleOpened.reject(error ?? new SessionStateError('the session closed before the handshake completed'));
+    }
+    if (!error) {
+      this.settleClosed.resolve();
+      return;
+    }
+    this.settleClosed.reject(error);
+    const handler = this.onerror;
+    if (handler) {
+      try {
+        handler(error);
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e; // the application's own exception, as from any Node event handler
+        });
+      }
+    }
+  }
+}
+
+/** The error a session ends with for an endpoint's close reason; undefined for a graceful end. */
+function failureOf(reason: EndpointCloseReason, e: EndpointClosedError | undefined): Error | undefined {
+  const message = e?.message ?? `session ended (${reason})`;
+  switch (reason) {
+    case 'close_notify':
+    case 'local':
+      return undefined;
+    case 'failed':
+      return new DtlsSessionError('ERR_DTLS_ALERT', message, e?.alert, e?.cause);
+    case 'timeout':
+      return new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', message, e?.alert);
+    case 'replaced':
+      return new DtlsSessionError('ERR_DTLS_SESSION_REPLACED', message);
+  }
+}
+
+/** The bytes of what `send()` was given: a string as UTF-8, a view's own range. */
+function toBytes(data: SendData): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const error = new TypeError(`send: data must be a string, Buffer, TypedArray or DataView, got ${data === null ? 'null' : typeof data}`);
+  throw Object.assign(error, { code: 'ERR_INVALID_ARG_TYPE' });
+}
