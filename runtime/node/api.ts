@@ -42,6 +42,10 @@ export interface DtlsSocketEvents {
 /**
  * One DTLS 1.3 connection over UDP, client or server side, as an
  * EventEmitter (`connect`, `message`, `close`, `error`).
+ *
+ * @deprecated The old event-emitter API: use `connect(host, port, options)`
+ * and `listen(onsession, options)`, whose `DtlsSession` has node:dtls's shape
+ * (README, "Migrating from the old API").
  */
 export class DtlsSocket extends EventEmitter<DtlsSocketEvents> {
   private endpoint: DtlsEndpoint | undefined;
@@ -153,7 +157,12 @@ export interface ConnectOptions extends Omit<UdpClientOptions, 'host'> {
   readonly host?: string;
 }
 
-/** Connects to a DTLS 1.3 server; listen for `connect`, `message`, `close` and `error`. */
+/**
+ * Connects to a DTLS 1.3 server; listen for `connect`, `message`, `close` and `error`.
+ *
+ * @deprecated Use `connect(host, port, options)` (exported from the package
+ * root), which returns a `DtlsSession` with `opened`/`closed` promises.
+ */
 export function connect(options: ConnectOptions): DtlsSocket {
   const socket = new DtlsSocket();
   const host = options.host ?? '127.0.0.1';
@@ -192,7 +201,11 @@ export interface DtlsServerEvents {
 
 export type ServerOptions = Omit<UdpServerOptions, 'host' | 'port'>;
 
-/** A DTLS 1.3 server on one UDP socket, in Node's idiom: `createServer(options, onConnection).listen(port, host)`. */
+/**
+ * A DTLS 1.3 server on one UDP socket, in Node's idiom: `createServer(options, onConnection).listen(port, host)`.
+ *
+ * @deprecated Use `listen(onsession, options)`, which returns a `DtlsListener`.
+ */
 export class DtlsServer extends EventEmitter<DtlsServerEvents> {
   private readonly options: ServerOptions;
   private server: DtlsUdpServer | undefined;
@@ -243,7 +256,12 @@ export class DtlsServer extends EventEmitter<DtlsServerEvents> {
   }
 }
 
-/** Creates a server; `onConnection` is added as a `connection` listener. Call `listen()`. */
+/**
+ * Creates a server; `onConnection` is added as a `connection` listener. Call `listen()`.
+ *
+ * @deprecated Use `listen(onsession, options)`: node:dtls's names (`cert`,
+ * `key`, `ca` as PEM, `mtu`, `maxSessions`, ...) and `DtlsSession`s.
+ */
 export function createServer(options: ServerOptions, onConnection?: (socket: DtlsSocket) => void): DtlsServer {
   // Validate now, as node:tls does, rather than at listen().
   DtlsUdpServer.validate(options);

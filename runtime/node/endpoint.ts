@@ -43,6 +43,10 @@ export class EndpointClosedError extends Error {
  * polls) escapes a socket handler or timer: the endpoint ends with reason
  * `failed`, alert `internal_error` and the thrown error as `cause`
  * ({@link internalError}), and the other connections on the socket carry on.
+ *
+ * @deprecated As an application's entry point (with `connectUdp` and
+ * `DtlsUdpServer.onConnection`): use `connect(host, port, options)` and
+ * `listen(onsession, options)`. It stays as the driver under them.
  */
 export class DtlsEndpoint {
   readonly connection: DtlsConnection;
