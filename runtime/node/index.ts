@@ -4,7 +4,7 @@ export { connectUdp, DtlsUdpClient, type UdpClientOptions } from './client.js';
 export { DtlsUdpServer, type UdpServerOptions, type UdpServerStats } from './server.js';
 export { connect } from './dtls/connect.js';
 export { listen, DtlsListener, DtlsListenerStats, type HandshakeErrorHandler } from './dtls/listener.js';
-export { DtlsSession, type SendData, type SessionAddress, type SessionOpened } from './dtls/session.js';
+export { DtlsSession, type MessageHandler, type SendData, type SessionAddress, type SessionCloseReason, type SessionOpened } from './dtls/session.js';
 export { DtlsSessionStats } from './dtls/session-stats.js';
 export { DtlsSessionError, MessageTooLargeError, SessionStateError, type SessionErrorCode } from './dtls/errors.js';
 export { maxMessageSize, MAX_RECORD_PLAINTEXT } from './dtls/message-size.js';

@@ -1,3 +1,4 @@
+import type { DtlsSession } from '../../runtime/node/dtls/session.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 
@@ -19,6 +20,6 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** The next message `session.onmessage` receives. */
-export function nextMessage(session: { onmessage: ((data: Buffer) => void) | null }): Promise<Buffer> {
+export function nextMessage(session: DtlsSession): Promise<Buffer> {
   return new Promise((resolve) => (session.onmessage = resolve));
 }

@@ -123,8 +123,23 @@ test('a DNS failure rejects opened and closed and reaches onerror, never the pro
   t.deepEqual(seen, [error!]);
   t.true(session.destroyed);
   // Nobody awaits this one: no unhandled rejection may follow (ava fails the run on one).
-  connect('nosuchhost.invalid', 4433, { ca: id.ca });
-  await sleep(300);
+  const unawaited = connect('nosuchhost.invalid', 4433, { ca: id.ca });
+  for (let waited = 0; !unawaited.destroyed && waited < 10_000; waited += 20) await sleep(20);
+  t.true(unawaited.destroyed);
+  await sleep(50);
+});
+
+test('a server session that fails with nobody awaiting opened or closed raises no unhandled rejection', async (t) => {
+  const accepted: DtlsSession[] = [];
+  const endpoint = listen((s) => accepted.push(s), { cert: id.cert, key: id.key, host: '127.0.0.1' });
+  const { port } = await endpoint.listening;
+  const stranger = pemIdentity('localhost', 'another CA');
+  const client = connect('127.0.0.1', port, { ca: stranger.ca, servername: 'localhost' }); // the client refuses the server: unknown_ca
+  await t.throwsAsync(client.opened);
+  for (let waited = 0; !accepted[0]?.destroyed && waited < 5000; waited += 20) await sleep(20);
+  t.true(accepted[0]?.destroyed);
+  await sleep(50); // an unhandled rejection of the server session's opened or closed would fail the run here
+  await endpoint.close();
 });
 
 test('a client whose server is gone learns it from ICMP: ECONNREFUSED on its connected socket', async (t) => {
@@ -321,4 +336,59 @@ test("reusePort needs node:dgram's reusePort: refused by name on a Node without 
   } else {
     t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, reusePort: true }), { instanceOf: ConfigError, message: /option reusePort: .*Node 22.12/ });
   }
+});
+
+test('0-RTT: onmessage marks early data; resumption through session.session', async (t) => {
+  const got: { text: string; early: boolean }[] = [];
+  const endpoint = listen((s) => (s.onmessage = (data, early) => got.push({ text: data.toString(), early })), {
+    cert: id.cert,
+    key: id.key,
+    host: '127.0.0.1',
+    maxEarlyData: 1024,
+  });
+  const { port } = await endpoint.listening;
+  const first = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  await first.opened;
+  for (let waited = 0; first.session === undefined && waited < 5000; waited += 20) await sleep(20);
+  await first.close();
+  const second = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', session: first.session!, earlyData: Buffer.from('early hello') });
+  await second.opened;
+  t.is(second.parameters?.earlyData, 'accepted');
+  second.send('after the handshake');
+  for (let waited = 0; got.length < 2 && waited < 5000; waited += 20) await sleep(20);
+  t.deepEqual(got, [
+    { text: 'early hello', early: true },
+    { text: 'after the handshake', early: false },
+  ]);
+  await second.close();
+  await endpoint.close();
+});
+
+test('post-handshake authentication: requestClientCertificate and onclientcertificate', async (t) => {
+  const clientId = pemIdentity('device.test', 'device CA');
+  const answers: (string | undefined)[] = [];
+  let serverSide: DtlsSession | undefined;
+  const endpoint = listen(
+    (s) => {
+      serverSide = s;
+      s.onclientcertificate = (pem) => answers.push(pem);
+    },
+    { cert: id.cert, key: id.key, ca: clientId.ca, host: '127.0.0.1' },
+  );
+  const { port } = await endpoint.listening;
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', cert: clientId.cert, key: clientId.key, postHandshakeAuth: true });
+  await client.opened;
+  await serverSide!.opened;
+  t.false(serverSide!.authorized);
+  serverSide!.requestClientCertificate();
+  for (let waited = 0; answers.length === 0 && waited < 5000; waited += 20) await sleep(20);
+  t.is(answers.length, 1);
+  t.is(answers[0], serverSide!.peerCertificate);
+  t.regex(serverSide!.peerX509Certificate?.subjectAltName ?? '', /device\.test/);
+  t.true(serverSide!.authorized);
+  await client.close();
+  await t.notThrowsAsync(serverSide!.closed);
+  t.is(serverSide!.closeReason, 'close_notify');
+  t.is(client.closeReason, 'local');
+  await endpoint.close();
 });

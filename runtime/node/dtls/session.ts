@@ -23,6 +23,12 @@ export interface SessionAddress {
   readonly port: number;
 }
 
+/** `onmessage`: the data, and whether it came as 0-RTT early data. */
+export type MessageHandler = (data: Buffer, early: boolean) => void;
+
+/** How a session ended (`session.closeReason`). */
+export type SessionCloseReason = EndpointCloseReason;
+
 /** What `send()` takes: text (sent as UTF-8) or the bytes a view covers. */
 export type SendData = string | Uint8Array | ArrayBufferView;
 
@@ -48,14 +54,20 @@ export class DtlsSession {
   readonly stats: DtlsSessionStats;
   /** The listener carrying a server session; undefined for a client's. */
   readonly endpoint: DtlsListener | undefined;
-  /** Set to receive each application message from the peer (a Buffer). Messages that came before it was set are handed to it then. */
-  private messageHandler: ((data: Buffer) => void) | null = null;
+  /** What `onmessage` holds. */
+  private messageHandler: MessageHandler | null = null;
   /** Set to be told why the session failed (the same error `closed` rejects with). */
   onerror: ((error: Error) => void) | null = null;
   /** Set to be told when the handshake completes, with the protocol (`'DTLSv1.3'`). */
   onhandshake: ((protocol: string) => void) | null = null;
   /** Client: set to receive each secret in the NSS key log format (SSLKEYLOGFILE), for Wireshark. Secrets leave the process: debugging only. */
   onkeylog: ((line: string) => void) | null = null;
+  /**
+   * Server: set to be told the client's answer to `requestClientCertificate()`
+   * (post-handshake authentication): its verified leaf as PEM, or undefined
+   * when it sent none. A certificate that fails ends the session instead.
+   */
+  onclientcertificate: ((certificate: string | undefined) => void) | null = null;
 
   private conn: DtlsEndpoint | undefined;
   private negotiated: NegotiatedParameters | undefined;
@@ -63,8 +75,10 @@ export class DtlsSession {
   private readonly mtu: number;
   private readonly remote: { address: string; port: number } | undefined;
   private readonly authorization: AuthorizationRecord | undefined;
-  private readonly waiting: Buffer[] = [];
+  private readonly waiting: { readonly data: Buffer; readonly early: boolean }[] = [];
   private ticket: Buffer | undefined;
+  private lateCertificate: Uint8Array | undefined;
+  private endReason: SessionCloseReason | undefined;
   private cause: Error | undefined;
   private ending = false;
   private ended = false;
@@ -104,15 +118,21 @@ export class DtlsSession {
     this.closed.catch(noop);
   }
 
-  get onmessage(): ((data: Buffer) => void) | null {
+  /**
+   * Set to receive each application message from the peer, as a Buffer;
+   * `early` is true for 0-RTT data (RFC 8446 §8: it may be a replay, act on
+   * it only if that is harmless). Messages that came before it was set
+   * (1,024 at most) are handed to it then.
+   */
+  get onmessage(): MessageHandler | null {
     return this.messageHandler;
   }
 
-  set onmessage(handler: ((data: Buffer) => void) | null) {
+  set onmessage(handler: MessageHandler | null) {
     this.messageHandler = handler;
     if (handler && this.waiting.length > 0) {
       queueMicrotask(() => {
-        for (let m = this.waiting.shift(); m !== undefined && this.messageHandler; m = this.waiting.shift()) this.messageHandler(m);
+        for (let m = this.waiting.shift(); m !== undefined && this.messageHandler; m = this.waiting.shift()) this.messageHandler(m.data, m.early);
       });
     }
   }
@@ -122,8 +142,12 @@ export class DtlsSession {
     this.conn = endpoint;
     endpoint.setInboxLimit(0); // messages go to onmessage; nothing reads endpoint.receive()
     endpoint.onEvent((e) => {
-      if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength));
+      if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.early === true);
       else if (e.type === 'sessionTicket') this.ticket = Buffer.from(e.session);
+      else if (e.type === 'clientAuthenticated') {
+        this.lateCertificate = e.certificate;
+        this.onclientcertificate?.(e.certificate ? certificateToPem(e.certificate) : undefined);
+      }
     });
     endpoint.handshake.then((parameters) => {
       this.negotiated = parameters;
@@ -133,7 +157,10 @@ export class DtlsSession {
       if (this.ending) endpoint.close();
       else this.onhandshake?.('DTLSv1.3');
     }, noop);
-    void endpoint.closed.then((reason) => this.finish(this.cause ?? failureOf(reason, endpoint.endError)));
+    void endpoint.closed.then((reason) => {
+      this.endReason = this.cause ? 'failed' : reason;
+      this.finish(this.cause ?? failureOf(reason, endpoint.endError));
+    });
   }
 
   /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
@@ -220,6 +247,16 @@ export class DtlsSession {
     await this.close();
   }
 
+  /**
+   * How the session ended, once it has: `close_notify` (the peer closed),
+   * `local` (`close()` or `destroy()` here), `failed` (an alert, a socket or
+   * DNS error), `timeout`, or `replaced` (server: a restarted client's new
+   * session took its place).
+   */
+  get closeReason(): SessionCloseReason | undefined {
+    return this.endReason;
+  }
+
   /** Whether the session has ended (closed, failed or destroyed). */
   get destroyed(): boolean {
     return this.ended;
@@ -270,15 +307,15 @@ export class DtlsSession {
 
   /** The peer's leaf certificate as PEM, when it sent one in this handshake. */
   get peerCertificate(): string | undefined {
-    const der = this.negotiated?.peerCertificate;
+    const der = this.lateCertificate ?? this.negotiated?.peerCertificate;
     return der ? certificateToPem(der) : undefined;
   }
 
   /** The peer's leaf certificate as node:crypto's X509Certificate, when it sent one. */
   get peerX509Certificate(): X509Certificate | undefined {
-    const der = this.negotiated?.peerCertificate;
+    const der = this.lateCertificate ?? this.negotiated?.peerCertificate;
     if (!der) return undefined;
-    this.x509 ??= new X509Certificate(der);
+    if (this.x509?.raw.equals(der) !== true) this.x509 = new X509Certificate(der);
     return this.x509;
   }
   private x509: X509Certificate | undefined;
@@ -292,7 +329,7 @@ export class DtlsSession {
   get authorized(): boolean {
     const p = this.negotiated;
     if (!p || this.ended) return false;
-    if (this.role === 'server') return p.clientAuthenticated;
+    if (this.role === 'server') return p.clientAuthenticated || this.lateCertificate !== undefined;
     if (this.authorization?.error !== undefined) return this.authorization.error === null;
     return p.signatureAlgorithm !== undefined || (p.resumed && p.pskIdentity === undefined);
   }
@@ -355,16 +392,17 @@ export class DtlsSession {
     return `${what}: the handshake has not completed (await session.opened)`;
   }
 
-  private message(data: Buffer): void {
+  private message(data: Buffer, early: boolean): void {
     this.counters.messagesReceived++;
     this.counters.bytesReceived += data.length;
-    if (this.messageHandler && this.waiting.length === 0) this.messageHandler(data);
-    else if (this.waiting.length < WAITING_MESSAGES) this.waiting.push(data);
+    if (this.messageHandler && this.waiting.length === 0) this.messageHandler(data, early);
+    else if (this.waiting.length < WAITING_MESSAGES) this.waiting.push({ data, early });
     else this.counters.messagesDropped++;
   }
 
   private finish(error: Error | undefined): void {
     if (this.ended) return;
+    this.endReason ??= error ? 'failed' : 'local';
     this.ended = true;
     this.ending = true;
     this.counters.destroyedAt = Date.now();
