@@ -2,7 +2,7 @@
 
 /** DTLS 1.3 client handshake (RFC 8446 Appendix A.1 as changed by RFC 9147 §5): 1-RTT (EC)DHE with certificate authentication, optional client authentication, one HelloRetryRequest; or, when the server accepts the PSK the ClientHello offered (an external PSK or a resumption ticket, RFC 8446 §4.2.11), no certificates (pskAccepted), and with a ticket that allows it 0-RTT data the server may take (earlyDataAccepted) or refuse. In connected, NewSessionTicket hands the application a session to resume, and a CertificateRequest is answered (post-handshake authentication). Each action validates and applies its message on the state's own data (runtime/connection/README.md); a violation arrives as `fail` with the alert to send. */
 import { setup } from 'xstate';
-import type { Alert, AlertDescription, Certificate, CertificateRequest, CertificateVerify, EncryptedExtensions, Finished, KeyUpdate, NewSessionTicket, ServerHello } from '../wire/index.js';
+import type { Alert, AlertDescription, Certificate, CertificateRequest, CertificateVerify, EncryptedExtensions, Finished, KeyUpdate, NewConnectionId, NewSessionTicket, RequestConnectionId, ReturnRoutabilityCheck, ServerHello } from '../wire/index.js';
 
 /** The chart as written in spec/charts/dtls13-client.json: what Stately's visualizer and `createMachine` load. */
 export const dtls13ClientChart = {
@@ -22,7 +22,14 @@ export const dtls13ClientChart = {
       "KeyUpdate": "KeyUpdate",
       "fail": "AlertDescription",
       "alertReceived": "Alert",
-      "updateKeys": "KeyUpdate"
+      "updateKeys": "KeyUpdate",
+      "NewConnectionId": "NewConnectionId",
+      "RequestConnectionId": "RequestConnectionId",
+      "issueConnectionIds": "NewConnectionId",
+      "requestConnectionIds": "RequestConnectionId",
+      "PathChallenge": "ReturnRoutabilityCheck",
+      "PathResponse": "ReturnRoutabilityCheck",
+      "PathDrop": "ReturnRoutabilityCheck"
     }
   },
   "on": {
@@ -208,6 +215,48 @@ export const dtls13ClientChart = {
             "answerCertificateRequest"
           ],
           "description": "Post-handshake authentication (RFC 8446 §4.6.2), when we offered post_handshake_auth: Certificate, CertificateVerify, Finished as one flight."
+        },
+        "NewConnectionId": {
+          "actions": [
+            "applyNewConnectionId"
+          ],
+          "description": "The peer's new CIDs (RFC 9147 §9): kept as spares (capped), or used at once for cid_immediate; a NewConnectionId when the peer receives no CID is unexpected_message."
+        },
+        "RequestConnectionId": {
+          "actions": [
+            "answerRequestConnectionId"
+          ],
+          "description": "The peer asks for CIDs (RFC 9147 §9): a NewConnectionId (cid_spare) with as many as the cap allows, as a post-handshake flight; too many requests end the session with too_many_cids_requested."
+        },
+        "issueConnectionIds": {
+          "actions": [
+            "sendNewConnectionId"
+          ],
+          "description": "Give the peer CIDs made by the application's call (cid_spare, or cid_immediate to be used at once): a post-handshake flight, one at a time."
+        },
+        "requestConnectionIds": {
+          "actions": [
+            "sendRequestConnectionId"
+          ],
+          "description": "Ask the peer for CIDs (RFC 9147 §9), one request outstanding at a time."
+        },
+        "PathChallenge": {
+          "actions": [
+            "answerPathChallenge"
+          ],
+          "description": "RFC 9853 §5.4: exactly one path_response (or path_drop, for a path we left) to the address the challenge came from."
+        },
+        "PathResponse": {
+          "actions": [
+            "applyPathResponse"
+          ],
+          "description": "RFC 9853 §5: the answer to our path_challenge; from the probed address, the session moves there (basic), or stays (enhanced, old path)."
+        },
+        "PathDrop": {
+          "actions": [
+            "applyPathResponse"
+          ],
+          "description": "RFC 9853 §5.2: the old path is no longer the peer's: check the new one."
         }
       }
     },
@@ -232,27 +281,38 @@ export type Dtls13ClientEvent =
   | { readonly type: 'Finished'; readonly payload: Finished }
   | { readonly type: 'HelloRetryRequest'; readonly payload: ServerHello }
   | { readonly type: 'KeyUpdate'; readonly payload: KeyUpdate }
+  | { readonly type: 'NewConnectionId'; readonly payload: NewConnectionId }
   | { readonly type: 'NewSessionTicket'; readonly payload: NewSessionTicket }
+  | { readonly type: 'PathChallenge'; readonly payload: ReturnRoutabilityCheck }
+  | { readonly type: 'PathDrop'; readonly payload: ReturnRoutabilityCheck }
+  | { readonly type: 'PathResponse'; readonly payload: ReturnRoutabilityCheck }
+  | { readonly type: 'RequestConnectionId'; readonly payload: RequestConnectionId }
   | { readonly type: 'ServerHello'; readonly payload: ServerHello }
   | { readonly type: 'alertReceived'; readonly payload: Alert }
   | { readonly type: 'close' }
   | { readonly type: 'closeNotify' }
   | { readonly type: 'connect' }
   | { readonly type: 'fail'; readonly payload: AlertDescription }
+  | { readonly type: 'issueConnectionIds'; readonly payload: NewConnectionId }
+  | { readonly type: 'requestConnectionIds'; readonly payload: RequestConnectionId }
   | { readonly type: 'updateKeys'; readonly payload: KeyUpdate }
 ;
 
-export type Dtls13ClientAction = 'answerCertificateRequest' | 'applyCertificateRequest' | 'applyEncryptedExtensions' | 'applyHelloRetryRequest' | 'applyKeyUpdate' | 'applyServerCertificate' | 'applyServerCertificateVerify' | 'applyServerFinished' | 'applyServerHello' | 'installApplicationKeys' | 'installHandshakeKeys' | 'recordPeerAlert' | 'reportClosed' | 'reportConnected' | 'sendClientCertificate' | 'sendClientCertificateVerify' | 'sendClientFinished' | 'sendClientHello' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendKeyUpdate' | 'storeTicket';
+export type Dtls13ClientAction = 'answerCertificateRequest' | 'answerPathChallenge' | 'answerRequestConnectionId' | 'applyCertificateRequest' | 'applyEncryptedExtensions' | 'applyHelloRetryRequest' | 'applyKeyUpdate' | 'applyNewConnectionId' | 'applyPathResponse' | 'applyServerCertificate' | 'applyServerCertificateVerify' | 'applyServerFinished' | 'applyServerHello' | 'installApplicationKeys' | 'installHandshakeKeys' | 'recordPeerAlert' | 'reportClosed' | 'reportConnected' | 'sendClientCertificate' | 'sendClientCertificateVerify' | 'sendClientFinished' | 'sendClientHello' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendKeyUpdate' | 'sendNewConnectionId' | 'sendRequestConnectionId' | 'storeTicket';
 export type Dtls13ClientGuard = 'certificateRequested' | 'earlyDataAccepted' | 'firstHelloRetryRequest' | 'pskAccepted';
 export type Dtls13ClientDelay = never;
 
 /** The parameters each action is used with in the chart. */
 export interface Dtls13ClientActionParams {
   readonly answerCertificateRequest: undefined;
+  readonly answerPathChallenge: undefined;
+  readonly answerRequestConnectionId: undefined;
   readonly applyCertificateRequest: undefined;
   readonly applyEncryptedExtensions: undefined;
   readonly applyHelloRetryRequest: undefined;
   readonly applyKeyUpdate: undefined;
+  readonly applyNewConnectionId: undefined;
+  readonly applyPathResponse: undefined;
   readonly applyServerCertificate: undefined;
   readonly applyServerCertificateVerify: undefined;
   readonly applyServerFinished: undefined;
@@ -269,6 +329,8 @@ export interface Dtls13ClientActionParams {
   readonly sendCloseNotify: undefined;
   readonly sendFatalAlert: { readonly alert: 'unexpected_message' } | undefined;
   readonly sendKeyUpdate: undefined;
+  readonly sendNewConnectionId: undefined;
+  readonly sendRequestConnectionId: undefined;
   readonly storeTicket: undefined;
 }
 
@@ -295,10 +357,14 @@ function buildDtls13ClientMachine() {
     types: { context: {} as Dtls13ClientBound, events: {} as Dtls13ClientEvent, input: {} as Dtls13ClientBound },
     actions: {
       answerCertificateRequest: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['answerCertificateRequest']) => context.implementation.actions.answerCertificateRequest({ context: context.context, event }, params),
+      answerPathChallenge: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['answerPathChallenge']) => context.implementation.actions.answerPathChallenge({ context: context.context, event }, params),
+      answerRequestConnectionId: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['answerRequestConnectionId']) => context.implementation.actions.answerRequestConnectionId({ context: context.context, event }, params),
       applyCertificateRequest: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyCertificateRequest']) => context.implementation.actions.applyCertificateRequest({ context: context.context, event }, params),
       applyEncryptedExtensions: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyEncryptedExtensions']) => context.implementation.actions.applyEncryptedExtensions({ context: context.context, event }, params),
       applyHelloRetryRequest: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyHelloRetryRequest']) => context.implementation.actions.applyHelloRetryRequest({ context: context.context, event }, params),
       applyKeyUpdate: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyKeyUpdate']) => context.implementation.actions.applyKeyUpdate({ context: context.context, event }, params),
+      applyNewConnectionId: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyNewConnectionId']) => context.implementation.actions.applyNewConnectionId({ context: context.context, event }, params),
+      applyPathResponse: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyPathResponse']) => context.implementation.actions.applyPathResponse({ context: context.context, event }, params),
       applyServerCertificate: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyServerCertificate']) => context.implementation.actions.applyServerCertificate({ context: context.context, event }, params),
       applyServerCertificateVerify: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyServerCertificateVerify']) => context.implementation.actions.applyServerCertificateVerify({ context: context.context, event }, params),
       applyServerFinished: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['applyServerFinished']) => context.implementation.actions.applyServerFinished({ context: context.context, event }, params),
@@ -315,6 +381,8 @@ function buildDtls13ClientMachine() {
       sendCloseNotify: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendCloseNotify']) => context.implementation.actions.sendCloseNotify({ context: context.context, event }, params),
       sendFatalAlert: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendFatalAlert']) => context.implementation.actions.sendFatalAlert({ context: context.context, event }, params),
       sendKeyUpdate: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendKeyUpdate']) => context.implementation.actions.sendKeyUpdate({ context: context.context, event }, params),
+      sendNewConnectionId: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendNewConnectionId']) => context.implementation.actions.sendNewConnectionId({ context: context.context, event }, params),
+      sendRequestConnectionId: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['sendRequestConnectionId']) => context.implementation.actions.sendRequestConnectionId({ context: context.context, event }, params),
       storeTicket: ({ context, event }: { readonly context: Dtls13ClientBound; readonly event: Dtls13ClientEvent }, params: Dtls13ClientActionParams['storeTicket']) => context.implementation.actions.storeTicket({ context: context.context, event }, params),
     },
     guards: {

@@ -2,7 +2,7 @@
 
 /** DTLS 1.3 server handshake (RFC 8446 Appendix A.2 as changed by RFC 9147 §5) for one client, from its first ClientHello, or (statelessRetryVerified) from a second ClientHello whose cookie proved a stateless HelloRetryRequest: at most one HelloRetryRequest; a PSK (external or a ticket of ours) whose binder verifies authenticates both sides without certificates (pskAccepted), and on a first ClientHello may bring 0-RTT data the server takes (earlyDataAccepted); else certificate authentication, optional client authentication. Once connected the server sends its NewSessionTickets as a post-handshake flight, and may ask for the client's certificate (requestCertificate; Certificate, CertificateVerify and Finished answer it, RFC 8446 §4.6.2). Each action validates and applies its message on the state's own data (runtime/connection/README.md); a violation arrives as `fail` with the alert to send. */
 import { setup } from 'xstate';
-import type { Alert, AlertDescription, Certificate, CertificateVerify, ClientHello, Finished, KeyUpdate } from '../wire/index.js';
+import type { Alert, AlertDescription, Certificate, CertificateVerify, ClientHello, Finished, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../wire/index.js';
 
 /** The chart as written in spec/charts/dtls13-server.json: what Stately's visualizer and `createMachine` load. */
 export const dtls13ServerChart = {
@@ -18,7 +18,14 @@ export const dtls13ServerChart = {
       "KeyUpdate": "KeyUpdate",
       "fail": "AlertDescription",
       "alertReceived": "Alert",
-      "updateKeys": "KeyUpdate"
+      "updateKeys": "KeyUpdate",
+      "NewConnectionId": "NewConnectionId",
+      "RequestConnectionId": "RequestConnectionId",
+      "issueConnectionIds": "NewConnectionId",
+      "requestConnectionIds": "RequestConnectionId",
+      "PathChallenge": "ReturnRoutabilityCheck",
+      "PathResponse": "ReturnRoutabilityCheck",
+      "PathDrop": "ReturnRoutabilityCheck"
     }
   },
   "on": {
@@ -217,6 +224,48 @@ export const dtls13ServerChart = {
             "applyPostHandshakeFinished"
           ],
           "description": "The answer to our CertificateRequest is complete: the client is authenticated (or sent no certificate)."
+        },
+        "NewConnectionId": {
+          "actions": [
+            "applyNewConnectionId"
+          ],
+          "description": "The peer's new CIDs (RFC 9147 §9): kept as spares (capped), or used at once for cid_immediate; a NewConnectionId when the peer receives no CID is unexpected_message."
+        },
+        "RequestConnectionId": {
+          "actions": [
+            "answerRequestConnectionId"
+          ],
+          "description": "The peer asks for CIDs (RFC 9147 §9): a NewConnectionId (cid_spare) with as many as the cap allows, as a post-handshake flight; too many requests end the session with too_many_cids_requested."
+        },
+        "issueConnectionIds": {
+          "actions": [
+            "sendNewConnectionId"
+          ],
+          "description": "Give the peer CIDs made by the application's call (cid_spare, or cid_immediate to be used at once): a post-handshake flight, one at a time."
+        },
+        "requestConnectionIds": {
+          "actions": [
+            "sendRequestConnectionId"
+          ],
+          "description": "Ask the peer for CIDs (RFC 9147 §9), one request outstanding at a time."
+        },
+        "PathChallenge": {
+          "actions": [
+            "answerPathChallenge"
+          ],
+          "description": "RFC 9853 §5.4: exactly one path_response (or path_drop, for a path we left) to the address the challenge came from."
+        },
+        "PathResponse": {
+          "actions": [
+            "applyPathResponse"
+          ],
+          "description": "RFC 9853 §5: the answer to our path_challenge; from the probed address, the session moves there (basic), or stays (enhanced, old path)."
+        },
+        "PathDrop": {
+          "actions": [
+            "applyPathResponse"
+          ],
+          "description": "RFC 9853 §5.2: the old path is no longer the peer's: check the new one."
         }
       }
     },
@@ -239,27 +288,38 @@ export type Dtls13ServerEvent =
   | { readonly type: 'ClientHello'; readonly payload: ClientHello }
   | { readonly type: 'Finished'; readonly payload: Finished }
   | { readonly type: 'KeyUpdate'; readonly payload: KeyUpdate }
+  | { readonly type: 'NewConnectionId'; readonly payload: NewConnectionId }
+  | { readonly type: 'PathChallenge'; readonly payload: ReturnRoutabilityCheck }
+  | { readonly type: 'PathDrop'; readonly payload: ReturnRoutabilityCheck }
+  | { readonly type: 'PathResponse'; readonly payload: ReturnRoutabilityCheck }
+  | { readonly type: 'RequestConnectionId'; readonly payload: RequestConnectionId }
   | { readonly type: 'alertReceived'; readonly payload: Alert }
   | { readonly type: 'close' }
   | { readonly type: 'closeNotify' }
   | { readonly type: 'fail'; readonly payload: AlertDescription }
+  | { readonly type: 'issueConnectionIds'; readonly payload: NewConnectionId }
   | { readonly type: 'requestCertificate' }
+  | { readonly type: 'requestConnectionIds'; readonly payload: RequestConnectionId }
   | { readonly type: 'statelessRetryVerified' }
   | { readonly type: 'updateKeys'; readonly payload: KeyUpdate }
 ;
 
-export type Dtls13ServerAction = 'acceptNoClientCertificate' | 'applyClientCertificate' | 'applyClientCertificateVerify' | 'applyClientFinished' | 'applyClientHello' | 'applyKeyUpdate' | 'applyPostHandshakeCertificate' | 'applyPostHandshakeCertificateVerify' | 'applyPostHandshakeFinished' | 'installApplicationKeys' | 'recordPeerAlert' | 'reportClosed' | 'reportConnected' | 'restoreFromCookie' | 'sendCertificateRequest' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendHelloRetryRequest' | 'sendKeyUpdate' | 'sendNewSessionTickets' | 'sendServerFlight';
+export type Dtls13ServerAction = 'acceptNoClientCertificate' | 'answerPathChallenge' | 'answerRequestConnectionId' | 'applyClientCertificate' | 'applyClientCertificateVerify' | 'applyClientFinished' | 'applyClientHello' | 'applyKeyUpdate' | 'applyNewConnectionId' | 'applyPathResponse' | 'applyPostHandshakeCertificate' | 'applyPostHandshakeCertificateVerify' | 'applyPostHandshakeFinished' | 'installApplicationKeys' | 'recordPeerAlert' | 'reportClosed' | 'reportConnected' | 'restoreFromCookie' | 'sendCertificateRequest' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendHelloRetryRequest' | 'sendKeyUpdate' | 'sendNewConnectionId' | 'sendNewSessionTickets' | 'sendRequestConnectionId' | 'sendServerFlight';
 export type Dtls13ServerGuard = 'clientAuthentication' | 'earlyDataAccepted' | 'emptyCertificate' | 'helloRetryNeeded' | 'pskAccepted';
 export type Dtls13ServerDelay = never;
 
 /** The parameters each action is used with in the chart. */
 export interface Dtls13ServerActionParams {
   readonly acceptNoClientCertificate: undefined;
+  readonly answerPathChallenge: undefined;
+  readonly answerRequestConnectionId: undefined;
   readonly applyClientCertificate: undefined;
   readonly applyClientCertificateVerify: undefined;
   readonly applyClientFinished: undefined;
   readonly applyClientHello: undefined;
   readonly applyKeyUpdate: undefined;
+  readonly applyNewConnectionId: undefined;
+  readonly applyPathResponse: undefined;
   readonly applyPostHandshakeCertificate: undefined;
   readonly applyPostHandshakeCertificateVerify: undefined;
   readonly applyPostHandshakeFinished: undefined;
@@ -273,7 +333,9 @@ export interface Dtls13ServerActionParams {
   readonly sendFatalAlert: { readonly alert: 'illegal_parameter' } | undefined;
   readonly sendHelloRetryRequest: undefined;
   readonly sendKeyUpdate: undefined;
+  readonly sendNewConnectionId: undefined;
   readonly sendNewSessionTickets: undefined;
+  readonly sendRequestConnectionId: undefined;
   readonly sendServerFlight: undefined;
 }
 
@@ -300,11 +362,15 @@ function buildDtls13ServerMachine() {
     types: { context: {} as Dtls13ServerBound, events: {} as Dtls13ServerEvent, input: {} as Dtls13ServerBound },
     actions: {
       acceptNoClientCertificate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['acceptNoClientCertificate']) => context.implementation.actions.acceptNoClientCertificate({ context: context.context, event }, params),
+      answerPathChallenge: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['answerPathChallenge']) => context.implementation.actions.answerPathChallenge({ context: context.context, event }, params),
+      answerRequestConnectionId: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['answerRequestConnectionId']) => context.implementation.actions.answerRequestConnectionId({ context: context.context, event }, params),
       applyClientCertificate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyClientCertificate']) => context.implementation.actions.applyClientCertificate({ context: context.context, event }, params),
       applyClientCertificateVerify: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyClientCertificateVerify']) => context.implementation.actions.applyClientCertificateVerify({ context: context.context, event }, params),
       applyClientFinished: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyClientFinished']) => context.implementation.actions.applyClientFinished({ context: context.context, event }, params),
       applyClientHello: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyClientHello']) => context.implementation.actions.applyClientHello({ context: context.context, event }, params),
       applyKeyUpdate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyKeyUpdate']) => context.implementation.actions.applyKeyUpdate({ context: context.context, event }, params),
+      applyNewConnectionId: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyNewConnectionId']) => context.implementation.actions.applyNewConnectionId({ context: context.context, event }, params),
+      applyPathResponse: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyPathResponse']) => context.implementation.actions.applyPathResponse({ context: context.context, event }, params),
       applyPostHandshakeCertificate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyPostHandshakeCertificate']) => context.implementation.actions.applyPostHandshakeCertificate({ context: context.context, event }, params),
       applyPostHandshakeCertificateVerify: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyPostHandshakeCertificateVerify']) => context.implementation.actions.applyPostHandshakeCertificateVerify({ context: context.context, event }, params),
       applyPostHandshakeFinished: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['applyPostHandshakeFinished']) => context.implementation.actions.applyPostHandshakeFinished({ context: context.context, event }, params),
@@ -318,7 +384,9 @@ function buildDtls13ServerMachine() {
       sendFatalAlert: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendFatalAlert']) => context.implementation.actions.sendFatalAlert({ context: context.context, event }, params),
       sendHelloRetryRequest: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendHelloRetryRequest']) => context.implementation.actions.sendHelloRetryRequest({ context: context.context, event }, params),
       sendKeyUpdate: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendKeyUpdate']) => context.implementation.actions.sendKeyUpdate({ context: context.context, event }, params),
+      sendNewConnectionId: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendNewConnectionId']) => context.implementation.actions.sendNewConnectionId({ context: context.context, event }, params),
       sendNewSessionTickets: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendNewSessionTickets']) => context.implementation.actions.sendNewSessionTickets({ context: context.context, event }, params),
+      sendRequestConnectionId: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendRequestConnectionId']) => context.implementation.actions.sendRequestConnectionId({ context: context.context, event }, params),
       sendServerFlight: ({ context, event }: { readonly context: Dtls13ServerBound; readonly event: Dtls13ServerEvent }, params: Dtls13ServerActionParams['sendServerFlight']) => context.implementation.actions.sendServerFlight({ context: context.context, event }, params),
     },
     guards: {

@@ -12,7 +12,8 @@
 })(typeof self !== 'undefined' ? self : this, function (Empty_, KaitaiStream) {
 /**
  * An extension body with no content: early_data in ClientHello and
- * EncryptedExtensions, post_handshake_auth, server_name in EncryptedExtensions.
+ * EncryptedExtensions, post_handshake_auth, server_name in EncryptedExtensions,
+ * rrc (RFC 9853 §3).
  * Any byte in it is a decode error.
  * @see RFC 8446 §4.2
  */

@@ -3,13 +3,13 @@
 
 (function (root, factory) {
   if (typeof define === 'function' && define.amd) {
-    define(['exports', 'kaitai-struct/KaitaiStream', './ExtConnectionId', './Enums', './ExtSupportedVersions', './ExtPreSharedKey', './ExtCookie', './ExtKeyShare'], factory);
+    define(['exports', 'kaitai-struct/KaitaiStream', './ExtConnectionId', './ExtSupportedVersions', './Enums', './ExtPreSharedKey', './ExtCookie', './ExtKeyShare', './Empty'], factory);
   } else if (typeof exports === 'object' && exports !== null && typeof exports.nodeType !== 'number') {
-    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtConnectionId'), require('./Enums'), require('./ExtSupportedVersions'), require('./ExtPreSharedKey'), require('./ExtCookie'), require('./ExtKeyShare'));
+    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtConnectionId'), require('./ExtSupportedVersions'), require('./Enums'), require('./ExtPreSharedKey'), require('./ExtCookie'), require('./ExtKeyShare'), require('./Empty'));
   } else {
-    factory(root.ServerHello || (root.ServerHello = {}), root.KaitaiStream, root.ExtConnectionId || (root.ExtConnectionId = {}), root.Enums || (root.Enums = {}), root.ExtSupportedVersions || (root.ExtSupportedVersions = {}), root.ExtPreSharedKey || (root.ExtPreSharedKey = {}), root.ExtCookie || (root.ExtCookie = {}), root.ExtKeyShare || (root.ExtKeyShare = {}));
+    factory(root.ServerHello || (root.ServerHello = {}), root.KaitaiStream, root.ExtConnectionId || (root.ExtConnectionId = {}), root.ExtSupportedVersions || (root.ExtSupportedVersions = {}), root.Enums || (root.Enums = {}), root.ExtPreSharedKey || (root.ExtPreSharedKey = {}), root.ExtCookie || (root.ExtCookie = {}), root.ExtKeyShare || (root.ExtKeyShare = {}), root.Empty || (root.Empty = {}));
   }
-})(typeof self !== 'undefined' ? self : this, function (ServerHello_, KaitaiStream, ExtConnectionId_, Enums_, ExtSupportedVersions_, ExtPreSharedKey_, ExtCookie_, ExtKeyShare_) {
+})(typeof self !== 'undefined' ? self : this, function (ServerHello_, KaitaiStream, ExtConnectionId_, ExtSupportedVersions_, Enums_, ExtPreSharedKey_, ExtCookie_, ExtKeyShare_, Empty_) {
 /**
  * The server's answer to ClientHello. A HelloRetryRequest has the same
  * layout and msg_type, told apart by its special `random`; its extensions
@@ -154,6 +154,11 @@ var ServerHello = (function() {
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
         this.extensionData = new ExtPreSharedKey_.ExtPreSharedKey.PreSharedKeyServerHello(_io__raw_extensionData, null, null);
+        break;
+      case Enums_.Enums.ExtensionType.RRC:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new Empty_.Empty(_io__raw_extensionData, null, null);
         break;
       case Enums_.Enums.ExtensionType.SUPPORTED_VERSIONS:
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);

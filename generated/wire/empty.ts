@@ -3,7 +3,8 @@
 import { type EncodeError, Reader, scratchWriter, validateWith, type Writer } from '../../runtime/wire/index.js';
 /**
  * An extension body with no content: early_data in ClientHello and
- * EncryptedExtensions, post_handshake_auth, server_name in EncryptedExtensions.
+ * EncryptedExtensions, post_handshake_auth, server_name in EncryptedExtensions,
+ * rrc (RFC 9853 §3).
  * Any byte in it is a decode error.
  *
  * @see RFC 8446 §4.2

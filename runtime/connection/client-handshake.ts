@@ -31,6 +31,8 @@ import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import { sessionAccess, sessionActions } from './session-actions.js';
+import { cidActions } from '../cid/cid-actions.js';
+import { acceptServerCid, clientCidExtensions } from '../cid/negotiation.js';
 
 export type ClientBinding = ChartBinding<ClientState, Dtls13ClientEvent>;
 
@@ -49,7 +51,8 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
     const cookie = offer.retry?.cookie;
     const now = parts.wallClock();
     const early = offer.earlyData === 'offered';
-    const body = clientHelloBody(config, offer.random, offer.keyShare, cookie, offer.psk ? pskExtensions(offer.psk, config.pskModes, now, early) : []);
+    const psk = offer.psk ? pskExtensions(offer.psk, config.pskModes, now, early) : [];
+    const body = clientHelloBody(config, offer.random, offer.keyShare, cookie, [...clientCidExtensions(parts.cid), ...psk]);
     if (offer.psk) bindClientHello(parts.provider, body, offer.psk, offer.transcript);
     parts.queue(0, 'client_hello', body, offer.transcript);
     parts.sendFlight();
@@ -126,7 +129,8 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
         const sh = payloadOf(event, 'ServerHello');
         if (sh.isHelloRetryRequest) throw new Error('a HelloRetryRequest routed as ServerHello');
         const suite = checkVersionAndSuite(config.cipherSuites, findExtension(sh.extensions, 'supported_versions')?.selectedVersion, sh, s.offer.retry?.suite);
-        checkServerHelloExtensions(sh.extensions, s.offer.psk !== undefined);
+        checkServerHelloExtensions(sh.extensions, s.offer.psk !== undefined, parts.cid.offered !== undefined);
+        acceptServerCid(parts.cid, sh.extensions);
         const psk = acceptedPsk(s.offer, findExtension(sh.extensions, 'pre_shared_key')?.selectedIdentity, suite);
         const share = findExtension(sh.extensions, 'key_share')?.serverShare;
         const mode = psk && (share ? 'psk_dhe_ke' : 'psk_ke');
@@ -308,6 +312,7 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
       }),
 
       ...sessionActions(parts, sessionAccess(b, { kind: 'closed' }), failMessage),
+      ...cidActions(parts, sessionAccess(b, { kind: 'closed' })),
     },
     guards: {
       firstHelloRetryRequest: b.guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),

@@ -1,3 +1,4 @@
+import { resolveConnectionIds, type ConnectionIdOption, type ResolvedConnectionIds, type RrcProcedure } from '../cid/cid-options.js';
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { defaultProvider } from '../crypto/registry.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
@@ -109,6 +110,21 @@ export interface DtlsConfig {
   /** Server: the store that lets a given ClientHello's early data in once (RFC 8446 §8; default: this process's memory). */
   readonly antiReplay?: SyncAntiReplay;
   /**
+   * Connection IDs (RFC 9146, RFC 9147 §9): our CIDs' length (0..20; 0 asks
+   * the peer to send none while we still send its own), or an object with a
+   * `generate` function (to put a node id in them), `spares` to hand out
+   * after the handshake, and caps. Used when both sides offer the extension.
+   */
+  readonly cid?: number | ConnectionIdOption;
+  /**
+   * Return routability checks (RFC 9853) before moving a session to a new
+   * address: true or 'basic' (the default with `cid`), 'enhanced' (ask the
+   * old address first), false (none: RFC 9146 §6's rule moves the session).
+   */
+  readonly rrc?: boolean | RrcProcedure;
+  /** The check's timer T (RFC 9853 §5.5; default 1000 ms). */
+  readonly rrcTimeoutMs?: number;
+  /**
    * Server, for wolfSSL 5.7.2 clients only: echo the client's
    * legacy_session_id in ServerHello and HelloRetryRequest. RFC 9147 §5 says
    * a DTLS 1.3 server MUST NOT (default false); wolfSSL's client sends a
@@ -193,6 +209,8 @@ export interface ResolvedConfig {
   readonly maxEarlyData: number;
   readonly antiReplay: SyncAntiReplay;
   readonly echoLegacySessionId: boolean;
+  /** CIDs and RRC, when configured. */
+  readonly connectionIds: ResolvedConnectionIds | undefined;
   /** Client: the names offered. */
   readonly alpnOffer: readonly string[] | undefined;
   /** Server: how to pick. */
@@ -300,6 +318,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     maxEarlyData: role === 'server' ? integerOption('maxEarlyData', o.maxEarlyData ?? 0, 0, 0xffff_ffff) : 0,
     antiReplay: o.antiReplay ?? processAntiReplay(),
     echoLegacySessionId: booleanOption('echoLegacySessionId', o.echoLegacySessionId, role === 'server'),
+    connectionIds: resolveConnectionIds(o.cid, o.rrc, o.rrcTimeoutMs),
     alpnOffer: role === 'client' && o.alpn !== undefined ? alpnNames('alpn', o.alpn) : undefined,
     alpnSelect: role === 'server' ? serverAlpnSelector(o.alpn) : undefined,
     sni: role === 'server' ? sniSelector(provider, o.sni) : undefined,

@@ -10,6 +10,7 @@ import { trafficKeys } from '../keyschedule/derived-keys.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { RecordNumber } from '../record/record-number.js';
+import type { CidContext } from '../cid/cid-context.js';
 import type { AckTracker } from './ack-tracker.js';
 import { ackEntriesWithin } from './record-size-limit.js';
 import type { FatalReason } from './alert-mapping.js';
@@ -44,6 +45,8 @@ export class ConnectionParts {
   earlyDataRemaining: number | undefined;
   /** Set once, by the fatal path; every later call reports it. */
   failure: FatalReason | undefined;
+  /** Connection IDs: the options, what the hellos settled, and how the owner learns of our CIDs. */
+  readonly cid: CidContext;
   private building: OutMessage[] = [];
 
   constructor(p: {
@@ -58,6 +61,7 @@ export class ConnectionParts {
     ownKey: PrivateKeyHandle | undefined;
     wallClock: () => number;
     outgoing: Uint8Array[];
+    cid: CidContext;
   }) {
     this.role = p.role;
     this.config = p.config;
@@ -71,6 +75,7 @@ export class ConnectionParts {
     this.ownKey = p.ownKey;
     this.wallClock = p.wallClock;
     this.outgoing = p.outgoing;
+    this.cid = p.cid;
   }
 
   /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */

@@ -1,5 +1,6 @@
 import type { InspectionEvent } from 'xstate';
-import { readDtlsHandshake, decodeAck, decodeAlert, type Alert, type DtlsHandshake } from '../../generated/wire/index.js';
+import { readDtlsHandshake, decodeAck, decodeAlert, decodeReturnRoutabilityCheck, type Alert, type DtlsHandshake } from '../../generated/wire/index.js';
+import { issueConnectionIds } from '../cid/cid-actions.js';
 import { handshakeTypeFromNumber, handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { hashLength } from '../crypto/suites.js';
@@ -25,6 +26,7 @@ import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type RoleDriver } from './role-driver.js';
 import { keyUpdateAcknowledged, sendKeyUpdate, sendPendingFlights } from './session-actions.js';
 import type { StatelessRetry } from './stateless-retry.js';
+import { CidContext, type PathDatagram } from '../cid/cid-context.js';
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
@@ -36,6 +38,8 @@ export interface ConnectionOptions extends DtlsConfig {
   readonly statelessRetry?: StatelessRetry | undefined;
   /** Sees every datagram received and sent, as on the wire (e.g. to print a message trace). */
   readonly onDatagram?: DatagramObserver;
+  /** Server: whether a CID is already another connection's (the UDP server's routing map), so a new one is never a duplicate. */
+  readonly connectionIdTaken?: (cid: Uint8Array) => boolean;
 }
 
 /** What a connection holds for its peer now, against the caps of `limits`. */
@@ -104,6 +108,8 @@ export class DtlsConnection {
   private readonly driver: RoleDriver;
   private readonly inbox: HandshakeReassembler;
   private readonly outgoing: Uint8Array[] = [];
+  /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
+  private datagramBytes = 0;
   private deferred: Uint8Array[] = [];
   private deferredBytes = 0;
   private earlyData: Uint8Array[] = [];
@@ -185,6 +191,16 @@ export class DtlsConnection {
       clock,
       ownKey,
       outgoing: this.outgoing,
+      cid: new CidContext({
+        options: config.connectionIds,
+        records,
+        taken: options.connectionIdTaken,
+        provider: config.provider,
+        clock,
+        emit: (e) => this.parts.events.push(e),
+        follows: role === 'server',
+        outgoing: this.outgoing,
+      }),
       acks: new AckTracker(config.limits.maxAckRecords),
       log: keyLogger(config.keyLog),
       wallClock: options.wallClock ?? Date.now,
@@ -208,13 +224,20 @@ export class DtlsConnection {
     this.guard(() => this.driver.connect());
   }
 
-  /** Processes one datagram from the peer. Never throws for what the peer sent. */
-  receive(datagram: Uint8Array, now: number): void {
+  /**
+   * Processes one datagram from the peer. Never throws for what the peer
+   * sent. `path` names where it came from (the UDP layer uses
+   * `address|port`); with connection IDs a record from a new path starts a
+   * return routability check (RFC 9853). Omitted: the current path.
+   */
+  receive(datagram: Uint8Array, now: number, path?: string): void {
     this.onDatagram?.('received', datagram);
     this.advance(now);
     if (this.ended) return;
     if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
     this.counts.datagramsReceived++;
+    this.parts.cid.arrived(path);
+    this.datagramBytes = datagram.length;
     this.receiveRecords(datagram, now);
   }
 
@@ -260,6 +283,20 @@ export class DtlsConnection {
     if (d) {
       this.counts.datagramsSent++;
       this.onDatagram?.('sent', d);
+    }
+    return d;
+  }
+
+  /**
+   * The next datagram for a path other than the current one (return
+   * routability probes and answers, RFC 9853), with its path; send it
+   * there, not to the current peer address.
+   */
+  pollPathTransmit(): PathDatagram | undefined {
+    const d = this.parts.cid.pathOutgoing.shift();
+    if (d) {
+      this.counts.datagramsSent++;
+      this.onDatagram?.('sent', d.datagram);
     }
     return d;
   }
@@ -338,6 +375,74 @@ export class DtlsConnection {
     return exportKeyingMaterial(session.schedule, session.exporterSecret, label, context, length);
   }
 
+  /**
+   * Connection IDs (RFC 9146, RFC 9147 §9), once the hellos negotiated
+   * them: `local` is the CID records to us carry now (undefined for a
+   * zero-length one), `peer` the one our records carry, `spares` how many
+   * of the peer's we hold for a new path, `rrc` whether address changes are
+   * checked (RFC 9853). Undefined when no CIDs were negotiated.
+   */
+  get connectionIds():
+    | {
+        readonly local: Uint8Array | undefined;
+        readonly peer: Uint8Array | undefined;
+        readonly spares: number;
+        readonly rrc: boolean;
+        readonly issued: readonly Uint8Array[];
+      }
+    | undefined {
+    const s = this.parts.cid.session;
+    if (s === undefined) return undefined;
+    const peer = s.peer.current;
+    return { local: s.local.current, peer: peer.length > 0 ? peer : undefined, spares: s.peer.spares, rrc: s.rrcNegotiated, issued: s.local.active };
+  }
+
+  /** The peer's current path (as given to `receive`), once one was named. */
+  get path(): string | undefined {
+    return this.parts.cid.current;
+  }
+
+  /**
+   * Gives the peer `count` more CIDs of ours in a NewConnectionId (RFC 9147
+   * §9; `immediate`: it must use one at once), within `cid.maxIssued`;
+   * returns them. Throws ConnectionStateError when not connected or when
+   * records to us carry no CID.
+   */
+  issueConnectionIds(count: number, options: { readonly immediate?: boolean } = {}): Uint8Array[] {
+    const s = this.parts.cid.session;
+    if (!this.driver.session() || this.ended) throw new ConnectionStateError('connection IDs are issued on a connected connection');
+    if (s === undefined || !s.receivesCid) throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
+    integerOption('count', count, 1, 64);
+    const cids = issueConnectionIds(this.parts, s, count);
+    const usage = options.immediate === true ? 'cid_immediate' : 'cid_spare';
+    this.guard(() => this.driver.control({ type: 'issueConnectionIds', payload: { cids: cids.map((cid) => ({ cid })), usage } }));
+    return cids;
+  }
+
+  /**
+   * Asks the peer for `count` CIDs (RequestConnectionId, RFC 9147 §9); they
+   * arrive as spares. One request at a time: a second while the first is
+   * unanswered is not sent. Throws ConnectionStateError when not connected
+   * or when the peer's CID is zero-length.
+   */
+  requestConnectionIds(count: number): void {
+    const s = this.parts.cid.session;
+    if (!this.driver.session() || this.ended) throw new ConnectionStateError('connection IDs are requested on a connected connection');
+    if (s === undefined || !s.sendsCid) throw new ConnectionStateError('the peer has no (non-empty) connection ID to ask more of');
+    integerOption('count', count, 1, 255);
+    this.guard(() => this.driver.control({ type: 'requestConnectionIds', payload: { numCids: count } }));
+  }
+
+  /**
+   * We moved: our datagrams leave from `path` now (a client that rebound
+   * its socket). Records use a spare CID of the peer's when there is one
+   * (RFC 9146 §8), and a path_challenge that still comes over the old path
+   * is answered with path_drop (RFC 9853 §5.2).
+   */
+  rebind(path: string): void {
+    this.parts.cid.rebind(path);
+  }
+
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
   close(): void {
     if (this.ended) return;
@@ -409,6 +514,7 @@ export class DtlsConnection {
   private receiveRecord(r: Extract<ReceivedRecord, { kind: 'record' }>, now: number): void {
     try {
       if (r.protected) this.authenticated(r.epoch, now);
+      if (r.protected && r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
       switch (r.contentType) {
         case 'handshake':
           this.handshakeRecord(r);
@@ -421,6 +527,9 @@ export class DtlsConnection {
           break;
         case 'application_data':
           this.applicationData(r);
+          break;
+        case 'return_routability_check':
+          this.returnRoutabilityCheck(r);
           break;
         default:
           break; // the record layer delivers only these four
@@ -552,6 +661,12 @@ export class DtlsConnection {
 
   private connected(): void {
     this.completedAt = this.parts.clock.now;
+    const cid = this.parts.cid.session;
+    if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
+      // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
+      const spares = issueConnectionIds(this.parts, cid, cid.options.spares);
+      this.driver.control({ type: 'issueConnectionIds', payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' } });
+    }
     this.finalFlightOpen = this.role === 'client';
     this.parts.records.setAcceptPlaintext(false);
     for (const d of this.earlyData) this.deliver(d);
@@ -596,6 +711,19 @@ export class DtlsConnection {
     }
     // RFC 8446 §6: every other alert ends the connection, whatever its level.
     this.driver.control({ type: 'alertReceived', payload: alert });
+  }
+
+  /** RFC 9853 §4: only under application keys, only when rrc was negotiated; an unknown msg_type is ignored. */
+  private returnRoutabilityCheck(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
+    if (r.epoch < 3 || !this.driver.session()) return this.ignore('unauthenticated-violation');
+    if (this.parts.cid.session?.rrcNegotiated !== true) {
+      throw new ProtocolError('unexpected_message', 'a return_routability_check record without the rrc extension negotiated (RFC 9853 §3)');
+    }
+    const type = r.content[0];
+    if (type === undefined || type > 2) return; // an RRC message type this implementation does not know
+    const m = decodeReturnRoutabilityCheck(r.content);
+    const event = m.msgType === 'path_challenge' ? 'PathChallenge' : m.msgType === 'path_response' ? 'PathResponse' : 'PathDrop';
+    this.driver.control({ type: event, payload: m });
   }
 
   private applicationData(r: Extract<ReceivedRecord, { kind: 'record' }>): void {

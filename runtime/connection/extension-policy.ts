@@ -18,8 +18,14 @@ function onlyOffered(message: string, list: readonly Listed[], allowed: readonly
   }
 }
 
-export function checkServerHelloExtensions(list: readonly Listed[], offeredPsk: boolean): void {
-  onlyOffered('ServerHello', list, offeredPsk ? ['supported_versions', 'key_share', 'pre_shared_key'] : ['supported_versions', 'key_share']);
+export function checkServerHelloExtensions(list: readonly Listed[], offeredPsk: boolean, offeredCid = false): void {
+  onlyOffered('ServerHello', list, [
+    'supported_versions',
+    'key_share',
+    ...(offeredPsk ? ['pre_shared_key'] : []),
+    // rrc alone is checked by the CID negotiation (the client may offer connection_id without rrc).
+    ...(offeredCid ? ['connection_id', 'rrc'] : []),
+  ]);
 }
 
 export function checkHelloRetryRequestExtensions(list: readonly Listed[]): void {

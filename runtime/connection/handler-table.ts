@@ -9,7 +9,9 @@ import {
   decodeEncryptedExtensions,
   decodeFinished,
   decodeKeyUpdate,
+  decodeNewConnectionId,
   decodeNewSessionTicket,
+  decodeRequestConnectionId,
   decodeServerHello,
 } from '../../generated/wire/index.js';
 
@@ -82,6 +84,19 @@ export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, Hand
     epochs: 'application',
     events: ['NewSessionTicket'],
     client: (b) => ({ type: 'NewSessionTicket', payload: decodeNewSessionTicket(b) }),
+  },
+  // RFC 9147 §9: either side, after the handshake.
+  new_connection_id: {
+    epochs: 'application',
+    events: ['NewConnectionId'],
+    client: (b) => ({ type: 'NewConnectionId', payload: decodeNewConnectionId(b) }),
+    server: (b) => ({ type: 'NewConnectionId', payload: decodeNewConnectionId(b) }),
+  },
+  request_connection_id: {
+    epochs: 'application',
+    events: ['RequestConnectionId'],
+    client: (b) => ({ type: 'RequestConnectionId', payload: decodeRequestConnectionId(b) }),
+    server: (b) => ({ type: 'RequestConnectionId', payload: decodeRequestConnectionId(b) }),
   },
   key_update: {
     epochs: 'application',

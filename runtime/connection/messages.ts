@@ -9,6 +9,7 @@ import {
   encodeNewSessionTicket,
   encodeServerHello,
   type ClientHelloExtension,
+  type ServerHelloExtension,
   type EncryptedExtensionsExtension,
 } from '../../generated/wire/index.js';
 import { sentServerName } from './sni-selection.js';
@@ -89,6 +90,7 @@ export function serverHelloBody(
   share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array } | undefined,
   selectedIdentity: number | undefined,
   sessionIdEcho: Uint8Array = new Uint8Array(0),
+  extra: readonly ServerHelloExtension[] = [],
 ): Uint8Array {
   return encodeServerHello({
     legacyVersion: 'dtls1_2',
@@ -101,6 +103,7 @@ export function serverHelloBody(
       { extensionType: 'supported_versions', extensionData: { selectedVersion: 'dtls1_3' } },
       ...(share ? [{ extensionType: 'key_share' as const, extensionData: { serverShare: { group: share.group, keyExchange: share.publicKey } } }] : []),
       ...(selectedIdentity !== undefined ? [{ extensionType: 'pre_shared_key' as const, extensionData: { selectedIdentity } }] : []),
+      ...extra,
     ],
   });
 }

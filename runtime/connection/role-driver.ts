@@ -2,7 +2,7 @@ import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { dtls13ClientChart, dtls13ClientInput, sharedDtls13ClientMachine, type Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
 import { dtls13ServerChart, dtls13ServerInput, sharedDtls13ServerMachine, type Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
-import type { Alert, KeyUpdate } from '../../generated/wire/index.js';
+import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescription } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { ChartBinding } from './chart-binding.js';
@@ -24,7 +24,14 @@ export type ControlEvent =
   /** Server: ask the client for a certificate now (post-handshake authentication). */
   | { readonly type: 'requestCertificate' }
   | { readonly type: 'fail'; readonly payload: AlertDescription }
-  | { readonly type: 'alertReceived'; readonly payload: Alert };
+  | { readonly type: 'alertReceived'; readonly payload: Alert }
+  /** Connection IDs (RFC 9147 §9): give the peer these CIDs; ask it for more. */
+  | { readonly type: 'issueConnectionIds'; readonly payload: NewConnectionId }
+  | { readonly type: 'requestConnectionIds'; readonly payload: RequestConnectionId }
+  /** Return routability (RFC 9853 §4): the messages of a return_routability_check record. */
+  | { readonly type: 'PathChallenge'; readonly payload: ReturnRoutabilityCheck }
+  | { readonly type: 'PathResponse'; readonly payload: ReturnRoutabilityCheck }
+  | { readonly type: 'PathDrop'; readonly payload: ReturnRoutabilityCheck };
 
 /** One role's chart actor and typed state, behind what the connection needs of either. */
 export interface RoleDriver {

@@ -1,3 +1,5 @@
+import { cidActions } from '../cid/cid-actions.js';
+import { answerClientCid } from '../cid/negotiation.js';
 import type { Dtls13ServerEvent, Dtls13ServerImplementation } from '../../generated/charts/dtls13-server.js';
 import type { ClientHello } from '../../generated/wire/index.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
@@ -145,6 +147,7 @@ export function serverImplementation(
         if (s.kind !== 'waitClientHello' && s.kind !== 'waitSecondClientHello') throw new Error(`applyClientHello ran in state ${s.kind}`);
         const ch = payloadOf(event, 'ClientHello');
         const { choice, psk } = plan(s, event);
+        parts.cid.answer = answerClientCid(parts.cid, ch.extensions);
         if (choice.kind !== 'proceed')
           throw new ProtocolError('illegal_parameter', 'the second ClientHello still has no key share the server can use (RFC 8446 §4.1.2)');
         const retry = s.kind === 'waitSecondClientHello' ? s.retry : undefined;
@@ -198,7 +201,7 @@ export function serverImplementation(
           parts.installEpoch(1, h.suite, schedule, { clientSecret: early, serverSecret: early }, 'read');
           parts.earlyDataRemaining = h.earlyData.limit;
         }
-        parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share, h.psk?.index, h.sessionIdEcho), h.transcript);
+        parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share, h.psk?.index, h.sessionIdEcho, parts.cid.answer), h.transcript);
         const keys = deriveHandshakeKeys(
           {
             suite: h.suite,
@@ -351,6 +354,7 @@ export function serverImplementation(
       }),
 
       ...sessionActions(parts, sessionAccess(b, { kind: 'closed' }), failMessage),
+      ...cidActions(parts, sessionAccess(b, { kind: 'closed' })),
     },
     guards: {
       helloRetryNeeded: b.guard((s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && plan(s, event).choice.kind === 'retry'),

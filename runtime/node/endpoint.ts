@@ -50,13 +50,18 @@ export class EndpointClosedError extends Error {
  */
 export class DtlsEndpoint {
   readonly connection: DtlsConnection;
-  readonly remote: RemoteAddress;
+  /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
+  remote: RemoteAddress;
+  /** Addresses datagrams recently came from, by path (`address|port`), for return routability probes (a few at most). */
+  private readonly paths = new Map<string, RemoteAddress>();
+  /** Sockets of paths other than `socket` (a client that rebound keeps its old one a moment, to answer path_drop there). */
+  private readonly pathSockets = new Map<string, Socket>();
   /** Resolves when the handshake completes; rejects if the connection ends first. */
   readonly handshake: Promise<NegotiatedParameters>;
   /** Resolves with why the connection ended. */
   readonly closed: Promise<EndpointCloseReason>;
   /** The UDP socket this endpoint sends on (a server's is shared by all its clients). */
-  readonly socket: Socket;
+  socket: Socket;
   /** When the endpoint was made (monotonic ms). */
   readonly createdAt = DtlsEndpoint.now();
   /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
@@ -123,12 +128,49 @@ export class DtlsEndpoint {
     if (this.guard(() => this.connection.connect(DtlsEndpoint.now()))) this.pump();
   }
 
-  /** Hands a datagram from the peer to the connection. */
-  deliver(datagram: Uint8Array): void {
+  /**
+   * Hands a datagram from the peer to the connection. `from`: the address it
+   * came from, when it may differ from `remote` (a server routing by
+   * connection ID); `path`: a client's own socket path.
+   */
+  deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): void {
     if (this.ended) return;
     const now = DtlsEndpoint.now();
     this.lastActivity = now;
-    if (this.guard(() => this.connection.receive(datagram, now))) this.pump();
+    let p = path;
+    if (from !== undefined) {
+      p = pathOf(from);
+      if (!this.paths.has(p)) {
+        if (this.paths.size >= MAX_PATHS) this.paths.delete(this.paths.keys().next().value ?? p);
+        this.paths.set(p, from);
+      }
+    }
+    if (this.guard(() => this.connection.receive(datagram, now, p))) this.pump();
+  }
+
+  /**
+   * Client: our datagrams leave from `socket` now (bound to a new local
+   * port, connected to the server); `path` names it. The old socket stays
+   * `graceMs` to answer a path_challenge there with path_drop (RFC 9853
+   * §5.2), then closes. The connection uses a spare CID of the server's on
+   * the new path when it has one.
+   */
+  rebind(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
+    if (this.ended) return;
+    const old = this.socket;
+    this.pathSockets.set(oldPath, old);
+    this.socket = socket;
+    this.pathSockets.delete(path);
+    const timer = setTimeout(() => {
+      this.pathSockets.delete(oldPath);
+      try {
+        old.close();
+      } catch {
+        // already closed
+      }
+    }, graceMs);
+    timer.unref();
+    if (this.guard(() => this.connection.rebind(path))) this.pump();
   }
 
   /** Sends application data once the handshake is complete (a ConnectionStateError before then or after a failure). */
@@ -242,6 +284,7 @@ export class DtlsEndpoint {
         if (this.socketConnected) this.socket.send(d, this.sent);
         else this.socket.send(d, this.remote.port, this.remote.address, this.sent);
       }
+      for (let p = this.connection.pollPathTransmit(); p !== undefined; p = this.connection.pollPathTransmit()) this.sendOnPath(p.path, p.datagram);
       for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) this.events.push(e);
       at = this.connection.pollTimeout();
     } catch (e) {
@@ -258,7 +301,24 @@ export class DtlsEndpoint {
     }
   }
 
+  /** A return routability message for a path other than the current one: to the address it names, or on the socket it names. */
+  private sendOnPath(path: string, datagram: Uint8Array): void {
+    const to = this.paths.get(path);
+    const own = this.pathSockets.get(path);
+    if (to !== undefined) {
+      this.pendingSends++;
+      this.socket.send(datagram, to.port, to.address, this.sent);
+    } else if (own !== undefined) {
+      this.pendingSends++;
+      own.send(datagram, this.sent);
+    }
+  }
+
   private dispatch(e: ConnectionEvent): void {
+    if (e.type === 'pathMigrated') {
+      const to = this.paths.get(e.to);
+      if (to !== undefined) this.remote = to;
+    }
     for (const l of this.listeners) l(e);
     if (e.type === 'handshakeComplete') this.settleHandshake.resolve(e.parameters);
     else if (e.type === 'data') {
@@ -306,4 +366,12 @@ export class DtlsEndpoint {
 /** "alert: why", without repeating the alert when the reason already starts with it. */
 export function describeFailure(f: { readonly alert: string; readonly message: string }): string {
   return f.message.startsWith(f.alert) ? f.message : `${f.alert}: ${f.message}`;
+}
+
+/** Addresses remembered per endpoint for return routability probes. */
+const MAX_PATHS = 8;
+
+/** The path name of a UDP address (what `DtlsConnection.receive` is given). */
+export function pathOf(a: RemoteAddress): string {
+  return `${a.address}|${a.port}`;
 }

@@ -112,6 +112,12 @@ export interface UdpServerStats {
   readonly connectionErrors: number;
   /** Fragmented ClientHellos being reassembled before the cookie exchange. */
   readonly pendingClientHellos: number;
+  /** Datagrams dropped because their connection ID is no session's (never issued, retired, or of an ended session). */
+  readonly unknownConnectionId: number;
+  /** Sessions moved to a new client address (after a return routability check, RFC 9853). */
+  readonly migrations: number;
+  /** Connection IDs of this server's sessions the server routes by. */
+  readonly connectionIds: number;
 }
 
 /** The server's limits, checked. */
@@ -125,8 +131,10 @@ export interface UdpServerLimits extends AdmissionLimits {
 /** One connection of the server and what the server tracks about it. */
 interface Peer {
   readonly endpoint: DtlsEndpoint;
-  /** `address|port`. */
-  readonly key: string;
+  /** `address|port` (it changes when the session migrates). */
+  key: string;
+  /** Its connection IDs, as routing keys. */
+  readonly cids: Set<string>;
   readonly host: string;
   /** ClientHello.random (hex) of the handshake that made it, once seen. */
   random: string | undefined;
@@ -170,7 +178,20 @@ export class DtlsUdpServer {
   private readonly connectionOptions: ConnectionOptions;
   /** 0-RTT ClientHellos waiting for the anti-replay store, with the datagrams that came meanwhile. */
   private readonly awaitingStore = new Map<string, Uint8Array[]>();
-  private counts = { refusedGlobal: 0, refusedPerHost: 0, idleClosed: 0, handshakeTimeouts: 0, restarts: 0, connectionErrors: 0 };
+  private counts = {
+    refusedGlobal: 0,
+    refusedPerHost: 0,
+    idleClosed: 0,
+    handshakeTimeouts: 0,
+    restarts: 0,
+    connectionErrors: 0,
+    unknownConnectionId: 0,
+    migrations: 0,
+  };
+  /** Sessions by connection ID (latin1 string of its bytes), for datagrams whose records carry one. */
+  private readonly cids = new Map<string, Peer>();
+  /** The length of our CIDs (0: none, datagrams are routed by address only). */
+  private readonly cidLength: number;
 
   private constructor(options: UdpServerOptions, socket: Socket) {
     this.socket = socket;
@@ -178,6 +199,7 @@ export class DtlsUdpServer {
     this.store = antiReplay ?? processAntiReplay();
     this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
     this.limits = DtlsUdpServer.validate(options);
+    this.cidLength = typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0);
     this.admission = new Admission(this.limits);
     if (this.limits.idleMs > 0) {
       this.sweeper = setInterval(() => this.sweepIdle(), Math.max(10, Math.min(1000, this.limits.idleMs / 4)));
@@ -257,6 +279,7 @@ export class DtlsUdpServer {
       refused: c.refusedGlobal + c.refusedPerHost,
       handshaking: this.admission.handshakes,
       pendingClientHellos: this.responder?.pendingClientHellos.count ?? 0,
+      connectionIds: this.cids.size,
     };
   }
 
@@ -309,7 +332,28 @@ export class DtlsUdpServer {
     }
   }
 
+  /**
+   * A datagram whose first record is a DTLSCiphertext carrying a CID of our
+   * length goes to the session of that CID, from whatever address it came
+   * (RFC 9146; the session checks a new address, RFC 9853); an unknown CID
+   * is dropped and counted. True when the datagram was routed so.
+   */
+  private routedByConnectionId(d: Uint8Array, address: string, port: number): boolean {
+    const first = d[0];
+    // Unified header (001CSLEE, RFC 9147 §4) with the C bit.
+    if (this.cidLength === 0 || first === undefined || (first & 0xe0) !== 0x20 || (first & 0x10) === 0) return false;
+    if (d.length < 1 + this.cidLength) {
+      this.counts.unknownConnectionId++;
+      return true;
+    }
+    const peer = this.cids.get(Buffer.from(d.buffer, d.byteOffset + 1, this.cidLength).toString('latin1'));
+    if (peer === undefined) this.counts.unknownConnectionId++;
+    else peer.endpoint.deliver(d, { address, port });
+    return true;
+  }
+
   private datagram(d: Uint8Array, address: string, port: number): void {
+    if (this.routedByConnectionId(d, address, port)) return;
     const key = `${address}|${port}`;
     const waiting = this.awaitingStore.get(key);
     if (waiting) {
@@ -430,7 +474,12 @@ export class DtlsUdpServer {
       // The store's verdict for a 0-RTT ClientHello let in without a cookie; otherwise a synchronous store is asked by the connection.
       const antiReplay =
         earlyDataAdmitted !== undefined ? { admit: () => earlyDataAdmitted } : { admit: (k: Uint8Array, w: number) => this.store.admit(k, w) === true };
-      connection = DtlsConnection.server({ ...this.connectionOptions, antiReplay, ...(retry ? { statelessRetry: retry } : {}) });
+      connection = DtlsConnection.server({
+        ...this.connectionOptions,
+        antiReplay,
+        ...(retry ? { statelessRetry: retry } : {}),
+        connectionIdTaken: (cid) => this.cids.has(cidKey(cid)),
+      });
     } catch {
       this.counts.connectionErrors++;
       return;
@@ -448,7 +497,7 @@ export class DtlsUdpServer {
     const endpoint = new DtlsEndpoint(connection, this.socket, remote, () => {
       if (made) this.ended(made);
     });
-    const peer: Peer = { endpoint, key, host, random, handshaking: true, deadline: undefined };
+    const peer: Peer = { endpoint, key, host, cids: new Set(), random, handshaking: true, deadline: undefined };
     made = peer;
     if (slot.primary === undefined) slot.primary = peer;
     else slot.successor = peer;
@@ -461,6 +510,12 @@ export class DtlsUdpServer {
     peer.deadline.unref();
     endpoint.onEvent((e) => {
       if (e.type === 'handshakeComplete') this.established(peer);
+      else if (e.type === 'connectionIdIssued') this.routeConnectionId(peer, e.cid);
+      else if (e.type === 'connectionIdRetired') {
+        const k = cidKey(e.cid);
+        peer.cids.delete(k);
+        if (this.cids.get(k) === peer) this.cids.delete(k);
+      } else if (e.type === 'pathMigrated') this.migrated(peer);
     });
     for (const l of this.listeners) l(endpoint);
     endpoint.deliver(first);
@@ -482,7 +537,39 @@ export class DtlsUdpServer {
     }
   }
 
+  private routeConnectionId(peer: Peer, cid: Uint8Array): void {
+    if (cid.length !== this.cidLength) return;
+    const k = cidKey(cid);
+    if (this.cids.has(k)) return; // never a duplicate: connectionIdTaken keeps the connection from issuing one
+    this.cids.set(k, peer);
+    peer.cids.add(k);
+  }
+
+  /** The session moved (RFC 9853 check passed): its address slot follows, so a ClientHello from the old address starts afresh. */
+  private migrated(peer: Peer): void {
+    this.counts.migrations++;
+    const key = `${peer.endpoint.remote.address}|${peer.endpoint.remote.port}`;
+    const slot = this.slots.get(peer.key);
+    if (slot) {
+      if (slot.primary === peer) slot.primary = slot.successor;
+      else if (slot.successor === peer) slot.successor = undefined;
+      if (slot.primary === undefined) this.slots.delete(peer.key);
+    }
+    peer.key = key;
+    const target = this.slots.get(key);
+    if (target === undefined) this.slots.set(key, { primary: peer, successor: undefined });
+    else if (target.primary === undefined) target.primary = peer;
+    else {
+      // The new address already had a session (an old one of a client that reused the port): it ends, this one takes its place.
+      const old = target.primary;
+      target.primary = peer;
+      old.endpoint.abort('replaced', 'replaced: another session migrated to this address and port');
+    }
+  }
+
   private ended(peer: Peer): void {
+    for (const k of peer.cids) if (this.cids.get(k) === peer) this.cids.delete(k);
+    peer.cids.clear();
     if (peer.deadline) clearTimeout(peer.deadline);
     this.admission.closed(peer.host, peer.handshaking);
     peer.handshaking = false;
@@ -495,4 +582,9 @@ export class DtlsUdpServer {
     } else if (slot.successor === peer) slot.successor = undefined;
     if (slot.primary === undefined) this.slots.delete(peer.key);
   }
+}
+
+/** The routing key of a CID. */
+function cidKey(cid: Uint8Array): string {
+  return Buffer.from(cid.buffer, cid.byteOffset, cid.length).toString('latin1');
 }

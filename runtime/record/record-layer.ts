@@ -68,6 +68,8 @@ export type ReceivedRecord =
       readonly content: Uint8Array;
       /** False for DTLSPlaintext (epoch 0). */
       readonly protected: boolean;
+      /** The connection ID the record carried (one of ours), when CIDs are in use. */
+      readonly connectionId?: Uint8Array;
     }
   | {
       /** A protected record for an epoch whose keys are not installed yet: keep it and pass it to `receive` again once they are. */
@@ -97,7 +99,13 @@ export class RecordLayer {
   /** Dropped incoming records by reason. */
   readonly drops: DropCounters = emptyDropCounters();
   private readonly config: RecordLayerConfig;
-  private readonly cidLength: number;
+  /** Length of the CIDs records to us carry (0: none), and which ones are ours. */
+  private cidLength: number;
+  private receiveCids: ((cid: Uint8Array) => boolean) | undefined;
+  /** Records without a CID are taken too (a client between its ClientHello and the server's answer). */
+  private cidOptional = false;
+  /** The CID our records carry (the peer's), if any. */
+  private sendCid: Uint8Array | undefined;
   /** Write ciphers by epoch with their next sequence number; `write` is the newest. */
   private readonly writes = new Map<number, { readonly cipher: EpochCipher; seq: number }>();
   private write: EpochCipher | undefined;
@@ -145,6 +153,32 @@ export class RecordLayer {
   continuePlaintextFrom(next: number): void {
     this.plaintextSeq = Math.max(this.plaintextSeq, next);
   }
+  /**
+   * Connection IDs (RFC 9146, RFC 9147 §9), from the keys after the hellos
+   * on: records to us carry a CID of `length` bytes that `ours` accepts
+   * (length 0: none, and a record with one is dropped; `optional`: records
+   * without one are taken too); `send` is the peer's CID our records carry
+   * (undefined or empty: none).
+   */
+  setConnectionIds(
+    receive: { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
+    send: Uint8Array | undefined,
+  ): void {
+    this.cidLength = receive?.length ?? 0;
+    this.receiveCids = receive === undefined || receive.length === 0 ? undefined : receive.ours;
+    this.cidOptional = receive?.optional === true;
+    this.sendCid = send === undefined || send.length === 0 ? undefined : send;
+  }
+
+  /** Changes the CID our records carry (a NewConnectionId's, or a spare on a new path). */
+  setSendConnectionId(cid: Uint8Array | undefined): void {
+    this.sendCid = cid === undefined || cid.length === 0 ? undefined : cid;
+  }
+
+  /** Bytes a protected record adds to its content here: unified header with CID, length and 16-bit sequence number, type byte, tag. */
+  protectedOverhead(): number {
+    return 1 + (this.sendCid?.length ?? 0) + 2 + 2 + 1 + (this.write?.suite.tagLength ?? 16);
+  }
   private readonly readEpochs: ReadEpochs;
   private acceptPlaintext = true;
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
@@ -153,7 +187,10 @@ export class RecordLayer {
   /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
     this.config = config;
-    this.cidLength = config.receiveConnectionId?.length ?? 0;
+    const own = config.receiveConnectionId;
+    this.cidLength = own?.length ?? 0;
+    this.receiveCids = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
+    this.sendCid = config.sendConnectionId;
     const maxReadEpochs = integerOption('maxReadEpochs', config.maxReadEpochs ?? DEFAULT_MAX_READ_EPOCHS, 2, 0xffff);
     this.readEpochs = new ReadEpochs(config.previousEpochRetention ?? DEFAULT_PREVIOUS_EPOCH_RETENTION, maxReadEpochs);
   }
@@ -293,13 +330,13 @@ export class RecordLayer {
     out.set(content, header.length);
     out[header.length + content.length] = type;
     out.fill(0, header.length + content.length + 1, header.length + innerLength);
-    w.sealRecord(seq, out, header.length, innerLength, 1 + (this.config.sendConnectionId?.length ?? 0), seq16 ? 2 : 1);
+    w.sealRecord(seq, out, header.length, innerLength, 1 + (this.sendCid?.length ?? 0), seq16 ? 2 : 1);
     return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
   }
 
   /** The unified header of an outgoing record (RFC 9147 §4), record number in clear; a view of a scratch buffer. */
   private header(epoch: number, seq: number, seq16: boolean, withLength: boolean, length: number): Uint8Array {
-    const cid = this.config.sendConnectionId;
+    const cid = this.sendCid;
     const hw = scratchWriter('DtlsCiphertextHeader');
     writeDtlsCiphertextHeader(
       hw,
@@ -338,7 +375,7 @@ export class RecordLayer {
     const tag = w.suite.tagLength;
     const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
     const withLength = options.includeLength ?? this.config.includeLength ?? true;
-    const snOffset = 1 + (this.config.sendConnectionId?.length ?? 0);
+    const snOffset = 1 + (this.sendCid?.length ?? 0);
     const paddings = contents.map((c) => this.paddingFor(c.length, type, tag));
     const headerLength = this.header(w.epoch, 0, seq16, withLength, 0).length;
     let total = 0;
@@ -426,8 +463,9 @@ export class RecordLayer {
     now: number,
     out: ReceivedRecord[],
   ): boolean {
-    const expected = this.config.receiveConnectionId;
-    if (expected === undefined ? header.connectionId !== undefined : header.connectionId === undefined || !bytesEqual(header.connectionId, expected)) {
+    const ours = this.receiveCids;
+    const cid = header.connectionId;
+    if (ours === undefined ? cid !== undefined : cid === undefined ? !this.cidOptional : !ours(cid)) {
       this.drop('connection-id');
       return false;
     }
@@ -474,6 +512,7 @@ export class RecordLayer {
       contentType: contentTypeFromByte(parsed.contentType),
       content: parsed.content,
       protected: true,
+      ...(header.connectionId !== undefined ? { connectionId: header.connectionId } : {}),
     });
     return true;
   }
@@ -494,6 +533,8 @@ function contentTypeFromByte(n: number): ContentType {
       return 'application_data';
     case 26:
       return 'ack';
+    case 27:
+      return 'return_routability_check';
     default:
       return n;
   }

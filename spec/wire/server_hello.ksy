@@ -9,6 +9,7 @@ meta:
     - ext_key_share
     - ext_connection_id
     - ext_cookie
+    - empty
 doc: |
   The server's answer to ClientHello. A HelloRetryRequest has the same
   layout and msg_type, told apart by its special `random`; its extensions
@@ -79,6 +80,7 @@ types:
             'enums::extension_type::supported_versions': ext_supported_versions::supported_versions_server_hello
             'enums::extension_type::key_share': ext_key_share::key_share_server_hello
             'enums::extension_type::connection_id': ext_connection_id::connection_id_extension
+            'enums::extension_type::rrc': empty
   hello_retry_request_extension_list:
     doc: Extension extensions<6..2^16-1> of a HelloRetryRequest.
     doc-ref: RFC 8446 §4.1.4

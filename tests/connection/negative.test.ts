@@ -36,6 +36,8 @@ const EPOCH: Record<string, number> = {
   finished: 2,
   new_session_ticket: 3,
   key_update: 3,
+  new_connection_id: 3,
+  request_connection_id: 3,
 };
 
 function pairIn(side: 'client' | 'server', state: string): Pair | undefined {

@@ -1,0 +1,173 @@
+import { encodeReturnRoutabilityCheck, type ReturnRoutabilityCheck, type ServerHelloExtension } from '../../generated/wire/index.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { ManualClock } from '../handshake/manual-clock.js';
+import type { RecordLayer } from '../record/record-layer.js';
+import type { ConnectionEvent } from '../connection/events.js';
+import type { ResolvedConnectionIds } from './cid-options.js';
+import type { ConnectionIdSession } from './cid-session.js';
+import type { LocalConnectionIds } from './local-cids.js';
+import type { CidNegotiationHost } from './negotiation.js';
+import { PathValidation } from './path-validation.js';
+
+/** A datagram for a path other than the current one (RRC probes and answers). */
+export interface PathDatagram {
+  readonly path: string;
+  readonly datagram: Uint8Array;
+}
+
+/** Queued probe datagrams kept at once (a peer cannot make us hold more answers than this). */
+const MAX_PATH_DATAGRAMS = 16;
+
+/** Paths remembered as left by us (answered with path_drop). */
+const MAX_LEFT_PATHS = 4;
+
+/**
+ * A connection's CIDs and paths, sans-I/O: the negotiation host, the path
+ * datagrams come over (opaque strings the caller chooses), RRC (RFC 9853)
+ * and the datagrams it sends to other paths. The connection calls
+ * {@link arrived} per datagram and {@link observe} per authenticated
+ * application record.
+ */
+export class CidContext implements CidNegotiationHost {
+  readonly options: ResolvedConnectionIds | undefined;
+  readonly records: RecordLayer;
+  readonly taken: ((cid: Uint8Array) => boolean) | undefined;
+  offered: LocalConnectionIds | undefined;
+  session: ConnectionIdSession | undefined;
+  /** Server: the ServerHello's connection_id / rrc answer, settled with the ClientHello. */
+  answer: ServerHelloExtension[] = [];
+  /** The peer's validated path (undefined until a datagram names one). */
+  current: string | undefined;
+  /** The path of the datagram being handled. */
+  arriving: string | undefined;
+  private readonly left: string[] = [];
+  readonly pathOutgoing: PathDatagram[] = [];
+  private validation: PathValidation | undefined;
+  private readonly provider: CryptoProvider;
+  private readonly clock: ManualClock;
+  private readonly emit: (event: ConnectionEvent) => void;
+  private readonly follows: boolean;
+  private readonly outgoing: Uint8Array[];
+  /** The newest record number authenticated (RFC 9146 §6: only a newer record moves a session without RRC). */
+  private newest = { epoch: -1, sequenceNumber: -1 };
+  readonly counts = { pathChallengesAnswered: 0, pathAnswersIgnored: 0, migrations: 0, pathDatagramsDropped: 0 };
+
+  constructor(p: {
+    options: ResolvedConnectionIds | undefined;
+    records: RecordLayer;
+    taken: ((cid: Uint8Array) => boolean) | undefined;
+    provider: CryptoProvider;
+    clock: ManualClock;
+    emit: (event: ConnectionEvent) => void;
+    /** Whether a record from a new path may move the session (a server: a client's UDP socket is connected, its paths are its own). */
+    follows: boolean;
+    /** Where datagrams for the current path go (`pollTransmit`). */
+    outgoing: Uint8Array[];
+  }) {
+    this.outgoing = p.outgoing;
+    this.follows = p.follows;
+    this.options = p.options;
+    this.records = p.records;
+    this.taken = p.taken;
+    this.provider = p.provider;
+    this.clock = p.clock;
+    this.emit = p.emit;
+  }
+
+  issued(cid: Uint8Array): void {
+    this.emit({ type: 'connectionIdIssued', cid });
+  }
+
+  /** Stats of the running and finished path checks. */
+  get validationTotals(): PathValidation['totals'] | undefined {
+    return this.validation?.totals;
+  }
+
+  /** A datagram came over `path` (undefined: the current one). */
+  arrived(path: string | undefined): void {
+    if (path !== undefined && this.current === undefined) this.current = path;
+    this.arriving = path ?? this.current;
+  }
+
+  /**
+   * An authenticated record of an application epoch arrived, in a datagram
+   * of `bytes`: it may retire older CIDs of ours, and from another path it
+   * starts a return routability check (or, without RRC, moves the session
+   * when it is the newest record yet, RFC 9146 §6).
+   */
+  observe(record: { readonly epoch: number; readonly sequenceNumber: number; readonly connectionId?: Uint8Array }, bytes: number): void {
+    const s = this.session;
+    if (s === undefined) return;
+    if (record.connectionId !== undefined) for (const cid of s.local.used(record.connectionId)) this.emit({ type: 'connectionIdRetired', cid });
+    const newer = record.epoch > this.newest.epoch || (record.epoch === this.newest.epoch && record.sequenceNumber > this.newest.sequenceNumber);
+    if (newer) this.newest = { epoch: record.epoch, sequenceNumber: record.sequenceNumber };
+    const path = this.arriving;
+    if (!this.follows || path === undefined || this.current === undefined || path === this.current || !s.receivesCid || this.left.includes(path)) return;
+    if (s.rrc !== undefined) {
+      this.validation ??= new PathValidation(s.rrc, s.options.rrcTimeoutMs, this.clock, {
+        send: (to, msgType, cookie) => this.sendTo(to, { msgType, cookie }),
+        challengeSize: () => this.records.protectedOverhead() + 9,
+        random: (n) => this.provider.randomBytes(n),
+        validated: (from, to) => this.moved(from, to),
+        abandoned: () => {},
+      });
+      this.validation.observed(this.current, path, bytes);
+    } else if (newer) {
+      this.moved(this.current, path);
+    }
+  }
+
+  /** A return_routability_check message arrived (RFC 9853 §4); unknown message types are ignored. */
+  rrcMessage(m: ReturnRoutabilityCheck): void {
+    const path = this.arriving;
+    if (m.msgType === 'path_challenge') {
+      // §5.4: exactly one answer per valid challenge, to where it came from; path_drop for a path we left.
+      this.counts.pathChallengesAnswered++;
+      this.sendTo(path, { msgType: path !== undefined && this.left.includes(path) ? 'path_drop' : 'path_response', cookie: m.cookie });
+    } else if (m.msgType === 'path_response' || m.msgType === 'path_drop') {
+      if (this.validation === undefined || path === undefined) this.counts.pathAnswersIgnored++;
+      else this.validation.answered(m.msgType, m.cookie, path);
+    }
+  }
+
+  /** We moved (our datagrams leave from `path` now): the old path is answered with path_drop, and a spare CID of the peer's is used on the new one. */
+  rebind(path: string): void {
+    const old = this.current;
+    this.current = path;
+    if (old !== undefined && old !== path) {
+      this.left.push(old);
+      if (this.left.length > MAX_LEFT_PATHS) this.left.shift();
+    }
+    this.freshPeerCid();
+  }
+
+  /** Stops the running check (the connection ended). */
+  stop(): void {
+    this.validation?.stop();
+  }
+
+  private moved(from: string, to: string): void {
+    this.current = to;
+    this.counts.migrations++;
+    this.freshPeerCid();
+    this.emit({ type: 'pathMigrated', from, to });
+  }
+
+  /** RFC 9146 §8 / RFC 9147 §9: a new path gets a CID the old one never carried, when the peer gave us a spare. */
+  private freshPeerCid(): void {
+    const s = this.session;
+    if (s?.peer.next()) this.records.setSendConnectionId(s.peer.current);
+  }
+
+  /** Seals an RRC message for `path`: the current path's go out with every other datagram, another's through `pathOutgoing` (bounded). */
+  private sendTo(path: string | undefined, m: ReturnRoutabilityCheck): void {
+    const current = path === undefined || path === this.current;
+    if (!current && this.pathOutgoing.length >= MAX_PATH_DATAGRAMS) {
+      this.counts.pathDatagramsDropped++;
+      return;
+    }
+    const datagram = this.records.seal('return_routability_check', encodeReturnRoutabilityCheck(m)).bytes;
+    if (current) this.outgoing.push(datagram);
+    else this.pathOutgoing.push({ path, datagram });
+  }
+}

@@ -1,0 +1,89 @@
+import { bytesEqual } from '../wire/index.js';
+
+/** One CID we issued, with its place in the order the peer should use them in (RFC 9147 §9). */
+interface Issued {
+  readonly cid: Uint8Array;
+  readonly sequence: number;
+}
+
+/**
+ * The connection IDs this side issued: the one of the handshake, then those
+ * of NewConnectionId. Records to us may carry any that is not retired; once
+ * the peer's records carry a newer one, the older ones are retired (the
+ * peer uses them in order, and a CID it moved past would only link its old
+ * path to its new one).
+ */
+export class LocalConnectionIds {
+  private readonly issued: Issued[] = [];
+  private nextSequence = 0;
+  /** The sequence of the newest CID the peer's authenticated records carried. */
+  private inUse = 0;
+
+  /**
+   * @param length every CID's length (the record layer parses by it).
+   * @param make makes a fresh CID (the generator option), `taken` says whether one is already used (on a server, by another session).
+   */
+  readonly length: number;
+  private readonly make: (length: number) => Uint8Array;
+  private readonly taken: (cid: Uint8Array) => boolean;
+
+  constructor(length: number, make: (length: number) => Uint8Array, taken: (cid: Uint8Array) => boolean = () => false) {
+    this.length = length;
+    this.make = make;
+    this.taken = taken;
+  }
+
+  /** CIDs issued and not retired. */
+  get active(): readonly Uint8Array[] {
+    return this.issued.map((i) => i.cid);
+  }
+
+  /** How many issued CIDs the peer has not used yet. */
+  get unused(): number {
+    return this.issued.filter((i) => i.sequence > this.inUse).length;
+  }
+
+  /** The CID records to us carry now (the handshake's until the peer moves to a newer one). */
+  get current(): Uint8Array | undefined {
+    return this.issued.find((i) => i.sequence === this.inUse)?.cid ?? this.issued[0]?.cid;
+  }
+
+  /** Issues up to `count` new CIDs (fewer when the generator keeps repeating taken ones); returns them. */
+  issue(count: number): Uint8Array[] {
+    const made: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      const cid = this.fresh();
+      if (cid === undefined) break;
+      this.issued.push({ cid, sequence: this.nextSequence++ });
+      made.push(cid);
+    }
+    return made;
+  }
+
+  /** Whether a record carrying `cid` is for us. */
+  has(cid: Uint8Array): boolean {
+    return this.issued.some((i) => bytesEqual(i.cid, cid));
+  }
+
+  /**
+   * The peer's authenticated record carried `cid`: when it is newer than
+   * the one in use, the older ones are retired; returns them.
+   */
+  used(cid: Uint8Array): Uint8Array[] {
+    const entry = this.issued.find((i) => bytesEqual(i.cid, cid));
+    if (entry === undefined || entry.sequence <= this.inUse) return [];
+    this.inUse = entry.sequence;
+    const retired = this.issued.filter((i) => i.sequence < entry.sequence);
+    this.issued.splice(0, retired.length);
+    return retired.map((i) => i.cid);
+  }
+
+  private fresh(): Uint8Array | undefined {
+    // A short CID space can be nearly full (1-byte CIDs on a busy server): a few tries, then fewer CIDs rather than a loop.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const cid = this.make(this.length);
+      if (!this.has(cid) && !this.taken(cid)) return cid;
+    }
+    return undefined;
+  }
+}
