@@ -60,6 +60,7 @@ export function workCounts(client: DtlsConnection, server: DtlsConnection): Work
 }
 
 const anchorLists = new WeakMap<PairConfig['identity'], readonly Uint8Array[]>();
+const certificates = new WeakMap<PairConfig['identity'], { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array }>();
 
 /**
  * One trust-anchor list per identity, as an application keeps its options:
@@ -71,6 +72,20 @@ function anchorsOf(identity: PairConfig['identity']): readonly Uint8Array[] {
   let list = anchorLists.get(identity);
   if (list === undefined) anchorLists.set(identity, (list = [identity.trustAnchor]));
   return list;
+}
+
+/**
+ * One certificate option per identity, as a server keeps its options: the
+ * runtime checks a certificate option (chain order, the key against the
+ * leaf) once per object and provider (runtime/pki/check-identity-options.ts),
+ * so a fresh object per handshake would charge every handshake with that
+ * configuration check (about a quarter of an in-memory handshake), which a
+ * real server pays once when it starts listening.
+ */
+function certificateOf(identity: PairConfig['identity']): { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array } {
+  let certificate = certificates.get(identity);
+  if (certificate === undefined) certificates.set(identity, (certificate = { chain: identity.chain, privateKey: identity.privateKey }));
+  return certificate;
 }
 
 /**
@@ -87,7 +102,7 @@ export function handshake(config: PairConfig): HandshakeRun {
   const server = DtlsConnection.server({
     ...common,
     provider: config.serverProvider,
-    certificate: { chain: config.identity.chain, privateKey: config.identity.privateKey },
+    certificate: certificateOf(config.identity),
     tickets: 0, // full handshakes, as the model's workload (hwmodel/model/scenario.ts)
   });
   const client = DtlsConnection.client({ ...common, provider: config.clientProvider, trustAnchors: anchorsOf(config.identity), serverName: SERVER_NAME });

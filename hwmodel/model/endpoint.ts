@@ -1,12 +1,15 @@
 import type { SimEvent } from '../kernel/index.js';
 import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { CryptoOpLog } from './crypto-ops.js';
+import type { EnterConnection } from './routed-crypto.js';
 
 /** One connection the record layer serves: the real connection, its operation log, and what waits for its worker. */
 export interface Endpoint {
   readonly index: number;
   readonly connection: DtlsConnection;
   readonly log: CryptoOpLog;
+  /** Routes the shared provider's randomness and log to this connection: called before every call into it. */
+  readonly enter: EnterConnection;
   /** Datagrams received, not yet processed. */
   readonly inbox: Uint8Array[];
   /** Application data from the host, not yet sent. */

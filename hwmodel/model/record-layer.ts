@@ -9,13 +9,20 @@ import { CryptoOpLog, type CryptoOp } from './crypto-ops.js';
 import type { Endpoint } from './endpoint.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
+import type { EnterConnection } from './routed-crypto.js';
 import { transport } from './transport.js';
 
 /** DTLSPlaintext content type of a handshake record (RFC 9147 §4): what a new peer's first datagram starts with. */
 const HANDSHAKE_CONTENT_TYPE = 22;
 
-/** Creates the connection for a peer the record layer has not seen (a server accepting), or undefined to refuse it. */
-export type Accept = (connection: number, log: CryptoOpLog) => DtlsConnection | undefined;
+/**
+ * Creates the connection for a peer the record layer has not seen (a server
+ * accepting), with the route to it (see `SideConnections`; absent: a
+ * provider of its own), or undefined to refuse it.
+ */
+export type Accept = (connection: number, log: CryptoOpLog) => { readonly connection: DtlsConnection; readonly enter?: EnterConnection } | undefined;
+
+const UNROUTED: EnterConnection = () => undefined;
 
 /** What the record layer tells the testbench. */
 export interface RecordLayerObserver {
@@ -57,13 +64,18 @@ export class RecordLayer extends RecordLayerSkeleton {
     return this.endpoints.size;
   }
 
-  /** Adds a connection with its operation log; a client's worker sends its ClientHello at once. */
-  attach(index: number, connection: DtlsConnection, log: CryptoOpLog, initiate: boolean): void {
+  /**
+   * Adds a connection with its operation log (and the route to it, when its
+   * provider is shared: `enter` runs before every call into it); a client's
+   * worker sends its ClientHello at once.
+   */
+  attach(index: number, connection: DtlsConnection, log: CryptoOpLog, initiate: boolean, enter: EnterConnection = UNROUTED): void {
     const name = `${this.fullName}.c${index}#${this.attached++}`;
     const ep: Endpoint = {
       index,
       connection,
       log,
+      enter,
       inbox: [],
       sends: [],
       wake: this.sim.event(`${name}.wake`),
@@ -93,12 +105,12 @@ export class RecordLayer extends RecordLayerSkeleton {
         return;
       }
       const log = new CryptoOpLog();
-      const connection = this.accept?.(gp.address, log);
-      if (connection === undefined) {
+      const accepted = this.accept?.(gp.address, log);
+      if (accepted === undefined) {
         gp.responseStatus = 'address_error';
         return;
       }
-      this.attach(gp.address, connection, log, false);
+      this.attach(gp.address, accepted.connection, log, false, accepted.enter);
       ep = this.endpoints.get(gp.address)!;
     }
     ep.inbox.push(gp.data.subarray(0, gp.dataLength));
@@ -132,6 +144,7 @@ export class RecordLayer extends RecordLayerSkeleton {
     const c = ep.connection;
     const now = (): number => toMs(this.sim.now);
     if (ep.initiate) {
+      ep.enter();
       c.connect(now());
       yield* this.account(ep);
     }
@@ -139,12 +152,14 @@ export class RecordLayer extends RecordLayerSkeleton {
     while (!ep.done) {
       const datagram = ep.inbox.shift();
       if (datagram !== undefined) {
+        ep.enter();
         c.receive(datagram, now());
         yield* this.account(ep);
         continue;
       }
       const data = ep.sends.shift();
       if (data !== undefined) {
+        ep.enter();
         try {
           c.send(data);
         } catch (e) {
@@ -156,6 +171,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       }
       if (ep.closing && c.state !== 'closed') {
         ep.closing = false;
+        ep.enter();
         c.close();
         yield* this.account(ep);
         continue;
@@ -172,6 +188,7 @@ export class RecordLayer extends RecordLayerSkeleton {
         yield 1; // the deadline did not move: let time pass rather than spin
       } else {
         lastTimeout = this.sim.now;
+        ep.enter();
         c.handleTimeout(now());
         yield* this.account(ep);
       }
@@ -229,6 +246,7 @@ export class RecordLayer extends RecordLayerSkeleton {
     } else if (datagrams.length > 0 || outbound.length > 0) {
       yield* this.outbound(out);
     }
+    ep.enter(); // other connections ran while this one was charged
     for (let e = c.pollEvent(); e !== undefined; e = c.pollEvent()) {
       this.observer?.event(ep.index, e, this.sim.now);
       if (e.type === 'closed') ep.done = true;

@@ -6,7 +6,8 @@ import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { loggingProvider, type CryptoOpSink } from './crypto-ops.js';
 import type { SimIdentity } from './identity.js';
-import { seededProvider } from './seeded-provider.js';
+import { SideConnections } from './routed-crypto.js';
+import { seededProvider, type Uint32Source } from './seeded-provider.js';
 
 /** The workload every simulated client runs: handshake, send `records` payloads, close. */
 export interface Workload {
@@ -34,12 +35,26 @@ export function connectionRandom(seed: number, side: 'client' | 'server', index:
 /**
  * The options of one side of connection `index`: seeded randomness, the
  * workload's suite and group, and (when given) a sink for its crypto
- * operations. The in-memory harness and the model build both sides with
- * this, which is what makes their transcripts comparable.
+ * operations. The in-memory harness and the model make the same
+ * connections (the model through {@link sideConnections}: one options
+ * object per side, the same streams), which is what makes their transcripts
+ * comparable.
  */
 export function connectionOptions(w: Workload, side: 'client' | 'server', index: number, sink?: CryptoOpSink): ConnectionOptions {
+  return optionsWith(w, side, connectionRandom(w.seed, side, index), sink);
+}
+
+/** The connections of one side of the workload: one options object, each connection's stream and log routed (see {@link SideConnections}). */
+export function sideConnections(w: Workload, side: 'client' | 'server'): SideConnections {
+  return new SideConnections(
+    (route) => optionsWith(w, side, route, route),
+    (index) => connectionRandom(w.seed, side, index),
+  );
+}
+
+function optionsWith(w: Workload, side: 'client' | 'server', random: Uint32Source, sink: CryptoOpSink | undefined): ConnectionOptions {
   const inner = w.provider === 'noble' ? nobleProvider : nodeProvider;
-  const seeded = seededProvider(inner, connectionRandom(w.seed, side, index));
+  const seeded = seededProvider(inner, random);
   const provider = sink ? loggingProvider(seeded, sink) : seeded;
   const common = { provider, cipherSuites: [w.suite], groups: [w.group], wallClock: () => w.identity.at };
   // The same arrays every time: connections share the parsed trust anchors and the imported key (runtime/connection/shared-material.ts).
@@ -54,9 +69,10 @@ const ticketKeys = new Map<number, Uint8Array>();
  * The servers' session ticket key: a function of the seed. Given none, a
  * server takes random keys made once per process from the first server's
  * provider, which would draw from that connection's seeded stream only in
- * the first run of a process. A fresh array per connection: the runtime
- * imports keys once per option object, with that connection's provider, so
- * each server's ticket nonces come from its own stream.
+ * the first run of a process. A fresh array per options object: the runtime
+ * imports keys once per array, with that object's provider, so each
+ * server's ticket nonces come from its own stream (its own provider, or
+ * the shared one routed to it).
  */
 function ticketKey(seed: number): Uint8Array {
   let key = ticketKeys.get(seed);

@@ -21,7 +21,7 @@ import type { ModelEnv } from './env.js';
 import { buildHost, connectHosts, type HostParams } from './host.js';
 import { makeSimIdentity, type SimIdentity } from './identity.js';
 import { Lanes } from './lanes.js';
-import { arrivals, connectionOptions, payload, type Workload } from './scenario.js';
+import { arrivals, payload, sideConnections, type Workload } from './scenario.js';
 import { transport } from './transport.js';
 
 /** A simulation run: the workload, the platform, the network and the outputs. */
@@ -184,7 +184,14 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const transcripts: ConnectionTranscript[] | undefined = keep
     ? Array.from({ length: count }, () => ({ clientSent: [], serverSent: [], serverReceived: [], clientReceived: [] }))
     : undefined;
-  device.recordLayer.accept = (index, log) => DtlsConnection.server(connectionOptions(workload, 'server', index, log));
+  // One options object and provider per side, as an application has (see SideConnections).
+  const servers = sideConnections(workload, 'server');
+  const clientSide = sideConnections(workload, 'client');
+  device.recordLayer.accept = (index, log) => {
+    const enter = servers.enterer(index, log);
+    enter();
+    return { connection: DtlsConnection.server(servers.options), enter };
+  };
   const opened: SimTime[] = [];
   const latencies: SimTime[] = [];
   let failed = 0;
@@ -241,7 +248,9 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
       opened[i] = sim.now;
       const log = new CryptoOpLog();
       clients.connectionManager.admit(i);
-      clients.recordLayer.attach(i, DtlsConnection.client(connectionOptions(workload, 'client', i, log)), log, true);
+      const enter = clientSide.enterer(i, log);
+      enter();
+      clients.recordLayer.attach(i, DtlsConnection.client(clientSide.options), log, true, enter);
     }
   });
   sim.thread('application.send', function* (): Generator<Wait, void, void> {
