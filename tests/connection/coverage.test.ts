@@ -1,7 +1,7 @@
 import test from 'ava';
 import { dtls13ClientChart } from '../../generated/charts/dtls13-client.js';
 import { dtls13ServerChart } from '../../generated/charts/dtls13-server.js';
-import { encodeAlert, encodeKeyUpdate, encodeNewSessionTicket } from '../../generated/wire/index.js';
+import { encodeAlert, encodeKeyUpdate, encodeNewSessionTicket, encodeReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
 import { chartEdges } from '../support/chart-graph.js';
@@ -104,6 +104,35 @@ test.serial('post-handshake NewSessionTicket, KeyUpdate and updateKeys are taken
   auth.server.requestClientCertificate();
   auth.run(auth.now + 5000);
   t.true(auth.events.server.some((e) => e.type === 'clientAuthenticated'));
+});
+
+test.serial('post-handshake connection ID and return routability exchanges are taken in connected', (t) => {
+  const link = complete({ client: { cid: 4 }, server: { cid: 4 } });
+  // issueConnectionIds and requestConnectionIds from each side; each peer takes NewConnectionId and RequestConnectionId.
+  link.client.issueConnectionIds(1);
+  link.server.issueConnectionIds(1);
+  link.run(link.now + 5000);
+  link.client.requestConnectionIds(1);
+  link.server.requestConnectionIds(1);
+  link.run(link.now + 5000);
+  t.is(link.client.connectionIds?.spares, 2);
+  t.is(link.server.connectionIds?.spares, 2);
+  // RRC messages of each type, as the records carry them.
+  const cookie = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+  for (const side of ['client', 'server'] as const) {
+    for (const [i, msgType] of (['path_challenge', 'path_response', 'path_drop'] as const).entries()) {
+      link[side].injectRecord({
+        kind: 'record',
+        epoch: 3,
+        sequenceNumber: 1000 + i,
+        contentType: 'return_routability_check',
+        content: encodeReturnRoutabilityCheck({ msgType, cookie }),
+        protected: true,
+      });
+    }
+  }
+  t.is(link.client.state, 'connected');
+  t.is(link.server.state, 'connected');
 });
 
 test.serial('0-RTT taken: a resumed ClientHello with early data the server accepts', (t) => {
