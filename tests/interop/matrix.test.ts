@@ -58,3 +58,28 @@ for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client →
     }
   }
 }
+
+// Connection IDs (RFC 9146, RFC 9147 §9) across the suites, both directions: both sides with a CID (ours 2 bytes, the
+// most wolfSSL's default build takes), and mixed (our side asks for a zero-length CID). wolfSSL's CID is "wc".
+for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client → dtls13 server'] as const) {
+  for (const suite of SUITES) {
+    for (const mode of ['both', 'mixed'] as const) {
+      test(`${direction}: ${suite}, connection IDs ${mode === 'both' ? 'both ways' : 'mixed (ours zero-length)'}`, async (t) => {
+        const cid = mode === 'both' ? 2 : 0;
+        const ours = (ids: { readonly local: Uint8Array | undefined; readonly peer: Uint8Array | undefined } | undefined): void => {
+          t.deepEqual(Buffer.from(ids?.peer ?? []).toString('latin1'), 'wc');
+          t.is(ids?.local?.length, mode === 'both' ? 2 : undefined);
+        };
+        if (direction === 'dtls13 client → wolfSSL server') {
+          const o = await talkToWolfServer(identity('p256'), ['-d', '--cid', 'wc', '-l', WOLF_SUITES[suite]], { cipherSuites: [suite], cid });
+          assertTalked(t, o);
+          ours(o.client.connection.connectionIds);
+        } else {
+          const s = await serveWolfClient(identity('p256'), { cipherSuites: [suite], cid }, ['-x', '--cid', 'wc', '-l', WOLF_SUITES[suite]]);
+          assertServed(t, s);
+          ours(s.endpoint?.connection.connectionIds);
+        }
+      });
+    }
+  }
+}
