@@ -64,6 +64,18 @@ export type { DtlsConfig } from './connection/config.js';
 export type { ConnectionEvent, NegotiatedParameters } from './connection/events.js';
 export { HelloRetryResponder, type HelloRetryOutcome } from './connection/hello-retry-responder.js';
 export type { StatelessRetry } from './connection/stateless-retry.js';
+export type { ServerCredentials, SniOption } from './connection/sni-selection.js';
+export {
+  SRTP_EXPORTER_LABEL,
+  SRTP_PROFILES,
+  srtpKeyingMaterial,
+  srtpProfileInfo,
+  type KeyingMaterialExporter,
+  type SrtpKeyingMaterial,
+  type SrtpProfileInfo,
+  type SrtpProfileName,
+} from './connection/srtp.js';
+export { MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT } from './connection/record-size-limit.js';
 export { ProtocolError } from './handshake/protocol-error.js';
 export { MemoryAntiReplay, type AntiReplayStore, type SyncAntiReplay } from './session/anti-replay.js';
 export { RedisAntiReplay, type RedisSetClient } from './session/redis-anti-replay.js';

@@ -37,7 +37,11 @@ readonly CONFIGURE_FLAGS=(
   --enable-dtls --enable-dtls13 --enable-dtlscid --enable-dtls-frag-ch
   --enable-session-ticket --enable-earlydata --enable-psk --enable-postauth
   --enable-hrrcookie --enable-curve25519 --enable-ed25519 --enable-chacha
-  --enable-poly1305 --enable-aesccm --enable-alpn --disable-shared
+  --enable-poly1305 --enable-aesccm --enable-alpn --enable-sni --enable-srtp
+  --disable-shared
+  # The example programs keep the handshake randoms (wolfSSL_KeepArrays) only with this,
+  # and without them cannot print the DTLS-SRTP keys the interop tests compare with ours.
+  CPPFLAGS=-DHAVE_SECRET_CALLBACK
 )
 
 export DEBIAN_FRONTEND=noninteractive
