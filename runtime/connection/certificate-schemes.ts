@@ -50,19 +50,44 @@ export function certificateSignatureSchemes(oid: string, algorithmIdentifier: Ui
   return BY_OID[oid] ?? [];
 }
 
+/** A certificate's signature as scheme names; `checked` false for one whose signature is not validated (self-signed) or that does not parse. */
+type SignatureOf = { readonly checked: false } | { readonly checked: true; readonly oid: string; readonly schemes: readonly SignatureAlgorithm[] };
+
+const chainSignatures = new WeakMap<readonly Uint8Array[], readonly SignatureOf[]>();
+
+function signaturesOf(chain: readonly Uint8Array[]): readonly SignatureOf[] {
+  let known = chainSignatures.get(chain);
+  if (!known) {
+    known = chain.map((der, i): SignatureOf => {
+      const parsed = parseCertificate(der, `certificate_list[${i}]`);
+      // The chain verifier refuses what does not parse; a self-signed certificate's signature is not validated.
+      if (typeof parsed === 'string' || bytesEqual(parsed.fields.issuer, parsed.fields.subject)) return { checked: false };
+      const { signatureAlgorithmOid: oid, signatureAlgorithm } = parsed.fields;
+      return { checked: true, oid, schemes: certificateSignatureSchemes(oid, signatureAlgorithm) };
+    });
+    chainSignatures.set(chain, known);
+  }
+  return known;
+}
+
+/** The first certificate of `chain` (leaf first, DER) signed with a scheme not in `accepted`, or undefined when every signature fits. */
+export function unfitCertificate(
+  accepted: readonly SignatureAlgorithm[],
+  chain: readonly Uint8Array[],
+): { readonly index: number; readonly oid: string; readonly schemes: readonly SignatureAlgorithm[] } | undefined {
+  for (const [index, c] of signaturesOf(chain).entries()) {
+    if (c.checked && !c.schemes.some((s) => accepted.includes(s))) return { index, oid: c.oid, schemes: c.schemes };
+  }
+  return undefined;
+}
+
 /** Throws unsupported_certificate when a signature in `chain` (leaf first, DER) uses a scheme not in `accepted`. */
 export function checkCertificateSchemes(accepted: readonly SignatureAlgorithm[], chain: readonly Uint8Array[]): void {
-  for (const [i, der] of chain.entries()) {
-    const parsed = parseCertificate(der, `certificate_list[${i}]`);
-    if (typeof parsed === 'string') continue; // the chain verifier already refused what does not parse
-    const { fields } = parsed;
-    if (bytesEqual(fields.issuer, fields.subject)) continue;
-    const schemes = certificateSignatureSchemes(fields.signatureAlgorithmOid, fields.signatureAlgorithm);
-    if (!schemes.some((s) => accepted.includes(s))) {
-      throw new ProtocolError(
-        'unsupported_certificate',
-        `certificate_list[${i}] is signed with ${schemes.join(' / ') || fields.signatureAlgorithmOid}, not one of signature_algorithms_cert ${accepted.join(', ')} (RFC 8446 §4.2.3)`,
-      );
-    }
+  const unfit = unfitCertificate(accepted, chain);
+  if (unfit) {
+    throw new ProtocolError(
+      'unsupported_certificate',
+      `certificate_list[${unfit.index}] is signed with ${unfit.schemes.join(' / ') || unfit.oid}, not one of signature_algorithms_cert ${accepted.join(', ')} (RFC 8446 §4.2.3)`,
+    );
   }
 }

@@ -145,7 +145,9 @@ export interface DtlsConfig {
    * object (`'*.example.com'` wildcards, `'*'` for any other name), or a
    * function of the name. A name with no entry ends the handshake with
    * unrecognized_name; a client that sends no name gets `certificate`, else
-   * `'*'`. Names compare case-insensitively, without a trailing dot. The
+   * `'*'`. Names compare case-insensitively, without a trailing dot. An
+   * entry may list several `{ chain, privateKey }`: the first whose key and
+   * chain the client's signature_algorithms(_cert) fit is presented. The
    * name is `servername` in the negotiated parameters on both sides.
    */
   readonly sni?: SniOption;

@@ -157,7 +157,10 @@ export class HelloRetryResponder {
     let choice: ServerChoice;
     try {
       // The certificate server_name selects (RFC 6066) says which schemes the server can sign with; an unknown name ends here.
-      const credentials = credentialsFor(this.config.provider, this.config.certificate, this.config.sni, offeredServerName(ch));
+      const credentials = credentialsFor(this.config.provider, this.config.certificate, this.config.sni, offeredServerName(ch), {
+        ch,
+        ourSchemes: this.config.signatureAlgorithms,
+      });
       const schemes: readonly string[] = credentials ? schemesForKey(credentials.key) : []; // none: a PSK-only server
       choice = negotiate(
         ch,

@@ -68,7 +68,7 @@ export function serverImplementation(
         const servername = offeredServerName(ch);
         if (s.kind === 'waitSecondClientHello' && s.retry.firstServerName && s.retry.firstServerName.name !== servername)
           throw new ProtocolError('illegal_parameter', 'the second ClientHello changes server_name (RFC 8446 §4.1.2)');
-        const credentials = credentialsFor(parts.provider, config.certificate, config.sni, servername);
+        const credentials = credentialsFor(parts.provider, config.certificate, config.sni, servername, { ch, ourSchemes: config.signatureAlgorithms });
         const psk = selectPsk(ch, b.message().body, before, config, parts.wallClock());
         const choice = negotiate(ch, preferencesFor(credentials), psk && { hash: psk.hash, mode: psk.mode });
         const alpn = chooseAlpn(ch);

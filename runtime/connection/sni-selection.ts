@@ -7,6 +7,7 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import { parseIpAddress } from '../pki/ip-address.js';
 import { cachedPrivateKey } from './option-cache.js';
+import { chooseCredentials, type HelloSignaturePreferences } from './certificate-choice.js';
 
 /**
  * Server Name Indication on the server (RFC 6066 §3): the certificate a
@@ -27,15 +28,22 @@ export interface ServerCredentials {
   readonly privateKey: Uint8Array;
 }
 
+/**
+ * What a name maps to: one chain and key, or several (an ECDSA and an RSA
+ * certificate, say), of which the one the client's signature_algorithms
+ * and signature_algorithms_cert fit best is presented.
+ */
+export type SniCredentials = ServerCredentials | readonly ServerCredentials[];
+
 /** Server `sni` option: host name → credentials (a Map or an object, `'*'` the fallback), or a function of the requested name. */
 export type SniOption =
-  ReadonlyMap<string, ServerCredentials> | { readonly [servername: string]: ServerCredentials } | ((servername: string) => ServerCredentials | undefined);
+  ReadonlyMap<string, SniCredentials> | { readonly [servername: string]: SniCredentials } | ((servername: string) => SniCredentials | undefined);
 
-/** The resolved option: credentials for a requested name (normalized), or undefined for a name it does not recognize. */
+/** The resolved option: the candidates for a requested name (normalized), or undefined for a name it does not recognize. */
 export interface SniSelector {
-  readonly select: (servername: string) => ServerCredentials | undefined;
+  readonly select: (servername: string) => readonly ServerCredentials[] | undefined;
   /** The `'*'` entry of a map, used for clients that send no name when there is no `certificate`. */
-  readonly fallback: ServerCredentials | undefined;
+  readonly fallback: readonly ServerCredentials[] | undefined;
 }
 
 /** What the server presents for one ClientHello. */
@@ -84,6 +92,13 @@ export function offeredServerName(ch: ClientHello): string | undefined {
   return name;
 }
 
+/** One entry's credentials, each checked; a list is named entry by entry (`sni['host'][1]`). */
+function checkEntry(provider: CryptoProvider, option: string, value: unknown): readonly ServerCredentials[] {
+  if (!Array.isArray(value)) return [checkCredentials(provider, option, value)];
+  if (value.length === 0) throw new ConfigError(option, 'must hold at least one { chain, privateKey }');
+  return value.map((v: unknown, i) => checkCredentials(provider, `${option}[${i}]`, v));
+}
+
 function checkCredentials(provider: CryptoProvider, option: string, value: unknown): ServerCredentials {
   if (typeof value !== 'object' || value === null || !Array.isArray((value as ServerCredentials).chain)) {
     throw new ConfigError(option, 'must be { chain: DER certificates, leaf first; privateKey: PKCS#8 DER }');
@@ -105,14 +120,14 @@ export function sniSelector(provider: CryptoProvider, option: SniOption | undefi
     return {
       select: (servername) => {
         const found = option(servername);
-        return found === undefined ? undefined : checkCredentials(provider, `sni('${servername}')`, found);
+        return found === undefined ? undefined : checkEntry(provider, `sni('${servername}')`, found);
       },
       fallback: undefined,
     };
   }
   if (typeof option !== 'object' || option === null) throw new ConfigError('sni', 'must be a Map or object of host name → credentials, or a function');
   const entries: Iterable<readonly [unknown, unknown]> = option instanceof Map ? option.entries() : Object.entries(option);
-  const byName = new Map<string, ServerCredentials>();
+  const byName = new Map<string, readonly ServerCredentials[]>();
   for (const [key, value] of entries) {
     if (typeof key !== 'string') throw new ConfigError('sni', `keys are host names, got ${String(key)}`);
     const where = `sni['${key}']`;
@@ -122,7 +137,7 @@ export function sniSelector(provider: CryptoProvider, option: SniOption | undefi
       if (problem !== undefined) throw new ConfigError(where, `the key ${problem}`);
     }
     if (byName.has(name)) throw new ConfigError(where, `names the same host as another entry ('${name}')`);
-    byName.set(name, checkCredentials(provider, where, value));
+    byName.set(name, checkEntry(provider, where, value));
   }
   if (byName.size === 0) throw new ConfigError('sni', 'must hold at least one entry');
   return {
@@ -139,34 +154,39 @@ export function sniSelector(provider: CryptoProvider, option: SniOption | undefi
 /**
  * The credentials the server presents for a ClientHello that asks for
  * `servername` (normalized, or undefined): the `sni` selection when there is
- * one, else `certificate`; undefined for a server with PSKs only. Throws
- * unrecognized_name for a name the selection does not know, and
- * missing_extension when only named credentials exist and none was asked for.
+ * one, else `certificate`; undefined for a server with PSKs only. Among
+ * several for the name, the one `hello`'s signature lists fit best
+ * ({@link chooseCredentials}). Throws unrecognized_name for a name the
+ * selection does not know, and missing_extension when only named
+ * credentials exist and none was asked for.
  */
 export function credentialsFor(
   provider: CryptoProvider,
   certificate: ServerCredentials | undefined,
   sni: SniSelector | undefined,
   servername: string | undefined,
+  hello?: HelloSignaturePreferences,
 ): SelectedCredentials | undefined {
-  let chosen: ServerCredentials | undefined;
+  let candidates: readonly ServerCredentials[] | undefined;
   if (sni && servername !== undefined) {
-    chosen = sni.select(servername);
-    if (!chosen) throw new ProtocolError('unrecognized_name', `no certificate for the server name '${servername}' (RFC 6066 §3)`);
+    candidates = sni.select(servername);
+    if (!candidates) throw new ProtocolError('unrecognized_name', `no certificate for the server name '${servername}' (RFC 6066 §3)`);
   } else {
-    chosen = certificate ?? sni?.fallback;
-    if (!chosen && sni)
+    candidates = certificate ? [certificate] : sni?.fallback;
+    if (!candidates && sni)
       throw new ProtocolError('missing_extension', 'this server selects its certificate by server_name, and the client sent none (RFC 8446 §9.2)');
   }
-  if (!chosen) return undefined;
-  let key: PrivateKeyHandle;
-  try {
-    key = cachedPrivateKey(provider, chosen.privateKey);
-  } catch (e) {
-    if (e instanceof CryptoError) throw new ProtocolError('internal_error', `the private key for '${servername ?? '(no name)'}' does not import: ${e.message}`);
-    throw e;
-  }
-  return { chain: chosen.chain, key };
+  if (!candidates || candidates.length === 0) return undefined;
+  const keyed = candidates.map((c): SelectedCredentials => {
+    try {
+      return { chain: c.chain, key: cachedPrivateKey(provider, c.privateKey) };
+    } catch (e) {
+      if (e instanceof CryptoError)
+        throw new ProtocolError('internal_error', `the private key for '${servername ?? '(no name)'}' does not import: ${e.message}`);
+      throw e;
+    }
+  });
+  return hello ? chooseCredentials(keyed, hello) : keyed[0];
 }
 
 /** The host name a client sends in server_name for its `serverName` option: normalized, and none for an IP address (RFC 6066 §3). */

@@ -199,3 +199,32 @@ test('the stateless cookie exchange selects by name too: unrecognized_name befor
   const unknown = responder.handle(datagram(withName(toB, new TextEncoder().encode('c.test'))), '192.0.2.7:5000', 0);
   t.is(unknown.kind === 'reply' ? unknown.what : unknown.kind, 'unrecognized_name');
 });
+
+test("several certificates for a name: the one whose key and chain the client's signature lists fit (RFC 8446 §4.4.2.2)", (t) => {
+  const ed = makeIdentity('ed25519', 'multi.test');
+  const ec = makeIdentity('p256', 'multi.test');
+  const anchors = { trustAnchors: [ed.caDer, ec.caDer] };
+  const sni = { 'multi.test': [creds(ed), creds(ec)] };
+  const first = handshake(a, { client: { serverName: 'multi.test', ...anchors }, server: { certificate: undefined, sni } });
+  t.deepEqual(first.parameters?.peerCertificate, ed.chain[0]);
+  const ecdsaOnly = handshake(a, {
+    client: { serverName: 'multi.test', ...anchors, signatureAlgorithms: ['ecdsa_secp256r1_sha256'] },
+    server: { certificate: undefined, sni },
+  });
+  t.deepEqual(ecdsaOnly.parameters?.peerCertificate, ec.chain[0]);
+  t.is(ecdsaOnly.parameters?.signatureAlgorithm, 'ecdsa_secp256r1_sha256');
+  // Two P-256 leaves, one signed by an Ed25519 CA: signature_algorithms_cert picks the other.
+  const edSigned = makeIdentity('p256', 'multi.test', { caKind: 'ed25519' });
+  const both = { 'multi.test': [creds(edSigned), creds(ec)] };
+  const anchors2 = { trustAnchors: [edSigned.caDer, ec.caDer] };
+  const byCertList = handshake(a, {
+    client: { serverName: 'multi.test', ...anchors2, signatureAlgorithmsCert: ['ecdsa_secp256r1_sha256'] },
+    server: { certificate: undefined, sni: both },
+  });
+  t.deepEqual(byCertList.parameters?.peerCertificate, ec.chain[0], byCertList.link.client.failure?.message);
+  const noCertList = handshake(a, { client: { serverName: 'multi.test', ...anchors2 }, server: { certificate: undefined, sni: both } });
+  t.deepEqual(noCertList.parameters?.peerCertificate, edSigned.chain[0]);
+  const server = (sni: unknown): DtlsConnection => DtlsConnection.server({ sni: sni as Map<string, never>, wallClock: () => TEST_TIME });
+  t.is(t.throws(() => server({ 'x.test': [] }), { instanceOf: ConfigError })?.option, "sni['x.test']");
+  t.is(t.throws(() => server({ 'x.test': [creds(a), { chain: [], privateKey: a.privateKey }] }), { instanceOf: ConfigError })?.option, "sni['x.test'][1]");
+});
