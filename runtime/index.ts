@@ -14,6 +14,7 @@ export * from '../generated/wire/index.js';
 export { decodeDatagram, encodeDatagram, type DecodeDatagramOptions, type DtlsRecord } from './wire/datagram.js';
 export { DecodeError, EncodeError, Reader, Writer, type PathSegment } from './wire/index.js';
 export { ConfigError } from './config-error.js';
+export type { ChartInspectionEvent } from './chart-inspection.js';
 
 export {
   CryptoError,

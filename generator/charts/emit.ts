@@ -18,7 +18,13 @@ function paramsType(uses: readonly { params?: Readonly<Record<string, string | n
   return withParams.length < uses.length ? `${shape} | undefined` : shape;
 }
 
-/** The TypeScript module for one chart: the chart itself, its names as types, the implementation it needs, and the machine. */
+/**
+ * The TypeScript module for one chart: the chart itself, its names as types,
+ * the implementation it needs and the input binding. It imports nothing from
+ * xstate, so the package's declarations, which re-export it, do not load
+ * xstate's own (they do not compile under `exactOptionalPropertyTypes` with
+ * `skipLibCheck: false`); the machine is in {@link chartMachineModule}'s file.
+ */
 export function chartModule(c: ChartIR): string {
   const b = c.tsBase;
   const wireTypes = [...new Set(c.payloads.values())].sort();
@@ -30,7 +36,6 @@ export function chartModule(c: ChartIR): string {
   const lines = [
     header(c),
     `/** ${(c.description ?? c.id).replace(/\*\//g, '* /')} */`,
-    "import { setup } from 'xstate';",
     ...(wireTypes.length > 0 ? [`import type { ${wireTypes.join(', ')} } from '../wire/index.js';`] : []),
     '',
     `/** The chart as written in ${c.path}: what Stately's visualizer and \`createMachine\` load. */`,
@@ -69,6 +74,29 @@ export function chartModule(c: ChartIR): string {
     `  readonly implementation: ${b}Implementation<TContext>;`,
     '}',
     '',
+    `/** The input of an actor of \`shared${b}Machine()\` (in ${c.id}-machine.ts): \`context\` and the implementation bound to it. */`,
+    `export function ${camel(b)}Input<TContext extends object>(implementation: ${b}Implementation<TContext>, context: TContext): ${b}Binding<object> {`,
+    `  // The machine is shared across context types; each action gets back the context its own implementation was written for.`,
+    `  return { context, implementation } as unknown as ${b}Binding<object>;`,
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * The XState machine of one chart, in a module of its own
+ * (`generated/charts/<id>-machine.ts`): the runtime imports it directly, and
+ * the charts' index does not re-export it.
+ */
+export function chartMachineModule(c: ChartIR): string {
+  const b = c.tsBase;
+  const lines = [
+    header(c),
+    `/** The XState machine of ${c.id}: one per process, shared by every actor. */`,
+    "import { setup } from 'xstate';",
+    `import { ${camel(b)}Chart, type ${b}ActionParams, type ${b}Binding, type ${b}Event } from './${c.id}.js';`,
+    '',
     `type ${b}Bound = ${b}Binding<object>;`,
     '',
     `function build${b}Machine() {`,
@@ -100,17 +128,12 @@ export function chartModule(c: ChartIR): string {
     `/**`,
     ` * The chart as one machine for every actor: it is processed once per`,
     ` * process, and each actor brings its own context and implementation as`,
-    ` * input (\`createActor(shared${b}Machine(), { input: ${camel(b)}Input(implementation, context) })\`).`,
+    ` * input (\`createActor(shared${b}Machine(), { input: ${camel(b)}Input(implementation, context) })\`,`,
+    ` * ${camel(b)}Input from ./${c.id}.js).`,
     ` * Creating a machine per actor costs far more than the actor itself.`,
     ` */`,
     `export function shared${b}Machine(): ReturnType<typeof build${b}Machine> {`,
     `  return (shared${b} ??= build${b}Machine());`,
-    '}',
-    '',
-    `/** The input of an actor of \`shared${b}Machine()\`: \`context\` and the implementation bound to it. */`,
-    `export function ${camel(b)}Input<TContext extends object>(implementation: ${b}Implementation<TContext>, context: TContext): ${b}Binding<object> {`,
-    `  // The machine is shared across context types; each action gets back the context its own implementation was written for.`,
-    `  return { context, implementation } as unknown as ${b}Binding<object>;`,
     '}',
     '',
   ];

@@ -3,7 +3,7 @@ import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../cr
 import { defaultProvider } from '../crypto/registry.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { ConfigError, integerOption } from '../config-error.js';
-import type { FlightTimerConfig } from '../handshake/flight.js';
+import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import type { CertificateVerifier } from '../pki/verify-chain.js';
 import { resolveLimits, type ConnectionLimits } from './connection-limits.js';

@@ -1,4 +1,4 @@
-import type { InspectionEvent } from 'xstate';
+import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { readDtlsHandshake, decodeAck, decodeAlert, decodeReturnRoutabilityCheck, type Alert, type DtlsHandshake } from '../../generated/wire/index.js';
 import { issueConnectionIds } from '../cid/cid-actions.js';
 import { handshakeTypeFromNumber, handshakeTypeToNumber } from '../../generated/wire/enums.js';
@@ -33,7 +33,8 @@ export interface ConnectionOptions extends DtlsConfig {
   /** Wall-clock time (ms since the epoch) for certificate validity; default `Date.now`. The protocol's own time is the `now` passed in. */
   readonly wallClock?: () => number;
   /** Receives the chart actor's inspection events (XState's `inspect`), e.g. to watch the handshake in the XState inspector. */
-  readonly inspect?: (event: InspectionEvent) => void;
+  // A method, so a callback typed with xstate's own InspectionEvent fits (parameters of methods are checked both ways).
+  inspect?(event: ChartInspectionEvent): void;
   /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
   readonly statelessRetry?: StatelessRetry | undefined;
   /** Sees every datagram received and sent, as on the wire (e.g. to print a message trace). */

@@ -1,6 +1,8 @@
 import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
-import { dtls13ClientChart, dtls13ClientInput, sharedDtls13ClientMachine, type Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
-import { dtls13ServerChart, dtls13ServerInput, sharedDtls13ServerMachine, type Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
+import { sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client-machine.js';
+import { dtls13ClientChart, dtls13ClientInput, type Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
+import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
+import { dtls13ServerChart, dtls13ServerInput, type Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescription } from '../../generated/wire/enums.js';

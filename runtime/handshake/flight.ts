@@ -1,17 +1,12 @@
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
-import { dtls13FlightInput, sharedDtls13FlightMachine, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
+import { sharedDtls13FlightMachine } from '../../generated/charts/dtls13-flight-machine.js';
+import { dtls13FlightInput, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import type { ManualClock } from './manual-clock.js';
 
-/** Retransmission settings (RFC 9147 §5.8.2). */
-export interface FlightTimerConfig {
-  /** First retransmit timeout in ms (default 1000). */
-  readonly initialTimeout?: number;
-  /** The timeout doubles up to this (default 60,000 ms). */
-  readonly maxTimeout?: number;
-  /** Retransmissions of one flight before the handshake gives up (default 10). */
-  readonly maxRetransmissions?: number;
-}
+import type { FlightTimerConfig } from './flight-timer-config.js';
+
+export type { FlightTimerConfig } from './flight-timer-config.js';
 
 /** What the controller asks of the connection. */
 export interface FlightHooks<M> {

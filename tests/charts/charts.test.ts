@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { createActor, createMachine } from 'xstate';
-import { dtls13FlightInput, sharedDtls13FlightMachine, type Dtls13FlightImplementation } from '../../generated/charts/index.js';
+import { sharedDtls13FlightMachine } from '../../generated/charts/dtls13-flight-machine.js';
+import { dtls13FlightInput, type Dtls13FlightImplementation } from '../../generated/charts/index.js';
 import { ROOT } from '../support/spec.js';
 
 /** spec/charts: plain XState JSON, loaded unchanged; the generated implementation types catch missing names. */

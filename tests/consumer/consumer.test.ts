@@ -1,0 +1,133 @@
+/**
+ * The package as a user gets it: `npm run build` and `npm pack` in a copy of
+ * this tree, installed offline from the
+ * tarball into an empty project with the strictest TypeScript options
+ * (`strict`, `exactOptionalPropertyTypes`, `skipLibCheck: false`, NodeNext),
+ * type-checked with tsc, and run: a server and a client over real UDP.
+ *
+ * The copy keeps the build away from this tree's dist/, which other tests
+ * run from. The dependencies (xstate, and @types/node for the project) are
+ * packed from this repository's node_modules, so `npm install --offline`
+ * needs nothing from the registry.
+ */
+import test from 'ava';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PROJECT = join(ROOT, 'tests/consumer/project');
+/** What `npm run build` and `npm pack` read. */
+const SOURCES = [
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'README.md',
+  'scripts',
+  'runtime',
+  'cli',
+  'generator',
+  'generated',
+  'hwmodel',
+  'spec',
+  'native',
+];
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+
+function npm(args: readonly string[], cwd: string): string {
+  // DTLS13_NATIVE=0: the install script skips the native addon (tests/crypto/native.test.ts covers it); the rest is the user's path.
+  const run = spawnSync('npm', [...args], { cwd, encoding: 'utf8', env: { ...process.env, DTLS13_NATIVE: '0' } });
+  if (run.status !== 0) throw new Error(`npm ${args.join(' ')} exited ${String(run.status)}:\n${run.stdout}\n${run.stderr}`);
+  return run.stdout;
+}
+
+/** `npm pack` of a folder into `into` (its scripts already run); the tarball's file name. */
+function pack(folder: string, into: string): string {
+  const out = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', into], folder)) as { filename: string }[];
+  const name = out[0]?.filename;
+  if (name === undefined) throw new Error(`npm pack of ${folder} made no tarball`);
+  return name;
+}
+
+const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+
+test('installed from npm pack, the package type-checks in a strict consumer project (skipLibCheck false) and runs a client against a server over UDP', (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'dtls13-consumer-'));
+  t.teardown(() => rmSync(work, { recursive: true, force: true }));
+  const source = join(work, 'dtls13');
+  for (const entry of SOURCES)
+    cpSync(join(ROOT, entry), join(source, entry), { recursive: true, filter: (path) => !/\/(node_modules|dist|build)(\/|$)/.test(path.slice(ROOT.length)) });
+  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
+  const tarballs = join(work, 'tarballs');
+  mkdirSync(tarballs);
+  npm(['run', 'build'], source); // what npm pack's prepare runs (its output would mix with pack's --json)
+  const dtls13 = pack(source, tarballs);
+  const dependencies = ['xstate', '@types/node', 'undici-types'];
+  const packed = Object.fromEntries(dependencies.map((d) => [d, `file:${join(tarballs, pack(join(ROOT, 'node_modules', d), tarballs))}`]));
+  t.true(dependencies.every((d) => packed[d]?.includes(versionOf(d))));
+
+  const app = join(work, 'app');
+  mkdirSync(app);
+  for (const f of ['tsconfig.json', 'main.ts', 'wrong.ts']) cpSync(join(PROJECT, f), join(app, f));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({
+      name: 'dtls13-consumer',
+      version: '1.0.0',
+      private: true,
+      type: 'module',
+      dependencies: { dtls13: `file:${join(tarballs, dtls13)}` },
+      devDependencies: { '@types/node': packed['@types/node'] },
+      overrides: { xstate: packed['xstate'], 'undici-types': packed['undici-types'] },
+    }),
+  );
+  npm(['install', '--offline', '--no-audit', '--no-fund'], app);
+
+  // The strict project compiles, with the package's declarations checked and xstate's never loaded.
+  const tsc = spawnSync(process.execPath, [TSC, '-p', app, '--listFilesOnly'], { encoding: 'utf8' });
+  const files = tsc.stdout.split('\n');
+  t.true(
+    files.some((f) => f.includes('node_modules/dtls13/dist/runtime/index.d.ts')),
+    'the package declarations are in the program',
+  );
+  t.deepEqual(
+    files.filter((f) => f.includes('node_modules/xstate/')),
+    [],
+    'no declaration of xstate is loaded',
+  );
+  const compiled = spawnSync(process.execPath, [TSC, '-p', app], { encoding: 'utf8' });
+  t.is(compiled.stdout + compiled.stderr, '', 'tsc reports nothing');
+  t.is(compiled.status, 0);
+
+  // The declarations are real types: misuse does not compile.
+  const misuse = spawnSync(
+    process.execPath,
+    [
+      TSC,
+      '--noEmit',
+      '--strict',
+      '--exactOptionalPropertyTypes',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      join(app, 'wrong.ts'),
+    ],
+    {
+      encoding: 'utf8',
+      cwd: app,
+    },
+  );
+  t.not(misuse.status, 0);
+  t.regex(misuse.stdout, /wrong\.ts\(4,\d+\): error TS2345/);
+  t.regex(misuse.stdout, /wrong\.ts\(5,\d+\): error TS2322/);
+
+  // And it runs: a client against a server over UDP on 127.0.0.1.
+  const output = execFileSync(process.execPath, [join(app, 'out/main.js')], { cwd: app, encoding: 'utf8', timeout: 60_000 });
+  t.regex(output, /^consumer: hello from a consumer project \| group x25519mlkem768 \| inspected .*@xstate\.snapshot/m);
+});

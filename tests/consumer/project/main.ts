@@ -1,0 +1,51 @@
+// A project that uses dtls13 as installed from its npm tarball, in the
+// node:dtls style: listen() and connect() over real UDP on 127.0.0.1,
+// credentials as PEM, the hybrid post-quantum group, typed with the
+// strictest options.
+import {
+  certificateToPem,
+  connect,
+  createSecureContext,
+  createThrowawayIdentity,
+  listen,
+  privateKeyToPem,
+  type ChartInspectionEvent,
+  type DtlsSession,
+  type KeyExchangeGroup,
+} from 'dtls13';
+
+const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'consumer test CA' });
+const [leaf] = id.chain;
+if (leaf === undefined) throw new Error('no leaf certificate');
+const groups: KeyExchangeGroup[] = ['x25519mlkem768', 'x25519'];
+const secureContext = createSecureContext({ cert: certificateToPem(leaf), key: privateKeyToPem(id.privateKey) });
+const inspected = new Set<string>();
+const inspect = (event: ChartInspectionEvent): void => void inspected.add(event.type);
+
+const watchdog = setTimeout(() => {
+  console.error('consumer: no reply within 20 s');
+  process.exit(1);
+}, 20_000);
+
+const endpoint = listen(
+  (session: DtlsSession) => {
+    session.onmessage = (data: Buffer) => session.send(data);
+  },
+  { secureContext, groups, host: '127.0.0.1', port: 0 },
+);
+const { port } = await endpoint.listening;
+const session = connect('localhost', port, { ca: certificateToPem(id.caDer), groups, inspect });
+try {
+  await session.opened;
+  const reply = new Promise<Buffer>((resolve) => (session.onmessage = resolve));
+  session.send('hello from a consumer project');
+  const data = await reply;
+  console.log(`consumer: ${data.toString()} | group ${session.parameters?.group ?? 'none'} | inspected ${[...inspected].sort().join(' ')}`);
+} catch (error) {
+  console.error(`consumer: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await session.close();
+  await endpoint.close();
+  clearTimeout(watchdog);
+}
