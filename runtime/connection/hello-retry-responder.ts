@@ -155,9 +155,11 @@ export class HelloRetryResponder {
     const early = this.verifiedEarlyResumption(ch, hello.body);
     if (early) return { kind: 'accept', retry: undefined, datagram, random: ch.random, earlyDataKey: early };
     let choice: ServerChoice;
+    let serverName: string | undefined;
     try {
       // The certificate server_name selects (RFC 6066) says which schemes the server can sign with; an unknown name ends here.
-      const credentials = credentialsFor(this.config.provider, this.config.certificate, this.config.sni, offeredServerName(ch), {
+      serverName = offeredServerName(ch);
+      const credentials = credentialsFor(this.config.provider, this.config.certificate, this.config.sni, serverName, {
         ch,
         ourSchemes: this.config.signatureAlgorithms,
       });
@@ -181,7 +183,13 @@ export class HelloRetryResponder {
     framed.set([1, (body.length >>> 16) & 0xff, (body.length >>> 8) & 0xff, body.length & 0xff], 0);
     framed.set(body, 4);
     const group = choice.kind === 'retry' ? choice.group : undefined;
-    const newCookie = this.cookies.seal({ suite: choice.suite, group, clientHelloHash: this.config.provider.digest(hash, framed) }, clientAddress, now);
+    const clientHelloHash = this.config.provider.digest(hash, framed);
+    // The name goes in the cookie, so the second ClientHello can be held to it (RFC 8446 §4.1.2).
+    const newCookie = this.cookies.seal(
+      { suite: choice.suite, group, clientHelloHash, ...(serverName === undefined ? {} : { serverName }) },
+      clientAddress,
+      now,
+    );
     const hrr = helloRetryRequestBody(choice.suite, group, newCookie, this.config.echoLegacySessionId ? ch.legacySessionId : new Uint8Array(0));
     const fragment = encodeDtlsHandshake({ msgType: 'server_hello', length: hrr.length, messageSeq: 0, fragmentOffset: 0, fragment: hrr });
     // The record takes the ClientHello's (last) sequence number: nothing to remember, nothing repeated for a new ClientHello.

@@ -126,7 +126,8 @@ export function serverImplementation(
         const echo = config.echoLegacySessionId ? (statelessRetry.legacySessionId ?? new Uint8Array(0)) : new Uint8Array(0);
         transcript.addMessage(2, helloRetryRequestBody(contents.suite, contents.group, cookie, echo));
         parts.sendSeq = 1;
-        return { kind: 'waitSecondClientHello', retry: { suite: contents.suite, group: contents.group, transcript } };
+        const retry = { suite: contents.suite, group: contents.group, transcript, firstServerName: { name: contents.serverName } };
+        return { kind: 'waitSecondClientHello', retry };
       }),
 
       sendHelloRetryRequest: b.step('sendHelloRetryRequest', 'waitClientHello', (s, event) => {

@@ -11,6 +11,8 @@ export interface CookieContents {
   readonly group: KeyExchangeGroup | undefined;
   /** Hash(ClientHello1), for the message_hash that starts the transcript. */
   readonly clientHelloHash: Uint8Array;
+  /** ClientHello1's server_name (normalized), which the second ClientHello must repeat (RFC 8446 §4.1.2); absent when it had none. */
+  readonly serverName?: string;
 }
 
 const VERSION = 1;
@@ -44,7 +46,9 @@ export class CookieProtector {
 
   seal(contents: CookieContents, clientAddress: string, now: number): Uint8Array {
     const hash = contents.clientHelloHash;
-    const body = new Uint8Array(1 + 8 + 2 + 2 + 1 + hash.length);
+    const name = new TextEncoder().encode(contents.serverName ?? '');
+    if (name.length > 255) throw new RangeError('a server name of more than 255 bytes does not fit a cookie');
+    const body = new Uint8Array(1 + 8 + 2 + 2 + 1 + hash.length + 1 + name.length);
     const v = new DataView(body.buffer);
     body[0] = VERSION;
     v.setFloat64(1, now);
@@ -52,6 +56,8 @@ export class CookieProtector {
     v.setUint16(11, contents.group === undefined ? 0 : namedGroupToNumber(contents.group));
     body[13] = hash.length;
     body.set(hash, 14);
+    body[14 + hash.length] = name.length;
+    body.set(name, 15 + hash.length);
     const out = new Uint8Array(body.length + TAG_LENGTH);
     out.set(body, 0);
     out.set(this.tag(body, clientAddress), body.length);
@@ -74,8 +80,10 @@ export class CookieProtector {
     const groupNumber = v.getUint16(11);
     const group = groupNumber === 0 ? undefined : namedGroupFromNumber(groupNumber);
     const hashLength = body[13]!;
-    if (typeof suite !== 'string' || !(suite in CIPHER_SUITES) || body.length !== 14 + hashLength) return undefined;
+    const nameLength = body[14 + hashLength];
+    if (typeof suite !== 'string' || !(suite in CIPHER_SUITES) || nameLength === undefined || body.length !== 15 + hashLength + nameLength) return undefined;
     if (group !== undefined && !GROUPS.includes(group as KeyExchangeGroup)) return undefined;
-    return { suite: suite as SupportedCipherSuite, group: group as KeyExchangeGroup | undefined, clientHelloHash: body.slice(14) };
+    const contents = { suite: suite as SupportedCipherSuite, group: group as KeyExchangeGroup | undefined, clientHelloHash: body.slice(14, 14 + hashLength) };
+    return nameLength === 0 ? contents : { ...contents, serverName: new TextDecoder().decode(body.subarray(15 + hashLength)) };
   }
 }

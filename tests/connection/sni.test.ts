@@ -1,5 +1,13 @@
 import test from 'ava';
-import { decodeClientHello, decodeDtlsHandshake, encodeClientHello, type ClientHello, type ClientHelloExtension } from '../../generated/wire/index.js';
+import {
+  decodeClientHello,
+  decodeDtlsHandshake,
+  encodeClientHello,
+  encodeDtlsHandshake,
+  encodeDtlsPlaintext,
+  type ClientHello,
+  type ClientHelloExtension,
+} from '../../generated/wire/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
@@ -14,6 +22,7 @@ const a = makeIdentity('p256', 'a.test');
 const b = makeIdentity('ed25519', 'b.test');
 const fallback = makeIdentity('p256', 'other.test');
 const wild = makeIdentity('p256', 'www.example.test');
+const ADDRESS = '192.0.2.7:5000';
 const creds = (id: Identity): { chain: readonly Uint8Array[]; privateKey: Uint8Array } => ({ chain: id.chain, privateKey: id.privateKey });
 
 /** A handshake whose client asks for `serverName` and trusts `trusted`; the server has only `sni` (and maybe `certificate`). */
@@ -227,4 +236,44 @@ test("several certificates for a name: the one whose key and chain the client's 
   const server = (sni: unknown): DtlsConnection => DtlsConnection.server({ sni: sni as Map<string, never>, wallClock: () => TEST_TIME });
   t.is(t.throws(() => server({ 'x.test': [] }), { instanceOf: ConfigError })?.option, "sni['x.test']");
   t.is(t.throws(() => server({ 'x.test': [creds(a), { chain: [], privateKey: a.privateKey }] }), { instanceOf: ConfigError })?.option, "sni['x.test'][1]");
+});
+
+test('through the stateless cookie exchange too: the cookie carries the first name, and a second ClientHello asking for another is illegal_parameter', (t) => {
+  const options = { sni: { 'a.test': creds(a), 'b.test': creds(b) }, wallClock: () => TEST_TIME };
+  const second = (rename: string | undefined): string => {
+    const responder = new HelloRetryResponder(options);
+    const client = DtlsConnection.client({ serverName: 'a.test', trustAnchors: [a.caDer], wallClock: () => TEST_TIME });
+    client.connect(0);
+    const hrr = responder.handle(client.pollTransmit()!, ADDRESS, 0);
+    if (hrr.kind !== 'reply' || hrr.what !== 'hello-retry-request') return `no HelloRetryRequest: ${hrr.kind}`;
+    client.receive(hrr.datagram, 0);
+    const [record] = decodeDatagram(client.pollTransmit()!);
+    if (record?.kind !== 'plaintext') return 'no second ClientHello';
+    const handshakeMessage = decodeDtlsHandshake(record.record.fragment);
+    const ch2 = decodeClientHello(handshakeMessage.fragment);
+    const sent = rename === undefined ? ch2 : withName(ch2, new TextEncoder().encode(rename));
+    const body = encodeClientHello(sent);
+    const fragment = encodeDtlsHandshake({
+      msgType: 'client_hello',
+      length: body.length,
+      messageSeq: handshakeMessage.messageSeq,
+      fragmentOffset: 0,
+      fragment: body,
+    });
+    const datagram = encodeDtlsPlaintext({
+      type: 'handshake',
+      legacyRecordVersion: 'dtls1_2',
+      epoch: 0,
+      sequenceNumber: record.record.sequenceNumber,
+      fragment,
+    });
+    const accepted = responder.handle(datagram, ADDRESS, 1);
+    if (accepted.kind !== 'accept') return `not accepted: ${accepted.kind}`;
+    const server = DtlsConnection.server({ ...options, statelessRetry: accepted.retry });
+    server.receive(accepted.datagram, 1);
+    return server.failure?.alert ?? server.state;
+  };
+  t.is(second(undefined), 'waitClientFinished');
+  t.is(second('A.TEST.'), 'waitClientFinished'); // the same name, written differently
+  t.is(second('b.test'), 'illegal_parameter');
 });
