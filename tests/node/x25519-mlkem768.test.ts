@@ -48,6 +48,16 @@ test('over UDP: dtls13 client and server agree on X25519MLKEM768 through the sta
   t.is(server.stats.pendingClientHellos, 0);
 });
 
+test('over UDP without the cookie exchange (cookies: false): the connection reassembles the fragmented hybrid ClientHello itself', async (t) => {
+  const server = await DtlsUdpServer.listen({ ...serverOptions, cookies: false });
+  t.teardown(() => server.close());
+  const client = connectUdp({ port: server.address.port, ...clientOptions });
+  t.teardown(() => client.close());
+  const params = await client.handshake;
+  t.is(params.group, 'x25519mlkem768');
+  t.false(params.helloRetryRequest);
+});
+
 test('over UDP: a server without the hybrid group asks a hybrid-first client for an X25519 share (HelloRetryRequest), and the handshake completes', async (t) => {
   const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
   t.teardown(() => server.close());
