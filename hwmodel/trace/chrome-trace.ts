@@ -2,8 +2,12 @@
  * A transaction trace in the Chrome trace-event format (the JSON object
  * form, `{"traceEvents": [...]}`), which the Perfetto UI (ui.perfetto.dev)
  * and chrome://tracing open: one complete event (`ph: "X"`) per lane grant,
- * a process per module and a thread per lane, times in µs. Written to a
- * sink as the run goes, so a long run does not hold its events.
+ * a process per module and a thread per lane, times in µs, with sort
+ * indices so viewers list the modules in the order they first worked and
+ * each module's lanes in lane order. Written to a sink as the run goes, so
+ * a long run does not hold its events. Perfetto's UI is out of reach here
+ * (no network); Chromium's own DevTools Performance panel (Debian's
+ * chromium) opens the file too: docs/hwmodel/devtools-small-run.png.
  */
 import type { SimTime } from '../kernel/time.js';
 import type { TraceSink } from './sink.js';
@@ -37,11 +41,13 @@ export class ChromeTraceWriter {
       pid = this.#pids.size + 1;
       this.#pids.set(module, pid);
       this.#event({ name: 'process_name', ph: 'M', pid, tid: 0, args: { name: module } });
+      this.#event({ name: 'process_sort_index', ph: 'M', pid, tid: 0, args: { sort_index: pid } });
     }
     const key = `${pid}/${lane}`;
     if (!this.#threads.has(key)) {
       this.#threads.add(key);
       this.#event({ name: 'thread_name', ph: 'M', pid, tid: lane, args: { name: `lane ${lane}` } });
+      this.#event({ name: 'thread_sort_index', ph: 'M', pid, tid: lane, args: { sort_index: lane } });
     }
     this.#event({
       name: module.slice(module.lastIndexOf('.') + 1),

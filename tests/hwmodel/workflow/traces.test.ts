@@ -18,14 +18,14 @@ interface TraceEvent {
   readonly tid: number;
   readonly ts?: number;
   readonly dur?: number;
-  readonly args?: { readonly name: string };
+  readonly args?: { readonly name?: string; readonly sort_index?: number };
 }
 
 test('the transaction trace is Chrome trace-event JSON: a process per module, a thread per lane, one complete event per grant', (t) => {
   const sink = new StringSink();
   const r = simulate({ ...small, trace: sink });
   const doc = JSON.parse(sink.text) as { traceEvents: TraceEvent[] };
-  const processes = doc.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args!.name);
+  const processes = doc.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args!.name!);
   t.true(processes.includes('device.cryptoEngine.symmetric') && processes.includes('device.cryptoEngine.publicKey'), processes.join(', '));
   const complete = doc.traceEvents.filter((e) => e.ph === 'X');
   const requests = r.report.modules.reduce((n, m) => n + m.requests, 0);
@@ -35,6 +35,12 @@ test('the transaction trace is Chrome trace-event JSON: a process per module, a 
   const symPid = doc.traceEvents.find((e) => e.ph === 'M' && e.args?.name === 'device.cryptoEngine.symmetric')!.pid;
   const busyUs = complete.filter((e) => e.pid === symPid).reduce((s, e) => s + e.dur!, 0);
   t.true(Math.abs(busyUs - sym.busyTimeUs) < 1e-6 * sym.busyTimeUs + 1e-9, `${busyUs} µs in the trace vs ${sym.busyTimeUs} µs busy`);
+  // Viewers order modules by first activity and lanes by number (trace-event sort_index metadata), one of each per track.
+  const threads = new Set(complete.map((e) => `${e.pid}/${e.tid}`));
+  const threadSort = doc.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_sort_index');
+  t.is(threadSort.length, threads.size);
+  for (const e of threadSort) t.is(e.args!.sort_index, e.tid);
+  t.is(doc.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_sort_index').length, processes.length);
 });
 
 test('the VCD has a wire per lane, and the GTKWave save file lists every signal; GTKWave vcd2fst reads the VCD', (t) => {
