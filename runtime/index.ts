@@ -65,7 +65,7 @@ export type { DtlsConfig } from './connection/config.js';
 export type { ConnectionEvent, NegotiatedParameters } from './connection/events.js';
 export { HelloRetryResponder, type HelloRetryOutcome } from './connection/hello-retry-responder.js';
 export type { StatelessRetry } from './connection/stateless-retry.js';
-export type { ServerCredentials, SniCredentials, SniOption } from './connection/sni-selection.js';
+export type { ServerCredentials, SniEntry, SniOption } from './connection/sni-selection.js';
 export {
   SRTP_EXPORTER_LABEL,
   SRTP_PROFILES,

@@ -33,11 +33,10 @@ export interface ServerCredentials {
  * certificate, say), of which the one the client's signature_algorithms
  * and signature_algorithms_cert fit best is presented.
  */
-export type SniCredentials = ServerCredentials | readonly ServerCredentials[];
+export type SniEntry = ServerCredentials | readonly ServerCredentials[];
 
 /** Server `sni` option: host name → credentials (a Map or an object, `'*'` the fallback), or a function of the requested name. */
-export type SniOption =
-  ReadonlyMap<string, SniCredentials> | { readonly [servername: string]: SniCredentials } | ((servername: string) => SniCredentials | undefined);
+export type SniOption = ReadonlyMap<string, SniEntry> | { readonly [servername: string]: SniEntry } | ((servername: string) => SniEntry | undefined);
 
 /** The resolved option: the candidates for a requested name (normalized), or undefined for a name it does not recognize. */
 export interface SniSelector {

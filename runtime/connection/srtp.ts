@@ -120,8 +120,10 @@ export interface KeyingMaterialExporter {
  * bytes exported under "EXTRACTOR-dtls_srtp" with no context, split as RFC
  * 5764 §4.2 lays them out (client key, server key, client salt, server
  * salt). The client's key and salt protect what the client sends.
+ * `profile` is the negotiated `srtpProfile`; a name dtls13 does not know is
+ * a ConfigError.
  */
-export function srtpKeyingMaterial(connection: KeyingMaterialExporter, profile: SrtpProfileName): SrtpKeyingMaterial {
+export function srtpKeyingMaterial(connection: KeyingMaterialExporter, profile: SrtpProfileName | (string & {})): SrtpKeyingMaterial {
   if (!isProfileName(profile)) throw new ConfigError('profile', `'${String(profile)}' is not an SRTP protection profile dtls13 knows`);
   const { keyLength: k, saltLength: s } = SRTP_PROFILES[profile];
   const m = connection.exportKeyingMaterial(2 * (k + s), SRTP_EXPORTER_LABEL);

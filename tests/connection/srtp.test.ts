@@ -45,6 +45,7 @@ test("the server picks by its own preference among the client's profiles; both s
   const gcm256 = srtpKeyingMaterial(r.link.client, 'SRTP_AEAD_AES_256_GCM');
   t.is(gcm256.clientKey.length, 32);
   t.deepEqual(srtpProfileInfo('SRTP_AES128_CM_SHA1_32'), { name: 'SRTP_AES128_CM_SHA1_32', code: 2, keyLength: 16, saltLength: 14 });
+  t.is(t.throws(() => srtpKeyingMaterial(r.link.client, 'SRTP_NULL_SHA1_80'), { instanceOf: ConfigError })?.option, 'profile');
 });
 
 test('the colon-separated form; nothing in common, or SRTP on one side only: no profile, and the handshake completes', (t) => {
