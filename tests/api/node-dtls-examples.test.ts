@@ -12,6 +12,11 @@ import { nextMessage, pemIdentity, sleep } from './fixtures.js';
 
 const server = pemIdentity('localhost');
 
+/*
+ * All of node:dtls's documented examples are here: listen/connect (echo), Server Name Indication (a map with '*', and a
+ * function), pre-shared keys, session resumption with ticketKeys, DTLS-SRTP with exported keys, createSecureContext shared.
+ */
+
 test('listen / connect: the echo example, with onhandshake, onmessage and opened', async (t) => {
   const log: string[] = [];
   const endpoint = listen(
@@ -136,6 +141,36 @@ test('Session resumption: session.session resumes at another endpoint sharing ti
   // A session is bound to the name it authenticated: using it for another throws.
   t.throws(() => connect('127.0.0.1', portB, { ca: server.ca, servername: 'elsewhere.test', session: ticket! }), { message: /option session/ });
   await Promise.all([a.close(), b.close()]);
+});
+
+test('DTLS-SRTP: the profile negotiated and the keying material exported on both ends', async (t) => {
+  const onServer: { profile: string | undefined; keys: Buffer }[] = [];
+  const endpoint = listen(
+    (session) => {
+      session.onhandshake = () => {
+        onServer.push({ profile: session.srtpProfile, keys: session.exportKeyingMaterial(60, 'EXTRACTOR-dtls_srtp') });
+      };
+    },
+    { cert: server.cert, key: server.key, host: '127.0.0.1', srtp: 'SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM' },
+  );
+  const { port } = await endpoint.listening;
+  // node:dtls's example turns verification off (rejectUnauthorized: false); here the client checks the server's certificate.
+  const session = connect('127.0.0.1', port, { ca: server.ca, servername: 'localhost', srtp: 'SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80' });
+  await session.opened;
+  const keys = session.exportKeyingMaterial(60, 'EXTRACTOR-dtls_srtp');
+  for (let waited = 0; onServer.length === 0 && waited < 5000; waited += 20) await sleep(20);
+  t.is(session.srtpProfile, 'SRTP_AES128_CM_SHA1_80'); // the server's first preference the client offered
+  t.is(onServer[0]?.profile, 'SRTP_AES128_CM_SHA1_80');
+  t.is(keys.length, 60);
+  t.deepEqual(onServer[0]?.keys, keys);
+  await session.close();
+
+  // Without srtp on the client, none is negotiated and the handshake goes on.
+  const plain = connect('127.0.0.1', port, { ca: server.ca, servername: 'localhost' });
+  await plain.opened;
+  t.is(plain.srtpProfile, undefined);
+  await plain.close();
+  await endpoint.close();
 });
 
 test('createSecureContext: one server context for several endpoints, one client context for many connections', async (t) => {

@@ -63,6 +63,12 @@ export class DtlsSession {
   /** Client: set to receive each secret in the NSS key log format (SSLKEYLOGFILE), for Wireshark. Secrets leave the process: debugging only. */
   onkeylog: ((line: string) => void) | null = null;
   /**
+   * Client: set to be told of each session ticket as it arrives (what
+   * `session.session` then returns), as node:tls's `'session'` event: store
+   * it to resume later. It holds a secret.
+   */
+  onticket: ((session: Buffer) => void) | null = null;
+  /**
    * Server: set to be told the client's answer to `requestClientCertificate()`
    * (post-handshake authentication): its verified leaf as PEM, or undefined
    * when it sent none. A certificate that fails ends the session instead.
@@ -143,8 +149,10 @@ export class DtlsSession {
     endpoint.setInboxLimit(0); // messages go to onmessage; nothing reads endpoint.receive()
     endpoint.onEvent((e) => {
       if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.early === true);
-      else if (e.type === 'sessionTicket') this.ticket = Buffer.from(e.session);
-      else if (e.type === 'clientAuthenticated') {
+      else if (e.type === 'sessionTicket') {
+        this.ticket = Buffer.from(e.session);
+        this.onticket?.(this.ticket);
+      } else if (e.type === 'clientAuthenticated') {
         this.lateCertificate = e.certificate;
         this.onclientcertificate?.(e.certificate ? certificateToPem(e.certificate) : undefined);
       }
@@ -299,10 +307,9 @@ export class DtlsSession {
     return this.negotiated?.alpnProtocol;
   }
 
-  /** The SRTP protection profile use_srtp settled (RFC 5764), once opened. */
+  /** The SRTP protection profile use_srtp settled (RFC 5764: `SRTP_AES128_CM_SHA1_80`, ...), once opened; undefined when none was. */
   get srtpProfile(): string | undefined {
-    // TODO(issue 13, extensions): NegotiatedParameters' SRTP profile, once that field lands.
-    return undefined;
+    return this.negotiated?.srtpProfile;
   }
 
   /** The peer's leaf certificate as PEM, when it sent one in this handshake. */
