@@ -6,14 +6,15 @@
  * with the reason on failure.
  */
 import { resolveConfig } from '../runtime/connection/config.js';
-import { connect, type DtlsSocket } from '../runtime/node/api.js';
+import { connect } from '../runtime/node/dtls/connect.js';
+import type { DtlsSession } from '../runtime/node/dtls/session.js';
 import { withInspectDefault, interrupted } from './inspect-option.js';
 import { inputItems, stdinLines, type InputItem, type LineInput } from './line-input.js';
 import { CLIENT_OPTIONS } from './net-options.js';
 import { parseOptions, stringValue } from './option-table.js';
 import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { clientSessionOptions } from './session-options.js';
-import { diagnostics, groupList, suiteList } from './tls-options.js';
+import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
 
 /** Records sent and not yet answered before the client waits for a reply (a pipe must not overrun the peer's socket buffer). */
@@ -45,31 +46,31 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const cipherSuites = suiteList('--cipher', stringValue(v.cipher));
   const groups = groupList('--group', stringValue(v.group));
   const serverName = stringValue(v.servername);
+  const anyName = v['no-verify-name'] === true;
   const base = {
-    host,
-    port,
-    trustAnchors: caPath ? loadCertificates('--ca', caPath) : [],
-    handshakeTimeoutMs: timeout ?? 10_000,
-    ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
-    // The certificate is checked against the name or address connected to (RFC 9525 §6), unless --servername says otherwise
-    // or --no-verify-name switches the check off.
-    serverName: serverName ?? host,
-    ...(v['no-verify-name'] === true ? { checkServerIdentity: false } : {}),
+    // Without --ca (a PSK client) the trust anchors are Node's bundled roots, as node:tls's.
+    ...(caPath ? { ca: loadCertificates('--ca', caPath) } : {}),
+    handshakeTimeout: timeout ?? 10_000,
+    ...(certPath && keyPath ? { cert: loadCertificates('--cert', certPath), key: loadPrivateKey('--key', keyPath) } : {}),
+    // The certificate is checked against the name or address connected to (RFC 9525 §6), unless --servername says otherwise.
+    // --no-verify-name: the handshake completes whatever the check found, and the client goes on only if nothing but the name failed.
+    servername: serverName ?? host,
+    ...(anyName ? { rejectUnauthorized: false } : {}),
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...sessions.options,
   };
   const { options: diag, inspector } = await diagnostics('client', v, (line) => process.stderr.write(line));
   try {
-    const socket = connect({ ...base, ...diag });
+    const { keyLog, ...observers } = diag;
+    const session = connect(host, port, { ...base, ...observers });
+    if (keyLog) session.onkeylog = keyLog;
     const save = sessions.saveSession;
-    if (save) socket.on('session', (session) => save(session));
+    if (save) session.onticket = (ticket) => save(ticket);
     const message = stringValue(v.message);
     const input = message !== undefined ? fixedInput(message) : undefined;
     const offered = offeredText(cipherSuites, groups);
-    // 0-RTT data the server refused goes again, now under the handshake's keys.
-    socket.on('earlyData', (accepted, data) => accepted || socket.send(data));
-    const code = await new ClientExchange(socket, { timeout, idleTimeout, offered, earlyData: sessions.options.earlyData !== undefined }).run(
+    const code = await new ClientExchange(session, { timeout, idleTimeout, offered, earlyData: sessions.options.earlyData, anyName }).run(
       (backlog) => input ?? stdinLines(backlog),
     );
     if (inspector) {
@@ -109,13 +110,15 @@ interface ExchangeLimits {
   readonly timeout: number | undefined;
   readonly idleTimeout: number | undefined;
   readonly offered: string;
-  /** --early-data was given: say what became of it. */
-  readonly earlyData: boolean;
+  /** --early-data: say what became of it, and send it again if the server refused it. */
+  readonly earlyData: Uint8Array | undefined;
+  /** --no-verify-name: a certificate that verified for another name is accepted. */
+  readonly anyName: boolean;
 }
 
 /** One client run: input to records, records to stdout, until the input ends and is answered, :quit, a limit, or a failure. */
 class ClientExchange {
-  private readonly socket: DtlsSocket;
+  private readonly session: DtlsSession;
   private readonly limits: ExchangeLimits;
   private readonly queue: InputItem[] = [];
   private queuedBytes = 0;
@@ -133,36 +136,44 @@ class ClientExchange {
   /** The replies printed so far end inside a line (closed with a newline at the end). */
   private lineOpen = false;
 
-  constructor(socket: DtlsSocket, limits: ExchangeLimits) {
-    this.socket = socket;
+  constructor(session: DtlsSession, limits: ExchangeLimits) {
+    this.session = session;
     this.limits = limits;
   }
 
   run(makeInput: (backlog: () => number) => LineInput): Promise<number> {
     return new Promise<number>((resolve) => {
-      const s = this.socket;
+      const s = this.session;
       const whole =
         this.limits.timeout === undefined
           ? undefined
           : setTimeout(() => this.fail(`timeout: the exchange took longer than --timeout ${this.limits.timeout} ms`), this.limits.timeout);
-      s.on('error', (e) => (this.failure ??= this.explain(e.message)));
-      s.on('connect', (p) => {
+      s.onhandshake = () => {
+        const p = s.parameters!;
+        if (this.limits.anyName && !s.authorized && s.authorizationError !== 'HOSTNAME_MISMATCH') {
+          this.fail(`the server certificate does not verify (${s.authorizationError ?? 'no certificate'}); --no-verify-name accepts only another name`);
+          return;
+        }
         this.connected = true;
         const how = p.pskMode ? (p.resumed ? `resumed ${p.pskMode}` : `psk ${p.pskMode}`) : p.signatureAlgorithm;
         process.stderr.write(`connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}\nresumed: ${p.resumed ? 'yes' : 'no'}\n`);
         if (this.limits.earlyData) process.stderr.write(`early data: ${p.earlyData}\n`);
+        // 0-RTT data the server refused goes again, now under the handshake's keys.
+        if (this.limits.earlyData && p.earlyData === 'rejected') s.send(this.limits.earlyData);
         this.touch();
         this.pump();
-      });
-      s.on('message', (m) => {
+      };
+      s.onmessage = (m) => {
         const text = this.decoder.decode(m, { stream: true });
         if (text !== '') process.stdout.write(text);
         if (text !== '') this.lineOpen = !text.endsWith('\n');
         this.replies++;
         this.touch();
         this.pump();
-      });
-      s.on('close', (reason) => {
+      };
+      const ended = (error: unknown): void => {
+        if (error !== undefined) this.failure ??= this.explain(error);
+        const reason = s.closeReason ?? 'local';
         clearTimeout(whole);
         clearTimeout(this.windowTimer);
         clearTimeout(this.idleTimer);
@@ -177,7 +188,8 @@ class ClientExchange {
         const why = this.failure ?? `connection closed by the peer (${reason}) before every reply came (${this.replies} of ${this.sent})`;
         process.stderr.write(`dtls13 client: ${why}\n`);
         resolve(1);
-      });
+      };
+      s.closed.then(() => ended(undefined), ended);
       this.input = makeInput(() => this.queuedBytes);
       this.input.start(
         (items) => {
@@ -215,7 +227,7 @@ class ClientExchange {
         if (this.windowTimer !== undefined) return;
         this.queue.shift();
         this.queuedBytes -= item.text.length;
-        this.socket.send(item.text);
+        this.session.send(item.text);
         this.sent++;
         this.touch();
       } else {
@@ -246,7 +258,7 @@ class ClientExchange {
         return false;
       case 'keyupdate':
       case 'k':
-        this.socket.updateKeys(true);
+        this.session.updateKeys(true);
         process.stderr.write('KeyUpdate sent (update_requested): new keys for both directions\n');
         return true;
       default:
@@ -269,17 +281,22 @@ class ClientExchange {
   private close(): void {
     if (this.closing) return;
     this.closing = true;
-    this.socket.close();
+    void this.session.close();
   }
 
   private fail(reason: string): void {
     this.failure ??= reason;
     this.closing = true;
-    this.socket.close();
+    void this.session.close();
   }
 
-  /** The runtime's reason, with what a handshake_failure from the server most likely means. */
-  private explain(message: string): string {
+  /** The runtime's reason, with what a handshake_failure from the server or an ICMP port unreachable most likely means. */
+  private explain(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED') {
+      const where = this.session.remoteAddress;
+      return `nothing is listening at ${addressText(where?.address, where?.port)} (ECONNREFUSED)`;
+    }
     if (!this.connected && /peer sent handshake_failure/.test(message)) {
       return `${message}: the server accepts none of what this client offered (${this.limits.offered}); the server's log names its side`;
     }

@@ -4,7 +4,9 @@
  * it back), why a handshake failed, and each close. Lines typed on stdin
  * go to every connected client; `:keyupdate` updates every connection's keys.
  */
-import { createServer, type DtlsSocket, type ServerOptions } from '../runtime/node/api.js';
+import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
+import type { ListenOptions } from '../runtime/node/dtls/options.js';
+import type { DtlsSession } from '../runtime/node/dtls/session.js';
 import { interrupted, withInspectDefault } from './inspect-option.js';
 import { stdinLines, type LineInput } from './line-input.js';
 import { SERVER_OPTIONS } from './net-options.js';
@@ -30,11 +32,13 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   if (v['verify-client'] && !caPath) throw new CliUsageError('--verify-client needs --ca FILE');
   const cipherSuites = suiteList('--cipher', stringValue(v.cipher));
   const groups = groupList('--group', stringValue(v.group));
+  // With --request-cert-after the certificate is asked for after the handshake, not in it.
+  const requestCert = v['verify-client'] === true || (caPath !== undefined && askAfter === undefined);
   const options = {
-    ...(certPath && keyPath ? { certificate: { chain: loadCertificates('--cert', certPath), privateKey: loadPrivateKey('--key', keyPath) } } : {}),
-    ...(caPath ? { trustAnchors: loadCertificates('--ca', caPath) } : {}),
-    // With --request-cert-after the certificate is asked for after the handshake, not in it.
-    clientAuthentication: v['verify-client'] ? 'required' : caPath && askAfter === undefined ? 'optional' : 'none',
+    ...(certPath && keyPath ? { cert: loadCertificates('--cert', certPath), key: loadPrivateKey('--key', keyPath) } : {}),
+    ...(caPath ? { ca: loadCertificates('--ca', caPath) } : {}),
+    requestCert,
+    rejectUnauthorized: v['verify-client'] === true,
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...sessions,
@@ -52,51 +56,55 @@ export async function runServer(argv: readonly string[]): Promise<number> {
 }
 
 /** Runs the server until SIGINT or SIGTERM. */
-async function serve(options: ServerOptions, host: string, port: number, echo: boolean, askAfter: number | undefined): Promise<void> {
-  const server = createServer(options);
-  const live = new Set<DtlsSocket>();
+async function serve(options: ListenOptions, host: string, port: number, echo: boolean, askAfter: number | undefined): Promise<void> {
+  const live = new Set<DtlsSession>();
+  const endpoint: DtlsListener = listen((s) => session(s, live, echo, askAfter), { ...options, host, port });
   // Refused before any connection (the cookie exchange): why, as for a connection's failed handshake.
-  server.on('handshakeError', (e, remote) => process.stdout.write(`${addressText(remote.address, remote.port)}: handshake failed: ${e.message}\n`));
-  server.on('connection', (s: DtlsSocket) => {
-    const who = addressText(s.remote?.address, s.remote?.port);
-    s.on('connect', (p) => {
-      live.add(s);
-      const how = p.pskMode ? `${p.resumed ? 'resumed' : 'psk'} ${p.pskMode}` : p.signatureAlgorithm;
-      if (askAfter !== undefined) setTimeout(() => askForCertificate(s, who), askAfter).unref();
-      process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`);
-    });
-    s.on('message', (m, early) => {
-      if (early) process.stdout.write(`${who} early data (0-RTT): ${m.length} bytes\n`);
-      if (echo) s.send(m);
-      else {
-        for (const line of new TextDecoder().decode(m).replace(/\n$/, '').split('\n')) process.stdout.write(`${who}: ${line}\n`);
-        s.send(REPLY);
-      }
-    });
-    s.on('clientCertificate', (c) =>
-      process.stdout.write(`${who} client certificate: ${c ? `verified (leaf of ${c.length} bytes)` : 'none (the client has no certificate)'}\n`),
-    );
-    s.on('error', (e) => process.stdout.write(`${who}: ${live.has(s) ? '' : 'handshake failed: '}${e.message}\n`));
-    s.on('close', (reason) => {
-      live.delete(s);
-      process.stdout.write(`${who} closed (${reason})\n`);
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const a = server.address();
+  endpoint.onhandshakeerror = (e, remote) => process.stdout.write(`${addressText(remote.address, remote.port)}: handshake failed: ${e.message}\n`);
+  const a = await endpoint.listening;
   const stop = interrupted();
-  process.stdout.write(`listening on ${addressText(a?.address ?? host, a?.port ?? port)}\n`);
+  process.stdout.write(`listening on ${addressText(a.address, a.port)}\n`);
   const input = process.stdin.isTTY || !process.stdin.readableEnded ? operatorInput(live) : undefined;
   await stop;
   input?.stop();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await endpoint.close();
+}
+
+/** One client's session: printed as it connects, talks and ends; answered or echoed. */
+function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, askAfter: number | undefined): void {
+  const who = addressText(s.remoteAddress?.address, s.remoteAddress?.port);
+  s.onhandshake = () => {
+    const p = s.parameters!;
+    live.add(s);
+    const how = p.pskMode ? `${p.resumed ? 'resumed' : 'psk'} ${p.pskMode}` : p.signatureAlgorithm;
+    if (askAfter !== undefined) setTimeout(() => askForCertificate(s, who), askAfter).unref();
+    process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`);
+  };
+  s.onmessage = (m, early) => {
+    if (early) process.stdout.write(`${who} early data (0-RTT): ${m.length} bytes\n`);
+    if (echo) sendLine(s, m);
+    else {
+      for (const line of m.toString('utf8').replace(/\n$/, '').split('\n')) process.stdout.write(`${who}: ${line}\n`);
+      sendLine(s, REPLY);
+    }
+  };
+  s.onclientcertificate = (pem) =>
+    process.stdout.write(
+      `${who} client certificate: ${pem ? `verified (leaf of ${s.peerX509Certificate?.raw.length ?? 0} bytes)` : 'none (the client has no certificate)'}\n`,
+    );
+  const ended = (): void => {
+    live.delete(s);
+    process.stdout.write(`${who} closed (${s.closeReason ?? 'local'})\n`);
+  };
+  s.closed.then(ended, (e: unknown) => {
+    // A restarted client's new session replacing this one is no error: the close line says so.
+    if (s.closeReason !== 'replaced') process.stdout.write(`${who}: ${live.has(s) ? '' : 'handshake failed: '}${e instanceof Error ? e.message : String(e)}\n`);
+    ended();
+  });
 }
 
 /** Post-handshake authentication of one client, or why it cannot be asked. */
-function askForCertificate(s: DtlsSocket, who: string): void {
+function askForCertificate(s: DtlsSession, who: string): void {
   try {
     s.requestClientCertificate();
     process.stdout.write(`${who} certificate requested (post-handshake)\n`);
@@ -106,12 +114,12 @@ function askForCertificate(s: DtlsSocket, who: string): void {
 }
 
 /** Lines typed on the server's stdin: text to every connected client, `:keyupdate` for every connection. */
-function operatorInput(live: Set<DtlsSocket>): LineInput {
+function operatorInput(live: Set<DtlsSession>): LineInput {
   const input = stdinLines(() => 0);
   input.start(
     (items) => {
       for (const i of items) {
-        if (i.kind === 'text') for (const s of live) s.send(i.text);
+        if (i.kind === 'text') for (const s of live) sendLine(s, i.text);
         else if (i.name === 'keyupdate' || i.name === 'k') {
           for (const s of live) s.updateKeys(true);
           process.stdout.write(`KeyUpdate sent (update_requested) on ${live.size} connection(s)\n`);
@@ -121,4 +129,13 @@ function operatorInput(live: Set<DtlsSocket>): LineInput {
     () => {},
   );
   return input;
+}
+
+/** Text or an echo to one client; what the session cannot take (more than one record holds at its mtu) is reported, not fatal. */
+function sendLine(s: DtlsSession, text: string | Buffer): void {
+  try {
+    s.send(text);
+  } catch (e) {
+    process.stdout.write(`${addressText(s.remoteAddress?.address, s.remoteAddress?.port)}: not sent: ${e instanceof Error ? e.message : String(e)}\n`);
+  }
 }

@@ -112,6 +112,33 @@ test('send above one record in one datagram of mtu bytes throws MessageTooLargeE
   await endpoint.close();
 });
 
+test('with connection IDs the limit leaves room for the CID our records carry, and records still fit the mtu', async (t) => {
+  const { endpoint, port } = await echoServer({ mtu: 400, cid: 8 });
+  const sizes: number[] = [];
+  const session = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    mtu: 400,
+    cid: 4,
+    cipherSuites: ['tls_aes_128_gcm_sha256'],
+    onDatagram: (direction, datagram) => {
+      if (direction === 'sent') sizes.push(datagram.length);
+    },
+  });
+  await session.opened;
+  t.is(session.parameters && session.maxMessageSize, 378 - 8); // the server's 8-byte CID in every record to it
+  t.throws(() => session.send(Buffer.alloc(371)), { instanceOf: MessageTooLargeError });
+  session.send(Buffer.alloc(370, 2));
+  t.is((await nextMessage(session)).length, 370);
+  t.true(
+    sizes.every((n) => n <= 400),
+    `datagram sizes ${sizes.join(', ')}`,
+  );
+  t.true(sizes.includes(400));
+  await session.close();
+  await endpoint.close();
+});
+
 test('a DNS failure rejects opened and closed and reaches onerror, never the process', async (t) => {
   const session = connect('nosuchhost.invalid', 4433, { ca: id.ca });
   const seen: Error[] = [];

@@ -1,4 +1,6 @@
 import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, writePem } from '../interop/wolfssl.js';
@@ -44,8 +46,17 @@ test('the client exits 1 with a one-line reason: an unknown CA, a timeout, a bad
     other.remove();
   }
   await server.stop();
-  const quiet = await freePort();
-  const timeout = await dtls13(['client', '--connect', `127.0.0.1:${quiet}`, '--ca', pem.ca, '--message', 'x', '--timeout', '300']).done;
+  // Nothing listening: the client's connected socket hears the ICMP port unreachable (ECONNREFUSED) at once.
+  const nobody = await freePort();
+  const refused = await dtls13(['client', '--connect', `127.0.0.1:${nobody}`, '--ca', pem.ca, '--message', 'x', '--timeout', '20000']).done;
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /^dtls13 client: nothing is listening at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/);
+  // A socket that never answers: the handshake times out.
+  const silent = createSocket('udp4');
+  silent.bind(0, '127.0.0.1');
+  await once(silent, 'listening');
+  const timeout = await dtls13(['client', '--connect', `127.0.0.1:${silent.address().port}`, '--ca', pem.ca, '--message', 'x', '--timeout', '300']).done;
+  silent.close();
   t.is(timeout.code, 1);
   t.regex(timeout.stderr, /timeout/);
   const bad = await dtls13(['client', '--connect', 'nowhere', '--ca', pem.ca]).done;

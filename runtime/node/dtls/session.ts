@@ -219,9 +219,13 @@ export class DtlsSession {
     return this.conn ? this.conn.flushed() : Promise.resolve();
   }
 
-  /** The most bytes one `send()` takes: one record in one datagram of `mtu` bytes for the negotiated suite (before the handshake, for the longest tag). */
+  /**
+   * The most bytes one `send()` takes: one record in one datagram of `mtu`
+   * bytes for the negotiated suite and the connection ID our records carry
+   * (before the handshake, for the longest tag and no connection ID).
+   */
   get maxMessageSize(): number {
-    return maxMessageSize(this.mtu, this.negotiated?.cipherSuite);
+    return maxMessageSize(this.mtu, this.negotiated?.cipherSuite, this.conn?.connection.connectionIds?.peer?.length ?? 0);
   }
 
   /**
