@@ -8,7 +8,8 @@ import { recordNumberKey, type RecordNumber, type RecordNumberKey } from '../rec
  */
 export class AckTracker {
   private readonly capacity: number;
-  private readonly pending = new Map<RecordNumberKey, RecordNumber>();
+  /** Allocated with the first record (an idle session holds none). */
+  private pending: Map<RecordNumberKey, RecordNumber> | undefined;
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -17,24 +18,25 @@ export class AckTracker {
   /** A record whose content was accepted (processed or buffered). */
   add(epoch: number, sequenceNumber: number): void {
     const key = recordNumberKey(epoch, sequenceNumber);
-    if (this.pending.has(key)) return;
-    if (this.pending.size >= this.capacity) {
-      const oldest = this.pending.keys().next();
-      if (!oldest.done) this.pending.delete(oldest.value);
+    const pending = (this.pending ??= new Map());
+    if (pending.has(key)) return;
+    if (pending.size >= this.capacity) {
+      const oldest = pending.keys().next();
+      if (!oldest.done) pending.delete(oldest.value);
     }
-    this.pending.set(key, { epoch, sequenceNumber });
+    pending.set(key, { epoch, sequenceNumber });
   }
 
   get size(): number {
-    return this.pending.size;
+    return this.pending?.size ?? 0;
   }
 
   /** What an ACK sent now names; the tracker keeps them (a later ACK repeats them) until `clear`. */
   list(): RecordNumber[] {
-    return [...this.pending.values()];
+    return this.pending ? [...this.pending.values()] : [];
   }
 
   clear(): void {
-    this.pending.clear();
+    this.pending = undefined;
   }
 }

@@ -128,6 +128,21 @@ export class ConnectionParts {
     if (direction !== 'write') this.records.installReadKeys(epoch, suite, trafficKeys(schedule, theirs, suite), this.clock.now);
   }
 
+  /**
+   * Runs each time the flight controller comes to rest once connected (no
+   * flight outstanding): the outbox forgets the finished flight, and the
+   * early-data and handshake epochs' write keys go, since ACKs and
+   * post-handshake flights use the newest epoch, rather than staying for
+   * the connection's life.
+   */
+  handshakeFlightsDone(): void {
+    this.outbox.settle();
+    const epoch = this.records.writeEpoch;
+    if (epoch === undefined || epoch < 3) return;
+    this.records.retireWriteEpoch(1);
+    this.records.retireWriteEpoch(2);
+  }
+
   /** The fatal path (RFC 8446 §6.2): one alert out, the flight stopped, the connection latched failed. */
   failWith(alert: AlertDescriptionName, message: string): void {
     if (this.failure) return;

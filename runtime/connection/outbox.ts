@@ -15,6 +15,7 @@ export interface OutMessage {
   readonly body: Uint8Array;
 }
 
+const NONE: readonly HandshakeType[] = [];
 const PLAINTEXT_HEADER = 13;
 const HANDSHAKE_HEADER = 12;
 /** Unified header with a 16-bit sequence number and a length, plus the content type byte and a 16-byte tag. */
@@ -32,12 +33,14 @@ export class HandshakeOutbox {
   private readonly maxDatagramSize: number;
   private readonly cidLength: number;
   private readonly emit: (datagram: Uint8Array) => void;
-  /** Record number → the fragment that record carried. */
-  private carried = new Map<RecordNumberKey, { readonly index: number; readonly offset: number }>();
+  /** Record number → the fragment that record carried (allocated with a flight's first transmission). */
+  private carried: Map<RecordNumberKey, { readonly index: number; readonly offset: number }> | undefined;
   /** The current flight's messages, by index. */
-  private messages = new Map<number, OutMessage>();
+  private messages: Map<number, OutMessage> | undefined;
   /** Per message index: fragment offsets acknowledged, and how many fragments it has. */
-  private acked = new Map<number, { readonly offsets: Set<number>; readonly count: number }>();
+  private acked: Map<number, { readonly offsets: Set<number>; readonly count: number }> | undefined;
+  /** After {@link settle}: the message types the settled flight delivered in full. */
+  private delivered: readonly HandshakeType[] = NONE;
   /** Handshake messages put into records so far, retransmissions included. */
   messagesSent = 0;
 
@@ -50,21 +53,36 @@ export class HandshakeOutbox {
 
   /** Forget the previous flight's bookkeeping. */
   newFlight(): void {
-    this.carried = new Map();
-    this.acked = new Map();
-    this.messages = new Map();
+    this.carried = undefined;
+    this.acked = undefined;
+    this.messages = undefined;
+    this.delivered = NONE;
+  }
+
+  /**
+   * The current flight is over (acknowledged, or dropped): its records and
+   * bodies are forgotten, keeping only which message types it delivered in
+   * full, for {@link fullyAcknowledged}. An idle connection holds no flight.
+   */
+  settle(): void {
+    if (!this.messages) return;
+    const delivered: HandshakeType[] = [];
+    for (const m of this.messages.values()) if (this.fullyAcknowledged(m.msgType)) delivered.push(m.msgType);
+    this.newFlight();
+    if (delivered.length > 0) this.delivered = delivered.slice(); // exactly its length, not the pushes' spare room
   }
 
   /** Indexes of every message of the current flight (an implicit acknowledgement covers them all, RFC 9147 §7.2). */
   allIndexes(): number[] {
-    return [...this.messages.keys()];
+    return this.messages ? [...this.messages.keys()] : [];
   }
 
   /** Whether the current flight has a message of `msgType` and the peer has acknowledged all of it. */
   fullyAcknowledged(msgType: HandshakeType): boolean {
+    if (!this.messages) return this.delivered.includes(msgType);
     for (const [index, m] of this.messages) {
       if (m.msgType !== msgType) continue;
-      const a = this.acked.get(index);
+      const a = this.acked?.get(index);
       return a !== undefined && a.offsets.size >= a.count;
     }
     return false;
@@ -87,15 +105,18 @@ export class HandshakeOutbox {
       size = 0;
     };
     this.messagesSent += messages.length;
+    const carried = (this.carried ??= new Map());
+    const ackedByIndex = (this.acked ??= new Map());
+    const sent = (this.messages ??= new Map());
     for (const m of messages) {
       const fragments = fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, this.fragmentBudget(m.epoch));
-      this.messages.set(m.index, m);
-      let acked = this.acked.get(m.index);
-      if (!acked) this.acked.set(m.index, (acked = { offsets: new Set(), count: fragments.length }));
+      sent.set(m.index, m);
+      let acked = ackedByIndex.get(m.index);
+      if (!acked) ackedByIndex.set(m.index, (acked = { offsets: new Set(), count: fragments.length }));
       for (const f of fragments) {
         if (acked.offsets.has(f.fragmentOffset)) continue;
         const sealed = this.seal(m.epoch, f);
-        this.carried.set(recordNumberKey(sealed.number.epoch, sealed.number.sequenceNumber), { index: m.index, offset: f.fragmentOffset });
+        carried.set(recordNumberKey(sealed.number.epoch, sealed.number.sequenceNumber), { index: m.index, offset: f.fragmentOffset });
         if (size + sealed.bytes.length > this.maxDatagramSize) flush();
         datagram.push(sealed.bytes);
         size += sealed.bytes.length;
@@ -111,10 +132,13 @@ export class HandshakeOutbox {
 
   /** Records an ACK's record numbers; returns the indexes of messages now wholly acknowledged. */
   acknowledge(recordNumbers: readonly { readonly epoch: bigint; readonly sequenceNumber: bigint }[]): number[] {
+    const carried = this.carried;
+    const acked = this.acked;
+    if (!carried || !acked) return [];
     for (const rn of recordNumbers) {
-      const hit = this.carried.get(recordNumberKey(rn.epoch, rn.sequenceNumber));
-      if (hit) this.acked.get(hit.index)?.offsets.add(hit.offset);
+      const hit = carried.get(recordNumberKey(rn.epoch, rn.sequenceNumber));
+      if (hit) acked.get(hit.index)?.offsets.add(hit.offset);
     }
-    return [...this.acked].filter(([, a]) => a.offsets.size >= a.count).map(([i]) => i);
+    return [...acked].filter(([, a]) => a.offsets.size >= a.count).map(([i]) => i);
   }
 }

@@ -1,4 +1,4 @@
-import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
+import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import { sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client-machine.js';
 import { dtls13ClientChart, dtls13ClientInput, type Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
 import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
@@ -7,6 +7,7 @@ import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescription } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
+import { resumedContext } from '../handshake/resumed-context.js';
 import { ChartBinding } from './chart-binding.js';
 import { chartHandles } from './chart-lookup.js';
 import { clientImplementation } from './client-handshake.js';
@@ -56,75 +57,184 @@ export function roleDriver(
   inspect: ((event: InspectionEvent) => void) | undefined,
   statelessRetry: StatelessRetry | undefined,
 ): RoleDriver {
-  const options = inspect ? { inspect } : {};
-  if (parts.role === 'client') {
-    const binding = new ChartBinding<ClientState, Dtls13ClientEvent>({ kind: 'start' });
-    const actor = createActor(sharedDtls13ClientMachine(), {
-      input: dtls13ClientInput(clientImplementation(parts, binding, failMessage), binding),
-      clock: parts.clock,
-      ...options,
-    });
-    actor.start();
-    return driver(
-      actor,
-      dtls13ClientChart,
-      binding,
-      (h, body) => h.client?.(body),
-      (e) => (e.type === 'requestCertificate' ? undefined : e), // a server's request only
-      () => binding.dispatch((e) => actor.send(e), { type: 'connect' }),
-    );
-  }
-  const binding = new ChartBinding<ServerState, Dtls13ServerEvent>({ kind: 'waitClientHello' });
-  const actor = createActor(sharedDtls13ServerMachine(), {
-    input: dtls13ServerInput(serverImplementation(parts, binding, failMessage, statelessRetry), binding),
-    clock: parts.clock,
-    ...options,
-  });
-  actor.start();
-  const d = driver(
-    actor,
-    dtls13ServerChart,
-    binding,
-    (h, body) => h.server?.(body),
-    (e) => e,
-  );
-  if (statelessRetry) binding.dispatch((e) => actor.send(e), { type: 'statelessRetryVerified' });
+  if (parts.role === 'client') return new ClientDriver(parts, failMessage, inspect);
+  const d = new ServerDriver(parts, failMessage, inspect, statelessRetry);
+  if (statelessRetry) d.dispatch({ type: 'statelessRetryVerified' });
   return d;
 }
 
-function driver<S extends { readonly kind: string }, E extends { readonly type: string }>(
-  actor: AnyActorRef,
-  chart: typeof dtls13ClientChart | typeof dtls13ServerChart,
-  binding: ChartBinding<S, E>,
-  decode: (handler: HandshakeHandler, body: Uint8Array) => E | undefined,
-  own: (event: ControlEvent) => E | undefined,
-  connect: () => void = () => {
+/** The chart state in which a connection sits idle between post-handshake events. */
+const CONNECTED = 'connected';
+
+/**
+ * Drives one role's chart actor. Once connected (and without an `inspect`
+ * callback), the actor and the role's implementation are let go after each
+ * event, since `connected` has no timers, children or pending work: an idle
+ * session keeps only its typed state. The next event resumes a new actor in
+ * `connected` (a few µs; post-handshake messages are rare). The flight
+ * controller is settled at the same point, so it too lets its actor go
+ * when at rest, and the handshake epochs' write keys are dropped once the
+ * last flight that used them is done.
+ */
+abstract class ChartDriver<S extends { readonly kind: string }, E extends { readonly type: string }> implements RoleDriver {
+  protected readonly parts: ConnectionParts;
+  protected readonly binding: ChartBinding<S, E>;
+  protected readonly failMessage: () => string | undefined;
+  private readonly inspect: ((event: InspectionEvent) => void) | undefined;
+  private running: AnyActorRef | undefined;
+
+  constructor(
+    parts: ConnectionParts,
+    binding: ChartBinding<S, E>,
+    failMessage: () => string | undefined,
+    inspect: ((event: InspectionEvent) => void) | undefined,
+  ) {
+    this.parts = parts;
+    this.binding = binding;
+    this.failMessage = failMessage;
+    this.inspect = inspect;
+  }
+
+  protected abstract readonly machine: AnyStateMachine;
+  protected abstract readonly chart: typeof dtls13ClientChart | typeof dtls13ServerChart;
+  /** The actor's input: the binding and the role's implementation bound to this connection (made again when the actor is resumed). */
+  protected abstract input(): { readonly context: object; readonly implementation: object };
+  /** The chart event a handler decodes `body` into, for this role. */
+  protected abstract decode(handler: HandshakeHandler, body: Uint8Array): E | undefined;
+  /** The chart event for a control event, when this role's chart has it. */
+  protected abstract own(event: ControlEvent): E | undefined;
+  /** Connected: what only the handshake needed goes. */
+  protected forgetHandshake(): void {}
+
+  /** Creates and starts the actor at the chart's initial state (from the subclass constructor, once its fields exist). */
+  protected start(): void {
+    this.running = createActor(this.machine, { input: this.input(), clock: this.parts.clock, ...(this.inspect ? { inspect: this.inspect } : {}) });
+    this.running.start();
+  }
+
+  connect(): void {
     throw new Error('only a client connects');
-  },
-): RoleDriver {
-  const send = (e: E): void => actor.send(e);
-  const chartState = (): string => String(actor.getSnapshot().value);
-  const handles = (type: string): boolean => actor.getSnapshot().status === 'active' && chartHandles(chart, chartState(), type);
-  return {
-    connect,
-    deliver: (handler, msgType, body) => {
-      const unexpected = (): ProtocolError =>
-        new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not expected in state ${chartState()}`);
-      if (!handler.events.some(handles)) throw unexpected();
-      const event = decode(handler, body);
-      if (event === undefined || !handles(event.type)) throw unexpected();
-      binding.dispatch(send, event, { msgType, body });
-    },
-    control: (event) => {
-      const e = own(event);
-      if (e && handles(e.type)) binding.dispatch(send, e);
-    },
-    handles,
-    session: () => {
-      const s: { readonly kind: string; readonly session?: Session } = binding.state;
-      return s.kind === 'connected' ? s.session : undefined;
-    },
-    stateKind: () => binding.state.kind,
-    chartState,
-  };
+  }
+
+  deliver(handler: HandshakeHandler, msgType: number, body: Uint8Array): void {
+    if (!handler.events.some((t) => this.handles(t))) throw this.unexpected(msgType);
+    const event = this.decode(handler, body);
+    if (event === undefined || !this.handles(event.type)) throw this.unexpected(msgType);
+    this.dispatch(event, { msgType, body });
+  }
+
+  private unexpected(msgType: number): ProtocolError {
+    return new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not expected in state ${this.chartState()}`);
+  }
+
+  control(event: ControlEvent): void {
+    const e = this.own(event);
+    if (e && this.handles(e.type)) this.dispatch(e);
+  }
+
+  handles(type: string): boolean {
+    if (this.running && this.running.getSnapshot().status !== 'active') return false;
+    return chartHandles(this.chart, this.chartState(), type);
+  }
+
+  session(): Session | undefined {
+    const s: { readonly kind: string; readonly session?: Session } = this.binding.state;
+    return s.kind === 'connected' ? s.session : undefined;
+  }
+
+  stateKind(): string {
+    return this.binding.state.kind;
+  }
+
+  chartState(): string {
+    return this.running ? String(this.running.getSnapshot().value) : CONNECTED;
+  }
+
+  /** Sends `event` (with the message it came from) to the actor, resuming it first if it was let go; then lets it go again if connected. */
+  dispatch(event: E, inbound?: { readonly msgType: number; readonly body: Uint8Array }): void {
+    const actor = (this.running ??= this.resume());
+    try {
+      this.binding.dispatch((e) => actor.send(e), event, inbound);
+    } finally {
+      this.settle(actor);
+    }
+  }
+
+  private settle(actor: AnyActorRef): void {
+    if (this.binding.state.kind !== 'connected') return;
+    const snapshot = actor.getSnapshot() as { readonly status: string; readonly value: unknown };
+    if (snapshot.status !== 'active' || snapshot.value !== CONNECTED) return;
+    const parts = this.parts;
+    parts.flight.settle(() => parts.handshakeFlightsDone());
+    this.forgetHandshake();
+    if (!this.inspect) this.running = undefined;
+  }
+
+  /** A new actor in `connected`, for the role's implementation bound to this connection again. */
+  private resume(): AnyActorRef {
+    const context = resumedContext(this.input());
+    const actor = createActor(this.machine, { snapshot: this.machine.resolveState({ value: CONNECTED, context }), clock: this.parts.clock });
+    actor.start();
+    return actor;
+  }
+}
+
+class ClientDriver extends ChartDriver<ClientState, Dtls13ClientEvent> {
+  protected readonly machine = sharedDtls13ClientMachine();
+  protected readonly chart = dtls13ClientChart;
+
+  constructor(parts: ConnectionParts, failMessage: () => string | undefined, inspect: ((event: InspectionEvent) => void) | undefined) {
+    super(parts, new ChartBinding<ClientState, Dtls13ClientEvent>({ kind: 'start' }), failMessage, inspect);
+    this.start();
+  }
+
+  override connect(): void {
+    this.dispatch({ type: 'connect' });
+  }
+
+  protected input(): { readonly context: object; readonly implementation: object } {
+    return dtls13ClientInput(clientImplementation(this.parts, this.binding, this.failMessage), this.binding);
+  }
+
+  protected decode(handler: HandshakeHandler, body: Uint8Array): Dtls13ClientEvent | undefined {
+    return handler.client?.(body);
+  }
+
+  protected own(event: ControlEvent): Dtls13ClientEvent | undefined {
+    return event.type === 'requestCertificate' ? undefined : event; // a server's request only
+  }
+}
+
+class ServerDriver extends ChartDriver<ServerState, Dtls13ServerEvent> {
+  protected readonly machine = sharedDtls13ServerMachine();
+  protected readonly chart = dtls13ServerChart;
+  /** The cookie exchange this connection started from: read once, by restoreFromCookie. */
+  private statelessRetry: StatelessRetry | undefined;
+
+  constructor(
+    parts: ConnectionParts,
+    failMessage: () => string | undefined,
+    inspect: ((event: InspectionEvent) => void) | undefined,
+    statelessRetry: StatelessRetry | undefined,
+  ) {
+    super(parts, new ChartBinding<ServerState, Dtls13ServerEvent>({ kind: 'waitClientHello' }), failMessage, inspect);
+    this.statelessRetry = statelessRetry;
+    this.start();
+  }
+
+  protected input(): { readonly context: object; readonly implementation: object } {
+    return dtls13ServerInput(serverImplementation(this.parts, this.binding, this.failMessage, this.statelessRetry), this.binding);
+  }
+
+  protected decode(handler: HandshakeHandler, body: Uint8Array): Dtls13ServerEvent | undefined {
+    return handler.server?.(body);
+  }
+
+  protected own(event: ControlEvent): Dtls13ServerEvent | undefined {
+    return event;
+  }
+
+  protected override forgetHandshake(): void {
+    this.statelessRetry = undefined;
+  }
 }

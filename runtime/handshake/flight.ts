@@ -3,6 +3,7 @@ import { sharedDtls13FlightMachine } from '../../generated/charts/dtls13-flight-
 import { dtls13FlightInput, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import type { ManualClock } from './manual-clock.js';
+import { resumedContext } from './resumed-context.js';
 
 import type { FlightTimerConfig } from './flight-timer-config.js';
 
@@ -20,17 +21,78 @@ export interface FlightHooks<M> {
   optional?(messages: readonly M[]): boolean;
 }
 
+/** One controller's data: what the chart's actions and guards work on (the actions themselves are shared by every controller). */
 interface FlightContext<M> {
-  flight: M[];
+  readonly hooks: FlightHooks<M>;
+  readonly clock: ManualClock;
+  readonly maxTimeout: number;
+  readonly maxRetransmissions: number;
+  flight: readonly M[];
   /** Whether the current flight has gone out once already (so the next transmission is a retransmission). */
   sent: boolean;
   retransmitted: number;
-  acknowledged: Set<number>;
+  /** Indexes of the current flight the peer acknowledged; undefined while none. */
+  acknowledged: Set<number> | undefined;
   timeout: number;
   retransmissions: number;
   sentAt: number;
   pendingAck: readonly number[];
 }
+
+/** What an idle controller holds as its flight and pending acknowledgement (one array for all). */
+const NONE: readonly never[] = [];
+
+const unacknowledged = <M>(c: FlightContext<M>): readonly M[] => (c.acknowledged ? c.flight.filter((_, i) => !c.acknowledged!.has(i)) : c.flight);
+
+/** The chart's actions, guards and delays, once for every controller: each works on the context its actor was given. */
+const IMPLEMENTATION: Dtls13FlightImplementation<FlightContext<unknown>> = {
+  actions: {
+    bufferFlight: ({ context: c }) => {
+      c.acknowledged = undefined;
+      c.retransmissions = 0;
+      c.sent = false;
+    },
+    transmitFlight: ({ context: c }) => {
+      c.sentAt = c.clock.now;
+      if (c.sent) c.retransmitted++;
+      c.sent = true;
+      c.hooks.transmit(unacknowledged(c));
+    },
+    backOffTimer: ({ context: c }) => {
+      c.retransmissions++;
+      c.timeout = Math.min(c.timeout * 2, c.maxTimeout);
+    },
+    reportTimeout: ({ context: c }) => c.hooks.timedOut(),
+    dropAcknowledged: ({ context: c }) => {
+      if (c.pendingAck.length > 0) {
+        const acknowledged = (c.acknowledged ??= new Set());
+        for (const i of c.pendingAck) acknowledged.add(i);
+      }
+      c.pendingAck = NONE;
+    },
+    measureRoundTrip: ({ context: c }) => {
+      // §5.8.2: once a flight is acknowledged without a retransmission, use 1.5 times the measured RTT.
+      if (c.retransmissions === 0) c.timeout = Math.min(c.maxTimeout, Math.max(1, Math.round(1.5 * (c.clock.now - c.sentAt))));
+    },
+    discardFlight: ({ context: c }) => {
+      c.flight = NONE;
+      c.acknowledged = undefined;
+    },
+    retransmitAck: ({ context: c }) => c.hooks.retransmitAck(),
+  },
+  guards: {
+    retransmissionsLeft: ({ context: c }) => c.retransmissions < c.maxRetransmissions,
+    flightOptional: ({ context: c }) => c.hooks.optional?.(c.flight) ?? false,
+  },
+  delays: {
+    retransmitTimeout: ({ context: c }) => c.timeout,
+  },
+};
+
+/** Chart states with no flight outstanding and no timer: where a settled controller lets its actor go. */
+const RESTING = new Set(['idle', 'acknowledged', 'finished']);
+
+type FlightActor = Actor<ReturnType<typeof sharedDtls13FlightMachine>>;
 
 /**
  * The flight and retransmission state machine of RFC 9147 §5.8.1 (the
@@ -38,75 +100,48 @@ interface FlightContext<M> {
  * buffers a flight, transmits it, retransmits the unacknowledged part when the
  * timer fires (1 s, then doubling up to 60 s), after a partial ACK, or when
  * the peer retransmits; and stops on ACKs or the peer's next flight.
+ *
+ * Once {@link settle}d (the handshake is over), the controller releases its
+ * chart actor whenever it comes to rest (no flight outstanding, no timer)
+ * and starts a new one in the same state when the next event comes: an
+ * idle connection keeps only this object's few fields. With an `inspect`
+ * callback it keeps its one actor, so the inspector sees it throughout.
  */
 export class FlightController<M> {
-  readonly actor: Actor<ReturnType<typeof sharedDtls13FlightMachine>>;
   private readonly context: FlightContext<M>;
+  private readonly inspect: ((event: InspectionEvent) => void) | undefined;
+  private running: FlightActor | undefined;
+  /** The chart state while the actor is released. */
+  private resting: string | undefined;
+  private stopped = false;
+  private onRest: (() => void) | undefined;
 
   constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}, inspect?: (event: InspectionEvent) => void) {
     const initial = integerOption('initialTimeout', config.initialTimeout ?? 1000, 1, 600_000);
     const max = integerOption('maxTimeout', config.maxTimeout ?? 60_000, initial, 3_600_000);
     const maxRetransmissions = integerOption('maxRetransmissions', config.maxRetransmissions ?? 10, 0, 1000);
     if (max < initial) throw new ConfigError('maxTimeout', 'must not be below initialTimeout');
-    const context: FlightContext<M> = {
-      flight: [],
+    this.context = {
+      hooks,
+      clock,
+      maxTimeout: max,
+      maxRetransmissions,
+      flight: NONE,
       sent: false,
       retransmitted: 0,
-      acknowledged: new Set(),
+      acknowledged: undefined,
       timeout: initial,
       retransmissions: 0,
       sentAt: 0,
-      pendingAck: [],
+      pendingAck: NONE,
     };
-    this.context = context;
-    const unacknowledged = (): M[] => context.flight.filter((_, i) => !context.acknowledged.has(i));
-    const implementation: Dtls13FlightImplementation<FlightContext<M>> = {
-      actions: {
-        bufferFlight: () => {
-          context.acknowledged = new Set();
-          context.retransmissions = 0;
-          context.sent = false;
-        },
-        transmitFlight: () => {
-          context.sentAt = clock.now;
-          if (context.sent) context.retransmitted++;
-          context.sent = true;
-          hooks.transmit(unacknowledged());
-        },
-        backOffTimer: () => {
-          context.retransmissions++;
-          context.timeout = Math.min(context.timeout * 2, max);
-        },
-        reportTimeout: () => hooks.timedOut(),
-        dropAcknowledged: () => {
-          for (const i of context.pendingAck) context.acknowledged.add(i);
-          context.pendingAck = [];
-        },
-        measureRoundTrip: () => {
-          // §5.8.2: once a flight is acknowledged without a retransmission, use 1.5 times the measured RTT.
-          if (context.retransmissions === 0) context.timeout = Math.min(max, Math.max(1, Math.round(1.5 * (clock.now - context.sentAt))));
-        },
-        discardFlight: () => {
-          context.flight = [];
-          context.acknowledged = new Set();
-        },
-        retransmitAck: () => hooks.retransmitAck(),
-      },
-      guards: {
-        retransmissionsLeft: () => context.retransmissions < maxRetransmissions,
-        flightOptional: () => hooks.optional?.(context.flight) ?? false,
-      },
-      delays: {
-        retransmitTimeout: () => context.timeout,
-      },
-    };
-    this.actor = createActor(sharedDtls13FlightMachine(), { input: dtls13FlightInput(implementation, context), clock, ...(inspect ? { inspect } : {}) });
-    this.actor.start();
+    this.inspect = inspect;
+    this.running = this.start(undefined);
   }
 
   /** The chart state (`idle`, `preparing`, `sending`, `waiting`, `acknowledged`, `finished`, `failed`). */
   get state(): string {
-    return String(this.actor.getSnapshot().value);
+    return this.resting ?? String(this.actor().getSnapshot().value);
   }
 
   /** Flights sent again (on timeout, partial ACK or the peer's retransmission) since the start. */
@@ -121,7 +156,9 @@ export class FlightController<M> {
 
   /** Whether a new flight can start now (no flight of ours is outstanding, and the controller has not failed). */
   get acceptsFlight(): boolean {
-    const snapshot = this.actor.getSnapshot();
+    if (this.stopped) return false;
+    if (this.resting !== undefined) return true; // every resting state takes flightReady
+    const snapshot = this.actor().getSnapshot();
     return snapshot.status === 'active' && snapshot.can({ type: 'flightReady' });
   }
 
@@ -129,7 +166,7 @@ export class FlightController<M> {
   send(flight: readonly M[]): void {
     if (!this.acceptsFlight) throw new Error(`a new flight while the flight controller is ${this.state}`);
     this.context.flight = [...flight];
-    this.actor.send({ type: 'flightReady' });
+    this.event({ type: 'flightReady' });
   }
 
   /**
@@ -138,23 +175,79 @@ export class FlightController<M> {
    * handshake's flights when `last`); a partial one retransmits the rest now.
    */
   acknowledge(indexes: readonly number[], last = false): void {
-    const all = new Set([...this.context.acknowledged, ...indexes]);
+    const before = this.context.acknowledged;
+    const complete = this.context.flight.every((_, i) => before?.has(i) === true || indexes.includes(i));
     this.context.pendingAck = indexes;
-    const complete = this.context.flight.every((_, i) => all.has(i));
-    this.actor.send({ type: complete ? (last ? 'lastFlightAcknowledged' : 'flightAcknowledged') : 'partialAck' });
+    this.event({ type: complete ? (last ? 'lastFlightAcknowledged' : 'flightAcknowledged') : 'partialAck' });
   }
 
   /** The peer sent (part of) its next flight; `last` when it is the handshake's final one. */
   peerFlight(last: boolean): void {
-    this.actor.send({ type: last ? 'lastFlightReceived' : 'nextFlightReceived' });
+    this.event({ type: last ? 'lastFlightReceived' : 'nextFlightReceived' });
   }
 
   /** The peer retransmitted its previous flight: ours was probably lost. */
   peerRetransmitted(): void {
-    this.actor.send({ type: 'peerRetransmission' });
+    this.event({ type: 'peerRetransmission' });
+  }
+
+  /**
+   * The handshake is over: from now on the actor is released whenever the
+   * controller rests, and `onRest` runs each time it comes to rest (e.g. to
+   * drop the handshake epoch's write keys once the last flight that used
+   * them is done). Runs `onRest` at once when resting already.
+   */
+  settle(onRest: () => void): void {
+    if (this.onRest) return;
+    this.onRest = onRest;
+    this.rest();
   }
 
   stop(): void {
-    this.actor.stop();
+    this.stopped = true;
+    this.running?.stop();
+  }
+
+  private event(e: { readonly type: string }): void {
+    if (this.stopped) return;
+    this.actor().send(e as Parameters<FlightActor['send']>[0]);
+    if (this.onRest) this.rest();
+  }
+
+  /** When settled and resting: releases the actor (unless inspected) and tells `onRest`. */
+  private rest(): void {
+    const actor = this.running;
+    if (this.stopped) return;
+    if (actor) {
+      const snapshot = actor.getSnapshot();
+      const value = String(snapshot.value);
+      if (snapshot.status !== 'active' || !RESTING.has(value)) return;
+      // Nothing is outstanding: no state a resting chart has needs the last flight again.
+      this.context.flight = NONE;
+      this.context.acknowledged = undefined;
+      if (!this.inspect) {
+        this.running = undefined;
+        this.resting = value;
+      }
+    }
+    this.onRest?.();
+  }
+
+  private actor(): FlightActor {
+    return (this.running ??= this.start(this.resting));
+  }
+
+  /** A started actor: a new one at the chart's initial state, or one resumed in the resting state `value`. */
+  private start(value: string | undefined): FlightActor {
+    const machine = sharedDtls13FlightMachine();
+    const input = dtls13FlightInput(IMPLEMENTATION as Dtls13FlightImplementation<FlightContext<M>>, this.context);
+    const options = { clock: this.context.clock, ...(this.inspect ? { inspect: this.inspect } : {}) };
+    const actor =
+      value === undefined
+        ? createActor(machine, { input, ...options })
+        : createActor(machine, { input, snapshot: machine.resolveState({ value, context: resumedContext(input) }), ...options });
+    this.resting = undefined;
+    actor.start();
+    return actor;
   }
 }

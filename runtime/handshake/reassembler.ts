@@ -187,7 +187,8 @@ export class HandshakeReassembler {
   private readonly maxMessageLength: number;
   private readonly maxRangesPerMessage: number;
   private readonly maxBufferedBytes: number;
-  private readonly pending = new Map<number, PendingMessage>();
+  /** Messages with fragments held, by message_seq; allocated with the first (most messages arrive whole and are never held). */
+  private pending: Map<number, PendingMessage> | undefined;
   /** Sum of the pending messages' charges against maxBufferedBytes. */
   private charged = 0;
   /** Sum of the pending messages' buffer bytes. */
@@ -235,7 +236,7 @@ export class HandshakeReassembler {
         reason: `fragment_offset ${start} + fragment_length ${f.fragment.length} is past length ${f.length}`,
       };
     }
-    let p = this.pending.get(seq);
+    let p = this.pending?.get(seq);
     if (p === undefined) {
       if (f.length > this.maxMessageLength) return refused(seq, 'too-long');
       if (seq === this.next && start === 0 && end === f.length) {
@@ -258,7 +259,7 @@ export class HandshakeReassembler {
     if (this.charged - before + after > this.maxBufferedBytes) return refused(seq, 'buffer-cap');
     if (p === undefined) {
       p = new PendingMessage(f.msgType, f.length);
-      this.pending.set(seq, p);
+      (this.pending ??= new Map()).set(seq, p);
     }
     const outOfOrder = seq !== this.next || start > p.store.ranges.prefixEnd;
     p.store.insert(start, f.fragment);
@@ -271,7 +272,7 @@ export class HandshakeReassembler {
   /** Forgets every buffered fragment and expects `nextReceiveSeq` next. @throws ConfigError when it is not an integer in 0..2^16. */
   reset(nextReceiveSeq: number): void {
     this.next = integerOption('nextReceiveSeq', nextReceiveSeq, 0, MAX_MESSAGE_SEQ + 1);
-    this.pending.clear();
+    this.pending = undefined;
     this.charged = 0;
     this.retained = 0;
   }
@@ -280,8 +281,9 @@ export class HandshakeReassembler {
   snapshot(): ReassemblerView {
     const messages: PendingMessageView[] = [];
     let receivedBytes = 0;
-    for (const seq of [...this.pending.keys()].sort((a, b) => a - b)) {
-      const p = this.pending.get(seq)!;
+    const pending = this.pending ?? new Map<number, PendingMessage>();
+    for (const seq of [...pending.keys()].sort((a, b) => a - b)) {
+      const p = pending.get(seq)!;
       receivedBytes += p.store.held;
       messages.push({
         messageSeq: seq,
@@ -298,13 +300,16 @@ export class HandshakeReassembler {
   /** Delivers `first` and then every whole message from next_receive_seq on. */
   private drain(first: HandshakeMessage[]): ReassemblyResult {
     const messages = first;
-    for (let p = this.pending.get(this.next); p?.store.complete; p = this.pending.get(this.next)) {
-      this.pending.delete(this.next);
+    const pending = this.pending;
+    if (!pending) return { kind: 'complete', messages };
+    for (let p = pending.get(this.next); p?.store.complete; p = pending.get(this.next)) {
+      pending.delete(this.next);
       this.charged -= p.charge;
       this.retained -= p.store.held;
       messages.push({ msgType: p.msgType, messageSeq: this.next, body: p.store.body() });
       this.next++;
     }
+    if (pending.size === 0) this.pending = undefined;
     return { kind: 'complete', messages };
   }
 }

@@ -3,7 +3,6 @@ import { CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { DEFAULT_AEAD_LIMITS, KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { reconstructSequenceNumber, recordNonce } from './sequence.js';
-import { copyOf } from '../wire/bytes.js';
 
 /** Where an incoming record's header is unmasked to serve as additional data (1 + CID + 2 + 2 bytes at most); one for all (opening is synchronous). */
 const AAD_SCRATCH = new Uint8Array(1 + 255 + 4);
@@ -22,8 +21,9 @@ export class EpochCipher {
   private readonly protection: RecordProtection | undefined;
   private readonly aead: AeadKey | undefined;
   private readonly snMask: MaskKey | undefined;
-  private readonly iv: Uint8Array;
-  private readonly nonce: Uint8Array;
+  /** The IV and a nonce scratch of its length, in one buffer; only without a {@link RecordProtection} (which keeps its own). */
+  private readonly iv: Uint8Array | undefined;
+  private readonly nonce: Uint8Array | undefined;
   /** Records protected (send) or successfully deprotected (receive) with this key. */
   used = 0;
   /** Records that failed authentication with this key (receive). */
@@ -39,9 +39,12 @@ export class EpochCipher {
     if (this.protection === undefined) {
       this.aead = provider.aead(this.suite.aead, keys.key);
       this.snMask = provider.mask(this.suite.mask, keys.snKey);
+      const n = keys.iv.length;
+      const both = new Uint8Array(2 * n);
+      both.set(keys.iv);
+      this.iv = both.subarray(0, n);
+      this.nonce = both.subarray(n);
     }
-    this.iv = copyOf(keys.iv);
-    this.nonce = new Uint8Array(this.iv.length);
   }
 
   /** True once protecting more records would pass the confidentiality limit. */
@@ -68,7 +71,7 @@ export class EpochCipher {
     this.used++;
     if (this.protection) return this.protection.sealRecord(seq, record, headerLength, plaintextLength, snOffset, snBytes);
     const header = record.subarray(0, headerLength);
-    this.aead!.sealInto(recordNonce(this.iv, seq, this.nonce), header, [record.subarray(headerLength, headerLength + plaintextLength)], record, headerLength);
+    this.aead!.sealInto(recordNonce(this.iv!, seq, this.nonce!), header, [record.subarray(headerLength, headerLength + plaintextLength)], record, headerLength);
     const mask = this.snMask!.mask(record.subarray(headerLength));
     record[snOffset]! ^= mask[0]!;
     if (snBytes === 2) record[snOffset + 1]! ^= mask[1]!;
@@ -130,7 +133,7 @@ export class EpochCipher {
         low = (low << 8) | second;
       }
       const seq = reconstructSequenceNumber(low, snBytes === 2 ? 16 : 8, expected);
-      inner = this.aead!.open(recordNonce(this.iv, seq, this.nonce), aad, encrypted);
+      inner = this.aead!.open(recordNonce(this.iv!, seq, this.nonce!), aad, encrypted);
       this.openedSequenceNumber = seq;
     }
     if (inner === undefined) this.failed++;
@@ -142,6 +145,6 @@ export class EpochCipher {
     this.protection?.release();
     this.aead?.release();
     this.snMask?.release();
-    this.iv.fill(0);
+    this.iv?.fill(0);
   }
 }

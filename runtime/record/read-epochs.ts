@@ -39,7 +39,8 @@ export type EpochLookup = ReadEpoch | 'deferred' | 'epoch-dropped' | 'unknown-ep
 export class ReadEpochs {
   private readonly retention: number;
   private readonly maxApplicationEpochs: number;
-  private readonly epochs = new Map<number, ReadEpoch>();
+  /** The epochs held, in installation order (each one's epoch is its cipher's); replaced, never grown in place, so it has no spare room. */
+  private epochs: readonly ReadEpoch[] = [];
   /** The newest installed epoch with each value of the two low bits. */
   private readonly slots: (ReadEpoch | undefined)[] = [undefined, undefined, undefined, undefined];
   private newestInstalled = -1;
@@ -56,7 +57,7 @@ export class ReadEpochs {
 
   /** Number of epochs held. */
   get size(): number {
-    return this.epochs.size;
+    return this.epochs.length;
   }
 
   /** How many times keys were installed: changes with every {@link install}, even when the number held stays the same. */
@@ -66,24 +67,33 @@ export class ReadEpochs {
 
   /** The epochs held, in installation order. */
   entries(): IterableIterator<[number, ReadEpoch]> {
-    return this.epochs.entries();
+    return this.epochs.map((r): [number, ReadEpoch] => [r.cipher.epoch, r]).values();
   }
 
   get(epoch: number): ReadEpoch | undefined {
-    return this.epochs.get(epoch);
+    return this.epochs.find((r) => r.cipher.epoch === epoch);
   }
 
   /** Holds `state` for `epoch` (replacing keys already held for it), then enforces the cap. */
   install(epoch: number, state: ReadEpoch): void {
-    this.epochs.get(epoch)?.cipher.release();
-    this.epochs.set(epoch, state);
+    if (state.cipher.epoch !== epoch) throw new Error(`read keys for epoch ${state.cipher.epoch} installed as epoch ${epoch}`);
+    const old = this.get(epoch);
+    if (old) {
+      old.cipher.release();
+      this.epochs = this.epochs.map((r) => (r === old ? state : r));
+    } else {
+      this.epochs = [...this.epochs, state];
+    }
     this.installs++;
     if (epoch >= FIRST_APPLICATION_EPOCH) {
       let held = 0;
-      for (const e of this.epochs.keys()) if (e >= FIRST_APPLICATION_EPOCH) held++;
+      for (const r of this.epochs) if (r.cipher.epoch >= FIRST_APPLICATION_EPOCH) held++;
       while (held > this.maxApplicationEpochs) {
         let oldest = Infinity;
-        for (const e of this.epochs.keys()) if (e >= FIRST_APPLICATION_EPOCH && e !== epoch && e < oldest) oldest = e;
+        for (const {
+          cipher: { epoch: e },
+        } of this.epochs)
+          if (e >= FIRST_APPLICATION_EPOCH && e !== epoch && e < oldest) oldest = e;
         this.remove(oldest);
         held--;
       }
@@ -105,7 +115,8 @@ export class ReadEpochs {
     this.newestAuthenticated = epoch;
     if (epoch < FIRST_APPLICATION_EPOCH) return;
     let removed = false;
-    for (const [e, r] of this.epochs) {
+    for (const r of this.epochs) {
+      const e = r.cipher.epoch;
       if (e < FIRST_APPLICATION_EPOCH || e >= epoch) continue;
       if (e < epoch - 1) removed = this.remove(e) || removed;
       else if (r.expiresAt === undefined) r.expiresAt = now + this.retention;
@@ -116,15 +127,15 @@ export class ReadEpochs {
   /** The earliest expiry of a retained epoch, if any. */
   nextTimeout(): number | undefined {
     let t: number | undefined;
-    for (const r of this.epochs.values()) if (r.expiresAt !== undefined && (t === undefined || r.expiresAt < t)) t = r.expiresAt;
+    for (const r of this.epochs) if (r.expiresAt !== undefined && (t === undefined || r.expiresAt < t)) t = r.expiresAt;
     return t;
   }
 
   /** Drops the epochs whose retention ended at or before `now`. */
   handleTimeout(now: number): void {
     let removed = false;
-    // Runs on every datagram: no copy of the map (deleting the entry being visited is safe in a Map iteration).
-    for (const [e, r] of this.epochs) if (r.expiresAt !== undefined && r.expiresAt <= now) removed = this.remove(e) || removed;
+    // Runs on every datagram: no allocation unless an epoch goes (remove replaces the list; this loop keeps the one it started on).
+    for (const r of this.epochs) if (r.expiresAt !== undefined && r.expiresAt <= now) removed = this.remove(r.cipher.epoch) || removed;
     if (removed) this.reindex();
   }
 
@@ -144,10 +155,10 @@ export class ReadEpochs {
   }
 
   private remove(epoch: number): boolean {
-    const r = this.epochs.get(epoch);
+    const r = this.get(epoch);
     if (r === undefined) return false;
     r.cipher.release();
-    this.epochs.delete(epoch);
+    this.epochs = this.epochs.filter((x) => x !== r);
     if (epoch > this.highestDropped) this.highestDropped = epoch;
     return true;
   }
@@ -156,7 +167,8 @@ export class ReadEpochs {
     this.slots.fill(undefined);
     const newest: number[] = [-1, -1, -1, -1];
     this.newestInstalled = -1;
-    for (const [e, r] of this.epochs) {
+    for (const r of this.epochs) {
+      const e = r.cipher.epoch;
       if (e > this.newestInstalled) this.newestInstalled = e;
       if (e > newest[e & 3]!) {
         newest[e & 3] = e;

@@ -1,3 +1,6 @@
+/** Bits per word of the window: a 30-bit word stays a small integer. */
+const WORD = 30;
+
 /**
  * The anti-replay sliding window of RFC 9147 §4.5.1 (RFC 4303 §3.4.3): the
  * right edge is the highest sequence number deprotected in the epoch; a bit
@@ -6,13 +9,14 @@
 export class ReplayWindow {
   /** Window size in records. */
   readonly size: number;
-  private readonly bits: Uint32Array;
+  /** WORD bits per number, so every word is a small integer V8 stores inline (a typed array would add a buffer of its own per epoch). */
+  private readonly bits: number[];
   private highest = -1;
 
   constructor(size = 64) {
     if (!Number.isInteger(size) || size < 64) throw new RangeError(`replay window size must be an integer >= 64, got ${size}`);
     this.size = size;
-    this.bits = new Uint32Array(Math.ceil(size / 32));
+    this.bits = new Array<number>(Math.ceil(size / WORD)).fill(0);
   }
 
   /** The highest sequence number accepted so far, or -1. */
@@ -25,7 +29,9 @@ export class ReplayWindow {
     if (seq > this.highest) return 'new';
     const age = this.highest - seq;
     if (age >= this.size) return 'too-old';
-    return this.test(seq) ? 'duplicate' : 'new';
+    const slot = seq % this.size;
+    const w = (slot / WORD) | 0;
+    return (this.bits[w]! & (1 << (slot - w * WORD))) !== 0 ? 'duplicate' : 'new';
   }
 
   /** Records `seq` as received (call only after the record deprotected: §4.5.1). */
@@ -36,26 +42,14 @@ export class ReplayWindow {
       else for (let s = this.highest + 1; s <= seq; s++) this.clear(s);
       this.highest = seq;
     }
-    this.set(seq);
-  }
-
-  private index(seq: number): [number, number] {
     const slot = seq % this.size;
-    return [slot >>> 5, 1 << (slot & 31)];
-  }
-
-  private test(seq: number): boolean {
-    const [w, m] = this.index(seq);
-    return (this.bits[w]! & m) !== 0;
-  }
-
-  private set(seq: number): void {
-    const [w, m] = this.index(seq);
-    this.bits[w]! |= m;
+    const w = (slot / WORD) | 0;
+    this.bits[w]! |= 1 << (slot - w * WORD);
   }
 
   private clear(seq: number): void {
-    const [w, m] = this.index(seq);
-    this.bits[w]! &= ~m;
+    const slot = seq % this.size;
+    const w = (slot / WORD) | 0;
+    this.bits[w]! &= ~(1 << (slot - w * WORD));
   }
 }
