@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { InspectionEvent } from 'xstate';
-import { connectUdp } from '../runtime/node/client.js';
-import { DtlsEndpoint } from '../runtime/node/endpoint.js';
-import { DtlsUdpServer } from '../runtime/node/server.js';
+import { performance } from 'node:perf_hooks';
+import { connect } from '../runtime/node/dtls/connect.js';
+import { listen } from '../runtime/node/dtls/listener.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { inspectPort, interrupted, withInspectDefault } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';
@@ -59,28 +59,34 @@ async function demo(out: (line: string) => void, inspector: ChartInspector | und
   out('dtls13 demo: a throwaway CA and server certificate (ECDSA P-256), a server and a client on loopback over UDP');
 
   const serverChart = chartPath('dtls13-server', inspector);
-  const server = await DtlsUdpServer.listen({ certificate: { chain: id.chain, privateKey: id.privateKey }, inspect: serverChart.inspect });
-  server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
-  out(`server: listening on ${server.address.address}:${server.address.port}, stateless cookie exchange on`);
+  const server = listen((session) => (session.onmessage = (data) => session.send(data)), {
+    cert: [...id.chain],
+    key: id.privateKey,
+    host: '127.0.0.1',
+    inspect: serverChart.inspect,
+  });
+  const address = await server.listening;
+  out(`server: listening on ${address.address}:${address.port}, stateless cookie exchange on`);
 
   const clientChart = chartPath('dtls13-client', inspector);
-  const client = connectUdp({ port: server.address.port, trustAnchors: [id.caDer], serverName: 'localhost', inspect: clientChart.inspect });
+  const client = connect('127.0.0.1', address.port, { ca: id.caDer, servername: 'localhost', inspect: clientChart.inspect });
   try {
-    const p = await client.handshake;
+    await client.opened;
+    const p = client.parameters!;
     out(`negotiated: ${p.cipherSuite}, ${p.group}, ${p.signatureAlgorithm}${p.helloRetryRequest ? ', after a HelloRetryRequest with a cookie' : ''}`);
     out(`client chart: ${clientChart.path.join(' → ')}`);
-    const stats = client.connection.stats;
+    const stats = client.stats;
     out(
-      `handshake: ${stats.handshakeDuration?.toFixed(1) ?? '?'} ms (ClientHello sent to handshake complete), ${stats.datagramsSent} datagrams sent, ${stats.datagramsReceived} received, ${stats.retransmissions} retransmissions`,
+      `handshake: ${stats.connectionStats?.handshakeDuration?.toFixed(1) ?? '?'} ms (ClientHello sent to handshake complete), ${stats.datagramsSent} datagrams sent, ${stats.datagramsReceived} received, ${stats.retransmitCount} retransmissions`,
     );
     const message = 'hello over DTLS 1.3';
-    const sentAt = DtlsEndpoint.now();
-    client.send(new TextEncoder().encode(message));
-    const echo = new TextDecoder().decode(await client.receive());
-    out(`round trip: sent '${message}', the server echoed '${echo}' in ${(DtlsEndpoint.now() - sentAt).toFixed(2)} ms`);
+    const reply = new Promise<Buffer>((resolve) => (client.onmessage = resolve));
+    const sentAt = performance.now();
+    client.send(message);
+    const echo = (await reply).toString('utf8');
+    out(`round trip: sent '${message}', the server echoed '${echo}' in ${(performance.now() - sentAt).toFixed(2)} ms`);
     out(`server chart: ${serverChart.path.join(' → ')}`);
-    client.close();
-    await client.closed;
+    await client.close();
     out('closed with close_notify');
     return echo === message ? 0 : 1;
   } finally {
