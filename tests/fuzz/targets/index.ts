@@ -16,6 +16,9 @@ export const CLIENT_SCENARIOS: readonly Scenario[] = [
   // Appended (the first input byte picks a scenario modulo their number): a PSK handshake, no certificates.
   { victim: 'client', variant: 'psk', state: 'waitEncryptedExtensions' },
   { victim: 'client', variant: 'psk', state: 'waitFinished' },
+  // Appended: SNI, DTLS-SRTP, record_size_limit and signature_algorithms_cert in play (EncryptedExtensions' answers, limited records).
+  { victim: 'client', variant: 'extensions', state: 'waitEncryptedExtensions' },
+  { victim: 'client', variant: 'extensions', state: 'connected' },
 ];
 
 /** The server fresh, after a ClientHello (1-RTT, HelloRetryRequest, client authentication) and connected. */
@@ -29,6 +32,9 @@ export const SERVER_SCENARIOS: readonly Scenario[] = [
   // Appended: ClientHellos to a server that knows an external PSK and has ticket keys (binders, tickets), and its PSK handshake.
   { victim: 'server', variant: 'psk', state: 'waitClientHello' },
   { victim: 'server', variant: 'psk', state: 'waitClientFinished' },
+  // Appended: a server selecting by server_name, with SRTP and record_size_limit, fresh and connected.
+  { victim: 'server', variant: 'extensions', state: 'waitClientHello' },
+  { victim: 'server', variant: 'extensions', state: 'connected' },
 ];
 
 export const TARGETS: Readonly<Record<string, () => FuzzTarget>> = {

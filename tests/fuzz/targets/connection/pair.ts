@@ -21,11 +21,13 @@ export const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 /**
  * plain: 1-RTT with defaults; hrr: the server only takes secp256r1, so it asks
  * again; clientAuth: the server requires a client certificate; psk: an
- * external PSK both sides know (the server also has its certificate).
+ * external PSK both sides know (the server also has its certificate);
+ * extensions: SNI selection, DTLS-SRTP, record_size_limit on both sides and
+ * signature_algorithms_cert.
  */
-export type Variant = 'plain' | 'hrr' | 'clientAuth' | 'psk';
+export type Variant = 'plain' | 'hrr' | 'clientAuth' | 'psk' | 'extensions';
 
-export const VARIANTS: readonly Variant[] = ['plain', 'hrr', 'clientAuth', 'psk'];
+export const VARIANTS: readonly Variant[] = ['plain', 'hrr', 'clientAuth', 'psk', 'extensions'];
 
 const PSK = { identity: 'fuzz-device', key: new Uint8Array(32).fill(0x42) };
 
@@ -68,6 +70,13 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     ...(variant === 'hrr' ? { groups: ['x25519', 'secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { certificate: { chain: CLIENT_ID.chain, privateKey: CLIENT_ID.privateKey } } : {}),
     ...(variant === 'psk' ? { psk: PSK } : {}),
+    ...(variant === 'extensions'
+      ? {
+          srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'],
+          recordSizeLimit: 200,
+          signatureAlgorithmsCert: ['ecdsa_secp256r1_sha256', 'ed25519', 'rsa_pkcs1_sha256', 'rsa_pss_rsae_sha256'],
+        }
+      : {}),
     ...log('client'),
   });
   const server = DtlsConnection.server({
@@ -77,6 +86,13 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     ...(variant === 'hrr' ? { groups: ['secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { clientAuthentication: 'required', trustAnchors: [CLIENT_ID.caDer] } : {}),
     ...(variant === 'psk' ? { psk: { [PSK.identity]: PSK.key }, ticketKeys: new Uint8Array(32).fill(0x17) } : {}),
+    ...(variant === 'extensions'
+      ? {
+          sni: { 'server.test': { chain: SERVER_ID.chain, privateKey: SERVER_ID.privateKey } },
+          srtp: ['SRTP_AES128_CM_SHA1_80', 'SRTP_AEAD_AES_128_GCM'],
+          recordSizeLimit: 300,
+        }
+      : {}),
     ...log('server'),
   });
   return { client, server };
