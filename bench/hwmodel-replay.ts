@@ -9,6 +9,8 @@
  * replayed connections produce and accept the recorded datagrams: the
  * baseline does exactly the protocol work of the simulation, 100
  * connections open at once as in the simulation, not one after another.
+ * What only the model needs is left out: the `stats` the record layer reads
+ * after each call to learn the messages and records it charges for.
  */
 import { DtlsConnection } from '../runtime/connection/connection.js';
 import { CryptoOpLog } from '../hwmodel/model/crypto-ops.js';
@@ -19,7 +21,7 @@ import { sideConnections, type Workload } from '../hwmodel/model/scenario.js';
 const METHODS = ['connect', 'receive', 'send', 'close', 'handleTimeout', 'pollTransmit', 'pollEvent', 'pollTimeout'] as const;
 type Method = (typeof METHODS)[number];
 
-/** One recorded call: connection number (creation order), the method (index into METHODS, or -1 for the stats getter), its arguments. */
+/** One recorded call: connection number (creation order), the method (index into METHODS), its arguments. */
 interface Call {
   readonly connection: number;
   readonly method: number;
@@ -43,7 +45,6 @@ export function recordCalls(run: () => void): CallLog {
     client: DtlsConnection.client,
     server: DtlsConnection.server,
     enterer: SideConnections.prototype.enterer,
-    stats: Object.getOwnPropertyDescriptor(DtlsConnection.prototype, 'stats')!,
     methods: METHODS.map((m) => proto[m]),
   };
   const created = (side: 'client' | 'server', c: DtlsConnection): DtlsConnection => {
@@ -69,13 +70,6 @@ export function recordCalls(run: () => void): CallLog {
       return fn.apply(this, args);
     };
   });
-  Object.defineProperty(DtlsConnection.prototype, 'stats', {
-    ...saved.stats,
-    get(this: DtlsConnection) {
-      calls.push({ connection: ids.get(this)!, method: -1, args: [] });
-      return saved.stats.get!.call(this);
-    },
-  });
   try {
     run();
   } finally {
@@ -83,7 +77,6 @@ export function recordCalls(run: () => void): CallLog {
     DtlsConnection.server = saved.server;
     SideConnections.prototype.enterer = saved.enterer;
     METHODS.forEach((m, i) => (proto[m] = saved.methods[i]!));
-    Object.defineProperty(DtlsConnection.prototype, 'stats', saved.stats);
   }
   return { connections, calls };
 }
@@ -105,11 +98,8 @@ export function replayCalls(w: Workload, log: CallLog): number {
     const conn = conns[call.connection]!;
     const c = conn.c as unknown as Record<Method, (...args: unknown[]) => unknown>;
     conn.enter();
-    if (call.method < 0) void conn.c.stats;
-    else {
-      c[METHODS[call.method]!]!(...call.args);
-      if (call.method <= 4) conn.log.take(); // the model takes each call's operations
-    }
+    c[METHODS[call.method]!]!(...call.args);
+    if (call.method <= 4) conn.log.take(); // the model takes each call's operations
   }
   const ms = performance.now() - t0;
   for (const { c } of conns)

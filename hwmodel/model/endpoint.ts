@@ -19,7 +19,7 @@ export interface Endpoint {
   /** Client endpoints start the handshake when their worker starts. */
   readonly initiate: boolean;
   /** Counters at the end of the previous call, for the deltas of the next. */
-  seen: { messages: number; records: number };
+  readonly seen: { messages: number; records: number };
   /** The host asked for close_notify once the queued data is sent. */
   closing: boolean;
   done: boolean;

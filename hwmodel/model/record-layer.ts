@@ -205,7 +205,8 @@ export class RecordLayer extends RecordLayerSkeleton {
     const messages = stats.handshakeMessagesReceived + stats.handshakeMessagesSent;
     const recordsIn = stats.recordsReceived - ep.seen.records;
     const messagesDone = messages - ep.seen.messages;
-    ep.seen = { messages, records: stats.recordsReceived };
+    ep.seen.messages = messages;
+    ep.seen.records = stats.recordsReceived;
     const datagrams: Uint8Array[] = [];
     for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) datagrams.push(d);
 
@@ -213,7 +214,8 @@ export class RecordLayer extends RecordLayerSkeleton {
     const outbound: CryptoOp[] = [];
     const handshake: CryptoOp[] = [];
     let keys = 0;
-    let masksIn = ops.reduce((n, o) => n + (o.kind === 'aead_open' ? 1 : 0), 0);
+    let masksIn = 0;
+    for (const o of ops) if (o.kind === 'aead_open') masksIn++;
     for (const o of ops) {
       if (o.kind === 'aead_open') inbound.push(o);
       else if (o.kind === 'mask' && masksIn > 0) {

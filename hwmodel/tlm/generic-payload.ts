@@ -48,7 +48,8 @@ export class GenericPayload {
   /** Set by the target; `incomplete` until then. */
   responseStatus: ResponseStatus = 'incomplete';
 
-  readonly #extensions = new Map<ExtensionClass<TlmExtension>, TlmExtension>();
+  /** Made at the first extension: most payloads (memory bursts, datagrams) carry none. */
+  #extensions: Map<ExtensionClass<TlmExtension>, TlmExtension> | undefined;
   #auto: Set<ExtensionClass<TlmExtension>> | undefined;
   #mm: MemoryManager | undefined;
   #refCount = 0;
@@ -111,8 +112,9 @@ export class GenericPayload {
   /** Stores a sticky extension under its class; returns the one it replaced. */
   setExtension<T extends TlmExtension>(ext: T): T | undefined {
     const key = ext.constructor as ExtensionClass<T>;
-    const old = this.#extensions.get(key) as T | undefined;
-    this.#extensions.set(key, ext);
+    const map = (this.#extensions ??= new Map());
+    const old = map.get(key) as T | undefined;
+    map.set(key, ext);
     this.#auto?.delete(key);
     return old;
   }
@@ -126,24 +128,24 @@ export class GenericPayload {
 
   /** The extension stored under `cls`, or undefined. */
   getExtension<T extends TlmExtension>(cls: ExtensionClass<T>): T | undefined {
-    return this.#extensions.get(cls) as T | undefined;
+    return this.#extensions?.get(cls) as T | undefined;
   }
 
   /** Removes the extension stored under `cls` (no-op when absent). */
   clearExtension(cls: ExtensionClass<TlmExtension>): void {
-    this.#extensions.delete(cls);
+    this.#extensions?.delete(cls);
     this.#auto?.delete(cls);
   }
 
   /** Removes every extension, sticky ones too. */
   clearAllExtensions(): void {
-    this.#extensions.clear();
+    this.#extensions?.clear();
     this.#auto?.clear();
   }
 
   /** How many extensions are stored. */
   get extensionCount(): number {
-    return this.#extensions.size;
+    return this.#extensions?.size ?? 0;
   }
 
   // ---- copy / reset -----------------------------------------------------------
@@ -167,7 +169,7 @@ export class GenericPayload {
     this.responseStatus = 'incomplete';
     const auto = this.#auto;
     if (auto !== undefined && auto.size > 0) {
-      for (const key of auto) this.#extensions.delete(key);
+      for (const key of auto) this.#extensions?.delete(key);
       auto.clear();
     }
   }
@@ -189,8 +191,8 @@ export class GenericPayload {
     this.data = copyInto(this.data, other.data, other.dataLength);
     const be = other.byteEnables;
     this.byteEnables = be === undefined ? undefined : copyInto(this.byteEnables, be, other.byteEnableLength);
-    for (const [key, ext] of other.#extensions) {
-      const mine = this.#extensions.get(key);
+    for (const [key, ext] of other.#extensions ?? []) {
+      const mine = this.#extensions?.get(key);
       if (mine !== undefined) mine.copyFrom(ext);
       else if (this.#mm !== undefined) this.setAutoExtension(ext.clone());
       else this.setExtension(ext.clone());
@@ -220,7 +222,8 @@ export class GenericPayload {
 
   /** For every extension class present on both payloads, `copyFrom` `other`'s into this one (`update_extensions_from`). */
   updateExtensionsFrom(other: GenericPayload): void {
-    for (const [key, ext] of other.#extensions) this.#extensions.get(key)?.copyFrom(ext);
+    if (this.#extensions === undefined) return;
+    for (const [key, ext] of other.#extensions ?? []) this.#extensions.get(key)?.copyFrom(ext);
   }
 }
 
