@@ -32,6 +32,9 @@ export type SessionCloseReason = EndpointCloseReason;
 /** What `send()` takes: text (sent as UTF-8) or the bytes a view covers. */
 export type SendData = string | Uint8Array | ArrayBufferView;
 
+/** Bytes short of the mtu below which any message fits: record header (5), the longest connection ID (255), content type (1), the longest tag (16). */
+const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
+
 /** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */
 const WAITING_MESSAGES = 1024;
 
@@ -194,8 +197,11 @@ export class DtlsSession {
     const bytes = toBytes(data);
     const conn = this.conn;
     if (!conn || !this.negotiated || this.ended || this.ending) throw new SessionStateError(this.stateProblem('send'));
-    const limit = this.maxMessageSize;
-    if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, this.mtu);
+    // Only a message near the limit pays for working it out (suite, connection ID).
+    if (bytes.length > this.mtu - SURELY_FITS_BELOW_MTU) {
+      const limit = this.maxMessageSize;
+      if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, this.mtu);
+    }
     try {
       conn.send(bytes);
     } catch (e) {
