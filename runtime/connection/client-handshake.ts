@@ -181,7 +181,9 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
       applyEncryptedExtensions: b.step('applyEncryptedExtensions', 'waitEncryptedExtensions', (s, event) => {
         const ee = payloadOf(event, 'EncryptedExtensions');
         const offered = s.earlyData === 'offered';
-        checkEncryptedExtensions(ee.extensions, config.serverName !== undefined, offered, config.alpnOffer !== undefined, clientOfferedMore(config));
+        // server_name may be acknowledged only when it was sent: never for an IP address (RFC 6066 §3).
+        const sentName = sentServerName(config.serverName) !== undefined;
+        checkEncryptedExtensions(ee.extensions, sentName, offered, config.alpnOffer !== undefined, clientOfferedMore(config));
         const alpn = chosenAlpn(config.alpnOffer, findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList);
         const answers = applyServerAnswers(config, parts.records, ee);
         transcribe(s.keys.transcript);

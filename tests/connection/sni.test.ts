@@ -5,6 +5,7 @@ import {
   encodeClientHello,
   encodeDtlsHandshake,
   encodeDtlsPlaintext,
+  encodeEncryptedExtensions,
   type ClientHello,
   type ClientHelloExtension,
 } from '../../generated/wire/index.js';
@@ -14,7 +15,7 @@ import { HelloRetryResponder } from '../../runtime/connection/hello-retry-respon
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity, TEST_TIME, type Identity } from '../support/pki-fixtures.js';
-import { makePair } from '../support/stepper.js';
+import { makePair, reach } from '../support/stepper.js';
 
 // Server Name Indication (RFC 6066 §3): the server's certificate chosen by the name the client asks for.
 
@@ -276,4 +277,15 @@ test('through the stateless cookie exchange too: the cookie carries the first na
   t.is(second(undefined), 'waitClientFinished');
   t.is(second('A.TEST.'), 'waitClientFinished'); // the same name, written differently
   t.is(second('b.test'), 'illegal_parameter');
+});
+
+test('a client acknowledged for a server_name it never sent (it connected to an IP address) refuses it: unsupported_extension', (t) => {
+  const answer = (serverName: string): string => {
+    const pair = reach(makePair(a, { client: { serverName, checkServerIdentity: false } }), 'client', 'waitEncryptedExtensions');
+    if (!pair) return 'never waited for EncryptedExtensions';
+    pair.client.injectHandshakeMessage(8, encodeEncryptedExtensions({ extensions: [{ extensionType: 'server_name', extensionData: {} }] }), 2);
+    return pair.client.failure?.alert ?? pair.client.state;
+  };
+  t.is(answer('a.test'), 'waitCertificateOrCertificateRequest');
+  t.is(answer('192.0.2.1'), 'unsupported_extension');
 });
