@@ -173,6 +173,11 @@ export class DtlsEndpoint {
     if (this.guard(() => this.connection.rebind(path))) this.pump();
   }
 
+  /** Sends what the connection has queued (after a call made on it directly, such as issuing connection IDs). */
+  pumpNow(): void {
+    this.pump();
+  }
+
   /** Sends application data once the handshake is complete (a ConnectionStateError before then or after a failure). */
   send(data: Uint8Array): void {
     this.connection.send(data);
@@ -370,6 +375,15 @@ export function describeFailure(f: { readonly alert: string; readonly message: s
 
 /** Addresses remembered per endpoint for return routability probes. */
 const MAX_PATHS = 8;
+
+/** The address a path name (`address|port`) stands for, when it is one. */
+export function addressOfPath(path: string): { readonly address: string; readonly family: 'IPv4' | 'IPv6'; readonly port: number } | undefined {
+  const bar = path.lastIndexOf('|');
+  const port = Number(path.slice(bar + 1));
+  if (bar <= 0 || !Number.isInteger(port)) return undefined;
+  const address = path.slice(0, bar);
+  return { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port };
+}
 
 /** The path name of a UDP address (what `DtlsConnection.receive` is given). */
 export function pathOf(a: RemoteAddress): string {

@@ -119,7 +119,10 @@ test('who may send what (RFC 9147 §9): NewConnectionId to a side that asked for
   zero2.client.injectHandshakeMessage(REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
   t.is(zero2.client.failure?.alert, 'unexpected_message');
   t.throws(() => zero2.server.requestConnectionIds(1), { message: /connection ID/ });
-  const none = connected({ client: { cid: undefined }, server: { cid: undefined } });
+  const plain = makePair(id);
+  const none = new PathLink(plain.client, plain.server);
+  plain.client.connect(0);
+  none.run();
   none.server.injectHandshakeMessage(REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
   t.is(none.server.failure?.alert, 'unexpected_message');
 });

@@ -8,6 +8,7 @@ import { DtlsEndpoint } from '../endpoint.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { DtlsSessionError } from './errors.js';
 import { clientOptions, handshakeTimeoutMs, type ConnectOptions } from './options.js';
+import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession } from './session.js';
 
 /** Where a name resolved to. */
@@ -92,7 +93,7 @@ function start(
   const endpoint = new DtlsEndpoint(connection, socket, { address: server.address, port }, (self) => {
     void self.flushed().then(() => {
       try {
-        socket.close();
+        self.socket.close(); // the current one: `rebind` may have replaced the first
       } catch {
         // already closed
       }
@@ -100,8 +101,9 @@ function start(
   });
   endpoint.socketConnected = true;
   // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED; any socket error ends the session with it.
-  socket.on('error', (error) => session.fail(error));
-  socket.on('message', (msg) => endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength)));
+  const fail = (error: Error): void => session.fail(error);
+  attachClientSocket(socket, endpoint, fail);
+  session.rebinder = () => rebindClient(endpoint, fail);
   session.attach(endpoint);
   socket.bind(bindPort, bindHost, () => {
     if (endpoint.isEnded) return;

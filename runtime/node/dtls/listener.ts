@@ -63,6 +63,14 @@ export class DtlsListenerStats {
   get restarts(): number {
     return this.listener.server?.stats.restarts ?? 0;
   }
+  /** Datagrams dropped because their connection ID is no session's (never issued, retired, or of an ended session). */
+  get unknownConnectionId(): number {
+    return this.listener.server?.stats.unknownConnectionId ?? 0;
+  }
+  /** Sessions moved to a new client address after a return routability check (RFC 9853). */
+  get migrations(): number {
+    return this.listener.server?.stats.migrations ?? 0;
+  }
   /** Whether the endpoint is still open (false once closed: the values are then final). */
   get isConnected(): boolean {
     return this.listener.counts.destroyedAt === undefined;

@@ -3,7 +3,7 @@ import { isIPv6, isIP } from 'node:net';
 import { ConnectionStateError } from '../../connection/connection.js';
 import type { NegotiatedParameters } from '../../connection/events.js';
 import { certificateToPem } from '../../pki/pem.js';
-import type { DtlsEndpoint, EndpointCloseReason, EndpointClosedError } from '../endpoint.js';
+import { addressOfPath, type DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError } from '../endpoint.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { DtlsSessionError, MessageTooLargeError, SessionStateError } from './errors.js';
 import { maxMessageSize } from './message-size.js';
@@ -77,6 +77,14 @@ export class DtlsSession {
    * when it sent none. A certificate that fails ends the session instead.
    */
   onclientcertificate: ((certificate: string | undefined) => void) | null = null;
+  /**
+   * Server, with connection IDs: the client's address changed and the
+   * return routability check (RFC 9853) passed; datagrams go to `to` now.
+   * `remoteAddress` is `to` when this runs.
+   */
+  onmigrate: ((from: SessionAddress, to: SessionAddress) => void) | null = null;
+  /** @internal Client: moves the session to a new local UDP port (set by `connect`). */
+  rebinder: (() => Promise<SessionAddress>) | undefined;
 
   private conn: DtlsEndpoint | undefined;
   private negotiated: NegotiatedParameters | undefined;
@@ -155,6 +163,10 @@ export class DtlsSession {
       else if (e.type === 'sessionTicket') {
         this.ticket = Buffer.from(e.session);
         this.onticket?.(this.ticket);
+      } else if (e.type === 'pathMigrated') {
+        const from = addressOfPath(e.from);
+        const to = this.remoteAddress;
+        if (from && to) this.onmigrate?.(from, to);
       } else if (e.type === 'clientAuthenticated') {
         this.lateCertificate = e.certificate;
         this.onclientcertificate?.(e.certificate ? certificateToPem(e.certificate) : undefined);
@@ -395,6 +407,46 @@ export class DtlsSession {
   updateKeys(requestPeer = false): void {
     if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('updateKeys'));
     this.conn.updateKeys(requestPeer);
+  }
+
+  /**
+   * Connection IDs, when the handshake negotiated them (RFC 9146): `local`
+   * is what the peer's records to us carry, `peer` what ours carry
+   * (undefined: a zero-length CID), `spares` the peer's CIDs held for a new
+   * path, `rrc` whether address changes are checked (RFC 9853).
+   */
+  get connectionIds(): { readonly local: Buffer | undefined; readonly peer: Buffer | undefined; readonly spares: number; readonly rrc: boolean } | undefined {
+    const ids = this.conn?.connection.connectionIds;
+    if (!ids) return undefined;
+    const buf = (b: Uint8Array | undefined): Buffer | undefined => (b ? Buffer.from(b) : undefined);
+    return { local: buf(ids.local), peer: buf(ids.peer), spares: ids.spares, rrc: ids.rrc };
+  }
+
+  /** Gives the peer `count` more CIDs of ours (NewConnectionId, RFC 9147 §9); `immediate`: it must switch to one now. */
+  issueConnectionIds(count: number, options: { readonly immediate?: boolean } = {}): Buffer[] {
+    if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('issueConnectionIds'));
+    const cids = this.conn.connection.issueConnectionIds(count, options);
+    this.conn.pumpNow();
+    return cids.map((c) => Buffer.from(c));
+  }
+
+  /** Asks the peer for `count` CIDs to move to later (RequestConnectionId, RFC 9147 §9). */
+  requestConnectionIds(count: number): void {
+    if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('requestConnectionIds'));
+    this.conn.connection.requestConnectionIds(count);
+    this.conn.pumpNow();
+  }
+
+  /**
+   * Client: moves to a new local UDP port mid-session (as a NAT rebinding
+   * or a roaming device would): the server sees a new address, checks it
+   * (RFC 9853) and moves the session; no new handshake. With a spare CID
+   * of the server's, records on the new path carry it (RFC 9146 §8).
+   * Resolves with the new local address.
+   */
+  rebind(): Promise<SessionAddress> {
+    if (!this.conn || !this.negotiated || this.ended || !this.rebinder) return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
+    return this.rebinder();
   }
 
   /** Server: asks the client for its certificate after the handshake (RFC 8446 §4.6.2). */

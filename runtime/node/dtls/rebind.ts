@@ -1,0 +1,63 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { DtlsEndpoint } from '../endpoint.js';
+import type { SessionAddress } from './session.js';
+
+/** A client socket's path name: its local address and port (what the client's connection is told datagrams came over). */
+export function localPath(socket: Socket): string {
+  try {
+    const a = socket.address();
+    return `${a.address}|${a.port}`;
+  } catch {
+    return 'unbound';
+  }
+}
+
+/**
+ * Feeds a client socket's datagrams to the endpoint, named by the socket's
+ * path; socket errors end the session only while it is the endpoint's
+ * current socket (ICMP on a socket the client left is no news).
+ */
+export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint, fail: (error: Error) => void): void {
+  let path = 'unbound';
+  // Named once connected (the local address is the wildcard until then).
+  socket.on('connect', () => {
+    path = localPath(socket);
+  });
+  socket.on('error', (error) => {
+    if (endpoint.socket === socket) fail(error);
+  });
+  socket.on('message', (msg) => endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path));
+}
+
+/**
+ * Moves a client to a new local UDP port: a new socket, bound and connected
+ * to the server, becomes the endpoint's; the old one stays a moment to
+ * answer a path_challenge there with path_drop (RFC 9853 §5.2). Resolves
+ * with the new local address.
+ */
+export function rebindClient(endpoint: DtlsEndpoint, fail: (error: Error) => void): Promise<SessionAddress> {
+  const old = endpoint.socket;
+  const oldPath = localPath(old);
+  const family = endpoint.remote.address.includes(':') ? 'udp6' : 'udp4';
+  const socket = createSocket(family);
+  attachClientSocket(socket, endpoint, fail);
+  return new Promise((resolve, reject) => {
+    const refused = (e: Error): void => {
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+      reject(e);
+    };
+    socket.once('error', refused);
+    socket.bind(0, () => {
+      socket.connect(endpoint.remote.port, endpoint.remote.address, () => {
+        socket.off('error', refused);
+        const a = socket.address();
+        endpoint.rebind(socket, localPath(socket), oldPath);
+        resolve({ address: a.address, family: family === 'udp6' ? 'IPv6' : 'IPv4', port: a.port });
+      });
+    });
+  });
+}
