@@ -1,4 +1,5 @@
 import { benchHandshake } from './handshake.js';
+import { benchHandshakeCpu } from './handshake-cpu.js';
 import { benchHandshakeKinds } from './handshake-kinds.js';
 import { benchHwmodel } from './hwmodel.js';
 import { benchKernel } from './kernel.js';
@@ -16,6 +17,7 @@ if (only === undefined || only === 'wire') benchWire();
 if (only === undefined || only === 'record') benchRecord();
 if (only === undefined || only === 'handshake') {
   benchHandshake();
+  benchHandshakeCpu(console.log);
   benchHandshakeKinds();
 }
 if (only === undefined || only === 'network') await benchNetwork();

@@ -8,6 +8,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { sameBytes } from './bytes.js';
+import { BytesLru } from './bytes-lru.js';
 import { errorMessage as message, fail, type CertificateFailure } from './certificate-failure.js';
 import { basicConstraints, keyUsageBits, parseCertificateFields, type BasicConstraints, type CertificateFields } from './certificate-fields.js';
 import { checkNameConstraints } from './check-name-constraints.js';
@@ -23,6 +24,18 @@ export interface ParsedCertificate {
   readonly x509: X509Certificate;
   readonly fields: CertificateFields;
 }
+
+/**
+ * Certificates parsed lately, by their exact bytes: a client connecting to
+ * the same servers, or a server seeing the same client certificates and
+ * intermediates again, parses each once (node's X509Certificate and the
+ * strict parser cost more than the rest of a chain check). Parsing is a
+ * function of the bytes alone, so a hit is the same result; every check that
+ * depends on time, names or anchors still runs on each use.
+ */
+const PARSED = new BytesLru<ParsedCertificate>(256);
+/** Whether a certificate's signature verified under an issuer's key, by both certificates' bytes (also a function of the bytes alone). */
+const SIGNED_BY = new BytesLru<boolean>(512);
 
 /** Extensions whose meaning this validator knows, so they may be critical (RFC 5280 §4.2). */
 const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -42,27 +55,40 @@ const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
  */
 export function parseCertificate(der: Uint8Array, label: string): ParsedCertificate | string {
   if (!(der instanceof Uint8Array)) return `${label} is not a Uint8Array`;
+  const key = PARSED.keyOf(der);
+  const hit = PARSED.get(key);
+  if (hit) return { ...hit, label };
+  // Parsed from a copy: the fields are views of these bytes, and the caller's may be a view of a buffer that is reused.
+  const own = der.slice();
   let fields: CertificateFields;
   try {
-    fields = parseCertificateFields(der);
+    fields = parseCertificateFields(own);
   } catch (e) {
     return `${label} is malformed: ${message(e)}`;
   }
   let x509: X509Certificate;
   try {
-    x509 = new X509Certificate(der);
+    x509 = new X509Certificate(own);
   } catch (e) {
     return `${label} is rejected by OpenSSL: ${message(e)}`;
   }
-  return { label, der, x509, fields };
+  const parsed: ParsedCertificate = { label, der: own, x509, fields };
+  PARSED.set(key, parsed);
+  return parsed;
 }
 
 function signedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  const key = `${PARSED.keyOf(subject.der)}\u0000${PARSED.keyOf(issuer.der)}`;
+  const known = SIGNED_BY.get(key);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
-    return subject.x509.verify(issuer.x509.publicKey);
+    ok = subject.x509.verify(issuer.x509.publicKey);
   } catch {
-    return false;
+    ok = false;
   }
+  SIGNED_BY.set(key, ok);
+  return ok;
 }
 
 /**

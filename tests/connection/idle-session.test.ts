@@ -1,6 +1,5 @@
 import test from 'ava';
-import type { InspectionEvent } from 'xstate';
-import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { ConnectionOptions, DtlsConnection } from '../../runtime/connection/connection.js';
 import { RecordLayerError, type RecordLayer } from '../../runtime/record/record-layer.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import { Link } from '../support/link.js';
@@ -97,7 +96,7 @@ test('KeyUpdate, tickets, post-handshake authentication and close all run on res
 });
 
 test('with an inspect callback the actors are kept, so the inspector sees each one throughout', (t) => {
-  const events: InspectionEvent[] = [];
+  const events: Parameters<NonNullable<ConnectionOptions['inspect']>>[0][] = [];
   const { link } = handshake(serverId, { server: { tickets: 1, inspect: (e) => events.push(e) } });
   link.run(link.now + 60_000);
   t.deepEqual(holdsActors(link.server), { handshake: true, flight: true });

@@ -1,0 +1,38 @@
+/**
+ * A small least-recently-used map keyed by byte strings (a certificate's DER,
+ * or two of them joined): at most `capacity` entries, the least recently
+ * used one leaving first. Keys are latin1 strings of the bytes, which V8
+ * hashes and compares by content.
+ */
+export class BytesLru<V> {
+  private readonly capacity: number;
+  private readonly entries = new Map<string, V>();
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  /** The key for `bytes` (one character per byte). */
+  keyOf(bytes: Uint8Array): string {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  }
+
+  get(key: string): V | undefined {
+    const v = this.entries.get(key);
+    if (v !== undefined) {
+      // Most recently used last.
+      this.entries.delete(key);
+      this.entries.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+}
