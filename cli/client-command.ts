@@ -5,6 +5,7 @@
  * whole exchange) and --idle-timeout (silence). Exit 0 on a clean close, 1
  * with the reason on failure.
  */
+import { cidOptions } from './cid-options.js';
 import { resolveConfig } from '../runtime/connection/config.js';
 import { connect } from '../runtime/node/dtls/connect.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
@@ -59,6 +60,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     ...(cipherSuites ? { cipherSuites } : {}),
     ...(groups ? { groups } : {}),
     ...sessions.options,
+    ...cidOptions(v),
   };
   const { options: diag, inspector } = await diagnostics('client', v, (line) => process.stderr.write(line));
   try {
@@ -261,8 +263,17 @@ class ClientExchange {
         this.session.updateKeys(true);
         process.stderr.write('KeyUpdate sent (update_requested): new keys for both directions\n');
         return true;
+      case 'rebind':
+        this.session.rebind().then(
+          (a) =>
+            process.stderr.write(
+              `rebound: now sending from ${a.address}:${a.port}${this.session.connectionIds ? '' : ' (no connection IDs: the server will not know this address)'}\n`,
+            ),
+          (e: unknown) => process.stderr.write(`cannot rebind: ${e instanceof Error ? e.message : String(e)}\n`),
+        );
+        return true;
       default:
-        process.stderr.write(`unknown command ':${name}' (commands: :keyupdate, :quit; '::TEXT' sends ':TEXT')\n`);
+        process.stderr.write(`unknown command ':${name}' (commands: :keyupdate, :rebind, :quit; '::TEXT' sends ':TEXT')\n`);
         return true;
     }
   }

@@ -4,6 +4,7 @@
  * here (its handling goes in client-command.ts / server-command.ts). This
  * module imports nothing heavy: `COMMAND --help` is printed from it alone.
  */
+import { CID_OPTIONS } from './cid-options.js';
 import type { OptionTable } from './option-table.js';
 
 /** Suite and group names, as every command accepts them (IANA names or the short ones). */
@@ -79,6 +80,7 @@ export const CLIENT_OPTIONS: OptionTable = [
     help: 'let the server ask for our certificate after the handshake (RFC 8446 §4.6.2)',
     group: 'sessions',
   },
+  ...CID_OPTIONS,
   ...TRACE_OPTIONS,
 ];
 
@@ -118,13 +120,15 @@ export const SERVER_OPTIONS: OptionTable = [
     help: 'ask each client for its certificate MS after its handshake (post-handshake\nauthentication; needs --ca, and clients that offer it)',
     group: 'sessions',
   },
-
+  ...CID_OPTIONS,
   ...TRACE_OPTIONS,
 ];
 
 export const CLIENT_ABOUT = `Connects, then sends each line of stdin as it arrives and prints every reply as it
 comes (or sends --message). On a line of its own:
   :keyupdate   update our keys and ask the server to update its own (RFC 9147 §8)
+  :rebind      move to a new local UDP port mid-session (with --cid: the server
+               checks the new address and follows, RFC 9853)
   :quit        close with close_notify and exit
   ::TEXT       send ':TEXT'
 At the end of input the client waits for a reply to each record it sent, then
@@ -134,4 +138,5 @@ closes with close_notify. Exit 0 on a clean close, 1 with the reason on failure,
 export const SERVER_ABOUT = `Serves DTLS 1.3 until interrupted (Ctrl-C). Prints each connection, its parameters,
 each message, why a handshake failed, and each close. Lines typed on stdin go
 to every connected client; ':keyupdate' on its own line updates the keys of every
-connection.`;
+connection. With --cid, a client that moves is followed once the return routability
+check passes, and the server prints 'migrated: OLD_ADDRESS -> NEW_ADDRESS'.`;

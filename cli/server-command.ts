@@ -4,6 +4,7 @@
  * it back), why a handshake failed, and each close. Lines typed on stdin
  * go to every connected client; `:keyupdate` updates every connection's keys.
  */
+import { cidOptions } from './cid-options.js';
 import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
 import type { ListenOptions } from '../runtime/node/dtls/options.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
@@ -43,6 +44,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     ...(groups ? { groups } : {}),
     ...sessions,
     ...maxEarlyData(v),
+    ...cidOptions(v),
   } as const;
   const replay = await antiReplayStore(v);
   const { options: diag, inspector } = await diagnostics('server', v, (line) => process.stdout.write(line));
@@ -88,6 +90,7 @@ function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, askAfter
       sendLine(s, REPLY);
     }
   };
+  s.onmigrate = (from, to) => process.stdout.write(`migrated: ${addressText(from.address, from.port)} -> ${addressText(to.address, to.port)}\n`);
   s.onclientcertificate = (pem) =>
     process.stdout.write(
       `${who} client certificate: ${pem ? `verified (leaf of ${s.peerX509Certificate?.raw.length ?? 0} bytes)` : 'none (the client has no certificate)'}\n`,
