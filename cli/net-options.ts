@@ -4,7 +4,6 @@
  * here (its handling goes in client-command.ts / server-command.ts). This
  * module imports nothing heavy: `COMMAND --help` is printed from it alone.
  */
-import { CID_OPTIONS } from './cid-options.js';
 import type { OptionTable } from './option-table.js';
 
 /** Suite and group names, as every command accepts them (IANA names or the short ones). */
@@ -26,6 +25,31 @@ const PSK_OPTIONS: OptionTable = [
     type: 'boolean',
     help: 'also allow psk_ke: a PSK handshake without (EC)DHE (no forward secrecy)',
     group: 'sessions',
+  },
+];
+
+/** Connection IDs and return routability (parsed by cid-options.ts). */
+const CID_OPTIONS: OptionTable = [
+  {
+    name: 'cid',
+    type: 'string',
+    value: 'N',
+    help: 'use connection IDs: ours N bytes (0..20; 0 asks the peer to send none);\nused when the peer offers them too (RFC 9146)',
+    group: 'connection IDs',
+  },
+  {
+    name: 'cid-spares',
+    type: 'string',
+    value: 'N',
+    help: 'give the peer N spare CIDs after the handshake, for a new path (default 0)',
+    group: 'connection IDs',
+  },
+  {
+    name: 'rrc',
+    type: 'string',
+    value: 'MODE',
+    help: "check a peer's new address before moving to it (RFC 9853): basic (default\nwith --cid), enhanced (ask the old address first) or off",
+    group: 'connection IDs',
   },
 ];
 
