@@ -14,6 +14,8 @@ export interface ModelEnv {
    * cores); when undefined each module has its own hardware lanes.
    */
   readonly cpu: Lanes | undefined;
+  /** On the software platform: datagrams go through sockets, each sent or received costing the profile's `processing.datagramUs` on the CPU. */
+  readonly sockets?: boolean;
 }
 
 /** The module's compute lanes: the shared CPU, or its own `count` lanes named after it. */

@@ -44,6 +44,8 @@ export class RecordLayer extends RecordLayerSkeleton {
   private readonly endpoints = new Map<number, Endpoint>();
   private readonly lanes: Lanes;
   private readonly recordCost: number;
+  /** The host's socket path per datagram sent or received (software platform with sockets), ps. */
+  private readonly datagramCost: number;
   accept: Accept | undefined;
   observer: RecordLayerObserver | undefined;
   /** Host data the connection could not take (not connected yet, or closed). */
@@ -57,6 +59,7 @@ export class RecordLayer extends RecordLayerSkeleton {
     super(sim, name, params, parent);
     this.lanes = computeLanes(env, this.fullName, this.params.pipelineDepth);
     this.recordCost = env.cpu ? Math.round(env.profile.processing.recordUs * 1e6) : this.params.headerCost;
+    this.datagramCost = env.cpu && env.sockets === true ? Math.round((env.profile.processing.datagramUs ?? 0) * 1e6) : 0;
   }
 
   /** Connections open now. */
@@ -102,6 +105,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       if (gp.data[0] !== HANDSHAKE_CONTENT_TYPE) {
         this.strays++; // only a plaintext handshake record (a ClientHello) opens a connection
         gp.responseStatus = 'address_error';
+        if (this.datagramCost > 0) yield* this.lanes.serve(this.sim, this.datagramCost); // it still came through the socket
         return;
       }
       const log = new CryptoOpLog();
@@ -154,7 +158,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       if (datagram !== undefined) {
         ep.enter();
         c.receive(datagram, now());
-        yield* this.account(ep);
+        yield* this.account(ep, 1);
         continue;
       }
       const data = ep.sends.shift();
@@ -198,7 +202,7 @@ export class RecordLayer extends RecordLayerSkeleton {
   }
 
   /** Charges the time of the real call just made on `ep`, releases its datagrams, and reports its events. */
-  private *account(ep: Endpoint): Generator<Wait, void, void> {
+  private *account(ep: Endpoint, received = 0): Generator<Wait, void, void> {
     const c = ep.connection;
     const ops = ep.log.take();
     const stats = c.stats;
@@ -227,8 +231,8 @@ export class RecordLayer extends RecordLayerSkeleton {
         handshake.push(o);
       }
     }
-    if (recordsIn > 0 || inbound.length > 0) {
-      yield* this.lanes.serve(this.sim, this.recordCost * recordsIn);
+    if (recordsIn > 0 || inbound.length > 0 || received > 0) {
+      yield* this.lanes.serve(this.sim, this.recordCost * recordsIn + this.datagramCost * received);
       yield* this.keyRead(ep.index);
       if (inbound.length > 0) yield* this.cryptoCommand(ep.index, inbound);
     }
@@ -258,7 +262,7 @@ export class RecordLayer extends RecordLayerSkeleton {
   /** Outbound records: processing per datagram, one crypto command for their seals and masks, then each datagram to the connection manager. */
   private *outbound(out: Outbound): Generator<Wait, void, void> {
     if (out.datagrams.length === 0 && out.ops.length === 0) return;
-    yield* this.lanes.serve(this.sim, this.recordCost * out.datagrams.length);
+    yield* this.lanes.serve(this.sim, (this.recordCost + this.datagramCost) * out.datagrams.length);
     if (out.ops.length > 0) {
       yield* this.keyRead(out.connection);
       yield* this.cryptoCommand(out.connection, out.ops);

@@ -54,6 +54,13 @@ export interface SimulationOptions {
   readonly hwAccel?: boolean;
   /** `offload`: the spec/hw device serving clients that each run on their own core; `software`: both ends on one CPU (what --calibrate measures). */
   readonly platform?: 'offload' | 'software';
+  /**
+   * Software platform: the datagrams go through the host's sockets (a real
+   * UDP server), each sent or received costing the profile's
+   * `processing.datagramUs` on the CPU; default false (handed across in
+   * memory, as the calibration's handshakes).
+   */
+  readonly sockets?: boolean;
   readonly profile?: TimingProfile;
   readonly seed?: number;
   readonly provider?: 'node' | 'noble';
@@ -116,6 +123,8 @@ function checkOptions(o: SimulationOptions): void {
     throw new ConfigError('bandwidth', `must be a positive number of bit/s, got ${String(o.bandwidth)}`);
   if (o.arrivalRate !== undefined && !(o.arrivalRate > 0 && Number.isFinite(o.arrivalRate)))
     throw new ConfigError('arrivalRate', `must be a positive number per second, got ${String(o.arrivalRate)}`);
+  if (o.sockets === true && o.platform !== 'software')
+    throw new ConfigError('sockets', "is for the 'software' platform (a library on a host), not the offload device");
   if (o.platform !== undefined && o.platform !== 'offload' && o.platform !== 'software')
     throw new ConfigError('platform', `must be 'offload' or 'software', got '${String(o.platform)}'`);
 }
@@ -156,10 +165,17 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   });
   const software =
     platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
-  const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software };
+  const sockets = software !== undefined && options.sockets === true;
+  const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software, sockets };
   // Offload: every client is its own machine (a core each); software: the one CPU runs both ends.
   const clientMonitor = new ActivityMonitor();
-  const clientEnv: ModelEnv = { profile, monitor: clientMonitor, random: sim.random.fork('clients'), cpu: software ?? new Lanes('clients.cpu', count) };
+  const clientEnv: ModelEnv = {
+    profile,
+    monitor: clientMonitor,
+    random: sim.random.fork('clients'),
+    cpu: software ?? new Lanes('clients.cpu', count),
+    sockets,
+  };
   const link = {
     ...(options.latency !== undefined ? { latency: options.latency } : {}),
     ...(options.bandwidth !== undefined ? { bandwidth: options.bandwidth } : {}),

@@ -41,6 +41,14 @@ export interface ProcessingCosts {
   readonly messageUs: number;
   /** µs per record received or datagram sent. */
   readonly recordUs: number;
+  /**
+   * µs of the host's socket path per datagram sent or received (system
+   * calls, the event loop, the UDP endpoint's dispatch), charged only by a
+   * software-platform run with `sockets` (a UDP server); absent or 0 in an
+   * in-memory calibration, which hands datagrams across. Fitted by
+   * `npm run bench -- hwmodel` on one real-UDP configuration.
+   */
+  readonly datagramUs?: number;
 }
 
 /** Every figure the timing models take. */
@@ -96,10 +104,11 @@ export function serializeProfile(profile: TimingProfile): string {
 /** Checks `processing`: both figures finite and non-negative. */
 export function checkProcessing(value: unknown, path: string): ProcessingCosts {
   const v = object(value, path);
-  onlyKeys(v, path, ['messageUs', 'recordUs']);
+  onlyKeys(v, path, ['messageUs', 'recordUs', 'datagramUs']);
   return {
     messageUs: number(v['messageUs'], join(path, 'messageUs'), { min: 0 }),
     recordUs: number(v['recordUs'], join(path, 'recordUs'), { min: 0 }),
+    ...(v['datagramUs'] === undefined ? {} : { datagramUs: number(v['datagramUs'], join(path, 'datagramUs'), { min: 0 }) }),
   };
 }
 
