@@ -8,6 +8,7 @@ import type { StatelessRetry } from '../connection/stateless-retry.js';
 import { Admission, hostOf, type AdmissionLimits, type Refusal } from './admission.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DtlsEndpoint } from './endpoint.js';
+import { TimingWheel } from './timing-wheel.js';
 import { processAntiReplay, type AntiReplayStore } from '../session/anti-replay.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
 
@@ -173,6 +174,8 @@ export class DtlsUdpServer {
   private readonly limits: UdpServerLimits;
   private readonly admission: Admission;
   private readonly sweeper: NodeJS.Timeout | undefined;
+  /** Established sessions by the time they become idle (last authenticated record + idleMs): a sweep looks only at those due. */
+  private readonly idle: TimingWheel<Peer> | undefined;
   private readonly store: AntiReplayStore;
   /** The options every connection is made from (the anti-replay verdict is added per connection). */
   private readonly connectionOptions: ConnectionOptions;
@@ -202,7 +205,9 @@ export class DtlsUdpServer {
     this.cidLength = typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0);
     this.admission = new Admission(this.limits);
     if (this.limits.idleMs > 0) {
-      this.sweeper = setInterval(() => this.sweepIdle(), Math.max(10, Math.min(1000, this.limits.idleMs / 4)));
+      const tick = Math.round(Math.max(10, Math.min(1000, this.limits.idleMs / 4)));
+      this.idle = new TimingWheel<Peer>(DtlsEndpoint.now(), tick);
+      this.sweeper = setInterval(() => this.sweepIdle(), tick);
       this.sweeper.unref();
     }
     this.responder =
@@ -322,14 +327,18 @@ export class DtlsUdpServer {
     return all;
   }
 
+  /** Closes the sessions idle for idleMs; one that was active since it was scheduled goes back in, due again from its last record. */
   private sweepIdle(): void {
-    const cutoff = DtlsEndpoint.now() - this.limits.idleMs;
-    for (const p of this.peers()) {
-      if (!p.handshaking && p.endpoint.lastAuthenticated < cutoff) {
-        this.counts.idleClosed++;
-        p.endpoint.close();
+    const now = DtlsEndpoint.now();
+    this.idle?.advance(now, (p) => {
+      const idleAt = p.endpoint.lastAuthenticated + this.limits.idleMs;
+      if (idleAt >= now) {
+        this.idle?.schedule(p, idleAt + 1);
+        return;
       }
-    }
+      this.counts.idleClosed++;
+      p.endpoint.close();
+    });
   }
 
   /**
@@ -525,6 +534,7 @@ export class DtlsUdpServer {
     if (!peer.handshaking) return;
     peer.handshaking = false;
     if (peer.deadline) clearTimeout(peer.deadline);
+    this.idle?.schedule(peer, peer.endpoint.lastAuthenticated + this.limits.idleMs + 1);
     this.admission.established(peer.host);
     const slot = this.slots.get(peer.key);
     if (slot?.successor !== peer) return;
@@ -568,6 +578,7 @@ export class DtlsUdpServer {
   }
 
   private ended(peer: Peer): void {
+    this.idle?.cancel(peer);
     for (const k of peer.cids) if (this.cids.get(k) === peer) this.cids.delete(k);
     peer.cids.clear();
     if (peer.deadline) clearTimeout(peer.deadline);

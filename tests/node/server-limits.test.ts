@@ -57,6 +57,24 @@ test('a connection whose peer goes quiet is closed after idleTimeoutMs, with clo
   await server.close();
 });
 
+test('a connection that keeps talking outlives several idleTimeoutMs; once quiet it is closed (the idle timing wheel reschedules it)', async (t) => {
+  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, idleTimeoutMs: 600 });
+  const client = connectUdp({ port: server.address.port, ...clientOptions });
+  await client.handshake;
+  let ended = false;
+  void client.closed.then(() => (ended = true));
+  for (let i = 0; i < 18; i++) {
+    client.send(Uint8Array.of(i)); // authenticated records: the server's idle clock moves
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  t.false(ended, 'still open after three idle periods of talking');
+  t.is(server.stats.idleClosed, 0);
+  t.is(await client.closed, 'close_notify');
+  t.is(server.stats.idleClosed, 1);
+  t.is(server.size, 0);
+  await server.close();
+});
+
 test('a client gives up after handshakeTimeoutMs when nobody answers', async (t) => {
   const quiet = createSocket('udp4');
   await new Promise<void>((r) => quiet.bind(0, '127.0.0.1', () => r()));
