@@ -1,0 +1,208 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
+import { DtlsUdpServer } from '../runtime/node/server.js';
+import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
+
+/**
+ * `npx tsx bench/scale.ts` (not a test): how many sessions one server
+ * process holds, and at what cost. A DtlsUdpServer runs in a child process
+ * (cookies on, as deployed; idle timeout one hour; the per-host caps
+ * lifted, since every client here is on loopback). This process opens
+ * sessions to it over real UDP, `DTLS13_SCALE_IN_FLIGHT` at a time (default
+ * 16): each client is a sans-I/O DtlsConnection on a socket of its own,
+ * bound to its own loopback address and port (127.0.0.2-254 × 20000-59999),
+ * and once the server has answered its final flight the client drops its
+ * socket and state without a close_notify, so the server keeps the session
+ * idle. Bounded in time: it stops at `DTLS13_SCALE_SESSIONS` (default
+ * 100,000) or after `DTLS13_SCALE_SECONDS` (default 600) of opening, then
+ * measures the server's CPU for `DTLS13_SCALE_IDLE_SECONDS` (default 10)
+ * while it holds them. Prints, every 10 s and at the end: sessions held,
+ * sessions established per second, the server's RSS and heap + array
+ * buffers per session (growth over its empty state), its CPU per
+ * established session, and the load average.
+ */
+
+const NOW = Date.UTC(2026, 10, 21);
+
+interface ServerStats {
+  readonly size: number;
+  readonly rss: number;
+  readonly heap: number;
+  readonly cpuMs: number;
+}
+
+type ToServer = { type: 'stats' } | { type: 'stop' };
+type FromServer = { type: 'ready'; port: number } | ({ type: 'stats' } & ServerStats);
+
+function envInt(name: string, fallback: number): number {
+  const v = process.env[name];
+  const n = v === undefined || v === '' ? fallback : Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be an integer >= 1, got ${String(v)}`);
+  return n;
+}
+
+function serverStats(server: DtlsUdpServer): ServerStats {
+  const m = process.memoryUsage();
+  const c = process.cpuUsage();
+  return { size: server.size, rss: m.rss, heap: m.heapUsed + m.arrayBuffers, cpuMs: (c.user + c.system) / 1000 };
+}
+
+/** The server process. */
+async function serve(): Promise<void> {
+  const id = await new Promise<{ chain: Uint8Array[]; privateKey: Uint8Array }>((resolve) => process.once('message', resolve));
+  const server = await DtlsUdpServer.listen({
+    host: '127.0.0.1',
+    port: 0,
+    certificate: { chain: id.chain, privateKey: id.privateKey },
+    wallClock: () => NOW,
+    idleTimeoutMs: 3_600_000,
+    maxConnections: 1_000_000,
+    maxConnectionsPerHost: 1_000_000,
+    maxHandshakesPerHost: 1_000_000,
+  });
+  const send = (m: FromServer): void => void process.send?.(m);
+  process.on('message', (m: ToServer) => {
+    if (m.type === 'stats') send({ type: 'stats', ...serverStats(server) });
+    else void server.close().then(() => process.exit(0));
+  });
+  send({ type: 'ready', port: server.address.port });
+}
+
+/** One client: handshake over its own socket, then gone without a word. True when the server answered the final flight. */
+async function openSession(serverPort: number, address: string, port: number, options: ConnectionOptions): Promise<boolean | 'address in use'> {
+  const socket: Socket = createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, address, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+  } catch {
+    socket.close();
+    return 'address in use';
+  }
+  const c = DtlsConnection.client(options);
+  const t0 = performance.now();
+  const flush = (): void => {
+    for (let d = c.pollTransmit(); d; d = c.pollTransmit()) socket.send(d, serverPort, '127.0.0.1');
+  };
+  return new Promise<boolean>((resolve) => {
+    let connectedAt: number | undefined;
+    const done = (ok: boolean): void => {
+      clearInterval(timer);
+      socket.close();
+      resolve(ok);
+    };
+    socket.on('message', (m) => {
+      c.receive(new Uint8Array(m.buffer, m.byteOffset, m.byteLength), performance.now() - t0);
+      flush();
+      if (c.state === 'connected') {
+        // A record after our final flight (its ACK, a ticket) says the server has the session.
+        if (connectedAt !== undefined) done(true);
+        else connectedAt = performance.now();
+      } else if (c.state === 'failed' || c.state === 'closed') done(false);
+    });
+    const timer = setInterval(() => {
+      c.handleTimeout(performance.now() - t0);
+      flush();
+      const now = performance.now();
+      if (connectedAt !== undefined && now - connectedAt > 2000)
+        done(true); // nothing more came: the final flight got through or was resent
+      else if (now - t0 > 20_000) done(false);
+    }, 100);
+    c.connect(0);
+    flush();
+  });
+}
+
+function* addresses(): Generator<[string, number]> {
+  for (let host = 2; host <= 254; host++) for (let port = 20_000; port < 60_000; port++) yield [`127.0.0.${host}`, port];
+}
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB`;
+
+async function main(): Promise<void> {
+  const target = envInt('DTLS13_SCALE_SESSIONS', 100_000);
+  const seconds = envInt('DTLS13_SCALE_SECONDS', 600);
+  const inFlight = envInt('DTLS13_SCALE_IN_FLIGHT', 16);
+  const idleSeconds = envInt('DTLS13_SCALE_IDLE_SECONDS', 10);
+  const id = createThrowawayIdentity({ serverName: 'scale.test', caName: 'scale CA', at: NOW });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--server'], {
+    execArgv: ['--import', 'tsx'],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const replies: ((m: FromServer) => void)[] = [];
+  child.on('message', (m: FromServer) => replies.shift()?.(m));
+  const next = (): Promise<FromServer> => new Promise((resolve) => replies.push(resolve));
+  const ready = next();
+  child.send({ chain: id.chain, privateKey: id.privateKey });
+  const hello = await ready;
+  if (hello.type !== 'ready') throw new Error('the server process did not start');
+  const stats = async (): Promise<ServerStats> => {
+    const r = next();
+    child.send({ type: 'stats' } satisfies ToServer);
+    const m = await r;
+    if (m.type !== 'stats') throw new Error('unexpected reply');
+    return m;
+  };
+  const options: ConnectionOptions = { trustAnchors: [id.caDer], serverName: 'scale.test', wallClock: () => NOW };
+  const empty = await stats();
+  console.log(
+    `scale: up to ${target} sessions or ${seconds} s, ${inFlight} handshakes in flight, server empty: RSS ${(empty.rss / 2 ** 20).toFixed(0)} MiB (load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
+  const report = (s: ServerStats, elapsed: number, label: string): void => {
+    const n = Math.max(1, s.size);
+    console.log(
+      `  ${label} ${String(s.size).padStart(6)} sessions held, ${(s.size / elapsed).toFixed(0)}/s established, ` +
+        `RSS ${kib((s.rss - empty.rss) / n)} and heap+buffers ${kib((s.heap - empty.heap) / n)} per session, ` +
+        `server CPU ${((s.cpuMs - empty.cpuMs) / n).toFixed(2)} ms per session (load ${loadavg()[0]!.toFixed(1)})`,
+    );
+  };
+  const source = addresses();
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  let opened = 0;
+  let failed = 0;
+  let inUse = 0;
+  const worker = async (): Promise<void> => {
+    while (opened < target && performance.now() < deadline) {
+      const a = source.next();
+      if (a.done) return;
+      const r = await openSession(hello.port, a.value[0], a.value[1], options);
+      if (r === 'address in use') inUse++;
+      else if (r) opened++;
+      else failed++;
+    }
+  };
+  const ticker = setInterval(
+    () => void stats().then((s) => report(s, (performance.now() - start) / 1000, `${((performance.now() - start) / 1000).toFixed(0)} s:`)),
+    10_000,
+  );
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  clearInterval(ticker);
+  const opening = (performance.now() - start) / 1000;
+  await new Promise((r) => setTimeout(r, 3000)); // last final flights and ACKs settle
+  const held = await stats();
+  report(held, opening, 'opened:');
+  console.log(`  clients: ${opened} answered, ${failed} failed, ${inUse} source addresses in use (skipped), in ${opening.toFixed(0)} s`);
+  const idleStart = performance.now();
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  const after = await stats();
+  const idleCpu = (after.cpuMs - held.cpuMs) / (performance.now() - idleStart);
+  console.log(
+    `  idle: ${after.size} sessions held for ${idleSeconds} s, server CPU ${(idleCpu * 100).toFixed(2)} % of a core (target ≤ 1 %), RSS ${(after.rss / 2 ** 20).toFixed(0)} MiB`,
+  );
+  child.send({ type: 'stop' } satisfies ToServer);
+  await new Promise((r) => child.once('exit', r));
+}
+
+if (process.argv.includes('--server')) await serve();
+else await main();
