@@ -333,8 +333,9 @@ function datagramsPerHandshake(c: UdpCase, identity: SimIdentity): number {
   return t.clientSent.length + t.serverSent.length;
 }
 
-/** UDP rounds of each case per calibration repetition. */
+/** UDP rounds of each case per calibration repetition, and of the fit case (its median is the fit). */
 const UDP_ROUNDS = 2;
+const UDP_FIT_ROUNDS = 4;
 
 /** Per UDP case, per round: measured and predicted figures. */
 type UdpRows = { measured: UdpMeasurement; predicted: UdpFigures }[][];
@@ -350,7 +351,7 @@ async function udpRepetition(identities: ReadonlyMap<string, SimIdentity>, profi
   const perHandshake = 2 * datagramsPerHandshake(UDP_FIT, fitIdentity);
   const bare = udpPrediction(UDP_FIT, fitIdentity, profile, seed);
   const excessUs: number[] = [];
-  for (let round = 0; round < UDP_ROUNDS; round++) {
+  for (let round = 0; round < UDP_FIT_ROUNDS; round++) {
     const m = await udpRound(UDP_FIT, fitIdentity);
     excessUs.push((1e6 / m.cpu.handshakesPerSecond - 1e6 / bare.handshakesPerSecond) / perHandshake);
   }

@@ -4,7 +4,7 @@
  * profile, and validates a profile against fresh measurements of the
  * software figures. hwmodel/DESIGN.md, "Calibration".
  */
-export { calibrate, calibrateWithDetails, machineName, RECORD_PAYLOAD } from './measure.js';
+export { calibrate, calibrateWithDetails, machineName, RECORD_PAYLOAD, TIMED_RUN } from './measure.js';
 export type { Calibration, CalibrationDetails } from './measure.js';
 export { CALIBRATION_GROUPS, CALIBRATION_PROVIDERS, CALIBRATION_SCHEMES, CALIBRATION_SUITES, resolveCalibrateOptions } from './options.js';
 export type { CalibrateOptions, CalibrationProviderName, Interleave, ResolvedCalibrateOptions } from './options.js';
