@@ -103,7 +103,7 @@ function start(
   // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED; any socket error ends the session with it.
   const fail = (error: Error): void => session.fail(error);
   attachClientSocket(socket, endpoint, fail);
-  session.rebinder = () => rebindClient(endpoint, fail);
+  session.rebinder = (address) => rebindClient(endpoint, fail, address);
   session.attach(endpoint);
   socket.bind(bindPort, bindHost, () => {
     if (endpoint.isEnded) return;

@@ -31,11 +31,12 @@ export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint, fail:
 
 /**
  * Moves a client to a new local UDP port: a new socket, bound and connected
- * to the server, becomes the endpoint's; the old one stays a moment to
+ * to the server (from `address` when given: a new interface address),
+ * becomes the endpoint's; the old one stays a moment to
  * answer a path_challenge there with path_drop (RFC 9853 §5.2). Resolves
  * with the new local address.
  */
-export function rebindClient(endpoint: DtlsEndpoint, fail: (error: Error) => void): Promise<SessionAddress> {
+export function rebindClient(endpoint: DtlsEndpoint, fail: (error: Error) => void, address?: string): Promise<SessionAddress> {
   const old = endpoint.socket;
   const oldPath = localPath(old);
   const family = endpoint.remote.address.includes(':') ? 'udp6' : 'udp4';
@@ -51,7 +52,7 @@ export function rebindClient(endpoint: DtlsEndpoint, fail: (error: Error) => voi
       reject(e);
     };
     socket.once('error', refused);
-    socket.bind(0, () => {
+    socket.bind(0, address, () => {
       socket.connect(endpoint.remote.port, endpoint.remote.address, () => {
         socket.off('error', refused);
         const a = socket.address();

@@ -84,7 +84,7 @@ export class DtlsSession {
    */
   onmigrate: ((from: SessionAddress, to: SessionAddress) => void) | null = null;
   /** @internal Client: moves the session to a new local UDP port (set by `connect`). */
-  rebinder: (() => Promise<SessionAddress>) | undefined;
+  rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
 
   private conn: DtlsEndpoint | undefined;
   private negotiated: NegotiatedParameters | undefined;
@@ -442,11 +442,12 @@ export class DtlsSession {
    * or a roaming device would): the server sees a new address, checks it
    * (RFC 9853) and moves the session; no new handshake. With a spare CID
    * of the server's, records on the new path carry it (RFC 9146 §8).
-   * Resolves with the new local address.
+   * `address`: the local address to send from (default: the system's
+   * choice). Resolves with the new local address.
    */
-  rebind(): Promise<SessionAddress> {
+  rebind(address?: string): Promise<SessionAddress> {
     if (!this.conn || !this.negotiated || this.ended || !this.rebinder) return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
-    return this.rebinder();
+    return this.rebinder(address);
   }
 
   /** Server: asks the client for its certificate after the handshake (RFC 8446 §4.6.2). */
