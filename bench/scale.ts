@@ -93,14 +93,30 @@ async function openSession(serverPort: number, address: string, port: number, op
   }
   const c = DtlsConnection.client(options);
   const t0 = performance.now();
+  let sending = 0;
+  let closing = false;
+  const closeWhenSent = (): void => {
+    if (closing && sending === 0) socket.close();
+  };
   const flush = (): void => {
-    for (let d = c.pollTransmit(); d; d = c.pollTransmit()) socket.send(d, serverPort, '127.0.0.1');
+    for (let d = c.pollTransmit(); d; d = c.pollTransmit()) {
+      sending++;
+      socket.send(d, serverPort, '127.0.0.1', () => {
+        sending--;
+        closeWhenSent();
+      });
+    }
   };
   return new Promise<boolean>((resolve) => {
     let connectedAt: number | undefined;
+    let settled = false;
     const done = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
       clearInterval(timer);
-      socket.close();
+      // Closed once what was sent (our ACK of the ticket) has left: a close before would cancel it.
+      closing = true;
+      closeWhenSent();
       resolve(ok);
     };
     socket.on('message', (m) => {
