@@ -19,6 +19,9 @@ export const CLIENT_SCENARIOS: readonly Scenario[] = [
   // Appended: SNI, DTLS-SRTP, record_size_limit and signature_algorithms_cert in play (EncryptedExtensions' answers, limited records).
   { victim: 'client', variant: 'extensions', state: 'waitEncryptedExtensions' },
   { victim: 'client', variant: 'extensions', state: 'connected' },
+  // Appended: connection IDs both ways with RRC (NewConnectionId, RequestConnectionId, return_routability_check records).
+  { victim: 'client', variant: 'cid', state: 'waitServerHello' },
+  { victim: 'client', variant: 'cid', state: 'connected' },
 ];
 
 /** The server fresh, after a ClientHello (1-RTT, HelloRetryRequest, client authentication) and connected. */
@@ -35,6 +38,9 @@ export const SERVER_SCENARIOS: readonly Scenario[] = [
   // Appended: a server selecting by server_name, with SRTP and record_size_limit, fresh and connected.
   { victim: 'server', variant: 'extensions', state: 'waitClientHello' },
   { victim: 'server', variant: 'extensions', state: 'connected' },
+  // Appended: connection IDs, fresh and connected.
+  { victim: 'server', variant: 'cid', state: 'waitClientHello' },
+  { victim: 'server', variant: 'cid', state: 'connected' },
 ];
 
 export const TARGETS: Readonly<Record<string, () => FuzzTarget>> = {

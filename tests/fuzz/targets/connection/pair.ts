@@ -23,11 +23,12 @@ export const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
  * again; clientAuth: the server requires a client certificate; psk: an
  * external PSK both sides know (the server also has its certificate);
  * extensions: SNI selection, DTLS-SRTP, record_size_limit on both sides and
- * signature_algorithms_cert.
+ * signature_algorithms_cert; cid: connection IDs both ways with RRC, the
+ * server handing out spares (NewConnectionId, RequestConnectionId, RRC).
  */
-export type Variant = 'plain' | 'hrr' | 'clientAuth' | 'psk' | 'extensions';
+export type Variant = 'plain' | 'hrr' | 'clientAuth' | 'psk' | 'extensions' | 'cid';
 
-export const VARIANTS: readonly Variant[] = ['plain', 'hrr', 'clientAuth', 'psk', 'extensions'];
+export const VARIANTS: readonly Variant[] = ['plain', 'hrr', 'clientAuth', 'psk', 'extensions', 'cid'];
 
 const PSK = { identity: 'fuzz-device', key: new Uint8Array(32).fill(0x42) };
 
@@ -70,6 +71,7 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     ...(variant === 'hrr' ? { groups: ['x25519', 'secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { certificate: { chain: CLIENT_ID.chain, privateKey: CLIENT_ID.privateKey } } : {}),
     ...(variant === 'psk' ? { psk: PSK } : {}),
+    ...(variant === 'cid' ? { cid: { length: 4, spares: 2 } } : {}),
     ...(variant === 'extensions'
       ? {
           srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'],
@@ -86,6 +88,7 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     ...(variant === 'hrr' ? { groups: ['secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { clientAuthentication: 'required', trustAnchors: [CLIENT_ID.caDer] } : {}),
     ...(variant === 'psk' ? { psk: { [PSK.identity]: PSK.key }, ticketKeys: new Uint8Array(32).fill(0x17) } : {}),
+    ...(variant === 'cid' ? { cid: { length: 4, spares: 2 } } : {}),
     ...(variant === 'extensions'
       ? {
           sni: { 'server.test': { chain: SERVER_ID.chain, privateKey: SERVER_ID.privateKey } },
