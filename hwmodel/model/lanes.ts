@@ -1,4 +1,4 @@
-import type { SimTime, Simulator, Wait } from '../kernel/index.js';
+import type { Process, SimTime, Simulator, Wait } from '../kernel/index.js';
 import { ResourcePool } from '../timing/index.js';
 import type { ModuleActivity } from '../trace/index.js';
 
@@ -22,6 +22,8 @@ export class Lanes {
   private readonly activity: ModuleActivity | undefined;
   #tickets = 0;
   #admitted = 0;
+  /** Processes whose requests add up instead of queueing (see {@link hold}), with what they added so far. */
+  readonly #held = new Map<Process, SimTime>();
 
   constructor(name: string, count: number, activity?: ModuleActivity, maxWaiting?: number) {
     this.name = name;
@@ -68,8 +70,44 @@ export class Lanes {
     }
   }
 
+  /**
+   * Run to completion, as an event loop runs one datagram's handler to its
+   * end before the next (the software platform's CPU): from now on the
+   * calling process's requests add up instead of queueing one by one behind
+   * other processes' requests, until {@link flush} books them as one
+   * request. False (nothing held) outside a process or when it already holds.
+   */
+  hold(sim: Simulator): boolean {
+    const p = sim.currentProcess;
+    if (p === undefined || this.#held.has(p)) return false;
+    this.#held.set(p, 0);
+    return true;
+  }
+
+  /** Ends the calling process's hold: books what it added up as one request and waits for it. */
+  *flush(sim: Simulator): Generator<Wait, void, void> {
+    const p = sim.currentProcess;
+    const service = p === undefined ? undefined : this.#held.get(p);
+    if (p === undefined || service === undefined) return;
+    this.#held.delete(p);
+    yield* this.#book(sim, service);
+  }
+
   /** Occupies a lane for `service` ps from the first free instant (after admission); returns when done. */
   *serve(sim: Simulator, service: SimTime): Generator<Wait, void, void> {
+    if (service <= 0) return;
+    if (this.#held.size > 0) {
+      const p = sim.currentProcess;
+      const held = p === undefined ? undefined : this.#held.get(p);
+      if (p !== undefined && held !== undefined) {
+        this.#held.set(p, held + service);
+        return;
+      }
+    }
+    yield* this.#book(sim, service);
+  }
+
+  *#book(sim: Simulator, service: SimTime): Generator<Wait, void, void> {
     if (service <= 0) return;
     if (this.maxWaiting !== undefined) yield* this.admit(sim);
     const left = this.reserve(sim, service) - sim.now;

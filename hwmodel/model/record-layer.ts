@@ -44,6 +44,12 @@ export class RecordLayer extends RecordLayerSkeleton {
   private readonly endpoints = new Map<number, Endpoint>();
   private readonly lanes: Lanes;
   private readonly recordCost: number;
+  /**
+   * The software platform: the one CPU runs each call's work to completion,
+   * as an event loop runs a datagram's handler (`Lanes.hold`); its datagrams
+   * leave during the call and the peer's handling queues behind it.
+   */
+  private readonly software: boolean;
   /** The host's socket path per datagram sent or received (software platform with sockets), ps. */
   private readonly datagramCost: number;
   accept: Accept | undefined;
@@ -58,6 +64,7 @@ export class RecordLayer extends RecordLayerSkeleton {
   constructor(sim: Simulator, env: ModelEnv, name = 'recordLayer', params: Partial<RecordLayerParams> = {}, parent?: Module) {
     super(sim, name, params, parent);
     this.lanes = computeLanes(env, this.fullName, this.params.pipelineDepth);
+    this.software = env.cpu !== undefined;
     this.recordCost = env.cpu ? Math.round(env.profile.processing.recordUs * 1e6) : this.params.headerCost;
     this.datagramCost = env.cpu && env.sockets === true ? Math.round((env.profile.processing.datagramUs ?? 0) * 1e6) : 0;
   }
@@ -203,6 +210,7 @@ export class RecordLayer extends RecordLayerSkeleton {
 
   /** Charges the time of the real call just made on `ep`, releases its datagrams, and reports its events. */
   private *account(ep: Endpoint, received = 0): Generator<Wait, void, void> {
+    const held = this.software && this.lanes.hold(this.sim);
     const c = ep.connection;
     const ops = ep.log.take();
     const stats = c.stats;
@@ -252,6 +260,7 @@ export class RecordLayer extends RecordLayerSkeleton {
     } else if (datagrams.length > 0 || outbound.length > 0) {
       yield* this.outbound(out);
     }
+    if (held) yield* this.lanes.flush(this.sim); // the call's work as one request, before its events are reported
     ep.enter(); // other connections ran while this one was charged
     for (let e = c.pollEvent(); e !== undefined; e = c.pollEvent()) {
       this.observer?.event(ep.index, e, this.sim.now);

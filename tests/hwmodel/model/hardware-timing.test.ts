@@ -60,3 +60,31 @@ test('admitAt: the start of the waiting request that brings the queue under its 
   t.is(pool.admitAt(0, 3), 10);
   t.is(pool.admitAt(0, 1), 30);
 });
+
+test('run to completion (the software CPU): a holding process books its requests as one, so another process cannot slip between them', (t) => {
+  const run = (hold: boolean): Record<string, number> => {
+    const sim = new Simulator();
+    const cpu = new Lanes('cpu', 1);
+    const done: Record<string, number> = {};
+    sim.thread('handler', function* () {
+      const held = hold && cpu.hold(sim);
+      for (let i = 0; i < 3; i++) {
+        yield* cpu.serve(sim, 10 * US); // a datagram's handler: several steps of work
+        yield 0; // a delta cycle between steps: other processes run
+      }
+      if (held) yield* cpu.flush(sim);
+      done['handler'] = sim.now;
+    });
+    sim.thread('other', function* () {
+      yield 0;
+      yield* cpu.serve(sim, 5 * US);
+      done['other'] = sim.now;
+    });
+    sim.run();
+    return done;
+  };
+  // Without a hold the other request slips in after the handler's first step; with one, the handler's three steps are
+  // one request booked when it flushes, so the other (booked first) runs before it, never between its steps.
+  t.deepEqual(run(false), { other: 15 * US, handler: 35 * US });
+  t.deepEqual(run(true), { other: 5 * US, handler: 35 * US });
+});
