@@ -2,8 +2,20 @@
 
 #include <string.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 
 static const uint8_t ZEROS[MASK_SAMPLE] = {0};
+
+/*
+ * Every failure path clears OpenSSL's per-thread error queue: node shares
+ * this OpenSSL, and some of its calls (createPrivateKey's decoder) report
+ * whatever error is left queued, so a forged record this addon rejected
+ * would make the next key import in the process fail.
+ */
+static int failed(void) {
+  ERR_clear_error();
+  return -1;
+}
 
 int aead_key_length(int alg) {
   switch (alg) {
@@ -15,7 +27,7 @@ int aead_key_length(int alg) {
     case AEAD_CHACHA20_POLY1305:
       return 32;
     default:
-      return -1;
+      return failed();
   }
 }
 
@@ -27,7 +39,7 @@ int mask_key_length(int alg) {
     case MASK_CHACHA20:
       return 32;
     default:
-      return -1;
+      return failed();
   }
 }
 
@@ -63,11 +75,11 @@ int aead_init(aead_key *k, int alg, const uint8_t *key, size_t key_length, const
   int need = aead_key_length(alg);
   if (need < 0) {
     *error = "unknown AEAD algorithm id";
-    return -1;
+    return failed();
   }
   if (key_length != (size_t)need) {
     *error = "AEAD key has the wrong length for its algorithm";
-    return -1;
+    return failed();
   }
   k->alg = alg;
   k->ccm = alg == AEAD_AES_128_CCM || alg == AEAD_AES_128_CCM_8;
@@ -77,7 +89,7 @@ int aead_init(aead_key *k, int alg, const uint8_t *key, size_t key_length, const
   if (k->seal == NULL || k->open == NULL) {
     aead_free(k);
     *error = "OpenSSL could not create the AEAD context";
-    return -1;
+    return failed();
   }
   return 0;
 }
@@ -94,15 +106,15 @@ int aead_seal(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
   EVP_CIPHER_CTX *ctx = k->seal;
   int n = 0;
   int tail = 0;
-  if (ctx == NULL || length > INT32_MAX || aad_length > INT32_MAX) return -1;
-  if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 1) != 1) return -1;
+  if (ctx == NULL || length > INT32_MAX || aad_length > INT32_MAX) return failed();
+  if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 1) != 1) return failed();
   /* CCM needs the total length before the additional data. */
-  if (k->ccm && EVP_CipherUpdate(ctx, NULL, &n, NULL, (int)length) != 1) return -1;
-  if ((aad_length > 0 || k->ccm) && EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aad_length) != 1) return -1;
+  if (k->ccm && EVP_CipherUpdate(ctx, NULL, &n, NULL, (int)length) != 1) return failed();
+  if ((aad_length > 0 || k->ccm) && EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aad_length) != 1) return failed();
   n = 0;
-  if ((length > 0 || k->ccm) && EVP_CipherUpdate(ctx, data, &n, data, (int)length) != 1) return -1;
-  if (EVP_CipherFinal_ex(ctx, data + n, &tail) != 1) return -1;
-  return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, k->tag_length, data + length) == 1 ? 0 : -1;
+  if ((length > 0 || k->ccm) && EVP_CipherUpdate(ctx, data, &n, data, (int)length) != 1) return failed();
+  if (EVP_CipherFinal_ex(ctx, data + n, &tail) != 1) return failed();
+  return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, k->tag_length, data + length) == 1 ? 0 : failed();
 }
 
 int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad, size_t aad_length, const uint8_t *in, size_t length, uint8_t *out) {
@@ -110,13 +122,13 @@ int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
   uint8_t tag[16];
   int n = 0;
   int ok;
-  if (ctx == NULL || length > INT32_MAX || aad_length > INT32_MAX) return -1;
+  if (ctx == NULL || length > INT32_MAX || aad_length > INT32_MAX) return failed();
   memcpy(tag, in + length, (size_t)k->tag_length);
-  if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 0) != 1) return -1;
-  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, k->tag_length, tag) != 1) return -1;
+  if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 0) != 1) return failed();
+  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, k->tag_length, tag) != 1) return failed();
   if (k->ccm) {
     /* CCM checks the tag inside its one update; there is no final step. */
-    if (EVP_CipherUpdate(ctx, NULL, &n, NULL, (int)length) != 1 || EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aad_length) != 1) return -1;
+    if (EVP_CipherUpdate(ctx, NULL, &n, NULL, (int)length) != 1 || EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aad_length) != 1) return failed();
     ok = EVP_CipherUpdate(ctx, out, &n, in, (int)length) == 1;
   } else {
     int tail = 0;
@@ -125,7 +137,7 @@ int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
   }
   if (!ok) {
     OPENSSL_cleanse(out, length);
-    return -1;
+    return failed();
   }
   return 0;
 }
@@ -135,11 +147,11 @@ int mask_init(mask_key *k, int alg, const uint8_t *key, size_t key_length, const
   int need = mask_key_length(alg);
   if (need < 0) {
     *error = "unknown record number mask algorithm id";
-    return -1;
+    return failed();
   }
   if (key_length != (size_t)need) {
     *error = "sn_key has the wrong length for its mask algorithm";
-    return -1;
+    return failed();
   }
   k->alg = alg;
   k->ctx = EVP_CIPHER_CTX_new();
@@ -147,7 +159,7 @@ int mask_init(mask_key *k, int alg, const uint8_t *key, size_t key_length, const
   if (k->ctx == NULL || EVP_EncryptInit_ex(k->ctx, c, NULL, key, NULL) != 1 || EVP_CIPHER_CTX_set_padding(k->ctx, 0) != 1) {
     mask_free(k);
     *error = "OpenSSL could not create the mask context";
-    return -1;
+    return failed();
   }
   return 0;
 }
@@ -159,12 +171,12 @@ void mask_free(mask_key *k) {
 
 int mask_compute(mask_key *k, const uint8_t sample[MASK_SAMPLE], uint8_t out[MASK_SAMPLE]) {
   int n = 0;
-  if (k->ctx == NULL) return -1;
+  if (k->ctx == NULL) return failed();
   if (k->alg == MASK_CHACHA20) {
     /* ChaCha20 with the sample as its 16-byte IV (32-bit block counter, little-endian, then the 96-bit nonce), over zeros. */
-    if (EVP_EncryptInit_ex(k->ctx, NULL, NULL, NULL, sample) != 1) return -1;
-    return EVP_EncryptUpdate(k->ctx, out, &n, ZEROS, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : -1;
+    if (EVP_EncryptInit_ex(k->ctx, NULL, NULL, NULL, sample) != 1) return failed();
+    return EVP_EncryptUpdate(k->ctx, out, &n, ZEROS, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : failed();
   }
   /* AES-ECB: blocks are independent, so the keyed context takes one block per record. */
-  return EVP_EncryptUpdate(k->ctx, out, &n, sample, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : -1;
+  return EVP_EncryptUpdate(k->ctx, out, &n, sample, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : failed();
 }

@@ -89,6 +89,15 @@ function nativeTests(native: CryptoProvider): void {
       t.pass();
     });
 
+    test(`${alg}: a forgery the addon refuses leaves no OpenSSL error queued for node's own calls`, (t) => {
+      // node shares this OpenSSL; createPrivateKey reports whatever error is left on the thread's queue.
+      const pkcs8 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' });
+      const key = native.aead(alg, new Uint8Array(aeadKeyLength(alg)).fill(3));
+      for (let i = 0; i < 3; i++) t.is(key.open(new Uint8Array(12).fill(i), new Uint8Array(5), new Uint8Array(40).fill(0xa5)), undefined);
+      t.notThrows(() => crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
+      key.release();
+    });
+
     test(`${alg}: a wrong key length is a CryptoError; a released key throws; a short input opens to undefined`, (t) => {
       t.throws(() => native.aead(alg, new Uint8Array(aeadKeyLength(alg) + 1)), { instanceOf: CryptoError, message: /key/ });
       const key = native.aead(alg, new Uint8Array(aeadKeyLength(alg)).fill(9));
