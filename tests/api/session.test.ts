@@ -112,6 +112,20 @@ test('send above one record in one datagram of mtu bytes throws MessageTooLargeE
   await endpoint.close();
 });
 
+test("the limit also keeps within the server's record_size_limit (RFC 8449): above it, MessageTooLargeError, not a record layer error", async (t) => {
+  const { endpoint, port } = await echoServer({ recordSizeLimit: 256 });
+  // A server answers record_size_limit only to a client that sends one (RFC 8449 §4).
+  const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', recordSizeLimit: 16385 });
+  await session.opened;
+  t.is(session.parameters?.recordSizeLimit, 256);
+  t.is(session.maxMessageSize, 255); // the limit counts the content type byte
+  t.throws(() => session.send(Buffer.alloc(256)), { instanceOf: MessageTooLargeError });
+  session.send(Buffer.alloc(255, 3));
+  t.is((await nextMessage(session)).length, 255);
+  await session.close();
+  await endpoint.close();
+});
+
 test('with connection IDs the limit leaves room for the CID our records carry, and records still fit the mtu', async (t) => {
   const { endpoint, port } = await echoServer({ mtu: 400, cid: 8 });
   const sizes: number[] = [];

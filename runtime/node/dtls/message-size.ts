@@ -14,9 +14,11 @@ const LONGEST_TAG = 16;
  * The most application data one `send()` can carry: one record (DTLS never
  * fragments application data) in one datagram of `mtu` bytes, after the
  * record header, the connection ID when one is in use, the inner content
- * type and the suite's AEAD tag. Never above 2^14.
+ * type and the suite's AEAD tag; and within the peer's record_size_limit
+ * (RFC 8449: it counts the content and its type byte). Never above 2^14.
  */
-export function maxMessageSize(mtu: number, suite: SupportedCipherSuite | undefined, connectionIdLength = 0): number {
+export function maxMessageSize(mtu: number, suite: SupportedCipherSuite | undefined, connectionIdLength = 0, recordSizeLimit?: number): number {
   const tag = suite === undefined ? LONGEST_TAG : CIPHER_SUITES[suite].tagLength;
-  return Math.min(MAX_RECORD_PLAINTEXT, mtu - UNIFIED_HEADER - connectionIdLength - INNER_TYPE - tag);
+  const byLimit = recordSizeLimit === undefined ? MAX_RECORD_PLAINTEXT : recordSizeLimit - INNER_TYPE;
+  return Math.min(MAX_RECORD_PLAINTEXT, byLimit, mtu - UNIFIED_HEADER - connectionIdLength - INNER_TYPE - tag);
 }

@@ -209,8 +209,8 @@ export class DtlsSession {
     const bytes = toBytes(data);
     const conn = this.conn;
     if (!conn || !this.negotiated || this.ended || this.ending) throw new SessionStateError(this.stateProblem('send'));
-    // Only a message near the limit pays for working it out (suite, connection ID).
-    if (bytes.length > this.mtu - SURELY_FITS_BELOW_MTU) {
+    // Only a message near the limit pays for working it out (suite, connection ID, the peer's record_size_limit).
+    if (bytes.length > Math.min(this.mtu, this.negotiated.recordSizeLimit ?? Infinity) - SURELY_FITS_BELOW_MTU) {
       const limit = this.maxMessageSize;
       if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, this.mtu);
     }
@@ -243,7 +243,8 @@ export class DtlsSession {
    * (before the handshake, for the longest tag and no connection ID).
    */
   get maxMessageSize(): number {
-    return maxMessageSize(this.mtu, this.negotiated?.cipherSuite, this.conn?.connection.connectionIds?.peer?.length ?? 0);
+    const n = this.negotiated;
+    return maxMessageSize(this.mtu, n?.cipherSuite, this.conn?.connection.connectionIds?.peer?.length ?? 0, n?.recordSizeLimit);
   }
 
   /**
