@@ -202,7 +202,12 @@ export function serverImplementation(
           parts.installEpoch(1, h.suite, schedule, { clientSecret: early, serverSecret: early }, 'read');
           parts.earlyDataRemaining = h.earlyData.limit;
         }
-        parts.queue(0, 'server_hello', serverHelloBody(parts.provider.randomBytes(32), h.suite, share, h.psk?.index, h.sessionIdEcho, parts.cid.answer), h.transcript);
+        parts.queue(
+          0,
+          'server_hello',
+          serverHelloBody(parts.provider.randomBytes(32), h.suite, share, h.psk?.index, h.sessionIdEcho, parts.cid.answer),
+          h.transcript,
+        );
         const keys = deriveHandshakeKeys(
           {
             suite: h.suite,
