@@ -1,4 +1,5 @@
-import type { CryptoProvider, PrivateKeyHandle } from '../crypto/provider.js';
+import type { CryptoProvider, PrivateKeyHandle, PublicKeyHandle } from '../crypto/provider.js';
+import { BytesLru } from '../pki/bytes-lru.js';
 import { createChainVerifier, type CertificatePurpose, type CertificateVerifier } from '../pki/verify-chain.js';
 
 /**
@@ -26,4 +27,22 @@ export function cachedVerifier(trustAnchors: readonly Uint8Array[], purpose: Cer
   let v = byPurpose.get(purpose);
   if (!v) byPurpose.set(purpose, (v = createChainVerifier(trustAnchors, { purpose })));
   return v;
+}
+
+/** Peer leaf keys imported, per provider: the most recent 256 SubjectPublicKeyInfos. */
+const peerKeys = new WeakMap<CryptoProvider, BytesLru<PublicKeyHandle>>();
+
+/**
+ * The peer's leaf key imported once per exact SubjectPublicKeyInfo bytes and
+ * provider (a client meets the same server key on every handshake). A handle
+ * is a function of the bytes alone; a key the provider refuses is not kept
+ * and is refused again.
+ */
+export function cachedPublicKey(provider: CryptoProvider, spki: Uint8Array): PublicKeyHandle {
+  let lru = peerKeys.get(provider);
+  if (!lru) peerKeys.set(provider, (lru = new BytesLru(256)));
+  const k = lru.keyOf(spki);
+  let key = lru.get(k);
+  if (!key) lru.set(k, (key = provider.importPublicKey(spki)));
+  return key;
 }

@@ -8,7 +8,7 @@ import type { Transcript } from '../keyschedule/transcript.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import type { PeerCertificate } from './client-states.js';
 import type { ResolvedConfig } from './config.js';
-import { cachedVerifier } from './option-cache.js';
+import { cachedPublicKey, cachedVerifier } from './option-cache.js';
 import { checkCertificateSchemes } from './certificate-schemes.js';
 
 /**
@@ -25,7 +25,7 @@ export function acceptPeerCertificate(config: ResolvedConfig, role: 'client' | '
   if (!result.ok) throw new ProtocolError(result.alert, `peer certificate rejected: ${result.reason}`);
   if (config.signatureAlgorithmsCert) checkCertificateSchemes(config.signatureAlgorithmsCert, chain);
   // A CryptoError here (a key the provider cannot use) maps to illegal_parameter through toAlert.
-  return { chain, key: config.provider.importPublicKey(result.leafPublicKeySpki) };
+  return { chain, key: cachedPublicKey(config.provider, result.leafPublicKeySpki) };
 }
 
 /**
