@@ -143,7 +143,7 @@ function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number } {
   return { value, wallMs: performance.now() - w0, cpuMs: cpuMs() - c0 };
 }
 
-function kernelRate(log: (line: string) => void): void {
+export function kernelRate(log: (line: string) => void): void {
   const identity: SimIdentity = makeSimIdentity('p256');
   const w: Workload = { suite: 'tls_aes_128_gcm_sha256', group: 'x25519', records: RECORDS, payloadBytes: 1200, provider: 'node', seed: 1, identity };
   const scenario = () =>

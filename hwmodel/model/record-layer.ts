@@ -177,7 +177,7 @@ export class RecordLayer extends RecordLayerSkeleton {
           if (!(e instanceof ConnectionStateError)) throw e;
           this.refusedSends++;
         }
-        yield* this.account(ep);
+        yield* this.account(ep, 0, true);
         continue;
       }
       if (ep.closing && c.state !== 'closed') {
@@ -208,17 +208,18 @@ export class RecordLayer extends RecordLayerSkeleton {
     this.observer?.closed(ep.index, this.sim.now);
   }
 
-  /** Charges the time of the real call just made on `ep`, releases its datagrams, and reports its events. */
-  private *account(ep: Endpoint, received = 0): Generator<Wait, void, void> {
+  /**
+   * Charges the time of the real call just made on `ep`, releases its
+   * datagrams, and reports its events. `sent`: the call was `send()`, which
+   * receives nothing, so its records and handshake messages can only have
+   * changed if it started a KeyUpdate: a second sealed record or key work
+   * in its operations. Otherwise the connection's `stats` (several objects
+   * built per read) are not read for it.
+   */
+  private *account(ep: Endpoint, received = 0, sent = false): Generator<Wait, void, void> {
     const held = this.software && this.lanes.hold(this.sim);
     const c = ep.connection;
     const ops = ep.log.take();
-    const stats = c.stats;
-    const messages = stats.handshakeMessagesReceived + stats.handshakeMessagesSent;
-    const recordsIn = stats.recordsReceived - ep.seen.records;
-    const messagesDone = messages - ep.seen.messages;
-    ep.seen.messages = messages;
-    ep.seen.records = stats.recordsReceived;
     const datagrams: Uint8Array[] = [];
     for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) datagrams.push(d);
 
@@ -227,17 +228,30 @@ export class RecordLayer extends RecordLayerSkeleton {
     const handshake: CryptoOp[] = [];
     let keys = 0;
     let masksIn = 0;
+    let seals = 0;
     for (const o of ops) if (o.kind === 'aead_open') masksIn++;
     for (const o of ops) {
       if (o.kind === 'aead_open') inbound.push(o);
       else if (o.kind === 'mask' && masksIn > 0) {
         inbound.push(o);
         masksIn--;
-      } else if (o.kind === 'aead_seal' || o.kind === 'mask') outbound.push(o);
-      else {
+      } else if (o.kind === 'aead_seal' || o.kind === 'mask') {
+        if (o.kind === 'aead_seal') seals++;
+        outbound.push(o);
+      } else {
         if (o.kind === 'aead_key') keys++;
         handshake.push(o);
       }
+    }
+    let recordsIn = 0;
+    let messagesDone = 0;
+    if (!sent || seals > 1 || handshake.length > 0) {
+      const stats = c.stats;
+      const messages = stats.handshakeMessagesReceived + stats.handshakeMessagesSent;
+      recordsIn = stats.recordsReceived - ep.seen.records;
+      messagesDone = messages - ep.seen.messages;
+      ep.seen.messages = messages;
+      ep.seen.records = stats.recordsReceived;
     }
     if (recordsIn > 0 || inbound.length > 0 || received > 0) {
       yield* this.lanes.serve(this.sim, this.recordCost * recordsIn + this.datagramCost * received);

@@ -81,6 +81,8 @@ export class ActivityMonitor {
   readonly #options: ActivityOptions;
   readonly #modules: ModuleActivity[] = [];
   readonly #pending = new TimeHeap<Change>();
+  /** The modules changed at one instant (advanceTo), reused: cleared after each. */
+  readonly #touched = new Set<ModuleActivity>();
   #now: SimTime = 0;
   #windowStart: SimTime = 0;
 
@@ -114,7 +116,8 @@ export class ActivityMonitor {
   advanceTo(t: SimTime): void {
     this.#checkNotPast(t, 'advanceTo');
     for (let next = this.#pending.peekTime(); next !== undefined && next <= t; next = this.#pending.peekTime()) {
-      const touched = new Set<ModuleActivity>();
+      const touched = this.#touched;
+      touched.clear();
       while (this.#pending.peekTime() === next) {
         const c = this.#pending.pop();
         if (c === undefined) break;
@@ -123,6 +126,7 @@ export class ActivityMonitor {
       }
       for (const m of touched) m.settle(next, this.#options.vcd);
     }
+    this.#touched.clear();
     this.#now = t;
   }
 
@@ -172,6 +176,13 @@ export class ModuleActivity {
   #queueSamples = 1;
   #queueSampled = 0;
   #counters = new Map<string, number>();
+  /** The changes this module queues, made once (they are read-only): a lane grant queues up to six. */
+  readonly #start: Change = { module: this, active: 1, queueDelta: 0 };
+  readonly #end: Change = { module: this, active: -1, queueDelta: 0 };
+  readonly #enqueue: Change = { module: this, active: 0, queueDelta: 1 };
+  readonly #dequeue: Change = { module: this, active: 0, queueDelta: -1 };
+  readonly #laneStart: readonly Change[];
+  readonly #laneEnd: readonly Change[];
 
   /** @internal Use {@link ActivityMonitor.module}. */
   constructor(
@@ -189,22 +200,24 @@ export class ModuleActivity {
     this.#last = now;
     this.#onServe = onServe;
     this.#laneBusy = new Array<number>(signals?.lanes.length ?? 0).fill(0);
+    this.#laneStart = this.#laneBusy.map((_, lane) => ({ module: this, active: 1, queueDelta: 0, lane }));
+    this.#laneEnd = this.#laneBusy.map((_, lane) => ({ module: this, active: -1, queueDelta: 0, lane }));
   }
 
   /** One lane of the module is busy over [start, finish). */
   busy(start: SimTime, finish: SimTime): void {
     checkInterval(this.name, start, finish);
     if (finish === start) return;
-    this.#monitor.schedule(start, { module: this, active: 1, queueDelta: 0 });
-    this.#monitor.schedule(finish, { module: this, active: -1, queueDelta: 0 });
+    this.#monitor.schedule(start, this.#start);
+    this.#monitor.schedule(finish, this.#end);
   }
 
   /** One request waits in the module's queue over [arrival, start). */
   wait(arrival: SimTime, start: SimTime): void {
     checkInterval(this.name, arrival, start);
     if (start === arrival) return;
-    this.#monitor.schedule(arrival, { module: this, active: 0, queueDelta: 1 });
-    this.#monitor.schedule(start, { module: this, active: 0, queueDelta: -1 });
+    this.#monitor.schedule(arrival, this.#enqueue);
+    this.#monitor.schedule(start, this.#dequeue);
   }
 
   /** A request that waited over [arrival, start) and was served over [start, finish) (a lane grant). */
@@ -215,8 +228,8 @@ export class ModuleActivity {
     if (lane === undefined || grant.finish === grant.start) return;
     this.#onServe?.(this.name, lane, grant.start, grant.finish);
     if (lane < this.#laneBusy.length) {
-      this.#monitor.schedule(grant.start, { module: this, active: 1, queueDelta: 0, lane });
-      this.#monitor.schedule(grant.finish, { module: this, active: -1, queueDelta: 0, lane });
+      this.#monitor.schedule(grant.start, this.#laneStart[lane]!);
+      this.#monitor.schedule(grant.finish, this.#laneEnd[lane]!);
     }
   }
 
