@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';
-import { scheduleContext } from '../../runtime/keyschedule/context.js';
+import { hkdfExpandLabel, scheduleContext } from '../../runtime/keyschedule/context.js';
 import { exportKeyingMaterial, nextApplicationTrafficSecret, trafficKeys } from '../../runtime/keyschedule/derived-keys.js';
 import { EarlyStage } from '../../runtime/keyschedule/stages.js';
 import { hex } from '../support/canon.js';
@@ -67,6 +67,17 @@ for (const provider of PROVIDERS) {
     t.is(hex(exportKeyingMaterial(ctx, secret, 'EXPORTER-Test', undefined, 16)), hex(exportKeyingMaterial(ctx, secret, 'EXPORTER-Test', new Uint8Array(), 16)));
   });
 }
+
+test('HKDF-Expand-Label keeps being right for labels seen again and past the labels it keeps encoded (exporter labels)', (t) => {
+  const ctx = scheduleContext(PROVIDERS[0]!, 'sha256');
+  const secret = new Uint8Array(32).fill(9);
+  const labels = Array.from({ length: 100 }, (_, i) => `EXPORTER-label ${i}`);
+  for (let round = 0; round < 2; round++) {
+    for (const label of [...labels, 'key', 'iv', 'traffic upd']) {
+      t.is(hex(hkdfExpandLabel(ctx, secret, label, new Uint8Array([round]), 32)), hex(expandLabel(secret, label, new Uint8Array([round]), 32)), label);
+    }
+  }
+});
 
 test('each stage yields only what exists at that point of the handshake (misuse does not compile)', (t) => {
   const ctx = scheduleContext(PROVIDERS[0]!, 'sha256');
