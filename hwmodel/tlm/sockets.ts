@@ -41,11 +41,14 @@ export class InitiatorSocket {
   #target: TargetSocket | undefined;
   #fw: FwTable | undefined;
   readonly #bw: BwTable = { nbTransportBw: undefined };
+  /** What an unconsumed b_transport generator is reported as (made once, not per call). */
+  readonly #bTransportName: string;
 
   constructor(owner: Module, name: string) {
     this.owner = owner;
     this.name = name;
     this.fullName = claimName(owner, owner.fullName, name, 'socket');
+    this.#bTransportName = `${this.fullName}.bTransport`;
   }
 
   /** The bound target socket, or undefined. */
@@ -80,7 +83,7 @@ export class InitiatorSocket {
   bTransport(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
     const fn = (this.#fw ?? this.#unbound()).bTransport;
     if (fn === undefined) throw this.#missing('b_transport');
-    return this.owner.sim.watchConsumed(fn(gp, delay), `${this.fullName}.bTransport`);
+    return this.owner.sim.watchConsumed(fn(gp, delay), this.#bTransportName);
   }
 
   /** nb_transport_fw: the target may change `phase.value` and `delay.value` in place. */
