@@ -32,6 +32,17 @@ export const VARIANTS: readonly Variant[] = ['plain', 'hrr', 'clientAuth', 'psk'
 
 const PSK = { identity: 'fuzz-device', key: new Uint8Array(32).fill(0x42) };
 
+/**
+ * The cid variant's CIDs: deterministic (an input must replay the same way),
+ * and ending in 0xffff, so a reader that does not know the CID length sees a
+ * record length past the datagram's end and never splits the datagram
+ * wrongly.
+ */
+function fuzzCids(side: number): { readonly length: 4; readonly spares: 2; readonly generate: (n: number) => Uint8Array } {
+  let next = 0;
+  return { length: 4, spares: 2, generate: (n) => Uint8Array.from({ length: n }, (_, i) => (i < n - 2 ? (i === 0 ? side : next++ & 0xff) : 0xff)) };
+}
+
 interface StoredIdentity {
   readonly caDer: string;
   readonly chain: readonly string[];
@@ -71,7 +82,7 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     ...(variant === 'hrr' ? { groups: ['x25519', 'secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { certificate: { chain: CLIENT_ID.chain, privateKey: CLIENT_ID.privateKey } } : {}),
     ...(variant === 'psk' ? { psk: PSK } : {}),
-    ...(variant === 'cid' ? { cid: { length: 4, spares: 2 } } : {}),
+    ...(variant === 'cid' ? { cid: fuzzCids(0xc1) } : {}),
     ...(variant === 'extensions'
       ? {
           srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'],
@@ -88,7 +99,7 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     ...(variant === 'hrr' ? { groups: ['secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { clientAuthentication: 'required', trustAnchors: [CLIENT_ID.caDer] } : {}),
     ...(variant === 'psk' ? { psk: { [PSK.identity]: PSK.key }, ticketKeys: new Uint8Array(32).fill(0x17) } : {}),
-    ...(variant === 'cid' ? { cid: { length: 4, spares: 2 } } : {}),
+    ...(variant === 'cid' ? { cid: fuzzCids(0x5e) } : {}),
     ...(variant === 'extensions'
       ? {
           sni: { 'server.test': { chain: SERVER_ID.chain, privateKey: SERVER_ID.privateKey } },
