@@ -4,7 +4,6 @@ import type { Module } from '../tlm/index.js';
 import { ConnectionManagerSkeleton, type ConnectionManagerParams } from '../../generated/tlm/index.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
-import { transport } from './transport.js';
 
 /** Table entries are 32 bytes each from this address. */
 const TABLE_BASE = 0x2000_0000;
@@ -52,7 +51,9 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
     entry.command = 'read';
     entry.address = TABLE_BASE + (connection % this.params.maxConnections) * 32;
     entry.dataLength = 32;
-    yield* transport(this.memory, entry);
+    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+    yield* this.memory.bTransport(entry, annotated);
+    if (annotated.value > 0) yield annotated.value;
   }
 
   protected *bTransportNetworkRx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {

@@ -7,7 +7,6 @@ import { CryptoCommand } from './commands.js';
 import type { CryptoOp, CryptoOpKind } from './crypto-ops.js';
 import type { ModelEnv } from './env.js';
 import { Lanes } from './lanes.js';
-import { transport } from './transport.js';
 
 /** How a logged operation is costed: the timing tables' operation, or none (covered by the per-message cost). */
 const TIMED: Readonly<Record<CryptoOpKind, TimedOp | undefined>> = {
@@ -145,7 +144,9 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     dma.command = command;
     dma.address = address;
     dma.dataLength = Math.min(bytes, this.params.bufferSize);
-    yield* transport(this.dma, dma);
+    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+    yield* this.dma.bTransport(dma, annotated);
+    if (annotated.value > 0) yield annotated.value;
   }
 
   /**

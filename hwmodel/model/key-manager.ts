@@ -4,7 +4,6 @@ import type { Module } from '../tlm/index.js';
 import { KeyManagerSkeleton, type KeyManagerParams } from '../../generated/tlm/index.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
-import { transport } from './transport.js';
 
 /** Key slots are 64 bytes each from this address. */
 const KEY_BASE = 0x1000_0000;
@@ -30,7 +29,9 @@ export class KeyManager extends KeyManagerSkeleton {
     access.command = gp.command;
     access.address = KEY_BASE + (gp.address % this.params.keySlots) * 64;
     access.dataLength = 64;
-    yield* transport(this.memory, access);
+    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+    yield* this.memory.bTransport(access, annotated);
+    if (annotated.value > 0) yield annotated.value;
     gp.responseStatus = 'ok';
   }
 }

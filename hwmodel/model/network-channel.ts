@@ -5,7 +5,6 @@ import { NetworkLink } from '../timing/index.js';
 import type { ModuleActivity } from '../trace/index.js';
 import { NetworkChannelSkeleton, type NetworkChannelParams } from '../../generated/tlm/index.js';
 import type { ModelEnv } from './env.js';
-import { transport } from './transport.js';
 
 /** IPv4 + UDP headers on every datagram. */
 const UDP_OVERHEAD = 28;
@@ -86,7 +85,9 @@ export class NetworkChannel extends NetworkChannelSkeleton {
         this.queue = this.queue.slice(this.head); // drop what went out, now and then, not per datagram
         this.head = 0;
       }
-      yield* transport(this.peerRx, next.gp);
+      const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+      yield* this.peerRx.bTransport(next.gp, annotated);
+      if (annotated.value > 0) yield annotated.value;
     }
   }
 }

@@ -10,7 +10,6 @@ import type { Endpoint } from './endpoint.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
 import type { EnterConnection } from './routed-crypto.js';
-import { transport } from './transport.js';
 
 /** DTLSPlaintext content type of a handshake record (RFC 9147 §4): what a new peer's first datagram starts with. */
 const HANDSHAKE_CONTENT_TYPE = 22;
@@ -270,7 +269,9 @@ export class RecordLayer extends RecordLayerSkeleton {
       work.keysInstalled = keys;
       work.outbound = out;
       gp.setExtension(work);
-      yield* transport(this.handshake, gp);
+      const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+      yield* this.handshake.bTransport(gp, annotated);
+      if (annotated.value > 0) yield annotated.value;
     } else if (datagrams.length > 0 || outbound.length > 0) {
       yield* this.outbound(out);
     }
@@ -297,7 +298,9 @@ export class RecordLayer extends RecordLayerSkeleton {
       gp.data = d.slice(); // the connection may reuse its output buffers; the network holds this one until delivery
       gp.dataLength = d.length;
       this.observer?.sent?.(out.connection, gp.data);
-      yield* transport(this.transmit, gp);
+      const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+      yield* this.transmit.bTransport(gp, annotated);
+      if (annotated.value > 0) yield annotated.value;
     }
   }
 
@@ -306,13 +309,17 @@ export class RecordLayer extends RecordLayerSkeleton {
     gp.command = 'write';
     gp.address = connection;
     gp.setExtension(CryptoCommand.of(ops));
-    yield* transport(this.crypto, gp);
+    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+    yield* this.crypto.bTransport(gp, annotated);
+    if (annotated.value > 0) yield annotated.value;
   }
 
   private *keyRead(connection: number): Generator<Wait, void, void> {
     const gp = new GenericPayload();
     gp.command = 'read';
     gp.address = connection;
-    yield* transport(this.keys, gp);
+    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+    yield* this.keys.bTransport(gp, annotated);
+    if (annotated.value > 0) yield annotated.value;
   }
 }
