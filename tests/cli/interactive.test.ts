@@ -57,8 +57,10 @@ test('a 200 KB pipe comes back byte for byte from an echo server', async (t) => 
 test('--timeout bounds the whole exchange, not only the handshake; --idle-timeout closes a silent one', async (t) => {
   const server = await startServer(pem, ['--echo']);
   try {
+    // The late line comes 12 s after the pipe starts: well past the 2 s bound even when the client takes seconds to start
+    // on a loaded machine (with 6 s, a slow start let the line arrive before the bound and the exchange end cleanly).
     const [slow, idle] = await Promise.all([
-      shell(`(sleep 6; echo late) | ${client(server.port, '--timeout 2000')}`),
+      shell(`(sleep 12; echo late) | ${client(server.port, '--timeout 2000')}`),
       shell(`(echo early; sleep 8; echo late) | ${client(server.port, '--idle-timeout 1500')}`),
     ]);
     t.is(slow.code, 1, slow.stderr);
