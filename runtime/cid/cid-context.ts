@@ -15,6 +15,23 @@ export interface PathDatagram {
   readonly datagram: Uint8Array;
 }
 
+/** What a connection's paths went through (RFC 9853): its part of `DtlsConnection.stats`. */
+export interface PathStats {
+  /** Return routability checks started, passed, and ended without moving (timeout, the old path answered, no budget). */
+  readonly checks: number;
+  readonly validated: number;
+  readonly abandoned: number;
+  /** Bytes sent to, and received from, addresses while they were being checked (the first stays within 3× the second). */
+  readonly unvalidatedBytesSent: number;
+  readonly unvalidatedBytesReceived: number;
+  /** The session moved to a new path (after a check, or under RFC 9146 §6 without RRC). */
+  readonly migrations: number;
+  /** path_challenges answered; path_response/path_drop with no check running; probes not queued (the cap was reached). */
+  readonly challengesAnswered: number;
+  readonly answersIgnored: number;
+  readonly probesDropped: number;
+}
+
 /** Queued probe datagrams kept at once (a peer cannot make us hold more answers than this). */
 const MAX_PATH_DATAGRAMS = 16;
 
@@ -50,7 +67,7 @@ export class CidContext implements CidNegotiationHost {
   private readonly outgoing: Uint8Array[];
   /** The newest record number authenticated (RFC 9146 §6: only a newer record moves a session without RRC). */
   private newest = { epoch: -1, sequenceNumber: -1 };
-  readonly counts = { pathChallengesAnswered: 0, pathAnswersIgnored: 0, migrations: 0, pathDatagramsDropped: 0 };
+  private readonly counts = { migrations: 0, challengesAnswered: 0, answersIgnored: 0, probesDropped: 0 };
 
   constructor(p: {
     options: ResolvedConnectionIds | undefined;
@@ -78,9 +95,9 @@ export class CidContext implements CidNegotiationHost {
     this.emit({ type: 'connectionIdIssued', cid });
   }
 
-  /** Stats of the running and finished path checks. */
-  get validationTotals(): PathValidation['totals'] | undefined {
-    return this.validation?.totals;
+  get stats(): PathStats {
+    const t = this.validation?.totals;
+    return { checks: 0, validated: 0, abandoned: 0, unvalidatedBytesSent: 0, unvalidatedBytesReceived: 0, ...t, ...this.counts };
   }
 
   /** A datagram came over `path` (undefined: the current one). */
@@ -95,7 +112,7 @@ export class CidContext implements CidNegotiationHost {
    * starts a return routability check (or, without RRC, moves the session
    * when it is the newest record yet, RFC 9146 §6).
    */
-  observe(record: { readonly epoch: number; readonly sequenceNumber: number; readonly connectionId?: Uint8Array }, bytes: number): void {
+  observe(record: { readonly epoch: number; readonly sequenceNumber: number; readonly connectionId?: Uint8Array | undefined }, bytes: number): void {
     const s = this.session;
     if (s === undefined) return;
     if (record.connectionId !== undefined) for (const cid of s.local.used(record.connectionId)) this.emit({ type: 'connectionIdRetired', cid });
@@ -109,7 +126,6 @@ export class CidContext implements CidNegotiationHost {
         challengeSize: () => this.records.protectedOverhead() + 9,
         random: (n) => this.provider.randomBytes(n),
         validated: (from, to) => this.moved(from, to),
-        abandoned: () => {},
       });
       this.validation.observed(this.current, path, bytes);
     } else if (newer) {
@@ -122,10 +138,10 @@ export class CidContext implements CidNegotiationHost {
     const path = this.arriving;
     if (m.msgType === 'path_challenge') {
       // §5.4: exactly one answer per valid challenge, to where it came from; path_drop for a path we left.
-      this.counts.pathChallengesAnswered++;
+      this.counts.challengesAnswered++;
       this.sendTo(path, { msgType: path !== undefined && this.left.includes(path) ? 'path_drop' : 'path_response', cookie: m.cookie });
     } else if (m.msgType === 'path_response' || m.msgType === 'path_drop') {
-      if (this.validation === undefined || path === undefined) this.counts.pathAnswersIgnored++;
+      if (this.validation === undefined || path === undefined) this.counts.answersIgnored++;
       else this.validation.answered(m.msgType, m.cookie, path);
     }
   }
@@ -163,7 +179,7 @@ export class CidContext implements CidNegotiationHost {
   private sendTo(path: string | undefined, m: ReturnRoutabilityCheck): void {
     const current = path === undefined || path === this.current;
     if (!current && this.pathOutgoing.length >= MAX_PATH_DATAGRAMS) {
-      this.counts.pathDatagramsDropped++;
+      this.counts.probesDropped++;
       return;
     }
     const datagram = this.records.seal('return_routability_check', encodeReturnRoutabilityCheck(m)).bytes;

@@ -7,8 +7,9 @@ export const MAX_REQUESTS_ANSWERED = 64;
 
 /**
  * What the hellos settled about connection IDs, and what changes after:
- * our CIDs, the peer's, whether RRC runs, and the one outstanding
- * NewConnectionId / RequestConnectionId of each direction (RFC 9147 §9).
+ * our CIDs, the peer's, whether RRC runs, and our outstanding
+ * RequestConnectionId (RFC 9147 §9; a NewConnectionId is one post-handshake
+ * flight, and flights go one at a time).
  */
 export class ConnectionIdSession {
   readonly local: LocalConnectionIds;
@@ -18,10 +19,6 @@ export class ConnectionIdSession {
   /** The procedure we check a peer's new address with: RRC negotiated and records to us carry a CID (how we know it is the peer). */
   readonly rrc: RrcProcedure | undefined;
   readonly options: ResolvedConnectionIds;
-  /** Our NewConnectionId is in flight (unacknowledged). */
-  newConnectionIdInFlight = false;
-  /** CIDs the peer asked for that we still owe (answered when our NewConnectionId in flight is acknowledged). */
-  owed = 0;
   /** Our RequestConnectionId waits for the peer's NewConnectionId. */
   requestOutstanding = false;
   /** RequestConnectionIds received. */

@@ -38,11 +38,6 @@ export class LocalConnectionIds {
     return this.issued.map((i) => i.cid);
   }
 
-  /** How many issued CIDs the peer has not used yet. */
-  get unused(): number {
-    return this.issued.filter((i) => i.sequence > this.inUse).length;
-  }
-
   /** The CID records to us carry now (the handshake's until the peer moves to a newer one). */
   get current(): Uint8Array | undefined {
     return this.issued.find((i) => i.sequence === this.inUse)?.cid ?? this.issued[0]?.cid;

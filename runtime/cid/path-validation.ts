@@ -18,8 +18,6 @@ export interface PathValidationHost {
   random(length: number): Uint8Array;
   /** The check succeeded: records from `to` are the peer's; `from` is the path until now. */
   validated(from: string, to: string): void;
-  /** The check ended without moving: why. */
-  abandoned(path: string, why: 'timeout' | 'old path answered' | 'amplification limit'): void;
 }
 
 interface Check {
@@ -58,11 +56,6 @@ export class PathValidation {
     this.timeoutMs = timeoutMs;
     this.clock = clock;
     this.host = host;
-  }
-
-  /** The path being checked, if any. */
-  get candidate(): string | undefined {
-    return this.check?.candidate;
   }
 
   /** An authenticated record came over `path` (not `current`), `bytes` long: starts a check, or counts toward the running one's budget. */
@@ -106,7 +99,6 @@ export class PathValidation {
     if (msgType === 'path_response') {
       this.end();
       this.totals.abandoned++;
-      this.host.abandoned(c.candidate, 'old path answered');
       return;
     }
     this.probeCandidate(c);
@@ -143,7 +135,6 @@ export class PathValidation {
       } else if (c.challenges === 0) {
         this.end();
         this.totals.abandoned++;
-        this.host.abandoned(c.candidate, 'amplification limit');
         return;
       }
     } else {
@@ -163,7 +154,6 @@ export class PathValidation {
     if (c.phase === 'old') return this.probeCandidate(c); // §5.2 step 5: T passed on the old path: check the new one
     this.end();
     this.totals.abandoned++;
-    this.host.abandoned(c.candidate, 'timeout');
   }
 
   private end(): void {

@@ -26,7 +26,7 @@ import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type RoleDriver } from './role-driver.js';
 import { keyUpdateAcknowledged, sendKeyUpdate, sendPendingFlights } from './session-actions.js';
 import type { StatelessRetry } from './stateless-retry.js';
-import { CidContext, type PathDatagram } from '../cid/cid-context.js';
+import { CidContext, type PathDatagram, type PathStats } from '../cid/cid-context.js';
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
@@ -73,6 +73,8 @@ export interface ConnectionStats {
   /** Handshake messages sent, retransmissions included. */
   readonly handshakeMessagesSent: number;
   readonly retained: RetainedState;
+  /** Connection IDs and return routability (RFC 9853): checks, bytes to unvalidated addresses, migrations. */
+  readonly paths: PathStats;
 }
 
 /** Why an accepted record's content was set aside without failing the connection. */
@@ -487,6 +489,7 @@ export class DtlsConnection {
         ackRecords: this.parts.acks.size,
         readEpochs: this.parts.records.usage().read.length,
       },
+      paths: this.parts.cid.stats,
     };
   }
 

@@ -69,7 +69,7 @@ export type ReceivedRecord =
       /** False for DTLSPlaintext (epoch 0). */
       readonly protected: boolean;
       /** The connection ID the record carried (one of ours), when CIDs are in use. */
-      readonly connectionId?: Uint8Array;
+      readonly connectionId?: Uint8Array | undefined;
     }
   | {
       /** A protected record for an epoch whose keys are not installed yet: keep it and pass it to `receive` again once they are. */
@@ -512,7 +512,7 @@ export class RecordLayer {
       contentType: contentTypeFromByte(parsed.contentType),
       content: parsed.content,
       protected: true,
-      ...(header.connectionId !== undefined ? { connectionId: header.connectionId } : {}),
+      connectionId: header.connectionId,
     });
     return true;
   }

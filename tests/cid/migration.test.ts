@@ -52,6 +52,11 @@ test('a NAT rebinding: the server checks the new address (basic RRC) and moves t
   const got = link.wire.filter((w) => before(w) && w.to === 'server:1' && w.from === 'client:2').reduce((n, w) => n + w.datagram.length, 0);
   t.true(sent > 0, 'a path_challenge went to the new address');
   t.true(sent <= AMPLIFICATION_FACTOR * got, `sent ${sent} to the unvalidated address for ${got} received`);
+  // The connection's own counts: one check, passed; what it sent while the address was unvalidated, within 3× what came from it.
+  const paths = link.server.stats.paths;
+  t.like(paths, { checks: 1, validated: 1, abandoned: 0, migrations: 1 });
+  t.true(paths.unvalidatedBytesSent > 0 && paths.unvalidatedBytesSent <= sent);
+  t.true(paths.unvalidatedBytesSent <= AMPLIFICATION_FACTOR * paths.unvalidatedBytesReceived);
 });
 
 test('a datagram replayed from a third address moves nothing (the replay window drops it) and starts no check', (t) => {
@@ -87,6 +92,7 @@ test('a fresh datagram forwarded from a third address (off-path forwarding) gets
   t.true(probes.length >= 1 && probes.length <= 3, 'one to three path_challenges');
   const { sent, received: got } = link.bytes('evil:9');
   t.true(sent <= AMPLIFICATION_FACTOR * got, `${sent} sent for ${got} received`);
+  t.like(link.server.stats.paths, { checks: 1, validated: 0, abandoned: 1, migrations: 0, unvalidatedBytesSent: sent });
   link.server.send(text('still to the real client'));
   link.run();
   t.deepEqual(received(link, 'client'), ['still to the real client']);
