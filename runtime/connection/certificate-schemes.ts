@@ -1,7 +1,8 @@
 import type { SignatureAlgorithm } from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { parseCertificate } from '../pki/certification-path.js';
-import { derOid } from '../pki/der-writer.js';
+import { derOid, derSequence } from '../pki/der-writer.js';
+import { pssParameters } from '../pki/signing-algorithm.js';
 import { PKI_OID } from '../pki/oids.js';
 import { bytesEqual } from '../wire/bytes.js';
 
@@ -13,7 +14,8 @@ import { bytesEqual } from '../wire/bytes.js';
  * - ECDSA by its hash (ecdsa-with-SHA256 is ecdsa_secp256r1_sha256, and so
  *   on; in certificates the curve is the issuer key's, not the scheme's);
  * - sha*WithRSAEncryption to rsa_pkcs1_*;
- * - RSASSA-PSS by the hash in its parameters, to rsa_pss_rsae_* or
+ * - RSASSA-PSS by its parameters (hash, MGF1 hash and salt all of one
+ *   hash; anything else is no scheme), to rsa_pss_rsae_* or
  *   rsa_pss_pss_* (which one depends on the issuer's key, which the last
  *   certificate's issuer, a trust anchor, may not show: either is taken);
  * - Ed25519 and Ed448 to themselves.
@@ -33,20 +35,21 @@ const BY_OID: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
   [PKI_OID.ed448]: ['ed448'],
 };
 
-const PSS_BY_HASH: readonly (readonly [Uint8Array, readonly SignatureAlgorithm[]])[] = [
-  [derOid(PKI_OID.sha256), ['rsa_pss_rsae_sha256', 'rsa_pss_pss_sha256']],
-  [derOid(PKI_OID.sha384), ['rsa_pss_rsae_sha384', 'rsa_pss_pss_sha384']],
-  [derOid(PKI_OID.sha512), ['rsa_pss_rsae_sha512', 'rsa_pss_pss_sha512']],
-];
-
-const contains = (haystack: Uint8Array, needle: Uint8Array): boolean => {
-  for (let i = 0; i + needle.length <= haystack.length; i++) if (bytesEqual(haystack.subarray(i, i + needle.length), needle)) return true;
-  return false;
-};
+/**
+ * The whole signatureAlgorithm of a certificate signed with each PSS scheme:
+ * hash, MGF1 hash and salt length must all be the scheme's (RFC 8446 §4.2.3),
+ * so the bytes are compared whole (an MGF1 or salt of another hash is no
+ * scheme), with the hash parameters NULL or absent.
+ */
+const PSS_IDENTIFIERS: readonly (readonly [Uint8Array, readonly SignatureAlgorithm[]])[] = (['sha256', 'sha384', 'sha512'] as const).flatMap((hash) =>
+  (['null', 'absent'] as const).map(
+    (p) => [derSequence([derOid(PKI_OID.rsassaPss), pssParameters(hash, p)]), [`rsa_pss_rsae_${hash}`, `rsa_pss_pss_${hash}`] as const] as const,
+  ),
+);
 
 /** The schemes a certificate's signature counts as; empty for an algorithm no scheme names (SHA-1, PSS without parameters, ...). */
 export function certificateSignatureSchemes(oid: string, algorithmIdentifier: Uint8Array): readonly SignatureAlgorithm[] {
-  if (oid === PKI_OID.rsassaPss) return PSS_BY_HASH.find(([hash]) => contains(algorithmIdentifier, hash))?.[1] ?? [];
+  if (oid === PKI_OID.rsassaPss) return PSS_IDENTIFIERS.find(([identifier]) => bytesEqual(identifier, algorithmIdentifier))?.[1] ?? [];
   return BY_OID[oid] ?? [];
 }
 

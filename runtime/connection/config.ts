@@ -249,26 +249,13 @@ function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: 
   return v;
 }
 
-/** Options objects already resolved, per role: an application passes the same object for every connection. */
-const resolved = new WeakMap<DtlsConfig, { client?: ResolvedConfig; server?: ResolvedConfig }>();
-
 /**
  * Validates options up front; every problem is a ConfigError naming the
- * option. The result is kept per options object (by identity) and role, so
- * connections made from one object share it: options are treated as
- * immutable once used. Options that fail are not kept and fail again.
+ * option. Read afresh for each connection: an options object changed
+ * between connections is never answered from an older reading (what is
+ * costly to derive, imported keys and verifiers, is cached by value).
  */
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
-  let byRole = resolved.get(o);
-  const known = byRole?.[role];
-  if (known) return known;
-  const config = resolveOptions(role, o);
-  if (!byRole) resolved.set(o, (byRole = {}));
-  byRole[role] = config;
-  return config;
-}
-
-function resolveOptions(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
   const provider = o.provider ?? defaultProvider(); // native when its addon loaded, else node:crypto
   const cipherSuites = nonEmpty<SupportedCipherSuite>(
     'cipherSuites',

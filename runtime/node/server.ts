@@ -7,7 +7,7 @@ import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } fr
 import type { StatelessRetry } from '../connection/stateless-retry.js';
 import { Admission, hostOf, type AdmissionLimits, type Refusal } from './admission.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
-import { DtlsEndpoint } from './endpoint.js';
+import { DtlsEndpoint, pathOf } from './endpoint.js';
 import { TimingWheel } from './timing-wheel.js';
 import { processAntiReplay, type AntiReplayStore } from '../session/anti-replay.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
@@ -355,7 +355,7 @@ export class DtlsUdpServer {
       this.counts.unknownConnectionId++;
       return true;
     }
-    const peer = this.cids.get(Buffer.from(d.buffer, d.byteOffset + 1, this.cidLength).toString('latin1'));
+    const peer = this.cids.get(cidKey(d.subarray(1, 1 + this.cidLength)));
     if (peer === undefined) this.counts.unknownConnectionId++;
     else peer.endpoint.deliver(d, { address, port });
     return true;
@@ -555,26 +555,27 @@ export class DtlsUdpServer {
     peer.cids.add(k);
   }
 
-  /** The session moved (RFC 9853 check passed): its address slot follows, so a ClientHello from the old address starts afresh. */
+  /**
+   * The session moved (after RRC, or RFC 9146 §6 without it): its address
+   * slot follows, so a ClientHello from the old address starts afresh. A
+   * session already at the new address is left alone (moving there proves
+   * nothing about it, least of all without RRC): the moved one is then
+   * found by its CID only.
+   */
   private migrated(peer: Peer): void {
     this.counts.migrations++;
-    const key = `${peer.endpoint.remote.address}|${peer.endpoint.remote.port}`;
     const slot = this.slots.get(peer.key);
     if (slot) {
-      if (slot.primary === peer) slot.primary = slot.successor;
-      else if (slot.successor === peer) slot.successor = undefined;
+      if (slot.primary === peer) {
+        slot.primary = slot.successor;
+        slot.successor = undefined;
+      } else if (slot.successor === peer) slot.successor = undefined;
       if (slot.primary === undefined) this.slots.delete(peer.key);
     }
-    peer.key = key;
-    const target = this.slots.get(key);
-    if (target === undefined) this.slots.set(key, { primary: peer, successor: undefined });
+    peer.key = pathOf(peer.endpoint.remote);
+    const target = this.slots.get(peer.key);
+    if (target === undefined) this.slots.set(peer.key, { primary: peer, successor: undefined });
     else if (target.primary === undefined) target.primary = peer;
-    else {
-      // The new address already had a session (an old one of a client that reused the port): it ends, this one takes its place.
-      const old = target.primary;
-      target.primary = peer;
-      old.endpoint.abort('replaced', 'replaced: another session migrated to this address and port');
-    }
   }
 
   private ended(peer: Peer): void {

@@ -36,7 +36,8 @@ export class TimingWheel<T> {
   schedule(item: T, at: number): void {
     this.cancel(item);
     this.dueAt.set(item, at);
-    const i = this.index(at);
+    // Due already (at or before the cursor): the cursor's own bucket, which the next advance visits, not one a turn away.
+    const i = this.index(Math.max(at, this.cursor));
     (this.buckets[i] ??= new Set()).add(item);
   }
 

@@ -24,15 +24,21 @@ const ECDSA = {
   secp521r1: { oid: PKI_OID.ecdsaWithSha512, hash: 'sha512' },
 } as const;
 
-const PSS_HASHES = {
+export const PSS_HASHES = {
   sha256: { oid: PKI_OID.sha256, length: 32 },
   sha384: { oid: PKI_OID.sha384, length: 48 },
   sha512: { oid: PKI_OID.sha512, length: 64 },
 } as const;
 
 /** RSASSA-PSS-params for a hash, salt as long as the hash (RFC 4055 §3.1; hash parameters NULL as RFC 4055 §6 writes them). */
-function pssParameters(hash: keyof typeof PSS_HASHES): Uint8Array {
-  const h = derSequence([derOid(PSS_HASHES[hash].oid), derNull()]);
+/**
+ * RSASSA-PSS-params (RFC 4055 §3.1) as TLS 1.3 uses them (RFC 8446 §4.2.3):
+ * the hash, MGF1 with the same hash, a salt as long as the digest. The hash
+ * AlgorithmIdentifiers carry NULL parameters, or none (`absent`: RFC 4055
+ * §2.1 lets encoders omit them).
+ */
+export function pssParameters(hash: keyof typeof PSS_HASHES, hashParameters: 'null' | 'absent' = 'null'): Uint8Array {
+  const h = derSequence(hashParameters === 'null' ? [derOid(PSS_HASHES[hash].oid), derNull()] : [derOid(PSS_HASHES[hash].oid)]);
   return derSequence([derExplicit(0, h), derExplicit(1, derSequence([derOid(PKI_OID.mgf1), h])), derExplicit(2, derInteger(BigInt(PSS_HASHES[hash].length)))]);
 }
 

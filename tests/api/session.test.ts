@@ -31,6 +31,13 @@ async function echoServer(options: Partial<DtlsListenOptions> = {}): Promise<{ e
 }
 
 /** A free UDP port on 127.0.0.1 with nothing listening on it. */
+/** Sends one message and waits for its echo (what the server sent before it has then arrived too). */
+async function exchange(session: DtlsSession): Promise<void> {
+  const reply = nextMessage(session);
+  session.send('ping');
+  await reply;
+}
+
 async function closedPort(): Promise<number> {
   const s = createSocket('udp4');
   s.bind(0, '127.0.0.1');
@@ -311,6 +318,15 @@ test('rejectUnauthorized: false completes the handshake and reports what failed'
   const good = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', rejectUnauthorized: false });
   await good.opened;
   t.true(good.authorized);
+  // The server sends each a ticket; only the authorized session keeps it (resuming the others would skip the failed check).
+  let tickets = 0;
+  wrongCa.onticket = () => tickets++;
+  for (let waited = 0; good.session === undefined && waited < 5000; waited += 10) await sleep(10);
+  t.truthy(good.session);
+  await Promise.all([exchange(wrongCa), exchange(wrongName)]);
+  t.is(wrongCa.session, undefined);
+  t.is(wrongName.session, undefined);
+  t.is(tickets, 0);
   await Promise.all([wrongCa.close(), wrongName.close(), good.close()]);
   await endpoint.close();
 });

@@ -4,6 +4,8 @@ import { ConfigError } from '../../runtime/config-error.js';
 import { certificateSignatureSchemes } from '../../runtime/connection/certificate-schemes.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
 import { parseCertificate } from '../../runtime/pki/certification-path.js';
+import { derExplicit, derInteger, derNull, derOid, derSequence } from '../../runtime/pki/der-writer.js';
+import { PKI_OID } from '../../runtime/pki/oids.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
@@ -66,4 +68,22 @@ test('the option is a non-empty list of scheme names', (t) => {
       'signatureAlgorithmsCert',
     );
   }
+});
+
+test('RSASSA-PSS counts as a scheme only when hash, MGF1 hash and salt are all of one hash (RFC 8446 §4.2.3)', (t) => {
+  const hash = (oid: string, withNull: boolean): Uint8Array => derSequence(withNull ? [derOid(oid), derNull()] : [derOid(oid)]);
+  const pss = (main: string, mgf: string, salt: number, withNull = true): Uint8Array =>
+    derSequence([
+      derOid(PKI_OID.rsassaPss),
+      derSequence([
+        derExplicit(0, hash(main, withNull)),
+        derExplicit(1, derSequence([derOid(PKI_OID.mgf1), hash(mgf, withNull)])),
+        derExplicit(2, derInteger(BigInt(salt))),
+      ]),
+    ]);
+  const schemes = (id: Uint8Array): readonly string[] => certificateSignatureSchemes(PKI_OID.rsassaPss, id);
+  t.deepEqual(schemes(pss(PKI_OID.sha384, PKI_OID.sha384, 48)), ['rsa_pss_rsae_sha384', 'rsa_pss_pss_sha384']);
+  t.deepEqual(schemes(pss(PKI_OID.sha256, PKI_OID.sha256, 32, false)), ['rsa_pss_rsae_sha256', 'rsa_pss_pss_sha256'], 'hash parameters absent');
+  t.deepEqual(schemes(pss(PKI_OID.sha384, PKI_OID.sha256, 48)), [], 'MGF1 with another hash is no TLS scheme');
+  t.deepEqual(schemes(pss(PKI_OID.sha256, PKI_OID.sha256, 20)), [], 'a salt shorter than the digest is no TLS scheme');
 });

@@ -23,6 +23,15 @@ test('items fire in the first advance at or after their due time, not before', (
   t.is(w.size, 0);
 });
 
+test('an item scheduled for a time the wheel has already passed fires in the next advance, not a turn later', (t) => {
+  const w = new TimingWheel<string>(0, 10, 8);
+  t.deepEqual(fired(w, 50), []);
+  w.schedule('late', 20);
+  w.schedule('now', 50);
+  t.deepEqual(fired(w, 60).sort(), ['late', 'now']);
+  t.is(w.size, 0);
+});
+
 test('an item more than one turn ahead shares a bucket with nearer ones and fires only when due', (t) => {
   const w = new TimingWheel<string>(0, 10, 8); // one turn = 80 ms
   w.schedule('near', 15);

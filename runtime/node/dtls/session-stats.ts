@@ -11,7 +11,7 @@ export interface SessionCounters {
   messagesReceived: number;
   bytesSent: number;
   bytesReceived: number;
-  /** Messages dropped because no `onmessage` was set and 1,024 were already waiting for one. */
+  /** Messages dropped because no `onmessage` was set and 1,024 messages or 1 MiB were already waiting for one. */
   messagesDropped: number;
 }
 
@@ -56,7 +56,7 @@ export class DtlsSessionStats {
   get messagesSent(): number {
     return this.counters.messagesSent;
   }
-  /** Messages dropped because nobody read them (no `onmessage`, 1,024 waiting). */
+  /** Messages dropped because nobody read them (no `onmessage`, 1,024 messages or 1 MiB waiting). */
   get messagesDropped(): number {
     return this.counters.messagesDropped;
   }

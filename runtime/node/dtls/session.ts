@@ -37,6 +37,8 @@ const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
 
 /** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */
 const WAITING_MESSAGES = 1024;
+/** ... and at most this many bytes of them (a peer sending large records must not make a session hold 16 MiB). */
+const WAITING_BYTES = 1 << 20;
 
 const noop = (): void => {};
 
@@ -93,6 +95,7 @@ export class DtlsSession {
   private readonly remote: { address: string; port: number } | undefined;
   private readonly authorization: AuthorizationRecord | undefined;
   private readonly waiting: { readonly data: Buffer; readonly early: boolean }[] = [];
+  private waitingBytes = 0;
   private ticket: Buffer | undefined;
   private lateCertificate: Uint8Array | undefined;
   private endReason: SessionCloseReason | undefined;
@@ -149,7 +152,10 @@ export class DtlsSession {
     this.messageHandler = handler;
     if (handler && this.waiting.length > 0) {
       queueMicrotask(() => {
-        for (let m = this.waiting.shift(); m !== undefined && this.messageHandler; m = this.waiting.shift()) this.messageHandler(m.data, m.early);
+        for (let m = this.waiting.shift(); m !== undefined && this.messageHandler; m = this.waiting.shift()) {
+          this.waitingBytes -= m.data.length;
+          this.messageHandler(m.data, m.early);
+        }
       });
     }
   }
@@ -161,6 +167,9 @@ export class DtlsSession {
     endpoint.onEvent((e) => {
       if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.early === true);
       else if (e.type === 'sessionTicket') {
+        // A session whose server failed verification (rejectUnauthorized: false) hands out no ticket: resuming it would
+        // skip the certificate check and report the resumed session authorized.
+        if (typeof this.authorization?.error === 'string') return;
         this.ticket = Buffer.from(e.session);
         this.onticket?.(this.ticket);
       } else if (e.type === 'pathMigrated') {
@@ -467,8 +476,10 @@ export class DtlsSession {
     this.counters.messagesReceived++;
     this.counters.bytesReceived += data.length;
     if (this.messageHandler && this.waiting.length === 0) this.messageHandler(data, early);
-    else if (this.waiting.length < WAITING_MESSAGES) this.waiting.push({ data, early });
-    else this.counters.messagesDropped++;
+    else if (this.waiting.length < WAITING_MESSAGES && this.waitingBytes + data.length <= WAITING_BYTES) {
+      this.waiting.push({ data, early });
+      this.waitingBytes += data.length;
+    } else this.counters.messagesDropped++;
   }
 
   private finish(error: Error | undefined): void {
