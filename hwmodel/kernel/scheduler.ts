@@ -7,9 +7,12 @@ import type { SimTime } from './time.js';
 import { AllOf, AnyOf, TimeoutOr, type Wait } from './wait.js';
 
 /**
- * A generator's stand-in that notes whether it was ever advanced (a plain
+ * A generator's stand-in that notes whether it was ever started (a plain
  * object, not a wrapping generator: one per b_transport call, so it should
- * cost next to nothing). `yield*` drives it like the generator itself.
+ * cost next to nothing). `yield*` (and for…of) first asks it for its
+ * iterator: that marks it started and hands over the generator itself, so
+ * every later step goes straight to the generator with no call through
+ * this object. Driving it by hand (`next`, `return`, `throw`) marks it too.
  */
 class Consumed<T> implements Generator<Wait, T, void> {
   started = false;
@@ -37,7 +40,8 @@ class Consumed<T> implements Generator<Wait, T, void> {
   }
 
   [Symbol.iterator](): Generator<Wait, T, void> {
-    return this;
+    this.started = true;
+    return this.#g;
   }
 }
 

@@ -212,8 +212,8 @@ export class RecordLayer extends RecordLayerSkeleton {
    * datagrams, and reports its events. `sent`: the call was `send()`, which
    * receives nothing, so its records and handshake messages can only have
    * changed if it started a KeyUpdate: a second sealed record or key work
-   * in its operations. Otherwise the connection's `stats` (several objects
-   * built per read) are not read for it.
+   * in its operations. Otherwise the connection's counters are not read for
+   * it.
    */
   private *account(ep: Endpoint, received = 0, sent = false): Generator<Wait, void, void> {
     const held = this.software && this.lanes.hold(this.sim);
@@ -245,7 +245,7 @@ export class RecordLayer extends RecordLayerSkeleton {
     let recordsIn = 0;
     let messagesDone = 0;
     if (!sent || seals > 1 || handshake.length > 0) {
-      const stats = c.stats;
+      const stats = c.counters;
       const messages = stats.handshakeMessagesReceived + stats.handshakeMessagesSent;
       recordsIn = stats.recordsReceived - ep.seen.records;
       messagesDone = messages - ep.seen.messages;

@@ -472,6 +472,21 @@ export class DtlsConnection {
     return this.authenticatedAt;
   }
 
+  /**
+   * The record and handshake message counts of `stats` as they are now, in
+   * one small object (`stats` copies every counter into several new objects
+   * per read): for a caller that reads them after every call (the hardware
+   * model).
+   */
+  get counters(): Pick<ConnectionStats, 'recordsReceived' | 'handshakeMessagesReceived' | 'handshakeMessagesSent'> {
+    const c = this.counts;
+    return {
+      recordsReceived: c.recordsReceived,
+      handshakeMessagesReceived: c.handshakeMessagesReceived,
+      handshakeMessagesSent: this.parts.outbox.messagesSent,
+    };
+  }
+
   /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer. */
   get stats(): ConnectionStats {
     return {
