@@ -1,5 +1,6 @@
 /*
- * dtls13's native record path: N-API bindings over cipher.c and record.c.
+ * dtls13's native addon: N-API bindings over cipher.c and record.c (the
+ * record path), kdf.c (HMAC, HKDF) and x25519.c (key shares), and udp.c.
  * Every buffer argument is a Uint8Array; every offset and length is checked
  * against it here, whatever the TypeScript side already checked.
  */
@@ -12,10 +13,12 @@
 
 #include <openssl/crypto.h>
 
+#include "kdf.h"
 #include "record.h"
 #include "udp.h"
+#include "x25519.h"
 
-enum handle_kind { KIND_AEAD = 0x61656164, KIND_MASK = 0x6d61736b, KIND_RECORD = 0x7265636f };
+enum handle_kind { KIND_AEAD = 0x61656164, KIND_MASK = 0x6d61736b, KIND_RECORD = 0x7265636f, KIND_X25519 = 0x78323535 };
 
 typedef struct {
   int kind;
@@ -24,6 +27,7 @@ typedef struct {
     aead_key aead;
     mask_key mask;
     record_key record;
+    EVP_PKEY *x25519;
   } u;
 } handle;
 
@@ -124,6 +128,11 @@ static void release_handle(handle *h) {
       aead_free(&h->u.record.aead);
       mask_free(&h->u.record.mask);
       OPENSSL_cleanse(h->u.record.iv, NONCE_LENGTH);
+      break;
+    case KIND_X25519:
+      /* OpenSSL cleanses the private key when it frees it. */
+      EVP_PKEY_free(h->u.x25519);
+      h->u.x25519 = NULL;
       break;
   }
 }
@@ -375,6 +384,83 @@ static napi_value record_open_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* The arguments hmac and hkdfExpand share: (hash, key, data, out). */
+typedef struct {
+  int32_t hash;
+  const uint8_t *key;
+  size_t key_length;
+  const uint8_t *data;
+  size_t data_length;
+  uint8_t *out;
+  size_t out_size;
+} kdf_args;
+
+static int kdf_arguments(call *c, napi_env env, napi_callback_info info, const char *fn, kdf_args *a) {
+  if (!begin(c, env, info, fn, 4)) return 0;
+  a->hash = int_arg(c, 0);
+  a->key = bytes(c, 1, &a->key_length);
+  a->data = bytes(c, 2, &a->data_length);
+  a->out = bytes(c, 3, &a->out_size);
+  if (c->failed) return 0;
+  if (hash_length(a->hash) < 0) return fail(c, "unknown hash id"), 0;
+  return 1;
+}
+
+/* hmac(hash, key, data, out): HMAC-Hash(key, data) into out, which is exactly the hash's length. */
+static napi_value hmac_js(napi_env env, napi_callback_info info) {
+  call c;
+  kdf_args a;
+  if (!kdf_arguments(&c, env, info, "hmac", &a)) return NULL;
+  if (a.out_size != (size_t)hash_length(a.hash)) return fail(&c, "the output must be exactly the hash's length"), NULL;
+  if (kdf_hmac(a.hash, a.key, a.key_length, a.data, a.data_length, a.out) != 0) return fail(&c, "OpenSSL refused the HMAC"), NULL;
+  return NULL;
+}
+
+/* hkdfExpand(hash, prk, info, out): HKDF-Expand(prk, info, out.length) into out. */
+static napi_value hkdf_expand_js(napi_env env, napi_callback_info info) {
+  call c;
+  kdf_args a;
+  if (!kdf_arguments(&c, env, info, "hkdfExpand", &a)) return NULL;
+  if (a.out_size > 255 * (size_t)hash_length(a.hash)) return fail(&c, "more than 255 * HashLen bytes asked"), NULL;
+  if (kdf_hkdf_expand(a.hash, a.key, a.key_length, a.data, a.data_length, a.out, a.out_size) != 0) return fail(&c, "OpenSSL refused the HMAC"), NULL;
+  return NULL;
+}
+
+/* x25519Create(privateKey, publicOut): a share from a 32-byte private key, or a fresh one for an empty array; its public value into publicOut (32 bytes). */
+static napi_value x25519_create_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t private_length = 0, public_size = 0;
+  if (!begin(&c, env, info, "x25519Create", 2)) return NULL;
+  const uint8_t *private_key = bytes(&c, 0, &private_length);
+  uint8_t *public_key = bytes(&c, 1, &public_size);
+  if (c.failed) return NULL;
+  if (private_length != 0 && private_length != X25519_LENGTH) return fail(&c, "the private key must be 32 bytes (or none for a fresh one)"), NULL;
+  if (public_size != X25519_LENGTH) return fail(&c, "the public value output must be 32 bytes"), NULL;
+  handle *h = new_handle(&c, KIND_X25519);
+  if (h == NULL) return NULL;
+  h->u.x25519 = x25519_create(private_length != 0 ? private_key : NULL, public_key);
+  if (h->u.x25519 == NULL) {
+    free(h);
+    return fail(&c, "OpenSSL refused the key"), NULL;
+  }
+  return wrap(&c, h);
+}
+
+/* x25519Derive(h, peer, out) -> boolean: the shared secret into out (32 bytes); false when OpenSSL refuses the peer value (zeroed out). */
+static napi_value x25519_derive_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t peer_length = 0, out_size = 0;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "x25519Derive", 3)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_X25519);
+  const uint8_t *peer = bytes(&c, 1, &peer_length);
+  uint8_t *out = bytes(&c, 2, &out_size);
+  if (c.failed) return NULL;
+  if (peer_length != X25519_LENGTH || out_size != X25519_LENGTH) return fail(&c, "the peer value and the output must be 32 bytes"), NULL;
+  napi_get_boolean(env, x25519_derive(h->u.x25519, peer, out) == 0, &result);
+  return result;
+}
+
 #define MAX_SEND_BATCH 1024
 
 /*
@@ -426,7 +512,8 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js},
+      {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"hmac", hmac_js},
+      {"hkdfExpand", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value f;

@@ -60,7 +60,14 @@ export function deriveSecret(ctx: ScheduleContext, secret: Uint8Array, label: st
   return hkdfExpandLabel(ctx, secret, label, transcriptHash, hashLen(ctx));
 }
 
-/** Transcript-Hash of no messages: Hash(""). */
+/** Hash("") per provider object and hash, computed once; callers get copies. */
+const emptyHashes = new WeakMap<CryptoProvider, Map<HashAlgorithm, Uint8Array>>();
+
+/** Transcript-Hash of no messages: Hash(""). A fresh copy each call. */
 export function emptyHash(ctx: ScheduleContext): Uint8Array {
-  return ctx.provider.digest(ctx.hash, new Uint8Array(0));
+  let byHash = emptyHashes.get(ctx.provider);
+  if (byHash === undefined) emptyHashes.set(ctx.provider, (byHash = new Map()));
+  let value = byHash.get(ctx.hash);
+  if (value === undefined) byHash.set(ctx.hash, (value = ctx.provider.digest(ctx.hash, new Uint8Array(0))));
+  return value.slice();
 }

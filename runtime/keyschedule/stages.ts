@@ -1,3 +1,4 @@
+import type { CryptoProvider } from '../crypto/provider.js';
 import { deriveSecret, emptyHash, hashLen, type ScheduleContext } from './context.js';
 
 /**
@@ -42,11 +43,47 @@ abstract class Stage {
   }
 }
 
+/**
+ * Without a PSK the Early Secret and the salt it gives the Handshake Secret
+ * (Derive-Secret(Early Secret, "derived", "")) are constants of the hash and
+ * the label prefix. They are computed once per provider object and handed
+ * out as copies: stages zero their secret on release.
+ */
+interface NoPskConstants {
+  readonly earlySecret: Uint8Array;
+  readonly derived: Uint8Array;
+}
+
+const noPskConstants = new WeakMap<CryptoProvider, Map<string, NoPskConstants>>();
+
 export class EarlyStage extends Stage {
+  /** Whether this stage started without a PSK (its secret is then the constant above). */
+  private readonly noPsk: boolean;
+
+  private constructor(ctx: ScheduleContext, secret: Uint8Array, noPsk: boolean) {
+    super(ctx, secret);
+    this.noPsk = noPsk;
+  }
+
   /** Early Secret = HKDF-Extract(0, PSK), with HashLen zeros when there is no PSK. */
   static start(ctx: ScheduleContext, psk?: Uint8Array): EarlyStage {
-    const zeros = new Uint8Array(hashLen(ctx));
-    return new EarlyStage(ctx, ctx.provider.hkdfExtract(ctx.hash, zeros, psk ?? zeros));
+    if (psk === undefined) return new EarlyStage(ctx, EarlyStage.constants(ctx).earlySecret.slice(), true);
+    return new EarlyStage(ctx, ctx.provider.hkdfExtract(ctx.hash, new Uint8Array(hashLen(ctx)), psk), false);
+  }
+
+  private static constants(ctx: ScheduleContext): NoPskConstants {
+    let byKind = noPskConstants.get(ctx.provider);
+    if (byKind === undefined) noPskConstants.set(ctx.provider, (byKind = new Map()));
+    const kind = `${ctx.hash} ${ctx.prefix}`;
+    let constants = byKind.get(kind);
+    if (constants === undefined) {
+      const zeros = new Uint8Array(hashLen(ctx));
+      const early = new EarlyStage(ctx, ctx.provider.hkdfExtract(ctx.hash, zeros, zeros), false);
+      constants = { earlySecret: early.secret.slice(), derived: early.derived() };
+      early.release();
+      byKind.set(kind, constants);
+    }
+    return constants;
   }
 
   /** binder_key: "ext binder" for external PSKs, "res binder" for resumption (RFC 8446 §7.1). */
@@ -64,7 +101,8 @@ export class EarlyStage extends Stage {
 
   /** Handshake Secret = HKDF-Extract(Derive-Secret(Early, "derived", ""), (EC)DHE), zeros for PSK-only. */
   handshake(sharedSecret?: Uint8Array): HandshakeStage {
-    return HandshakeStage.from(this.ctx, this.ctx.provider.hkdfExtract(this.ctx.hash, this.derived(), sharedSecret ?? new Uint8Array(hashLen(this.ctx))));
+    const salt = this.noPsk ? EarlyStage.constants(this.ctx).derived.slice() : this.derived();
+    return HandshakeStage.from(this.ctx, this.ctx.provider.hkdfExtract(this.ctx.hash, salt, sharedSecret ?? new Uint8Array(hashLen(this.ctx))));
   }
 }
 

@@ -2,6 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { nobleGenerateKeyShare, nobleKeyShareFromPrivate, NOBLE_KEY_EXCHANGE_GROUPS } from '../../runtime/crypto/noble/key-exchange.js';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeGenerateKeyShare, nodeKeyShareFromPrivate, NODE_KEY_EXCHANGE_GROUPS } from '../../runtime/crypto/node/key-exchange.js';
 import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../../runtime/crypto/provider.js';
 import { fromHex, hex } from '../support/canon.js';
@@ -18,7 +19,12 @@ interface Provider {
 
 const node: Provider = { name: 'node', generate: nodeGenerateKeyShare, fromPrivate: nodeKeyShareFromPrivate };
 const noble: Provider = { name: 'noble', generate: nobleGenerateKeyShare, fromPrivate: nobleKeyShareFromPrivate };
-const PROVIDERS = [node, noble] as const;
+/** The native provider (X25519 in its addon, the rest node's), where the addon loaded. */
+const native: readonly Provider[] = ((p) =>
+  p ? [{ name: 'native', generate: (g: DhGroup) => p.generateKeyShare(g), fromPrivate: (g: DhGroup, k: Uint8Array) => p.keyShareFromPrivate(g, k) }] : [])(
+  nativeProvider,
+);
+const PROVIDERS = [node, noble, ...native] as const;
 
 const NIST_CURVE = { secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' } as const;
 const FIELD_LENGTH = { x25519: 32, x448: 56, secp256r1: 32, secp384r1: 48, secp521r1: 66 } as const;
@@ -96,13 +102,14 @@ for (const group of ['x25519', 'x448'] as const) {
     });
   }
 
-  test(`${group}: node and noble agree on any private key and any peer value`, (t) => {
+  test(`${group}: node, noble and native agree on any private key and any peer value`, (t) => {
     const n = FIELD_LENGTH[group];
     fc.assert(
       fc.property(fc.uint8Array({ minLength: n, maxLength: n }), fc.uint8Array({ minLength: n, maxLength: n }), (priv, peer) => {
         const a = nodeKeyShareFromPrivate(group, priv);
         const b = nobleKeyShareFromPrivate(group, priv);
-        if (hex(a.publicKey) !== hex(b.publicKey)) return false;
+        const c = nativeProvider?.keyShareFromPrivate(group, priv) ?? a;
+        if (hex(a.publicKey) !== hex(b.publicKey) || hex(c.publicKey) !== hex(a.publicKey)) return false;
         const outcome = (s: KeyShare): string => {
           try {
             return hex(s.deriveSecret(peer));
@@ -110,7 +117,7 @@ for (const group of ['x25519', 'x448'] as const) {
             return e instanceof CryptoError ? 'CryptoError' : `other: ${String(e)}`;
           }
         };
-        return outcome(a) === outcome(b);
+        return outcome(a) === outcome(b) && outcome(c) === outcome(a);
       }),
       { numRuns: 50 },
     );

@@ -28,7 +28,12 @@ for (const h of HASHES) {
         }
         const prkA = nodeProvider.hkdfExtract(h, key, data);
         if (hex(prkA) !== hex(nobleProvider.hkdfExtract(h, key, data))) return false;
-        if (hex(nodeProvider.hkdfExpand(h, prkA, info, len)) !== hex(nobleProvider.hkdfExpand(h, prkA, info, len))) return false;
+        const okm = hex(nodeProvider.hkdfExpand(h, prkA, info, len));
+        if (okm !== hex(nobleProvider.hkdfExpand(h, prkA, info, len))) return false;
+        if (nativeProvider) {
+          if (hex(nativeProvider.hmac(h, key, data)) !== hex(nodeProvider.hmac(h, key, data))) return false;
+          if (hex(nativeProvider.hkdfExtract(h, key, data)) !== hex(prkA) || hex(nativeProvider.hkdfExpand(h, prkA, info, len)) !== okm) return false;
+        }
         const ia = nodeProvider.createHash(h);
         const ib = nobleProvider.createHash(h);
         ia.update(data);
@@ -85,6 +90,11 @@ for (const group of GROUPS) {
       const b = nobleProvider.generateKeyShare(group);
       t.is(hex(a.deriveSecret(b.publicKey)), hex(b.deriveSecret(a.publicKey)));
       t.is(a.publicKey.length, b.publicKey.length);
+      if (nativeProvider) {
+        const c = nativeProvider.generateKeyShare(group);
+        t.is(hex(c.deriveSecret(b.publicKey)), hex(b.deriveSecret(c.publicKey)));
+        t.is(hex(c.deriveSecret(a.publicKey)), hex(a.deriveSecret(c.publicKey)));
+      }
     }
   });
 }

@@ -93,3 +93,59 @@ test('each stage yields only what exists at that point of the handshake (misuse 
   t.throws(() => master.binderKey('resumption'));
   t.is(master.clientApplicationTrafficSecret(hash).length, 32);
 });
+
+/** Early Secret, Handshake Secret and Master Secret written out from RFC 8446 §7.1 with node's HMAC (SHA-256, "dtls13" labels). */
+function plainSchedule(psk: Uint8Array | undefined, ecdhe: Uint8Array): { early: string; handshake: string; master: string } {
+  const zeros = new Uint8Array(32);
+  const extract = (salt: Uint8Array, ikm: Uint8Array): Uint8Array => createHmac('sha256', salt).update(ikm).digest();
+  const early = extract(zeros, psk ?? zeros);
+  const handshake = extract(expandLabel(early, 'derived', sha256(new Uint8Array()), 32), ecdhe);
+  const master = extract(expandLabel(handshake, 'derived', sha256(new Uint8Array()), 32), zeros);
+  return { early: hex(early), handshake: hex(handshake), master: hex(master) };
+}
+
+for (const provider of PROVIDERS) {
+  test(`${provider.name}: the no-PSK Early Secret and its "derived" salt, kept per provider, stay right after stages zero theirs`, (t) => {
+    const ctx = scheduleContext(provider, 'sha256');
+    const ecdhe = new Uint8Array(32).fill(5);
+    const want = plainSchedule(undefined, ecdhe);
+    for (let round = 0; round < 3; round++) {
+      const early = EarlyStage.start(ctx);
+      t.is(hex(early.secret), want.early, `round ${round}`);
+      const hs = early.handshake(ecdhe.slice());
+      early.release();
+      t.is(hex(hs.secret), want.handshake, `round ${round}`);
+      const master = hs.master();
+      hs.release();
+      t.is(hex(master.secret), want.master, `round ${round}`);
+      master.release();
+    }
+    // A PSK (even HashLen zeros, whose Early Secret equals the no-PSK one) takes the computed path and gives its own schedule.
+    for (const psk of [new Uint8Array(32).fill(1), new Uint8Array(32)]) {
+      const early = EarlyStage.start(ctx, psk);
+      t.is(hex(early.handshake(ecdhe.slice()).secret), plainSchedule(psk, ecdhe).handshake);
+    }
+    // The "tls13 " prefix has constants of its own.
+    const tls = EarlyStage.start(scheduleContext(provider, 'sha256', 'tls13 ')).handshake(ecdhe.slice());
+    t.not(hex(tls.secret), want.handshake);
+  });
+}
+
+test('the no-PSK constants are computed once per provider object: a later schedule asks for one extract, not three', (t) => {
+  const calls: string[] = [];
+  const base = PROVIDERS[0]!;
+  const counting = {
+    ...base,
+    hkdfExtract: (a: 'sha256' | 'sha384', salt: Uint8Array, ikm: Uint8Array) => (calls.push('extract'), base.hkdfExtract(a, salt, ikm)),
+    hkdfExpand: (a: 'sha256' | 'sha384', prk: Uint8Array, info: Uint8Array, n: number) => (calls.push('expand'), base.hkdfExpand(a, prk, info, n)),
+    digest: (a: 'sha256' | 'sha384', data: Uint8Array) => (calls.push('digest'), base.digest(a, data)),
+  };
+  const ctx = scheduleContext(counting, 'sha256');
+  const first = EarlyStage.start(ctx).handshake(new Uint8Array(32).fill(3));
+  t.deepEqual(calls, ['extract', 'digest', 'expand', 'extract']);
+  calls.length = 0;
+  const second = EarlyStage.start(ctx).handshake(new Uint8Array(32).fill(3));
+  t.deepEqual(calls, ['extract']);
+  t.is(hex(second.secret), hex(first.secret));
+  t.is(hex(second.secret), plainSchedule(undefined, new Uint8Array(32).fill(3)).handshake);
+});

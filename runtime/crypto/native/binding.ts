@@ -53,6 +53,14 @@ export interface NativeBinding {
     outOffset: number,
   ): number;
   release(key: NativeHandle): void;
+  /** HMAC-Hash(key, data) into `out`, exactly the hash's length (hash ids: ids.ts HASH_ID). */
+  hmac(hash: number, key: Uint8Array, data: Uint8Array, out: Uint8Array): void;
+  /** HKDF-Expand(prk, info, out.length) into `out` (RFC 5869 §2.3), at most 255 * HashLen bytes. */
+  hkdfExpand(hash: number, prk: Uint8Array, info: Uint8Array, out: Uint8Array): void;
+  /** An X25519 share from a 32-byte private key, or a fresh one for an empty array; its public value is written to `publicOut` (32 bytes). */
+  x25519Create(privateKey: Uint8Array, publicOut: Uint8Array): NativeHandle;
+  /** The X25519 shared secret with `peer` into `out` (32 bytes each); false when OpenSSL refuses the peer value (a low-order point). */
+  x25519Derive(key: NativeHandle, peer: Uint8Array, out: Uint8Array): boolean;
   /**
    * Sends `count` of `datagrams` to `ipv4:port` (the address as a 32-bit
    * number) on the UDP socket `fd` with sendmmsg(2), 64 per system call;

@@ -1,4 +1,4 @@
-import type { AeadAlgorithm, MaskAlgorithm } from '../provider.js';
+import type { AeadAlgorithm, HashAlgorithm, MaskAlgorithm } from '../provider.js';
 
 /** The addon's algorithm numbers (native/src/cipher.h: enum aead_id, enum mask_id). */
 export const AEAD_ID: Readonly<Record<AeadAlgorithm, number>> = {
@@ -15,3 +15,6 @@ export const MASK_ID: Readonly<Record<MaskAlgorithm, number>> = { 'aes-128': 0, 
 export function maskKeyLength(a: MaskAlgorithm): number {
   return a === 'aes-128' ? 16 : 32;
 }
+
+/** The addon's hash numbers (native/src/kdf.h: enum hash_id). */
+export const HASH_ID: Readonly<Record<HashAlgorithm, number>> = { sha256: 0, sha384: 1 };

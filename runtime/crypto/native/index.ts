@@ -5,6 +5,8 @@ import { NODE_SIGNATURE_ALGORITHMS } from '../node/signature.js';
 import type { CryptoProvider } from '../provider.js';
 import { nativeAead } from './aead.js';
 import { nativeBinding, type NativeBinding } from './binding.js';
+import { nativeKdf } from './kdf.js';
+import { nativeKeyExchange } from './key-exchange.js';
 import { nativeMask } from './mask.js';
 import { nativeRecordProtection } from './record.js';
 
@@ -12,24 +14,29 @@ export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
 
 /**
  * The `native` provider: the record path (AEAD, record number mask, a whole
- * record per call) in dtls13's own addon on the OpenSSL inside node, one
- * cipher context per key; everything else (hashes, HKDF, key exchange,
- * signatures) is the `node` provider's, the same OpenSSL through node:crypto.
+ * record per call), HMAC and HKDF (one call each) and X25519 key shares in
+ * dtls13's own addon on the OpenSSL inside node, one cipher context per key;
+ * everything else (hashes, other groups, signatures) is the `node`
+ * provider's, the same OpenSSL through node:crypto. An addon built before
+ * the HMAC and X25519 calls existed still loads: those stay node's.
  */
 function makeNativeProvider(binding: NativeBinding): CryptoProvider {
+  const current = typeof binding.hmac === 'function' && typeof binding.x25519Create === 'function';
+  const kdf = current ? nativeKdf(binding) : nodeProvider;
+  const keyExchange = current ? nativeKeyExchange(binding) : nodeProvider;
   const base = composeProvider({
     name: 'native',
     randomBytes: nodeProvider.randomBytes,
     digest: nodeProvider.digest,
     createHash: nodeProvider.createHash,
-    hmac: nodeProvider.hmac,
-    hkdfExtract: nodeProvider.hkdfExtract,
-    hkdfExpand: nodeProvider.hkdfExpand,
+    hmac: kdf.hmac,
+    hkdfExtract: kdf.hkdfExtract,
+    hkdfExpand: kdf.hkdfExpand,
     aead: (algorithm, key) => nativeAead(binding, algorithm, key),
     mask: (algorithm, snKey) => nativeMask(binding, algorithm, snKey),
     keyExchangeGroups: NODE_KEY_EXCHANGE_GROUPS,
-    generateKeyShare: nodeProvider.generateKeyShare,
-    keyShareFromPrivate: nodeProvider.keyShareFromPrivate,
+    generateKeyShare: keyExchange.generateKeyShare,
+    keyShareFromPrivate: keyExchange.keyShareFromPrivate,
     signatureAlgorithms: NODE_SIGNATURE_ALGORITHMS,
     importPublicKey: nodeProvider.importPublicKey,
     importPrivateKey: nodeProvider.importPrivateKey,

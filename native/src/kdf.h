@@ -1,0 +1,34 @@
+/*
+ * HMAC (RFC 2104) and HKDF (RFC 5869) for the key schedule, one call each
+ * on the OpenSSL inside node: the HMAC implementation and the digests are
+ * fetched once per process, and each call copies a ready, unkeyed context
+ * instead of looking them up again by name.
+ */
+#ifndef DTLS13_NATIVE_KDF_H
+#define DTLS13_NATIVE_KDF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Hash ids, in the order of runtime/crypto/native/ids.ts. */
+enum hash_id { HASH_SHA256 = 0, HASH_SHA384 = 1 };
+
+#define MAX_HASH_LENGTH 48
+
+/* The digest length of a hash id, or -1 for an unknown id. */
+int hash_length(int hash);
+
+/*
+ * HMAC-Hash(key, data) into out[0, hash_length). An empty key is a valid
+ * key (HMAC pads it with zeros, which is what HKDF-Extract's empty salt
+ * means). 0 on success, -1 when OpenSSL refused.
+ */
+int kdf_hmac(int hash, const uint8_t *key, size_t key_length, const uint8_t *data, size_t data_length, uint8_t *out);
+
+/*
+ * HKDF-Expand(PRK, info, L) (RFC 5869 section 2.3) into out[0, length);
+ * length at most 255 * HashLen. 0 on success, -1 otherwise.
+ */
+int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *info, size_t info_length, uint8_t *out, size_t length);
+
+#endif

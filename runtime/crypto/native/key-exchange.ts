@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { nobleMlKem768 } from '../noble/ml-kem.js';
+import { nodeGenerateKeyShare, nodeKeyShareFromPrivate } from '../node/key-exchange.js';
+import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
+import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
+import type { NativeBinding, NativeHandle } from './binding.js';
+
+const X25519_LENGTH = 32;
+const FRESH = new Uint8Array(0);
+
+/**
+ * An X25519 share in the addon (native/src/x25519.c): the private key lives
+ * in an OpenSSL EVP_PKEY, freed (and cleansed) by release(); the public
+ * value and the secret are the raw 32-byte strings (RFC 7748 §5, RFC 8446
+ * §7.4.2), the same as the node and noble providers'.
+ */
+class NativeX25519Share implements KeyShare {
+  readonly group = 'x25519';
+  readonly publicKey = new Uint8Array(X25519_LENGTH);
+  private readonly binding: NativeBinding;
+  private handle: NativeHandle | undefined;
+
+  constructor(binding: NativeBinding, privateKey: Uint8Array) {
+    if (privateKey !== FRESH && privateKey.length !== X25519_LENGTH) throw new CryptoError(`x25519 private key must be ${X25519_LENGTH} bytes`);
+    this.binding = binding;
+    this.handle = binding.x25519Create(privateKey, this.publicKey);
+  }
+
+  deriveSecret(peer: Uint8Array): Uint8Array {
+    if (this.handle === undefined) throw new CryptoError('x25519 key share has been released');
+    if (peer.length !== X25519_LENGTH) throw new CryptoError(`x25519 peer public value must be ${X25519_LENGTH} bytes`);
+    const secret = new Uint8Array(X25519_LENGTH);
+    // OpenSSL refuses low-order points itself (its all-zero result, RFC 7748 §6); the check below says the same for any other zero result.
+    if (!this.binding.x25519Derive(this.handle, peer, secret)) throw new CryptoError('x25519 peer public value gives no shared secret');
+    if (secret.every((b) => b === 0)) throw new CryptoError('x25519 shared secret is all zero');
+    return secret;
+  }
+
+  release(): void {
+    if (this.handle !== undefined) this.binding.release(this.handle);
+    this.handle = undefined;
+  }
+}
+
+/**
+ * The native provider's key shares: X25519 (and the X25519 half of
+ * X25519MLKEM768) in the addon; the other groups are the node provider's.
+ */
+export function nativeKeyExchange(binding: NativeBinding): {
+  generateKeyShare(group: KeyExchangeGroup): KeyShare;
+  keyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare;
+} {
+  const x25519 = (privateKey: Uint8Array): KeyShare => new NativeX25519Share(binding, privateKey);
+  return {
+    generateKeyShare: (group) => {
+      if (group === 'x25519') return x25519(FRESH);
+      if (group === 'x25519mlkem768') return generateX25519MlKem768Share(x25519(FRESH), nobleMlKem768, (n) => new Uint8Array(randomBytes(n)));
+      return nodeGenerateKeyShare(group);
+    },
+    keyShareFromPrivate: (group, privateKey) => {
+      if (group === 'x25519') return x25519(privateKey);
+      if (group === 'x25519mlkem768') return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, x25519);
+      return nodeKeyShareFromPrivate(group, privateKey);
+    },
+  };
+}

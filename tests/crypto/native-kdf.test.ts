@@ -1,0 +1,159 @@
+import crypto from 'node:crypto';
+import test from 'ava';
+import fc from 'fast-check';
+import { nativeBinding, type NativeBinding } from '../../runtime/crypto/native/binding.js';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import { nobleProvider } from '../../runtime/crypto/noble/index.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import { CryptoError, type CryptoProvider, type HashAlgorithm } from '../../runtime/crypto/provider.js';
+import { fromHex, hex } from '../support/canon.js';
+
+/**
+ * HMAC, HKDF and X25519 in the native addon (native/src/kdf.c, x25519.c):
+ * RFC 5869's vectors on every provider, agreement with node:crypto's own
+ * HKDF on random inputs, the bounds, that the calls really go to the addon,
+ * and that a refused X25519 value leaves no OpenSSL error queued for node.
+ * Without the addon (DTLS13_NATIVE=0) the vectors still run on node and noble.
+ */
+
+const range = (from: number, to: number): Uint8Array => Uint8Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** RFC 5869 Appendix A.1–A.3 (SHA-256). */
+const RFC5869 = [
+  {
+    name: 'A.1 basic',
+    ikm: fromHex('0b'.repeat(22)),
+    salt: range(0x00, 0x0c),
+    info: range(0xf0, 0xf9),
+    length: 42,
+    prk: '077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5',
+    okm: '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865',
+  },
+  {
+    name: 'A.2 longer inputs and outputs',
+    ikm: range(0x00, 0x4f),
+    salt: range(0x60, 0xaf),
+    info: range(0xb0, 0xff),
+    length: 82,
+    prk: '06a6b88c5853361a06104c9ceb35b45cef760014904671014a193f40c15fc244',
+    okm: 'b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71cc30c58179ec3e87c14c01d5c1f3434f1d87',
+  },
+  {
+    name: 'A.3 zero-length salt and info',
+    ikm: fromHex('0b'.repeat(22)),
+    salt: new Uint8Array(0),
+    info: new Uint8Array(0),
+    length: 42,
+    prk: '19ef24a32c717b167f33a91d6f648bdf96596776afdb6377ac434c1c293ccb04',
+    okm: '8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8',
+  },
+] as const;
+
+const PROVIDERS: readonly CryptoProvider[] = [nodeProvider, nobleProvider, ...(nativeProvider ? [nativeProvider] : [])];
+
+for (const p of PROVIDERS) {
+  for (const v of RFC5869) {
+    test(`${p.name}: RFC 5869 ${v.name}`, (t) => {
+      const prk = p.hkdfExtract('sha256', v.salt, v.ikm);
+      t.is(hex(prk), v.prk);
+      t.is(hex(p.hkdfExpand('sha256', prk, v.info, v.length)), v.okm);
+      t.is(hex(p.hmac('sha256', v.salt, v.ikm)), v.prk);
+    });
+  }
+}
+
+function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
+  for (const h of ['sha256', 'sha384'] as const satisfies readonly HashAlgorithm[]) {
+    const n = h === 'sha256' ? 32 : 48;
+    test(`${h}: native HMAC, HKDF-Extract and HKDF-Expand give node:crypto's own HKDF bytes on any input, any length up to 255 * HashLen`, (t) => {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.uint8Array({ maxLength: 200 }),
+          fc.uint8Array({ maxLength: 100 }),
+          fc.integer({ min: 1, max: 255 * n }),
+          (salt, ikm, info, length) => {
+            const prk = native.hkdfExtract(h, salt, ikm);
+            return (
+              hex(prk) === crypto.createHmac(h, salt).update(ikm).digest('hex') &&
+              hex(native.hmac(h, ikm, info)) === crypto.createHmac(h, ikm).update(info).digest('hex') &&
+              hex(native.hkdfExpand(h, prk, info, length)) === Buffer.from(crypto.hkdfSync(h, ikm, salt, info, length)).toString('hex')
+            );
+          },
+        ),
+        { numRuns: 150 },
+      );
+      t.pass();
+    });
+
+    test(`${h}: native HKDF-Expand of 0 bytes, of exactly 255 * HashLen, and one byte more (a RangeError, as node's)`, (t) => {
+      const prk = crypto.randomBytes(n);
+      t.is(native.hkdfExpand(h, prk, new Uint8Array(0), 0).length, 0);
+      t.is(hex(native.hkdfExpand(h, prk, Uint8Array.of(1), 255 * n)), hex(nodeProvider.hkdfExpand(h, prk, Uint8Array.of(1), 255 * n)));
+      t.throws(() => native.hkdfExpand(h, prk, new Uint8Array(0), 255 * n + 1), { instanceOf: RangeError });
+      t.throws(() => nodeProvider.hkdfExpand(h, prk, new Uint8Array(0), 255 * n + 1), { instanceOf: RangeError });
+    });
+  }
+
+  test('the native provider computes HMAC, HKDF and X25519 in the addon, not through node:crypto', (t) => {
+    const calls: string[] = [];
+    const spied = binding as unknown as Record<string, unknown>;
+    const originals = new Map<string, unknown>();
+    for (const name of ['hmac', 'hkdfExpand', 'x25519Create', 'x25519Derive']) {
+      const f = spied[name] as (...args: unknown[]) => unknown;
+      originals.set(name, f);
+      spied[name] = (...args: unknown[]): unknown => {
+        calls.push(name);
+        return f(...args);
+      };
+    }
+    try {
+      const prk = native.hkdfExtract('sha256', new Uint8Array(0), new Uint8Array(32));
+      native.hkdfExpand('sha384', prk, new Uint8Array(3), 100);
+      native.hmac('sha256', prk, prk);
+      const share = native.generateKeyShare('x25519');
+      share.deriveSecret(nodeProvider.generateKeyShare('x25519').publicKey);
+      share.release();
+    } finally {
+      for (const [name, f] of originals) spied[name] = f;
+    }
+    t.deepEqual(calls, ['hmac', 'hkdfExpand', 'hmac', 'x25519Create', 'x25519Derive']);
+  });
+
+  test('the addon checks the HMAC and HKDF arguments itself and throws a RangeError naming the call', (t) => {
+    const err = { instanceOf: RangeError, code: 'ERR_DTLS13_NATIVE' };
+    t.throws(() => binding.hmac(0, new Uint8Array(32), new Uint8Array(1), new Uint8Array(31)), { ...err, message: /hmac: .*length/ });
+    t.throws(() => binding.hmac(2, new Uint8Array(32), new Uint8Array(1), new Uint8Array(32)), { ...err, message: /hmac: unknown hash/ });
+    t.throws(() => binding.hkdfExpand(0, new Uint8Array(32), new Uint8Array(1), new Uint8Array(255 * 32 + 1)), {
+      ...err,
+      message: /hkdfExpand: more than 255/,
+    });
+    t.throws(() => binding.x25519Create(new Uint8Array(31), new Uint8Array(32)), { ...err, message: /x25519Create: .*32 bytes/ });
+    const share = binding.x25519Create(new Uint8Array(0), new Uint8Array(32));
+    t.throws(() => binding.x25519Derive(share, new Uint8Array(33), new Uint8Array(32)), { ...err, message: /x25519Derive/ });
+    binding.release(share);
+    t.throws(() => binding.x25519Derive(share, new Uint8Array(32), new Uint8Array(32)), { ...err, message: /released/ });
+  });
+
+  test('x25519: a low-order peer value the addon refuses is a CryptoError and leaves no OpenSSL error queued for node', (t) => {
+    const pkcs8 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' });
+    const share = native.generateKeyShare('x25519');
+    for (const peer of [new Uint8Array(32), Uint8Array.of(1, ...new Uint8Array(31))]) t.throws(() => share.deriveSecret(peer), { instanceOf: CryptoError });
+    t.notThrows(() => crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
+  });
+
+  test('x25519: fresh native shares are distinct and agree with node and noble shares', (t) => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const a = native.generateKeyShare('x25519');
+      seen.add(hex(a.publicKey));
+      for (const other of [nodeProvider, nobleProvider]) {
+        const b = other.generateKeyShare('x25519');
+        t.is(hex(a.deriveSecret(b.publicKey)), hex(b.deriveSecret(a.publicKey)));
+      }
+    }
+    t.is(seen.size, 20);
+  });
+}
+
+if (nativeProvider !== undefined && nativeBinding !== undefined) nativeKdfTests(nativeProvider, nativeBinding);
