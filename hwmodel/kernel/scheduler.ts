@@ -84,8 +84,9 @@ export abstract class Scheduler implements EventHost {
   private readonly updates: PrimitiveChannel[] = [];
   private updateLen = 0;
   private seqCounter = 0;
-  /** Generators handed out by `watchConsumed` in the current activation. */
-  private watched: Consumed<unknown>[] = [];
+  /** Generators handed out by `watchConsumed` in the current activation: `watched[0..watchedLen)` (kept, not truncated: see the queues). */
+  private readonly watched: (Consumed<unknown> | undefined)[] = [];
+  private watchedLen = 0;
 
   /** The current simulated time (`sc_time_stamp`). */
   get now(): SimTime {
@@ -359,9 +360,9 @@ export abstract class Scheduler implements EventHost {
         if (r.done === true) this.terminate(p);
         else this.arm(p, r.value);
       }
-      if (this.watched.length > 0) this.checkConsumed();
+      if (this.watchedLen > 0) this.checkConsumed();
     } catch (error) {
-      this.watched.length = 0;
+      this.watchedLen = 0;
       this.current = null;
       this.terminate(p);
       throw new ProcessError(p.name, this.time, this.deltas, error);
@@ -378,19 +379,24 @@ export abstract class Scheduler implements EventHost {
   watchConsumed<T>(g: Generator<Wait, T, void>, what: string): Generator<Wait, T, void> {
     if (this.current === null) return g; // outside a process: whoever runs it is not known
     const c = new Consumed(g, what);
-    this.watched.push(c);
+    this.watched[this.watchedLen++] = c;
     return c;
   }
 
   /** @internal */
   protected watchedPending(): boolean {
-    return this.watched.length > 0;
+    return this.watchedLen > 0;
   }
 
   /** @internal Throws when a watched generator of this activation was never started. */
   protected checkConsumed(): void {
-    const lost = this.watched.find((w) => !w.started);
-    this.watched.length = 0;
+    let lost: Consumed<unknown> | undefined;
+    for (let i = 0; i < this.watchedLen; i++) {
+      const w = this.watched[i];
+      this.watched[i] = undefined; // let the generator go
+      if (lost === undefined && w !== undefined && !w.started) lost = w;
+    }
+    this.watchedLen = 0;
     if (lost !== undefined) throw new Error(`${lost.what} returned a generator that was never run: call it as yield* ${lost.what}(...) from a thread`);
   }
 

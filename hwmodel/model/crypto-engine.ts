@@ -120,7 +120,10 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     }
     const c = this.costs(ops);
     if (!this.accelerated) {
-      yield* this.symmetric.serve(this.sim, c.symmetric + c.publicKey);
+      const service = c.symmetric + c.publicKey;
+      const left = this.symmetric.book(this.sim, service);
+      if (left > 0) yield left;
+      else if (left < 0) yield* this.symmetric.serve(this.sim, service);
       gp.responseStatus = 'ok';
       return;
     }
@@ -130,8 +133,14 @@ export class CryptoEngine extends CryptoEngineSkeleton {
       buffer,
       ops.reduce((n, o) => n + (TIMED[o.kind] === undefined ? 0 : o.bytes), 0),
     );
-    if (c.publicKey > 0) yield* this.publicKey.serve(this.sim, c.publicKey);
-    yield* this.symmetric.serve(this.sim, c.symmetric);
+    if (c.publicKey > 0) {
+      const left = this.publicKey.book(this.sim, c.publicKey);
+      if (left > 0) yield left;
+      else if (left < 0) yield* this.publicKey.serve(this.sim, c.publicKey);
+    }
+    const left = this.symmetric.book(this.sim, c.symmetric);
+    if (left > 0) yield left;
+    else if (left < 0) yield* this.symmetric.serve(this.sim, c.symmetric);
     yield* this.dmaTransfer('write', buffer, resultBytes(ops));
     gp.responseStatus = 'ok';
   }
@@ -139,7 +148,10 @@ export class CryptoEngine extends CryptoEngineSkeleton {
   /** One DMA transfer between the engine and memory: the channel for the size at the DMA bandwidth, then the memory access. */
   private *dmaTransfer(command: 'read' | 'write', address: number, bytes: number): Generator<Wait, void, void> {
     if (bytes <= 0) return;
-    yield* this.dmaChannel.serve(this.sim, this.dmaTime(bytes));
+    const service = this.dmaTime(bytes);
+    const left = this.dmaChannel.book(this.sim, service);
+    if (left > 0) yield left;
+    else if (left < 0) yield* this.dmaChannel.serve(this.sim, service);
     const dma = new GenericPayload();
     dma.command = command;
     dma.address = address;

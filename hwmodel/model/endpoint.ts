@@ -1,5 +1,7 @@
 import type { SimEvent } from '../kernel/index.js';
+import type { Delay, GenericPayload } from '../tlm/index.js';
 import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { CryptoCommand, HandshakeWork } from './commands.js';
 import type { CryptoOpLog } from './crypto-ops.js';
 import type { EnterConnection } from './routed-crypto.js';
 
@@ -23,4 +25,27 @@ export interface Endpoint {
   /** The host asked for close_notify once the queued data is sent. */
   closing: boolean;
   done: boolean;
+  /** What the worker reuses from call to call (see {@link CallScratch}). */
+  readonly scratch: CallScratch;
+}
+
+/**
+ * The payloads a worker sends to the key manager, the crypto engine and the
+ * handshake engine, and its delay, reused from call to call: one worker
+ * makes one call at a time, and no target keeps a payload past its
+ * b_transport. (Datagram payloads are new each time: the network holds
+ * them until delivery.)
+ */
+export interface CallScratch {
+  readonly key: GenericPayload;
+  /** Carries `command` as a sticky extension. */
+  readonly crypto: GenericPayload;
+  readonly command: CryptoCommand;
+  /** Carries `work` as a sticky extension. */
+  readonly handshake: GenericPayload;
+  readonly work: HandshakeWork;
+  /** The delay of the key, crypto and datagram calls. */
+  readonly delay: Delay;
+  /** The delay of the handshake engine's call (its flight's records go out inside it, on `delay`). */
+  readonly handshakeDelay: Delay;
 }

@@ -29,7 +29,10 @@ export class HandshakeEngine extends HandshakeEngineSkeleton {
       gp.responseStatus = 'command_error';
       return;
     }
-    yield* this.lanes.serve(this.sim, this.messageCost * work.messages + delay.value);
+    const service = this.messageCost * work.messages + delay.value;
+    const left = this.lanes.book(this.sim, service);
+    if (left > 0) yield left;
+    else if (left < 0) yield* this.lanes.serve(this.sim, service);
     delay.value = 0;
     if (work.ops.length > 0) {
       const command = new GenericPayload();

@@ -22,8 +22,12 @@ export class KeyManager extends KeyManagerSkeleton {
   }
 
   protected *bTransportRequests(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
-    if (gp.command === 'write') yield* this.lanes.serve(this.sim, this.params.derivationCost + delay.value);
-    else if (delay.value > 0) yield delay.value;
+    if (gp.command === 'write') {
+      const service = this.params.derivationCost + delay.value;
+      const left = this.lanes.book(this.sim, service);
+      if (left > 0) yield left;
+      else if (left < 0) yield* this.lanes.serve(this.sim, service);
+    } else if (delay.value > 0) yield delay.value;
     delay.value = 0;
     const access = new GenericPayload();
     access.command = gp.command;

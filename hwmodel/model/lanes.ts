@@ -36,7 +36,7 @@ export class Lanes {
   /** Books a lane for `service` ps from the first free instant at or after now; returns when it finishes (for non-blocking transport). */
   reserve(sim: Simulator, service: SimTime): SimTime {
     if (service <= 0) return sim.now;
-    const grant = this.pool.request(sim.now, service);
+    const grant = this.pool.book(sim.now, service); // read here and not kept
     const a = this.activity;
     if (a !== undefined) {
       a.serve(grant);
@@ -96,20 +96,40 @@ export class Lanes {
     if (left > 0) yield left;
   }
 
-  /** Occupies a lane for `service` ps from the first free instant (after admission); returns when done. */
-  *serve(sim: Simulator, service: SimTime): Generator<Wait, void, void> {
-    if (service <= 0) return;
+  /**
+   * `serve` without a generator, for a caller with nothing else to do first:
+   * books `service` ps at once when no admission applies (no `maxWaiting`)
+   * and returns how long the caller then waits (0: nothing; held work adds
+   * up and waits 0). Returns -1, booking nothing, when the queue has a
+   * limit: the caller goes through `serve`. Hot paths write
+   * `const left = lanes.book(sim, t); if (left > 0) yield left; else if (left < 0) yield* lanes.serve(sim, t);`
+   * (a generator per request is one more object and one more level every
+   * resume of the caller's chain passes through).
+   */
+  book(sim: Simulator, service: SimTime): SimTime {
+    if (service <= 0) return 0;
     if (this.#held.size > 0) {
       const p = sim.currentProcess;
       const held = p === undefined ? undefined : this.#held.get(p);
       if (p !== undefined && held !== undefined) {
         this.#held.set(p, held + service);
-        return;
+        return 0;
       }
     }
-    // Booked here rather than in a helper generator: one level less for every resume of the caller's chain.
-    if (this.maxWaiting !== undefined) yield* this.admit(sim);
-    const left = this.reserve(sim, service) - sim.now;
-    if (left > 0) yield left;
+    if (this.maxWaiting !== undefined) return -1;
+    return this.reserve(sim, service) - sim.now;
+  }
+
+  /** Occupies a lane for `service` ps from the first free instant (after admission); returns when done. */
+  *serve(sim: Simulator, service: SimTime): Generator<Wait, void, void> {
+    const left = this.book(sim, service);
+    if (left > 0) {
+      yield left;
+      return;
+    }
+    if (left === 0) return;
+    yield* this.admit(sim);
+    const after = this.reserve(sim, service) - sim.now;
+    if (after > 0) yield after;
   }
 }

@@ -32,7 +32,9 @@ export class Memory extends MemorySkeleton {
   protected *bTransportPort(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
     const t = this.cache.access(gp.address, Math.max(1, gp.dataLength)) + delay.value;
     delay.value = 0;
-    yield* this.lanes.serve(this.sim, t);
+    const left = this.lanes.book(this.sim, t);
+    if (left > 0) yield left;
+    else if (left < 0) yield* this.lanes.serve(this.sim, t);
     gp.responseStatus = 'ok';
   }
 }

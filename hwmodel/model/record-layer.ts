@@ -6,7 +6,7 @@ import { ConnectionStateError, type DtlsConnection } from '../../runtime/connect
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { CryptoCommand, HandshakeWork, type Outbound } from './commands.js';
 import { CryptoOpLog, type CryptoOp } from './crypto-ops.js';
-import type { Endpoint } from './endpoint.js';
+import type { CallScratch, Endpoint } from './endpoint.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
 import type { EnterConnection } from './routed-crypto.js';
@@ -92,6 +92,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       seen: { messages: 0, records: 0 },
       closing: false,
       done: false,
+      scratch: newScratch(index),
     };
     this.endpoints.set(index, ep);
     this.sim.thread(name, () => this.worker(ep));
@@ -111,7 +112,12 @@ export class RecordLayer extends RecordLayerSkeleton {
       if (gp.data[0] !== HANDSHAKE_CONTENT_TYPE) {
         this.strays++; // only a plaintext handshake record (a ClientHello) opens a connection
         gp.responseStatus = 'address_error';
-        if (this.datagramCost > 0) yield* this.lanes.serve(this.sim, this.datagramCost); // it still came through the socket
+        if (this.datagramCost > 0) {
+          // it still came through the socket
+          const left = this.lanes.book(this.sim, this.datagramCost);
+          if (left > 0) yield left;
+          else if (left < 0) yield* this.lanes.serve(this.sim, this.datagramCost);
+        }
         return;
       }
       const log = new CryptoOpLog();
@@ -141,7 +147,7 @@ export class RecordLayer extends RecordLayerSkeleton {
 
   protected *bTransportFlights(gp: GenericPayload): Generator<Wait, void, void> {
     const out = gp.getExtension(HandshakeWork)?.outbound;
-    if (out !== undefined) yield* this.outbound(out);
+    if (out !== undefined) yield* this.outbound(out, this.endpoints.get(out.connection)?.scratch ?? newScratch(out.connection));
     gp.responseStatus = 'ok';
   }
 
@@ -252,28 +258,36 @@ export class RecordLayer extends RecordLayerSkeleton {
       ep.seen.messages = messages;
       ep.seen.records = stats.recordsReceived;
     }
+    const scratch = ep.scratch;
     if (recordsIn > 0 || inbound.length > 0 || received > 0) {
-      yield* this.lanes.serve(this.sim, this.recordCost * recordsIn + this.datagramCost * received);
-      yield* this.keyRead(ep.index);
-      if (inbound.length > 0) yield* this.cryptoCommand(ep.index, inbound);
+      const service = this.recordCost * recordsIn + this.datagramCost * received;
+      const left = this.lanes.book(this.sim, service);
+      if (left > 0) yield left;
+      else if (left < 0) yield* this.lanes.serve(this.sim, service);
+      // The key read and the crypto command written out in place (no helper generator; see transport.ts).
+      yield* this.keys.bTransport(keyRead(scratch), scratch.delay);
+      if (scratch.delay.value > 0) yield scratch.delay.value;
+      if (inbound.length > 0) {
+        yield* this.crypto.bTransport(cryptoCommand(scratch, inbound), scratch.delay);
+        if (scratch.delay.value > 0) yield scratch.delay.value;
+      }
     }
     const out: Outbound = { connection: ep.index, ops: outbound, datagrams };
     if (messagesDone > 0 || handshake.length > 0) {
-      const gp = new GenericPayload();
-      gp.command = 'write';
-      gp.address = ep.index;
-      const work = new HandshakeWork();
-      work.connection = ep.index;
+      const gp = scratch.handshake;
+      gp.responseStatus = 'incomplete';
+      const work = scratch.work;
       work.messages = messagesDone;
       work.ops = handshake;
       work.keysInstalled = keys;
       work.outbound = out;
-      gp.setExtension(work);
-      const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-      yield* this.handshake.bTransport(gp, annotated);
-      if (annotated.value > 0) yield annotated.value;
+      const delay = scratch.handshakeDelay; // not scratch.delay: the flight's records use that one inside this call
+      delay.value = 0;
+      yield* this.handshake.bTransport(gp, delay);
+      work.outbound = undefined;
+      if (delay.value > 0) yield delay.value;
     } else if (datagrams.length > 0 || outbound.length > 0) {
-      yield* this.outbound(out);
+      yield* this.outbound(out, scratch);
     }
     if (held) yield* this.lanes.flush(this.sim); // the call's work as one request, before its events are reported
     ep.enter(); // other connections ran while this one was charged
@@ -284,12 +298,18 @@ export class RecordLayer extends RecordLayerSkeleton {
   }
 
   /** Outbound records: processing per datagram, one crypto command for their seals and masks, then each datagram to the connection manager. */
-  private *outbound(out: Outbound): Generator<Wait, void, void> {
+  private *outbound(out: Outbound, scratch: CallScratch): Generator<Wait, void, void> {
     if (out.datagrams.length === 0 && out.ops.length === 0) return;
-    yield* this.lanes.serve(this.sim, (this.recordCost + this.datagramCost) * out.datagrams.length);
+    const service = (this.recordCost + this.datagramCost) * out.datagrams.length;
+    const left = this.lanes.book(this.sim, service);
+    if (left > 0) yield left;
+    else if (left < 0) yield* this.lanes.serve(this.sim, service);
+    const delay = scratch.delay;
     if (out.ops.length > 0) {
-      yield* this.keyRead(out.connection);
-      yield* this.cryptoCommand(out.connection, out.ops);
+      yield* this.keys.bTransport(keyRead(scratch), delay);
+      if (delay.value > 0) yield delay.value;
+      yield* this.crypto.bTransport(cryptoCommand(scratch, out.ops), delay);
+      if (delay.value > 0) yield delay.value;
     }
     for (const d of out.datagrams) {
       const gp = new GenericPayload();
@@ -298,28 +318,43 @@ export class RecordLayer extends RecordLayerSkeleton {
       gp.data = d.slice(); // the connection may reuse its output buffers; the network holds this one until delivery
       gp.dataLength = d.length;
       this.observer?.sent?.(out.connection, gp.data);
-      const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-      yield* this.transmit.bTransport(gp, annotated);
-      if (annotated.value > 0) yield annotated.value;
+      delay.value = 0;
+      yield* this.transmit.bTransport(gp, delay);
+      if (delay.value > 0) yield delay.value;
     }
   }
+}
 
-  private *cryptoCommand(connection: number, ops: readonly CryptoOp[]): Generator<Wait, void, void> {
-    const gp = new GenericPayload();
-    gp.command = 'write';
-    gp.address = connection;
-    gp.setExtension(CryptoCommand.of(ops));
-    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-    yield* this.crypto.bTransport(gp, annotated);
-    if (annotated.value > 0) yield annotated.value;
-  }
+/** A worker's reused payloads (see {@link CallScratch}) for connection `index`. */
+function newScratch(index: number): CallScratch {
+  const key = new GenericPayload();
+  key.command = 'read';
+  key.address = index;
+  const crypto = new GenericPayload();
+  crypto.command = 'write';
+  crypto.address = index;
+  const command = new CryptoCommand();
+  crypto.setExtension(command);
+  const handshake = new GenericPayload();
+  handshake.command = 'write';
+  handshake.address = index;
+  const work = new HandshakeWork();
+  work.connection = index;
+  handshake.setExtension(work);
+  return { key, crypto, command, handshake, work, delay: { value: 0 }, handshakeDelay: { value: 0 } };
+}
 
-  private *keyRead(connection: number): Generator<Wait, void, void> {
-    const gp = new GenericPayload();
-    gp.command = 'read';
-    gp.address = connection;
-    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-    yield* this.keys.bTransport(gp, annotated);
-    if (annotated.value > 0) yield annotated.value;
-  }
+/** The key read of a record (the record's traffic key), ready for b_transport with a zero delay. */
+function keyRead(scratch: CallScratch): GenericPayload {
+  scratch.key.responseStatus = 'incomplete';
+  scratch.delay.value = 0;
+  return scratch.key;
+}
+
+/** One crypto command for `ops`, ready for b_transport with a zero delay. */
+function cryptoCommand(scratch: CallScratch, ops: readonly CryptoOp[]): GenericPayload {
+  scratch.command.ops = ops;
+  scratch.crypto.responseStatus = 'incomplete';
+  scratch.delay.value = 0;
+  return scratch.crypto;
 }

@@ -103,8 +103,9 @@ export class CacheModel {
     const set = this.#sets[line % this.params.sets] ?? [];
     const at = set.indexOf(line);
     if (at >= 0) {
-      set.splice(at, 1);
-      set.push(line);
+      // Move it to the most recently used end in place (splice would build an array of the removed line on every hit).
+      for (let i = at; i < set.length - 1; i++) set[i] = set[i + 1]!;
+      set[set.length - 1] = line;
       this.#hits++;
       return true;
     }

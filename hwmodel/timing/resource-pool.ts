@@ -37,10 +37,14 @@ export interface PoolStats {
   readonly maxQueueDepth: number;
 }
 
-interface Open {
-  readonly arrival: SimTime;
-  readonly start: SimTime;
-  readonly finish: SimTime;
+/** A grant the pool overwrites on every `book` (see there). */
+interface ScratchGrant {
+  lane: number;
+  arrival: SimTime;
+  start: SimTime;
+  finish: SimTime;
+  wait: SimTime;
+  queueDepth: number;
 }
 
 /** A FIFO multi-lane server (an M/G/c-style queue with deterministic service times). */
@@ -50,10 +54,15 @@ export class ResourcePool {
   readonly #freeAt: SimTime[];
   /** Lane indices as a binary min-heap on (free time, index): the lane to use is at the top, found in O(log lanes). */
   readonly #heap: number[];
-  /** Grants that may still be waiting or busy at the last arrival. */
-  #open: Open[] = [];
   /**
-   * `#open[#head..]` are the grants not yet folded into the totals. They are
+   * Grants that may still be waiting or busy at the last arrival, as three
+   * parallel arrays (arrival, start, finish: no object per grant).
+   */
+  #arrivals: SimTime[] = [];
+  #starts: SimTime[] = [];
+  #finishes: SimTime[] = [];
+  /**
+   * Open grants `[#head..]` are the ones not yet folded into the totals. They are
    * in arrival order, and their starts never decrease (FIFO: each request
    * takes the lane free earliest, and that time only grows), so the waiting
    * ones are a suffix and finished ones are folded from the front: each
@@ -65,6 +74,7 @@ export class ResourcePool {
   #requests = 0;
   #maxQueueDepth = 0;
   #lastArrival = 0;
+  readonly #scratch: ScratchGrant = { lane: 0, arrival: 0, start: 0, finish: 0, wait: 0, queueDepth: 0 };
 
   constructor(name: string, lanes: number) {
     if (!Number.isSafeInteger(lanes) || lanes < 1) throw new ConfigError(`${name}.lanes`, `must be a positive integer, got ${String(lanes)}`);
@@ -102,6 +112,15 @@ export class ResourcePool {
    * Arrivals must come in non-decreasing time order (RangeError otherwise).
    */
   request(arrival: SimTime, service: SimTime): LaneGrant {
+    return { ...this.book(arrival, service) };
+  }
+
+  /**
+   * `request` for a caller that reads the grant at once and keeps nothing:
+   * the returned object is the pool's own and the next `book` or `request`
+   * overwrites it (no object per request on the model's hot path).
+   */
+  book(arrival: SimTime, service: SimTime): Readonly<LaneGrant> {
     checkTime(arrival, 'arrival');
     checkTime(service, 'service');
     if (arrival < this.#lastArrival) throw new RangeError(`${this.name}: arrival ${arrival} is before the previous arrival ${this.#lastArrival}`);
@@ -112,24 +131,34 @@ export class ResourcePool {
     const finish = checkTime(start + service, 'finish');
     this.#freeAt[lane] = finish;
     this.#siftDownTop();
-    this.#open.push({ arrival, start, finish });
+    this.#arrivals.push(arrival);
+    this.#starts.push(start);
+    this.#finishes.push(finish);
     this.#requests++;
     const queueDepth = this.queueDepthAt(arrival);
     if (queueDepth > this.#maxQueueDepth) this.#maxQueueDepth = queueDepth;
-    return { lane, arrival, start, finish, wait: start - arrival, queueDepth };
+    const g = this.#scratch;
+    g.lane = lane;
+    g.arrival = arrival;
+    g.start = start;
+    g.finish = finish;
+    g.wait = start - arrival;
+    g.queueDepth = queueDepth;
+    return g;
   }
 
   /** Requests waiting at `t` (t at or after the last arrival). */
   queueDepthAt(t: SimTime): number {
     // Every open grant arrived by `t`; the waiting ones (start > t) are a suffix.
+    const starts = this.#starts;
     let lo = this.#head;
-    let hi = this.#open.length;
+    let hi = starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.#open[mid]!.start > t) hi = mid;
+      if (starts[mid]! > t) hi = mid;
       else lo = mid + 1;
     }
-    return this.#open.length - lo;
+    return starts.length - lo;
   }
 
   /**
@@ -141,16 +170,13 @@ export class ResourcePool {
   admitAt(t: SimTime, maxWaiting: number): SimTime {
     const waiting = this.queueDepthAt(t);
     if (waiting < maxWaiting) return t;
-    return this.#open[this.#open.length - waiting + (waiting - maxWaiting)]!.start;
+    return this.#starts[this.#starts.length - waiting + (waiting - maxWaiting)]!;
   }
 
   /** Lanes busy at `t` (t at or after the last arrival). */
   busyLanesAt(t: SimTime): number {
     let n = 0;
-    for (let i = this.#head; i < this.#open.length; i++) {
-      const g = this.#open[i]!;
-      if (g.start <= t && g.finish > t) n++;
-    }
+    for (let i = this.#head; i < this.#starts.length; i++) if (this.#starts[i]! <= t && this.#finishes[i]! > t) n++;
     return n;
   }
 
@@ -165,10 +191,9 @@ export class ResourcePool {
     if (until < this.#lastArrival) throw new RangeError(`${this.name}: stats until ${until} is before the last arrival ${this.#lastArrival}`);
     let busy = this.#closedBusy;
     let wait = this.#closedWait;
-    for (let i = this.#head; i < this.#open.length; i++) {
-      const g = this.#open[i]!;
-      busy += clip(g.start, g.finish, until);
-      wait += clip(g.arrival, g.start, until);
+    for (let i = this.#head; i < this.#starts.length; i++) {
+      busy += clip(this.#starts[i]!, this.#finishes[i]!, until);
+      wait += clip(this.#arrivals[i]!, this.#starts[i]!, until);
     }
     return {
       lanes: this.lanes,
@@ -187,14 +212,16 @@ export class ResourcePool {
    * changes no figure (the totals clip open grants at the time asked).
    */
   #retire(t: SimTime): void {
-    const open = this.#open;
-    while (this.#head < open.length && open[this.#head]!.finish <= t) {
-      const g = open[this.#head++]!;
-      this.#closedBusy += g.finish - g.start;
-      this.#closedWait += g.start - g.arrival;
+    const finishes = this.#finishes;
+    while (this.#head < finishes.length && finishes[this.#head]! <= t) {
+      const i = this.#head++;
+      this.#closedBusy += finishes[i]! - this.#starts[i]!;
+      this.#closedWait += this.#starts[i]! - this.#arrivals[i]!;
     }
-    if (this.#head > 1024 && this.#head * 2 > open.length) {
-      this.#open = open.slice(this.#head);
+    if (this.#head > 1024 && this.#head * 2 > finishes.length) {
+      this.#arrivals = this.#arrivals.slice(this.#head);
+      this.#starts = this.#starts.slice(this.#head);
+      this.#finishes = finishes.slice(this.#head);
       this.#head = 0;
     }
   }

@@ -81,8 +81,13 @@ export class ActivityMonitor {
   readonly #options: ActivityOptions;
   readonly #modules: ModuleActivity[] = [];
   readonly #pending = new TimeHeap<Change>();
-  /** The modules changed at one instant (advanceTo), reused: cleared after each. */
-  readonly #touched = new Set<ModuleActivity>();
+  /**
+   * The modules changed at one instant (advanceTo), in the order first
+   * changed; reused (a Set's clear() makes a new table every time). A
+   * module is in it while its `touched` mark equals `#instant`.
+   */
+  readonly #touched: ModuleActivity[] = [];
+  #instant = 0;
   #now: SimTime = 0;
   #windowStart: SimTime = 0;
 
@@ -115,18 +120,21 @@ export class ActivityMonitor {
   /** Applies every change at or before `t` in time order (and dumps it). `t` never goes back. */
   advanceTo(t: SimTime): void {
     this.#checkNotPast(t, 'advanceTo');
+    const touched = this.#touched;
     for (let next = this.#pending.peekTime(); next !== undefined && next <= t; next = this.#pending.peekTime()) {
-      const touched = this.#touched;
-      touched.clear();
+      const instant = ++this.#instant;
+      let n = 0;
       while (this.#pending.peekTime() === next) {
         const c = this.#pending.pop();
         if (c === undefined) break;
         c.module.apply(next, c);
-        touched.add(c.module);
+        if (c.module.touched !== instant) {
+          c.module.touched = instant;
+          touched[n++] = c.module;
+        }
       }
-      for (const m of touched) m.settle(next, this.#options.vcd);
+      for (let i = 0; i < n; i++) touched[i]!.settle(next, this.#options.vcd);
     }
-    this.#touched.clear();
     this.#now = t;
   }
 
@@ -146,7 +154,7 @@ export class ActivityMonitor {
 
   /** @internal Queues a change of `module` at `t`. */
   schedule(t: SimTime, change: Change): void {
-    this.#checkNotPast(t, `module ${change.module.name}`);
+    if (!Number.isSafeInteger(t) || t < this.#now) this.#checkNotPast(t, `module ${change.module.name}`); // the name is built only to fail
     this.#pending.push(t, change);
   }
 
@@ -166,6 +174,8 @@ export class ModuleActivity {
   /** Per lane: requests being served (0 or 1), and the lanes changed since the last dump. */
   readonly #laneBusy: number[];
   readonly #laneDirty = new Set<number>();
+  /** @internal The monitor's mark: this module changed at the instant being applied. */
+  touched = 0;
   #active = 0;
   #queue = 0;
   #last: SimTime;
@@ -271,7 +281,7 @@ export class ModuleActivity {
       vcd.change(t, this.#signals.queue, this.#queue);
       for (const lane of this.#laneDirty) vcd.change(t, this.#signals.lanes[lane]!, this.#laneBusy[lane]! > 0 ? 1 : 0);
     }
-    this.#laneDirty.clear();
+    if (this.#laneDirty.size > 0) this.#laneDirty.clear(); // clear() makes a new table even when empty
   }
 
   /** @internal */

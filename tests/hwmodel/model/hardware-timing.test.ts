@@ -88,3 +88,31 @@ test('run to completion (the software CPU): a holding process books its requests
   t.deepEqual(run(false), { other: 15 * US, handler: 35 * US });
   t.deepEqual(run(true), { other: 5 * US, handler: 35 * US });
 });
+
+test('book: with no queue limit it books at once and gives the wait serve would; with one it books nothing and asks for serve', (t) => {
+  const sim = new Simulator();
+  const open = new Lanes('open', 1);
+  const bounded = new Lanes('bounded', 1, undefined, 2);
+  const ends: Record<string, number[]> = { booked: [], served: [] };
+  sim.thread('booked', function* () {
+    for (let i = 0; i < 3; i++) {
+      const left = open.book(sim, 10 * US);
+      t.true(left >= 0);
+      if (left > 0) yield left;
+      ends['booked']!.push(sim.now);
+    }
+    t.is(open.book(sim, 0), 0);
+    t.is(bounded.book(sim, 10 * US), -1);
+    t.is(bounded.reserve(sim, 1) - sim.now, 1); // -1 booked nothing: the lane is still free
+  });
+  const served = new Lanes('served', 1);
+  sim.thread('served', function* () {
+    for (let i = 0; i < 3; i++) {
+      yield* served.serve(sim, 10 * US);
+      ends['served']!.push(sim.now);
+    }
+  });
+  sim.run();
+  t.deepEqual(ends['booked'], [10 * US, 20 * US, 30 * US]);
+  t.deepEqual(ends['booked'], ends['served']);
+});

@@ -104,3 +104,27 @@ test('queue depth, busy lanes and totals agree with a count over every grant (pr
   );
   t.pass();
 });
+
+test('book grants as request does, in one object the pool reuses; request hands out a copy of its own', (t) => {
+  const booked = new ResourcePool('engine', 2);
+  const requested = new ResourcePool('engine', 2);
+  const seen = new Set<object>();
+  const grants = [];
+  for (const [at, service] of [
+    [0, 10],
+    [0, 10],
+    [0, 7],
+    [3, 4],
+    [12, 1],
+  ] as const) {
+    const g = booked.book(at, service);
+    seen.add(g);
+    const r = requested.request(at, service);
+    t.deepEqual({ ...g }, r);
+    grants.push(r);
+  }
+  t.is(seen.size, 1); // book: one object, overwritten each time
+  t.is(new Set(grants).size, grants.length); // request: a new one each time, unchanged by later requests
+  t.like(grants[0], { lane: 0, start: 0, finish: 10 });
+  t.deepEqual(booked.stats(20), requested.stats(20));
+});

@@ -40,3 +40,15 @@ test('b_transport run with yield* passes the check', (t) => {
   t.is(calls(), 1);
   t.is(delay.value, 10 * NS);
 });
+
+test('b_transport run by hand (next) or with for…of counts as run too', (t) => {
+  const { sim, init, calls } = setup();
+  sim.thread('by-hand', function* () {
+    const g = init.bTransport(new GenericPayload(), { value: 0 });
+    while (g.next().done !== true);
+    for (const w of init.bTransport(new GenericPayload(), { value: 0 })) yield w;
+    yield 1 * NS;
+  });
+  sim.run();
+  t.is(calls(), 2);
+});
