@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
 
 #include "kdf.h"
 #include "record.h"
@@ -426,6 +428,21 @@ static napi_value hkdf_expand_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* randomFill(out): out filled from OpenSSL's public random generator (node's randomBytes uses the same). */
+static napi_value random_fill_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0;
+  if (!begin(&c, env, info, "randomFill", 1)) return NULL;
+  uint8_t *out = bytes(&c, 0, &size);
+  if (c.failed) return NULL;
+  if (size > INT32_MAX) return fail(&c, "at most 2^31 - 1 bytes at once"), NULL;
+  if (size > 0 && RAND_bytes(out, (int)size) != 1) {
+    ERR_clear_error();
+    return fail(&c, "OpenSSL's random generator failed"), NULL;
+  }
+  return NULL;
+}
+
 /* x25519Create(privateKey, publicOut): a share from a 32-byte private key, or a fresh one for an empty array; its public value into publicOut (32 bytes). */
 static napi_value x25519_create_js(napi_env env, napi_callback_info info) {
   call c;
@@ -513,7 +530,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
       {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"hmac", hmac_js},
-      {"hkdfExpand", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js},
+      {"hkdfExpand", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value f;

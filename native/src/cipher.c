@@ -84,13 +84,8 @@ int aead_init(aead_key *k, int alg, const uint8_t *key, size_t key_length, const
   k->alg = alg;
   k->ccm = alg == AEAD_AES_128_CCM || alg == AEAD_AES_128_CCM_8;
   k->tag_length = alg == AEAD_AES_128_CCM_8 ? 8 : 16;
-  k->seal = keyed_context(k, key, 1);
-  k->open = keyed_context(k, key, 0);
-  if (k->seal == NULL || k->open == NULL) {
-    aead_free(k);
-    *error = "OpenSSL could not create the AEAD context";
-    return failed();
-  }
+  /* The contexts are made on first use (most keys only ever seal, or only open); a failure then fails that call. */
+  memcpy(k->key, key, key_length);
   return 0;
 }
 
@@ -100,10 +95,19 @@ void aead_free(aead_key *k) {
   EVP_CIPHER_CTX_free(k->open);
   k->seal = NULL;
   k->open = NULL;
+  k->released = 1;
+  OPENSSL_cleanse(k->key, sizeof k->key);
+}
+
+/* A direction's context, made on its first use: write epochs only seal, read epochs only open. */
+static EVP_CIPHER_CTX *context(aead_key *k, int enc) {
+  EVP_CIPHER_CTX **ctx = enc ? &k->seal : &k->open;
+  if (*ctx == NULL && !k->released) *ctx = keyed_context(k, k->key, enc);
+  return *ctx;
 }
 
 int aead_seal(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad, size_t aad_length, uint8_t *data, size_t length) {
-  EVP_CIPHER_CTX *ctx = k->seal;
+  EVP_CIPHER_CTX *ctx = context(k, 1);
   int n = 0;
   int tail = 0;
   if (ctx == NULL || length > INT32_MAX || aad_length > INT32_MAX) return failed();
@@ -118,7 +122,7 @@ int aead_seal(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
 }
 
 int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad, size_t aad_length, const uint8_t *in, size_t length, uint8_t *out) {
-  EVP_CIPHER_CTX *ctx = k->open;
+  EVP_CIPHER_CTX *ctx = context(k, 0);
   uint8_t tag[16];
   int n = 0;
   int ok;

@@ -23,8 +23,11 @@ typedef struct {
   int alg;
   int tag_length;
   int ccm;
+  int released;
+  /* One context per direction, each made on its first use (a key usually only seals or only opens); the key is kept for that, cleansed by aead_free. */
   EVP_CIPHER_CTX *seal;
   EVP_CIPHER_CTX *open;
+  uint8_t key[32];
 } aead_key;
 
 typedef struct {

@@ -1,94 +1,125 @@
+/*
+ * HMAC written out on OpenSSL's SHA-256/SHA-384 block functions: no
+ * allocation, no algorithm lookup and no provider dispatch per call, which
+ * in a handshake (cold caches between calls) cost several times the hashing
+ * itself. These SHA*_Init/Update/Final calls are marked deprecated in
+ * OpenSSL 3 but remain in libcrypto (and in node, which exports it).
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "kdf.h"
 
 #include <string.h>
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
+#include <openssl/sha.h>
 
-/* An unkeyed HMAC context per hash, made once; every call works on a copy (a copy only reads its source, so threads may share them). */
-static EVP_MAC_CTX *templates[2];
-static CRYPTO_ONCE once = CRYPTO_ONCE_STATIC_INIT;
+#define MAX_BLOCK 128
 
-static void make_templates(void) {
-  static const char *names[2] = {"SHA256", "SHA384"};
-  EVP_MAC *mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
-  if (mac == NULL) return;
-  for (int i = 0; i < 2; i++) {
-    OSSL_PARAM params[2] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)names[i], 0), OSSL_PARAM_construct_end()};
-    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
-    if (ctx != NULL && EVP_MAC_CTX_set_params(ctx, params) != 1) {
-      EVP_MAC_CTX_free(ctx);
-      ctx = NULL;
-    }
-    templates[i] = ctx;
-  }
-  /* The contexts hold their own reference to the MAC. */
-  EVP_MAC_free(mac);
-  ERR_clear_error();
-}
-
-/* As in cipher.c: a failure leaves nothing on OpenSSL's error queue, which node's own calls would report. */
-static int failed(EVP_MAC_CTX *ctx) {
-  EVP_MAC_CTX_free(ctx);
-  ERR_clear_error();
-  return -1;
-}
+/* One running SHA-256 or SHA-384 state. */
+typedef struct {
+  int hash;
+  union {
+    SHA256_CTX sha256;
+    SHA512_CTX sha384;
+  } u;
+} sha_state;
 
 int hash_length(int hash) {
   return hash == HASH_SHA256 ? 32 : hash == HASH_SHA384 ? 48 : -1;
 }
 
-/* A fresh HMAC context for `hash` keyed with `key` (never NULL: EVP_MAC_init reads NULL as "keep the old key"). */
-static EVP_MAC_CTX *keyed(int hash, const uint8_t *key, size_t key_length) {
-  if (hash_length(hash) < 0 || !CRYPTO_THREAD_run_once(&once, make_templates) || templates[hash] == NULL) return NULL;
-  EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup(templates[hash]);
-  static const uint8_t empty[1] = {0};
-  if (ctx != NULL && EVP_MAC_init(ctx, key != NULL ? key : empty, key_length, NULL) != 1) {
-    EVP_MAC_CTX_free(ctx);
-    return NULL;
+static size_t block_length(int hash) {
+  return hash == HASH_SHA256 ? 64 : 128;
+}
+
+static void sha_init(sha_state *s, int hash) {
+  s->hash = hash;
+  if (hash == HASH_SHA256) SHA256_Init(&s->u.sha256);
+  else SHA384_Init(&s->u.sha384);
+}
+
+static void sha_update(sha_state *s, const uint8_t *data, size_t length) {
+  if (length == 0) return;
+  if (s->hash == HASH_SHA256) SHA256_Update(&s->u.sha256, data, length);
+  else SHA384_Update(&s->u.sha384, data, length);
+}
+
+static void sha_final(sha_state *s, uint8_t *out) {
+  if (s->hash == HASH_SHA256) SHA256_Final(out, &s->u.sha256);
+  else SHA384_Final(out, &s->u.sha384);
+}
+
+/* HMAC's two keyed states (RFC 2104): the hash after K XOR ipad, and after K XOR opad. */
+typedef struct {
+  sha_state inner;
+  sha_state outer;
+} hmac_key;
+
+static void hmac_key_init(hmac_key *k, int hash, const uint8_t *key, size_t key_length) {
+  uint8_t block[MAX_BLOCK] = {0};
+  uint8_t pad[MAX_BLOCK];
+  size_t b = block_length(hash);
+  if (key_length > b) {
+    /* A key longer than the block is hashed first. */
+    sha_state s;
+    sha_init(&s, hash);
+    sha_update(&s, key, key_length);
+    sha_final(&s, block);
+    OPENSSL_cleanse(&s, sizeof s);
+  } else if (key_length > 0) {
+    memcpy(block, key, key_length);
   }
-  return ctx;
+  for (size_t i = 0; i < b; i++) pad[i] = block[i] ^ 0x36;
+  sha_init(&k->inner, hash);
+  sha_update(&k->inner, pad, b);
+  for (size_t i = 0; i < b; i++) pad[i] = block[i] ^ 0x5c;
+  sha_init(&k->outer, hash);
+  sha_update(&k->outer, pad, b);
+  OPENSSL_cleanse(block, sizeof block);
+  OPENSSL_cleanse(pad, sizeof pad);
+}
+
+/* HMAC(K, a | b | c) from the keyed states (left as they are: the call works on copies). */
+static void hmac_run(const hmac_key *k, const uint8_t *a, size_t a_length, const uint8_t *b, size_t b_length, const uint8_t *c, size_t c_length,
+                     uint8_t *out) {
+  uint8_t inner_digest[MAX_HASH_LENGTH];
+  sha_state s = k->inner;
+  sha_update(&s, a, a_length);
+  sha_update(&s, b, b_length);
+  sha_update(&s, c, c_length);
+  sha_final(&s, inner_digest);
+  s = k->outer;
+  sha_update(&s, inner_digest, (size_t)hash_length(k->inner.hash));
+  sha_final(&s, out);
+  OPENSSL_cleanse(&s, sizeof s);
+  OPENSSL_cleanse(inner_digest, sizeof inner_digest);
 }
 
 int kdf_hmac(int hash, const uint8_t *key, size_t key_length, const uint8_t *data, size_t data_length, uint8_t *out) {
-  EVP_MAC_CTX *ctx = keyed(hash, key, key_length);
-  size_t n = 0;
-  if (ctx == NULL) return failed(NULL);
-  if (EVP_MAC_update(ctx, data, data_length) != 1 || EVP_MAC_final(ctx, out, &n, (size_t)hash_length(hash)) != 1 || n != (size_t)hash_length(hash))
-    return failed(ctx);
-  EVP_MAC_CTX_free(ctx);
+  hmac_key k;
+  if (hash_length(hash) < 0) return -1;
+  hmac_key_init(&k, hash, key, key_length);
+  hmac_run(&k, data, data_length, NULL, 0, NULL, 0, out);
+  OPENSSL_cleanse(&k, sizeof k);
   return 0;
 }
 
 int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *info, size_t info_length, uint8_t *out, size_t length) {
   int n = hash_length(hash);
-  if (n < 0 || length > 255 * (size_t)n) return failed(NULL);
+  if (n < 0 || length > 255 * (size_t)n) return -1;
   if (length == 0) return 0;
-  EVP_MAC_CTX *ctx = keyed(hash, prk, prk_length);
-  if (ctx == NULL) return failed(NULL);
-  /* T(i) = HMAC(PRK, T(i-1) | info | i); the keyed context is copied for every block but the last, which uses it itself. */
+  hmac_key k;
+  hmac_key_init(&k, hash, prk, prk_length);
+  /* T(i) = HMAC(PRK, T(i-1) | info | i), T(0) empty; OKM is the first `length` bytes of T(1) | T(2) | ... */
   uint8_t t[MAX_HASH_LENGTH];
   size_t at = 0;
   for (unsigned i = 1; at < length; i++) {
-    int last = length - at <= (size_t)n;
-    EVP_MAC_CTX *block = last ? ctx : EVP_MAC_CTX_dup(ctx);
     uint8_t counter = (uint8_t)i;
-    size_t written = 0;
-    int ok = block != NULL && (i == 1 || EVP_MAC_update(block, t, (size_t)n) == 1) && EVP_MAC_update(block, info, info_length) == 1 &&
-             EVP_MAC_update(block, &counter, 1) == 1 && EVP_MAC_final(block, t, &written, sizeof t) == 1 && written == (size_t)n;
-    if (!last) EVP_MAC_CTX_free(block);
-    if (!ok) {
-      OPENSSL_cleanse(t, sizeof t);
-      OPENSSL_cleanse(out, length);
-      return failed(ctx);
-    }
-    size_t take = last ? length - at : (size_t)n;
+    hmac_run(&k, t, i == 1 ? 0 : (size_t)n, info, info_length, &counter, 1, t);
+    size_t take = length - at < (size_t)n ? length - at : (size_t)n;
     memcpy(out + at, t, take);
     at += take;
   }
   OPENSSL_cleanse(t, sizeof t);
-  EVP_MAC_CTX_free(ctx);
+  OPENSSL_cleanse(&k, sizeof k);
   return 0;
 }

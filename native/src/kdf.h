@@ -1,8 +1,8 @@
 /*
- * HMAC (RFC 2104) and HKDF (RFC 5869) for the key schedule, one call each
- * on the OpenSSL inside node: the HMAC implementation and the digests are
- * fetched once per process, and each call copies a ready, unkeyed context
- * instead of looking them up again by name.
+ * HMAC (RFC 2104) and HKDF (RFC 5869) for the key schedule, one call each,
+ * on the SHA-256/SHA-384 of the OpenSSL inside node. Nothing is allocated
+ * and nothing can fail for a known hash id; key material on the stack is
+ * cleansed before returning.
  */
 #ifndef DTLS13_NATIVE_KDF_H
 #define DTLS13_NATIVE_KDF_H
@@ -21,13 +21,14 @@ int hash_length(int hash);
 /*
  * HMAC-Hash(key, data) into out[0, hash_length). An empty key is a valid
  * key (HMAC pads it with zeros, which is what HKDF-Extract's empty salt
- * means). 0 on success, -1 when OpenSSL refused.
+ * means). 0 on success, -1 for an unknown hash id.
  */
 int kdf_hmac(int hash, const uint8_t *key, size_t key_length, const uint8_t *data, size_t data_length, uint8_t *out);
 
 /*
  * HKDF-Expand(PRK, info, L) (RFC 5869 section 2.3) into out[0, length);
- * length at most 255 * HashLen. 0 on success, -1 otherwise.
+ * length at most 255 * HashLen. 0 on success, -1 for an unknown hash id or
+ * a longer length.
  */
 int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *info, size_t info_length, uint8_t *out, size_t length);
 

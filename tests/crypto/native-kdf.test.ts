@@ -9,7 +9,7 @@ import { CryptoError, type CryptoProvider, type HashAlgorithm } from '../../runt
 import { fromHex, hex } from '../support/canon.js';
 
 /**
- * HMAC, HKDF and X25519 in the native addon (native/src/kdf.c, x25519.c):
+ * HMAC, HKDF, X25519 and random bytes in the native addon (native/src/kdf.c, x25519.c):
  * RFC 5869's vectors on every provider, agreement with node:crypto's own
  * HKDF on random inputs, the bounds, that the calls really go to the addon,
  * and that a refused X25519 value leaves no OpenSSL error queued for node.
@@ -95,11 +95,11 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     });
   }
 
-  test('the native provider computes HMAC, HKDF and X25519 in the addon, not through node:crypto', (t) => {
+  test('the native provider computes HMAC, HKDF, X25519 and random bytes in the addon, not through node:crypto', (t) => {
     const calls: string[] = [];
     const spied = binding as unknown as Record<string, unknown>;
     const originals = new Map<string, unknown>();
-    for (const name of ['hmac', 'hkdfExpand', 'x25519Create', 'x25519Derive']) {
+    for (const name of ['hmac', 'hkdfExpand', 'x25519Create', 'x25519Derive', 'randomFill']) {
       const f = spied[name] as (...args: unknown[]) => unknown;
       originals.set(name, f);
       spied[name] = (...args: unknown[]): unknown => {
@@ -114,10 +114,23 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
       const share = native.generateKeyShare('x25519');
       share.deriveSecret(nodeProvider.generateKeyShare('x25519').publicKey);
       share.release();
+      native.randomBytes(16);
     } finally {
       for (const [name, f] of originals) spied[name] = f;
     }
-    t.deepEqual(calls, ['hmac', 'hkdfExpand', 'hmac', 'x25519Create', 'x25519Derive']);
+    t.deepEqual(calls, ['hmac', 'hkdfExpand', 'hmac', 'x25519Create', 'x25519Derive', 'randomFill']);
+  });
+
+  test('native random bytes: the length asked, none for 0, never the same 32 bytes twice', (t) => {
+    t.is(native.randomBytes(0).length, 0);
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const r = native.randomBytes(32);
+      t.is(r.length, 32);
+      seen.add(hex(r));
+    }
+    t.is(seen.size, 200);
+    t.is(native.randomBytes(70_000).length, 70_000);
   });
 
   test('the addon checks the HMAC and HKDF arguments itself and throws a RangeError naming the call', (t) => {

@@ -61,6 +61,8 @@ export interface NativeBinding {
   x25519Create(privateKey: Uint8Array, publicOut: Uint8Array): NativeHandle;
   /** The X25519 shared secret with `peer` into `out` (32 bytes each); false when OpenSSL refuses the peer value (a low-order point). */
   x25519Derive(key: NativeHandle, peer: Uint8Array, out: Uint8Array): boolean;
+  /** Fills `out` from OpenSSL's random generator (RAND_bytes, as node's randomBytes). */
+  randomFill(out: Uint8Array): void;
   /**
    * Sends `count` of `datagrams` to `ipv4:port` (the address as a 32-bit
    * number) on the UDP socket `fd` with sendmmsg(2), 64 per system call;

@@ -14,19 +14,27 @@ export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
 
 /**
  * The `native` provider: the record path (AEAD, record number mask, a whole
- * record per call), HMAC and HKDF (one call each) and X25519 key shares in
- * dtls13's own addon on the OpenSSL inside node, one cipher context per key;
- * everything else (hashes, other groups, signatures) is the `node`
- * provider's, the same OpenSSL through node:crypto. An addon built before
- * the HMAC and X25519 calls existed still loads: those stay node's.
+ * record per call), HMAC and HKDF (one call each), X25519 key shares and
+ * random bytes in dtls13's own addon on the OpenSSL inside node, one cipher
+ * context per key and direction; everything else (hashes, other groups,
+ * signatures) is the `node` provider's, the same OpenSSL through
+ * node:crypto. An addon built before the HMAC, X25519 and random calls
+ * existed still loads: those stay node's.
  */
 function makeNativeProvider(binding: NativeBinding): CryptoProvider {
-  const current = typeof binding.hmac === 'function' && typeof binding.x25519Create === 'function';
+  const current = typeof binding.hmac === 'function' && typeof binding.x25519Create === 'function' && typeof binding.randomFill === 'function';
   const kdf = current ? nativeKdf(binding) : nodeProvider;
   const keyExchange = current ? nativeKeyExchange(binding) : nodeProvider;
+  const randomBytes = current
+    ? (n: number): Uint8Array => {
+        const out = new Uint8Array(n);
+        binding.randomFill(out);
+        return out;
+      }
+    : nodeProvider.randomBytes;
   const base = composeProvider({
     name: 'native',
-    randomBytes: nodeProvider.randomBytes,
+    randomBytes,
     digest: nodeProvider.digest,
     createHash: nodeProvider.createHash,
     hmac: kdf.hmac,
