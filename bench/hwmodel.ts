@@ -359,43 +359,80 @@ function datagramsPerHandshake(c: UdpCase, identity: SimIdentity): number {
   return t.clientSent.length + t.serverSent.length;
 }
 
-/** UDP rounds of each case per calibration repetition, and of the fit case (its median is the fit). */
-const UDP_ROUNDS = 2;
+/** UDP rounds of each case per calibration repetition, and of the fit case (the median over every repetition's fit rounds is the fit). */
+const UDP_ROUNDS = 3;
 const UDP_FIT_ROUNDS = 4;
 
 /** Per UDP case, per round: measured and predicted figures. */
 type UdpRows = { measured: UdpMeasurement; predicted: UdpFigures }[][];
 
+/** A round measured, to be predicted once the socket cost is fitted. */
+interface UdpPending {
+  readonly c: UdpCase;
+  readonly identity: SimIdentity;
+  readonly profile: TimingProfile;
+  readonly seed: number;
+  readonly measured: UdpMeasurement;
+}
+
+/** What every repetition's UDP rounds gather: the fit case's excess CPU per datagram, and the held-out cases' rounds. */
+interface UdpRounds {
+  /** Per fit round: its CPU per handshake beyond that repetition's profile's prediction without sockets, per datagram (µs). */
+  readonly excessUs: number[];
+  /** Per repetition, the median of its own fit rounds (printed: how much one repetition's fit would have moved). */
+  readonly perRepetitionUs: number[];
+  /** Per case: its rounds. */
+  readonly cases: UdpPending[][];
+}
+
 /**
  * One repetition's UDP rounds: first the fit case, whose CPU per handshake
- * beyond the profile's prediction without sockets gives the socket cost per
+ * beyond the profile's prediction without sockets is the socket cost per
  * datagram (sent or received: twice the datagrams sent), then the held-out
- * cases predicted with it. Returns the fitted µs per datagram.
+ * cases, measured only: they are predicted once every repetition's fit
+ * rounds are in (see {@link predictUdp}).
  */
-async function udpRepetition(identities: ReadonlyMap<string, SimIdentity>, profile: TimingProfile, seed: number, rows: UdpRows): Promise<number> {
+async function udpRepetition(identities: ReadonlyMap<string, SimIdentity>, profile: TimingProfile, seed: number, into: UdpRounds): Promise<void> {
   const fitIdentity = identities.get(UDP_FIT.kind)!;
   const perHandshake = 2 * datagramsPerHandshake(UDP_FIT, fitIdentity);
   const bare = udpPrediction(UDP_FIT, fitIdentity, profile, seed);
-  const excessUs: number[] = [];
+  const mine: number[] = [];
   for (let round = 0; round < UDP_FIT_ROUNDS; round++) {
     const m = await udpRound(UDP_FIT, fitIdentity);
-    excessUs.push((1e6 / m.cpu.handshakesPerSecond - 1e6 / bare.handshakesPerSecond) / perHandshake);
+    mine.push((1e6 / m.cpu.handshakesPerSecond - 1e6 / bare.handshakesPerSecond) / perHandshake);
   }
-  const datagramUs = Math.max(0, median(excessUs));
-  const withSockets: TimingProfile = { ...profile, processing: { ...profile.processing, datagramUs } };
+  into.excessUs.push(...mine);
+  into.perRepetitionUs.push(median(mine));
   for (let round = 0; round < UDP_ROUNDS; round++) {
     for (const [i, c] of UDP_CASES.entries()) {
       const identity = identities.get(c.kind)!;
-      const measured = await udpRound(c, identity);
-      (rows[i] ??= []).push({ measured, predicted: udpPrediction(c, identity, withSockets, seed * UDP_ROUNDS + round) });
+      (into.cases[i] ??= []).push({ c, identity, profile, seed: seed * UDP_ROUNDS + round, measured: await udpRound(c, identity) });
     }
   }
-  return datagramUs;
 }
 
-function printUdp(log: (line: string) => void, rows: UdpRows, datagramUs: readonly number[]): void {
+/**
+ * The socket cost per datagram: the median over every repetition's fit
+ * rounds. One repetition's four rounds gave 29–127 µs from run to run (each
+ * is the difference of a measured and a predicted CPU time of a few hundred
+ * ms on a shared machine, and that repetition's profile moves the predicted
+ * one); the pooled median is what every repetition's held-out rounds are
+ * then predicted with, each with its own repetition's profile.
+ */
+function predictUdp(rounds: UdpRounds): { rows: UdpRows; datagramUs: number } {
+  const datagramUs = Math.max(0, median(rounds.excessUs));
+  const rows = rounds.cases.map((pending) =>
+    pending.map(({ c, identity, profile, seed, measured }) => ({
+      measured,
+      predicted: udpPrediction(c, identity, { ...profile, processing: { ...profile.processing, datagramUs } }, seed),
+    })),
+  );
+  return { rows, datagramUs };
+}
+
+function printUdp(log: (line: string) => void, rows: UdpRows, datagramUs: number, rounds: UdpRounds): void {
   log(
-    `\nvalidation against the real UDP server (held out: the socket cost per datagram is fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only, ${datagramUs.map((x) => x.toFixed(1)).join(', ')} µs in the repetitions; the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in this process (one event loop), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds per case after each calibration repetition, predicted by the software platform with sockets, with that repetition's profile and socket cost. Measured on this process's CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
+    `\nvalidation against the real UDP server (held out: the socket cost per datagram is fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only: ${datagramUs.toFixed(1)} µs, the median of ${rounds.excessUs.length} rounds over the repetitions (${rounds.excessUs.map((x) => x.toFixed(0)).join(', ')}; the repetitions' own medians ${rounds.perRepetitionUs.map((x) => x.toFixed(1)).join(', ')}); the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in this process (one event loop), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds per case after each calibration repetition, predicted by the software platform with sockets, with that repetition's profile and the fitted socket cost. Measured on this process's CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
   );
   log(
     `${'suite, group, certificate, clients'.padEnd(58)}${'figure'.padEnd(18)}${'measured'.padStart(10)}${'predicted'.padStart(10)}${'ratio'.padStart(8)}  ${'range'.padEnd(13)}${'within 10 %'.padEnd(13)}${'wall clock'.padStart(10)}${'ratio'.padStart(8)}`,
@@ -447,8 +484,7 @@ async function calibration(log: (line: string) => void): Promise<void> {
   ]);
   for (const c of [UDP_FIT, ...UDP_CASES]) await udpRound(c, identities.get(c.kind)!, 10); // warm-up
   const reps: TimingValidation[] = [];
-  const udp: UdpRows = [];
-  const datagramUs: number[] = [];
+  const udp: UdpRounds = { excessUs: [], perRepetitionUs: [], cases: [] };
   for (let r = 0; r < REPETITIONS; r++) {
     // The validation's measurements run between the calibration's rounds (calibrateAndValidate): both see the same minutes of the machine.
     const { calibration, validation } = calibrateAndValidate(
@@ -460,7 +496,7 @@ async function calibration(log: (line: string) => void): Promise<void> {
     log(
       `repetition ${r + 1}: ${profile.metadata.machine}: handshake ${details.handshakeMs.toFixed(3)} ms (median), ${details.processing.messageUs.toFixed(1)} µs per message and ${details.processing.recordUs.toFixed(2)} µs per record outside the crypto; load average ${loadavg()[0]!.toFixed(2)}`,
     );
-    datagramUs.push(await udpRepetition(identities, profile, r + 1, udp));
+    await udpRepetition(identities, profile, r + 1, udp);
   }
   log("\nvalidation: measured (in memory, between the calibration rounds) vs predicted (simulate, software platform, that repetition's profile)");
   log(`ratio = predicted / measured: the median of ${REPETITIONS} repetitions and their range\n`);
@@ -485,7 +521,8 @@ async function calibration(log: (line: string) => void): Promise<void> {
   log(
     `\ntarget: every figure within 10 % (median ratio): ${all ? 'met' : 'NOT met'}; held-out figures: ${heldOut ? 'met' : 'NOT met'} (load average now ${loadavg()[0]!.toFixed(2)})`,
   );
-  printUdp(log, udp, datagramUs);
+  const { rows, datagramUs } = predictUdp(udp);
+  printUdp(log, rows, datagramUs, udp);
 }
 
 /**

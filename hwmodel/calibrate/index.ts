@@ -21,4 +21,4 @@ export type { OpTally, SampleSource } from './samples.js';
 export { directSamples, DIRECT_SIZES } from './direct.js';
 export { clockOf, cpuTime, wallTime } from './clock.js';
 export type { Clock, ClockName } from './clock.js';
-export { mean, median, trimmedMean } from './stats.js';
+export { mean, median, quantile, recordTime, trimmedMean } from './stats.js';

@@ -16,7 +16,7 @@ import { serverIdentity, type CalibrationScheme, type ServerIdentity } from './i
 import { exchangeRecord, handshake, workCounts, type PairConfig, type WorkCounts } from './loop.js';
 import { CALIBRATION_GROUPS, CALIBRATION_SCHEMES, CALIBRATION_SUITES, resolveCalibrateOptions, type CalibrateOptions } from './options.js';
 import { CostSamples, tallyCostUs, tallyOps, type OpTally } from './samples.js';
-import { median, trimmedMean } from './stats.js';
+import { recordTime, mean, median, trimmedMean } from './stats.js';
 
 /** What the calibration saw, beside the profile it built. */
 export interface CalibrationDetails {
@@ -30,7 +30,7 @@ export interface CalibrationDetails {
   readonly messages: number;
   /** Median records received plus datagrams sent per handshake, both sides. */
   readonly records: number;
-  /** Median over the batches of the time of one application record (send, transmit, receive, deliver), µs (on the calibration's clock). */
+  /** The time of one application record (send, transmit, receive, deliver): per fitted suite `recordTime` of its batches (their 10 % quantile), then the mean over the suites, µs (on the calibration's clock). */
   readonly recordUs: number;
   /** The processing figures put in the profile. */
   readonly processing: TimingProfile['processing'];
@@ -54,6 +54,8 @@ export const TRIM = 0.1;
 export const TIMED_RUN = 3;
 /** Rounds the timed records are split into, the suites alternating. */
 const RECORD_ROUNDS = 6;
+/** Timed batches of records per suite and round (`recordTime` of them is the record's time). */
+const RECORD_BATCHES = 4;
 
 /** The machine as the profile names it: CPU model and core count. */
 export function machineName(): string {
@@ -77,11 +79,13 @@ export function calibrate(options: CalibrateOptions = {}): TimingProfile {
  * clock (CPU time by default, see `CalibrateOptions.clock`), C the costed
  * operations it ran, charged by the fitted table:
  *
- * - recordUs = (T/n − C/n) / 2 with T/n the median over the timed batches
- *   of records (each record one datagram sent and one record received): the
- *   batches alternate with sampled records, whose garbage the collector
- *   clears in whichever batch comes next, a cost the validation's bare runs
- *   do not carry;
+ * - recordUs = (T/n − C/n) / 2 per fitted suite, with T/n the
+ *   `recordTime` (10 % quantile) of that suite's timed batches of records
+ *   (each record one datagram sent and one record received; 4 batches a
+ *   round) and C/n what its records run, then the mean over the suites: on
+ *   a shared machine the batches fall in a fast and a slow cluster (see
+ *   `recordTime`), and a median over both suites' batches together landed
+ *   in either suite's;
  * - messageUs = (T − C − recordUs × R) / M per handshake, R the records
  *   received plus datagrams sent and M the handshake messages received plus
  *   sent, both sides; the mean over the handshakes ({@link TRIM} trimmed).
@@ -146,20 +150,23 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   // timing. A busy spell on the machine touches every kind of sample alike.
   const rounds = o.handshakes;
   // Timed records on the bare provider; what a record runs, from listed records of the same pair kind.
-  const records = { us: 0, count: 0, tally: new Map() as OpTally, listed: 0 };
-  const recordUsEach: number[] = [];
+  // Per suite (pair): its batches and what its records run. A suite's records cost its own AEAD: the
+  // median of both suites' batches together fell in either suite's cluster from one run to the next.
+  const records = pairs.map(() => ({ batchUs: [] as number[], tally: new Map() as OpTally, listed: 0 }));
   for (let round = 0; round < RECORD_ROUNDS; round++) {
     const n = share(o.records, RECORD_ROUNDS, round);
-    for (const pair of n > 0 ? pairs : []) {
-      const t0 = o.clock();
-      for (let i = 0; i < n; i++) exchangeRecord(pair.timed.client, pair.timed.server, payload, 10);
-      const us = (o.clock() - t0) * 1000;
+    for (const [p, pair] of (n > 0 ? pairs : []).entries()) {
+      const suiteRecords = records[p]!;
+      for (let b = 0; b < RECORD_BATCHES; b++) {
+        const k = share(n, RECORD_BATCHES, b);
+        if (k === 0) continue;
+        const t0 = o.clock();
+        for (let i = 0; i < k; i++) exchangeRecord(pair.timed.client, pair.timed.server, payload, 10);
+        suiteRecords.batchUs.push(((o.clock() - t0) * 1000) / k);
+      }
       log.take();
-      for (let i = Math.ceil(n / 4); i > 0; i--, records.listed++) exchangeRecord(pair.listed.client, pair.listed.server, payload, 10);
-      tallyOps(log.take(), records.tally);
-      recordUsEach.push(us / n);
-      records.us += us;
-      records.count += n;
+      for (let i = Math.ceil(n / 4); i > 0; i--, suiteRecords.listed++) exchangeRecord(pair.listed.client, pair.listed.server, payload, 10);
+      tallyOps(log.take(), suiteRecords.tally);
       for (let i = Math.ceil(n / 4); i > 0; i--) {
         exchangeRecord(pair.sampled.client, pair.sampled.server, payload, 10);
         samples.addAll(log.take());
@@ -207,11 +214,15 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   // sum (unlike the medians behind the table) keeps every such wait.
   const measurements = { machine: machineName(), date: new Date(wallClock).toISOString(), provider: o.providerName, crypto: samples.overrides(), lanes: 1 };
   const model = CryptoTimingModel.fromProfile(profileFromMeasurements(measurements, o.base), { loadFactor: 1 });
-  // Per record: the median batch (the suites' batches alternate with the sampled records, whose garbage the
-  // collector may clear in any batch; the validation's bare runs make far less), less the charged crypto.
-  const recordCryptoUs = tallyCostUs(records.tally, model) / records.listed;
-  const recordUs = Math.max(0, (median(recordUsEach) - recordCryptoUs) / 2);
-  o.log(`calibrate: records: ${median(recordUsEach).toFixed(2)} µs each, ${recordUs.toFixed(2)} µs per record or datagram outside the crypto`);
+  // Per record, per suite: recordTime of its batches (their 10 % quantile: the batches fall in a fast and a
+  // slow cluster; the validation measures its record rate the same way), less its charged crypto; then the mean
+  // over the suites.
+  const perSuite = records.map((r) => ({ batchUs: recordTime(r.batchUs), cryptoUs: tallyCostUs(r.tally, model) / r.listed }));
+  const recordUs = Math.max(0, mean(perSuite.map((r) => (r.batchUs - r.cryptoUs) / 2)));
+  const recordBatchUs = mean(perSuite.map((r) => r.batchUs));
+  o.log(
+    `calibrate: records: ${perSuite.map((r, i) => `${x25519[i]!.timed.suite} ${r.batchUs.toFixed(2)} µs each (crypto ${r.cryptoUs.toFixed(2)})`).join(', ')}; ${recordUs.toFixed(2)} µs per record or datagram outside the crypto`,
+  );
   const perMessage: number[][] = configs.map(() => []);
   const shares: number[] = [];
   const messageCounts: number[] = [];
@@ -243,7 +254,7 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
       cryptoShare: median(shares),
       messages: median(messageCounts),
       records: median(recordCounts),
-      recordUs: median(recordUsEach),
+      recordUs: recordBatchUs,
       processing,
     },
   };

@@ -14,7 +14,7 @@ import type { Clock } from './clock.js';
 import { SERVER_NAME, type ServerIdentity } from './identity.js';
 import { exchangeRecord, handshake, type PairConfig } from './loop.js';
 import { TRIM } from './measure.js';
-import { median, trimmedMean } from './stats.js';
+import { recordTime, trimmedMean } from './stats.js';
 
 /** A validated configuration: suite, group and the server identity (its certificate's scheme). */
 export interface ValidationCase {
@@ -55,21 +55,25 @@ export interface MeasureOptions {
   readonly clock: Clock;
 }
 
+/** Timed chunks each call of `records(n)` splits its records into, per case. */
+const RECORD_CHUNKS = 4;
+
 /**
  * The software figures of some cases, measured in chunks (so another
  * measurement can run between them, see `calibrateAndValidate`): the mean
  * ({@link TRIM} trimmed, as the calibration's) of the in-memory handshake
- * latency (to the client connected), and the median chunk's records per
- * second (send + transmit + receive + deliver between a connected pair, one
- * after another), as the calibration fits the per-record cost on its median
- * batch: a chunk runs right after a calibration round and may pay for
- * collecting that round's garbage (its sampled records), which no record
- * of a real run pays; over all chunks the rate moved by ±20 % between runs.
+ * latency (to the client connected), and the records per second (send +
+ * transmit + receive + deliver between a connected pair, one after
+ * another) of `recordTime` of the chunks' time per record (their 10 %
+ * quantile), as the calibration fits the per-record cost on `recordTime` of its
+ * batches: on this shared machine the chunks fall in a fast cluster and a
+ * slow one (two to three times slower), and a median of a few chunks landed in
+ * either from run to run (the ratio moved 0.63–1.40).
  */
 export class SoftwareMeasurement {
   private readonly clock: Clock;
   private readonly payload = new Uint8Array(RECORD_BYTES).fill(0x42);
-  private readonly state: { config: PairConfig; pair: ReturnType<typeof handshake>; handshakeMs: number[]; chunkRates: number[] }[];
+  private readonly state: { config: PairConfig; pair: ReturnType<typeof handshake>; handshakeMs: number[]; chunkUs: number[] }[];
 
   /** Warms up: `warmup` untimed handshakes per case and a connected pair each. */
   constructor(cases: readonly ValidationCase[], o: Pick<MeasureOptions, 'provider' | 'warmup' | 'records' | 'clock'>) {
@@ -87,7 +91,7 @@ export class SoftwareMeasurement {
       for (let i = 0; i < o.warmup; i++) handshake(config);
       const pair = handshake(config);
       for (let i = 0; i < Math.min(o.records, 5000); i++) exchangeRecord(pair.client, pair.server, this.payload, 1);
-      return { config, pair, handshakeMs: [] as number[], chunkRates: [] as number[] };
+      return { config, pair, handshakeMs: [] as number[], chunkUs: [] as number[] };
     });
   }
 
@@ -96,19 +100,23 @@ export class SoftwareMeasurement {
     for (const s of this.state) for (let i = 0; i < n; i++) s.handshakeMs.push(handshake(s.config).clientMs);
   }
 
-  /** `n` timed records of each case. */
+  /** `n` timed records of each case, in {@link RECORD_CHUNKS} timed chunks. */
   records(n: number): void {
     if (n === 0) return;
     for (const s of this.state) {
-      const t0 = this.clock();
-      for (let i = 0; i < n; i++) exchangeRecord(s.pair.client, s.pair.server, this.payload, 1);
-      s.chunkRates.push((n * 1000) / (this.clock() - t0));
+      for (let c = 0; c < RECORD_CHUNKS; c++) {
+        const k = share(n, RECORD_CHUNKS, c);
+        if (k === 0) continue;
+        const t0 = this.clock();
+        for (let i = 0; i < k; i++) exchangeRecord(s.pair.client, s.pair.server, this.payload, 1);
+        s.chunkUs.push(((this.clock() - t0) * 1000) / k);
+      }
     }
   }
 
   /** The figures so far, per case. */
   figures(): SoftwareFigures[] {
-    return this.state.map((s) => ({ handshakeMs: trimmedMean(s.handshakeMs, TRIM), recordsPerSecond: median(s.chunkRates) }));
+    return this.state.map((s) => ({ handshakeMs: trimmedMean(s.handshakeMs, TRIM), recordsPerSecond: 1e6 / recordTime(s.chunkUs) }));
   }
 }
 

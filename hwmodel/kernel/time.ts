@@ -45,7 +45,9 @@ export function checkTime(t: number, what = 'time'): SimTime {
 export function time(value: number, unit: TimeUnit): SimTime {
   const scale = TIME_UNITS[unit] as number | undefined;
   if (scale === undefined) throw new RangeError(`unknown time unit ${String(unit)} (ps, ns, us, ms or s)`);
-  return checkTime(Math.round(value * scale), `time(${String(value)}, '${unit}')`);
+  const t = Math.round(value * scale);
+  if (!Number.isSafeInteger(t) || t < 0) checkTime(t, `time(${String(value)}, '${unit}')`); // the text is built only to fail (fromMs runs per timer poll)
+  return t;
 }
 
 /**

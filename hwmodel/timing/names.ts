@@ -84,6 +84,18 @@ export function isOneOf<T extends string>(list: readonly T[], value: unknown): v
  * provider's AEAD name (`aes-128-gcm`); `undefined` when it is none of them.
  */
 export function suiteFromName(name: string): CipherSuite | undefined {
+  let s = SUITE_BY_NAME.get(name);
+  if (s === undefined && !SUITE_BY_NAME.has(name)) {
+    s = findSuite(name);
+    if (SUITE_BY_NAME.size < 256) SUITE_BY_NAME.set(name, s);
+  }
+  return s;
+}
+
+/** Names already looked up (every AEAD operation the crypto engine costs asks; toUpperCase would make a string each time). */
+const SUITE_BY_NAME = new Map<string, CipherSuite | undefined>();
+
+function findSuite(name: string): CipherSuite | undefined {
   const upper = name.toUpperCase();
   if (isOneOf(CIPHER_SUITES, upper)) return upper;
   for (const s of CIPHER_SUITES) if (SUITE_ALGORITHMS[s].aead === name) return s;

@@ -8,6 +8,8 @@ import {
   costedUs,
   mean,
   median,
+  quantile,
+  recordTime,
   robustLinearFit,
   trimmedMean,
 } from '../../../hwmodel/calibrate/index.js';
@@ -24,6 +26,21 @@ test('median and trimmed mean ignore the tail', (t) => {
   t.throws(() => mean([]), { instanceOf: ConfigError });
   t.throws(() => median([]), { instanceOf: ConfigError });
   t.throws(() => trimmedMean([1], 0.5), { instanceOf: ConfigError });
+});
+
+test('quantile interpolates between the sorted samples; recordTime keeps to the fast cluster of record chunks', (t) => {
+  t.is(quantile([3, 1, 2], 0), 1);
+  t.is(quantile([3, 1, 2], 1), 3);
+  t.is(quantile([4, 1, 3, 2], 0.5), 2.5);
+  t.is(quantile([10, 20], 0.25), 12.5);
+  t.throws(() => quantile([], 0.1), { instanceOf: ConfigError });
+  t.throws(() => quantile([1], 1.5), { instanceOf: ConfigError });
+  // Chunks as the calibration saw them: a tight fast cluster and 60 % of them two to three times slower.
+  const fast = [8.4, 8.5, 8.6, 8.7, 8.8, 8.5, 8.6, 8.9, 8.4, 8.6];
+  const slow = [17, 22, 25, 19, 30, 21, 18, 27, 24, 20, 26, 23, 16, 29, 28];
+  const t0 = recordTime([...fast, ...slow]);
+  t.true(t0 >= 8.4 && t0 <= 8.9, `${t0}`);
+  t.true(median([...fast, ...slow]) > 16); // what the median made of the same chunks
 });
 
 test('robustLinearFit recovers a line through noisy buckets and shrugs off outliers', (t) => {
