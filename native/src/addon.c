@@ -386,45 +386,102 @@ static napi_value record_open_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* The arguments hmac and hkdfExpand share: (hash, key, data, out). */
+/*
+ * hmacIn(hash, scratch, keyLength, dataLength) and
+ * hkdfExpandIn(hash, scratch, prkLength, infoLength, length) work inside one
+ * buffer the caller keeps: the two inputs at scratch[0, a) and [a, a + b),
+ * the output written right after them. A buffer made once and kept is
+ * cheap to hand to N-API; fresh small Uint8Arrays (secrets, outputs) live
+ * on V8's heap and are copied out to a backing store on every call.
+ */
 typedef struct {
   int32_t hash;
-  const uint8_t *key;
-  size_t key_length;
-  const uint8_t *data;
-  size_t data_length;
-  uint8_t *out;
-  size_t out_size;
+  uint8_t *scratch;
+  size_t first;
+  size_t second;
+  size_t length;
 } kdf_args;
 
-static int kdf_arguments(call *c, napi_env env, napi_callback_info info, const char *fn, kdf_args *a) {
-  if (!begin(c, env, info, fn, 4)) return 0;
+static int kdf_arguments(call *c, napi_env env, napi_callback_info info, const char *fn, size_t argc, kdf_args *a) {
+  size_t size = 0;
+  if (!begin(c, env, info, fn, argc)) return 0;
   a->hash = int_arg(c, 0);
-  a->key = bytes(c, 1, &a->key_length);
-  a->data = bytes(c, 2, &a->data_length);
-  a->out = bytes(c, 3, &a->out_size);
+  a->scratch = bytes(c, 1, &size);
+  int32_t first = int_arg(c, 2);
+  int32_t second = int_arg(c, 3);
+  int32_t length = argc > 4 ? int_arg(c, 4) : hash_length(a->hash);
   if (c->failed) return 0;
   if (hash_length(a->hash) < 0) return fail(c, "unknown hash id"), 0;
+  if (length > 255 * hash_length(a->hash)) return fail(c, "more than 255 * HashLen bytes asked"), 0;
+  if (!within(size, 0, (int64_t)first + second + length)) return fail(c, "the inputs and the output do not fit the scratch buffer"), 0;
+  a->first = (size_t)first;
+  a->second = (size_t)second;
+  a->length = (size_t)length;
   return 1;
 }
 
-/* hmac(hash, key, data, out): HMAC-Hash(key, data) into out, which is exactly the hash's length. */
+/* hmacIn(hash, scratch, keyLength, dataLength): HMAC-Hash(key, data), HashLen bytes after the data. */
 static napi_value hmac_js(napi_env env, napi_callback_info info) {
   call c;
   kdf_args a;
-  if (!kdf_arguments(&c, env, info, "hmac", &a)) return NULL;
-  if (a.out_size != (size_t)hash_length(a.hash)) return fail(&c, "the output must be exactly the hash's length"), NULL;
-  if (kdf_hmac(a.hash, a.key, a.key_length, a.data, a.data_length, a.out) != 0) return fail(&c, "OpenSSL refused the HMAC"), NULL;
+  if (!kdf_arguments(&c, env, info, "hmacIn", 4, &a)) return NULL;
+  uint8_t *data = a.scratch + a.first;
+  if (kdf_hmac(a.hash, a.scratch, a.first, data, a.second, data + a.second) != 0) return fail(&c, "HMAC failed"), NULL;
   return NULL;
 }
 
-/* hkdfExpand(hash, prk, info, out): HKDF-Expand(prk, info, out.length) into out. */
+/* hkdfExpandIn(hash, scratch, prkLength, infoLength, length): HKDF-Expand(prk, info, length) after the info. */
 static napi_value hkdf_expand_js(napi_env env, napi_callback_info info) {
   call c;
   kdf_args a;
-  if (!kdf_arguments(&c, env, info, "hkdfExpand", &a)) return NULL;
-  if (a.out_size > 255 * (size_t)hash_length(a.hash)) return fail(&c, "more than 255 * HashLen bytes asked"), NULL;
-  if (kdf_hkdf_expand(a.hash, a.key, a.key_length, a.data, a.data_length, a.out, a.out_size) != 0) return fail(&c, "OpenSSL refused the HMAC"), NULL;
+  if (!kdf_arguments(&c, env, info, "hkdfExpandIn", 5, &a)) return NULL;
+  uint8_t *label = a.scratch + a.first;
+  if (kdf_hkdf_expand(a.hash, a.scratch, a.first, label, a.second, label + a.second, a.length) != 0) return fail(&c, "HKDF-Expand failed"), NULL;
+  return NULL;
+}
+
+/* A hash state argument: exactly hash_state_size() bytes, 8-byte aligned (it holds 64-bit words). */
+static uint8_t *hash_state_arg(call *c, size_t i) {
+  size_t size = 0;
+  uint8_t *state = bytes(c, i, &size);
+  if (state == NULL) return NULL;
+  if (size != hash_state_size() || (uintptr_t)state % 8 != 0) return fail(c, "expected a hash state (hashStateLength bytes, 8-byte aligned)"), NULL;
+  return state;
+}
+
+/* hashInit(hash, state): a fresh SHA-256 or SHA-384 state. */
+static napi_value hash_init_js(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, "hashInit", 2)) return NULL;
+  int32_t hash = int_arg(&c, 0);
+  uint8_t *state = hash_state_arg(&c, 1);
+  if (c.failed) return NULL;
+  if (hash_state_init(state, hash) != 0) return fail(&c, "unknown hash id"), NULL;
+  return NULL;
+}
+
+/* hashUpdate(state, data) */
+static napi_value hash_update_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t length = 0;
+  if (!begin(&c, env, info, "hashUpdate", 2)) return NULL;
+  uint8_t *state = hash_state_arg(&c, 0);
+  const uint8_t *data = bytes(&c, 1, &length);
+  if (c.failed) return NULL;
+  if (hash_state_update(state, data, length) != 0) return fail(&c, "the hash state is not one hashInit made"), NULL;
+  return NULL;
+}
+
+/* hashDigest(state, out): the digest of everything so far into out[0, HashLen); the state keeps running. */
+static napi_value hash_digest_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t out_size = 0;
+  if (!begin(&c, env, info, "hashDigest", 2)) return NULL;
+  const uint8_t *state = hash_state_arg(&c, 0);
+  uint8_t *out = bytes(&c, 1, &out_size);
+  if (c.failed) return NULL;
+  if (out_size < MAX_HASH_LENGTH) return fail(&c, "the output needs 48 bytes"), NULL;
+  if (hash_state_digest(state, out) != 0) return fail(&c, "the hash state is not one hashInit made"), NULL;
   return NULL;
 }
 
@@ -529,8 +586,9 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"hmac", hmac_js},
-      {"hkdfExpand", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
+      {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"hmacIn", hmac_js},
+      {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
+      {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value f;
@@ -538,6 +596,9 @@ static napi_value init(napi_env env, napi_value exports) {
         napi_set_named_property(env, exports, functions[i].name, f) != napi_ok)
       return NULL;
   }
+  napi_value state_length;
+  napi_create_uint32(env, (uint32_t)hash_state_size(), &state_length);
+  napi_set_named_property(env, exports, "hashStateLength", state_length);
   napi_value version;
   napi_create_string_utf8(env, OpenSSL_version(OPENSSL_VERSION), NAPI_AUTO_LENGTH, &version);
   napi_set_named_property(env, exports, "openssl", version);

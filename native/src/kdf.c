@@ -123,3 +123,35 @@ int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8
   OPENSSL_cleanse(&k, sizeof k);
   return 0;
 }
+
+size_t hash_state_size(void) {
+  return sizeof(sha_state);
+}
+
+/* A state from outside (JavaScript memory) is used only when its fields say it is one of ours: a known hash, the block fill below the block length, its own digest length. */
+static int valid_state(const sha_state *s) {
+  if (s->hash == HASH_SHA256) return s->u.sha256.num < 64 && s->u.sha256.md_len == 32;
+  if (s->hash == HASH_SHA384) return s->u.sha384.num < 128 && s->u.sha384.md_len == 48;
+  return 0;
+}
+
+int hash_state_init(void *state, int hash) {
+  if (hash_length(hash) < 0) return -1;
+  sha_init((sha_state *)state, hash);
+  return 0;
+}
+
+int hash_state_update(void *state, const uint8_t *data, size_t length) {
+  if (!valid_state((sha_state *)state)) return -1;
+  sha_update((sha_state *)state, data, length);
+  return 0;
+}
+
+int hash_state_digest(const void *state, uint8_t *out) {
+  sha_state copy;
+  memcpy(&copy, state, sizeof copy);
+  if (!valid_state(&copy)) return -1;
+  sha_final(&copy, out);
+  OPENSSL_cleanse(&copy, sizeof copy);
+  return 0;
+}

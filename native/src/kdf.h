@@ -32,4 +32,16 @@ int kdf_hmac(int hash, const uint8_t *key, size_t key_length, const uint8_t *dat
  */
 int kdf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_length, const uint8_t *info, size_t info_length, uint8_t *out, size_t length);
 
+/*
+ * An incremental SHA-256/SHA-384 whose whole state is hash_state_size()
+ * bytes of plain data the caller keeps (8-byte aligned), so forking a
+ * running hash is a copy of those bytes. A state whose fields are not
+ * consistent is refused (-1), never used. hash_state_digest leaves the
+ * state running.
+ */
+size_t hash_state_size(void);
+int hash_state_init(void *state, int hash);
+int hash_state_update(void *state, const uint8_t *data, size_t length);
+int hash_state_digest(const void *state, uint8_t *out);
+
 #endif

@@ -9,7 +9,7 @@ import { CryptoError, type CryptoProvider, type HashAlgorithm } from '../../runt
 import { fromHex, hex } from '../support/canon.js';
 
 /**
- * HMAC, HKDF, X25519 and random bytes in the native addon (native/src/kdf.c, x25519.c):
+ * HMAC, HKDF, the incremental hash, X25519 and random bytes in the native addon (native/src/kdf.c, x25519.c):
  * RFC 5869's vectors on every provider, agreement with node:crypto's own
  * HKDF on random inputs, the bounds, that the calls really go to the addon,
  * and that a refused X25519 value leaves no OpenSSL error queued for node.
@@ -95,11 +95,11 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     });
   }
 
-  test('the native provider computes HMAC, HKDF, X25519 and random bytes in the addon, not through node:crypto', (t) => {
+  test('the native provider computes HMAC, HKDF, X25519, random bytes and the incremental hash in the addon, not through node:crypto', (t) => {
     const calls: string[] = [];
     const spied = binding as unknown as Record<string, unknown>;
     const originals = new Map<string, unknown>();
-    for (const name of ['hmac', 'hkdfExpand', 'x25519Create', 'x25519Derive', 'randomFill']) {
+    for (const name of ['hmacIn', 'hkdfExpandIn', 'x25519Create', 'x25519Derive', 'randomFill', 'hashInit', 'hashUpdate', 'hashDigest']) {
       const f = spied[name] as (...args: unknown[]) => unknown;
       originals.set(name, f);
       spied[name] = (...args: unknown[]): unknown => {
@@ -115,10 +115,69 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
       share.deriveSecret(nodeProvider.generateKeyShare('x25519').publicKey);
       share.release();
       native.randomBytes(16);
+      const transcript = native.createHash('sha384');
+      transcript.update(Uint8Array.of(1));
+      transcript.digest();
     } finally {
       for (const [name, f] of originals) spied[name] = f;
     }
-    t.deepEqual(calls, ['hmac', 'hkdfExpand', 'hmac', 'x25519Create', 'x25519Derive', 'randomFill']);
+    t.deepEqual(calls, ['hmacIn', 'hkdfExpandIn', 'hmacIn', 'x25519Create', 'x25519Derive', 'randomFill', 'hashInit', 'hashUpdate', 'hashDigest']);
+  });
+
+  test('inputs and outputs larger than the kept scratch buffer (4 KiB) give the same bytes as node', (t) => {
+    const key = crypto.randomBytes(3000);
+    const data = crypto.randomBytes(2000);
+    t.is(hex(native.hmac('sha384', key, data)), crypto.createHmac('sha384', key).update(data).digest('hex'));
+    const prk = crypto.randomBytes(48);
+    t.is(hex(native.hkdfExpand('sha384', prk, data.subarray(0, 255), 255 * 48)), hex(nodeProvider.hkdfExpand('sha384', prk, data.subarray(0, 255), 255 * 48)));
+    // And the small path right after still starts from a clean buffer.
+    t.is(hex(native.hmac('sha256', Uint8Array.of(1), Uint8Array.of(2))), crypto.createHmac('sha256', Uint8Array.of(1)).update(Uint8Array.of(2)).digest('hex'));
+  });
+
+  for (const h of ['sha256', 'sha384'] as const) {
+    test(`${h}: the native incremental hash agrees with node:crypto's through updates, digests on the way and forks`, (t) => {
+      fc.assert(
+        fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 12 }), fc.nat(12), (chunks, forkAt) => {
+          const ours = native.createHash(h);
+          const theirs = crypto.createHash(h);
+          let fork: { ours: ReturnType<typeof native.createHash>; theirs: crypto.Hash } | undefined;
+          for (const [i, chunk] of chunks.entries()) {
+            if (i === forkAt) fork = { ours: ours.clone(), theirs: theirs.copy() };
+            ours.update(chunk);
+            theirs.update(chunk);
+            if (hex(ours.digest()) !== theirs.copy().digest('hex')) return false;
+          }
+          if (fork) {
+            fork.ours.update(Uint8Array.of(7));
+            fork.theirs.update(Uint8Array.of(7));
+            if (hex(fork.ours.digest()) !== fork.theirs.digest('hex')) return false;
+          }
+          // The fork left the original alone, and digest() left it running.
+          return hex(ours.digest()) === theirs.digest('hex') && ours.algorithm === h;
+        }),
+        { numRuns: 150 },
+      );
+      t.pass();
+    });
+  }
+
+  test('the addon refuses a hash state it did not make (wrong size, misaligned, fields out of range) instead of using it', (t) => {
+    const err = { instanceOf: RangeError, code: 'ERR_DTLS13_NATIVE' };
+    const state = new Uint8Array(new ArrayBuffer(binding.hashStateLength + 8));
+    t.throws(() => binding.hashInit(0, state), { ...err, message: /hashInit: expected a hash state/ });
+    t.throws(() => binding.hashInit(0, state.subarray(1, 1 + binding.hashStateLength)), { ...err, message: /hashInit: expected a hash state/ });
+    const ok = state.subarray(0, binding.hashStateLength);
+    t.throws(() => binding.hashInit(5, ok), { ...err, message: /hashInit: unknown hash/ });
+    binding.hashInit(0, ok);
+    binding.hashUpdate(ok, new Uint8Array(100));
+    const out = new Uint8Array(48);
+    binding.hashDigest(ok, out);
+    t.is(hex(out.subarray(0, 32)), crypto.createHash('sha256').update(new Uint8Array(100)).digest('hex'));
+    // Garbage where the block fill count and digest length live: refused, never used as an index.
+    ok.fill(0xff, 4);
+    t.throws(() => binding.hashUpdate(ok, new Uint8Array(10)), { ...err, message: /hashUpdate: the hash state is not one hashInit made/ });
+    t.throws(() => binding.hashDigest(ok, out), { ...err, message: /hashDigest: the hash state is not one hashInit made/ });
+    t.throws(() => binding.hashDigest(new Uint8Array(new ArrayBuffer(binding.hashStateLength)), out), { ...err, message: /not one hashInit made/ });
   });
 
   test('native random bytes: the length asked, none for 0, never the same 32 bytes twice', (t) => {
@@ -135,12 +194,13 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
 
   test('the addon checks the HMAC and HKDF arguments itself and throws a RangeError naming the call', (t) => {
     const err = { instanceOf: RangeError, code: 'ERR_DTLS13_NATIVE' };
-    t.throws(() => binding.hmac(0, new Uint8Array(32), new Uint8Array(1), new Uint8Array(31)), { ...err, message: /hmac: .*length/ });
-    t.throws(() => binding.hmac(2, new Uint8Array(32), new Uint8Array(1), new Uint8Array(32)), { ...err, message: /hmac: unknown hash/ });
-    t.throws(() => binding.hkdfExpand(0, new Uint8Array(32), new Uint8Array(1), new Uint8Array(255 * 32 + 1)), {
-      ...err,
-      message: /hkdfExpand: more than 255/,
-    });
+    const scratch = new Uint8Array(200);
+    t.throws(() => binding.hmacIn(0, scratch, 100, 69), { ...err, message: /hmacIn: the inputs and the output do not fit/ });
+    t.notThrows(() => binding.hmacIn(0, scratch, 100, 68));
+    t.throws(() => binding.hmacIn(2, scratch, 1, 1), { ...err, message: /hmacIn: unknown hash/ });
+    t.throws(() => binding.hmacIn(0, scratch, -1, 1), { ...err, message: /hmacIn: expected a non-negative integer/ });
+    t.throws(() => binding.hkdfExpandIn(0, new Uint8Array(9000), 32, 1, 255 * 32 + 1), { ...err, message: /hkdfExpandIn: more than 255/ });
+    t.throws(() => binding.hkdfExpandIn(1, scratch, 32, 10, 159), { ...err, message: /hkdfExpandIn: the inputs and the output do not fit/ });
     t.throws(() => binding.x25519Create(new Uint8Array(31), new Uint8Array(32)), { ...err, message: /x25519Create: .*32 bytes/ });
     const share = binding.x25519Create(new Uint8Array(0), new Uint8Array(32));
     t.throws(() => binding.x25519Derive(share, new Uint8Array(33), new Uint8Array(32)), { ...err, message: /x25519Derive/ });

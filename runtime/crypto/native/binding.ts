@@ -53,16 +53,28 @@ export interface NativeBinding {
     outOffset: number,
   ): number;
   release(key: NativeHandle): void;
-  /** HMAC-Hash(key, data) into `out`, exactly the hash's length (hash ids: ids.ts HASH_ID). */
-  hmac(hash: number, key: Uint8Array, data: Uint8Array, out: Uint8Array): void;
-  /** HKDF-Expand(prk, info, out.length) into `out` (RFC 5869 §2.3), at most 255 * HashLen bytes. */
-  hkdfExpand(hash: number, prk: Uint8Array, info: Uint8Array, out: Uint8Array): void;
+  /**
+   * HMAC-Hash(key, data) inside `scratch`: the key at [0, keyLength), the
+   * data right after it, the HashLen-byte result right after the data
+   * (hash ids: ids.ts HASH_ID). One buffer kept by the caller: fresh small
+   * Uint8Arrays are copied to a backing store whenever N-API reads them.
+   */
+  hmacIn(hash: number, scratch: Uint8Array, keyLength: number, dataLength: number): void;
+  /** HKDF-Expand(prk, info, length) (RFC 5869 §2.3) inside `scratch` the same way: prk, info, then the `length` bytes (at most 255 * HashLen). */
+  hkdfExpandIn(hash: number, scratch: Uint8Array, prkLength: number, infoLength: number, length: number): void;
   /** An X25519 share from a 32-byte private key, or a fresh one for an empty array; its public value is written to `publicOut` (32 bytes). */
   x25519Create(privateKey: Uint8Array, publicOut: Uint8Array): NativeHandle;
   /** The X25519 shared secret with `peer` into `out` (32 bytes each); false when OpenSSL refuses the peer value (a low-order point). */
   x25519Derive(key: NativeHandle, peer: Uint8Array, out: Uint8Array): boolean;
   /** Fills `out` from OpenSSL's random generator (RAND_bytes, as node's randomBytes). */
   randomFill(out: Uint8Array): void;
+  /** The byte length of an incremental hash state (hashInit/hashUpdate/hashDigest); a state is plain data, so a copy of its bytes is a fork. */
+  readonly hashStateLength: number;
+  /** A fresh SHA-256/SHA-384 state in `state` (hashStateLength bytes, 8-byte aligned: its own ArrayBuffer). */
+  hashInit(hash: number, state: Uint8Array): void;
+  hashUpdate(state: Uint8Array, data: Uint8Array): void;
+  /** The digest so far into `out` (48 bytes of room; HashLen written); the state keeps running. */
+  hashDigest(state: Uint8Array, out: Uint8Array): void;
   /**
    * Sends `count` of `datagrams` to `ipv4:port` (the address as a 32-bit
    * number) on the UDP socket `fd` with sendmmsg(2), 64 per system call;

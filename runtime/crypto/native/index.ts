@@ -5,6 +5,7 @@ import { NODE_SIGNATURE_ALGORITHMS } from '../node/signature.js';
 import type { CryptoProvider } from '../provider.js';
 import { nativeAead } from './aead.js';
 import { nativeBinding, type NativeBinding } from './binding.js';
+import { nativeHash } from './hash.js';
 import { nativeKdf } from './kdf.js';
 import { nativeKeyExchange } from './key-exchange.js';
 import { nativeMask } from './mask.js';
@@ -14,21 +15,29 @@ export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
 
 /**
  * The `native` provider: the record path (AEAD, record number mask, a whole
- * record per call), HMAC and HKDF (one call each), X25519 key shares and
- * random bytes in dtls13's own addon on the OpenSSL inside node, one cipher
- * context per key and direction; everything else (hashes, other groups,
- * signatures) is the `node` provider's, the same OpenSSL through
- * node:crypto. An addon built before the HMAC, X25519 and random calls
- * existed still loads: those stay node's.
+ * record per call), HMAC and HKDF (one call each), the incremental
+ * (transcript) hash, X25519 key shares and random bytes in dtls13's own
+ * addon on the OpenSSL inside node, one cipher context per key and
+ * direction; everything else (one-shot digests, other groups, signatures)
+ * is the `node` provider's, the same OpenSSL through node:crypto. An addon
+ * built before these calls existed still loads: those stay node's.
  */
 function makeNativeProvider(binding: NativeBinding): CryptoProvider {
-  const current = typeof binding.hmac === 'function' && typeof binding.x25519Create === 'function' && typeof binding.randomFill === 'function';
+  const current = typeof binding.hmacIn === 'function' && typeof binding.x25519Create === 'function' && typeof binding.hashInit === 'function';
   const kdf = current ? nativeKdf(binding) : nodeProvider;
   const keyExchange = current ? nativeKeyExchange(binding) : nodeProvider;
+  // Small requests go through one kept buffer (see NativeBinding.hmacIn for why), then are copied out.
+  const pool = new Uint8Array(new ArrayBuffer(256));
   const randomBytes = current
     ? (n: number): Uint8Array => {
-        const out = new Uint8Array(n);
-        binding.randomFill(out);
+        if (n > pool.length) {
+          const out = new Uint8Array(n);
+          binding.randomFill(out);
+          return out;
+        }
+        binding.randomFill(pool.subarray(0, n));
+        const out = pool.slice(0, n);
+        pool.fill(0, 0, n);
         return out;
       }
     : nodeProvider.randomBytes;
@@ -36,7 +45,7 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
     name: 'native',
     randomBytes,
     digest: nodeProvider.digest,
-    createHash: nodeProvider.createHash,
+    createHash: current ? nativeHash(binding) : nodeProvider.createHash,
     hmac: kdf.hmac,
     hkdfExtract: kdf.hkdfExtract,
     hkdfExpand: kdf.hkdfExpand,

@@ -3,6 +3,9 @@ import { aeadKeyLength } from '../suites.js';
 import type { NativeBinding, NativeHandle } from './binding.js';
 import { AEAD_ID, MASK_ID, maskKeyLength } from './ids.js';
 
+/** Key (up to 32 bytes), IV (12) and sn_key (up to 32) on their way to the addon. */
+const keys = new Uint8Array(new ArrayBuffer(76));
+
 /**
  * One epoch's record protection in the addon: a record is sealed (AEAD in
  * place, then the record number mask) or opened (mask, sequence number
@@ -19,7 +22,21 @@ class NativeRecordProtection implements RecordProtection {
     if (iv.length !== 12) throw new CryptoError(`the record IV must be 12 bytes, got ${iv.length}`);
     this.binding = binding;
     this.tagLength = aead === 'aes-128-ccm-8' ? 8 : 16;
-    this.handle = binding.recordCreate(AEAD_ID[aead], key, iv, MASK_ID[mask], snKey);
+    // The keys go through one kept buffer: fresh small Uint8Arrays are copied to a backing store when N-API reads them.
+    keys.set(key, 0);
+    keys.set(iv, 32);
+    keys.set(snKey, 44);
+    try {
+      this.handle = binding.recordCreate(
+        AEAD_ID[aead],
+        keys.subarray(0, key.length),
+        keys.subarray(32, 44),
+        MASK_ID[mask],
+        keys.subarray(44, 44 + snKey.length),
+      );
+    } finally {
+      keys.fill(0);
+    }
   }
 
   private live(): NativeHandle {
