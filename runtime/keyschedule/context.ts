@@ -22,18 +22,21 @@ export function hashLen(ctx: ScheduleContext): number {
 const utf8 = new TextEncoder();
 
 /**
- * prefix + Label as bytes, kept for the first 64 distinct labels seen (the
- * key schedule's own, a few dozen, come first); any later ones (exporter
- * labels from the application) are encoded each time, so the map stays small.
+ * prefix + Label as bytes, kept per prefix for the first 64 distinct labels
+ * seen (the key schedule's own, a few dozen, come first); any later ones
+ * (exporter labels from the application) are encoded each time, so the
+ * maps stay small. Looked up by prefix, then label: no string is built per
+ * derivation.
  */
-const labels = new Map<string, Uint8Array>();
+const labels: Readonly<Record<LabelPrefix, Map<string, Uint8Array>>> = { dtls13: new Map(), 'tls13 ': new Map() };
 const KEPT_LABELS = 64;
 
-function labelBytes(full: string): Uint8Array {
-  let bytes = labels.get(full);
+function labelBytes(prefix: LabelPrefix, label: string): Uint8Array {
+  const kept = labels[prefix];
+  let bytes = kept.get(label);
   if (bytes === undefined) {
-    bytes = utf8.encode(full);
-    if (labels.size < KEPT_LABELS) labels.set(full, bytes);
+    bytes = utf8.encode(prefix + label);
+    if (kept.size < KEPT_LABELS) kept.set(label, bytes);
   }
   return bytes;
 }
@@ -43,7 +46,7 @@ function labelBytes(full: string): Uint8Array {
  * HKDF-Expand(Secret, HkdfLabel{ uint16 length; opaque label<7..255> = prefix + Label; opaque context<0..255> }, Length).
  */
 export function hkdfExpandLabel(ctx: ScheduleContext, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
-  const fullLabel = labelBytes(ctx.prefix + label);
+  const fullLabel = labelBytes(ctx.prefix, label);
   if (fullLabel.length > 255 || context.length > 255) throw new RangeError(`HkdfLabel: label or context longer than 255 bytes ('${label}')`);
   const info = new Uint8Array(2 + 1 + fullLabel.length + 1 + context.length);
   info[0] = length >>> 8;
