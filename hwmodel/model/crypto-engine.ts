@@ -94,11 +94,32 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     for (const o of ops) {
       const op = TIMED[o.kind];
       if (op === undefined) continue;
-      const t = this.timing.cost({ op, algorithm: o.algorithm, bytes: o.bytes });
+      const t = this.#cost(op, o.algorithm, o.bytes);
       if (this.accelerated && cryptoUnitOf(op) === 'publicKey') publicKey += t;
       else symmetric += t;
     }
     return { symmetric, publicKey };
+  }
+
+  /**
+   * Operation, algorithm and size → the timing model's cost, kept: a run
+   * costs the same few (a 1,200-byte record's seal, a mask, a handshake's
+   * HKDF steps) thousands of times, and the model's lookup (name checks,
+   * the table entry) is the same every time.
+   */
+  readonly #costs = new Map<TimedOp, Map<string, Map<number, SimTime>>>();
+
+  #cost(op: TimedOp, algorithm: string, bytes: number): SimTime {
+    let byAlgorithm = this.#costs.get(op);
+    if (byAlgorithm === undefined) this.#costs.set(op, (byAlgorithm = new Map()));
+    let bySize = byAlgorithm.get(algorithm);
+    if (bySize === undefined) byAlgorithm.set(algorithm, (bySize = new Map()));
+    let t = bySize.get(bytes);
+    if (t === undefined) {
+      t = this.timing.cost({ op, algorithm, bytes });
+      if (bySize.size < 4096) bySize.set(bytes, t);
+    }
+    return t;
   }
 
   /** The time one command computes (both units, one after the other). */
