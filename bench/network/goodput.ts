@@ -9,7 +9,7 @@ import type { Identity } from '../../tests/support/pki-fixtures.js';
 import type { Peer } from './peer.js';
 import { mbit, median } from './stats.js';
 import { jsTrial, type GoodputOptions, type Trial } from './trial.js';
-import { batchSends } from './batched-send.js';
+import { DatagramIo } from '../../runtime/node/datagram-io.js';
 import { cTrial, wolfGoodputTool, type WolfVariant } from './wolf-goodput.js';
 
 export type { GoodputOptions } from './trial.js';
@@ -17,10 +17,10 @@ export type { GoodputOptions } from './trial.js';
 /**
  * Application-data goodput on loopback, sender and receiver in two
  * processes: dtls13 on the node provider and on the native one (client here
- * → server in the peer process), the native one again with its datagrams
- * sent a burst per sendmmsg call (a bench-side shim on the client's socket,
- * batched-send.ts), plain node:dgram between the same two
- * processes, and the C anchors: wolfSSL DTLS 1.3 without and with its
+ * → server in the peer process), the native one again with its sends
+ * through node:dgram one datagram at a time (the runtime otherwise hands
+ * each turn's datagrams to one sendmmsg call, runtime/node/datagram-io.ts),
+ * plain node:dgram between the same two processes, and the C anchors: wolfSSL DTLS 1.3 without and with its
  * assembly, and plain UDP in C (each a sender and a receiver process). The
  * same payload, burst pacing and socket buffer sizes for all; every round
  * runs one trial of each, in an order reversed every other round, and every
@@ -43,14 +43,15 @@ function sizeSocket(s: Socket, bufferSize: number): void {
 
 /**
  * A dtls13 client per suite on `provider`, to the peer's server on the same
- * provider; `batched`: its socket sends through sendmmsg, a burst per call
- * (batched-send.ts).
+ * provider; `unbatched`: its socket sends every datagram through node:dgram
+ * (the runtime's batched I/O turned off for it, DatagramIo.setBatching), as
+ * on a platform without sendmmsg.
  */
-function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions, batched = false): System {
+function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions, unbatched = false): System {
   const which = provider.name === 'native' ? 'dtls-native' : 'dtls-node';
   const clients = new Map<SupportedCipherSuite, ReturnType<typeof connectUdp>>();
   return {
-    name: `dtls13, ${provider.name} provider${batched ? ' + sendmmsg' : ''}`,
+    name: `dtls13, ${provider.name} provider${unbatched ? ', node:dgram sends' : ''}`,
     perSuite: true,
     run: async (suite) => {
       let client = clients.get(suite);
@@ -58,11 +59,14 @@ function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity
         client = connectUdp({ port, provider, cipherSuites: [suite], trustAnchors: [id.caDer], serverName: 'localhost' });
         await client.handshake;
         sizeSocket(client.socket, o.bufferSize);
-        if (batched && !batchSends(client.socket, o.burst)) throw new Error('sendmmsg is not available here');
+        if (unbatched) DatagramIo.of(client.socket).setBatching(false);
+        else if (!DatagramIo.of(client.socket).batched) console.log('  (no batched datagram I/O here: every datagram goes through node:dgram)');
         clients.set(suite, client);
       }
       const c = client;
-      return jsTrial(peer, which, (d) => c.send(d), o);
+      const trial = await jsTrial(peer, which, (d) => c.send(d), o);
+      if (c.isEnded) throw new Error(`the dtls13 client ended during the trial: ${c.endError?.message ?? 'no reason'}`, { cause: c.internalError });
+      return trial;
     },
     close: async () => {
       for (const c of clients.values()) {
@@ -124,6 +128,7 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
       };
       const native = find('native provider');
       ratioLine('native / node provider (after / before)', native, find('node provider'));
+      ratioLine('native, batched / node:dgram sends', native, find('node:dgram sends'));
       ratioLine('native / wolfSSL C, no assembly', native, find('no assembly'));
       ratioLine('native / wolfSSL C + assembly', native, find('+ assembly'));
     }

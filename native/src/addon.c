@@ -540,7 +540,7 @@ static napi_value x25519_derive_js(napi_env env, napi_callback_info info) {
 /*
  * udpSendBatch(fd, datagrams, count, ipv4, port) -> how many were sent (the
  * first ones), or -errno: `datagrams` is an array of Uint8Array, `ipv4` the
- * peer's address as a 32-bit number.
+ * peer's address as a 32-bit number; port 0 sends to a connected socket's peer.
  */
 static napi_value udp_send_batch_js(napi_env env, napi_callback_info info) {
   call c;
@@ -553,7 +553,7 @@ static napi_value udp_send_batch_js(napi_env env, napi_callback_info info) {
   int32_t port = int_arg(&c, 4);
   if (c.failed) return NULL;
   if (napi_get_value_uint32(env, c.argv[3], &ipv4) != napi_ok) return fail(&c, "expected an IPv4 address as a number"), NULL;
-  if (count > MAX_SEND_BATCH || port < 1 || port > 65535) return fail(&c, "count or port out of range"), NULL;
+  if (count > MAX_SEND_BATCH || port > 65535) return fail(&c, "count or port out of range"), NULL;
   for (int32_t i = 0; i < count; i++) {
     napi_value element;
     napi_typedarray_type type;
@@ -566,6 +566,34 @@ static napi_value udp_send_batch_js(napi_env env, napi_callback_info info) {
     batch[i].length = length;
   }
   napi_create_int32(env, udp_send_batch(fd, batch, count, ipv4, (uint16_t)port), &result);
+  return result;
+}
+
+/*
+ * udpRecvBatch(fd, slab, stride, meta) -> how many datagrams were waiting and
+ * are now in `slab` (datagram i at i * stride; `stride` at least 65,536),
+ * 0 when none, or -errno; `meta` (a Uint32Array of 3 per datagram) gets each
+ * one's length, IPv4 address and port. As many as `meta` has room for, at
+ * most UDP_MAX_BATCH.
+ */
+static napi_value udp_recv_batch_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t slab_length = 0, meta_length = 0;
+  napi_typedarray_type type;
+  void *meta = NULL;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "udpRecvBatch", 4)) return NULL;
+  int32_t fd = int_arg(&c, 0);
+  uint8_t *slab = bytes(&c, 1, &slab_length);
+  int32_t stride = int_arg(&c, 2);
+  if (c.failed) return NULL;
+  if (napi_get_typedarray_info(env, c.argv[3], &type, &meta_length, &meta, NULL, NULL) != napi_ok || type != napi_uint32_array)
+    return fail(&c, "expected a Uint32Array for the datagrams' lengths and addresses"), NULL;
+  if (stride < 65536) return fail(&c, "the stride must be at least 65,536 bytes"), NULL;
+  size_t count = meta_length / 3;
+  if (count > slab_length / (size_t)stride) count = slab_length / (size_t)stride;
+  if (count > UDP_MAX_BATCH) count = UDP_MAX_BATCH;
+  napi_create_int32(env, udp_recv_batch(fd, slab, (size_t)stride, (int)count, (uint32_t *)meta), &result);
   return result;
 }
 
@@ -586,7 +614,7 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"hmacIn", hmac_js},
+      {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js},
   };

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { integerOption } from '../config-error.js';
 import type { DtlsConnection } from '../connection/connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
+import { DatagramIo } from './datagram-io.js';
 
 /** Where the peer is. */
 export interface RemoteAddress {
@@ -35,8 +36,9 @@ export class EndpointClosedError extends Error {
 
 /**
  * One DTLS connection driven over a real UDP socket: datagrams from the
- * peer go into the sans-I/O connection, its datagrams go out with
- * `socket.send`, and its next deadline is one real timer. Protocol time is
+ * peer go into the sans-I/O connection, its datagrams go out on the socket
+ * (the ones of one call together, see {@link DatagramIo}), and its next
+ * deadline is one real timer. Protocol time is
  * `performance.now()` (monotonic milliseconds).
  *
  * Nothing the connection throws (from `receive`, `handleTimeout`, the
@@ -178,10 +180,18 @@ export class DtlsEndpoint {
     this.pump();
   }
 
-  /** Sends application data once the handshake is complete (a ConnectionStateError before then or after a failure). */
+  /**
+   * Sends application data once the handshake is complete (a
+   * ConnectionStateError before then or after a failure). The record is
+   * sealed now; it leaves at the end of the current turn (a microtask),
+   * with every other record sent in the same turn, in one system call
+   * where the platform allows ({@link DatagramIo}).
+   */
   send(data: Uint8Array): void {
     this.connection.send(data);
-    this.pump();
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(this.queuedPump);
   }
 
   /** Server: asks the client for its certificate (post-handshake authentication). */
@@ -219,8 +229,9 @@ export class DtlsEndpoint {
     return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
   }
 
-  /** Resolves once every datagram handed to the socket so far has left it. */
+  /** Resolves once every datagram sent so far has left the socket. */
   flushed(): Promise<void> {
+    if (this.pumpQueued) this.pump();
     if (this.pendingSends === 0) return Promise.resolve();
     return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
@@ -250,6 +261,12 @@ export class DtlsEndpoint {
   abort(reason: 'timeout' | 'local' | 'replaced', message: string): void {
     this.end(reason, undefined, message);
   }
+
+  /** A pump queued by {@link send} for the end of the turn. */
+  private pumpQueued = false;
+  private readonly queuedPump = (): void => {
+    if (this.pumpQueued) this.pump();
+  };
 
   /** One callback for every send (not a closure per datagram); a send error is the network's loss, like a dropped datagram. */
   private readonly sent = (): void => {
@@ -281,13 +298,15 @@ export class DtlsEndpoint {
    * any Node event handler.
    */
   private pump(): void {
+    this.pumpQueued = false;
     if (this.ended) return;
     let at: number | undefined;
     try {
-      for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) {
-        this.pendingSends++;
-        if (this.socketConnected) this.socket.send(d, this.sent);
-        else this.socket.send(d, this.remote.port, this.remote.address, this.sent);
+      const out: Uint8Array[] = [];
+      for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) out.push(d);
+      if (out.length > 0) {
+        this.pendingSends += out.length;
+        DatagramIo.of(this.socket).send(out, out.length, this.remote.port, this.remote.address, this.socketConnected, this.sent);
       }
       for (let p = this.connection.pollPathTransmit(); p !== undefined; p = this.connection.pollPathTransmit()) this.sendOnPath(p.path, p.datagram);
       for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) this.events.push(e);

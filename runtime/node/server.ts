@@ -7,6 +7,7 @@ import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } fr
 import type { StatelessRetry } from '../connection/stateless-retry.js';
 import { Admission, hostOf, type AdmissionLimits, type Refusal } from './admission.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
+import { DatagramIo } from './datagram-io.js';
 import { DtlsEndpoint, pathOf } from './endpoint.js';
 import { TimingWheel } from './timing-wheel.js';
 import { processAntiReplay, type AntiReplayStore } from '../session/anti-replay.js';
@@ -217,7 +218,12 @@ export class DtlsUdpServer {
             maxPendingClientHellos: this.limits.pendingClientHellos,
             maxClientHelloLength: this.limits.clientHelloLength,
           });
-    socket.on('message', (msg, rinfo) => this.datagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port));
+    const io = DatagramIo.of(socket);
+    const datagram = (d: Uint8Array, address: string, port: number): void => this.datagram(d, address, port);
+    socket.on('message', (msg, rinfo) => {
+      this.datagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port);
+      io.drain(datagram); // the datagrams waiting behind it, in one system call where the platform allows
+    });
     // A send error (no route, a full buffer) is the network losing a datagram; without this listener it would end the process.
     socket.on('error', () => {});
   }
@@ -405,7 +411,7 @@ export class DtlsUdpServer {
       return;
     }
     if (outcome.kind === 'reply') {
-      this.socket.send(outcome.datagram, port, address, () => {});
+      DatagramIo.of(this.socket).send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
       if (outcome.what !== 'hello-retry-request') for (const l of this.refusalListeners) l({ address, port }, outcome.what, outcome.reason ?? outcome.what);
       return;
     }
@@ -600,3 +606,5 @@ export class DtlsUdpServer {
 function cidKey(cid: Uint8Array): string {
   return Buffer.from(cid.buffer, cid.byteOffset, cid.length).toString('latin1');
 }
+
+const NO_CALLBACK = (): void => {};

@@ -79,9 +79,20 @@ export interface NativeBinding {
    * Sends `count` of `datagrams` to `ipv4:port` (the address as a 32-bit
    * number) on the UDP socket `fd` with sendmmsg(2), 64 per system call;
    * returns how many (the first ones) went out, fewer when the socket would
-   * block, or -errno (-ENOSYS off Linux). For batched datagram output.
+   * block, or -errno (-ENOSYS off Linux). Port 0: to the peer of a
+   * connected socket. For batched datagram output.
    */
   udpSendBatch(fd: number, datagrams: readonly Uint8Array[], count: number, ipv4: number, port: number): number;
+  /**
+   * Receives the datagrams waiting on the UDP socket `fd` with one
+   * recvmmsg(2) call, without blocking: datagram i lands at `slab[i *
+   * stride]` (`stride` at least 65,536, so none is cut short) and `meta[3i
+   * .. 3i + 2]` get its length, sender IPv4 address (0 for another family)
+   * and port. At most `meta.length / 3`, `slab.length / stride` and 64 at
+   * once; returns how many, 0 when none was waiting, or -errno (-ENOSYS off
+   * Linux). For batched datagram input.
+   */
+  udpRecvBatch(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
 }
 
 /** Set DTLS13_NATIVE=0 (or "off") to run without the addon even where it is built. */

@@ -166,6 +166,9 @@ export class DtlsSession {
     endpoint.setInboxLimit(0); // messages go to onmessage; nothing reads endpoint.receive()
     endpoint.onEvent((e) => {
       if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.early === true);
+      // At once, not when the endpoint's promise settles: data may follow in the same turn (datagrams drained together),
+      // and onhandshake comes before it; onmessage may answer it.
+      else if (e.type === 'handshakeComplete') this.handshakeCompleted(endpoint, e.parameters);
       else if (e.type === 'sessionTicket') {
         // A session whose server failed verification (rejectUnauthorized: false) hands out no ticket: resuming it would
         // skip the certificate check and report the resumed session authorized.
@@ -181,18 +184,19 @@ export class DtlsSession {
         this.onclientcertificate?.(e.certificate ? certificateToPem(e.certificate) : undefined);
       }
     });
-    endpoint.handshake.then((parameters) => {
-      this.negotiated = parameters;
-      this.counters.handshakeCompletedAt = Date.now();
-      this.openedPending = false;
-      this.settleOpened.resolve({ protocol: 'DTLSv1.3' });
-      if (this.ending) endpoint.close();
-      else this.onhandshake?.('DTLSv1.3');
-    }, noop);
     void endpoint.closed.then((reason) => {
       this.endReason = this.cause ? 'failed' : reason;
       this.finish(this.cause ?? failureOf(reason, endpoint.endError));
     });
+  }
+
+  private handshakeCompleted(endpoint: DtlsEndpoint, parameters: NegotiatedParameters): void {
+    this.negotiated = parameters;
+    this.counters.handshakeCompletedAt = Date.now();
+    this.openedPending = false;
+    this.settleOpened.resolve({ protocol: 'DTLSv1.3' });
+    if (this.ending) endpoint.close();
+    else this.onhandshake?.('DTLSv1.3');
   }
 
   /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
