@@ -40,37 +40,47 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
     return true;
   }
 
-  private *lookup(connection: number, delay: Delay): Generator<Wait, void, void> {
+  protected bTransportNetworkRx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
+    return this.lookupThen(gp, delay, true);
+  }
+
+  protected bTransportRecordsTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
+    return this.lookupThen(gp, delay, false);
+  }
+
+  /**
+   * The datagram's table lookup, then the datagram on: received (admitted
+   * into the table, to the record layer) or sent (to the network). One
+   * generator for both steps: a lookup generator of its own was one more
+   * object and level for every datagram.
+   */
+  private *lookupThen(gp: GenericPayload, delay: Delay, received: boolean): Generator<Wait, void, void> {
     // On the software platform the lookup is the library's own map, inside the per-record and per-message
     // figures the calibration measured; charging it again on the one CPU, from the network's delivery
     // thread, queued every datagram behind all the work booked before it.
-    if (this.software) return;
-    const service = this.params.tableLookupCost + delay.value;
-    const left = this.lanes.book(this.sim, service);
-    if (left > 0) yield left;
-    else if (left < 0) yield* this.lanes.serve(this.sim, service);
-    delay.value = 0;
-    const entry = new GenericPayload();
-    entry.command = 'read';
-    entry.address = TABLE_BASE + (connection % this.params.maxConnections) * 32;
-    entry.dataLength = 32;
-    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-    yield* this.memory.bTransport(entry, annotated);
-    if (annotated.value > 0) yield annotated.value;
-  }
-
-  protected *bTransportNetworkRx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
-    yield* this.lookup(gp.address, delay);
+    if (!this.software) {
+      const service = this.params.tableLookupCost + delay.value;
+      const left = this.lanes.book(this.sim, service);
+      if (left > 0) yield left;
+      else if (left < 0) yield* this.lanes.serve(this.sim, service);
+      delay.value = 0;
+      const entry = new GenericPayload();
+      entry.command = 'read';
+      entry.address = TABLE_BASE + (gp.address % this.params.maxConnections) * 32;
+      entry.dataLength = 32;
+      const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+      yield* this.memory.bTransport(entry, annotated);
+      if (annotated.value > 0) yield annotated.value;
+    }
+    if (!received) {
+      yield* this.networkTx.bTransport(gp, delay);
+      return;
+    }
     if (!this.admit(gp.address)) {
       this.refused++;
       gp.responseStatus = 'generic_error';
       return;
     }
     yield* this.recordsRx.bTransport(gp, delay);
-  }
-
-  protected *bTransportRecordsTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
-    yield* this.lookup(gp.address, delay);
-    yield* this.networkTx.bTransport(gp, delay);
   }
 }

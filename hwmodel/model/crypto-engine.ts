@@ -26,6 +26,9 @@ const TIMED: Readonly<Record<CryptoOpKind, TimedOp | undefined>> = {
   random: undefined,
 };
 
+/** A command's DMA transfers in order: operands read, results written back (the units compute in between). */
+const DMA_STEPS = ['read', 'write'] as const;
+
 /** Where connection i's operand buffer starts in memory: BUFFER_BASE + i × buffer_size. */
 export const BUFFER_BASE = 0x4000_0000;
 
@@ -149,37 +152,35 @@ export class CryptoEngine extends CryptoEngineSkeleton {
       return;
     }
     const buffer = BUFFER_BASE + (gp.address % 65_536) * this.params.bufferSize;
-    yield* this.dmaTransfer(
-      'read',
-      buffer,
-      ops.reduce((n, o) => n + (TIMED[o.kind] === undefined ? 0 : o.bytes), 0),
-    );
-    if (c.publicKey > 0) {
-      const left = this.publicKey.book(this.sim, c.publicKey);
+    // The operands in by DMA, the units, the results out by DMA. The two transfers share one piece of code,
+    // written out here rather than in a helper generator (one more object and level per transfer).
+    for (const command of DMA_STEPS) {
+      const bytes = command === 'read' ? ops.reduce((n, o) => n + (TIMED[o.kind] === undefined ? 0 : o.bytes), 0) : resultBytes(ops);
+      if (bytes > 0) {
+        // One DMA transfer between the engine and memory: the channel for the size at the DMA bandwidth, then the memory access.
+        const service = this.dmaTime(bytes);
+        const left = this.dmaChannel.book(this.sim, service);
+        if (left > 0) yield left;
+        else if (left < 0) yield* this.dmaChannel.serve(this.sim, service);
+        const dma = new GenericPayload();
+        dma.command = command;
+        dma.address = buffer;
+        dma.dataLength = Math.min(bytes, this.params.bufferSize);
+        const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+        yield* this.dma.bTransport(dma, annotated);
+        if (annotated.value > 0) yield annotated.value;
+      }
+      if (command === 'write') break;
+      if (c.publicKey > 0) {
+        const left = this.publicKey.book(this.sim, c.publicKey);
+        if (left > 0) yield left;
+        else if (left < 0) yield* this.publicKey.serve(this.sim, c.publicKey);
+      }
+      const left = this.symmetric.book(this.sim, c.symmetric);
       if (left > 0) yield left;
-      else if (left < 0) yield* this.publicKey.serve(this.sim, c.publicKey);
+      else if (left < 0) yield* this.symmetric.serve(this.sim, c.symmetric);
     }
-    const left = this.symmetric.book(this.sim, c.symmetric);
-    if (left > 0) yield left;
-    else if (left < 0) yield* this.symmetric.serve(this.sim, c.symmetric);
-    yield* this.dmaTransfer('write', buffer, resultBytes(ops));
     gp.responseStatus = 'ok';
-  }
-
-  /** One DMA transfer between the engine and memory: the channel for the size at the DMA bandwidth, then the memory access. */
-  private *dmaTransfer(command: 'read' | 'write', address: number, bytes: number): Generator<Wait, void, void> {
-    if (bytes <= 0) return;
-    const service = this.dmaTime(bytes);
-    const left = this.dmaChannel.book(this.sim, service);
-    if (left > 0) yield left;
-    else if (left < 0) yield* this.dmaChannel.serve(this.sim, service);
-    const dma = new GenericPayload();
-    dma.command = command;
-    dma.address = address;
-    dma.dataLength = Math.min(bytes, this.params.bufferSize);
-    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-    yield* this.dma.bTransport(dma, annotated);
-    if (annotated.value > 0) yield annotated.value;
   }
 
   /**

@@ -22,7 +22,6 @@ import { buildHost, connectHosts, type HostParams } from './host.js';
 import { makeSimIdentity, type SimIdentity } from './identity.js';
 import { Lanes } from './lanes.js';
 import { arrivals, payload, sideConnections, type Workload } from './scenario.js';
-import { transport } from './transport.js';
 
 /** A simulation run: the workload, the platform, the network and the outputs. */
 /** What {@link SimulationOptions.onProgress} is told. */
@@ -276,13 +275,16 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
         yield ready;
         continue;
       }
+      const delay = { value: 0 };
       for (let n = 0; n < records; n++) {
         const gp = new GenericPayload();
         gp.command = 'write';
         gp.address = index;
         gp.data = payload(workload, index, n);
         gp.dataLength = payloadBytes;
-        yield* transport(appSocket, gp);
+        delay.value = 0; // transport() inlined (see transport.ts)
+        yield* appSocket.bTransport(gp, delay);
+        if (delay.value > 0) yield delay.value;
       }
       clients.recordLayer.close(index);
     }

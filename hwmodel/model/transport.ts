@@ -6,9 +6,10 @@ import type { GenericPayload, InitiatorSocket } from '../tlm/index.js';
  * and did not wait itself (a target may return early with the delay
  * annotated, e.g. one served through nb_transport that completed at once).
  * The hot paths of the record layer, key manager, connection manager,
- * crypto engine and network channel write these three lines out in place
- * (`annotated`): a helper generator is one more level every resume of the
- * caller's chain passes through.
+ * crypto engine, network channel and the application's send thread write
+ * these three lines out in place (`annotated`): a helper generator is one
+ * more object per call and one more level every resume of the caller's
+ * chain passes through.
  */
 export function* transport(socket: InitiatorSocket, gp: GenericPayload): Generator<Wait, void, void> {
   const delay = { value: 0 };
