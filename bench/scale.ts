@@ -23,7 +23,8 @@ import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
  * (default 60, in 10 s windows) while it holds them. Prints, every 10 s and at the end:
  * sessions held, sessions established per second, the server's RSS and
  * heap + array buffers per session (growth over its empty state, after
- * full collections), its CPU per established session, and the load
+ * full collections at the end; with garbage in the progress lines), its CPU
+ * per established session, and the load
  * average. `DTLS13_SCALE_SERVER_ARGS` passes node flags to the server
  * process (a profile: `--cpu-prof --cpu-prof-dir=DIR`).
  */
@@ -49,10 +50,10 @@ function envInt(name: string, fallback: number): number {
 
 /** The server's figures; after full collections when `gc` (so the memory is what the sessions retain, not garbage awaiting collection). */
 function serverStats(server: DtlsUdpServer, gc: boolean): ServerStats {
+  const c = process.cpuUsage(); // before the forced collections: their CPU is the bench's, not the sessions'
   const collect = (globalThis as { gc?: () => void }).gc;
   if (gc && collect) for (let i = 0; i < 2; i++) collect();
   const m = process.memoryUsage();
-  const c = process.cpuUsage();
   return { size: server.size, rss: m.rss, heap: m.heapUsed + m.arrayBuffers, cpuMs: (c.user + c.system) / 1000 };
 }
 
@@ -207,8 +208,10 @@ async function main(): Promise<void> {
       else failed++;
     }
   };
+  // Progress without forced collections (two full collections of a heap of tens of thousands of sessions every 10 s would
+  // be most of the server's CPU per session): its heap figures include garbage not yet collected; the final one does not.
   const ticker = setInterval(
-    () => void stats().then((s) => report(s, (performance.now() - start) / 1000, `${((performance.now() - start) / 1000).toFixed(0)} s:`)),
+    () => void stats(false).then((s) => report(s, (performance.now() - start) / 1000, `${((performance.now() - start) / 1000).toFixed(0)} s:`)),
     10_000,
   );
   await Promise.all(Array.from({ length: inFlight }, worker));
@@ -221,7 +224,7 @@ async function main(): Promise<void> {
   // Idle CPU in windows of up to 10 s: the first follows the load (V8 finishes sweeping and its memory
   // reducer runs a few collections once allocation stops); the later ones are the steady state.
   const windows: number[] = [];
-  let last = held;
+  let last = await stats(false); // after the forced collections `held` made
   let lastAt = performance.now();
   for (let left = idleSeconds; left > 0; left -= 10) {
     await new Promise((r) => setTimeout(r, Math.min(10, left) * 1000));
