@@ -1,4 +1,4 @@
-import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import type { AnyStateMachine, InspectionEvent } from 'xstate';
 import { sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client-machine.js';
 import { dtls13ClientChart, dtls13ClientInput, type Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
 import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
@@ -7,7 +7,7 @@ import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescription } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { resumedContext } from '../handshake/resumed-context.js';
+import { runChart, type RunningChart } from '../handshake/chart-runner.js';
 import { ChartBinding } from './chart-binding.js';
 import { chartHandles } from './chart-lookup.js';
 import { clientImplementation } from './client-handshake.js';
@@ -81,7 +81,7 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
   protected readonly binding: ChartBinding<S, E>;
   protected readonly failMessage: () => string | undefined;
   private readonly inspect: ((event: InspectionEvent) => void) | undefined;
-  private running: AnyActorRef | undefined;
+  private running: RunningChart<E> | undefined;
 
   constructor(
     parts: ConnectionParts,
@@ -108,8 +108,7 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
 
   /** Creates and starts the actor at the chart's initial state (from the subclass constructor, once its fields exist). */
   protected start(): void {
-    this.running = createActor(this.machine, { input: this.input(), clock: this.parts.clock, ...(this.inspect ? { inspect: this.inspect } : {}) });
-    this.running.start();
+    this.running = runChart<E>(this.machine, this.chart, this.input(), this.parts.clock, undefined, this.inspect);
   }
 
   connect(): void {
@@ -133,7 +132,7 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
   }
 
   handles(type: string): boolean {
-    if (this.running && this.running.getSnapshot().status !== 'active') return false;
+    if (this.running && this.running.status !== 'active') return false;
     return chartHandles(this.chart, this.chartState(), type);
   }
 
@@ -147,7 +146,7 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
   }
 
   chartState(): string {
-    return this.running ? String(this.running.getSnapshot().value) : CONNECTED;
+    return this.running ? this.running.value : CONNECTED;
   }
 
   /** Sends `event` (with the message it came from) to the actor, resuming it first if it was let go; then lets it go again if connected. */
@@ -160,10 +159,9 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
     }
   }
 
-  private settle(actor: AnyActorRef): void {
+  private settle(actor: RunningChart<E>): void {
     if (this.binding.state.kind !== 'connected') return;
-    const snapshot = actor.getSnapshot() as { readonly status: string; readonly value: unknown };
-    if (snapshot.status !== 'active' || snapshot.value !== CONNECTED) return;
+    if (actor.status !== 'active' || actor.value !== CONNECTED) return;
     const parts = this.parts;
     parts.flight.settle(() => parts.handshakeFlightsDone());
     this.forgetHandshake();
@@ -171,11 +169,8 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
   }
 
   /** A new actor in `connected`, for the role's implementation bound to this connection again. */
-  private resume(): AnyActorRef {
-    const context = resumedContext(this.input());
-    const actor = createActor(this.machine, { snapshot: this.machine.resolveState({ value: CONNECTED, context }), clock: this.parts.clock });
-    actor.start();
-    return actor;
+  private resume(): RunningChart<E> {
+    return runChart<E>(this.machine, this.chart, this.input(), this.parts.clock, CONNECTED, undefined);
   }
 }
 

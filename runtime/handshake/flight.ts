@@ -1,9 +1,9 @@
-import { createActor, type Actor, type InspectionEvent } from 'xstate';
+import type { InspectionEvent } from 'xstate';
 import { sharedDtls13FlightMachine } from '../../generated/charts/dtls13-flight-machine.js';
-import { dtls13FlightInput, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
+import { dtls13FlightChart, dtls13FlightInput, type Dtls13FlightEvent, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import type { ManualClock } from './manual-clock.js';
-import { resumedContext } from './resumed-context.js';
+import { runChart, type RunningChart } from './chart-runner.js';
 
 import type { FlightTimerConfig } from './flight-timer-config.js';
 
@@ -38,6 +38,9 @@ interface FlightContext<M> {
   sentAt: number;
   pendingAck: readonly number[];
 }
+
+/** The one flightReady event (events are read, never kept). */
+const FLIGHT_READY: Dtls13FlightEvent = { type: 'flightReady' };
 
 /** What an idle controller holds as its flight and pending acknowledgement (one array for all). */
 const NONE: readonly never[] = [];
@@ -92,7 +95,7 @@ const IMPLEMENTATION: Dtls13FlightImplementation<FlightContext<unknown>> = {
 /** Chart states with no flight outstanding and no timer: where a settled controller lets its actor go. */
 const RESTING = new Set(['idle', 'acknowledged', 'finished']);
 
-type FlightActor = Actor<ReturnType<typeof sharedDtls13FlightMachine>>;
+type FlightActor = RunningChart<Dtls13FlightEvent>;
 
 /**
  * The flight and retransmission state machine of RFC 9147 §5.8.1 (the
@@ -141,7 +144,7 @@ export class FlightController<M> {
 
   /** The chart state (`idle`, `preparing`, `sending`, `waiting`, `acknowledged`, `finished`, `failed`). */
   get state(): string {
-    return this.resting ?? String(this.actor().getSnapshot().value);
+    return this.resting ?? this.actor().value;
   }
 
   /** Flights sent again (on timeout, partial ACK or the peer's retransmission) since the start. */
@@ -158,15 +161,15 @@ export class FlightController<M> {
   get acceptsFlight(): boolean {
     if (this.stopped) return false;
     if (this.resting !== undefined) return true; // every resting state takes flightReady
-    const snapshot = this.actor().getSnapshot();
-    return snapshot.status === 'active' && snapshot.can({ type: 'flightReady' });
+    const actor = this.actor();
+    return actor.status === 'active' && actor.can(FLIGHT_READY);
   }
 
   /** Our next flight is ready: buffer and send it. A flight the chart cannot take now is a bug of the caller's, never silently dropped. */
   send(flight: readonly M[]): void {
     if (!this.acceptsFlight) throw new Error(`a new flight while the flight controller is ${this.state}`);
     this.context.flight = [...flight];
-    this.event({ type: 'flightReady' });
+    this.event(FLIGHT_READY);
   }
 
   /**
@@ -208,9 +211,9 @@ export class FlightController<M> {
     this.running?.stop();
   }
 
-  private event(e: { readonly type: string }): void {
+  private event(e: Dtls13FlightEvent): void {
     if (this.stopped) return;
-    this.actor().send(e as Parameters<FlightActor['send']>[0]);
+    this.actor().send(e);
     if (this.onRest) this.rest();
   }
 
@@ -219,9 +222,8 @@ export class FlightController<M> {
     const actor = this.running;
     if (this.stopped) return;
     if (actor) {
-      const snapshot = actor.getSnapshot();
-      const value = String(snapshot.value);
-      if (snapshot.status !== 'active' || !RESTING.has(value)) return;
+      const value = actor.value;
+      if (actor.status !== 'active' || !RESTING.has(value)) return;
       // Nothing is outstanding: no state a resting chart has needs the last flight again.
       this.context.flight = NONE;
       this.context.acknowledged = undefined;
@@ -239,15 +241,9 @@ export class FlightController<M> {
 
   /** A started actor: a new one at the chart's initial state, or one resumed in the resting state `value`. */
   private start(value: string | undefined): FlightActor {
-    const machine = sharedDtls13FlightMachine();
     const input = dtls13FlightInput(IMPLEMENTATION as Dtls13FlightImplementation<FlightContext<M>>, this.context);
-    const options = { clock: this.context.clock, ...(this.inspect ? { inspect: this.inspect } : {}) };
-    const actor =
-      value === undefined
-        ? createActor(machine, { input, ...options })
-        : createActor(machine, { input, snapshot: machine.resolveState({ value, context: resumedContext(input) }), ...options });
+    const actor = runChart<Dtls13FlightEvent>(sharedDtls13FlightMachine(), dtls13FlightChart, input, this.context.clock, value, this.inspect);
     this.resting = undefined;
-    actor.start();
     return actor;
   }
 }
