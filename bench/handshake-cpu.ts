@@ -1,3 +1,4 @@
+import { Session } from 'node:inspector';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 
@@ -92,7 +93,55 @@ export function handshakeCpu(n: number, warmup = 2000): HandshakeCpuRun {
   return { ...measure(n), handshakes: n, warmup: { ...cold, handshakes: warmup } };
 }
 
+/** A node of V8's sampling heap profile (the fields read here). */
+interface HeapProfileNode {
+  readonly selfSize: number;
+  readonly children: readonly HeapProfileNode[];
+}
+
+/**
+ * Bytes allocated per handshake (both sides), after `warmup` handshakes:
+ * V8's sampling heap profiler over `n` handshakes, counting objects
+ * collected since (`includeObjectsCollectedByMajorGC/MinorGC`), one sample
+ * per 1 KiB allocated on average; the profile's sizes are V8's estimate of
+ * all bytes allocated. A separate pass: the profiler slows the handshakes it
+ * watches, so the CPU figures come from runs without it.
+ */
+export function handshakeAllocation(n: number, warmup = 500): number {
+  handshakeCpu(1, warmup);
+  const session = new Session();
+  session.connect();
+  // An in-process session answers synchronously.
+  const post = (method: string, params: object = {}): unknown => {
+    let answer: unknown;
+    let failure: Error | null = null;
+    session.post(method, params, (error, result) => {
+      failure = error;
+      answer = result;
+    });
+    if (failure) throw failure;
+    return answer;
+  };
+  try {
+    post('HeapProfiler.enable');
+    post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    handshakeCpu(n, 0);
+    const { profile } = post('HeapProfiler.stopSampling') as { readonly profile: { readonly head: HeapProfileNode } };
+    let total = 0;
+    const walk = (node: HeapProfileNode): void => {
+      total += node.selfSize;
+      for (const c of node.children) walk(c);
+    };
+    walk(profile.head);
+    return total / n;
+  } finally {
+    session.disconnect();
+  }
+}
+
 const fromEnv = (): [number, number] => [Number(process.env.DTLS13_BENCH_HANDSHAKES ?? 500), Number(process.env.DTLS13_BENCH_WARMUP ?? 2000)];
+
+const ALLOCATION_HANDSHAKES = 300;
 
 /** `npm run bench -- handshake`: the per-side line. */
 export function benchHandshakeCpu(log: (line: string) => void): void {
@@ -102,10 +151,12 @@ export function benchHandshakeCpu(log: (line: string) => void): void {
   log(
     `\nhandshake CPU, in one process (x25519, ECDSA P-256, AES-128-GCM, default provider; CPU read once per side switch):\n` +
       `  steady, ${r.handshakes} handshakes after ${r.warmup.handshakes}: ${ms(r)}\n` +
-      `  the ${r.warmup.handshakes} warm-up handshakes (JIT and heap settling): ${ms(r.warmup)}`,
+      `  the ${r.warmup.handshakes} warm-up handshakes (JIT and heap settling): ${ms(r.warmup)}\n` +
+      `  allocated: ${(handshakeAllocation(ALLOCATION_HANDSHAKES) / 1024).toFixed(0)} KiB per handshake, both sides (V8's sampling heap profiler, collected objects included, ${ALLOCATION_HANDSHAKES} handshakes)`,
   );
 }
 
 if (process.argv[1]?.endsWith('handshake-cpu.ts') && process.argv.includes('--json')) {
-  process.stdout.write(`${JSON.stringify(handshakeCpu(...fromEnv()))}\n`);
+  const r = handshakeCpu(...fromEnv());
+  process.stdout.write(`${JSON.stringify({ ...r, allocatedBytes: Math.round(handshakeAllocation(ALLOCATION_HANDSHAKES)) })}\n`);
 }

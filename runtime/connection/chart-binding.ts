@@ -2,7 +2,8 @@
  * Binds a chart's named actions to a typed state value: each action is a step
  * that runs in one state kind and returns the next state. XState must not see
  * an exception (it would stop the actor), so the binding holds the first one
- * a step throws, skips the rest of that transition's actions, and `rethrow`
+ * a step throws, skips the rest of that transition's actions (each action
+ * catches for itself, with no closure made per call), and `rethrow`
  * hands it to the connection's one catch once `actor.send` has returned.
  */
 export class ChartBinding<S extends { readonly kind: string }, E extends { readonly type: string }> {
@@ -16,31 +17,39 @@ export class ChartBinding<S extends { readonly kind: string }, E extends { reado
 
   /** An action that needs the state to be `kind` and moves it to what `fn` returns. */
   step<K extends S['kind']>(name: string, kind: K, fn: (state: Extract<S, { readonly kind: K }>, event: E) => S): (args: { readonly event: E }) => void {
-    return ({ event }) =>
-      this.guarded(() => {
+    return ({ event }) => {
+      if (this.held) return;
+      try {
         const s = this.state;
         if (s.kind !== kind) throw new Error(`${name} ran in state ${s.kind}; it needs ${kind}`);
         this.state = fn(s as Extract<S, { readonly kind: K }>, event);
-      });
+      } catch (error) {
+        this.held = { error };
+      }
+    };
   }
 
   /** An action valid in several state kinds: `fn` narrows the state itself. */
   anyStep(fn: (state: S, event: E) => S): (args: { readonly event: E }) => void {
-    return ({ event }) =>
-      this.guarded(() => {
+    return ({ event }) => {
+      if (this.held) return;
+      try {
         this.state = fn(this.state, event);
-      });
+      } catch (error) {
+        this.held = { error };
+      }
+    };
   }
 
   /**
-   * Sends `event` to the chart through `send`, with the handshake message it
+   * Sends `event` to the chart `to`, with the handshake message it
    * was decoded from (the transcript needs its exact bytes), then throws what
    * a step threw.
    */
-  dispatch(send: (event: E) => void, event: E, inbound?: { readonly msgType: number; readonly body: Uint8Array }): void {
+  dispatch(to: { send(event: E): void }, event: E, inbound?: { readonly msgType: number; readonly body: Uint8Array }): void {
     this.inbound = inbound;
     try {
-      send(event);
+      to.send(event);
     } finally {
       this.inbound = undefined;
     }
@@ -55,7 +64,14 @@ export class ChartBinding<S extends { readonly kind: string }, E extends { reado
 
   /** An action that works on whatever the state is (alerts, closing). */
   effect<P>(fn: (event: E, params: P) => void): (args: { readonly event: E }, params: P) => void {
-    return ({ event }, params) => this.guarded(() => fn(event, params));
+    return ({ event }, params) => {
+      if (this.held) return;
+      try {
+        fn(event, params);
+      } catch (error) {
+        this.held = { error };
+      }
+    };
   }
 
   /** A guard over the state and the event; a guard that throws is false (the action that follows reports the error). */
@@ -74,15 +90,6 @@ export class ChartBinding<S extends { readonly kind: string }, E extends { reado
     const held = this.held;
     this.held = undefined;
     if (held) throw held.error;
-  }
-
-  private guarded(fn: () => void): void {
-    if (this.held) return;
-    try {
-      fn();
-    } catch (error) {
-      this.held = { error };
-    }
   }
 }
 

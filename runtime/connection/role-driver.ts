@@ -116,7 +116,9 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
   }
 
   deliver(handler: HandshakeHandler, msgType: number, body: Uint8Array): void {
-    if (!handler.events.some((t) => this.handles(t))) throw this.unexpected(msgType);
+    let taken = false;
+    for (const t of handler.events) if ((taken = this.handles(t))) break;
+    if (!taken) throw this.unexpected(msgType);
     const event = this.decode(handler, body);
     if (event === undefined || !this.handles(event.type)) throw this.unexpected(msgType);
     this.dispatch(event, { msgType, body });
@@ -153,7 +155,7 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
   dispatch(event: E, inbound?: { readonly msgType: number; readonly body: Uint8Array }): void {
     const actor = (this.running ??= this.resume());
     try {
-      this.binding.dispatch((e) => actor.send(e), event, inbound);
+      this.binding.dispatch(actor, event, inbound);
     } finally {
       this.settle(actor);
     }

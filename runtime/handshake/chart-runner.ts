@@ -117,6 +117,8 @@ export class FlatChartRunner<E extends { readonly type: string }> implements Run
   private committedStatus = 'active';
   private workingStatus = 'active';
   private timer: number | undefined;
+  /** The one argument object every action, guard and delay of this runner gets (they read it during the call; none keeps it). */
+  private readonly args: { readonly context: object; event: { readonly type: string } };
   private busy = false;
   private queue: { readonly type: string }[] | undefined;
 
@@ -125,6 +127,7 @@ export class FlatChartRunner<E extends { readonly type: string }> implements Run
     this.context = input.context;
     this.tables = input.implementation as Tables;
     this.clock = clock;
+    this.args = { context: this.context, event: INIT };
     const state = chart.states.get(at ?? chart.initial);
     if (!state) throw new Error(`${chart.id} has no state ${String(at)}`);
     this.committed = this.working = state;
@@ -210,7 +213,8 @@ export class FlatChartRunner<E extends { readonly type: string }> implements Run
       if (t.guard === undefined) return t;
       const guard = this.tables.guards[t.guard];
       if (!guard) throw new Error(`${this.chart.id}: no guard ${t.guard}`);
-      if (guard({ context: this.context, event })) return t;
+      this.args.event = event;
+      if (guard(this.args)) return t;
     }
     return undefined;
   }
@@ -234,7 +238,8 @@ export class FlatChartRunner<E extends { readonly type: string }> implements Run
       else {
         const delay = this.tables.delays[d];
         if (!delay) throw new Error(`${this.chart.id}: no delay ${d}`);
-        ms = delay({ context: this.context, event });
+        this.args.event = event;
+        ms = delay(this.args);
       }
       const afterEvent = { type: state.afterEvent };
       this.timer = this.clock.setTimeout(() => {
@@ -249,7 +254,8 @@ export class FlatChartRunner<E extends { readonly type: string }> implements Run
     for (const a of actions) {
       const fn = this.tables.actions[a.type];
       if (!fn) throw new Error(`${this.chart.id}: no action ${a.type}`);
-      fn({ context: this.context, event }, a.params);
+      this.args.event = event;
+      fn(this.args, a.params);
     }
   }
 
