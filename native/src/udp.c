@@ -1,7 +1,9 @@
 /*
  * Batched datagram I/O on a socket the caller already has (node:dgram's, by
- * its file descriptor): several datagrams to one IPv4 peer in one sendmmsg(2)
- * call, and the datagrams waiting on the socket in one recvmmsg(2) call.
+ * its file descriptor): several datagrams to one IPv4 peer in one system call
+ * (a run of equal-sized ones as one UDP GSO send where the kernel takes it,
+ * the rest by sendmmsg(2)), and the datagrams waiting on the socket in one
+ * recvmmsg(2) call.
  * Linux only; elsewhere both report ENOSYS and the caller uses node:dgram as
  * usual.
  */
@@ -14,7 +16,68 @@
 #ifdef __linux__
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
+
+/* UDP segmentation offload (Linux 4.18+): a run of equal datagrams (the last may be shorter) in one sendmsg. */
+#define GSO_MAX_SEGMENTS 64
+#define GSO_MAX_BYTES 65000
+/* Given up after this many failures in a row (a kernel or route without it); a benign race between threads. */
+#define GSO_MAX_FAILURES 8
+static int gso_failures = 0;
+
+/* How many datagrams from `first` one GSO send can carry: equal lengths, the last no longer. */
+static int gso_run(const struct udp_datagram *d, int first, int count) {
+  size_t segment = d[first].length, total = 0;
+  int n = 0;
+  if (segment == 0) return 0;
+  while (first + n < count && n < GSO_MAX_SEGMENTS) {
+    size_t length = d[first + n].length;
+    if (length == 0 || length > segment || total + length > GSO_MAX_BYTES) break;
+    total += length;
+    n++;
+    if (length < segment) break; /* a shorter one ends the run */
+  }
+  return n;
+}
+
+/* Sends d[first, first + n) in one GSO sendmsg: n when sent, 0 when the socket would block, -1 to fall back. */
+static int gso_send(int fd, const struct udp_datagram *d, int first, int n, struct sockaddr_in *to) {
+  struct iovec iov[GSO_MAX_SEGMENTS];
+  union {
+    char buffer[CMSG_SPACE(sizeof(uint16_t))];
+    struct cmsghdr align;
+  } control;
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  memset(&control, 0, sizeof control);
+  for (int i = 0; i < n; i++) {
+    iov[i].iov_base = (void *)d[first + i].data;
+    iov[i].iov_len = d[first + i].length;
+  }
+  msg.msg_name = to;
+  msg.msg_namelen = to != NULL ? sizeof *to : 0;
+  msg.msg_iov = iov;
+  msg.msg_iovlen = (size_t)n;
+  msg.msg_control = control.buffer;
+  msg.msg_controllen = sizeof control.buffer;
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+  cm->cmsg_level = SOL_UDP;
+  cm->cmsg_type = UDP_SEGMENT;
+  cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+  uint16_t segment = (uint16_t)d[first].length;
+  memcpy(CMSG_DATA(cm), &segment, sizeof segment);
+  ssize_t r;
+  do r = sendmsg(fd, &msg, 0);
+  while (r < 0 && errno == EINTR);
+  if (r >= 0) {
+    gso_failures = 0;
+    return n;
+  }
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+  gso_failures++;
+  return -1;
+}
 
 int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port) {
   struct mmsghdr msgs[UDP_MAX_BATCH];
@@ -26,7 +89,18 @@ int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint
   to.sin_port = htons(port);
   to.sin_addr.s_addr = htonl(ipv4);
   while (sent < count) {
+    int run = gso_failures < GSO_MAX_FAILURES ? gso_run(datagrams, sent, count) : 0;
+    if (run >= 2) {
+      int r = gso_send(fd, datagrams, sent, run, port != 0 ? &to : NULL);
+      if (r == 0) break; /* the socket buffer is full: the caller sends the rest its own way */
+      if (r > 0) {
+        sent += r;
+        continue;
+      }
+    }
+    /* One datagram, a mixed batch, or GSO refused: sendmmsg up to the next run GSO could take. */
     int n = count - sent < UDP_MAX_BATCH ? count - sent : UDP_MAX_BATCH;
+    if (run >= 2) n = run; /* GSO failed on this run: these go by sendmmsg */
     memset(msgs, 0, sizeof msgs[0] * (size_t)n);
     for (int i = 0; i < n; i++) {
       iov[i].iov_base = (void *)datagrams[sent + i].data;

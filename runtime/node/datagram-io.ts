@@ -4,7 +4,8 @@ import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 /**
  * Batched datagram I/O on a node:dgram socket. With the native addon on
  * Linux, the datagrams one call has to send to one IPv4 peer leave in one
- * sendmmsg(2) call, synchronously, and the datagrams waiting behind the one
+ * system call, synchronously (a run of equal-sized ones as one UDP GSO
+ * send, the rest by sendmmsg(2)), and the datagrams waiting behind the one
  * node:dgram just delivered are taken in one recvmmsg(2) call; otherwise, or
  * when the socket is IPv6, not yet bound, closed, or the kernel refuses,
  * every datagram goes through node:dgram as before. One code path above

@@ -159,3 +159,23 @@ test('an IPv6 socket, or a name instead of an address, goes through node:dgram',
   rx.close();
   tx.close();
 });
+
+test('runs of equal datagrams (one UDP GSO send each where the kernel has it) arrive as the datagrams they were, in order', async (t) => {
+  const rx = await bound();
+  const tx = await bound();
+  // 60 of 1,229 bytes (two GSO runs: 65,000 bytes at most per send), a shorter one ending a run, a longer one, then equal again.
+  const sizes = [...Array<number>(60).fill(1229), 700, 1300, 1300, 1300, 5, 5, 5, 1];
+  const got = collect(rx, sizes.length);
+  const out = sizes.map((size, i) => datagram(i, size));
+  let sent = 0;
+  DatagramIo.of(tx).send(out, out.length, rx.address().port, '127.0.0.1', false, () => sent++);
+  const { data } = await got;
+  t.is(sent, sizes.length);
+  t.deepEqual(
+    data.map((d) => d.length),
+    sizes,
+  );
+  for (let i = 0; i < sizes.length; i++) t.deepEqual(data[i], out[i], `datagram ${i}`);
+  rx.close();
+  tx.close();
+});
