@@ -96,8 +96,10 @@ async function withWolfServer<T>(pem: PemFiles, run: (port: number, pace: () => 
 }
 
 /** Prints the four handshake lines. `ourPort` is the peer process's dtls13 server. */
-export async function handshakeLatency(ourPort: number, id: Identity, pem: PemFiles | undefined, n: number): Promise<void> {
-  await ourClient(ourPort, id, 10); // warm-up (JIT, both processes)
+export async function handshakeLatency(ourPort: number, id: Identity, pem: PemFiles | undefined, n: number, warmUp: number): Promise<void> {
+  // Untimed first: V8 compiles the handshake path over the first few hundred handshakes of a process (both processes here).
+  const cold = await ourClient(ourPort, id, warmUp);
+  if (warmUp > 0) console.log(latencyLine(`dtls13 → dtls13, the ${warmUp} warm-up`, cold));
   console.log(latencyLine('dtls13 client → dtls13 server', await ourClient(ourPort, id, n)));
   const concurrency = 8;
   console.log(

@@ -55,9 +55,9 @@ export class DtlsEndpoint {
   /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
   remote: RemoteAddress;
   /** Addresses datagrams recently came from, by path (`address|port`), for return routability probes (a few at most). */
-  private readonly paths = new Map<string, RemoteAddress>();
+  private paths: Map<string, RemoteAddress> | undefined;
   /** Sockets of paths other than `socket` (a client that rebound keeps its old one a moment, to answer path_drop there). */
-  private readonly pathSockets = new Map<string, Socket>();
+  private pathSockets: Map<string, Socket> | undefined;
   /** Resolves when the handshake completes; rejects if the connection ends first. */
   readonly handshake: Promise<NegotiatedParameters>;
   /** Resolves with why the connection ended. */
@@ -142,9 +142,10 @@ export class DtlsEndpoint {
     let p = path;
     if (from !== undefined) {
       p = pathOf(from);
-      if (!this.paths.has(p)) {
-        if (this.paths.size >= MAX_PATHS) this.paths.delete(this.paths.keys().next().value ?? p);
-        this.paths.set(p, from);
+      const paths = (this.paths ??= new Map());
+      if (!paths.has(p)) {
+        if (paths.size >= MAX_PATHS) paths.delete(paths.keys().next().value ?? p);
+        paths.set(p, from);
       }
     }
     if (this.guard(() => this.connection.receive(datagram, now, p))) this.pump();
@@ -160,11 +161,12 @@ export class DtlsEndpoint {
   rebind(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
     if (this.ended) return;
     const old = this.socket;
-    this.pathSockets.set(oldPath, old);
+    const pathSockets = (this.pathSockets ??= new Map());
+    pathSockets.set(oldPath, old);
     this.socket = socket;
-    this.pathSockets.delete(path);
+    pathSockets.delete(path);
     const timer = setTimeout(() => {
-      this.pathSockets.delete(oldPath);
+      pathSockets.delete(oldPath);
       try {
         old.close();
       } catch {
@@ -327,8 +329,8 @@ export class DtlsEndpoint {
 
   /** A return routability message for a path other than the current one: to the address it names, or on the socket it names. */
   private sendOnPath(path: string, datagram: Uint8Array): void {
-    const to = this.paths.get(path);
-    const own = this.pathSockets.get(path);
+    const to = this.paths?.get(path);
+    const own = this.pathSockets?.get(path);
     if (to !== undefined) {
       this.pendingSends++;
       this.socket.send(datagram, to.port, to.address, this.sent);
@@ -340,7 +342,7 @@ export class DtlsEndpoint {
 
   private dispatch(e: ConnectionEvent): void {
     if (e.type === 'pathMigrated') {
-      const to = this.paths.get(e.to);
+      const to = this.paths?.get(e.to);
       if (to !== undefined) this.remote = to;
     }
     for (const l of this.listeners) l(e);

@@ -135,8 +135,8 @@ interface Peer {
   readonly endpoint: DtlsEndpoint;
   /** `address|port` (it changes when the session migrates). */
   key: string;
-  /** Its connection IDs, as routing keys. */
-  readonly cids: Set<string>;
+  /** Its connection IDs, as routing keys (made with the first). */
+  cids: Set<string> | undefined;
   readonly host: string;
   /** ClientHello.random (hex) of the handshake that made it, once seen. */
   random: string | undefined;
@@ -512,7 +512,7 @@ export class DtlsUdpServer {
     const endpoint = new DtlsEndpoint(connection, this.socket, remote, () => {
       if (made) this.ended(made);
     });
-    const peer: Peer = { endpoint, key, host, cids: new Set(), random, handshaking: true, deadline: undefined };
+    const peer: Peer = { endpoint, key, host, cids: undefined, random, handshaking: true, deadline: undefined };
     made = peer;
     if (slot.primary === undefined) slot.primary = peer;
     else slot.successor = peer;
@@ -528,7 +528,7 @@ export class DtlsUdpServer {
       else if (e.type === 'connectionIdIssued') this.routeConnectionId(peer, e.cid);
       else if (e.type === 'connectionIdRetired') {
         const k = cidKey(e.cid);
-        peer.cids.delete(k);
+        peer.cids?.delete(k);
         if (this.cids.get(k) === peer) this.cids.delete(k);
       } else if (e.type === 'pathMigrated') this.migrated(peer);
     });
@@ -540,6 +540,7 @@ export class DtlsUdpServer {
     if (!peer.handshaking) return;
     peer.handshaking = false;
     if (peer.deadline) clearTimeout(peer.deadline);
+    peer.deadline = undefined; // an idle session keeps no timer object
     this.idle?.schedule(peer, peer.endpoint.lastAuthenticated + this.limits.idleMs + 1);
     this.admission.established(peer.host);
     const slot = this.slots.get(peer.key);
@@ -558,7 +559,7 @@ export class DtlsUdpServer {
     const k = cidKey(cid);
     if (this.cids.has(k)) return; // never a duplicate: connectionIdTaken keeps the connection from issuing one
     this.cids.set(k, peer);
-    peer.cids.add(k);
+    (peer.cids ??= new Set()).add(k);
   }
 
   /**
@@ -586,8 +587,8 @@ export class DtlsUdpServer {
 
   private ended(peer: Peer): void {
     this.idle?.cancel(peer);
-    for (const k of peer.cids) if (this.cids.get(k) === peer) this.cids.delete(k);
-    peer.cids.clear();
+    for (const k of peer.cids ?? []) if (this.cids.get(k) === peer) this.cids.delete(k);
+    peer.cids = undefined;
     if (peer.deadline) clearTimeout(peer.deadline);
     this.admission.closed(peer.host, peer.handshaking);
     peer.handshaking = false;
