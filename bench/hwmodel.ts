@@ -364,9 +364,12 @@ function datagramsPerHandshake(c: UdpCase, identity: SimIdentity): number {
   return t.clientSent.length + t.serverSent.length;
 }
 
-/** UDP rounds of each case per calibration repetition, and of the fit case (the median over every repetition's fit rounds is the fit). */
-const UDP_ROUNDS = 3;
-const UDP_FIT_ROUNDS = 4;
+/**
+ * UDP rounds per calibration repetition: in each, the fit case and then each
+ * held-out case once (the median over every repetition's fit rounds is the
+ * fit).
+ */
+const UDP_ROUNDS = 4;
 
 /** Per UDP case, per round: measured and predicted figures. */
 type UdpRows = { measured: UdpMeasurement; predicted: UdpFigures }[][];
@@ -391,29 +394,30 @@ interface UdpRounds {
 }
 
 /**
- * One repetition's UDP rounds: first the fit case, whose CPU per handshake
- * beyond the profile's prediction without sockets is the socket cost per
- * datagram (sent or received: twice the datagrams sent), then the held-out
- * cases, measured only: they are predicted once every repetition's fit
- * rounds are in (see {@link predictUdp}).
+ * One repetition's UDP rounds: in each round the fit case, whose CPU per
+ * handshake beyond the profile's prediction without sockets is the socket
+ * cost per datagram (sent or received: twice the datagrams sent), then each
+ * held-out case, measured only: they are predicted once every repetition's
+ * fit rounds are in (see {@link predictUdp}). The fit rounds take turns
+ * with the held-out ones: run first, right after the calibration (its heap
+ * of samples still to collect), they came out slow and put the held-out
+ * cheap handshakes 15–20 % slow.
  */
 async function udpRepetition(identities: ReadonlyMap<string, SimIdentity>, profile: TimingProfile, seed: number, into: UdpRounds): Promise<void> {
   const fitIdentity = identities.get(UDP_FIT.kind)!;
   const perHandshake = 2 * datagramsPerHandshake(UDP_FIT, fitIdentity);
   const bare = udpPrediction(UDP_FIT, fitIdentity, profile, seed);
   const mine: number[] = [];
-  for (let round = 0; round < UDP_FIT_ROUNDS; round++) {
+  for (let round = 0; round < UDP_ROUNDS; round++) {
     const m = await udpRound(UDP_FIT, fitIdentity);
     mine.push((1e6 / m.cpu.handshakesPerSecond - 1e6 / bare.handshakesPerSecond) / perHandshake);
-  }
-  into.excessUs.push(...mine);
-  into.perRepetitionUs.push(median(mine));
-  for (let round = 0; round < UDP_ROUNDS; round++) {
     for (const [i, c] of UDP_CASES.entries()) {
       const identity = identities.get(c.kind)!;
       (into.cases[i] ??= []).push({ c, identity, profile, seed: seed * UDP_ROUNDS + round, measured: await udpRound(c, identity) });
     }
   }
+  into.excessUs.push(...mine);
+  into.perRepetitionUs.push(median(mine));
 }
 
 /**
@@ -437,7 +441,7 @@ function predictUdp(rounds: UdpRounds): { rows: UdpRows; datagramUs: number } {
 
 function printUdp(log: (line: string) => void, rows: UdpRows, datagramUs: number, rounds: UdpRounds): void {
   log(
-    `\nvalidation against the real UDP server (held out: the socket cost per datagram is fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only: ${datagramUs.toFixed(1)} µs, the median of ${rounds.excessUs.length} rounds over the repetitions (${rounds.excessUs.map((x) => x.toFixed(0)).join(', ')}; the repetitions' own medians ${rounds.perRepetitionUs.map((x) => x.toFixed(1)).join(', ')}); the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in this process (one event loop), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds per case after each calibration repetition, predicted by the software platform with sockets, with that repetition's profile and the fitted socket cost. Measured on this process's CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
+    `\nvalidation against the real UDP server (held out: the socket cost per datagram is fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only: ${datagramUs.toFixed(1)} µs, the median of ${rounds.excessUs.length} rounds over the repetitions (${rounds.excessUs.map((x) => x.toFixed(0)).join(', ')}; the repetitions' own medians ${rounds.perRepetitionUs.map((x) => x.toFixed(1)).join(', ')}); the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in this process (one event loop), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds after each calibration repetition, each the fit case then every held-out case, predicted by the software platform with sockets, with that repetition's profile and the fitted socket cost. Measured on this process's CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
   );
   log(
     `${'suite, group, certificate, clients'.padEnd(58)}${'figure'.padEnd(18)}${'measured'.padStart(10)}${'predicted'.padStart(10)}${'ratio'.padStart(8)}  ${'range'.padEnd(13)}${'within 10 %'.padEnd(13)}${'wall clock'.padStart(10)}${'ratio'.padStart(8)}`,
