@@ -117,6 +117,8 @@ export class FlatChartRunner<E extends { readonly type: string }> implements Run
   private committedStatus = 'active';
   private workingStatus = 'active';
   private timer: number | undefined;
+  /** The timer callback, made with the first timer. */
+  private fire: (() => void) | undefined;
   /** The one argument object every action, guard and delay of this runner gets (they read it during the call; none keeps it). */
   private readonly args: { readonly context: object; event: { readonly type: string } };
   private busy = false;
@@ -188,7 +190,7 @@ export class FlatChartRunner<E extends { readonly type: string }> implements Run
   private macrostep(event: { readonly type: string }): void {
     if (event === INIT) this.enter(this.working, event);
     else {
-      const t = event.type === this.working.afterEvent ? this.first(this.working.after, event) : this.select(this.working, event);
+      const t = event === this.working.afterEvent ? this.first(this.working.after, event) : this.select(this.working, event);
       if (t) this.take(t, event);
     }
     // Eventless transitions are looked at after every event, taken or not (as XState's macrostep does).
@@ -241,11 +243,7 @@ export class FlatChartRunner<E extends { readonly type: string }> implements Run
         this.args.event = event;
         ms = delay(this.args);
       }
-      const afterEvent = { type: state.afterEvent };
-      this.timer = this.clock.setTimeout(() => {
-        this.timer = undefined;
-        this.process(afterEvent);
-      }, ms);
+      this.timer = this.clock.setTimeout((this.fire ??= () => this.fired()), ms);
     }
     if (state.final) this.workingStatus = 'done';
   }
@@ -257,6 +255,13 @@ export class FlatChartRunner<E extends { readonly type: string }> implements Run
       this.args.event = event;
       fn(this.args, a.params);
     }
+  }
+
+  /** The state's `after` timer fired (it is cancelled when the state is left, so the state is still the one that set it). */
+  private fired(): void {
+    this.timer = undefined;
+    const e = this.working.afterEvent;
+    if (e) this.process(e);
   }
 
   private cancelTimer(): void {

@@ -30,8 +30,8 @@ export interface FlatState {
   /** The `after` delay (a delay's name or milliseconds), if the state has one. */
   readonly afterDelay: string | number | undefined;
   readonly after: readonly FlatTransition[];
-  /** The type of the event the delay raises (XState's `xstate.after.<delay>.<chart>.<state>`); empty without one. */
-  readonly afterEvent: string;
+  /** The event the delay raises (XState's `xstate.after.<delay>.<chart>.<state>`), one object for every time it fires. */
+  readonly afterEvent: { readonly type: string } | undefined;
   readonly final: boolean;
 }
 
@@ -143,7 +143,7 @@ function compile(root: Record<string, unknown>): FlatChart {
       always: transitions(s.always, false),
       afterDelay,
       after,
-      afterEvent: afterDelay === undefined ? '' : `xstate.after.${afterDelay}.${id}.${stateName}`,
+      afterEvent: afterDelay === undefined ? undefined : { type: `xstate.after.${afterDelay}.${id}.${stateName}` },
       final: s.type === 'final',
     };
     states.set(stateName, state);
