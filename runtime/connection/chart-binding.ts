@@ -74,6 +74,16 @@ export class ChartBinding<S extends { readonly kind: string }, E extends { reado
     };
   }
 
+  /** Runs `fn(a, event, params)` as an action shared by every connection: skipped once a step of this event threw; what it throws is held. */
+  run<A, P>(fn: (a: A, event: E, params: P) => void, a: A, event: E, params: P): void {
+    if (this.held) return;
+    try {
+      fn(a, event, params);
+    } catch (error) {
+      this.held = { error };
+    }
+  }
+
   /** A guard over the state and the event; a guard that throws is false (the action that follows reports the error). */
   guard(fn: (state: S, event: E) => boolean): (args: { readonly event: E }) => boolean {
     return ({ event }) => {

@@ -30,18 +30,25 @@ import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor } from './ps
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
-import { sessionAccess, sessionActions } from './session-actions.js';
-import { cidActions } from '../cid/cid-actions.js';
+import { sessionActions } from './session-actions.js';
+import { ChartContext, sharedCidActions } from './chart-context.js';
 import { acceptServerCid, clientCidExtensions } from '../cid/negotiation.js';
 
 export type ClientBinding = ChartBinding<ClientState, Dtls13ClientEvent>;
+
+/** A client chart actor's context (one per actor; role-driver.ts makes it). */
+export type ClientContext = ChartContext<ClientState, Dtls13ClientEvent>;
+
+/** The actions both roles share, once for every client connection. */
+const SESSION_ACTIONS = sessionActions<Dtls13ClientEvent>();
+const CID_ACTIONS = sharedCidActions<Dtls13ClientEvent>();
 
 /**
  * The client chart's actions and guards (RFC 8446 §4, RFC 9147 §5), each a
  * step over the client's typed state: validation, key derivation and
  * sending all happen here, on the data the state holds.
  */
-export function clientImplementation(parts: ConnectionParts, b: ClientBinding, failMessage: () => string | undefined): Dtls13ClientImplementation<object> {
+export function clientImplementation(parts: ConnectionParts, b: ClientBinding): Dtls13ClientImplementation<ClientContext> {
   const config = parts.config;
   const transcribe = (t: Transcript): void => {
     const m = b.message();
@@ -313,8 +320,8 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding, f
         return s;
       }),
 
-      ...sessionActions(parts, sessionAccess(b, { kind: 'closed' }), failMessage),
-      ...cidActions(parts, sessionAccess(b, { kind: 'closed' })),
+      ...SESSION_ACTIONS,
+      ...CID_ACTIONS,
     },
     guards: {
       firstHelloRetryRequest: b.guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),

@@ -9,6 +9,7 @@ import type { AlertDescription } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { runChart, type RunningChart } from '../handshake/chart-runner.js';
 import { ChartBinding } from './chart-binding.js';
+import { ChartContext } from './chart-context.js';
 import { chartHandles } from './chart-lookup.js';
 import { clientImplementation } from './client-handshake.js';
 import type { ClientState } from './client-states.js';
@@ -62,6 +63,9 @@ export function roleDriver(
   if (statelessRetry) d.dispatch({ type: 'statelessRetryVerified' });
   return d;
 }
+
+/** The typed state both roles close to. */
+const CLOSED = { kind: 'closed' } as const;
 
 /** The chart state in which a connection sits idle between post-handshake events. */
 const CONNECTED = 'connected';
@@ -190,7 +194,7 @@ class ClientDriver extends ChartDriver<ClientState, Dtls13ClientEvent> {
   }
 
   protected input(): { readonly context: object; readonly implementation: object } {
-    return dtls13ClientInput(clientImplementation(this.parts, this.binding, this.failMessage), this.binding);
+    return dtls13ClientInput(clientImplementation(this.parts, this.binding), new ChartContext(this.parts, this.binding, this.failMessage, CLOSED));
   }
 
   protected decode(handler: HandshakeHandler, body: Uint8Array): Dtls13ClientEvent | undefined {
@@ -220,7 +224,10 @@ class ServerDriver extends ChartDriver<ServerState, Dtls13ServerEvent> {
   }
 
   protected input(): { readonly context: object; readonly implementation: object } {
-    return dtls13ServerInput(serverImplementation(this.parts, this.binding, this.failMessage, this.statelessRetry), this.binding);
+    return dtls13ServerInput(
+      serverImplementation(this.parts, this.binding, this.statelessRetry),
+      new ChartContext(this.parts, this.binding, this.failMessage, CLOSED),
+    );
   }
 
   protected decode(handler: HandshakeHandler, body: Uint8Array): Dtls13ServerEvent | undefined {

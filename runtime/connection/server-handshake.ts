@@ -1,4 +1,3 @@
-import { cidActions } from '../cid/cid-actions.js';
 import { answerClientCid } from '../cid/negotiation.js';
 import type { Dtls13ServerEvent, Dtls13ServerImplementation } from '../../generated/charts/dtls13-server.js';
 import type { ClientHello } from '../../generated/wire/index.js';
@@ -36,10 +35,18 @@ import {
 } from './post-handshake-auth.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import type { AcceptedHello, ServerState } from './server-states.js';
-import { sessionAccess, sessionActions } from './session-actions.js';
+import { sessionActions } from './session-actions.js';
+import { ChartContext, sharedCidActions } from './chart-context.js';
 import type { StatelessRetry } from './stateless-retry.js';
 
 export type ServerBinding = ChartBinding<ServerState, Dtls13ServerEvent>;
+
+/** A server chart actor's context (one per actor; role-driver.ts makes it). */
+export type ServerContext = ChartContext<ServerState, Dtls13ServerEvent>;
+
+/** The actions both roles share, once for every server connection. */
+const SESSION_ACTIONS = sessionActions<Dtls13ServerEvent>();
+const CID_ACTIONS = sharedCidActions<Dtls13ServerEvent>();
 
 /**
  * The server chart's actions and guards (RFC 8446 §4, RFC 9147 §5), each a
@@ -48,9 +55,8 @@ export type ServerBinding = ChartBinding<ServerState, Dtls13ServerEvent>;
 export function serverImplementation(
   parts: ConnectionParts,
   b: ServerBinding,
-  failMessage: () => string | undefined,
   statelessRetry: StatelessRetry | undefined,
-): Dtls13ServerImplementation<object> {
+): Dtls13ServerImplementation<ServerContext> {
   const config = parts.config;
   // The certificate is chosen per ClientHello (server_name, RFC 6066), and with it the schemes we can sign with.
   const preferencesFor = (credentials: SelectedCredentials | undefined): ServerPreferences => {
@@ -359,8 +365,8 @@ export function serverImplementation(
         return s;
       }),
 
-      ...sessionActions(parts, sessionAccess(b, { kind: 'closed' }), failMessage),
-      ...cidActions(parts, sessionAccess(b, { kind: 'closed' })),
+      ...SESSION_ACTIONS,
+      ...CID_ACTIONS,
     },
     guards: {
       helloRetryNeeded: b.guard((s, event) => (s.kind === 'waitClientHello' || s.kind === 'waitSecondClientHello') && plan(s, event).choice.kind === 'retry'),

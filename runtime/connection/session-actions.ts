@@ -2,13 +2,12 @@ import type { Alert, KeyUpdate } from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
-import type { ChartBinding } from './chart-binding.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { Session } from './key-material.js';
 import { keyUpdateBody } from './messages.js';
 
 /** The events both charts share for these actions (a subset of each chart's event union). */
-type SharedEvent =
+export type SharedEvent =
   | { readonly type: 'KeyUpdate'; readonly payload: KeyUpdate }
   | { readonly type: 'updateKeys'; readonly payload: KeyUpdate }
   | { readonly type: 'fail'; readonly payload: unknown }
@@ -22,20 +21,6 @@ export interface SessionAccess<E> {
   /** Moves the state to closed. */
   close(): void;
   effect<P>(fn: (event: SharedEvent, params: P) => void): (args: { readonly event: E }, params: P) => void;
-}
-
-/** The access of a role's binding: its state's session when connected, and `closed` to move to. */
-export function sessionAccess<S extends { readonly kind: string }, E extends SharedEvent>(b: ChartBinding<S, E>, closed: S): SessionAccess<E> {
-  return {
-    session: () => {
-      const s: { readonly kind: string; readonly session?: Session } = b.state;
-      return s.kind === 'connected' ? s.session : undefined;
-    },
-    close: () => {
-      b.state = closed;
-    },
-    effect: (fn) => b.effect(fn),
-  };
 }
 
 function connected<E>(access: SessionAccess<E>): Session {
@@ -104,45 +89,63 @@ export function keyUpdateAcknowledged(parts: ConnectionParts, session: Session):
   session.keyUpdateInFlight = false;
 }
 
-/** The actions both charts name alike: post-handshake KeyUpdate, closing, and the fatal path. */
-export function sessionActions<E extends SharedEvent>(parts: ConnectionParts, access: SessionAccess<E>, failMessage: () => string | undefined) {
+/**
+ * An actor's context, as the actions every connection shares read it: the
+ * connection's parts, the failure message, the session access, and the
+ * role's binding to run an action under (so what it throws is held).
+ */
+export interface SessionActionContext<E> extends SessionAccess<E> {
+  readonly parts: ConnectionParts;
+  readonly failMessage: () => string | undefined;
+  readonly binding: { run<A, P>(fn: (a: A, event: E, params: P) => void, a: A, event: E, params: P): void };
+}
+
+type SharedAction<E, P> = (args: { readonly context: SessionActionContext<E>; readonly event: E }, params: P) => void;
+
+/** An action for every connection: `fn` gets the actor's context, run under its binding. */
+function shared<E extends SharedEvent, P = undefined>(fn: (c: SessionActionContext<E>, event: SharedEvent, params: P) => void): SharedAction<E, P> {
+  return ({ context, event }, params) => context.binding.run(fn, context, event, params);
+}
+
+/** The actions both charts name alike: post-handshake KeyUpdate, closing, and the fatal path; one table per role, shared by every connection. */
+export function sessionActions<E extends SharedEvent>() {
   return {
-    applyKeyUpdate: access.effect((event) => {
+    applyKeyUpdate: shared<E>((c, event) => {
       const update = keyUpdateOf(event);
-      const session = connected(access);
+      const session = connected(c);
       if (update.requestUpdate !== 'update_requested' && update.requestUpdate !== 'update_not_requested') {
         throw new ProtocolError('illegal_parameter', `KeyUpdate request_update ${String(update.requestUpdate)} (RFC 8446 §4.6.3)`);
       }
       const suite = session.parameters.cipherSuite;
       const secret = nextApplicationTrafficSecret(session.schedule, session.read.secret);
       session.read = { epoch: session.read.epoch + 1, secret };
-      parts.records.installReadKeys(session.read.epoch, suite, trafficKeys(session.schedule, secret, suite), parts.clock.now);
-      if (update.requestUpdate === 'update_requested') sendKeyUpdate(parts, session, false);
+      c.parts.records.installReadKeys(session.read.epoch, suite, trafficKeys(session.schedule, secret, suite), c.parts.clock.now);
+      if (update.requestUpdate === 'update_requested') sendKeyUpdate(c.parts, session, false);
     }),
-    sendKeyUpdate: access.effect((event) => sendKeyUpdate(parts, connected(access), keyUpdateOf(event).requestUpdate === 'update_requested')),
-    sendCloseNotify: access.effect(() => {
-      parts.sendAlert('warning', 'close_notify');
-      parts.flight.stop();
-      access.close();
-      parts.events.push({ type: 'closed', reason: 'local' });
+    sendKeyUpdate: shared<E>((c, event) => sendKeyUpdate(c.parts, connected(c), keyUpdateOf(event).requestUpdate === 'update_requested')),
+    sendCloseNotify: shared<E>((c) => {
+      c.parts.sendAlert('warning', 'close_notify');
+      c.parts.flight.stop();
+      c.close();
+      c.parts.events.push({ type: 'closed', reason: 'local' });
     }),
     // RFC 8446 §6.1: the peer closed its write side; we answer with our own close_notify and stop.
-    reportClosed: access.effect(() => {
-      parts.sendAlert('warning', 'close_notify');
-      parts.flight.stop();
-      access.close();
-      parts.events.push({ type: 'closed', reason: 'close_notify' });
+    reportClosed: shared<E>((c) => {
+      c.parts.sendAlert('warning', 'close_notify');
+      c.parts.flight.stop();
+      c.close();
+      c.parts.events.push({ type: 'closed', reason: 'close_notify' });
     }),
-    sendFatalAlert: access.effect((event, params: { readonly alert: AlertDescriptionName } | undefined) => {
+    sendFatalAlert: shared<E, { readonly alert: AlertDescriptionName } | undefined>((c, event, params) => {
       const fromEvent =
         event.type === 'fail' && 'payload' in event && typeof event.payload === 'string' ? (event.payload as AlertDescriptionName) : 'internal_error';
       const alert = params?.alert ?? fromEvent;
-      parts.failWith(alert, failMessage() ?? `the handshake chart answered with ${alert}`);
+      c.parts.failWith(alert, c.failMessage() ?? `the handshake chart answered with ${alert}`);
     }),
-    recordPeerAlert: access.effect((event) => {
+    recordPeerAlert: shared<E>((c, event) => {
       if (event.type === 'alertReceived' && 'payload' in event) {
         const alert = event.payload as Alert;
-        parts.peerFailed(alert.description, alert.level);
+        c.parts.peerFailed(alert.description, alert.level);
       }
     }),
   };
