@@ -74,6 +74,41 @@ export class ChartBinding<S extends { readonly kind: string }, E extends { reado
     };
   }
 
+  /**
+   * Runs `fn` as a step shared by every connection (`c` is the actor's
+   * context): the state must be `kind`, and moves to what `fn` returns.
+   * Skipped once a step of this event threw; what it throws is held.
+   */
+  runStep<C, K extends S['kind']>(name: string, kind: K, fn: (c: C, state: Extract<S, { readonly kind: K }>, event: E) => S, c: C, event: E): void {
+    if (this.held) return;
+    try {
+      const s = this.state;
+      if (s.kind !== kind) throw new Error(`${name} ran in state ${s.kind}; it needs ${kind}`);
+      this.state = fn(c, s as Extract<S, { readonly kind: K }>, event);
+    } catch (error) {
+      this.held = { error };
+    }
+  }
+
+  /** A shared step valid in several state kinds: `fn` narrows the state itself. */
+  runAnyStep<C>(fn: (c: C, state: S, event: E) => S, c: C, event: E): void {
+    if (this.held) return;
+    try {
+      this.state = fn(c, this.state, event);
+    } catch (error) {
+      this.held = { error };
+    }
+  }
+
+  /** A shared guard over the state and the event; one that throws is false (the action that follows reports the error). */
+  test(fn: (state: S, event: E) => boolean, event: E): boolean {
+    try {
+      return fn(this.state, event);
+    } catch {
+      return false;
+    }
+  }
+
   /** Runs `fn(a, event, params)` as an action shared by every connection: skipped once a step of this event threw; what it throws is held. */
   run<A, P>(fn: (a: A, event: E, params: P) => void, a: A, event: E, params: P): void {
     if (this.held) return;

@@ -65,3 +65,26 @@ export function sharedCidActions<E extends SharedEvent>(): {
     applyPathResponse: to('applyPathResponse'),
   };
 }
+
+/**
+ * The step, any-step and guard wrappers of a role's actions shared by every
+ * connection: each reads the binding from the actor's context and runs the
+ * function under it (ChartBinding.runStep, runAnyStep, test).
+ */
+export function sharedSteps<S extends { readonly kind: string }, E extends SharedEvent>() {
+  type Args = { readonly context: ChartContext<S, E>; readonly event: E };
+  return {
+    step:
+      <K extends S['kind']>(name: string, kind: K, fn: (c: ChartContext<S, E>, state: Extract<S, { readonly kind: K }>, event: E) => S) =>
+      ({ context, event }: Args): void =>
+        context.binding.runStep(name, kind, fn, context, event),
+    anyStep:
+      (fn: (c: ChartContext<S, E>, state: S, event: E) => S) =>
+      ({ context, event }: Args): void =>
+        context.binding.runAnyStep(fn, context, event),
+    guard:
+      (fn: (state: S, event: E) => boolean) =>
+      ({ context, event }: Args): boolean =>
+        context.binding.test(fn, event),
+  };
+}

@@ -9,7 +9,6 @@ import { Transcript } from '../keyschedule/transcript.js';
 import { type ChartBinding, payloadOf } from './chart-binding.js';
 import type { ClientOffer, ClientState, PeerCertificate } from './client-states.js';
 import type { PskOffer } from './psk-offer.js';
-import type { ConnectionParts } from './connection-parts.js';
 import { checkEncryptedExtensions, checkHelloRetryRequestExtensions, checkServerHelloExtensions } from './extension-policy.js';
 import {
   deriveApplicationSecrets,
@@ -31,7 +30,7 @@ import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import { sessionActions } from './session-actions.js';
-import { ChartContext, sharedCidActions } from './chart-context.js';
+import { type ChartContext, sharedCidActions, sharedSteps } from './chart-context.js';
 import { acceptServerCid, clientCidExtensions } from '../cid/negotiation.js';
 
 export type ClientBinding = ChartBinding<ClientState, Dtls13ClientEvent>;
@@ -42,56 +41,57 @@ export type ClientContext = ChartContext<ClientState, Dtls13ClientEvent>;
 /** The actions both roles share, once for every client connection. */
 const SESSION_ACTIONS = sessionActions<Dtls13ClientEvent>();
 const CID_ACTIONS = sharedCidActions<Dtls13ClientEvent>();
+const { step, anyStep, guard } = sharedSteps<ClientState, Dtls13ClientEvent>();
 
 /**
  * The client chart's actions and guards (RFC 8446 §4, RFC 9147 §5), each a
  * step over the client's typed state: validation, key derivation and
  * sending all happen here, on the data the state holds.
  */
-export function clientImplementation(parts: ConnectionParts, b: ClientBinding): Dtls13ClientImplementation<ClientContext> {
-  const config = parts.config;
-  const transcribe = (t: Transcript): void => {
-    const m = b.message();
+function clientImplementation(): Dtls13ClientImplementation<ClientContext> {
+  const transcribe = (c: ClientContext, t: Transcript): void => {
+    const m = c.binding.message();
     t.addMessage(m.msgType, m.body);
   };
-  const sendHello = (offer: ClientOffer): ClientState => {
+  const sendHello = (c: ClientContext, offer: ClientOffer): ClientState => {
     const cookie = offer.retry?.cookie;
-    const now = parts.wallClock();
+    const now = c.parts.wallClock();
     const early = offer.earlyData === 'offered';
-    const psk = offer.psk ? pskExtensions(offer.psk, config.pskModes, now, early) : [];
-    const body = clientHelloBody(config, offer.random, offer.keyShare, cookie, [...clientCidExtensions(parts.cid), ...psk]);
-    if (offer.psk) bindClientHello(parts.provider, body, offer.psk, offer.transcript);
-    parts.queue(0, 'client_hello', body, offer.transcript);
-    parts.sendFlight();
-    if (early && offer.psk && config.earlyData) sendEarlyData(offer.psk, offer, config.earlyData);
+    const psk = offer.psk ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early) : [];
+    const body = clientHelloBody(c.parts.config, offer.random, offer.keyShare, cookie, [...clientCidExtensions(c.parts.cid), ...psk]);
+    if (offer.psk) bindClientHello(c.parts.provider, body, offer.psk, offer.transcript);
+    c.parts.queue(0, 'client_hello', body, offer.transcript);
+    c.parts.sendFlight();
+    if (early && offer.psk && c.parts.config.earlyData) sendEarlyData(c, offer.psk, offer, c.parts.config.earlyData);
     return { kind: 'waitServerHello', offer };
   };
   // 0-RTT (RFC 8446 §4.2.10, RFC 9147 epoch 1): records keyed by client_early_traffic_secret over the ClientHello, right after it.
-  const sendEarlyData = (psk: PskOffer, offer: ClientOffer, data: Uint8Array): void => {
+  const sendEarlyData = (c: ClientContext, psk: PskOffer, offer: ClientOffer, data: Uint8Array): void => {
     const suite = psk.session?.suite;
     if (!suite) return;
-    const schedule = scheduleFor(parts.provider, suite);
+    const schedule = scheduleFor(c.parts.provider, suite);
     const t = offer.transcript.clone();
     t.selectHash(schedule.hash);
-    const secret = deriveEarlySecret(schedule, psk.key, t.current(), offer.random, parts.log);
-    parts.installEpoch(1, suite, schedule, { clientSecret: secret, serverSecret: secret }, 'write');
-    const chunk = Math.max(1, config.maxDatagramSize - 64);
-    for (let i = 0; i < data.length; i += chunk) parts.outgoing.push(parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
+    const secret = deriveEarlySecret(schedule, psk.key, t.current(), offer.random, c.parts.log);
+    c.parts.installEpoch(1, suite, schedule, { clientSecret: secret, serverSecret: secret }, 'write');
+    const chunk = Math.max(1, c.parts.config.maxDatagramSize - 64);
+    for (let i = 0; i < data.length; i += chunk)
+      c.parts.outgoing.push(c.parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
   };
   return {
     actions: {
       // The first ClientHello, or after a HelloRetryRequest the second, with a share for the group it asked for.
-      sendClientHello: b.anyStep((s) => {
+      sendClientHello: anyStep((c, s) => {
         if (s.kind === 'start') {
-          const share = parts.provider.generateKeyShare(config.groups[0] ?? 'x25519');
-          const psk = pskOfferFor(config, parts.wallClock());
-          return sendHello({
-            random: parts.provider.randomBytes(32),
+          const share = c.parts.provider.generateKeyShare(c.parts.config.groups[0] ?? 'x25519');
+          const psk = pskOfferFor(c.parts.config, c.parts.wallClock());
+          return sendHello(c, {
+            random: c.parts.provider.randomBytes(32),
             keyShare: share,
-            transcript: new Transcript(parts.provider),
+            transcript: new Transcript(c.parts.provider),
             retry: undefined,
             psk,
-            earlyData: earlyDataFits(psk, config.earlyData) ? 'offered' : 'not sent',
+            earlyData: earlyDataFits(psk, c.parts.config.earlyData) ? 'offered' : 'not sent',
           });
         }
         if (s.kind !== 'waitServerHello') throw new Error(`sendClientHello ran in state ${s.kind}`);
@@ -99,15 +99,15 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding): 
         let keyShare = s.offer.keyShare;
         if (group !== undefined && group !== keyShare.group) {
           keyShare.release();
-          keyShare = parts.provider.generateKeyShare(group);
+          keyShare = c.parts.provider.generateKeyShare(group);
         }
-        return sendHello({ ...s.offer, keyShare });
+        return sendHello(c, { ...s.offer, keyShare });
       }),
 
-      applyHelloRetryRequest: b.step('applyHelloRetryRequest', 'waitServerHello', (s, event) => {
+      applyHelloRetryRequest: step('applyHelloRetryRequest', 'waitServerHello', (c, s, event) => {
         const hrr = payloadOf(event, 'HelloRetryRequest');
         if (!hrr.isHelloRetryRequest) throw new Error('a ServerHello routed as HelloRetryRequest');
-        const suite = checkVersionAndSuite(config.cipherSuites, findExtension(hrr.extensions, 'supported_versions')?.selectedVersion, hrr, undefined);
+        const suite = checkVersionAndSuite(c.parts.config.cipherSuites, findExtension(hrr.extensions, 'supported_versions')?.selectedVersion, hrr, undefined);
         checkHelloRetryRequestExtensions(hrr.extensions);
         const selected = findExtension(hrr.extensions, 'key_share')?.selectedGroup;
         const cookie = findExtension(hrr.extensions, 'cookie')?.cookie;
@@ -115,33 +115,38 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding): 
           throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that would change nothing (RFC 8446 §4.1.4)');
         let group: KeyExchangeGroup | undefined;
         if (selected !== undefined) {
-          group = config.groups.find((g) => g === selected);
+          group = c.parts.config.groups.find((g) => g === selected);
           if (group === undefined || group === s.offer.keyShare.group) {
             throw new ProtocolError('illegal_parameter', `HelloRetryRequest selects ${String(selected)}: not offered, or already shared (RFC 8446 §4.1.4)`);
           }
         }
-        s.offer.transcript.selectHash(scheduleFor(parts.provider, suite).hash);
+        s.offer.transcript.selectHash(scheduleFor(c.parts.provider, suite).hash);
         s.offer.transcript.replaceWithMessageHash();
-        transcribe(s.offer.transcript);
-        parts.flight.peerFlight(false);
+        transcribe(c, s.offer.transcript);
+        c.parts.flight.peerFlight(false);
         // A PSK whose hash is not the suite's is dropped from the second ClientHello (RFC 8446 §4.1.4).
         const psk = s.offer.psk && s.offer.psk.hash === CIPHER_SUITES[suite].hash ? s.offer.psk : undefined;
         // Early data sent with the first ClientHello is refused by a HelloRetryRequest; the second carries none (RFC 8446 §4.2.10).
         const earlyData = s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData;
-        if (earlyData === 'rejected') parts.records.retireWriteEpoch(1);
+        if (earlyData === 'rejected') c.parts.records.retireWriteEpoch(1);
         return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk, earlyData } };
       }),
 
-      applyServerHello: b.step('applyServerHello', 'waitServerHello', (s, event) => {
+      applyServerHello: step('applyServerHello', 'waitServerHello', (c, s, event) => {
         const sh = payloadOf(event, 'ServerHello');
         if (sh.isHelloRetryRequest) throw new Error('a HelloRetryRequest routed as ServerHello');
-        const suite = checkVersionAndSuite(config.cipherSuites, findExtension(sh.extensions, 'supported_versions')?.selectedVersion, sh, s.offer.retry?.suite);
-        checkServerHelloExtensions(sh.extensions, s.offer.psk !== undefined, parts.cid.offered !== undefined);
-        acceptServerCid(parts.cid, sh.extensions);
+        const suite = checkVersionAndSuite(
+          c.parts.config.cipherSuites,
+          findExtension(sh.extensions, 'supported_versions')?.selectedVersion,
+          sh,
+          s.offer.retry?.suite,
+        );
+        checkServerHelloExtensions(sh.extensions, s.offer.psk !== undefined, c.parts.cid.offered !== undefined);
+        acceptServerCid(c.parts.cid, sh.extensions);
         const psk = acceptedPsk(s.offer, findExtension(sh.extensions, 'pre_shared_key')?.selectedIdentity, suite);
         const share = findExtension(sh.extensions, 'key_share')?.serverShare;
         const mode = psk && (share ? 'psk_dhe_ke' : 'psk_ke');
-        if (mode && !config.pskModes.includes(mode))
+        if (mode && !c.parts.config.pskModes.includes(mode))
           throw new ProtocolError(
             share ? 'illegal_parameter' : 'missing_extension',
             `the server chose ${mode}, which the client did not offer (RFC 8446 §4.2.9)`,
@@ -153,9 +158,9 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding): 
           shared = s.offer.keyShare.deriveSecret(share.keyExchange);
         }
         s.offer.keyShare.release();
-        const schedule = scheduleFor(parts.provider, suite);
+        const schedule = scheduleFor(c.parts.provider, suite);
         if (s.offer.retry === undefined) s.offer.transcript.selectHash(schedule.hash);
-        transcribe(s.offer.transcript);
+        transcribe(c, s.offer.transcript);
         const keys = deriveHandshakeKeys(
           {
             suite,
@@ -165,111 +170,111 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding): 
             psk: psk && mode && { kind: psk.kind, identity: psk.identity, mode },
             earlyData: s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData, // until EncryptedExtensions says otherwise
             alpn: undefined, // until EncryptedExtensions names it
-            servername: sentServerName(config.serverName),
+            servername: sentServerName(c.parts.config.serverName),
             srtpProfile: undefined, // until EncryptedExtensions names it
             peerRecordSizeLimit: undefined,
             clientRandom: s.offer.random,
             helloRetried: s.offer.retry !== undefined,
           },
           shared,
-          parts.log,
+          c.parts.log,
           psk?.key,
         );
-        parts.flight.peerFlight(false);
+        c.parts.flight.peerFlight(false);
         return { kind: 'waitEncryptedExtensions', keys, earlyData: s.offer.earlyData };
       }),
 
-      installHandshakeKeys: b.step('installHandshakeKeys', 'waitEncryptedExtensions', (s) => {
-        parts.installEpoch(2, s.keys.suite, s.keys.schedule, s.keys);
-        parts.records.retireWriteEpoch(1); // 0-RTT ends with the ServerHello (RFC 9147: no EndOfEarlyData)
+      installHandshakeKeys: step('installHandshakeKeys', 'waitEncryptedExtensions', (c, s) => {
+        c.parts.installEpoch(2, s.keys.suite, s.keys.schedule, s.keys);
+        c.parts.records.retireWriteEpoch(1); // 0-RTT ends with the ServerHello (RFC 9147: no EndOfEarlyData)
         return s;
       }),
 
-      applyEncryptedExtensions: b.step('applyEncryptedExtensions', 'waitEncryptedExtensions', (s, event) => {
+      applyEncryptedExtensions: step('applyEncryptedExtensions', 'waitEncryptedExtensions', (c, s, event) => {
         const ee = payloadOf(event, 'EncryptedExtensions');
         const offered = s.earlyData === 'offered';
         // server_name may be acknowledged only when it was sent: never for an IP address (RFC 6066 §3).
-        const sentName = sentServerName(config.serverName) !== undefined;
-        checkEncryptedExtensions(ee.extensions, sentName, offered, config.alpnOffer !== undefined, clientOfferedMore(config));
-        const alpn = chosenAlpn(config.alpnOffer, findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList);
-        const answers = applyServerAnswers(config, parts.records, ee);
-        transcribe(s.keys.transcript);
+        const sentName = sentServerName(c.parts.config.serverName) !== undefined;
+        checkEncryptedExtensions(ee.extensions, sentName, offered, c.parts.config.alpnOffer !== undefined, clientOfferedMore(c.parts.config));
+        const alpn = chosenAlpn(c.parts.config.alpnOffer, findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList);
+        const answers = applyServerAnswers(c.parts.config, c.parts.records, ee);
+        transcribe(c, s.keys.transcript);
         const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
         if (accepted && s.keys.psk?.kind !== 'resumption')
           throw new ProtocolError('illegal_parameter', 'early data accepted without the ticket it was sent under (RFC 8446 §4.2.10)');
         const keys: HandshakeKeys = { ...s.keys, alpn, ...answers, earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
         // Refused here or by a HelloRetryRequest: the application gets its data back to send again.
-        if (s.earlyData !== 'not sent' && config.earlyData) parts.events.push({ type: 'earlyData', accepted, data: config.earlyData });
+        if (s.earlyData !== 'not sent' && c.parts.config.earlyData) c.parts.events.push({ type: 'earlyData', accepted, data: c.parts.config.earlyData });
         // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2).
         if (keys.psk) return { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined };
         return { kind: 'waitCertificateOrCertificateRequest', keys };
       }),
 
-      applyCertificateRequest: b.step('applyCertificateRequest', 'waitCertificateOrCertificateRequest', (s, event) => {
+      applyCertificateRequest: step('applyCertificateRequest', 'waitCertificateOrCertificateRequest', (c, s, event) => {
         const cr = payloadOf(event, 'CertificateRequest');
         const sigs = findExtension(cr.extensions, 'signature_algorithms');
         if (!sigs) throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
-        transcribe(s.keys.transcript);
+        transcribe(c, s.keys.transcript);
         const signatureAlgorithms = sigs.supportedSignatureAlgorithms.filter((a): a is Extract<typeof a, string> => typeof a === 'string');
         return { kind: 'waitCertificate', keys: s.keys, request: { context: cr.certificateRequestContext, signatureAlgorithms } };
       }),
 
       // From waitCertificateOrCertificateRequest (no request) or waitCertificate (after one).
-      applyServerCertificate: b.anyStep((s, event) => {
+      applyServerCertificate: anyStep((c, s, event) => {
         if (s.kind !== 'waitCertificateOrCertificateRequest' && s.kind !== 'waitCertificate') throw new Error(`applyServerCertificate ran in state ${s.kind}`);
         const request = s.kind === 'waitCertificate' ? s.request : undefined;
-        return { kind: 'waitCertificateVerify', keys: s.keys, request, peer: serverCertificate(s.keys.transcript, event) };
+        return { kind: 'waitCertificateVerify', keys: s.keys, request, peer: serverCertificate(c, s.keys.transcript, event) };
       }),
 
-      applyServerCertificateVerify: b.step('applyServerCertificateVerify', 'waitCertificateVerify', (s, event) => {
-        const signature = checkCertificateVerify(config, 'client', s.peer, payloadOf(event, 'CertificateVerify'), s.keys.transcript);
-        transcribe(s.keys.transcript);
+      applyServerCertificateVerify: step('applyServerCertificateVerify', 'waitCertificateVerify', (c, s, event) => {
+        const signature = checkCertificateVerify(c.parts.config, 'client', s.peer, payloadOf(event, 'CertificateVerify'), s.keys.transcript);
+        transcribe(c, s.keys.transcript);
         return { kind: 'waitFinished', keys: s.keys, request: s.request, peer: s.peer, signature };
       }),
 
-      applyServerFinished: b.step('applyServerFinished', 'waitFinished', (s, event) => {
+      applyServerFinished: step('applyServerFinished', 'waitFinished', (c, s, event) => {
         checkFinished(s.keys.schedule, s.keys.serverSecret, s.keys.transcript, payloadOf(event, 'Finished'), 'server');
-        transcribe(s.keys.transcript);
-        const application = deriveApplicationSecrets(s.keys, s.keys.transcript.current(), parts.log);
+        transcribe(c, s.keys.transcript);
+        const application = deriveApplicationSecrets(s.keys, s.keys.transcript.current(), c.parts.log);
         // A certificate goes out only with a scheme the CertificateRequest accepts and our key can make (RFC 8446 §4.4.2.4).
-        const own = parts.ownKey ? schemesForKey(parts.ownKey) : [];
-        const clientSignature = s.request && config.certificate ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
-        parts.flight.peerFlight(true);
+        const own = c.parts.ownKey ? schemesForKey(c.parts.ownKey) : [];
+        const clientSignature = s.request && c.parts.config.certificate ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
+        c.parts.flight.peerFlight(true);
         return { kind: 'finishing', keys: s.keys, request: s.request, peer: s.peer, signature: s.signature, application, clientSignature };
       }),
 
-      sendClientCertificate: b.step('sendClientCertificate', 'finishing', (s) => {
-        const chain = s.clientSignature && config.certificate ? config.certificate.chain : [];
-        parts.queue(2, 'certificate', certificateBody(chain, s.request?.context ?? new Uint8Array(0)), s.keys.transcript);
+      sendClientCertificate: step('sendClientCertificate', 'finishing', (c, s) => {
+        const chain = s.clientSignature && c.parts.config.certificate ? c.parts.config.certificate.chain : [];
+        c.parts.queue(2, 'certificate', certificateBody(chain, s.request?.context ?? new Uint8Array(0)), s.keys.transcript);
         return s;
       }),
 
-      sendClientCertificateVerify: b.step('sendClientCertificateVerify', 'finishing', (s) => {
-        if (s.clientSignature && parts.ownKey) {
-          parts.queue(
+      sendClientCertificateVerify: step('sendClientCertificateVerify', 'finishing', (c, s) => {
+        if (s.clientSignature && c.parts.ownKey) {
+          c.parts.queue(
             2,
             'certificate_verify',
-            certificateVerifyBody(parts.provider, 'client', s.clientSignature, parts.ownKey, s.keys.transcript),
+            certificateVerifyBody(c.parts.provider, 'client', s.clientSignature, c.parts.ownKey, s.keys.transcript),
             s.keys.transcript,
           );
         }
         return s;
       }),
 
-      sendClientFinished: b.step('sendClientFinished', 'finishing', (s) => {
-        parts.queue(2, 'finished', finishedBody(s.keys.schedule, s.keys.clientSecret, s.keys.transcript), s.keys.transcript);
-        parts.sendFlight();
+      sendClientFinished: step('sendClientFinished', 'finishing', (c, s) => {
+        c.parts.queue(2, 'finished', finishedBody(s.keys.schedule, s.keys.clientSecret, s.keys.transcript), s.keys.transcript);
+        c.parts.sendFlight();
         return s;
       }),
 
-      installApplicationKeys: b.step('installApplicationKeys', 'finishing', (s) => {
-        parts.installEpoch(3, s.keys.suite, s.keys.schedule, s.application);
+      installApplicationKeys: step('installApplicationKeys', 'finishing', (c, s) => {
+        c.parts.installEpoch(3, s.keys.suite, s.keys.schedule, s.application);
         return s;
       }),
 
-      reportConnected: b.step('reportConnected', 'finishing', (s) => {
+      reportConnected: step('reportConnected', 'finishing', (c, s) => {
         const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain[0]);
-        parts.events.push({ type: 'handshakeComplete', parameters });
+        c.parts.events.push({ type: 'handshakeComplete', parameters });
         return {
           kind: 'connected',
           session: {
@@ -280,11 +285,11 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding): 
             keyUpdateInFlight: false,
             // The transcript now ends with our Finished.
             resumptionSecret: deriveResumptionSecret(s.application, s.keys.transcript.current()),
-            serverName: config.serverName,
+            serverName: c.parts.config.serverName,
             clientAuthenticated: s.clientSignature !== undefined,
             ticketsIssued: 0,
             transcript: s.keys.transcript,
-            postHandshakeAuth: config.postHandshakeAuth,
+            postHandshakeAuth: c.parts.config.postHandshakeAuth,
             waitingFlights: [],
             exporterSecret: s.application.exporterSecret,
           },
@@ -292,13 +297,13 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding): 
       }),
 
       // RFC 8446 §4.6.1: the ticket's PSK from the resumption master secret and its nonce, handed to the application as a session to resume.
-      storeTicket: b.step('storeTicket', 'connected', (s, event) => {
+      storeTicket: step('storeTicket', 'connected', (c, s, event) => {
         const nst = payloadOf(event, 'NewSessionTicket');
         if (nst.ticketLifetime > 604_800)
           throw new ProtocolError('illegal_parameter', `ticket_lifetime ${nst.ticketLifetime} s is above 7 days (RFC 8446 §4.6.1)`);
         if (nst.ticketLifetime === 0) return s; // "discard the ticket immediately"
         const session = s.session;
-        const now = parts.wallClock();
+        const now = c.parts.wallClock();
         const maxEarlyData = findExtension(nst.extensions, 'early_data')?.maxEarlyDataSize ?? 0;
         const bytes = encodeClientSession({
           suite: session.parameters.cipherSuite,
@@ -310,13 +315,13 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding): 
           lifetimeSeconds: nst.ticketLifetime,
           maxEarlyData,
         });
-        parts.events.push({ type: 'sessionTicket', session: bytes, expiresAt: now + nst.ticketLifetime * 1000 });
+        c.parts.events.push({ type: 'sessionTicket', session: bytes, expiresAt: now + nst.ticketLifetime * 1000 });
         return s;
       }),
 
       // RFC 8446 §4.6.2: our certificate (or an empty one), CertificateVerify and Finished as one post-handshake flight.
-      answerCertificateRequest: b.step('answerCertificateRequest', 'connected', (s, event) => {
-        answerCertificateRequest(parts, s.session, payloadOf(event, 'CertificateRequest'), b.message().body);
+      answerCertificateRequest: step('answerCertificateRequest', 'connected', (c, s, event) => {
+        answerCertificateRequest(c.parts, s.session, payloadOf(event, 'CertificateRequest'), c.binding.message().body);
         return s;
       }),
 
@@ -324,10 +329,10 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding): 
       ...CID_ACTIONS,
     },
     guards: {
-      firstHelloRetryRequest: b.guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),
-      certificateRequested: b.guard((s) => s.kind === 'waitFinished' && s.request !== undefined),
-      pskAccepted: b.guard((s) => s.kind === 'waitEncryptedExtensions' && s.keys.psk !== undefined),
-      earlyDataAccepted: b.guard(
+      firstHelloRetryRequest: guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),
+      certificateRequested: guard((s) => s.kind === 'waitFinished' && s.request !== undefined),
+      pskAccepted: guard((s) => s.kind === 'waitEncryptedExtensions' && s.keys.psk !== undefined),
+      earlyDataAccepted: guard(
         (s, event) =>
           s.kind === 'waitEncryptedExtensions' &&
           s.earlyData === 'offered' &&
@@ -337,16 +342,19 @@ export function clientImplementation(parts: ConnectionParts, b: ClientBinding): 
     delays: {},
   };
 
-  function serverCertificate(transcript: Transcript, event: Dtls13ClientEvent): PeerCertificate {
+  function serverCertificate(c: ClientContext, transcript: Transcript, event: Dtls13ClientEvent): PeerCertificate {
     const cert = payloadOf(event, 'Certificate');
     if (cert.certificateList.length === 0) throw new ProtocolError('decode_error', 'the server sent an empty Certificate (RFC 8446 §4.4.2.4)');
     if (cert.certificateRequestContext.length !== 0)
       throw new ProtocolError('illegal_parameter', 'a server Certificate must have an empty certificate_request_context (RFC 8446 §4.4.2)');
-    const peer = acceptPeerCertificate(config, 'client', cert, parts.wallClock());
-    transcribe(transcript);
+    const peer = acceptPeerCertificate(c.parts.config, 'client', cert, c.parts.wallClock());
+    transcribe(c, transcript);
     return peer;
   }
 }
+
+/** The client chart's implementation, one for every client connection (each actor's context brings its connection). */
+export const CLIENT_IMPLEMENTATION = clientImplementation();
 
 /**
  * The PSK the ServerHello selected, checked (RFC 8446 §4.2.11): one we

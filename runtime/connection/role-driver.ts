@@ -11,7 +11,7 @@ import { runChart, type RunningChart } from '../handshake/chart-runner.js';
 import { ChartBinding } from './chart-binding.js';
 import { ChartContext } from './chart-context.js';
 import { chartHandles } from './chart-lookup.js';
-import { clientImplementation } from './client-handshake.js';
+import { CLIENT_IMPLEMENTATION } from './client-handshake.js';
 import type { ClientState } from './client-states.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HandshakeHandler } from './handler-table.js';
@@ -194,7 +194,7 @@ class ClientDriver extends ChartDriver<ClientState, Dtls13ClientEvent> {
   }
 
   protected input(): { readonly context: object; readonly implementation: object } {
-    return dtls13ClientInput(clientImplementation(this.parts, this.binding), new ChartContext(this.parts, this.binding, this.failMessage, CLOSED));
+    return dtls13ClientInput(CLIENT_IMPLEMENTATION, new ChartContext(this.parts, this.binding, this.failMessage, CLOSED));
   }
 
   protected decode(handler: HandshakeHandler, body: Uint8Array): Dtls13ClientEvent | undefined {
