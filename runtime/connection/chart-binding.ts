@@ -101,9 +101,9 @@ export class ChartBinding<S extends { readonly kind: string }, E extends { reado
   }
 
   /** A shared guard over the state and the event; one that throws is false (the action that follows reports the error). */
-  test(fn: (state: S, event: E) => boolean, event: E): boolean {
+  test<C>(fn: (state: S, event: E, c: C) => boolean, event: E, c: C): boolean {
     try {
-      return fn(this.state, event);
+      return fn(this.state, event, c);
     } catch {
       return false;
     }

@@ -71,20 +71,20 @@ export function sharedCidActions<E extends SharedEvent>(): {
  * connection: each reads the binding from the actor's context and runs the
  * function under it (ChartBinding.runStep, runAnyStep, test).
  */
-export function sharedSteps<S extends { readonly kind: string }, E extends SharedEvent>() {
-  type Args = { readonly context: ChartContext<S, E>; readonly event: E };
+export function sharedSteps<S extends { readonly kind: string }, E extends SharedEvent, C extends ChartContext<S, E> = ChartContext<S, E>>() {
+  type Args = { readonly context: C; readonly event: E };
   return {
     step:
-      <K extends S['kind']>(name: string, kind: K, fn: (c: ChartContext<S, E>, state: Extract<S, { readonly kind: K }>, event: E) => S) =>
+      <K extends S['kind']>(name: string, kind: K, fn: (c: C, state: Extract<S, { readonly kind: K }>, event: E) => S) =>
       ({ context, event }: Args): void =>
         context.binding.runStep(name, kind, fn, context, event),
     anyStep:
-      (fn: (c: ChartContext<S, E>, state: S, event: E) => S) =>
+      (fn: (c: C, state: S, event: E) => S) =>
       ({ context, event }: Args): void =>
         context.binding.runAnyStep(fn, context, event),
     guard:
-      (fn: (state: S, event: E) => boolean) =>
+      (fn: (state: S, event: E, c: C) => boolean) =>
       ({ context, event }: Args): boolean =>
-        context.binding.test(fn, event),
+        context.binding.test(fn, event, context),
   };
 }

@@ -16,7 +16,7 @@ import type { ClientState } from './client-states.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HandshakeHandler } from './handler-table.js';
 import type { Session } from './key-material.js';
-import { serverImplementation } from './server-handshake.js';
+import { SERVER_IMPLEMENTATION, ServerContext } from './server-handshake.js';
 import type { ServerState } from './server-states.js';
 import type { StatelessRetry } from './stateless-retry.js';
 
@@ -224,10 +224,7 @@ class ServerDriver extends ChartDriver<ServerState, Dtls13ServerEvent> {
   }
 
   protected input(): { readonly context: object; readonly implementation: object } {
-    return dtls13ServerInput(
-      serverImplementation(this.parts, this.binding, this.statelessRetry),
-      new ChartContext(this.parts, this.binding, this.failMessage, CLOSED),
-    );
+    return dtls13ServerInput(SERVER_IMPLEMENTATION, new ServerContext(this.parts, this.binding, this.failMessage, this.statelessRetry));
   }
 
   protected decode(handler: HandshakeHandler, body: Uint8Array): Dtls13ServerEvent | undefined {
