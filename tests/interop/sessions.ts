@@ -125,9 +125,21 @@ export async function talkToWolfServer(
 
 /** wolfSSL echoed every message (or, without -e, answered), then exited cleanly on our close_notify. */
 export function assertTalked(t: ExecutionContext, o: Outcome, messages: readonly Uint8Array[] = MESSAGES): void {
-  t.is(o.error, undefined, o.serverOutput);
+  t.is(o.error, undefined, `${o.serverOutput}\n(our client: ${JSON.stringify(diagnostics(o))})`);
   if (o.replies.length === 1) t.is(new TextDecoder().decode(o.replies[0]), WOLF_REPLY);
   else t.deepEqual(o.replies, messages);
   t.regex(o.serverOutput, /SSL version is DTLSv1\.3/);
   t.is(o.serverCode, 0, o.serverOutput);
+}
+
+/** What our client saw of the exchange, for a failure's message. */
+function diagnostics(o: Outcome): object {
+  const s = o.client.connection.stats;
+  return {
+    state: o.client.connection.state,
+    retransmissions: s.retransmissions,
+    datagramsSent: s.datagramsSent,
+    datagramsReceived: s.datagramsReceived,
+    drops: s.drops,
+  };
 }
