@@ -72,7 +72,7 @@ const CONNECTED = 'connected';
 
 /**
  * Drives one role's chart actor. Once connected (and without an `inspect`
- * callback), the actor and the role's implementation are let go after each
+ * callback), the actor and its context are let go after each
  * event, since `connected` has no timers, children or pending work: an idle
  * session keeps only its typed state. The next event resumes a new actor in
  * `connected` (a few µs; post-handshake messages are rare). The flight
@@ -101,7 +101,7 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
 
   protected abstract readonly machine: AnyStateMachine;
   protected abstract readonly chart: typeof dtls13ClientChart | typeof dtls13ServerChart;
-  /** The actor's input: the binding and the role's implementation bound to this connection (made again when the actor is resumed). */
+  /** The actor's input: the role's implementation (one for every connection) and a context for this connection (made again when the actor is resumed). */
   protected abstract input(): { readonly context: object; readonly implementation: object };
   /** The chart event a handler decodes `body` into, for this role. */
   protected abstract decode(handler: HandshakeHandler, body: Uint8Array): E | undefined;
@@ -174,7 +174,7 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
     if (!this.inspect) this.running = undefined;
   }
 
-  /** A new actor in `connected`, for the role's implementation bound to this connection again. */
+  /** A new actor in `connected`, with a new context for this connection. */
   private resume(): RunningChart<E> {
     return runChart<E>(this.machine, this.chart, this.input(), this.parts.clock, CONNECTED, undefined);
   }
