@@ -12,7 +12,7 @@ import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
  * (cookies on, as deployed; idle timeout one hour; the per-host caps
  * lifted, since every client here is on loopback). This process opens
  * sessions to it over real UDP, `DTLS13_SCALE_IN_FLIGHT` at a time (default
- * 16): each client is a sans-I/O DtlsConnection on a socket of its own,
+ * 32): each client is a sans-I/O DtlsConnection on a socket of its own,
  * bound to its own loopback address and port (127.0.0.2-254 × 20000-59999).
  * Once connected and its ACK of the server's ticket is out (so the server
  * has no flight outstanding to resend to a client that is gone), the client
@@ -154,7 +154,7 @@ const kib = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB`;
 async function main(): Promise<void> {
   const target = envInt('DTLS13_SCALE_SESSIONS', 100_000);
   const seconds = envInt('DTLS13_SCALE_SECONDS', 600);
-  const inFlight = envInt('DTLS13_SCALE_IN_FLIGHT', 16);
+  const inFlight = envInt('DTLS13_SCALE_IN_FLIGHT', 32);
   const idleSeconds = envInt('DTLS13_SCALE_IDLE_SECONDS', 60);
   const id = createThrowawayIdentity({ serverName: 'scale.test', caName: 'scale CA', at: NOW });
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--server'], {
