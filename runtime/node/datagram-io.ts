@@ -89,23 +89,28 @@ export class DatagramIo {
    * Returns how many it took.
    */
   drain(deliver: (datagram: Uint8Array, address: string, port: number) => void, max = 256): number {
-    const fd = this.fd();
-    if (fd === undefined) return 0;
+    const slab = receiveSlab();
     const meta = RECEIVE_META;
     let taken = 0;
     while (taken < max) {
-      const n = this.binding!.udpRecvBatch(fd, receiveSlab(), RECEIVE_STRIDE, meta);
+      // Read again on every call: a delivery may have closed the socket, and its number may belong to another file now.
+      const fd = this.fd();
+      if (fd === undefined) break;
+      const n = this.binding!.udpRecvBatch(fd, slab, RECEIVE_STRIDE, meta);
       if (n <= 0) break;
       this.counts.drains++;
       this.counts.drainedDatagrams += n;
-      // Copied out before any is delivered: a delivery may re-enter and drain again into the same slab.
+      // Copied out before any is delivered: a delivery may re-enter and drain again into the same slab and meta.
       const batch: [Uint8Array, number, number][] = [];
       for (let i = 0; i < n; i++) {
         const at = i * RECEIVE_STRIDE;
-        batch.push([RECEIVE_SLAB!.slice(at, at + meta[3 * i]!), meta[3 * i + 1]!, meta[3 * i + 2]!]);
+        batch.push([slab.slice(at, at + meta[3 * i]!), meta[3 * i + 1]!, meta[3 * i + 2]!]);
       }
-      for (const [d, ipv4, port] of batch) if (port !== 0) deliver(d, addressOf(ipv4), port);
       taken += n;
+      for (const [d, ipv4, port] of batch) {
+        if (this.fd() === undefined) return taken; // closed by a delivery: node:dgram would deliver nothing more either
+        if (port !== 0) deliver(d, addressOf(ipv4), port);
+      }
       if (n < RECEIVE_BATCH) break;
     }
     return taken;

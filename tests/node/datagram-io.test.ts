@@ -179,3 +179,26 @@ test('runs of equal datagrams (one UDP GSO send each where the kernel has it) ar
   rx.close();
   tx.close();
 });
+
+test('a delivery that closes the socket ends the drain: nothing more is delivered, nothing is read from the closed descriptor', async (t) => {
+  const rx = await bound();
+  const tx = await bound();
+  const io = DatagramIo.of(rx);
+  const delivered: number[] = [];
+  const closed = new Promise<void>((resolve) =>
+    rx.once('message', () => {
+      io.drain((d) => {
+        delivered.push(d.length);
+        if (delivered.length === 3) rx.close(resolve);
+      });
+      if (delivered.length < 3) rx.close(resolve); // nothing drained (no batching here)
+    }),
+  );
+  const out = Array.from({ length: 40 }, (_, i) => datagram(i, 10 + i));
+  DatagramIo.of(tx).send(out, out.length, rx.address().port, '127.0.0.1', false, () => {});
+  await closed;
+  if (BATCHING) t.deepEqual(delivered, [11, 12, 13], 'the drain stopped at the close');
+  else t.deepEqual(delivered, [], 'without batching nothing is drained');
+  t.false(io.batched);
+  tx.close();
+});
