@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,8 @@ export function freePort(): Promise<number> {
 }
 
 export interface WolfRun {
+  /** The process id (undefined if it could not start). */
+  readonly pid: number | undefined;
   /** Resolves once the process has exited and its output is read, with everything it printed. */
   readonly done: Promise<{ readonly code: number | null; readonly output: string }>;
   kill(): void;
@@ -78,19 +80,37 @@ export function runWolf(program: 'client' | 'server', args: readonly string[], l
       resolve({ code, output: signal ? `${output}\n[ended by ${signal}]` : output });
     });
   });
-  return { done, kill: () => child.kill('SIGKILL') };
+  return { pid: child.pid, done, kill: () => child.kill('SIGKILL') };
 }
 
-/** Whether a UDP socket is bound to `port` (Linux: /proc/net/udp and udp6). */
-function udpPortBound(port: number): boolean {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  return ['/proc/net/udp', '/proc/net/udp6'].some(
-    (f) =>
-      existsSync(f) &&
-      readFileSync(f, 'utf8')
-        .split('\n')
-        .some((line) => line.trim().split(/\s+/)[1]?.endsWith(hex.trim())),
-  );
+/**
+ * Whether process `pid` has a UDP socket bound to `port` (Linux: the socket's
+ * inode in /proc/net/udp and udp6 among the process's descriptors). Another
+ * process's socket on the port (another test took it first) does not count.
+ */
+function udpPortBound(port: number, pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set<string>();
+  for (const f of ['/proc/net/udp', '/proc/net/udp6']) {
+    if (!existsSync(f)) continue;
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[1]?.endsWith(hex) && fields[9] !== undefined) inodes.add(`socket:[${fields[9]}]`);
+    }
+  }
+  if (inodes.size === 0) return false;
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false; // closed meanwhile
+      }
+    });
+  } catch {
+    return false; // the process is gone
+  }
 }
 
 /**
@@ -98,15 +118,25 @@ function udpPortBound(port: number): boolean {
  * socket is bound (its -R ready file is TCP-only, so we watch the socket table).
  */
 export async function startWolfServer(pem: PemFiles, args: readonly string[]): Promise<{ port: number; run: WolfRun }> {
-  const port = await freePort();
+  // The port freePort found may be taken by another test's socket before wolfSSL binds it: then another port, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startWolfServerOn(await freePort(), pem, args);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof Error) || !/Address already in use/.test(e.message)) throw e;
+    }
+  }
+}
+
+async function startWolfServerOn(port: number, pem: PemFiles, args: readonly string[]): Promise<{ port: number; run: WolfRun }> {
   const run = runWolf('server', ['-u', '-v', '4', '-p', String(port), '-c', pem.cert, '-k', pem.key, ...args]);
   let exited = false;
   void run.done.then(() => (exited = true));
-  for (let i = 0; i < 400 && !udpPortBound(port); i++) {
+  for (let i = 0; i < 400 && !udpPortBound(port, run.pid); i++) {
     if (exited) throw new Error(`the wolfSSL server exited before listening: ${(await run.done).output}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  if (!udpPortBound(port)) {
+  if (!udpPortBound(port, run.pid)) {
     run.kill();
     throw new Error(`the wolfSSL server did not bind UDP port ${port}`);
   }
