@@ -14,6 +14,9 @@ import { rebound, servingSocket } from './wolf-pacing.js';
  * wolfSSL_connect, shutdown and close), in a fresh process each time, so
  * process start and certificate loading are not counted. Against wolfSSL's
  * server each client waits until it has rebound (see wolf-pacing.ts).
+ * Ours ↔ ours also runs 8 in flight, reading each process's CPU time
+ * around the run: first as the warm-up (both processes cold), then again
+ * once V8 has compiled the handshake path.
  */
 
 /** Our client: ms from connect to handshake complete at the client; `pace` runs between handshakes (untimed). */
@@ -40,10 +43,24 @@ function anchorsFor(id: Identity): readonly Uint8Array[] {
   return a;
 }
 
-/** `n` handshakes with up to `concurrency` in flight: handshakes per second over the whole run. */
-async function ourClientsConcurrent(port: number, id: Identity, n: number, concurrency: number): Promise<number> {
+/** What a run of concurrent handshakes reached: handshakes per second, and each side's CPU per handshake (ms). */
+interface ConcurrentRun {
+  readonly perSecond: number;
+  readonly clientCpuMs: number;
+  readonly serverCpuMs: number;
+}
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** `n` handshakes with up to `concurrency` in flight: handshakes per second over the whole run, and CPU per handshake on both sides. */
+async function ourClientsConcurrent(port: number, id: Identity, n: number, concurrency: number, serverCpu: () => Promise<number>): Promise<ConcurrentRun> {
   const trustAnchors = anchorsFor(id);
   let started = 0;
+  const server0 = await serverCpu();
+  const client0 = cpuMicros();
   const t0 = DtlsEndpoint.now();
   const worker = async (): Promise<void> => {
     while (started < n) {
@@ -55,7 +72,10 @@ async function ourClientsConcurrent(port: number, id: Identity, n: number, concu
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return (n * 1000) / (DtlsEndpoint.now() - t0);
+  const elapsed = DtlsEndpoint.now() - t0;
+  const clientCpuMs = (cpuMicros() - client0) / 1000 / n;
+  const serverCpuMs = ((await serverCpu()) - server0) / 1000 / n;
+  return { perSecond: (n * 1000) / elapsed, clientCpuMs, serverCpuMs };
 }
 
 /** wolfSSL's example client (X25519 key share, our CA, no client certificate): its own handshake time per process. */
@@ -95,16 +115,41 @@ async function withWolfServer<T>(pem: PemFiles, run: (port: number, pace: () => 
   }
 }
 
-/** Prints the four handshake lines. `ourPort` is the peer process's dtls13 server. */
-export async function handshakeLatency(ourPort: number, id: Identity, pem: PemFiles | undefined, n: number, warmUp: number): Promise<void> {
-  // Untimed first: V8 compiles the handshake path over the first few hundred handshakes of a process (both processes here).
-  const cold = await ourClient(ourPort, id, warmUp);
-  if (warmUp > 0) console.log(latencyLine(`dtls13 → dtls13, the ${warmUp} warm-up`, cold));
-  console.log(latencyLine('dtls13 client → dtls13 server', await ourClient(ourPort, id, n)));
+function concurrentLine(name: string, run: ConcurrentRun, n: number, concurrency: number): string {
+  return `  ${name.padEnd(34)} ${run.perSecond.toFixed(0).padStart(5)} handshakes/s with ${concurrency} in flight (n=${n}); CPU per handshake: client ${run.clientCpuMs.toFixed(2)} ms, server ${run.serverCpuMs.toFixed(2)} ms (both processes share this machine's cores)`;
+}
+
+/** How many handshakes each run does. */
+export interface HandshakeCounts {
+  /** Sequential handshakes per latency line. */
+  readonly sequential: number;
+  /** Handshakes of the concurrent run (8 in flight), after the warm-up. */
+  readonly concurrent: number;
+  /** Handshakes of the warm-up, 8 in flight, printed as its own line (the processes' cold figure). */
+  readonly warmUp: number;
+}
+
+/** Prints the handshake lines. `ourPort` is the peer process's dtls13 server; `serverCpu` reads that process's CPU time (µs). */
+export async function handshakeLatency(
+  ourPort: number,
+  serverCpu: () => Promise<number>,
+  id: Identity,
+  pem: PemFiles | undefined,
+  counts: HandshakeCounts,
+): Promise<void> {
   const concurrency = 8;
-  console.log(
-    `  ${'dtls13 clients → dtls13 server'.padEnd(34)} ${(await ourClientsConcurrent(ourPort, id, n, concurrency)).toFixed(0)} handshakes/s with ${concurrency} in flight (clients' CPU shares this machine's 2 cores with the server's)`,
-  );
+  const n = counts.sequential;
+  // V8 compiles the handshake path over a process's first few thousand handshakes (both processes here): the warm-up
+  // brings both to their steady state, and its own figure is what a freshly started pair of processes reaches.
+  if (counts.warmUp > 0) {
+    const cold = await ourClientsConcurrent(ourPort, id, counts.warmUp, concurrency, serverCpu);
+    console.log(concurrentLine('dtls13 → dtls13 warm-up (cold)', cold, counts.warmUp, concurrency));
+  }
+  console.log(latencyLine('dtls13 client → dtls13 server', await ourClient(ourPort, id, n)));
+  if (counts.concurrent > 0) {
+    const run = await ourClientsConcurrent(ourPort, id, counts.concurrent, concurrency, serverCpu);
+    console.log(concurrentLine('dtls13 clients → dtls13 server', run, counts.concurrent, concurrency));
+  }
   if (!pem) {
     console.log('  wolfSSL: not measured (no wolfSSL build)');
     return;

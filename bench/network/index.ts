@@ -15,15 +15,17 @@ import { loadNote } from './stats.js';
  * providers), wolfSSL in C without and with assembly, and plain UDP in C,
  * each as a ratio to plain node:dgram between the same two processes.
  *
- * Environment: BENCH_NET_HANDSHAKES (default 100; 0 skips them), BENCH_NET_WARMUP (untimed dtls13
- * handshakes first, default 300), BENCH_NET_ROUNDS (5),
+ * Environment: BENCH_NET_HANDSHAKES (sequential handshakes per latency line, default 100; 0 skips all handshakes),
+ * BENCH_NET_CONCURRENT (handshakes of the 8-in-flight run, default 2000), BENCH_NET_WARMUP (dtls13 handshakes first,
+ * 8 in flight, printed as the cold figure; default 3000), BENCH_NET_ROUNDS (5),
  * BENCH_NET_TRIAL_MS (1000), BENCH_NET_BURST (32), BENCH_NET_BUFFER
  * (SO_RCVBUF/SO_SNDBUF asked on every socket of both runs, default 4 MiB; 0 = system default), BENCH_NET_PEER_ARGS
  * (node flags for the peer process, e.g. --cpu-prof), BENCH_NET_SUITES (goodput suites, comma-separated; default
  * tls_aes_128_gcm_sha256,tls_chacha20_poly1305_sha256).
  */
 const HANDSHAKES = envInt('BENCH_NET_HANDSHAKES', 100, 0);
-const WARM_UP = envInt('BENCH_NET_WARMUP', 300, 0);
+const WARM_UP = envInt('BENCH_NET_WARMUP', 3000, 0);
+const CONCURRENT = envInt('BENCH_NET_CONCURRENT', 2000, 0);
 const GOODPUT: GoodputOptions = {
   payload: 1200,
   trialMs: envInt('BENCH_NET_TRIAL_MS', 1000),
@@ -69,9 +71,14 @@ export async function benchNetwork(): Promise<void> {
   const pem = wolfPem(id);
   try {
     console.log(`\nnetwork, on loopback: clients/senders in this process, servers/receivers in another (${loadNote()})`);
-    console.log('handshakes, one at a time (ECDSA P-256 certificate, X25519, AES-128-GCM, HelloRetryRequest cookie round trip; client-side time to complete):');
+    console.log('handshakes (ECDSA P-256 certificate, X25519, AES-128-GCM, HelloRetryRequest cookie round trip; client-side time to complete):');
     // The server on the default provider (native when the addon loads), as the client is.
-    if (HANDSHAKES > 0) await handshakeLatency(peer.nativePort ?? peer.dtlsPort, id, pem, HANDSHAKES, WARM_UP);
+    if (HANDSHAKES > 0)
+      await handshakeLatency(peer.nativePort ?? peer.dtlsPort, () => peer.reset(), id, pem, {
+        sequential: HANDSHAKES,
+        concurrent: CONCURRENT,
+        warmUp: WARM_UP,
+      });
     else console.log('  skipped (BENCH_NET_HANDSHAKES=0)');
     const buffers =
       GOODPUT.bufferSize > 0

@@ -34,6 +34,14 @@ export class EndpointClosedError extends Error {
   }
 }
 
+/** What an {@link EndpointClosedError} is made of, kept until one is needed. */
+interface EndpointEnding {
+  readonly reason: EndpointCloseReason;
+  readonly alert: string | undefined;
+  readonly message: string;
+  readonly cause: unknown;
+}
+
 /**
  * One DTLS connection driven over a real UDP socket: datagrams from the
  * peer go into the sans-I/O connection, its datagrams go out on the socket
@@ -85,7 +93,10 @@ export class DtlsEndpoint {
   private dispatching = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
-  private ended: EndpointClosedError | undefined;
+  /** Why the endpoint ended, once it has; the error is built from it only when someone needs it (most endings are a normal close nobody awaits). */
+  private ended: EndpointEnding | undefined;
+  private endedError: EndpointClosedError | undefined;
+  private handshakeSettled = false;
   private settleHandshake!: { resolve: (p: NegotiatedParameters) => void; reject: (e: Error) => void };
   private settleClosed!: (reason: EndpointCloseReason) => void;
   private readonly onEnd: (endpoint: DtlsEndpoint) => void;
@@ -227,7 +238,7 @@ export class DtlsEndpoint {
   receive(): Promise<Uint8Array> {
     const ready = this.inbox.shift();
     if (ready) return Promise.resolve(ready);
-    if (this.ended) return Promise.reject(this.ended);
+    if (this.ended) return Promise.reject(this.errorOf(this.ended));
     return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
   }
 
@@ -252,7 +263,11 @@ export class DtlsEndpoint {
 
   /** Why the endpoint ended, once it has. */
   get endError(): EndpointClosedError | undefined {
-    return this.ended;
+    return this.ended && this.errorOf(this.ended);
+  }
+
+  private errorOf(e: EndpointEnding): EndpointClosedError {
+    return (this.endedError ??= new EndpointClosedError(e.reason, e.alert, e.message, e.cause));
   }
 
   /**
@@ -346,8 +361,10 @@ export class DtlsEndpoint {
       if (to !== undefined) this.remote = to;
     }
     for (const l of this.listeners) l(e);
-    if (e.type === 'handshakeComplete') this.settleHandshake.resolve(e.parameters);
-    else if (e.type === 'data') {
+    if (e.type === 'handshakeComplete') {
+      this.handshakeSettled = true;
+      this.settleHandshake.resolve(e.parameters);
+    } else if (e.type === 'data') {
       const reader = this.readers.shift();
       if (reader) reader.resolve(e.data);
       else if (this.inbox.length < this.inboxLimit) this.inbox.push(e.data);
@@ -377,13 +394,16 @@ export class DtlsEndpoint {
 
   private end(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown): void {
     if (this.ended) return;
-    this.ended = new EndpointClosedError(reason, alert, message, cause);
+    const ended = (this.ended = { reason, alert, message, cause });
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = undefined;
-    this.settleHandshake.reject(this.ended);
-    for (const r of this.readers) r.reject(this.ended);
-    this.readers = [];
+    if (!this.handshakeSettled) this.settleHandshake.reject(this.errorOf(ended));
+    if (this.readers.length > 0) {
+      const error = this.errorOf(ended);
+      for (const r of this.readers) r.reject(error);
+      this.readers = [];
+    }
     this.settleClosed(reason);
     this.onEnd(this);
   }
