@@ -25,7 +25,7 @@ export function checkConnectionManagerParams(p: ConnectionManagerParams, where: 
 /**
  * Demultiplexes datagrams between the network and the per-connection record layer state: looks up the connection (by address or connection ID, RFC 9146) in a table held in memory, and queues outgoing datagrams for the network.
  *
- * Generated from spec/hw/connection_manager.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive. Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
+ * Generated from spec/hw/connection_manager.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive (and a b_transport path without a generator, declining unless overridden). Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
  */
 export abstract class ConnectionManagerSkeleton extends Module {
   /** Datagrams arriving from the network channel. (target, blocking; bound from network_channel.device_rx) */
@@ -55,12 +55,24 @@ export abstract class ConnectionManagerSkeleton extends Module {
     this.recordsTx = new TargetSocket(this, 'recordsTx');
     this.memory = new InitiatorSocket(this, 'memory');
     this.networkRx.registerBTransport((gp, delay) => this.bTransportNetworkRx(gp, delay));
+    this.networkRx.registerBTransportNow((gp, delay) => this.bTransportNowNetworkRx(gp, delay));
     this.recordsTx.registerBTransport((gp, delay) => this.bTransportRecordsTx(gp, delay));
+    this.recordsTx.registerBTransportNow((gp, delay) => this.bTransportNowRecordsTx(gp, delay));
   }
 
   /** b_transport (blocking transport) of the `networkRx` socket: Datagrams arriving from the network channel. */
   protected abstract bTransportNetworkRx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void>;
 
+  /** b_transport without a generator (`BTransportNowFn`) of the `networkRx` socket: Datagrams arriving from the network channel. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportNetworkRx`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowNetworkRx(_gp: GenericPayload, _delay: Delay): boolean {
+    return false;
+  }
+
   /** b_transport (blocking transport) of the `recordsTx` socket: Protected datagrams from the record layer, to be sent on the connection's path. */
   protected abstract bTransportRecordsTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void>;
+
+  /** b_transport without a generator (`BTransportNowFn`) of the `recordsTx` socket: Protected datagrams from the record layer, to be sent on the connection's path. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportRecordsTx`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowRecordsTx(_gp: GenericPayload, _delay: Delay): boolean {
+    return false;
+  }
 }

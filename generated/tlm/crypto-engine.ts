@@ -43,7 +43,7 @@ export function checkCryptoEngineParams(p: CryptoEngineParams, where: string): C
 /**
  * The cryptographic accelerator: AEAD (AES-GCM, ChaCha20-Poly1305), record number masks, ECDHE, signatures, hashes and HKDF. Commands from the record layer and the handshake engine share its lanes; operands are fetched from memory by DMA.
  *
- * Generated from spec/hw/crypto_engine.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive. Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
+ * Generated from spec/hw/crypto_engine.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive (and a b_transport path without a generator, declining unless overridden). Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
  */
 export abstract class CryptoEngineSkeleton extends Module {
   /** Crypto commands (the operation rides on the payload as an extension); one binding for the record layer, one for the handshake engine. (target, both, 2 bindings; [0] bound from record_layer.crypto; [1] bound from handshake_engine.crypto) */
@@ -67,6 +67,8 @@ export abstract class CryptoEngineSkeleton extends Module {
     this.command[1].registerBTransport((gp, delay) => this.bTransportCommand(gp, delay, 1));
     this.command[0].registerNbTransportFw((gp, phase, delay) => this.nbTransportFwCommand(gp, phase, delay, 0));
     this.command[1].registerNbTransportFw((gp, phase, delay) => this.nbTransportFwCommand(gp, phase, delay, 1));
+    this.command[0].registerBTransportNow((gp, delay) => this.bTransportNowCommand(gp, delay, 0));
+    this.command[1].registerBTransportNow((gp, delay) => this.bTransportNowCommand(gp, delay, 1));
   }
 
   /** b_transport (blocking transport) of the `command` socket: Crypto commands (the operation rides on the payload as an extension); one binding for the record layer, one for the handshake engine. `index` is the binding the call came through. */
@@ -74,4 +76,9 @@ export abstract class CryptoEngineSkeleton extends Module {
 
   /** nb_transport_fw (non-blocking forward path) of the `command` socket: Crypto commands (the operation rides on the payload as an extension); one binding for the record layer, one for the handshake engine. `index` is the binding the call came through. */
   protected abstract nbTransportFwCommand(gp: GenericPayload, phase: PhaseRef, delay: Delay, index: number): SyncEnum;
+
+  /** b_transport without a generator (`BTransportNowFn`) of the `command` socket: Crypto commands (the operation rides on the payload as an extension); one binding for the record layer, one for the handshake engine. `index` is the binding the call came through. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportCommand`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowCommand(_gp: GenericPayload, _delay: Delay, _index: number): boolean {
+    return false;
+  }
 }

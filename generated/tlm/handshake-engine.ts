@@ -25,7 +25,7 @@ export function checkHandshakeEngineParams(p: HandshakeEngineParams, where: stri
 /**
  * Runs the DTLS 1.3 handshake state machines (RFC 9147 §5, the generated charts): builds and consumes flights, drives retransmission and ACKs (RFC 9147 §5.8, §7), and runs the key schedule (RFC 8446 §7.1) through the crypto engine and key manager.
  *
- * Generated from spec/hw/handshake_engine.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive. Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
+ * Generated from spec/hw/handshake_engine.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive (and a b_transport path without a generator, declining unless overridden). Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
  */
 export abstract class HandshakeEngineSkeleton extends Module {
   /** Received handshake, ACK and alert records from the record layer. (target, blocking; bound from record_layer.handshake) */
@@ -52,8 +52,14 @@ export abstract class HandshakeEngineSkeleton extends Module {
     this.crypto = new InitiatorSocket(this, 'crypto');
     this.keys = new InitiatorSocket(this, 'keys');
     this.records.registerBTransport((gp, delay) => this.bTransportRecords(gp, delay));
+    this.records.registerBTransportNow((gp, delay) => this.bTransportNowRecords(gp, delay));
   }
 
   /** b_transport (blocking transport) of the `records` socket: Received handshake, ACK and alert records from the record layer. */
   protected abstract bTransportRecords(gp: GenericPayload, delay: Delay): Generator<Wait, void, void>;
+
+  /** b_transport without a generator (`BTransportNowFn`) of the `records` socket: Received handshake, ACK and alert records from the record layer. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportRecords`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowRecords(_gp: GenericPayload, _delay: Delay): boolean {
+    return false;
+  }
 }

@@ -25,7 +25,7 @@ export function checkKeyManagerParams(p: KeyManagerParams, where: string): KeyMa
 /**
  * Holds traffic secrets and keys per connection and epoch (RFC 9147 §6.1) in key slots backed by memory, derives keys and record number masks from secrets (RFC 8446 §7.3, RFC 9147 §4.2.3), and erases them on key update.
  *
- * Generated from spec/hw/key_manager.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive. Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
+ * Generated from spec/hw/key_manager.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive (and a b_transport path without a generator, declining unless overridden). Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
  */
 export abstract class KeyManagerSkeleton extends Module {
   /** Key lookups and installs; one binding for the record layer, one for the handshake engine. (target, blocking, 2 bindings; [0] bound from record_layer.keys; [1] bound from handshake_engine.keys) */
@@ -47,8 +47,15 @@ export abstract class KeyManagerSkeleton extends Module {
     this.memory = new InitiatorSocket(this, 'memory');
     this.requests[0].registerBTransport((gp, delay) => this.bTransportRequests(gp, delay, 0));
     this.requests[1].registerBTransport((gp, delay) => this.bTransportRequests(gp, delay, 1));
+    this.requests[0].registerBTransportNow((gp, delay) => this.bTransportNowRequests(gp, delay, 0));
+    this.requests[1].registerBTransportNow((gp, delay) => this.bTransportNowRequests(gp, delay, 1));
   }
 
   /** b_transport (blocking transport) of the `requests` socket: Key lookups and installs; one binding for the record layer, one for the handshake engine. `index` is the binding the call came through. */
   protected abstract bTransportRequests(gp: GenericPayload, delay: Delay, index: number): Generator<Wait, void, void>;
+
+  /** b_transport without a generator (`BTransportNowFn`) of the `requests` socket: Key lookups and installs; one binding for the record layer, one for the handshake engine. `index` is the binding the call came through. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportRequests`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowRequests(_gp: GenericPayload, _delay: Delay, _index: number): boolean {
+    return false;
+  }
 }

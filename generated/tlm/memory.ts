@@ -34,7 +34,7 @@ export function checkMemoryParams(p: MemoryParams, where: string): MemoryParams 
 /**
  * Shared on-chip memory behind a cache: the connection table, key slots and crypto operands. An access costs the hit latency when its lines are cached, the full latency per missed line otherwise.
  *
- * Generated from spec/hw/memory.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive. Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
+ * Generated from spec/hw/memory.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive (and a b_transport path without a generator, declining unless overridden). Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
  */
 export abstract class MemorySkeleton extends Module {
   /** Read and write accesses; one binding each for the connection manager, key manager and crypto engine. (target, blocking, 3 bindings; [0] bound from connection_manager.memory; [1] bound from key_manager.memory; [2] bound from crypto_engine.dma) */
@@ -54,8 +54,16 @@ export abstract class MemorySkeleton extends Module {
     this.port[0].registerBTransport((gp, delay) => this.bTransportPort(gp, delay, 0));
     this.port[1].registerBTransport((gp, delay) => this.bTransportPort(gp, delay, 1));
     this.port[2].registerBTransport((gp, delay) => this.bTransportPort(gp, delay, 2));
+    this.port[0].registerBTransportNow((gp, delay) => this.bTransportNowPort(gp, delay, 0));
+    this.port[1].registerBTransportNow((gp, delay) => this.bTransportNowPort(gp, delay, 1));
+    this.port[2].registerBTransportNow((gp, delay) => this.bTransportNowPort(gp, delay, 2));
   }
 
   /** b_transport (blocking transport) of the `port` socket: Read and write accesses; one binding each for the connection manager, key manager and crypto engine. `index` is the binding the call came through. */
   protected abstract bTransportPort(gp: GenericPayload, delay: Delay, index: number): Generator<Wait, void, void>;
+
+  /** b_transport without a generator (`BTransportNowFn`) of the `port` socket: Read and write accesses; one binding each for the connection manager, key manager and crypto engine. `index` is the binding the call came through. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportPort`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowPort(_gp: GenericPayload, _delay: Delay, _index: number): boolean {
+    return false;
+  }
 }

@@ -34,7 +34,7 @@ export function checkNetworkChannelParams(p: NetworkChannelParams, where: string
 /**
  * The datagram network between the offload device and its remote peer: one UDP path in each direction with a propagation latency, a serialization rate, random loss and jitter. The device side is bound to the connection manager; the peer side is the architecture's external boundary, bound by the testbench to the remote endpoint.
  *
- * Generated from spec/hw/network_channel.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive. Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
+ * Generated from spec/hw/network_channel.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive (and a b_transport path without a generator, declining unless overridden). Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
  */
 export abstract class NetworkChannelSkeleton extends Module {
   /** Delivers datagrams that crossed the network to the device (write command, payload = one UDP datagram). (initiator, blocking; bound to connection_manager.network_rx) */
@@ -61,12 +61,24 @@ export abstract class NetworkChannelSkeleton extends Module {
     this.peerRx = new InitiatorSocket(this, 'peerRx');
     this.peerTx = new TargetSocket(this, 'peerTx');
     this.deviceTx.registerBTransport((gp, delay) => this.bTransportDeviceTx(gp, delay));
+    this.deviceTx.registerBTransportNow((gp, delay) => this.bTransportNowDeviceTx(gp, delay));
     this.peerTx.registerBTransport((gp, delay) => this.bTransportPeerTx(gp, delay));
+    this.peerTx.registerBTransportNow((gp, delay) => this.bTransportNowPeerTx(gp, delay));
   }
 
   /** b_transport (blocking transport) of the `deviceTx` socket: Takes datagrams the device transmits towards the peer. */
   protected abstract bTransportDeviceTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void>;
 
+  /** b_transport without a generator (`BTransportNowFn`) of the `deviceTx` socket: Takes datagrams the device transmits towards the peer. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportDeviceTx`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowDeviceTx(_gp: GenericPayload, _delay: Delay): boolean {
+    return false;
+  }
+
   /** b_transport (blocking transport) of the `peerTx` socket: Takes datagrams the remote peer transmits towards the device. */
   protected abstract bTransportPeerTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void>;
+
+  /** b_transport without a generator (`BTransportNowFn`) of the `peerTx` socket: Takes datagrams the remote peer transmits towards the device. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportPeerTx`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowPeerTx(_gp: GenericPayload, _delay: Delay): boolean {
+    return false;
+  }
 }

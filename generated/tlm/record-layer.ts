@@ -25,7 +25,7 @@ export function checkRecordLayerParams(p: RecordLayerParams, where: string): Rec
 /**
  * The DTLS 1.3 record layer (RFC 9147 §4): parses the unified header, removes record number protection and deprotects received records, protects and frames outgoing records, and hands handshake records to the handshake engine and application data to the host. The AEAD and record number mask work is sent to the crypto engine.
  *
- * Generated from spec/hw/record_layer.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive. Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
+ * Generated from spec/hw/record_layer.yaml: sockets, typed parameters and one abstract hook per transport the sockets receive (and a b_transport path without a generator, declining unless overridden). Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.
  */
 export abstract class RecordLayerSkeleton extends Module {
   /** Received datagrams (one or more records each) from the connection manager. (target, blocking; bound from connection_manager.records_rx) */
@@ -61,19 +61,37 @@ export abstract class RecordLayerSkeleton extends Module {
     this.crypto = new InitiatorSocket(this, 'crypto');
     this.keys = new InitiatorSocket(this, 'keys');
     this.datagrams.registerBTransport((gp, delay) => this.bTransportDatagrams(gp, delay));
+    this.datagrams.registerBTransportNow((gp, delay) => this.bTransportNowDatagrams(gp, delay));
     this.host.registerBTransport((gp, delay) => this.bTransportHost(gp, delay));
+    this.host.registerBTransportNow((gp, delay) => this.bTransportNowHost(gp, delay));
     this.flights.registerBTransport((gp, delay) => this.bTransportFlights(gp, delay));
+    this.flights.registerBTransportNow((gp, delay) => this.bTransportNowFlights(gp, delay));
     this.crypto.registerNbTransportBw((gp, phase, delay) => this.nbTransportBwCrypto(gp, phase, delay));
   }
 
   /** b_transport (blocking transport) of the `datagrams` socket: Received datagrams (one or more records each) from the connection manager. */
   protected abstract bTransportDatagrams(gp: GenericPayload, delay: Delay): Generator<Wait, void, void>;
 
+  /** b_transport without a generator (`BTransportNowFn`) of the `datagrams` socket: Received datagrams (one or more records each) from the connection manager. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportDatagrams`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowDatagrams(_gp: GenericPayload, _delay: Delay): boolean {
+    return false;
+  }
+
   /** b_transport (blocking transport) of the `host` socket: The host CPU's interface: a write sends application data, a read takes received application data. */
   protected abstract bTransportHost(gp: GenericPayload, delay: Delay): Generator<Wait, void, void>;
 
+  /** b_transport without a generator (`BTransportNowFn`) of the `host` socket: The host CPU's interface: a write sends application data, a read takes received application data. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportHost`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowHost(_gp: GenericPayload, _delay: Delay): boolean {
+    return false;
+  }
+
   /** b_transport (blocking transport) of the `flights` socket: Handshake flights (and their retransmissions) from the handshake engine, to be protected and sent. */
   protected abstract bTransportFlights(gp: GenericPayload, delay: Delay): Generator<Wait, void, void>;
+
+  /** b_transport without a generator (`BTransportNowFn`) of the `flights` socket: Handshake flights (and their retransmissions) from the handshake engine, to be protected and sent. Returns true when the call completed at once, the time left to wait added to `delay.value`; false, having done nothing, sends the initiator to `bTransportFlights`. This default declines every call; override it where a call need not wait before the end of its work. */
+  protected bTransportNowFlights(_gp: GenericPayload, _delay: Delay): boolean {
+    return false;
+  }
 
   /** nb_transport_bw (non-blocking backward path) of the `crypto` socket: AEAD seal/open and record number masks, pipelined (non-blocking) or one at a time (blocking). */
   protected abstract nbTransportBwCrypto(gp: GenericPayload, phase: PhaseRef, delay: Delay): SyncEnum;

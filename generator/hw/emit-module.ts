@@ -94,26 +94,46 @@ export function hooks(s: HwSocketIR): { readonly method: string; readonly regist
   return nb ? [{ method: `nbTransportBw${base}`, register: 'registerNbTransportBw', kind: 'nbBw' as const }] : [];
 }
 
-function hookMethod(s: HwSocketIR, h: ReturnType<typeof hooks>[number]): OptionalKind<MethodDeclarationStructure> {
+/**
+ * The optional hook of a blocking target: its b_transport path without a generator (`BTransportNowFn`), a method
+ * that declines every call unless the behaviour overrides it for calls that need not wait before their end.
+ */
+export function nowHooks(s: HwSocketIR): { readonly method: string; readonly register: string; readonly kind: 'bNow' }[] {
+  if (s.role !== 'target' || s.protocol === 'non_blocking') return [];
+  return [{ method: `bTransportNow${pascalCase(s.id)}`, register: 'registerBTransportNow', kind: 'bNow' }];
+}
+
+/** Every hook of a socket, abstract or optional. */
+function allHooks(s: HwSocketIR): { readonly method: string; readonly register: string; readonly kind: 'b' | 'bNow' | 'nbFw' | 'nbBw' }[] {
+  return [...hooks(s), ...nowHooks(s)];
+}
+
+function hookMethod(s: HwSocketIR, h: ReturnType<typeof allHooks>[number]): OptionalKind<MethodDeclarationStructure> {
+  const now = h.kind === 'bNow';
+  const blocking = h.kind === 'b' || now;
   const params: OptionalKind<ParameterDeclarationStructure>[] = [
-    { name: 'gp', type: 'GenericPayload' },
-    ...(h.kind === 'b' ? [] : [{ name: 'phase', type: 'PhaseRef' }]),
-    { name: 'delay', type: 'Delay' },
-    ...(s.multi === undefined ? [] : [{ name: 'index', type: 'number' }]),
+    { name: now ? '_gp' : 'gp', type: 'GenericPayload' },
+    ...(blocking ? [] : [{ name: 'phase', type: 'PhaseRef' }]),
+    { name: now ? '_delay' : 'delay', type: 'Delay' },
+    ...(s.multi === undefined ? [] : [{ name: now ? '_index' : 'index', type: 'number' }]),
   ];
   const what = {
     b: 'b_transport (blocking transport)',
+    bNow: 'b_transport without a generator (`BTransportNowFn`)',
     nbFw: 'nb_transport_fw (non-blocking forward path)',
     nbBw: 'nb_transport_bw (non-blocking backward path)',
   }[h.kind];
   const which = s.multi === undefined ? '' : ' `index` is the binding the call came through.';
+  const declines = now
+    ? ` Returns true when the call completed at once, the time left to wait added to \`delay.value\`; false, having done nothing, sends the initiator to \`bTransport${pascalCase(s.id)}\`. This default declines every call; override it where a call need not wait before the end of its work.`
+    : '';
   return {
     name: h.method,
     scope: Scope.Protected,
-    isAbstract: true,
+    ...(now ? { statements: ['return false;'] } : { isAbstract: true }),
     parameters: params,
-    returnType: h.kind === 'b' ? 'Generator<Wait, void, void>' : 'SyncEnum',
-    docs: [docText(`${what} of the \`${s.tsName}\` socket: ${s.description}${which}`)],
+    returnType: blocking ? (now ? 'boolean' : 'Generator<Wait, void, void>') : 'SyncEnum',
+    docs: [docText(`${what} of the \`${s.tsName}\` socket: ${s.description}${which}${declines}`)],
   };
 }
 
@@ -125,8 +145,8 @@ function socketInit(s: HwSocketIR): string {
 }
 
 function registrations(s: HwSocketIR): string[] {
-  return hooks(s).flatMap((h) => {
-    const args = h.kind === 'b' ? 'gp, delay' : 'gp, phase, delay';
+  return allHooks(s).flatMap((h) => {
+    const args = h.kind === 'b' || h.kind === 'bNow' ? 'gp, delay' : 'gp, phase, delay';
     if (s.multi === undefined) return [`this.${s.tsName}.${h.register}((${args}) => this.${h.method}(${args}));`];
     return Array.from({ length: s.multi }, (_, i) => `this.${s.tsName}[${i}].${h.register}((${args}) => this.${h.method}(${args}, ${i}));`);
   });
@@ -146,7 +166,7 @@ function skeletonClass(arch: HwArchitectureIR, m: HwModuleIR): ClassDeclarationS
     extends: 'Module',
     docs: [
       docText(
-        `${m.description}\n\nGenerated from ${m.path}: sockets, typed parameters and one abstract hook per transport the sockets receive. ` +
+        `${m.description}\n\nGenerated from ${m.path}: sockets, typed parameters and one abstract hook per transport the sockets receive (and a b_transport path without a generator, declining unless overridden). ` +
           'Handwritten behaviour (hwmodel/model/) extends it; `bindArchitecture` wires the instances.',
       ),
     ],
@@ -178,7 +198,7 @@ function skeletonClass(arch: HwArchitectureIR, m: HwModuleIR): ClassDeclarationS
         ],
       },
     ],
-    methods: m.sockets.flatMap((s) => hooks(s).map((h) => hookMethod(s, h))),
+    methods: m.sockets.flatMap((s) => allHooks(s).map((h) => hookMethod(s, h))),
   };
 }
 
@@ -233,7 +253,7 @@ function moduleImports(m: HwModuleIR): Map<string, ImportName[]> {
   if (m.sockets.some((s) => s.role === 'initiator')) tlm.push({ name: 'InitiatorSocket' });
   if (m.sockets.some((s) => s.role === 'target')) tlm.push({ name: 'TargetSocket' });
   if (all.length > 0) tlm.push({ name: 'GenericPayload', type: true }, { name: 'Delay', type: true });
-  if (all.some((h) => h.kind !== 'b')) tlm.push({ name: 'PhaseRef', type: true }, { name: 'SyncEnum', type: true });
+  if (all.some((h) => h.kind === 'nbFw' || h.kind === 'nbBw')) tlm.push({ name: 'PhaseRef', type: true }, { name: 'SyncEnum', type: true });
   return new Map([
     [IMPORTS.config, m.params.length > 0 ? [{ name: 'ConfigError' }] : []],
     [IMPORTS.kernel, kernel],

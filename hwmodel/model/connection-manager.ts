@@ -40,6 +40,32 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
     return true;
   }
 
+  protected override bTransportNowNetworkRx(gp: GenericPayload, delay: Delay): boolean {
+    return this.lookupThenNow(gp, delay, true);
+  }
+
+  protected override bTransportNowRecordsTx(gp: GenericPayload, delay: Delay): boolean {
+    return this.lookupThenNow(gp, delay, false);
+  }
+
+  /**
+   * `lookupThen` without a generator, where it does not wait before passing
+   * the datagram on: on the software platform (no lookup of its own), when
+   * the next target completes at once too. Admitting a connection into the
+   * table again is a no-op, so a call declined after it leaves nothing the
+   * generator would do differently.
+   */
+  private lookupThenNow(gp: GenericPayload, delay: Delay, received: boolean): boolean {
+    if (!this.software) return false;
+    if (!received) return this.networkTx.bTransportNow(gp, delay);
+    if (!this.admit(gp.address)) {
+      this.refused++;
+      gp.responseStatus = 'generic_error';
+      return true;
+    }
+    return this.recordsRx.bTransportNow(gp, delay);
+  }
+
   protected bTransportNetworkRx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
     return this.lookupThen(gp, delay, true);
   }
@@ -69,11 +95,11 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
       entry.address = TABLE_BASE + (gp.address % this.params.maxConnections) * 32;
       entry.dataLength = 32;
       const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-      yield* this.memory.bTransport(entry, annotated);
+      if (!this.memory.bTransportNow(entry, annotated)) yield* this.memory.bTransport(entry, annotated);
       if (annotated.value > 0) yield annotated.value;
     }
     if (!received) {
-      yield* this.networkTx.bTransport(gp, delay);
+      if (!this.networkTx.bTransportNow(gp, delay)) yield* this.networkTx.bTransport(gp, delay);
       return;
     }
     if (!this.admit(gp.address)) {
@@ -81,6 +107,6 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
       gp.responseStatus = 'generic_error';
       return;
     }
-    yield* this.recordsRx.bTransport(gp, delay);
+    if (!this.recordsRx.bTransportNow(gp, delay)) yield* this.recordsRx.bTransport(gp, delay);
   }
 }

@@ -136,6 +136,20 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     return Math.ceil((bytes * 8 * SEC) / this.params.dmaBandwidth);
   }
 
+  /**
+   * A command in software (no accelerator) with no delay of its own: one
+   * booking on the lanes, whose wait (the command's last step) is
+   * annotated. The accelerator's command (DMA in, units, DMA out) waits
+   * mid-way: declined.
+   */
+  protected override bTransportNowCommand(gp: GenericPayload, delay: Delay): boolean {
+    if (this.accelerated || delay.value > 0 || !this.symmetric.books) return false;
+    const c = this.costs(gp.getExtension(CryptoCommand)?.ops ?? []);
+    delay.value = this.symmetric.book(this.sim, c.symmetric + c.publicKey);
+    gp.responseStatus = 'ok';
+    return true;
+  }
+
   protected *bTransportCommand(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
     const ops = gp.getExtension(CryptoCommand)?.ops ?? [];
     if (delay.value > 0) {
@@ -167,7 +181,7 @@ export class CryptoEngine extends CryptoEngineSkeleton {
         dma.address = buffer;
         dma.dataLength = Math.min(bytes, this.params.bufferSize);
         const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-        yield* this.dma.bTransport(dma, annotated);
+        if (!this.dma.bTransportNow(dma, annotated)) yield* this.dma.bTransport(dma, annotated);
         if (annotated.value > 0) yield annotated.value;
       }
       if (command === 'write') break;

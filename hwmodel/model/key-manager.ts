@@ -21,6 +21,27 @@ export class KeyManager extends KeyManagerSkeleton {
     this.lanes = computeLanes(env, this.fullName, 1);
   }
 
+  /** The memory access of the path without a generator (nothing keeps it past the call). */
+  readonly #access = new GenericPayload();
+
+  /**
+   * A read with no delay of its own: the slot's memory access, whose wait
+   * (its last step) is annotated. A write (a derivation, then the access)
+   * or a read arriving with a delay waits first: declined.
+   */
+  protected override bTransportNowRequests(gp: GenericPayload, delay: Delay): boolean {
+    if (gp.command === 'write' || delay.value > 0) return false;
+    const access = this.#access;
+    access.command = gp.command;
+    access.address = KEY_BASE + (gp.address % this.params.keySlots) * 64;
+    access.dataLength = 64;
+    access.responseStatus = 'incomplete';
+    delay.value = 0;
+    if (!this.memory.bTransportNow(access, delay)) return false;
+    gp.responseStatus = 'ok';
+    return true;
+  }
+
   protected *bTransportRequests(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
     if (gp.command === 'write') {
       const service = this.params.derivationCost + delay.value;
@@ -34,7 +55,7 @@ export class KeyManager extends KeyManagerSkeleton {
     access.address = KEY_BASE + (gp.address % this.params.keySlots) * 64;
     access.dataLength = 64;
     const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-    yield* this.memory.bTransport(access, annotated);
+    if (!this.memory.bTransportNow(access, annotated)) yield* this.memory.bTransport(access, annotated);
     if (annotated.value > 0) yield annotated.value;
     gp.responseStatus = 'ok';
   }

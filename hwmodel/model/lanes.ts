@@ -120,6 +120,11 @@ export class Lanes {
     return this.reserve(sim, service) - sim.now;
   }
 
+  /** True when `book` always books (no queue limit): a caller may then count on it and need no generator. */
+  get books(): boolean {
+    return this.maxWaiting === undefined;
+  }
+
   /** Occupies a lane for `service` ps from the first free instant (after admission); returns when done. */
   *serve(sim: Simulator, service: SimTime): Generator<Wait, void, void> {
     const left = this.book(sim, service);

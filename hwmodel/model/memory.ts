@@ -29,6 +29,15 @@ export class Memory extends MemorySkeleton {
     this.lanes = computeLanes(env, this.fullName, this.port.length);
   }
 
+  /** The access with its wait annotated (its one wait is its last step); declined when the port's lanes limit their queue. */
+  protected override bTransportNowPort(gp: GenericPayload, delay: Delay): boolean {
+    if (!this.lanes.books) return false;
+    const t = this.cache.access(gp.address, Math.max(1, gp.dataLength)) + delay.value;
+    delay.value = this.lanes.book(this.sim, t);
+    gp.responseStatus = 'ok';
+    return true;
+  }
+
   protected *bTransportPort(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
     const t = this.cache.access(gp.address, Math.max(1, gp.dataLength)) + delay.value;
     delay.value = 0;

@@ -47,9 +47,21 @@ export class NetworkChannel extends NetworkChannelSkeleton {
     sim.thread(`${this.fullName}.deliver`, () => this.deliver());
   }
 
+  /** A datagram handed over with no delay of its own: sent at once (nothing to wait for). */
+  protected override bTransportNowDeviceTx(gp: GenericPayload, delay: Delay): boolean {
+    if (delay.value > 0) return false;
+    this.send(gp);
+    return true;
+  }
+
   protected *bTransportDeviceTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
     if (delay.value > 0) yield delay.value;
     delay.value = 0;
+    this.send(gp);
+  }
+
+  /** Serializes `gp` on the link now and queues its delivery (or counts it lost or too big). */
+  private send(gp: GenericPayload): void {
     gp.responseStatus = 'ok';
     if (gp.dataLength + UDP_OVERHEAD > this.params.mtu) {
       this.oversize++;
@@ -63,6 +75,10 @@ export class NetworkChannel extends NetworkChannelSkeleton {
     }
     this.queue.push({ at: d.deliveryTime, gp }); // deliveries never overtake (reorder off), so the queue stays sorted
     this.arrival.notify();
+  }
+
+  protected override bTransportNowPeerTx(gp: GenericPayload, delay: Delay): boolean {
+    return this.deviceRx.bTransportNow(gp, delay);
   }
 
   protected *bTransportPeerTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
@@ -86,7 +102,7 @@ export class NetworkChannel extends NetworkChannelSkeleton {
         this.head = 0;
       }
       const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-      yield* this.peerRx.bTransport(next.gp, annotated);
+      if (!this.peerRx.bTransportNow(next.gp, annotated)) yield* this.peerRx.bTransport(next.gp, annotated);
       if (annotated.value > 0) yield annotated.value;
     }
   }

@@ -106,18 +106,18 @@ export class RecordLayer extends RecordLayerSkeleton {
     ep.wake.notify();
   }
 
-  protected *bTransportDatagrams(gp: GenericPayload): Generator<Wait, void, void> {
+  /** A datagram for no open connection that does not open one (only a plaintext handshake record, a ClientHello, does). */
+  private isStray(gp: GenericPayload): boolean {
+    return gp.data[0] !== HANDSHAKE_CONTENT_TYPE && !this.endpoints.has(gp.address);
+  }
+
+  /** Files a datagram for its connection's worker (opening the connection for a ClientHello), or counts a stray. */
+  private file(gp: GenericPayload): void {
     let ep = this.endpoints.get(gp.address);
     if (ep === undefined) {
       if (gp.data[0] !== HANDSHAKE_CONTENT_TYPE) {
-        this.strays++; // only a plaintext handshake record (a ClientHello) opens a connection
+        this.strays++;
         gp.responseStatus = 'address_error';
-        if (this.datagramCost > 0) {
-          // it still came through the socket
-          const left = this.lanes.book(this.sim, this.datagramCost);
-          if (left > 0) yield left;
-          else if (left < 0) yield* this.lanes.serve(this.sim, this.datagramCost);
-        }
         return;
       }
       const log = new CryptoOpLog();
@@ -134,7 +134,40 @@ export class RecordLayer extends RecordLayerSkeleton {
     gp.responseStatus = 'ok';
   }
 
+  /** Filed at once; a stray that still came through the socket annotates its socket cost (declined with a delay of its own, or a queue limit). */
+  protected override bTransportNowDatagrams(gp: GenericPayload, delay: Delay): boolean {
+    if (this.datagramCost > 0 && this.isStray(gp)) {
+      if (delay.value > 0 || !this.lanes.books) return false;
+      this.file(gp);
+      delay.value = this.lanes.book(this.sim, this.datagramCost);
+      return true;
+    }
+    this.file(gp);
+    return true;
+  }
+
+  protected *bTransportDatagrams(gp: GenericPayload): Generator<Wait, void, void> {
+    const stray = this.isStray(gp);
+    this.file(gp);
+    if (stray && this.datagramCost > 0) {
+      // it still came through the socket
+      const left = this.lanes.book(this.sim, this.datagramCost);
+      if (left > 0) yield left;
+      else if (left < 0) yield* this.lanes.serve(this.sim, this.datagramCost);
+    }
+  }
+
+  protected override bTransportNowHost(gp: GenericPayload): boolean {
+    this.queueSend(gp);
+    return true;
+  }
+
   protected *bTransportHost(gp: GenericPayload): Generator<Wait, void, void> {
+    this.queueSend(gp);
+  }
+
+  /** Queues host data for its connection's worker. */
+  private queueSend(gp: GenericPayload): void {
     const ep = this.endpoints.get(gp.address);
     if (ep === undefined) {
       gp.responseStatus = 'address_error';
@@ -265,10 +298,10 @@ export class RecordLayer extends RecordLayerSkeleton {
       if (left > 0) yield left;
       else if (left < 0) yield* this.lanes.serve(this.sim, service);
       // The key read and the crypto command written out in place (no helper generator; see transport.ts).
-      yield* this.keys.bTransport(keyRead(scratch), scratch.delay);
+      if (!this.keys.bTransportNow(keyRead(scratch), scratch.delay)) yield* this.keys.bTransport(scratch.key, scratch.delay);
       if (scratch.delay.value > 0) yield scratch.delay.value;
       if (inbound.length > 0) {
-        yield* this.crypto.bTransport(cryptoCommand(scratch, inbound), scratch.delay);
+        if (!this.crypto.bTransportNow(cryptoCommand(scratch, inbound), scratch.delay)) yield* this.crypto.bTransport(scratch.crypto, scratch.delay);
         if (scratch.delay.value > 0) yield scratch.delay.value;
       }
     }
@@ -306,9 +339,9 @@ export class RecordLayer extends RecordLayerSkeleton {
     else if (left < 0) yield* this.lanes.serve(this.sim, service);
     const delay = scratch.delay;
     if (out.ops.length > 0) {
-      yield* this.keys.bTransport(keyRead(scratch), delay);
+      if (!this.keys.bTransportNow(keyRead(scratch), delay)) yield* this.keys.bTransport(scratch.key, delay);
       if (delay.value > 0) yield delay.value;
-      yield* this.crypto.bTransport(cryptoCommand(scratch, out.ops), delay);
+      if (!this.crypto.bTransportNow(cryptoCommand(scratch, out.ops), delay)) yield* this.crypto.bTransport(scratch.crypto, delay);
       if (delay.value > 0) yield delay.value;
     }
     for (const d of out.datagrams) {
@@ -319,7 +352,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       gp.dataLength = d.length;
       this.observer?.sent?.(out.connection, gp.data);
       delay.value = 0;
-      yield* this.transmit.bTransport(gp, delay);
+      if (!this.transmit.bTransportNow(gp, delay)) yield* this.transmit.bTransport(gp, delay);
       if (delay.value > 0) yield delay.value;
     }
   }

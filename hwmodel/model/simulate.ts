@@ -283,7 +283,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
         gp.data = payload(workload, index, n);
         gp.dataLength = payloadBytes;
         delay.value = 0; // transport() inlined (see transport.ts)
-        yield* appSocket.bTransport(gp, delay);
+        if (!appSocket.bTransportNow(gp, delay)) yield* appSocket.bTransport(gp, delay);
         if (delay.value > 0) yield delay.value;
       }
       clients.recordLayer.close(index);

@@ -4,11 +4,12 @@ import type { GenericPayload } from './generic-payload.js';
 import { claimName, type Module } from './module.js';
 import type { Delay, PhaseRef, SyncEnum } from './phase.js';
 import { TlmError } from './tlm-error.js';
-import type { BTransportFn, NbTransportFn, TransportDbgFn } from './transport.js';
+import type { BTransportFn, BTransportNowFn, NbTransportFn, TransportDbgFn } from './transport.js';
 
 /** The forward interface a target socket exports: its registered callbacks. */
 interface FwTable {
   bTransport: BTransportFn | undefined;
+  bTransportNow: BTransportNowFn | undefined;
   nbTransportFw: NbTransportFn | undefined;
   transportDbg: TransportDbgFn | undefined;
 }
@@ -86,6 +87,20 @@ export class InitiatorSocket {
     return this.owner.sim.watchConsumed(fn(gp, delay), this.#bTransportName);
   }
 
+  /**
+   * b_transport without a generator (see `BTransportNowFn`): true when the
+   * target completed the call at once, the time left to wait added to
+   * `delay.value` (wait it right after); false, nothing done, when it must
+   * run as `yield* bTransport(gp, delay)` (or registered no such path).
+   * The hot paths write
+   * `if (!socket.bTransportNow(gp, delay)) yield* socket.bTransport(gp, delay); if (delay.value > 0) yield delay.value;`.
+   * Throws `TlmError` naming the socket when unbound.
+   */
+  bTransportNow(gp: GenericPayload, delay: Delay): boolean {
+    const fn = (this.#fw ?? this.#unbound()).bTransportNow;
+    return fn !== undefined && fn(gp, delay);
+  }
+
   /** nb_transport_fw: the target may change `phase.value` and `delay.value` in place. */
   nbTransportFw(gp: GenericPayload, phase: PhaseRef, delay: Delay): SyncEnum {
     const fn = (this.#fw ?? this.#unbound()).nbTransportFw;
@@ -128,7 +143,7 @@ export class TargetSocket {
   readonly fullName: string;
   #initiator: InitiatorSocket | undefined;
   #bw: BwTable | undefined;
-  readonly #fw: FwTable = { bTransport: undefined, nbTransportFw: undefined, transportDbg: undefined };
+  readonly #fw: FwTable = { bTransport: undefined, bTransportNow: undefined, nbTransportFw: undefined, transportDbg: undefined };
   /** Set when b_transport is served through nb_transport_fw. */
   #adapter: BToNbAdapter | undefined;
 
@@ -158,6 +173,15 @@ export class TargetSocket {
   registerBTransport(fn: BTransportFn): void {
     this.#fw.bTransport = fn;
     this.#adapter = undefined;
+  }
+
+  /**
+   * Registers the b_transport path without a generator (`BTransportNowFn`),
+   * beside the generator registered by `registerBTransport`: the initiator
+   * tries it first and runs the generator when it returns false.
+   */
+  registerBTransportNow(fn: BTransportNowFn): void {
+    this.#fw.bTransportNow = fn;
   }
 
   /**
