@@ -24,6 +24,7 @@ import { alpnNames, serverAlpnSelector, type AlpnSelector, type ServerAlpnOption
 import { sniSelector, type SniOption, type SniSelector } from './sni-selection.js';
 import { recordSizeLimitOption } from './record-size-limit.js';
 import { srtpOption, type SrtpProfileName } from './srtp.js';
+import { resolveServerName } from '../pki/server-name.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -280,18 +281,16 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
   if (!['none', 'optional', 'required'].includes(clientAuthentication))
     throw new ConfigError('clientAuthentication', `must be none, optional or required, got ${String(clientAuthentication)}`);
   if (o.checkServerIdentity !== undefined && typeof o.checkServerIdentity !== 'boolean') throw new ConfigError('checkServerIdentity', 'must be a boolean');
-  if (o.serverName !== undefined && (typeof o.serverName !== 'string' || o.serverName.length === 0 || o.serverName.length > 253)) {
-    throw new ConfigError('serverName', 'must be a host name or IP address of 1..253 characters');
-  }
+  const serverName = o.serverName === undefined ? undefined : resolveServerName(o.serverName);
   // Without trust anchors nothing verifies anyway (every chain is unknown_ca); with them, the identity is checked unless switched off.
   const checkIdentity = role === 'client' && o.verifyPeer === undefined && o.checkServerIdentity !== false;
-  if (checkIdentity && o.serverName === undefined && (o.trustAnchors?.length ?? 0) > 0) {
+  if (checkIdentity && serverName === undefined && (o.trustAnchors?.length ?? 0) > 0) {
     throw new ConfigError(
       'serverName',
       'the server certificate is checked against serverName: give the host name or IP address, or set checkServerIdentity: false',
     );
   }
-  const session = role === 'client' ? resumptionSession(o.session, o.serverName) : undefined;
+  const session = role === 'client' ? resumptionSession(o.session, serverName) : undefined;
   if (role === 'server' && o.session !== undefined) throw new ConfigError('session', 'is a client option');
   if (role === 'client' && (o.ticketKeys !== undefined || o.tickets !== undefined))
     throw new ConfigError(o.ticketKeys !== undefined ? 'ticketKeys' : 'tickets', 'is a server option');
@@ -304,8 +303,8 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     signatureAlgorithms,
     certificate: o.certificate,
     trustAnchors: o.trustAnchors ?? [],
-    serverName: o.serverName,
-    serverIdentity: checkIdentity ? o.serverName : undefined,
+    serverName,
+    serverIdentity: checkIdentity ? serverName : undefined,
     verifyPeer: o.verifyPeer,
     clientAuthentication,
     maxDatagramSize: integerOption('maxDatagramSize', o.maxDatagramSize ?? 1200, 256, 65_507),

@@ -11,6 +11,7 @@ import type { ServerCredentials, SniOption } from '../../connection/sni-selectio
 import { resolveCredentials, SecureContext, type CredentialOptions, type SecureContextOptions } from '../../pki/secure-context.js';
 import type { UdpServerOptions } from '../server.js';
 import { lenientVerifier, type AuthorizationRecord } from './authorization.js';
+import { resolveServerName } from '../../pki/server-name.js';
 
 /** node:dtls's default and bounds for `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = 1200;
@@ -193,9 +194,8 @@ export function clientOptions(
     bindPort: _bindPort,
     ...rest
   } = o;
-  if (servername !== undefined && (typeof servername !== 'string' || servername.length === 0))
-    throw new ConfigError('servername', 'must be a non-empty string');
-  const serverName = servername ?? host;
+  // Checked here so that an error names the option the caller gave (servername, or host as its default).
+  const serverName = resolveServerName(servername ?? host, servername === undefined ? 'host' : 'servername');
   const credentials = resolveCredentials(o);
   const lenient = booleanOption('rejectUnauthorized', rejectUnauthorized) === false;
   const size = mtuOption(mtu);
