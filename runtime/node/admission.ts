@@ -81,6 +81,29 @@ export class Admission {
     if (handshaking) this.handshakes--;
   }
 
+  /**
+   * A connection moved from `from` to `to` (a migration, RFC 9146 §6): it
+   * counts against the host it is at now. It is not refused there even over
+   * that host's limit (it is already authenticated); new handshakes from
+   * that host are, until it is back under.
+   */
+  moved(from: string, to: string, handshaking: boolean): void {
+    if (from === to) return;
+    const h = this.hosts.get(from);
+    if (h) {
+      h.connections--;
+      if (handshaking) h.handshakes--;
+      if (h.connections === 0) this.hosts.delete(from);
+    }
+    let g = this.hosts.get(to);
+    if (g === undefined) {
+      g = { connections: 0, handshakes: 0 };
+      this.hosts.set(to, g);
+    }
+    g.connections++;
+    if (handshaking) g.handshakes++;
+  }
+
   /** Connections and handshakes of one host (for tests and diagnostics). */
   usage(host: string): { readonly connections: number; readonly handshakes: number } {
     const h = this.hosts.get(host);

@@ -137,7 +137,8 @@ interface Peer {
   key: string;
   /** Its connection IDs, as routing keys (made with the first). */
   cids: Set<string> | undefined;
-  readonly host: string;
+  /** The host it counts against for admission (see {@link hostOf}; it changes when the session migrates). */
+  host: string;
   /** ClientHello.random (hex) of the handshake that made it, once seen. */
   random: string | undefined;
   handshaking: boolean;
@@ -567,7 +568,7 @@ export class DtlsUdpServer {
    * slot follows, so a ClientHello from the old address starts afresh. A
    * session already at the new address is left alone (moving there proves
    * nothing about it, least of all without RRC): the moved one is then
-   * found by its CID only.
+   * found by its CID only. Its admission count moves to the new host.
    */
   private migrated(peer: Peer): void {
     this.counts.migrations++;
@@ -580,6 +581,9 @@ export class DtlsUdpServer {
       if (slot.primary === undefined) this.slots.delete(peer.key);
     }
     peer.key = pathOf(peer.endpoint.remote);
+    const host = hostOf(peer.endpoint.remote.address);
+    this.admission.moved(peer.host, host, peer.handshaking);
+    peer.host = host;
     const target = this.slots.get(peer.key);
     if (target === undefined) this.slots.set(peer.key, { primary: peer, successor: undefined });
     else if (target.primary === undefined) target.primary = peer;

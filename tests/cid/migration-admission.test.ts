@@ -1,0 +1,67 @@
+import test from 'ava';
+import { connect, listen, type DtlsSession } from '../../runtime/index.js';
+import { nextMessage, pemIdentity } from '../api/fixtures.js';
+
+/**
+ * Per-host admission follows a session that migrates (RFC 9146 §6, RFC 9853):
+ * with one session per host allowed, a session that moved from 127.0.0.1 to
+ * 127.0.0.2 leaves room for a new one from 127.0.0.1 and fills 127.0.0.2's.
+ */
+
+const id = pemIdentity('localhost');
+
+async function exchange(client: DtlsSession, text: string): Promise<string> {
+  const reply = nextMessage(client);
+  client.send(text);
+  return (await reply).toString();
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 5000) throw new Error('the condition did not come true within 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('a migrated session counts against the host it moved to, not the one it came from', async (t) => {
+  let migrated = 0;
+  const endpoint = listen(
+    (s) => {
+      s.onmigrate = () => migrated++;
+      s.onmessage = (data) => s.send(`echo ${data.toString()}`);
+    },
+    { cert: id.cert, key: id.key, host: '127.0.0.1', cid: 4, maxSessionsPerHost: 1 },
+  );
+  const { port } = await endpoint.listening;
+  const options = { ca: [id.ca], servername: 'localhost', cid: 4 };
+  const first = connect('127.0.0.1', port, options);
+  const others: DtlsSession[] = [];
+  try {
+    await first.opened;
+    t.is(await exchange(first, 'a'), 'echo a');
+    // 127.0.0.1 is full: a second session from it is refused (silently: it times out).
+    const refused = connect('127.0.0.1', port, { ...options, handshakeTimeout: 1000 });
+    others.push(refused);
+    await t.throwsAsync(refused.opened);
+    const refusedBefore = endpoint.stats.serverRefusedCount;
+    t.true(refusedBefore >= 1);
+
+    await first.rebind('127.0.0.2');
+    t.is(await exchange(first, 'b'), 'echo b');
+    await until(() => migrated > 0);
+    t.is(await exchange(first, 'c'), 'echo c');
+
+    // Now 127.0.0.1 has room again, and 127.0.0.2 is full.
+    const fromOld = connect('127.0.0.1', port, { ...options, handshakeTimeout: 5000 });
+    others.push(fromOld);
+    await fromOld.opened;
+    t.is(await exchange(fromOld, 'd'), 'echo d');
+    const fromNew = connect('127.0.0.1', port, { ...options, bindHost: '127.0.0.2', handshakeTimeout: 1000 });
+    others.push(fromNew);
+    await t.throwsAsync(fromNew.opened);
+    t.true(endpoint.stats.serverRefusedCount > refusedBefore, 'refused for 127.0.0.2');
+  } finally {
+    await Promise.all([first, ...others].map((s) => s.close().catch(() => {})));
+    await endpoint.close();
+  }
+});
