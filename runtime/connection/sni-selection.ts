@@ -8,6 +8,7 @@ import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import { parseIpAddress } from '../pki/ip-address.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { chooseCredentials, type HelloSignaturePreferences } from './certificate-choice.js';
+import { CheckedSniEntries } from './sni-entry-cache.js';
 
 /**
  * Server Name Indication on the server (RFC 6066 §3): the certificate a
@@ -112,14 +113,26 @@ function checkCredentials(provider: CryptoProvider, option: string, value: unkno
   return credentials;
 }
 
+/** Per provider and `sni` function, what it returned, checked: shared by every connection resolved with that function. */
+const checkedByFunction = new WeakMap<CryptoProvider, WeakMap<object, CheckedSniEntries>>();
+
+function checkedEntriesOf(provider: CryptoProvider, option: object): CheckedSniEntries {
+  let perProvider = checkedByFunction.get(provider);
+  if (!perProvider) checkedByFunction.set(provider, (perProvider = new WeakMap()));
+  let checked = perProvider.get(option);
+  if (!checked) perProvider.set(option, (checked = new CheckedSniEntries((where, value) => checkEntry(provider, where, value))));
+  return checked;
+}
+
 /** Validates the `sni` option now (every map entry) and returns how to select; undefined without the option. */
 export function sniSelector(provider: CryptoProvider, option: SniOption | undefined): SniSelector | undefined {
   if (option === undefined) return undefined;
   if (typeof option === 'function') {
+    const checked = checkedEntriesOf(provider, option);
     return {
       select: (servername) => {
         const found = option(servername);
-        return found === undefined ? undefined : checkEntry(provider, `sni('${servername}')`, found);
+        return found === undefined ? undefined : checked.get(`sni('${servername}')`, found);
       },
       fallback: undefined,
     };
