@@ -41,7 +41,7 @@ class Consumed<T> implements Generator<Wait, T, void> {
 
   [Symbol.iterator](): Generator<Wait, T, void> {
     this.started = true;
-    return this.#g;
+    return this.#g[Symbol.iterator](); // a generator is its own iterator; a stand-in handed on unwraps itself
   }
 }
 

@@ -18,6 +18,9 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
   private readonly lanes: Lanes;
   private readonly software: boolean;
   private readonly table = new Set<number>();
+  /** The table read and its delay when the memory completes it at once (read at once, kept by nobody). */
+  readonly #entry = new GenericPayload();
+  readonly #annotated = { value: 0 };
   /** Datagrams of new connections dropped because the table was full. */
   refused = 0;
 
@@ -90,12 +93,15 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
       if (left > 0) yield left;
       else if (left < 0) yield* this.lanes.serve(this.sim, service);
       delay.value = 0;
-      const entry = new GenericPayload();
-      entry.command = 'read';
-      entry.address = TABLE_BASE + (gp.address % this.params.maxConnections) * 32;
-      entry.dataLength = 32;
-      const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-      if (!this.memory.bTransportNow(entry, annotated)) yield* this.memory.bTransport(entry, annotated);
+      // transport() inlined (see transport.ts); the entry's read completes at once (memory's path without a
+      // generator) with the reused payload and delay, else on new ones: the generator keeps them while it waits.
+      const address = TABLE_BASE + (gp.address % this.params.maxConnections) * 32;
+      let annotated = this.#annotated;
+      annotated.value = 0;
+      if (!this.memory.bTransportNow(tableRead(this.#entry, address), annotated)) {
+        annotated = { value: 0 };
+        yield* this.memory.bTransport(tableRead(new GenericPayload(), address), annotated);
+      }
       if (annotated.value > 0) yield annotated.value;
     }
     if (!received) {
@@ -109,4 +115,13 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
     }
     if (!this.recordsRx.bTransportNow(gp, delay)) yield* this.recordsRx.bTransport(gp, delay);
   }
+}
+
+/** `gp` made the read of the 32-byte table entry at `address`. */
+function tableRead(gp: GenericPayload, address: number): GenericPayload {
+  gp.command = 'read';
+  gp.address = address;
+  gp.dataLength = 32;
+  gp.responseStatus = 'incomplete';
+  return gp;
 }

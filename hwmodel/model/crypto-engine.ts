@@ -131,6 +131,10 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     return c.symmetric + c.publicKey;
   }
 
+  /** The DMA transfer and its delay when the memory completes it at once (read at once, kept by nobody). */
+  readonly #transfer = new GenericPayload();
+  readonly #annotated = { value: 0 };
+
   /** How long `bytes` occupy the DMA channel. */
   dmaTime(bytes: number): SimTime {
     return Math.ceil((bytes * 8 * SEC) / this.params.dmaBandwidth);
@@ -176,12 +180,15 @@ export class CryptoEngine extends CryptoEngineSkeleton {
         const left = this.dmaChannel.book(this.sim, service);
         if (left > 0) yield left;
         else if (left < 0) yield* this.dmaChannel.serve(this.sim, service);
-        const dma = new GenericPayload();
-        dma.command = command;
-        dma.address = buffer;
-        dma.dataLength = Math.min(bytes, this.params.bufferSize);
-        const annotated = { value: 0 }; // transport() inlined (see transport.ts)
-        if (!this.dma.bTransportNow(dma, annotated)) yield* this.dma.bTransport(dma, annotated);
+        // transport() inlined (see transport.ts); reused payload and delay when the memory completes the
+        // transfer at once, new ones for its generator (which keeps them while it waits).
+        const length = Math.min(bytes, this.params.bufferSize);
+        let annotated = this.#annotated;
+        annotated.value = 0;
+        if (!this.dma.bTransportNow(transfer(this.#transfer, command, buffer, length), annotated)) {
+          annotated = { value: 0 };
+          yield* this.dma.bTransport(transfer(new GenericPayload(), command, buffer, length), annotated);
+        }
         if (annotated.value > 0) yield annotated.value;
       }
       if (command === 'write') break;
@@ -214,4 +221,13 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     phase.value = 'END_RESP';
     return TlmSync.TLM_COMPLETED;
   }
+}
+
+/** `gp` made a DMA transfer of `length` bytes at `address`. */
+function transfer(gp: GenericPayload, command: 'read' | 'write', address: number, length: number): GenericPayload {
+  gp.command = command;
+  gp.address = address;
+  gp.dataLength = length;
+  gp.responseStatus = 'incomplete';
+  return gp;
 }

@@ -2,7 +2,7 @@ import type { SimEvent } from '../kernel/index.js';
 import type { Delay, GenericPayload } from '../tlm/index.js';
 import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { CryptoCommand, HandshakeWork } from './commands.js';
-import type { CryptoOpLog } from './crypto-ops.js';
+import type { CryptoOp, CryptoOpLog } from './crypto-ops.js';
 import type { EnterConnection } from './routed-crypto.js';
 
 /** One connection the record layer serves: the real connection, its operation log, and what waits for its worker. */
@@ -34,7 +34,8 @@ export interface Endpoint {
  * handshake engine, and its delay, reused from call to call: one worker
  * makes one call at a time, and no target keeps a payload past its
  * b_transport. (Datagram payloads are new each time: the network holds
- * them until delivery.)
+ * them until delivery.) The operation and datagram arrays are refilled
+ * by each call; nothing reads them after the call that filled them.
  */
 export interface CallScratch {
   readonly key: GenericPayload;
@@ -48,4 +49,9 @@ export interface CallScratch {
   readonly delay: Delay;
   /** The delay of the handshake engine's call (its flight's records go out inside it, on `delay`). */
   readonly handshakeDelay: Delay;
+  /** A call's operations sorted: records received, handshake work (its records sent are `out.ops`). */
+  readonly inbound: CryptoOp[];
+  readonly handshakeOps: CryptoOp[];
+  /** A call's datagrams and their seals and masks, for the connection manager. */
+  readonly out: { readonly connection: number; readonly ops: CryptoOp[]; readonly datagrams: Uint8Array[] };
 }

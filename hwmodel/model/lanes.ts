@@ -40,9 +40,7 @@ export class Lanes {
     const a = this.activity;
     if (a !== undefined) {
       a.serve(grant);
-      a.count('requests');
-      a.count('waitPs', grant.wait);
-      a.count('servicePs', service);
+      a.countGrant(grant.wait, service);
     }
     return grant.finish;
   }

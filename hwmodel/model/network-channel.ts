@@ -81,8 +81,9 @@ export class NetworkChannel extends NetworkChannelSkeleton {
     return this.deviceRx.bTransportNow(gp, delay);
   }
 
-  protected *bTransportPeerTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
-    yield* this.deviceRx.bTransport(gp, delay);
+  /** The device side's generator itself (a forwarding generator of its own was one more object and level per datagram). */
+  protected bTransportPeerTx(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
+    return this.deviceRx.bTransport(gp, delay);
   }
 
   private *deliver(): Generator<Wait, void, void> {

@@ -258,12 +258,18 @@ export class RecordLayer extends RecordLayerSkeleton {
     const held = this.software && this.lanes.hold(this.sim);
     const c = ep.connection;
     const ops = ep.log.take();
-    const datagrams: Uint8Array[] = [];
+    const scratch = ep.scratch;
+    const out = scratch.out;
+    const datagrams = out.datagrams;
+    datagrams.length = 0;
     for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) datagrams.push(d);
 
-    const inbound: CryptoOp[] = [];
-    const outbound: CryptoOp[] = [];
-    const handshake: CryptoOp[] = [];
+    const inbound = scratch.inbound;
+    const outbound = out.ops;
+    const handshake = scratch.handshakeOps;
+    inbound.length = 0;
+    outbound.length = 0;
+    handshake.length = 0;
     let keys = 0;
     let masksIn = 0;
     let seals = 0;
@@ -291,7 +297,6 @@ export class RecordLayer extends RecordLayerSkeleton {
       ep.seen.messages = messages;
       ep.seen.records = stats.recordsReceived;
     }
-    const scratch = ep.scratch;
     if (recordsIn > 0 || inbound.length > 0 || received > 0) {
       const service = this.recordCost * recordsIn + this.datagramCost * received;
       const left = this.lanes.book(this.sim, service);
@@ -305,7 +310,6 @@ export class RecordLayer extends RecordLayerSkeleton {
         if (scratch.delay.value > 0) yield scratch.delay.value;
       }
     }
-    const out: Outbound = { connection: ep.index, ops: outbound, datagrams };
     if (messagesDone > 0 || handshake.length > 0) {
       const gp = scratch.handshake;
       gp.responseStatus = 'incomplete';
@@ -348,7 +352,10 @@ export class RecordLayer extends RecordLayerSkeleton {
       const gp = new GenericPayload();
       gp.command = 'write';
       gp.address = out.connection;
-      gp.data = d.slice(); // the connection may reuse its output buffers; the network holds this one until delivery
+      // Handed on as it is: pollTransmit gives each datagram away (a sealed record's own bytes). Were a
+      // connection to reuse an output buffer, a datagram would change in flight: the transcripts in
+      // tests/hwmodel/model/equivalence.test.ts would then differ from the in-memory harness's.
+      gp.data = d;
       gp.dataLength = d.length;
       this.observer?.sent?.(out.connection, gp.data);
       delay.value = 0;
@@ -374,7 +381,18 @@ function newScratch(index: number): CallScratch {
   const work = new HandshakeWork();
   work.connection = index;
   handshake.setExtension(work);
-  return { key, crypto, command, handshake, work, delay: { value: 0 }, handshakeDelay: { value: 0 } };
+  return {
+    key,
+    crypto,
+    command,
+    handshake,
+    work,
+    delay: { value: 0 },
+    handshakeDelay: { value: 0 },
+    inbound: [],
+    handshakeOps: [],
+    out: { connection: index, ops: [], datagrams: [] },
+  };
 }
 
 /** The key read of a record (the record's traffic key), ready for b_transport with a zero delay. */

@@ -88,9 +88,13 @@ function ticketKey(seed: number): Uint8Array {
 export function payload(w: Workload, index: number, n: number): Uint8Array {
   const p = new Uint8Array(w.payloadBytes);
   let x = (Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b)) >>> 0;
-  for (let i = 0; i < p.length; i++) {
+  // Four bytes per step of the generator (one byte per step was a few µs per 1,200-byte record, every record).
+  for (let i = 0; i < p.length; i += 4) {
     x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    p[i] = x & 0xff;
+    p[i] = x;
+    p[i + 1] = x >>> 8;
+    p[i + 2] = x >>> 16;
+    p[i + 3] = x >>> 24;
   }
   return p;
 }

@@ -269,16 +269,19 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     }
   });
   sim.thread('application.send', function* (): Generator<Wait, void, void> {
+    const gp = new GenericPayload();
+    gp.command = 'write';
+    const delay = { value: 0 };
     for (;;) {
       const index = toSend.shift();
       if (index === undefined) {
         yield ready;
         continue;
       }
-      const delay = { value: 0 };
       for (let n = 0; n < records; n++) {
-        const gp = new GenericPayload();
-        gp.command = 'write';
+        // One payload and delay for the thread's calls: each call completes before the next, and a target keeps
+        // no payload past its b_transport (its data array is new per record: the record layer queues it).
+        gp.responseStatus = 'incomplete';
         gp.address = index;
         gp.data = payload(workload, index, n);
         gp.dataLength = payloadBytes;

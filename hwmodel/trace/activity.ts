@@ -65,6 +65,9 @@ export interface ServedGrant {
   readonly lane?: number;
 }
 
+/** The counters `countGrant` adds to, in the order `count` would first have made them. */
+const GRANT_COUNTERS = ['requests', 'waitPs', 'servicePs'] as const;
+
 type ModuleSignals = { readonly busy: VcdSignal; readonly active: VcdSignal; readonly queue: VcdSignal; readonly lanes: readonly VcdSignal[] };
 
 type Change = {
@@ -186,6 +189,11 @@ export class ModuleActivity {
   #queueSamples = 1;
   #queueSampled = 0;
   #counters = new Map<string, number>();
+  /** The grant counters (`countGrant`) not yet added to `#counters`. */
+  #grantCounted = false;
+  #requests = 0;
+  #waitPs = 0;
+  #servicePs = 0;
   /** The changes this module queues, made once (they are read-only): a lane grant queues up to six. */
   readonly #start: Change = { module: this, active: 1, queueDelta: 0 };
   readonly #end: Change = { module: this, active: -1, queueDelta: 0 };
@@ -255,6 +263,22 @@ export class ModuleActivity {
     this.#counters.set(name, (this.#counters.get(name) ?? 0) + n);
   }
 
+  /**
+   * One lane grant's counts: `requests` + 1, `waitPs` + `wait`,
+   * `servicePs` + `service` (as three `count` calls, kept in fields: the
+   * counters are written at most once per grant's first count and read by
+   * `stats`).
+   */
+  countGrant(wait: SimTime, service: SimTime): void {
+    if (!this.#grantCounted) {
+      this.#grantCounted = true;
+      for (const name of GRANT_COUNTERS) if (!this.#counters.has(name)) this.#counters.set(name, 0); // their place in the order
+    }
+    this.#requests++;
+    this.#waitPs += wait;
+    this.#servicePs += service;
+  }
+
   /** @internal Applies one change at `t`. */
   apply(t: SimTime, c: Change): void {
     if (c.lane !== undefined) {
@@ -294,6 +318,10 @@ export class ModuleActivity {
     this.#queueSamples = 1;
     this.#queueSampled = this.#queue;
     this.#counters = new Map();
+    this.#grantCounted = false;
+    this.#requests = 0;
+    this.#waitPs = 0;
+    this.#servicePs = 0;
   }
 
   /** @internal */
@@ -310,8 +338,20 @@ export class ModuleActivity {
         timeWeightedMean: length === 0 ? 0 : this.#queueArea / length,
         samples: this.#queueSamples,
       },
-      counters: Object.fromEntries(this.#counters),
+      counters: Object.fromEntries(this.#settledCounters()),
     };
+  }
+
+  /** The counters with the grant counts folded in. */
+  #settledCounters(): Map<string, number> {
+    const c = this.#counters;
+    if (this.#grantCounted) {
+      c.set('requests', (c.get('requests') ?? 0) + this.#requests);
+      c.set('waitPs', (c.get('waitPs') ?? 0) + this.#waitPs);
+      c.set('servicePs', (c.get('servicePs') ?? 0) + this.#servicePs);
+      this.#requests = this.#waitPs = this.#servicePs = 0;
+    }
+    return c;
   }
 
   #integrate(t: SimTime): void {
