@@ -39,6 +39,7 @@ export class Lanes {
     const grant = this.pool.book(sim.now, service); // read here and not kept
     const a = this.activity;
     if (a !== undefined) {
+      a.keepUp(sim.now);
       a.serve(grant);
       a.countGrant(grant.wait, service);
     }

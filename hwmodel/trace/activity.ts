@@ -65,6 +65,9 @@ export interface ServedGrant {
   readonly lane?: number;
 }
 
+/** Pending changes from which `keepUp` applies the complete instants (a heap of every change of a run was 16 levels deep). */
+const KEEP_UP = 512;
+
 /** The counters `countGrant` adds to, in the order `count` would first have made them. */
 const GRANT_COUNTERS = ['requests', 'waitPs', 'servicePs'] as const;
 
@@ -139,6 +142,17 @@ export class ActivityMonitor {
       for (let i = 0; i < n; i++) touched[i]!.settle(next, this.#options.vcd);
     }
     this.#now = t;
+  }
+
+  /**
+   * Applies the changes before `t` once many are pending, `t` being the
+   * current simulated time, before which nothing can be scheduled any more
+   * (every change is reported at or after the instant it is made): those
+   * instants are complete, and applying them now gives what `advanceTo`
+   * would later, while the heap of pending changes stays short.
+   */
+  keepUp(t: SimTime): void {
+    if (this.#pending.size >= KEEP_UP && t - 1 > this.#now) this.advanceTo(t - 1);
   }
 
   /** Starts a new statistics window at `t` (e.g. after warm-up): counts and areas restart. */
@@ -256,6 +270,11 @@ export class ModuleActivity {
     if (!Number.isSafeInteger(depth) || depth < 0)
       throw new RangeError(`module ${this.name}: queue depth must be a non-negative integer, got ${String(depth)}`);
     this.#monitor.schedule(t, { module: this, active: 0, queueDelta: 0, queueSet: depth });
+  }
+
+  /** See {@link ActivityMonitor.keepUp}: `now` is the current simulated time. */
+  keepUp(now: SimTime): void {
+    this.#monitor.keepUp(now);
   }
 
   /** Adds `n` to the counter `name`. */
