@@ -54,4 +54,15 @@ export interface CallScratch {
   readonly handshakeOps: CryptoOp[];
   /** A call's datagrams and their seals and masks, for the connection manager. */
   readonly out: { readonly connection: number; readonly ops: CryptoOp[]; readonly datagrams: Uint8Array[] };
+  readonly plan: CallPlan;
+}
+
+/** What one real call asks of the device, beside the sorted operations. */
+export interface CallPlan {
+  /** The records received: record processing (and socket) time, ps; -1 when the call received nothing to open. */
+  inboundService: number;
+  /** Handshake messages the call consumed and built. */
+  messages: number;
+  /** Traffic keys it installed. */
+  keys: number;
 }

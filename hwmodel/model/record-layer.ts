@@ -6,7 +6,7 @@ import { ConnectionStateError, type DtlsConnection } from '../../runtime/connect
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { CryptoCommand, HandshakeWork, type Outbound } from './commands.js';
 import { CryptoOpLog, type CryptoOp } from './crypto-ops.js';
-import type { CallScratch, Endpoint } from './endpoint.js';
+import type { CallPlan, CallScratch, Endpoint } from './endpoint.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
 import type { EnterConnection } from './routed-crypto.js';
@@ -255,7 +255,41 @@ export class RecordLayer extends RecordLayerSkeleton {
    * it.
    */
   private *account(ep: Endpoint, received = 0, sent = false): Generator<Wait, void, void> {
+    // The call's bookkeeping runs in plain methods: a generator's locals are saved and restored at every wait.
     const held = this.software && this.lanes.hold(this.sim);
+    const scratch = ep.scratch;
+    const plan = this.sortCall(ep, received, sent);
+    if (plan.inboundService >= 0) {
+      const left = this.lanes.book(this.sim, plan.inboundService);
+      if (left > 0) yield left;
+      else if (left < 0) yield* this.lanes.serve(this.sim, plan.inboundService);
+      // The key read and the crypto command written out in place (no helper generator; see transport.ts).
+      if (!this.keys.bTransportNow(keyRead(scratch), scratch.delay)) yield* this.keys.bTransport(scratch.key, scratch.delay);
+      if (scratch.delay.value > 0) yield scratch.delay.value;
+      if (scratch.inbound.length > 0) {
+        if (!this.crypto.bTransportNow(cryptoCommand(scratch, scratch.inbound), scratch.delay)) yield* this.crypto.bTransport(scratch.crypto, scratch.delay);
+        if (scratch.delay.value > 0) yield scratch.delay.value;
+      }
+    }
+    if (plan.messages > 0 || scratch.handshakeOps.length > 0) {
+      const delay = scratch.handshakeDelay; // not scratch.delay: the flight's records use that one inside this call
+      yield* this.handshake.bTransport(handshakeWork(scratch, plan), delay);
+      scratch.work.outbound = undefined;
+      if (delay.value > 0) yield delay.value;
+    } else if (scratch.out.datagrams.length > 0 || scratch.out.ops.length > 0) {
+      yield* this.outbound(scratch.out, scratch);
+    }
+    if (held) yield* this.lanes.flush(this.sim); // the call's work as one request, before its events are reported
+    this.report(ep);
+  }
+
+  /**
+   * The real call's operations and datagrams sorted into `ep.scratch`:
+   * records received (their AEAD opens and masks), records sent (seals and
+   * masks, with the datagrams), handshake work; and from the connection's
+   * counters what the call consumed and built.
+   */
+  private sortCall(ep: Endpoint, received: number, sent: boolean): CallPlan {
     const c = ep.connection;
     const ops = ep.log.take();
     const scratch = ep.scratch;
@@ -297,36 +331,16 @@ export class RecordLayer extends RecordLayerSkeleton {
       ep.seen.messages = messages;
       ep.seen.records = stats.recordsReceived;
     }
-    if (recordsIn > 0 || inbound.length > 0 || received > 0) {
-      const service = this.recordCost * recordsIn + this.datagramCost * received;
-      const left = this.lanes.book(this.sim, service);
-      if (left > 0) yield left;
-      else if (left < 0) yield* this.lanes.serve(this.sim, service);
-      // The key read and the crypto command written out in place (no helper generator; see transport.ts).
-      if (!this.keys.bTransportNow(keyRead(scratch), scratch.delay)) yield* this.keys.bTransport(scratch.key, scratch.delay);
-      if (scratch.delay.value > 0) yield scratch.delay.value;
-      if (inbound.length > 0) {
-        if (!this.crypto.bTransportNow(cryptoCommand(scratch, inbound), scratch.delay)) yield* this.crypto.bTransport(scratch.crypto, scratch.delay);
-        if (scratch.delay.value > 0) yield scratch.delay.value;
-      }
-    }
-    if (messagesDone > 0 || handshake.length > 0) {
-      const gp = scratch.handshake;
-      gp.responseStatus = 'incomplete';
-      const work = scratch.work;
-      work.messages = messagesDone;
-      work.ops = handshake;
-      work.keysInstalled = keys;
-      work.outbound = out;
-      const delay = scratch.handshakeDelay; // not scratch.delay: the flight's records use that one inside this call
-      delay.value = 0;
-      yield* this.handshake.bTransport(gp, delay);
-      work.outbound = undefined;
-      if (delay.value > 0) yield delay.value;
-    } else if (datagrams.length > 0 || outbound.length > 0) {
-      yield* this.outbound(out, scratch);
-    }
-    if (held) yield* this.lanes.flush(this.sim); // the call's work as one request, before its events are reported
+    const plan = scratch.plan;
+    plan.inboundService = recordsIn > 0 || inbound.length > 0 || received > 0 ? this.recordCost * recordsIn + this.datagramCost * received : -1;
+    plan.messages = messagesDone;
+    plan.keys = keys;
+    return plan;
+  }
+
+  /** Reports the connection's events after a call was charged. */
+  private report(ep: Endpoint): void {
+    const c = ep.connection;
     ep.enter(); // other connections ran while this one was charged
     for (let e = c.pollEvent(); e !== undefined; e = c.pollEvent()) {
       this.observer?.event(ep.index, e, this.sim.now);
@@ -392,7 +406,21 @@ function newScratch(index: number): CallScratch {
     inbound: [],
     handshakeOps: [],
     out: { connection: index, ops: [], datagrams: [] },
+    plan: { inboundService: -1, messages: 0, keys: 0 },
   };
+}
+
+/** The handshake engine's work for the call `plan` describes, ready for b_transport with a zero delay. */
+function handshakeWork(scratch: CallScratch, plan: CallPlan): GenericPayload {
+  const gp = scratch.handshake;
+  gp.responseStatus = 'incomplete';
+  const work = scratch.work;
+  work.messages = plan.messages;
+  work.ops = scratch.handshakeOps;
+  work.keysInstalled = plan.keys;
+  work.outbound = scratch.out;
+  scratch.handshakeDelay.value = 0;
+  return gp;
 }
 
 /** The key read of a record (the record's traffic key), ready for b_transport with a zero delay. */
