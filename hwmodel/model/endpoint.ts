@@ -18,10 +18,12 @@ export interface Endpoint {
   readonly sends: Uint8Array[];
   /** Notified when something arrives for the worker. */
   readonly wake: SimEvent;
-  /** Client endpoints start the handshake when their worker starts. */
-  readonly initiate: boolean;
+  /** Client endpoints start the handshake when their worker starts (cleared once it has). */
+  initiate: boolean;
   /** Counters at the end of the previous call, for the deltas of the next. */
   readonly seen: { messages: number; records: number };
+  /** The worker's last real call: datagrams it received (0 or 1), whether it was `send`; and the instant of its last timeout call. */
+  readonly call: { received: number; sent: boolean; lastTimeout: number };
   /** The host asked for close_notify once the queued data is sent. */
   closing: boolean;
   done: boolean;

@@ -23,6 +23,8 @@ export class NetworkChannel extends NetworkChannelSkeleton {
   private queue: { readonly at: SimTime; readonly gp: GenericPayload }[] = [];
   private head = 0;
   private readonly arrival: SimEvent;
+  /** The delivery thread's delay (it makes one call at a time). */
+  readonly #annotated = { value: 0 };
   /** Datagrams lost in transit, and too big for the MTU. */
   lost = 0;
   oversize = 0;
@@ -102,7 +104,9 @@ export class NetworkChannel extends NetworkChannelSkeleton {
         this.queue = this.queue.slice(this.head); // drop what went out, now and then, not per datagram
         this.head = 0;
       }
-      const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+      // transport() inlined (see transport.ts); one delay for the thread's calls, each finished before the next
+      const annotated = this.#annotated;
+      annotated.value = 0;
       if (!this.peerRx.bTransportNow(next.gp, annotated)) yield* this.peerRx.bTransport(next.gp, annotated);
       if (annotated.value > 0) yield annotated.value;
     }

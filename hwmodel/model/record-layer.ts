@@ -11,6 +11,11 @@ import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
 import type { EnterConnection } from './routed-crypto.js';
 
+/** `callNext`: a real call was made (see `Endpoint.call`). */
+const CALLED = Symbol('called');
+/** `callNext`: the connection closed; the worker ends. */
+const FINISHED = Symbol('finished');
+
 /** DTLSPlaintext content type of a handshake record (RFC 9147 §4): what a new peer's first datagram starts with. */
 const HANDSHAKE_CONTENT_TYPE = 22;
 
@@ -90,6 +95,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       wake: this.sim.event(`${name}.wake`),
       initiate,
       seen: { messages: 0, records: 0 },
+      call: { received: 0, sent: false, lastTimeout: -1 },
       closing: false,
       done: false,
       scratch: newScratch(index),
@@ -189,98 +195,109 @@ export class RecordLayer extends RecordLayerSkeleton {
     return TlmSync.TLM_COMPLETED;
   }
 
+  /**
+   * The connection's worker: each real call at its simulated instant
+   * (`callNext`), then the time it took is charged: the records it
+   * received (record processing, the key read, one crypto command for
+   * their opens and masks), the handshake engine's work with the flight it
+   * built, or the records it sent (`outbound`); then its events are
+   * reported. A `send` receives nothing, so its records and handshake
+   * messages can only have changed if it started a KeyUpdate (see
+   * `sortCall`). The charging is written out here, not in a generator of
+   * its own (one more object per call and one more level every wait passes
+   * through).
+   */
   private *worker(ep: Endpoint): Generator<Wait, void, void> {
-    const c = ep.connection;
-    const now = (): number => toMs(this.sim.now);
-    if (ep.initiate) {
-      ep.enter();
-      c.connect(now());
-      yield* this.account(ep);
-    }
-    let lastTimeout = -1;
-    while (!ep.done) {
-      const datagram = ep.inbox.shift();
-      if (datagram !== undefined) {
-        ep.enter();
-        c.receive(datagram, now());
-        yield* this.account(ep, 1);
+    for (;;) {
+      const next = this.callNext(ep);
+      if (next === FINISHED) break;
+      if (next !== CALLED) {
+        yield next;
         continue;
       }
-      const data = ep.sends.shift();
-      if (data !== undefined) {
-        ep.enter();
-        try {
-          c.send(data);
-        } catch (e) {
-          if (!(e instanceof ConnectionStateError)) throw e;
-          this.refusedSends++;
+      // The call's bookkeeping runs in plain methods: a generator's locals are saved and restored at every wait.
+      const held = this.software && this.lanes.hold(this.sim);
+      const scratch = ep.scratch;
+      const plan = this.sortCall(ep, ep.call.received, ep.call.sent);
+      if (plan.inboundService >= 0) {
+        const left = this.lanes.book(this.sim, plan.inboundService);
+        if (left > 0) yield left;
+        else if (left < 0) yield* this.lanes.serve(this.sim, plan.inboundService);
+        // The key read and the crypto command written out in place (no helper generator; see transport.ts).
+        if (!this.keys.bTransportNow(keyRead(scratch), scratch.delay)) yield* this.keys.bTransport(scratch.key, scratch.delay);
+        if (scratch.delay.value > 0) yield scratch.delay.value;
+        if (scratch.inbound.length > 0) {
+          if (!this.crypto.bTransportNow(cryptoCommand(scratch, scratch.inbound), scratch.delay)) yield* this.crypto.bTransport(scratch.crypto, scratch.delay);
+          if (scratch.delay.value > 0) yield scratch.delay.value;
         }
-        yield* this.account(ep, 0, true);
-        continue;
       }
-      if (ep.closing && c.state !== 'closed') {
-        ep.closing = false;
-        ep.enter();
-        c.close();
-        yield* this.account(ep);
-        continue;
+      if (plan.messages > 0 || scratch.handshakeOps.length > 0) {
+        const delay = scratch.handshakeDelay; // not scratch.delay: the flight's records use that one inside this call
+        yield* this.handshake.bTransport(handshakeWork(scratch, plan), delay);
+        scratch.work.outbound = undefined;
+        if (delay.value > 0) yield delay.value;
+      } else if (scratch.out.datagrams.length > 0 || scratch.out.ops.length > 0) {
+        yield* this.outbound(scratch.out, scratch);
       }
-      const deadline = c.pollTimeout();
-      if (deadline === undefined) {
-        yield ep.wake;
-        continue;
-      }
-      const due = fromMs(deadline) - this.sim.now;
-      if (due > 0) {
-        yield timeoutOr(due, ep.wake);
-      } else if (lastTimeout === this.sim.now) {
-        yield 1; // the deadline did not move: let time pass rather than spin
-      } else {
-        lastTimeout = this.sim.now;
-        ep.enter();
-        c.handleTimeout(now());
-        yield* this.account(ep);
-      }
+      if (held) yield* this.lanes.flush(this.sim); // the call's work as one request, before its events are reported
+      this.report(ep);
     }
     this.endpoints.delete(ep.index);
     this.observer?.closed(ep.index, this.sim.now);
   }
 
   /**
-   * Charges the time of the real call just made on `ep`, releases its
-   * datagrams, and reports its events. `sent`: the call was `send()`, which
-   * receives nothing, so its records and handshake messages can only have
-   * changed if it started a KeyUpdate: a second sealed record or key work
-   * in its operations. Otherwise the connection's counters are not read for
-   * it.
+   * The worker's next step, in a plain method (a generator's locals are
+   * saved and restored at every wait): the next real call on `ep`'s
+   * connection (`CALLED`, with what it was in `ep.call`), or the wait until
+   * there is one, or `FINISHED` once the connection closed.
    */
-  private *account(ep: Endpoint, received = 0, sent = false): Generator<Wait, void, void> {
-    // The call's bookkeeping runs in plain methods: a generator's locals are saved and restored at every wait.
-    const held = this.software && this.lanes.hold(this.sim);
-    const scratch = ep.scratch;
-    const plan = this.sortCall(ep, received, sent);
-    if (plan.inboundService >= 0) {
-      const left = this.lanes.book(this.sim, plan.inboundService);
-      if (left > 0) yield left;
-      else if (left < 0) yield* this.lanes.serve(this.sim, plan.inboundService);
-      // The key read and the crypto command written out in place (no helper generator; see transport.ts).
-      if (!this.keys.bTransportNow(keyRead(scratch), scratch.delay)) yield* this.keys.bTransport(scratch.key, scratch.delay);
-      if (scratch.delay.value > 0) yield scratch.delay.value;
-      if (scratch.inbound.length > 0) {
-        if (!this.crypto.bTransportNow(cryptoCommand(scratch, scratch.inbound), scratch.delay)) yield* this.crypto.bTransport(scratch.crypto, scratch.delay);
-        if (scratch.delay.value > 0) yield scratch.delay.value;
+  private callNext(ep: Endpoint): Wait | typeof CALLED | typeof FINISHED {
+    const c = ep.connection;
+    const call = ep.call;
+    call.received = 0;
+    call.sent = false;
+    if (ep.initiate) {
+      ep.initiate = false;
+      ep.enter();
+      c.connect(toMs(this.sim.now));
+      return CALLED;
+    }
+    if (ep.done) return FINISHED;
+    const datagram = ep.inbox.shift();
+    if (datagram !== undefined) {
+      ep.enter();
+      c.receive(datagram, toMs(this.sim.now));
+      call.received = 1;
+      return CALLED;
+    }
+    const data = ep.sends.shift();
+    if (data !== undefined) {
+      ep.enter();
+      try {
+        c.send(data);
+      } catch (e) {
+        if (!(e instanceof ConnectionStateError)) throw e;
+        this.refusedSends++;
       }
+      call.sent = true;
+      return CALLED;
     }
-    if (plan.messages > 0 || scratch.handshakeOps.length > 0) {
-      const delay = scratch.handshakeDelay; // not scratch.delay: the flight's records use that one inside this call
-      yield* this.handshake.bTransport(handshakeWork(scratch, plan), delay);
-      scratch.work.outbound = undefined;
-      if (delay.value > 0) yield delay.value;
-    } else if (scratch.out.datagrams.length > 0 || scratch.out.ops.length > 0) {
-      yield* this.outbound(scratch.out, scratch);
+    if (ep.closing && c.state !== 'closed') {
+      ep.closing = false;
+      ep.enter();
+      c.close();
+      return CALLED;
     }
-    if (held) yield* this.lanes.flush(this.sim); // the call's work as one request, before its events are reported
-    this.report(ep);
+    const deadline = c.pollTimeout();
+    if (deadline === undefined) return ep.wake;
+    const due = fromMs(deadline) - this.sim.now;
+    if (due > 0) return timeoutOr(due, ep.wake);
+    if (call.lastTimeout === this.sim.now) return 1; // the deadline did not move: let time pass rather than spin
+    call.lastTimeout = this.sim.now;
+    ep.enter();
+    c.handleTimeout(toMs(this.sim.now));
+    return CALLED;
   }
 
   /**
