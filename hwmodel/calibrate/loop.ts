@@ -36,6 +36,8 @@ export interface HandshakeRun {
   readonly server: DtlsConnection;
   /** Time (on the config's clock) from creating the two connections until neither has a datagram left to send, in ms. */
   readonly ms: number;
+  /** Of that, the time creating the two connections took, ms. */
+  readonly setupMs: number;
   /**
    * Time until the client was connected (its Finished flight sent),
    * in ms: what a simulation reports as handshake latency. The server's
@@ -106,6 +108,7 @@ export function handshake(config: PairConfig): HandshakeRun {
     tickets: 0, // full handshakes, as the model's workload (hwmodel/model/scenario.ts)
   });
   const client = DtlsConnection.client({ ...common, provider: config.clientProvider, trustAnchors: anchorsOf(config.identity), serverName: SERVER_NAME });
+  const setupMs = clock() - t0;
   const toServer: Uint8Array[] = [];
   const toClient: Uint8Array[] = [];
   client.connect(0);
@@ -136,7 +139,7 @@ export function handshake(config: PairConfig): HandshakeRun {
   }
   drainEvents(client);
   drainEvents(server);
-  return { client, server, ms, clientMs, atClientConnected };
+  return { client, server, ms, setupMs, clientMs, atClientConnected };
 }
 
 /**

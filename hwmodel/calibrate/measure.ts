@@ -50,8 +50,14 @@ export const RECORD_PAYLOAD = 1200;
  * the core, not so much that the collector's pauses drop out.
  */
 export const TRIM = 0.1;
-/** Timed handshakes of a combination in a row, per round. */
-export const TIMED_RUN = 3;
+/**
+ * Timed handshakes of a combination in a row, per round, after one more
+ * that is not used (it follows other combinations' and the sampled runs'
+ * work, which a server running one configuration never pays: with it, and
+ * with the timed runs between the sampled ones, fitted handshakes
+ * predicted 10-30 % slow).
+ */
+export const TIMED_RUN = 5;
 /** Rounds the timed records are split into, the suites alternating. */
 const RECORD_ROUNDS = 6;
 /** Timed batches of records per suite and round (`recordTime` of them is the record's time). */
@@ -182,8 +188,18 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
     o.interleave?.records(round, RECORD_ROUNDS);
   }
   // Figures only: keeping the connections alive would grow the heap and slow the collector for the rest of the run.
-  const runs: { ms: number; tally: OpTally; counts: WorkCounts; config: number }[] = [];
+  const runs: { ms: number; setupMs: number; tally: OpTally; counts: WorkCounts; config: number }[] = [];
   for (let round = 0; round < rounds; round++) {
+    // Each fitted combination's timed run first, all of them before any listed or sampled handshake of the
+    // round (a wrapped provider's garbage collected in a timed handshake's time), figures only.
+    const timedRuns = configs.map((c) =>
+      c.fitted
+        ? Array.from({ length: TIMED_RUN + 1 }, () => {
+            const run = handshake(c.timed);
+            return { ms: run.ms, setupMs: run.setupMs, counts: workCounts(run.client, run.server) };
+          }).slice(1)
+        : [],
+    );
     for (const [config, c] of configs.entries()) {
       if (!c.fitted) {
         // Held out: sampled for the primitives' costs only.
@@ -191,14 +207,13 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
         samples.addAll(log.take());
         continue;
       }
-      // A few timed handshakes in a row, as an application runs them (and as the validation measures): one
-      // right after the sampled run would pay alone for collecting that run's garbage (the wrapper around
-      // every operation), which made fitted handshakes predict 15-25 % slow once nothing else diluted it.
-      const timed = Array.from({ length: TIMED_RUN }, () => handshake(c.timed));
+      // Timed handshakes in a row, as an application runs them (and as the validation measures): one right
+      // after the sampled run would pay alone for collecting that run's garbage (the wrapper around every
+      // operation), which made fitted handshakes predict 15-25 % slow once nothing else diluted it.
       log.take();
       handshake(c.listed);
       const tally = tallyOps(log.take());
-      for (const run of timed) runs.push({ ms: run.ms, tally, counts: workCounts(run.client, run.server), config });
+      for (const run of timedRuns[config]!) runs.push({ ...run, tally, config });
       handshake(c.sampled);
       samples.addAll(log.take());
     }
@@ -227,9 +242,21 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   const shares: number[] = [];
   const messageCounts: number[] = [];
   const recordCounts: number[] = [];
+  // Creating a handshake's two connections (configuration, chart, record layer): charged per connection by the
+  // model with its first call; what the messages leave, beside it.
+  const connectionUs =
+    runs.length === 0
+      ? 0
+      : Math.max(
+          0,
+          trimmedMean(
+            runs.map((r) => r.setupMs * 1000),
+            TRIM,
+          ) / 2,
+        );
   for (const { ms, tally, counts, config } of runs) {
     const { messages: m, records: r } = counts;
-    const us = ms * 1000;
+    const us = ms * 1000 - 2 * connectionUs;
     const cryptoUs = tallyCostUs(tally, model);
     perMessage[config]!.push((us - cryptoUs - recordUs * r) / m);
     shares.push(cryptoUs / us);
@@ -241,10 +268,10 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   const messageUs = Math.max(0, median(perMessage.filter((xs) => xs.length > 0).map((xs) => trimmedMean(xs, TRIM))));
   const handshakeMs = median(runs.map((r) => r.ms));
   o.log(
-    `calibrate: handshakes: ${handshakeMs.toFixed(3)} ms each (median), crypto ${(median(shares) * 100).toFixed(0)} %, ${median(messageCounts)} messages, ${median(recordCounts)} records; ${messageUs.toFixed(1)} µs per message outside the crypto`,
+    `calibrate: handshakes: ${handshakeMs.toFixed(3)} ms each (median), crypto ${(median(shares) * 100).toFixed(0)} %, ${median(messageCounts)} messages, ${median(recordCounts)} records; ${messageUs.toFixed(1)} µs per message outside the crypto, ${connectionUs.toFixed(1)} µs to create a connection`,
   );
 
-  const processing = { messageUs, recordUs };
+  const processing = { messageUs, recordUs, connectionUs };
   const profile = profileFromMeasurements({ ...measurements, processing }, o.base);
   return {
     profile,

@@ -22,8 +22,12 @@ export interface Endpoint {
   initiate: boolean;
   /** Counters at the end of the previous call, for the deltas of the next. */
   readonly seen: { messages: number; records: number };
-  /** The worker's last real call: datagrams it received (0 or 1), whether it was `send`; and the instant of its last timeout call. */
-  readonly call: { received: number; sent: boolean; lastTimeout: number };
+  /**
+   * The worker's last real call: datagrams it received (0 or 1), whether
+   * it was `send`; the instant of its last timeout call; whether no call
+   * was charged yet (the first carries the connection's creation).
+   */
+  readonly call: { received: number; sent: boolean; lastTimeout: number; first: boolean };
   /** The host asked for close_notify once the queued data is sent. */
   closing: boolean;
   done: boolean;

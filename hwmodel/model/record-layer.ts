@@ -56,6 +56,8 @@ export class RecordLayer extends RecordLayerSkeleton {
   private readonly software: boolean;
   /** The host's socket path per datagram sent or received (software platform with sockets), ps. */
   private readonly datagramCost: number;
+  /** Creating a connection (software host), charged with its first call, ps. */
+  private readonly connectionCost: number;
   accept: Accept | undefined;
   observer: RecordLayerObserver | undefined;
   /** Host data the connection could not take (not connected yet, or closed). */
@@ -71,6 +73,7 @@ export class RecordLayer extends RecordLayerSkeleton {
     this.software = env.cpu !== undefined;
     this.recordCost = env.cpu ? Math.round(env.profile.processing.recordUs * 1e6) : this.params.headerCost;
     this.datagramCost = env.cpu && env.sockets === true ? Math.round((env.profile.processing.datagramUs ?? 0) * 1e6) : 0;
+    this.connectionCost = env.cpu ? Math.round((env.profile.processing.connectionUs ?? 0) * 1e6) : 0;
   }
 
   /** Connections open now. */
@@ -95,7 +98,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       wake: this.sim.event(`${name}.wake`),
       initiate,
       seen: { messages: 0, records: 0 },
-      call: { received: 0, sent: false, lastTimeout: -1 },
+      call: { received: 0, sent: false, lastTimeout: -1, first: true },
       closing: false,
       done: false,
       scratch: newScratch(index),
@@ -217,6 +220,13 @@ export class RecordLayer extends RecordLayerSkeleton {
       }
       // The call's bookkeeping runs in plain methods: a generator's locals are saved and restored at every wait.
       const held = this.software && this.lanes.hold(this.sim);
+      if (ep.call.first) {
+        ep.call.first = false; // the connection was created for this call (a client's connect, a server's first datagram)
+        const setup = this.connectionCost;
+        const left = this.lanes.book(this.sim, setup);
+        if (left > 0) yield left;
+        else if (left < 0) yield* this.lanes.serve(this.sim, setup);
+      }
       const scratch = ep.scratch;
       const plan = this.sortCall(ep, ep.call.received, ep.call.sent);
       if (plan.inboundService >= 0) {

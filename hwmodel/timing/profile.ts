@@ -49,6 +49,14 @@ export interface ProcessingCosts {
    * `npm run bench -- hwmodel` on one real-UDP configuration.
    */
   readonly datagramUs?: number;
+  /**
+   * µs to create one connection (DtlsConnection.client or .server: its
+   * configuration, chart and record layer), charged by a software host with
+   * the connection's first call (a client's connect, a server's first
+   * datagram); absent or 0: not charged. Measured by the calibration
+   * (creating a handshake's two connections, over two).
+   */
+  readonly connectionUs?: number;
 }
 
 /** Every figure the timing models take. */
@@ -104,11 +112,12 @@ export function serializeProfile(profile: TimingProfile): string {
 /** Checks `processing`: both figures finite and non-negative. */
 export function checkProcessing(value: unknown, path: string): ProcessingCosts {
   const v = object(value, path);
-  onlyKeys(v, path, ['messageUs', 'recordUs', 'datagramUs']);
+  onlyKeys(v, path, ['messageUs', 'recordUs', 'datagramUs', 'connectionUs']);
   return {
     messageUs: number(v['messageUs'], join(path, 'messageUs'), { min: 0 }),
     recordUs: number(v['recordUs'], join(path, 'recordUs'), { min: 0 }),
     ...(v['datagramUs'] === undefined ? {} : { datagramUs: number(v['datagramUs'], join(path, 'datagramUs'), { min: 0 }) }),
+    ...(v['connectionUs'] === undefined ? {} : { connectionUs: number(v['connectionUs'], join(path, 'connectionUs'), { min: 0 }) }),
   };
 }
 
