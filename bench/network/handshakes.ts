@@ -125,8 +125,33 @@ export interface HandshakeCounts {
   readonly sequential: number;
   /** Handshakes of the concurrent run (8 in flight), after the warm-up. */
   readonly concurrent: number;
-  /** Handshakes of the warm-up, 8 in flight, printed as its own line (the processes' cold figure). */
+  /**
+   * The most handshakes the warm-up does (8 in flight, in rounds of {@link WARM_UP_ROUND}, each round's rate printed:
+   * the first is the processes' cold figure); it stops sooner once a round is within 5 % of the one before.
+   */
   readonly warmUp: number;
+}
+
+/** Handshakes per warm-up round. */
+export const WARM_UP_ROUND = 1000;
+
+/** Warm-up rounds until the rate settles (a round within 5 % of the previous one) or `max` handshakes are done. */
+async function warmUp(port: number, id: Identity, max: number, concurrency: number, serverCpu: () => Promise<number>): Promise<void> {
+  const rounds: ConcurrentRun[] = [];
+  let done = 0;
+  let settled = false;
+  while (done < max && !settled) {
+    const n = Math.min(WARM_UP_ROUND, max - done);
+    const run = await ourClientsConcurrent(port, id, n, concurrency, serverCpu);
+    const previous = rounds.at(-1);
+    settled = previous !== undefined && Math.abs(run.perSecond - previous.perSecond) <= 0.05 * previous.perSecond;
+    rounds.push(run);
+    done += n;
+  }
+  const cold = rounds[0]!;
+  console.log(
+    `  ${'dtls13 → dtls13 warm-up'.padEnd(34)} ${rounds.map((r) => r.perSecond.toFixed(0)).join(', ')} handshakes/s in rounds of ${WARM_UP_ROUND}, ${concurrency} in flight (${done} in all; ${settled ? 'the last two within 5 %' : 'stopped at BENCH_NET_WARMUP'}); cold (the first round), CPU per handshake: client ${cold.clientCpuMs.toFixed(2)} ms, server ${cold.serverCpuMs.toFixed(2)} ms`,
+  );
 }
 
 /** Prints the handshake lines. `ourPort` is the peer process's dtls13 server; `serverCpu` reads that process's CPU time (µs). */
@@ -140,11 +165,8 @@ export async function handshakeLatency(
   const concurrency = 8;
   const n = counts.sequential;
   // V8 compiles the handshake path over a process's first few thousand handshakes (both processes here): the warm-up
-  // brings both to their steady state, and its own figure is what a freshly started pair of processes reaches.
-  if (counts.warmUp > 0) {
-    const cold = await ourClientsConcurrent(ourPort, id, counts.warmUp, concurrency, serverCpu);
-    console.log(concurrentLine('dtls13 → dtls13 warm-up (cold)', cold, counts.warmUp, concurrency));
-  }
+  // brings both to their steady state, and its first round is what a freshly started pair of processes reaches.
+  if (counts.warmUp > 0) await warmUp(ourPort, id, counts.warmUp, concurrency, serverCpu);
   console.log(latencyLine('dtls13 client → dtls13 server', await ourClient(ourPort, id, n)));
   if (counts.concurrent > 0) {
     const run = await ourClientsConcurrent(ourPort, id, counts.concurrent, concurrency, serverCpu);

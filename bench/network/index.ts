@@ -16,15 +16,16 @@ import { loadNote } from './stats.js';
  * each as a ratio to plain node:dgram between the same two processes.
  *
  * Environment: BENCH_NET_HANDSHAKES (sequential handshakes per latency line, default 100; 0 skips all handshakes),
- * BENCH_NET_CONCURRENT (handshakes of the 8-in-flight run, default 2000), BENCH_NET_WARMUP (dtls13 handshakes first,
- * 8 in flight, printed as the cold figure; default 3000), BENCH_NET_ROUNDS (5),
+ * BENCH_NET_CONCURRENT (handshakes of the 8-in-flight run, default 2000), BENCH_NET_WARMUP (at most this many dtls13
+ * handshakes first, 8 in flight, in rounds of 1,000 until the rate settles, each round's rate printed; default 10000),
+ * BENCH_NET_ROUNDS (5),
  * BENCH_NET_TRIAL_MS (1000), BENCH_NET_BURST (32), BENCH_NET_BUFFER
  * (SO_RCVBUF/SO_SNDBUF asked on every socket of both runs, default 4 MiB; 0 = system default), BENCH_NET_PEER_ARGS
  * (node flags for the peer process, e.g. --cpu-prof), BENCH_NET_SUITES (goodput suites, comma-separated; default
  * tls_aes_128_gcm_sha256,tls_chacha20_poly1305_sha256).
  */
 const HANDSHAKES = envInt('BENCH_NET_HANDSHAKES', 100, 0);
-const WARM_UP = envInt('BENCH_NET_WARMUP', 3000, 0);
+const WARM_UP = envInt('BENCH_NET_WARMUP', 10_000, 0);
 const CONCURRENT = envInt('BENCH_NET_CONCURRENT', 2000, 0);
 const GOODPUT: GoodputOptions = {
   payload: 1200,
