@@ -21,7 +21,7 @@ import type { ModelEnv } from './env.js';
 import { buildHost, connectHosts, type HostParams } from './host.js';
 import { makeSimIdentity, type SimIdentity } from './identity.js';
 import { Lanes } from './lanes.js';
-import { arrivals, payload, sideConnections, type Workload } from './scenario.js';
+import { arrivals, payloads, sideConnections, type Workload } from './scenario.js';
 
 /** A simulation run: the workload, the platform, the network and the outputs. */
 /** What {@link SimulationOptions.onProgress} is told. */
@@ -278,12 +278,13 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
         yield ready;
         continue;
       }
+      const data = payloads(workload, index, records);
       for (let n = 0; n < records; n++) {
         // One payload and delay for the thread's calls: each call completes before the next, and a target keeps
         // no payload past its b_transport (its data array is new per record: the record layer queues it).
         gp.responseStatus = 'incomplete';
         gp.address = index;
-        gp.data = payload(workload, index, n);
+        gp.data = data.subarray(n * payloadBytes, (n + 1) * payloadBytes);
         gp.dataLength = payloadBytes;
         delay.value = 0; // transport() inlined (see transport.ts)
         if (!appSocket.bTransportNow(gp, delay)) yield* appSocket.bTransport(gp, delay);
