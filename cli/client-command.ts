@@ -6,6 +6,7 @@
  * with the reason on failure.
  */
 import { cidOptions } from './cid-options.js';
+import { extensionOptions, negotiatedExtensions } from './extension-options.js';
 import { resolveConfig } from '../runtime/connection/config.js';
 import { connect } from '../runtime/node/dtls/connect.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
@@ -61,6 +62,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     ...(groups ? { groups } : {}),
     ...sessions.options,
     ...cidOptions(v),
+    ...extensionOptions(v),
   };
   const { options: diag, inspector } = await diagnostics('client', v, (line) => process.stderr.write(line));
   try {
@@ -158,7 +160,7 @@ class ClientExchange {
         }
         this.connected = true;
         const how = p.pskMode ? (p.resumed ? `resumed ${p.pskMode}` : `psk ${p.pskMode}`) : p.signatureAlgorithm;
-        process.stderr.write(`connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}\nresumed: ${p.resumed ? 'yes' : 'no'}\n`);
+        process.stderr.write(`connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${negotiatedExtensions(p)}\nresumed: ${p.resumed ? 'yes' : 'no'}\n`);
         if (this.limits.earlyData) process.stderr.write(`early data: ${p.earlyData}\n`);
         // 0-RTT data the server refused goes again, now under the handshake's keys.
         if (this.limits.earlyData && p.earlyData === 'rejected') s.send(this.limits.earlyData);

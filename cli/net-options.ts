@@ -15,6 +15,21 @@ const TLS_OPTIONS: OptionTable = [
   { name: 'cipher', type: 'string', value: 'LIST', help: SUITE_HELP, group: 'TLS' },
   { name: 'group', type: 'string', value: 'LIST', help: GROUP_HELP, group: 'TLS' },
   { name: 'keylog', type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE format); a new file is created mode 0600', group: 'TLS' },
+  {
+    name: 'alpn',
+    type: 'string',
+    value: 'LIST',
+    help: 'application protocols (RFC 7301), comma-separated: a client offers them, a server\npicks the first of its own the client offered (none in common: no_application_protocol)',
+    group: 'TLS',
+  },
+  {
+    name: 'srtp',
+    type: 'string',
+    value: 'LIST',
+    help: 'SRTP protection profiles for use_srtp (RFC 5764), preferred first: SRTP_AES128_CM_SHA1_80,\nSRTP_AES128_CM_SHA1_32, SRTP_AEAD_AES_128_GCM, SRTP_AEAD_AES_256_GCM',
+    group: 'TLS',
+  },
+  { name: 'record-size-limit', type: 'string', value: 'N', help: 'the largest record plaintext we take (RFC 8449; 64..16385)', group: 'TLS' },
 ];
 
 const PSK_OPTIONS: OptionTable = [

@@ -5,6 +5,7 @@
  * go to every connected client; `:keyupdate` updates every connection's keys.
  */
 import { cidOptions } from './cid-options.js';
+import { extensionOptions, negotiatedExtensions } from './extension-options.js';
 import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
 import type { ListenOptions } from '../runtime/node/dtls/options.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
@@ -45,6 +46,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     ...sessions,
     ...maxEarlyData(v),
     ...cidOptions(v),
+    ...extensionOptions(v),
   } as const;
   const replay = await antiReplayStore(v);
   const { options: diag, inspector } = await diagnostics('server', v, (line) => process.stdout.write(line));
@@ -80,7 +82,9 @@ function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, askAfter
     live.add(s);
     const how = p.pskMode ? `${p.resumed ? 'resumed' : 'psk'} ${p.pskMode}` : p.signatureAlgorithm;
     if (askAfter !== undefined) setTimeout(() => askForCertificate(s, who), askAfter).unref();
-    process.stdout.write(`${who} connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`);
+    process.stdout.write(
+      `${who} connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${negotiatedExtensions(p)}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`,
+    );
   };
   s.onmessage = (m, early) => {
     if (early) process.stdout.write(`${who} early data (0-RTT): ${m.length} bytes\n`);
