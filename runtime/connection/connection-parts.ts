@@ -15,6 +15,7 @@ import type { AckTracker } from './ack-tracker.js';
 import { ackEntriesWithin } from './record-size-limit.js';
 import type { FatalReason } from './alert-mapping.js';
 import type { ResolvedConfig } from './config.js';
+import type { SyncAntiReplay } from '../session/anti-replay.js';
 import type { ConnectionEvent } from './events.js';
 import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
@@ -37,6 +38,8 @@ export class ConnectionParts {
   readonly log: KeyLogger;
   readonly ownKey: PrivateKeyHandle | undefined;
   readonly wallClock: () => number;
+  /** Server: the store that admits a 0-RTT ClientHello once (the configuration's, or this connection's own). */
+  readonly antiReplay: SyncAntiReplay;
   readonly events: ConnectionEvent[] = [];
   readonly outgoing: Uint8Array[];
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
@@ -60,6 +63,7 @@ export class ConnectionParts {
     log: KeyLogger;
     ownKey: PrivateKeyHandle | undefined;
     wallClock: () => number;
+    antiReplay: SyncAntiReplay;
     outgoing: Uint8Array[];
     cid: CidContext;
   }) {
@@ -74,6 +78,7 @@ export class ConnectionParts {
     this.log = p.log;
     this.ownKey = p.ownKey;
     this.wallClock = p.wallClock;
+    this.antiReplay = p.antiReplay;
     this.outgoing = p.outgoing;
     this.cid = p.cid;
   }

@@ -15,7 +15,7 @@ import { RecordLayer, type ReceivedRecord } from '../record/record-layer.js';
 import { DecodeError, Reader } from '../wire/index.js';
 import { AckTracker } from './ack-tracker.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
-import { resolveConfig, type DtlsConfig } from './config.js';
+import { resolveConfig, type DtlsConfig, type ResolvedConfig } from './config.js';
 import { ConnectionParts } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
 import { epochAllows, handlerFor } from './handler-table.js';
@@ -158,10 +158,22 @@ export class DtlsConnection {
     return new DtlsConnection('server', options);
   }
 
-  private constructor(role: 'client' | 'server', options: ConnectionOptions) {
+  /**
+   * A server connection on a configuration resolved once for many
+   * (`resolveConfig('server', options)`, as a UDP server does at listen):
+   * from `perConnection` only what differs between connections is read
+   * (`antiReplay`, `statelessRetry`, `connectionIdTaken`, `inspect`,
+   * `onDatagram`, `wallClock`). Saves resolving and holding the
+   * configuration per connection.
+   */
+  static serverSharing(config: ResolvedConfig, perConnection: ConnectionOptions): DtlsConnection {
+    return new DtlsConnection('server', perConnection, config);
+  }
+
+  private constructor(role: 'client' | 'server', options: ConnectionOptions, shared?: ResolvedConfig) {
     this.role = role;
     this.onDatagram = options.onDatagram;
-    const config = resolveConfig(role, options);
+    const config = shared ?? resolveConfig(role, options);
     const clock = new ManualClock(0);
     const records = new RecordLayer({ provider: config.provider, replayWindow: config.replayWindow, maxReadEpochs: config.limits.maxReadEpochs });
     const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, (d) => this.outgoing.push(d));
@@ -207,6 +219,7 @@ export class DtlsConnection {
       acks: new AckTracker(config.limits.maxAckRecords),
       log: keyLogger(config.keyLog),
       wallClock: options.wallClock ?? Date.now,
+      antiReplay: options.antiReplay ?? config.antiReplay,
     });
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     this.driver = roleDriver(this.parts, () => this.failReason?.message, options.inspect, options.statelessRetry);

@@ -130,7 +130,7 @@ function serverImplementation(): Dtls13ServerImplementation<ServerContext> {
     const fresh = psk?.ticketAgeSkewMs !== undefined && psk.ticketAgeSkewMs <= TICKET_AGE_TOLERANCE_MS;
     // Early data is for the protocol the ticket was issued under (RFC 8446 §4.2.10).
     const usable = firstHello && psk?.index === 0 && limit > 0 && fresh && choice.kind === 'proceed' && choice.suite === ticket?.suite && ticket.alpn === alpn;
-    return usable && c.parts.config.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS) ? { status: 'accepted', limit } : { status: 'rejected' };
+    return usable && c.parts.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS) ? { status: 'accepted', limit } : { status: 'rejected' };
   };
 
   return {

@@ -2,6 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIP, type AddressInfo } from 'node:net';
 import { ConfigError, integerOption } from '../config-error.js';
 import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
+import { resolveConfig, type ResolvedConfig } from '../connection/config.js';
 import { HelloRetryResponder, type HelloRetryOutcome } from '../connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
 import type { StatelessRetry } from '../connection/stateless-retry.js';
@@ -181,6 +182,9 @@ export class DtlsUdpServer {
   private readonly store: AntiReplayStore;
   /** The options every connection is made from (the anti-replay verdict is added per connection). */
   private readonly connectionOptions: ConnectionOptions;
+  private readonly connectionIdTaken = (cid: Uint8Array): boolean => this.cids.has(cidKey(cid));
+  /** The connection options resolved once, at listen, and shared by every connection (each adds only its own hooks). */
+  private readonly config: ResolvedConfig;
   /** 0-RTT ClientHellos waiting for the anti-replay store, with the datagrams that came meanwhile. */
   private readonly awaitingStore = new Map<string, Uint8Array[]>();
   private counts = {
@@ -204,6 +208,7 @@ export class DtlsUdpServer {
     this.store = antiReplay ?? processAntiReplay();
     this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
     this.limits = DtlsUdpServer.validate(options);
+    this.config = resolveConfig('server', this.connectionOptions);
     this.cidLength = typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0);
     this.admission = new Admission(this.limits);
     if (this.limits.idleMs > 0) {
@@ -490,11 +495,13 @@ export class DtlsUdpServer {
       // The store's verdict for a 0-RTT ClientHello let in without a cookie; otherwise a synchronous store is asked by the connection.
       const antiReplay =
         earlyDataAdmitted !== undefined ? { admit: () => earlyDataAdmitted } : { admit: (k: Uint8Array, w: number) => this.store.admit(k, w) === true };
-      connection = DtlsConnection.server({
-        ...this.connectionOptions,
+      connection = DtlsConnection.serverSharing(this.config, {
+        ...(this.connectionOptions.inspect ? { inspect: this.connectionOptions.inspect } : {}),
+        ...(this.connectionOptions.onDatagram ? { onDatagram: this.connectionOptions.onDatagram } : {}),
+        ...(this.connectionOptions.wallClock ? { wallClock: this.connectionOptions.wallClock } : {}),
         antiReplay,
         ...(retry ? { statelessRetry: retry } : {}),
-        connectionIdTaken: (cid) => this.cids.has(cidKey(cid)),
+        connectionIdTaken: this.connectionIdTaken,
       });
     } catch {
       this.counts.connectionErrors++;
