@@ -66,10 +66,6 @@ export class DtlsEndpoint {
   private paths: Map<string, RemoteAddress> | undefined;
   /** Sockets of paths other than `socket` (a client that rebound keeps its old one a moment, to answer path_drop there). */
   private pathSockets: Map<string, Socket> | undefined;
-  /** Resolves when the handshake completes; rejects if the connection ends first. */
-  readonly handshake: Promise<NegotiatedParameters>;
-  /** Resolves with why the connection ended. */
-  readonly closed: Promise<EndpointCloseReason>;
   /** The UDP socket this endpoint sends on (a server's is shared by all its clients). */
   socket: Socket;
   /** When the endpoint was made (monotonic ms). */
@@ -96,9 +92,16 @@ export class DtlsEndpoint {
   /** Why the endpoint ended, once it has; the error is built from it only when someone needs it (most endings are a normal close nobody awaits). */
   private ended: EndpointEnding | undefined;
   private endedError: EndpointClosedError | undefined;
-  private handshakeSettled = false;
-  private settleHandshake!: { resolve: (p: NegotiatedParameters) => void; reject: (e: Error) => void };
-  private settleClosed!: (reason: EndpointCloseReason) => void;
+  /**
+   * The handshake's outcome and the end's reason, and their promises: each
+   * promise is made when first asked for (most server sessions never ask for
+   * `handshake`), settled at once if its outcome is known by then.
+   */
+  private negotiated: NegotiatedParameters | undefined;
+  private handshakePromise: Promise<NegotiatedParameters> | undefined;
+  private settleHandshake: { resolve: (p: NegotiatedParameters) => void; reject: (e: Error) => void } | undefined;
+  private closedPromise: Promise<EndpointCloseReason> | undefined;
+  private settleClosed: ((reason: EndpointCloseReason) => void) | undefined;
   private readonly onEnd: (endpoint: DtlsEndpoint) => void;
 
   constructor(connection: DtlsConnection, socket: Socket, remote: RemoteAddress, onEnd: (endpoint: DtlsEndpoint) => void = () => {}) {
@@ -106,13 +109,24 @@ export class DtlsEndpoint {
     this.socket = socket;
     this.remote = remote;
     this.onEnd = onEnd;
-    this.handshake = new Promise((resolve, reject) => {
-      this.settleHandshake = { resolve, reject };
-    });
-    this.handshake.catch(() => {}); // callers that never await it must not see an unhandled rejection
-    this.closed = new Promise((resolve) => {
-      this.settleClosed = resolve;
-    });
+  }
+
+  /** Resolves when the handshake completes; rejects if the connection ends first. */
+  get handshake(): Promise<NegotiatedParameters> {
+    if (this.handshakePromise) return this.handshakePromise;
+    let promise: Promise<NegotiatedParameters>;
+    if (this.negotiated) promise = Promise.resolve(this.negotiated);
+    else if (this.ended) promise = Promise.reject(this.errorOf(this.ended));
+    else promise = new Promise((resolve, reject) => (this.settleHandshake = { resolve, reject }));
+    promise.catch(() => {}); // callers that never await it must not see an unhandled rejection
+    return (this.handshakePromise = promise);
+  }
+
+  /** Resolves with why the connection ended. */
+  get closed(): Promise<EndpointCloseReason> {
+    if (this.closedPromise) return this.closedPromise;
+    const ended = this.ended;
+    return (this.closedPromise = ended ? Promise.resolve(ended.reason) : new Promise((resolve) => (this.settleClosed = resolve)));
   }
 
   /** Milliseconds on the monotonic clock the connection runs on. */
@@ -362,8 +376,9 @@ export class DtlsEndpoint {
     }
     for (const l of this.listeners) l(e);
     if (e.type === 'handshakeComplete') {
-      this.handshakeSettled = true;
-      this.settleHandshake.resolve(e.parameters);
+      this.negotiated = e.parameters;
+      this.settleHandshake?.resolve(e.parameters);
+      this.settleHandshake = undefined;
     } else if (e.type === 'data') {
       const reader = this.readers.shift();
       if (reader) reader.resolve(e.data);
@@ -398,13 +413,15 @@ export class DtlsEndpoint {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = undefined;
-    if (!this.handshakeSettled) this.settleHandshake.reject(this.errorOf(ended));
+    this.settleHandshake?.reject(this.errorOf(ended));
+    this.settleHandshake = undefined;
     if (this.readers.length > 0) {
       const error = this.errorOf(ended);
       for (const r of this.readers) r.reject(error);
       this.readers = [];
     }
-    this.settleClosed(reason);
+    this.settleClosed?.(reason);
+    this.settleClosed = undefined;
     this.onEnd(this);
   }
 }
