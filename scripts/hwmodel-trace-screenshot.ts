@@ -1,10 +1,9 @@
 /**
- * A screenshot of a `dtls13 simulate --trace` file in a trace viewer, for
- * docs/hwmodel. Perfetto's UI (ui.perfetto.dev) cannot be loaded on this
- * machine (no network but Debian's and npm's registries), so the viewer is
- * the one Debian's chromium carries: the DevTools Performance panel
- * (its bundled front end, served by the browser's remote-debugging port),
- * which reads Chrome trace-event JSON. Headless; no browser is downloaded.
+ * A screenshot of a `dtls13 simulate --trace` file in the trace viewer
+ * Debian's chromium carries, for docs/hwmodel (hwmodel-perfetto-screenshot.ts
+ * takes the one in Perfetto's UI): the DevTools Performance panel (its
+ * bundled front end, served by the browser's remote-debugging port), which
+ * reads Chrome trace-event JSON. Headless; no browser is downloaded.
  *
  *   npx tsx scripts/hwmodel-trace-screenshot.ts small-trace.json docs/hwmodel/devtools-small-run.png
  *

@@ -5,9 +5,9 @@
  * a process per module and a thread per lane, times in µs, with sort
  * indices so viewers list the modules in the order they first worked and
  * each module's lanes in lane order. Written to a sink as the run goes, so
- * a long run does not hold its events. Perfetto's UI is out of reach here
- * (no network); Chromium's own DevTools Performance panel (Debian's
- * chromium) opens the file too: docs/hwmodel/devtools-small-run.png.
+ * a long run does not hold its events. tests/hwmodel/workflow/perfetto.test.ts
+ * opens one in Perfetto's UI (the npm build, headless); the screenshots in
+ * docs/hwmodel show it there and in Chromium's DevTools Performance panel.
  */
 import type { SimTime } from '../kernel/time.js';
 import type { TraceSink } from './sink.js';
@@ -25,7 +25,9 @@ export class ChromeTraceWriter {
 
   constructor(sink: TraceSink) {
     this.#sink = sink;
-    this.#sink.write('{"displayTimeUnit":"ns","traceEvents":[\n');
+    // No displayTimeUnit: the format makes it a display preference, but Perfetto's importer reads "ns" there as the
+    // unit of every ts and dur, which would show a run 1,000 times shorter than it was.
+    this.#sink.write('{"traceEvents":[\n');
   }
 
   /** Complete events written so far (metadata events not counted). */
