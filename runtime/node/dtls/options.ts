@@ -42,12 +42,19 @@ type RenamedServerOptions =
 export type SniCredentials = SecureContext | SecureContextOptions;
 
 /**
+ * What a name maps to in `sni`: one identity, or several (an ECDSA and an
+ * RSA certificate, say), of which the one the client's signature_algorithms
+ * and signature_algorithms_cert fit best is presented.
+ */
+export type SniEntryCredentials = SniCredentials | readonly SniCredentials[];
+
+/**
  * `sni` of {@link listen}: host name → credentials (a Map or an object;
  * `'*.example.com'` wildcards, `'*'` the fallback), or a function of the
  * requested name. A name nothing matches is refused with unrecognized_name.
  */
 export type ListenSniOption =
-  ReadonlyMap<string, SniCredentials> | { readonly [servername: string]: SniCredentials } | ((servername: string) => SniCredentials | undefined);
+  ReadonlyMap<string, SniEntryCredentials> | { readonly [servername: string]: SniEntryCredentials } | ((servername: string) => SniEntryCredentials | undefined);
 
 /** Options of {@link listen}. */
 export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptions>, CredentialOptions {
@@ -223,19 +230,26 @@ function sniCredentials(option: string, entry: SniCredentials): ServerCredential
   return certificate;
 }
 
-/** node:dtls's `sni` (contexts or their options) → the connection's (chains and keys, DER). */
+/** One `sni` entry (one identity or a list, each named in errors as `option[i]`) → the connection's. */
+function sniEntry(option: string, entry: SniEntryCredentials): ServerCredentials | readonly ServerCredentials[] {
+  if (!Array.isArray(entry)) return sniCredentials(option, entry as SniCredentials);
+  if (entry.length === 0) throw new ConfigError(option, 'must hold at least one secure context or { cert, key }');
+  return entry.map((e: SniCredentials, i) => sniCredentials(`${option}[${i}]`, e));
+}
+
+/** node:dtls's `sni` (contexts or their options, one or a list per name) → the connection's (chains and keys, DER). */
 export function sniOption(sni: ListenSniOption): SniOption {
   if (typeof sni === 'function') {
-    const made = new WeakMap<object, ServerCredentials>();
+    const made = new WeakMap<object, ServerCredentials | readonly ServerCredentials[]>();
     return (servername: string) => {
       const entry = sni(servername);
       if (entry === undefined) return undefined;
       let c = made.get(entry);
-      if (!c) made.set(entry, (c = sniCredentials(`sni('${servername}')`, entry)));
+      if (!c) made.set(entry, (c = sniEntry(`sni('${servername}')`, entry)));
       return c;
     };
   }
   if (typeof sni !== 'object' || sni === null) throw new ConfigError('sni', 'must be a Map, an object or a function');
-  const entries: [string, SniCredentials][] = sni instanceof Map ? [...(sni as ReadonlyMap<string, SniCredentials>)] : Object.entries(sni);
-  return new Map(entries.map(([name, entry]) => [name, sniCredentials(`sni['${name}']`, entry)]));
+  const entries: [string, SniEntryCredentials][] = sni instanceof Map ? [...(sni as ReadonlyMap<string, SniEntryCredentials>)] : Object.entries(sni);
+  return new Map(entries.map(([name, entry]) => [name, sniEntry(`sni['${name}']`, entry)]));
 }
