@@ -16,6 +16,8 @@ export interface ModelEnv {
   readonly cpu: Lanes | undefined;
   /** On the software platform: datagrams go through sockets, each sent or received costing the profile's `processing.datagramUs` on the CPU. */
   readonly sockets?: boolean;
+  /** The server's host: with `sockets`, its datagrams cost `processing.serverDatagramUs` when the profile has it. */
+  readonly server?: boolean;
 }
 
 /** The module's compute lanes: the shared CPU, or its own `count` lanes named after it. */

@@ -54,7 +54,7 @@ export class RecordLayer extends RecordLayerSkeleton {
    * leave during the call and the peer's handling queues behind it.
    */
   private readonly software: boolean;
-  /** The host's socket path per datagram sent or received (software platform with sockets), ps. */
+  /** The host's socket path per datagram sent or received (software platform with sockets; the server's own when the profile has one), ps. */
   private readonly datagramCost: number;
   /** Creating a connection (software host), charged with its first call, ps. */
   private readonly connectionCost: number;
@@ -72,7 +72,8 @@ export class RecordLayer extends RecordLayerSkeleton {
     this.lanes = computeLanes(env, this.fullName, this.params.pipelineDepth);
     this.software = env.cpu !== undefined;
     this.recordCost = env.cpu ? Math.round(env.profile.processing.recordUs * 1e6) : this.params.headerCost;
-    this.datagramCost = env.cpu && env.sockets === true ? Math.round((env.profile.processing.datagramUs ?? 0) * 1e6) : 0;
+    const p = env.profile.processing;
+    this.datagramCost = env.cpu && env.sockets === true ? Math.round(((env.server === true ? p.serverDatagramUs : undefined) ?? p.datagramUs ?? 0) * 1e6) : 0;
     this.connectionCost = env.cpu ? Math.round((env.profile.processing.connectionUs ?? 0) * 1e6) : 0;
   }
 

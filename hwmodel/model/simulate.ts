@@ -165,7 +165,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const software =
     platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
   const sockets = software !== undefined && options.sockets === true;
-  const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software, sockets };
+  const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software, sockets, server: true };
   // Offload: every client is its own machine (a core each); software: the one CPU runs both ends.
   const clientMonitor = new ActivityMonitor();
   const clientEnv: ModelEnv = {

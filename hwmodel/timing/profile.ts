@@ -50,6 +50,15 @@ export interface ProcessingCosts {
    */
   readonly datagramUs?: number;
   /**
+   * µs of the server's socket path per datagram sent or received, when it
+   * differs from a client's: a server drains its socket in batches
+   * (recvmmsg, runtime/node/datagram-io.ts), a client reads one datagram per
+   * event. Absent: `datagramUs` for both. Charged like `datagramUs`, by the
+   * server host only. Measured by `npm run bench -- hwmodel` (each end's
+   * socket path on its own, in two processes).
+   */
+  readonly serverDatagramUs?: number;
+  /**
    * µs to create one connection (DtlsConnection.client or .server: its
    * configuration, chart and record layer), charged by a software host with
    * the connection's first call (a client's connect, a server's first
@@ -112,11 +121,12 @@ export function serializeProfile(profile: TimingProfile): string {
 /** Checks `processing`: both figures finite and non-negative. */
 export function checkProcessing(value: unknown, path: string): ProcessingCosts {
   const v = object(value, path);
-  onlyKeys(v, path, ['messageUs', 'recordUs', 'datagramUs', 'connectionUs']);
+  onlyKeys(v, path, ['messageUs', 'recordUs', 'datagramUs', 'serverDatagramUs', 'connectionUs']);
   return {
     messageUs: number(v['messageUs'], join(path, 'messageUs'), { min: 0 }),
     recordUs: number(v['recordUs'], join(path, 'recordUs'), { min: 0 }),
     ...(v['datagramUs'] === undefined ? {} : { datagramUs: number(v['datagramUs'], join(path, 'datagramUs'), { min: 0 }) }),
+    ...(v['serverDatagramUs'] === undefined ? {} : { serverDatagramUs: number(v['serverDatagramUs'], join(path, 'serverDatagramUs'), { min: 0 }) }),
     ...(v['connectionUs'] === undefined ? {} : { connectionUs: number(v['connectionUs'], join(path, 'connectionUs'), { min: 0 }) }),
   };
 }

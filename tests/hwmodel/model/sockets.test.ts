@@ -29,3 +29,34 @@ test('sockets is a software-platform option; datagramUs is checked in a profile'
   t.throws(() => checkProfile({ ...withSockets(-1) }), { message: /datagramUs/ });
   t.is(checkProfile(withSockets(12.5)).processing.datagramUs, 12.5);
 });
+
+test("processing.serverDatagramUs is the server host's socket cost; the clients keep datagramUs", (t) => {
+  const run = (processing: Partial<TimingProfile['processing']>) =>
+    simulate({
+      platform: 'software',
+      sockets: true,
+      connections: 1,
+      records: 2,
+      identity,
+      profile: { ...DEFAULT_PROFILE, processing: { ...DEFAULT_PROFILE.processing, ...processing } },
+      transcripts: true,
+      seed: 3,
+    });
+  const memory = run({});
+  const clientOnly = run({ datagramUs: 50, serverDatagramUs: 0 });
+  const serverOnly = run({ datagramUs: 0, serverDatagramUs: 50 });
+  const both = run({ datagramUs: 50 });
+  const tr = both.transcripts![0]!;
+  // One connection: nothing queues, so each end's socket work adds to the run on its own.
+  const clientExtra = (clientOnly.run.duration - memory.run.duration) / (50 * US);
+  const serverExtra = (serverOnly.run.duration - memory.run.duration) / (50 * US);
+  const sent = tr.clientSent.length + tr.serverSent.length;
+  // Each end sends its own and receives the other's (a datagram arriving after its connection's worker has ended is
+  // not received); the two together are the single-cost run's socket work.
+  t.true(clientExtra >= sent - 1 && clientExtra <= sent && Number.isInteger(clientExtra), `the client host: ${clientExtra} of ${sent}`);
+  t.true(serverExtra >= sent - 1 && serverExtra <= sent && Number.isInteger(serverExtra), `the server host: ${serverExtra} of ${sent}`);
+  t.is(clientExtra + serverExtra, (both.run.duration - memory.run.duration) / (50 * US), 'the two ends make up the one-cost run');
+  t.not(clientOnly.run.duration, serverOnly.run.duration, 'each end charged its own count');
+  t.is(run({ datagramUs: 50, serverDatagramUs: 50 }).run.duration, both.run.duration, 'the same cost on both ends: as datagramUs alone');
+  t.throws(() => checkProfile({ ...DEFAULT_PROFILE, processing: { ...DEFAULT_PROFILE.processing, serverDatagramUs: -1 } }), { message: /serverDatagramUs/ });
+});
