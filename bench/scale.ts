@@ -235,10 +235,16 @@ async function main(): Promise<void> {
     lastAt = at;
   }
   const percent = (f: number): string => `${(f * 100).toFixed(2)} %`;
+  const median = (xs: readonly number[]): number => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
   const steady = windows.length > 1 ? windows.slice(1) : windows;
   console.log(
     `  idle: ${last.size} sessions held for ${idleSeconds} s, server CPU per 10 s window ${windows.map(percent).join(', ')} of a core; ` +
-      `steady (after the first window) ${percent(steady.reduce((a, b) => a + b, 0) / steady.length)} (target ≤ 1 %), RSS ${(last.rss / 2 ** 20).toFixed(0)} MiB`,
+      `after the first window: mean ${percent(steady.reduce((a, b) => a + b, 0) / steady.length)}, median ${percent(median(steady))} (target ≤ 1 %; ` +
+      `V8's memory reducer collects the whole heap once, about a minute after the opening burst: one window of tens of %), RSS ${(last.rss / 2 ** 20).toFixed(0)} MiB`,
   );
   child.send({ type: 'stop' } satisfies ToServer);
   await new Promise((r) => child.once('exit', r));
