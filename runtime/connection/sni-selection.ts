@@ -6,6 +6,7 @@ import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import { parseIpAddress } from '../pki/ip-address.js';
+import { hostNameProblem } from '../pki/server-name.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { chooseCredentials, type HelloSignaturePreferences } from './certificate-choice.js';
 import { CheckedSniEntries } from './sni-entry-cache.js';
@@ -52,23 +53,10 @@ export interface SelectedCredentials {
   readonly key: PrivateKeyHandle;
 }
 
-const MAX_NAME_LENGTH = 253;
-
 /** Lower case, one trailing dot removed. */
 export function normalizeServerName(name: string): string {
   const lower = name.toLowerCase();
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
-}
-
-/** Why `name` (normalized) is not a DNS host name RFC 6066 allows in server_name, or undefined when it is one. */
-export function hostNameProblem(name: string): string | undefined {
-  if (name.length === 0 || name.length > MAX_NAME_LENGTH) return `must be 1..${MAX_NAME_LENGTH} characters`;
-  if (parseIpAddress(name) !== undefined) return 'is an IP address literal, which server_name must not carry (RFC 6066 §3)';
-  for (const label of name.split('.')) {
-    if (label.length === 0 || label.length > 63) return 'has an empty label or one longer than 63 characters';
-    if (!/^[a-z0-9_-]+$/.test(label)) return 'holds characters other than letters, digits, hyphens and underscores (ASCII host names only, RFC 6066 §3)';
-  }
-  return undefined;
 }
 
 /**

@@ -1,3 +1,28 @@
+/** Server names as server_name carries them (RFC 6066 §3), and the client option that names one. */
+import { domainToASCII } from 'node:url';
+import { ConfigError } from '../config-error.js';
+import { identityOf } from './host-identity.js';
+import { parseIpAddress } from './ip-address.js';
+
+const MAX_NAME_LENGTH = 253;
+const HOST_LABEL = /^[a-z0-9_-]+$/;
+
+/**
+ * Why `name` (lower case, no trailing dot) is not a DNS host name as
+ * server_name carries it (RFC 6066 §3: ASCII, no IP literal), or undefined
+ * when it is one. Used for the names a client sends, a server is asked for,
+ * and `sni` keys.
+ */
+export function hostNameProblem(name: string): string | undefined {
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH) return `must be 1..${MAX_NAME_LENGTH} characters`;
+  if (parseIpAddress(name) !== undefined) return 'is an IP address literal, which server_name must not carry (RFC 6066 §3)';
+  for (const label of name.split('.')) {
+    if (label.length === 0 || label.length > 63) return 'has an empty label or one longer than 63 characters';
+    if (!HOST_LABEL.test(label)) return 'holds characters other than letters, digits, hyphens and underscores (ASCII host names only, RFC 6066 §3)';
+  }
+  return undefined;
+}
+
 /**
  * A client's `serverName` option, checked and put in the one form the
  * connection uses everywhere: in server_name, against the certificate and
@@ -16,16 +41,6 @@
  * Anything else is a {@link ConfigError} naming `option`, at configuration
  * rather than when the server's certificate arrives.
  */
-import { domainToASCII } from 'node:url';
-import { ConfigError } from '../config-error.js';
-import { identityOf } from './host-identity.js';
-
-const MAX_NAME_LENGTH = 253;
-const MAX_LABEL_LENGTH = 63;
-// eslint-disable-next-line no-control-regex -- the printable ASCII range is what this tests for
-const NON_ASCII = /[^\x00-\x7f]/;
-const HOST_LABEL = /^[a-z0-9_-]+$/;
-
 export function resolveServerName(value: unknown, option = 'serverName'): string {
   if (typeof value !== 'string' || value.length === 0) throw new ConfigError(option, 'must be a non-empty host name or IP address');
   const identity = identityOf(value, option);
@@ -34,14 +49,10 @@ export function resolveServerName(value: unknown, option = 'serverName'): string
     const zone = bare.indexOf('%');
     return zone < 0 ? bare : bare.slice(0, zone);
   }
-  const name = NON_ASCII.test(identity.name) ? domainToASCII(identity.name).replace(/\.$/, '') : identity.name;
+  // identityOf has lower-cased ASCII letters and dropped a trailing dot; a name with other characters goes to A-labels.
+  const name = /^[\x21-\x7e]*$/.test(identity.name) ? identity.name : domainToASCII(identity.name);
   if (name === '') throw new ConfigError(option, `'${value}' is not a valid internationalized domain name (IDNA, RFC 5891)`);
-  if (name.length > MAX_NAME_LENGTH) throw new ConfigError(option, `'${value}' is longer than ${MAX_NAME_LENGTH} characters as a DNS name`);
-  for (const label of name.split('.')) {
-    if (label.length === 0 || label.length > MAX_LABEL_LENGTH)
-      throw new ConfigError(option, `'${value}' has an empty label or one longer than ${MAX_LABEL_LENGTH} characters`);
-    if (!HOST_LABEL.test(label))
-      throw new ConfigError(option, `'${value}' holds '${label}', which is not a host name label (letters, digits, hyphens and underscores)`);
-  }
+  const problem = hostNameProblem(name);
+  if (problem !== undefined) throw new ConfigError(option, `'${value}' ${problem}`);
   return name;
 }
