@@ -31,7 +31,7 @@ function checked<T>(flag: string, check: () => T): T {
   try {
     return check();
   } catch (e) {
-    if (e instanceof ConfigError) throw new CliUsageError(`${flag}: ${e.message.replace(/^option \S+: /, '')}`);
+    if (e instanceof ConfigError) throw new CliUsageError(`${flag}: ${e.reason}`);
     throw e;
   }
 }

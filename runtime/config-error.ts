@@ -6,10 +6,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   /** The option's name as the caller wrote it (`cidLength`, `replayWindow`). */
   readonly option: string;
+  /** What is wrong with it, without the option's name (for re-raising it under another name). */
+  readonly reason: string;
 
   constructor(option: string, reason: string) {
     super(`option ${option}: ${reason}`);
     this.option = option;
+    this.reason = reason;
   }
 
   /**
@@ -18,7 +21,8 @@ export class ConfigError extends Error {
    * both with `instanceof ConfigError`.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof Error && value.name === 'ConfigError' && typeof (value as { option?: unknown }).option === 'string';
+    const v = value as { option?: unknown; reason?: unknown };
+    return value instanceof Error && value.name === 'ConfigError' && typeof v.option === 'string' && typeof v.reason === 'string';
   }
 }
 

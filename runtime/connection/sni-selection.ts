@@ -95,7 +95,7 @@ function checkCredentials(provider: CryptoProvider, option: string, value: unkno
   try {
     checkIdentityOptions(provider, { certificate: credentials });
   } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(option, e.message.replace(/^option certificate: /, ''));
+    if (e instanceof ConfigError) throw new ConfigError(option, e.reason);
     throw e;
   }
   return credentials;

@@ -223,7 +223,7 @@ function sniCredentials(option: string, entry: SniCredentials): ServerCredential
   try {
     certificate = entry instanceof SecureContext ? entry.certificate : resolveCredentials(entry).certificate;
   } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(`${option}.${e.option}`, e.message.replace(/^option [^:]*: /, ''));
+    if (e instanceof ConfigError) throw new ConfigError(`${option}.${e.option}`, e.reason);
     throw e;
   }
   if (!certificate) throw new ConfigError(option, 'needs a certificate: cert and key, or a secure context made with them');
