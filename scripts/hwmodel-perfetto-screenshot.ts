@@ -12,17 +12,8 @@
  * the event (name, category, start, duration).
  */
 import { readFileSync } from 'node:fs';
+import type { ChromeTraceEvent as TraceEvent } from '../hwmodel/trace/index.js';
 import { openInPerfetto } from '../tests/support/perfetto-ui.js';
-
-interface TraceEvent {
-  readonly name: string;
-  readonly ph: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly ts?: number;
-  readonly dur?: number;
-  readonly args?: { readonly name?: string };
-}
 
 /** Perfetto's names over each thread row's left edge (page-side source, see perfetto-ui.ts). */
 const LABEL_ROWS = `(() => {

@@ -12,6 +12,21 @@
 import type { SimTime } from '../kernel/time.js';
 import type { TraceSink } from './sink.js';
 
+/**
+ * One event of the file, as a reader sees it: metadata (`ph: "M"`, a
+ * process or thread name or sort index in `args`) or a lane grant
+ * (`ph: "X"`, `ts` and `dur` in µs).
+ */
+export interface ChromeTraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly ts?: number;
+  readonly dur?: number;
+  readonly args?: { readonly name?: string; readonly sort_index?: number };
+}
+
 /** Picoseconds per trace-event microsecond. */
 const PS_PER_US = 1_000_000;
 

@@ -16,7 +16,7 @@ export { BOTTLENECK_RULE, SATURATION, buildReport, findBottleneck } from './repo
 export type { ModuleFigures, RunResult, SimulationReport } from './report.js';
 export { formatRate, formatReport, formatUs } from './report-text.js';
 export { ProgressBar } from './progress.js';
-export { ChromeTraceWriter } from './chrome-trace.js';
+export { ChromeTraceWriter, type ChromeTraceEvent } from './chrome-trace.js';
 export { gtkwaveSaveFile } from './gtkwave-save.js';
 export { sweepPlotSvg, type PlotPoint, type PlotSpec } from './sweep-plot.js';
 export type { ProgressOptions, ProgressStream } from './progress.js';

@@ -2,21 +2,11 @@ import test from 'ava';
 import { US } from '../../../hwmodel/kernel/index.js';
 import { makeSimIdentity } from '../../../hwmodel/model/identity.js';
 import { simulate } from '../../../hwmodel/model/simulate.js';
-import { StringSink } from '../../../hwmodel/trace/index.js';
+import { StringSink, type ChromeTraceEvent as TraceEvent } from '../../../hwmodel/trace/index.js';
 import { openInPerfetto } from '../../support/perfetto-ui.js';
 
 // The transaction trace read by Perfetto itself (its UI and WebAssembly trace processor from npm, in headless
 // chromium): the run spans the same microseconds there as in the file, and every module's lanes are rows.
-
-interface TraceEvent {
-  readonly name: string;
-  readonly ph: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly ts?: number;
-  readonly dur?: number;
-  readonly args?: { readonly name?: string };
-}
 
 test('Perfetto reads the trace in microseconds, with a row per lane under its module', async (t) => {
   const sink = new StringSink();

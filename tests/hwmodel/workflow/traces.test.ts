@@ -6,20 +6,10 @@ import { join } from 'node:path';
 import { MS, US } from '../../../hwmodel/kernel/index.js';
 import { makeSimIdentity } from '../../../hwmodel/model/identity.js';
 import { simulate } from '../../../hwmodel/model/simulate.js';
-import { gtkwaveSaveFile, StringSink } from '../../../hwmodel/trace/index.js';
+import { gtkwaveSaveFile, StringSink, type ChromeTraceEvent as TraceEvent } from '../../../hwmodel/trace/index.js';
 import { gtkwaveTools } from '../trace/gtkwave.js';
 
 const small = { connections: 6, records: 3, identity: makeSimIdentity('ed25519'), seed: 2, hwAccel: true, latency: 20 * US };
-
-interface TraceEvent {
-  readonly name: string;
-  readonly ph: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly ts?: number;
-  readonly dur?: number;
-  readonly args?: { readonly name?: string; readonly sort_index?: number };
-}
 
 test('the transaction trace is Chrome trace-event JSON: a process per module, a thread per lane, one complete event per grant', (t) => {
   const sink = new StringSink();
