@@ -51,13 +51,7 @@ export class Admission {
 
   /** A handshake started. */
   opened(host: string): void {
-    let h = this.hosts.get(host);
-    if (h === undefined) {
-      h = { connections: 0, handshakes: 0 };
-      this.hosts.set(host, h);
-    }
-    h.connections++;
-    h.handshakes++;
+    this.hostTakes(host, true);
     this.connections++;
     this.handshakes++;
   }
@@ -71,12 +65,7 @@ export class Admission {
 
   /** A connection ended; `handshaking` when its handshake never completed. */
   closed(host: string, handshaking: boolean): void {
-    const h = this.hosts.get(host);
-    if (h) {
-      h.connections--;
-      if (handshaking) h.handshakes--;
-      if (h.connections === 0) this.hosts.delete(host);
-    }
+    this.hostReleases(host, handshaking);
     this.connections--;
     if (handshaking) this.handshakes--;
   }
@@ -89,19 +78,28 @@ export class Admission {
    */
   moved(from: string, to: string, handshaking: boolean): void {
     if (from === to) return;
-    const h = this.hosts.get(from);
-    if (h) {
-      h.connections--;
-      if (handshaking) h.handshakes--;
-      if (h.connections === 0) this.hosts.delete(from);
+    this.hostReleases(from, handshaking);
+    this.hostTakes(to, handshaking);
+  }
+
+  /** One more connection (and handshake, when `handshaking`) for `host`. */
+  private hostTakes(host: string, handshaking: boolean): void {
+    let h = this.hosts.get(host);
+    if (h === undefined) {
+      h = { connections: 0, handshakes: 0 };
+      this.hosts.set(host, h);
     }
-    let g = this.hosts.get(to);
-    if (g === undefined) {
-      g = { connections: 0, handshakes: 0 };
-      this.hosts.set(to, g);
-    }
-    g.connections++;
-    if (handshaking) g.handshakes++;
+    h.connections++;
+    if (handshaking) h.handshakes++;
+  }
+
+  /** One connection (and handshake, when `handshaking`) fewer for `host`; a host with none is forgotten. */
+  private hostReleases(host: string, handshaking: boolean): void {
+    const h = this.hosts.get(host);
+    if (!h) return;
+    h.connections--;
+    if (handshaking) h.handshakes--;
+    if (h.connections === 0) this.hosts.delete(host);
   }
 
   /** Connections and handshakes of one host (for tests and diagnostics). */

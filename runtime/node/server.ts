@@ -185,6 +185,8 @@ export class DtlsUdpServer {
   private readonly connectionIdTaken = (cid: Uint8Array): boolean => this.cids.has(cidKey(cid));
   /** The connection options resolved once, at listen, and shared by every connection (each adds only its own hooks). */
   private readonly config: ResolvedConfig;
+  /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
+  private readonly observers: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
   /** 0-RTT ClientHellos waiting for the anti-replay store, with the datagrams that came meanwhile. */
   private readonly awaitingStore = new Map<string, Uint8Array[]>();
   private counts = {
@@ -209,6 +211,8 @@ export class DtlsUdpServer {
     this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
     this.limits = DtlsUdpServer.validate(options);
     this.config = resolveConfig('server', this.connectionOptions);
+    const { inspect, onDatagram, wallClock } = this.connectionOptions;
+    this.observers = { ...(inspect ? { inspect } : {}), ...(onDatagram ? { onDatagram } : {}), ...(wallClock ? { wallClock } : {}) };
     this.cidLength = typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0);
     this.admission = new Admission(this.limits);
     if (this.limits.idleMs > 0) {
@@ -496,9 +500,7 @@ export class DtlsUdpServer {
       const antiReplay =
         earlyDataAdmitted !== undefined ? { admit: () => earlyDataAdmitted } : { admit: (k: Uint8Array, w: number) => this.store.admit(k, w) === true };
       connection = DtlsConnection.serverSharing(this.config, {
-        ...(this.connectionOptions.inspect ? { inspect: this.connectionOptions.inspect } : {}),
-        ...(this.connectionOptions.onDatagram ? { onDatagram: this.connectionOptions.onDatagram } : {}),
-        ...(this.connectionOptions.wallClock ? { wallClock: this.connectionOptions.wallClock } : {}),
+        ...this.observers,
         antiReplay,
         ...(retry ? { statelessRetry: retry } : {}),
         connectionIdTaken: this.connectionIdTaken,
