@@ -80,13 +80,13 @@ export class CryptoEngine extends CryptoEngineSkeleton {
       this.symmetric = this.publicKey = this.dmaChannel = env.cpu;
     } else if (this.accelerated) {
       const unit = (suffix: string, lanes: number): Lanes =>
-        new Lanes(`${this.fullName}.${suffix}`, lanes, env.monitor.module(`${this.fullName}.${suffix}`, lanes), lanes * p.queueDepth);
+        new Lanes(`${this.fullName}.${suffix}`, lanes, env.monitor?.module(`${this.fullName}.${suffix}`, lanes), lanes * p.queueDepth);
       this.symmetric = unit('symmetric', p.lanes);
       this.publicKey = unit('publicKey', p.pkLanes);
-      this.dmaChannel = new Lanes(`${this.fullName}.dma`, 1, env.monitor.module(`${this.fullName}.dma`, 1));
+      this.dmaChannel = new Lanes(`${this.fullName}.dma`, 1, env.monitor?.module(`${this.fullName}.dma`, 1));
     } else {
       const lanes = env.profile.crypto.software.lanes;
-      this.symmetric = this.publicKey = this.dmaChannel = new Lanes(this.fullName, lanes, env.monitor.module(this.fullName, lanes));
+      this.symmetric = this.publicKey = this.dmaChannel = new Lanes(this.fullName, lanes, env.monitor?.module(this.fullName, lanes));
     }
   }
 

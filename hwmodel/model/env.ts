@@ -6,7 +6,12 @@ import { Lanes } from './lanes.js';
 /** What every behavioural module of one simulation shares. */
 export interface ModelEnv {
   readonly profile: TimingProfile;
-  readonly monitor: ActivityMonitor;
+  /**
+   * Where the modules report their activity (utilization, queues, VCD); none
+   * for a host whose activity nobody reads (the simulated clients): its
+   * lanes then book and wait with no per-grant bookkeeping.
+   */
+  readonly monitor: ActivityMonitor | undefined;
   readonly random: SeededRandom;
   /**
    * The software platform's CPU: when set, every module computes on these
@@ -22,5 +27,5 @@ export interface ModelEnv {
 
 /** The module's compute lanes: the shared CPU, or its own `count` lanes named after it. */
 export function computeLanes(env: ModelEnv, name: string, count: number): Lanes {
-  return env.cpu ?? new Lanes(name, count, env.monitor.module(name, count));
+  return env.cpu ?? new Lanes(name, count, env.monitor?.module(name, count));
 }

@@ -18,7 +18,7 @@ const UDP_OVERHEAD = 28;
  */
 export class NetworkChannel extends NetworkChannelSkeleton {
   private readonly link: NetworkLink;
-  private readonly activity: ModuleActivity;
+  private readonly activity: ModuleActivity | undefined;
   /** Datagrams in flight, in delivery order (reorder is off), from `head` on. */
   private queue: { readonly at: SimTime; readonly gp: GenericPayload }[] = [];
   private head = 0;
@@ -44,7 +44,7 @@ export class NetworkChannel extends NetworkChannelSkeleton {
       },
       env.random.fork(this.fullName),
     );
-    this.activity = env.monitor.module(this.fullName, 1);
+    this.activity = env.monitor?.module(this.fullName, 1);
     this.arrival = sim.event(`${this.fullName}.arrival`);
     sim.thread(`${this.fullName}.deliver`, () => this.deliver());
   }
@@ -70,7 +70,7 @@ export class NetworkChannel extends NetworkChannelSkeleton {
       return;
     }
     const d = this.link.send(gp.dataLength, this.sim.now);
-    this.activity.busy(d.serializationStart, d.serializationEnd);
+    this.activity?.busy(d.serializationStart, d.serializationEnd);
     if (d.dropped) {
       this.lost++;
       return;

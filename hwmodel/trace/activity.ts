@@ -96,6 +96,9 @@ export class ActivityMonitor {
   #instant = 0;
   #now: SimTime = 0;
   #windowStart: SimTime = 0;
+  /** Busy intervals summed by modules without signals and not folded yet, and the count at which `keepUp` folds them. */
+  #busyPending = 0;
+  #busyFoldAt = KEEP_UP;
 
   constructor(options: ActivityOptions = {}) {
     this.#options = options;
@@ -126,6 +129,7 @@ export class ActivityMonitor {
   /** Applies every change at or before `t` in time order (and dumps it). `t` never goes back. */
   advanceTo(t: SimTime): void {
     this.#checkNotPast(t, 'advanceTo');
+    if (this.#busyPending > 0) this.#foldBusy(t);
     const touched = this.#touched;
     for (let next = this.#pending.peekTime(); next !== undefined && next <= t; next = this.#pending.peekTime()) {
       const instant = ++this.#instant;
@@ -152,7 +156,20 @@ export class ActivityMonitor {
    * would later, while the heap of pending changes stays short.
    */
   keepUp(t: SimTime): void {
-    if (this.#pending.size >= KEEP_UP && t - 1 > this.#now) this.advanceTo(t - 1);
+    if ((this.#pending.size >= KEEP_UP || this.#busyPending >= this.#busyFoldAt) && t - 1 > this.#now) this.advanceTo(t - 1);
+  }
+
+  /** @internal A module summed busy intervals (see {@link ModuleActivity.busy}): `n` more wait to be folded. */
+  busyAdded(n: number): void {
+    this.#busyPending += n;
+  }
+
+  /** Folds every module's busy intervals that ended by `t`; the next fold waits for twice what is still open (no pass per report when many end far ahead). */
+  #foldBusy(t: SimTime): void {
+    let open = 0;
+    for (const m of this.#modules) open += m.foldBusy(t);
+    this.#busyPending = open;
+    this.#busyFoldAt = Math.max(KEEP_UP, 2 * open);
   }
 
   /** Starts a new statistics window at `t` (e.g. after warm-up): counts and areas restart. */
@@ -167,6 +184,11 @@ export class ActivityMonitor {
     this.advanceTo(until);
     const length = until - this.#windowStart;
     return { from: this.#windowStart, to: until, modules: this.#modules.map((m) => m.stats(until, length)) };
+  }
+
+  /** @internal Rejects a report of `module` at `t` as `schedule` would. */
+  checkReport(t: SimTime, module: string): void {
+    if (!Number.isSafeInteger(t) || t < this.#now) this.#checkNotPast(t, `module ${module}`);
   }
 
   /** @internal Queues a change of `module` at `t`. */
@@ -197,6 +219,11 @@ export class ModuleActivity {
   #queue = 0;
   #last: SimTime;
   #busyArea = 0;
+  /** Busy intervals not yet ended at the monitor's time (modules without signals: see `busy`). */
+  #busyStarts: SimTime[] = [];
+  #busyFinishes: SimTime[] = [];
+  /** The window's start, which summed busy intervals are clipped to. */
+  #windowFrom: SimTime;
   #queueArea = 0;
   #queueMax = 0;
   #queueSum = 0;
@@ -230,18 +257,57 @@ export class ModuleActivity {
     this.capacity = capacity;
     this.#signals = signals;
     this.#last = now;
+    this.#windowFrom = now;
     this.#onServe = onServe;
     this.#laneBusy = new Array<number>(signals?.lanes.length ?? 0).fill(0);
     this.#laneStart = this.#laneBusy.map((_, lane) => ({ module: this, active: 1, queueDelta: 0, lane }));
     this.#laneEnd = this.#laneBusy.map((_, lane) => ({ module: this, active: -1, queueDelta: 0, lane }));
   }
 
-  /** One lane of the module is busy over [start, finish). */
+  /**
+   * One lane of the module is busy over [start, finish). Without signals to
+   * dump, nothing needs the busy count instant by instant: the interval is
+   * kept until it has ended and then added to the busy time, clipped to the
+   * window (the same sum the time-ordered count integrates to, with no
+   * change through the monitor's heap).
+   */
   busy(start: SimTime, finish: SimTime): void {
     checkInterval(this.name, start, finish);
     if (finish === start) return;
+    if (this.#signals === undefined) {
+      this.#monitor.checkReport(start, this.name);
+      this.#busyStarts.push(start);
+      this.#busyFinishes.push(finish);
+      this.#monitor.busyAdded(1);
+      return;
+    }
     this.#monitor.schedule(start, this.#start);
     this.#monitor.schedule(finish, this.#end);
+  }
+
+  /**
+   * @internal Adds the summed busy intervals that ended by `t` (the
+   * monitor's time: no window can start before it) to the busy time;
+   * returns how many are still open.
+   */
+  foldBusy(t: SimTime): number {
+    const starts = this.#busyStarts;
+    const finishes = this.#busyFinishes;
+    const from = this.#windowFrom;
+    let kept = 0;
+    for (let i = 0; i < finishes.length; i++) {
+      const f = finishes[i]!;
+      const s = starts[i]!;
+      if (f <= t) {
+        if (f > from) this.#busyArea += f - Math.max(s, from);
+      } else {
+        starts[kept] = s;
+        finishes[kept++] = f;
+      }
+    }
+    starts.length = kept;
+    finishes.length = kept;
+    return kept;
   }
 
   /** One request waits in the module's queue over [arrival, start). */
@@ -331,6 +397,7 @@ export class ModuleActivity {
   resetWindow(t: SimTime): void {
     this.#integrate(t);
     this.#busyArea = 0;
+    this.#windowFrom = t;
     this.#queueArea = 0;
     this.#queueMax = this.#queue;
     this.#queueSum = this.#queue;
@@ -346,11 +413,13 @@ export class ModuleActivity {
   /** @internal */
   stats(until: SimTime, length: SimTime): ModuleStats {
     this.#integrate(until);
+    let busy = this.#busyArea; // and the summed intervals still open at `until`, up to it
+    for (let i = 0; i < this.#busyStarts.length; i++) busy += Math.max(0, until - Math.max(this.#busyStarts[i]!, this.#windowFrom));
     return {
       name: this.name,
       capacity: this.capacity,
-      busyTime: this.#busyArea,
-      utilization: length === 0 ? 0 : this.#busyArea / (this.capacity * length),
+      busyTime: busy,
+      utilization: length === 0 ? 0 : busy / (this.capacity * length),
       queue: {
         max: this.#queueMax,
         mean: this.#queueSum / this.#queueSamples,
