@@ -39,10 +39,11 @@ import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 const TARGET = 1_000_000;
 /**
  * Alternating rounds of the overhead part: `DTLS13_BENCH_HWMODEL_ROUNDS`
- * (default 9; on this shared machine 3 rounds left the median ratio moving
- * by ±0.15 between runs).
+ * (default 15; on this shared machine 3 rounds left the median ratio moving
+ * by ±0.15 between runs, and 9 by ±0.05: a round a major collection lands
+ * in runs up to 2× long).
  */
-const ROUNDS = positiveInt('DTLS13_BENCH_HWMODEL_ROUNDS', 9);
+const ROUNDS = positiveInt('DTLS13_BENCH_HWMODEL_ROUNDS', 15);
 /** Untimed rounds of all three parts before the timed ones. */
 const WARMUP_ROUNDS = 4;
 /** Rounds that clock the time inside DtlsConnection calls (the simulation's own time is the rest). */
@@ -188,12 +189,19 @@ export function kernelRate(log: (line: string) => void): void {
   const ordered: { wallMs: number; cpuMs: number }[] = [];
   const sequential: { wallMs: number; cpuMs: number }[] = [];
   const load = loadavg()[0]!;
-  for (let r = 0; r < ROUNDS; r++) {
-    const s = timed(scenario);
-    sims.push({ events: s.value.events, wallMs: s.wallMs, cpuMs: s.cpuMs });
-    ordered.push(timed(() => replayCalls(w, calls)));
-    sequential.push(timed(() => replay(w, CONNECTIONS)));
-  }
+  // The parts take turns going first: each round starts one place further along (simulation, ordered, sequential;
+  // then ordered, sequential, simulation; ...), so each part follows each other part equally often. In a fixed
+  // order a part always runs while the collector still works on the garbage of the same predecessor (in another
+  // thread: process CPU time counts it), which favoured or penalised one part in every round alike.
+  const parts = [
+    () => {
+      const s = timed(scenario);
+      sims.push({ events: s.value.events, wallMs: s.wallMs, cpuMs: s.cpuMs });
+    },
+    () => ordered.push(timed(() => replayCalls(w, calls))),
+    () => sequential.push(timed(() => replay(w, CONNECTIONS))),
+  ];
+  for (let r = 0; r < ROUNDS; r++) for (let k = 0; k < parts.length; k++) parts[(r + k) % parts.length]!();
   // The split into protocol and the simulation's own time, in rounds of their own after the ratios: wrapping
   // DtlsConnection's methods to clock them costs time and changes the prototype the other parts run on.
   const clocked: { wallMs: number; protocolMs: number }[] = [];

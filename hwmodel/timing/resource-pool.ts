@@ -56,19 +56,21 @@ export class ResourcePool {
   readonly #heap: number[];
   /**
    * Grants that may still be waiting or busy at the last arrival, as three
-   * parallel arrays (arrival, start, finish: no object per grant).
+   * parallel Float64Arrays (arrival, start, finish: no object per grant, no
+   * number object per time, no new store per push), `[#head, #tail)` in use.
    */
-  #arrivals: SimTime[] = [];
-  #starts: SimTime[] = [];
-  #finishes: SimTime[] = [];
+  #arrivals = new Float64Array(64);
+  #starts = new Float64Array(64);
+  #finishes = new Float64Array(64);
   /**
-   * Open grants `[#head..]` are the ones not yet folded into the totals. They are
+   * Open grants `[#head, #tail)` are the ones not yet folded into the totals. They are
    * in arrival order, and their starts never decrease (FIFO: each request
    * takes the lane free earliest, and that time only grows), so the waiting
    * ones are a suffix and finished ones are folded from the front: each
    * request costs O(log) rather than a pass over the whole queue.
    */
   #head = 0;
+  #tail = 0;
   #closedBusy = 0;
   #closedWait = 0;
   #requests = 0;
@@ -131,9 +133,11 @@ export class ResourcePool {
     const finish = checkTime(start + service, 'finish');
     this.#freeAt[lane] = finish;
     this.#siftDownTop();
-    this.#arrivals.push(arrival);
-    this.#starts.push(start);
-    this.#finishes.push(finish);
+    if (this.#tail === this.#starts.length) this.#makeRoom();
+    const i = this.#tail++;
+    this.#arrivals[i] = arrival;
+    this.#starts[i] = start;
+    this.#finishes[i] = finish;
     this.#requests++;
     const queueDepth = this.queueDepthAt(arrival);
     if (queueDepth > this.#maxQueueDepth) this.#maxQueueDepth = queueDepth;
@@ -152,13 +156,13 @@ export class ResourcePool {
     // Every open grant arrived by `t`; the waiting ones (start > t) are a suffix.
     const starts = this.#starts;
     let lo = this.#head;
-    let hi = starts.length;
+    let hi = this.#tail;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (starts[mid]! > t) hi = mid;
       else lo = mid + 1;
     }
-    return starts.length - lo;
+    return this.#tail - lo;
   }
 
   /**
@@ -170,13 +174,13 @@ export class ResourcePool {
   admitAt(t: SimTime, maxWaiting: number): SimTime {
     const waiting = this.queueDepthAt(t);
     if (waiting < maxWaiting) return t;
-    return this.#starts[this.#starts.length - waiting + (waiting - maxWaiting)]!;
+    return this.#starts[this.#tail - waiting + (waiting - maxWaiting)]!;
   }
 
   /** Lanes busy at `t` (t at or after the last arrival). */
   busyLanesAt(t: SimTime): number {
     let n = 0;
-    for (let i = this.#head; i < this.#starts.length; i++) if (this.#starts[i]! <= t && this.#finishes[i]! > t) n++;
+    for (let i = this.#head; i < this.#tail; i++) if (this.#starts[i]! <= t && this.#finishes[i]! > t) n++;
     return n;
   }
 
@@ -191,7 +195,7 @@ export class ResourcePool {
     if (until < this.#lastArrival) throw new RangeError(`${this.name}: stats until ${until} is before the last arrival ${this.#lastArrival}`);
     let busy = this.#closedBusy;
     let wait = this.#closedWait;
-    for (let i = this.#head; i < this.#starts.length; i++) {
+    for (let i = this.#head; i < this.#tail; i++) {
       busy += clip(this.#starts[i]!, this.#finishes[i]!, until);
       wait += clip(this.#arrivals[i]!, this.#starts[i]!, until);
     }
@@ -213,17 +217,28 @@ export class ResourcePool {
    */
   #retire(t: SimTime): void {
     const finishes = this.#finishes;
-    while (this.#head < finishes.length && finishes[this.#head]! <= t) {
+    while (this.#head < this.#tail && finishes[this.#head]! <= t) {
       const i = this.#head++;
       this.#closedBusy += finishes[i]! - this.#starts[i]!;
       this.#closedWait += this.#starts[i]! - this.#arrivals[i]!;
     }
-    if (this.#head > 1024 && this.#head * 2 > finishes.length) {
-      this.#arrivals = this.#arrivals.slice(this.#head);
-      this.#starts = this.#starts.slice(this.#head);
-      this.#finishes = finishes.slice(this.#head);
-      this.#head = 0;
-    }
+  }
+
+  /** Room for one more grant at the tail: the open ones moved to the front, or (at least half the store open) a store twice the size. */
+  #makeRoom(): void {
+    const open = this.#tail - this.#head;
+    const size = open * 2 > this.#starts.length ? this.#starts.length * 2 : this.#starts.length;
+    const move = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      if (size === a.length) return a.copyWithin(0, this.#head, this.#tail);
+      const b = new Float64Array(size);
+      b.set(a.subarray(this.#head, this.#tail));
+      return b;
+    };
+    this.#arrivals = move(this.#arrivals);
+    this.#starts = move(this.#starts);
+    this.#finishes = move(this.#finishes);
+    this.#head = 0;
+    this.#tail = open;
   }
 }
 
