@@ -1,4 +1,4 @@
-import { timeoutOr, type SimEvent, type SimTime, type Simulator, type Wait } from '../kernel/index.js';
+import { type SimEvent, type SimTime, type Simulator, type Wait } from '../kernel/index.js';
 import type { Delay, GenericPayload } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { NetworkLink } from '../timing/index.js';
@@ -75,8 +75,11 @@ export class NetworkChannel extends NetworkChannelSkeleton {
       this.lost++;
       return;
     }
-    this.queue.push({ at: d.deliveryTime, gp }); // deliveries never overtake (reorder off), so the queue stays sorted
-    this.arrival.notify();
+    // Deliveries never overtake (reorder off): the queue stays sorted, and a datagram queued behind others changes
+    // nothing the delivery thread waits for (the first one's time). Only one into an empty queue wakes it.
+    const idle = this.head === this.queue.length;
+    this.queue.push({ at: d.deliveryTime, gp });
+    if (idle) this.arrival.notify();
   }
 
   protected override bTransportNowPeerTx(gp: GenericPayload, delay: Delay): boolean {
@@ -96,7 +99,7 @@ export class NetworkChannel extends NetworkChannelSkeleton {
         continue;
       }
       if (next.at > this.sim.now) {
-        yield timeoutOr(next.at - this.sim.now, this.arrival);
+        yield next.at - this.sim.now; // what is queued meanwhile is due later
         continue;
       }
       this.head++;
