@@ -139,7 +139,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       this.attach(gp.address, accepted.connection, log, false, accepted.enter);
       ep = this.endpoints.get(gp.address)!;
     }
-    ep.inbox.push(gp.data.subarray(0, gp.dataLength));
+    ep.inbox.push(payloadData(gp));
     ep.wake.notify();
     gp.responseStatus = 'ok';
   }
@@ -183,7 +183,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       gp.responseStatus = 'address_error';
       return;
     }
-    ep.sends.push(gp.data.subarray(0, gp.dataLength));
+    ep.sends.push(payloadData(gp));
     ep.wake.notify();
     gp.responseStatus = 'ok';
   }
@@ -405,6 +405,11 @@ export class RecordLayer extends RecordLayerSkeleton {
       if (delay.value > 0) yield delay.value;
     }
   }
+}
+
+/** The payload's data: its array itself when it holds exactly that (the usual case: no view per datagram). */
+function payloadData(gp: GenericPayload): Uint8Array {
+  return gp.dataLength === gp.data.length ? gp.data : gp.data.subarray(0, gp.dataLength);
 }
 
 /** A worker's reused payloads (see {@link CallScratch}) for connection `index`. */
