@@ -4,6 +4,7 @@ import { CryptoOpLog } from '../hwmodel/model/crypto-ops.js';
 import { makeSimIdentity, type SimIdentity } from '../hwmodel/model/identity.js';
 import { payload, sideConnections, type Workload } from '../hwmodel/model/scenario.js';
 import { recordCalls, replayCalls } from './hwmodel-replay.js';
+import { fitSocketCosts, type SocketCosts } from './hwmodel-socket-fit.js';
 import { measureSocketSplit } from './hwmodel-socket-split.js';
 import { simulate } from '../hwmodel/model/simulate.js';
 import { DtlsConnection } from '../runtime/connection/connection.js';
@@ -405,21 +406,21 @@ interface UdpPending {
   readonly measured: UdpMeasurement;
 }
 
-/** What every repetition's UDP rounds gather: the fit case's excess CPU per datagram, and the held-out cases' rounds. */
+/** What every repetition's UDP rounds gather: the fit case's socket costs, and the held-out cases' rounds. */
 interface UdpRounds {
-  /** Per fit round: its CPU per handshake beyond that repetition's profile's prediction without sockets, per datagram (µs). */
-  readonly excessUs: number[];
-  /** Per repetition, the median of its own fit rounds (printed: how much one repetition's fit would have moved). */
-  readonly perRepetitionUs: number[];
+  /** Per fit round: the socket costs under which that repetition's profile meets the round (see bench/hwmodel-socket-fit.ts). */
+  readonly fits: SocketCosts[];
+  /** Per repetition, the medians of its own fit rounds (printed: how much one repetition's fit would have moved). */
+  readonly perRepetition: SocketCosts[];
   /** Per case: its rounds. */
   readonly cases: UdpPending[][];
 }
 
 /**
  * One repetition's UDP rounds: in each round the fit case, whose CPU per
- * handshake beyond the profile's prediction without sockets is the socket
- * cost per datagram (sent or received: twice the datagrams sent), then each
- * held-out case, measured only: they are predicted once every repetition's
+ * handshake and mean latency give the socket costs under that repetition's
+ * profile (per datagram sent or received, and per connection's endpoint:
+ * {@link fitSocketCosts}), then each held-out case, measured only: they are predicted once every repetition's
  * fit rounds are in (see {@link predictUdp}). The fit rounds take turns
  * with the held-out ones: run first, right after the calibration (its heap
  * of samples still to collect), they came out slow and put the held-out
@@ -427,43 +428,59 @@ interface UdpRounds {
  */
 async function udpRepetition(identities: ReadonlyMap<string, SimIdentity>, profile: TimingProfile, seed: number, into: UdpRounds): Promise<void> {
   const fitIdentity = identities.get(UDP_FIT.kind)!;
-  const perHandshake = 2 * datagramsPerHandshake(UDP_FIT, fitIdentity);
-  const bare = udpPrediction(UDP_FIT, fitIdentity, profile, seed);
-  const mine: number[] = [];
+  const predictions = new Map<string, UdpFigures>(); // the three the fit probes are the same every round
+  const predict = (costs: SocketCosts): UdpFigures => {
+    const key = `${costs.datagramUs}/${costs.endpointUs}`;
+    let p = predictions.get(key);
+    if (p === undefined) predictions.set(key, (p = udpPrediction(UDP_FIT, fitIdentity, withSocketCosts(profile, costs), seed)));
+    return p;
+  };
+  const mine: SocketCosts[] = [];
   for (let round = 0; round < UDP_ROUNDS; round++) {
     const m = await udpRound(UDP_FIT, fitIdentity);
-    mine.push((1e6 / m.cpu.handshakesPerSecond - 1e6 / bare.handshakesPerSecond) / perHandshake);
+    mine.push(fitSocketCosts(predict, m.cpu));
     for (const [i, c] of UDP_CASES.entries()) {
       const identity = identities.get(c.kind)!;
       (into.cases[i] ??= []).push({ c, identity, profile, seed: seed * UDP_ROUNDS + round, measured: await udpRound(c, identity) });
     }
   }
-  into.excessUs.push(...mine);
-  into.perRepetitionUs.push(median(mine));
+  into.fits.push(...mine);
+  into.perRepetition.push(medianCosts(mine));
+}
+
+/** Each cost's median over `fits`. */
+function medianCosts(fits: readonly SocketCosts[]): SocketCosts {
+  return { datagramUs: median(fits.map((f) => f.datagramUs)), endpointUs: median(fits.map((f) => f.endpointUs)) };
+}
+
+/** `profile` with the socket costs `costs`. */
+function withSocketCosts(profile: TimingProfile, costs: SocketCosts): TimingProfile {
+  return { ...profile, processing: { ...profile.processing, datagramUs: costs.datagramUs, endpointUs: costs.endpointUs } };
 }
 
 /**
- * The socket cost per datagram: the median over every repetition's fit
- * rounds. One repetition's four rounds gave 29–127 µs from run to run (each
- * is the difference of a measured and a predicted CPU time of a few hundred
- * ms on a shared machine, and that repetition's profile moves the predicted
- * one); the pooled median is what every repetition's held-out rounds are
- * then predicted with, each with its own repetition's profile.
+ * The socket costs: each one's median over every repetition's fit rounds.
+ * One repetition's four rounds gave a datagram cost of 29–127 µs from run
+ * to run (each is fitted on a measured CPU time of a few hundred ms on a
+ * shared machine, and that repetition's profile moves the predicted one);
+ * the pooled medians are what every repetition's held-out rounds are then
+ * predicted with, each with its own repetition's profile.
  */
-function predictUdp(rounds: UdpRounds): { rows: UdpRows; datagramUs: number } {
-  const datagramUs = Math.max(0, median(rounds.excessUs));
+function predictUdp(rounds: UdpRounds): { rows: UdpRows; costs: SocketCosts } {
+  const costs = medianCosts(rounds.fits);
   const rows = rounds.cases.map((pending) =>
     pending.map(({ c, identity, profile, seed, measured }) => ({
       measured,
-      predicted: udpPrediction(c, identity, { ...profile, processing: { ...profile.processing, datagramUs } }, seed),
+      predicted: udpPrediction(c, identity, withSocketCosts(profile, costs), seed),
     })),
   );
-  return { rows, datagramUs };
+  return { rows, costs };
 }
 
-function printUdp(log: (line: string) => void, rows: UdpRows, datagramUs: number, rounds: UdpRounds): void {
+function printUdp(log: (line: string) => void, rows: UdpRows, costs: SocketCosts, rounds: UdpRounds): void {
+  const pair = (c: SocketCosts): string => `${c.datagramUs.toFixed(0)}/${c.endpointUs.toFixed(0)}`;
   log(
-    `\nvalidation against the real UDP server (held out: the socket cost per datagram is fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only: ${datagramUs.toFixed(1)} µs, the median of ${rounds.excessUs.length} rounds over the repetitions (${rounds.excessUs.map((x) => x.toFixed(0)).join(', ')}; the repetitions' own medians ${rounds.perRepetitionUs.map((x) => x.toFixed(1)).join(', ')}); the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in this process (one event loop), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds after each calibration repetition, each the fit case then every held-out case, predicted by the software platform with sockets, with that repetition's profile and the fitted socket cost. Measured on this process's CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
+    `\nvalidation against the real UDP server (held out: the socket costs are fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only, on its CPU per handshake and mean latency: ${costs.datagramUs.toFixed(1)} µs per datagram sent or received and ${costs.endpointUs.toFixed(1)} µs per connection's endpoint at each end, the medians of ${rounds.fits.length} rounds over the repetitions (datagram/endpoint µs: ${rounds.fits.map(pair).join(', ')}; the repetitions' own medians ${rounds.perRepetition.map(pair).join(', ')}); the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in this process (one event loop), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds after each calibration repetition, each the fit case then every held-out case, predicted by the software platform with sockets, with that repetition's profile and the fitted socket cost. Measured on this process's CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
   );
   log(
     `${'suite, group, certificate, clients'.padEnd(58)}${'figure'.padEnd(18)}${'measured'.padStart(10)}${'predicted'.padStart(10)}${'ratio'.padStart(8)}  ${'range'.padEnd(13)}${'within 10 %'.padEnd(13)}${'wall clock'.padStart(10)}${'ratio'.padStart(8)}`,
@@ -515,7 +532,7 @@ async function calibration(log: (line: string) => void): Promise<void> {
   ]);
   for (const c of [UDP_FIT, ...UDP_CASES]) await udpRound(c, identities.get(c.kind)!, 10); // warm-up
   const reps: TimingValidation[] = [];
-  const udp: UdpRounds = { excessUs: [], perRepetitionUs: [], cases: [] };
+  const udp: UdpRounds = { fits: [], perRepetition: [], cases: [] };
   for (let r = 0; r < REPETITIONS; r++) {
     // The validation's measurements run between the calibration's rounds (calibrateAndValidate): both see the same minutes of the machine.
     const { calibration, validation } = calibrateAndValidate(
@@ -552,8 +569,8 @@ async function calibration(log: (line: string) => void): Promise<void> {
   log(
     `\ntarget: every figure within 10 % (median ratio): ${all ? 'met' : 'NOT met'}; held-out figures: ${heldOut ? 'met' : 'NOT met'} (load average now ${loadavg()[0]!.toFixed(2)})`,
   );
-  const { rows, datagramUs } = predictUdp(udp);
-  printUdp(log, rows, datagramUs, udp);
+  const { rows, costs } = predictUdp(udp);
+  printUdp(log, rows, costs, udp);
 }
 
 /**

@@ -56,7 +56,7 @@ export class RecordLayer extends RecordLayerSkeleton {
   private readonly software: boolean;
   /** The host's socket path per datagram sent or received (software platform with sockets; the server's own when the profile has one), ps. */
   private readonly datagramCost: number;
-  /** Creating a connection (software host), charged with its first call, ps. */
+  /** Creating a connection (software host), and with sockets its endpoint, charged with its first call, ps. */
   private readonly connectionCost: number;
   accept: Accept | undefined;
   observer: RecordLayerObserver | undefined;
@@ -74,7 +74,7 @@ export class RecordLayer extends RecordLayerSkeleton {
     this.recordCost = env.cpu ? Math.round(env.profile.processing.recordUs * 1e6) : this.params.headerCost;
     const p = env.profile.processing;
     this.datagramCost = env.cpu && env.sockets === true ? Math.round(((env.server === true ? p.serverDatagramUs : undefined) ?? p.datagramUs ?? 0) * 1e6) : 0;
-    this.connectionCost = env.cpu ? Math.round((env.profile.processing.connectionUs ?? 0) * 1e6) : 0;
+    this.connectionCost = env.cpu ? Math.round(((p.connectionUs ?? 0) + (env.sockets === true ? (p.endpointUs ?? 0) : 0)) * 1e6) : 0;
   }
 
   /** Connections open now. */

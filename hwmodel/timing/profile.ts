@@ -66,6 +66,18 @@ export interface ProcessingCosts {
    * (creating a handshake's two connections, over two).
    */
   readonly connectionUs?: number;
+  /**
+   * µs each end of a connection pays over sockets beyond creating the
+   * DtlsConnection (a client's UDP socket, bound and closed; a server's
+   * entry for the new peer; the endpoint's timers and promises), charged
+   * like `connectionUs`, with the connection's first call, by a software
+   * run with `sockets` only. Unlike `datagramUs` it comes at a
+   * connection's start, before its handshake's first datagram: a burst of
+   * clients pays it all before any completes. Fitted by
+   * `npm run bench -- hwmodel` with `datagramUs`, on one real-UDP
+   * configuration's throughput and mean latency.
+   */
+  readonly endpointUs?: number;
 }
 
 /** Every figure the timing models take. */
@@ -121,13 +133,14 @@ export function serializeProfile(profile: TimingProfile): string {
 /** Checks `processing`: both figures finite and non-negative. */
 export function checkProcessing(value: unknown, path: string): ProcessingCosts {
   const v = object(value, path);
-  onlyKeys(v, path, ['messageUs', 'recordUs', 'datagramUs', 'serverDatagramUs', 'connectionUs']);
+  onlyKeys(v, path, ['messageUs', 'recordUs', 'datagramUs', 'serverDatagramUs', 'connectionUs', 'endpointUs']);
   return {
     messageUs: number(v['messageUs'], join(path, 'messageUs'), { min: 0 }),
     recordUs: number(v['recordUs'], join(path, 'recordUs'), { min: 0 }),
     ...(v['datagramUs'] === undefined ? {} : { datagramUs: number(v['datagramUs'], join(path, 'datagramUs'), { min: 0 }) }),
     ...(v['serverDatagramUs'] === undefined ? {} : { serverDatagramUs: number(v['serverDatagramUs'], join(path, 'serverDatagramUs'), { min: 0 }) }),
     ...(v['connectionUs'] === undefined ? {} : { connectionUs: number(v['connectionUs'], join(path, 'connectionUs'), { min: 0 }) }),
+    ...(v['endpointUs'] === undefined ? {} : { endpointUs: number(v['endpointUs'], join(path, 'endpointUs'), { min: 0 }) }),
   };
 }
 

@@ -60,3 +60,25 @@ test("processing.serverDatagramUs is the server host's socket cost; the clients 
   t.is(run({ datagramUs: 50, serverDatagramUs: 50 }).run.duration, both.run.duration, 'the same cost on both ends: as datagramUs alone');
   t.throws(() => checkProfile({ ...DEFAULT_PROFILE, processing: { ...DEFAULT_PROFILE.processing, serverDatagramUs: -1 } }), { message: /serverDatagramUs/ });
 });
+
+test('processing.endpointUs: each end pays it once per connection over sockets, before its first work; not in memory', (t) => {
+  const run = (sockets: boolean, endpointUs: number | undefined, connections = 1) =>
+    simulate({
+      platform: 'software',
+      sockets,
+      connections,
+      records: 0,
+      identity,
+      profile: { ...DEFAULT_PROFILE, processing: { ...DEFAULT_PROFILE.processing, ...(endpointUs === undefined ? {} : { endpointUs }) } },
+      seed: 3,
+    });
+  const none = run(true, undefined);
+  // One connection, nothing queues: both ends' endpoints add 2 × 40 µs to the run.
+  t.is(run(true, 40).run.duration - none.run.duration, 2 * 40 * US);
+  t.is(run(false, 40).run.duration, run(false, undefined).run.duration, 'an in-memory run has no endpoints to pay for');
+  // A burst of clients opened at once: every client's endpoint is paid before the first handshake can complete, so the
+  // first completion moves by all of them (a cost per datagram would move it by that handshake's own datagrams only).
+  const burst = (endpointUs: number) => Math.min(...run(true, endpointUs, 20).run.handshakeLatencies);
+  t.true(burst(40) - burst(0) >= 20 * 40 * US, `first completion moved by ${(burst(40) - burst(0)) / US} µs`);
+  t.throws(() => checkProfile({ ...DEFAULT_PROFILE, processing: { ...DEFAULT_PROFILE.processing, endpointUs: -1 } }), { message: /endpointUs/ });
+});
