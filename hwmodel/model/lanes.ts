@@ -22,8 +22,15 @@ export class Lanes {
   private readonly activity: ModuleActivity | undefined;
   #tickets = 0;
   #admitted = 0;
-  /** Processes whose requests add up instead of queueing (see {@link hold}), with what they added so far. */
+  /**
+   * Processes whose requests add up instead of queueing (see {@link hold}),
+   * with what they added so far; NaN for one that held before and holds no
+   * longer (kept rather than deleted: a map shrinking and growing again on
+   * every call made a new table each time).
+   */
   readonly #held = new Map<Process, SimTime>();
+  /** Processes holding now. */
+  #holding = 0;
 
   constructor(name: string, count: number, activity?: ModuleActivity, maxWaiting?: number) {
     this.name = name;
@@ -78,21 +85,52 @@ export class Lanes {
    */
   hold(sim: Simulator): boolean {
     const p = sim.currentProcess;
-    if (p === undefined || this.#held.has(p)) return false;
+    if (p === undefined) return false;
+    const held = this.#held.get(p);
+    if (held !== undefined && !Number.isNaN(held)) return false;
     this.#held.set(p, 0);
+    this.#holding++;
     return true;
   }
 
   /** Ends the calling process's hold: books what it added up as one request and waits for it. */
   *flush(sim: Simulator): Generator<Wait, void, void> {
-    const p = sim.currentProcess;
-    const service = p === undefined ? undefined : this.#held.get(p);
-    if (p === undefined || service === undefined) return;
-    this.#held.delete(p);
+    const service = this.#release(sim);
     if (service <= 0) return;
     if (this.maxWaiting !== undefined) yield* this.admit(sim);
     const left = this.reserve(sim, service) - sim.now;
     if (left > 0) yield left;
+  }
+
+  /**
+   * `flush` without a generator (see {@link book}): ends the hold and books
+   * what it added up at once when no admission applies, returning how long
+   * the caller then waits; -1, the hold still on, when the queue has a
+   * limit: the caller goes through `flush`.
+   */
+  flushNow(sim: Simulator): SimTime {
+    if (this.maxWaiting !== undefined) return -1;
+    const service = this.#release(sim);
+    return service <= 0 ? 0 : this.reserve(sim, service) - sim.now;
+  }
+
+  /** The calling process is done with these lanes (its last call was flushed): its entry goes. */
+  forget(sim: Simulator): void {
+    const p = sim.currentProcess;
+    if (p === undefined) return;
+    const held = this.#held.get(p);
+    if (held !== undefined && !Number.isNaN(held)) this.#holding--; // still holding: what it added is dropped
+    this.#held.delete(p);
+  }
+
+  /** Ends the calling process's hold; what it added up (0 when it held nothing). */
+  #release(sim: Simulator): SimTime {
+    const p = sim.currentProcess;
+    const service = p === undefined ? undefined : this.#held.get(p);
+    if (p === undefined || service === undefined || Number.isNaN(service)) return 0;
+    this.#held.set(p, Number.NaN);
+    this.#holding--;
+    return service;
   }
 
   /**
@@ -107,10 +145,10 @@ export class Lanes {
    */
   book(sim: Simulator, service: SimTime): SimTime {
     if (service <= 0) return 0;
-    if (this.#held.size > 0) {
+    if (this.#holding > 0) {
       const p = sim.currentProcess;
       const held = p === undefined ? undefined : this.#held.get(p);
-      if (p !== undefined && held !== undefined) {
+      if (p !== undefined && held !== undefined && !Number.isNaN(held)) {
         this.#held.set(p, held + service);
         return 0;
       }

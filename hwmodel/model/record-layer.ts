@@ -250,10 +250,16 @@ export class RecordLayer extends RecordLayerSkeleton {
       } else if (scratch.out.datagrams.length > 0 || scratch.out.ops.length > 0) {
         yield* this.outbound(scratch.out, scratch);
       }
-      if (held) yield* this.lanes.flush(this.sim); // the call's work as one request, before its events are reported
+      if (held) {
+        // the call's work as one request, before its events are reported
+        const left = this.lanes.flushNow(this.sim);
+        if (left > 0) yield left;
+        else if (left < 0) yield* this.lanes.flush(this.sim);
+      }
       this.report(ep);
     }
     this.endpoints.delete(ep.index);
+    if (this.software) this.lanes.forget(this.sim);
     this.observer?.closed(ep.index, this.sim.now);
   }
 

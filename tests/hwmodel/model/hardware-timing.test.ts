@@ -89,6 +89,35 @@ test('run to completion (the software CPU): a holding process books its requests
   t.deepEqual(run(true), { other: 5 * US, handler: 35 * US });
 });
 
+test('flushNow ends a hold as flush does, without a generator; a process holds again after it, and once forgotten', (t) => {
+  const sim = new Simulator();
+  const cpu = new Lanes('cpu', 1);
+  const bounded = new Lanes('bounded', 1, undefined, 2);
+  const ends: number[] = [];
+  sim.thread('handler', function* () {
+    for (let call = 0; call < 3; call++) {
+      t.true(cpu.hold(sim), `call ${call} holds`);
+      t.false(cpu.hold(sim), 'a second hold of the same process is refused');
+      t.is(cpu.book(sim, 10 * US), 0, 'held work adds up');
+      t.is(cpu.book(sim, 5 * US), 0);
+      const left = cpu.flushNow(sim);
+      t.is(left, 15 * US, 'flushNow books the sum and gives the wait');
+      yield left;
+      ends.push(sim.now);
+      t.true(cpu.book(sim, 1 * US) > 0, 'not holding any more: books on its own');
+      yield 1 * US;
+    }
+    cpu.forget(sim);
+    t.true(cpu.hold(sim), 'forgotten, then holds afresh');
+    t.is(cpu.flushNow(sim), 0, 'nothing added: nothing to wait');
+    t.true(bounded.hold(sim));
+    t.is(bounded.flushNow(sim), -1, 'a queue limit sends the caller to flush');
+    yield* bounded.flush(sim);
+  });
+  sim.run();
+  t.deepEqual(ends, [15 * US, 31 * US, 47 * US]); // each call: 15 µs held, then 1 µs on its own
+});
+
 test('book: with no queue limit it books at once and gives the wait serve would; with one it books nothing and asks for serve', (t) => {
   const sim = new Simulator();
   const open = new Lanes('open', 1);
