@@ -40,11 +40,11 @@ import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 const TARGET = 1_000_000;
 /**
  * Alternating rounds of the overhead part: `DTLS13_BENCH_HWMODEL_ROUNDS`
- * (default 15; on this shared machine 3 rounds left the median ratio moving
- * by ±0.15 between runs, and 9 by ±0.05: a round a major collection lands
- * in runs up to 2× long).
+ * (default 25; on this shared machine single rounds' ratios range from 0.7
+ * to 2.2, and the median of 3 rounds moved by ±0.15 between runs, of 9 and
+ * 15 by ±0.05).
  */
-const ROUNDS = positiveInt('DTLS13_BENCH_HWMODEL_ROUNDS', 15);
+const ROUNDS = positiveInt('DTLS13_BENCH_HWMODEL_ROUNDS', 25);
 /** Untimed rounds of all three parts before the timed ones. */
 const WARMUP_ROUNDS = 4;
 /** Rounds that clock the time inside DtlsConnection calls (the simulation's own time is the rest). */
@@ -390,9 +390,10 @@ function datagramsPerHandshake(c: UdpCase, identity: SimIdentity): number {
 /**
  * UDP rounds per calibration repetition: in each, the fit case and then each
  * held-out case once (the median over every repetition's fit rounds is the
- * fit).
+ * fit). Single rounds range from half to twice the median on this shared
+ * machine; with 4 (12 in all) a case's median moved by ±5 % from run to run.
  */
-const UDP_ROUNDS = 4;
+const UDP_ROUNDS = 6;
 
 /** Per UDP case, per round: measured and predicted figures. */
 type UdpRows = { measured: UdpMeasurement; predicted: UdpFigures }[][];
