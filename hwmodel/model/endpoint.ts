@@ -55,11 +55,24 @@ export interface CallScratch {
   readonly delay: Delay;
   /** The delay of the handshake engine's call (its flight's records go out inside it, on `delay`). */
   readonly handshakeDelay: Delay;
-  /** A call's operations sorted: records received, handshake work (its records sent are `out.ops`). */
-  readonly inbound: CryptoOp[];
-  readonly handshakeOps: CryptoOp[];
-  /** A call's datagrams and their seals and masks, for the connection manager. */
-  readonly out: { readonly connection: number; readonly ops: CryptoOp[]; readonly datagrams: Uint8Array[] };
+  /**
+   * A call's operations sorted: records received, handshake work (its
+   * records sent are `out.ops`). Each list is its store's first entries, or
+   * an empty array of its own when there are none (the stores are refilled,
+   * never emptied: see `RecordLayer.sortCall`).
+   */
+  inbound: readonly CryptoOp[];
+  readonly inboundStore: CryptoOp[];
+  handshakeOps: readonly CryptoOp[];
+  readonly handshakeStore: CryptoOp[];
+  /** A call's datagrams and their seals and masks, for the connection manager (lists and stores as above). */
+  readonly out: {
+    readonly connection: number;
+    ops: readonly CryptoOp[];
+    readonly opsStore: CryptoOp[];
+    datagrams: readonly Uint8Array[];
+    readonly datagramStore: Uint8Array[];
+  };
   readonly plan: CallPlan;
 }
 

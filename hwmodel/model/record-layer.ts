@@ -328,36 +328,43 @@ export class RecordLayer extends RecordLayerSkeleton {
     const ops = ep.log.take();
     const scratch = ep.scratch;
     const out = scratch.out;
-    const datagrams = out.datagrams;
-    datagrams.length = 0;
-    for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) datagrams.push(d);
+    const datagrams = out.datagramStore;
+    let sending = 0;
+    for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) datagrams[sending++] = d;
+    if (sending === 0) datagrams.length = 0; // let the last datagrams go (an operation is a few bytes; these are not)
+    out.datagrams = filled(datagrams, sending);
 
-    const inbound = scratch.inbound;
-    const outbound = out.ops;
-    const handshake = scratch.handshakeOps;
-    inbound.length = 0;
-    outbound.length = 0;
-    handshake.length = 0;
+    // Refilled in place, never emptied: an array cut to length 0 drops its store, and the next call's first push
+    // made a new one (four per call of every connection).
+    const inbound = scratch.inboundStore;
+    const outbound = out.opsStore;
+    const handshake = scratch.handshakeStore;
+    let nIn = 0;
+    let nOut = 0;
+    let nHandshake = 0;
     let keys = 0;
     let masksIn = 0;
     let seals = 0;
     for (const o of ops) if (o.kind === 'aead_open') masksIn++;
     for (const o of ops) {
-      if (o.kind === 'aead_open') inbound.push(o);
+      if (o.kind === 'aead_open') inbound[nIn++] = o;
       else if (o.kind === 'mask' && masksIn > 0) {
-        inbound.push(o);
+        inbound[nIn++] = o;
         masksIn--;
       } else if (o.kind === 'aead_seal' || o.kind === 'mask') {
         if (o.kind === 'aead_seal') seals++;
-        outbound.push(o);
+        outbound[nOut++] = o;
       } else {
         if (o.kind === 'aead_key') keys++;
-        handshake.push(o);
+        handshake[nHandshake++] = o;
       }
     }
+    scratch.inbound = filled(inbound, nIn);
+    out.ops = filled(outbound, nOut);
+    scratch.handshakeOps = filled(handshake, nHandshake);
     let recordsIn = 0;
     let messagesDone = 0;
-    if (!sent || seals > 1 || handshake.length > 0) {
+    if (!sent || seals > 1 || nHandshake > 0) {
       const stats = c.counters;
       const messages = stats.handshakeMessagesReceived + stats.handshakeMessagesSent;
       recordsIn = stats.recordsReceived - ep.seen.records;
@@ -366,7 +373,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       ep.seen.records = stats.recordsReceived;
     }
     const plan = scratch.plan;
-    plan.inboundService = recordsIn > 0 || inbound.length > 0 || received > 0 ? this.recordCost * recordsIn + this.datagramCost * received : -1;
+    plan.inboundService = recordsIn > 0 || nIn > 0 || received > 0 ? this.recordCost * recordsIn + this.datagramCost * received : -1;
     plan.messages = messagesDone;
     plan.keys = keys;
     return plan;
@@ -413,6 +420,16 @@ export class RecordLayer extends RecordLayerSkeleton {
   }
 }
 
+/** What a call's empty list of operations or datagrams is. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** `store`'s first `n` entries as the list (the store itself, cut to `n`; NONE for none: see `sortCall`). */
+function filled<T>(store: T[], n: number): readonly T[] {
+  if (n === 0) return NONE;
+  if (store.length !== n) store.length = n;
+  return store;
+}
+
 /** The payload's data: its array itself when it holds exactly that (the usual case: no view per datagram). */
 function payloadData(gp: GenericPayload): Uint8Array {
   return gp.dataLength === gp.data.length ? gp.data : gp.data.subarray(0, gp.dataLength);
@@ -442,9 +459,11 @@ function newScratch(index: number): CallScratch {
     work,
     delay: { value: 0 },
     handshakeDelay: { value: 0 },
-    inbound: [],
-    handshakeOps: [],
-    out: { connection: index, ops: [], datagrams: [] },
+    inbound: NONE,
+    inboundStore: [],
+    handshakeOps: NONE,
+    handshakeStore: [],
+    out: { connection: index, ops: NONE, opsStore: [], datagrams: NONE, datagramStore: [] },
     plan: { inboundService: -1, messages: 0, keys: 0 },
   };
 }
