@@ -43,16 +43,25 @@ export function writePem(id: Identity): PemFiles {
   return { dir, ...files, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A UDP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  return new Promise((resolve, reject) => {
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+/** Ports this process handed out lately: the kernel may give a port back once its probe socket closed, before the server binds it. */
+const handedOut: number[] = [];
+
+/** A UDP port that was free a moment ago, and not one this process handed out lately. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const s = createSocket('udp4');
+    const port = await new Promise<number>((resolve, reject) => {
+      s.once('error', reject);
+      s.bind(0, '127.0.0.1', () => {
+        const { port } = s.address();
+        s.close(() => resolve(port));
+      });
     });
-  });
+    if (handedOut.includes(port)) continue;
+    handedOut.push(port);
+    if (handedOut.length > 256) handedOut.shift();
+    return port;
+  }
 }
 
 export interface WolfRun {
@@ -83,13 +92,8 @@ export function runWolf(program: 'client' | 'server', args: readonly string[], l
   return { pid: child.pid, done, kill: () => child.kill('SIGKILL') };
 }
 
-/**
- * Whether process `pid` has a UDP socket bound to `port` (Linux: the socket's
- * inode in /proc/net/udp and udp6 among the process's descriptors). Another
- * process's socket on the port (another test took it first) does not count.
- */
-function udpPortBound(port: number, pid: number | undefined): boolean {
-  if (pid === undefined) return false;
+/** The UDP sockets bound to `port` on this machine, by inode (Linux: /proc/net/udp and udp6). */
+function udpSockets(port: number): Set<string> {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   const inodes = new Set<string>();
   for (const f of ['/proc/net/udp', '/proc/net/udp6']) {
@@ -99,6 +103,17 @@ function udpPortBound(port: number, pid: number | undefined): boolean {
       if (fields[1]?.endsWith(hex) && fields[9] !== undefined) inodes.add(`socket:[${fields[9]}]`);
     }
   }
+  return inodes;
+}
+
+/**
+ * Whether process `pid` has a UDP socket bound to `port` (Linux: the socket's
+ * inode in /proc/net/udp and udp6 among the process's descriptors). Another
+ * process's socket on the port (another test took it first) does not count.
+ */
+function udpPortBound(port: number, pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  const inodes = udpSockets(port);
   if (inodes.size === 0) return false;
   try {
     return readdirSync(`/proc/${pid}/fd`).some((fd) => {
@@ -123,7 +138,7 @@ export async function startWolfServer(pem: PemFiles, args: readonly string[]): P
     try {
       return await startWolfServerOn(await freePort(), pem, args);
     } catch (e) {
-      if (attempt >= 3 || !(e instanceof Error) || !/Address already in use/.test(e.message)) throw e;
+      if (attempt >= 5 || !(e instanceof Error) || !/Address already in use/.test(e.message)) throw e;
     }
   }
 }
@@ -139,6 +154,14 @@ async function startWolfServerOn(port: number, pem: PemFiles, args: readonly str
   if (!udpPortBound(port, run.pid)) {
     run.kill();
     throw new Error(`the wolfSSL server did not bind UDP port ${port}`);
+  }
+  // wolfSSL's example server sets SO_REUSEADDR, so a second one (another test file's, handed the same port while it
+  // was free) binds the port too, and datagrams for one server reach the other: seen as a handshake answered with the
+  // other server's missing_extension alert, or stalling half-way. Whichever of the two sees both sockets gives way.
+  if (udpSockets(port).size > 1) {
+    run.kill();
+    await run.done;
+    throw new Error(`UDP port ${port} is shared with another socket (Address already in use)`);
   }
   return { port, run };
 }
