@@ -125,11 +125,11 @@ export class CidContext implements CidNegotiationHost {
         send: (to, msgType, cookie) => this.sendTo(to, { msgType, cookie }),
         challengeSize: () => this.records.protectedOverhead() + 9,
         random: (n) => this.provider.randomBytes(n),
-        validated: (from, to) => this.moved(from, to),
+        validated: (from, to) => this.moved(from, to, true),
       });
       this.validation.observed(this.current, path, bytes);
     } else if (newer) {
-      this.moved(this.current, path);
+      this.moved(this.current, path, false);
     }
   }
 
@@ -162,11 +162,11 @@ export class CidContext implements CidNegotiationHost {
     this.validation?.stop();
   }
 
-  private moved(from: string, to: string): void {
+  private moved(from: string, to: string, validated: boolean): void {
     this.current = to;
     this.counts.migrations++;
     this.freshPeerCid();
-    this.emit({ type: 'pathMigrated', from, to });
+    this.emit({ type: 'pathMigrated', from, to, validated });
   }
 
   /** RFC 9146 §8 / RFC 9147 §9: a new path gets a CID the old one never carried, when the peer gave us a spare. */

@@ -56,7 +56,12 @@ export type ConnectionEvent =
   | { readonly type: 'connectionIdIssued'; readonly cid: Uint8Array }
   /** A connection ID of ours the peer moved past: records carrying it are no longer taken. */
   | { readonly type: 'connectionIdRetired'; readonly cid: Uint8Array }
-  /** The peer's address changed and the change was validated (RFC 9853), or taken under RFC 9146 §6 without RRC: datagrams go to `to` from now. */
-  | { readonly type: 'pathMigrated'; readonly from: string; readonly to: string }
+  /**
+   * The peer's address changed and the change was validated (RFC 9853,
+   * `validated`), or taken under RFC 9146 §6 without RRC (not `validated`:
+   * any holder of the keys could have sent from a spoofed address):
+   * datagrams go to `to` from now.
+   */
+  | { readonly type: 'pathMigrated'; readonly from: string; readonly to: string; readonly validated: boolean }
   | { readonly type: 'alert'; readonly level: AlertLevel; readonly description: AlertDescription; readonly sent: boolean }
   | { readonly type: 'closed'; readonly reason: 'close_notify' | 'local' | 'failed' | 'timeout' };

@@ -138,7 +138,7 @@ interface Peer {
   key: string;
   /** Its connection IDs, as routing keys (made with the first). */
   cids: Set<string> | undefined;
-  /** The host it counts against for admission (see {@link hostOf}; it changes when the session migrates). */
+  /** The host it counts against for admission (see {@link hostOf}; it changes when the session migrates to a validated path). */
   host: string;
   /** ClientHello.random (hex) of the handshake that made it, once seen. */
   random: string | undefined;
@@ -540,7 +540,7 @@ export class DtlsUdpServer {
         const k = cidKey(e.cid);
         peer.cids?.delete(k);
         if (this.cids.get(k) === peer) this.cids.delete(k);
-      } else if (e.type === 'pathMigrated') this.migrated(peer);
+      } else if (e.type === 'pathMigrated') this.migrated(peer, e.validated);
     });
     for (const l of this.listeners) l(endpoint);
     endpoint.deliver(first);
@@ -577,9 +577,12 @@ export class DtlsUdpServer {
    * slot follows, so a ClientHello from the old address starts afresh. A
    * session already at the new address is left alone (moving there proves
    * nothing about it, least of all without RRC): the moved one is then
-   * found by its CID only. Its admission count moves to the new host.
+   * found by its CID only. Its admission count moves to the new host only
+   * when the path was validated (RRC): without RRC any holder of the keys
+   * can move a session onto a spoofed address, which would free its own
+   * host's share and fill a victim's.
    */
-  private migrated(peer: Peer): void {
+  private migrated(peer: Peer, validated: boolean): void {
     this.counts.migrations++;
     const slot = this.slots.get(peer.key);
     if (slot) {
@@ -590,9 +593,11 @@ export class DtlsUdpServer {
       if (slot.primary === undefined) this.slots.delete(peer.key);
     }
     peer.key = pathOf(peer.endpoint.remote);
-    const host = hostOf(peer.endpoint.remote.address);
-    this.admission.moved(peer.host, host, peer.handshaking);
-    peer.host = host;
+    if (validated) {
+      const host = hostOf(peer.endpoint.remote.address);
+      this.admission.moved(peer.host, host, peer.handshaking);
+      peer.host = host;
+    }
     const target = this.slots.get(peer.key);
     if (target === undefined) this.slots.set(peer.key, { primary: peer, successor: undefined });
     else if (target.primary === undefined) target.primary = peer;

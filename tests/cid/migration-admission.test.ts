@@ -65,3 +65,39 @@ test('a migrated session counts against the host it moved to, not the one it cam
     await endpoint.close();
   }
 });
+
+test('without RRC a migrated session keeps counting against the host that made it: an unvalidated address cannot take or free a share', async (t) => {
+  // Without return routability checks any holder of the session's keys can move it onto a spoofed address (RFC 9146
+  // §6): moving the count with it would let a client free its own host's share and fill a victim's.
+  let migrated = 0;
+  const endpoint = listen(
+    (s) => {
+      s.onmigrate = () => migrated++;
+      s.onmessage = (data) => s.send(`echo ${data.toString()}`);
+    },
+    { cert: id.cert, key: id.key, host: '127.0.0.1', cid: 4, rrc: false, maxSessionsPerHost: 1 },
+  );
+  const { port } = await endpoint.listening;
+  const options = { ca: [id.ca], servername: 'localhost', cid: 4, rrc: false };
+  const first = connect('127.0.0.1', port, options);
+  const others: DtlsSession[] = [];
+  try {
+    await first.opened;
+    await first.rebind('127.0.0.2');
+    t.is(await exchange(first, 'b'), 'echo b');
+    await until(() => migrated > 0);
+    const refusedBefore = endpoint.stats.serverRefusedCount;
+    // 127.0.0.1 is still full; 127.0.0.2 was not filled by the move.
+    const fromOld = connect('127.0.0.1', port, { ...options, handshakeTimeout: 1000 });
+    others.push(fromOld);
+    await t.throwsAsync(fromOld.opened);
+    t.true(endpoint.stats.serverRefusedCount > refusedBefore, 'refused for 127.0.0.1');
+    const fromNew = connect('127.0.0.1', port, { ...options, bindHost: '127.0.0.2', handshakeTimeout: 5000 });
+    others.push(fromNew);
+    await fromNew.opened;
+    t.is(await exchange(fromNew, 'd'), 'echo d');
+  } finally {
+    await Promise.all([first, ...others].map((s) => s.close().catch(() => {})));
+    await endpoint.close();
+  }
+});
