@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   const publicKey = events.find((e) => e.ph === 'X' && (processes.get(e.pid) ?? '').endsWith('.publicKey'));
   const view = await openInPerfetto(trace, threads.size);
   try {
+    await view.page.waitForTimeout(2000); // the rows are there; let the last ones draw their slices before the picture
     if (publicKey) {
       const where = whereDrawn(publicKey.ts ?? 0, publicKey.dur ?? 0, processes.get(publicKey.pid)!, threads.get(`${publicKey.pid}/${publicKey.tid}`)!);
       const point = (await view.page.evaluate(where)) as { x: number; y: number } | null;

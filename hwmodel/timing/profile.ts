@@ -54,8 +54,10 @@ export interface ProcessingCosts {
    * differs from a client's: a server drains its socket in batches
    * (recvmmsg, runtime/node/datagram-io.ts), a client reads one datagram per
    * event. Absent: `datagramUs` for both. Charged like `datagramUs`, by the
-   * server host only. Measured by `npm run bench -- hwmodel` (each end's
-   * socket path on its own, in two processes).
+   * server host only. Measured, not fitted, by
+   * `DTLS13_BENCH_HWMODEL_PART=sockets npm run bench -- hwmodel` (each end's
+   * socket path on its own, in two processes); the validation does not use
+   * it (see hwmodel/DESIGN.md).
    */
   readonly serverDatagramUs?: number;
   /**

@@ -276,6 +276,7 @@ export class ModuleActivity {
     if (finish === start) return;
     if (this.#signals === undefined) {
       this.#monitor.checkReport(start, this.name);
+      this.#monitor.checkReport(finish, this.name); // as the heap path's schedule(finish) checks it
       this.#busyStarts.push(start);
       this.#busyFinishes.push(finish);
       this.#monitor.busyAdded(1);

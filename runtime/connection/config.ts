@@ -365,11 +365,27 @@ function resumptionSession(option: Uint8Array | ClientSession | undefined, serve
     if (e instanceof DecodeError) throw new ConfigError('session', `cannot be read: ${e.message}`);
     throw e;
   }
-  if (session.serverName !== serverName) {
+  if (storedServerName(session.serverName) !== serverName) {
     throw new ConfigError(
       'session',
       `was issued by ${session.serverName ?? 'a server with no name checked'}, not ${serverName ?? 'a server with no name checked'}: resuming would skip authenticating ${serverName ?? 'this server'}`,
     );
   }
   return session;
+}
+
+/**
+ * A stored session's server name as `serverName` is compared: canonical
+ * (lower case, A-labels, an IP address bare). Sessions saved before names
+ * were made canonical may hold `Example.COM` or `[::1]`; a name that is not
+ * valid any more stays as it is (and matches nothing).
+ */
+function storedServerName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  try {
+    return resolveServerName(name);
+  } catch (e) {
+    if (e instanceof ConfigError) return name;
+    throw e;
+  }
 }

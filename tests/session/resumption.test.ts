@@ -1,7 +1,7 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import { decodeClientSession } from '../../runtime/session/client-session.js';
+import { decodeClientSession, encodeClientSession } from '../../runtime/session/client-session.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import type { Link } from '../support/link.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -83,6 +83,13 @@ test('a ticket is bound to the server name it was issued for: resuming against a
   const e = t.throws(() => handshake(serverId, { client: { session, serverName: 'other.test' } }), { instanceOf: ConfigError });
   t.is(e?.option, 'session');
   t.regex(e?.message ?? '', /server\.test, not other\.test/);
+});
+
+test('a session stored under an older spelling of the name (capitals, a trailing dot) still resumes: names compare canonical', (t) => {
+  // Sessions saved before server names were made canonical hold the name as the application gave it.
+  const stored = encodeClientSession({ ...decodeClientSession(firstSession()), serverName: 'Server.TEST.' });
+  const resumed = handshake(serverId, { client: { session: stored }, server: { ticketKeys: KEYS_A, tickets: 0 } });
+  t.true(resumed.parameters?.resumed, resumed.link.server.failure?.message);
 });
 
 test('an expired ticket is not offered by the client, and not accepted by the server', (t) => {

@@ -83,7 +83,6 @@ export async function openInPerfetto(trace: Uint8Array, threads: number, viewpor
     const page = await browser.newPage({ viewport });
     await page.goto(url, { timeout: 30_000 });
     await page.waitForFunction(`document.querySelectorAll('.track').length >= ${threads}`, undefined, { timeout: 60_000 });
-    await page.waitForTimeout(2000); // the last rows' slices
     const state = (await page.evaluate(`(() => {
       const s = window.globals.state;
       const rows = [...document.querySelectorAll('.track')].map((row) => {
