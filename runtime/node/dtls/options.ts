@@ -12,6 +12,7 @@ import { resolveCredentials, SecureContext, type CredentialOptions, type SecureC
 import type { UdpServerOptions } from '../server.js';
 import { lenientVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
+import { BytesLru } from '../../pki/bytes-lru.js';
 
 /** node:dtls's default and bounds for `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = 1200;
@@ -237,15 +238,60 @@ function sniEntry(option: string, entry: SniEntryCredentials): ServerCredentials
   return entry.map((e: SniCredentials, i) => sniCredentials(`${option}[${i}]`, e));
 }
 
+/** Distinct `sni` function results remembered by content (a server with more names re-reads the least recent). */
+const SNI_CONTENT_ENTRIES = 64;
+
+/**
+ * The content of `{ cert, key, ... }` options (or a list of them) as a key:
+ * every field, strings and bytes length-prefixed; undefined for anything
+ * else (a secure context is remembered by object only).
+ */
+function contentKey(value: unknown): string | undefined {
+  if (typeof value === 'string') return `s${value.length}:${value}`;
+  if (value instanceof Uint8Array) return `b${value.length}:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1')}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `v${String(value)};`;
+  if (Array.isArray(value)) {
+    let key = `a${value.length}[`;
+    for (const v of value) {
+      const k = contentKey(v);
+      if (k === undefined) return undefined;
+      key += k;
+    }
+    return `${key}]`;
+  }
+  if (typeof value !== 'object' || value === null || value instanceof SecureContext || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  let key = '{';
+  for (const name of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[name];
+    if (v === undefined) continue;
+    const k = contentKey(v);
+    if (k === undefined) return undefined;
+    key += `${name}=${k}`;
+  }
+  return `${key}}`;
+}
+
 /** node:dtls's `sni` (contexts or their options, one or a list per name) → the connection's (chains and keys, DER). */
 export function sniOption(sni: ListenSniOption): SniOption {
   if (typeof sni === 'function') {
+    // Remembered by the object returned, and by content for a function that builds a new `{ cert, key }` on every
+    // call: else every ClientHello naming a host, spoofed ones in the cookie exchange included, parses the PEM,
+    // decrypts the key and checks it against the leaf again.
     const made = new WeakMap<object, ServerCredentials | readonly ServerCredentials[]>();
+    const byContent = new BytesLru<ServerCredentials | readonly ServerCredentials[]>(SNI_CONTENT_ENTRIES);
     return (servername: string) => {
       const entry = sni(servername);
       if (entry === undefined) return undefined;
       let c = made.get(entry);
-      if (!c) made.set(entry, (c = sniEntry(`sni('${servername}')`, entry)));
+      if (!c) {
+        const key = contentKey(entry);
+        c = key === undefined ? undefined : byContent.get(key);
+        if (!c) {
+          c = sniEntry(`sni('${servername}')`, entry);
+          if (key !== undefined) byContent.set(key, c);
+        }
+        made.set(entry, c);
+      }
       return c;
     };
   }
