@@ -252,9 +252,13 @@ function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: 
 
 /**
  * Validates options up front; every problem is a ConfigError naming the
- * option. Read afresh for each connection: an options object changed
- * between connections is never answered from an older reading (what is
- * costly to derive, imported keys and verifiers, is cached by value).
+ * option. `DtlsConnection.client` and `.server` read their options afresh
+ * for each connection: an options object changed between connections is
+ * never answered from an older reading (what is costly to derive, imported
+ * keys and verifiers, is cached by value). The UDP server is the exception:
+ * it resolves its options once, at listen, and every connection shares
+ * that reading (`DtlsConnection.serverSharing`); change a server's options
+ * by listening again.
  */
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
   const provider = o.provider ?? defaultProvider(); // native when its addon loaded, else node:crypto

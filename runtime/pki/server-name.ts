@@ -2,7 +2,7 @@
 import { domainToASCII } from 'node:url';
 import { ConfigError } from '../config-error.js';
 import { identityOf } from './host-identity.js';
-import { parseIpAddress } from './ip-address.js';
+import { formatIpAddress, parseIpAddress } from './ip-address.js';
 
 const MAX_NAME_LENGTH = 253;
 const HOST_LABEL = /^[a-z0-9_-]+$/;
@@ -28,7 +28,7 @@ export function hostNameProblem(name: string): string | undefined {
  * connection uses everywhere: in server_name, against the certificate and
  * against a resumption ticket's name.
  *
- * - An IP address literal (RFC 9525 §6.2) stays an address: brackets and
+ * - An IP address literal (RFC 9525 §6.2) stays an address, in its canonical form: brackets and
  *   an IPv6 zone index are dropped, and it is never sent as server_name
  *   (RFC 6066 §3).
  * - A DNS name is lower-cased, loses one trailing dot, and an
@@ -44,11 +44,7 @@ export function hostNameProblem(name: string): string | undefined {
 export function resolveServerName(value: unknown, option = 'serverName'): string {
   if (typeof value !== 'string' || value.length === 0) throw new ConfigError(option, 'must be a non-empty host name or IP address');
   const identity = identityOf(value, option);
-  if (identity.kind === 'ip') {
-    const bare = value.startsWith('[') ? value.slice(1, -1) : value;
-    const zone = bare.indexOf('%');
-    return zone < 0 ? bare : bare.slice(0, zone);
-  }
+  if (identity.kind === 'ip') return formatIpAddress(identity.address); // no brackets or zone, in its canonical form
   // identityOf has lower-cased ASCII letters and dropped a trailing dot; a name with other characters goes to A-labels.
   const name = /^[\x21-\x7e]*$/.test(identity.name) ? identity.name : domainToASCII(identity.name);
   if (name === '') throw new ConfigError(option, `'${value}' is not a valid internationalized domain name (IDNA, RFC 5891)`);
