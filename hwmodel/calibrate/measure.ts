@@ -192,14 +192,14 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   for (let round = 0; round < rounds; round++) {
     // Each fitted combination's timed run first, all of them before any listed or sampled handshake of the
     // round (a wrapped provider's garbage collected in a timed handshake's time), figures only.
-    const timedRuns = configs.map((c) =>
-      c.fitted
-        ? Array.from({ length: TIMED_RUN + 1 }, () => {
-            const run = handshake(c.timed);
-            return { ms: run.ms, setupMs: run.setupMs, counts: workCounts(run.client, run.server) };
-          }).slice(1)
-        : [],
-    );
+    const timedRuns = configs.map((c) => {
+      if (!c.fitted) return [];
+      handshake(c.timed); // untimed lead-in: the previous combination's garbage is collected here
+      return Array.from({ length: TIMED_RUN }, () => {
+        const run = handshake(c.timed);
+        return { ms: run.ms, setupMs: run.setupMs, counts: workCounts(run.client, run.server) };
+      });
+    });
     for (const [config, c] of configs.entries()) {
       if (!c.fitted) {
         // Held out: sampled for the primitives' costs only.
@@ -207,9 +207,9 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
         samples.addAll(log.take());
         continue;
       }
-      // Timed handshakes in a row, as an application runs them (and as the validation measures): one right
-      // after the sampled run would pay alone for collecting that run's garbage (the wrapper around every
-      // operation), which made fitted handshakes predict 15-25 % slow once nothing else diluted it.
+      // The combination's timed runs were made above, before any wrapped run (timed right after a sampled run,
+      // a handshake paid alone for collecting its garbage, and fitted handshakes predicted 15-25 % slow): here
+      // they get the listed run's operations (C).
       log.take();
       handshake(c.listed);
       const tally = tallyOps(log.take());
