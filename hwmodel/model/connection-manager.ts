@@ -93,7 +93,7 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
       if (left > 0) yield left;
       else if (left < 0) yield* this.lanes.serve(this.sim, service);
       delay.value = 0;
-      // transport() inlined (see transport.ts); the entry's read completes at once (memory's path without a
+      // b_transport written out (DESIGN.md, "b_transport without a generator"); the entry's read completes at once (memory's path without a
       // generator) with the reused payload and delay, else on new ones: the generator keeps them while it waits.
       const address = TABLE_BASE + (gp.address % this.params.maxConnections) * 32;
       let annotated = this.#annotated;

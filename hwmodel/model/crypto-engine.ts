@@ -180,7 +180,7 @@ export class CryptoEngine extends CryptoEngineSkeleton {
         const left = this.dmaChannel.book(this.sim, service);
         if (left > 0) yield left;
         else if (left < 0) yield* this.dmaChannel.serve(this.sim, service);
-        // transport() inlined (see transport.ts); reused payload and delay when the memory completes the
+        // b_transport written out (DESIGN.md, "b_transport without a generator"); reused payload and delay when the memory completes the
         // transfer at once, new ones for its generator (which keeps them while it waits).
         const length = Math.min(bytes, this.params.bufferSize);
         let annotated = this.#annotated;

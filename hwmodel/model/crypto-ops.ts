@@ -58,13 +58,26 @@ export class CryptoOpLog implements CryptoOpSink {
  * operation itself is the inner provider's, unchanged. With `measure`, each
  * report carries the call's wall time (a `performance.now()` pair), which is
  * how `dtls13 simulate --calibrate` learns this machine's costs in place.
+ * Without it (every simulated connection's provider) each operation is
+ * reported after it returns, with no clock read and no closure per call.
  */
 export function loggingProvider(inner: CryptoProvider, sink: CryptoOpSink, measure = false): CryptoProvider {
-  const now = measure ? () => performance.now() : () => 0;
+  return measure ? measuringProvider(inner, sink) : listingProvider(inner, sink);
+}
+
+/** The sum of the parts' lengths. */
+function totalLength(parts: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  return n;
+}
+
+/** `loggingProvider` with `measure`: each operation timed by a `performance.now()` pair around it. */
+function measuringProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoProvider {
   const timed = <T>(kind: CryptoOpKind, algorithm: string, bytes: number, run: () => T): T => {
-    const t0 = now();
+    const t0 = performance.now();
     const out = run();
-    sink.op(kind, algorithm, bytes, now() - t0);
+    sink.op(kind, algorithm, bytes, performance.now() - t0);
     return out;
   };
   const hash = (algorithm: string, h: IncrementalHash): IncrementalHash => ({
@@ -83,13 +96,7 @@ export function loggingProvider(inner: CryptoProvider, sink: CryptoOpSink, measu
     algorithm: k.algorithm,
     tagLength: k.tagLength,
     seal: (nonce, aad, plaintext) => timed('aead_seal', algorithm, plaintext.length, () => k.seal(nonce, aad, plaintext)),
-    sealInto: (nonce, aad, parts, out, offset) =>
-      timed(
-        'aead_seal',
-        algorithm,
-        parts.reduce((n, p) => n + p.length, 0),
-        () => k.sealInto(nonce, aad, parts, out, offset),
-      ),
+    sealInto: (nonce, aad, parts, out, offset) => timed('aead_seal', algorithm, totalLength(parts), () => k.sealInto(nonce, aad, parts, out, offset)),
     open: (nonce, aad, c) => timed('aead_open', algorithm, c.length, () => k.open(nonce, aad, c)),
     release: () => k.release(),
   });
@@ -127,5 +134,88 @@ export function loggingProvider(inner: CryptoProvider, sink: CryptoOpSink, measu
     importPrivateKey: (pkcs8) => timed('key_import', 'pkcs8', pkcs8.length, () => inner.importPrivateKey(pkcs8)),
     sign: (a, key, data) => timed('sign', a, data.length, () => inner.sign(a, key, data)),
     verify: (a, key, data, sig) => timed('verify', a, data.length, () => inner.verify(a, key, data, sig)),
+  };
+}
+
+/**
+ * `loggingProvider` without `measure`: each operation runs, then is
+ * reported with a time of 0 (an operation that throws is not reported, as
+ * with `measure`). Every record's seal, open and mask goes through here.
+ */
+function listingProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoProvider {
+  const hash = (algorithm: string, h: IncrementalHash): IncrementalHash => ({
+    algorithm: h.algorithm,
+    update: (data) => {
+      h.update(data);
+      sink.op('hash', algorithm, data.length, 0);
+    },
+    digest: () => {
+      const out = h.digest();
+      sink.op('hash', algorithm, 0, 0);
+      return out;
+    },
+    clone: () => hash(algorithm, h.clone()),
+  });
+  const share = (group: string, s: KeyShare): KeyShare => ({
+    group: s.group,
+    publicKey: s.publicKey,
+    deriveSecret: (peer) => {
+      const out = s.deriveSecret(peer);
+      sink.op('kx_derive', group, 0, 0);
+      return out;
+    },
+    release: () => s.release(),
+  });
+  const aead = (algorithm: string, k: AeadKey): AeadKey => ({
+    algorithm: k.algorithm,
+    tagLength: k.tagLength,
+    seal: (nonce, aad, plaintext) => {
+      const out = k.seal(nonce, aad, plaintext);
+      sink.op('aead_seal', algorithm, plaintext.length, 0);
+      return out;
+    },
+    sealInto: (nonce, aad, parts, out, offset) => {
+      const end = k.sealInto(nonce, aad, parts, out, offset);
+      sink.op('aead_seal', algorithm, totalLength(parts), 0);
+      return end;
+    },
+    open: (nonce, aad, c) => {
+      const out = k.open(nonce, aad, c);
+      sink.op('aead_open', algorithm, c.length, 0);
+      return out;
+    },
+    release: () => k.release(),
+  });
+  const mask = (algorithm: string, m: MaskKey): MaskKey => ({
+    algorithm: m.algorithm,
+    mask: (sample) => {
+      const out = m.mask(sample);
+      sink.op('mask', algorithm, sample.length, 0);
+      return out;
+    },
+    release: () => m.release(),
+  });
+  /** Runs `out`'s operation, then reports it: `listed(kind, algorithm, bytes, inner.x(...))`. */
+  const listed = <T>(kind: CryptoOpKind, algorithm: string, bytes: number, out: T): T => {
+    sink.op(kind, algorithm, bytes, 0);
+    return out;
+  };
+  return {
+    name: `${inner.name}+log`,
+    supports: (c) => inner.supports(c),
+    randomBytes: (n) => listed('random', 'random', n, inner.randomBytes(n)),
+    digest: (a, data) => listed('hash', a, data.length, inner.digest(a, data)),
+    createHash: (a) => hash(a, inner.createHash(a)),
+    hmac: (a, key, data) => listed('hmac', a, data.length, inner.hmac(a, key, data)),
+    hkdfExtract: (a, salt, ikm) => listed('hkdf_extract', a, ikm.length, inner.hkdfExtract(a, salt, ikm)),
+    hkdfExpand: (a, prk, info, length) => listed('hkdf_expand', a, length, inner.hkdfExpand(a, prk, info, length)),
+    aead: (a, key) => aead(a, listed('aead_key', a, key.length, inner.aead(a, key))),
+    mask: (a, key) => mask(a, inner.mask(a, key)),
+    generateKeyShare: (g) => share(g, listed('kx_generate', g, 0, inner.generateKeyShare(g))),
+    keyShareFromPrivate: (g, priv) => share(g, listed('kx_generate', g, 0, inner.keyShareFromPrivate(g, priv))),
+    importPublicKey: (spki) => listed('key_import', 'spki', spki.length, inner.importPublicKey(spki)),
+    importPrivateKey: (pkcs8) => listed('key_import', 'pkcs8', pkcs8.length, inner.importPrivateKey(pkcs8)),
+    sign: (a, key, data) => listed('sign', a, data.length, inner.sign(a, key, data)),
+    verify: (a, key, data, sig) => listed('verify', a, data.length, inner.verify(a, key, data, sig)),
   };
 }

@@ -1,11 +1,10 @@
 import type { Simulator, Wait } from '../kernel/index.js';
-import { GenericPayload, type Delay } from '../tlm/index.js';
+import { PayloadPool, type Delay, type GenericPayload } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { HandshakeEngineSkeleton, type HandshakeEngineParams } from '../../generated/tlm/index.js';
 import { CryptoCommand, HandshakeWork } from './commands.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
-import { transport } from './transport.js';
 
 /**
  * The handshake engine: for each piece of handshake work, a lane (one of
@@ -13,9 +12,14 @@ import { transport } from './transport.js';
  * with the work's key exchange, signature, hash and HKDF operations, a key
  * install per traffic key, then the flight goes back to the record layer.
  */
+/** A pooled command's operations between uses. */
+const NO_OPS: readonly never[] = Object.freeze([]);
+
 export class HandshakeEngine extends HandshakeEngineSkeleton {
   private readonly lanes: Lanes;
   private readonly messageCost: number;
+  /** Crypto commands and key installs: each payload held while its transport runs (engines work concurrently), then reused. */
+  readonly #requests = new PayloadPool();
 
   constructor(sim: Simulator, env: ModelEnv, name = 'handshakeEngine', params: Partial<HandshakeEngineParams> = {}, parent?: Module) {
     super(sim, name, params, parent);
@@ -34,20 +38,34 @@ export class HandshakeEngine extends HandshakeEngineSkeleton {
     if (left > 0) yield left;
     else if (left < 0) yield* this.lanes.serve(this.sim, service);
     delay.value = 0;
+    // b_transport written out (DESIGN.md, "b_transport without a generator"), on pooled payloads: no payload, extension map or generator per request
+    const annotated = { value: 0 };
     if (work.ops.length > 0) {
-      const command = new GenericPayload();
+      const command = this.#requests.acquire();
       command.command = 'write';
       command.address = work.connection;
-      command.setExtension(CryptoCommand.of(work.ops));
-      yield* transport(this.crypto, command);
+      const c = command.getExtension(CryptoCommand) ?? CryptoCommand.of(NO_OPS);
+      c.ops = work.ops;
+      command.setExtension(c);
+      if (!this.crypto.bTransportNow(command, annotated)) yield* this.crypto.bTransport(command, annotated);
+      c.ops = NO_OPS; // the pooled command keeps its extension, not the operations
+      command.release();
+      if (annotated.value > 0) yield annotated.value;
     }
     for (let i = 0; i < work.keysInstalled; i++) {
-      const install = new GenericPayload();
+      const install = this.#requests.acquire();
       install.command = 'write';
       install.address = work.connection;
-      yield* transport(this.keys, install);
+      annotated.value = 0;
+      if (!this.keys.bTransportNow(install, annotated)) yield* this.keys.bTransport(install, annotated);
+      install.release();
+      if (annotated.value > 0) yield annotated.value;
     }
-    if (work.outbound !== undefined) yield* transport(this.flights, gp);
+    if (work.outbound !== undefined) {
+      annotated.value = 0;
+      if (!this.flights.bTransportNow(gp, annotated)) yield* this.flights.bTransport(gp, annotated);
+      if (annotated.value > 0) yield annotated.value;
+    }
     gp.responseStatus = 'ok';
   }
 }

@@ -1,5 +1,5 @@
 import type { Simulator, Wait } from '../kernel/index.js';
-import { GenericPayload, type Delay } from '../tlm/index.js';
+import { GenericPayload, PayloadPool, type Delay } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { KeyManagerSkeleton, type KeyManagerParams } from '../../generated/tlm/index.js';
 import { computeLanes, type ModelEnv } from './env.js';
@@ -23,6 +23,8 @@ export class KeyManager extends KeyManagerSkeleton {
 
   /** The memory access of the path without a generator (nothing keeps it past the call). */
   readonly #access = new GenericPayload();
+  /** The generator path's memory accesses: each held while its generator waits, then reused. */
+  readonly #accesses = new PayloadPool();
 
   /**
    * A read with no delay of its own: the slot's memory access, whose wait
@@ -50,12 +52,13 @@ export class KeyManager extends KeyManagerSkeleton {
       else if (left < 0) yield* this.lanes.serve(this.sim, service);
     } else if (delay.value > 0) yield delay.value;
     delay.value = 0;
-    const access = new GenericPayload();
+    const access = this.#accesses.acquire();
     access.command = gp.command;
     access.address = KEY_BASE + (gp.address % this.params.keySlots) * 64;
     access.dataLength = 64;
-    const annotated = { value: 0 }; // transport() inlined (see transport.ts)
+    const annotated = { value: 0 }; // b_transport written out (DESIGN.md, "b_transport without a generator")
     if (!this.memory.bTransportNow(access, annotated)) yield* this.memory.bTransport(access, annotated);
+    access.release();
     if (annotated.value > 0) yield annotated.value;
     gp.responseStatus = 'ok';
   }

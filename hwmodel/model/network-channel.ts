@@ -19,8 +19,14 @@ const UDP_OVERHEAD = 28;
 export class NetworkChannel extends NetworkChannelSkeleton {
   private readonly link: NetworkLink;
   private readonly activity: ModuleActivity | undefined;
-  /** Datagrams in flight, in delivery order (reorder is off), from `head` on. */
-  private queue: { readonly at: SimTime; readonly gp: GenericPayload }[] = [];
+  /**
+   * Datagrams in flight, in delivery order (reorder is off), from `head` on:
+   * each one's payload and delivery time, in two arrays (no object per
+   * datagram). A pooled payload (one with a memory manager) is acquired
+   * while queued and released once delivered.
+   */
+  private queue: GenericPayload[] = [];
+  private queueAt: SimTime[] = [];
   private head = 0;
   private readonly arrival: SimEvent;
   /** The delivery thread's delay (it makes one call at a time). */
@@ -78,7 +84,9 @@ export class NetworkChannel extends NetworkChannelSkeleton {
     // Deliveries never overtake (reorder off): the queue stays sorted, and a datagram queued behind others changes
     // nothing the delivery thread waits for (the first one's time). Only one into an empty queue wakes it.
     const idle = this.head === this.queue.length;
-    this.queue.push({ at: d.deliveryTime, gp });
+    if (gp.hasMm) gp.acquire();
+    this.queue.push(gp);
+    this.queueAt.push(d.deliveryTime);
     if (idle) this.arrival.notify();
   }
 
@@ -93,24 +101,27 @@ export class NetworkChannel extends NetworkChannelSkeleton {
 
   private *deliver(): Generator<Wait, void, void> {
     for (;;) {
-      const next = this.queue[this.head];
-      if (next === undefined) {
+      const gp = this.queue[this.head];
+      if (gp === undefined) {
         yield this.arrival;
         continue;
       }
-      if (next.at > this.sim.now) {
-        yield next.at - this.sim.now; // what is queued meanwhile is due later
+      const at = this.queueAt[this.head]!;
+      if (at > this.sim.now) {
+        yield at - this.sim.now; // what is queued meanwhile is due later
         continue;
       }
       this.head++;
       if (this.head > 1024 && this.head * 2 > this.queue.length) {
         this.queue = this.queue.slice(this.head); // drop what went out, now and then, not per datagram
+        this.queueAt = this.queueAt.slice(this.head);
         this.head = 0;
       }
-      // transport() inlined (see transport.ts); one delay for the thread's calls, each finished before the next
+      // b_transport written out (DESIGN.md, "b_transport without a generator"); one delay for the thread's calls, each finished before the next
       const annotated = this.#annotated;
       annotated.value = 0;
-      if (!this.peerRx.bTransportNow(next.gp, annotated)) yield* this.peerRx.bTransport(next.gp, annotated);
+      if (!this.peerRx.bTransportNow(gp, annotated)) yield* this.peerRx.bTransport(gp, annotated);
+      if (gp.hasMm) gp.release(); // delivered: the receiver kept the bytes, not the payload
       if (annotated.value > 0) yield annotated.value;
     }
   }

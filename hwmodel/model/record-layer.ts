@@ -1,5 +1,5 @@
 import { fromMs, timeoutOr, toMs, type SimTime, type Simulator, type Wait } from '../kernel/index.js';
-import { GenericPayload, TlmSync, type Delay, type PhaseRef, type SyncEnum } from '../tlm/index.js';
+import { GenericPayload, PayloadPool, TlmSync, type Delay, type PhaseRef, type SyncEnum } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { RecordLayerSkeleton, type RecordLayerParams } from '../../generated/tlm/index.js';
 import { ConnectionStateError, type DtlsConnection } from '../../runtime/connection/connection.js';
@@ -46,6 +46,8 @@ export interface RecordLayerObserver {
  */
 export class RecordLayer extends RecordLayerSkeleton {
   private readonly endpoints = new Map<number, Endpoint>();
+  /** The outbound datagrams' payloads: each held while it is sent and while the network channel has it in flight. */
+  readonly #datagrams = new PayloadPool();
   private readonly lanes: Lanes;
   private readonly recordCost: number;
   /**
@@ -234,7 +236,7 @@ export class RecordLayer extends RecordLayerSkeleton {
         const left = this.lanes.book(this.sim, plan.inboundService);
         if (left > 0) yield left;
         else if (left < 0) yield* this.lanes.serve(this.sim, plan.inboundService);
-        // The key read and the crypto command written out in place (no helper generator; see transport.ts).
+        // The key read and the crypto command written out in place (no helper generator: DESIGN.md, "b_transport without a generator").
         if (!this.keys.bTransportNow(keyRead(scratch), scratch.delay)) yield* this.keys.bTransport(scratch.key, scratch.delay);
         if (scratch.delay.value > 0) yield scratch.delay.value;
         if (scratch.inbound.length > 0) {
@@ -404,7 +406,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       if (delay.value > 0) yield delay.value;
     }
     for (const d of out.datagrams) {
-      const gp = new GenericPayload();
+      const gp = this.#datagrams.acquire();
       gp.command = 'write';
       gp.address = out.connection;
       // Handed on as it is: pollTransmit gives each datagram away (a sealed record's own bytes). Were a
@@ -415,6 +417,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       this.observer?.sent?.(out.connection, gp.data);
       delay.value = 0;
       if (!this.transmit.bTransportNow(gp, delay)) yield* this.transmit.bTransport(gp, delay);
+      gp.release();
       if (delay.value > 0) yield delay.value;
     }
   }

@@ -286,7 +286,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
         gp.address = index;
         gp.data = data.subarray(n * payloadBytes, (n + 1) * payloadBytes);
         gp.dataLength = payloadBytes;
-        delay.value = 0; // transport() inlined (see transport.ts)
+        delay.value = 0; // b_transport written out (DESIGN.md, "b_transport without a generator")
         if (!appSocket.bTransportNow(gp, delay)) yield* appSocket.bTransport(gp, delay);
         if (delay.value > 0) yield delay.value;
       }
