@@ -10,16 +10,21 @@
  * baseline does exactly the protocol work of the simulation, 100
  * connections open at once as in the simulation, not one after another.
  * What only the model needs is left out: the `stats` the record layer reads
- * after each call to learn the messages and records it charges for.
+ * after each call to learn the messages and records it charges for. What
+ * the simulated application does is kept: a client's records are sent from
+ * one buffer of its payloads made at its first send (`payloads`, as the
+ * simulation's send thread makes it), not from the recorded arrays, which
+ * would give the baseline its data for free.
  */
 import { DtlsConnection } from '../runtime/connection/connection.js';
 import { CryptoOpLog } from '../hwmodel/model/crypto-ops.js';
 import { SideConnections, type EnterConnection } from '../hwmodel/model/routed-crypto.js';
-import { sideConnections, type Workload } from '../hwmodel/model/scenario.js';
+import { payloads, sideConnections, type Workload } from '../hwmodel/model/scenario.js';
 
 /** What the model calls on a connection. */
 const METHODS = ['connect', 'receive', 'send', 'close', 'handleTimeout', 'pollTransmit', 'pollEvent', 'pollTimeout'] as const;
 type Method = (typeof METHODS)[number];
+export const SEND = METHODS.indexOf('send');
 
 /** One recorded call: connection number (creation order), the method (index into METHODS), its arguments. */
 interface Call {
@@ -85,7 +90,8 @@ export function recordCalls(run: () => void): CallLog {
 export function replayCalls(w: Workload, log: CallLog): number {
   const t0 = performance.now();
   const sides = { client: sideConnections(w, 'client'), server: sideConnections(w, 'server') };
-  const conns: { c: DtlsConnection; enter: EnterConnection; log: CryptoOpLog }[] = [];
+  const conns: { c: DtlsConnection; enter: EnterConnection; log: CryptoOpLog; side: 'client' | 'server'; index: number; data?: Uint8Array; sent: number }[] =
+    [];
   let made = 0;
   for (const call of log.calls) {
     while (made <= call.connection && made < log.connections.length) {
@@ -93,16 +99,25 @@ export function replayCalls(w: Workload, log: CallLog): number {
       const ops = new CryptoOpLog();
       const enter = sides[side].enterer(index, ops);
       enter();
-      conns.push({ c: side === 'client' ? DtlsConnection.client(sides.client.options) : DtlsConnection.server(sides.server.options), enter, log: ops });
+      const c = side === 'client' ? DtlsConnection.client(sides.client.options) : DtlsConnection.server(sides.server.options);
+      conns.push({ c, enter, log: ops, side, index, sent: 0 });
     }
     const conn = conns[call.connection]!;
     const c = conn.c as unknown as Record<Method, (...args: unknown[]) => unknown>;
     conn.enter();
-    c[METHODS[call.method]!]!(...call.args);
+    if (call.method === SEND && conn.side === 'client') c.send!(nextPayload(w, conn));
+    else c[METHODS[call.method]!]!(...call.args);
     if (call.method <= 4) conn.log.take(); // the model takes each call's operations
   }
   const ms = performance.now() - t0;
   for (const { c } of conns)
     if (c.state !== 'closed') throw new Error(`replay: a connection ended ${c.state}, not closed (the replay diverged from the recording)`);
   return ms;
+}
+
+/** A client's next record, as the simulation's send thread gives it: payload n of one buffer made at the first send. */
+export function nextPayload(w: Workload, conn: { readonly index: number; data?: Uint8Array; sent: number }): Uint8Array {
+  conn.data ??= payloads(w, conn.index, w.records);
+  const n = conn.sent++;
+  return conn.data.subarray(n * w.payloadBytes, (n + 1) * w.payloadBytes);
 }
