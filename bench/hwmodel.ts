@@ -40,11 +40,27 @@ import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 const TARGET = 1_000_000;
 /**
  * Alternating rounds of the overhead part: `DTLS13_BENCH_HWMODEL_ROUNDS`
- * (default 25; on this shared machine single rounds' ratios range from 0.7
- * to 2.2, and the median of 3 rounds moved by ±0.15 between runs, of 9 and
- * 15 by ±0.05).
+ * (default 30, five passes over the six orders of the three parts; on this
+ * shared machine single rounds' ratios range from 0.7 to 2.2, and the
+ * median of 3 rounds moved by ±0.15 between runs, of 9 and 15 by ±0.05).
  */
-const ROUNDS = positiveInt('DTLS13_BENCH_HWMODEL_ROUNDS', 25);
+const ROUNDS = positiveInt('DTLS13_BENCH_HWMODEL_ROUNDS', 30);
+/**
+ * The orders the overhead parts run in, round after round: every order of
+ * the three once per six rounds, so that within a round each part directly
+ * follows each other part equally often. (Rotating one order, as before,
+ * put the same part before each part in two rounds of three: the replay
+ * ran right after the simulation, with the collector still at the
+ * simulation's garbage, in two thirds of the rounds.)
+ */
+const ORDERS = [
+  [0, 1, 2],
+  [0, 2, 1],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
+] as const;
 /** Untimed rounds of all three parts before the timed ones. */
 const WARMUP_ROUNDS = 4;
 /** Rounds that clock the time inside DtlsConnection calls (the simulation's own time is the rest). */
@@ -190,10 +206,9 @@ export function kernelRate(log: (line: string) => void): void {
   const ordered: { wallMs: number; cpuMs: number }[] = [];
   const sequential: { wallMs: number; cpuMs: number }[] = [];
   const load = loadavg()[0]!;
-  // The parts take turns going first: each round starts one place further along (simulation, ordered, sequential;
-  // then ordered, sequential, simulation; ...), so each part follows each other part equally often. In a fixed
-  // order a part always runs while the collector still works on the garbage of the same predecessor (in another
-  // thread: process CPU time counts it), which favoured or penalised one part in every round alike.
+  // The parts run in every order in turn (ORDERS): a part runs while the collector may still work on its
+  // predecessor's garbage (in another thread: process CPU time counts it), so each part must follow each other part
+  // equally often, or one part is favoured or penalised in most rounds alike.
   const parts = [
     () => {
       const s = timed(scenario);
@@ -202,7 +217,7 @@ export function kernelRate(log: (line: string) => void): void {
     () => ordered.push(timed(() => replayCalls(w, calls))),
     () => sequential.push(timed(() => replay(w, CONNECTIONS))),
   ];
-  for (let r = 0; r < ROUNDS; r++) for (let k = 0; k < parts.length; k++) parts[(r + k) % parts.length]!();
+  for (let r = 0; r < ROUNDS; r++) for (const k of ORDERS[r % ORDERS.length]!) parts[k]!();
   // The split into protocol and the simulation's own time, in rounds of their own after the ratios: wrapping
   // DtlsConnection's methods to clock them costs time and changes the prototype the other parts run on.
   const clocked: { wallMs: number; protocolMs: number }[] = [];
