@@ -377,7 +377,6 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
   }
 }
 
-/** The model's figures for `c`: the software platform (one CPU for both ends, no network delay), the same clients at time 0. */
 /** The model's figures for `c`: the software platform (one CPU for both ends, no network delay) with sockets, the same clients at time 0. */
 function udpPrediction(c: UdpCase, identity: SimIdentity, profile: TimingProfile, seed: number): UdpFigures {
   const p = simulate({
