@@ -18,6 +18,8 @@ import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 import { connectUdp } from '../runtime/node/client.js';
 import { DatagramIo } from '../runtime/node/datagram-io.js';
 import { DtlsUdpServer } from '../runtime/node/server.js';
+import { cpuTime } from '../hwmodel/calibrate/clock.js';
+import { median } from '../hwmodel/calibrate/stats.js';
 import type { SimIdentity } from '../hwmodel/model/identity.js';
 
 /** What the split is measured on. */
@@ -37,17 +39,6 @@ export interface SocketSplit {
   /** Datagrams per handshake the server's socket took by recvmmsg beyond the one node:dgram delivered (median of the rounds). */
   readonly drainedPerHandshake: number;
 }
-
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 type ToServer =
   | { readonly type: 'listen'; readonly suite: SupportedCipherSuite; readonly group: KeyExchangeGroup; readonly certificate: SimIdentity['certificate'] }
@@ -94,11 +85,11 @@ async function serverProcess(): Promise<void> {
         });
         const io = DatagramIo.of(server!.socket).counts;
         const before = { drains: io.drains, drained: io.drainedDatagrams };
-        const c0 = cpuMs();
+        const c0 = cpuTime();
         send({ type: 'ready' });
         await opened; // no polling: an idle wait costs this process no CPU
         await Promise.all(sides);
-        const cpu = cpuMs() - c0;
+        const cpu = cpuTime() - c0;
         stop();
         send({ type: 'done', cpuMs: cpu, drains: io.drains - before.drains, drained: io.drainedDatagrams - before.drained });
       } else {
@@ -117,10 +108,10 @@ function inMemory(c: SplitCase, identity: SimIdentity, n: number): { server: num
   let totalMs = 0;
   let serverCalls = 0;
   const one = (timed: boolean): void => {
-    const t0 = cpuMs();
+    const t0 = cpuTime();
     const server = DtlsConnection.server({ ...options, certificate: identity.certificate, tickets: 0 });
     const client = DtlsConnection.client({ ...options, trustAnchors: identity.trustAnchors, serverName: identity.serverName });
-    const s0 = cpuMs();
+    const s0 = cpuTime();
     if (timed) serverMs += s0 - t0; // creating the server's connection (the UDP server does it for a ClientHello)
     const toServer: Uint8Array[] = [];
     const toClient: Uint8Array[] = [];
@@ -131,11 +122,11 @@ function inMemory(c: SplitCase, identity: SimIdentity, n: number): { server: num
       for (let k = 0; (toServer.length > 0 || toClient.length > 0) && k < 64; k++) {
         const a = toServer.shift();
         if (a !== undefined) {
-          const s = cpuMs();
+          const s = cpuTime();
           server.receive(a, 0);
           drain(server, toClient);
           if (timed) {
-            serverMs += cpuMs() - s;
+            serverMs += cpuTime() - s;
             serverCalls++;
           }
         }
@@ -153,14 +144,14 @@ function inMemory(c: SplitCase, identity: SimIdentity, n: number): { server: num
     client.close(); // as each UDP client does once connected
     drain(client, toServer);
     exchange();
-    if (timed) totalMs += cpuMs() - t0;
+    if (timed) totalMs += cpuTime() - t0;
   };
   for (let i = 0; i < 300; i++) one(false);
   for (let i = 0; i < n; i++) one(true);
   // One clock read per timed server call lands inside its bracket, another outside it: take both out of each end.
-  const r0 = cpuMs();
-  for (let i = 0; i < 10_000; i++) cpuMs();
-  const readMs = (cpuMs() - r0) / 10_000;
+  const r0 = cpuTime();
+  for (let i = 0; i < 10_000; i++) cpuTime();
+  const readMs = (cpuTime() - r0) / 10_000;
   const server = serverMs - serverCalls * readMs;
   const client = totalMs - serverMs - (serverCalls + 1) * readMs;
   return { server: (server * 1000) / n, client: (client * 1000) / n };
@@ -193,7 +184,7 @@ export async function measureSocketSplit(c: SplitCase, identity: SimIdentity, da
       const ready = await ask({ type: 'round', clients: c.clients });
       if (ready.type !== 'ready') throw new Error('the server process did not start the round');
       const done = new Promise<FromServer>((resolve) => replies.push(resolve));
-      const c0 = cpuMs();
+      const c0 = cpuTime();
       await Promise.all(
         Array.from({ length: c.clients }, async () => {
           const conn = connectUdp({
@@ -208,7 +199,7 @@ export async function measureSocketSplit(c: SplitCase, identity: SimIdentity, da
           await conn.closed;
         }),
       );
-      const client = cpuMs() - c0;
+      const client = cpuTime() - c0;
       const d = await done;
       if (d.type !== 'done') throw new Error('the server process did not finish the round');
       drains.push(d.drained / c.clients);

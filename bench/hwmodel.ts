@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { cpuTime } from '../hwmodel/calibrate/clock.js';
 import { calibrateAndValidate, type TimingValidation, type ValidationTarget } from '../hwmodel/calibrate/index.js';
 import { CryptoOpLog } from '../hwmodel/model/crypto-ops.js';
 import { makeSimIdentity, type SimIdentity } from '../hwmodel/model/identity.js';
@@ -176,9 +177,9 @@ function clockProtocol(): ProtocolClock {
 /** Wall and CPU time of `run`, ms. */
 function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number } {
   const w0 = performance.now();
-  const c0 = cpuMs();
+  const c0 = cpuTime();
   const value = run();
-  return { value, wallMs: performance.now() - w0, cpuMs: cpuMs() - c0 };
+  return { value, wallMs: performance.now() - w0, cpuMs: cpuTime() - c0 };
 }
 
 export function kernelRate(log: (line: string) => void): void {
@@ -283,10 +284,6 @@ const REPETITIONS = 3;
  * the same clock; the wall-clock UDP figures are printed beside them.
  */
 const CLOCK = 'cpu' as const;
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 /** One real-UDP configuration the model predicts: no UDP run is fitted (the Ed25519 and P-384 ones are outside the in-memory fit too). */
 interface UdpCase {
@@ -346,7 +343,7 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
   const stopListening = server.onConnection((endpoint) => serverSides.push(endpoint.closed));
   try {
     const t0 = DtlsEndpoint.now();
-    const c0 = cpuMs();
+    const c0 = cpuTime();
     const latencies = await Promise.all(
       Array.from({ length: clients }, async () => {
         const conn = connectUdp({
@@ -357,7 +354,7 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
           handshakeTimeoutMs: 30_000,
         });
         await conn.handshake;
-        const at = { cpu: cpuMs() - c0, wall: DtlsEndpoint.now() - t0 }; // all opened at t0
+        const at = { cpu: cpuTime() - c0, wall: DtlsEndpoint.now() - t0 }; // all opened at t0
         conn.close();
         await conn.closed;
         return at;
@@ -365,7 +362,7 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
     );
     while (serverSides.length < clients) await new Promise((resolve) => setImmediate(resolve));
     await Promise.all(serverSides);
-    const total = { cpu: cpuMs() - c0, wall: DtlsEndpoint.now() - t0 };
+    const total = { cpu: cpuTime() - c0, wall: DtlsEndpoint.now() - t0 };
     const figures = (k: 'cpu' | 'wall'): UdpFigures => ({
       handshakesPerSecond: (clients * 1000) / total[k],
       meanLatencyMs: latencies.reduce((a, b) => a + b[k], 0) / clients,

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
 import { DtlsUdpServer } from '../runtime/node/server.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
+import { median } from './network/stats.js';
 
 /**
  * `npx tsx bench/scale.ts` (not a test): how many sessions one server
@@ -235,11 +236,6 @@ async function main(): Promise<void> {
     lastAt = at;
   }
   const percent = (f: number): string => `${(f * 100).toFixed(2)} %`;
-  const median = (xs: readonly number[]): number => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  };
   const steady = windows.length > 1 ? windows.slice(1) : windows;
   console.log(
     `  idle: ${last.size} sessions held for ${idleSeconds} s, server CPU per 10 s window ${windows.map(percent).join(', ')} of a core; ` +

@@ -1,13 +1,16 @@
 import { TlmExtension } from '../tlm/index.js';
 import type { CryptoOp } from './crypto-ops.js';
 
+/** An empty list of operations or datagrams, shared: a call or command with none allocates nothing. */
+export const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * A crypto engine command: the operations one request runs back to back (a
  * descriptor chain: the key schedule's HKDF steps, or one record's AEAD and
  * mask). The real operations already ran; the engine charges their time.
  */
 export class CryptoCommand extends TlmExtension {
-  ops: readonly CryptoOp[] = [];
+  ops: readonly CryptoOp[] = NONE;
 
   static of(ops: readonly CryptoOp[]): CryptoCommand {
     const c = new CryptoCommand();

@@ -2,7 +2,7 @@ import type { Simulator, Wait } from '../kernel/index.js';
 import { PayloadPool, type Delay, type GenericPayload } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { HandshakeEngineSkeleton, type HandshakeEngineParams } from '../../generated/tlm/index.js';
-import { CryptoCommand, HandshakeWork } from './commands.js';
+import { CryptoCommand, HandshakeWork, NONE } from './commands.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
 
@@ -12,9 +12,6 @@ import type { Lanes } from './lanes.js';
  * with the work's key exchange, signature, hash and HKDF operations, a key
  * install per traffic key, then the flight goes back to the record layer.
  */
-/** A pooled command's operations between uses. */
-const NO_OPS: readonly never[] = Object.freeze([]);
-
 export class HandshakeEngine extends HandshakeEngineSkeleton {
   private readonly lanes: Lanes;
   private readonly messageCost: number;
@@ -44,11 +41,11 @@ export class HandshakeEngine extends HandshakeEngineSkeleton {
       const command = this.#requests.acquire();
       command.command = 'write';
       command.address = work.connection;
-      const c = command.getExtension(CryptoCommand) ?? CryptoCommand.of(NO_OPS);
+      let c = command.getExtension(CryptoCommand); // a pooled command keeps its extension (sticky)
+      if (c === undefined) command.setExtension((c = new CryptoCommand()));
       c.ops = work.ops;
-      command.setExtension(c);
       if (!this.crypto.bTransportNow(command, annotated)) yield* this.crypto.bTransport(command, annotated);
-      c.ops = NO_OPS; // the pooled command keeps its extension, not the operations
+      c.ops = NONE; // the extension stays with the pooled command, the operations do not
       command.release();
       if (annotated.value > 0) yield annotated.value;
     }

@@ -4,7 +4,7 @@ import type { Module } from '../tlm/index.js';
 import { RecordLayerSkeleton, type RecordLayerParams } from '../../generated/tlm/index.js';
 import { ConnectionStateError, type DtlsConnection } from '../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import { CryptoCommand, HandshakeWork, type Outbound } from './commands.js';
+import { CryptoCommand, HandshakeWork, NONE, type Outbound } from './commands.js';
 import { CryptoOpLog, type CryptoOp } from './crypto-ops.js';
 import type { CallPlan, CallScratch, Endpoint } from './endpoint.js';
 import { computeLanes, type ModelEnv } from './env.js';
@@ -422,9 +422,6 @@ export class RecordLayer extends RecordLayerSkeleton {
     }
   }
 }
-
-/** What a call's empty list of operations or datagrams is. */
-const NONE: readonly never[] = Object.freeze([]);
 
 /** `store`'s first `n` entries as the list (the store itself, cut to `n`; NONE for none: see `sortCall`). */
 function filled<T>(store: T[], n: number): readonly T[] {

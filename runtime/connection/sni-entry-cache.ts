@@ -1,4 +1,4 @@
-import { BytesLru } from '../pki/bytes-lru.js';
+import { BytesLru, bytesKey } from '../pki/bytes-lru.js';
 import type { ServerCredentials } from './sni-selection.js';
 
 /**
@@ -56,5 +56,5 @@ function contentKey(value: unknown): string | undefined {
 }
 
 function part(bytes: Uint8Array): string {
-  return `${bytes.length}:${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')}`;
+  return `${bytes.length}:${bytesKey(bytes)}`;
 }

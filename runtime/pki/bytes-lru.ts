@@ -1,3 +1,8 @@
+/** `bytes` as a map key: one latin1 character per byte (V8 hashes and compares it by content). */
+export function bytesKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
 /**
  * A small least-recently-used map keyed by byte strings (a certificate's DER,
  * or two of them joined): at most `capacity` entries, the least recently
@@ -14,7 +19,7 @@ export class BytesLru<V> {
 
   /** The key for `bytes` (one character per byte). */
   keyOf(bytes: Uint8Array): string {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    return bytesKey(bytes);
   }
 
   get(key: string): V | undefined {

@@ -28,9 +28,9 @@ export function hostNameProblem(name: string): string | undefined {
  * connection uses everywhere: in server_name, against the certificate and
  * against a resumption ticket's name.
  *
- * - An IP address literal (RFC 9525 §6.2) stays an address, in its canonical form: brackets and
- *   an IPv6 zone index are dropped, and it is never sent as server_name
- *   (RFC 6066 §3).
+ * - An IP address literal (RFC 9525 §6.2) stays an address, in its
+ *   canonical form: brackets and an IPv6 zone index are dropped, and it is
+ *   never sent as server_name (RFC 6066 §3).
  * - A DNS name is lower-cased, loses one trailing dot, and an
  *   internationalized name is turned into A-labels (RFC 5890 §2.3.2.1,
  *   IDNA as in the WHATWG URL standard), since server_name carries ASCII

@@ -3,9 +3,10 @@ import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { nextMessage, pemIdentity } from '../api/fixtures.js';
 
 /**
- * Per-host admission follows a session that migrates (RFC 9146 §6, RFC 9853):
- * with one session per host allowed, a session that moved from 127.0.0.1 to
- * 127.0.0.2 leaves room for a new one from 127.0.0.1 and fills 127.0.0.2's.
+ * Per-host admission follows a session that migrates to a validated path
+ * (RFC 9146 §6, RFC 9853): with one session per host allowed, a session that
+ * moved from 127.0.0.1 to 127.0.0.2 leaves room for a new one from 127.0.0.1
+ * and fills 127.0.0.2's. Without RRC it stays with the host that made it.
  */
 
 const id = pemIdentity('localhost');
@@ -16,6 +17,21 @@ async function exchange(client: DtlsSession, text: string): Promise<string> {
   return (await reply).toString();
 }
 
+/** An echo server on 127.0.0.1 with 4-byte CIDs and one session per host (RRC by default, or none), counting the migrations it sees. */
+async function echoServer(withRrc: boolean) {
+  const rrc = withRrc ? {} : { rrc: false };
+  let migrations = 0;
+  const endpoint = listen(
+    (s) => {
+      s.onmigrate = () => migrations++;
+      s.onmessage = (data) => s.send(`echo ${data.toString()}`);
+    },
+    { cert: id.cert, key: id.key, host: '127.0.0.1', cid: 4, ...rrc, maxSessionsPerHost: 1 },
+  );
+  const { port } = await endpoint.listening;
+  return { endpoint, port, migrated: () => migrations > 0, options: { ca: [id.ca], servername: 'localhost', cid: 4, ...rrc } };
+}
+
 async function until(condition: () => boolean): Promise<void> {
   for (let waited = 0; !condition(); waited += 10) {
     if (waited > 5000) throw new Error('the condition did not come true within 5 s');
@@ -24,16 +40,7 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 test('a migrated session counts against the host it moved to, not the one it came from', async (t) => {
-  let migrated = 0;
-  const endpoint = listen(
-    (s) => {
-      s.onmigrate = () => migrated++;
-      s.onmessage = (data) => s.send(`echo ${data.toString()}`);
-    },
-    { cert: id.cert, key: id.key, host: '127.0.0.1', cid: 4, maxSessionsPerHost: 1 },
-  );
-  const { port } = await endpoint.listening;
-  const options = { ca: [id.ca], servername: 'localhost', cid: 4 };
+  const { endpoint, port, migrated, options } = await echoServer(true);
   const first = connect('127.0.0.1', port, options);
   const others: DtlsSession[] = [];
   try {
@@ -48,7 +55,7 @@ test('a migrated session counts against the host it moved to, not the one it cam
 
     await first.rebind('127.0.0.2');
     t.is(await exchange(first, 'b'), 'echo b');
-    await until(() => migrated > 0);
+    await until(migrated);
     t.is(await exchange(first, 'c'), 'echo c');
 
     // Now 127.0.0.1 has room again, and 127.0.0.2 is full.
@@ -69,23 +76,14 @@ test('a migrated session counts against the host it moved to, not the one it cam
 test('without RRC a migrated session keeps counting against the host that made it: an unvalidated address cannot take or free a share', async (t) => {
   // Without return routability checks any holder of the session's keys can move it onto a spoofed address (RFC 9146
   // §6): moving the count with it would let a client free its own host's share and fill a victim's.
-  let migrated = 0;
-  const endpoint = listen(
-    (s) => {
-      s.onmigrate = () => migrated++;
-      s.onmessage = (data) => s.send(`echo ${data.toString()}`);
-    },
-    { cert: id.cert, key: id.key, host: '127.0.0.1', cid: 4, rrc: false, maxSessionsPerHost: 1 },
-  );
-  const { port } = await endpoint.listening;
-  const options = { ca: [id.ca], servername: 'localhost', cid: 4, rrc: false };
+  const { endpoint, port, migrated, options } = await echoServer(false);
   const first = connect('127.0.0.1', port, options);
   const others: DtlsSession[] = [];
   try {
     await first.opened;
     await first.rebind('127.0.0.2');
     t.is(await exchange(first, 'b'), 'echo b');
-    await until(() => migrated > 0);
+    await until(migrated);
     const refusedBefore = endpoint.stats.serverRefusedCount;
     // 127.0.0.1 is still full; 127.0.0.2 was not filled by the move.
     const fromOld = connect('127.0.0.1', port, { ...options, handshakeTimeout: 1000 });

@@ -12,7 +12,7 @@ import { resolveCredentials, SecureContext, type CredentialOptions, type SecureC
 import type { UdpServerOptions } from '../server.js';
 import { lenientVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
-import { BytesLru } from '../../pki/bytes-lru.js';
+import { BytesLru, bytesKey } from '../../pki/bytes-lru.js';
 
 /** node:dtls's default and bounds for `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = 1200;
@@ -248,7 +248,7 @@ const SNI_CONTENT_ENTRIES = 64;
  */
 function contentKey(value: unknown): string | undefined {
   if (typeof value === 'string') return `s${value.length}:${value}`;
-  if (value instanceof Uint8Array) return `b${value.length}:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1')}`;
+  if (value instanceof Uint8Array) return `b${value.length}:${bytesKey(value)}`;
   if (typeof value === 'number' || typeof value === 'boolean') return `v${String(value)};`;
   if (Array.isArray(value)) {
     let key = `a${value.length}[`;
