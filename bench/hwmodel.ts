@@ -1,22 +1,17 @@
 import { loadavg } from 'node:os';
 import { cpuTime } from '../hwmodel/calibrate/clock.js';
-import { calibrateAndValidate, type TimingValidation, type ValidationTarget } from '../hwmodel/calibrate/index.js';
+import { calibrate, calibrateAndValidate, type TimingValidation, type ValidationTarget } from '../hwmodel/calibrate/index.js';
 import { CryptoOpLog } from '../hwmodel/model/crypto-ops.js';
 import { makeSimIdentity, type SimIdentity } from '../hwmodel/model/identity.js';
 import { payload, sideConnections, type Workload } from '../hwmodel/model/scenario.js';
 import { recordCalls, replayCalls } from './hwmodel-replay.js';
 import { fitSocketCosts, type SocketCosts } from './hwmodel-socket-fit.js';
+import { UdpRoundProcess, UDP_PROCESS_ARGS, type UdpCase, type UdpFigures, type UdpMeasurement } from './hwmodel-udp.js';
 import { measureSocketSplit } from './hwmodel-socket-split.js';
 import { simulate } from '../hwmodel/model/simulate.js';
 import { DtlsConnection } from '../runtime/connection/connection.js';
 import { formatRate } from './harness.js';
-import { nodeProvider } from '../runtime/crypto/node/index.js';
-import { connectUdp } from '../runtime/node/client.js';
-import { DtlsEndpoint } from '../runtime/node/endpoint.js';
-import { DtlsUdpServer } from '../runtime/node/server.js';
 import type { TimingProfile } from '../hwmodel/timing/index.js';
-import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
-import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 
 /**
  * The hardware model:
@@ -285,13 +280,6 @@ const REPETITIONS = 3;
  */
 const CLOCK = 'cpu' as const;
 
-/** One real-UDP configuration the model predicts: no UDP run is fitted (the Ed25519 and P-384 ones are outside the in-memory fit too). */
-interface UdpCase {
-  readonly suite: SupportedCipherSuite;
-  readonly group: KeyExchangeGroup;
-  readonly kind: 'ed25519' | 'p256';
-  readonly clients: number;
-}
 /**
  * The UDP configuration the host's socket cost per datagram is fitted on
  * (`processing.datagramUs`: what a real UDP server pays beyond the in-memory
@@ -305,74 +293,6 @@ const UDP_CASES: readonly UdpCase[] = [
   { suite: 'tls_aes_256_gcm_sha384', group: 'secp384r1', kind: 'ed25519', clients: 100 },
   { suite: 'tls_chacha20_poly1305_sha256', group: 'secp256r1', kind: 'p256', clients: 100 },
 ];
-
-interface UdpFigures {
-  readonly handshakesPerSecond: number;
-  readonly meanLatencyMs: number;
-}
-
-/** A real UDP round on both clocks: the process's CPU time (judged) and the wall clock (for reference). */
-interface UdpMeasurement {
-  readonly cpu: UdpFigures;
-  readonly wall: UdpFigures;
-}
-
-/** One round of real UDP: a server and `c.clients` clients in this process (one event loop: one CPU, as the software platform), all opened at once. */
-async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients): Promise<UdpMeasurement> {
-  // Loopback loses nothing; a long first retransmit timeout keeps a busy spell of this shared machine from
-  // retransmitting flights (which the model, whose handshakes take simulated milliseconds, never does).
-  const common = { provider: nodeProvider, cipherSuites: [c.suite], groups: [c.group], retransmission: { initialTimeout: 30_000 } };
-  const server = await DtlsUdpServer.listen({
-    ...common,
-    certificate: identity.certificate,
-    cookies: false, // the model has no HelloRetryRequest round trip
-    tickets: 0, // nor session tickets (the model's workload)
-    maxHandshakes: 10_000,
-    maxConnectionsPerHost: 10_000,
-    maxHandshakesPerHost: 10_000,
-  });
-  // The round ends when the server has handled every client's last flight and close_notify too, as a simulated
-  // run ends (every connection closed on both sides). Ended when the clients were done, a round left the server's
-  // share of them unhandled (the event loop served all clients' flights before the server's socket again, and the
-  // server closed with their Finished and close_notify still queued), which the model charges: its round carried
-  // about 17 % more work than the measured one, absorbed by the socket-cost fit. Those datagrams arrive while the
-  // server is busy with the clients' flights: with the default receive buffer (208 KiB here) a 200-client round
-  // lost 144 of its 400 and left 72 server handshakes open; 4 MiB (the kernel's rmem_max here) loses none.
-  server.socket.setRecvBufferSize(4 * 1024 * 1024);
-  const serverSides: Promise<unknown>[] = [];
-  const stopListening = server.onConnection((endpoint) => serverSides.push(endpoint.closed));
-  try {
-    const t0 = DtlsEndpoint.now();
-    const c0 = cpuTime();
-    const latencies = await Promise.all(
-      Array.from({ length: clients }, async () => {
-        const conn = connectUdp({
-          ...common,
-          port: server.address.port,
-          trustAnchors: identity.trustAnchors,
-          serverName: identity.serverName,
-          handshakeTimeoutMs: 30_000,
-        });
-        await conn.handshake;
-        const at = { cpu: cpuTime() - c0, wall: DtlsEndpoint.now() - t0 }; // all opened at t0
-        conn.close();
-        await conn.closed;
-        return at;
-      }),
-    );
-    while (serverSides.length < clients) await new Promise((resolve) => setImmediate(resolve));
-    await Promise.all(serverSides);
-    const total = { cpu: cpuTime() - c0, wall: DtlsEndpoint.now() - t0 };
-    const figures = (k: 'cpu' | 'wall'): UdpFigures => ({
-      handshakesPerSecond: (clients * 1000) / total[k],
-      meanLatencyMs: latencies.reduce((a, b) => a + b[k], 0) / clients,
-    });
-    return { cpu: figures('cpu'), wall: figures('wall') };
-  } finally {
-    stopListening();
-    await server.close();
-  }
-}
 
 /** The model's figures for `c`: the software platform (one CPU for both ends, no network delay) with sockets, the same clients at time 0. */
 function udpPrediction(c: UdpCase, identity: SimIdentity, profile: TimingProfile, seed: number): UdpFigures {
@@ -402,9 +322,19 @@ function datagramsPerHandshake(c: UdpCase, identity: SimIdentity): number {
  * UDP rounds per calibration repetition: in each, the fit case and then each
  * held-out case once (the median over every repetition's fit rounds is the
  * fit). Single rounds range from half to twice the median on this shared
- * machine; with 4 (12 in all) a case's median moved by ±5 % from run to run.
+ * machine; with 4 (12 in all) a case's median moved by ±5 % from run to run,
+ * with 6 (18) the 60-client latency's (the smallest round: 40 ms of CPU to
+ * the mean completion, where one scavenge is 5–12 ms) by ±10 %.
  */
-const UDP_ROUNDS = 6;
+const UDP_ROUNDS = 12;
+/**
+ * Full rounds of every case the UDP process runs before the first measured
+ * one (about 2,800 handshakes, 5 s of CPU): a fresh process's first twenty
+ * 60-client rounds took 1.4–2 times the CPU of later ones (its code still
+ * being optimised), and with one 10-client round per case the fit's first
+ * rounds came out at three times the datagram cost of the later ones.
+ */
+const UDP_WARMUP_ROUNDS = 5;
 
 /** Per UDP case, per round: measured and predicted figures. */
 type UdpRows = { measured: UdpMeasurement; predicted: UdpFigures }[][];
@@ -438,7 +368,13 @@ interface UdpRounds {
  * of samples still to collect), they came out slow and put the held-out
  * cheap handshakes 15–20 % slow.
  */
-async function udpRepetition(identities: ReadonlyMap<string, SimIdentity>, profile: TimingProfile, seed: number, into: UdpRounds): Promise<void> {
+async function udpRepetition(
+  udp: UdpRoundProcess,
+  identities: ReadonlyMap<string, SimIdentity>,
+  profile: TimingProfile,
+  seed: number,
+  into: UdpRounds,
+): Promise<void> {
   const fitIdentity = identities.get(UDP_FIT.kind)!;
   const predictions = new Map<string, UdpFigures>(); // the three the fit probes are the same every round
   const predict = (costs: SocketCosts): UdpFigures => {
@@ -449,11 +385,11 @@ async function udpRepetition(identities: ReadonlyMap<string, SimIdentity>, profi
   };
   const mine: SocketCosts[] = [];
   for (let round = 0; round < UDP_ROUNDS; round++) {
-    const m = await udpRound(UDP_FIT, fitIdentity);
+    const m = await udp.round(UDP_FIT);
     mine.push(fitSocketCosts(predict, m.cpu));
     for (const [i, c] of UDP_CASES.entries()) {
       const identity = identities.get(c.kind)!;
-      (into.cases[i] ??= []).push({ c, identity, profile, seed: seed * UDP_ROUNDS + round, measured: await udpRound(c, identity) });
+      (into.cases[i] ??= []).push({ c, identity, profile, seed: seed * UDP_ROUNDS + round, measured: await udp.round(c) });
     }
   }
   into.fits.push(...mine);
@@ -492,7 +428,7 @@ function predictUdp(rounds: UdpRounds): { rows: UdpRows; costs: SocketCosts } {
 function printUdp(log: (line: string) => void, rows: UdpRows, costs: SocketCosts, rounds: UdpRounds): void {
   const pair = (c: SocketCosts): string => `${c.datagramUs.toFixed(0)}/${c.endpointUs.toFixed(0)}`;
   log(
-    `\nvalidation against the real UDP server (held out: the socket costs are fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only, on its CPU per handshake and mean latency: ${costs.datagramUs.toFixed(1)} µs per datagram sent or received and ${costs.endpointUs.toFixed(1)} µs per connection's endpoint at each end, the medians of ${rounds.fits.length} rounds over the repetitions (datagram/endpoint µs: ${rounds.fits.map(pair).join(', ')}; the repetitions' own medians ${rounds.perRepetition.map(pair).join(', ')}); the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in this process (one event loop), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds after each calibration repetition, each the fit case then every held-out case, predicted by the software platform with sockets, with that repetition's profile and the fitted socket cost. Measured on this process's CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
+    `\nvalidation against the real UDP server (held out: the socket costs are fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only, on its CPU per handshake and mean latency: ${costs.datagramUs.toFixed(1)} µs per datagram sent or received and ${costs.endpointUs.toFixed(1)} µs per connection's endpoint at each end, the medians of ${rounds.fits.length} rounds over the repetitions (datagram/endpoint µs: ${rounds.fits.map(pair).join(', ')}; the repetitions' own medians ${rounds.perRepetition.map(pair).join(', ')}); the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in one child process (one event loop; node flags: ${UDP_PROCESS_ARGS.join(' ') || 'none'}, see bench/hwmodel-udp.ts), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds after each calibration repetition, each the fit case then every held-out case, predicted by the software platform with sockets, with that repetition's profile and the fitted socket cost. Measured on that process's CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
   );
   log(
     `${'suite, group, certificate, clients'.padEnd(58)}${'figure'.padEnd(18)}${'measured'.padStart(10)}${'predicted'.padStart(10)}${'ratio'.padStart(8)}  ${'range'.padEnd(13)}${'within 10 %'.padEnd(13)}${'wall clock'.padStart(10)}${'ratio'.padStart(8)}`,
@@ -542,21 +478,29 @@ async function calibration(log: (line: string) => void): Promise<void> {
     ['ed25519', makeSimIdentity('ed25519')],
     ['p256', makeSimIdentity('p256')],
   ]);
-  for (const c of [UDP_FIT, ...UDP_CASES]) await udpRound(c, identities.get(c.kind)!, 10); // warm-up
   const reps: TimingValidation[] = [];
   const udp: UdpRounds = { fits: [], perRepetition: [], cases: [] };
-  for (let r = 0; r < REPETITIONS; r++) {
-    // The validation's measurements run between the calibration's rounds (calibrateAndValidate): both see the same minutes of the machine.
-    const { calibration, validation } = calibrateAndValidate(
-      { handshakes: 20, fitOn, clock: CLOCK },
-      { handshakes: 200, records: 40000, targets: TARGETS, clock: CLOCK },
-    );
-    reps.push(validation);
-    const { profile, details } = calibration;
-    log(
-      `repetition ${r + 1}: ${profile.metadata.machine}: handshake ${details.handshakeMs.toFixed(3)} ms (median), ${details.processing.messageUs.toFixed(1)} µs per message and ${details.processing.recordUs.toFixed(2)} µs per record outside the crypto; load average ${loadavg()[0]!.toFixed(2)}`,
-    );
-    await udpRepetition(identities, profile, r + 1, udp);
+  const udpProcess = new UdpRoundProcess();
+  try {
+    for (let w = 0; w < UDP_WARMUP_ROUNDS; w++) for (const c of [UDP_FIT, ...UDP_CASES]) await udpProcess.round(c); // warm-up
+    // This process's warm-up: a first calibration came out 10–20 % dearer than the next two (handshake 0.76–0.84 against
+    // 0.65–0.72 ms), and the warm UDP rounds predicted with it put the fit's socket costs near zero for that repetition.
+    calibrate({ handshakes: 20, fitOn, clock: CLOCK });
+    for (let r = 0; r < REPETITIONS; r++) {
+      // The validation's measurements run between the calibration's rounds (calibrateAndValidate): both see the same minutes of the machine.
+      const { calibration, validation } = calibrateAndValidate(
+        { handshakes: 20, fitOn, clock: CLOCK },
+        { handshakes: 200, records: 40000, targets: TARGETS, clock: CLOCK },
+      );
+      reps.push(validation);
+      const { profile, details } = calibration;
+      log(
+        `repetition ${r + 1}: ${profile.metadata.machine}: handshake ${details.handshakeMs.toFixed(3)} ms (median), ${details.processing.messageUs.toFixed(1)} µs per message and ${details.processing.recordUs.toFixed(2)} µs per record outside the crypto; load average ${loadavg()[0]!.toFixed(2)}`,
+      );
+      await udpRepetition(udpProcess, identities, profile, r + 1, udp);
+    }
+  } finally {
+    await udpProcess.close();
   }
   log("\nvalidation: measured (in memory, between the calibration rounds) vs predicted (simulate, software platform, that repetition's profile)");
   log(`ratio = predicted / measured: the median of ${REPETITIONS} repetitions and their range\n`);
