@@ -15,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "kdf.h"
 #include "record.h"
 #include "udp.h"
@@ -597,6 +598,14 @@ static napi_value udp_recv_batch_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* threadCpuTime(): the calling thread's CPU time, ms (-1 where the platform has no such clock). */
+static napi_value thread_cpu_time_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  napi_create_double(env, thread_cpu_ms(), &result);
+  return result;
+}
+
 /* release(h): frees the key's contexts now (OpenSSL cleanses them); later use throws. */
 static napi_value release_js(napi_env env, napi_callback_info info) {
   call c;
@@ -616,7 +625,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
       {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
-      {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js},
+      {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value f;

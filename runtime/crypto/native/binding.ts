@@ -93,6 +93,13 @@ export interface NativeBinding {
    * Linux). For batched datagram input.
    */
   udpRecvBatch(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
+  /**
+   * The calling thread's CPU time in ms, current to the instant
+   * (CLOCK_THREAD_CPUTIME_ID), or -1 where the platform has no such clock.
+   * Absent from an addon built before it. Times the event loop's own work
+   * (hwmodel/calibrate/clock.ts).
+   */
+  threadCpuTime?(): number;
 }
 
 /** Set DTLS13_NATIVE=0 (or "off") to run without the addon even where it is built. */
