@@ -169,12 +169,23 @@ function clockProtocol(): ProtocolClock {
   return clock;
 }
 
-/** Wall and CPU time of `run`, ms. */
-function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number } {
+/** The event loop thread's CPU clock, or the process's without the addon (see {@link CLOCK}). */
+const threadClock = threadTime ?? cpuTime;
+
+/** Wall, process CPU and this thread's CPU time of `run`, ms. */
+function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number; threadMs: number } {
   const w0 = performance.now();
   const c0 = cpuTime();
+  const t0 = threadClock();
   const value = run();
-  return { value, wallMs: performance.now() - w0, cpuMs: cpuTime() - c0 };
+  return { value, wallMs: performance.now() - w0, cpuMs: cpuTime() - c0, threadMs: threadClock() - t0 };
+}
+
+/** One part's times in a round, ms. */
+interface Times {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly threadMs: number;
 }
 
 export function kernelRate(log: (line: string) => void): void {
@@ -198,9 +209,9 @@ export function kernelRate(log: (line: string) => void): void {
     replayCalls(w, calls);
     replay(w, CONNECTIONS);
   }
-  const sims: { events: number; wallMs: number; cpuMs: number }[] = [];
-  const ordered: { wallMs: number; cpuMs: number }[] = [];
-  const sequential: { wallMs: number; cpuMs: number }[] = [];
+  const sims: { events: number; wallMs: number; cpuMs: number; threadMs: number }[] = [];
+  const ordered: Times[] = [];
+  const sequential: Times[] = [];
   const load = loadavg()[0]!;
   // The parts run in every order in turn (ORDERS): a part runs while the collector may still work on its
   // predecessor's garbage (in another thread: process CPU time counts it), so each part must follow each other part
@@ -208,7 +219,7 @@ export function kernelRate(log: (line: string) => void): void {
   const parts = [
     () => {
       const s = timed(scenario);
-      sims.push({ events: s.value.events, wallMs: s.wallMs, cpuMs: s.cpuMs });
+      sims.push({ events: s.value.events, wallMs: s.wallMs, cpuMs: s.cpuMs, threadMs: s.threadMs });
     },
     () => ordered.push(timed(() => replayCalls(w, calls))),
     () => sequential.push(timed(() => replay(w, CONNECTIONS))),
@@ -231,8 +242,8 @@ export function kernelRate(log: (line: string) => void): void {
   const ownMs = median(clocked.map((s) => s.wallMs - s.protocolMs));
   const protocolMs = median(clocked.map((s) => s.protocolMs));
   const rate = (events * 1000) / ownMs;
-  const ratios = (base: readonly { wallMs: number; cpuMs: number }[], k: 'wallMs' | 'cpuMs'): number[] => sims.map((s, i) => s[k] / base[i]![k]);
-  const ratio = (base: readonly { wallMs: number; cpuMs: number }[], k: 'wallMs' | 'cpuMs'): number => median(ratios(base, k));
+  const ratios = (base: readonly Times[], k: keyof Times): number[] => sims.map((s, i) => s[k] / base[i]![k]);
+  const ratio = (base: readonly Times[], k: keyof Times): number => median(ratios(base, k));
   log(
     `\nhwmodel: simulate(), offload platform, ${CONNECTIONS} clients x ${RECORDS} records of 1200 B (AES-128-GCM, x25519, ECDSA P-256); ${ROUNDS} alternating rounds (simulation, ordered replay, sequential replay), medians; load average ${load.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after\n`,
   );
@@ -241,16 +252,19 @@ export function kernelRate(log: (line: string) => void): void {
   log(`${'  of which inside DtlsConnection calls'.padEnd(44)}${protocolMs.toFixed(1)} ms  (${CLOCKED_ROUNDS} more rounds with those calls clocked)`);
   log(`${'  the simulation itself'.padEnd(44)}${ownMs.toFixed(1)} ms  (${formatRate(rate)} kernel events)`);
   log(
-    `${'baseline: the same calls, no simulator'.padEnd(44)}${median(ordered.map((o) => o.wallMs)).toFixed(1)} ms  (simulate / baseline = ${ratio(ordered, 'wallMs').toFixed(2)} wall, ${ratio(ordered, 'cpuMs').toFixed(2)} CPU, rounds ${range(ratios(ordered, 'cpuMs'))}; medians' ratio ${(median(sims.map((s) => s.cpuMs)) / median(ordered.map((o) => o.cpuMs))).toFixed(2)} CPU)`,
+    `${'baseline: the same calls, no simulator'.padEnd(44)}${median(ordered.map((o) => o.wallMs)).toFixed(1)} ms  (simulate / baseline = ${ratio(ordered, 'wallMs').toFixed(2)} wall, ${ratio(ordered, 'cpuMs').toFixed(2)} CPU, ${ratio(ordered, 'threadMs').toFixed(2)} thread CPU, rounds ${range(ratios(ordered, 'cpuMs'))}; medians' ratio ${(median(sims.map((s) => s.cpuMs)) / median(ordered.map((o) => o.cpuMs))).toFixed(2)} CPU)`,
   );
   log(
-    `${'  one connection after another'.padEnd(44)}${median(sequential.map((o) => o.wallMs)).toFixed(1)} ms  (simulate / that = ${ratio(sequential, 'wallMs').toFixed(2)} wall, ${ratio(sequential, 'cpuMs').toFixed(2)} CPU, rounds ${range(ratios(sequential, 'cpuMs'))})`,
+    `${'  one connection after another'.padEnd(44)}${median(sequential.map((o) => o.wallMs)).toFixed(1)} ms  (simulate / that = ${ratio(sequential, 'wallMs').toFixed(2)} wall, ${ratio(sequential, 'cpuMs').toFixed(2)} CPU, ${ratio(sequential, 'threadMs').toFixed(2)} thread CPU, rounds ${range(ratios(sequential, 'cpuMs'))})`,
   );
   log(
-    `\nThe baseline replays the simulation's own calls into DtlsConnections (recorded once, same connections, same order: ${CONNECTIONS} open at once) with no kernel, TLM or timing model; the second line does the same connections one at a time, as this bench did before (it keeps less state alive, so it runs faster). Ratios: medians of the per-round ratios (the medians' ratio beside: a part that runs right after the simulation may pay for collecting its garbage, so single rounds swing both ways); CPU = this process's CPU time, which other agents' load does not add to.`,
+    `\nThe baseline replays the simulation's own calls into DtlsConnections (recorded once, same connections, same order: ${CONNECTIONS} open at once) with no kernel, TLM or timing model; the second line does the same connections one at a time, as this bench did before (it keeps less state alive, so it runs faster). Ratios: medians of the per-round ratios (the medians' ratio beside: a part that runs right after the simulation may pay for collecting its garbage, so single rounds swing both ways); CPU = this process's CPU time, which other agents' load does not add to; thread CPU = the event loop thread's alone, which the simulation and the replays run on (the process's also counts V8's helper threads, concurrent marking and sweeping, whose work lands on whichever part it overlaps; see hwmodel/calibrate/clock.ts).`,
   );
-  const overhead = ratio(ordered, 'cpuMs');
-  log(`target: simulate / baseline <= 1.20 (CPU): ${overhead <= 1.2 ? 'met' : 'NOT met'} (${overhead.toFixed(2)})`);
+  // Judged on the clock the rest of this bench (calibration, validation) uses: the event loop thread's CPU.
+  const overhead = ratio(ordered, 'threadMs');
+  log(
+    `target: simulate / baseline <= 1.20 (${threadTime === undefined ? 'process CPU: no thread clock without the addon' : 'event loop thread CPU'}): ${overhead <= 1.2 ? 'met' : 'NOT met'} (${overhead.toFixed(2)}; process CPU ${ratio(ordered, 'cpuMs').toFixed(2)}, wall ${ratio(ordered, 'wallMs').toFixed(2)})`,
+  );
   log(`target: >= 1M kernel events/s of the simulation's own time: ${rate >= TARGET ? 'met' : 'NOT met'} (${(rate / TARGET).toFixed(2)}x)`);
 }
 
