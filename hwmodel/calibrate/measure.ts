@@ -82,7 +82,8 @@ export function calibrate(options: CalibrateOptions = {}): TimingProfile {
  * their fixed cost from the protocol's own calls (size-bucket medians);
  * key exchange and signature costs are medians. The processing figures are
  * what the costed operations leave unexplained, T timed on the calibration's
- * clock (CPU time by default, see `CalibrateOptions.clock`), C the costed
+ * clock (the event loop thread's CPU time by default, see
+ * `CalibrateOptions.clock`), C the costed
  * operations it ran, charged by the fitted table:
  *
  * - recordUs = (T/n − C/n) / 2 per fitted suite, with T/n the

@@ -43,9 +43,11 @@ export interface CalibrateOptions {
   /** Repeats per size of the direct AEAD, mask, hash and HMAC timing (default 40). */
   readonly repeats?: number;
   /**
-   * What times whole handshakes: `cpu` (default), this process's CPU time,
-   * which leaves out time spent waiting for a core on a busy machine; or
-   * `wall`. Single operations and records are always timed on the wall
+   * What times whole handshakes and batches of records: `thread` (the
+   * default where the native addon loads), the CPU time of the event loop's
+   * thread; `cpu` (the default without it), this process's CPU time, which
+   * also counts V8's helper threads; both leave out time spent waiting for a
+   * core on a busy machine; or `wall`. Single operations and records are always timed on the wall
    * clock (too short to read the CPU clock around), taking medians.
    */
   readonly clock?: ClockName;
@@ -94,9 +96,9 @@ export function providerOption(value: string | undefined): CalibrationProviderNa
   return name as CalibrationProviderName;
 }
 
-/** The `clock` option (default `cpu`), checked. */
+/** The `clock` option (default `thread` where there is a thread clock, else `cpu`), checked. */
 export function clockOption(value: string | undefined): ClockName {
-  const name = value ?? 'cpu';
+  const name = value ?? (threadTime === undefined ? 'cpu' : 'thread');
   if (name !== 'cpu' && name !== 'thread' && name !== 'wall') throw new ConfigError('clock', `must be cpu, thread or wall, got ${JSON.stringify(name)}`);
   if (name === 'thread' && threadTime === undefined)
     throw new ConfigError('clock', "thread needs the native addon's per-thread CPU clock (npm install builds it), not available here");

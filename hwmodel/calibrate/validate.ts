@@ -76,7 +76,7 @@ export interface ValidateOptions {
   readonly simulatedRecords?: number;
   /** Allowed |predicted/measured − 1| (default 0.1). */
   readonly tolerance?: number;
-  /** What times the measured figures: `cpu` (default, this process's CPU time: a busy machine does not count) or `wall`. */
+  /** What times the measured figures: as `CalibrateOptions.clock` (`thread` by default where the addon loads, else `cpu`: a busy machine does not count) or `wall`. */
   readonly clock?: ClockName;
   readonly seed?: number;
   readonly log?: (line: string) => void;

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
-import { calibrateWithDetails, resolveCalibrateOptions, TIMED_RUN } from '../../../hwmodel/calibrate/index.js';
+import { calibrateWithDetails, resolveCalibrateOptions, threadTime, TIMED_RUN } from '../../../hwmodel/calibrate/index.js';
 import { CryptoTimingModel, checkProfile, type TimingProfile } from '../../../hwmodel/timing/index.js';
 
 let calibrated: ReturnType<typeof calibrateWithDetails> | undefined;
@@ -73,5 +73,5 @@ test('bad calibration options are ConfigErrors naming the option', (t) => {
   t.is(option({ repeats: 0 }), 'repeats');
   t.is(option({ clock: 'sundial' as 'cpu' }), 'clock');
   t.is(option({}), undefined);
-  t.like(resolveCalibrateOptions({ provider: 'noble' }), { providerName: 'noble', clockName: 'cpu' });
+  t.like(resolveCalibrateOptions({ provider: 'noble' }), { providerName: 'noble', clockName: threadTime === undefined ? 'cpu' : 'thread' });
 });
