@@ -43,6 +43,7 @@ export interface UdpCase {
   readonly kind: 'ed25519' | 'p256';
   readonly clients: number;
 }
+/** A round's throughput and mean latency, on one clock. */
 export interface UdpFigures {
   readonly handshakesPerSecond: number;
   readonly meanLatencyMs: number;
