@@ -27,7 +27,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuTime, threadTime } from '../hwmodel/calibrate/clock.js';
+import { clockOf } from '../hwmodel/calibrate/clock.js';
 import { makeSimIdentity, type SimIdentity } from '../hwmodel/model/identity.js';
 import { nodeProvider } from '../runtime/crypto/node/index.js';
 import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
@@ -50,7 +50,7 @@ export interface UdpFigures {
 }
 
 /** The CPU clock a round is judged on: the event loop thread's, as the bench's calibration (the process's where there is no per-thread clock). */
-const eventLoopCpu = threadTime ?? cpuTime;
+const eventLoopCpu = clockOf('thread');
 
 /** A real UDP round on both clocks: the event loop's CPU time (judged) and the wall clock (for reference). */
 export interface UdpMeasurement {

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { cpuTime, threadTime } from '../hwmodel/calibrate/clock.js';
+import { clockOf, cpuTime, DEFAULT_CLOCK } from '../hwmodel/calibrate/clock.js';
 import { calibrate, calibrateAndValidate, type TimingValidation, type ValidationTarget } from '../hwmodel/calibrate/index.js';
 import { CryptoOpLog } from '../hwmodel/model/crypto-ops.js';
 import { makeSimIdentity, type SimIdentity } from '../hwmodel/model/identity.js';
@@ -170,7 +170,7 @@ function clockProtocol(): ProtocolClock {
 }
 
 /** The event loop thread's CPU clock, or the process's without the addon (see {@link CLOCK}). */
-const threadClock = threadTime ?? cpuTime;
+const threadClock = clockOf('thread');
 
 /** Wall, process CPU and this thread's CPU time of `run`, ms. */
 function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number; threadMs: number } {
@@ -182,7 +182,7 @@ function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number; thre
 }
 
 /** The clock the overhead is judged on (per-round ranges and the medians' ratio too): the event loop thread's CPU, as the rest of this bench. */
-const JUDGED = threadTime === undefined ? 'cpuMs' : 'threadMs';
+const JUDGED = DEFAULT_CLOCK === 'thread' ? 'threadMs' : 'cpuMs';
 
 /** One part's times in a round, ms. */
 interface Times {
@@ -266,7 +266,7 @@ export function kernelRate(log: (line: string) => void): void {
   // Judged on the clock the rest of this bench (calibration, validation) uses: the event loop thread's CPU.
   const overhead = ratio(ordered, JUDGED);
   log(
-    `target: simulate / baseline <= 1.20 (${threadTime === undefined ? 'process CPU: no thread clock without the addon' : 'event loop thread CPU'}): ${overhead <= 1.2 ? 'met' : 'NOT met'} (${overhead.toFixed(2)}; process CPU ${ratio(ordered, 'cpuMs').toFixed(2)}, wall ${ratio(ordered, 'wallMs').toFixed(2)})`,
+    `target: simulate / baseline <= 1.20 (${JUDGED === 'threadMs' ? 'event loop thread CPU' : 'process CPU: no thread clock without the addon'}): ${overhead <= 1.2 ? 'met' : 'NOT met'} (${overhead.toFixed(2)}; process CPU ${ratio(ordered, 'cpuMs').toFixed(2)}, wall ${ratio(ordered, 'wallMs').toFixed(2)})`,
   );
   log(`target: >= 1M kernel events/s of the simulation's own time: ${rate >= TARGET ? 'met' : 'NOT met'} (${(rate / TARGET).toFixed(2)}x)`);
 }
@@ -299,7 +299,7 @@ const REPETITIONS = 3;
  * where the thread's gave 10–16). Model and server are judged on the same
  * clock; the wall-clock UDP figures are printed beside them.
  */
-const CLOCK = threadTime === undefined ? 'cpu' : 'thread';
+const CLOCK = DEFAULT_CLOCK;
 
 /**
  * The UDP configuration the host's socket cost per datagram is fitted on
@@ -449,7 +449,7 @@ function predictUdp(rounds: UdpRounds): { rows: UdpRows; costs: SocketCosts } {
 function printUdp(log: (line: string) => void, rows: UdpRows, costs: SocketCosts, rounds: UdpRounds): void {
   const pair = (c: SocketCosts): string => `${c.datagramUs.toFixed(0)}/${c.endpointUs.toFixed(0)}`;
   log(
-    `\nvalidation against the real UDP server (held out: the socket costs are fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only, on its CPU per handshake and mean latency: ${costs.datagramUs.toFixed(1)} µs per datagram sent or received and ${costs.endpointUs.toFixed(1)} µs per connection's endpoint at each end, the medians of ${rounds.fits.length} rounds over the repetitions (datagram/endpoint µs: ${rounds.fits.map(pair).join(', ')}; the repetitions' own medians ${rounds.perRepetition.map(pair).join(', ')}); the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in one child process (one event loop; node flags: ${UDP_PROCESS_ARGS.join(' ') || 'none'}, see bench/hwmodel-udp.ts), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds after each calibration repetition, each the fit case then every held-out case, predicted by the software platform with sockets, with that repetition's profile and the fitted socket cost. Measured on that process's ${CLOCK === 'thread' ? "event loop thread's" : ''} CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
+    `\nvalidation against the real UDP server (held out: the socket costs are fitted on ${UDP_FIT.suite}, ${UDP_FIT.group}, ${UDP_FIT.kind}, ${UDP_FIT.clients} clients only, on its CPU per handshake and mean latency: ${costs.datagramUs.toFixed(1)} µs per datagram sent or received and ${costs.endpointUs.toFixed(1)} µs per connection's endpoint at each end, the medians of ${rounds.fits.length} rounds over the repetitions (datagram/endpoint µs: ${rounds.fits.map(pair).join(', ')}; the repetitions' own medians ${rounds.perRepetition.map(pair).join(', ')}); the Ed25519 and P-384 cases are outside the in-memory fit too): clients opened at once on loopback, server and clients in one child process (one event loop; node flags: ${UDP_PROCESS_ARGS.join(' ') || 'none'}, see bench/hwmodel-udp.ts), no cookies, no tickets, a 30 s first retransmit timeout; ${UDP_ROUNDS} rounds after each calibration repetition, each the fit case then every held-out case, predicted by the software platform with sockets, with that repetition's profile and the fitted socket cost. Measured on that process's ${CLOCK === 'thread' ? "event loop thread's " : ''}CPU clock (throughput: handshakes per CPU second; latency: CPU time from the round's start to each client's handshake), as the profile is; the wall-clock figures follow for reference. Ratio = predicted / measured: median of ${REPETITIONS * UDP_ROUNDS} rounds and range\n`,
   );
   log(
     `${'suite, group, certificate, clients'.padEnd(58)}${'figure'.padEnd(18)}${'measured'.padStart(10)}${'predicted'.padStart(10)}${'ratio'.padStart(8)}  ${'range'.padEnd(13)}${'within 10 %'.padEnd(13)}${'wall clock'.padStart(10)}${'ratio'.padStart(8)}`,

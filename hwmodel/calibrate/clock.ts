@@ -43,6 +43,9 @@ function nativeThreadClock(): Clock | undefined {
   return read !== undefined && read() >= 0 ? read : undefined;
 }
 
+/** The clock the calibration and the hwmodel bench time on unless told otherwise: `thread` where there is a thread clock, else `cpu`. */
+export const DEFAULT_CLOCK: ClockName = threadTime === undefined ? 'cpu' : 'thread';
+
 /** The clock of `name` (`thread` where there is none: the process CPU clock; {@link clockOption} refuses it first). */
 export function clockOf(name: ClockName): Clock {
   if (name === 'wall') return wallTime;

@@ -19,6 +19,6 @@ export type { HandshakeRun, PairConfig, WorkCounts } from './loop.js';
 export { anchoredLinearFit, COSTED_AS, CostSamples, costedUs, isCosted, robustLinearFit, tallyCostUs, tallyOps } from './samples.js';
 export type { OpTally, SampleSource } from './samples.js';
 export { directSamples, DIRECT_SIZES } from './direct.js';
-export { clockOf, cpuTime, threadTime, wallTime } from './clock.js';
+export { clockOf, cpuTime, DEFAULT_CLOCK, threadTime, wallTime } from './clock.js';
 export type { Clock, ClockName } from './clock.js';
 export { mean, median, quantile, recordTime, trimmedMean } from './stats.js';

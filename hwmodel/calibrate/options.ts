@@ -7,7 +7,7 @@ import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import type { TimingProfile } from '../timing/index.js';
-import { clockOf, threadTime, type Clock, type ClockName } from './clock.js';
+import { clockOf, DEFAULT_CLOCK, threadTime, type Clock, type ClockName } from './clock.js';
 import type { CalibrationScheme } from './identity.js';
 
 /** The crypto providers the calibration can measure. */
@@ -98,7 +98,7 @@ export function providerOption(value: string | undefined): CalibrationProviderNa
 
 /** The `clock` option (default `thread` where there is a thread clock, else `cpu`), checked. */
 export function clockOption(value: string | undefined): ClockName {
-  const name = value ?? (threadTime === undefined ? 'cpu' : 'thread');
+  const name = value ?? DEFAULT_CLOCK;
   if (name !== 'cpu' && name !== 'thread' && name !== 'wall') throw new ConfigError('clock', `must be cpu, thread or wall, got ${JSON.stringify(name)}`);
   if (name === 'thread' && threadTime === undefined)
     throw new ConfigError('clock', "thread needs the native addon's per-thread CPU clock (npm install builds it), not available here");
