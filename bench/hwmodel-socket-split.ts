@@ -53,6 +53,7 @@ type FromServer =
 const common = (c: { suite: SupportedCipherSuite; group: KeyExchangeGroup }) => ({
   provider: nodeProvider,
   cipherSuites: [c.suite],
+  allowCcm8: true,
   groups: [c.group],
   retransmission: { initialTimeout: 30_000 },
 });

@@ -62,7 +62,7 @@ export interface UdpMeasurement {
 async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients): Promise<UdpMeasurement> {
   // Loopback loses nothing; a long first retransmit timeout keeps a busy spell of this shared machine from
   // retransmitting flights (which the model, whose handshakes take simulated milliseconds, never does).
-  const common = { provider: nodeProvider, cipherSuites: [c.suite], groups: [c.group], retransmission: { initialTimeout: 30_000 } };
+  const common = { provider: nodeProvider, cipherSuites: [c.suite], allowCcm8: true, groups: [c.group], retransmission: { initialTimeout: 30_000 } };
   const server = await DtlsUdpServer.listen({
     ...common,
     certificate: identity.certificate,

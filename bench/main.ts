@@ -8,7 +8,7 @@ import { benchRecord } from './record.js';
 import { benchWire } from './wire.js';
 
 /**
- * `npm run bench` (`npm run bench -- wire`, `-- record`, `-- handshake`, `-- network`, `-- kernel`, `-- hwmodel` or `-- api` for one part;
+ * `npm run bench` (`npm run bench -- wire`, `-- record`, `-- handshake`, `-- network`, `-- kernel`, `-- hwmodel`, `-- api` or `-- attacks` for one part;
  * `-- package-size` (only when named: it builds, packs and installs) for the install size and CLI start time).
  * Every figure is printed next to a baseline measured in the same run.
  */
@@ -25,4 +25,5 @@ if (only === undefined || only === 'kernel') await benchKernel(console.log);
 if (only === undefined || only === 'hwmodel') await benchHwmodel(console.log);
 if (only === undefined || only === 'memory') await (await import('./memory.js')).benchMemory(console.log);
 if (only === undefined || only === 'api') await (await import('./api.js')).benchApi(console.log);
+if (only === undefined || only === 'attacks') (await import('./attacks.js')).benchAttacks(console.log);
 if (only === 'package-size') await (await import('./package-size.js')).benchPackageSize(console.log);

@@ -14,6 +14,7 @@ import { withInspectDefault, interrupted } from './inspect-option.js';
 import { inputItems, stdinLines, type InputItem, type LineInput } from './line-input.js';
 import { CLIENT_OPTIONS } from './net-options.js';
 import { parseOptions, stringValue } from './option-table.js';
+import { certificateChainText, peerCertificateLine } from './peer-certificate.js';
 import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { clientSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
@@ -58,7 +59,8 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     // --no-verify-name: the handshake completes whatever the check found, and the client goes on only if nothing but the name failed.
     servername: serverName ?? host,
     ...(anyName ? { rejectUnauthorized: false } : {}),
-    ...(cipherSuites ? { cipherSuites } : {}),
+    // Naming suites in --cipher is the choice allowCcm8 asks for: aes128ccm8 is used only when named.
+    ...(cipherSuites ? { cipherSuites, allowCcm8: true } : {}),
     ...(groups ? { groups } : {}),
     ...sessions.options,
     ...cidOptions(v),
@@ -74,9 +76,25 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     const message = stringValue(v.message);
     const input = message !== undefined ? fixedInput(message) : undefined;
     const offered = offeredText(cipherSuites, groups);
-    const code = await new ClientExchange(session, { timeout, idleTimeout, offered, earlyData: sessions.options.earlyData, anyName }).run(
-      (backlog) => input ?? stdinLines(backlog),
-    );
+    const exchange = new ClientExchange(session, {
+      timeout,
+      idleTimeout,
+      offered,
+      earlyData: sessions.options.earlyData,
+      anyName,
+      showCerts: v.showcerts === true,
+      pskIdentity: sessions.options.psk?.identity,
+      hasCa: caPath !== undefined,
+    });
+    // Ctrl-C (SIGINT) or SIGTERM: close with close_notify, then exit; a second one exits at once.
+    const onSignal = (): void => exchange.interrupt();
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+    let code: number;
+    try {
+      code = await exchange.run((backlog) => input ?? stdinLines(backlog));
+    } finally {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    }
     if (inspector) {
       const stop = interrupted(); // listening before saying so: a Ctrl-C right after the line must not kill the process
       process.stderr.write(`inspector: still serving ${inspector.url}; press Ctrl-C to exit\n`);
@@ -118,7 +136,16 @@ interface ExchangeLimits {
   readonly earlyData: Uint8Array | undefined;
   /** --no-verify-name: a certificate that verified for another name is accepted. */
   readonly anyName: boolean;
+  /** --showcerts: print the peer's whole chain in PEM, as openssl s_client -showcerts. */
+  readonly showCerts: boolean;
+  /** --psk's identity, when the client offers one: a server that does not take it answers with a certificate instead. */
+  readonly pskIdentity: string | undefined;
+  /** --ca was given: without it the client trusts no private CA, so a certificate server fails with unknown_ca. */
+  readonly hasCa: boolean;
 }
+
+/** The exit code after an interrupt (128 + SIGINT), as shells report a command ended by Ctrl-C. */
+const INTERRUPTED = 130;
 
 /** One client run: input to records, records to stdout, until the input ends and is answered, :quit, a limit, or a failure. */
 class ClientExchange {
@@ -139,6 +166,8 @@ class ClientExchange {
   private readonly decoder = new TextDecoder();
   /** The replies printed so far end inside a line (closed with a newline at the end). */
   private lineOpen = false;
+  /** Ctrl-C or SIGTERM asked the client to close. */
+  private interrupted = false;
 
   constructor(session: DtlsSession, limits: ExchangeLimits) {
     this.session = session;
@@ -160,10 +189,16 @@ class ClientExchange {
         }
         this.connected = true;
         const how = p.pskMode ? (p.resumed ? `resumed ${p.pskMode}` : `psk ${p.pskMode}`) : p.signatureAlgorithm;
-        process.stderr.write(`connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${negotiatedExtensions(p)}\nresumed: ${p.resumed ? 'yes' : 'no'}\n`);
+        process.stderr.write(`connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${negotiatedExtensions(p)}\n`);
+        const certificate = peerCertificateLine(p.peerCertificateChain);
+        if (certificate !== undefined) process.stderr.write(`${certificate}\n`);
+        if (this.limits.showCerts) process.stderr.write(certificateChainText(p.peerCertificateChain));
+        process.stderr.write(`resumed: ${p.resumed ? 'yes' : 'no'}\n`);
         if (this.limits.earlyData) process.stderr.write(`early data: ${p.earlyData}\n`);
-        // 0-RTT data the server refused goes again, now under the handshake's keys.
-        if (this.limits.earlyData && p.earlyData === 'rejected') s.send(this.limits.earlyData);
+        // 0-RTT data the server refused (or that could not go: a ticket without early data) goes now, under the handshake's keys.
+        if (this.limits.earlyData && p.earlyData !== 'accepted') s.send(this.limits.earlyData);
+        // Sent as 0-RTT or now, it is a record the server answers like any other.
+        if (this.limits.earlyData) this.sent++;
         this.touch();
         this.pump();
       };
@@ -184,6 +219,10 @@ class ClientExchange {
         clearTimeout(this.lastReplyTimer);
         this.input?.stop();
         if (this.lineOpen) process.stdout.write('\n');
+        if (this.interrupted && this.failure === undefined) {
+          resolve(INTERRUPTED);
+          return;
+        }
         if (this.failure === undefined && (reason === 'local' || (reason === 'close_notify' && this.answered()))) {
           if (reason === 'close_notify') process.stderr.write('closed by the server (close_notify)\n');
           resolve(0);
@@ -291,6 +330,15 @@ class ClientExchange {
       }, this.limits.idleTimeout);
   }
 
+  /** Ctrl-C or SIGTERM: close with close_notify (the server learns the session ended); a second one exits at once. */
+  interrupt(): void {
+    if (this.interrupted) process.exit(INTERRUPTED);
+    this.interrupted = true;
+    process.stderr.write('interrupted: closing (close_notify)\n');
+    this.queue.length = 0;
+    this.close();
+  }
+
   private close(): void {
     if (this.closing) return;
     this.closing = true;
@@ -309,6 +357,11 @@ class ClientExchange {
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED') {
       const where = this.session.remoteAddress;
       return `nothing is listening at ${addressText(where?.address, where?.port)} (ECONNREFUSED)`;
+    }
+    // A PSK handshake has no certificate: one from the server means it did not take our PSK identity.
+    if (!this.connected && this.limits.pskIdentity !== undefined && /peer certificate rejected/.test(message)) {
+      const ca = this.limits.hasCa ? '' : ' (this client has no --ca, so it verifies no private CA)';
+      return `the server did not accept PSK identity '${this.limits.pskIdentity}': it authenticated with a certificate instead, which this client rejected${ca}: ${message}`;
     }
     if (!this.connected && /peer sent handshake_failure/.test(message)) {
       return `${message}: the server accepts none of what this client offered (${this.limits.offered}); the server's log names its side`;

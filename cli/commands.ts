@@ -16,7 +16,12 @@ export async function needing<T>(packages: readonly string[], load: () => Promis
   } catch (e) {
     const missing = packages.find((p) => e instanceof Error && e.message.includes(`'${p}'`));
     if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && missing !== undefined) {
-      throw new Error(`this needs the package '${missing}', which 'npm install dtls13' does not install: npm install ${packages.join(' ')}`, { cause: e });
+      throw new Error(
+        `this needs the package '${missing}', which 'npm install dtls13' does not install (an optional peer dependency): npm install ${packages.join(' ')}`,
+        {
+          cause: e,
+        },
+      );
     }
     throw e;
   }

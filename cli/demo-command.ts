@@ -3,12 +3,19 @@ import type { InspectionEvent } from 'xstate';
 import { performance } from 'node:perf_hooks';
 import { connect } from '../runtime/node/dtls/connect.js';
 import { listen } from '../runtime/node/dtls/listener.js';
+import { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from '../runtime/crypto/native/binding.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { inspectPort, interrupted, withInspectDefault } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';
 import { CliUsageError } from './usage-error.js';
 
 const DAY = 24 * 3600 * 1000;
+
+/** The inspector, whose packages (optional peer dependencies) an npm install may lack: then a line saying which to install. */
+async function inspectorModule(): Promise<typeof import('./inspector.js')> {
+  const { needing } = await import('./commands.js');
+  return needing(['ws', '@statelyai/inspect'], () => import('./inspector.js'));
+}
 
 /** Records the states a chart passes through, from XState inspection events, and passes every event on to the inspector if there is one. */
 function chartPath(chartId: string, inspector: ChartInspector | undefined): { inspect: (e: InspectionEvent) => void; path: string[] } {
@@ -39,7 +46,7 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     throw e instanceof CliUsageError ? e : new CliUsageError(e instanceof Error ? e.message : String(e));
   }
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
-  const inspector = port === undefined ? undefined : await (await import('./inspector.js')).startInspector(port);
+  const inspector = port === undefined ? undefined : await (await inspectorModule()).startInspector(port);
   if (inspector) out(`inspector: open ${inspector.url} in a browser to watch the handshake charts live (works offline; the Stately inspector is at /stately)`);
   try {
     const code = await demo(out, inspector);
@@ -54,9 +61,17 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Which crypto runs: the native addon, or why not and what its absence costs (an npm install may skip building it). */
+function cryptoLine(): string {
+  if (nativeUnavailableReason === undefined) return 'crypto: the native addon (OpenSSL record path, batched UDP I/O)';
+  const cost = `crypto: node:crypto, without the native addon (${nativeUnavailableReason}): records are sealed and opened about 3-5 times slower and datagrams go out one node:dgram call each`;
+  return NATIVE_DISABLED_BY_ENV ? cost : `${cost}; to build it: a C compiler, make and Python 3, then node node_modules/dtls13/native/build.mjs`;
+}
+
 async function demo(out: (line: string) => void, inspector: ChartInspector | undefined): Promise<number> {
   const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'dtls13 demo CA', validityMs: DAY });
   out('dtls13 demo: a throwaway CA and server certificate (ECDSA P-256), a server and a client on loopback over UDP');
+  out(cryptoLine());
 
   const serverChart = chartPath('dtls13-server', inspector);
   const server = listen((session) => (session.onmessage = (data) => session.send(data)), {

@@ -93,6 +93,12 @@ export const CLIENT_OPTIONS: OptionTable = [
   { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert', group: 'connection' },
   { name: 'servername', type: 'string', value: 'NAME', help: 'the name the server certificate must match (default: the HOST)', group: 'connection' },
   { name: 'no-verify-name', type: 'boolean', help: 'do not check the server certificate against a name or address', group: 'connection' },
+  {
+    name: 'showcerts',
+    type: 'boolean',
+    help: "print the server's whole certificate chain in PEM, each with its subject and issuer\n(openssl s_client -showcerts)",
+    group: 'connection',
+  },
   ...TLS_OPTIONS,
   { name: 'message', type: 'string', value: 'TEXT', help: 'send TEXT, print the reply and close (instead of reading stdin)', group: 'input and output' },
   {
@@ -164,15 +170,18 @@ export const SERVER_OPTIONS: OptionTable = [
 ];
 
 export const CLIENT_ABOUT = `Connects, then sends each line of stdin as it arrives and prints every reply as it
-comes (or sends --message). On a line of its own:
+comes (or sends --message). Once connected it prints on stderr 'connected:' with what
+the handshake settled and 'peer certificate:' (subject, issuer, expiry, SHA-256
+fingerprint; --showcerts adds the chain in PEM). On a line of its own:
   :keyupdate   update our keys and ask the server to update its own (RFC 9147 §8)
   :rebind      move to a new local UDP port mid-session (with --cid: the server
                checks the new address and follows, RFC 9853)
   :quit        close with close_notify and exit
   ::TEXT       send ':TEXT'
 At the end of input the client waits for a reply to each record it sent, then
-closes with close_notify. Exit 0 on a clean close, 1 with the reason on failure,
-2 on a usage error.`;
+closes with close_notify; Ctrl-C closes with close_notify too (a second Ctrl-C
+exits at once). Exit 0 on a clean close, 1 with the reason on failure, 2 on a
+usage error, 130 after Ctrl-C.`;
 
 export const SERVER_ABOUT = `Serves DTLS 1.3 until interrupted (Ctrl-C). Prints each connection, its parameters,
 each message, why a handshake failed, and each close. Lines typed on stdin go

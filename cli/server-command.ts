@@ -13,6 +13,7 @@ import { interrupted, withInspectDefault } from './inspect-option.js';
 import { stdinLines, type LineInput } from './line-input.js';
 import { SERVER_OPTIONS } from './net-options.js';
 import { parseOptions, stringValue } from './option-table.js';
+import { peerCertificateLine } from './peer-certificate.js';
 import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { antiReplayStore, maxEarlyData, requestCertAfter, serverSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
@@ -41,7 +42,8 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     ...(caPath ? { ca: loadCertificates('--ca', caPath) } : {}),
     requestCert,
     rejectUnauthorized: v['verify-client'] === true,
-    ...(cipherSuites ? { cipherSuites } : {}),
+    // Naming suites in --cipher is the choice allowCcm8 asks for: aes128ccm8 is used only when named.
+    ...(cipherSuites ? { cipherSuites, allowCcm8: true } : {}),
     ...(groups ? { groups } : {}),
     ...sessions,
     ...maxEarlyData(v),
@@ -85,13 +87,23 @@ function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, askAfter
     process.stdout.write(
       `${who} connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${negotiatedExtensions(p)}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`,
     );
+    const certificate = peerCertificateLine(p.peerCertificateChain);
+    if (certificate !== undefined) process.stdout.write(`${who} ${certificate}\n`);
   };
   s.onmessage = (m, early) => {
     if (early) process.stdout.write(`${who} early data (0-RTT): ${m.length} bytes\n`);
-    if (echo) sendLine(s, m);
+    // 0-RTT data arrives before the handshake completes, when nothing can be sent yet: its answer waits for `opened`.
+    const answer = (reply: string | Buffer): void =>
+      early
+        ? void s.opened.then(
+            () => sendLine(s, reply),
+            () => {},
+          )
+        : sendLine(s, reply);
+    if (echo) answer(m);
     else {
       for (const line of m.toString('utf8').replace(/\n$/, '').split('\n')) process.stdout.write(`${who}: ${line}\n`);
-      sendLine(s, REPLY);
+      answer(REPLY);
     }
   };
   s.onmigrate = (from, to) => process.stdout.write(`migrated: ${addressText(from.address, from.port)} -> ${addressText(to.address, to.port)}\n`);

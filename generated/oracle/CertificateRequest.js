@@ -3,13 +3,13 @@
 
 (function (root, factory) {
   if (typeof define === 'function' && define.amd) {
-    define(['exports', 'kaitai-struct/KaitaiStream', './ExtCertificateAuthorities', './Enums', './ExtSignatureAlgorithms', './ExtOidFilters'], factory);
+    define(['exports', 'kaitai-struct/KaitaiStream', './ExtCertificateAuthorities', './ExtSignatureAlgorithms', './Enums', './ExtOidFilters'], factory);
   } else if (typeof exports === 'object' && exports !== null && typeof exports.nodeType !== 'number') {
-    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtCertificateAuthorities'), require('./Enums'), require('./ExtSignatureAlgorithms'), require('./ExtOidFilters'));
+    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtCertificateAuthorities'), require('./ExtSignatureAlgorithms'), require('./Enums'), require('./ExtOidFilters'));
   } else {
-    factory(root.CertificateRequest || (root.CertificateRequest = {}), root.KaitaiStream, root.ExtCertificateAuthorities || (root.ExtCertificateAuthorities = {}), root.Enums || (root.Enums = {}), root.ExtSignatureAlgorithms || (root.ExtSignatureAlgorithms = {}), root.ExtOidFilters || (root.ExtOidFilters = {}));
+    factory(root.CertificateRequest || (root.CertificateRequest = {}), root.KaitaiStream, root.ExtCertificateAuthorities || (root.ExtCertificateAuthorities = {}), root.ExtSignatureAlgorithms || (root.ExtSignatureAlgorithms = {}), root.Enums || (root.Enums = {}), root.ExtOidFilters || (root.ExtOidFilters = {}));
   }
-})(typeof self !== 'undefined' ? self : this, function (CertificateRequest_, KaitaiStream, ExtCertificateAuthorities_, Enums_, ExtSignatureAlgorithms_, ExtOidFilters_) {
+})(typeof self !== 'undefined' ? self : this, function (CertificateRequest_, KaitaiStream, ExtCertificateAuthorities_, ExtSignatureAlgorithms_, Enums_, ExtOidFilters_) {
 /**
  * Asks the peer for a certificate, during the handshake (server) or after
  * it (post-handshake authentication). signature_algorithms must be among

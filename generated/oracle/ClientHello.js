@@ -3,16 +3,19 @@
 
 (function (root, factory) {
   if (typeof define === 'function' && define.amd) {
-    define(['exports', 'kaitai-struct/KaitaiStream', './ExtSupportedVersions', './ExtConnectionId', './ExtCertificateAuthorities', './ExtPskKeyExchangeModes', './ExtUseSrtp', './ExtPreSharedKey', './Enums', './ExtSignatureAlgorithms', './ExtAlpn', './ExtPadding', './ExtKeyShare', './ExtMaxFragmentLength', './ExtSupportedGroups', './ExtCookie', './ExtCertificateType', './ExtRecordSizeLimit', './Empty', './ExtServerName'], factory);
+    define(['exports', 'kaitai-struct/KaitaiStream', './ExtSupportedVersions', './ExtConnectionId', './ExtCertificateAuthorities', './ExtPskKeyExchangeModes', './ExtUseSrtp', './ExtPreSharedKey', './ExtRenegotiationInfo', './ExtSignatureAlgorithms', './ExtAlpn', './ExtPadding', './ExtKeyShare', './ExtMaxFragmentLength', './ExtSupportedGroups', './ExtCookie', './ExtCertificateType', './ExtRecordSizeLimit', './Empty', './ExtSessionTicket', './Enums', './ExtEcPointFormats', './ExtServerName'], factory);
   } else if (typeof exports === 'object' && exports !== null && typeof exports.nodeType !== 'number') {
-    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtSupportedVersions'), require('./ExtConnectionId'), require('./ExtCertificateAuthorities'), require('./ExtPskKeyExchangeModes'), require('./ExtUseSrtp'), require('./ExtPreSharedKey'), require('./Enums'), require('./ExtSignatureAlgorithms'), require('./ExtAlpn'), require('./ExtPadding'), require('./ExtKeyShare'), require('./ExtMaxFragmentLength'), require('./ExtSupportedGroups'), require('./ExtCookie'), require('./ExtCertificateType'), require('./ExtRecordSizeLimit'), require('./Empty'), require('./ExtServerName'));
+    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtSupportedVersions'), require('./ExtConnectionId'), require('./ExtCertificateAuthorities'), require('./ExtPskKeyExchangeModes'), require('./ExtUseSrtp'), require('./ExtPreSharedKey'), require('./ExtRenegotiationInfo'), require('./ExtSignatureAlgorithms'), require('./ExtAlpn'), require('./ExtPadding'), require('./ExtKeyShare'), require('./ExtMaxFragmentLength'), require('./ExtSupportedGroups'), require('./ExtCookie'), require('./ExtCertificateType'), require('./ExtRecordSizeLimit'), require('./Empty'), require('./ExtSessionTicket'), require('./Enums'), require('./ExtEcPointFormats'), require('./ExtServerName'));
   } else {
-    factory(root.ClientHello || (root.ClientHello = {}), root.KaitaiStream, root.ExtSupportedVersions || (root.ExtSupportedVersions = {}), root.ExtConnectionId || (root.ExtConnectionId = {}), root.ExtCertificateAuthorities || (root.ExtCertificateAuthorities = {}), root.ExtPskKeyExchangeModes || (root.ExtPskKeyExchangeModes = {}), root.ExtUseSrtp || (root.ExtUseSrtp = {}), root.ExtPreSharedKey || (root.ExtPreSharedKey = {}), root.Enums || (root.Enums = {}), root.ExtSignatureAlgorithms || (root.ExtSignatureAlgorithms = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.ExtPadding || (root.ExtPadding = {}), root.ExtKeyShare || (root.ExtKeyShare = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.ExtSupportedGroups || (root.ExtSupportedGroups = {}), root.ExtCookie || (root.ExtCookie = {}), root.ExtCertificateType || (root.ExtCertificateType = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}), root.Empty || (root.Empty = {}), root.ExtServerName || (root.ExtServerName = {}));
+    factory(root.ClientHello || (root.ClientHello = {}), root.KaitaiStream, root.ExtSupportedVersions || (root.ExtSupportedVersions = {}), root.ExtConnectionId || (root.ExtConnectionId = {}), root.ExtCertificateAuthorities || (root.ExtCertificateAuthorities = {}), root.ExtPskKeyExchangeModes || (root.ExtPskKeyExchangeModes = {}), root.ExtUseSrtp || (root.ExtUseSrtp = {}), root.ExtPreSharedKey || (root.ExtPreSharedKey = {}), root.ExtRenegotiationInfo || (root.ExtRenegotiationInfo = {}), root.ExtSignatureAlgorithms || (root.ExtSignatureAlgorithms = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.ExtPadding || (root.ExtPadding = {}), root.ExtKeyShare || (root.ExtKeyShare = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.ExtSupportedGroups || (root.ExtSupportedGroups = {}), root.ExtCookie || (root.ExtCookie = {}), root.ExtCertificateType || (root.ExtCertificateType = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}), root.Empty || (root.Empty = {}), root.ExtSessionTicket || (root.ExtSessionTicket = {}), root.Enums || (root.Enums = {}), root.ExtEcPointFormats || (root.ExtEcPointFormats = {}), root.ExtServerName || (root.ExtServerName = {}));
   }
-})(typeof self !== 'undefined' ? self : this, function (ClientHello_, KaitaiStream, ExtSupportedVersions_, ExtConnectionId_, ExtCertificateAuthorities_, ExtPskKeyExchangeModes_, ExtUseSrtp_, ExtPreSharedKey_, Enums_, ExtSignatureAlgorithms_, ExtAlpn_, ExtPadding_, ExtKeyShare_, ExtMaxFragmentLength_, ExtSupportedGroups_, ExtCookie_, ExtCertificateType_, ExtRecordSizeLimit_, Empty_, ExtServerName_) {
+})(typeof self !== 'undefined' ? self : this, function (ClientHello_, KaitaiStream, ExtSupportedVersions_, ExtConnectionId_, ExtCertificateAuthorities_, ExtPskKeyExchangeModes_, ExtUseSrtp_, ExtPreSharedKey_, ExtRenegotiationInfo_, ExtSignatureAlgorithms_, ExtAlpn_, ExtPadding_, ExtKeyShare_, ExtMaxFragmentLength_, ExtSupportedGroups_, ExtCookie_, ExtCertificateType_, ExtRecordSizeLimit_, Empty_, ExtSessionTicket_, Enums_, ExtEcPointFormats_, ExtServerName_) {
 /**
  * The first message of a handshake. DTLS 1.3 keeps DTLS 1.2's legacy_cookie
- * field, which must be empty (the cookie moved to an extension).
+ * field, which must be empty (the cookie moved to an extension). DTLS 1.2
+ * has the same layout; there the cookie field echoes a HelloVerifyRequest's
+ * cookie, and the extensions block (at least 8 bytes, as 1.3 needs) carries
+ * the 1.2 extensions too (extended_master_secret, renegotiation_info, ...).
  * @see RFC 9147 §5.3
  */
 
@@ -129,6 +132,21 @@ var ClientHello = (function() {
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
         this.extensionData = new Empty_.Empty(_io__raw_extensionData, null, null);
         break;
+      case Enums_.Enums.ExtensionType.EC_POINT_FORMATS:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new ExtEcPointFormats_.ExtEcPointFormats.EcPointFormatList(_io__raw_extensionData, null, null);
+        break;
+      case Enums_.Enums.ExtensionType.ENCRYPT_THEN_MAC:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new Empty_.Empty(_io__raw_extensionData, null, null);
+        break;
+      case Enums_.Enums.ExtensionType.EXTENDED_MASTER_SECRET:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new Empty_.Empty(_io__raw_extensionData, null, null);
+        break;
       case Enums_.Enums.ExtensionType.KEY_SHARE:
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
@@ -164,6 +182,11 @@ var ClientHello = (function() {
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
         this.extensionData = new ExtRecordSizeLimit_.ExtRecordSizeLimit.RecordSizeLimitExtension(_io__raw_extensionData, null, null);
         break;
+      case Enums_.Enums.ExtensionType.RENEGOTIATION_INFO:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new ExtRenegotiationInfo_.ExtRenegotiationInfo.RenegotiationInfoExtension(_io__raw_extensionData, null, null);
+        break;
       case Enums_.Enums.ExtensionType.RRC:
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
@@ -178,6 +201,11 @@ var ClientHello = (function() {
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
         this.extensionData = new ExtServerName_.ExtServerName.ServerNameList(_io__raw_extensionData, null, null);
+        break;
+      case Enums_.Enums.ExtensionType.SESSION_TICKET:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new ExtSessionTicket_.ExtSessionTicket.SessionTicketExtension(_io__raw_extensionData, null, null);
         break;
       case Enums_.Enums.ExtensionType.SIGNATURE_ALGORITHMS:
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);

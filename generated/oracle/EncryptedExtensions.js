@@ -3,13 +3,13 @@
 
 (function (root, factory) {
   if (typeof define === 'function' && define.amd) {
-    define(['exports', 'kaitai-struct/KaitaiStream', './ExtCertificateType', './Enums', './ExtUseSrtp', './ExtAlpn', './ExtMaxFragmentLength', './ExtSupportedGroups', './ExtRecordSizeLimit', './Empty'], factory);
+    define(['exports', 'kaitai-struct/KaitaiStream', './ExtCertificateType', './ExtUseSrtp', './ExtAlpn', './Enums', './ExtMaxFragmentLength', './ExtSupportedGroups', './ExtRecordSizeLimit', './Empty'], factory);
   } else if (typeof exports === 'object' && exports !== null && typeof exports.nodeType !== 'number') {
-    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtCertificateType'), require('./Enums'), require('./ExtUseSrtp'), require('./ExtAlpn'), require('./ExtMaxFragmentLength'), require('./ExtSupportedGroups'), require('./ExtRecordSizeLimit'), require('./Empty'));
+    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtCertificateType'), require('./ExtUseSrtp'), require('./ExtAlpn'), require('./Enums'), require('./ExtMaxFragmentLength'), require('./ExtSupportedGroups'), require('./ExtRecordSizeLimit'), require('./Empty'));
   } else {
-    factory(root.EncryptedExtensions || (root.EncryptedExtensions = {}), root.KaitaiStream, root.ExtCertificateType || (root.ExtCertificateType = {}), root.Enums || (root.Enums = {}), root.ExtUseSrtp || (root.ExtUseSrtp = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.ExtSupportedGroups || (root.ExtSupportedGroups = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}), root.Empty || (root.Empty = {}));
+    factory(root.EncryptedExtensions || (root.EncryptedExtensions = {}), root.KaitaiStream, root.ExtCertificateType || (root.ExtCertificateType = {}), root.ExtUseSrtp || (root.ExtUseSrtp = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.Enums || (root.Enums = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.ExtSupportedGroups || (root.ExtSupportedGroups = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}), root.Empty || (root.Empty = {}));
   }
-})(typeof self !== 'undefined' ? self : this, function (EncryptedExtensions_, KaitaiStream, ExtCertificateType_, Enums_, ExtUseSrtp_, ExtAlpn_, ExtMaxFragmentLength_, ExtSupportedGroups_, ExtRecordSizeLimit_, Empty_) {
+})(typeof self !== 'undefined' ? self : this, function (EncryptedExtensions_, KaitaiStream, ExtCertificateType_, ExtUseSrtp_, ExtAlpn_, Enums_, ExtMaxFragmentLength_, ExtSupportedGroups_, ExtRecordSizeLimit_, Empty_) {
 /**
  * The first message protected with handshake keys: the server's answers to
  * ClientHello extensions that are not needed to establish the keys.

@@ -3,13 +3,13 @@
 
 (function (root, factory) {
   if (typeof define === 'function' && define.amd) {
-    define(['exports', 'kaitai-struct/KaitaiStream', './Enums', './ExtEarlyData'], factory);
+    define(['exports', 'kaitai-struct/KaitaiStream', './ExtEarlyData', './Enums'], factory);
   } else if (typeof exports === 'object' && exports !== null && typeof exports.nodeType !== 'number') {
-    factory(exports, require('kaitai-struct/KaitaiStream'), require('./Enums'), require('./ExtEarlyData'));
+    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtEarlyData'), require('./Enums'));
   } else {
-    factory(root.NewSessionTicket || (root.NewSessionTicket = {}), root.KaitaiStream, root.Enums || (root.Enums = {}), root.ExtEarlyData || (root.ExtEarlyData = {}));
+    factory(root.NewSessionTicket || (root.NewSessionTicket = {}), root.KaitaiStream, root.ExtEarlyData || (root.ExtEarlyData = {}), root.Enums || (root.Enums = {}));
   }
-})(typeof self !== 'undefined' ? self : this, function (NewSessionTicket_, KaitaiStream, Enums_, ExtEarlyData_) {
+})(typeof self !== 'undefined' ? self : this, function (NewSessionTicket_, KaitaiStream, ExtEarlyData_, Enums_) {
 /**
  * Sent by the server after the handshake: a ticket the client can later
  * offer as a PSK identity for resumption.

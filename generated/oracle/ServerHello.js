@@ -3,13 +3,13 @@
 
 (function (root, factory) {
   if (typeof define === 'function' && define.amd) {
-    define(['exports', 'kaitai-struct/KaitaiStream', './ExtConnectionId', './ExtSupportedVersions', './Enums', './ExtPreSharedKey', './ExtCookie', './ExtKeyShare', './Empty'], factory);
+    define(['exports', 'kaitai-struct/KaitaiStream', './ExtConnectionId', './Enums', './ExtSupportedVersions', './ExtPreSharedKey', './ExtCookie', './ExtKeyShare', './Empty'], factory);
   } else if (typeof exports === 'object' && exports !== null && typeof exports.nodeType !== 'number') {
-    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtConnectionId'), require('./ExtSupportedVersions'), require('./Enums'), require('./ExtPreSharedKey'), require('./ExtCookie'), require('./ExtKeyShare'), require('./Empty'));
+    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtConnectionId'), require('./Enums'), require('./ExtSupportedVersions'), require('./ExtPreSharedKey'), require('./ExtCookie'), require('./ExtKeyShare'), require('./Empty'));
   } else {
-    factory(root.ServerHello || (root.ServerHello = {}), root.KaitaiStream, root.ExtConnectionId || (root.ExtConnectionId = {}), root.ExtSupportedVersions || (root.ExtSupportedVersions = {}), root.Enums || (root.Enums = {}), root.ExtPreSharedKey || (root.ExtPreSharedKey = {}), root.ExtCookie || (root.ExtCookie = {}), root.ExtKeyShare || (root.ExtKeyShare = {}), root.Empty || (root.Empty = {}));
+    factory(root.ServerHello || (root.ServerHello = {}), root.KaitaiStream, root.ExtConnectionId || (root.ExtConnectionId = {}), root.Enums || (root.Enums = {}), root.ExtSupportedVersions || (root.ExtSupportedVersions = {}), root.ExtPreSharedKey || (root.ExtPreSharedKey = {}), root.ExtCookie || (root.ExtCookie = {}), root.ExtKeyShare || (root.ExtKeyShare = {}), root.Empty || (root.Empty = {}));
   }
-})(typeof self !== 'undefined' ? self : this, function (ServerHello_, KaitaiStream, ExtConnectionId_, ExtSupportedVersions_, Enums_, ExtPreSharedKey_, ExtCookie_, ExtKeyShare_, Empty_) {
+})(typeof self !== 'undefined' ? self : this, function (ServerHello_, KaitaiStream, ExtConnectionId_, Enums_, ExtSupportedVersions_, ExtPreSharedKey_, ExtCookie_, ExtKeyShare_, Empty_) {
 /**
  * The server's answer to ClientHello. A HelloRetryRequest has the same
  * layout and msg_type, told apart by its special `random`; its extensions

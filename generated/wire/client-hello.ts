@@ -8,20 +8,26 @@ import { type CertificateAuthoritiesExtension, readCertificateAuthoritiesExtensi
 import { type CertificateTypeList, readCertificateTypeList, sizeCertificateTypeList, writeCertificateTypeList } from './ext-certificate-type.js';
 import { type ConnectionIdExtension, readConnectionIdExtension, sizeConnectionIdExtension, writeConnectionIdExtension } from './ext-connection-id.js';
 import { type CookieExtension, readCookieExtension, sizeCookieExtension, writeCookieExtension } from './ext-cookie.js';
+import { type EcPointFormatList, readEcPointFormatList, sizeEcPointFormatList, writeEcPointFormatList } from './ext-ec-point-formats.js';
 import { type KeyShareClientHello, readKeyShareClientHello, sizeKeyShareClientHello, writeKeyShareClientHello } from './ext-key-share.js';
 import { type MaxFragmentLengthExtension, readMaxFragmentLengthExtension, sizeMaxFragmentLengthExtension, writeMaxFragmentLengthExtension } from './ext-max-fragment-length.js';
 import { type PaddingExtension, readPaddingExtension, sizePaddingExtension, writePaddingExtension } from './ext-padding.js';
 import { type OfferedPsks, readOfferedPsks, sizeOfferedPsks, writeOfferedPsks } from './ext-pre-shared-key.js';
 import { type PskKeyExchangeModes, readPskKeyExchangeModes, sizePskKeyExchangeModes, writePskKeyExchangeModes } from './ext-psk-key-exchange-modes.js';
 import { readRecordSizeLimitExtension, type RecordSizeLimitExtension, sizeRecordSizeLimitExtension, writeRecordSizeLimitExtension } from './ext-record-size-limit.js';
+import { readRenegotiationInfoExtension, type RenegotiationInfoExtension, sizeRenegotiationInfoExtension, writeRenegotiationInfoExtension } from './ext-renegotiation-info.js';
 import { readServerNameList, type ServerNameList, sizeServerNameList, writeServerNameList } from './ext-server-name.js';
+import { readSessionTicketExtension, type SessionTicketExtension, sizeSessionTicketExtension, writeSessionTicketExtension } from './ext-session-ticket.js';
 import { readSignatureSchemeList, type SignatureSchemeList, sizeSignatureSchemeList, writeSignatureSchemeList } from './ext-signature-algorithms.js';
 import { type NamedGroupList, readNamedGroupList, sizeNamedGroupList, writeNamedGroupList } from './ext-supported-groups.js';
 import { readSupportedVersionsClientHello, sizeSupportedVersionsClientHello, type SupportedVersionsClientHello, writeSupportedVersionsClientHello } from './ext-supported-versions.js';
 import { readUseSrtpData, sizeUseSrtpData, type UseSrtpData, writeUseSrtpData } from './ext-use-srtp.js';
 /**
  * The first message of a handshake. DTLS 1.3 keeps DTLS 1.2's legacy_cookie
- * field, which must be empty (the cookie moved to an extension).
+ * field, which must be empty (the cookie moved to an extension). DTLS 1.2
+ * has the same layout; there the cookie field echoes a HelloVerifyRequest's
+ * cookie, and the extensions block (at least 8 bytes, as 1.3 needs) carries
+ * the 1.2 extensions too (extended_master_secret, renegotiation_info, ...).
  *
  * @see RFC 9147 §5.3
  */
@@ -202,14 +208,17 @@ export type ClientHelloExtension =
   | { readonly extensionType: 'padding'; readonly extensionData: PaddingExtension }
   | { readonly extensionType: 'record_size_limit'; readonly extensionData: RecordSizeLimitExtension }
   | { readonly extensionType: 'pre_shared_key'; readonly extensionData: OfferedPsks }
-  | { readonly extensionType: 'early_data' | 'post_handshake_auth' | 'rrc'; readonly extensionData: Empty }
+  | { readonly extensionType: 'early_data' | 'post_handshake_auth' | 'rrc' | 'encrypt_then_mac' | 'extended_master_secret'; readonly extensionData: Empty }
   | { readonly extensionType: 'supported_versions'; readonly extensionData: SupportedVersionsClientHello }
   | { readonly extensionType: 'cookie'; readonly extensionData: CookieExtension }
   | { readonly extensionType: 'psk_key_exchange_modes'; readonly extensionData: PskKeyExchangeModes }
   | { readonly extensionType: 'certificate_authorities'; readonly extensionData: CertificateAuthoritiesExtension }
   | { readonly extensionType: 'key_share'; readonly extensionData: KeyShareClientHello }
   | { readonly extensionType: 'connection_id'; readonly extensionData: ConnectionIdExtension }
-  | { readonly extensionType: Exclude<ExtensionType, 'server_name' | 'max_fragment_length' | 'supported_groups' | 'signature_algorithms' | 'use_srtp' | 'application_layer_protocol_negotiation' | 'client_certificate_type' | 'server_certificate_type' | 'padding' | 'record_size_limit' | 'pre_shared_key' | 'early_data' | 'supported_versions' | 'cookie' | 'psk_key_exchange_modes' | 'certificate_authorities' | 'post_handshake_auth' | 'signature_algorithms_cert' | 'key_share' | 'connection_id' | 'rrc'>; readonly extensionData: Uint8Array };
+  | { readonly extensionType: 'ec_point_formats'; readonly extensionData: EcPointFormatList }
+  | { readonly extensionType: 'session_ticket'; readonly extensionData: SessionTicketExtension }
+  | { readonly extensionType: 'renegotiation_info'; readonly extensionData: RenegotiationInfoExtension }
+  | { readonly extensionType: Exclude<ExtensionType, 'server_name' | 'max_fragment_length' | 'supported_groups' | 'signature_algorithms' | 'use_srtp' | 'application_layer_protocol_negotiation' | 'client_certificate_type' | 'server_certificate_type' | 'padding' | 'record_size_limit' | 'pre_shared_key' | 'early_data' | 'supported_versions' | 'cookie' | 'psk_key_exchange_modes' | 'certificate_authorities' | 'post_handshake_auth' | 'signature_algorithms_cert' | 'key_share' | 'connection_id' | 'rrc' | 'ec_point_formats' | 'encrypt_then_mac' | 'extended_master_secret' | 'session_ticket' | 'renegotiation_info'>; readonly extensionData: Uint8Array };
 
 /** Reads ClientHelloExtension at the reader's position, up to its current limit where the structure is open-ended. */
 export function readClientHelloExtension(r: Reader): ClientHelloExtension {
@@ -273,6 +282,8 @@ export function readClientHelloExtension(r: Reader): ClientHelloExtension {
     case 'early_data':
     case 'post_handshake_auth':
     case 'rrc':
+    case 'encrypt_then_mac':
+    case 'extended_master_secret':
       r.enter(extensionType);
       result = { extensionType, extensionData: readEmpty(r) };
       r.leave();
@@ -305,6 +316,21 @@ export function readClientHelloExtension(r: Reader): ClientHelloExtension {
     case 'connection_id':
       r.enter(extensionType);
       result = { extensionType, extensionData: readConnectionIdExtension(r) };
+      r.leave();
+      break;
+    case 'ec_point_formats':
+      r.enter(extensionType);
+      result = { extensionType, extensionData: readEcPointFormatList(r) };
+      r.leave();
+      break;
+    case 'session_ticket':
+      r.enter(extensionType);
+      result = { extensionType, extensionData: readSessionTicketExtension(r) };
+      r.leave();
+      break;
+    case 'renegotiation_info':
+      r.enter(extensionType);
+      result = { extensionType, extensionData: readRenegotiationInfoExtension(r) };
       r.leave();
       break;
     default:
@@ -376,6 +402,8 @@ export function writeClientHelloExtension(w: Writer, v: ClientHelloExtension): v
     case 'early_data':
     case 'post_handshake_auth':
     case 'rrc':
+    case 'encrypt_then_mac':
+    case 'extended_master_secret':
       w.enter(v.extensionType);
       writeEmpty(w, v.extensionData);
       w.leave();
@@ -410,8 +438,23 @@ export function writeClientHelloExtension(w: Writer, v: ClientHelloExtension): v
       writeConnectionIdExtension(w, v.extensionData);
       w.leave();
       break;
+    case 'ec_point_formats':
+      w.enter(v.extensionType);
+      writeEcPointFormatList(w, v.extensionData);
+      w.leave();
+      break;
+    case 'session_ticket':
+      w.enter(v.extensionType);
+      writeSessionTicketExtension(w, v.extensionData);
+      w.leave();
+      break;
+    case 'renegotiation_info':
+      w.enter(v.extensionType);
+      writeRenegotiationInfoExtension(w, v.extensionData);
+      w.leave();
+      break;
     default:
-      if (typeof v.extensionType === 'number' && ['server_name', 'max_fragment_length', 'supported_groups', 'signature_algorithms', 'signature_algorithms_cert', 'use_srtp', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'padding', 'record_size_limit', 'pre_shared_key', 'early_data', 'post_handshake_auth', 'rrc', 'supported_versions', 'cookie', 'psk_key_exchange_modes', 'certificate_authorities', 'key_share', 'connection_id'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
+      if (typeof v.extensionType === 'number' && ['server_name', 'max_fragment_length', 'supported_groups', 'signature_algorithms', 'signature_algorithms_cert', 'use_srtp', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'padding', 'record_size_limit', 'pre_shared_key', 'early_data', 'post_handshake_auth', 'rrc', 'encrypt_then_mac', 'extended_master_secret', 'supported_versions', 'cookie', 'psk_key_exchange_modes', 'certificate_authorities', 'key_share', 'connection_id', 'ec_point_formats', 'session_ticket', 'renegotiation_info'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 
@@ -457,6 +500,8 @@ export function sizeClientHelloExtension(v: ClientHelloExtension): number {
     case 'early_data':
     case 'post_handshake_auth':
     case 'rrc':
+    case 'encrypt_then_mac':
+    case 'extended_master_secret':
       n += sizeEmpty(v.extensionData);
       break;
     case 'supported_versions':
@@ -476,6 +521,15 @@ export function sizeClientHelloExtension(v: ClientHelloExtension): number {
       break;
     case 'connection_id':
       n += sizeConnectionIdExtension(v.extensionData);
+      break;
+    case 'ec_point_formats':
+      n += sizeEcPointFormatList(v.extensionData);
+      break;
+    case 'session_ticket':
+      n += sizeSessionTicketExtension(v.extensionData);
+      break;
+    case 'renegotiation_info':
+      n += sizeRenegotiationInfoExtension(v.extensionData);
       break;
     default:
       n += v.extensionData.length;

@@ -130,10 +130,10 @@ export function alertDescriptionToNumber(v: AlertDescription): number {
 
 /** The handshake_type registry: member name → wire value. */
 export const HandshakeType = {
-  hello_request_reserved: 0x00,
+  hello_request: 0x00,
   client_hello: 0x01,
   server_hello: 0x02,
-  hello_verify_request_reserved: 0x03,
+  hello_verify_request: 0x03,
   new_session_ticket: 0x04,
   end_of_early_data: 0x05,
   hello_retry_request_reserved: 0x06,
@@ -141,11 +141,11 @@ export const HandshakeType = {
   request_connection_id: 0x09,
   new_connection_id: 0x0a,
   certificate: 0x0b,
-  server_key_exchange_reserved: 0x0c,
+  server_key_exchange: 0x0c,
   certificate_request: 0x0d,
-  server_hello_done_reserved: 0x0e,
+  server_hello_done: 0x0e,
   certificate_verify: 0x0f,
-  client_key_exchange_reserved: 0x10,
+  client_key_exchange: 0x10,
   finished: 0x14,
   certificate_url_reserved: 0x15,
   certificate_status_reserved: 0x16,
@@ -157,7 +157,7 @@ export const HandshakeType = {
 export type HandshakeTypeName = keyof typeof HandshakeType;
 /** A handshake_type value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
 export type HandshakeType = HandshakeTypeName | number;
-const handshakeTypeNames: readonly (HandshakeTypeName | undefined)[] = ['hello_request_reserved', 'client_hello', 'server_hello', 'hello_verify_request_reserved', 'new_session_ticket', 'end_of_early_data', 'hello_retry_request_reserved', undefined, 'encrypted_extensions', 'request_connection_id', 'new_connection_id', 'certificate', 'server_key_exchange_reserved', 'certificate_request', 'server_hello_done_reserved', 'certificate_verify', 'client_key_exchange_reserved', undefined, undefined, undefined, 'finished', 'certificate_url_reserved', 'certificate_status_reserved', 'supplemental_data_reserved', 'key_update', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'message_hash'];
+const handshakeTypeNames: readonly (HandshakeTypeName | undefined)[] = ['hello_request', 'client_hello', 'server_hello', 'hello_verify_request', 'new_session_ticket', 'end_of_early_data', 'hello_retry_request_reserved', undefined, 'encrypted_extensions', 'request_connection_id', 'new_connection_id', 'certificate', 'server_key_exchange', 'certificate_request', 'server_hello_done', 'certificate_verify', 'client_key_exchange', undefined, undefined, undefined, 'finished', 'certificate_url_reserved', 'certificate_status_reserved', 'supplemental_data_reserved', 'key_update', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'message_hash'];
 
 /** The handshake_type value for a number read off the wire. */
 export function handshakeTypeFromNumber(n: number): HandshakeType {
@@ -175,6 +175,7 @@ export const ExtensionType = {
   max_fragment_length: 0x01,
   status_request: 0x05,
   supported_groups: 0x0a,
+  ec_point_formats: 0x0b,
   signature_algorithms: 0x0d,
   use_srtp: 0x0e,
   heartbeat: 0x0f,
@@ -183,7 +184,10 @@ export const ExtensionType = {
   client_certificate_type: 0x13,
   server_certificate_type: 0x14,
   padding: 0x15,
+  encrypt_then_mac: 0x16,
+  extended_master_secret: 0x17,
   record_size_limit: 0x1c,
+  session_ticket: 0x23,
   pre_shared_key: 0x29,
   early_data: 0x2a,
   supported_versions: 0x2b,
@@ -196,16 +200,17 @@ export const ExtensionType = {
   key_share: 0x33,
   connection_id: 0x36,
   rrc: 0x3d,
+  renegotiation_info: 0xff01,
 } as const;
 /** A known extension_type member. */
 export type ExtensionTypeName = keyof typeof ExtensionType;
 /** A extension_type value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
 export type ExtensionType = ExtensionTypeName | number;
-const extensionTypeNames: readonly (ExtensionTypeName | undefined)[] = ['server_name', 'max_fragment_length', undefined, undefined, undefined, 'status_request', undefined, undefined, undefined, undefined, 'supported_groups', undefined, undefined, 'signature_algorithms', 'use_srtp', 'heartbeat', 'application_layer_protocol_negotiation', undefined, 'signed_certificate_timestamp', 'client_certificate_type', 'server_certificate_type', 'padding', undefined, undefined, undefined, undefined, undefined, undefined, 'record_size_limit', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'pre_shared_key', 'early_data', 'supported_versions', 'cookie', 'psk_key_exchange_modes', undefined, 'certificate_authorities', 'oid_filters', 'post_handshake_auth', 'signature_algorithms_cert', 'key_share', undefined, undefined, 'connection_id', undefined, undefined, undefined, undefined, undefined, undefined, 'rrc'];
+const extensionTypeNames: ReadonlyMap<number, ExtensionTypeName> = new Map<number, ExtensionTypeName>([[0x00, 'server_name'], [0x01, 'max_fragment_length'], [0x05, 'status_request'], [0x0a, 'supported_groups'], [0x0b, 'ec_point_formats'], [0x0d, 'signature_algorithms'], [0x0e, 'use_srtp'], [0x0f, 'heartbeat'], [0x10, 'application_layer_protocol_negotiation'], [0x12, 'signed_certificate_timestamp'], [0x13, 'client_certificate_type'], [0x14, 'server_certificate_type'], [0x15, 'padding'], [0x16, 'encrypt_then_mac'], [0x17, 'extended_master_secret'], [0x1c, 'record_size_limit'], [0x23, 'session_ticket'], [0x29, 'pre_shared_key'], [0x2a, 'early_data'], [0x2b, 'supported_versions'], [0x2c, 'cookie'], [0x2d, 'psk_key_exchange_modes'], [0x2f, 'certificate_authorities'], [0x30, 'oid_filters'], [0x31, 'post_handshake_auth'], [0x32, 'signature_algorithms_cert'], [0x33, 'key_share'], [0x36, 'connection_id'], [0x3d, 'rrc'], [0xff01, 'renegotiation_info']]);
 
 /** The extension_type value for a number read off the wire. */
 export function extensionTypeFromNumber(n: number): ExtensionType {
-  return extensionTypeNames[n] ?? n;
+  return extensionTypeNames.get(n) ?? n;
 }
 
 /** The wire number of a extension_type value. */
@@ -215,17 +220,41 @@ export function extensionTypeToNumber(v: ExtensionType): number {
 
 /** The cipher_suite registry: member name → wire value. */
 export const CipherSuite = {
+  tls_psk_with_aes_128_gcm_sha256: 0xa8,
+  tls_psk_with_aes_256_gcm_sha384: 0xa9,
+  tls_empty_renegotiation_info_scsv: 0xff,
   tls_aes_128_gcm_sha256: 0x1301,
   tls_aes_256_gcm_sha384: 0x1302,
   tls_chacha20_poly1305_sha256: 0x1303,
   tls_aes_128_ccm_sha256: 0x1304,
   tls_aes_128_ccm_8_sha256: 0x1305,
+  tls_fallback_scsv: 0x5600,
+  tls_ecdhe_ecdsa_with_aes_128_gcm_sha256: 0xc02b,
+  tls_ecdhe_ecdsa_with_aes_256_gcm_sha384: 0xc02c,
+  tls_ecdhe_rsa_with_aes_128_gcm_sha256: 0xc02f,
+  tls_ecdhe_rsa_with_aes_256_gcm_sha384: 0xc030,
+  tls_psk_with_aes_128_ccm: 0xc0a4,
+  tls_psk_with_aes_256_ccm: 0xc0a5,
+  tls_psk_with_aes_128_ccm_8: 0xc0a8,
+  tls_psk_with_aes_256_ccm_8: 0xc0a9,
+  tls_ecdhe_ecdsa_with_aes_128_ccm: 0xc0ac,
+  tls_ecdhe_ecdsa_with_aes_256_ccm: 0xc0ad,
+  tls_ecdhe_ecdsa_with_aes_128_ccm_8: 0xc0ae,
+  tls_ecdhe_ecdsa_with_aes_256_ccm_8: 0xc0af,
+  tls_ecdhe_rsa_with_chacha20_poly1305_sha256: 0xcca8,
+  tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256: 0xcca9,
+  tls_psk_with_chacha20_poly1305_sha256: 0xccab,
+  tls_ecdhe_psk_with_chacha20_poly1305_sha256: 0xccac,
+  tls_ecdhe_psk_with_aes_128_gcm_sha256: 0xd001,
+  tls_ecdhe_psk_with_aes_256_gcm_sha384: 0xd002,
+  tls_ecdhe_psk_with_aes_128_ccm_8_sha256: 0xd003,
+  tls_ecdhe_psk_with_aes_128_ccm_sha256: 0xd005,
 } as const;
 /** A known cipher_suite member. */
 export type CipherSuiteName = keyof typeof CipherSuite;
 /** A cipher_suite value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
 export type CipherSuite = CipherSuiteName | number;
-const cipherSuiteNames: ReadonlyMap<number, CipherSuiteName> = new Map<number, CipherSuiteName>([[0x1301, 'tls_aes_128_gcm_sha256'], [0x1302, 'tls_aes_256_gcm_sha384'], [0x1303, 'tls_chacha20_poly1305_sha256'], [0x1304, 'tls_aes_128_ccm_sha256'], [0x1305, 'tls_aes_128_ccm_8_sha256']]);
+const cipherSuiteNames: ReadonlyMap<number, CipherSuiteName> = new Map<number, CipherSuiteName>([[0xa8, 'tls_psk_with_aes_128_gcm_sha256'], [0xa9, 'tls_psk_with_aes_256_gcm_sha384'], [0xff, 'tls_empty_renegotiation_info_scsv'], [0x1301, 'tls_aes_128_gcm_sha256'], [0x1302, 'tls_aes_256_gcm_sha384'], [0x1303, 'tls_chacha20_poly1305_sha256'], [0x1304, 'tls_aes_128_ccm_sha256'], [0x1305, 'tls_aes_128_ccm_8_sha256'], [0x5600, 'tls_fallback_scsv'], [0xc02b, 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'], [0xc02c, 'tls_ecdhe_ecdsa_with_aes_256_gcm_sha384'], [0xc02f, 'tls_ecdhe_rsa_with_aes_128_gcm_sha256'], [0xc030, 'tls_ecdhe_rsa_with_aes_256_gcm_sha384'], [0xc0a4, 'tls_psk_with_aes_128_ccm'], [0xc0a5, 'tls_psk_with_aes_256_ccm'], [0xc0a8, 'tls_psk_with_aes_128_ccm_8'], [0xc0a9, 'tls_psk_with_aes_256_ccm_8'], [0xc0ac, 'tls_ecdhe_ecdsa_with_aes_128_ccm'], [0xc0ad, 'tls_ecdhe_ecdsa_with_aes_256_ccm'], [0xc0ae, 'tls_ecdhe_ecdsa_with_aes_128_ccm_8'], [0xc0af, 'tls_ecdhe_ecdsa_with_aes_256_ccm_8'], [0xcca8, 'tls_ecdhe_rsa_with_chacha20_poly1305_sha256'], [0xcca9, 'tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256'], [0xccab, 'tls_psk_with_chacha20_poly1305_sha256'], [0xccac, 'tls_ecdhe_psk_with_chacha20_poly1305_sha256'], [0xd001, 'tls_ecdhe_psk_with_aes_128_gcm_sha256'], [0xd002, 'tls_ecdhe_psk_with_aes_256_gcm_sha384'], [0xd003, 'tls_ecdhe_psk_with_aes_128_ccm_8_sha256'], [0xd005, 'tls_ecdhe_psk_with_aes_128_ccm_sha256']]);
 
 /** The cipher_suite value for a number read off the wire. */
 export function cipherSuiteFromNumber(n: number): CipherSuite {
@@ -474,4 +503,72 @@ export function srtpProtectionProfileFromNumber(n: number): SrtpProtectionProfil
 /** The wire number of a srtp_protection_profile value. */
 export function srtpProtectionProfileToNumber(v: SrtpProtectionProfile): number {
   return typeof v === 'number' ? v : SrtpProtectionProfile[v];
+}
+
+/** The ec_curve_type registry: member name → wire value. */
+export const EcCurveType = {
+  named_curve: 0x03,
+} as const;
+/** A known ec_curve_type member. */
+export type EcCurveTypeName = keyof typeof EcCurveType;
+/** A ec_curve_type value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
+export type EcCurveType = EcCurveTypeName | number;
+const ecCurveTypeNames: readonly (EcCurveTypeName | undefined)[] = [undefined, undefined, undefined, 'named_curve'];
+
+/** The ec_curve_type value for a number read off the wire. */
+export function ecCurveTypeFromNumber(n: number): EcCurveType {
+  return ecCurveTypeNames[n] ?? n;
+}
+
+/** The wire number of a ec_curve_type value. */
+export function ecCurveTypeToNumber(v: EcCurveType): number {
+  return typeof v === 'number' ? v : EcCurveType[v];
+}
+
+/** The ec_point_format registry: member name → wire value. */
+export const EcPointFormat = {
+  uncompressed: 0x00,
+  ansix962_compressed_prime_deprecated: 0x01,
+  ansix962_compressed_char2_deprecated: 0x02,
+} as const;
+/** A known ec_point_format member. */
+export type EcPointFormatName = keyof typeof EcPointFormat;
+/** A ec_point_format value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
+export type EcPointFormat = EcPointFormatName | number;
+const ecPointFormatNames: readonly (EcPointFormatName | undefined)[] = ['uncompressed', 'ansix962_compressed_prime_deprecated', 'ansix962_compressed_char2_deprecated'];
+
+/** The ec_point_format value for a number read off the wire. */
+export function ecPointFormatFromNumber(n: number): EcPointFormat {
+  return ecPointFormatNames[n] ?? n;
+}
+
+/** The wire number of a ec_point_format value. */
+export function ecPointFormatToNumber(v: EcPointFormat): number {
+  return typeof v === 'number' ? v : EcPointFormat[v];
+}
+
+/** The client_certificate_type registry: member name → wire value. */
+export const ClientCertificateType = {
+  rsa_sign: 0x01,
+  dss_sign: 0x02,
+  rsa_fixed_dh: 0x03,
+  dss_fixed_dh: 0x04,
+  ecdsa_sign: 0x40,
+  rsa_fixed_ecdh: 0x41,
+  ecdsa_fixed_ecdh: 0x42,
+} as const;
+/** A known client_certificate_type member. */
+export type ClientCertificateTypeName = keyof typeof ClientCertificateType;
+/** A client_certificate_type value: the member name when known, else the number from the wire (open enum: unknown values round-trip). */
+export type ClientCertificateType = ClientCertificateTypeName | number;
+const clientCertificateTypeNames: readonly (ClientCertificateTypeName | undefined)[] = [undefined, 'rsa_sign', 'dss_sign', 'rsa_fixed_dh', 'dss_fixed_dh', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 'ecdsa_sign', 'rsa_fixed_ecdh', 'ecdsa_fixed_ecdh'];
+
+/** The client_certificate_type value for a number read off the wire. */
+export function clientCertificateTypeFromNumber(n: number): ClientCertificateType {
+  return clientCertificateTypeNames[n] ?? n;
+}
+
+/** The wire number of a client_certificate_type value. */
+export function clientCertificateTypeToNumber(v: ClientCertificateType): number {
+  return typeof v === 'number' ? v : ClientCertificateType[v];
 }

@@ -4,11 +4,12 @@
 export const extensionsByMessage = {
   certificate_entry: [],
   certificate_request: ['signature_algorithms', 'signature_algorithms_cert', 'certificate_authorities', 'oid_filters'],
-  client_hello: ['server_name', 'max_fragment_length', 'supported_groups', 'signature_algorithms', 'use_srtp', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'padding', 'record_size_limit', 'pre_shared_key', 'early_data', 'supported_versions', 'cookie', 'psk_key_exchange_modes', 'certificate_authorities', 'post_handshake_auth', 'signature_algorithms_cert', 'key_share', 'connection_id', 'rrc'],
+  client_hello: ['server_name', 'max_fragment_length', 'supported_groups', 'signature_algorithms', 'use_srtp', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'padding', 'record_size_limit', 'pre_shared_key', 'early_data', 'supported_versions', 'cookie', 'psk_key_exchange_modes', 'certificate_authorities', 'post_handshake_auth', 'signature_algorithms_cert', 'key_share', 'connection_id', 'rrc', 'ec_point_formats', 'encrypt_then_mac', 'extended_master_secret', 'session_ticket', 'renegotiation_info'],
   encrypted_extensions: ['server_name', 'max_fragment_length', 'supported_groups', 'use_srtp', 'application_layer_protocol_negotiation', 'client_certificate_type', 'server_certificate_type', 'record_size_limit', 'early_data'],
   hello_retry_request: ['key_share', 'cookie', 'supported_versions'],
   new_session_ticket: ['early_data'],
   server_hello: ['pre_shared_key', 'supported_versions', 'key_share', 'connection_id', 'rrc'],
+  tls12_server_hello: ['server_name', 'max_fragment_length', 'ec_point_formats', 'use_srtp', 'application_layer_protocol_negotiation', 'encrypt_then_mac', 'extended_master_secret', 'record_size_limit', 'session_ticket', 'connection_id', 'renegotiation_info'],
 } as const;
 /** A message that carries extensions. */
 export type ExtensionContext = keyof typeof extensionsByMessage;

@@ -98,7 +98,7 @@ function certificateOf(identity: PairConfig['identity']): { readonly chain: read
  */
 export function handshake(config: PairConfig): HandshakeRun {
   const wallClock = (): number => config.wallClock;
-  const common = { cipherSuites: [config.suite], groups: [config.group], signatureAlgorithms: [config.identity.scheme], wallClock };
+  const common = { cipherSuites: [config.suite], allowCcm8: true, groups: [config.group], signatureAlgorithms: [config.identity.scheme], wallClock };
   const clock = config.clock ?? wallTime;
   const t0 = clock();
   const server = DtlsConnection.server({

@@ -56,7 +56,7 @@ function optionsWith(w: Workload, side: 'client' | 'server', random: Uint32Sourc
   const inner = w.provider === 'noble' ? nobleProvider : nodeProvider;
   const seeded = seededProvider(inner, random);
   const provider = sink ? loggingProvider(seeded, sink) : seeded;
-  const common = { provider, cipherSuites: [w.suite], groups: [w.group], wallClock: () => w.identity.at };
+  const common = { provider, cipherSuites: [w.suite], allowCcm8: true, groups: [w.group], wallClock: () => w.identity.at };
   // The same arrays every time: connections share the parsed trust anchors and the imported key (runtime/connection/shared-material.ts).
   return side === 'client'
     ? { ...common, trustAnchors: w.identity.trustAnchors, serverName: w.identity.serverName }

@@ -7,6 +7,7 @@ import type { ResolvedConnectionIds } from './cid-options.js';
 import type { ConnectionIdSession } from './cid-session.js';
 import type { LocalConnectionIds } from './local-cids.js';
 import type { CidNegotiationHost } from './negotiation.js';
+import { OffPathForwarding } from './off-path-forwarding.js';
 import { PathValidation } from './path-validation.js';
 
 /** A datagram for a path other than the current one (RRC probes and answers). */
@@ -30,6 +31,14 @@ export interface PathStats {
   readonly challengesAnswered: number;
   readonly answersIgnored: number;
   readonly probesDropped: number;
+  /**
+   * Copies of the peer's records seen over two paths (RFC 9853 §8.1.2): a
+   * check ended without moving, or a move just made was undone.
+   */
+  readonly copiesDetected: number;
+  /** Datagrams for the peer held while a check ran (RFC 9853 §5), and the oldest of them dropped past {@link MAX_HELD_DATAGRAMS}. */
+  readonly datagramsHeld: number;
+  readonly heldDropped: number;
 }
 
 /** Queued probe datagrams kept at once (a peer cannot make us hold more answers than this). */
@@ -37,6 +46,13 @@ const MAX_PATH_DATAGRAMS = 16;
 
 /** Paths remembered as left by us (answered with path_drop). */
 const MAX_LEFT_PATHS = 4;
+
+/**
+ * Datagrams for the peer held while its address is being checked (RFC 9853
+ * §5: sending stops until the check ends, then resumes to the bound
+ * address); past this the oldest are dropped, as a full socket buffer drops.
+ */
+export const MAX_HELD_DATAGRAMS = 64;
 
 /**
  * A connection's CIDs and paths, sans-I/O: the negotiation host, the path
@@ -67,7 +83,18 @@ export class CidContext implements CidNegotiationHost {
   private readonly outgoing: Uint8Array[];
   /** The newest record number authenticated (RFC 9146 §6: only a newer record moves a session without RRC). */
   private newest = { epoch: -1, sequenceNumber: -1 };
-  private readonly counts = { migrations: 0, challengesAnswered: 0, answersIgnored: 0, probesDropped: 0 };
+  private readonly counts = {
+    migrations: 0,
+    challengesAnswered: 0,
+    answersIgnored: 0,
+    probesDropped: 0,
+    copiesDetected: 0,
+    datagramsHeld: 0,
+    heldDropped: 0,
+  };
+  private readonly forwarding: OffPathForwarding;
+  /** Datagrams waiting at the last poll while holding (counted as held when the check ends). */
+  private waiting = 0;
 
   constructor(p: {
     options: ResolvedConnectionIds | undefined;
@@ -89,6 +116,8 @@ export class CidContext implements CidNegotiationHost {
     this.provider = p.provider;
     this.clock = p.clock;
     this.emit = p.emit;
+    this.forwarding = new OffPathForwarding(p.clock);
+    if (p.follows) this.records.onDuplicate = (epoch, sequenceNumber) => this.duplicate(epoch, sequenceNumber);
   }
 
   issued(cid: Uint8Array): void {
@@ -119,17 +148,74 @@ export class CidContext implements CidNegotiationHost {
     const newer = record.epoch > this.newest.epoch || (record.epoch === this.newest.epoch && record.sequenceNumber > this.newest.sequenceNumber);
     if (newer) this.newest = { epoch: record.epoch, sequenceNumber: record.sequenceNumber };
     const path = this.arriving;
-    if (!this.follows || path === undefined || this.current === undefined || path === this.current || !s.receivesCid || this.left.includes(path)) return;
+    if (!this.follows || path === undefined || this.current === undefined || !s.receivesCid) return;
+    if (path === this.current) {
+      if (this.holding || this.forwarding.previous !== undefined) this.forwarding.record(record.epoch, record.sequenceNumber, path);
+      return;
+    }
+    if (s.rrc !== undefined && path === this.forwarding.previous) {
+      // RFC 9853 §8.1.2: a record over the path just left that is the newest yet means the peer still sends there: move back.
+      if (newer) return this.revert();
+      return this.forwarding.record(record.epoch, record.sequenceNumber, path);
+    }
+    if (this.left.includes(path) || this.forwarding.suspected(path)) return;
     if (s.rrc !== undefined) {
       this.validation ??= new PathValidation(s.rrc, s.options.rrcTimeoutMs, this.clock, {
         send: (to, msgType, cookie) => this.sendTo(to, { msgType, cookie }),
         challengeSize: () => this.records.protectedOverhead() + 9,
         random: (n) => this.provider.randomBytes(n),
-        validated: (from, to) => this.moved(from, to, true),
+        validated: (from, to) => this.validated(from, to),
       });
+      if (!this.holding) this.forwarding.checking(this.current, path);
       this.validation.observed(this.current, path, bytes);
+      if (this.validation.candidate === path) this.forwarding.record(record.epoch, record.sequenceNumber, path);
     } else if (newer) {
       this.moved(this.current, path, false);
+    }
+  }
+
+  /**
+   * A check of the peer's address runs: datagrams for the peer are held
+   * (RFC 9853 §5), the oldest dropped past {@link MAX_HELD_DATAGRAMS}; they
+   * go out to whichever address the check leaves bound. True while holding.
+   */
+  holdsBack(): boolean {
+    if (!this.holding) {
+      this.counts.datagramsHeld += this.waiting;
+      this.waiting = 0;
+      return false;
+    }
+    const over = this.outgoing.length - MAX_HELD_DATAGRAMS;
+    if (over > 0) {
+      this.outgoing.splice(0, over);
+      this.counts.heldDropped += over;
+    }
+    this.waiting = this.outgoing.length;
+    return true;
+  }
+
+  /**
+   * The record layer dropped an authenticated record as a duplicate
+   * (`epoch`, `sequenceNumber`). A record that came first over one path of
+   * the pair watched ({@link OffPathForwarding}) and again over the other
+   * means someone copies the peer's records onto another path (RFC 9853
+   * §8.1.2: "endpoints can also look for duplicated packets"). During a
+   * check, the check ends without moving; just after a move, the session
+   * moves back to the path it left. The path taken for the forwarder's (the
+   * candidate, or the one just moved to) starts no check for a while.
+   */
+  duplicate(epoch: number, sequenceNumber: number): void {
+    const path = this.arriving;
+    const s = this.session;
+    if (path === undefined || s === undefined || !this.forwarding.crossed(epoch, sequenceNumber, path)) return;
+    const candidate = this.validation?.candidate;
+    if (candidate !== undefined) {
+      this.counts.copiesDetected++;
+      this.forwarding.suspect(candidate, s.options.rrcTimeoutMs);
+      this.forwarding.stop();
+      this.validation?.copied();
+    } else if (this.forwarding.previous !== undefined) {
+      this.revert();
     }
   }
 
@@ -162,6 +248,34 @@ export class CidContext implements CidNegotiationHost {
     this.validation?.stop();
   }
 
+  /** Datagrams for the peer wait: a check of its address runs. */
+  private get holding(): boolean {
+    return this.validation?.candidate !== undefined;
+  }
+
+  /**
+   * Back to the path left by the last move, which the peer still uses: the
+   * one moved to carried copies (it starts no check for a while). The path
+   * left was validated before, so no check is needed to return.
+   */
+  private revert(): void {
+    const previous = this.forwarding.previous;
+    const from = this.current;
+    const s = this.session;
+    if (previous === undefined || from === undefined || s === undefined) return;
+    this.counts.copiesDetected++;
+    this.forwarding.suspect(from, s.options.rrcTimeoutMs);
+    this.forwarding.stop();
+    this.moved(from, previous, true);
+  }
+
+  /** A check passed: the path left is watched a while for the genuine records still coming over it. */
+  private validated(from: string, to: string): void {
+    this.moved(from, to, true);
+    const s = this.session;
+    if (s !== undefined) this.forwarding.moved(from, to, s.options.rrcTimeoutMs);
+  }
+
   private moved(from: string, to: string, validated: boolean): void {
     this.current = to;
     this.counts.migrations++;
@@ -175,9 +289,14 @@ export class CidContext implements CidNegotiationHost {
     if (s?.peer.next()) this.records.setSendConnectionId(s.peer.current);
   }
 
-  /** Seals an RRC message for `path`: the current path's go out with every other datagram, another's through `pathOutgoing` (bounded). */
-  private sendTo(path: string | undefined, m: ReturnRoutabilityCheck): void {
-    const current = path === undefined || path === this.current;
+  /**
+   * Seals an RRC message for `path`: the current path's go out with every
+   * other datagram (unless held: then, as another path's, by itself),
+   * another's through `pathOutgoing` (bounded).
+   */
+  private sendTo(to: string | undefined, m: ReturnRoutabilityCheck): void {
+    const path = to ?? this.current;
+    const current = path === undefined || (path === this.current && !this.holding);
     if (!current && this.pathOutgoing.length >= MAX_PATH_DATAGRAMS) {
       this.counts.probesDropped++;
       return;

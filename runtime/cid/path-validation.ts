@@ -104,6 +104,23 @@ export class PathValidation {
     this.probeCandidate(c);
   }
 
+  /** The path being checked while a check runs. */
+  get candidate(): string | undefined {
+    return this.check?.candidate;
+  }
+
+  /**
+   * The candidate carries copies of the peer's records (RFC 9853 §8.1.2's
+   * off-path forwarder): a record first seen from one of the two paths came
+   * again, authenticated, from the other. The genuine traffic still uses the
+   * old path, so the check ends without moving.
+   */
+  copied(): void {
+    if (this.check === undefined) return;
+    this.end();
+    this.totals.abandoned++;
+  }
+
   /** Stops a running check (the connection closed). */
   stop(): void {
     this.end();

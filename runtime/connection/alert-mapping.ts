@@ -1,5 +1,7 @@
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
+import { ConfigError } from '../config-error.js';
 import { CryptoError } from '../crypto/provider.js';
+import { CallbackError } from './callback-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { DecodeError } from '../wire/errors.js';
 
@@ -7,16 +9,22 @@ import { DecodeError } from '../wire/errors.js';
 export interface FatalReason {
   readonly alert: AlertDescriptionName;
   readonly message: string;
+  /** What an application callback threw (or a ConfigError for what it returned), when that failed the connection: handed to the application as it is. */
+  readonly callbackError?: unknown;
 }
 
 /**
  * The one mapping from an error raised while handling the peer's input to
  * the alert that answers it (RFC 8446 §6.2): malformed bytes are
- * decode_error, a ProtocolError carries its own alert, a crypto operation
+ * decode_error, a ProtocolError carries its own alert, an application
+ * callback that threw (or returned a bad value) is internal_error with what
+ * it threw kept, a crypto operation
  * the peer's values broke is illegal_parameter, anything else is our fault:
  * internal_error.
  */
 export function toAlert(error: unknown): FatalReason {
+  if (error instanceof CallbackError) return { alert: error.alert, message: error.message, callbackError: error.cause };
+  if (error instanceof ConfigError) return { alert: 'internal_error', message: `a callback returned a bad value: ${error.message}`, callbackError: error };
   if (error instanceof ProtocolError) return { alert: error.alert, message: error.message };
   if (error instanceof DecodeError) return { alert: 'decode_error', message: error.message };
   if (error instanceof CryptoError) return { alert: 'illegal_parameter', message: error.message };

@@ -25,7 +25,7 @@ import { encodeClientSession } from '../session/client-session.js';
 import { decodeAlpnName } from '../session/alpn.js';
 import { sentServerName } from './sni-selection.js';
 import { applyServerAnswers, clientOfferedMore } from './extension-answers.js';
-import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor } from './psk-offer.js';
+import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor, ticketModesExtension } from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
@@ -57,7 +57,7 @@ function clientImplementation(): Dtls13ClientImplementation<ClientContext> {
     const cookie = offer.retry?.cookie;
     const now = c.parts.wallClock();
     const early = offer.earlyData === 'offered';
-    const psk = offer.psk ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early) : [];
+    const psk = offer.psk ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early) : ticketModesExtension(c.parts.config.pskModes);
     const body = clientHelloBody(c.parts.config, offer.random, offer.keyShare, cookie, [...clientCidExtensions(c.parts.cid), ...psk]);
     if (offer.psk) bindClientHello(c.parts.provider, body, offer.psk, offer.transcript);
     c.parts.queue(0, 'client_hello', body, offer.transcript);
@@ -273,7 +273,7 @@ function clientImplementation(): Dtls13ClientImplementation<ClientContext> {
       }),
 
       reportConnected: step('reportConnected', 'finishing', (c, s) => {
-        const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain[0]);
+        const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain);
         c.parts.events.push({ type: 'handshakeComplete', parameters });
         return {
           kind: 'connected',

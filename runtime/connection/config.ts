@@ -25,6 +25,7 @@ import { sniSelector, type SniOption, type SniSelector } from './sni-selection.j
 import { recordSizeLimitOption } from './record-size-limit.js';
 import { srtpOption, type SrtpProfileName } from './srtp.js';
 import { resolveServerName } from '../pki/server-name.js';
+import { resolveVersionRange, type DtlsVersionName, type VersionRange } from '../dtls12/versions.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -32,6 +33,16 @@ export interface DtlsConfig {
   readonly provider?: CryptoProvider;
   /** Cipher suites in preference order (default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305). */
   readonly cipherSuites?: readonly SupportedCipherSuite[];
+  /**
+   * Let `cipherSuites` name TLS_AES_128_CCM_8_SHA256 (default false: it is
+   * refused). Its 8-byte tag gives each key an integrity limit of 2^7
+   * forged records (RFC 9147 §4.5.3, Appendix B.3), after which the
+   * session must end: anyone who can put records on the path with the
+   * session's CID ends it in about two seconds of forgeries (with the
+   * default `limits.maxFailedAuthenticationsPerSecond`; in one datagram
+   * without it). For constrained links where that is accepted.
+   */
+  readonly allowCcm8?: boolean;
   /** Key exchange groups in preference order; a client sends a key share for the first (default: x25519, secp256r1, secp384r1). */
   readonly groups?: readonly KeyExchangeGroup[];
   /** Signature schemes accepted from the peer, in preference order. */
@@ -177,6 +188,15 @@ export interface DtlsConfig {
    * governs certificates too.
    */
   readonly signatureAlgorithmsCert?: readonly SignatureAlgorithm[];
+  /**
+   * The versions to negotiate, node:tls's option names with the values
+   * `session.protocol` reports: 'DTLSv1.2' (default minimum) or 'DTLSv1.3'
+   * (default maximum). DTLS 1.2 handshakes are not built yet
+   * (runtime/dtls12/README.md): the default range negotiates 1.3, and
+   * `maxVersion: 'DTLSv1.2'` is a ConfigError.
+   */
+  readonly minVersion?: DtlsVersionName;
+  readonly maxVersion?: DtlsVersionName;
 }
 
 export interface ResolvedConfig {
@@ -226,6 +246,8 @@ export interface ResolvedConfig {
   readonly srtp: readonly SrtpProfileName[] | undefined;
   /** Schemes accepted in the peer's certificates, when configured. */
   readonly signatureAlgorithmsCert: readonly SignatureAlgorithm[] | undefined;
+  /** minVersion..maxVersion, and the versions of it this build negotiates. */
+  readonly versions: VersionRange;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -262,12 +284,20 @@ function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: 
  */
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
   const provider = o.provider ?? defaultProvider(); // native when its addon loaded, else node:crypto
+  const versions = resolveVersionRange(o.minVersion, o.maxVersion);
   const cipherSuites = nonEmpty<SupportedCipherSuite>(
     'cipherSuites',
     o.cipherSuites,
     ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'],
     (s) => s in CIPHER_SUITES,
   );
+  if (o.allowCcm8 !== undefined && typeof o.allowCcm8 !== 'boolean') throw new ConfigError('allowCcm8', `must be a boolean, got ${typeof o.allowCcm8}`);
+  if (cipherSuites.includes('tls_aes_128_ccm_8_sha256') && o.allowCcm8 !== true) {
+    throw new ConfigError(
+      'cipherSuites',
+      'names tls_aes_128_ccm_8_sha256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records end a session (RFC 9147 §4.5.3)',
+    );
+  }
   const groups = nonEmpty<KeyExchangeGroup>('groups', o.groups, ['x25519', 'secp256r1', 'secp384r1'], (g) =>
     provider.supports({ kind: 'keyExchange', group: g }),
   );
@@ -335,6 +365,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     recordSizeLimit: recordSizeLimitOption(o.recordSizeLimit),
     srtp: srtpOption(o.srtp),
     signatureAlgorithmsCert: signatureSchemesOption('signatureAlgorithmsCert', o.signatureAlgorithmsCert),
+    versions,
   };
 }
 

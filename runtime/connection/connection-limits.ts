@@ -1,4 +1,5 @@
 import { ConfigError, integerOption } from '../config-error.js';
+import { DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND, DEFAULT_MAX_RECORDS_PER_DATAGRAM } from '../record/record-layer.js';
 
 /**
  * What one connection may hold for its peer at most. Each cap bounds memory
@@ -14,6 +15,20 @@ export interface ConnectionLimits {
   readonly maxAckRecords: number;
   /** Application read epochs retained at once: the current one, the previous one for reordered records, and updates not yet used (default 4). */
   readonly maxReadEpochs: number;
+  /**
+   * Records read from one datagram at most (default 128); the rest is
+   * dropped unread. A 65,507-byte datagram holds over 3,000 minimal records,
+   * each a decryption attempt; 128 is more than a full datagram of ACKs and
+   * small handshake fragments needs.
+   */
+  readonly maxRecordsPerDatagram: number;
+  /**
+   * Records that may fail authentication (AEAD open) per second at most
+   * (default 100); past it, protected records are dropped undecrypted until
+   * the second ends. Bounds the CPU a forged-record flood costs, and how
+   * fast it spends the key's integrity limit (RFC 9147 §4.5.3).
+   */
+  readonly maxFailedAuthenticationsPerSecond: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -21,6 +36,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxDeferredBytes: 16_384,
   maxAckRecords: 32,
   maxReadEpochs: 4,
+  maxRecordsPerDatagram: DEFAULT_MAX_RECORDS_PER_DATAGRAM,
+  maxFailedAuthenticationsPerSecond: DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND,
 };
 
 /** Checks `limits` options (ConfigError naming `limits.<name>`) and fills in the defaults. */
@@ -33,5 +50,12 @@ export function resolveLimits(given: Partial<ConnectionLimits> | undefined): Con
     maxDeferredBytes: integerOption('limits.maxDeferredBytes', g.maxDeferredBytes ?? d.maxDeferredBytes, 0, 16_777_216),
     maxAckRecords: integerOption('limits.maxAckRecords', g.maxAckRecords ?? d.maxAckRecords, 1, 1_000),
     maxReadEpochs: integerOption('limits.maxReadEpochs', g.maxReadEpochs ?? d.maxReadEpochs, 2, 64),
+    maxRecordsPerDatagram: integerOption('limits.maxRecordsPerDatagram', g.maxRecordsPerDatagram ?? d.maxRecordsPerDatagram, 1, 65_535),
+    maxFailedAuthenticationsPerSecond: integerOption(
+      'limits.maxFailedAuthenticationsPerSecond',
+      g.maxFailedAuthenticationsPerSecond ?? d.maxFailedAuthenticationsPerSecond,
+      1,
+      1_000_000,
+    ),
   };
 }

@@ -19,6 +19,7 @@ import type { SyncAntiReplay } from '../session/anti-replay.js';
 import type { ConnectionEvent } from './events.js';
 import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
+import type { TicketAddress } from '../session/ticket-address.js';
 
 /**
  * The parts of a connection every state uses: configuration, the record
@@ -40,6 +41,8 @@ export class ConnectionParts {
   readonly wallClock: () => number;
   /** Server: the store that admits a 0-RTT ClientHello once (the configuration's, or this connection's own). */
   readonly antiReplay: SyncAntiReplay;
+  /** Server: the client's address, as tickets record it (empty when the connection was told none). */
+  readonly peerAddress: TicketAddress;
   readonly events: ConnectionEvent[] = [];
   readonly outgoing: Uint8Array[];
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
@@ -64,6 +67,7 @@ export class ConnectionParts {
     ownKey: PrivateKeyHandle | undefined;
     wallClock: () => number;
     antiReplay: SyncAntiReplay;
+    peerAddress: TicketAddress;
     outgoing: Uint8Array[];
     cid: CidContext;
   }) {
@@ -79,6 +83,7 @@ export class ConnectionParts {
     this.ownKey = p.ownKey;
     this.wallClock = p.wallClock;
     this.antiReplay = p.antiReplay;
+    this.peerAddress = p.peerAddress;
     this.outgoing = p.outgoing;
     this.cid = p.cid;
   }
@@ -92,14 +97,16 @@ export class ConnectionParts {
   /**
    * Sends the flight built so far. A handshake flight acknowledges the peer's
    * previous one implicitly (RFC 9147 §7.1), so the pending ACK is dropped; a
-   * post-handshake flight does not (a KeyUpdate answering one still owes its ACK).
+   * post-handshake flight does not (a KeyUpdate answering one still owes its ACK),
+   * and its timer starts at no less than the initial timeout ({@link FlightController.send}).
    */
   sendFlight(options: { readonly acknowledgesPeer?: boolean } = {}): void {
     const flight = this.building;
     this.building = [];
-    if (options.acknowledgesPeer ?? true) this.acks.clear();
+    const postHandshake = options.acknowledgesPeer === false;
+    if (!postHandshake) this.acks.clear();
     this.outbox.newFlight();
-    this.flight.send(flight);
+    this.flight.send(flight, postHandshake);
   }
 
   /** An ACK (RFC 9147 §7) naming `records`, in our newest write epoch; none before handshake keys exist. */
@@ -149,12 +156,17 @@ export class ConnectionParts {
   }
 
   /** The fatal path (RFC 8446 §6.2): one alert out, the flight stopped, the connection latched failed. */
-  failWith(alert: AlertDescriptionName, message: string): void {
+  failWith(alert: AlertDescriptionName, message: string, callbackError?: unknown): void {
     if (this.failure) return;
-    this.failure = { alert, message };
+    this.failure = callbackError === undefined ? { alert, message } : { alert, message, callbackError };
     this.flight.stop();
     this.events.push({ type: 'alert', level: 'fatal', description: alert, sent: true }, { type: 'closed', reason: 'failed' });
     this.sendAlertIfPossible('fatal', alert);
+  }
+
+  /** What an application callback threw, kept with the failure it caused (recorded already by the chart's fatal-alert action). */
+  keepCallbackError(thrown: unknown): void {
+    if (this.failure && this.failure.callbackError === undefined) this.failure = { ...this.failure, callbackError: thrown };
   }
 
   /**

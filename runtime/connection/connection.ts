@@ -14,6 +14,7 @@ import type { DropCounters } from '../record/drops.js';
 import { RecordLayer, type ReceivedRecord } from '../record/record-layer.js';
 import { DecodeError, Reader } from '../wire/index.js';
 import { AckTracker } from './ack-tracker.js';
+import { CallbackError, type CallbackName } from './callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import { resolveConfig, type DtlsConfig, type ResolvedConfig } from './config.js';
 import { ConnectionParts } from './connection-parts.js';
@@ -26,6 +27,7 @@ import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type RoleDriver } from './role-driver.js';
 import { keyUpdateAcknowledged, sendKeyUpdate, sendPendingFlights } from './session-actions.js';
 import type { StatelessRetry } from './stateless-retry.js';
+import { ticketAddressOf } from '../session/ticket-address.js';
 import { CidContext, type PathDatagram, type PathStats } from '../cid/cid-context.js';
 
 /** Options of a connection beyond the protocol configuration. */
@@ -41,6 +43,14 @@ export interface ConnectionOptions extends DtlsConfig {
   readonly onDatagram?: DatagramObserver;
   /** Server: whether a CID is already another connection's (the UDP server's routing map), so a new one is never a duplicate. */
   readonly connectionIdTaken?: (cid: Uint8Array) => boolean;
+  /**
+   * Server: the client's IP address (as node:dgram reports it). Tickets
+   * this connection issues record it, and 0-RTT early data is taken only
+   * with a ticket that records the same address (RFC 9147 §5.1; see
+   * runtime/session/ticket-address.ts). Omitted: tickets record none, and
+   * early data is taken only with tickets that record none.
+   */
+  readonly peerAddress?: string;
 }
 
 /** What a connection holds for its peer now, against the caps of `limits`. */
@@ -162,7 +172,7 @@ export class DtlsConnection {
    * A server connection on a configuration resolved once for many
    * (`resolveConfig('server', options)`, as a UDP server does at listen):
    * from `perConnection` only what differs between connections is read
-   * (`antiReplay`, `statelessRetry`, `connectionIdTaken`, `inspect`,
+   * (`antiReplay`, `statelessRetry`, `connectionIdTaken`, `peerAddress`, `inspect`,
    * `onDatagram`, `wallClock`). Saves resolving and holding the
    * configuration per connection.
    */
@@ -175,13 +185,20 @@ export class DtlsConnection {
     this.onDatagram = options.onDatagram;
     const config = shared ?? resolveConfig(role, options);
     const clock = new ManualClock(0);
-    const records = new RecordLayer({ provider: config.provider, replayWindow: config.replayWindow, maxReadEpochs: config.limits.maxReadEpochs });
+    const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond } = config.limits;
+    const records = new RecordLayer({
+      provider: config.provider,
+      replayWindow: config.replayWindow,
+      maxReadEpochs,
+      maxRecordsPerDatagram,
+      maxFailedAuthenticationsPerSecond,
+    });
     const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, (d) => this.outgoing.push(d));
     const flight = new FlightController<OutMessage>(
       {
         transmit: (m) => outbox.transmit(m),
         retransmitAck: () => this.parts.sendAck(this.parts.acks.list()),
-        timedOut: () => this.flightTimedOut(),
+        timedOut: (messages) => this.flightTimedOut(messages),
         optional: (m) => m.length > 0 && m.every((x) => x.msgType === 'new_session_ticket'),
       },
       clock,
@@ -220,6 +237,7 @@ export class DtlsConnection {
       log: keyLogger(config.keyLog),
       wallClock: options.wallClock ?? Date.now,
       antiReplay: options.antiReplay ?? config.antiReplay,
+      peerAddress: ticketAddressOf(options.peerAddress),
     });
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     this.driver = roleDriver(this.parts, () => this.failReason?.message, options.inspect, options.statelessRetry);
@@ -295,6 +313,7 @@ export class DtlsConnection {
 
   /** The next datagram to send, if any. */
   pollTransmit(): Uint8Array | undefined {
+    if (this.parts.cid.holdsBack()) return undefined; // RFC 9853 §5: nothing for the peer while its new address is checked
     const d = this.outgoing.shift();
     if (d) {
       this.counts.datagramsSent++;
@@ -334,15 +353,20 @@ export class DtlsConnection {
     return this.parts.events.shift();
   }
 
-  /** Sends application data (one record). Only once the handshake is complete, and not after close. */
-  send(data: Uint8Array): void {
+  /**
+   * Sends application data (one record). Only once the handshake is
+   * complete, and not after close. `now`: the caller's time, which a
+   * KeyUpdate this record starts (the write key near its limit) is timed
+   * from; see {@link updateKeys}.
+   */
+  send(data: Uint8Array, now?: number): void {
     if (this.parts.failure) throw new ConnectionStateError(`the connection failed (${this.parts.failure.alert})`);
     const session = this.driver.session();
     if (this.driver.stateKind() === 'closed') throw new ConnectionStateError('the connection is closed');
     if (!session) throw new ConnectionStateError('the handshake is not complete');
     this.outgoing.push(this.parts.records.seal('application_data', data).bytes);
     this.counts.applicationBytesSent += data.length;
-    if (this.parts.records.keyUpdateDue && !session.keyUpdateInFlight) this.updateKeys(false);
+    if (this.parts.records.keyUpdateDue && !session.keyUpdateInFlight) this.updateKeys(false, now);
   }
 
   /**
@@ -350,8 +374,14 @@ export class DtlsConnection {
    * `requestPeer`, asks the peer to update its own. Records use the new keys
    * once the peer has acknowledged the KeyUpdate. Also started by itself when
    * the write key nears its usage limit.
+   *
+   * `now` (as for `receive`): the KeyUpdate's retransmission timer starts
+   * then. Without it the connection's time is the last it was given, which
+   * after an idle period is long past: the timer would be due at once.
+   * Every call that starts a post-handshake flight takes it.
    */
-  updateKeys(requestPeer = false): void {
+  updateKeys(requestPeer = false, now?: number): void {
+    this.catchUp(now);
     if (!this.driver.session() || this.ended) throw new ConnectionStateError('keys can only be updated on a connected connection');
     this.guard(() => this.driver.control({ type: 'updateKeys', payload: { requestUpdate: requestPeer ? 'update_requested' : 'update_not_requested' } }));
   }
@@ -362,9 +392,11 @@ export class DtlsConnection {
    * `clientAuthenticated` event, or ends the connection with the alert that
    * names what was wrong. Throws ConnectionStateError when not connected,
    * when the client did not offer post_handshake_auth, or when nothing
-   * (trustAnchors or verifyPeer) could check a certificate.
+   * (trustAnchors or verifyPeer) could check a certificate. `now`: as for
+   * {@link updateKeys}.
    */
-  requestClientCertificate(): void {
+  requestClientCertificate(now?: number): void {
+    this.catchUp(now);
     const session = this.driver.session();
     if (this.role !== 'server' || !session || this.ended) throw new ConnectionStateError('only a connected server can ask for a client certificate');
     if (!session.postHandshakeAuth) throw new ConnectionStateError('the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
@@ -422,9 +454,10 @@ export class DtlsConnection {
    * Gives the peer `count` more CIDs of ours in a NewConnectionId (RFC 9147
    * §9; `immediate`: it must use one at once), within `cid.maxIssued`;
    * returns them. Throws ConnectionStateError when not connected or when
-   * records to us carry no CID.
+   * records to us carry no CID. `options.now`: as for {@link updateKeys}.
    */
-  issueConnectionIds(count: number, options: { readonly immediate?: boolean } = {}): Uint8Array[] {
+  issueConnectionIds(count: number, options: { readonly immediate?: boolean; readonly now?: number } = {}): Uint8Array[] {
+    this.catchUp(options.now);
     const s = this.parts.cid.session;
     if (!this.driver.session() || this.ended) throw new ConnectionStateError('connection IDs are issued on a connected connection');
     if (s === undefined || !s.receivesCid) throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
@@ -439,9 +472,10 @@ export class DtlsConnection {
    * Asks the peer for `count` CIDs (RequestConnectionId, RFC 9147 §9); they
    * arrive as spares. One request at a time: a second while the first is
    * unanswered is not sent. Throws ConnectionStateError when not connected
-   * or when the peer's CID is zero-length.
+   * or when the peer's CID is zero-length. `now`: as for {@link updateKeys}.
    */
-  requestConnectionIds(count: number): void {
+  requestConnectionIds(count: number, now?: number): void {
+    this.catchUp(now);
     const s = this.parts.cid.session;
     if (!this.driver.session() || this.ended) throw new ConnectionStateError('connection IDs are requested on a connected connection');
     if (s === undefined || !s.sendsCid) throw new ConnectionStateError('the peer has no (non-empty) connection ID to ask more of');
@@ -464,6 +498,17 @@ export class DtlsConnection {
     if (this.ended) return;
     if (this.driver.session()) this.guard(() => this.driver.control({ type: 'close' }));
     else this.parts.abandon('closed by the application before the handshake completed');
+  }
+
+  /**
+   * An application callback outside the connection threw while handling it
+   * (`onmessage`, a server's asynchronous anti-replay store): ends the
+   * connection with internal_error, keeping what was thrown in
+   * `failure.callbackError`. Nothing happens on an ended connection.
+   */
+  failForCallback(callback: CallbackName, thrown: unknown): void {
+    if (this.ended) return;
+    this.fail(toAlert(new CallbackError(callback, thrown)));
   }
 
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */
@@ -812,6 +857,11 @@ export class DtlsConnection {
 
   // ── timers and the fatal path ──────────────────────────────────────────
 
+  /** An application call that may start a flight: the caller's time first, when given (timers due by then run first). */
+  private catchUp(now: number | undefined): void {
+    if (now !== undefined) this.advance(now);
+  }
+
   private advance(now: number): void {
     this.guard(() => {
       this.parts.clock.advanceTo(now);
@@ -871,11 +921,21 @@ export class DtlsConnection {
     }
   }
 
-  /** The flight controller gave up: the handshake times out; after it, only an unanswered final flight or KeyUpdate is at stake. */
-  private flightTimedOut(): void {
-    const session = this.driver.session();
-    if (session && this.role === 'client' && !session.keyUpdateInFlight) return; // the final flight: the server's epoch-3 records are its acknowledgement
-    this.fail({ alert: 'handshake_failure', message: 'timeout: the peer did not answer before the retransmission limit' }, 'timeout');
+  /**
+   * The flight controller gave up on `flight`. A handshake flight: the
+   * handshake times out. The client's final flight (epoch 2) once it is
+   * connected: nothing (the server's epoch-3 records were its acknowledgement).
+   * A post-handshake flight (KeyUpdate, NewConnectionId,
+   * RequestConnectionId, a post-handshake authentication's answer): the peer
+   * has not acknowledged it through every retransmission, and the session
+   * ends as timed out; it must not stay open with a controller that takes no
+   * more flights (a later KeyUpdate would never go out).
+   */
+  private flightTimedOut(flight: readonly OutMessage[]): void {
+    const connected = this.driver.session() !== undefined;
+    if (connected && this.role === 'client' && flight.every((m) => m.epoch === 2)) return;
+    const what = connected ? `our ${flight.map((m) => m.msgType).join(', ')}` : 'the handshake';
+    this.fail({ alert: 'handshake_failure', message: `timeout: the peer did not acknowledge ${what} before the retransmission limit` }, 'timeout');
   }
 
   /** Runs `fn`; anything it throws takes the fatal path. For calls from the application and timers. */
@@ -897,7 +957,9 @@ export class DtlsConnection {
     } catch {
       // the chart could not take the event; the fatal path below still runs
     }
-    this.parts.failWith(reason.alert, reason.message);
+    this.parts.failWith(reason.alert, reason.message, reason.callbackError);
+    // The chart may have recorded the failure first (its fatal-alert action): what a callback threw is kept either way.
+    if (reason.callbackError !== undefined) this.parts.keepCallbackError(reason.callbackError);
     if (closedAs !== 'failed') {
       const last = this.parts.events.at(-1);
       if (last?.type === 'closed') this.parts.events[this.parts.events.length - 1] = { type: 'closed', reason: closedAs };

@@ -15,6 +15,8 @@ export interface NegotiatedParameters {
   readonly clientAuthenticated: boolean;
   /** The peer's leaf certificate (DER), when it sent one in this handshake. */
   readonly peerCertificate: Uint8Array | undefined;
+  /** The peer's whole certificate chain as it sent it (DER, leaf first), when it sent one in this handshake. */
+  readonly peerCertificateChain: readonly Uint8Array[] | undefined;
   /** The session was resumed from a ticket (RFC 8446 §2.2): no certificates were exchanged. */
   readonly resumed: boolean;
   /** The external PSK identity both sides used, when one authenticated the handshake. */

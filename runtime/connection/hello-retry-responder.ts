@@ -7,6 +7,8 @@ import { findExtension } from '../handshake/extensions.js';
 import { negotiate, type PskTerms, type ServerChoice } from '../handshake/negotiation.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { MAX_IDENTITIES_CONSIDERED, openTicket, selectPsk } from './psk-selection.js';
+import { toAlert } from './alert-mapping.js';
+import { CallbackError } from './callback-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
@@ -17,6 +19,7 @@ import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from './hell
 import { helloRetryRequestBody } from './messages.js';
 import { credentialsFor, offeredServerName } from './sni-selection.js';
 import type { StatelessRetry } from './stateless-retry.js';
+import { ticketAddressOf, ticketNamesAddress, type TicketAddress } from '../session/ticket-address.js';
 
 export type { ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
 
@@ -29,6 +32,8 @@ export type HelloRetryOutcome =
       readonly what: 'hello-retry-request' | AlertDescriptionName;
       /** For an alert: why the ClientHello was refused ("no common cipher suite: client offered …, server accepts …"). */
       readonly reason?: string;
+      /** For internal_error: what an application callback (`sni`, `psk`) threw, or returned that was not usable. */
+      readonly callbackError?: unknown;
     }
   /**
    * The cookie is good: create the server connection with `retry`, then give
@@ -92,7 +97,14 @@ export class HelloRetryResponder {
     return { count: this.reassembly.size, bytes: this.reassembly.bytes, evicted: this.reassembly.evicted };
   }
 
-  handle(datagram: Uint8Array, clientAddress: string, now: number): HelloRetryOutcome {
+  /**
+   * `clientAddress` is what cookies are bound to (the UDP server's
+   * `address|port`). `peerAddress` is the client's IP address: a 0-RTT
+   * ClientHello skips the cookie only when its ticket was issued to that
+   * address (RFC 9147 §5.1); omitted, every ClientHello goes through the
+   * cookie exchange.
+   */
+  handle(datagram: Uint8Array, clientAddress: string, now: number, peerAddress?: string): HelloRetryOutcome {
     let found: WholeHello | undefined;
     let buffered = false;
     let records: DtlsRecord[];
@@ -125,10 +137,20 @@ export class HelloRetryResponder {
       }
     }
     if (!found) return buffered ? { kind: 'buffered' } : { kind: 'drop', reason: 'no ClientHello in the datagram' };
-    return this.answer(found, found.inOneFragment ? datagram : wholeRecord(found), clientAddress, now);
+    try {
+      return this.answer(found, found.inOneFragment ? datagram : wholeRecord(found), clientAddress, now, peerAddress);
+    } catch (e) {
+      // An application callback (sni, psk) threw or returned something unusable: the client is told at once (internal_error)
+      // rather than left to retransmit into silence, and the application gets what was thrown.
+      const reason = toAlert(e);
+      return {
+        ...this.alert(reason.alert, found.recordSequence, reason.message),
+        ...(reason.callbackError === undefined ? {} : { callbackError: reason.callbackError }),
+      };
+    }
   }
 
-  private answer(hello: WholeHello, datagram: Uint8Array, clientAddress: string, now: number): HelloRetryOutcome {
+  private answer(hello: WholeHello, datagram: Uint8Array, clientAddress: string, now: number, peerAddress: string | undefined): HelloRetryOutcome {
     let ch: ClientHello;
     try {
       ch = decodeClientHello(hello.body);
@@ -149,21 +171,24 @@ export class HelloRetryResponder {
         random: ch.random,
       };
     }
-    // A resumed ClientHello with early data whose ticket and binder verify skips the cookie: a HelloRetryRequest would refuse its
-    // 0-RTT data. The sender knows the ticket's PSK, and a replay from a forged address earns that address only the resumed
-    // flight (ServerHello, EncryptedExtensions, Finished: no certificate), smaller than the ClientHello, so no amplification.
-    const early = this.verifiedEarlyResumption(ch, hello.body);
+    // A resumed ClientHello with early data whose ticket and binder verify, from the address the ticket was issued to, skips the
+    // cookie (RFC 9147 §5.1): a HelloRetryRequest would refuse its 0-RTT data. From any other address it gets the cookie exchange
+    // like any ClientHello: whoever holds a ticket cannot make the server start a connection, or answer with more than a
+    // HelloRetryRequest, at an address it does not own.
+    const early = peerAddress === undefined ? undefined : this.verifiedEarlyResumption(ch, hello.body, ticketAddressOf(peerAddress));
     if (early) return { kind: 'accept', retry: undefined, datagram, random: ch.random, earlyDataKey: early };
     let choice: ServerChoice;
     let serverName: string | undefined;
     try {
       // The certificate server_name selects (RFC 6066) says which schemes the server can sign with; an unknown name ends here.
       serverName = offeredServerName(ch);
-      const credentials = credentialsFor(this.config.provider, this.config.certificate, this.config.sni, serverName, {
-        ch,
-        ourSchemes: this.config.signatureAlgorithms,
-      });
-      const schemes: readonly string[] = credentials ? schemesForKey(credentials.key) : []; // none: a PSK-only server
+      // An sni function runs only once the cookie came back (the connection selects then): never for a spoofable ClientHello.
+      const deferred = serverName !== undefined && this.config.sni?.callsApplication === true;
+      const credentials = deferred
+        ? undefined
+        : credentialsFor(this.config.provider, this.config.certificate, this.config.sni, serverName, { ch, ourSchemes: this.config.signatureAlgorithms });
+      // Until then any scheme we sign with; without credentials, none (a PSK-only server).
+      const schemes: readonly string[] = deferred ? this.config.signatureAlgorithms : credentials ? schemesForKey(credentials.key) : [];
       choice = negotiate(
         ch,
         {
@@ -174,8 +199,8 @@ export class HelloRetryResponder {
         pskTermsHint(ch, this.config, this.wallClock()),
       );
     } catch (e) {
-      if (e instanceof ProtocolError) return this.alert(e.alert, recordSeq, e.message);
-      throw e;
+      if (e instanceof ProtocolError && !(e instanceof CallbackError)) return this.alert(e.alert, recordSeq, e.message);
+      throw e; // a callback's failure: answered by handle()
     }
     const body = hello.body;
     const hash = CIPHER_SUITES[choice.suite].hash;
@@ -200,12 +225,13 @@ export class HelloRetryResponder {
     };
   }
 
-  /** The binder of a first ClientHello that offers 0-RTT with a ticket of ours that allows it and verifies; else undefined. */
-  private verifiedEarlyResumption(ch: ClientHello, body: Uint8Array): Uint8Array | undefined {
+  /** The binder of a first ClientHello that offers 0-RTT with a ticket of ours that allows it, was issued to `from`, and verifies; else undefined. */
+  private verifiedEarlyResumption(ch: ClientHello, body: Uint8Array, from: TicketAddress): Uint8Array | undefined {
     if (this.config.maxEarlyData === 0 || findExtension(ch.extensions, 'early_data') === undefined) return undefined;
     try {
       const psk = selectPsk(ch, body, new Transcript(this.config.provider), this.config, this.wallClock());
-      return psk?.kind === 'resumption' && psk.index === 0 && (psk.ticket?.maxEarlyData ?? 0) > 0 ? psk.binder : undefined;
+      if (psk?.kind !== 'resumption' || psk.index !== 0 || psk.ticket === undefined) return undefined;
+      return psk.ticket.maxEarlyData > 0 && ticketNamesAddress(psk.ticket.address, from) ? psk.binder : undefined;
     } catch {
       return undefined; // a bad binder or a refused PSK: the cookie exchange as usual, and the connection will say why
     }

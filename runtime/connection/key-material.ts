@@ -174,7 +174,7 @@ export function negotiatedParameters(
   keys: HandshakeKeys,
   signatureAlgorithm: SignatureAlgorithm | undefined,
   clientAuthenticated: boolean,
-  peerCertificate: Uint8Array | undefined,
+  peerChain: readonly Uint8Array[] | undefined,
 ): NegotiatedParameters {
   return {
     cipherSuite: keys.suite,
@@ -182,7 +182,8 @@ export function negotiatedParameters(
     signatureAlgorithm,
     helloRetryRequest: keys.helloRetried,
     clientAuthenticated,
-    peerCertificate,
+    peerCertificate: peerChain?.[0],
+    peerCertificateChain: peerChain,
     resumed: keys.psk?.kind === 'resumption',
     pskIdentity: keys.psk?.kind === 'external' ? keys.psk.identity : undefined,
     pskMode: keys.psk?.mode,

@@ -55,6 +55,15 @@ export function pskExtensions(offer: PskOffer, modes: readonly PskKeyExchangeMod
   ];
 }
 
+/**
+ * Without a PSK to offer: psk_key_exchange_modes alone. A server that follows
+ * RFC 8446 §4.2.9 issues no NewSessionTicket to a client that lists no mode
+ * (BoringSSL, OpenSSL), and this client always takes tickets.
+ */
+export function ticketModesExtension(modes: readonly PskKeyExchangeModeName[]): ClientHelloExtension[] {
+  return [{ extensionType: 'psk_key_exchange_modes', extensionData: { keModes: [...modes] } }];
+}
+
 /** Whether `data` may go as 0-RTT with this offer: a resumption ticket that allows at least that much (RFC 8446 §4.2.10). */
 export function earlyDataFits(offer: PskOffer | undefined, data: Uint8Array | undefined): boolean {
   const max = offer?.kind === 'resumption' ? (offer.session?.maxEarlyData ?? 0) : 0;

@@ -7,6 +7,7 @@ import { schemesForKey } from '../handshake/certificate-verify.js';
 import { negotiate, type ServerChoice, type ServerPreferences } from '../handshake/negotiation.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeTicketContents } from '../session/ticket-contents.js';
+import { ticketNamesAddress } from '../session/ticket-address.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { findExtension } from '../handshake/extensions.js';
 import { decodeAlpnName } from '../session/alpn.js';
@@ -130,7 +131,9 @@ function serverImplementation(): Dtls13ServerImplementation<ServerContext> {
     const fresh = psk?.ticketAgeSkewMs !== undefined && psk.ticketAgeSkewMs <= TICKET_AGE_TOLERANCE_MS;
     // Early data is for the protocol the ticket was issued under (RFC 8446 §4.2.10).
     const usable = firstHello && psk?.index === 0 && limit > 0 && fresh && choice.kind === 'proceed' && choice.suite === ticket?.suite && ticket.alpn === alpn;
-    return usable && c.parts.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS) ? { status: 'accepted', limit } : { status: 'rejected' };
+    // RFC 9147 §5.1: early data skips the address check, so only from the address the ticket was issued to.
+    const sameAddress = ticket !== undefined && ticketNamesAddress(ticket.address, c.parts.peerAddress);
+    return usable && sameAddress && c.parts.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS) ? { status: 'accepted', limit } : { status: 'rejected' };
   };
 
   return {
@@ -316,7 +319,7 @@ function serverImplementation(): Dtls13ServerImplementation<ServerContext> {
       }),
 
       reportConnected: step('reportConnected', 'waitClientFinished', (c, s) => {
-        const parameters = negotiatedParameters(s.sent.keys, s.sent.signature, s.clientAuthenticated, s.peer?.chain[0]);
+        const parameters = negotiatedParameters(s.sent.keys, s.sent.signature, s.clientAuthenticated, s.peer?.chain);
         c.parts.events.push({ type: 'handshakeComplete', parameters });
         return {
           kind: 'connected',
@@ -357,6 +360,7 @@ function serverImplementation(): Dtls13ServerImplementation<ServerContext> {
             clientAuthenticated: session.clientAuthenticated,
             maxEarlyData: c.parts.config.maxEarlyData,
             alpn: session.parameters.alpnProtocol,
+            address: c.parts.peerAddress,
           };
           const ticket = keys.seal(encodeTicketContents(contents));
           c.parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));

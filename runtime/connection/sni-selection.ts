@@ -10,6 +10,7 @@ import { hostNameProblem } from '../pki/server-name.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { chooseCredentials, type HelloSignaturePreferences } from './certificate-choice.js';
 import { CheckedSniEntries } from './sni-entry-cache.js';
+import { callApplication } from './callback-error.js';
 
 /**
  * Server Name Indication on the server (RFC 6066 §3): the certificate a
@@ -45,6 +46,12 @@ export interface SniSelector {
   readonly select: (servername: string) => readonly ServerCredentials[] | undefined;
   /** The `'*'` entry of a map, used for clients that send no name when there is no `certificate`. */
   readonly fallback: readonly ServerCredentials[] | undefined;
+  /**
+   * True when selecting runs the application's `sni` function: code of
+   * unknown cost, so the stateless cookie exchange never runs it for a
+   * ClientHello that has not returned a cookie yet (its address unproven).
+   */
+  readonly callsApplication: boolean;
 }
 
 /** What the server presents for one ClientHello. */
@@ -119,10 +126,11 @@ export function sniSelector(provider: CryptoProvider, option: SniOption | undefi
     const checked = checkedEntriesOf(provider, option);
     return {
       select: (servername) => {
-        const found = option(servername);
+        const found = callApplication('sni', () => option(servername));
         return found === undefined ? undefined : checked.get(`sni('${servername}')`, found);
       },
       fallback: undefined,
+      callsApplication: true,
     };
   }
   if (typeof option !== 'object' || option === null) throw new ConfigError('sni', 'must be a Map or object of host name → credentials, or a function');
@@ -148,6 +156,7 @@ export function sniSelector(provider: CryptoProvider, option: SniOption | undefi
       return (dot > 0 ? byName.get(`*${servername.slice(dot)}`) : undefined) ?? byName.get('*');
     },
     fallback: byName.get('*'),
+    callsApplication: false,
   };
 }
 

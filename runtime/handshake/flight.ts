@@ -15,8 +15,8 @@ export interface FlightHooks<M> {
   transmit(messages: readonly M[]): void;
   /** Re-send the ACK for the peer's final flight (FINISHED state). */
   retransmitAck(): void;
-  /** The retransmission limit was reached: the handshake fails. */
-  timedOut(): void;
+  /** The retransmission limit was reached for `flight`: the handshake (or the session, for a post-handshake flight) fails. */
+  timedOut(flight: readonly M[]): void;
   /** Whether a flight may be dropped when its retries run out instead of failing the connection (default: never). */
   optional?(messages: readonly M[]): boolean;
 }
@@ -25,6 +25,7 @@ export interface FlightHooks<M> {
 interface FlightContext<M> {
   readonly hooks: FlightHooks<M>;
   readonly clock: ManualClock;
+  readonly initialTimeout: number;
   readonly maxTimeout: number;
   readonly maxRetransmissions: number;
   flight: readonly M[];
@@ -65,7 +66,7 @@ const IMPLEMENTATION: Dtls13FlightImplementation<FlightContext<unknown>> = {
       c.retransmissions++;
       c.timeout = Math.min(c.timeout * 2, c.maxTimeout);
     },
-    reportTimeout: ({ context: c }) => c.hooks.timedOut(),
+    reportTimeout: ({ context: c }) => c.hooks.timedOut(c.flight),
     dropAcknowledged: ({ context: c }) => {
       if (c.pendingAck.length > 0) {
         const acknowledged = (c.acknowledged ??= new Set());
@@ -127,6 +128,7 @@ export class FlightController<M> {
     this.context = {
       hooks,
       clock,
+      initialTimeout: initial,
       maxTimeout: max,
       maxRetransmissions,
       flight: NONE,
@@ -165,9 +167,21 @@ export class FlightController<M> {
     return actor.status === 'active' && actor.can(FLIGHT_READY);
   }
 
-  /** Our next flight is ready: buffer and send it. A flight the chart cannot take now is a bug of the caller's, never silently dropped. */
-  send(flight: readonly M[]): void {
+  /**
+   * Our next flight is ready: buffer and send it. A flight the chart cannot
+   * take now is a bug of the caller's, never silently dropped.
+   *
+   * `postHandshake`: the flight's timer starts at no less than the initial
+   * timeout (1 s by default) and doubles from there, whatever round trip the
+   * handshake measured (RFC 9147 §5.8.2: 1.5 times the RTT is kept between
+   * flights of a burst, and the timer MAY go back to the initial value after
+   * idleness). Post-handshake flights come after idleness, and a timer of
+   * 1.5 loopback RTTs (11 ms) spent its ten retransmissions within 2 s, so a
+   * short outage ended the session.
+   */
+  send(flight: readonly M[], postHandshake = false): void {
     if (!this.acceptsFlight) throw new Error(`a new flight while the flight controller is ${this.state}`);
+    if (postHandshake) this.context.timeout = Math.max(this.context.timeout, this.context.initialTimeout);
     this.context.flight = [...flight];
     this.event(FLIGHT_READY);
   }

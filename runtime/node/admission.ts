@@ -1,5 +1,3 @@
-import { isIPv4 } from 'node:net';
-
 /** The limits a server admits new handshakes under (see the options on `UdpServerOptions`). */
 export interface AdmissionLimits {
   readonly connections: number;
@@ -18,9 +16,10 @@ interface HostUsage {
 
 /**
  * Counts connections and handshakes in progress, in total and per host, and
- * says whether one more handshake may start. A host is the source IPv4
- * address, or the /64 an IPv6 address is in (one subscriber's usual
- * allocation: per-address limits would be no limit for IPv6).
+ * says whether one more handshake may start. A host is what
+ * `hostKey` (host-key.ts) makes of the source address (an IPv4 address, an IPv6
+ * /56 by default). The global limits are checked first: no host, whatever
+ * its share, ever takes the server past them.
  */
 export class Admission {
   private readonly limits: AdmissionLimits;
@@ -107,25 +106,4 @@ export class Admission {
     const h = this.hosts.get(host);
     return { connections: h?.connections ?? 0, handshakes: h?.handshakes ?? 0 };
   }
-}
-
-/**
- * The host a source address counts against: an IPv4 address as it is (also
- * when IPv4-mapped, `::ffff:192.0.2.1`), an IPv6 address as its /64 prefix
- * (`2001:db8:0:1::/64`).
- */
-export function hostOf(address: string): string {
-  if (isIPv4(address)) return address;
-  const lower = address.toLowerCase().split('%')[0]!;
-  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(lower);
-  if (mapped && isIPv4(mapped[1]!)) return mapped[1]!;
-  const [head = '', tail] = lower.split('::');
-  const words = (s: string): string[] => (s === '' ? [] : s.split(':').flatMap((w) => (w.includes('.') ? ['0', '0'] : [w])));
-  const front = words(head);
-  const back = tail === undefined ? [] : words(tail);
-  const all = tail === undefined ? front : [...front, ...Array.from({ length: Math.max(0, 8 - front.length - back.length) }, () => '0'), ...back];
-  return `${all
-    .slice(0, 4)
-    .map((w) => (Number.parseInt(w, 16) || 0).toString(16))
-    .join(':')}::/64`;
 }

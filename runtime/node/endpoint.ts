@@ -1,6 +1,7 @@
 import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { integerOption } from '../config-error.js';
+import type { CallbackName } from '../connection/callback-error.js';
 import type { DtlsConnection } from '../connection/connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
 import { DatagramIo } from './datagram-io.js';
@@ -27,10 +28,13 @@ export class EndpointClosedError extends Error {
   readonly reason: EndpointCloseReason;
   /** The alert that failed the connection, if it failed (`internal_error` when the connection itself threw; the thrown error is `cause`). */
   readonly alert: string | undefined;
-  constructor(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown) {
+  /** What an application callback threw (`sni`, `psk`, the anti-replay store, `onmessage`), when that ended the connection with internal_error. */
+  readonly callbackError: unknown;
+  constructor(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown, callbackError?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.reason = reason;
     this.alert = alert;
+    this.callbackError = callbackError;
   }
 }
 
@@ -40,6 +44,7 @@ interface EndpointEnding {
   readonly alert: string | undefined;
   readonly message: string;
   readonly cause: unknown;
+  readonly callbackError?: unknown;
 }
 
 /**
@@ -167,21 +172,27 @@ export class DtlsEndpoint {
     let p = path;
     if (from !== undefined) {
       p = pathOf(from);
+      // Most recently used last: the peer's own path is never the one forgotten for a burst from other addresses.
       const paths = (this.paths ??= new Map());
-      if (!paths.has(p)) {
-        if (paths.size >= MAX_PATHS) paths.delete(paths.keys().next().value ?? p);
-        paths.set(p, from);
-      }
+      if (!paths.delete(p) && paths.size >= MAX_PATHS) paths.delete(paths.keys().next().value ?? p);
+      paths.set(p, from);
     }
-    if (this.guard(() => this.connection.receive(datagram, now, p))) this.pump();
+    if (this.guard(() => this.connection.receive(datagram, now, p))) {
+      if (path !== undefined) this.graceAfter(path);
+      this.pump();
+    }
   }
 
   /**
    * Client: our datagrams leave from `socket` now (bound to a new local
    * port, connected to the server); `path` names it. The old socket stays
-   * `graceMs` to answer a path_challenge there with path_drop (RFC 9853
-   * §5.2), then closes. The connection uses a spare CID of the server's on
-   * the new path when it has one.
+   * open until the server shows it knows the new path (an authenticated
+   * record arrives on the new socket) and `graceMs` more: until then the
+   * server may still send there (what it sent before our first record from
+   * the new port, and with enhanced RRC a path_challenge, answered with
+   * path_drop, RFC 9853 §5.2), however long the session idles. At most
+   * {@link MAX_LEFT_SOCKETS} old sockets are kept. The connection uses a
+   * spare CID of the server's on the new path when it has one.
    */
   rebind(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
     if (this.ended) return;
@@ -190,16 +201,38 @@ export class DtlsEndpoint {
     pathSockets.set(oldPath, old);
     this.socket = socket;
     pathSockets.delete(path);
-    const timer = setTimeout(() => {
-      pathSockets.delete(oldPath);
-      try {
-        old.close();
-      } catch {
-        // already closed
-      }
-    }, graceMs);
-    timer.unref();
+    this.leaving.push({ path: oldPath, socket: old, graceMs, timer: undefined });
+    while (this.leaving.length > MAX_LEFT_SOCKETS) this.closeLeft(this.leaving[0]!);
+    this.rebindAuthenticated = this.connection.lastAuthenticatedReceive;
     if (this.guard(() => this.connection.rebind(path))) this.pump();
+  }
+
+  /** Sockets a client left (by {@link rebind}), open until the server has seen the new path and a grace period more. */
+  private readonly leaving: { readonly path: string; readonly socket: Socket; readonly graceMs: number; timer: NodeJS.Timeout | undefined }[] = [];
+  /** The last authentication time when the client last rebound: a newer one over the new socket starts the old sockets' grace. */
+  private rebindAuthenticated: number | undefined;
+
+  /** A datagram came over the client's current socket: once one authenticated there, the sockets left behind close after their grace. */
+  private graceAfter(path: string | undefined): void {
+    if (this.leaving.length === 0 || path === undefined || path !== this.connection.path) return;
+    if (this.connection.lastAuthenticatedReceive === this.rebindAuthenticated) return;
+    for (const left of this.leaving) {
+      if (left.timer !== undefined) continue;
+      left.timer = setTimeout(() => this.closeLeft(left), left.graceMs);
+      left.timer.unref();
+    }
+  }
+
+  private closeLeft(left: (typeof this.leaving)[number]): void {
+    if (left.timer !== undefined) clearTimeout(left.timer);
+    const i = this.leaving.indexOf(left);
+    if (i >= 0) this.leaving.splice(i, 1);
+    if (this.pathSockets?.get(left.path) === left.socket) this.pathSockets.delete(left.path);
+    try {
+      left.socket.close();
+    } catch {
+      // already closed
+    }
   }
 
   /** Sends what the connection has queued (after a call made on it directly, such as issuing connection IDs). */
@@ -215,7 +248,7 @@ export class DtlsEndpoint {
    * where the platform allows ({@link DatagramIo}).
    */
   send(data: Uint8Array): void {
-    this.connection.send(data);
+    this.connection.send(data, DtlsEndpoint.now());
     if (this.pumpQueued) return;
     this.pumpQueued = true;
     queueMicrotask(this.queuedPump);
@@ -223,13 +256,13 @@ export class DtlsEndpoint {
 
   /** Server: asks the client for its certificate (post-handshake authentication). */
   requestClientCertificate(): void {
-    this.connection.requestClientCertificate();
+    this.connection.requestClientCertificate(DtlsEndpoint.now());
     this.pump();
   }
 
   /** Updates our keys (and with `requestPeer`, the peer's). */
   updateKeys(requestPeer = false): void {
-    this.connection.updateKeys(requestPeer);
+    this.connection.updateKeys(requestPeer, DtlsEndpoint.now());
     this.pump();
   }
 
@@ -270,6 +303,12 @@ export class DtlsEndpoint {
     if (!this.ended) this.end('local', undefined, 'closed locally');
   }
 
+  /** An application callback threw (`onmessage`, ...): the connection ends with internal_error, and the error keeps what was thrown. */
+  failForCallback(callback: CallbackName, thrown: unknown): void {
+    if (this.ended) return;
+    if (this.guard(() => this.connection.failForCallback(callback, thrown))) this.pump();
+  }
+
   /** Whether the endpoint has ended (closed, failed or aborted). */
   get isEnded(): boolean {
     return this.ended !== undefined;
@@ -281,7 +320,7 @@ export class DtlsEndpoint {
   }
 
   private errorOf(e: EndpointEnding): EndpointClosedError {
-    return (this.endedError ??= new EndpointClosedError(e.reason, e.alert, e.message, e.cause));
+    return (this.endedError ??= new EndpointClosedError(e.reason, e.alert, e.message, e.cause, e.callbackError));
   }
 
   /**
@@ -335,6 +374,10 @@ export class DtlsEndpoint {
     try {
       const out: Uint8Array[] = [];
       for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) out.push(d);
+      // The connection may have moved the peer in this call (a check passed): what it held goes to the validated address.
+      const bound = this.connection.path;
+      const moved = bound === undefined ? undefined : this.paths?.get(bound);
+      if (moved !== undefined) this.remote = moved;
       if (out.length > 0) {
         this.pendingSends += out.length;
         DatagramIo.of(this.socket).send(out, out.length, this.remote.port, this.remote.address, this.socketConnected, this.sent);
@@ -358,7 +401,7 @@ export class DtlsEndpoint {
 
   /** A return routability message for a path other than the current one: to the address it names, or on the socket it names. */
   private sendOnPath(path: string, datagram: Uint8Array): void {
-    const to = this.paths?.get(path);
+    const to = this.paths?.get(path) ?? (this.pathSockets === undefined && path === pathOf(this.remote) ? this.remote : undefined);
     const own = this.pathSockets?.get(path);
     if (to !== undefined) {
       this.pendingSends++;
@@ -386,7 +429,7 @@ export class DtlsEndpoint {
       else this.inboxDropped++;
     } else if (e.type === 'closed') {
       const f = this.connection.failure;
-      this.end(e.reason, f?.alert, f ? describeFailure(f) : `connection closed (${e.reason})`);
+      this.end(e.reason, f?.alert, f ? describeFailure(f) : `connection closed (${e.reason})`, undefined, f?.callbackError);
     }
   }
 
@@ -407,9 +450,10 @@ export class DtlsEndpoint {
     if (this.guard(() => this.connection.handleTimeout(DtlsEndpoint.now()))) this.pump();
   };
 
-  private end(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown): void {
+  private end(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown, callbackError?: unknown): void {
     if (this.ended) return;
-    const ended = (this.ended = { reason, alert, message, cause });
+    const ended = (this.ended = { reason, alert, message, cause, callbackError });
+    for (const left of [...this.leaving]) this.closeLeft(left);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = undefined;
@@ -433,6 +477,9 @@ export function describeFailure(f: { readonly alert: string; readonly message: s
 
 /** Addresses remembered per endpoint for return routability probes. */
 const MAX_PATHS = 8;
+
+/** Sockets a client keeps open after rebinding away from them (the oldest closes when another rebind would exceed this). */
+const MAX_LEFT_SOCKETS = 2;
 
 /** The address a path name (`address|port`) stands for, when it is one. */
 export function addressOfPath(path: string): { readonly address: string; readonly family: 'IPv4' | 'IPv6'; readonly port: number } | undefined {

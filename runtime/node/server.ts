@@ -6,22 +6,29 @@ import { resolveConfig, type ResolvedConfig } from '../connection/config.js';
 import { HelloRetryResponder, type HelloRetryOutcome } from '../connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
 import type { StatelessRetry } from '../connection/stateless-retry.js';
-import { Admission, hostOf, type AdmissionLimits, type Refusal } from './admission.js';
+import { Admission, type AdmissionLimits, type Refusal } from './admission.js';
+import { hostKey, hostPrefixes, type HostPrefixes } from './host-key.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DatagramIo } from './datagram-io.js';
 import { DtlsEndpoint, pathOf } from './endpoint.js';
 import { TimingWheel } from './timing-wheel.js';
 import { processAntiReplay, type AntiReplayStore } from '../session/anti-replay.js';
+import { AntiReplayWait, antiReplayWaitLimits, type AntiReplayWaitLimits, type AntiReplayWaitOptions, type AntiReplayWaitStats } from './anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
+import { CallbackError, callApplication } from '../connection/callback-error.js';
 
 /** Told of a ClientHello the stateless exchange refused with an alert. */
-export type RefusalListener = (remote: { readonly address: string; readonly port: number }, alert: string, reason: string) => void;
+export type RefusalListener = (
+  remote: { readonly address: string; readonly port: number },
+  alert: string,
+  reason: string,
+  /** What an application callback (`sni`, `psk`) threw, when that is why (the alert is then internal_error). */
+  callbackError?: unknown,
+) => void;
 
-/** 0-RTT ClientHellos waiting for an asynchronous anti-replay store at most, and datagrams kept for each meanwhile. */
-const MAX_AWAITING_STORE = 256;
-const MAX_DATAGRAMS_AWAITING_STORE = 8;
-/** How long the store may take before the early data is refused and the handshake goes on without it. */
-const STORE_ANSWER_MS = 1000;
+/** The anti-replay store's verdict on a 0-RTT ClientHello, or what it threw (or rejected with): the handshake then fails with internal_error. */
+type StoreVerdict = boolean | { readonly threw: unknown };
+
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 
@@ -34,6 +41,8 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
    * `cookies: false` only a synchronous one can admit early data.
    */
   readonly antiReplay?: AntiReplayStore;
+  /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
+  readonly antiReplayWait?: AntiReplayWaitOptions;
   /** Address to bind (default 127.0.0.1). */
   readonly host?: string;
   /** Port to bind (default 0: any free port; read it from `address`). */
@@ -53,7 +62,7 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly maxHandshakes?: number;
   /**
    * Connections at most from one host (default 100), where a host is an IPv4
-   * address or an IPv6 /64. With the global default that is 1 % of the
+   * address or an IPv6 /56 (see `ipv4HostPrefix`, `ipv6HostPrefix`). With the global default that is 1 % of the
    * table, so filling it takes 100 hosts that each answered a cookie —
    * addresses an off-path attacker cannot forge — while a NAT with many
    * users behind one address still gets 100 sessions (raise it for
@@ -91,6 +100,20 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly maxPendingClientHellos?: number;
   /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
   readonly maxClientHelloLength?: number;
+  /**
+   * Leading bits of an IPv4 source address that name one host for the
+   * per-host limits (default 32: each address; 8..32). Lower it where one
+   * customer holds a block of addresses.
+   */
+  readonly ipv4HostPrefix?: number;
+  /**
+   * Leading bits of an IPv6 source address that name one host for the
+   * per-host limits (default 56: one site's usual allocation, RFC 6177;
+   * 16..128). Addresses that carry an IPv4 address (mapped, compatible,
+   * NAT64, Teredo, 6to4) count against that IPv4 host; a link-local one
+   * against itself on its interface. docs/security/admission.md has the rest.
+   */
+  readonly ipv6HostPrefix?: number;
   /** Set SO_REUSEPORT on the socket (node:dgram's `reusePort`, Node 22.12 / 23.1 and later; older Nodes ignore it). */
   readonly reusePort?: boolean;
 }
@@ -113,6 +136,8 @@ export interface UdpServerStats {
   readonly restarts: number;
   /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
   readonly connectionErrors: number;
+  /** Promises of the anti-replay store, asked inside a connection (not waited for), that rejected. */
+  readonly storeRejections: number;
   /** Fragmented ClientHellos being reassembled before the cookie exchange. */
   readonly pendingClientHellos: number;
   /** Datagrams dropped because their connection ID is no session's (never issued, retired, or of an ended session). */
@@ -121,14 +146,18 @@ export interface UdpServerStats {
   readonly migrations: number;
   /** Connection IDs of this server's sessions the server routes by. */
   readonly connectionIds: number;
+  /** 0-RTT ClientHellos and datagrams held for the anti-replay store now, and what its caps and verdicts turned away. */
+  readonly antiReplay: AntiReplayWaitStats;
 }
 
 /** The server's limits, checked. */
 export interface UdpServerLimits extends AdmissionLimits {
+  readonly hostPrefixes: HostPrefixes;
   readonly idleMs: number;
   readonly handshakeMs: number;
   readonly pendingClientHellos: number;
   readonly clientHelloLength: number;
+  readonly antiReplayWait: AntiReplayWaitLimits;
 }
 
 /** One connection of the server and what the server tracks about it. */
@@ -138,7 +167,7 @@ interface Peer {
   key: string;
   /** Its connection IDs, as routing keys (made with the first). */
   cids: Set<string> | undefined;
-  /** The host it counts against for admission (see {@link hostOf}; it changes when the session migrates to a validated path). */
+  /** The host it counts against for admission (see {@link hostKey}; it changes when the session migrates to a validated path). */
   host: string;
   /** ClientHello.random (hex) of the handshake that made it, once seen. */
   random: string | undefined;
@@ -180,6 +209,8 @@ export class DtlsUdpServer {
   /** Established sessions by the time they become idle (last authenticated record + idleMs): a sweep looks only at those due. */
   private readonly idle: TimingWheel<Peer> | undefined;
   private readonly store: AntiReplayStore;
+  /** 0-RTT ClientHellos waiting for the anti-replay store, with the datagrams that came meanwhile, under caps. */
+  private readonly storeWait: AntiReplayWait;
   /** The options every connection is made from (the anti-replay verdict is added per connection). */
   private readonly connectionOptions: ConnectionOptions;
   private readonly connectionIdTaken = (cid: Uint8Array): boolean => this.cids.has(cidKey(cid));
@@ -187,8 +218,6 @@ export class DtlsUdpServer {
   private readonly config: ResolvedConfig;
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
   private readonly observers: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
-  /** 0-RTT ClientHellos waiting for the anti-replay store, with the datagrams that came meanwhile. */
-  private readonly awaitingStore = new Map<string, Uint8Array[]>();
   private counts = {
     refusedGlobal: 0,
     refusedPerHost: 0,
@@ -196,6 +225,7 @@ export class DtlsUdpServer {
     handshakeTimeouts: 0,
     restarts: 0,
     connectionErrors: 0,
+    storeRejections: 0,
     unknownConnectionId: 0,
     migrations: 0,
   };
@@ -215,6 +245,7 @@ export class DtlsUdpServer {
     this.observers = { ...(inspect ? { inspect } : {}), ...(onDatagram ? { onDatagram } : {}), ...(wallClock ? { wallClock } : {}) };
     this.cidLength = typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0);
     this.admission = new Admission(this.limits);
+    this.storeWait = new AntiReplayWait(this.store, this.limits.antiReplayWait);
     if (this.limits.idleMs > 0) {
       const tick = Math.round(Math.max(10, Math.min(1000, this.limits.idleMs / 4)));
       this.idle = new TimingWheel<Peer>(DtlsEndpoint.now(), tick);
@@ -257,6 +288,8 @@ export class DtlsUdpServer {
       idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),
       pendingClientHellos: integerOption('maxPendingClientHellos', options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS, 0, 1_000_000),
       clientHelloLength: integerOption('maxClientHelloLength', options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH, 64, 16_372),
+      hostPrefixes: hostPrefixes(options.ipv4HostPrefix, options.ipv6HostPrefix),
+      antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
     };
   }
 
@@ -301,12 +334,18 @@ export class DtlsUdpServer {
       handshaking: this.admission.handshakes,
       pendingClientHellos: this.responder?.pendingClientHellos.count ?? 0,
       connectionIds: this.cids.size,
+      antiReplay: this.storeWait.stats,
     };
   }
 
-  /** Connections and handshakes of the host `address` counts against (an IPv4 address, or an IPv6 /64). */
+  /** Connections and handshakes of the host `address` counts against (see {@link hostKey}). */
   hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
-    return this.admission.usage(hostOf(address));
+    return this.admission.usage(this.hostOf(address));
+  }
+
+  /** The host `address` counts against, by this server's prefixes. */
+  private hostOf(address: string): string {
+    return hostKey(address, this.limits.hostPrefixes);
   }
 
   /**
@@ -328,6 +367,7 @@ export class DtlsUdpServer {
   /** Closes every connection (close_notify where connected) and the socket. */
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.storeWait.clear();
     const open = this.peers();
     for (const p of open) p.endpoint.close();
     await Promise.all(open.map((p) => p.endpoint.flushed()));
@@ -380,11 +420,7 @@ export class DtlsUdpServer {
   private datagram(d: Uint8Array, address: string, port: number): void {
     if (this.routedByConnectionId(d, address, port)) return;
     const key = `${address}|${port}`;
-    const waiting = this.awaitingStore.get(key);
-    if (waiting) {
-      if (waiting.length < MAX_DATAGRAMS_AWAITING_STORE) waiting.push(d);
-      return;
-    }
+    if (this.storeWait.hold(key, d)) return; // a 0-RTT ClientHello of this address and port is waiting for the store
     const slot = this.slots.get(key);
     const hello = peekClientHello(d);
     if (slot && !hello) {
@@ -406,7 +442,7 @@ export class DtlsUdpServer {
       if (newest?.handshaking) newest.endpoint.deliver(d);
       return;
     }
-    const host = hostOf(address);
+    const host = this.hostOf(address);
     const refusal = this.admission.refusal(host, slot?.primary !== undefined);
     if (refusal) return this.refuse(refusal);
     if (!this.responder) {
@@ -415,16 +451,12 @@ export class DtlsUdpServer {
     }
     let outcome: HelloRetryOutcome;
     try {
-      outcome = this.responder.handle(d, key, DtlsEndpoint.now());
+      outcome = this.responder.handle(d, key, DtlsEndpoint.now(), address);
     } catch {
       this.counts.connectionErrors++;
       return;
     }
-    if (outcome.kind === 'reply') {
-      DatagramIo.of(this.socket).send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
-      if (outcome.what !== 'hello-retry-request') for (const l of this.refusalListeners) l({ address, port }, outcome.what, outcome.reason ?? outcome.what);
-      return;
-    }
+    if (outcome.kind === 'reply') return this.reply(outcome, address, port);
     if (outcome.kind !== 'accept') return;
     const random = Buffer.from(outcome.random).toString('hex');
     const same = slot && this.matching(slot, { ...hello, random });
@@ -453,35 +485,58 @@ export class DtlsUdpServer {
     else this.counts.refusedPerHost++;
   }
 
+  /** Sends the responder's HelloRetryRequest or alert to `address:port` (and tells the refusal listeners of an alert). */
+  private reply(outcome: HelloRetryOutcome & { kind: 'reply' }, address: string, port: number): void {
+    DatagramIo.of(this.socket).send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
+    if (outcome.what !== 'hello-retry-request')
+      for (const l of this.refusalListeners) l({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
+  }
+
   /**
-   * A 0-RTT ClientHello (ticket and binder verified): asks the anti-replay
-   * store about its binder, then starts the connection with the verdict; the
-   * datagrams that come meanwhile (its early data) follow it.
+   * A 0-RTT ClientHello from the address its ticket was issued to (ticket
+   * and binder verified): asks the anti-replay store about its binder and,
+   * when the store admits it, starts the connection with its early data;
+   * the datagrams that came meanwhile follow. A refusal (a replay), a store
+   * that does not answer in time, or caps with no room left: the cookie
+   * exchange instead, so no connection starts at an address that did not
+   * answer a cookie or send this ClientHello first (zero-rtt.md).
    */
   private startAfterStore(key: string, host: string, remote: { address: string; port: number }, random: string, first: Uint8Array, binder: Uint8Array): void {
-    if (this.awaitingStore.size >= MAX_AWAITING_STORE) return this.start(key, host, remote, random, undefined, first, false);
-    const queued: Uint8Array[] = [];
-    this.awaitingStore.set(key, queued);
-    const finish = (admitted: boolean): void => {
-      if (this.awaitingStore.get(key) !== queued) return;
-      this.awaitingStore.delete(key);
+    const asked = this.storeWait.ask(key, host, first, binder, 2 * TICKET_AGE_TOLERANCE_MS, (admitted, held) => {
+      if (admitted === false) return this.retryWithCookie(key, remote, first);
+      const refusal = this.admission.refusal(host, this.slots.get(key)?.primary !== undefined);
+      if (refusal) return this.refuse(refusal); // slots filled while the store decided
+      // A store that failed: the connection ends the handshake at once with internal_error and reports the store's error.
       this.start(key, host, remote, random, undefined, first, admitted);
-      for (const d of queued) this.datagram(d, remote.address, remote.port);
-    };
-    let verdict: boolean | Promise<boolean>;
+      if (admitted !== true) return;
+      for (const d of held) this.datagram(d, remote.address, remote.port);
+    });
+    if (!asked) this.retryWithCookie(key, remote, first);
+  }
+
+  /** Answers `first`, a whole 0-RTT ClientHello, with the cookie exchange as if it came without early data. */
+  private retryWithCookie(key: string, remote: { address: string; port: number }, first: Uint8Array): void {
+    let outcome: HelloRetryOutcome | undefined;
     try {
-      verdict = this.store.admit(binder, 2 * TICKET_AGE_TOLERANCE_MS);
+      outcome = this.responder?.handle(first, key, DtlsEndpoint.now());
     } catch {
-      verdict = false;
+      this.counts.connectionErrors++;
+      return;
     }
-    if (typeof verdict === 'boolean') return finish(verdict);
-    // A store that does not answer (Redis unreachable) refuses the early data once STORE_ANSWER_MS has passed.
-    const late = setTimeout(() => finish(false), STORE_ANSWER_MS);
-    late.unref();
-    verdict.then(
-      (ok) => (clearTimeout(late), finish(ok)),
-      () => (clearTimeout(late), finish(false)),
-    );
+    if (outcome?.kind === 'reply') this.reply(outcome, remote.address, remote.port);
+  }
+
+  /**
+   * The store asked from inside a connection (a ClientHello that came with a
+   * cookie): only a synchronous answer counts. What it throws fails that
+   * handshake (internal_error); a promise is not waited for (the early data
+   * is refused), and its rejection is counted.
+   */
+  private askStore(key: Uint8Array, windowMs: number): boolean {
+    const verdict = callApplication('antiReplay', () => this.store.admit(key, windowMs));
+    if (typeof verdict === 'boolean') return verdict;
+    verdict.then(undefined, () => this.counts.storeRejections++);
+    return false;
   }
 
   /** Makes a connection for a new handshake from `key` and hands it the ClientHello datagram. */
@@ -492,16 +547,26 @@ export class DtlsUdpServer {
     random: string | undefined,
     retry: StatelessRetry | undefined,
     first: Uint8Array,
-    earlyDataAdmitted?: boolean,
+    earlyDataAdmitted?: StoreVerdict,
   ): void {
     let connection: DtlsConnection;
     try {
       // The store's verdict for a 0-RTT ClientHello let in without a cookie; otherwise a synchronous store is asked by the connection.
+      // A store that threw fails the handshake from inside the connection (internal_error, with what it threw).
       const antiReplay =
-        earlyDataAdmitted !== undefined ? { admit: () => earlyDataAdmitted } : { admit: (k: Uint8Array, w: number) => this.store.admit(k, w) === true };
+        earlyDataAdmitted === undefined
+          ? { admit: (k: Uint8Array, w: number) => this.askStore(k, w) }
+          : typeof earlyDataAdmitted === 'boolean'
+            ? { admit: () => earlyDataAdmitted }
+            : {
+                admit: (): boolean => {
+                  throw new CallbackError('antiReplay', earlyDataAdmitted.threw);
+                },
+              };
       connection = DtlsConnection.serverSharing(this.config, {
         ...this.observers,
         antiReplay,
+        peerAddress: remote.address,
         ...(retry ? { statelessRetry: retry } : {}),
         connectionIdTaken: this.connectionIdTaken,
       });
@@ -594,7 +659,7 @@ export class DtlsUdpServer {
     }
     peer.key = pathOf(peer.endpoint.remote);
     if (validated) {
-      const host = hostOf(peer.endpoint.remote.address);
+      const host = this.hostOf(peer.endpoint.remote.address);
       this.admission.moved(peer.host, host, peer.handshaking);
       peer.host = host;
     }

@@ -33,6 +33,15 @@ export const DROP_REASONS = [
   'no-content-type',
   /** The rest of a datagram after a record that ended it (a bad CID, or a record without length). */
   'datagram-remainder',
+  /** The rest of a datagram past `maxRecordsPerDatagram` records, unread (counted once per datagram). */
+  'records-per-datagram',
+  /**
+   * A protected record not even tried: this second already saw
+   * `maxFailedAuthenticationsPerSecond` records fail authentication, so
+   * until it ends nothing more is decrypted (a forged-record flood costs a
+   * bounded amount of AEAD work, and of the integrity limit).
+   */
+  'authentication-rate',
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

@@ -56,7 +56,19 @@ export interface RecordLayerConfig {
   readonly includeLength?: boolean;
   /** Overrides of the per-AEAD usage limits (tests, or CCM-8 with extra safeguards). */
   readonly limits?: AeadLimits;
+  /** Records read from one datagram at most; the rest is dropped unread (default 128). */
+  readonly maxRecordsPerDatagram?: number;
+  /**
+   * Protected records that may fail authentication per second (of `now`),
+   * over all read epochs (default 100): past it, protected records are
+   * dropped without decryption until the second is over.
+   */
+  readonly maxFailedAuthenticationsPerSecond?: number;
 }
+
+/** Defaults of {@link RecordLayerConfig.maxRecordsPerDatagram} and {@link RecordLayerConfig.maxFailedAuthenticationsPerSecond}. */
+export const DEFAULT_MAX_RECORDS_PER_DATAGRAM = 128;
+export const DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND = 100;
 
 /** What {@link RecordLayer.receive} hands up for each record it did not drop. */
 export type ReceivedRecord =
@@ -116,6 +128,8 @@ export class RecordLayer {
   private receiveInnerLimit: number | undefined;
   /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
   recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
+  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
+  onDuplicate: ((epoch: number, sequenceNumber: number) => void) | undefined;
 
   /**
    * record_size_limit (RFC 8449, TLS 1.3's meaning: content, type byte and
@@ -183,6 +197,11 @@ export class RecordLayer {
   private acceptPlaintext = true;
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
+  private readonly maxRecordsPerDatagram: number;
+  private readonly maxFailures: number;
+  /** The second (of `now`) failed authentications are counted in, from the first failure, and the count. */
+  private failureWindowStart = -Infinity;
+  private failuresInWindow = 0;
 
   /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
@@ -193,6 +212,13 @@ export class RecordLayer {
     this.sendCid = config.sendConnectionId;
     const maxReadEpochs = integerOption('maxReadEpochs', config.maxReadEpochs ?? DEFAULT_MAX_READ_EPOCHS, 2, 0xffff);
     this.readEpochs = new ReadEpochs(config.previousEpochRetention ?? DEFAULT_PREVIOUS_EPOCH_RETENTION, maxReadEpochs);
+    this.maxRecordsPerDatagram = integerOption('maxRecordsPerDatagram', config.maxRecordsPerDatagram ?? DEFAULT_MAX_RECORDS_PER_DATAGRAM, 1, 0xffff);
+    this.maxFailures = integerOption(
+      'maxFailedAuthenticationsPerSecond',
+      config.maxFailedAuthenticationsPerSecond ?? DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND,
+      1,
+      1_000_000,
+    );
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
@@ -330,7 +356,12 @@ export class RecordLayer {
     out.set(content, header.length);
     out[header.length + content.length] = type;
     out.fill(0, header.length + content.length + 1, header.length + innerLength);
-    w.sealRecord(seq, out, header.length, innerLength, 1 + (this.sendCid?.length ?? 0), seq16 ? 2 : 1);
+    try {
+      w.sealRecord(seq, out, header.length, innerLength, 1 + (this.sendCid?.length ?? 0), seq16 ? 2 : 1);
+    } catch (e) {
+      out.fill(0); // the plaintext copy in a slab shared with other records goes, whatever the seal left
+      throw e;
+    }
     return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
   }
 
@@ -396,7 +427,12 @@ export class RecordLayer {
       sealed.push({ bytes: buffer.subarray(at, end), number: { epoch: w.epoch, sequenceNumber: seq } });
       at = end;
     }
-    w.sealRecords(buffer, layout, contents.length);
+    try {
+      w.sealRecords(buffer, layout, contents.length);
+    } catch (e) {
+      buffer.fill(0);
+      throw e;
+    }
     return sealed;
   }
 
@@ -413,7 +449,11 @@ export class RecordLayer {
     r.buf = datagram;
     r.pos = 0;
     r.end = datagram.length;
-    while (r.pos < r.end) {
+    for (let records = 0; r.pos < r.end; records++) {
+      if (records === this.maxRecordsPerDatagram) {
+        this.drop('records-per-datagram');
+        break;
+      }
       const start = r.pos;
       let rec: DtlsRecord | undefined | 'malformed';
       try {
@@ -479,9 +519,10 @@ export class RecordLayer {
     }
     const { cipher, window } = epoch;
     if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
+    if (this.failuresInWindow >= this.maxFailures && now - this.failureWindowStart < 1000) return this.dropAndGoOn('authentication-rate');
     const headerLength = end - encrypted.length - start;
-    // Application data lands in slab views (as outgoing records do); handshake epochs get arrays of their own, as certificates parsed from them may be kept for the whole session.
-    const into = cipher.epoch >= FIRST_APPLICATION_EPOCH ? allocate : ownBytes;
+    // Every record is opened into an array of its own: application data is handed to the application as it is, and its
+    // `.buffer` must show no other session's bytes nor detach anyone else's when transferred (issue 33; docs/security/buffers.md).
     const inner = cipher.openRecord(
       datagram,
       start,
@@ -490,11 +531,15 @@ export class RecordLayer {
       1 + this.cidLength,
       header.sequenceNumber16bit ? 2 : 1,
       window.right + 1,
-      into,
+      ownBytes,
     );
-    if (inner === undefined) return this.dropAndGoOn('authentication');
+    if (inner === undefined) {
+      this.failedAuthentication(now);
+      return this.dropAndGoOn('authentication');
+    }
     const seq = cipher.openedSequenceNumber;
     const fresh = window.check(seq);
+    if (fresh === 'duplicate') this.onDuplicate?.(cipher.epoch, seq);
     if (fresh !== 'new') return this.dropAndGoOn(fresh === 'duplicate' ? 'replay' : 'too-old');
     window.accept(seq);
     this.readEpochs.authenticated(cipher.epoch, now);
@@ -515,6 +560,15 @@ export class RecordLayer {
       connectionId: header.connectionId,
     });
     return true;
+  }
+
+  /** Counts a failed authentication in the second that began with the first failure after the last one ended. */
+  private failedAuthentication(now: number): void {
+    if (now - this.failureWindowStart >= 1000) {
+      this.failureWindowStart = now;
+      this.failuresInWindow = 0;
+    }
+    this.failuresInWindow++;
   }
 
   private dropAndGoOn(reason: DropReason): true {

@@ -1,5 +1,6 @@
 import type { HashAlgorithm } from '../crypto/provider.js';
 import { ConfigError } from '../config-error.js';
+import { callApplication } from '../connection/callback-error.js';
 
 /** The PSK key exchange modes (RFC 8446 §4.2.9): with (EC)DHE (forward secret), or the PSK alone. */
 export type PskKeyExchangeModeName = 'psk_dhe_ke' | 'psk_ke';
@@ -59,7 +60,7 @@ export function clientPskSource(option: ClientPskOption | undefined): ((serverNa
   if (option === undefined) return undefined;
   if (typeof option === 'function') {
     return (serverName) => {
-      const p = option(serverName);
+      const p = callApplication('psk', () => option(serverName));
       return p === undefined ? undefined : resolveClientPsk('psk (returned by the function)', p);
     };
   }
@@ -79,7 +80,7 @@ export function serverPskLookup(option: ServerPskOption | undefined): ((identity
   const decode = (raw: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(raw);
   if (typeof option === 'function') {
     return (raw) => {
-      const entry = option(decode(raw), raw);
+      const entry = callApplication('psk', () => option(decode(raw), raw));
       return entry === undefined ? undefined : resolveEntry('psk (returned by the function)', raw, entry);
     };
   }

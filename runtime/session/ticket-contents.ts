@@ -2,13 +2,15 @@ import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
+import type { TicketAddress } from './ticket-address.js';
 import { readWallTime, writeWallTime } from './wall-time.js';
 
 /**
  * What a server needs to resume a session, carried inside its own sealed
  * ticket (RFC 8446 §4.6.1 leaves the ticket's contents to the server): the
  * suite, the resumption PSK, when and for how long it was issued, its
- * ticket_age_add, and what the original handshake established.
+ * ticket_age_add, what the original handshake established, and the
+ * client address it came from (see ticket-address.ts).
  */
 export interface TicketContents {
   readonly suite: SupportedCipherSuite;
@@ -24,9 +26,13 @@ export interface TicketContents {
   readonly maxEarlyData: number;
   /** The application protocol of the session (early data is only for it). */
   readonly alpn: string | undefined;
+  /** The client's address when the ticket was issued: 0-RTT skips the cookie only from it (empty: from nowhere). */
+  readonly address: TicketAddress;
 }
 
-const VERSION = 2;
+const VERSION = 3;
+/** The format before the address: its tickets still resume, never with early data that skips the cookie. */
+const VERSION_WITHOUT_ADDRESS = 2;
 
 export function encodeTicketContents(t: TicketContents): Uint8Array {
   const w = new Writer('TicketContents');
@@ -45,6 +51,8 @@ export function encodeTicketContents(t: TicketContents): Uint8Array {
   const alpn = new TextEncoder().encode(t.alpn ?? '');
   w.u8(alpn.length, 'len_alpn');
   w.bytes(alpn);
+  w.u8(t.address.length, 'len_address');
+  w.bytes(t.address);
   return w.finish().slice();
 }
 
@@ -52,7 +60,7 @@ export function encodeTicketContents(t: TicketContents): Uint8Array {
 export function decodeTicketContents(bytes: Uint8Array): TicketContents {
   const r = new Reader(bytes, 'TicketContents');
   const version = r.u8('version');
-  if (version !== VERSION) throw r.error('version', `version ${version} is not supported`, 0);
+  if (version !== VERSION && version !== VERSION_WITHOUT_ADDRESS) throw r.error('version', `version ${version} is not supported`, 0);
   const suiteNumber = r.u16('suite');
   const suite = cipherSuiteFromNumber(suiteNumber);
   if (typeof suite !== 'string' || !(suite in CIPHER_SUITES)) throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not supported`, 1);
@@ -64,6 +72,7 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
   const psk = r.bytes(r.u8('len_psk'), 'psk').slice();
   const name = r.bytes(r.u8('len_server_name'), 'server_name');
   const alpn = r.bytes(r.u8('len_alpn'), 'alpn');
+  const address = version === VERSION ? r.bytes(r.u8('len_address'), 'address').slice() : new Uint8Array(0);
   r.finish();
   return {
     suite: suite as SupportedCipherSuite,
@@ -75,5 +84,6 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
     clientAuthenticated,
     maxEarlyData,
     alpn: alpn.length === 0 ? undefined : new TextDecoder().decode(alpn),
+    address,
   };
 }

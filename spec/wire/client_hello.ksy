@@ -21,9 +21,15 @@ meta:
     - ext_key_share
     - ext_connection_id
     - ext_use_srtp
+    - ext_renegotiation_info
+    - ext_ec_point_formats
+    - ext_session_ticket
 doc: |
   The first message of a handshake. DTLS 1.3 keeps DTLS 1.2's legacy_cookie
-  field, which must be empty (the cookie moved to an extension).
+  field, which must be empty (the cookie moved to an extension). DTLS 1.2
+  has the same layout; there the cookie field echoes a HelloVerifyRequest's
+  cookie, and the extensions block (at least 8 bytes, as 1.3 needs) carries
+  the 1.2 extensions too (extended_master_secret, renegotiation_info, ...).
 doc-ref: RFC 9147 §5.3
 seq:
   - id: legacy_version
@@ -114,3 +120,8 @@ types:
             'enums::extension_type::key_share': ext_key_share::key_share_client_hello
             'enums::extension_type::connection_id': ext_connection_id::connection_id_extension
             'enums::extension_type::rrc': empty
+            'enums::extension_type::ec_point_formats': ext_ec_point_formats::ec_point_format_list
+            'enums::extension_type::encrypt_then_mac': empty
+            'enums::extension_type::extended_master_secret': empty
+            'enums::extension_type::session_ticket': ext_session_ticket::session_ticket_extension
+            'enums::extension_type::renegotiation_info': ext_renegotiation_info::renegotiation_info_extension

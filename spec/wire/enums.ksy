@@ -71,10 +71,11 @@ enums:
     120: no_application_protocol
   handshake_type:
     # RFC 8446 §4, RFC 9147 §5.2 and §14
-    0: hello_request_reserved
+    # (D)TLS 1.2 messages keep their names (RFC 5246 §7.4, RFC 6347 §4.3.2); TLS 1.3 reserves them.
+    0: hello_request
     1: client_hello
     2: server_hello
-    3: hello_verify_request_reserved
+    3: hello_verify_request
     4: new_session_ticket
     5: end_of_early_data
     6: hello_retry_request_reserved
@@ -82,11 +83,11 @@ enums:
     9: request_connection_id
     10: new_connection_id
     11: certificate
-    12: server_key_exchange_reserved
+    12: server_key_exchange
     13: certificate_request
-    14: server_hello_done_reserved
+    14: server_hello_done
     15: certificate_verify
-    16: client_key_exchange_reserved
+    16: client_key_exchange
     20: finished
     21: certificate_url_reserved
     22: certificate_status_reserved
@@ -99,6 +100,7 @@ enums:
     1: max_fragment_length
     5: status_request
     10: supported_groups
+    11: ec_point_formats
     13: signature_algorithms
     14: use_srtp
     15: heartbeat
@@ -107,7 +109,10 @@ enums:
     19: client_certificate_type
     20: server_certificate_type
     21: padding
+    22: encrypt_then_mac
+    23: extended_master_secret
     28: record_size_limit
+    35: session_ticket
     41: pre_shared_key
     42: early_data
     43: supported_versions
@@ -120,6 +125,7 @@ enums:
     51: key_share
     54: connection_id
     61: rrc
+    0xff01: renegotiation_info
   cipher_suite:
     # RFC 8446 §B.4
     0x1301: tls_aes_128_gcm_sha256
@@ -127,6 +133,32 @@ enums:
     0x1303: tls_chacha20_poly1305_sha256
     0x1304: tls_aes_128_ccm_sha256
     0x1305: tls_aes_128_ccm_8_sha256
+    # (D)TLS 1.2 suites dtls13 knows (RFC 5289, 7905, 7251, 6655, 5487, 8442), and the signalling values
+    # RFC 5746 §3.3 (renegotiation_info SCSV) and RFC 7507 §2 (fallback SCSV)
+    0x00a8: tls_psk_with_aes_128_gcm_sha256
+    0x00a9: tls_psk_with_aes_256_gcm_sha384
+    0x00ff: tls_empty_renegotiation_info_scsv
+    0x5600: tls_fallback_scsv
+    0xc02b: tls_ecdhe_ecdsa_with_aes_128_gcm_sha256
+    0xc02c: tls_ecdhe_ecdsa_with_aes_256_gcm_sha384
+    0xc02f: tls_ecdhe_rsa_with_aes_128_gcm_sha256
+    0xc030: tls_ecdhe_rsa_with_aes_256_gcm_sha384
+    0xc0a4: tls_psk_with_aes_128_ccm
+    0xc0a5: tls_psk_with_aes_256_ccm
+    0xc0a8: tls_psk_with_aes_128_ccm_8
+    0xc0a9: tls_psk_with_aes_256_ccm_8
+    0xc0ac: tls_ecdhe_ecdsa_with_aes_128_ccm
+    0xc0ad: tls_ecdhe_ecdsa_with_aes_256_ccm
+    0xc0ae: tls_ecdhe_ecdsa_with_aes_128_ccm_8
+    0xc0af: tls_ecdhe_ecdsa_with_aes_256_ccm_8
+    0xcca8: tls_ecdhe_rsa_with_chacha20_poly1305_sha256
+    0xcca9: tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256
+    0xccab: tls_psk_with_chacha20_poly1305_sha256
+    0xccac: tls_ecdhe_psk_with_chacha20_poly1305_sha256
+    0xd001: tls_ecdhe_psk_with_aes_128_gcm_sha256
+    0xd002: tls_ecdhe_psk_with_aes_256_gcm_sha384
+    0xd003: tls_ecdhe_psk_with_aes_128_ccm_8_sha256
+    0xd005: tls_ecdhe_psk_with_aes_128_ccm_sha256
   named_group:
     # RFC 8446 §4.2.7
     0x0017: secp256r1
@@ -197,3 +229,20 @@ enums:
     0x0006: srtp_null_hmac_sha1_32
     0x0007: srtp_aead_aes_128_gcm
     0x0008: srtp_aead_aes_256_gcm
+  ec_curve_type:
+    # RFC 8422 §5.4 (explicit curves are deprecated; only named_curve has a wire form)
+    3: named_curve
+  ec_point_format:
+    # RFC 8422 §5.1.2
+    0: uncompressed
+    1: ansix962_compressed_prime_deprecated
+    2: ansix962_compressed_char2_deprecated
+  client_certificate_type:
+    # RFC 5246 §7.4.4, RFC 8422 §5.5 (TLS ClientCertificateType Identifiers)
+    1: rsa_sign
+    2: dss_sign
+    3: rsa_fixed_dh
+    4: dss_fixed_dh
+    64: ecdsa_sign
+    65: rsa_fixed_ecdh
+    66: ecdsa_fixed_ecdh

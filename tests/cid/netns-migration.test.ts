@@ -18,6 +18,7 @@ import { listen, type DtlsSession } from '../../runtime/index.js';
 import { AMPLIFICATION_FACTOR } from '../../runtime/cid/path-validation.js';
 import { pemIdentity } from '../api/fixtures.js';
 import { udpDatagrams } from '../support/pcap-udp.js';
+import { Lines } from '../support/netns.js';
 
 const tag = process.pid % 100_000;
 const NS = `d13c${tag}`;
@@ -58,25 +59,6 @@ function tearDown(): void {
 
 const unavailable = spawnSync('ip', ['netns', 'list']).status === 0 ? setUp() : 'iproute2 is not installed';
 test.after.always(tearDown);
-
-/** Lines of a child's stream, awaited by pattern. */
-class Lines {
-  private text = '';
-  constructor(stream: NodeJS.ReadableStream) {
-    stream.on('data', (d: Buffer) => (this.text += d.toString()));
-  }
-  get all(): string {
-    return this.text;
-  }
-  async wait(pattern: RegExp): Promise<RegExpMatchArray> {
-    for (let waited = 0; waited < 20_000; waited += 20) {
-      const m = this.text.match(pattern);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no ${String(pattern)} in: ${this.text.slice(-2000)}`);
-  }
-}
 
 /** tcpdump on the host side of the veth, once it writes packets (probes to a closed port in the namespace until it does). */
 async function capture(file: string): Promise<{ stop: () => Promise<void> }> {

@@ -61,7 +61,7 @@ test('--timeout bounds the whole exchange, not only the handshake; --idle-timeou
     // on a loaded machine (with 6 s, a slow start let the line arrive before the bound and the exchange end cleanly).
     const [slow, idle] = await Promise.all([
       shell(`(sleep 12; echo late) | ${client(server.port, '--timeout 2000')}`),
-      shell(`(echo early; sleep 8; echo late) | ${client(server.port, '--idle-timeout 1500')}`),
+      shell(`(echo early; sleep 14; echo late) | ${client(server.port, '--idle-timeout 1500')}`),
     ]);
     t.is(slow.code, 1, slow.stderr);
     t.regex(slow.stderr, /timeout: the exchange took longer than --timeout 2000 ms/);

@@ -22,13 +22,13 @@ test.after.always(() => {
 });
 
 const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
-const pane = (): string => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 'client');
+const pane = (session = 'client'): string => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', session);
 
-/** Waits until the pane shows `pattern`; fails with the pane's text after `ms`. */
-async function waitFor(pattern: RegExp, ms = 20_000): Promise<string> {
+/** Waits until the pane of `session` shows `pattern`; fails with the pane's text after `ms`. */
+async function waitFor(pattern: RegExp, ms = 20_000, session = 'client'): Promise<string> {
   const until = Date.now() + ms;
   for (;;) {
-    const text = pane();
+    const text = pane(session);
     if (pattern.test(text)) return text;
     if (Date.now() > until) throw new Error(`the pane never showed ${String(pattern)}:\n${text}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -63,4 +63,25 @@ test('typed lines are sent and echoed at once; :keyupdate updates the keys; :qui
     const log = await server.stop();
     t.regex(log, /closed \(close_notify\)/);
   }
+});
+
+test('Ctrl-C on the client closes with close_notify before it exits (130); the server sees the close at once', async (t) => {
+  const server = await startServer(pem, ['--echo']);
+  let log: string;
+  try {
+    const command = `${CLI_COMMAND} client --connect 127.0.0.1:${server.port} --ca ${pem.ca} --servername localhost --msg; echo "client exited $?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'interrupted', '-x', '200', '-y', '50', command);
+    await waitFor(/connected: tls_aes_128_gcm_sha256/, 20_000, 'interrupted');
+    tmux('send-keys', '-t', 'interrupted', 'C-c');
+    const text = await waitFor(/client exited \d+/, 20_000, 'interrupted');
+    t.regex(text, /interrupted: closing \(close_notify\)/);
+    t.regex(text, />>> epoch \d+ rec \d+ alert \d+ B: warning close_notify/);
+    t.regex(text, /client exited 130/);
+    // The server learns of it from the close_notify, not from an idle timeout minutes later.
+    const until = Date.now() + 20_000;
+    while (!/closed \(close_notify\)/.test(server.run.out().stdout) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    log = await server.stop();
+  }
+  t.regex(log, /closed \(close_notify\)/);
 });

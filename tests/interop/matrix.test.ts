@@ -32,6 +32,7 @@ for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client →
             if (direction === 'dtls13 client → wolfSSL server') {
               const o = await talkToWolfServer(identity('p256'), [...(auth === 'mutual' ? ['-A', ca.ca, '-F'] : ['-d']), '-l', WOLF_SUITES[suite]], {
                 cipherSuites: [suite],
+                allowCcm8: true,
                 groups: [group],
                 ...(auth === 'mutual' ? { certificate: clientId } : {}),
               });
@@ -42,6 +43,7 @@ for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client →
                 identity('p256'),
                 {
                   cipherSuites: [suite],
+                  allowCcm8: true,
                   groups: [group],
                   ...(auth === 'mutual' ? { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] } : {}),
                 },
@@ -71,11 +73,11 @@ for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client →
           t.is(ids?.local?.length, mode === 'both' ? 2 : undefined);
         };
         if (direction === 'dtls13 client → wolfSSL server') {
-          const o = await talkToWolfServer(identity('p256'), ['-d', '--cid', 'wc', '-l', WOLF_SUITES[suite]], { cipherSuites: [suite], cid });
+          const o = await talkToWolfServer(identity('p256'), ['-d', '--cid', 'wc', '-l', WOLF_SUITES[suite]], { cipherSuites: [suite], allowCcm8: true, cid });
           assertTalked(t, o);
           ours(o.client.connection.connectionIds);
         } else {
-          const s = await serveWolfClient(identity('p256'), { cipherSuites: [suite], cid }, ['-x', '--cid', 'wc', '-l', WOLF_SUITES[suite]]);
+          const s = await serveWolfClient(identity('p256'), { cipherSuites: [suite], allowCcm8: true, cid }, ['-x', '--cid', 'wc', '-l', WOLF_SUITES[suite]]);
           assertServed(t, s);
           ours(s.endpoint?.connection.connectionIds);
         }

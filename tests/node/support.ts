@@ -85,7 +85,10 @@ export class RawClient {
     c.connection.connect(performance.now());
     c.flush();
     await until(() => c.connection.state === 'connected' || c.connection.failure !== undefined);
-    if (c.connection.state !== 'connected') throw new Error(`raw client: ${c.connection.failure?.message ?? c.connection.state}`);
+    if (c.connection.state !== 'connected') {
+      c.close();
+      throw new Error(`raw client: ${c.connection.failure?.message ?? c.connection.state}`);
+    }
     return c;
   }
 

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../config-error.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../server.js';
+import { thrownError } from '../../connection/callback-error.js';
 import { DtlsSessionError } from './errors.js';
 import { serverOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress } from './session.js';
@@ -47,9 +48,22 @@ export class DtlsListenerStats {
   get serverRefusedCount(): number {
     return this.listener.server?.stats.refused ?? 0;
   }
-  /** ClientHellos the stateless cookie exchange refused with an alert (nothing in common, a bad cookie). */
+  /**
+   * Handshakes that failed here with an alert of ours before a session was
+   * handed over or while it was handshaking: ClientHellos the stateless
+   * cookie exchange refused (nothing in common, a bad cookie, an `sni` or
+   * `psk` callback that threw) and handshakes a callback failed.
+   */
   get handshakeErrors(): number {
     return this.listener.counts.handshakeErrors;
+  }
+  /**
+   * Application callbacks that threw or rejected (`sni`, `psk`, the
+   * anti-replay store, `onsession`, a session's `onmessage` or
+   * `onhandshake`); each ended its handshake or session with internal_error.
+   */
+  get callbackErrors(): number {
+    return this.listener.counts.callbackErrors;
   }
   /** Sessions dropped because their handshake outlived `handshakeTimeout`. */
   get handshakeTimeouts(): number {
@@ -92,7 +106,13 @@ export class DtlsListener {
   /** Resolves when the endpoint has closed; rejects with the bind error when it never opened. Never unhandled. */
   readonly closed: Promise<void>;
   readonly stats: DtlsListenerStats;
-  /** Set to be told of ClientHellos refused before any session existed: the alert and why ("handshake_failure: no common cipher suite: ..."), and who. */
+  /**
+   * Set to be told of handshakes this endpoint refused: ClientHellos refused
+   * before any session existed, with the alert and why ("handshake_failure:
+   * no common cipher suite: ..."), and handshakes an application callback
+   * (`sni`, `psk`, the anti-replay store, `onsession`) failed, with what it
+   * threw; and who.
+   */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /** @internal */
   server: DtlsUdpServer | undefined;
@@ -104,6 +124,7 @@ export class DtlsListener {
     bytesReceived: 0,
     serverSessions: 0,
     handshakeErrors: 0,
+    callbackErrors: 0,
   };
   private readonly sessions = new Set<DtlsSession>();
   private readonly mtu: number;
@@ -125,9 +146,11 @@ export class DtlsListener {
         this.counts.packetsReceived++;
         this.counts.bytesReceived += msg.length;
       });
-      server.onRefusal((remote, alert, reason) => {
+      server.onRefusal((remote, alert, reason, thrown) => {
         this.counts.handshakeErrors++;
-        this.onhandshakeerror?.(new Error(reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`), remote);
+        if (thrown !== undefined) this.counts.callbackErrors++;
+        const error = thrown !== undefined ? thrownError(thrown) : new Error(reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`);
+        this.report(error, remote);
       });
       server.onConnection((endpoint) => this.accept(onsession, endpoint));
       return this.bound;
@@ -192,11 +215,34 @@ export class DtlsListener {
     try {
       onsession(session);
     } catch (e) {
-      // The application's exception: the session cannot go on without its handler; the exception surfaces as Node's would.
-      session.destroy(e instanceof Error ? e : new Error(String(e)));
-      queueMicrotask(() => {
-        throw e;
-      });
+      // The session cannot go on without its handler: its handshake ends with internal_error, reported as any callback's.
+      session.callbackFailed('onsession', e);
+    }
+  }
+
+  /**
+   * @internal A session of this endpoint ended because an application
+   * callback threw (`sni` or `psk` after the cookie exchange, the anti-replay
+   * store, `onsession`, `onmessage`): counted; a handshake it failed is
+   * reported to `onhandshakeerror` too (the session's `onerror` has it as well).
+   */
+  callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void {
+    this.counts.callbackErrors++;
+    if (duringHandshake) {
+      this.counts.handshakeErrors++;
+      const remote = session.remoteAddress;
+      this.report(error, remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 });
+    }
+  }
+
+  /** Hands `onhandshakeerror` an error; what the handler throws is dropped (it must not end the endpoint or the process). */
+  private report(error: Error, remote: { readonly address: string; readonly port: number }): void {
+    const handler = this.onhandshakeerror;
+    if (!handler) return;
+    try {
+      handler(error, remote);
+    } catch {
+      // the application's handler failed; nothing is left to tell
     }
   }
 }

@@ -71,7 +71,7 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
   readonly handshakeTimeout?: number;
   /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
   readonly maxSessions?: number;
-  /** Sessions at most from one host, an IPv4 address or an IPv6 /64 (default 100; 0: no limit). */
+  /** Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (`ipv4HostPrefix`, `ipv6HostPrefix`) (default 100; 0: no limit). */
   readonly maxSessionsPerHost?: number;
   /** Set SO_REUSEPORT so several processes share the port (Node 22.12 or 23.1 and later: node:dgram's `reusePort`). */
   readonly reusePort?: boolean;

@@ -1,9 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { isIPv6, isIP } from 'node:net';
+import { thrownError, type CallbackName } from '../../connection/callback-error.js';
 import { ConnectionStateError } from '../../connection/connection.js';
 import type { NegotiatedParameters } from '../../connection/events.js';
 import { certificateToPem } from '../../pki/pem.js';
-import { addressOfPath, type DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError } from '../endpoint.js';
+import { addressOfPath, DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError } from '../endpoint.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { DtlsSessionError, MessageTooLargeError, SessionStateError } from './errors.js';
 import { maxMessageSize } from './message-size.js';
@@ -35,6 +36,10 @@ export type SendData = string | Uint8Array | ArrayBufferView;
 /** Bytes short of the mtu below which any message fits: record header (5), the longest connection ID (255), content type (1), the longest tag (16). */
 const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
 
+/** A client's wait for the first ticket before `opened` resolves: as long as the handshake took, within these bounds (ms). */
+const TICKET_WAIT_MIN_MS = 50;
+const TICKET_WAIT_MAX_MS = 2000;
+
 /** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */
 const WAITING_MESSAGES = 1024;
 /** ... and at most this many bytes of them (a peer sending large records must not make a session hold 16 MiB). */
@@ -55,6 +60,12 @@ export class DtlsSession {
   /** Resolves when the session ends gracefully (close_notify either way, `close()`); rejects with the error otherwise. Never unhandled. */
   readonly closed: Promise<void>;
   readonly role: 'client' | 'server';
+  /**
+   * Client: resolves with the server's first session ticket (what
+   * `session.session` then returns), or undefined if the session ends
+   * without one; on a server, undefined at once. Never rejects.
+   */
+  readonly ticket: Promise<Buffer | undefined>;
   /** Live statistics. */
   readonly stats: DtlsSessionStats;
   /** The listener carrying a server session; undefined for a client's. */
@@ -96,7 +107,10 @@ export class DtlsSession {
   private readonly authorization: AuthorizationRecord | undefined;
   private readonly waiting: { readonly data: Buffer; readonly early: boolean }[] = [];
   private waitingBytes = 0;
-  private ticket: Buffer | undefined;
+  private latestTicket: Buffer | undefined;
+  /** Client: the wait, after the handshake, for the server's first ticket before `opened` resolves. */
+  private ticketWait: NodeJS.Timeout | undefined;
+  private settleTicket!: (ticket: Buffer | undefined) => void;
   private lateCertificate: Uint8Array | undefined;
   private endReason: SessionCloseReason | undefined;
   private cause: Error | undefined;
@@ -132,6 +146,8 @@ export class DtlsSession {
     };
     this.stats = new DtlsSessionStats(this.counters, () => this.conn?.connection.stats);
     this.opened = new Promise<SessionOpened>((resolve, reject) => (this.settleOpened = { resolve, reject }));
+    this.ticket = new Promise<Buffer | undefined>((resolve) => (this.settleTicket = resolve));
+    if (role === 'server') this.settleTicket(undefined);
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     // A caller that never awaits them must not see an unhandled rejection.
     this.opened.catch(noop);
@@ -152,9 +168,9 @@ export class DtlsSession {
     this.messageHandler = handler;
     if (handler && this.waiting.length > 0) {
       queueMicrotask(() => {
-        for (let m = this.waiting.shift(); m !== undefined && this.messageHandler; m = this.waiting.shift()) {
+        for (let m = this.waiting.shift(); m !== undefined && this.messageHandler && !this.ended; m = this.waiting.shift()) {
           this.waitingBytes -= m.data.length;
-          this.messageHandler(m.data, m.early);
+          this.callHandler('onmessage', this.messageHandler, m.data, m.early);
         }
       });
     }
@@ -173,8 +189,10 @@ export class DtlsSession {
         // A session whose server failed verification (rejectUnauthorized: false) hands out no ticket: resuming it would
         // skip the certificate check and report the resumed session authorized.
         if (typeof this.authorization?.error === 'string') return;
-        this.ticket = Buffer.from(e.session);
-        this.onticket?.(this.ticket);
+        this.latestTicket = Buffer.from(e.session);
+        this.settleTicket(this.latestTicket);
+        this.onticket?.(this.latestTicket);
+        if (this.ticketWait) this.announceOpen();
       } else if (e.type === 'pathMigrated') {
         const from = addressOfPath(e.from);
         const to = this.remoteAddress;
@@ -186,6 +204,8 @@ export class DtlsSession {
     });
     void endpoint.closed.then((reason) => {
       this.endReason = this.cause ? 'failed' : reason;
+      const thrown = endpoint.endError?.callbackError;
+      if (thrown !== undefined) this.endpoint?.callbackFailed(thrownError(thrown), this, this.openedPending);
       this.finish(this.cause ?? failureOf(reason, endpoint.endError));
     });
   }
@@ -193,10 +213,50 @@ export class DtlsSession {
   private handshakeCompleted(endpoint: DtlsEndpoint, parameters: NegotiatedParameters): void {
     this.negotiated = parameters;
     this.counters.handshakeCompletedAt = Date.now();
+    if (this.ending) {
+      this.announceOpen();
+      endpoint.close();
+      return;
+    }
+    // node:dtls's timing: a client reads `session.session` once `opened` resolves (its resumption example). A DTLS 1.3
+    // ticket follows the handshake, so a client waits for the first one, at most as long again as the handshake took.
+    if (this.role === 'client' && this.latestTicket === undefined && typeof this.authorization?.error !== 'string') {
+      const tookMs = this.counters.handshakeCompletedAt - this.counters.createdAt;
+      this.ticketWait = setTimeout(() => this.announceOpen(), Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)));
+      return;
+    }
+    this.announceOpen();
+  }
+
+  /** Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket). */
+  private announceOpen(): void {
+    if (this.ticketWait) clearTimeout(this.ticketWait);
+    this.ticketWait = undefined;
+    if (!this.openedPending) return;
     this.openedPending = false;
     this.settleOpened.resolve({ protocol: 'DTLSv1.3' });
-    if (this.ending) endpoint.close();
-    else this.onhandshake?.('DTLSv1.3');
+    if (!this.ending && this.onhandshake) this.callHandler('onhandshake', this.onhandshake, 'DTLSv1.3');
+  }
+
+  /**
+   * Calls an application handler. What it throws, or a promise it returns
+   * rejects with, ends the session with internal_error; `closed` rejects
+   * with that error and `onerror` receives it (never the process).
+   */
+  private callHandler<A extends unknown[]>(name: 'onmessage' | 'onhandshake', handler: (...args: A) => unknown, ...args: A): void {
+    try {
+      const result = handler.apply(this, args);
+      if (isThenable(result)) result.then(undefined, (e: unknown) => this.callbackFailed(name, e));
+    } catch (e) {
+      this.callbackFailed(name, e);
+    }
+  }
+
+  /** @internal An application callback of this session's threw: the session ends with internal_error and that error. */
+  callbackFailed(name: CallbackName, thrown: unknown): void {
+    if (this.ended) return;
+    if (this.conn) this.conn.failForCallback(name, thrown);
+    else this.fail(thrownError(thrown));
   }
 
   /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
@@ -392,7 +452,7 @@ export class DtlsSession {
 
   /** Client: the latest session ticket (pass it as `session` to a later `connect()` to the same server name); undefined on a server. */
   get session(): Buffer | undefined {
-    return this.role === 'client' ? this.ticket : undefined;
+    return this.role === 'client' ? this.latestTicket : undefined;
   }
 
   /** Whether the handshake resumed a session (false before it completes and after the session ended). */
@@ -439,7 +499,7 @@ export class DtlsSession {
   /** Gives the peer `count` more CIDs of ours (NewConnectionId, RFC 9147 §9); `immediate`: it must switch to one now. */
   issueConnectionIds(count: number, options: { readonly immediate?: boolean } = {}): Buffer[] {
     if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('issueConnectionIds'));
-    const cids = this.conn.connection.issueConnectionIds(count, options);
+    const cids = this.conn.connection.issueConnectionIds(count, { ...options, now: DtlsEndpoint.now() });
     this.conn.pumpNow();
     return cids.map((c) => Buffer.from(c));
   }
@@ -447,7 +507,7 @@ export class DtlsSession {
   /** Asks the peer for `count` CIDs to move to later (RequestConnectionId, RFC 9147 §9). */
   requestConnectionIds(count: number): void {
     if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('requestConnectionIds'));
-    this.conn.connection.requestConnectionIds(count);
+    this.conn.connection.requestConnectionIds(count, DtlsEndpoint.now());
     this.conn.pumpNow();
   }
 
@@ -477,9 +537,10 @@ export class DtlsSession {
   }
 
   private message(data: Buffer, early: boolean): void {
+    if (this.ticketWait) this.announceOpen(); // onhandshake before the first message, as always
     this.counters.messagesReceived++;
     this.counters.bytesReceived += data.length;
-    if (this.messageHandler && this.waiting.length === 0) this.messageHandler(data, early);
+    if (this.messageHandler && this.waiting.length === 0) this.callHandler('onmessage', this.messageHandler, data, early);
     else if (this.waiting.length < WAITING_MESSAGES && this.waitingBytes + data.length <= WAITING_BYTES) {
       this.waiting.push({ data, early });
       this.waitingBytes += data.length;
@@ -492,6 +553,8 @@ export class DtlsSession {
     this.ended = true;
     this.ending = true;
     this.counters.destroyedAt = Date.now();
+    if (this.ticketWait) this.announceOpen(); // the handshake completed: opened resolves, then closed settles
+    this.settleTicket(undefined);
     if (this.openedPending) {
       this.openedPending = false;
       this.settleOpened.reject(error ?? new SessionStateError('the session closed before the handshake completed'));
@@ -522,12 +585,18 @@ function failureOf(reason: EndpointCloseReason, e: EndpointClosedError | undefin
     case 'local':
       return undefined;
     case 'failed':
+      // An application callback's own exception is handed back as it was thrown (as node:dtls does), not wrapped.
+      if (e?.callbackError !== undefined) return thrownError(e.callbackError);
       return new DtlsSessionError('ERR_DTLS_ALERT', message, e?.alert, e?.cause);
     case 'timeout':
       return new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', message, e?.alert);
     case 'replaced':
       return new DtlsSessionError('ERR_DTLS_SESSION_REPLACED', message);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** The bytes of what `send()` was given: a string as UTF-8, a view's own range. */

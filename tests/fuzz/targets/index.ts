@@ -2,6 +2,7 @@
 import type { FuzzTarget } from '../engine/target.js';
 import { connectionTarget, type Scenario } from './connection/harness.js';
 import { datagramTarget } from './datagram.js';
+import { dtls12Target } from './dtls12.js';
 
 /** The client in every state of its handshake chart it waits in, plus after a HelloRetryRequest and with a CertificateRequest. */
 export const CLIENT_SCENARIOS: readonly Scenario[] = [
@@ -22,6 +23,9 @@ export const CLIENT_SCENARIOS: readonly Scenario[] = [
   // Appended: connection IDs both ways with RRC (NewConnectionId, RequestConnectionId, return_routability_check records).
   { victim: 'client', variant: 'cid', state: 'waitServerHello' },
   { victim: 'client', variant: 'cid', state: 'connected' },
+  // Appended: a client that resumed and sent 0-RTT early data, waiting for the server's answer to it.
+  { victim: 'client', variant: 'zeroRtt', state: 'waitServerHello' },
+  { victim: 'client', variant: 'zeroRtt', state: 'waitFinished' },
 ];
 
 /** The server fresh, after a ClientHello (1-RTT, HelloRetryRequest, client authentication) and connected. */
@@ -41,10 +45,17 @@ export const SERVER_SCENARIOS: readonly Scenario[] = [
   // Appended: connection IDs, fresh and connected.
   { victim: 'server', variant: 'cid', state: 'waitClientHello' },
   { victim: 'server', variant: 'cid', state: 'connected' },
+  // Appended: 0-RTT ClientHellos with a ticket issued to the client's address (early data taken, epoch 1 open while the
+  // server waits for Finished), and from another address (early data refused and skipped).
+  { victim: 'server', variant: 'zeroRtt', state: 'waitClientHello' },
+  { victim: 'server', variant: 'zeroRtt', state: 'waitClientFinished' },
+  { victim: 'server', variant: 'zeroRttElsewhere', state: 'waitClientHello' },
+  { victim: 'server', variant: 'zeroRttElsewhere', state: 'waitClientFinished' },
 ];
 
 export const TARGETS: Readonly<Record<string, () => FuzzTarget>> = {
   datagram: () => datagramTarget,
   client: () => connectionTarget('client', CLIENT_SCENARIOS),
   server: () => connectionTarget('server', SERVER_SCENARIOS),
+  dtls12: () => dtls12Target,
 };

@@ -12,6 +12,7 @@ import { seededProvider } from '../../../../hwmodel/model/seeded-provider.js';
 import { DtlsConnection, type ConnectionOptions } from '../../../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../../../runtime/connection/events.js';
 import { nodeProvider } from '../../../../runtime/crypto/node/index.js';
+import { MemoryAntiReplay } from '../../../../runtime/session/anti-replay.js';
 import { decodeDatagram, encodeDatagram } from '../../../../runtime/wire/datagram.js';
 import { TEST_TIME } from '../../../support/pki-fixtures.js';
 
@@ -24,13 +25,22 @@ export const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
  * external PSK both sides know (the server also has its certificate);
  * extensions: SNI selection, DTLS-SRTP, record_size_limit on both sides and
  * signature_algorithms_cert; cid: connection IDs both ways with RRC, the
- * server handing out spares (NewConnectionId, RequestConnectionId, RRC).
+ * server handing out spares (NewConnectionId, RequestConnectionId, RRC);
+ * zeroRtt: the client resumes with a ticket the server issued to the
+ * client's address and sends early data, which the server takes;
+ * zeroRttElsewhere: the same ClientHello from another address than the
+ * ticket names, so the server refuses the early data (RFC 9147 §5.1).
  */
-export type Variant = 'plain' | 'hrr' | 'clientAuth' | 'psk' | 'extensions' | 'cid';
+export type Variant = 'plain' | 'hrr' | 'clientAuth' | 'psk' | 'extensions' | 'cid' | 'zeroRtt' | 'zeroRttElsewhere';
 
-export const VARIANTS: readonly Variant[] = ['plain', 'hrr', 'clientAuth', 'psk', 'extensions', 'cid'];
+export const VARIANTS: readonly Variant[] = ['plain', 'hrr', 'clientAuth', 'psk', 'extensions', 'cid', 'zeroRtt', 'zeroRttElsewhere'];
 
 const PSK = { identity: 'fuzz-device', key: new Uint8Array(32).fill(0x42) };
+const TICKET_KEYS = new Uint8Array(32).fill(0x17);
+/** The address the 0-RTT variants' ticket was issued to, and the one zeroRttElsewhere's ClientHello comes from. */
+const TICKET_ADDRESS = '192.0.2.7';
+const OTHER_ADDRESS = '198.51.100.7';
+const EARLY_DATA = new TextEncoder().encode('GET /fuzz');
 
 /**
  * The cid variant's CIDs: deterministic (an input must replay the same way),
@@ -74,6 +84,7 @@ export interface Pair {
 /** A fresh pair for `variant`; `keyLog` receives both sides' NSS key log lines. */
 export function makePair(variant: Variant, keyLog?: (side: Side, line: string) => void): Pair {
   const log = (side: Side): Pick<ConnectionOptions, 'keyLog'> => (keyLog ? { keyLog: (line: string) => keyLog(side, line) } : {});
+  const zeroRtt = variant === 'zeroRtt' || variant === 'zeroRttElsewhere';
   const client = DtlsConnection.client({
     provider: seededProvider(nodeProvider, new SeededRandom(SEED.client)),
     trustAnchors: [SERVER_ID.caDer],
@@ -83,6 +94,7 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     ...(variant === 'clientAuth' ? { certificate: { chain: CLIENT_ID.chain, privateKey: CLIENT_ID.privateKey } } : {}),
     ...(variant === 'psk' ? { psk: PSK } : {}),
     ...(variant === 'cid' ? { cid: fuzzCids(0xc1) } : {}),
+    ...(zeroRtt ? { session: ticketSession(), earlyData: EARLY_DATA } : {}),
     ...(variant === 'extensions'
       ? {
           srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'],
@@ -98,8 +110,17 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     wallClock: () => TEST_TIME,
     ...(variant === 'hrr' ? { groups: ['secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { clientAuthentication: 'required', trustAnchors: [CLIENT_ID.caDer] } : {}),
-    ...(variant === 'psk' ? { psk: { [PSK.identity]: PSK.key }, ticketKeys: new Uint8Array(32).fill(0x17) } : {}),
+    ...(variant === 'psk' ? { psk: { [PSK.identity]: PSK.key }, ticketKeys: TICKET_KEYS } : {}),
     ...(variant === 'cid' ? { cid: fuzzCids(0x5e) } : {}),
+    // A store of the pair's own: the process-wide one would refuse the same ClientHello on the next run.
+    ...(zeroRtt
+      ? {
+          ticketKeys: TICKET_KEYS,
+          maxEarlyData: 4096,
+          antiReplay: new MemoryAntiReplay(),
+          peerAddress: variant === 'zeroRtt' ? TICKET_ADDRESS : OTHER_ADDRESS,
+        }
+      : {}),
     ...(variant === 'extensions'
       ? {
           sni: { 'server.test': { chain: SERVER_ID.chain, privateKey: SERVER_ID.privateKey } },
@@ -110,6 +131,31 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     ...log('server'),
   });
   return { client, server };
+}
+
+let session: Uint8Array | undefined;
+
+/** The 0-RTT variants' ticket: a plain handshake with a server that has ticket keys and takes early data, its client at TICKET_ADDRESS. */
+function ticketSession(): Uint8Array {
+  if (session) return session;
+  const client = DtlsConnection.client({
+    provider: seededProvider(nodeProvider, new SeededRandom(SEED.client)),
+    trustAnchors: [SERVER_ID.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+  });
+  const server = DtlsConnection.server({
+    provider: seededProvider(nodeProvider, new SeededRandom(SEED.server)),
+    certificate: { chain: SERVER_ID.chain, privateKey: SERVER_ID.privateKey },
+    wallClock: () => TEST_TIME,
+    ticketKeys: TICKET_KEYS,
+    maxEarlyData: 4096,
+    peerAddress: TICKET_ADDRESS,
+  });
+  const ticket = drive({ client, server }, () => false).events.client.find((e) => e.type === 'sessionTicket');
+  if (ticket?.type !== 'sessionTicket') throw new Error('harness: the 0-RTT variants got no ticket');
+  session = ticket.session;
+  return session;
 }
 
 /** The records of a datagram, each as its own datagram (the datagram itself if it does not decode). */

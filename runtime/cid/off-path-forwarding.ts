@@ -1,0 +1,100 @@
+import type { ManualClock } from '../handshake/manual-clock.js';
+
+/** Record numbers remembered while watching, with the path each first came over. */
+const MAX_SEEN_RECORDS = 256;
+
+/** Paths found carrying copies, remembered at once (the oldest is forgotten first). */
+const MAX_SUSPECT_PATHS = 8;
+
+/** How long, in checks' T, a path found carrying copies starts no check. */
+export const SUSPECT_TIMEOUTS = 5;
+
+/** How long, in checks' T, after a move the path left is watched for the genuine records still coming over it. */
+export const PROBATION_TIMEOUTS = 3;
+
+/**
+ * The heuristics RFC 9853 §8.1.2 suggests against an off-path forwarder (a
+ * tap that copies the peer's records and races them from its own address):
+ * while a check runs (the old path against the candidate) and for a while
+ * after a move (the path left against the new one), each authenticated
+ * record's number is remembered with the path it first came over. The
+ * record layer drops a second copy as a replay; when that copy came over
+ * the other path of the pair, both paths carry the same records, so one of
+ * them is a forwarder's. Which one cannot be told from the bytes; the path
+ * validated earlier is taken as the genuine one. Bounded: 256 record
+ * numbers, 8 suspects.
+ */
+export class OffPathForwarding {
+  private readonly seen = new Map<string, string>();
+  private readonly suspects = new Map<string, number>();
+  private pair: readonly [string, string] | undefined;
+  /** After a move: the path left, watched until `until` (clock ms). */
+  private after: { readonly previous: string; readonly until: number } | undefined;
+  private readonly clock: ManualClock;
+
+  constructor(clock: ManualClock) {
+    this.clock = clock;
+  }
+
+  /** Watches `old` against `candidate` while a check runs (forgetting what was seen before). */
+  checking(old: string, candidate: string): void {
+    this.seen.clear();
+    this.pair = [old, candidate];
+    this.after = undefined;
+  }
+
+  /** The session moved from `previous` after a check: `previous` is watched for `timeoutMs` × {@link PROBATION_TIMEOUTS}. */
+  moved(previous: string, current: string, timeoutMs: number): void {
+    this.seen.clear();
+    this.pair = [previous, current];
+    this.after = { previous, until: this.clock.now + PROBATION_TIMEOUTS * timeoutMs };
+  }
+
+  /** The path left by the last move, while it is still watched. */
+  get previous(): string | undefined {
+    const a = this.after;
+    if (a === undefined) return undefined;
+    if (this.clock.now < a.until) return a.previous;
+    this.stop();
+    return undefined;
+  }
+
+  /** Stops watching (a check ended without copies, the watch after a move ran out). */
+  stop(): void {
+    this.seen.clear();
+    this.pair = undefined;
+    this.after = undefined;
+  }
+
+  /** An authenticated record (`epoch`, `sequenceNumber`) came over `path`: remembered when `path` is one of the pair watched. */
+  record(epoch: number, sequenceNumber: number, path: string): void {
+    if (this.pair === undefined || (path !== this.pair[0] && path !== this.pair[1])) return;
+    const key = `${epoch}.${sequenceNumber}`;
+    if (this.seen.has(key)) return;
+    if (this.seen.size >= MAX_SEEN_RECORDS) this.seen.delete(this.seen.keys().next().value ?? key);
+    this.seen.set(key, path);
+  }
+
+  /** A duplicate of (`epoch`, `sequenceNumber`) came over `path`: whether its first copy came over the other path of the pair. */
+  crossed(epoch: number, sequenceNumber: number, path: string): boolean {
+    const first = this.seen.get(`${epoch}.${sequenceNumber}`);
+    const pair = this.pair;
+    if (first === undefined || pair === undefined || first === path) return false;
+    return (first === pair[0] && path === pair[1]) || (first === pair[1] && path === pair[0]);
+  }
+
+  /** `path` carried copies: its records start no check for `timeoutMs` × {@link SUSPECT_TIMEOUTS}. */
+  suspect(path: string, timeoutMs: number): void {
+    if (this.suspects.size >= MAX_SUSPECT_PATHS) this.suspects.delete(this.suspects.keys().next().value ?? path);
+    this.suspects.set(path, this.clock.now + SUSPECT_TIMEOUTS * timeoutMs);
+  }
+
+  /** Whether `path` carried copies a short while ago. */
+  suspected(path: string): boolean {
+    const until = this.suspects.get(path);
+    if (until === undefined) return false;
+    if (this.clock.now < until) return true;
+    this.suspects.delete(path);
+    return false;
+  }
+}

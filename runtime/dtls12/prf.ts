@@ -1,0 +1,32 @@
+/**
+ * The TLS 1.2 pseudorandom function (RFC 5246 §5): P_hash over the cipher
+ * suite's hash (SHA-256 for every suite but the *_SHA384 ones), built on
+ * the crypto provider's HMAC so each provider gives the same bytes.
+ */
+import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
+import { concatBytes } from '../wire/bytes.js';
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+/**
+ * P_hash(secret, seed) (RFC 5246 §5): A(0) = seed, A(i) = HMAC(secret,
+ * A(i-1)); the output is HMAC(secret, A(1) + seed) + HMAC(secret, A(2) +
+ * seed) + ..., cut to `length` bytes.
+ */
+export function pHash(provider: CryptoProvider, hash: HashAlgorithm, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
+  if (!Number.isInteger(length) || length < 0) throw new RangeError(`P_hash length must be a non-negative integer, got ${length}`);
+  const out = new Uint8Array(length);
+  let a = seed;
+  for (let at = 0; at < length;) {
+    a = provider.hmac(hash, secret, a);
+    const block = provider.hmac(hash, secret, concatBytes([a, seed]));
+    out.set(block.subarray(0, Math.min(block.length, length - at)), at);
+    at += block.length;
+  }
+  return out;
+}
+
+/** PRF(secret, label, seed) = P_hash(secret, label + seed) (RFC 5246 §5); `label` is ASCII without a terminating zero. */
+export function prf(provider: CryptoProvider, hash: HashAlgorithm, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
+  return pHash(provider, hash, secret, concatBytes([ascii(label), seed]), length);
+}

@@ -1,0 +1,225 @@
+/**
+ * DTLS 1.2 record protection with the AEAD suites (RFC 5246 §6.2.3.3 as
+ * RFC 6347 §4.1.2.1 amends it): the additional data, the per-record nonce
+ * (explicit, RFC 5288 §3 / RFC 6655 §3; or the write_IV XOR the sequence
+ * number, RFC 7905 §2) and the CID records of RFC 9146 §5, whose content is
+ * a DTLSInnerPlaintext and whose additional data differs. One object per
+ * epoch and direction; a record that does not open is reported with why,
+ * never thrown (RFC 6347 §4.1.2.7: invalid records are discarded).
+ */
+import { contentTypeToNumber, protocolVersionToNumber } from '../../generated/wire/enums.js';
+import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
+import type { DropReason } from '../record/drops.js';
+import { constantTimeEqual } from '../wire/bytes.js';
+import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from '../record/inner-plaintext.js';
+import type { Dtls12WireRecord } from './datagram.js';
+import type { WriteKeys } from './key-derivation.js';
+import type { Dtls12SuiteParams } from './suites.js';
+
+/** DTLS 1.2's record version (RFC 6347 §4.1). */
+export const DTLS12_VERSION = 0xfefd;
+/** The largest plaintext fragment (RFC 5246 §6.2.1), and the largest DTLSInnerPlaintext (RFC 9146 §5). */
+export const MAX_PLAINTEXT_12 = 16384;
+const TLS12_CID = 25;
+const HEADER_LENGTH = 13;
+const EMPTY = new Uint8Array(0);
+
+/** Writes epoch (16 bits) and sequence number (48 bits) big-endian at `at`: the 64-bit seq_num of RFC 6347 §4.1.2.1. */
+function putSeqNum(out: Uint8Array, at: number, epoch: number, sequenceNumber: number): void {
+  out[at] = epoch >>> 8;
+  out[at + 1] = epoch & 0xff;
+  const hi = Math.floor(sequenceNumber / 0x100000000);
+  out[at + 2] = hi >>> 8;
+  out[at + 3] = hi & 0xff;
+  const lo = sequenceNumber >>> 0;
+  out[at + 4] = lo >>> 24;
+  out[at + 5] = (lo >>> 16) & 0xff;
+  out[at + 6] = (lo >>> 8) & 0xff;
+  out[at + 7] = lo & 0xff;
+}
+
+/**
+ * additional_data = seq_num + type + version + length (RFC 5246 §6.2.3.3),
+ * seq_num being epoch + sequence_number (RFC 6347 §4.1.2.1) and length the
+ * plaintext's.
+ */
+export function additionalData12(epoch: number, sequenceNumber: number, type: number, version: number, plaintextLength: number): Uint8Array {
+  const aad = new Uint8Array(13);
+  putSeqNum(aad, 0, epoch, sequenceNumber);
+  aad[8] = type;
+  aad[9] = version >>> 8;
+  aad[10] = version & 0xff;
+  aad[11] = plaintextLength >>> 8;
+  aad[12] = plaintextLength & 0xff;
+  return aad;
+}
+
+/**
+ * The additional data of a tls12_cid record (RFC 9146 §5.3):
+ * seq_num_placeholder (8 x 0xff) + tls12_cid + cid_length + tls12_cid +
+ * version + epoch + sequence_number + cid + length_of_DTLSInnerPlaintext.
+ */
+export function cidAdditionalData12(version: number, epoch: number, sequenceNumber: number, cid: Uint8Array, innerLength: number): Uint8Array {
+  const aad = new Uint8Array(8 + 3 + 2 + 8 + cid.length + 2);
+  aad.fill(0xff, 0, 8);
+  aad[8] = TLS12_CID;
+  aad[9] = cid.length;
+  aad[10] = TLS12_CID;
+  aad[11] = version >>> 8;
+  aad[12] = version & 0xff;
+  putSeqNum(aad, 13, epoch, sequenceNumber);
+  aad.set(cid, 21);
+  aad[21 + cid.length] = innerLength >>> 8;
+  aad[22 + cid.length] = innerLength & 0xff;
+  return aad;
+}
+
+/**
+ * The AEAD nonce of a record: salt + nonce_explicit for GCM and CCM (RFC
+ * 5288 §3, RFC 6655 §3), write_IV XOR (4 zero bytes + seq_num) for
+ * ChaCha20-Poly1305 (RFC 7905 §2).
+ */
+export function recordNonce12(suite: Dtls12SuiteParams, iv: Uint8Array, epoch: number, sequenceNumber: number, explicit?: Uint8Array): Uint8Array {
+  const nonce = new Uint8Array(12);
+  if (suite.nonce === 'explicit') {
+    nonce.set(iv.subarray(0, 4));
+    if (explicit === undefined) putSeqNum(nonce, 4, epoch, sequenceNumber);
+    else nonce.set(explicit, 4);
+    return nonce;
+  }
+  putSeqNum(nonce, 4, epoch, sequenceNumber);
+  for (let i = 0; i < 12; i++) nonce[i]! ^= iv[i]!;
+  return nonce;
+}
+
+/** A record that opened: its real content type (the inner one for a CID record) and content. */
+export interface Opened12 {
+  readonly ok: true;
+  readonly type: number;
+  readonly content: Uint8Array;
+  readonly epoch: number;
+  readonly sequenceNumber: number;
+}
+
+/** A record that did not open, and why (the reasons of runtime/record/drops.ts). */
+export interface Refused12 {
+  readonly ok: false;
+  readonly reason: DropReason;
+}
+
+export interface EpochCipher12Options {
+  /**
+   * The connection ID of this direction (RFC 9146): on the write side the
+   * one the peer asked for (records go out as tls12_cid); on the read side
+   * our own (only tls12_cid records carrying it open). Absent or empty:
+   * plain 1.2 records.
+   */
+  readonly cid?: Uint8Array;
+  /** Zeros after the content type in a CID record's DTLSInnerPlaintext (RFC 9146 §4). */
+  readonly padding?: PaddingPolicy;
+}
+
+/** One epoch's protection in one direction, for a 1.2 AEAD suite. */
+export class EpochCipher12 {
+  readonly epoch: number;
+  readonly suite: Dtls12SuiteParams;
+  private readonly aead: AeadKey;
+  private readonly iv: Uint8Array;
+  private readonly cid: Uint8Array | undefined;
+  private readonly padding: PaddingPolicy;
+
+  constructor(provider: CryptoProvider, suite: Dtls12SuiteParams, keys: WriteKeys, epoch: number, options: EpochCipher12Options = {}) {
+    if (keys.key.length !== suite.keyLength) throw new RangeError(`${suite.name} needs a ${suite.keyLength}-byte key, got ${keys.key.length}`);
+    if (keys.iv.length !== suite.fixedIvLength) throw new RangeError(`${suite.name} needs a ${suite.fixedIvLength}-byte write IV, got ${keys.iv.length}`);
+    if (!Number.isInteger(epoch) || epoch < 1 || epoch > 0xffff) throw new RangeError(`a protected epoch is 1..65535, got ${epoch}`);
+    this.epoch = epoch;
+    this.suite = suite;
+    this.aead = provider.aead(suite.aead, keys.key);
+    this.iv = keys.iv.slice();
+    this.cid = options.cid !== undefined && options.cid.length > 0 ? options.cid.slice() : undefined;
+    this.padding = options.padding ?? noPadding;
+  }
+
+  /**
+   * The whole protected record (header and fragment) of `content` of
+   * content type `type`, with sequence number `sequenceNumber`. GCM and CCM
+   * send epoch + sequence number as the explicit nonce unless
+   * `explicitNonce` (8 bytes) is given: RFC 5288 §3 leaves the choice to the
+   * sender, and it must never repeat under one key.
+   */
+  seal(type: number, sequenceNumber: number, content: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
+    if (content.length > MAX_PLAINTEXT_12) throw new RangeError(`a DTLS 1.2 record carries at most ${MAX_PLAINTEXT_12} bytes, got ${content.length}`);
+    if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 2 ** 48 - 1)
+      throw new RangeError(`sequence number ${sequenceNumber} is not a uint48`);
+    const explicitLength = this.suite.recordIvLength;
+    if (explicitNonce !== undefined && explicitNonce.length !== explicitLength)
+      throw new RangeError(`${this.suite.name} takes a ${explicitLength}-byte explicit nonce, got ${explicitNonce.length}`);
+    let plaintext = content;
+    let aad: Uint8Array;
+    let headerLength = HEADER_LENGTH;
+    if (this.cid === undefined) {
+      aad = additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, content.length);
+    } else {
+      const zeros = this.padding(content.length, type);
+      if (content.length + 1 + zeros > MAX_PLAINTEXT_12)
+        throw new RangeError(`DTLSInnerPlaintext of ${content.length + 1 + zeros} bytes is over ${MAX_PLAINTEXT_12}`);
+      plaintext = new Uint8Array(content.length + 1 + zeros);
+      plaintext.set(content);
+      plaintext[content.length] = type;
+      aad = cidAdditionalData12(DTLS12_VERSION, this.epoch, sequenceNumber, this.cid, plaintext.length);
+      headerLength += this.cid.length;
+    }
+    const fragmentLength = explicitLength + plaintext.length + this.suite.tagLength;
+    const out = new Uint8Array(headerLength + fragmentLength);
+    out[0] = this.cid === undefined ? type : TLS12_CID;
+    out[1] = DTLS12_VERSION >>> 8;
+    out[2] = DTLS12_VERSION & 0xff;
+    putSeqNum(out, 3, this.epoch, sequenceNumber);
+    if (this.cid !== undefined) out.set(this.cid, 11);
+    out[headerLength - 2] = fragmentLength >>> 8;
+    out[headerLength - 1] = fragmentLength & 0xff;
+    if (explicitNonce !== undefined) out.set(explicitNonce, headerLength);
+    else if (explicitLength > 0) putSeqNum(out, headerLength, this.epoch, sequenceNumber);
+    const nonce = recordNonce12(this.suite, this.iv, this.epoch, sequenceNumber, explicitNonce);
+    // An empty plaintext goes in as a fresh Uint8Array: node:crypto's CCM throws "tag not set" for an empty Buffer view.
+    this.aead.sealInto(nonce, aad, [plaintext.length === 0 ? EMPTY : plaintext], out, headerLength + explicitLength);
+    return out;
+  }
+
+  /** Deprotects a record of this epoch; never throws for what a peer can send. */
+  open(wire: Dtls12WireRecord): Opened12 | Refused12 {
+    const r = wire.record;
+    if (r.epoch !== this.epoch) return { ok: false, reason: 'unknown-epoch' };
+    const version = protocolVersionToNumber(r.version);
+    if (version !== DTLS12_VERSION) return { ok: false, reason: 'malformed' };
+    const fragment = wire.kind === 'cid' ? wire.record.encContent : wire.record.fragment;
+    const explicitLength = this.suite.recordIvLength;
+    const plaintextLength = fragment.length - explicitLength - this.suite.tagLength;
+    if (plaintextLength < 0) return { ok: false, reason: 'too-short' };
+    if (plaintextLength > MAX_PLAINTEXT_12) return { ok: false, reason: 'too-long' };
+    const explicit = explicitLength > 0 ? fragment.subarray(0, explicitLength) : undefined;
+    const nonce = recordNonce12(this.suite, this.iv, r.epoch, r.sequenceNumber, explicit);
+    const sealed = fragment.subarray(explicitLength);
+    if (wire.kind === 'cid') {
+      if (this.cid === undefined || !constantTimeEqual(wire.record.cid, this.cid)) return { ok: false, reason: 'connection-id' };
+      const aad = cidAdditionalData12(version, r.epoch, r.sequenceNumber, wire.record.cid, plaintextLength);
+      const inner = this.aead.open(nonce, aad, sealed);
+      if (inner === undefined) return { ok: false, reason: 'authentication' };
+      const split = decodeInnerPlaintext(inner);
+      if (split === undefined) return { ok: false, reason: 'no-content-type' };
+      return { ok: true, type: split.contentType, content: split.content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
+    }
+    if (this.cid !== undefined) return { ok: false, reason: 'connection-id' };
+    const type = contentTypeToNumber(wire.record.type);
+    const aad = additionalData12(r.epoch, r.sequenceNumber, type, version, plaintextLength);
+    const content = this.aead.open(nonce, aad, sealed);
+    if (content === undefined) return { ok: false, reason: 'authentication' };
+    return { ok: true, type, content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
+  }
+
+  /** Zero the key (where the provider can); unusable after. */
+  release(): void {
+    this.aead.release();
+    this.iv.fill(0);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The (D)TLS 1.2 cipher suites dtls13 knows, and what each means for the
+ * key exchange, the PRF and record protection. All are AEAD suites: GCM
+ * (RFC 5288, 5289, 5487, 8442), ChaCha20-Poly1305 (RFC 7905) and CCM
+ * (RFC 6655, 7251, 8442). The AES-256-CCM suites are left out: the crypto
+ * providers have no AES-256-CCM.
+ */
+import type { CipherSuiteName } from '../../generated/wire/enums.js';
+import type { AeadAlgorithm, HashAlgorithm } from '../crypto/provider.js';
+
+/** How the premaster secret is agreed and the server authenticated (RFC 8422 §2, RFC 4279 §2, RFC 5489 §2). */
+export type KeyExchange12 = 'ecdhe_ecdsa' | 'ecdhe_rsa' | 'psk' | 'ecdhe_psk';
+
+/** How a suite's AEAD nonce is formed. */
+export type NonceStyle12 =
+  /** salt (4-byte client/server_write_IV) + 8-byte explicit nonce sent in each record (RFC 5288 §3, RFC 6655 §3). */
+  | 'explicit'
+  /** write_IV XOR the 64-bit epoch + sequence number, nothing on the wire (RFC 7905 §2). */
+  | 'xor';
+
+export interface Dtls12SuiteParams {
+  readonly name: Dtls12CipherSuite;
+  readonly keyExchange: KeyExchange12;
+  readonly aead: AeadAlgorithm;
+  /** The PRF's hash, also the handshake hash (RFC 5246 §5, §7.4.9). */
+  readonly hash: HashAlgorithm;
+  readonly keyLength: number;
+  /** client/server_write_IV length in the key block: 4 (GCM, CCM) or 12 (ChaCha20-Poly1305). */
+  readonly fixedIvLength: 4 | 12;
+  readonly nonce: NonceStyle12;
+  /** Bytes of explicit nonce at the front of each protected record: 8, or 0. */
+  readonly recordIvLength: 8 | 0;
+  readonly tagLength: 16 | 8;
+}
+
+export type Dtls12CipherSuite = Extract<
+  CipherSuiteName,
+  | 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'
+  | 'tls_ecdhe_ecdsa_with_aes_256_gcm_sha384'
+  | 'tls_ecdhe_rsa_with_aes_128_gcm_sha256'
+  | 'tls_ecdhe_rsa_with_aes_256_gcm_sha384'
+  | 'tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256'
+  | 'tls_ecdhe_rsa_with_chacha20_poly1305_sha256'
+  | 'tls_ecdhe_ecdsa_with_aes_128_ccm'
+  | 'tls_ecdhe_ecdsa_with_aes_128_ccm_8'
+  | 'tls_psk_with_aes_128_gcm_sha256'
+  | 'tls_psk_with_aes_256_gcm_sha384'
+  | 'tls_psk_with_chacha20_poly1305_sha256'
+  | 'tls_psk_with_aes_128_ccm'
+  | 'tls_psk_with_aes_128_ccm_8'
+  | 'tls_ecdhe_psk_with_aes_128_gcm_sha256'
+  | 'tls_ecdhe_psk_with_aes_256_gcm_sha384'
+  | 'tls_ecdhe_psk_with_chacha20_poly1305_sha256'
+  | 'tls_ecdhe_psk_with_aes_128_ccm_sha256'
+  | 'tls_ecdhe_psk_with_aes_128_ccm_8_sha256'
+>;
+
+const gcm128 = { aead: 'aes-128-gcm', hash: 'sha256', keyLength: 16, fixedIvLength: 4, nonce: 'explicit', recordIvLength: 8, tagLength: 16 } as const;
+const gcm256 = { aead: 'aes-256-gcm', hash: 'sha384', keyLength: 32, fixedIvLength: 4, nonce: 'explicit', recordIvLength: 8, tagLength: 16 } as const;
+const chacha = { aead: 'chacha20-poly1305', hash: 'sha256', keyLength: 32, fixedIvLength: 12, nonce: 'xor', recordIvLength: 0, tagLength: 16 } as const;
+const ccm = { aead: 'aes-128-ccm', hash: 'sha256', keyLength: 16, fixedIvLength: 4, nonce: 'explicit', recordIvLength: 8, tagLength: 16 } as const;
+const ccm8 = { aead: 'aes-128-ccm-8', hash: 'sha256', keyLength: 16, fixedIvLength: 4, nonce: 'explicit', recordIvLength: 8, tagLength: 8 } as const;
+
+/** The table, by IANA name. The CCM suites of RFC 6655/7251 use the SHA-256 PRF (RFC 6655 §3). */
+export const DTLS12_CIPHER_SUITES: Readonly<Record<Dtls12CipherSuite, Dtls12SuiteParams>> = {
+  tls_ecdhe_ecdsa_with_aes_128_gcm_sha256: { name: 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256', keyExchange: 'ecdhe_ecdsa', ...gcm128 },
+  tls_ecdhe_ecdsa_with_aes_256_gcm_sha384: { name: 'tls_ecdhe_ecdsa_with_aes_256_gcm_sha384', keyExchange: 'ecdhe_ecdsa', ...gcm256 },
+  tls_ecdhe_rsa_with_aes_128_gcm_sha256: { name: 'tls_ecdhe_rsa_with_aes_128_gcm_sha256', keyExchange: 'ecdhe_rsa', ...gcm128 },
+  tls_ecdhe_rsa_with_aes_256_gcm_sha384: { name: 'tls_ecdhe_rsa_with_aes_256_gcm_sha384', keyExchange: 'ecdhe_rsa', ...gcm256 },
+  tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256: { name: 'tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256', keyExchange: 'ecdhe_ecdsa', ...chacha },
+  tls_ecdhe_rsa_with_chacha20_poly1305_sha256: { name: 'tls_ecdhe_rsa_with_chacha20_poly1305_sha256', keyExchange: 'ecdhe_rsa', ...chacha },
+  tls_ecdhe_ecdsa_with_aes_128_ccm: { name: 'tls_ecdhe_ecdsa_with_aes_128_ccm', keyExchange: 'ecdhe_ecdsa', ...ccm },
+  tls_ecdhe_ecdsa_with_aes_128_ccm_8: { name: 'tls_ecdhe_ecdsa_with_aes_128_ccm_8', keyExchange: 'ecdhe_ecdsa', ...ccm8 },
+  tls_psk_with_aes_128_gcm_sha256: { name: 'tls_psk_with_aes_128_gcm_sha256', keyExchange: 'psk', ...gcm128 },
+  tls_psk_with_aes_256_gcm_sha384: { name: 'tls_psk_with_aes_256_gcm_sha384', keyExchange: 'psk', ...gcm256 },
+  tls_psk_with_chacha20_poly1305_sha256: { name: 'tls_psk_with_chacha20_poly1305_sha256', keyExchange: 'psk', ...chacha },
+  tls_psk_with_aes_128_ccm: { name: 'tls_psk_with_aes_128_ccm', keyExchange: 'psk', ...ccm },
+  tls_psk_with_aes_128_ccm_8: { name: 'tls_psk_with_aes_128_ccm_8', keyExchange: 'psk', ...ccm8 },
+  tls_ecdhe_psk_with_aes_128_gcm_sha256: { name: 'tls_ecdhe_psk_with_aes_128_gcm_sha256', keyExchange: 'ecdhe_psk', ...gcm128 },
+  tls_ecdhe_psk_with_aes_256_gcm_sha384: { name: 'tls_ecdhe_psk_with_aes_256_gcm_sha384', keyExchange: 'ecdhe_psk', ...gcm256 },
+  tls_ecdhe_psk_with_chacha20_poly1305_sha256: { name: 'tls_ecdhe_psk_with_chacha20_poly1305_sha256', keyExchange: 'ecdhe_psk', ...chacha },
+  tls_ecdhe_psk_with_aes_128_ccm_sha256: { name: 'tls_ecdhe_psk_with_aes_128_ccm_sha256', keyExchange: 'ecdhe_psk', ...ccm },
+  tls_ecdhe_psk_with_aes_128_ccm_8_sha256: { name: 'tls_ecdhe_psk_with_aes_128_ccm_8_sha256', keyExchange: 'ecdhe_psk', ...ccm8 },
+};
+
+/** The parameters of a 1.2 suite, or undefined for a suite dtls13 does not do in 1.2 (a 1.3 suite, an SCSV, an unknown number). */
+export function dtls12Suite(name: CipherSuiteName | number): Dtls12SuiteParams | undefined {
+  return typeof name === 'string' && Object.hasOwn(DTLS12_CIPHER_SUITES, name) ? DTLS12_CIPHER_SUITES[name as Dtls12CipherSuite] : undefined;
+}

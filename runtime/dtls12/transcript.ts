@@ -1,0 +1,89 @@
+/**
+ * The DTLS 1.2 handshake hash (RFC 5246 §7.4.9 as RFC 6347 §4.2.6 amends
+ * it): every handshake message from the ClientHello that carries the cookie
+ * on, each with its 12-byte DTLS header as if it had been sent in one
+ * fragment (fragment_offset 0, fragment_length = length). The first
+ * ClientHello and the HelloVerifyRequest are not in it. The hash is the
+ * PRF's, known once ServerHello chose the suite, so messages are kept until
+ * then. The extended master secret's session_hash (RFC 7627 §3) is this
+ * hash up to and including ClientKeyExchange.
+ */
+import type { CryptoProvider, HashAlgorithm, IncrementalHash } from '../crypto/provider.js';
+
+/** The 12-byte DTLS handshake header of a whole message. */
+export function wholeMessageHeader(msgType: number, messageSeq: number, length: number): Uint8Array {
+  if (length > 0xffffff) throw new RangeError(`a handshake message is at most 2^24 - 1 bytes, got ${length}`);
+  return Uint8Array.of(
+    msgType,
+    length >>> 16,
+    (length >>> 8) & 0xff,
+    length & 0xff,
+    messageSeq >>> 8,
+    messageSeq & 0xff,
+    0,
+    0,
+    0,
+    length >>> 16,
+    (length >>> 8) & 0xff,
+    length & 0xff,
+  );
+}
+
+export class Transcript12 {
+  private readonly provider: CryptoProvider;
+  private pending: Uint8Array[] = [];
+  private running: IncrementalHash | undefined;
+
+  constructor(provider: CryptoProvider) {
+    this.provider = provider;
+  }
+
+  /** The hash, once chosen. */
+  get algorithm(): HashAlgorithm | undefined {
+    return this.running?.algorithm;
+  }
+
+  /** Adds a whole handshake message (its body; the header is made here). */
+  add(msgType: number, messageSeq: number, body: Uint8Array): void {
+    const header = wholeMessageHeader(msgType, messageSeq, body.length);
+    if (this.running === undefined) {
+      this.pending.push(header, body.slice());
+      return;
+    }
+    this.running.update(header);
+    this.running.update(body);
+  }
+
+  /** Forgets what was added: after a HelloVerifyRequest, the exchange starts again with the next ClientHello (RFC 6347 §4.2.6). */
+  restart(): void {
+    if (this.running !== undefined) throw new Error('the transcript restarts only before the hash is chosen (before ServerHello)');
+    this.pending = [];
+  }
+
+  /** Fixes the hash (the negotiated suite's) and hashes what was kept. */
+  choose(hash: HashAlgorithm): void {
+    if (this.running !== undefined) throw new Error(`the transcript hash is already ${this.running.algorithm}`);
+    this.running = this.provider.createHash(hash);
+    for (const p of this.pending) this.running.update(p);
+    this.pending = [];
+  }
+
+  /** Hash(handshake_messages) so far; the transcript goes on. */
+  digest(): Uint8Array {
+    if (this.running === undefined) throw new Error('the transcript hash is not chosen yet');
+    return this.running.digest();
+  }
+}
+
+/**
+ * What the server's signature in an ECDHE ServerKeyExchange covers:
+ * ClientHello.random + ServerHello.random + the encoded ServerECDHParams
+ * (RFC 8422 §5.4; RFC 5246 §7.4.3). The signature algorithm hashes it.
+ */
+export function serverKeyExchangeSignedData(clientRandom: Uint8Array, serverRandom: Uint8Array, encodedParams: Uint8Array): Uint8Array {
+  const out = new Uint8Array(64 + encodedParams.length);
+  out.set(clientRandom, 0);
+  out.set(serverRandom, 32);
+  out.set(encodedParams, 64);
+  return out;
+}

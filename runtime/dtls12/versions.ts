@@ -1,0 +1,65 @@
+/**
+ * The `minVersion` / `maxVersion` options (node:tls's option names; the
+ * values are the protocol names `session.protocol` reports, 'DTLSv1.2' and
+ * 'DTLSv1.3', as node:tls's are 'TLSv1.2' and 'TLSv1.3'). The range
+ * defaults to DTLSv1.2..DTLSv1.3, what the DTLS 1.2 fallback (issue 28)
+ * will negotiate. Until the 1.2 handshakes exist, only DTLS 1.3 is offered
+ * from that range, and a range that leaves no version this build can
+ * handshake (`maxVersion: 'DTLSv1.2'`) is a ConfigError, never a silent
+ * fallback to 1.3.
+ */
+import { ConfigError } from '../config-error.js';
+
+export type DtlsVersionName = 'DTLSv1.2' | 'DTLSv1.3';
+
+/** Oldest first. */
+export const DTLS_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.2', 'DTLSv1.3'];
+
+/** The versions whose handshakes this build has. DTLS 1.2 joins when its handshakes do (runtime/dtls12/README.md). */
+export const HANDSHAKE_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.3'];
+
+export const DEFAULT_MIN_VERSION: DtlsVersionName = 'DTLSv1.2';
+export const DEFAULT_MAX_VERSION: DtlsVersionName = 'DTLSv1.3';
+
+/** The wire value of each version (RFC 9147 §5.3, RFC 6347 §4.1). */
+export const DTLS_VERSION_WIRE: Readonly<Record<DtlsVersionName, number>> = { 'DTLSv1.2': 0xfefd, 'DTLSv1.3': 0xfefc };
+
+export interface VersionRange {
+  readonly minVersion: DtlsVersionName;
+  readonly maxVersion: DtlsVersionName;
+  /** The versions offered (client) or accepted (server): those of the range this build can handshake, newest first. */
+  readonly enabled: readonly DtlsVersionName[];
+}
+
+function versionOption(option: 'minVersion' | 'maxVersion', value: unknown, fallback: DtlsVersionName): DtlsVersionName {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (DTLS_VERSIONS as readonly string[]).includes(value)) return value as DtlsVersionName;
+  const tls = typeof value === 'string' ? /^TLSv(1\.[23])$/.exec(value) : null;
+  const hint = tls ? ` (node:tls's '${value}' is 'DTLSv${tls[1]!}' in DTLS)` : '';
+  throw new ConfigError(option, `must be 'DTLSv1.2' or 'DTLSv1.3', got ${typeof value === 'string' ? `'${value}'` : String(value)}${hint}`);
+}
+
+/**
+ * Validates `minVersion` and `maxVersion` and says which versions the range
+ * enables.
+ *
+ * @throws ConfigError naming the option: an unknown name, minVersion above
+ *   maxVersion, or a range with no version this build can handshake.
+ */
+export function resolveVersionRange(minVersion: unknown, maxVersion: unknown): VersionRange {
+  const min = versionOption('minVersion', minVersion, DEFAULT_MIN_VERSION);
+  const max = versionOption('maxVersion', maxVersion, DEFAULT_MAX_VERSION);
+  const lo = DTLS_VERSIONS.indexOf(min);
+  const hi = DTLS_VERSIONS.indexOf(max);
+  if (lo > hi) throw new ConfigError('minVersion', `${min} is above maxVersion ${max}`);
+  const inRange = DTLS_VERSIONS.slice(lo, hi + 1);
+  const enabled = inRange.filter((v) => HANDSHAKE_VERSIONS.includes(v)).reverse();
+  if (enabled.length === 0) {
+    const missing = inRange.join(' and ');
+    throw new ConfigError(
+      maxVersion !== undefined ? 'maxVersion' : 'minVersion',
+      `${missing} handshakes are not yet available in this build (only ${HANDSHAKE_VERSIONS.join(', ')}): the range ${min}..${max} leaves nothing to negotiate`,
+    );
+  }
+  return { minVersion: min, maxVersion: max, enabled };
+}

@@ -1,0 +1,96 @@
+/**
+ * Forged records are cheap to send: one 65,499-byte datagram carries 3,119
+ * minimal ones (21 bytes each). A session reads 128 records of a datagram
+ * at most (`limits.maxRecordsPerDatagram`) and tries 100 failing ones a
+ * second at most (`limits.maxFailedAuthenticationsPerSecond`); CCM_8, whose
+ * integrity limit is 2^7 forgeries, needs `allowCcm8`.
+ */
+import test from 'ava';
+import { ConfigError } from '../../runtime/config-error.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { bytesFrom, forgedCiphertext } from '../support/attacker.js';
+import { handshake, roundTrip } from '../support/handshake.js';
+import type { Link } from '../support/link.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+
+const serverId = makeIdentity('p256', 'server.test');
+
+/** The most minimal forged records (unified header, 16-bit sequence number, length, 16 bytes) that fit a 65,507-byte datagram. */
+function floodDatagram(seed: number): Uint8Array {
+  const records: Uint8Array[] = [];
+  for (let i = 0; (i + 1) * 21 <= 65_507; i++) records.push(forgedCiphertext(3, i, bytesFrom(seed + i, 16)));
+  const out = new Uint8Array(records.length * 21);
+  records.forEach((r, i) => out.set(r, i * 21));
+  return out;
+}
+
+/** One genuine record from the client, opened by the server at `at`: what the server handed up. */
+function genuineAt(link: Link, at: number, text: string): string[] {
+  link.client.send(new TextEncoder().encode(text));
+  const out: string[] = [];
+  for (let d = link.client.pollTransmit(); d !== undefined; d = link.client.pollTransmit()) link.server.receive(d, at);
+  for (let e = link.server.pollEvent(); e; e = link.server.pollEvent()) if (e.type === 'data') out.push(new TextDecoder().decode(e.data));
+  return out;
+}
+
+test('a datagram of 3,119 forged records: 128 read, 100 decryptions tried, the rest dropped unread and counted', (t) => {
+  const { link } = handshake(serverId);
+  const flood = floodDatagram(1);
+  t.is(flood.length, 3119 * 21);
+  link.server.receive(flood, link.now);
+  const drops = link.server.stats.drops;
+  t.is(drops.authentication, 100);
+  t.is(drops['authentication-rate'], 28);
+  t.is(drops['records-per-datagram'], 1);
+  // A second flood in the same second costs no decryption at all.
+  link.server.receive(floodDatagram(5000), link.now + 500);
+  t.is(link.server.stats.drops.authentication, 100);
+  t.is(link.server.stats.drops['authentication-rate'], 28 + 128);
+  t.is(link.server.failure, undefined);
+});
+
+test('once the second of the flood is over, genuine records open again and the session talks both ways', (t) => {
+  const { link } = handshake(serverId);
+  const start = link.now;
+  link.server.receive(floodDatagram(7), start);
+  t.deepEqual(genuineAt(link, start + 999, 'during'), [], 'within the flooded second nothing is decrypted');
+  t.deepEqual(genuineAt(link, start + 1000, 'after'), ['after']);
+  link.now = start + 1000;
+  const { atServer, atClient } = roundTrip(link, 'later');
+  t.deepEqual([atServer.at(-1), atClient.at(-1)], ['later to server', 'later to client']);
+});
+
+test('CCM_8 is refused unless allowCcm8 is set, naming cipherSuites', (t) => {
+  for (const make of [
+    () => DtlsConnection.client({ cipherSuites: ['tls_aes_128_ccm_8_sha256'] }),
+    () => DtlsConnection.server({ certificate: serverId, cipherSuites: ['tls_aes_128_ccm_8_sha256'] }),
+  ]) {
+    const e = t.throws(make, { instanceOf: ConfigError });
+    t.is(e?.option, 'cipherSuites');
+    t.regex(e?.message ?? '', /allowCcm8: true/);
+  }
+  t.is(t.throws(() => DtlsConnection.client({ allowCcm8: 'yes' as unknown as boolean }), { instanceOf: ConfigError })?.option, 'allowCcm8');
+  t.notThrows(() => DtlsConnection.client({ cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true }));
+});
+
+test('with allowCcm8, one flood datagram no longer ends a CCM_8 session (2^7 forgeries would)', (t) => {
+  const ccm8 = { cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true } as const;
+  const { link } = handshake(serverId, { client: ccm8, server: ccm8 });
+  link.server.receive(floodDatagram(11), link.now);
+  t.is(link.server.failure, undefined);
+  t.is(link.server.stats.drops.authentication, 100);
+  link.now += 1000;
+  const { atServer } = roundTrip(link, 'ccm8');
+  t.is(atServer.at(-1), 'ccm8 to server');
+});
+
+test('the caps are limits options, checked at configuration', (t) => {
+  for (const [name, value] of [
+    ['maxRecordsPerDatagram', 0],
+    ['maxFailedAuthenticationsPerSecond', 0],
+    ['maxRecordsPerDatagram', 1.5],
+  ] as const) {
+    const e = t.throws(() => DtlsConnection.client({ limits: { [name]: value } }), { instanceOf: ConfigError });
+    t.is(e?.option, `limits.${name}`);
+  }
+});

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import test from 'ava';
+import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { ReadEpoch12 } from '../../runtime/dtls12/read-epoch.js';
+import { EpochCipher12 } from '../../runtime/dtls12/record-protection.js';
+import { DTLS12_CIPHER_SUITES } from '../../runtime/dtls12/suites.js';
+import { EpochExhaustedError, keyLogLine12, WriteEpoch12 } from '../../runtime/dtls12/write-epoch.js';
+import { fromHex } from '../support/canon.js';
+import { PROVIDERS } from '../support/providers.js';
+
+/** Sequence numbers and per-key limits of a 1.2 write epoch, and the key log line. */
+
+const provider = PROVIDERS[0]!;
+const suite = DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_ccm_8;
+const keys = { key: new Uint8Array(16).fill(5), iv: new Uint8Array(4).fill(6) };
+
+test('records get 0, 1, 2, ... and each opens once at the reader', (t) => {
+  const w = new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1));
+  const r = new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1));
+  for (let i = 0; i < 5; i++) {
+    const rec = decodeDatagram12(w.seal(23, Uint8Array.of(i)))[0]!;
+    t.is(rec.record.sequenceNumber, i);
+    const o = r.receive(rec);
+    t.true(o.ok && o.content[0] === i);
+  }
+  t.is(w.sequenceNumber, 5);
+  t.is(w.used, 5);
+});
+
+test('the last 48-bit sequence number is used, then the epoch refuses instead of wrapping', (t) => {
+  const w = new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1), 2 ** 48 - 2);
+  t.is(decodeDatagram12(w.seal(23, Uint8Array.of(1)))[0]!.record.sequenceNumber, 2 ** 48 - 2);
+  t.is(decodeDatagram12(w.seal(23, Uint8Array.of(1)))[0]!.record.sequenceNumber, 2 ** 48 - 1);
+  t.true(w.exhausted);
+  t.throws(() => w.seal(23, Uint8Array.of(1)), { instanceOf: EpochExhaustedError, message: /would wrap/ });
+  t.throws(() => new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1), 2 ** 48), { instanceOf: RangeError });
+});
+
+test("the AEAD's confidentiality limit ends the epoch: 1.2 cannot rekey", (t) => {
+  const w = new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1), 0, { confidentiality: 3, integrity: 1 });
+  for (let i = 0; i < 3; i++) w.seal(23, Uint8Array.of(i));
+  t.true(w.exhausted);
+  t.throws(() => w.seal(23, Uint8Array.of(9)), { instanceOf: EpochExhaustedError, message: /confidentiality limit/ });
+  t.is(new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1)).limits.confidentiality, 2 ** 23, 'CCM_8 defaults to RFC 9147 §4.5.3');
+});
+
+test('keyLogLine12 writes the CLIENT_RANDOM line OpenSSL wrote for the same session', (t) => {
+  const line = (JSON.parse(readFileSync(new URL('../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8')) as { captures: { keyLog: string }[] })
+    .captures[0]!.keyLog;
+  const [, random, master] = line.split(' ');
+  t.is(keyLogLine12(fromHex(random!), fromHex(master!)), line);
+});

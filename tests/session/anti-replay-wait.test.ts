@@ -1,0 +1,112 @@
+import test from 'ava';
+import type { Socket } from 'node:dgram';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { connectUdp } from '../../runtime/node/client.js';
+import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
+import { DEFAULT_ANTI_REPLAY_WAIT } from '../../runtime/node/anti-replay-wait.js';
+import type { AntiReplayStore } from '../../runtime/session/anti-replay.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { rawSocket, sendAll, sleep } from '../node/support.js';
+
+// What the UDP server holds for an anti-replay store that never answers (issue 33.2), over real UDP: 0-RTT ClientHellos
+// from the address their ticket names (127.0.0.x, each with a ticket of its own), from many ports, each followed by large
+// datagrams. Memory held stays under the antiReplayWait caps; the rest is dropped or sent through the cookie exchange.
+
+const id = makeIdentity('p256', 'localhost');
+const wallClock = (): number => TEST_TIME;
+const ticketKeys = new Uint8Array(32).fill(0x6b);
+const SILENT: AntiReplayStore = { admit: () => new Promise<boolean>(() => {}) };
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const arrayBuffers = (): number => {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().arrayBuffers;
+};
+
+async function silentServer(options: Partial<UdpServerOptions> = {}): Promise<DtlsUdpServer> {
+  return DtlsUdpServer.listen({ certificate: id, wallClock, ticketKeys, maxEarlyData: 1 << 20, antiReplay: SILENT, ...options });
+}
+
+/** A ticket `server` issued to `address` (through a server sharing its ticket keys and a store that answers). */
+async function ticketFor(address: string, port: number): Promise<Uint8Array> {
+  const first = connectUdp({ port, localAddress: address, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+  const session = new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+  await first.handshake;
+  const s = await session;
+  first.close();
+  return s;
+}
+
+/** A 0-RTT ClientHello made with `session`, then `extra` datagrams of `size` bytes each (early data as far as the server can tell). */
+function flight(session: Uint8Array, extra: number, size: number): Uint8Array[] {
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'localhost', wallClock, session, earlyData: Uint8Array.of(1) });
+  client.connect(0);
+  const hello = client.pollTransmit()!;
+  return [hello, ...Array.from({ length: extra }, (_, i) => new Uint8Array(size).fill(0x20 + i))];
+}
+
+async function attack(
+  server: DtlsUdpServer,
+  hosts: readonly string[],
+  ports: number,
+  extra: number,
+  size: number,
+): Promise<{ sockets: Socket[]; peak: number }> {
+  const issuer = await silentServer({ antiReplay: { admit: () => true } });
+  const sessions = await Promise.all(hosts.map((h) => ticketFor(h, issuer.address.port)));
+  await issuer.close();
+  const sockets: Socket[] = [];
+  let peak = 0;
+  for (let p = 0; p < ports; p++) {
+    for (const [i, host] of hosts.entries()) {
+      const socket = await rawSocket(host);
+      sockets.push(socket);
+      await sendAll(socket, flight(sessions[i]!, extra, size), server.address.port);
+      await sleep(1); // lets the server read them before its socket's receive buffer overflows
+      peak = Math.max(peak, server.stats.antiReplay.bytes);
+    }
+  }
+  await sleep(50);
+  return { sockets, peak: Math.max(peak, server.stats.antiReplay.bytes) };
+}
+
+test('one host, many ports, a store that never answers: at most the per-host caps are held, the rest dropped or sent to the cookie exchange', async (t) => {
+  const server = await silentServer({ antiReplayWait: { timeoutMs: 60_000 } });
+  const { sockets, peak } = await attack(server, ['127.0.0.31'], 40, 8, 8 * 1024);
+  try {
+    const s = server.stats.antiReplay;
+    t.true(peak <= DEFAULT_ANTI_REPLAY_WAIT.maxBytesPerHost, `${peak} bytes held at most`);
+    t.true(s.waiting <= DEFAULT_ANTI_REPLAY_WAIT.maxClientHellosPerHost, `${s.waiting} ClientHellos waiting`);
+    t.true(s.dropped > 0, 'datagrams beyond the caps were dropped');
+    t.true(s.overflowed > 0, 'ClientHellos beyond the caps were counted');
+    t.is(server.stats.handshaking, 0, 'nothing started without an answer from the store or a cookie');
+    // The ClientHellos that found no room got the cookie exchange: a HelloRetryRequest, no bigger than what they sent.
+    const answered = sockets.filter((x) => (x as Socket & { received: Uint8Array[] }).received.length > 0).length;
+    t.true(answered >= s.overflowed - 5, `${answered} of ${s.overflowed} overflowed ClientHellos answered`); // a few lost to the socket buffer at most
+  } finally {
+    for (const x of sockets) x.close();
+    await server.close();
+  }
+});
+
+test('many hosts and a store that never answers: the bytes held, counted and as measured after collection, stay under the global cap', async (t) => {
+  const maxBytes = 256 * 1024;
+  const server = await silentServer({ antiReplayWait: { maxBytes, timeoutMs: 60_000 } });
+  const before = arrayBuffers();
+  const hosts = Array.from({ length: 8 }, (_, i) => `127.0.0.${40 + i}`);
+  const { sockets, peak } = await attack(server, hosts, 8, 4, 30_000);
+  try {
+    const grown = arrayBuffers() - before;
+    const s = server.stats.antiReplay;
+    t.true(peak <= maxBytes, `${peak} bytes held at most`);
+    t.true(s.dropped + s.overflowed > 0, 'what did not fit was turned away');
+    // 8 hosts × 8 ports × 4 × 30 kB = 7.7 MB sent behind the ClientHellos; the cap is 256 KiB (the slack is the process's own churn).
+    t.true(grown < maxBytes + 2 * 1024 * 1024, `array buffers grew by ${grown} bytes while the store kept silent`);
+  } finally {
+    for (const x of sockets) x.close();
+    await server.close();
+  }
+});

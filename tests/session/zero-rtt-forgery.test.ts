@@ -1,0 +1,140 @@
+import test from 'ava';
+import type { Socket } from 'node:dgram';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { connectUdp } from '../../runtime/node/client.js';
+import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { rawSocket, sendAll, until } from '../node/support.js';
+
+// 0-RTT from forged source addresses over real UDP (issue 33.1, RFC 9147 §5.1). The attacker holds a ticket it obtained
+// legitimately from 127.0.0.1, so it knows the PSK and can make any number of valid 0-RTT ClientHellos; it sends them from
+// other loopback addresses (127.0.0.x: each a source address it does not own, as an off-path forger would).
+
+const id = makeIdentity('p256', 'localhost');
+const wallClock = (): number => TEST_TIME;
+const ticketKeys = new Uint8Array(32).fill(0x5a);
+const FORGED = 20;
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+interface Watched {
+  readonly server: DtlsUdpServer;
+  /** Early data delivered, as `address: text`. */
+  readonly early: string[];
+  /** The client address of every connection the server made. */
+  readonly connections: string[];
+}
+
+async function watchedServer(options: Partial<UdpServerOptions> = {}): Promise<Watched> {
+  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, ticketKeys, maxEarlyData: 1024, maxHandshakes: 10, ...options });
+  const early: string[] = [];
+  const connections: string[] = [];
+  server.onConnection((ep: DtlsEndpoint) => {
+    connections.push(ep.remote.address);
+    ep.onEvent((e) => e.type === 'data' && e.early && early.push(`${ep.remote.address}: ${new TextDecoder().decode(e.data)}`));
+  });
+  return { server, early, connections };
+}
+
+/** A ticket issued to 127.0.0.1 by `server`. */
+async function ticketFrom(server: DtlsUdpServer): Promise<Uint8Array> {
+  const first = connectUdp({ port: server.address.port, localAddress: '127.0.0.1', trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+  const session = new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+  await first.handshake;
+  const s = await session;
+  first.close();
+  return s;
+}
+
+/** A fresh 0-RTT flight (ClientHello with a valid binder, then the early data) made with `session`. */
+function zeroRttFlight(session: Uint8Array, text: string): Uint8Array[] {
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'localhost', wallClock, session, earlyData: enc(text) });
+  client.connect(0);
+  const flight: Uint8Array[] = [];
+  for (let d = client.pollTransmit(); d; d = client.pollTransmit()) flight.push(d);
+  return flight;
+}
+
+const bytes = (ds: readonly Uint8Array[]): number => ds.reduce((n, d) => n + d.length, 0);
+
+/** The legitimate client: 0-RTT from the ticket's address; resolves with its verdict once its early data is delivered (or the wait ends). */
+async function legitimateZeroRtt(w: Watched, session: Uint8Array): Promise<string | undefined> {
+  const client = connectUdp({
+    port: w.server.address.port,
+    localAddress: '127.0.0.1',
+    trustAnchors: [id.caDer],
+    serverName: 'localhost',
+    wallClock,
+    session,
+    earlyData: enc('legitimate'),
+    handshakeTimeoutMs: 8000,
+  });
+  const verdict = await client.handshake.then(
+    (p) => p.earlyData,
+    () => undefined,
+  );
+  await until(() => w.early.includes('127.0.0.1: legitimate'), 3000);
+  client.close();
+  return verdict;
+}
+
+test('0-RTT ClientHellos from forged addresses: no connection, no early data, at most 1× reflection; the ticket holder still gets 0-RTT', async (t) => {
+  const w = await watchedServer();
+  const forgers: (Socket & { received: Uint8Array[] })[] = [];
+  try {
+    const session = await ticketFrom(w.server);
+    w.connections.length = 0;
+    const sent: number[] = [];
+    for (let i = 0; i < FORGED; i++) {
+      const socket = await rawSocket(`127.0.0.${i + 2}`);
+      forgers.push(socket);
+      const flight = zeroRttFlight(session, `forged from 127.0.0.${i + 2}`);
+      sent.push(bytes(flight));
+      await sendAll(socket, flight, w.server.address.port);
+    }
+    // Every forged ClientHello is answered (a HelloRetryRequest) before the legitimate client, sent after them, is served.
+    await until(() => forgers.every((s) => s.received.length > 0), 5000);
+    const stillHandshaking = w.server.stats.handshaking;
+    t.is(await legitimateZeroRtt(w, session), 'accepted', 'the ticket holder, from its own address, still has its early data taken');
+    t.deepEqual(w.early, ['127.0.0.1: legitimate'], 'no early data from an address the ticket does not name was delivered');
+    t.deepEqual(
+      w.connections.filter((a) => a !== '127.0.0.1'),
+      [],
+      'no connection (and no handshake slot) for a forged address',
+    );
+    t.is(stillHandshaking, 0, 'the forged ClientHellos hold no handshake slot');
+    forgers.forEach((s, i) => t.true(bytes(s.received) <= sent[i]!, `127.0.0.${i + 2} got ${bytes(s.received)} bytes for ${sent[i]} sent`));
+    t.true(
+      forgers.every((s) => s.received.every((d) => d[0] === 22)),
+      'only handshake records (the HelloRetryRequest) went back',
+    );
+  } finally {
+    for (const s of forgers) s.close();
+    await w.server.close();
+  }
+});
+
+test('a replayed 0-RTT ClientHello from the ticket holder’s own address: the store refuses it and it gets the cookie exchange, not a connection', async (t) => {
+  const w = await watchedServer();
+  const attacker = await rawSocket('127.0.0.1');
+  try {
+    const session = await ticketFrom(w.server);
+    const flight = zeroRttFlight(session, 'once only');
+    const victim = await rawSocket('127.0.0.1');
+    await sendAll(victim, flight, w.server.address.port);
+    await until(() => w.early.length > 0, 5000);
+    t.deepEqual(w.early, ['127.0.0.1: once only']);
+    const made = w.connections.length;
+    const before = w.server.stats.handshaking;
+    await sendAll(attacker, flight, w.server.address.port); // the replay, from the same address (another port)
+    await until(() => attacker.received.length > 0, 5000);
+    t.is(w.connections.length, made, 'no connection started for the replay');
+    t.is(w.server.stats.handshaking, before, 'no handshake slot taken by the replay');
+    t.deepEqual(w.early, ['127.0.0.1: once only'], 'its early data is not taken twice');
+    t.true(attacker.received.length > 0 && bytes(attacker.received) <= bytes(flight), 'a HelloRetryRequest no larger than what was sent');
+    victim.close();
+  } finally {
+    attacker.close();
+    await w.server.close();
+  }
+});
