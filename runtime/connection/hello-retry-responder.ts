@@ -1,7 +1,8 @@
 import { decodeClientHello, encodeAlert, encodeDtlsHandshake, encodeDtlsPlaintext, readDtlsHandshake, type ClientHello } from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
-import { CookieProtector } from '../handshake/cookie.js';
+import { CookieProtector, cookieTag } from '../handshake/cookie.js';
+import { UsedCookies } from '../handshake/used-cookies.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { negotiate, type PskTerms, type ServerChoice } from '../handshake/negotiation.js';
@@ -81,6 +82,8 @@ interface WholeHello {
 export class HelloRetryResponder {
   private readonly config: ResolvedConfig;
   private readonly cookies: CookieProtector;
+  /** Cookies a connection was started with, so that a replayed second ClientHello starts no other (issue 33 item 8). */
+  private readonly usedCookies: UsedCookies;
   private readonly reassembly: ClientHelloReassembly;
   private readonly wallClock: () => number;
 
@@ -89,7 +92,13 @@ export class HelloRetryResponder {
     this.config = resolveConfig('server', options);
     this.wallClock = options.wallClock ?? Date.now;
     this.cookies = new CookieProtector(this.config.provider, cookieSecret, cookieLifetimeMs);
+    this.usedCookies = new UsedCookies(this.cookies.lifetime);
     this.reassembly = new ClientHelloReassembly(reassembly);
+  }
+
+  /** Cookies remembered as used (at most MAX_USED_COOKIES), and how many were forgotten before their lifetime was over. */
+  get usedCookieCount(): { readonly count: number; readonly evicted: number } {
+    return { count: this.usedCookies.size, evicted: this.usedCookies.evicted };
   }
 
   /** Partial ClientHellos held, the bytes they hold, and how many were evicted for newer ones. */
@@ -161,9 +170,16 @@ export class HelloRetryResponder {
     const recordSeq = hello.recordSequence;
     const cookie = findExtension(ch.extensions, 'cookie')?.cookie;
     if (cookie !== undefined) {
-      const contents = this.cookies.open(cookie, clientAddress, now);
+      const contents = this.cookies.open(cookie, clientAddress, ch.random, now);
       if (!contents || hello.messageSeq !== 1)
-        return this.alert('illegal_parameter', recordSeq, 'the second ClientHello carries a cookie this server did not issue to this address, or it expired');
+        return this.alert(
+          'illegal_parameter',
+          recordSeq,
+          'the second ClientHello carries a cookie this server did not issue to this address for this ClientHello, or it expired',
+        );
+      // A cookie starts one connection: a copy (a replay, or a retransmission after that connection ended) is dropped silently,
+      // as an alert would go to an address anyone can forge.
+      if (!this.usedCookies.firstUse(cookieTag(cookie), now)) return { kind: 'drop', reason: 'a cookie that already started a connection' };
       return {
         kind: 'accept',
         retry: { contents, cookie, recordSequence: recordSeq, legacySessionId: ch.legacySessionId.slice() },
@@ -213,6 +229,7 @@ export class HelloRetryResponder {
     const newCookie = this.cookies.seal(
       { suite: choice.suite, group, clientHelloHash, ...(serverName === undefined ? {} : { serverName }) },
       clientAddress,
+      ch.random,
       now,
     );
     const hrr = helloRetryRequestBody(choice.suite, group, newCookie, this.config.echoLegacySessionId ? ch.legacySessionId : new Uint8Array(0));

@@ -15,20 +15,30 @@ export interface CookieContents {
   readonly serverName?: string;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 const TAG_LENGTH = 16;
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
 
 /**
  * Seals and opens stateless cookies: version, issue time, suite, group and
  * Hash(ClientHello1), authenticated (HMAC-SHA256, truncated to 16 bytes)
- * together with the client's transport address under a server secret. A
- * cookie opens only for the same address, before it expires.
+ * together with the client's transport address and ClientHello1's random
+ * under a server secret. A cookie opens only for the same address, in a
+ * ClientHello with the same random (the second ClientHello repeats it, RFC
+ * 8446 §4.1.2: an unrelated ClientHello cannot carry someone else's cookie),
+ * before it expires. The random is authenticated, not carried: the cookie
+ * (and so the HelloRetryRequest) is no larger for it.
  */
+/** A cookie's authentication tag (what {@link UsedCookies} remembers it by). */
+export function cookieTag(cookie: Uint8Array): Uint8Array {
+  return cookie.subarray(Math.max(0, cookie.length - TAG_LENGTH));
+}
+
 export class CookieProtector {
   private readonly provider: CryptoProvider;
   private readonly secret: Uint8Array;
-  private readonly lifetime: number;
+  /** How long a cookie opens after it was issued, in ms. */
+  readonly lifetime: number;
 
   constructor(provider: CryptoProvider, secret: Uint8Array = provider.randomBytes(32), lifetimeMs = 60_000) {
     this.provider = provider;
@@ -36,15 +46,16 @@ export class CookieProtector {
     this.lifetime = integerOption('cookieLifetime', lifetimeMs, 1, 86_400_000);
   }
 
-  private tag(body: Uint8Array, clientAddress: string): Uint8Array {
+  private tag(body: Uint8Array, clientAddress: string, clientRandom: Uint8Array): Uint8Array {
     const addr = new TextEncoder().encode(clientAddress);
-    const input = new Uint8Array(body.length + addr.length);
+    const input = new Uint8Array(body.length + clientRandom.length + addr.length);
     input.set(body, 0);
-    input.set(addr, body.length);
+    input.set(clientRandom, body.length);
+    input.set(addr, body.length + clientRandom.length);
     return this.provider.hmac('sha256', this.secret, input).subarray(0, TAG_LENGTH);
   }
 
-  seal(contents: CookieContents, clientAddress: string, now: number): Uint8Array {
+  seal(contents: CookieContents, clientAddress: string, clientRandom: Uint8Array, now: number): Uint8Array {
     const hash = contents.clientHelloHash;
     const name = new TextEncoder().encode(contents.serverName ?? '');
     if (name.length > 255) throw new RangeError('a server name of more than 255 bytes does not fit a cookie');
@@ -60,15 +71,15 @@ export class CookieProtector {
     body.set(name, 15 + hash.length);
     const out = new Uint8Array(body.length + TAG_LENGTH);
     out.set(body, 0);
-    out.set(this.tag(body, clientAddress), body.length);
+    out.set(this.tag(body, clientAddress, clientRandom), body.length);
     return out;
   }
 
-  /** The contents, or undefined when the cookie is malformed, forged, for another address, or expired. */
-  open(cookie: Uint8Array, clientAddress: string, now: number): CookieContents | undefined {
+  /** The contents, or undefined when the cookie is malformed, forged, for another address or another ClientHello, or expired. */
+  open(cookie: Uint8Array, clientAddress: string, clientRandom: Uint8Array, now: number): CookieContents | undefined {
     if (cookie.length < 14 + TAG_LENGTH || cookie[0] !== VERSION) return undefined;
     const body = cookie.subarray(0, cookie.length - TAG_LENGTH);
-    const expected = this.tag(body, clientAddress);
+    const expected = this.tag(body, clientAddress, clientRandom);
     const got = cookie.subarray(cookie.length - TAG_LENGTH);
     let diff = 0;
     for (let i = 0; i < TAG_LENGTH; i++) diff |= expected[i]! ^ got[i]!;

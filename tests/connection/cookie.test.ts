@@ -146,3 +146,48 @@ test('after a stateless HelloRetryRequest the ServerHello record takes a sequenc
   if (hrrRecord?.kind !== 'plaintext' || serverHello?.kind !== 'plaintext') return t.fail('expected plaintext records');
   t.true(serverHello.record.sequenceNumber > hrrRecord.record.sequenceNumber, `${serverHello.record.sequenceNumber} after ${hrrRecord.record.sequenceNumber}`);
 });
+
+/** The datagrams of a client's first ClientHello, the responder's HelloRetryRequest, and the client's second ClientHello. */
+function cookieExchange(
+  responder: HelloRetryResponder,
+  address: string,
+  now = 0,
+): { first: Uint8Array; hrr: Uint8Array; second: Uint8Array; client: DtlsConnection } {
+  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
+  client.connect(now);
+  const first = client.pollTransmit()!;
+  const r = responder.handle(first, address, now);
+  if (r.kind !== 'reply') throw new Error(`no HelloRetryRequest: ${r.kind}`);
+  client.receive(r.datagram, now);
+  return { first, hrr: r.datagram, second: client.pollTransmit()!, client };
+}
+
+test('issue 33 item 8: an unrelated ClientHello carrying a valid cookie (another random) gets illegal_parameter and no connection', (t) => {
+  const responder = new HelloRetryResponder(serverOptions, undefined, 5000);
+  const a = cookieExchange(responder, ADDRESS);
+  // Another client at the same address is handed a's HelloRetryRequest: its second ClientHello carries a's cookie.
+  const b = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
+  b.connect(0);
+  b.pollTransmit();
+  b.receive(a.hrr, 0);
+  const transplanted = b.pollTransmit()!;
+  const r = responder.handle(transplanted, ADDRESS, 1);
+  t.is(r.kind, 'reply');
+  t.is(r.kind === 'reply' ? r.what : r.kind, 'illegal_parameter');
+  t.is(responder.handle(a.second, ADDRESS, 1).kind, 'accept', "the cookie's own ClientHello is still let in");
+});
+
+test('issue 33 item 8: a cookie starts one connection; the same second ClientHello again within its lifetime is dropped', (t) => {
+  const responder = new HelloRetryResponder(serverOptions, undefined, 5000);
+  const { second } = cookieExchange(responder, ADDRESS);
+  t.is(responder.handle(second, ADDRESS, 1).kind, 'accept');
+  const again = responder.handle(second, ADDRESS, 2);
+  t.deepEqual(again, { kind: 'drop', reason: 'a cookie that already started a connection' });
+  t.is(responder.usedCookieCount.count, 1);
+  // After the lifetime the cookie itself has expired: illegal_parameter, as any stale cookie; a new cookie's use forgets the old entry.
+  const late = responder.handle(second, ADDRESS, 6000);
+  t.is(late.kind === 'reply' ? late.what : late.kind, 'illegal_parameter');
+  const fresh = cookieExchange(responder, ADDRESS, 6000);
+  t.is(responder.handle(fresh.second, ADDRESS, 6000).kind, 'accept');
+  t.is(responder.usedCookieCount.count, 1);
+});

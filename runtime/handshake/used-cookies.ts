@@ -1,0 +1,52 @@
+import { toHex } from '../wire/bytes.js';
+
+/** Cookies remembered at most (RFC 9147 §5.1 leaves reuse to the server): about 100 bytes each, 6.5 MB in all. */
+export const MAX_USED_COOKIES = 65_536;
+
+/**
+ * The cookies a stateless server has already let a connection start with,
+ * each until its lifetime is over: a second ClientHello replayed with a
+ * cookie that was used (from the address the cookie names, which an
+ * off-path sender can forge) starts nothing. Bounded: past `maxEntries`
+ * the oldest is forgotten early and counted in `evicted` (a replay of that
+ * one cookie would then be let in again, as it was before this existed).
+ */
+export class UsedCookies {
+  private readonly until = new Map<string, number>();
+  private readonly lifetime: number;
+  private readonly maxEntries: number;
+  /** Entries forgotten before their lifetime was over because the set was full. */
+  evicted = 0;
+
+  constructor(lifetimeMs: number, maxEntries = MAX_USED_COOKIES) {
+    this.lifetime = lifetimeMs;
+    this.maxEntries = maxEntries;
+  }
+
+  get size(): number {
+    return this.until.size;
+  }
+
+  /** True the first time `tag` (a cookie's authentication tag) is presented within its lifetime; remembers it. */
+  firstUse(tag: Uint8Array, now: number): boolean {
+    this.expire(now);
+    const key = toHex(tag);
+    const seen = this.until.get(key);
+    if (seen !== undefined && seen > now) return false;
+    if (this.until.size >= this.maxEntries) {
+      const oldest = this.until.keys().next().value;
+      if (oldest !== undefined) this.until.delete(oldest);
+      this.evicted++;
+    }
+    this.until.set(key, now + this.lifetime);
+    return true;
+  }
+
+  /** Entries are kept in insertion order, and each lasts the same time: the expired ones are at the front. */
+  private expire(now: number): void {
+    for (const [key, until] of this.until) {
+      if (until > now) return;
+      this.until.delete(key);
+    }
+  }
+}
