@@ -8,6 +8,7 @@ import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/co
 import { HelloRetryResponder } from '../runtime/connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../runtime/connection/hello-retry-reassembly.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
+import { benchMemoryAttacks } from './memory-attacks.js';
 
 /**
  * Retained memory per connection, measured as heap growth (V8 heap plus
@@ -28,7 +29,10 @@ import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
  *   fragments, 40 forged ciphertext records of a future epoch, and
  *   thousands of out-of-order one-byte fragments. Target: ≤ 64 KiB each.
  * And the stateless responder's reassembly cache under a flood of
- * ClientHello first fragments (bounded in total, not per peer).
+ * ClientHello first fragments (bounded in total, not per peer); then, over
+ * loopback UDP, what the server holds under a 0-RTT flood from forged
+ * addresses and under an anti-replay store that never answers
+ * (memory-attacks.ts).
  *
  * Needs `global.gc`: without it, the bench re-runs itself in a child
  * process started with --expose-gc.
@@ -256,6 +260,7 @@ async function run(log: (line: string) => void, gc: Gc): Promise<void> {
     `  stateless responder, ${2 * DEFAULT_MAX_PENDING_CLIENT_HELLOS} peers' first fragments: ${flood.held} partial ClientHellos held (${flood.evicted} evicted), ` +
       `${kib(flood.bytes)} of bodies and bitmaps, ${kib(flood.retained)} retained in all (bound: ${DEFAULT_MAX_PENDING_CLIENT_HELLOS} × ${kib(DEFAULT_MAX_CLIENT_HELLO_LENGTH)} + 1/8)`,
   );
+  await benchMemoryAttacks(log, gc);
 }
 
 /** `npm run bench -- memory`. */

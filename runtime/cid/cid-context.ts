@@ -44,6 +44,9 @@ export interface PathStats {
 /** Queued probe datagrams kept at once (a peer cannot make us hold more answers than this). */
 const MAX_PATH_DATAGRAMS = 16;
 
+/** Records carrying path_responses (or path_drops) remembered, so copies of them count for the path they come over. */
+const MAX_REMEMBERED_ANSWERS = 16;
+
 /** Paths remembered as left by us (answered with path_drop). */
 const MAX_LEFT_PATHS = 4;
 
@@ -93,6 +96,10 @@ export class CidContext implements CidNegotiationHost {
     heldDropped: 0,
   };
   private readonly forwarding: OffPathForwarding;
+  /** The number (`epoch.sequence`) of the last authenticated record observed. */
+  private lastRecord: string | undefined;
+  /** Answers to our path_challenges by the record that carried them, so a copy over another path counts as its answer. */
+  private readonly answers = new Map<string, { readonly msgType: 'path_response' | 'path_drop'; readonly cookie: Uint8Array }>();
   /** Datagrams waiting at the last poll while holding (counted as held when the check ends). */
   private waiting = 0;
 
@@ -147,6 +154,7 @@ export class CidContext implements CidNegotiationHost {
     if (record.connectionId !== undefined) for (const cid of s.local.used(record.connectionId)) this.emit({ type: 'connectionIdRetired', cid });
     const newer = record.epoch > this.newest.epoch || (record.epoch === this.newest.epoch && record.sequenceNumber > this.newest.sequenceNumber);
     if (newer) this.newest = { epoch: record.epoch, sequenceNumber: record.sequenceNumber };
+    this.lastRecord = `${record.epoch}.${record.sequenceNumber}`;
     const path = this.arriving;
     if (!this.follows || path === undefined || this.current === undefined || !s.receivesCid) return;
     if (path === this.current) {
@@ -154,8 +162,9 @@ export class CidContext implements CidNegotiationHost {
       return;
     }
     if (s.rrc !== undefined && path === this.forwarding.previous) {
-      // RFC 9853 §8.1.2: a record over the path just left that is the newest yet means the peer still sends there: move back.
-      if (newer) return this.revert();
+      // RFC 9853 §8.1.2: a record over the path just left that is the newest yet may mean the peer still sends there: that
+      // path is checked again (a challenge answered from there moves the session back), never taken on the record's word.
+      if (newer) return this.recheckPrevious(bytes);
       return this.forwarding.record(record.epoch, record.sequenceNumber, path);
     }
     if (this.left.includes(path) || this.forwarding.suspected(path)) return;
@@ -165,6 +174,7 @@ export class CidContext implements CidNegotiationHost {
         challengeSize: () => this.records.protectedOverhead() + 9,
         random: (n) => this.provider.randomBytes(n),
         validated: (from, to) => this.validated(from, to),
+        forwarderFound: (candidate) => this.forwarderFound(candidate),
       });
       if (!this.holding) this.forwarding.checking(this.current, path);
       this.validation.observed(this.current, path, bytes);
@@ -207,15 +217,17 @@ export class CidContext implements CidNegotiationHost {
   duplicate(epoch: number, sequenceNumber: number): void {
     const path = this.arriving;
     const s = this.session;
-    if (path === undefined || s === undefined || !this.forwarding.crossed(epoch, sequenceNumber, path)) return;
-    const candidate = this.validation?.candidate;
-    if (candidate !== undefined) {
+    if (path === undefined || s === undefined) return;
+    // A copy of a record that carried an answer to our path_challenge counts as that answer from the path the copy came over:
+    // a tap that races the peer's path_response from its own address must not make the genuine one a mere replay.
+    const answer = this.answers.get(`${epoch}.${sequenceNumber}`);
+    if (answer !== undefined && this.validation !== undefined) this.validation.answered(answer.msgType, answer.cookie, path);
+    if (!this.forwarding.crossed(epoch, sequenceNumber, path)) return;
+    if (this.validation?.candidate !== undefined) {
       this.counts.copiesDetected++;
-      this.forwarding.suspect(candidate, s.options.rrcTimeoutMs);
-      this.forwarding.stop();
-      this.validation?.copied();
+      this.validation.copied();
     } else if (this.forwarding.previous !== undefined) {
-      this.revert();
+      this.recheckPrevious();
     }
   }
 
@@ -228,7 +240,10 @@ export class CidContext implements CidNegotiationHost {
       this.sendTo(path, { msgType: path !== undefined && this.left.includes(path) ? 'path_drop' : 'path_response', cookie: m.cookie });
     } else if (m.msgType === 'path_response' || m.msgType === 'path_drop') {
       if (this.validation === undefined || path === undefined) this.counts.answersIgnored++;
-      else this.validation.answered(m.msgType, m.cookie, path);
+      else {
+        this.rememberAnswer(m.msgType, m.cookie);
+        this.validation.answered(m.msgType, m.cookie, path);
+      }
     }
   }
 
@@ -254,19 +269,46 @@ export class CidContext implements CidNegotiationHost {
   }
 
   /**
-   * Back to the path left by the last move, which the peer still uses: the
-   * one moved to carried copies (it starts no check for a while). The path
-   * left was validated before, so no check is needed to return.
+   * The path left by the last move still carries the peer's records (newer
+   * ones, or copies of the ones over the path moved to): it is checked like
+   * any new path, and the session goes back only if a path_challenge sent
+   * there is answered from there. The path moved to is watched against it
+   * meanwhile, so copies over both make the check ask the current path too
+   * ({@link PathValidation.copied}). Moving back on a record's word alone
+   * let anyone who copies the peer's records and spoofs the address it left
+   * pull the session back to a dead address.
    */
-  private revert(): void {
+  private recheckPrevious(bytes = 0): void {
     const previous = this.forwarding.previous;
     const from = this.current;
     const s = this.session;
-    if (previous === undefined || from === undefined || s === undefined) return;
+    if (previous === undefined || from === undefined || s === undefined || s.rrc === undefined || this.holding) return;
     this.counts.copiesDetected++;
-    this.forwarding.suspect(from, s.options.rrcTimeoutMs);
+    this.validation ??= new PathValidation(s.rrc, s.options.rrcTimeoutMs, this.clock, {
+      send: (to, msgType, cookie) => this.sendTo(to, { msgType, cookie }),
+      challengeSize: () => this.records.protectedOverhead() + 9,
+      random: (n) => this.provider.randomBytes(n),
+      validated: (f, t) => this.validated(f, t),
+      forwarderFound: (candidate) => this.forwarderFound(candidate),
+    });
+    this.forwarding.checking(from, previous);
+    // The path was validated before: its budget is what it sent now, and at least one path_challenge's worth.
+    this.validation.observed(from, previous, Math.max(bytes, this.records.protectedOverhead() + 9));
+  }
+
+  /** A contested check ended with the current path answering: the candidate carried copies and starts no check for a while. */
+  private forwarderFound(candidate: string): void {
+    const s = this.session;
+    if (s === undefined) return;
+    this.forwarding.suspect(candidate, s.options.rrcTimeoutMs);
     this.forwarding.stop();
-    this.moved(from, previous, true);
+  }
+
+  /** The path_response or path_drop just handled, by the number of the record that carried it (a copy elsewhere counts too). */
+  private rememberAnswer(msgType: 'path_response' | 'path_drop', cookie: Uint8Array): void {
+    if (this.lastRecord === undefined) return;
+    if (this.answers.size >= MAX_REMEMBERED_ANSWERS) this.answers.delete(this.answers.keys().next().value ?? this.lastRecord);
+    this.answers.set(this.lastRecord, { msgType, cookie: cookie.slice() });
   }
 
   /** A check passed: the path left is watched a while for the genuine records still coming over it. */

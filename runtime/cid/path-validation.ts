@@ -18,6 +18,8 @@ export interface PathValidationHost {
   random(length: number): Uint8Array;
   /** The check succeeded: records from `to` are the peer's; `from` is the path until now. */
   validated(from: string, to: string): void;
+  /** A contested check ended with the old path answering: `candidate` carried a forwarder's copies. */
+  forwarderFound(candidate: string): void;
 }
 
 interface Check {
@@ -31,6 +33,8 @@ interface Check {
   sent: number;
   challenges: number;
   timer: number | undefined;
+  /** Copies of the peer's records came over both paths: the old path is (or was) probed before the candidate may win. */
+  contested: boolean;
 }
 
 /**
@@ -79,6 +83,7 @@ export class PathValidation {
       sent: 0,
       challenges: 0,
       timer: undefined,
+      contested: false,
     };
     this.challenge();
   }
@@ -99,6 +104,7 @@ export class PathValidation {
     if (msgType === 'path_response') {
       this.end();
       this.totals.abandoned++;
+      if (c.contested) this.host.forwarderFound(c.candidate);
       return;
     }
     this.probeCandidate(c);
@@ -110,15 +116,28 @@ export class PathValidation {
   }
 
   /**
-   * The candidate carries copies of the peer's records (RFC 9853 §8.1.2's
-   * off-path forwarder): a record first seen from one of the two paths came
-   * again, authenticated, from the other. The genuine traffic still uses the
-   * old path, so the check ends without moving.
+   * Both paths carry copies of the peer's records (RFC 9853 §8.1.2): a
+   * record first seen from one of them came again, authenticated, from the
+   * other. Either the candidate is a forwarder's (a tap racing the peer's
+   * records from its own address) or the old path is (copies spoofed from
+   * the address the peer left, after a NAT rebinding); the records cannot
+   * tell which. The old path is asked (as the enhanced check does first):
+   * a path_response from it ends the check without moving, and the
+   * candidate is the forwarder's; a path_drop or silence until T leaves
+   * the candidate to its own check. Once per check: later copies change
+   * nothing.
    */
   copied(): void {
-    if (this.check === undefined) return;
-    this.end();
-    this.totals.abandoned++;
+    const c = this.check;
+    if (c === undefined || c.contested) return;
+    c.contested = true;
+    if (c.phase === 'old') return; // the enhanced check is asking the old path already
+    if (c.timer !== undefined) this.clock.clearTimeout(c.timer);
+    c.timer = undefined;
+    c.phase = 'old';
+    c.challenges = 0;
+    c.cookies.length = 0;
+    this.challenge();
   }
 
   /** Stops a running check (the connection closed). */

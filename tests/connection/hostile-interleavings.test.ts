@@ -1,9 +1,8 @@
 import test from 'ava';
 import fc from 'fast-check';
-import type { DtlsConnection } from '../../runtime/connection/connection.js';
-import { DEFAULT_CONNECTION_LIMITS } from '../../runtime/connection/connection-limits.js';
-import { bytesFrom, forgedCiphertext, handshakeFragment, plaintextAck, plaintextAlert, plaintextRecord } from '../support/attacker.js';
+import { bytesFrom, forgedCiphertext } from '../support/attacker.js';
 import { handshake } from '../support/handshake.js';
+import { retainedWithinCaps, runUntil, side, spoof, spoofType } from '../support/hostile.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**
@@ -31,7 +30,6 @@ type Step =
   | { readonly kind: 'fragmentFlood'; readonly to: 'client' | 'server'; readonly seed: number; readonly count: number }
   | { readonly kind: 'ackFlood'; readonly to: 'client' | 'server'; readonly count: number };
 
-const side = fc.constantFrom('client' as const, 'server' as const);
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('data' as const), from: side, size: fc.integer({ min: 1, max: 1000 }) }),
   fc.record({ kind: fc.constant('updateKeys' as const), from: side, request: fc.boolean() }),
@@ -39,7 +37,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('spoofPlaintext' as const),
     to: side,
-    type: fc.constantFrom('alert' as const, 'ack' as const, 'handshake' as const, 'application_data' as const),
+    type: spoofType,
     seed: fc.nat(),
   }),
   fc.record({
@@ -53,39 +51,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('fragmentFlood' as const), to: side, seed: fc.nat(), count: fc.integer({ min: 1, max: 60 }) }),
   fc.record({ kind: fc.constant('ackFlood' as const), to: side, count: fc.integer({ min: 1, max: 60 }) }),
 );
-
-function spoof(type: 'alert' | 'ack' | 'handshake' | 'application_data', seed: number): Uint8Array {
-  const b = bytesFrom(seed + 1, 64);
-  switch (type) {
-    case 'alert':
-      return seed % 2
-        ? plaintextAlert(seed % 4 ? 'fatal' : 'warning', seed % 3 ? 'close_notify' : 'decode_error')
-        : plaintextRecord('alert', b.subarray(0, seed % 5));
-    case 'ack':
-      return seed % 2 ? plaintextAck([{ epoch: 3 + (seed % 3), sequenceNumber: seed % 50 }]) : plaintextRecord('ack', b.subarray(0, seed % 9));
-    case 'handshake':
-      return plaintextRecord(
-        'handshake',
-        handshakeFragment({
-          msgType: seed % 2 ? 'key_update' : 'finished',
-          length: b[0] ?? 0,
-          messageSeq: seed % 20,
-          fragmentOffset: b[1] ?? 0,
-          fragment: b.subarray(0, seed % 40),
-        }),
-      );
-    case 'application_data':
-      return plaintextRecord('application_data', b);
-  }
-}
-
-function retainedWithinCaps(c: DtlsConnection): boolean {
-  const r = c.stats.retained;
-  const l = DEFAULT_CONNECTION_LIMITS;
-  return (
-    r.reassemblyBytes <= l.maxReassemblyBytes && r.deferredBytes <= l.maxDeferredBytes && r.ackRecords <= l.maxAckRecords && r.readEpochs <= l.maxReadEpochs + 1
-  );
-}
 
 test('random interleavings of valid traffic and attacker datagrams leave the pair connected and talking', (t) => {
   fc.assert(
@@ -108,7 +73,7 @@ test('random interleavings of valid traffic and attacker datagrams leave the pai
             link[s.from].updateKeys(s.request);
             break;
           case 'wait':
-            link.run(link.now + s.ms);
+            runUntil(link, link.now + s.ms);
             break;
           case 'spoofPlaintext':
             link[s.to].receive(spoof(s.type, s.seed), link.now);
@@ -128,14 +93,14 @@ test('random interleavings of valid traffic and attacker datagrams leave the pai
             for (let i = 0; i < s.count; i++) link[s.to].receive(spoof('ack', i), link.now);
             break;
         }
-        link.run(link.now + 20);
+        runUntil(link, link.now + 20);
         if (!retainedWithinCaps(link.client) || !retainedWithinCaps(link.server)) return false;
       }
-      link.run(link.now + 120_000);
+      runUntil(link, link.now + 120_000);
       const before = { client: link.events.client.length, server: link.events.server.length };
       link.client.send(Uint8Array.of(1, 2, 3));
       link.server.send(Uint8Array.of(4, 5, 6));
-      link.run(link.now + 120_000);
+      runUntil(link, link.now + 120_000);
       const gotServer = link.events.server.slice(before.server).some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 1);
       const gotClient = link.events.client.slice(before.client).some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 4);
       return link.client.state === 'connected' && link.server.state === 'connected' && gotServer && gotClient;
