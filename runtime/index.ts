@@ -13,7 +13,7 @@
 export * from '../generated/wire/index.js';
 export { decodeDatagram, encodeDatagram, type DecodeDatagramOptions, type DtlsRecord } from './wire/datagram.js';
 export { DecodeError, EncodeError, Reader, Writer, type PathSegment } from './wire/index.js';
-export { ConfigError } from './config-error.js';
+export { ConfigError, type ConfigErrorCode } from './config-error.js';
 export type { ChartInspectionEvent } from './chart-inspection.js';
 
 export {
@@ -90,8 +90,9 @@ export { createChainVerifier, parsePemCertificates, verifyCertificateChain, type
 export * from './node/index.js';
 export { certificateToPem, privateKeyToPem } from './pki/pem.js';
 export { createThrowawayIdentity, type ThrowawayIdentity, type ThrowawayIdentityOptions } from './pki/throwaway-identity.js';
+export { createSecureContext, type DtlsSecureContextOptions } from './node/dtls/secure-context.js';
+export { DatagramTransport, type DatagramSend, type TransportAddress } from './node/dtls/transport.js';
 export {
-  createSecureContext,
   resolveCredentials,
   SecureContext,
   type CertificateCredential,

@@ -293,13 +293,25 @@ export class DtlsUdpServer {
     };
   }
 
-  /** Binds the socket; resolves once it is listening. */
-  static async listen(options: UdpServerOptions): Promise<DtlsUdpServer> {
+  /**
+   * Binds the socket; resolves once it is listening. `io.udp`: node:dgram's
+   * socket options (`ttl` set once bound); `io.socket`: a socket that is
+   * already there (a transport's), used as it is, unbound.
+   */
+  static async listen(
+    options: UdpServerOptions,
+    io: {
+      readonly socket?: Socket;
+      readonly udp?: { readonly ipv6Only?: boolean; readonly recvBufferSize?: number; readonly sendBufferSize?: number; readonly ttl?: number };
+    } = {},
+  ): Promise<DtlsUdpServer> {
+    if (io.socket !== undefined) return new DtlsUdpServer(options, io.socket);
     const host = options.host ?? '127.0.0.1';
     const family = isIP(host);
     if (family === 0) throw new ConfigError('host', `must be an IP address to bind, got ${host}`);
     if (options.port !== undefined) integerOption('port', options.port, 0, 65535);
-    const socketOptions = { type: family === 6 ? 'udp6' : 'udp4', ...(options.reusePort === true ? { reusePort: true } : {}) } as const;
+    const { ttl, ...udp } = io.udp ?? {};
+    const socketOptions = { type: family === 6 ? 'udp6' : 'udp4', ...udp, ...(options.reusePort === true ? { reusePort: true } : {}) } as const;
     const socket = createSocket(socketOptions);
     let server: DtlsUdpServer;
     try {
@@ -312,6 +324,13 @@ export class DtlsUdpServer {
       socket.once('error', reject);
       socket.bind(options.port ?? 0, host, () => {
         socket.off('error', reject);
+        try {
+          if (ttl !== undefined) socket.setTTL(ttl);
+        } catch (e) {
+          socket.close();
+          reject(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
         resolve(server);
       });
     });

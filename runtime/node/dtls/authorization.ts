@@ -50,3 +50,9 @@ export function lenientVerifier(trustAnchors: readonly Uint8Array[], hostname: s
     }
   };
 }
+
+/** A verifier that requires the chain to end at `trustAnchors` and the leaf to match `hostname` (`servername: ''`: no SNI, the host still checked). */
+export function strictVerifier(trustAnchors: readonly Uint8Array[], hostname: string): CertificateVerifier {
+  const verify = createChainVerifier(trustAnchors, { purpose: 'serverAuth' });
+  return (chain, context) => verify(chain, { now: context.now, hostname });
+}

@@ -1,4 +1,4 @@
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../config-error.js';
@@ -47,12 +47,15 @@ function connectSession(host: string, port: number | undefined, options: Connect
   if (host.length === 0) throw new ConfigError('host', 'must be a host name or an IP address');
   if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(port)}`);
   const authorization: AuthorizationRecord = { error: undefined };
-  const { connection: connectionOptions, mtu } = clientOptions(host, options, authorization);
+  const { connection: connectionOptions, mtu, transport } = clientOptions(host, options, authorization);
   const handshakeMs = handshakeTimeoutMs(options.handshakeTimeout, 30_000);
   const idleMs = integerOption('idleTimeout', options.idleTimeout ?? 0, 0, 86_400_000);
   const bindPort = integerOption('bindPort', options.bindPort ?? 0, 0, 65535);
   if (options.bindHost !== undefined && isIP(options.bindHost) === 0) throw new ConfigError('bindHost', `must be an IP address, got ${options.bindHost}`);
   const literal = isIP(host);
+  if (transport !== undefined && literal === 0)
+    throw new ConfigError('host', `must be an IP address with a transport (the datagrams go to it as they are), got ${host}`);
+  if (transport?.inUse === true) throw new ConfigError('transport', 'is in use by another endpoint or session (one transport carries one)');
   const session = new DtlsSession('client', mtu, literal ? { address: host, port } : undefined, authorization, undefined);
   session.clientServerName = connectionOptions.serverName;
   const connection = DtlsConnection.client({ ...connectionOptions, keyLog: (line) => session.onkeylog?.(line) });
@@ -64,6 +67,10 @@ function connectSession(host: string, port: number | undefined, options: Connect
   const stopHandshakeTimer = (): void => clearTimeout(handshakeTimer);
   session.opened.then(stopHandshakeTimer, stopHandshakeTimer);
 
+  if (transport !== undefined) {
+    startOverTransport(session, connection, transport.attach(), { address: host, port }, idleMs);
+    return session;
+  }
   const where: Promise<Resolved> = literal ? Promise.resolve({ address: host, family: literal }) : lookup(host);
   where.then(
     (r) => {
@@ -108,6 +115,25 @@ function start(
   socket.bind(bindPort, bindHost, () => {
     if (endpoint.isEnded) return;
     socket.connect(port, server.address, () => endpoint.connect());
+  });
+  if (idleMs > 0) watchIdle(session, endpoint, idleMs);
+}
+
+/**
+ * Drives the connection over a transport's socket: datagrams go to the
+ * server's address and port, and only datagrams from there are taken.
+ */
+function startOverTransport(session: DtlsSession, connection: DtlsConnection, socket: Socket, server: { address: string; port: number }, idleMs: number): void {
+  const endpoint = new DtlsEndpoint(connection, socket, server, (self) => {
+    void self.flushed().then(() => socket.close());
+  });
+  socket.on('error', (error: Error) => session.fail(error));
+  socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
+    if (rinfo.port === server.port && rinfo.address === server.address) endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+  });
+  session.attach(endpoint);
+  queueMicrotask(() => {
+    if (!endpoint.isEnded) endpoint.connect();
   });
   if (idleMs > 0) watchIdle(session, endpoint, idleMs);
 }

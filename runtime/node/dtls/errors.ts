@@ -20,6 +20,24 @@ export class MessageTooLargeError extends RangeError {
   }
 }
 
+/**
+ * A bad argument of a session's method, as Node's own: a TypeError with
+ * `code` `ERR_INVALID_ARG_TYPE`, or a RangeError with `ERR_OUT_OF_RANGE`,
+ * with Node's wording.
+ */
+export function argumentError(code: 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE', message: string): (TypeError | RangeError) & { readonly code: string } {
+  return Object.assign(code === 'ERR_OUT_OF_RANGE' ? new RangeError(message) : new TypeError(message), { code });
+}
+
+/** `value` as Node's argument errors describe what they received ("type string ('x')", "an instance of Array"). */
+export function described(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function') return `function ${value.name}`;
+  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`;
+  const shown = typeof value === 'string' ? `'${value.length > 25 ? `${value.slice(0, 25)}...` : value}'` : String(value);
+  return `type ${typeof value} (${shown})`;
+}
+
 /** A call the session's state does not allow: sending before `opened` resolved or after the session ended. */
 export class SessionStateError extends Error {
   override readonly name = 'SessionStateError';

@@ -1,8 +1,9 @@
 import { ConfigError } from '../../config-error.js';
-import { DtlsUdpServer, type UdpServerOptions } from '../server.js';
+import { isIP } from 'node:net';
+import { DtlsUdpServer } from '../server.js';
 import { thrownError } from '../../connection/callback-error.js';
 import { DtlsSessionError } from './errors.js';
-import { serverOptions, type ListenOptions } from './options.js';
+import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress } from './session.js';
 
 /** Told of a ClientHello the stateless cookie exchange refused with an alert, before any session existed. */
@@ -133,12 +134,22 @@ export class DtlsListener {
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
 
   /** @internal Use {@link listen}. */
-  constructor(onsession: (session: DtlsSession) => void, options: UdpServerOptions & { readonly reusePort: boolean }) {
+  constructor(onsession: (session: DtlsSession) => void, listenerOptions: ListenerOptions) {
+    const { udp, transport, ...options } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? 1200;
     this.stats = new DtlsListenerStats(this);
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
-    this.listening = DtlsUdpServer.listen(options).then((server) => {
+    const socket = transport?.attach();
+    if (socket !== undefined) {
+      const a = socket.address();
+      this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
+    } else if (options.port !== undefined && options.port !== 0 && options.host !== undefined) {
+      // node:dtls's endpoint.address is there once listen() returns: the address asked for, when the port is given (the bind,
+      // asynchronous in node:dgram, may still fail: then `listening` and `closed` reject). With port 0 it is known once bound.
+      this.bound = { address: options.host, family: isIP(options.host) === 6 ? 'IPv6' : 'IPv4', port: options.port };
+    }
+    this.listening = DtlsUdpServer.listen(options, { ...(socket !== undefined ? { socket } : { udp }) }).then((server) => {
       this.server = server;
       const a = server.address;
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
@@ -156,12 +167,19 @@ export class DtlsListener {
       return this.bound;
     });
     this.listening.catch((e: unknown) => {
+      this.bound = undefined;
+      socket?.close(); // a transport's, free for another endpoint
       this.counts.destroyedAt = Date.now();
       this.settleClosed.reject(e instanceof Error ? e : new Error(String(e)));
     });
   }
 
-  /** The local address, family and port, once listening (undefined before: await `listening`). */
+  /**
+   * The local address, family and port: as soon as `listen` returns when
+   * `port` was given (the address asked for; the system's once bound) or
+   * with a `transport` (the address it was made with), else once bound
+   * (undefined before: await `listening`). Undefined again if the bind failed.
+   */
   get address(): SessionAddress | undefined {
     return this.bound;
   }
@@ -173,7 +191,7 @@ export class DtlsListener {
 
   /** Closes every session with close_notify, then the socket; resolves when closed. */
   close(): Promise<void> {
-    this.closing ??= this.bound
+    this.closing ??= this.server
       ? this.shut()
       : this.listening.then(
           () => this.shut(),
@@ -257,7 +275,8 @@ export class DtlsListener {
  */
 export function listen(onsession: (session: DtlsSession) => void, options: ListenOptions): DtlsListener {
   if (typeof onsession !== 'function') throw new ConfigError('onsession', 'must be a function receiving each new session');
-  const udp = serverOptions(options);
-  DtlsUdpServer.validate(udp);
-  return new DtlsListener(onsession, udp);
+  const listenerOptions = serverOptions(options);
+  const { udp: _udp, transport: _transport, ...server } = listenerOptions;
+  DtlsUdpServer.validate(server);
+  return new DtlsListener(onsession, listenerOptions);
 }

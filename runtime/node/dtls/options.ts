@@ -5,14 +5,19 @@
  * other option of the connection (`cipherSuites`, `groups`, `psk`,
  * `ticketKeys`, `alpn`, ...) passes through under its own name.
  */
+import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../config-error.js';
 import type { ConnectionOptions } from '../../connection/connection.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
 import { resolveCredentials, SecureContext, type CredentialOptions, type SecureContextOptions } from '../../pki/secure-context.js';
 import type { UdpServerOptions } from '../server.js';
-import { lenientVerifier, type AuthorizationRecord } from './authorization.js';
+import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
 import { BytesLru, bytesKey } from '../../pki/bytes-lru.js';
+import type { SupportedCipherSuite } from '../../crypto/suites.js';
+import type { DatagramTransport } from './transport.js';
+import { checkOptionNames } from './option-names.js';
+import { contextRole } from './secure-context.js';
 
 /** node:dtls's default and bounds for `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = 1200;
@@ -26,6 +31,7 @@ const MOST_SESSIONS = 1_000_000;
 
 /** The server options renamed here (given under their node:dtls names instead). */
 type RenamedServerOptions =
+  | 'alpn'
   | 'certificate'
   | 'trustAnchors'
   | 'maxDatagramSize'
@@ -59,6 +65,8 @@ export type ListenSniOption =
 
 /** Options of {@link listen}. */
 export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptions>, CredentialOptions {
+  /** ALPN: the protocols served, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls), or a function choosing among the client's offers. */
+  readonly alpn?: UdpServerOptions['alpn'] | Uint8Array;
   /** Server Name Indication: the identity to serve each requested name with (see {@link ListenSniOption}). */
   readonly sni?: ListenSniOption;
   /** Port to bind (default 0: any free port; read it from `endpoint.address`). node:dtls requires it. */
@@ -79,13 +87,39 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
   readonly requestCert?: boolean;
   /** With `requestCert`: refuse clients without a valid certificate (default true); false admits clients that send none. */
   readonly rejectUnauthorized?: boolean;
+  /**
+   * node:tls's / OpenSSL's cipher string: the TLS 1.3 suites named in it
+   * (`'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256'`), in that order
+   * of preference; TLS 1.2 names and keywords in it are skipped. A string
+   * naming no TLS 1.3 suite is a ConfigError. Or give `cipherSuites`.
+   */
+  readonly ciphers?: string;
+  /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
+  readonly idleTimeout?: number;
+  /** With an IPv6 `host`: serve IPv6 only (true), or IPv4 peers too as mapped addresses (default false). No effect on IPv4. */
+  readonly ipv6Only?: boolean;
+  /** SO_RCVBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
+  readonly udpReceiveBufferSize?: number;
+  /** SO_SNDBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
+  readonly udpSendBufferSize?: number;
+  /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
+  readonly udpTTL?: number;
+  /**
+   * Run over this {@link DatagramTransport} instead of a UDP socket of our
+   * own (a WebRTC stack sharing one port among DTLS, SRTP and STUN); then
+   * `host`, `port`, `reusePort`, `ipv6Only` and the `udp*` options must not
+   * be given.
+   */
+  readonly transport?: DatagramTransport;
 }
 
 /** The client options renamed here. */
-type RenamedClientOptions = 'certificate' | 'trustAnchors' | 'maxDatagramSize' | 'serverName' | 'checkServerIdentity' | 'verifyPeer' | 'keyLog';
+type RenamedClientOptions = 'alpn' | 'certificate' | 'trustAnchors' | 'maxDatagramSize' | 'serverName' | 'checkServerIdentity' | 'verifyPeer' | 'keyLog';
 
 /** Options of {@link connect}. */
 export interface ConnectOptions extends Omit<ConnectionOptions, RenamedClientOptions>, CredentialOptions {
+  /** ALPN: the protocols offered, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls). */
+  readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
   /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
   readonly servername?: string;
   /**
@@ -109,6 +143,10 @@ export interface ConnectOptions extends Omit<ConnectionOptions, RenamedClientOpt
   readonly bindHost?: string;
   /** Local port to bind (default 0: any free port). */
   readonly bindPort?: number;
+  /** node:tls's / OpenSSL's cipher string, as for {@link ListenOptions.ciphers}. */
+  readonly ciphers?: string;
+  /** Run over this {@link DatagramTransport} instead of a UDP socket of our own; then `bindHost` and `bindPort` must not be given. */
+  readonly transport?: DatagramTransport;
 }
 
 /** `handshakeTimeout` in ms, 0 mapped to the longest. */
@@ -127,7 +165,7 @@ function limitOption(option: string, value: number | undefined, fallback: number
 }
 
 function booleanOption(option: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(option, `must be a boolean, got ${typeof value}`);
+  if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(option, `must be a boolean, got ${typeof value}`, 'ERR_INVALID_ARG_TYPE');
   return value;
 }
 
@@ -137,9 +175,103 @@ export function dgramHasReusePort(version = process.versions.node): boolean {
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
+/** The socket options of {@link ListenOptions} (node:dgram's), checked. */
+export interface UdpSocketOptions {
+  readonly ipv6Only?: boolean;
+  readonly recvBufferSize?: number;
+  readonly sendBufferSize?: number;
+  readonly ttl?: number;
+}
+
+/** What `listen` hands the UDP server: its options, and how to get datagrams. */
+export type ListenerOptions = UdpServerOptions & {
+  readonly reusePort: boolean;
+  readonly udp: UdpSocketOptions;
+  readonly transport: DatagramTransport | undefined;
+};
+
+/** The largest SO_RCVBUF / SO_SNDBUF asked for (the kernel clamps it to its own maximum anyway). */
+const MAX_SOCKET_BUFFER = 2 ** 31 - 1;
+
+function udpOptions(o: ListenOptions): UdpSocketOptions {
+  const ipv6Only = booleanOption('ipv6Only', o.ipv6Only);
+  return {
+    ...(ipv6Only !== undefined ? { ipv6Only } : {}),
+    ...(o.udpReceiveBufferSize !== undefined ? { recvBufferSize: integerOption('udpReceiveBufferSize', o.udpReceiveBufferSize, 1, MAX_SOCKET_BUFFER) } : {}),
+    ...(o.udpSendBufferSize !== undefined ? { sendBufferSize: integerOption('udpSendBufferSize', o.udpSendBufferSize, 1, MAX_SOCKET_BUFFER) } : {}),
+    ...(o.udpTTL !== undefined ? { ttl: integerOption('udpTTL', o.udpTTL, 1, 255) } : {}),
+  };
+}
+
+/** node:tls's TLS 1.3 cipher names (OpenSSL's, as `ciphers` takes them) → ours. */
+const TLS13_CIPHERS: Readonly<Record<string, SupportedCipherSuite>> = {
+  TLS_AES_128_GCM_SHA256: 'tls_aes_128_gcm_sha256',
+  TLS_AES_256_GCM_SHA384: 'tls_aes_256_gcm_sha384',
+  TLS_CHACHA20_POLY1305_SHA256: 'tls_chacha20_poly1305_sha256',
+  TLS_AES_128_CCM_SHA256: 'tls_aes_128_ccm_sha256',
+  TLS_AES_128_CCM_8_SHA256: 'tls_aes_128_ccm_8_sha256',
+};
+
+/**
+ * `ciphers`, an OpenSSL cipher string, as `cipherSuites`: its TLS 1.3 names
+ * in order (node:tls takes TLS 1.3 suites from `ciphers` the same way).
+ * TLS 1.2 names and OpenSSL keywords have no meaning for DTLS 1.3 and are
+ * skipped; a string left with no TLS 1.3 suite, a `TLS_` name that is no
+ * TLS 1.3 suite, or `ciphers` beside `cipherSuites`, is a ConfigError.
+ */
+export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8: unknown): SupportedCipherSuite[] | undefined {
+  if (ciphers === undefined) return undefined;
+  if (typeof ciphers !== 'string') throw new ConfigError('ciphers', `must be a string (an OpenSSL cipher list), got ${typeof ciphers}`);
+  if (cipherSuites !== undefined) throw new ConfigError('ciphers', 'give either ciphers (an OpenSSL cipher string) or cipherSuites, not both');
+  const suites: SupportedCipherSuite[] = [];
+  const skipped: string[] = [];
+  for (const item of ciphers.split(/[:, ]+/)) {
+    if (item === '') continue;
+    const suite = TLS13_CIPHERS[item.toUpperCase()];
+    if (suite !== undefined) {
+      if (!suites.includes(suite)) suites.push(suite);
+    } else if (/^TLS_/i.test(item)) {
+      throw new ConfigError('ciphers', `names ${item}, which is no TLS 1.3 cipher suite; those are ${Object.keys(TLS13_CIPHERS).join(', ')}`);
+    } else skipped.push(item);
+  }
+  const names = Object.keys(TLS13_CIPHERS).slice(0, 3).join(':');
+  if (suites.length === 0) {
+    const what =
+      skipped.length === 0
+        ? 'is empty'
+        : `names no TLS 1.3 cipher suite (${skipped.join(':')} ${skipped.length === 1 ? 'is' : 'are'} TLS 1.2 or OpenSSL keywords)`;
+    throw new ConfigError('ciphers', `${what}; DTLS 1.3 takes TLS 1.3 suites only, e.g. '${names}'`);
+  }
+  if (suites.includes('tls_aes_128_ccm_8_sha256') && allowCcm8 !== true) {
+    throw new ConfigError(
+      'ciphers',
+      'names TLS_AES_128_CCM_8_SHA256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records end a session (RFC 9147 §4.5.3)',
+    );
+  }
+  return suites;
+}
+
+/** `alpn` as node:tls takes it too: a Buffer or Uint8Array in wire format (length-prefixed names) → the names. */
+export function alpnOption<T>(alpn: T | Uint8Array): T | string[] {
+  if (!(alpn instanceof Uint8Array)) return alpn;
+  const names: string[] = [];
+  for (let at = 0; at < alpn.length;) {
+    const length = alpn[at]!;
+    if (length === 0)
+      throw new ConfigError('alpn', `holds an empty protocol name at byte ${at} (in wire format, each name is 1..255 bytes after its length byte)`);
+    if (at + 1 + length > alpn.length)
+      throw new ConfigError('alpn', `ends inside the protocol name at byte ${at}: its length byte says ${length}, ${alpn.length - at - 1} bytes are left`);
+    names.push(Buffer.from(alpn.subarray(at + 1, at + 1 + length)).toString('latin1'));
+    at += 1 + length;
+  }
+  if (names.length === 0) throw new ConfigError('alpn', 'is an empty Buffer: give at least one length-prefixed protocol name');
+  return names;
+}
+
 /** The UDP server's options from node:dtls's; a ConfigError names the option that is wrong. */
-export function serverOptions(o: ListenOptions): UdpServerOptions & { readonly reusePort: boolean } {
-  if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'must be an object');
+export function serverOptions(o: ListenOptions): ListenerOptions {
+  if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
+  checkOptionNames('listen', o);
   const {
     cert: _cert,
     key: _key,
@@ -156,18 +288,46 @@ export function serverOptions(o: ListenOptions): UdpServerOptions & { readonly r
     host,
     port,
     sni,
+    ciphers,
+    alpn,
+    idleTimeout,
+    ipv6Only: _ipv6Only,
+    udpReceiveBufferSize: _udpReceiveBufferSize,
+    udpSendBufferSize: _udpSendBufferSize,
+    udpTTL: _udpTTL,
+    transport,
     ...rest
   } = o;
+  if (contextRole(o.secureContext) === 'client') {
+    throw new ConfigError('secureContext', 'was made with isServer: false; listen() takes a server context (isServer: true, or left out)');
+  }
+  if (idleTimeout !== undefined && rest.idleTimeoutMs !== undefined) throw new ConfigError('idleTimeout', 'give either idleTimeout or idleTimeoutMs, not both');
+  if (transport !== undefined) {
+    const clash = (['host', 'port', 'reusePort', 'ipv6Only', 'udpReceiveBufferSize', 'udpSendBufferSize', 'udpTTL'] as const).find((k) => o[k] !== undefined);
+    if (clash !== undefined) throw new ConfigError(clash, 'is not for a transport: its owner binds the socket and sets its options');
+  }
   if (booleanOption('reusePort', reusePort) === true && !dgramHasReusePort()) {
     throw new ConfigError('reusePort', `needs node:dgram's reusePort (Node 22.12 or 23.1 and later); this is Node ${process.versions.node}`);
   }
+  if (host !== undefined && (typeof host !== 'string' || isIP(host) === 0)) {
+    throw new ConfigError(
+      'host',
+      `must be an IP address to bind, got ${String(host)}`,
+      typeof host === 'string' ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE',
+    );
+  }
+  const udp = udpOptions(o);
   const ask = booleanOption('requestCert', requestCert) === true;
   const reject = booleanOption('rejectUnauthorized', rejectUnauthorized) !== false;
+  const suites = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8);
   // A server serving only sni names needs no cert of its own; then no credentials are read here.
   const credentials = o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask ? {} : resolveCredentials(o);
   return {
     ...rest,
     ...credentials,
+    ...(suites !== undefined ? { cipherSuites: suites } : {}),
+    ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
+    ...(idleTimeout !== undefined ? { idleTimeoutMs: integerOption('idleTimeout', idleTimeout, 0, 86_400_000) } : {}),
     ...(sni !== undefined ? { sni: sniOption(sni) } : {}),
     host: host ?? '0.0.0.0',
     port: integerOption('port', port ?? 0, 0, 65535),
@@ -177,7 +337,17 @@ export function serverOptions(o: ListenOptions): UdpServerOptions & { readonly r
     maxConnectionsPerHost: limitOption('maxSessionsPerHost', maxSessionsPerHost, 100),
     clientAuthentication: ask ? (reject ? 'required' : 'optional') : 'none',
     reusePort: reusePort === true,
+    udp,
+    transport: transportOption(transport),
   };
+}
+
+function transportOption(transport: unknown): DatagramTransport | undefined {
+  if (transport === undefined) return undefined;
+  if (typeof transport !== 'object' || transport === null || typeof (transport as { receive?: unknown }).receive !== 'function' || !('attach' in transport)) {
+    throw new ConfigError('transport', 'must be a DatagramTransport (new DatagramTransport(send))', 'ERR_INVALID_ARG_TYPE');
+  }
+  return transport as DatagramTransport;
 }
 
 /** A client connection's options from node:dtls's, for the server at `host` (a name or an address). */
@@ -185,8 +355,9 @@ export function clientOptions(
   host: string,
   o: ConnectOptions,
   authorization: AuthorizationRecord,
-): { readonly connection: ConnectionOptions; readonly mtu: number } {
-  if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'must be an object');
+): { readonly connection: ConnectionOptions; readonly mtu: number; readonly transport: DatagramTransport | undefined } {
+  if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
+  checkOptionNames('connect', o);
   const {
     cert: _cert,
     key: _key,
@@ -200,21 +371,42 @@ export function clientOptions(
     idleTimeout: _idleTimeout,
     bindHost: _bindHost,
     bindPort: _bindPort,
+    ciphers,
+    alpn,
+    transport,
     ...rest
   } = o;
-  // Checked here so that an error names the option the caller gave (servername, or host as its default).
-  const serverName = resolveServerName(servername ?? host, servername === undefined ? 'host' : 'servername');
+  if (contextRole(o.secureContext) === 'server') {
+    throw new ConfigError('secureContext', 'was made with isServer: true; connect() takes a client context (isServer: false, or left out)');
+  }
+  if (transport !== undefined) {
+    const clash = (['bindHost', 'bindPort'] as const).find((k) => o[k] !== undefined);
+    if (clash !== undefined) throw new ConfigError(clash, 'is not for a transport: its owner binds the socket');
+  }
+  if (servername !== undefined && typeof servername !== 'string') throw new ConfigError('servername', `must be a string, got ${typeof servername}`);
+  // servername '' (node:tls): send no server_name, and check the certificate against host.
+  const noSni = servername === '';
+  // Checked first so that an error names the option the caller gave (servername, or host as its default).
+  const identity = resolveServerName(noSni || servername === undefined ? host : servername, noSni || servername === undefined ? 'host' : 'servername');
+  const serverName = noSni ? undefined : identity;
   const credentials = resolveCredentials(o);
   const lenient = booleanOption('rejectUnauthorized', rejectUnauthorized) === false;
   const size = mtuOption(mtu);
+  const suites = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8);
   const connection: ConnectionOptions = {
     ...rest,
     ...credentials,
-    serverName,
+    ...(suites !== undefined ? { cipherSuites: suites } : {}),
+    ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
+    ...(serverName !== undefined ? { serverName } : {}),
     maxDatagramSize: size,
-    ...(lenient ? { verifyPeer: lenientVerifier(credentials.trustAnchors, serverName, authorization) } : {}),
+    ...(lenient
+      ? { verifyPeer: lenientVerifier(credentials.trustAnchors, identity, authorization) }
+      : noSni
+        ? { verifyPeer: strictVerifier(credentials.trustAnchors, identity) }
+        : {}),
   };
-  return { connection, mtu: size };
+  return { connection, mtu: size, transport: transportOption(transport) };
 }
 
 /** The certificate of one `sni` entry; a ConfigError names the entry. */

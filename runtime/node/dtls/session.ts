@@ -6,7 +6,8 @@ import type { NegotiatedParameters } from '../../connection/events.js';
 import { certificateToPem } from '../../pki/pem.js';
 import { addressOfPath, DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError } from '../endpoint.js';
 import type { AuthorizationRecord } from './authorization.js';
-import { DtlsSessionError, MessageTooLargeError, SessionStateError } from './errors.js';
+import { argumentError, described, DtlsSessionError, MessageTooLargeError, SessionStateError } from './errors.js';
+import { CIPHER_SUITES } from '../../crypto/suites.js';
 import { maxMessageSize } from './message-size.js';
 import { DtlsSessionStats, type SessionCounters } from './session-stats.js';
 import type { DtlsListener } from './listener.js';
@@ -471,9 +472,30 @@ export class DtlsSession {
     return this.remoteAddress?.port;
   }
 
-  /** Keying material for another protocol (RFC 8446 §7.5), the same bytes on both ends. Throws `ERR_INVALID_STATE` before `opened` resolved. */
-  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer {
+  /**
+   * Keying material for another protocol (RFC 8446 §7.5), the same bytes on
+   * both ends. Throws as node:dtls does: `ERR_INVALID_STATE` before `opened`
+   * resolved, `ERR_INVALID_ARG_TYPE` for a `length` that is no number, a
+   * `label` that is no string or a `context` that is no Buffer, TypedArray
+   * or DataView, `ERR_OUT_OF_RANGE` for a `length` outside 1..255 × the
+   * hash length (8,160 bytes with SHA-256, 12,240 with SHA-384: HKDF's
+   * limit, below node:dtls's 65,536).
+   */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array | DataView): Buffer {
     if (!this.conn || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
+    const most = 255 * CIPHER_SUITES[this.negotiated.cipherSuite].hashLength;
+    if (typeof length !== 'number') throw argumentError('ERR_INVALID_ARG_TYPE', `The "length" argument must be of type number. Received ${described(length)}`);
+    if (!Number.isInteger(length) || length < 1 || length > most) {
+      throw argumentError('ERR_OUT_OF_RANGE', `The value of "length" is out of range. It must be >= 1 && <= ${most}. Received ${String(length)}`);
+    }
+    if (typeof label !== 'string') throw argumentError('ERR_INVALID_ARG_TYPE', `The "label" argument must be of type string. Received ${described(label)}`);
+    if (context !== undefined && !ArrayBuffer.isView(context)) {
+      throw argumentError(
+        'ERR_INVALID_ARG_TYPE',
+        `The "context" argument must be an instance of Buffer, TypedArray, or DataView. Received ${described(context)}`,
+      );
+    }
+    if (context !== undefined && !(context instanceof Uint8Array)) context = new Uint8Array(context.buffer, context.byteOffset, context.byteLength);
     return Buffer.from(this.conn.connection.exportKeyingMaterial(length, label, context));
   }
 

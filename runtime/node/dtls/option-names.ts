@@ -1,0 +1,245 @@
+/**
+ * Every option name `listen`, `connect` and `createSecureContext` take, so
+ * that a misspelled or unsupported one is a ConfigError when it is given
+ * rather than silently ignored: an option that does not take effect is a
+ * setting the caller believes in and does not have (`ciphers` asking for
+ * AES-256, `handshakeTimeoutMs` for a shorter hold). The lists are checked
+ * against the option types at compile time: a new option must be added here.
+ */
+import { ConfigError } from '../../config-error.js';
+import type { ConnectOptions, ListenOptions } from './options.js';
+import type { DtlsSecureContextOptions } from './secure-context.js';
+
+const LISTEN: Readonly<Record<keyof ListenOptions, true>> = {
+  allowCcm8: true,
+  alpn: true,
+  antiReplay: true,
+  antiReplayWait: true,
+  ca: true,
+  cert: true,
+  cid: true,
+  cipherSuites: true,
+  ciphers: true,
+  connectionIdTaken: true,
+  cookies: true,
+  earlyData: true,
+  echoLegacySessionId: true,
+  groups: true,
+  handshakeTimeout: true,
+  host: true,
+  idleTimeout: true,
+  idleTimeoutMs: true,
+  inspect: true,
+  ipv4HostPrefix: true,
+  ipv6HostPrefix: true,
+  ipv6Only: true,
+  key: true,
+  keyLog: true,
+  limits: true,
+  maxClientHelloLength: true,
+  maxEarlyData: true,
+  maxHandshakes: true,
+  maxHandshakesPerHost: true,
+  maxPendingClientHellos: true,
+  maxSessions: true,
+  maxSessionsPerHost: true,
+  maxVersion: true,
+  minVersion: true,
+  mtu: true,
+  onDatagram: true,
+  passphrase: true,
+  peerAddress: true,
+  port: true,
+  postHandshakeAuth: true,
+  provider: true,
+  psk: true,
+  pskKeyExchangeModes: true,
+  recordSizeLimit: true,
+  rejectUnauthorized: true,
+  replayWindow: true,
+  requestCert: true,
+  retransmission: true,
+  reusePort: true,
+  rrc: true,
+  rrcTimeoutMs: true,
+  secureContext: true,
+  session: true,
+  signatureAlgorithms: true,
+  signatureAlgorithmsCert: true,
+  sni: true,
+  srtp: true,
+  statelessRetry: true,
+  ticketKeys: true,
+  ticketLifetime: true,
+  tickets: true,
+  transport: true,
+  udpReceiveBufferSize: true,
+  udpSendBufferSize: true,
+  udpTTL: true,
+  verifyPeer: true,
+  wallClock: true,
+};
+
+const CONNECT: Readonly<Record<keyof ConnectOptions, true>> = {
+  allowCcm8: true,
+  alpn: true,
+  antiReplay: true,
+  bindHost: true,
+  bindPort: true,
+  ca: true,
+  cert: true,
+  cid: true,
+  cipherSuites: true,
+  ciphers: true,
+  clientAuthentication: true,
+  connectionIdTaken: true,
+  earlyData: true,
+  echoLegacySessionId: true,
+  groups: true,
+  handshakeTimeout: true,
+  idleTimeout: true,
+  inspect: true,
+  key: true,
+  limits: true,
+  maxEarlyData: true,
+  maxVersion: true,
+  minVersion: true,
+  mtu: true,
+  onDatagram: true,
+  passphrase: true,
+  peerAddress: true,
+  postHandshakeAuth: true,
+  provider: true,
+  psk: true,
+  pskKeyExchangeModes: true,
+  recordSizeLimit: true,
+  rejectUnauthorized: true,
+  replayWindow: true,
+  retransmission: true,
+  rrc: true,
+  rrcTimeoutMs: true,
+  secureContext: true,
+  servername: true,
+  session: true,
+  signatureAlgorithms: true,
+  signatureAlgorithmsCert: true,
+  sni: true,
+  srtp: true,
+  statelessRetry: true,
+  ticketKeys: true,
+  ticketLifetime: true,
+  tickets: true,
+  transport: true,
+  wallClock: true,
+};
+
+const SECURE_CONTEXT: Readonly<Record<keyof DtlsSecureContextOptions, true>> = {
+  ca: true,
+  cert: true,
+  key: true,
+  passphrase: true,
+  isServer: true,
+};
+
+/** node:dtls / node:tls options dtls13 does not take, and why (and what to use instead). */
+const REFUSED: Readonly<Record<string, string>> = {
+  sessionIdContext:
+    'is not supported: it scopes TLS 1.2 session IDs, and DTLS 1.3 resumes with tickets only, which the server seals with its ticketKeys (give every server that should resume the others\u2019 tickets the same ticketKeys)',
+  signal:
+    'is not supported: node:dtls takes no AbortSignal, and neither does dtls13; end a session with session.close() or destroy(), an endpoint with endpoint.close() or destroy()',
+  ecdhCurve: 'is not supported: name the key exchange groups in groups (x25519, secp256r1, x25519mlkem768, ...)',
+  pskIdentityHint: 'is not supported: DTLS 1.3 has no PSK identity hint (RFC 8446 removed it)',
+  honorCipherOrder: 'is not supported: the server always picks by its own order of cipherSuites / ciphers',
+  sigalgs: 'is not supported: give signatureAlgorithms (IANA names: ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ...)',
+  secureProtocol: 'is not supported: the protocol is DTLS 1.3; see minVersion / maxVersion',
+  checkServerIdentity:
+    'is not supported as a function: the certificate is checked against servername (or host); rejectUnauthorized: false leaves the decision to you',
+};
+
+/** Options of one call that belong to another, with the call they belong to. */
+const ELSEWHERE: Readonly<Record<string, string>> = {
+  isServer: 'createSecureContext()',
+};
+
+/** dtls13's own names of options given under node:dtls's, or the lower layer's names that do not apply here. */
+const RENAMED: Readonly<Record<string, string>> = {
+  handshakeTimeoutMs: 'handshakeTimeout',
+  maxConnections: 'maxSessions',
+  maxConnectionsPerHost: 'maxSessionsPerHost',
+  maxDatagramSize: 'mtu',
+  certificate: 'cert and key',
+  trustAnchors: 'ca',
+  serverName: 'servername',
+  clientAuthentication: 'requestCert and rejectUnauthorized',
+  keyLog: 'session.onkeylog',
+  SNICallback: 'sni (a function)',
+  pskCallback: 'psk (a function)',
+  ALPNProtocols: 'alpn',
+  localAddress: 'bindHost',
+  localPort: 'bindPort',
+};
+
+type Call = 'listen' | 'connect' | 'createSecureContext';
+
+const KNOWN: Readonly<Record<Call, Readonly<Record<string, true>>>> = { listen: LISTEN, connect: CONNECT, createSecureContext: SECURE_CONTEXT };
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = row[j]!;
+      row[j] = next;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The known name closest to `name`, when one is close enough to be a slip. */
+export function closestOption(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = k.toLowerCase() === lower ? 0 : distance(lower, k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+}
+
+/**
+ * Throws a ConfigError (ERR_INVALID_ARG_VALUE) for the first option of
+ * `options` that `call` does not take, saying why: one of node:dtls's that
+ * dtls13 refuses, one of another call, one under a name of the layer below,
+ * or an unknown name (with the closest known one, when one is close). An
+ * option whose value is `undefined` is no option.
+ */
+export function checkOptionNames(call: Call, options: object): void {
+  const known = KNOWN[call];
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined || Object.hasOwn(known, name)) continue;
+    throw new ConfigError(name, unknownReason(call, name));
+  }
+}
+
+function unknownReason(call: Call, name: string): string {
+  const refused = REFUSED[name];
+  if (refused !== undefined) return refused;
+  const elsewhere = ELSEWHERE[name];
+  if (elsewhere !== undefined) return `is an option of ${elsewhere}, not of ${call}()`;
+  if (call === 'createSecureContext' && (Object.hasOwn(LISTEN, name) || Object.hasOwn(CONNECT, name))) {
+    return `is not taken by createSecureContext(), whose contexts hold credentials only (cert, key, passphrase, ca); give it to listen() or connect()`;
+  }
+  const renamed = RENAMED[name];
+  if (renamed !== undefined) return `is not an option of ${call}(): give ${renamed}`;
+  if (call === 'connect' && Object.hasOwn(LISTEN, name)) return 'is an option of listen(), not of connect()';
+  if (call === 'listen' && Object.hasOwn(CONNECT, name)) return 'is an option of connect(), not of listen()';
+  const near = closestOption(name, Object.keys(KNOWN[call]));
+  return `is not an option of ${call}()${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
+}

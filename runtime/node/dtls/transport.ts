@@ -1,0 +1,144 @@
+/**
+ * `transport` of `listen` and `connect`: DTLS over datagrams the
+ * application carries itself, e.g. on the one UDP port a WebRTC stack
+ * shares among STUN, DTLS and SRTP, telling them apart by the first byte
+ * (RFC 7983 / RFC 9443): 20..63 is DTLS ({@link DatagramTransport.isDtls}).
+ */
+import type { Socket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import { isIP } from 'node:net';
+import { ConfigError } from '../../config-error.js';
+
+/** Sends one datagram to `address:port`; what it throws is the network losing that datagram (and ends a client's session). */
+export type DatagramSend = (datagram: Uint8Array, address: string, port: number) => void;
+
+/** The local address a transport reports as `endpoint.address` (default `{ address: '0.0.0.0', family: 'IPv4', port: 0 }`). */
+export interface TransportAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * A datagram path that the application owns: dtls13 sends with the `send`
+ * function given, and the application hands it every DTLS datagram it
+ * receives with {@link receive}. Give it as `transport` to one `listen` or
+ * one `connect`; while that endpoint or session is open, the transport is
+ * its alone.
+ */
+export class DatagramTransport {
+  private readonly sendDatagram: DatagramSend;
+  private readonly local: TransportAddress;
+  private socket: TransportSocket | undefined;
+
+  constructor(send: DatagramSend, local: TransportAddress = { address: '0.0.0.0', port: 0 }) {
+    if (typeof send !== 'function') throw new ConfigError('send', 'must be a function (datagram, address, port) => void', 'ERR_INVALID_ARG_TYPE');
+    if (typeof local !== 'object' || local === null || isIP(local.address) === 0)
+      throw new ConfigError('local', 'must be { address, port } with an IP address');
+    this.sendDatagram = send;
+    this.local = { address: local.address, port: local.port };
+  }
+
+  /**
+   * Whether `datagram` is DTLS by RFC 7983's first-byte rule (20..63; STUN
+   * is 0..3, ZRTP 16..19, TURN channels 64..79, RTP and RTCP 128..191).
+   */
+  static isDtls(datagram: Uint8Array): boolean {
+    const first = datagram[0];
+    return first !== undefined && first >= 20 && first <= 63;
+  }
+
+  /**
+   * Hands dtls13 a datagram that came from `address:port` (it is copied).
+   * Returns false when no endpoint or session is using the transport (it
+   * was never given to one, or that one has closed): the datagram is
+   * dropped.
+   */
+  receive(datagram: Uint8Array, address: string, port: number): boolean {
+    const socket = this.socket;
+    if (socket === undefined) return false;
+    socket.deliver(Buffer.from(datagram), address, port);
+    return true;
+  }
+
+  /** Whether an endpoint or a session is using the transport now. */
+  get inUse(): boolean {
+    return this.socket !== undefined;
+  }
+
+  /** @internal The node:dgram-shaped socket the endpoint or session uses, made once per use. */
+  attach(option = 'transport'): Socket {
+    if (this.socket !== undefined) throw new ConfigError(option, 'is in use by another endpoint or session (one transport carries one)');
+    const socket = new TransportSocket(this.sendDatagram, this.local, () => {
+      if (this.socket === socket) this.socket = undefined;
+    });
+    this.socket = socket;
+    // The endpoint and the session use node:dgram's socket only through send, close, address, bind, connect and events, which this has.
+    return socket as unknown as Socket;
+  }
+}
+
+/** The part of node:dgram's Socket the endpoints use, over a {@link DatagramSend}. */
+class TransportSocket extends EventEmitter {
+  private closed = false;
+  private readonly family: 'IPv4' | 'IPv6';
+  private readonly sendDatagram: DatagramSend;
+  private readonly local: TransportAddress;
+  private readonly detach: () => void;
+  constructor(sendDatagram: DatagramSend, local: TransportAddress, detach: () => void) {
+    super();
+    this.sendDatagram = sendDatagram;
+    this.local = local;
+    this.detach = detach;
+    this.family = isIP(local.address) === 6 ? 'IPv6' : 'IPv4';
+  }
+
+  deliver(msg: Buffer, address: string, port: number): void {
+    if (this.closed) return;
+    this.emit('message', msg, { address, port, family: isIP(address) === 6 ? 'IPv6' : 'IPv4', size: msg.length });
+  }
+
+  send(msg: Uint8Array, ...args: unknown[]): void {
+    const [port, address, callback] = args.length >= 2 ? args : [undefined, undefined, args[0]];
+    if (!this.closed && typeof port === 'number' && typeof address === 'string') {
+      try {
+        this.sendDatagram(msg, address, port);
+      } catch (e) {
+        queueMicrotask(() => this.emit('error', e instanceof Error ? e : new Error(String(e))));
+      }
+    }
+    if (typeof callback === 'function') (callback as (error: Error | null, bytes: number) => void)(null, msg.length);
+  }
+
+  address(): { address: string; family: string; port: number } {
+    return { address: this.local.address, family: this.family, port: this.local.port };
+  }
+
+  bind(...args: unknown[]): this {
+    const callback = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+    if (callback) queueMicrotask(callback);
+    return this;
+  }
+
+  connect(...args: unknown[]): void {
+    const callback = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+    if (callback) queueMicrotask(callback);
+  }
+
+  close(callback?: () => void): this {
+    if (!this.closed) {
+      this.closed = true;
+      this.detach();
+      queueMicrotask(() => this.emit('close'));
+    }
+    if (callback) queueMicrotask(callback);
+    return this;
+  }
+
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
+    return this;
+  }
+}
