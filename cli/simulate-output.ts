@@ -7,7 +7,7 @@ import { networkChannelDefaults } from '../generated/tlm/index.js';
 import { formatTime } from '../hwmodel/kernel/time.js';
 import type { SimulationResult } from '../hwmodel/model/simulate.js';
 import type { ProfileMetadata } from '../hwmodel/timing/index.js';
-import { SATURATION, type SimulationReport } from '../hwmodel/trace/index.js';
+import { formatUs, NEAR_SATURATION, QUEUEING_MIN_QUEUE, QUEUEING_SHARE, SATURATION, type SimulationReport } from '../hwmodel/trace/index.js';
 import type { RunPlan } from './simulate-args.js';
 
 /** The format name of the `--json` document (the report's fields plus `options`, `seed`, `profile`, `simulation`, `wallClock`). */
@@ -15,27 +15,70 @@ export const SIMULATE_JSON_FORMAT = 'dtls13-simulation-report';
 
 const percent = (u: number): string => `${(u * 100).toFixed(1)}%`;
 
+/** The network links in the table: the clients' egress (the device's ingress) and the device's egress. */
+const isLink = (module: string): boolean => /(^|\.)networkChannel$/.test(module);
+const LINKS: Readonly<Record<string, string>> = {
+  'clients.networkChannel': 'the link into the device',
+  'device.networkChannel': 'the link out of the device',
+};
+const describeModule = (module: string): string => (LINKS[module] === undefined ? module : `${LINKS[module]} (${module})`);
+
 /**
- * A few lines under the table: what the columns mean, which module limits
- * the run and what that implies (saturated: it sets the pace; otherwise the
- * device has headroom and the time goes elsewhere), and whether refused
- * connections (`refused`, the device's admission limit) shaped the run.
+ * A few lines under the table: what the columns mean, which module (the
+ * network link included) limits the run and what that implies (saturated
+ * or near it: it sets the pace; queueing: a burst it could not serve as
+ * fast as it came, however low its utilization over the run; otherwise
+ * the device has headroom and the time goes elsewhere), and whether
+ * refused connections (`refused`, the device's admission limit) shaped the
+ * run. Headroom is said only when the report finds it (`headroom`).
  */
 export function readingGuide(report: SimulationReport, refused = 0): string {
   const lines = [
     `How to read it: Util. = busy lane-time / (lanes × simulated time); Busy = that lane-time; Queue = requests`,
-    `waiting for a free lane (max, mean of the samples, mean over time). The bottleneck is the module with the`,
-    `highest Util.; it is saturated at ${percent(SATURATION)} or more.`,
+    `waiting for a free lane (max, mean of the samples, mean over time); the links (networkChannel) are modules too.`,
+    `The bottleneck is the module with the highest Util. when one is at ${percent(NEAR_SATURATION)} or more (saturated at ${percent(SATURATION)});`,
+    `otherwise a queueing one, whose requests waited ${percent(QUEUEING_SHARE)} or more of their time (Waiting, below) with ${QUEUEING_MIN_QUEUE} or more`,
+    `of them waiting on average (Queue mean (time)), the deepest queue first.`,
   ];
   const b = report.bottleneck;
   if (b === null) lines.push('No device module was busy: nothing was offered to the device.');
-  else if (b.saturated) {
-    lines.push(`Here ${b.module} is saturated (${percent(b.utilization)}): it sets the pace. More load only lengthens its queue and`);
-    lines.push('the handshake latency; more lanes or faster timing for it (for the crypto engine: --hw-accel) raise the rate.');
-  } else {
-    lines.push(`Here the busiest module, ${b.module}, is at ${percent(b.utilization)}, below saturation: the device has headroom`);
-    lines.push('and part of the time goes to the clients, the network latency or the arrival rate. Offer more load');
-    lines.push('(--connections, --rate) to see which module saturates first.');
+  else {
+    const name = describeModule(b.module);
+    const remedy = isLink(b.module)
+      ? 'a faster link (--bandwidth) raises the rate; the device is not what limits it.'
+      : `more lanes or faster timing for it${b.module === 'device.cryptoEngine' ? ' (for the crypto engine: --hw-accel)' : ''} raise the rate.`;
+    if (b.reason === 'saturated' || b.reason === 'near-saturation') {
+      lines.push(
+        `Here ${name} is ${b.reason === 'saturated' ? 'saturated' : 'near saturation'} (${percent(b.utilization)}): it sets the pace, and there is no headroom. More load only`,
+      );
+      lines.push(`lengthens its queue and the latency; ${remedy}`);
+    } else if (b.reason === 'queueing') {
+      lines.push(
+        `Here ${name} is ${percent(b.utilization)} busy over the run, but its requests waited ${percent(b.waitingShare)} of their time for ${isLink(b.module) ? 'the link' : 'a lane'}:`,
+      );
+      lines.push('work came in bursts (connections opened together) faster than it serves them, so while they last it sets the pace,');
+      lines.push(`and there is no headroom then. Spread the load (--rate) to see the steady state; ${remedy}`);
+    } else {
+      lines.push(`Here the busiest module, ${name}, is at ${percent(b.utilization)}, below saturation, and nothing queues: the device has headroom`);
+      lines.push('and part of the time goes to the clients, the network latency or the arrival rate. Offer more load');
+      lines.push('(--connections, --rate) to see which module saturates first.');
+    }
+    if (report.pressed.length > 0) {
+      const figure = (name: string): string => {
+        const m = report.modules.find((x) => x.name === name);
+        const what = m === undefined ? '' : m.utilization >= NEAR_SATURATION ? `${percent(m.utilization)} utilized` : `waiting ${percent(m.waitingShare)}`;
+        const link = LINKS[name];
+        return `${name} (${[link, what].filter((x) => x !== undefined && x !== '').join(', ')})`;
+      };
+      lines.push(`Pressed as well (near saturation or queueing): ${report.pressed.map(figure).join(', ')}.`);
+    }
+  }
+  const t = report.throughput;
+  if (t.dataTimeUs > 0 && t.dataTimeUs < 0.9 * report.durationUs) {
+    lines.push(
+      `Utilization is over the whole ${formatUs(report.durationUs)}, of which data flowed for ${formatUs(t.dataTimeUs)} (goodput is over the latter): a straggler's`,
+    );
+    lines.push(`timers (see Completion) stretch the run and dilute every utilization; --duration bounds it.`);
   }
   if (refused > 0) {
     lines.push(

@@ -18,11 +18,29 @@ import { hostParams } from './simulate-set.js';
 const fmt = (i: Interval, scale: number, digits: number): string =>
   i.halfWidth > 0 ? `${(i.mean / scale).toFixed(digits)} ± ${(i.halfWidth / scale).toFixed(digits)}` : (i.mean / scale).toFixed(digits);
 
+/**
+ * The line under the table: what the ± figures are, or, when replications
+ * came out identical (nothing drew on the seed), that there is no interval
+ * to give rather than a zero-width one.
+ */
+export function sweepNote(rows: readonly SweepRow[], replications: number): string {
+  const bottleneck = 'the bottleneck is the device module (or link) the report names in most replications.';
+  if (replications < 2) return `One run per value: no intervals (--replications N gives 95% ones); ${bottleneck}\n`;
+  const same = rows.filter((r) => r.identical);
+  const why =
+    `nothing in the run's timing drew on the seed (it moves --rate arrivals and --loss and jitter draws; the connections' random bytes change no time), ` +
+    'so there is no interval: the figures are exact for this workload. Add --rate or --loss for replications that differ, or run once.';
+  if (same.length === rows.length) return `The ${replications} replications gave identical reports, figure for figure: ${why}\n`;
+  const marked = same.length === 0 ? '' : ` Rows marked * had identical replications, figure for figure: ${why}`;
+  return `Intervals are 95% (Student t over the replications); ${bottleneck}${marked}\n`;
+}
+
 /** The sweep's rows as a text table. */
 export function sweepTable(parameter: string, rows: readonly SweepRow[]): string {
   const head = [parameter, 'Goodput (Gbit/s)', 'Records/s (k)', 'Handshake p50 (µs)', 'Bottleneck', 'Util.'];
+  const mark = rows.some((r) => r.identical) && !rows.every((r) => r.identical);
   const body = rows.map((r) => [
-    r.label,
+    mark && r.identical ? `${r.label} *` : r.label,
     fmt(r.goodputBitsPerSecond, 1e9, 2),
     fmt(r.recordsPerSecond, 1e3, 1),
     fmt(r.handshakeP50Us, 1, 0),
@@ -34,7 +52,7 @@ export function sweepTable(parameter: string, rows: readonly SweepRow[]): string
   return `${[line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n`;
 }
 
-/** The rows as CSV: one line per value, means and interval half-widths, the bottleneck and every module's utilization. */
+/** The rows as CSV: one line per value, means and interval half-widths (empty when the replications were identical), the bottleneck and every module's utilization. */
 export function sweepCsv(parameter: string, rows: readonly SweepRow[]): string {
   const modules = Object.keys(rows[0]?.utilization ?? {});
   const head = [
@@ -48,20 +66,24 @@ export function sweepCsv(parameter: string, rows: readonly SweepRow[]): string {
     'bottleneck',
     'bottleneck_utilization',
     'replications',
+    'replications_identical',
     ...modules.map((m) => `util_${m}`),
   ];
+  // Identical replications have no interval: its columns are left empty, not 0.
+  const ci = (r: SweepRow, i: Interval): number | string => (r.identical ? '' : i.halfWidth);
   const lines = rows.map((r) =>
     [
       r.label,
       r.goodputBitsPerSecond.mean,
-      r.goodputBitsPerSecond.halfWidth,
+      ci(r, r.goodputBitsPerSecond),
       r.recordsPerSecond.mean,
-      r.recordsPerSecond.halfWidth,
+      ci(r, r.recordsPerSecond),
       r.handshakeP50Us.mean,
-      r.handshakeP50Us.halfWidth,
+      ci(r, r.handshakeP50Us),
       r.bottleneck ?? '',
       r.bottleneckUtilization.mean,
       r.goodputBitsPerSecond.values.length,
+      r.identical,
       ...modules.map((m) => r.utilization[m]?.mean ?? 0),
     ].join(','),
   );
@@ -90,7 +112,7 @@ export function runSweepCommand(plan: RunPlan, profile: TimingProfile): number {
     throw tooLong(e);
   }
   process.stdout.write(`\n${sweepTable(parameter, rows)}\n`);
-  process.stdout.write(`Intervals are 95% (Student t over the replications); the bottleneck is the busiest device module in most replications.\n`);
+  process.stdout.write(sweepNote(rows, plan.replications));
   process.stdout.write(`${rows.length * plan.replications} runs in ${((performance.now() - t0) / 1000).toFixed(1)} s wall time\n`);
   if (plan.csvFile !== undefined) {
     writeFileSync(resolve(plan.csvFile), sweepCsv(parameter, rows));

@@ -12,6 +12,12 @@ export interface ModelEnv {
    * lanes then book and wait with no per-grant bookkeeping.
    */
   readonly monitor: ActivityMonitor | undefined;
+  /**
+   * Where the host's network channel reports when `monitor` is none: the
+   * clients' egress link is the device's ingress, a candidate bottleneck
+   * the report must see though the clients' modules report nothing.
+   */
+  readonly linkMonitor?: ActivityMonitor;
   readonly random: SeededRandom;
   /**
    * The software platform's CPU: when set, every module computes on these

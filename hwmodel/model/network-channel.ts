@@ -50,7 +50,7 @@ export class NetworkChannel extends NetworkChannelSkeleton {
       },
       env.random.fork(this.fullName),
     );
-    this.activity = env.monitor?.module(this.fullName, 1);
+    this.activity = (env.monitor ?? env.linkMonitor)?.module(this.fullName, 1);
     this.arrival = sim.event(`${this.fullName}.arrival`);
     sim.thread(`${this.fullName}.deliver`, () => this.deliver());
   }
@@ -75,8 +75,14 @@ export class NetworkChannel extends NetworkChannelSkeleton {
       this.oversize++;
       return;
     }
-    const d = this.link.send(gp.dataLength, this.sim.now);
-    this.activity?.busy(d.serializationStart, d.serializationEnd);
+    const now = this.sim.now;
+    const d = this.link.send(gp.dataLength, now);
+    const activity = this.activity;
+    if (activity !== undefined) {
+      // A datagram waits for the link while it serializes those ahead of it (the link's queue), then occupies it.
+      activity.serve({ arrival: now, start: d.serializationStart, finish: d.serializationEnd, lane: 0 });
+      activity.countGrant(d.serializationStart - now, d.serializationEnd - d.serializationStart);
+    }
     if (d.dropped) {
       this.lost++;
       return;

@@ -171,6 +171,8 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const clientEnv: ModelEnv = {
     profile,
     monitor: undefined,
+    // The clients' egress link carries every datagram into the device: the report counts it (offload: the software platform has no link).
+    ...(platform === 'offload' ? { linkMonitor: deviceMonitor } : {}),
     random: sim.random.fork('clients'),
     cpu: software ?? new Lanes('clients.cpu', count),
     sockets,
@@ -213,6 +215,9 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   let closed = 0;
   let applicationBytes = 0;
   let delivered = 0;
+  // Per connection: when its client started writing records, and when the last of its application bytes reached the device.
+  const dataFrom: SimTime[] = [];
+  const lastByte: SimTime[] = [];
   const allClosed = sim.event('allClosed');
   const app = new Module(sim, 'application');
   const appSocket = new InitiatorSocket(app, 'host');
@@ -221,10 +226,11 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const ready = sim.event('application.ready');
 
   device.recordLayer.observer = {
-    event: (index, e) => {
+    event: (index, e, at) => {
       if (e.type === 'data') {
         applicationBytes += e.data.length;
         delivered++;
+        lastByte[index] = at;
         transcripts?.[index]?.serverReceived.push(e.data);
       }
     },
@@ -279,6 +285,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
         continue;
       }
       const data = payloads(workload, index, records);
+      dataFrom[index] = sim.now;
       for (let n = 0; n < records; n++) {
         // One payload and delay for the thread's calls: each call completes before the next, and a target keeps
         // no payload past its b_transport (its data array is new per record: the record layer queues it).
@@ -323,6 +330,8 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   trace?.close();
   const run: RunResult = {
     duration: end - warmup,
+    dataTime: dataTime(dataFrom, lastByte, warmup),
+    completions: completions(opened, lastByte, warmup),
     handshakeLatencies: latencies,
     handshakesFailed: failed,
     applicationBytes: applicationBytes - bytesAtWarmup,
@@ -341,4 +350,38 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     vcdSignals: vcd?.signalNames,
     endTime: end,
   };
+}
+
+/**
+ * The data-transfer time: the length of the union, over the connections,
+ * of [its client starting to write records, its last application byte
+ * delivered], clipped to start at `from` (the warm-up). A connection idle
+ * for seconds on a retransmission timer adds only its own data phase.
+ */
+export function dataTime(starts: readonly (SimTime | undefined)[], ends: readonly (SimTime | undefined)[], from: SimTime): SimTime {
+  const spans: [SimTime, SimTime][] = [];
+  ends.forEach((end, i) => {
+    const start = starts[i];
+    if (end === undefined || start === undefined || end <= from) return;
+    spans.push([Math.max(start, from), end]);
+  });
+  spans.sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let reach = -1;
+  for (const [start, end] of spans) {
+    if (end <= reach) continue;
+    total += end - Math.max(start, reach);
+    reach = end;
+  }
+  return total;
+}
+
+/** Per connection opened at or after `from` that delivered application data: opened to its last byte delivered. */
+function completions(opened: readonly (SimTime | undefined)[], ends: readonly (SimTime | undefined)[], from: SimTime): { connection: number; time: SimTime }[] {
+  const out: { connection: number; time: SimTime }[] = [];
+  ends.forEach((end, connection) => {
+    const at = opened[connection];
+    if (end !== undefined && at !== undefined && at >= from) out.push({ connection, time: end - at });
+  });
+  return out;
 }

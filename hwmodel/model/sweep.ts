@@ -8,7 +8,7 @@ export interface SweepPoint {
   readonly device: HostParams;
 }
 
-/** A figure over the replications: mean, 95% confidence half-width (Student t; 0 for one run), and each run's value. */
+/** A figure over the replications: mean, 95% confidence half-width (Student t; 0 for one run or equal values: see {@link SweepRow.identical}), and each run's value. */
 export interface Interval {
   readonly mean: number;
   readonly halfWidth: number;
@@ -27,6 +27,13 @@ export interface SweepRow {
   readonly bottleneckUtilization: Interval;
   /** Every device module's utilization. */
   readonly utilization: Readonly<Record<string, Interval>>;
+  /**
+   * Two or more replications whose reports are identical, figure for
+   * figure: nothing in the run's timing drew on the seed (no --rate
+   * arrivals, no loss or jitter), so the intervals' zero width measures
+   * nothing; say so rather than show them.
+   */
+  readonly identical: boolean;
 }
 
 /** t(0.975, df) for df = 1..30; 1.96 beyond. */
@@ -40,6 +47,8 @@ export function interval(values: readonly number[]): Interval {
   const n = values.length;
   const mean = n === 0 ? NaN : values.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { mean, halfWidth: 0, values };
+  // Equal values have no spread: not a rounding error's worth of one.
+  if (values.every((v) => v === values[0])) return { mean: values[0]!, halfWidth: 0, values };
   const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
   const t = T975[n - 2] ?? 1.96;
   return { mean, halfWidth: (t * Math.sqrt(variance)) / Math.sqrt(n), values };
@@ -82,8 +91,16 @@ export function runSweep(
       bottleneck,
       bottleneckUtilization: interval(runs.map((x) => util(x, bottleneck))),
       utilization: Object.fromEntries(names.map((n) => [n, interval(runs.map((x) => util(x, n)))])),
+      identical: identicalRuns(runs),
     };
   });
+}
+
+/** Two or more runs with the same report, every figure alike (the report holds no wall-clock time). */
+export function identicalRuns(runs: readonly Pick<SimulationResult, 'report'>[]): boolean {
+  if (runs.length < 2) return false;
+  const first = JSON.stringify(runs[0]!.report);
+  return runs.every((x) => JSON.stringify(x.report) === first);
 }
 
 function mergeDevice(a: HostParams | undefined, b: HostParams): HostParams {

@@ -12,8 +12,18 @@ export { ActivityMonitor, ModuleActivity } from './activity.js';
 export type { ActivityOptions, ActivityStats, ModuleStats, QueueStats, ServedGrant } from './activity.js';
 export { percentile, summarize } from './percentile.js';
 export type { Summary } from './percentile.js';
-export { BOTTLENECK_RULE, SATURATION, buildReport, findBottleneck } from './report.js';
-export type { ModuleFigures, RunResult, SimulationReport } from './report.js';
+export {
+  BOTTLENECK_RULE,
+  NEAR_SATURATION,
+  QUEUEING_MIN_QUEUE,
+  QUEUEING_SHARE,
+  SATURATION,
+  buildReport,
+  findBottleneck,
+  pressure,
+  waitingShare,
+} from './report.js';
+export type { BottleneckReason, ModuleFigures, RunResult, SimulationReport } from './report.js';
 export { formatRate, formatReport, formatUs } from './report-text.js';
 export { ProgressBar } from './progress.js';
 export { ChromeTraceWriter, type ChromeTraceEvent } from './chrome-trace.js';

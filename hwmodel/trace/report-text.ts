@@ -1,5 +1,13 @@
 /** The report as a text table for the terminal. */
-import type { SimulationReport } from './report.js';
+import type { BottleneckReason, SimulationReport } from './report.js';
+
+/** What the bottleneck line adds after the utilization, by why the module was named. */
+const BOTTLENECK_NOTE: Readonly<Record<BottleneckReason, (waitingShare: number) => string>> = {
+  saturated: () => ', saturated',
+  'near-saturation': () => ', near saturation',
+  queueing: (w) => `, queueing: its requests waited ${(w * 100).toFixed(1)}% of their time`,
+  busiest: () => '',
+};
 
 /** A duration in µs with a readable unit (ns, µs, ms, s). */
 export function formatUs(us: number): string {
@@ -32,8 +40,20 @@ export function formatReport(r: SimulationReport): string {
       `Handshake latency  min ${formatUs(l.min)}  p50 ${formatUs(l.p50)}  p90 ${formatUs(l.p90)}  p99 ${formatUs(l.p99)}  max ${formatUs(l.max)}  mean ${formatUs(l.mean)}`,
     );
   }
-  lines.push(`Goodput            ${formatRate(r.throughput.goodputBytesPerSecond, 'B')} (${r.throughput.applicationBytes} bytes)`);
-  lines.push(`Records            ${formatRate(r.throughput.recordsPerSecond, 'rec')} (${r.throughput.records} records)`);
+  const t = r.throughput;
+  // Goodput is over the data-transfer time; when that is well short of the run (a straggler's timers), the whole-run figure beside it.
+  const within = t.dataTimeUs !== r.durationUs && t.dataTimeUs > 0 ? ` in ${formatUs(t.dataTimeUs)} of data transfer` : '';
+  const whole =
+    t.dataTimeUs > 0 && t.dataTimeUs < 0.9 * r.durationUs ? `; ${formatRate(t.runGoodputBytesPerSecond, 'B')} over the whole ${formatUs(r.durationUs)}` : '';
+  lines.push(`Goodput            ${formatRate(t.goodputBytesPerSecond, 'B')} (${t.applicationBytes} bytes${within}${whole})`);
+  lines.push(`Records            ${formatRate(t.recordsPerSecond, 'rec')} (${t.records} records)`);
+  const c = r.tail;
+  if (c !== null) {
+    const s = c.completionUs;
+    lines.push(
+      `Completion         p50 ${formatUs(s.p50)}  p90 ${formatUs(s.p90)}  p99 ${formatUs(s.p99)}  max ${formatUs(s.max)} (opened to last byte delivered; slowest: connection ${c.slowest.connection})`,
+    );
+  }
   if (r.modules.length > 0) {
     lines.push('');
     const rows = [
@@ -62,7 +82,7 @@ export function formatReport(r: SimulationReport): string {
   lines.push(
     b === null
       ? 'Bottleneck         none (no module was busy)'
-      : `Bottleneck         ${b.module} (${(b.utilization * 100).toFixed(1)}% utilized${b.saturated ? ', saturated' : ''})`,
+      : `Bottleneck         ${b.module} (${(b.utilization * 100).toFixed(1)}% utilized${BOTTLENECK_NOTE[b.reason](b.waitingShare)})`,
   );
   return `${lines.join('\n')}\n`;
 }

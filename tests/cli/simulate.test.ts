@@ -258,6 +258,39 @@ test('the reading under the table follows the bottleneck: saturated, with headro
   );
 });
 
+test('the reading claims no headroom while the link runs near line rate or a unit queues (issue 32 item 5)', (t) => {
+  const row = (name: string, utilization: number, queued = 0, counters?: Record<string, number>): RunResult['modules'][number] => ({
+    name,
+    capacity: 1,
+    busyTime: Math.round(utilization * 1000 * US),
+    utilization,
+    queue: { max: queued > 0 ? 30 : 0, mean: queued, timeWeightedMean: queued },
+    ...(counters !== undefined ? { counters } : {}),
+  });
+  const run = (modules: RunResult['modules']): RunResult => ({ duration: 1000 * US, handshakeLatencies: [100 * US], applicationBytes: 0, records: 0, modules });
+  // 1 Gbit/s: the link carries 89% of line rate, a device unit is 6.9% busy.
+  const link = readingGuide(buildReport(run([row('clients.networkChannel', 0.89), row('device.cryptoEngine.dma', 0.069)])));
+  t.regex(link, /Here the link into the device \(clients\.networkChannel\) is near saturation \(89\.0%\): it sets the pace, and there is no headroom/);
+  t.regex(link, /a faster link \(--bandwidth\) raises the rate/);
+  t.notRegex(link, /the device has headroom/);
+  // --hw-accel, every connection at 0: the public-key unit 4.1% busy, its requests waiting 91% of their time.
+  const queued = readingGuide(
+    buildReport(
+      run([row('device.cryptoEngine.publicKey', 0.041, 1.3, { requests: 100, waitPs: 91 * MS, servicePs: 9 * MS }), row('device.networkChannel', 0.06)]),
+    ),
+  );
+  t.regex(queued, /Here device\.cryptoEngine\.publicKey is 4\.1% busy over the run, but its requests waited 91\.0% of their time for a lane/);
+  t.notRegex(queued, /the device has headroom/);
+});
+
+test('--replications that the seed does not change say so instead of printing zero-width intervals', async (t) => {
+  const run = await dtls13(['simulate', '--connections', '3', '--records', '1', '--replications', '2', '--quiet']);
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stdout, /The 2 replications gave identical reports, figure for figure: nothing in the run's timing drew on the seed/);
+  t.notRegex(run.stdout, /Intervals are 95%/);
+  t.notRegex(run.stdout, /±/);
+});
+
 test('option values: bandwidths, suites by either name, times with units', (t) => {
   const rates: [string, number][] = [
     ['1Gbps', 1e9],
