@@ -9,7 +9,8 @@ import { benchWire } from './wire.js';
 
 /**
  * `npm run bench` (`npm run bench -- wire`, `-- record`, `-- handshake`, `-- network`, `-- kernel`, `-- hwmodel`, `-- api` or `-- attacks` for one part;
- * `-- package-size` (only when named: it builds, packs and installs) for the install size and CLI start time).
+ * `-- package-size` (only when named: it builds, packs and installs) for the install size and CLI start time;
+ * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering).
  * Every figure is printed next to a baseline measured in the same run.
  */
 const only = process.argv[2];
@@ -26,4 +27,5 @@ if (only === undefined || only === 'hwmodel') await benchHwmodel(console.log);
 if (only === undefined || only === 'memory') await (await import('./memory.js')).benchMemory(console.log);
 if (only === undefined || only === 'api') await (await import('./api.js')).benchApi(console.log);
 if (only === undefined || only === 'attacks') (await import('./attacks.js')).benchAttacks(console.log);
+if (only === 'lossy') await (await import('./lossy.js')).benchLossy(console.log);
 if (only === 'package-size') await (await import('./package-size.js')).benchPackageSize(console.log);
