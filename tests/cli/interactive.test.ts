@@ -54,17 +54,29 @@ test('a 200 KB pipe comes back byte for byte from an echo server', async (t) => 
   }
 });
 
+/**
+ * Runs `client` with stdin from `feed` and stdout and stderr in files that `feed` may wait on (`$d/out`, `$d/err`), so a
+ * line can be timed from what the client has done rather than from when the shell started (a loaded machine may take
+ * seconds to start the client). `waitfor FILE PATTERN` waits at most 30 s.
+ */
+function fed(feed: string, clientCommand: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return shell(
+    `d=$(mktemp -d); waitfor() { i=0; until grep -q "$2" "$1" 2>/dev/null || [ $i -ge 300 ]; do sleep 0.1; i=$((i+1)); done; }; ` +
+      `(${feed}) | ${clientCommand} >"$d/out" 2>"$d/err"; code=$?; cat "$d/out"; cat "$d/err" >&2; rm -r "$d"; exit $code`,
+  );
+}
+
 test('--timeout bounds the whole exchange, not only the handshake; --idle-timeout closes a silent one', async (t) => {
   const server = await startServer(pem, ['--echo']);
   try {
-    // The late line comes 12 s after the pipe starts: well past the 2 s bound even when the client takes seconds to start
-    // on a loaded machine (with 6 s, a slow start let the line arrive before the bound and the exchange end cleanly).
+    // The late line comes 6 s after the handshake, past the 5 s bound of the whole exchange; the idle client's own line is
+    // echoed, then 1.5 s of silence close it before its late line comes.
     const [slow, idle] = await Promise.all([
-      shell(`(sleep 12; echo late) | ${client(server.port, '--timeout 2000')}`),
-      shell(`(echo early; sleep 14; echo late) | ${client(server.port, '--idle-timeout 1500')}`),
+      fed(`waitfor "$d/err" connected:; sleep 6; echo late`, client(server.port, '--timeout 5000')),
+      fed(`echo early; waitfor "$d/out" early; sleep 5; echo late`, client(server.port, '--idle-timeout 1500')),
     ]);
     t.is(slow.code, 1, slow.stderr);
-    t.regex(slow.stderr, /timeout: the exchange took longer than --timeout 2000 ms/);
+    t.regex(slow.stderr, /timeout: the exchange took longer than --timeout 5000 ms/);
     t.is(slow.stdout, '');
     t.is(idle.code, 0, idle.stderr);
     t.is(idle.stdout, 'early\n');
