@@ -511,6 +511,22 @@ export class DtlsConnection {
     this.fail(toAlert(new CallbackError(callback, thrown)));
   }
 
+  /**
+   * The network said a datagram was too large for the path (RFC 9147 §4.4:
+   * ICMP fragmentation-needed, or a send refused with EMSGSIZE): handshake
+   * flights, their retransmissions included, are cut into datagrams of at
+   * most `size` bytes from now on (never below 256). The flight's
+   * retransmission timer resends it. Returns whether the limit fell.
+   */
+  pathMtuExceeded(size: number): boolean {
+    return this.parts.outbox.lowerDatagramLimit(size);
+  }
+
+  /** The largest datagram a handshake flight is cut into now (`maxDatagramSize`, or less after {@link pathMtuExceeded}). */
+  get datagramLimit(): number {
+    return this.parts.outbox.datagramLimit;
+  }
+
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */
   get state(): string {
     return this.driver.chartState();

@@ -30,7 +30,7 @@ const CIPHERTEXT_OVERHEAD = 5 + 1 + 16;
  */
 export class HandshakeOutbox {
   private readonly records: RecordLayer;
-  private readonly maxDatagramSize: number;
+  private maxDatagramSize: number;
   private readonly cidLength: number;
   private readonly emit: (datagram: Uint8Array) => void;
   /** Record number → the fragment that record carried (allocated with a flight's first transmission). */
@@ -49,6 +49,23 @@ export class HandshakeOutbox {
     this.maxDatagramSize = maxDatagramSize;
     this.cidLength = cidLength;
     this.emit = emit;
+  }
+
+  /** The largest datagram a flight is cut into now. */
+  get datagramLimit(): number {
+    return this.maxDatagramSize;
+  }
+
+  /**
+   * Lowers the largest datagram to `size` (never below 256, never up):
+   * every later transmission, retransmissions included, is cut to fit
+   * (RFC 9147 §4.4). Returns whether it fell.
+   */
+  lowerDatagramLimit(size: number): boolean {
+    const next = Math.max(256, Math.min(this.maxDatagramSize, Math.floor(size)));
+    if (next >= this.maxDatagramSize) return false;
+    this.maxDatagramSize = next;
+    return true;
   }
 
   /** Forget the previous flight's bookkeeping. */

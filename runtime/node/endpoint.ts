@@ -7,6 +7,11 @@ import type { ConnectionEvent, NegotiatedParameters } from '../connection/events
 import { DatagramIo } from './datagram-io.js';
 
 /** Where the peer is. */
+
+/** The UDP payload every IPv4 path carries (a 576-byte datagram, RFC 791, less 20 + 8 bytes of headers). */
+export const IPV4_SAFE_DATAGRAM = 548;
+/** The UDP payload every IPv6 path carries (the 1,280-byte minimum MTU, RFC 8200, less 40 + 8 bytes of headers). */
+export const IPV6_SAFE_DATAGRAM = 1232;
 export interface RemoteAddress {
   readonly address: string;
   readonly port: number;
@@ -338,10 +343,27 @@ export class DtlsEndpoint {
     if (this.pumpQueued) this.pump();
   };
 
-  /** One callback for every send (not a closure per datagram); a send error is the network's loss, like a dropped datagram. */
-  private readonly sent = (): void => {
+  /**
+   * One callback for every send (not a closure per datagram); a send error
+   * is the network's loss, like a dropped datagram, except EMSGSIZE: the
+   * kernel knows the path cannot carry it ({@link pathMtuExceeded}).
+   */
+  private readonly sent = (error?: Error | null): void => {
+    if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EMSGSIZE') this.pathMtuExceeded();
     if (--this.pendingSends === 0 && this.flushWaiters.length > 0) for (const f of this.flushWaiters.splice(0)) f();
   };
+
+  /**
+   * The path cannot carry our datagrams (ICMP fragmentation-needed reported
+   * on the connected socket, or a send refused with EMSGSIZE): from now on
+   * at most what every path must carry, 548 bytes over IPv4 (576 − 28) and
+   * 1,232 over IPv6 (1,280 − 48), RFC 9147 §4.4. The kernel's own figure is
+   * not readable through node:dgram.
+   */
+  pathMtuExceeded(): void {
+    const size = this.remote.address.includes(':') ? IPV6_SAFE_DATAGRAM : IPV4_SAFE_DATAGRAM;
+    this.guard(() => this.connection.pathMtuExceeded(size));
+  }
 
   /** Runs a call into the connection; if it throws, the endpoint ends with that error and false is returned. */
   private guard(call: () => void): boolean {

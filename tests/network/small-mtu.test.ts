@@ -14,8 +14,10 @@
  * headers) both big handshakes, an RSA-2048 chain and the X25519MLKEM768
  * key share (a 1,184-byte client share), complete with every datagram
  * whole and within the path MTU. With the default `mtu` (1,200) on a
- * 576-byte path the library does not adapt: two tests marked `failing`
- * show what breaks (docs/networks.md, "Small MTUs").
+ * 576-byte path the client takes ICMP fragmentation-needed (EMSGSIZE on its
+ * connected socket) as a path MTU signal and cuts its flights smaller; the
+ * server, whose socket is not connected, hears nothing and relies on IP
+ * fragmentation: a test marked `failing` shows it (docs/networks.md).
  */
 import test, { type ExecutionContext } from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -172,12 +174,11 @@ test.serial.failing(
 );
 
 // The client's socket is connected (runtime/node/dtls/connect.ts). Linux reports ICMP fragmentation-needed on a
-// connected UDP socket as a pending EMSGSIZE error (it is also how the kernel learns the path MTU); node:dgram emits it
-// as the socket's 'error' ("recvmsg EMSGSIZE"), and attachClientSocket (runtime/node/dtls/rebind.ts) ends the session
-// on any socket error, as for ECONNREFUSED. So the first oversize datagram kills the client: here the first fragment
-// of the X25519MLKEM768 ClientHello (1,200 bytes) on a 576-byte path.
-test.serial.failing(
-  'path MTU 576, default mtu, X25519MLKEM768: the handshake completes after r1 answers the oversize ClientHello with ICMP fragmentation-needed (known failing: the client session ends with EMSGSIZE)',
+// connected UDP socket as a pending EMSGSIZE error (it is also how the kernel learns the path MTU), which node:dgram emits
+// as the socket's 'error' ("recvmsg EMSGSIZE"). That ended the session, as ECONNREFUSED does; now it is a path MTU signal
+// (RFC 9147 §4.4): the client cuts its flights to 548-byte datagrams, and the retransmitted ClientHello gets through.
+test.serial(
+  'path MTU 576, default mtu, X25519MLKEM768: the handshake completes after r1 answers the oversize ClientHello with ICMP fragmentation-needed',
   async (t) => {
     const run = await handshake(t, 576, 'X25519MLKEM768', undefined);
     const icmp = fragmentationNeeded(run.routers);

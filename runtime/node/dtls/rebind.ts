@@ -15,7 +15,10 @@ export function localPath(socket: Socket): string {
 /**
  * Feeds a client socket's datagrams to the endpoint, named by the socket's
  * path; socket errors end the session only while it is the endpoint's
- * current socket (ICMP on a socket the client left is no news).
+ * current socket (ICMP on a socket the client left is no news). EMSGSIZE is
+ * not an end: Linux reports ICMP fragmentation-needed on a connected socket
+ * that way, and it is a path MTU signal (RFC 9147 §4.4): later datagrams
+ * are cut smaller.
  */
 export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint, fail: (error: Error) => void): void {
   let path = 'unbound';
@@ -24,7 +27,9 @@ export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint, fail:
     path = localPath(socket);
   });
   socket.on('error', (error) => {
-    if (endpoint.socket === socket) fail(error);
+    if (endpoint.socket !== socket) return;
+    if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') endpoint.pathMtuExceeded();
+    else fail(error);
   });
   socket.on('message', (msg) => endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path));
 }
