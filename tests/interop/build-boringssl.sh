@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build BoringSSL (libssl + libcrypto) from the snapshot in /work/shared/peers and
+# Build BoringSSL (libssl + libcrypto) from the snapshot in ../shared/peers (beside the clone) and
 # the DTLS peer program tests/interop/boringssl/peer.c against it, for the
 # interoperability tests.
 #
@@ -19,7 +19,7 @@
 #
 # Environment:
 #   DTLS13_CACHE            cache root (default: $HOME/.cache/dtls13)
-#   DTLS13_BORINGSSL_SRC    the source tarball (default: /work/shared/peers/boringssl-src.tar.xz)
+#   DTLS13_BORINGSSL_SRC    the source tarball (default: ../shared/peers/boringssl-src.tar.xz beside the clone)
 #   DTLS13_JOBS             ninja parallelism (default: 2)
 #   DTLS13_VERBOSE=1        stream the build output to stderr instead of only the build log
 set -euo pipefail
@@ -28,7 +28,6 @@ set -euo pipefail
 exec 3>&1 1>&2
 
 readonly BORINGSSL_COMMIT="a0689af29e8e460f1e5380e0fb74cef1b342e810"
-readonly TARBALL="${DTLS13_BORINGSSL_SRC:-/work/shared/peers/boringssl-src.tar.xz}"
 
 export DEBIAN_FRONTEND=noninteractive
 export LC_ALL=C
@@ -38,6 +37,8 @@ die() { log "ERROR: $*"; exit 1; }
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd -P)"
+# The steering repo's shared/ sits beside the clone (CI clones main next to it).
+readonly TARBALL="${DTLS13_BORINGSSL_SRC:-$REPO_ROOT/../shared/peers/boringssl-src.tar.xz}"
 PEER_SRC="$SCRIPT_DIR/boringssl/peer.c"
 [[ -f "$PEER_SRC" ]] || die "$PEER_SRC is missing"
 
