@@ -3,7 +3,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { ConnectionEvent } from '../connection/events.js';
-import type { ResolvedConnectionIds } from './cid-options.js';
+import type { ResolvedConnectionIds, RrcProcedure } from './cid-options.js';
 import type { ConnectionIdSession } from './cid-session.js';
 import type { LocalConnectionIds } from './local-cids.js';
 import type { CidNegotiationHost } from './negotiation.js';
@@ -46,6 +46,9 @@ const MAX_PATH_DATAGRAMS = 16;
 
 /** Records carrying path_responses (or path_drops) remembered, so copies of them count for the path they come over. */
 const MAX_REMEMBERED_ANSWERS = 16;
+
+/** A path_challenge's message beyond the record's protection overhead: its msg_type and 8-byte cookie. */
+const CHALLENGE_OVERHEAD = 9;
 
 /** Paths remembered as left by us (answered with path_drop). */
 const MAX_LEFT_PATHS = 4;
@@ -169,16 +172,10 @@ export class CidContext implements CidNegotiationHost {
     }
     if (this.left.includes(path) || this.forwarding.suspected(path)) return;
     if (s.rrc !== undefined) {
-      this.validation ??= new PathValidation(s.rrc, s.options.rrcTimeoutMs, this.clock, {
-        send: (to, msgType, cookie) => this.sendTo(to, { msgType, cookie }),
-        challengeSize: () => this.records.protectedOverhead() + 9,
-        random: (n) => this.provider.randomBytes(n),
-        validated: (from, to) => this.validated(from, to),
-        forwarderFound: (candidate) => this.forwarderFound(candidate),
-      });
+      const validation = this.pathValidation(s.rrc, s.options.rrcTimeoutMs);
       if (!this.holding) this.forwarding.checking(this.current, path);
-      this.validation.observed(this.current, path, bytes);
-      if (this.validation.candidate === path) this.forwarding.record(record.epoch, record.sequenceNumber, path);
+      validation.observed(this.current, path, bytes);
+      if (validation.candidate === path) this.forwarding.record(record.epoch, record.sequenceNumber, path);
     } else if (newer) {
       this.moved(this.current, path, false);
     }
@@ -284,16 +281,22 @@ export class CidContext implements CidNegotiationHost {
     const s = this.session;
     if (previous === undefined || from === undefined || s === undefined || s.rrc === undefined || this.holding) return;
     this.counts.copiesDetected++;
-    this.validation ??= new PathValidation(s.rrc, s.options.rrcTimeoutMs, this.clock, {
-      send: (to, msgType, cookie) => this.sendTo(to, { msgType, cookie }),
-      challengeSize: () => this.records.protectedOverhead() + 9,
-      random: (n) => this.provider.randomBytes(n),
-      validated: (f, t) => this.validated(f, t),
-      forwarderFound: (candidate) => this.forwarderFound(candidate),
-    });
+    const validation = this.pathValidation(s.rrc, s.options.rrcTimeoutMs);
     this.forwarding.checking(from, previous);
     // The path was validated before: its budget is what it sent now, and at least one path_challenge's worth.
-    this.validation.observed(from, previous, Math.max(bytes, this.records.protectedOverhead() + 9));
+    validation.observed(from, previous, Math.max(bytes, CHALLENGE_OVERHEAD + this.records.protectedOverhead()));
+  }
+
+  /** The return routability checker, made on first use (RFC 9853 §5). */
+  private pathValidation(procedure: RrcProcedure, timeoutMs: number): PathValidation {
+    this.validation ??= new PathValidation(procedure, timeoutMs, this.clock, {
+      send: (to, msgType, cookie) => this.sendTo(to, { msgType, cookie }),
+      challengeSize: () => this.records.protectedOverhead() + CHALLENGE_OVERHEAD,
+      random: (n) => this.provider.randomBytes(n),
+      validated: (from, to) => this.validated(from, to),
+      forwarderFound: (candidate) => this.forwarderFound(candidate),
+    });
+    return this.validation;
   }
 
   /** A contested check ended with the current path answering: the candidate carried copies and starts no check for a while. */
