@@ -256,12 +256,18 @@ const boringssl: LossyPeer = {
         ]);
         const out = new Lines(child.stdout);
         const err = new Lines(child.stderr);
-        const connected = out.wait(/^connected: /m, path.limitMs + 5000).then(
-          () => performance.now() - t0,
-          () => undefined,
-        );
-        const closed = new Promise<void>((r) => child.on('close', () => r()));
-        const ms = await Promise.race([connected, closed.then(() => undefined)]);
+        // Timed on the output itself (a poll would add its interval, and lose to the client's exit right after).
+        const ms = await new Promise<number | undefined>((resolve) => {
+          const limit = setTimeout(() => resolve(undefined), path.limitMs + 5000);
+          const done = (value: number | undefined): void => {
+            clearTimeout(limit);
+            resolve(value);
+          };
+          child.stdout.on('data', () => {
+            if (/^connected: /m.test(out.all)) done(performance.now() - t0);
+          });
+          child.on('close', () => done(/^connected: /m.test(out.all) ? performance.now() - t0 : undefined));
+        });
         await stopChild(child);
         if (ms !== undefined) return { ok: true, ms };
         const why = `${out.all}${err.all}`.trim().split('\n').at(-1) ?? 'no handshake';
