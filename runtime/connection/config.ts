@@ -38,9 +38,8 @@ export interface DtlsConfig {
    * refused). Its 8-byte tag gives each key an integrity limit of 2^7
    * forged records (RFC 9147 §4.5.3, Appendix B.3), after which the
    * session must end: anyone who can put records on the path with the
-   * session's CID ends it in about two seconds of forgeries (with the
-   * default `limits.maxFailedAuthenticationsPerSecond`; in one datagram
-   * without it). For constrained links where that is accepted.
+   * session's CID ends it with 2^7 forged records, a few datagrams. For
+   * constrained links where that is accepted.
    */
   readonly allowCcm8?: boolean;
   /** Key exchange groups in preference order; a client sends a key share for the first (default: x25519, secp256r1, secp384r1). */

@@ -23,10 +23,11 @@ export interface ConnectionLimits {
    */
   readonly maxRecordsPerDatagram: number;
   /**
-   * Records that may fail authentication (AEAD open) per second at most
-   * (default 100); past it, protected records are dropped undecrypted until
-   * the second ends. Bounds the CPU a forged-record flood costs, and how
-   * fast it spends the key's integrity limit (RFC 9147 §4.5.3).
+   * Records that may fail authentication (AEAD open) per second (default
+   * 100); past it, until the second ends, a datagram's records are not
+   * opened after its first failure. Bounds the CPU a forged-record flood
+   * costs to one decryption a datagram, without stopping the peer's own
+   * records from opening.
    */
   readonly maxFailedAuthenticationsPerSecond: number;
 }

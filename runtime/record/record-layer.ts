@@ -60,8 +60,9 @@ export interface RecordLayerConfig {
   readonly maxRecordsPerDatagram?: number;
   /**
    * Protected records that may fail authentication per second (of `now`),
-   * over all read epochs (default 100): past it, protected records are
-   * dropped without decryption until the second is over.
+   * over all read epochs (default 100): past it, until the second is over,
+   * a datagram's records are no longer opened after its first failure
+   * (each forged datagram costs one decryption; a genuine one opens whole).
    */
   readonly maxFailedAuthenticationsPerSecond?: number;
 }
@@ -202,6 +203,8 @@ export class RecordLayer {
   /** The second (of `now`) failed authentications are counted in, from the first failure, and the count. */
   private failureWindowStart = -Infinity;
   private failuresInWindow = 0;
+  /** Failed authentications in the datagram being read. */
+  private datagramFailures = 0;
 
   /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
@@ -449,6 +452,7 @@ export class RecordLayer {
     r.buf = datagram;
     r.pos = 0;
     r.end = datagram.length;
+    this.datagramFailures = 0;
     for (let records = 0; r.pos < r.end; records++) {
       if (records === this.maxRecordsPerDatagram) {
         this.drop('records-per-datagram');
@@ -519,7 +523,10 @@ export class RecordLayer {
     }
     const { cipher, window } = epoch;
     if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
-    if (this.failuresInWindow >= this.maxFailures && now - this.failureWindowStart < 1000) return this.dropAndGoOn('authentication-rate');
+    // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops the
+    // peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a second).
+    if (this.datagramFailures > 0 && this.failuresInWindow >= this.maxFailures && now - this.failureWindowStart < 1000)
+      return this.dropAndGoOn('authentication-rate');
     const headerLength = end - encrypted.length - start;
     // Every record is opened into an array of its own: application data is handed to the application as it is, and its
     // `.buffer` must show no other session's bytes nor detach anyone else's when transferred (issue 33; docs/security/buffers.md).
@@ -534,6 +541,7 @@ export class RecordLayer {
       ownBytes,
     );
     if (inner === undefined) {
+      this.datagramFailures++;
       this.failedAuthentication(now);
       return this.dropAndGoOn('authentication');
     }
