@@ -16,6 +16,14 @@ export interface OutMessage {
 }
 
 const NONE: readonly HandshakeType[] = [];
+/**
+ * The datagram a flight falls back to when a transmission of it went
+ * unanswered (RFC 9147 §4.4): 576-byte IPv4 datagrams (RFC 791's size every
+ * host reassembles) less the IPv4 and UDP headers. IPv6's 1,232 is larger
+ * than the default limit, so a silent path is cut to this size on either
+ * family.
+ */
+export const SILENT_PATH_DATAGRAM = 548;
 const PLAINTEXT_HEADER = 13;
 const HANDSHAKE_HEADER = 12;
 /** Unified header with a 16-bit sequence number and a length, plus the content type byte and a 16-byte tag. */
@@ -41,8 +49,14 @@ export class HandshakeOutbox {
   private acked: Map<number, { readonly offsets: Set<number>; readonly count: number }> | undefined;
   /** After {@link settle}: the message types the settled flight delivered in full. */
   private delivered: readonly HandshakeType[] = NONE;
+  /** How often the current flight went out without any of its records being acknowledged. */
+  private unanswered = 0;
+  /** The largest datagram of the last transmission. */
+  private largestSent = 0;
   /** Handshake messages put into records so far, retransmissions included. */
   messagesSent = 0;
+  /** Flights cut to {@link SILENT_PATH_DATAGRAM} because a transmission of them went unanswered. */
+  silentPathBackOffs = 0;
 
   constructor(records: RecordLayer, maxDatagramSize: number, cidLength: number, emit: (datagram: Uint8Array) => void) {
     this.records = records;
@@ -70,6 +84,7 @@ export class HandshakeOutbox {
 
   /** Forget the previous flight's bookkeeping. */
   newFlight(): void {
+    this.unanswered = 0;
     this.carried = undefined;
     this.acked = undefined;
     this.messages = undefined;
@@ -111,12 +126,25 @@ export class HandshakeOutbox {
     return Math.min(this.maxDatagramSize - CIPHERTEXT_OVERHEAD - this.cidLength, this.records.maxProtectedContent) - HANDSHAKE_HEADER;
   }
 
-  /** Sends `messages` (a whole flight, or its unacknowledged part) as fresh records. */
+  /**
+   * Sends `messages` (a whole flight, or its unacknowledged part) as fresh
+   * records. A flight sent before in datagrams larger than
+   * {@link SILENT_PATH_DATAGRAM}, with nothing acknowledged since, is cut to
+   * that size from this transmission on (and so is every later flight):
+   * RFC 9147 §4.4's back-off when retransmissions get no response and the
+   * path MTU is unknown. A server's unconnected socket never hears the ICMP
+   * that says a datagram was too big, and the kernel would otherwise send the
+   * retransmission as IP fragments, which many paths drop.
+   */
   transmit(messages: readonly OutMessage[]): void {
+    if (this.unanswered > 0 && this.largestSent > SILENT_PATH_DATAGRAM && this.lowerDatagramLimit(SILENT_PATH_DATAGRAM)) this.silentPathBackOffs++;
+    this.unanswered++;
+    this.largestSent = 0;
     let datagram: Uint8Array[] = [];
     let size = 0;
     const flush = (): void => {
       if (datagram.length === 0) return;
+      this.largestSent = Math.max(this.largestSent, size);
       this.emit(concatBytes(datagram));
       datagram = [];
       size = 0;
@@ -154,7 +182,9 @@ export class HandshakeOutbox {
     if (!carried || !acked) return [];
     for (const rn of recordNumbers) {
       const hit = carried.get(recordNumberKey(rn.epoch, rn.sequenceNumber));
-      if (hit) acked.get(hit.index)?.offsets.add(hit.offset);
+      if (!hit) continue;
+      acked.get(hit.index)?.offsets.add(hit.offset);
+      this.unanswered = 0;
     }
     return [...acked].filter(([, a]) => a.offsets.size >= a.count).map(([i]) => i);
   }

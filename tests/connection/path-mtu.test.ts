@@ -52,3 +52,73 @@ test('pathMtuExceeded never goes below 256 bytes', (t) => {
   client.pathMtuExceeded(100);
   t.is(client.datagramLimit, 256);
 });
+
+/** The server's first flight (an X25519MLKEM768 ServerHello and a certificate: more than 548 bytes a datagram), sent at `at`. */
+function serverFlight(identity = id): { client: DtlsConnection; server: DtlsConnection; flight: Uint8Array[] } {
+  const { client, server } = makePair(identity, { client: { groups: ['x25519mlkem768'] }, server: { groups: ['x25519mlkem768'] } });
+  client.connect(0);
+  for (const d of drain(client)) server.receive(d, 0);
+  const flight = drain(server);
+  return { client, server, flight };
+}
+
+test('a server flight of datagrams over 548 bytes that gets no answer is retransmitted in datagrams of at most 548 (RFC 9147 §4.4), and the handshake completes', (t) => {
+  const { client, server, flight } = serverFlight();
+  t.true(
+    flight.some((d) => d.length > 548),
+    `the first transmission fills 1,200-byte datagrams (precondition): ${flight.map((d) => d.length).join(', ')}`,
+  );
+  // The path drops every datagram of the first transmission (a router's MTU the server's unconnected socket never learns).
+  server.handleTimeout(server.pollTimeout()!);
+  const again = drain(server);
+  t.true(again.length > 0, 'the retransmission timer resent the flight');
+  t.true(
+    again.every((d) => d.length <= 548),
+    again.map((d) => d.length).join(', '),
+  );
+  t.is(server.datagramLimit, 548);
+  const at = server.pollTimeout()! - 1;
+  for (const d of again) client.receive(d, at);
+  const link = new Link(client, server);
+  link.now = at;
+  link.run(30_000);
+  t.is(client.state, 'connected', client.failure?.message);
+  t.is(server.state, 'connected', server.failure?.message);
+});
+
+test('a flight the peer acknowledged in part is retransmitted at the full datagram size', (t) => {
+  const { client, server, flight } = serverFlight(makeIdentity('rsa2048', 'server.test', { caKind: 'rsa2048' }));
+  t.true(flight.length > 2, `the flight takes three datagrams or more (precondition): ${flight.map((d) => d.length).join(', ')}`);
+  // The second datagram is lost; the client sees the gap, acknowledges what it got (RFC 9147 §7.1) and the ACK reaches the server.
+  for (const d of flight.filter((_, i) => i !== 1)) client.receive(d, 0);
+  const due = client.pollTimeout();
+  if (due !== undefined) client.handleTimeout(due);
+  const acks = drain(client);
+  t.true(acks.length > 0, 'the client sent an ACK (precondition)');
+  for (const d of acks) server.receive(d, due ?? 0);
+  // A partial ACK makes the server resend the rest at once (RFC 9147 §7.1).
+  let again = drain(server);
+  if (again.length === 0) {
+    server.handleTimeout(server.pollTimeout()!);
+    again = drain(server);
+  }
+  t.true(again.length > 0, 'the rest of the flight was retransmitted');
+  t.is(server.datagramLimit, 1200);
+  t.true(
+    again.some((d) => d.length > 548),
+    again.map((d) => d.length).join(', '),
+  );
+});
+
+test('an unanswered flight whose datagrams already fit 548 bytes leaves the limit alone', (t) => {
+  const { client } = makePair(id);
+  client.connect(0);
+  const first = drain(client);
+  t.true(
+    first.every((d) => d.length <= 548),
+    `an X25519 ClientHello is small (precondition): ${first.map((d) => d.length).join(', ')}`,
+  );
+  client.handleTimeout(client.pollTimeout()!);
+  t.true(drain(client).length > 0, 'the ClientHello was retransmitted');
+  t.is(client.datagramLimit, 1200);
+});
