@@ -37,10 +37,10 @@ export interface Command {
 }
 
 const SIMULATE_HELP = `usage: dtls13 simulate [--connections N] [--duration T] [--suite S] [--loss P] [--latency T]
-         [--bandwidth B] [--hw-accel] [--vcd FILE] [--json FILE] [--seed N] [--profile FILE]
+         [--bandwidth B] [--hw-accel] [--vcd FILE] [--json FILE] [--seed N] [--profile FILE|ENGINE]
          [--records N] [--payload BYTES] [--rate PER_SECOND] [--platform offload|software] [--quiet]
          [--set MODULE.PARAM=VALUE]... [--sweep MODULE.PARAM=V1,V2,...] [--replications N]
-         [--warmup T] [--csv FILE] [--plot FILE.svg] [--trace FILE.json]
+         [--warmup T] [--csv FILE] [--plot FILE.svg] [--trace FILE.json] [--trace-out FILE]
        dtls13 simulate --calibrate [--profile-out FILE] [--out FILE] [--calibrate-handshakes N]
 
 Runs N DTLS 1.3 clients (default 100) against the spec/hw offload device in simulated
@@ -55,7 +55,11 @@ per lane, and a .gtkw save file beside it), --json the report.
 --sweep runs once per value of one parameter, --replications N runs every point with
 seeds seed, seed+1, ... and prints 95% intervals; --warmup T starts the statistics
 after T; --csv and --plot write the sweep as CSV and as an SVG chart (goodput and
-latency, the bottleneck marked); --trace writes Chrome trace-event JSON (Perfetto).
+latency, the bottleneck marked); --trace writes Chrome trace-event JSON (Perfetto);
+--trace-out the engine trace (every crypto command and memory access, with its finish
+time) that replays through the model and the generated SystemC engine.
+--profile ENGINE (a name: default, iot, line-rate-10g) runs on a crypto engine of
+spec/hw/engines: its sourced cycle table and parameters, the accelerator on.
 On a terminal a progress line shows simulated time, elapsed time, rate and ETA.
 
 --calibrate measures this machine's crypto and handshake costs into a timing profile

@@ -36,6 +36,12 @@ export interface RunPlan {
   readonly platform: 'offload' | 'software';
   readonly seed: number;
   readonly profileFile: string | undefined;
+  /**
+   * `--profile NAME` naming an engine of spec/hw/engines (a value with no
+   * '.' or '/'): its cycle table and parameters, the accelerator on
+   * (cli/simulate-engine.ts applies it before the run).
+   */
+  readonly engine: string | undefined;
   readonly vcdFile: string | undefined;
   readonly jsonFile: string | undefined;
   readonly quiet: boolean;
@@ -50,6 +56,8 @@ export interface RunPlan {
   readonly csvFile: string | undefined;
   readonly plotFile: string | undefined;
   readonly traceFile: string | undefined;
+  /** --trace-out: the engine trace (hwmodel/cocheck/engine-trace.ts) for the engine co-simulation. */
+  readonly traceOutFile: string | undefined;
 }
 
 /** A calibration of this machine. */
@@ -88,6 +96,7 @@ export const RUN_OPTIONS = {
   csv: { type: 'string' },
   plot: { type: 'string' },
   trace: { type: 'string' },
+  'trace-out': { type: 'string' },
 } as const;
 const CALIBRATE_OPTIONS = {
   calibrate: { type: 'boolean' },
@@ -123,7 +132,13 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
   }
   const calibrateOnly = Object.keys(values).find((k) => k in CALIBRATE_OPTIONS);
   if (calibrateOnly !== undefined) throw new CliUsageError(`--${calibrateOnly} goes only with --calibrate`);
+  const profileArg = str('profile');
+  const engine = profileArg !== undefined && /^[a-z0-9][a-z0-9-]*$/.test(profileArg) ? profileArg : undefined;
   if (values.platform === 'software') {
+    if (engine !== undefined)
+      throw new CliUsageError(
+        `--profile ${engine} names a crypto engine (spec/hw/engines); --platform software has none (give a profile file, e.g. one --calibrate wrote)`,
+      );
     const offloadOnly = ['hw-accel', 'latency', 'bandwidth'].find((k) => values[k] !== undefined);
     if (offloadOnly !== undefined)
       throw new CliUsageError(
@@ -152,7 +167,7 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
   for (const only of ['csv', 'plot'] as const) {
     if (values[only] !== undefined && !many) throw new CliUsageError(`--${only} goes with --sweep or --replications (it writes one row per swept value)`);
   }
-  for (const single of ['vcd', 'trace'] as const) {
+  for (const single of ['vcd', 'trace', 'trace-out'] as const) {
     if (values[single] !== undefined && many)
       throw new CliUsageError(`--${single} writes one run; it does not go with --sweep or --replications (use --csv or --plot)`);
   }
@@ -170,7 +185,8 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
     hwAccel: values['hw-accel'] === true,
     platform: opt('platform', (v, o) => parseChoice(v, o, ['offload', 'software'] as const)) ?? 'offload',
     seed: opt('seed', (v, o) => parseInteger(v, o, 0, 0xffff_ffff)) ?? 1,
-    profileFile: text('profile'),
+    profileFile: engine === undefined ? text('profile') : undefined,
+    engine,
     vcdFile: text('vcd'),
     jsonFile: text('json'),
     quiet: values.quiet === true,
@@ -182,5 +198,6 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
     csvFile: text('csv'),
     plotFile: text('plot'),
     traceFile: text('trace'),
+    traceOutFile: text('trace-out'),
   };
 }

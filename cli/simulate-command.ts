@@ -21,14 +21,18 @@ import { CliUsageError } from './usage-error.js';
 /** Runs `dtls13 simulate ARGS`; a bad option is a CliUsageError naming it (exit 2). */
 export async function runSimulate(argv: readonly string[]): Promise<number> {
   try {
-    const plan = parseSimulateArgs(argv);
-    if (plan.kind === 'run') {
+    const parsed = parseSimulateArgs(argv);
+    if (parsed.kind === 'run') {
+      // An engine is read from spec/hw/engines only when named (its reader needs the YAML parser).
+      const { plan, profile } =
+        parsed.engine === undefined ? { plan: parsed, profile: profileFor(parsed.profileFile) } : (await import('./simulate-engine.js')).withEngine(parsed);
       if (plan.sweep !== undefined || plan.replications > 1) {
         const { runSweepCommand } = await import('./simulate-sweep.js');
-        return runSweepCommand(plan, profileFor(plan.profileFile));
+        return runSweepCommand(plan, profile);
       }
-      return runTimed(plan);
+      return runTimed(plan, profile);
     }
+    const plan = parsed;
     // Loaded only when asked for: the calibration code is not needed for a run.
     const { runCalibration } = await import('./simulate-calibrate.js');
     return runCalibration(plan);
@@ -67,15 +71,14 @@ export function describe(plan: RunPlan, profile: TimingProfile): string {
   const arrivals = plan.arrivalRate === undefined ? 'all opened at 0' : `opened at ${plan.arrivalRate}/s`;
   return (
     `dtls13 simulate: ${plan.connections} connections (${arrivals}), ${plan.suite}, ${plan.records} × ${plan.payloadBytes} B each; ` +
-    `${device}; seed ${plan.seed}; profile: ${profile.metadata.source} (${profile.metadata.machine})` +
+    `${device}; seed ${plan.seed}; profile: ${plan.engine === undefined ? profile.metadata.source : `engine ${plan.engine}`} (${profile.metadata.machine})` +
     (plan.settings.length > 0 ? `\nset: ${plan.settings.map((s) => `${s.path}=${s.text}`).join(', ')}` : '') +
     (plan.warmup !== undefined ? `; statistics after a ${formatTime(plan.warmup)} warm-up` : '') +
     '\n\n'
   );
 }
 
-function runTimed(plan: RunPlan): number {
-  const profile = profileFor(plan.profileFile);
+function runTimed(plan: RunPlan, profile: TimingProfile): number {
   const jsonPath = plan.jsonFile === undefined ? undefined : resolve(plan.jsonFile);
   if (jsonPath !== undefined) openOutput('--json', jsonPath);
   let vcd: FileSink | undefined;
@@ -94,6 +97,14 @@ function runTimed(plan: RunPlan): number {
       throw new CliUsageError(`--trace ${plan.traceFile}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+  let traceOut: FileSink | undefined;
+  if (plan.traceOutFile !== undefined) {
+    try {
+      traceOut = new FileSink(resolve(plan.traceOutFile));
+    } catch (e) {
+      throw new CliUsageError(`--trace-out ${plan.traceOutFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   // Progress on a terminal: fraction of simulated time (or of connections), elapsed, rate and ETA (cli/progress.ts).
   const display = process.stderr.isTTY && !plan.quiet ? new SimulationProgress(process.stderr) : undefined;
   let last: SimulationProgressState | undefined;
@@ -101,6 +112,7 @@ function runTimed(plan: RunPlan): number {
     ...simulationOptions(plan, profile),
     ...(vcd !== undefined ? { vcd } : {}),
     ...(trace !== undefined ? { trace } : {}),
+    ...(traceOut !== undefined ? { engineTrace: traceOut } : {}),
     ...(display ? { onProgress: (s: SimulationProgressState) => display.update((last = s)) } : {}),
   };
   process.stdout.write(describe(plan, profile));
@@ -112,6 +124,7 @@ function runTimed(plan: RunPlan): number {
   } finally {
     vcd?.close();
     trace?.close();
+    traceOut?.close();
   }
   // The display ends its line: with the last state the run reported (within 10 simulated ms of its end).
   if (display && last) display.finish(last);
@@ -126,6 +139,8 @@ function runTimed(plan: RunPlan): number {
     files += `VCD of the device's module activity written to ${vcd.path} (every module and lane), with a GTKWave save file: gtkwave ${gtkw}\n`;
   }
   if (trace !== undefined) files += `Transaction trace (Chrome trace-event JSON) written to ${trace.path}: open it in https://ui.perfetto.dev\n`;
+  if (traceOut !== undefined)
+    files += `Engine trace (every crypto command and memory access of the device's engine) written to ${traceOut.path}: it drives the engine co-simulation (hwmodel/cocheck/README.md)\n`;
   process.stdout.write(
     `${formatReport(result.report)}\n${breakdownTable(result.report)}\n${readingGuide(result.report, result.refused)}\n${lossLine(result)}${runLine(result)}${files}`,
   );

@@ -120,6 +120,7 @@ export function planOptions(plan: RunPlan): Record<string, unknown> {
     hwAccel: plan.hwAccel,
     platform: plan.platform,
     profileFile: plan.profileFile ?? null,
+    engine: plan.engine ?? null,
     serverIdentity: 'ed25519',
   };
 }

@@ -1,6 +1,7 @@
 import type { SeededRandom } from '../kernel/index.js';
 import type { TimingProfile } from '../timing/index.js';
 import type { ActivityMonitor } from '../trace/index.js';
+import type { BufferRegistry } from './buffers.js';
 import { Lanes } from './lanes.js';
 
 /** What every behavioural module of one simulation shares. */
@@ -29,6 +30,8 @@ export interface ModelEnv {
   readonly sockets?: boolean;
   /** The server's host: with `sockets`, its datagrams cost `processing.serverDatagramUs` when the profile has it. */
   readonly server?: boolean;
+  /** Where the device's bounded buffers are registered for the report (offload platform). */
+  readonly buffers?: BufferRegistry;
 }
 
 /** The module's compute lanes: the shared CPU, or its own `count` lanes named after it. */

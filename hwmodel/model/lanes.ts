@@ -157,6 +157,24 @@ export class Lanes {
     return this.reserve(sim, service) - sim.now;
   }
 
+  /** A caller held back `ps` before its request was accepted (a full queue upstream of these lanes: the crypto engine's intake). */
+  countHeldBack(ps: SimTime): void {
+    if (ps <= 0) return;
+    this.activity?.count('admissionWaitPs', ps);
+    this.activity?.count('backPressured');
+  }
+
+  /** Requests booked and not yet started now (a unit's command queue, as the lane pool holds it). */
+  waiting(sim: Simulator): number {
+    return this.pool.queueDepthAt(sim.now);
+  }
+
+  /** When the first request waiting now starts (undefined when none waits). */
+  nextStart(sim: Simulator): SimTime | undefined {
+    const waiting = this.pool.queueDepthAt(sim.now);
+    return waiting === 0 ? undefined : this.pool.admitAt(sim.now, waiting);
+  }
+
   /** True when `book` always books (no queue limit): a caller may then count on it and need no generator. */
   get books(): boolean {
     return this.maxWaiting === undefined;

@@ -9,6 +9,7 @@ import { CryptoOpLog, type CryptoOp } from './crypto-ops.js';
 import type { CallPlan, CallScratch, Endpoint } from './endpoint.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
+import { BoundedBuffer } from './buffers.js';
 import type { EnterConnection } from './routed-crypto.js';
 
 /** `callNext`: a real call was made (see `Endpoint.call`). */
@@ -68,6 +69,14 @@ export class RecordLayer extends RecordLayerSkeleton {
   strays = 0;
   /** Connections attached so far: worker names stay unique when a connection number is used again. */
   private attached = 0;
+  /**
+   * Offload platform: the RX ring (received datagrams not yet taken into
+   * the pipeline; drops when full) and the pipeline's slots (records in
+   * flight; callers wait). Undefined on a software host (a library's
+   * socket buffer and event loop: not modelled as bounded).
+   */
+  readonly rxRing: BoundedBuffer | undefined;
+  readonly pipeline: BoundedBuffer | undefined;
 
   constructor(sim: Simulator, env: ModelEnv, name = 'recordLayer', params: Partial<RecordLayerParams> = {}, parent?: Module) {
     super(sim, name, params, parent);
@@ -77,6 +86,12 @@ export class RecordLayer extends RecordLayerSkeleton {
     const p = env.profile.processing;
     this.datagramCost = env.cpu && env.sockets === true ? Math.round(((env.server === true ? p.serverDatagramUs : undefined) ?? p.datagramUs ?? 0) * 1e6) : 0;
     this.connectionCost = env.cpu ? Math.round(((p.connectionUs ?? 0) + (env.sockets === true ? (p.endpointUs ?? 0) : 0)) * 1e6) : 0;
+    if (env.cpu === undefined) {
+      this.rxRing = new BoundedBuffer(sim, `${this.fullName}.rxRing`, this.params.rxRingDepth, 'drop');
+      this.pipeline = new BoundedBuffer(sim, `${this.fullName}.pipeline`, this.params.pipelineDepth, 'block');
+      env.buffers?.add(this.rxRing);
+      env.buffers?.add(this.pipeline);
+    }
   }
 
   /** Connections open now. */
@@ -126,15 +141,20 @@ export class RecordLayer extends RecordLayerSkeleton {
   /** Files a datagram for its connection's worker (opening the connection for a ClientHello), or counts a stray. */
   private file(gp: GenericPayload): void {
     let ep = this.endpoints.get(gp.address);
+    if (ep === undefined && gp.data[0] !== HANDSHAKE_CONTENT_TYPE) {
+      this.strays++;
+      gp.responseStatus = 'address_error';
+      return;
+    }
+    if (this.rxRing !== undefined && !this.rxRing.tryTake()) {
+      gp.responseStatus = 'ok'; // taken off the wire and lost: counted by the ring
+      return;
+    }
     if (ep === undefined) {
-      if (gp.data[0] !== HANDSHAKE_CONTENT_TYPE) {
-        this.strays++;
-        gp.responseStatus = 'address_error';
-        return;
-      }
       const log = new CryptoOpLog();
       const accepted = this.accept?.(gp.address, log);
       if (accepted === undefined) {
+        this.rxRing?.give();
         gp.responseStatus = 'address_error';
         return;
       }
@@ -214,7 +234,11 @@ export class RecordLayer extends RecordLayerSkeleton {
    * through).
    */
   private *worker(ep: Endpoint): Generator<Wait, void, void> {
+    const pipeline = this.pipeline;
     for (;;) {
+      // A received datagram enters the pipeline when a slot is free (it waits in the RX ring until then).
+      const inbound = pipeline !== undefined && !ep.initiate && !ep.done && ep.inbox.length > 0;
+      if (inbound) yield* pipeline.take();
       const next = this.callNext(ep);
       if (next === FINISHED) break;
       if (next !== CALLED) {
@@ -244,6 +268,7 @@ export class RecordLayer extends RecordLayerSkeleton {
           if (scratch.delay.value > 0) yield scratch.delay.value;
         }
       }
+      if (inbound) pipeline?.give(); // the records are open: the handshake engine or the host takes them from here
       if (plan.messages > 0 || scratch.handshakeOps.length > 0) {
         const delay = scratch.handshakeDelay; // not scratch.delay: the flight's records use that one inside this call
         yield* this.handshake.bTransport(handshakeWork(scratch, plan), delay);
@@ -261,6 +286,9 @@ export class RecordLayer extends RecordLayerSkeleton {
       this.report(ep);
     }
     this.endpoints.delete(ep.index);
+    // Datagrams that came after the close leave the ring unread.
+    if (this.rxRing !== undefined) for (let i = 0; i < ep.inbox.length; i++) this.rxRing.give();
+    ep.inbox.length = 0;
     if (this.software) this.lanes.forget(this.sim);
     this.observer?.closed(ep.index, this.sim.now);
   }
@@ -285,6 +313,7 @@ export class RecordLayer extends RecordLayerSkeleton {
     if (ep.done) return FINISHED;
     const datagram = ep.inbox.shift();
     if (datagram !== undefined) {
+      this.rxRing?.give();
       ep.enter();
       c.receive(datagram, toMs(this.sim.now));
       call.received = 1;
@@ -394,6 +423,8 @@ export class RecordLayer extends RecordLayerSkeleton {
   /** Outbound records: processing per datagram, one crypto command for their seals and masks, then each datagram to the connection manager. */
   private *outbound(out: Outbound, scratch: CallScratch): Generator<Wait, void, void> {
     if (out.datagrams.length === 0 && out.ops.length === 0) return;
+    const pipeline = this.pipeline;
+    if (pipeline !== undefined) yield* pipeline.take();
     const service = (this.recordCost + this.datagramCost) * out.datagrams.length;
     const left = this.lanes.book(this.sim, service);
     if (left > 0) yield left;
@@ -420,6 +451,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       gp.release();
       if (delay.value > 0) yield delay.value;
     }
+    pipeline?.give();
   }
 }
 

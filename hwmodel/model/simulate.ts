@@ -16,6 +16,8 @@ import {
   type SimulationReport,
   type TraceSink,
 } from '../trace/index.js';
+import { EngineTraceRecorder, engineNameOf } from '../cocheck/engine-trace.js';
+import { BufferRegistry } from './buffers.js';
 import { CryptoOpLog } from './crypto-ops.js';
 import type { ModelEnv } from './env.js';
 import { buildHost, connectHosts, type HostParams } from './host.js';
@@ -71,6 +73,8 @@ export interface SimulationOptions {
   readonly vcd?: TraceSink;
   /** Where the device's lane grants go as Chrome trace-event JSON (Perfetto, chrome://tracing). */
   readonly trace?: TraceSink;
+  /** Where the device's crypto engine and memory workload goes as an engine trace (hwmodel/cocheck/engine-trace.ts), written at the end (the caller closes it). */
+  readonly engineTrace?: TraceSink;
   /**
    * Statistics start after this much simulated time (warm-up): utilizations,
    * the wait/service breakdown, goodput and records count from here, and
@@ -165,7 +169,8 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const software =
     platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
   const sockets = software !== undefined && options.sockets === true;
-  const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software, sockets, server: true };
+  const buffers = new BufferRegistry();
+  const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software, sockets, server: true, buffers };
   // Offload: every client is its own machine (a core each); software: the one CPU runs both ends. Nothing reads
   // the clients' activity: their modules report none.
   const clientEnv: ModelEnv = {
@@ -195,6 +200,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     networkChannel: link,
   });
   connectHosts(device, clients);
+  const engineTrace = options.engineTrace !== undefined ? new EngineTraceRecorder(sim, device, engineNameOf(profile)) : undefined;
   vcd?.begin();
 
   const keep = options.transcripts === true;
@@ -258,6 +264,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     sim.thread('application.warmup', function* (): Generator<Wait, void, void> {
       yield warmup;
       deviceMonitor.resetWindow(sim.now);
+      buffers.resetWindow(sim.now);
       bytesAtWarmup = applicationBytes;
       recordsAtWarmup = delivered;
     });
@@ -328,6 +335,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const stats = deviceMonitor.stats(end);
   vcd?.close(end);
   trace?.close();
+  if (engineTrace !== undefined) options.engineTrace?.write(engineTrace.text());
   const run: RunResult = {
     duration: end - warmup,
     dataTime: dataTime(dataFrom, lastByte, warmup),
@@ -337,6 +345,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     applicationBytes: applicationBytes - bytesAtWarmup,
     records: delivered - recordsAtWarmup,
     modules: stats.modules,
+    buffers: buffers.figures(end),
   };
   return {
     report: buildReport(run),

@@ -20,8 +20,17 @@ export interface SweepRow {
   readonly label: string;
   readonly goodputBitsPerSecond: Interval;
   readonly recordsPerSecond: Interval;
+  /** Application bits delivered over the whole run (bit/s): in a burst, what a shallow buffer's drops cost, and how soon the burst drains. */
+  readonly runGoodputBitsPerSecond: Interval;
   /** Median handshake latency (µs) of each run. */
   readonly handshakeP50Us: Interval;
+  /** Records delivered to the device's application, per run (fewer than sent when the device dropped some: DTLS does not retransmit data). */
+  readonly delivered: Interval;
+  /** The 99th percentile of the connections' completion (opened to last byte delivered, µs) per run: the tail, which a burst's drain time sets. */
+  readonly completionP99Us: Interval;
+  /** Datagrams dropped at the device's full buffers (the RX ring), and arrivals held back at full ones (pipeline slots, the crypto intake), per run. */
+  readonly dropped: Interval;
+  readonly heldBack: Interval;
   /** The module most often the bottleneck over the replications (ties: the first seen), with its utilization. */
   readonly bottleneck: string | null;
   readonly bottleneckUtilization: Interval;
@@ -87,7 +96,12 @@ export function runSweep(
       label: point.label,
       goodputBitsPerSecond: interval(runs.map((x) => x.report.throughput.goodputBytesPerSecond * 8)),
       recordsPerSecond: interval(runs.map((x) => x.report.throughput.recordsPerSecond)),
+      runGoodputBitsPerSecond: interval(runs.map((x) => x.report.throughput.runGoodputBytesPerSecond * 8)),
       handshakeP50Us: interval(runs.map((x) => x.report.handshakes.latencyUs?.p50 ?? NaN)),
+      delivered: interval(runs.map((x) => x.report.throughput.records)),
+      completionP99Us: interval(runs.map((x) => x.report.tail?.completionUs.p99 ?? NaN)),
+      dropped: interval(runs.map((x) => x.report.buffers.reduce((n, b) => n + b.dropped, 0))),
+      heldBack: interval(runs.map((x) => x.report.buffers.reduce((n, b) => n + b.blocked, 0))),
       bottleneck,
       bottleneckUtilization: interval(runs.map((x) => util(x, bottleneck))),
       utilization: Object.fromEntries(names.map((n) => [n, interval(runs.map((x) => util(x, n)))])),

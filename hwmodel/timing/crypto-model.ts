@@ -124,6 +124,44 @@ export class CryptoTimingModel {
     return Math.ceil(c);
   }
 
+  /**
+   * Pipeline latency of `operation` beyond its issue interval (ps), when
+   * accelerated: its entry's `latencyCycles` at the engine clock; 0 in
+   * software and for the public-key operations (not pipelined).
+   */
+  latency(operation: CryptoOperation): SimTime {
+    if (!this.accelerated) return 0;
+    const entry = this.#linearEntry(operation);
+    return Math.ceil(entry?.latencyCycles ?? 0) * this.clockPeriod;
+  }
+
+  /** The accelerated table's linear entry of an AEAD, mask, hash, HMAC or HKDF operation. */
+  #linearEntry(operation: CryptoOperation): CycleCost | undefined {
+    const table = this.#crypto.accelerated;
+    const { op } = operation;
+    const name = operation.algorithm ?? operation.suite ?? '';
+    switch (op) {
+      case 'aead_seal':
+      case 'aead_open': {
+        const suite = suiteFromName(operation.suite ?? name);
+        const entry = suite === undefined ? undefined : table.aead[suite];
+        return entry === undefined ? undefined : op === 'aead_seal' ? entry.seal : entry.open;
+      }
+      case 'mask': {
+        const mask = isOneOf(MASK_ALGORITHMS, name) ? name : suiteAlgorithm(operation.suite, 'mask');
+        return mask === undefined ? undefined : table.mask[mask];
+      }
+      case 'hash':
+      case 'hmac':
+      case 'hkdf': {
+        const hash = isOneOf(HASH_ALGORITHMS, name) ? name : suiteAlgorithm(operation.suite, 'hash');
+        return hash === undefined ? undefined : table[op][hash];
+      }
+      default:
+        return undefined;
+    }
+  }
+
   /** Cost in (unrounded) picoseconds from `table`, or undefined when the table has no entry. */
   #tableCost(table: CryptoCostTable, operation: CryptoOperation): number | undefined {
     const { op, bytes } = operation;

@@ -98,12 +98,13 @@ export function checkAcceleratedCrypto(value: unknown, path: string): Accelerate
   } as unknown as AcceleratedCrypto;
 }
 
-function cycles(value: unknown, path: string): { setupCycles: number; bytesPerCycle: number } {
+function cycles(value: unknown, path: string): { setupCycles: number; bytesPerCycle: number; latencyCycles?: number } {
   const o = object(value, path);
-  onlyKeys(o, path, ['setupCycles', 'bytesPerCycle']);
+  onlyKeys(o, path, ['setupCycles', 'bytesPerCycle', 'latencyCycles']);
   return {
     setupCycles: number(o['setupCycles'], join(path, 'setupCycles'), nonNegative),
     bytesPerCycle: number(o['bytesPerCycle'], join(path, 'bytesPerCycle'), nonNegative),
+    ...(o['latencyCycles'] === undefined ? {} : { latencyCycles: number(o['latencyCycles'], join(path, 'latencyCycles'), nonNegative) }),
   };
 }
 

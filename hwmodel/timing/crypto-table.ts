@@ -54,10 +54,18 @@ export interface SoftwareCrypto {
   readonly table: CryptoCostTable;
 }
 
-/** Cycles of one accelerated call: `setupCycles`, plus the data at `bytesPerCycle` (0: no data term), rounded up to whole cycles. */
+/**
+ * Cycles of one accelerated call: `setupCycles`, plus the data at
+ * `bytesPerCycle` (0: no data term), rounded up to whole cycles: the issue
+ * interval, for which the call occupies its lane. `latencyCycles` (absent:
+ * 0) is the pipeline fill beyond it: the result is ready that many cycles
+ * after the lane issued the call's last block, while the lane already
+ * takes the next call (spec/hw/README.md, "Engines").
+ */
 export interface CycleCost {
   readonly setupCycles: number;
   readonly bytesPerCycle: number;
+  readonly latencyCycles?: number;
 }
 
 /**

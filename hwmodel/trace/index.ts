@@ -23,7 +23,7 @@ export {
   pressure,
   waitingShare,
 } from './report.js';
-export type { BottleneckReason, ModuleFigures, RunResult, SimulationReport } from './report.js';
+export type { BottleneckReason, BufferFigures, ModuleFigures, RunResult, SimulationReport } from './report.js';
 export { formatRate, formatReport, formatUs } from './report-text.js';
 export { ProgressBar } from './progress.js';
 export { ChromeTraceWriter, type ChromeTraceEvent } from './chrome-trace.js';

@@ -77,6 +77,34 @@ export function formatReport(r: SimulationReport): string {
           .trimEnd(),
       );
   }
+  if (r.buffers.length > 0) {
+    lines.push('');
+    const rows = [
+      ['Buffer', 'Depth', 'Policy', 'Entered', 'Dropped', 'Held back', 'Held (HOL)', 'Held time', 'Max', 'Mean'],
+      ...r.buffers.map((f) => [
+        f.name,
+        String(f.capacity),
+        f.policy,
+        String(f.entered),
+        String(f.dropped),
+        String(f.blocked),
+        String(f.headOfLine),
+        formatUs(f.blockedUs),
+        String(f.maxOccupancy),
+        fix(f.meanOccupancy),
+      ]),
+    ];
+    const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+    for (const row of rows)
+      lines.push(
+        row
+          .map((cell, i) => (i === 0 || i === 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+          .join('  ')
+          .trimEnd(),
+      );
+    const dropped = r.buffers.reduce((n, f) => n + f.dropped, 0);
+    if (dropped > 0) lines.push(`${dropped} datagram(s) dropped at full buffers (the peers' retransmissions recovered what they could)`);
+  }
   lines.push('');
   const b = r.bottleneck;
   lines.push(

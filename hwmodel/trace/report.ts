@@ -22,6 +22,29 @@ export interface ModuleFigures {
   readonly counters?: Readonly<Record<string, number>>;
 }
 
+/**
+ * A bounded buffer of the device (hwmodel/model/buffers.ts): the RX ring
+ * (drops when full), the record pipeline's slots, the crypto engine's
+ * intake (hold the caller back). Counted over the statistics window.
+ */
+export interface BufferFigures {
+  readonly name: string;
+  readonly capacity: number;
+  /** `drop`: an arrival at a full buffer is lost; `block`: it waits for a slot (back-pressure). */
+  readonly policy: 'drop' | 'block';
+  readonly entered: number;
+  readonly dropped: number;
+  /** Arrivals held back (a full buffer, or, at the crypto intake, a command ahead of them blocked: head-of-line). */
+  readonly blocked: number;
+  /** Their total time held back (ps). */
+  readonly blockedTime: SimTime;
+  readonly maxOccupancy: number;
+  /** Time-weighted mean occupancy. */
+  readonly meanOccupancy: number;
+  /** Of `blocked`, those held only behind another command (their own unit had room): head-of-line blocking. */
+  readonly headOfLine?: number;
+}
+
 /** What a simulation run measured. */
 export interface RunResult {
   /** Simulated time the figures cover (ps); utilizations are over it. */
@@ -42,6 +65,8 @@ export interface RunResult {
   readonly dataTime?: SimTime;
   /** Per connection that delivered application data: its index and its completion time (ps), opened to last application byte delivered. */
   readonly completions?: readonly { readonly connection: number; readonly time: SimTime }[];
+  /** The device's bounded buffers (absent or empty on the software platform). */
+  readonly buffers?: readonly BufferFigures[];
 }
 
 /** Utilization at or above which the bottleneck is called saturated. */
@@ -134,6 +159,24 @@ export interface SimulationReport {
   readonly headroom: boolean;
   /** Modules other than the bottleneck that are near saturation or queueing, by name. */
   readonly pressed: readonly string[];
+  /**
+   * The device's bounded buffers, sorted by name: capacity, policy (`drop`
+   * or `block`), what entered, what was dropped, what was held back and
+   * for how long (µs; `headOfLine`: held only behind another command), the
+   * largest and the time-weighted mean occupancy. Empty on the software platform.
+   */
+  readonly buffers: readonly {
+    readonly name: string;
+    readonly capacity: number;
+    readonly policy: 'drop' | 'block';
+    readonly entered: number;
+    readonly dropped: number;
+    readonly blocked: number;
+    readonly blockedUs: number;
+    readonly headOfLine: number;
+    readonly maxOccupancy: number;
+    readonly meanOccupancy: number;
+  }[];
 }
 
 /** Builds the JSON report from a run's result. */
@@ -202,6 +245,20 @@ export function buildReport(run: RunResult): SimulationReport {
           },
     headroom: reason === undefined || reason === 'busiest',
     pressed,
+    buffers: [...(run.buffers ?? [])]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((f) => ({
+        name: f.name,
+        capacity: f.capacity,
+        policy: f.policy,
+        entered: f.entered,
+        dropped: f.dropped,
+        blocked: f.blocked,
+        blockedUs: f.blockedTime / US,
+        headOfLine: f.headOfLine ?? 0,
+        maxOccupancy: f.maxOccupancy,
+        meanOccupancy: f.meanOccupancy,
+      })),
   };
 }
 

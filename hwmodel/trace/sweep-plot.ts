@@ -13,6 +13,8 @@ export interface PlotPoint {
   readonly latency: { readonly mean: number; readonly halfWidth: number };
   readonly bottleneck: string | null;
   readonly bottleneckUtilization: number;
+  /** Datagrams dropped at the device's full buffers (mean over the replications); shown under the point when any point dropped. */
+  readonly dropped?: number;
 }
 
 /** What the plot shows. */
@@ -28,14 +30,19 @@ export interface PlotSpec {
   readonly points: readonly PlotPoint[];
   /** A line under the title (workload, replications). */
   readonly subtitle?: string;
+  /** What the bars are (default `goodput`): e.g. `goodput over the run` when the sweep dropped data. */
+  readonly goodputLabel?: string;
 }
 
 const W = 820;
 const H = 520;
-const M = { left: 80, right: 90, top: 80, bottom: 110 };
+const M = { left: 80, right: 90, top: 80, bottom: 126 };
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** A count as a whole number when it is one (a mean over replications may not be). */
+const count = (v: number): string => (Number.isInteger(v) ? String(v) : fmt(v));
 
 /** A "nice" axis maximum at or above `v` (1, 2, 2.5, 5 × 10^k). */
 function niceMax(v: number): number {
@@ -71,13 +78,14 @@ export function sweepPlotSvg(spec: PlotSpec): string {
   out.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + plotH}" stroke="#1f5fa8"/>`);
   out.push(`<line x1="${M.left + plotW}" y1="${M.top}" x2="${M.left + plotW}" y2="${M.top + plotH}" stroke="#c0392b"/>`);
   out.push(
-    `<text transform="translate(22 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#1f5fa8">goodput (${esc(spec.goodputUnit)}), bars</text>`,
+    `<text transform="translate(22 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#1f5fa8">${esc(spec.goodputLabel ?? 'goodput')} (${esc(spec.goodputUnit)}), bars</text>`,
   );
   out.push(
     `<text transform="translate(${W - 20} ${M.top + plotH / 2}) rotate(90)" text-anchor="middle" fill="#c0392b">median handshake latency (${esc(spec.latencyUnit)}), line</text>`,
   );
   out.push(`<text x="${M.left + plotW / 2}" y="${H - 18}" text-anchor="middle">${esc(spec.parameter)}</text>`);
   const barW = Math.min(70, (plotW / Math.max(1, n)) * 0.5);
+  const drops = spec.points.some((p) => (p.dropped ?? 0) > 0);
   const line: string[] = [];
   spec.points.forEach((p, i) => {
     const cx = x(i);
@@ -90,6 +98,7 @@ export function sweepPlotSvg(spec: PlotSpec): string {
     const name = p.bottleneck === null ? 'none' : p.bottleneck.replace(/^device\./, '');
     out.push(`<text x="${cx}" y="${M.top + plotH + 36}" text-anchor="middle" fill="${shifted ? '#b35900' : '#333'}">${shifted ? '▶ ' : ''}${esc(name)}</text>`);
     out.push(`<text x="${cx}" y="${M.top + plotH + 52}" text-anchor="middle" fill="#555">${(p.bottleneckUtilization * 100).toFixed(0)}% busy</text>`);
+    if (drops) out.push(`<text x="${cx}" y="${M.top + plotH + 68}" text-anchor="middle" fill="#b35900">${count(p.dropped ?? 0)} dropped</text>`);
     const ly = yL(p.latency.mean);
     line.push(`${cx},${ly}`);
     whisker(out, cx + 6, yL(p.latency.mean - p.latency.halfWidth), yL(p.latency.mean + p.latency.halfWidth), '#c0392b');
@@ -100,7 +109,7 @@ export function sweepPlotSvg(spec: PlotSpec): string {
     out.push(`<circle cx="${cx}" cy="${cy}" r="4" fill="#c0392b"/>`);
   }
   out.push(
-    `<text x="${M.left}" y="${H - 40}" fill="#555">bottleneck under each value (busiest module, its utilization); ▶ where it moved. Whiskers: 95% intervals.</text>`,
+    `<text x="${M.left}" y="${H - 40}" fill="#555">bottleneck under each value (busiest module, its utilization); ▶ where it moved${drops ? '; datagrams dropped at full buffers' : ''}. Whiskers: 95% intervals.</text>`,
   );
   out.push('</svg>');
   return `${out.join('\n')}\n`;

@@ -49,7 +49,7 @@ test('goodput is over the data-transfer time, not stretched by a straggler’s r
   t.is(tail!.slowest.completionUs, tail!.completionUs.max);
   t.true(tail!.slowest.completionUs > 900_000, 'the straggler is the tail');
   t.true(tail!.completionUs.p50 < 100_000, 'the typical connection completes in milliseconds');
-  t.regex(readingGuide(r.report), /Utilization is over the whole 1\.00\d s, of which data flowed for [\d.]+ ms \(goodput is over the latter\)/);
+  t.regex(readingGuide(r.report), /Utilization is over the whole [\d.]+ s, of which data flowed for [\d.]+ ms \(goodput is over the latter\)/);
 });
 
 test('the data-transfer time is the union of the connections’ data phases, from the warm-up on', (t) => {

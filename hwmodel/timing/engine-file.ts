@@ -1,0 +1,232 @@
+/**
+ * Crypto engines as data: `spec/hw/engines/<name>.yaml`, each figure of the
+ * cycle table with the published source it comes from (spec/hw/README.md,
+ * "Engines"). The one reader of those files (Node only; imported on its own,
+ * not through index.ts, so a run that names no engine needs no YAML parser).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join as joinPath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { ConfigError } from '../../runtime/config-error.js';
+import type { AcceleratedCrypto, CycleCost } from './crypto-table.js';
+import { CIPHER_SUITES, HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, SIGNATURE_SCHEMES } from './names.js';
+import { join, number, object, onlyKeys, string, type Json } from './validate.js';
+
+/** How a figure is known: from a datasheet or paper as printed, worked out from one, or reasoned without one. */
+export type Basis = 'published' | 'derived' | 'estimate';
+export const BASES: readonly Basis[] = ['published', 'derived', 'estimate'];
+
+/** Where one entry of the table comes from. */
+export interface Provenance {
+  readonly basis: Basis;
+  readonly source: string;
+  /** The engine file that gave the entry (the engine itself, or a base it inherits from). */
+  readonly engine: string;
+}
+
+/** Area class of a unit, with its source. */
+export interface UnitArea {
+  readonly class: 'small' | 'medium' | 'large';
+  readonly source: string;
+}
+
+/** One engine: its cycle table, the spec/hw parameters it sets, its area and where every figure comes from. */
+export interface Engine {
+  readonly name: string;
+  readonly description: string;
+  readonly base: string | undefined;
+  /** spec/hw parameter values, as `--set` takes them (`crypto_engine.lanes`, `2`); the base's first, this engine's after. */
+  readonly parameters: readonly { readonly path: string; readonly text: string }[];
+  readonly area: Readonly<Record<'symmetric' | 'publicKey', UnitArea>>;
+  readonly table: AcceleratedCrypto;
+  /** Per entry (`aead.TLS_AES_128_GCM_SHA256`, `key_exchange.x25519`). */
+  readonly provenance: Readonly<Record<string, Provenance>>;
+}
+
+/** spec/hw/engines in this checkout. */
+export const ENGINES_DIR = joinPath(dirname(fileURLToPath(import.meta.url)), '..', '..', 'spec', 'hw', 'engines');
+
+/** The engines in `dir` by name (file names without `.yaml`), sorted. */
+export function listEngines(dir: string = ENGINES_DIR): string[] {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.yaml'))
+    .map((n) => n.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+const LINEAR_SECTIONS = ['aead', 'mask', 'hash', 'hmac', 'hkdf'] as const;
+const SECTIONS = [...LINEAR_SECTIONS, 'key_exchange', 'signature'] as const;
+type Section = (typeof SECTIONS)[number];
+const NAMES: Readonly<Record<Section, readonly string[]>> = {
+  aead: CIPHER_SUITES,
+  mask: MASK_ALGORITHMS,
+  hash: HASH_ALGORITHMS,
+  hmac: HASH_ALGORITHMS,
+  hkdf: HASH_ALGORITHMS,
+  key_exchange: KEY_EXCHANGE_GROUPS,
+  signature: SIGNATURE_SCHEMES,
+};
+const AREA_CLASSES = ['small', 'medium', 'large'] as const;
+
+/** An entry as read, with its provenance. */
+interface RawEntry {
+  readonly cost: CycleCost | Readonly<Record<string, number>>;
+  readonly provenance: Provenance;
+}
+
+/**
+ * Reads engine `name` from `dir` (and its `base` chain): every figure
+ * checked, ConfigError naming `engines/<name>.yaml` and the key path.
+ */
+export function loadEngine(name: string, dir: string = ENGINES_DIR): Engine {
+  return loadChain(name, dir, []);
+}
+
+function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
+  const file = `engines/${name}.yaml`;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ConfigError('profile', `'${name}' is not an engine name (lower case, digits and '-')`);
+  if (seen.includes(name)) throw new ConfigError(`${file}: base`, `the base chain loops (${[...seen, name].join(' → ')})`);
+  let text: string;
+  try {
+    text = readFileSync(joinPath(dir, `${name}.yaml`), 'utf8');
+  } catch {
+    let known = '';
+    try {
+      known = ` (engines: ${listEngines(dir).join(', ')})`;
+    } catch {
+      // no folder: nothing to list
+    }
+    throw new ConfigError('profile', `no engine '${name}' in ${dir}${known}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new ConfigError(file, `not YAML: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const at = (path: string): string => `${file}: ${path}`;
+  const v = withFile(file, () => object(doc, ''));
+  withFile(file, () => onlyKeys(v, '', ['engine', 'description', 'base', 'parameters', 'area', 'cycles']));
+  const engineName = withFile(file, () => string(v['engine'], 'engine'));
+  if (engineName !== name) throw new ConfigError(at('engine'), `must equal the file name '${name}', got '${engineName}'`);
+  const description = withFile(file, () => string(v['description'], 'description'));
+  const baseName = v['base'] === undefined ? undefined : withFile(file, () => string(v['base'], 'base'));
+  const base = baseName === undefined ? undefined : loadChain(baseName, dir, [...seen, name]);
+
+  const parameters = [...(base?.parameters ?? [])];
+  if (v['parameters'] !== undefined) {
+    const p = withFile(file, () => object(v['parameters'], 'parameters'));
+    for (const [path, value] of Object.entries(p)) {
+      if (!/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(path)) throw new ConfigError(at(`parameters.${path}`), 'is not module.parameter (snake_case)');
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        throw new ConfigError(at(`parameters.${path}`), 'must be a value as written in spec/hw (10ns, 2, 64Gbps, true)');
+      const i = parameters.findIndex((q) => q.path === path);
+      if (i >= 0) parameters.splice(i, 1);
+      parameters.push({ path, text: String(value) });
+    }
+  }
+
+  const area = withFile(file, () => readArea(v['area'], base?.area));
+
+  const c = withFile(file, () => object(v['cycles'] ?? {}, 'cycles'));
+  withFile(file, () => onlyKeys(c, 'cycles', SECTIONS));
+  const entries: Record<string, RawEntry> = {};
+  for (const section of SECTIONS) {
+    const s = c[section] === undefined ? {} : withFile(file, () => object(c[section], `cycles.${section}`));
+    withFile(file, () => onlyKeys(s, `cycles.${section}`, NAMES[section]));
+    for (const entryName of NAMES[section]) {
+      const key = `${section}.${entryName}`;
+      if (s[entryName] !== undefined) {
+        entries[key] = withFile(file, () => readEntry(section, s[entryName], `cycles.${key}`, name));
+        continue;
+      }
+      if (base === undefined) throw new ConfigError(at(`cycles.${key}`), 'is missing (an engine without a base gives every entry)');
+    }
+  }
+  return { name, description, base: baseName, parameters, area, ...assemble(entries, base) };
+}
+
+/** Runs `f`, a ConfigError's option prefixed with the file. */
+function withFile<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ConfigError && !e.option.startsWith('engines/')) throw new ConfigError(`${file}: ${e.option}`, e.reason);
+    throw e;
+  }
+}
+
+function readArea(value: unknown, base: Engine['area'] | undefined): Engine['area'] {
+  if (value === undefined) {
+    if (base === undefined) throw new ConfigError('area', 'is missing');
+    return base;
+  }
+  const o = object(value, 'area');
+  onlyKeys(o, 'area', ['symmetric', 'public_key']);
+  const unit = (key: 'symmetric' | 'public_key', fallback: UnitArea | undefined): UnitArea => {
+    if (o[key] === undefined) {
+      if (fallback === undefined) throw new ConfigError(`area.${key}`, 'is missing');
+      return fallback;
+    }
+    const u = object(o[key], `area.${key}`);
+    onlyKeys(u, `area.${key}`, ['class', 'source']);
+    const cls = string(u['class'], `area.${key}.class`);
+    if (!(AREA_CLASSES as readonly string[]).includes(cls))
+      throw new ConfigError(`area.${key}.class`, `must be one of ${AREA_CLASSES.join(', ')}, got '${cls}'`);
+    return { class: cls as UnitArea['class'], source: source(u['source'], `area.${key}.source`) };
+  };
+  return { symmetric: unit('symmetric', base?.symmetric), publicKey: unit('public_key', base?.publicKey) };
+}
+
+function source(value: unknown, path: string): string {
+  const s = string(value, path).trim();
+  if (s === '') throw new ConfigError(path, 'must name the source (or, for an estimate, give the reasoning)');
+  return s;
+}
+
+function readEntry(section: Section, value: unknown, path: string, engine: string): RawEntry {
+  const o: Json = object(value, path);
+  const nonNegative = { min: 0 } as const;
+  const whole = { min: 0, integer: true } as const;
+  const fields = section === 'key_exchange' ? ['generate_cycles', 'derive_cycles'] : section === 'signature' ? ['sign_cycles', 'verify_cycles'] : undefined;
+  onlyKeys(o, path, [...(fields ?? ['setup_cycles', 'bytes_per_cycle', 'latency_cycles']), 'basis', 'source']);
+  const basis = string(o['basis'], join(path, 'basis'));
+  if (!(BASES as readonly string[]).includes(basis)) throw new ConfigError(join(path, 'basis'), `must be one of ${BASES.join(', ')}, got '${basis}'`);
+  const provenance: Provenance = { basis: basis as Basis, source: source(o['source'], join(path, 'source')), engine };
+  if (fields !== undefined) {
+    const cost: Record<string, number> = {};
+    for (const f of fields) cost[camel(f)] = number(o[f], join(path, f), whole);
+    return { cost, provenance };
+  }
+  const latency = o['latency_cycles'] === undefined ? undefined : number(o['latency_cycles'], join(path, 'latency_cycles'), whole);
+  const cost: CycleCost = {
+    setupCycles: number(o['setup_cycles'], join(path, 'setup_cycles'), whole),
+    bytesPerCycle: number(o['bytes_per_cycle'], join(path, 'bytes_per_cycle'), nonNegative),
+    ...(latency === undefined || latency === 0 ? {} : { latencyCycles: latency }),
+  };
+  return { cost, provenance };
+}
+
+function camel(snake: string): string {
+  return snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The table and provenance: this engine's entries over its base's. */
+function assemble(entries: Readonly<Record<string, RawEntry>>, base: Engine | undefined): Pick<Engine, 'table' | 'provenance'> {
+  const provenance: Record<string, Provenance> = { ...base?.provenance };
+  const table: Record<string, Record<string, unknown>> = {};
+  const baseTable = base?.table as unknown as Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined;
+  for (const section of SECTIONS) {
+    const key = section === 'key_exchange' ? 'keyExchange' : section;
+    const out: Record<string, unknown> = { ...baseTable?.[key] };
+    for (const n of NAMES[section]) {
+      const e = entries[`${section}.${n}`];
+      if (e === undefined) continue;
+      out[n] = section === 'aead' ? { seal: e.cost, open: e.cost } : e.cost;
+      provenance[`${section}.${n}`] = e.provenance;
+    }
+    table[key] = out;
+  }
+  return { table: table as unknown as AcceleratedCrypto, provenance };
+}
