@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { IndentationText, Project, QuoteKind, StructureKind, type StatementStructures } from 'ts-morph';
 import { compileWithKaitai, kaitaiVersion } from './ksy/compile.js';
 import { loadKsyDir } from './ksy/load.js';
@@ -116,7 +116,14 @@ export async function generate(root: string): Promise<GenerateResult> {
 }
 
 function existingFiles(root: string): string[] {
-  return OUTPUT_DIRS.flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).map((n) => `${d}/${n}`) : []));
+  // Recursive: generated/systemc/engine/ is a folder of its own.
+  return OUTPUT_DIRS.flatMap((d) =>
+    existsSync(join(root, d))
+      ? readdirSync(join(root, d), { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => relative(root, join(e.parentPath, e.name)))
+      : [],
+  );
 }
 
 /** Generated paths whose content on disk differs from `result`, plus files on disk the spec no longer produces. */

@@ -6,6 +6,7 @@
 #define DTLS13_SYSTEMC_CONNECTION_MANAGER_H
 
 #include <cstdint>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -43,6 +44,13 @@ struct connection_manager : sc_core::sc_module {
     records_tx.register_b_transport(this, &connection_manager::b_transport_records_tx);
   }
 
+  // Sets a parameter by its spec name in plain units (time in ps); false for an unknown name.
+  bool set_param(const std::string& param, double value) {
+    if (param == "max_connections") return (max_connections = static_cast<unsigned>(value)), true;
+    if (param == "table_lookup_cost") return (table_lookup_cost = sc_core::sc_time(value, sc_core::SC_PS)), true;
+    (void)value;
+    return false;
+  }
   // b_transport on network_rx: a stub; the timed behaviour is hwmodel/model's.
   void b_transport_network_rx(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
     (void)delay;

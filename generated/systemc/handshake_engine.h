@@ -6,6 +6,7 @@
 #define DTLS13_SYSTEMC_HANDSHAKE_ENGINE_H
 
 #include <cstdint>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -35,6 +36,13 @@ struct handshake_engine : sc_core::sc_module {
     records.register_b_transport(this, &handshake_engine::b_transport_records);
   }
 
+  // Sets a parameter by its spec name in plain units (time in ps); false for an unknown name.
+  bool set_param(const std::string& param, double value) {
+    if (param == "concurrent_handshakes") return (concurrent_handshakes = static_cast<unsigned>(value)), true;
+    if (param == "message_cost") return (message_cost = sc_core::sc_time(value, sc_core::SC_PS)), true;
+    (void)value;
+    return false;
+  }
   // b_transport on records: a stub; the timed behaviour is hwmodel/model's.
   void b_transport_records(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
     (void)delay;

@@ -6,6 +6,7 @@
 #define DTLS13_SYSTEMC_KEY_MANAGER_H
 
 #include <cstdint>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -33,6 +34,13 @@ struct key_manager : sc_core::sc_module {
     }
   }
 
+  // Sets a parameter by its spec name in plain units (time in ps); false for an unknown name.
+  bool set_param(const std::string& param, double value) {
+    if (param == "key_slots") return (key_slots = static_cast<unsigned>(value)), true;
+    if (param == "derivation_cost") return (derivation_cost = sc_core::sc_time(value, sc_core::SC_PS)), true;
+    (void)value;
+    return false;
+  }
   // b_transport on requests: a stub; the timed behaviour is hwmodel/model's.
   void b_transport_requests(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
     (void)id;

@@ -6,10 +6,14 @@
 #define DTLS13_SYSTEMC_MEMORY_H
 
 #include <cstdint>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/peq_with_get.h>
+#include <memory>
+#include "engine/tables.h"
 
 struct memory : sc_core::sc_module {
   // target socket, blocking: Read and write accesses; one binding each for the connection manager,
@@ -36,10 +40,57 @@ struct memory : sc_core::sc_module {
     }
   }
 
-  // b_transport on port: a stub; the timed behaviour is hwmodel/model's.
+  // Sets a parameter by its spec name in plain units (time in ps); false for an unknown name.
+  bool set_param(const std::string& param, double value) {
+    if (param == "latency") return (latency = sc_core::sc_time(value, sc_core::SC_PS)), true;
+    if (param == "hit_latency") return (hit_latency = sc_core::sc_time(value, sc_core::SC_PS)), true;
+    if (param == "line_size") return (line_size = static_cast<std::uint64_t>(value)), true;
+    if (param == "cache_size") return (cache_size = static_cast<std::uint64_t>(value)), true;
+    if (param == "bandwidth") return (bandwidth = value), true;
+    (void)value;
+    return false;
+  }
+
+  static constexpr unsigned ways = 4;
+  std::vector<std::vector<std::uint64_t>> cache_sets;
+  dtls13_engine::lane_pool port_lanes;
+
+  void start_of_simulation() override {
+    std::uint64_t sets = cache_size / line_size / ways;
+    cache_sets.assign(sets < 1 ? 1 : sets, {});
+    port_lanes = dtls13_engine::lane_pool(static_cast<unsigned>(port.size()));
+  }
+
+  // Whether the line was cached; it becomes the most recently used either way.
+  bool lookup(std::uint64_t line) {
+    std::vector<std::uint64_t>& set = cache_sets[line % cache_sets.size()];
+    for (std::size_t i = 0; i < set.size(); i++) {
+      if (set[i] != line) continue;
+      set.erase(set.begin() + static_cast<std::ptrdiff_t>(i));
+      set.push_back(line);
+      return true;
+    }
+    if (set.size() >= ways) set.erase(set.begin());
+    set.push_back(line);
+    return false;
+  }
+
+  // One burst access of the cache model (ps).
+  std::uint64_t access(std::uint64_t address, std::uint64_t bytes) {
+    double ns = static_cast<double>(bytes) * ((8 * 1e9) / bandwidth);
+    bool missed = false;
+    std::uint64_t first = address / line_size, last = (address + bytes - 1) / line_size;
+    for (std::uint64_t line = first; line <= last; line++) if (!lookup(line)) missed = true;
+    ns += missed ? static_cast<double>(latency.value()) / 1000 : static_cast<double>(hit_latency.value()) / 1000;
+    return static_cast<std::uint64_t>(std::floor(ns * 1000 + 0.5));
+  }
+
   void b_transport_port(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
     (void)id;
-    (void)delay;
+    std::uint64_t bytes = gp.get_data_length() < 1 ? 1 : gp.get_data_length();
+    std::uint64_t t = access(gp.get_address(), bytes) + delay.value();
+    std::uint64_t now = sc_core::sc_time_stamp().value();
+    delay = sc_core::sc_time(static_cast<double>(t == 0 ? 0 : port_lanes.reserve(now, t) - now), sc_core::SC_PS);
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 };

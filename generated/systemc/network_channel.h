@@ -7,6 +7,7 @@
 #define DTLS13_SYSTEMC_NETWORK_CHANNEL_H
 
 #include <cstdint>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -47,6 +48,16 @@ struct network_channel : sc_core::sc_module {
     peer_tx.register_b_transport(this, &network_channel::b_transport_peer_tx);
   }
 
+  // Sets a parameter by its spec name in plain units (time in ps); false for an unknown name.
+  bool set_param(const std::string& param, double value) {
+    if (param == "latency") return (latency = sc_core::sc_time(value, sc_core::SC_PS)), true;
+    if (param == "bandwidth") return (bandwidth = value), true;
+    if (param == "loss") return (loss = value), true;
+    if (param == "jitter") return (jitter = sc_core::sc_time(value, sc_core::SC_PS)), true;
+    if (param == "mtu") return (mtu = static_cast<std::uint64_t>(value)), true;
+    (void)value;
+    return false;
+  }
   // b_transport on device_tx: a stub; the timed behaviour is hwmodel/model's.
   void b_transport_device_tx(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
     (void)delay;

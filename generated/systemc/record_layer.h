@@ -7,6 +7,7 @@
 #define DTLS13_SYSTEMC_RECORD_LAYER_H
 
 #include <cstdint>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -33,8 +34,16 @@ struct record_layer : sc_core::sc_module {
   // initiator socket, blocking: Traffic key lookups per epoch.
   tlm_utils::simple_initiator_socket<record_layer> keys;
 
-  // Records in flight between parse and crypto completion. Default 4.
-  unsigned pipeline_depth = 4u;
+  // Records in flight in the record pipeline at once (offload platform): a received datagram's
+  // records from parse through key read and AEAD open, or an outgoing flight's or write's records
+  // from framing through AEAD seal to the hand-off to the connection manager, each hold one slot;
+  // work waits for a slot in arrival order (received datagrams meanwhile in the RX ring), so the
+  // depth bounds the record layer's throughput at a given per-record latency. Default 8.
+  unsigned pipeline_depth = 8u;
+  // Received datagrams the device holds before the record pipeline takes them (the RX ring,
+  // offload platform); a datagram arriving at a full ring is dropped and counted (the peer's
+  // retransmission recovers it). Default 4096.
+  unsigned rx_ring_depth = 4096u;
   // Time to parse or build one record header. Default 10ns.
   sc_core::sc_time header_cost = sc_core::sc_time(10000.0, sc_core::SC_PS);
 
@@ -53,6 +62,14 @@ struct record_layer : sc_core::sc_module {
     crypto.register_nb_transport_bw(this, &record_layer::nb_transport_bw_crypto);
   }
 
+  // Sets a parameter by its spec name in plain units (time in ps); false for an unknown name.
+  bool set_param(const std::string& param, double value) {
+    if (param == "pipeline_depth") return (pipeline_depth = static_cast<unsigned>(value)), true;
+    if (param == "rx_ring_depth") return (rx_ring_depth = static_cast<unsigned>(value)), true;
+    if (param == "header_cost") return (header_cost = sc_core::sc_time(value, sc_core::SC_PS)), true;
+    (void)value;
+    return false;
+  }
   // b_transport on datagrams: a stub; the timed behaviour is hwmodel/model's.
   void b_transport_datagrams(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
     (void)delay;

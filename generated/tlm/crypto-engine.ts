@@ -14,7 +14,7 @@ export interface CryptoEngineParams {
   readonly clockPeriod: SimTime;
   /** Whether commands run on the engine (true: cycles at the clock, DMA, two units) or in software on the host's cores (false: the profile's software table, no DMA). (flag) Default true. */
   readonly hwAccel: boolean;
-  /** Commands each unit queues per lane: when lanes × queue_depth commands already wait for a unit, a new command is not accepted until one of them starts, and its caller waits (back-pressure; the wait is reported as the unit's admission wait). (count) Default 16. */
+  /** Command queue slots per lane of each unit (accelerated engine): a unit queues at most lanes × queue_depth commands that have not started. The engine takes commands in arrival order through one intake, for both units: a command whose unit's queue is full waits at the intake, and so does every command behind it, for either unit (head-of-line blocking); its caller waits (back-pressure, counted as the intake's stalls and reported as the unit's admission wait). (count) Default 16. */
   readonly queueDepth: number;
   /** Fixed cost of accepting and decoding one command. In ps. Default 40ns = 40_000 ps. */
   readonly commandOverhead: SimTime;

@@ -6,18 +6,21 @@ import { type Delay, type GenericPayload, InitiatorSocket, Module, type PhaseRef
 
 /** The parameters of record_layer (spec/hw/record_layer.yaml), in plain units: times in ps (SimTime), bandwidths in bit/s, sizes in bytes. */
 export interface RecordLayerParams {
-  /** Records in flight between parse and crypto completion. (count) Default 4. */
+  /** Records in flight in the record pipeline at once (offload platform): a received datagram's records from parse through key read and AEAD open, or an outgoing flight's or write's records from framing through AEAD seal to the hand-off to the connection manager, each hold one slot; work waits for a slot in arrival order (received datagrams meanwhile in the RX ring), so the depth bounds the record layer's throughput at a given per-record latency. (count) Default 8. */
   readonly pipelineDepth: number;
+  /** Received datagrams the device holds before the record pipeline takes them (the RX ring, offload platform); a datagram arriving at a full ring is dropped and counted (the peer's retransmission recovers it). (count) Default 4096. */
+  readonly rxRingDepth: number;
   /** Time to parse or build one record header. In ps. Default 10ns = 10_000 ps. */
   readonly headerCost: SimTime;
 }
 
 /** The defaults of record_layer as written in spec/hw/record_layer.yaml, parsed to plain units. */
-export const recordLayerDefaults: RecordLayerParams = Object.freeze({ pipelineDepth: 4, headerCost: 10_000 });
+export const recordLayerDefaults: RecordLayerParams = Object.freeze({ pipelineDepth: 8, rxRingDepth: 4096, headerCost: 10_000 });
 
 /** Returns `p` when every parameter is in range; else throws ConfigError naming `<where>.<parameter>`. */
 export function checkRecordLayerParams(p: RecordLayerParams, where: string): RecordLayerParams {
-  if (!Number.isSafeInteger(p.pipelineDepth) || p.pipelineDepth < 1 || p.pipelineDepth > 64) throw new ConfigError(`${where}.pipelineDepth`, `must be an integer in 1..64, got ${String(p.pipelineDepth)}`);
+  if (!Number.isSafeInteger(p.pipelineDepth) || p.pipelineDepth < 1 || p.pipelineDepth > 256) throw new ConfigError(`${where}.pipelineDepth`, `must be an integer in 1..256, got ${String(p.pipelineDepth)}`);
+  if (!Number.isSafeInteger(p.rxRingDepth) || p.rxRingDepth < 1) throw new ConfigError(`${where}.rxRingDepth`, `must be an integer >= 1, got ${String(p.rxRingDepth)}`);
   if (!Number.isSafeInteger(p.headerCost) || p.headerCost < 0) throw new ConfigError(`${where}.headerCost`, `must be an integer number of ps >= 0, got ${String(p.headerCost)}`);
   return p;
 }

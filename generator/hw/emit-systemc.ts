@@ -1,15 +1,23 @@
+import { engineBenchMain, engineTablesHeader, setParamMethod } from './emit-systemc-engine.js';
 import { endpointText, type HwArchitectureIR, type HwEndpointIR, type HwModuleIR, type HwParamIR, type HwSocketIR } from './model.js';
+import { CRYPTO_ENGINE_BEHAVIOUR } from './systemc-crypto-engine.js';
+import { MEMORY_BEHAVIOUR } from './systemc-memory.js';
 
 /**
  * SystemC C++ from spec/hw (generated/systemc/): per module a header with an
  * sc_module holding its TLM-2.0 sockets (tlm_utils::simple_target_socket /
  * simple_initiator_socket, the tagged forms in an sc_vector for a
  * multi-socket), its parameters as typed members initialised from the spec's
- * defaults, and stub callbacks (b_transport adds nothing and answers
- * TLM_OK_RESPONSE; nb_transport_fw completes at BEGIN_REQ); a top level that
- * instantiates and binds them as spec/hw/architecture.yaml says; and a main
- * that binds the external sockets to stubs and elaborates, so that a compile
- * and run against libsystemc proves the wiring (tests/hwmodel/systemc).
+ * defaults (and `set_param` by spec name); the crypto engine and the memory
+ * with their behaviour (systemc-crypto-engine.ts, systemc-memory.ts: the
+ * TypeScript model's timing, co-simulated on an engine trace by
+ * tests/hwmodel/engine), the other modules with stub callbacks (b_transport
+ * adds nothing and answers TLM_OK_RESPONSE; nb_transport_fw completes at
+ * BEGIN_REQ); a top level that instantiates and binds them as
+ * spec/hw/architecture.yaml says; a main that binds the external sockets to
+ * stubs and elaborates, so that a compile and run against libsystemc proves
+ * the wiring (tests/hwmodel/systemc); and engine/: the engines' cycle tables
+ * and the engine trace testbench (emit-systemc-engine.ts).
  */
 
 export const SYSTEMC_OUTPUT_DIR = 'generated/systemc';
@@ -62,6 +70,12 @@ function socketType(m: HwModuleIR, s: HwSocketIR): string {
   return `tlm_utils::simple_${s.role}_socket${tagged}<${m.id}>`;
 }
 
+/** Modules whose behaviour is generated (their transport callbacks are part of it). */
+const BEHAVIOUR: Readonly<Record<string, { readonly text: string; readonly thread?: string }>> = {
+  crypto_engine: { text: CRYPTO_ENGINE_BEHAVIOUR, thread: 'engine_thread' },
+  memory: { text: MEMORY_BEHAVIOUR },
+};
+
 function callbacks(m: HwModuleIR, s: HwSocketIR): string {
   const tag = s.multi === undefined ? '' : 'int id, ';
   const unused = s.multi === undefined ? '' : '    (void)id;\n';
@@ -94,8 +108,10 @@ export function systemcModuleHeader(m: HwModuleIR): string {
   const guard = `DTLS13_SYSTEMC_${m.id.toUpperCase()}_H`;
   let out = header(m.path);
   out += comment(m.description, '');
-  out += `#ifndef ${guard}\n#define ${guard}\n\n#include <cstdint>\n#include <systemc>\n#include <tlm>\n#include <tlm_utils/simple_initiator_socket.h>\n#include <tlm_utils/simple_target_socket.h>\n\n`;
-  out += `struct ${m.id} : sc_core::sc_module {\n`;
+  const behaviour = BEHAVIOUR[m.id];
+  out += `#ifndef ${guard}\n#define ${guard}\n\n#include <cstdint>\n#include <string>\n#include <systemc>\n#include <tlm>\n#include <tlm_utils/simple_initiator_socket.h>\n#include <tlm_utils/simple_target_socket.h>\n`;
+  if (behaviour !== undefined) out += `#include <tlm_utils/peq_with_get.h>\n#include <memory>\n#include "engine/tables.h"\n`;
+  out += `\nstruct ${m.id} : sc_core::sc_module {\n`;
   for (const s of m.sockets) {
     out += comment(`${s.role} socket, ${s.protocol.replace('_', '-')}: ${s.description}`, '  ');
     out += s.multi === undefined ? `  ${socketType(m, s)} ${s.id};\n` : `  sc_core::sc_vector<${socketType(m, s)}> ${s.id};\n`;
@@ -106,9 +122,11 @@ export function systemcModuleHeader(m: HwModuleIR): string {
     out += comment(`${p.description} Default ${p.written}${c.unit}.`, '  ');
     out += `  ${c.type} ${p.id} = ${c.init};\n`;
   }
+  if (behaviour?.thread !== undefined) out += `\n  SC_HAS_PROCESS(${m.id});`;
   out += `\n  explicit ${m.id}(sc_core::sc_module_name name)\n      : sc_core::sc_module(name)`;
   for (const s of m.sockets) out += s.multi === undefined ? `,\n        ${s.id}("${s.id}")` : `,\n        ${s.id}("${s.id}", ${s.multi})`;
   out += ' {\n';
+  if (behaviour?.thread !== undefined) out += `    SC_THREAD(${behaviour.thread});\n`;
   for (const s of m.sockets) {
     if (s.multi === undefined) {
       out += registrations(m, s, s.id, '');
@@ -118,7 +136,13 @@ export function systemcModuleHeader(m: HwModuleIR): string {
     }
   }
   out += '  }\n\n';
-  for (const s of m.sockets) out += callbacks(m, s);
+  out += setParamMethod(m);
+  if (behaviour !== undefined) {
+    out += `\n${behaviour.text}`;
+    for (const s of m.sockets) if (s.role === 'initiator') out += callbacks(m, s);
+  } else {
+    for (const s of m.sockets) out += callbacks(m, s);
+  }
   out += `};\n\n#endif  // ${guard}\n`;
   return out;
 }
@@ -176,5 +200,7 @@ export function systemcFiles(arch: HwArchitectureIR): Map<string, string> {
   for (const m of arch.modules) files.set(`${SYSTEMC_OUTPUT_DIR}/${systemcHeaderName(m)}`, systemcModuleHeader(m));
   files.set(`${SYSTEMC_OUTPUT_DIR}/${arch.name}.h`, systemcTop(arch));
   files.set(`${SYSTEMC_OUTPUT_DIR}/main.cpp`, systemcMain(arch));
+  files.set(`${SYSTEMC_OUTPUT_DIR}/engine/tables.h`, engineTablesHeader());
+  files.set(`${SYSTEMC_OUTPUT_DIR}/engine/main.cpp`, engineBenchMain());
   return files;
 }

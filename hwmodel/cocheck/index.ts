@@ -3,8 +3,30 @@
  * by the hwmodel kernel and by Accellera SystemC, traces compared line for
  * line. See hwmodel/cocheck/README.md.
  */
-export { parseScenario, ScenarioError, type Scenario, type ScenarioOp, type ScenarioPart, type ScenarioProcess } from './scenario.js';
-export { runScenarioTs } from './run-ts.js';
+export {
+  parseScenario,
+  ScenarioError,
+  type NbTargetMode,
+  type Scenario,
+  type ScenarioChannel,
+  type ScenarioOp,
+  type ScenarioPart,
+  type ScenarioProcess,
+} from './scenario.js';
+export { runScenarioTs, type RunOrder } from './run-ts.js';
 export { buildRunner, buildSystemC, runScenarioSystemC, systemcCacheDir, SystemCMissingError, RUNNER_SOURCE } from './systemc.js';
 export { firstDifference, normaliseTrace } from './trace.js';
 export { cocheck, scenarioFiles, type CocheckResult } from './compare.js';
+export {
+  ENGINE_TRACE_HEADER,
+  EngineTraceError,
+  EngineTraceRecorder,
+  engineNameOf,
+  parseEngineTrace,
+  type EngineTrace,
+  type TraceAccess,
+  type TraceCommand,
+  type TraceRecord,
+} from './engine-trace.js';
+export { engineProfile, replayEngineTs } from './engine-replay.js';
+export { buildEngineBench, compareFinishes, GENERATED_SYSTEMC, recordedFinishes, runEngineBench, type EngineAgreement } from './engine-cosim.js';

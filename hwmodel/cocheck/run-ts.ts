@@ -1,92 +1,33 @@
-import { allOf, anyOf, ProcessError, timeoutOr, type Signal, type SimEvent, Simulator, type Wait } from '../kernel/index.js';
-import { GenericPayload, InitiatorSocket, Module, PayloadEventQueue, QuantumKeeper, TargetSocket, type Phase, type SyncEnum } from '../tlm/index.js';
-import type { Scenario, ScenarioOp, ScenarioPart } from './scenario.js';
+import { allOf, anyOf, Clock, Fifo, type Process, ProcessError, timeoutOr, type Signal, type SimEvent, Simulator, type Wait } from '../kernel/index.js';
+import { GenericPayload, PayloadEventQueue, QuantumKeeper, type TargetSocket, type Phase } from '../tlm/index.js';
+import type { Scenario, ScenarioOp } from './scenario.js';
 import { ScenarioError } from './scenario.js';
+import { buildTarget, Initiator } from './ts-parts.js';
+
+/** How the hwmodel kernel orders runnable processes for a run (`SimulatorOptions.order`). */
+export interface RunOrder {
+  readonly order: 'fifo' | 'random';
+  readonly seed?: number;
+}
 
 /** The TLM parts of a running scenario, by name. */
 interface Parts {
   readonly initiators: Map<string, Initiator>;
 }
 
-class Initiator extends Module {
-  readonly socket: InitiatorSocket;
-  readonly qk: QuantumKeeper;
-  readonly payloads = new Map<number, GenericPayload>();
-  readonly done = new Map<number, SimEvent>();
+const PHASES: readonly Phase[] = ['BEGIN_REQ', 'END_REQ', 'BEGIN_RESP', 'END_RESP'];
 
-  constructor(sim: Simulator, name: string, log: (who: string, text: string) => void) {
-    super(sim, name);
-    this.socket = new InitiatorSocket(this, 'socket');
-    this.qk = new QuantumKeeper(sim);
-    this.socket.registerNbTransportBw((gp, phase, delay) => {
-      log(name, `bw ${phase.value} addr=${gp.address} delay=${delay.value}`);
-      if (phase.value === 'BEGIN_RESP') {
-        this.done.get(gp.address)!.notify(delay.value);
-        return 'TLM_COMPLETED';
-      }
-      return 'TLM_ACCEPTED';
-    });
-  }
-
-  payload(address: number): GenericPayload {
-    let gp = this.payloads.get(address);
-    if (gp === undefined) {
-      gp = new GenericPayload();
-      this.payloads.set(address, gp);
-      this.done.set(address, this.sim.event(`${this.name}.done${address}`));
-    }
-    gp.command = 'write';
-    gp.address = address;
-    gp.dataLength = 0;
-    gp.responseStatus = 'incomplete';
-    return gp;
-  }
-}
-
-function buildTarget(sim: Simulator, part: ScenarioPart, log: (who: string, text: string) => void): TargetSocket {
-  const mod = new Module(sim, part.name);
-  const socket = new TargetSocket(mod, 'socket');
-  if (part.kind === 'btarget') {
-    const latency = part.latency;
-    socket.registerBTransport(function* (gp, delay): Generator<Wait, void, void> {
-      log(part.name, `b_transport addr=${gp.address} delay=${delay.value}`);
-      delay.value += latency;
-      gp.responseStatus = 'ok';
-    });
-    return socket;
-  }
-  if (part.kind !== 'nbtarget') throw new Error(`not a target: ${part.name}`);
-  const { endReq, resp } = part;
-  const peq = new PayloadEventQueue(sim, `${part.name}.peq`, (gp, phase) => {
-    if (phase === 'BEGIN_REQ') {
-      const p = { value: 'END_REQ' as Phase };
-      const r = socket.nbTransportBw(gp, p, { value: 0 });
-      log(part.name, `bw END_REQ addr=${gp.address} -> ${r}`);
-      peq.notify(gp, 'BEGIN_RESP', resp);
-    } else if (phase === 'BEGIN_RESP') {
-      gp.responseStatus = 'ok';
-      const p = { value: 'BEGIN_RESP' as Phase };
-      const r = socket.nbTransportBw(gp, p, { value: 0 });
-      log(part.name, `bw BEGIN_RESP addr=${gp.address} -> ${r} ${p.value}`);
-    }
-  });
-  socket.registerNbTransportFw((gp, phase, delay): SyncEnum => {
-    log(part.name, `fw ${phase.value} addr=${gp.address} delay=${delay.value}`);
-    if (phase.value === 'BEGIN_REQ') {
-      peq.notify(gp, 'BEGIN_REQ', delay.value + endReq);
-      return 'TLM_ACCEPTED';
-    }
-    return phase.value === 'END_RESP' ? 'TLM_COMPLETED' : 'TLM_ACCEPTED';
-  });
-  return socket;
+/** The SystemC message id an error carries (`code`), if any. */
+function errorCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
 
 /**
  * Runs a scenario on the hwmodel kernel and returns its trace, one line per
  * observation ("<time ps> <delta> <who> <text>"), as sc-runner.cpp prints it.
  */
-export function runScenarioTs(scenario: Scenario): string[] {
-  const sim = new Simulator();
+export function runScenarioTs(scenario: Scenario, order: RunOrder = { order: 'fifo' }): string[] {
+  const sim = new Simulator({ order: order.order, ...(order.seed !== undefined ? { orderSeed: order.seed } : {}) });
   const out: string[] = [];
   const log = (who: string, text: string): void => {
     out.push(`${sim.now} ${sim.deltaCount} ${who} ${text}`);
@@ -99,9 +40,20 @@ export function runScenarioTs(scenario: Scenario): string[] {
   const targets = new Map<string, TargetSocket>();
   const parts: Parts = { initiators: new Map() };
   QuantumKeeper.setGlobalQuantum(0);
+  const fifos = new Map<string, Fifo<number>>();
+  const clocks = new Map<string, Clock>();
+  const peqs = new Map<string, PayloadEventQueue>();
+  const peqPayloads = new Map<string, GenericPayload>();
+  const processes = new Map<string, Process>();
+  for (const c of scenario.channels) {
+    if (c.kind === 'fifo') fifos.set(c.name, new Fifo<number>(sim, c.name, c.size));
+    else if (c.kind === 'clock')
+      clocks.set(c.name, new Clock(sim, c.name, c.period, { dutyCycle: c.dutyPercent / 100, start: c.start, posedgeFirst: c.posedgeFirst }));
+    else peqs.set(c.name, new PayloadEventQueue(sim, c.name, (gp, phase) => log(c.name, `peq addr=${gp.address} ${phase}`)));
+  }
   for (const part of scenario.parts) {
     if (part.kind === 'initiator') {
-      const i = new Initiator(sim, part.name, log);
+      const i = new Initiator(sim, part.name, part.respDelay, log);
       const t = targets.get(part.target);
       if (t === undefined) throw new ScenarioError(scenario.name, 0, `initiator ${part.name}: unknown target ${part.target}`);
       i.socket.bind(t);
@@ -113,7 +65,20 @@ export function runScenarioTs(scenario: Scenario): string[] {
   const ev = (op: ScenarioOp, i: number): SimEvent => events.get(op.words[i] ?? '') ?? fail(op, `unknown event ${String(op.words[i])}`);
   const waitable = (op: ScenarioOp, i: number): SimEvent => {
     const w = op.words[i] ?? '';
-    return w.endsWith('.changed') ? sig(op, i, w.slice(0, -'.changed'.length)).changed : ev(op, i);
+    const dot = w.lastIndexOf('.');
+    if (dot < 0) return ev(op, i);
+    const [owner, what] = [w.slice(0, dot), w.slice(dot + 1)];
+    const clock = clocks.get(owner);
+    if (clock !== undefined && (what === 'changed' || what === 'posedge' || what === 'negedge')) return clock[what];
+    const fifo = fifos.get(owner);
+    if (fifo !== undefined && (what === 'written' || what === 'read')) return what === 'written' ? fifo.dataWritten : fifo.dataRead;
+    if (what === 'changed') return sig(op, i, owner).changed;
+    return fail(op, `unknown event ${w}`);
+  };
+  const fifo = (op: ScenarioOp): Fifo<number> => fifos.get(op.words[1] ?? '') ?? fail(op, `unknown fifo ${String(op.words[1])}`);
+  const proc = (op: ScenarioOp, who: string): Process => {
+    const n = op.words[1] === 'self' ? who : (op.words[1] ?? '');
+    return processes.get(n) ?? fail(op, `unknown process ${n}`);
   };
   const sig = (op: ScenarioOp, i: number, name = op.words[i] ?? ''): Signal<number> => signals.get(name) ?? fail(op, `unknown signal ${name}`);
   const num = (op: ScenarioOp, i: number): number => {
@@ -145,6 +110,45 @@ export function runScenarioTs(scenario: Scenario): string[] {
       case 'stop':
         sim.stop();
         return true;
+      case 'fifo_nb_write':
+        log(who, `nb_write ${w[1]} ${w[2]} ok=${fifo(op).nbWrite(num(op, 2)) ? 1 : 0}`);
+        return true;
+      case 'fifo_nb_read': {
+        const r = fifo(op).nbRead();
+        log(who, `nb_read ${w[1]} ok=${r === undefined ? 0 : 1}${r === undefined ? '' : ` value=${r.value}`}`);
+        return true;
+      }
+      case 'fifo_state':
+        log(who, `${w[1]} available=${fifo(op).numAvailable} free=${fifo(op).numFree}`);
+        return true;
+      case 'clock_read': {
+        const c = clocks.get(w[1] ?? '') ?? fail(op, `unknown clock ${String(w[1])}`);
+        log(who, `${w[1]}=${c.value ? 1 : 0}`);
+        return true;
+      }
+      case 'suspend':
+        sim.suspend(proc(op, who));
+        return true;
+      case 'resume':
+        sim.resume(proc(op, who));
+        return true;
+      case 'kill':
+        sim.kill(proc(op, who));
+        return true;
+      case 'reset':
+        sim.reset(proc(op, who));
+        return true;
+      case 'peq_notify': {
+        const q = peqs.get(w[1] ?? '') ?? fail(op, `unknown peq ${String(w[1])}`);
+        const key = `${w[1]}/${w[2]}`;
+        let gp = peqPayloads.get(key);
+        if (gp === undefined) peqPayloads.set(key, (gp = new GenericPayload()));
+        gp.address = num(op, 2);
+        const phase = PHASES.find((p) => p === w[3]) ?? fail(op, `unknown phase ${String(w[3])}`);
+        if (w.length > 4) q.notify(gp, phase, num(op, 4));
+        else q.notify(gp, phase);
+        return true;
+      }
       case 'qk_inc':
         ini(op).qk.inc(num(op, 2));
         return true;
@@ -205,12 +209,28 @@ export function runScenarioTs(scenario: Scenario): string[] {
           const a = num(op, 2);
           const gp = i.payload(a);
           const p = { value: 'BEGIN_REQ' as Phase };
-          const r = i.socket.nbTransportFw(gp, p, { value: 0 });
-          log(who, `nb BEGIN_REQ addr=${a} -> ${r} ${p.value}`);
-          if (r !== 'TLM_COMPLETED') yield i.done.get(a)!;
-          log(who, `nb done addr=${a}`);
+          const d = { value: 0 };
+          const r = i.socket.nbTransportFw(gp, p, d);
+          log(who, `nb BEGIN_REQ addr=${a} -> ${r} ${p.value} delay=${d.value}`);
+          if (r === 'TLM_COMPLETED') {
+            if (d.value > 0) yield d.value;
+          } else if (r === 'TLM_UPDATED' && p.value === 'BEGIN_RESP') {
+            if (d.value > 0) yield d.value;
+            const r2 = i.socket.nbTransportFw(gp, { value: 'END_RESP' }, { value: 0 });
+            log(who, `nb END_RESP addr=${a} -> ${r2}`);
+          } else {
+            yield i.done.get(a)!;
+          }
+          log(who, `nb done addr=${a} ok=${gp.isResponseOk() ? 1 : 0}`);
           break;
         }
+        case 'fifo_write':
+          yield* fifo(op).write(num(op, 2));
+          log(who, `wrote ${w[1]} ${w[2]}`);
+          break;
+        case 'fifo_read':
+          log(who, `read ${w[1]} ${yield* fifo(op).read()}`);
+          break;
         default:
           fail(op, `op not allowed in a thread: ${w.join(' ')}`);
       }
@@ -238,10 +258,13 @@ export function runScenarioTs(scenario: Scenario): string[] {
     const decl: ScenarioOp = { words: [p.kind, ...p.sensitive], line: 0, body: [] };
     const options = { sensitive: p.sensitive.map((_, i) => waitable(decl, i + 1)), dontInitialize: p.dontInitialize };
     if (p.kind === 'thread') {
-      sim.thread(p.name, () => thread(p.body, p.name), options);
+      processes.set(
+        p.name,
+        sim.thread(p.name, () => thread(p.body, p.name), options),
+      );
     } else {
       let count = 0;
-      sim.method(
+      const m = sim.method(
         p.name,
         () => {
           if (p.limit >= 0 && count++ >= p.limit) return;
@@ -249,6 +272,7 @@ export function runScenarioTs(scenario: Scenario): string[] {
         },
         options,
       );
+      processes.set(p.name, m);
     }
   }
 
@@ -262,9 +286,8 @@ export function runScenarioTs(scenario: Scenario): string[] {
       }
     }
   } catch (error) {
-    if (!(error instanceof ProcessError)) throw error;
-    const cause: unknown = error.cause;
-    const code = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : 'error';
+    const code = errorCode(error) ?? (error instanceof ProcessError ? (errorCode(error.cause) ?? 'error') : undefined);
+    if (code === undefined) throw error;
     log('main', `error ${code}`);
   }
   return out;

@@ -34,6 +34,9 @@ struct ProcSpec {
 
 static std::map<std::string, std::unique_ptr<sc_event>> events;
 static std::map<std::string, std::unique_ptr<sc_signal<long>>> signals;
+static std::map<std::string, std::unique_ptr<sc_fifo<long>>> fifos;
+static std::map<std::string, std::unique_ptr<sc_clock>> clocks;
+static std::map<std::string, sc_process_handle> handles;
 static std::vector<ProcSpec> procs;
 static std::vector<Op> mainOps;
 
@@ -59,13 +62,37 @@ static sc_event& ev(const std::string& n) {
   return *it->second;
 }
 
-// An event to wait for: a declared one, or "SIGNAL.changed".
+static sc_fifo<long>& fifo(const std::string& n) {
+  auto it = fifos.find(n);
+  if (it == fifos.end()) fail("unknown fifo " + n);
+  return *it->second;
+}
+
+// An event to wait for: a declared one, "SIGNAL.changed", "CLOCK.changed|posedge|negedge", "FIFO.written|read".
 static const sc_event& waitable(const std::string& n) {
-  const std::string suffix = ".changed";
-  if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) {
-    return sig(n.substr(0, n.size() - suffix.size())).value_changed_event();
+  auto dot = n.rfind('.');
+  if (dot == std::string::npos) return ev(n);
+  std::string owner = n.substr(0, dot), what = n.substr(dot + 1);
+  auto c = clocks.find(owner);
+  if (c != clocks.end()) {
+    if (what == "posedge") return c->second->posedge_event();
+    if (what == "negedge") return c->second->negedge_event();
+    if (what == "changed") return c->second->value_changed_event();
   }
+  auto f = fifos.find(owner);
+  if (f != fifos.end()) {
+    if (what == "written") return f->second->data_written_event();
+    if (what == "read") return f->second->data_read_event();
+  }
+  if (what == "changed") return sig(owner).value_changed_event();
+  fail("unknown event " + n);
   return ev(n);
+}
+
+static sc_process_handle& handle(const std::string& n, const std::string& who) {
+  auto it = handles.find(n == "self" ? who : n);
+  if (it == handles.end()) fail("unknown process " + n);
+  return it->second;
 }
 
 static long num(const std::string& s) { return std::stol(s); }
@@ -109,11 +136,15 @@ struct BTarget : sc_module {
 // A 4-phase target registering only nb_transport_fw (b_transport calls are
 // converted by simple_target_socket): accepts BEGIN_REQ, sends END_REQ after
 // endReq ps and BEGIN_RESP after resp ps more; END_RESP completes.
+// Modes (the TypeScript side's NbTargetMode): accept, updated (TLM_UPDATED
+// END_REQ), respond (TLM_UPDATED BEGIN_RESP), complete (TLM_COMPLETED).
 struct NbTarget : sc_module {
   tlm_utils::simple_target_socket<NbTarget> socket;
   tlm_utils::peq_with_cb_and_phase<NbTarget> peq;
   long endReq, resp;
-  NbTarget(sc_module_name n, long e, long r) : sc_module(n), socket("socket"), peq(this, &NbTarget::onPeq), endReq(e), resp(r) {
+  std::string mode;
+  NbTarget(sc_module_name n, long e, long r, const std::string& m)
+      : sc_module(n), socket("socket"), peq(this, &NbTarget::onPeq), endReq(e), resp(r), mode(m) {
     socket.register_nb_transport_fw(this, &NbTarget::nb_transport_fw);
   }
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase, sc_time& delay) {
@@ -121,6 +152,24 @@ struct NbTarget : sc_module {
     s << "fw " << phaseName(phase) << " addr=" << gp.get_address() << " delay=" << delay.value();
     emit(basename(), s.str());
     if (phase == tlm::BEGIN_REQ) {
+      if (mode == "updated") {
+        phase = tlm::END_REQ;
+        delay += ps(endReq);
+        tlm::tlm_phase next = tlm::BEGIN_RESP;
+        peq.notify(gp, next, delay + ps(resp));
+        return tlm::TLM_UPDATED;
+      }
+      if (mode == "respond") {
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        phase = tlm::BEGIN_RESP;
+        delay += ps(endReq + resp);
+        return tlm::TLM_UPDATED;
+      }
+      if (mode == "complete") {
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        delay += ps(endReq + resp);
+        return tlm::TLM_COMPLETED;
+      }
       peq.notify(gp, phase, delay + ps(endReq));
       return tlm::TLM_ACCEPTED;
     }
@@ -151,14 +200,24 @@ struct NbTarget : sc_module {
 
 // An initiator: threads call b_transport / nb_transport_fw through it. On
 // the backward path it logs and answers BEGIN_RESP with TLM_COMPLETED.
+// With resp_delay N, BEGIN_RESP is answered TLM_ACCEPTED and END_RESP sent N ps later.
 struct Initiator : sc_module {
   tlm_utils::simple_initiator_socket<Initiator> socket;
   tlm_utils::tlm_quantumkeeper qk;
+  tlm_utils::peq_with_cb_and_phase<Initiator> endResp;
+  long respDelay;
   std::map<sc_dt::uint64, std::unique_ptr<tlm::tlm_generic_payload>> payloads;
   std::map<sc_dt::uint64, std::unique_ptr<sc_event>> done;
-  explicit Initiator(sc_module_name n) : sc_module(n), socket("socket") {
+  Initiator(sc_module_name n, long rd) : sc_module(n), socket("socket"), endResp(this, &Initiator::onEndResp), respDelay(rd) {
     socket.register_nb_transport_bw(this, &Initiator::nb_transport_bw);
     qk.reset();
+  }
+  void onEndResp(tlm::tlm_generic_payload& gp, const tlm::tlm_phase&) {
+    tlm::tlm_phase p = tlm::END_RESP;
+    sc_time d = SC_ZERO_TIME;
+    tlm::tlm_sync_enum r = socket->nb_transport_fw(gp, p, d);
+    emit(basename(), "fw END_RESP addr=" + std::to_string(gp.get_address()) + " -> " + syncName(r));
+    done[gp.get_address()]->notify();
   }
   tlm::tlm_generic_payload& payload(sc_dt::uint64 addr) {
     auto& p = payloads[addr];
@@ -180,12 +239,43 @@ struct Initiator : sc_module {
     s << "bw " << phaseName(phase) << " addr=" << gp.get_address() << " delay=" << delay.value();
     emit(basename(), s.str());
     if (phase == tlm::BEGIN_RESP) {
+      if (respDelay >= 0) {
+        tlm::tlm_phase next = tlm::END_RESP;
+        endResp.notify(gp, next, delay + ps(respDelay));
+        return tlm::TLM_ACCEPTED;
+      }
       done[gp.get_address()]->notify(delay);
       return tlm::TLM_COMPLETED;
     }
     return tlm::TLM_ACCEPTED;
   }
 };
+
+// A payload event queue whose callback logs what it delivers.
+struct Peq : sc_module {
+  tlm_utils::peq_with_cb_and_phase<Peq> peq;
+  std::map<sc_dt::uint64, std::unique_ptr<tlm::tlm_generic_payload>> payloads;
+  explicit Peq(sc_module_name n) : sc_module(n), peq(this, &Peq::cb) {}
+  void cb(tlm::tlm_generic_payload& gp, const tlm::tlm_phase& phase) {
+    emit(basename(), "peq addr=" + std::to_string(gp.get_address()) + " " + phaseName(phase));
+  }
+  tlm::tlm_generic_payload& payload(sc_dt::uint64 a) {
+    auto& p = payloads[a];
+    if (!p) p.reset(new tlm::tlm_generic_payload());
+    p->set_address(a);
+    return *p;
+  }
+};
+static std::map<std::string, Peq*> peqs;
+
+static tlm::tlm_phase phaseOf(const std::string& n) {
+  if (n == "BEGIN_REQ") return tlm::BEGIN_REQ;
+  if (n == "END_REQ") return tlm::END_REQ;
+  if (n == "BEGIN_RESP") return tlm::BEGIN_RESP;
+  if (n == "END_RESP") return tlm::END_RESP;
+  fail("unknown phase " + n);
+  return tlm::BEGIN_REQ;
+}
 
 static std::map<std::string, sc_module*> targets;
 static std::map<std::string, Initiator*> initiators;
@@ -223,6 +313,40 @@ static void execOne(const Op& op, Ctx& c) {
     emit(c.who, w[1] + "=" + std::to_string(sig(w[1]).read()));
   } else if (k == "stop") {
     sc_stop();
+  } else if (k == "fifo_nb_write") {
+    bool ok = fifo(w[1]).nb_write(num(w[2]));
+    emit(c.who, "nb_write " + w[1] + " " + w[2] + " ok=" + (ok ? "1" : "0"));
+  } else if (k == "fifo_nb_read") {
+    long v = 0;
+    bool ok = fifo(w[1]).nb_read(v);
+    emit(c.who, "nb_read " + w[1] + " ok=" + (ok ? "1 value=" + std::to_string(v) : std::string("0")));
+  } else if (k == "fifo_state") {
+    emit(c.who, w[1] + " available=" + std::to_string(fifo(w[1]).num_available()) + " free=" + std::to_string(fifo(w[1]).num_free()));
+  } else if (k == "fifo_write" && c.thread) {
+    fifo(w[1]).write(num(w[2]));
+    emit(c.who, "wrote " + w[1] + " " + w[2]);
+  } else if (k == "fifo_read" && c.thread) {
+    long v = fifo(w[1]).read();
+    emit(c.who, "read " + w[1] + " " + std::to_string(v));
+  } else if (k == "clock_read") {
+    auto it = clocks.find(w[1]);
+    if (it == clocks.end()) fail("unknown clock " + w[1]);
+    emit(c.who, w[1] + "=" + (it->second->read() ? "1" : "0"));
+  } else if (k == "suspend") {
+    handle(w[1], c.who).suspend();
+  } else if (k == "resume") {
+    handle(w[1], c.who).resume();
+  } else if (k == "kill") {
+    handle(w[1], c.who).kill();
+  } else if (k == "reset") {
+    handle(w[1], c.who).reset();
+  } else if (k == "peq_notify") {
+    auto it = peqs.find(w[1]);
+    if (it == peqs.end()) fail("unknown peq " + w[1]);
+    tlm::tlm_phase ph = phaseOf(w[3]);
+    tlm::tlm_generic_payload& gp = it->second->payload(num(w[2]));
+    if (w.size() > 4) it->second->peq.notify(gp, ph, ps(num(w[4])));
+    else it->second->peq.notify(gp, ph);
   } else if (k == "loop") {
     for (long i = 0; i < num(w[1]); i++) exec(op.body, c);
   } else if (k == "wait" && c.thread) {
@@ -282,9 +406,19 @@ static void execOne(const Op& op, Ctx& c) {
     tlm::tlm_phase p = tlm::BEGIN_REQ;
     sc_time d = SC_ZERO_TIME;
     tlm::tlm_sync_enum r = i.socket->nb_transport_fw(gp, p, d);
-    emit(c.who, "nb BEGIN_REQ addr=" + w[2] + " -> " + syncName(r) + " " + phaseName(p));
-    if (r != tlm::TLM_COMPLETED) wait(*i.done[a]);
-    emit(c.who, "nb done addr=" + w[2]);
+    emit(c.who, "nb BEGIN_REQ addr=" + w[2] + " -> " + syncName(r) + " " + phaseName(p) + " delay=" + std::to_string(d.value()));
+    if (r == tlm::TLM_COMPLETED) {
+      if (d > SC_ZERO_TIME) wait(d);
+    } else if (r == tlm::TLM_UPDATED && p == tlm::BEGIN_RESP) {
+      if (d > SC_ZERO_TIME) wait(d);
+      tlm::tlm_phase p2 = tlm::END_RESP;
+      sc_time d2 = SC_ZERO_TIME;
+      tlm::tlm_sync_enum r2 = i.socket->nb_transport_fw(gp, p2, d2);
+      emit(c.who, "nb END_RESP addr=" + w[2] + " -> " + syncName(r2));
+    } else {
+      wait(*i.done[a]);
+    }
+    emit(c.who, "nb done addr=" + w[2] + " ok=" + (gp.is_response_ok() ? "1" : "0"));
   } else {
     fail("op not allowed here: " + join(w, 0));
   }
@@ -340,9 +474,18 @@ static void parse(std::istream& in) {
     } else if (k == "btarget") {
       targets[w[1]] = new BTarget(w[1].c_str(), num(w[2]));
     } else if (k == "nbtarget") {
-      targets[w[1]] = new NbTarget(w[1].c_str(), num(w[2]), num(w[3]));
+      targets[w[1]] = new NbTarget(w[1].c_str(), num(w[2]), num(w[3]), w.size() > 4 ? w[4] : "accept");
+    } else if (k == "fifo") {
+      fifos[w[1]].reset(new sc_fifo<long>(w[1].c_str(), static_cast<int>(num(w[2]))));
+    } else if (k == "clock") {
+      double duty = w.size() > 3 ? num(w[3]) / 100.0 : 0.5;
+      long start = w.size() > 4 ? num(w[4]) : 0;
+      bool posFirst = !(w.size() > 5 && w[5] == "negedge_first");
+      clocks[w[1]].reset(new sc_clock(w[1].c_str(), ps(num(w[2])), duty, ps(start), posFirst));
+    } else if (k == "peq") {
+      peqs[w[1]] = new Peq(w[1].c_str());
     } else if (k == "initiator") {
-      Initiator* i = new Initiator(w[1].c_str());
+      Initiator* i = new Initiator(w[1].c_str(), w.size() > 4 ? num(w[4]) : -1);
       initiators[w[1]] = i;
       auto t = targets.find(w[2]);
       if (t == targets.end()) fail("unknown target " + w[2]);
@@ -377,13 +520,13 @@ static void spawnAll() {
     const ProcSpec* p = &spec;
     if (spec.kind == "method") {
       auto count = std::make_shared<long>(0);
-      sc_spawn([p, count]() {
+      handles[p->name] = sc_spawn([p, count]() {
         if (p->limit >= 0 && (*count)++ >= p->limit) return;
         Ctx c{p->name, false};
         exec(p->body, c);
       }, p->name.c_str(), &o);
     } else {
-      sc_spawn([p]() {
+      handles[p->name] = sc_spawn([p]() {
         Ctx c{p->name, true};
         exec(p->body, c);
       }, p->name.c_str(), &o);

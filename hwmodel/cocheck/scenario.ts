@@ -3,7 +3,9 @@
  * both kernels run, the hwmodel kernel (run-ts.ts) and Accellera SystemC
  * (sc-runner.cpp). Lines are words; `#` starts a comment; blocks end with
  * `end`. Declarations: `event E`, `signal S INITIAL`, `btarget T LATENCY`,
- * `nbtarget T END_REQ_DELAY RESP_DELAY`, `initiator I TARGET`,
+ * `nbtarget T END_REQ_DELAY RESP_DELAY [MODE]`, `initiator I TARGET
+ * [resp_delay N]`, `fifo F SIZE`, `clock C PERIOD [DUTY%] [START]
+ * [negedge_first]`, `peq Q`,
  * `thread P [sensitive E..] [dont_initialize]`, `method P [sensitive E..]
  * [dont_initialize] [limit N]`, `main`. Operations are listed in
  * hwmodel/cocheck/README.md.
@@ -27,11 +29,35 @@ export interface ScenarioProcess {
   readonly body: readonly ScenarioOp[];
 }
 
+/**
+ * How an `nbtarget` answers BEGIN_REQ: `accept` (TLM_ACCEPTED; END_REQ and
+ * BEGIN_RESP later on the backward path), `updated` (TLM_UPDATED with
+ * END_REQ after its END_REQ delay; BEGIN_RESP later), `respond` (TLM_UPDATED
+ * with BEGIN_RESP after both delays: END_REQ skipped), `complete`
+ * (TLM_COMPLETED after both delays: early completion).
+ */
+export type NbTargetMode = 'accept' | 'updated' | 'respond' | 'complete';
+export const NB_TARGET_MODES: readonly NbTargetMode[] = ['accept', 'updated', 'respond', 'complete'];
+
 /** A declared TLM part. */
 export type ScenarioPart =
   | { readonly kind: 'btarget'; readonly name: string; readonly latency: number }
-  | { readonly kind: 'nbtarget'; readonly name: string; readonly endReq: number; readonly resp: number }
-  | { readonly kind: 'initiator'; readonly name: string; readonly target: string };
+  | { readonly kind: 'nbtarget'; readonly name: string; readonly endReq: number; readonly resp: number; readonly mode: NbTargetMode }
+  /** `respDelay` undefined: BEGIN_RESP answered TLM_COMPLETED; else TLM_ACCEPTED and END_RESP sent that many ps later. */
+  | { readonly kind: 'initiator'; readonly name: string; readonly target: string; readonly respDelay: number | undefined };
+
+/** A declared channel: `fifo F SIZE`, `clock C PERIOD [DUTY%] [START] [negedge_first]`, `peq Q`. */
+export type ScenarioChannel =
+  | { readonly kind: 'fifo'; readonly name: string; readonly size: number }
+  | {
+      readonly kind: 'clock';
+      readonly name: string;
+      readonly period: number;
+      readonly dutyPercent: number;
+      readonly start: number;
+      readonly posedgeFirst: boolean;
+    }
+  | { readonly kind: 'peq'; readonly name: string };
 
 /** A parsed scenario. */
 export interface Scenario {
@@ -39,6 +65,12 @@ export interface Scenario {
   readonly events: readonly string[];
   readonly signals: readonly { readonly name: string; readonly initial: number }[];
   readonly parts: readonly ScenarioPart[];
+  readonly channels: readonly ScenarioChannel[];
+  /**
+   * Why the scenario's outcome depends on the order of runnable processes
+   * (a `# order-dependent: REASON` line), or undefined: it must not.
+   */
+  readonly orderDependent: string | undefined;
   readonly processes: readonly ScenarioProcess[];
   readonly main: readonly ScenarioOp[];
 }
@@ -87,6 +119,9 @@ export function parseScenario(name: string, text: string): Scenario {
   const events: string[] = [];
   const signals: { name: string; initial: number }[] = [];
   const parts: ScenarioPart[] = [];
+  const channels: ScenarioChannel[] = [];
+  const marker = /^#\s*order-dependent:\s*(.+)$/m.exec(text);
+  const orderDependent = marker?.[1]?.trim();
   const processes: ScenarioProcess[] = [];
   let main: ScenarioOp[] = [];
   while (at < all.length) {
@@ -103,11 +138,32 @@ export function parseScenario(name: string, text: string): Scenario {
       case 'btarget':
         parts.push({ kind, name: id!, latency: num(l, 2) });
         break;
-      case 'nbtarget':
-        parts.push({ kind, name: id!, endReq: num(l, 2), resp: num(l, 3) });
+      case 'nbtarget': {
+        const mode = (l.words[4] ?? 'accept') as NbTargetMode;
+        if (!NB_TARGET_MODES.includes(mode)) throw new ScenarioError(name, l.line, `nbtarget mode must be one of ${NB_TARGET_MODES.join(', ')}, got ${mode}`);
+        parts.push({ kind, name: id!, endReq: num(l, 2), resp: num(l, 3), mode });
         break;
-      case 'initiator':
-        parts.push({ kind, name: id!, target: l.words[2] ?? '' });
+      }
+      case 'initiator': {
+        if (l.words.length > 3 && l.words[3] !== 'resp_delay') throw new ScenarioError(name, l.line, `initiator options: resp_delay N`);
+        parts.push({ kind, name: id!, target: l.words[2] ?? '', respDelay: l.words.length > 3 ? num(l, 4) : undefined });
+        break;
+      }
+      case 'fifo':
+        channels.push({ kind, name: id!, size: num(l, 2) });
+        break;
+      case 'clock':
+        channels.push({
+          kind,
+          name: id!,
+          period: num(l, 2),
+          dutyPercent: l.words.length > 3 ? num(l, 3) : 50,
+          start: l.words.length > 4 ? num(l, 4) : 0,
+          posedgeFirst: l.words[5] !== 'negedge_first',
+        });
+        break;
+      case 'peq':
+        channels.push({ kind, name: id! });
         break;
       case 'thread':
       case 'method': {
@@ -130,5 +186,5 @@ export function parseScenario(name: string, text: string): Scenario {
         throw new ScenarioError(name, l.line, `unknown declaration "${String(kind)}"`);
     }
   }
-  return { name, events, signals, parts, processes, main };
+  return { name, events, signals, parts, channels, orderDependent, processes, main };
 }

@@ -23,3 +23,20 @@ export class ProcessError extends Error {
     this.delta = delta;
   }
 }
+
+/**
+ * A use of the kernel that SystemC refuses with an error report: `code` is
+ * SystemC's message id (`E521`: immediate notification during elaboration;
+ * `E572`: a process killed before it was initialized; `E573`: a process
+ * reset asynchronously while the simulation is not running), the message
+ * SystemC's text with what was wrong.
+ */
+export class KernelError extends Error {
+  override readonly name = 'KernelError';
+  /** The SystemC message id. */
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(`${message} (SystemC ${code})`);
+    this.code = code;
+  }
+}

@@ -64,6 +64,7 @@ export class Process {
   /** @internal async: hands control back to the kernel */ yieldToKernel: (() => void) | null = null;
   /** @internal async: what the body threw */ failure: { error: unknown } | null = null;
   /** @internal */ terminatedEv: SimEvent | null = null;
+  /** @internal suspended (`suspend()`): triggers make it ready to run (state runnable) but it is not queued until resumed */ suspended = false;
   /** @internal creates events */ readonly makeEvent: (name: string) => SimEvent;
 
   /** @internal use `sim.method`, `sim.thread` or `sim.asyncThread` */

@@ -1,8 +1,9 @@
 import type { PrimitiveChannel } from './channel.js';
-import { ProcessError } from './errors.js';
+import { KernelError, ProcessError } from './errors.js';
 import { Pending, SimEvent, type EventHost } from './event.js';
 import { EventQueue } from './event-queue.js';
 import { type Process, ProcessKind, ProcessState } from './process.js';
+import type { SeededRandom } from './random.js';
 import type { SimTime } from './time.js';
 import { AllOf, AnyOf, TimeoutOr, type Wait } from './wait.js';
 
@@ -54,6 +55,18 @@ export type ActivityHook = (process: string, time: SimTime, delta: number) => vo
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
 
 /**
+ * Thrown inside a process that kills or resets itself (`kill()`, `reset()`
+ * on the running process): unwinds its body (its `finally` blocks run) up
+ * to the kernel, which then terminates or restarts it. Not an error.
+ */
+export class ProcessUnwind {
+  readonly reset: boolean;
+  constructor(reset: boolean) {
+    this.reset = reset;
+  }
+}
+
+/**
  * The scheduler core behind `Simulator` (IEEE 1666-2011 §4.2.1): the
  * runnable queue, the delta and timed notification queues, event triggering,
  * and the evaluate / update / delta-notification phases. No closure is
@@ -78,6 +91,14 @@ export abstract class Scheduler implements EventHost {
   protected runHead = 0;
   protected runTail = 0;
   protected liveAsync = 0;
+  /** Before the first run (elaboration): an immediate notification is SystemC's E521. */
+  protected elaborating = true;
+  /**
+   * The order of runnable processes within an evaluation phase: null is
+   * first-in first-out; a random stream picks uniformly among the processes
+   * still to run (IEEE 1666-2011 §4.2.1.2 leaves the order open).
+   */
+  protected orderRandom: SeededRandom | null = null;
   private deltaEvents: SimEvent[] = [];
   private deltaLen = 0;
   private deltaSpare: SimEvent[] = [];
@@ -98,6 +119,7 @@ export abstract class Scheduler implements EventHost {
     if (ev.host !== this) throw new Error(`${ev.toString()} belongs to another simulator`);
     if (delay === undefined) {
       if (this.phase === Phase.update) throw new Error(`${ev.toString()}: immediate notification is not allowed in the update phase`);
+      if (this.elaborating) throw new KernelError('E521', `${ev.toString()}: immediate notification is not allowed during elaboration (before the first run)`);
       if (ev.pending !== Pending.none) this.cancelEvent(ev);
       this.trigger(ev);
       return;
@@ -194,8 +216,9 @@ export abstract class Scheduler implements EventHost {
     const q = this.runQueue;
     let ran = false;
     while (this.runHead < this.runTail) {
+      if (this.orderRandom !== null) this.pickRandom();
       const p = q[this.runHead++]!;
-      if (p.state === ProcessState.runnable) {
+      if (p.state === ProcessState.runnable && !p.suspended) {
         ran = true;
         this.runOne(p);
       }
@@ -203,6 +226,17 @@ export abstract class Scheduler implements EventHost {
     this.runHead = 0;
     this.runTail = 0;
     return ran;
+  }
+
+  /** Random order: swaps a uniformly chosen runnable entry to the head of the run queue. */
+  protected pickRandom(): void {
+    const n = this.runTail - this.runHead;
+    if (n < 2) return;
+    const j = this.runHead + this.orderRandom!.int(n);
+    const q = this.runQueue;
+    const a = q[this.runHead]!;
+    q[this.runHead] = q[j]!;
+    q[j] = a;
   }
 
   /**
@@ -302,6 +336,7 @@ export abstract class Scheduler implements EventHost {
 
   protected makeRunnable(p: Process): void {
     p.state = ProcessState.runnable;
+    if (p.suspended) return; // ready to run: queued when resumed
     this.runQueue[this.runTail++] = p;
   }
 
@@ -344,22 +379,7 @@ export abstract class Scheduler implements EventHost {
   protected runOne(p: Process): void {
     this.activate(p);
     try {
-      if (p.kind === ProcessKind.method) {
-        p.nextTriggerSet = false;
-        p.methodBody!();
-        if (p.nextTriggerSet) {
-          const w = p.nextTriggerWait;
-          p.nextTriggerWait = undefined;
-          this.arm(p, w);
-        } else {
-          p.state = ProcessState.waitStatic;
-        }
-      } else {
-        const g = (p.generator ??= p.threadBody!());
-        const r = g.next();
-        if (r.done === true) this.terminate(p);
-        else this.arm(p, r.value);
-      }
+      this.step(p);
       if (this.watchedLen > 0) this.checkConsumed();
     } catch (error) {
       this.watchedLen = 0;
@@ -368,6 +388,113 @@ export abstract class Scheduler implements EventHost {
       throw new ProcessError(p.name, this.time, this.deltas, error);
     }
     this.current = null;
+  }
+
+  /**
+   * One activation's body. A process that kills itself unwinds to here and
+   * terminates; a thread that resets itself unwinds and runs again from the
+   * top, in the same activation (as SystemC's throw_reset on the running
+   * process).
+   */
+  private step(p: Process): void {
+    for (;;) {
+      try {
+        if (p.kind === ProcessKind.method) {
+          p.nextTriggerSet = false;
+          p.methodBody!();
+          if (p.nextTriggerSet) {
+            const w = p.nextTriggerWait;
+            p.nextTriggerWait = undefined;
+            this.arm(p, w);
+          } else {
+            p.state = ProcessState.waitStatic;
+          }
+        } else {
+          const g = (p.generator ??= p.threadBody!());
+          const r = g.next();
+          if (r.done === true) this.terminate(p);
+          else this.arm(p, r.value);
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof ProcessUnwind)) throw error;
+        if (!error.reset || p.kind === ProcessKind.method) {
+          this.terminate(p);
+          return;
+        }
+        p.generator = null;
+      }
+    }
+  }
+
+  /**
+   * Process control on another process from the running one (IEEE
+   * 1666-2011 §5.6.6): `kill` terminates it now (a thread's generator is
+   * returned, so its `finally` blocks run) and notifies its terminated
+   * event; `reset` abandons its wait and runs it from the top now, until its
+   * first wait (a method: its body once, dynamic sensitivity dropped), and
+   * the caller continues afterwards, in the same evaluation phase (as the
+   * Accellera kernel's preempt_with). From outside any process between runs
+   * a kill terminates the process without running it.
+   */
+  protected control(p: Process, action: 'kill' | 'reset'): void {
+    if (p.state === ProcessState.terminated) return;
+    if (p.kind === ProcessKind.asyncThread) throw new Error(`${p.toString()}: kill and reset are for method and generator thread processes`);
+    const caller = this.current;
+    if (caller === p) throw new ProcessUnwind(action === 'reset');
+    if (caller === null) {
+      if (this.elaborating && action === 'kill') throw new KernelError('E572', `${p.toString()}: a process may not be killed before it is initialized`);
+      if (action === 'reset') throw new KernelError('E573', `${p.toString()}: a process may not be asynchronously reset while the simulation is not running`);
+      this.unwind(p);
+      this.terminate(p);
+      return;
+    }
+    const watched = this.watchedLen;
+    try {
+      this.unwind(p);
+      if (action === 'kill') {
+        this.terminate(p);
+        return;
+      }
+      if (p.state === ProcessState.waitDynamic) this.endWait(p);
+      p.nextTriggerWait = undefined;
+      this.activate(p);
+      this.step(p);
+    } catch (error) {
+      this.terminate(p);
+      throw new ProcessError(p.name, this.time, this.deltas, error);
+    } finally {
+      this.watchedLen = watched;
+      this.current = caller;
+    }
+  }
+
+  /** Returns a thread's generator (its `finally` blocks run), leaving it to start again or be terminated. */
+  private unwind(p: Process): void {
+    const g = p.generator;
+    p.generator = null;
+    if (g === null) return;
+    const caller = this.current;
+    this.current = p;
+    try {
+      g.return(undefined);
+    } finally {
+      this.current = caller;
+    }
+  }
+
+  /**
+   * `suspend()` (§5.6.6.1): the process runs no more until resumed; a
+   * trigger meanwhile (or its being runnable now) makes it ready to run,
+   * and resuming it then makes it runnable at once. `resume()` of a process
+   * that is not suspended does nothing. A thread cannot suspend itself here
+   * (a generator cannot block inside a call).
+   */
+  protected setSuspended(p: Process, suspended: boolean): void {
+    if (p.state === ProcessState.terminated || p.suspended === suspended) return;
+    if (suspended && this.current === p) throw new Error(`${p.toString()} cannot suspend itself (suspend it from another process)`);
+    p.suspended = suspended;
+    if (!suspended && p.state === ProcessState.runnable) this.runQueue[this.runTail++] = p;
   }
 
   /**
@@ -404,9 +531,7 @@ export abstract class Scheduler implements EventHost {
   protected arm(p: Process, w: Wait): void {
     p.timedOut = false;
     if (w === undefined) {
-      if (p.staticEvents.length === 0 && p.kind !== ProcessKind.method) {
-        throw new Error(`${p.toString()} waits on its static sensitivity (wait()) but has none`);
-      }
+      // A thread with no static sensitivity waits for ever, as in SystemC 2.3.4 (no error report; cocheck wait-no-sensitivity.scn).
       p.state = ProcessState.waitStatic;
       return;
     }

@@ -21,6 +21,15 @@ import type { Wait } from './wait.js';
 export interface SimulatorOptions {
   /** Seed of `sim.random` (any safe integer; default 1). */
   readonly seed?: number;
+  /**
+   * The order processes runnable in one evaluation phase run in: `fifo`
+   * (default: the order they became runnable) or `random` (each pick uniform
+   * among those left, from a stream seeded by `orderSeed`), for finding
+   * results that depend on an order IEEE 1666-2011 §4.2.1.2 leaves open.
+   */
+  readonly order?: 'fifo' | 'random';
+  /** Seed of the random order (any safe integer; default: `seed`). */
+  readonly orderSeed?: number;
 }
 
 /** Counters since the simulator was created. */
@@ -69,6 +78,44 @@ export class Simulator extends Scheduler {
     super();
     if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
     this.random = new SeededRandom(options.seed ?? 1);
+    const order = options.order ?? 'fifo';
+    if (order !== 'fifo' && order !== 'random') throw new ConfigError('order', `must be 'fifo' or 'random', got ${String(order)}`);
+    if (order === 'random') this.orderRandom = new SeededRandom(options.orderSeed ?? options.seed ?? 1).fork('runnable-order');
+  }
+
+  /** The runnable order in force (see `SimulatorOptions.order`). */
+  get order(): 'fifo' | 'random' {
+    return this.orderRandom === null ? 'fifo' : 'random';
+  }
+
+  /**
+   * Kills `p` (`sc_process_handle::kill`): from another process it is
+   * terminated at once (its terminated event notified) and the caller goes
+   * on; a process killing itself ends there. Before the first run: SystemC's
+   * E572 (KernelError).
+   */
+  kill(p: Process): void {
+    this.control(p, 'kill');
+  }
+
+  /**
+   * Resets `p` asynchronously (`sc_process_handle::reset`): it abandons its
+   * wait and runs from the top now, until its first wait, before the caller
+   * goes on; a thread resetting itself starts again. Outside a run:
+   * SystemC's E573 (KernelError).
+   */
+  reset(p: Process): void {
+    this.control(p, 'reset');
+  }
+
+  /** Suspends `p` (`sc_process_handle::suspend`); see `resume`. */
+  suspend(p: Process): void {
+    this.setSuspended(p, true);
+  }
+
+  /** Resumes `p`: if it was triggered while suspended it becomes runnable now. */
+  resume(p: Process): void {
+    this.setSuspended(p, false);
   }
 
   /** Delta cycles completed so far (`sc_delta_count`). */
@@ -260,6 +307,7 @@ export class Simulator extends Scheduler {
   private start(): void {
     if (this.initialized) return;
     this.initialized = true;
+    this.elaborating = false;
     this.initialize();
   }
 
@@ -270,8 +318,9 @@ export class Simulator extends Scheduler {
       const q = this.runQueue;
       let ran = false;
       while (this.runHead < this.runTail) {
+        if (this.orderRandom !== null) this.pickRandom();
         const p = q[this.runHead++]!;
-        if (p.state !== ProcessState.runnable) continue;
+        if (p.state !== ProcessState.runnable || p.suspended) continue;
         ran = true;
         if (p.kind === ProcessKind.asyncThread) await this.runAsyncProcess(p);
         else this.runOne(p);

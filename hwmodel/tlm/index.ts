@@ -16,4 +16,5 @@ export { QuantumKeeper } from './quantum-keeper.js';
 export { isResponseError, isResponseOk, responseStatusValue, responseString, TlmResponseStatus, type ResponseStatus } from './response-status.js';
 export { InitiatorSocket, TargetSocket } from './sockets.js';
 export { TlmError } from './tlm-error.js';
+export type { TransportTap } from './transport-tap.js';
 export type { BTransportFn, BTransportNowFn, NbTransportFn, TransportDbgFn } from './transport.js';

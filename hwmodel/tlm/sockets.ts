@@ -2,9 +2,11 @@ import type { Wait } from '../kernel/index.js';
 import { BToNbAdapter } from './b-to-nb-adapter.js';
 import type { GenericPayload } from './generic-payload.js';
 import { claimName, type Module } from './module.js';
+import { NbToBAdapter } from './nb-to-b-adapter.js';
 import type { Delay, PhaseRef, SyncEnum } from './phase.js';
 import { TlmError } from './tlm-error.js';
 import type { BTransportFn, BTransportNowFn, NbTransportFn, TransportDbgFn } from './transport.js';
+import type { TransportTap } from './transport-tap.js';
 
 /** The forward interface a target socket exports: its registered callbacks. */
 interface FwTable {
@@ -169,10 +171,24 @@ export class TargetSocket {
     initiator.bind(this);
   }
 
-  /** Registers the b_transport callback (replaces an earlier one, and the nb adapter). */
+  /**
+   * Registers the b_transport callback (replaces an earlier one, and the nb
+   * adapter). When no nb_transport_fw is registered, nb_transport_fw calls
+   * are then served through it (see `NbToBAdapter`).
+   */
   registerBTransport(fn: BTransportFn): void {
-    this.#fw.bTransport = fn;
+    const fw = this.#fw;
+    fw.bTransport = fn;
     this.#adapter = undefined;
+    if (fw.nbTransportFw === undefined) {
+      const adapter = new NbToBAdapter(
+        this.owner.sim,
+        this.fullName,
+        () => fw.bTransport!,
+        (gp, phase, delay) => this.nbTransportBw(gp, phase, delay),
+      );
+      fw.nbTransportFw = (gp, phase, delay) => adapter.nbTransportFw(gp, phase, delay);
+    }
   }
 
   /**
@@ -204,8 +220,59 @@ export class TargetSocket {
     this.#fw.transportDbg = fn;
   }
 
+  /**
+   * Observes every transaction this socket receives from now on (the
+   * callbacks registered so far are wrapped: tap after the owner has
+   * registered them): b_transport (both paths) and nb_transport_fw's
+   * BEGIN_REQ begin one, b_transport's return or the BEGIN_RESP (or early
+   * completion) ends it. For tracing a workload (the engine trace).
+   */
+  tap(tap: TransportTap): void {
+    const fw = this.#fw;
+    const sim = this.owner.sim;
+    const b = fw.bTransport;
+    if (b !== undefined) {
+      fw.bTransport = function* (gp, delay) {
+        const id = tap.begin(gp, delay.value, true);
+        yield* b(gp, delay);
+        tap.end(id, sim.now + delay.value);
+      };
+    }
+    const now = fw.bTransportNow;
+    if (now !== undefined) {
+      fw.bTransportNow = (gp, delay) => {
+        const before = delay.value;
+        if (!now(gp, delay)) return false;
+        tap.end(tap.begin(gp, before, true), sim.now + delay.value);
+        return true;
+      };
+    }
+    const nb = fw.nbTransportFw;
+    if (nb !== undefined) {
+      fw.nbTransportFw = (gp, phase, delay) => {
+        if (phase.value !== 'BEGIN_REQ') return nb(gp, phase, delay);
+        const id = tap.begin(gp, delay.value, false);
+        const r = nb(gp, phase, delay);
+        const after: string = phase.value;
+        if (r === 'TLM_COMPLETED' || (r === 'TLM_UPDATED' && after === 'BEGIN_RESP')) tap.end(id, sim.now + delay.value);
+        else this.#tapped.set(gp, { tap, id });
+        return r;
+      };
+    }
+  }
+
+  /** Non-blocking transactions a tap has seen begin and not end. */
+  readonly #tapped = new Map<GenericPayload, { readonly tap: TransportTap; readonly id: number }>();
+
   /** nb_transport_bw: the initiator may change `phase.value` and `delay.value` in place. */
   nbTransportBw(gp: GenericPayload, phase: PhaseRef, delay: Delay): SyncEnum {
+    if (phase.value === 'BEGIN_RESP' && this.#tapped.size > 0) {
+      const t = this.#tapped.get(gp);
+      if (t !== undefined) {
+        this.#tapped.delete(gp);
+        t.tap.end(t.id, this.owner.sim.now + delay.value);
+      }
+    }
     const bw = this.#bw;
     if (bw === undefined) throw new TlmError(this.fullName, 'target socket is not bound');
     const fn = bw.nbTransportBw;
