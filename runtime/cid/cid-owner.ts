@@ -1,0 +1,67 @@
+/**
+ * Connection IDs that name their owner (QUIC-LB's idea, RFC 9000 §5.1 and
+ * draft-ietf-quic-load-balancers, in its plaintext form): a server on
+ * several event loops (`listen({ workers })`) or several hosts puts the
+ * host and the worker that holds a session into every CID it issues, so a
+ * datagram carrying that CID can be routed to the owner by whoever receives
+ * it: the kernel (a reuseport steering program reads the worker byte), a
+ * worker that received it on the wrong socket, a host behind a load
+ * balancer that picked another host.
+ *
+ * Layout of a CID of `length` bytes (6..20):
+ *
+ *   byte 0        host id   (0..255; `hostId`, 0 on a single host)
+ *   byte 1        worker id (0..255; the worker's number, its socket's place in the reuseport group)
+ *   bytes 2..     random    (the CSPRNG; at least 4 bytes, so a worker's own CIDs rarely collide, and never do:
+ *                            the server refuses a CID it already routes by)
+ *
+ * On the wire a DTLS 1.3 record with a CID starts 001 1 S L EE (RFC 9147 §4)
+ * and its CID follows at once: the host id is byte 1 of the UDP payload, the
+ * worker id byte 2. The two ids are in the clear: an observer learns which
+ * host and worker hold a session (as with QUIC-LB's plaintext algorithm),
+ * nothing else; the rest of the CID is as unlinkable as before.
+ */
+import { randomFillSync } from 'node:crypto';
+import { ConfigError, integerOption } from '../config-error.js';
+
+/** Bytes of a CID before its random part: the host id and the worker id. */
+export const CID_OWNER_BYTES = 2;
+/** Shortest CID that names its owner: the two ids and 4 random bytes. */
+export const MIN_OWNER_CID_LENGTH = CID_OWNER_BYTES + 4;
+/** Where the worker id is in a datagram whose first record carries a CID (the unified header's first byte, then the host id). */
+export const WORKER_BYTE_OFFSET = 2;
+/** Most workers and hosts a CID can name. */
+export const MAX_OWNERS = 256;
+
+/** Who holds the session a CID belongs to. */
+export interface CidOwner {
+  readonly host: number;
+  readonly worker: number;
+}
+
+/** The `cid.generate` of one worker: CIDs of `length` bytes naming `owner`, the rest random. */
+export function ownerCidGenerator(owner: CidOwner): (length: number) => Uint8Array {
+  const host = integerOption('hostId', owner.host, 0, MAX_OWNERS - 1);
+  const worker = integerOption('workers', owner.worker, 0, MAX_OWNERS - 1);
+  return (length: number) => {
+    if (length < MIN_OWNER_CID_LENGTH)
+      throw new ConfigError('cid.length', `must be at least ${MIN_OWNER_CID_LENGTH} with workers or hostId (2 bytes name the owner)`);
+    const cid = new Uint8Array(length);
+    randomFillSync(cid, CID_OWNER_BYTES);
+    cid[0] = host;
+    cid[1] = worker;
+    return cid;
+  };
+}
+
+/**
+ * The owner a datagram's first record names, when it is a DTLS 1.3 record
+ * carrying a CID of `cidLength` bytes (the server's length); undefined for
+ * anything else (a ClientHello, a DTLS 1.2 record, junk, a datagram too
+ * short to hold the CID). Reads two bytes; never throws.
+ */
+export function datagramOwner(datagram: Uint8Array, cidLength: number): CidOwner | undefined {
+  const first = datagram[0];
+  if (cidLength < MIN_OWNER_CID_LENGTH || first === undefined || (first & 0xf0) !== 0x30 || datagram.length < 1 + cidLength) return undefined;
+  return { host: datagram[1]!, worker: datagram[2]! };
+}

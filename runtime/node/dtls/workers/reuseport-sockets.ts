@@ -1,0 +1,117 @@
+/**
+ * The workers' sockets on one port. With the native addon on Linux the
+ * primary makes them all (SO_REUSEPORT, bound one after another, so worker
+ * i's socket is number i of the kernel's reuseport group) and attaches the
+ * CID steering program (native/src/reuseport.c): a record carrying a CID
+ * reaches the worker the CID names, anything else goes by the kernel's
+ * 4-tuple hash. Without the addon, on a Node whose node:dgram has
+ * `reusePort` (22.12, 23.1 and later), each worker binds its own and the
+ * kernel's hash spreads every datagram: a CID record on the wrong worker is
+ * forwarded to its owner. On Node 20 without the addon there is no way to
+ * set SO_REUSEPORT: `workers` is a ConfigError there.
+ * `DTLS13_REUSEPORT_STEERING=0` leaves the steering program out (forwarding
+ * only: a comparison, or a kernel that refuses it).
+ */
+import { isIP } from 'node:net';
+import { ConfigError } from '../../../config-error.js';
+import { nativeBinding, type NativeBinding } from '../../../crypto/native/binding.js';
+import { WORKER_BYTE_OFFSET } from '../../../cid/cid-owner.js';
+import { dgramHasReusePort } from '../options.js';
+
+/** The addon's reuseport calls (native/src/reuseport.c), absent from an addon built before them. */
+interface ReuseportBinding {
+  reuseportBind(address: Uint8Array, port: number, v6only: number): number;
+  reuseportSteer(fd: number, workerOffset: number): number;
+  reuseportLocalPort(fd: number): number;
+  reuseportClose(fd: number): number;
+}
+
+function reuseportBinding(binding: NativeBinding | undefined): ReuseportBinding | undefined {
+  if (process.platform !== 'linux' || binding === undefined) return undefined;
+  const b = binding as unknown as Partial<ReuseportBinding>;
+  return typeof b.reuseportBind === 'function' && typeof b.reuseportSteer === 'function' ? (b as ReuseportBinding) : undefined;
+}
+
+/** `DTLS13_REUSEPORT_STEERING=0`: no steering program (read when the sockets are made). */
+function steeringDisabled(): boolean {
+  return ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_REUSEPORT_STEERING ?? '').toLowerCase());
+}
+
+/** How the workers get their sockets. */
+export type SocketPlan = 'native' | 'dgram';
+
+/** How this process can give each worker a socket on the same port; a ConfigError when it cannot. */
+export function socketPlan(): SocketPlan {
+  if (reuseportBinding(nativeBinding) !== undefined) return 'native';
+  if (dgramHasReusePort()) return 'dgram';
+  throw new ConfigError(
+    'workers',
+    `needs SO_REUSEPORT: the native addon on Linux (node native/build.mjs; here: ${process.platform === 'linux' ? 'not built or not loaded' : process.platform}) or node:dgram's reusePort (Node 22.12 / 23.1 and later; this is Node ${process.versions.node})`,
+  );
+}
+
+/** The workers' sockets made by the primary: descriptors in worker order, the port, and whether the steering program is on. */
+export interface NativeSockets {
+  readonly fds: readonly number[];
+  readonly port: number;
+  readonly steered: boolean;
+}
+
+/** `count` SO_REUSEPORT sockets on `host:port` (port 0: one the kernel picks for the first), the steering program attached. Throws the system error. */
+export function nativeSockets(host: string, port: number, count: number, ipv6Only: boolean): NativeSockets {
+  const b = reuseportBinding(nativeBinding)!;
+  const address = addressBytes(host);
+  const fds: number[] = [];
+  try {
+    let bound = port;
+    for (let i = 0; i < count; i++) {
+      const fd = b.reuseportBind(address, bound, ipv6Only ? 1 : 0);
+      if (fd < 0) throw systemError(-fd, 'bind', host, bound);
+      fds.push(fd);
+      if (i === 0) bound = b.reuseportLocalPort(fd);
+    }
+    const steered = !steeringDisabled() && b.reuseportSteer(fds[0]!, WORKER_BYTE_OFFSET) === 0;
+    return { fds, port: bound, steered };
+  } catch (e) {
+    for (const fd of fds) b.reuseportClose(fd);
+    throw e;
+  }
+}
+
+/** Closes descriptors no worker took. */
+export function closeNativeSockets(fds: readonly number[]): void {
+  const b = reuseportBinding(nativeBinding);
+  for (const fd of fds) b?.reuseportClose(fd);
+}
+
+const ERRNO: Readonly<Record<number, string>> = { 98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL', 13: 'EACCES', 1: 'EPERM', 97: 'EAFNOSUPPORT', 22: 'EINVAL' };
+
+function systemError(errno: number, syscall: string, address: string, port: number): Error {
+  const code = ERRNO[errno] ?? `E${errno}`;
+  return Object.assign(new Error(`${syscall} ${code} ${address}:${port}`), { code, errno: -errno, syscall, address, port });
+}
+
+/** An IP address's bytes (4 for IPv4, 16 for IPv6). */
+export function addressBytes(host: string): Uint8Array {
+  const family = isIP(host);
+  if (family === 4) return Uint8Array.from(host.split('.').map(Number));
+  if (family !== 6) throw new ConfigError('host', `must be an IP address to bind, got ${host}`);
+  let text = host.split('%')[0]!;
+  const out = new Uint8Array(16);
+  const tail: number[] = [];
+  const v4 = text.match(/(\d+\.\d+\.\d+\.\d+)$/);
+  if (v4) {
+    const [a, b, c, d] = v4[1]!.split('.').map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -v4[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::') as [string, string | undefined];
+  const words = (s: string): number[] => (s === '' ? [] : s.split(':').map((w) => parseInt(w, 16)));
+  const front = words(head);
+  if (rest !== undefined) tail.push(...words(rest));
+  const all = [...front, ...new Array<number>(8 - front.length - tail.length).fill(0), ...tail];
+  all.forEach((w, i) => {
+    out[2 * i] = w >> 8;
+    out[2 * i + 1] = w & 0xff;
+  });
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * `ticketKeyFile` of `listen({ workers })`: the ticket keys of a fleet in one
+ * file every host reads (distributed by the deployment: a mounted secret, a
+ * configuration manager), re-read when it changes, so keys rotate on every
+ * host without a restart: write the new key first and keep the previous
+ * ones until their tickets have expired (ticket lifetime, 2 h by default).
+ * The file holds keys of 32 bytes, either as text (64 hex digits per key,
+ * one per line) or raw (32 × N bytes).
+ */
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { ConfigError } from '../../../config-error.js';
+import { TICKET_KEY_LENGTH } from '../../../session/ticket-keys.js';
+
+/** How often the file's modification time is checked. */
+export const TICKET_KEY_FILE_POLL_MS = 1000;
+
+/** The keys in `bytes` (a file's content); a ConfigError names the file and what is wrong. */
+export function parseTicketKeys(bytes: Uint8Array, path: string): Uint8Array[] {
+  const text = Buffer.from(bytes).toString('latin1').trim();
+  const hex = text.split(/\s+/);
+  if (text !== '' && hex.every((line) => /^[0-9a-f]+$/i.test(line))) {
+    return hex.map((line, i) => {
+      if (line.length !== 2 * TICKET_KEY_LENGTH)
+        throw new ConfigError('ticketKeyFile', `${path}: key ${i} has ${line.length} hex digits, not ${2 * TICKET_KEY_LENGTH}`);
+      return new Uint8Array(Buffer.from(line, 'hex'));
+    });
+  }
+  if (bytes.length === 0 || bytes.length % TICKET_KEY_LENGTH !== 0)
+    throw new ConfigError('ticketKeyFile', `${path}: holds ${bytes.length} bytes; give keys of 32 bytes (raw, 32 × N bytes) or 64 hex digits per line`);
+  const keys: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += TICKET_KEY_LENGTH) keys.push(Uint8Array.from(bytes.subarray(at, at + TICKET_KEY_LENGTH)));
+  return keys;
+}
+
+/** Reads the file now (a ConfigError when it cannot be read or parsed). */
+export function readTicketKeyFile(path: unknown): Uint8Array[] {
+  if (typeof path !== 'string' || path === '') throw new ConfigError('ticketKeyFile', 'must be a string: the path of a file of ticket keys');
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new ConfigError('ticketKeyFile', `${path} cannot be read: ${(e as Error).message}`);
+  }
+  return parseTicketKeys(bytes, path);
+}
+
+/** Calls `changed` with the file's keys whenever it changes (a file that no longer parses is skipped: the keys in use stay); returns the stop. */
+export function watchTicketKeyFile(path: string, changed: (keys: Uint8Array[]) => void, failed: (error: Error) => void): () => void {
+  const listener = (): void => {
+    try {
+      changed(readTicketKeyFile(path));
+    } catch (e) {
+      failed(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+  watchFile(path, { interval: TICKET_KEY_FILE_POLL_MS, persistent: false }, listener);
+  return () => unwatchFile(path, listener);
+}

@@ -1,0 +1,353 @@
+/**
+ * `listen(module, { workers })`: a DTLS server on N event loops. Each is a
+ * worker thread (not a child process: the primary makes the SO_REUSEPORT
+ * sockets and a worker uses its descriptor as it is, in the same process;
+ * ticket keys, the anti-replay store and the statistics are shared through
+ * the primary and a SharedArrayBuffer, and one `closed` ends them all). The
+ * session callback runs inside the workers: `module` names the file that
+ * exports it (docs/scale-out.md).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { ConfigError } from '../../../config-error.js';
+import { DtlsUdpServer } from '../../server.js';
+import { DtlsSessionError } from '../errors.js';
+import type { HandshakeErrorHandler } from '../listener.js';
+import { serverOptions, type ListenOptions } from '../options.js';
+import type { SessionAddress } from '../session.js';
+import { TICKET_KEY_LENGTH } from '../../../session/ticket-keys.js';
+import { closeNativeSockets, nativeSockets, socketPlan } from './reuseport-sockets.js';
+import { readTicketKeyFile, watchTicketKeyFile } from './ticket-key-file.js';
+import { SharedAntiReplay, type AdmitRequest } from './shared-anti-replay.js';
+import type { ToPrimary, ToWorker, WorkerInit, WorkerSocket } from './worker-messages.js';
+import { hostIdOption, ownerCidOption, workerCount, workerListenOptions } from './worker-options.js';
+import { WORKER_STAT_NAMES, readRow, statsBuffer, type WorkerStats } from './worker-stats.js';
+
+/** Options of `listen(module, options)` with workers. */
+export interface WorkerListenOptions extends ListenOptions {
+  /** Event loops (worker threads), each with its own socket on the port: a count (1..64), or 'auto' (one per core). */
+  readonly workers: number | 'auto';
+}
+
+/** The options the primary takes for itself (the workers get the rest). */
+const PRIMARY_OPTIONS = ['workers', 'hostId', 'host', 'port', 'reusePort', 'ipv6Only', 'cid', 'maxSessions', 'transport', 'ticketKeys', 'ticketKeyFile'];
+
+/** `endpoint.stats` of a server on workers: every worker's counts summed (at most 100 ms old), and each worker's in `workers`. */
+export type DtlsWorkerListenerStats = WorkerStats & {
+  readonly createdAt: number;
+  readonly destroyedAt: number | undefined;
+  /** Whether the endpoint is still open. */
+  readonly isConnected: boolean;
+  /** Whether the kernel steers CID records to their worker (the native addon's program); else they are forwarded between workers. */
+  readonly steered: boolean;
+  /** Each worker's counts, by worker number. */
+  readonly workers: readonly WorkerStats[];
+};
+
+/** The live stats object of `listener` (every read current). */
+function workerListenerStats(listener: DtlsWorkerListener): DtlsWorkerListenerStats {
+  const rows = (): WorkerStats[] => Array.from({ length: listener.workers }, (_, i) => readRow(listener.stats$, i));
+  const stats = {};
+  const getters: Record<string, () => unknown> = {
+    createdAt: () => listener.counts.createdAt,
+    destroyedAt: () => listener.counts.destroyedAt,
+    isConnected: () => listener.counts.destroyedAt === undefined,
+    steered: () => listener.steered,
+    workers: rows,
+  };
+  for (const name of WORKER_STAT_NAMES) getters[name] = () => rows().reduce((sum, row) => sum + row[name], 0);
+  for (const [name, get] of Object.entries(getters)) Object.defineProperty(stats, name, { enumerable: true, get });
+  return stats as DtlsWorkerListenerStats;
+}
+
+/** A server endpoint on several worker threads (see {@link listenWorkers}). */
+export class DtlsWorkerListener {
+  /** Resolves with the bound address once every worker is listening; rejects with the first failure (the bind's system error, a worker module that did not load). */
+  readonly listening: Promise<SessionAddress>;
+  /** Resolves once every worker has closed; rejects when the endpoint never opened, or a worker died. Never unhandled. */
+  readonly closed: Promise<void>;
+  readonly stats: DtlsWorkerListenerStats;
+  /** Told of handshakes a worker refused (as `DtlsListener.onhandshakeerror`; the error carries the worker's message). */
+  onhandshakeerror: HandshakeErrorHandler | null = null;
+  /** The number of workers. */
+  readonly workers: number;
+  /** @internal */
+  readonly counts = { createdAt: Date.now(), destroyedAt: undefined as number | undefined };
+  /** @internal */
+  readonly stats$: SharedArrayBuffer;
+  /** @internal */
+  steered = false;
+  private readonly threads: Worker[] = [];
+  private bound: SessionAddress | undefined;
+  private closing: Promise<void> | undefined;
+  private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
+  private readonly replay = new SharedAntiReplay();
+  private readonly ready: Promise<{ address: string; family: string; port: number }>[] = [];
+  private shutting = false;
+  private unwatch: (() => void) | undefined;
+
+  /** @internal Use {@link listenWorkers}. */
+  constructor(module: string, options: WorkerListenOptions, count: number) {
+    this.workers = count;
+    this.stats$ = statsBuffer(count);
+    this.stats = workerListenerStats(this);
+    this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
+    this.closed.catch(() => {});
+    this.listening = this.start(module, options);
+    this.listening.catch((e: unknown) => {
+      this.bound = undefined;
+      this.shutting = true;
+      for (const t of this.threads) void t.terminate();
+      this.counts.destroyedAt = Date.now();
+      this.settleClosed.reject(e instanceof Error ? e : new Error(String(e)));
+    });
+  }
+
+  /** The bound address once listening (undefined before, and when the bind failed). */
+  get address(): SessionAddress | undefined {
+    return this.bound;
+  }
+
+  get destroyed(): boolean {
+    return this.counts.destroyedAt !== undefined;
+  }
+
+  /** Closes every worker's sessions (close_notify) and sockets; resolves when all have closed. */
+  close(): Promise<void> {
+    this.closing ??= this.listening.then(
+      () => this.shut({ type: 'close' }),
+      () => {},
+    );
+    return this.closing;
+  }
+
+  /** Ends every session at once, without close_notify, and closes the workers. */
+  destroy(error?: Error): void {
+    const message = error?.message ?? new DtlsSessionError('ERR_DTLS_ENDPOINT_DESTROYED', 'the endpoint carrying the session was destroyed').message;
+    this.closing ??= this.listening.then(
+      () => this.shut({ type: 'destroy', message }),
+      () => {},
+    );
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /**
+   * Rotates the ticket keys of every worker (the new current key first, the
+   * previous ones after it until their tickets expire): the key-provider
+   * side of `ticketKeyFile`, for keys from elsewhere (a secrets manager).
+   */
+  setTicketKeys(keys: readonly Uint8Array[]): void {
+    if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => !(k instanceof Uint8Array) || k.length !== TICKET_KEY_LENGTH))
+      throw new ConfigError('ticketKeys', `must be a list of ${TICKET_KEY_LENGTH}-byte keys, the current one first`);
+    if (!this.ticketKeysRotate)
+      throw new ConfigError('ticketKeys', 'rotate only keys the endpoint was given as a list or a ticketKeyFile (a fixed Uint8Array was given)');
+    const message: ToWorker = { type: 'ticketKeys', keys: keys.map((k) => Uint8Array.from(k)) };
+    for (const t of this.threads) t.postMessage(message);
+  }
+
+  /** @internal Whether the workers' ticketKeys option is a list they can rotate. */
+  ticketKeysRotate = false;
+
+  private async shut(message: ToWorker): Promise<void> {
+    this.shutting = true;
+    this.unwatch?.();
+    const exits = this.threads.map((t) => new Promise<void>((resolve) => t.once('exit', () => resolve())));
+    for (const t of this.threads) t.postMessage(message);
+    await Promise.all(exits);
+    if (this.counts.destroyedAt === undefined) {
+      this.counts.destroyedAt = Date.now();
+      this.settleClosed.resolve();
+    }
+  }
+
+  /** The keys every worker starts with: given, from the file (watched from now on), or random (one list: rotatable with setTicketKeys). */
+  private ticketKeys(options: WorkerListenOptions): Uint8Array | readonly Uint8Array[] {
+    const file = options.ticketKeyFile;
+    if (file !== undefined) {
+      this.unwatch = watchTicketKeyFile(
+        file,
+        (keys) => this.setTicketKeys(keys),
+        (error) => this.report(error, { address: '', port: 0 }),
+      );
+    }
+    const keys = file !== undefined ? readTicketKeyFile(file) : (options.ticketKeys ?? [new Uint8Array(randomBytes(TICKET_KEY_LENGTH))]);
+    this.ticketKeysRotate = Array.isArray(keys);
+    return keys;
+  }
+
+  private async start(module: string, options: WorkerListenOptions): Promise<SessionAddress> {
+    const plan = socketPlan();
+    const host = options.host ?? '0.0.0.0';
+    const family = isIP(host) === 6 ? 'udp6' : 'udp4';
+    const ipv6Only = options.ipv6Only === true;
+    const count = this.workers;
+    const hostId = hostIdOption(options.hostId);
+    const cid = ownerCidOption(options.cid);
+    const given = workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
+    const shared = {
+      ...given,
+      // One set of ticket keys for every worker: a ticket from one resumes on any (rotation: docs/scale-out.md).
+      ticketKeys: this.ticketKeys(options),
+      // maxSessions is the endpoint's: each worker holds its share (the per-host caps are each worker's: docs/scale-out.md).
+      ...(options.maxSessions !== undefined && options.maxSessions !== 0 ? { maxSessions: Math.ceil(options.maxSessions / count) } : {}),
+      ...(options.maxSessions === 0 ? { maxSessions: 0 } : {}),
+    };
+    // Ports between every two workers, for CID records the kernel put on the wrong one.
+    const peers: (MessagePort | undefined)[][] = Array.from({ length: count }, () => new Array<MessagePort | undefined>(count).fill(undefined));
+    for (let a = 0; a < count; a++)
+      for (let b = a + 1; b < count; b++) {
+        const { port1, port2 } = new MessageChannel();
+        peers[a]![b] = port1;
+        peers[b]![a] = port2;
+      }
+    const sockets = plan === 'native' ? nativeSockets(host, options.port ?? 0, count, ipv6Only) : undefined;
+    this.steered = sockets?.steered ?? false;
+    let port = sockets?.port ?? options.port ?? 0;
+    const entry = workerEntry();
+    try {
+      for (let i = 0; i < count; i++) {
+        const socket: WorkerSocket = sockets !== undefined ? { kind: 'fd', fd: sockets.fds[i]!, family } : { kind: 'reusePort', family, host, port, ipv6Only };
+        const init: WorkerInit = {
+          worker: i,
+          workers: count,
+          hostId,
+          module,
+          socket,
+          options: shared,
+          cid,
+          stats: this.stats$,
+          peers: peers[i]!,
+          sharedAntiReplay: options.antiReplay === undefined,
+        };
+        const ready = this.spawn(
+          entry,
+          init,
+          peers[i]!.filter((p): p is MessagePort => p !== undefined),
+        );
+        // Without the addon a worker binds its own socket: the first picks the port, the others join it.
+        if (sockets === undefined) port = (await ready).port;
+      }
+      const [first] = await Promise.all(this.ready);
+      this.bound = { address: first!.address, family: first!.family === 'IPv6' ? 'IPv6' : 'IPv4', port };
+      return this.bound;
+    } catch (e) {
+      if (sockets !== undefined) closeNativeSockets(sockets.fds.slice(this.threads.length));
+      throw e;
+    }
+  }
+
+  private spawn(entry: URL, init: WorkerInit, transfer: MessagePort[]): Promise<{ address: string; family: string; port: number }> {
+    const thread = entry.pathname.endsWith('.ts')
+      ? // From source (under tsx): Node 20 does not pass tsx's loader on to a worker thread, so the worker registers it first.
+        new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
+          {
+            eval: true,
+            workerData: init,
+            transferList: transfer,
+          },
+        )
+      : new Worker(entry, { workerData: init, transferList: transfer });
+    this.threads.push(thread);
+    const ready = new Promise<{ address: string; family: string; port: number }>((resolve, reject) => {
+      thread.on('message', (m: ToPrimary) => {
+        if (m.type === 'ready') resolve(m);
+        else if (m.type === 'failed')
+          reject(
+            m.option !== undefined
+              ? new ConfigError(m.option, m.message.replace(/^option [^:]+: /, ''))
+              : Object.assign(new Error(m.message), { code: m.code }),
+          );
+        else if (m.type === 'admit') thread.postMessage(this.replay.answer(m as AdmitRequest));
+        else if (m.type === 'handshakeError') this.report(new Error(m.message), { address: m.address, port: m.port });
+      });
+      thread.once('error', (e) => {
+        reject(e);
+        this.died(e);
+      });
+      thread.once('exit', (code) => {
+        const e = new Error(`worker ${init.worker} exited (code ${code}) ${this.shutting ? 'while closing' : 'before the endpoint was closed'}`);
+        reject(e);
+        if (!this.shutting) this.died(e);
+      });
+    });
+    ready.catch(() => {});
+    this.ready.push(ready);
+    return ready;
+  }
+
+  /** A worker threw out of its event loop: the endpoint ends (the other workers close), and `closed` rejects with that error. */
+  private died(error: Error): void {
+    if (this.counts.destroyedAt !== undefined || this.shutting) return;
+    void this.listening.then(
+      async () => {
+        await this.shut({ type: 'destroy', message: error.message });
+      },
+      () => {},
+    );
+    this.counts.destroyedAt = Date.now();
+    this.settleClosed.reject(error);
+  }
+
+  private report(error: Error, remote: { readonly address: string; readonly port: number }): void {
+    const handler = this.onhandshakeerror;
+    if (!handler) return;
+    try {
+      handler(error, remote);
+    } catch {
+      // the application's handler failed; nothing is left to tell
+    }
+  }
+}
+
+/** The worker thread's file: worker-main.js beside this one (worker-main.ts when run from source under tsx). */
+function workerEntry(): URL {
+  const js = new URL('./worker-main.js', import.meta.url);
+  return existsSync(fileURLToPath(js)) ? js : new URL('./worker-main.ts', import.meta.url);
+}
+
+/** The worker module as a URL: a URL, a file: URL string, or a path (relative to the working directory). */
+function moduleUrl(module: unknown): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module !== 'string' || module === '')
+    throw new ConfigError(
+      'workers',
+      "needs the session callback as a module: listen(new URL('./on-session.js', import.meta.url), { workers }) (functions do not cross threads)",
+    );
+  return /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module) ? module : pathToFileURL(resolvePath(module)).href;
+}
+
+/**
+ * Starts a DTLS server on `options.workers` event loops, each a worker
+ * thread with its own SO_REUSEPORT socket on `host:port`. `module` (a URL or
+ * a path) is imported by every worker: it exports `onsession` (or a default
+ * export), called with each of that worker's sessions, and optionally
+ * `options` (an object, or a function of `{ worker, workers, hostId }`)
+ * for what cannot cross threads: `sni`/`psk` functions, `antiReplay`
+ * (a RedisAntiReplay), `secureContext`. Options are checked now.
+ */
+export function listenWorkers(module: string | URL, options: WorkerListenOptions): DtlsWorkerListener {
+  const url = moduleUrl(module);
+  const count = workerCount(options.workers);
+  hostIdOption(options.hostId);
+  if (options.transport !== undefined) throw new ConfigError('transport', 'is not for workers: each worker binds a socket of its own');
+  if (options.ticketKeyFile !== undefined) {
+    if (options.ticketKeys !== undefined) throw new ConfigError('ticketKeyFile', 'give either ticketKeys or ticketKeyFile, not both');
+    readTicketKeyFile(options.ticketKeyFile);
+  }
+  ownerCidOption(options.cid);
+  workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
+  const { workers: _workers, hostId: _hostId, ticketKeyFile: _ticketKeyFile, ...single } = options;
+  const resolved = serverOptions(single);
+  const { udp: _udp, transport: _transport, reusePort: _reusePort, ...server } = resolved;
+  DtlsUdpServer.validate(server);
+  socketPlan();
+  return new DtlsWorkerListener(url, options, count);
+}

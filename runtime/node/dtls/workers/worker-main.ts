@@ -1,0 +1,200 @@
+/**
+ * One worker thread of `listen({ workers })`: its own event loop, its own
+ * socket on the shared port, a `listen()` of its own over it with the
+ * session callback of the worker module. A datagram whose CID names another
+ * worker (the kernel's hash put it here: no steering program, or a forged
+ * CID) is handed to that worker once, over a message port, and never
+ * forwarded again; one naming no worker of this host is dropped and counted.
+ */
+import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { datagramOwner, ownerCidGenerator } from '../../../cid/cid-owner.js';
+import { rotateTicketKeys } from '../../../session/ticket-key-cache.js';
+import { nativeBinding } from '../../../crypto/native/binding.js';
+import { DatagramIo } from '../../datagram-io.js';
+import { listen, type DtlsListener } from '../listener.js';
+import type { ListenOptions } from '../options.js';
+import type { DtlsSession } from '../session.js';
+import { DatagramTransport } from '../transport.js';
+import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
+import type { Forwarded, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
+import { STATS_FLUSH_MS, WORKER_STAT_NAMES, statsRow, type WorkerStatName } from './worker-stats.js';
+
+/** What a worker module exports: the session callback, and options that cannot cross threads (functions, stores, contexts). */
+interface WorkerModule {
+  readonly onsession?: unknown;
+  readonly default?: unknown;
+  readonly options?: unknown;
+}
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const tell = (m: ToPrimary): void => port.postMessage(m);
+
+const counts: Record<'packetsReceived' | 'bytesReceived' | 'forwardedOut' | 'forwardedOutBytes' | 'forwardedIn' | 'forwardedInBytes' | 'unknownOwner', number> =
+  {
+    packetsReceived: 0,
+    bytesReceived: 0,
+    forwardedOut: 0,
+    forwardedOutBytes: 0,
+    forwardedIn: 0,
+    forwardedInBytes: 0,
+    unknownOwner: 0,
+  };
+
+async function moduleParts(): Promise<{ onsession: (session: DtlsSession) => void; options: Readonly<Record<string, unknown>> }> {
+  const mod = (await import(init.module)) as WorkerModule;
+  const onsession = mod.onsession ?? mod.default;
+  if (typeof onsession !== 'function')
+    throw new Error(`the worker module ${init.module} exports no onsession function (export onsession, or a default export)`);
+  const made: unknown =
+    typeof mod.options === 'function'
+      ? await (mod.options as (w: object) => unknown)({ worker: init.worker, workers: init.workers, hostId: init.hostId })
+      : mod.options;
+  if (made !== undefined && (typeof made !== 'object' || made === null))
+    throw new Error(`the worker module ${init.module}: options must be an object or a function returning one`);
+  return { onsession: onsession as (session: DtlsSession) => void, options: (made ?? {}) as Record<string, unknown> };
+}
+
+function bindSocket(): Promise<Socket> {
+  const s = init.socket;
+  // node:dgram's reusePort is in Node 22.12 / 23.1 and later (reuseport-sockets.ts chose this only there); @types/node 20 lacks it.
+  const reusePort = { type: s.family, reusePort: true, ipv6Only: s.kind === 'reusePort' && s.ipv6Only } as SocketOptions;
+  const socket = createSocket(s.kind === 'reusePort' ? reusePort : { type: s.family });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    const bound = (): void => {
+      socket.off('error', reject);
+      socket.on('error', () => {}); // a send error is the network losing a datagram
+      resolve(socket);
+    };
+    if (s.kind === 'fd') socket.bind({ fd: s.fd }, bound);
+    else socket.bind({ port: s.port, address: s.host }, bound);
+  });
+}
+
+async function main(): Promise<void> {
+  const parts = await moduleParts();
+  const socket = await bindSocket();
+  const local = socket.address();
+  const transport = new DatagramTransport((d, address, p) => socket.send(d, p, address), { address: local.address, port: local.port });
+  const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(port as unknown as MessagePort) : undefined;
+  const cidLength = init.cid?.length ?? 0;
+  const options = {
+    ...init.options,
+    ...parts.options,
+    ...(init.cid !== undefined
+      ? {
+          cid: {
+            ...init.cid.rest,
+            length: init.cid.length,
+            ...(init.cid.length > 0 ? { generate: ownerCidGenerator({ host: init.hostId, worker: init.worker }) } : {}),
+          },
+        }
+      : {}),
+    ...(store !== undefined ? { antiReplay: store } : {}),
+    transport,
+  } as ListenOptions;
+  const listener = listen(parts.onsession, options);
+  listener.onhandshakeerror = (error, remote) => tell({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
+
+  const row = statsRow(init.stats, init.worker);
+  const flush = (): void => writeRow(row, listener);
+  const timer = setInterval(flush, STATS_FLUSH_MS);
+  timer.unref();
+
+  const deliver = (d: Uint8Array, address: string, p: number): void => {
+    counts.packetsReceived++;
+    counts.bytesReceived += d.length;
+    const owner = datagramOwner(d, cidLength);
+    if (owner === undefined || owner.worker === init.worker) {
+      if (owner !== undefined && owner.host !== init.hostId) {
+        counts.unknownOwner++; // another host's CID: a fleet forwards it before it reaches a worker (docs/scale-out.md)
+        return;
+      }
+      transport.receive(d, address, p);
+      return;
+    }
+    const peer = owner.host === init.hostId ? init.peers[owner.worker] : undefined;
+    if (peer === undefined) {
+      counts.unknownOwner++;
+      return;
+    }
+    counts.forwardedOut++;
+    counts.forwardedOutBytes += d.length;
+    const copy = Uint8Array.from(d); // the receive buffer is reused; the copy goes to the other thread
+    const message: Forwarded = [copy, address, p];
+    peer.postMessage(message, [copy.buffer]);
+  };
+  const io = DatagramIo.of(socket);
+  socket.on('message', (msg, rinfo) => {
+    deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port);
+    io.drain(deliver);
+    flush();
+  });
+  for (const peer of init.peers) {
+    peer?.on('message', (m: Forwarded) => {
+      const [d, address, p] = m;
+      if (!(d instanceof Uint8Array) || typeof address !== 'string' || typeof p !== 'number') return;
+      counts.forwardedIn++;
+      counts.forwardedInBytes += d.length;
+      transport.receive(d, address, p); // never forwarded again: no loop, one copy per datagram received
+      flush();
+    });
+    peer?.unref();
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await listener.close();
+      store?.clear();
+      clearInterval(timer);
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+      flush();
+      for (const peer of init.peers) peer?.close();
+      tell({ type: 'closed' });
+      port.close();
+    })());
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'admitted') store?.answered(m as AdmitAnswer);
+    else if (m.type === 'close') void close();
+    else if (m.type === 'ticketKeys') {
+      const option = init.options.ticketKeys;
+      if (typeof option === 'object' && option !== null) rotateTicketKeys(option, m.keys);
+    } else if (m.type === 'destroy') {
+      listener.destroy(m.message !== undefined ? new Error(m.message) : undefined);
+      void close();
+    }
+  });
+  await listener.listening;
+  flush();
+  tell({ type: 'ready', address: local.address, family: local.family, port: local.port });
+}
+
+/** The worker's row: the listener's statistics and its own counts. */
+function writeRow(row: Float64Array, listener: DtlsListener): void {
+  const s = listener.stats;
+  const values: Record<WorkerStatName, number> = {
+    ...counts,
+    serverSessions: s.serverSessions,
+    sessions: s.sessions,
+    handshaking: s.handshaking,
+    serverRefusedCount: s.serverRefusedCount,
+    handshakeErrors: s.handshakeErrors,
+    callbackErrors: s.callbackErrors,
+    handshakeTimeouts: s.handshakeTimeouts,
+    idleClosed: s.idleClosed,
+    restarts: s.restarts,
+    unknownConnectionId: s.unknownConnectionId,
+    migrations: s.migrations,
+    threadCpuMs: Math.max(0, nativeBinding?.threadCpuTime?.() ?? 0),
+  };
+  WORKER_STAT_NAMES.forEach((name, i) => (row[i] = values[name]));
+}
+
+main().catch((e: unknown) => {
+  const error = e instanceof Error ? e : new Error(String(e));
+  const { code, option } = error as Error & { code?: unknown; option?: unknown };
+  tell({ type: 'failed', message: error.message, code: typeof code === 'string' ? code : undefined, option: typeof option === 'string' ? option : undefined });
+});

@@ -1,0 +1,42 @@
+/** What the primary and a worker thread of `listen({ workers })` tell each other. */
+import type { MessagePort } from 'node:worker_threads';
+import type { AdmitAnswer, AdmitRequest } from './shared-anti-replay.js';
+
+/** The socket a worker serves on: a descriptor the primary made (SO_REUSEPORT, native addon), or one it binds itself with node:dgram's reusePort. */
+export type WorkerSocket =
+  | { readonly kind: 'fd'; readonly fd: number; readonly family: 'udp4' | 'udp6' }
+  | { readonly kind: 'reusePort'; readonly family: 'udp4' | 'udp6'; readonly host: string; readonly port: number; readonly ipv6Only: boolean };
+
+/** workerData of a worker thread. */
+export interface WorkerInit {
+  readonly worker: number;
+  readonly workers: number;
+  readonly hostId: number;
+  readonly module: string;
+  readonly socket: WorkerSocket;
+  /** The listen options the worker uses (the module's own are added to them). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** The CID length (0: none) and the rest of the `cid` option. */
+  readonly cid: { readonly length: number; readonly rest: Readonly<Record<string, unknown>> } | undefined;
+  readonly stats: SharedArrayBuffer;
+  /** Ports to the other workers, by worker number (undefined at its own). */
+  readonly peers: readonly (MessagePort | undefined)[];
+  /** Whether the anti-replay store is the primary's (no `antiReplay` from the module). */
+  readonly sharedAntiReplay: boolean;
+}
+
+export type ToPrimary =
+  | { readonly type: 'ready'; readonly address: string; readonly family: string; readonly port: number }
+  | { readonly type: 'failed'; readonly message: string; readonly code: string | undefined; readonly option: string | undefined }
+  | { readonly type: 'handshakeError'; readonly message: string; readonly address: string; readonly port: number }
+  | { readonly type: 'closed' }
+  | AdmitRequest;
+
+export type ToWorker =
+  | { readonly type: 'close' }
+  | { readonly type: 'destroy'; readonly message: string | undefined }
+  | { readonly type: 'ticketKeys'; readonly keys: readonly Uint8Array[] }
+  | AdmitAnswer;
+
+/** A datagram one worker hands another: bytes, and where it came from. */
+export type Forwarded = readonly [datagram: Uint8Array, address: string, port: number];

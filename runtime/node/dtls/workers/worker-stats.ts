@@ -1,0 +1,56 @@
+/**
+ * Each worker's counters in one SharedArrayBuffer: worker i writes row i
+ * after every datagram it handles and on a timer, the primary sums the rows
+ * when `endpoint.stats` is read (and shows each row in `stats.workers`).
+ * Values are at most {@link STATS_FLUSH_MS} old.
+ */
+
+/** The counters, in row order: the listener's statistics, then the worker's own forwarding. */
+export const WORKER_STAT_NAMES = [
+  'packetsReceived',
+  'bytesReceived',
+  'serverSessions',
+  'sessions',
+  'handshaking',
+  'serverRefusedCount',
+  'handshakeErrors',
+  'callbackErrors',
+  'handshakeTimeouts',
+  'idleClosed',
+  'restarts',
+  'unknownConnectionId',
+  'migrations',
+  /** Datagrams (and bytes) this worker received carrying a CID of another worker, and handed to it. */
+  'forwardedOut',
+  'forwardedOutBytes',
+  /** Datagrams (and bytes) another worker handed this one. */
+  'forwardedIn',
+  'forwardedInBytes',
+  /** Datagrams dropped because their CID names a worker or host that does not exist here (a forgery, or a stale CID). */
+  'unknownOwner',
+  /** CPU time of the worker's event loop thread, ms (the native addon's thread clock; 0 without it). */
+  'threadCpuMs',
+] as const;
+
+export type WorkerStatName = (typeof WORKER_STAT_NAMES)[number];
+export type WorkerStats = { readonly [K in WorkerStatName]: number };
+
+/** How often a worker refreshes its row when no datagram comes (sessions closing on timers). */
+export const STATS_FLUSH_MS = 100;
+
+/** A worker's row, written by that worker only. */
+export function statsRow(buffer: SharedArrayBuffer, worker: number): Float64Array {
+  return new Float64Array(buffer, worker * WORKER_STAT_NAMES.length * 8, WORKER_STAT_NAMES.length);
+}
+
+export function statsBuffer(workers: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(workers * WORKER_STAT_NAMES.length * 8);
+}
+
+/** Row `worker` as an object. */
+export function readRow(buffer: SharedArrayBuffer, worker: number): WorkerStats {
+  const row = statsRow(buffer, worker);
+  const out: Record<string, number> = {};
+  WORKER_STAT_NAMES.forEach((name, i) => (out[name] = row[i]!));
+  return out as WorkerStats;
+}

@@ -1,0 +1,67 @@
+import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { sleep } from '../../api/fixtures.js';
+import { clientOn, exchange, until, workersServer } from './support.js';
+
+/**
+ * The fallback without the steering program (what a server gets without the
+ * native addon on Node 22.12+, here forced with DTLS13_REUSEPORT_STEERING=0):
+ * the kernel's hash alone spreads datagrams over the workers' sockets, so a
+ * migrated client's CID records land on whichever worker its new port hashes
+ * to, and that worker hands them to the owner named in the CID.
+ */
+process.env.DTLS13_REUSEPORT_STEERING = '0';
+
+test('without steering, a CID record that lands on the other worker\u2019s socket is forwarded to its owner and the session continues', async (t) => {
+  const server = workersServer();
+  const { port } = await server.listening;
+  t.false(server.stats.steered);
+  const client = await clientOn(port, 0);
+  for (let i = 0; i < 12 && server.stats.workers[1]!.forwardedOut === 0; i++) {
+    await client.rebind();
+    t.is(await exchange(client, `move ${i}`), `0: move ${i}`, 'answered by the worker holding the session');
+  }
+  const [owner, other] = server.stats.workers as [(typeof server.stats.workers)[0], (typeof server.stats.workers)[0]];
+  t.true(other.forwardedOut > 0, 'a record landed on worker 1 and was handed to worker 0');
+  t.is(owner.forwardedIn, other.forwardedOut);
+  t.is(owner.forwardedInBytes, other.forwardedOutBytes, 'forwarded once, byte for byte');
+  t.true(other.forwardedOutBytes <= other.bytesReceived, 'never more forwarded than received');
+  t.is(await exchange(client, 'still'), '0: still');
+  await client.close();
+  await server.close();
+});
+
+test('forged CIDs naming the other worker: each forwarded at most once, no more bytes than received, dropped by the owner', async (t) => {
+  const server = workersServer();
+  const { port } = await server.listening;
+  const client = await clientOn(port, 0);
+  const attacker = createSocket('udp4');
+  await new Promise<void>((resolve) => attacker.bind(0, '127.0.0.1', () => resolve()));
+  const forged = (worker: number): Buffer => {
+    const d = Buffer.alloc(120, 0x5a);
+    d[0] = 0x3c;
+    d[1] = 0;
+    d[2] = worker;
+    return d;
+  };
+  const before = server.stats.bytesReceived;
+  let sent = 0;
+  for (let i = 0; i < 300; i++) {
+    for (const d of [forged(0), forged(1), forged(200)]) {
+      attacker.send(d, port, '127.0.0.1');
+      sent += d.length;
+    }
+    if (i % 50 === 0) await sleep(1);
+  }
+  await until(() => server.stats.bytesReceived - before >= sent);
+  attacker.close();
+  await until(() => server.stats.forwardedIn === server.stats.forwardedOut);
+  const s = server.stats;
+  t.true(s.forwardedOut > 0, 'the ones that hashed to the wrong worker were handed on');
+  t.true(s.forwardedOutBytes <= s.bytesReceived, 'no amplification');
+  t.is(s.forwardedIn, s.forwardedOut, 'each once (never forwarded again)');
+  t.true(s.unknownOwner > 0, 'a CID naming worker 200 goes nowhere');
+  t.is(await exchange(client, 'unharmed'), '0: unharmed');
+  await client.close();
+  await server.close();
+});

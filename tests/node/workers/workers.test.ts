@@ -1,0 +1,147 @@
+import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { ConfigError, connect, listen } from '../../../runtime/index.js';
+import { sleep } from '../../api/fixtures.js';
+import { ECHO_WORKER, clientOn, exchange, hashedWorker, id, until, workerOf, workersServer } from './support.js';
+
+/**
+ * listen({ workers: 2 }) over real UDP on 127.0.0.1: two worker threads,
+ * each with its own SO_REUSEPORT socket on one port, the native addon's
+ * steering program sending each CID record to the worker its CID names.
+ * (tests/node/workers/forwarding.test.ts: the same without the program.)
+ */
+
+/** ServerHello.random of a HelloRetryRequest (RFC 8446 §4.1.3). */
+const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
+
+test('two workers share the port and their ticket keys: a ticket issued by one worker resumes on the other', async (t) => {
+  const server = workersServer();
+  const { port } = await server.listening;
+  t.true(server.stats.steered, 'the steering program is attached (native addon)');
+  const first = await clientOn(port, 0);
+  await first.ticket;
+  const ticket = first.session!;
+  await first.close();
+  const second = await clientOn(port, 1, { session: ticket });
+  t.true(second.reused, 'resumed on worker 1 with worker 0\u2019s ticket');
+  t.is(await exchange(second, 'resumed'), '1: resumed');
+  await second.close();
+  await until(() => server.stats.serverSessions >= 2);
+  t.true(
+    server.stats.workers.every((w) => w.serverSessions > 0),
+    'both workers served',
+  );
+  await server.close();
+  t.false(server.stats.isConnected);
+});
+
+test('0-RTT replayed to the other worker is refused: the workers share the anti-replay store (a cookie exchange, no early data)', async (t) => {
+  const server = workersServer();
+  const { port } = await server.listening;
+  const first = await clientOn(port, 0);
+  await first.ticket;
+  const ticket = first.session!;
+  await first.close();
+  const sent: Buffer[] = [];
+  const early = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    cid: 4,
+    session: ticket,
+    earlyData: Buffer.from('once only'),
+    onDatagram: (direction, d) => {
+      if (direction === 'sent') sent.push(Buffer.from(d));
+    },
+  });
+  await early.opened;
+  t.is(early.parameters?.earlyData, 'accepted');
+  const genuine = workerOf(await exchange(early, 'after'));
+  await early.close();
+  // The captured ClientHello (with its early data) sent again from a port the kernel's hash gives the other worker.
+  let replayPort = 0;
+  for (let p = 40_000 + (process.pid % 10_000); replayPort === 0; p++) if ((await hashedWorker(server, p)) !== genuine) replayPort = p;
+  const replay = createSocket('udp4');
+  await new Promise<void>((resolve) => replay.bind(replayPort, '127.0.0.1', () => resolve()));
+  const answer = new Promise<Buffer>((resolve) => replay.once('message', resolve));
+  replay.send(sent[0]!, port, '127.0.0.1');
+  const reply = await answer;
+  replay.close();
+  t.is(reply[0], 22, 'a handshake record');
+  t.is(reply[13], 2, 'a ServerHello');
+  t.deepEqual(reply.subarray(27, 59), HRR_RANDOM, 'a HelloRetryRequest: the cookie exchange, not the early data taken a second time');
+  await server.close();
+});
+
+test('a client that rebinds to new ports keeps its session on its worker: the kernel steers its CID records there from any port', async (t) => {
+  const server = workersServer();
+  const { port } = await server.listening;
+  const client = await clientOn(port, 0, { cid: 4 });
+  const ports: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const moved = await client.rebind();
+    ports.push(moved.port);
+    t.is(await exchange(client, `move ${i}`), `0: move ${i}`);
+  }
+  await until(() => server.stats.migrations >= 1);
+  t.true(server.stats.migrations >= 1, 'the session moved to a new path (RFC 9853)');
+  await client.close();
+  t.is(server.stats.forwardedOut, 0, 'nothing forwarded between workers: the kernel put every CID record on its owner\u2019s socket');
+  // Without the CID some of those ports would have gone to worker 1: the kernel's hash of the client's address and port.
+  const hashed = [];
+  for (const p of ports) hashed.push(await hashedWorker(server, p));
+  t.true(hashed.includes(1), `some new port hashes to worker 1 (${hashed.join(', ')})`);
+  await server.close();
+});
+
+test('forged CIDs naming the other worker, no worker, or another host: dropped and counted, nothing forwarded, the server keeps serving', async (t) => {
+  const server = workersServer();
+  const { port } = await server.listening;
+  const client = await clientOn(port, 0);
+  const attacker = createSocket('udp4');
+  await new Promise<void>((resolve) => attacker.bind(0, '127.0.0.1', () => resolve()));
+  const forged = (host: number, worker: number, length: number): Buffer => {
+    const d = Buffer.alloc(length, 0xa5);
+    d[0] = 0x3c; // 001 C=1 S=1 L=1 EE=00
+    d[1] = host;
+    d[2] = worker;
+    return d;
+  };
+  const before = server.stats.bytesReceived;
+  let sent = 0;
+  for (let i = 0; i < 200; i++) {
+    for (const d of [forged(0, 1, 100), forged(0, 7, 60), forged(9, 0, 80), forged(0, 255, 3), Buffer.of(0x3c)]) {
+      attacker.send(d, port, '127.0.0.1');
+      sent += d.length;
+    }
+    if (i % 50 === 0) await sleep(1);
+  }
+  await until(() => server.stats.bytesReceived - before >= sent);
+  attacker.close();
+  t.is(await exchange(client, 'still here'), '0: still here');
+  const s = server.stats;
+  t.is(s.forwardedOut, 0);
+  t.true(s.unknownOwner > 0, 'CIDs naming no worker of this host');
+  t.true(s.unknownConnectionId > 0, 'CIDs of the right worker that no session holds');
+  await client.close();
+  await server.close();
+});
+
+test('workers: bad options are ConfigErrors at listen, naming the option', (t) => {
+  const base = { cert: id.cert, key: id.key, host: '127.0.0.1' };
+  t.throws(() => listen(() => {}, { ...base, workers: 2 }), { instanceOf: ConfigError, message: /option workers: .*module/ });
+  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 0 }), { instanceOf: ConfigError, message: /option workers: .*1\.\.64/ });
+  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 2, sni: () => undefined }), { instanceOf: ConfigError, message: /option sni: .*worker module/ });
+  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 2, cid: { length: 8, generate: (n) => new Uint8Array(n) } }), {
+    instanceOf: ConfigError,
+    message: /option cid\.generate/,
+  });
+  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 2, cid: 4 }), { instanceOf: ConfigError, message: /option cid\.length: .*6\.\.20/ });
+  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 2, hostId: 256 }), { instanceOf: ConfigError, message: /option hostId/ });
+  t.throws(() => listen(() => {}, { ...base, hostId: 1 }), { instanceOf: ConfigError, message: /option hostId: needs workers/ });
+});
+
+test('a worker module that does not load: listening and closed reject with why', async (t) => {
+  const server = listen(new URL('./fixtures/no-such-module.ts', import.meta.url), { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1' });
+  await t.throwsAsync(server.listening, { message: /no-such-module/ });
+  await t.throwsAsync(server.closed);
+});
