@@ -11,6 +11,11 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/peq_with_get.h>
+#include <memory>
+#include "engine/tables.h"
+#include <deque>
+#include <map>
 
 struct connection_manager : sc_core::sc_module {
   // target socket, blocking: Datagrams arriving from the network channel.
@@ -33,6 +38,7 @@ struct connection_manager : sc_core::sc_module {
   // Default 20ns.
   sc_core::sc_time table_lookup_cost = sc_core::sc_time(20000.0, sc_core::SC_PS);
 
+  SC_HAS_PROCESS(connection_manager);
   explicit connection_manager(sc_core::sc_module_name name)
       : sc_core::sc_module(name),
         network_rx("network_rx"),
@@ -40,6 +46,7 @@ struct connection_manager : sc_core::sc_module {
         records_rx("records_rx"),
         records_tx("records_tx"),
         memory("memory") {
+    SC_THREAD(lane_thread);
     network_rx.register_b_transport(this, &connection_manager::b_transport_network_rx);
     records_tx.register_b_transport(this, &connection_manager::b_transport_records_tx);
   }
@@ -50,6 +57,29 @@ struct connection_manager : sc_core::sc_module {
     if (param == "table_lookup_cost") return (table_lookup_cost = sc_core::sc_time(value, sc_core::SC_PS)), true;
     (void)value;
     return false;
+  }
+
+  // One table lookup on the module's lane: table_lookup_cost plus the request's annotated delay (ps).
+  struct lane_request {
+    std::uint64_t id = 0, service = 0;
+  };
+  dtls13_engine::lane_pool lane{1};
+  std::deque<lane_request> lane_requests;
+  tlm_utils::peq_with_get<lane_request> lane_queue{"lane_queue"};
+  // When each finished (ps), by id.
+  std::map<std::uint64_t, std::uint64_t> lane_finishes;
+
+  // A table lookup of "service" ps, "at" ps from now.
+  void lane_request_at(std::uint64_t id, std::uint64_t at, std::uint64_t service) {
+    lane_requests.push_back({id, service});
+    lane_queue.notify(lane_requests.back(), sc_core::sc_time(static_cast<double>(at), sc_core::SC_PS));
+  }
+
+  void lane_thread() {
+    for (;;) {
+      sc_core::wait(lane_queue.get_event());
+      while (lane_request* r = lane_queue.get_next_transaction()) lane_finishes[r->id] = lane.reserve(sc_core::sc_time_stamp().value(), r->service);
+    }
   }
   // b_transport on network_rx: a stub; the timed behaviour is hwmodel/model's.
   void b_transport_network_rx(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {

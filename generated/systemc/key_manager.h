@@ -11,6 +11,11 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/peq_with_get.h>
+#include <memory>
+#include "engine/tables.h"
+#include <deque>
+#include <map>
 
 struct key_manager : sc_core::sc_module {
   // target socket, blocking: Key lookups and installs; one binding for the record layer, one for
@@ -25,10 +30,12 @@ struct key_manager : sc_core::sc_module {
   // yet. Default 150ns.
   sc_core::sc_time derivation_cost = sc_core::sc_time(150000.0, sc_core::SC_PS);
 
+  SC_HAS_PROCESS(key_manager);
   explicit key_manager(sc_core::sc_module_name name)
       : sc_core::sc_module(name),
         requests("requests", 2),
         memory("memory") {
+    SC_THREAD(lane_thread);
     for (std::size_t i = 0; i < requests.size(); i++) {
       requests[i].register_b_transport(this, &key_manager::b_transport_requests, static_cast<int>(i));
     }
@@ -40,6 +47,29 @@ struct key_manager : sc_core::sc_module {
     if (param == "derivation_cost") return (derivation_cost = sc_core::sc_time(value, sc_core::SC_PS)), true;
     (void)value;
     return false;
+  }
+
+  // One key derivation on the module's lane: derivation_cost plus the request's annotated delay (ps).
+  struct lane_request {
+    std::uint64_t id = 0, service = 0;
+  };
+  dtls13_engine::lane_pool lane{1};
+  std::deque<lane_request> lane_requests;
+  tlm_utils::peq_with_get<lane_request> lane_queue{"lane_queue"};
+  // When each finished (ps), by id.
+  std::map<std::uint64_t, std::uint64_t> lane_finishes;
+
+  // A key derivation of "service" ps, "at" ps from now.
+  void lane_request_at(std::uint64_t id, std::uint64_t at, std::uint64_t service) {
+    lane_requests.push_back({id, service});
+    lane_queue.notify(lane_requests.back(), sc_core::sc_time(static_cast<double>(at), sc_core::SC_PS));
+  }
+
+  void lane_thread() {
+    for (;;) {
+      sc_core::wait(lane_queue.get_event());
+      while (lane_request* r = lane_queue.get_next_transaction()) lane_finishes[r->id] = lane.reserve(sc_core::sc_time_stamp().value(), r->service);
+    }
   }
   // b_transport on requests: a stub; the timed behaviour is hwmodel/model's.
   void b_transport_requests(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {

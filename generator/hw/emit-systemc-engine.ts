@@ -200,10 +200,18 @@ export function engineBenchMain(): string {
 // stdin, runs its transactions through the generated crypto_engine and memory (the engine's DMA bound to
 // memory port 2), and prints "<id> <finish ps>" per transaction. Commands go in at time 0 as BEGIN_REQ
 // annotated with their start (queued in trace order); memory accesses from a thread, by start, in trace order.
+// The record layer's buffer traffic (r, p lines) goes into the generated record_layer at time 0, each step
+// queued at its start in trace order; it prints "<id> <1 taken | 0 dropped>" per datagram reaching the RX
+// ring and "<id> <granted ps>" per pipeline slot request. The connection manager's lookups and the key
+// manager's derivations (l lines) go into the generated modules the same way; "<id> <finish ps>" each.
 #include <iostream>
+#include <set>
 #include <sstream>
 #include "../crypto_engine.h"
 #include "../memory.h"
+#include "../record_layer.h"
+#include "../connection_manager.h"
+#include "../key_manager.h"
 
 struct record {
   char kind = 'c';
@@ -211,6 +219,33 @@ struct record {
   int port = 0;
   bool write = false;
   std::vector<dtls13_engine::op> ops;
+  // r: outcome (0 taken, 1 dropped, 2 refused), left (has_left); p: inbound, ring, hold.
+  int outcome = 0;
+  bool has_left = false, has_ring = false, has_hold = false;
+  std::uint64_t left = 0, ring = 0, hold = 0;
+};
+
+// "-" or a number: whether there is one, and it.
+static bool optional_number(std::istringstream& in, std::uint64_t& out) {
+  std::string w;
+  in >> w;
+  if (w == "-") return false;
+  out = std::stoull(w);
+  return true;
+}
+
+// The record layer's other sockets, bound to stubs (its DTLS work is not replayed): an initiator that sends
+// nothing, a target that accepts everything.
+struct stub_initiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<stub_initiator> socket;
+  explicit stub_initiator(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {}
+};
+struct stub_target : sc_core::sc_module {
+  tlm_utils::simple_target_socket<stub_target> socket;
+  explicit stub_target(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {
+    socket.register_b_transport(this, &stub_target::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&) { gp.set_response_status(tlm::TLM_OK_RESPONSE); }
 };
 
 struct bench : sc_core::sc_module {
@@ -219,6 +254,9 @@ struct bench : sc_core::sc_module {
   std::vector<std::unique_ptr<tlm::tlm_generic_payload>> payloads;
   std::map<tlm::tlm_generic_payload*, std::uint64_t> ids;
   std::map<std::uint64_t, std::uint64_t> done;
+  record_layer* rl = nullptr;
+  connection_manager* cm = nullptr;
+  key_manager* km = nullptr;
 
   SC_HAS_PROCESS(bench);
   explicit bench(sc_core::sc_module_name n) : sc_core::sc_module(n), command0("command0"), command1("command1"), memory0("memory0"), memory1("memory1") {
@@ -226,6 +264,18 @@ struct bench : sc_core::sc_module {
     command1.register_nb_transport_bw(this, &bench::nb_transport_bw);
     SC_THREAD(commands);
     SC_THREAD(accesses);
+    SC_THREAD(buffers);
+  }
+
+  void buffers() {
+    std::set<std::uint64_t> linked;
+    for (const record& r : records) if (r.kind == 'p' && r.has_ring) linked.insert(r.ring);
+    for (const record& r : records) {
+      if (r.kind == 'r') rl->datagram_arrival(r.id, r.at, r.outcome == 2, linked.count(r.id) > 0, r.has_left, r.left);
+      else if (r.kind == 'p') rl->slot_request(r.id, r.at, r.has_ring, r.ring, r.has_hold, r.hold);
+      else if (r.kind == 'l' && r.port == 0) cm->lane_request_at(r.id, r.at, r.hold);  // hold: the service
+      else if (r.kind == 'l') km->lane_request_at(r.id, r.at, r.hold);
+    }
   }
 
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase, sc_core::sc_time& delay) {
@@ -276,7 +326,32 @@ int sc_main(int, char*[]) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   crypto_engine engine("crypto_engine");
   memory mem("memory");
+  record_layer rl("record_layer");
   bench tb("bench");
+  tb.rl = &rl;
+  stub_initiator datagrams("datagrams"), host("host"), flights("flights");
+  stub_target transmit("transmit"), handshake("handshake"), crypto("crypto"), keys("keys");
+  datagrams.socket.bind(rl.datagrams);
+  host.socket.bind(rl.host);
+  flights.socket.bind(rl.flights);
+  rl.transmit.bind(transmit.socket);
+  rl.handshake.bind(handshake.socket);
+  rl.crypto.bind(crypto.socket);
+  rl.keys.bind(keys.socket);
+  connection_manager cm("connection_manager");
+  key_manager km("key_manager");
+  tb.cm = &cm;
+  tb.km = &km;
+  stub_initiator network_rx("network_rx"), records_tx("records_tx");
+  sc_core::sc_vector<stub_initiator> requests("requests", km.requests.size());
+  stub_target network_tx("network_tx"), records_rx("records_rx"), cm_memory("cm_memory"), km_memory("km_memory");
+  network_rx.socket.bind(cm.network_rx);
+  records_tx.socket.bind(cm.records_tx);
+  cm.network_tx.bind(network_tx.socket);
+  cm.records_rx.bind(records_rx.socket);
+  cm.memory.bind(cm_memory.socket);
+  for (std::size_t i = 0; i < km.requests.size(); i++) requests[i].socket.bind(km.requests[i]);
+  km.memory.bind(km_memory.socket);
   engine.dma.bind(mem.port[2]);
   tb.command0.bind(engine.command[0]);
   tb.command1.bind(engine.command[1]);
@@ -297,7 +372,12 @@ int sc_main(int, char*[]) {
       in >> path >> value;
       auto dot = path.find('.');
       std::string module = path.substr(0, dot), param = path.substr(dot + 1);
-      bool known = module == "crypto_engine" ? engine.set_param(param, value) : module == "memory" ? mem.set_param(param, value) : false;
+      bool known = module == "crypto_engine" ? engine.set_param(param, value)
+                   : module == "memory"      ? mem.set_param(param, value)
+                   : module == "record_layer" ? rl.set_param(param, value)
+                   : module == "connection_manager" ? cm.set_param(param, value)
+                   : module == "key_manager" ? km.set_param(param, value)
+                                              : false;
       if (!known) std::cerr << "unknown parameter " << path << "\n";
     } else if (k == "c" || k == "m") {
       record r;
@@ -319,6 +399,26 @@ int sc_main(int, char*[]) {
         }
       }
       tb.records.push_back(r);
+    } else if (k == "r" || k == "p") {
+      record r;
+      r.kind = k[0];
+      std::string word;
+      in >> r.id >> r.at >> r.address >> word;
+      if (r.kind == 'r') {
+        r.outcome = word == "taken" ? 0 : word == "dropped" ? 1 : 2;
+        r.has_left = optional_number(in, r.left);
+      } else {
+        r.has_ring = optional_number(in, r.ring);
+        r.has_hold = optional_number(in, r.hold);
+      }
+      tb.records.push_back(r);
+    } else if (k == "l") {
+      record r;
+      r.kind = 'l';
+      std::string module, finished;
+      in >> r.id >> r.at >> module >> r.hold >> finished;
+      r.port = module == "key_manager" ? 1 : 0;
+      tb.records.push_back(r);
     }
   }
   if (!engine.hw_accel) {
@@ -327,6 +427,9 @@ int sc_main(int, char*[]) {
   }
   sc_core::sc_start();
   for (const auto& d : tb.done) std::cout << d.first << ' ' << d.second << '\n';
+  for (const auto& d : rl.buffer_results) std::cout << d.first << ' ' << d.second << '\n';
+  for (const auto& d : cm.lane_finishes) std::cout << d.first << ' ' << d.second << '\n';
+  for (const auto& d : km.lane_finishes) std::cout << d.first << ' ' << d.second << '\n';
   std::cout.flush();
   std::_Exit(0);
 }

@@ -2,6 +2,8 @@ import { engineBenchMain, engineTablesHeader, setParamMethod } from './emit-syst
 import { endpointText, type HwArchitectureIR, type HwEndpointIR, type HwModuleIR, type HwParamIR, type HwSocketIR } from './model.js';
 import { CRYPTO_ENGINE_BEHAVIOUR } from './systemc-crypto-engine.js';
 import { MEMORY_BEHAVIOUR } from './systemc-memory.js';
+import { RECORD_LAYER_BEHAVIOUR } from './systemc-record-layer.js';
+import { laneBehaviour } from './systemc-lane.js';
 
 /**
  * SystemC C++ from spec/hw (generated/systemc/): per module a header with an
@@ -11,7 +13,10 @@ import { MEMORY_BEHAVIOUR } from './systemc-memory.js';
  * defaults (and `set_param` by spec name); the crypto engine and the memory
  * with their behaviour (systemc-crypto-engine.ts, systemc-memory.ts: the
  * TypeScript model's timing, co-simulated on an engine trace by
- * tests/hwmodel/engine), the other modules with stub callbacks (b_transport
+ * tests/hwmodel/engine), the record layer's RX ring and pipeline slots and
+ * the connection and key managers' lanes (systemc-record-layer.ts,
+ * systemc-lane.ts: driven by the same trace, their transport callbacks
+ * stubs), the other modules with stub callbacks (b_transport
  * adds nothing and answers TLM_OK_RESPONSE; nb_transport_fw completes at
  * BEGIN_REQ); a top level that instantiates and binds them as
  * spec/hw/architecture.yaml says; a main that binds the external sockets to
@@ -71,9 +76,20 @@ function socketType(m: HwModuleIR, s: HwSocketIR): string {
 }
 
 /** Modules whose behaviour is generated (their transport callbacks are part of it). */
-const BEHAVIOUR: Readonly<Record<string, { readonly text: string; readonly thread?: string }>> = {
+/** `stubTargets`: the module's target callbacks stay stubs (their DTLS work is not modelled in C++). */
+const BEHAVIOUR: Readonly<
+  Record<string, { readonly text: string; readonly thread?: string; readonly includes?: readonly string[]; readonly stubTargets?: true }>
+> = {
   crypto_engine: { text: CRYPTO_ENGINE_BEHAVIOUR, thread: 'engine_thread' },
   memory: { text: MEMORY_BEHAVIOUR },
+  record_layer: { text: RECORD_LAYER_BEHAVIOUR, thread: 'buffer_thread', includes: ['deque', 'map', 'set'] },
+  connection_manager: {
+    text: laneBehaviour('table lookup', 'table_lookup_cost'),
+    thread: 'lane_thread',
+    includes: ['deque', 'map'],
+    stubTargets: true,
+  },
+  key_manager: { text: laneBehaviour('key derivation', 'derivation_cost'), thread: 'lane_thread', includes: ['deque', 'map'], stubTargets: true },
 };
 
 function callbacks(m: HwModuleIR, s: HwSocketIR): string {
@@ -111,6 +127,7 @@ export function systemcModuleHeader(m: HwModuleIR): string {
   const behaviour = BEHAVIOUR[m.id];
   out += `#ifndef ${guard}\n#define ${guard}\n\n#include <cstdint>\n#include <string>\n#include <systemc>\n#include <tlm>\n#include <tlm_utils/simple_initiator_socket.h>\n#include <tlm_utils/simple_target_socket.h>\n`;
   if (behaviour !== undefined) out += `#include <tlm_utils/peq_with_get.h>\n#include <memory>\n#include "engine/tables.h"\n`;
+  for (const i of behaviour?.includes ?? []) out += `#include <${i}>\n`;
   out += `\nstruct ${m.id} : sc_core::sc_module {\n`;
   for (const s of m.sockets) {
     out += comment(`${s.role} socket, ${s.protocol.replace('_', '-')}: ${s.description}`, '  ');
@@ -139,7 +156,7 @@ export function systemcModuleHeader(m: HwModuleIR): string {
   out += setParamMethod(m);
   if (behaviour !== undefined) {
     out += `\n${behaviour.text}`;
-    for (const s of m.sockets) if (s.role === 'initiator') out += callbacks(m, s);
+    for (const s of m.sockets) if (s.role === 'initiator' || behaviour.stubTargets === true) out += callbacks(m, s);
   } else {
     for (const s of m.sockets) out += callbacks(m, s);
   }

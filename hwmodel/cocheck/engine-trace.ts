@@ -12,11 +12,29 @@
  * param crypto_engine.lanes 4              (every crypto_engine and memory parameter, plain units: ps, bytes, bit/s)
  * c <id> <at> <port> <b|nb> <address> <done|-> <n> <kind>:<algorithm>:<bytes> …   a crypto command
  * m <id> <at> <port> <r|w> <address> <length> <done|->                             a memory access (ports 0, 1)
+ * r <id> <at> <connection> <taken|dropped|refused> <left|->                         a datagram reaching the record layer's RX ring
+ * p <id> <at> <connection> <in|out> <ring id|-> <hold|-> <granted|->                 a request for a record pipeline slot
+ * l <id> <at> <connection_manager|key_manager> <service> <done|->                     a table lookup or key derivation on its module's lane
  * ```
  *
  * `at` is when the transaction takes effect (the call's time plus its
  * annotated delay), `done` when it ended in the run (`-`: not by the end),
- * both in picoseconds. The crypto operations are the model's log
+ * both in picoseconds. A datagram reaching the RX ring (offload platform:
+`record_layer.rx_ring_depth`) is taken, dropped (the ring full) or taken
+and given back at once (a connection refused); `left` is when it left the
+ring unread at its connection's close (`-`: into the pipeline, or still
+there at the end). A pipeline request (`record_layer.pipeline_depth`
+slots, first come first served) is the worker's, for a received datagram
+(`in`, naming the ring entry it takes out of the ring when granted) or for
+outgoing records (`out`); `hold` is how long it kept the slot (the
+downstream work: key read, crypto, hand-off; `-`: not given back by the
+end), `granted` when it got it. A lookup or derivation is the connection
+manager's table lookup (`table_lookup_cost` plus the datagram's delay) or
+the key manager's derivation (`derivation_cost` plus the request's delay)
+booked on that module's one lane, first come first served; `done` when
+it finished (its memory access follows as an `m` line). The record layer,
+connection manager and key manager lines are written on the offload
+platform only. The crypto operations are the model's log
  * (`hwmodel/model/crypto-ops.ts`): kind, the provider's algorithm name, bytes.
  */
 import type { SimTime, Simulator } from '../kernel/index.js';
@@ -26,6 +44,7 @@ import { listEngines, loadEngine } from '../timing/engine-file.js';
 import { CryptoCommand } from '../model/commands.js';
 import type { CryptoOp, CryptoOpKind } from '../model/crypto-ops.js';
 import { CRYPTO_OPS } from '../model/crypto-ops.js';
+import type { RecordLayerBufferTrace } from '../model/record-layer.js';
 
 export const ENGINE_TRACE_HEADER = 'dtls13-engine-trace 1';
 
@@ -55,18 +74,68 @@ export interface TraceAccess {
 
 export type TraceRecord = TraceCommand | TraceAccess;
 
+/** A datagram reaching the record layer's RX ring. */
+export interface TraceArrival {
+  readonly kind: 'r';
+  readonly id: number;
+  readonly at: SimTime;
+  readonly connection: number;
+  readonly outcome: 'taken' | 'dropped' | 'refused';
+  /** When it left the ring unread (its connection closed); undefined: into the pipeline, or not by the end. */
+  readonly left: SimTime | undefined;
+}
+
+/** A request for a record pipeline slot. */
+export interface TraceSlotRequest {
+  readonly kind: 'p';
+  readonly id: number;
+  readonly at: SimTime;
+  readonly connection: number;
+  readonly inbound: boolean;
+  /** The ring entry (a TraceArrival's id) the grant takes out of the ring. */
+  readonly ring: number | undefined;
+  /** How long the slot was held; undefined: not given back by the end. */
+  readonly hold: SimTime | undefined;
+  readonly granted: SimTime | undefined;
+}
+
+/** A table lookup (connection manager) or key derivation (key manager) on the module's lane. */
+export interface TraceLaneRequest {
+  readonly kind: 'l';
+  readonly id: number;
+  readonly at: SimTime;
+  readonly module: 'connection_manager' | 'key_manager';
+  readonly service: SimTime;
+  readonly done: SimTime | undefined;
+}
+
+export type RecordLayerTraceRecord = TraceArrival | TraceSlotRequest;
+
 /** A parsed engine trace. */
 export interface EngineTrace {
   readonly engine: string;
   /** `crypto_engine.lanes` → 4 (plain units). */
   readonly params: ReadonlyMap<string, number>;
   readonly records: readonly TraceRecord[];
+  /** The record layer's buffer traffic (empty on a software platform, or a trace from before it was recorded). */
+  readonly recordLayer: readonly RecordLayerTraceRecord[];
+  /** The connection manager's lookups and the key manager's derivations (offload platform). */
+  readonly lanes: readonly TraceLaneRequest[];
 }
 
 /** What the recorder taps: the device's crypto engine and memory as `buildHost` makes them. */
 export interface TracedDevice {
   readonly cryptoEngine: { readonly command: readonly TargetSocket[]; readonly params: object };
   readonly memory: { readonly port: readonly TargetSocket[]; readonly params: object };
+  readonly recordLayer?: { bufferTrace: RecordLayerBufferTrace | undefined; readonly params: object; readonly rxRing: object | undefined };
+  readonly connectionManager?: LaneTraced;
+  readonly keyManager?: LaneTraced;
+}
+
+/** A module with one lane whose bookings the trace records. */
+interface LaneTraced {
+  laneTrace: ((service: SimTime, left: SimTime) => void) | undefined;
+  readonly params: object;
 }
 
 const CAMEL_TO_SNAKE = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -89,6 +158,8 @@ export class EngineTraceRecorder {
   readonly #lines: (string | undefined)[] = [];
   readonly #pending: string[] = [];
   readonly #done: (SimTime | undefined)[] = [];
+  /** Lines written at the end (the record layer's: their fields fill in later). */
+  readonly #late = new Map<number, () => string>();
 
   constructor(sim: Simulator, device: TracedDevice, engine: string) {
     this.#sim = sim;
@@ -97,9 +168,86 @@ export class EngineTraceRecorder {
       `engine ${engine}`,
       ...paramLines('crypto_engine', device.cryptoEngine.params),
       ...paramLines('memory', device.memory.params),
+      ...(device.recordLayer?.rxRing !== undefined ? paramLines('record_layer', device.recordLayer.params) : []),
     ];
     device.cryptoEngine.command.forEach((socket, port) => socket.tap(this.#tap((gp, at, blocking) => this.#command(gp, at, port, blocking))));
     device.memory.port.slice(0, 2).forEach((socket, port) => socket.tap(this.#tap((gp, at) => this.#access(gp, at, port))));
+    if (device.recordLayer?.rxRing !== undefined) {
+      device.recordLayer.bufferTrace = this.#bufferTrace();
+      for (const [module, m] of [
+        ['connection_manager', device.connectionManager],
+        ['key_manager', device.keyManager],
+      ] as const) {
+        if (m === undefined) continue;
+        this.#header.push(...paramLines(module, m.params));
+        m.laneTrace = (service, left) => {
+          const at = sim.now;
+          const id: number = this.#line(() => `l ${id} ${at} ${module} ${service} ${left < 0 ? '-' : String(at + left)}`);
+        };
+      }
+    }
+  }
+
+  #line(render: () => string): number {
+    const id = this.#lines.length;
+    this.#lines.push(undefined);
+    this.#done.push(undefined);
+    this.#pending.push('');
+    this.#late.set(id, render);
+    return id;
+  }
+
+  /** The record layer's hooks: ring entries queue per connection (its worker takes its datagrams in order); one slot request at a time per connection. */
+  #bufferTrace(): RecordLayerBufferTrace {
+    const sim = this.#sim;
+    const ring = new Map<number, { id: number; left: SimTime | undefined }[]>();
+    const requests = new Map<
+      number,
+      { id: number; at: SimTime; inbound: boolean; ring: number | undefined; granted: SimTime | undefined; hold: SimTime | undefined }
+    >();
+    return {
+      arrival: (connection, outcome) => {
+        const entry = { id: 0, left: undefined as SimTime | undefined };
+        const at = sim.now;
+        entry.id = this.#line(() => `r ${entry.id} ${at} ${connection} ${outcome} ${entry.left === undefined ? '-' : String(entry.left)}`);
+        if (outcome === 'taken') {
+          const q = ring.get(connection) ?? [];
+          q.push(entry);
+          ring.set(connection, q);
+        }
+      },
+      ringLeft: (connection) => {
+        const entry = ring.get(connection)?.shift();
+        if (entry === undefined) return;
+        const r = requests.get(connection);
+        if (r !== undefined && r.inbound && r.granted === sim.now && r.ring === undefined) r.ring = entry.id;
+        else entry.left = sim.now;
+      },
+      requested: (connection, inbound) => {
+        const r = {
+          id: 0,
+          at: sim.now,
+          inbound,
+          ring: undefined as number | undefined,
+          granted: undefined as SimTime | undefined,
+          hold: undefined as SimTime | undefined,
+        };
+        r.id = this.#line(
+          () =>
+            `p ${r.id} ${r.at} ${connection} ${r.inbound ? 'in' : 'out'} ${r.ring === undefined ? '-' : String(r.ring)} ${r.hold === undefined ? '-' : String(r.hold)} ${r.granted === undefined ? '-' : String(r.granted)}`,
+        );
+        requests.set(connection, r);
+      },
+      granted: (connection) => {
+        const r = requests.get(connection);
+        if (r !== undefined) r.granted = sim.now;
+      },
+      released: (connection) => {
+        const r = requests.get(connection);
+        if (r?.granted !== undefined) r.hold = sim.now - r.granted;
+        requests.delete(connection);
+      },
+    };
   }
 
   #tap(line: (gp: GenericPayload, at: SimTime, blocking: boolean) => string): TransportTap {
@@ -129,7 +277,7 @@ export class EngineTraceRecorder {
 
   /** The trace (header and one line per transaction, in the order they began). */
   text(): string {
-    const body = this.#pending.map((l, i) => l.replace('@', this.#done[i] === undefined ? '-' : String(this.#done[i])));
+    const body = this.#pending.map((l, i) => this.#late.get(i)?.() ?? l.replace('@', this.#done[i] === undefined ? '-' : String(this.#done[i])));
     return `${[...this.#header, ...body].join('\n')}\n`;
   }
 }
@@ -149,6 +297,8 @@ export function parseEngineTrace(text: string): EngineTrace {
   let engine: string | undefined;
   const params = new Map<string, number>();
   const records: TraceRecord[] = [];
+  const recordLayer: RecordLayerTraceRecord[] = [];
+  const lanes: TraceLaneRequest[] = [];
   lines.forEach((line, i) => {
     if (i === 0 || line.length === 0) return;
     const w = line.split(' ');
@@ -182,12 +332,26 @@ export function parseEngineTrace(text: string): EngineTrace {
       case 'm':
         records.push({ kind: 'm', id: n(1), at: n(2), port: n(3), write: w[4] === 'w', address: n(5), length: n(6), done: done(7) });
         break;
+      case 'r': {
+        const outcome = w[4];
+        if (outcome !== 'taken' && outcome !== 'dropped' && outcome !== 'refused') throw new EngineTraceError(i + 1, `unknown ring outcome '${outcome ?? ''}'`);
+        recordLayer.push({ kind: 'r', id: n(1), at: n(2), connection: n(3), outcome, left: done(5) });
+        break;
+      }
+      case 'p':
+        if (w[4] !== 'in' && w[4] !== 'out') throw new EngineTraceError(i + 1, `word 5 must be 'in' or 'out', got '${w[4] ?? ''}'`);
+        recordLayer.push({ kind: 'p', id: n(1), at: n(2), connection: n(3), inbound: w[4] === 'in', ring: done(5), hold: done(6), granted: done(7) });
+        break;
+      case 'l':
+        if (w[3] !== 'connection_manager' && w[3] !== 'key_manager') throw new EngineTraceError(i + 1, `unknown lane module '${w[3] ?? ''}'`);
+        lanes.push({ kind: 'l', id: n(1), at: n(2), module: w[3], service: n(4), done: done(5) });
+        break;
       default:
         throw new EngineTraceError(i + 1, `unknown record '${w[0] ?? ''}'`);
     }
   });
   if (engine === undefined) throw new EngineTraceError(2, 'no engine line');
-  return { engine, params, records };
+  return { engine, params, records, recordLayer, lanes };
 }
 
 /** The spec/hw engine whose cycle table a profile carries (`default` when it is the built-in one), or `custom`. */

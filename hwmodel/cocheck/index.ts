@@ -24,9 +24,15 @@ export {
   engineNameOf,
   parseEngineTrace,
   type EngineTrace,
+  type RecordLayerTraceRecord,
+  type TraceArrival,
+  type TraceLaneRequest,
+  type TraceSlotRequest,
   type TraceAccess,
   type TraceCommand,
   type TraceRecord,
 } from './engine-trace.js';
 export { engineProfile, replayEngineTs } from './engine-replay.js';
 export { buildEngineBench, compareFinishes, GENERATED_SYSTEMC, recordedFinishes, runEngineBench, type EngineAgreement } from './engine-cosim.js';
+export { compareBufferResults, recordedBufferResults, replayRecordLayerTs, type BufferAgreement, type BufferResults } from './record-layer-replay.js';
+export { compareLaneFinishes, recordedLaneFinishes, replayLanesTs, type LaneAgreement } from './lane-replay.js';

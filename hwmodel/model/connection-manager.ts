@@ -1,4 +1,4 @@
-import type { Simulator, Wait } from '../kernel/index.js';
+import type { SimTime, Simulator, Wait } from '../kernel/index.js';
 import { GenericPayload, type Delay } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { ConnectionManagerSkeleton, type ConnectionManagerParams } from '../../generated/tlm/index.js';
@@ -16,6 +16,8 @@ const TABLE_BASE = 0x2000_0000;
  */
 export class ConnectionManager extends ConnectionManagerSkeleton {
   private readonly lanes: Lanes;
+  /** Trace hook (the engine trace): each table lookup booked on the lane, with the ps until it finishes (-1: queued by admission). */
+  laneTrace: ((service: SimTime, left: SimTime) => void) | undefined;
   private readonly software: boolean;
   private readonly table = new Set<number>();
   /** The table read and its delay when the memory completes it at once (read at once, kept by nobody). */
@@ -90,6 +92,7 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
     if (!this.software) {
       const service = this.params.tableLookupCost + delay.value;
       const left = this.lanes.book(this.sim, service);
+      this.laneTrace?.(service, left);
       if (left > 0) yield left;
       else if (left < 0) yield* this.lanes.serve(this.sim, service);
       delay.value = 0;

@@ -1,4 +1,4 @@
-import type { Simulator, Wait } from '../kernel/index.js';
+import type { SimTime, Simulator, Wait } from '../kernel/index.js';
 import { GenericPayload, PayloadPool, type Delay } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { KeyManagerSkeleton, type KeyManagerParams } from '../../generated/tlm/index.js';
@@ -15,6 +15,8 @@ const KEY_BASE = 0x1000_0000;
  */
 export class KeyManager extends KeyManagerSkeleton {
   private readonly lanes: Lanes;
+  /** Trace hook (the engine trace): each key derivation booked on the lane, with the ps until it finishes (-1: queued by admission). */
+  laneTrace: ((service: SimTime, left: SimTime) => void) | undefined;
 
   constructor(sim: Simulator, env: ModelEnv, name = 'keyManager', params: Partial<KeyManagerParams> = {}, parent?: Module) {
     super(sim, name, params, parent);
@@ -48,6 +50,7 @@ export class KeyManager extends KeyManagerSkeleton {
     if (gp.command === 'write') {
       const service = this.params.derivationCost + delay.value;
       const left = this.lanes.book(this.sim, service);
+      this.laneTrace?.(service, left);
       if (left > 0) yield left;
       else if (left < 0) yield* this.lanes.serve(this.sim, service);
     } else if (delay.value > 0) yield delay.value;

@@ -38,6 +38,24 @@ export interface RecordLayerObserver {
 }
 
 /**
+ * Trace hooks on the record layer's buffers (offload platform), called at
+ * the instant each happens: the engine trace records them
+ * (hwmodel/cocheck/engine-trace.ts) for the record layer's co-simulation.
+ */
+export interface RecordLayerBufferTrace {
+  /** A datagram for the connection reached the RX ring: taken, dropped (ring full), or taken and given back at once (connection refused). */
+  arrival(connection: number, outcome: 'taken' | 'dropped' | 'refused'): void;
+  /** The connection's oldest datagram in the ring left it (into the pipeline, or unread at the close). */
+  ringLeft(connection: number): void;
+  /** The connection's worker asks for a pipeline slot (inbound: for a received datagram; otherwise for outgoing records). */
+  requested(connection: number, inbound: boolean): void;
+  /** The slot is the worker's. */
+  granted(connection: number): void;
+  /** The worker gave the slot back. */
+  released(connection: number): void;
+}
+
+/**
  * The record layer: it owns the host's DtlsConnections, one worker thread
  * each. A worker makes the real call (receive, send, timeout) at the
  * simulated instant, then charges the time the call took: record processing
@@ -63,6 +81,8 @@ export class RecordLayer extends RecordLayerSkeleton {
   private readonly connectionCost: number;
   accept: Accept | undefined;
   observer: RecordLayerObserver | undefined;
+  /** The buffers' trace hooks (the engine trace), when recording. */
+  bufferTrace: RecordLayerBufferTrace | undefined;
   /** Host data the connection could not take (not connected yet, or closed). */
   refusedSends = 0;
   /** Datagrams for no open connection that do not start one (late records of a closed connection). */
@@ -147,6 +167,7 @@ export class RecordLayer extends RecordLayerSkeleton {
       return;
     }
     if (this.rxRing !== undefined && !this.rxRing.tryTake()) {
+      this.bufferTrace?.arrival(gp.address, 'dropped');
       gp.responseStatus = 'ok'; // taken off the wire and lost: counted by the ring
       return;
     }
@@ -155,12 +176,14 @@ export class RecordLayer extends RecordLayerSkeleton {
       const accepted = this.accept?.(gp.address, log);
       if (accepted === undefined) {
         this.rxRing?.give();
+        this.bufferTrace?.arrival(gp.address, 'refused');
         gp.responseStatus = 'address_error';
         return;
       }
       this.attach(gp.address, accepted.connection, log, false, accepted.enter);
       ep = this.endpoints.get(gp.address)!;
     }
+    if (this.rxRing !== undefined) this.bufferTrace?.arrival(gp.address, 'taken');
     ep.inbox.push(payloadData(gp));
     ep.wake.notify();
     gp.responseStatus = 'ok';
@@ -238,7 +261,11 @@ export class RecordLayer extends RecordLayerSkeleton {
     for (;;) {
       // A received datagram enters the pipeline when a slot is free (it waits in the RX ring until then).
       const inbound = pipeline !== undefined && !ep.initiate && !ep.done && ep.inbox.length > 0;
-      if (inbound) yield* pipeline.take();
+      if (inbound) {
+        this.bufferTrace?.requested(ep.index, true);
+        yield* pipeline.take();
+        this.bufferTrace?.granted(ep.index);
+      }
       const next = this.callNext(ep);
       if (next === FINISHED) break;
       if (next !== CALLED) {
@@ -268,7 +295,11 @@ export class RecordLayer extends RecordLayerSkeleton {
           if (scratch.delay.value > 0) yield scratch.delay.value;
         }
       }
-      if (inbound) pipeline?.give(); // the records are open: the handshake engine or the host takes them from here
+      if (inbound) {
+        // the records are open: the handshake engine or the host takes them from here
+        pipeline?.give();
+        this.bufferTrace?.released(ep.index);
+      }
       if (plan.messages > 0 || scratch.handshakeOps.length > 0) {
         const delay = scratch.handshakeDelay; // not scratch.delay: the flight's records use that one inside this call
         yield* this.handshake.bTransport(handshakeWork(scratch, plan), delay);
@@ -287,7 +318,11 @@ export class RecordLayer extends RecordLayerSkeleton {
     }
     this.endpoints.delete(ep.index);
     // Datagrams that came after the close leave the ring unread.
-    if (this.rxRing !== undefined) for (let i = 0; i < ep.inbox.length; i++) this.rxRing.give();
+    if (this.rxRing !== undefined)
+      for (let i = 0; i < ep.inbox.length; i++) {
+        this.rxRing.give();
+        this.bufferTrace?.ringLeft(ep.index);
+      }
     ep.inbox.length = 0;
     if (this.software) this.lanes.forget(this.sim);
     this.observer?.closed(ep.index, this.sim.now);
@@ -313,7 +348,10 @@ export class RecordLayer extends RecordLayerSkeleton {
     if (ep.done) return FINISHED;
     const datagram = ep.inbox.shift();
     if (datagram !== undefined) {
-      this.rxRing?.give();
+      if (this.rxRing !== undefined) {
+        this.rxRing.give();
+        this.bufferTrace?.ringLeft(ep.index);
+      }
       ep.enter();
       c.receive(datagram, toMs(this.sim.now));
       call.received = 1;
@@ -424,7 +462,11 @@ export class RecordLayer extends RecordLayerSkeleton {
   private *outbound(out: Outbound, scratch: CallScratch): Generator<Wait, void, void> {
     if (out.datagrams.length === 0 && out.ops.length === 0) return;
     const pipeline = this.pipeline;
-    if (pipeline !== undefined) yield* pipeline.take();
+    if (pipeline !== undefined) {
+      this.bufferTrace?.requested(out.connection, false);
+      yield* pipeline.take();
+      this.bufferTrace?.granted(out.connection);
+    }
     const service = (this.recordCost + this.datagramCost) * out.datagrams.length;
     const left = this.lanes.book(this.sim, service);
     if (left > 0) yield left;
@@ -451,7 +493,10 @@ export class RecordLayer extends RecordLayerSkeleton {
       gp.release();
       if (delay.value > 0) yield delay.value;
     }
-    pipeline?.give();
+    if (pipeline !== undefined) {
+      pipeline.give();
+      this.bufferTrace?.released(out.connection);
+    }
   }
 }
 

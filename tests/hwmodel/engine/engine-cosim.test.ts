@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +8,18 @@ import { simulate, type SimulationOptions } from '../../../hwmodel/model/simulat
 import { StringSink } from '../../../hwmodel/trace/index.js';
 import {
   buildEngineBench,
+  GENERATED_SYSTEMC,
+  compareBufferResults,
   compareFinishes,
+  compareLaneFinishes,
   engineProfile,
   parseEngineTrace,
+  recordedBufferResults,
   recordedFinishes,
+  recordedLaneFinishes,
   replayEngineTs,
+  replayLanesTs,
+  replayRecordLayerTs,
   runEngineBench,
 } from '../../../hwmodel/cocheck/index.js';
 
@@ -27,7 +34,7 @@ function traceOf(options: SimulationOptions): string {
   return sink.text;
 }
 
-const CASES: readonly { readonly name: string; readonly options: SimulationOptions }[] = [
+const CASES: readonly { readonly name: string; readonly options: SimulationOptions; readonly buffersMatter?: true }[] = [
   { name: 'default engine, Poisson arrivals', options: { connections: 20, arrivalRate: 2000 } },
   {
     name: 'one lane per unit, queue depth 1, every connection at 0 (back-pressure, head-of-line blocking)',
@@ -36,6 +43,18 @@ const CASES: readonly { readonly name: string; readonly options: SimulationOptio
   {
     name: "the iot engine's table and parameters (10 ns clock, one lane each)",
     options: { connections: 10, arrivalRate: 500, profile: engineProfile('iot'), device: { cryptoEngine: { clockPeriod: 10_000, lanes: 1, pkLanes: 1 } } },
+  },
+  {
+    name: 'a record pipeline of 1 slot, an RX ring of 2, 1 µs table lookups and 2 µs key derivations, every connection at 0 (requests held back, datagrams dropped, lookups and derivations queued)',
+    options: {
+      connections: 30,
+      device: {
+        recordLayer: { pipelineDepth: 1, rxRingDepth: 2 },
+        connectionManager: { tableLookupCost: 1_000_000 },
+        keyManager: { derivationCost: 2_000_000 },
+      },
+    },
+    buffersMatter: true,
   },
 ];
 
@@ -55,6 +74,26 @@ for (const c of CASES) {
     t.true(commands >= 100, 'the trace holds a real workload');
     t.is(agreement.exact, agreement.transactions, `first differences: ${agreement.differences.join('; ')}`);
     t.is(run.exact, run.transactions, `replay against the run, first differences: ${run.differences.join('; ')}`);
+    // The record layer's buffers: the RX ring's take/drop per datagram, the pipeline's grant time per slot request.
+    const buffers = compareBufferResults(trace, replayRecordLayerTs(trace), sc);
+    const buffersRun = compareBufferResults(trace, replayRecordLayerTs(trace), recordedBufferResults(trace));
+    t.log(
+      `record layer: ${buffers.exact}/${buffers.arrivals + buffers.requests} transactions (${buffers.arrivals} datagrams at the RX ring, ${buffers.dropped} dropped; ${buffers.requests} pipeline slot requests, ${buffers.heldBack} held back) agree exactly between the TypeScript model and SystemC 2.3.4; the TypeScript replay reproduces the simulate run for ${buffersRun.exact}/${buffersRun.arrivals + buffersRun.requests}`,
+    );
+    t.true(buffers.arrivals >= 100 && buffers.requests >= 100, 'the trace holds the record layer traffic');
+    if (c.buffersMatter === true) t.true(buffers.dropped > 0 && buffers.heldBack > 0, 'the ring drops and the pipeline holds requests back');
+    t.is(buffers.exact, buffers.arrivals + buffers.requests, `first differences: ${buffers.differences.join('; ')}`);
+    t.is(buffersRun.exact, buffersRun.arrivals + buffersRun.requests, `replay against the run, first differences: ${buffersRun.differences.join('; ')}`);
+    // The connection manager's table lookups and the key manager's derivations: the finish time of each on its module's lane.
+    const lanes = compareLaneFinishes(trace, replayLanesTs(trace), sc);
+    const lanesRun = compareLaneFinishes(trace, replayLanesTs(trace), recordedLaneFinishes(trace));
+    t.log(
+      `connection and key managers: ${lanes.exact}/${trace.lanes.length} (${lanes.lookups} table lookups, ${lanes.derivations} key derivations, ${lanes.waited} of them waiting for the lane) agree exactly between the TypeScript model and SystemC 2.3.4; the TypeScript replay reproduces the simulate run for ${lanesRun.exact}/${trace.lanes.length}`,
+    );
+    t.true(lanes.lookups >= 100 && lanes.derivations >= 10, 'the trace holds the lookups and derivations');
+    if (c.buffersMatter === true) t.true(lanes.waited > 0, 'lookups or derivations wait for the lane');
+    t.is(lanes.exact, trace.lanes.length, `first differences: ${lanes.differences.join('; ')}`);
+    t.is(lanesRun.exact, trace.lanes.length, `replay against the run, first differences: ${lanesRun.differences.join('; ')}`);
   });
 }
 
@@ -93,9 +132,18 @@ test('dtls13 simulate --trace-out writes the trace the co-simulation replays: mo
     const text = readFileSync(file, 'utf8');
     const trace = parseEngineTrace(text);
     const agreement = compareFinishes(trace, replayEngineTs(trace), runEngineBench(binary, text));
-    t.log(`--trace-out: ${agreement.exact}/${agreement.transactions} agree exactly`);
+    const sc = runEngineBench(binary, text);
+    const buffers = compareBufferResults(trace, replayRecordLayerTs(trace), sc);
+    const lanes = compareLaneFinishes(trace, replayLanesTs(trace), sc);
+    t.log(
+      `--trace-out: ${agreement.exact}/${agreement.transactions} agree exactly; record layer ${buffers.exact}/${buffers.arrivals + buffers.requests}; lookups and derivations ${lanes.exact}/${trace.lanes.length}`,
+    );
+    t.true(trace.lanes.length > 0);
+    t.is(lanes.exact, trace.lanes.length, lanes.differences.join('; '));
     t.true(agreement.transactions > 100);
     t.is(agreement.exact, agreement.transactions, agreement.differences.join('; '));
+    t.true(buffers.requests > 0);
+    t.is(buffers.exact, buffers.arrivals + buffers.requests, buffers.differences.join('; '));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -109,4 +157,50 @@ test('test of the test: the SystemC engine given another command overhead than t
   const agreement = compareFinishes(trace, replayEngineTs(trace), runEngineBench(binary, changed));
   t.true(agreement.exact < agreement.transactions);
   t.true(agreement.differences.length > 0);
+});
+
+test('test of the test: the SystemC record layer given a deeper RX ring than the model, or holding its slots 1 ns longer, or lookups and derivations 1 ns longer, disagrees', (t) => {
+  const text = traceOf(CASES[3]!.options);
+  const trace = parseEngineTrace(text);
+  const ts = replayRecordLayerTs(trace);
+  // A parameter changed on the C++ side only: fewer drops.
+  const deeper = text.replace('param record_layer.rx_ring_depth 2', 'param record_layer.rx_ring_depth 3');
+  t.not(deeper, text);
+  const ring = compareBufferResults(trace, ts, runEngineBench(binary, deeper));
+  t.true(ring.exact < ring.arrivals + ring.requests);
+  t.true(
+    ring.differences.some((d) => d.startsWith('r')),
+    ring.differences.join('; '),
+  );
+  // A timing broken in a copy of the generated SystemC: every slot given back 1 ns after its hold.
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-record-layer-'));
+  try {
+    cpSync(GENERATED_SYSTEMC, dir, { recursive: true });
+    const header = join(dir, 'record_layer.h');
+    const source = readFileSync(header, 'utf8');
+    const broken = source.replace('queue_step(r, s->hold);', 'queue_step(r, s->hold + 1000);');
+    t.not(broken, source);
+    writeFileSync(header, broken);
+    for (const module of ['connection_manager.h', 'key_manager.h']) {
+      const file = join(dir, module);
+      const text = readFileSync(file, 'utf8');
+      const longer = text.replace(
+        'lane.reserve(sc_core::sc_time_stamp().value(), r->service)',
+        'lane.reserve(sc_core::sc_time_stamp().value(), r->service + 1000)',
+      );
+      t.not(longer, text);
+      writeFileSync(file, longer);
+    }
+    const sc = runEngineBench(buildEngineBench(dir), text);
+    const slow = compareBufferResults(trace, ts, sc);
+    t.log(`a 1 ns longer hold in SystemC: ${slow.exact}/${slow.arrivals + slow.requests} agree; first differences: ${slow.differences.join('; ')}`);
+    t.true(slow.exact < slow.arrivals + slow.requests);
+    t.true(slow.differences.some((d) => d.startsWith('p')));
+    const lanes = compareLaneFinishes(trace, replayLanesTs(trace), sc);
+    t.log(`1 ns longer lookups and derivations in SystemC: ${lanes.exact}/${trace.lanes.length} agree`);
+    t.true(lanes.exact < trace.lanes.length);
+    t.true(lanes.differences.length > 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
