@@ -1,9 +1,8 @@
 /**
- * `npm run bench -- api`: what the node:dtls-shaped API (listen/connect,
- * DtlsSession) costs over the UDP driver it sits on (DtlsUdpServer,
- * connectUdp, DtlsEndpoint), and over the deprecated event-emitter API
- * (createServer, connect's object form). One process, loopback; the three
- * run in alternating rounds so the machine's drift hits them alike, and each
+ * `npm run bench -- api`: what the public network API (listen/connect,
+ * DtlsSession) costs over the UDP driver it sits on (DtlsUdpServer and
+ * DtlsEndpoint, a client endpoint opened as tests/support/udp-client.ts
+ * does). One process, loopback; the two run in alternating rounds so the machine's drift hits them alike, and each
  * figure is printed as a ratio to the driver's in the same round (median and
  * range over the rounds).
  *
@@ -12,8 +11,7 @@
  * - round trips: messages of 100 bytes echoed one at a time on one session.
  */
 import { performance } from 'node:perf_hooks';
-import { connect as connectSocket, createServer } from '../runtime/node/api.js';
-import { connectUdp } from '../runtime/node/client.js';
+import { openClientEndpoint } from '../tests/support/udp-client.js';
 import { connect } from '../runtime/node/dtls/connect.js';
 import { listen } from '../runtime/node/dtls/listener.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
@@ -39,13 +37,13 @@ async function driver(): Promise<Contender> {
   const server = await DtlsUdpServer.listen({ certificate: { chain: id.chain, privateKey: id.privateKey } });
   server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
   const port = server.address.port;
-  const open = async (): Promise<ReturnType<typeof connectUdp>> => {
-    const c = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
+  const open = async (): Promise<ReturnType<typeof openClientEndpoint>> => {
+    const c = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
     await c.handshake;
     return c;
   };
   return {
-    name: 'driver (DtlsUdpServer, connectUdp)',
+    name: 'driver (DtlsUdpServer, openClientEndpoint)',
     async handshakes(n) {
       const t0 = performance.now();
       for (let i = 0; i < n; i++) {
@@ -109,54 +107,12 @@ async function sessions(): Promise<Contender> {
   };
 }
 
-async function legacy(): Promise<Contender> {
-  const server = createServer({ certificate: { chain: id.chain, privateKey: id.privateKey } }, (s) => s.on('message', (m) => s.send(m)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = server.address()!.port;
-  const open = async (): Promise<ReturnType<typeof connectSocket>> => {
-    const c = connectSocket({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
-    await new Promise((resolve) => c.once('connect', resolve));
-    return c;
-  };
-  return {
-    name: 'old createServer / connect (DtlsSocket)',
-    async handshakes(n) {
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) {
-        const c = await open();
-        const reply = new Promise((resolve) => c.once('message', resolve));
-        c.send(MESSAGE);
-        await reply;
-        const closed = new Promise((resolve) => c.once('close', resolve));
-        c.close();
-        await closed;
-      }
-      return (performance.now() - t0) / n;
-    },
-    async roundTrips(n) {
-      const c = await open();
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) {
-        const reply = new Promise((resolve) => c.once('message', resolve));
-        c.send(MESSAGE);
-        await reply;
-      }
-      const rate = (n * 1000) / (performance.now() - t0);
-      const closed = new Promise((resolve) => c.once('close', resolve));
-      c.close();
-      await closed;
-      return rate;
-    },
-    close: () => new Promise<void>((resolve) => server.close(resolve)),
-  };
-}
-
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (xs: readonly number[], digits = 2): string =>
   `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
 export async function benchApi(log: (line: string) => void): Promise<void> {
-  const all = [await driver(), await sessions(), await legacy()];
+  const all = [await driver(), await sessions()];
   for (const c of all) {
     await c.handshakes(5); // warm-up
     await c.roundTrips(200);

@@ -15,7 +15,7 @@ import { DtlsConnection } from '../runtime/connection/connection.js';
 import { nodeProvider } from '../runtime/crypto/node/index.js';
 import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
-import { connectUdp } from '../runtime/node/client.js';
+import { openClientEndpoint } from '../tests/support/udp-client.js';
 import { DatagramIo } from '../runtime/node/datagram-io.js';
 import { DtlsUdpServer } from '../runtime/node/server.js';
 import { cpuTime } from '../hwmodel/calibrate/clock.js';
@@ -188,7 +188,7 @@ export async function measureSocketSplit(c: SplitCase, identity: SimIdentity, da
       const c0 = cpuTime();
       await Promise.all(
         Array.from({ length: c.clients }, async () => {
-          const conn = connectUdp({
+          const conn = openClientEndpoint({
             ...common(c),
             port: listening.port,
             trustAnchors: identity.trustAnchors,

@@ -32,7 +32,7 @@ import { makeSimIdentity, type SimIdentity } from '../hwmodel/model/identity.js'
 import { nodeProvider } from '../runtime/crypto/node/index.js';
 import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
-import { connectUdp } from '../runtime/node/client.js';
+import { openClientEndpoint } from '../tests/support/udp-client.js';
 import { DtlsEndpoint } from '../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../runtime/node/server.js';
 
@@ -87,7 +87,7 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
     const c0 = eventLoopCpu();
     const latencies = await Promise.all(
       Array.from({ length: clients }, async () => {
-        const conn = connectUdp({
+        const conn = openClientEndpoint({
           ...common,
           port: server.address.port,
           trustAnchors: identity.trustAnchors,

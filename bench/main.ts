@@ -8,8 +8,10 @@ import { benchRecord } from './record.js';
 import { benchWire } from './wire.js';
 
 /**
- * `npm run bench` (`npm run bench -- wire`, `-- record`, `-- handshake`, `-- network`, `-- kernel`, `-- hwmodel`, `-- api` or `-- attacks` for one part;
+ * `npm run bench` (`npm run bench -- wire`, `-- record`, `-- handshake`, `-- network`, `-- kernel`, `-- hwmodel`, `-- api`, `-- attacks` or `-- cold` for one part;
  * `-- package-size` (only when named: it builds, packs and installs) for the install size and CLI start time;
+ * `-- scale` (only when named: minutes) for the sessions one process holds, their memory and idle CPU;
+ * `-- scale-out` (only when named: a minute or more) for handshakes per second and goodput of a server on 1..cores worker threads;
  * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering).
  * Every figure is printed next to a baseline measured in the same run.
  */
@@ -27,5 +29,8 @@ if (only === undefined || only === 'hwmodel') await benchHwmodel(console.log);
 if (only === undefined || only === 'memory') await (await import('./memory.js')).benchMemory(console.log);
 if (only === undefined || only === 'api') await (await import('./api.js')).benchApi(console.log);
 if (only === undefined || only === 'attacks') (await import('./attacks.js')).benchAttacks(console.log);
+if (only === undefined || only === 'cold') (await import('./cold.js')).benchCold(console.log);
+if (only === 'scale') await (await import('./scale.js')).benchScale();
+if (only === 'scale-out') await (await import('./scale-out.js')).benchScaleOut(console.log);
 if (only === 'lossy') await (await import('./lossy.js')).benchLossy(console.log);
 if (only === 'package-size') await (await import('./package-size.js')).benchPackageSize(console.log);

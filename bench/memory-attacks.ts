@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
-import { connectUdp } from '../runtime/node/client.js';
+import { openClientEndpoint } from '../tests/support/udp-client.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../runtime/node/server.js';
 import { DEFAULT_ANTI_REPLAY_WAIT } from '../runtime/node/anti-replay-wait.js';
 import { MemoryAntiReplay, type AntiReplayStore } from '../runtime/session/anti-replay.js';
@@ -69,7 +69,7 @@ function setup(): Setup {
 async function ticketFor(s: Setup, address: string): Promise<Uint8Array> {
   const issuer = await DtlsUdpServer.listen({ ...s.server, antiReplay: { admit: () => true } });
   try {
-    const client = connectUdp({ ...s.client, port: issuer.address.port, localAddress: address });
+    const client = openClientEndpoint({ ...s.client, port: issuer.address.port, localAddress: address });
     const ticket = new Promise<Uint8Array>((resolve) => client.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
     await client.handshake;
     const session = await ticket;

@@ -137,6 +137,12 @@ export const SERVER_OPTIONS: OptionTable = [
   { name: 'verify-client', type: 'boolean', help: 'require a client certificate (needs --ca)', group: 'connection' },
   ...TLS_OPTIONS,
   {
+    name: 'workers',
+    type: 'string',
+    help: 'serve on N event loops (worker threads; auto: one per core), each with its own SO_REUSEPORT socket on the port (docs/scale-out.md); no --inspect, stdin or Redis store with it',
+    group: 'connection',
+  },
+  {
     name: 'echo',
     type: 'boolean',
     help: 'send every message back (default: print it and answer a fixed line)',

@@ -6,7 +6,9 @@
  */
 import { cidOptions } from './cid-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
+import { ConfigError } from '../runtime/config-error.js';
 import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
+import type { DtlsWorkerListener } from '../runtime/node/dtls/workers/worker-listener.js';
 import type { ListenOptions } from '../runtime/node/dtls/options.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
 import { interrupted, withInspectDefault } from './inspect-option.js';
@@ -52,6 +54,13 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   } as const;
   const replay = await antiReplayStore(v);
   const { options: diag, inspector } = await diagnostics('server', v, (line) => process.stdout.write(line));
+  const workers = stringValue(v.workers);
+  if (workers !== undefined) {
+    if (replay.store || inspector || Object.keys(diag).length > 0)
+      throw new CliUsageError('--workers cannot go with --inspect, --keylog or a Redis --anti-replay store (they do not cross threads)');
+    await serveWorkers(options, host, port, workersValue(workers), v.echo === true, askAfter);
+    return 0;
+  }
   try {
     await serve({ ...options, ...diag, ...(replay.store ? { antiReplay: replay.store } : {}) }, host, port, v.echo === true, askAfter);
   } finally {
@@ -76,8 +85,43 @@ async function serve(options: ListenOptions, host: string, port: number, echo: b
   await endpoint.close();
 }
 
+/** `--workers N|auto`. */
+function workersValue(text: string): number | 'auto' {
+  if (text === 'auto') return 'auto';
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new CliUsageError(`--workers must be 1..64 or auto, got ${text}`);
+  return n;
+}
+
+/** `--workers`: the same server on worker threads (cli/server-worker.ts answers in each), until SIGINT or SIGTERM. */
+async function serveWorkers(
+  options: ListenOptions,
+  host: string,
+  port: number,
+  workers: number | 'auto',
+  echo: boolean,
+  askAfter: number | undefined,
+): Promise<void> {
+  // What each worker's sessions do, read by cli/server-worker.ts (a worker thread gets a copy of the environment).
+  process.env.DTLS13_SERVER_ECHO = echo ? '1' : '0';
+  process.env.DTLS13_SERVER_ASK_AFTER = askAfter === undefined ? '' : String(askAfter);
+  let endpoint: DtlsWorkerListener;
+  try {
+    endpoint = listen(new URL(`./server-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url), { ...options, host, port, workers });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliUsageError(`--workers: ${e.message}`);
+    throw e;
+  }
+  endpoint.onhandshakeerror = (e, remote) => process.stdout.write(`${addressText(remote.address, remote.port)}: handshake failed: ${e.message}\n`);
+  const a = await endpoint.listening;
+  const stop = interrupted();
+  process.stdout.write(`listening on ${addressText(a.address, a.port)} (${endpoint.workers} workers${endpoint.stats.steered ? ', CID steering' : ''})\n`);
+  await stop;
+  await endpoint.close();
+}
+
 /** One client's session: printed as it connects, talks and ends; answered or echoed. */
-function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, askAfter: number | undefined): void {
+export function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, askAfter: number | undefined): void {
   const who = addressText(s.remoteAddress?.address, s.remoteAddress?.port);
   s.onhandshake = () => {
     const p = s.parameters!;

@@ -13,7 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** What running without the addon costs (npm run bench -- record: native against node, 1,200-byte records, same run). */
 const COST =
   'dtls13 works without it on node:crypto, at a cost: records are sealed and opened about 3-5 times slower, ' +
-  'datagrams go out one node:dgram call each (no sendmmsg or UDP GSO batching), and `dtls13 simulate --calibrate` ' +
+  'datagrams go out and come in one node:dgram call each (no sendmmsg, recvmmsg, UDP GSO or GRO batching), and `dtls13 simulate --calibrate` ' +
   "times on the process's CPU clock instead of the event loop thread's";
 const RETRY =
   'to build it later: install a C compiler, make and Python 3 (Debian: apt-get install build-essential python3), then run node native/build.mjs in the package folder (node_modules/dtls13 in a project)';
@@ -65,7 +65,7 @@ function main() {
   // node-gyp's own log is long: shown only when the build fails, its end, above the reason.
   const run = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (run.status === 0) {
-    console.log('dtls13: native addon built (OpenSSL record path, batched UDP I/O)');
+    console.log('dtls13: native addon built (OpenSSL record path, batched UDP I/O with GSO and GRO)');
     return;
   }
   const log = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');

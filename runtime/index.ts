@@ -8,7 +8,7 @@
  * - The DTLS 1.3 record layer, sans-I/O.
  * - The DTLS 1.3 connection (client and server handshake as XState charts), sans-I/O.
  * - X.509 certificate creation and chain validation.
- * - Real networking on node:dgram: `connect` / `createServer` (Node idiom) over the UDP driver.
+ * - Real networking on node:dgram: node:dtls's `listen` / `connect`, with `DtlsSession`s.
  */
 export * from '../generated/wire/index.js';
 export { decodeDatagram, encodeDatagram, type DecodeDatagramOptions, type DtlsRecord } from './wire/datagram.js';

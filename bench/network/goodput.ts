@@ -3,13 +3,14 @@ import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../../tests/support/udp-client.js';
 import { WOLF_SUITES, type PemFiles } from '../../tests/interop/wolfssl.js';
 import type { Identity } from '../../tests/support/pki-fixtures.js';
 import type { Peer } from './peer.js';
 import { mbit, median } from './stats.js';
 import { jsTrial, type GoodputOptions, type Trial } from './trial.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
+import { probeOffload, udpBatchTool, udpBatchTrial } from './udp-batch.js';
 import { cTrial, wolfGoodputTool, type WolfVariant } from './wolf-goodput.js';
 
 export type { GoodputOptions } from './trial.js';
@@ -21,7 +22,9 @@ export type { GoodputOptions } from './trial.js';
  * through node:dgram one datagram at a time (the runtime otherwise hands
  * each turn's datagrams to one sendmmsg call, runtime/node/datagram-io.ts),
  * plain node:dgram between the same two processes, and the C anchors: wolfSSL DTLS 1.3 without and with its
- * assembly, and plain UDP in C (each a sender and a receiver process). The
+ * assembly, and plain UDP in C unbatched, with sendmmsg/recvmmsg, and with UDP GSO/GRO (udp-batch.c; each a
+ * sender and a receiver process). The server side of dtls13 reads with recvmmsg and UDP GRO where the addon
+ * and the kernel have them (runtime/node/datagram-io.ts); its sender sends each turn's equal datagrams as one GSO send. The
  * same payload, burst pacing and socket buffer sizes for all; every round
  * runs one trial of each, in an order reversed every other round, and every
  * ratio is the median of the per-round ratios to plain node:dgram.
@@ -49,14 +52,14 @@ function sizeSocket(s: Socket, bufferSize: number): void {
  */
 function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions, unbatched = false): System {
   const which = provider.name === 'native' ? 'dtls-native' : 'dtls-node';
-  const clients = new Map<SupportedCipherSuite, ReturnType<typeof connectUdp>>();
+  const clients = new Map<SupportedCipherSuite, ReturnType<typeof openClientEndpoint>>();
   return {
     name: `dtls13, ${provider.name} provider${unbatched ? ', node:dgram sends' : ''}`,
     perSuite: true,
     run: async (suite) => {
       let client = clients.get(suite);
       if (!client) {
-        client = connectUdp({ port, provider, cipherSuites: [suite], trustAnchors: [id.caDer], serverName: 'localhost' });
+        client = openClientEndpoint({ port, provider, cipherSuites: [suite], trustAnchors: [id.caDer], serverName: 'localhost' });
         await client.handshake;
         sizeSocket(client.socket, o.bufferSize);
         if (unbatched) DatagramIo.of(client.socket).setBatching(false);
@@ -108,6 +111,7 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
     const tool = wolfGoodputTool('wolfssl');
     systems.push({ name: 'plain C UDP', perSuite: false, run: () => cTrial(tool, o, undefined, '') });
   }
+  systems.push(...batchedC(o));
   try {
     for (const [i, suite] of suites.entries()) {
       const here = systems.filter((s) => s.perSuite || i === 0 || s === plain);
@@ -131,10 +135,44 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
       ratioLine('native, batched / node:dgram sends', native, find('node:dgram sends'));
       ratioLine('native / wolfSSL C, no assembly', native, find('no assembly'));
       ratioLine('native / wolfSSL C + assembly', native, find('+ assembly'));
+      ratioLine('native / plain C UDP, unbatched', native, find('plain C UDP'));
+      ratioLine('native / plain C UDP, sendmmsg/recvmmsg', native, find(MMSG));
+      ratioLine('native / plain C UDP, GSO/GRO', native, find(GSO));
+      if (native) {
+        const receiver = median(native.map((t) => t.receiverCpu));
+        console.log(
+          `    ${'native receiver CPU per payload'.padEnd(40)} ${receiver.toFixed(2)} µs (target ≤ 2.0; rounds: ${native.map((t) => t.receiverCpu.toFixed(2)).join(' ')})`,
+        );
+      }
     }
   } finally {
     for (const s of systems) await s.close?.();
     tx.close();
+  }
+}
+
+const MMSG = 'plain C UDP, sendmmsg/recvmmsg';
+const GSO = 'plain C UDP, GSO/GRO';
+
+/** Plain UDP in C batched as dtls13's I/O can batch: sendmmsg/recvmmsg, and UDP GSO/GRO where the kernel takes them. */
+function batchedC(o: GoodputOptions): System[] {
+  if (process.platform !== 'linux') {
+    console.log('  (no batched C UDP baselines: sendmmsg/recvmmsg and UDP GSO/GRO are Linux calls)');
+    return [];
+  }
+  try {
+    const tool = udpBatchTool();
+    const offload = probeOffload(tool);
+    const systems: System[] = [{ name: MMSG, perSuite: false, run: () => udpBatchTrial(tool, 'mmsg', o) }];
+    if (offload.gso && offload.gro) systems.push({ name: GSO, perSuite: false, run: () => udpBatchTrial(tool, 'gso', o) });
+    else
+      console.log(
+        `  (no GSO/GRO C baseline: this kernel refuses ${[offload.gso ? '' : 'UDP_SEGMENT', offload.gro ? '' : 'UDP_GRO'].filter(Boolean).join(' and ')})`,
+      );
+    return systems;
+  } catch (e) {
+    console.log(`  (batched C UDP baselines unavailable: ${e instanceof Error ? e.message : String(e)})`);
+    return [];
   }
 }
 

@@ -1,4 +1,4 @@
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../../tests/support/udp-client.js';
 import { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import type { Identity } from '../../tests/support/pki-fixtures.js';
 import { runWolf, startWolfServer, type PemFiles } from '../../tests/interop/wolfssl.js';
@@ -26,7 +26,7 @@ async function ourClient(port: number, id: Identity, n: number, pace: () => Prom
   const trustAnchors = anchorsFor(id);
   for (let i = 0; i < n; i++) {
     const t0 = DtlsEndpoint.now();
-    const c = connectUdp({ port, trustAnchors, serverName: 'localhost', handshakeTimeoutMs: 10_000 });
+    const c = openClientEndpoint({ port, trustAnchors, serverName: 'localhost', handshakeTimeoutMs: 10_000 });
     await c.handshake;
     times.push(DtlsEndpoint.now() - t0);
     c.close();
@@ -65,7 +65,7 @@ async function ourClientsConcurrent(port: number, id: Identity, n: number, concu
   const worker = async (): Promise<void> => {
     while (started < n) {
       started++;
-      const c = connectUdp({ port, trustAnchors, serverName: 'localhost', handshakeTimeoutMs: 10_000 });
+      const c = openClientEndpoint({ port, trustAnchors, serverName: 'localhost', handshakeTimeoutMs: 10_000 });
       await c.handshake;
       c.close();
       await c.closed;

@@ -12,8 +12,11 @@ import { loadNote } from './stats.js';
  * process and servers and receivers in a peer process (or wolfSSL's):
  * handshake latency (p50, p99) and rate for dtls13 and wolfSSL in all four
  * pairings, and application-data goodput of dtls13 (node and native
- * providers), wolfSSL in C without and with assembly, and plain UDP in C,
- * each as a ratio to plain node:dgram between the same two processes.
+ * providers), wolfSSL in C without and with assembly, and plain UDP in C
+ * (unbatched, sendmmsg/recvmmsg, and UDP GSO/GRO where the kernel has them),
+ * each as a ratio to plain node:dgram between the same two processes; then
+ * the native provider's goodput against each C baseline and its receiver's
+ * CPU per payload.
  *
  * Environment: BENCH_NET_HANDSHAKES (sequential handshakes per latency line, default 100; 0 skips all handshakes),
  * BENCH_NET_CONCURRENT (handshakes of the 8-in-flight run, default 2000), BENCH_NET_WARMUP (at most this many dtls13

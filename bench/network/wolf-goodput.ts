@@ -56,23 +56,33 @@ function run(tool: string, args: readonly string[], onLine?: (line: string) => v
 }
 
 /** One C trial: a receiver, then a sender for `o.trialMs`; DTLS 1.3 with `suite` (wolfSSL's name), or plain UDP when `pem` is undefined. */
-export async function cTrial(tool: string, o: GoodputOptions, pem: PemFiles | undefined, suite: string): Promise<Trial> {
-  const port = await freePort();
+export function cTrial(tool: string, o: GoodputOptions, pem: PemFiles | undefined, suite: string): Promise<Trial> {
   const mode = pem ? 'dtls' : 'udp';
+  return cToolTrial(
+    tool,
+    o,
+    (port) => ['recv', mode, String(port), String(o.bufferSize), '150', ...(pem ? [pem.cert, pem.key] : [])],
+    (port) => ['send', mode, String(port), String(o.bufferSize), String(o.trialMs), String(o.payload), String(o.burst), ...(pem ? [pem.ca, suite] : [])],
+  );
+}
+
+/**
+ * One trial of a C receiver and sender that speak wolf-goodput.c's lines
+ * (the receiver prints "ready", then "bytes messages spanNs cpuUs"; the
+ * sender "sent cpuUs"), on a free loopback port.
+ */
+export async function cToolTrial(
+  tool: string,
+  o: GoodputOptions,
+  receiverArgs: (port: number) => readonly string[],
+  senderArgs: (port: number) => readonly string[],
+): Promise<Trial> {
+  const port = await freePort();
   let ready!: () => void;
   const bound = new Promise<void>((r) => (ready = r));
-  const receiver = run(tool, ['recv', mode, String(port), String(o.bufferSize), '150', ...(pem ? [pem.cert, pem.key] : [])], (l) => l === 'ready' && ready());
+  const receiver = run(tool, receiverArgs(port), (l) => l === 'ready' && ready());
   await Promise.race([bound, receiver]);
-  const sender = await run(tool, [
-    'send',
-    mode,
-    String(port),
-    String(o.bufferSize),
-    String(o.trialMs),
-    String(o.payload),
-    String(o.burst),
-    ...(pem ? [pem.ca, suite] : []),
-  ]);
+  const sender = await run(tool, senderArgs(port));
   const [bytes, messages, spanNs, receiverCpu] = (await receiver).split(' ').map(Number) as [number, number, number, number];
   const [sent, senderCpu] = sender.split(' ').map(Number) as [number, number];
   const spanMs = spanNs / 1e6;

@@ -19,6 +19,8 @@
 #include "kdf.h"
 #include "record.h"
 #include "udp.h"
+#include "udp-receive.h"
+#include "reuseport.h"
 #include "x25519.h"
 
 enum handle_kind { KIND_AEAD = 0x61656164, KIND_MASK = 0x6d61736b, KIND_RECORD = 0x7265636f, KIND_X25519 = 0x78323535 };
@@ -598,6 +600,55 @@ static napi_value udp_recv_batch_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * reuseportBind(address, port, v6only) -> fd or -errno: a SO_REUSEPORT UDP socket bound to `address` (4 or 16 bytes) and
+ * `port`; reuseportSteer(fd, workerOffset) -> 0 or -errno; reuseportLocalPort(fd); reuseportClose(fd) (reuseport.c).
+ */
+static napi_value reuseport_bind_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t length = 0;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "reuseportBind", 3)) return NULL;
+  const uint8_t *address = bytes(&c, 0, &length);
+  int32_t port = int_arg(&c, 1);
+  int32_t v6only = int_arg(&c, 2);
+  if (c.failed) return NULL;
+  if ((length != 4 && length != 16) || port < 0 || port > 65535) return fail(&c, "expected a 4- or 16-byte address and a port"), NULL;
+  napi_create_int32(env, reuseport_bind(address, (int)length, port, v6only != 0), &result);
+  return result;
+}
+
+static napi_value reuseport_steer_js(napi_env env, napi_callback_info info) {
+  call c;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "reuseportSteer", 2)) return NULL;
+  int32_t fd = int_arg(&c, 0);
+  int32_t offset = int_arg(&c, 1);
+  if (c.failed) return NULL;
+  napi_create_int32(env, reuseport_steer(fd, offset), &result);
+  return result;
+}
+
+static napi_value reuseport_local_port_js(napi_env env, napi_callback_info info) {
+  call c;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "reuseportLocalPort", 1)) return NULL;
+  int32_t fd = int_arg(&c, 0);
+  if (c.failed) return NULL;
+  napi_create_int32(env, reuseport_local_port(fd), &result);
+  return result;
+}
+
+static napi_value reuseport_close_js(napi_env env, napi_callback_info info) {
+  call c;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "reuseportClose", 1)) return NULL;
+  int32_t fd = int_arg(&c, 0);
+  if (c.failed) return NULL;
+  napi_create_int32(env, reuseport_close(fd), &result);
+  return result;
+}
+
 /* threadCpuTime(): the calling thread's CPU time, ms (-1 where the platform has no such clock). */
 static napi_value thread_cpu_time_js(napi_env env, napi_callback_info info) {
   (void)info;
@@ -626,6 +677,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
+      {"reuseportBind", reuseport_bind_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value f;
@@ -639,6 +691,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value version;
   napi_create_string_utf8(env, OpenSSL_version(OPENSSL_VERSION), NAPI_AUTO_LENGTH, &version);
   napi_set_named_property(env, exports, "openssl", version);
+  udp_receive_register(env, exports); /* udp-receive.c: UDP GRO, reading the socket ourselves */
   return exports;
 }
 

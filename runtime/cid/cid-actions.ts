@@ -9,7 +9,7 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ConnectionParts } from '../connection/connection-parts.js';
 import type { Session } from '../connection/key-material.js';
 import { sendPostHandshakeFlight, type SessionAccess } from '../connection/session-actions.js';
-import { MAX_REQUESTS_ANSWERED, type ConnectionIdSession } from './cid-session.js';
+import { MAX_REQUESTS_ANSWERED, type ConnectionIdState } from './cid-state.js';
 
 type CidEvent = { readonly type: string; readonly payload?: unknown };
 
@@ -25,7 +25,7 @@ function connectedSession<E>(access: SessionAccess<E>): Session {
 }
 
 /** RFC 9147 §9: NewConnectionId only from a side that receives a non-empty CID, RequestConnectionId only from one that sends one. */
-function negotiated(parts: ConnectionParts, what: string): ConnectionIdSession {
+function negotiated(parts: ConnectionParts, what: string): ConnectionIdState {
   const s = parts.cid.session;
   if (s === undefined) throw new ProtocolError('unexpected_message', `${what} without a negotiated connection_id (RFC 9147 §9)`);
   return s;
@@ -38,7 +38,7 @@ export function sendNewConnectionIds(parts: ConnectionParts, session: Session, c
 }
 
 /** Issues up to `count` new CIDs of ours within the cap of CIDs the peer may hold; tells the owner of each. */
-export function issueConnectionIds(parts: ConnectionParts, s: ConnectionIdSession, count: number): Uint8Array[] {
+export function issueConnectionIds(parts: ConnectionParts, s: ConnectionIdState, count: number): Uint8Array[] {
   const room = Math.max(0, s.options.maxIssued - s.local.active.length);
   const made = s.local.issue(Math.min(count, room));
   for (const cid of made) parts.cid.issued(cid);

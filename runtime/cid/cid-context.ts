@@ -4,7 +4,7 @@ import type { ManualClock } from '../handshake/manual-clock.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import type { ResolvedConnectionIds, RrcProcedure } from './cid-options.js';
-import type { ConnectionIdSession } from './cid-session.js';
+import type { ConnectionIdState } from './cid-state.js';
 import type { LocalConnectionIds } from './local-cids.js';
 import type { CidNegotiationHost } from './negotiation.js';
 import { OffPathForwarding } from './off-path-forwarding.js';
@@ -72,7 +72,7 @@ export class CidContext implements CidNegotiationHost {
   readonly records: RecordLayer;
   readonly taken: ((cid: Uint8Array) => boolean) | undefined;
   offered: LocalConnectionIds | undefined;
-  session: ConnectionIdSession | undefined;
+  session: ConnectionIdState | undefined;
   /** Server: the ServerHello's connection_id / rrc answer, settled with the ClientHello. */
   answer: ServerHelloExtension[] = [];
   /** The peer's validated path (undefined until a datagram names one). */

@@ -3,7 +3,7 @@ import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { ResolvedConnectionIds } from './cid-options.js';
-import { ConnectionIdSession } from './cid-session.js';
+import { ConnectionIdState } from './cid-state.js';
 import { LocalConnectionIds } from './local-cids.js';
 
 /** What a connection needs to negotiate CIDs: its options, its record layer, and where the outcome goes. */
@@ -15,7 +15,7 @@ export interface CidNegotiationHost {
   /** Client: the CIDs offered in the ClientHello (kept across a HelloRetryRequest). */
   offered: LocalConnectionIds | undefined;
   /** The outcome once the hellos settled it. */
-  session: ConnectionIdSession | undefined;
+  session: ConnectionIdState | undefined;
   /** Tells the owner (the UDP server) about a CID of ours records may now carry. */
   issued(cid: Uint8Array): void;
 }
@@ -55,7 +55,7 @@ export function acceptServerCid(host: CidNegotiationHost, extensions: readonly S
     host.records.setConnectionIds(undefined, undefined); // the server takes no CIDs: none either way
     return;
   }
-  host.session = new ConnectionIdSession(host.options, local, answer.cid.slice(), rrc);
+  host.session = new ConnectionIdState(host.options, local, answer.cid.slice(), rrc);
   host.records.setConnectionIds({ length: local.length, ours: (c) => local.has(c) }, answer.cid);
   const current = local.current;
   if (current !== undefined) host.issued(current);
@@ -76,7 +76,7 @@ export function answerClientCid(host: CidNegotiationHost, extensions: readonly C
     const local = new LocalConnectionIds(o.length, o.generate, host.taken);
     if (o.length > 0 && local.issue(1).length === 0) return []; // no free CID (a crowded short CID space): go on without
     const rrc = findExtension(extensions, 'rrc') !== undefined && o.rrc !== undefined;
-    session = new ConnectionIdSession(o, local, offer.cid.slice(), rrc);
+    session = new ConnectionIdState(o, local, offer.cid.slice(), rrc);
     host.session = session;
     const current = local.current;
     if (current !== undefined) host.issued(current);

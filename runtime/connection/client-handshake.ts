@@ -282,7 +282,6 @@ function clientImplementation(): Dtls13ClientImplementation<ClientContext> {
             schedule: s.keys.schedule,
             read: { epoch: 3, secret: s.application.serverSecret },
             write: { epoch: 3, secret: s.application.clientSecret },
-            keyUpdateInFlight: false,
             // The transcript now ends with our Finished.
             resumptionSecret: deriveResumptionSecret(s.application, s.keys.transcript.current()),
             serverName: c.parts.config.serverName,
@@ -290,7 +289,6 @@ function clientImplementation(): Dtls13ClientImplementation<ClientContext> {
             ticketsIssued: 0,
             transcript: s.keys.transcript,
             postHandshakeAuth: c.parts.config.postHandshakeAuth,
-            waitingFlights: [],
             exporterSecret: s.application.exporterSecret,
           },
         };

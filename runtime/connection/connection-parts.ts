@@ -19,6 +19,7 @@ import type { SyncAntiReplay } from '../session/anti-replay.js';
 import type { ConnectionEvent } from './events.js';
 import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
+import { PostHandshakeFlights } from './post-handshake-flights.js';
 import type { TicketAddress } from '../session/ticket-address.js';
 
 /**
@@ -53,6 +54,10 @@ export class ConnectionParts {
   failure: FatalReason | undefined;
   /** Connection IDs: the options, what the hellos settled, and how the owner learns of our CIDs. */
   readonly cid: CidContext;
+  /** Post-handshake flights waiting for the outstanding one. */
+  readonly postHandshake = new PostHandshakeFlights();
+  /** What ends a post-handshake flight whose retransmissions ran out (the connection's: the session times out). */
+  private readonly postHandshakeExhausted: (flight: readonly OutMessage[]) => void;
   private building: OutMessage[] = [];
 
   constructor(p: {
@@ -70,6 +75,7 @@ export class ConnectionParts {
     peerAddress: TicketAddress;
     outgoing: Uint8Array[];
     cid: CidContext;
+    postHandshakeExhausted: (flight: readonly OutMessage[]) => void;
   }) {
     this.role = p.role;
     this.config = p.config;
@@ -86,6 +92,7 @@ export class ConnectionParts {
     this.peerAddress = p.peerAddress;
     this.outgoing = p.outgoing;
     this.cid = p.cid;
+    this.postHandshakeExhausted = p.postHandshakeExhausted;
   }
 
   /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */
@@ -98,15 +105,28 @@ export class ConnectionParts {
    * Sends the flight built so far. A handshake flight acknowledges the peer's
    * previous one implicitly (RFC 9147 §7.1), so the pending ACK is dropped; a
    * post-handshake flight does not (a KeyUpdate answering one still owes its ACK),
-   * and its timer starts at no less than the initial timeout ({@link FlightController.send}).
+   * its timer starts at no less than the initial timeout ({@link FlightController.send}),
+   * and when its retransmissions run out the session ends as timed out
+   * (unless `onExhausted` says otherwise). `onAcked` runs once the peer
+   * acknowledged the whole flight (a KeyUpdate's key switch).
    */
-  sendFlight(options: { readonly acknowledgesPeer?: boolean } = {}): void {
+  sendFlight(
+    options: {
+      readonly acknowledgesPeer?: boolean;
+      readonly onAcked?: () => void;
+      readonly onExhausted?: (flight: readonly OutMessage[]) => void;
+    } = {},
+  ): void {
     const flight = this.building;
     this.building = [];
     const postHandshake = options.acknowledgesPeer === false;
     if (!postHandshake) this.acks.clear();
     this.outbox.newFlight();
-    this.flight.send(flight, postHandshake);
+    this.flight.send(flight, {
+      postHandshake,
+      onAcked: options.onAcked,
+      onExhausted: options.onExhausted ?? (postHandshake ? this.postHandshakeExhausted : undefined),
+    });
   }
 
   /** An ACK (RFC 9147 §7) naming `records`, in our newest write epoch; none before handshake keys exist. */

@@ -1,34 +1,40 @@
 import type { ChartInspectionEvent } from '../chart-inspection.js';
-import { readDtlsHandshake, decodeAck, decodeAlert, decodeReturnRoutabilityCheck, type Alert, type DtlsHandshake } from '../../generated/wire/index.js';
 import { issueConnectionIds } from '../cid/cid-actions.js';
-import { handshakeTypeFromNumber, handshakeTypeToNumber } from '../../generated/wire/enums.js';
+import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { hashLength } from '../crypto/suites.js';
 import { exportKeyingMaterial } from '../keyschedule/derived-keys.js';
 import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
 import { FlightController } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
-import { ProtocolError } from '../handshake/protocol-error.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { DropCounters } from '../record/drops.js';
 import { RecordLayer, type ReceivedRecord } from '../record/record-layer.js';
-import { DecodeError, Reader } from '../wire/index.js';
+import { AckScheduler } from './ack-scheduler.js';
 import { AckTracker } from './ack-tracker.js';
 import { CallbackError, type CallbackName } from './callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import { resolveConfig, type DtlsConfig, type ResolvedConfig } from './config.js';
 import { ConnectionParts } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
-import { epochAllows, handlerFor } from './handler-table.js';
 import { keyLogger } from './key-material.js';
 import type { DatagramObserver } from './datagram-observer.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type RoleDriver } from './role-driver.js';
-import { keyUpdateAcknowledged, sendKeyUpdate, sendPendingFlights } from './session-actions.js';
+import { keyUpdateOutstanding, sendKeyUpdate, sendPendingFlights } from './post-handshake-flights.js';
+import { contentRecordHandlers } from './content-records.js';
+import { ConnectionDeadlines, type DeadlineOptions, type DeadlineState } from './deadlines.js';
+import { HandshakeInbound } from './handshake-inbound.js';
+import type { InboundContext } from './inbound-context.js';
+import { HeldRecords } from './held-records.js';
+import { recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
 import { ticketAddressOf } from '../session/ticket-address.js';
 import { CidContext, type PathDatagram, type PathStats } from '../cid/cid-context.js';
+
+/** A record the record layer delivered (opened, or plaintext). */
+type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
@@ -87,21 +93,15 @@ export interface ConnectionStats {
   readonly paths: PathStats;
 }
 
-/** Why an accepted record's content was set aside without failing the connection. */
-export type IgnoreReason =
-  'unauthenticated-violation' | 'reassembly-refused' | 'deferred-cap' | 'early-data-cap' | 'early-data-refused' | 'stale-alert' | 'ack-epoch';
+export type { IgnoreReason } from './record-rules.js';
+
+/** An empty pass of the receive loop. */
+const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';
 }
-
-/**
- * How long ACKs and peer-triggered retransmissions wait for the rest of a
- * burst, in ms: one ACK covers the burst and one retransmission answers it
- * (RFC 9147 §7.1 allows delaying ACKs).
- */
-const BURST_DELAY = 50;
 
 /**
  * A DTLS 1.3 connection (RFC 9147), sans-I/O: datagrams and the caller's
@@ -123,21 +123,18 @@ export class DtlsConnection {
   private readonly outgoing: Uint8Array[] = [];
   /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
   private datagramBytes = 0;
-  private deferred: Uint8Array[] = [];
-  private deferredBytes = 0;
-  private earlyData: Uint8Array[] = [];
-  private earlyBytes = 0;
+  /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. */
+  private readonly deferred: HeldRecords;
+  private readonly heldData: HeldRecords;
   /** The newest epoch in which the peer has sent a record that authenticated. */
   private peerEpoch = 0;
-  private burstTimer: number | undefined;
-  private burst = { ack: false, retransmit: false };
+  private readonly ackScheduler: AckScheduler;
+  private readonly deadlines: ConnectionDeadlines;
+  /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
+  private readonly handlers: RecordHandlers<InboundRecord>;
+  private readonly handshake: HandshakeInbound;
   /** Client: connected, and no epoch-3 record of the server's has yet acknowledged our final flight implicitly. */
   private finalFlightOpen = false;
-  /** Authentication failures the integrity-limit check has seen, and the read epoch it last asked the peer to leave. */
-  private authFailuresSeen = 0;
-  private updateRequestedFor: number | undefined;
-  /** When the peer's retransmission last made us resend our flight: at most once per retransmit timeout, so spoofed repeats cannot pump flights at a victim. */
-  private peerTriggeredAt = -Infinity;
   private failReason: FatalReason | undefined;
   private startedAt = 0;
   private completedAt: number | undefined;
@@ -160,11 +157,12 @@ export class DtlsConnection {
     'ack-epoch': 0,
   };
 
-  static client(options: ConnectionOptions = {}): DtlsConnection {
+  /** `options`: the protocol configuration, and the handshake and idle deadlines (DeadlineOptions, none by default). */
+  static client(options: ConnectionOptions & DeadlineOptions = {}): DtlsConnection {
     return new DtlsConnection('client', options);
   }
 
-  static server(options: ConnectionOptions): DtlsConnection {
+  static server(options: ConnectionOptions & DeadlineOptions): DtlsConnection {
     return new DtlsConnection('server', options);
   }
 
@@ -173,14 +171,14 @@ export class DtlsConnection {
    * (`resolveConfig('server', options)`, as a UDP server does at listen):
    * from `perConnection` only what differs between connections is read
    * (`antiReplay`, `statelessRetry`, `connectionIdTaken`, `peerAddress`, `inspect`,
-   * `onDatagram`, `wallClock`). Saves resolving and holding the
+   * `onDatagram`, `wallClock`, the deadlines). Saves resolving and holding the
    * configuration per connection.
    */
-  static serverSharing(config: ResolvedConfig, perConnection: ConnectionOptions): DtlsConnection {
+  static serverSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions): DtlsConnection {
     return new DtlsConnection('server', perConnection, config);
   }
 
-  private constructor(role: 'client' | 'server', options: ConnectionOptions, shared?: ResolvedConfig) {
+  private constructor(role: 'client' | 'server', options: ConnectionOptions & DeadlineOptions, shared?: ResolvedConfig) {
     this.role = role;
     this.onDatagram = options.onDatagram;
     const config = shared ?? resolveConfig(role, options);
@@ -223,6 +221,7 @@ export class DtlsConnection {
       clock,
       ownKey,
       outgoing: this.outgoing,
+      postHandshakeExhausted: (messages) => this.postHandshakeFlightExhausted(messages),
       cid: new CidContext({
         options: config.connectionIds,
         records,
@@ -240,11 +239,37 @@ export class DtlsConnection {
       peerAddress: ticketAddressOf(options.peerAddress),
     });
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
+    const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
+    this.deferred = new HeldRecords(held);
+    this.heldData = new HeldRecords(held);
+    this.deadlines = new ConnectionDeadlines(options);
+    this.ackScheduler = new AckScheduler(clock, {
+      active: () => !this.ended,
+      sendAck: () => {
+        this.parts.sendAck(this.parts.acks.list());
+        if (this.driver.session()) this.parts.acks.clear(); // after the handshake each ACK covers what came since the last
+      },
+      retransmit: () => this.parts.flight.peerRetransmitted(),
+      retransmitInterval: () => this.parts.flight.timeout,
+    });
     this.driver = roleDriver(this.parts, () => this.failReason?.message, options.inspect, options.statelessRetry);
     if (role === 'server' && options.statelessRetry) {
       records.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
     }
+    const inbound: InboundContext = {
+      role,
+      parts: this.parts,
+      driver: this.driver,
+      acks: this.ackScheduler,
+      heldData: this.heldData,
+      counts: this.counts,
+      ended: () => this.ended,
+      ignore: (reason) => this.ignore(reason),
+      handshakeCompleted: () => this.connected(),
+    };
+    this.handshake = new HandshakeInbound(inbound, this.inbox);
+    this.handlers = { handshake: this.handshake.record, ...contentRecordHandlers(inbound) };
   }
 
   // ── the sans-I/O surface ────────────────────────────────────────────────
@@ -272,43 +297,51 @@ export class DtlsConnection {
     this.counts.datagramsReceived++;
     this.parts.cid.arrived(path);
     this.datagramBytes = datagram.length;
-    this.receiveRecords(datagram, now);
-  }
-
-  /** The records of one datagram (or of one record kept for its keys), then what they leave to do: integrity limit, deferred records, ACKs. */
-  private receiveRecords(datagram: Uint8Array, now: number): void {
-    const generation = this.parts.records.readKeyGeneration;
-    let deferredNow = false;
-    for (const r of this.parts.records.receive(datagram, now)) {
-      if (this.ended) break;
-      if (r.kind === 'deferred') {
-        if (this.refusedEarlyData(r.epochBits)) this.ignore('early-data-refused');
-        else deferredNow = this.defer(r.record) || deferredNow;
-        continue;
+    // The datagram, then (when keys arrived in it: a ServerHello ahead of the records it keys) the records kept for them.
+    for (let pass: readonly Uint8Array[] = [datagram]; pass.length > 0;) {
+      const generation = this.parts.records.readKeyGeneration;
+      let deferredNow = false;
+      for (const d of pass) {
+        for (const r of this.parts.records.receive(d, now)) {
+          if (this.ended) return;
+          if (r.kind === 'deferred') {
+            if (this.refusedEarlyData(r.epochBits)) this.ignore('early-data-refused');
+            else if (this.deferred.push(r.record.slice())) deferredNow = true;
+            else this.ignore('deferred-cap');
+            continue;
+          }
+          this.counts.recordsReceived++;
+          // The one catch: whatever handling a record throws becomes one fatal alert (toAlert). The record is checked once
+          // against RECORD_RULES (record-rules.ts) and goes to its row's handler, or is set aside.
+          try {
+            if (r.protected) {
+              this.authenticatedAt = now;
+              if (r.epoch > this.peerEpoch || this.finalFlightOpen) this.peerAuthenticated(r.epoch);
+              if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
+            }
+            const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
+            const rule = recordRule(r, phase, this.peerEpoch);
+            if (typeof rule === 'string') this.ignore(rule);
+            else this.handlers[rule.handler](r);
+          } catch (error) {
+            this.fail(toAlert(error));
+          }
+        }
       }
-      this.counts.recordsReceived++;
-      this.receiveRecord(r, now);
-    }
-    if (this.ended) return;
-    const overflow = this.parts.records.recordOverflow;
-    if (overflow) {
-      return this.fail({
-        alert: 'record_overflow',
-        message: `a protected record of epoch ${overflow.epoch} holds ${overflow.length} bytes, above our record_size_limit (RFC 8449 §4)`,
-      });
-    }
-    this.checkIntegrityLimit();
-    if (this.deferred.length > 0 && this.parts.records.readKeyGeneration !== generation) {
-      // Keys arrived (a ServerHello ahead of the records it keys, in the same datagram): the deferred records go through again.
-      const again = this.deferred;
-      this.deferred = [];
-      this.deferredBytes = 0;
-      for (const d of again) if (!this.ended) this.receiveRecords(d, now);
-    } else if (deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2) {
+      if (this.ended) return;
+      const overflow = this.parts.records.recordOverflow;
+      if (overflow) {
+        return this.fail({
+          alert: 'record_overflow',
+          message: `a protected record of epoch ${overflow.epoch} holds ${overflow.length} bytes, above our record_size_limit (RFC 8449 §4)`,
+        });
+      }
+      this.checkIntegrityLimit();
+      pass = this.deferred.length > 0 && this.parts.records.readKeyGeneration !== generation ? this.deferred.take() : NO_DATAGRAMS;
       // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
-      this.burst.ack = true;
+      if (pass.length === 0 && deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2) this.ackScheduler.ackSoon();
     }
-    this.scheduleBurst();
+    this.ackScheduler.schedule();
   }
 
   /** The next datagram to send, if any. */
@@ -336,16 +369,63 @@ export class DtlsConnection {
     return d;
   }
 
-  /** The earliest time `handleTimeout` has work, if any. */
+  /**
+   * The earliest time `handleTimeout` has work, if any: the flight's
+   * retransmission, the delayed ACK of a burst (AckScheduler), the record
+   * layer's key retention, and the `handshakeTimeoutMs` and `idleTimeoutMs`
+   * deadlines. A driver only sleeps until it and calls `handleTimeout`.
+   */
   pollTimeout(): number | undefined {
-    const a = this.parts.clock.nextDeadline();
-    const b = this.parts.records.nextTimeout();
-    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+    let at = this.parts.clock.nextDeadline();
+    for (const t of [this.parts.records.nextTimeout(), this.deadline()]) if (t !== undefined && (at === undefined || t < at)) at = t;
+    return at;
   }
 
-  /** Runs the timers due at `now` (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
+  /**
+   * Runs the timers due at `now` (retransmissions, delayed ACKs, key
+   * retention) and the handshake and idle deadlines. Never throws for what
+   * the peer sent.
+   */
   handleTimeout(now: number): void {
     this.advance(now);
+    if (this.ended) return;
+    const expired = this.deadlines.expired(now, this.deadlineState());
+    if (expired === 'handshake') {
+      this.fail({ alert: 'handshake_failure', message: `timeout: no handshake within ${this.deadlines.handshakeMs} ms` }, 'timeout');
+      this.expiredDeadline = 'handshake';
+    } else if (expired === 'idle') {
+      this.expiredDeadline = 'idle';
+      this.close();
+      this.closedAs('timeout');
+    }
+  }
+
+  /**
+   * Which deadline of the connection's own ended it in `handleTimeout`:
+   * `handshake` (`handshakeTimeoutMs`: failed, alert handshake_failure,
+   * closed as `timeout`) or `idle` (`idleTimeoutMs`: close_notify sent,
+   * closed as `timeout`); undefined otherwise.
+   */
+  get expired(): 'handshake' | 'idle' | undefined {
+    return this.expiredDeadline;
+  }
+
+  private expiredDeadline: 'handshake' | 'idle' | undefined;
+
+  /** The connection's own deadlines, in ms (0: none): `handshakeTimeoutMs` and `idleTimeoutMs` as given. */
+  get deadlineOptions(): Required<DeadlineOptions> {
+    return { handshakeTimeoutMs: this.deadlines.handshakeMs, idleTimeoutMs: this.deadlines.idleMs };
+  }
+
+  /** The handshake or idle deadline now, if one runs. */
+  private deadline(): number | undefined {
+    return this.ended ? undefined : this.deadlines.next(this.deadlineState());
+  }
+
+  /** What the deadlines run from: the handshake's start (connect, or the server's first datagram), its end, the last authenticated record. */
+  private deadlineState(): DeadlineState {
+    const started = this.role === 'client' ? this.driver.stateKind() !== 'start' : this.counts.datagramsReceived > 0;
+    return { startedAt: started ? this.startedAt : undefined, connectedAt: this.completedAt, lastAuthenticated: this.authenticatedAt };
   }
 
   /** The next event for the application, if any. */
@@ -366,7 +446,7 @@ export class DtlsConnection {
     if (!session) throw new ConnectionStateError('the handshake is not complete');
     this.outgoing.push(this.parts.records.seal('application_data', data).bytes);
     this.counts.applicationBytesSent += data.length;
-    if (this.parts.records.keyUpdateDue && !session.keyUpdateInFlight) this.updateKeys(false, now);
+    if (this.parts.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
   }
 
   /**
@@ -574,7 +654,7 @@ export class DtlsConnection {
       handshakeMessagesSent: this.parts.outbox.messagesSent,
       retained: {
         reassemblyBytes: this.inbox.retainedBytes,
-        deferredBytes: this.deferredBytes + this.earlyBytes,
+        deferredBytes: this.deferred.bytes + this.heldData.bytes,
         ackRecords: this.parts.acks.size,
         readEpochs: this.parts.records.usage().read.length,
       },
@@ -589,12 +669,25 @@ export class DtlsConnection {
    */
   injectHandshakeMessage(msgType: number, body: Uint8Array, epoch: number): void {
     if (this.ended) return;
-    this.guard(() => this.message(msgType, body, epoch, true));
+    this.guard(() => {
+      if (this.handshake.admit(handshakeTypeFromNumber(msgType), epoch, true)) this.handshake.message(msgType, body, epoch, true);
+    });
   }
 
-  /** @internal For tests of the connection's policies: handles a record as if the record layer had delivered it. */
-  injectRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    if (!this.ended) this.receiveRecord(r, this.parts.clock.now);
+  /** @internal For tests of the connection's policies: handles a record as if the record layer had delivered it (as `receive` does each). */
+  injectRecord(r: InboundRecord): void {
+    if (this.ended) return;
+    this.guard(() => {
+      if (r.protected) {
+        this.authenticatedAt = this.parts.clock.now;
+        if (r.epoch > this.peerEpoch || this.finalFlightOpen) this.peerAuthenticated(r.epoch);
+        if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
+      }
+      const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
+      const rule = recordRule(r, phase, this.peerEpoch);
+      if (typeof rule === 'string') this.ignore(rule);
+      else this.handlers[rule.handler](r);
+    });
   }
 
   // ── inbound, one record at a time ──────────────────────────────────────
@@ -603,38 +696,8 @@ export class DtlsConnection {
     return this.parts.failure !== undefined || this.driver.stateKind() === 'closed';
   }
 
-  /** The one catch: whatever handling a record throws becomes one fatal alert (toAlert). */
-  private receiveRecord(r: Extract<ReceivedRecord, { kind: 'record' }>, now: number): void {
-    try {
-      if (r.protected) this.authenticated(r.epoch, now);
-      if (r.protected && r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
-      switch (r.contentType) {
-        case 'handshake':
-          this.handshakeRecord(r);
-          break;
-        case 'ack':
-          this.ackRecord(r);
-          break;
-        case 'alert':
-          this.alertRecord(r);
-          break;
-        case 'application_data':
-          this.applicationData(r);
-          break;
-        case 'return_routability_check':
-          this.returnRoutabilityCheck(r);
-          break;
-        default:
-          break; // the record layer delivers only these four
-      }
-    } catch (error) {
-      this.fail(toAlert(error));
-    }
-  }
-
-  /** The peer proved it holds `epoch` keys: plaintext ends (RFC 9147 §6.1), the idle clock moves, epoch 3 implicitly ACKs the client's final flight. */
-  private authenticated(epoch: number, now: number): void {
-    this.authenticatedAt = now;
+  /** The peer proved it holds `epoch` keys, newer than before or while our final flight is open: plaintext ends (RFC 9147 §6.1), epoch 3 implicitly ACKs the client's final flight. */
+  private peerAuthenticated(epoch: number): void {
     if (epoch > this.peerEpoch) {
       this.peerEpoch = epoch;
       if (epoch >= 2) this.parts.records.setAcceptPlaintext(false);
@@ -651,108 +714,9 @@ export class DtlsConnection {
     }
   }
 
-  private handshakeRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    const fragments: DtlsHandshake[] = [];
-    try {
-      const reader = new Reader(r.content, 'HandshakeRecord');
-      while (reader.pos < reader.end) fragments.push(readDtlsHandshake(reader));
-    } catch (e) {
-      if (e instanceof DecodeError && !r.protected) return this.ignore('unauthenticated-violation');
-      throw e;
-    }
-    let accepted = false;
-    let duplicate = false;
-    for (const f of fragments) {
-      const handler = handlerFor(this.role, f.msgType);
-      if (!handler || !epochAllows(handler, r.epoch, this.driver.session() !== undefined)) {
-        if (!r.protected) return this.ignore('unauthenticated-violation');
-        throw new ProtocolError(
-          'unexpected_message',
-          `${String(f.msgType)} is not allowed in epoch ${r.epoch} for a ${this.role === 'client' ? 'server' : 'client'}`,
-        );
-      }
-      // Plaintext carries only the hellos: nothing ahead of the next expected message is kept for an unauthenticated sender.
-      if (!r.protected && f.messageSeq > this.inbox.nextReceiveSeq) return this.ignore('unauthenticated-violation');
-      // A post-handshake message before our handshake has ended (a KeyUpdate overtaking the client's Finished) is not
-      // buffered: released later by a handshake record, it would be judged by that record's epoch. Unacknowledged, it is resent.
-      if (handler.epochs === 'application' && !this.driver.session()) {
-        this.ignore('reassembly-refused');
-        continue;
-      }
-      const res = this.inbox.receive(f);
-      switch (res.kind) {
-        case 'old':
-          duplicate = true;
-          break;
-        case 'progress':
-          if (res.newBytes > 0 || f.length === 0) {
-            accepted = true;
-            this.parts.acks.add(r.epoch, r.sequenceNumber);
-          }
-          if (res.outOfOrder) this.burst.ack = true;
-          break;
-        case 'complete':
-          accepted = true;
-          this.parts.acks.add(r.epoch, r.sequenceNumber);
-          for (const m of res.messages) {
-            this.message(handshakeTypeToNumber(m.msgType), m.body, r.epoch, r.protected);
-            if (this.ended) return;
-          }
-          break;
-        case 'inconsistent':
-          if (!r.protected) return this.ignore('unauthenticated-violation');
-          throw new ProtocolError('illegal_parameter', `handshake fragments disagree: ${res.reason}`);
-        default:
-          this.ignore('reassembly-refused');
-      }
-    }
-    if (duplicate && !accepted) this.peerRetransmitted(r);
-  }
-
-  /**
-   * A record repeating messages already processed. After the handshake it
-   * is ACKed at once (RFC 9147 §7: a lost ACK is repaired by ACKing the
-   * retransmission, e.g. a KeyUpdate or the client's Finished); during the
-   * handshake it means our last flight was lost, and the flight is resent
-   * once per burst.
-   */
-  private peerRetransmitted(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    if (this.driver.session()) {
-      // One ACK for the burst (§7.1), not one per record: each ACK would make the peer resend what it does not cover.
-      if (r.protected) {
-        this.parts.acks.add(r.epoch, r.sequenceNumber);
-        this.burst.ack = true;
-      }
-    } else {
-      this.burst.retransmit = true;
-    }
-  }
-
-  /** A whole handshake message: its chart event, if the chart takes it in this state; then ACKs for post-handshake messages. */
-  private message(msgType: number, body: Uint8Array, epoch: number, authenticated: boolean): void {
-    this.counts.handshakeMessagesReceived++;
-    const handler = handlerFor(this.role, handshakeTypeFromNumber(msgType));
-    if (!handler || !epochAllows(handler, epoch, this.driver.session() !== undefined)) {
-      throw new ProtocolError(
-        'unexpected_message',
-        `${String(handshakeTypeFromNumber(msgType))} is not allowed in epoch ${epoch} for a ${this.role === 'client' ? 'server' : 'client'}`,
-      );
-    }
-    const postHandshake = this.driver.session() !== undefined;
-    // After the handshake its messages (post-handshake authentication) come only under application keys.
-    if (postHandshake && epoch < 3) {
-      throw new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} under epoch ${epoch} keys after the handshake`);
-    }
-    this.driver.deliver(handler, msgType, body);
-    if (!postHandshake && this.driver.session() && this.completedAt === undefined) this.connected();
-    if (postHandshake && authenticated && epoch >= 3 && !this.ended) {
-      // NewSessionTicket and KeyUpdate are acknowledged explicitly (RFC 9147 §7, §8).
-      this.parts.sendAck(this.parts.acks.list());
-      this.parts.acks.clear();
-    }
-  }
-
+  /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. */
   private connected(): void {
+    if (this.completedAt !== undefined) return;
     this.completedAt = this.parts.clock.now;
     const cid = this.parts.cid.session;
     if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
@@ -762,82 +726,7 @@ export class DtlsConnection {
     }
     this.finalFlightOpen = this.role === 'client';
     this.parts.records.setAcceptPlaintext(false);
-    for (const d of this.earlyData) this.deliver(d);
-    this.earlyData = [];
-    this.earlyBytes = 0;
-  }
-
-  private ackRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    // ACKs are only taken under keys (RFC 9147 §7): a plaintext ACK could be anyone's.
-    if (!r.protected) return this.ignore('unauthenticated-violation');
-    const ack = decodeAck(r.content);
-    const session = this.driver.session();
-    // RFC 9147 §7: during the handshake an ACK's epoch is at least that of every record it names. After it, the two
-    // directions' epochs move independently (KeyUpdate), so only the protection of the ACK counts.
-    const named = session ? ack.recordNumbers : ack.recordNumbers.filter((n) => n.epoch <= BigInt(r.epoch));
-    if (named.length !== ack.recordNumbers.length) this.ignore('ack-epoch');
-    const acked = this.parts.outbox.acknowledge(named);
-    if (acked.length === 0 && ack.recordNumbers.length > 0) return;
-    this.parts.flight.acknowledge(acked, this.role === 'client' && session !== undefined && !session.keyUpdateInFlight);
-    if (session?.keyUpdateInFlight && this.parts.outbox.fullyAcknowledged('key_update')) keyUpdateAcknowledged(this.parts, session);
-    if (session) sendPendingFlights(this.parts, session);
-  }
-
-  private alertRecord(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    let alert: Alert;
-    try {
-      alert = decodeAlert(r.content);
-    } catch (e) {
-      if (e instanceof DecodeError && !r.protected) return this.ignore('unauthenticated-violation');
-      throw e;
-    }
-    // An alert older than what the peer has already moved to is stale or forged (RFC 9147 §4.5.2).
-    if (r.epoch < this.peerEpoch) return this.ignore('stale-alert');
-    if (alert.description === 'user_canceled') {
-      this.parts.events.push({ type: 'alert', level: alert.level, description: alert.description, sent: false });
-      return;
-    }
-    if (alert.description === 'close_notify') {
-      if (this.driver.handles('closeNotify')) this.driver.control({ type: 'closeNotify' });
-      else this.parts.peerClosedEarly();
-      return;
-    }
-    // RFC 8446 §6: every other alert ends the connection, whatever its level.
-    this.driver.control({ type: 'alertReceived', payload: alert });
-  }
-
-  /** RFC 9853 §4: only under application keys, only when rrc was negotiated; an unknown msg_type is ignored. */
-  private returnRoutabilityCheck(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    if (r.epoch < 3 || !this.driver.session()) return this.ignore('unauthenticated-violation');
-    if (this.parts.cid.session?.rrcNegotiated !== true) {
-      throw new ProtocolError('unexpected_message', 'a return_routability_check record without the rrc extension negotiated (RFC 9853 §3)');
-    }
-    const type = r.content[0];
-    if (type === undefined || type > 2) return; // an RRC message type this implementation does not know
-    const m = decodeReturnRoutabilityCheck(r.content);
-    const event = m.msgType === 'path_challenge' ? 'PathChallenge' : m.msgType === 'path_response' ? 'PathResponse' : 'PathDrop';
-    this.driver.control({ type: event, payload: m });
-  }
-
-  private applicationData(r: Extract<ReceivedRecord, { kind: 'record' }>): void {
-    if (r.epoch === 1 && this.parts.earlyDataRemaining !== undefined) return this.earlyApplicationData(r.content);
-    // Only epoch 3 and later carry application data (RFC 9147 §6.1); under handshake keys it is dropped.
-    if (r.epoch < 3) return this.ignore('unauthenticated-violation');
-    if (this.driver.session()) return this.deliver(r.content);
-    if (this.earlyBytes + r.content.length > this.parts.config.limits.maxDeferredBytes) return this.ignore('early-data-cap');
-    this.earlyData.push(r.content);
-    this.earlyBytes += r.content.length;
-  }
-
-  /** 0-RTT data the server took, within max_early_data_size (RFC 8446 §4.2.10: more is unexpected_message). */
-  private earlyApplicationData(data: Uint8Array): void {
-    const remaining = this.parts.earlyDataRemaining ?? 0;
-    if (data.length > remaining) {
-      throw new ProtocolError('unexpected_message', `more 0-RTT data than max_early_data_size (${remaining} bytes were left, ${data.length} came)`);
-    }
-    this.parts.earlyDataRemaining = remaining - data.length;
-    this.counts.applicationBytesReceived += data.length;
-    this.parts.events.push({ type: 'data', data, early: true });
+    for (const d of this.heldData.take()) this.deliver(d);
   }
 
   /**
@@ -854,17 +743,6 @@ export class DtlsConnection {
   private deliver(data: Uint8Array): void {
     this.counts.applicationBytesReceived += data.length;
     this.parts.events.push({ type: 'data', data });
-  }
-
-  /** Keeps a record whose keys are not installed yet, within the byte cap; true when kept. */
-  private defer(record: Uint8Array): boolean {
-    if (this.deferredBytes + record.length > this.parts.config.limits.maxDeferredBytes) {
-      this.ignore('deferred-cap');
-      return false;
-    }
-    this.deferred.push(record.slice());
-    this.deferredBytes += record.length;
-    return true;
   }
 
   private ignore(reason: IgnoreReason): void {
@@ -885,72 +763,48 @@ export class DtlsConnection {
     });
   }
 
-  /** One ACK and at most one retransmission per burst of datagrams (RFC 9147 §7.1). */
-  private scheduleBurst(): void {
-    if (this.burstTimer !== undefined || (!this.burst.ack && !this.burst.retransmit)) return;
-    this.burstTimer = this.parts.clock.setTimeout(() => {
-      this.burstTimer = undefined;
-      const { ack, retransmit } = this.burst;
-      this.burst = { ack: false, retransmit: false };
-      if (this.ended) return;
-      if (ack) {
-        this.parts.sendAck(this.parts.acks.list());
-        if (this.driver.session()) this.parts.acks.clear(); // after the handshake each ACK covers what came since the last
-      }
-      const now = this.parts.clock.now;
-      if (retransmit && now - this.peerTriggeredAt >= this.parts.flight.timeout) {
-        this.peerTriggeredAt = now;
-        this.parts.flight.peerRetransmitted();
-      }
-    }, BURST_DELAY);
-  }
-
   /**
    * RFC 9147 §4.5.3: past half the integrity limit of the current read key a
    * KeyUpdate with update_requested starts; at the limit an older epoch is
    * dropped, and the current one closes the connection.
    */
   private checkIntegrityLimit(): void {
-    const failures = this.parts.records.drops.authentication;
-    if (failures === this.authFailuresSeen) return; // nothing failed since the last look: no per-datagram cost
-    this.authFailuresSeen = failures;
+    if (!this.parts.records.integrity.failedSinceVerdict) return; // nothing failed since the last look: no per-datagram cost
     const session = this.driver.session();
-    for (const e of this.parts.records.usage().read) {
-      if (e.failed >= e.integrityLimit) {
-        if (session && e.epoch < session.read.epoch) this.parts.records.dropReadEpoch(e.epoch);
-        else
-          return this.fail({
-            alert: 'bad_record_mac',
-            message: `more than ${e.integrityLimit} records failed authentication under epoch ${e.epoch} keys (RFC 9147 §4.5.3)`,
-          });
-      } else if (
-        session &&
-        e.epoch === session.read.epoch &&
-        e.failed >= e.integrityLimit / 2 &&
-        this.updateRequestedFor !== e.epoch &&
-        !session.keyUpdateInFlight
-      ) {
-        // Once per read epoch: the peer's new keys end the count.
-        this.updateRequestedFor = e.epoch;
-        this.guard(() => sendKeyUpdate(this.parts, session, true));
-      }
+    const verdicts = this.parts.records.integrity.verdict(() => this.parts.records.usage().read, session?.read.epoch, !keyUpdateOutstanding(this.parts));
+    for (const v of verdicts) {
+      if (v.kind === 'drop-epoch') this.parts.records.dropReadEpoch(v.epoch);
+      else if (v.kind === 'fail')
+        return this.fail({
+          alert: 'bad_record_mac',
+          message: `more than ${v.limit} records failed authentication under epoch ${v.epoch} keys (RFC 9147 §4.5.3)`,
+        });
+      else if (session) this.guard(() => sendKeyUpdate(this.parts, session, true));
     }
   }
 
   /**
-   * The flight controller gave up on `flight`. A handshake flight: the
-   * handshake times out. The client's final flight (epoch 2) once it is
-   * connected: nothing (the server's epoch-3 records were its acknowledgement).
-   * A post-handshake flight (KeyUpdate, NewConnectionId,
-   * RequestConnectionId, a post-handshake authentication's answer): the peer
-   * has not acknowledged it through every retransmission, and the session
-   * ends as timed out; it must not stay open with a controller that takes no
-   * more flights (a later KeyUpdate would never go out).
+   * The flight controller gave up on a handshake flight: the handshake times
+   * out. The client's final flight (epoch 2) once it is connected: nothing
+   * (the server's epoch-3 records were its acknowledgement).
    */
   private flightTimedOut(flight: readonly OutMessage[]): void {
-    const connected = this.driver.session() !== undefined;
-    if (connected && this.role === 'client' && flight.every((m) => m.epoch === 2)) return;
-    const what = connected ? `our ${flight.map((m) => m.msgType).join(', ')}` : 'the handshake';
+    if (this.driver.session() !== undefined && this.role === 'client' && flight.every((m) => m.epoch === 2)) return;
+    this.timedOut('the handshake');
+  }
+
+  /**
+   * A post-handshake flight's `onExhausted` (KeyUpdate, NewConnectionId,
+   * RequestConnectionId, a post-handshake authentication's messages): the
+   * peer has not acknowledged it through every retransmission, and the
+   * session ends as timed out; it must not stay open with a controller that
+   * takes no more flights (a later KeyUpdate would never go out).
+   */
+  private postHandshakeFlightExhausted(flight: readonly OutMessage[]): void {
+    this.timedOut(`our ${flight.map((m) => m.msgType).join(', ')}`);
+  }
+
+  private timedOut(what: string): void {
     this.fail({ alert: 'handshake_failure', message: `timeout: the peer did not acknowledge ${what} before the retransmission limit` }, 'timeout');
   }
 
@@ -976,9 +830,12 @@ export class DtlsConnection {
     this.parts.failWith(reason.alert, reason.message, reason.callbackError);
     // The chart may have recorded the failure first (its fatal-alert action): what a callback threw is kept either way.
     if (reason.callbackError !== undefined) this.parts.keepCallbackError(reason.callbackError);
-    if (closedAs !== 'failed') {
-      const last = this.parts.events.at(-1);
-      if (last?.type === 'closed') this.parts.events[this.parts.events.length - 1] = { type: 'closed', reason: closedAs };
-    }
+    if (closedAs !== 'failed') this.closedAs(closedAs);
+  }
+
+  /** The `closed` event just queued, reported with `reason` instead. */
+  private closedAs(reason: 'timeout'): void {
+    const last = this.parts.events.at(-1);
+    if (last?.type === 'closed') this.parts.events[this.parts.events.length - 1] = { type: 'closed', reason };
   }
 }

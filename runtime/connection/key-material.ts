@@ -71,10 +71,6 @@ export interface Session {
   readonly schedule: ScheduleContext;
   read: TrafficEpoch;
   write: TrafficEpoch;
-  /** Our KeyUpdate is out and not yet acknowledged: new write keys wait for its ACK (RFC 9147 §8). */
-  keyUpdateInFlight: boolean;
-  /** A KeyUpdate asked for while another flight was outstanding (its request_update flag), sent when that flight ends. */
-  keyUpdatePending?: boolean | undefined;
   /** resumption_master_secret (RFC 8446 §7.1): the server derives ticket PSKs from it, the client the PSKs of tickets it receives. */
   readonly resumptionSecret: Uint8Array;
   /** Server: the server_name the client asked for, bound into tickets. Client: the name it authenticated. */
@@ -88,8 +84,6 @@ export interface Session {
   readonly postHandshakeAuth: boolean;
   /** Server: the post-handshake CertificateRequest outstanding, and how far the client's answer has come. */
   pendingAuth?: PendingAuthentication | undefined;
-  /** Post-handshake flights waiting for the outstanding one to end (one flight at a time, RFC 9147 §5.8). */
-  readonly waitingFlights: (() => void)[];
   /** exporter_master_secret (RFC 8446 §7.5): what `exportKeyingMaterial` derives from. */
   readonly exporterSecret: Uint8Array;
 }

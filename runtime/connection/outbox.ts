@@ -15,7 +15,6 @@ export interface OutMessage {
   readonly body: Uint8Array;
 }
 
-const NONE: readonly HandshakeType[] = [];
 /**
  * The datagram a flight falls back to when a transmission of it went
  * unanswered (RFC 9147 §4.4): 576-byte IPv4 datagrams (RFC 791's size every
@@ -47,8 +46,6 @@ export class HandshakeOutbox {
   private messages: Map<number, OutMessage> | undefined;
   /** Per message index: fragment offsets acknowledged, and how many fragments it has. */
   private acked: Map<number, { readonly offsets: Set<number>; readonly count: number }> | undefined;
-  /** After {@link settle}: the message types the settled flight delivered in full. */
-  private delivered: readonly HandshakeType[] = NONE;
   /** How often the current flight went out without any of its records being acknowledged. */
   private unanswered = 0;
   /** The largest datagram of the last transmission. */
@@ -88,36 +85,20 @@ export class HandshakeOutbox {
     this.carried = undefined;
     this.acked = undefined;
     this.messages = undefined;
-    this.delivered = NONE;
   }
 
   /**
    * The current flight is over (acknowledged, or dropped): its records and
-   * bodies are forgotten, keeping only which message types it delivered in
-   * full, for {@link fullyAcknowledged}. An idle connection holds no flight.
+   * bodies are forgotten (what a flight's end does is its own `onAcked`,
+   * see FlightController). An idle connection holds no flight.
    */
   settle(): void {
-    if (!this.messages) return;
-    const delivered: HandshakeType[] = [];
-    for (const m of this.messages.values()) if (this.fullyAcknowledged(m.msgType)) delivered.push(m.msgType);
-    this.newFlight();
-    if (delivered.length > 0) this.delivered = delivered.slice(); // exactly its length, not the pushes' spare room
+    if (this.messages) this.newFlight();
   }
 
   /** Indexes of every message of the current flight (an implicit acknowledgement covers them all, RFC 9147 §7.2). */
   allIndexes(): number[] {
     return this.messages ? [...this.messages.keys()] : [];
-  }
-
-  /** Whether the current flight has a message of `msgType` and the peer has acknowledged all of it. */
-  fullyAcknowledged(msgType: HandshakeType): boolean {
-    if (!this.messages) return this.delivered.includes(msgType);
-    for (const [index, m] of this.messages) {
-      if (m.msgType !== msgType) continue;
-      const a = this.acked?.get(index);
-      return a !== undefined && a.offsets.size >= a.count;
-    }
-    return false;
   }
 
   private fragmentBudget(epoch: number): number {

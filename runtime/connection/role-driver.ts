@@ -1,13 +1,16 @@
 import type { AnyStateMachine, InspectionEvent } from 'xstate';
 import { sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client-machine.js';
+import { dtls13ClientCompiled } from '../../generated/charts/dtls13-client-transitions.js';
 import { dtls13ClientChart, dtls13ClientInput, type Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
 import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
+import { dtls13ServerCompiled } from '../../generated/charts/dtls13-server-transitions.js';
 import { dtls13ServerChart, dtls13ServerInput, type Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescription } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { runChart, type RunningChart } from '../handshake/chart-runner.js';
+import type { CompiledChart } from '../machine/compiled-chart.js';
 import { ChartBinding } from './chart-binding.js';
 import { ChartContext } from './chart-context.js';
 import { chartHandles } from './chart-lookup.js';
@@ -101,6 +104,8 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
 
   protected abstract readonly machine: AnyStateMachine;
   protected abstract readonly chart: typeof dtls13ClientChart | typeof dtls13ServerChart;
+  /** The same chart compiled: what runs it (the XState machine runs it only for an inspector). */
+  protected abstract readonly compiled: CompiledChart;
   /** The actor's input: the role's implementation (one for every connection) and a context for this connection (made again when the actor is resumed). */
   protected abstract input(): { readonly context: object; readonly implementation: object };
   /** The chart event a handler decodes `body` into, for this role. */
@@ -112,7 +117,7 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
 
   /** Creates and starts the actor at the chart's initial state (from the subclass constructor, once its fields exist). */
   protected start(): void {
-    this.running = runChart<E>(this.machine, this.chart, this.input(), this.parts.clock, undefined, this.inspect);
+    this.running = runChart<E>(this.machine, this.compiled, this.input(), this.parts.clock, undefined, this.inspect);
   }
 
   connect(): void {
@@ -176,13 +181,14 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
 
   /** A new actor in `connected`, with a new context for this connection. */
   private resume(): RunningChart<E> {
-    return runChart<E>(this.machine, this.chart, this.input(), this.parts.clock, CONNECTED, undefined);
+    return runChart<E>(this.machine, this.compiled, this.input(), this.parts.clock, CONNECTED, undefined);
   }
 }
 
 class ClientDriver extends ChartDriver<ClientState, Dtls13ClientEvent> {
   protected readonly machine = sharedDtls13ClientMachine();
   protected readonly chart = dtls13ClientChart;
+  protected readonly compiled = dtls13ClientCompiled;
 
   constructor(parts: ConnectionParts, failMessage: () => string | undefined, inspect: ((event: InspectionEvent) => void) | undefined) {
     super(parts, new ChartBinding<ClientState, Dtls13ClientEvent>({ kind: 'start' }), failMessage, inspect);
@@ -209,6 +215,7 @@ class ClientDriver extends ChartDriver<ClientState, Dtls13ClientEvent> {
 class ServerDriver extends ChartDriver<ServerState, Dtls13ServerEvent> {
   protected readonly machine = sharedDtls13ServerMachine();
   protected readonly chart = dtls13ServerChart;
+  protected readonly compiled = dtls13ServerCompiled;
   /** The cookie exchange this connection started from: read once, by restoreFromCookie. */
   private statelessRetry: StatelessRetry | undefined;
 

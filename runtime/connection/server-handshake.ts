@@ -328,7 +328,6 @@ function serverImplementation(): Dtls13ServerImplementation<ServerContext> {
             schedule: s.sent.keys.schedule,
             read: { epoch: 3, secret: s.sent.application.clientSecret },
             write: { epoch: 3, secret: s.sent.application.serverSecret },
-            keyUpdateInFlight: false,
             // The transcript now ends with the client's Finished.
             resumptionSecret: deriveResumptionSecret(s.sent.application, s.sent.keys.transcript.current()),
             serverName: s.sent.serverName,
@@ -336,7 +335,6 @@ function serverImplementation(): Dtls13ServerImplementation<ServerContext> {
             ticketsIssued: 0,
             transcript: s.sent.keys.transcript,
             postHandshakeAuth: s.sent.postHandshakeAuth,
-            waitingFlights: [],
             exporterSecret: s.sent.application.exporterSecret,
           },
         };

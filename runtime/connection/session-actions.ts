@@ -4,7 +4,7 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { Session } from './key-material.js';
-import { keyUpdateBody } from './messages.js';
+import { sendKeyUpdate } from './post-handshake-flights.js';
 
 /** The events both charts share for these actions (a subset of each chart's event union). */
 export type SharedEvent =
@@ -34,60 +34,7 @@ function keyUpdateOf(event: SharedEvent): KeyUpdate {
   throw new Error(`expected a KeyUpdate, got ${event.type}`);
 }
 
-/**
- * Sends our KeyUpdate as a post-handshake flight (RFC 9147 §8): it is
- * retransmitted by the flight controller until ACKed, and our write keys
- * move only then. One at a time.
- */
-export function sendKeyUpdate(parts: ConnectionParts, session: Session, requestPeer: boolean): void {
-  if (session.keyUpdateInFlight) return;
-  if (!parts.flight.acceptsFlight) {
-    // The client's final flight is still unacknowledged: the KeyUpdate waits for it (a new flight would replace it).
-    session.keyUpdatePending = (session.keyUpdatePending ?? false) || requestPeer;
-    return;
-  }
-  session.keyUpdatePending = undefined;
-  session.keyUpdateInFlight = true;
-  parts.queue(session.write.epoch, 'key_update', keyUpdateBody(requestPeer));
-  parts.sendFlight({ acknowledgesPeer: false });
-}
-
-/** Sends what waited for an outstanding flight (a KeyUpdate first), one flight at a time, once the flight controller can take it. */
-export function sendPendingFlights(parts: ConnectionParts, session: Session): void {
-  const requestPeer = session.keyUpdatePending;
-  if (requestPeer !== undefined && parts.flight.acceptsFlight) sendKeyUpdate(parts, session, requestPeer);
-  const next = parts.flight.acceptsFlight ? session.waitingFlights.shift() : undefined;
-  if (next) next();
-}
-
-/** Post-handshake flights that may wait behind the outstanding one. */
-export const MAX_WAITING_FLIGHTS = 4;
-
-/** Builds (`queue` its messages) and sends a post-handshake flight now, or when the outstanding flight ends. */
-export function sendPostHandshakeFlight(parts: ConnectionParts, session: Session, queue: () => void): void {
-  const send = (): void => {
-    queue();
-    parts.sendFlight({ acknowledgesPeer: false });
-  };
-  if (parts.flight.acceptsFlight && session.waitingFlights.length === 0) return send();
-  // A peer that keeps asking (post-handshake CertificateRequests) must not grow the queue without bound.
-  if (session.waitingFlights.length >= MAX_WAITING_FLIGHTS) {
-    throw new ProtocolError('unexpected_message', `more than ${MAX_WAITING_FLIGHTS} post-handshake requests waiting for an answer`);
-  }
-  session.waitingFlights.push(send);
-}
-
-/** Our KeyUpdate was acknowledged: write with the next epoch's keys (RFC 9147 §8). */
-export function keyUpdateAcknowledged(parts: ConnectionParts, session: Session): void {
-  if (!session.keyUpdateInFlight) return;
-  const suite = session.parameters.cipherSuite;
-  const secret = nextApplicationTrafficSecret(session.schedule, session.write.secret);
-  const old = session.write.epoch;
-  session.write = { epoch: old + 1, secret };
-  parts.records.installWriteKeys(old + 1, suite, trafficKeys(session.schedule, secret, suite));
-  parts.records.retireWriteEpoch(old);
-  session.keyUpdateInFlight = false;
-}
+export { MAX_WAITING_FLIGHTS, sendKeyUpdate, sendPendingFlights, sendPostHandshakeFlight } from './post-handshake-flights.js';
 
 /**
  * An actor's context, as the actions every connection shares read it: the

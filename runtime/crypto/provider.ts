@@ -73,15 +73,19 @@ export interface MaskKey {
 }
 
 /**
- * One epoch's whole record protection (RFC 9147 §4), for a provider that can
- * do a record in one call: the AEAD with the per-record nonce (RFC 8446
- * §5.3), the record number mask (RFC 9147 §4.2.3) and, when opening, the
- * sequence number reconstruction (§4.2.2). The record layer uses it when the
- * provider offers it ({@link CryptoProvider.recordProtection}), and the
- * provider's `aead` and `mask` otherwise; the bytes are the same either way.
+ * One epoch's whole record protection in one direction (RFC 9147 §4): the
+ * AEAD with the per-record nonce (RFC 8446 §5.3), the record number mask
+ * (RFC 9147 §4.2.3) and, when opening, the sequence number reconstruction
+ * (§4.2.2). The record layer holds one per epoch: the provider's own when it
+ * offers one ({@link CryptoProvider.recordProtection}, the `native` provider:
+ * one call per record), otherwise one composed from the provider's `aead`
+ * and `mask` (runtime/record/composed-protection.ts); the bytes are the same
+ * either way.
  */
 export interface RecordProtection {
   readonly tagLength: number;
+  /** The sequence number of the record {@link openRecord} last opened (that authenticated). */
+  readonly openedSequenceNumber: number;
   /**
    * Seals the record laid out in `record`: `headerLength` bytes of unified
    * header (the record number in clear: `snBytes` bytes at `snOffset`), then
@@ -100,9 +104,10 @@ export interface RecordProtection {
    * Opens the record at `datagram[at, at + headerLength + ciphertextLength)`
    * (the tag counted in `ciphertextLength`, at least 16 bytes) without
    * writing to the datagram: unmasks its record number, reconstructs the
-   * sequence number closest to `expected`, and decrypts into `out` at
-   * `outOffset`. Returns the sequence number, or -1 when the record does not
-   * authenticate.
+   * sequence number closest to `expected` (left in
+   * {@link openedSequenceNumber}), and returns the DTLSInnerPlaintext in an
+   * array of its own (from `allocate` where the implementation decrypts into
+   * one it is given), or undefined when the record does not authenticate.
    */
   openRecord(
     datagram: Uint8Array,
@@ -112,9 +117,8 @@ export interface RecordProtection {
     snOffset: number,
     snBytes: 1 | 2,
     expected: number,
-    out: Uint8Array,
-    outOffset: number,
-  ): number;
+    allocate: (length: number) => Uint8Array,
+  ): Uint8Array | undefined;
   /** Zero the key material (the contexts are freed); unusable after. */
   release(): void;
 }
@@ -174,7 +178,8 @@ export interface CryptoProvider {
   /**
    * Optional: the record path of one epoch in one object ({@link RecordProtection}),
    * offered by providers where one call per record saves real time (the
-   * `native` one). `key`, `iv` and `snKey` are the epoch's traffic keys.
+   * `native` one); without it the record layer composes one from `aead` and
+   * `mask`. `key`, `iv` and `snKey` are the epoch's traffic keys.
    */
   recordProtection?(aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array): RecordProtection;
 

@@ -7,11 +7,16 @@
  *   without it the master secret is not bound to the handshake (the
  *   triple-handshake attack), so a peer that does not do it is refused with
  *   handshake_failure (§5.2, §5.3).
- * - Renegotiation is refused, and the peer must show it knows RFC 5746: the
- *   client sends TLS_EMPTY_RENEGOTIATION_INFO_SCSV or an empty
- *   renegotiation_info; the server answers an empty renegotiation_info. A
- *   non-empty one on an initial handshake is handshake_failure (§3.4,
- *   §3.6); a server without one is refused too (as BoringSSL does).
+ * - Renegotiation is refused. A server must show it knows RFC 5746 (an
+ *   empty renegotiation_info; one without is refused, as BoringSSL does),
+ *   since a client cannot know whether such a server lets an attacker
+ *   splice a renegotiation in front of our handshake (§1). A client need
+ *   not (wolfSSL's default build sends neither the SCSV nor the
+ *   extension): this server never renegotiates, so the attack has nothing
+ *   to splice into (§4.4 lets such a server go on); the server still
+ *   answers an empty renegotiation_info when the client showed RFC 5746.
+ *   A non-empty one on an initial handshake is handshake_failure (§3.4,
+ *   §3.6).
  * - The server's answers are to what was offered: a suite, compression,
  *   extension or point format not offered is illegal_parameter or
  *   unsupported_extension (RFC 5246 §7.4.1.3, §7.4.1.4; RFC 8422 §5.2).
@@ -79,11 +84,13 @@ export function checkServerHello12(sh: Tls12ServerHello, offer: Offer12): Server
 /** What a 1.2 server learns from the ClientHello's security signals. */
 export interface ClientHello12Security {
   readonly extendedMasterSecret: boolean;
+  /** The client showed RFC 5746 (SCSV or renegotiation_info): the ServerHello answers renegotiation_info. */
+  readonly secureRenegotiation: boolean;
 }
 
 /**
- * The server's checks of a ClientHello it answers with 1.2: secure
- * renegotiation shown (SCSV or an empty renegotiation_info), and
+ * The server's checks of a ClientHello it answers with 1.2: no
+ * renegotiation (a non-empty renegotiation_info), and
  * extended_master_secret unless the server allows its absence.
  *
  * @throws ProtocolError with the alert the server sends.
@@ -97,13 +104,8 @@ export function checkClientHello12(ch: ClientHello, requireExtendedMasterSecret 
   const scsv = ch.cipherSuites.includes('tls_empty_renegotiation_info_scsv');
   if (ri !== undefined && ri.renegotiatedConnection.length !== 0)
     throw new ProtocolError('handshake_failure', 'renegotiation_info is not empty on an initial handshake (RFC 5746 §3.6)');
-  if (ri === undefined && !scsv)
-    throw new ProtocolError(
-      'handshake_failure',
-      'the client shows no RFC 5746 secure renegotiation (neither renegotiation_info nor the SCSV); dtls13 refuses such clients',
-    );
   const ems = findExtension(ch.extensions, 'extended_master_secret') !== undefined;
   if (!ems && requireExtendedMasterSecret)
     throw new ProtocolError('handshake_failure', 'the client does not offer extended_master_secret, which dtls13 requires (RFC 7627 §5.2)');
-  return { extendedMasterSecret: ems };
+  return { extendedMasterSecret: ems, secureRenegotiation: ri !== undefined || scsv };
 }

@@ -3,7 +3,9 @@
  * values are the protocol names `session.protocol` reports, 'DTLSv1.2' and
  * 'DTLSv1.3', as node:tls's are 'TLSv1.2' and 'TLSv1.3'). The range
  * defaults to DTLSv1.2..DTLSv1.3, what the DTLS 1.2 fallback (issue 28)
- * will negotiate. Until the 1.2 handshakes exist, only DTLS 1.3 is offered
+ * will negotiate. The 1.2 handshakes exist (Dtls12Connection), but until the
+ * 1.3 client's ClientHello can offer 1.2 beside 1.3 and hand over to them
+ * (runtime/dtls12/README.md), only DTLS 1.3 is offered through the connection API
  * from that range, and a range that leaves no version this build can
  * handshake (`maxVersion: 'DTLSv1.2'`) is a ConfigError, never a silent
  * fallback to 1.3.
@@ -15,7 +17,7 @@ export type DtlsVersionName = 'DTLSv1.2' | 'DTLSv1.3';
 /** Oldest first. */
 export const DTLS_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.2', 'DTLSv1.3'];
 
-/** The versions whose handshakes this build has. DTLS 1.2 joins when its handshakes do (runtime/dtls12/README.md). */
+/** The versions `connect`/`listen` negotiate. DTLS 1.2 joins when the 1.3 client can offer it (runtime/dtls12/README.md). */
 export const HANDSHAKE_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.3'];
 
 export const DEFAULT_MIN_VERSION: DtlsVersionName = 'DTLSv1.2';

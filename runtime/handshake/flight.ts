@@ -1,6 +1,7 @@
 import type { InspectionEvent } from 'xstate';
 import { sharedDtls13FlightMachine } from '../../generated/charts/dtls13-flight-machine.js';
-import { dtls13FlightChart, dtls13FlightInput, type Dtls13FlightEvent, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
+import { dtls13FlightCompiled } from '../../generated/charts/dtls13-flight-transitions.js';
+import { dtls13FlightInput, type Dtls13FlightEvent, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import type { ManualClock } from './manual-clock.js';
 import { runChart, type RunningChart } from './chart-runner.js';
@@ -21,6 +22,19 @@ export interface FlightHooks<M> {
   optional?(messages: readonly M[]): boolean;
 }
 
+/**
+ * What one flight does when it ends, besides stopping its timer: `onAcked`
+ * runs once the peer has acknowledged all of it (explicitly or, for the
+ * client's final flight, implicitly), `onExhausted` when its
+ * retransmissions run out (instead of {@link FlightHooks.timedOut}).
+ * `postHandshake`: see {@link FlightController.send}.
+ */
+export interface FlightOptions<M> {
+  readonly postHandshake?: boolean;
+  readonly onAcked?: (() => void) | undefined;
+  readonly onExhausted?: ((flight: readonly M[]) => void) | undefined;
+}
+
 /** One controller's data: what the chart's actions and guards work on (the actions themselves are shared by every controller). */
 interface FlightContext<M> {
   readonly hooks: FlightHooks<M>;
@@ -29,6 +43,9 @@ interface FlightContext<M> {
   readonly maxTimeout: number;
   readonly maxRetransmissions: number;
   flight: readonly M[];
+  /** The current flight's own completion callbacks (none for most). */
+  onAcked: (() => void) | undefined;
+  onExhausted: ((flight: readonly M[]) => void) | undefined;
   /** Whether the current flight has gone out once already (so the next transmission is a retransmission). */
   sent: boolean;
   retransmitted: number;
@@ -66,7 +83,12 @@ const IMPLEMENTATION: Dtls13FlightImplementation<FlightContext<unknown>> = {
       c.retransmissions++;
       c.timeout = Math.min(c.timeout * 2, c.maxTimeout);
     },
-    reportTimeout: ({ context: c }) => c.hooks.timedOut(c.flight),
+    reportTimeout: ({ context: c }) => {
+      const exhausted = c.onExhausted;
+      c.onAcked = c.onExhausted = undefined;
+      if (exhausted) exhausted(c.flight);
+      else c.hooks.timedOut(c.flight);
+    },
     dropAcknowledged: ({ context: c }) => {
       if (c.pendingAck.length > 0) {
         const acknowledged = (c.acknowledged ??= new Set());
@@ -81,6 +103,7 @@ const IMPLEMENTATION: Dtls13FlightImplementation<FlightContext<unknown>> = {
     discardFlight: ({ context: c }) => {
       c.flight = NONE;
       c.acknowledged = undefined;
+      c.onAcked = c.onExhausted = undefined;
     },
     retransmitAck: ({ context: c }) => c.hooks.retransmitAck(),
   },
@@ -132,6 +155,8 @@ export class FlightController<M> {
       maxTimeout: max,
       maxRetransmissions,
       flight: NONE,
+      onAcked: undefined,
+      onExhausted: undefined,
       sent: false,
       retransmitted: 0,
       acknowledged: undefined,
@@ -179,11 +204,25 @@ export class FlightController<M> {
    * 1.5 loopback RTTs (11 ms) spent its ten retransmissions within 2 s, so a
    * short outage ended the session.
    */
-  send(flight: readonly M[], postHandshake = false): void {
+  send(flight: readonly M[], options: FlightOptions<M> = {}): void {
     if (!this.acceptsFlight) throw new Error(`a new flight while the flight controller is ${this.state}`);
-    if (postHandshake) this.context.timeout = Math.max(this.context.timeout, this.context.initialTimeout);
-    this.context.flight = [...flight];
+    const c = this.context;
+    if (options.postHandshake === true) c.timeout = Math.max(c.timeout, c.initialTimeout);
+    c.flight = [...flight];
+    c.onAcked = options.onAcked;
+    c.onExhausted = options.onExhausted;
     this.event(FLIGHT_READY);
+  }
+
+  /** The messages of the current flight the peer has not acknowledged yet (none when no flight is outstanding). */
+  get outstanding(): readonly M[] {
+    const state = this.state;
+    return state === 'sending' || state === 'waiting' ? unacknowledged(this.context) : NONE;
+  }
+
+  /** Whether the current flight ends with a callback of its own (`onAcked`). */
+  get ownsCompletion(): boolean {
+    return this.context.onAcked !== undefined;
   }
 
   /**
@@ -195,7 +234,13 @@ export class FlightController<M> {
     const before = this.context.acknowledged;
     const complete = this.context.flight.every((_, i) => before?.has(i) === true || indexes.includes(i));
     this.context.pendingAck = indexes;
+    const onAcked = complete ? this.context.onAcked : undefined;
     this.event({ type: complete ? (last ? 'lastFlightAcknowledged' : 'flightAcknowledged') : 'partialAck' });
+    const state = this.state;
+    if (onAcked && (state === 'acknowledged' || state === 'finished')) {
+      this.context.onAcked = this.context.onExhausted = undefined;
+      onAcked();
+    }
   }
 
   /** The peer sent (part of) its next flight; `last` when it is the handshake's final one. */
@@ -256,7 +301,7 @@ export class FlightController<M> {
   /** A started actor: a new one at the chart's initial state, or one resumed in the resting state `value`. */
   private start(value: string | undefined): FlightActor {
     const input = dtls13FlightInput(IMPLEMENTATION as Dtls13FlightImplementation<FlightContext<M>>, this.context);
-    const actor = runChart<Dtls13FlightEvent>(sharedDtls13FlightMachine(), dtls13FlightChart, input, this.context.clock, value, this.inspect);
+    const actor = runChart<Dtls13FlightEvent>(sharedDtls13FlightMachine(), dtls13FlightCompiled, input, this.context.clock, value, this.inspect);
     this.resting = undefined;
     return actor;
   }

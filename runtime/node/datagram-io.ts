@@ -15,6 +15,15 @@ import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
  * handle on every call, so a closed socket is never written to through a
  * reused descriptor number). `DTLS13_UDP_BATCH=0` (or DTLS13_NATIVE=0)
  * turns batching off.
+ *
+ * A server's socket can be read by this class instead ({@link receive}):
+ * libuv's reading stopped, a watcher on a duplicate of the descriptor, every
+ * waiting datagram taken by recvmmsg, with UDP GRO on where the kernel has
+ * it (Linux 5.0+): a run of equal datagrams from one sender arrives as one
+ * buffer with its segment size and is split back into the datagrams it was,
+ * so the kernel's per-datagram work is paid once per run. `DTLS13_UDP_GRO=0`
+ * keeps GRO off (recvmmsg only); without the addon, or with batching off,
+ * node:dgram's 'message' events and {@link drain}.
  */
 export class DatagramIo {
   private static readonly bySocket = new WeakMap<Socket, DatagramIo>();
@@ -29,8 +38,11 @@ export class DatagramIo {
     return io;
   }
 
-  /** Datagrams sent by sendmmsg, and taken by recvmmsg (beyond the one node:dgram delivered). */
-  readonly counts = { batchedSends: 0, batchedDatagramsSent: 0, drains: 0, drainedDatagrams: 0 };
+  /**
+   * Datagrams sent by sendmmsg, taken by recvmmsg (beyond the one node:dgram delivered), and read by {@link receive}'s
+   * own reading (`reads` recvmmsg calls; `groBuffers` coalesced runs among them, holding `groDatagrams` datagrams).
+   */
+  readonly counts = { batchedSends: 0, batchedDatagramsSent: 0, drains: 0, drainedDatagrams: 0, reads: 0, readDatagrams: 0, groBuffers: 0, groDatagrams: 0 };
 
   private readonly socket: Socket;
   private readonly binding: NativeBinding | undefined;
@@ -38,6 +50,10 @@ export class DatagramIo {
   private readonly state: object | undefined;
   private lastAddress = '';
   private lastIpv4 = -1;
+  /** The watcher of {@link receive}'s own reading, while it reads. */
+  private watcher: object | undefined;
+  private groOn = false;
+  private observer: ((bytes: number) => void) | undefined;
 
   private constructor(socket: Socket, binding: NativeBinding | undefined) {
     this.socket = socket;
@@ -116,9 +132,123 @@ export class DatagramIo {
     return taken;
   }
 
+  /** Whether {@link receive} reads the socket itself (libuv's reading stopped), and with UDP GRO on. */
+  get reading(): { readonly own: boolean; readonly gro: boolean } {
+    return { own: this.watcher !== undefined, gro: this.watcher !== undefined && this.groOn };
+  }
+
+  /** Calls `observer` with the length of every datagram {@link receive} delivers, whichever way it was read (the endpoint's counters). */
+  observe(observer: (bytes: number) => void): void {
+    this.observer = observer;
+  }
+
+  /**
+   * Hands every datagram arriving on the socket to `deliver`, in order,
+   * from now until it closes; call once, before or after the bind. With the
+   * addon on Linux, once the (IPv4) socket is bound and batching is on, the
+   * socket is read here (see the class's comment; the socket must not be
+   * connected: a connected socket's ICMP errors are node:dgram's 'error'
+   * events, which this reading would take); otherwise node:dgram's
+   * 'message' events, each followed by a {@link drain}. A datagram too large
+   * for node:dgram's buffer is cut as node:dgram cuts it. `gro: false`
+   * keeps UDP GRO off (default: on unless DTLS13_UDP_GRO=0).
+   */
+  receive(deliver: (datagram: Uint8Array, address: string, port: number) => void, options: { readonly gro?: boolean } = {}): void {
+    const gro = options.gro ?? !GRO_DISABLED;
+    const counted = (d: Uint8Array, address: string, port: number): void => {
+      this.observer?.(d.length);
+      deliver(d, address, port);
+    };
+    this.socket.on('message', (msg, rinfo) => {
+      counted(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port);
+      this.drain(counted);
+    });
+    const b = this.binding;
+    if (b?.udpReceiveStart === undefined || b.udpReceiveSegments === undefined || b.udpReceiveStop === undefined) return;
+    if (this.fd() !== undefined) this.takeOver(counted, gro);
+    else this.socket.once('listening', () => this.takeOver(counted, gro));
+  }
+
+  /** Stops libuv's reading of the socket and starts ours; leaves node:dgram's in place when any step is refused. */
+  private takeOver(deliver: (datagram: Uint8Array, address: string, port: number) => void, gro: boolean): void {
+    const fd = this.fd();
+    const handle: unknown = this.state === undefined ? undefined : Reflect.get(this.state, 'handle');
+    const recvStop: unknown = handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'recvStop') : undefined;
+    if (fd === undefined || this.watcher !== undefined || typeof recvStop !== 'function') return;
+    const watcher = this.binding!.udpReceiveStart!(fd, () => this.readAll(deliver));
+    if (typeof watcher === 'number') return; // refused (-errno): node:dgram reads on
+    recvStop.call(handle);
+    this.watcher = watcher;
+    // The watcher keeps the event loop alive as the socket did: socket.unref() / ref() go to it too.
+    const { ref, unref } = this.socket;
+    const b = this.binding!;
+    this.socket.unref = (): Socket => {
+      if (this.watcher !== undefined) b.udpReceiveRef?.(this.watcher, false);
+      return unref.call(this.socket);
+    };
+    this.socket.ref = (): Socket => {
+      if (this.watcher !== undefined) b.udpReceiveRef?.(this.watcher, true);
+      return ref.call(this.socket);
+    };
+    this.groOn = gro && this.binding!.udpGroEnable!(fd) === 0;
+    this.socket.once('close', () => this.stopReading());
+  }
+
+  private stopReading(): void {
+    if (this.watcher === undefined) return;
+    this.binding!.udpReceiveStop!(this.watcher);
+    this.watcher = undefined;
+  }
+
+  /** Everything waiting on the socket (up to a bound per wake-up, for fairness: the watcher calls again while more waits), in order. */
+  private readAll(deliver: (datagram: Uint8Array, address: string, port: number) => void): void {
+    const slab = receiveSlab();
+    const meta = SEGMENT_META;
+    const fd = this.openFd();
+    if (fd === undefined) return this.stopReading(); // closed: node:dgram would deliver nothing more either
+    // node:dgram's close() drops the handle at once: the same handle, the same open descriptor (one read per datagram, not two).
+    const handle: unknown = Reflect.get(this.state!, 'handle');
+    for (let taken = 0; taken < MAX_READ_PER_WAKE;) {
+      if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading(); // closed by a delivery
+      const n = this.binding!.udpReceiveSegments!(fd, slab, RECEIVE_STRIDE, meta);
+      // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
+      if (n <= 0) return;
+      this.counts.reads++;
+      // Copied out before any is delivered: a delivery may re-enter and read again into the same slab and meta.
+      const batch: Uint8Array[] = [];
+      const ipv4s: number[] = [];
+      const ports: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const at = i * RECEIVE_STRIDE;
+        const length = meta[4 * i]!;
+        const segment = meta[4 * i + 3]! || length; // 0: one datagram
+        if (segment !== length) this.counts.groBuffers++;
+        for (let off = 0; off < length || off === 0; off += segment) {
+          batch.push(slab.slice(at + off, at + Math.min(off + segment, length)));
+          ipv4s.push(meta[4 * i + 1]!);
+          ports.push(meta[4 * i + 2]!);
+          if (segment !== length) this.counts.groDatagrams++;
+          if (segment === 0) break; // an empty datagram
+        }
+      }
+      this.counts.readDatagrams += batch.length;
+      taken += batch.length;
+      for (let k = 0; k < batch.length; k++) {
+        if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading();
+        if (ports[k] !== 0) deliver(batch[k]!, addressOf(ipv4s[k]!), ports[k]!);
+      }
+      if (n < RECEIVE_BATCH) return;
+    }
+  }
+
   /** The socket's file descriptor while it is open and bound, where batching applies. */
   private fd(): number | undefined {
-    if (this.state === undefined || !this.enabled) return undefined;
+    return this.enabled ? this.openFd() : undefined;
+  }
+
+  /** The socket's file descriptor while it is open and bound (batching on or off). */
+  private openFd(): number | undefined {
+    if (this.state === undefined) return undefined;
     const handle: unknown = Reflect.get(this.state, 'handle');
     if (handle === null || typeof handle !== 'object') return undefined;
     const fd: unknown = Reflect.get(handle, 'fd');
@@ -136,11 +266,16 @@ export class DatagramIo {
 }
 
 const BATCHING_DISABLED = ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
+const GRO_DISABLED = ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_GRO ?? '').toLowerCase());
+/** Datagrams {@link DatagramIo.receive}'s reading takes per wake-up before it lets the event loop turn. */
+const MAX_READ_PER_WAKE = 1024;
 
 /** Datagrams taken per recvmmsg call, and the room for each (the largest UDP payload fits). */
 const RECEIVE_BATCH = 16;
 const RECEIVE_STRIDE = 65_536;
 const RECEIVE_META = new Uint32Array(3 * RECEIVE_BATCH);
+/** Four words per buffer for udpReceiveSegments: length, IPv4 address, port, GRO segment size. */
+const SEGMENT_META = new Uint32Array(4 * RECEIVE_BATCH);
 /** One receive buffer per thread (1 MiB, made on first use; only the pages datagrams touch are ever written). */
 let RECEIVE_SLAB: Uint8Array | undefined;
 function receiveSlab(): Uint8Array {

@@ -2,16 +2,15 @@ import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { integerOption } from '../config-error.js';
 import type { CallbackName } from '../connection/callback-error.js';
-import type { DtlsConnection } from '../connection/connection.js';
+import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
 import { DatagramIo } from './datagram-io.js';
-
-/** Where the peer is. */
 
 /** The UDP payload every IPv4 path carries (a 576-byte datagram, RFC 791, less 20 + 8 bytes of headers). */
 export const IPV4_SAFE_DATAGRAM = 548;
 /** The UDP payload every IPv6 path carries (the 1,280-byte minimum MTU, RFC 8200, less 40 + 8 bytes of headers). */
 export const IPV6_SAFE_DATAGRAM = 1232;
+/** Where the peer is. */
 export interface RemoteAddress {
   readonly address: string;
   readonly port: number;
@@ -64,12 +63,11 @@ interface EndpointEnding {
  * `failed`, alert `internal_error` and the thrown error as `cause`
  * ({@link internalError}), and the other connections on the socket carry on.
  *
- * @deprecated As an application's entry point (with `connectUdp` and
- * `DtlsUdpServer.onConnection`): use `connect(host, port, options)` and
- * `listen(onsession, options)`. It stays as the driver under them.
+ * Internal: not exported from the package. `connect()` and the UDP server
+ * under `listen()` each drive their connections through one.
  */
 export class DtlsEndpoint {
-  readonly connection: DtlsConnection;
+  readonly connection: EndpointConnection;
   /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
   remote: RemoteAddress;
   /** Addresses datagrams recently came from, by path (`address|port`), for return routability probes (a few at most). */
@@ -114,7 +112,7 @@ export class DtlsEndpoint {
   private settleClosed: ((reason: EndpointCloseReason) => void) | undefined;
   private readonly onEnd: (endpoint: DtlsEndpoint) => void;
 
-  constructor(connection: DtlsConnection, socket: Socket, remote: RemoteAddress, onEnd: (endpoint: DtlsEndpoint) => void = () => {}) {
+  constructor(connection: EndpointConnection, socket: Socket, remote: RemoteAddress, onEnd: (endpoint: DtlsEndpoint) => void = () => {}) {
     this.connection = connection;
     this.socket = socket;
     this.remote = remote;

@@ -1,11 +1,8 @@
-export { createServer, DtlsServer, DtlsSocket, type ConnectOptions, type DtlsServerEvents, type DtlsSocketEvents, type ServerOptions } from './api.js';
-export { DtlsEndpoint, EndpointClosedError, type EndpointCloseReason, type RemoteAddress } from './endpoint.js';
-export { connectUdp, DtlsUdpClient, type UdpClientOptions } from './client.js';
-export { DtlsUdpServer, type UdpServerOptions, type UdpServerStats } from './server.js';
 export { connect } from './dtls/connect.js';
 export { listen, DtlsListener, DtlsListenerStats, type HandshakeErrorHandler } from './dtls/listener.js';
 export { DtlsSession, type MessageHandler, type SendData, type SessionAddress, type SessionCloseReason, type SessionOpened } from './dtls/session.js';
 export { DtlsSessionStats } from './dtls/session-stats.js';
 export { DtlsSessionError, MessageTooLargeError, SessionStateError, type SessionErrorCode } from './dtls/errors.js';
 export { maxMessageSize, MAX_RECORD_PLAINTEXT } from './dtls/message-size.js';
+export type { AntiReplayWaitStats } from './anti-replay-wait.js';
 export type { ConnectOptions as DtlsConnectOptions, ListenOptions as DtlsListenOptions } from './dtls/options.js';

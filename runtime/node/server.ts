@@ -172,7 +172,6 @@ interface Peer {
   /** ClientHello.random (hex) of the handshake that made it, once seen. */
   random: string | undefined;
   handshaking: boolean;
-  deadline: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -259,12 +258,8 @@ export class DtlsUdpServer {
             maxPendingClientHellos: this.limits.pendingClientHellos,
             maxClientHelloLength: this.limits.clientHelloLength,
           });
-    const io = DatagramIo.of(socket);
-    const datagram = (d: Uint8Array, address: string, port: number): void => this.datagram(d, address, port);
-    socket.on('message', (msg, rinfo) => {
-      this.datagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port);
-      io.drain(datagram); // the datagrams waiting behind it, in one system call where the platform allows
-    });
+    // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows.
+    DatagramIo.of(socket).receive((d, address, port) => this.datagram(d, address, port));
     // A send error (no route, a full buffer) is the network losing a datagram; without this listener it would end the process.
     socket.on('error', () => {});
   }
@@ -588,6 +583,8 @@ export class DtlsUdpServer {
         peerAddress: remote.address,
         ...(retry ? { statelessRetry: retry } : {}),
         connectionIdTaken: this.connectionIdTaken,
+        // The connection keeps the deadline itself (pollTimeout); the endpoint sleeps until it.
+        handshakeTimeoutMs: this.limits.handshakeMs,
       });
     } catch {
       this.counts.connectionErrors++;
@@ -606,17 +603,11 @@ export class DtlsUdpServer {
     const endpoint = new DtlsEndpoint(connection, this.socket, remote, () => {
       if (made) this.ended(made);
     });
-    const peer: Peer = { endpoint, key, host, cids: undefined, random, handshaking: true, deadline: undefined };
+    const peer: Peer = { endpoint, key, host, cids: undefined, random, handshaking: true };
     made = peer;
     if (slot.primary === undefined) slot.primary = peer;
     else slot.successor = peer;
     this.admission.opened(host);
-    peer.deadline = setTimeout(() => {
-      if (!peer.handshaking || endpoint.isEnded) return;
-      this.counts.handshakeTimeouts++;
-      endpoint.abort('timeout', `timeout: no handshake within ${this.limits.handshakeMs} ms`);
-    }, this.limits.handshakeMs);
-    peer.deadline.unref();
     endpoint.onEvent((e) => {
       if (e.type === 'handshakeComplete') this.established(peer);
       else if (e.type === 'connectionIdIssued') this.routeConnectionId(peer, e.cid);
@@ -633,8 +624,6 @@ export class DtlsUdpServer {
   private established(peer: Peer): void {
     if (!peer.handshaking) return;
     peer.handshaking = false;
-    if (peer.deadline) clearTimeout(peer.deadline);
-    peer.deadline = undefined; // an idle session keeps no timer object
     this.idle?.schedule(peer, peer.endpoint.lastAuthenticated + this.limits.idleMs + 1);
     this.admission.established(peer.host);
     const slot = this.slots.get(peer.key);
@@ -688,10 +677,10 @@ export class DtlsUdpServer {
   }
 
   private ended(peer: Peer): void {
+    if (peer.handshaking && peer.endpoint.connection.expired === 'handshake') this.counts.handshakeTimeouts++;
     this.idle?.cancel(peer);
     for (const k of peer.cids ?? []) if (this.cids.get(k) === peer) this.cids.delete(k);
     peer.cids = undefined;
-    if (peer.deadline) clearTimeout(peer.deadline);
     this.admission.closed(peer.host, peer.handshaking);
     peer.handshaking = false;
     if (peer.endpoint.internalError !== undefined) this.counts.connectionErrors++;

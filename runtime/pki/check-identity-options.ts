@@ -16,6 +16,7 @@ import { parseCertificate, type ParsedCertificate } from './certification-path.j
 import { subjectAltNames } from './general-name.js';
 import { nameConstraints } from './name-constraints.js';
 import { MAX_CHAIN_LENGTH } from './verify-chain.js';
+import { isSystemTrustAnchors } from './system-trust-anchors.js';
 
 /** The certificate options {@link checkIdentityOptions} looks at. */
 export interface IdentityOptions {
@@ -63,7 +64,7 @@ function extensionProblem(fields: CertificateFields): string | undefined {
  * certificate is a pinned certificate, valid for itself only.
  */
 function checkAnchors(anchors: readonly Uint8Array[]): void {
-  if (checkedAnchors.has(anchors)) return;
+  if (checkedAnchors.has(anchors) || isSystemTrustAnchors(anchors)) return;
   if (!Array.isArray(anchors)) throw new ConfigError('trustAnchors', 'must be an array of DER certificates');
   for (const [i, der] of anchors.entries()) {
     const option = `trustAnchors[${i}]`;

@@ -13,6 +13,7 @@ import { allocate } from '../wire/slab.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from './inner-plaintext.js';
+import { IntegrityMonitor } from './integrity-monitor.js';
 import type { AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, FIRST_APPLICATION_EPOCH, ReadEpochs } from './read-epochs.js';
 import type { SealedRecord } from './record-number.js';
@@ -199,12 +200,8 @@ export class RecordLayer {
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
   private readonly maxRecordsPerDatagram: number;
-  private readonly maxFailures: number;
-  /** The second (of `now`) failed authentications are counted in, from the first failure, and the count. */
-  private failureWindowStart = -Infinity;
-  private failuresInWindow = 0;
-  /** Failed authentications in the datagram being read. */
-  private datagramFailures = 0;
+  /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
+  readonly integrity: IntegrityMonitor;
 
   /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
@@ -216,11 +213,13 @@ export class RecordLayer {
     const maxReadEpochs = integerOption('maxReadEpochs', config.maxReadEpochs ?? DEFAULT_MAX_READ_EPOCHS, 2, 0xffff);
     this.readEpochs = new ReadEpochs(config.previousEpochRetention ?? DEFAULT_PREVIOUS_EPOCH_RETENTION, maxReadEpochs);
     this.maxRecordsPerDatagram = integerOption('maxRecordsPerDatagram', config.maxRecordsPerDatagram ?? DEFAULT_MAX_RECORDS_PER_DATAGRAM, 1, 0xffff);
-    this.maxFailures = integerOption(
-      'maxFailedAuthenticationsPerSecond',
-      config.maxFailedAuthenticationsPerSecond ?? DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND,
-      1,
-      1_000_000,
+    this.integrity = new IntegrityMonitor(
+      integerOption(
+        'maxFailedAuthenticationsPerSecond',
+        config.maxFailedAuthenticationsPerSecond ?? DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND,
+        1,
+        1_000_000,
+      ),
     );
   }
 
@@ -452,7 +451,7 @@ export class RecordLayer {
     r.buf = datagram;
     r.pos = 0;
     r.end = datagram.length;
-    this.datagramFailures = 0;
+    this.integrity.datagramStarted();
     for (let records = 0; r.pos < r.end; records++) {
       if (records === this.maxRecordsPerDatagram) {
         this.drop('records-per-datagram');
@@ -525,8 +524,7 @@ export class RecordLayer {
     if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
     // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops the
     // peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a second).
-    if (this.datagramFailures > 0 && this.failuresInWindow >= this.maxFailures && now - this.failureWindowStart < 1000)
-      return this.dropAndGoOn('authentication-rate');
+    if (!this.integrity.mayOpen(now)) return this.dropAndGoOn('authentication-rate');
     const headerLength = end - encrypted.length - start;
     // Every record is opened into an array of its own: application data is handed to the application as it is, and its
     // `.buffer` must show no other session's bytes nor detach anyone else's when transferred (issue 33; docs/security/buffers.md).
@@ -541,8 +539,7 @@ export class RecordLayer {
       ownBytes,
     );
     if (inner === undefined) {
-      this.datagramFailures++;
-      this.failedAuthentication(now);
+      this.integrity.failed(now);
       return this.dropAndGoOn('authentication');
     }
     const seq = cipher.openedSequenceNumber;
@@ -568,15 +565,6 @@ export class RecordLayer {
       connectionId: header.connectionId,
     });
     return true;
-  }
-
-  /** Counts a failed authentication in the second that began with the first failure after the last one ended. */
-  private failedAuthentication(now: number): void {
-    if (now - this.failureWindowStart >= 1000) {
-      this.failureWindowStart = now;
-      this.failuresInWindow = 0;
-    }
-    this.failuresInWindow++;
   }
 
   private dropAndGoOn(reason: DropReason): true {

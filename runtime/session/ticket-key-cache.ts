@@ -22,3 +22,15 @@ export function ticketKeysFor(provider: CryptoProvider, option: Uint8Array | rea
   if (!keys) given.set(option, (keys = TicketKeys.from(provider, option)));
   return keys;
 }
+
+/**
+ * Rotates the keys of every server whose `ticketKeys` option is the object
+ * `option` (listen's `ticketKeyFile` with workers): tickets are sealed with
+ * the first of `keys` from now on and opened with any. False when no server
+ * was made with that option object.
+ */
+export function rotateTicketKeys(option: object, keys: Uint8Array | readonly Uint8Array[]): boolean {
+  const ring = given.get(option);
+  ring?.replace(keys);
+  return ring !== undefined;
+}

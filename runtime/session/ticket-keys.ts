@@ -26,7 +26,7 @@ interface RingKey {
  * handshake.
  */
 export class TicketKeys {
-  private readonly keys: readonly RingKey[];
+  private keys: readonly RingKey[];
   private readonly provider: CryptoProvider;
 
   private constructor(provider: CryptoProvider, keys: readonly RingKey[]) {
@@ -53,6 +53,11 @@ export class TicketKeys {
   /** Fresh random keys, for a server given none: its tickets resume only on this process. */
   static random(provider: CryptoProvider): TicketKeys {
     return TicketKeys.from(provider, [provider.randomBytes(TICKET_KEY_LENGTH)]);
+  }
+
+  /** Rotation in place: these keys from now on (as `from` takes them, the new current one first; ConfigError). */
+  replace(option: Uint8Array | readonly Uint8Array[]): void {
+    this.keys = TicketKeys.from(this.provider, option).keys;
   }
 
   seal(contents: Uint8Array): Uint8Array {

@@ -10,10 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, createServer, type DtlsSocket } from '../../runtime/node/api.js';
+import { connect } from '../../runtime/node/dtls/connect.js';
+import { listen } from '../../runtime/node/dtls/listener.js';
+import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, startWolfServer, writePem } from '../interop/wolfssl.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { MAIN } from '../cli/cli-process.js';
 import { captureLoopback } from './tcpdump.js';
 
@@ -66,8 +69,9 @@ function messagesFrom(records: readonly JsonRecord[], from: string): string[] {
     .map((m) => (m.helloRetryRequest ? 'hello_retry_request' : m.type));
 }
 
-function once(socket: DtlsSocket, event: 'connect' | 'message' | 'close'): Promise<unknown> {
-  return new Promise((resolve) => socket.once(event, resolve));
+/** The next message the session receives. */
+function nextMessage(session: DtlsSession): Promise<Buffer> {
+  return new Promise((resolve) => (session.onmessage = resolve));
 }
 
 test('dtls13 ↔ dtls13: HRR with a cookie, a fragmented server flight, KeyUpdate; decrypted with the key log, headers without', async (t) => {
@@ -77,22 +81,29 @@ test('dtls13 ↔ dtls13: HRR with a cookie, a fragmented server flight, KeyUpdat
   const lines: string[] = [];
   const capture = await captureLoopback(pcap, [port]);
   // A small datagram size on the server: its Certificate goes in fragments.
-  const server = createServer({ certificate: { chain: id.chain, privateKey: id.privateKey }, maxDatagramSize: 300 });
-  server.on('connection', (s) => s.on('message', (m) => s.send(m)));
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  const client = connect({ port, trustAnchors: [id.caDer], serverName: 'localhost', keyLog: (l) => lines.push(l) });
+  const server = listen((s) => (s.onmessage = (m) => s.send(m)), {
+    cert: id.chain.map((c) => certificateToPem(c)).join(''),
+    key: privateKeyToPem(id.privateKey),
+    mtu: 300,
+    port,
+    host: '127.0.0.1',
+  });
+  await server.listening;
+  const client = connect('127.0.0.1', port, { ca: certificateToPem(id.caDer), servername: 'localhost' });
+  client.onkeylog = (l) => lines.push(l);
   try {
-    await once(client, 'connect');
+    await client.opened;
+    let reply = nextMessage(client);
     client.send('before the update');
-    await once(client, 'message');
+    await reply;
     client.updateKeys(true);
     await new Promise((r) => setTimeout(r, 300));
+    reply = nextMessage(client);
     client.send('after the update!');
-    await once(client, 'message');
-    client.close();
-    await once(client, 'close');
+    await reply;
+    await client.close();
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     await capture.stop();
   }
   writeFileSync(keylog, `${lines.join('\n')}\n`);
@@ -133,7 +144,7 @@ test('dtls13 client ↔ wolfSSL server: every message of both sides, KeyUpdate, 
   const { port, run } = await startWolfServer(pem, ['-d', '-e']);
   const capture = await captureLoopback(pcap, [port]);
   try {
-    const client = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost', keyLog: (l) => lines.push(l) });
+    const client = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost', keyLog: (l) => lines.push(l) });
     await client.handshake;
     client.send(new TextEncoder().encode('before the update'));
     await client.receive();

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { identity } from './sessions.js';
 import { writePem } from './wolfssl.js';
@@ -18,7 +18,13 @@ async function oneConnection(
   caDer: Uint8Array,
   session?: Uint8Array,
 ): Promise<{ resumed: boolean; ticket: Uint8Array; exporter: string; group: string | undefined; peerCertificate: Uint8Array | undefined }> {
-  const c: DtlsEndpoint = connectUdp({ port, trustAnchors: [caDer], serverName: 'localhost', handshakeTimeoutMs: 10_000, ...(session ? { session } : {}) });
+  const c: DtlsEndpoint = openClientEndpoint({
+    port,
+    trustAnchors: [caDer],
+    serverName: 'localhost',
+    handshakeTimeoutMs: 10_000,
+    ...(session ? { session } : {}),
+  });
   const ticket = new Promise<Uint8Array>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no NewSessionTicket within 5 s')), 5000);
     c.onEvent((e) => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { NegotiatedParameters } from '../../runtime/connection/events.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
-import { connectUdp, type UdpClientOptions } from '../../runtime/node/client.js';
+import { openClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import { toHex } from '../../runtime/wire/bytes.js';
@@ -262,7 +262,7 @@ export async function talkToBoringServer(
   const pem = writePem(serverId);
   const { port, run } = await startBoringServer(pem, serverArgs);
   const proxy = extra.fate ? await LossyProxy.start(port, extra.fate) : undefined;
-  const client = connectUdp({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', ...options });
+  const client = openClientEndpoint({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', ...options });
   let parameters: NegotiatedParameters | undefined;
   let exporter: string | undefined;
   const replies: string[] = [];

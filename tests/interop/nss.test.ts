@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { LossyProxy } from '../support/udp-relay.js';
 import {
@@ -194,7 +194,7 @@ test(`${TO_NSS}: a message that overtakes our Finished is dropped by NSS (RFC 91
     }
     return 'pass';
   });
-  const client = connectUdp({ port: proxy.port, trustAnchors: [id.caDer], serverName: 'localhost' });
+  const client = openClientEndpoint({ port: proxy.port, trustAnchors: [id.caDer], serverName: 'localhost' });
   try {
     await client.handshake;
     client.send(new TextEncoder().encode('overtaking\n'));

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { NegotiatedParameters } from '../../runtime/connection/events.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
-import { connectUdp, type UdpClientOptions } from '../../runtime/node/client.js';
+import { openClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import { toHex } from '../../runtime/wire/bytes.js';
@@ -437,7 +437,7 @@ export async function talkToNssServer(
   const { port, run } = await startNssServer(db, serverArgs);
   const captured: Captured = { client: [], server: [] };
   const proxy = await LossyProxy.start(port, capture(captured, extra.fate));
-  const client = connectUdp({ port: proxy.port, trustAnchors: [serverId.caDer], serverName: 'localhost', ...options });
+  const client = openClientEndpoint({ port: proxy.port, trustAnchors: [serverId.caDer], serverName: 'localhost', ...options });
   let parameters: NegotiatedParameters | undefined;
   let exporter: string | undefined;
   let error: string | undefined;

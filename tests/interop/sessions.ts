@@ -1,6 +1,6 @@
 import type { ExecutionContext } from 'ava';
 import type { NegotiatedParameters } from '../../runtime/connection/events.js';
-import { connectUdp, type UdpClientOptions } from '../../runtime/node/client.js';
+import { openClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
@@ -76,7 +76,7 @@ export function assertServed(t: ExecutionContext, s: Served): void {
   t.is(s.received, 'hello wolfssl!');
 }
 
-// Our connectUdp client → wolfSSL's example server in echo mode (-e): it returns every record's data and exits on close_notify.
+// Our openClientEndpoint client → wolfSSL's example server in echo mode (-e): it returns every record's data and exits on close_notify.
 const WOLF_REPLY = 'I hear you fa shizzle!';
 export const MESSAGES = [new TextEncoder().encode('hello from dtls13'), Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff), Uint8Array.of(0)];
 
@@ -101,7 +101,7 @@ export async function talkToWolfServer(
   const echo = !serverArgs.includes('-U');
   const { port, run } = await startWolfServer(pem, echo ? ['-e', ...serverArgs] : serverArgs);
   const proxy = extra.fate ? await LossyProxy.start(port, extra.fate) : undefined;
-  const client = connectUdp({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', ...options });
+  const client = openClientEndpoint({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', ...options });
   let parameters: NegotiatedParameters | undefined;
   const replies: Uint8Array[] = [];
   let error: string | undefined;

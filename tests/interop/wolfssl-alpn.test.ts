@@ -1,5 +1,5 @@
 import test from 'ava';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { assertServed, identity, serveWolfClient, talkToWolfServer } from './sessions.js';
 import { startWolfServer, writePem } from './wolfssl.js';
 
@@ -18,7 +18,7 @@ test('dtls13 client ↔ wolfSSL server: ALPN (-L): the server picks from our off
   const pem = writePem(id);
   const { port, run } = await startWolfServer(pem, ['-d', '-L', 'C:coap']);
   try {
-    const client = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost', alpn: ['mqtt', 'coap'] });
+    const client = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost', alpn: ['mqtt', 'coap'] });
     t.is((await client.handshake).alpnProtocol, 'coap');
     client.close();
   } finally {

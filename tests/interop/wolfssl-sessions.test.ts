@@ -1,5 +1,5 @@
 import test from 'ava';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { assertServed, assertTalked, identity, serveWolfClient, talkToWolfServer } from './sessions.js';
 import { startWolfServer, writePem } from './wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -81,13 +81,13 @@ test('dtls13 client ↔ wolfSSL server: resumption (-r): our second connection r
   const pem = writePem(id);
   try {
     const { port, run } = await startWolfServer(pem, ['-d', '-r', '-e']);
-    const first = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
+    const first = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
     t.false((await first.handshake).resumed);
     const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
     first.send(new TextEncoder().encode('first'));
     await first.receive();
     first.close();
-    const second = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost', session });
+    const second = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost', session });
     const p = await second.handshake;
     t.true(p.resumed);
     t.is(p.peerCertificate, undefined);
@@ -160,14 +160,14 @@ for (const accept of [true, false]) {
     const pem = writePem(id);
     try {
       const { port, run } = await startWolfServer(pem, ['-d', '-r', '-e', '-0', ...(accept ? ['-J', 'n'] : [])]);
-      const first = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
+      const first = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
       await first.handshake;
       const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
       first.send(new TextEncoder().encode('first'));
       await first.receive();
       first.close();
       const early = new TextEncoder().encode('early request');
-      const second = connectUdp({ port, trustAnchors: [id.caDer], serverName: 'localhost', session, earlyData: early });
+      const second = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost', session, earlyData: early });
       const verdicts: boolean[] = [];
       second.onEvent((e) => e.type === 'earlyData' && verdicts.push(e.accepted));
       const p = await second.handshake;

@@ -1,73 +1,71 @@
 import test from 'ava';
-import { once } from 'node:events';
-import { ConfigError, connect, createServer, type DtlsSocket } from '../../runtime/index.js';
-import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { ConfigError, connect, listen, type DtlsSession } from '../../runtime/index.js';
+import { nextMessage, pemIdentity } from '../api/fixtures.js';
 
-const id = makeIdentity('p256', 'localhost');
-const wallClock = (): number => TEST_TIME;
+const id = pemIdentity('localhost');
 
-test('createServer / connect in the node:tls idiom: connect, message both ways, close', async (t) => {
-  const serverSockets: DtlsSocket[] = [];
-  const server = createServer({ certificate: id, wallClock }, (s) => {
-    serverSockets.push(s);
-    s.on('message', (m) => s.send(`echo ${new TextDecoder().decode(m)}`));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  // 'localhost' is resolved, and is the serverName checked against the certificate.
-  const client = connect({ host: 'localhost', port: server.address()!.port, trustAnchors: [id.caDer], wallClock });
-  client.send('queued before the handshake');
-  const [parameters] = await once(client, 'connect');
-  t.is(parameters, client.parameters);
-  const [reply] = (await once(client, 'message')) as [Uint8Array];
-  t.is(new TextDecoder().decode(reply), 'echo queued before the handshake');
-  t.true((client.stats?.applicationBytesReceived ?? 0) > 0);
-  const serverClosed = once(serverSockets[0]!, 'close');
-  client.close();
-  t.deepEqual(await once(client, 'close'), ['local']);
-  t.deepEqual(await serverClosed, ['close_notify']);
-  t.like(server.stats, { connections: 0 });
-  server.close();
-  await once(server, 'close');
+test('listen / connect: open, a message both ways, close', async (t) => {
+  const serverSessions: DtlsSession[] = [];
+  const listener = listen(
+    (s) => {
+      serverSessions.push(s);
+      s.onmessage = (m) => s.send(`echo ${m.toString()}`);
+    },
+    { cert: id.cert, key: id.key, host: '127.0.0.1' },
+  );
+  const { port } = await listener.listening;
+  // 'localhost' is resolved, and is the servername checked against the certificate.
+  const client = connect('localhost', port, { ca: id.ca });
+  await client.opened;
+  t.is(client.parameters?.cipherSuite !== undefined, true);
+  const reply = nextMessage(client);
+  client.send('sent once open');
+  t.is((await reply).toString(), 'echo sent once open');
+  t.true(client.stats.bytesReceived > 0);
+  t.true((client.stats.connectionStats?.applicationBytesReceived ?? 0) > 0);
+  await client.close();
+  t.is(client.closeReason, 'local');
+  await serverSessions[0]!.closed;
+  t.is(serverSessions[0]!.closeReason, 'close_notify');
+  t.is(listener.stats.sessions, 0);
+  await listener.close();
 });
 
-test('a failed handshake emits error (naming the alert) then close', async (t) => {
-  const server = createServer({ certificate: id, wallClock }).listen();
-  await once(server, 'listening');
-  const stranger = makeIdentity('p256', 'localhost');
-  const client = connect({ port: server.address()!.port, trustAnchors: [stranger.caDer], serverName: 'localhost', wallClock });
+test('a failed handshake rejects opened and closed naming the alert, and tells onerror once', async (t) => {
+  const listener = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
+  const { port } = await listener.listening;
+  const stranger = pemIdentity('localhost');
+  const client = connect('127.0.0.1', port, { ca: stranger.ca, servername: 'localhost' });
   const seen: string[] = [];
-  const closed = new Promise<void>((resolve) => {
-    client.on('error', (e) => seen.push(`error ${e.message}`));
-    client.on('close', (reason) => {
-      seen.push(`close ${reason}`);
-      resolve();
-    });
-  });
-  await closed;
-  t.is(seen.length, 2);
+  client.onerror = (e) => seen.push(`error ${e.message}`);
+  const error = await t.throwsAsync(client.closed);
+  t.regex(error?.message ?? '', /^unknown_ca: .*no issuer/);
+  await t.throwsAsync(client.opened);
+  t.is(seen.length, 1);
   t.regex(seen[0] ?? '', /^error unknown_ca: .*no issuer/);
-  t.is(seen[1], 'close failed');
-  server.close();
+  t.is(client.closeReason, 'failed');
+  await listener.close();
 });
 
-test('options are checked when the server is created, and a bad host is an error naming it', async (t) => {
-  t.is(t.throws(() => createServer({ certificate: id, maxConnections: -1 }), { instanceOf: ConfigError })?.option, 'maxConnections');
-  t.is(t.throws(() => createServer({}), { instanceOf: ConfigError })?.option, 'certificate');
-  const client = connect({ host: 'no-such-host.invalid', port: 4433 });
-  const [error] = (await once(client, 'error')) as [Error];
-  t.regex(error.message, /cannot resolve no-such-host\.invalid/);
+test('options are checked when the listener is made, and a host that does not resolve is an error naming it', async (t) => {
+  t.is(t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, maxSessions: -1 }), { instanceOf: ConfigError })?.option, 'maxSessions');
+  // No credentials: refused now, saying what is missing.
+  t.regex(t.throws(() => listen(() => {}, {}), { instanceOf: ConfigError })?.message ?? '', /certificate chain and private key/);
+  const client = connect('no-such-host.invalid', 4433);
+  const error = await t.throwsAsync(client.opened);
+  t.regex(error?.message ?? '', /no-such-host\.invalid/);
 });
 
-test('closing before the handshake completes ends the socket with close "local" and no error', async (t) => {
-  const server = createServer({ certificate: id, wallClock }).listen();
-  await once(server, 'listening');
-  const client = connect({ port: server.address()!.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+test('closing before the handshake completes ends the session with close reason "local" and no error', async (t) => {
+  const listener = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
+  const { port } = await listener.listening;
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
   const errors: Error[] = [];
-  client.on('error', (e) => errors.push(e));
-  client.close();
-  t.deepEqual(await once(client, 'close'), ['local']);
+  client.onerror = (e) => errors.push(e);
+  await client.close();
+  t.is(client.closeReason, 'local');
+  await t.notThrowsAsync(client.closed);
   t.deepEqual(errors, []);
   t.is(client.parameters, undefined);
-  server.close();
+  await listener.close();
 });

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { DEFAULT_INBOX_LIMIT, type DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -12,7 +12,7 @@ const wallClock = (): number => TEST_TIME;
 async function pair(): Promise<{ listener: DtlsUdpServer; client: DtlsEndpoint; serverSide: DtlsEndpoint }> {
   const listener = await DtlsUdpServer.listen({ certificate: id, wallClock });
   const accepted = new Promise<DtlsEndpoint>((resolve) => listener.onConnection(resolve));
-  const client = connectUdp({ port: listener.address.port, trustAnchors: [id.caDer], serverName: 'inbox.test', wallClock });
+  const client = openClientEndpoint({ port: listener.address.port, trustAnchors: [id.caDer], serverName: 'inbox.test', wallClock });
   await client.handshake;
   const serverSide = await accepted;
   await serverSide.handshake;

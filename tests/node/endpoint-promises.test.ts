@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { EndpointClosedError, type DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -18,7 +18,7 @@ test('asked for only after the handshake and the close, handshake resolves with 
   t.teardown(() => server.close());
   const accepted: DtlsEndpoint[] = [];
   server.onConnection((ep) => accepted.push(ep));
-  const client = connectUdp({ port: server.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+  const client = openClientEndpoint({ port: server.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
   const clientParameters = await client.handshake;
   client.close();
   await client.closed;
@@ -37,7 +37,7 @@ test('asked for only after an end without a handshake, handshake rejects with th
   silent.bind(0, '127.0.0.1');
   await once(silent, 'listening');
   t.teardown(() => silent.close());
-  const client = connectUdp({ port: silent.address().port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock, handshakeTimeoutMs: 200 });
+  const client = openClientEndpoint({ port: silent.address().port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock, handshakeTimeoutMs: 200 });
   await until(() => client.isEnded);
   const error = await t.throwsAsync(client.handshake, { instanceOf: EndpointClosedError });
   t.is(error, client.endError!);

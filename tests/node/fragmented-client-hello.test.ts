@@ -2,7 +2,7 @@ import test from 'ava';
 import { decodeDtlsHandshake, encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { HelloRetryResponder, type HelloRetryOutcome } from '../../runtime/connection/hello-retry-responder.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -45,7 +45,7 @@ test('over UDP: a client whose ClientHellos (first and second) come in fragments
   const server = await DtlsUdpServer.listen({ ...serverOptions });
   t.teardown(() => server.close());
   server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
-  const client = connectUdp({ port: server.address.port, ...bigHelloClient, handshakeTimeoutMs: 20_000 });
+  const client = openClientEndpoint({ port: server.address.port, ...bigHelloClient, handshakeTimeoutMs: 20_000 });
   t.teardown(() => client.close());
   const params = await client.handshake;
   t.true(params.helloRetryRequest, 'through the stateless cookie exchange');
@@ -57,7 +57,7 @@ test('over UDP: a client whose ClientHellos (first and second) come in fragments
 test('over UDP with reassembly off (maxPendingClientHellos 0) the fragmented ClientHello goes unanswered', async (t) => {
   const server = await DtlsUdpServer.listen({ ...serverOptions, maxPendingClientHellos: 0 });
   t.teardown(() => server.close());
-  const client = connectUdp({ port: server.address.port, ...bigHelloClient, handshakeTimeoutMs: 1_500 });
+  const client = openClientEndpoint({ port: server.address.port, ...bigHelloClient, handshakeTimeoutMs: 1_500 });
   const error = await t.throwsAsync(client.handshake);
   t.regex(error?.message ?? '', /timeout/);
 });

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { once } from 'node:events';
 import { ConfigError } from '../../runtime/config-error.js';
-import { connect, createServer, type DtlsServer, type DtlsSocket } from '../../runtime/node/api.js';
-import { connectUdp } from '../../runtime/node/client.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { openClientEndpoint } from '../support/udp-client.js';
+import { connect } from '../../runtime/node/dtls/connect.js';
+import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { HelloSource, RawClient, rawSocket, sendAll, sleep, until } from './support.js';
 
@@ -11,45 +11,49 @@ const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
 const clientOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock };
 
-async function echoServer(options: Parameters<typeof createServer>[0]): Promise<DtlsServer> {
-  const server = createServer(options, (s) => {
-    s.on('error', () => {});
-    s.on('message', (m) => s.send(m));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+async function echoServer(options: UdpServerOptions): Promise<DtlsUdpServer> {
+  const server = await DtlsUdpServer.listen({ host: '127.0.0.1', ...options });
+  server.onConnection((ep) =>
+    ep.onEvent((e) => {
+      if (e.type === 'data') ep.send(e.data);
+    }),
+  );
   return server;
 }
 
-async function echo(socket: DtlsSocket, text: string): Promise<string> {
-  socket.send(text);
-  const [m] = (await once(socket, 'message')) as [Uint8Array];
-  return new TextDecoder().decode(m);
+async function echo(endpoint: DtlsEndpoint, text: string): Promise<string> {
+  endpoint.send(new TextEncoder().encode(text));
+  return new TextDecoder().decode(await endpoint.receive());
 }
 
 test("150 stalled peers from one host hold only that host's handshake share: 3 clients from another host all connect", async (t) => {
   const server = await echoServer({ certificate: id, wallClock, maxHandshakes: 100 });
   t.teardown(() => server.close());
-  const port = server.address()!.port;
+  const port = server.address.port;
   // The flood: 150 source ports on 127.0.0.1, each a real ClientHello, a cookie round trip where answered, then silence.
   const bogus = await Promise.all(Array.from({ length: 150 }, () => rawSocket('127.0.0.1')));
   t.teardown(() => bogus.forEach((s) => s.close()));
   const sources = bogus.map(() => new HelloSource(clientOptions));
   await Promise.all(bogus.map((s, i) => sendAll(s, sources[i]!.first(), port)));
-  await until(() => (server.stats?.refused ?? 0) + bogus.filter((s) => s.received.length > 0).length >= 150);
+  await until(() => (server.stats.refused ?? 0) + bogus.filter((s) => s.received.length > 0).length >= 150);
   const answered = bogus.flatMap((s, i) => (s.received.length > 0 ? [i] : []));
   await Promise.all(answered.map((i) => sendAll(bogus[i]!, sources[i]!.answer(bogus[i]!.received[0]!), port)));
-  await until(() => (server.stats?.handshaking ?? 0) >= Math.min(answered.length, 10));
-  t.log(`${answered.length} flood peers got a HelloRetryRequest; handshaking ${server.stats?.handshaking}`);
+  await until(() => (server.stats.handshaking ?? 0) >= Math.min(answered.length, 10));
+  t.log(`${answered.length} flood peers got a HelloRetryRequest; handshaking ${server.stats.handshaking}`);
   // Three legitimate clients from 127.0.0.2.
-  const clients = [0, 1, 2].map(() => connect({ port, localAddress: '127.0.0.2', ...clientOptions, handshakeTimeoutMs: 20_000 }));
+  const clients = [0, 1, 2].map(() => openClientEndpoint({ port, localAddress: '127.0.0.2', ...clientOptions, handshakeTimeoutMs: 20_000 }));
   t.teardown(() => clients.forEach((c) => c.close()));
   const outcomes = await Promise.all(
-    clients.map((c) => Promise.race([once(c, 'connect').then(() => 'connected'), once(c, 'close').then(([r]) => `closed ${String(r)}`)])),
+    clients.map((c) =>
+      c.handshake.then(
+        () => 'connected',
+        () => c.closed.then((r) => `closed ${r}`),
+      ),
+    ),
   );
   t.deepEqual(outcomes, ['connected', 'connected', 'connected']);
   t.deepEqual(await Promise.all(clients.map((c, i) => echo(c, `legit ${i}`))), ['legit 0', 'legit 1', 'legit 2']);
-  const stats = server.stats!;
+  const stats = server.stats;
   t.log(stats);
   t.true(stats.refusedPerHost >= 140, `refused per host: ${stats.refusedPerHost}`);
   t.is(stats.refusedGlobal, 0);
@@ -62,24 +66,23 @@ test('a full server answers a new peer with silence and counts it, globally and 
     [{ maxConnectionsPerHost: 1 }, 'refusedPerHost'],
   ] as const) {
     const server = await echoServer({ certificate: id, wallClock, ...limits });
-    const port = server.address()!.port;
-    const first = connect({ port, ...clientOptions });
-    await once(first, 'connect');
+    const port = server.address.port;
+    const first = openClientEndpoint({ port, ...clientOptions });
+    await first.handshake;
     const stranger = await rawSocket();
     const source = new HelloSource(clientOptions);
     const hello = source.first();
     for (let i = 0; i < 5; i++) await sendAll(stranger, hello, port);
     // The refusal is counted in the same turn as any reply would be sent; then give the loopback time to deliver one.
-    await until(() => (server.stats?.[reason] ?? 0) >= 5);
+    await until(() => (server.stats[reason] ?? 0) >= 5);
     await sleep(300);
     t.is(stranger.received.length, 0, `${reason}: no HelloRetryRequest, no alert`);
-    t.is(server.stats?.[reason], 5);
-    t.is(server.stats?.refused, 5);
+    t.is(server.stats[reason], 5);
+    t.is(server.stats.refused, 5);
     stranger.close();
     first.close();
-    await once(first, 'close');
-    server.close();
-    await once(server, 'close');
+    await first.closed;
+    await server.close();
   }
 });
 
@@ -113,7 +116,7 @@ test('a half-open handshake holds its slot only until handshakeTimeoutMs from it
   // that one times out too, since nothing follows it.
   await until(() => server.stats.handshaking === 0);
   t.is(server.stats.handshaking, 0);
-  const client = connectUdp({ port, ...clientOptions });
+  const client = openClientEndpoint({ port, ...clientOptions });
   await t.notThrowsAsync(client.handshake);
   client.close();
 });
@@ -149,9 +152,9 @@ test('every admission option is checked up front, with a ConfigError naming it',
     ['maxClientHelloLength', 20_000],
     ['idleTimeoutMs', Number.NaN],
   ] as const) {
-    t.is(t.throws(() => createServer({ certificate: id, [option]: value }), { instanceOf: ConfigError })?.option, option);
+    t.is(t.throws(() => DtlsUdpServer.validate({ certificate: id, [option]: value }), { instanceOf: ConfigError })?.option, option);
   }
-  t.is(t.throws(() => createServer({ certificate: id, cookies: 'yes' as unknown as boolean }), { instanceOf: ConfigError })?.option, 'cookies');
-  t.is(t.throws(() => connectUdp({ port: 1, localPort: 70_000 }), { instanceOf: ConfigError })?.option, 'localPort');
-  t.is(t.throws(() => connectUdp({ port: 1, localAddress: '::1' }), { instanceOf: ConfigError })?.option, 'localAddress');
+  t.is(t.throws(() => DtlsUdpServer.validate({ certificate: id, cookies: 'yes' as unknown as boolean }), { instanceOf: ConfigError })?.option, 'cookies');
+  t.is(t.throws(() => connect('127.0.0.1', 1, { bindPort: 70_000 }), { instanceOf: ConfigError })?.option, 'bindPort');
+  t.is(t.throws(() => connect('127.0.0.1', 1, { bindHost: 'not an address' }), { instanceOf: ConfigError })?.option, 'bindHost');
 });

@@ -2,7 +2,8 @@ import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { ConfigError } from '../../runtime/config-error.js';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
+import { connect } from '../../runtime/node/dtls/connect.js';
 import { EndpointClosedError } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -13,17 +14,17 @@ const clientOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallC
 
 test('beyond maxConnections new peers are refused (their handshake times out) until a connection ends', async (t) => {
   const server = await DtlsUdpServer.listen({ certificate: id, wallClock, maxConnections: 2 });
-  const a = connectUdp({ port: server.address.port, ...clientOptions });
-  const b = connectUdp({ port: server.address.port, ...clientOptions });
+  const a = openClientEndpoint({ port: server.address.port, ...clientOptions });
+  const b = openClientEndpoint({ port: server.address.port, ...clientOptions });
   await Promise.all([a.handshake, b.handshake]);
-  const c = connectUdp({ port: server.address.port, ...clientOptions, handshakeTimeoutMs: 400 });
+  const c = openClientEndpoint({ port: server.address.port, ...clientOptions, handshakeTimeoutMs: 400 });
   const error = await t.throwsAsync(c.handshake, { instanceOf: EndpointClosedError });
   t.is(error?.reason, 'timeout');
   t.true(server.stats.refused >= 1);
   t.is(server.size, 2);
   a.close();
   for (let waited = 0; server.size > 1 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-  const d = connectUdp({ port: server.address.port, ...clientOptions });
+  const d = openClientEndpoint({ port: server.address.port, ...clientOptions });
   await t.notThrowsAsync(d.handshake);
   b.close();
   d.close();
@@ -40,7 +41,7 @@ test('maxHandshakes bounds connections still handshaking', async (t) => {
   silent.send(half.pollTransmit()!, server.address.port, '127.0.0.1');
   await new Promise((r) => setTimeout(r, 100));
   t.is(server.stats.handshaking, 1);
-  const c = connectUdp({ port: server.address.port, ...clientOptions, handshakeTimeoutMs: 400 });
+  const c = openClientEndpoint({ port: server.address.port, ...clientOptions, handshakeTimeoutMs: 400 });
   await t.throwsAsync(c.handshake, { instanceOf: EndpointClosedError });
   t.true(server.stats.refused >= 1);
   silent.close();
@@ -49,7 +50,7 @@ test('maxHandshakes bounds connections still handshaking', async (t) => {
 
 test('a connection whose peer goes quiet is closed after idleTimeoutMs, with close_notify to the peer', async (t) => {
   const server = await DtlsUdpServer.listen({ certificate: id, wallClock, idleTimeoutMs: 150 });
-  const client = connectUdp({ port: server.address.port, ...clientOptions });
+  const client = openClientEndpoint({ port: server.address.port, ...clientOptions });
   await client.handshake;
   t.is(await client.closed, 'close_notify');
   t.is(server.size, 0);
@@ -59,7 +60,7 @@ test('a connection whose peer goes quiet is closed after idleTimeoutMs, with clo
 
 test('a connection that keeps talking outlives several idleTimeoutMs; once quiet it is closed (the idle timing wheel reschedules it)', async (t) => {
   const server = await DtlsUdpServer.listen({ certificate: id, wallClock, idleTimeoutMs: 600 });
-  const client = connectUdp({ port: server.address.port, ...clientOptions });
+  const client = openClientEndpoint({ port: server.address.port, ...clientOptions });
   await client.handshake;
   let ended = false;
   void client.closed.then(() => (ended = true));
@@ -78,7 +79,7 @@ test('a connection that keeps talking outlives several idleTimeoutMs; once quiet
 test('a client gives up after handshakeTimeoutMs when nobody answers', async (t) => {
   const quiet = createSocket('udp4');
   await new Promise<void>((r) => quiet.bind(0, '127.0.0.1', () => r()));
-  const client = connectUdp({ port: quiet.address().port, ...clientOptions, handshakeTimeoutMs: 300 });
+  const client = openClientEndpoint({ port: quiet.address().port, ...clientOptions, handshakeTimeoutMs: 300 });
   const error = await t.throwsAsync(client.handshake, { instanceOf: EndpointClosedError });
   t.regex(error?.message ?? '', /timeout: no handshake within 300 ms/);
   t.is(await client.closed, 'timeout');
@@ -94,7 +95,8 @@ test('bad server and client options throw ConfigError naming the option', async 
     const error = await t.throwsAsync(DtlsUdpServer.listen({ certificate: id, [option]: value }), { instanceOf: ConfigError });
     t.is(error?.option, option);
   }
-  t.is(t.throws(() => connectUdp({ port: 1, handshakeTimeoutMs: 0 }), { instanceOf: ConfigError })?.option, 'handshakeTimeoutMs');
-  t.is(t.throws(() => connectUdp({ port: 70_000 }), { instanceOf: ConfigError })?.option, 'port');
-  t.is(t.throws(() => connectUdp({ port: 1, host: 'not an address' }), { instanceOf: ConfigError })?.option, 'host');
+  // The client's own (connect's names).
+  t.is(t.throws(() => connect('127.0.0.1', 1, { handshakeTimeout: -1 }), { instanceOf: ConfigError })?.option, 'handshakeTimeout');
+  t.is(t.throws(() => connect('127.0.0.1', 70_000), { instanceOf: ConfigError })?.option, 'port');
+  t.is(t.throws(() => connect('', 1), { instanceOf: ConfigError })?.option, 'host');
 });

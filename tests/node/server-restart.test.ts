@@ -1,6 +1,6 @@
 import test from 'ava';
 import { once } from 'node:events';
-import { connectUdp, type DtlsUdpClient } from '../../runtime/node/client.js';
+import { openClientEndpoint, type UdpClientEndpoint } from '../support/udp-client.js';
 import type { DtlsEndpoint, EndpointCloseReason } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -25,13 +25,13 @@ async function echoServer(options: { cookies?: boolean; handshakeTimeoutMs?: num
   return { server, endpoints, endings };
 }
 
-async function roundTrip(client: DtlsUdpClient, text: string): Promise<string> {
+async function roundTrip(client: UdpClientEndpoint, text: string): Promise<string> {
   client.send(new TextEncoder().encode(text));
   return new TextDecoder().decode(await client.receive());
 }
 
 /** Ends a client as a crash would: no close_notify; resolves once its socket is closed and the port is free. */
-async function crash(client: DtlsUdpClient): Promise<void> {
+async function crash(client: UdpClientEndpoint): Promise<void> {
   const socketClosed = once(client.socket, 'close');
   client.abort('local', 'the process died');
   await socketClosed;
@@ -41,7 +41,7 @@ for (const cookies of [true, false]) {
   test(`a client restarted on the same address and port gets a new session; the old one stays until then, and then closes as replaced (cookies ${cookies ? 'on' : 'off'})`, async (t) => {
     const { server, endpoints, endings } = await echoServer({ cookies });
     t.teardown(() => server.close());
-    const first = connectUdp({ port: server.address.port, localAddress: '127.0.0.1', ...clientOptions });
+    const first = openClientEndpoint({ port: server.address.port, localAddress: '127.0.0.1', ...clientOptions });
     await first.handshake;
     t.is(await roundTrip(first, 'before'), 'before');
     const localPort = first.socket.address().port;
@@ -62,7 +62,7 @@ for (const cookies of [true, false]) {
       await once(raw, 'close');
     }
 
-    const second = connectUdp({ port: server.address.port, localAddress: '127.0.0.1', localPort, ...clientOptions, handshakeTimeoutMs: 10_000 });
+    const second = openClientEndpoint({ port: server.address.port, localAddress: '127.0.0.1', localPort, ...clientOptions, handshakeTimeoutMs: 10_000 });
     t.teardown(() => second.close());
     await second.handshake;
     t.is(await roundTrip(second, 'after'), 'after');
@@ -78,7 +78,7 @@ for (const cookies of [true, false]) {
 test('while the restarted client handshakes, the old connection keeps receiving; if the new handshake never completes the old one stays', async (t) => {
   const { server, endpoints, endings } = await echoServer({ handshakeTimeoutMs: 800 });
   t.teardown(() => server.close());
-  const first = connectUdp({ port: server.address.port, localAddress: '127.0.0.1', ...clientOptions });
+  const first = openClientEndpoint({ port: server.address.port, localAddress: '127.0.0.1', ...clientOptions });
   await first.handshake;
   // A restart that stalls after its cookie round trip, sent from the first client's own socket (two sockets cannot share
   // the port), while the first client keeps running.

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
@@ -42,7 +42,7 @@ function bound(): Promise<Socket> {
 
 test('forty clients handshake concurrently with one server socket and each gets its own echo', async (t) => {
   const server = await echoServer();
-  const clients = Array.from({ length: 40 }, () => connectUdp({ port: server.address.port, ...clientOptions }));
+  const clients = Array.from({ length: 40 }, () => openClientEndpoint({ port: server.address.port, ...clientOptions }));
   const echoes = await Promise.all(clients.map((c, i) => roundTrip(c, `client ${i}`)));
   t.deepEqual(
     echoes,
@@ -60,7 +60,7 @@ for (const seed of [11, 12, 13, 14, 15]) {
   test(`a client behind a relay that drops, duplicates and reorders completes and exchanges data (seed ${seed})`, async (t) => {
     const server = await echoServer();
     const relay = await LossyProxy.start(server.address.port, badWeather(seed));
-    const client = connectUdp({ port: relay.port, ...clientOptions });
+    const client = openClientEndpoint({ port: relay.port, ...clientOptions });
     t.is(await roundTrip(client, 'through the storm'), 'through the storm');
     t.true(relay.counts.dropped + relay.counts.duplicated + relay.counts.delayed > 0);
     client.close();
@@ -84,7 +84,7 @@ test('a flood of ClientHellos from many ports gets HelloRetryRequests and alloca
   await until(() => replies >= 200);
   t.is(replies, 200, 'one HelloRetryRequest per ClientHello');
   t.is(server.size, 0, 'the peer table is empty: no cookie came back');
-  const client = connectUdp({ port: server.address.port, ...clientOptions });
+  const client = openClientEndpoint({ port: server.address.port, ...clientOptions });
   t.is(await roundTrip(client, 'still serving'), 'still serving');
   t.is(server.size, 1);
   client.close();
@@ -94,8 +94,8 @@ test('a flood of ClientHellos from many ports gets HelloRetryRequests and alloca
 
 test('malformed datagrams from strangers and from a connected peer crash nothing and disturb no other connection', async (t) => {
   const server = await echoServer();
-  const a = connectUdp({ port: server.address.port, ...clientOptions });
-  const b = connectUdp({ port: server.address.port, ...clientOptions });
+  const a = openClientEndpoint({ port: server.address.port, ...clientOptions });
+  const b = openClientEndpoint({ port: server.address.port, ...clientOptions });
   t.is(await roundTrip(a, 'a before'), 'a before');
   t.is(await roundTrip(b, 'b before'), 'b before');
   const prng = new Prng(7);

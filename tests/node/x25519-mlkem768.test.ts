@@ -3,7 +3,7 @@ import { decodeDtlsHandshake, encodeDtlsHandshake, encodeDtlsPlaintext } from '.
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider, KeyShare } from '../../runtime/crypto/provider.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -37,7 +37,11 @@ test('over UDP: dtls13 client and server agree on X25519MLKEM768 through the sta
   t.teardown(() => server.close());
   server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
   for (const provider of ['node', 'noble'] as const) {
-    const client = connectUdp({ port: server.address.port, ...clientOptions, provider: (await import('../../runtime/index.js'))[`${provider}Provider`] });
+    const client = openClientEndpoint({
+      port: server.address.port,
+      ...clientOptions,
+      provider: (await import('../../runtime/index.js'))[`${provider}Provider`],
+    });
     const params = await client.handshake;
     t.is(params.group, 'x25519mlkem768', provider);
     t.true(params.helloRetryRequest, 'the cookie exchange ran');
@@ -51,7 +55,7 @@ test('over UDP: dtls13 client and server agree on X25519MLKEM768 through the sta
 test('over UDP without the cookie exchange (cookies: false): the connection reassembles the fragmented hybrid ClientHello itself', async (t) => {
   const server = await DtlsUdpServer.listen({ ...serverOptions, cookies: false });
   t.teardown(() => server.close());
-  const client = connectUdp({ port: server.address.port, ...clientOptions });
+  const client = openClientEndpoint({ port: server.address.port, ...clientOptions });
   t.teardown(() => client.close());
   const params = await client.handshake;
   t.is(params.group, 'x25519mlkem768');
@@ -61,7 +65,7 @@ test('over UDP without the cookie exchange (cookies: false): the connection reas
 test('over UDP: a server without the hybrid group asks a hybrid-first client for an X25519 share (HelloRetryRequest), and the handshake completes', async (t) => {
   const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
   t.teardown(() => server.close());
-  const client = connectUdp({ port: server.address.port, ...clientOptions, groups: ['x25519mlkem768', 'x25519'] });
+  const client = openClientEndpoint({ port: server.address.port, ...clientOptions, groups: ['x25519mlkem768', 'x25519'] });
   t.teardown(() => client.close());
   t.is((await client.handshake).group, 'x25519');
 });
@@ -156,7 +160,7 @@ test('attacker: partial, oversized, out-of-range and contradicting hybrid Client
   t.deepEqual(sockets[2]!.received, [], 'garbage gets no answer');
 
   // 5. A client whose encapsulation key fails FIPS 203 §7.2 gets through the cookie exchange and is refused with illegal_parameter.
-  const bad = connectUdp({ port, ...clientOptions, provider: unreducedKeyProvider(), handshakeTimeoutMs: 10_000 });
+  const bad = openClientEndpoint({ port, ...clientOptions, provider: unreducedKeyProvider(), handshakeTimeoutMs: 10_000 });
   const badError = await t.throwsAsync(bad.handshake);
   t.regex(badError?.message ?? '', /illegal_parameter/);
   t.true(
@@ -166,7 +170,7 @@ test('attacker: partial, oversized, out-of-range and contradicting hybrid Client
   bad.close();
 
   // 6. A real hybrid client still connects and talks.
-  const client = connectUdp({ port, ...clientOptions, handshakeTimeoutMs: 20_000 });
+  const client = openClientEndpoint({ port, ...clientOptions, handshakeTimeoutMs: 20_000 });
   t.teardown(() => client.close());
   t.is((await client.handshake).group, 'x25519mlkem768');
   client.send(new TextEncoder().encode('still here'));

@@ -1,7 +1,6 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import {
   connect,
   createCertificate,
   createSecureContext,
-  createServer,
+  listen,
   generateKeyPair,
   privateKeyToPem,
   resolveCredentials,
@@ -204,27 +203,34 @@ test('without ca: Node bundled root CAs as DER; the context is immutable; secure
   t.regex(option(() => resolveCredentials({ secureContext: { certificate: undefined } as never })) ?? '', /^secureContext: must come from createSecureContext/);
 });
 
-test('a real UDP handshake with PEM credentials through createServer / connect, one context shared by two servers', async (t) => {
+test('a real UDP handshake with PEM credentials through listen / connect, one context shared by two servers', async (t) => {
   const wallClock = (): number => TEST_TIME;
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-pem-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'key.pem'), privateKeyToPem(ec.leafKey.pkcs8Der));
   execFileSync('openssl', ['pkcs8', '-topk8', '-in', join(dir, 'key.pem'), '-v2', 'aes-256-cbc', '-passout', 'pass:pw', '-out', join(dir, 'key.enc.pem')]);
   const serverContext = createSecureContext({ cert: Buffer.from(ec.leaf.pem + ec.mid.pem), key: readFileSync(join(dir, 'key.enc.pem')), passphrase: 'pw' });
-  const servers = [0, 1].map(() =>
-    createServer({ ...resolveCredentials({ secureContext: serverContext }), wallClock }, (s) => s.on('message', (m) => s.send(m))).listen(0, '127.0.0.1'),
+  const listeners = [0, 1].map(() =>
+    listen(
+      (s) => {
+        s.onerror = () => {};
+        s.onmessage = (m) => s.send(m);
+      },
+      { secureContext: serverContext, wallClock, host: '127.0.0.1' },
+    ),
   );
-  await Promise.all(servers.map((s) => once(s, 'listening')));
-  t.teardown(() => servers.forEach((s) => s.close()));
-  for (const server of servers) {
-    const client = connect({ host: 'localhost', port: server.address()!.port, ...resolveCredentials({ ca: ec.root.pem }), wallClock });
+  const ports = (await Promise.all(listeners.map((l) => l.listening))).map((a) => a.port);
+  t.teardown(() => Promise.all(listeners.map((l) => l.close())));
+  for (const port of ports) {
+    const client = connect('localhost', port, { ca: ec.root.pem, wallClock });
+    await client.opened;
+    const reply = new Promise<Buffer>((resolve) => (client.onmessage = resolve));
     client.send('over PEM');
-    const [reply] = (await once(client, 'message')) as [Uint8Array];
-    t.is(new TextDecoder().decode(reply), 'over PEM');
-    client.close();
+    t.is((await reply).toString(), 'over PEM');
+    await client.close();
   }
   // Without ca, the bundled roots: they do not vouch for this test's CA.
-  const stranger = connect({ host: 'localhost', port: servers[0]!.address()!.port, ...resolveCredentials({}), wallClock });
-  const [error] = (await once(stranger, 'error')) as [Error];
-  t.regex(error.message, /^unknown_ca/);
+  const stranger = connect('localhost', ports[0]!, { wallClock });
+  const error = await t.throwsAsync(stranger.closed);
+  t.regex(error?.message ?? '', /^unknown_ca/);
 });

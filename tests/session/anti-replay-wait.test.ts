@@ -3,7 +3,7 @@ import type { Socket } from 'node:dgram';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import { DEFAULT_ANTI_REPLAY_WAIT } from '../../runtime/node/anti-replay-wait.js';
 import type { AntiReplayStore } from '../../runtime/session/anti-replay.js';
@@ -32,7 +32,7 @@ async function silentServer(options: Partial<UdpServerOptions> = {}): Promise<Dt
 
 /** A ticket `server` issued to `address` (through a server sharing its ticket keys and a store that answers). */
 async function ticketFor(address: string, port: number): Promise<Uint8Array> {
-  const first = connectUdp({ port, localAddress: address, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+  const first = openClientEndpoint({ port, localAddress: address, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
   const session = new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
   await first.handshake;
   const s = await session;

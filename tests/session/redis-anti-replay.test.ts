@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createClient } from 'redis';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { RedisAntiReplay } from '../../runtime/session/redis-anti-replay.js';
@@ -40,7 +40,7 @@ test('a 0-RTT ClientHello replayed to a second server sharing the Redis store: i
   };
   try {
     // A session from server a, with a ticket that allows 1024 bytes of early data.
-    const first = connectUdp({ port: a.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+    const first = openClientEndpoint({ port: a.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
     await first.handshake;
     const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
     first.close();

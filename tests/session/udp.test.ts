@@ -1,93 +1,90 @@
 import test from 'ava';
-import { once } from 'node:events';
-import { connect, createServer, type DtlsServer, type DtlsSocket } from '../../runtime/index.js';
-import type { ServerOptions } from '../../runtime/node/api.js';
-import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { connect, listen, type DtlsListener, type DtlsListenOptions, type DtlsSession } from '../../runtime/index.js';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { MAX_IDENTITIES_CONSIDERED } from '../../runtime/connection/psk-selection.js';
 import { encodeClientHello } from '../../generated/wire/index.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { nextMessage, pemIdentity } from '../api/fixtures.js';
 
 // PSKs and resumption over real UDP sockets, through the stateless cookie exchange every new client gets.
 
 const id = makeIdentity('p256', 'localhost');
+const pem = pemIdentity('localhost');
+const credentials = { cert: pem.cert, key: pem.key };
 const wallClock = (): number => TEST_TIME;
 const ticketKeys = new Uint8Array(64).map((_, i) => i * 7);
 
-async function listening(options: ServerOptions): Promise<DtlsServer> {
-  const server = createServer({ wallClock, ...options }, (s: DtlsSocket) => s.on('message', (m) => s.send(m)));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
+async function listening(options: DtlsListenOptions): Promise<{ listener: DtlsListener; port: number }> {
+  const listener = listen(
+    (s) => {
+      s.onerror = () => {};
+      s.onmessage = (m) => s.send(m);
+    },
+    { host: '127.0.0.1', ...options },
+  );
+  const { port } = await listener.listening;
+  return { listener, port };
 }
 
-async function echo(client: DtlsSocket, text: string): Promise<string> {
-  await once(client, 'connect');
+async function echo(client: DtlsSession, text: string): Promise<string> {
+  await client.opened;
+  const reply = nextMessage(client);
   client.send(text);
-  const [reply] = (await once(client, 'message')) as [Uint8Array];
-  return new TextDecoder().decode(reply);
+  return (await reply).toString();
 }
 
 test('resumption across two server processes-worth of instances sharing ticketKeys, with the cookie exchange in between', async (t) => {
-  const first = await listening({ certificate: id, ticketKeys });
-  const second = await listening({ certificate: id, ticketKeys });
-  const client = connect({ host: 'localhost', port: first.address()!.port, trustAnchors: [id.caDer], wallClock });
-  const [session] = (await once(client, 'session')) as [Uint8Array, number];
+  const first = await listening({ ...credentials, ticketKeys });
+  const second = await listening({ ...credentials, ticketKeys });
+  const client = connect('localhost', first.port, { ca: pem.ca });
+  const session = await client.ticket;
+  if (session === undefined) return t.fail('no ticket');
   t.deepEqual(client.session, session);
   t.false(client.reused);
-  client.close();
-  const again = connect({ host: 'localhost', port: second.address()!.port, trustAnchors: [id.caDer], wallClock, session });
+  await client.close();
+  const again = connect('localhost', second.port, { ca: pem.ca, session });
   t.is(await echo(again, 'resumed'), 'resumed');
   t.true(again.reused);
   t.true(again.parameters?.helloRetryRequest, 'the stateless cookie exchange ran, and the binder was recomputed after it');
-  again.close();
-  first.close();
-  second.close();
+  await again.close();
+  await first.listener.close();
+  await second.listener.close();
 });
 
 test('a PSK-only server over UDP: a PSK client connects, a certificate client is refused with a named error', async (t) => {
   const key = new Uint8Array(32).fill(3);
-  const server = await listening({ psk: new Map([['device-1', key]]) });
-  const port = server.address()!.port;
-  const device = connect({ port, psk: { identity: 'device-1', key }, wallClock });
+  const { listener, port } = await listening({ psk: new Map([['device-1', key]]), wallClock });
+  const device = connect('127.0.0.1', port, { psk: { identity: 'device-1', key }, wallClock });
   t.is(await echo(device, 'from a device'), 'from a device');
   t.is(device.parameters?.pskMode, 'psk_dhe_ke');
-  device.close();
-  const stranger = connect({ port, trustAnchors: [id.caDer], wallClock });
-  const [error] = (await once(stranger, 'error')) as [Error];
-  t.regex(error.message, /handshake_failure/);
-  const wrongKey = connect({ port, psk: { identity: 'device-1', key: new Uint8Array(32).fill(4) }, wallClock });
-  const [wrong] = (await once(wrongKey, 'error')) as [Error];
-  t.regex(wrong.message, /decrypt_error/);
-  server.close();
+  await device.close();
+  const stranger = connect('127.0.0.1', port, { ca: pem.ca, servername: 'localhost' });
+  const error = await t.throwsAsync(stranger.closed);
+  t.regex(error?.message ?? '', /handshake_failure/);
+  const wrongKey = connect('127.0.0.1', port, { psk: { identity: 'device-1', key: new Uint8Array(32).fill(4) }, wallClock });
+  const wrong = await t.throwsAsync(wrongKey.closed);
+  t.regex(wrong?.message ?? '', /decrypt_error/);
+  await listener.close();
 });
 
 test('an anti-replay store that never answers: the 0-RTT ClientHello goes on after a second, its early data refused', async (t) => {
-  const options = { certificate: id, wallClock, ticketKeys, maxEarlyData: 1024 };
+  const options = { ...credentials, ticketKeys, maxEarlyData: 1024 };
   const issuing = await listening(options);
-  const first = connect({ host: 'localhost', port: issuing.address()!.port, trustAnchors: [id.caDer], wallClock });
-  const [session] = (await once(first, 'session')) as [Uint8Array, number];
-  first.close();
-  issuing.close();
+  const first = connect('localhost', issuing.port, { ca: pem.ca });
+  const session = await first.ticket;
+  if (session === undefined) return t.fail('no ticket');
+  await first.close();
+  await issuing.listener.close();
   const stuck = await listening({ ...options, antiReplay: { admit: () => new Promise<boolean>(() => {}) } });
-  const client = connect({
-    host: 'localhost',
-    port: stuck.address()!.port,
-    trustAnchors: [id.caDer],
-    wallClock,
-    session,
-    earlyData: new TextEncoder().encode('x'),
-  });
-  const verdict = once(client, 'earlyData');
-  const connected = once(client, 'connect'); // both come from the server's one flight: listen for both first
-  const [accepted] = (await verdict) as [boolean, Uint8Array];
-  t.false(accepted);
-  await connected;
+  const client = connect('localhost', stuck.port, { ca: pem.ca, session, earlyData: new TextEncoder().encode('x') });
+  await client.opened;
+  t.is(client.parameters?.earlyData, 'rejected');
+  const reply = nextMessage(client);
   client.send('late but fine');
-  const [reply] = (await once(client, 'message')) as [Uint8Array];
-  t.is(new TextDecoder().decode(reply), 'late but fine');
+  t.is((await reply).toString(), 'late but fine');
   t.true(client.reused);
-  client.close();
-  stuck.close();
+  await client.close();
+  await stuck.listener.close();
 });
 
 test('a ClientHello listing a thousand PSK identities costs the server sixteen lookups at most', (t) => {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Socket } from 'node:dgram';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
-import { connectUdp } from '../../runtime/node/client.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -38,7 +38,7 @@ async function watchedServer(options: Partial<UdpServerOptions> = {}): Promise<W
 
 /** A ticket issued to 127.0.0.1 by `server`. */
 async function ticketFrom(server: DtlsUdpServer): Promise<Uint8Array> {
-  const first = connectUdp({ port: server.address.port, localAddress: '127.0.0.1', trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+  const first = openClientEndpoint({ port: server.address.port, localAddress: '127.0.0.1', trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
   const session = new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
   await first.handshake;
   const s = await session;
@@ -59,7 +59,7 @@ const bytes = (ds: readonly Uint8Array[]): number => ds.reduce((n, d) => n + d.l
 
 /** The legitimate client: 0-RTT from the ticket's address; resolves with its verdict once its early data is delivered (or the wait ends). */
 async function legitimateZeroRtt(w: Watched, session: Uint8Array): Promise<string | undefined> {
-  const client = connectUdp({
+  const client = openClientEndpoint({
     port: w.server.address.port,
     localAddress: '127.0.0.1',
     trustAnchors: [id.caDer],

@@ -94,6 +94,19 @@ export interface NativeBinding {
    */
   udpRecvBatch(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
   /**
+   * Reading a socket ourselves (native/src/udp-receive.c; absent from an
+   * addon built before it): UDP GRO on (0 or -errno); the waiting datagrams
+   * by recvmmsg with 4 meta words each (length, IPv4, port, GRO segment size
+   * or 0); and a watcher on a duplicate of `fd` calling `readable` while
+   * datagrams wait (a handle, or -errno), stopped by udpReceiveStop;
+   * udpReceiveRef: whether it keeps the event loop alive.
+   */
+  udpGroEnable?(fd: number): number;
+  udpReceiveSegments?(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
+  udpReceiveStart?(fd: number, readable: (status: number) => void): object | number;
+  udpReceiveStop?(handle: object): void;
+  udpReceiveRef?(handle: object, on: boolean): void;
+  /**
    * The calling thread's CPU time in ms, current to the instant
    * (CLOCK_THREAD_CPUTIME_ID), or -1 where the platform has no such clock.
    * Absent from an addon built before it. Times the event loop's own work
@@ -105,11 +118,11 @@ export interface NativeBinding {
 /** Set DTLS13_NATIVE=0 (or "off") to run without the addon even where it is built. */
 export const NATIVE_DISABLED_BY_ENV = ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_NATIVE ?? '').toLowerCase());
 
-/** Where node-gyp puts the addon, from this file in the source tree (runtime/crypto/native) or in dist/. */
+/** Where node-gyp puts the addon, from this file in the source tree (runtime/crypto/native), in dist/, or bundled into dist/runtime/index.js. */
 function candidates(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   const rel = join('native', 'build', 'Release', 'dtls13_native.node');
-  return [join(here, '..', '..', '..', rel), join(here, '..', '..', '..', '..', rel)];
+  return [join(here, '..', '..', '..', rel), join(here, '..', '..', '..', '..', rel), join(here, '..', '..', rel)];
 }
 
 function load(): { binding: NativeBinding | undefined; reason: string | undefined } {

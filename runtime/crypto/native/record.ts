@@ -13,6 +13,7 @@ const keys = new Uint8Array(new ArrayBuffer(76));
  */
 class NativeRecordProtection implements RecordProtection {
   readonly tagLength: number;
+  openedSequenceNumber = 0;
   private readonly binding: NativeBinding;
   private handle: NativeHandle | undefined;
 
@@ -60,10 +61,13 @@ class NativeRecordProtection implements RecordProtection {
     snOffset: number,
     snBytes: 1 | 2,
     expected: number,
-    out: Uint8Array,
-    outOffset: number,
-  ): number {
-    return this.binding.recordOpen(this.live(), datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, out, outOffset);
+    allocate: (length: number) => Uint8Array,
+  ): Uint8Array | undefined {
+    const out = allocate(ciphertextLength - this.tagLength);
+    const seq = this.binding.recordOpen(this.live(), datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, out, 0);
+    if (seq < 0) return undefined;
+    this.openedSequenceNumber = seq;
+    return out;
   }
 
   release(): void {

@@ -3,10 +3,8 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../config-error.js';
 import { DtlsConnection } from '../../connection/connection.js';
-import { connect as connectSocket, type ConnectOptions as LegacyConnectOptions, type DtlsSocket } from '../api.js';
 import { DtlsEndpoint } from '../endpoint.js';
 import type { AuthorizationRecord } from './authorization.js';
-import { DtlsSessionError } from './errors.js';
 import { clientOptions, handshakeTimeoutMs, type ConnectOptions } from './options.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession } from './session.js';
@@ -31,19 +29,7 @@ interface Resolved {
  * pending) and `closed`, and goes to `onerror` when set; none reaches the
  * process. Bad options throw ConfigError now.
  */
-export function connect(host: string, port: number, options?: ConnectOptions): DtlsSession;
-/**
- * @deprecated The object form is the old event-emitter API (`DtlsSocket`):
- * use `connect(host, port, options)`, which returns a `DtlsSession`
- * (README, "Migrating from the old API").
- */
-export function connect(options: LegacyConnectOptions): DtlsSocket;
-export function connect(hostOrOptions: string | LegacyConnectOptions, port?: number, options: ConnectOptions = {}): DtlsSession | DtlsSocket {
-  if (typeof hostOrOptions !== 'string') return connectSocket(hostOrOptions);
-  return connectSession(hostOrOptions, port, options);
-}
-
-function connectSession(host: string, port: number | undefined, options: ConnectOptions): DtlsSession {
+export function connect(host: string, port: number, options: ConnectOptions = {}): DtlsSession {
   if (host.length === 0) throw new ConfigError('host', 'must be a host name or an IP address');
   if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(port)}`);
   const authorization: AuthorizationRecord = { error: undefined };
@@ -58,17 +44,17 @@ function connectSession(host: string, port: number | undefined, options: Connect
   if (transport?.inUse === true) throw new ConfigError('transport', 'is in use by another endpoint or session (one transport carries one)');
   const session = new DtlsSession('client', mtu, literal ? { address: host, port } : undefined, authorization, undefined);
   session.clientServerName = connectionOptions.serverName;
-  const connection = DtlsConnection.client({ ...connectionOptions, keyLog: (line) => session.onkeylog?.(line) });
-
-  const handshakeTimer = setTimeout(
-    () => session.fail(new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', `timeout: no handshake within ${handshakeMs} ms`)),
-    handshakeMs,
-  );
-  const stopHandshakeTimer = (): void => clearTimeout(handshakeTimer);
-  session.opened.then(stopHandshakeTimer, stopHandshakeTimer);
+  // The handshake and idle deadlines are the connection's own (pollTimeout); the endpoint sleeps until them, and the
+  // session reports them as ERR_DTLS_HANDSHAKE_TIMEOUT and ERR_DTLS_IDLE_TIMEOUT.
+  const connection = DtlsConnection.client({
+    ...connectionOptions,
+    keyLog: (line) => session.onkeylog?.(line),
+    handshakeTimeoutMs: handshakeMs,
+    idleTimeoutMs: idleMs,
+  });
 
   if (transport !== undefined) {
-    startOverTransport(session, connection, transport.attach(), { address: host, port }, idleMs);
+    startOverTransport(session, connection, transport.attach(), { address: host, port });
     return session;
   }
   const where: Promise<Resolved> = literal ? Promise.resolve({ address: host, family: literal }) : lookup(host);
@@ -79,7 +65,7 @@ function connectSession(host: string, port: number | undefined, options: Connect
         session.fail(new ConfigError('bindHost', `must be an IPv${r.family} address like ${host} (${r.address}), got ${options.bindHost}`));
         return;
       }
-      start(session, connection, r, port, options.bindHost, bindPort, idleMs);
+      start(session, connection, r, port, options.bindHost, bindPort);
     },
     (e: unknown) => session.fail(e instanceof Error ? e : new Error(`cannot resolve ${host}: ${String(e)}`)),
   );
@@ -87,15 +73,7 @@ function connectSession(host: string, port: number | undefined, options: Connect
 }
 
 /** Opens the client's connected socket and drives the connection over it. */
-function start(
-  session: DtlsSession,
-  connection: DtlsConnection,
-  server: Resolved,
-  port: number,
-  bindHost: string | undefined,
-  bindPort: number,
-  idleMs: number,
-): void {
+function start(session: DtlsSession, connection: DtlsConnection, server: Resolved, port: number, bindHost: string | undefined, bindPort: number): void {
   const socket = createSocket(server.family === 6 ? 'udp6' : 'udp4');
   const endpoint = new DtlsEndpoint(connection, socket, { address: server.address, port }, (self) => {
     void self.flushed().then(() => {
@@ -116,14 +94,13 @@ function start(
     if (endpoint.isEnded) return;
     socket.connect(port, server.address, () => endpoint.connect());
   });
-  if (idleMs > 0) watchIdle(session, endpoint, idleMs);
 }
 
 /**
  * Drives the connection over a transport's socket: datagrams go to the
  * server's address and port, and only datagrams from there are taken.
  */
-function startOverTransport(session: DtlsSession, connection: DtlsConnection, socket: Socket, server: { address: string; port: number }, idleMs: number): void {
+function startOverTransport(session: DtlsSession, connection: DtlsConnection, socket: Socket, server: { address: string; port: number }): void {
   const endpoint = new DtlsEndpoint(connection, socket, server, (self) => {
     void self.flushed().then(() => socket.close());
   });
@@ -135,21 +112,4 @@ function startOverTransport(session: DtlsSession, connection: DtlsConnection, so
   queueMicrotask(() => {
     if (!endpoint.isEnded) endpoint.connect();
   });
-  if (idleMs > 0) watchIdle(session, endpoint, idleMs);
-}
-
-/** Ends the session once nothing authenticated has come from the server for `idleMs` after the handshake. */
-function watchIdle(session: DtlsSession, endpoint: DtlsEndpoint, idleMs: number): void {
-  let timer: NodeJS.Timeout | undefined;
-  const check = (): void => {
-    const quiet = DtlsEndpoint.now() - endpoint.lastAuthenticated;
-    if (quiet >= idleMs) {
-      session.fail(new DtlsSessionError('ERR_DTLS_IDLE_TIMEOUT', `idle timeout: nothing from the server for ${idleMs} ms`));
-      return;
-    }
-    timer = setTimeout(check, Math.ceil(idleMs - quiet));
-  };
-  session.opened.then(check, () => {});
-  const stop = (): void => clearTimeout(timer);
-  session.closed.then(stop, stop);
 }

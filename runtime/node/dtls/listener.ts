@@ -1,10 +1,13 @@
 import { ConfigError } from '../../config-error.js';
 import { isIP } from 'node:net';
 import { DtlsUdpServer } from '../server.js';
+import { DatagramIo } from '../datagram-io.js';
+import type { AntiReplayWaitStats } from '../anti-replay-wait.js';
 import { thrownError } from '../../connection/callback-error.js';
 import { DtlsSessionError } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress } from './session.js';
+import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 
 /** Told of a ClientHello the stateless cookie exchange refused with an alert, before any session existed. */
 export type HandshakeErrorHandler = (error: Error, remote: { readonly address: string; readonly port: number }) => void;
@@ -44,6 +47,26 @@ export class DtlsListenerStats {
   /** Sessions still handshaking. */
   get handshaking(): number {
     return this.listener.server?.stats.handshaking ?? 0;
+  }
+  /** Of {@link serverRefusedCount}: refused because of `maxSessions` / `maxHandshakes` (the whole server full). */
+  get refusedGlobal(): number {
+    return this.listener.server?.stats.refusedGlobal ?? 0;
+  }
+  /** Of {@link serverRefusedCount}: refused because of `maxSessionsPerHost` / `maxHandshakesPerHost` (that host's share full). */
+  get refusedPerHost(): number {
+    return this.listener.server?.stats.refusedPerHost ?? 0;
+  }
+  /** First ClientHellos held in fragments before the cookie exchange, now (`maxPendingClientHellos`). */
+  get pendingClientHellos(): number {
+    return this.listener.server?.stats.pendingClientHellos ?? 0;
+  }
+  /** 0-RTT ClientHellos the anti-replay store refused (they went on without early data). */
+  get storeRejections(): number {
+    return this.listener.server?.stats.storeRejections ?? 0;
+  }
+  /** 0-RTT ClientHellos waiting for an asynchronous anti-replay store (`antiReplayWait`): held now, overflowed, dropped, timed out. */
+  get antiReplay(): AntiReplayWaitStats | undefined {
+    return this.listener.server?.stats.antiReplay;
   }
   /** Handshake attempts refused, silently, because of `maxSessions` or `maxSessionsPerHost`. */
   get serverRefusedCount(): number {
@@ -153,9 +176,9 @@ export class DtlsListener {
       this.server = server;
       const a = server.address;
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
-      server.socket.on('message', (msg) => {
+      DatagramIo.of(server.socket).observe((bytes) => {
         this.counts.packetsReceived++;
-        this.counts.bytesReceived += msg.length;
+        this.counts.bytesReceived += bytes;
       });
       server.onRefusal((remote, alert, reason, thrown) => {
         this.counts.handshakeErrors++;
@@ -273,7 +296,18 @@ export class DtlsListener {
  * `endpoint.listening` resolves with the address or rejects with the
  * system error.
  */
-export function listen(onsession: (session: DtlsSession) => void, options: ListenOptions): DtlsListener {
+export function listen(onsession: (session: DtlsSession) => void, options: ListenOptions): DtlsListener;
+/** With `workers`: the server on that many event loops; `module` exports the session callback (runtime/node/dtls/workers, docs/scale-out.md). */
+export function listen(module: string | URL, options: WorkerListenOptions): DtlsWorkerListener;
+export function listen(onsession: ((session: DtlsSession) => void) | string | URL, options: ListenOptions): DtlsListener | DtlsWorkerListener {
+  if (typeof options === 'object' && options !== null && options.workers !== undefined) {
+    if (typeof onsession === 'function')
+      throw new ConfigError(
+        'workers',
+        "runs the session callback in worker threads: give the module that exports it (listen(new URL('./on-session.js', import.meta.url), { workers })), not a function",
+      );
+    return listenWorkers(onsession, options as WorkerListenOptions);
+  }
   if (typeof onsession !== 'function') throw new ConfigError('onsession', 'must be a function receiving each new session');
   const listenerOptions = serverOptions(options);
   const { udp: _udp, transport: _transport, ...server } = listenerOptions;

@@ -27,6 +27,7 @@ const LISTEN: Readonly<Record<keyof ListenOptions, true>> = {
   groups: true,
   handshakeTimeout: true,
   host: true,
+  hostId: true,
   idleTimeout: true,
   idleTimeoutMs: true,
   inspect: true,
@@ -69,6 +70,7 @@ const LISTEN: Readonly<Record<keyof ListenOptions, true>> = {
   sni: true,
   srtp: true,
   statelessRetry: true,
+  ticketKeyFile: true,
   ticketKeys: true,
   ticketLifetime: true,
   tickets: true,
@@ -78,6 +80,7 @@ const LISTEN: Readonly<Record<keyof ListenOptions, true>> = {
   udpTTL: true,
   verifyPeer: true,
   wallClock: true,
+  workers: true,
 };
 
 const CONNECT: Readonly<Record<keyof ConnectOptions, true>> = {

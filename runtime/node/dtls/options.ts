@@ -81,6 +81,15 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
   readonly maxSessions?: number;
   /** Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (`ipv4HostPrefix`, `ipv6HostPrefix`) (default 100; 0: no limit). */
   readonly maxSessionsPerHost?: number;
+  /**
+   * Serve on this many event loops (worker threads; 'auto': one per core), each with its own SO_REUSEPORT socket on
+   * the port; the first argument of `listen` is then the module exporting the session callback (docs/scale-out.md).
+   */
+  readonly workers?: number | 'auto';
+  /** With `workers`: this host's number in a fleet (0..255), carried in every CID it issues (runtime/cid/cid-owner.ts; default 0). */
+  readonly hostId?: number;
+  /** With `workers`: the ticket keys from this file (32-byte keys, hex lines or raw; the current one first), re-read when it changes (docs/scale-out.md). */
+  readonly ticketKeyFile?: string;
   /** Set SO_REUSEPORT so several processes share the port (Node 22.12 or 23.1 and later: node:dgram's `reusePort`). */
   readonly reusePort?: boolean;
   /** Ask each client for a certificate, verified against `ca` (default false). */
@@ -296,8 +305,14 @@ export function serverOptions(o: ListenOptions): ListenerOptions {
     udpSendBufferSize: _udpSendBufferSize,
     udpTTL: _udpTTL,
     transport,
+    workers,
+    hostId,
+    ticketKeyFile,
     ...rest
   } = o;
+  if (workers !== undefined) throw new ConfigError('workers', 'is taken by listen() itself (a module as its first argument), not by a single endpoint');
+  if (hostId !== undefined) throw new ConfigError('hostId', 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs');
+  if (ticketKeyFile !== undefined) throw new ConfigError('ticketKeyFile', 'needs workers (workers: 1 for one event loop), whose primary watches the file');
   if (contextRole(o.secureContext) === 'client') {
     throw new ConfigError('secureContext', 'was made with isServer: false; listen() takes a server context (isServer: true, or left out)');
   }

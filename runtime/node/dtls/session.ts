@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { isIPv6, isIP } from 'node:net';
 import { thrownError, type CallbackName } from '../../connection/callback-error.js';
 import { ConnectionStateError } from '../../connection/connection.js';
+import type { EndpointConnection } from './version-endpoint-connection.js';
 import type { NegotiatedParameters } from '../../connection/events.js';
 import { certificateToPem } from '../../pki/pem.js';
 import { addressOfPath, DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError } from '../endpoint.js';
@@ -69,8 +70,8 @@ export class DtlsSession {
   readonly ticket: Promise<Buffer | undefined>;
   /** Live statistics. */
   readonly stats: DtlsSessionStats;
-  /** The listener carrying a server session; undefined for a client's. */
-  readonly endpoint: DtlsListener | undefined;
+  /** The listener that accepted a server session (node:dtls's `session.endpoint`); undefined for a client's. */
+  readonly listener: DtlsListener | undefined;
   /** What `onmessage` holds. */
   private messageHandler: MessageHandler | null = null;
   /** Set to be told why the session failed (the same error `closed` rejects with). */
@@ -127,13 +128,13 @@ export class DtlsSession {
     mtu: number,
     remote: { address: string; port: number } | undefined,
     authorization: AuthorizationRecord | undefined,
-    endpoint: DtlsListener | undefined,
+    listener: DtlsListener | undefined,
   ) {
     this.role = role;
     this.mtu = mtu;
     this.remote = remote;
     this.authorization = authorization;
-    this.endpoint = endpoint;
+    this.listener = listener;
     this.counters = {
       createdAt: Date.now(),
       closingAt: undefined,
@@ -206,8 +207,8 @@ export class DtlsSession {
     void endpoint.closed.then((reason) => {
       this.endReason = this.cause ? 'failed' : reason;
       const thrown = endpoint.endError?.callbackError;
-      if (thrown !== undefined) this.endpoint?.callbackFailed(thrownError(thrown), this, this.openedPending);
-      this.finish(this.cause ?? failureOf(reason, endpoint.endError));
+      if (thrown !== undefined) this.listener?.callbackFailed(thrownError(thrown), this, this.openedPending);
+      this.finish(this.cause ?? deadlineFailure(endpoint.connection) ?? failureOf(reason, endpoint.endError));
     });
   }
 
@@ -597,6 +598,18 @@ export class DtlsSession {
       }
     }
   }
+}
+
+/**
+ * The error a session ends with when a deadline of its connection's own
+ * ended it (`handshakeTimeout`, `idleTimeout`: the connection keeps them,
+ * the endpoint sleeps until them); undefined otherwise.
+ */
+function deadlineFailure(connection: EndpointConnection): Error | undefined {
+  const { handshakeTimeoutMs, idleTimeoutMs } = connection.deadlineOptions;
+  if (connection.expired === 'handshake') return new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', `timeout: no handshake within ${handshakeTimeoutMs} ms`);
+  if (connection.expired === 'idle') return new DtlsSessionError('ERR_DTLS_IDLE_TIMEOUT', `idle timeout: nothing from the server for ${idleTimeoutMs} ms`);
+  return undefined;
 }
 
 /** The error a session ends with for an endpoint's close reason; undefined for a graceful end. */

@@ -3,6 +3,7 @@ import type { FuzzTarget } from '../engine/target.js';
 import { connectionTarget, type Scenario } from './connection/harness.js';
 import { datagramTarget } from './datagram.js';
 import { dtls12Target } from './dtls12.js';
+import { dtls12HandshakeTarget } from './dtls12-handshake.js';
 
 /** The client in every state of its handshake chart it waits in, plus after a HelloRetryRequest and with a CertificateRequest. */
 export const CLIENT_SCENARIOS: readonly Scenario[] = [
@@ -58,4 +59,5 @@ export const TARGETS: Readonly<Record<string, () => FuzzTarget>> = {
   client: () => connectionTarget('client', CLIENT_SCENARIOS),
   server: () => connectionTarget('server', SERVER_SCENARIOS),
   dtls12: () => dtls12Target,
+  'dtls12-handshake': () => dtls12HandshakeTarget,
 };

@@ -11,7 +11,7 @@ export const MAX_REQUESTS_ANSWERED = 64;
  * RequestConnectionId (RFC 9147 §9; a NewConnectionId is one post-handshake
  * flight, and flights go one at a time).
  */
-export class ConnectionIdSession {
+export class ConnectionIdState {
   readonly local: LocalConnectionIds;
   readonly peer: PeerConnectionIds;
   /** Both sides sent the rrc extension (RFC 9853 §3): we answer path challenges. */

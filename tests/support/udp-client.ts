@@ -1,9 +1,16 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { ConfigError, integerOption } from '../config-error.js';
-import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
-import { DtlsEndpoint } from './endpoint.js';
+import { ConfigError, integerOption } from '../../runtime/config-error.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 
+/**
+ * A client for tests that look below `connect()`: the sans-I/O connection
+ * driven by the same `DtlsEndpoint` `connect()` builds, on an unconnected
+ * UDP socket of its own, with the connection's options as they are (not
+ * node:dtls's names), and the endpoint at hand (`connection`, `handshake`,
+ * `receive()`, `EndpointClosedError`). Not part of the package.
+ */
 export interface UdpClientOptions extends ConnectionOptions {
   /** The server's IP address (default 127.0.0.1). */
   readonly host?: string;
@@ -17,7 +24,7 @@ export interface UdpClientOptions extends ConnectionOptions {
 }
 
 /** A client endpoint that owns its UDP socket; `close()` also closes the socket. */
-export class DtlsUdpClient extends DtlsEndpoint {
+export class UdpClientEndpoint extends DtlsEndpoint {
   constructor(connection: DtlsConnection, socket: Socket, host: string, port: number) {
     super(connection, socket, { address: host, port }, (self) => void self.flushed().then(() => socket.close()));
   }
@@ -28,7 +35,7 @@ export class DtlsUdpClient extends DtlsEndpoint {
  * endpoint at once; await `endpoint.handshake` for the result. Datagrams
  * from any other address are ignored.
  */
-export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
+export function openClientEndpoint(options: UdpClientOptions): UdpClientEndpoint {
   const host = options.host ?? '127.0.0.1';
   const family = isIP(host);
   if (family === 0) throw new ConfigError('host', `must be an IP address, got ${host}`);
@@ -41,7 +48,7 @@ export function connectUdp(options: UdpClientOptions): DtlsUdpClient {
   }
   const connection = DtlsConnection.client(options);
   const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
-  const endpoint = new DtlsUdpClient(connection, socket, host, options.port);
+  const endpoint = new UdpClientEndpoint(connection, socket, host, options.port);
   socket.on('message', (msg, rinfo) => {
     if (rinfo.port !== options.port || rinfo.address !== host) return;
     endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));

@@ -1,0 +1,95 @@
+import { ProtocolError } from '../handshake/protocol-error.js';
+import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
+import type { ConnectionParts } from './connection-parts.js';
+import type { Session } from './key-material.js';
+import { keyUpdateBody } from './messages.js';
+
+/** Post-handshake flights that may wait behind the outstanding one (a KeyUpdate waiting does not count). */
+export const MAX_WAITING_FLIGHTS = 4;
+
+/**
+ * Post-handshake flights, one at a time (RFC 9147 §5.8): what waits for the
+ * outstanding flight to end. A KeyUpdate asked for meanwhile waits first
+ * (one, its request_update flags merged); other flights (NewConnectionId,
+ * RequestConnectionId, a CertificateRequest or its answer) wait in order,
+ * at most {@link MAX_WAITING_FLIGHTS}: a peer that keeps asking gets
+ * unexpected_message rather than a growing queue. Allocated with the first
+ * flight that waits.
+ */
+export class PostHandshakeFlights {
+  /** A KeyUpdate waiting for the outstanding flight, and whether it asks the peer to update too. */
+  keyUpdateWaiting: boolean | undefined;
+  private waiting: (() => void)[] | undefined;
+
+  get waitingFlights(): number {
+    return this.waiting?.length ?? 0;
+  }
+
+  /** Queues `send`, behind the outstanding flight; throws past the cap. */
+  wait(send: () => void): void {
+    const waiting = (this.waiting ??= []);
+    if (waiting.length >= MAX_WAITING_FLIGHTS) {
+      throw new ProtocolError('unexpected_message', `more than ${MAX_WAITING_FLIGHTS} post-handshake requests waiting for an answer`);
+    }
+    waiting.push(send);
+  }
+
+  /** The next flight that waits, taken off the queue. */
+  next(): (() => void) | undefined {
+    const send = this.waiting?.shift();
+    if (this.waiting?.length === 0) this.waiting = undefined;
+    return send;
+  }
+}
+
+/** Whether our KeyUpdate is on the wire and not yet acknowledged (new write keys wait for its ACK, RFC 9147 §8). */
+export function keyUpdateOutstanding(parts: ConnectionParts): boolean {
+  return parts.flight.outstanding.some((m) => m.msgType === 'key_update');
+}
+
+/**
+ * Sends our KeyUpdate as a post-handshake flight (RFC 9147 §8): retransmitted
+ * by the flight controller until ACKed; its `onAcked` moves our write keys.
+ * One at a time; while another flight is outstanding it waits (first).
+ */
+export function sendKeyUpdate(parts: ConnectionParts, session: Session, requestPeer: boolean): void {
+  if (keyUpdateOutstanding(parts)) return;
+  const flights = parts.postHandshake;
+  if (!parts.flight.acceptsFlight) {
+    // The outstanding flight (the client's final one, or another post-handshake flight) would be replaced by a new one.
+    flights.keyUpdateWaiting = (flights.keyUpdateWaiting ?? false) || requestPeer;
+    return;
+  }
+  flights.keyUpdateWaiting = undefined;
+  parts.queue(session.write.epoch, 'key_update', keyUpdateBody(requestPeer));
+  parts.sendFlight({ acknowledgesPeer: false, onAcked: () => switchWriteKeys(parts, session) });
+}
+
+/** Our KeyUpdate was acknowledged: write with the next epoch's keys (RFC 9147 §8). */
+function switchWriteKeys(parts: ConnectionParts, session: Session): void {
+  const suite = session.parameters.cipherSuite;
+  const secret = nextApplicationTrafficSecret(session.schedule, session.write.secret);
+  const old = session.write.epoch;
+  session.write = { epoch: old + 1, secret };
+  parts.records.installWriteKeys(old + 1, suite, trafficKeys(session.schedule, secret, suite));
+  parts.records.retireWriteEpoch(old);
+}
+
+/** Sends what waited for an outstanding flight (a KeyUpdate first), one flight at a time, once the flight controller can take it. */
+export function sendPendingFlights(parts: ConnectionParts, session: Session): void {
+  const flights = parts.postHandshake;
+  const requestPeer = flights.keyUpdateWaiting;
+  if (requestPeer !== undefined && parts.flight.acceptsFlight) sendKeyUpdate(parts, session, requestPeer);
+  const next = parts.flight.acceptsFlight ? flights.next() : undefined;
+  if (next) next();
+}
+
+/** Builds (`queue` its messages) and sends a post-handshake flight now, or when the outstanding flight ends (the session is its callers'). */
+export function sendPostHandshakeFlight(parts: ConnectionParts, _session: Session, queue: () => void): void {
+  const send = (): void => {
+    queue();
+    parts.sendFlight({ acknowledgesPeer: false });
+  };
+  if (parts.flight.acceptsFlight && parts.postHandshake.waitingFlights === 0) return send();
+  parts.postHandshake.wait(send);
+}

@@ -1,0 +1,99 @@
+/**
+ * The options of a DTLS 1.2 connection: the shared ones (provider,
+ * certificate, trust, client authentication, datagram size, timers) are
+ * the 1.3 connection's, resolved by `resolveConfig`; the 1.2 ones are the
+ * suites, extended master secret, the HelloVerifyRequest cookie and
+ * session resumption (RFC 5246 §7.3 session IDs, RFC 5077 tickets).
+ */
+import { ConfigError } from '../config-error.js';
+import { resolveConfig, type DtlsConfig, type ResolvedConfig } from '../connection/config.js';
+import type { KeyExchangeGroup } from '../crypto/provider.js';
+import type { Session12, SessionCache12 } from './session12.js';
+import { dtls12Suite, type Dtls12CipherSuite } from './suites.js';
+
+export interface Dtls12Options extends Omit<DtlsConfig, 'cipherSuites' | 'session' | 'minVersion' | 'maxVersion'> {
+  /** The 1.2 suites, in preference order. Default: ECDHE_ECDSA and ECDHE_RSA with AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305. */
+  readonly cipherSuites12?: readonly Dtls12CipherSuite[];
+  /** Refuse a peer without extended_master_secret (RFC 7627). Default true. */
+  readonly requireExtendedMasterSecret?: boolean;
+  /** Server: answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347 §4.2.1). Default true. */
+  readonly helloVerify?: boolean;
+  /** Server: the cookie's HMAC key, shared by a server's connections (default: random per connection). */
+  readonly cookieSecret?: Uint8Array;
+  /** Server: where sessions are kept for resumption by session ID; undefined: sessions are not resumable by ID. */
+  readonly sessionCache12?: SessionCache12;
+  /** Client: a session to resume (from an earlier connection's `session12` event). */
+  readonly session12?: Session12;
+  /** The peer's transport address as the cookie binds it (server). */
+  readonly peer?: string;
+  /**
+   * Set by version selection: this end also does DTLS 1.3. A server then
+   * writes the downgrade sentinel, a client checks it (RFC 8446 §4.1.3).
+   */
+  readonly offers13?: boolean;
+  /** Wall-clock ms for certificate validity and session expiry (default Date.now): the core reads no clock of its own. */
+  readonly wallClock?: () => number;
+}
+
+export const DEFAULT_SUITES_12: readonly Dtls12CipherSuite[] = [
+  'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256',
+  'tls_ecdhe_rsa_with_aes_128_gcm_sha256',
+  'tls_ecdhe_ecdsa_with_aes_256_gcm_sha384',
+  'tls_ecdhe_rsa_with_aes_256_gcm_sha384',
+  'tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256',
+  'tls_ecdhe_rsa_with_chacha20_poly1305_sha256',
+];
+
+/** The groups a 1.2 ECDHE key exchange can use (RFC 8422 §5.1.1); the hybrid ones are 1.3 only. */
+const GROUPS_12: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+
+export interface Config12 {
+  readonly role: 'client' | 'server';
+  readonly base: ResolvedConfig;
+  readonly suites: readonly Dtls12CipherSuite[];
+  readonly groups: readonly KeyExchangeGroup[];
+  readonly requireExtendedMasterSecret: boolean;
+  readonly helloVerify: boolean;
+  readonly cookieSecret: Uint8Array;
+  readonly sessionCache: SessionCache12 | undefined;
+  readonly session: Session12 | undefined;
+  readonly peer: string;
+  /** This end also does DTLS 1.3 (version selection chose 1.2): the client checks the downgrade sentinel, the server writes it (RFC 8446 §4.1.3). */
+  readonly offers13: boolean;
+  readonly wallClock: () => number;
+}
+
+/** @throws ConfigError naming the option. */
+export function resolveConfig12(role: 'client' | 'server', o: Dtls12Options): Config12 {
+  const { cipherSuites12, requireExtendedMasterSecret, helloVerify, cookieSecret, sessionCache12, session12, peer, offers13, wallClock, ...shared } = o;
+  const base = resolveConfig(role, shared);
+  const suites = cipherSuites12 ?? DEFAULT_SUITES_12;
+  if (suites.length === 0) throw new ConfigError('cipherSuites12', 'must name at least one suite');
+  for (const s of suites) {
+    const p = dtls12Suite(s);
+    if (p === undefined) throw new ConfigError('cipherSuites12', `'${String(s)}' is not a DTLS 1.2 suite dtls13 knows`);
+    if (p.keyExchange !== 'ecdhe_ecdsa' && p.keyExchange !== 'ecdhe_rsa')
+      throw new ConfigError('cipherSuites12', `'${s}' is a PSK suite; only ECDHE_ECDSA and ECDHE_RSA handshakes are built`);
+    if (!base.provider.supports({ kind: 'aead', algorithm: p.aead })) throw new ConfigError('cipherSuites12', `the provider has no ${p.aead} for '${s}'`);
+    if (p.tagLength === 8 && o.allowCcm8 !== true) throw new ConfigError('cipherSuites12', `'${s}' has an 8-byte tag and needs allowCcm8: true`);
+  }
+  const groups = base.groups.filter((g) => GROUPS_12.includes(g));
+  if (groups.length === 0) throw new ConfigError('groups', `names no group DTLS 1.2 can use (${GROUPS_12.join(', ')})`);
+  if (cookieSecret !== undefined && cookieSecret.length < 16) throw new ConfigError('cookieSecret', 'must be at least 16 bytes');
+  if (role === 'server' && session12 !== undefined) throw new ConfigError('session12', 'is a client option');
+  if (role === 'client' && sessionCache12 !== undefined) throw new ConfigError('sessionCache12', 'is a server option');
+  return {
+    role,
+    base,
+    suites,
+    groups,
+    requireExtendedMasterSecret: requireExtendedMasterSecret ?? true,
+    helloVerify: helloVerify ?? true,
+    cookieSecret: cookieSecret ?? base.provider.randomBytes(32),
+    sessionCache: sessionCache12,
+    session: session12,
+    peer: peer ?? '',
+    offers13: offers13 ?? false,
+    wallClock: wallClock ?? Date.now,
+  };
+}

@@ -1,0 +1,517 @@
+/**
+ * A sans-I/O DTLS 1.2 connection (RFC 6347) with the method shape of
+ * DtlsConnection: `receive(datagram, now)`, `pollTransmit()`,
+ * `pollTimeout()`, `handleTimeout(now)`, `pollEvent()`, `send(data)`,
+ * `close()`. The handshake is client12.ts / server12.ts (the charts'
+ * steps); this file is the record path around them:
+ *
+ * - records split with decodeDatagram12; epoch 0 plaintext (handshake,
+ *   ChangeCipherSpec, alerts), epoch 1 through ReadEpoch12 (replay window,
+ *   AEAD) once the peer's ChangeCipherSpec switched it; up to 8 epoch-1
+ *   records that arrive before it wait (RFC 6347 §4.1: reordering);
+ * - handshake fragments (12-byte headers) reassembled by the 1.3
+ *   HandshakeReassembler (same format, same caps: 64 KiB held);
+ * - flights retransmitted on the RFC 6347 §4.2.4 timer (1 s doubling to
+ *   60 s, `retransmission` option), no ACKs: a flight ends when the peer's
+ *   next flight arrives; the last flight of a handshake is not timed and is
+ *   sent again when the peer sends its own again;
+ * - a flight's messages fragmented to fit `maxDatagramSize`, packed into
+ *   datagrams;
+ * - renegotiation refused with a warning no_renegotiation (RFC 5746 §4.2,
+ *   §4.4); nothing a peer sends throws: bad records are dropped and
+ *   counted, handshake violations end the connection with one fatal alert.
+ */
+import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { alertDescriptionFromNumber, alertDescriptionToNumber, handshakeTypeToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
+import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
+import { fragmentMessage } from '../handshake/fragmenter.js';
+import { HandshakeReassembler } from '../handshake/reassembler.js';
+import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
+import { Reader } from '../wire/reader.js';
+import { clientStep12, startClient12, type ClientState12 } from './client12.js';
+import { resolveConfig12, type Config12, type Dtls12Options } from './config12.js';
+import { decodeDatagram12, type Dtls12WireRecord } from './datagram.js';
+import type { Event12 } from './event12.js';
+import type { Handshake12Result, Io12, Out12 } from './io12.js';
+import { ReadEpoch12 } from './read-epoch.js';
+import { DTLS12_VERSION, MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
+import { helloVerifyRequestFor, serverStep12, type ServerState12 } from './server12.js';
+import type { Session12 } from './session12.js';
+import { WriteEpoch12 } from './write-epoch.js';
+import { exportKeyingMaterial } from './key-derivation.js';
+
+const CHANGE_CIPHER_SPEC = 20;
+const ALERT = 21;
+const HANDSHAKE = 22;
+const APPLICATION_DATA = 23;
+const RECORD_HEADER = 13;
+const HANDSHAKE_HEADER = 12;
+/** Epoch-1 records held until the peer's ChangeCipherSpec. */
+const MAX_EARLY_EPOCH1 = 8;
+
+export type Event12Out =
+  | { readonly type: 'handshakeComplete'; readonly parameters: Handshake12Result }
+  | { readonly type: 'data'; readonly data: Uint8Array }
+  | { readonly type: 'session12'; readonly session: Session12 }
+  | { readonly type: 'alert'; readonly level: 'warning' | 'fatal'; readonly description: AlertDescriptionName; readonly sent: boolean }
+  | { readonly type: 'closed'; readonly reason: 'close_notify' | 'local' | 'failed' | 'timeout' };
+
+export class Dtls12StateError extends Error {
+  override readonly name = 'Dtls12StateError';
+}
+
+export class Dtls12Connection {
+  readonly role: 'client' | 'server';
+  readonly config: Config12;
+  private state: ClientState12 | ServerState12;
+  private readonly reassembler = new HandshakeReassembler();
+  private readonly outbox: Uint8Array[] = [];
+  private readonly events: Event12Out[] = [];
+  private sendSeq = 0;
+  private write0Seq = 0;
+  private write1: WriteEpoch12 | undefined;
+  private pendingRead: EpochCipher12 | undefined;
+  private read1: ReadEpoch12 | undefined;
+  private earlyEpoch1: Dtls12WireRecord[] = [];
+  private flight: readonly Out12[] = [];
+  private flightFinal = false;
+  private timer: { deadline: number; timeout: number; retransmissions: number } | undefined;
+  private lastResend = -Infinity;
+  private now = 0;
+  private failure: FatalReason | undefined;
+  private result: Handshake12Result | undefined;
+  private session: Session12 | undefined;
+  readonly drops: DropCounters = emptyDropCounters();
+  /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
+  onTransition: ((from: string, event: string, to: string) => void) | undefined;
+
+  static client(options: Dtls12Options = {}): Dtls12Connection {
+    return new Dtls12Connection(resolveConfig12('client', options));
+  }
+
+  static server(options: Dtls12Options): Dtls12Connection {
+    return new Dtls12Connection(resolveConfig12('server', options));
+  }
+
+  constructor(config: Config12) {
+    this.config = config;
+    this.role = config.role;
+    this.state = config.role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' };
+  }
+
+  /** The chart state the handshake is in. */
+  get stateName(): string {
+    return this.state.kind;
+  }
+
+  /** What ended the connection, when it failed. */
+  get failureReason(): FatalReason | undefined {
+    return this.failure;
+  }
+
+  /** The last session handed out (client: to resume; server: stored), as in the `session12` event. */
+  get lastSession(): Session12 | undefined {
+    return this.session;
+  }
+
+  /** What the handshake settled, once connected. */
+  get negotiated(): Handshake12Result | undefined {
+    return this.result;
+  }
+
+  connect(now: number): void {
+    if (this.state.kind !== 'start') throw new Dtls12StateError(`connect() in ${this.state.kind}`);
+    this.now = now;
+    this.run(() => startClient12(this.io()));
+  }
+
+  receive(datagram: Uint8Array, now: number): void {
+    this.now = now;
+    if (this.ended) return;
+    let records: Dtls12WireRecord[];
+    try {
+      records = decodeDatagram12(datagram);
+    } catch {
+      this.drop('malformed');
+      return;
+    }
+    for (const r of records) {
+      if (this.ended) return;
+      this.record(r);
+    }
+  }
+
+  pollTransmit(): Uint8Array | undefined {
+    return this.outbox.shift();
+  }
+
+  pollTimeout(): number | undefined {
+    return this.ended ? undefined : this.timer?.deadline;
+  }
+
+  handleTimeout(now: number): void {
+    this.now = now;
+    const t = this.timer;
+    if (this.ended || t === undefined || now < t.deadline) return;
+    const max = this.config.base.retransmission.maxRetransmissions ?? 10;
+    if (t.retransmissions >= max) {
+      this.timer = undefined;
+      this.state = { kind: 'failed' };
+      this.failure = { alert: 'internal_error', message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)` };
+      this.events.push({ type: 'closed', reason: 'timeout' });
+      return;
+    }
+    const timeout = Math.min(t.timeout * 2, this.config.base.retransmission.maxTimeout ?? 60_000);
+    this.timer = { deadline: now + timeout, timeout, retransmissions: t.retransmissions + 1 };
+    this.transmit();
+  }
+
+  pollEvent(): Event12Out | undefined {
+    return this.events.shift();
+  }
+
+  /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
+  send(data: Uint8Array): void {
+    if (this.state.kind !== 'connected' || this.write1 === undefined) throw new Dtls12StateError(`send() in ${this.state.kind}`);
+    const room = Math.min(MAX_PLAINTEXT_12, this.config.base.maxDatagramSize - RECORD_HEADER - this.overhead());
+    if (data.length === 0) this.outbox.push(this.write1.seal(APPLICATION_DATA, data));
+    for (let at = 0; at < data.length; at += room) this.outbox.push(this.write1.seal(APPLICATION_DATA, data.subarray(at, at + room)));
+  }
+
+  /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */
+  close(): void {
+    if (this.ended) return;
+    if (this.state.kind === 'connected') this.alert('warning', 'close_notify');
+    this.state = { kind: 'closed' };
+    this.timer = undefined;
+    this.events.push({ type: 'closed', reason: 'local' });
+  }
+
+  /** RFC 5705 exporter over the master secret. */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
+    const r = this.result;
+    if (r === undefined) throw new Dtls12StateError('exportKeyingMaterial() before the handshake completed');
+    const hash = this.write1!.cipher.suite.hash;
+    return exportKeyingMaterial(this.config.base.provider, hash, r.masterSecret, label, r.clientRandom, r.serverRandom, context, length);
+  }
+
+  private get ended(): boolean {
+    return this.state.kind === 'closed' || this.state.kind === 'failed';
+  }
+
+  private overhead(): number {
+    const s = this.write1?.cipher.suite;
+    return s === undefined ? 0 : s.recordIvLength + s.tagLength;
+  }
+
+  private drop(reason: DropReason): void {
+    this.drops[reason]++;
+  }
+
+  private io(): Io12 {
+    return {
+      config: this.config,
+      wallClock: this.config.wallClock(),
+      nextMessageSeq: () => this.sendSeq++,
+      flight: (messages, final) => {
+        this.flight = messages;
+        this.flightFinal = final;
+        const timeout = this.config.base.retransmission.initialTimeout ?? 1000;
+        this.timer = final ? undefined : { deadline: this.now + timeout, timeout, retransmissions: 0 };
+        this.transmit();
+      },
+      writeKeys: (cipher) => {
+        this.write1 = new WriteEpoch12(cipher);
+      },
+      readKeys: (cipher) => {
+        this.pendingRead = cipher;
+      },
+      answerClientHello: (messageSeq) => {
+        this.sendSeq = messageSeq;
+        this.reassembler.reset(messageSeq + 1);
+      },
+      complete: (result) => {
+        this.result = result;
+        this.events.push({ type: 'handshakeComplete', parameters: result });
+      },
+      session: (session) => {
+        this.session = session;
+        this.events.push({ type: 'session12', session });
+      },
+    };
+  }
+
+  /** Runs one step; a thrown error becomes the one fatal alert. */
+  private run(step: () => ClientState12 | ServerState12, event = 'connect'): void {
+    const from = this.state.kind;
+    try {
+      this.state = step();
+    } catch (e) {
+      this.fail(toAlert(e));
+      return;
+    }
+    this.onTransition?.(from, event, this.state.kind);
+  }
+
+  private fail(reason: FatalReason): void {
+    if (this.ended) return;
+    this.failure = reason;
+    this.alert('fatal', reason.alert);
+    this.state = { kind: 'failed' };
+    this.timer = undefined;
+    this.events.push({ type: 'closed', reason: 'failed' });
+  }
+
+  private alert(level: 'warning' | 'fatal', description: AlertDescriptionName): void {
+    const body = Uint8Array.of(level === 'warning' ? 1 : 2, alertDescriptionToNumber(description));
+    this.outbox.push(this.write1 !== undefined && this.sentChangeCipherSpec() ? this.write1.seal(ALERT, body) : this.plain(ALERT, body));
+    this.events.push({ type: 'alert', level, description, sent: true });
+  }
+
+  private sentChangeCipherSpec(): boolean {
+    return this.write1 !== undefined && this.write1.sequenceNumber > 0;
+  }
+
+  /** An epoch-0 record. */
+  private plain(type: number, fragment: Uint8Array, sequenceNumber = this.write0Seq++): Uint8Array {
+    const out = new Uint8Array(RECORD_HEADER + fragment.length);
+    out[0] = type;
+    out[1] = DTLS12_VERSION >>> 8;
+    out[2] = DTLS12_VERSION & 0xff;
+    const hi = Math.floor(sequenceNumber / 0x100000000);
+    out[5] = hi >>> 8;
+    out[6] = hi & 0xff;
+    out[7] = sequenceNumber >>> 24;
+    out[8] = (sequenceNumber >>> 16) & 0xff;
+    out[9] = (sequenceNumber >>> 8) & 0xff;
+    out[10] = sequenceNumber & 0xff;
+    out[11] = fragment.length >>> 8;
+    out[12] = fragment.length & 0xff;
+    out.set(fragment, RECORD_HEADER);
+    return out;
+  }
+
+  /** (Re)sends the current flight: fresh record numbers, the same message_seq (RFC 6347 §4.2.4), fragments fitting the datagram. */
+  private transmit(): void {
+    const limit = this.config.base.maxDatagramSize;
+    const records: Uint8Array[] = [];
+    for (const m of this.flight) {
+      if (m.kind === 'changeCipherSpec') {
+        records.push(this.plain(CHANGE_CIPHER_SPEC, Uint8Array.of(1)));
+        continue;
+      }
+      const protectedOverhead = m.epoch === 1 ? this.overhead() : 0;
+      const room = Math.max(1, limit - RECORD_HEADER - protectedOverhead - HANDSHAKE_HEADER);
+      for (const f of fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, room)) {
+        const bytes = encodeFragment(f);
+        records.push(m.epoch === 1 && this.write1 !== undefined ? this.write1.seal(HANDSHAKE, bytes) : this.plain(HANDSHAKE, bytes));
+      }
+    }
+    let datagram: Uint8Array[] = [];
+    let size = 0;
+    const flush = (): void => {
+      if (datagram.length === 0) return;
+      const out = new Uint8Array(size);
+      let at = 0;
+      for (const r of datagram) {
+        out.set(r, at);
+        at += r.length;
+      }
+      this.outbox.push(out);
+      datagram = [];
+      size = 0;
+    };
+    for (const r of records) {
+      if (size + r.length > limit) flush();
+      datagram.push(r);
+      size += r.length;
+    }
+    flush();
+  }
+
+  private record(w: Dtls12WireRecord): void {
+    if (w.kind === 'cid') return this.drop('connection-id');
+    const r = w.record;
+    if (r.epoch === 0) {
+      if (r.version !== 'dtls1_2' && r.version !== 'dtls1_0') return this.drop('malformed');
+      return this.content(
+        r.type === 'handshake' ? HANDSHAKE : r.type === 'alert' ? ALERT : r.type === 'change_cipher_spec' ? CHANGE_CIPHER_SPEC : APPLICATION_DATA,
+        r.fragment,
+        0,
+        r.sequenceNumber,
+      );
+    }
+    if (r.epoch !== 1) return this.drop('unknown-epoch');
+    if (this.read1 === undefined) {
+      if (this.pendingRead !== undefined && this.earlyEpoch1.length < MAX_EARLY_EPOCH1) this.earlyEpoch1.push(w);
+      else this.drop('unknown-epoch');
+      return;
+    }
+    const opened = this.read1.receive(w);
+    if (!opened.ok) return this.drop(opened.reason);
+    this.content(opened.type, opened.content, 1, opened.sequenceNumber);
+  }
+
+  private content(type: number, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
+    switch (type) {
+      case HANDSHAKE:
+        return this.handshakeRecord(fragment, epoch, recordSequenceNumber);
+      case CHANGE_CIPHER_SPEC:
+        return this.changeCipherSpec(fragment, epoch);
+      case ALERT:
+        return this.alertRecord(fragment, epoch);
+      case APPLICATION_DATA:
+        if (epoch !== 1 || this.state.kind !== 'connected') return this.drop('plaintext-refused');
+        this.events.push({ type: 'data', data: fragment.slice() });
+        return;
+      default:
+        return this.drop('malformed');
+    }
+  }
+
+  private changeCipherSpec(fragment: Uint8Array, epoch: 0 | 1): void {
+    if (epoch !== 0 || fragment.length !== 1 || fragment[0] !== 1) return this.drop('malformed');
+    if (this.read1 !== undefined) return; // a retransmitted ChangeCipherSpec
+    if (this.pendingRead === undefined) {
+      // RFC 6347 §4.1: a ChangeCipherSpec ahead of the keys may be reordering; with no keys pending yet, drop it.
+      return this.drop('plaintext-refused');
+    }
+    const step = this.stepFor({ type: 'changeCipherSpec' });
+    this.run(step, 'ChangeCipherSpec');
+    if (this.ended) return;
+    this.read1 = new ReadEpoch12(this.pendingRead, this.config.base.replayWindow);
+    this.pendingRead = undefined;
+    const early = this.earlyEpoch1;
+    this.earlyEpoch1 = [];
+    for (const w of early) if (!this.ended) this.record(w);
+  }
+
+  private alertRecord(fragment: Uint8Array, epoch: 0 | 1): void {
+    if (fragment.length !== 2) return this.drop('malformed');
+    // Unauthenticated alerts are believed only during the handshake (an off-path sender could otherwise end a session).
+    if (epoch === 0 && this.read1 !== undefined) return this.drop('plaintext-refused');
+    const level = fragment[0] === 2 ? 'fatal' : 'warning';
+    const description = alertDescriptionFromNumber(fragment[1]!);
+    const name = typeof description === 'string' ? description : 'internal_error';
+    this.events.push({ type: 'alert', level, description: name, sent: false });
+    if (name === 'close_notify') {
+      if (this.state.kind === 'connected') this.alert('warning', 'close_notify');
+      this.state = { kind: 'closed' };
+      this.timer = undefined;
+      this.events.push({ type: 'closed', reason: 'close_notify' });
+      return;
+    }
+    if (level === 'fatal') {
+      this.failure = { alert: name, message: `the peer sent a fatal ${name} alert` };
+      this.state = { kind: 'failed' };
+      this.timer = undefined;
+      this.events.push({ type: 'closed', reason: 'failed' });
+    }
+  }
+
+  private handshakeRecord(fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
+    const fragments: DtlsHandshake[] = [];
+    try {
+      const r = new Reader(fragment, 'Handshake12');
+      while (r.pos < r.end) fragments.push(readDtlsHandshake(r));
+    } catch (e) {
+      if (epoch === 1) return this.fail(toAlert(e));
+      return this.drop('malformed');
+    }
+    for (const f of fragments) {
+      if (this.ended) return;
+      if (this.state.kind === 'waitClientHello') {
+        this.clientHello(f, recordSequenceNumber);
+        continue;
+      }
+      const result = this.reassembler.receive(f);
+      if (result.kind === 'old') this.peerRetransmitted();
+      else if (result.kind === 'complete') {
+        for (const m of result.messages) {
+          if (this.ended) return;
+          this.message({ type: 'handshake', msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
+        }
+      }
+    }
+  }
+
+  /** Server in waitClientHello: a whole ClientHello only; no state before the cookie (RFC 6347 §4.2.1). */
+  private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
+    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return this.drop('plaintext-refused');
+    let reply: ReturnType<typeof helloVerifyRequestFor>;
+    try {
+      reply = helloVerifyRequestFor(this.io(), f.fragment);
+    } catch {
+      return this.drop('malformed');
+    }
+    if (reply !== undefined) {
+      // RFC 6347 §4.2.1: the HelloVerifyRequest takes the ClientHello's message_seq and record sequence number.
+      const hvr = encodeFragment({
+        msgType: 'hello_verify_request',
+        length: reply.body.length,
+        messageSeq: f.messageSeq,
+        fragmentOffset: 0,
+        fragment: reply.body,
+      });
+      this.outbox.push(this.plain(HANDSHAKE, hvr, recordSequenceNumber));
+      this.onTransition?.('waitClientHello', 'ClientHello', 'waitClientHello');
+      return;
+    }
+    this.write0Seq = Math.max(this.write0Seq, recordSequenceNumber);
+    this.message({ type: 'handshake', msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber }, 0);
+  }
+
+  /** RFC 6347 §4.2.4: the peer sent its last flight again, so ours was lost; at most once per initial timeout. */
+  private peerRetransmitted(): void {
+    const spacing = (this.config.base.retransmission.initialTimeout ?? 1000) / 2;
+    if (this.flight.length === 0 || this.now - this.lastResend < spacing) return;
+    this.lastResend = this.now;
+    this.transmit();
+  }
+
+  private message(e: Extract<Event12, { type: 'handshake' }>, epoch: 0 | 1): void {
+    if (this.state.kind === 'connected') return this.afterHandshake(e, epoch);
+    // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
+    if ((e.msgType === 'finished') !== (epoch === 1)) return this.fail({ alert: 'unexpected_message', message: `${e.msgType} under epoch ${epoch}` });
+    if (!this.flightFinal) this.timer = undefined; // the peer's next flight: ours arrived (RFC 6347 §4.2.4)
+    this.run(this.stepFor(e), chartEventName(String(e.msgType)));
+  }
+
+  /** Connected: renegotiation refused (RFC 5746 §4.2, §4.4), anything else is unexpected. */
+  private afterHandshake(e: Extract<Event12, { type: 'handshake' }>, epoch: 0 | 1): void {
+    const renegotiation = (this.role === 'client' && e.msgType === 'hello_request') || (this.role === 'server' && e.msgType === 'client_hello');
+    if (epoch === 1 && renegotiation) return this.alert('warning', 'no_renegotiation_reserved');
+    if (epoch === 0) return this.drop('plaintext-refused');
+    this.fail({ alert: 'unexpected_message', message: `${e.msgType} after the handshake` });
+  }
+
+  private stepFor(e: Event12): () => ClientState12 | ServerState12 {
+    const s = this.state;
+    const io = this.io();
+    if (this.role === 'client') return () => clientStep12(s as ClientState12, e, io);
+    return () => serverStep12(s as ServerState12, e, io);
+  }
+}
+
+/** The chart's event name of a handshake message type: server_hello → ServerHello. */
+function chartEventName(msgType: string): string {
+  return msgType.replace(/(^|_)([a-z])/g, (_m, _u: string, c: string) => c.toUpperCase());
+}
+
+function encodeFragment(f: DtlsHandshake): Uint8Array {
+  const out = new Uint8Array(HANDSHAKE_HEADER + f.fragment.length);
+  out[0] = handshakeTypeToNumber(f.msgType);
+  out[1] = f.length >>> 16;
+  out[2] = (f.length >>> 8) & 0xff;
+  out[3] = f.length & 0xff;
+  out[4] = f.messageSeq >>> 8;
+  out[5] = f.messageSeq & 0xff;
+  out[6] = f.fragmentOffset >>> 16;
+  out[7] = (f.fragmentOffset >>> 8) & 0xff;
+  out[8] = f.fragmentOffset & 0xff;
+  out[9] = f.fragment.length >>> 16;
+  out[10] = (f.fragment.length >>> 8) & 0xff;
+  out[11] = f.fragment.length & 0xff;
+  out.set(f.fragment, HANDSHAKE_HEADER);
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * What a DTLS 1.2 handshake step may do to its connection: send a flight,
+ * give the record layer keys, report the outcome. The connection
+ * (connection12.ts) implements it; the steps (client12.ts, server12.ts)
+ * hold the handshake's data and decide.
+ */
+import type { HandshakeType } from '../../generated/wire/enums.js';
+import type { SignatureAlgorithm, KeyExchangeGroup } from '../crypto/provider.js';
+import type { Config12 } from './config12.js';
+import type { EpochCipher12 } from './record-protection.js';
+import type { Session12 } from './session12.js';
+import type { Dtls12CipherSuite } from './suites.js';
+
+/** One entry of a flight: a handshake message (with its message_seq, sent under `epoch`) or ChangeCipherSpec. */
+export type Out12 =
+  | { readonly kind: 'handshake'; readonly msgType: HandshakeType; readonly messageSeq: number; readonly body: Uint8Array; readonly epoch: 0 | 1 }
+  | { readonly kind: 'changeCipherSpec' };
+
+/** What a 1.2 handshake settled, for `handshakeComplete`. */
+export interface Handshake12Result {
+  readonly version: 'DTLSv1.2';
+  readonly cipherSuite: Dtls12CipherSuite;
+  readonly group: KeyExchangeGroup | undefined;
+  readonly signatureAlgorithm: SignatureAlgorithm | undefined;
+  readonly extendedMasterSecret: boolean;
+  readonly resumed: boolean;
+  readonly helloVerifyRequest: boolean;
+  readonly clientAuthenticated: boolean;
+  readonly peerCertificateChain: readonly Uint8Array[] | undefined;
+  readonly clientRandom: Uint8Array;
+  readonly serverRandom: Uint8Array;
+  readonly masterSecret: Uint8Array;
+}
+
+export interface Io12 {
+  readonly config: Config12;
+  /** Wall-clock ms (certificate validity, session expiry). */
+  readonly wallClock: number;
+  /** The next message_seq of ours (RFC 6347 §4.2.2). */
+  nextMessageSeq(): number;
+  /** Sends a new flight, replacing the last. `final`: the handshake's last flight, not on the timer (RFC 6347 §4.2.4: resent when the peer resends). */
+  flight(messages: readonly Out12[], final: boolean): void;
+  /** The epoch-1 write keys, used for what follows a ChangeCipherSpec in a flight. */
+  writeKeys(cipher: EpochCipher12): void;
+  /** The epoch-1 read keys, taken into use at the peer's ChangeCipherSpec. */
+  readKeys(cipher: EpochCipher12): void;
+  /** The server's message_seq starts at the ClientHello's (RFC 6347 §4.2.2), and its epoch-0 records at the ClientHello's record number. */
+  answerClientHello(messageSeq: number): void;
+  complete(result: Handshake12Result): void;
+  /** A session the application can resume (client) or that was stored (server). */
+  session(s: Session12): void;
+}

@@ -1,0 +1,317 @@
+/**
+ * The DTLS 1.2 server handshake (spec/charts/dtls12-server.json): one
+ * variant per chart state, carrying only its data, and one step per
+ * transition. In waitClientHello nothing is kept: a ClientHello without a
+ * valid cookie is answered with a HelloVerifyRequest made from the hello
+ * and the server secret (RFC 6347 §4.2.1), and the state stays as it was.
+ */
+import { decodeCertificateVerify } from '../../generated/wire/certificate-verify.js';
+import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
+import { decodeClientKeyExchangeEcdhe } from '../../generated/wire/client-key-exchange.js';
+import { handshakeTypeToNumber, type CipherSuite, type HandshakeType } from '../../generated/wire/enums.js';
+import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
+import { encodeServerEcdhParams } from '../../generated/wire/server-ecdh-params.js';
+import { encodeServerHelloDone } from '../../generated/wire/server-hello-done.js';
+import { encodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-exchange.js';
+import { encodeTls12CertificateRequest } from '../../generated/wire/tls12-certificate-request.js';
+import { decodeTls12Certificate, encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
+import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
+import { encodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
+import type { KeyShare } from '../crypto/provider.js';
+import { cachedPrivateKey } from '../connection/option-cache.js';
+import { findExtension } from '../handshake/extensions.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import { cookieValid12, makeCookie12 } from './cookie12.js';
+import { withDowngradeSentinel } from './downgrade.js';
+import { eventName12, type Event12 } from './event12.js';
+import { HandshakeLog12 } from './handshake-log.js';
+import { checkClientHello12 } from './hello-checks.js';
+import { offeredSchemes12, serverHello12 } from './hello12.js';
+import type { Io12, Out12 } from './io12.js';
+import { acceptChain12, checkFinished12, deriveMaster12, installKeys12, ourFinished12, type Keyed12, type Peer12 } from './keys12.js';
+import { chooseScheme12, keyExchangeForKey, verify12 } from './signing12.js';
+import { dtls12Suite, type Dtls12SuiteParams } from './suites.js';
+import { serverKeyExchangeSignedData } from './transcript.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** The full handshake before ClientKeyExchange: our ECDHE key and what was chosen. */
+interface Offered12 {
+  readonly log: HandshakeLog12;
+  readonly clientRandom: Uint8Array;
+  readonly serverRandom: Uint8Array;
+  readonly suite: Dtls12SuiteParams;
+  readonly sessionId: Uint8Array;
+  readonly share: KeyShare;
+  readonly signatureAlgorithm: Keyed12['signatureAlgorithm'];
+  readonly extendedMasterSecret: boolean;
+  readonly helloVerifyRequest: boolean;
+  readonly clientCertificateRequested: boolean;
+}
+
+export type ServerState12 =
+  | { readonly kind: 'waitClientHello' }
+  | { readonly kind: 'waitClientCertificate'; readonly hs: Offered12 }
+  | { readonly kind: 'waitClientKeyExchange'; readonly hs: Offered12; readonly peer: Peer12 | undefined }
+  | { readonly kind: 'waitClientCertificateVerify'; readonly keyed: Keyed12; readonly peer: Peer12 }
+  | { readonly kind: 'waitChangeCipherSpec' | 'waitClientFinished'; readonly keyed: Keyed12; readonly clientAuthenticated: boolean }
+  | { readonly kind: 'waitResumedChangeCipherSpec' | 'waitResumedFinished'; readonly keyed: Keyed12 }
+  | { readonly kind: 'connected' }
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'failed' };
+
+/** What the server sends statelessly: the HelloVerifyRequest for a ClientHello without a valid cookie. */
+export interface StatelessReply12 {
+  readonly body: Uint8Array;
+}
+
+function message(io: Io12, msgType: HandshakeType, body: Uint8Array, log: HandshakeLog12, epoch: 0 | 1 = 0): Out12 {
+  const messageSeq = io.nextMessageSeq();
+  log.add(handshakeTypeToNumber(msgType), messageSeq, body);
+  return { kind: 'handshake', msgType, messageSeq, body, epoch };
+}
+
+function add(log: HandshakeLog12, e: Extract<Event12, { type: 'handshake' }>): void {
+  log.add(handshakeTypeToNumber(e.msgType), e.messageSeq, e.body);
+}
+
+function unexpected(state: string, e: Event12): ProtocolError {
+  return new ProtocolError('unexpected_message', `${eventName12(e)} in ${state}`);
+}
+
+/**
+ * The guard cookieMissing and its action sendHelloVerifyRequest, as one
+ * pure look at the hello: the HelloVerifyRequest body to send, or
+ * undefined when the cookie is valid (or cookies are off). Decoding errors
+ * throw; the connection drops such a datagram without answering.
+ */
+export function helloVerifyRequestFor(io: Io12, body: Uint8Array): StatelessReply12 | undefined {
+  if (!io.config.helloVerify) return undefined;
+  const ch = decodeClientHello(body);
+  const { provider } = io.config.base;
+  if (cookieValid12(provider, io.config.cookieSecret, io.config.peer, ch)) return undefined;
+  const cookie = makeCookie12(provider, io.config.cookieSecret, io.config.peer, ch);
+  // RFC 6347 §4.2.1: HelloVerifyRequest.server_version is DTLS 1.0 whatever the version to be negotiated.
+  return { body: encodeHelloVerifyRequest({ serverVersion: 'dtls1_0', cookie }) };
+}
+
+/** One transition of the server chart. */
+export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerState12 {
+  if (e.type === 'changeCipherSpec') {
+    if (s.kind === 'waitChangeCipherSpec') return { ...s, kind: 'waitClientFinished' };
+    if (s.kind === 'waitResumedChangeCipherSpec') return { kind: 'waitResumedFinished', keyed: s.keyed };
+    throw unexpected(s.kind, e);
+  }
+  const provider = io.config.base.provider;
+  switch (s.kind) {
+    case 'waitClientHello':
+      if (e.msgType !== 'client_hello') throw unexpected(s.kind, e);
+      return applyClientHello(io, e);
+    case 'waitClientCertificate': {
+      if (e.msgType !== 'certificate') throw unexpected(s.kind, e);
+      const cert = decodeTls12Certificate(e.body);
+      let peer: Peer12 | undefined;
+      if (cert.certificateList.length === 0) {
+        if (io.config.base.clientAuthentication === 'required')
+          throw new ProtocolError('handshake_failure', 'the client sent no certificate, and one is required');
+      } else peer = acceptChain12(io.config, cert, io.wallClock);
+      add(s.hs.log, e);
+      return { kind: 'waitClientKeyExchange', hs: s.hs, peer };
+    }
+    case 'waitClientKeyExchange': {
+      if (e.msgType !== 'client_key_exchange') throw unexpected(s.kind, e);
+      const cke = decodeClientKeyExchangeEcdhe(e.body);
+      let premaster: Uint8Array;
+      try {
+        premaster = s.hs.share.deriveSecret(cke.ecdhYc);
+      } finally {
+        s.hs.share.release();
+      }
+      add(s.hs.log, e);
+      const master = deriveMaster12(io.config, s.hs.suite, s.hs.log, premaster, s.hs.clientRandom, s.hs.serverRandom, s.hs.extendedMasterSecret);
+      installKeys12(io, s.hs.suite, master, s.hs.clientRandom, s.hs.serverRandom);
+      const keyed: Keyed12 = {
+        log: s.hs.log,
+        clientRandom: s.hs.clientRandom,
+        serverRandom: s.hs.serverRandom,
+        suite: s.hs.suite,
+        master,
+        sessionId: s.hs.sessionId,
+        resumed: false,
+        extendedMasterSecret: s.hs.extendedMasterSecret,
+        helloVerifyRequest: s.hs.helloVerifyRequest,
+        peer: s.peer,
+        group: s.hs.share.group,
+        signatureAlgorithm: s.hs.signatureAlgorithm,
+      };
+      if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer };
+      s.hs.log.release();
+      return { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: false };
+    }
+    case 'waitClientCertificateVerify': {
+      if (e.msgType !== 'certificate_verify') throw unexpected(s.kind, e);
+      const cv = decodeCertificateVerify(e.body);
+      verify12(provider, offeredSchemes12(io.config), s.peer.key, cv.algorithm, s.keyed.log.messages(), cv.signature, 'client CertificateVerify');
+      add(s.keyed.log, e);
+      s.keyed.log.release();
+      return { kind: 'waitChangeCipherSpec', keyed: s.keyed, clientAuthenticated: true };
+    }
+    case 'waitClientFinished':
+    case 'waitResumedFinished': {
+      if (e.msgType !== 'finished') throw unexpected(s.kind, e);
+      checkFinished12(io, s.keyed, decodeTls12Finished(e.body).verifyData);
+      add(s.keyed.log, e);
+      if (s.kind === 'waitClientFinished') {
+        // sendServerFinishedFlight: the full handshake's last flight is ours.
+        const body = encodeTls12Finished({ verifyData: ourFinished12(io, s.keyed) });
+        io.flight([{ kind: 'changeCipherSpec' }, message(io, 'finished', body, s.keyed.log, 1)], true);
+        if (s.keyed.sessionId.length > 0 && s.keyed.extendedMasterSecret && io.config.sessionCache !== undefined) {
+          const session = {
+            id: s.keyed.sessionId,
+            masterSecret: s.keyed.master,
+            suite: s.keyed.suite.name,
+            serverName: undefined,
+            expiresAt: io.wallClock + io.config.sessionCache.lifetimeMs,
+          };
+          io.config.sessionCache.store(session);
+          io.session(session);
+        }
+      }
+      io.complete({
+        version: 'DTLSv1.2',
+        cipherSuite: s.keyed.suite.name,
+        group: s.keyed.group,
+        signatureAlgorithm: s.keyed.signatureAlgorithm,
+        extendedMasterSecret: s.keyed.extendedMasterSecret,
+        resumed: s.keyed.resumed,
+        helloVerifyRequest: s.keyed.helloVerifyRequest,
+        clientAuthenticated: s.kind === 'waitClientFinished' && s.clientAuthenticated,
+        peerCertificateChain: s.keyed.peer?.chain,
+        clientRandom: s.keyed.clientRandom,
+        serverRandom: s.keyed.serverRandom,
+        masterSecret: s.keyed.master,
+      });
+      return { kind: 'connected' };
+    }
+    default:
+      throw unexpected(s.kind, e);
+  }
+}
+
+/** The suite: ours first (server preference), offered by the client, and one our certificate's key can serve (RFC 8422 §5.3). */
+function chooseSuite(io: Io12, ch: ClientHello, keyType: string): Dtls12SuiteParams {
+  const kx = keyExchangeForKey(keyType);
+  for (const name of io.config.suites) {
+    const p = dtls12Suite(name);
+    if (p !== undefined && p.keyExchange === kx && ch.cipherSuites.includes(name)) return p;
+  }
+  throw new ProtocolError('handshake_failure', 'no DTLS 1.2 cipher suite in common');
+}
+
+/** applyClientHello with sendServerFlight or sendResumedServerFlight. */
+function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>): ServerState12 {
+  const { provider, certificate, clientAuthentication } = io.config.base;
+  const ch = decodeClientHello(e.body);
+  if (ch.legacyVersion !== 'dtls1_2') throw new ProtocolError('protocol_version', `ClientHello.client_version is ${String(ch.legacyVersion)}, not DTLS 1.2`);
+  const security = checkClientHello12(ch, io.config.requireExtendedMasterSecret);
+  io.answerClientHello(e.messageSeq);
+  const log = new HandshakeLog12(provider);
+  add(log, e);
+  const serverMax = io.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2';
+  const serverRandom = withDowngradeSentinel(provider.randomBytes(32), 'DTLSv1.2', serverMax);
+  const pointFormats = findExtension(ch.extensions, 'ec_point_formats') !== undefined;
+  const helloVerifyRequest = ch.legacyCookie.length > 0;
+
+  const cached = io.config.sessionCache?.find(ch.legacySessionId, io.wallClock);
+  if (cached !== undefined && ch.cipherSuites.includes(cached.suite) && io.config.suites.includes(cached.suite) && security.extendedMasterSecret) {
+    // resumableSession → sendResumedServerFlight: ServerHello, ChangeCipherSpec, Finished (RFC 5246 §7.3).
+    const suite = dtls12Suite(cached.suite)!;
+    log.choose(suite.hash);
+    const sh = serverHello12(serverRandom, cached.id, cached.suite as CipherSuite, {
+      pointFormats,
+      secureRenegotiation: security.secureRenegotiation,
+      extendedMasterSecret: security.extendedMasterSecret,
+    });
+    const out: Out12[] = [message(io, 'server_hello', encodeTls12ServerHello(sh), log)];
+    const keyed: Keyed12 = {
+      log,
+      clientRandom: ch.random,
+      serverRandom,
+      suite,
+      master: cached.masterSecret.slice(),
+      sessionId: cached.id,
+      resumed: true,
+      extendedMasterSecret: true,
+      helloVerifyRequest,
+      peer: undefined,
+      group: undefined,
+      signatureAlgorithm: undefined,
+    };
+    log.release();
+    installKeys12(io, suite, keyed.master, keyed.clientRandom, keyed.serverRandom);
+    out.push({ kind: 'changeCipherSpec' }, message(io, 'finished', encodeTls12Finished({ verifyData: ourFinished12(io, keyed) }), log, 1));
+    io.flight(out, false);
+    return { kind: 'waitResumedChangeCipherSpec', keyed };
+  }
+
+  if (certificate === undefined) throw new ProtocolError('handshake_failure', 'no certificate for a DTLS 1.2 ECDHE handshake');
+  const key = cachedPrivateKey(provider, certificate.privateKey);
+  const suite = chooseSuite(io, ch, key.keyType);
+  log.choose(suite.hash);
+  const clientGroups = findExtension(ch.extensions, 'supported_groups')?.namedGroupList;
+  // RFC 8422 §4: a client without supported_groups takes any curve; secp256r1 is the one all do.
+  const group = io.config.groups.find((g) => (clientGroups === undefined ? g === 'secp256r1' : clientGroups.includes(g)));
+  if (group === undefined) throw new ProtocolError('handshake_failure', 'no ECDHE group in common');
+  const signatureAlgorithm = chooseScheme12(
+    io.config.base.signatureAlgorithms,
+    key,
+    findExtension(ch.extensions, 'signature_algorithms')?.supportedSignatureAlgorithms,
+  );
+  const sessionId = io.config.sessionCache !== undefined ? provider.randomBytes(32) : EMPTY;
+
+  const out: Out12[] = [];
+  out.push(
+    message(
+      io,
+      'server_hello',
+      encodeTls12ServerHello(
+        serverHello12(serverRandom, sessionId, suite.name as CipherSuite, {
+          pointFormats,
+          secureRenegotiation: security.secureRenegotiation,
+          extendedMasterSecret: security.extendedMasterSecret,
+        }),
+      ),
+      log,
+    ),
+  );
+  out.push(message(io, 'certificate', encodeTls12Certificate({ certificateList: certificate.chain.map((cert) => ({ cert })) }), log));
+  const share = provider.generateKeyShare(group);
+  const params = { namedCurve: group, publicKey: share.publicKey };
+  const signed = serverKeyExchangeSignedData(ch.random, serverRandom, encodeServerEcdhParams(params));
+  const signature = provider.sign(signatureAlgorithm, key, signed);
+  out.push(message(io, 'server_key_exchange', encodeServerKeyExchangeEcdhe({ params, signedParams: { algorithm: signatureAlgorithm, signature } }), log));
+  const clientCertificateRequested = clientAuthentication !== 'none';
+  if (clientCertificateRequested) {
+    const request = {
+      certificateTypes: ['ecdsa_sign', 'rsa_sign'] as const,
+      supportedSignatureAlgorithms: [...offeredSchemes12(io.config)],
+      certificateAuthorities: [],
+    };
+    out.push(message(io, 'certificate_request', encodeTls12CertificateRequest({ ...request, certificateTypes: [...request.certificateTypes] }), log));
+  }
+  out.push(message(io, 'server_hello_done', encodeServerHelloDone({}), log));
+  io.flight(out, false);
+  const hs: Offered12 = {
+    log,
+    clientRandom: ch.random,
+    serverRandom,
+    suite,
+    sessionId,
+    share,
+    signatureAlgorithm,
+    extendedMasterSecret: security.extendedMasterSecret,
+    helloVerifyRequest,
+    clientCertificateRequested,
+  };
+  return clientCertificateRequested ? { kind: 'waitClientCertificate', hs } : { kind: 'waitClientKeyExchange', hs, peer: undefined };
+}

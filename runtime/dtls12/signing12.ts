@@ -1,0 +1,79 @@
+/**
+ * Signatures in a DTLS 1.2 handshake: the ServerKeyExchange's over the
+ * randoms and the ECDHE parameters (RFC 8422 §5.4), the client's
+ * CertificateVerify over handshake_messages (RFC 5246 §7.4.8). TLS 1.2
+ * keeps RSASSA-PKCS1-v1_5 beside RSASSA-PSS (RFC 5246 §7.4.1.4.1, RFC 8446
+ * §4.2.3 for PSS in 1.2), and an ECDSA scheme is used with the curve its
+ * name says (as TLS 1.3 asks; OpenSSL and BoringSSL do the same in 1.2).
+ */
+import type { SignatureScheme } from '../../generated/wire/enums.js';
+import type { CryptoProvider, PrivateKeyHandle, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import type { KeyExchange12 } from './suites.js';
+
+const BY_KEY_TYPE_12: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
+  'ec-p256': ['ecdsa_secp256r1_sha256'],
+  'ec-p384': ['ecdsa_secp384r1_sha384'],
+  'ec-p521': ['ecdsa_secp521r1_sha512'],
+  ed25519: ['ed25519'],
+  rsa: ['rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512', 'rsa_pkcs1_sha256', 'rsa_pkcs1_sha384', 'rsa_pkcs1_sha512'],
+  'rsa-pss': ['rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512'],
+};
+
+/** The 1.2 signature schemes a key can make. */
+export function schemesForKey12(key: { readonly keyType: string; readonly pssHash?: string | undefined }): readonly SignatureAlgorithm[] {
+  const all = BY_KEY_TYPE_12[key.keyType] ?? [];
+  return key.keyType === 'rsa-pss' && key.pssHash !== undefined ? all.filter((s) => s.endsWith(`_${key.pssHash}`)) : all;
+}
+
+/** The key exchange a certificate key can serve as a server (RFC 8422 §5.3: ECDHE_ECDSA wants an ECDSA key, ECDHE_RSA an RSA one). */
+export function keyExchangeForKey(keyType: string): KeyExchange12 | undefined {
+  if (keyType.startsWith('ec-') || keyType === 'ed25519') return 'ecdhe_ecdsa';
+  if (keyType === 'rsa' || keyType === 'rsa-pss') return 'ecdhe_rsa';
+  return undefined;
+}
+
+/** The offer's scheme names as strings (unknown numbers left out). */
+const known = (list: readonly SignatureScheme[]): readonly string[] => list.filter((s): s is SignatureScheme & string => typeof s === 'string');
+
+/**
+ * The scheme to sign with: the first of ours the key can make and the peer
+ * offered. A peer that sent no signature_algorithms gets sha256 with the
+ * key's family (RFC 5246 §7.4.1.4.1 says SHA-1; dtls13 does not sign with
+ * SHA-1, so such a peer must accept sha256 or fail).
+ *
+ * @throws ProtocolError handshake_failure when none is common.
+ */
+export function chooseScheme12(
+  ours: readonly SignatureAlgorithm[],
+  key: PrivateKeyHandle,
+  offered: readonly SignatureScheme[] | undefined,
+): SignatureAlgorithm {
+  const canMake = schemesForKey12(key).filter((s) => ours.includes(s) || s.startsWith('rsa_pkcs1_'));
+  const peer = offered === undefined ? undefined : known(offered);
+  const pick = canMake.find((s) => peer === undefined || peer.includes(s));
+  if (pick === undefined) throw new ProtocolError('handshake_failure', `no signature scheme the peer offered fits our ${key.keyType} key`);
+  return pick;
+}
+
+/**
+ * Checks a peer's 1.2 signature: a scheme we offered, that the peer's key
+ * can make, and a valid signature over `signed`.
+ *
+ * @throws ProtocolError illegal_parameter (scheme) or decrypt_error (signature).
+ */
+export function verify12(
+  provider: CryptoProvider,
+  offered: readonly SignatureAlgorithm[],
+  key: PublicKeyHandle,
+  algorithm: SignatureScheme,
+  signed: Uint8Array,
+  signature: Uint8Array,
+  what: string,
+): SignatureAlgorithm {
+  const scheme = offered.find((a) => a === algorithm);
+  if (scheme === undefined) throw new ProtocolError('illegal_parameter', `${what} is signed with ${String(algorithm)}, which was not offered`);
+  if (!schemesForKey12(key).includes(scheme)) throw new ProtocolError('illegal_parameter', `${what} uses ${scheme}, which a ${key.keyType} key cannot make`);
+  if (!provider.verify(scheme, key, signed, signature)) throw new ProtocolError('decrypt_error', `the ${what} signature does not verify`);
+  return scheme;
+}

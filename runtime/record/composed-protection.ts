@@ -1,0 +1,85 @@
+import type { AeadKey, CryptoProvider, MaskKey, RecordProtection } from '../crypto/provider.js';
+import type { CipherSuiteParams } from '../crypto/suites.js';
+import type { TrafficKeys } from '../keyschedule/derived-keys.js';
+import { reconstructSequenceNumber, recordNonce } from './sequence.js';
+
+/** Where an incoming record's header is unmasked to serve as additional data (1 + CID + 2 + 2 bytes at most); one for all (opening is synchronous). */
+const AAD_SCRATCH = new Uint8Array(1 + 255 + 4);
+
+/**
+ * The {@link RecordProtection} of a provider without a record path of its
+ * own (`node`, `noble`, the hardware model's): the provider's AEAD key and
+ * record number mask key, with the per-record nonce (RFC 8446 §5.3) and the
+ * sequence number reconstruction (RFC 9147 §4.2.2) done here. The bytes are
+ * the native record path's.
+ */
+export class ComposedRecordProtection implements RecordProtection {
+  readonly tagLength: number;
+  openedSequenceNumber = 0;
+  private readonly aead: AeadKey;
+  private readonly snMask: MaskKey;
+  /** The IV and a nonce scratch of its length, in one buffer. */
+  private readonly iv: Uint8Array;
+  private readonly nonce: Uint8Array;
+
+  constructor(provider: CryptoProvider, suite: CipherSuiteParams, keys: TrafficKeys) {
+    this.tagLength = suite.tagLength;
+    this.aead = provider.aead(suite.aead, keys.key);
+    this.snMask = provider.mask(suite.mask, keys.snKey);
+    const n = keys.iv.length;
+    const both = new Uint8Array(2 * n);
+    both.set(keys.iv);
+    this.iv = both.subarray(0, n);
+    this.nonce = both.subarray(n);
+  }
+
+  sealRecord(seq: number, record: Uint8Array, headerLength: number, plaintextLength: number, snOffset: number, snBytes: 1 | 2): void {
+    const header = record.subarray(0, headerLength);
+    this.aead.sealInto(recordNonce(this.iv, seq, this.nonce), header, [record.subarray(headerLength, headerLength + plaintextLength)], record, headerLength);
+    const mask = this.snMask.mask(record.subarray(headerLength));
+    record[snOffset]! ^= mask[0]!;
+    if (snBytes === 2) record[snOffset + 1]! ^= mask[1]!;
+  }
+
+  sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const [at, headerLength, plaintextLength, seq, snOffset, snBytes] = layout.subarray(i * 6, i * 6 + 6);
+      const record = buffer.subarray(at!, at! + headerLength! + plaintextLength! + this.tagLength);
+      this.sealRecord(seq!, record, headerLength!, plaintextLength!, snOffset!, snBytes === 1 ? 1 : 2);
+    }
+  }
+
+  /** Decrypts into an array of the AEAD's own making: `allocate` is not needed. */
+  openRecord(
+    datagram: Uint8Array,
+    at: number,
+    headerLength: number,
+    ciphertextLength: number,
+    snOffset: number,
+    snBytes: 1 | 2,
+    expected: number,
+  ): Uint8Array | undefined {
+    const bodyAt = at + headerLength;
+    const encrypted = datagram.subarray(bodyAt, bodyAt + ciphertextLength);
+    const mask = this.snMask.mask(encrypted);
+    const aad = AAD_SCRATCH.subarray(0, headerLength);
+    aad.set(datagram.subarray(at, bodyAt));
+    let low = aad[snOffset]! ^ mask[0]!;
+    aad[snOffset] = low;
+    if (snBytes === 2) {
+      const second = aad[snOffset + 1]! ^ mask[1]!;
+      aad[snOffset + 1] = second;
+      low = (low << 8) | second;
+    }
+    const seq = reconstructSequenceNumber(low, snBytes === 2 ? 16 : 8, expected);
+    const inner = this.aead.open(recordNonce(this.iv, seq, this.nonce), aad, encrypted);
+    if (inner !== undefined) this.openedSequenceNumber = seq;
+    return inner;
+  }
+
+  release(): void {
+    this.aead.release();
+    this.snMask.release();
+    this.iv.fill(0);
+  }
+}

@@ -1,0 +1,164 @@
+import test from 'ava';
+import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
+import { SessionCache12 } from '../../runtime/dtls12/session12.js';
+import { DEFAULT_SUITES_12 } from '../../runtime/dtls12/config12.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { pair12, pump } from './pair12.js';
+
+/**
+ * The DTLS 1.2 handshakes of spec/charts/dtls12-*.json between two dtls13
+ * ends in memory: full (every default suite), HelloVerifyRequest, client
+ * authentication, resumption by session ID, small-MTU fragmentation, loss,
+ * application data and close_notify.
+ */
+
+const now = Date.now();
+const ecdsa = makeIdentity('p256', 'server.test', { at: now });
+const rsa = makeIdentity('rsa2048', 'server.test', { at: now });
+const clientId = makeIdentity('p256', 'client.test', { at: now });
+
+const clientOptions = (ca: Uint8Array) => ({ trustAnchors: [ca], serverName: 'server.test' });
+
+for (const suite of DEFAULT_SUITES_12) {
+  test(`full handshake and data both ways: ${suite}`, (t) => {
+    const id = suite.includes('_rsa_') ? rsa : ecdsa;
+    const p = pair12(
+      Dtls12Connection.client({ ...clientOptions(id.caDer), cipherSuites12: [suite] }),
+      Dtls12Connection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, peer: '192.0.2.1:5000' }),
+    );
+    p.client.connect(0);
+    pump(p);
+    t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+    t.is(p.server.stateName, 'connected', JSON.stringify(p.server.failureReason));
+    const done = p.events.client.find((e) => e.type === 'handshakeComplete');
+    if (done?.type !== 'handshakeComplete') return void t.fail();
+    t.is(done.parameters.cipherSuite, suite);
+    t.true(done.parameters.helloVerifyRequest, 'the server asked for a cookie first');
+    t.is(done.parameters.resumed, false);
+    p.client.send(new TextEncoder().encode('ping'));
+    p.server.send(new TextEncoder().encode('pong'));
+    pump(p);
+    t.deepEqual(
+      p.events.server.filter((e) => e.type === 'data').map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')),
+      ['ping'],
+    );
+    t.deepEqual(
+      p.events.client.filter((e) => e.type === 'data').map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')),
+      ['pong'],
+    );
+    t.deepEqual(p.client.exportKeyingMaterial(32, 'EXTRACTOR-dtls_srtp'), p.server.exportKeyingMaterial(32, 'EXTRACTOR-dtls_srtp'));
+    p.client.close();
+    pump(p);
+    t.true(p.events.server.some((e) => e.type === 'closed' && e.reason === 'close_notify'));
+  });
+}
+
+test('client authentication: the server sees the client chain; required and missing fails with handshake_failure', (t) => {
+  const p = pair12(
+    Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), certificate: { chain: clientId.chain, privateKey: clientId.privateKey } }),
+    Dtls12Connection.server({
+      certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
+      clientAuthentication: 'required',
+      trustAnchors: [clientId.caDer],
+    }),
+  );
+  p.client.connect(0);
+  pump(p);
+  t.is(p.server.stateName, 'connected', JSON.stringify(p.server.failureReason));
+  t.true(p.server.negotiated?.clientAuthenticated);
+  t.deepEqual(p.server.negotiated?.peerCertificateChain, clientId.chain);
+
+  const q = pair12(
+    Dtls12Connection.client(clientOptions(ecdsa.caDer)),
+    Dtls12Connection.server({
+      certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
+      clientAuthentication: 'required',
+      trustAnchors: [clientId.caDer],
+    }),
+  );
+  q.client.connect(0);
+  pump(q);
+  t.is(q.server.stateName, 'failed');
+  t.is(q.server.failureReason?.alert, 'handshake_failure');
+  t.is(q.client.failureReason?.alert, 'handshake_failure', 'the client got the alert');
+});
+
+test('resumption by session ID: the abbreviated handshake, no certificates', (t) => {
+  const cache = new SessionCache12();
+  const server = () => Dtls12Connection.server({ certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey }, sessionCache12: cache });
+  const p = pair12(Dtls12Connection.client(clientOptions(ecdsa.caDer)), server());
+  p.client.connect(0);
+  pump(p);
+  const got = p.events.client.find((e) => e.type === 'session12');
+  if (got?.type !== 'session12') return void t.fail('no session');
+  t.is(cache.size, 1);
+  const q = pair12(Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), session12: got.session }), server());
+  q.client.connect(0);
+  pump(q);
+  t.is(q.client.stateName, 'connected', JSON.stringify(q.client.failureReason));
+  t.is(q.server.stateName, 'connected', JSON.stringify(q.server.failureReason));
+  t.true(q.client.negotiated?.resumed);
+  t.true(q.server.negotiated?.resumed);
+  t.is(q.client.negotiated?.peerCertificateChain, undefined);
+  q.client.send(Uint8Array.of(1, 2, 3));
+  pump(q);
+  t.deepEqual(
+    q.events.server.filter((e) => e.type === 'data').map((e) => (e.type === 'data' ? [...e.data] : [])),
+    [[1, 2, 3]],
+  );
+});
+
+test('small MTU: every datagram fits 300 bytes, a 4 kB RSA chain arrives in fragments', (t) => {
+  const big = makeIdentity('rsa2048', 'server.test', { at: now, caKind: 'rsa2048' });
+  const chain = [...big.chain, big.caDer];
+  const p = pair12(
+    Dtls12Connection.client({ ...clientOptions(big.caDer), maxDatagramSize: 300 }),
+    Dtls12Connection.server({ certificate: { chain, privateKey: big.privateKey }, maxDatagramSize: 300 }),
+  );
+  let largest = 0;
+  p.client.connect(0);
+  pump(p, (_f, d) => {
+    largest = Math.max(largest, d.length);
+    return d;
+  });
+  t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+  t.true(largest <= 300);
+});
+
+test('loss: every third datagram lost, the RFC 6347 timer completes the handshake', (t) => {
+  const p = pair12(
+    Dtls12Connection.client(clientOptions(ecdsa.caDer)),
+    Dtls12Connection.server({ certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey } }),
+  );
+  let n = 0;
+  p.client.connect(0);
+  pump(p, (_f, d) => (++n % 3 === 0 ? undefined : d), 2000);
+  t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+  t.is(p.server.stateName, 'connected', JSON.stringify(p.server.failureReason));
+  t.true(p.now > 0, 'timers fired');
+});
+
+test('a silent server: the client gives up after its retransmissions with a timeout', (t) => {
+  const p = pair12(
+    Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), retransmission: { maxRetransmissions: 3 } }),
+    Dtls12Connection.server({ certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey } }),
+  );
+  let sent = 0;
+  p.client.connect(0);
+  pump(p, (from) => {
+    if (from === 'client') sent++;
+    return undefined;
+  });
+  t.is(sent, 4, 'first ClientHello and three retransmissions');
+  t.true(p.events.client.some((e) => e.type === 'closed' && e.reason === 'timeout'));
+});
+
+test('the certificate is checked at the wallClock given, not the machine clock: ten years on it has expired', (t) => {
+  const p = pair12(
+    Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), wallClock: () => now + 10 * 365 * 24 * 3600 * 1000 }),
+    Dtls12Connection.server({ certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey } }),
+  );
+  p.client.connect(0);
+  pump(p);
+  t.is(p.client.failureReason?.alert, 'certificate_expired');
+});

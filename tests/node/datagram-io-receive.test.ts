@@ -1,0 +1,192 @@
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { nativeBinding } from '../../runtime/crypto/native/binding.js';
+import { DatagramIo } from '../../runtime/node/datagram-io.js';
+
+/**
+ * DatagramIo.receive, the server's reading: its own (recvmmsg, UDP GRO) with
+ * the addon on Linux, node:dgram's otherwise; the datagrams delivered must
+ * be the ones sent, whole and in order, whichever way they were read.
+ */
+const OWN_READING =
+  process.platform === 'linux' && nativeBinding?.udpReceiveStart !== undefined && !['0', 'off', 'false', 'no'].includes(process.env.DTLS13_UDP_BATCH ?? '');
+
+async function bound(s: Socket = createSocket('udp4'), port = 0): Promise<Socket> {
+  await new Promise<void>((resolve, reject) => {
+    s.once('error', reject);
+    s.bind(port, '127.0.0.1', () => {
+      s.off('error', reject);
+      resolve();
+    });
+  });
+  s.setRecvBufferSize(4 * 1024 * 1024);
+  return s;
+}
+
+function datagram(i: number, size: number): Uint8Array {
+  const d = new Uint8Array(size);
+  for (let k = 0; k < size; k++) d[k] = (i * 13 + k) & 255;
+  return d;
+}
+
+/** Starts the reading with receive(); `until(n)` resolves once n datagrams came (or with what came, 5 s after the last one). */
+function receiving(io: DatagramIo, gro?: boolean): { data: Uint8Array[]; from: string[]; until: (n: number) => Promise<void> } {
+  const data: Uint8Array[] = [];
+  const from: string[] = [];
+  let waiting: { n: number; resolve: () => void; timer: NodeJS.Timeout } | undefined;
+  io.receive(
+    (d, address, port) => {
+      data.push(d);
+      from.push(`${address}:${port}`);
+      if (waiting === undefined) return;
+      clearTimeout(waiting.timer);
+      if (data.length >= waiting.n) waiting.resolve();
+      else waiting.timer = setTimeout(waiting.resolve, 5000);
+    },
+    gro === undefined ? {} : { gro },
+  );
+  const until = (n: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (data.length >= n) return resolve();
+      waiting = { n, resolve, timer: setTimeout(resolve, 5000) };
+    });
+  return { data, from, until };
+}
+
+/**
+ * Sends `out` to `rx` in bursts of at most 32 datagrams (each burst's equal runs one GSO send), each once the one before
+ * has arrived: a larger burst could overflow loopback's queues on a loaded machine, and a lost datagram is not what
+ * these tests are about.
+ */
+async function sendInBursts(tx: Socket, rx: Socket, out: readonly Uint8Array[], r: ReturnType<typeof receiving>): Promise<void> {
+  for (let at = 0; at < out.length; at += 32) {
+    const burst = out.slice(at, at + 32);
+    DatagramIo.of(tx).send(burst, burst.length, rx.address().port, '127.0.0.1', false, () => {});
+    await r.until(at + burst.length);
+  }
+}
+
+// Equal runs (one GSO send each on the sender, coalesced by GRO on the receiver), shorter ones ending runs, an empty one, odd sizes.
+const SIZES = [...Array<number>(40).fill(1200), 300, 0, ...Array<number>(20).fill(1229), 1300, 1300, 5, 5, 5, 1, ...Array<number>(30).fill(1200)];
+
+async function roundTrip(t: import('ava').ExecutionContext, setUp: (io: DatagramIo) => void, gro?: boolean): Promise<DatagramIo> {
+  const rx = createSocket('udp4');
+  const io = DatagramIo.of(rx);
+  setUp(io);
+  const r = receiving(io, gro); // before the bind: the reading starts once bound
+  await bound(rx);
+  const tx = await bound();
+  const out = SIZES.map((size, i) => datagram(i, size));
+  await sendInBursts(tx, rx, out, r);
+  const { data, from } = r;
+  t.deepEqual(
+    data.map((d) => d.length),
+    SIZES,
+  );
+  for (let i = 0; i < SIZES.length; i++) t.deepEqual(data[i], out[i], `datagram ${i}`);
+  t.true(from.every((f) => f === `127.0.0.1:${tx.address().port}`));
+  // Each delivered datagram is its own copy: changing one changes no other.
+  data[0]!.fill(0);
+  t.deepEqual(data[1], out[1]);
+  rx.close();
+  tx.close();
+  return io;
+}
+
+test('own reading with UDP GRO: coalesced runs are split back into the datagrams sent, in order, each from its sender', async (t) => {
+  const io = await roundTrip(t, () => {});
+  if (!OWN_READING) {
+    t.false(io.reading.own, 'no addon reading here: node:dgram read every datagram');
+    return;
+  }
+  t.true(io.reading.own);
+  t.is(io.counts.readDatagrams, SIZES.length);
+  t.log(`UDP GRO ${io.reading.gro ? 'on' : 'refused by this kernel'}: ${JSON.stringify(io.counts)}`);
+  if (io.reading.gro) t.true(io.counts.groBuffers > 0 && io.counts.groDatagrams > io.counts.groBuffers, JSON.stringify(io.counts));
+});
+
+test('own reading with GRO off: recvmmsg alone, the same datagrams', async (t) => {
+  const io = await roundTrip(t, () => {}, false);
+  t.false(io.reading.gro);
+  t.is(io.counts.groBuffers, 0);
+  t.is(io.reading.own, OWN_READING);
+});
+
+test('batching off (the fallback): node:dgram reads, the same datagrams', async (t) => {
+  const io = await roundTrip(t, (x) => x.setBatching(false));
+  t.false(io.reading.own);
+  t.is(io.counts.reads, 0);
+});
+
+test('a closed socket releases its port: the duplicate descriptor the own reading watched is closed with it', async (t) => {
+  const rx = createSocket('udp4');
+  const io = DatagramIo.of(rx);
+  let delivered = 0;
+  io.receive(() => delivered++);
+  await bound(rx);
+  const port = rx.address().port;
+  t.is(io.reading.own, OWN_READING);
+  await new Promise<void>((resolve) => rx.close(() => resolve())); // the 'close' event: the watcher stopped, the duplicate closed
+  t.false(io.reading.own);
+  // Only free again when no descriptor of the old socket is open (no SO_REUSEADDR/REUSEPORT here).
+  const again = await bound(createSocket('udp4'), port);
+  t.is(again.address().port, port);
+  const tx = await bound();
+  const arrived = new Promise<void>((resolve) => again.once('message', () => resolve()));
+  tx.send(new Uint8Array([1, 2, 3]), port, '127.0.0.1');
+  await arrived;
+  t.is(delivered, 0, 'nothing reached the closed socket’s reader');
+  again.close();
+  tx.close();
+});
+
+test('the endpoint counters see every datagram, however it was read (observe)', async (t) => {
+  const rx = createSocket('udp4');
+  const io = DatagramIo.of(rx);
+  let packets = 0;
+  let bytes = 0;
+  io.observe((n) => {
+    packets++;
+    bytes += n;
+  });
+  const r = receiving(io);
+  await bound(rx);
+  const tx = await bound();
+  await sendInBursts(
+    tx,
+    rx,
+    SIZES.map((size, i) => datagram(i, size)),
+    r,
+  );
+  t.is(packets, SIZES.length);
+  t.is(
+    bytes,
+    SIZES.reduce((a, b) => a + b, 0),
+  );
+  rx.close();
+  tx.close();
+});
+
+test('socket.unref() lets the process exit while the own reading watches the socket (the watcher is unreferenced with it)', async (t) => {
+  const module = fileURLToPath(new URL('../../runtime/node/datagram-io.ts', import.meta.url));
+  const script = [
+    "import { createSocket } from 'node:dgram';",
+    `import { DatagramIo } from ${JSON.stringify(module)};`,
+    "const s = createSocket('udp4');",
+    'const io = DatagramIo.of(s);',
+    'io.receive(() => {});',
+    "s.bind(0, '127.0.0.1', () => { console.log(io.reading.own); s.unref(); });",
+  ].join('\n');
+  // Without the unref reaching the watcher the child never exits: killed after 20 s, it fails here. (Not spawnSync: it
+  // would stop this process's event loop, and the other tests' sockets with it.)
+  const child = await new Promise<{ error: (Error & { killed?: boolean }) | null; stdout: string; stderr: string }>((resolve) =>
+    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) =>
+      resolve({ error, stdout, stderr }),
+    ),
+  );
+  t.falsy(child.error?.killed, 'the process had to be killed: something kept its event loop alive');
+  t.is(child.error, null, child.stderr);
+  t.is(child.stdout.trim(), String(OWN_READING));
+});
