@@ -105,7 +105,8 @@ export class DatagramIo {
    * Returns how many it took.
    */
   drain(deliver: (datagram: Uint8Array, address: string, port: number) => void, max = 256): number {
-    const slab = receiveSlab();
+    // Never the shared buffer while a datagram lent from it is being delivered (see receive's `lend`).
+    const slab = slabInUse ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : receiveSlab();
     const meta = RECEIVE_META;
     let taken = 0;
     while (taken < max) {
@@ -152,12 +153,25 @@ export class DatagramIo {
    * 'message' events, each followed by a {@link drain}. A datagram too large
    * for node:dgram's buffer is cut as node:dgram cuts it. `gro: false`
    * keeps UDP GRO off (default: on unless DTLS13_UDP_GRO=0).
+   *
+   * `lend: true`: in the own reading, a datagram whose first byte is a DTLS
+   * 1.3 unified header (0b001xxxxx, RFC 9147 §4: a protected record) is
+   * handed over as a view of the receive buffer, not a copy: valid until
+   * `deliver` returns, overwritten by the next read (the caller copies what
+   * it keeps). Every other datagram (handshake plaintext, DTLS 1.2, anything
+   * else) is a copy of its own, as without the option.
+   *
+   * `path`, when given, is `${address}|${port}` (the path key the server and
+   * the connection use), one string per sender, cached: no new string per datagram.
    */
-  receive(deliver: (datagram: Uint8Array, address: string, port: number) => void, options: { readonly gro?: boolean } = {}): void {
+  receive(
+    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
+    options: { readonly gro?: boolean; readonly lend?: boolean } = {},
+  ): void {
     const gro = options.gro ?? !GRO_DISABLED;
-    const counted = (d: Uint8Array, address: string, port: number): void => {
+    const counted = (d: Uint8Array, address: string, port: number, path?: string): void => {
       this.observer?.(d.length);
-      deliver(d, address, port);
+      deliver(d, address, port, path);
     };
     this.socket.on('message', (msg, rinfo) => {
       counted(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port);
@@ -165,17 +179,18 @@ export class DatagramIo {
     });
     const b = this.binding;
     if (b?.udpReceiveStart === undefined || b.udpReceiveSegments === undefined || b.udpReceiveStop === undefined) return;
-    if (this.fd() !== undefined) this.takeOver(counted, gro);
-    else this.socket.once('listening', () => this.takeOver(counted, gro));
+    const lend = options.lend === true;
+    if (this.fd() !== undefined) this.takeOver(counted, gro, lend);
+    else this.socket.once('listening', () => this.takeOver(counted, gro, lend));
   }
 
   /** Stops libuv's reading of the socket and starts ours; leaves node:dgram's in place when any step is refused. */
-  private takeOver(deliver: (datagram: Uint8Array, address: string, port: number) => void, gro: boolean): void {
+  private takeOver(deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void, gro: boolean, lend: boolean): void {
     const fd = this.fd();
     const handle: unknown = this.state === undefined ? undefined : Reflect.get(this.state, 'handle');
     const recvStop: unknown = handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'recvStop') : undefined;
     if (fd === undefined || this.watcher !== undefined || typeof recvStop !== 'function') return;
-    const watcher = this.binding!.udpReceiveStart!(fd, () => this.readAll(deliver));
+    const watcher = this.binding!.udpReceiveStart!(fd, () => this.readAll(deliver, lend));
     if (typeof watcher === 'number') return; // refused (-errno): node:dgram reads on
     recvStop.call(handle);
     this.watcher = watcher;
@@ -200,44 +215,54 @@ export class DatagramIo {
     this.watcher = undefined;
   }
 
-  /** Everything waiting on the socket (up to a bound per wake-up, for fairness: the watcher calls again while more waits), in order. */
-  private readAll(deliver: (datagram: Uint8Array, address: string, port: number) => void): void {
-    const slab = receiveSlab();
-    const meta = SEGMENT_META;
+  /**
+   * Everything waiting on the socket (up to a bound per wake-up, for fairness: the watcher calls again while more waits), in
+   * order, each datagram delivered as it is split from its buffer: a copy, or with `lend` a view (see {@link receive}).
+   */
+  private readAll(deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void, lend: boolean): void {
+    const nested = slabInUse;
+    // A delivery cannot wake a watcher again, but should one ever read (a drain, a future caller), it must not overwrite the datagram being delivered.
+    const slab = nested ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : receiveSlab();
+    const meta = nested ? new Uint32Array(4 * RECEIVE_BATCH) : SEGMENT_META;
     const fd = this.openFd();
     if (fd === undefined) return this.stopReading(); // closed: node:dgram would deliver nothing more either
     // node:dgram's close() drops the handle at once: the same handle, the same open descriptor (one read per datagram, not two).
     const handle: unknown = Reflect.get(this.state!, 'handle');
-    for (let taken = 0; taken < MAX_READ_PER_WAKE;) {
-      if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading(); // closed by a delivery
-      const n = this.binding!.udpReceiveSegments!(fd, slab, RECEIVE_STRIDE, meta);
-      // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
-      if (n <= 0) return;
-      this.counts.reads++;
-      // Copied out before any is delivered: a delivery may re-enter and read again into the same slab and meta.
-      const batch: Uint8Array[] = [];
-      const ipv4s: number[] = [];
-      const ports: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const at = i * RECEIVE_STRIDE;
-        const length = meta[4 * i]!;
-        const segment = meta[4 * i + 3]! || length; // 0: one datagram
-        if (segment !== length) this.counts.groBuffers++;
-        for (let off = 0; off < length || off === 0; off += segment) {
-          batch.push(slab.slice(at + off, at + Math.min(off + segment, length)));
-          ipv4s.push(meta[4 * i + 1]!);
-          ports.push(meta[4 * i + 2]!);
-          if (segment !== length) this.counts.groDatagrams++;
-          if (segment === 0) break; // an empty datagram
+    slabInUse = true;
+    try {
+      for (let taken = 0; taken < MAX_READ_PER_WAKE;) {
+        if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading(); // closed by a delivery
+        const n = this.binding!.udpReceiveSegments!(fd, slab, RECEIVE_STRIDE, meta);
+        // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
+        if (n <= 0) return;
+        this.counts.reads++;
+        for (let i = 0; i < n; i++) {
+          const at = i * RECEIVE_STRIDE;
+          // Read before any delivery of this buffer: the meta words are not touched by a nested read (its own), but are kept local anyway.
+          const length = meta[4 * i]!;
+          const ipv4 = meta[4 * i + 1]!;
+          const port = meta[4 * i + 2]!;
+          const segment = meta[4 * i + 3]! || length; // 0: one datagram
+          const coalesced = segment !== length;
+          if (coalesced) this.counts.groBuffers++;
+          const address = port === 0 ? '' : addressOf(ipv4);
+          const path = port === 0 ? '' : pathOf(ipv4, port, address);
+          for (let off = 0; off < length || off === 0; off += segment) {
+            const end = at + Math.min(off + segment, length);
+            const first = slab[at + off];
+            const d = lend && end > at + off && (first! & 0xe0) === 0x20 ? slab.subarray(at + off, end) : slab.slice(at + off, end);
+            if (coalesced) this.counts.groDatagrams++;
+            this.counts.readDatagrams++;
+            taken++;
+            if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading(); // closed by a delivery
+            if (port !== 0) deliver(d, address, port, path);
+            if (segment === 0) break; // an empty datagram
+          }
         }
+        if (n < RECEIVE_BATCH) return;
       }
-      this.counts.readDatagrams += batch.length;
-      taken += batch.length;
-      for (let k = 0; k < batch.length; k++) {
-        if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading();
-        if (ports[k] !== 0) deliver(batch[k]!, addressOf(ipv4s[k]!), ports[k]!);
-      }
-      if (n < RECEIVE_BATCH) return;
+    } finally {
+      slabInUse = nested;
     }
   }
 
@@ -278,6 +303,8 @@ const RECEIVE_META = new Uint32Array(3 * RECEIVE_BATCH);
 const SEGMENT_META = new Uint32Array(4 * RECEIVE_BATCH);
 /** One receive buffer per thread (1 MiB, made on first use; only the pages datagrams touch are ever written). */
 let RECEIVE_SLAB: Uint8Array | undefined;
+/** True while {@link DatagramIo.receive}'s reading delivers datagrams from RECEIVE_SLAB (lent views among them): a read meanwhile takes a buffer of its own. */
+let slabInUse = false;
 function receiveSlab(): Uint8Array {
   RECEIVE_SLAB ??= new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE);
   return RECEIVE_SLAB;
@@ -313,6 +340,20 @@ export function parseIpv4(address: string): number {
 /** Address strings by number, for received datagrams (bounded: cleared when full). */
 const ADDRESSES = new Map<number, string>();
 const MAX_ADDRESSES = 4096;
+
+/** `address|port` strings by sender (bounded: cleared when full), flat and hashed once, for the server's maps. */
+const PATHS = new Map<number, string>();
+
+function pathOf(ipv4: number, port: number, address: string): string {
+  const k = ipv4 * 65536 + port;
+  let s = PATHS.get(k);
+  if (s === undefined) {
+    if (PATHS.size >= MAX_ADDRESSES) PATHS.clear();
+    s = `${address}|${port}`;
+    PATHS.set(k, s);
+  }
+  return s;
+}
 
 function addressOf(ipv4: number): string {
   let s = ADDRESSES.get(ipv4);

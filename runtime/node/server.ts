@@ -258,8 +258,10 @@ export class DtlsUdpServer {
             maxPendingClientHellos: this.limits.pendingClientHellos,
             maxClientHelloLength: this.limits.clientHelloLength,
           });
-    // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows.
-    DatagramIo.of(socket).receive((d, address, port) => this.datagram(d, address, port));
+    // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows; protected records lent, not copied (nothing
+    // here keeps a datagram: the record layer copies what it hands up, the anti-replay wait what it holds), unless an
+    // onDatagram observer is there to see (and maybe keep) every datagram.
+    DatagramIo.of(socket).receive((d, address, port, path) => this.datagram(d, address, port, path), { lend: onDatagram === undefined });
     // A send error (no route, a full buffer) is the network losing a datagram; without this listener it would end the process.
     socket.on('error', () => {});
   }
@@ -431,9 +433,9 @@ export class DtlsUdpServer {
     return true;
   }
 
-  private datagram(d: Uint8Array, address: string, port: number): void {
+  private datagram(d: Uint8Array, address: string, port: number, path?: string): void {
     if (this.routedByConnectionId(d, address, port)) return;
-    const key = `${address}|${port}`;
+    const key = path ?? `${address}|${port}`;
     if (this.storeWait.hold(key, d)) return; // a 0-RTT ClientHello of this address and port is waiting for the store
     const slot = this.slots.get(key);
     const hello = peekClientHello(d);

@@ -376,7 +376,7 @@ export class RecordLayer {
       {
         sequenceNumber16bit: seq16,
         epochLowBits: epoch & 3,
-        connectionId: cid,
+        connectionId: cid === undefined ? undefined : cid.slice(),
         sequenceNumber: seq16 ? seq & 0xffff : seq & 0xff,
         length: withLength ? length : undefined,
       },
@@ -443,7 +443,9 @@ export class RecordLayer {
   /**
    * Processes every record of a datagram; returns the records to hand up, in
    * order. `now` starts the retention of a superseded epoch when a record of
-   * a newer one authenticates.
+   * a newer one authenticates. Nothing returned is a view of `datagram`
+   * (contents, connection IDs and deferred records are arrays of their own),
+   * and nothing keeps it: the caller may reuse its bytes once this returns.
    */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     const out: ReceivedRecord[] = [];
@@ -488,7 +490,8 @@ export class RecordLayer {
   private receivePlaintext(rec: DtlsPlaintext, out: ReceivedRecord[]): true {
     if (rec.epoch !== 0) this.drop('plaintext-epoch');
     else if (!this.acceptPlaintext) this.drop('plaintext-refused');
-    else out.push({ kind: 'record', epoch: 0, sequenceNumber: rec.sequenceNumber, contentType: rec.type, content: rec.fragment, protected: false });
+    // A copy: the datagram may be a view of a receive buffer that the next read overwrites (DatagramIo.receive's `lend`).
+    else out.push({ kind: 'record', epoch: 0, sequenceNumber: rec.sequenceNumber, contentType: rec.type, content: copyOf(rec.fragment), protected: false });
     return true;
   }
 
@@ -562,7 +565,8 @@ export class RecordLayer {
       contentType: contentTypeFromByte(parsed.contentType),
       content: parsed.content,
       protected: true,
-      connectionId: header.connectionId,
+      // A copy, as for plaintext records: nothing handed up is a view of the datagram.
+      connectionId: cid === undefined ? undefined : cid.slice(),
     });
     return true;
   }

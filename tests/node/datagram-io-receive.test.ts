@@ -190,3 +190,45 @@ test('socket.unref() lets the process exit while the own reading watches the soc
   t.is(child.error, null, child.stderr);
   t.is(child.stdout.trim(), String(OWN_READING));
 });
+
+test('lend: protected-record datagrams (first byte 0b001xxxxx) come as views of the receive buffer, whole while delivered; the rest as copies', async (t) => {
+  const rx = createSocket('udp4');
+  const io = DatagramIo.of(rx);
+  const seen: { view: boolean; bytes: Uint8Array; first: number; d: Uint8Array }[] = [];
+  let arrived = 0;
+  let all: (() => void) | undefined;
+  // A unified header (0x2c..0x3f), DTLS 1.2 / plaintext content types (22, 23), and an empty datagram.
+  const firsts = [0x2e, 0x2e, 0x3f, 22, 0x2c, 23, 0x20];
+  const out = firsts.map((f, i) => {
+    const d = datagram(i, 1200);
+    d[0] = f;
+    return d;
+  });
+  io.receive(
+    (d) => {
+      // Copied here, while the datagram is being delivered: what the caller is promised.
+      seen.push({ view: d.buffer.byteLength !== d.length, bytes: Uint8Array.from(d), first: d[0]!, d });
+      if (++arrived === out.length) all?.();
+    },
+    { lend: true },
+  );
+  await bound(rx);
+  const tx = await bound();
+  const done = new Promise<void>((resolve) => (all = resolve));
+  DatagramIo.of(tx).send(out, out.length, rx.address().port, '127.0.0.1', false, () => {});
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  t.is(seen.length, out.length);
+  for (let i = 0; i < out.length; i++) t.deepEqual(seen[i]!.bytes, out[i], `datagram ${i} whole while delivered`);
+  t.is(io.reading.own, OWN_READING);
+  if (OWN_READING) {
+    t.deepEqual(
+      seen.map((s) => s.view),
+      firsts.map((f) => (f & 0xe0) === 0x20),
+      'views exactly for the unified-header datagrams',
+    );
+    // The copies are their own arrays: unchanged after later reads.
+    for (let i = 0; i < out.length; i++) if (!seen[i]!.view) t.deepEqual(seen[i]!.d, out[i]);
+  }
+  rx.close();
+  tx.close();
+});

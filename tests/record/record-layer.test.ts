@@ -252,3 +252,26 @@ test('sealing without keys, or content over 2^14, is refused with a RecordLayerE
   const { tx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256' });
   t.throws(() => tx.seal('application_data', payload(16385)), { instanceOf: RecordLayerError });
 });
+
+for (const provider of PROVIDERS) {
+  test(`${provider.name}: nothing handed up is a view of the datagram: contents, connection IDs and plaintext fragments survive its reuse`, (t) => {
+    // The server lends datagrams from its receive buffer (DatagramIo.receive's `lend`): the next read overwrites them.
+    const cid = Uint8Array.of(0xca, 0xfe, 0x01);
+    const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256', cid });
+    const protectedRecord = tx.seal('application_data', utf8.encode('protected')).bytes;
+    const plaintext = tx.sealPlaintext('handshake', utf8.encode('plaintext')).bytes;
+    const datagram = new Uint8Array(protectedRecord.length + plaintext.length);
+    datagram.set(protectedRecord);
+    datagram.set(plaintext, protectedRecord.length);
+    const got = delivered(rx.receive(datagram, 0));
+    t.is(got.length, 2);
+    datagram.fill(0xee);
+    t.is(new TextDecoder().decode(got[0]!.content), 'protected');
+    t.is(hex(got[0]!.connectionId!), hex(cid));
+    t.is(new TextDecoder().decode(got[1]!.content), 'plaintext');
+    for (const r of got) {
+      t.not(r.content.buffer, datagram.buffer);
+      if (r.connectionId) t.not(r.connectionId.buffer, datagram.buffer);
+    }
+  });
+}
