@@ -1,4 +1,3 @@
-import type { DtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
 import { writeDtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
 import type { DtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
@@ -26,6 +25,8 @@ export { recordNumberKey } from './record-number.js';
 const MAX_PLAINTEXT = 16384;
 const MAX_CIPHERTEXT = 16384 + 256;
 const EMPTY = new Uint8Array(0);
+/** {@link RecordLayer.receiveProtectedFast}'s answer for a record it leaves to the generic reader. */
+const GENERIC = -1;
 
 export interface RecordLayerConfig {
   readonly provider: CryptoProvider;
@@ -460,6 +461,13 @@ export class RecordLayer {
         break;
       }
       const start = r.pos;
+      const fast = this.receiveProtectedFast(datagram, start, r.end, now, out);
+      if (fast !== GENERIC) {
+        r.pos = fast;
+        if (this.fastGoesOn) continue;
+        if (r.pos < r.end) this.drop('datagram-remainder');
+        break;
+      }
       let rec: DtlsRecord | undefined | 'malformed';
       try {
         rec = readRecord(r, this.cidLength);
@@ -472,7 +480,10 @@ export class RecordLayer {
       if (rec === undefined) this.drop('unknown-record-type');
       else if (rec === 'malformed') ok = false;
       else if (rec.kind === 'plaintext') ok = this.receivePlaintext(rec.record, out);
-      else ok = this.receiveCiphertext(rec.header, rec.encryptedRecord, datagram, start, r.pos, now, out);
+      else {
+        const h = rec.header;
+        ok = this.receiveCiphertext(h.connectionId, h.epochLowBits, h.sequenceNumber16bit, rec.encryptedRecord.length, datagram, start, r.pos, now, out);
+      }
       if (!ok) {
         if (r.pos < r.end) this.drop('datagram-remainder');
         break;
@@ -481,6 +492,37 @@ export class RecordLayer {
     r.buf = EMPTY;
     return out;
   }
+
+  /**
+   * The common protected record read without the generic decoder (no header
+   * object, no views): a unified header that fits the datagram, with a
+   * length of at most 2^14 + 256 when it has one. Returns where the record
+   * ends ({@link fastGoesOn} false when the rest of the datagram is to be
+   * discarded), or {@link GENERIC} (nothing done) for anything else, which
+   * {@link readRecord} then reads, with its drop reasons.
+   */
+  private receiveProtectedFast(d: Uint8Array, start: number, end: number, now: number, out: ReceivedRecord[]): number {
+    const b0 = d[start]!;
+    if ((b0 & 0xe0) !== 0x20) return GENERIC;
+    const hasCid = (b0 & 0x10) !== 0;
+    const seq16 = (b0 & 0x08) !== 0;
+    const hasLength = (b0 & 0x04) !== 0;
+    const cidLength = hasCid ? this.cidLength : 0;
+    const headerLength = 1 + cidLength + (seq16 ? 2 : 1) + (hasLength ? 2 : 0);
+    if (start + headerLength > end) return GENERIC;
+    let length: number;
+    if (hasLength) {
+      length = (d[start + headerLength - 2]! << 8) | d[start + headerLength - 1]!;
+      if (length > MAX_CIPHERTEXT || start + headerLength + length > end) return GENERIC;
+    } else length = end - start - headerLength;
+    const recordEnd = start + headerLength + length;
+    const cid = hasCid ? d.subarray(start + 1, start + 1 + cidLength) : undefined;
+    this.fastGoesOn = this.receiveCiphertext(cid, b0 & 3, seq16, length, d, start, recordEnd, now, out);
+    return recordEnd;
+  }
+
+  /** Whether the datagram goes on after the record {@link receiveProtectedFast} last read. */
+  private fastGoesOn = true;
 
   private drop(reason: DropReason): void {
     this.drops[reason]++;
@@ -501,8 +543,10 @@ export class RecordLayer {
    * not ours: the records after it are not ours to parse either).
    */
   private receiveCiphertext(
-    header: DtlsCiphertextHeader,
-    encrypted: Uint8Array,
+    cid: Uint8Array | undefined,
+    epochBits: number,
+    seq16: boolean,
+    ciphertextLength: number,
     datagram: Uint8Array,
     start: number,
     end: number,
@@ -510,16 +554,15 @@ export class RecordLayer {
     out: ReceivedRecord[],
   ): boolean {
     const ours = this.receiveCids;
-    const cid = header.connectionId;
     if (ours === undefined ? cid !== undefined : cid === undefined ? !this.cidOptional : !ours(cid)) {
       this.drop('connection-id');
       return false;
     }
-    if (encrypted.length > MAX_CIPHERTEXT) return this.dropAndGoOn('too-long');
-    if (encrypted.length < 16) return this.dropAndGoOn('too-short');
-    const epoch = this.readEpochs.resolve(header.epochLowBits);
+    if (ciphertextLength > MAX_CIPHERTEXT) return this.dropAndGoOn('too-long');
+    if (ciphertextLength < 16) return this.dropAndGoOn('too-short');
+    const epoch = this.readEpochs.resolve(epochBits);
     if (typeof epoch === 'string') {
-      if (epoch === 'deferred') out.push({ kind: 'deferred', epochBits: header.epochLowBits, record: copyOf(datagram.subarray(start, end)) });
+      if (epoch === 'deferred') out.push({ kind: 'deferred', epochBits, record: copyOf(datagram.subarray(start, end)) });
       else this.drop(epoch);
       return true;
     }
@@ -528,19 +571,10 @@ export class RecordLayer {
     // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops the
     // peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a second).
     if (!this.integrity.mayOpen(now)) return this.dropAndGoOn('authentication-rate');
-    const headerLength = end - encrypted.length - start;
+    const headerLength = end - ciphertextLength - start;
     // Every record is opened into an array of its own: application data is handed to the application as it is, and its
     // `.buffer` must show no other session's bytes nor detach anyone else's when transferred (issue 33; docs/security/buffers.md).
-    const inner = cipher.openRecord(
-      datagram,
-      start,
-      headerLength,
-      encrypted.length,
-      1 + this.cidLength,
-      header.sequenceNumber16bit ? 2 : 1,
-      window.right + 1,
-      ownBytes,
-    );
+    const inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, window.right + 1, ownBytes);
     if (inner === undefined) {
       this.integrity.failed(now);
       return this.dropAndGoOn('authentication');
