@@ -26,6 +26,8 @@ import { loadNote } from './stats.js';
  * (SO_RCVBUF/SO_SNDBUF asked on every socket of both runs, default 4 MiB; 0 = system default), BENCH_NET_PEER_ARGS
  * (node flags for the peer process, e.g. --cpu-prof), BENCH_NET_SUITES (goodput suites, comma-separated; default
  * tls_aes_128_gcm_sha256,tls_chacha20_poly1305_sha256).
+ *
+ * The receiver's profile alone: `npx tsx bench/network/profile-receive.ts [dir]` (docs/benchmarks.md, the receive path).
  */
 const HANDSHAKES = envInt('BENCH_NET_HANDSHAKES', 100, 0);
 const WARM_UP = envInt('BENCH_NET_WARMUP', 10_000, 0);
