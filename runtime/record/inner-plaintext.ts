@@ -18,8 +18,14 @@ export function padToMultipleOf(block: number): PaddingPolicy {
 
 /** Splits a deprotected DTLSInnerPlaintext; undefined when it is all zeros (no content type). */
 export function decodeInnerPlaintext(inner: Uint8Array): { contentType: number; content: Uint8Array } | undefined {
-  let i = inner.length - 1;
-  while (i >= 0 && inner[i] === 0) i--;
+  const i = contentTypeIndex(inner);
   if (i < 0) return undefined;
   return { contentType: inner[i]!, content: inner.subarray(0, i) };
+}
+
+/** Where a DTLSInnerPlaintext's content type byte is (the last non-zero byte; the content is everything before it), or -1 when it is all zeros. */
+export function contentTypeIndex(inner: Uint8Array): number {
+  let i = inner.length - 1;
+  while (i >= 0 && inner[i] === 0) i--;
+  return i;
 }

@@ -11,7 +11,7 @@ import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/recor
 import { allocate } from '../wire/slab.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
-import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from './inner-plaintext.js';
+import { contentTypeIndex, noPadding, type PaddingPolicy } from './inner-plaintext.js';
 import { IntegrityMonitor } from './integrity-monitor.js';
 import type { AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, FIRST_APPLICATION_EPOCH, ReadEpochs } from './read-epochs.js';
@@ -589,15 +589,15 @@ export class RecordLayer {
       this.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
       return this.dropAndGoOn('too-long');
     }
-    const parsed = decodeInnerPlaintext(inner);
-    if (!parsed) return this.dropAndGoOn('no-content-type');
-    if (parsed.content.length > MAX_PLAINTEXT) return this.dropAndGoOn('too-long');
+    const typeAt = contentTypeIndex(inner);
+    if (typeAt < 0) return this.dropAndGoOn('no-content-type');
+    if (typeAt > MAX_PLAINTEXT) return this.dropAndGoOn('too-long');
     out.push({
       kind: 'record',
       epoch: cipher.epoch,
       sequenceNumber: seq,
-      contentType: contentTypeFromByte(parsed.contentType),
-      content: parsed.content,
+      contentType: contentTypeFromByte(inner[typeAt]!),
+      content: inner.subarray(0, typeAt),
       protected: true,
       // A copy, as for plaintext records: nothing handed up is a view of the datagram.
       connectionId: cid === undefined ? undefined : cid.slice(),

@@ -275,3 +275,17 @@ for (const provider of PROVIDERS) {
     }
   });
 }
+
+test('a DTLSInnerPlaintext of zeros only (no content type) is dropped as no-content-type; the content type byte ends the content', (t) => {
+  for (const provider of PROVIDERS) {
+    const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256' });
+    // Content type 0 and zero content: the inner plaintext is all zeros (RFC 8446 §5.4: no content type, unexpected_message).
+    const zeros = tx.seal(0, new Uint8Array(8)).bytes;
+    t.deepEqual(rx.receive(zeros, 0), [], provider.name);
+    t.is(rx.drops['no-content-type'], 1, provider.name);
+    // Zero bytes inside the content stay; the last non-zero byte is the type.
+    const [got] = delivered(rx.receive(tx.seal('application_data', Uint8Array.of(0, 1, 0, 0)).bytes, 0));
+    t.is(hex(got!.content), '00010000', provider.name);
+    t.is(got!.contentType, 'application_data', provider.name);
+  }
+});
