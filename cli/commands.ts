@@ -67,7 +67,7 @@ On a terminal a progress line shows simulated time, elapsed time, rate and ETA.
 validation; --out writes them as JSON.
 `;
 
-const DISSECT_HELP = `usage: dtls13 dissect FILE.pcap|FILE.pcapng [--keylog FILE] [--port N] [--json]
+const DISSECT_HELP = `usage: dtls13 dissect FILE.pcap|FILE.pcapng [--keylog FILE] [--port N] [--data] [--json]
 
 Reads a capture (tcpdump or tshark; pcap or pcapng; Ethernet, Linux cooked v1/v2,
 BSD loopback or raw IP), finds the DTLS datagrams on UDP, and prints every record:
@@ -76,11 +76,15 @@ message with its decoded fields. With --keylog (NSS key log, as --keylog and
 SSLKEYLOGFILE write it) the protected records are decrypted: record numbers
 unmasked, handshake messages, alerts, ACKs and KeyUpdates shown; application data
 as its length. Without it, headers and the plaintext records are still shown.
+DTLS 1.2 conversations (RFC 6347; RFC 9146 tls12_cid records) are told apart by
+their ServerHello and decrypted with CLIENT_RANDOM lines (the master secret, as
+openssl -keylogfile writes it).
 
 options:
   --keylog FILE                 NSS key log with the traffic secrets of the connections
   --port N                      only UDP datagrams from or to port N (default: every
                                 datagram that parses as DTLS)
+  --data                        show decrypted application data (as text, or hex)
   --json                        one JSON object per record, one per line, for scripts
   -h, --help                    this text
 `;

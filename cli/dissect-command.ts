@@ -1,4 +1,4 @@
-/** `dtls13 dissect FILE [--keylog FILE] [--port N] [--json]`: the DTLS records of a capture, decrypted with a key log. */
+/** `dtls13 dissect FILE [--keylog FILE] [--port N] [--data] [--json]`: the DTLS 1.3 and 1.2 records of a capture, decrypted with a key log. */
 import { readFileSync } from 'node:fs';
 import { dissectCapture } from './dissect/capture-dissector.js';
 import { recordLine, toJson, traceLines } from './dissect/describe.js';
@@ -8,12 +8,12 @@ import { shortParseError } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 
 export async function runDissect(argv: readonly string[]): Promise<number> {
-  let values: { keylog?: string; port?: string; json?: boolean };
+  let values: { keylog?: string; port?: string; json?: boolean; data?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: [...argv],
-      options: { keylog: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' } },
+      options: { keylog: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     }));
@@ -29,7 +29,7 @@ export async function runDissect(argv: readonly string[]): Promise<number> {
   const file = readInput(path, 'capture');
   let keyLog: KeyLog = new Map();
   if (values.keylog !== undefined) keyLog = parseKeyLog(new TextDecoder().decode(readInput(values.keylog, '--keylog')));
-  const records = dissectCapture(file, keyLog, port);
+  const records = dissectCapture(file, keyLog, port, { showData: values.data === true });
   if (records.length === 0) {
     process.stderr.write(`dtls13 dissect: no DTLS records in ${path}\n`);
     return 1;

@@ -7,7 +7,7 @@
  * unmasked, RFC 9147 §4.2.3), reassembles handshake messages and decodes
  * them whole.
  */
-import { decodeAck, decodeAlert, decodeHandshake, readDtlsHandshake, type DtlsCiphertextHeader } from '../../generated/wire/index.js';
+import { decodeAck, decodeAlert, decodeHandshake, type DtlsCiphertextHeader } from '../../generated/wire/index.js';
 import { contentTypeFromNumber, handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import type { AeadKey, CryptoProvider, MaskKey } from '../../runtime/crypto/provider.js';
 import { ALL_CIPHER_SUITES, CIPHER_SUITES, type SupportedCipherSuite } from '../../runtime/crypto/suites.js';
@@ -16,9 +16,10 @@ import { nextApplicationTrafficSecret, trafficKeys } from '../../runtime/keysche
 import { decodeInnerPlaintext } from '../../runtime/record/inner-plaintext.js';
 import { reconstructSequenceNumber, recordNonce } from '../../runtime/record/sequence.js';
 import { decodeDatagram, type DtlsRecord } from '../../runtime/wire/datagram.js';
-import { DecodeError, Reader } from '../../runtime/wire/index.js';
+import { DecodeError } from '../../runtime/wire/index.js';
 import type { KeyLog } from './key-log.js';
-import type { HandshakeView, RecordView } from './record-view.js';
+import { MessageAssembly, withHandshakeHeader } from './message-assembly.js';
+import type { ConversationOptions, HandshakeView, RecordView } from './record-view.js';
 
 type Role = 'client' | 'server';
 
@@ -29,17 +30,9 @@ interface EpochKeys {
   readonly mask: MaskKey;
 }
 
-interface Partial {
-  readonly type: string;
-  readonly body: Uint8Array;
-  readonly have: Uint8Array;
-  missing: number;
-  done: boolean;
-}
-
 /** Per direction: what has been seen of the sender's records and messages. */
 class Direction {
-  readonly messages = new Map<number, Partial>();
+  readonly messages = new MessageAssembly();
   readonly ciphers = new Map<number, EpochKeys>();
   readonly highest = new Map<number, number>();
   topEpoch = 0;
@@ -57,9 +50,12 @@ export class Conversation {
   private readonly keyLog: KeyLog;
   private readonly provider: CryptoProvider;
 
-  constructor(keyLog: KeyLog, provider: CryptoProvider) {
+  private readonly showData: boolean;
+
+  constructor(keyLog: KeyLog, provider: CryptoProvider, options: ConversationOptions = {}) {
     this.keyLog = keyLog;
     this.provider = provider;
+    this.showData = options.showData === true;
   }
 
   /** The records of one datagram the `from` side sent. */
@@ -160,7 +156,11 @@ export class Conversation {
   }
 
   /** The content of a record, by type. */
-  private content(from: Role, type: string, content: Uint8Array): Pick<RecordView, 'contentType' | 'messages' | 'alert' | 'ack' | 'applicationData' | 'error'> {
+  private content(
+    from: Role,
+    type: string,
+    content: Uint8Array,
+  ): Pick<RecordView, 'contentType' | 'messages' | 'alert' | 'ack' | 'applicationData' | 'data' | 'error'> {
     try {
       switch (type) {
         case 'handshake':
@@ -176,7 +176,7 @@ export class Conversation {
             ack: decodeAck(content).recordNumbers.map((n) => ({ epoch: Number(n.epoch), sequenceNumber: Number(n.sequenceNumber) })),
           };
         case 'application_data':
-          return { contentType: type, messages: [], applicationData: content.length };
+          return { contentType: type, messages: [], applicationData: content.length, ...(this.showData ? { data: content.slice() } : {}) };
         default:
           return { contentType: type, messages: [] };
       }
@@ -187,51 +187,14 @@ export class Conversation {
 
   /** Handshake fragments of one record; a message completed here is decoded whole. */
   private handshake(from: Role, content: Uint8Array): HandshakeView[] {
-    const r = new Reader(content, 'Handshake');
-    const out: HandshakeView[] = [];
-    const dir = this.dirs[from];
-    while (r.pos < r.end) {
-      const f = readDtlsHandshake(r);
-      const type = typeof f.msgType === 'string' ? f.msgType : `handshake_type_${f.msgType}`;
-      let m = dir.messages.get(f.messageSeq);
-      const seen = m?.done === true;
-      if (!m || m.body.length !== f.length || m.type !== type) {
-        m = { type, body: new Uint8Array(f.length), have: new Uint8Array(f.length), missing: f.length, done: false };
-        dir.messages.set(f.messageSeq, m);
-      }
-      if (!m.done) {
-        m.body.set(f.fragment, f.fragmentOffset);
-        for (let i = f.fragmentOffset; i < f.fragmentOffset + f.fragment.length; i++) {
-          if (m.have[i] === 0) {
-            m.have[i] = 1;
-            m.missing--;
-          }
-        }
-      }
-      const completes = !m.done && m.missing === 0;
-      const view: HandshakeView = {
-        type,
-        messageSeq: f.messageSeq,
-        length: f.length,
-        fragmentOffset: f.fragmentOffset,
-        fragmentLength: f.fragment.length,
-        complete: completes,
-        retransmission: seen,
-        ...(completes ? this.decodeMessage(f.msgType, m.body) : {}),
-      };
-      if (completes) m.done = true;
-      out.push(view);
-    }
-    return out;
+    return this.dirs[from].messages.fragments(content, (msgType, body) => this.decodeMessage(msgType, body));
   }
 
   private decodeMessage(msgType: string | number, body: Uint8Array): Pick<HandshakeView, 'fields' | 'error' | 'helloRetryRequest'> {
-    const whole = new Uint8Array(4 + body.length);
-    whole[0] = typeof msgType === 'string' ? handshakeTypeToNumber(msgType as Parameters<typeof handshakeTypeToNumber>[0]) : msgType;
-    whole[1] = body.length >>> 16;
-    whole[2] = (body.length >>> 8) & 0xff;
-    whole[3] = body.length & 0xff;
-    whole.set(body, 4);
+    const whole = withHandshakeHeader(
+      typeof msgType === 'string' ? handshakeTypeToNumber(msgType as Parameters<typeof handshakeTypeToNumber>[0]) : msgType,
+      body,
+    );
     try {
       const m = decodeHandshake(whole);
       if (m.msgType === 'client_hello') {

@@ -20,9 +20,18 @@ function carries(r: RecordView): string {
   if (r.messages.length > 0) return r.messages.map(messageText).join(', ');
   if (r.alert) return `${r.alert.level} ${r.alert.description}`;
   if (r.ack) return `ack [${r.ack.map((n) => `${n.epoch}:${n.sequenceNumber}`).join(', ')}]`;
-  if (r.applicationData !== undefined) return `${r.applicationData} B of application data`;
-  if (r.contentType === 'encrypted') return 'protected, no key (give --keylog)';
+  if (r.applicationData !== undefined) return `${r.applicationData} B of application data${r.data ? ` ${dataText(r.data)}` : ''}`;
+  if (r.contentType === 'encrypted') return r.error ? '' : 'protected, no key (give --keylog)';
   return '';
+}
+
+/** Application data as a quoted string when it is printable text, else as hex (the first bytes of either). */
+function dataText(data: Uint8Array): string {
+  const shown = data.subarray(0, 4 * BYTES_SHOWN);
+  const more = data.length > shown.length ? '…' : '';
+  if (shown.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d || b === 0x09))
+    return `${JSON.stringify(Buffer.from(shown).toString('latin1'))}${more}`;
+  return `${Buffer.from(shown).toString('hex')}${more}`;
 }
 
 function messageText(m: HandshakeView): string {

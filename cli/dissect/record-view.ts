@@ -40,8 +40,16 @@ export interface RecordView {
   readonly messages: readonly HandshakeView[];
   readonly alert?: { readonly level: string; readonly description: string };
   readonly ack?: readonly { readonly epoch: number; readonly sequenceNumber: number }[];
-  /** Length of application data carried (its content is not shown). */
+  /** Length of application data carried (its content is not shown unless asked for: `data`). */
   readonly applicationData?: number;
+  /** The application data's bytes, only when asked for (`dtls13 dissect --data`). */
+  readonly data?: Uint8Array;
   /** What could not be decoded, with the field path and offset. */
   readonly error?: string;
+}
+
+/** How a conversation is dissected. */
+export interface ConversationOptions {
+  /** Put the application data's bytes in the record views (`dissect --data`). */
+  readonly showData?: boolean;
 }
