@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
+import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
 import type { Identity } from '../support/pki-fixtures.js';
 
 /**
@@ -174,3 +175,66 @@ export const WOLF_SUITES = {
   tls_aes_128_ccm_sha256: 'TLS13-AES128-CCM-SHA256',
   tls_aes_128_ccm_8_sha256: 'TLS13-AES128-CCM-8-SHA256',
 } as const satisfies Record<SupportedCipherSuite, string>;
+
+/** wolfSSL's names (`-l`) for the DTLS 1.2 suites both implement. */
+export const WOLF_SUITES_12 = {
+  tls_ecdhe_ecdsa_with_aes_128_gcm_sha256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+  tls_ecdhe_ecdsa_with_aes_256_gcm_sha384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  tls_ecdhe_rsa_with_aes_128_gcm_sha256: 'ECDHE-RSA-AES128-GCM-SHA256',
+  tls_ecdhe_rsa_with_aes_256_gcm_sha384: 'ECDHE-RSA-AES256-GCM-SHA384',
+  tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  tls_ecdhe_rsa_with_chacha20_poly1305_sha256: 'ECDHE-RSA-CHACHA20-POLY1305',
+  tls_ecdhe_ecdsa_with_aes_128_ccm: 'ECDHE-ECDSA-AES128-CCM',
+  tls_ecdhe_ecdsa_with_aes_128_ccm_8: 'ECDHE-ECDSA-AES128-CCM-8',
+} as const;
+
+/** One handshake as wolfSSL's example client or server prints it. */
+export interface WolfHandshake {
+  /** "DTLSv1.2", "DTLSv1.3". */
+  readonly version: string;
+  /** The standard name, e.g. TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256. */
+  readonly cipher: string;
+  /** "SSL reused session" was printed for it. */
+  readonly reused: boolean;
+}
+
+/** Every handshake in an example program's output ("SSL version is …" begins one), in order. */
+export function wolfHandshakes(output: string): WolfHandshake[] {
+  return output
+    .split(/^SSL version is /m)
+    .slice(1)
+    .map((part) => ({
+      version: /^(\S+)/.exec(part)?.[1] ?? '',
+      cipher: /^SSL cipher suite is (\S+)/m.exec(part)?.[1] ?? '',
+      reused: /^SSL reused session/m.test(part),
+    }));
+}
+
+/**
+ * An RSA-2048 identity whose chain is over 4 kB: the leaf and four
+ * intermediate CAs under a root (`caDer`), so a Certificate message never
+ * fits one small datagram and is sent in fragments (small-MTU tests).
+ */
+export function longRsaChain(name: string, at = Date.now()): Identity {
+  const year = 365 * 24 * 3600 * 1000;
+  const validity = { notBefore: new Date(at - year), notAfter: new Date(at + year) };
+  const root = generateKeyPair('rsa2048');
+  const rootDer = createCertificate({
+    subjectCommonName: `${name} root CA`,
+    subjectPublicKey: root.publicKey,
+    issuer: { selfSigned: true, privateKey: root.privateKey },
+    isCa: true,
+    ...validity,
+  }).der;
+  let issuer = { certificateDer: rootDer, privateKey: root.privateKey };
+  const intermediates: Uint8Array[] = [];
+  for (let i = 1; i <= 4; i++) {
+    const k = generateKeyPair('rsa2048');
+    const der = createCertificate({ subjectCommonName: `${name} intermediate CA ${i}`, subjectPublicKey: k.publicKey, issuer, isCa: true, ...validity }).der;
+    intermediates.unshift(der);
+    issuer = { certificateDer: der, privateKey: k.privateKey };
+  }
+  const leaf = generateKeyPair('rsa2048');
+  const leafDer = createCertificate({ subjectCommonName: name, subjectPublicKey: leaf.publicKey, issuer, dnsNames: [name], ...validity }).der;
+  return { caDer: rootDer, chain: [leafDer, ...intermediates], privateKey: leaf.pkcs8Der };
+}
