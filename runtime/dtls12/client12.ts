@@ -24,6 +24,8 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import { bytesEqual } from '../wire/bytes.js';
 import { checkDowngradeSentinel } from './downgrade.js';
 import { eventName12, type Event12 } from './event12.js';
+import { acceptServerExtensions12, clientExtensions12, offerFromClientHello12 } from './extensions12.js';
+import type { Cids12 } from './cid12.js';
 import { HandshakeLog12 } from './handshake-log.js';
 import { checkServerHello12 } from './hello-checks.js';
 import { clientHello12, offeredSchemes12 } from './hello12.js';
@@ -45,6 +47,8 @@ interface Hello12 {
   readonly sessionId: Uint8Array;
   readonly extendedMasterSecret: boolean;
   readonly helloVerifyRequest: boolean;
+  /** The CIDs of the epoch-1 records (RFC 9146), when both hellos carried connection_id. */
+  readonly cids: Cids12 | undefined;
 }
 
 interface ServerParams12 {
@@ -102,7 +106,7 @@ function offerable(io: Io12): Session12 | undefined {
 /** start → waitServerHello: sendClientHello. */
 export function startClient12(io: Io12): ClientState12 {
   const offered = offerable(io);
-  const hello = clientHello12(io.config, io.config.base.provider.randomBytes(32), offered?.id ?? EMPTY, EMPTY);
+  const hello = clientHello12(io.config, io.config.base.provider.randomBytes(32), offered?.id ?? EMPTY, EMPTY, clientExtensions12(io.config.base));
   const log = new HandshakeLog12(io.config.base.provider);
   io.flight([message(io, 'client_hello', encodeClientHello(hello), log)], false);
   return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered };
@@ -148,6 +152,9 @@ export function clientStep12(s: ClientState12, e: Event12, io: Io12): ClientStat
         extensions: s.hello.extensions.map((x) => String(x.extensionType)),
         requireExtendedMasterSecret: io.config.requireExtendedMasterSecret,
       });
+      // ALPN, use_srtp and connection_id checked against what the ClientHello offered, whoever built it.
+      const extensions = acceptServerExtensions12(sh, offerFromClientHello12(s.hello));
+      io.extensions(extensions);
       add(s.log, e);
       s.log.choose(outcome.suite.hash);
       const base = {
@@ -171,10 +178,10 @@ export function clientStep12(s: ClientState12, e: Event12, io: Io12): ClientStat
           group: undefined,
           signatureAlgorithm: undefined,
         };
-        installKeys12(io, keyed.suite, keyed.master, keyed.clientRandom, keyed.serverRandom);
+        installKeys12(io, keyed.suite, keyed.master, keyed.clientRandom, keyed.serverRandom, extensions.cids);
         return { kind: 'waitResumedNewSessionTicketOrChangeCipherSpec', keyed };
       }
-      return { kind: 'waitCertificate', hs: { ...base, extendedMasterSecret: outcome.extendedMasterSecret } };
+      return { kind: 'waitCertificate', hs: { ...base, extendedMasterSecret: outcome.extendedMasterSecret, cids: extensions.cids } };
     }
     case 'waitCertificate': {
       if (e.msgType !== 'certificate') throw unexpected(s.kind, e);
@@ -283,7 +290,7 @@ function sendClientFlight(io: Io12, hs: Hello12, peer: Peer12, server: ServerPar
     group: server.group,
     signatureAlgorithm: server.signatureAlgorithm,
   };
-  installKeys12(io, hs.suite, master, hs.clientRandom, hs.serverRandom);
+  installKeys12(io, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.cids);
   const finished = encodeTls12Finished({ verifyData: ourFinished12(io, keyed) });
   out.push({ kind: 'changeCipherSpec' }, message(io, 'finished', finished, hs.log, 1));
   io.flight(out, false);

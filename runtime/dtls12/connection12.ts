@@ -32,6 +32,7 @@ import { clientStep12, startClient12, type ClientState12 } from './client12.js';
 import { resolveConfig12, type Config12, type Dtls12Options } from './config12.js';
 import { decodeDatagram12, type Dtls12WireRecord } from './datagram.js';
 import type { Event12 } from './event12.js';
+import type { Negotiated12Extensions } from './extensions12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { ReadEpoch12 } from './read-epoch.js';
 import { DTLS12_VERSION, MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
@@ -81,6 +82,8 @@ export class Dtls12Connection {
   private failure: FatalReason | undefined;
   private result: Handshake12Result | undefined;
   private session: Session12 | undefined;
+  /** ALPN, SRTP and the CIDs, once the hellos settled them. */
+  private extensions: Negotiated12Extensions | undefined;
   readonly drops: DropCounters = emptyDropCounters();
   /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
   onTransition: ((from: string, event: string, to: string) => void) | undefined;
@@ -115,6 +118,27 @@ export class Dtls12Connection {
   }
 
   /** What the handshake settled, once connected. */
+  /**
+   * Connection IDs (RFC 9146), once both hellos carried connection_id, in
+   * the 1.3 connection's shape: `local` is the CID on records to us
+   * (undefined for a zero-length one), `peer` the one on ours; 1.2 has no
+   * spares and no RRC.
+   */
+  get connectionIds():
+    | {
+        readonly local: Uint8Array | undefined;
+        readonly peer: Uint8Array | undefined;
+        readonly spares: number;
+        readonly rrc: boolean;
+        readonly issued: readonly Uint8Array[];
+      }
+    | undefined {
+    const c = this.extensions?.cids;
+    if (c === undefined) return undefined;
+    const local = c.local.length > 0 ? c.local : undefined;
+    return { local, peer: c.peer.length > 0 ? c.peer : undefined, spares: 0, rrc: false, issued: local === undefined ? [] : [local] };
+  }
+
   get negotiated(): Handshake12Result | undefined {
     return this.result;
   }
@@ -130,7 +154,8 @@ export class Dtls12Connection {
     if (this.ended) return;
     let records: Dtls12WireRecord[];
     try {
-      records = decodeDatagram12(datagram);
+      // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
+      records = decodeDatagram12(datagram, { cidLength: this.extensions?.cids?.local.length ?? 0 });
     } catch {
       this.drop('malformed');
       return;
@@ -201,7 +226,10 @@ export class Dtls12Connection {
 
   private overhead(): number {
     const s = this.write1?.cipher.suite;
-    return s === undefined ? 0 : s.recordIvLength + s.tagLength;
+    if (s === undefined) return 0;
+    // A tls12_cid record adds the peer's CID to the header and the content type to the plaintext (RFC 9146 §4).
+    const cid = this.extensions?.cids?.peer.length ?? 0;
+    return s.recordIvLength + s.tagLength + (cid > 0 ? cid + 1 : 0);
   }
 
   private drop(reason: DropReason): void {
@@ -230,9 +258,13 @@ export class Dtls12Connection {
         this.sendSeq = messageSeq;
         this.reassembler.reset(messageSeq + 1);
       },
+      extensions: (negotiated) => {
+        this.extensions = negotiated;
+      },
       complete: (result) => {
-        this.result = result;
-        this.events.push({ type: 'handshakeComplete', parameters: result });
+        const settled = { ...result, alpnProtocol: this.extensions?.alpnProtocol, srtpProfile: this.extensions?.srtpProfile };
+        this.result = settled;
+        this.events.push({ type: 'handshakeComplete', parameters: settled });
       },
       session: (session) => {
         this.session = session;
@@ -330,15 +362,17 @@ export class Dtls12Connection {
   }
 
   private record(w: Dtls12WireRecord): void {
-    if (w.kind === 'cid') return this.drop('connection-id');
+    // A tls12_cid record (decoded only when we asked for a CID) is protected: never epoch 0 (RFC 9146 §4); its CID is checked when it opens.
+    if (w.kind === 'cid' && w.record.epoch === 0) return this.drop('connection-id');
     const r = w.record;
-    if (r.epoch === 0) {
-      if (r.version !== 'dtls1_2' && r.version !== 'dtls1_0') return this.drop('malformed');
+    if (w.kind === 'record' && r.epoch === 0) {
+      const p = w.record;
+      if (p.version !== 'dtls1_2' && p.version !== 'dtls1_0') return this.drop('malformed');
       return this.content(
-        r.type === 'handshake' ? HANDSHAKE : r.type === 'alert' ? ALERT : r.type === 'change_cipher_spec' ? CHANGE_CIPHER_SPEC : APPLICATION_DATA,
-        r.fragment,
+        p.type === 'handshake' ? HANDSHAKE : p.type === 'alert' ? ALERT : p.type === 'change_cipher_spec' ? CHANGE_CIPHER_SPEC : APPLICATION_DATA,
+        p.fragment,
         0,
-        r.sequenceNumber,
+        p.sequenceNumber,
       );
     }
     if (r.epoch !== 1) return this.drop('unknown-epoch');

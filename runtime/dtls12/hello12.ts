@@ -20,7 +20,14 @@ export function offeredSchemes12(config: Config12): readonly SignatureAlgorithm[
   return [...config.base.signatureAlgorithms, ...pkcs1.filter((s) => !config.base.signatureAlgorithms.includes(s))];
 }
 
-export function clientHello12(config: Config12, random: Uint8Array, sessionId: Uint8Array, cookie: Uint8Array): ClientHello {
+/** `more`: extensions added after the 1.2 ones (ALPN, use_srtp, connection_id: extensions12.ts). */
+export function clientHello12(
+  config: Config12,
+  random: Uint8Array,
+  sessionId: Uint8Array,
+  cookie: Uint8Array,
+  more: readonly ClientHelloExtension[] = [],
+): ClientHello {
   const extensions: ClientHelloExtension[] = [];
   const name = config.base.serverName;
   if (name !== undefined && !/^[0-9.]+$|:/.test(name)) {
@@ -32,6 +39,7 @@ export function clientHello12(config: Config12, random: Uint8Array, sessionId: U
     { extensionType: 'ec_point_formats', extensionData: { formats: ['uncompressed'] } },
     { extensionType: 'supported_groups', extensionData: { namedGroupList: [...config.groups] } },
     { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: [...offeredSchemes12(config)] } },
+    ...more,
   );
   return {
     legacyVersion: 'dtls1_2',
@@ -50,10 +58,12 @@ export function serverHello12(
   sessionId: Uint8Array,
   suite: CipherSuite,
   answer: { readonly pointFormats: boolean; readonly secureRenegotiation: boolean; readonly extendedMasterSecret: boolean },
+  more: readonly Tls12ServerHelloExtension[] = [],
 ): Tls12ServerHello {
   const extensions: Tls12ServerHelloExtension[] = [];
   if (answer.secureRenegotiation) extensions.push({ extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: EMPTY } });
   if (answer.extendedMasterSecret) extensions.push({ extensionType: 'extended_master_secret', extensionData: {} });
   if (answer.pointFormats) extensions.push({ extensionType: 'ec_point_formats', extensionData: { formats: ['uncompressed'] } });
+  extensions.push(...more);
   return { serverVersion: 'dtls1_2', random, sessionId, cipherSuite: suite, compressionMethod: 0, extensions };
 }

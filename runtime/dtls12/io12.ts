@@ -6,7 +6,9 @@
  */
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import type { SignatureAlgorithm, KeyExchangeGroup } from '../crypto/provider.js';
+import type { SrtpProfileName } from '../connection/srtp.js';
 import type { Config12 } from './config12.js';
+import type { Negotiated12Extensions } from './extensions12.js';
 import type { EpochCipher12 } from './record-protection.js';
 import type { Session12 } from './session12.js';
 import type { Dtls12CipherSuite } from './suites.js';
@@ -30,6 +32,10 @@ export interface Handshake12Result {
   readonly clientRandom: Uint8Array;
   readonly serverRandom: Uint8Array;
   readonly masterSecret: Uint8Array;
+  /** The application protocol ALPN chose (RFC 7301), or undefined when none was negotiated. */
+  readonly alpnProtocol?: string | undefined;
+  /** The SRTP protection profile DTLS-SRTP settled (RFC 5764), or undefined when none was negotiated. */
+  readonly srtpProfile?: SrtpProfileName | undefined;
 }
 
 export interface Io12 {
@@ -47,6 +53,8 @@ export interface Io12 {
   /** The server's message_seq starts at the ClientHello's (RFC 6347 §4.2.2), and its epoch-0 records at the ClientHello's record number. */
   answerClientHello(messageSeq: number): void;
   complete(result: Handshake12Result): void;
+  /** What the hellos settled of ALPN, use_srtp and connection_id (the record layer's CIDs from epoch 1 on). */
+  extensions(negotiated: Negotiated12Extensions): void;
   /** A session the application can resume (client) or that was stored (server). */
   session(s: Session12): void;
 }

@@ -9,6 +9,7 @@ import type { KeyExchangeGroup, PublicKeyHandle, SignatureAlgorithm } from '../c
 import { acceptPeerCertificate } from '../connection/peer-authentication.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { constantTimeEqual } from '../wire/bytes.js';
+import type { Cids12 } from './cid12.js';
 import type { Config12 } from './config12.js';
 import type { HandshakeLog12 } from './handshake-log.js';
 import type { Io12 } from './io12.js';
@@ -66,14 +67,14 @@ export function deriveMaster12(
   return master;
 }
 
-/** Gives the record layer both directions' epoch-1 ciphers (RFC 5246 §6.3). */
-export function installKeys12(io: Io12, suite: Dtls12SuiteParams, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): void {
+/** Gives the record layer both directions' epoch-1 ciphers (RFC 5246 §6.3), as tls12_cid records where `cids` names a CID (RFC 9146). */
+export function installKeys12(io: Io12, suite: Dtls12SuiteParams, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, cids?: Cids12): void {
   const provider = io.config.base.provider;
   const kb = keyBlock(provider, suite, master, clientRandom, serverRandom);
   const mine = io.config.role === 'client' ? kb.client : kb.server;
   const theirs = io.config.role === 'client' ? kb.server : kb.client;
-  io.writeKeys(new EpochCipher12(provider, suite, mine, 1));
-  io.readKeys(new EpochCipher12(provider, suite, theirs, 1));
+  io.writeKeys(new EpochCipher12(provider, suite, mine, 1, cids === undefined ? {} : { cid: cids.peer }));
+  io.readKeys(new EpochCipher12(provider, suite, theirs, 1, cids === undefined ? {} : { cid: cids.local }));
   kb.client.key.fill(0);
   kb.server.key.fill(0);
 }

@@ -23,7 +23,9 @@ import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { cookieValid12, makeCookie12 } from './cookie12.js';
 import { withDowngradeSentinel } from './downgrade.js';
+import type { Cids12 } from './cid12.js';
 import { eventName12, type Event12 } from './event12.js';
+import { answerClientExtensions12 } from './extensions12.js';
 import { HandshakeLog12 } from './handshake-log.js';
 import { checkClientHello12 } from './hello-checks.js';
 import { offeredSchemes12, serverHello12 } from './hello12.js';
@@ -47,6 +49,8 @@ interface Offered12 {
   readonly extendedMasterSecret: boolean;
   readonly helloVerifyRequest: boolean;
   readonly clientCertificateRequested: boolean;
+  /** The CIDs of the epoch-1 records (RFC 9146), when both hellos carried connection_id. */
+  readonly cids: Cids12 | undefined;
 }
 
 export type ServerState12 =
@@ -129,7 +133,7 @@ export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerStat
       }
       add(s.hs.log, e);
       const master = deriveMaster12(io.config, s.hs.suite, s.hs.log, premaster, s.hs.clientRandom, s.hs.serverRandom, s.hs.extendedMasterSecret);
-      installKeys12(io, s.hs.suite, master, s.hs.clientRandom, s.hs.serverRandom);
+      installKeys12(io, s.hs.suite, master, s.hs.clientRandom, s.hs.serverRandom, s.hs.cids);
       const keyed: Keyed12 = {
         log: s.hs.log,
         clientRandom: s.hs.clientRandom,
@@ -214,6 +218,9 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
   const ch = decodeClientHello(e.body);
   if (ch.legacyVersion !== 'dtls1_2') throw new ProtocolError('protocol_version', `ClientHello.client_version is ${String(ch.legacyVersion)}, not DTLS 1.2`);
   const security = checkClientHello12(ch, io.config.requireExtendedMasterSecret);
+  // ALPN (no_application_protocol when nothing is in common), use_srtp and connection_id, for either ServerHello.
+  const extensions = answerClientExtensions12(io.config.base, ch);
+  io.extensions(extensions.negotiated);
   io.answerClientHello(e.messageSeq);
   const log = new HandshakeLog12(provider);
   add(log, e);
@@ -227,11 +234,17 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
     // resumableSession → sendResumedServerFlight: ServerHello, ChangeCipherSpec, Finished (RFC 5246 §7.3).
     const suite = dtls12Suite(cached.suite)!;
     log.choose(suite.hash);
-    const sh = serverHello12(serverRandom, cached.id, cached.suite as CipherSuite, {
-      pointFormats,
-      secureRenegotiation: security.secureRenegotiation,
-      extendedMasterSecret: security.extendedMasterSecret,
-    });
+    const sh = serverHello12(
+      serverRandom,
+      cached.id,
+      cached.suite as CipherSuite,
+      {
+        pointFormats,
+        secureRenegotiation: security.secureRenegotiation,
+        extendedMasterSecret: security.extendedMasterSecret,
+      },
+      extensions.answers,
+    );
     const out: Out12[] = [message(io, 'server_hello', encodeTls12ServerHello(sh), log)];
     const keyed: Keyed12 = {
       log,
@@ -248,7 +261,7 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
       signatureAlgorithm: undefined,
     };
     log.release();
-    installKeys12(io, suite, keyed.master, keyed.clientRandom, keyed.serverRandom);
+    installKeys12(io, suite, keyed.master, keyed.clientRandom, keyed.serverRandom, extensions.negotiated.cids);
     out.push({ kind: 'changeCipherSpec' }, message(io, 'finished', encodeTls12Finished({ verifyData: ourFinished12(io, keyed) }), log, 1));
     io.flight(out, false);
     return { kind: 'waitResumedChangeCipherSpec', keyed };
@@ -275,11 +288,17 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
       io,
       'server_hello',
       encodeTls12ServerHello(
-        serverHello12(serverRandom, sessionId, suite.name as CipherSuite, {
-          pointFormats,
-          secureRenegotiation: security.secureRenegotiation,
-          extendedMasterSecret: security.extendedMasterSecret,
-        }),
+        serverHello12(
+          serverRandom,
+          sessionId,
+          suite.name as CipherSuite,
+          {
+            pointFormats,
+            secureRenegotiation: security.secureRenegotiation,
+            extendedMasterSecret: security.extendedMasterSecret,
+          },
+          extensions.answers,
+        ),
       ),
       log,
     ),
@@ -312,6 +331,7 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
     extendedMasterSecret: security.extendedMasterSecret,
     helloVerifyRequest,
     clientCertificateRequested,
+    cids: extensions.negotiated.cids,
   };
   return clientCertificateRequested ? { kind: 'waitClientCertificate', hs } : { kind: 'waitClientKeyExchange', hs, peer: undefined };
 }

@@ -1,0 +1,82 @@
+/**
+ * The application extensions of a DTLS 1.2 handshake as one offer and one
+ * answer: ALPN (alpn12.ts), use_srtp (srtp12.ts) and connection_id
+ * (cid12.ts), read from the options the 1.3 connection reads (`alpn`,
+ * `srtp`, `cid`).
+ *
+ * The client's checks work from `Offer12Extensions`, what a ClientHello
+ * offered, read back from the ClientHello itself: the same checks hold
+ * whether the 1.2 client built the hello (hello12.ts) or the 1.3 client
+ * did and a 1.2 server answered (the three extensions have the same code
+ * points and bodies in both versions).
+ */
+import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
+import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
+import type { ResolvedConfig } from '../connection/config.js';
+import type { SrtpProfileName } from '../connection/srtp.js';
+import { findExtension } from '../handshake/extensions.js';
+import { acceptedAlpn12, alpnAnswer12, alpnOffer12, chooseAlpn12, offeredAlpn12 } from './alpn12.js';
+import { acceptedCids12, answerCid12, cidOffer12, newLocalCid12, offeredCid12, type Cids12 } from './cid12.js';
+import { acceptedSrtp12, chooseSrtp12, offeredSrtp12, srtpAnswer12, srtpOffer12, type SrtpOffer12 } from './srtp12.js';
+
+/** What a ClientHello offered of ALPN, use_srtp and connection_id. */
+export interface Offer12Extensions {
+  readonly alpn: readonly string[] | undefined;
+  readonly srtp: SrtpOffer12 | undefined;
+  /** Our CID as offered (empty: a zero-length one); undefined: connection_id not offered. */
+  readonly cid: Uint8Array | undefined;
+}
+
+/** What the hellos settled. */
+export interface Negotiated12Extensions {
+  readonly alpnProtocol: string | undefined;
+  readonly srtpProfile: SrtpProfileName | undefined;
+  /** Undefined when connection_id was not in both hellos. */
+  readonly cids: Cids12 | undefined;
+}
+
+/** The client's ALPN, use_srtp and connection_id for a 1.2 ClientHello (a fresh CID of ours when `cid` is set). */
+export function clientExtensions12(config: ResolvedConfig): ClientHelloExtension[] {
+  const cid = config.connectionIds === undefined ? undefined : newLocalCid12(config.connectionIds);
+  return [...alpnOffer12(config.alpnOffer), ...srtpOffer12(config.srtp), ...cidOffer12(cid)];
+}
+
+/** What `ch` offered, whoever built it. */
+export function offerFromClientHello12(ch: ClientHello): Offer12Extensions {
+  return { alpn: offeredAlpn12(ch), srtp: offeredSrtp12(ch), cid: offeredCid12(ch) };
+}
+
+/**
+ * The client's reading of a ServerHello's answers (after checkServerHello12,
+ * which refused any extension not offered with unsupported_extension).
+ *
+ * @throws ProtocolError illegal_parameter for an ALPN or SRTP answer that is not one of ours; unsupported_extension for rrc.
+ */
+export function acceptServerExtensions12(sh: Tls12ServerHello, offer: Offer12Extensions): Negotiated12Extensions {
+  const alpn = findExtension(sh.extensions, 'application_layer_protocol_negotiation');
+  const srtp = findExtension(sh.extensions, 'use_srtp');
+  return {
+    alpnProtocol: alpn === undefined ? undefined : acceptedAlpn12(offer.alpn, alpn),
+    srtpProfile: srtp === undefined ? undefined : acceptedSrtp12(offer.srtp, srtp),
+    cids: acceptedCids12(offer.cid, sh),
+  };
+}
+
+/**
+ * The server's answers to a ClientHello, and what they settle.
+ *
+ * @throws ProtocolError no_application_protocol when ALPN finds nothing in common (RFC 7301 §3.2).
+ */
+export function answerClientExtensions12(
+  config: ResolvedConfig,
+  ch: ClientHello,
+): { readonly answers: Tls12ServerHelloExtension[]; readonly negotiated: Negotiated12Extensions } {
+  const alpnProtocol = chooseAlpn12(config.alpnSelect, ch);
+  const srtpProfile = chooseSrtp12(config.srtp, ch);
+  const cid = answerCid12(config.connectionIds, ch);
+  const answers: Tls12ServerHelloExtension[] = [];
+  if (alpnProtocol !== undefined) answers.push(alpnAnswer12(alpnProtocol));
+  if (srtpProfile !== undefined) answers.push(srtpAnswer12(srtpProfile));
+  if (cid !== undefined) answers.push(cid.answer);
+  return { answers, negotiated: { alpnProtocol, srtpProfile, cids: cid?.cids } };
+}
