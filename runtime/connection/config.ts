@@ -26,6 +26,7 @@ import { recordSizeLimitOption } from './record-size-limit.js';
 import { srtpOption, type SrtpProfileName } from './srtp.js';
 import { resolveServerName } from '../pki/server-name.js';
 import { resolveVersionRange, type DtlsVersionName, type VersionRange } from '../dtls12/versions.js';
+import type { Dtls12CipherSuite } from '../dtls12/suites.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -196,6 +197,12 @@ export interface DtlsConfig {
    */
   readonly minVersion?: DtlsVersionName;
   readonly maxVersion?: DtlsVersionName;
+  /**
+   * @internal Client: the DTLS 1.2 suites the ClientHello also offers (with 1.2's extensions and dtls1_2 in
+   * supported_versions) when the range enables DTLS 1.2; set by connect()'s negotiation (runtime/dtls12/negotiating-client.ts),
+   * which hands a 1.2 answer to Dtls12Connection. Not a connect/listen option.
+   */
+  readonly offer12?: readonly Dtls12CipherSuite[];
 }
 
 export interface ResolvedConfig {
@@ -247,6 +254,8 @@ export interface ResolvedConfig {
   readonly signatureAlgorithmsCert: readonly SignatureAlgorithm[] | undefined;
   /** minVersion..maxVersion, and the versions of it this build negotiates. */
   readonly versions: VersionRange;
+  /** Client: the DTLS 1.2 suites offered beside 1.3 (see DtlsConfig.offer12), when the range enables 1.2. */
+  readonly offer12: readonly Dtls12CipherSuite[] | undefined;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -284,6 +293,13 @@ function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: 
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
   const provider = o.provider ?? defaultProvider(); // native when its addon loaded, else node:crypto
   const versions = resolveVersionRange(o.minVersion, o.maxVersion);
+  // DtlsConnection speaks DTLS 1.3; a 1.2-only range is Dtls12Connection's (connect and listen choose it).
+  if (!versions.enabled.includes('DTLSv1.3')) {
+    throw new ConfigError(
+      'maxVersion',
+      `${versions.maxVersion} leaves DtlsConnection (DTLS 1.3) nothing to negotiate: a DTLS 1.2 connection is Dtls12Connection, or connect()/listen() with maxVersion 'DTLSv1.2'`,
+    );
+  }
   const cipherSuites = nonEmpty<SupportedCipherSuite>(
     'cipherSuites',
     o.cipherSuites,
@@ -365,6 +381,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     srtp: srtpOption(o.srtp),
     signatureAlgorithmsCert: signatureSchemesOption('signatureAlgorithmsCert', o.signatureAlgorithmsCert),
     versions,
+    offer12: role === 'client' && versions.enabled.includes('DTLSv1.2') && o.offer12 !== undefined && o.offer12.length > 0 ? o.offer12 : undefined,
   };
 }
 

@@ -41,10 +41,16 @@ export function clientHelloBody(
   cookie: Uint8Array | undefined,
   pskExtensions: readonly ClientHelloExtension[] = [],
 ): Uint8Array {
+  // With DTLS 1.2 offered too (c.offer12): dtls1_2 in supported_versions, the 1.2 suites after ours, RSASSA-PKCS1-v1_5 for
+  // a 1.2 ServerKeyExchange (never a 1.3 CertificateVerify, RFC 8446 §4.2.3), and 1.2's extensions (offer12Extensions).
+  const offer12 = c.offer12;
   const extensions: ClientHelloExtension[] = [
-    { extensionType: 'supported_versions', extensionData: { versions: ['dtls1_3'] } },
+    { extensionType: 'supported_versions', extensionData: { versions: offer12 ? ['dtls1_3', 'dtls1_2'] : ['dtls1_3'] } },
     { extensionType: 'supported_groups', extensionData: { namedGroupList: [...c.groups] } },
-    { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: [...c.signatureAlgorithms] } },
+    {
+      extensionType: 'signature_algorithms',
+      extensionData: { supportedSignatureAlgorithms: offer12 ? withPkcs1(c.signatureAlgorithms) : [...c.signatureAlgorithms] },
+    },
     { extensionType: 'key_share', extensionData: { clientShares: [{ group: share.group, keyExchange: share.publicKey }] } },
   ];
   const servername = sentServerName(c.serverName);
@@ -67,6 +73,7 @@ export function clientHelloBody(
   }
   if (c.recordSizeLimit !== undefined) extensions.push({ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: c.recordSizeLimit } });
   if (c.srtp) extensions.push({ extensionType: 'use_srtp', extensionData: srtpOffer(c.srtp) });
+  if (offer12) extensions.push(...OFFER12_EXTENSIONS);
   // pre_shared_key, when offered, is the last extension (RFC 8446 §4.2.11).
   extensions.push(...pskExtensions);
   return encodeClientHello({
@@ -74,10 +81,23 @@ export function clientHelloBody(
     random,
     legacySessionId: new Uint8Array(0),
     legacyCookie: new Uint8Array(0),
-    cipherSuites: [...c.cipherSuites],
+    cipherSuites: offer12 ? [...c.cipherSuites, ...offer12] : [...c.cipherSuites],
     legacyCompressionMethods: Uint8Array.of(0),
     extensions,
   });
+}
+
+/** A DTLS 1.2 offer's extensions: empty renegotiation_info (RFC 5746 §3.4), extended_master_secret (RFC 7627), uncompressed points (RFC 8422 §5.1.2). */
+const OFFER12_EXTENSIONS: readonly ClientHelloExtension[] = [
+  { extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: new Uint8Array(0) } },
+  { extensionType: 'extended_master_secret', extensionData: {} },
+  { extensionType: 'ec_point_formats', extensionData: { formats: ['uncompressed'] } },
+];
+
+/** The schemes, then RSASSA-PKCS1-v1_5 with SHA-256 and SHA-384, which 1.2 servers still sign ServerKeyExchange with. */
+function withPkcs1(schemes: readonly SignatureAlgorithm[]): SignatureAlgorithm[] {
+  const pkcs1: readonly SignatureAlgorithm[] = ['rsa_pkcs1_sha256', 'rsa_pkcs1_sha384'];
+  return [...schemes, ...pkcs1.filter((s) => !schemes.includes(s))];
 }
 
 /**

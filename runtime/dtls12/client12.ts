@@ -112,6 +112,13 @@ export function startClient12(io: Io12): ClientState12 {
   return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered };
 }
 
+/** waitServerHello from a ClientHello already sent (a 1.3 client's offer that also offered 1.2): its body as sent starts the transcript. */
+export function clientStateFromOffer(io: Io12, hello: ClientHello, body: Uint8Array, messageSeq: number): ClientState12 {
+  const log = new HandshakeLog12(io.config.base.provider);
+  log.add(handshakeTypeToNumber('client_hello'), messageSeq, body);
+  return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered: undefined };
+}
+
 function unexpected(state: string, e: Event12): ProtocolError {
   return new ProtocolError('unexpected_message', `${eventName12(e)} in ${state}`);
 }

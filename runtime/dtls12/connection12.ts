@@ -21,6 +21,7 @@
  *   §4.4); nothing a peer sends throws: bad records are dropped and
  *   counted, handshake violations end the connection with one fatal alert.
  */
+import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { alertDescriptionFromNumber, alertDescriptionToNumber, handshakeTypeToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
@@ -28,7 +29,7 @@ import { fragmentMessage } from '../handshake/fragmenter.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { Reader } from '../wire/reader.js';
-import { clientStep12, startClient12, type ClientState12 } from './client12.js';
+import { clientStateFromOffer, clientStep12, startClient12, type ClientState12 } from './client12.js';
 import { resolveConfig12, type Config12, type Dtls12Options } from './config12.js';
 import { decodeDatagram12, type Dtls12WireRecord } from './datagram.js';
 import type { Event12 } from './event12.js';
@@ -56,6 +57,16 @@ export type Event12Out =
   | { readonly type: 'session12'; readonly session: Session12 }
   | { readonly type: 'alert'; readonly level: 'warning' | 'fatal'; readonly description: AlertDescriptionName; readonly sent: boolean }
   | { readonly type: 'closed'; readonly reason: 'close_notify' | 'local' | 'failed' | 'timeout' };
+
+/** A ClientHello already sent, for {@link Dtls12Connection.clientFromOffer}. */
+export interface Offer12 {
+  readonly hello: ClientHello;
+  /** The ClientHello's body exactly as sent. */
+  readonly body: Uint8Array;
+  readonly messageSeq: number;
+  /** The next epoch-0 record sequence number (after the offer's records). */
+  readonly nextRecordSequenceNumber: number;
+}
 
 export class Dtls12StateError extends Error {
   override readonly name = 'Dtls12StateError';
@@ -85,6 +96,8 @@ export class Dtls12Connection {
   /** ALPN, SRTP and the CIDs, once the hellos settled them. */
   private extensions: Negotiated12Extensions | undefined;
   readonly drops: DropCounters = emptyDropCounters();
+  /** When the peer last sent a record that authenticated under epoch 1 (the caller's time), or undefined. */
+  lastAuthenticated: number | undefined;
   /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
   onTransition: ((from: string, event: string, to: string) => void) | undefined;
 
@@ -94,6 +107,21 @@ export class Dtls12Connection {
 
   static server(options: Dtls12Options): Dtls12Connection {
     return new Dtls12Connection(resolveConfig12('server', options));
+  }
+
+  /**
+   * A client that already sent its ClientHello (a 1.3 client's offer that
+   * also offered 1.2, runtime/dtls12/negotiating-client.ts): it starts in
+   * waitServerHello with that exact ClientHello in its transcript, its
+   * message_seq and epoch-0 record numbers going on from the offer's.
+   */
+  static clientFromOffer(config: Config12, offer: Offer12): Dtls12Connection {
+    const c = new Dtls12Connection(config);
+    c.sendSeq = offer.messageSeq + 1;
+    c.write0Seq = offer.nextRecordSequenceNumber;
+    c.reassembler.reset(0);
+    c.state = clientStateFromOffer(c.io(), offer.hello, offer.body, offer.messageSeq);
+    return c;
   }
 
   constructor(config: Config12) {
@@ -218,6 +246,12 @@ export class Dtls12Connection {
     if (r === undefined) throw new Dtls12StateError('exportKeyingMaterial() before the handshake completed');
     const hash = this.write1!.cipher.suite.hash;
     return exportKeyingMaterial(this.config.base.provider, hash, r.masterSecret, label, r.clientRandom, r.serverRandom, context, length);
+  }
+
+  /** Ends the connection with one fatal alert (a deadline, an application callback that threw). */
+  abort(reason: FatalReason, now: number): void {
+    this.now = now;
+    this.fail(reason);
   }
 
   private get ended(): boolean {
@@ -383,6 +417,7 @@ export class Dtls12Connection {
     }
     const opened = this.read1.receive(w);
     if (!opened.ok) return this.drop(opened.reason);
+    this.lastAuthenticated = this.now;
     this.content(opened.type, opened.content, 1, opened.sequenceNumber);
   }
 

@@ -2,13 +2,11 @@
  * The `minVersion` / `maxVersion` options (node:tls's option names; the
  * values are the protocol names `session.protocol` reports, 'DTLSv1.2' and
  * 'DTLSv1.3', as node:tls's are 'TLSv1.2' and 'TLSv1.3'). The range
- * defaults to DTLSv1.2..DTLSv1.3, what the DTLS 1.2 fallback (issue 28)
- * will negotiate. The 1.2 handshakes exist (Dtls12Connection), but until the
- * 1.3 client's ClientHello can offer 1.2 beside 1.3 and hand over to them
- * (runtime/dtls12/README.md), only DTLS 1.3 is offered through the connection API
- * from that range, and a range that leaves no version this build can
- * handshake (`maxVersion: 'DTLSv1.2'`) is a ConfigError, never a silent
- * fallback to 1.3.
+ * defaults to DTLSv1.2..DTLSv1.3: `connect` offers both (one ClientHello,
+ * runtime/dtls12/negotiating-client.ts) and `listen` answers each
+ * ClientHello with the newest version both have (version-select.ts). The
+ * sans-I/O DtlsConnection speaks 1.3 only, and refuses a range without it;
+ * Dtls12Connection is the 1.2 one.
  */
 import { ConfigError } from '../config-error.js';
 
@@ -17,8 +15,8 @@ export type DtlsVersionName = 'DTLSv1.2' | 'DTLSv1.3';
 /** Oldest first. */
 export const DTLS_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.2', 'DTLSv1.3'];
 
-/** The versions `connect`/`listen` negotiate. DTLS 1.2 joins when the 1.3 client can offer it (runtime/dtls12/README.md). */
-export const HANDSHAKE_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.3'];
+/** The versions `connect`/`listen` negotiate. */
+export const HANDSHAKE_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.2', 'DTLSv1.3'];
 
 export const DEFAULT_MIN_VERSION: DtlsVersionName = 'DTLSv1.2';
 export const DEFAULT_MAX_VERSION: DtlsVersionName = 'DTLSv1.3';

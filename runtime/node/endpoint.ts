@@ -4,6 +4,7 @@ import { integerOption } from '../config-error.js';
 import type { CallbackName } from '../connection/callback-error.js';
 import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
+import type { EndpointEvent, SessionParameters } from '../dtls12/negotiated12.js';
 import { DatagramIo } from './datagram-io.js';
 
 /** The UDP payload every IPv4 path carries (a 576-byte datagram, RFC 791, less 20 + 8 bytes of headers). */
@@ -66,7 +67,7 @@ interface EndpointEnding {
  * Internal: not exported from the package. `connect()` and the UDP server
  * under `listen()` each drive their connections through one.
  */
-export class DtlsEndpoint {
+export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   readonly connection: EndpointConnection;
   /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
   remote: RemoteAddress;
@@ -80,7 +81,7 @@ export class DtlsEndpoint {
   readonly createdAt = DtlsEndpoint.now();
   /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
   socketConnected = false;
-  private readonly listeners = new Set<(e: ConnectionEvent) => void>();
+  private readonly listeners = new Set<(e: EndpointEvent) => void>();
   private readonly inbox: Uint8Array[] = [];
   private inboxLimit = DEFAULT_INBOX_LIMIT;
   /** Application data dropped because `receive()` was not keeping up (the inbox was full). */
@@ -93,7 +94,7 @@ export class DtlsEndpoint {
   private pendingSends = 0;
   private readonly flushWaiters: (() => void)[] = [];
   /** Events polled from the connection and not yet handed to listeners (in order, also across re-entrant pumps). */
-  private readonly events: ConnectionEvent[] = [];
+  private readonly events: EndpointEvent[] = [];
   private dispatching = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
@@ -105,27 +106,32 @@ export class DtlsEndpoint {
    * promise is made when first asked for (most server sessions never ask for
    * `handshake`), settled at once if its outcome is known by then.
    */
-  private negotiated: NegotiatedParameters | undefined;
-  private handshakePromise: Promise<NegotiatedParameters> | undefined;
-  private settleHandshake: { resolve: (p: NegotiatedParameters) => void; reject: (e: Error) => void } | undefined;
+  private negotiated: SessionParameters | undefined;
+  private handshakePromise: Promise<P> | undefined;
+  private settleHandshake: { resolve: (p: SessionParameters) => void; reject: (e: Error) => void } | undefined;
   private closedPromise: Promise<EndpointCloseReason> | undefined;
   private settleClosed: ((reason: EndpointCloseReason) => void) | undefined;
-  private readonly onEnd: (endpoint: DtlsEndpoint) => void;
+  private readonly onEnd: (endpoint: DtlsEndpoint<SessionParameters>) => void;
 
-  constructor(connection: EndpointConnection, socket: Socket, remote: RemoteAddress, onEnd: (endpoint: DtlsEndpoint) => void = () => {}) {
+  constructor(connection: EndpointConnection, socket: Socket, remote: RemoteAddress, onEnd: (endpoint: DtlsEndpoint<SessionParameters>) => void = () => {}) {
     this.connection = connection;
     this.socket = socket;
     this.remote = remote;
     this.onEnd = onEnd;
   }
 
-  /** Resolves when the handshake completes; rejects if the connection ends first. */
-  get handshake(): Promise<NegotiatedParameters> {
+  /**
+   * Resolves when the handshake completes; rejects if the connection ends first. `P`: what it resolves with, the 1.3
+   * connection's NegotiatedParameters unless the endpoint is made as `DtlsEndpoint<SessionParameters>` (a connection that
+   * may speak DTLS 1.2); {@link onEvent} always hands out either version's.
+   */
+  get handshake(): Promise<P> {
     if (this.handshakePromise) return this.handshakePromise;
-    let promise: Promise<NegotiatedParameters>;
-    if (this.negotiated) promise = Promise.resolve(this.negotiated);
+    let promise: Promise<P>;
+    // P names what the maker of this endpoint's connection hands it (the 1.3 connection's parameters by default).
+    if (this.negotiated) promise = Promise.resolve(this.negotiated as P);
     else if (this.ended) promise = Promise.reject(this.errorOf(this.ended));
-    else promise = new Promise((resolve, reject) => (this.settleHandshake = { resolve, reject }));
+    else promise = new Promise<P>((resolve, reject) => (this.settleHandshake = { resolve: (p) => resolve(p as P), reject }));
     promise.catch(() => {}); // callers that never await it must not see an unhandled rejection
     return (this.handshakePromise = promise);
   }
@@ -152,7 +158,7 @@ export class DtlsEndpoint {
   }
 
   /** Calls `listener` with every event of the connection, in order. Returns the unsubscribe function. */
-  onEvent(listener: (e: ConnectionEvent) => void): () => void {
+  onEvent(listener: (e: EndpointEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -432,7 +438,7 @@ export class DtlsEndpoint {
     }
   }
 
-  private dispatch(e: ConnectionEvent): void {
+  private dispatch(e: EndpointEvent): void {
     if (e.type === 'pathMigrated') {
       const to = this.paths?.get(e.to);
       if (to !== undefined) this.remote = to;

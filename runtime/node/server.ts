@@ -16,6 +16,14 @@ import { processAntiReplay, type AntiReplayStore } from '../session/anti-replay.
 import { AntiReplayWait, antiReplayWaitLimits, type AntiReplayWaitLimits, type AntiReplayWaitOptions, type AntiReplayWaitStats } from './anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
 import { CallbackError, callApplication } from '../connection/callback-error.js';
+import { resolveConfig12, type Config12 } from '../dtls12/config12.js';
+import { Dtls12Connection } from '../dtls12/connection12.js';
+import { Dtls12EndpointConnection } from '../dtls12/endpoint12.js';
+import { firstRecordNumber, helloVerify12, protocolVersionAlert } from '../dtls12/hello-verify12.js';
+import type { Dtls12CipherSuite } from '../dtls12/suites.js';
+import { chooseServerVersion } from '../dtls12/version-select.js';
+import { resolveVersionRange, type DtlsVersionName } from '../dtls12/versions.js';
+import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
 
 /** Told of a ClientHello the stateless exchange refused with an alert. */
 export type RefusalListener = (
@@ -116,6 +124,8 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly ipv6HostPrefix?: number;
   /** Set SO_REUSEPORT on the socket (node:dgram's `reusePort`, Node 22.12 / 23.1 and later; older Nodes ignore it). */
   readonly reusePort?: boolean;
+  /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config12.ts's). */
+  readonly cipherSuites12?: readonly Dtls12CipherSuite[];
 }
 
 /** What the server refused or ended by itself. */
@@ -232,11 +242,17 @@ export class DtlsUdpServer {
   private readonly cids = new Map<string, Peer>();
   /** The length of our CIDs (0: none, datagrams are routed by address only). */
   private readonly cidLength: number;
+  /** The versions answered (minVersion..maxVersion), newest first. */
+  private readonly versions: readonly DtlsVersionName[];
+  /** The DTLS 1.2 connections' configuration, resolved once (each adds the peer's address), when 1.2 is enabled. */
+  private readonly config12: Config12 | undefined;
 
   private constructor(options: UdpServerOptions, socket: Socket) {
     this.socket = socket;
-    const { antiReplay, ...rest } = options;
+    const { antiReplay, minVersion, maxVersion, cipherSuites12: _cipherSuites12, ...rest } = options;
     this.store = antiReplay ?? processAntiReplay();
+    this.versions = resolveVersionRange(minVersion, maxVersion).enabled;
+    this.config12 = DtlsUdpServer.config12(options, this.versions);
     this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
     this.limits = DtlsUdpServer.validate(options);
     this.config = resolveConfig('server', this.connectionOptions);
@@ -266,9 +282,42 @@ export class DtlsUdpServer {
     socket.on('error', () => {});
   }
 
+  /**
+   * The DTLS 1.2 connections' configuration when the range enables 1.2: the
+   * shared options, the 1.2 suites, and the cookie exchange as the 1.3
+   * one (`cookies`), under one secret for the listener.
+   */
+  private static config12(options: UdpServerOptions, versions: readonly DtlsVersionName[]): Config12 | undefined {
+    if (!versions.includes('DTLSv1.2')) return undefined;
+    const {
+      antiReplay: _antiReplay,
+      antiReplayWait: _antiReplayWait,
+      minVersion: _minVersion,
+      maxVersion: _maxVersion,
+      cipherSuites: _cipherSuites,
+      cipherSuites12,
+      cookies,
+      inspect: _inspect,
+      onDatagram: _onDatagram,
+      statelessRetry: _statelessRetry,
+      connectionIdTaken: _connectionIdTaken,
+      peerAddress: _peerAddress,
+      session: _session,
+      offer12: _offer12,
+      ...shared
+    } = options;
+    return resolveConfig12('server', {
+      ...shared,
+      ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
+      helloVerify: cookies !== false,
+      offers13: versions.includes('DTLSv1.3'),
+    });
+  }
+
   /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
   static validate(options: UdpServerOptions): UdpServerLimits {
-    const { inspect, antiReplay, ...connectionOptions } = options;
+    const { inspect, antiReplay, minVersion: _minVersion, maxVersion: _maxVersion, cipherSuites12: _cipherSuites12, ...connectionOptions } = options;
+    resolveVersionRange(options.minVersion, options.maxVersion);
     if (antiReplay !== undefined && (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')) {
       throw new ConfigError('antiReplay', 'must be a store with admit(key, windowMs) (MemoryAntiReplay, RedisAntiReplay)');
     }
@@ -374,7 +423,10 @@ export class DtlsUdpServer {
     return () => this.refusalListeners.delete(listener);
   }
 
-  /** Calls `listener` with each new client endpoint (before its handshake completes). */
+  /**
+   * Calls `listener` with each new client endpoint (before its handshake completes). Its `handshake` promise is typed
+   * with the 1.3 connection's parameters; a DTLS 1.2 peer's are a Negotiated12Parameters (`isDtls12`), as `onEvent` types them.
+   */
   onConnection(listener: (endpoint: DtlsEndpoint) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -452,6 +504,11 @@ export class DtlsUdpServer {
       known.endpoint.deliver(d);
       return;
     }
+    // The version, from the first ClientHello (RFC 8446 §4.2.1, RFC 9147 §5.3): 1.3 when offered and enabled, else 1.2.
+    const choice = chooseServerVersion(d, this.versions);
+    if (choice.version === 'DTLSv1.2') return this.hello12(d, key, slot, address, port);
+    if (choice.version === undefined && choice.reason === 'no-common-version') return this.refuseVersion(d, address, port);
+    if (!this.versions.includes('DTLSv1.3')) return; // a ClientHello fragment: a 1.2-only server takes whole ones only
     if (slot && hello.random === undefined && !this.responder) {
       // Without cookies a connection reassembles its own ClientHello: a later fragment goes to the newest handshake.
       const newest = slot.successor ?? slot.primary;
@@ -480,6 +537,45 @@ export class DtlsUdpServer {
       same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
     else if (outcome.earlyDataKey) this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
     else this.start(key, host, { address, port }, random, outcome.retry, outcome.datagram);
+  }
+
+  /**
+   * A ClientHello answered in DTLS 1.2: within the same admission limits,
+   * a stateless HelloVerifyRequest first when cookies are on (RFC 6347
+   * §4.2.1), then a Dtls12Connection for a ClientHello with a valid cookie.
+   */
+  private hello12(d: Uint8Array, key: string, slot: Slot | undefined, address: string, port: number): void {
+    const config = this.config12;
+    if (config === undefined) return;
+    const host = this.hostOf(address);
+    const refusal = this.admission.refusal(host, slot?.primary !== undefined);
+    if (refusal) return this.refuse(refusal);
+    let random: string | undefined = peekClientHello(d)?.random;
+    if (config.helloVerify) {
+      const outcome = helloVerify12(d, config.base.provider, config.cookieSecret, key);
+      if (outcome.kind === 'drop') return;
+      if (outcome.kind === 'reply') {
+        DatagramIo.of(this.socket).send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
+        return;
+      }
+      random = outcome.random;
+    }
+    let connection: Dtls12EndpointConnection;
+    try {
+      const { onDatagram } = this.observers;
+      connection = new Dtls12EndpointConnection(new Dtls12Connection({ ...config, peer: key }), { handshakeTimeoutMs: this.limits.handshakeMs, onDatagram });
+    } catch {
+      this.counts.connectionErrors++;
+      return;
+    }
+    this.admit(key, host, { address, port }, random, connection, d);
+  }
+
+  /** A ClientHello that offers no version this server enables: a stateless fatal protocol_version (RFC 8446 §4.2.1), nothing kept. */
+  private refuseVersion(d: Uint8Array, address: string, port: number): void {
+    DatagramIo.of(this.socket).send([protocolVersionAlert(firstRecordNumber(d))], 1, port, address, false, NO_CALLBACK);
+    const reason = `protocol_version: the ClientHello offers no version this server enables (${this.versions.join(', ')})`;
+    for (const l of this.refusalListeners) l({ address, port }, 'protocol_version', reason);
   }
 
   /** The connection of `slot` that `hello` belongs to: the one its ClientHello.random started, or a handshake that has not seen its random yet. */
@@ -592,6 +688,18 @@ export class DtlsUdpServer {
       this.counts.connectionErrors++;
       return;
     }
+    this.admit(key, host, remote, random, connection, first);
+  }
+
+  /** Makes the peer of a new connection (either version) from `key` and hands it the ClientHello datagram. */
+  private admit(
+    key: string,
+    host: string,
+    remote: { address: string; port: number },
+    random: string | undefined,
+    connection: EndpointConnection,
+    first: Uint8Array,
+  ): void {
     let slot = this.slots.get(key);
     if (slot === undefined) {
       slot = { primary: undefined, successor: undefined };

@@ -11,8 +11,9 @@ import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**
  * Version negotiation pieces that need no 1.2 handshake: the RFC 8446
- * §4.1.3 downgrade sentinels and the minVersion / maxVersion options,
- * which must refuse, loudly, a range this build cannot handshake.
+ * §4.1.3 downgrade sentinels and the minVersion / maxVersion options
+ * (both versions negotiated by connect/listen; the sans-I/O DtlsConnection
+ * refuses, loudly, a range without 1.3).
  */
 
 const serverId = makeIdentity('p256', 'server.test');
@@ -56,20 +57,21 @@ test('a client that offered 1.3 and got 1.2 with either sentinel aborts with ill
   t.notThrows(() => checkDowngradeSentinel(near, 'DTLSv1.2', 'DTLSv1.3'));
 });
 
-test('minVersion / maxVersion: default DTLSv1.2..DTLSv1.3, of which this build enables DTLSv1.3', (t) => {
-  t.deepEqual(resolveVersionRange(undefined, undefined), { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.3', enabled: ['DTLSv1.3'] });
+test('minVersion / maxVersion: default DTLSv1.2..DTLSv1.3, both enabled, newest first', (t) => {
+  t.deepEqual(resolveVersionRange(undefined, undefined), { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.3', enabled: ['DTLSv1.3', 'DTLSv1.2'] });
   t.deepEqual(resolveVersionRange('DTLSv1.3', undefined), { minVersion: 'DTLSv1.3', maxVersion: 'DTLSv1.3', enabled: ['DTLSv1.3'] });
-  t.deepEqual(resolveVersionRange('DTLSv1.2', 'DTLSv1.3'), { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.3', enabled: ['DTLSv1.3'] });
+  t.deepEqual(resolveVersionRange('DTLSv1.2', 'DTLSv1.3'), { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.3', enabled: ['DTLSv1.3', 'DTLSv1.2'] });
+  t.deepEqual(resolveVersionRange(undefined, 'DTLSv1.2'), { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2', enabled: ['DTLSv1.2'] });
 });
 
-test('maxVersion DTLSv1.2 (1.2 only) is a ConfigError saying 1.2 handshakes are not yet available, never a silent 1.3', (t) => {
+test('a 1.2-only range is a ConfigError for the sans-I/O DtlsConnection (DTLS 1.3 only), naming Dtls12Connection, never a silent 1.3', (t) => {
   for (const [min, max] of [
     [undefined, 'DTLSv1.2'],
     ['DTLSv1.2', 'DTLSv1.2'],
   ] as const) {
-    const e = t.throws(() => resolveVersionRange(min, max), { instanceOf: ConfigError });
+    const e = t.throws(() => DtlsConnection.client({ minVersion: min, maxVersion: max, checkServerIdentity: false }), { instanceOf: ConfigError });
     t.is(e?.option, 'maxVersion');
-    t.regex(e?.message ?? '', /DTLSv1\.2 handshakes are not yet available/);
+    t.regex(e?.message ?? '', /Dtls12Connection/);
   }
 });
 
@@ -84,19 +86,19 @@ test('unknown version names, node:tls spellings and minVersion above maxVersion 
   t.regex(inverted?.message ?? '', /above maxVersion/);
 });
 
-test('the options reach the connection and the UDP server: a 1.2-only range throws at once; the default and explicit 1.2..1.3 ranges handshake 1.3', (t) => {
-  t.is(t.throws(() => DtlsConnection.client({ maxVersion: 'DTLSv1.2', checkServerIdentity: false }), { instanceOf: ConfigError })?.option, 'maxVersion');
+test('the options reach the connection and the UDP server: listen takes a 1.2-only range, bad names throw at once; 1.2..1.3 sans-I/O handshakes 1.3', async (t) => {
   t.is(
     t.throws(() => DtlsConnection.server({ certificate: serverId, minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' }), { instanceOf: ConfigError })?.option,
     'maxVersion',
   );
-  const e = t.throws(
-    () => listen(() => undefined, { cert: pem('CERTIFICATE', serverId.chain[0]!), key: pem('PRIVATE KEY', serverId.privateKey), maxVersion: 'DTLSv1.2' }),
-    {
-      instanceOf: ConfigError,
-    },
-  );
-  t.is(e?.option, 'maxVersion');
+  const credentials = { cert: pem('CERTIFICATE', serverId.chain[0]!), key: pem('PRIVATE KEY', serverId.privateKey), host: '127.0.0.1' };
+  const only12 = listen(() => undefined, { ...credentials, maxVersion: 'DTLSv1.2' });
+  await only12.listening;
+  await only12.close();
+  const bad = t.throws(() => listen(() => undefined, { ...credentials, maxVersion: 'TLSv1.2' as 'DTLSv1.2' }), { instanceOf: ConfigError });
+  t.is(bad?.option, 'maxVersion');
+  const inverted = t.throws(() => listen(() => undefined, { ...credentials, minVersion: 'DTLSv1.3', maxVersion: 'DTLSv1.2' }), { instanceOf: ConfigError });
+  t.is(inverted?.option, 'minVersion');
   const { parameters } = handshake(serverId, { client: { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.3' }, server: { minVersion: 'DTLSv1.2' } });
   t.truthy(parameters, 'the handshake completed');
 });

@@ -2,12 +2,14 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../config-error.js';
-import { DtlsConnection } from '../../connection/connection.js';
 import { DtlsEndpoint } from '../endpoint.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, handshakeTimeoutMs, type ConnectOptions } from './options.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession } from './session.js';
+import { clientConnection } from './client-connection.js';
+import type { EndpointConnection } from './version-endpoint-connection.js';
+import type { SessionParameters } from '../../dtls12/negotiated12.js';
 
 /** Where a name resolved to. */
 interface Resolved {
@@ -16,9 +18,11 @@ interface Resolved {
 }
 
 /**
- * Connects to a DTLS 1.3 server (node:dtls's `connect(host, port, options)`)
+ * Connects to a DTLS server (node:dtls's `connect(host, port, options)`)
  * and returns the session at once; `await session.opened` for the
- * handshake.
+ * handshake. DTLS 1.3 and 1.2 are offered by default, and the server's
+ * choice is taken (`opened` says which); `minVersion` / `maxVersion`
+ * narrow it.
  *
  * `host` is an IP address or a name, resolved with `dns.lookup` (node:dtls
  * takes literals only); it is also the default `servername`, which the
@@ -33,7 +37,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   if (host.length === 0) throw new ConfigError('host', 'must be a host name or an IP address');
   if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(port)}`);
   const authorization: AuthorizationRecord = { error: undefined };
-  const { connection: connectionOptions, mtu, transport } = clientOptions(host, options, authorization);
+  const { connection: connectionOptions, cipherSuites12, mtu, transport } = clientOptions(host, options, authorization);
   const handshakeMs = handshakeTimeoutMs(options.handshakeTimeout, 30_000);
   const idleMs = integerOption('idleTimeout', options.idleTimeout ?? 0, 0, 86_400_000);
   const bindPort = integerOption('bindPort', options.bindPort ?? 0, 0, 65535);
@@ -46,12 +50,10 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   session.clientServerName = connectionOptions.serverName;
   // The handshake and idle deadlines are the connection's own (pollTimeout); the endpoint sleeps until them, and the
   // session reports them as ERR_DTLS_HANDSHAKE_TIMEOUT and ERR_DTLS_IDLE_TIMEOUT.
-  const connection = DtlsConnection.client({
-    ...connectionOptions,
-    keyLog: (line) => session.onkeylog?.(line),
-    handshakeTimeoutMs: handshakeMs,
-    idleTimeoutMs: idleMs,
-  });
+  const connection = clientConnection(
+    { ...connectionOptions, keyLog: (line) => session.onkeylog?.(line), handshakeTimeoutMs: handshakeMs, idleTimeoutMs: idleMs },
+    cipherSuites12,
+  );
 
   if (transport !== undefined) {
     startOverTransport(session, connection, transport.attach(), { address: host, port });
@@ -73,9 +75,9 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
 }
 
 /** Opens the client's connected socket and drives the connection over it. */
-function start(session: DtlsSession, connection: DtlsConnection, server: Resolved, port: number, bindHost: string | undefined, bindPort: number): void {
+function start(session: DtlsSession, connection: EndpointConnection, server: Resolved, port: number, bindHost: string | undefined, bindPort: number): void {
   const socket = createSocket(server.family === 6 ? 'udp6' : 'udp4');
-  const endpoint = new DtlsEndpoint(connection, socket, { address: server.address, port }, (self) => {
+  const endpoint = new DtlsEndpoint<SessionParameters>(connection, socket, { address: server.address, port }, (self) => {
     void self.flushed().then(() => {
       try {
         self.socket.close(); // the current one: `rebind` may have replaced the first
@@ -100,8 +102,8 @@ function start(session: DtlsSession, connection: DtlsConnection, server: Resolve
  * Drives the connection over a transport's socket: datagrams go to the
  * server's address and port, and only datagrams from there are taken.
  */
-function startOverTransport(session: DtlsSession, connection: DtlsConnection, socket: Socket, server: { address: string; port: number }): void {
-  const endpoint = new DtlsEndpoint(connection, socket, server, (self) => {
+function startOverTransport(session: DtlsSession, connection: EndpointConnection, socket: Socket, server: { address: string; port: number }): void {
+  const endpoint = new DtlsEndpoint<SessionParameters>(connection, socket, server, (self) => {
     void self.flushed().then(() => socket.close());
   });
   socket.on('error', (error: Error) => session.fail(error));

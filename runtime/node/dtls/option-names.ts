@@ -154,7 +154,7 @@ const REFUSED: Readonly<Record<string, string>> = {
   pskIdentityHint: 'is not supported: DTLS 1.3 has no PSK identity hint (RFC 8446 removed it)',
   honorCipherOrder: 'is not supported: the server always picks by its own order of cipherSuites / ciphers',
   sigalgs: 'is not supported: give signatureAlgorithms (IANA names: ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ...)',
-  secureProtocol: 'is not supported: the protocol is DTLS 1.3; see minVersion / maxVersion',
+  secureProtocol: "is not supported: give minVersion / maxVersion ('DTLSv1.2', 'DTLSv1.3')",
   checkServerIdentity:
     'is not supported as a function: the certificate is checked against servername (or host); rejectUnauthorized: false leaves the decision to you',
 };

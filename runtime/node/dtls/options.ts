@@ -15,6 +15,9 @@ import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './aut
 import { resolveServerName } from '../../pki/server-name.js';
 import { BytesLru, bytesKey } from '../../pki/bytes-lru.js';
 import type { SupportedCipherSuite } from '../../crypto/suites.js';
+import type { Dtls12CipherSuite } from '../../dtls12/suites.js';
+import { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../../dtls12/openssl-names.js';
+import { resolveVersionRange } from '../../dtls12/versions.js';
 import type { DatagramTransport } from './transport.js';
 import { checkOptionNames } from './option-names.js';
 import { contextRole } from './secure-context.js';
@@ -43,7 +46,11 @@ type RenamedServerOptions =
   | 'port'
   | 'serverName'
   | 'checkServerIdentity'
-  | 'sni';
+  | 'sni'
+  | InternalOptions;
+
+/** Options of the connection that are set by connect/listen themselves, never given. */
+type InternalOptions = 'offer12' | 'cipherSuites12';
 
 /** What an `sni` entry holds: a context from `createSecureContext`, or the options to make one (`cert`, `key`, `passphrase`). */
 export type SniCredentials = SecureContext | SecureContextOptions;
@@ -98,9 +105,11 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
   readonly rejectUnauthorized?: boolean;
   /**
    * node:tls's / OpenSSL's cipher string: the TLS 1.3 suites named in it
-   * (`'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256'`), in that order
-   * of preference; TLS 1.2 names and keywords in it are skipped. A string
-   * naming no TLS 1.3 suite is a ConfigError. Or give `cipherSuites`.
+   * (`'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256'`) and the DTLS
+   * 1.2 ones (`'ECDHE-ECDSA-AES128-GCM-SHA256'`), each in that order of
+   * preference; OpenSSL keywords in it are skipped. An unknown suite name,
+   * or a string naming only 1.2 suites while 1.3 is enabled, is a
+   * ConfigError. Or give `cipherSuites` (TLS 1.3).
    */
   readonly ciphers?: string;
   /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
@@ -123,7 +132,8 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
 }
 
 /** The client options renamed here. */
-type RenamedClientOptions = 'alpn' | 'certificate' | 'trustAnchors' | 'maxDatagramSize' | 'serverName' | 'checkServerIdentity' | 'verifyPeer' | 'keyLog';
+type RenamedClientOptions =
+  'alpn' | 'certificate' | 'trustAnchors' | 'maxDatagramSize' | 'serverName' | 'checkServerIdentity' | 'verifyPeer' | 'keyLog' | InternalOptions;
 
 /** Options of {@link connect}. */
 export interface ConnectOptions extends Omit<ConnectionOptions, RenamedClientOptions>, CredentialOptions {
@@ -221,35 +231,59 @@ const TLS13_CIPHERS: Readonly<Record<string, SupportedCipherSuite>> = {
   TLS_AES_128_CCM_8_SHA256: 'tls_aes_128_ccm_8_sha256',
 };
 
+/** The suites an OpenSSL cipher string names: TLS 1.3 ones as `cipherSuites`, DTLS 1.2 ones as the 1.2 connection's. */
+export interface CipherChoice {
+  readonly suites13: SupportedCipherSuite[] | undefined;
+  readonly suites12: Dtls12CipherSuite[] | undefined;
+}
+
 /**
- * `ciphers`, an OpenSSL cipher string, as `cipherSuites`: its TLS 1.3 names
- * in order (node:tls takes TLS 1.3 suites from `ciphers` the same way).
- * TLS 1.2 names and OpenSSL keywords have no meaning for DTLS 1.3 and are
- * skipped; a string left with no TLS 1.3 suite, a `TLS_` name that is no
- * TLS 1.3 suite, or `ciphers` beside `cipherSuites`, is a ConfigError.
+ * `ciphers`, an OpenSSL cipher string: its TLS 1.3 names in order (as
+ * node:tls takes them) become `cipherSuites`, its (D)TLS 1.2 suite names
+ * (OpenSSL's, `ECDHE-ECDSA-AES128-GCM-SHA256`, or IANA's) the 1.2 suites,
+ * in order. OpenSSL keywords and operators (`HIGH`, `!aNULL`,
+ * `@SECLEVEL=0`, `ECDHE+AESGCM`) select nothing here and are skipped. A
+ * ConfigError: a suite name dtls13 does not know, a string that names no
+ * suite, one that names only 1.2 suites while the range enables 1.3 (the
+ * 1.3 suites would not be what was asked for), or `ciphers` beside
+ * `cipherSuites`. Names of one version leave the other version's suites
+ * at their defaults.
  */
-export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8: unknown): SupportedCipherSuite[] | undefined {
-  if (ciphers === undefined) return undefined;
+export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8: unknown, enables13 = true): CipherChoice {
+  if (ciphers === undefined) return { suites13: undefined, suites12: undefined };
   if (typeof ciphers !== 'string') throw new ConfigError('ciphers', `must be a string (an OpenSSL cipher list), got ${typeof ciphers}`);
   if (cipherSuites !== undefined) throw new ConfigError('ciphers', 'give either ciphers (an OpenSSL cipher string) or cipherSuites, not both');
   const suites: SupportedCipherSuite[] = [];
+  const suites12: Dtls12CipherSuite[] = [];
   const skipped: string[] = [];
   for (const item of ciphers.split(/[:, ]+/)) {
     if (item === '') continue;
     const suite = TLS13_CIPHERS[item.toUpperCase()];
+    const suite12 = suite === undefined ? suite12ByName(item) : undefined;
     if (suite !== undefined) {
       if (!suites.includes(suite)) suites.push(suite);
-    } else if (/^TLS_/i.test(item)) {
+    } else if (suite12 !== undefined) {
+      if (!suites12.includes(suite12)) suites12.push(suite12);
+    } else if (/^TLS_/i.test(item) && !/^TLS_(ECDHE|PSK|RSA|DHE|ECDH|DH)_/i.test(item)) {
       throw new ConfigError('ciphers', `names ${item}, which is no TLS 1.3 cipher suite; those are ${Object.keys(TLS13_CIPHERS).join(', ')}`);
-    } else skipped.push(item);
+    } else if (/^[!+\-@]/.test(item) || item.includes('+') || /^[A-Za-z0-9.=]+$/.test(item)) {
+      skipped.push(item); // an OpenSSL keyword or operator
+    } else {
+      throw new ConfigError(
+        'ciphers',
+        `names ${item}, which is no cipher suite dtls13 does (DTLS 1.2: ${Object.values(OPENSSL_NAMES_12).slice(0, 8).join(', ')}; DTLS 1.3: ${Object.keys(TLS13_CIPHERS).join(', ')})`,
+      );
+    }
   }
   const names = Object.keys(TLS13_CIPHERS).slice(0, 3).join(':');
-  if (suites.length === 0) {
+  if (suites.length === 0 && (suites12.length === 0 || enables13)) {
     const what =
-      skipped.length === 0
-        ? 'is empty'
-        : `names no TLS 1.3 cipher suite (${skipped.join(':')} ${skipped.length === 1 ? 'is' : 'are'} TLS 1.2 or OpenSSL keywords)`;
-    throw new ConfigError('ciphers', `${what}; DTLS 1.3 takes TLS 1.3 suites only, e.g. '${names}'`);
+      suites12.length > 0
+        ? `names no TLS 1.3 cipher suite (only DTLS 1.2 ones: ${suites12.map(opensslName12).join(':')}) while the version range enables DTLS 1.3; add TLS 1.3 names, e.g. '${names}', or set maxVersion: 'DTLSv1.2'`
+        : skipped.length === 0
+          ? 'is empty'
+          : `names no TLS 1.3 cipher suite (${skipped.join(':')} ${skipped.length === 1 ? 'is an OpenSSL keyword' : 'are OpenSSL keywords'}); name suites, e.g. '${names}' or 'ECDHE-ECDSA-AES128-GCM-SHA256'`;
+    throw new ConfigError('ciphers', what);
   }
   if (suites.includes('tls_aes_128_ccm_8_sha256') && allowCcm8 !== true) {
     throw new ConfigError(
@@ -257,7 +291,10 @@ export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8
       'names TLS_AES_128_CCM_8_SHA256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records end a session (RFC 9147 §4.5.3)',
     );
   }
-  return suites;
+  if (suites12.includes('tls_ecdhe_ecdsa_with_aes_128_ccm_8') && allowCcm8 !== true) {
+    throw new ConfigError('ciphers', 'names ECDHE-ECDSA-AES128-CCM8, which needs allowCcm8: true (an 8-byte tag)');
+  }
+  return { suites13: suites.length > 0 ? suites : undefined, suites12: suites12.length > 0 ? suites12 : undefined };
 }
 
 /** `alpn` as node:tls takes it too: a Buffer or Uint8Array in wire format (length-prefixed names) → the names. */
@@ -334,13 +371,15 @@ export function serverOptions(o: ListenOptions): ListenerOptions {
   const udp = udpOptions(o);
   const ask = booleanOption('requestCert', requestCert) === true;
   const reject = booleanOption('rejectUnauthorized', rejectUnauthorized) !== false;
-  const suites = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8);
+  const enables13 = resolveVersionRange(rest.minVersion, rest.maxVersion).enabled.includes('DTLSv1.3');
+  const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
   // A server serving only sni names needs no cert of its own; then no credentials are read here.
   const credentials = o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask ? {} : resolveCredentials(o);
   return {
     ...rest,
     ...credentials,
     ...(suites !== undefined ? { cipherSuites: suites } : {}),
+    ...(suites12 !== undefined ? { cipherSuites12: suites12 } : {}),
     ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
     ...(idleTimeout !== undefined ? { idleTimeoutMs: integerOption('idleTimeout', idleTimeout, 0, 86_400_000) } : {}),
     ...(sni !== undefined ? { sni: sniOption(sni) } : {}),
@@ -370,7 +409,13 @@ export function clientOptions(
   host: string,
   o: ConnectOptions,
   authorization: AuthorizationRecord,
-): { readonly connection: ConnectionOptions; readonly mtu: number; readonly transport: DatagramTransport | undefined } {
+): {
+  readonly connection: ConnectionOptions;
+  /** The DTLS 1.2 suites `ciphers` named, when it named some. */
+  readonly cipherSuites12: readonly Dtls12CipherSuite[] | undefined;
+  readonly mtu: number;
+  readonly transport: DatagramTransport | undefined;
+} {
   if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('connect', o);
   const {
@@ -407,7 +452,8 @@ export function clientOptions(
   const credentials = resolveCredentials(o);
   const lenient = booleanOption('rejectUnauthorized', rejectUnauthorized) === false;
   const size = mtuOption(mtu);
-  const suites = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8);
+  const enables13 = resolveVersionRange(rest.minVersion, rest.maxVersion).enabled.includes('DTLSv1.3');
+  const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
   const connection: ConnectionOptions = {
     ...rest,
     ...credentials,
@@ -421,7 +467,7 @@ export function clientOptions(
         ? { verifyPeer: strictVerifier(credentials.trustAnchors, identity) }
         : {}),
   };
-  return { connection, mtu: size, transport: transportOption(transport) };
+  return { connection, cipherSuites12: suites12, mtu: size, transport: transportOption(transport) };
 }
 
 /** The certificate of one `sni` entry; a ConfigError names the entry. */

@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { DtlsEndpoint } from '../endpoint.js';
+import type { SessionParameters } from '../../dtls12/negotiated12.js';
 import type { SessionAddress } from './session.js';
 
 /** A client socket's path name: its local address and port (what the client's connection is told datagrams came over). */
@@ -20,7 +21,7 @@ export function localPath(socket: Socket): string {
  * that way, and it is a path MTU signal (RFC 9147 §4.4): later datagrams
  * are cut smaller.
  */
-export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint, fail: (error: Error) => void): void {
+export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint<SessionParameters>, fail: (error: Error) => void): void {
   let path = 'unbound';
   // Named once connected (the local address is the wildcard until then).
   socket.on('connect', () => {
@@ -41,7 +42,7 @@ export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint, fail:
  * answer a path_challenge there with path_drop (RFC 9853 §5.2). Resolves
  * with the new local address.
  */
-export function rebindClient(endpoint: DtlsEndpoint, fail: (error: Error) => void, address?: string): Promise<SessionAddress> {
+export function rebindClient(endpoint: DtlsEndpoint<SessionParameters>, fail: (error: Error) => void, address?: string): Promise<SessionAddress> {
   const old = endpoint.socket;
   const oldPath = localPath(old);
   const family = endpoint.remote.address.includes(':') ? 'udp6' : 'udp4';

@@ -3,20 +3,22 @@ import { isIPv6, isIP } from 'node:net';
 import { thrownError, type CallbackName } from '../../connection/callback-error.js';
 import { ConnectionStateError } from '../../connection/connection.js';
 import type { EndpointConnection } from './version-endpoint-connection.js';
-import type { NegotiatedParameters } from '../../connection/events.js';
+import { isDtls12, protocolOf, type SessionParameters } from '../../dtls12/negotiated12.js';
+import { opensslName12 } from '../../dtls12/openssl-names.js';
+import { Dtls12FeatureError } from '../../dtls12/endpoint12.js';
 import { certificateToPem } from '../../pki/pem.js';
 import { addressOfPath, DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError } from '../endpoint.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { argumentError, described, DtlsSessionError, MessageTooLargeError, SessionStateError } from './errors.js';
 import { CIPHER_SUITES } from '../../crypto/suites.js';
-import { maxMessageSize } from './message-size.js';
+import { maxMessageSize, maxMessageSize12 } from './message-size.js';
 import { DtlsSessionStats, type SessionCounters } from './session-stats.js';
 import type { DtlsListener } from './listener.js';
 
 /** What `opened` resolves with. */
 export interface SessionOpened {
-  /** Always `'DTLSv1.3'`. */
-  readonly protocol: 'DTLSv1.3';
+  /** The version negotiated: `'DTLSv1.3'`, or `'DTLSv1.2'` with a peer that has no 1.3 (minVersion / maxVersion). */
+  readonly protocol: 'DTLSv1.2' | 'DTLSv1.3';
 }
 
 /** Where the peer is, as node:dtls gives it. */
@@ -50,7 +52,7 @@ const WAITING_BYTES = 1 << 20;
 const noop = (): void => {};
 
 /**
- * One DTLS 1.3 association with one peer, as node:dtls's DTLSSession:
+ * One DTLS association (1.3, or 1.2 where negotiated) with one peer, as node:dtls's DTLSSession:
  * `opened` and `closed` promises that always settle, `send`, `close`,
  * `destroy`, `await using`, and the callback properties `onmessage`,
  * `onerror`, `onhandshake`, `onkeylog`. Made by `connect()` (client) or
@@ -76,7 +78,7 @@ export class DtlsSession {
   private messageHandler: MessageHandler | null = null;
   /** Set to be told why the session failed (the same error `closed` rejects with). */
   onerror: ((error: Error) => void) | null = null;
-  /** Set to be told when the handshake completes, with the protocol (`'DTLSv1.3'`). */
+  /** Set to be told when the handshake completes, with the protocol (`'DTLSv1.3'` or `'DTLSv1.2'`). */
   onhandshake: ((protocol: string) => void) | null = null;
   /** Client: set to receive each secret in the NSS key log format (SSLKEYLOGFILE), for Wireshark. Secrets leave the process: debugging only. */
   onkeylog: ((line: string) => void) | null = null;
@@ -101,8 +103,8 @@ export class DtlsSession {
   /** @internal Client: moves the session to a new local UDP port (set by `connect`). */
   rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
 
-  private conn: DtlsEndpoint | undefined;
-  private negotiated: NegotiatedParameters | undefined;
+  private conn: DtlsEndpoint<SessionParameters> | undefined;
+  private negotiated: SessionParameters | undefined;
   private readonly counters: SessionCounters;
   private readonly mtu: number;
   private readonly remote: { address: string; port: number } | undefined;
@@ -179,7 +181,7 @@ export class DtlsSession {
   }
 
   /** @internal Drives the session from an endpoint (a client's own, or one of a listener's). */
-  attach(endpoint: DtlsEndpoint): void {
+  attach(endpoint: DtlsEndpoint<SessionParameters>): void {
     this.conn = endpoint;
     endpoint.setInboxLimit(0); // messages go to onmessage; nothing reads endpoint.receive()
     endpoint.onEvent((e) => {
@@ -212,7 +214,7 @@ export class DtlsSession {
     });
   }
 
-  private handshakeCompleted(endpoint: DtlsEndpoint, parameters: NegotiatedParameters): void {
+  private handshakeCompleted(endpoint: DtlsEndpoint<SessionParameters>, parameters: SessionParameters): void {
     this.negotiated = parameters;
     this.counters.handshakeCompletedAt = Date.now();
     if (this.ending) {
@@ -222,7 +224,8 @@ export class DtlsSession {
     }
     // node:dtls's timing: a client reads `session.session` once `opened` resolves (its resumption example). A DTLS 1.3
     // ticket follows the handshake, so a client waits for the first one, at most as long again as the handshake took.
-    if (this.role === 'client' && this.latestTicket === undefined && typeof this.authorization?.error !== 'string') {
+    // DTLS 1.2 sends no ticket after the handshake: nothing to wait for.
+    if (this.role === 'client' && !isDtls12(parameters) && this.latestTicket === undefined && typeof this.authorization?.error !== 'string') {
       const tookMs = this.counters.handshakeCompletedAt - this.counters.createdAt;
       this.ticketWait = setTimeout(() => this.announceOpen(), Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)));
       return;
@@ -236,8 +239,9 @@ export class DtlsSession {
     this.ticketWait = undefined;
     if (!this.openedPending) return;
     this.openedPending = false;
-    this.settleOpened.resolve({ protocol: 'DTLSv1.3' });
-    if (!this.ending && this.onhandshake) this.callHandler('onhandshake', this.onhandshake, 'DTLSv1.3');
+    const protocol = this.negotiated ? protocolOf(this.negotiated) : 'DTLSv1.3';
+    this.settleOpened.resolve({ protocol });
+    if (!this.ending && this.onhandshake) this.callHandler('onhandshake', this.onhandshake, protocol);
   }
 
   /**
@@ -319,6 +323,7 @@ export class DtlsSession {
    */
   get maxMessageSize(): number {
     const n = this.negotiated;
+    if (n !== undefined && isDtls12(n)) return maxMessageSize12(this.mtu, n.cipherSuite);
     return maxMessageSize(this.mtu, n?.cipherSuite, this.conn?.connection.connectionIds?.peer?.length ?? 0, n?.recordSizeLimit);
   }
 
@@ -369,20 +374,21 @@ export class DtlsSession {
   }
 
   /** Everything the handshake settled, once opened. */
-  get parameters(): NegotiatedParameters | undefined {
+  get parameters(): SessionParameters | undefined {
     return this.negotiated;
   }
 
-  /** `'DTLSv1.3'` once opened. */
-  get protocol(): string | undefined {
-    return this.negotiated ? 'DTLSv1.3' : undefined;
+  /** `'DTLSv1.3'` or `'DTLSv1.2'` once opened. */
+  get protocol(): 'DTLSv1.2' | 'DTLSv1.3' | undefined {
+    return this.negotiated ? protocolOf(this.negotiated) : undefined;
   }
 
-  /** The cipher suite, as node:tls names it, once opened. */
+  /** The cipher suite, as node:tls names it (`name`: OpenSSL's, `standardName`: IANA's), once opened. */
   get cipher(): { readonly name: string; readonly standardName: string; readonly version: string } | undefined {
-    const suite = this.negotiated?.cipherSuite;
-    if (!suite) return undefined;
-    const standardName = suite.toUpperCase();
+    const n = this.negotiated;
+    if (!n) return undefined;
+    const standardName = n.cipherSuite.toUpperCase();
+    if (isDtls12(n)) return { name: opensslName12(n.cipherSuite), standardName, version: 'DTLSv1.2' };
     return { name: standardName, standardName, version: 'DTLSv1.3' };
   }
 
@@ -484,7 +490,8 @@ export class DtlsSession {
    */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array | DataView): Buffer {
     if (!this.conn || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
-    const most = 255 * CIPHER_SUITES[this.negotiated.cipherSuite].hashLength;
+    // HKDF-Expand's limit in 1.3; the TLS 1.2 PRF has none, and node:dtls's 65,536 less one (a 16-bit length) is taken.
+    const most = isDtls12(this.negotiated) ? 65_535 : 255 * CIPHER_SUITES[this.negotiated.cipherSuite].hashLength;
     if (typeof length !== 'number') throw argumentError('ERR_INVALID_ARG_TYPE', `The "length" argument must be of type number. Received ${described(length)}`);
     if (!Number.isInteger(length) || length < 1 || length > most) {
       throw argumentError('ERR_OUT_OF_RANGE', `The value of "length" is out of range. It must be >= 1 && <= ${most}. Received ${String(length)}`);
@@ -544,6 +551,11 @@ export class DtlsSession {
    */
   rebind(address?: string): Promise<SessionAddress> {
     if (!this.conn || !this.negotiated || this.ended || !this.rebinder) return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
+    if (isDtls12(this.negotiated)) {
+      return Promise.reject(
+        new Dtls12FeatureError('rebind', 'without a connection ID (RFC 9146) cannot move to another address: the server would see a new peer'),
+      );
+    }
     return this.rebinder(address);
   }
 

@@ -1,11 +1,15 @@
 /**
  * What a `DtlsEndpoint` (and the session over it) drives: the members of the
- * 1.3 `DtlsConnection` it calls. `DtlsConnection` has them all; the DTLS 1.2
- * connection is driven through `Dtls12EndpointConnection`, which has them
- * too (version-12-connection.ts), so one endpoint, session and listener
- * serve both versions.
+ * 1.3 `DtlsConnection` it calls, with events whose handshakeComplete carries
+ * either version's parameters (runtime/dtls12/negotiated12.ts).
+ * `DtlsConnection` has them all; the DTLS 1.2 connection is driven through
+ * `Dtls12EndpointConnection` (runtime/dtls12/endpoint12.ts), and a client
+ * that offers both through `NegotiatingClient`
+ * (runtime/dtls12/negotiating-client.ts), so one endpoint, session and
+ * listener serve both versions.
  */
 import type { DtlsConnection } from '../../connection/connection.js';
+import type { EndpointEvent } from '../../dtls12/negotiated12.js';
 
 export type EndpointConnection = Pick<
   DtlsConnection,
@@ -15,7 +19,6 @@ export type EndpointConnection = Pick<
   | 'pollPathTransmit'
   | 'pollTimeout'
   | 'handleTimeout'
-  | 'pollEvent'
   | 'send'
   | 'close'
   | 'exportKeyingMaterial'
@@ -35,8 +38,7 @@ export type EndpointConnection = Pick<
   | 'deadlineOptions'
   | 'state'
 > & {
-  /** The protocol version this connection speaks ('DTLSv1.2' for the 1.2 connection; the 1.3 connection has no such member). */
-  readonly protocolVersion?: 'DTLSv1.2' | 'DTLSv1.3';
-  /** The 1.2 suite's standard name, when the connection speaks DTLS 1.2. */
-  readonly cipherSuite12?: string;
+  pollEvent(): EndpointEvent | undefined;
+  /** The protocol version this connection speaks, once known ('DTLSv1.2' for the 1.2 connection; the 1.3 connection has no such member). */
+  readonly protocolVersion?: 'DTLSv1.2' | 'DTLSv1.3' | undefined;
 };

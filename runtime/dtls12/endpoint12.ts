@@ -1,0 +1,290 @@
+/**
+ * A Dtls12Connection with the surface a DtlsEndpoint and a DtlsSession
+ * drive (the members of the 1.3 DtlsConnection they call, see
+ * runtime/node/dtls/version-endpoint-connection.ts), so one endpoint,
+ * session and listener serve both versions: events in the 1.3 shape, the
+ * handshake and idle deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`,
+ * kept here as the 1.3 connection keeps them), stats, the datagram
+ * observer. What DTLS 1.2 does not have (KeyUpdate, post-handshake
+ * authentication, RFC 9147 connection ID messages, migration) throws a
+ * {@link Dtls12FeatureError} naming why.
+ */
+import { CallbackError, type CallbackName } from '../connection/callback-error.js';
+import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
+import { ConnectionStateError, type ConnectionStats, type IgnoreReason } from '../connection/connection.js';
+import type { DatagramObserver } from '../connection/datagram-observer.js';
+import type { DeadlineOptions } from '../connection/deadlines.js';
+import type { PathDatagram } from '../cid/cid-context.js';
+import { ConfigError, integerOption } from '../config-error.js';
+import { Dtls12Connection, Dtls12StateError } from './connection12.js';
+import { negotiated12, type EndpointEvent } from './negotiated12.js';
+
+/** A DTLS 1.3 feature asked of a session that negotiated DTLS 1.2. */
+export class Dtls12FeatureError extends Error {
+  override readonly name = 'Dtls12FeatureError';
+  readonly code = 'ERR_DTLS_NOT_IN_DTLS12';
+  /** What was asked (`updateKeys`, `requestClientCertificate`, ...). */
+  readonly feature: string;
+  constructor(feature: string, why: string) {
+    super(`${feature}: this session negotiated DTLS 1.2, which ${why}`);
+    this.feature = feature;
+  }
+}
+
+const NO_IGNORED: Readonly<Record<IgnoreReason, number>> = {
+  'unauthenticated-violation': 0,
+  'reassembly-refused': 0,
+  'deferred-cap': 0,
+  'early-data-cap': 0,
+  'early-data-refused': 0,
+  'stale-alert': 0,
+  'ack-epoch': 0,
+};
+
+export interface Endpoint12Options {
+  readonly handshakeTimeoutMs?: number | undefined;
+  readonly idleTimeoutMs?: number | undefined;
+  readonly onDatagram?: DatagramObserver | undefined;
+  /** The handshake's start when it began before this object (a 1.3 offer answered in 1.2): the handshake deadline runs from it. */
+  readonly startedAt?: number;
+}
+
+export class Dtls12EndpointConnection {
+  readonly protocolVersion = 'DTLSv1.2' as const;
+  readonly connection: Dtls12Connection;
+  private readonly onDatagram: DatagramObserver | undefined;
+  private readonly handshakeMs: number;
+  private readonly idleMs: number;
+  private startedAt: number | undefined;
+  private connectedAt: number | undefined;
+  private expiredDeadline: 'handshake' | 'idle' | undefined;
+  private currentPath: string | undefined;
+  private now = 0;
+  private readonly counts = {
+    datagramsReceived: 0,
+    datagramsSent: 0,
+    applicationBytesSent: 0,
+    applicationBytesReceived: 0,
+    handshakeMessagesReceived: 0,
+    handshakeMessagesSent: 0,
+    recordsReceived: 0,
+  };
+
+  constructor(connection: Dtls12Connection, options: Endpoint12Options = {}) {
+    this.connection = connection;
+    this.onDatagram = options.onDatagram;
+    this.handshakeMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 0, 0, 3_600_000);
+    this.idleMs = integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 0, 0, 86_400_000);
+    this.startedAt = options.startedAt;
+  }
+
+  get role(): 'client' | 'server' {
+    return this.connection.role;
+  }
+
+  connect(now: number): void {
+    this.now = now;
+    this.startedAt ??= now;
+    try {
+      this.connection.connect(now);
+    } catch (e) {
+      throw e instanceof Dtls12StateError ? new ConnectionStateError(e.message) : e;
+    }
+  }
+
+  receive(datagram: Uint8Array, now: number, path?: string): void {
+    this.onDatagram?.('received', datagram);
+    this.now = now;
+    if (this.ended) return;
+    if (path !== undefined && this.currentPath === undefined) this.currentPath = path;
+    this.startedAt ??= now;
+    this.counts.datagramsReceived++;
+    this.connection.receive(datagram, now);
+  }
+
+  pollTransmit(): Uint8Array | undefined {
+    const d = this.connection.pollTransmit();
+    if (d !== undefined) {
+      this.counts.datagramsSent++;
+      this.onDatagram?.('sent', d);
+    }
+    return d;
+  }
+
+  /** No return routability in DTLS 1.2: nothing for another path. */
+  pollPathTransmit(): PathDatagram | undefined {
+    return undefined;
+  }
+
+  pollTimeout(): number | undefined {
+    const own = this.connection.pollTimeout();
+    const deadline = this.deadline();
+    return own === undefined ? deadline : deadline === undefined ? own : Math.min(own, deadline);
+  }
+
+  handleTimeout(now: number): void {
+    this.now = now;
+    if (this.ended) return;
+    this.connection.handleTimeout(now);
+    if (this.ended) return;
+    const at = this.deadline();
+    if (at === undefined || now < at) return;
+    if (this.connectedAt === undefined) {
+      this.expiredDeadline = 'handshake';
+      this.connection.abort({ alert: 'handshake_failure', message: `timeout: no handshake within ${this.handshakeMs} ms` }, now);
+    } else {
+      this.expiredDeadline = 'idle';
+      this.connection.close();
+    }
+  }
+
+  get expired(): 'handshake' | 'idle' | undefined {
+    return this.expiredDeadline;
+  }
+
+  get deadlineOptions(): Required<DeadlineOptions> {
+    return { handshakeTimeoutMs: this.handshakeMs, idleTimeoutMs: this.idleMs };
+  }
+
+  pollEvent(): EndpointEvent | undefined {
+    for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) {
+      switch (e.type) {
+        case 'handshakeComplete':
+          this.connectedAt = this.now;
+          return { type: 'handshakeComplete', parameters: negotiated12(e.parameters, this.servername()) };
+        case 'data':
+          this.counts.applicationBytesReceived += e.data.length;
+          return e;
+        case 'alert':
+          return e;
+        case 'closed':
+          return { type: 'closed', reason: this.expiredDeadline !== undefined ? 'timeout' : e.reason };
+        default:
+          continue; // session12: resumption by session ID is not offered through connect()
+      }
+    }
+    return undefined;
+  }
+
+  send(data: Uint8Array, now?: number): void {
+    if (now !== undefined) this.now = now;
+    try {
+      this.connection.send(data);
+    } catch (e) {
+      throw e instanceof Dtls12StateError ? new ConnectionStateError(e.message) : e;
+    }
+    this.counts.applicationBytesSent += data.length;
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  /** RFC 5705 keying material (the TLS 1.2 PRF over the master secret and both randoms). */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
+    if (this.connection.negotiated === undefined) throw new ConnectionStateError('keying material can only be exported from a connected connection');
+    integerOption('length', length, 1, 65_535);
+    if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
+    if (context !== undefined && !(context instanceof Uint8Array)) throw new ConfigError('context', 'must be a Uint8Array');
+    return this.connection.exportKeyingMaterial(length, label, context);
+  }
+
+  failForCallback(callback: CallbackName, thrown: unknown): void {
+    if (this.ended) return;
+    this.connection.abort(toAlert(new CallbackError(callback, thrown)), this.now);
+  }
+
+  get failure(): FatalReason | undefined {
+    return this.connection.failureReason;
+  }
+
+  get lastAuthenticatedReceive(): number | undefined {
+    return this.connection.lastAuthenticated;
+  }
+
+  get path(): string | undefined {
+    return this.currentPath;
+  }
+
+  /** RFC 9146 CIDs for 1.2 are not negotiated through this connection yet. */
+  get connectionIds(): undefined {
+    return undefined;
+  }
+
+  get state(): string {
+    return this.connection.stateName;
+  }
+
+  get stats(): ConnectionStats {
+    const c = this.counts;
+    return {
+      ...c,
+      drops: { ...this.connection.drops },
+      ignored: NO_IGNORED,
+      retransmissions: 0,
+      flightState: this.connection.stateName,
+      retransmitTimeout: 0,
+      handshakeDuration: this.connectedAt === undefined || this.startedAt === undefined ? undefined : this.connectedAt - this.startedAt,
+      retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.connection.negotiated === undefined ? 1 : 2 },
+      paths: {
+        checks: 0,
+        validated: 0,
+        abandoned: 0,
+        unvalidatedBytesSent: 0,
+        unvalidatedBytesReceived: 0,
+        migrations: 0,
+        challengesAnswered: 0,
+        answersIgnored: 0,
+        probesDropped: 0,
+        copiesDetected: 0,
+        datagramsHeld: 0,
+        heldDropped: 0,
+      },
+    };
+  }
+
+  updateKeys(): void {
+    throw new Dtls12FeatureError('updateKeys', 'has no KeyUpdate (RFC 8446 §4.6.3): its keys last the session; renegotiation is refused (RFC 5746)');
+  }
+
+  requestClientCertificate(): void {
+    throw new Dtls12FeatureError(
+      'requestClientCertificate',
+      'has no post-handshake authentication (RFC 8446 §4.6.2): ask for the certificate in the handshake (requestCert)',
+    );
+  }
+
+  issueConnectionIds(): Uint8Array[] {
+    throw new Dtls12FeatureError('issueConnectionIds', 'has no NewConnectionId message (RFC 9147 §9 is DTLS 1.3): an RFC 9146 CID is fixed at the handshake');
+  }
+
+  requestConnectionIds(): void {
+    throw new Dtls12FeatureError('requestConnectionIds', 'has no RequestConnectionId message (RFC 9147 §9 is DTLS 1.3)');
+  }
+
+  rebind(): void {
+    throw new Dtls12FeatureError('rebind', 'without a connection ID (RFC 9146) cannot move to another address: the server sees a new peer');
+  }
+
+  /** A 1.2 flight's datagrams are cut to `maxDatagramSize`; the limit is not lowered afterwards. */
+  pathMtuExceeded(): boolean {
+    return false;
+  }
+
+  private get ended(): boolean {
+    const s = this.connection.stateName;
+    return s === 'closed' || s === 'failed';
+  }
+
+  private deadline(): number | undefined {
+    if (this.ended) return undefined;
+    if (this.connectedAt === undefined) return this.handshakeMs > 0 && this.startedAt !== undefined ? this.startedAt + this.handshakeMs : undefined;
+    if (this.idleMs === 0) return undefined;
+    return (this.connection.lastAuthenticated ?? this.connectedAt) + this.idleMs;
+  }
+
+  private servername(): string | undefined {
+    const name = this.connection.config.base.serverName;
+    return this.role === 'client' && name !== undefined && !/^[0-9.]+$|:/.test(name) ? name.toLowerCase().replace(/\.$/, '') : undefined;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What a session reports of its handshake, whichever version it spoke:
+ * the 1.3 connection's `NegotiatedParameters`, or a DTLS 1.2 handshake's
+ * in the same shape (`version: 'DTLSv1.2'`, a 1.2 suite, extended master
+ * secret), so `session.parameters`, the CLI's `connected:` line and the
+ * endpoint read both alike. Also the events an endpoint drives, the 1.3
+ * connection's with a handshakeComplete carrying either.
+ */
+import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
+import type { Handshake12Result } from './io12.js';
+import type { Dtls12CipherSuite } from './suites.js';
+
+export interface Negotiated12Parameters extends Omit<NegotiatedParameters, 'cipherSuite'> {
+  readonly version: 'DTLSv1.2';
+  readonly cipherSuite: Dtls12CipherSuite;
+  /** extended_master_secret was negotiated (RFC 7627). */
+  readonly extendedMasterSecret: boolean;
+}
+
+/** A 1.3 handshake's parameters (no `version`, or 'DTLSv1.3'), or a 1.2 one's. */
+export type SessionParameters = NegotiatedParameters | Negotiated12Parameters;
+
+/** The events an endpoint takes from its connection: the 1.3 connection's, with either version's parameters. */
+export type EndpointEvent =
+  Exclude<ConnectionEvent, { readonly type: 'handshakeComplete' }> | { readonly type: 'handshakeComplete'; readonly parameters: SessionParameters };
+
+/** The protocol a handshake's parameters are of. */
+export function protocolOf(p: SessionParameters): 'DTLSv1.2' | 'DTLSv1.3' {
+  return 'version' in p && p.version === 'DTLSv1.2' ? 'DTLSv1.2' : 'DTLSv1.3';
+}
+
+/** Whether the parameters are a DTLS 1.2 handshake's. */
+export function isDtls12(p: SessionParameters): p is Negotiated12Parameters {
+  return protocolOf(p) === 'DTLSv1.2';
+}
+
+/** A 1.2 handshake's result as session parameters; `servername` as the client sent it or the server read it. */
+export function negotiated12(r: Handshake12Result, servername: string | undefined): Negotiated12Parameters {
+  const chain = r.peerCertificateChain !== undefined && r.peerCertificateChain.length > 0 ? r.peerCertificateChain : undefined;
+  return {
+    version: 'DTLSv1.2',
+    cipherSuite: r.cipherSuite,
+    group: r.group,
+    signatureAlgorithm: r.signatureAlgorithm,
+    helloRetryRequest: r.helloVerifyRequest,
+    clientAuthenticated: r.clientAuthenticated,
+    peerCertificate: chain?.[0],
+    peerCertificateChain: chain,
+    resumed: r.resumed,
+    pskIdentity: undefined,
+    pskMode: undefined,
+    earlyData: 'not sent',
+    alpnProtocol: r.alpnProtocol,
+    servername,
+    srtpProfile: r.srtpProfile,
+    recordSizeLimit: undefined,
+    extendedMasterSecret: r.extendedMasterSecret,
+  };
+}
