@@ -19,6 +19,8 @@ import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { clientSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
+import { connected12Details, connectedSuite, splitCipherList, versionOptions, withOpensslAliases } from './version-options.js';
+import { protocolOf } from '../runtime/dtls12/negotiated12.js';
 
 /** Records sent and not yet answered before the client waits for a reply (a pipe must not overrun the peer's socket buffer). */
 const WINDOW = 16;
@@ -35,7 +37,7 @@ function positiveMs(option: string, text: string | undefined): number | undefine
 }
 
 export async function runClient(argv: readonly string[]): Promise<number> {
-  const v = parseOptions(withInspectDefault(argv), CLIENT_OPTIONS);
+  const v = parseOptions(withInspectDefault(withOpensslAliases(argv)), CLIENT_OPTIONS);
   const target = stringValue(v.connect);
   const caPath = stringValue(v.ca);
   if (!target || (!caPath && v.psk === undefined)) throw new CliUsageError('client needs --connect HOST:PORT and --ca FILE (or --psk HEX)');
@@ -46,7 +48,9 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   if ((certPath === undefined) !== (keyPath === undefined)) throw new CliUsageError('--cert and --key go together');
   const timeout = positiveMs('--timeout', stringValue(v.timeout));
   const idleTimeout = positiveMs('--idle-timeout', stringValue(v['idle-timeout']));
-  const cipherSuites = suiteList('--cipher', stringValue(v.cipher));
+  const { rest: ciphers13, names12 } = splitCipherList(stringValue(v.cipher));
+  const cipherSuites = suiteList('--cipher', ciphers13);
+  const versions = versionOptions(v);
   const groups = groupList('--group', stringValue(v.group));
   const serverName = stringValue(v.servername);
   const anyName = v['no-verify-name'] === true;
@@ -60,7 +64,13 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     servername: serverName ?? host,
     ...(anyName ? { rejectUnauthorized: false } : {}),
     // Naming suites in --cipher is the choice allowCcm8 asks for: aes128ccm8 is used only when named.
-    ...(cipherSuites ? { cipherSuites, allowCcm8: true } : {}),
+    // DTLS 1.2 names go as an OpenSSL cipher string (`ciphers`), with the 1.3 ones named beside them.
+    ...(names12.length > 0
+      ? { ciphers: [...(cipherSuites ?? []).map((s) => s.toUpperCase()), ...names12].join(':'), allowCcm8: true }
+      : cipherSuites
+        ? { cipherSuites, allowCcm8: true }
+        : {}),
+    ...versions,
     ...(groups ? { groups } : {}),
     ...sessions.options,
     ...cidOptions(v),
@@ -75,7 +85,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     if (save) session.onticket = (ticket) => save(ticket);
     const message = stringValue(v.message);
     const input = message !== undefined ? fixedInput(message) : undefined;
-    const offered = offeredText(cipherSuites, groups);
+    const offered = offeredText(cipherSuites, groups, versions.maxVersion === 'DTLSv1.2' || names12.length > 0);
     const exchange = new ClientExchange(session, {
       timeout,
       idleTimeout,
@@ -85,6 +95,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
       showCerts: v.showcerts === true,
       pskIdentity: sessions.options.psk?.identity,
       hasCa: caPath !== undefined,
+      showProtocol: v.msg === true || v.trace === true,
     });
     // Ctrl-C (SIGINT) or SIGTERM: close with close_notify, then exit; a second one exits at once.
     const onSignal = (): void => exchange.interrupt();
@@ -119,7 +130,9 @@ function fixedInput(message: string): LineInput {
 }
 
 /** What this client offers, for explaining a handshake_failure the server sent. */
-function offeredText(cipherSuites: readonly string[] | undefined, groups: readonly string[] | undefined): string {
+function offeredText(cipherSuites: readonly string[] | undefined, groups: readonly string[] | undefined, dtls12: boolean): string {
+  if (dtls12)
+    return `DTLS 1.2 (and the 1.3 range asked for); cipher suites ${cipherSuites?.join(', ') ?? 'default'}; groups ${groups?.join(', ') ?? 'default'}`;
   try {
     const c = resolveConfig('client', { ...(cipherSuites ? { cipherSuites: cipherSuites as never } : {}), ...(groups ? { groups: groups as never } : {}) });
     return `cipher suites ${c.cipherSuites.join(', ')}; groups ${c.groups.join(', ')}`;
@@ -142,6 +155,8 @@ interface ExchangeLimits {
   readonly pskIdentity: string | undefined;
   /** --ca was given: without it the client trusts no private CA, so a certificate server fails with unknown_ca. */
   readonly hasCa: boolean;
+  /** --msg / --trace: say which protocol version was negotiated. */
+  readonly showProtocol: boolean;
 }
 
 /** The exit code after an interrupt (128 + SIGINT), as shells report a command ended by Ctrl-C. */
@@ -189,12 +204,13 @@ class ClientExchange {
         }
         this.connected = true;
         const how = p.pskMode ? (p.resumed ? `resumed ${p.pskMode}` : `psk ${p.pskMode}`) : p.signatureAlgorithm;
-        process.stderr.write(`connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${negotiatedExtensions(p)}\n`);
+        process.stderr.write(`connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}\n`);
         const certificate = peerCertificateLine(p.peerCertificateChain);
         if (certificate !== undefined) process.stderr.write(`${certificate}\n`);
         if (this.limits.showCerts) process.stderr.write(certificateChainText(p.peerCertificateChain));
         process.stderr.write(`resumed: ${p.resumed ? 'yes' : 'no'}\n`);
         if (this.limits.earlyData) process.stderr.write(`early data: ${p.earlyData}\n`);
+        if (this.limits.showProtocol) process.stderr.write(`protocol: ${protocolOf(p)}\n`);
         // 0-RTT data the server refused (or that could not go: a ticket without early data) goes now, under the handshake's keys.
         if (this.limits.earlyData && p.earlyData !== 'accepted') s.send(this.limits.earlyData);
         // Sent as 0-RTT or now, it is a record the server answers like any other.
@@ -301,6 +317,10 @@ class ClientExchange {
         return false;
       case 'keyupdate':
       case 'k':
+        if (this.session.protocol === 'DTLSv1.2') {
+          process.stderr.write('no KeyUpdate: this session is DTLS 1.2, which has none (its keys last the session)\n');
+          return true;
+        }
         this.session.updateKeys(true);
         process.stderr.write('KeyUpdate sent (update_requested): new keys for both directions\n');
         return true;

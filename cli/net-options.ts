@@ -8,10 +8,41 @@ import type { OptionTable } from './option-table.js';
 
 /** Suite and group names, as every command accepts them (IANA names or the short ones). */
 export const SUITE_HELP =
-  'cipher suites by IANA name (tls_aes_128_gcm_sha256, ...) or short name\n(aes128gcm, aes256gcm, chacha20, aes128ccm, aes128ccm8), comma-separated';
+  'cipher suites by IANA name (tls_aes_128_gcm_sha256, ...) or short name\n(aes128gcm, aes256gcm, chacha20, aes128ccm, aes128ccm8), comma-separated; DTLS 1.2 suites\nby OpenSSL name (ECDHE-ECDSA-AES128-GCM-SHA256, ...) or IANA name';
 export const GROUP_HELP = 'key exchange groups (x25519, x448, secp256r1, secp384r1, secp521r1, x25519mlkem768), comma-separated';
 
+/** The protocol versions (cli/version-options.ts reads them). */
+const VERSION_OPTIONS: OptionTable = [
+  {
+    name: 'min-version',
+    type: 'string',
+    value: 'V',
+    help: "the oldest protocol version to negotiate: 1.2 or 1.3 (also DTLSv1.2, DTLSv1.3;\ndefault 1.2); node:tls's minVersion",
+    group: 'TLS',
+  },
+  {
+    name: 'max-version',
+    type: 'string',
+    value: 'V',
+    help: "the newest protocol version to negotiate: 1.2 or 1.3 (default 1.3); node:tls's maxVersion",
+    group: 'TLS',
+  },
+  {
+    name: 'dtls1_2',
+    type: 'boolean',
+    help: 'DTLS 1.2 only, as openssl -dtls1_2 (also written -dtls1_2): --min-version 1.2 --max-version 1.2',
+    group: 'TLS',
+  },
+  {
+    name: 'dtls1_3',
+    type: 'boolean',
+    help: "DTLS 1.3 only (also -dtls1_3; Debian's openssl 3.0 has no DTLS 1.3): --min-version 1.3\n--max-version 1.3. Default: both, the newest the peer has (openssl -dtls)",
+    group: 'TLS',
+  },
+];
+
 const TLS_OPTIONS: OptionTable = [
+  ...VERSION_OPTIONS,
   { name: 'cipher', type: 'string', value: 'LIST', help: SUITE_HELP, group: 'TLS' },
   { name: 'group', type: 'string', value: 'LIST', help: GROUP_HELP, group: 'TLS' },
   { name: 'keylog', type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE format); a new file is created mode 0600', group: 'TLS' },

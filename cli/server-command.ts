@@ -20,11 +20,12 @@ import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { antiReplayStore, maxEarlyData, requestCertAfter, serverSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
+import { connected12Details, connectedSuite, splitCipherList, versionOptions, withOpensslAliases } from './version-options.js';
 
 const REPLY = 'dtls13 server: got your message\n';
 
 export async function runServer(argv: readonly string[]): Promise<number> {
-  const v = parseOptions(withInspectDefault(argv), SERVER_OPTIONS);
+  const v = parseOptions(withInspectDefault(withOpensslAliases(argv)), SERVER_OPTIONS);
   const listen = stringValue(v.listen);
   const certPath = stringValue(v.cert);
   const keyPath = stringValue(v.key);
@@ -35,7 +36,9 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   const { host, port } = hostPort('--listen', listen, '127.0.0.1');
   const caPath = stringValue(v.ca);
   if (v['verify-client'] && !caPath) throw new CliUsageError('--verify-client needs --ca FILE');
-  const cipherSuites = suiteList('--cipher', stringValue(v.cipher));
+  const { rest: ciphers13, names12 } = splitCipherList(stringValue(v.cipher));
+  const cipherSuites = suiteList('--cipher', ciphers13);
+  const versions = versionOptions(v);
   const groups = groupList('--group', stringValue(v.group));
   // With --request-cert-after the certificate is asked for after the handshake, not in it.
   const requestCert = v['verify-client'] === true || (caPath !== undefined && askAfter === undefined);
@@ -45,7 +48,12 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     requestCert,
     rejectUnauthorized: v['verify-client'] === true,
     // Naming suites in --cipher is the choice allowCcm8 asks for: aes128ccm8 is used only when named.
-    ...(cipherSuites ? { cipherSuites, allowCcm8: true } : {}),
+    ...(names12.length > 0
+      ? { ciphers: [...(cipherSuites ?? []).map((s) => s.toUpperCase()), ...names12].join(':'), allowCcm8: true }
+      : cipherSuites
+        ? { cipherSuites, allowCcm8: true }
+        : {}),
+    ...versions,
     ...(groups ? { groups } : {}),
     ...sessions,
     ...maxEarlyData(v),
@@ -129,7 +137,7 @@ export function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, a
     const how = p.pskMode ? `${p.resumed ? 'resumed' : 'psk'} ${p.pskMode}` : p.signatureAlgorithm;
     if (askAfter !== undefined) setTimeout(() => askForCertificate(s, who), askAfter).unref();
     process.stdout.write(
-      `${who} connected: ${p.cipherSuite} ${p.group ?? 'no (EC)DHE'} ${how}${negotiatedExtensions(p)}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`,
+      `${who} connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`,
     );
     const certificate = peerCertificateLine(p.peerCertificateChain);
     if (certificate !== undefined) process.stdout.write(`${who} ${certificate}\n`);
@@ -184,8 +192,14 @@ function operatorInput(live: Set<DtlsSession>): LineInput {
       for (const i of items) {
         if (i.kind === 'text') for (const s of live) sendLine(s, i.text);
         else if (i.name === 'keyupdate' || i.name === 'k') {
-          for (const s of live) s.updateKeys(true);
-          process.stdout.write(`KeyUpdate sent (update_requested) on ${live.size} connection(s)\n`);
+          let updated = 0;
+          for (const s of live) {
+            if (s.protocol === 'DTLSv1.2') continue; // DTLS 1.2 has no KeyUpdate
+            s.updateKeys(true);
+            updated++;
+          }
+          const skipped = live.size - updated;
+          process.stdout.write(`KeyUpdate sent (update_requested) on ${updated} connection(s)${skipped > 0 ? ` (${skipped} DTLS 1.2, which has none)` : ''}\n`);
         } else process.stdout.write(`unknown command ':${i.name}' (commands: :keyupdate; '::TEXT' sends ':TEXT')\n`);
       }
     },
