@@ -4,6 +4,8 @@ import { connectionTarget, type Scenario } from './connection/harness.js';
 import { datagramTarget } from './datagram.js';
 import { dtls12Target } from './dtls12.js';
 import { dtls12HandshakeTarget } from './dtls12-handshake.js';
+import { dtls12FirstDatagramTarget } from './dtls12-first-datagram.js';
+import { dtls12RecordsTarget } from './dtls12-records.js';
 
 /** The client in every state of its handshake chart it waits in, plus after a HelloRetryRequest and with a CertificateRequest. */
 export const CLIENT_SCENARIOS: readonly Scenario[] = [
@@ -60,4 +62,6 @@ export const TARGETS: Readonly<Record<string, () => FuzzTarget>> = {
   server: () => connectionTarget('server', SERVER_SCENARIOS),
   dtls12: () => dtls12Target,
   'dtls12-handshake': () => dtls12HandshakeTarget,
+  'dtls12-records': () => dtls12RecordsTarget,
+  'dtls12-first-datagram': () => dtls12FirstDatagramTarget,
 };
