@@ -18,12 +18,13 @@
 #include "clock.h"
 #include "kdf.h"
 #include "record.h"
+#include "record12.h"
 #include "udp.h"
 #include "udp-receive.h"
 #include "reuseport.h"
 #include "x25519.h"
 
-enum handle_kind { KIND_AEAD = 0x61656164, KIND_MASK = 0x6d61736b, KIND_RECORD = 0x7265636f, KIND_X25519 = 0x78323535 };
+enum handle_kind { KIND_AEAD = 0x61656164, KIND_MASK = 0x6d61736b, KIND_RECORD = 0x7265636f, KIND_RECORD12 = 0x72313231, KIND_X25519 = 0x78323535 };
 
 typedef struct {
   int kind;
@@ -32,6 +33,7 @@ typedef struct {
     aead_key aead;
     mask_key mask;
     record_key record;
+    record12_key record12;
     EVP_PKEY *x25519;
   } u;
 } handle;
@@ -133,6 +135,10 @@ static void release_handle(handle *h) {
       aead_free(&h->u.record.aead);
       mask_free(&h->u.record.mask);
       OPENSSL_cleanse(h->u.record.iv, NONCE_LENGTH);
+      break;
+    case KIND_RECORD12:
+      aead_free(&h->u.record12.aead);
+      OPENSSL_cleanse(h->u.record12.iv, NONCE_LENGTH);
       break;
     case KIND_X25519:
       /* OpenSSL cleanses the private key when it frees it. */
@@ -386,6 +392,96 @@ static napi_value record_open_js(napi_env env, napi_callback_info info) {
   int ok = record_open(&h->u.record, datagram + at, (size_t)header_length, (size_t)ciphertext_length, (size_t)sn_offset, sn_bytes, expected,
                        out + out_offset, &seq) == 0;
   napi_create_double(env, ok ? (double)seq : -1.0, &result);
+  return result;
+}
+
+/* record12Create(aeadAlg, key, iv, epoch, cid): iv is 4 bytes (explicit nonces: GCM, CCM) or 12 (XOR: ChaCha20-Poly1305); cid empty for plain records. */
+static napi_value record12_create(napi_env env, napi_callback_info info) {
+  call c;
+  size_t key_length = 0, iv_length = 0, cid_length = 0;
+  const char *error = NULL;
+  if (!begin(&c, env, info, "record12Create", 5)) return NULL;
+  int32_t aead_alg = int_arg(&c, 0);
+  const uint8_t *key = bytes(&c, 1, &key_length);
+  const uint8_t *iv = bytes(&c, 2, &iv_length);
+  int32_t epoch = int_arg(&c, 3);
+  const uint8_t *cid = bytes(&c, 4, &cid_length);
+  if (c.failed) return NULL;
+  if (iv_length != 4 && iv_length != NONCE_LENGTH) return fail(&c, "the IV must be 4 or 12 bytes"), NULL;
+  if (epoch < 1 || epoch > 0xffff) return fail(&c, "the epoch must be 1..65535"), NULL;
+  if (cid_length > RECORD12_MAX_CID) return fail(&c, "a CID is at most 255 bytes"), NULL;
+  handle *h = new_handle(&c, KIND_RECORD12);
+  if (h == NULL) return NULL;
+  record12_key *k = &h->u.record12;
+  if (aead_init(&k->aead, aead_alg, key, key_length, &error) != 0) {
+    free(h);
+    fail(&c, error);
+    return NULL;
+  }
+  memcpy(k->iv, iv, iv_length);
+  k->explicit_length = iv_length == 4 ? RECORD12_EXPLICIT : 0;
+  k->epoch = (uint16_t)epoch;
+  k->cid_length = (int)cid_length;
+  memcpy(k->cid, cid, cid_length);
+  return wrap(&c, h);
+}
+
+/*
+ * record12Seal(h, buffer, at, type, seq, plaintextLength, explicitGiven):
+ * the record at buffer[at..]: header and explicit nonce written here (the
+ * explicit nonce kept as the caller put it when explicitGiven is 1), the
+ * plaintext already in place after them, sealed in place, tag after it.
+ */
+static napi_value record12_seal_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0;
+  if (!begin(&c, env, info, "record12Seal", 7)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_RECORD12);
+  uint8_t *buffer = bytes(&c, 1, &size);
+  int32_t at = int_arg(&c, 2);
+  int32_t type = int_arg(&c, 3);
+  uint64_t seq = seq_arg(&c, 4);
+  int32_t plaintext_length = int_arg(&c, 5);
+  int32_t explicit_given = int_arg(&c, 6);
+  if (c.failed) return NULL;
+  record12_key *k = &h->u.record12;
+  if (type > 255) return fail(&c, "a content type is 0..255"), NULL;
+  if (seq >= ((uint64_t)1 << 48)) return fail(&c, "a DTLS 1.2 sequence number is 48 bits"), NULL;
+  int64_t length = (int64_t)record12_header_length(k) + k->explicit_length + plaintext_length + k->aead.tag_length;
+  if (!within(size, at, length)) return fail(&c, "the record does not fit the buffer"), NULL;
+  if (record12_seal(k, seq, type, buffer + at, (size_t)plaintext_length, explicit_given != 0) != 0) return fail(&c, "OpenSSL refused to seal"), NULL;
+  return NULL;
+}
+
+/*
+ * record12Open(h, buffer, at, fragmentLength, type, seq, out, outOffset) ->
+ * the plaintext length, or -1 when the fragment at buffer[at..] is too
+ * short or does not authenticate. The buffer is not written to.
+ */
+static napi_value record12_open_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0, out_size = 0;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "record12Open", 8)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_RECORD12);
+  const uint8_t *buffer = bytes(&c, 1, &size);
+  int32_t at = int_arg(&c, 2);
+  int32_t fragment_length = int_arg(&c, 3);
+  int32_t type = int_arg(&c, 4);
+  uint64_t seq = seq_arg(&c, 5);
+  uint8_t *out = bytes(&c, 6, &out_size);
+  int32_t out_offset = int_arg(&c, 7);
+  if (c.failed) return NULL;
+  record12_key *k = &h->u.record12;
+  if (type > 255) return fail(&c, "a content type is 0..255"), NULL;
+  if (!within(size, at, fragment_length)) return fail(&c, "the fragment does not fit the buffer"), NULL;
+  long n = -1;
+  int64_t overhead = (int64_t)k->explicit_length + k->aead.tag_length;
+  if (fragment_length >= overhead) {
+    if (!within(out_size, out_offset, fragment_length - overhead)) return fail(&c, "the plaintext does not fit the output buffer"), NULL;
+    n = record12_open(k, seq, type, buffer + at, (size_t)fragment_length, out + out_offset);
+  }
+  napi_create_double(env, (double)n, &result);
   return result;
 }
 
@@ -674,7 +770,7 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
+      {"recordOpen", record_open_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},

@@ -8,6 +8,7 @@
  * never thrown (RFC 6347 §4.1.2.7: invalid records are discarded).
  */
 import { contentTypeToNumber, protocolVersionToNumber } from '../../generated/wire/enums.js';
+import { nativeRecord12, type NativeRecord12 } from '../crypto/native/record12.js';
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
 import type { DropReason } from '../record/drops.js';
 import { constantTimeEqual } from '../wire/bytes.js';
@@ -127,6 +128,8 @@ export class EpochCipher12 {
   private readonly iv: Uint8Array;
   private readonly cid: Uint8Array | undefined;
   private readonly padding: PaddingPolicy;
+  /** The addon's whole-record path where the provider is the native one (node:crypto's AEAD otherwise). */
+  private readonly native: NativeRecord12 | undefined;
 
   constructor(provider: CryptoProvider, suite: Dtls12SuiteParams, keys: WriteKeys, epoch: number, options: EpochCipher12Options = {}) {
     if (keys.key.length !== suite.keyLength) throw new RangeError(`${suite.name} needs a ${suite.keyLength}-byte key, got ${keys.key.length}`);
@@ -138,6 +141,7 @@ export class EpochCipher12 {
     this.iv = keys.iv.slice();
     this.cid = options.cid !== undefined && options.cid.length > 0 ? options.cid.slice() : undefined;
     this.padding = options.padding ?? noPadding;
+    this.native = nativeRecord12(provider, suite.aead, keys.key, keys.iv, epoch, this.cid);
   }
 
   /**
@@ -154,6 +158,7 @@ export class EpochCipher12 {
     const explicitLength = this.suite.recordIvLength;
     if (explicitNonce !== undefined && explicitNonce.length !== explicitLength)
       throw new RangeError(`${this.suite.name} takes a ${explicitLength}-byte explicit nonce, got ${explicitNonce.length}`);
+    if (this.native !== undefined) return this.sealNative(this.native, type, sequenceNumber, content, explicitNonce);
     let plaintext = content;
     let aad: Uint8Array;
     let headerLength = HEADER_LENGTH;
@@ -197,13 +202,9 @@ export class EpochCipher12 {
     const plaintextLength = fragment.length - explicitLength - this.suite.tagLength;
     if (plaintextLength < 0) return { ok: false, reason: 'too-short' };
     if (plaintextLength > MAX_PLAINTEXT_12) return { ok: false, reason: 'too-long' };
-    const explicit = explicitLength > 0 ? fragment.subarray(0, explicitLength) : undefined;
-    const nonce = recordNonce12(this.suite, this.iv, r.epoch, r.sequenceNumber, explicit);
-    const sealed = fragment.subarray(explicitLength);
     if (wire.kind === 'cid') {
       if (this.cid === undefined || !constantTimeEqual(wire.record.cid, this.cid)) return { ok: false, reason: 'connection-id' };
-      const aad = cidAdditionalData12(version, r.epoch, r.sequenceNumber, wire.record.cid, plaintextLength);
-      const inner = this.aead.open(nonce, aad, sealed);
+      const inner = this.decrypt(fragment, TLS12_CID, r.sequenceNumber, plaintextLength, wire.record.cid);
       if (inner === undefined) return { ok: false, reason: 'authentication' };
       const split = decodeInnerPlaintext(inner);
       if (split === undefined) return { ok: false, reason: 'no-content-type' };
@@ -211,14 +212,44 @@ export class EpochCipher12 {
     }
     if (this.cid !== undefined) return { ok: false, reason: 'connection-id' };
     const type = contentTypeToNumber(wire.record.type);
-    const aad = additionalData12(r.epoch, r.sequenceNumber, type, version, plaintextLength);
-    const content = this.aead.open(nonce, aad, sealed);
+    const content = this.decrypt(fragment, type, r.sequenceNumber, plaintextLength, undefined);
     if (content === undefined) return { ok: false, reason: 'authentication' };
     return { ok: true, type, content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
   }
 
+  /** Opens a fragment of this epoch (version 0xfefd, CID already checked): in the addon where it runs, else with the provider's AEAD. */
+  private decrypt(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, cid: Uint8Array | undefined): Uint8Array | undefined {
+    if (this.native !== undefined) return this.native.open(fragment, type, sequenceNumber, plaintextLength);
+    const explicitLength = this.suite.recordIvLength;
+    const nonce = recordNonce12(this.suite, this.iv, this.epoch, sequenceNumber, explicitLength > 0 ? fragment.subarray(0, explicitLength) : undefined);
+    const aad =
+      cid === undefined
+        ? additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, plaintextLength)
+        : cidAdditionalData12(DTLS12_VERSION, this.epoch, sequenceNumber, cid, plaintextLength);
+    return this.aead.open(nonce, aad, fragment.subarray(explicitLength));
+  }
+
+  /** seal() in one addon call: the plaintext (a DTLSInnerPlaintext for a CID record) put in place, header, nonce and tag written there. */
+  private sealNative(native: NativeRecord12, type: number, sequenceNumber: number, content: Uint8Array, explicitNonce: Uint8Array | undefined): Uint8Array {
+    const explicitLength = this.suite.recordIvLength;
+    let plaintextLength = content.length;
+    if (this.cid !== undefined) {
+      plaintextLength += 1 + this.padding(content.length, type);
+      if (plaintextLength > MAX_PLAINTEXT_12) throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
+    }
+    const at = native.headerLength + explicitLength;
+    const out = new Uint8Array(at + plaintextLength + this.suite.tagLength);
+    out.set(content, at);
+    // A CID record's real type follows the content; the padding zeros are already there.
+    if (this.cid !== undefined) out[at + content.length] = type;
+    if (explicitNonce !== undefined) out.set(explicitNonce, native.headerLength);
+    native.seal(out, type, sequenceNumber, plaintextLength, explicitNonce !== undefined);
+    return out;
+  }
+
   /** Zero the key (where the provider can); unusable after. */
   release(): void {
+    this.native?.release();
     this.aead.release();
     this.iv.fill(0);
   }

@@ -52,6 +52,26 @@ export interface NativeBinding {
     out: Uint8Array,
     outOffset: number,
   ): number;
+  /**
+   * DTLS 1.2 records (native/src/record12.c): one epoch and direction, its
+   * 4-byte salt (explicit nonces) or 12-byte IV (XOR), and the CID of its
+   * tls12_cid records (empty: plain records). Absent from an addon built
+   * before them (record12.ts checks).
+   */
+  record12Create(aead: number, key: Uint8Array, iv: Uint8Array, epoch: number, cid: Uint8Array): NativeHandle;
+  /** Writes the header (and the explicit nonce unless explicitGiven is 1) of the record at buffer[at..], whose plaintext is in place, and seals it. */
+  record12Seal(key: NativeHandle, buffer: Uint8Array, at: number, type: number, seq: number, plaintextLength: number, explicitGiven: number): void;
+  /** Opens the fragment at buffer[at, at + fragmentLength) into out[outOffset..]: the plaintext length, or -1. */
+  record12Open(
+    key: NativeHandle,
+    buffer: Uint8Array,
+    at: number,
+    fragmentLength: number,
+    type: number,
+    seq: number,
+    out: Uint8Array,
+    outOffset: number,
+  ): number;
   release(key: NativeHandle): void;
   /**
    * HMAC-Hash(key, data) inside `scratch`: the key at [0, keyLength), the

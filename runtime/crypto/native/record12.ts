@@ -1,0 +1,97 @@
+/**
+ * DTLS 1.2 record protection in the addon (native/src/record12.c): a
+ * record sealed or opened in one call, the additional data (RFC 5246
+ * §6.2.3.3 as RFC 6347 §4.1.2.1 amends it, or RFC 9146 §5.3's for
+ * tls12_cid records) and the nonce (explicit, or IV XOR seq_num) made in C
+ * on one OpenSSL context per key. runtime/dtls12/record-protection.ts uses
+ * it when the connection's provider is the native one; node:crypto
+ * (through the provider's AEAD) is the fallback.
+ */
+import type { AeadAlgorithm, CryptoProvider } from '../provider.js';
+import { nativeBinding, type NativeBinding, type NativeHandle } from './binding.js';
+import { AEAD_ID } from './ids.js';
+import { nativeProvider } from './index.js';
+
+/** One epoch's 1.2 records in one direction, in the addon. */
+export interface NativeRecord12 {
+  /** Header bytes of a record: 13, plus the CID. */
+  readonly headerLength: number;
+  /**
+   * Seals the record at out[0..]: the plaintext must already be at
+   * out[headerLength + explicit nonce length..]; the header, the explicit
+   * nonce (unless `explicitGiven`: then the caller's is in place) and the
+   * tag are written here.
+   */
+  seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void;
+  /** Opens `fragment` (explicit nonce, ciphertext, tag) of a record with this type and sequence number; undefined when it does not authenticate. */
+  open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined;
+  release(): void;
+}
+
+/** Key, IV and CID on their way to the addon (fresh small arrays would be copied to a backing store by N-API). */
+const staging = new Uint8Array(new ArrayBuffer(32 + 12 + 255));
+
+class Record12 implements NativeRecord12 {
+  readonly headerLength: number;
+  private readonly binding: NativeBinding;
+  private handle: NativeHandle | undefined;
+
+  constructor(binding: NativeBinding, aead: AeadAlgorithm, key: Uint8Array, iv: Uint8Array, epoch: number, cid: Uint8Array) {
+    this.binding = binding;
+    this.headerLength = 13 + cid.length;
+    staging.set(key, 0);
+    staging.set(iv, 32);
+    staging.set(cid, 44);
+    try {
+      this.handle = binding.record12Create(
+        AEAD_ID[aead],
+        staging.subarray(0, key.length),
+        staging.subarray(32, 32 + iv.length),
+        epoch,
+        staging.subarray(44, 44 + cid.length),
+      );
+    } finally {
+      staging.fill(0);
+    }
+  }
+
+  private live(): NativeHandle {
+    if (this.handle === undefined) throw new RangeError('DTLS 1.2 record keys were released');
+    return this.handle;
+  }
+
+  seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void {
+    this.binding.record12Seal(this.live(), out, 0, type, sequenceNumber, plaintextLength, explicitGiven ? 1 : 0);
+  }
+
+  open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
+    const out = new Uint8Array(plaintextLength);
+    // The fragment is a view into the datagram: the addon reads it in place.
+    const at = fragment.byteOffset;
+    const whole = new Uint8Array(fragment.buffer, 0, at + fragment.length);
+    return this.binding.record12Open(this.live(), whole, at, fragment.length, type, sequenceNumber, out, 0) < 0 ? undefined : out;
+  }
+
+  release(): void {
+    if (this.handle !== undefined) this.binding.release(this.handle);
+    this.handle = undefined;
+  }
+}
+
+const supported = nativeBinding !== undefined && typeof nativeBinding.record12Create === 'function';
+
+/**
+ * The addon's 1.2 record protection for `provider`'s keys, or undefined:
+ * only for the native provider, and only with an addon that has the calls.
+ */
+export function nativeRecord12(
+  provider: CryptoProvider,
+  aead: AeadAlgorithm,
+  key: Uint8Array,
+  iv: Uint8Array,
+  epoch: number,
+  cid: Uint8Array | undefined,
+): NativeRecord12 | undefined {
+  if (!supported || nativeBinding === undefined || provider !== nativeProvider) return undefined;
+  return new Record12(nativeBinding, aead, key, iv, epoch, cid ?? new Uint8Array(0));
+}

@@ -1,0 +1,127 @@
+/**
+ * DTLS 1.2 records on the addon's fast path (native/src/record12.c, used
+ * by EpochCipher12 when the provider is the native one) against the
+ * node:crypto path: for every 1.2 AEAD (GCM with its explicit nonce,
+ * ChaCha20-Poly1305's XOR nonce, CCM, CCM_8), plain and tls12_cid records
+ * (RFC 9146's additional data and DTLSInnerPlaintext), both paths write
+ * byte-identical records and each opens the other's; the addon really is
+ * called (a count on its binding); a forged record is refused by both.
+ * With DTLS13_NATIVE=0 (a child process) the same records come out of the
+ * node:crypto fallback.
+ */
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { nativeBinding, type NativeBinding } from '../../runtime/crypto/native/binding.js';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { EpochCipher12 } from '../../runtime/dtls12/record-protection.js';
+import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../../runtime/dtls12/suites.js';
+
+const SUITES: readonly Dtls12SuiteParams[] = [
+  DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_gcm_sha256,
+  DTLS12_CIPHER_SUITES.tls_ecdhe_rsa_with_aes_256_gcm_sha384,
+  DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256,
+  DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_ccm,
+  DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_ccm_8,
+];
+const CID = Uint8Array.of(0xc1, 0xd0, 0xc2, 0xd3, 0xc4, 0xc5);
+const fill = (n: number, k: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 29 + k * 11) & 0xff);
+const keysOf = (s: Dtls12SuiteParams): { key: Uint8Array; iv: Uint8Array } => ({ key: fill(s.keyLength, 1), iv: fill(s.fixedIvLength, 2) });
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+/** Sizes around the edges: empty, one byte, a block, odd sizes, the 2^14 maximum. */
+const SIZES = [0, 1, 15, 16, 17, 100, 1200, 16384 - 7, 16384];
+const SEQS = [0, 1, 255, 65_536, 2 ** 32 + 5, 2 ** 48 - 1];
+
+/** Counts the addon's 1.2 record calls while `f` runs. */
+function counting(binding: NativeBinding, f: () => void): { seal: number; open: number } {
+  const counts = { seal: 0, open: 0 };
+  const seal = binding.record12Seal;
+  const open = binding.record12Open;
+  const b = binding as { record12Seal: NativeBinding['record12Seal']; record12Open: NativeBinding['record12Open'] };
+  b.record12Seal = (...a) => (counts.seal++, seal.apply(binding, a));
+  b.record12Open = (...a) => (counts.open++, open.apply(binding, a));
+  try {
+    f();
+  } finally {
+    b.record12Seal = seal;
+    b.record12Open = open;
+  }
+  return counts;
+}
+
+if (nativeProvider === undefined || nativeBinding === undefined) {
+  test('the native addon loads here (DTLS13_NATIVE=0 or no build: the node:crypto path is what runs)', (t) => {
+    t.is(process.env.DTLS13_NATIVE, '0', 'the addon should be built by npm ci');
+  });
+} else {
+  const native = nativeProvider;
+  const binding = nativeBinding;
+  for (const suite of SUITES) {
+    for (const cid of [undefined, CID]) {
+      const label = `${suite.name}${cid ? ' tls12_cid' : ''}`;
+      test(`${label}: the addon and node:crypto write the same records and open each other's`, (t) => {
+        const keys = keysOf(suite);
+        const options = cid ? { cid, padding: (n: number) => n % 3 } : {};
+        const n = new EpochCipher12(native, suite, keys, 3, options);
+        const o = new EpochCipher12(nodeProvider, suite, keys, 3, options);
+        const counts = counting(binding, () => {
+          // A CID record's DTLSInnerPlaintext adds the type and up to 2 zeros: its content stops 3 bytes short of 2^14.
+          for (const size of SIZES.map((n) => (cid ? Math.min(n, 16384 - 3) : n))) {
+            for (const seq of SEQS) {
+              const content = fill(size, seq % 251);
+              const type = size % 2 === 0 ? 23 : 22;
+              const fromNative = n.seal(type, seq, content);
+              const fromNode = o.seal(type, seq, content);
+              t.is(hex(fromNative), hex(fromNode), `${size} B, seq ${seq}`);
+              // A caller's explicit nonce (GCM, CCM) is used as given on both paths.
+              if (suite.recordIvLength > 0) t.is(hex(n.seal(type, seq, content, fill(8, 9))), hex(o.seal(type, seq, content, fill(8, 9))));
+              // Each opens the other's, also from a view inside a larger (pooled) buffer.
+              const datagram = Buffer.concat([Buffer.from([0xaa, 0xbb]), fromNode]).subarray(2);
+              for (const [reader, record] of [
+                [n, datagram],
+                [o, fromNative],
+              ] as const) {
+                const opened = reader.open(decodeDatagram12(record, { cidLength: cid?.length ?? 0 })[0]!);
+                if (!opened.ok) return void t.fail(`${size} B seq ${seq}: ${opened.reason}`);
+                t.is(opened.type, type);
+                t.is(opened.sequenceNumber, seq);
+                t.is(hex(opened.content), hex(content));
+              }
+              // A flipped ciphertext bit: refused by both.
+              const forged = fromNative.slice();
+              forged[forged.length - 1]! ^= 0x40;
+              const wire = decodeDatagram12(forged, { cidLength: cid?.length ?? 0 })[0]!;
+              t.deepEqual(n.open(wire), { ok: false, reason: 'authentication' });
+              t.deepEqual(o.open(wire), { ok: false, reason: 'authentication' });
+            }
+          }
+        });
+        t.true(counts.seal >= SIZES.length * SEQS.length && counts.open >= 2 * SIZES.length * SEQS.length, JSON.stringify(counts));
+      });
+    }
+  }
+
+  test('DTLS13_NATIVE=0: the default provider is node:crypto and writes the same 1.2 records', (t) => {
+    const suite = DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_gcm_sha256;
+    const child = `
+      import { defaultProvider } from '${new URL('../../runtime/crypto/registry.ts', import.meta.url).pathname}';
+      import { EpochCipher12 } from '${new URL('../../runtime/dtls12/record-protection.ts', import.meta.url).pathname}';
+      import { DTLS12_CIPHER_SUITES } from '${new URL('../../runtime/dtls12/suites.ts', import.meta.url).pathname}';
+      const fill = (n, k) => Uint8Array.from({ length: n }, (_, i) => (i * 29 + k * 11) & 0xff);
+      const suite = DTLS12_CIPHER_SUITES.${suite.name};
+      const p = defaultProvider();
+      const keys = { key: fill(suite.keyLength, 1), iv: fill(suite.fixedIvLength, 2) };
+      const plain = new EpochCipher12(p, suite, keys, 3).seal(23, 77, fill(300, 4));
+      const cid = new EpochCipher12(p, suite, keys, 3, { cid: Uint8Array.of(1, 2, 3) }).seal(23, 78, fill(300, 4));
+      console.log(JSON.stringify({ provider: p.name, plain: Buffer.from(plain).toString('hex'), cid: Buffer.from(cid).toString('hex') }));
+    `;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--import=tsx', '--input-type=module', '-e', child], { encoding: 'utf8', env: { ...process.env, DTLS13_NATIVE: '0' } }),
+    ) as { provider: string; plain: string; cid: string };
+    t.is(out.provider, 'node');
+    const keys = keysOf(suite);
+    t.is(out.plain, hex(new EpochCipher12(native, suite, keys, 3).seal(23, 77, fill(300, 4))));
+    t.is(out.cid, hex(new EpochCipher12(native, suite, keys, 3, { cid: Uint8Array.of(1, 2, 3) }).seal(23, 78, fill(300, 4))));
+  });
+}
