@@ -13,6 +13,7 @@ function buildDtls12ClientMachine() {
       acceptServerCertificate: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }, params: Dtls12ClientActionParams['acceptServerCertificate']) => context.implementation.actions.acceptServerCertificate({ context: context.context, event }, params),
       applyCertificateRequest: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }, params: Dtls12ClientActionParams['applyCertificateRequest']) => context.implementation.actions.applyCertificateRequest({ context: context.context, event }, params),
       applyHelloVerifyRequest: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }, params: Dtls12ClientActionParams['applyHelloVerifyRequest']) => context.implementation.actions.applyHelloVerifyRequest({ context: context.context, event }, params),
+      applyPskServerKeyExchange: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }, params: Dtls12ClientActionParams['applyPskServerKeyExchange']) => context.implementation.actions.applyPskServerKeyExchange({ context: context.context, event }, params),
       applyServerHello: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }, params: Dtls12ClientActionParams['applyServerHello']) => context.implementation.actions.applyServerHello({ context: context.context, event }, params),
       completeHandshake: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }, params: Dtls12ClientActionParams['completeHandshake']) => context.implementation.actions.completeHandshake({ context: context.context, event }, params),
       deliverApplicationData: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }, params: Dtls12ClientActionParams['deliverApplicationData']) => context.implementation.actions.deliverApplicationData({ context: context.context, event }, params),
@@ -32,6 +33,8 @@ function buildDtls12ClientMachine() {
     },
     guards: {
       firstHelloVerifyRequest: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }) => context.implementation.guards.firstHelloVerifyRequest({ context: context.context, event }),
+      plainPsk: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }) => context.implementation.guards.plainPsk({ context: context.context, event }),
+      pskKeyExchange: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }) => context.implementation.guards.pskKeyExchange({ context: context.context, event }),
       sessionResumed: ({ context, event }: { readonly context: Dtls12ClientBound; readonly event: Dtls12ClientEvent }) => context.implementation.guards.sessionResumed({ context: context.context, event }),
     },
     delays: {

@@ -3,7 +3,7 @@
 import type { Dtls12ClientAction, Dtls12ClientActionParams, Dtls12ClientEvent, Dtls12ClientImplementation } from './dtls12-client.js';
 
 /** The states of dtls12-client. */
-export type Dtls12ClientStateKind = 'start' | 'waitServerHello' | 'waitCertificate' | 'waitServerKeyExchange' | 'waitCertificateRequestOrServerHelloDone' | 'waitServerHelloDone' | 'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitFinished' | 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished' | 'connected' | 'closed' | 'failed';
+export type Dtls12ClientStateKind = 'start' | 'waitServerHello' | 'waitCertificate' | 'waitPskServerKeyExchange' | 'waitPskServerHelloDone' | 'waitServerKeyExchange' | 'waitCertificateRequestOrServerHelloDone' | 'waitServerHelloDone' | 'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitFinished' | 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished' | 'connected' | 'closed' | 'failed';
 
 /** The state the chart starts in. */
 export const dtls12ClientInitial: Dtls12ClientStateKind = 'start';
@@ -13,6 +13,8 @@ export interface Dtls12ClientAccepts {
   readonly start: 'alertReceived' | 'connect' | 'fail';
   readonly waitServerHello: 'HelloVerifyRequest' | 'ServerHello' | 'alertReceived' | 'fail';
   readonly waitCertificate: 'Certificate' | 'alertReceived' | 'fail';
+  readonly waitPskServerKeyExchange: 'ServerHelloDone' | 'ServerKeyExchange' | 'alertReceived' | 'fail';
+  readonly waitPskServerHelloDone: 'ServerHelloDone' | 'alertReceived' | 'fail';
   readonly waitServerKeyExchange: 'ServerKeyExchange' | 'alertReceived' | 'fail';
   readonly waitCertificateRequestOrServerHelloDone: 'CertificateRequest' | 'ServerHelloDone' | 'alertReceived' | 'fail';
   readonly waitServerHelloDone: 'ServerHelloDone' | 'alertReceived' | 'fail';
@@ -59,8 +61,12 @@ const T: readonly Dtls12ClientTransition[] = [
   { target: 'waitServerHello', steps: [{ type: 'applyHelloVerifyRequest' }, { type: 'sendClientHello' }], reenter: true, fromRoot: false },
   { target: 'failed', steps: [{ type: 'sendFatalAlert', params: {"alert":"unexpected_message"} }], reenter: false, fromRoot: false },
   { target: 'waitResumedNewSessionTicketOrChangeCipherSpec', steps: [{ type: 'applyServerHello' }, { type: 'resumeSession' }], reenter: false, fromRoot: false },
+  { target: 'waitPskServerKeyExchange', steps: [{ type: 'applyServerHello' }], reenter: false, fromRoot: false },
   { target: 'waitCertificate', steps: [{ type: 'applyServerHello' }], reenter: false, fromRoot: false },
   { target: 'waitServerKeyExchange', steps: [{ type: 'acceptServerCertificate' }], reenter: false, fromRoot: false },
+  { target: 'waitPskServerHelloDone', steps: [{ type: 'applyPskServerKeyExchange' }], reenter: false, fromRoot: false },
+  { target: 'waitNewSessionTicketOrChangeCipherSpec', steps: [{ type: 'sendClientFlight' }], reenter: false, fromRoot: false },
+  { target: 'waitNewSessionTicketOrChangeCipherSpec', steps: [{ type: 'sendClientFlight' }], reenter: false, fromRoot: false },
   { target: 'waitCertificateRequestOrServerHelloDone', steps: [{ type: 'verifyServerKeyExchange' }], reenter: false, fromRoot: false },
   { target: 'waitServerHelloDone', steps: [{ type: 'applyCertificateRequest' }], reenter: false, fromRoot: false },
   { target: 'waitNewSessionTicketOrChangeCipherSpec', steps: [{ type: 'sendClientFlight' }], reenter: false, fromRoot: false },
@@ -99,56 +105,52 @@ export function dtls12ClientTransition<TContext>(state: Dtls12ClientStateKind, a
           return T[2];
         case 'ServerHello':
           if (guards.sessionResumed(args)) return T[3];
-          return T[4];
+          if (guards.pskKeyExchange(args)) return T[4];
+          return T[5];
       }
       break;
     case 'waitCertificate':
       switch (args.event.type) {
         case 'Certificate':
-          return T[5];
-      }
-      break;
-    case 'waitServerKeyExchange':
-      switch (args.event.type) {
-        case 'ServerKeyExchange':
           return T[6];
       }
       break;
-    case 'waitCertificateRequestOrServerHelloDone':
+    case 'waitPskServerKeyExchange':
       switch (args.event.type) {
-        case 'CertificateRequest':
+        case 'ServerKeyExchange':
           return T[7];
         case 'ServerHelloDone':
-          return T[8];
+          if (guards.plainPsk(args)) return T[8];
+          break;
       }
       break;
-    case 'waitServerHelloDone':
+    case 'waitPskServerHelloDone':
       switch (args.event.type) {
         case 'ServerHelloDone':
           return T[9];
       }
       break;
-    case 'waitNewSessionTicketOrChangeCipherSpec':
+    case 'waitServerKeyExchange':
       switch (args.event.type) {
-        case 'NewSessionTicket':
+        case 'ServerKeyExchange':
           return T[10];
-        case 'ChangeCipherSpec':
-          return T[11];
       }
       break;
-    case 'waitChangeCipherSpec':
+    case 'waitCertificateRequestOrServerHelloDone':
       switch (args.event.type) {
-        case 'ChangeCipherSpec':
+        case 'CertificateRequest':
+          return T[11];
+        case 'ServerHelloDone':
           return T[12];
       }
       break;
-    case 'waitFinished':
+    case 'waitServerHelloDone':
       switch (args.event.type) {
-        case 'Finished':
+        case 'ServerHelloDone':
           return T[13];
       }
       break;
-    case 'waitResumedNewSessionTicketOrChangeCipherSpec':
+    case 'waitNewSessionTicketOrChangeCipherSpec':
       switch (args.event.type) {
         case 'NewSessionTicket':
           return T[14];
@@ -156,40 +158,60 @@ export function dtls12ClientTransition<TContext>(state: Dtls12ClientStateKind, a
           return T[15];
       }
       break;
-    case 'waitResumedChangeCipherSpec':
+    case 'waitChangeCipherSpec':
       switch (args.event.type) {
         case 'ChangeCipherSpec':
           return T[16];
       }
       break;
-    case 'waitResumedFinished':
+    case 'waitFinished':
       switch (args.event.type) {
         case 'Finished':
           return T[17];
       }
       break;
+    case 'waitResumedNewSessionTicketOrChangeCipherSpec':
+      switch (args.event.type) {
+        case 'NewSessionTicket':
+          return T[18];
+        case 'ChangeCipherSpec':
+          return T[19];
+      }
+      break;
+    case 'waitResumedChangeCipherSpec':
+      switch (args.event.type) {
+        case 'ChangeCipherSpec':
+          return T[20];
+      }
+      break;
+    case 'waitResumedFinished':
+      switch (args.event.type) {
+        case 'Finished':
+          return T[21];
+      }
+      break;
     case 'connected':
       switch (args.event.type) {
         case 'ApplicationData':
-          return T[18];
-        case 'HelloRequest':
-          return T[19];
-        case 'ClientHello':
-          return T[20];
-        case 'FinishedRetransmitted':
-          return T[21];
-        case 'closeNotify':
           return T[22];
-        case 'close':
+        case 'HelloRequest':
           return T[23];
+        case 'ClientHello':
+          return T[24];
+        case 'FinishedRetransmitted':
+          return T[25];
+        case 'closeNotify':
+          return T[26];
+        case 'close':
+          return T[27];
       }
       break;
   }
   switch (args.event.type) {
     case 'fail':
-      return T[24];
+      return T[28];
     case 'alertReceived':
-      return T[25];
+      return T[29];
   }
   return undefined;
 }
@@ -211,6 +233,8 @@ export const dtls12ClientEntry: { readonly [S in Dtls12ClientStateKind]: readonl
   start: [],
   waitServerHello: [],
   waitCertificate: [],
+  waitPskServerKeyExchange: [],
+  waitPskServerHelloDone: [],
   waitServerKeyExchange: [],
   waitCertificateRequestOrServerHelloDone: [],
   waitServerHelloDone: [],

@@ -35,6 +35,9 @@ import { chooseScheme12, keyExchangeForKey, schemesForKey12, verify12 } from './
 import type { Session12 } from './session12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
 import type { Dtls12SuiteParams } from './suites.js';
+import { isPskSuite, pskClientKeyExchange12, readPskServerKeyExchange12, type PskServerParams12 } from './psk-key-exchange12.js';
+import { clientPsk12 } from './psk12.js';
+import { acceptNewSessionTicket12, ticketOffer12 } from './ticket12.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -49,6 +52,24 @@ interface Hello12 {
   readonly helloVerifyRequest: boolean;
   /** The CIDs of the epoch-1 records (RFC 9146), when both hellos carried connection_id. */
   readonly cids: Cids12 | undefined;
+  /** The ServerHello carried SessionTicket: a NewSessionTicket may follow (RFC 5077 §3.3). */
+  readonly ticketExpected: boolean;
+}
+
+/** The keyed state of a client, with what its session keeps: a ticket (RFC 5077) and the PSK identity. */
+type ClientKeyed12 = Keyed12 & {
+  readonly ticketExpected: boolean;
+  readonly ticket: { readonly ticket: Uint8Array; readonly lifetimeSeconds: number } | undefined;
+  readonly pskIdentity: Uint8Array | undefined;
+};
+
+/** What the ClientKeyExchange settled: its body, the premaster secret, and what the result reports. */
+interface ClientKx12 {
+  readonly body: Uint8Array;
+  readonly premaster: Uint8Array;
+  readonly group: KeyExchangeGroup | undefined;
+  readonly signatureAlgorithm: SignatureAlgorithm | undefined;
+  readonly pskIdentity: Uint8Array | undefined;
 }
 
 interface ServerParams12 {
@@ -67,6 +88,8 @@ export type ClientState12 =
       readonly offered: Session12 | undefined;
     }
   | { readonly kind: 'waitCertificate'; readonly hs: Hello12 }
+  | { readonly kind: 'waitPskServerKeyExchange'; readonly hs: Hello12 }
+  | { readonly kind: 'waitPskServerHelloDone'; readonly hs: Hello12; readonly server: PskServerParams12 }
   | { readonly kind: 'waitServerKeyExchange'; readonly hs: Hello12; readonly peer: Peer12 }
   | { readonly kind: 'waitCertificateRequestOrServerHelloDone'; readonly hs: Hello12; readonly peer: Peer12; readonly server: ServerParams12 }
   | {
@@ -78,10 +101,10 @@ export type ClientState12 =
     }
   | {
       readonly kind: 'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitFinished';
-      readonly keyed: Keyed12;
+      readonly keyed: ClientKeyed12;
       readonly clientAuthenticated: boolean;
     }
-  | { readonly kind: 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished'; readonly keyed: Keyed12 }
+  | { readonly kind: 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished'; readonly keyed: ClientKeyed12 }
   | { readonly kind: 'connected' }
   | { readonly kind: 'closed' }
   | { readonly kind: 'failed' };
@@ -106,7 +129,9 @@ function offerable(io: Io12): Session12 | undefined {
 /** start → waitServerHello: sendClientHello. */
 export function startClient12(io: Io12): ClientState12 {
   const offered = offerable(io);
-  const hello = clientHello12(io.config, io.config.base.provider.randomBytes(32), offered?.id ?? EMPTY, EMPTY, clientExtensions12(io.config.base));
+  const tickets = ticketOffer12(io.config, offered);
+  const more = [...clientExtensions12(io.config.base), ...tickets.extensions];
+  const hello = clientHello12(io.config, io.config.base.provider.randomBytes(32), tickets.sessionId, EMPTY, more);
   const log = new HandshakeLog12(io.config.base.provider);
   io.flight([message(io, 'client_hello', encodeClientHello(hello), log)], false);
   return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered };
@@ -160,7 +185,7 @@ export function clientStep12(s: ClientState12, e: Event12, io: Io12): ClientStat
         requireExtendedMasterSecret: io.config.requireExtendedMasterSecret,
       });
       // ALPN, use_srtp and connection_id checked against what the ClientHello offered, whoever built it.
-      const extensions = acceptServerExtensions12(sh, offerFromClientHello12(s.hello));
+      const extensions = acceptServerExtensions12(sh, offerFromClientHello12(s.hello), io.config.base.maxDatagramSize);
       io.extensions(extensions);
       add(s.log, e);
       s.log.choose(outcome.suite.hash);
@@ -171,12 +196,15 @@ export function clientStep12(s: ClientState12, e: Event12, io: Io12): ClientStat
         suite: outcome.suite,
         sessionId: sh.sessionId,
         helloVerifyRequest: s.helloVerifyRequest,
+        ticketExpected: sh.extensions.some((x) => x.extensionType === 'session_ticket'),
       };
-      if (s.offered !== undefined && sh.sessionId.length > 0 && bytesEqual(sh.sessionId, s.offered.id)) {
+      // The session ID we sent echoed: the session's own, or the one sent with its ticket (RFC 5077 §3.4).
+      if (s.offered !== undefined && sh.sessionId.length > 0 && bytesEqual(sh.sessionId, s.hello.legacySessionId)) {
         // resumeSession (RFC 5246 §7.3): the same suite, the kept master secret (RFC 7627 §5.3: made with EMS, and EMS again).
         if (sh.cipherSuite !== s.offered.suite) throw new ProtocolError('illegal_parameter', 'a resumed session with another cipher suite');
         if (!outcome.extendedMasterSecret) throw new ProtocolError('handshake_failure', 'a resumed session without extended_master_secret (RFC 7627 §5.3)');
-        const keyed: Keyed12 = {
+        const ticket = s.offered.ticket !== undefined ? { ticket: s.offered.ticket, lifetimeSeconds: 0 } : undefined;
+        const keyed: ClientKeyed12 = {
           ...base,
           master: s.offered.masterSecret.slice(),
           resumed: true,
@@ -184,11 +212,32 @@ export function clientStep12(s: ClientState12, e: Event12, io: Io12): ClientStat
           peer: undefined,
           group: undefined,
           signatureAlgorithm: undefined,
+          ticket,
+          pskIdentity: s.offered.pskIdentity,
         };
         installKeys12(io, keyed.suite, keyed.master, keyed.clientRandom, keyed.serverRandom, extensions.cids);
         return { kind: 'waitResumedNewSessionTicketOrChangeCipherSpec', keyed };
       }
-      return { kind: 'waitCertificate', hs: { ...base, extendedMasterSecret: outcome.extendedMasterSecret, cids: extensions.cids } };
+      const hs: Hello12 = { ...base, extendedMasterSecret: outcome.extendedMasterSecret, cids: extensions.cids };
+      // A PSK suite: no Certificate; a ServerKeyExchange (ECDHE_PSK always, plain PSK with a hint) or ServerHelloDone.
+      return isPskSuite(outcome.suite) ? { kind: 'waitPskServerKeyExchange', hs } : { kind: 'waitCertificate', hs };
+    }
+    case 'waitPskServerKeyExchange':
+    case 'waitPskServerHelloDone': {
+      if (e.msgType === 'server_key_exchange' && s.kind === 'waitPskServerKeyExchange') {
+        const server = readPskServerKeyExchange12(s.hs.suite, e.body, io.config.groups);
+        add(s.hs.log, e);
+        return { kind: 'waitPskServerHelloDone', hs: s.hs, server };
+      }
+      // Plain PSK without a hint sends no ServerKeyExchange (RFC 4279 §2); ECDHE_PSK must (RFC 5489 §2).
+      const skipped = s.kind === 'waitPskServerKeyExchange' && s.hs.suite.keyExchange === 'psk';
+      if (e.msgType !== 'server_hello_done' || (s.kind === 'waitPskServerKeyExchange' && !skipped)) throw unexpected(s.kind, e);
+      decodeServerHelloDone(e.body);
+      add(s.hs.log, e);
+      const server = s.kind === 'waitPskServerHelloDone' ? s.server : { hint: EMPTY, ecdh: undefined };
+      const psk = clientPsk12(io.config);
+      const kx = pskClientKeyExchange12(provider, s.hs.suite, psk, server);
+      return sendClientFlight(io, s.hs, undefined, { ...kx, signatureAlgorithm: undefined, pskIdentity: psk.identity }, undefined);
     }
     case 'waitCertificate': {
       if (e.msgType !== 'certificate') throw unexpected(s.kind, e);
@@ -231,12 +280,19 @@ export function clientStep12(s: ClientState12, e: Event12, io: Io12): ClientStat
       if (e.msgType !== 'server_hello_done') throw unexpected(s.kind, e);
       decodeServerHelloDone(e.body);
       add(s.hs.log, e);
-      return sendClientFlight(io, s.hs, s.peer, s.server, s.kind === 'waitServerHelloDone' ? s.request : undefined);
+      return sendClientFlight(io, s.hs, s.peer, ecdheKeyExchange(io, s.server), s.kind === 'waitServerHelloDone' ? s.request : undefined);
     }
     case 'waitNewSessionTicketOrChangeCipherSpec':
-    case 'waitResumedNewSessionTicketOrChangeCipherSpec':
-      // No session_ticket extension is offered, so a NewSessionTicket is not allowed (RFC 5077 §3.3).
-      throw unexpected(s.kind, e);
+    case 'waitResumedNewSessionTicketOrChangeCipherSpec': {
+      // storeSessionTicket: allowed only after a ServerHello with SessionTicket (RFC 5077 §3.3).
+      if (e.msgType !== 'new_session_ticket' || !s.keyed.ticketExpected) throw unexpected(s.kind, e);
+      const ticket = acceptNewSessionTicket12(e.body);
+      add(s.keyed.log, e);
+      const keyed: ClientKeyed12 = { ...s.keyed, ticket };
+      return s.kind === 'waitNewSessionTicketOrChangeCipherSpec'
+        ? { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: s.clientAuthenticated }
+        : { kind: 'waitResumedChangeCipherSpec', keyed };
+    }
     case 'waitFinished':
     case 'waitResumedFinished': {
       if (e.msgType !== 'finished') throw unexpected(s.kind, e);
@@ -256,8 +312,20 @@ export function clientStep12(s: ClientState12, e: Event12, io: Io12): ClientStat
   }
 }
 
+/** The ECDHE ClientKeyExchange: our public value on the server's curve. */
+function ecdheKeyExchange(io: Io12, server: ServerParams12): ClientKx12 {
+  const share = io.config.base.provider.generateKeyShare(server.group);
+  try {
+    const premaster = share.deriveSecret(server.publicKey);
+    const body = encodeClientKeyExchangeEcdhe({ ecdhYc: share.publicKey });
+    return { body, premaster, group: server.group, signatureAlgorithm: server.signatureAlgorithm, pskIdentity: undefined };
+  } finally {
+    share.release();
+  }
+}
+
 /** sendClientFlight: [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished (RFC 5246 §7.3). */
-function sendClientFlight(io: Io12, hs: Hello12, peer: Peer12, server: ServerParams12, request: Tls12CertificateRequest | undefined): ClientState12 {
+function sendClientFlight(io: Io12, hs: Hello12, peer: Peer12 | undefined, kx: ClientKx12, request: Tls12CertificateRequest | undefined): ClientState12 {
   const provider = io.config.base.provider;
   const out: Out12[] = [];
   const ours = io.config.base.certificate;
@@ -269,21 +337,14 @@ function sendClientFlight(io: Io12, hs: Hello12, peer: Peer12, server: ServerPar
     out.push(message(io, 'certificate', encodeTls12Certificate({ certificateList: chain.map((cert) => ({ cert })) }), hs.log));
     if (fits && key !== undefined) signWith = chooseScheme12(io.config.base.signatureAlgorithms, key, request.supportedSignatureAlgorithms);
   }
-  const share = provider.generateKeyShare(server.group);
-  let premaster: Uint8Array;
-  try {
-    premaster = share.deriveSecret(server.publicKey);
-  } finally {
-    share.release();
-  }
-  out.push(message(io, 'client_key_exchange', encodeClientKeyExchangeEcdhe({ ecdhYc: share.publicKey }), hs.log));
-  const master = deriveMaster12(io.config, hs.suite, hs.log, premaster, hs.clientRandom, hs.serverRandom, hs.extendedMasterSecret);
+  out.push(message(io, 'client_key_exchange', kx.body, hs.log));
+  const master = deriveMaster12(io.config, hs.suite, hs.log, kx.premaster, hs.clientRandom, hs.serverRandom, hs.extendedMasterSecret);
   if (signWith !== undefined && key !== undefined) {
     const signature = provider.sign(signWith, key, hs.log.messages());
     out.push(message(io, 'certificate_verify', encodeCertificateVerify({ algorithm: signWith, signature }), hs.log));
   }
   hs.log.release();
-  const keyed: Keyed12 = {
+  const keyed: ClientKeyed12 = {
     log: hs.log,
     clientRandom: hs.clientRandom,
     serverRandom: hs.serverRandom,
@@ -294,8 +355,11 @@ function sendClientFlight(io: Io12, hs: Hello12, peer: Peer12, server: ServerPar
     extendedMasterSecret: hs.extendedMasterSecret,
     helloVerifyRequest: hs.helloVerifyRequest,
     peer,
-    group: server.group,
-    signatureAlgorithm: server.signatureAlgorithm,
+    group: kx.group,
+    signatureAlgorithm: kx.signatureAlgorithm,
+    ticketExpected: hs.ticketExpected,
+    ticket: undefined,
+    pskIdentity: kx.pskIdentity,
   };
   installKeys12(io, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.cids);
   const finished = encodeTls12Finished({ verifyData: ourFinished12(io, keyed) });
@@ -304,8 +368,8 @@ function sendClientFlight(io: Io12, hs: Hello12, peer: Peer12, server: ServerPar
   return { kind: 'waitNewSessionTicketOrChangeCipherSpec', keyed, clientAuthenticated: signWith !== undefined };
 }
 
-/** completeHandshake: the result, and the session to resume when the server gave it an ID. */
-function complete(io: Io12, k: Keyed12, clientAuthenticated: boolean): void {
+/** completeHandshake: the result, and the session to resume when the server gave it an ID or a ticket. */
+function complete(io: Io12, k: ClientKeyed12, clientAuthenticated: boolean): void {
   io.complete({
     version: 'DTLSv1.2',
     cipherSuite: k.suite.name,
@@ -319,8 +383,20 @@ function complete(io: Io12, k: Keyed12, clientAuthenticated: boolean): void {
     clientRandom: k.clientRandom,
     serverRandom: k.serverRandom,
     masterSecret: k.master,
+    pskIdentity: k.pskIdentity,
   });
-  if (k.sessionId.length > 0 && k.extendedMasterSecret) {
-    io.session({ id: k.sessionId, masterSecret: k.master, suite: k.suite.name, serverName: io.config.base.serverName, expiresAt: io.wallClock + 7_200_000 });
+  if ((k.sessionId.length > 0 || k.ticket !== undefined) && k.extendedMasterSecret) {
+    // A ticket's lifetime hint (0: unspecified) bounds the session; two hours otherwise (RFC 5077 §3.3, RFC 5246 §F.1.4).
+    const hint = k.ticket?.lifetimeSeconds ?? 0;
+    const lifetimeMs = hint > 0 ? Math.min(hint, 604_800) * 1000 : 7_200_000;
+    io.session({
+      id: k.sessionId,
+      masterSecret: k.master,
+      suite: k.suite.name,
+      serverName: io.config.base.serverName,
+      expiresAt: io.wallClock + lifetimeMs,
+      ...(k.ticket !== undefined ? { ticket: k.ticket.ticket } : {}),
+      ...(k.pskIdentity !== undefined ? { pskIdentity: k.pskIdentity } : {}),
+    });
   }
 }

@@ -8,6 +8,7 @@
 import { ConfigError } from '../config-error.js';
 import { resolveConfig, type DtlsConfig, type ResolvedConfig } from '../connection/config.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
+import { checkPskSuite12, defaultSuites12, pskIdentityHintOption } from './psk12.js';
 import type { Session12, SessionCache12 } from './session12.js';
 import { dtls12Suite, type Dtls12CipherSuite } from './suites.js';
 
@@ -24,6 +25,10 @@ export interface Dtls12Options extends Omit<DtlsConfig, 'cipherSuites' | 'sessio
   readonly sessionCache12?: SessionCache12;
   /** Client: a session to resume (from an earlier connection's `session12` event). */
   readonly session12?: Session12;
+  /** RFC 5077 session tickets: a client offers the SessionTicket extension, a server issues tickets (also needs `tickets` > 0). Default true. */
+  readonly sessionTickets12?: boolean;
+  /** Server: the psk_identity_hint of a PSK ServerKeyExchange (RFC 4279 §2, §5.2); default none (plain PSK then sends no ServerKeyExchange). */
+  readonly pskIdentityHint12?: string | Uint8Array;
   /** The peer's transport address as the cookie binds it (server). */
   readonly peer?: string;
   /**
@@ -57,6 +62,8 @@ export interface Config12 {
   readonly cookieSecret: Uint8Array;
   readonly sessionCache: SessionCache12 | undefined;
   readonly session: Session12 | undefined;
+  readonly sessionTickets: boolean;
+  readonly pskIdentityHint: Uint8Array | undefined;
   readonly peer: string;
   /** This end also does DTLS 1.3 (version selection chose 1.2): the client checks the downgrade sentinel, the server writes it (RFC 8446 §4.1.3). */
   readonly offers13: boolean;
@@ -65,15 +72,27 @@ export interface Config12 {
 
 /** @throws ConfigError naming the option. */
 export function resolveConfig12(role: 'client' | 'server', o: Dtls12Options): Config12 {
-  const { cipherSuites12, requireExtendedMasterSecret, helloVerify, cookieSecret, sessionCache12, session12, peer, offers13, wallClock, ...shared } = o;
+  const {
+    cipherSuites12,
+    requireExtendedMasterSecret,
+    helloVerify,
+    cookieSecret,
+    sessionCache12,
+    session12,
+    sessionTickets12,
+    pskIdentityHint12,
+    peer,
+    offers13,
+    wallClock,
+    ...shared
+  } = o;
   const base = resolveConfig(role, shared);
-  const suites = cipherSuites12 ?? DEFAULT_SUITES_12;
+  const suites = cipherSuites12 ?? defaultSuites12(role, base, DEFAULT_SUITES_12);
   if (suites.length === 0) throw new ConfigError('cipherSuites12', 'must name at least one suite');
   for (const s of suites) {
     const p = dtls12Suite(s);
     if (p === undefined) throw new ConfigError('cipherSuites12', `'${String(s)}' is not a DTLS 1.2 suite dtls13 knows`);
-    if (p.keyExchange !== 'ecdhe_ecdsa' && p.keyExchange !== 'ecdhe_rsa')
-      throw new ConfigError('cipherSuites12', `'${s}' is a PSK suite; only ECDHE_ECDSA and ECDHE_RSA handshakes are built`);
+    checkPskSuite12(role, base, s);
     if (!base.provider.supports({ kind: 'aead', algorithm: p.aead })) throw new ConfigError('cipherSuites12', `the provider has no ${p.aead} for '${s}'`);
     if (p.tagLength === 8 && o.allowCcm8 !== true) throw new ConfigError('cipherSuites12', `'${s}' has an 8-byte tag and needs allowCcm8: true`);
   }
@@ -92,6 +111,8 @@ export function resolveConfig12(role: 'client' | 'server', o: Dtls12Options): Co
     cookieSecret: cookieSecret ?? base.provider.randomBytes(32),
     sessionCache: sessionCache12,
     session: session12,
+    sessionTickets: sessionTickets12 ?? true,
+    pskIdentityHint: pskIdentityHintOption(role, pskIdentityHint12),
     peer: peer ?? '',
     offers13: offers13 ?? false,
     wallClock: wallClock ?? Date.now,

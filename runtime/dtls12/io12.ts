@@ -32,6 +32,8 @@ export interface Handshake12Result {
   readonly clientRandom: Uint8Array;
   readonly serverRandom: Uint8Array;
   readonly masterSecret: Uint8Array;
+  /** The PSK identity of a PSK or ECDHE_PSK handshake (RFC 4279, 5489), or of the session it resumed. */
+  readonly pskIdentity?: Uint8Array | undefined;
   /** The application protocol ALPN chose (RFC 7301), or undefined when none was negotiated. */
   readonly alpnProtocol?: string | undefined;
   /** The SRTP protection profile DTLS-SRTP settled (RFC 5764), or undefined when none was negotiated. */

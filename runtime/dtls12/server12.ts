@@ -34,6 +34,8 @@ import { acceptChain12, checkFinished12, deriveMaster12, installKeys12, ourFinis
 import { chooseScheme12, keyExchangeForKey, verify12 } from './signing12.js';
 import { dtls12Suite, type Dtls12SuiteParams } from './suites.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
+import { acceptPskClientKeyExchange12, isPskSuite, pskServerKeyExchange12 } from './psk-key-exchange12.js';
+import { issuesTicket12, newSessionTicket12, SESSION_TICKET_ANSWER, ticketPlan12, ticketResumption12, type TicketPlan12 } from './ticket12.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -44,8 +46,11 @@ interface Offered12 {
   readonly serverRandom: Uint8Array;
   readonly suite: Dtls12SuiteParams;
   readonly sessionId: Uint8Array;
-  readonly share: KeyShare;
+  /** Our ECDHE key (ECDHE_ECDSA, ECDHE_RSA, ECDHE_PSK); none for plain PSK. */
+  readonly share: KeyShare | undefined;
   readonly signatureAlgorithm: Keyed12['signatureAlgorithm'];
+  /** The ticket to issue with our last flight (RFC 5077), or undefined. */
+  readonly ticket: TicketPlan12 | undefined;
   readonly extendedMasterSecret: boolean;
   readonly helloVerifyRequest: boolean;
   readonly clientCertificateRequested: boolean;
@@ -53,13 +58,16 @@ interface Offered12 {
   readonly cids: Cids12 | undefined;
 }
 
+/** The keyed state of a server, with the PSK identity (PSK suites) and the ticket still to issue. */
+type ServerKeyed12 = Keyed12 & { readonly pskIdentity: Uint8Array | undefined; readonly ticket: TicketPlan12 | undefined };
+
 export type ServerState12 =
   | { readonly kind: 'waitClientHello' }
   | { readonly kind: 'waitClientCertificate'; readonly hs: Offered12 }
   | { readonly kind: 'waitClientKeyExchange'; readonly hs: Offered12; readonly peer: Peer12 | undefined }
-  | { readonly kind: 'waitClientCertificateVerify'; readonly keyed: Keyed12; readonly peer: Peer12 }
-  | { readonly kind: 'waitChangeCipherSpec' | 'waitClientFinished'; readonly keyed: Keyed12; readonly clientAuthenticated: boolean }
-  | { readonly kind: 'waitResumedChangeCipherSpec' | 'waitResumedFinished'; readonly keyed: Keyed12 }
+  | { readonly kind: 'waitClientCertificateVerify'; readonly keyed: ServerKeyed12; readonly peer: Peer12 }
+  | { readonly kind: 'waitChangeCipherSpec' | 'waitClientFinished'; readonly keyed: ServerKeyed12; readonly clientAuthenticated: boolean }
+  | { readonly kind: 'waitResumedChangeCipherSpec' | 'waitResumedFinished'; readonly keyed: ServerKeyed12 }
   | { readonly kind: 'connected' }
   | { readonly kind: 'closed' }
   | { readonly kind: 'failed' };
@@ -124,17 +132,23 @@ export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerStat
     }
     case 'waitClientKeyExchange': {
       if (e.msgType !== 'client_key_exchange') throw unexpected(s.kind, e);
-      const cke = decodeClientKeyExchangeEcdhe(e.body);
       let premaster: Uint8Array;
-      try {
-        premaster = s.hs.share.deriveSecret(cke.ecdhYc);
-      } finally {
-        s.hs.share.release();
+      let pskIdentity: Uint8Array | undefined;
+      if (isPskSuite(s.hs.suite)) {
+        ({ premaster, identity: pskIdentity } = acceptPskClientKeyExchange12(io.config.base.serverPsk, s.hs.suite, e.body, s.hs.share));
+      } else {
+        const cke = decodeClientKeyExchangeEcdhe(e.body);
+        const share = s.hs.share!;
+        try {
+          premaster = share.deriveSecret(cke.ecdhYc);
+        } finally {
+          share.release();
+        }
       }
       add(s.hs.log, e);
       const master = deriveMaster12(io.config, s.hs.suite, s.hs.log, premaster, s.hs.clientRandom, s.hs.serverRandom, s.hs.extendedMasterSecret);
       installKeys12(io, s.hs.suite, master, s.hs.clientRandom, s.hs.serverRandom, s.hs.cids);
-      const keyed: Keyed12 = {
+      const keyed: ServerKeyed12 = {
         log: s.hs.log,
         clientRandom: s.hs.clientRandom,
         serverRandom: s.hs.serverRandom,
@@ -145,8 +159,10 @@ export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerStat
         extendedMasterSecret: s.hs.extendedMasterSecret,
         helloVerifyRequest: s.hs.helloVerifyRequest,
         peer: s.peer,
-        group: s.hs.share.group,
+        group: s.hs.share?.group,
         signatureAlgorithm: s.hs.signatureAlgorithm,
+        pskIdentity,
+        ticket: s.hs.ticket,
       };
       if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer };
       s.hs.log.release();
@@ -166,9 +182,15 @@ export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerStat
       checkFinished12(io, s.keyed, decodeTls12Finished(e.body).verifyData);
       add(s.keyed.log, e);
       if (s.kind === 'waitClientFinished') {
-        // sendServerFinishedFlight: the full handshake's last flight is ours.
+        // sendServerFinishedFlight: the full handshake's last flight is ours, with a NewSessionTicket before ChangeCipherSpec (RFC 5077 §3.3).
+        const out: Out12[] = [];
+        const keys = io.config.base.ticketKeys;
+        if (s.keyed.ticket !== undefined && keys !== undefined) {
+          const contents = { ...s.keyed.ticket, suite: s.keyed.suite.name, masterSecret: s.keyed.master, pskIdentity: s.keyed.pskIdentity };
+          out.push(message(io, 'new_session_ticket', newSessionTicket12(keys, contents, io.wallClock), s.keyed.log));
+        }
         const body = encodeTls12Finished({ verifyData: ourFinished12(io, s.keyed) });
-        io.flight([{ kind: 'changeCipherSpec' }, message(io, 'finished', body, s.keyed.log, 1)], true);
+        io.flight([...out, { kind: 'changeCipherSpec' }, message(io, 'finished', body, s.keyed.log, 1)], true);
         if (s.keyed.sessionId.length > 0 && s.keyed.extendedMasterSecret && io.config.sessionCache !== undefined) {
           const session = {
             id: s.keyed.sessionId,
@@ -176,6 +198,7 @@ export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerStat
             suite: s.keyed.suite.name,
             serverName: undefined,
             expiresAt: io.wallClock + io.config.sessionCache.lifetimeMs,
+            ...(s.keyed.pskIdentity !== undefined ? { pskIdentity: s.keyed.pskIdentity } : {}),
           };
           io.config.sessionCache.store(session);
           io.session(session);
@@ -194,6 +217,7 @@ export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerStat
         clientRandom: s.keyed.clientRandom,
         serverRandom: s.keyed.serverRandom,
         masterSecret: s.keyed.master,
+        pskIdentity: s.keyed.pskIdentity,
       });
       return { kind: 'connected' };
     }
@@ -202,12 +226,13 @@ export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerStat
   }
 }
 
-/** The suite: ours first (server preference), offered by the client, and one our certificate's key can serve (RFC 8422 §5.3). */
-function chooseSuite(io: Io12, ch: ClientHello, keyType: string): Dtls12SuiteParams {
-  const kx = keyExchangeForKey(keyType);
+/** The suite: ours first (server preference), offered by the client, and one our certificate's key (or our `psk` option) can serve (RFC 8422 §5.3). */
+function chooseSuite(io: Io12, ch: ClientHello, keyType: string | undefined): Dtls12SuiteParams {
+  const kx = keyType !== undefined ? keyExchangeForKey(keyType) : undefined;
+  const psk = io.config.base.serverPsk !== undefined;
   for (const name of io.config.suites) {
     const p = dtls12Suite(name);
-    if (p !== undefined && p.keyExchange === kx && ch.cipherSuites.includes(name)) return p;
+    if (p !== undefined && (p.keyExchange === kx || (psk && isPskSuite(p))) && ch.cipherSuites.includes(name)) return p;
   }
   throw new ProtocolError('handshake_failure', 'no DTLS 1.2 cipher suite in common');
 }
@@ -229,11 +254,15 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
   const pointFormats = findExtension(ch.extensions, 'ec_point_formats') !== undefined;
   const helloVerifyRequest = ch.legacyCookie.length > 0;
 
-  const cached = io.config.sessionCache?.find(ch.legacySessionId, io.wallClock);
+  // A ticket that opens (RFC 5077 §3.4: its session under the client's session ID), else the cache by session ID.
+  const fromTicket = security.extendedMasterSecret ? ticketResumption12(io.config, ch, io.wallClock) : undefined;
+  const cached = fromTicket?.session ?? io.config.sessionCache?.find(ch.legacySessionId, io.wallClock);
   if (cached !== undefined && ch.cipherSuites.includes(cached.suite) && io.config.suites.includes(cached.suite) && security.extendedMasterSecret) {
     // resumableSession → sendResumedServerFlight: ServerHello, ChangeCipherSpec, Finished (RFC 5246 §7.3).
     const suite = dtls12Suite(cached.suite)!;
     log.choose(suite.hash);
+    // A renewed ticket keeps the session's start and lifetime; a session resumed by ID gets its first ticket.
+    const ticket = fromTicket !== undefined && issuesTicket12(io.config, ch) ? fromTicket.contents : ticketPlan12(io.config, ch, io.wallClock);
     const sh = serverHello12(
       serverRandom,
       cached.id,
@@ -243,10 +272,14 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
         secureRenegotiation: security.secureRenegotiation,
         extendedMasterSecret: security.extendedMasterSecret,
       },
-      extensions.answers,
+      [...extensions.answers, ...(ticket !== undefined ? SESSION_TICKET_ANSWER : [])],
     );
     const out: Out12[] = [message(io, 'server_hello', encodeTls12ServerHello(sh), log)];
-    const keyed: Keyed12 = {
+    if (ticket !== undefined && io.config.base.ticketKeys !== undefined) {
+      const contents = { ...ticket, suite: suite.name, masterSecret: cached.masterSecret, pskIdentity: cached.pskIdentity };
+      out.push(message(io, 'new_session_ticket', newSessionTicket12(io.config.base.ticketKeys, contents, io.wallClock), log));
+    }
+    const keyed: ServerKeyed12 = {
       log,
       clientRandom: ch.random,
       serverRandom,
@@ -259,6 +292,8 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
       peer: undefined,
       group: undefined,
       signatureAlgorithm: undefined,
+      pskIdentity: cached.pskIdentity,
+      ticket: undefined,
     };
     log.release();
     installKeys12(io, suite, keyed.master, keyed.clientRandom, keyed.serverRandom, extensions.negotiated.cids);
@@ -267,20 +302,14 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
     return { kind: 'waitResumedChangeCipherSpec', keyed };
   }
 
-  if (certificate === undefined) throw new ProtocolError('handshake_failure', 'no certificate for a DTLS 1.2 ECDHE handshake');
-  const key = cachedPrivateKey(provider, certificate.privateKey);
-  const suite = chooseSuite(io, ch, key.keyType);
+  const key = certificate !== undefined ? cachedPrivateKey(provider, certificate.privateKey) : undefined;
+  const suite = chooseSuite(io, ch, key?.keyType);
   log.choose(suite.hash);
   const clientGroups = findExtension(ch.extensions, 'supported_groups')?.namedGroupList;
   // RFC 8422 §4: a client without supported_groups takes any curve; secp256r1 is the one all do.
   const group = io.config.groups.find((g) => (clientGroups === undefined ? g === 'secp256r1' : clientGroups.includes(g)));
-  if (group === undefined) throw new ProtocolError('handshake_failure', 'no ECDHE group in common');
-  const signatureAlgorithm = chooseScheme12(
-    io.config.base.signatureAlgorithms,
-    key,
-    findExtension(ch.extensions, 'signature_algorithms')?.supportedSignatureAlgorithms,
-  );
   const sessionId = io.config.sessionCache !== undefined ? provider.randomBytes(32) : EMPTY;
+  const ticket = security.extendedMasterSecret ? ticketPlan12(io.config, ch, io.wallClock) : undefined;
 
   const out: Out12[] = [];
   out.push(
@@ -297,11 +326,29 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
             secureRenegotiation: security.secureRenegotiation,
             extendedMasterSecret: security.extendedMasterSecret,
           },
-          extensions.answers,
+          [...extensions.answers, ...(ticket !== undefined ? SESSION_TICKET_ANSWER : [])],
         ),
       ),
       log,
     ),
+  );
+  const hs0 = { log, clientRandom: ch.random, serverRandom, suite, sessionId, ticket, cids: extensions.negotiated.cids };
+  const flags = { extendedMasterSecret: security.extendedMasterSecret, helloVerifyRequest };
+  if (isPskSuite(suite)) {
+    // sendServerFlight for PSK suites: ServerHello, [ServerKeyExchange], ServerHelloDone; no certificates (RFC 4279 §2, RFC 5489 §2).
+    const ske = pskServerKeyExchange12(provider, suite, io.config.pskIdentityHint, group);
+    if (ske.body !== undefined) out.push(message(io, 'server_key_exchange', ske.body, log));
+    out.push(message(io, 'server_hello_done', encodeServerHelloDone({}), log));
+    io.flight(out, false);
+    const hs: Offered12 = { ...hs0, ...flags, share: ske.share, signatureAlgorithm: undefined, clientCertificateRequested: false };
+    return { kind: 'waitClientKeyExchange', hs, peer: undefined };
+  }
+  if (certificate === undefined || key === undefined) throw new ProtocolError('handshake_failure', 'no certificate for a DTLS 1.2 ECDHE handshake');
+  if (group === undefined) throw new ProtocolError('handshake_failure', 'no ECDHE group in common');
+  const signatureAlgorithm = chooseScheme12(
+    io.config.base.signatureAlgorithms,
+    key,
+    findExtension(ch.extensions, 'signature_algorithms')?.supportedSignatureAlgorithms,
   );
   out.push(message(io, 'certificate', encodeTls12Certificate({ certificateList: certificate.chain.map((cert) => ({ cert })) }), log));
   const share = provider.generateKeyShare(group);
@@ -332,6 +379,7 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
     helloVerifyRequest,
     clientCertificateRequested,
     cids: extensions.negotiated.cids,
+    ticket,
   };
   return clientCertificateRequested ? { kind: 'waitClientCertificate', hs } : { kind: 'waitClientKeyExchange', hs, peer: undefined };
 }

@@ -4,7 +4,8 @@
  * server's bounded cache of them. Only sessions made with the extended
  * master secret are kept or resumed (RFC 7627 §5.3). A session carries no
  * certificate: a resumed handshake reports the peer as it was not
- * re-authenticated (`resumed: true`).
+ * re-authenticated (`resumed: true`). A client's session may also carry
+ * the server's ticket (RFC 5077), offered instead of the ID.
  */
 import { toHex } from '../wire/bytes.js';
 import type { Dtls12CipherSuite } from './suites.js';
@@ -17,6 +18,10 @@ export interface Session12 {
   readonly serverName: string | undefined;
   /** Wall-clock ms after which the session is not offered or taken. */
   readonly expiresAt: number;
+  /** Client: the server's RFC 5077 ticket for this session, offered in the SessionTicket extension to resume (ticket12.ts). */
+  readonly ticket?: Uint8Array;
+  /** The PSK identity of a session made with a PSK or ECDHE_PSK suite. */
+  readonly pskIdentity?: Uint8Array;
 }
 
 /** Sessions kept by default: 1,024 × ~150 bytes. */
