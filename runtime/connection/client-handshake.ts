@@ -1,4 +1,4 @@
-import type { Dtls13ClientEvent, Dtls13ClientImplementation } from '../../generated/charts/dtls13-client.js';
+import type { Dtls13ClientGuardTable, Dtls13ClientStepTable } from '../../generated/charts/dtls13-client-transitions.js';
 import type { ServerHello } from '../../generated/wire/index.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
@@ -6,8 +6,7 @@ import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
-import { type ChartBinding, payloadOf } from './chart-binding.js';
-import type { ClientOffer, ClientState, PeerCertificate } from './client-states.js';
+import type { ClientEvent, ClientOffer, ClientState, InboundMessage, PeerCertificate } from './client-states.js';
 import type { PskOffer } from './psk-offer.js';
 import { checkEncryptedExtensions, checkHelloRetryRequestExtensions, checkServerHelloExtensions } from './extension-policy.js';
 import {
@@ -29,31 +28,30 @@ import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor, ticketModes
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
-import { sessionActions } from './session-actions.js';
-import { type ChartContext, sharedCidActions, sharedSteps } from './chart-context.js';
+import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
+import type { MachineContext } from './machine-context.js';
+import { guardTable, stepTable } from '../machine/step-table.js';
 import { acceptServerCid, clientCidExtensions } from '../cid/negotiation.js';
 
-export type ClientBinding = ChartBinding<ClientState, Dtls13ClientEvent>;
+/** What a client step gets besides its state and event (one per connection; role-driver.ts makes it). */
+export type ClientContext = MachineContext;
 
-/** A client chart actor's context (one per actor; role-driver.ts makes it). */
-export type ClientContext = ChartContext<ClientState, Dtls13ClientEvent>;
+/** The variant of the client's state in chart state `K`, and the event of type `T`. */
+type At<K extends ClientState['kind']> = Extract<ClientState, { readonly kind: K }>;
+type On<T extends ClientEvent['type']> = Extract<ClientEvent, { readonly type: T }>;
 
-/** The actions both roles share, once for every client connection. */
-const SESSION_ACTIONS = sessionActions<Dtls13ClientEvent>();
-const CID_ACTIONS = sharedCidActions<Dtls13ClientEvent>();
-const { step, anyStep, guard } = sharedSteps<ClientState, Dtls13ClientEvent>();
+const transcribe = (t: Transcript, m: InboundMessage): void => t.addMessage(m.msgType, m.body);
 
 /**
- * The client chart's actions and guards (RFC 8446 §4, RFC 9147 §5), each a
- * step over the client's typed state: validation, key derivation and
- * sending all happen here, on the data the state holds.
+ * The client chart's steps (RFC 8446 §4, RFC 9147 §5), each typed over the
+ * state it runs in and returning the state it leads to: validation, key
+ * derivation and sending all happen here, on the data the state holds. The
+ * generated machine (`dtls13ClientStep` in
+ * generated/charts/dtls13-client-transitions.ts) calls each only in the
+ * chart state the chart gives it; what a step throws goes to the caller.
  */
-function clientImplementation(): Dtls13ClientImplementation<ClientContext> {
-  const transcribe = (c: ClientContext, t: Transcript): void => {
-    const m = c.binding.message();
-    t.addMessage(m.msgType, m.body);
-  };
-  const sendHello = (c: ClientContext, offer: ClientOffer): ClientState => {
+function clientSteps() {
+  const sendHello = (c: ClientContext, offer: ClientOffer): At<'waitServerHello'> => {
     const cookie = offer.retry?.cookie;
     const now = c.parts.wallClock();
     const early = offer.earlyData === 'offered';
@@ -78,281 +76,302 @@ function clientImplementation(): Dtls13ClientImplementation<ClientContext> {
     for (let i = 0; i < data.length; i += chunk)
       c.parts.outgoing.push(c.parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
   };
+
+  // EncryptedExtensions leads where the chart's guards sent it: waitFinished when the server accepted our PSK (and maybe our 0-RTT data), else the certificate.
+  function applyEncryptedExtensions(
+    c: ClientContext,
+    s: At<'waitEncryptedExtensions'>,
+    event: On<'EncryptedExtensions'>,
+    p: undefined,
+    to: 'waitFinished',
+  ): At<'waitFinished'>;
+  function applyEncryptedExtensions(
+    c: ClientContext,
+    s: At<'waitEncryptedExtensions'>,
+    event: On<'EncryptedExtensions'>,
+    p: undefined,
+    to: 'waitCertificateOrCertificateRequest',
+  ): At<'waitCertificateOrCertificateRequest'>;
+  function applyEncryptedExtensions(
+    c: ClientContext,
+    s: At<'waitEncryptedExtensions'>,
+    event: On<'EncryptedExtensions'>,
+    _p: undefined,
+    to: 'waitFinished' | 'waitCertificateOrCertificateRequest',
+  ): At<'waitFinished'> | At<'waitCertificateOrCertificateRequest'> {
+    const ee = event.payload;
+    const offered = s.earlyData === 'offered';
+    // server_name may be acknowledged only when it was sent: never for an IP address (RFC 6066 §3).
+    const sentName = sentServerName(c.parts.config.serverName) !== undefined;
+    checkEncryptedExtensions(ee.extensions, sentName, offered, c.parts.config.alpnOffer !== undefined, clientOfferedMore(c.parts.config));
+    const alpn = chosenAlpn(c.parts.config.alpnOffer, findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList);
+    const answers = applyServerAnswers(c.parts.config, c.parts.records, ee);
+    transcribe(s.keys.transcript, event.message);
+    const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
+    if (accepted && s.keys.psk?.kind !== 'resumption')
+      throw new ProtocolError('illegal_parameter', 'early data accepted without the ticket it was sent under (RFC 8446 §4.2.10)');
+    const keys: HandshakeKeys = { ...s.keys, alpn, ...answers, earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
+    // Refused here or by a HelloRetryRequest: the application gets its data back to send again.
+    if (s.earlyData !== 'not sent' && c.parts.config.earlyData) c.parts.events.push({ type: 'earlyData', accepted, data: c.parts.config.earlyData });
+    // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2): the chart's pskAccepted and earlyDataAccepted.
+    if (to === 'waitFinished') return { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined };
+    return { kind: 'waitCertificateOrCertificateRequest', keys };
+  }
+
   return {
-    actions: {
-      // The first ClientHello, or after a HelloRetryRequest the second, with a share for the group it asked for.
-      sendClientHello: anyStep((c, s) => {
-        if (s.kind === 'start') {
-          const share = c.parts.provider.generateKeyShare(c.parts.config.groups[0] ?? 'x25519');
-          const psk = pskOfferFor(c.parts.config, c.parts.wallClock());
-          return sendHello(c, {
-            random: c.parts.provider.randomBytes(32),
-            keyShare: share,
-            transcript: new Transcript(c.parts.provider),
-            retry: undefined,
-            psk,
-            earlyData: earlyDataFits(psk, c.parts.config.earlyData) ? 'offered' : 'not sent',
-          });
-        }
-        if (s.kind !== 'waitServerHello') throw new Error(`sendClientHello ran in state ${s.kind}`);
-        const group = s.offer.retry?.group;
-        let keyShare = s.offer.keyShare;
-        if (group !== undefined && group !== keyShare.group) {
-          keyShare.release();
-          keyShare = c.parts.provider.generateKeyShare(group);
-        }
-        return sendHello(c, { ...s.offer, keyShare });
-      }),
-
-      applyHelloRetryRequest: step('applyHelloRetryRequest', 'waitServerHello', (c, s, event) => {
-        const hrr = payloadOf(event, 'HelloRetryRequest');
-        if (!hrr.isHelloRetryRequest) throw new Error('a ServerHello routed as HelloRetryRequest');
-        const suite = checkVersionAndSuite(c.parts.config.cipherSuites, findExtension(hrr.extensions, 'supported_versions')?.selectedVersion, hrr, undefined);
-        checkHelloRetryRequestExtensions(hrr.extensions);
-        const selected = findExtension(hrr.extensions, 'key_share')?.selectedGroup;
-        const cookie = findExtension(hrr.extensions, 'cookie')?.cookie;
-        if (selected === undefined && cookie === undefined)
-          throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that would change nothing (RFC 8446 §4.1.4)');
-        let group: KeyExchangeGroup | undefined;
-        if (selected !== undefined) {
-          group = c.parts.config.groups.find((g) => g === selected);
-          if (group === undefined || group === s.offer.keyShare.group) {
-            throw new ProtocolError('illegal_parameter', `HelloRetryRequest selects ${String(selected)}: not offered, or already shared (RFC 8446 §4.1.4)`);
-          }
-        }
-        s.offer.transcript.selectHash(scheduleFor(c.parts.provider, suite).hash);
-        s.offer.transcript.replaceWithMessageHash();
-        transcribe(c, s.offer.transcript);
-        c.parts.flight.peerFlight(false);
-        // A PSK whose hash is not the suite's is dropped from the second ClientHello (RFC 8446 §4.1.4).
-        const psk = s.offer.psk && s.offer.psk.hash === CIPHER_SUITES[suite].hash ? s.offer.psk : undefined;
-        // Early data sent with the first ClientHello is refused by a HelloRetryRequest; the second carries none (RFC 8446 §4.2.10).
-        const earlyData = s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData;
-        if (earlyData === 'rejected') c.parts.records.retireWriteEpoch(1);
-        return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk, earlyData } };
-      }),
-
-      applyServerHello: step('applyServerHello', 'waitServerHello', (c, s, event) => {
-        const sh = payloadOf(event, 'ServerHello');
-        if (sh.isHelloRetryRequest) throw new Error('a HelloRetryRequest routed as ServerHello');
-        const suite = checkVersionAndSuite(
-          c.parts.config.cipherSuites,
-          findExtension(sh.extensions, 'supported_versions')?.selectedVersion,
-          sh,
-          s.offer.retry?.suite,
-        );
-        checkServerHelloExtensions(sh.extensions, s.offer.psk !== undefined, c.parts.cid.offered !== undefined);
-        acceptServerCid(c.parts.cid, sh.extensions);
-        const psk = acceptedPsk(s.offer, findExtension(sh.extensions, 'pre_shared_key')?.selectedIdentity, suite);
-        const share = findExtension(sh.extensions, 'key_share')?.serverShare;
-        const mode = psk && (share ? 'psk_dhe_ke' : 'psk_ke');
-        if (mode && !c.parts.config.pskModes.includes(mode))
-          throw new ProtocolError(
-            share ? 'illegal_parameter' : 'missing_extension',
-            `the server chose ${mode}, which the client did not offer (RFC 8446 §4.2.9)`,
-          );
-        let shared: Uint8Array | undefined;
-        if (mode !== 'psk_ke') {
-          if (!share || share.group !== s.offer.keyShare.group)
-            throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for the group the client sent');
-          shared = s.offer.keyShare.deriveSecret(share.keyExchange);
-        }
-        s.offer.keyShare.release();
-        const schedule = scheduleFor(c.parts.provider, suite);
-        if (s.offer.retry === undefined) s.offer.transcript.selectHash(schedule.hash);
-        transcribe(c, s.offer.transcript);
-        const keys = deriveHandshakeKeys(
-          {
-            suite,
-            schedule,
-            transcript: s.offer.transcript,
-            group: shared ? s.offer.keyShare.group : undefined,
-            psk: psk && mode && { kind: psk.kind, identity: psk.identity, mode },
-            earlyData: s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData, // until EncryptedExtensions says otherwise
-            alpn: undefined, // until EncryptedExtensions names it
-            servername: sentServerName(c.parts.config.serverName),
-            srtpProfile: undefined, // until EncryptedExtensions names it
-            peerRecordSizeLimit: undefined,
-            clientRandom: s.offer.random,
-            helloRetried: s.offer.retry !== undefined,
-          },
-          shared,
-          c.parts.log,
-          psk?.key,
-        );
-        c.parts.flight.peerFlight(false);
-        return { kind: 'waitEncryptedExtensions', keys, earlyData: s.offer.earlyData };
-      }),
-
-      installHandshakeKeys: step('installHandshakeKeys', 'waitEncryptedExtensions', (c, s) => {
-        c.parts.installEpoch(2, s.keys.suite, s.keys.schedule, s.keys);
-        c.parts.records.retireWriteEpoch(1); // 0-RTT ends with the ServerHello (RFC 9147: no EndOfEarlyData)
-        return s;
-      }),
-
-      applyEncryptedExtensions: step('applyEncryptedExtensions', 'waitEncryptedExtensions', (c, s, event) => {
-        const ee = payloadOf(event, 'EncryptedExtensions');
-        const offered = s.earlyData === 'offered';
-        // server_name may be acknowledged only when it was sent: never for an IP address (RFC 6066 §3).
-        const sentName = sentServerName(c.parts.config.serverName) !== undefined;
-        checkEncryptedExtensions(ee.extensions, sentName, offered, c.parts.config.alpnOffer !== undefined, clientOfferedMore(c.parts.config));
-        const alpn = chosenAlpn(c.parts.config.alpnOffer, findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList);
-        const answers = applyServerAnswers(c.parts.config, c.parts.records, ee);
-        transcribe(c, s.keys.transcript);
-        const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
-        if (accepted && s.keys.psk?.kind !== 'resumption')
-          throw new ProtocolError('illegal_parameter', 'early data accepted without the ticket it was sent under (RFC 8446 §4.2.10)');
-        const keys: HandshakeKeys = { ...s.keys, alpn, ...answers, earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
-        // Refused here or by a HelloRetryRequest: the application gets its data back to send again.
-        if (s.earlyData !== 'not sent' && c.parts.config.earlyData) c.parts.events.push({ type: 'earlyData', accepted, data: c.parts.config.earlyData });
-        // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2).
-        if (keys.psk) return { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined };
-        return { kind: 'waitCertificateOrCertificateRequest', keys };
-      }),
-
-      applyCertificateRequest: step('applyCertificateRequest', 'waitCertificateOrCertificateRequest', (c, s, event) => {
-        const cr = payloadOf(event, 'CertificateRequest');
-        const sigs = findExtension(cr.extensions, 'signature_algorithms');
-        if (!sigs) throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
-        transcribe(c, s.keys.transcript);
-        const signatureAlgorithms = sigs.supportedSignatureAlgorithms.filter((a): a is Extract<typeof a, string> => typeof a === 'string');
-        return { kind: 'waitCertificate', keys: s.keys, request: { context: cr.certificateRequestContext, signatureAlgorithms } };
-      }),
-
-      // From waitCertificateOrCertificateRequest (no request) or waitCertificate (after one).
-      applyServerCertificate: anyStep((c, s, event) => {
-        if (s.kind !== 'waitCertificateOrCertificateRequest' && s.kind !== 'waitCertificate') throw new Error(`applyServerCertificate ran in state ${s.kind}`);
-        const request = s.kind === 'waitCertificate' ? s.request : undefined;
-        return { kind: 'waitCertificateVerify', keys: s.keys, request, peer: serverCertificate(c, s.keys.transcript, event) };
-      }),
-
-      applyServerCertificateVerify: step('applyServerCertificateVerify', 'waitCertificateVerify', (c, s, event) => {
-        const signature = checkCertificateVerify(c.parts.config, 'client', s.peer, payloadOf(event, 'CertificateVerify'), s.keys.transcript);
-        transcribe(c, s.keys.transcript);
-        return { kind: 'waitFinished', keys: s.keys, request: s.request, peer: s.peer, signature };
-      }),
-
-      applyServerFinished: step('applyServerFinished', 'waitFinished', (c, s, event) => {
-        checkFinished(s.keys.schedule, s.keys.serverSecret, s.keys.transcript, payloadOf(event, 'Finished'), 'server');
-        transcribe(c, s.keys.transcript);
-        const application = deriveApplicationSecrets(s.keys, s.keys.transcript.current(), c.parts.log);
-        // A certificate goes out only with a scheme the CertificateRequest accepts and our key can make (RFC 8446 §4.4.2.4).
-        const own = c.parts.ownKey ? schemesForKey(c.parts.ownKey) : [];
-        const clientSignature = s.request && c.parts.config.certificate ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
-        c.parts.flight.peerFlight(true);
-        return { kind: 'finishing', keys: s.keys, request: s.request, peer: s.peer, signature: s.signature, application, clientSignature };
-      }),
-
-      sendClientCertificate: step('sendClientCertificate', 'finishing', (c, s) => {
-        const chain = s.clientSignature && c.parts.config.certificate ? c.parts.config.certificate.chain : [];
-        c.parts.queue(2, 'certificate', certificateBody(chain, s.request?.context ?? new Uint8Array(0)), s.keys.transcript);
-        return s;
-      }),
-
-      sendClientCertificateVerify: step('sendClientCertificateVerify', 'finishing', (c, s) => {
-        if (s.clientSignature && c.parts.ownKey) {
-          c.parts.queue(
-            2,
-            'certificate_verify',
-            certificateVerifyBody(c.parts.provider, 'client', s.clientSignature, c.parts.ownKey, s.keys.transcript),
-            s.keys.transcript,
-          );
-        }
-        return s;
-      }),
-
-      sendClientFinished: step('sendClientFinished', 'finishing', (c, s) => {
-        c.parts.queue(2, 'finished', finishedBody(s.keys.schedule, s.keys.clientSecret, s.keys.transcript), s.keys.transcript);
-        c.parts.sendFlight();
-        return s;
-      }),
-
-      installApplicationKeys: step('installApplicationKeys', 'finishing', (c, s) => {
-        c.parts.installEpoch(3, s.keys.suite, s.keys.schedule, s.application);
-        return s;
-      }),
-
-      reportConnected: step('reportConnected', 'finishing', (c, s) => {
-        const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain);
-        c.parts.events.push({ type: 'handshakeComplete', parameters });
-        return {
-          kind: 'connected',
-          session: {
-            parameters,
-            schedule: s.keys.schedule,
-            read: { epoch: 3, secret: s.application.serverSecret },
-            write: { epoch: 3, secret: s.application.clientSecret },
-            // The transcript now ends with our Finished.
-            resumptionSecret: deriveResumptionSecret(s.application, s.keys.transcript.current()),
-            serverName: c.parts.config.serverName,
-            clientAuthenticated: s.clientSignature !== undefined,
-            ticketsIssued: 0,
-            transcript: s.keys.transcript,
-            postHandshakeAuth: c.parts.config.postHandshakeAuth,
-            exporterSecret: s.application.exporterSecret,
-          },
-        };
-      }),
-
-      // RFC 8446 §4.6.1: the ticket's PSK from the resumption master secret and its nonce, handed to the application as a session to resume.
-      storeTicket: step('storeTicket', 'connected', (c, s, event) => {
-        const nst = payloadOf(event, 'NewSessionTicket');
-        if (nst.ticketLifetime > 604_800)
-          throw new ProtocolError('illegal_parameter', `ticket_lifetime ${nst.ticketLifetime} s is above 7 days (RFC 8446 §4.6.1)`);
-        if (nst.ticketLifetime === 0) return s; // "discard the ticket immediately"
-        const session = s.session;
-        const now = c.parts.wallClock();
-        const maxEarlyData = findExtension(nst.extensions, 'early_data')?.maxEarlyDataSize ?? 0;
-        const bytes = encodeClientSession({
-          suite: session.parameters.cipherSuite,
-          serverName: session.serverName,
-          ticket: nst.ticket.slice(),
-          psk: resumptionPsk(session.schedule, session.resumptionSecret, nst.ticketNonce),
-          ticketAgeAdd: nst.ticketAgeAdd,
-          receivedAt: now,
-          lifetimeSeconds: nst.ticketLifetime,
-          maxEarlyData,
+    // The first ClientHello, or after a HelloRetryRequest the second, with a share for the group it asked for.
+    sendClientHello(c: ClientContext, s: At<'start'> | At<'waitServerHello'>): At<'waitServerHello'> {
+      if (s.kind === 'start') {
+        const share = c.parts.provider.generateKeyShare(c.parts.config.groups[0] ?? 'x25519');
+        const psk = pskOfferFor(c.parts.config, c.parts.wallClock());
+        return sendHello(c, {
+          random: c.parts.provider.randomBytes(32),
+          keyShare: share,
+          transcript: new Transcript(c.parts.provider),
+          retry: undefined,
+          psk,
+          earlyData: earlyDataFits(psk, c.parts.config.earlyData) ? 'offered' : 'not sent',
         });
-        c.parts.events.push({ type: 'sessionTicket', session: bytes, expiresAt: now + nst.ticketLifetime * 1000 });
-        return s;
-      }),
-
-      // RFC 8446 §4.6.2: our certificate (or an empty one), CertificateVerify and Finished as one post-handshake flight.
-      answerCertificateRequest: step('answerCertificateRequest', 'connected', (c, s, event) => {
-        answerCertificateRequest(c.parts, s.session, payloadOf(event, 'CertificateRequest'), c.binding.message().body);
-        return s;
-      }),
-
-      ...SESSION_ACTIONS,
-      ...CID_ACTIONS,
+      }
+      const group = s.offer.retry?.group;
+      let keyShare = s.offer.keyShare;
+      if (group !== undefined && group !== keyShare.group) {
+        keyShare.release();
+        keyShare = c.parts.provider.generateKeyShare(group);
+      }
+      return sendHello(c, { ...s.offer, keyShare });
     },
-    guards: {
-      firstHelloRetryRequest: guard((s) => s.kind === 'waitServerHello' && s.offer.retry === undefined),
-      certificateRequested: guard((s) => s.kind === 'waitFinished' && s.request !== undefined),
-      pskAccepted: guard((s) => s.kind === 'waitEncryptedExtensions' && s.keys.psk !== undefined),
-      earlyDataAccepted: guard(
-        (s, event) =>
-          s.kind === 'waitEncryptedExtensions' &&
-          s.earlyData === 'offered' &&
-          findExtension(payloadOf(event, 'EncryptedExtensions').extensions, 'early_data') !== undefined,
-      ),
-    },
-    delays: {},
-  };
 
-  function serverCertificate(c: ClientContext, transcript: Transcript, event: Dtls13ClientEvent): PeerCertificate {
-    const cert = payloadOf(event, 'Certificate');
+    applyHelloRetryRequest(c: ClientContext, s: At<'waitServerHello'>, event: On<'HelloRetryRequest'>): At<'waitServerHello'> {
+      const hrr = event.payload;
+      if (!hrr.isHelloRetryRequest) throw new Error('a ServerHello decoded as HelloRetryRequest'); // the handler table decides by this flag
+      const suite = checkVersionAndSuite(c.parts.config.cipherSuites, findExtension(hrr.extensions, 'supported_versions')?.selectedVersion, hrr, undefined);
+      checkHelloRetryRequestExtensions(hrr.extensions);
+      const selected = findExtension(hrr.extensions, 'key_share')?.selectedGroup;
+      const cookie = findExtension(hrr.extensions, 'cookie')?.cookie;
+      if (selected === undefined && cookie === undefined)
+        throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that would change nothing (RFC 8446 §4.1.4)');
+      let group: KeyExchangeGroup | undefined;
+      if (selected !== undefined) {
+        group = c.parts.config.groups.find((g) => g === selected);
+        if (group === undefined || group === s.offer.keyShare.group) {
+          throw new ProtocolError('illegal_parameter', `HelloRetryRequest selects ${String(selected)}: not offered, or already shared (RFC 8446 §4.1.4)`);
+        }
+      }
+      s.offer.transcript.selectHash(scheduleFor(c.parts.provider, suite).hash);
+      s.offer.transcript.replaceWithMessageHash();
+      transcribe(s.offer.transcript, event.message);
+      c.parts.flight.peerFlight(false);
+      // A PSK whose hash is not the suite's is dropped from the second ClientHello (RFC 8446 §4.1.4).
+      const psk = s.offer.psk && s.offer.psk.hash === CIPHER_SUITES[suite].hash ? s.offer.psk : undefined;
+      // Early data sent with the first ClientHello is refused by a HelloRetryRequest; the second carries none (RFC 8446 §4.2.10).
+      const earlyData = s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData;
+      if (earlyData === 'rejected') c.parts.records.retireWriteEpoch(1);
+      return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk, earlyData } };
+    },
+
+    applyServerHello(c: ClientContext, s: At<'waitServerHello'>, event: On<'ServerHello'>): At<'waitEncryptedExtensions'> {
+      const sh = event.payload;
+      if (sh.isHelloRetryRequest) throw new Error('a HelloRetryRequest decoded as ServerHello'); // the handler table decides by this flag
+      const suite = checkVersionAndSuite(
+        c.parts.config.cipherSuites,
+        findExtension(sh.extensions, 'supported_versions')?.selectedVersion,
+        sh,
+        s.offer.retry?.suite,
+      );
+      checkServerHelloExtensions(sh.extensions, s.offer.psk !== undefined, c.parts.cid.offered !== undefined);
+      acceptServerCid(c.parts.cid, sh.extensions);
+      const psk = acceptedPsk(s.offer, findExtension(sh.extensions, 'pre_shared_key')?.selectedIdentity, suite);
+      const share = findExtension(sh.extensions, 'key_share')?.serverShare;
+      const mode = psk && (share ? 'psk_dhe_ke' : 'psk_ke');
+      if (mode && !c.parts.config.pskModes.includes(mode))
+        throw new ProtocolError(
+          share ? 'illegal_parameter' : 'missing_extension',
+          `the server chose ${mode}, which the client did not offer (RFC 8446 §4.2.9)`,
+        );
+      let shared: Uint8Array | undefined;
+      if (mode !== 'psk_ke') {
+        if (!share || share.group !== s.offer.keyShare.group)
+          throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for the group the client sent');
+        shared = s.offer.keyShare.deriveSecret(share.keyExchange);
+      }
+      s.offer.keyShare.release();
+      const schedule = scheduleFor(c.parts.provider, suite);
+      if (s.offer.retry === undefined) s.offer.transcript.selectHash(schedule.hash);
+      transcribe(s.offer.transcript, event.message);
+      const keys = deriveHandshakeKeys(
+        {
+          suite,
+          schedule,
+          transcript: s.offer.transcript,
+          group: shared ? s.offer.keyShare.group : undefined,
+          psk: psk && mode && { kind: psk.kind, identity: psk.identity, mode },
+          earlyData: s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData, // until EncryptedExtensions says otherwise
+          alpn: undefined, // until EncryptedExtensions names it
+          servername: sentServerName(c.parts.config.serverName),
+          srtpProfile: undefined, // until EncryptedExtensions names it
+          peerRecordSizeLimit: undefined,
+          clientRandom: s.offer.random,
+          helloRetried: s.offer.retry !== undefined,
+        },
+        shared,
+        c.parts.log,
+        psk?.key,
+      );
+      c.parts.flight.peerFlight(false);
+      return { kind: 'waitEncryptedExtensions', keys, earlyData: s.offer.earlyData };
+    },
+
+    installHandshakeKeys(c: ClientContext, s: At<'waitEncryptedExtensions'>): At<'waitEncryptedExtensions'> {
+      c.parts.installEpoch(2, s.keys.suite, s.keys.schedule, s.keys);
+      c.parts.records.retireWriteEpoch(1); // 0-RTT ends with the ServerHello (RFC 9147: no EndOfEarlyData)
+      return s;
+    },
+
+    applyEncryptedExtensions,
+
+    applyCertificateRequest(_c: ClientContext, s: At<'waitCertificateOrCertificateRequest'>, event: On<'CertificateRequest'>): At<'waitCertificate'> {
+      const cr = event.payload;
+      const sigs = findExtension(cr.extensions, 'signature_algorithms');
+      if (!sigs) throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
+      transcribe(s.keys.transcript, event.message);
+      const signatureAlgorithms = sigs.supportedSignatureAlgorithms.filter((a): a is Extract<typeof a, string> => typeof a === 'string');
+      return { kind: 'waitCertificate', keys: s.keys, request: { context: cr.certificateRequestContext, signatureAlgorithms } };
+    },
+
+    // From waitCertificateOrCertificateRequest (no request) or waitCertificate (after one).
+    applyServerCertificate(
+      c: ClientContext,
+      s: At<'waitCertificateOrCertificateRequest'> | At<'waitCertificate'>,
+      event: On<'Certificate'>,
+    ): At<'waitCertificateVerify'> {
+      const request = s.kind === 'waitCertificate' ? s.request : undefined;
+      return { kind: 'waitCertificateVerify', keys: s.keys, request, peer: serverCertificate(c, s.keys.transcript, event) };
+    },
+
+    applyServerCertificateVerify(c: ClientContext, s: At<'waitCertificateVerify'>, event: On<'CertificateVerify'>): At<'waitFinished'> {
+      const signature = checkCertificateVerify(c.parts.config, 'client', s.peer, event.payload, s.keys.transcript);
+      transcribe(s.keys.transcript, event.message);
+      return { kind: 'waitFinished', keys: s.keys, request: s.request, peer: s.peer, signature };
+    },
+
+    applyServerFinished(c: ClientContext, s: At<'waitFinished'>, event: On<'Finished'>): At<'finishing'> {
+      checkFinished(s.keys.schedule, s.keys.serverSecret, s.keys.transcript, event.payload, 'server');
+      transcribe(s.keys.transcript, event.message);
+      const application = deriveApplicationSecrets(s.keys, s.keys.transcript.current(), c.parts.log);
+      // A certificate goes out only with a scheme the CertificateRequest accepts and our key can make (RFC 8446 §4.4.2.4).
+      const own = c.parts.ownKey ? schemesForKey(c.parts.ownKey) : [];
+      const clientSignature = s.request && c.parts.config.certificate ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
+      c.parts.flight.peerFlight(true);
+      return { kind: 'finishing', keys: s.keys, request: s.request, peer: s.peer, signature: s.signature, application, clientSignature };
+    },
+
+    sendClientCertificate(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
+      const chain = s.clientSignature && c.parts.config.certificate ? c.parts.config.certificate.chain : [];
+      c.parts.queue(2, 'certificate', certificateBody(chain, s.request?.context ?? new Uint8Array(0)), s.keys.transcript);
+      return s;
+    },
+
+    sendClientCertificateVerify(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
+      if (s.clientSignature && c.parts.ownKey) {
+        c.parts.queue(
+          2,
+          'certificate_verify',
+          certificateVerifyBody(c.parts.provider, 'client', s.clientSignature, c.parts.ownKey, s.keys.transcript),
+          s.keys.transcript,
+        );
+      }
+      return s;
+    },
+
+    sendClientFinished(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
+      c.parts.queue(2, 'finished', finishedBody(s.keys.schedule, s.keys.clientSecret, s.keys.transcript), s.keys.transcript);
+      c.parts.sendFlight();
+      return s;
+    },
+
+    installApplicationKeys(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
+      c.parts.installEpoch(3, s.keys.suite, s.keys.schedule, s.application);
+      return s;
+    },
+
+    reportConnected(c: ClientContext, s: At<'finishing'>): At<'connected'> {
+      const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain);
+      c.parts.events.push({ type: 'handshakeComplete', parameters });
+      return {
+        kind: 'connected',
+        session: {
+          parameters,
+          schedule: s.keys.schedule,
+          read: { epoch: 3, secret: s.application.serverSecret },
+          write: { epoch: 3, secret: s.application.clientSecret },
+          // The transcript now ends with our Finished.
+          resumptionSecret: deriveResumptionSecret(s.application, s.keys.transcript.current()),
+          serverName: c.parts.config.serverName,
+          clientAuthenticated: s.clientSignature !== undefined,
+          ticketsIssued: 0,
+          transcript: s.keys.transcript,
+          postHandshakeAuth: c.parts.config.postHandshakeAuth,
+          exporterSecret: s.application.exporterSecret,
+        },
+      };
+    },
+
+    // RFC 8446 §4.6.1: the ticket's PSK from the resumption master secret and its nonce, handed to the application as a session to resume.
+    storeTicket(c: ClientContext, s: At<'connected'>, event: On<'NewSessionTicket'>): At<'connected'> {
+      const nst = event.payload;
+      if (nst.ticketLifetime > 604_800)
+        throw new ProtocolError('illegal_parameter', `ticket_lifetime ${nst.ticketLifetime} s is above 7 days (RFC 8446 §4.6.1)`);
+      if (nst.ticketLifetime === 0) return s; // "discard the ticket immediately"
+      const session = s.session;
+      const now = c.parts.wallClock();
+      const maxEarlyData = findExtension(nst.extensions, 'early_data')?.maxEarlyDataSize ?? 0;
+      const bytes = encodeClientSession({
+        suite: session.parameters.cipherSuite,
+        serverName: session.serverName,
+        ticket: nst.ticket.slice(),
+        psk: resumptionPsk(session.schedule, session.resumptionSecret, nst.ticketNonce),
+        ticketAgeAdd: nst.ticketAgeAdd,
+        receivedAt: now,
+        lifetimeSeconds: nst.ticketLifetime,
+        maxEarlyData,
+      });
+      c.parts.events.push({ type: 'sessionTicket', session: bytes, expiresAt: now + nst.ticketLifetime * 1000 });
+      return s;
+    },
+
+    // RFC 8446 §4.6.2: our certificate (or an empty one), CertificateVerify and Finished as one post-handshake flight.
+    answerCertificateRequest(c: ClientContext, s: At<'connected'>, event: On<'CertificateRequest'>): At<'connected'> {
+      answerCertificateRequest(c.parts, s.session, event.payload, event.message.body);
+      return s;
+    },
+
+    ...SESSION_STEPS,
+    ...CID_STEPS,
+  } satisfies Dtls13ClientStepTable;
+
+  function serverCertificate(c: ClientContext, transcript: Transcript, event: On<'Certificate'>): PeerCertificate {
+    const cert = event.payload;
     if (cert.certificateList.length === 0) throw new ProtocolError('decode_error', 'the server sent an empty Certificate (RFC 8446 §4.4.2.4)');
     if (cert.certificateRequestContext.length !== 0)
       throw new ProtocolError('illegal_parameter', 'a server Certificate must have an empty certificate_request_context (RFC 8446 §4.4.2)');
     const peer = acceptPeerCertificate(c.parts.config, 'client', cert, c.parts.wallClock());
-    transcribe(c, transcript);
+    transcribe(transcript, event.message);
     return peer;
   }
 }
 
-/** The client chart's implementation, one for every client connection (each actor's context brings its connection). */
-export const CLIENT_IMPLEMENTATION = clientImplementation();
+/** The client chart's steps, one table for every client connection (each call brings its connection's context). */
+export const CLIENT_STEPS = stepTable(clientSteps());
+
+/** The client chart's guards: pure branches over the state the event arrives in and the event. */
+export const CLIENT_GUARDS = guardTable({
+  firstHelloRetryRequest: (s: At<'waitServerHello'>): boolean => s.offer.retry === undefined,
+  certificateRequested: (s: At<'waitFinished'>): boolean => s.request !== undefined,
+  pskAccepted: (s: At<'waitEncryptedExtensions'>): boolean => s.keys.psk !== undefined,
+  earlyDataAccepted: (s: At<'waitEncryptedExtensions'>, event: On<'EncryptedExtensions'>): boolean =>
+    s.earlyData === 'offered' && findExtension(event.payload.extensions, 'early_data') !== undefined,
+} satisfies Dtls13ClientGuardTable);
 
 /**
  * The PSK the ServerHello selected, checked (RFC 8446 §4.2.11): one we

@@ -1,3 +1,4 @@
+import type { Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
 import type { KeyExchangeGroup, KeyShare, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
@@ -66,6 +67,34 @@ export type ClientState =
       readonly clientSignature: SignatureAlgorithm | undefined;
     }
   | { readonly kind: 'connected'; readonly session: Session }
-  | { readonly kind: 'closed' };
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'failed' };
 
 export type ClientStateKind = ClientState['kind'];
+
+/** A handshake message as received: its type and body (the transcript takes these exact bytes). */
+export interface InboundMessage {
+  readonly msgType: number;
+  readonly body: Uint8Array;
+}
+
+/** The chart's events that come from a handshake message. */
+type ClientMessageEvent =
+  | 'HelloRetryRequest'
+  | 'ServerHello'
+  | 'EncryptedExtensions'
+  | 'CertificateRequest'
+  | 'Certificate'
+  | 'CertificateVerify'
+  | 'Finished'
+  | 'NewSessionTicket'
+  | 'KeyUpdate'
+  | 'NewConnectionId'
+  | 'RequestConnectionId';
+
+/** The chart's events with the message each handshake event was decoded from: what the client machine takes. */
+export type ClientEvent = Dtls13ClientEvent extends infer E
+  ? E extends { readonly type: ClientMessageEvent }
+    ? E & { readonly message: InboundMessage }
+    : E
+  : never;

@@ -108,8 +108,8 @@ export class ConnectionStateError extends Error {
  * time in; datagrams, the next timer deadline and events out. It never opens
  * a socket, starts a timer or reads a clock for protocol time.
  *
- * The handshake is the generated XState chart (dtls13-client or
- * dtls13-server) whose actions work on the role's typed state (see
+ * The handshake is the machine generated from the dtls13-client or
+ * dtls13-server chart, whose steps work on the role's typed state (see
  * README.md); retransmission is the dtls13-flight chart; records go through
  * the RecordLayer. Everything the peer sends is handled record by record
  * under one catch (`receiveRecord`), mapped to an alert by `toAlert`.
@@ -252,7 +252,7 @@ export class DtlsConnection {
       retransmit: () => this.parts.flight.peerRetransmitted(),
       retransmitInterval: () => this.parts.flight.timeout,
     });
-    this.driver = roleDriver(this.parts, () => this.failReason?.message, options.inspect, options.statelessRetry);
+    this.driver = roleDriver(this.parts, () => this.failReason, options.inspect, options.statelessRetry);
     if (role === 'server' && options.statelessRetry) {
       records.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
@@ -609,7 +609,7 @@ export class DtlsConnection {
 
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */
   get state(): string {
-    return this.driver.chartState();
+    return this.driver.stateKind();
   }
 
   /** The alert that failed the connection, if it failed. */
@@ -822,14 +822,8 @@ export class DtlsConnection {
   private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' = 'failed'): void {
     if (this.parts.failure) return;
     this.failReason = reason;
-    try {
-      this.driver.control({ type: 'fail', payload: reason.alert });
-    } catch {
-      // the chart could not take the event; the fatal path below still runs
-    }
-    this.parts.failWith(reason.alert, reason.message, reason.callbackError);
-    // The chart may have recorded the failure first (its fatal-alert action): what a callback threw is kept either way.
-    if (reason.callbackError !== undefined) this.parts.keepCallbackError(reason.callbackError);
+    // The one fatal path: the chart's `fail` transition, whose fatal-alert step sends the alert with this reason (session-actions.ts).
+    this.driver.fail(reason.alert);
     if (closedAs !== 'failed') this.closedAs(closedAs);
   }
 

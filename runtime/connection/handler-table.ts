@@ -1,5 +1,5 @@
-import type { Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
-import type { Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
+import type { ClientEvent, InboundMessage } from './client-states.js';
+import type { ServerMessage } from './server-states.js';
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
 import {
   decodeCertificate,
@@ -29,8 +29,9 @@ export interface HandshakeHandler {
   readonly afterHandshake?: true;
   /** The chart events the message can become (checked against the chart before the body is decoded). */
   readonly events: readonly string[];
-  readonly client?: (body: Uint8Array) => Dtls13ClientEvent;
-  readonly server?: (body: Uint8Array) => Dtls13ServerEvent;
+  /** The message decoded into the role's chart event, which carries the message (the transcript takes its bytes). */
+  readonly client?: (m: InboundMessage) => ClientEvent;
+  readonly server?: (m: InboundMessage) => ServerMessage;
 }
 
 /**
@@ -39,70 +40,70 @@ export interface HandshakeHandler {
  * for that role; decoders throw DecodeError (decode_error).
  */
 export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, HandshakeHandler>>> = {
-  client_hello: { epochs: 'plaintext', events: ['ClientHello'], server: (b) => ({ type: 'ClientHello', payload: decodeClientHello(b) }) },
+  client_hello: { epochs: 'plaintext', events: ['ClientHello'], server: (m) => ({ type: 'ClientHello', payload: decodeClientHello(m.body), message: m }) },
   server_hello: {
     epochs: 'plaintext',
     events: ['ServerHello', 'HelloRetryRequest'],
-    client: (b) => {
-      const payload = decodeServerHello(b);
-      return payload.isHelloRetryRequest ? { type: 'HelloRetryRequest', payload } : { type: 'ServerHello', payload };
+    client: (m) => {
+      const payload = decodeServerHello(m.body);
+      return payload.isHelloRetryRequest ? { type: 'HelloRetryRequest', payload, message: m } : { type: 'ServerHello', payload, message: m };
     },
   },
   encrypted_extensions: {
     epochs: 'handshake',
     events: ['EncryptedExtensions'],
-    client: (b) => ({ type: 'EncryptedExtensions', payload: decodeEncryptedExtensions(b) }),
+    client: (m) => ({ type: 'EncryptedExtensions', payload: decodeEncryptedExtensions(m.body), message: m }),
   },
   certificate_request: {
     epochs: 'handshake',
     afterHandshake: true,
     events: ['CertificateRequest'],
-    client: (b) => ({ type: 'CertificateRequest', payload: decodeCertificateRequest(b) }),
+    client: (m) => ({ type: 'CertificateRequest', payload: decodeCertificateRequest(m.body), message: m }),
   },
   certificate: {
     epochs: 'handshake',
     afterHandshake: true,
     events: ['Certificate'],
-    client: (b) => ({ type: 'Certificate', payload: decodeCertificate(b) }),
-    server: (b) => ({ type: 'Certificate', payload: decodeCertificate(b) }),
+    client: (m) => ({ type: 'Certificate', payload: decodeCertificate(m.body), message: m }),
+    server: (m) => ({ type: 'Certificate', payload: decodeCertificate(m.body), message: m }),
   },
   certificate_verify: {
     epochs: 'handshake',
     afterHandshake: true,
     events: ['CertificateVerify'],
-    client: (b) => ({ type: 'CertificateVerify', payload: decodeCertificateVerify(b) }),
-    server: (b) => ({ type: 'CertificateVerify', payload: decodeCertificateVerify(b) }),
+    client: (m) => ({ type: 'CertificateVerify', payload: decodeCertificateVerify(m.body), message: m }),
+    server: (m) => ({ type: 'CertificateVerify', payload: decodeCertificateVerify(m.body), message: m }),
   },
   finished: {
     epochs: 'handshake',
     afterHandshake: true,
     events: ['Finished'],
-    client: (b) => ({ type: 'Finished', payload: decodeFinished(b) }),
-    server: (b) => ({ type: 'Finished', payload: decodeFinished(b) }),
+    client: (m) => ({ type: 'Finished', payload: decodeFinished(m.body), message: m }),
+    server: (m) => ({ type: 'Finished', payload: decodeFinished(m.body), message: m }),
   },
   new_session_ticket: {
     epochs: 'application',
     events: ['NewSessionTicket'],
-    client: (b) => ({ type: 'NewSessionTicket', payload: decodeNewSessionTicket(b) }),
+    client: (m) => ({ type: 'NewSessionTicket', payload: decodeNewSessionTicket(m.body), message: m }),
   },
   // RFC 9147 §9: either side, after the handshake.
   new_connection_id: {
     epochs: 'application',
     events: ['NewConnectionId'],
-    client: (b) => ({ type: 'NewConnectionId', payload: decodeNewConnectionId(b) }),
-    server: (b) => ({ type: 'NewConnectionId', payload: decodeNewConnectionId(b) }),
+    client: (m) => ({ type: 'NewConnectionId', payload: decodeNewConnectionId(m.body), message: m }),
+    server: (m) => ({ type: 'NewConnectionId', payload: decodeNewConnectionId(m.body), message: m }),
   },
   request_connection_id: {
     epochs: 'application',
     events: ['RequestConnectionId'],
-    client: (b) => ({ type: 'RequestConnectionId', payload: decodeRequestConnectionId(b) }),
-    server: (b) => ({ type: 'RequestConnectionId', payload: decodeRequestConnectionId(b) }),
+    client: (m) => ({ type: 'RequestConnectionId', payload: decodeRequestConnectionId(m.body), message: m }),
+    server: (m) => ({ type: 'RequestConnectionId', payload: decodeRequestConnectionId(m.body), message: m }),
   },
   key_update: {
     epochs: 'application',
     events: ['KeyUpdate'],
-    client: (b) => ({ type: 'KeyUpdate', payload: decodeKeyUpdate(b) }),
-    server: (b) => ({ type: 'KeyUpdate', payload: decodeKeyUpdate(b) }),
+    client: (m) => ({ type: 'KeyUpdate', payload: decodeKeyUpdate(m.body), message: m }),
+    server: (m) => ({ type: 'KeyUpdate', payload: decodeKeyUpdate(m.body), message: m }),
   },
 };
 

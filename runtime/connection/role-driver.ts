@@ -1,26 +1,25 @@
 import type { AnyStateMachine, InspectionEvent } from 'xstate';
 import { sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client-machine.js';
-import { dtls13ClientCompiled } from '../../generated/charts/dtls13-client-transitions.js';
-import { dtls13ClientChart, dtls13ClientInput, type Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
+import { dtls13ClientStep, dtls13ClientTakes } from '../../generated/charts/dtls13-client-transitions.js';
+import { dtls13ClientInput } from '../../generated/charts/dtls13-client.js';
 import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
-import { dtls13ServerCompiled } from '../../generated/charts/dtls13-server-transitions.js';
-import { dtls13ServerChart, dtls13ServerInput, type Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
+import { dtls13ServerStep, dtls13ServerTakes } from '../../generated/charts/dtls13-server-transitions.js';
+import { dtls13ServerInput } from '../../generated/charts/dtls13-server.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescription } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { runChart, type RunningChart } from '../handshake/chart-runner.js';
-import type { CompiledChart } from '../machine/compiled-chart.js';
-import { ChartBinding } from './chart-binding.js';
-import { ChartContext } from './chart-context.js';
-import { chartHandles } from './chart-lookup.js';
-import { CLIENT_IMPLEMENTATION } from './client-handshake.js';
-import type { ClientState } from './client-states.js';
+import { InspectedChart, type GuardTable } from '../machine/inspected-chart.js';
+import type { FatalReason } from './alert-mapping.js';
+import { CLIENT_GUARDS, CLIENT_STEPS } from './client-handshake.js';
+import type { ClientEvent, ClientState, InboundMessage } from './client-states.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HandshakeHandler } from './handler-table.js';
+import { planClientHello } from './hello-plan.js';
 import type { Session } from './key-material.js';
-import { SERVER_IMPLEMENTATION, ServerContext } from './server-handshake.js';
-import type { ServerState } from './server-states.js';
+import { MachineContext } from './machine-context.js';
+import { SERVER_GUARDS, SERVER_STEPS } from './server-handshake.js';
+import type { ServerEvent, ServerState } from './server-states.js';
 import type { StatelessRetry } from './stateless-retry.js';
 
 /** Events both charts take from the connection itself rather than from a message. */
@@ -30,7 +29,6 @@ export type ControlEvent =
   | { readonly type: 'updateKeys'; readonly payload: KeyUpdate }
   /** Server: ask the client for a certificate now (post-handshake authentication). */
   | { readonly type: 'requestCertificate' }
-  | { readonly type: 'fail'; readonly payload: AlertDescription }
   | { readonly type: 'alertReceived'; readonly payload: Alert }
   /** Connection IDs (RFC 9147 §9): give the peer these CIDs; ask it for more. */
   | { readonly type: 'issueConnectionIds'; readonly payload: NewConnectionId }
@@ -40,85 +38,66 @@ export type ControlEvent =
   | { readonly type: 'PathResponse'; readonly payload: ReturnRoutabilityCheck }
   | { readonly type: 'PathDrop'; readonly payload: ReturnRoutabilityCheck };
 
-/** One role's chart actor and typed state, behind what the connection needs of either. */
+/** One role's handshake machine, behind what the connection needs of either. */
 export interface RoleDriver {
   /** Client: the connect event. */
   connect(): void;
-  /** A whole handshake message: decoded by its handler into its chart event, if the chart takes it now (else unexpected_message). */
+  /** A whole handshake message: decoded by its handler into its chart event, if the state takes it now (else unexpected_message). */
   deliver(handler: HandshakeHandler, msgType: number, body: Uint8Array): void;
   control(event: ControlEvent): void;
+  /** The fatal path: the chart's `fail` transition (its fatal-alert step sends the alert once); nothing in a final state. */
+  fail(alert: AlertDescription): void;
   handles(eventType: string): boolean;
   session(): Session | undefined;
-  /** The typed state's kind (`closed` once closed either way). */
+  /** The state's kind: the chart state (`start`, `waitServerHello`, …, `connected`, `closed`, `failed`). */
   stateKind(): string;
-  /** The chart's own state name, for the inspector and `DtlsConnection.state`. */
-  chartState(): string;
 }
 
 export function roleDriver(
   parts: ConnectionParts,
-  failMessage: () => string | undefined,
+  failure: () => FatalReason | undefined,
   inspect: ((event: InspectionEvent) => void) | undefined,
   statelessRetry: StatelessRetry | undefined,
 ): RoleDriver {
-  if (parts.role === 'client') return new ClientDriver(parts, failMessage, inspect);
-  const d = new ServerDriver(parts, failMessage, inspect, statelessRetry);
-  if (statelessRetry) d.dispatch({ type: 'statelessRetryVerified' });
-  return d;
+  const context = new MachineContext(parts, failure);
+  if (parts.role === 'client') return new ClientMachine(context, inspect);
+  const m = new ServerMachine(context, inspect);
+  if (statelessRetry) m.dispatch({ type: 'statelessRetryVerified', retry: statelessRetry });
+  return m;
 }
 
-/** The typed state both roles close to. */
-const CLOSED = { kind: 'closed' } as const;
-
-/** The chart state in which a connection sits idle between post-handshake events. */
-const CONNECTED = 'connected';
-
 /**
- * Drives one role's chart actor. Once connected (and without an `inspect`
- * callback), the actor and its context are let go after each
- * event, since `connected` has no timers, children or pending work: an idle
- * session keeps only its typed state. The next event resumes a new actor in
- * `connected` (a few µs; post-handshake messages are rare). The flight
- * controller is settled at the same point, so it too lets its actor go
- * when at rest, and the handshake epochs' write keys are dropped once the
- * last flight that used them is done.
+ * One role's machine: its typed state (one variant per chart state) moved by
+ * the generated step function, which runs the chart's steps directly. No
+ * actor, no context object per event, no check at run time that the chart
+ * and the state agree (the generated function is typed over the union);
+ * what a step throws goes straight to the caller (the connection's one
+ * catch) and leaves the state as it was. Events sent from a step while one
+ * is being taken wait for it. With `inspect`, `running` is XState's copy of
+ * the chart, fed each event taken (runtime/machine/inspected-chart.ts).
  */
-abstract class ChartDriver<S extends { readonly kind: string }, E extends { readonly type: string }> implements RoleDriver {
-  protected readonly parts: ConnectionParts;
-  protected readonly binding: ChartBinding<S, E>;
-  protected readonly failMessage: () => string | undefined;
-  private readonly inspect: ((event: InspectionEvent) => void) | undefined;
-  private running: RunningChart<E> | undefined;
+abstract class Machine<S extends { readonly kind: string }, E extends { readonly type: string }> implements RoleDriver {
+  protected state: S;
+  protected readonly context: MachineContext;
+  private readonly running: InspectedChart | undefined;
+  private busy = false;
+  private queue: E[] | undefined;
+  private settled = false;
 
-  constructor(
-    parts: ConnectionParts,
-    binding: ChartBinding<S, E>,
-    failMessage: () => string | undefined,
-    inspect: ((event: InspectionEvent) => void) | undefined,
-  ) {
-    this.parts = parts;
-    this.binding = binding;
-    this.failMessage = failMessage;
-    this.inspect = inspect;
+  constructor(initial: S, context: MachineContext, inspected: InspectedChart | undefined) {
+    this.state = initial;
+    this.context = context;
+    this.running = inspected;
   }
 
-  protected abstract readonly machine: AnyStateMachine;
-  protected abstract readonly chart: typeof dtls13ClientChart | typeof dtls13ServerChart;
-  /** The same chart compiled: what runs it (the XState machine runs it only for an inspector). */
-  protected abstract readonly compiled: CompiledChart;
-  /** The actor's input: the role's implementation (one for every connection) and a context for this connection (made again when the actor is resumed). */
-  protected abstract input(): { readonly context: object; readonly implementation: object };
-  /** The chart event a handler decodes `body` into, for this role. */
-  protected abstract decode(handler: HandshakeHandler, body: Uint8Array): E | undefined;
+  /** The generated step function of the role's chart. */
+  protected abstract step(state: S, event: E): S | undefined;
+  protected abstract takes(kind: S['kind']): ReadonlySet<string>;
+  /** The chart event for a handshake message, with its input step run (the server's ClientHello plan). */
+  protected abstract decode(handler: HandshakeHandler, message: InboundMessage): E | undefined;
   /** The chart event for a control event, when this role's chart has it. */
   protected abstract own(event: ControlEvent): E | undefined;
-  /** Connected: what only the handshake needed goes. */
-  protected forgetHandshake(): void {}
-
-  /** Creates and starts the actor at the chart's initial state (from the subclass constructor, once its fields exist). */
-  protected start(): void {
-    this.running = runChart<E>(this.machine, this.compiled, this.input(), this.parts.clock, undefined, this.inspect);
-  }
+  protected abstract failEvent(alert: AlertDescription): E;
 
   connect(): void {
     throw new Error('only a client connects');
@@ -128,13 +107,13 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
     let taken = false;
     for (const t of handler.events) if ((taken = this.handles(t))) break;
     if (!taken) throw this.unexpected(msgType);
-    const event = this.decode(handler, body);
+    const event = this.decode(handler, { msgType, body });
     if (event === undefined || !this.handles(event.type)) throw this.unexpected(msgType);
-    this.dispatch(event, { msgType, body });
+    this.dispatch(event);
   }
 
   private unexpected(msgType: number): ProtocolError {
-    return new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not expected in state ${this.chartState()}`);
+    return new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not expected in state ${this.state.kind}`);
   }
 
   control(event: ControlEvent): void {
@@ -142,107 +121,120 @@ abstract class ChartDriver<S extends { readonly kind: string }, E extends { read
     if (e && this.handles(e.type)) this.dispatch(e);
   }
 
+  fail(alert: AlertDescription): void {
+    this.dispatch(this.failEvent(alert));
+  }
+
   handles(type: string): boolean {
-    if (this.running && this.running.status !== 'active') return false;
-    return chartHandles(this.chart, this.chartState(), type);
+    return this.takes(this.state.kind).has(type);
   }
 
   session(): Session | undefined {
-    const s: { readonly kind: string; readonly session?: Session } = this.binding.state;
+    const s: { readonly kind: string; readonly session?: Session } = this.state;
     return s.kind === 'connected' ? s.session : undefined;
   }
 
   stateKind(): string {
-    return this.binding.state.kind;
+    return this.state.kind;
   }
 
-  chartState(): string {
-    return this.running ? this.running.value : CONNECTED;
-  }
-
-  /** Sends `event` (with the message it came from) to the actor, resuming it first if it was let go; then lets it go again if connected. */
-  dispatch(event: E, inbound?: { readonly msgType: number; readonly body: Uint8Array }): void {
-    const actor = (this.running ??= this.resume());
-    try {
-      this.binding.dispatch(actor, event, inbound);
-    } finally {
-      this.settle(actor);
+  /** Takes `event` (and any a step sends meanwhile); once connected, lets go of what only the handshake needed. */
+  dispatch(event: E): void {
+    if (this.busy) {
+      (this.queue ??= []).push(event);
+      return;
     }
-  }
-
-  private settle(actor: RunningChart<E>): void {
-    if (this.binding.state.kind !== 'connected') return;
-    if (actor.status !== 'active' || actor.value !== CONNECTED) return;
-    const parts = this.parts;
-    parts.flight.settle(() => parts.handshakeFlightsDone());
-    this.forgetHandshake();
-    if (!this.inspect) this.running = undefined;
-  }
-
-  /** A new actor in `connected`, with a new context for this connection. */
-  private resume(): RunningChart<E> {
-    return runChart<E>(this.machine, this.compiled, this.input(), this.parts.clock, CONNECTED, undefined);
+    this.busy = true;
+    try {
+      for (let e: E | undefined = event; e; e = this.queue?.shift()) {
+        const before = this.state;
+        const next = this.step(before, e);
+        if (next === undefined) continue;
+        this.state = next;
+        this.running?.took(e, before, this.context);
+      }
+    } finally {
+      this.busy = false;
+      this.queue = undefined;
+    }
+    if (!this.settled && this.state.kind === 'connected') {
+      this.settled = true;
+      const parts = this.context.parts;
+      parts.flight.settle(() => parts.handshakeFlightsDone());
+    }
   }
 }
 
-class ClientDriver extends ChartDriver<ClientState, Dtls13ClientEvent> {
-  protected readonly machine = sharedDtls13ClientMachine();
-  protected readonly chart = dtls13ClientChart;
-  protected readonly compiled = dtls13ClientCompiled;
+function inspected(
+  machine: AnyStateMachine,
+  bind: (implementation: never, context: never) => object,
+  steps: object,
+  guards: GuardTable,
+  inspect: ((event: InspectionEvent) => void) | undefined,
+): InspectedChart | undefined {
+  return inspect && new InspectedChart(machine, bind, Object.keys(steps), guards, inspect);
+}
 
-  constructor(parts: ConnectionParts, failMessage: () => string | undefined, inspect: ((event: InspectionEvent) => void) | undefined) {
-    super(parts, new ChartBinding<ClientState, Dtls13ClientEvent>({ kind: 'start' }), failMessage, inspect);
-    this.start();
+class ClientMachine extends Machine<ClientState, ClientEvent> {
+  constructor(context: MachineContext, inspect: ((event: InspectionEvent) => void) | undefined) {
+    super({ kind: 'start' }, context, inspected(sharedDtls13ClientMachine(), dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect));
   }
 
   override connect(): void {
     this.dispatch({ type: 'connect' });
   }
 
-  protected input(): { readonly context: object; readonly implementation: object } {
-    return dtls13ClientInput(CLIENT_IMPLEMENTATION, new ChartContext(this.parts, this.binding, this.failMessage, CLOSED));
+  protected step(state: ClientState, event: ClientEvent): ClientState | undefined {
+    return dtls13ClientStep(this.context, state, event);
   }
 
-  protected decode(handler: HandshakeHandler, body: Uint8Array): Dtls13ClientEvent | undefined {
-    return handler.client?.(body);
+  protected takes(kind: ClientState['kind']): ReadonlySet<string> {
+    return kind === 'finishing' ? NONE : dtls13ClientTakes[kind];
   }
 
-  protected own(event: ControlEvent): Dtls13ClientEvent | undefined {
+  protected decode(handler: HandshakeHandler, message: InboundMessage): ClientEvent | undefined {
+    return handler.client?.(message);
+  }
+
+  protected own(event: ControlEvent): ClientEvent | undefined {
     return event.type === 'requestCertificate' ? undefined : event; // a server's request only
+  }
+
+  protected failEvent(alert: AlertDescription): ClientEvent {
+    return { type: 'fail', payload: alert };
   }
 }
 
-class ServerDriver extends ChartDriver<ServerState, Dtls13ServerEvent> {
-  protected readonly machine = sharedDtls13ServerMachine();
-  protected readonly chart = dtls13ServerChart;
-  protected readonly compiled = dtls13ServerCompiled;
-  /** The cookie exchange this connection started from: read once, by restoreFromCookie. */
-  private statelessRetry: StatelessRetry | undefined;
-
-  constructor(
-    parts: ConnectionParts,
-    failMessage: () => string | undefined,
-    inspect: ((event: InspectionEvent) => void) | undefined,
-    statelessRetry: StatelessRetry | undefined,
-  ) {
-    super(parts, new ChartBinding<ServerState, Dtls13ServerEvent>({ kind: 'waitClientHello' }), failMessage, inspect);
-    this.statelessRetry = statelessRetry;
-    this.start();
+class ServerMachine extends Machine<ServerState, ServerEvent> {
+  constructor(context: MachineContext, inspect: ((event: InspectionEvent) => void) | undefined) {
+    super({ kind: 'waitClientHello' }, context, inspected(sharedDtls13ServerMachine(), dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect));
   }
 
-  protected input(): { readonly context: object; readonly implementation: object } {
-    return dtls13ServerInput(SERVER_IMPLEMENTATION, new ServerContext(this.parts, this.binding, this.failMessage, this.statelessRetry));
+  protected step(state: ServerState, event: ServerEvent): ServerState | undefined {
+    return dtls13ServerStep(this.context, state, event);
   }
 
-  protected decode(handler: HandshakeHandler, body: Uint8Array): Dtls13ServerEvent | undefined {
-    return handler.server?.(body);
+  protected takes(kind: ServerState['kind']): ReadonlySet<string> {
+    return kind === 'negotiated' ? NONE : dtls13ServerTakes[kind];
   }
 
-  protected own(event: ControlEvent): Dtls13ServerEvent | undefined {
+  /** A ClientHello's input step (hello-plan.ts) runs here, before the event is dispatched: its plan travels in the event. */
+  protected decode(handler: HandshakeHandler, message: InboundMessage): ServerEvent | undefined {
+    const e = handler.server?.(message);
+    if (e?.type !== 'ClientHello') return e;
+    const s = this.state;
+    if (s.kind !== 'waitClientHello' && s.kind !== 'waitSecondClientHello') return undefined; // not taken here: unexpected_message
+    return { ...e, plan: planClientHello(this.context, s, e.payload, message) };
+  }
+
+  protected own(event: ControlEvent): ServerEvent | undefined {
     return event;
   }
 
-  protected override forgetHandshake(): void {
-    this.statelessRetry = undefined;
+  protected failEvent(alert: AlertDescription): ServerEvent {
+    return { type: 'fail', payload: alert };
   }
 }
+
+/** The events a state between two chart states takes: none (the machine never rests there). */
+const NONE: ReadonlySet<string> = new Set();

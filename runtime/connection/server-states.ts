@@ -1,3 +1,7 @@
+import type { Dtls13ServerEvent } from '../../generated/charts/dtls13-server.js';
+import type { ServerChoice } from '../handshake/negotiation.js';
+import type { InboundMessage } from './client-states.js';
+import type { StatelessRetry } from './stateless-retry.js';
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
@@ -68,6 +72,48 @@ export type ServerState =
   | { readonly kind: 'waitClientCertificateVerify'; readonly sent: ServerSent; readonly peer: PeerCertificate }
   | { readonly kind: 'waitClientFinished'; readonly sent: ServerSent; readonly peer: PeerCertificate | undefined; readonly clientAuthenticated: boolean }
   | { readonly kind: 'connected'; readonly session: Session }
-  | { readonly kind: 'closed' };
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'failed' };
 
 export type ServerStateKind = ServerState['kind'];
+
+/**
+ * What the server makes of a ClientHello, worked out by the input step
+ * (hello-plan.ts) before the event is dispatched, so that the guards branch
+ * on it without side effects: the PSK it accepted (binder verified), suite,
+ * group and signature, and the 0-RTT decision (the anti-replay store asked).
+ */
+export interface HelloPlan {
+  readonly psk: SelectedPsk | undefined;
+  readonly choice: ServerChoice;
+  readonly earlyData: AcceptedHello['earlyData'];
+  readonly alpn: string | undefined;
+  /** server_name's host name, normalized (RFC 6066). */
+  readonly servername: string | undefined;
+  /** The certificate and key this ClientHello gets (by server_name when `sni` is set); undefined for a PSK-only server. */
+  readonly credentials: SelectedCredentials | undefined;
+  /** record_size_limit and use_srtp, as the server settled them. */
+  readonly extensions: ServerExtensionChoices;
+}
+
+/** The chart's events that come from a handshake message. */
+type ServerMessageEvent = 'ClientHello' | 'Certificate' | 'CertificateVerify' | 'Finished' | 'KeyUpdate' | 'NewConnectionId' | 'RequestConnectionId';
+
+/** The chart's events with the message each handshake event was decoded from: what the handler table gives. */
+export type ServerInbound = Dtls13ServerEvent extends infer E
+  ? E extends { readonly type: ServerMessageEvent }
+    ? E & { readonly message: InboundMessage }
+    : E
+  : never;
+
+/** The events the handler table decodes a handshake message into (a ClientHello still without its plan). */
+export type ServerMessage = Extract<ServerInbound, { readonly message: InboundMessage }>;
+
+/** What the server machine takes: a ClientHello carries its plan, the input step's result; a verified cookie exchange its contents. */
+export type ServerEvent = ServerInbound extends infer E
+  ? E extends { readonly type: 'ClientHello' }
+    ? E & { readonly plan: HelloPlan }
+    : E extends { readonly type: 'statelessRetryVerified' }
+      ? E & { readonly retry: StatelessRetry }
+      : E
+  : never;

@@ -2,98 +2,108 @@ import type { Alert, KeyUpdate } from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
-import type { ConnectionParts } from './connection-parts.js';
 import type { Session } from './key-material.js';
+import type { MachineContext } from './machine-context.js';
 import { sendKeyUpdate } from './post-handshake-flights.js';
 
-/** The events both charts share for these actions (a subset of each chart's event union). */
-export type SharedEvent =
-  | { readonly type: 'KeyUpdate'; readonly payload: KeyUpdate }
-  | { readonly type: 'updateKeys'; readonly payload: KeyUpdate }
-  | { readonly type: 'fail'; readonly payload: unknown }
-  | { readonly type: 'alertReceived'; readonly payload: Alert }
-  | { readonly type: string };
+/** An event as the steps both charts share read it (each chart's own events are narrower). */
+export interface SharedEvent {
+  readonly type: string;
+  readonly payload?: unknown;
+}
 
-/** What the shared actions need of a role's binding. */
+/** What the CID actions (runtime/cid/cid-actions.ts) need of a connection: its session, and a wrapper for each action. */
 export interface SessionAccess<E> {
   /** The session, when the state is connected. */
   session(): Session | undefined;
-  /** Moves the state to closed. */
-  close(): void;
   effect<P>(fn: (event: SharedEvent, params: P) => void): (args: { readonly event: E }, params: P) => void;
-}
-
-function connected<E>(access: SessionAccess<E>): Session {
-  const s = access.session();
-  if (!s) throw new Error('a connected-state action ran outside the connected state');
-  return s;
-}
-
-function keyUpdateOf(event: SharedEvent): KeyUpdate {
-  if ((event.type === 'KeyUpdate' || event.type === 'updateKeys') && 'payload' in event) return event.payload as KeyUpdate;
-  throw new Error(`expected a KeyUpdate, got ${event.type}`);
 }
 
 export { MAX_WAITING_FLIGHTS, sendKeyUpdate, sendPendingFlights, sendPostHandshakeFlight } from './post-handshake-flights.js';
 
+/** The `connected` variant of either role's state. */
+export interface Connected {
+  readonly kind: 'connected';
+  readonly session: Session;
+}
+
+const CLOSED = { kind: 'closed' } as const;
+const FAILED = { kind: 'failed' } as const;
+
 /**
- * An actor's context, as the actions every connection shares read it: the
- * connection's parts, the failure message, the session access, and the
- * role's binding to run an action under (so what it throws is held).
+ * The steps both charts name alike: post-handshake KeyUpdate, closing, and
+ * the fatal path. Each is typed over the state it runs in (the generated
+ * machine calls it only there) and returns the state it leads to.
  */
-export interface SessionActionContext<E> extends SessionAccess<E> {
-  readonly parts: ConnectionParts;
-  readonly failMessage: () => string | undefined;
-  readonly binding: { run<A, P>(fn: (a: A, event: E, params: P) => void, a: A, event: E, params: P): void };
-}
+export const SESSION_STEPS = {
+  applyKeyUpdate<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: KeyUpdate }): S {
+    const update = event.payload;
+    const session = s.session;
+    if (update.requestUpdate !== 'update_requested' && update.requestUpdate !== 'update_not_requested') {
+      throw new ProtocolError('illegal_parameter', `KeyUpdate request_update ${String(update.requestUpdate)} (RFC 8446 §4.6.3)`);
+    }
+    const suite = session.parameters.cipherSuite;
+    const secret = nextApplicationTrafficSecret(session.schedule, session.read.secret);
+    session.read = { epoch: session.read.epoch + 1, secret };
+    c.parts.records.installReadKeys(session.read.epoch, suite, trafficKeys(session.schedule, secret, suite), c.parts.clock.now);
+    if (update.requestUpdate === 'update_requested') sendKeyUpdate(c.parts, session, false);
+    return s;
+  },
+  sendKeyUpdate<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: KeyUpdate }): S {
+    sendKeyUpdate(c.parts, s.session, event.payload.requestUpdate === 'update_requested');
+    return s;
+  },
+  sendCloseNotify(c: MachineContext, _s: Connected): typeof CLOSED {
+    c.parts.sendAlert('warning', 'close_notify');
+    c.parts.flight.stop();
+    c.parts.events.push({ type: 'closed', reason: 'local' });
+    return CLOSED;
+  },
+  // RFC 8446 §6.1: the peer closed its write side; we answer with our own close_notify and stop.
+  reportClosed(c: MachineContext, _s: Connected): typeof CLOSED {
+    c.parts.sendAlert('warning', 'close_notify');
+    c.parts.flight.stop();
+    c.parts.events.push({ type: 'closed', reason: 'close_notify' });
+    return CLOSED;
+  },
+  /** The one fatal path: the alert the chart names, else the `fail` event's; the reason `DtlsConnection.fail` was given, if it was. */
+  sendFatalAlert(c: MachineContext, _s: unknown, event: SharedEvent, params: { readonly alert: AlertDescriptionName } | undefined): typeof FAILED {
+    const fromEvent = event.type === 'fail' && typeof event.payload === 'string' ? (event.payload as AlertDescriptionName) : 'internal_error';
+    const alert = params?.alert ?? fromEvent;
+    const reason = c.failure();
+    c.parts.failWith(alert, reason?.message ?? `the handshake chart answered with ${alert}`, reason?.callbackError);
+    return FAILED;
+  },
+  recordPeerAlert(c: MachineContext, _s: unknown, event: { readonly payload: Alert }): typeof FAILED {
+    c.parts.peerFailed(event.payload.description, event.payload.level);
+    return FAILED;
+  },
+};
 
-type SharedAction<E, P> = (args: { readonly context: SessionActionContext<E>; readonly event: E }, params: P) => void;
-
-/** An action for every connection: `fn` gets the actor's context, run under its binding. */
-function shared<E extends SharedEvent, P = undefined>(fn: (c: SessionActionContext<E>, event: SharedEvent, params: P) => void): SharedAction<E, P> {
-  return ({ context, event }, params) => context.binding.run(fn, context, event, params);
-}
-
-/** The actions both charts name alike: post-handshake KeyUpdate, closing, and the fatal path; one table per role, shared by every connection. */
-export function sessionActions<E extends SharedEvent>() {
-  return {
-    applyKeyUpdate: shared<E>((c, event) => {
-      const update = keyUpdateOf(event);
-      const session = connected(c);
-      if (update.requestUpdate !== 'update_requested' && update.requestUpdate !== 'update_not_requested') {
-        throw new ProtocolError('illegal_parameter', `KeyUpdate request_update ${String(update.requestUpdate)} (RFC 8446 §4.6.3)`);
-      }
-      const suite = session.parameters.cipherSuite;
-      const secret = nextApplicationTrafficSecret(session.schedule, session.read.secret);
-      session.read = { epoch: session.read.epoch + 1, secret };
-      c.parts.records.installReadKeys(session.read.epoch, suite, trafficKeys(session.schedule, secret, suite), c.parts.clock.now);
-      if (update.requestUpdate === 'update_requested') sendKeyUpdate(c.parts, session, false);
-    }),
-    sendKeyUpdate: shared<E>((c, event) => sendKeyUpdate(c.parts, connected(c), keyUpdateOf(event).requestUpdate === 'update_requested')),
-    sendCloseNotify: shared<E>((c) => {
-      c.parts.sendAlert('warning', 'close_notify');
-      c.parts.flight.stop();
-      c.close();
-      c.parts.events.push({ type: 'closed', reason: 'local' });
-    }),
-    // RFC 8446 §6.1: the peer closed its write side; we answer with our own close_notify and stop.
-    reportClosed: shared<E>((c) => {
-      c.parts.sendAlert('warning', 'close_notify');
-      c.parts.flight.stop();
-      c.close();
-      c.parts.events.push({ type: 'closed', reason: 'close_notify' });
-    }),
-    sendFatalAlert: shared<E, { readonly alert: AlertDescriptionName } | undefined>((c, event, params) => {
-      const fromEvent =
-        event.type === 'fail' && 'payload' in event && typeof event.payload === 'string' ? (event.payload as AlertDescriptionName) : 'internal_error';
-      const alert = params?.alert ?? fromEvent;
-      c.parts.failWith(alert, c.failMessage() ?? `the handshake chart answered with ${alert}`);
-    }),
-    recordPeerAlert: shared<E>((c, event) => {
-      if (event.type === 'alertReceived' && 'payload' in event) {
-        const alert = event.payload as Alert;
-        c.parts.peerFailed(alert.description, alert.level);
-      }
-    }),
-  };
-}
+/** The CID steps (RFC 9147 §9, RFC 9853), the same for both roles: each runs the connection's CID action for its session. */
+export const CID_STEPS = {
+  applyNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
+    c.cidActions(s.session).applyNewConnectionId({ event }, undefined);
+    return s;
+  },
+  answerRequestConnectionId<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
+    c.cidActions(s.session).answerRequestConnectionId({ event }, undefined);
+    return s;
+  },
+  sendNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
+    c.cidActions(s.session).sendNewConnectionId({ event }, undefined);
+    return s;
+  },
+  sendRequestConnectionId<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
+    c.cidActions(s.session).sendRequestConnectionId({ event }, undefined);
+    return s;
+  },
+  answerPathChallenge<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
+    c.cidActions(s.session).answerPathChallenge({ event }, undefined);
+    return s;
+  },
+  applyPathResponse<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
+    c.cidActions(s.session).applyPathResponse({ event }, undefined);
+    return s;
+  },
+};

@@ -1,0 +1,89 @@
+import type { ClientHello } from '../../generated/wire/index.js';
+import { schemesForKey } from '../handshake/certificate-verify.js';
+import { findExtension } from '../handshake/extensions.js';
+import { negotiate, type ServerChoice, type ServerPreferences } from '../handshake/negotiation.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
+import { Transcript } from '../keyschedule/transcript.js';
+import { decodeAlpnName } from '../session/alpn.js';
+import { ticketNamesAddress } from '../session/ticket-address.js';
+import type { InboundMessage } from './client-states.js';
+import { serverExtensionChoices } from './extension-answers.js';
+import type { MachineContext } from './machine-context.js';
+import { requestedName, selectPsk, TICKET_AGE_TOLERANCE_MS, type SelectedPsk } from './psk-selection.js';
+import type { AcceptedHello, HelloPlan, ServerState } from './server-states.js';
+import { credentialsFor, offeredServerName, type SelectedCredentials } from './sni-selection.js';
+
+/**
+ * The server's input step for a ClientHello: everything the chart's guards
+ * and steps need to know of it that takes a look-up, a store or a
+ * verification — certificate by server_name, PSK binder, suite and group,
+ * ALPN, and the 0-RTT decision (the anti-replay store admits each
+ * ClientHello once). It runs once, before the event is dispatched, in a
+ * state that takes a ClientHello (`waitClientHello` or
+ * `waitSecondClientHello`); its result travels in the event, so the guards
+ * are pure branches over it. What it throws (a bad binder, no common
+ * protocol) goes to the connection's one catch, as a step's would.
+ */
+export function planClientHello(
+  c: MachineContext,
+  s: Extract<ServerState, { readonly kind: 'waitClientHello' | 'waitSecondClientHello' }>,
+  ch: ClientHello,
+  message: InboundMessage,
+): HelloPlan {
+  const before = s.kind === 'waitSecondClientHello' ? s.retry.transcript : new Transcript(c.parts.provider);
+  const servername = offeredServerName(ch);
+  if (s.kind === 'waitSecondClientHello' && s.retry.firstServerName && s.retry.firstServerName.name !== servername)
+    throw new ProtocolError('illegal_parameter', 'the second ClientHello changes server_name (RFC 8446 §4.1.2)');
+  const credentials = credentialsFor(c.parts.provider, c.parts.config.certificate, c.parts.config.sni, servername, {
+    ch,
+    ourSchemes: c.parts.config.signatureAlgorithms,
+  });
+  const psk = selectPsk(ch, message.body, before, c.parts.config, c.parts.wallClock());
+  const choice = negotiate(ch, preferencesFor(c, credentials), psk && { hash: psk.hash, mode: psk.mode });
+  const alpn = chooseAlpn(c, ch);
+  const extensions = serverExtensionChoices(c.parts.config, ch);
+  return { psk, choice, alpn, servername, credentials, extensions, earlyData: earlyDataDecision(c, ch, s.kind === 'waitClientHello', psk, choice, alpn) };
+}
+
+// The certificate is chosen per ClientHello (server_name, RFC 6066), and with it the schemes we can sign with.
+function preferencesFor(c: MachineContext, credentials: SelectedCredentials | undefined): ServerPreferences {
+  const ownSchemes = credentials ? schemesForKey(credentials.key) : [];
+  return {
+    cipherSuites: c.parts.config.cipherSuites,
+    groups: c.parts.config.groups,
+    signatureAlgorithms: c.parts.config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)),
+  };
+}
+
+// RFC 7301 §3.2: a protocol the client offered, or no_application_protocol; nothing when either side has no ALPN.
+function chooseAlpn(c: MachineContext, ch: ClientHello): string | undefined {
+  const offer = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
+  if (!offer || !c.parts.config.alpnSelect) return undefined;
+  const names = offer.protocolNameList.map((p) => decodeAlpnName(p.name));
+  const pick = c.parts.config.alpnSelect(names, requestedName(ch));
+  if (pick === undefined || !names.includes(pick)) {
+    throw new ProtocolError('no_application_protocol', `no application protocol in common: the client offered ${names.join(', ')} (RFC 7301 §3.2)`);
+  }
+  return pick;
+}
+
+// RFC 8446 §4.2.10, §8: 0-RTT only with the first identity's ticket, on the first ClientHello (no HelloRetryRequest), the
+// ticket's suite, a fresh ticket age, a server and a ticket that take it, and a ClientHello the anti-replay store has not seen.
+function earlyDataDecision(
+  c: MachineContext,
+  ch: ClientHello,
+  firstHello: boolean,
+  psk: SelectedPsk | undefined,
+  choice: ServerChoice,
+  alpn: string | undefined,
+): AcceptedHello['earlyData'] {
+  if (findExtension(ch.extensions, 'early_data') === undefined) return { status: 'not sent' };
+  const ticket = psk?.ticket;
+  const limit = Math.min(ticket?.maxEarlyData ?? 0, c.parts.config.maxEarlyData);
+  const fresh = psk?.ticketAgeSkewMs !== undefined && psk.ticketAgeSkewMs <= TICKET_AGE_TOLERANCE_MS;
+  // Early data is for the protocol the ticket was issued under (RFC 8446 §4.2.10).
+  const usable = firstHello && psk?.index === 0 && limit > 0 && fresh && choice.kind === 'proceed' && choice.suite === ticket?.suite && ticket.alpn === alpn;
+  // RFC 9147 §5.1: early data skips the address check, so only from the address the ticket was issued to.
+  const sameAddress = ticket !== undefined && ticketNamesAddress(ticket.address, c.parts.peerAddress);
+  return usable && sameAddress && c.parts.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS) ? { status: 'accepted', limit } : { status: 'rejected' };
+}

@@ -1,0 +1,64 @@
+import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
+
+/** A role's guards as the inspector's copy of the chart asks them: each pure over the state before the event, the event and the context. */
+export type GuardTable = Readonly<Record<string, (state: never, event: never, context: never) => boolean>>;
+
+/** What the XState copy of a chart reads while it takes an event: the machine's state before it, and the steps' context. */
+interface Before {
+  state: unknown;
+  context: unknown;
+}
+
+type Guard = (state: unknown, event: unknown, context: unknown) => boolean;
+
+/**
+ * The inspector's view of a generated machine: XState's actor of the same
+ * chart (generated/charts/<id>-machine.ts), fed every event the machine
+ * takes, after the machine took it. Its actions do nothing (the machine ran
+ * the steps); its guards are the machine's own pure guards asked about the
+ * state the event arrived in, so it takes the same transition and the
+ * inspector sees XState's own events (`@xstate.actor`, `@xstate.event`,
+ * `@xstate.snapshot`, `@xstate.action`) for the path the connection took.
+ * Made only when an `inspect` callback is given.
+ */
+export class InspectedChart {
+  private readonly actor: AnyActorRef;
+  private readonly before: Before = { state: undefined, context: undefined };
+
+  /**
+   * `bind(implementation, context)` is the chart's generated `<b>Input`;
+   * `actions` the names of its actions, `guards` the machine's guards.
+   */
+  constructor(
+    machine: AnyStateMachine,
+    bind: (implementation: never, context: never) => object,
+    actions: readonly string[],
+    guards: GuardTable,
+    inspect: (event: InspectionEvent) => void,
+  ) {
+    const nothing = (): void => {};
+    const implementation = {
+      actions: Object.fromEntries(actions.map((name) => [name, nothing])),
+      guards: Object.fromEntries(
+        Object.entries(guards).map(([name, guard]) => [
+          name,
+          (args: { readonly context: Before; readonly event: unknown }): boolean => (guard as Guard)(args.context.state, args.event, args.context.context),
+        ]),
+      ),
+      delays: {},
+    };
+    this.actor = createActor(machine, { input: bind(implementation as never, this.before as never), inspect });
+    this.actor.start();
+  }
+
+  /** The machine took `event` in `state` (with the steps' `context`): the XState copy takes it too. */
+  took(event: { readonly type: string }, state: unknown, context: unknown): void {
+    this.before.state = state;
+    this.before.context = context;
+    try {
+      this.actor.send(event);
+    } finally {
+      this.before.state = undefined;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A role's step table as its generated machine calls it: every step with
+ * `(context, state, event, params, target)`, where `params` are the chart's
+ * literal parameters for the action and `target` the chart state the
+ * transition ends in. A step written with fewer parameters keeps its own
+ * types for the ones it has (the machine's calls are checked against them);
+ * one with all five (one that builds the state the chart's guards chose)
+ * is kept as it is, overloads included.
+ */
+export type StepTable<T> = { readonly [K in keyof T]: Uniform<T[K]> };
+
+type Uniform<F> = F extends (...args: infer A) => infer R
+  ? A['length'] extends 5
+    ? F
+    : A extends [infer C, infer S, ...infer Rest]
+      ? (c: C, state: S, event: Rest extends [infer E, ...unknown[]] ? E : unknown, params?: unknown, target?: string) => R
+      : A extends [infer C, ...unknown[]]
+        ? (c: C, state: unknown, event: unknown, params?: unknown, target?: string) => R
+        : F
+  : F;
+
+/** `steps` typed as {@link StepTable}: the same object (a step ignores the arguments it does not declare). */
+export function stepTable<T extends object>(steps: T): StepTable<T> {
+  return steps as StepTable<T>;
+}
+
+/** A role's guard table as its generated machine calls it: every guard with `(state, event, context)`, each keeping its own types for the ones it declares. */
+export type GuardTable<T> = { readonly [K in keyof T]: UniformGuard<T[K]> };
+
+type UniformGuard<F> = F extends (...args: infer A) => boolean
+  ? A['length'] extends 3
+    ? F
+    : A extends [infer S, infer E]
+      ? (state: S, event: E, c?: unknown) => boolean
+      : A extends [infer S]
+        ? (state: S, event?: unknown, c?: unknown) => boolean
+        : (state?: unknown, event?: unknown, c?: unknown) => boolean
+  : F;
+
+/** `guards` typed as {@link GuardTable}: the same object. */
+export function guardTable<T extends object>(guards: T): GuardTable<T> {
+  return guards as GuardTable<T>;
+}
