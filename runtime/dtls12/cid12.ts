@@ -10,12 +10,23 @@
  * length and `generate` apply (no spares), and RRC (RFC 9853) is not
  * negotiated in 1.2: dtls13 does not offer rrc there, and a ServerHello
  * that carries it is unsupported_extension.
+ *
+ * A peer's CID may be up to 255 bytes (RFC 9146 §3), and every record to
+ * it carries it: one that leaves less than MIN_RECORD_ROOM_12 bytes of
+ * content in a record within `maxDatagramSize` (after the header, the
+ * type byte and the largest AEAD overhead) is not taken. A server then
+ * leaves connection_id unanswered (no CIDs); a client refuses the
+ * ServerHello with handshake_failure.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
+import { readDtls12CidRecord } from '../../generated/wire/dtls12-cid-record.js';
+import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import type { ResolvedConnectionIds } from '../cid/cid-options.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
+import type { Reader } from '../wire/reader.js';
+import { DTLS12_CONTENT_TYPES, type Dtls12WireRecord } from './datagram.js';
 
 /** The CIDs both sides settled on; an empty CID means records in that direction carry none. */
 export interface Cids12 {
@@ -26,6 +37,16 @@ export interface Cids12 {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Content bytes a record to the peer must still hold beside its CID. */
+export const MIN_RECORD_ROOM_12 = 64;
+/** Header (13), DTLSInnerPlaintext's type byte, and the largest 1.2 AEAD overhead (8-byte explicit nonce, 16-byte tag). */
+const CID_RECORD_OVERHEAD = 13 + 1 + 8 + 16;
+
+/** Whether records carrying a peer's CID of `length` bytes still fit `maxDatagramSize` with room for content. */
+export function peerCidFits12(length: number, maxDatagramSize: number): boolean {
+  return CID_RECORD_OVERHEAD + length + MIN_RECORD_ROOM_12 <= maxDatagramSize;
+}
 
 /** A new CID of ours (empty for a zero-length one). */
 export function newLocalCid12(options: ResolvedConnectionIds): Uint8Array {
@@ -47,15 +68,18 @@ export function offeredCid12(ch: ClientHello): Uint8Array | undefined {
  * Undefined when the server did not answer (or we did not offer: the
  * generic check refused an answer to nothing).
  *
- * @throws ProtocolError unsupported_extension for rrc, which 1.2 does not negotiate here.
+ * @throws ProtocolError unsupported_extension for rrc, which 1.2 does not negotiate here; handshake_failure for a CID too long for `maxDatagramSize`.
  */
-export function acceptedCids12(offered: Uint8Array | undefined, sh: Tls12ServerHello): Cids12 | undefined {
+export function acceptedCids12(offered: Uint8Array | undefined, sh: Tls12ServerHello, maxDatagramSize: number): Cids12 | undefined {
   if (sh.extensions.some((e) => e.extensionType === 'rrc'))
     throw new ProtocolError('unsupported_extension', 'a DTLS 1.2 ServerHello carries rrc, which dtls13 does not negotiate in 1.2');
   const answer = findExtension(sh.extensions, 'connection_id');
   if (answer === undefined) return undefined;
   if (offered === undefined)
     throw new ProtocolError('unsupported_extension', 'ServerHello answers connection_id, which the client did not offer (RFC 9146 §3)');
+  if (!peerCidFits12(answer.cid.length, maxDatagramSize)) {
+    throw new ProtocolError('handshake_failure', `the server's ${answer.cid.length}-byte CID leaves too little room in a ${maxDatagramSize}-byte datagram`);
+  }
   return { local: offered, peer: answer.cid.slice() };
 }
 
@@ -66,9 +90,29 @@ export function acceptedCids12(offered: Uint8Array | undefined, sh: Tls12ServerH
 export function answerCid12(
   options: ResolvedConnectionIds | undefined,
   ch: ClientHello,
+  maxDatagramSize: number,
 ): { readonly answer: Tls12ServerHelloExtension; readonly cids: Cids12 } | undefined {
   const offered = offeredCid12(ch);
-  if (options === undefined || offered === undefined) return undefined;
+  if (options === undefined || offered === undefined || !peerCidFits12(offered.length, maxDatagramSize)) return undefined;
   const local = newLocalCid12(options);
   return { answer: { extensionType: 'connection_id', extensionData: { cid: local } }, cids: { local, peer: offered.slice() } };
+}
+
+const TLS12_CID = 25;
+
+/**
+ * The next record of a datagram, a tls12_cid one read at `cidLength` (0:
+ * none negotiated, so such a record is malformed). For the datagram whose
+ * ServerHello settles our CID with the tls12_cid Finished behind it (an
+ * abbreviated handshake's flight), read record by record as the CID
+ * length becomes known.
+ *
+ * @throws DecodeError naming the record and offset.
+ */
+export function readRecord12(r: Reader, cidLength: number): Dtls12WireRecord {
+  const first = r.buf[r.pos]!;
+  if (!DTLS12_CONTENT_TYPES.has(first)) throw r.error('type', `${first} is not a DTLS 1.2 content type (20..23, or 25 with a connection ID)`);
+  if (first !== TLS12_CID) return { kind: 'record', record: readDtls12Record(r) };
+  if (cidLength === 0) throw r.error('type', 'a tls12_cid record, but no connection ID was negotiated for receiving (RFC 9146 §4)');
+  return { kind: 'cid', record: readDtls12CidRecord(r, cidLength) };
 }

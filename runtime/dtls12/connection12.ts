@@ -34,6 +34,7 @@ import { resolveConfig12, type Config12, type Dtls12Options } from './config12.j
 import { decodeDatagram12, type Dtls12WireRecord } from './datagram.js';
 import type { Event12 } from './event12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
+import { readRecord12 } from './cid12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { ReadEpoch12 } from './read-epoch.js';
 import { DTLS12_VERSION, MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
@@ -185,12 +186,28 @@ export class Dtls12Connection {
       // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
       records = decodeDatagram12(datagram, { cidLength: this.extensions?.cids?.local.length ?? 0 });
     } catch {
+      // Before the hellos settle, a ServerHello may set our CID for the tls12_cid record behind it (a resumed flight).
+      if (this.extensions === undefined && this.config.base.connectionIds !== undefined) return this.receiveEach(datagram);
       this.drop('malformed');
       return;
     }
     for (const r of records) {
       if (this.ended) return;
       this.record(r);
+    }
+  }
+
+  /** Record by record, each read at the CID length in force when it is reached; the rest dropped at the first that does not decode. */
+  private receiveEach(datagram: Uint8Array): void {
+    const r = new Reader(datagram, 'Datagram12');
+    while (r.pos < r.end && !this.ended) {
+      let w: Dtls12WireRecord;
+      try {
+        w = readRecord12(r, this.extensions?.cids?.local.length ?? 0);
+      } catch {
+        return this.drop('malformed');
+      }
+      this.record(w);
     }
   }
 

@@ -50,15 +50,16 @@ export function offerFromClientHello12(ch: ClientHello): Offer12Extensions {
  * The client's reading of a ServerHello's answers (after checkServerHello12,
  * which refused any extension not offered with unsupported_extension).
  *
- * @throws ProtocolError illegal_parameter for an ALPN or SRTP answer that is not one of ours; unsupported_extension for rrc.
+ * @throws ProtocolError illegal_parameter for an ALPN or SRTP answer that is not one of ours; unsupported_extension for rrc;
+ *   handshake_failure for a server CID that leaves too little room in `maxDatagramSize`.
  */
-export function acceptServerExtensions12(sh: Tls12ServerHello, offer: Offer12Extensions): Negotiated12Extensions {
+export function acceptServerExtensions12(sh: Tls12ServerHello, offer: Offer12Extensions, maxDatagramSize: number): Negotiated12Extensions {
   const alpn = findExtension(sh.extensions, 'application_layer_protocol_negotiation');
   const srtp = findExtension(sh.extensions, 'use_srtp');
   return {
     alpnProtocol: alpn === undefined ? undefined : acceptedAlpn12(offer.alpn, alpn),
     srtpProfile: srtp === undefined ? undefined : acceptedSrtp12(offer.srtp, srtp),
-    cids: acceptedCids12(offer.cid, sh),
+    cids: acceptedCids12(offer.cid, sh, maxDatagramSize),
   };
 }
 
@@ -73,7 +74,7 @@ export function answerClientExtensions12(
 ): { readonly answers: Tls12ServerHelloExtension[]; readonly negotiated: Negotiated12Extensions } {
   const alpnProtocol = chooseAlpn12(config.alpnSelect, ch);
   const srtpProfile = chooseSrtp12(config.srtp, ch);
-  const cid = answerCid12(config.connectionIds, ch);
+  const cid = answerCid12(config.connectionIds, ch, config.maxDatagramSize);
   const answers: Tls12ServerHelloExtension[] = [];
   if (alpnProtocol !== undefined) answers.push(alpnAnswer12(alpnProtocol));
   if (srtpProfile !== undefined) answers.push(srtpAnswer12(srtpProfile));

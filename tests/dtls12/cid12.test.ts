@@ -3,7 +3,8 @@ import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
-import { acceptServerExtensions12, offerFromClientHello12 } from '../../runtime/dtls12/extensions12.js';
+import { acceptServerExtensions12, answerClientExtensions12, offerFromClientHello12 } from '../../runtime/dtls12/extensions12.js';
+import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
 import { clientHello12 } from '../../runtime/dtls12/hello12.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
@@ -63,6 +64,8 @@ function run(client: Partial<Dtls12Options>, server: Partial<Dtls12Options>, tap
   pump(p, tap);
   return p;
 }
+
+const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 
 const received = (p: Pair12, side: 'client' | 'server'): string[] =>
   p.events[side].flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
@@ -277,6 +280,7 @@ test('the answers are checked against the ClientHello as offered, also one a 1.3
       { extensionType: 'connection_id', extensionData: { cid: Uint8Array.of(7) } },
     ]),
     offer,
+    1200,
   );
   t.is(ok.alpnProtocol, 'h2');
   t.is(ok.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
@@ -286,6 +290,7 @@ test('the answers are checked against the ClientHello as offered, also one a 1.3
       acceptServerExtensions12(
         sh([{ extensionType: 'application_layer_protocol_negotiation', extensionData: { protocolNameList: [{ name: text('spdy/3') }] } }]),
         offer,
+        1200,
       ),
     { instanceOf: ProtocolError },
   );
@@ -299,8 +304,64 @@ test('the answers are checked against the ClientHello as offered, also one a 1.3
           { extensionType: 'rrc', extensionData: new Uint8Array(0) } as Tls12ServerHello['extensions'][number],
         ]),
         offer,
+        1200,
       ),
     { instanceOf: ProtocolError },
   );
   t.is(rrc?.alert, 'unsupported_extension');
+});
+
+test('a server CID that leaves under 64 bytes of a 256-byte datagram is refused with handshake_failure; at 1200 bytes it is taken', (t) => {
+  const long = (d: Uint8Array): Uint8Array =>
+    rewriteServerHello(d, (sh) => ({
+      ...sh,
+      extensions: sh.extensions.map((e) =>
+        e.extensionType === 'connection_id' ? { extensionType: e.extensionType, extensionData: { cid: new Uint8Array(200).fill(9) } } : e,
+      ),
+    }));
+  const p = run({ cid: 2, maxDatagramSize: 256 }, { cid: 2 }, (from, d) => (from === 'server' ? long(d) : d));
+  t.is(p.client.stateName, 'failed');
+  t.is(p.client.failureReason?.alert, 'handshake_failure');
+  t.regex(p.client.failureReason?.message ?? '', /200-byte CID/);
+  const base = clientHello12(resolveConfig12('client', {}), new Uint8Array(32), new Uint8Array(0), new Uint8Array(0));
+  const offer = { ...offerFromClientHello12(base), cid: Uint8Array.of(1) };
+  const sh: Tls12ServerHello = {
+    serverVersion: 'dtls1_2',
+    random: new Uint8Array(32),
+    sessionId: new Uint8Array(0),
+    cipherSuite: 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256',
+    compressionMethod: 0,
+    extensions: [{ extensionType: 'connection_id', extensionData: { cid: new Uint8Array(255).fill(9) } }],
+  };
+  t.is(acceptServerExtensions12(sh, offer, 1200).cids?.peer.length, 255, 'RFC 9146 allows 255 bytes, and 1200 holds them');
+});
+
+test('a client CID too long for the server’s datagrams is left unanswered: no CIDs, the handshake goes on', (t) => {
+  const base = clientHello12(resolveConfig12('client', {}), new Uint8Array(32), new Uint8Array(0), new Uint8Array(0));
+  const ch = (length: number): ClientHello => ({
+    ...base,
+    extensions: [...base.extensions, { extensionType: 'connection_id', extensionData: { cid: new Uint8Array(length).fill(3) } }],
+  });
+  const small = resolveConfig12('server', { certificate, cid: 4, maxDatagramSize: 256 }).base;
+  t.is(answerClientExtensions12(small, ch(200)).negotiated.cids, undefined);
+  t.deepEqual(answerClientExtensions12(small, ch(150)).negotiated.cids?.peer, new Uint8Array(150).fill(3));
+  const roomy = resolveConfig12('server', { certificate, cid: 4 }).base;
+  t.is(answerClientExtensions12(roomy, ch(255)).negotiated.cids?.peer.length, 255);
+});
+
+test('a resumed session negotiates CIDs again and its records carry them', (t) => {
+  const cache = new SessionCache12();
+  const first = run({ cid: 3 }, { cid: 5, sessionCache12: cache });
+  const session = first.client.lastSession;
+  if (session === undefined) return void t.fail('no session');
+  const w = watcher({ client: 3, server: 5 });
+  const p = run({ cid: { length: 3, generate: fixed(0xaa) }, session12: session }, { cid: { length: 5, generate: fixed(0xbb) }, sessionCache12: cache }, w.tap);
+  t.true(p.client.negotiated?.resumed);
+  p.client.send(text('again'));
+  p.server.send(text('back'));
+  pump(p, w.tap);
+  t.deepEqual(received(p, 'server'), ['again']);
+  t.deepEqual(received(p, 'client'), ['back']);
+  t.deepEqual(unique(w.seen.client), ['cid:bbbbbbbbbb']);
+  t.deepEqual(unique(w.seen.server), ['cid:aaaaaa']);
 });
