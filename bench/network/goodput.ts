@@ -12,6 +12,7 @@ import { jsTrial, type GoodputOptions, type Trial } from './trial.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
 import { probeOffload, udpBatchTool, udpBatchTrial } from './udp-batch.js';
 import { cTrial, wolfGoodputTool, type WolfVariant } from './wolf-goodput.js';
+import { connectSystem, SUITE_12_FOR } from './dtls12.js';
 
 export type { GoodputOptions } from './trial.js';
 
@@ -80,13 +81,15 @@ function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity
   };
 }
 
-function wolf(variant: WolfVariant, pem: PemFiles, o: GoodputOptions): System | undefined {
+function wolf(variant: WolfVariant, pem: PemFiles, o: GoodputOptions, dtls12 = false): System | undefined {
   try {
     const tool = wolfGoodputTool(variant);
+    const name = variant === 'wolfssl' ? 'wolfSSL 5.7.2 C, no assembly' : 'wolfSSL 5.7.2 C + assembly';
     return {
-      name: variant === 'wolfssl' ? 'wolfSSL 5.7.2 C, no assembly' : 'wolfSSL 5.7.2 C + assembly',
+      name: dtls12 ? `${name}, 1.2` : name,
       perSuite: true,
-      run: (s) => cTrial(tool, o, pem, WOLF_SUITES[s]),
+      // DTLS 1.2 with the ECDHE_ECDSA suite of the same AEAD (SUITE_12_FOR).
+      run: (s) => (dtls12 ? cTrial(tool, o, pem, SUITE_12_FOR[s], true) : cTrial(tool, o, pem, WOLF_SUITES[s])),
     };
   } catch (e) {
     console.log(`  (${variant} unavailable: ${e instanceof Error ? e.message : String(e)})`);
@@ -107,6 +110,11 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
   } else console.log('  (no native provider here: the addon is not built or DTLS13_NATIVE=0)');
   const wolfs = pem ? [wolf('wolfssl', pem, o), wolf('wolfssl-asm', pem, o)].filter((s) => s !== undefined) : [];
   systems.push(...wolfs);
+  // DTLS 1.2 beside 1.3, both through connect() on the default provider, and wolfSSL's 1.2 (issue 28).
+  const provider12 = nativeProvider && peer.nativePort !== undefined ? nativeProvider : nodeProvider;
+  const port12 = provider12 === nativeProvider ? (peer.nativePort ?? peer.dtlsPort) : peer.dtlsPort;
+  systems.push(connectSystem(peer, port12, id, provider12, 'DTLSv1.3', o), connectSystem(peer, port12, id, provider12, 'DTLSv1.2', o));
+  if (pem) systems.push(...[wolf('wolfssl', pem, o, true), wolf('wolfssl-asm', pem, o, true)].filter((s) => s !== undefined));
   if (wolfs[0]) {
     const tool = wolfGoodputTool('wolfssl');
     systems.push({ name: 'plain C UDP', perSuite: false, run: () => cTrial(tool, o, undefined, '') });
@@ -138,6 +146,10 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
       ratioLine('native / plain C UDP, unbatched', native, find('plain C UDP'));
       ratioLine('native / plain C UDP, sendmmsg/recvmmsg', native, find(MMSG));
       ratioLine('native / plain C UDP, GSO/GRO', native, find(GSO));
+      const d12 = find('1.2 via connect(), native') ?? find('1.2 via connect(), node');
+      ratioLine('dtls13 1.2 / dtls13 1.3 (both via connect())', d12, find('1.3 via connect(), native') ?? find('1.3 via connect(), node'));
+      ratioLine('dtls13 1.2 / wolfSSL 1.2 C, no assembly', d12, find('no assembly, 1.2'));
+      ratioLine('dtls13 1.2 / wolfSSL 1.2 C + assembly', d12, find('+ assembly, 1.2'));
       if (native) {
         const receiver = median(native.map((t) => t.receiverCpu));
         console.log(

@@ -3,6 +3,7 @@ import { ALL_CIPHER_SUITES, type SupportedCipherSuite } from '../../runtime/cryp
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { writePem, wolfsslBuild, type PemFiles } from '../../tests/interop/wolfssl.js';
 import { goodput, type GoodputOptions } from './goodput.js';
+import { handshakes12 } from './dtls12.js';
 import { handshakeLatency } from './handshakes.js';
 import { startPeer } from './peer.js';
 import { loadNote } from './stats.js';
@@ -16,7 +17,9 @@ import { loadNote } from './stats.js';
  * (unbatched, sendmmsg/recvmmsg, and UDP GSO/GRO where the kernel has them),
  * each as a ratio to plain node:dgram between the same two processes; then
  * the native provider's goodput against each C baseline and its receiver's
- * CPU per payload.
+ * CPU per payload. DTLS 1.2 beside 1.3 (dtls12.ts): handshakes and goodput
+ * through connect() with maxVersion 'DTLSv1.2' and with 1.3, to the same
+ * dtls13 server, and wolfSSL's 1.2 (-v 3), as ratios.
  *
  * Environment: BENCH_NET_HANDSHAKES (sequential handshakes per latency line, default 100; 0 skips all handshakes),
  * BENCH_NET_CONCURRENT (handshakes of the 8-in-flight run, default 2000), BENCH_NET_WARMUP (at most this many dtls13
@@ -86,6 +89,7 @@ export async function benchNetwork(): Promise<void> {
         warmUp: WARM_UP,
       });
     else console.log('  skipped (BENCH_NET_HANDSHAKES=0)');
+    if (HANDSHAKES > 0) await handshakes12(peer.nativePort ?? peer.dtlsPort, id, pem, HANDSHAKES, CONCURRENT);
     const buffers =
       GOODPUT.bufferSize > 0
         ? `${GOODPUT.bufferSize}-byte socket buffers asked (receiver got ${peer.bufferSize.recv})`

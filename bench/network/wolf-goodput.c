@@ -1,15 +1,16 @@
 /*
- * The network bench's C anchor: a DTLS 1.3 sender and receiver on wolfSSL
+ * The network bench's C anchor: a DTLS 1.3 (or 1.2) sender and receiver on wolfSSL
  * (built with or without its assembly), or plain UDP in C, measured the way
  * bench/network/goodput.ts measures dtls13 and node:dgram: the sender sends
  * fixed-size payloads as fast as it can for a fixed time; the receiver
  * counts the payload bytes its application gets, from the first to the last.
  * Compiled by bench/network/wolf-goodput.ts against one wolfSSL build.
  *
- *   wolf-goodput recv dtls|udp <port> <bufferBytes> <idleMs> [<cert.pem> <key.pem>]
+ *   wolf-goodput recv dtls|dtls12|udp <port> <bufferBytes> <idleMs> [<cert.pem> <key.pem>]
  *     prints "ready" once bound, then "bytes messages spanNs cpuUs" when no
  *     payload came for idleMs after the first one.
- *   wolf-goodput send dtls|udp <port> <bufferBytes> <ms> <payload> <burst> [<ca.pem> <suite>]
+ *   wolf-goodput send dtls|dtls12|udp <port> <bufferBytes> <ms> <payload> <burst> [<ca.pem> <suite>]
+ *     (dtls: DTLS 1.3; dtls12: DTLS 1.2, suite an OpenSSL-style 1.2 name)
  *     prints "sent cpuUs".
  */
 #include <wolfssl/options.h>
@@ -83,7 +84,7 @@ static int receive(int dtls, int port, int buffer, int idle_ms, const char *cert
     socklen_t len = sizeof peer;
     if (recvfrom(fd, data, sizeof data, MSG_PEEK, (struct sockaddr *)&peer, &len) < 0) die("recvfrom");
     if (connect(fd, (struct sockaddr *)&peer, len) != 0) die("connect");
-    WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfDTLSv1_3_server_method());
+    WOLFSSL_CTX *ctx = wolfSSL_CTX_new(dtls == 12 ? wolfDTLSv1_2_server_method() : wolfDTLSv1_3_server_method());
     if (ctx == NULL || wolfSSL_CTX_use_certificate_chain_file(ctx, cert) != WOLFSSL_SUCCESS ||
         wolfSSL_CTX_use_PrivateKey_file(ctx, key, WOLFSSL_FILETYPE_PEM) != WOLFSSL_SUCCESS)
       die("server credentials");
@@ -114,7 +115,7 @@ static int send_for(int dtls, int port, int buffer, int ms, int payload, int bur
   if (connect(fd, (struct sockaddr *)&peer, sizeof peer) != 0) die("connect");
   WOLFSSL *ssl = NULL;
   if (dtls) {
-    WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfDTLSv1_3_client_method());
+    WOLFSSL_CTX *ctx = wolfSSL_CTX_new(dtls == 12 ? wolfDTLSv1_2_client_method() : wolfDTLSv1_3_client_method());
     if (ctx == NULL || wolfSSL_CTX_load_verify_locations(ctx, ca, NULL) != WOLFSSL_SUCCESS || wolfSSL_CTX_set_cipher_list(ctx, suite) != WOLFSSL_SUCCESS)
       die("client setup");
     ssl = wolfSSL_new(ctx);
@@ -141,7 +142,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: wolf-goodput recv|send dtls|udp <port> <bufferBytes> ...\n");
     return 2;
   }
-  int dtls = strcmp(argv[2], "dtls") == 0;
+  /* 13: DTLS 1.3, 12: DTLS 1.2, 0: plain UDP. */
+  int dtls = strcmp(argv[2], "dtls") == 0 ? 13 : strcmp(argv[2], "dtls12") == 0 ? 12 : 0;
   int port = atoi(argv[3]);
   int buffer = atoi(argv[4]);
   wolfSSL_Init();

@@ -55,9 +55,9 @@ function run(tool: string, args: readonly string[], onLine?: (line: string) => v
   });
 }
 
-/** One C trial: a receiver, then a sender for `o.trialMs`; DTLS 1.3 with `suite` (wolfSSL's name), or plain UDP when `pem` is undefined. */
-export function cTrial(tool: string, o: GoodputOptions, pem: PemFiles | undefined, suite: string): Promise<Trial> {
-  const mode = pem ? 'dtls' : 'udp';
+/** One C trial: a receiver, then a sender for `o.trialMs`; DTLS 1.3 (or 1.2 with `dtls12`) with `suite` (wolfSSL's name), or plain UDP when `pem` is undefined. */
+export function cTrial(tool: string, o: GoodputOptions, pem: PemFiles | undefined, suite: string, dtls12 = false): Promise<Trial> {
+  const mode = pem ? (dtls12 ? 'dtls12' : 'dtls') : 'udp';
   return cToolTrial(
     tool,
     o,
