@@ -13,14 +13,19 @@ import { loadNote, median } from './network/stats.js';
  * `node` (bench/cold/child.mjs) that imports the package as users get it
  * (dist/runtime/index.js, the build `npm run build` makes; built here first
  * when it is missing) and then does a handshake with a server and a client of
- * its own over loopback UDP, then a second one. The baselines, in alternating
- * runs: a fresh `node` that does nothing (its boot time and wall time), and
- * the same child importing the entry as tsc wrote it (about 250 modules, one
- * import each; dist/runtime/index.modules.js) instead of the one-module bundle
- * the build makes of it.
+ * its own over loopback UDP, then a second one. The kinds, in alternating
+ * runs: the entry with its V8 code cache (runtime/load-bundle.ts), the same
+ * entry with the cache off (DTLS13_COMPILE_CACHE=0), the entry as tsc wrote
+ * it (about 250 modules, one import each; dist/runtime/index.modules.js), a
+ * fresh `node` that does nothing (its boot time and wall time), and, when
+ * BENCH_COLD_BASELINE names another build's entry (an older
+ * dist/runtime/index.js kept elsewhere), that one: the same-run A/B.
+ * Wall times move with the machine's load; CPU times (user + system of the
+ * process in that phase) less so.
  * Targets (issue 31): import ≤ 100 ms, first handshake ≤ 3 ms after import.
  *
- * Environment: BENCH_COLD_RUNS (fresh processes of each kind, default 10).
+ * Environment: BENCH_COLD_RUNS (fresh processes of each kind, default 10),
+ * BENCH_COLD_BASELINE (an entry to compare with).
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,24 +34,32 @@ const ENTRY = join(ROOT, 'dist', 'runtime', 'index.js');
 const MODULES = join(ROOT, 'dist', 'runtime', 'index.modules.js');
 const CHILD = fileURLToPath(new URL('./cold/child.mjs', import.meta.url));
 
-interface ColdRun {
-  readonly boot: number;
+interface Phases {
   readonly import: number;
   readonly listen: number;
   readonly first: number;
   readonly second: number;
-  readonly wall: number;
 }
 
-function timed(args: readonly string[]): { out: string; wall: number } {
+interface ColdRun extends Phases {
+  readonly boot: number;
+  readonly wall: number;
+  readonly cpu: Phases;
+  readonly codeCache?: string;
+  readonly loaded: readonly string[];
+}
+
+function timed(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { out: string; wall: number } {
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
   return { out, wall: performance.now() - t0 };
 }
 
 export function benchCold(log: (line: string) => void): void {
   const runs = Number(process.env.BENCH_COLD_RUNS ?? 10);
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`BENCH_COLD_RUNS must be an integer >= 1, got ${String(process.env.BENCH_COLD_RUNS)}`);
+  const baseline = process.env.BENCH_COLD_BASELINE;
+  if (baseline !== undefined && !existsSync(baseline)) throw new RangeError(`BENCH_COLD_BASELINE names no file: ${baseline}`);
   if (!existsSync(ENTRY) || !existsSync(MODULES)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-cold-'));
   try {
@@ -54,53 +67,79 @@ export function benchCold(log: (line: string) => void): void {
     const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
     const identity = join(dir, 'identity.json');
     writeFileSync(identity, JSON.stringify({ ca: hex(id.caDer), chain: id.chain.map(hex), privateKey: hex(id.privateKey), serverName: 'localhost' }));
-    const dtls: ColdRun[] = [];
-    const modules: ColdRun[] = [];
-    const bare: { boot: number; wall: number }[] = [];
     const bareScript = 'process.stdout.write(String(performance.now()))';
-    const child = (entry: string): ColdRun => {
-      const { out, wall } = timed([CHILD, entry, identity]);
+    const child = (entry: string, env?: NodeJS.ProcessEnv): ColdRun => {
+      const { out, wall } = timed([CHILD, entry, identity], env);
       return { ...(JSON.parse(out) as Omit<ColdRun, 'wall'>), wall };
     };
-    // One of each first, not counted (the file cache warm for all), then in an order reversed every other round.
+    const noCache = { ...process.env, DTLS13_COMPILE_CACHE: '0' };
+    const kinds: Record<string, () => ColdRun> = {
+      cached: () => child(ENTRY),
+      uncached: () => child(ENTRY, noCache),
+      modules: () => child(MODULES),
+      ...(baseline !== undefined ? { baseline: () => child(baseline) } : {}),
+    };
+    const results = new Map<string, ColdRun[]>(Object.keys(kinds).map((k) => [k, []]));
+    const bare: { boot: number; wall: number }[] = [];
+    // One of each first, not counted (the file cache warm for all; the code cache written when it was missing), then in an order reversed every other round.
     timed(['-e', bareScript]);
-    child(ENTRY);
-    child(MODULES);
-    const kinds = ['bare', 'bundle', 'modules'] as const;
+    for (const run of Object.values(kinds)) run();
+    const order = ['bare', ...Object.keys(kinds)];
     for (let r = 0; r < runs; r++) {
-      for (const kind of r % 2 === 0 ? kinds : [...kinds].reverse()) {
+      for (const kind of r % 2 === 0 ? order : [...order].reverse()) {
         if (kind === 'bare') {
           const { out, wall } = timed(['-e', bareScript]);
           bare.push({ boot: Number(out), wall });
-        } else if (kind === 'bundle') dtls.push(child(ENTRY));
-        else modules.push(child(MODULES));
+        } else results.get(kind)?.push(kinds[kind]?.() as ColdRun);
       }
     }
     const m = (xs: readonly number[]): string => `${median(xs).toFixed(1)} ms`;
     const range = (xs: readonly number[]): string => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
     const built = statSync(ENTRY).mtime.toISOString();
     const compileCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+    const cached = results.get('cached') ?? [];
+    const outcomes = [...new Set(cached.map((c) => c.codeCache ?? 'none'))].join(', ');
     log(
       `\ncold start: ${runs} fresh node ${process.version} processes of each kind, alternating (${loadNote()}); dist built ${built}; ` +
-        (compileCache ? 'module.enableCompileCache() in use' : `no module.enableCompileCache() in node ${process.version} (v22.1+): no compile cache`),
+        `${compileCache ? 'module.enableCompileCache() exists' : `no module.enableCompileCache() in node ${process.version}`}; the entry's own code cache: ${outcomes}`,
     );
-    log(`  bare node (baseline)         boot ${m(bare.map((b) => b.boot))}, process wall ${m(bare.map((b) => b.wall))}`);
-    const imp = dtls.map((d) => d.import);
-    const impModules = modules.map((d) => d.import);
-    log(`  import, ~250 modules (before) ${m(impModules)} (runs ${range(impModules)})`);
+    log(`  bare node (baseline)  boot ${m(bare.map((b) => b.boot))}, process wall ${m(bare.map((b) => b.wall))}`);
+    const labels: Record<string, string> = {
+      cached: 'bundle + code cache',
+      uncached: 'bundle, cache off',
+      modules: '~250 modules (tsc)',
+      baseline: 'BENCH_COLD_BASELINE',
+    };
     log(
-      `  import, one-module bundle    ${m(imp)} (runs ${range(imp)}; target ≤ 100 ms) = ${(median(imp) / median(impModules)).toFixed(2)}× the modules' import`,
+      `  ${'median (runs range), wall | cpu'.padEnd(21)}  ${['import', 'listen', 'first handshake', 'second', 'process wall'].map((h) => h.padEnd(24)).join('')}`,
     );
-    const first = dtls.map((d) => d.first);
-    log(`  listen (endpoint bound)      ${m(dtls.map((d) => d.listen))} (modules: ${m(modules.map((d) => d.listen))})`);
+    for (const [kind, rs] of results) {
+      const cell = (f: (r: Phases) => number): string => `${m(rs.map(f))} | ${m(rs.map((r) => f(r.cpu)))}`.padEnd(24);
+      log(
+        `  ${(labels[kind] ?? kind).padEnd(21)}  ${cell((r) => r.import)}${cell((r) => r.listen)}${cell((r) => r.first)}${cell((r) => r.second)}${m(rs.map((r) => r.wall))}`,
+      );
+    }
+    const imp = cached.map((d) => d.import);
+    const first = cached.map((d) => d.first);
+    const ratio = (kind: string, f: (r: ColdRun) => number): string => {
+      const other = results.get(kind);
+      return other && other.length > 0 ? `${(median(cached.map(f)) / median(other.map(f))).toFixed(2)}× ${labels[kind] ?? kind}'s` : '';
+    };
     log(
-      `  first handshake              ${m(first)} (runs ${range(first)}; target ≤ 3 ms) = ${(median(first) / median(dtls.map((d) => d.second))).toFixed(2)}× the second; ` +
-        `modules: ${m(modules.map((d) => d.first))}`,
+      `  import ${m(imp)} (runs ${range(imp)}; target ≤ 100 ms) = ${['uncached', 'modules', 'baseline']
+        .map((k) => ratio(k, (r) => r.import))
+        .filter((x) => x !== '')
+        .join(', ')}`,
     );
-    log(`  second handshake             ${m(dtls.map((d) => d.second))} (modules: ${m(modules.map((d) => d.second))})`);
     log(
-      `  whole process                ${m(dtls.map((d) => d.wall))} wall (modules ${m(modules.map((d) => d.wall))}, bare node ${m(bare.map((b) => b.wall))})`,
+      `  first handshake ${m(first)} (runs ${range(first)}; cpu ${m(cached.map((d) => d.cpu.first))}; target ≤ 3 ms) = ` +
+        `${['uncached', 'modules', 'baseline']
+          .map((k) => ratio(k, (r) => r.first))
+          .filter((x) => x !== '')
+          .join(', ')}; ${(median(first) / median(cached.map((d) => d.second))).toFixed(2)}× the second`,
     );
+    const lazy = [...new Set(cached.flatMap((c) => c.loaded))];
+    log(`  loaded on first use during the runs: ${lazy.length > 0 ? lazy.join(', ') : 'nothing (noble, ML-KEM and xstate stayed unloaded)'}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

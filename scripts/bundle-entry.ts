@@ -1,45 +1,123 @@
 /**
- * A build step (`npm run build`, after inline-noble): the package's entry,
- * dist/runtime/index.js, becomes one file holding every module it imports
- * (esbuild, whitespace and syntax minified, names kept), so `import 'dtls13'`
- * reads, resolves and compiles one module instead of about 250: the import
- * takes about half the time (`npm run bench -- cold`). Packages (xstate, the
- * optional peers) and node: modules stay imports. The other files of dist/
- * stay as tsc wrote them, for the command line (dist/cli) and the
- * declarations; the package's exports name only the entry, so no user loads
- * two copies of a class. The entry as tsc wrote it stays as
- * dist/runtime/index.modules.js, the bench's baseline.
+ * A build step (`npm run build`, after inline-noble): the package's entry as
+ * one CommonJS bundle with a V8 code cache.
+ *
+ * - dist/runtime/index.bundle.cjs: every module the entry imports in one
+ *   file (esbuild, whitespace and syntax minified, names kept), so
+ *   `import 'dtls13'` reads, resolves and compiles one file instead of about
+ *   250. Packages (xstate, the optional peers) and node: modules stay
+ *   `require`s. The noble provider, noble's ML-KEM and xstate load at their
+ *   first use (scripts/bundle-lazy.ts).
+ * - dist/runtime/index.js, the entry users import: a small ES module that
+ *   runs the bundle through runtime/load-bundle.ts (a `vm.Script` with the
+ *   code cache of an earlier process: Node 20 has no
+ *   `module.enableCompileCache()`) and exports its exports by name.
+ *   `require('dtls13')` (dist/runtime/index.cjs) gets this same module.
+ * - A code cache made here by a fresh `node` doing one handshake
+ *   (scripts/warm-code-cache.mjs), in `<package>/.cache/v8/`.
+ *
+ * The other files of dist/ stay as tsc wrote them, for the command line
+ * (dist/cli) and the declarations; the package's exports name only the
+ * entry, so no user loads two copies of a class. The entry as tsc wrote it
+ * stays as dist/runtime/index.modules.js, the cold-start bench's baseline
+ * (`npm run bench -- cold`).
  */
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lazyParts, lazyStands } from './bundle-lazy.js';
 
 export const ENTRY = 'dist/runtime/index.js';
 /** The entry as tsc wrote it (one import per module), kept beside the bundle: the cold-start bench's baseline. */
 export const UNBUNDLED_ENTRY = 'dist/runtime/index.modules.js';
+/** Every module of the entry in one CommonJS file. */
+export const BUNDLE = 'dist/runtime/index.bundle.cjs';
+/** The code cache's directory, from the package's root (runtime/load-bundle.ts; DTLS13_COMPILE_CACHE overrides it). */
+export const CACHE_DIR = '.cache/v8';
+/** The first line of the entry this step writes (an entry without it is tsc's). */
+const MARK = '// dtls13: the bundled entry (scripts/bundle-entry.ts)';
 
-export async function bundleEntry(root: string): Promise<number> {
-  const file = resolve(root, ENTRY);
-  // Only tsc's entry (re-exports), not a bundle made by an earlier run of this step.
-  if (readFileSync(file, 'utf8').length < 64 * 1024) copyFileSync(file, resolve(root, UNBUNDLED_ENTRY));
-  await build({
-    entryPoints: [file],
-    outfile: file,
-    allowOverwrite: true,
+const WARM = fileURLToPath(new URL('./warm-code-cache.mjs', import.meta.url));
+
+/** The CommonJS bundle of tsc's entry; fails when it would need what a vm.Script cannot give (import(), import.meta). */
+async function bundleCommonJs(root: string): Promise<void> {
+  const runtimeDir = resolve(root, 'dist', 'runtime');
+  const { metafile, warnings } = await build({
+    entryPoints: [resolve(root, UNBUNDLED_ENTRY)],
+    outfile: resolve(root, BUNDLE),
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     packages: 'external',
     legalComments: 'inline',
     minifyWhitespace: true,
     minifySyntax: true,
+    metafile: true,
+    logLevel: 'error',
+    // import.meta in CommonJS: the file's URL (the addon is found from it), and resolve() as import.meta.resolve.
+    define: { 'import.meta.url': '__dtls13_import_meta_url', 'import.meta.resolve': '__dtls13_import_meta_resolve' },
+    banner: {
+      js: 'var __dtls13_import_meta_url = require("node:url").pathToFileURL(__filename).href, __dtls13_import_meta_resolve = (s) => require("node:url").pathToFileURL(require.resolve(s)).href;',
+    },
+    plugins: [lazyParts(runtimeDir, await lazyStands(runtimeDir))],
+  });
+  if (warnings.length > 0) throw new Error(`bundle-entry: esbuild warned: ${warnings.map((w) => w.text).join('; ')}`);
+  const dynamic = Object.values(metafile.outputs).flatMap((o: Metafile['outputs'][string]) => o.imports.filter((i) => i.kind === 'dynamic-import'));
+  if (dynamic.length > 0) throw new Error(`bundle-entry: the bundle has import() of ${dynamic.map((i) => i.path).join(', ')}: a vm.Script cannot run it`);
+}
+
+/** The ES module users import: loads the bundle (with its code cache) and exports `names` from it. */
+async function writeEntry(root: string, names: readonly string[]): Promise<void> {
+  const load = JSON.stringify(resolve(root, 'dist', 'runtime', 'load-bundle.js'));
+  const contents = [
+    `import { channel } from 'node:diagnostics_channel';`,
+    `import { fileURLToPath } from 'node:url';`,
+    `import { loadBundle } from ${load};`,
+    `const loaded = loadBundle(fileURLToPath(new URL('./index.bundle.cjs', import.meta.url)), {`,
+    `  defaultCacheDir: fileURLToPath(new URL('../../${CACHE_DIR}', import.meta.url)),`,
+    `});`,
+    `const loads = channel('dtls13:load');`,
+    `if (loads.hasSubscribers) loads.publish({ part: 'bundle', codeCache: loaded.outcome, cacheFile: loaded.cacheFile });`,
+    `export const { ${names.join(', ')} } = loaded.exports;`,
+  ].join('\n');
+  await build({
+    stdin: { contents, resolveDir: resolve(root, 'dist', 'runtime'), sourcefile: 'index.js', loader: 'js' },
+    outfile: resolve(root, ENTRY),
+    allowOverwrite: true,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    minifySyntax: true,
+    banner: { js: MARK },
     logLevel: 'warning',
   });
-  return statSync(file).size;
+}
+
+export async function bundleEntry(root: string): Promise<{ bundle: number; entry: number }> {
+  const entry = resolve(root, ENTRY);
+  // Only tsc's entry (re-exports), not one written by an earlier run of this step.
+  if (!readFileSync(entry, 'utf8').startsWith(MARK)) copyFileSync(entry, resolve(root, UNBUNDLED_ENTRY));
+  await bundleCommonJs(root);
+  const bundle = resolve(root, BUNDLE);
+  const names = Object.keys(createRequire(import.meta.url)(bundle) as object);
+  await writeEntry(root, names);
+  return { bundle: statSync(bundle).size, entry: statSync(entry).size };
+}
+
+/** A fresh `node` imports the entry and makes one handshake; the code cache is written as it exits. */
+export function warmCodeCache(root: string): string {
+  return execFileSync(process.execPath, [WARM, resolve(root, ENTRY)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const size = await bundleEntry(process.cwd());
-  process.stdout.write(`bundle-entry: ${ENTRY} is one module of ${(size / 1024).toFixed(0)} KiB\n`);
+  const root = process.cwd();
+  const { bundle, entry } = await bundleEntry(root);
+  process.stdout.write(`bundle-entry: ${BUNDLE} is one module of ${(bundle / 1024).toFixed(0)} KiB, loaded by ${ENTRY} (${(entry / 1024).toFixed(0)} KiB)\n`);
+  process.stdout.write(`bundle-entry: ${warmCodeCache(root)}\n`);
 }

@@ -1,0 +1,133 @@
+/**
+ * How the package's entry (dist/runtime/index.js, made by
+ * scripts/bundle-entry.ts) runs its one CommonJS bundle
+ * (dist/runtime/index.bundle.cjs) with a V8 code cache: Node 20 has no
+ * `module.enableCompileCache()` and no code cache for ES modules, so the
+ * bundle is compiled here as a `vm.Script` given the bytecode V8 made in an
+ * earlier process (`cachedData`). The first process without a cache (or with
+ * one V8 refused) writes one when it exits, with every function compiled by
+ * then (a handshake's, when it made one); `npm run build` makes one by running
+ * a handshake. A cache that does not fit (another Node or V8, other flags, a
+ * rebuilt bundle, a corrupt file) is refused by V8 (`cachedDataRejected`) or
+ * by its key or its checksum and is compiled without, never an error for the
+ * user.
+ *
+ * Where it lives: `<package>/.cache/v8/` (beside dist/), one file per bundle
+ * hash, Node version and architecture. `DTLS13_COMPILE_CACHE=0` (or off,
+ * false, no) turns it off; any other value is the directory to use instead.
+ * Nothing is written where the directory cannot be made (a read-only
+ * install): the bundle is compiled every time then, as without a cache.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Script } from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
+
+/** What became of the code cache when the bundle loaded. */
+export type CodeCacheOutcome =
+  /** DTLS13_COMPILE_CACHE turned it off. */
+  | 'off'
+  /** No cache file for this bundle and Node: compiled from source, a cache written at exit. */
+  | 'missing'
+  /** V8 took the cache: nothing compiled that was in it. */
+  | 'accepted'
+  /** The cache was refused (not whole: its checksum; another V8 or flags: V8): compiled from source, a new cache written at exit. */
+  | 'rejected';
+
+export interface LoadedBundle {
+  /** The bundle's `module.exports`. */
+  readonly exports: Record<string, unknown>;
+  readonly outcome: CodeCacheOutcome;
+  /** The cache file read or to be written; undefined when off. */
+  readonly cacheFile: string | undefined;
+  /**
+   * Writes the cache now, with every function compiled so far (done at exit
+   * when the outcome is `missing` or `rejected`); false when it could not be
+   * written (or caching is off).
+   */
+  save(): boolean;
+}
+
+export interface LoadBundleOptions {
+  /** The cache directory when DTLS13_COMPILE_CACHE does not name one. */
+  readonly defaultCacheDir: string;
+  /** DTLS13_COMPILE_CACHE (default: process.env's). */
+  readonly setting?: string | undefined;
+}
+
+const OFF = ['0', 'off', 'false', 'no'];
+/** A cache file: these 8 bytes, the SHA-256 of the rest, then V8's data. Node 20's V8 does not check its data's checksum: a flipped byte can crash it. */
+const MAGIC = Buffer.from('DTLS13V8', 'latin1');
+const HEADER = MAGIC.length + 32;
+
+const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
+
+/**
+ * The cache file for the bundle whose bytes hash to `bundleHash` in this
+ * Node with these flags, or undefined when the setting turns caching off.
+ */
+export function codeCacheFile(file: string, bundleHash: string, options: LoadBundleOptions): string | undefined {
+  const setting = options.setting === undefined ? process.env['DTLS13_COMPILE_CACHE'] : options.setting;
+  if (setting !== undefined && OFF.includes(setting.toLowerCase())) return undefined;
+  const dir = setting === undefined || setting === '' ? options.defaultCacheDir : resolve(setting);
+  const base = basename(file).replace(/\.c?js$/, '');
+  // V8 refuses a cache made under other flags: one file per set of them, so processes run with different flags do not overwrite each other's.
+  const flags = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' ').trim();
+  const flagKey = flags === '' ? '' : `-flags-${sha256(Buffer.from(flags)).toString('hex').slice(0, 8)}`;
+  return join(dir, `${base}-${bundleHash.slice(0, 16)}-node${process.versions.node}-v8-${process.versions.v8}-${process.arch}${flagKey}.cache`);
+}
+
+/** V8's data from a cache file; `absent` when there is none, `corrupt` when it is not whole (wrong magic, wrong hash). */
+function readCache(cacheFile: string): Buffer | 'absent' | 'corrupt' {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(cacheFile);
+  } catch {
+    return 'absent';
+  }
+  if (bytes.length <= HEADER || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return 'corrupt';
+  const data = bytes.subarray(HEADER);
+  return sha256(data).equals(bytes.subarray(MAGIC.length, HEADER)) ? data : 'corrupt';
+}
+
+/** Writes `script`'s cache to `cacheFile` (whole, via a renamed temporary file); any failure leaves things as they were. */
+function writeCache(script: Script, cacheFile: string): boolean {
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    const data = script.createCachedData();
+    writeFileSync(temporary, Buffer.concat([MAGIC, sha256(data), data]));
+    renameSync(temporary, cacheFile);
+    return true;
+  } catch {
+    rmSync(temporary, { force: true });
+    return false;
+  }
+}
+
+/**
+ * Runs the CommonJS `file` (a path) as Node would, compiled with the code
+ * cache from `options` when there is a whole one V8 takes; returns its exports.
+ */
+export function loadBundle(file: string, options: LoadBundleOptions): LoadedBundle {
+  const bytes = readFileSync(file);
+  const cacheFile = codeCacheFile(file, sha256(bytes).toString('hex'), options);
+  const read = cacheFile === undefined ? 'absent' : readCache(cacheFile);
+  const cachedData = typeof read === 'string' ? undefined : read;
+  // Node's own module wrapper, on the first line so line numbers in stack traces stay the file's.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${bytes.toString('utf8')}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const outcome: CodeCacheOutcome =
+    cacheFile === undefined ? 'off' : read === 'absent' ? 'missing' : read === 'corrupt' || script.cachedDataRejected === true ? 'rejected' : 'accepted';
+  const save = (): boolean => cacheFile !== undefined && writeCache(script, cacheFile);
+  // The process that had no usable cache leaves one: at exit, when the most has been compiled.
+  if (cacheFile !== undefined && outcome !== 'accepted' && isMainThread) process.once('exit', save);
+  const module = { exports: {} as Record<string, unknown> };
+  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return { exports: module.exports, outcome, cacheFile, save };
+}

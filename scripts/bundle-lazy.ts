@@ -1,0 +1,123 @@
+/**
+ * The parts of the bundled entry that load on first use (scripts/bundle-entry.ts):
+ * esbuild plugins that put a stand-in where the runtime imports them.
+ *
+ * - The noble provider (pure JavaScript; node:crypto or the addon do the work
+ *   when they can): `nobleProvider` becomes runtime/crypto/lazy-provider.ts's
+ *   `lazyProvider`, which `require`s the real module the first time a method
+ *   is called. esbuild turns a module reached by `require` into a function it
+ *   runs then, so noble's module code (AES tables, curve set-up) runs only
+ *   then. noble's ML-KEM (X25519MLKEM768, which the node and native providers
+ *   take from it) likewise, through `lazyKem`.
+ * - xstate (only the inspector runs the XState machines; the compiled charts
+ *   run without it): its functions become stand-ins that `require('xstate')`
+ *   at their first call.
+ *
+ * The stand-ins are made from the real modules' exports, read at build time:
+ * an export the stand-in lacks fails the build (esbuild: no matching export),
+ * never a user's import. Only the bundle has them: the source and the tsc
+ * output of dist/ keep the plain imports.
+ */
+import type { Plugin } from 'esbuild';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const NAMESPACE = 'dtls13-lazy';
+interface Stand {
+  /** The real module (absolute path in dist/runtime). */
+  readonly real: string;
+  /** The stand-in's source. */
+  readonly contents: string;
+}
+
+/**
+ * The stand-ins for the tsc output in `runtimeDir` (dist/runtime), by the
+ * real module's path.
+ */
+export async function lazyStands(runtimeDir: string): Promise<Map<string, Stand>> {
+  const lazy = JSON.stringify(join(runtimeDir, 'crypto', 'lazy-provider.js'));
+  const nobleIndex = join(runtimeDir, 'crypto', 'noble', 'index.js');
+  const mlKem = join(runtimeDir, 'crypto', 'noble', 'ml-kem.js');
+  const kem = ((await import(pathToFileURL(mlKem).href)) as { nobleMlKem768: { name: string; encapsulationKeyLength: number; ciphertextLength: number } })
+    .nobleMlKem768;
+  const shape = JSON.stringify({ name: kem.name, encapsulationKeyLength: kem.encapsulationKeyLength, ciphertextLength: kem.ciphertextLength });
+  const stands = new Map<string, Stand>();
+  stands.set(nobleIndex, {
+    real: nobleIndex,
+    contents: `import { lazyProvider } from ${lazy};\nexport const nobleProvider = lazyProvider('noble', () => require(${JSON.stringify(nobleIndex)}).nobleProvider);\n`,
+  });
+  stands.set(mlKem, {
+    real: mlKem,
+    contents: `import { lazyKem } from ${lazy};\nexport const nobleMlKem768 = lazyKem('ml-kem-768', ${shape}, () => require(${JSON.stringify(mlKem)}).nobleMlKem768);\n`,
+  });
+  return stands;
+}
+
+/**
+ * xstate's stand-in: each function `require`s xstate at its first call (and
+ * says so on the dtls13:load channel). `setup(config).createMachine(definition)`
+ * (the generated *-machine.ts modules, run when a connection starts) gives a
+ * stand-in machine that builds the real one at its first use: a property
+ * read (its methods run on the real machine) or `createActor`, which takes
+ * the real machine out of it.
+ */
+export function xstateStand(): string {
+  return `import { channel } from 'node:diagnostics_channel';
+let xstate;
+const load = () => {
+  if (xstate === undefined) {
+    xstate = require('xstate');
+    const c = channel('dtls13:load');
+    if (c.hasSubscribers) c.publish({ part: 'xstate' });
+  }
+  return xstate;
+};
+const REAL = Symbol('dtls13: the real machine');
+function deferred(make) {
+  let real;
+  const get = () => (real ??= make());
+  return new Proxy({}, {
+    get(_, key) {
+      if (key === REAL) return get();
+      const r = get();
+      const value = Reflect.get(r, key, r);
+      return typeof value === 'function' ? value.bind(r) : value;
+    },
+    has: (_, key) => key === REAL || Reflect.has(get(), key),
+  });
+}
+export function setup(config) {
+  return new Proxy({}, {
+    get(_, key) {
+      if (key === 'createMachine') return (definition) => deferred(() => load().setup(config).createMachine(definition));
+      const s = load().setup(config);
+      const value = Reflect.get(s, key, s);
+      return typeof value === 'function' ? value.bind(s) : value;
+    },
+  });
+}
+export function createActor(logic, ...rest) {
+  return load().createActor(typeof logic === 'object' && logic !== null && REAL in logic ? logic[REAL] : logic, ...rest);
+}
+`;
+}
+
+/** The esbuild plugin: static imports of the lazy parts resolve to their stand-ins; the stand-ins' `require`s to the real modules. */
+export function lazyParts(runtimeDir: string, stands: ReadonlyMap<string, Stand>): Plugin {
+  return {
+    name: 'dtls13-lazy-parts',
+    setup(b) {
+      b.onResolve({ filter: /^xstate$/ }, (args) => (args.kind === 'import-statement' ? { path: 'xstate', namespace: NAMESPACE } : undefined));
+      b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+        if (args.kind !== 'import-statement' || args.namespace !== 'file') return undefined;
+        const path = resolve(args.resolveDir, args.path);
+        return stands.has(path) ? { path, namespace: NAMESPACE } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+        contents: args.path === 'xstate' ? xstateStand() : (stands.get(args.path)?.contents ?? ''),
+        loader: 'js',
+        resolveDir: args.path === 'xstate' ? runtimeDir : join(args.path, '..'),
+      }));
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * The package's entry as `npm run build` makes it (issue 31's cold start):
+ * dist/runtime/index.js runs one CommonJS bundle with a V8 code cache
+ * (runtime/load-bundle.ts), and the noble provider, noble's ML-KEM and xstate
+ * load at their first use (scripts/bundle-lazy.ts). Built from a copy of the
+ * sources, then run in fresh `node` processes: the import loads none of the
+ * three, nor does a handshake; each loads when it is used (and works); the
+ * build left a cache the next process takes; a corrupt cache is refused and
+ * the handshake still works; DTLS13_COMPILE_CACHE=0 turns it off; require()
+ * of the CommonJS entry gives the module import gives.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'runtime', 'cli', 'generator', 'generated', 'hwmodel', 'spec', 'native'];
+
+interface Report {
+  readonly codeCache: string | undefined;
+  readonly afterImport: readonly string[];
+  readonly xstateAfterImport: boolean;
+  readonly afterHandshake: readonly string[];
+  readonly protocol: string;
+  readonly nobleDigest: string;
+  readonly afterNoble: readonly string[];
+  readonly hybridShare: number;
+  readonly afterMlKem: readonly string[];
+  readonly inspected: number;
+  readonly afterInspect: readonly string[];
+  readonly xstateAfterInspect: boolean;
+}
+
+/** What a fresh process sees, step by step: which lazy parts loaded (the dtls13:load channel and require's cache). */
+const CHILD = `
+import { subscribe } from 'node:diagnostics_channel';
+import { createRequire } from 'node:module';
+const entry = process.argv[1];
+const loaded = [];
+let codeCache;
+subscribe('dtls13:load', (m) => { if (m.part === 'bundle') codeCache = m.codeCache; else loaded.push(m.part); });
+const d = await import(entry);
+const xstate = () => Object.keys(createRequire(new URL(entry)).cache).some((k) => k.includes('/node_modules/xstate/'));
+const report = { codeCache, afterImport: [...loaded], xstateAfterImport: xstate() };
+const id = d.createThrowawayIdentity({ serverName: 'localhost', caName: 'cold entry CA' });
+const endpoint = d.listen(() => {}, { host: '127.0.0.1', port: 0, cert: [...id.chain], key: id.privateKey });
+const { port } = await endpoint.listening;
+const handshake = async (extra) => {
+  const session = d.connect('127.0.0.1', port, { ca: id.caDer, servername: 'localhost', ...extra });
+  await session.opened;
+  const protocol = session.protocol;
+  await session.close();
+  return protocol;
+};
+report.protocol = await handshake({});
+report.afterHandshake = [...loaded];
+report.nobleDigest = Buffer.from(d.nobleProvider.digest('sha256', Buffer.from('cold'))).toString('hex');
+report.afterNoble = [...loaded];
+report.hybridShare = d.nodeProvider.generateKeyShare('x25519mlkem768').publicKey.length;
+report.afterMlKem = [...loaded];
+let inspected = 0;
+await handshake({ inspect: () => { inspected++; } });
+report.inspected = inspected;
+report.afterInspect = [...loaded];
+report.xstateAfterInspect = xstate();
+await endpoint.close();
+process.stdout.write(JSON.stringify(report));
+`;
+
+let entry = '';
+let cacheDir = '';
+let work = '';
+
+test.before(() => {
+  work = mkdtempSync(join(tmpdir(), 'dtls13-cold-entry-'));
+  const source = join(work, 'dtls13');
+  for (const name of SOURCES)
+    cpSync(join(ROOT, name), join(source, name), {
+      recursive: true,
+      filter: (path) => !/\/(node_modules|dist|build|\.cache)(\/|$)/.test(path.slice(ROOT.length)),
+    });
+  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: source, encoding: 'utf8', env: { ...process.env, DTLS13_COMPILE_CACHE: undefined } });
+  if (build.status !== 0) throw new Error(`npm run build exited ${String(build.status)}:\n${build.stdout}\n${build.stderr}`);
+  entry = join(source, 'dist', 'runtime', 'index.js');
+  cacheDir = join(source, '.cache', 'v8');
+});
+
+test.after.always(() => {
+  if (work !== '') rmSync(work, { recursive: true, force: true });
+});
+
+function run(env: NodeJS.ProcessEnv = {}): Report {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, pathToFileURL(entry).href], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, DTLS13_COMPILE_CACHE: undefined, ...env },
+  });
+  if (child.status !== 0) throw new Error(`the child exited ${String(child.status)} (signal ${String(child.signal)}):\n${child.stderr}`);
+  return JSON.parse(child.stdout) as Report;
+}
+
+test.serial('the import and a handshake load neither noble, its ML-KEM nor xstate; each loads at its first use and works', (t) => {
+  const r = run();
+  t.deepEqual(r.afterImport, []);
+  t.false(r.xstateAfterImport);
+  t.is(r.protocol, 'DTLSv1.3');
+  t.deepEqual(r.afterHandshake, []);
+  t.is(r.nobleDigest, createHash('sha256').update('cold').digest('hex'), "noble's SHA-256 agrees with node:crypto's");
+  t.deepEqual(r.afterNoble, ['noble']);
+  t.is(r.hybridShare, 32 + 1184, 'X25519MLKEM768 share: X25519 public value and ML-KEM-768 encapsulation key');
+  t.deepEqual(r.afterMlKem, ['noble', 'ml-kem-768']);
+  t.true(r.inspected > 0, 'the inspector saw XState events');
+  t.deepEqual(r.afterInspect, ['noble', 'ml-kem-768', 'xstate']);
+  t.true(r.xstateAfterInspect);
+});
+
+test.serial('the build leaves a code cache the next process takes; a corrupt one is refused and the handshake still works', (t) => {
+  t.is(run().codeCache, 'accepted');
+  const files = readdirSync(cacheDir).filter((f) => f.endsWith('.cache'));
+  t.true(files.length >= 1);
+  for (const f of files) {
+    const bytes = readFileSync(join(cacheDir, f));
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0x5a;
+    writeFileSync(join(cacheDir, f), bytes);
+  }
+  const corrupt = run();
+  t.is(corrupt.codeCache, 'rejected');
+  t.is(corrupt.protocol, 'DTLSv1.3');
+  t.is(run().codeCache, 'accepted', 'rewritten by the process that refused it');
+  const off = run({ DTLS13_COMPILE_CACHE: '0' });
+  t.is(off.codeCache, 'off');
+  t.is(off.protocol, 'DTLSv1.3');
+});
+
+test.serial('require() of the CommonJS entry gives the module import gives', (t) => {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (!(major >= 23 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19))) {
+    t.pass('this Node cannot require() ES modules (tests/api/require-entry.test.ts checks what it is told)');
+    return;
+  }
+  const cjs = entry.replace(/index\.js$/, 'index.cjs');
+  const script = `const c = require(${JSON.stringify(cjs)}); import(${JSON.stringify(pathToFileURL(entry).href)}).then((e) => {
+    process.stdout.write(JSON.stringify({ same: e.ConfigError === c.ConfigError && e.listen === c.listen && e.nobleProvider === c.nobleProvider, names: Object.keys(c).length }));
+  });`;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  t.is(child.status, 0, child.stderr);
+  const out = JSON.parse(child.stdout) as { same: boolean; names: number };
+  t.true(out.same);
+  t.true(out.names > 100);
+});
