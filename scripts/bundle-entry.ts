@@ -23,7 +23,7 @@
  * (`npm run bench -- cold`).
  */
 import { build, type Metafile } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -110,9 +110,16 @@ export async function bundleEntry(root: string): Promise<{ bundle: number; entry
   return { bundle: statSync(bundle).size, entry: statSync(entry).size };
 }
 
-/** A fresh `node` imports the entry and makes one handshake; the code cache is written as it exits. */
+/**
+ * A fresh `node` imports the entry and makes one handshake; the code cache is
+ * written as it exits. A failure is reported, not fatal: the first process
+ * to load the entry writes the cache then.
+ */
 export function warmCodeCache(root: string): string {
-  return execFileSync(process.execPath, [WARM, resolve(root, ENTRY)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const run = spawnSync(process.execPath, [WARM, resolve(root, ENTRY)], { encoding: 'utf8', timeout: 120_000 });
+  return run.status === 0
+    ? run.stdout.trim()
+    : `no code cache made (the warm-up handshake failed: ${(run.stderr || String(run.signal)).trim().split('\n')[0] ?? ''})`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
