@@ -186,7 +186,13 @@ export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerStat
         const out: Out12[] = [];
         const keys = io.config.base.ticketKeys;
         if (s.keyed.ticket !== undefined && keys !== undefined) {
-          const contents = { ...s.keyed.ticket, suite: s.keyed.suite.name, masterSecret: s.keyed.master, pskIdentity: s.keyed.pskIdentity };
+          const contents = {
+            ...s.keyed.ticket,
+            suite: s.keyed.suite.name,
+            masterSecret: s.keyed.master,
+            pskIdentity: s.keyed.pskIdentity,
+            clientAuthenticated: s.clientAuthenticated,
+          };
           out.push(message(io, 'new_session_ticket', newSessionTicket12(keys, contents, io.wallClock), s.keyed.log));
         }
         const body = encodeTls12Finished({ verifyData: ourFinished12(io, s.keyed) });
@@ -276,7 +282,8 @@ function applyClientHello(io: Io12, e: Extract<Event12, { type: 'handshake' }>):
     );
     const out: Out12[] = [message(io, 'server_hello', encodeTls12ServerHello(sh), log)];
     if (ticket !== undefined && io.config.base.ticketKeys !== undefined) {
-      const contents = { ...ticket, suite: suite.name, masterSecret: cached.masterSecret, pskIdentity: cached.pskIdentity };
+      const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? false;
+      const contents = { ...ticket, suite: suite.name, masterSecret: cached.masterSecret, pskIdentity: cached.pskIdentity, clientAuthenticated };
       out.push(message(io, 'new_session_ticket', newSessionTicket12(io.config.base.ticketKeys, contents, io.wallClock), log));
     }
     const keyed: ServerKeyed12 = {

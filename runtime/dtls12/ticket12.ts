@@ -13,9 +13,10 @@
  * What a 1.2 ticket holds: the suite, the master secret (made with the
  * extended master secret: only such sessions are kept, RFC 7627 §5.3), when
  * the session began and for how long it may be resumed, the server name of
- * the original ClientHello, and the PSK identity of a PSK session. No
- * certificate is kept: a resumed handshake reports the peer as not
- * re-authenticated, as resumption by session ID does.
+ * the original ClientHello, the PSK identity of a PSK session, and whether
+ * the client authenticated with a certificate. No certificate is kept: a
+ * resumed handshake reports the peer as not re-authenticated, as
+ * resumption by session ID does.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
@@ -48,6 +49,8 @@ export interface Ticket12Contents {
   readonly serverName: string | undefined;
   /** The PSK identity the session was made with (PSK and ECDHE_PSK suites). */
   readonly pskIdentity: Uint8Array | undefined;
+  /** The client proved a certificate in the full handshake: a server requiring client authentication resumes only such sessions. */
+  readonly clientAuthenticated: boolean;
 }
 
 export function encodeTicket12Contents(t: Ticket12Contents): Uint8Array {
@@ -58,6 +61,7 @@ export function encodeTicket12Contents(t: Ticket12Contents): Uint8Array {
   w.u16(cipherSuiteToNumber(t.suite), 'suite');
   writeWallTime(w, t.issuedAt, 'issued_at');
   w.u32(t.lifetimeSeconds, 'lifetime');
+  w.u8(t.clientAuthenticated ? 1 : 0, 'client_authenticated');
   w.u8(t.masterSecret.length, 'len_master_secret');
   w.bytes(t.masterSecret);
   w.u8(name.length, 'len_server_name');
@@ -80,6 +84,8 @@ export function decodeTicket12Contents(bytes: Uint8Array): Ticket12Contents {
   if (suite === undefined) throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not a DTLS 1.2 suite`, 3);
   const issuedAt = readWallTime(r, 'issued_at');
   const lifetimeSeconds = r.u32('lifetime');
+  const clientAuthenticated = r.u8('client_authenticated');
+  if (clientAuthenticated > 1) throw r.error('client_authenticated', `is ${clientAuthenticated}, not 0 or 1`);
   const masterLength = r.u8('len_master_secret');
   if (masterLength !== MASTER_SECRET_LENGTH) throw r.error('len_master_secret', `is ${masterLength}, not ${MASTER_SECRET_LENGTH}`);
   const masterSecret = r.bytes(masterLength, 'master_secret').slice();
@@ -93,6 +99,7 @@ export function decodeTicket12Contents(bytes: Uint8Array): Ticket12Contents {
     lifetimeSeconds,
     serverName: name.length === 0 ? undefined : new TextDecoder().decode(name),
     pskIdentity: identity.length === 0 ? undefined : identity.slice(),
+    clientAuthenticated: clientAuthenticated === 1,
   };
 }
 
@@ -173,6 +180,8 @@ export function ticketResumption12(config: Config12, ch: ClientHello, wallNow: n
   if (ch.legacySessionId.length === 0) return undefined; // nothing to echo: the client could not tell a resumption (RFC 5077 §3.4)
   const contents = openTicket12(keys, offered.ticket, wallNow);
   if (contents === undefined || contents.serverName !== requestedName(ch)) return undefined;
+  // A server that requires a client certificate does not resume a session that had none (made under other options).
+  if (config.base.clientAuthentication === 'required' && !contents.clientAuthenticated) return undefined;
   const session: Session12 = {
     id: ch.legacySessionId.slice(),
     masterSecret: contents.masterSecret,

@@ -171,6 +171,7 @@ test('the ticket contents: encoded and decoded back; another format byte or vers
     lifetimeSeconds: 3600,
     serverName: 'a.test',
     pskIdentity: new TextEncoder().encode('node'),
+    clientAuthenticated: true,
   };
   const bytes = encodeTicket12Contents(contents);
   t.deepEqual(decodeTicket12Contents(bytes), contents);
@@ -201,6 +202,26 @@ test('session-ID resumption still works beside tickets: a server that issues non
   third.client.connect(0);
   pump(third);
   t.true(third.client.negotiated?.resumed);
+});
+
+test('a server requiring client authentication resumes only a ticket whose session had a client certificate', (t) => {
+  const clientId = makeIdentity('p256', 'client.test', { at: now });
+  const client = { certificate: { chain: clientId.chain, privateKey: clientId.privateKey } };
+  const requiring = { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] };
+  // Made where no certificate was asked for: under a server that requires one, a full handshake with the certificate.
+  const unauthenticated = firstSession(client);
+  const a = pair({ ...client, session12: unauthenticated }, requiring);
+  a.client.connect(0);
+  pump(a);
+  t.is(a.server.stateName, 'connected');
+  t.false(a.server.negotiated?.resumed);
+  t.true(a.server.negotiated?.clientAuthenticated);
+  // Made with the certificate: resumed.
+  const authenticated = a.client.lastSession!;
+  const b = pair({ ...client, session12: authenticated }, requiring);
+  b.client.connect(0);
+  pump(b);
+  t.true(b.server.negotiated?.resumed);
 });
 
 test('a PSK session resumes from its ticket with its identity', (t) => {
