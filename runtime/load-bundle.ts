@@ -16,10 +16,12 @@
  * hash, Node version and architecture. `DTLS13_COMPILE_CACHE=0` (or off,
  * false, no) turns it off; any other value is the directory to use instead.
  * Nothing is written where the directory cannot be made (a read-only
- * install): the bundle is compiled every time then, as without a cache.
+ * install): the bundle is compiled every time then, as without a cache. A
+ * cache file another user owns (root aside) or that group or others may
+ * write is not read: give DTLS13_COMPILE_CACHE a directory only you write.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
@@ -79,10 +81,21 @@ export function codeCacheFile(file: string, bundleHash: string, options: LoadBun
   return join(dir, `${base}-${bundleHash.slice(0, 16)}-node${process.versions.node}-v8-${process.versions.v8}-${process.arch}${flagKey}.cache`);
 }
 
+/**
+ * Whether a cache file is one only this user (or root) could have written:
+ * V8 runs the bytecode it holds, and the checksum is no signature. A file
+ * another user owns, or one group or others may write, is refused.
+ */
+function trusted(stat: Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || ((stat.uid === uid || stat.uid === 0) && (stat.mode & 0o022) === 0);
+}
+
 /** V8's data from a cache file; `absent` when there is none, `corrupt` when it is not whole (wrong magic, wrong hash). */
 function readCache(cacheFile: string): Buffer | 'absent' | 'corrupt' {
   let bytes: Buffer;
   try {
+    if (!trusted(statSync(cacheFile))) return 'corrupt';
     bytes = readFileSync(cacheFile);
   } catch {
     return 'absent';
@@ -98,7 +111,7 @@ function writeCache(script: Script, cacheFile: string): boolean {
   try {
     mkdirSync(dirname(cacheFile), { recursive: true });
     const data = script.createCachedData();
-    writeFileSync(temporary, Buffer.concat([MAGIC, sha256(data), data]));
+    writeFileSync(temporary, Buffer.concat([MAGIC, sha256(data), data]), { mode: 0o644 });
     renameSync(temporary, cacheFile);
     return true;
   } catch {

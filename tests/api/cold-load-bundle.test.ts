@@ -10,7 +10,7 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -91,6 +91,17 @@ test('a cache with one byte flipped is refused (its checksum), the file runs, an
   }
   writeFileSync(file, good.subarray(0, 20));
   t.is(load(bundle, cacheDir).outcome, 'rejected', 'a truncated file');
+});
+
+test('a whole cache file that group or others may write is not read (its bytecode would run)', (t) => {
+  const { dir, bundle, cacheDir } = setup();
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  load(bundle, cacheDir);
+  const file = join(cacheDir, cacheFiles(cacheDir)[0] ?? '');
+  t.is(statSync(file).mode & 0o022, 0, 'written without group or other write permission');
+  t.is(load(bundle, cacheDir).outcome, 'accepted');
+  chmodSync(file, 0o664);
+  t.is(load(bundle, cacheDir).outcome, 'rejected');
 });
 
 test('a whole cache V8 made for another script is refused by V8 (cachedDataRejected) and the file still runs', (t) => {
