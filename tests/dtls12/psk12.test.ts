@@ -260,3 +260,11 @@ test('the premaster secret is RFC 4279 §2 for plain PSK: zeros of the key lengt
     ['tls_psk_with_aes_128_gcm_sha256'],
   );
 });
+
+test('a client psk function that gives no PSK for this server: handshake_failure when the server chose a PSK suite', (t) => {
+  const p = pskPair('tls_psk_with_aes_128_gcm_sha256', { psk: () => undefined });
+  p.client.connect(0);
+  t.notThrows(() => pump(p));
+  t.is(p.client.stateName, 'failed');
+  t.is(p.client.failureReason?.alert, 'handshake_failure');
+});
