@@ -19,8 +19,11 @@ import { dtls12Suite, type Dtls12CipherSuite } from './suites.js';
 /**
  * The PSK suites an end with `psk` adds in front of the default ones:
  * ECDHE_PSK first (forward secrecy), then plain PSK, AES-128-GCM before
- * ChaCha20-Poly1305 and AES-256-GCM. The CCM suites (RFC 6655) are there
- * to be named in `cipherSuites12`, and CCM_8 needs `allowCcm8`.
+ * ChaCha20-Poly1305 and AES-256-GCM. Plain PSK (no forward secrecy) is
+ * 1.3's psk_ke, so it is in the default only when `pskKeyExchangeModes`
+ * lists psk_ke, as in 1.3 (default: psk_dhe_ke, ECDHE_PSK only); naming a
+ * suite in `cipherSuites12` always takes it. The CCM suites (RFC 6655) are
+ * there to be named in `cipherSuites12`, and CCM_8 needs `allowCcm8`.
  */
 export const DEFAULT_PSK_SUITES_12: readonly Dtls12CipherSuite[] = [
   'tls_ecdhe_psk_with_aes_128_gcm_sha256',
@@ -38,8 +41,9 @@ export function defaultSuites12(
 ): readonly Dtls12CipherSuite[] {
   const hasPsk = role === 'client' ? base.clientPsk !== undefined : base.serverPsk !== undefined;
   if (!hasPsk) return certificateSuites;
-  if (role === 'server' && base.certificate === undefined && base.sni === undefined) return DEFAULT_PSK_SUITES_12;
-  return [...DEFAULT_PSK_SUITES_12, ...certificateSuites];
+  const psk = DEFAULT_PSK_SUITES_12.filter((s) => base.pskModes.includes(dtls12Suite(s)?.keyExchange === 'psk' ? 'psk_ke' : 'psk_dhe_ke'));
+  if (role === 'server' && base.certificate === undefined && base.sni === undefined) return psk;
+  return [...psk, ...certificateSuites];
 }
 
 /** @throws ConfigError when `cipherSuites12` names a PSK suite and this end has no `psk` option. */

@@ -149,6 +149,9 @@ test('options: a PSK suite needs psk, and psk puts the PSK suites first by defau
   const c = Dtls12Connection.client({ psk: { identity: 'a', key: KEY } });
   t.is(c.config.suites[0], 'tls_ecdhe_psk_with_aes_128_gcm_sha256');
   t.true(c.config.suites.includes('tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'));
+  t.false(c.config.suites.includes('tls_psk_with_aes_128_gcm_sha256'), "plain PSK (1.3's psk_ke) is not in the default");
+  const ke = Dtls12Connection.server({ psk: { a: KEY }, pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'] });
+  t.true(ke.config.suites.includes('tls_psk_with_aes_128_gcm_sha256'), 'with psk_ke listed, plain PSK too');
   const s = Dtls12Connection.server({ psk: { a: KEY } });
   t.false(
     s.config.suites.some((x) => x.includes('ecdsa') || x.includes('_rsa_')),
@@ -156,7 +159,7 @@ test('options: a PSK suite needs psk, and psk puts the PSK suites first by defau
   );
 });
 
-test('a server with a certificate and psk: a certificate client gets ECDHE_ECDSA, a PSK client gets PSK', (t) => {
+test('a server with a certificate and psk: a certificate client gets ECDHE_ECDSA, a PSK client gets ECDHE_PSK', (t) => {
   const id = makeIdentity('p256', 'server.test', { at: Date.now() });
   const server = (): Dtls12Connection =>
     Dtls12Connection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, psk: { 'sensor-17': KEY }, ...fast });
@@ -164,10 +167,10 @@ test('a server with a certificate and psk: a certificate client gets ECDHE_ECDSA
   a.client.connect(0);
   pump(a);
   t.is(a.client.negotiated?.cipherSuite, 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256');
-  const b = pair12(Dtls12Connection.client({ psk: { identity: 'sensor-17', key: KEY }, cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'] }), server());
+  const b = pair12(Dtls12Connection.client({ psk: { identity: 'sensor-17', key: KEY }, cipherSuites12: ['tls_ecdhe_psk_with_aes_128_gcm_sha256'] }), server());
   b.client.connect(0);
   pump(b);
-  t.is(b.client.negotiated?.cipherSuite, 'tls_psk_with_aes_128_gcm_sha256');
+  t.is(b.client.negotiated?.cipherSuite, 'tls_ecdhe_psk_with_aes_128_gcm_sha256');
 });
 
 /** Replaces the client's ClientKeyExchange (type 16, epoch 0) body with `body`, keeping the record and handshake headers consistent. */
