@@ -83,16 +83,24 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
   private busy = false;
   private queue: E[] | undefined;
   private settled = false;
+  /** The generated machine of the role's chart (`dtls13<Role>Step`), and the events each of its states takes. */
+  private readonly step: (c: MachineContext, state: S, event: E) => S | undefined;
+  private readonly takes: Readonly<Partial<Record<string, ReadonlySet<string>>>>;
 
-  constructor(initial: S, context: MachineContext, inspected: InspectedChart | undefined) {
+  constructor(
+    initial: S,
+    context: MachineContext,
+    step: (c: MachineContext, state: S, event: E) => S | undefined,
+    takes: Readonly<Partial<Record<string, ReadonlySet<string>>>>,
+    inspected: InspectedChart | undefined,
+  ) {
     this.state = initial;
     this.context = context;
+    this.step = step;
+    this.takes = takes;
     this.running = inspected;
   }
 
-  /** The generated step function of the role's chart. */
-  protected abstract step(state: S, event: E): S | undefined;
-  protected abstract takes(kind: S['kind']): ReadonlySet<string>;
   /** The chart event for a handshake message, with its input step run (the server's ClientHello plan). */
   protected abstract decode(handler: HandshakeHandler, message: InboundMessage): E | undefined;
   /** The chart event for a control event, when this role's chart has it. */
@@ -125,8 +133,9 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
     this.dispatch(this.failEvent(alert));
   }
 
+  /** Whether the state takes events of `type` (a state between two chart states, never at rest, takes none). */
   handles(type: string): boolean {
-    return this.takes(this.state.kind).has(type);
+    return this.takes[this.state.kind]?.has(type) ?? false;
   }
 
   session(): Session | undefined {
@@ -148,7 +157,7 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
     try {
       for (let e: E | undefined = event; e; e = this.queue?.shift()) {
         const before = this.state;
-        const next = this.step(before, e);
+        const next = this.step(this.context, before, e);
         if (next === undefined) continue;
         this.state = next;
         this.running?.took(e, before, this.context);
@@ -177,19 +186,17 @@ function inspected(
 
 class ClientMachine extends Machine<ClientState, ClientEvent> {
   constructor(context: MachineContext, inspect: ((event: InspectionEvent) => void) | undefined) {
-    super({ kind: 'start' }, context, inspected(sharedDtls13ClientMachine(), dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect));
+    super(
+      { kind: 'start' },
+      context,
+      dtls13ClientStep,
+      dtls13ClientTakes,
+      inspected(sharedDtls13ClientMachine(), dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect),
+    );
   }
 
   override connect(): void {
     this.dispatch({ type: 'connect' });
-  }
-
-  protected step(state: ClientState, event: ClientEvent): ClientState | undefined {
-    return dtls13ClientStep(this.context, state, event);
-  }
-
-  protected takes(kind: ClientState['kind']): ReadonlySet<string> {
-    return kind === 'finishing' ? NONE : dtls13ClientTakes[kind];
   }
 
   protected decode(handler: HandshakeHandler, message: InboundMessage): ClientEvent | undefined {
@@ -207,15 +214,13 @@ class ClientMachine extends Machine<ClientState, ClientEvent> {
 
 class ServerMachine extends Machine<ServerState, ServerEvent> {
   constructor(context: MachineContext, inspect: ((event: InspectionEvent) => void) | undefined) {
-    super({ kind: 'waitClientHello' }, context, inspected(sharedDtls13ServerMachine(), dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect));
-  }
-
-  protected step(state: ServerState, event: ServerEvent): ServerState | undefined {
-    return dtls13ServerStep(this.context, state, event);
-  }
-
-  protected takes(kind: ServerState['kind']): ReadonlySet<string> {
-    return kind === 'negotiated' ? NONE : dtls13ServerTakes[kind];
+    super(
+      { kind: 'waitClientHello' },
+      context,
+      dtls13ServerStep,
+      dtls13ServerTakes,
+      inspected(sharedDtls13ServerMachine(), dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect),
+    );
   }
 
   /** A ClientHello's input step (hello-plan.ts) runs here, before the event is dispatched: its plan travels in the event. */
@@ -235,6 +240,3 @@ class ServerMachine extends Machine<ServerState, ServerEvent> {
     return { type: 'fail', payload: alert };
   }
 }
-
-/** The events a state between two chart states takes: none (the machine never rests there). */
-const NONE: ReadonlySet<string> = new Set();
