@@ -170,14 +170,15 @@ export interface TicketResumption12 {
 
 /**
  * Server: the session the ClientHello's ticket resumes, or undefined (no
- * ticket, tickets off, no session ID to echo, a ticket that does not open,
+ * ticket, tickets off, a ticket that does not open,
  * has expired, or was issued for another server name): a full handshake.
  */
 export function ticketResumption12(config: Config12, ch: ClientHello, wallNow: number): TicketResumption12 | undefined {
   const offered = findExtension(ch.extensions, 'session_ticket');
   const keys = config.base.ticketKeys;
   if (offered === undefined || offered.ticket.length === 0 || keys === undefined || !config.sessionTickets) return undefined;
-  if (ch.legacySessionId.length === 0) return undefined; // nothing to echo: the client could not tell a resumption (RFC 5077 §3.4)
+  // An empty session ID is allowed: the client then tells a resumption by the messages after ServerHello (RFC 5077 §3.4),
+  // as wolfSSL's client does, which always sends its ticket with an empty session ID.
   const contents = openTicket12(keys, offered.ticket, wallNow);
   if (contents === undefined || contents.serverName !== requestedName(ch)) return undefined;
   // A server that requires a client certificate does not resume a session that had none (made under other options).
