@@ -8,6 +8,8 @@ import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
 import type { Identity } from '../support/pki-fixtures.js';
+import { connect, listen, type DtlsConnectOptions, type DtlsListenOptions, type DtlsSession } from '../../runtime/index.js';
+import type { SessionParameters } from '../../runtime/dtls12/negotiated12.js';
 
 /**
  * wolfSSL's example client and server (built with DTLS 1.3 by
@@ -196,6 +198,8 @@ export interface WolfHandshake {
   readonly cipher: string;
   /** "SSL reused session" was printed for it. */
   readonly reused: boolean;
+  /** The ECDHE group as wolfSSL names it (SECP256R1, X25519), or '' when none was printed (a resumed handshake). */
+  readonly curve: string;
 }
 
 /** Every handshake in an example program's output ("SSL version is …" begins one), in order. */
@@ -207,6 +211,7 @@ export function wolfHandshakes(output: string): WolfHandshake[] {
       version: /^(\S+)/.exec(part)?.[1] ?? '',
       cipher: /^SSL cipher suite is (\S+)/m.exec(part)?.[1] ?? '',
       reused: /^SSL reused session/m.test(part),
+      curve: /^SSL curve name is (\S+)/m.exec(part)?.[1] ?? '',
     }));
 }
 
@@ -237,4 +242,77 @@ export function longRsaChain(name: string, at = Date.now()): Identity {
   const leaf = generateKeyPair('rsa2048');
   const leafDer = createCertificate({ subjectCommonName: name, subjectPublicKey: leaf.publicKey, issuer, dnsNames: [name], ...validity }).der;
   return { caDer: rootDer, chain: [leafDer, ...intermediates], privateKey: leaf.pkcs8Der };
+}
+
+/** The PEM texts connect/listen take for an identity (`cert` holds the whole chain). */
+export function pemOf(id: Identity): { readonly cert: string; readonly key: string; readonly ca: string } {
+  return { cert: id.chain.map(certificateToPem).join(''), key: privateKeyToPem(id.privateKey), ca: certificateToPem(id.caDer) };
+}
+
+/** What one of our sessions (connect or listen) reported, taken when it opened; the data it received. */
+export interface OurSession {
+  readonly session: DtlsSession;
+  /** `session.protocol`, `session.cipher.standardName` in lower case, `session.parameters`, once opened. */
+  protocol: string | undefined;
+  suite: string | undefined;
+  parameters: SessionParameters | undefined;
+  /** `exportKeyingMaterial(32, label)` in hex, once opened. */
+  exporter: string | undefined;
+  readonly data: string[];
+  /** Why it did not open, or ended in error. */
+  error: string | undefined;
+}
+
+function follow(session: DtlsSession, label: string, onData?: (s: OurSession, m: string) => void): OurSession {
+  const o: OurSession = { session, protocol: undefined, suite: undefined, parameters: undefined, exporter: undefined, data: [], error: undefined };
+  session.onmessage = (m) => {
+    o.data.push(m.toString());
+    onData?.(o, m.toString());
+  };
+  void session.opened.then(
+    () => {
+      o.protocol = session.protocol;
+      o.suite = session.cipher?.standardName.toLowerCase();
+      o.parameters = session.parameters;
+      o.exporter = session.exportKeyingMaterial(32, label).toString('hex');
+    },
+    (e: unknown) => (o.error ??= e instanceof Error ? e.message : String(e)),
+  );
+  void session.closed.catch((e: unknown) => (o.error ??= e instanceof Error ? e.message : String(e)));
+  return o;
+}
+
+/**
+ * Our client (connect) to 127.0.0.1:`port`: once open it sends `message`,
+ * waits (10 s at most) until what it received satisfies `done`, and closes.
+ */
+export async function ourClient(
+  port: number,
+  options: DtlsConnectOptions,
+  message: string,
+  done: (received: string) => boolean,
+  label = 'EXPERIMENTAL dtls13 interop',
+): Promise<OurSession> {
+  const o = follow(connect('127.0.0.1', port, options), label);
+  try {
+    await o.session.opened;
+    o.session.send(message);
+    for (let i = 0; i < 1000 && !done(o.data.join('')) && o.error === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+  } catch {
+    // o.error says why
+  }
+  await o.session.close();
+  return o;
+}
+
+/** Our server (listen on 127.0.0.1): each session answers every message with `reply(message)`. */
+export async function ourServer(
+  options: DtlsListenOptions,
+  reply: (message: string) => string,
+  label = 'EXPERIMENTAL dtls13 interop',
+): Promise<{ readonly port: number; readonly sessions: OurSession[]; close(): Promise<void> }> {
+  const sessions: OurSession[] = [];
+  const listener = listen((s) => sessions.push(follow(s, label, (o, m) => o.session.send(reply(m)))), { host: '127.0.0.1', ...options });
+  const { port } = await listener.listening;
+  return { port, sessions, close: () => listener.close() };
 }
