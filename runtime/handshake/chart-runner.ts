@@ -1,7 +1,6 @@
 import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import { CompiledChartRunner, type CompiledChart, type RunningChart } from '../machine/compiled-chart.js';
 import type { ManualClock } from './manual-clock.js';
-import { resumedContext } from './resumed-context.js';
 
 export type { RunningChart } from '../machine/compiled-chart.js';
 
@@ -12,7 +11,19 @@ export interface ChartInput {
 }
 
 /**
- * Starts a chart: at its initial state, or resumed in state `at` (no entry
+ * The context for an actor resumed from a resolved snapshot: the input's
+ * context and implementation as non-enumerable properties. Restoring a
+ * snapshot, XState walks the context's enumerable properties, recursively,
+ * for actor references to revive; ours hold none, and walking them would go
+ * through a whole connection on every resume.
+ */
+function resumedContext<T extends ChartInput>(input: T): T {
+  return Object.defineProperties({}, { context: { value: input.context }, implementation: { value: input.implementation } }) as T;
+}
+
+/**
+ * Starts a chart (today the flight chart, runtime/handshake/flight.ts; the
+ * handshake charts are generated machines, runtime/connection/role-driver.ts): at its initial state, or resumed in state `at` (no entry
  * actions run, as when XState resolves a snapshot). Without `inspect`, the
  * compiled chart (generated/charts/<id>-transitions.ts) runs on
  * {@link CompiledChartRunner}; with `inspect` the same chart runs on
