@@ -35,6 +35,8 @@ export const ENTRY = 'dist/runtime/index.js';
 export const UNBUNDLED_ENTRY = 'dist/runtime/index.modules.js';
 /** Every module of the entry in one CommonJS file. */
 export const BUNDLE = 'dist/runtime/index.bundle.cjs';
+/** The worker thread's entry, where the bundle's listener looks for it. */
+export const WORKER = 'dist/runtime/worker-main.js';
 /** The code cache's directory, from the package's root (runtime/load-bundle.ts; DTLS13_COMPILE_CACHE overrides it). */
 export const CACHE_DIR = '.cache/v8';
 /** The first line of the entry this step writes (an entry without it is tsc's). */
@@ -68,6 +70,29 @@ async function bundleCommonJs(root: string): Promise<void> {
   if (warnings.length > 0) throw new Error(`bundle-entry: esbuild warned: ${warnings.map((w) => w.text).join('; ')}`);
   const dynamic = Object.values(metafile.outputs).flatMap((o: Metafile['outputs'][string]) => o.imports.filter((i) => i.kind === 'dynamic-import'));
   if (dynamic.length > 0) throw new Error(`bundle-entry: the bundle has import() of ${dynamic.map((i) => i.path).join(', ')}: a vm.Script cannot run it`);
+}
+
+/**
+ * The worker thread's file of `listen({ workers })`: the listener starts
+ * `./worker-main.js` beside the file it runs from, which for the bundle is
+ * dist/runtime/. One ES module too (the runtime's modules bundled again:
+ * a worker is its own isolate; a worker module that imports 'dtls13' there
+ * gets the entry's copy beside it).
+ */
+async function bundleWorker(root: string): Promise<void> {
+  await build({
+    entryPoints: [resolve(root, 'dist', 'runtime', 'node', 'dtls', 'workers', 'worker-main.js')],
+    outfile: resolve(root, WORKER),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    legalComments: 'inline',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+  });
 }
 
 /** The ES module users import: loads the bundle (with its code cache) and exports `names` from it. */
@@ -104,6 +129,7 @@ export async function bundleEntry(root: string): Promise<{ bundle: number; entry
   // Only tsc's entry (re-exports), not one written by an earlier run of this step.
   if (!readFileSync(entry, 'utf8').startsWith(MARK)) copyFileSync(entry, resolve(root, UNBUNDLED_ENTRY));
   await bundleCommonJs(root);
+  await bundleWorker(root);
   const bundle = resolve(root, BUNDLE);
   const names = Object.keys(createRequire(import.meta.url)(bundle) as object);
   await writeEntry(root, names);

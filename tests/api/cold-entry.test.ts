@@ -7,17 +7,19 @@
  * three, nor does a handshake; each loads when it is used (and works); the
  * build left a cache the next process takes; a corrupt cache is refused and
  * the handshake still works; DTLS13_COMPILE_CACHE=0 turns it off; require()
- * of the CommonJS entry gives the module import gives.
+ * of the CommonJS entry gives the module import gives; `listen({ workers })`
+ * finds the worker thread's file beside the bundle.
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const ADDON = join(ROOT, 'native', 'build', 'Release', 'dtls13_native.node');
 const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'runtime', 'cli', 'generator', 'generated', 'hwmodel', 'spec', 'native'];
 
 interface Report {
@@ -84,6 +86,8 @@ test.before(() => {
       filter: (path) => !/\/(node_modules|dist|build|\.cache)(\/|$)/.test(path.slice(ROOT.length)),
     });
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
+  // The addon as built here (workers need its SO_REUSEPORT on Node 20), when it is.
+  if (existsSync(ADDON)) symlinkSync(join(ROOT, 'native', 'build'), join(source, 'native', 'build'), 'dir');
   const build = spawnSync('npm', ['run', 'build'], { cwd: source, encoding: 'utf8', env: { ...process.env, DTLS13_COMPILE_CACHE: undefined } });
   if (build.status !== 0) throw new Error(`npm run build exited ${String(build.status)}:\n${build.stdout}\n${build.stderr}`);
   entry = join(source, 'dist', 'runtime', 'index.js');
@@ -135,6 +139,37 @@ test.serial('the build leaves a code cache the next process takes; a corrupt one
   const off = run({ DTLS13_COMPILE_CACHE: '0' });
   t.is(off.codeCache, 'off');
   t.is(off.protocol, 'DTLSv1.3');
+});
+
+test.serial('listen({ workers }) from the built entry finds its worker thread file and a handshake completes through a worker', (t) => {
+  if (!existsSync(ADDON)) {
+    t.pass(`not run: workers need the native addon on Node 20 (${ADDON} is not built)`);
+    return;
+  }
+  const onSession = join(work, 'on-session.mjs');
+  writeFileSync(onSession, 'export default (session) => { session.onmessage = (d) => session.send(d); };\n');
+  const script = `
+    const d = await import(process.argv[2]);
+    const id = d.createThrowawayIdentity({ serverName: 'localhost', caName: 'workers CA' });
+    const endpoint = d.listen(new URL(process.argv[3]), { host: '127.0.0.1', port: 0, workers: 1, cert: [...id.chain], key: id.privateKey });
+    const { port } = await endpoint.listening;
+    const session = d.connect('127.0.0.1', port, { ca: id.caDer, servername: 'localhost' });
+    await session.opened;
+    const echo = new Promise((resolve) => { session.onmessage = (m) => resolve(Buffer.from(m).toString()); });
+    session.send('through a worker');
+    process.stdout.write(session.protocol + ' ' + (await echo));
+    await session.close();
+    await endpoint.close();
+    process.exit(0);`;
+  // A file, not -e: a worker thread inherits node's options, and --input-type would stop it.
+  const main = join(work, 'workers-main.mjs');
+  writeFileSync(main, script);
+  const child = spawnSync(process.execPath, [main, pathToFileURL(entry).href, pathToFileURL(onSession).href], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  t.is(child.status, 0, child.stderr);
+  t.is(child.stdout, 'DTLSv1.3 through a worker');
 });
 
 test.serial('require() of the CommonJS entry gives the module import gives', (t) => {
