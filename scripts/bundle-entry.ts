@@ -13,6 +13,8 @@
  *   code cache of an earlier process: Node 20 has no
  *   `module.enableCompileCache()`) and exports its exports by name.
  *   `require('dtls13')` (dist/runtime/index.cjs) gets this same module.
+ * - dist/runtime/worker-main.js: the worker thread's file of
+ *   `listen({ workers })`, bundled too, where the bundle's listener looks.
  * - A code cache made here by a fresh `node` doing one handshake
  *   (scripts/warm-code-cache.mjs), in `<package>/.cache/v8/`.
  *
