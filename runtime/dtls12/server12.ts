@@ -8,7 +8,7 @@
 import { decodeCertificateVerify } from '../../generated/wire/certificate-verify.js';
 import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientKeyExchangeEcdhe } from '../../generated/wire/client-key-exchange.js';
-import { handshakeTypeToNumber, type CipherSuite, type HandshakeType } from '../../generated/wire/enums.js';
+import { handshakeTypeToNumber, type CipherSuite, type HandshakeType, type NamedGroupName } from '../../generated/wire/enums.js';
 import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import { encodeServerEcdhParams } from '../../generated/wire/server-ecdh-params.js';
 import { encodeServerHelloDone } from '../../generated/wire/server-hello-done.js';
@@ -233,13 +233,23 @@ export function serverStep12(s: ServerState12, e: Event12, io: Io12): ServerStat
 }
 
 /** The suite: ours first (server preference), offered by the client, and one our certificate's key (or our `psk` option) can serve (RFC 8422 §5.3). */
+/** The named group of an ECDSA key's curve (RFC 8422 §5.1.1), or undefined for other keys. */
+const ECDSA_CURVES: Readonly<Record<string, NamedGroupName>> = { 'ec-p256': 'secp256r1', 'ec-p384': 'secp384r1', 'ec-p521': 'secp521r1' };
+
 function chooseSuite(io: Io12, ch: ClientHello, keyType: string | undefined): Dtls12SuiteParams {
-  const kx = keyType !== undefined ? keyExchangeForKey(keyType) : undefined;
+  let kx = keyType !== undefined ? keyExchangeForKey(keyType) : undefined;
+  // RFC 8422 §5.1: ECDHE_ECDSA only when the client's supported_groups (if sent) names the certificate's curve.
+  const curve = keyType !== undefined ? ECDSA_CURVES[keyType] : undefined;
+  const clientGroups = findExtension(ch.extensions, 'supported_groups')?.namedGroupList;
+  const curveRefused = curve !== undefined && clientGroups !== undefined && !clientGroups.includes(curve);
+  if (curveRefused) kx = undefined;
   const psk = io.config.base.serverPsk !== undefined;
   for (const name of io.config.suites) {
     const p = dtls12Suite(name);
     if (p !== undefined && (p.keyExchange === kx || (psk && isPskSuite(p))) && ch.cipherSuites.includes(name)) return p;
   }
+  if (curveRefused)
+    throw new ProtocolError('handshake_failure', `the client's supported_groups does not name ${curve}, the curve of our ECDSA certificate (RFC 8422 §5.1)`);
   throw new ProtocolError('handshake_failure', 'no DTLS 1.2 cipher suite in common');
 }
 
