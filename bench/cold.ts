@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ const ENTRY = join(ROOT, 'dist', 'runtime', 'index.js');
 /** The entry as tsc wrote it, one import per module (scripts/bundle-entry.ts keeps it): the before. */
 const MODULES = join(ROOT, 'dist', 'runtime', 'index.modules.js');
 const CHILD = fileURLToPath(new URL('./cold/child.mjs', import.meta.url));
+const SERVER = fileURLToPath(new URL('./cold/server.mjs', import.meta.url));
 
 interface Phases {
   readonly import: number;
@@ -73,8 +74,17 @@ export function benchCold(log: (line: string) => void): void {
       return { ...(JSON.parse(out) as Omit<ColdRun, 'wall'>), wall };
     };
     const noCache = { ...process.env, DTLS13_COMPILE_CACHE: '0' };
+    // A warm server in a process of its own, for the fresh processes that are clients only.
+    const portFile = join(dir, 'port');
+    const server = spawn(process.execPath, [SERVER, ENTRY, identity, portFile], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const port = waitForPort(server, portFile);
+    const client = (entry: string, env?: NodeJS.ProcessEnv): ColdRun => {
+      const { out, wall } = timed([CHILD, entry, identity, String(port)], env);
+      return { ...(JSON.parse(out) as Omit<ColdRun, 'wall'>), wall };
+    };
     const kinds: Record<string, () => ColdRun> = {
       cached: () => child(ENTRY),
+      client: () => client(ENTRY),
       uncached: () => child(ENTRY, noCache),
       modules: () => child(MODULES),
       ...(baseline !== undefined ? { baseline: () => child(baseline) } : {}),
@@ -106,6 +116,7 @@ export function benchCold(log: (line: string) => void): void {
     log(`  bare node (baseline)  boot ${m(bare.map((b) => b.boot))}, process wall ${m(bare.map((b) => b.wall))}`);
     const labels: Record<string, string> = {
       cached: 'bundle + code cache',
+      client: '  the same, client only',
       uncached: 'bundle, cache off',
       modules: '~250 modules (tsc)',
       baseline: 'BENCH_COLD_BASELINE',
@@ -140,7 +151,22 @@ export function benchCold(log: (line: string) => void): void {
     );
     const lazy = [...new Set(cached.flatMap((c) => c.loaded))];
     log(`  loaded on first use during the runs: ${lazy.length > 0 ? lazy.join(', ') : 'nothing (noble, ML-KEM and xstate stayed unloaded)'}`);
+    const clientFirst = (results.get('client') ?? []).map((c) => c.cpu.first);
+    log(
+      `  client only (a fresh process whose first handshake is with a warm server in another process): first handshake ${m((results.get('client') ?? []).map((c) => c.first))}, cpu ${m(clientFirst)}`,
+    );
+    server.stdin?.end();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The port the server process writes to `portFile` once it is warm (polled: the bench is synchronous, the server is a process of its own). */
+function waitForPort(server: ChildProcess, portFile: string): number {
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(portFile)) {
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error('bench -- cold: the server process did not start');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+  return Number(readFileSync(portFile, 'utf8'));
 }
