@@ -15,6 +15,8 @@ import { loadNote, median } from './network/stats.js';
  * when it is missing) and then does a handshake with a server and a client of
  * its own over loopback UDP, then a second one. The kinds, in alternating
  * runs: the entry with its V8 code cache (runtime/load-bundle.ts), the same
+ * as a client only (its first handshake with a warm server in another
+ * process, bench/cold/server.mjs: what a CLI or a device pays), the same
  * entry with the cache off (DTLS13_COMPILE_CACHE=0), the entry as tsc wrote
  * it (about 250 modules, one import each; dist/runtime/index.modules.js), a
  * fresh `node` that does nothing (its boot time and wall time), and, when
