@@ -457,30 +457,34 @@ const longClientChain = longRsaChain('client.test', now);
 const chainBytes = (id: Identity): number => id.chain.reduce((n, c) => n + c.length, 0);
 const MTU = 300;
 
-/** Every datagram of ours fits MTU, and there were as many as the chain needs. */
-function fitted(t: ExecutionContext, ours: readonly Uint8Array[], chain: Identity): void {
-  const sizes = ours.map((d) => d.length);
-  t.true(Math.max(...sizes) <= MTU, `our datagrams: ${JSON.stringify(sizes)}`);
-  t.true(sizes.length >= Math.ceil(chainBytes(chain) / MTU), `our datagrams: ${JSON.stringify(sizes)}`);
+/** Every datagram each way fits MTU, and each side's flight with its chain took as many as it must. */
+function fitted(t: ExecutionContext, wire: Run['wire'], chains: { readonly client: Identity; readonly server: Identity }): void {
+  for (const from of ['client', 'server'] as const) {
+    const sizes = wire[from].map((d) => d.length);
+    t.true(Math.max(...sizes) <= MTU, `${from} datagrams: ${JSON.stringify(sizes)}`);
+    t.true(sizes.length >= Math.ceil(chainBytes(chains[from]) / MTU), `${from} datagrams: ${JSON.stringify(sizes)}`);
+  }
 }
 
-test(`mtu ${MTU} on our side: our 4 kB RSA chain in fragments to wolfSSL's server (client auth) and to its client`, (t) =>
+test(`a ${MTU}-byte MTU on both ends (ours mtu, wolfSSL -u${MTU}): 4 kB RSA chains in fragments both ways, with client authentication`, (t) =>
   slot(async () => {
     t.true(chainBytes(longChain) > 4000 && chainBytes(longClientChain) > 4000, `chains of ${chainBytes(longChain)} and ${chainBytes(longClientChain)} bytes`);
     const suite = 'tls_ecdhe_rsa_with_aes_128_gcm_sha256';
+    const chains = { client: longClientChain, server: longChain };
     const ca = writePem(longClientChain);
     try {
       const { cert, key } = pemOf(longClientChain);
-      const a = await againstWolfServer(longChain, ['-A', ca.ca, '-F'], { cert, key, mtu: MTU, ciphers: suite.toUpperCase() });
+      const a = await againstWolfServer(longChain, [`-u${MTU}`, '-A', ca.ca, '-F'], { cert, key, mtu: MTU, ciphers: suite.toUpperCase() });
       agreed(t, a, suite);
       t.true(a.ours?.parameters?.clientAuthenticated);
       t.deepEqual(a.ours?.parameters?.peerCertificateChain, longChain.chain, "wolfSSL's whole chain, reassembled");
       t.regex(a.output, /Client message: hello from dtls13/);
-      fitted(t, a.wire.client, longClientChain);
-      const b = await fromWolfClient(longChain, { mtu: MTU }, ['-x']);
+      fitted(t, a.wire, chains);
+      const b = await fromWolfClient(longChain, { mtu: MTU, requestCert: true, ca: pemOf(longClientChain).ca }, [`-u${MTU}`, '-c', ca.cert, '-k', ca.key]);
       agreed(t, b, suite);
+      t.deepEqual(b.ours?.parameters?.peerCertificateChain, longClientChain.chain, "wolfSSL's whole chain, reassembled");
       t.true(b.output.includes(OUR_REPLY), b.output);
-      fitted(t, b.wire.server, longChain);
+      fitted(t, b.wire, chains);
     } finally {
       ca.remove();
     }
