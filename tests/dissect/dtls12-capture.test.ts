@@ -4,19 +4,23 @@
  * `openssl s_server -dtls1_2` (Debian's OpenSSL 3.0). With OpenSSL's own
  * key log (CLIENT_RANDOM lines) every handshake message of both sides is
  * shown in order, the Finished messages and the application data the test
- * sent decrypted; with a wrong master secret the protected records are
+ * sent decrypted; dtls13's own client, offering 1.3 and 1.2, against s_server
+ * -dtls1_2 with its key log lines; with a wrong master secret the protected records are
  * reported as undecryptable and the command still succeeds.
  */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from '../../runtime/node/dtls/connect.js';
+import { certificateToPem } from '../../runtime/pki/pem.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { MAIN } from '../cli/cli-process.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from '../dtls12/openssl12.js';
 import { captureLoopback } from './tcpdump.js';
 
-const id = identityFiles(makeIdentity('p256', 'localhost', { at: Date.now() }));
+const identity = makeIdentity('p256', 'localhost', { at: Date.now() });
+const id = identityFiles(identity);
 test.after.always(() => rmSync(id.dir, { recursive: true, force: true }));
 
 interface JsonRecord {
@@ -145,4 +149,39 @@ test('a key log with the wrong master secret: the protected records are reported
     t.like(r, { epoch: 1, contentType: 'encrypted', decrypted: false, error: "undecryptable with the key log's master secret (authentication)" });
   t.deepEqual(messagesFrom(records, 'server').slice(0, 5), ['hello_verify_request', 'server_hello', 'certificate', 'server_key_exchange', 'server_hello_done']);
   t.regex(text, /epoch 1 rec 0 encrypted \d+ B: error: undecryptable/);
+});
+
+test("dtls13's client offering 1.3 and 1.2 -> s_server -dtls1_2: dissected as 1.2 though the ClientHello offers 1.3, decrypted with our own key log (keyLogLine12)", async (t) => {
+  const port = await freeUdpPort();
+  const pcap = join(id.dir, 'negotiated12.pcap');
+  const keylog = join(id.dir, 'negotiated12.keys');
+  const lines: string[] = [];
+  const capture = await captureLoopback(pcap, [port]);
+  const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', String(port), '-cert', id.cert, '-key', id.key, '-naccept', '1']);
+  try {
+    await server.waitFor('ACCEPT');
+    // The default range, 1.2..1.3: one ClientHello with supported_versions and the 1.2 suites; OpenSSL 3.0 answers 1.2.
+    const client = connect('127.0.0.1', port, { ca: certificateToPem(identity.caDer), servername: 'localhost' });
+    client.onkeylog = (l) => lines.push(l);
+    const opened = await client.opened;
+    t.is(opened.protocol, 'DTLSv1.2');
+    client.send('from the negotiating client\n');
+    await server.waitFor('from the negotiating client');
+    await client.close();
+  } finally {
+    server.stop();
+    await capture.stop();
+  }
+  writeFileSync(keylog, `${lines.join('\n')}\n`);
+  t.regex(lines.join('\n'), /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/m);
+  const { records } = dissect([pcap, '--keylog', keylog, '--data']);
+  t.deepEqual(messagesFrom(records, 'client'), ['client_hello', 'client_hello', 'client_key_exchange', 'finished']);
+  t.deepEqual(messagesFrom(records, 'server').slice(0, 5), ['hello_verify_request', 'server_hello', 'certificate', 'server_key_exchange', 'server_hello_done']);
+  t.true(messagesFrom(records, 'server').includes('finished'));
+  const data = records.filter((r) => r.contentType === 'application_data');
+  t.deepEqual(
+    data.map((r) => [r.from, Buffer.from(r.data ?? '', 'hex').toString()]),
+    [['client', 'from the negotiating client\n']],
+  );
+  t.true(records.some((r) => r.from === 'client' && r.alert?.description === 'close_notify' && r.decrypted));
 });
