@@ -12,7 +12,7 @@ import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.j
 import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { certificateDigest, connectedOf, dataOf, events, EXPORTER_LABEL, EXPORTER_LENGTH, runPeer, startBoringServer, tempDir } from '../interop/boringssl.js';
-import { longRsaChain, ourClient, ourServer, pemOf, writePem, type OurSession } from '../interop/wolfssl.js';
+import { longRsaChain, OUR_EXPORTER, ourClient, ourServer, pemOf, writePem, type OurSession } from '../interop/wolfssl.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
 import { LossyProxy } from '../support/udp-relay.js';
 import { Udp12, type AnyEvent, type SansIo } from './udp12.js';
@@ -606,3 +606,32 @@ for (const kind of ['p384', 'p521'] as const) {
     }),
   );
 }
+
+test('a 1,100-byte record each way, the RFC 5705 exporter with a context equal on both ends, and close_notify seen by each side', (t) =>
+  slot(async () => {
+    const big = Array.from({ length: 1100 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+    const context = ['--exporter-context', OUR_EXPORTER.context];
+    // Our client: BoringSSL's server echoes the big message.
+    const pem = writePem(ecdsa);
+    const { port, run } = await startBoringServer(pem, ['--max-version', '1.2', ...context]);
+    try {
+      const ours = await ourClient(port, { ca: pemOf(ecdsa).ca, servername: 'server.test', ...FORCED }, big, (r) => r.length >= big.length);
+      const { code, output } = await run.done;
+      t.is(code, 0, output);
+      t.deepEqual(dataOf(output), [big], 'BoringSSL received the record whole');
+      t.is(ours.data.join(''), big, 'and echoed it');
+      t.is(connectedOf(output).exporter, ours.exporterWithContext, 'exporters with a context agree');
+      t.not(ours.exporterWithContext, ours.exporter, 'the context changes the exporter');
+      t.is(events(output, 'closed')[0]?.fields.reason, 'close_notify');
+    } finally {
+      run.kill();
+      pem.remove();
+    }
+    // BoringSSL's client: our server echoes it.
+    const r = await fromBoringClient(ecdsa, {}, [['--send', big, ...context]]);
+    t.is(r.code, 0, r.output);
+    t.is(r.ours?.data.at(-1), big, 'our server received the record whole');
+    t.is(dataOf(r.output).at(-1), big, 'BoringSSL got the echo');
+    t.is(connectedOf(r.output).exporter, r.ours?.exporterWithContext, 'exporters with a context agree');
+    t.is(r.ours?.session.closeReason, 'close_notify', "BoringSSL's close_notify ended our session");
+  }));

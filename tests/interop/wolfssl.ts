@@ -256,15 +256,28 @@ export interface OurSession {
   protocol: string | undefined;
   suite: string | undefined;
   parameters: SessionParameters | undefined;
-  /** `exportKeyingMaterial(32, label)` in hex, once opened. */
+  /** `exportKeyingMaterial(32, label)` in hex, once opened; with `context`, the same with it in `exporterWithContext`. */
   exporter: string | undefined;
+  exporterWithContext: string | undefined;
   readonly data: string[];
   /** Why it did not open, or ended in error. */
   error: string | undefined;
 }
 
+/** The exporter label our sessions use (the BoringSSL peer program's default), and the context of `exporterWithContext`. */
+export const OUR_EXPORTER = { label: 'EXPERIMENTAL dtls13 interop', context: 'dtls13 context' } as const;
+
 function follow(session: DtlsSession, label: string, onData?: (s: OurSession, m: string) => void): OurSession {
-  const o: OurSession = { session, protocol: undefined, suite: undefined, parameters: undefined, exporter: undefined, data: [], error: undefined };
+  const o: OurSession = {
+    session,
+    protocol: undefined,
+    suite: undefined,
+    parameters: undefined,
+    exporter: undefined,
+    exporterWithContext: undefined,
+    data: [],
+    error: undefined,
+  };
   session.onmessage = (m) => {
     o.data.push(m.toString());
     onData?.(o, m.toString());
@@ -275,6 +288,7 @@ function follow(session: DtlsSession, label: string, onData?: (s: OurSession, m:
       o.suite = session.cipher?.standardName.toLowerCase();
       o.parameters = session.parameters;
       o.exporter = session.exportKeyingMaterial(32, label).toString('hex');
+      o.exporterWithContext = session.exportKeyingMaterial(32, label, Buffer.from(OUR_EXPORTER.context)).toString('hex');
     },
     (e: unknown) => (o.error ??= e instanceof Error ? e.message : String(e)),
   );
@@ -291,7 +305,7 @@ export async function ourClient(
   options: DtlsConnectOptions,
   message: string,
   done: (received: string) => boolean,
-  label = 'EXPERIMENTAL dtls13 interop',
+  label: string = OUR_EXPORTER.label,
 ): Promise<OurSession> {
   const o = follow(connect('127.0.0.1', port, options), label);
   try {
@@ -309,7 +323,7 @@ export async function ourClient(
 export async function ourServer(
   options: DtlsListenOptions,
   reply: (message: string) => string,
-  label = 'EXPERIMENTAL dtls13 interop',
+  label: string = OUR_EXPORTER.label,
 ): Promise<{ readonly port: number; readonly sessions: OurSession[]; close(): Promise<void> }> {
   const sessions: OurSession[] = [];
   const listener = listen((s) => sessions.push(follow(s, label, (o, m) => o.session.send(reply(m)))), { host: '127.0.0.1', ...options });
