@@ -225,6 +225,7 @@ export class DtlsSession {
     // node:dtls's timing: a client reads `session.session` once `opened` resolves (its resumption example). A DTLS 1.3
     // ticket follows the handshake, so a client waits for the first one, at most as long again as the handshake took.
     // DTLS 1.2 sends no ticket after the handshake: nothing to wait for.
+    if (isDtls12(parameters)) this.settleTicket(undefined);
     if (this.role === 'client' && !isDtls12(parameters) && this.latestTicket === undefined && typeof this.authorization?.error !== 'string') {
       const tookMs = this.counters.handshakeCompletedAt - this.counters.createdAt;
       this.ticketWait = setTimeout(() => this.announceOpen(), Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)));
