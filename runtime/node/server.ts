@@ -194,7 +194,8 @@ interface Slot {
 }
 
 /**
- * A DTLS 1.3 server on one UDP socket: connections per client address and
+ * A DTLS server (1.3, or 1.2 when a ClientHello offers no 1.3: the version from the first ClientHello, chooseServerVersion)
+ * on one UDP socket: connections per client address and
  * port, created when that client's ClientHello (with a valid cookie, when
  * cookies are on) arrives, within global and per-host limits.
  *

@@ -116,7 +116,7 @@ export class DtlsListenerStats {
 }
 
 /**
- * A DTLS 1.3 server endpoint on one UDP socket, as node:dtls's
+ * A DTLS server endpoint (1.3, and 1.2 for clients without it) on one UDP socket, as node:dtls's
  * DTLSEndpoint from `listen()`: every peer that passes the stateless cookie
  * exchange becomes a {@link DtlsSession} handed to the callback.
  */
