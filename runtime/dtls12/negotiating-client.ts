@@ -20,6 +20,7 @@
  */
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import type { CallbackName } from '../connection/callback-error.js';
 import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
@@ -39,8 +40,8 @@ const DTLS12 = 0xfefd;
  * for a HelloVerifyRequest or a ServerHello without supported_versions
  * that says DTLS 1.2; 'DTLSv1.3' for one with supported_versions (the 1.3
  * connection checks what it selects); undefined when the datagram starts
- * with neither, whole (anything else goes to the 1.3 connection, which
- * drops or refuses it). Reads, never throws.
+ * with neither, whole and well-formed (anything else goes to the 1.3
+ * connection, which drops or refuses it). Reads, never throws.
  */
 export function answeredVersion(datagram: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined {
   let fragment: Uint8Array;
@@ -49,10 +50,14 @@ export function answeredVersion(datagram: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' |
     const first = decodeDatagram12(datagram)[0];
     if (first === undefined || first.kind !== 'record' || first.record.epoch !== 0 || first.record.type !== 'handshake') return undefined;
     const f = readDtlsHandshake(new Reader(first.record.fragment, 'Handshake'));
-    if (f.fragmentOffset !== 0) return undefined;
+    if (f.fragmentOffset !== 0 || f.fragment.length !== f.length) return undefined;
     msgType = String(f.msgType);
-    if (msgType === 'hello_verify_request') return 'DTLSv1.2';
-    if (msgType !== 'server_hello' || f.fragment.length !== f.length) return undefined;
+    if (msgType === 'hello_verify_request') {
+      // Only a HelloVerifyRequest that is one (RFC 6347 §4.2.1: DTLS 1.0 or 1.2, a cookie) moves us to 1.2.
+      const hvr = decodeHelloVerifyRequest(f.fragment);
+      return (hvr.serverVersion === 'dtls1_0' || hvr.serverVersion === 'dtls1_2') && hvr.cookie.length > 0 ? 'DTLSv1.2' : undefined;
+    }
+    if (msgType !== 'server_hello') return undefined;
     fragment = f.fragment;
   } catch {
     return undefined;
