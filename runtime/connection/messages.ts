@@ -42,7 +42,7 @@ export function clientHelloBody(
   pskExtensions: readonly ClientHelloExtension[] = [],
 ): Uint8Array {
   // With DTLS 1.2 offered too (c.offer12): dtls1_2 in supported_versions, the 1.2 suites after ours, RSASSA-PKCS1-v1_5 for
-  // a 1.2 ServerKeyExchange (never a 1.3 CertificateVerify, RFC 8446 §4.2.3), and 1.2's extensions (offer12Extensions).
+  // a 1.2 ServerKeyExchange (never a 1.3 CertificateVerify, RFC 8446 §4.2.3), and 1.2's extensions (OFFER12_EXTENSIONS).
   const offer12 = c.offer12;
   const extensions: ClientHelloExtension[] = [
     { extensionType: 'supported_versions', extensionData: { versions: offer12 ? ['dtls1_3', 'dtls1_2'] : ['dtls1_3'] } },
