@@ -26,7 +26,7 @@ export type HelloVerify12Outcome =
   /** Send `datagram` back (a HelloVerifyRequest); keep nothing. */
   | { readonly kind: 'reply'; readonly datagram: Uint8Array }
   /** The cookie is valid: start the connection; `random` is ClientHello.random in hex. */
-  | { readonly kind: 'accept'; readonly random: string }
+  | { readonly kind: 'accept'; readonly random: string; readonly cookie: Uint8Array }
   /** Not one whole ClientHello in the first record: drop it. */
   | { readonly kind: 'drop' };
 
@@ -60,7 +60,7 @@ export function helloVerify12(datagram: Uint8Array, provider: CryptoProvider, se
     const f = readDtlsHandshake(new Reader(first.record.fragment, 'Handshake'));
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return { kind: 'drop' };
     const ch = decodeClientHello(f.fragment);
-    if (cookieValid12(provider, secret, peer, ch)) return { kind: 'accept', random: Buffer.from(ch.random).toString('hex') };
+    if (cookieValid12(provider, secret, peer, ch)) return { kind: 'accept', random: Buffer.from(ch.random).toString('hex'), cookie: ch.legacyCookie };
     // RFC 6347 §4.2.1: server_version DTLS 1.0 whatever will be negotiated; the ClientHello's message_seq and record number.
     const body = encodeHelloVerifyRequest({ serverVersion: 'dtls1_0', cookie: makeCookie12(provider, secret, peer, ch) });
     const message = new Uint8Array(HANDSHAKE_HEADER + body.length);

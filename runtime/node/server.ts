@@ -19,7 +19,8 @@ import { CallbackError, callApplication } from '../connection/callback-error.js'
 import { resolveConfig12, type Config12 } from '../dtls12/config12.js';
 import { Dtls12Connection } from '../dtls12/connection12.js';
 import { Dtls12EndpointConnection } from '../dtls12/endpoint12.js';
-import { firstRecordNumber, helloVerify12, protocolVersionAlert } from '../dtls12/hello-verify12.js';
+import { firstRecordNumber, protocolVersionAlert } from '../dtls12/hello-verify12.js';
+import { HelloVerifyResponder12 } from '../dtls12/hello-verify-responder12.js';
 import type { Dtls12CipherSuite } from '../dtls12/suites.js';
 import { chooseServerVersion } from '../dtls12/version-select.js';
 import { resolveVersionRange, type DtlsVersionName } from '../dtls12/versions.js';
@@ -247,6 +248,8 @@ export class DtlsUdpServer {
   private readonly versions: readonly DtlsVersionName[];
   /** The DTLS 1.2 connections' configuration, resolved once (each adds the peer's address), when 1.2 is enabled. */
   private readonly config12: Config12 | undefined;
+  /** The 1.2 cookie exchange (time-bound, single-use cookies), when 1.2 is enabled with cookies. */
+  private readonly responder12: HelloVerifyResponder12 | undefined;
 
   private constructor(options: UdpServerOptions, socket: Socket) {
     this.socket = socket;
@@ -254,6 +257,7 @@ export class DtlsUdpServer {
     this.store = antiReplay ?? processAntiReplay();
     this.versions = resolveVersionRange(minVersion, maxVersion).enabled;
     this.config12 = DtlsUdpServer.config12(options, this.versions);
+    this.responder12 = this.config12?.helloVerify === true ? new HelloVerifyResponder12(this.config12.base.provider, this.config12.cookieSecret) : undefined;
     this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
     this.limits = DtlsUdpServer.validate(options);
     this.config = resolveConfig('server', this.connectionOptions);
@@ -552,19 +556,24 @@ export class DtlsUdpServer {
     const refusal = this.admission.refusal(host, slot?.primary !== undefined);
     if (refusal) return this.refuse(refusal);
     let random: string | undefined = peekClientHello(d)?.random;
-    if (config.helloVerify) {
-      const outcome = helloVerify12(d, config.base.provider, config.cookieSecret, key);
-      if (outcome.kind === 'drop') return;
+    let cookieSecret = config.cookieSecret;
+    if (this.responder12 !== undefined) {
+      const outcome = this.responder12.handle(d, key, DtlsEndpoint.now());
+      if (outcome.kind === 'drop' || outcome.kind === 'replay') return;
       if (outcome.kind === 'reply') {
         DatagramIo.of(this.socket).send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
         return;
       }
       random = outcome.random;
+      cookieSecret = outcome.secret;
     }
     let connection: Dtls12EndpointConnection;
     try {
       const { onDatagram } = this.observers;
-      connection = new Dtls12EndpointConnection(new Dtls12Connection({ ...config, peer: key }), { handshakeTimeoutMs: this.limits.handshakeMs, onDatagram });
+      connection = new Dtls12EndpointConnection(new Dtls12Connection({ ...config, peer: key, cookieSecret }), {
+        handshakeTimeoutMs: this.limits.handshakeMs,
+        onDatagram,
+      });
     } catch {
       this.counts.connectionErrors++;
       return;

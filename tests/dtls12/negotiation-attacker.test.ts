@@ -2,6 +2,8 @@ import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
+import { COOKIE_PERIOD_12_MS, HelloVerifyResponder12 } from '../../runtime/dtls12/hello-verify-responder12.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
@@ -137,4 +139,21 @@ test('the admission limits and the handshake deadline hold 1.2 handshakes: a sec
     for (const c of clients) c.sock.close();
     await server.listener.close();
   }
+});
+
+test('a 1.2 cookie is taken for one to two periods of 30 s and starts one connection (the 1.3 cookie rules)', (t) => {
+  const responder = new HelloVerifyResponder12(nodeProvider, new Uint8Array(32).fill(9));
+  const cookieAt = (now: number): { withCookie: Uint8Array; other: Uint8Array } => {
+    const hello = clientHello12();
+    const reply = responder.handle(hello.datagram, '127.0.0.1|5000', now);
+    if (reply.kind !== 'reply') throw new Error(`expected a HelloVerifyRequest, got ${reply.kind}`);
+    hello.connection.receive(reply.datagram, 0);
+    return { withCookie: hello.connection.pollTransmit()!, other: hello.datagram };
+  };
+  const { withCookie } = cookieAt(1000);
+  t.is(responder.handle(withCookie, '127.0.0.1|5001', 2000).kind, 'reply', 'bound to the address and port');
+  t.is(responder.handle(withCookie, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind, 'accept', 'still valid in the next period');
+  t.is(responder.handle(withCookie, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind, 'replay', 'one connection per cookie');
+  const late = cookieAt(1000).withCookie;
+  t.is(responder.handle(late, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS).kind, 'reply', 'expired two periods on');
 });
