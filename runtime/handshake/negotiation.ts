@@ -2,6 +2,7 @@ import type { ClientHello, NamedGroup, SignatureScheme } from '../../generated/w
 import type { HashAlgorithm, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { duplicateExtension, findExtension } from './extensions.js';
+import { dtls12Suite } from '../dtls12/suites.js';
 import { ProtocolError } from './protocol-error.js';
 
 /** What the server settles from a ClientHello (RFC 8446 §4.1.1). */
@@ -56,7 +57,8 @@ export function negotiate(ch: ClientHello, prefs: ServerPreferences, psk?: PskTe
   if (!suite)
     throw new ProtocolError(
       'handshake_failure',
-      `no common cipher suite${psk ? ` with the PSK's hash ${psk.hash}` : ''}: client offered ${offered(ch.cipherSuites)}, server accepts ${prefs.cipherSuites.join(', ')}`,
+      // The DTLS 1.2 suites of a client that also offers 1.2 have no part in a 1.3 negotiation: left out of the message.
+      `no common cipher suite${psk ? ` with the PSK's hash ${psk.hash}` : ''}: client offered ${offered(ch.cipherSuites.filter((s) => typeof s !== 'string' || dtls12Suite(s) === undefined))}, server accepts ${prefs.cipherSuites.join(', ')}`,
     );
   let signature: SignatureAlgorithm | undefined;
   if (psk === undefined) {
