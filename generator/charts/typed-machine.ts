@@ -46,6 +46,24 @@ export const TYPED_MACHINES: Readonly<Record<string, TypedMachineBinding>> = {
     guards: 'SERVER_GUARDS',
     context: 'ServerContext',
   },
+  'dtls12-client': {
+    states: 'runtime/dtls12/client12.js',
+    state: 'ClientState12',
+    event: 'ClientEvent12',
+    implementation: 'runtime/dtls12/client12.js',
+    steps: 'CLIENT_STEPS12',
+    guards: 'CLIENT_GUARDS12',
+    context: 'Io12',
+  },
+  'dtls12-server': {
+    states: 'runtime/dtls12/server12.js',
+    state: 'ServerState12',
+    event: 'ServerEvent12',
+    implementation: 'runtime/dtls12/server12.js',
+    steps: 'SERVER_STEPS12',
+    guards: 'SERVER_GUARDS12',
+    context: 'Io12',
+  },
 };
 
 type Json = Readonly<Record<string, unknown>>;

@@ -5,6 +5,7 @@
  * state; a violation throws (ProtocolError with its alert, DecodeError),
  * and the connection answers with the one fatal alert.
  */
+import type { Dtls12ClientGuardTable, Dtls12ClientStepTable } from '../../generated/charts/dtls12-client-transitions.js';
 import { encodeCertificateVerify } from '../../generated/wire/certificate-verify.js';
 import { encodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeClientKeyExchangeEcdhe } from '../../generated/wire/client-key-exchange.js';
@@ -16,14 +17,15 @@ import { decodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-ex
 import { decodeTls12CertificateRequest, type Tls12CertificateRequest } from '../../generated/wire/tls12-certificate-request.js';
 import { decodeTls12Certificate, encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
-import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
+import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { cachedPrivateKey } from '../connection/option-cache.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
+import { guardTable, stepTable } from '../machine/step-table.js';
 import { bytesEqual } from '../wire/bytes.js';
 import { checkDowngradeSentinel } from './downgrade.js';
-import { eventName12, type Event12 } from './event12.js';
+import type { ClientEvent12, Message12 } from './event12.js';
 import { acceptServerExtensions12, clientExtensions12, offerFromClientHello12 } from './extensions12.js';
 import type { Cids12 } from './cid12.js';
 import { HandshakeLog12 } from './handshake-log.js';
@@ -34,10 +36,14 @@ import { acceptChain12, checkFinished12, deriveMaster12, installKeys12, ourFinis
 import { chooseScheme12, keyExchangeForKey, schemesForKey12, verify12 } from './signing12.js';
 import type { Session12 } from './session12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
-import type { Dtls12SuiteParams } from './suites.js';
+import { dtls12Suite, type Dtls12SuiteParams } from './suites.js';
+import { SESSION_STEPS12 } from './session-steps12.js';
 import { isPskSuite, pskClientKeyExchange12, readPskServerKeyExchange12, type PskServerParams12 } from './psk-key-exchange12.js';
 import { clientPsk12 } from './psk12.js';
 import { acceptNewSessionTicket12, ticketOffer12 } from './ticket12.js';
+
+export type { Io12 } from './io12.js';
+export type { ClientEvent12 } from './event12.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -78,6 +84,9 @@ interface ServerParams12 {
   readonly signatureAlgorithm: SignatureAlgorithm;
 }
 
+/** One variant per kind `K` (each its own member, so that the machine narrows to it). */
+type KeyedState<K extends string, More> = K extends string ? { readonly kind: K; readonly keyed: ClientKeyed12 } & More : never;
+
 export type ClientState12 =
   | { readonly kind: 'start' }
   | {
@@ -87,6 +96,8 @@ export type ClientState12 =
       readonly helloVerifyRequest: boolean;
       readonly offered: Session12 | undefined;
     }
+  /** The ServerHello accepted and the session resumed: the runtime's own state between applyServerHello and resumeSession. */
+  | { readonly kind: 'resumingSession'; readonly hs: Hello12; readonly offered: Session12; readonly cipherSuite: Tls12ServerHello['cipherSuite'] }
   | { readonly kind: 'waitCertificate'; readonly hs: Hello12 }
   | { readonly kind: 'waitPskServerKeyExchange'; readonly hs: Hello12 }
   | { readonly kind: 'waitPskServerHelloDone'; readonly hs: Hello12; readonly server: PskServerParams12 }
@@ -99,15 +110,14 @@ export type ClientState12 =
       readonly server: ServerParams12;
       readonly request: Tls12CertificateRequest;
     }
-  | {
-      readonly kind: 'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitFinished';
-      readonly keyed: ClientKeyed12;
-      readonly clientAuthenticated: boolean;
-    }
-  | { readonly kind: 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished'; readonly keyed: ClientKeyed12 }
+  | KeyedState<'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitFinished', { readonly clientAuthenticated: boolean }>
+  | KeyedState<'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished', unknown>
   | { readonly kind: 'connected' }
   | { readonly kind: 'closed' }
   | { readonly kind: 'failed' };
+
+type At<K extends ClientState12['kind']> = Extract<ClientState12, { readonly kind: K }>;
+type On<T extends ClientEvent12['type']> = Extract<ClientEvent12, { readonly type: T }>;
 
 function message(io: Io12, msgType: HandshakeType, body: Uint8Array, log: HandshakeLog12 | undefined, epoch: 0 | 1 = 0): Out12 {
   const messageSeq = io.nextMessageSeq();
@@ -115,8 +125,8 @@ function message(io: Io12, msgType: HandshakeType, body: Uint8Array, log: Handsh
   return { kind: 'handshake', msgType, messageSeq, body, epoch };
 }
 
-function add(log: HandshakeLog12, e: Extract<Event12, { type: 'handshake' }>): void {
-  log.add(handshakeTypeToNumber(e.msgType), e.messageSeq, e.body);
+function add(log: HandshakeLog12, m: Message12): void {
+  log.add(handshakeTypeToNumber(m.msgType), m.messageSeq, m.body);
 }
 
 /** The session to offer: the configured one, when live and for the same server name. */
@@ -126,8 +136,19 @@ function offerable(io: Io12): Session12 | undefined {
   return s;
 }
 
-/** start → waitServerHello: sendClientHello. */
-export function startClient12(io: Io12): ClientState12 {
+/** waitServerHello from a ClientHello already sent (a 1.3 client's offer that also offered 1.2): its body as sent starts the transcript. */
+export function clientStateFromOffer(io: Io12, hello: ClientHello, body: Uint8Array, messageSeq: number): ClientState12 {
+  const log = new HandshakeLog12(io.config.base.provider);
+  log.add(handshakeTypeToNumber('client_hello'), messageSeq, body);
+  return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered: undefined };
+}
+
+/** start → waitServerHello: our first ClientHello (the session to resume, its ticket); after a HelloVerifyRequest the same hello with the cookie. */
+function sendClientHello(io: Io12, s: At<'start' | 'waitServerHello'>): At<'waitServerHello'> {
+  if (s.kind === 'waitServerHello') {
+    io.flight([message(io, 'client_hello', encodeClientHello(s.hello), s.log)], false);
+    return s;
+  }
   const offered = offerable(io);
   const tickets = ticketOffer12(io.config, offered);
   const more = [...clientExtensions12(io.config.base), ...tickets.extensions];
@@ -137,180 +158,259 @@ export function startClient12(io: Io12): ClientState12 {
   return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered };
 }
 
-/** waitServerHello from a ClientHello already sent (a 1.3 client's offer that also offered 1.2): its body as sent starts the transcript. */
-export function clientStateFromOffer(io: Io12, hello: ClientHello, body: Uint8Array, messageSeq: number): ClientState12 {
-  const log = new HandshakeLog12(io.config.base.provider);
-  log.add(handshakeTypeToNumber('client_hello'), messageSeq, body);
-  return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered: undefined };
+/** The cookie taken into the next ClientHello; the transcript starts again (RFC 6347 §4.2.1). */
+function applyHelloVerifyRequest(_io: Io12, s: At<'waitServerHello'>, e: On<'HelloVerifyRequest'>): At<'waitServerHello'> {
+  const hvr = decodeHelloVerifyRequest(e.message.body);
+  if (hvr.serverVersion !== 'dtls1_2' && hvr.serverVersion !== 'dtls1_0')
+    throw new ProtocolError('protocol_version', `HelloVerifyRequest.server_version is ${String(hvr.serverVersion)}`);
+  if (hvr.cookie.length === 0) throw new ProtocolError('illegal_parameter', 'HelloVerifyRequest with an empty cookie');
+  s.log.restart();
+  return { ...s, hello: { ...s.hello, legacyCookie: hvr.cookie }, helloVerifyRequest: true };
 }
 
-function unexpected(state: string, e: Event12): ProtocolError {
-  return new ProtocolError('unexpected_message', `${eventName12(e)} in ${state}`);
+function applyServerHello(
+  io: Io12,
+  s: At<'waitServerHello'>,
+  e: On<'ServerHello'>,
+  p: undefined,
+  to: 'waitResumedNewSessionTicketOrChangeCipherSpec',
+): At<'resumingSession'>;
+function applyServerHello(
+  io: Io12,
+  s: At<'waitServerHello'>,
+  e: On<'ServerHello'>,
+  p: undefined,
+  to: 'waitPskServerKeyExchange',
+): At<'waitPskServerKeyExchange'>;
+function applyServerHello(io: Io12, s: At<'waitServerHello'>, e: On<'ServerHello'>, p: undefined, to: 'waitCertificate'): At<'waitCertificate'>;
+function applyServerHello(
+  io: Io12,
+  s: At<'waitServerHello'>,
+  e: On<'ServerHello'>,
+  _p: undefined,
+  to: 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitPskServerKeyExchange' | 'waitCertificate',
+): At<'resumingSession'> | At<'waitPskServerKeyExchange'> | At<'waitCertificate'> {
+  const sh = e.payload;
+  checkDowngradeSentinel(sh.random, 'DTLSv1.2', io.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2');
+  const outcome = checkServerHello12(sh, {
+    cipherSuites: s.hello.cipherSuites,
+    extensions: s.hello.extensions.map((x) => String(x.extensionType)),
+    requireExtendedMasterSecret: io.config.requireExtendedMasterSecret,
+  });
+  // ALPN, use_srtp and connection_id checked against what the ClientHello offered, whoever built it.
+  const extensions = acceptServerExtensions12(sh, offerFromClientHello12(s.hello), io.config.base.maxDatagramSize);
+  io.extensions(extensions);
+  add(s.log, e.message);
+  s.log.choose(outcome.suite.hash);
+  const hs: Hello12 = {
+    log: s.log,
+    clientRandom: s.hello.random,
+    serverRandom: sh.random,
+    suite: outcome.suite,
+    sessionId: sh.sessionId,
+    helloVerifyRequest: s.helloVerifyRequest,
+    ticketExpected: sh.extensions.some((x) => x.extensionType === 'session_ticket'),
+    extendedMasterSecret: outcome.extendedMasterSecret,
+    cids: extensions.cids,
+  };
+  if (to === 'waitResumedNewSessionTicketOrChangeCipherSpec') return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite };
+  // A PSK suite: no Certificate; a ServerKeyExchange (ECDHE_PSK always, plain PSK with a hint) or ServerHelloDone.
+  return to === 'waitPskServerKeyExchange' ? { kind: 'waitPskServerKeyExchange', hs } : { kind: 'waitCertificate', hs };
 }
 
-/** One transition of the client chart. */
-export function clientStep12(s: ClientState12, e: Event12, io: Io12): ClientState12 {
-  const provider = io.config.base.provider;
-  if (e.type === 'changeCipherSpec') {
-    switch (s.kind) {
-      case 'waitNewSessionTicketOrChangeCipherSpec':
-      case 'waitChangeCipherSpec':
-        return { ...s, kind: 'waitFinished' };
-      case 'waitResumedNewSessionTicketOrChangeCipherSpec':
-      case 'waitResumedChangeCipherSpec':
-        return { kind: 'waitResumedFinished', keyed: s.keyed };
-      default:
-        throw unexpected(s.kind, e);
-    }
-  }
-  switch (s.kind) {
-    case 'waitServerHello': {
-      if (e.msgType === 'hello_verify_request') {
-        if (s.helloVerifyRequest) throw new ProtocolError('unexpected_message', 'a second HelloVerifyRequest (RFC 6347 §4.2.1 allows one per hello)');
-        const hvr = decodeHelloVerifyRequest(e.body);
-        if (hvr.serverVersion !== 'dtls1_2' && hvr.serverVersion !== 'dtls1_0')
-          throw new ProtocolError('protocol_version', `HelloVerifyRequest.server_version is ${String(hvr.serverVersion)}`);
-        if (hvr.cookie.length === 0) throw new ProtocolError('illegal_parameter', 'HelloVerifyRequest with an empty cookie');
-        s.log.restart();
-        const hello: ClientHello = { ...s.hello, legacyCookie: hvr.cookie };
-        io.flight([message(io, 'client_hello', encodeClientHello(hello), s.log)], false);
-        return { ...s, hello, helloVerifyRequest: true };
-      }
-      if (e.msgType !== 'server_hello') throw unexpected(s.kind, e);
-      const sh = decodeTls12ServerHello(e.body);
-      checkDowngradeSentinel(sh.random, 'DTLSv1.2', io.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2');
-      const outcome = checkServerHello12(sh, {
-        cipherSuites: s.hello.cipherSuites,
-        extensions: s.hello.extensions.map((x) => String(x.extensionType)),
-        requireExtendedMasterSecret: io.config.requireExtendedMasterSecret,
-      });
-      // ALPN, use_srtp and connection_id checked against what the ClientHello offered, whoever built it.
-      const extensions = acceptServerExtensions12(sh, offerFromClientHello12(s.hello), io.config.base.maxDatagramSize);
-      io.extensions(extensions);
-      add(s.log, e);
-      s.log.choose(outcome.suite.hash);
-      const base = {
-        log: s.log,
-        clientRandom: s.hello.random,
-        serverRandom: sh.random,
-        suite: outcome.suite,
-        sessionId: sh.sessionId,
-        helloVerifyRequest: s.helloVerifyRequest,
-        ticketExpected: sh.extensions.some((x) => x.extensionType === 'session_ticket'),
-      };
-      // The session ID we sent echoed: the session's own, or the one sent with its ticket (RFC 5077 §3.4).
-      if (s.offered !== undefined && sh.sessionId.length > 0 && bytesEqual(sh.sessionId, s.hello.legacySessionId)) {
-        // resumeSession (RFC 5246 §7.3): the same suite, the kept master secret (RFC 7627 §5.3: made with EMS, and EMS again).
-        if (sh.cipherSuite !== s.offered.suite) throw new ProtocolError('illegal_parameter', 'a resumed session with another cipher suite');
-        if (!outcome.extendedMasterSecret) throw new ProtocolError('handshake_failure', 'a resumed session without extended_master_secret (RFC 7627 §5.3)');
-        const ticket = s.offered.ticket !== undefined ? { ticket: s.offered.ticket, lifetimeSeconds: 0 } : undefined;
-        const keyed: ClientKeyed12 = {
-          ...base,
-          master: s.offered.masterSecret.slice(),
-          resumed: true,
-          extendedMasterSecret: true,
-          peer: undefined,
-          group: undefined,
-          signatureAlgorithm: undefined,
-          ticket,
-          pskIdentity: s.offered.pskIdentity,
-        };
-        installKeys12(io, keyed.suite, keyed.master, keyed.clientRandom, keyed.serverRandom, extensions.cids);
-        return { kind: 'waitResumedNewSessionTicketOrChangeCipherSpec', keyed };
-      }
-      const hs: Hello12 = { ...base, extendedMasterSecret: outcome.extendedMasterSecret, cids: extensions.cids };
-      // A PSK suite: no Certificate; a ServerKeyExchange (ECDHE_PSK always, plain PSK with a hint) or ServerHelloDone.
-      return isPskSuite(outcome.suite) ? { kind: 'waitPskServerKeyExchange', hs } : { kind: 'waitCertificate', hs };
-    }
-    case 'waitPskServerKeyExchange':
-    case 'waitPskServerHelloDone': {
-      if (e.msgType === 'server_key_exchange' && s.kind === 'waitPskServerKeyExchange') {
-        const server = readPskServerKeyExchange12(s.hs.suite, e.body, io.config.groups);
-        add(s.hs.log, e);
-        return { kind: 'waitPskServerHelloDone', hs: s.hs, server };
-      }
-      // Plain PSK without a hint sends no ServerKeyExchange (RFC 4279 §2); ECDHE_PSK must (RFC 5489 §2).
-      const skipped = s.kind === 'waitPskServerKeyExchange' && s.hs.suite.keyExchange === 'psk';
-      if (e.msgType !== 'server_hello_done' || (s.kind === 'waitPskServerKeyExchange' && !skipped)) throw unexpected(s.kind, e);
-      decodeServerHelloDone(e.body);
-      add(s.hs.log, e);
-      const server = s.kind === 'waitPskServerHelloDone' ? s.server : { hint: EMPTY, ecdh: undefined };
-      const psk = clientPsk12(io.config);
-      const kx = pskClientKeyExchange12(provider, s.hs.suite, psk, server);
-      return sendClientFlight(io, s.hs, undefined, { ...kx, signatureAlgorithm: undefined, pskIdentity: psk.identity }, undefined);
-    }
-    case 'waitCertificate': {
-      if (e.msgType !== 'certificate') throw unexpected(s.kind, e);
-      const peer = acceptChain12(io.config, decodeTls12Certificate(e.body), io.wallClock);
-      if (keyExchangeForKey(peer.key.keyType) !== s.hs.suite.keyExchange)
-        throw new ProtocolError('unsupported_certificate', `a ${peer.key.keyType} certificate cannot serve ${s.hs.suite.name}`);
-      add(s.hs.log, e);
-      return { kind: 'waitServerKeyExchange', hs: s.hs, peer };
-    }
-    case 'waitServerKeyExchange': {
-      if (e.msgType !== 'server_key_exchange') throw unexpected(s.kind, e);
-      const ske = decodeServerKeyExchangeEcdhe(e.body);
-      const group = io.config.groups.find((g) => g === ske.params.namedCurve);
-      if (group === undefined) throw new ProtocolError('illegal_parameter', `the server chose curve ${String(ske.params.namedCurve)}, which was not offered`);
-      const signed = serverKeyExchangeSignedData(s.hs.clientRandom, s.hs.serverRandom, encodeServerEcdhParams(ske.params));
-      const signatureAlgorithm = verify12(
-        provider,
-        offeredSchemes12(io.config),
-        s.peer.key,
-        ske.signedParams.algorithm,
-        signed,
-        ske.signedParams.signature,
-        'ServerKeyExchange',
-      );
-      add(s.hs.log, e);
-      return {
-        kind: 'waitCertificateRequestOrServerHelloDone',
-        hs: s.hs,
-        peer: s.peer,
-        server: { group, publicKey: ske.params.publicKey, signatureAlgorithm },
-      };
-    }
-    case 'waitCertificateRequestOrServerHelloDone':
-    case 'waitServerHelloDone': {
-      if (e.msgType === 'certificate_request' && s.kind === 'waitCertificateRequestOrServerHelloDone') {
-        const request = decodeTls12CertificateRequest(e.body);
-        add(s.hs.log, e);
-        return { kind: 'waitServerHelloDone', hs: s.hs, peer: s.peer, server: s.server, request };
-      }
-      if (e.msgType !== 'server_hello_done') throw unexpected(s.kind, e);
-      decodeServerHelloDone(e.body);
-      add(s.hs.log, e);
-      return sendClientFlight(io, s.hs, s.peer, ecdheKeyExchange(io, s.server), s.kind === 'waitServerHelloDone' ? s.request : undefined);
-    }
-    case 'waitNewSessionTicketOrChangeCipherSpec':
-    case 'waitResumedNewSessionTicketOrChangeCipherSpec': {
-      // storeSessionTicket: allowed only after a ServerHello with SessionTicket (RFC 5077 §3.3).
-      if (e.msgType !== 'new_session_ticket' || !s.keyed.ticketExpected) throw unexpected(s.kind, e);
-      const ticket = acceptNewSessionTicket12(e.body);
-      add(s.keyed.log, e);
-      const keyed: ClientKeyed12 = { ...s.keyed, ticket };
-      return s.kind === 'waitNewSessionTicketOrChangeCipherSpec'
-        ? { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: s.clientAuthenticated }
-        : { kind: 'waitResumedChangeCipherSpec', keyed };
-    }
-    case 'waitFinished':
-    case 'waitResumedFinished': {
-      if (e.msgType !== 'finished') throw unexpected(s.kind, e);
-      const fin = decodeTls12Finished(e.body);
-      checkFinished12(io, s.keyed, fin.verifyData);
-      add(s.keyed.log, e);
-      if (s.kind === 'waitResumedFinished') {
-        // sendClientFinishedFlight: the abbreviated handshake's last flight is ours.
-        const body = encodeTls12Finished({ verifyData: ourFinished12(io, s.keyed) });
-        io.flight([{ kind: 'changeCipherSpec' }, message(io, 'finished', body, s.keyed.log, 1)], true);
-      }
-      complete(io, s.keyed, s.kind === 'waitFinished' && s.clientAuthenticated);
-      return { kind: 'connected' };
-    }
-    default:
-      throw unexpected(s.kind, e);
-  }
+/** The session ID we sent echoed (RFC 5246 §7.3): the same suite, the kept master secret (RFC 7627 §5.3: made with EMS, and EMS again). */
+function resumeSession(io: Io12, s: At<'resumingSession'>): At<'waitResumedNewSessionTicketOrChangeCipherSpec'> {
+  const { hs, offered } = s;
+  if (s.cipherSuite !== offered.suite) throw new ProtocolError('illegal_parameter', 'a resumed session with another cipher suite');
+  if (!hs.extendedMasterSecret) throw new ProtocolError('handshake_failure', 'a resumed session without extended_master_secret (RFC 7627 §5.3)');
+  const ticket = offered.ticket !== undefined ? { ticket: offered.ticket, lifetimeSeconds: 0 } : undefined;
+  const keyed: ClientKeyed12 = {
+    log: hs.log,
+    clientRandom: hs.clientRandom,
+    serverRandom: hs.serverRandom,
+    suite: hs.suite,
+    sessionId: hs.sessionId,
+    helloVerifyRequest: hs.helloVerifyRequest,
+    ticketExpected: hs.ticketExpected,
+    master: offered.masterSecret.slice(),
+    resumed: true,
+    extendedMasterSecret: true,
+    peer: undefined,
+    group: undefined,
+    signatureAlgorithm: undefined,
+    ticket,
+    pskIdentity: offered.pskIdentity,
+  };
+  installKeys12(io, keyed.suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.cids);
+  return { kind: 'waitResumedNewSessionTicketOrChangeCipherSpec', keyed };
 }
+
+function acceptServerCertificate(io: Io12, s: At<'waitCertificate'>, e: On<'Certificate'>): At<'waitServerKeyExchange'> {
+  const peer = acceptChain12(io.config, decodeTls12Certificate(e.message.body), io.wallClock);
+  if (keyExchangeForKey(peer.key.keyType) !== s.hs.suite.keyExchange)
+    throw new ProtocolError('unsupported_certificate', `a ${peer.key.keyType} certificate cannot serve ${s.hs.suite.name}`);
+  add(s.hs.log, e.message);
+  return { kind: 'waitServerKeyExchange', hs: s.hs, peer };
+}
+
+/** psk_identity_hint (and ECDHE_PSK's curve and public value, unsigned: RFC 4279 §2, RFC 5489 §2). */
+function applyPskServerKeyExchange(io: Io12, s: At<'waitPskServerKeyExchange'>, e: On<'ServerKeyExchange'>): At<'waitPskServerHelloDone'> {
+  const server = readPskServerKeyExchange12(s.hs.suite, e.message.body, io.config.groups);
+  add(s.hs.log, e.message);
+  return { kind: 'waitPskServerHelloDone', hs: s.hs, server };
+}
+
+function verifyServerKeyExchange(io: Io12, s: At<'waitServerKeyExchange'>, e: On<'ServerKeyExchange'>): At<'waitCertificateRequestOrServerHelloDone'> {
+  const ske = decodeServerKeyExchangeEcdhe(e.message.body);
+  const group = io.config.groups.find((g) => g === ske.params.namedCurve);
+  if (group === undefined) throw new ProtocolError('illegal_parameter', `the server chose curve ${String(ske.params.namedCurve)}, which was not offered`);
+  const signed = serverKeyExchangeSignedData(s.hs.clientRandom, s.hs.serverRandom, encodeServerEcdhParams(ske.params));
+  const signatureAlgorithm = verify12(
+    io.config.base.provider,
+    offeredSchemes12(io.config),
+    s.peer.key,
+    ske.signedParams.algorithm,
+    signed,
+    ske.signedParams.signature,
+    'ServerKeyExchange',
+  );
+  add(s.hs.log, e.message);
+  return { kind: 'waitCertificateRequestOrServerHelloDone', hs: s.hs, peer: s.peer, server: { group, publicKey: ske.params.publicKey, signatureAlgorithm } };
+}
+
+function applyCertificateRequest(_io: Io12, s: At<'waitCertificateRequestOrServerHelloDone'>, e: On<'CertificateRequest'>): At<'waitServerHelloDone'> {
+  const request = decodeTls12CertificateRequest(e.message.body);
+  add(s.hs.log, e.message);
+  return { kind: 'waitServerHelloDone', hs: s.hs, peer: s.peer, server: s.server, request };
+}
+
+/** ServerHelloDone: the key exchange of the suite (PSK, ECDHE_PSK or ECDHE), then our flight. */
+function sendClientFlight(
+  io: Io12,
+  s: At<'waitPskServerKeyExchange' | 'waitPskServerHelloDone' | 'waitCertificateRequestOrServerHelloDone' | 'waitServerHelloDone'>,
+  e: On<'ServerHelloDone'>,
+): At<'waitNewSessionTicketOrChangeCipherSpec'> {
+  decodeServerHelloDone(e.message.body);
+  add(s.hs.log, e.message);
+  if (s.kind === 'waitPskServerKeyExchange' || s.kind === 'waitPskServerHelloDone') {
+    // Plain PSK without a hint sends no ServerKeyExchange (RFC 4279 §2); the chart's guard plainPsk let only that through.
+    const server = s.kind === 'waitPskServerHelloDone' ? s.server : { hint: EMPTY, ecdh: undefined };
+    const psk = clientPsk12(io.config);
+    const kx = pskClientKeyExchange12(io.config.base.provider, s.hs.suite, psk, server);
+    return clientFlight(io, s.hs, undefined, { ...kx, signatureAlgorithm: undefined, pskIdentity: psk.identity }, undefined);
+  }
+  return clientFlight(io, s.hs, s.peer, ecdheKeyExchange(io, s.server), s.kind === 'waitServerHelloDone' ? s.request : undefined);
+}
+
+/** storeSessionTicket: allowed only after a ServerHello with SessionTicket (RFC 5077 §3.3). */
+function storeSessionTicket(
+  io: Io12,
+  s: At<'waitNewSessionTicketOrChangeCipherSpec'>,
+  e: On<'NewSessionTicket'>,
+  p: undefined,
+  to: 'waitChangeCipherSpec',
+): At<'waitChangeCipherSpec'>;
+function storeSessionTicket(
+  io: Io12,
+  s: At<'waitResumedNewSessionTicketOrChangeCipherSpec'>,
+  e: On<'NewSessionTicket'>,
+  p: undefined,
+  to: 'waitResumedChangeCipherSpec',
+): At<'waitResumedChangeCipherSpec'>;
+function storeSessionTicket(
+  _io: Io12,
+  s: At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitResumedNewSessionTicketOrChangeCipherSpec'>,
+  e: On<'NewSessionTicket'>,
+  _p: undefined,
+  _to: 'waitChangeCipherSpec' | 'waitResumedChangeCipherSpec',
+): At<'waitChangeCipherSpec'> | At<'waitResumedChangeCipherSpec'> {
+  if (!s.keyed.ticketExpected) throw new ProtocolError('unexpected_message', 'a NewSessionTicket after a ServerHello without SessionTicket (RFC 5077 §3.3)');
+  const ticket = acceptNewSessionTicket12(e.message.body);
+  add(s.keyed.log, e.message);
+  const keyed: ClientKeyed12 = { ...s.keyed, ticket };
+  return s.kind === 'waitNewSessionTicketOrChangeCipherSpec'
+    ? { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: s.clientAuthenticated }
+    : { kind: 'waitResumedChangeCipherSpec', keyed };
+}
+
+/** The peer's ChangeCipherSpec: its epoch-1 keys read what follows (RFC 5246 §7.1). */
+function installReadEpoch(
+  io: Io12,
+  s: At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec'>,
+  e: unknown,
+  p: undefined,
+  to: 'waitFinished',
+): At<'waitFinished'>;
+function installReadEpoch(
+  io: Io12,
+  s: At<'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec'>,
+  e: unknown,
+  p: undefined,
+  to: 'waitResumedFinished',
+): At<'waitResumedFinished'>;
+function installReadEpoch(
+  io: Io12,
+  s: At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec'>,
+  _e: unknown,
+  _p: undefined,
+  _to: 'waitFinished' | 'waitResumedFinished',
+): At<'waitFinished'> | At<'waitResumedFinished'> {
+  io.installReadEpoch();
+  return s.kind === 'waitNewSessionTicketOrChangeCipherSpec' || s.kind === 'waitChangeCipherSpec'
+    ? { kind: 'waitFinished', keyed: s.keyed, clientAuthenticated: s.clientAuthenticated }
+    : { kind: 'waitResumedFinished', keyed: s.keyed };
+}
+
+function verifyServerFinished<S extends At<'waitFinished' | 'waitResumedFinished'>>(io: Io12, s: S, e: On<'Finished'>, _p: undefined, _to: string): S {
+  checkFinished12(io, s.keyed, decodeTls12Finished(e.message.body).verifyData);
+  add(s.keyed.log, e.message);
+  return s;
+}
+
+/** sendClientFinishedFlight: the abbreviated handshake's last flight is ours. */
+function sendClientFinishedFlight(io: Io12, s: At<'waitResumedFinished'>): At<'waitResumedFinished'> {
+  const body = encodeTls12Finished({ verifyData: ourFinished12(io, s.keyed) });
+  io.flight([{ kind: 'changeCipherSpec' }, message(io, 'finished', body, s.keyed.log, 1)], true);
+  return s;
+}
+
+function completeHandshake(io: Io12, s: At<'waitFinished' | 'waitResumedFinished'>): At<'connected'> {
+  complete(io, s.keyed, s.kind === 'waitFinished' && s.clientAuthenticated);
+  return { kind: 'connected' };
+}
+
+/** The client chart's steps, one per action (`satisfies`: exactly the chart's actions). */
+export const CLIENT_STEPS12 = stepTable({
+  sendClientHello,
+  applyHelloVerifyRequest,
+  applyServerHello,
+  resumeSession,
+  acceptServerCertificate,
+  applyPskServerKeyExchange,
+  verifyServerKeyExchange,
+  applyCertificateRequest,
+  sendClientFlight,
+  storeSessionTicket,
+  installReadEpoch,
+  verifyServerFinished,
+  sendClientFinishedFlight,
+  completeHandshake,
+  ...SESSION_STEPS12,
+} satisfies Dtls12ClientStepTable);
+
+/** The client chart's guards: pure branches over the state and the event (the ServerHello decoded before dispatch). */
+export const CLIENT_GUARDS12 = guardTable({
+  firstHelloVerifyRequest: (s: At<'waitServerHello'>): boolean => !s.helloVerifyRequest,
+  // The session ID we sent echoed: the session's own, or the one sent with its ticket (RFC 5077 §3.4).
+  sessionResumed: (s: At<'waitServerHello'>, e: On<'ServerHello'>): boolean =>
+    s.offered !== undefined && e.payload.sessionId.length > 0 && bytesEqual(e.payload.sessionId, s.hello.legacySessionId),
+  pskKeyExchange: (_s: At<'waitServerHello'>, e: On<'ServerHello'>): boolean => {
+    const suite = dtls12Suite(e.payload.cipherSuite);
+    return suite !== undefined && isPskSuite(suite);
+  },
+  // Plain PSK without a hint sends no ServerKeyExchange (RFC 4279 §2); ECDHE_PSK must (RFC 5489 §2).
+  plainPsk: (s: At<'waitPskServerKeyExchange'>): boolean => s.hs.suite.keyExchange === 'psk',
+} satisfies Dtls12ClientGuardTable);
 
 /** The ECDHE ClientKeyExchange: our public value on the server's curve. */
 function ecdheKeyExchange(io: Io12, server: ServerParams12): ClientKx12 {
@@ -324,8 +424,14 @@ function ecdheKeyExchange(io: Io12, server: ServerParams12): ClientKx12 {
   }
 }
 
-/** sendClientFlight: [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished (RFC 5246 §7.3). */
-function sendClientFlight(io: Io12, hs: Hello12, peer: Peer12 | undefined, kx: ClientKx12, request: Tls12CertificateRequest | undefined): ClientState12 {
+/** Our flight: [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished (RFC 5246 §7.3). */
+function clientFlight(
+  io: Io12,
+  hs: Hello12,
+  peer: Peer12 | undefined,
+  kx: ClientKx12,
+  request: Tls12CertificateRequest | undefined,
+): At<'waitNewSessionTicketOrChangeCipherSpec'> {
   const provider = io.config.base.provider;
   const out: Out12[] = [];
   const ours = io.config.base.certificate;

@@ -21,7 +21,10 @@
  *   §4.4); nothing a peer sends throws: bad records are dropped and
  *   counted, handshake violations end the connection with one fatal alert.
  */
-import type { ClientHello } from '../../generated/wire/client-hello.js';
+import { dtls12ClientStep, dtls12ClientTakes } from '../../generated/charts/dtls12-client-transitions.js';
+import { dtls12ServerStep, dtls12ServerTakes } from '../../generated/charts/dtls12-server-transitions.js';
+import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
+import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { alertDescriptionFromNumber, alertDescriptionToNumber, handshakeTypeToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
@@ -29,16 +32,17 @@ import { fragmentMessage } from '../handshake/fragmenter.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { Reader } from '../wire/reader.js';
-import { clientStateFromOffer, clientStep12, startClient12, type ClientState12 } from './client12.js';
+import { clientStateFromOffer, type ClientState12 } from './client12.js';
+import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan12.js';
 import { resolveConfig12, type Config12, type Dtls12Options } from './config12.js';
 import { decodeDatagram12, type Dtls12WireRecord } from './datagram.js';
-import type { Event12 } from './event12.js';
+import { clientMessageEvent12, eventName12, serverMessageEvent12, type ClientEvent12, type Message12, type ServerEvent12 } from './event12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import { readRecord12 } from './cid12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { ReadEpoch12 } from './read-epoch.js';
 import { DTLS12_VERSION, MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
-import { helloVerifyRequestFor, serverStep12, type ServerState12 } from './server12.js';
+import type { ServerState12 } from './server12.js';
 import type { Session12 } from './session12.js';
 import { WriteEpoch12 } from './write-epoch.js';
 import { exportKeyingMaterial } from './key-derivation.js';
@@ -97,6 +101,7 @@ export class Dtls12Connection {
   /** ALPN, SRTP and the CIDs, once the hellos settled them. */
   private extensions: Negotiated12Extensions | undefined;
   readonly drops: DropCounters = emptyDropCounters();
+  private io12: Io12 | undefined;
   /** When the peer last sent a record that authenticated under epoch 1 (the caller's time), or undefined. */
   lastAuthenticated: number | undefined;
   /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
@@ -175,7 +180,7 @@ export class Dtls12Connection {
   connect(now: number): void {
     if (this.state.kind !== 'start') throw new Dtls12StateError(`connect() in ${this.state.kind}`);
     this.now = now;
-    this.run(() => startClient12(this.io()));
+    this.dispatch({ type: 'connect' });
   }
 
   receive(datagram: Uint8Array, now: number): void {
@@ -251,7 +256,8 @@ export class Dtls12Connection {
   /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */
   close(): void {
     if (this.ended) return;
-    if (this.state.kind === 'connected') this.alert('warning', 'close_notify');
+    if (this.state.kind === 'connected') return this.dispatch({ type: 'close' });
+    // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
     this.state = { kind: 'closed' };
     this.timer = undefined;
     this.events.push({ type: 'closed', reason: 'local' });
@@ -288,9 +294,16 @@ export class Dtls12Connection {
   }
 
   private io(): Io12 {
+    return (this.io12 ??= this.makeIo());
+  }
+
+  private makeIo(): Io12 {
+    const config = this.config;
     return {
-      config: this.config,
-      wallClock: this.config.wallClock(),
+      config,
+      get wallClock(): number {
+        return config.wallClock();
+      },
       nextMessageSeq: () => this.sendSeq++,
       flight: (messages, final) => {
         this.flight = messages;
@@ -321,28 +334,67 @@ export class Dtls12Connection {
         this.session = session;
         this.events.push({ type: 'session12', session });
       },
+      helloVerifyRequest: (body, messageSeq, recordSequenceNumber) => {
+        // RFC 6347 §4.2.1: the HelloVerifyRequest takes the ClientHello's message_seq and record sequence number.
+        const hvr = encodeFragment({ msgType: 'hello_verify_request', length: body.length, messageSeq, fragmentOffset: 0, fragment: body });
+        this.outbox.push(this.plain(HANDSHAKE, hvr, recordSequenceNumber));
+      },
+      installReadEpoch: () => {
+        if (this.pendingRead === undefined) throw new Dtls12StateError('ChangeCipherSpec before the read keys');
+        this.read1 = new ReadEpoch12(this.pendingRead, this.config.base.replayWindow);
+        this.pendingRead = undefined;
+      },
+      deliver: (data) => {
+        this.events.push({ type: 'data', data });
+      },
+      warning: (description) => this.alert('warning', description),
+      retransmit: () => this.peerRetransmitted(),
+      closeNotify: (reason) => {
+        this.alert('warning', 'close_notify');
+        this.timer = undefined;
+        this.events.push({ type: 'closed', reason });
+      },
+      fatal: (reason) => {
+        this.failure = reason;
+        this.alert('fatal', reason.alert);
+        this.timer = undefined;
+        this.events.push({ type: 'closed', reason: 'failed' });
+      },
+      peerAlert: (description) => {
+        this.failure = { alert: description, message: `the peer sent a fatal ${description} alert` };
+        this.timer = undefined;
+        this.events.push({ type: 'closed', reason: 'failed' });
+      },
     };
   }
 
-  /** Runs one step; a thrown error becomes the one fatal alert. */
-  private run(step: () => ClientState12 | ServerState12, event = 'connect'): void {
-    const from = this.state.kind;
-    try {
-      this.state = step();
-    } catch (e) {
-      this.fail(toAlert(e));
-      return;
-    }
-    this.onTransition?.(from, event, this.state.kind);
+  /** The state `event` moves the handshake to (the generated machine of the role's chart), or undefined when the state does not take it. */
+  private step(event: ClientEvent12 | ServerEvent12): ClientState12 | ServerState12 | undefined {
+    // The role fixes the machine: a client's state and events are the client chart's, a server's the server chart's.
+    if (this.role === 'client') return dtls12ClientStep(this.io(), this.state as ClientState12, event as ClientEvent12);
+    return dtls12ServerStep(this.io(), this.state as ServerState12, event as ServerEvent12);
   }
 
+  /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
+  private dispatch(event: ClientEvent12 | ServerEvent12): void {
+    const from = this.state.kind;
+    let next: ClientState12 | ServerState12 | undefined;
+    try {
+      next = this.step(event);
+    } catch (e) {
+      return this.fail(toAlert(e));
+    }
+    if (next === undefined) return this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${from}` });
+    this.state = next;
+    this.onTransition?.(from, event.type, next.kind);
+  }
+
+  /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
   private fail(reason: FatalReason): void {
     if (this.ended) return;
-    this.failure = reason;
-    this.alert('fatal', reason.alert);
-    this.state = { kind: 'failed' };
-    this.timer = undefined;
-    this.events.push({ type: 'closed', reason: 'failed' });
+    const from = this.state.kind;
+    this.state = this.step({ type: 'fail', reason }) ?? { kind: 'failed' };
+    this.onTransition?.(from, 'fail', this.state.kind);
   }
 
   private alert(level: 'warning' | 'fatal', description: AlertDescriptionName): void {
@@ -448,8 +500,7 @@ export class Dtls12Connection {
         return this.alertRecord(fragment, epoch);
       case APPLICATION_DATA:
         if (epoch !== 1 || this.state.kind !== 'connected') return this.drop('plaintext-refused');
-        this.events.push({ type: 'data', data: fragment.slice() });
-        return;
+        return this.dispatch({ type: 'ApplicationData', data: fragment.slice() });
       default:
         return this.drop('malformed');
     }
@@ -462,11 +513,8 @@ export class Dtls12Connection {
       // RFC 6347 §4.1: a ChangeCipherSpec ahead of the keys may be reordering; with no keys pending yet, drop it.
       return this.drop('plaintext-refused');
     }
-    const step = this.stepFor({ type: 'changeCipherSpec' });
-    this.run(step, 'ChangeCipherSpec');
+    this.dispatch({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
-    this.read1 = new ReadEpoch12(this.pendingRead, this.config.base.replayWindow);
-    this.pendingRead = undefined;
     const early = this.earlyEpoch1;
     this.earlyEpoch1 = [];
     for (const w of early) if (!this.ended) this.record(w);
@@ -481,18 +529,14 @@ export class Dtls12Connection {
     const name = typeof description === 'string' ? description : 'internal_error';
     this.events.push({ type: 'alert', level, description: name, sent: false });
     if (name === 'close_notify') {
-      if (this.state.kind === 'connected') this.alert('warning', 'close_notify');
+      if (this.state.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
+      // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
       this.state = { kind: 'closed' };
       this.timer = undefined;
       this.events.push({ type: 'closed', reason: 'close_notify' });
       return;
     }
-    if (level === 'fatal') {
-      this.failure = { alert: name, message: `the peer sent a fatal ${name} alert` };
-      this.state = { kind: 'failed' };
-      this.timer = undefined;
-      this.events.push({ type: 'closed', reason: 'failed' });
-    }
+    if (level === 'fatal') this.dispatch({ type: 'alertReceived', description: name });
   }
 
   private handshakeRecord(fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
@@ -511,40 +555,43 @@ export class Dtls12Connection {
         continue;
       }
       const result = this.reassembler.receive(f);
-      if (result.kind === 'old') this.peerRetransmitted();
-      else if (result.kind === 'complete') {
+      if (result.kind === 'old') {
+        // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
+        if (this.state.kind === 'connected') this.dispatch({ type: 'FinishedRetransmitted' });
+        else this.peerRetransmitted();
+      } else if (result.kind === 'complete') {
         for (const m of result.messages) {
           if (this.ended) return;
-          this.message({ type: 'handshake', msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
+          this.message({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
         }
       }
     }
   }
 
-  /** Server in waitClientHello: a whole ClientHello only; no state before the cookie (RFC 6347 §4.2.1). */
+  /**
+   * Server in waitClientHello: a whole ClientHello only; no state before the
+   * cookie (RFC 6347 §4.2.1). Its plan (client-hello-plan12.ts: the cookie
+   * check, the session to resume, the suite) is the input step the chart's
+   * guards branch on; one that does not decode is dropped unanswered.
+   */
   private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return this.drop('plaintext-refused');
-    let reply: ReturnType<typeof helloVerifyRequestFor>;
+    let ch: ClientHello;
     try {
-      reply = helloVerifyRequestFor(this.io(), f.fragment);
+      ch = decodeClientHello(f.fragment);
     } catch {
       return this.drop('malformed');
     }
-    if (reply !== undefined) {
-      // RFC 6347 §4.2.1: the HelloVerifyRequest takes the ClientHello's message_seq and record sequence number.
-      const hvr = encodeFragment({
-        msgType: 'hello_verify_request',
-        length: reply.body.length,
-        messageSeq: f.messageSeq,
-        fragmentOffset: 0,
-        fragment: reply.body,
-      });
-      this.outbox.push(this.plain(HANDSHAKE, hvr, recordSequenceNumber));
-      this.onTransition?.('waitClientHello', 'ClientHello', 'waitClientHello');
-      return;
+    let plan: ClientHelloPlan12;
+    try {
+      plan = clientHelloPlan12(this.config, ch, this.config.wallClock());
+    } catch (e) {
+      return this.fail(toAlert(e));
     }
+    const m: Message12 = { msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber };
+    if (plan.kind === 'verify') return this.dispatch({ type: 'ClientHello', message: m, plan });
     this.write0Seq = Math.max(this.write0Seq, recordSequenceNumber);
-    this.message({ type: 'handshake', msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber }, 0);
+    this.message(m, 0, plan);
   }
 
   /** RFC 6347 §4.2.4: the peer sent its last flight again, so ours was lost; at most once per initial timeout. */
@@ -555,33 +602,33 @@ export class Dtls12Connection {
     this.transmit();
   }
 
-  private message(e: Extract<Event12, { type: 'handshake' }>, epoch: 0 | 1): void {
-    if (this.state.kind === 'connected') return this.afterHandshake(e, epoch);
+  private message(m: Message12, epoch: 0 | 1, plan?: ClientHelloPlan12): void {
+    if (this.state.kind === 'connected') return this.afterHandshake(m, epoch);
     // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
-    if ((e.msgType === 'finished') !== (epoch === 1)) return this.fail({ alert: 'unexpected_message', message: `${e.msgType} under epoch ${epoch}` });
+    if ((m.msgType === 'finished') !== (epoch === 1)) return this.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
     if (!this.flightFinal) this.timer = undefined; // the peer's next flight: ours arrived (RFC 6347 §4.2.4)
-    this.run(this.stepFor(e), chartEventName(String(e.msgType)));
+    this.dispatchMessage(m, plan);
   }
 
-  /** Connected: renegotiation refused (RFC 5746 §4.2, §4.4), anything else is unexpected. */
-  private afterHandshake(e: Extract<Event12, { type: 'handshake' }>, epoch: 0 | 1): void {
-    const renegotiation = (this.role === 'client' && e.msgType === 'hello_request') || (this.role === 'server' && e.msgType === 'client_hello');
-    if (epoch === 1 && renegotiation) return this.alert('warning', 'no_renegotiation_reserved');
+  /** A message as its chart event: one the state does not take (the generated `dtls12*Takes`) is unexpected_message. */
+  private dispatchMessage(m: Message12, plan: ClientHelloPlan12 | undefined): void {
+    let event: ClientEvent12 | ServerEvent12 | undefined;
+    try {
+      event = this.role === 'client' ? clientMessageEvent12(m, decodeTls12ServerHello) : serverMessageEvent12(m, plan);
+    } catch (e) {
+      return this.fail(toAlert(e));
+    }
+    const takes: Readonly<Record<string, ReadonlySet<string> | undefined>> = this.role === 'client' ? dtls12ClientTakes : dtls12ServerTakes;
+    if (event === undefined || takes[this.state.kind]?.has(event.type) !== true)
+      return this.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${this.state.kind}` });
+    this.dispatch(event);
+  }
+
+  /** Connected: renegotiation (a HelloRequest or ClientHello under epoch 1) refused by the chart (RFC 5746 §4.2, §4.4), anything else is unexpected. */
+  private afterHandshake(m: Message12, epoch: 0 | 1): void {
     if (epoch === 0) return this.drop('plaintext-refused');
-    this.fail({ alert: 'unexpected_message', message: `${e.msgType} after the handshake` });
+    this.dispatchMessage(m, undefined);
   }
-
-  private stepFor(e: Event12): () => ClientState12 | ServerState12 {
-    const s = this.state;
-    const io = this.io();
-    if (this.role === 'client') return () => clientStep12(s as ClientState12, e, io);
-    return () => serverStep12(s as ServerState12, e, io);
-  }
-}
-
-/** The chart's event name of a handshake message type: server_hello → ServerHello. */
-function chartEventName(msgType: string): string {
-  return msgType.replace(/(^|_)([a-z])/g, (_m, _u: string, c: string) => c.toUpperCase());
 }
 
 function encodeFragment(f: DtlsHandshake): Uint8Array {

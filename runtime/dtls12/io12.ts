@@ -4,8 +4,9 @@
  * (connection12.ts) implements it; the steps (client12.ts, server12.ts)
  * hold the handshake's data and decide.
  */
-import type { HandshakeType } from '../../generated/wire/enums.js';
+import type { AlertDescriptionName, HandshakeType } from '../../generated/wire/enums.js';
 import type { SignatureAlgorithm, KeyExchangeGroup } from '../crypto/provider.js';
+import type { FatalReason } from '../connection/alert-mapping.js';
 import type { SrtpProfileName } from '../connection/srtp.js';
 import type { Config12 } from './config12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
@@ -59,4 +60,20 @@ export interface Io12 {
   extensions(negotiated: Negotiated12Extensions): void;
   /** A session the application can resume (client) or that was stored (server). */
   session(s: Session12): void;
+  /** Server, cookie missing: the HelloVerifyRequest, with the ClientHello's message_seq and record number, and nothing kept (RFC 6347 §4.2.1). */
+  helloVerifyRequest(body: Uint8Array, messageSeq: number, recordSequenceNumber: number): void;
+  /** The peer's ChangeCipherSpec: its epoch-1 keys (given by `readKeys`) read what follows. */
+  installReadEpoch(): void;
+  /** Connected: application data for the application. */
+  deliver(data: Uint8Array): void;
+  /** A warning alert (renegotiation refused, RFC 5746 §4.2). */
+  warning(description: AlertDescriptionName): void;
+  /** Our last flight again: the peer resent its own (RFC 6347 §4.2.4). */
+  retransmit(): void;
+  /** close_notify sent (RFC 5246 §7.2.1): `close_notify` when answering the peer's, `local` for our close(). */
+  closeNotify(reason: 'close_notify' | 'local'): void;
+  /** The one fatal alert, and the connection ends with `reason`. */
+  fatal(reason: FatalReason): void;
+  /** The peer's fatal alert ended the connection. */
+  peerAlert(description: AlertDescriptionName): void;
 }
