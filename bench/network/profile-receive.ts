@@ -1,8 +1,9 @@
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { openClientEndpoint } from '../../tests/support/udp-client.js';
+import { openSession, type Version } from './dtls12.js';
 import { startPeer } from './peer.js';
-import { loadNote } from './stats.js';
+import { loadNote, median } from './stats.js';
 import { jsTrial } from './trial.js';
 
 /**
@@ -12,8 +13,13 @@ import { jsTrial } from './trial.js';
  * default ./profiles; `-`: no profile, e.g. for `perf record` with BENCH_NET_PEER_ARGS=--perf-basic-prof): where the receiver's time goes, recvmmsg batch →
  * open → deliver. BENCH_NET_ROUNDS trials (default 5) of BENCH_NET_TRIAL_MS
  * (1000) each, BENCH_NET_PEER_ARGS more node flags for the peer; prints every trial's goodput and receiver CPU per payload.
+ * A second argument `1.2` (or `both`) sends DTLS 1.2 records (ECDHE-ECDSA-AES128-GCM-SHA256) through
+ * `connect()` with `maxVersion: 'DTLSv1.2'` to the same server; `both` alternates 1.2 and 1.3 trials in one run
+ * (1.3 through `connect()` too), so their ratio is taken under the same load.
  */
 const dir = process.argv[2] ?? 'profiles';
+const which = process.argv[3] ?? '1.3';
+if (which !== '1.2' && which !== '1.3' && which !== 'both') throw new Error(`the version is 1.2, 1.3 or both, got ${which}`);
 const rounds = Number(process.env.BENCH_NET_ROUNDS ?? 5);
 const o = { payload: 1200, trialMs: Number(process.env.BENCH_NET_TRIAL_MS ?? 1000), rounds, burst: 32, bufferSize: 4 * 1024 * 1024 };
 
@@ -25,6 +31,7 @@ async function main(): Promise<void> {
   try {
     const port = peer.nativePort;
     if (port === undefined) throw new Error('the peer has no native server');
+    if (which !== '1.3') return await versions(peer, port, id, which === 'both' ? ['DTLSv1.2', 'DTLSv1.3'] : ['DTLSv1.2']);
     const client = openClientEndpoint({
       port,
       provider: nativeProvider,
@@ -46,6 +53,34 @@ async function main(): Promise<void> {
   } finally {
     await peer.stop();
   }
+}
+
+/** Trials through connect() sessions of each version, alternating; the medians per version at the end. */
+async function versions(
+  peer: Awaited<ReturnType<typeof startPeer>>,
+  port: number,
+  id: ReturnType<typeof makeIdentity>,
+  list: readonly Version[],
+): Promise<void> {
+  const sessions = [];
+  for (const v of list) sessions.push(await openSession(port, id, v, { provider: nativeProvider, suite: 'tls_aes_128_gcm_sha256', mtu: 1400 }));
+  console.log(`profile-receive ${list.join(' / ')} via connect() (${loadNote()}):`);
+  const figures = list.map(() => ({ mbit: [] as number[], cpu: [] as number[] }));
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < list.length; k++) {
+      const s = sessions[k]!;
+      const t = await jsTrial(peer, 'dtls-native', (d) => void s.send(d), o);
+      figures[k]!.mbit.push((t.delivered * 8) / 1000);
+      figures[k]!.cpu.push(t.receiverCpu);
+      console.log(
+        `  trial ${r} ${list[k]}: ${((t.delivered * 8) / 1000).toFixed(0)} Mbit/s, offered ${((t.offered * 8) / 1000).toFixed(0)}, ${(t.lost * 100).toFixed(0)}% lost, receiver ${t.receiverCpu.toFixed(2)} µs/payload, sender ${t.senderCpu.toFixed(2)} µs`,
+      );
+    }
+  }
+  list.forEach((v, k) =>
+    console.log(`  median ${v}: ${median(figures[k]!.mbit).toFixed(0)} Mbit/s, receiver ${median(figures[k]!.cpu).toFixed(2)} µs/payload`),
+  );
+  for (const s of sessions) await s.close();
 }
 
 await main();
