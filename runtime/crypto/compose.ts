@@ -56,5 +56,7 @@ export function composeProvider(parts: ProviderParts): CryptoProvider {
       return parts.sign(algorithm, key, data);
     },
     verify: (algorithm, key, data, signature) => supports({ kind: 'signature', algorithm }) && parts.verify(algorithm, key, data, signature),
+    ...(parts.ecdsaSign ? { ecdsaSign: parts.ecdsaSign } : {}),
+    ...(parts.ecdsaVerify ? { ecdsaVerify: parts.ecdsaVerify } : {}),
   };
 }

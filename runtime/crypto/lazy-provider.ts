@@ -9,7 +9,7 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import type { Kem } from './kem.js';
-import type { CryptoProvider } from './provider.js';
+import { CryptoError, type CryptoProvider } from './provider.js';
 
 /** Where a lazily loaded part announces itself: `{ part: 'noble' }` (tests and profiling watch it). */
 export const LOAD_CHANNEL = 'dtls13:load';
@@ -48,6 +48,12 @@ export function lazyProvider(name: string, load: () => CryptoProvider): CryptoPr
     importPrivateKey: (pkcs8) => p().importPrivateKey(pkcs8),
     sign: (a, k, d) => p().sign(a, k, d),
     verify: (a, k, d, s) => p().verify(a, k, d, s),
+    ecdsaSign: (h, k, d) => {
+      const inner = p();
+      if (inner.ecdsaSign === undefined) throw new CryptoError(`crypto provider '${name}' has no ECDSA with a chosen hash`);
+      return inner.ecdsaSign(h, k, d);
+    },
+    ecdsaVerify: (h, k, d, s) => p().ecdsaVerify?.(h, k, d, s) ?? false,
   };
 }
 

@@ -10,6 +10,12 @@ export type AeadAlgorithm = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' 
 /** Hash functions of the TLS 1.3 cipher suites. */
 export type HashAlgorithm = 'sha256' | 'sha384';
 
+/**
+ * The hashes TLS 1.2 pairs with "ecdsa" in a SignatureAndHashAlgorithm
+ * (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10), whatever the key's curve.
+ */
+export type EcdsaHash = 'sha256' | 'sha384' | 'sha512';
+
 /** The cipher that makes the record number mask (RFC 9147 §4.2.3): AES-ECB with the suite's key size, or ChaCha20. */
 export type MaskAlgorithm = 'aes-128' | 'aes-256' | 'chacha20';
 
@@ -194,6 +200,17 @@ export interface CryptoProvider {
   sign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array;
   /** True when `signature` is valid; false for any invalid or malformed signature or a key of the wrong type. */
   verify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * Optional, for DTLS 1.2 only: ECDSA with `hash` on a key of any curve
+   * (an `ec-*` key), as TLS 1.2's SignatureAndHashAlgorithm allows (RFC 5246
+   * §7.4.1.4.1, RFC 8422 §5.10); a digest longer than the curve's order is cut
+   * to its leftmost bits (FIPS 186-5 §6.4.1). DER signature. TLS 1.3's schemes
+   * bind the curve to the hash (RFC 8446 §4.2.3) and go through {@link sign}.
+   * Throws CryptoError for a key that is not ECDSA.
+   */
+  ecdsaSign?(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array;
+  /** Optional, for DTLS 1.2 only: {@link ecdsaSign}'s check; false for any invalid or malformed signature or a key that is not ECDSA. */
+  ecdsaVerify?(hash: EcdsaHash, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean;
 }
 
 /** A provider was asked for something it cannot do, or was given a malformed key. */

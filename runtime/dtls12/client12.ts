@@ -33,7 +33,7 @@ import { checkServerHello12 } from './hello-checks.js';
 import { clientHello12, offeredSchemes12 } from './hello12.js';
 import type { Io12, Out12 } from './io12.js';
 import { acceptChain12, checkFinished12, deriveMaster12, installKeys12, ourFinished12, type Keyed12, type Peer12 } from './keys12.js';
-import { chooseScheme12, keyExchangeForKey, schemesForKey12, verify12 } from './signing12.js';
+import { chooseScheme12, keyExchangeForKey, schemesForKey12, sign12, verify12 } from './signing12.js';
 import type { Session12 } from './session12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
 import { dtls12Suite, type Dtls12SuiteParams } from './suites.js';
@@ -396,7 +396,7 @@ export const CLIENT_STEPS12 = stepTable({
   sendClientFinishedFlight,
   completeHandshake,
   ...SESSION_STEPS12,
-} satisfies Dtls12ClientStepTable);
+});
 
 /** The client chart's guards: pure branches over the state and the event (the ServerHello decoded before dispatch). */
 export const CLIENT_GUARDS12 = guardTable({
@@ -446,7 +446,7 @@ function clientFlight(
   out.push(message(io, 'client_key_exchange', kx.body, hs.log));
   const master = deriveMaster12(io.config, hs.suite, hs.log, kx.premaster, hs.clientRandom, hs.serverRandom, hs.extendedMasterSecret);
   if (signWith !== undefined && key !== undefined) {
-    const signature = provider.sign(signWith, key, hs.log.messages());
+    const signature = sign12(provider, signWith, key, hs.log.messages());
     out.push(message(io, 'certificate_verify', encodeCertificateVerify({ algorithm: signWith, signature }), hs.log));
   }
   hs.log.release();

@@ -39,7 +39,7 @@ import type { Io12, Out12 } from './io12.js';
 import { acceptChain12, checkFinished12, deriveMaster12, installKeys12, ourFinished12, type Keyed12, type Peer12 } from './keys12.js';
 import { acceptPskClientKeyExchange12, isPskSuite, pskServerKeyExchange12 } from './psk-key-exchange12.js';
 import { SESSION_STEPS12 } from './session-steps12.js';
-import { chooseScheme12, verify12 } from './signing12.js';
+import { chooseScheme12, sign12, verify12 } from './signing12.js';
 import { dtls12Suite, type Dtls12SuiteParams } from './suites.js';
 import { issuesTicket12, newSessionTicket12, SESSION_TICKET_ANSWER, ticketPlan12, type TicketPlan12 } from './ticket12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
@@ -281,7 +281,7 @@ function sendServerFlight(
   const share = provider.generateKeyShare(group);
   const params = { namedCurve: group, publicKey: share.publicKey };
   const signed = serverKeyExchangeSignedData(ch.random, hs.serverRandom, encodeServerEcdhParams(params));
-  const signature = provider.sign(signatureAlgorithm, key, signed);
+  const signature = sign12(provider, signatureAlgorithm, key, signed);
   out.push(message(io, 'server_key_exchange', encodeServerKeyExchangeEcdhe({ params, signedParams: { algorithm: signatureAlgorithm, signature } }), hs.log));
   const clientCertificateRequested = to === 'waitClientCertificate';
   if (clientCertificateRequested) {

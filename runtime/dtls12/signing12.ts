@@ -3,24 +3,47 @@
  * randoms and the ECDHE parameters (RFC 8422 §5.4), the client's
  * CertificateVerify over handshake_messages (RFC 5246 §7.4.8). TLS 1.2
  * keeps RSASSA-PKCS1-v1_5 beside RSASSA-PSS (RFC 5246 §7.4.1.4.1, RFC 8446
- * §4.2.3 for PSS in 1.2), and an ECDSA scheme is used with the curve its
- * name says (as TLS 1.3 asks; OpenSSL and BoringSSL do the same in 1.2).
+ * §4.2.3 for PSS in 1.2). An ECDSA scheme names only the hash in 1.2: its
+ * SignatureAndHashAlgorithm is {hash, ecdsa} (RFC 5246 §7.4.1.4.1, RFC 8422
+ * §5.10), so a P-384 or P-521 key may sign with SHA-256 and the reverse; the
+ * curve binding of the ecdsa_secpXXXr1_* names is TLS 1.3's (RFC 8446
+ * §4.2.3) and the 1.3 handshake keeps it (handshake/certificate-verify.ts).
+ * wolfSSL 5.7, BoringSSL and OpenSSL 3.0 sign 1.2's ServerKeyExchange and
+ * CertificateVerify with a P-384 or P-521 key and ecdsa_secp256r1_sha256
+ * when it is offered first, and BoringSSL offers no ECDSA with SHA-512 by
+ * default. Pairs other than the curve's own go through the provider's
+ * `ecdsaSign` / `ecdsaVerify`.
  */
 import type { SignatureScheme } from '../../generated/wire/enums.js';
-import type { CryptoProvider, PrivateKeyHandle, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
+import { CryptoError, type CryptoProvider, type EcdsaHash, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { KeyExchange12 } from './suites.js';
 
 const BY_KEY_TYPE_12: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
-  'ec-p256': ['ecdsa_secp256r1_sha256'],
-  'ec-p384': ['ecdsa_secp384r1_sha384'],
-  'ec-p521': ['ecdsa_secp521r1_sha512'],
+  // The curve's own hash first, then the strongest the peer offers.
+  'ec-p256': ['ecdsa_secp256r1_sha256', 'ecdsa_secp521r1_sha512', 'ecdsa_secp384r1_sha384'],
+  'ec-p384': ['ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512', 'ecdsa_secp256r1_sha256'],
+  'ec-p521': ['ecdsa_secp521r1_sha512', 'ecdsa_secp384r1_sha384', 'ecdsa_secp256r1_sha256'],
   ed25519: ['ed25519'],
   rsa: ['rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512', 'rsa_pkcs1_sha256', 'rsa_pkcs1_sha384', 'rsa_pkcs1_sha512'],
   'rsa-pss': ['rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512'],
 };
 
-/** The 1.2 signature schemes a key can make. */
+/** The hash each 1.2 ECDSA scheme names (its curve does not bind in 1.2). */
+const ECDSA_HASH_12: Readonly<Partial<Record<SignatureAlgorithm, EcdsaHash>>> = {
+  ecdsa_secp256r1_sha256: 'sha256',
+  ecdsa_secp384r1_sha384: 'sha384',
+  ecdsa_secp521r1_sha512: 'sha512',
+};
+
+/** The curve whose own hash each ECDSA scheme names: the pair the providers' `sign` / `verify` make. */
+const OWN_CURVE: Readonly<Partial<Record<SignatureAlgorithm, string>>> = {
+  ecdsa_secp256r1_sha256: 'ec-p256',
+  ecdsa_secp384r1_sha384: 'ec-p384',
+  ecdsa_secp521r1_sha512: 'ec-p521',
+};
+
+/** The 1.2 signature schemes a key can make, in our order of preference (ECDSA: any of the three hashes, the curve's own first). */
 export function schemesForKey12(key: { readonly keyType: string; readonly pssHash?: string | undefined }): readonly SignatureAlgorithm[] {
   const all = BY_KEY_TYPE_12[key.keyType] ?? [];
   return key.keyType === 'rsa-pss' && key.pssHash !== undefined ? all.filter((s) => s.endsWith(`_${key.pssHash}`)) : all;
@@ -57,6 +80,26 @@ export function chooseScheme12(
 }
 
 /**
+ * Signs `data` with a 1.2 scheme: ECDSA with a hash other than the key's
+ * curve's through the provider's `ecdsaSign`, everything else through `sign`.
+ *
+ * @throws CryptoError when the provider has no `ecdsaSign` for such a pair.
+ */
+export function sign12(provider: CryptoProvider, scheme: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
+  const hash = ECDSA_HASH_12[scheme];
+  if (hash === undefined || OWN_CURVE[scheme] === key.keyType) return provider.sign(scheme, key, data);
+  if (provider.ecdsaSign === undefined) throw new CryptoError(`crypto provider '${provider.name}' cannot sign ${scheme} with a ${key.keyType} key`);
+  return provider.ecdsaSign(hash, key, data);
+}
+
+/** True when `signature` is a valid `scheme` signature of `data` as TLS 1.2 reads the scheme (ECDSA: the hash, with any curve). */
+function check12(provider: CryptoProvider, scheme: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
+  const hash = ECDSA_HASH_12[scheme];
+  if (hash === undefined || OWN_CURVE[scheme] === key.keyType) return provider.verify(scheme, key, data, signature);
+  return provider.ecdsaVerify?.(hash, key, data, signature) ?? false;
+}
+
+/**
  * Checks a peer's 1.2 signature: a scheme we offered, that the peer's key
  * can make, and a valid signature over `signed`.
  *
@@ -74,6 +117,6 @@ export function verify12(
   const scheme = offered.find((a) => a === algorithm);
   if (scheme === undefined) throw new ProtocolError('illegal_parameter', `${what} is signed with ${String(algorithm)}, which was not offered`);
   if (!schemesForKey12(key).includes(scheme)) throw new ProtocolError('illegal_parameter', `${what} uses ${scheme}, which a ${key.keyType} key cannot make`);
-  if (!provider.verify(scheme, key, signed, signature)) throw new ProtocolError('decrypt_error', `the ${what} signature does not verify`);
+  if (!check12(provider, scheme, key, signed, signature)) throw new ProtocolError('decrypt_error', `the ${what} signature does not verify`);
   return scheme;
 }

@@ -560,41 +560,35 @@ for (const by of ['ticket', 'session ID'] as const) {
     }));
 }
 
-// ECDSA keys on P-384 and P-521. Ours sign with the scheme of their curve (ecdsa_secp384r1_sha384, ...), which BoringSSL
-// takes. BoringSSL's sign with the first ECDSA scheme we offer, ecdsa_secp256r1_sha256: in TLS 1.2 that names only the hash
-// (RFC 8422 §5.1.3; the curve binding is TLS 1.3's, RFC 8446 §4.2.3), and BoringSSL does not bind the curve in 1.2. Our 1.2
-// end refuses such a signature (runtime/dtls12/signing12.ts verify12: illegal_parameter "uses ecdsa_secp256r1_sha256, which
-// a ec-p384 key cannot make"), because the crypto providers only verify ECDSA with the hash of the key's curve. Pinned as
-// failing until the providers verify 1.2's (curve, hash) pairs; it alerts when it starts to pass. The same limit on signing:
-// BoringSSL offers no ECDSA with SHA-512 by default, so our P-521 key, which signs only with SHA-512, finds no scheme.
+// ECDSA keys on P-384 and P-521. BoringSSL's sign with the first ECDSA scheme we offer, ecdsa_secp256r1_sha256: in TLS 1.2
+// that names only the hash (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10; the curve binding is TLS 1.3's, RFC 8446 §4.2.3), and
+// BoringSSL does not bind the curve in 1.2; our 1.2 end verifies it (runtime/dtls12/signing12.ts verify12 through the
+// provider's ecdsaVerify). BoringSSL offers no ECDSA with SHA-512 by default, so our P-521 key signs with the strongest
+// ECDSA hash BoringSSL offers.
 for (const kind of ['p384', 'p521'] as const) {
   const peerId = makeIdentity(kind, 'server.test', { at: now });
   const peerClient = makeIdentity(kind, 'client.test', { at: now });
   const groups = { groups: ['x25519', 'secp256r1', 'secp384r1', 'secp521r1'] as const };
-  (kind === 'p521' ? test.failing : test)(
-    `a ${kind} ECDSA certificate of ours: BoringSSL's client verifies our ServerKeyExchange, its server our CertificateVerify`,
-    (t) =>
-      slot(async () => {
-        const a = await fromBoringClient(peerId, groups, [['--groups', 'X25519:P-256:P-384:P-521']]);
-        const c = agreed(t, a);
-        t.is(c.peer_cert, await certificateDigest(peerId.chain[0]!));
-        const ca = writePem(peerClient);
-        try {
-          const { cert, key } = pemOf(peerClient);
-          const b = await againstBoringServer(ecdsa, ['--ca', ca.ca, '--require-cert'], { cert, key, ...groups });
-          t.is(agreed(t, b).peer_cert, await certificateDigest(peerClient.chain[0]!));
-        } finally {
-          ca.remove();
-        }
-      }),
-  );
-  test.failing(`a ${kind} ECDSA certificate of BoringSSL's server (ServerKeyExchange signed ECDSA with SHA-256, as TLS 1.2 allows)`, (t) =>
+  test(`a ${kind} ECDSA certificate of ours: BoringSSL's client verifies our ServerKeyExchange, its server our CertificateVerify`, (t) =>
+    slot(async () => {
+      const a = await fromBoringClient(peerId, groups, [['--groups', 'X25519:P-256:P-384:P-521']]);
+      const c = agreed(t, a);
+      t.is(c.peer_cert, await certificateDigest(peerId.chain[0]!));
+      const ca = writePem(peerClient);
+      try {
+        const { cert, key } = pemOf(peerClient);
+        const b = await againstBoringServer(ecdsa, ['--ca', ca.ca, '--require-cert'], { cert, key, ...groups });
+        t.is(agreed(t, b).peer_cert, await certificateDigest(peerClient.chain[0]!));
+      } finally {
+        ca.remove();
+      }
+    }));
+  test(`a ${kind} ECDSA certificate of BoringSSL's server (ServerKeyExchange signed ECDSA with SHA-256, as TLS 1.2 allows)`, (t) =>
     slot(async () => {
       const r = await againstBoringServer(peerId, [], groups);
       t.is(agreed(t, r).cipher, SUITE.toUpperCase(), r.ours?.error);
-    }),
-  );
-  test.failing(`a ${kind} ECDSA client certificate of BoringSSL's client (CertificateVerify signed ECDSA with SHA-256, as TLS 1.2 allows)`, (t) =>
+    }));
+  test(`a ${kind} ECDSA client certificate of BoringSSL's client (CertificateVerify signed ECDSA with SHA-256, as TLS 1.2 allows)`, (t) =>
     slot(async () => {
       const ca = writePem(peerClient);
       try {
@@ -603,8 +597,7 @@ for (const kind of ['p384', 'p521'] as const) {
       } finally {
         ca.remove();
       }
-    }),
-  );
+    }));
 }
 
 test('a 1,100-byte record each way, the RFC 5705 exporter with a context equal on both ends, and close_notify seen by each side', (t) =>

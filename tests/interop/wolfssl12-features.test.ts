@@ -606,10 +606,8 @@ for (const by of ['ticket', 'session ID'] as const) {
 
 // ECDSA keys on P-384 and P-521. Ours sign with the scheme of their curve (ecdsa_secp384r1_sha384, ...), which wolfSSL
 // takes. wolfSSL's sign with ECDSA and SHA-256 (0x0403, ecdsa_secp256r1_sha256): in TLS 1.2 that names only the hash
-// (RFC 8422 §5.1.3; the curve binding is TLS 1.3's, RFC 8446 §4.2.3). Our 1.2 end refuses such a signature
-// (runtime/dtls12/signing12.ts verify12: illegal_parameter "uses ecdsa_secp256r1_sha256, which a ec-p384 key cannot make"),
-// because the crypto providers only verify ECDSA with the hash of the key's curve. Pinned as failing until the providers
-// verify 1.2's (curve, hash) pairs; it alerts when it starts to pass.
+// (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10; the curve binding is TLS 1.3's, RFC 8446 §4.2.3), and our 1.2 end verifies it
+// (runtime/dtls12/signing12.ts verify12 through the provider's ecdsaVerify).
 for (const kind of ['p384', 'p521'] as const) {
   const peerId = makeIdentity(kind, 'server.test', { at: now });
   const peerClient = makeIdentity(kind, 'client.test', { at: now });
@@ -628,13 +626,12 @@ for (const kind of ['p384', 'p521'] as const) {
         ca.remove();
       }
     }));
-  test.failing(`a ${kind} ECDSA certificate of wolfSSL's server (ServerKeyExchange signed ECDSA with SHA-256, as TLS 1.2 allows)`, (t) =>
+  test(`a ${kind} ECDSA certificate of wolfSSL's server (ServerKeyExchange signed ECDSA with SHA-256, as TLS 1.2 allows)`, (t) =>
     slot(async () => {
       const r = await againstWolfServer(peerId, ['-d'], groups);
       agreed(t, r);
-    }),
-  );
-  test.failing(`a ${kind} ECDSA client certificate of wolfSSL's client (CertificateVerify signed ECDSA with SHA-256, as TLS 1.2 allows)`, (t) =>
+    }));
+  test(`a ${kind} ECDSA client certificate of wolfSSL's client (CertificateVerify signed ECDSA with SHA-256, as TLS 1.2 allows)`, (t) =>
     slot(async () => {
       const ca = writePem(peerClient);
       try {
@@ -644,6 +641,5 @@ for (const kind of ['p384', 'p521'] as const) {
       } finally {
         ca.remove();
       }
-    }),
-  );
+    }));
 }

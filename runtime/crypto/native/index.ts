@@ -1,4 +1,5 @@
 import { composeProvider } from '../compose.js';
+import { nodeEcdsaSign, nodeEcdsaVerify } from '../node/ecdsa-hash.js';
 import { nodeProvider } from '../node/index.js';
 import { NODE_KEY_EXCHANGE_GROUPS } from '../node/key-exchange.js';
 import { NODE_SIGNATURE_ALGORITHMS } from '../node/signature.js';
@@ -18,7 +19,8 @@ export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
  * record per call), HMAC and HKDF (one call each), the incremental
  * (transcript) hash, X25519 key shares and random bytes in dtls13's own
  * addon on the OpenSSL inside node, one cipher context per key and
- * direction; everything else (one-shot digests, other groups, signatures)
+ * direction; everything else (one-shot digests, other groups, signatures,
+ * DTLS 1.2's ECDSA with any hash)
  * is the `node` provider's, the same OpenSSL through node:crypto. An addon
  * built before these calls existed still loads: those stay node's.
  */
@@ -59,6 +61,8 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
     importPrivateKey: nodeProvider.importPrivateKey,
     sign: nodeProvider.sign,
     verify: nodeProvider.verify,
+    ecdsaSign: nodeEcdsaSign,
+    ecdsaVerify: nodeEcdsaVerify,
   });
   return { ...base, recordProtection: (aead, mask, key, iv, snKey) => nativeRecordProtection(binding, aead, mask, key, iv, snKey) };
 }

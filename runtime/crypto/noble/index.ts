@@ -2,6 +2,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { composeProvider } from '../compose.js';
 import type { CryptoProvider } from '../provider.js';
 import { nobleAead } from './aead.js';
+import { nobleEcdsaSign, nobleEcdsaVerify } from './ecdsa-hash.js';
 import { nobleCreateHash, nobleDigest, nobleHkdfExpand, nobleHkdfExtract, nobleHmac } from './hash.js';
 import { NOBLE_KEY_EXCHANGE_GROUPS, nobleGenerateKeyShare, nobleKeyShareFromPrivate } from './key-exchange.js';
 import { nobleMask } from './mask.js';
@@ -30,4 +31,6 @@ export const nobleProvider: CryptoProvider = composeProvider({
   importPrivateKey: nobleImportPrivateKey,
   sign: nobleSign,
   verify: nobleVerify,
+  ecdsaSign: nobleEcdsaSign,
+  ecdsaVerify: nobleEcdsaVerify,
 });
