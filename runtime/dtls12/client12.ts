@@ -396,7 +396,7 @@ export const CLIENT_STEPS12 = stepTable({
   sendClientFinishedFlight,
   completeHandshake,
   ...SESSION_STEPS12,
-});
+} satisfies Dtls12ClientStepTable);
 
 /** The client chart's guards: pure branches over the state and the event (the ServerHello decoded before dispatch). */
 export const CLIENT_GUARDS12 = guardTable({
