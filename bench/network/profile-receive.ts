@@ -62,8 +62,9 @@ async function versions(
   id: ReturnType<typeof makeIdentity>,
   list: readonly Version[],
 ): Promise<void> {
+  const provider = nativeProvider!;
   const sessions = [];
-  for (const v of list) sessions.push(await openSession(port, id, v, { provider: nativeProvider, suite: 'tls_aes_128_gcm_sha256', mtu: 1400 }));
+  for (const v of list) sessions.push(await openSession(port, id, v, { provider, suite: 'tls_aes_128_gcm_sha256', mtu: 1400 }));
   console.log(`profile-receive ${list.join(' / ')} via connect() (${loadNote()}):`);
   const figures = list.map(() => ({ mbit: [] as number[], cpu: [] as number[] }));
   for (let r = 0; r < rounds; r++) {
