@@ -7,16 +7,38 @@ import { ROOT } from '../support/spec.js';
 import { pair12, pump } from './pair12.js';
 
 /**
- * spec/charts/dtls12-*.json against the 1.2 machines: every handshake
+ * spec/charts/dtls12-*.json against the 1.2 machines (the generated
+ * dtls12ClientStep/dtls12ServerStep, reported by onTransition): every
  * transition the runtime takes (full, HelloVerifyRequest, client
  * authentication, resumption by session ID and by ticket, PSK and
- * ECDHE_PSK) is one the chart has, and every message
- * transition of the chart outside `connected` is taken by one of these
- * handshakes. A transition added to a chart without its step, or a step
- * the chart does not show, fails here.
+ * ECDHE_PSK; then data, close_notify, a failed handshake and the peer's
+ * fatal alert) is one the chart has, and every message transition of the
+ * chart outside `connected` is taken by one of these handshakes, as are
+ * the root's fail and alertReceived and connected's ApplicationData, close
+ * and closeNotify. A transition added to a chart without its step, or a
+ * step the chart does not show, fails here.
  */
 
-type Chart = { states: Record<string, { on?: Record<string, unknown> }> };
+type Chart = { on?: Record<string, unknown>; states: Record<string, { on?: Record<string, unknown> }> };
+
+const targetOf = (one: unknown): string | undefined => (typeof one === 'string' ? one : (one as { target?: string }).target);
+
+/** Every transition of the chart: a state's as "from --event--> to" (no target: stays), the root's as "* --event--> to". */
+function allTransitions(c: Chart): Set<string> {
+  const out = new Set<string>();
+  const each = (from: string, on: Record<string, unknown> | undefined): void => {
+    for (const [event, t] of Object.entries(on ?? {}))
+      for (const one of Array.isArray(t) ? t : [t]) out.add(`${from} --${event}--> ${(targetOf(one) ?? from).replace(/^\./, '')}`);
+  };
+  for (const [from, node] of Object.entries(c.states)) each(from, node.on);
+  each('*', c.on);
+  return out;
+}
+
+/** Is `taken` (a runtime transition) one of the chart's, a root transition from any state? */
+function inChart(all: Set<string>, taken: string): boolean {
+  return all.has(taken) || all.has(taken.replace(/^\S+ /, '* '));
+}
 const chart = (name: string): Chart => JSON.parse(readFileSync(`${ROOT}/spec/charts/${name}.json`, 'utf8')) as Chart;
 
 /** The chart's transitions as "from --event--> to" (targets without a dot; `reenter` keeps the state). */
@@ -26,7 +48,7 @@ function transitions(c: Chart): Set<string> {
     if (from === 'connected') continue;
     for (const [event, t] of Object.entries(node.on ?? {})) {
       for (const one of Array.isArray(t) ? t : [t]) {
-        const target = typeof one === 'string' ? one : (one as { target?: string }).target;
+        const target = targetOf(one);
         if (target === undefined || target === 'failed' || target.startsWith('.')) continue;
         out.add(`${from} --${event}--> ${target}`);
       }
@@ -90,11 +112,54 @@ test('the 1.2 machines take exactly the handshake transitions of their charts', 
   run({ psk: 'tls_psk_with_aes_128_gcm_sha256', tickets: false }, taken); // no ServerKeyExchange
   run({ psk: 'tls_psk_with_aes_128_gcm_sha256', hint: true }, taken);
   run({ psk: 'tls_ecdhe_psk_with_aes_128_gcm_sha256' }, taken);
+  after(taken);
   for (const side of ['client', 'server'] as const) {
-    const expected = transitions(chart(`dtls12-${side}`));
-    const notInChart = [...taken[side]].filter((x) => !expected.has(x));
+    const c = chart(`dtls12-${side}`);
+    const all = allTransitions(c);
+    const notInChart = [...taken[side]].filter((x) => !inChart(all, x));
     t.deepEqual(notInChart, [], `${side}: steps the chart does not show`);
+    const expected = transitions(c);
     const notTaken = [...expected].filter((x) => !taken[side].has(x));
     t.deepEqual(notTaken, [], `${side}: chart transitions no handshake took`);
+    for (const x of ['connected --ApplicationData--> connected', 'connected --close--> closed', 'connected --closeNotify--> closed'])
+      t.true([...taken[side]].includes(x), `${side}: ${x} not taken`);
   }
+  t.true(
+    [...taken.client].some((x) => x.endsWith(' --fail--> failed')),
+    'the client failed through the chart',
+  );
+  t.true(
+    [...taken.server].some((x) => x.endsWith(' --alertReceived--> failed')),
+    "the server took the client's fatal alert through the chart",
+  );
 });
+
+/** After the handshake: data both ways and a close from each side; then a client that refuses the server's certificate. */
+function after(taken: { client: Set<string>; server: Set<string> }): void {
+  const record = (p: ReturnType<typeof pair12>): void => {
+    p.client.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
+    p.server.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
+  };
+  const options = {
+    client: { trustAnchors: [server.caDer], serverName: 'server.test' },
+    server: { certificate: { chain: server.chain, privateKey: server.privateKey } },
+  };
+  for (const closer of ['client', 'server'] as const) {
+    const p = pair12(Dtls12Connection.client(options.client), Dtls12Connection.server(options.server));
+    record(p);
+    p.client.connect(0);
+    pump(p);
+    p.client.send(Uint8Array.of(1));
+    p.server.send(Uint8Array.of(2));
+    pump(p);
+    p[closer].close();
+    pump(p);
+    if (p.client.stateName !== 'closed' || p.server.stateName !== 'closed') throw new Error(`not closed by the ${closer}`);
+  }
+  // The client trusts another CA: bad_certificate, sent through the chart's fail; the server takes it as alertReceived.
+  const p = pair12(Dtls12Connection.client({ trustAnchors: [clientId.caDer], serverName: 'server.test' }), Dtls12Connection.server(options.server));
+  record(p);
+  p.client.connect(0);
+  pump(p);
+  if (p.client.stateName !== 'failed') throw new Error('the handshake did not fail');
+}
