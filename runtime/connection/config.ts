@@ -27,6 +27,7 @@ import { srtpOption, type SrtpProfileName } from './srtp.js';
 import { resolveServerName } from '../pki/server-name.js';
 import { resolveVersionRange, type DtlsVersionName, type VersionRange } from '../dtls12/versions.js';
 import type { Dtls12CipherSuite } from '../dtls12/suites.js';
+import type { ClientHelloExtension } from '../../generated/wire/client-hello.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -203,6 +204,18 @@ export interface DtlsConfig {
    * which hands a 1.2 answer to Dtls12Connection. Not a connect/listen option.
    */
   readonly offer12?: readonly Dtls12CipherSuite[];
+  /**
+   * @internal Client, with `offer12`: a DTLS 1.2 session offered beside 1.3 (RFC 5077 §3.4): its session ID as
+   * legacy_session_id (RFC 9147 §5.3 allows a pre-1.3 server's) and the SessionTicket extension (with its ticket, or empty
+   * to ask for one); built by runtime/dtls12/ticket12.ts's ticketOffer12.
+   */
+  readonly offer12Session?: Offer12Session;
+}
+
+/** What a ClientHello offering 1.3 and 1.2 carries of a 1.2 session (DtlsConfig.offer12Session). */
+export interface Offer12Session {
+  readonly sessionId: Uint8Array;
+  readonly extensions: readonly ClientHelloExtension[];
 }
 
 export interface ResolvedConfig {
@@ -256,6 +269,8 @@ export interface ResolvedConfig {
   readonly versions: VersionRange;
   /** Client: the DTLS 1.2 suites offered beside 1.3 (see DtlsConfig.offer12), when the range enables 1.2. */
   readonly offer12: readonly Dtls12CipherSuite[] | undefined;
+  /** Client, with offer12: the 1.2 session ID and SessionTicket extension offered too. */
+  readonly offer12Session?: Offer12Session | undefined;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -382,6 +397,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     signatureAlgorithmsCert: signatureSchemesOption('signatureAlgorithmsCert', o.signatureAlgorithmsCert),
     versions,
     offer12: role === 'client' && versions.enabled.includes('DTLSv1.2') && o.offer12 !== undefined && o.offer12.length > 0 ? o.offer12 : undefined,
+    offer12Session: o.offer12Session,
   };
 }
 

@@ -73,13 +73,13 @@ export function clientHelloBody(
   }
   if (c.recordSizeLimit !== undefined) extensions.push({ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: c.recordSizeLimit } });
   if (c.srtp) extensions.push({ extensionType: 'use_srtp', extensionData: srtpOffer(c.srtp) });
-  if (offer12) extensions.push(...OFFER12_EXTENSIONS);
+  if (offer12) extensions.push(...OFFER12_EXTENSIONS, ...(c.offer12Session?.extensions ?? []));
   // pre_shared_key, when offered, is the last extension (RFC 8446 §4.2.11).
   extensions.push(...pskExtensions);
   return encodeClientHello({
     legacyVersion: 'dtls1_2',
     random,
-    legacySessionId: new Uint8Array(0),
+    legacySessionId: offer12 && c.offer12Session !== undefined ? c.offer12Session.sessionId : new Uint8Array(0),
     legacyCookie: new Uint8Array(0),
     cipherSuites: offer12 ? [...c.cipherSuites, ...offer12] : [...c.cipherSuites],
     legacyCompressionMethods: Uint8Array.of(0),

@@ -140,7 +140,8 @@ function offerable(io: Io12): Session12 | undefined {
 export function clientStateFromOffer(io: Io12, hello: ClientHello, body: Uint8Array, messageSeq: number): ClientState12 {
   const log = new HandshakeLog12(io.config.base.provider);
   log.add(handshakeTypeToNumber('client_hello'), messageSeq, body);
-  return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered: undefined };
+  // The offer carried our 1.2 session's ID (and ticket) beside 1.3 (RFC 5077 §3.4): the echo resumes it.
+  return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered: hello.legacySessionId.length > 0 ? offerable(io) : undefined };
 }
 
 /** start → waitServerHello: our first ClientHello (the session to resume, its ticket); after a HelloVerifyRequest the same hello with the cookie. */

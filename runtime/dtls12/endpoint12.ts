@@ -18,6 +18,8 @@ import type { PathDatagram } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { Dtls12Connection, Dtls12StateError } from './connection12.js';
 import { negotiated12, type EndpointEvent } from './negotiated12.js';
+import { encodeSession12 } from './session-blob12.js';
+import type { Session12 } from './session12.js';
 
 /** A DTLS 1.3 feature asked of a session that negotiated DTLS 1.2. */
 export class Dtls12FeatureError extends Error {
@@ -60,6 +62,10 @@ export class Dtls12EndpointConnection {
   private expiredDeadline: 'handshake' | 'idle' | undefined;
   private currentPath: string | undefined;
   private now = 0;
+  /** handshakeComplete, held while the client's session goes out first. */
+  private heldEvent: EndpointEvent | undefined;
+  /** The client's session last handed out as a sessionTicket event. */
+  private sessionGiven: Session12 | undefined;
   private readonly counts = {
     datagramsReceived: 0,
     datagramsSent: 0,
@@ -147,11 +153,26 @@ export class Dtls12EndpointConnection {
   }
 
   pollEvent(): EndpointEvent | undefined {
+    const held = this.heldEvent;
+    this.heldEvent = undefined;
+    if (held !== undefined) return held;
     for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) {
       switch (e.type) {
-        case 'handshakeComplete':
+        case 'handshakeComplete': {
           this.connectedAt = this.now;
-          return { type: 'handshakeComplete', parameters: negotiated12(e.parameters, this.servername()) };
+          const complete: EndpointEvent = { type: 'handshakeComplete', parameters: negotiated12(e.parameters, this.servername()) };
+          // A client's session (session-blob12.ts) goes out before handshakeComplete, as a 1.3 client's first ticket is
+          // there when `opened` resolves; the connection made it with the handshake's last step.
+          const session = this.role === 'client' ? this.connection.lastSession : undefined;
+          if (session === undefined) return complete;
+          this.heldEvent = complete;
+          this.sessionGiven = session;
+          return { type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt };
+        }
+        case 'session12':
+          if (this.role !== 'client' || e.session === this.sessionGiven) continue;
+          this.sessionGiven = e.session;
+          return { type: 'sessionTicket', session: encodeSession12(e.session), expiresAt: e.session.expiresAt };
         case 'data':
           this.counts.applicationBytesReceived += e.data.length;
           return e;
@@ -160,7 +181,7 @@ export class Dtls12EndpointConnection {
         case 'closed':
           return { type: 'closed', reason: this.expiredDeadline !== undefined ? 'timeout' : e.reason };
         default:
-          continue; // session12: resumption by session ID is not offered through connect()
+          continue;
       }
     }
     return undefined;

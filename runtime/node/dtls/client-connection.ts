@@ -14,6 +14,11 @@ import { NegotiatingClient } from '../../dtls12/negotiating-client.js';
 import type { Dtls12CipherSuite } from '../../dtls12/suites.js';
 import { resolveVersionRange } from '../../dtls12/versions.js';
 import type { EndpointConnection } from './version-endpoint-connection.js';
+import { ConfigError } from '../../config-error.js';
+import { decodeSession12, isSession12Blob } from '../../dtls12/session-blob12.js';
+import type { Session12 } from '../../dtls12/session12.js';
+import { ticketOffer12 } from '../../dtls12/ticket12.js';
+import { DecodeError } from '../../wire/errors.js';
 
 /** The 1.2 client's options from the connection's: the shared ones, the 1.2 suites, and whether 1.3 was offered too (the downgrade check). */
 function config12(options: ConnectionOptions, suites12: readonly Dtls12CipherSuite[] | undefined, offers13: boolean): Config12 {
@@ -44,10 +49,40 @@ function config12(options: ConnectionOptions, suites12: readonly Dtls12CipherSui
 export function clientConnection(options: ConnectionOptions & DeadlineOptions, suites12: readonly Dtls12CipherSuite[] | undefined): EndpointConnection {
   const { enabled } = resolveVersionRange(options.minVersion, options.maxVersion);
   const { handshakeTimeoutMs, idleTimeoutMs, ...connectionOptions } = options;
+  // A stored DTLS 1.2 session (session-blob12.ts) resumes only in 1.2: the 1.3 connection never sees it.
+  const stored12 = options.session instanceof Uint8Array && isSession12Blob(options.session) ? options.session : undefined;
+  if (stored12 !== undefined && !enabled.includes('DTLSv1.2')) {
+    throw new ConfigError('session', 'is a DTLS 1.2 session, which a DTLS 1.3 handshake (minVersion DTLSv1.3) cannot resume');
+  }
+  const { session: _session, ...without12Session } = options;
+  const options13 = stored12 !== undefined ? without12Session : options;
   if (!enabled.includes('DTLSv1.3')) {
-    const connection = new Dtls12Connection(config12(connectionOptions, suites12, false));
+    const connection = new Dtls12Connection(withSession12(config12(connectionOptions, suites12, false), stored12));
     return new Dtls12EndpointConnection(connection, { handshakeTimeoutMs, idleTimeoutMs, onDatagram: options.onDatagram });
   }
   if (!enabled.includes('DTLSv1.2')) return DtlsConnection.client(options);
-  return new NegotiatingClient(options, config12(connectionOptions, suites12, true));
+  const c12 = withSession12(config12(connectionOptions, suites12, true), stored12);
+  // The one ClientHello carries the 1.2 session ID and SessionTicket extension beside the 1.3 offer (RFC 5077 §3.4).
+  const offered = ticketOffer12(c12, c12.session !== undefined && c12.session.expiresAt > c12.wallClock() ? c12.session : undefined);
+  return new NegotiatingClient({ ...options13, offer12Session: offered }, c12);
+}
+
+/** The 1.2 client's config with the stored session to resume, checked now (ConfigError naming `session`). */
+function withSession12(config: Config12, stored: Uint8Array | undefined): Config12 {
+  if (stored === undefined) return config;
+  let session: Session12;
+  try {
+    session = decodeSession12(stored);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new ConfigError('session', `cannot be read: ${e.message}`);
+    throw e;
+  }
+  const name = config.base.serverName;
+  if (session.serverName !== name) {
+    throw new ConfigError(
+      'session',
+      `was issued by ${session.serverName ?? 'a server with no name checked'}, not ${name ?? 'a server with no name checked'}: resuming would skip authenticating ${name ?? 'this server'}`,
+    );
+  }
+  return { ...config, session };
 }

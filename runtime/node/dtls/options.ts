@@ -50,7 +50,7 @@ type RenamedServerOptions =
   | InternalOptions;
 
 /** Options of the connection that are set by connect/listen themselves, never given. */
-type InternalOptions = 'offer12' | 'cipherSuites12';
+type InternalOptions = 'offer12' | 'offer12Session' | 'cipherSuites12';
 
 /** What an `sni` entry holds: a context from `createSecureContext`, or the options to make one (`cert`, `key`, `passphrase`). */
 export type SniCredentials = SecureContext | SecureContextOptions;
