@@ -53,6 +53,8 @@ const HANDSHAKE = 22;
 const APPLICATION_DATA = 23;
 const RECORD_HEADER = 13;
 const HANDSHAKE_HEADER = 12;
+/** The largest DTLS 1.2 record fragment (RFC 5246 §6.2.3: 2^14 + 2048), as decodeDatagram12 bounds it. */
+const MAX_FRAGMENT_12 = 18432;
 /** Epoch-1 records held until the peer's ChangeCipherSpec. */
 const MAX_EARLY_EPOCH1 = 8;
 
@@ -183,9 +185,47 @@ export class Dtls12Connection {
     this.dispatch({ type: 'connect' });
   }
 
+  /**
+   * Takes a datagram from the peer. It may be lent (a view of a receive
+   * buffer, valid only during this call): nothing handed up or kept views
+   * it. The common one, an epoch-1 application_data record alone, is read
+   * in place; anything else from a copy of its own (records held for the
+   * ChangeCipherSpec and handshake fragments keep views of what they read).
+   */
   receive(datagram: Uint8Array, now: number): void {
     this.now = now;
-    if (this.ended) return;
+    if (this.ended || this.applicationDataRecord(datagram)) return;
+    this.receiveCopy(datagram.slice());
+  }
+
+  /**
+   * A datagram that is one epoch-1 application_data record (13-byte header,
+   * the length running to its end, at most 18,432) while the read epoch is
+   * installed: the steps of decodeDatagram12, record(), ReadEpoch12.receive,
+   * EpochCipher12.open and content() for it, with the same checks, drops and
+   * order, but no record object, no view and no second copy. False, and
+   * nothing done, for any other datagram.
+   */
+  private applicationDataRecord(d: Uint8Array): boolean {
+    const read1 = this.read1;
+    if (read1 === undefined || d.length < RECORD_HEADER || d[0] !== APPLICATION_DATA) return false;
+    const length = (d[11]! << 8) | d[12]!;
+    const epoch = (d[3]! << 8) | d[4]!;
+    if (length !== d.length - RECORD_HEADER || length > MAX_FRAGMENT_12 || epoch !== 1) return false;
+    const version = (d[1]! << 8) | d[2]!;
+    const sequenceNumber = ((d[5]! << 8) | d[6]!) * 0x100000000 + (((d[7]! << 24) | (d[8]! << 16) | (d[9]! << 8) | d[10]!) >>> 0);
+    const content = read1.receiveAt(d, 0, APPLICATION_DATA, version, epoch, sequenceNumber, length);
+    if (typeof content === 'string') {
+      this.drop(content);
+      return true;
+    }
+    this.lastAuthenticated = this.now;
+    if (this.state.kind !== 'connected') this.drop('plaintext-refused');
+    else this.dispatch({ type: 'ApplicationData', data: content });
+    return true;
+  }
+
+  private receiveCopy(datagram: Uint8Array): void {
     let records: Dtls12WireRecord[];
     try {
       // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.

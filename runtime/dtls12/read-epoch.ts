@@ -5,6 +5,7 @@
  * the window before it is opened, and marked only after it authenticated,
  * so forged records cannot move the window.
  */
+import type { DropReason } from '../record/drops.js';
 import { ReplayWindow } from '../record/replay-window.js';
 import type { Dtls12WireRecord } from './datagram.js';
 import type { EpochCipher12, Opened12, Refused12 } from './record-protection.js';
@@ -31,6 +32,29 @@ export class ReadEpoch12 {
     if (seen === 'too-old') return { ok: false, reason: 'too-old' };
     const opened = this.cipher.open(wire);
     if (opened.ok) this.window.accept(opened.sequenceNumber);
+    return opened;
+  }
+
+  /**
+   * receive() of the one plain record at datagram[at..] from its header
+   * fields (EpochCipher12.openAt): the same window rules, no objects; the
+   * content of its own, or why it was refused.
+   */
+  receiveAt(
+    datagram: Uint8Array,
+    at: number,
+    type: number,
+    version: number,
+    epoch: number,
+    sequenceNumber: number,
+    fragmentLength: number,
+  ): Uint8Array | DropReason {
+    if (epoch !== this.cipher.epoch) return 'unknown-epoch';
+    const seen = this.window.check(sequenceNumber);
+    if (seen === 'duplicate') return 'replay';
+    if (seen === 'too-old') return 'too-old';
+    const opened = this.cipher.openAt(datagram, at, type, version, sequenceNumber, fragmentLength);
+    if (typeof opened !== 'string') this.window.accept(sequenceNumber);
     return opened;
   }
 }

@@ -217,6 +217,27 @@ export class EpochCipher12 {
     return { ok: true, type, content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
   }
 
+  /**
+   * open() of the one plain (non-CID) record at datagram[at..], its header
+   * fields already read by the caller and its epoch this one's: no record
+   * object, the fragment read in place. The same checks in the same order;
+   * the content in an ArrayBuffer of its own (nothing views the datagram,
+   * which may be lent from a receive buffer), or why it was refused.
+   */
+  openAt(datagram: Uint8Array, at: number, type: number, version: number, sequenceNumber: number, fragmentLength: number): Uint8Array | DropReason {
+    if (version !== DTLS12_VERSION) return 'malformed';
+    const explicitLength = this.suite.recordIvLength;
+    const plaintextLength = fragmentLength - explicitLength - this.suite.tagLength;
+    if (plaintextLength < 0) return 'too-short';
+    if (plaintextLength > MAX_PLAINTEXT_12) return 'too-long';
+    if (this.cid !== undefined) return 'connection-id';
+    const fragmentAt = at + HEADER_LENGTH;
+    if (this.native !== undefined) return this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength) ?? 'authentication';
+    const content = this.decrypt(datagram.subarray(fragmentAt, fragmentAt + fragmentLength), type, sequenceNumber, plaintextLength, undefined);
+    // A copy: the provider's output may share an ArrayBuffer (Node's Buffer pool) with other data.
+    return content === undefined ? 'authentication' : content.slice();
+  }
+
   /** Opens a fragment of this epoch (version 0xfefd, CID already checked): in the addon where it runs, else with the provider's AEAD. */
   private decrypt(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, cid: Uint8Array | undefined): Uint8Array | undefined {
     if (this.native !== undefined) return this.native.open(fragment, type, sequenceNumber, plaintextLength);

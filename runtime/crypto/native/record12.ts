@@ -25,6 +25,11 @@ export interface NativeRecord12 {
   seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void;
   /** Opens `fragment` (explicit nonce, ciphertext, tag) of a record with this type and sequence number; undefined when it does not authenticate. */
   open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined;
+  /**
+   * open() of the fragment at buffer[at..at + fragmentLength), read in place (no view made); the plaintext in an
+   * ArrayBuffer of its own, or undefined.
+   */
+  openAt(buffer: Uint8Array, at: number, fragmentLength: number, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined;
   release(): void;
 }
 
@@ -65,11 +70,14 @@ class Record12 implements NativeRecord12 {
   }
 
   open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
-    const out = new Uint8Array(plaintextLength);
     // The fragment is a view into the datagram: the addon reads it in place.
     const at = fragment.byteOffset;
-    const whole = new Uint8Array(fragment.buffer, 0, at + fragment.length);
-    return this.binding.record12Open(this.live(), whole, at, fragment.length, type, sequenceNumber, out, 0) < 0 ? undefined : out;
+    return this.openAt(new Uint8Array(fragment.buffer, 0, at + fragment.length), at, fragment.length, type, sequenceNumber, plaintextLength);
+  }
+
+  openAt(buffer: Uint8Array, at: number, fragmentLength: number, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
+    const out = new Uint8Array(plaintextLength);
+    return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, out, 0) < 0 ? undefined : out;
   }
 
   release(): void {
