@@ -2,8 +2,10 @@
  * A sans-I/O DTLS 1.2 connection (RFC 6347) with the method shape of
  * DtlsConnection: `receive(datagram, now)`, `pollTransmit()`,
  * `pollTimeout()`, `handleTimeout(now)`, `pollEvent()`, `send(data)`,
- * `close()`. The handshake is client12.ts / server12.ts (the charts'
- * steps); this file is the record path around them:
+ * `close()`. The handshake is the machine generated from the charts
+ * (`dtls12ClientStep`/`dtls12ServerStep` calling the steps of client12.ts /
+ * server12.ts); this file is the record path around it, dispatching each
+ * chart event to it:
  *
  * - records split with decodeDatagram12; epoch 0 plaintext (handshake,
  *   ChangeCipherSpec, alerts), epoch 1 through ReadEpoch12 (replay window,
