@@ -8,6 +8,7 @@
 import { ConfigError } from '../config-error.js';
 import { resolveConfig, type DtlsConfig, type ResolvedConfig } from '../connection/config.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
+import { GROUPS_12 } from './groups12.js';
 import { checkPskSuite12, defaultSuites12, pskIdentityHintOption } from './psk12.js';
 import type { Session12, SessionCache12 } from './session12.js';
 import { dtls12Suite, type Dtls12CipherSuite } from './suites.js';
@@ -50,7 +51,6 @@ export const DEFAULT_SUITES_12: readonly Dtls12CipherSuite[] = [
 ];
 
 /** The groups a 1.2 ECDHE key exchange can use (RFC 8422 §5.1.1); the hybrid ones are 1.3 only. */
-const GROUPS_12: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
 
 export interface Config12 {
   readonly role: 'client' | 'server';

@@ -17,6 +17,7 @@ import type { EndpointConnection } from './version-endpoint-connection.js';
 import { ConfigError } from '../../config-error.js';
 import { decodeSession12, isSession12Blob } from '../../dtls12/session-blob12.js';
 import type { Session12 } from '../../dtls12/session12.js';
+import { GROUPS_12, versionsForGroups } from '../../dtls12/groups12.js';
 import { ticketOffer12 } from '../../dtls12/ticket12.js';
 import { DecodeError } from '../../wire/errors.js';
 
@@ -47,7 +48,8 @@ function config12(options: ConnectionOptions, suites12: readonly Dtls12CipherSui
 
 /** @throws ConfigError naming the option. */
 export function clientConnection(options: ConnectionOptions & DeadlineOptions, suites12: readonly Dtls12CipherSuite[] | undefined): EndpointConnection {
-  const { enabled } = resolveVersionRange(options.minVersion, options.maxVersion);
+  // A groups list of TLS 1.3 groups only (X25519MLKEM768) leaves DTLS 1.2 out when 1.3 is offered (groups12.ts).
+  const enabled = versionsForGroups(resolveVersionRange(options.minVersion, options.maxVersion).enabled, options.groups ?? GROUPS_12);
   const { handshakeTimeoutMs, idleTimeoutMs, ...connectionOptions } = options;
   // A stored DTLS 1.2 session (session-blob12.ts) resumes only in 1.2: the 1.3 connection never sees it.
   const stored12 = options.session instanceof Uint8Array && isSession12Blob(options.session) ? options.session : undefined;
