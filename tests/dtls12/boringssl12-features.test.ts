@@ -150,6 +150,8 @@ async function fromBoringClient(serverId: Identity, options: DtlsListenOptions, 
       output += r.output;
       if (r.code !== 0) code = r.code;
     }
+    // BoringSSL exits once its close_notify is sent; the relay may still be carrying it: let our sessions see it (bounded) before the listener closes them.
+    await Promise.race([Promise.allSettled(server.sessions.map((o) => o.session.closed)), new Promise((resolve) => setTimeout(resolve, 3000))]);
     return { ours: server.sessions[0], all: server.sessions, output, code, wire: tapped?.wire ?? { client: [], server: [] } };
   } finally {
     tapped?.proxy.close();

@@ -406,11 +406,12 @@ for (const seed of [3, 6, 7]) {
 // ---------------------------------------------------------------- versions
 
 // dtls13 has no DTLS 1.2 handshakes yet (runtime/dtls12/README.md): a BoringSSL forced to 1.2 must be refused cleanly both ways.
-test('BoringSSL forced to DTLS 1.2 (SSL_CTX_set_max_proto_version): the handshake fails with protocol_version both ways', async (t) => {
-  const o = await talkToBoringServer(identity('p256'), ['--max-version', '1.2']);
+// With dtls13's default range BoringSSL forced to 1.2 gets DTLS 1.2 (tests/dtls12/boringssl12*.test.ts); a dtls13 end limited to 1.3 refuses it.
+test("BoringSSL forced to DTLS 1.2 (SSL_CTX_set_max_proto_version) against a dtls13 end with minVersion 'DTLSv1.3': the handshake fails with protocol_version both ways", async (t) => {
+  const o = await talkToBoringServer(identity('p256'), ['--max-version', '1.2'], { minVersion: 'DTLSv1.3' });
   t.regex(o.error ?? '', /protocol_version/, o.serverOutput);
   t.regex(o.serverOutput, /alert: dir=write level=fatal desc=protocol_version/, o.serverOutput);
-  const s = await serveBoringClient(identity('p256'), {}, ['--max-version', '1.2', ...SEND(TWO)]);
+  const s = await serveBoringClient(identity('p256'), { minVersion: 'DTLSv1.3' }, ['--max-version', '1.2', ...SEND(TWO)]);
   t.not(s.code, 0);
   t.regex(s.output, /alert: dir=read level=fatal desc=protocol_version/, s.output);
   t.deepEqual(s.handshakes, []);
