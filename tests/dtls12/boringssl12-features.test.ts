@@ -8,6 +8,7 @@ import type { DtlsConnectOptions, DtlsListenOptions } from '../../runtime/index.
 import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
 import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
 import { Reader } from '../../runtime/wire/reader.js';
@@ -23,10 +24,11 @@ import { Udp12, type AnyEvent, type SansIo } from './udp12.js';
  * (boringssl12.test.ts): client authentication, HelloVerifyRequest (ours;
  * BoringSSL's server sends none), a 300-byte MTU on both ends with 4 kB
  * RSA chains, and resumption by ticket and by session ID. Through
- * connect/listen with `maxVersion: 'DTLSv1.2'`, except where the public API
- * cannot do it yet: connect offers no 1.2 session to resume and listen
- * keeps no session cache by ID, so those cases drive Dtls12Connection over
- * UDP (Udp12 and a small multi-peer server below). Each case checks what
+ * connect/listen with `maxVersion: 'DTLSv1.2'` (and the default range where
+ * our client resumes), except where the public API cannot do it yet: listen
+ * keeps no session cache by ID, and connect always offers the SessionTicket
+ * extension (BoringSSL then resumes by ticket, never by ID), so those cases
+ * drive Dtls12Connection over UDP (Udp12 and a small multi-peer server below). Each case checks what
  * both ends report (version, suite, resumed, the peer's certificate, the
  * RFC 5705 exporter) and data both ways.
  */
@@ -174,7 +176,7 @@ function agreed(t: ExecutionContext, r: Run, suite: Dtls12CipherSuite = SUITE, i
   return c;
 }
 
-// ---- Dtls12Connection over UDP: what connect/listen do not offer in 1.2 yet (resuming a session as a client, a session cache by ID)
+// ---- Dtls12Connection over UDP: what connect/listen do not offer in 1.2 yet (a client resuming by ID alone, a session cache by ID)
 
 /** A sans-I/O connection that notes the size of every datagram it sends. */
 class Recorded implements SansIo {
@@ -542,14 +544,43 @@ test('resumption by session ID: BoringSSL client (--session-out, then --session-
     }
   }));
 
-for (const by of ['ticket', 'session ID'] as const) {
-  test(`resumption by ${by}: a Dtls12Connection client → BoringSSL server (--connections 2), the second connection resumes`, (t) =>
+/** Our client (connect) against the BoringSSL server twice (`--connections 2`): the second passes the first one's `session.session` as `session`. */
+async function resumingAgainstBoringServer(serverId: Identity, options: DtlsConnectOptions): Promise<Run> {
+  const pem = writePem(serverId);
+  const { port, run } = await startBoringServer(pem, ['--max-version', '1.2', '--connections', '2']);
+  const all: OurSession[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const previous = all.at(-1)?.session.session;
+      const o = await ourClient(
+        port,
+        { ca: pemOf(serverId).ca, servername: 'server.test', ...options, ...(previous !== undefined ? { session: previous } : {}) },
+        OUR_MESSAGE,
+        (r) => r === OUR_MESSAGE,
+      );
+      all.push(o);
+      if (o.protocol === undefined) break;
+    }
+    if (all.length < 2) run.kill();
+    const { code, output } = await run.done;
+    return { ours: all[0], all, output, code, wire: { client: [], server: [] } };
+  } finally {
+    run.kill();
+    pem.remove();
+  }
+}
+
+// The default range: a TLS 1.3 suite too (`ciphers` must name one when 1.3 is enabled); the peer's --max-version 1.2 answers in 1.2.
+for (const range of [{ ...FORCED, ciphers: SUITE.toUpperCase() }, { ciphers: `TLS_AES_128_GCM_SHA256:${SUITE.toUpperCase()}` }]) {
+  const name = 'maxVersion' in range ? 'maxVersion DTLSv1.2' : 'the default range';
+  test(`resumption by ticket: dtls13 client (connect, ${name}) → BoringSSL server (--connections 2), the second connection resumes`, (t) =>
     slot(async () => {
-      const options: Dtls12Options = { cipherSuites12: [SUITE], ...(by === 'session ID' ? { sessionTickets12: false } : {}) };
-      const r = await againstBoringServer12(ecdsa, [], [() => options, (first) => ({ ...options, ...(first?.session ? { session12: first.session } : {}) })]);
-      t.is(r.ours[0]?.session?.ticket !== undefined, by === 'ticket', 'the session holds a ticket only when resuming by one');
+      const r = await resumingAgainstBoringServer(ecdsa, range);
+      const first = r.all[0]?.session.session;
+      t.truthy(first, `ours: ${r.all[0]?.error}`);
+      t.true(decodeSession12(first!).ticket !== undefined, "the session holds BoringSSL's ticket");
       t.deepEqual(
-        r.ours.map((o) => o.connection.negotiated?.resumed),
+        r.all.map((o) => o.parameters?.resumed),
         [false, true],
       );
       t.deepEqual(
@@ -557,10 +588,30 @@ for (const by of ['ticket', 'session ID'] as const) {
         ['0', '1'],
         r.output,
       );
-      agreed12(t, r, SUITE, 1);
-      t.deepEqual(r.ours[1]?.data, [OUR_MESSAGE]);
+      agreed(t, r, SUITE, 1);
+      t.deepEqual(r.all[1]?.data, [OUR_MESSAGE]);
     }));
 }
+
+// Resumption by session ID stays on Dtls12Connection: connect always offers the SessionTicket extension (RFC 5077), so
+// BoringSSL's server, which the peer program cannot tell to stop issuing tickets, resumes by ticket.
+test('resumption by session ID: a Dtls12Connection client → BoringSSL server (--connections 2), the second connection resumes', (t) =>
+  slot(async () => {
+    const options: Dtls12Options = { cipherSuites12: [SUITE], sessionTickets12: false };
+    const r = await againstBoringServer12(ecdsa, [], [() => options, (first) => ({ ...options, ...(first?.session ? { session12: first.session } : {}) })]);
+    t.is(r.ours[0]?.session?.ticket, undefined, 'no ticket: the session ID alone');
+    t.deepEqual(
+      r.ours.map((o) => o.connection.negotiated?.resumed),
+      [false, true],
+    );
+    t.deepEqual(
+      events(r.output, 'connected').map((e) => e.fields.resumed),
+      ['0', '1'],
+      r.output,
+    );
+    agreed12(t, r, SUITE, 1);
+    t.deepEqual(r.ours[1]?.data, [OUR_MESSAGE]);
+  }));
 
 // ECDSA keys on P-384 and P-521. BoringSSL's sign with the first ECDSA scheme we offer, ecdsa_secp256r1_sha256: in TLS 1.2
 // that names only the hash (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10; the curve binding is TLS 1.3's, RFC 8446 §4.2.3), and

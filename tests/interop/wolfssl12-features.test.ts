@@ -7,10 +7,12 @@ import type { DtlsConnectOptions, DtlsListenOptions } from '../../runtime/index.
 import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
+import { freeUdpPort } from '../dtls12/openssl12.js';
 import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
 import { Reader } from '../../runtime/wire/reader.js';
-import { Udp12, type AnyEvent, type SansIo } from '../dtls12/udp12.js';
+import type { AnyEvent, SansIo } from '../dtls12/udp12.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
 import { LossyProxy } from '../support/udp-relay.js';
 import {
@@ -33,10 +35,11 @@ import {
  * asks unless `cookies: false`), a 300-byte MTU on our side with 4 kB RSA
  * chains, close_notify answered, extended master secret required, and
  * resumption by session ticket and by session ID. Through connect/listen
- * with `maxVersion: 'DTLSv1.2'`, except where the public API cannot do it
- * yet: connect offers no 1.2 session to resume and listen keeps no session
- * cache by ID, so those cases drive Dtls12Connection over UDP (Udp12 and a
- * small multi-peer server below). Each case checks what both ends report.
+ * with `maxVersion: 'DTLSv1.2'` (and the default range where our client
+ * resumes), except where the public API cannot do it yet: listen keeps no
+ * session cache by ID, so those cases drive Dtls12Connection over UDP
+ * (a small multi-peer server below). Each case checks what both
+ * ends report.
  */
 
 const now = Date.now();
@@ -158,7 +161,7 @@ function plainHandshakes(datagrams: readonly Uint8Array[]): { readonly type: str
   return out;
 }
 
-// ---- Dtls12Connection over UDP: what connect/listen do not offer in 1.2 yet (resuming a session as a client, a session cache by ID)
+// ---- Dtls12Connection over UDP: what listen does not offer in 1.2 yet (a session cache by ID)
 
 /** A sans-I/O connection that notes the size of every datagram it sends. */
 class Recorded implements SansIo {
@@ -213,58 +216,6 @@ interface Ours {
 }
 
 const encode = (s: string): Uint8Array => new TextEncoder().encode(s);
-const isComplete = (e: AnyEvent): boolean => e.type === 'handshakeComplete';
-
-/** Waits for the handshake; a connection that ended instead fails with what it knows. */
-async function handshake12(udp: Udp12<Recorded>, what: string): Promise<void> {
-  const e = await udp.waitFor((x) => isComplete(x) || x.type === 'closed', 15_000, what);
-  if (e.type === 'closed')
-    throw new Error(`${what} ended: ${JSON.stringify(udp.conn.inner.failureReason)} (events ${JSON.stringify(udp.events.map((x) => x.type))})`);
-}
-
-function ours(udp: Udp12<Recorded>, received: readonly Uint8Array[]): Ours {
-  return { connection: udp.conn.inner, sent: udp.conn.sent, sentData: udp.conn.sentData, received, text: udp.text(), session: udp.conn.inner.lastSession };
-}
-
-/**
- * Our client against wolfSSL's example server (`-u -v 3 …serverArgs`), one
- * connection per entry of `clients`: handshake, a message, wolfSSL's reply,
- * close_notify. A later connection leaves from the first one's port (the
- * example server's socket stays connected to it).
- */
-async function againstWolfServer12(
-  serverId: Identity,
-  serverArgs: readonly string[],
-  clients: readonly ((previous: Ours | undefined) => Dtls12Options)[],
-): Promise<{ ours: Ours[]; wolf: WolfHandshake[]; output: string; code: number | null }> {
-  const pem = writePem(serverId);
-  const { port, run } = await startWolfServer(pem, ['-v', '3', ...serverArgs]);
-  const results: Ours[] = [];
-  try {
-    let localPort = 0;
-    for (const options of clients) {
-      const received: Uint8Array[] = [];
-      const conn = Dtls12Connection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', allowCcm8: true, ...options(results.at(-1)) });
-      const udp = await Udp12.client(new Recorded(conn), port, localPort);
-      localPort = udp.port;
-      udp.inbound = (d) => (received.push(d.slice()), d);
-      try {
-        await handshake12(udp, 'handshake with the wolfSSL server');
-        udp.send(encode('hello from dtls13'));
-        await udp.waitFor(() => udp.text().includes(WOLF_SERVER_REPLY), 10_000, "wolfSSL's reply");
-        if (conn.lastSession === undefined) await udp.waitFor((e) => e.type === 'session12', 2000, 'session').catch(() => undefined);
-      } finally {
-        await udp.close();
-        results.push(ours(udp, received));
-      }
-    }
-    const { code, output } = await run.done;
-    return { ours: results, wolf: wolfHandshakes(output), output, code };
-  } finally {
-    run.kill();
-    pem.remove();
-  }
-}
 
 /**
  * Our server for peers that connect more than once (a resuming client
@@ -579,29 +530,75 @@ test("a ticket the server cannot open (another key): wolfSSL's client refuses th
     t.regex(r.output, /resume error -373, Out of order message/);
   }));
 
+/**
+ * Our client (connect) against wolfSSL's example server twice, from one local port (the example server's socket stays
+ * connected to it): the second connection passes the first one's `session.session` as `session`.
+ */
+async function resumingAgainstWolfServer(
+  serverId: Identity,
+  serverArgs: readonly string[],
+  options: DtlsConnectOptions,
+): Promise<{ ours: OurSession[]; wolf: WolfHandshake[]; output: string; code: number | null }> {
+  const pem = writePem(serverId);
+  const { port, run } = await startWolfServer(pem, ['-v', '3', ...serverArgs]);
+  const localPort = await freeUdpPort();
+  const results: OurSession[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const previous = results.at(-1)?.session.session;
+      const o = await ourClient(
+        port,
+        {
+          ca: pemOf(serverId).ca,
+          servername: 'server.test',
+          ciphers: SUITE.toUpperCase(),
+          bindHost: '127.0.0.1',
+          bindPort: localPort,
+          ...options,
+          ...(previous !== undefined ? { session: previous } : {}),
+        },
+        'hello from dtls13',
+        (r) => r.includes(WOLF_SERVER_REPLY),
+      );
+      results.push(o);
+      if (o.protocol === undefined) break;
+    }
+    if (results.length < 2) run.kill();
+    const { code, output } = await run.done;
+    return { ours: results, wolf: wolfHandshakes(output), output, code };
+  } finally {
+    run.kill();
+    pem.remove();
+  }
+}
+
 for (const by of ['ticket', 'session ID'] as const) {
-  test(`resumption by ${by}: a Dtls12Connection client → wolfSSL server (-r${by === 'session ID' ? ' -T a' : ''}), the second connection resumes`, (t) =>
-    slot(async () => {
-      const options: Dtls12Options = { cipherSuites12: [SUITE], ...(by === 'session ID' ? { sessionTickets12: false } : {}) };
-      const r = await againstWolfServer12(
-        ecdsa,
-        ['-d', '-r', ...(by === 'session ID' ? ['-T', 'a'] : [])],
-        [() => options, (first) => ({ ...options, ...(first?.session ? { session12: first.session } : {}) })],
-      );
-      t.is(r.code, 0, r.output);
-      t.is(r.ours[0]?.session?.ticket !== undefined, by === 'ticket', 'the session holds a ticket only when resuming by one');
-      t.deepEqual(
-        r.ours.map((o) => o.connection.negotiated?.resumed),
-        [false, true],
-      );
-      t.deepEqual(
-        r.wolf.map((w) => w.reused),
-        [false, true],
-        r.output,
-      );
-      agreed12(t, r, 1);
-      t.true(r.ours[1]?.text.includes(WOLF_SERVER_REPLY));
-    }));
+  // The default range: a TLS 1.3 suite too (`ciphers` must name one when 1.3 is enabled); wolfSSL `-v 3` answers in 1.2.
+  for (const range of [FORCED, { ciphers: `TLS_AES_128_GCM_SHA256:${SUITE.toUpperCase()}` }]) {
+    const name = range === FORCED ? 'maxVersion DTLSv1.2' : 'the default range';
+    test(`resumption by ${by}: dtls13 client (connect, ${name}) → wolfSSL server (-r${by === 'session ID' ? ' -T a' : ''}), the second connection resumes`, (t) =>
+      slot(async () => {
+        const r = await resumingAgainstWolfServer(ecdsa, ['-d', '-r', ...(by === 'session ID' ? ['-T', 'a'] : [])], range);
+        t.is(r.code, 0, r.output);
+        const first = r.ours[0]?.session.session;
+        t.truthy(first, `ours: ${r.ours[0]?.error}`);
+        t.is(decodeSession12(first!).ticket !== undefined, by === 'ticket', 'the session holds a ticket only when resuming by one');
+        t.deepEqual(
+          r.ours.map((o) => o.parameters?.resumed),
+          [false, true],
+        );
+        t.deepEqual(
+          r.wolf.map((w) => w.reused),
+          [false, true],
+          r.output,
+        );
+        t.is(r.ours[1]?.protocol, 'DTLSv1.2', `ours: ${r.ours[1]?.error}; wolfSSL: ${r.output}`);
+        t.is(r.ours[1]?.suite, SUITE);
+        t.is(r.wolf[1]?.version, 'DTLSv1.2', r.output);
+        t.is(r.wolf[1]?.cipher, SUITE.toUpperCase(), r.output);
+        t.true(r.ours[1]?.data.join('').includes(WOLF_SERVER_REPLY));
+      }));
+  }
 }
 
 // ECDSA keys on P-384 and P-521. Ours sign with the scheme of their curve (ecdsa_secp384r1_sha384, ...), which wolfSSL
