@@ -63,6 +63,8 @@ export { ReplayWindow } from './record/replay-window.js';
 export { DtlsConnection, ConnectionStateError, type ConnectionOptions, type ConnectionStats } from './connection/connection.js';
 export type { DtlsConfig } from './connection/config.js';
 export type { ConnectionEvent, NegotiatedParameters } from './connection/events.js';
+export { Dtls12FeatureError } from './dtls12/endpoint12.js';
+export { isDtls12, type Negotiated12Parameters, type SessionParameters } from './dtls12/negotiated12.js';
 export { HelloRetryResponder, type HelloRetryOutcome } from './connection/hello-retry-responder.js';
 export type { StatelessRetry } from './connection/stateless-retry.js';
 export type { ServerCredentials, SniEntry, SniOption } from './connection/sni-selection.js';
