@@ -44,6 +44,11 @@ const DTLS12 = 0xfefd;
  * connection, which drops or refuses it). Reads, never throws.
  */
 export function answeredVersion(datagram: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined {
+  return firstAnswer(datagram)?.version;
+}
+
+/** {@link answeredVersion}, and whether the answer is a HelloVerifyRequest (not authenticated by any handshake). */
+function firstAnswer(datagram: Uint8Array): { readonly version: 'DTLSv1.2' | 'DTLSv1.3'; readonly helloVerifyRequest: boolean } | undefined {
   let fragment: Uint8Array;
   let msgType: string;
   try {
@@ -55,14 +60,27 @@ export function answeredVersion(datagram: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' |
     if (msgType === 'hello_verify_request') {
       // Only a HelloVerifyRequest that is one (RFC 6347 §4.2.1: DTLS 1.0 or 1.2, a cookie) moves us to 1.2.
       const hvr = decodeHelloVerifyRequest(f.fragment);
-      return (hvr.serverVersion === 'dtls1_0' || hvr.serverVersion === 'dtls1_2') && hvr.cookie.length > 0 ? 'DTLSv1.2' : undefined;
+      return (hvr.serverVersion === 'dtls1_0' || hvr.serverVersion === 'dtls1_2') && hvr.cookie.length > 0
+        ? { version: 'DTLSv1.2', helloVerifyRequest: true }
+        : undefined;
     }
     if (msgType !== 'server_hello') return undefined;
     fragment = f.fragment;
   } catch {
     return undefined;
   }
-  return serverHelloVersion(fragment);
+  const version = serverHelloVersion(fragment);
+  return version === undefined ? undefined : { version, helloVerifyRequest: false };
+}
+
+/** Whether `datagram` holds nothing but plaintext (epoch 0) alert records. */
+function plaintextAlertsOnly(datagram: Uint8Array): boolean {
+  try {
+    const records = decodeDatagram12(datagram);
+    return records.length > 0 && records.every((w) => w.kind === 'record' && w.record.epoch === 0 && w.record.type === 'alert');
+  } catch {
+    return false;
+  }
 }
 
 /** server_version(2) random(32) session_id<0..32> cipher_suite(2) compression(1) extensions<0..2^16-1>: is supported_versions there? */
@@ -130,6 +148,16 @@ export class NegotiatingClient {
   /** Watching for the server's first answer (until it names a version). */
   private watching = true;
   private readonly offer = new SentClientHello();
+  /**
+   * After a HelloVerifyRequest: the 1.3 connection, untouched (not driven, nothing sent), kept until the 1.2 client
+   * takes a ServerHello. A HelloVerifyRequest is authenticated by nothing: an off-path sender who guesses our port can
+   * send one before the server's answer. A 1.3 ServerHello or HelloRetryRequest that arrives meanwhile is the answer
+   * to our first ClientHello: the 1.3 connection takes it and goes on, and the 1.2 client is dropped. The first
+   * ServerHello of either version commits, as a plain client commits to its first one.
+   */
+  private held13: DtlsConnection | undefined;
+  /** The 1.3 connection took over from a 1.2 client that had sent the ClientHello with a HelloVerifyRequest's cookie. */
+  private sentCookieHello = false;
   private readonly config12: Config12;
   private readonly options: ConnectionOptions & DeadlineOptions;
   private startedAt: number | undefined;
@@ -158,15 +186,26 @@ export class NegotiatingClient {
 
   receive(datagram: Uint8Array, now: number, path?: string): void {
     if (this.watching) {
-      const version = answeredVersion(datagram);
-      if (version === 'DTLSv1.3') this.watching = false;
-      else if (version === 'DTLSv1.2') this.fallBack();
+      const answer = firstAnswer(datagram);
+      if (answer?.version === 'DTLSv1.3') this.watching = false;
+      else if (answer?.version === 'DTLSv1.2') this.fallBack(answer.helloVerifyRequest);
+    } else if (this.held13 !== undefined && answeredVersion(datagram) === 'DTLSv1.3') {
+      this.current = this.held13; // the 1.3 answer to our first ClientHello, after a HelloVerifyRequest (forged, or a confused server)
+      this.held13 = undefined;
+      this.sentCookieHello = true;
+    } else if (this.sentCookieHello && this.current instanceof DtlsConnection && plaintextAlertsOnly(datagram)) {
+      // The 1.2 client sent our ClientHello again with the HelloVerifyRequest's cookie, which a 1.3 server refuses with
+      // illegal_parameter (RFC 9147 §5.3: legacy_cookie must be empty): that answer is to a hello we dropped, not to
+      // this handshake. A peer that means to end it does so under the handshake keys.
+      if (this.current.state === 'connected') this.sentCookieHello = false;
+      else return;
     }
     this.current.receive(datagram, now, path);
+    if (this.held13 !== undefined && this.current.state !== 'waitServerHello') this.held13 = undefined; // the 1.2 ServerHello taken (or failed)
   }
 
   /** The server answered in DTLS 1.2: a 1.2 client takes over from our ClientHello as sent. */
-  private fallBack(): void {
+  private fallBack(helloVerifyRequest: boolean): void {
     const sent = this.offer.whole();
     if (sent === undefined) return; // never: the ClientHello left whole before any answer; the 1.3 connection refuses the answer
     const hello = decodeClientHello(sent.body);
@@ -177,6 +216,7 @@ export class NegotiatingClient {
       nextRecordSequenceNumber: this.offer.lastRecord + 1,
     });
     this.watching = false;
+    if (helloVerifyRequest && this.current instanceof DtlsConnection) this.held13 = this.current;
     this.current = new Dtls12EndpointConnection(connection, {
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       idleTimeoutMs: this.options.idleTimeoutMs,
