@@ -224,7 +224,8 @@ export class DtlsSession {
     }
     // node:dtls's timing: a client reads `session.session` once `opened` resolves (its resumption example). A DTLS 1.3
     // ticket follows the handshake, so a client waits for the first one, at most as long again as the handshake took.
-    // DTLS 1.2 sends no ticket after the handshake: nothing to wait for.
+    // DTLS 1.2 sends no ticket after the handshake: a client's 1.2 session (session-blob12.ts) came as a sessionTicket
+    // event just before this one (runtime/dtls12/endpoint12.ts), or there is none; nothing to wait for.
     if (isDtls12(parameters)) this.settleTicket(undefined);
     if (this.role === 'client' && !isDtls12(parameters) && this.latestTicket === undefined && typeof this.authorization?.error !== 'string') {
       const tookMs = this.counters.handshakeCompletedAt - this.counters.createdAt;
