@@ -185,3 +185,28 @@ test('connect: a malformed or misplaced 1.2 session is a ConfigError naming sess
   t.regex(bad(good, { servername: 'other.test' }).message, /session.*was issued by localhost, not other\.test/);
   t.is(bad(good.subarray(0, 20)).option, 'session');
 });
+
+test('hostile blobs: 3,000 mutated 1.2 sessions decode or fail with a DecodeError, never anything else', (t) => {
+  const blob = encodeSession12({
+    id: new Uint8Array(32).fill(7),
+    masterSecret: new Uint8Array(48).fill(9),
+    suite: 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256',
+    serverName: 'localhost',
+    expiresAt: Date.now() + 60_000,
+    ticket: new Uint8Array(40).fill(3),
+  });
+  let seed = 12345;
+  const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  let refused = 0;
+  for (let i = 0; i < 3000; i++) {
+    const b = blob.slice(0, blob.length - next(8));
+    for (let k = 1 + next(3); k > 0; k--) b[4 + next(b.length - 4)] = next(256);
+    try {
+      decodeSession12(b);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) return t.fail(`threw ${String(e)}`);
+      refused++;
+    }
+  }
+  t.true(refused > 0);
+});
