@@ -25,6 +25,18 @@ import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
  * keeps GRO off (recvmmsg only); without the addon, or with batching off,
  * node:dgram's 'message' events and {@link drain}.
  */
+/**
+ * Whether a datagram starting with `first` may be lent: a DTLS 1.3 unified
+ * header (0b001xxxxx, RFC 9147 §4) or a DTLS 1.2 application_data record
+ * (23), the records of an established session. Their receivers keep no view
+ * of the datagram: the 1.3 record layer hands up copies, the 1.2 connection
+ * reads a lone application_data record in place and copies any other
+ * datagram first (tests/buffers, tests/dtls12/receive-path*.test.ts).
+ */
+function lendable(first: number): boolean {
+  return (first & 0xe0) === 0x20 || first === 23;
+}
+
 export class DatagramIo {
   private static readonly bySocket = new WeakMap<Socket, DatagramIo>();
 
@@ -154,12 +166,12 @@ export class DatagramIo {
    * for node:dgram's buffer is cut as node:dgram cuts it. `gro: false`
    * keeps UDP GRO off (default: on unless DTLS13_UDP_GRO=0).
    *
-   * `lend: true`: in the own reading, a datagram whose first byte is a DTLS
-   * 1.3 unified header (0b001xxxxx, RFC 9147 §4: a protected record) is
-   * handed over as a view of the receive buffer, not a copy: valid until
-   * `deliver` returns, overwritten by the next read (the caller copies what
-   * it keeps). Every other datagram (handshake plaintext, DTLS 1.2, anything
-   * else) is a copy of its own, as without the option.
+   * `lend: true`: in the own reading, a datagram that starts with a
+   * protected record ({@link lendable}) is handed over as a view of the
+   * receive buffer, not a copy: valid until `deliver` returns, overwritten
+   * by the next read (the caller copies what it keeps). Every other datagram
+   * (handshake plaintext, ChangeCipherSpec, alerts, anything else) is a copy
+   * of its own, as without the option.
    *
    * `path`, when given, is `${address}|${port}` (the path key the server and
    * the connection use), one string per sender, cached: no new string per datagram.
@@ -250,7 +262,7 @@ export class DatagramIo {
           for (let off = 0; off < length || off === 0; off += segment) {
             const end = at + Math.min(off + segment, length);
             const first = slab[at + off];
-            const d = lend && end > at + off && (first! & 0xe0) === 0x20 ? slab.subarray(at + off, end) : slab.slice(at + off, end);
+            const d = lend && end > at + off && lendable(first!) ? slab.subarray(at + off, end) : slab.slice(at + off, end);
             if (coalesced) this.counts.groDatagrams++;
             this.counts.readDatagrams++;
             taken++;
