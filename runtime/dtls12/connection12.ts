@@ -48,6 +48,9 @@ import type { ServerState12 } from './server12.js';
 import type { Session12 } from './session12.js';
 import { WriteEpoch12 } from './write-epoch.js';
 import { exportKeyingMaterial } from './key-derivation.js';
+import type { ChartInspectionEvent } from '../chart-inspection.js';
+import type { InspectedChart } from '../machine/inspected-chart.js';
+import { inspectedChart12 } from './inspected12.js';
 
 const CHANGE_CIPHER_SPEC = 20;
 const ALERT = 21;
@@ -110,6 +113,17 @@ export class Dtls12Connection {
   lastAuthenticated: number | undefined;
   /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
   onTransition: ((from: string, event: string, to: string) => void) | undefined;
+  private inspected: InspectedChart | undefined;
+
+  /**
+   * Watches the handshake in an XState inspector: XState's actor of the
+   * role's chart, fed each event the machine takes (inspected12.ts). Call it
+   * before the first event (a client made from an offer starts past the
+   * chart's initial state, which the copy does not).
+   */
+  inspect(callback: (event: ChartInspectionEvent) => void): void {
+    this.inspected = inspectedChart12(this.role, callback);
+  }
 
   static client(options: Dtls12Options = {}): Dtls12Connection {
     return new Dtls12Connection(resolveConfig12('client', options));
@@ -419,24 +433,29 @@ export class Dtls12Connection {
 
   /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
   private dispatch(event: ClientEvent12 | ServerEvent12): void {
-    const from = this.state.kind;
+    const before = this.state;
     let next: ClientState12 | ServerState12 | undefined;
     try {
       next = this.step(event);
     } catch (e) {
       return this.fail(toAlert(e));
     }
-    if (next === undefined) return this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${from}` });
+    if (next === undefined) return this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${before.kind}` });
+    this.took(before, event, next);
+  }
+
+  /** The machine moved from `before` on `event` (to `next`): the state kept, the transition reported. */
+  private took(before: ClientState12 | ServerState12, event: ClientEvent12 | ServerEvent12, next: ClientState12 | ServerState12): void {
     this.state = next;
-    this.onTransition?.(from, event.type, next.kind);
+    this.inspected?.took(event, before, this.io());
+    this.onTransition?.(before.kind, event.type, next.kind);
   }
 
   /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
   private fail(reason: FatalReason): void {
     if (this.ended) return;
-    const from = this.state.kind;
-    this.state = this.step({ type: 'fail', reason }) ?? { kind: 'failed' };
-    this.onTransition?.(from, 'fail', this.state.kind);
+    const event = { type: 'fail', reason } as const;
+    this.took(this.state, event, this.step(event) ?? { kind: 'failed' });
   }
 
   private alert(level: 'warning' | 'fatal', description: AlertDescriptionName): void {
