@@ -5,7 +5,7 @@ import { typedMachineSection } from './typed-machine.js';
  * The chart compiled into TypeScript (`generated/charts/<id>-transitions.ts`):
  * its state kinds, the events each state accepts, and a transition function
  * whose guards are plain branches over the state and the event. The runtime
- * runs it directly (runtime/machine/compiled-chart.ts); the XState machine is
+ * can run it directly (runtime/machine/compiled-chart.ts); the XState machine is
  * built from the same chart for the inspector only. Charts of one level
  * (every chart in spec/charts is one); anything else is a SchemaError-free
  * `undefined` here and gets no module.

@@ -24,6 +24,15 @@ export interface TypedMachineBinding {
   readonly steps: string;
   readonly guards: string;
   readonly context: string;
+  /**
+   * For a chart with `entry`, `after` or `always` (the flight chart): `move(c, state, target)` makes the
+   * target's variant when a transition enters a state without `after`; `arm(c, state, ms, target)` makes it
+   * for a state with `after`, the timer's deadline a datum of the variant; `delays` (`{ [delay]: (c, state) =>
+   * ms }`) gives a named delay. The runtime sends `{ type: 'timeout' }` once the deadline has passed.
+   */
+  readonly move?: string;
+  readonly arm?: string;
+  readonly delays?: string;
 }
 
 /** The charts whose machine is generated, and the runtime modules that implement them. */
@@ -64,6 +73,18 @@ export const TYPED_MACHINES: Readonly<Record<string, TypedMachineBinding>> = {
     guards: 'SERVER_GUARDS12',
     context: 'Io12',
   },
+  'dtls13-flight': {
+    states: 'runtime/handshake/flight-steps.js',
+    state: 'FlightState',
+    event: 'FlightEvent',
+    implementation: 'runtime/handshake/flight-steps.js',
+    steps: 'FLIGHT_STEPS',
+    guards: 'FLIGHT_GUARDS',
+    context: 'AnyFlightContext',
+    move: 'moveFlight',
+    arm: 'armFlight',
+    delays: 'FLIGHT_DELAYS',
+  },
 };
 
 type Json = Readonly<Record<string, unknown>>;
@@ -75,6 +96,7 @@ const camel = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 interface Edge {
   readonly guard: string | undefined;
   readonly target: string | undefined;
+  readonly reenter: boolean;
   readonly steps: readonly { readonly type: string; readonly params: unknown }[];
 }
 
@@ -85,11 +107,18 @@ function edges(x: unknown): readonly Edge[] {
     const steps = list(o.actions).map((a) =>
       typeof a === 'string' ? { type: a, params: undefined } : { type: String((a as Json).type), params: (a as Json).params },
     );
-    return { guard: typeof o.guard === 'string' ? o.guard : undefined, target, steps };
+    return { guard: typeof o.guard === 'string' ? o.guard : undefined, target, reenter: o.reenter === true, steps };
   });
 }
 
-/** The typed machine's lines for chart `c`, or none when no runtime binds it. A bound chart may use only `on`, a root `on` and final states. */
+/** The event a bound chart's machine takes when a state's `after` deadline has passed. */
+export const TIMEOUT_EVENT = 'timeout';
+
+/**
+ * The typed machine's lines for chart `c`, or none when no runtime binds it. A bound chart may use `on`, a
+ * root `on`, final states and, when its binding has `move`, `arm` and `delays`, `entry`, one `after` delay
+ * and `always`; never `exit`.
+ */
 export function typedMachineSection(c: ChartIR): { readonly imports: readonly string[]; readonly body: readonly string[] } | undefined {
   const bind = TYPED_MACHINES[c.id];
   if (!bind) return undefined;
@@ -98,11 +127,31 @@ export function typedMachineSection(c: ChartIR): { readonly imports: readonly st
   const root = c.config;
   const states = isObject(root.states) ? root.states : {};
   const finals = Object.keys(states).filter((s) => (states[s] as Json).type === 'final');
-  for (const [s, node] of Object.entries(states)) {
-    const o = node as Json;
-    if (o.entry !== undefined || o.exit !== undefined || o.after !== undefined || o.always !== undefined)
-      throw new Error(`${c.path}: state ${s} has entry, exit, after or always, which a generated machine (generator/charts/typed-machine.ts) does not run`);
+  const timed = bind.move !== undefined && bind.arm !== undefined && bind.delays !== undefined;
+  const node = (s: string): Json => (isObject(states[s]) ? (states[s] as Json) : {});
+  /** The state's one `after` delay and its transitions, if it has one. */
+  const after = (s: string): { readonly delay: string; readonly transitions: unknown } | undefined => {
+    const a = node(s).after;
+    if (!isObject(a)) return undefined;
+    const delays = Object.keys(a);
+    if (delays.length !== 1 || /^\d+$/.test(delays[0]!))
+      throw new Error(`${c.path}: state ${s} needs exactly one named after delay in a generated machine (generator/charts/typed-machine.ts)`);
+    return { delay: delays[0]!, transitions: a[delays[0]!] };
+  };
+  for (const [s, o] of Object.entries(states)) {
+    if (!isObject(o)) continue;
+    if (o.exit !== undefined) throw new Error(`${c.path}: state ${s} has exit, which a generated machine (generator/charts/typed-machine.ts) does not run`);
+    if (!timed && (o.entry !== undefined || o.after !== undefined || o.always !== undefined))
+      throw new Error(
+        `${c.path}: state ${s} has entry, after or always, which a generated machine runs only with a binding's move, arm and delays (generator/charts/typed-machine.ts)`,
+      );
+    after(s);
   }
+  const initial = typeof root.initial === 'string' ? root.initial : '';
+  if (node(initial).entry !== undefined || node(initial).after !== undefined || node(initial).always !== undefined)
+    throw new Error(
+      `${c.path}: the initial state ${initial} has entry, after or always, which a generated machine (generator/charts/typed-machine.ts) does not run at the start`,
+    );
   const params: string[] = [];
   const paramRef = (p: unknown): string => {
     if (p === undefined) return 'undefined';
@@ -112,17 +161,50 @@ export function typedMachineSection(c: ChartIR): { readonly imports: readonly st
     return `P${i}`;
   };
   const up = (p: string): string => `../../${p}`;
-  /** One transition: its steps in order on the narrowed state and event, the last result checked against the target's variant. */
-  const take = (e: Edge, from: string, indent: string): string[] => {
+  /**
+   * One transition: its steps in order on the narrowed state and event; when it enters its target (another
+   * state, a root transition, or `reenter`), with a timed binding, the target's variant (`move`, or `arm` with
+   * its `after` delay), its entry steps, and its `always` transitions resolved in place (the first whose guard
+   * holds is taken, and so on). The last result is checked against the variant of the state it ends in.
+   */
+  const take = (e: Edge, from: string, indent: string, state = 'state', n = { i: 0 }, depth = 0): string[] => {
     const to = e.target ?? from;
     if (to === '') throw new Error(`${c.path}: a root transition without a target, which a generated machine (generator/charts/typed-machine.ts) does not run`);
+    if (depth > Object.keys(states).length)
+      throw new Error(`${c.path}: always transitions from ${from} do not settle, which a generated machine (generator/charts/typed-machine.ts) cannot run`);
     const out: string[] = [];
-    let s = 'state';
-    e.steps.forEach((step, i) => {
-      const next = `s${i + 1}`;
-      out.push(`${indent}const ${next} = ${bind.steps}.${step.type}(c, ${s}, event, ${paramRef(step.params)}, ${lit(to)});`);
-      s = next;
-    });
+    let s = state;
+    const next = (): string => `s${++n.i}`;
+    for (const step of e.steps) {
+      const v = next();
+      out.push(`${indent}const ${v} = ${bind.steps}.${step.type}(c, ${s}, event, ${paramRef(step.params)}, ${lit(to)});`);
+      s = v;
+    }
+    const enters = e.target !== undefined && (from === '' || e.reenter || e.target !== from);
+    if (!timed || !enters) {
+      out.push(`${indent}return ${s} satisfies At<${lit(to)}>;`);
+      return out;
+    }
+    const timer = after(to);
+    const v = next();
+    if (timer) out.push(`${indent}const ${v} = ${bind.arm}(c, ${s}, ${bind.delays}.${timer.delay}(c, ${s}), ${lit(to)});`);
+    else out.push(`${indent}const ${v} = ${bind.move}(c, ${s}, ${lit(to)});`);
+    s = v;
+    for (const step of list(node(to).entry).map((a) =>
+      typeof a === 'string' ? { type: a, params: undefined } : { type: String((a as Json).type), params: (a as Json).params },
+    )) {
+      const w = next();
+      out.push(`${indent}const ${w} = ${bind.steps}.${step.type}(c, ${s}, event, ${paramRef(step.params)}, ${lit(to)});`);
+      s = w;
+    }
+    for (const t of edges(node(to).always)) {
+      const inner = take({ ...t, reenter: true }, to, `${indent}  `, s, n, depth + 1);
+      if (t.guard === undefined) {
+        out.push(`${indent}{`, ...inner, `${indent}}`);
+        return out;
+      }
+      out.push(`${indent}if (${bind.guards}.${t.guard}(${s}, event, c)) {`, ...inner, `${indent}}`);
+    }
     out.push(`${indent}return ${s} satisfies At<${lit(to)}>;`);
     return out;
   };
@@ -148,18 +230,20 @@ export function typedMachineSection(c: ChartIR): { readonly imports: readonly st
   const body: string[] = [];
   for (const [s, node] of Object.entries(states)) {
     const on = (node as Json).on;
-    if (!isObject(on) || finals.includes(s)) continue;
-    body.push(`    case ${lit(s)}:`, ...onSwitch(on, s, '      '), '      break;');
+    const timer = timed ? after(s) : undefined;
+    const cases = { ...(isObject(on) ? on : {}), ...(timer ? { [TIMEOUT_EVENT]: timer.transitions } : {}) };
+    if (Object.keys(cases).length === 0 || finals.includes(s)) continue;
+    body.push(`    case ${lit(s)}:`, ...onSwitch(cases, s, '      '), '      break;');
   }
   const rootOn = isObject(root.on) ? root.on : {};
   const takes = Object.keys(states).map((s) => {
-    const own = isObject((states[s] as Json).on) ? Object.keys((states[s] as Json).on as Json) : [];
+    const own = [...(isObject((states[s] as Json).on) ? Object.keys((states[s] as Json).on as Json) : []), ...(timed && after(s) ? [TIMEOUT_EVENT] : [])];
     const all = finals.includes(s) ? [] : [...new Set([...own, ...Object.keys(rootOn)])].sort();
     return `  ${s}: new Set([${all.map(lit).join(', ')}]),`;
   });
   const imports = [
     `import type { ${bind.state}, ${bind.event} } from '${up(bind.states)}';`,
-    `import { ${bind.steps}, ${bind.guards}, type ${bind.context} } from '${up(bind.implementation)}';`,
+    `import { ${[bind.steps, bind.guards, ...(timed ? [bind.move!, bind.arm!, bind.delays!] : [])].join(', ')}, type ${bind.context} } from '${up(bind.implementation)}';`,
   ];
   const lines = [
     '',

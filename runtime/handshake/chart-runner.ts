@@ -22,8 +22,9 @@ function resumedContext<T extends ChartInput>(input: T): T {
 }
 
 /**
- * Starts a chart (today the flight chart, runtime/handshake/flight.ts; the
- * handshake charts are generated machines, runtime/connection/role-driver.ts): at its initial state, or resumed in state `at` (no entry
+ * Starts a chart (no connection does any more: every chart in spec/charts is
+ * a generated machine, generator/charts/typed-machine.ts; this runner stays
+ * for tests/handshake/chart-runner.test.ts): at its initial state, or resumed in state `at` (no entry
  * actions run, as when XState resolves a snapshot). Without `inspect`, the
  * compiled chart (generated/charts/<id>-transitions.ts) runs on
  * {@link CompiledChartRunner}; with `inspect` the same chart runs on

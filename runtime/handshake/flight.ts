@@ -1,26 +1,27 @@
 import type { InspectionEvent } from 'xstate';
 import { sharedDtls13FlightMachine } from '../../generated/charts/dtls13-flight-machine.js';
-import { dtls13FlightCompiled } from '../../generated/charts/dtls13-flight-transitions.js';
-import { dtls13FlightInput, type Dtls13FlightEvent, type Dtls13FlightImplementation } from '../../generated/charts/dtls13-flight.js';
+import { dtls13FlightStep, dtls13FlightTakes } from '../../generated/charts/dtls13-flight-transitions.js';
+import { dtls13FlightInput, type Dtls13FlightAction } from '../../generated/charts/dtls13-flight.js';
 import { ConfigError, integerOption } from '../config-error.js';
+import { InspectedChart } from '../machine/inspected-chart.js';
 import type { ManualClock } from './manual-clock.js';
-import { runChart, type RunningChart } from './chart-runner.js';
+import {
+  FLIGHT_GUARDS,
+  FLIGHT_STEPS,
+  NONE,
+  plainFlightState,
+  unacknowledged,
+  type AnyFlightContext,
+  type FlightContext,
+  type FlightEvent,
+  type FlightHooks,
+  type FlightState,
+} from './flight-steps.js';
 
 import type { FlightTimerConfig } from './flight-timer-config.js';
 
 export type { FlightTimerConfig } from './flight-timer-config.js';
-
-/** What the controller asks of the connection. */
-export interface FlightHooks<M> {
-  /** Put these messages on the wire (again), as new records. */
-  transmit(messages: readonly M[]): void;
-  /** Re-send the ACK for the peer's final flight (FINISHED state). */
-  retransmitAck(): void;
-  /** The retransmission limit was reached for `flight`: the handshake (or the session, for a post-handshake flight) fails. */
-  timedOut(flight: readonly M[]): void;
-  /** Whether a flight may be dropped when its retries run out instead of failing the connection (default: never). */
-  optional?(messages: readonly M[]): boolean;
-}
+export type { FlightHooks } from './flight-steps.js';
 
 /**
  * What one flight does when it ends, besides stopping its timer: `onAcked`
@@ -35,91 +36,16 @@ export interface FlightOptions<M> {
   readonly onExhausted?: ((flight: readonly M[]) => void) | undefined;
 }
 
-/** One controller's data: what the chart's actions and guards work on (the actions themselves are shared by every controller). */
-interface FlightContext<M> {
-  readonly hooks: FlightHooks<M>;
-  readonly clock: ManualClock;
-  readonly initialTimeout: number;
-  readonly maxTimeout: number;
-  readonly maxRetransmissions: number;
-  flight: readonly M[];
-  /** The current flight's own completion callbacks (none for most). */
-  onAcked: (() => void) | undefined;
-  onExhausted: ((flight: readonly M[]) => void) | undefined;
-  /** Whether the current flight has gone out once already (so the next transmission is a retransmission). */
-  sent: boolean;
-  retransmitted: number;
-  /** Indexes of the current flight the peer acknowledged; undefined while none. */
-  acknowledged: Set<number> | undefined;
-  timeout: number;
-  retransmissions: number;
-  sentAt: number;
-  pendingAck: readonly number[];
-}
+/** The one flightReady event and the one timeout event (events are read, never kept). */
+const FLIGHT_READY: FlightEvent = { type: 'flightReady' };
+const TIMEOUT: FlightEvent = { type: 'timeout' };
 
-/** The one flightReady event (events are read, never kept). */
-const FLIGHT_READY: Dtls13FlightEvent = { type: 'flightReady' };
+/** The event XState's copy of the chart (the inspector's) takes for the machine's `timeout`: its own delayed event. */
+const AFTER_EVENT = { type: 'xstate.after.retransmitTimeout.dtls13-flight.waiting' } as const;
 
-/** What an idle controller holds as its flight and pending acknowledgement (one array for all). */
-const NONE: readonly never[] = [];
-
-const unacknowledged = <M>(c: FlightContext<M>): readonly M[] => (c.acknowledged ? c.flight.filter((_, i) => !c.acknowledged!.has(i)) : c.flight);
-
-/** The chart's actions, guards and delays, once for every controller: each works on the context its actor was given. */
-const IMPLEMENTATION: Dtls13FlightImplementation<FlightContext<unknown>> = {
-  actions: {
-    bufferFlight: ({ context: c }) => {
-      c.acknowledged = undefined;
-      c.retransmissions = 0;
-      c.sent = false;
-    },
-    transmitFlight: ({ context: c }) => {
-      c.sentAt = c.clock.now;
-      if (c.sent) c.retransmitted++;
-      c.sent = true;
-      c.hooks.transmit(unacknowledged(c));
-    },
-    backOffTimer: ({ context: c }) => {
-      c.retransmissions++;
-      c.timeout = Math.min(c.timeout * 2, c.maxTimeout);
-    },
-    reportTimeout: ({ context: c }) => {
-      const exhausted = c.onExhausted;
-      c.onAcked = c.onExhausted = undefined;
-      if (exhausted) exhausted(c.flight);
-      else c.hooks.timedOut(c.flight);
-    },
-    dropAcknowledged: ({ context: c }) => {
-      if (c.pendingAck.length > 0) {
-        const acknowledged = (c.acknowledged ??= new Set());
-        for (const i of c.pendingAck) acknowledged.add(i);
-      }
-      c.pendingAck = NONE;
-    },
-    measureRoundTrip: ({ context: c }) => {
-      // §5.8.2: once a flight is acknowledged without a retransmission, use 1.5 times the measured RTT.
-      if (c.retransmissions === 0) c.timeout = Math.min(c.maxTimeout, Math.max(1, Math.round(1.5 * (c.clock.now - c.sentAt))));
-    },
-    discardFlight: ({ context: c }) => {
-      c.flight = NONE;
-      c.acknowledged = undefined;
-      c.onAcked = c.onExhausted = undefined;
-    },
-    retransmitAck: ({ context: c }) => c.hooks.retransmitAck(),
-  },
-  guards: {
-    retransmissionsLeft: ({ context: c }) => c.retransmissions < c.maxRetransmissions,
-    flightOptional: ({ context: c }) => c.hooks.optional?.(c.flight) ?? false,
-  },
-  delays: {
-    retransmitTimeout: ({ context: c }) => c.timeout,
-  },
-};
-
-/** Chart states with no flight outstanding and no timer: where a settled controller lets its actor go. */
-const RESTING = new Set(['idle', 'acknowledged', 'finished']);
-
-type FlightActor = RunningChart<Dtls13FlightEvent>;
+/** Chart states with no flight outstanding and no timer: where a settled controller is at rest. */
+const RESTING: ReadonlySet<string> = new Set(['idle', 'acknowledged', 'finished']);
+type RestingKind = 'idle' | 'acknowledged' | 'finished';
 
 /**
  * The flight and retransmission state machine of RFC 9147 §5.8.1 (the
@@ -128,18 +54,35 @@ type FlightActor = RunningChart<Dtls13FlightEvent>;
  * timer fires (1 s, then doubling up to 60 s), after a partial ACK, or when
  * the peer retransmits; and stops on ACKs or the peer's next flight.
  *
- * Once {@link settle}d (the handshake is over), the controller releases its
- * chart actor whenever it comes to rest (no flight outstanding, no timer)
- * and starts a new one in the same state when the next event comes: an
- * idle connection keeps only this object's few fields. With an `inspect`
- * callback it keeps its one actor, so the inspector sees it throughout.
+ * The chart runs as its generated machine (`dtls13FlightStep`,
+ * generated/charts/dtls13-flight-transitions.ts, over {@link FlightState}):
+ * `entry` and `always` run inside the step, and `after` is the `waiting`
+ * state's `deadline`, which this controller puts on the connection's clock
+ * (so `pollTimeout()` reports it) and answers with a `timeout` event when it
+ * passes. Events sent from a step (through a hook) wait until the current
+ * one is done. A step that throws leaves the controller failed (`error`) in
+ * the state before the event. With an `inspect` callback, XState's actor of
+ * the same chart is fed each event before the machine takes it (so its
+ * guards see the context the machine's guards see), and the inspector sees
+ * XState's own events.
  */
 export class FlightController<M> {
   private readonly context: FlightContext<M>;
-  private readonly inspect: ((event: InspectionEvent) => void) | undefined;
-  private running: FlightActor | undefined;
-  /** The chart state while the actor is released. */
-  private resting: string | undefined;
+  private readonly inspected: InspectedChart | undefined;
+  /** The machine's state while the controller works; released (undefined) at rest once settled, unless inspected. */
+  private running: FlightState | undefined = plainFlightState('idle');
+  /** The chart state while `running` is released. */
+  private resting: RestingKind | undefined;
+  /** `active`; `done` in the final state; `stopped`; `error` once a step threw. */
+  private status: 'active' | 'done' | 'stopped' | 'error' = 'active';
+  /** The clock timer for the `waiting` state's deadline. */
+  private timer: number | undefined;
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.process(TIMEOUT);
+  };
+  private busy = false;
+  private queue: FlightEvent[] | undefined;
   private stopped = false;
   private onRest: (() => void) | undefined;
 
@@ -165,13 +108,21 @@ export class FlightController<M> {
       sentAt: 0,
       pendingAck: NONE,
     };
-    this.inspect = inspect;
-    this.running = this.start(undefined);
+    this.inspected = inspect
+      ? new InspectedChart(
+          sharedDtls13FlightMachine(),
+          dtls13FlightInput,
+          Object.keys(FLIGHT_STEPS) satisfies string[] as Dtls13FlightAction[],
+          FLIGHT_GUARDS,
+          inspect,
+          ['retransmitTimeout'],
+        )
+      : undefined;
   }
 
   /** The chart state (`idle`, `preparing`, `sending`, `waiting`, `acknowledged`, `finished`, `failed`). */
   get state(): string {
-    return this.resting ?? this.actor().value;
+    return this.resting ?? this.current().kind;
   }
 
   /** Flights sent again (on timeout, partial ACK or the peer's retransmission) since the start. */
@@ -187,9 +138,7 @@ export class FlightController<M> {
   /** Whether a new flight can start now (no flight of ours is outstanding, and the controller has not failed). */
   get acceptsFlight(): boolean {
     if (this.stopped) return false;
-    if (this.resting !== undefined) return true; // every resting state takes flightReady
-    const actor = this.actor();
-    return actor.status === 'active' && actor.can(FLIGHT_READY);
+    return this.status === 'active' && dtls13FlightTakes[this.state as FlightState['kind']].has(FLIGHT_READY.type);
   }
 
   /**
@@ -267,42 +216,80 @@ export class FlightController<M> {
 
   stop(): void {
     this.stopped = true;
-    this.running?.stop();
+    if (this.status !== 'active') return;
+    this.status = 'stopped';
+    this.cancelTimer();
+    this.queue = undefined;
   }
 
-  private event(e: Dtls13FlightEvent): void {
+  private event(e: FlightEvent): void {
     if (this.stopped) return;
-    this.actor().send(e);
+    this.process(e);
     if (this.onRest) this.rest();
   }
 
-  /** When settled and resting: releases the actor (unless inspected) and tells `onRest`. */
-  private rest(): void {
-    const actor = this.running;
-    if (this.stopped) return;
-    if (actor) {
-      const value = actor.value;
-      if (actor.status !== 'active' || !RESTING.has(value)) return;
-      // Nothing is outstanding: no state a resting chart has needs the last flight again.
-      this.context.flight = NONE;
-      this.context.acknowledged = undefined;
-      if (!this.inspect) {
-        this.running = undefined;
-        this.resting = value;
+  /** Runs `e` (and the events steps sent meanwhile) through the generated machine, then puts the new state's deadline on the clock. */
+  private process(e: FlightEvent): void {
+    if (this.busy) {
+      if (this.status === 'active') (this.queue ??= []).push(e);
+      return;
+    }
+    if (this.status !== 'active') return;
+    this.busy = true;
+    const c = this.context as AnyFlightContext;
+    try {
+      for (let event: FlightEvent | undefined = e; event; event = this.queue?.shift()) {
+        if (this.status !== 'active') break;
+        const before = this.current();
+        if (this.inspected && dtls13FlightTakes[before.kind].has(event.type)) this.inspected.took(event.type === 'timeout' ? AFTER_EVENT : event, before, c);
+        const next = dtls13FlightStep(c, before, event);
+        if (next === undefined || next === before) continue;
+        // The state was left (and maybe re-entered): its timer goes, the new state's comes.
+        this.running = next;
+        this.cancelTimer();
+        if (next.kind === 'failed') {
+          if (this.status === 'active') this.status = 'done';
+        } else if (next.kind === 'waiting' && this.status === 'active') {
+          this.timer = c.clock.setTimeout(this.fire, next.deadline - c.clock.now);
+        }
       }
+    } catch (error) {
+      this.status = 'error';
+      this.cancelTimer();
+      throw error;
+    } finally {
+      this.queue = undefined;
+      this.busy = false;
+    }
+  }
+
+  /** When settled and resting: drops the last flight and tells `onRest`. */
+  private rest(): void {
+    if (this.stopped) return;
+    const kind = this.state;
+    if (this.status !== 'active' || !RESTING.has(kind)) return;
+    // Nothing is outstanding: no state a resting chart has needs the last flight again.
+    this.context.flight = NONE;
+    this.context.acknowledged = undefined;
+    if (!this.inspected) {
+      this.running = undefined;
+      this.resting = kind as RestingKind;
     }
     this.onRest?.();
   }
 
-  private actor(): FlightActor {
-    return (this.running ??= this.start(this.resting));
+  /** The machine's state, taken back from rest if released. */
+  private current(): FlightState {
+    if (this.running === undefined) {
+      this.running = plainFlightState(this.resting ?? 'idle');
+      this.resting = undefined;
+    }
+    return this.running;
   }
 
-  /** A started actor: a new one at the chart's initial state, or one resumed in the resting state `value`. */
-  private start(value: string | undefined): FlightActor {
-    const input = dtls13FlightInput(IMPLEMENTATION as Dtls13FlightImplementation<FlightContext<M>>, this.context);
-    const actor = runChart<Dtls13FlightEvent>(sharedDtls13FlightMachine(), dtls13FlightCompiled, input, this.context.clock, value, this.inspect);
-    this.resting = undefined;
-    return actor;
+  private cancelTimer(): void {
+    if (this.timer === undefined) return;
+    this.context.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }

@@ -11,6 +11,9 @@ interface Before {
 
 type Guard = (state: unknown, event: unknown, context: unknown) => boolean;
 
+/** The clock of a copy whose timers are the machine's: nothing it schedules fires. */
+const NEVER = { setTimeout: (): number => 0, clearTimeout: (): void => {} };
+
 /**
  * The inspector's view of a generated machine: XState's actor of the same
  * chart (generated/charts/<id>-machine.ts), fed every event the machine
@@ -27,7 +30,12 @@ export class InspectedChart {
 
   /**
    * `bind(implementation, context)` is the chart's generated `<b>Input`;
-   * `actions` the names of its actions, `guards` the machine's guards.
+   * `actions` the names of its actions, `guards` the machine's guards;
+   * `delays` the names of its `after` delays, for a chart with timers: the
+   * copy's timers never fire (the machine's deadline is the one that
+   * counts), and the caller sends the copy XState's own delayed event
+   * (`xstate.after.<delay>.<chart>.<state>`) when the machine took its
+   * timeout.
    */
   constructor(
     machine: AnyStateMachine,
@@ -35,6 +43,7 @@ export class InspectedChart {
     actions: readonly string[],
     guards: GuardTable,
     inspect: (event: InspectionEvent) => void,
+    delays: readonly string[] = [],
   ) {
     const nothing = (): void => {};
     const implementation = {
@@ -45,9 +54,10 @@ export class InspectedChart {
           (args: { readonly context: Before; readonly event: unknown }): boolean => (guard as Guard)(args.context.state, args.event, args.context.context),
         ]),
       ),
-      delays: {},
+      delays: Object.fromEntries(delays.map((name) => [name, (): number => 0])),
     };
-    this.actor = createActor(machine, { input: bind(implementation as never, this.before as never), inspect });
+    const options = { input: bind(implementation as never, this.before as never), inspect };
+    this.actor = createActor(machine, delays.length === 0 ? options : { ...options, clock: NEVER });
     this.actor.start();
   }
 
