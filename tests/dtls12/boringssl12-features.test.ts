@@ -12,7 +12,7 @@ import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
 import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
 import { Reader } from '../../runtime/wire/reader.js';
-import { certificateDigest, connectedOf, dataOf, events, EXPORTER_LABEL, EXPORTER_LENGTH, runPeer, startBoringServer, tempDir } from '../interop/boringssl.js';
+import { certificateDigest, connectedOf, dataOf, events, EXPORTER_LABEL, EXPORTER_LENGTH, runPeer, serverReady, startBoringServer, tempDir } from '../interop/boringssl.js';
 import { longRsaChain, OUR_EXPORTER, ourClient, ourServer, pemOf, writePem, type OurSession } from '../interop/wolfssl.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
 import { LossyProxy } from '../support/udp-relay.js';
@@ -552,6 +552,8 @@ async function resumingAgainstBoringServer(serverId: Identity, options: DtlsConn
   try {
     for (let i = 0; i < 2; i++) {
       const previous = all.at(-1)?.session.session;
+      // connect's socket is connected: a ClientHello the peer's socket refuses (ICMP) ends the handshake with ECONNREFUSED.
+      await serverReady(run, i + 1);
       const o = await ourClient(
         port,
         { ca: pemOf(serverId).ca, servername: 'server.test', ...options, ...(previous !== undefined ? { session: previous } : {}) },
@@ -582,6 +584,7 @@ for (const range of [{ ...FORCED, ciphers: SUITE.toUpperCase() }, { ciphers: `TL
       t.deepEqual(
         r.all.map((o) => o.parameters?.resumed),
         [false, true],
+        `ours: ${r.all.map((o) => o.error).join(', ')}\n${r.output}`,
       );
       t.deepEqual(
         events(r.output, 'connected').map((e) => e.fields.resumed),

@@ -131,6 +131,23 @@ export async function startBoringServer(pem: PemFiles, args: readonly string[]):
   throw new Error(`the BoringSSL server did not start listening: ${run.output()}`);
 }
 
+/**
+ * Waits until the BoringSSL server takes ClientHellos for connection `conn`
+ * (its `ready:` line). The peer serves connections in turn on one socket,
+ * connected to each client while it serves it: a client that starts before
+ * the line is refused by the kernel with ICMP port unreachable.
+ */
+export async function serverReady(run: PeerRun, conn: number): Promise<void> {
+  const line = new RegExp(`^ready: conn=${conn}$`, 'm');
+  let exited = false;
+  void run.done.then(() => (exited = true));
+  for (let i = 0; i < 1000 && !line.test(run.output()); i++) {
+    if (exited) throw new Error(`the BoringSSL server exited before connection ${conn}: ${(await run.done).output}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  if (!line.test(run.output())) throw new Error(`the BoringSSL server did not get ready for connection ${conn}: ${run.output()}`);
+}
+
 /** A temporary directory for session files. */
 export function tempDir(): { readonly dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-boring-'));

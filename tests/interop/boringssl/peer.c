@@ -8,6 +8,7 @@
  * "<event>: key=value key=value ...", line-buffered:
  *
  *   listening: port=N                          (server, once bound)
+ *   ready: conn=N                              (server, taking ClientHellos from any address for connection N)
  *   accepted: conn=N from=ADDR:PORT            (server, a ClientHello arrived)
  *   session: loaded bytes=N                    (client, --session-in)
  *   connected: conn=N version=... cipher=... group=... alpn=... sni=... resumed=0|1 hrr=0|1
@@ -649,7 +650,9 @@ static int run_server(SSL_CTX *ctx) {
   printf("listening: port=%u\n", ntohs(at.sin_port));
   int failures = 0;
   for (conn_no = 1; conn_no <= opt.connections; conn_no++) {
-    /* The next ClientHello; anything else (the last connection's stragglers) is dropped. */
+    /* The next ClientHello; anything else (the last connection's stragglers) is dropped. Until the socket is
+     * disconnected again, a ClientHello from another address is refused by the kernel (ICMP port unreachable). */
+    printf("ready: conn=%d\n", conn_no);
     struct sockaddr_in from;
     for (;;) {
       long long left = run_deadline - now_ms();
