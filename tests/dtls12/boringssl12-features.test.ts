@@ -12,7 +12,18 @@ import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
 import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
 import { Reader } from '../../runtime/wire/reader.js';
-import { certificateDigest, connectedOf, dataOf, events, EXPORTER_LABEL, EXPORTER_LENGTH, runPeer, serverReady, startBoringServer, tempDir } from '../interop/boringssl.js';
+import {
+  certificateDigest,
+  connectedOf,
+  dataOf,
+  events,
+  EXPORTER_LABEL,
+  EXPORTER_LENGTH,
+  runPeer,
+  serverReady,
+  startBoringServer,
+  tempDir,
+} from '../interop/boringssl.js';
 import { longRsaChain, OUR_EXPORTER, ourClient, ourServer, pemOf, writePem, type OurSession } from '../interop/wolfssl.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
 import { LossyProxy } from '../support/udp-relay.js';
