@@ -190,7 +190,31 @@ test('a server session that fails with nobody awaiting opened or closed raises n
   await endpoint.close();
 });
 
-test('a client whose server is gone learns it from ICMP: ECONNREFUSED on its connected socket', async (t) => {
+test('after the handshake an ICMP port unreachable is counted and ignored: it is not authenticated (RFC 9147 §4.1)', async (t) => {
+  const endpoint = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
+  const { port } = await endpoint.listening;
+  const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  await session.opened;
+  let ended: unknown;
+  session.closed.then(
+    () => (ended = 'closed'),
+    (e: unknown) => (ended = e),
+  );
+  endpoint.destroy(); // no close_notify: the port is closed under the session
+  await endpoint.close();
+  // Each message reaches a closed port; the kernel's ICMP answer comes back to the client's connected socket.
+  for (let waited = 0; session.stats.icmpUnreachable === 0 && waited < 5000; waited += 50) {
+    session.send('anyone there?');
+    await sleep(50);
+  }
+  t.true(session.stats.icmpUnreachable > 0, 'the ICMP port unreachable reached the session');
+  await sleep(50);
+  t.is(ended, undefined, 'the session did not end');
+  t.false(session.destroyed);
+  await session.close();
+});
+
+test('a client whose server is gone learns it from ICMP during the handshake: ECONNREFUSED on its connected socket', async (t) => {
   const port = await closedPort();
   const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', handshakeTimeout: 20_000 });
   const error = (await t.throwsAsync(session.opened)) as NodeJS.ErrnoException;

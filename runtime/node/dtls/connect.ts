@@ -28,8 +28,9 @@ interface Resolved {
  * takes literals only); it is also the default `servername`, which the
  * server's certificate must match. The client's UDP socket is connected to
  * the server, so an ICMP port-unreachable (nothing listening there) ends the
- * session with the system error `ECONNREFUSED`, as on a connected dgram
- * socket. Every failure (DNS, ICMP, alert, timeout) rejects `opened` (while
+ * handshake with the system error `ECONNREFUSED`, as on a connected dgram
+ * socket; after the handshake it is not authenticated, and is counted
+ * (`stats.icmpUnreachable`) and ignored. Every failure (DNS, ICMP, alert, timeout) rejects `opened` (while
  * pending) and `closed`, and goes to `onerror` when set; none reaches the
  * process. Bad options throw ConfigError now.
  */
@@ -87,8 +88,12 @@ function start(session: DtlsSession, connection: EndpointConnection, server: Res
     });
   });
   endpoint.socketConnected = true;
-  // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED; any socket error ends the session with it.
-  const fail = (error: Error): void => session.fail(error);
+  // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED: it ends a handshake, and is counted and
+  // ignored after one (DtlsSession.portUnreachable). Any other socket error ends the session with it.
+  const fail = (error: Error): void => {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') session.portUnreachable(error);
+    else session.fail(error);
+  };
   attachClientSocket(socket, endpoint, fail);
   session.rebinder = (address) => rebindClient(endpoint, fail, address);
   session.attach(endpoint);

@@ -13,6 +13,8 @@ export interface SessionCounters {
   bytesReceived: number;
   /** Messages dropped because no `onmessage` was set and 1,024 messages or 1 MiB were already waiting for one. */
   messagesDropped: number;
+  /** ICMP port unreachable indications on the client's socket after the handshake, ignored (DtlsSession.portUnreachable). */
+  icmpUnreachable: number;
 }
 
 /**
@@ -59,6 +61,14 @@ export class DtlsSessionStats {
   /** Messages dropped because nobody read them (no `onmessage`, 1,024 messages or 1 MiB waiting). */
   get messagesDropped(): number {
     return this.counters.messagesDropped;
+  }
+  /**
+   * ICMP port unreachable indications (`ECONNREFUSED` on the client's
+   * connected socket) after the handshake: not authenticated, so counted
+   * and ignored. Before the handshake completes one ends the session.
+   */
+  get icmpUnreachable(): number {
+    return this.counters.icmpUnreachable;
   }
   /** Handshake flights sent again. */
   get retransmitCount(): number {

@@ -147,6 +147,7 @@ export class DtlsSession {
       bytesSent: 0,
       bytesReceived: 0,
       messagesDropped: 0,
+      icmpUnreachable: 0,
     };
     this.stats = new DtlsSessionStats(this.counters, () => this.conn?.connection.stats);
     this.opened = new Promise<SessionOpened>((resolve, reject) => (this.settleOpened = { resolve, reject }));
@@ -268,6 +269,21 @@ export class DtlsSession {
   }
 
   /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
+  /**
+   * The client's connected socket reported ICMP port unreachable
+   * (`ECONNREFUSED`). Before the handshake completes it ends the session (a
+   * server that is not there, noticed at once). After it, the session is
+   * authenticated and an ICMP message is not (RFC 9147 §4.1: DTLS does not
+   * defend against spoofed ICMP): it is counted in
+   * `stats.icmpUnreachable` and ignored, as TCP ignores it on an established
+   * connection (RFC 5927 §4.1). A server that is gone is noticed by
+   * `idleTimeout`.
+   */
+  portUnreachable(error: Error): void {
+    if (this.counters.handshakeCompletedAt === undefined) this.fail(error);
+    else this.counters.icmpUnreachable++;
+  }
+
   fail(error: Error): void {
     if (this.ended) return;
     this.cause ??= error;
