@@ -115,14 +115,19 @@ export class Dtls12Connection {
   onTransition: ((from: string, event: string, to: string) => void) | undefined;
   private inspected: InspectedChart | undefined;
 
+  /** Made by {@link clientFromOffer}: the ClientHello already left, the machine starts where the chart's `connect` leads. */
+  private fromOffer = false;
+
   /**
    * Watches the handshake in an XState inspector: XState's actor of the
    * role's chart, fed each event the machine takes (inspected12.ts). Call it
-   * before the first event (a client made from an offer starts past the
-   * chart's initial state, which the copy does not).
+   * before the first event. A client made from an offer starts past the
+   * chart's initial state: its copy takes the `connect` transition (the
+   * ClientHello sent) at once.
    */
   inspect(callback: (event: ChartInspectionEvent) => void): void {
     this.inspected = inspectedChart12(this.role, callback);
+    if (this.fromOffer) this.inspected.took({ type: 'connect' }, { kind: 'start' }, this.io());
   }
 
   static client(options: Dtls12Options = {}): Dtls12Connection {
@@ -145,6 +150,7 @@ export class Dtls12Connection {
     c.write0Seq = offer.nextRecordSequenceNumber;
     c.reassembler.reset(0);
     c.state = clientStateFromOffer(c.io(), offer.hello, offer.body, offer.messageSeq);
+    c.fromOffer = true;
     return c;
   }
 

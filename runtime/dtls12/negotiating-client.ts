@@ -215,6 +215,8 @@ export class NegotiatingClient {
       messageSeq: sent.messageSeq,
       nextRecordSequenceNumber: this.offer.lastRecord + 1,
     });
+    const inspect = this.options.inspect;
+    if (inspect !== undefined) connection.inspect((event) => inspect.call(this.options, event)); // the 1.2 chart's actor from here on
     this.watching = false;
     if (helloVerifyRequest && this.current instanceof DtlsConnection) this.held13 = this.current;
     this.current = new Dtls12EndpointConnection(connection, {

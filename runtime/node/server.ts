@@ -570,11 +570,10 @@ export class DtlsUdpServer {
     }
     let connection: Dtls12EndpointConnection;
     try {
-      const { onDatagram } = this.observers;
-      connection = new Dtls12EndpointConnection(new Dtls12Connection({ ...config, peer: key, cookieSecret }), {
-        handshakeTimeoutMs: this.limits.handshakeMs,
-        onDatagram,
-      });
+      const { onDatagram, inspect } = this.observers;
+      const connection12 = new Dtls12Connection({ ...config, peer: key, cookieSecret });
+      if (inspect !== undefined) connection12.inspect((event) => inspect.call(this.observers, event));
+      connection = new Dtls12EndpointConnection(connection12, { handshakeTimeoutMs: this.limits.handshakeMs, onDatagram });
     } catch {
       this.counts.connectionErrors++;
       return;

@@ -60,6 +60,8 @@ export function clientConnection(options: ConnectionOptions & DeadlineOptions, s
   const options13 = stored12 !== undefined ? without12Session : options;
   if (!enabled.includes('DTLSv1.3')) {
     const connection = new Dtls12Connection(withSession12(config12(connectionOptions, suites12, false), stored12));
+    const inspect = options.inspect;
+    if (inspect !== undefined) connection.inspect((event) => inspect.call(options, event));
     return new Dtls12EndpointConnection(connection, { handshakeTimeoutMs, idleTimeoutMs, onDatagram: options.onDatagram });
   }
   if (!enabled.includes('DTLSv1.2')) return DtlsConnection.client(options);
