@@ -115,6 +115,8 @@ export class Dtls12Connection {
   onTransition: ((from: string, event: string, to: string) => void) | undefined;
   private inspected: InspectedChart | undefined;
 
+  /** The largest datagram a flight is cut into: `maxDatagramSize`, or less after {@link pathMtuExceeded}. */
+  private flightLimit: number;
   /** Made by {@link clientFromOffer}: the ClientHello already left, the machine starts where the chart's `connect` leads. */
   private fromOffer = false;
 
@@ -158,6 +160,26 @@ export class Dtls12Connection {
     this.config = config;
     this.role = config.role;
     this.state = config.role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' };
+    this.flightLimit = config.base.maxDatagramSize;
+  }
+
+  /**
+   * The network said a datagram was too large for the path (ICMP
+   * fragmentation-needed, or a send refused with EMSGSIZE; RFC 6347
+   * §4.1.1.1): flights, their retransmissions included, are cut into
+   * datagrams of at most `size` bytes from now on (never below 256). The
+   * retransmission timer resends the flight. Returns whether the limit fell.
+   */
+  pathMtuExceeded(size: number): boolean {
+    const next = Math.max(256, Math.min(this.flightLimit, Math.floor(size)));
+    if (next >= this.flightLimit) return false;
+    this.flightLimit = next;
+    return true;
+  }
+
+  /** The largest datagram a flight is cut into now. */
+  get datagramLimit(): number {
+    return this.flightLimit;
   }
 
   /** The chart state the handshake is in. */
@@ -495,7 +517,7 @@ export class Dtls12Connection {
 
   /** (Re)sends the current flight: fresh record numbers, the same message_seq (RFC 6347 §4.2.4), fragments fitting the datagram. */
   private transmit(): void {
-    const limit = this.config.base.maxDatagramSize;
+    const limit = this.flightLimit;
     const records: Uint8Array[] = [];
     for (const m of this.flight) {
       if (m.kind === 'changeCipherSpec') {

@@ -287,9 +287,9 @@ export class Dtls12EndpointConnection {
     throw new Dtls12FeatureError('rebind', 'without a connection ID (RFC 9146) cannot move to another address: the server sees a new peer');
   }
 
-  /** A 1.2 flight's datagrams are cut to `maxDatagramSize`; the limit is not lowered afterwards. */
-  pathMtuExceeded(): boolean {
-    return false;
+  /** The path cannot carry our datagrams: flights are cut to `size` from now on (Dtls12Connection.pathMtuExceeded). */
+  pathMtuExceeded(size: number): boolean {
+    return this.connection.pathMtuExceeded(size);
   }
 
   private get ended(): boolean {

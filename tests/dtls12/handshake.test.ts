@@ -125,6 +125,32 @@ test('small MTU: every datagram fits 300 bytes, a 4 kB RSA chain arrives in frag
   t.true(largest <= 300);
 });
 
+test('path MTU: the server flight is lost as too large; after pathMtuExceeded(548) its retransmission fits 548-byte datagrams', (t) => {
+  const big = makeIdentity('rsa2048', 'server.test', { at: now, caKind: 'rsa2048' });
+  const chain = [...big.chain, big.caDer];
+  const p = pair12(Dtls12Connection.client(clientOptions(big.caDer)), Dtls12Connection.server({ certificate: { chain, privateKey: big.privateKey } }));
+  t.is(p.server.datagramLimit, 1200);
+  let refused = 0;
+  let largest = 0;
+  p.client.connect(0);
+  pump(p, (from, d) => {
+    if (from === 'server' && d.length > 548) {
+      // What the kernel reports as EMSGSIZE once it knows the path MTU: the datagram never leaves.
+      refused++;
+      p.server.pathMtuExceeded(548);
+      return undefined;
+    }
+    largest = Math.max(largest, d.length);
+    return d;
+  });
+  t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+  t.true(refused > 0, 'the first flight had datagrams over 548 bytes');
+  t.true(largest <= 548, `largest ${largest}`);
+  t.is(p.server.datagramLimit, 548);
+  t.false(p.server.pathMtuExceeded(1000), 'a larger figure never raises the limit');
+  t.true(p.server.pathMtuExceeded(100) && p.server.datagramLimit === 256, 'never below 256');
+});
+
 test('loss: every third datagram lost, the RFC 6347 timer completes the handshake', (t) => {
   const p = pair12(
     Dtls12Connection.client(clientOptions(ecdsa.caDer)),
