@@ -637,9 +637,11 @@ static napi_value x25519_derive_js(napi_env env, napi_callback_info info) {
 #define MAX_SEND_BATCH 1024
 
 /*
- * udpSendBatch(fd, datagrams, count, ipv4, port) -> how many were sent (the
+ * udpSendBatch(fd, datagrams, count, ipv4, port[, status]) -> how many were sent (the
  * first ones), or -errno: `datagrams` is an array of Uint8Array, `ipv4` the
  * peer's address as a 32-bit number; port 0 sends to a connected socket's peer.
+ * `status` (an Int32Array) gets in [0] the errno that stopped the batch at the
+ * datagram after those sent (EMSGSIZE: refused as too large for the path), or 0.
  */
 static napi_value udp_send_batch_js(napi_env env, napi_callback_info info) {
   call c;
@@ -664,7 +666,15 @@ static napi_value udp_send_batch_js(napi_env env, napi_callback_info info) {
     batch[i].data = data != NULL ? data : (const uint8_t *)"";
     batch[i].length = length;
   }
-  napi_create_int32(env, udp_send_batch(fd, batch, count, ipv4, (uint16_t)port), &result);
+  int stopped = 0;
+  napi_create_int32(env, udp_send_batch(fd, batch, count, ipv4, (uint16_t)port, &stopped), &result);
+  if (c.argc > 5) { /* status: stopped[0] = the errno that stopped the batch at the datagram after those sent, or 0 */
+    napi_typedarray_type type;
+    size_t length = 0;
+    void *data = NULL;
+    if (napi_get_typedarray_info(env, c.argv[5], &type, &length, &data, NULL, NULL) == napi_ok && type == napi_int32_array && length > 0)
+      ((int32_t *)data)[0] = stopped;
+  }
   return result;
 }
 

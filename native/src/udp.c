@@ -19,7 +19,20 @@
 #include <netinet/udp.h>
 #include <sys/socket.h>
 
-/* UDP segmentation offload (Linux 4.18+): a run of equal datagrams (the last may be shorter) in one sendmsg. */
+/*
+ * UDP segmentation offload (Linux 4.18+): a run of equal datagrams (the last may be shorter) in one sendmsg.
+ *
+ * Don't Fragment. With the socket's default IP_PMTUDISC_WANT, Linux sets DF on a datagram only when the whole send
+ * fits the route's MTU (__ip_make_skb), and a GSO send is the whole run: every segment of a run longer than 1,500 bytes
+ * would leave without DF, so a router on a smaller path fragments it instead of answering with ICMP
+ * fragmentation-needed, and the sender never learns the path MTU (what RFC 9147 §4.4 and the connection's
+ * pathMtuExceeded rely on). Shown on a real routed path (tests/network/small-mtu.test.ts): a DTLS 1.2 client's second
+ * flight, two datagrams, crossed as IP fragments. So a run shorter than GSO_MIN_SEGMENTS goes by sendmmsg, a datagram
+ * each, as node:dgram would send it; a longer one is sent with the socket switched to IP_PMTUDISC_DO for that call
+ * (DF on every segment; a segment longer than the route's known path MTU fails the call with EINVAL or EMSGSIZE, and
+ * the run goes by sendmmsg, which fragments it as WANT does).
+ */
+#define GSO_MIN_SEGMENTS 4
 #define GSO_MAX_SEGMENTS 64
 #define GSO_MAX_BYTES 65000
 /* Given up after this many failures in a row (a kernel or route without it); a benign race between threads. */
@@ -41,7 +54,8 @@ static int gso_run(const struct udp_datagram *d, int first, int count) {
   return n;
 }
 
-/* Sends d[first, first + n) in one GSO sendmsg: n when sent, 0 when the socket would block, -1 to fall back. */
+/* Sends d[first, first + n) in one GSO sendmsg: n when sent, 0 when the socket would block, -1 to fall back, -2 for
+ * EMSGSIZE (nothing sent). */
 static int gso_send(int fd, const struct udp_datagram *d, int first, int n, struct sockaddr_in *to) {
   struct iovec iov[GSO_MAX_SEGMENTS];
   union {
@@ -67,32 +81,70 @@ static int gso_send(int fd, const struct udp_datagram *d, int first, int n, stru
   cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
   uint16_t segment = (uint16_t)d[first].length;
   memcpy(CMSG_DATA(cm), &segment, sizeof segment);
+  /* DF on every segment for this call (see GSO_MIN_SEGMENTS): an IPv4 socket in the default WANT mode is switched to DO
+   * and back; a mode someone else chose is left as it is. */
+  int mode = -1, domain = -1;
+  socklen_t length = sizeof domain;
+  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &length) == 0 && domain == AF_INET) {
+    length = sizeof mode;
+    if (getsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, &length) != 0) mode = -1;
+  }
+  const int strict = IP_PMTUDISC_DO;
+  int switched = mode == IP_PMTUDISC_WANT && setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &strict, sizeof strict) == 0;
   ssize_t r;
   do r = sendmsg(fd, &msg, 0);
   while (r < 0 && errno == EINTR);
+  int error = errno;
+  if (switched) setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof mode);
   if (r >= 0) {
     gso_failures = 0;
     return n;
   }
-  if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+  if (error == EAGAIN || error == EWOULDBLOCK) return 0;
+  /* A segment longer than the path MTU the kernel knows: this run goes by sendmmsg; GSO itself works. */
+  if (error == EINVAL) return -1;
+  /* The socket's pending ICMP fragmentation-needed (a connected socket), consumed by this call: the caller's signal. */
+  if (error == EMSGSIZE) {
+    errno = EMSGSIZE;
+    return -2;
+  }
   gso_failures++;
   return -1;
 }
 
-int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port) {
+/*
+ * Whether `length` bytes of UDP payload exceed the path MTU a connected socket's kernel knows now (IP_MTU /
+ * IPV6_MTU; only a connected socket has one).
+ */
+static int over_path_mtu(int fd, size_t length) {
+  int domain = -1, mtu = 0;
+  socklen_t size = sizeof domain;
+  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &size) != 0) return 0;
+  size = sizeof mtu;
+  if (domain == AF_INET) return getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &size) == 0 && mtu > 0 && length + 28 > (size_t)mtu;
+  if (domain == AF_INET6) return getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &size) == 0 && mtu > 0 && length + 48 > (size_t)mtu;
+  return 0;
+}
+
+int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port, int *stopped) {
   struct mmsghdr msgs[UDP_MAX_BATCH];
   struct iovec iov[UDP_MAX_BATCH];
   struct sockaddr_in to;
   int sent = 0;
+  *stopped = 0;
   memset(&to, 0, sizeof to);
   to.sin_family = AF_INET;
   to.sin_port = htons(port);
   to.sin_addr.s_addr = htonl(ipv4);
   while (sent < count) {
     int run = gso_failures < GSO_MAX_FAILURES ? gso_run(datagrams, sent, count) : 0;
-    if (run >= 2) {
+    if (run >= GSO_MIN_SEGMENTS) {
       int r = gso_send(fd, datagrams, sent, run, port != 0 ? &to : NULL);
       if (r == 0) break; /* the socket buffer is full: the caller sends the rest its own way */
+      if (r == -2) { /* datagram `sent` was refused */
+        *stopped = EMSGSIZE;
+        return sent > 0 ? sent : -EMSGSIZE;
+      }
       if (r > 0) {
         sent += r;
         continue;
@@ -100,7 +152,7 @@ int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint
     }
     /* One datagram, a mixed batch, or GSO refused: sendmmsg up to the next run GSO could take. */
     int n = count - sent < UDP_MAX_BATCH ? count - sent : UDP_MAX_BATCH;
-    if (run >= 2) n = run; /* GSO failed on this run: these go by sendmmsg */
+    if (run >= GSO_MIN_SEGMENTS) n = run; /* GSO failed on this run: these go by sendmmsg */
     memset(msgs, 0, sizeof msgs[0] * (size_t)n);
     for (int i = 0; i < n; i++) {
       iov[i].iov_base = (void *)datagrams[sent + i].data;
@@ -115,10 +167,18 @@ int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint
     int r = sendmmsg(fd, msgs, (unsigned)n, 0);
     if (r < 0) {
       if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) *stopped = errno;
       return sent > 0 ? sent : -errno;
     }
     sent += r;
-    if (r < n) break; /* the socket buffer is full: the caller sends the rest its own way */
+    if (r < n) {
+      /* The socket buffer is full (the caller sends the rest its own way), or the next datagram failed: sendmmsg
+       * reports no error once one went. A connected socket's pending ICMP fragmentation-needed, taken by that datagram
+       * (on a path without delay it arrives inside this call), is lost that way; the path MTU the kernel learned from
+       * it says what happened. */
+      if (port == 0 && over_path_mtu(fd, datagrams[sent].length)) *stopped = EMSGSIZE;
+      break;
+    }
   }
   return sent;
 }
@@ -155,7 +215,8 @@ int udp_recv_batch(int fd, uint8_t *slab, size_t stride, int count, uint32_t *me
   return r;
 }
 #else
-int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port) {
+int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port, int *stopped) {
+  *stopped = 0;
   (void)fd;
   (void)datagrams;
   (void)count;

@@ -14,9 +14,12 @@ struct udp_datagram {
 /*
  * Sends `count` datagrams to ipv4:port (host byte order) on `fd`, up to
  * UDP_MAX_BATCH per system call; port 0: to the peer a connected socket has. Returns how many were sent (fewer when the
- * socket would block), or -errno when the first call failed.
+ * socket would block), or -errno when the first call failed: -EMSGSIZE when the first datagram was refused as too large
+ * (a connected socket's pending ICMP fragmentation-needed is reported to the send that comes first). `*stopped` gets
+ * the error that stopped the batch at the datagram after the ones sent (EMSGSIZE, ...), or 0 (all sent, or the socket
+ * would block).
  */
-int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port);
+int udp_send_batch(int fd, const struct udp_datagram *datagrams, int count, uint32_t ipv4, uint16_t port, int *stopped);
 
 /*
  * Receives up to `count` datagrams waiting on `fd` without blocking, with one

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:dgram';
+import { constants } from 'node:os';
 import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 
 /**
@@ -36,6 +37,10 @@ import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 function lendable(first: number): boolean {
   return (first & 0xe0) === 0x20 || first === 23;
 }
+
+const EMSGSIZE = constants.errno.EMSGSIZE;
+/** udpSendBatch's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
+const SEND_STATUS = new Int32Array(1);
 
 export class DatagramIo {
   private static readonly bySocket = new WeakMap<Socket, DatagramIo>();
@@ -89,21 +94,31 @@ export class DatagramIo {
    * Sends `datagrams[0..count)` to `address:port`, or with `connected` to
    * the peer the socket is connected to (which `address:port` names), in
    * order; `sent` is called once per datagram when it has left (at once for
-   * those sendmmsg took). A send error is the network's loss, as with
-   * node:dgram.
+   * those sendmmsg took), with the error when it could not leave. A send
+   * error is the network's loss, as with node:dgram. A datagram the kernel
+   * refused as too large for the path (EMSGSIZE: a connected socket's
+   * pending ICMP fragmentation-needed, which the kernel reports to whichever
+   * send comes first) gets the error in its `sent`, as node:dgram reports
+   * one, and is not sent again.
    */
-  send(datagrams: readonly Uint8Array[], count: number, port: number, address: string, connected: boolean, sent: () => void): void {
+  send(datagrams: readonly Uint8Array[], count: number, port: number, address: string, connected: boolean, sent: (error?: Error | null) => void): void {
     let done = 0;
     const fd = this.fd();
     if (fd !== undefined) {
       const ipv4 = connected ? 0 : this.ipv4(address);
       if (ipv4 >= 0) {
-        done = Math.max(0, this.binding!.udpSendBatch(fd, datagrams, count, ipv4, connected ? 0 : port));
-        if (done > 0) {
+        const r = this.binding!.udpSendBatch(fd, datagrams, count, ipv4, connected ? 0 : port, SEND_STATUS);
+        if (r > 0) {
+          done = r;
           this.counts.batchedSends++;
-          this.counts.batchedDatagramsSent += done;
+          this.counts.batchedDatagramsSent += r;
+          for (let i = 0; i < r; i++) sent();
         }
-        for (let i = 0; i < done; i++) sent();
+        if (SEND_STATUS[0] === EMSGSIZE && done < count) {
+          // The datagram after those sent was refused as too large for the path: its error, as node:dgram reports one.
+          done++;
+          sent(Object.assign(new Error('send EMSGSIZE'), { code: 'EMSGSIZE', errno: -EMSGSIZE, syscall: 'send' }));
+        }
       }
     }
     if (connected) for (let i = done; i < count; i++) this.socket.send(datagrams[i]!, sent);

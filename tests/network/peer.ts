@@ -3,7 +3,7 @@
  * the public API (`listen`, `connect`):
  *
  *     node --import=tsx peer.ts server JSON   prints `listening PORT`, then `opened GROUP` per session; echoes each message
- *     node --import=tsx peer.ts client JSON   prints `opened GROUP SIGNATURE`, then `echo N` for the reply to a message of N
+ *     node --import=tsx peer.ts client JSON   prints `opened GROUP SIGNATURE` (and ` DTLSv1.2` when 1.2 was negotiated), then `echo N` for the reply to a message of N
  *                                             bytes (or `no echo in 10 s`), or `error CODE MESSAGE`; exits
  *     node --import=tsx peer.ts dialer JSON   a handshake per `connect PORT` line on stdin: prints `ok MS` (connect() to
  *                                             `opened`, in ms) or `fail MS CODE`; closes each session and goes on
@@ -31,13 +31,19 @@ export interface PeerConfig {
   readonly message?: number;
   /** The `handshakeTimeout` option in ms. */
   readonly handshakeTimeout?: number;
+  /** The `maxVersion` option (absent: 1.2..1.3). */
+  readonly maxVersion?: 'DTLSv1.2' | 'DTLSv1.3';
+  /** Client: PEM files of its own certificate chain and key; server: with `ca`, asks for and checks a client certificate. */
+  readonly clientCert?: string;
+  readonly clientKey?: string;
 }
 
 const [role, json] = process.argv.slice(2);
 if ((role !== 'server' && role !== 'client' && role !== 'dialer') || json === undefined) throw new Error('usage: peer.ts server|client|dialer JSON');
 const config = JSON.parse(json) as PeerConfig;
 const say = (line: string): boolean => process.stdout.write(`${line}\n`);
-const describe = (s: DtlsSession): string => `${s.parameters?.group ?? '-'} ${s.parameters?.signatureAlgorithm ?? '-'}`;
+const describe = (s: DtlsSession): string =>
+  `${s.parameters?.group ?? '-'} ${s.parameters?.signatureAlgorithm ?? '-'}${s.protocol === 'DTLSv1.2' ? ' DTLSv1.2' : ''}`;
 const code = (e: Error): string => (e as { code?: unknown }).code?.toString() ?? e.name;
 const clientOptions = (ca: Buffer): DtlsConnectOptions => ({
   ca,
@@ -45,6 +51,8 @@ const clientOptions = (ca: Buffer): DtlsConnectOptions => ({
   handshakeTimeout: config.handshakeTimeout ?? 20_000,
   ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
   ...(config.groups === undefined ? {} : { groups: config.groups }),
+  ...(config.maxVersion === undefined ? {} : { maxVersion: config.maxVersion }),
+  ...(config.clientCert === undefined ? {} : { cert: readFileSync(config.clientCert), key: readFileSync(config.clientKey!) }),
 });
 
 if (role === 'server') {
@@ -65,6 +73,8 @@ if (role === 'server') {
       ...(config.handshakeTimeout === undefined ? {} : { handshakeTimeout: config.handshakeTimeout }),
       ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
       ...(config.groups === undefined ? {} : { groups: config.groups }),
+      ...(config.maxVersion === undefined ? {} : { maxVersion: config.maxVersion }),
+      ...(config.ca === undefined ? {} : { requestCert: true, ca: readFileSync(config.ca) }),
     },
   );
   const { port } = await listener.listening;

@@ -100,9 +100,11 @@ export interface NativeBinding {
    * number) on the UDP socket `fd` with sendmmsg(2), 64 per system call;
    * returns how many (the first ones) went out, fewer when the socket would
    * block, or -errno (-ENOSYS off Linux). Port 0: to the peer of a
-   * connected socket. For batched datagram output.
+   * connected socket. For batched datagram output. `status[0]`, when given,
+   * gets the errno that stopped the batch at the datagram after those sent
+   * (EMSGSIZE: too large for the path the kernel knows), or 0.
    */
-  udpSendBatch(fd: number, datagrams: readonly Uint8Array[], count: number, ipv4: number, port: number): number;
+  udpSendBatch(fd: number, datagrams: readonly Uint8Array[], count: number, ipv4: number, port: number, status?: Int32Array): number;
   /**
    * Receives the datagrams waiting on the UDP socket `fd` with one
    * recvmmsg(2) call, without blocking: datagram i lands at `slab[i *
