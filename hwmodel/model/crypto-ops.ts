@@ -1,6 +1,15 @@
 import type { AeadKey, CryptoProvider, IncrementalHash, KeyShare, MaskKey } from '../../runtime/crypto/provider.js';
 
 /**
+ * The signature scheme whose cost a DTLS 1.2 ECDSA operation with any hash
+ * (`ecdsaSign` / `ecdsaVerify`) is charged as: the key's curve decides the
+ * cost, the hash barely does.
+ */
+function ecdsaScheme(keyType: string): string {
+  return keyType === 'ec-p384' ? 'ecdsa_secp384r1_sha384' : keyType === 'ec-p521' ? 'ecdsa_secp521r1_sha512' : 'ecdsa_secp256r1_sha256';
+}
+
+/**
  * The cryptographic operations the hardware model charges time for. Names
  * follow the primitives (RFC 5116 AEAD, RFC 9147 §4.2.3 record number
  * masks, RFC 5869 HKDF, RFC 8446 §4.2.8 key shares, §4.4.3 signatures).
@@ -74,6 +83,9 @@ function totalLength(parts: readonly Uint8Array[]): number {
 
 /** `loggingProvider` with `measure`: each operation timed by a `performance.now()` pair around it. */
 function measuringProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoProvider {
+  // DTLS 1.2's ECDSA with any hash, when the inner provider has it (bound: the wrapper calls it detached).
+  const ecdsaSign = inner.ecdsaSign?.bind(inner);
+  const ecdsaVerify = inner.ecdsaVerify?.bind(inner);
   const timed = <T>(kind: CryptoOpKind, algorithm: string, bytes: number, run: () => T): T => {
     const t0 = performance.now();
     const out = run();
@@ -134,6 +146,12 @@ function measuringProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoPro
     importPrivateKey: (pkcs8) => timed('key_import', 'pkcs8', pkcs8.length, () => inner.importPrivateKey(pkcs8)),
     sign: (a, key, data) => timed('sign', a, data.length, () => inner.sign(a, key, data)),
     verify: (a, key, data, sig) => timed('verify', a, data.length, () => inner.verify(a, key, data, sig)),
+    ...(ecdsaSign !== undefined && ecdsaVerify !== undefined
+      ? {
+          ecdsaSign: (h, key, data) => timed('sign', ecdsaScheme(key.keyType), data.length, () => ecdsaSign(h, key, data)),
+          ecdsaVerify: (h, key, data, sig) => timed('verify', ecdsaScheme(key.keyType), data.length, () => ecdsaVerify(h, key, data, sig)),
+        }
+      : {}),
   };
 }
 
@@ -143,6 +161,9 @@ function measuringProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoPro
  * with `measure`). Every record's seal, open and mask goes through here.
  */
 function listingProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoProvider {
+  // DTLS 1.2's ECDSA with any hash, when the inner provider has it (bound: the wrapper calls it detached).
+  const ecdsaSign = inner.ecdsaSign?.bind(inner);
+  const ecdsaVerify = inner.ecdsaVerify?.bind(inner);
   const hash = (algorithm: string, h: IncrementalHash): IncrementalHash => ({
     algorithm: h.algorithm,
     update: (data) => {
@@ -217,5 +238,11 @@ function listingProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoProvi
     importPrivateKey: (pkcs8) => listed('key_import', 'pkcs8', pkcs8.length, inner.importPrivateKey(pkcs8)),
     sign: (a, key, data) => listed('sign', a, data.length, inner.sign(a, key, data)),
     verify: (a, key, data, sig) => listed('verify', a, data.length, inner.verify(a, key, data, sig)),
+    ...(ecdsaSign !== undefined && ecdsaVerify !== undefined
+      ? {
+          ecdsaSign: (h, key, data) => listed('sign', ecdsaScheme(key.keyType), data.length, ecdsaSign(h, key, data)),
+          ecdsaVerify: (h, key, data, sig) => listed('verify', ecdsaScheme(key.keyType), data.length, ecdsaVerify(h, key, data, sig)),
+        }
+      : {}),
   };
 }

@@ -7,6 +7,9 @@ import { CryptoOpLog, loggingProvider, type CryptoOp } from '../../../hwmodel/mo
 import { seededProvider } from '../../../hwmodel/model/seeded-provider.js';
 import { SeededRandom } from '../../../hwmodel/kernel/index.js';
 import { makeIdentity, TEST_TIME } from '../../support/pki-fixtures.js';
+import { Dtls12Connection } from '../../../runtime/dtls12/connection12.js';
+import { resolveConfig12 } from '../../../runtime/dtls12/config12.js';
+import { pair12, pump } from '../../dtls12/pair12.js';
 
 const serverId = makeIdentity('p256', 'server.test');
 
@@ -102,3 +105,38 @@ test('seeded key shares work for every group', (t) => {
     t.deepEqual(x.deriveSecret(y.publicKey), y.deriveSecret(x.publicKey), group);
   }
 });
+
+// DTLS 1.2 signs ServerKeyExchange with ECDSA and the hash the client offers first (SHA-256), whatever the key's curve
+// (RFC 5246 §7.4.1.4.1): the provider's ecdsaSign / ecdsaVerify, which the wrapper forwards and charges at the curve's cost.
+for (const measure of [true, false]) {
+  test(`DTLS 1.2 with a P-384 key signing with SHA-256 through the logging provider (measure ${String(measure)}): ecdsaSign and ecdsaVerify are forwarded and charged as P-384`, (t) => {
+    const p384 = makeIdentity('p384', 'server.test');
+    const [clientLog, serverLog] = [new CryptoOpLog(), new CryptoOpLog()];
+    const p = pair12(
+      new Dtls12Connection(
+        resolveConfig12('client', {
+          provider: loggingProvider(nodeProvider, clientLog, measure),
+          // Offered alone, so that the server must sign with SHA-256 on its P-384 key.
+          signatureAlgorithms: ['ecdsa_secp256r1_sha256'],
+          trustAnchors: [p384.caDer],
+          serverName: 'server.test',
+          wallClock: () => TEST_TIME,
+        }),
+      ),
+      new Dtls12Connection(
+        resolveConfig12('server', {
+          provider: loggingProvider(nodeProvider, serverLog, measure),
+          certificate: { chain: p384.chain, privateKey: p384.privateKey },
+          cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'],
+          wallClock: () => TEST_TIME,
+        }),
+      ),
+    );
+    p.client.connect(0);
+    pump(p);
+    t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+    const [c, s] = [clientLog.take(), serverLog.take()];
+    t.is(count(s, 'sign', 'ecdsa_secp384r1_sha384'), 1, 'ServerKeyExchange signed once, charged as P-384');
+    t.true(count(c, 'verify', 'ecdsa_secp384r1_sha384') >= 1, 'the client verifies it, charged as P-384');
+  });
+}
