@@ -111,6 +111,8 @@ export class Dtls12Connection {
   private io12: Io12 | undefined;
   /** When the peer last sent a record that authenticated under epoch 1 (the caller's time), or undefined. */
   lastAuthenticated: number | undefined;
+  /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
+  newestCidRecord = -1;
   /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
   onTransition: ((from: string, event: string, to: string) => void) | undefined;
   private inspected: InspectedChart | undefined;
@@ -576,6 +578,7 @@ export class Dtls12Connection {
     const opened = this.read1.receive(w);
     if (!opened.ok) return this.drop(opened.reason);
     this.lastAuthenticated = this.now;
+    if (w.kind === 'cid' && opened.sequenceNumber > this.newestCidRecord) this.newestCidRecord = opened.sequenceNumber;
     this.content(opened.type, opened.content, 1, opened.sequenceNumber);
   }
 

@@ -5,8 +5,10 @@
  * session and listener serve both versions: events in the 1.3 shape, the
  * handshake and idle deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`,
  * kept here as the 1.3 connection keeps them), stats, the datagram
- * observer. What DTLS 1.2 does not have (KeyUpdate, post-handshake
- * authentication, RFC 9147 connection ID messages, migration) throws a
+ * observer. With RFC 9146 CIDs a server follows its peer to a new address
+ * (peer-path12.ts) and a client may move to another local port (`rebind`).
+ * What DTLS 1.2 does not have (KeyUpdate, post-handshake authentication,
+ * RFC 9147 connection ID messages, return routability checks) throws a
  * {@link Dtls12FeatureError} naming why.
  */
 import { CallbackError, type CallbackName } from '../connection/callback-error.js';
@@ -18,6 +20,7 @@ import type { PathDatagram } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { Dtls12Connection, Dtls12StateError } from './connection12.js';
 import { negotiated12, type EndpointEvent } from './negotiated12.js';
+import { PeerPath12 } from './peer-path12.js';
 import { encodeSession12 } from './session-blob12.js';
 import type { Session12 } from './session12.js';
 
@@ -49,6 +52,8 @@ export interface Endpoint12Options {
   readonly onDatagram?: DatagramObserver | undefined;
   /** The handshake's start when it began before this object (a 1.3 offer answered in 1.2): the handshake deadline runs from it. */
   readonly startedAt?: number;
+  /** A server's: the path (`address|port`) its ClientHello came over, where the peer is until it moves (peer-path12.ts). */
+  readonly path?: string;
 }
 
 export class Dtls12EndpointConnection {
@@ -60,10 +65,11 @@ export class Dtls12EndpointConnection {
   private startedAt: number | undefined;
   private connectedAt: number | undefined;
   private expiredDeadline: 'handshake' | 'idle' | undefined;
-  private currentPath: string | undefined;
+  /** The peer's path (a server follows it with CIDs); a client's own socket path. */
+  private readonly peerPath = new PeerPath12();
   private now = 0;
-  /** handshakeComplete, held while the client's session goes out first. */
-  private heldEvent: EndpointEvent | undefined;
+  /** Events made here, handed out before the connection's next (handshakeComplete behind the client's session, a move). */
+  private readonly pending: EndpointEvent[] = [];
   /** The client's session last handed out as a sessionTicket event. */
   private sessionGiven: Session12 | undefined;
   private readonly counts = {
@@ -82,6 +88,7 @@ export class Dtls12EndpointConnection {
     this.handshakeMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 0, 0, 3_600_000);
     this.idleMs = integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 0, 0, 86_400_000);
     this.startedAt = options.startedAt;
+    this.peerPath.current = options.path;
   }
 
   get role(): 'client' | 'server' {
@@ -102,10 +109,14 @@ export class Dtls12EndpointConnection {
     this.onDatagram?.('received', datagram);
     this.now = now;
     if (this.ended) return;
-    if (path !== undefined && this.currentPath === undefined) this.currentPath = path;
     this.startedAt ??= now;
     this.counts.datagramsReceived++;
+    const newest = this.connection.newestCidRecord;
     this.connection.receive(datagram, now);
+    // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
+    const newer = this.role === 'server' && this.connection.stateName === 'connected' && this.connection.newestCidRecord > newest;
+    const moved = this.peerPath.taken(path, newer);
+    if (moved !== undefined) this.pending.push({ type: 'pathMigrated', from: moved.from, to: moved.to, validated: false });
   }
 
   pollTransmit(): Uint8Array | undefined {
@@ -153,21 +164,24 @@ export class Dtls12EndpointConnection {
   }
 
   pollEvent(): EndpointEvent | undefined {
-    const held = this.heldEvent;
-    this.heldEvent = undefined;
-    if (held !== undefined) return held;
+    const made = this.pending.shift();
+    if (made !== undefined) return made;
     for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) {
       switch (e.type) {
         case 'handshakeComplete': {
           this.connectedAt = this.now;
-          const complete: EndpointEvent = { type: 'handshakeComplete', parameters: negotiated12(e.parameters, this.servername()) };
+          // Our RFC 9146 CID first: a listener routes the tls12_cid records that carry it to this session.
+          const local = this.connection.connectionIds?.local;
+          if (local !== undefined) this.pending.push({ type: 'connectionIdIssued', cid: local });
           // A client's session (session-blob12.ts) goes out before handshakeComplete, as a 1.3 client's first ticket is
           // there when `opened` resolves; the connection made it with the handshake's last step.
           const session = this.role === 'client' ? this.connection.lastSession : undefined;
-          if (session === undefined) return complete;
-          this.heldEvent = complete;
-          this.sessionGiven = session;
-          return { type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt };
+          if (session !== undefined) {
+            this.sessionGiven = session;
+            this.pending.push({ type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt });
+          }
+          this.pending.push({ type: 'handshakeComplete', parameters: negotiated12(e.parameters, this.servername()) });
+          return this.pending.shift();
         }
         case 'session12':
           if (this.role !== 'client' || e.session === this.sessionGiven) continue;
@@ -224,12 +238,12 @@ export class Dtls12EndpointConnection {
   }
 
   get path(): string | undefined {
-    return this.currentPath;
+    return this.peerPath.current;
   }
 
-  /** RFC 9146 CIDs for 1.2 are not negotiated through this connection yet. */
-  get connectionIds(): undefined {
-    return undefined;
+  /** The RFC 9146 CIDs the hellos settled on (no spares, no RRC in 1.2), or undefined without them. */
+  get connectionIds(): Dtls12Connection['connectionIds'] {
+    return this.connection.connectionIds;
   }
 
   get state(): string {
@@ -253,7 +267,7 @@ export class Dtls12EndpointConnection {
         abandoned: 0,
         unvalidatedBytesSent: 0,
         unvalidatedBytesReceived: 0,
-        migrations: 0,
+        migrations: this.peerPath.migrations,
         challengesAnswered: 0,
         answersIgnored: 0,
         probesDropped: 0,
@@ -283,8 +297,19 @@ export class Dtls12EndpointConnection {
     throw new Dtls12FeatureError('requestConnectionIds', 'has no RequestConnectionId message (RFC 9147 §9 is DTLS 1.3)');
   }
 
-  rebind(): void {
-    throw new Dtls12FeatureError('rebind', 'without a connection ID (RFC 9146) cannot move to another address: the server sees a new peer');
+  /**
+   * A client moves to another local socket (`path`): possible when the
+   * server asked for a CID (RFC 9146), which lets it find the session from
+   * the new address; without one it would see a new peer.
+   */
+  rebind(path: string): void {
+    if (this.role !== 'client' || this.connection.connectionIds?.peer === undefined) {
+      throw new Dtls12FeatureError(
+        'rebind',
+        'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer',
+      );
+    }
+    this.peerPath.current = path;
   }
 
   /** The path cannot carry our datagrams: flights are cut to `size` from now on (Dtls12Connection.pathMtuExceeded). */

@@ -314,8 +314,7 @@ export class NegotiatingClient {
   }
 
   rebind(path: string): void {
-    if (this.current instanceof DtlsConnection) this.current.rebind(path);
-    else this.current.rebind();
+    this.current.rebind(path);
   }
 
   pathMtuExceeded(size: number): boolean {

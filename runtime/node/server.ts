@@ -41,6 +41,9 @@ type StoreVerdict = boolean | { readonly threw: unknown };
 
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
+/** The tls12_cid content type (RFC 9146 §4), and where its CID starts: after type (1), version (2), epoch (2) and sequence number (6). */
+const TLS12_CID = 25;
+const TLS12_CID_AT = 11;
 
 export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> {
   /**
@@ -473,19 +476,23 @@ export class DtlsUdpServer {
 
   /**
    * A datagram whose first record is a DTLSCiphertext carrying a CID of our
-   * length goes to the session of that CID, from whatever address it came
-   * (RFC 9146; the session checks a new address, RFC 9853); an unknown CID
-   * is dropped and counted. True when the datagram was routed so.
+   * length (or a DTLS 1.2 tls12_cid record) goes to the session of that
+   * CID, from whatever address it came (RFC 9146; the session checks a new
+   * address: RFC 9853 in 1.3, peer-path12.ts in 1.2); an unknown CID is
+   * dropped and counted. True when the datagram was routed so.
    */
   private routedByConnectionId(d: Uint8Array, address: string, port: number): boolean {
     const first = d[0];
-    // Unified header (001CSLEE, RFC 9147 §4) with the C bit.
-    if (this.cidLength === 0 || first === undefined || (first & 0xe0) !== 0x20 || (first & 0x10) === 0) return false;
-    if (d.length < 1 + this.cidLength) {
+    if (this.cidLength === 0 || first === undefined) return false;
+    // Unified header (001CSLEE, RFC 9147 §4) with the C bit: the CID right after the first byte. A DTLS 1.2 tls12_cid
+    // record (content type 25, RFC 9146 §4): the CID after type, version, epoch and sequence number.
+    const at = (first & 0xe0) === 0x20 && (first & 0x10) !== 0 ? 1 : first === TLS12_CID ? TLS12_CID_AT : 0;
+    if (at === 0) return false;
+    if (d.length < at + this.cidLength) {
       this.counts.unknownConnectionId++;
       return true;
     }
-    const peer = this.cids.get(cidKey(d.subarray(1, 1 + this.cidLength)));
+    const peer = this.cids.get(cidKey(d.subarray(at, at + this.cidLength)));
     if (peer === undefined) this.counts.unknownConnectionId++;
     else peer.endpoint.deliver(d, { address, port });
     return true;
@@ -573,7 +580,7 @@ export class DtlsUdpServer {
       const { onDatagram, inspect } = this.observers;
       const connection12 = new Dtls12Connection({ ...config, peer: key, cookieSecret });
       if (inspect !== undefined) connection12.inspect((event) => inspect.call(this.observers, event));
-      connection = new Dtls12EndpointConnection(connection12, { handshakeTimeoutMs: this.limits.handshakeMs, onDatagram });
+      connection = new Dtls12EndpointConnection(connection12, { handshakeTimeoutMs: this.limits.handshakeMs, onDatagram, path: key });
     } catch {
       this.counts.connectionErrors++;
       return;

@@ -7,7 +7,7 @@ import { credentials, echoServer } from './negotiation-support.js';
  * RFC 9146 CIDs over DTLS 1.2 through the public API: the `cid` option set
  * on `connect` and `listen` negotiates CIDs whichever version is spoken;
  * the tls12_cid records the two ends then exchange reach the session (the
- * listener routes them by address: 1.2 has no CID routing of its own here).
+ * listener routes them by CID: cid12-migration.test.ts).
  */
 
 const id = makeIdentity('p256', 'localhost');

@@ -563,15 +563,18 @@ export class DtlsSession {
    * Client: moves to a new local UDP port mid-session (as a NAT rebinding
    * or a roaming device would): the server sees a new address, checks it
    * (RFC 9853) and moves the session; no new handshake. With a spare CID
-   * of the server's, records on the new path carry it (RFC 9146 §8).
+   * of the server's, records on the new path carry it (RFC 9146 §8). In
+   * DTLS 1.2 only when the server gave a CID (RFC 9146 §6: it moves on the
+   * newest authenticated record, with no check).
    * `address`: the local address to send from (default: the system's
    * choice). Resolves with the new local address.
    */
   rebind(address?: string): Promise<SessionAddress> {
     if (!this.conn || !this.negotiated || this.ended || !this.rebinder) return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
-    if (isDtls12(this.negotiated)) {
+    // DTLS 1.2: only with a CID of the server's (RFC 9146), by which its listener finds the session from the new address.
+    if (isDtls12(this.negotiated) && this.conn.connection.connectionIds?.peer === undefined) {
       return Promise.reject(
-        new Dtls12FeatureError('rebind', 'without a connection ID (RFC 9146) cannot move to another address: the server would see a new peer'),
+        new Dtls12FeatureError('rebind', 'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer'),
       );
     }
     return this.rebinder(address);
