@@ -1,12 +1,10 @@
 import test from 'ava';
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles } from './openssl12.js';
+import { MbedPeer } from './mbedtls.js';
 import { Udp12 } from './udp12.js';
 
 /**
@@ -27,40 +25,6 @@ const files = identityFiles(id);
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 const fixed = (byte: number) => (length: number) => new Uint8Array(length).fill(byte);
 const hex = (b: Uint8Array | undefined): string => Buffer.from(b ?? []).toString('hex');
-
-let programs: string | undefined;
-function mbedtls(): string {
-  if (programs !== undefined) return programs;
-  const script = fileURLToPath(new URL('./build-mbedtls.sh', import.meta.url));
-  programs = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-    .trim()
-    .split('\n')
-    .at(-1)!;
-  return programs;
-}
-
-class MbedPeer {
-  readonly child: ChildProcessWithoutNullStreams;
-  out = '';
-  readonly exited: Promise<number | null>;
-  constructor(program: 'ssl_server2' | 'ssl_client2', args: readonly string[]) {
-    this.child = spawn(join(mbedtls(), program), ['dtls=1', 'force_version=dtls12', 'server_addr=127.0.0.1', ...args]);
-    this.child.stdout.on('data', (b: Buffer) => (this.out += b.toString('latin1')));
-    this.child.stderr.on('data', (b: Buffer) => (this.out += b.toString('latin1')));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
-  }
-  async waitFor(text: string | RegExp, ms = 15_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    const seen = (): boolean => (typeof text === 'string' ? this.out.includes(text) : text.test(this.out));
-    while (!seen()) {
-      if (Date.now() > deadline) throw new Error(`mbedtls did not print ${String(text)} (exit ${String(this.child.exitCode)}):\n${this.out}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-  stop(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGTERM');
-  }
-}
 
 /** A UDP relay in front of `target`: what crossed, per direction, read at the receiver's CID length. */
 interface Relay {
