@@ -57,7 +57,7 @@ async function nat(target: number): Promise<{ readonly port: number; backPorts()
 test.serial('Mbed TLS ssl_client2 behind a NAT that rebinds between two exchanges: our listener follows the session by its CID', async (t) => {
   const requests: number[] = [];
   const moves: [number, number][] = [];
-  let relay: Awaited<ReturnType<typeof nat>> | undefined;
+  const natHolder: { relay?: Awaited<ReturnType<typeof nat>> } = {};
   const listener = listen(
     (s) => {
       s.onmigrate = (from, to) => moves.push([from.port, to.port]);
@@ -65,13 +65,14 @@ test.serial('Mbed TLS ssl_client2 behind a NAT that rebinds between two exchange
         requests.push(s.remotePort ?? 0);
         s.send(`HTTP/1.0 200 OK\r\n\r\nhello ${requests.length} from dtls13 (${m.length} bytes)\r\n`);
         // After the first answer the NAT's mapping changes: Mbed TLS's next request leaves from another port.
-        if (requests.length === 1) void relay?.rebind();
+        if (requests.length === 1) void natHolder.relay?.rebind();
       };
     },
     { cert, key, host: '127.0.0.1', maxVersion: 'DTLSv1.2', cid: 4 },
   );
   const { port } = await listener.listening;
-  relay = await nat(port);
+  const relay = await nat(port);
+  natHolder.relay = relay;
   const client = new MbedPeer('ssl_client2', [
     `server_port=${relay.port}`,
     `ca_file=${files.ca}`,
