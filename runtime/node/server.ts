@@ -745,7 +745,9 @@ export class DtlsUdpServer {
       } else if (e.type === 'pathMigrated') this.migrated(peer, e.validated);
     });
     for (const l of this.listeners) l(endpoint);
-    endpoint.deliver(first);
+    // With the path it came over: the session's peer is there until it moves as a peer moves (RFC 9853, RFC 9146 §6), never
+    // wherever the first CID-routed datagram happens to come from (a copy an attacker got there first).
+    endpoint.deliver(first, remote);
   }
 
   private established(peer: Peer): void {
