@@ -1,5 +1,6 @@
 import type { EpochCipher } from './epoch-cipher.js';
 import type { ReplayWindow } from './replay-window.js';
+import type { SequenceRecovery } from './sequence-recovery.js';
 
 /** The first application-data epoch (RFC 9147 §6.1: 0 plaintext, 1 early data, 2 handshake, 3 and up application traffic). */
 export const FIRST_APPLICATION_EPOCH = 3;
@@ -14,6 +15,8 @@ export const DEFAULT_PREVIOUS_EPOCH_RETENTION = 10_000;
 export interface ReadEpoch {
   readonly cipher: EpochCipher;
   readonly window: ReplayWindow;
+  /** Probing past a long run of lost records (sequence-recovery.ts). */
+  readonly recovery: SequenceRecovery;
   /** When the keys are dropped; set once a record of a newer epoch authenticated. */
   expiresAt: number | undefined;
 }

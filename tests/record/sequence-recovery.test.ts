@@ -1,0 +1,95 @@
+import test from 'ava';
+import type { AeadKey, CryptoProvider } from '../../runtime/crypto/provider.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import type { ReceivedRecord } from '../../runtime/record/record-layer.js';
+import { MAX_PROBES, PROBE_EVERY } from '../../runtime/record/sequence-recovery.js';
+import { PROVIDERS } from '../support/providers.js';
+import { recordPair } from '../support/record-pair.js';
+
+/**
+ * A read epoch after a long run of lost records (runtime/record/sequence-recovery.ts):
+ * with only the low 16 (or 8) bits of the sequence number on the wire, more
+ * than half the span lost in a row used to leave every later record
+ * reconstructed to the wrong number, so the epoch never opened another one
+ * (seen as a benchmark's flood going to 0 Mbit/s after its receiver
+ * stalled). Now the epoch opens again within PROBE_EVERY × MAX_PROBES
+ * records, and forged records cost 1/PROBE_EVERY more decryptions.
+ */
+
+const SUITE = 'tls_aes_128_gcm_sha256';
+const opened = (out: readonly ReceivedRecord[]): number => out.filter((r) => r.kind === 'record').length;
+
+for (const provider of PROVIDERS) {
+  for (const [lost, bits] of [
+    [40_000, 16],
+    [100_000, 16],
+    [300, 8],
+    [1_500, 8],
+  ] as const) {
+    test(`${provider.name}: ${lost} records lost in a row (${bits}-bit record numbers): the epoch opens records again`, (t) => {
+      const { tx, rx } = recordPair({ sender: provider, suite: SUITE });
+      const seal = () => tx.seal('application_data', Uint8Array.of(1, 2, 3), { sequenceNumberLength: bits }).bytes;
+      // Past the first span (where no reconstruction is cut short at zero), a record in every quarter span received.
+      const span = bits === 16 ? 0x10000 : 0x100;
+      for (let i = 1; i <= span + 100; i++) {
+        const r = seal();
+        if (i % (span / 4) === 0) t.is(opened(rx.receive(r, 0)), 1);
+      }
+      t.is(opened(rx.receive(seal(), 0)), 1);
+      for (let i = 0; i < lost; i++) seal(); // sent, never received
+      const windows = Math.round((lost + 1) / span);
+      const results: number[] = [];
+      for (let i = 0; i < PROBE_EVERY * MAX_PROBES + 4; i++) results.push(opened(rx.receive(seal(), 1)));
+      const first = results.indexOf(1);
+      t.true(first >= 0, `never opened again: ${results.join('')}`);
+      t.is(first, PROBE_EVERY * windows - 1, `opened again on the probe ${windows} spans ahead`);
+      t.deepEqual(results.slice(first), new Array<number>(results.length - first).fill(1), 'and every record after it');
+    });
+  }
+}
+
+/** nodeProvider with every AEAD open counted. */
+function counting(): { provider: CryptoProvider; opens: () => number } {
+  let n = 0;
+  const provider: CryptoProvider = {
+    ...nodeProvider,
+    supports: (c) => nodeProvider.supports(c),
+    aead: (a, key) => {
+      const k = nodeProvider.aead(a, key);
+      const wrapped: AeadKey = {
+        algorithm: k.algorithm,
+        tagLength: k.tagLength,
+        seal: (nonce, aad, p) => k.seal(nonce, aad, p),
+        sealInto: (nonce, aad, parts, out, offset) => k.sealInto(nonce, aad, parts, out, offset),
+        open: (nonce, aad, c) => {
+          n++;
+          return k.open(nonce, aad, c);
+        },
+        release: () => k.release(),
+      };
+      return wrapped;
+    },
+  };
+  return { provider, opens: () => n };
+}
+
+for (const [suite, probes] of [
+  [SUITE, true],
+  ['tls_aes_128_ccm_8_sha256', false],
+] as const) {
+  test(`attacker, ${suite}: forged records cost ${probes ? `one decryption each, and one more every ${PROBE_EVERY}th` : 'one decryption each (a small integrity limit: no probes)'}; a genuine record still opens`, (t) => {
+    const { provider, opens } = counting();
+    const { tx, rx } = recordPair({ sender: nodeProvider, receiver: provider, suite });
+    t.is(opened(rx.receive(tx.seal('application_data', Uint8Array.of(1)).bytes, 0)), 1);
+    const before = opens();
+    const forged = 50;
+    for (let i = 0; i < forged; i++) {
+      const f = tx.seal('application_data', Uint8Array.of(9)).bytes;
+      f[f.length - 1]! ^= 0xff; // does not authenticate
+      t.is(opened(rx.receive(f, 1)), 0);
+    }
+    t.is(opens() - before, forged + (probes ? Math.floor(forged / PROBE_EVERY) : 0));
+    t.is(rx.drops.authentication, forged);
+    t.is(opened(rx.receive(tx.seal('application_data', Uint8Array.of(2)).bytes, 1)), 1, 'the peer’s next record opens');
+  });
+}
