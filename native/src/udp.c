@@ -1,7 +1,7 @@
 /*
  * Batched datagram I/O on a socket the caller already has (node:dgram's, by
  * its file descriptor): several datagrams to one IPv4 peer in one system call
- * (a run of equal-sized ones as one UDP GSO send where the kernel takes it,
+ * (a run of four or more equal-sized ones as one UDP GSO send where the kernel takes it,
  * the rest by sendmmsg(2)), and the datagrams waiting on the socket in one
  * recvmmsg(2) call.
  * Linux only; elsewhere both report ENOSYS and the caller uses node:dgram as

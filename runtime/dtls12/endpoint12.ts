@@ -36,6 +36,11 @@ export class Dtls12FeatureError extends Error {
   }
 }
 
+/** `rebind` on a 1.2 session without a CID from the server (RFC 9146): the server would see a new peer. */
+export function rebindRefused12(): Dtls12FeatureError {
+  return new Dtls12FeatureError('rebind', 'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer');
+}
+
 const NO_IGNORED: Readonly<Record<IgnoreReason, number>> = {
   'unauthenticated-violation': 0,
   'reassembly-refused': 0,
@@ -52,8 +57,6 @@ export interface Endpoint12Options {
   readonly onDatagram?: DatagramObserver | undefined;
   /** The handshake's start when it began before this object (a 1.3 offer answered in 1.2): the handshake deadline runs from it. */
   readonly startedAt?: number;
-  /** A server's: the path (`address|port`) its ClientHello came over, where the peer is until it moves (peer-path12.ts). */
-  readonly path?: string;
 }
 
 export class Dtls12EndpointConnection {
@@ -88,7 +91,6 @@ export class Dtls12EndpointConnection {
     this.handshakeMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 0, 0, 3_600_000);
     this.idleMs = integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 0, 0, 86_400_000);
     this.startedAt = options.startedAt;
-    this.peerPath.current = options.path;
   }
 
   get role(): 'client' | 'server' {
@@ -303,12 +305,7 @@ export class Dtls12EndpointConnection {
    * the new address; without one it would see a new peer.
    */
   rebind(path: string): void {
-    if (this.role !== 'client' || this.connection.connectionIds?.peer === undefined) {
-      throw new Dtls12FeatureError(
-        'rebind',
-        'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer',
-      );
-    }
+    if (this.role !== 'client' || this.connection.connectionIds?.peer === undefined) throw rebindRefused12();
     this.peerPath.current = path;
   }
 

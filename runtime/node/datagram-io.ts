@@ -3,10 +3,26 @@ import { constants } from 'node:os';
 import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 
 /**
+ * Whether a datagram starting with `first` may be lent: a DTLS 1.3 unified
+ * header (0b001xxxxx, RFC 9147 §4) or a DTLS 1.2 application_data record
+ * (23), the records of an established session. Their receivers keep no view
+ * of the datagram: the 1.3 record layer hands up copies, the 1.2 connection
+ * reads a lone application_data record in place and copies any other
+ * datagram first (tests/buffers, tests/dtls12/receive-path*.test.ts).
+ */
+function lendable(first: number): boolean {
+  return (first & 0xe0) === 0x20 || first === 23;
+}
+
+const EMSGSIZE = constants.errno.EMSGSIZE;
+/** udpSendBatch's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
+const SEND_STATUS = new Int32Array(1);
+
+/**
  * Batched datagram I/O on a node:dgram socket. With the native addon on
  * Linux, the datagrams one call has to send to one IPv4 peer leave in one
- * system call, synchronously (a run of equal-sized ones as one UDP GSO
- * send, the rest by sendmmsg(2)), and the datagrams waiting behind the one
+ * system call, synchronously (a run of four or more equal-sized ones as
+ * one UDP GSO send with Don't Fragment kept, the rest by sendmmsg(2)), and the datagrams waiting behind the one
  * node:dgram just delivered are taken in one recvmmsg(2) call; otherwise, or
  * when the socket is IPv6, not yet bound, closed, or the kernel refuses,
  * every datagram goes through node:dgram as before. One code path above
@@ -26,22 +42,6 @@ import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
  * keeps GRO off (recvmmsg only); without the addon, or with batching off,
  * node:dgram's 'message' events and {@link drain}.
  */
-/**
- * Whether a datagram starting with `first` may be lent: a DTLS 1.3 unified
- * header (0b001xxxxx, RFC 9147 §4) or a DTLS 1.2 application_data record
- * (23), the records of an established session. Their receivers keep no view
- * of the datagram: the 1.3 record layer hands up copies, the 1.2 connection
- * reads a lone application_data record in place and copies any other
- * datagram first (tests/buffers, tests/dtls12/receive-path*.test.ts).
- */
-function lendable(first: number): boolean {
-  return (first & 0xe0) === 0x20 || first === 23;
-}
-
-const EMSGSIZE = constants.errno.EMSGSIZE;
-/** udpSendBatch's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
-const SEND_STATUS = new Int32Array(1);
-
 export class DatagramIo {
   private static readonly bySocket = new WeakMap<Socket, DatagramIo>();
 

@@ -580,7 +580,7 @@ export class DtlsUdpServer {
       const { onDatagram, inspect } = this.observers;
       const connection12 = new Dtls12Connection({ ...config, peer: key, cookieSecret });
       if (inspect !== undefined) connection12.inspect((event) => inspect.call(this.observers, event));
-      connection = new Dtls12EndpointConnection(connection12, { handshakeTimeoutMs: this.limits.handshakeMs, onDatagram, path: key });
+      connection = new Dtls12EndpointConnection(connection12, { handshakeTimeoutMs: this.limits.handshakeMs, onDatagram });
     } catch {
       this.counts.connectionErrors++;
       return;

@@ -578,7 +578,6 @@ export class RecordLayer {
     // `.buffer` must show no other session's bytes nor detach anyone else's when transferred (issue 33; docs/security/buffers.md).
     const expected = window.right + 1;
     let inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, expected, ownBytes);
-    let probed = false;
     if (inner === undefined) {
       this.integrity.failed(now);
       // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
@@ -586,11 +585,10 @@ export class RecordLayer {
       const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
       if (further !== undefined && this.integrity.mayOpen(now)) {
         inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, further, ownBytes);
-        probed = inner !== undefined;
       }
       if (inner === undefined) return this.dropAndGoOn('authentication');
     }
-    recovery.opened(probed);
+    recovery.opened();
     const seq = cipher.openedSequenceNumber;
     const fresh = window.check(seq);
     if (fresh === 'duplicate') this.onDuplicate?.(cipher.epoch, seq);

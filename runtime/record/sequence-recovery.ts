@@ -27,8 +27,6 @@ export const MIN_INTEGRITY_LIMIT = 2 ** 30;
 export class SequenceRecovery {
   private failures = 0;
   private probe = 0;
-  /** Records that opened on a probe. */
-  recovered = 0;
 
   /**
    * A record of the epoch failed to authenticate: the `expected` to try it
@@ -41,10 +39,9 @@ export class SequenceRecovery {
     return expected + this.probe * (bits === 16 ? 0x10000 : 0x100);
   }
 
-  /** A record of the epoch opened (`probed`: on a probe). */
-  opened(probed: boolean): void {
+  /** A record of the epoch opened. */
+  opened(): void {
     this.failures = 0;
     this.probe = 0;
-    if (probed) this.recovered++;
   }
 }

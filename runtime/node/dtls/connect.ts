@@ -30,9 +30,10 @@ interface Resolved {
  * the server, so an ICMP port-unreachable (nothing listening there) ends the
  * handshake with the system error `ECONNREFUSED`, as on a connected dgram
  * socket; after the handshake it is not authenticated, and is counted
- * (`stats.icmpUnreachable`) and ignored. Every failure (DNS, ICMP, alert, timeout) rejects `opened` (while
- * pending) and `closed`, and goes to `onerror` when set; none reaches the
- * process. Bad options throw ConfigError now.
+ * (`stats.icmpUnreachable`) and ignored. Every failure (DNS, ICMP, alert,
+ * timeout) rejects `opened` (while pending) and `closed`, and goes to
+ * `onerror` when set; none reaches the process. Bad options throw
+ * ConfigError now.
  */
 export function connect(host: string, port: number, options: ConnectOptions = {}): DtlsSession {
   if (host.length === 0) throw new ConfigError('host', 'must be a host name or an IP address');

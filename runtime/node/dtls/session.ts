@@ -5,7 +5,7 @@ import { ConnectionStateError } from '../../connection/connection.js';
 import type { EndpointConnection } from './version-endpoint-connection.js';
 import { isDtls12, protocolOf, type SessionParameters } from '../../dtls12/negotiated12.js';
 import { opensslName12 } from '../../dtls12/openssl-names.js';
-import { Dtls12FeatureError } from '../../dtls12/endpoint12.js';
+import { rebindRefused12 } from '../../dtls12/endpoint12.js';
 import { certificateToPem } from '../../pki/pem.js';
 import { addressOfPath, DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError } from '../endpoint.js';
 import type { AuthorizationRecord } from './authorization.js';
@@ -268,9 +268,8 @@ export class DtlsSession {
     else this.fail(thrownError(thrown));
   }
 
-  /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
   /**
-   * The client's connected socket reported ICMP port unreachable
+   * @internal The client's connected socket reported ICMP port unreachable
    * (`ECONNREFUSED`). Before the handshake completes it ends the session (a
    * server that is not there, noticed at once). After it, the session is
    * authenticated and an ICMP message is not (RFC 9147 §4.1: DTLS does not
@@ -284,6 +283,7 @@ export class DtlsSession {
     else this.counters.icmpUnreachable++;
   }
 
+  /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
   fail(error: Error): void {
     if (this.ended) return;
     this.cause ??= error;
@@ -572,11 +572,7 @@ export class DtlsSession {
   rebind(address?: string): Promise<SessionAddress> {
     if (!this.conn || !this.negotiated || this.ended || !this.rebinder) return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
     // DTLS 1.2: only with a CID of the server's (RFC 9146), by which its listener finds the session from the new address.
-    if (isDtls12(this.negotiated) && this.conn.connection.connectionIds?.peer === undefined) {
-      return Promise.reject(
-        new Dtls12FeatureError('rebind', 'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer'),
-      );
-    }
+    if (isDtls12(this.negotiated) && this.conn.connection.connectionIds?.peer === undefined) return Promise.reject(rebindRefused12());
     return this.rebinder(address);
   }
 
