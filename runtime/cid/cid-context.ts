@@ -84,7 +84,8 @@ export class CidContext implements CidNegotiationHost {
   private validation: PathValidation | undefined;
   private readonly provider: CryptoProvider;
   private readonly clock: ManualClock;
-  private readonly emit: (event: ConnectionEvent) => void;
+  /** The connection's events (`pollEvent`). */
+  private readonly events: ConnectionEvent[];
   private readonly follows: boolean;
   private readonly outgoing: Uint8Array[];
   /** The newest record number authenticated (RFC 9146 §6: only a newer record moves a session without RRC). */
@@ -112,7 +113,8 @@ export class CidContext implements CidNegotiationHost {
     taken: ((cid: Uint8Array) => boolean) | undefined;
     provider: CryptoProvider;
     clock: ManualClock;
-    emit: (event: ConnectionEvent) => void;
+    /** Where this context's events go: the connection's queue. */
+    events: ConnectionEvent[];
     /** Whether a record from a new path may move the session (a server: a client's UDP socket is connected, its paths are its own). */
     follows: boolean;
     /** Where datagrams for the current path go (`pollTransmit`). */
@@ -125,13 +127,13 @@ export class CidContext implements CidNegotiationHost {
     this.taken = p.taken;
     this.provider = p.provider;
     this.clock = p.clock;
-    this.emit = p.emit;
+    this.events = p.events;
     this.forwarding = new OffPathForwarding(p.clock);
-    if (p.follows) this.records.onDuplicate = (epoch, sequenceNumber) => this.duplicate(epoch, sequenceNumber);
+    if (p.follows) this.records.onDuplicate = this;
   }
 
   issued(cid: Uint8Array): void {
-    this.emit({ type: 'connectionIdIssued', cid });
+    this.events.push({ type: 'connectionIdIssued', cid });
   }
 
   get stats(): PathStats {
@@ -154,7 +156,7 @@ export class CidContext implements CidNegotiationHost {
   observe(record: { readonly epoch: number; readonly sequenceNumber: number; readonly connectionId?: Uint8Array | undefined }, bytes: number): void {
     const s = this.session;
     if (s === undefined) return;
-    if (record.connectionId !== undefined) for (const cid of s.local.used(record.connectionId)) this.emit({ type: 'connectionIdRetired', cid });
+    if (record.connectionId !== undefined) for (const cid of s.local.used(record.connectionId)) this.events.push({ type: 'connectionIdRetired', cid });
     const newer = record.epoch > this.newest.epoch || (record.epoch === this.newest.epoch && record.sequenceNumber > this.newest.sequenceNumber);
     if (newer) this.newest = { epoch: record.epoch, sequenceNumber: record.sequenceNumber };
     this.lastRecord = `${record.epoch}.${record.sequenceNumber}`;
@@ -325,7 +327,7 @@ export class CidContext implements CidNegotiationHost {
     this.current = to;
     this.counts.migrations++;
     this.freshPeerCid();
-    this.emit({ type: 'pathMigrated', from, to, validated });
+    this.events.push({ type: 'pathMigrated', from, to, validated });
   }
 
   /** RFC 9146 §8 / RFC 9147 §9: a new path gets a CID the old one never carried, when the peer gave us a spare. */

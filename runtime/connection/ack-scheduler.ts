@@ -63,10 +63,11 @@ export class AckScheduler {
   /** Arms the burst's timer when something is owed and none is armed. */
   schedule(): void {
     if (this.timer !== undefined || (!this.ack && !this.retransmit)) return;
-    this.timer = this.clock.setTimeout(this.fire, this.delay);
+    // A closure per armed timer (one per burst), not one held for the connection's life.
+    this.timer = this.clock.setTimeout(() => this.fire(), this.delay);
   }
 
-  private readonly fire = (): void => {
+  private fire(): void {
     this.timer = undefined;
     const { ack, retransmit } = this;
     this.ack = false;
@@ -78,5 +79,5 @@ export class AckScheduler {
       this.retransmittedAt = now;
       this.hooks.retransmit();
     }
-  };
+  }
 }

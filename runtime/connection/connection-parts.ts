@@ -3,7 +3,7 @@ import type { AlertDescription, AlertDescriptionName, AlertLevel, HandshakeTypeN
 import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import type { CryptoProvider, PrivateKeyHandle } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
-import type { FlightController } from '../handshake/flight.js';
+import type { FlightController, FlightRestListener } from '../handshake/flight.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import type { ScheduleContext } from '../keyschedule/context.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
@@ -22,13 +22,18 @@ import type { HandshakeOutbox, OutMessage } from './outbox.js';
 import { PostHandshakeFlights } from './post-handshake-flights.js';
 import type { TicketAddress } from '../session/ticket-address.js';
 
+/** What a connection does when a post-handshake flight's retransmissions ran out. */
+export interface PostHandshakeOwner {
+  postHandshakeExhausted(flight: readonly OutMessage[]): void;
+}
+
 /**
  * The parts of a connection every state uses: configuration, the record
  * layer, the flight controller and outbox, the ACK tracker, the clock, and
  * what goes to the application and the wire. Per-state data never lives
  * here; this is the machinery the chart actions drive.
  */
-export class ConnectionParts {
+export class ConnectionParts implements FlightRestListener {
   readonly role: 'client' | 'server';
   readonly config: ResolvedConfig;
   readonly provider: CryptoProvider;
@@ -44,7 +49,7 @@ export class ConnectionParts {
   readonly antiReplay: SyncAntiReplay;
   /** Server: the client's address, as tickets record it (empty when the connection was told none). */
   readonly peerAddress: TicketAddress;
-  readonly events: ConnectionEvent[] = [];
+  readonly events: ConnectionEvent[];
   readonly outgoing: Uint8Array[];
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
   sendSeq = 0;
@@ -56,8 +61,8 @@ export class ConnectionParts {
   readonly cid: CidContext;
   /** Post-handshake flights waiting for the outstanding one. */
   readonly postHandshake = new PostHandshakeFlights();
-  /** What ends a post-handshake flight whose retransmissions ran out (the connection's: the session times out). */
-  private readonly postHandshakeExhausted: (flight: readonly OutMessage[]) => void;
+  /** The connection: what ends a post-handshake flight whose retransmissions ran out (the session times out). */
+  private readonly owner: PostHandshakeOwner;
   private building: OutMessage[] = [];
 
   constructor(p: {
@@ -75,7 +80,8 @@ export class ConnectionParts {
     peerAddress: TicketAddress;
     outgoing: Uint8Array[];
     cid: CidContext;
-    postHandshakeExhausted: (flight: readonly OutMessage[]) => void;
+    owner: PostHandshakeOwner;
+    events: ConnectionEvent[];
   }) {
     this.role = p.role;
     this.config = p.config;
@@ -92,7 +98,8 @@ export class ConnectionParts {
     this.peerAddress = p.peerAddress;
     this.outgoing = p.outgoing;
     this.cid = p.cid;
-    this.postHandshakeExhausted = p.postHandshakeExhausted;
+    this.owner = p.owner;
+    this.events = p.events;
   }
 
   /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */
@@ -125,7 +132,8 @@ export class ConnectionParts {
     this.flight.send(flight, {
       postHandshake,
       onAcked: options.onAcked,
-      onExhausted: options.onExhausted ?? (postHandshake ? this.postHandshakeExhausted : undefined),
+      // Made per post-handshake flight (and let go when it ends), not held for the connection's life.
+      onExhausted: options.onExhausted ?? (postHandshake ? (messages) => this.owner.postHandshakeExhausted(messages) : undefined),
     });
   }
 

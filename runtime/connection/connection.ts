@@ -5,17 +5,17 @@ import { ConfigError, integerOption } from '../config-error.js';
 import { hashLength } from '../crypto/suites.js';
 import { exportKeyingMaterial } from '../keyschedule/derived-keys.js';
 import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
-import { FlightController } from '../handshake/flight.js';
+import { FlightController, type FlightHooks } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { DropCounters } from '../record/drops.js';
 import { RecordLayer, type ReceivedRecord } from '../record/record-layer.js';
-import { AckScheduler } from './ack-scheduler.js';
+import { AckScheduler, type AckSchedulerHooks } from './ack-scheduler.js';
 import { AckTracker } from './ack-tracker.js';
 import { CallbackError, type CallbackName } from './callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import { resolveConfig, type DtlsConfig, type ResolvedConfig } from './config.js';
-import { ConnectionParts } from './connection-parts.js';
+import { ConnectionParts, type PostHandshakeOwner } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
 import { keyLogger } from './key-material.js';
 import type { DatagramObserver } from './datagram-observer.js';
@@ -23,10 +23,10 @@ import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type RoleDriver } from './role-driver.js';
 import { keyUpdateOutstanding, sendKeyUpdate, sendPendingFlights } from './post-handshake-flights.js';
-import { contentRecordHandlers } from './content-records.js';
+import { ContentRecords } from './content-records.js';
 import { ConnectionDeadlines, type DeadlineOptions, type DeadlineState } from './deadlines.js';
 import { HandshakeInbound } from './handshake-inbound.js';
-import type { InboundContext } from './inbound-context.js';
+import type { InboundContext, InboundCounts } from './inbound-context.js';
 import { HeldRecords } from './held-records.js';
 import { recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
@@ -135,7 +135,6 @@ export class DtlsConnection {
   private readonly handshake: HandshakeInbound;
   /** Client: connected, and no epoch-3 record of the server's has yet acknowledged our final flight implicitly. */
   private finalFlightOpen = false;
-  private failReason: FatalReason | undefined;
   private startedAt = 0;
   private completedAt: number | undefined;
   private authenticatedAt: number | undefined;
@@ -191,18 +190,9 @@ export class DtlsConnection {
       maxRecordsPerDatagram,
       maxFailedAuthenticationsPerSecond,
     });
-    const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, (d) => this.outgoing.push(d));
-    const flight = new FlightController<OutMessage>(
-      {
-        transmit: (m) => outbox.transmit(m),
-        retransmitAck: () => this.parts.sendAck(this.parts.acks.list()),
-        timedOut: (messages) => this.flightTimedOut(messages),
-        optional: (m) => m.length > 0 && m.every((x) => x.msgType === 'new_session_ticket'),
-      },
-      clock,
-      config.retransmission,
-      options.inspect,
-    );
+    const hooks = new DtlsConnection.Hooks(this);
+    const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, this.outgoing);
+    const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
     let ownKey: PrivateKeyHandle | undefined;
     if (config.certificate) {
       try {
@@ -212,6 +202,7 @@ export class DtlsConnection {
         throw e;
       }
     }
+    const events: ConnectionEvent[] = [];
     this.parts = new ConnectionParts({
       role,
       config,
@@ -221,14 +212,15 @@ export class DtlsConnection {
       clock,
       ownKey,
       outgoing: this.outgoing,
-      postHandshakeExhausted: (messages) => this.postHandshakeFlightExhausted(messages),
+      owner: hooks,
+      events,
       cid: new CidContext({
         options: config.connectionIds,
         records,
         taken: options.connectionIdTaken,
         provider: config.provider,
         clock,
-        emit: (e) => this.parts.events.push(e),
+        events,
         follows: role === 'server',
         outgoing: this.outgoing,
       }),
@@ -243,34 +235,105 @@ export class DtlsConnection {
     this.deferred = new HeldRecords(held);
     this.heldData = new HeldRecords(held);
     this.deadlines = new ConnectionDeadlines(options);
-    this.ackScheduler = new AckScheduler(clock, {
-      active: () => !this.ended,
-      sendAck: () => {
-        this.parts.sendAck(this.parts.acks.list());
-        if (this.driver.session()) this.parts.acks.clear(); // after the handshake each ACK covers what came since the last
-      },
-      retransmit: () => this.parts.flight.peerRetransmitted(),
-      retransmitInterval: () => this.parts.flight.timeout,
-    });
-    this.driver = roleDriver(this.parts, () => this.failReason, options.inspect, options.statelessRetry);
+    this.ackScheduler = new AckScheduler(clock, hooks);
+    this.driver = roleDriver(this.parts, options.inspect, options.statelessRetry);
     if (role === 'server' && options.statelessRetry) {
       records.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
     }
-    const inbound: InboundContext = {
-      role,
-      parts: this.parts,
-      driver: this.driver,
-      acks: this.ackScheduler,
-      heldData: this.heldData,
-      counts: this.counts,
-      ended: () => this.ended,
-      ignore: (reason) => this.ignore(reason),
-      handshakeCompleted: () => this.connected(),
-    };
-    this.handshake = new HandshakeInbound(inbound, this.inbox);
-    this.handlers = { handshake: this.handshake.record, ...contentRecordHandlers(inbound) };
+    this.handshake = new HandshakeInbound(hooks, this.inbox);
+    this.handlers = new ContentRecords(hooks, this.handshake);
   }
+
+  /**
+   * What the connection's parts call back: the flight controller
+   * (FlightHooks), the ACK scheduler (AckSchedulerHooks), the record handlers
+   * (InboundContext) and post-handshake flights (PostHandshakeOwner). One
+   * object of methods per connection rather than a closure per callback (an
+   * idle session keeps them all); nested in the class to reach its private
+   * members.
+   */
+  private static readonly Hooks = class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHooks, InboundContext, PostHandshakeOwner {
+    private readonly c: DtlsConnection;
+
+    constructor(c: DtlsConnection) {
+      this.c = c;
+    }
+
+    get role(): 'client' | 'server' {
+      return this.c.role;
+    }
+
+    get parts(): ConnectionParts {
+      return this.c.parts;
+    }
+
+    get driver(): RoleDriver {
+      return this.c.driver;
+    }
+
+    get acks(): AckScheduler {
+      return this.c.ackScheduler;
+    }
+
+    get heldData(): HeldRecords {
+      return this.c.heldData;
+    }
+
+    get counts(): InboundCounts {
+      return this.c.counts;
+    }
+
+    ended(): boolean {
+      return this.c.ended;
+    }
+
+    ignore(reason: IgnoreReason): void {
+      this.c.ignore(reason);
+    }
+
+    handshakeCompleted(): void {
+      this.c.connected();
+    }
+
+    transmit(messages: readonly OutMessage[]): void {
+      this.c.parts.outbox.transmit(messages);
+    }
+
+    retransmitAck(): void {
+      this.c.parts.sendAck(this.c.parts.acks.list());
+    }
+
+    timedOut(messages: readonly OutMessage[]): void {
+      this.c.flightTimedOut(messages);
+    }
+
+    optional(messages: readonly OutMessage[]): boolean {
+      return messages.length > 0 && messages.every((x) => x.msgType === 'new_session_ticket');
+    }
+
+    active(): boolean {
+      return !this.c.ended;
+    }
+
+    sendAck(): void {
+      const parts = this.c.parts;
+      parts.sendAck(parts.acks.list());
+      if (this.c.driver.session()) parts.acks.clear(); // after the handshake each ACK covers what came since the last
+    }
+
+    retransmit(): void {
+      this.c.parts.flight.peerRetransmitted();
+    }
+
+    retransmitInterval(): number {
+      return this.c.parts.flight.timeout;
+    }
+
+    postHandshakeExhausted(flight: readonly OutMessage[]): void {
+      this.c.postHandshakeFlightExhausted(flight);
+    }
+  };
 
   // ── the sans-I/O surface ────────────────────────────────────────────────
 
@@ -821,9 +884,8 @@ export class DtlsConnection {
   /** Fails the connection with one fatal alert; later calls keep the first failure. */
   private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' = 'failed'): void {
     if (this.parts.failure) return;
-    this.failReason = reason;
     // The one fatal path: the chart's `fail` transition, whose fatal-alert step sends the alert with this reason (session-actions.ts).
-    this.driver.fail(reason.alert);
+    this.driver.fail(reason);
     if (closedAs !== 'failed') this.closedAs(closedAs);
   }
 

@@ -27,8 +27,8 @@ export class HandshakeInbound {
     this.driver = context.driver;
   }
 
-  /** A handshake record the table admitted (a property, so the table calls it directly). */
-  readonly record = (r: InboundRecord): void => {
+  /** A handshake record the table admitted. */
+  record(r: InboundRecord): void {
     const c = this.c;
     const fragments: DtlsHandshake[] = [];
     try {
@@ -79,7 +79,7 @@ export class HandshakeInbound {
       }
     }
     if (duplicate && !accepted) this.peerRetransmitted(r);
-  };
+  }
 
   /**
    * The handler of a handshake message of `type` that may come in `epoch`

@@ -91,8 +91,12 @@ export interface Session {
 /** Writes one NSS key log line when the caller asked for a key log. */
 export type KeyLogger = (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;
 
+/** The logger of connections without a key log: one for all. */
+const NO_KEY_LOG: KeyLogger = () => {};
+
 export function keyLogger(keyLog: ((line: string) => void) | undefined): KeyLogger {
-  return (label, random, secret) => keyLog?.(`${label} ${toHex(random)} ${toHex(secret)}`);
+  if (keyLog === undefined) return NO_KEY_LOG;
+  return (label, random, secret) => keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
 }
 
 /** The key schedule context of a suite (the DTLS label prefix, RFC 9147 §5.9). */

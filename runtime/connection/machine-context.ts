@@ -14,13 +14,17 @@ type CidTable = ReturnType<typeof cidActions<SharedEvent>>;
  */
 export class MachineContext {
   readonly parts: ConnectionParts;
-  /** The reason `DtlsConnection.fail` was given, while its `fail` event is being taken. */
-  readonly failure: () => FatalReason | undefined;
+  /** The reason `DtlsConnection.fail` was given (RoleDriver.fail), for its `fail` event's fatal-alert step. */
+  failing: FatalReason | undefined;
   private cid: { readonly table: CidTable; readonly current: { session: Session | undefined } } | undefined;
 
-  constructor(parts: ConnectionParts, failure: () => FatalReason | undefined) {
+  constructor(parts: ConnectionParts) {
     this.parts = parts;
-    this.failure = failure;
+  }
+
+  /** The reason `DtlsConnection.fail` was given, if it was. */
+  failure(): FatalReason | undefined {
+    return this.failing;
   }
 
   /** The CID actions (RFC 9147 §9, RFC 9853) of this connection, for the connected `session`: made the first time one runs (most connections never use one). */

@@ -39,7 +39,8 @@ export class HandshakeOutbox {
   private readonly records: RecordLayer;
   private maxDatagramSize: number;
   private readonly cidLength: number;
-  private readonly emit: (datagram: Uint8Array) => void;
+  /** Where datagrams go: the connection's queue (`pollTransmit`). */
+  private readonly outgoing: Uint8Array[];
   /** Record number → the fragment that record carried (allocated with a flight's first transmission). */
   private carried: Map<RecordNumberKey, { readonly index: number; readonly offset: number }> | undefined;
   /** The current flight's messages, by index. */
@@ -55,11 +56,11 @@ export class HandshakeOutbox {
   /** Flights cut to {@link SILENT_PATH_DATAGRAM} because a transmission of them went unanswered. */
   silentPathBackOffs = 0;
 
-  constructor(records: RecordLayer, maxDatagramSize: number, cidLength: number, emit: (datagram: Uint8Array) => void) {
+  constructor(records: RecordLayer, maxDatagramSize: number, cidLength: number, outgoing: Uint8Array[]) {
     this.records = records;
     this.maxDatagramSize = maxDatagramSize;
     this.cidLength = cidLength;
-    this.emit = emit;
+    this.outgoing = outgoing;
   }
 
   /** The largest datagram a flight is cut into now. */
@@ -126,7 +127,7 @@ export class HandshakeOutbox {
     const flush = (): void => {
       if (datagram.length === 0) return;
       this.largestSent = Math.max(this.largestSent, size);
-      this.emit(concatBytes(datagram));
+      this.outgoing.push(concatBytes(datagram));
       datagram = [];
       size = 0;
     };

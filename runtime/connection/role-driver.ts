@@ -45,8 +45,8 @@ export interface RoleDriver {
   /** A whole handshake message: decoded by its handler into its chart event, if the state takes it now (else unexpected_message). */
   deliver(handler: HandshakeHandler, msgType: number, body: Uint8Array): void;
   control(event: ControlEvent): void;
-  /** The fatal path: the chart's `fail` transition (its fatal-alert step sends the alert once); nothing in a final state. */
-  fail(alert: AlertDescription): void;
+  /** The fatal path: the chart's `fail` transition (its fatal-alert step sends the alert once, with `reason`); nothing in a final state. */
+  fail(reason: FatalReason): void;
   handles(eventType: string): boolean;
   session(): Session | undefined;
   /** The state's kind: the chart state (`start`, `waitServerHello`, …, `connected`, `closed`, `failed`). */
@@ -55,11 +55,10 @@ export interface RoleDriver {
 
 export function roleDriver(
   parts: ConnectionParts,
-  failure: () => FatalReason | undefined,
   inspect: ((event: InspectionEvent) => void) | undefined,
   statelessRetry: StatelessRetry | undefined,
 ): RoleDriver {
-  const context = new MachineContext(parts, failure);
+  const context = new MachineContext(parts);
   if (parts.role === 'client') return new ClientMachine(context, inspect);
   const m = new ServerMachine(context, inspect);
   if (statelessRetry) m.dispatch({ type: 'statelessRetryVerified', retry: statelessRetry });
@@ -129,8 +128,9 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
     if (e && this.handles(e.type)) this.dispatch(e);
   }
 
-  fail(alert: AlertDescription): void {
-    this.dispatch(this.failEvent(alert));
+  fail(reason: FatalReason): void {
+    this.context.failing = reason;
+    this.dispatch(this.failEvent(reason.alert));
   }
 
   /** Whether the state takes events of `type` (a state between two chart states, never at rest, takes none). */
@@ -169,7 +169,7 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
     if (!this.settled && this.state.kind === 'connected') {
       this.settled = true;
       const parts = this.context.parts;
-      parts.flight.settle(() => parts.handshakeFlightsDone());
+      parts.flight.settle(parts);
     }
   }
 }

@@ -36,6 +36,11 @@ export interface FlightOptions<M> {
   readonly onExhausted?: ((flight: readonly M[]) => void) | undefined;
 }
 
+/** Told each time a settled controller comes to rest ({@link FlightController.settle}): an object, not a closure per connection. */
+export interface FlightRestListener {
+  handshakeFlightsDone(): void;
+}
+
 /** The one flightReady event and the one timeout event (events are read, never kept). */
 const FLIGHT_READY: FlightEvent = { type: 'flightReady' };
 const TIMEOUT: FlightEvent = { type: 'timeout' };
@@ -77,14 +82,10 @@ export class FlightController<M> {
   private status: 'active' | 'done' | 'stopped' | 'error' = 'active';
   /** The clock timer for the `waiting` state's deadline. */
   private timer: number | undefined;
-  private readonly fire = (): void => {
-    this.timer = undefined;
-    this.process(TIMEOUT);
-  };
   private busy = false;
   private queue: FlightEvent[] | undefined;
   private stopped = false;
-  private onRest: (() => void) | undefined;
+  private onRest: FlightRestListener | undefined;
 
   constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}, inspect?: (event: InspectionEvent) => void) {
     const initial = integerOption('initialTimeout', config.initialTimeout ?? 1000, 1, 600_000);
@@ -204,11 +205,11 @@ export class FlightController<M> {
 
   /**
    * The handshake is over: from now on the actor is released whenever the
-   * controller rests, and `onRest` runs each time it comes to rest (e.g. to
-   * drop the handshake epoch's write keys once the last flight that used
-   * them is done). Runs `onRest` at once when resting already.
+   * controller rests, and `onRest` is told each time it comes to rest (e.g.
+   * to drop the handshake epoch's write keys once the last flight that used
+   * them is done). Tells `onRest` at once when resting already.
    */
-  settle(onRest: () => void): void {
+  settle(onRest: FlightRestListener): void {
     if (this.onRest) return;
     this.onRest = onRest;
     this.rest();
@@ -250,7 +251,8 @@ export class FlightController<M> {
         if (next.kind === 'failed') {
           if (this.status === 'active') this.status = 'done';
         } else if (next.kind === 'waiting' && this.status === 'active') {
-          this.timer = c.clock.setTimeout(this.fire, next.deadline - c.clock.now);
+          // A closure per armed timer, not one held for the connection's life.
+          this.timer = c.clock.setTimeout(() => this.fire(), next.deadline - c.clock.now);
         }
       }
     } catch (error) {
@@ -261,6 +263,11 @@ export class FlightController<M> {
       this.queue = undefined;
       this.busy = false;
     }
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.process(TIMEOUT);
   }
 
   /** When settled and resting: drops the last flight and tells `onRest`. */
@@ -275,7 +282,7 @@ export class FlightController<M> {
       this.running = undefined;
       this.resting = kind as RestingKind;
     }
-    this.onRest?.();
+    this.onRest?.handshakeFlightsDone();
   }
 
   /** The machine's state, taken back from rest if released. */

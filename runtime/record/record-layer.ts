@@ -99,6 +99,11 @@ const ownBytes = (n: number): Uint8Array => new Uint8Array(n);
 /** Largest DTLSInnerPlaintext a record may carry here: content, type, and up to 255 + 16 bytes of padding. */
 const MAX_INNER_PLAINTEXT = MAX_PLAINTEXT + 1 + 255 + 16;
 
+/** What {@link RecordLayer.onDuplicate} tells (an object with a method: one per connection, no closure). */
+export interface DuplicateObserver {
+  duplicate(epoch: number, sequenceNumber: number): void;
+}
+
 /** Thrown when the record layer is asked to protect what it must not (no keys, usage limit reached). */
 export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
@@ -133,7 +138,7 @@ export class RecordLayer {
   /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
   recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
   /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
-  onDuplicate: ((epoch: number, sequenceNumber: number) => void) | undefined;
+  onDuplicate: DuplicateObserver | undefined;
 
   /**
    * record_size_limit (RFC 8449, TLS 1.3's meaning: content, type byte and
@@ -591,7 +596,7 @@ export class RecordLayer {
     recovery.opened();
     const seq = cipher.openedSequenceNumber;
     const fresh = window.check(seq);
-    if (fresh === 'duplicate') this.onDuplicate?.(cipher.epoch, seq);
+    if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
     if (fresh !== 'new') return this.dropAndGoOn(fresh === 'duplicate' ? 'replay' : 'too-old');
     window.accept(seq);
     this.readEpochs.authenticated(cipher.epoch, now);
