@@ -102,8 +102,8 @@ export class CidContext implements CidNegotiationHost {
   private readonly forwarding: OffPathForwarding;
   /** The number (`epoch.sequence`) of the last authenticated record observed. */
   private lastRecord: string | undefined;
-  /** Answers to our path_challenges by the record that carried them, so a copy over another path counts as its answer. */
-  private readonly answers = new Map<string, { readonly msgType: 'path_response' | 'path_drop'; readonly cookie: Uint8Array }>();
+  /** Answers to our path_challenges by the record that carried them, so a copy over another path counts as its answer (made with the first). */
+  private answers: Map<string, { readonly msgType: 'path_response' | 'path_drop'; readonly cookie: Uint8Array }> | undefined;
   /** Datagrams waiting at the last poll while holding (counted as held when the check ends). */
   private waiting = 0;
 
@@ -219,7 +219,7 @@ export class CidContext implements CidNegotiationHost {
     if (path === undefined || s === undefined) return;
     // A copy of a record that carried an answer to our path_challenge counts as that answer from the path the copy came over:
     // a tap that races the peer's path_response from its own address must not make the genuine one a mere replay.
-    const answer = this.answers.get(`${epoch}.${sequenceNumber}`);
+    const answer = this.answers?.get(`${epoch}.${sequenceNumber}`);
     if (answer !== undefined && this.validation !== undefined) this.validation.answered(answer.msgType, answer.cookie, path);
     if (!this.forwarding.crossed(epoch, sequenceNumber, path)) return;
     if (this.validation?.candidate !== undefined) {
@@ -312,8 +312,9 @@ export class CidContext implements CidNegotiationHost {
   /** The path_response or path_drop just handled, by the number of the record that carried it (a copy elsewhere counts too). */
   private rememberAnswer(msgType: 'path_response' | 'path_drop', cookie: Uint8Array): void {
     if (this.lastRecord === undefined) return;
-    if (this.answers.size >= MAX_REMEMBERED_ANSWERS) this.answers.delete(this.answers.keys().next().value ?? this.lastRecord);
-    this.answers.set(this.lastRecord, { msgType, cookie: cookie.slice() });
+    const answers = (this.answers ??= new Map());
+    if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.delete(answers.keys().next().value ?? this.lastRecord);
+    answers.set(this.lastRecord, { msgType, cookie: cookie.slice() });
   }
 
   /** A check passed: the path left is watched a while for the genuine records still coming over it. */

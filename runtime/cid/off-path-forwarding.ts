@@ -25,8 +25,10 @@ export const PROBATION_TIMEOUTS = 3;
  * numbers, 8 suspects.
  */
 export class OffPathForwarding {
-  private readonly seen = new Map<string, string>();
-  private readonly suspects = new Map<string, number>();
+  /** Made when a watch starts and dropped when it stops (most sessions never watch: their idle state holds no map). */
+  private seen: Map<string, string> | undefined;
+  /** Made with the first suspect. */
+  private suspects: Map<string, number> | undefined;
   private pair: readonly [string, string] | undefined;
   /** After a move: the path left, watched until `until` (clock ms). */
   private after: { readonly previous: string; readonly until: number } | undefined;
@@ -38,14 +40,14 @@ export class OffPathForwarding {
 
   /** Watches `old` against `candidate` while a check runs (forgetting what was seen before). */
   checking(old: string, candidate: string): void {
-    this.seen.clear();
+    this.seen = undefined;
     this.pair = [old, candidate];
     this.after = undefined;
   }
 
   /** The session moved from `previous` after a check: `previous` is watched for `timeoutMs` × {@link PROBATION_TIMEOUTS}. */
   moved(previous: string, current: string, timeoutMs: number): void {
-    this.seen.clear();
+    this.seen = undefined;
     this.pair = [previous, current];
     this.after = { previous, until: this.clock.now + PROBATION_TIMEOUTS * timeoutMs };
   }
@@ -61,7 +63,7 @@ export class OffPathForwarding {
 
   /** Stops watching (a check ended without copies, the watch after a move ran out). */
   stop(): void {
-    this.seen.clear();
+    this.seen = undefined;
     this.pair = undefined;
     this.after = undefined;
   }
@@ -70,14 +72,15 @@ export class OffPathForwarding {
   record(epoch: number, sequenceNumber: number, path: string): void {
     if (this.pair === undefined || (path !== this.pair[0] && path !== this.pair[1])) return;
     const key = `${epoch}.${sequenceNumber}`;
-    if (this.seen.has(key)) return;
-    if (this.seen.size >= MAX_SEEN_RECORDS) this.seen.delete(this.seen.keys().next().value ?? key);
-    this.seen.set(key, path);
+    const seen = (this.seen ??= new Map());
+    if (seen.has(key)) return;
+    if (seen.size >= MAX_SEEN_RECORDS) seen.delete(seen.keys().next().value ?? key);
+    seen.set(key, path);
   }
 
   /** A duplicate of (`epoch`, `sequenceNumber`) came over `path`: whether its first copy came over the other path of the pair. */
   crossed(epoch: number, sequenceNumber: number, path: string): boolean {
-    const first = this.seen.get(`${epoch}.${sequenceNumber}`);
+    const first = this.seen?.get(`${epoch}.${sequenceNumber}`);
     const pair = this.pair;
     if (first === undefined || pair === undefined || first === path) return false;
     return (first === pair[0] && path === pair[1]) || (first === pair[1] && path === pair[0]);
@@ -85,16 +88,17 @@ export class OffPathForwarding {
 
   /** `path` carried copies: its records start no check for `timeoutMs` × {@link SUSPECT_TIMEOUTS}. */
   suspect(path: string, timeoutMs: number): void {
-    if (this.suspects.size >= MAX_SUSPECT_PATHS) this.suspects.delete(this.suspects.keys().next().value ?? path);
-    this.suspects.set(path, this.clock.now + SUSPECT_TIMEOUTS * timeoutMs);
+    const suspects = (this.suspects ??= new Map());
+    if (suspects.size >= MAX_SUSPECT_PATHS) suspects.delete(suspects.keys().next().value ?? path);
+    suspects.set(path, this.clock.now + SUSPECT_TIMEOUTS * timeoutMs);
   }
 
   /** Whether `path` carried copies a short while ago. */
   suspected(path: string): boolean {
-    const until = this.suspects.get(path);
+    const until = this.suspects?.get(path);
     if (until === undefined) return false;
     if (this.clock.now < until) return true;
-    this.suspects.delete(path);
+    this.suspects?.delete(path);
     return false;
   }
 }

@@ -310,7 +310,7 @@ function clientSteps() {
           serverName: c.parts.config.serverName,
           clientAuthenticated: s.clientSignature !== undefined,
           ticketsIssued: 0,
-          transcript: s.keys.transcript,
+          transcript: c.parts.config.postHandshakeAuth ? s.keys.transcript : undefined,
           postHandshakeAuth: c.parts.config.postHandshakeAuth,
           exporterSecret: s.application.exporterSecret,
         },

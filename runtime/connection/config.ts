@@ -287,6 +287,23 @@ const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
   'rsa_pss_pss_sha512',
 ];
 
+// The defaults, one copy for every configuration that takes them (a connection resolves its options afresh: what it holds
+// of them should not be copies).
+const DEFAULT_CIPHER_SUITES: readonly SupportedCipherSuite[] = ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'];
+const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
+const DEFAULT_RETRANSMISSION: FlightTimerConfig = {};
+const signaturesByProvider = new WeakMap<CryptoProvider, readonly SignatureAlgorithm[]>();
+
+/** The default signature algorithms `provider` supports, worked out once per provider. */
+function defaultSignatures(provider: CryptoProvider): readonly SignatureAlgorithm[] {
+  let list = signaturesByProvider.get(provider);
+  if (list === undefined) {
+    list = DEFAULT_SIGNATURES.filter((a) => provider.supports({ kind: 'signature', algorithm: a }));
+    signaturesByProvider.set(provider, list);
+  }
+  return list;
+}
+
 function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: readonly T[], valid: (x: T) => boolean): readonly T[] {
   const v = value ?? fallback;
   if (v.length === 0) throw new ConfigError(option, 'must not be empty');
@@ -315,12 +332,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
       `${versions.maxVersion} leaves DtlsConnection (DTLS 1.3) nothing to negotiate: a DTLS 1.2 connection is Dtls12Connection, or connect()/listen() with maxVersion 'DTLSv1.2'`,
     );
   }
-  const cipherSuites = nonEmpty<SupportedCipherSuite>(
-    'cipherSuites',
-    o.cipherSuites,
-    ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'],
-    (s) => s in CIPHER_SUITES,
-  );
+  const cipherSuites = nonEmpty<SupportedCipherSuite>('cipherSuites', o.cipherSuites, DEFAULT_CIPHER_SUITES, (s) => s in CIPHER_SUITES);
   if (o.allowCcm8 !== undefined && typeof o.allowCcm8 !== 'boolean') throw new ConfigError('allowCcm8', `must be a boolean, got ${typeof o.allowCcm8}`);
   if (cipherSuites.includes('tls_aes_128_ccm_8_sha256') && o.allowCcm8 !== true) {
     throw new ConfigError(
@@ -328,14 +340,9 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
       'names tls_aes_128_ccm_8_sha256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records end a session (RFC 9147 §4.5.3)',
     );
   }
-  const groups = nonEmpty<KeyExchangeGroup>('groups', o.groups, ['x25519', 'secp256r1', 'secp384r1'], (g) =>
-    provider.supports({ kind: 'keyExchange', group: g }),
-  );
-  const signatureAlgorithms = nonEmpty<SignatureAlgorithm>(
-    'signatureAlgorithms',
-    o.signatureAlgorithms,
-    DEFAULT_SIGNATURES.filter((a) => provider.supports({ kind: 'signature', algorithm: a })),
-    (a) => provider.supports({ kind: 'signature', algorithm: a }),
+  const groups = nonEmpty<KeyExchangeGroup>('groups', o.groups, DEFAULT_GROUPS, (g) => provider.supports({ kind: 'keyExchange', group: g }));
+  const signatureAlgorithms = nonEmpty<SignatureAlgorithm>('signatureAlgorithms', o.signatureAlgorithms, defaultSignatures(provider), (a) =>
+    provider.supports({ kind: 'signature', algorithm: a }),
   );
   if (role === 'client' && o.sni !== undefined) throw new ConfigError('sni', 'is a server option');
   if (role === 'server' && !o.certificate && o.psk === undefined && o.sni === undefined)
@@ -372,7 +379,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     verifyPeer: o.verifyPeer,
     clientAuthentication,
     maxDatagramSize: integerOption('maxDatagramSize', o.maxDatagramSize ?? 1200, 256, 65_507),
-    retransmission: o.retransmission ?? {},
+    retransmission: o.retransmission ?? DEFAULT_RETRANSMISSION,
     replayWindow: integerOption('replayWindow', o.replayWindow ?? 64, 64, 1 << 20),
     keyLog: o.keyLog,
     limits: resolveLimits(o.limits),

@@ -45,7 +45,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
 export function resolveLimits(given: Partial<ConnectionLimits> | undefined): ConnectionLimits {
   if (given !== undefined && (typeof given !== 'object' || given === null)) throw new ConfigError('limits', 'must be an object');
   const d = DEFAULT_CONNECTION_LIMITS;
-  const g = given ?? {};
+  if (given === undefined) return d; // one object for every configuration without limits of its own
+  const g = given;
   return {
     maxReassemblyBytes: integerOption('limits.maxReassemblyBytes', g.maxReassemblyBytes ?? d.maxReassemblyBytes, 4_096, 16_777_216),
     maxDeferredBytes: integerOption('limits.maxDeferredBytes', g.maxDeferredBytes ?? d.maxDeferredBytes, 0, 16_777_216),

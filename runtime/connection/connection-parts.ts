@@ -170,13 +170,17 @@ export class ConnectionParts implements FlightRestListener {
 
   /**
    * Runs each time the flight controller comes to rest once connected (no
-   * flight outstanding): the outbox forgets the finished flight, and the
+   * flight outstanding): the outbox forgets the finished flight, the drained
+   * datagram and event queues their grown storage, and the
    * early-data and handshake epochs' write keys go, since ACKs and
    * post-handshake flights use the newest epoch, rather than staying for
    * the connection's life.
    */
   handshakeFlightsDone(): void {
     this.outbox.settle();
+    // The queues grew during the handshake; once drained they let go of their backing stores (an idle session keeps neither).
+    if (this.outgoing.length === 0) this.outgoing.length = 0;
+    if (this.events.length === 0) this.events.length = 0;
     const epoch = this.records.writeEpoch;
     if (epoch === undefined || epoch < 3) return;
     this.records.retireWriteEpoch(1);

@@ -78,8 +78,12 @@ export interface Session {
   readonly clientAuthenticated: boolean;
   /** Server: NewSessionTickets sent so far (the nonce of the next). */
   ticketsIssued: number;
-  /** The transcript through the client's Finished: what post-handshake authentication continues (RFC 8446 §4.4). */
-  readonly transcript: Transcript;
+  /**
+   * The transcript through the client's Finished: what post-handshake
+   * authentication continues (RFC 8446 §4.4). Kept only when it may follow
+   * (`postHandshakeAuth`); otherwise undefined, and its hash state is let go.
+   */
+  readonly transcript: Transcript | undefined;
   /** Client: we offered post_handshake_auth; server: the client did (RFC 8446 §4.2.6). */
   readonly postHandshakeAuth: boolean;
   /** Server: the post-handshake CertificateRequest outstanding, and how far the client's answer has come. */

@@ -31,12 +31,18 @@ export function postHandshakeAuthenticated(parts: ConnectionParts, certificate: 
   parts.events.push({ type: 'clientAuthenticated', certificate });
 }
 
+/** The handshake's transcript, which a session keeps when post_handshake_auth was offered (both callers check that first). */
+function handshakeTranscript(session: Session): Transcript {
+  if (session.transcript === undefined) throw new ProtocolError('internal_error', 'post-handshake authentication without the handshake transcript kept');
+  return session.transcript;
+}
+
 /** Server: sends a CertificateRequest with an 8-byte random context. One request at a time. */
 export function requestClientCertificate(parts: ConnectionParts, session: Session): void {
   if (session.pendingAuth) return;
   const context = parts.provider.randomBytes(8);
   const body = certificateRequestBody(parts.config.signatureAlgorithms, context, parts.config.signatureAlgorithmsCert);
-  const transcript = session.transcript.clone();
+  const transcript = handshakeTranscript(session).clone();
   transcript.addMessage(13, body);
   session.pendingAuth = { stage: 'certificate', context, transcript };
   sendPostHandshakeFlight(parts, session, () => parts.queue(session.write.epoch, 'certificate_request', body));
@@ -91,7 +97,7 @@ export function answerCertificateRequest(parts: ConnectionParts, session: Sessio
   const sigs = findExtension(cr.extensions, 'signature_algorithms');
   if (!sigs) throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
   const accepted = sigs.supportedSignatureAlgorithms.filter((a): a is Extract<typeof a, string> => typeof a === 'string');
-  const transcript = session.transcript.clone();
+  const transcript = handshakeTranscript(session).clone();
   transcript.addMessage(13, body);
   const key = parts.ownKey;
   const certificate = parts.config.certificate;

@@ -253,7 +253,7 @@ function serverSteps() {
           serverName: s.sent.serverName,
           clientAuthenticated: s.clientAuthenticated,
           ticketsIssued: 0,
-          transcript: s.sent.keys.transcript,
+          transcript: s.sent.postHandshakeAuth ? s.sent.keys.transcript : undefined,
           postHandshakeAuth: s.sent.postHandshakeAuth,
           exporterSecret: s.sent.application.exporterSecret,
         },

@@ -278,6 +278,8 @@ export class FlightController<M> {
     // Nothing is outstanding: no state a resting chart has needs the last flight again.
     this.context.flight = NONE;
     this.context.acknowledged = undefined;
+    // Nor its callbacks: a flight acknowledged without an `onAcked` of its own (a NewSessionTicket) kept its `onExhausted`.
+    this.context.onAcked = this.context.onExhausted = undefined;
     if (!this.inspected) {
       this.running = undefined;
       this.resting = kind as RestingKind;

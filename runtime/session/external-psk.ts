@@ -95,8 +95,11 @@ export function serverPskLookup(option: ServerPskOption | undefined): ((identity
 }
 
 /** The modes option: a non-empty subset, psk_dhe_ke unless psk_ke is asked for. */
+/** The default modes, one array for every configuration. */
+const DEFAULT_PSK_MODES: readonly PskKeyExchangeModeName[] = ['psk_dhe_ke'];
+
 export function pskModesOption(value: readonly PskKeyExchangeModeName[] | undefined): readonly PskKeyExchangeModeName[] {
-  const modes = value ?? ['psk_dhe_ke'];
+  const modes = value ?? DEFAULT_PSK_MODES;
   if (!Array.isArray(modes) || modes.length === 0) throw new ConfigError('pskKeyExchangeModes', 'must list psk_dhe_ke and/or psk_ke');
   for (const m of modes) if (m !== 'psk_dhe_ke' && m !== 'psk_ke') throw new ConfigError('pskKeyExchangeModes', `unknown mode ${String(m)}`);
   return modes;
