@@ -53,6 +53,17 @@ interface EndpointEnding {
 }
 
 /**
+ * Who made an endpoint and hears of it first: each of its events (before the
+ * listeners of {@link DtlsEndpoint.onEvent}) and its end. An object with
+ * methods, so a server's many endpoints hold a reference each rather than
+ * closures of their own.
+ */
+export interface EndpointOwner {
+  endpointEvent?(endpoint: DtlsEndpoint<SessionParameters>, e: EndpointEvent): void;
+  endpointEnded(endpoint: DtlsEndpoint<SessionParameters>): void;
+}
+
+/**
  * One DTLS connection driven over a real UDP socket: datagrams from the
  * peer go into the sans-I/O connection, its datagrams go out on the socket
  * (the ones of one call together, see {@link DatagramIo}), and its next
@@ -81,7 +92,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   readonly createdAt = DtlsEndpoint.now();
   /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
   socketConnected = false;
-  private readonly listeners = new Set<(e: EndpointEvent) => void>();
+  /** Made with the first listener (a server's sessions often have none: the server hears of them as their owner). */
+  private listeners: Set<(e: EndpointEvent) => void> | undefined;
   private readonly inbox: Uint8Array[] = [];
   private inboxLimit = DEFAULT_INBOX_LIMIT;
   /** Application data dropped because `receive()` was not keeping up (the inbox was full). */
@@ -111,13 +123,15 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private settleHandshake: { resolve: (p: SessionParameters) => void; reject: (e: Error) => void } | undefined;
   private closedPromise: Promise<EndpointCloseReason> | undefined;
   private settleClosed: ((reason: EndpointCloseReason) => void) | undefined;
-  private readonly onEnd: (endpoint: DtlsEndpoint<SessionParameters>) => void;
+  private readonly owner: EndpointOwner | undefined;
+  /** The callback of the sends in flight, made with the first and let go once none is left (an idle endpoint holds none). */
+  private onSent: ((error?: Error | null) => void) | undefined;
 
-  constructor(connection: EndpointConnection, socket: Socket, remote: RemoteAddress, onEnd: (endpoint: DtlsEndpoint<SessionParameters>) => void = () => {}) {
+  constructor(connection: EndpointConnection, socket: Socket, remote: RemoteAddress, owner?: EndpointOwner) {
     this.connection = connection;
     this.socket = socket;
     this.remote = remote;
-    this.onEnd = onEnd;
+    this.owner = owner;
   }
 
   /**
@@ -159,8 +173,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
 
   /** Calls `listener` with every event of the connection, in order. Returns the unsubscribe function. */
   onEvent(listener: (e: EndpointEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    (this.listeners ??= new Set()).add(listener);
+    return () => this.listeners?.delete(listener);
   }
 
   /** Client: sends the ClientHello. */
@@ -260,7 +274,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     this.connection.send(data, DtlsEndpoint.now());
     if (this.pumpQueued) return;
     this.pumpQueued = true;
-    queueMicrotask(this.queuedPump);
+    queueMicrotask(() => this.queuedPump()); // one closure per turn that sends, not one held for the endpoint's life
   }
 
   /** Server: asks the client for its certificate (post-handshake authentication). */
@@ -343,19 +357,27 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
 
   /** A pump queued by {@link send} for the end of the turn. */
   private pumpQueued = false;
-  private readonly queuedPump = (): void => {
+  private queuedPump(): void {
     if (this.pumpQueued) this.pump();
-  };
+  }
 
   /**
-   * One callback for every send (not a closure per datagram); a send error
-   * is the network's loss, like a dropped datagram, except EMSGSIZE: the
-   * kernel knows the path cannot carry it ({@link pathMtuExceeded}).
+   * One callback for every send in flight (not a closure per datagram, nor
+   * one per endpoint while nothing is in flight); a send error is the
+   * network's loss, like a dropped datagram, except EMSGSIZE: the kernel
+   * knows the path cannot carry it ({@link pathMtuExceeded}).
    */
-  private readonly sent = (error?: Error | null): void => {
+  private sending(count: number): (error?: Error | null) => void {
+    this.pendingSends += count;
+    return (this.onSent ??= (error) => this.sent(error));
+  }
+
+  private sent(error?: Error | null): void {
     if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EMSGSIZE') this.pathMtuExceeded();
-    if (--this.pendingSends === 0 && this.flushWaiters.length > 0) for (const f of this.flushWaiters.splice(0)) f();
-  };
+    if (--this.pendingSends > 0) return;
+    this.onSent = undefined;
+    if (this.flushWaiters.length > 0) for (const f of this.flushWaiters.splice(0)) f();
+  }
 
   /**
    * The path cannot carry our datagrams (ICMP fragmentation-needed reported
@@ -405,8 +427,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       const moved = bound === undefined ? undefined : this.paths?.get(bound);
       if (moved !== undefined) this.remote = moved;
       if (out.length > 0) {
-        this.pendingSends += out.length;
-        DatagramIo.of(this.socket).send(out, out.length, this.remote.port, this.remote.address, this.socketConnected, this.sent);
+        DatagramIo.of(this.socket).send(out, out.length, this.remote.port, this.remote.address, this.socketConnected, this.sending(out.length));
       }
       for (let p = this.connection.pollPathTransmit(); p !== undefined; p = this.connection.pollPathTransmit()) this.sendOnPath(p.path, p.datagram);
       for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) this.events.push(e);
@@ -430,11 +451,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     const to = this.paths?.get(path) ?? (this.pathSockets === undefined && path === pathOf(this.remote) ? this.remote : undefined);
     const own = this.pathSockets?.get(path);
     if (to !== undefined) {
-      this.pendingSends++;
-      this.socket.send(datagram, to.port, to.address, this.sent);
+      this.socket.send(datagram, to.port, to.address, this.sending(1));
     } else if (own !== undefined) {
-      this.pendingSends++;
-      own.send(datagram, this.sent);
+      own.send(datagram, this.sending(1));
     }
   }
 
@@ -443,7 +462,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       const to = this.paths?.get(e.to);
       if (to !== undefined) this.remote = to;
     }
-    for (const l of this.listeners) l(e);
+    this.owner?.endpointEvent?.(this, e);
+    if (this.listeners) for (const l of this.listeners) l(e);
     if (e.type === 'handshakeComplete') {
       this.negotiated = e.parameters;
       this.settleHandshake?.resolve(e.parameters);
@@ -466,15 +486,16 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     this.timer = undefined;
     this.timerAt = at;
     if (at === undefined) return;
-    this.timer = setTimeout(this.fire, Math.max(0, Math.ceil(at - DtlsEndpoint.now())));
+    // A closure per armed timer (Node's timer is an object per arming anyway), not one held for the endpoint's life.
+    this.timer = setTimeout(() => this.fire(), Math.max(0, Math.ceil(at - DtlsEndpoint.now())));
   }
 
-  private readonly fire = (): void => {
+  private fire(): void {
     this.timer = undefined;
     this.timerAt = undefined;
     if (this.ended) return;
     if (this.guard(() => this.connection.handleTimeout(DtlsEndpoint.now()))) this.pump();
-  };
+  }
 
   private end(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown, callbackError?: unknown): void {
     if (this.ended) return;
@@ -492,7 +513,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     }
     this.settleClosed?.(reason);
     this.settleClosed = undefined;
-    this.onEnd(this);
+    this.owner?.endpointEnded(this);
   }
 }
 

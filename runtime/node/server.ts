@@ -10,7 +10,8 @@ import { Admission, type AdmissionLimits, type Refusal } from './admission.js';
 import { hostKey, hostPrefixes, type HostPrefixes } from './host-key.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DatagramIo } from './datagram-io.js';
-import { DtlsEndpoint, pathOf } from './endpoint.js';
+import { DtlsEndpoint, pathOf, type EndpointOwner } from './endpoint.js';
+import type { EndpointEvent, SessionParameters } from '../dtls12/negotiated12.js';
 import { TimingWheel } from './timing-wheel.js';
 import { processAntiReplay, type AntiReplayStore } from '../session/anti-replay.js';
 import { AntiReplayWait, antiReplayWaitLimits, type AntiReplayWaitLimits, type AntiReplayWaitOptions, type AntiReplayWaitStats } from './anti-replay-wait.js';
@@ -175,8 +176,8 @@ export interface UdpServerLimits extends AdmissionLimits {
   readonly antiReplayWait: AntiReplayWaitLimits;
 }
 
-/** One connection of the server and what the server tracks about it. */
-interface Peer {
+/** One connection of the server and what the server tracks about it; the owner of its endpoint (its events and end). */
+interface Peer extends EndpointOwner {
   readonly endpoint: DtlsEndpoint;
   /** `address|port` (it changes when the session migrates). */
   key: string;
@@ -229,6 +230,8 @@ export class DtlsUdpServer {
   /** The options every connection is made from (the anti-replay verdict is added per connection). */
   private readonly connectionOptions: ConnectionOptions;
   private readonly connectionIdTaken = (cid: Uint8Array): boolean => this.cids.has(cidKey(cid));
+  /** The anti-replay verdict of connections not let in on an early verdict: the store, asked synchronously (one object for all). */
+  private readonly askingStore = { admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w) };
   /** The connection options resolved once, at listen, and shared by every connection (each adds only its own hooks). */
   private readonly config: ResolvedConfig;
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
@@ -684,7 +687,7 @@ export class DtlsUdpServer {
       // A store that threw fails the handshake from inside the connection (internal_error, with what it threw).
       const antiReplay =
         earlyDataAdmitted === undefined
-          ? { admit: (k: Uint8Array, w: number) => this.askStore(k, w) }
+          ? this.askingStore
           : typeof earlyDataAdmitted === 'boolean'
             ? { admit: () => earlyDataAdmitted }
             : {
@@ -724,31 +727,62 @@ export class DtlsUdpServer {
     }
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
     slot.successor?.endpoint.abort('replaced', 'superseded by a newer handshake from the same address and port');
-    // Assigned once the peer exists; the endpoint's end callback may run before that (prefer-const cannot see the closure's need).
-    // eslint-disable-next-line prefer-const
-    let made: Peer | undefined;
-    const endpoint = new DtlsEndpoint(connection, this.socket, remote, () => {
-      if (made) this.ended(made);
-    });
-    const peer: Peer = { endpoint, key, host, cids: undefined, random, handshaking: true };
-    made = peer;
+    const peer = new DtlsUdpServer.ServerPeer(this, connection, remote, key, host, random);
+    const endpoint = peer.endpoint;
     if (slot.primary === undefined) slot.primary = peer;
     else slot.successor = peer;
     this.admission.opened(host);
-    endpoint.onEvent((e) => {
-      if (e.type === 'handshakeComplete') this.established(peer);
-      else if (e.type === 'connectionIdIssued') this.routeConnectionId(peer, e.cid);
-      else if (e.type === 'connectionIdRetired') {
-        const k = cidKey(e.cid);
-        peer.cids?.delete(k);
-        if (this.cids.get(k) === peer) this.cids.delete(k);
-      } else if (e.type === 'pathMigrated') this.migrated(peer, e.validated);
-    });
     for (const l of this.listeners) l(endpoint);
     // With the path it came over: the session's peer is there until it moves as a peer moves (RFC 9853, RFC 9146 §6), never
     // wherever the first CID-routed datagram happens to come from (a copy an attacker got there first).
     endpoint.deliver(first, remote);
   }
+
+  /**
+   * A session's peer, and its endpoint's owner: the endpoint's events and its
+   * end come to the server through it (one object per session, not a
+   * closure per callback); nested in the class to reach its private members.
+   */
+  private static readonly ServerPeer = class ServerPeer implements Peer {
+    readonly endpoint: DtlsEndpoint;
+    key: string;
+    cids: Set<string> | undefined = undefined;
+    host: string;
+    random: string | undefined;
+    handshaking = true;
+    private readonly server: DtlsUdpServer;
+
+    constructor(
+      server: DtlsUdpServer,
+      connection: EndpointConnection,
+      remote: { address: string; port: number },
+      key: string,
+      host: string,
+      random: string | undefined,
+    ) {
+      this.server = server;
+      this.key = key;
+      this.host = host;
+      this.random = random;
+      this.endpoint = new DtlsEndpoint(connection, server.socket, remote, this);
+    }
+
+    /** The server hears of each event before the application's listeners. */
+    endpointEvent(_endpoint: DtlsEndpoint<SessionParameters>, e: EndpointEvent): void {
+      const server = this.server;
+      if (e.type === 'handshakeComplete') server.established(this);
+      else if (e.type === 'connectionIdIssued') server.routeConnectionId(this, e.cid);
+      else if (e.type === 'connectionIdRetired') {
+        const k = cidKey(e.cid);
+        this.cids?.delete(k);
+        if (server.cids.get(k) === this) server.cids.delete(k);
+      } else if (e.type === 'pathMigrated') server.migrated(this, e.validated);
+    }
+
+    endpointEnded(): void {
+      this.server.ended(this);
+    }
+  };
 
   private established(peer: Peer): void {
     if (!peer.handshaking) return;

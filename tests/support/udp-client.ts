@@ -26,7 +26,7 @@ export interface UdpClientOptions extends ConnectionOptions {
 /** A client endpoint that owns its UDP socket; `close()` also closes the socket. */
 export class UdpClientEndpoint extends DtlsEndpoint {
   constructor(connection: DtlsConnection, socket: Socket, host: string, port: number) {
-    super(connection, socket, { address: host, port }, (self) => void self.flushed().then(() => socket.close()));
+    super(connection, socket, { address: host, port }, { endpointEnded: (self) => void self.flushed().then(() => socket.close()) });
   }
 }
 

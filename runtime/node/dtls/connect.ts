@@ -79,15 +79,22 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
 /** Opens the client's connected socket and drives the connection over it. */
 function start(session: DtlsSession, connection: EndpointConnection, server: Resolved, port: number, bindHost: string | undefined, bindPort: number): void {
   const socket = createSocket(server.family === 6 ? 'udp6' : 'udp4');
-  const endpoint = new DtlsEndpoint<SessionParameters>(connection, socket, { address: server.address, port }, (self) => {
-    void self.flushed().then(() => {
-      try {
-        self.socket.close(); // the current one: `rebind` may have replaced the first
-      } catch {
-        // already closed
-      }
-    });
-  });
+  const endpoint = new DtlsEndpoint<SessionParameters>(
+    connection,
+    socket,
+    { address: server.address, port },
+    {
+      endpointEnded: (self) => {
+        void self.flushed().then(() => {
+          try {
+            self.socket.close(); // the current one: `rebind` may have replaced the first
+          } catch {
+            // already closed
+          }
+        });
+      },
+    },
+  );
   endpoint.socketConnected = true;
   // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED: it ends a handshake, and is counted and
   // ignored after one (DtlsSession.portUnreachable). Any other socket error ends the session with it.
@@ -109,8 +116,8 @@ function start(session: DtlsSession, connection: EndpointConnection, server: Res
  * server's address and port, and only datagrams from there are taken.
  */
 function startOverTransport(session: DtlsSession, connection: EndpointConnection, socket: Socket, server: { address: string; port: number }): void {
-  const endpoint = new DtlsEndpoint<SessionParameters>(connection, socket, server, (self) => {
-    void self.flushed().then(() => socket.close());
+  const endpoint = new DtlsEndpoint<SessionParameters>(connection, socket, server, {
+    endpointEnded: (self) => void self.flushed().then(() => socket.close()),
   });
   socket.on('error', (error: Error) => session.fail(error));
   socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
