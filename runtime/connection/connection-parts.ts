@@ -20,7 +20,7 @@ import type { ConnectionEvent } from './events.js';
 import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
 import { PostHandshakeFlights } from './post-handshake-flights.js';
-import type { TicketAddress } from '../session/ticket-address.js';
+import { ticketAddressOf, type TicketAddress } from '../session/ticket-address.js';
 
 /** What a connection does when a post-handshake flight's retransmissions ran out. */
 export interface PostHandshakeOwner {
@@ -47,8 +47,8 @@ export class ConnectionParts implements FlightRestListener {
   readonly wallClock: () => number;
   /** Server: the store that admits a 0-RTT ClientHello once (the configuration's, or this connection's own). */
   readonly antiReplay: SyncAntiReplay;
-  /** Server: the client's address, as tickets record it (empty when the connection was told none). */
-  readonly peerAddress: TicketAddress;
+  /** Server: the client's IP address as the connection was told it (`peerAddress` is what tickets record of it). */
+  private readonly peerIp: string | undefined;
   readonly events: ConnectionEvent[];
   readonly outgoing: Uint8Array[];
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
@@ -77,7 +77,7 @@ export class ConnectionParts implements FlightRestListener {
     ownKey: PrivateKeyHandle | undefined;
     wallClock: () => number;
     antiReplay: SyncAntiReplay;
-    peerAddress: TicketAddress;
+    peerAddress: string | undefined;
     outgoing: Uint8Array[];
     cid: CidContext;
     owner: PostHandshakeOwner;
@@ -95,11 +95,16 @@ export class ConnectionParts implements FlightRestListener {
     this.ownKey = p.ownKey;
     this.wallClock = p.wallClock;
     this.antiReplay = p.antiReplay;
-    this.peerAddress = p.peerAddress;
+    this.peerIp = p.peerAddress;
     this.outgoing = p.outgoing;
     this.cid = p.cid;
     this.owner = p.owner;
     this.events = p.events;
+  }
+
+  /** Server: the client's address, as tickets record it (empty when the connection was told none). Worked out when asked (a ticket issued, a 0-RTT ticket checked), not held. */
+  get peerAddress(): TicketAddress {
+    return ticketAddressOf(this.peerIp);
   }
 
   /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */

@@ -30,7 +30,6 @@ import type { InboundContext, InboundCounts } from './inbound-context.js';
 import { HeldRecords } from './held-records.js';
 import { recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
-import { ticketAddressOf } from '../session/ticket-address.js';
 import { CidContext, type PathDatagram, type PathStats } from '../cid/cid-context.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
@@ -228,7 +227,7 @@ export class DtlsConnection {
       log: keyLogger(config.keyLog),
       wallClock: options.wallClock ?? Date.now,
       antiReplay: options.antiReplay ?? config.antiReplay,
-      peerAddress: ticketAddressOf(options.peerAddress),
+      peerAddress: options.peerAddress,
     });
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues

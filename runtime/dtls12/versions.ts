@@ -39,6 +39,9 @@ function versionOption(option: 'minVersion' | 'maxVersion', value: unknown, fall
   throw new ConfigError(option, `must be 'DTLSv1.2' or 'DTLSv1.3', got ${typeof value === 'string' ? `'${value}'` : String(value)}${hint}`);
 }
 
+/** Each range worked out once (there are three), shared by every configuration that names it. */
+const RANGES = new Map<string, VersionRange>();
+
 /**
  * Validates `minVersion` and `maxVersion` and says which versions the range
  * enables.
@@ -49,6 +52,9 @@ function versionOption(option: 'minVersion' | 'maxVersion', value: unknown, fall
 export function resolveVersionRange(minVersion: unknown, maxVersion: unknown): VersionRange {
   const min = versionOption('minVersion', minVersion, DEFAULT_MIN_VERSION);
   const max = versionOption('maxVersion', maxVersion, DEFAULT_MAX_VERSION);
+  const key = `${min}..${max}`;
+  const known = RANGES.get(key);
+  if (known !== undefined) return known;
   const lo = DTLS_VERSIONS.indexOf(min);
   const hi = DTLS_VERSIONS.indexOf(max);
   if (lo > hi) throw new ConfigError('minVersion', `${min} is above maxVersion ${max}`);
@@ -61,5 +67,7 @@ export function resolveVersionRange(minVersion: unknown, maxVersion: unknown): V
       `${missing} handshakes are not yet available in this build (only ${HANDSHAKE_VERSIONS.join(', ')}): the range ${min}..${max} leaves nothing to negotiate`,
     );
   }
-  return { minVersion: min, maxVersion: max, enabled };
+  const range = { minVersion: min, maxVersion: max, enabled };
+  RANGES.set(key, range);
+  return range;
 }

@@ -96,6 +96,9 @@ export type ReceivedRecord =
 
 const ownBytes = (n: number): Uint8Array => new Uint8Array(n);
 
+/** The counters of a record layer that has dropped nothing yet. */
+const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
+
 /** Largest DTLSInnerPlaintext a record may carry here: content, type, and up to 255 + 16 bytes of padding. */
 const MAX_INNER_PLAINTEXT = MAX_PLAINTEXT + 1 + 255 + 16;
 
@@ -117,8 +120,8 @@ export class RecordLayerError extends Error {
  * dropped and counted by reason (`drops`), never thrown (§4.5.2).
  */
 export class RecordLayer {
-  /** Dropped incoming records by reason. */
-  readonly drops: DropCounters = emptyDropCounters();
+  /** The drop counters, made with the first drop (most sessions never drop a record). */
+  private dropCounts: DropCounters | undefined;
   private readonly config: RecordLayerConfig;
   /** Length of the CIDs records to us carry (0: none), and which ones are ours. */
   private cidLength: number;
@@ -532,7 +535,12 @@ export class RecordLayer {
   private fastGoesOn = true;
 
   private drop(reason: DropReason): void {
-    this.drops[reason]++;
+    (this.dropCounts ??= emptyDropCounters())[reason]++;
+  }
+
+  /** Dropped incoming records by reason. */
+  get drops(): Readonly<DropCounters> {
+    return this.dropCounts ?? NO_DROPS;
   }
 
   /** Hands up one DTLSPlaintext, or counts why not. */
