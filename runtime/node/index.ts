@@ -6,3 +6,4 @@ export { DtlsSessionError, MessageTooLargeError, SessionStateError, type Session
 export { maxMessageSize, MAX_RECORD_PLAINTEXT } from './dtls/message-size.js';
 export type { AntiReplayWaitStats } from './anti-replay-wait.js';
 export type { ConnectOptions as DtlsConnectOptions, ListenOptions as DtlsListenOptions } from './dtls/options.js';
+export type { FleetOptions as DtlsFleetOptions } from './dtls/workers/fleet-options.js';

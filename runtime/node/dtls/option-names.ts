@@ -27,6 +27,7 @@ const LISTEN: Readonly<Record<keyof ListenOptions, true>> = {
   groups: true,
   handshakeTimeout: true,
   host: true,
+  fleet: true,
   hostId: true,
   idleTimeout: true,
   idleTimeoutMs: true,

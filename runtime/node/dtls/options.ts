@@ -21,6 +21,7 @@ import { resolveVersionRange } from '../../dtls12/versions.js';
 import type { DatagramTransport } from './transport.js';
 import { checkOptionNames } from './option-names.js';
 import { contextRole } from './secure-context.js';
+import type { FleetOptions } from './workers/fleet-options.js';
 
 /** node:dtls's default and bounds for `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = 1200;
@@ -97,6 +98,11 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
   readonly hostId?: number;
   /** With `workers`: the ticket keys from this file (32-byte keys, hex lines or raw; the current one first), re-read when it changes (docs/scale-out.md). */
   readonly ticketKeyFile?: string;
+  /**
+   * With `workers` and `hostId`: the fleet this host is one of (every host's link address and the fleet's key), so a
+   * record whose CID names another host is forwarded to it and its answers relayed back (docs/scale-out.md).
+   */
+  readonly fleet?: FleetOptions;
   /** Set SO_REUSEPORT so several processes share the port (Node 22.12 or 23.1 and later: node:dgram's `reusePort`). */
   readonly reusePort?: boolean;
   /** Ask each client for a certificate, verified against `ca` (default false). */
@@ -345,11 +351,13 @@ export function serverOptions(o: ListenOptions): ListenerOptions {
     workers,
     hostId,
     ticketKeyFile,
+    fleet,
     ...rest
   } = o;
   if (workers !== undefined) throw new ConfigError('workers', 'is taken by listen() itself (a module as its first argument), not by a single endpoint');
   if (hostId !== undefined) throw new ConfigError('hostId', 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs');
   if (ticketKeyFile !== undefined) throw new ConfigError('ticketKeyFile', 'needs workers (workers: 1 for one event loop), whose primary watches the file');
+  if (fleet !== undefined) throw new ConfigError('fleet', 'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session');
   if (contextRole(o.secureContext) === 'client') {
     throw new ConfigError('secureContext', 'was made with isServer: false; listen() takes a server context (isServer: true, or left out)');
   }

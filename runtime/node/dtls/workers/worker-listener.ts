@@ -24,6 +24,7 @@ import { closeNativeSockets, nativeSockets, socketPlan } from './reuseport-socke
 import { readTicketKeyFile, watchTicketKeyFile } from './ticket-key-file.js';
 import { SharedAntiReplay, type AdmitRequest } from './shared-anti-replay.js';
 import type { ToPrimary, ToWorker, WorkerInit, WorkerSocket } from './worker-messages.js';
+import { fleetOption } from './fleet-options.js';
 import { hostIdOption, ownerCidOption, workerCount, workerListenOptions } from './worker-options.js';
 import { WORKER_STAT_NAMES, readRow, statsBuffer, type WorkerStats } from './worker-stats.js';
 
@@ -34,7 +35,20 @@ export interface WorkerListenOptions extends ListenOptions {
 }
 
 /** The options the primary takes for itself (the workers get the rest). */
-const PRIMARY_OPTIONS = ['workers', 'hostId', 'host', 'port', 'reusePort', 'ipv6Only', 'cid', 'maxSessions', 'transport', 'ticketKeys', 'ticketKeyFile'];
+const PRIMARY_OPTIONS = [
+  'workers',
+  'hostId',
+  'fleet',
+  'host',
+  'port',
+  'reusePort',
+  'ipv6Only',
+  'cid',
+  'maxSessions',
+  'transport',
+  'ticketKeys',
+  'ticketKeyFile',
+];
 
 /** `endpoint.stats` of a server on workers: every worker's counts summed (at most 100 ms old), and each worker's in `workers`. */
 export type DtlsWorkerListenerStats = WorkerStats & {
@@ -190,6 +204,7 @@ export class DtlsWorkerListener {
     const count = this.workers;
     const hostId = hostIdOption(options.hostId);
     const cid = ownerCidOption(options.cid);
+    const fleet = fleetOption(options.fleet, hostId, cid?.length ?? 0);
     const given = workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
     const shared = {
       ...given,
@@ -225,6 +240,7 @@ export class DtlsWorkerListener {
           stats: this.stats$,
           peers: peers[i]!,
           sharedAntiReplay: options.antiReplay === undefined,
+          fleet,
         };
         const ready = this.spawn(
           entry,
@@ -342,9 +358,9 @@ export function listenWorkers(module: string | URL, options: WorkerListenOptions
     if (options.ticketKeys !== undefined) throw new ConfigError('ticketKeyFile', 'give either ticketKeys or ticketKeyFile, not both');
     readTicketKeyFile(options.ticketKeyFile);
   }
-  ownerCidOption(options.cid);
+  fleetOption(options.fleet, hostIdOption(options.hostId), ownerCidOption(options.cid)?.length ?? 0);
   workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
-  const { workers: _workers, hostId: _hostId, ticketKeyFile: _ticketKeyFile, ...single } = options;
+  const { workers: _workers, hostId: _hostId, ticketKeyFile: _ticketKeyFile, fleet: _fleet, ...single } = options;
   const resolved = serverOptions(single);
   const { udp: _udp, transport: _transport, reusePort: _reusePort, ...server } = resolved;
   DtlsUdpServer.validate(server);

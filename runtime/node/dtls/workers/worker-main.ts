@@ -4,9 +4,12 @@
  * session callback of the worker module. A datagram whose CID names another
  * worker (the kernel's hash put it here: no steering program, or a forged
  * CID) is handed to that worker once, over a message port, and never
- * forwarded again; one naming no worker of this host is dropped and counted.
+ * forwarded again; one naming another host of the fleet goes to that host
+ * over the fleet's link (fleet-link.ts); one naming no worker or host is
+ * dropped and counted.
  */
 import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { isIP } from 'node:net';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { datagramOwner, ownerCidGenerator } from '../../../cid/cid-owner.js';
 import { rotateTicketKeys } from '../../../session/ticket-key-cache.js';
@@ -16,6 +19,7 @@ import { listen, type DtlsListener } from '../listener.js';
 import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
 import { DatagramTransport } from '../transport.js';
+import { FleetLink, type LinkCounts } from './fleet-link.js';
 import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
 import type { Forwarded, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
 import { STATS_FLUSH_MS, WORKER_STAT_NAMES, statsRow, type WorkerStatName } from './worker-stats.js';
@@ -73,11 +77,32 @@ function bindSocket(): Promise<Socket> {
   });
 }
 
+/** This worker's socket on the fleet's link: its host's link port + its worker id. */
+function bindLinkSocket(): Promise<Socket | undefined> {
+  const own = init.fleet?.hosts.find((h) => h.id === init.hostId);
+  if (own === undefined) return Promise.resolve(undefined);
+  const socket = createSocket(isIP(own.address) === 6 ? 'udp6' : 'udp4');
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind({ port: own.port + init.worker, address: own.address, exclusive: true }, () => {
+      socket.off('error', reject);
+      socket.on('error', () => {}); // a send error is the link losing a datagram
+      resolve(socket);
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const parts = await moduleParts();
   const socket = await bindSocket();
+  const linkSocket = await bindLinkSocket();
   const local = socket.address();
-  const transport = new DatagramTransport((d, address, p) => socket.send(d, p, address), { address: local.address, port: local.port });
+  const sendPublic = (d: Uint8Array, address: string, p: number): void => socket.send(d, p, address);
+  let link: FleetLink | undefined;
+  const transport = new DatagramTransport((d, address, p) => link?.sendVia(d, address, p) === true || sendPublic(d, address, p), {
+    address: local.address,
+    port: local.port,
+  });
   const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(port as unknown as MessagePort) : undefined;
   const cidLength = init.cid?.length ?? 0;
   const options = {
@@ -99,23 +124,38 @@ async function main(): Promise<void> {
   listener.onhandshakeerror = (error, remote) => tell({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
 
   const row = statsRow(init.stats, init.worker);
-  const flush = (): void => writeRow(row, listener);
+  const flush = (): void => writeRow(row, listener, link);
   const timer = setInterval(flush, STATS_FLUSH_MS);
   timer.unref();
 
+  if (linkSocket !== undefined && init.fleet !== undefined) {
+    link = new FleetLink(init.fleet, { host: init.hostId, worker: init.worker }, linkSocket, {
+      sendPublic,
+      deliver: (d, address, p) => {
+        transport.receive(d, address, p);
+        flush();
+      },
+      owns: (d) => {
+        const owner = datagramOwner(d, cidLength);
+        return owner !== undefined && owner.host === init.hostId && owner.worker === init.worker;
+      },
+    });
+  }
   const deliver = (d: Uint8Array, address: string, p: number): void => {
     counts.packetsReceived++;
     counts.bytesReceived += d.length;
     const owner = datagramOwner(d, cidLength);
-    if (owner === undefined || owner.worker === init.worker) {
-      if (owner !== undefined && owner.host !== init.hostId) {
-        counts.unknownOwner++; // another host's CID: a fleet forwards it before it reaches a worker (docs/scale-out.md)
-        return;
-      }
+    if (owner === undefined || (owner.host === init.hostId && owner.worker === init.worker)) {
+      link?.direct(address, p);
       transport.receive(d, address, p);
       return;
     }
-    const peer = owner.host === init.hostId ? init.peers[owner.worker] : undefined;
+    if (owner.host !== init.hostId) {
+      // Another host's CID: the fleet's link takes it to that host (a client that moved, and the balancer picked this host).
+      if (link?.forward(d, owner, address, p) !== true) counts.unknownOwner++;
+      return;
+    }
+    const peer = init.peers[owner.worker];
     if (peer === undefined) {
       counts.unknownOwner++;
       return;
@@ -151,6 +191,7 @@ async function main(): Promise<void> {
       store?.clear();
       clearInterval(timer);
       await new Promise<void>((resolve) => socket.close(() => resolve()));
+      link?.close();
       flush();
       for (const peer of init.peers) peer?.close();
       tell({ type: 'closed' });
@@ -172,11 +213,14 @@ async function main(): Promise<void> {
   tell({ type: 'ready', address: local.address, family: local.family, port: local.port });
 }
 
-/** The worker's row: the listener's statistics and its own counts. */
-function writeRow(row: Float64Array, listener: DtlsListener): void {
+const NO_LINK: LinkCounts = { fleetForwardedOut: 0, fleetForwardedIn: 0, fleetRelayedOut: 0, fleetRelayedIn: 0, fleetRejected: 0 };
+
+/** The worker's row: the listener's statistics, its own counts and its link's. */
+function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | undefined): void {
   const s = listener.stats;
   const values: Record<WorkerStatName, number> = {
     ...counts,
+    ...(link?.counts ?? NO_LINK),
     serverSessions: s.serverSessions,
     sessions: s.sessions,
     handshaking: s.handshaking,

@@ -1,5 +1,6 @@
 /** What the primary and a worker thread of `listen({ workers })` tell each other. */
 import type { MessagePort } from 'node:worker_threads';
+import type { FleetConfig } from './fleet-options.js';
 import type { AdmitAnswer, AdmitRequest } from './shared-anti-replay.js';
 
 /** The socket a worker serves on: a descriptor the primary made (SO_REUSEPORT, native addon), or one it binds itself with node:dgram's reusePort. */
@@ -23,6 +24,8 @@ export interface WorkerInit {
   readonly peers: readonly (MessagePort | undefined)[];
   /** Whether the anti-replay store is the primary's (no `antiReplay` from the module). */
   readonly sharedAntiReplay: boolean;
+  /** The fleet's hosts and link key, when this host is one of a fleet. */
+  readonly fleet: FleetConfig | undefined;
 }
 
 export type ToPrimary =

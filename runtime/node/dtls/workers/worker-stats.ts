@@ -28,6 +28,14 @@ export const WORKER_STAT_NAMES = [
   'forwardedInBytes',
   /** Datagrams dropped because their CID names a worker or host that does not exist here (a forgery, or a stale CID). */
   'unknownOwner',
+  /** Datagrams this worker forwarded to another host of the fleet (their CID names it), and datagrams another host forwarded to it. */
+  'fleetForwardedOut',
+  'fleetForwardedIn',
+  /** This worker's answers sent through another host (its client reaches the fleet there), and another host's answers it sent for it. */
+  'fleetRelayedOut',
+  'fleetRelayedIn',
+  /** Datagrams on the fleet's link dropped: not tagged with the fleet's key, stale, from an address not the named host's, or not this worker's. */
+  'fleetRejected',
   /** CPU time of the worker's event loop thread, ms (the native addon's thread clock; 0 without it). */
   'threadCpuMs',
 ] as const;

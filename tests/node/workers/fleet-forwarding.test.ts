@@ -1,0 +1,164 @@
+import test from 'ava';
+import { randomBytes } from 'node:crypto';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { connect, listen } from '../../../runtime/index.js';
+import { encodeLink, LINK_FORWARD, LINK_RELAY } from '../../../runtime/node/dtls/workers/fleet-link.js';
+import type { DtlsWorkerListener } from '../../../runtime/node/dtls/workers/worker-listener.js';
+import { exchange, id, until } from './support.js';
+
+/**
+ * Two hosts of a fleet on loopback (hostId 1 and 2, one worker each),
+ * behind a balancer of the test's own that proxies as nginx's stream module
+ * does: one upstream socket per client and host, connected to that host, so
+ * it takes answers only from the host it picked. When the balancer moves a
+ * client to the other host (what `hash $remote_addr` does when the client's
+ * address changes), the client's CID records reach host 2, which forwards
+ * them over the fleet's link to host 1, the owner their CID names; host 1
+ * answers through host 2 (tests/node/workers/fleet.test.ts does the same
+ * behind the real nginx, in network namespaces).
+ */
+
+const HOST_ECHO = new URL('./fixtures/host-echo-worker.ts', import.meta.url);
+const KEY = randomBytes(32);
+
+/** A UDP proxy to one host at a time: a new upstream socket (a new source port) for each client and host. */
+class Balancer {
+  readonly front = createSocket('udp4');
+  target = 0;
+  private readonly upstreams = new Map<string, { readonly socket: Socket; readonly target: number }>();
+
+  async start(): Promise<number> {
+    this.front.on('message', (msg, from) => this.fromClient(msg, from));
+    await new Promise<void>((resolve) => this.front.bind(0, '127.0.0.1', () => resolve()));
+    return this.front.address().port;
+  }
+
+  private fromClient(msg: Buffer, from: RemoteInfo): void {
+    const key = `${from.address}:${from.port}`;
+    let up = this.upstreams.get(key);
+    if (up === undefined || up.target !== this.target) {
+      up?.socket.close();
+      const socket = createSocket('udp4');
+      socket.on('message', (answer) => this.front.send(answer, from.port, from.address));
+      socket.bind(0, '127.0.0.1');
+      socket.connect(this.target, '127.0.0.1');
+      up = { socket, target: this.target };
+      this.upstreams.set(key, up);
+      socket.once('connect', () => socket.send(msg));
+      return;
+    }
+    up.socket.send(msg);
+  }
+
+  close(): void {
+    for (const up of this.upstreams.values()) up.socket.close();
+    this.front.close();
+  }
+}
+
+/** Ports free now on 127.0.0.1 (each host's link takes port + worker). */
+async function freePorts(count: number): Promise<number[]> {
+  const sockets = Array.from({ length: count }, () => createSocket('udp4'));
+  const ports = await Promise.all(sockets.map((s) => new Promise<number>((resolve) => s.bind(0, '127.0.0.1', () => resolve(s.address().port)))));
+  for (const s of sockets) s.close();
+  return ports;
+}
+
+async function fleetOfTwo(): Promise<{ hosts: [DtlsWorkerListener, DtlsWorkerListener]; links: number[] }> {
+  const links = await freePorts(2);
+  const fleet = { hosts: { 1: `127.0.0.1:${links[0]}`, 2: `127.0.0.1:${links[1]}` }, key: KEY };
+  const host = (hostId: number): DtlsWorkerListener =>
+    listen(HOST_ECHO, { workers: 1, hostId, fleet, cid: 8, cert: id.cert, key: id.key, host: '127.0.0.1', port: 0 });
+  const hosts: [DtlsWorkerListener, DtlsWorkerListener] = [host(1), host(2)];
+  await Promise.all(hosts.map((h) => h.listening));
+  return { hosts, links };
+}
+
+test.serial(
+  'a client the balancer moves to another host keeps its session: its records go to the owner over the link, the answers come back through the host it reached',
+  async (t) => {
+    const { hosts } = await fleetOfTwo();
+    const [one, two] = hosts;
+    const balancer = new Balancer();
+    balancer.target = one.address!.port;
+    const front = await balancer.start();
+    const client = connect('127.0.0.1', front, { ca: id.ca, servername: 'localhost', cid: 4 });
+    await client.opened;
+    t.is(await exchange(client, 'before'), 'h1w0: before');
+    balancer.target = two.address!.port; // the client's new address hashes to host 2
+    t.is(await exchange(client, 'after'), 'h1w0: after', 'host 1 still holds the session');
+    t.is(await exchange(client, 'again'), 'h1w0: again');
+    await until(() => one.stats.fleetRelayedOut > 0 && two.stats.fleetRelayedIn === one.stats.fleetRelayedOut);
+    t.true(two.stats.fleetForwardedOut >= 2, 'host 2 forwarded the CID records');
+    t.is(one.stats.fleetForwardedIn, two.stats.fleetForwardedOut, 'each forwarded once');
+    t.is(two.stats.fleetRelayedIn, one.stats.fleetRelayedOut, 'host 1 answered through host 2');
+    t.is(one.stats.migrations, 1, 'host 1 took the new path after its return routability check (RFC 9853)');
+    t.is(two.stats.serverSessions, 0, 'host 2 holds nothing');
+    t.is(one.stats.fleetRejected + two.stats.fleetRejected, 0);
+    await client.close();
+    balancer.close();
+    await Promise.all(hosts.map((h) => h.close()));
+  },
+);
+
+test.serial(
+  'the link takes nothing it cannot authenticate: a wrong key, a stale time, a sender not at its host\u2019s link address, a truncated datagram, a forward for another worker',
+  async (t) => {
+    const { hosts, links } = await fleetOfTwo();
+    const [one, two] = hosts;
+    const victim = createSocket('udp4');
+    const attacker = createSocket('udp4');
+    await Promise.all([victim, attacker].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))));
+    let reached = 0;
+    victim.on('message', () => reached++);
+    const relay = { kind: LINK_RELAY, host: 1, worker: 0, address: '127.0.0.1', port: victim.address().port } as const;
+    const datagram = Buffer.alloc(100, 0x17);
+    const cidRecord = (host: number, worker: number): Buffer => Buffer.concat([Buffer.of(0x3c, host, worker), randomBytes(80)]);
+    const forged = [
+      encodeLink(randomBytes(32), relay, datagram, Date.now()), // not the fleet's key
+      encodeLink(KEY, relay, datagram, Date.now() - 120_000), // two minutes old
+      encodeLink(KEY, relay, datagram, Date.now()).subarray(0, 40), // truncated
+      encodeLink(KEY, relay, datagram, Date.now()), // the right key, but sent from the attacker's port, not host 1's link port
+      encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(2, 1), Date.now()), // a forward naming a worker host 2 does not have here
+    ];
+    for (const d of forged) attacker.send(d, links[1]!, '127.0.0.1');
+    await until(() => two.stats.fleetRejected === forged.length);
+    t.is(two.stats.fleetRejected, forged.length, 'every one dropped and counted');
+    t.is(two.stats.fleetRelayedIn, 0, 'nothing relayed');
+    t.is(two.stats.fleetForwardedIn, 0);
+    // A record whose CID names host 9 (no host of the fleet) is dropped, not forwarded.
+    attacker.send(cidRecord(9, 0), two.address!.port, '127.0.0.1');
+    await until(() => two.stats.unknownOwner === 1);
+    t.is(two.stats.unknownOwner, 1);
+    t.is(two.stats.fleetForwardedOut, 0);
+    // The same relay, sent from host 1's real link address, does go out: the checks above are what refused the others.
+    const fromHostOne = createSocket('udp4');
+    await one.close(); // frees host 1's link port for the test to send from
+    await new Promise<void>((resolve) => fromHostOne.bind(links[0]!, '127.0.0.1', () => resolve()));
+    fromHostOne.send(encodeLink(KEY, relay, datagram, Date.now()), links[1]!, '127.0.0.1');
+    await until(() => reached === 1 && two.stats.fleetRelayedIn === 1);
+    t.is(reached, 1, 'a well-formed relay from host 1 reaches its remote');
+    t.is(two.stats.fleetRelayedIn, 1);
+    for (const s of [victim, attacker, fromHostOne]) s.close();
+    await two.close();
+  },
+);
+
+test('fleet is checked at listen: the hosts, this host among them, the key, CIDs', (t) => {
+  const base = { workers: 1, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8 };
+  const hosts = { 1: '127.0.0.1:7000', 2: '127.0.0.1:7100' };
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ hostId: 3, fleet: { hosts, key: KEY } }, /fleet\.hosts: must hold this host's own link address \(hostId 3\)/],
+    [{ hostId: 1, fleet: { hosts: { 1: '127.0.0.1:7000' }, key: KEY } }, /fleet\.hosts: must name at least one other host/],
+    [{ hostId: 1, fleet: { hosts: { ...hosts, 2: 'localhost:7100' }, key: KEY } }, /fleet\.hosts\.2: must be 'address:port'/],
+    [{ hostId: 1, fleet: { hosts: { ...hosts, 2: '::1:7100' }, key: KEY } }, /fleet\.hosts\.2: must be 'address:port'/],
+    [{ hostId: 1, fleet: { hosts: { ...hosts, 300: '127.0.0.1:7200' }, key: KEY } }, /fleet\.hosts\.300: must be an integer in 0\.\.255/],
+    [{ hostId: 1, fleet: { hosts, key: KEY.subarray(0, 16) } }, /fleet\.key: must be 32 bytes/],
+    [{ hostId: 1, fleet: { hosts, key: 'zz' } }, /fleet\.key: must be 32 bytes or 64 hex digits/],
+    [{ hostId: 1, fleet: { hosts, key: KEY, peers: [] } }, /fleet\.peers: is not an option of fleet/],
+    [{ hostId: 1, cid: 0, fleet: { hosts, key: KEY } }, /option cid: is needed with fleet/],
+  ];
+  for (const [extra, message] of bad)
+    t.throws(() => listen(HOST_ECHO, { ...base, ...extra }), { name: 'ConfigError', message }, JSON.stringify(Object.keys(extra)));
+  t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, fleet: { hosts, key: KEY } }), { name: 'ConfigError', message: /option fleet: needs workers/ });
+});
