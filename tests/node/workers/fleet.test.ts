@@ -21,6 +21,7 @@ import { Lines, TestBed, systemTool } from '../../support/netns.js';
 import { exchange, id } from './support.js';
 
 const PORT = 4433;
+const LINK_PORT = 4500;
 const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 const HOST = fileURLToPath(new URL('./fixtures/fleet-host.ts', import.meta.url));
 
@@ -81,8 +82,11 @@ test.before(async () => {
     const subnet = `10.${217 + i}.${o}`;
     bed.link(lb, ns, subnet);
     bed.exec(ns, 'ip', 'route', 'add', `${source}/32`, 'via', `${subnet}.1`);
+    // The hosts reach each other's fleet link through the balancer's namespace (their private network here).
+    bed.exec(ns, 'ip', 'route', 'add', `10.${218 - i}.${o}.0/24`, 'via', `${subnet}.1`);
     return `${subnet}.2`;
   });
+  bed.exec(lb, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1');
   const redis = started(
     spawn(
       systemTool('ip'),
@@ -99,6 +103,9 @@ test.before(async () => {
   writeFileSync(join(dir, 'key.pem'), id.key);
   writeFileSync(join(dir, 'ticket-keys'), `${randomBytes(32).toString('hex')}\n${randomBytes(32).toString('hex')}\n`);
   process.env.DTLS13_FLEET_REDIS = `redis://${source}:6379`;
+  // The fleet's link: each host's workers at LINK_PORT + worker, authenticated with one key.
+  process.env.DTLS13_FLEET_HOSTS = hostAddresses.map((a, i) => `${i + 1}=${a}:${LINK_PORT}`).join(',');
+  process.env.DTLS13_FLEET_KEY = randomBytes(32).toString('hex');
   const ready = hosts.map((ns, i) => {
     const child = bed.node(ns, HOST, [String(i + 1), hostAddresses[i]!, String(PORT), join(dir, 'cert.pem'), join(dir, 'key.pem'), join(dir, 'ticket-keys')]);
     const lines = new Lines(child.stdout);
@@ -148,6 +155,21 @@ test.serial('a ticket issued by host 1 resumes on host 2 (the ticket keys of one
   t.is(await exchange(second, 'resumed'), 'h2: resumed');
   await second.close();
 });
+
+test.serial(
+  'a client whose new address the balancer sends to host 2 keeps its session on host 1: host 2 forwards its CID records over the fleet link and relays the answers',
+  async (t) => {
+    const { vip, addressOf } = fleet!;
+    const client = open(vip, addressOf.get(1)!);
+    await client.opened;
+    t.is(await exchange(client, 'before'), 'h1: before');
+    await client.rebind(addressOf.get(2)!); // an address the balancer hashes to host 2
+    t.is(await exchange(client, 'after'), 'h1: after', 'still host 1: no new handshake on host 2');
+    t.is(await exchange(client, 'again'), 'h1: again');
+    t.false(client.reused);
+    await client.close();
+  },
+);
 
 test.serial('0-RTT taken by host 1 and replayed to host 2 is refused (the fleet\u2019s Redis store): a cookie exchange, no early data', async (t) => {
   const { vip, addressOf } = fleet!;
