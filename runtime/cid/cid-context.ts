@@ -6,7 +6,7 @@ import type { ConnectionEvent } from '../connection/events.js';
 import type { ResolvedConnectionIds, RrcProcedure } from './cid-options.js';
 import type { ConnectionIdState } from './cid-state.js';
 import type { LocalConnectionIds } from './local-cids.js';
-import type { CidNegotiationHost } from './negotiation.js';
+import { NO_CID_ANSWER, type CidNegotiationHost } from './negotiation.js';
 import { OffPathForwarding } from './off-path-forwarding.js';
 import { PathValidation } from './path-validation.js';
 
@@ -74,13 +74,15 @@ export class CidContext implements CidNegotiationHost {
   offered: LocalConnectionIds | undefined;
   session: ConnectionIdState | undefined;
   /** Server: the ServerHello's connection_id / rrc answer, settled with the ClientHello. */
-  answer: ServerHelloExtension[] = [];
+  answer: readonly ServerHelloExtension[] = NO_CID_ANSWER;
   /** The peer's validated path (undefined until a datagram names one). */
   current: string | undefined;
   /** The path of the datagram being handled. */
   arriving: string | undefined;
-  private readonly left: string[] = [];
-  readonly pathOutgoing: PathDatagram[] = [];
+  /** Made with the first path left. */
+  private left: string[] | undefined;
+  /** Made with the first datagram for another path. */
+  private pathOutgoing: PathDatagram[] | undefined;
   private validation: PathValidation | undefined;
   private readonly provider: CryptoProvider;
   private readonly clock: ManualClock;
@@ -89,7 +91,8 @@ export class CidContext implements CidNegotiationHost {
   private readonly follows: boolean;
   private readonly outgoing: Uint8Array[];
   /** The newest record number authenticated (RFC 9146 §6: only a newer record moves a session without RRC). */
-  private newest = { epoch: -1, sequenceNumber: -1 };
+  private newestEpoch = -1;
+  private newestSequence = -1;
   private readonly counts = {
     migrations: 0,
     challengesAnswered: 0,
@@ -99,7 +102,8 @@ export class CidContext implements CidNegotiationHost {
     datagramsHeld: 0,
     heldDropped: 0,
   };
-  private readonly forwarding: OffPathForwarding;
+  /** The off-path forwarder watch (RFC 9853 §8.1.2), made when a check or a move first needs it. */
+  private forwarding: OffPathForwarding | undefined;
   /** The number (`epoch.sequence`) of the last authenticated record observed. */
   private lastRecord: string | undefined;
   /** Answers to our path_challenges by the record that carried them, so a copy over another path counts as its answer (made with the first). */
@@ -128,7 +132,6 @@ export class CidContext implements CidNegotiationHost {
     this.provider = p.provider;
     this.clock = p.clock;
     this.events = p.events;
-    this.forwarding = new OffPathForwarding(p.clock);
     if (p.follows) this.records.onDuplicate = this;
   }
 
@@ -157,27 +160,30 @@ export class CidContext implements CidNegotiationHost {
     const s = this.session;
     if (s === undefined) return;
     if (record.connectionId !== undefined) for (const cid of s.local.used(record.connectionId)) this.events.push({ type: 'connectionIdRetired', cid });
-    const newer = record.epoch > this.newest.epoch || (record.epoch === this.newest.epoch && record.sequenceNumber > this.newest.sequenceNumber);
-    if (newer) this.newest = { epoch: record.epoch, sequenceNumber: record.sequenceNumber };
+    const newer = record.epoch > this.newestEpoch || (record.epoch === this.newestEpoch && record.sequenceNumber > this.newestSequence);
+    if (newer) {
+      this.newestEpoch = record.epoch;
+      this.newestSequence = record.sequenceNumber;
+    }
     this.lastRecord = `${record.epoch}.${record.sequenceNumber}`;
     const path = this.arriving;
     if (!this.follows || path === undefined || this.current === undefined || !s.receivesCid) return;
     if (path === this.current) {
-      if (this.holding || this.forwarding.previous !== undefined) this.forwarding.record(record.epoch, record.sequenceNumber, path);
+      if (this.holding || this.forwarding?.previous !== undefined) this.forwarding?.record(record.epoch, record.sequenceNumber, path);
       return;
     }
-    if (s.rrc !== undefined && path === this.forwarding.previous) {
+    if (s.rrc !== undefined && path === this.forwarding?.previous) {
       // RFC 9853 §8.1.2: a record over the path just left that is the newest yet may mean the peer still sends there: that
       // path is checked again (a challenge answered from there moves the session back), never taken on the record's word.
       if (newer) return this.recheckPrevious(bytes);
-      return this.forwarding.record(record.epoch, record.sequenceNumber, path);
+      return this.forwarding?.record(record.epoch, record.sequenceNumber, path);
     }
-    if (this.left.includes(path) || this.forwarding.suspected(path)) return;
+    if (this.left?.includes(path) === true || this.forwarding?.suspected(path) === true) return;
     if (s.rrc !== undefined) {
       const validation = this.pathValidation(s.rrc, s.options.rrcTimeoutMs);
-      if (!this.holding) this.forwarding.checking(this.current, path);
+      if (!this.holding) this.watch().checking(this.current, path);
       validation.observed(this.current, path, bytes);
-      if (validation.candidate === path) this.forwarding.record(record.epoch, record.sequenceNumber, path);
+      if (validation.candidate === path) this.forwarding?.record(record.epoch, record.sequenceNumber, path);
     } else if (newer) {
       this.moved(this.current, path, false);
     }
@@ -221,11 +227,11 @@ export class CidContext implements CidNegotiationHost {
     // a tap that races the peer's path_response from its own address must not make the genuine one a mere replay.
     const answer = this.answers?.get(`${epoch}.${sequenceNumber}`);
     if (answer !== undefined && this.validation !== undefined) this.validation.answered(answer.msgType, answer.cookie, path);
-    if (!this.forwarding.crossed(epoch, sequenceNumber, path)) return;
+    if (this.forwarding?.crossed(epoch, sequenceNumber, path) !== true) return;
     if (this.validation?.candidate !== undefined) {
       this.counts.copiesDetected++;
       this.validation.copied();
-    } else if (this.forwarding.previous !== undefined) {
+    } else if (this.forwarding?.previous !== undefined) {
       this.recheckPrevious();
     }
   }
@@ -236,7 +242,7 @@ export class CidContext implements CidNegotiationHost {
     if (m.msgType === 'path_challenge') {
       // §5.4: exactly one answer per valid challenge, to where it came from; path_drop for a path we left.
       this.counts.challengesAnswered++;
-      this.sendTo(path, { msgType: path !== undefined && this.left.includes(path) ? 'path_drop' : 'path_response', cookie: m.cookie });
+      this.sendTo(path, { msgType: path !== undefined && this.left?.includes(path) === true ? 'path_drop' : 'path_response', cookie: m.cookie });
     } else if (m.msgType === 'path_response' || m.msgType === 'path_drop') {
       if (this.validation === undefined || path === undefined) this.counts.answersIgnored++;
       else {
@@ -251,8 +257,9 @@ export class CidContext implements CidNegotiationHost {
     const old = this.current;
     this.current = path;
     if (old !== undefined && old !== path) {
-      this.left.push(old);
-      if (this.left.length > MAX_LEFT_PATHS) this.left.shift();
+      const left = (this.left ??= []);
+      left.push(old);
+      if (left.length > MAX_LEFT_PATHS) left.shift();
     }
     this.freshPeerCid();
   }
@@ -278,15 +285,20 @@ export class CidContext implements CidNegotiationHost {
    * pull the session back to a dead address.
    */
   private recheckPrevious(bytes = 0): void {
-    const previous = this.forwarding.previous;
+    const previous = this.forwarding?.previous;
     const from = this.current;
     const s = this.session;
     if (previous === undefined || from === undefined || s === undefined || s.rrc === undefined || this.holding) return;
     this.counts.copiesDetected++;
     const validation = this.pathValidation(s.rrc, s.options.rrcTimeoutMs);
-    this.forwarding.checking(from, previous);
+    this.watch().checking(from, previous);
     // The path was validated before: its budget is what it sent now, and at least one path_challenge's worth.
     validation.observed(from, previous, Math.max(bytes, CHALLENGE_OVERHEAD + this.records.protectedOverhead()));
+  }
+
+  /** The off-path forwarder watch, made on first use. */
+  private watch(): OffPathForwarding {
+    return (this.forwarding ??= new OffPathForwarding(this.clock));
   }
 
   /** The return routability checker, made on first use (RFC 9853 §5). */
@@ -305,8 +317,8 @@ export class CidContext implements CidNegotiationHost {
   private forwarderFound(candidate: string): void {
     const s = this.session;
     if (s === undefined) return;
-    this.forwarding.suspect(candidate, s.options.rrcTimeoutMs);
-    this.forwarding.stop();
+    this.watch().suspect(candidate, s.options.rrcTimeoutMs);
+    this.forwarding?.stop();
   }
 
   /** The path_response or path_drop just handled, by the number of the record that carried it (a copy elsewhere counts too). */
@@ -321,7 +333,7 @@ export class CidContext implements CidNegotiationHost {
   private validated(from: string, to: string): void {
     this.moved(from, to, true);
     const s = this.session;
-    if (s !== undefined) this.forwarding.moved(from, to, s.options.rrcTimeoutMs);
+    if (s !== undefined) this.watch().moved(from, to, s.options.rrcTimeoutMs);
   }
 
   private moved(from: string, to: string, validated: boolean): void {
@@ -337,6 +349,13 @@ export class CidContext implements CidNegotiationHost {
     if (s?.peer.next()) this.records.setSendConnectionId(s.peer.current);
   }
 
+  /** The next datagram for a path other than the current one, if any (`DtlsConnection.pollPathTransmit`). */
+  takePathDatagram(): PathDatagram | undefined {
+    const d = this.pathOutgoing?.shift();
+    if (this.pathOutgoing?.length === 0) this.pathOutgoing = undefined;
+    return d;
+  }
+
   /**
    * Seals an RRC message for `path`: the current path's go out with every
    * other datagram (unless held: then, as another path's, by itself),
@@ -345,12 +364,12 @@ export class CidContext implements CidNegotiationHost {
   private sendTo(to: string | undefined, m: ReturnRoutabilityCheck): void {
     const path = to ?? this.current;
     const current = path === undefined || (path === this.current && !this.holding);
-    if (!current && this.pathOutgoing.length >= MAX_PATH_DATAGRAMS) {
+    if (!current && (this.pathOutgoing?.length ?? 0) >= MAX_PATH_DATAGRAMS) {
       this.counts.probesDropped++;
       return;
     }
     const datagram = this.records.seal('return_routability_check', encodeReturnRoutabilityCheck(m)).bytes;
     if (current) this.outgoing.push(datagram);
-    else this.pathOutgoing.push({ path, datagram });
+    else (this.pathOutgoing ??= []).push({ path, datagram });
   }
 }

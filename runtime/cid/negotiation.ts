@@ -67,14 +67,17 @@ export function acceptServerCid(host: CidNegotiationHost, extensions: readonly S
  * layer uses both CIDs from the handshake epoch on. Called for each
  * ClientHello a connection handles; the first CID is kept.
  */
-export function answerClientCid(host: CidNegotiationHost, extensions: readonly ClientHelloExtension[]): ServerHelloExtension[] {
+/** The answer of a server that negotiates no CID: one empty list for all. */
+export const NO_CID_ANSWER: readonly ServerHelloExtension[] = Object.freeze([]);
+
+export function answerClientCid(host: CidNegotiationHost, extensions: readonly ClientHelloExtension[]): readonly ServerHelloExtension[] {
   const o = host.options;
   const offer = findExtension(extensions, 'connection_id');
-  if (o === undefined || offer === undefined) return [];
+  if (o === undefined || offer === undefined) return NO_CID_ANSWER;
   let session = host.session;
   if (session === undefined) {
     const local = new LocalConnectionIds(o.length, o.generate, host.taken);
-    if (o.length > 0 && local.issue(1).length === 0) return []; // no free CID (a crowded short CID space): go on without
+    if (o.length > 0 && local.issue(1).length === 0) return NO_CID_ANSWER; // no free CID (a crowded short CID space): go on without
     const rrc = findExtension(extensions, 'rrc') !== undefined && o.rrc !== undefined;
     session = new ConnectionIdState(o, local, offer.cid.slice(), rrc);
     host.session = session;

@@ -94,6 +94,17 @@ export interface ConnectionStats {
 
 export type { IgnoreReason } from './record-rules.js';
 
+/** No record set aside for any reason. */
+const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
+  'unauthenticated-violation': 0,
+  'reassembly-refused': 0,
+  'deferred-cap': 0,
+  'early-data-refused': 0,
+  'early-data-cap': 0,
+  'stale-alert': 0,
+  'ack-epoch': 0,
+};
+
 /** An empty pass of the receive loop. */
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
@@ -145,15 +156,8 @@ export class DtlsConnection {
     applicationBytesReceived: 0,
     handshakeMessagesReceived: 0,
   };
-  private readonly ignored: Record<IgnoreReason, number> = {
-    'unauthenticated-violation': 0,
-    'reassembly-refused': 0,
-    'deferred-cap': 0,
-    'early-data-refused': 0,
-    'early-data-cap': 0,
-    'stale-alert': 0,
-    'ack-epoch': 0,
-  };
+  /** Records set aside, by reason: made with the first (most connections set none aside). */
+  private ignored: Record<IgnoreReason, number> | undefined;
 
   /** `options`: the protocol configuration, and the handshake and idle deadlines (DeadlineOptions, none by default). */
   static client(options: ConnectionOptions & DeadlineOptions = {}): DtlsConnection {
@@ -423,7 +427,7 @@ export class DtlsConnection {
    * there, not to the current peer address.
    */
   pollPathTransmit(): PathDatagram | undefined {
-    const d = this.parts.cid.pathOutgoing.shift();
+    const d = this.parts.cid.takePathDatagram();
     if (d) {
       this.counts.datagramsSent++;
       this.onDatagram?.('sent', d.datagram);
@@ -708,7 +712,7 @@ export class DtlsConnection {
     return {
       ...this.counts,
       drops: { ...this.parts.records.drops },
-      ignored: { ...this.ignored },
+      ignored: { ...NONE_IGNORED, ...this.ignored },
       retransmissions: this.parts.flight.retransmissions,
       flightState: this.parts.flight.state,
       retransmitTimeout: this.parts.flight.timeout,
@@ -808,7 +812,7 @@ export class DtlsConnection {
   }
 
   private ignore(reason: IgnoreReason): void {
-    this.ignored[reason]++;
+    (this.ignored ??= { ...NONE_IGNORED })[reason]++;
   }
 
   // ── timers and the fatal path ──────────────────────────────────────────
