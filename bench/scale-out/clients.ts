@@ -10,13 +10,14 @@ import { connect, type DtlsSession } from '../../runtime/index.js';
 export type ClientRequest =
   | { readonly type: 'handshakes'; readonly port: number; readonly ms: number; readonly inFlight: number; readonly ca: string }
   | { readonly type: 'goodput'; readonly port: number; readonly ms: number; readonly sessions: number; readonly ca: string };
-export type ClientReply = { readonly type: 'done'; readonly count: number; readonly failed: number; readonly ms: number };
+/** `cpuMs`: the client process's CPU (user and system) over the run. */
+export type ClientReply = { readonly type: 'done'; readonly count: number; readonly failed: number; readonly ms: number; readonly cpuMs: number };
 
 function open(port: number, ca: string): DtlsSession {
   return connect('127.0.0.1', port, { ca, servername: 'localhost', handshakeTimeout: 10_000 });
 }
 
-async function handshakes(port: number, ms: number, inFlight: number, ca: string): Promise<ClientReply> {
+export async function handshakes(port: number, ms: number, inFlight: number, ca: string): Promise<ClientReply> {
   const end = performance.now() + ms;
   let count = 0;
   let failed = 0;
@@ -33,8 +34,10 @@ async function handshakes(port: number, ms: number, inFlight: number, ca: string
     }
   };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: inFlight }, lane));
-  return { type: 'done', count, failed, ms: performance.now() - t0 };
+  const cpu = process.cpuUsage(cpu0);
+  return { type: 'done', count, failed, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 async function goodput(port: number, ms: number, sessions: number, ca: string): Promise<ClientReply> {
@@ -51,11 +54,14 @@ async function goodput(port: number, ms: number, sessions: number, ca: string): 
   }
   const elapsed = performance.now() - t0;
   for (const s of open$) s.destroy();
-  return { type: 'done', count, failed: 0, ms: elapsed };
+  return { type: 'done', count, failed: 0, ms: elapsed, cpuMs: 0 };
 }
 
-process.on('message', (m: ClientRequest) => {
-  const run = m.type === 'handshakes' ? handshakes(m.port, m.ms, m.inFlight, m.ca) : goodput(m.port, m.ms, m.sessions, m.ca);
-  void run.then((reply) => process.send!(reply));
-});
-process.send!({ type: 'ready' });
+if (process.send !== undefined) {
+  // Forked by bench/scale-out.ts (imported by profile-client.ts, it only lends its handshakes).
+  process.on('message', (m: ClientRequest) => {
+    const run = m.type === 'handshakes' ? handshakes(m.port, m.ms, m.inFlight, m.ca) : goodput(m.port, m.ms, m.sessions, m.ca);
+    void run.then((reply) => process.send!(reply));
+  });
+  process.send({ type: 'ready' });
+}

@@ -71,6 +71,11 @@ export class DatagramIo {
   private watcher: object | undefined;
   private groOn = false;
   private observer: ((bytes: number) => void) | undefined;
+  /**
+   * Takes the datagrams of a send to `address:port` elsewhere when it returns true (a fleet's worker sends to a client
+   * that reaches the fleet through another host by that host: runtime/node/dtls/workers/fleet-link.ts).
+   */
+  divert: ((datagrams: readonly Uint8Array[], count: number, address: string, port: number) => boolean) | undefined;
 
   private constructor(socket: Socket, binding: NativeBinding | undefined) {
     this.socket = socket;
@@ -102,6 +107,10 @@ export class DatagramIo {
    * one, and is not sent again.
    */
   send(datagrams: readonly Uint8Array[], count: number, port: number, address: string, connected: boolean, sent: (error?: Error | null) => void): void {
+    if (this.divert !== undefined && !connected && this.divert(datagrams, count, address, port)) {
+      for (let i = 0; i < count; i++) sent();
+      return;
+    }
     let done = 0;
     const fd = this.fd();
     if (fd !== undefined) {

@@ -451,7 +451,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     const to = this.paths?.get(path) ?? (this.pathSockets === undefined && path === pathOf(this.remote) ? this.remote : undefined);
     const own = this.pathSockets?.get(path);
     if (to !== undefined) {
-      this.socket.send(datagram, to.port, to.address, this.sending(1));
+      // Through DatagramIo as every other send of a server's (a fleet's worker may divert it: runtime/node/dtls/workers/fleet-link.ts).
+      if (this.socketConnected) this.socket.send(datagram, to.port, to.address, this.sending(1));
+      else DatagramIo.of(this.socket).send([datagram], 1, to.port, to.address, false, this.sending(1));
     } else if (own !== undefined) {
       own.send(datagram, this.sending(1));
     }

@@ -134,6 +134,9 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
 }
 
+/** Takes a datagram elsewhere before the server sees it (true: taken): a worker's routing by the CID's owner. */
+export type DatagramRoute = (datagram: Uint8Array, address: string, port: number) => boolean;
+
 /** What the server refused or ended by itself. */
 export interface UdpServerStats {
   /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
@@ -215,6 +218,7 @@ interface Slot {
  */
 export class DtlsUdpServer {
   readonly socket: Socket;
+  private readonly route: DatagramRoute | undefined;
   private readonly slots = new Map<string, Slot>();
   private readonly listeners = new Set<(endpoint: DtlsEndpoint) => void>();
   private readonly refusalListeners = new Set<RefusalListener>();
@@ -258,7 +262,13 @@ export class DtlsUdpServer {
   /** The 1.2 cookie exchange (time-bound, single-use cookies), when 1.2 is enabled with cookies. */
   private readonly responder12: HelloVerifyResponder12 | undefined;
 
-  private constructor(options: UdpServerOptions, socket: Socket) {
+  /** @internal A datagram another worker or host received for a session here (a copy of its own). */
+  inject(d: Uint8Array, address: string, port: number): void {
+    this.datagram(d, address, port);
+  }
+
+  private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
+    this.route = route;
     this.socket = socket;
     const { antiReplay, minVersion, maxVersion, cipherSuites12: _cipherSuites12, ...rest } = options;
     this.store = antiReplay ?? processAntiReplay();
@@ -289,7 +299,16 @@ export class DtlsUdpServer {
     // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows; protected records lent, not copied (nothing
     // here keeps a datagram: the record layer copies what it hands up, the anti-replay wait what it holds), unless an
     // onDatagram observer is there to see (and maybe keep) every datagram.
-    DatagramIo.of(socket).receive((d, address, port, path) => this.datagram(d, address, port, path), { lend: onDatagram === undefined });
+    // `route` (a worker's: runtime/node/dtls/workers) takes the datagrams another worker or host holds the session of.
+    const taken = this.route;
+    DatagramIo.of(socket).receive(
+      taken === undefined
+        ? (d, address, port, path) => this.datagram(d, address, port, path)
+        : (d, address, port, path) => {
+            if (!taken(d, address, port)) this.datagram(d, address, port, path);
+          },
+      { lend: onDatagram === undefined },
+    );
     // A send error (no route, a full buffer) is the network losing a datagram; without this listener it would end the process.
     socket.on('error', () => {});
   }
@@ -360,10 +379,11 @@ export class DtlsUdpServer {
     options: UdpServerOptions,
     io: {
       readonly socket?: Socket;
+      readonly route?: DatagramRoute;
       readonly udp?: { readonly ipv6Only?: boolean; readonly recvBufferSize?: number; readonly sendBufferSize?: number; readonly ttl?: number };
     } = {},
   ): Promise<DtlsUdpServer> {
-    if (io.socket !== undefined) return new DtlsUdpServer(options, io.socket);
+    if (io.socket !== undefined) return new DtlsUdpServer(options, io.socket, io.route);
     const host = options.host ?? '127.0.0.1';
     const family = isIP(host);
     if (family === 0) throw new ConfigError('host', `must be an IP address to bind, got ${host}`);

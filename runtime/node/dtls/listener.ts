@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config-error.js';
 import { isIP } from 'node:net';
-import { DtlsUdpServer } from '../server.js';
+import type { Socket } from 'node:dgram';
+import { DtlsUdpServer, type DatagramRoute } from '../server.js';
 import { DatagramIo } from '../datagram-io.js';
 import type { AntiReplayWaitStats } from '../anti-replay-wait.js';
 import { thrownError } from '../../connection/callback-error.js';
@@ -156,14 +157,18 @@ export class DtlsListener {
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
 
-  /** @internal Use {@link listen}. */
-  constructor(onsession: (session: DtlsSession) => void, listenerOptions: ListenerOptions) {
+  /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
+  constructor(
+    onsession: (session: DtlsSession) => void,
+    listenerOptions: ListenerOptions,
+    adopted?: { readonly socket: Socket; readonly route: DatagramRoute },
+  ) {
     const { udp, transport, ...options } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? 1200;
     this.stats = new DtlsListenerStats(this);
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
-    const socket = transport?.attach();
+    const socket = adopted?.socket ?? transport?.attach();
     if (socket !== undefined) {
       const a = socket.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
@@ -172,7 +177,8 @@ export class DtlsListener {
       // asynchronous in node:dgram, may still fail: then `listening` and `closed` reject). With port 0 it is known once bound.
       this.bound = { address: options.host, family: isIP(options.host) === 6 ? 'IPv6' : 'IPv4', port: options.port };
     }
-    this.listening = DtlsUdpServer.listen(options, { ...(socket !== undefined ? { socket } : { udp }) }).then((server) => {
+    const io = socket !== undefined ? { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) } : { udp };
+    this.listening = DtlsUdpServer.listen(options, io).then((server) => {
       this.server = server;
       const a = server.address;
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
@@ -313,4 +319,15 @@ export function listen(onsession: ((session: DtlsSession) => void) | string | UR
   const { udp: _udp, transport: _transport, ...server } = listenerOptions;
   DtlsUdpServer.validate(server);
   return new DtlsListener(onsession, listenerOptions);
+}
+
+/**
+ * @internal `listen` on a socket a worker thread bound (runtime/node/dtls/workers/worker-main.ts): the server reads and
+ * sends on it as on its own (batched, datagrams lent), after `route` has taken what another worker or host holds.
+ */
+export function listenAdopted(onsession: (session: DtlsSession) => void, options: ListenOptions, socket: Socket, route: DatagramRoute): DtlsListener {
+  const listenerOptions = serverOptions(options);
+  const { udp: _udp, transport: _transport, ...server } = listenerOptions;
+  DtlsUdpServer.validate(server);
+  return new DtlsListener(onsession, listenerOptions, { socket, route });
 }

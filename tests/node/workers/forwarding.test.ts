@@ -21,6 +21,8 @@ test('without steering, a CID record that lands on the other worker\u2019s socke
     await client.rebind();
     t.is(await exchange(client, `move ${i}`), `0: move ${i}`, 'answered by the worker holding the session');
   }
+  // The counters are each worker's, at most 100 ms old: wait for the owner to have taken what was handed to it.
+  await until(() => server.stats.workers[0]!.forwardedIn === server.stats.workers[1]!.forwardedOut);
   const [owner, other] = server.stats.workers as [(typeof server.stats.workers)[0], (typeof server.stats.workers)[0]];
   t.true(other.forwardedOut > 0, 'a record landed on worker 1 and was handed to worker 0');
   t.is(owner.forwardedIn, other.forwardedOut);

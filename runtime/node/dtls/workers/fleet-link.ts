@@ -146,14 +146,16 @@ export class FleetLink {
     return true;
   }
 
-  /** Sends an answer to `address:port` through the host it came through, when it came through one; false: send it directly. */
-  sendVia(datagram: Uint8Array, address: string, port: number): boolean {
+  /** Sends answers to `address:port` through the host it came through, when it came through one; false: send them directly. */
+  sendVia(datagrams: readonly Uint8Array[], count: number, address: string, port: number): boolean {
     if (this.relayed.size === 0) return false;
     const via = this.relayed.get(`${address}|${port}`);
     if (via === undefined) return false;
-    this.counts.fleetRelayedOut++;
-    const d = encodeLink(this.config.key, { kind: LINK_RELAY, host: this.self.host, worker: this.self.worker, address, port }, datagram, this.now());
-    this.socket.send(d, via.port, via.address);
+    const head = { kind: LINK_RELAY, host: this.self.host, worker: this.self.worker, address, port } as const;
+    for (let i = 0; i < count; i++) {
+      this.counts.fleetRelayedOut++;
+      this.socket.send(encodeLink(this.config.key, head, datagrams[i]!, this.now()), via.port, via.address);
+    }
     return true;
   }
 

@@ -15,10 +15,9 @@ import { datagramOwner, ownerCidGenerator } from '../../../cid/cid-owner.js';
 import { rotateTicketKeys } from '../../../session/ticket-key-cache.js';
 import { nativeBinding } from '../../../crypto/native/binding.js';
 import { DatagramIo } from '../../datagram-io.js';
-import { listen, type DtlsListener } from '../listener.js';
+import { listenAdopted, type DtlsListener } from '../listener.js';
 import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
-import { DatagramTransport } from '../transport.js';
 import { FleetLink, type LinkCounts } from './fleet-link.js';
 import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
 import type { Forwarded, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
@@ -97,12 +96,9 @@ async function main(): Promise<void> {
   const socket = await bindSocket();
   const linkSocket = await bindLinkSocket();
   const local = socket.address();
+  const io = DatagramIo.of(socket);
   const sendPublic = (d: Uint8Array, address: string, p: number): void => socket.send(d, p, address);
   let link: FleetLink | undefined;
-  const transport = new DatagramTransport((d, address, p) => link?.sendVia(d, address, p) === true || sendPublic(d, address, p), {
-    address: local.address,
-    port: local.port,
-  });
   const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(port as unknown as MessagePort) : undefined;
   const cidLength = init.cid?.length ?? 0;
   const options = {
@@ -118,68 +114,78 @@ async function main(): Promise<void> {
         }
       : {}),
     ...(store !== undefined ? { antiReplay: store } : {}),
-    transport,
   } as ListenOptions;
-  const listener = listen(parts.onsession, options);
-  listener.onhandshakeerror = (error, remote) => tell({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
 
+  // Statistics: written after each batch of datagrams (once the batch's synchronous work is done) and on a timer.
   const row = statsRow(init.stats, init.worker);
-  const flush = (): void => writeRow(row, listener, link);
-  const timer = setInterval(flush, STATS_FLUSH_MS);
-  timer.unref();
+  let flushQueued = false;
+  const flush = (): void => {
+    flushQueued = false;
+    writeRow(row, listener, link);
+  };
+  const flushSoon = (): void => {
+    if (flushQueued) return;
+    flushQueued = true;
+    queueMicrotask(flush);
+  };
 
-  if (linkSocket !== undefined && init.fleet !== undefined) {
-    link = new FleetLink(init.fleet, { host: init.hostId, worker: init.worker }, linkSocket, {
-      sendPublic,
-      deliver: (d, address, p) => {
-        transport.receive(d, address, p);
-        flush();
-      },
-      owns: (d) => {
-        const owner = datagramOwner(d, cidLength);
-        return owner !== undefined && owner.host === init.hostId && owner.worker === init.worker;
-      },
-    });
-  }
-  const deliver = (d: Uint8Array, address: string, p: number): void => {
+  /** Takes the datagrams another worker or host holds the session of (true); leaves this worker's to its server (false). */
+  const route = (d: Uint8Array, address: string, p: number): boolean => {
     counts.packetsReceived++;
     counts.bytesReceived += d.length;
+    flushSoon();
     const owner = datagramOwner(d, cidLength);
     if (owner === undefined || (owner.host === init.hostId && owner.worker === init.worker)) {
       link?.direct(address, p);
-      transport.receive(d, address, p);
-      return;
+      return false;
     }
     if (owner.host !== init.hostId) {
       // Another host's CID: the fleet's link takes it to that host (a client that moved, and the balancer picked this host).
       if (link?.forward(d, owner, address, p) !== true) counts.unknownOwner++;
-      return;
+      return true;
     }
     const peer = init.peers[owner.worker];
     if (peer === undefined) {
       counts.unknownOwner++;
-      return;
+      return true;
     }
     counts.forwardedOut++;
     counts.forwardedOutBytes += d.length;
     const copy = Uint8Array.from(d); // the receive buffer is reused; the copy goes to the other thread
     const message: Forwarded = [copy, address, p];
     peer.postMessage(message, [copy.buffer]);
+    return true;
   };
-  const io = DatagramIo.of(socket);
-  socket.on('message', (msg, rinfo) => {
-    deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port);
-    io.drain(deliver);
-    flush();
-  });
+  // The server reads and sends on the worker's socket itself (batched, datagrams lent), after `route`.
+  const listener = listenAdopted(parts.onsession, options, socket, route);
+  listener.onhandshakeerror = (error, remote) => tell({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
+  /** A datagram another worker or host received for a session here: a copy of its own, never forwarded again. */
+  const inject = (d: Uint8Array, address: string, p: number): void => {
+    listener.server?.inject(d, address, p);
+    flushSoon();
+  };
+  const timer = setInterval(flush, STATS_FLUSH_MS);
+  timer.unref();
+
+  if (linkSocket !== undefined && init.fleet !== undefined) {
+    const fleetLink = new FleetLink(init.fleet, { host: init.hostId, worker: init.worker }, linkSocket, {
+      sendPublic,
+      deliver: inject,
+      owns: (d) => {
+        const owner = datagramOwner(d, cidLength);
+        return owner !== undefined && owner.host === init.hostId && owner.worker === init.worker;
+      },
+    });
+    link = fleetLink;
+    io.divert = (datagrams, count, address, p) => fleetLink.sendVia(datagrams, count, address, p);
+  }
   for (const peer of init.peers) {
     peer?.on('message', (m: Forwarded) => {
       const [d, address, p] = m;
       if (!(d instanceof Uint8Array) || typeof address !== 'string' || typeof p !== 'number') return;
       counts.forwardedIn++;
       counts.forwardedInBytes += d.length;
-      transport.receive(d, address, p); // never forwarded again: no loop, one copy per datagram received
-      flush();
+      inject(d, address, p);
     });
     peer?.unref();
   }
@@ -187,10 +193,9 @@ async function main(): Promise<void> {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      await listener.close();
+      await listener.close(); // closes the socket too
       store?.clear();
       clearInterval(timer);
-      await new Promise<void>((resolve) => socket.close(() => resolve()));
       link?.close();
       flush();
       for (const peer of init.peers) peer?.close();
