@@ -160,6 +160,38 @@ export const CLIENT_OPTIONS: OptionTable = [
   ...TRACE_OPTIONS,
 ];
 
+/** `dtls13 server --workers` as one host of a fleet (cli/fleet-options.ts reads them). */
+const FLEET_OPTIONS: OptionTable = [
+  {
+    name: 'host-id',
+    type: 'string',
+    value: 'N',
+    help: "with --workers: this host's number in a fleet (0..255), carried in every CID it issues",
+    group: 'connection',
+  },
+  {
+    name: 'ticket-key-file',
+    type: 'string',
+    value: 'FILE',
+    help: 'with --workers: ticket keys, 64 hex digits per line (or raw 32-byte keys), the current first; re-read when it changes',
+    group: 'sessions',
+  },
+  {
+    name: 'fleet',
+    type: 'string',
+    value: 'ID=HOST:PORT,...',
+    help: "with --workers and --host-id: every fleet host's link address, this one's included; a CID record for another host goes there",
+    group: 'connection',
+  },
+  {
+    name: 'fleet-key-file',
+    type: 'string',
+    value: 'FILE',
+    help: "with --fleet: the fleet's link key (64 hex digits), the same on every host",
+    group: 'connection',
+  },
+];
+
 export const SERVER_OPTIONS: OptionTable = [
   { name: 'listen', type: 'string', value: 'HOST:PORT', help: 'address to listen on ([::1]:4433, :4433 for 127.0.0.1); required', group: 'connection' },
   { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain; required unless --psk (a PSK-only server)', group: 'connection' },
@@ -173,6 +205,7 @@ export const SERVER_OPTIONS: OptionTable = [
     help: 'serve on N event loops (worker threads; auto: one per core), each with its own SO_REUSEPORT socket on the port (docs/scale-out.md); no --inspect, stdin or Redis store with it',
     group: 'connection',
   },
+  ...FLEET_OPTIONS,
   {
     name: 'echo',
     type: 'boolean',

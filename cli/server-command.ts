@@ -5,6 +5,7 @@
  * go to every connected client; `:keyupdate` updates every connection's keys.
  */
 import { cidOptions } from './cid-options.js';
+import { fleetListenOptions } from './fleet-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
 import { ConfigError } from '../runtime/config-error.js';
 import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
@@ -63,10 +64,11 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   const replay = await antiReplayStore(v);
   const { options: diag, inspector } = await diagnostics('server', v, (line) => process.stdout.write(line));
   const workers = stringValue(v.workers);
+  const fleet = fleetListenOptions(v, workers !== undefined);
   if (workers !== undefined) {
     if (replay.store || inspector || Object.keys(diag).length > 0)
       throw new CliUsageError('--workers cannot go with --inspect, --keylog or a Redis --anti-replay store (they do not cross threads)');
-    await serveWorkers(options, host, port, workersValue(workers), v.echo === true, askAfter);
+    await serveWorkers({ ...options, ...fleet }, host, port, workersValue(workers), v.echo === true, askAfter);
     return 0;
   }
   try {
@@ -93,6 +95,17 @@ async function serve(options: ListenOptions, host: string, port: number, echo: b
   await endpoint.close();
 }
 
+/** The flag a listen option came from, for a usage error (`fleet.hosts.2` -> --fleet). */
+function cliFlag(option: string): string {
+  const flags: Readonly<Record<string, string>> = {
+    hostId: '--host-id',
+    ticketKeyFile: '--ticket-key-file',
+    fleet: '--fleet',
+    'fleet.key': '--fleet-key-file',
+  };
+  return flags[option] ?? (option.startsWith('fleet.') ? '--fleet' : '--workers');
+}
+
 /** `--workers N|auto`. */
 function workersValue(text: string): number | 'auto' {
   if (text === 'auto') return 'auto';
@@ -117,7 +130,7 @@ async function serveWorkers(
   try {
     endpoint = listen(new URL(`./server-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url), { ...options, host, port, workers });
   } catch (e) {
-    if (e instanceof ConfigError) throw new CliUsageError(`--workers: ${e.message}`);
+    if (e instanceof ConfigError) throw new CliUsageError(`${cliFlag(e.option)}: ${e.message}`);
     throw e;
   }
   endpoint.onhandshakeerror = (e, remote) => process.stdout.write(`${addressText(remote.address, remote.port)}: handshake failed: ${e.message}\n`);

@@ -1,6 +1,12 @@
 import test from 'ava';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { writePem } from '../interop/wolfssl.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Balancer } from '../support/udp-balancer.js';
+import { freePort } from '../interop/wolfssl.js';
 import { dtls13, startServer } from './cli-process.js';
 
 /** `dtls13 server --workers N`: the same server on N worker threads sharing the port (docs/scale-out.md). */
@@ -23,4 +29,68 @@ test('dtls13 server --workers 0: a usage error naming the range', async (t) => {
   const bad = await dtls13(['server', '--listen', '127.0.0.1:0', '--cert', pem.cert, '--key', pem.key, '--workers', '0'], null).done;
   t.not(bad.code, 0);
   t.regex(bad.stderr, /--workers must be 1\.\.64 or auto, got 0/);
+});
+
+test('dtls13 server --workers 1 --host-id --fleet --fleet-key-file: two hosts of a fleet; a client the balancer moves to host 2 is still answered by host 1', async (t) => {
+  const [link1, link2] = [await freePort(), await freePort()];
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'dtls13-fleet-cli-')), 'fleet-key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`);
+  const fleet = ['--workers', '1', '--cid', '8', '--echo', '--fleet', `1=127.0.0.1:${link1},2=127.0.0.1:${link2}`, '--fleet-key-file', keyFile];
+  const one = await startServer(pem, [...fleet, '--host-id', '1']);
+  const two = await startServer(pem, [...fleet, '--host-id', '2']);
+  const balancer = new Balancer();
+  balancer.target = one.port;
+  const front = await balancer.start();
+  const client = dtls13(['client', '--connect', `127.0.0.1:${front}`, '--ca', pem.ca, '--servername', 'localhost', '--cid', '4'], null);
+  const echoed = (text: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const seen = (): boolean =>
+        client
+          .out()
+          .stdout.split('\n')
+          .filter((l) => l.includes(text)).length > 0;
+      if (seen()) return resolve();
+      const check = (): void => {
+        if (!seen()) return;
+        client.child.stdout!.off('data', check);
+        resolve();
+      };
+      client.child.stdout!.on('data', check);
+      void client.done.then((r) => reject(new Error(`client exited: ${r.stdout}${r.stderr}`)));
+      setTimeout(() => reject(new Error(`no echo of '${text}' within 15 s: ${client.out().stdout}`)), 15_000).unref();
+    });
+  await new Promise<void>((resolve) => client.child.stderr!.on('data', () => client.out().stderr.includes('connected') && resolve())); // status lines go to stderr
+  client.child.stdin!.write('before the move\n');
+  await echoed('before the move');
+  balancer.target = two.port; // the client's new address hashes to host 2
+  client.child.stdin!.write('after the move\n');
+  await echoed('after the move');
+  client.child.stdin!.end();
+  await client.done;
+  balancer.close();
+  const [out1, out2] = [await one.stop(), await two.stop()];
+  t.regex(out1, /migrated: 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+/, 'host 1 moved the session to the path through host 2 (and echoed the message sent there)');
+  t.notRegex(out2, /connected: /, 'host 2 held no session');
+});
+
+test('dtls13 server: the fleet flags are usage errors naming the flag when they cannot work', async (t) => {
+  const run = async (extra: readonly string[]): Promise<string> => {
+    const r = await dtls13(['server', '--listen', '127.0.0.1:0', '--cert', pem.cert, '--key', pem.key, ...extra], null).done;
+    t.not(r.code, 0);
+    return r.stderr;
+  };
+  t.regex(await run(['--host-id', '1']), /--host-id need --workers/);
+  t.regex(await run(['--workers', '1', '--host-id', '1', '--cid', '8', '--fleet', '1=127.0.0.1:7000,2=127.0.0.1:7100']), /--fleet needs --fleet-key-file/);
+  t.regex(await run(['--workers', '1', '--host-id', '300']), /--host-id: .*must be an integer in 0\.\.255, got 300/);
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'dtls13-fleet-cli-')), 'fleet-key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`);
+  t.regex(
+    await run(['--workers', '1', '--host-id', '1', '--cid', '8', '--fleet', '1=127.0.0.1:7000,2=localhost:7100', '--fleet-key-file', keyFile]),
+    /--fleet: option fleet\.hosts\.2: must be 'address:port'/,
+  );
+  writeFileSync(keyFile, 'not hex\n');
+  t.regex(
+    await run(['--workers', '1', '--host-id', '1', '--cid', '8', '--fleet', '1=127.0.0.1:7000,2=127.0.0.1:7100', '--fleet-key-file', keyFile]),
+    /64 hex digits/,
+  );
 });

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
+import { Balancer } from '../../support/udp-balancer.js';
 import { connect, listen } from '../../../runtime/index.js';
 import { encodeLink, LINK_FORWARD, LINK_RELAY } from '../../../runtime/node/dtls/workers/fleet-link.js';
 import type { DtlsWorkerListener } from '../../../runtime/node/dtls/workers/worker-listener.js';
@@ -20,41 +21,6 @@ import { exchange, id, until } from './support.js';
 
 const HOST_ECHO = new URL('./fixtures/host-echo-worker.ts', import.meta.url);
 const KEY = randomBytes(32);
-
-/** A UDP proxy to one host at a time: a new upstream socket (a new source port) for each client and host. */
-class Balancer {
-  readonly front = createSocket('udp4');
-  target = 0;
-  private readonly upstreams = new Map<string, { readonly socket: Socket; readonly target: number }>();
-
-  async start(): Promise<number> {
-    this.front.on('message', (msg, from) => this.fromClient(msg, from));
-    await new Promise<void>((resolve) => this.front.bind(0, '127.0.0.1', () => resolve()));
-    return this.front.address().port;
-  }
-
-  private fromClient(msg: Buffer, from: RemoteInfo): void {
-    const key = `${from.address}:${from.port}`;
-    let up = this.upstreams.get(key);
-    if (up === undefined || up.target !== this.target) {
-      up?.socket.close();
-      const socket = createSocket('udp4');
-      socket.on('message', (answer) => this.front.send(answer, from.port, from.address));
-      socket.bind(0, '127.0.0.1');
-      socket.connect(this.target, '127.0.0.1');
-      up = { socket, target: this.target };
-      this.upstreams.set(key, up);
-      socket.once('connect', () => socket.send(msg));
-      return;
-    }
-    up.socket.send(msg);
-  }
-
-  close(): void {
-    for (const up of this.upstreams.values()) up.socket.close();
-    this.front.close();
-  }
-}
 
 /** Ports free now on 127.0.0.1 (each host's link takes port + worker). */
 async function freePorts(count: number): Promise<number[]> {
