@@ -63,11 +63,16 @@ int reuseport_steer(int fd, int worker_offset) {
   struct sock_filter code[] = {
       /* A = payload[0] (the program sees the UDP payload: the kernel pulled the UDP header) */
       BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+      /* DTLS 1.2 tls12_cid record (RFC 9146 §4): its CID after type, version, epoch and sequence number */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 25, 4, 0),
       /* DTLS 1.3 unified header with a CID: 001 C=1 S L EE */
       BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0),
-      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x30, 0, 2),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x30, 0, 4),
       /* A = the CID's worker byte: the socket's number in the group (a short datagram ends the program with 0) */
       BPF_STMT(BPF_LD | BPF_B | BPF_ABS, (uint32_t)worker_offset),
+      BPF_STMT(BPF_RET | BPF_A, 0),
+      /* the tls12_cid record's worker byte: the CID's second byte, at 11 + 1 */
+      BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 12),
       BPF_STMT(BPF_RET | BPF_A, 0),
       /* past any group's last socket: the kernel's hash decides */
       BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),

@@ -17,7 +17,8 @@
  *
  * On the wire a DTLS 1.3 record with a CID starts 001 1 S L EE (RFC 9147 §4)
  * and its CID follows at once: the host id is byte 1 of the UDP payload, the
- * worker id byte 2. The two ids are in the clear: an observer learns which
+ * worker id byte 2. A DTLS 1.2 tls12_cid record (RFC 9146 §4) carries its
+ * CID at byte 11: the host id there, the worker id at byte 12. The two ids are in the clear: an observer learns which
  * host and worker hold a session (as with QUIC-LB's plaintext algorithm),
  * nothing else; the rest of the CID is as unlinkable as before.
  */
@@ -54,14 +55,22 @@ export function ownerCidGenerator(owner: CidOwner): (length: number) => Uint8Arr
   };
 }
 
+/** A DTLS 1.2 tls12_cid record (RFC 9146 §4): content type 25, its CID after type (1), version (2), epoch (2) and sequence number (6). */
+const TLS12_CID = 25;
+const TLS12_CID_OFFSET = 11;
+
 /**
  * The owner a datagram's first record names, when it is a DTLS 1.3 record
- * carrying a CID of `cidLength` bytes (the server's length); undefined for
- * anything else (a ClientHello, a DTLS 1.2 record, junk, a datagram too
- * short to hold the CID). Reads two bytes; never throws.
+ * or a DTLS 1.2 tls12_cid record carrying a CID of `cidLength` bytes (the
+ * server's length); undefined for anything else (a ClientHello, a DTLS 1.2
+ * record without a CID, junk, a datagram too short to hold the CID). Reads
+ * two bytes; never throws.
  */
 export function datagramOwner(datagram: Uint8Array, cidLength: number): CidOwner | undefined {
   const first = datagram[0];
-  if (cidLength < MIN_OWNER_CID_LENGTH || first === undefined || (first & 0xf0) !== 0x30 || datagram.length < 1 + cidLength) return undefined;
+  if (cidLength < MIN_OWNER_CID_LENGTH || first === undefined) return undefined;
+  if (first === TLS12_CID)
+    return datagram.length < TLS12_CID_OFFSET + cidLength ? undefined : { host: datagram[TLS12_CID_OFFSET]!, worker: datagram[TLS12_CID_OFFSET + 1]! };
+  if ((first & 0xf0) !== 0x30 || datagram.length < 1 + cidLength) return undefined;
   return { host: datagram[1]!, worker: datagram[2]! };
 }

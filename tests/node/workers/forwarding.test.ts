@@ -12,26 +12,29 @@ import { clientOn, exchange, until, workersServer } from './support.js';
  */
 process.env.DTLS13_REUSEPORT_STEERING = '0';
 
-test('without steering, a CID record that lands on the other worker\u2019s socket is forwarded to its owner and the session continues', async (t) => {
-  const server = workersServer();
-  const { port } = await server.listening;
-  t.false(server.stats.steered);
-  const client = await clientOn(port, 0);
-  for (let i = 0; i < 12 && server.stats.workers[1]!.forwardedOut === 0; i++) {
-    await client.rebind();
-    t.is(await exchange(client, `move ${i}`), `0: move ${i}`, 'answered by the worker holding the session');
-  }
-  // The counters are each worker's, at most 100 ms old: wait for the owner to have taken what was handed to it.
-  await until(() => server.stats.workers[0]!.forwardedIn === server.stats.workers[1]!.forwardedOut);
-  const [owner, other] = server.stats.workers as [(typeof server.stats.workers)[0], (typeof server.stats.workers)[0]];
-  t.true(other.forwardedOut > 0, 'a record landed on worker 1 and was handed to worker 0');
-  t.is(owner.forwardedIn, other.forwardedOut);
-  t.is(owner.forwardedInBytes, other.forwardedOutBytes, 'forwarded once, byte for byte');
-  t.true(other.forwardedOutBytes <= other.bytesReceived, 'never more forwarded than received');
-  t.is(await exchange(client, 'still'), '0: still');
-  await client.close();
-  await server.close();
-});
+for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
+  test(`${version}: without steering, a CID record that lands on the other worker\u2019s socket is forwarded to its owner and the session continues`, async (t) => {
+    const server = workersServer();
+    const { port } = await server.listening;
+    t.false(server.stats.steered);
+    const client = await clientOn(port, 0, { maxVersion: version });
+    t.is(client.protocol, version);
+    for (let i = 0; i < 12 && server.stats.workers[1]!.forwardedOut === 0; i++) {
+      await client.rebind();
+      t.is(await exchange(client, `move ${i}`), `0: move ${i}`, 'answered by the worker holding the session');
+    }
+    // The counters are each worker's, at most 100 ms old: wait for the owner to have taken what was handed to it.
+    await until(() => server.stats.workers[0]!.forwardedIn === server.stats.workers[1]!.forwardedOut);
+    const [owner, other] = server.stats.workers as [(typeof server.stats.workers)[0], (typeof server.stats.workers)[0]];
+    t.true(other.forwardedOut > 0, 'a record landed on worker 1 and was handed to worker 0');
+    t.is(owner.forwardedIn, other.forwardedOut);
+    t.is(owner.forwardedInBytes, other.forwardedOutBytes, 'forwarded once, byte for byte');
+    t.true(other.forwardedOutBytes <= other.bytesReceived, 'never more forwarded than received');
+    t.is(await exchange(client, 'still'), '0: still');
+    await client.close();
+    await server.close();
+  });
+}
 
 test('forged CIDs naming the other worker: each forwarded at most once, no more bytes than received, dropped by the owner', async (t) => {
   const server = workersServer();

@@ -72,26 +72,29 @@ test('0-RTT replayed to the other worker is refused: the workers share the anti-
   await server.close();
 });
 
-test('a client that rebinds to new ports keeps its session on its worker: the kernel steers its CID records there from any port', async (t) => {
-  const server = workersServer();
-  const { port } = await server.listening;
-  const client = await clientOn(port, 0, { cid: 4 });
-  const ports: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    const moved = await client.rebind();
-    ports.push(moved.port);
-    t.is(await exchange(client, `move ${i}`), `0: move ${i}`);
-  }
-  await until(() => server.stats.migrations >= 1);
-  t.true(server.stats.migrations >= 1, 'the session moved to a new path (RFC 9853)');
-  await client.close();
-  t.is(server.stats.forwardedOut, 0, 'nothing forwarded between workers: the kernel put every CID record on its owner\u2019s socket');
-  // Without the CID some of those ports would have gone to worker 1: the kernel's hash of the client's address and port.
-  const hashed = [];
-  for (const p of ports) hashed.push(await hashedWorker(server, p));
-  t.true(hashed.includes(1), `some new port hashes to worker 1 (${hashed.join(', ')})`);
-  await server.close();
-});
+for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
+  test(`${version}: a client that rebinds to new ports keeps its session on its worker: the kernel steers its CID records there from any port`, async (t) => {
+    const server = workersServer();
+    const { port } = await server.listening;
+    const client = await clientOn(port, 0, { cid: 4, maxVersion: version });
+    t.is(client.protocol, version);
+    const ports: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const moved = await client.rebind();
+      ports.push(moved.port);
+      t.is(await exchange(client, `move ${i}`), `0: move ${i}`);
+    }
+    await until(() => server.stats.migrations >= 1);
+    t.true(server.stats.migrations >= 1, 'the session moved to a new path (RFC 9853; RFC 9146 §6 in 1.2)');
+    await client.close();
+    t.is(server.stats.forwardedOut, 0, 'nothing forwarded between workers: the kernel put every CID record on its owner\u2019s socket');
+    // Without the CID some of those ports would have gone to worker 1: the kernel's hash of the client's address and port.
+    const hashed = [];
+    for (const p of ports) hashed.push(await hashedWorker(server, p));
+    t.true(hashed.includes(1), `some new port hashes to worker 1 (${hashed.join(', ')})`);
+    await server.close();
+  });
+}
 
 test('forged CIDs naming the other worker, no worker, or another host: dropped and counted, nothing forwarded, the server keeps serving', async (t) => {
   const server = workersServer();
