@@ -51,6 +51,9 @@ const WAITING_BYTES = 1 << 20;
 
 const noop = (): void => {};
 
+/** What `settleOpened` becomes once `opened` has settled: its resolving functions are let go (an open session keeps none). */
+const OPENED_SETTLED: { resolve: (v: SessionOpened) => void; reject: (e: Error) => void } = { resolve: noop, reject: noop };
+
 /**
  * One DTLS association (1.3, or 1.2 where negotiated) with one peer, as node:dtls's DTLSSession:
  * `opened` and `closed` promises that always settle, `send`, `close`,
@@ -114,6 +117,7 @@ export class DtlsSession {
   private latestTicket: Buffer | undefined;
   /** Client: the wait, after the handshake, for the server's first ticket before `opened` resolves. */
   private ticketWait: NodeJS.Timeout | undefined;
+  /** Resolves `ticket`; a no-op once it has (its resolving function is let go). */
   private settleTicket!: (ticket: Buffer | undefined) => void;
   private lateCertificate: Uint8Array | undefined;
   private endReason: SessionCloseReason | undefined;
@@ -152,7 +156,7 @@ export class DtlsSession {
     this.stats = new DtlsSessionStats(this.counters, () => this.conn?.connection.stats);
     this.opened = new Promise<SessionOpened>((resolve, reject) => (this.settleOpened = { resolve, reject }));
     this.ticket = new Promise<Buffer | undefined>((resolve) => (this.settleTicket = resolve));
-    if (role === 'server') this.settleTicket(undefined);
+    if (role === 'server') this.ticketSettled(undefined);
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     // A caller that never awaits them must not see an unhandled rejection.
     this.opened.catch(noop);
@@ -195,7 +199,7 @@ export class DtlsSession {
         // skip the certificate check and report the resumed session authorized.
         if (typeof this.authorization?.error === 'string') return;
         this.latestTicket = Buffer.from(e.session);
-        this.settleTicket(this.latestTicket);
+        this.ticketSettled(this.latestTicket);
         this.onticket?.(this.latestTicket);
         if (this.ticketWait) this.announceOpen();
       } else if (e.type === 'pathMigrated') {
@@ -227,13 +231,20 @@ export class DtlsSession {
     // ticket follows the handshake, so a client waits for the first one, at most as long again as the handshake took.
     // DTLS 1.2 sends no ticket after the handshake: a client's 1.2 session (session-blob12.ts) came as a sessionTicket
     // event just before this one (runtime/dtls12/endpoint12.ts), or there is none; nothing to wait for.
-    if (isDtls12(parameters)) this.settleTicket(undefined);
+    if (isDtls12(parameters)) this.ticketSettled(undefined);
     if (this.role === 'client' && !isDtls12(parameters) && this.latestTicket === undefined && typeof this.authorization?.error !== 'string') {
       const tookMs = this.counters.handshakeCompletedAt - this.counters.createdAt;
       this.ticketWait = setTimeout(() => this.announceOpen(), Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)));
       return;
     }
     this.announceOpen();
+  }
+
+  /** Resolves `ticket` (the first call does; the resolving function goes with it). */
+  private ticketSettled(ticket: Buffer | undefined): void {
+    const settle = this.settleTicket;
+    this.settleTicket = noop;
+    settle(ticket);
   }
 
   /** Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket). */
@@ -244,6 +255,7 @@ export class DtlsSession {
     this.openedPending = false;
     const protocol = this.negotiated ? protocolOf(this.negotiated) : 'DTLSv1.3';
     this.settleOpened.resolve({ protocol });
+    this.settleOpened = OPENED_SETTLED;
     if (!this.ending && this.onhandshake) this.callHandler('onhandshake', this.onhandshake, protocol);
   }
 
@@ -606,10 +618,11 @@ export class DtlsSession {
     this.ending = true;
     this.counters.destroyedAt = Date.now();
     if (this.ticketWait) this.announceOpen(); // the handshake completed: opened resolves, then closed settles
-    this.settleTicket(undefined);
+    this.ticketSettled(undefined);
     if (this.openedPending) {
       this.openedPending = false;
       this.settleOpened.reject(error ?? new SessionStateError('the session closed before the handshake completed'));
+      this.settleOpened = OPENED_SETTLED;
     }
     if (!error) {
       this.settleClosed.resolve();
