@@ -82,7 +82,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   readonly connection: EndpointConnection;
   /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
   remote: RemoteAddress;
-  /** Addresses datagrams recently came from, by path (`address|port`), for return routability probes (a few at most). */
+  /** Addresses datagrams recently came from, by path (`address|port`), for return routability probes (a few at most): made when one other than `remote` comes. */
   private paths: Map<string, RemoteAddress> | undefined;
   /** Sockets of paths other than `socket` (a client that rebound keeps its old one a moment, to answer path_drop there). */
   private pathSockets: Map<string, Socket> | undefined;
@@ -195,10 +195,16 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     let p = path;
     if (from !== undefined) {
       p = pathOf(from);
-      // Most recently used last: the peer's own path is never the one forgotten for a burst from other addresses.
-      const paths = (this.paths ??= new Map());
-      if (!paths.delete(p) && paths.size >= MAX_PATHS) paths.delete(paths.keys().next().value ?? p);
-      paths.set(p, from);
+      // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map: what it
+      // would hold, the peer's path, is `remote`).
+      if (this.paths === undefined && from.address === this.remote.address && from.port === this.remote.port) {
+        this.remote = from;
+      } else {
+        const paths = (this.paths ??= new Map([[pathOf(this.remote), this.remote]]));
+        // Most recently used last: the peer's own path is never the one forgotten for a burst from other addresses.
+        if (!paths.delete(p) && paths.size >= MAX_PATHS) paths.delete(paths.keys().next().value ?? p);
+        paths.set(p, from);
+      }
     }
     if (this.guard(() => this.connection.receive(datagram, now, p))) {
       if (path !== undefined) this.graceAfter(path);
