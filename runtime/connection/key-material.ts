@@ -103,9 +103,16 @@ export function keyLogger(keyLog: ((line: string) => void) | undefined): KeyLogg
   return (label, random, secret) => keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
 }
 
+/** Schedule contexts by provider and suite: immutable, so every connection of a provider shares one per suite. */
+const schedules = new WeakMap<CryptoProvider, Map<SupportedCipherSuite, ScheduleContext>>();
+
 /** The key schedule context of a suite (the DTLS label prefix, RFC 9147 §5.9). */
 export function scheduleFor(provider: CryptoProvider, suite: SupportedCipherSuite): ScheduleContext {
-  return scheduleContext(provider, CIPHER_SUITES[suite].hash, 'dtls13');
+  let bySuite = schedules.get(provider);
+  if (bySuite === undefined) schedules.set(provider, (bySuite = new Map()));
+  let ctx = bySuite.get(suite);
+  if (ctx === undefined) bySuite.set(suite, (ctx = scheduleContext(provider, CIPHER_SUITES[suite].hash, 'dtls13')));
+  return ctx;
 }
 
 /**
