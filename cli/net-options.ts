@@ -180,7 +180,7 @@ const FLEET_OPTIONS: OptionTable = [
     name: 'fleet',
     type: 'string',
     value: 'ID=HOST:PORT,...',
-    help: "with --workers and --host-id: every fleet host's link address, this one's included; a CID record for another host goes there",
+    help: "with --workers: every fleet host's link address (worker i at PORT + i), this one's (--host-id) included; a CID record for another host goes there",
     group: 'connection',
   },
   {

@@ -102,6 +102,8 @@ function cliFlag(option: string): string {
     ticketKeyFile: '--ticket-key-file',
     fleet: '--fleet',
     'fleet.key': '--fleet-key-file',
+    cid: '--cid',
+    'cid.length': '--cid',
   };
   return flags[option] ?? (option.startsWith('fleet.') ? '--fleet' : '--workers');
 }

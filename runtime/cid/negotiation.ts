@@ -61,15 +61,15 @@ export function acceptServerCid(host: CidNegotiationHost, extensions: readonly S
   if (current !== undefined) host.issued(current);
 }
 
+/** The answer of a server that negotiates no CID: one empty list for all. */
+export const NO_CID_ANSWER: readonly ServerHelloExtension[] = Object.freeze([]);
+
 /**
  * Server: when the client offered connection_id and we have the option,
  * our CID for the ServerHello (and rrc when both want it); the record
  * layer uses both CIDs from the handshake epoch on. Called for each
  * ClientHello a connection handles; the first CID is kept.
  */
-/** The answer of a server that negotiates no CID: one empty list for all. */
-export const NO_CID_ANSWER: readonly ServerHelloExtension[] = Object.freeze([]);
-
 export function answerClientCid(host: CidNegotiationHost, extensions: readonly ClientHelloExtension[]): readonly ServerHelloExtension[] {
   const o = host.options;
   const offer = findExtension(extensions, 'connection_id');

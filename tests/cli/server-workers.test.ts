@@ -59,7 +59,10 @@ test('dtls13 server --workers 1 --host-id --fleet --fleet-key-file: two hosts of
       void client.done.then((r) => reject(new Error(`client exited: ${r.stdout}${r.stderr}`)));
       setTimeout(() => reject(new Error(`no echo of '${text}' within 15 s: ${client.out().stdout}`)), 15_000).unref();
     });
-  await new Promise<void>((resolve) => client.child.stderr!.on('data', () => client.out().stderr.includes('connected') && resolve())); // status lines go to stderr
+  await new Promise<void>((resolve, reject) => {
+    client.child.stderr!.on('data', () => client.out().stderr.includes('connected') && resolve()); // status lines go to stderr
+    setTimeout(() => reject(new Error(`not connected within 15 s: ${client.out().stderr}`)), 15_000).unref();
+  });
   client.child.stdin!.write('before the move\n');
   await echoed('before the move');
   balancer.target = two.port; // the client's new address hashes to host 2

@@ -10,7 +10,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 export class Balancer {
   readonly front = createSocket('udp4');
   target = 0;
-  private readonly upstreams = new Map<string, { readonly socket: Socket; readonly target: number }>();
+  private readonly upstreams = new Map<string, { readonly socket: Socket; readonly target: number; waiting: Buffer[] | undefined }>();
 
   async start(): Promise<number> {
     this.front.on('message', (msg, from) => this.fromClient(msg, from));
@@ -20,19 +20,24 @@ export class Balancer {
 
   private fromClient(msg: Buffer, from: RemoteInfo): void {
     const key = `${from.address}:${from.port}`;
-    let up = this.upstreams.get(key);
+    const up = this.upstreams.get(key);
     if (up === undefined || up.target !== this.target) {
       up?.socket.close();
       const socket = createSocket('udp4');
       socket.on('message', (answer) => this.front.send(answer, from.port, from.address));
       socket.bind(0, '127.0.0.1');
       socket.connect(this.target, '127.0.0.1');
-      up = { socket, target: this.target };
-      this.upstreams.set(key, up);
-      socket.once('connect', () => socket.send(msg));
+      // Datagrams that come before the socket is connected wait for it (send() on a connecting socket throws).
+      const fresh = { socket, target: this.target, waiting: [msg] as Buffer[] | undefined };
+      this.upstreams.set(key, fresh);
+      socket.once('connect', () => {
+        for (const d of fresh.waiting ?? []) socket.send(d);
+        fresh.waiting = undefined;
+      });
       return;
     }
-    up.socket.send(msg);
+    if (up.waiting !== undefined) up.waiting.push(msg);
+    else up.socket.send(msg);
   }
 
   close(): void {

@@ -85,7 +85,7 @@ test.serial(
       encodeLink(KEY, relay, datagram, Date.now() - 120_000), // two minutes old
       encodeLink(KEY, relay, datagram, Date.now()).subarray(0, 40), // truncated
       encodeLink(KEY, relay, datagram, Date.now()), // the right key, but sent from the attacker's port, not host 1's link port
-      encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(2, 1), Date.now()), // a forward naming a worker host 2 does not have here
+      encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(2, 1), Date.now()), // a forward, from the attacker's port too
     ];
     for (const d of forged) attacker.send(d, links[1]!, '127.0.0.1');
     await until(() => two.stats.fleetRejected === forged.length);
@@ -101,6 +101,11 @@ test.serial(
     const fromHostOne = createSocket('udp4');
     await one.close(); // frees host 1's link port for the test to send from
     await new Promise<void>((resolve) => fromHostOne.bind(links[0]!, '127.0.0.1', () => resolve()));
+    // From host 1's link address: a forward whose CID names host 1 itself is not host 2's to take (never forwarded twice).
+    fromHostOne.send(encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(1, 0), Date.now()), links[1]!, '127.0.0.1');
+    await until(() => two.stats.fleetRejected === forged.length + 1);
+    t.is(two.stats.fleetRejected, forged.length + 1, 'a forward for another host or worker is dropped');
+    t.is(two.stats.fleetForwardedIn, 0);
     fromHostOne.send(encodeLink(KEY, relay, datagram, Date.now()), links[1]!, '127.0.0.1');
     await until(() => reached === 1 && two.stats.fleetRelayedIn === 1);
     t.is(reached, 1, 'a well-formed relay from host 1 reaches its remote');
@@ -123,6 +128,12 @@ test('fleet is checked at listen: the hosts, this host among them, the key, CIDs
     [{ hostId: 1, fleet: { hosts, key: 'zz' } }, /fleet\.key: must be 32 bytes or 64 hex digits/],
     [{ hostId: 1, fleet: { hosts, key: KEY, peers: [] } }, /fleet\.peers: is not an option of fleet/],
     [{ hostId: 1, cid: 0, fleet: { hosts, key: KEY } }, /option cid: is needed with fleet/],
+    [{ hostId: 1, fleet: { hosts: { ...hosts, 2: '127.0.0.1:7000' }, key: KEY } }, /fleet\.hosts\.2: has the link address of host 1/],
+    [{ hostId: 1, fleet: { hosts: { ...hosts, '01': '127.0.0.1:7200' }, key: KEY } }, /fleet\.hosts\.01: the key must be a host id/],
+    [
+      { hostId: 1, port: 7001, workers: 2, fleet: { hosts, key: KEY } },
+      /fleet\.hosts\.1: its link ports 7000\.\.7001 \(one per worker\) take in the endpoint's port 7001/,
+    ],
   ];
   for (const [extra, message] of bad)
     t.throws(() => listen(HOST_ECHO, { ...base, ...extra }), { name: 'ConfigError', message }, JSON.stringify(Object.keys(extra)));

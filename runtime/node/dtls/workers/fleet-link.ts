@@ -126,8 +126,12 @@ export class FleetLink {
   private readonly ends: LinkEnds;
   private readonly now: () => number;
 
-  constructor(config: FleetConfig, self: CidOwner, socket: Socket, ends: LinkEnds, now: () => number = Date.now) {
+  /** Workers per host: this host's count, which every host of the fleet has. */
+  private readonly workers: number;
+
+  constructor(config: FleetConfig, self: CidOwner & { readonly workers: number }, socket: Socket, ends: LinkEnds, now: () => number = Date.now) {
     this.config = config;
+    this.workers = self.workers;
     this.self = self;
     this.socket = socket;
     this.ends = ends;
@@ -136,10 +140,14 @@ export class FleetLink {
     socket.on('message', (msg, rinfo) => this.received(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port));
   }
 
-  /** Forwards a datagram whose CID names `owner`, another host; false when the fleet has no such host. */
+  /**
+   * Forwards a datagram whose CID names `owner`, another host; false when the fleet has no such host, or the worker is
+   * past the number of workers this host has (every host of a fleet runs as many: a forged CID cannot aim the link at
+   * any of 256 ports).
+   */
   forward(datagram: Uint8Array, owner: CidOwner, address: string, port: number): boolean {
     const host = this.hosts.get(owner.host);
-    if (host === undefined || owner.host === this.self.host) return false;
+    if (host === undefined || owner.host === this.self.host || owner.worker >= this.workers) return false;
     this.counts.fleetForwardedOut++;
     const d = encodeLink(this.config.key, { kind: LINK_FORWARD, host: this.self.host, worker: this.self.worker, address, port }, datagram, this.now());
     this.socket.send(d, host.port + owner.worker, host.address);
@@ -172,7 +180,14 @@ export class FleetLink {
   private received(bytes: Uint8Array, from: string, fromPort: number): void {
     const d = decodeLink(this.config.key, bytes, this.now());
     const sender = typeof d === 'string' ? undefined : this.hosts.get(d.host);
-    if (typeof d === 'string' || sender === undefined || d.host === this.self.host || sender.address !== from || sender.port + d.worker !== fromPort) {
+    if (
+      typeof d === 'string' ||
+      sender === undefined ||
+      d.host === this.self.host ||
+      d.worker >= this.workers ||
+      sender.address !== from ||
+      sender.port + d.worker !== fromPort
+    ) {
       this.counts.fleetRejected++;
       return;
     }

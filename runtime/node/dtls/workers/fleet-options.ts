@@ -3,7 +3,7 @@
  * workers take datagrams forwarded to them, and the key that authenticates
  * what crosses between hosts (fleet-link.ts, docs/scale-out.md).
  */
-import { isIP } from 'node:net';
+import { isIP, SocketAddress } from 'node:net';
 import { ConfigError, integerOption } from '../../../config-error.js';
 import { MAX_OWNERS } from '../../../cid/cid-owner.js';
 
@@ -44,7 +44,8 @@ function linkAddress(option: string, value: unknown): { address: string; port: n
   if (m === null || address === undefined || isIP(address) !== (v6 !== undefined ? 6 : 4)) throw bad();
   // Worker i of the host takes its datagrams at port + i: room for the most workers a CID can name.
   const port = integerOption(option, Number(m[3]), 1, 65535 - (MAX_OWNERS - 1));
-  return { address, port };
+  // As node:dgram reports a sender's address (canonical text), which the link compares it with.
+  return { address: new SocketAddress({ address, family: v6 !== undefined ? 'ipv6' : 'ipv4' }).address, port };
 }
 
 function fleetKey(value: unknown): Uint8Array {
@@ -59,11 +60,17 @@ function fleetKey(value: unknown): Uint8Array {
 
 /**
  * Checks `fleet` against this host's id and CID length: every host id a
- * number in 0..255 with a link address, this host among them, at least one
- * other, a key of 32 bytes, and CIDs that name their owner (a fleet
- * forwards by the CID's host byte). Undefined when there is no fleet.
+ * number in 0..255 with a link address of its own, this host among them, at
+ * least one other, a key of 32 bytes, CIDs that name their owner (a fleet
+ * forwards by the CID's host byte), and this host's link ports (one per
+ * worker) clear of the endpoint's port. Undefined when there is no fleet.
  */
-export function fleetOption(value: unknown, hostId: number, cidLength: number): FleetConfig | undefined {
+export function fleetOption(
+  value: unknown,
+  hostId: number,
+  cidLength: number,
+  endpoint: { readonly host: string; readonly port: number; readonly workers: number } = { host: '', port: 0, workers: 1 },
+): FleetConfig | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) throw new ConfigError('fleet', 'must be an object { hosts, key }');
   const { hosts, key, ...extra } = value as Record<string, unknown>;
@@ -73,11 +80,22 @@ export function fleetOption(value: unknown, hostId: number, cidLength: number): 
     throw new ConfigError('fleet.hosts', "must be an object of host id -> 'address:port'");
   const list: FleetHost[] = Object.entries(hosts).map(([id, at]) => {
     const option = `fleet.hosts.${id}`;
-    if (!/^\d+$/.test(id)) throw new ConfigError(option, `the key must be a host id in 0..${MAX_OWNERS - 1}`);
+    if (!/^(?:0|[1-9]\d*)$/.test(id)) throw new ConfigError(option, `the key must be a host id in 0..${MAX_OWNERS - 1}`);
     return { id: integerOption(option, Number(id), 0, MAX_OWNERS - 1), ...linkAddress(option, at) };
   });
+  for (const [i, h] of list.entries()) {
+    const same = list.findIndex((o) => o.address === h.address && o.port === h.port);
+    if (same !== i) throw new ConfigError(`fleet.hosts.${h.id}`, `has the link address of host ${list[same]!.id}`);
+  }
   if (!list.some((h) => h.id === hostId)) throw new ConfigError('fleet.hosts', `must hold this host's own link address (hostId ${hostId})`);
   if (list.length < 2) throw new ConfigError('fleet.hosts', 'must name at least one other host');
+  const own = list.find((h) => h.id === hostId)!;
+  const sameAddress = endpoint.host === own.address || endpoint.host === '0.0.0.0' || endpoint.host === '::';
+  if (sameAddress && endpoint.port >= own.port && endpoint.port < own.port + endpoint.workers)
+    throw new ConfigError(
+      `fleet.hosts.${hostId}`,
+      `its link ports ${own.port}..${own.port + endpoint.workers - 1} (one per worker) take in the endpoint's port ${endpoint.port}`,
+    );
   if (cidLength === 0) throw new ConfigError('cid', 'is needed with fleet: records are forwarded to the host their connection ID names');
   return { hosts: list, key: fleetKey(key) };
 }

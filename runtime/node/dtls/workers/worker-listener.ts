@@ -204,7 +204,7 @@ export class DtlsWorkerListener {
     const count = this.workers;
     const hostId = hostIdOption(options.hostId);
     const cid = ownerCidOption(options.cid);
-    const fleet = fleetOption(options.fleet, hostId, cid?.length ?? 0);
+    const fleet = fleetOption(options.fleet, hostId, cid?.length ?? 0, { host, port: options.port ?? 0, workers: count });
     const given = workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
     const shared = {
       ...given,
@@ -358,7 +358,11 @@ export function listenWorkers(module: string | URL, options: WorkerListenOptions
     if (options.ticketKeys !== undefined) throw new ConfigError('ticketKeyFile', 'give either ticketKeys or ticketKeyFile, not both');
     readTicketKeyFile(options.ticketKeyFile);
   }
-  fleetOption(options.fleet, hostIdOption(options.hostId), ownerCidOption(options.cid)?.length ?? 0);
+  fleetOption(options.fleet, hostIdOption(options.hostId), ownerCidOption(options.cid)?.length ?? 0, {
+    host: options.host ?? '0.0.0.0',
+    port: options.port ?? 0,
+    workers: count,
+  });
   workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
   const { workers: _workers, hostId: _hostId, ticketKeyFile: _ticketKeyFile, fleet: _fleet, ...single } = options;
   const resolved = serverOptions(single);

@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   timer.unref();
 
   if (linkSocket !== undefined && init.fleet !== undefined) {
-    const fleetLink = new FleetLink(init.fleet, { host: init.hostId, worker: init.worker }, linkSocket, {
+    const fleetLink = new FleetLink(init.fleet, { host: init.hostId, worker: init.worker, workers: init.workers }, linkSocket, {
       sendPublic,
       deliver: inject,
       owns: (d) => {
