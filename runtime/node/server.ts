@@ -504,12 +504,23 @@ export class DtlsUdpServer {
    * address: RFC 9853 in 1.3, peer-path12.ts in 1.2); an unknown CID is
    * dropped and counted. True when the datagram was routed so.
    */
-  private routedByConnectionId(d: Uint8Array, address: string, port: number): boolean {
+  /** Where a datagram's first record carries its CID: after a unified header's first byte, or in a tls12_cid record; 0 without one. */
+  private cidAt(d: Uint8Array): number {
     const first = d[0];
-    if (this.cidLength === 0 || first === undefined) return false;
+    if (this.cidLength === 0 || first === undefined) return 0;
     // Unified header (001CSLEE, RFC 9147 §4) with the C bit: the CID right after the first byte. A DTLS 1.2 tls12_cid
     // record (content type 25, RFC 9146 §4): the CID after type, version, epoch and sequence number.
-    const at = (first & 0xe0) === 0x20 && (first & 0x10) !== 0 ? 1 : first === TLS12_CID ? TLS12_CID_AT : 0;
+    return (first & 0xe0) === 0x20 && (first & 0x10) !== 0 ? 1 : first === TLS12_CID ? TLS12_CID_AT : 0;
+  }
+
+  /** @internal Whether `d`'s first record carries a CID of a session held here (not that the record authenticates). */
+  holdsConnectionId(d: Uint8Array): boolean {
+    const at = this.cidAt(d);
+    return at !== 0 && d.length >= at + this.cidLength && this.cids.has(cidKey(d.subarray(at, at + this.cidLength)));
+  }
+
+  private routedByConnectionId(d: Uint8Array, address: string, port: number): boolean {
+    const at = this.cidAt(d);
     if (at === 0) return false;
     if (d.length < at + this.cidLength) {
       this.counts.unknownConnectionId++;

@@ -101,10 +101,12 @@ test.serial(
     const fromHostOne = createSocket('udp4');
     await one.close(); // frees host 1's link port for the test to send from
     await new Promise<void>((resolve) => fromHostOne.bind(links[0]!, '127.0.0.1', () => resolve()));
-    // From host 1's link address: a forward whose CID names host 1 itself is not host 2's to take (never forwarded twice).
+    // From host 1's link address: a forward whose CID names host 1 itself is not host 2's to take (never forwarded twice),
+    // nor one naming host 2 with a CID no session of host 2 holds (it would set a route for a made-up session).
     fromHostOne.send(encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(1, 0), Date.now()), links[1]!, '127.0.0.1');
-    await until(() => two.stats.fleetRejected === forged.length + 1);
-    t.is(two.stats.fleetRejected, forged.length + 1, 'a forward for another host or worker is dropped');
+    fromHostOne.send(encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(2, 0), Date.now()), links[1]!, '127.0.0.1');
+    await until(() => two.stats.fleetRejected === forged.length + 2);
+    t.is(two.stats.fleetRejected, forged.length + 2, 'a forward for another host or worker, or for no session, is dropped');
     t.is(two.stats.fleetForwardedIn, 0);
     fromHostOne.send(encodeLink(KEY, relay, datagram, Date.now()), links[1]!, '127.0.0.1');
     await until(() => reached === 1 && two.stats.fleetRelayedIn === 1);

@@ -109,7 +109,7 @@ export interface LinkEnds {
   readonly sendPublic: (datagram: Uint8Array, address: string, port: number) => void;
   /** Hands a forwarded datagram to the worker's sessions, as from `address:port`. */
   readonly deliver: (datagram: Uint8Array, address: string, port: number) => void;
-  /** Whether a forwarded datagram is this worker's to take (its CID names this host and worker). */
+  /** Whether a forwarded datagram is this worker's to take (its CID names this host and worker, and a session here holds it). */
   readonly owns: (datagram: Uint8Array) => boolean;
 }
 
@@ -165,6 +165,11 @@ export class FleetLink {
       this.socket.send(encodeLink(this.config.key, head, datagrams[i]!, this.now()), via.port, via.address);
     }
     return true;
+  }
+
+  /** Whether any remote is answered through another host now. */
+  get relaying(): boolean {
+    return this.relayed.size !== 0;
   }
 
   /** A datagram from `address:port` reached this host directly: answers to it go directly again. */

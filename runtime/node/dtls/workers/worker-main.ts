@@ -136,7 +136,8 @@ async function main(): Promise<void> {
     flushSoon();
     const owner = datagramOwner(d, cidLength);
     if (owner === undefined || (owner.host === init.hostId && owner.worker === init.worker)) {
-      link?.direct(address, p);
+      // A record of a session here that came straight: its answers go straight again (junk with a made-up CID moves no route).
+      if (link?.relaying === true && listener.server?.holdsConnectionId(d) === true) link.direct(address, p);
       return false;
     }
     if (owner.host !== init.hostId) {
@@ -171,9 +172,10 @@ async function main(): Promise<void> {
     const fleetLink = new FleetLink(init.fleet, { host: init.hostId, worker: init.worker, workers: init.workers }, linkSocket, {
       sendPublic,
       deliver: inject,
+      // This worker's to take: its CID names this host and worker, and a session here holds it (a made-up CID sets no route).
       owns: (d) => {
         const owner = datagramOwner(d, cidLength);
-        return owner !== undefined && owner.host === init.hostId && owner.worker === init.worker;
+        return owner !== undefined && owner.host === init.hostId && owner.worker === init.worker && listener.server?.holdsConnectionId(d) === true;
       },
     });
     link = fleetLink;
