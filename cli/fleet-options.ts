@@ -16,6 +16,7 @@ function fleetHosts(text: string): Record<number, string> {
   for (const entry of text.split(',')) {
     const m = /^(\d{1,3})=(.+)$/.exec(entry.trim());
     if (m === null) throw new CliUsageError(`--fleet: each entry is ID=HOST:PORT (IPv6: ID=[HOST]:PORT), got ${JSON.stringify(entry)}`);
+    if (hosts[Number(m[1])] !== undefined) throw new CliUsageError(`--fleet: host ${Number(m[1])} is named twice`);
     hosts[Number(m[1])] = m[2]!;
   }
   return hosts;

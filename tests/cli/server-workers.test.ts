@@ -91,6 +91,10 @@ test('dtls13 server: the fleet flags are usage errors naming the flag when they 
     await run(['--workers', '1', '--host-id', '1', '--cid', '8', '--fleet', '1=127.0.0.1:7000,2=localhost:7100', '--fleet-key-file', keyFile]),
     /--fleet: option fleet\.hosts\.2: must be 'address:port'/,
   );
+  t.regex(
+    await run(['--workers', '1', '--host-id', '1', '--cid', '8', '--fleet', '1=127.0.0.1:7000,1=127.0.0.1:7100', '--fleet-key-file', keyFile]),
+    /--fleet: host 1 is named twice/,
+  );
   writeFileSync(keyFile, 'not hex\n');
   t.regex(
     await run(['--workers', '1', '--host-id', '1', '--cid', '8', '--fleet', '1=127.0.0.1:7000,2=127.0.0.1:7100', '--fleet-key-file', keyFile]),

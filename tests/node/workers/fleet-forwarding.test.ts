@@ -2,6 +2,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { Balancer } from '../../support/udp-balancer.js';
+import { freePort } from '../../interop/wolfssl.js';
 import { connect, listen } from '../../../runtime/index.js';
 import { encodeLink, LINK_FORWARD, LINK_RELAY } from '../../../runtime/node/dtls/workers/fleet-link.js';
 import type { DtlsWorkerListener } from '../../../runtime/node/dtls/workers/worker-listener.js';
@@ -22,16 +23,8 @@ import { exchange, id, until } from './support.js';
 const HOST_ECHO = new URL('./fixtures/host-echo-worker.ts', import.meta.url);
 const KEY = randomBytes(32);
 
-/** Ports free now on 127.0.0.1 (each host's link takes port + worker). */
-async function freePorts(count: number): Promise<number[]> {
-  const sockets = Array.from({ length: count }, () => createSocket('udp4'));
-  const ports = await Promise.all(sockets.map((s) => new Promise<number>((resolve) => s.bind(0, '127.0.0.1', () => resolve(s.address().port)))));
-  for (const s of sockets) s.close();
-  return ports;
-}
-
 async function fleetOfTwo(): Promise<{ hosts: [DtlsWorkerListener, DtlsWorkerListener]; links: number[] }> {
-  const links = await freePorts(2);
+  const links = [await freePort(), await freePort()]; // distinct: freePort hands a port out once
   const fleet = { hosts: { 1: `127.0.0.1:${links[0]}`, 2: `127.0.0.1:${links[1]}` }, key: KEY };
   const host = (hostId: number): DtlsWorkerListener =>
     listen(HOST_ECHO, { workers: 1, hostId, fleet, cid: 8, cert: id.cert, key: id.key, host: '127.0.0.1', port: 0 });

@@ -1,6 +1,6 @@
 /**
  * Each worker's counters in one SharedArrayBuffer: worker i writes row i
- * after every datagram it handles and on a timer, the primary sums the rows
+ * after every batch of datagrams it handles and on a timer, the primary sums the rows
  * when `endpoint.stats` is read (and shows each row in `stats.workers`).
  * Values are at most {@link STATS_FLUSH_MS} old.
  */
