@@ -10,6 +10,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 export class Balancer {
   readonly front = createSocket('udp4');
   target = 0;
+  private closed = false;
   private readonly upstreams = new Map<string, { readonly socket: Socket; readonly target: number; waiting: Buffer[] | undefined }>();
 
   async start(): Promise<number> {
@@ -40,7 +41,10 @@ export class Balancer {
     else up.socket.send(msg);
   }
 
+  /** Closes every socket; again does nothing. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     for (const up of this.upstreams.values()) up.socket.close();
     this.front.close();
   }

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { Balancer } from '../../support/udp-balancer.js';
@@ -23,12 +23,14 @@ import { exchange, id, until } from './support.js';
 const HOST_ECHO = new URL('./fixtures/host-echo-worker.ts', import.meta.url);
 const KEY = randomBytes(32);
 
-async function fleetOfTwo(): Promise<{ hosts: [DtlsWorkerListener, DtlsWorkerListener]; links: number[] }> {
+/** Two hosts, closed when the test ends (passed or failed: worker threads left running keep the file's process alive). */
+async function fleetOfTwo(t: ExecutionContext): Promise<{ hosts: [DtlsWorkerListener, DtlsWorkerListener]; links: number[] }> {
   const links = [await freePort(), await freePort()]; // distinct: freePort hands a port out once
   const fleet = { hosts: { 1: `127.0.0.1:${links[0]}`, 2: `127.0.0.1:${links[1]}` }, key: KEY };
   const host = (hostId: number): DtlsWorkerListener =>
     listen(HOST_ECHO, { workers: 1, hostId, fleet, cid: 8, cert: id.cert, key: id.key, host: '127.0.0.1', port: 0 });
   const hosts: [DtlsWorkerListener, DtlsWorkerListener] = [host(1), host(2)];
+  t.teardown(() => Promise.all(hosts.map((h) => h.close())).then(() => undefined));
   await Promise.all(hosts.map((h) => h.listening));
   return { hosts, links };
 }
@@ -36,12 +38,14 @@ async function fleetOfTwo(): Promise<{ hosts: [DtlsWorkerListener, DtlsWorkerLis
 test.serial(
   'a client the balancer moves to another host keeps its session: its records go to the owner over the link, the answers come back through the host it reached',
   async (t) => {
-    const { hosts } = await fleetOfTwo();
+    const { hosts } = await fleetOfTwo(t);
     const [one, two] = hosts;
     const balancer = new Balancer();
+    t.teardown(() => balancer.close());
     balancer.target = one.address!.port;
     const front = await balancer.start();
     const client = connect('127.0.0.1', front, { ca: id.ca, servername: 'localhost', cid: 4 });
+    t.teardown(() => client.close());
     await client.opened;
     t.is(await exchange(client, 'before'), 'h1w0: before');
     balancer.target = two.address!.port; // the client's new address hashes to host 2
@@ -63,7 +67,7 @@ test.serial(
 test.serial(
   'the link takes nothing it cannot authenticate: a wrong key, a stale time, a sender not at its host\u2019s link address, a truncated datagram, a forward for another worker',
   async (t) => {
-    const { hosts, links } = await fleetOfTwo();
+    const { hosts, links } = await fleetOfTwo(t);
     const [one, two] = hosts;
     const victim = createSocket('udp4');
     const attacker = createSocket('udp4');

@@ -14,10 +14,10 @@ process.env.DTLS13_REUSEPORT_STEERING = '0';
 
 for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
   test(`${version}: without steering, a CID record that lands on the other worker\u2019s socket is forwarded to its owner and the session continues`, async (t) => {
-    const server = workersServer();
+    const server = workersServer(t);
     const { port } = await server.listening;
     t.false(server.stats.steered);
-    const client = await clientOn(port, 0, { maxVersion: version });
+    const client = await clientOn(t, port, 0, { maxVersion: version });
     t.is(client.protocol, version);
     for (let i = 0; i < 12 && server.stats.workers[1]!.forwardedOut === 0; i++) {
       await client.rebind();
@@ -37,9 +37,9 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
 }
 
 test('forged CIDs naming the other worker: each forwarded at most once, no more bytes than received, dropped by the owner', async (t) => {
-  const server = workersServer();
+  const server = workersServer(t);
   const { port } = await server.listening;
-  const client = await clientOn(port, 0);
+  const client = await clientOn(t, port, 0);
   const attacker = createSocket('udp4');
   await new Promise<void>((resolve) => attacker.bind(0, '127.0.0.1', () => resolve()));
   const forged = (worker: number): Buffer => {

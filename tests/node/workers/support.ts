@@ -1,4 +1,5 @@
 /** What the workers tests share: a 2-worker server with the echo worker module, clients placed on a chosen worker, probes of the kernel's hash. */
+import type { ExecutionContext } from 'ava';
 import { createSocket } from 'node:dgram';
 import { connect, listen, type DtlsSession } from '../../../runtime/index.js';
 import type { ConnectOptions } from '../../../runtime/node/dtls/options.js';
@@ -8,8 +9,15 @@ import { nextMessage, pemIdentity, sleep } from '../../api/fixtures.js';
 export const id = pemIdentity('localhost');
 export const ECHO_WORKER = new URL('./fixtures/echo-worker.ts', import.meta.url);
 
-export function workersServer(extra: Record<string, unknown> = {}): DtlsWorkerListener {
-  return listen(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8, maxEarlyData: 1024, ...extra });
+/**
+ * A 2-worker server closed when the test ends, passed or failed: a failed
+ * assertion throws (AVA 6 on), and worker threads left running keep the
+ * test file's process from exiting.
+ */
+export function workersServer(t: ExecutionContext, extra: Record<string, unknown> = {}): DtlsWorkerListener {
+  const server = listen(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8, maxEarlyData: 1024, ...extra });
+  t.teardown(() => server.close());
+  return server;
 }
 
 /** Sends `text` and returns the reply ("<worker>[ early]: text"); rejects when none comes within 10 s. */
@@ -30,10 +38,11 @@ export function workerOf(reply: string): number {
   return Number(reply.split(/[ :]/)[0]);
 }
 
-/** A client served by `worker` (new local ports until the kernel's hash puts one there), with what it connected with. */
-export async function clientOn(port: number, worker: number, options: ConnectOptions = {}): Promise<DtlsSession> {
+/** A client served by `worker` (new local ports until the kernel's hash puts one there), closed when the test ends. */
+export async function clientOn(t: ExecutionContext, port: number, worker: number, options: ConnectOptions = {}): Promise<DtlsSession> {
   for (let tries = 0; tries < 40; tries++) {
     const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', cid: 4, ...options });
+    t.teardown(() => client.close());
     await client.opened;
     if (workerOf(await exchange(client, 'where')) === worker) return client;
     await client.close();

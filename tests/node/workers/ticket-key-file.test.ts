@@ -19,7 +19,7 @@ test('the file holds hex lines or raw keys; anything else is a ConfigError namin
   t.deepEqual(parseTicketKeys(Buffer.concat([a, b]), 'k'), [new Uint8Array(a), new Uint8Array(b)]);
   t.throws(() => parseTicketKeys(Buffer.from('abcd\n'), 'k'), { instanceOf: ConfigError, message: /option ticketKeyFile: k: key 0 has 4 hex digits/ });
   t.throws(() => parseTicketKeys(Buffer.alloc(33), 'k'), { instanceOf: ConfigError, message: /holds 33 bytes/ });
-  t.throws(() => workersServer({ ticketKeyFile: '/no/such/file' }), {
+  t.throws(() => workersServer(t, { ticketKeyFile: '/no/such/file' }), {
     instanceOf: ConfigError,
     message: /option ticketKeyFile: \/no\/such\/file cannot be read/,
   });
@@ -30,9 +30,9 @@ test('rotation: a ticket sealed under a key the file no longer holds does not re
   const file = join(dir, 'ticket-keys');
   const old = randomBytes(32).toString('hex');
   writeFileSync(file, `${old}\n`);
-  const server = workersServer({ ticketKeyFile: file });
+  const server = workersServer(t, { ticketKeyFile: file });
   const { port } = await server.listening;
-  const before = await clientOn(port, 0);
+  const before = await clientOn(t, port, 0);
   await before.ticket;
   const oldTicket = before.session!;
   await before.close();
@@ -40,17 +40,17 @@ test('rotation: a ticket sealed under a key the file no longer holds does not re
   writeFileSync(file, `${randomBytes(32).toString('hex')}\n`);
   let retired = false;
   for (let tries = 0; tries < 60 && !retired; tries++) {
-    const probe = await clientOn(port, tries % 2, { session: oldTicket });
+    const probe = await clientOn(t, port, tries % 2, { session: oldTicket });
     retired = !probe.reused;
     await probe.close();
     if (!retired) await new Promise((r) => setTimeout(r, 250));
   }
   t.true(retired, 'the old key was dropped on both workers once the file changed');
-  const after = await clientOn(port, 0);
+  const after = await clientOn(t, port, 0);
   await after.ticket;
   const newTicket = after.session!;
   await after.close();
-  const resumed = await clientOn(port, 1, { session: newTicket });
+  const resumed = await clientOn(t, port, 1, { session: newTicket });
   t.true(resumed.reused, 'a ticket of the new key resumes on the other worker');
   await resumed.close();
   await server.close();
