@@ -19,7 +19,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     t.false(server.stats.steered);
     const client = await clientOn(t, port, 0, { maxVersion: version });
     t.is(client.protocol, version);
-    for (let i = 0; i < 12 && server.stats.workers[1]!.forwardedOut === 0; i++) {
+    for (let i = 0; i < 24 && server.stats.workers[1]!.forwardedOut === 0; i++) {
       await client.rebind();
       t.is(await exchange(client, `move ${i}`), `0: move ${i}`, 'answered by the worker holding the session');
     }
