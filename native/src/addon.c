@@ -7,6 +7,9 @@
 #include <node_api.h>
 
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -773,6 +776,50 @@ static napi_value release_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* park(h): frees the key's OpenSSL contexts but keeps the key (a quiet session's); the next use makes them again. */
+static napi_value park_js(napi_env env, napi_callback_info info) {
+  call c;
+  handle *h = NULL;
+  if (!begin(&c, env, info, "park", 1)) return NULL;
+  if (napi_get_value_external(env, c.argv[0], (void **)&h) != napi_ok || h == NULL) return fail(&c, "expected a handle"), NULL;
+  if (h->released) return NULL;
+  switch (h->kind) {
+    case KIND_AEAD:
+      aead_park(&h->u.aead);
+      break;
+    case KIND_MASK:
+      mask_park(&h->u.mask);
+      break;
+    case KIND_RECORD:
+      aead_park(&h->u.record.aead);
+      mask_park(&h->u.record.mask);
+      break;
+    case KIND_RECORD12:
+      aead_park(&h->u.record12.aead);
+      break;
+    default:
+      break; /* an X25519 share has no context to park */
+  }
+  return NULL;
+}
+
+/*
+ * mallocTrim() -> whether the C library gave memory back: returns the
+ * whole free pages inside the C heap to the system (glibc's malloc_trim;
+ * false elsewhere). A handshake's temporary allocations leave free pages
+ * between long-lived ones, which the process's RSS keeps counting.
+ */
+static napi_value malloc_trim_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+#ifdef __GLIBC__
+  napi_get_boolean(env, malloc_trim(0) == 1, &result);
+#else
+  napi_get_boolean(env, false, &result);
+#endif
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   static const struct {
     const char *name;
@@ -780,7 +827,7 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
+      {"recordOpen", record_open_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"park", park_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},

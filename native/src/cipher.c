@@ -99,6 +99,13 @@ void aead_free(aead_key *k) {
   OPENSSL_cleanse(k->key, sizeof k->key);
 }
 
+void aead_park(aead_key *k) {
+  EVP_CIPHER_CTX_free(k->seal);
+  EVP_CIPHER_CTX_free(k->open);
+  k->seal = NULL;
+  k->open = NULL;
+}
+
 /* A direction's context, made on its first use: write epochs only seal, read epochs only open. */
 static EVP_CIPHER_CTX *context(aead_key *k, int enc) {
   EVP_CIPHER_CTX **ctx = enc ? &k->seal : &k->open;
@@ -146,6 +153,23 @@ int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
   return 0;
 }
 
+static const EVP_CIPHER *mask_cipher(int alg) {
+  return alg == MASK_AES_128 ? EVP_aes_128_ecb() : alg == MASK_AES_256 ? EVP_aes_256_ecb() : EVP_chacha20();
+}
+
+/* The keyed context, made on first use (and again after mask_park). */
+static EVP_CIPHER_CTX *mask_context(mask_key *k) {
+  if (k->ctx != NULL || k->released) return k->ctx;
+  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+  if (ctx == NULL) return NULL;
+  if (EVP_EncryptInit_ex(ctx, mask_cipher(k->alg), NULL, k->key, NULL) != 1 || EVP_CIPHER_CTX_set_padding(ctx, 0) != 1) {
+    EVP_CIPHER_CTX_free(ctx);
+    return NULL;
+  }
+  k->ctx = ctx;
+  return ctx;
+}
+
 int mask_init(mask_key *k, int alg, const uint8_t *key, size_t key_length, const char **error) {
   memset(k, 0, sizeof *k);
   int need = mask_key_length(alg);
@@ -158,9 +182,9 @@ int mask_init(mask_key *k, int alg, const uint8_t *key, size_t key_length, const
     return failed();
   }
   k->alg = alg;
-  k->ctx = EVP_CIPHER_CTX_new();
-  const EVP_CIPHER *c = alg == MASK_AES_128 ? EVP_aes_128_ecb() : alg == MASK_AES_256 ? EVP_aes_256_ecb() : EVP_chacha20();
-  if (k->ctx == NULL || EVP_EncryptInit_ex(k->ctx, c, NULL, key, NULL) != 1 || EVP_CIPHER_CTX_set_padding(k->ctx, 0) != 1) {
+  memcpy(k->key, key, key_length);
+  /* Keyed now, so that a key OpenSSL refuses fails here rather than on the first record. */
+  if (mask_context(k) == NULL) {
     mask_free(k);
     *error = "OpenSSL could not create the mask context";
     return failed();
@@ -171,16 +195,24 @@ int mask_init(mask_key *k, int alg, const uint8_t *key, size_t key_length, const
 void mask_free(mask_key *k) {
   EVP_CIPHER_CTX_free(k->ctx);
   k->ctx = NULL;
+  k->released = 1;
+  OPENSSL_cleanse(k->key, sizeof k->key);
+}
+
+void mask_park(mask_key *k) {
+  EVP_CIPHER_CTX_free(k->ctx);
+  k->ctx = NULL;
 }
 
 int mask_compute(mask_key *k, const uint8_t sample[MASK_SAMPLE], uint8_t out[MASK_SAMPLE]) {
   int n = 0;
-  if (k->ctx == NULL) return failed();
+  EVP_CIPHER_CTX *ctx = mask_context(k);
+  if (ctx == NULL) return failed();
   if (k->alg == MASK_CHACHA20) {
     /* ChaCha20 with the sample as its 16-byte IV (32-bit block counter, little-endian, then the 96-bit nonce), over zeros. */
-    if (EVP_EncryptInit_ex(k->ctx, NULL, NULL, NULL, sample) != 1) return failed();
-    return EVP_EncryptUpdate(k->ctx, out, &n, ZEROS, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : failed();
+    if (EVP_EncryptInit_ex(ctx, NULL, NULL, NULL, sample) != 1) return failed();
+    return EVP_EncryptUpdate(ctx, out, &n, ZEROS, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : failed();
   }
   /* AES-ECB: blocks are independent, so the keyed context takes one block per record. */
-  return EVP_EncryptUpdate(k->ctx, out, &n, sample, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : failed();
+  return EVP_EncryptUpdate(ctx, out, &n, sample, MASK_SAMPLE) == 1 && n == MASK_SAMPLE ? 0 : failed();
 }

@@ -32,7 +32,10 @@ typedef struct {
 
 typedef struct {
   int alg;
+  int released;
+  /* Made on first use from the key kept here (and again after mask_park), cleansed by mask_free. */
   EVP_CIPHER_CTX *ctx;
+  uint8_t key[32];
 } mask_key;
 
 /* Key length the algorithm takes, or -1 for an unknown id. */
@@ -42,6 +45,12 @@ int mask_key_length(int alg);
 /* 0 on success; on failure *error names what went wrong. */
 int aead_init(aead_key *k, int alg, const uint8_t *key, size_t key_length, const char **error);
 void aead_free(aead_key *k);
+/*
+ * Frees the key's OpenSSL contexts (about 1.2 KB each) but keeps the key:
+ * the next seal or open makes its context again. For a session that has
+ * gone quiet: an idle session then holds its keys, not their schedules.
+ */
+void aead_park(aead_key *k);
 
 /*
  * Seals `length` bytes at `data` in place and writes the tag right after
@@ -58,6 +67,8 @@ int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
 
 int mask_init(mask_key *k, int alg, const uint8_t *key, size_t key_length, const char **error);
 void mask_free(mask_key *k);
+/* As aead_park: frees the context, keeps the key. */
+void mask_park(mask_key *k);
 /* The 16-byte mask from the first 16 bytes of a ciphertext. 0 on success. */
 int mask_compute(mask_key *k, const uint8_t sample[MASK_SAMPLE], uint8_t out[MASK_SAMPLE]);
 

@@ -108,6 +108,13 @@ const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
 /** An empty pass of the receive loop. */
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
+/**
+ * How long the handshake's keys (epoch 2) outlive the handshake: twice the
+ * MSL (2 minutes, RFC 793), for which a server answers a retransmitted
+ * final flight with its ACK (RFC 9147 §5.8.1).
+ */
+export const HANDSHAKE_KEYS_RETENTION_MS = 240_000;
+
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';
@@ -612,6 +619,24 @@ export class DtlsConnection {
     const usage = options.immediate === true ? 'cid_immediate' : 'cid_spare';
     this.guard(() => this.driver.control({ type: 'issueConnectionIds', payload: { cids: cids.map((cid) => ({ cid })), usage } }));
     return cids;
+  }
+
+  /**
+   * The session has gone quiet (its owner decides when): frees what its
+   * keys cost beyond themselves (the native provider's OpenSSL contexts,
+   * made again by the next record), and once {@link HANDSHAKE_KEYS_RETENTION_MS}
+   * have passed since the handshake completed, drops the handshake's keys
+   * (epoch 2) in both directions. Nothing else changes; any time is safe.
+   */
+  park(now: number): void {
+    this.guard(() => {
+      const records = this.parts.records;
+      if (this.completedAt !== undefined && now - this.completedAt >= HANDSHAKE_KEYS_RETENTION_MS) {
+        records.dropReadEpoch(2);
+        records.retireWriteEpoch(2);
+      }
+      records.park();
+    });
   }
 
   /**

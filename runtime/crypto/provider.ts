@@ -68,6 +68,8 @@ export interface AeadKey {
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | undefined;
   /** Zero the key material this object holds (where the platform allows); the key is unusable after. */
   release(): void;
+  /** As {@link RecordProtection.park}: frees the key's contexts, keeping it usable. */
+  park?(): void;
 }
 
 /** The record number mask generator for one sn_key (RFC 9147 §4.2.3). */
@@ -76,6 +78,8 @@ export interface MaskKey {
   /** 16 mask bytes from the first 16 bytes of a record's ciphertext (`sample`). */
   mask(sample: Uint8Array): Uint8Array;
   release(): void;
+  /** As {@link RecordProtection.park}. */
+  park?(): void;
 }
 
 /**
@@ -127,6 +131,12 @@ export interface RecordProtection {
   ): Uint8Array | undefined;
   /** Zero the key material (the contexts are freed); unusable after. */
   release(): void;
+  /**
+   * Frees what the keys cost beyond themselves (the native provider's
+   * OpenSSL contexts), keeping them usable: the next record makes it again.
+   * For a session gone quiet; absent where there is nothing to free.
+   */
+  park?(): void;
 }
 
 /** An incremental hash whose running state can be forked (transcript hashes at several points). */

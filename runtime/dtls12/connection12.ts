@@ -172,6 +172,12 @@ export class Dtls12Connection {
    * datagrams of at most `size` bytes from now on (never below 256). The
    * retransmission timer resends the flight. Returns whether the limit fell.
    */
+  /** The session has gone quiet: frees its keys' OpenSSL contexts (made again by the next record); nothing else changes. */
+  park(): void {
+    this.write1?.cipher.park();
+    this.read1?.cipher.park();
+  }
+
   pathMtuExceeded(size: number): boolean {
     const next = Math.max(256, Math.min(this.flightLimit, Math.floor(size)));
     if (next >= this.flightLimit) return false;

@@ -317,6 +317,10 @@ export class NegotiatingClient {
     this.current.rebind(path);
   }
 
+  park(now: number): void {
+    this.current.park(now);
+  }
+
   pathMtuExceeded(size: number): boolean {
     return this.current.pathMtuExceeded(size);
   }

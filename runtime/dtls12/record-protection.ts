@@ -268,6 +268,12 @@ export class EpochCipher12 {
     return out;
   }
 
+  /** Frees the key's OpenSSL contexts (the native path), keeping it usable: for a session gone quiet. */
+  park(): void {
+    this.native?.park();
+    this.aead.park?.();
+  }
+
   /** Zero the key (where the provider can); unusable after. */
   release(): void {
     this.native?.release();

@@ -61,6 +61,8 @@ interface EndpointEnding {
 export interface EndpointOwner {
   endpointEvent?(endpoint: DtlsEndpoint<SessionParameters>, e: EndpointEvent): void;
   endpointEnded(endpoint: DtlsEndpoint<SessionParameters>): void;
+  /** A parked endpoint ({@link DtlsEndpoint.park}) took an authenticated record: it is awake again. */
+  endpointWoke?(endpoint: DtlsEndpoint<SessionParameters>): void;
 }
 
 /**
@@ -124,6 +126,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private closedPromise: Promise<EndpointCloseReason> | undefined;
   private settleClosed: ((reason: EndpointCloseReason) => void) | undefined;
   private readonly owner: EndpointOwner | undefined;
+  /** Parked ({@link park}) and not woken by an authenticated record since. */
+  private parked = false;
   /** The callback of the sends in flight, made with the first and let go once none is left (an idle endpoint holds none). */
   private onSent: ((error?: Error | null) => void) | undefined;
 
@@ -188,6 +192,17 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    * came from, when it may differ from `remote` (a server routing by
    * connection ID); `path`: a client's own socket path.
    */
+  /**
+   * The session has gone quiet (its owner decides when): the connection
+   * frees its keys' contexts (DtlsConnection.park). The next authenticated
+   * record wakes it, and the owner hears of that (endpointWoke).
+   */
+  park(now: number): void {
+    if (this.ended) return;
+    this.parked = true;
+    this.guard(() => this.connection.park(now));
+  }
+
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): void {
     if (this.ended) return;
     const now = DtlsEndpoint.now();
@@ -208,6 +223,10 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     }
     if (this.guard(() => this.connection.receive(datagram, now, p))) {
       if (path !== undefined) this.graceAfter(path);
+      if (this.parked && this.connection.lastAuthenticatedReceive === now) {
+        this.parked = false;
+        this.owner?.endpointWoke?.(this);
+      }
       this.pump();
     }
   }

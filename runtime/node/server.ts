@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP, type AddressInfo } from 'node:net';
 import { ConfigError, integerOption } from '../config-error.js';
-import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
+import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../connection/connection.js';
 import { resolveConfig, type ResolvedConfig } from '../connection/config.js';
 import { HelloRetryResponder, type HelloRetryOutcome } from '../connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
@@ -27,6 +27,11 @@ import { versionsForGroups } from '../dtls12/groups12.js';
 import { chooseServerVersion } from '../dtls12/version-select.js';
 import { resolveVersionRange, type DtlsVersionName } from '../dtls12/versions.js';
 import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
+import { nativeBinding } from '../crypto/native/binding.js';
+
+/** The C heap is trimmed after this many sessions parked, at most every TRIM_INTERVAL_MS. */
+const TRIM_AFTER_PARKED = 1024;
+const TRIM_INTERVAL_MS = 10_000;
 
 /** Told of a ClientHello the stateless exchange refused with an alert. */
 export type RefusalListener = (
@@ -106,6 +111,15 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
    */
   readonly idleTimeoutMs?: number;
   /**
+   * An established session with no authenticated record for this many ms
+   * parks (default 30,000; 0: never): its keys' OpenSSL contexts (about
+   * 1.2 KB per key and direction, with the native addon) are freed and
+   * made again by its next record, and once its handshake is 4 minutes old
+   * (twice the MSL: RFC 9147 §5.8.1) its handshake keys (epoch 2) go. What
+   * an idle session holds drops by about half; waking costs a microsecond.
+   */
+  readonly parkAfterMs?: number;
+  /**
    * ClientHellos that came in fragments (big key shares, small MTUs) and are
    * being reassembled before the cookie exchange, over all peers (default
    * 128; 0: fragmented ClientHellos are dropped). Beyond it the oldest is
@@ -147,6 +161,8 @@ export interface UdpServerStats {
   readonly refusedPerHost: number;
   /** Connections closed for idleness. */
   readonly idleClosed: number;
+  /** Times a quiet session was parked (`parkAfterMs`). */
+  readonly parked: number;
   /** Connections still handshaking. */
   readonly handshaking: number;
   /** Connections dropped because their handshake did not complete within `handshakeTimeoutMs`. */
@@ -173,6 +189,7 @@ export interface UdpServerStats {
 export interface UdpServerLimits extends AdmissionLimits {
   readonly hostPrefixes: HostPrefixes;
   readonly idleMs: number;
+  readonly parkMs: number;
   readonly handshakeMs: number;
   readonly pendingClientHellos: number;
   readonly clientHelloLength: number;
@@ -191,6 +208,10 @@ interface Peer extends EndpointOwner {
   /** ClientHello.random (hex) of the handshake that made it, once seen. */
   random: string | undefined;
   handshaking: boolean;
+  /** Its last authenticated record's time when it was parked (undefined: not parked since then). */
+  parkedAt: number | undefined;
+  /** Until when it may still hold its handshake keys (epoch 2), once established. */
+  handshakeKeysUntil: number | undefined;
 }
 
 /**
@@ -240,10 +261,14 @@ export class DtlsUdpServer {
   private readonly config: ResolvedConfig;
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
   private readonly observers: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
+  /** Sessions parked since the C heap was last trimmed, and when that was. */
+  private parkedSinceTrim = 0;
+  private trimmedAt = -Infinity;
   private counts = {
     refusedGlobal: 0,
     refusedPerHost: 0,
     idleClosed: 0,
+    parked: 0,
     handshakeTimeouts: 0,
     restarts: 0,
     connectionErrors: 0,
@@ -283,8 +308,9 @@ export class DtlsUdpServer {
     this.cidLength = typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0);
     this.admission = new Admission(this.limits);
     this.storeWait = new AntiReplayWait(this.store, this.limits.antiReplayWait);
-    if (this.limits.idleMs > 0) {
-      const tick = Math.round(Math.max(10, Math.min(1000, this.limits.idleMs / 4)));
+    const sweepMs = Math.min(this.limits.idleMs || Infinity, this.limits.parkMs || Infinity);
+    if (sweepMs !== Infinity) {
+      const tick = Math.round(Math.max(10, Math.min(1000, sweepMs / 4)));
       this.idle = new TimingWheel<Peer>(DtlsEndpoint.now(), tick);
       this.sweeper = setInterval(() => this.sweepIdle(), tick);
       this.sweeper.unref();
@@ -363,6 +389,7 @@ export class DtlsUdpServer {
       handshakesPerHost: integerOption('maxHandshakesPerHost', options.maxHandshakesPerHost ?? 10, 1, 1_000_000),
       handshakeMs: integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 10_000, 1, 3_600_000),
       idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),
+      parkMs: integerOption('parkAfterMs', options.parkAfterMs ?? 30_000, 0, 86_400_000),
       pendingClientHellos: integerOption('maxPendingClientHellos', options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS, 0, 1_000_000),
       clientHelloLength: integerOption('maxClientHelloLength', options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH, 64, 16_372),
       hostPrefixes: hostPrefixes(options.ipv4HostPrefix, options.ipv6HostPrefix),
@@ -483,18 +510,53 @@ export class DtlsUdpServer {
     return all;
   }
 
-  /** Closes the sessions idle for idleMs; one that was active since it was scheduled goes back in, due again from its last record. */
+  /**
+   * Closes the sessions idle for idleMs and parks those quiet for parkMs
+   * (again once their handshake keys may go); each goes back in, due at
+   * its next deadline counted from its last authenticated record.
+   */
   private sweepIdle(): void {
     const now = DtlsEndpoint.now();
+    const { idleMs, parkMs } = this.limits;
     this.idle?.advance(now, (p) => {
-      const idleAt = p.endpoint.lastAuthenticated + this.limits.idleMs;
-      if (idleAt >= now) {
-        this.idle?.schedule(p, idleAt + 1);
+      const last = p.endpoint.lastAuthenticated;
+      if (idleMs > 0 && last + idleMs < now) {
+        this.counts.idleClosed++;
+        p.endpoint.close();
         return;
       }
-      this.counts.idleClosed++;
-      p.endpoint.close();
+      const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
+      if (parkMs > 0 && last + parkMs < now && (p.parkedAt !== last || handshakeKeysDue)) {
+        p.endpoint.park(now);
+        p.parkedAt = last;
+        if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
+        this.counts.parked++;
+        this.parkedSinceTrim++;
+      }
+      this.scheduleSweep(p);
     });
+    // The handshakes that made these sessions left free pages between the little each still holds in the C heap: given back
+    // after many parked, at most every 10 s (glibc's malloc_trim walks the heap's free chunks).
+    if (this.parkedSinceTrim >= TRIM_AFTER_PARKED && now - this.trimmedAt >= TRIM_INTERVAL_MS) {
+      this.parkedSinceTrim = 0;
+      this.trimmedAt = now;
+      nativeBinding?.mallocTrim?.();
+    }
+  }
+
+  /** A parked session took a record: due again when quiet for parkMs. */
+  private woke(p: Peer): void {
+    if (!p.handshaking) this.scheduleSweep(p);
+  }
+
+  /** Puts an established session in the sweep at its next deadline: idle, quiet, or its handshake keys' end (once parked). */
+  private scheduleSweep(p: Peer): void {
+    const { idleMs, parkMs } = this.limits;
+    const last = p.endpoint.lastAuthenticated;
+    let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
+    if (parkMs > 0 && p.parkedAt !== last) due = Math.min(due, last + parkMs + 1);
+    else if (parkMs > 0 && p.handshakeKeysUntil !== undefined) due = Math.min(due, p.handshakeKeysUntil + 1);
+    if (due !== Infinity) this.idle?.schedule(p, due);
   }
 
   /**
@@ -781,6 +843,8 @@ export class DtlsUdpServer {
     host: string;
     random: string | undefined;
     handshaking = true;
+    parkedAt: number | undefined = undefined;
+    handshakeKeysUntil: number | undefined = undefined;
     private readonly server: DtlsUdpServer;
 
     constructor(
@@ -813,12 +877,18 @@ export class DtlsUdpServer {
     endpointEnded(): void {
       this.server.ended(this);
     }
+
+    endpointWoke(): void {
+      this.parkedAt = undefined;
+      this.server.woke(this);
+    }
   };
 
   private established(peer: Peer): void {
     if (!peer.handshaking) return;
     peer.handshaking = false;
-    this.idle?.schedule(peer, peer.endpoint.lastAuthenticated + this.limits.idleMs + 1);
+    peer.handshakeKeysUntil = DtlsEndpoint.now() + HANDSHAKE_KEYS_RETENTION_MS;
+    this.scheduleSweep(peer);
     this.admission.established(peer.host);
     const slot = this.slots.get(peer.key);
     if (slot?.successor !== peer) return;

@@ -77,6 +77,11 @@ export class ComposedRecordProtection implements RecordProtection {
     return inner;
   }
 
+  park(): void {
+    this.aead.park?.();
+    this.snMask.park?.();
+  }
+
   release(): void {
     this.aead.release();
     this.snMask.release();

@@ -95,4 +95,9 @@ export class EpochCipher {
   release(): void {
     this.protection.release();
   }
+
+  /** See {@link RecordProtection.park}. */
+  park(): void {
+    this.protection.park?.();
+  }
 }

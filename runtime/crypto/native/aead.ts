@@ -60,6 +60,10 @@ class NativeAeadKey implements AeadKey {
     if (this.handle !== undefined) this.binding.release(this.handle);
     this.handle = undefined;
   }
+
+  park(): void {
+    if (this.handle !== undefined) this.binding.park?.(this.handle);
+  }
 }
 
 export function nativeAead(binding: NativeBinding, algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {

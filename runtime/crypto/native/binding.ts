@@ -73,6 +73,10 @@ export interface NativeBinding {
     outOffset: number,
   ): number;
   release(key: NativeHandle): void;
+  /** Frees the key's OpenSSL contexts, keeping the key; the next use makes them again (absent in an addon built before it). */
+  park?(key: NativeHandle): void;
+  /** Returns the free pages inside the C heap to the system (glibc's malloc_trim); whether any went. Absent in an older build. */
+  mallocTrim?(): boolean;
   /**
    * HMAC-Hash(key, data) inside `scratch`: the key at [0, keyLength), the
    * data right after it, the HashLen-byte result right after the data

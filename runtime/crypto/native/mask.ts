@@ -31,6 +31,10 @@ class NativeMaskKey implements MaskKey {
     if (this.handle !== undefined) this.binding.release(this.handle);
     this.handle = undefined;
   }
+
+  park(): void {
+    if (this.handle !== undefined) this.binding.park?.(this.handle);
+  }
 }
 
 export function nativeMask(binding: NativeBinding, algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey {

@@ -74,6 +74,10 @@ class NativeRecordProtection implements RecordProtection {
     if (this.handle !== undefined) this.binding.release(this.handle);
     this.handle = undefined;
   }
+
+  park(): void {
+    if (this.handle !== undefined) this.binding.park?.(this.handle);
+  }
 }
 
 export function nativeRecordProtection(

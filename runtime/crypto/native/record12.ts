@@ -31,6 +31,8 @@ export interface NativeRecord12 {
    */
   openAt(buffer: Uint8Array, at: number, fragmentLength: number, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined;
   release(): void;
+  /** Frees the key's OpenSSL context, keeping the key (the next record makes it again). */
+  park(): void;
 }
 
 /** Key, IV and CID on their way to the addon (fresh small arrays would be copied to a backing store by N-API). */
@@ -83,6 +85,10 @@ class Record12 implements NativeRecord12 {
   release(): void {
     if (this.handle !== undefined) this.binding.release(this.handle);
     this.handle = undefined;
+  }
+
+  park(): void {
+    if (this.handle !== undefined) this.binding.park?.(this.handle);
   }
 }
 

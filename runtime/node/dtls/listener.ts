@@ -98,6 +98,10 @@ export class DtlsListenerStats {
   get idleClosed(): number {
     return this.listener.server?.stats.idleClosed ?? 0;
   }
+  /** Times a quiet session was parked (`parkAfterMs`: its keys' contexts freed until its next record). */
+  get parked(): number {
+    return this.listener.server?.stats.parked ?? 0;
+  }
   /** Sessions a restarted client replaced (RFC 9147 §5.11). */
   get restarts(): number {
     return this.listener.server?.stats.restarts ?? 0;

@@ -31,6 +31,7 @@ const LISTEN: Readonly<Record<keyof ListenOptions, true>> = {
   hostId: true,
   idleTimeout: true,
   idleTimeoutMs: true,
+  parkAfterMs: true,
   inspect: true,
   ipv4HostPrefix: true,
   ipv6HostPrefix: true,

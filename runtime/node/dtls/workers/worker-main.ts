@@ -236,6 +236,7 @@ function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | u
     callbackErrors: s.callbackErrors,
     handshakeTimeouts: s.handshakeTimeouts,
     idleClosed: s.idleClosed,
+    parked: s.parked,
     restarts: s.restarts,
     unknownConnectionId: s.unknownConnectionId,
     migrations: s.migrations,

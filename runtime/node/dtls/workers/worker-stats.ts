@@ -17,6 +17,7 @@ export const WORKER_STAT_NAMES = [
   'callbackErrors',
   'handshakeTimeouts',
   'idleClosed',
+  'parked',
   'restarts',
   'unknownConnectionId',
   'migrations',

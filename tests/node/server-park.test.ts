@@ -1,0 +1,89 @@
+import test from 'ava';
+import { ConfigError, connect, listen, type DtlsSession } from '../../runtime/index.js';
+import { nativeBinding } from '../../runtime/crypto/native/binding.js';
+import { nextMessage, pemIdentity, sleep } from '../api/fixtures.js';
+
+/**
+ * `parkAfterMs` over real UDP: an established session with no authenticated
+ * record for that long parks (its keys' OpenSSL contexts are freed, made
+ * again by its next record); it keeps working, and parks again once quiet.
+ */
+
+const id = pemIdentity('localhost');
+
+/** Calls of the addon's park, by handle (the native path's contexts freed), while `body` runs. */
+async function countingNativeParks<T>(body: () => Promise<T>): Promise<{ result: T; parks: number }> {
+  const binding = nativeBinding;
+  const original = binding?.park;
+  let parks = 0;
+  if (binding && original) binding.park = (h) => (parks++, original.call(binding, h));
+  try {
+    return { result: await body(), parks };
+  } finally {
+    if (binding && original) binding.park = original;
+  }
+}
+
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  for (let waited = 0; !condition() && waited < ms; waited += 10) await sleep(10);
+}
+
+async function echo(session: DtlsSession, text: string): Promise<string> {
+  const reply = nextMessage(session);
+  session.send(text);
+  return (await reply).toString();
+}
+
+for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
+  test(`${version}: a quiet session parks, wakes on its next record with its keys intact, and parks again once quiet`, async (t) => {
+    const { result, parks } = await countingNativeParks(async () => {
+      const server = listen(
+        (s) => {
+          s.onmessage = (d) => s.send(d);
+        },
+        { cert: id.cert, key: id.key, host: '127.0.0.1', parkAfterMs: 100 },
+      );
+      t.teardown(() => server.close());
+      const { port } = await server.listening;
+      const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', maxVersion: version });
+      t.teardown(() => client.close());
+      await client.opened;
+      t.is(client.protocol, version);
+      await until(() => server.stats.parked >= 1);
+      t.is(server.stats.parked, 1, 'parked once, after 100 ms without a record');
+      t.is(await echo(client, 'after parking'), 'after parking', 'both directions work on keys made again');
+      await until(() => server.stats.parked >= 2);
+      t.is(server.stats.parked, 2, 'parked again once quiet');
+      t.is(await echo(client, 'again'), 'again');
+      return server.stats.parked;
+    });
+    t.is(result, 2);
+    if (nativeBinding?.park) t.true(parks >= 2, 'the addon freed the contexts (its park was called)');
+  });
+}
+
+test('a session that keeps talking is not parked while it talks', async (t) => {
+  const server = listen(
+    (s) => {
+      s.onmessage = (d) => s.send(d);
+    },
+    { cert: id.cert, key: id.key, host: '127.0.0.1', parkAfterMs: 400 },
+  );
+  t.teardown(() => server.close());
+  const { port } = await server.listening;
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  t.teardown(() => client.close());
+  await client.opened;
+  for (let i = 0; i < 12; i++) {
+    t.is(await echo(client, `talk ${i}`), `talk ${i}`);
+    await sleep(100);
+  }
+  t.is(server.stats.parked, 0, 'never quiet for 400 ms');
+  await until(() => server.stats.parked >= 1);
+  t.is(server.stats.parked, 1, 'parked once it fell quiet');
+});
+
+test('parkAfterMs is checked at listen: a ConfigError naming it', (t) => {
+  for (const parkAfterMs of [-1, 1.5, 86_400_001])
+    t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, parkAfterMs }), { instanceOf: ConfigError, message: /parkAfterMs/ }, String(parkAfterMs));
+});
