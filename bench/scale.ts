@@ -307,7 +307,8 @@ async function main(): Promise<void> {
   console.log(
     `  idle: ${last.size} sessions held for ${idleSeconds} s, server CPU per 10 s window ${windows.map(percent).join(', ')} of a core; ` +
       `after the first window: mean ${percent(steady.reduce((a, b) => a + b, 0) / steady.length)}, median ${percent(median(steady))} (target ≤ 1 %; ` +
-      `V8's memory reducer collects the whole heap once, about a minute after the opening burst: one window of tens of %), RSS ${(last.rss / 2 ** 20).toFixed(0)} MiB`,
+      `V8's memory reducer collects the whole heap once, about a minute after the opening burst: one window of tens of %), RSS ${(last.rss / 2 ** 20).toFixed(0)} MiB, ` +
+      `${kib((last.rss - empty.rss) / last.size)} per session (sessions quiet for parkAfterMs, 30 s, are parked: their keys' contexts freed)`,
   );
   child.send({ type: 'stop' } satisfies ToServer);
   await new Promise((r) => child.once('exit', r));
