@@ -19,6 +19,7 @@
 #include <openssl/rand.h>
 
 #include "clock.h"
+#include "handle-table.h"
 #include "kdf.h"
 #include "record.h"
 #include "record12.h"
@@ -27,19 +28,6 @@
 #include "reuseport.h"
 #include "x25519.h"
 
-enum handle_kind { KIND_AEAD = 0x61656164, KIND_MASK = 0x6d61736b, KIND_RECORD = 0x7265636f, KIND_RECORD12 = 0x72313231, KIND_X25519 = 0x78323535 };
-
-typedef struct {
-  int kind;
-  int released;
-  union {
-    aead_key aead;
-    mask_key mask;
-    record_key record;
-    record12_key record12;
-    EVP_PKEY *x25519;
-  } u;
-} handle;
 
 #define MAX_ARGS 10
 
@@ -105,15 +93,27 @@ static uint64_t seq_arg(call *c, size_t i) {
   return (uint64_t)v;
 }
 
+/* This environment's handles (set up by init; worker threads each have their own). */
+static handle_table *table_of(napi_env env) {
+  void *t = NULL;
+  return napi_get_instance_data(env, &t) == napi_ok ? (handle_table *)t : NULL;
+}
+
 static handle *handle_arg(call *c, size_t i, int kind) {
-  handle *h = NULL;
+  uint32_t id = 0;
+  handle_table *t = table_of(c->env);
   if (c->failed) return NULL;
-  if (napi_get_value_external(c->env, c->argv[i], (void **)&h) != napi_ok || h == NULL || h->kind != kind) {
+  if (t == NULL || napi_get_value_uint32(c->env, c->argv[i], &id) != napi_ok) {
     fail(c, "expected a handle of the right kind");
     return NULL;
   }
-  if (h->released) {
-    fail(c, "the key was released");
+  handle *h = handle_table_get(t, id);
+  if (h == NULL) {
+    fail(c, "no such handle: the key was released (or this was never a handle)");
+    return NULL;
+  }
+  if (h->kind != kind) {
+    fail(c, "expected a handle of the right kind");
     return NULL;
   }
   return h;
@@ -151,29 +151,32 @@ static void release_handle(handle *h) {
   }
 }
 
-static void finalize_handle(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  release_handle((handle *)data);
-  free(data);
-}
-
-static napi_value wrap(call *c, handle *h) {
+/* The id of a handle new_handle made, as the number JavaScript holds. */
+static napi_value wrap(call *c, uint32_t id) {
   napi_value out = NULL;
-  if (napi_create_external(c->env, h, finalize_handle, NULL, &out) != napi_ok) {
-    release_handle(h);
-    free(h);
+  if (napi_create_uint32(c->env, id, &out) != napi_ok) {
+    handle_table *t = table_of(c->env);
+    handle *h = t != NULL ? handle_table_get(t, id) : NULL;
+    if (h != NULL) release_handle(h);
+    if (t != NULL) handle_table_remove(t, id);
     fail(c, "could not create the handle");
     return NULL;
   }
   return out;
 }
 
-static handle *new_handle(call *c, int kind) {
-  handle *h = calloc(1, sizeof *h);
-  if (h == NULL) fail(c, "out of memory");
-  else h->kind = kind;
+/* A zeroed handle of `kind` in this environment's table, its id in *id. */
+static handle *new_handle(call *c, int kind, uint32_t *id) {
+  handle_table *t = table_of(c->env);
+  handle *h = t != NULL ? handle_table_add(t, kind, id) : NULL;
+  if (h == NULL) fail(c, "out of memory (or handles)");
   return h;
+}
+
+/* Gives back the slot of a handle whose setup failed (it holds nothing). */
+static void drop_handle(call *c, uint32_t id) {
+  handle_table *t = table_of(c->env);
+  if (t != NULL) handle_table_remove(t, id);
 }
 
 /* aeadCreate(alg, key) */
@@ -185,14 +188,15 @@ static napi_value aead_create(napi_env env, napi_callback_info info) {
   int32_t alg = int_arg(&c, 0);
   const uint8_t *key = bytes(&c, 1, &key_length);
   if (c.failed) return NULL;
-  handle *h = new_handle(&c, KIND_AEAD);
+  uint32_t id = 0;
+  handle *h = new_handle(&c, KIND_AEAD, &id);
   if (h == NULL) return NULL;
   if (aead_init(&h->u.aead, alg, key, key_length, &error) != 0) {
-    free(h);
+    drop_handle(&c, id);
     fail(&c, error);
     return NULL;
   }
-  return wrap(&c, h);
+  return wrap(&c, id);
 }
 
 /* aeadSeal(h, nonce, aad, buffer, offset, length): seals buffer[offset, offset + length) in place, tag after it. */
@@ -249,14 +253,15 @@ static napi_value mask_create(napi_env env, napi_callback_info info) {
   int32_t alg = int_arg(&c, 0);
   const uint8_t *key = bytes(&c, 1, &key_length);
   if (c.failed) return NULL;
-  handle *h = new_handle(&c, KIND_MASK);
+  uint32_t id = 0;
+  handle *h = new_handle(&c, KIND_MASK, &id);
   if (h == NULL) return NULL;
   if (mask_init(&h->u.mask, alg, key, key_length, &error) != 0) {
-    free(h);
+    drop_handle(&c, id);
     fail(&c, error);
     return NULL;
   }
-  return wrap(&c, h);
+  return wrap(&c, id);
 }
 
 /* maskCompute(h, sample, sampleOffset, out): 16 mask bytes into out[0, 16). */
@@ -288,16 +293,17 @@ static napi_value record_create(napi_env env, napi_callback_info info) {
   const uint8_t *sn_key = bytes(&c, 4, &sn_length);
   if (c.failed) return NULL;
   if (iv_length != NONCE_LENGTH) return fail(&c, "the IV must be 12 bytes"), NULL;
-  handle *h = new_handle(&c, KIND_RECORD);
+  uint32_t id = 0;
+  handle *h = new_handle(&c, KIND_RECORD, &id);
   if (h == NULL) return NULL;
   if (aead_init(&h->u.record.aead, aead_alg, key, key_length, &error) != 0 || mask_init(&h->u.record.mask, mask_alg, sn_key, sn_length, &error) != 0) {
     aead_free(&h->u.record.aead);
-    free(h);
+    drop_handle(&c, id);
     fail(&c, error);
     return NULL;
   }
   memcpy(h->u.record.iv, iv, NONCE_LENGTH);
-  return wrap(&c, h);
+  return wrap(&c, id);
 }
 
 /* Checks one record's layout in a buffer of `size` bytes and seals it. */
@@ -413,11 +419,12 @@ static napi_value record12_create(napi_env env, napi_callback_info info) {
   if (iv_length != 4 && iv_length != NONCE_LENGTH) return fail(&c, "the IV must be 4 or 12 bytes"), NULL;
   if (epoch < 1 || epoch > 0xffff) return fail(&c, "the epoch must be 1..65535"), NULL;
   if (cid_length > RECORD12_MAX_CID) return fail(&c, "a CID is at most 255 bytes"), NULL;
-  handle *h = new_handle(&c, KIND_RECORD12);
+  uint32_t id = 0;
+  handle *h = new_handle(&c, KIND_RECORD12, &id);
   if (h == NULL) return NULL;
   record12_key *k = &h->u.record12;
   if (aead_init(&k->aead, aead_alg, key, key_length, &error) != 0) {
-    free(h);
+    drop_handle(&c, id);
     fail(&c, error);
     return NULL;
   }
@@ -426,7 +433,7 @@ static napi_value record12_create(napi_env env, napi_callback_info info) {
   k->epoch = (uint16_t)epoch;
   k->cid_length = (int)cid_length;
   memcpy(k->cid, cid, cid_length);
-  return wrap(&c, h);
+  return wrap(&c, id);
 }
 
 /*
@@ -612,14 +619,15 @@ static napi_value x25519_create_js(napi_env env, napi_callback_info info) {
   if (c.failed) return NULL;
   if (private_length != 0 && private_length != X25519_LENGTH) return fail(&c, "the private key must be 32 bytes (or none for a fresh one)"), NULL;
   if (public_size != X25519_LENGTH) return fail(&c, "the public value output must be 32 bytes"), NULL;
-  handle *h = new_handle(&c, KIND_X25519);
+  uint32_t id = 0;
+  handle *h = new_handle(&c, KIND_X25519, &id);
   if (h == NULL) return NULL;
   h->u.x25519 = x25519_create(private_length != 0 ? private_key : NULL, public_key);
   if (h->u.x25519 == NULL) {
-    free(h);
+    drop_handle(&c, id);
     return fail(&c, "OpenSSL refused the key"), NULL;
   }
-  return wrap(&c, h);
+  return wrap(&c, id);
 }
 
 /* x25519Derive(h, peer, out) -> boolean: the shared secret into out (32 bytes); false when OpenSSL refuses the peer value (zeroed out). */
@@ -766,23 +774,44 @@ static napi_value thread_cpu_time_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* release(h): frees the key's contexts now (OpenSSL cleanses them); later use throws. */
+/* The handle of any kind argument i names, its id in *id; NULL (not thrown) when it names none in use. */
+static handle *any_handle_arg(call *c, size_t i, uint32_t *id) {
+  handle_table *t = table_of(c->env);
+  if (t == NULL || napi_get_value_uint32(c->env, c->argv[i], id) != napi_ok) {
+    fail(c, "expected a handle");
+    return NULL;
+  }
+  return handle_table_get(t, *id);
+}
+
+/* release(h): frees the key's contexts now (OpenSSL cleanses them) and its slot; later use throws; again does nothing. */
 static napi_value release_js(napi_env env, napi_callback_info info) {
   call c;
-  handle *h = NULL;
+  uint32_t id = 0;
   if (!begin(&c, env, info, "release", 1)) return NULL;
-  if (napi_get_value_external(env, c.argv[0], (void **)&h) != napi_ok || h == NULL) return fail(&c, "expected a handle"), NULL;
+  handle *h = any_handle_arg(&c, 0, &id);
+  if (h == NULL) return NULL;
   release_handle(h);
+  handle_table_remove(table_of(env), id);
   return NULL;
+}
+
+/* handleCount(): the handles this thread holds (made and not yet released). */
+static napi_value handle_count_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  handle_table *t = table_of(env);
+  napi_create_uint32(env, t != NULL ? handle_table_count(t) : 0, &result);
+  return result;
 }
 
 /* park(h): frees the key's OpenSSL contexts but keeps the key (a quiet session's); the next use makes them again. */
 static napi_value park_js(napi_env env, napi_callback_info info) {
   call c;
-  handle *h = NULL;
+  uint32_t id = 0;
   if (!begin(&c, env, info, "park", 1)) return NULL;
-  if (napi_get_value_external(env, c.argv[0], (void **)&h) != napi_ok || h == NULL) return fail(&c, "expected a handle"), NULL;
-  if (h->released) return NULL;
+  handle *h = any_handle_arg(&c, 0, &id);
+  if (h == NULL || h->released) return NULL;
   switch (h->kind) {
     case KIND_AEAD:
       aead_park(&h->u.aead);
@@ -820,14 +849,27 @@ static napi_value malloc_trim_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* When the environment ends (a worker thread's, or the process's): every handle still held is released and the table freed. */
+static void free_table(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  handle_table_free((handle_table *)data, release_handle);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
+  handle_table *table = handle_table_new();
+  if (table == NULL || napi_set_instance_data(env, table, free_table, NULL) != napi_ok) {
+    handle_table_free(table, release_handle);
+    napi_throw_error(env, "ERR_DTLS13_NATIVE", "dtls13 native: could not set up its handle table");
+    return NULL;
+  }
   static const struct {
     const char *name;
     napi_callback fn;
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"park", park_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
+      {"recordOpen", record_open_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},

@@ -1,6 +1,7 @@
 import { CryptoError, type AeadAlgorithm, type AeadKey } from '../provider.js';
 import { aeadKeyLength } from '../suites.js';
 import type { NativeBinding, NativeHandle } from './binding.js';
+import { holdHandle, releaseHeld } from './handle-owners.js';
 import { AEAD_ID } from './ids.js';
 
 const NONCE_LENGTH = 12;
@@ -21,7 +22,7 @@ class NativeAeadKey implements AeadKey {
     this.binding = binding;
     this.algorithm = algorithm;
     this.tagLength = algorithm === 'aes-128-ccm-8' ? 8 : 16;
-    this.handle = binding.aeadCreate(AEAD_ID[algorithm], key);
+    this.handle = holdHandle(binding, this, binding.aeadCreate(AEAD_ID[algorithm], key));
   }
 
   private live(nonce: Uint8Array): NativeHandle {
@@ -57,7 +58,7 @@ class NativeAeadKey implements AeadKey {
   }
 
   release(): void {
-    if (this.handle !== undefined) this.binding.release(this.handle);
+    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
     this.handle = undefined;
   }
 

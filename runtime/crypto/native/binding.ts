@@ -3,7 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** A key held by the addon (an N-API external); only the addon reads it. */
+/**
+ * A key held by the addon: a number naming a slot of its handle table
+ * (native/src/handle-table.h; an N-API external in a build before it). Only
+ * the addon reads it; its holder registers it (handle-owners.ts) so that it
+ * is released if the holder is collected first.
+ */
 export type NativeHandle = { readonly __nativeHandle: unique symbol };
 
 /**
@@ -77,6 +82,8 @@ export interface NativeBinding {
   park?(key: NativeHandle): void;
   /** Returns the free pages inside the C heap to the system (glibc's malloc_trim); whether any went. Absent in an older build. */
   mallocTrim?(): boolean;
+  /** The handles this thread holds: made and not yet released (absent in an older build). */
+  handleCount?(): number;
   /**
    * HMAC-Hash(key, data) inside `scratch`: the key at [0, keyLength), the
    * data right after it, the HashLen-byte result right after the data

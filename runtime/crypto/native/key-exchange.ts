@@ -4,6 +4,7 @@ import { nodeGenerateKeyShare, nodeKeyShareFromPrivate } from '../node/key-excha
 import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
 import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
 import type { NativeBinding, NativeHandle } from './binding.js';
+import { holdHandle, releaseHeld } from './handle-owners.js';
 
 const X25519_LENGTH = 32;
 const FRESH = new Uint8Array(0);
@@ -23,7 +24,7 @@ class NativeX25519Share implements KeyShare {
   constructor(binding: NativeBinding, privateKey: Uint8Array) {
     if (privateKey !== FRESH && privateKey.length !== X25519_LENGTH) throw new CryptoError(`x25519 private key must be ${X25519_LENGTH} bytes`);
     this.binding = binding;
-    this.handle = binding.x25519Create(privateKey, this.publicKey);
+    this.handle = holdHandle(binding, this, binding.x25519Create(privateKey, this.publicKey));
   }
 
   deriveSecret(peer: Uint8Array): Uint8Array {
@@ -37,7 +38,7 @@ class NativeX25519Share implements KeyShare {
   }
 
   release(): void {
-    if (this.handle !== undefined) this.binding.release(this.handle);
+    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
     this.handle = undefined;
   }
 }

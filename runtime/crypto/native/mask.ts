@@ -1,5 +1,6 @@
 import { CryptoError, type MaskAlgorithm, type MaskKey } from '../provider.js';
 import type { NativeBinding, NativeHandle } from './binding.js';
+import { holdHandle, releaseHeld } from './handle-owners.js';
 import { MASK_ID, maskKeyLength } from './ids.js';
 
 /**
@@ -16,7 +17,7 @@ class NativeMaskKey implements MaskKey {
     if (snKey.length !== need) throw new CryptoError(`${algorithm} mask needs a ${need}-byte sn_key, got ${snKey.length}`);
     this.binding = binding;
     this.algorithm = algorithm;
-    this.handle = binding.maskCreate(MASK_ID[algorithm], snKey);
+    this.handle = holdHandle(binding, this, binding.maskCreate(MASK_ID[algorithm], snKey));
   }
 
   mask(sample: Uint8Array): Uint8Array {
@@ -28,7 +29,7 @@ class NativeMaskKey implements MaskKey {
   }
 
   release(): void {
-    if (this.handle !== undefined) this.binding.release(this.handle);
+    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
     this.handle = undefined;
   }
 

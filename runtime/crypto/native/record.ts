@@ -1,6 +1,7 @@
 import { CryptoError, type AeadAlgorithm, type MaskAlgorithm, type RecordProtection } from '../provider.js';
 import { aeadKeyLength } from '../suites.js';
 import type { NativeBinding, NativeHandle } from './binding.js';
+import { holdHandle, releaseHeld } from './handle-owners.js';
 import { AEAD_ID, MASK_ID, maskKeyLength } from './ids.js';
 
 /** Key (up to 32 bytes), IV (12) and sn_key (up to 32) on their way to the addon. */
@@ -28,12 +29,10 @@ class NativeRecordProtection implements RecordProtection {
     keys.set(iv, 32);
     keys.set(snKey, 44);
     try {
-      this.handle = binding.recordCreate(
-        AEAD_ID[aead],
-        keys.subarray(0, key.length),
-        keys.subarray(32, 44),
-        MASK_ID[mask],
-        keys.subarray(44, 44 + snKey.length),
+      this.handle = holdHandle(
+        binding,
+        this,
+        binding.recordCreate(AEAD_ID[aead], keys.subarray(0, key.length), keys.subarray(32, 44), MASK_ID[mask], keys.subarray(44, 44 + snKey.length)),
       );
     } finally {
       keys.fill(0);
@@ -71,7 +70,7 @@ class NativeRecordProtection implements RecordProtection {
   }
 
   release(): void {
-    if (this.handle !== undefined) this.binding.release(this.handle);
+    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
     this.handle = undefined;
   }
 

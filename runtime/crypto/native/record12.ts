@@ -9,6 +9,7 @@
  */
 import type { AeadAlgorithm, CryptoProvider } from '../provider.js';
 import { nativeBinding, type NativeBinding, type NativeHandle } from './binding.js';
+import { holdHandle, releaseHeld } from './handle-owners.js';
 import { AEAD_ID } from './ids.js';
 import { nativeProvider } from './index.js';
 
@@ -50,12 +51,16 @@ class Record12 implements NativeRecord12 {
     staging.set(iv, 32);
     staging.set(cid, 44);
     try {
-      this.handle = binding.record12Create(
-        AEAD_ID[aead],
-        staging.subarray(0, key.length),
-        staging.subarray(32, 32 + iv.length),
-        epoch,
-        staging.subarray(44, 44 + cid.length),
+      this.handle = holdHandle(
+        binding,
+        this,
+        binding.record12Create(
+          AEAD_ID[aead],
+          staging.subarray(0, key.length),
+          staging.subarray(32, 32 + iv.length),
+          epoch,
+          staging.subarray(44, 44 + cid.length),
+        ),
       );
     } finally {
       staging.fill(0);
@@ -83,7 +88,7 @@ class Record12 implements NativeRecord12 {
   }
 
   release(): void {
-    if (this.handle !== undefined) this.binding.release(this.handle);
+    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
     this.handle = undefined;
   }
 
