@@ -40,6 +40,9 @@ interface ServerStats {
   readonly rss: number;
   readonly heap: number;
   readonly cpuMs: number;
+  readonly parked: number;
+  readonly trims: number;
+  readonly trimMs: number;
 }
 
 type ToServer = { type: 'stats'; gc: boolean } | { type: 'stop' };
@@ -58,7 +61,8 @@ function serverStats(server: DtlsUdpServer, gc: boolean): ServerStats {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (gc && collect) for (let i = 0; i < 2; i++) collect();
   const m = process.memoryUsage();
-  return { size: server.size, rss: m.rss, heap: m.heapUsed + m.arrayBuffers, cpuMs: (c.user + c.system) / 1000 };
+  const { parked, trims, trimMs } = server.stats;
+  return { size: server.size, rss: m.rss, heap: m.heapUsed + m.arrayBuffers, cpuMs: (c.user + c.system) / 1000, parked, trims, trimMs };
 }
 
 /** The server process. */
@@ -308,7 +312,8 @@ async function main(): Promise<void> {
     `  idle: ${last.size} sessions held for ${idleSeconds} s, server CPU per 10 s window ${windows.map(percent).join(', ')} of a core; ` +
       `after the first window: mean ${percent(steady.reduce((a, b) => a + b, 0) / steady.length)}, median ${percent(median(steady))} (target ≤ 1 %; ` +
       `V8's memory reducer collects the whole heap once, about a minute after the opening burst: one window of tens of %), RSS ${(last.rss / 2 ** 20).toFixed(0)} MiB, ` +
-      `${kib((last.rss - empty.rss) / last.size)} per session (sessions quiet for parkAfterMs, 30 s, are parked: their keys' contexts freed)`,
+      `${kib((last.rss - empty.rss) / last.size)} per session (sessions quiet for parkAfterMs, 30 s, are parked: their keys' contexts freed; ` +
+      `${last.parked} parked, the C heap trimmed ${last.trims} times in ${last.trimMs.toFixed(0)} ms)`,
   );
   child.send({ type: 'stop' } satisfies ToServer);
   await new Promise((r) => child.once('exit', r));

@@ -29,9 +29,14 @@ import { resolveVersionRange, type DtlsVersionName } from '../dtls12/versions.js
 import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
 import { nativeBinding } from '../crypto/native/binding.js';
 
-/** The C heap is trimmed after this many sessions parked, at most every TRIM_INTERVAL_MS. */
+/**
+ * The C heap is trimmed once this many sessions have parked since the last
+ * trim: when a sweep parks none (a burst of parking is over), or at most
+ * every TRIM_INTERVAL_MS while parking goes on (a trim walks every free
+ * chunk of the heap: tens of ms in a process of gigabytes).
+ */
 const TRIM_AFTER_PARKED = 1024;
-const TRIM_INTERVAL_MS = 10_000;
+const TRIM_INTERVAL_MS = 60_000;
 
 /** Told of a ClientHello the stateless exchange refused with an alert. */
 export type RefusalListener = (
@@ -163,6 +168,9 @@ export interface UdpServerStats {
   readonly idleClosed: number;
   /** Times a quiet session was parked (`parkAfterMs`). */
   readonly parked: number;
+  /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
+  readonly trims: number;
+  readonly trimMs: number;
   /** Connections still handshaking. */
   readonly handshaking: number;
   /** Connections dropped because their handshake did not complete within `handshakeTimeoutMs`. */
@@ -269,6 +277,8 @@ export class DtlsUdpServer {
     refusedPerHost: 0,
     idleClosed: 0,
     parked: 0,
+    trims: 0,
+    trimMs: 0,
     handshakeTimeouts: 0,
     restarts: 0,
     connectionErrors: 0,
@@ -518,6 +528,7 @@ export class DtlsUdpServer {
   private sweepIdle(): void {
     const now = DtlsEndpoint.now();
     const { idleMs, parkMs } = this.limits;
+    const parkedBefore = this.counts.parked;
     this.idle?.advance(now, (p) => {
       const last = p.endpoint.lastAuthenticated;
       if (idleMs > 0 && last + idleMs < now) {
@@ -536,11 +547,14 @@ export class DtlsUdpServer {
       this.scheduleSweep(p);
     });
     // The handshakes that made these sessions left free pages between the little each still holds in the C heap: given back
-    // after many parked, at most every 10 s (glibc's malloc_trim walks the heap's free chunks).
-    if (this.parkedSinceTrim >= TRIM_AFTER_PARKED && now - this.trimmedAt >= TRIM_INTERVAL_MS) {
+    // after many parked (glibc's malloc_trim).
+    const parking = this.counts.parked > parkedBefore;
+    if (this.parkedSinceTrim >= TRIM_AFTER_PARKED && (!parking || now - this.trimmedAt >= TRIM_INTERVAL_MS) && nativeBinding?.mallocTrim) {
       this.parkedSinceTrim = 0;
       this.trimmedAt = now;
-      nativeBinding?.mallocTrim?.();
+      nativeBinding.mallocTrim();
+      this.counts.trims++;
+      this.counts.trimMs += DtlsEndpoint.now() - now;
     }
   }
 
