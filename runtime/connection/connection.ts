@@ -640,6 +640,17 @@ export class DtlsConnection {
   }
 
   /**
+   * The connection has ended and its owner has sent what it had to send:
+   * frees every epoch's keys now (with the native provider, their OpenSSL
+   * contexts and handle slots) rather than when the object is collected,
+   * which V8, blind to that memory, may put off for long on a busy server.
+   * Does nothing before the end.
+   */
+  releaseKeys(): void {
+    if (this.ended) this.parts.records.releaseAll();
+  }
+
+  /**
    * Asks the peer for `count` CIDs (RequestConnectionId, RFC 9147 §9); they
    * arrive as spares. One request at a time: a second while the first is
    * unanswered is not sent. Throws ConnectionStateError when not connected

@@ -172,6 +172,17 @@ export class Dtls12Connection {
    * datagrams of at most `size` bytes from now on (never below 256). The
    * retransmission timer resends the flight. Returns whether the limit fell.
    */
+  /** Ended, and what it had to send is sent: frees the keys now rather than when the object is collected. Nothing before the end. */
+  releaseKeys(): void {
+    if (this.state.kind !== 'closed' && this.state.kind !== 'failed') return;
+    this.write1?.cipher.release();
+    this.read1?.cipher.release();
+    this.pendingRead?.release();
+    this.write1 = undefined;
+    this.read1 = undefined;
+    this.pendingRead = undefined;
+  }
+
   /** The session has gone quiet: frees its keys' OpenSSL contexts (made again by the next record); nothing else changes. */
   park(): void {
     this.write1?.cipher.park();

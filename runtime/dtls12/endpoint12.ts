@@ -309,6 +309,11 @@ export class Dtls12EndpointConnection {
     this.peerPath.current = path;
   }
 
+  /** See DtlsConnection.releaseKeys. */
+  releaseKeys(): void {
+    this.connection.releaseKeys();
+  }
+
   /** See DtlsConnection.park: frees the keys' contexts of a quiet session (1.2 has no handshake epoch to drop after it). */
   park(_now: number): void {
     this.connection.park();

@@ -317,6 +317,10 @@ export class NegotiatingClient {
     this.current.rebind(path);
   }
 
+  releaseKeys(): void {
+    this.current.releaseKeys();
+  }
+
   park(now: number): void {
     this.current.park(now);
   }

@@ -540,6 +540,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     }
     this.settleClosed?.(reason);
     this.settleClosed = undefined;
+    this.guard(() => this.connection.releaseKeys()); // what it had to send went out in the pump that saw it end
     this.owner?.endpointEnded(this);
   }
 }

@@ -290,6 +290,14 @@ export class RecordLayer {
     for (const w of this.writes.values()) w.cipher.park();
   }
 
+  /** Frees every epoch's keys in both directions (the connection has ended): nothing opens or seals after. */
+  releaseAll(): void {
+    for (const [epoch] of [...this.readEpochs.entries()]) this.readEpochs.drop(epoch);
+    for (const w of this.writes.values()) w.cipher.release();
+    this.writes.clear();
+    this.write = undefined;
+  }
+
   /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */
   dropReadEpoch(epoch: number): void {
     this.readEpochs.drop(epoch);

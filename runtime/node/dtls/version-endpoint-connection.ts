@@ -38,6 +38,7 @@ export type EndpointConnection = Pick<
   | 'deadlineOptions'
   | 'state'
   | 'park'
+  | 'releaseKeys'
 > & {
   pollEvent(): EndpointEvent | undefined;
   /** The protocol version this connection speaks, once known ('DTLSv1.2' for the 1.2 connection; the 1.3 connection has no such member). */
