@@ -28,7 +28,6 @@
 #include "reuseport.h"
 #include "x25519.h"
 
-
 #define MAX_ARGS 10
 
 typedef struct {
@@ -99,11 +98,19 @@ static handle_table *table_of(napi_env env) {
   return napi_get_instance_data(env, &t) == napi_ok ? (handle_table *)t : NULL;
 }
 
+/* A handle id: an integer from 0 to 2^32 - 1 (napi_get_value_uint32 would take 1.5 as 1, and -1 as 2^32 - 1). */
+static int handle_id_arg(call *c, size_t i, uint32_t *id) {
+  double v = -1;
+  if (napi_get_value_double(c->env, c->argv[i], &v) != napi_ok || !(v >= 0) || v > 4294967295.0 || floor(v) != v) return 0;
+  *id = (uint32_t)v;
+  return 1;
+}
+
 static handle *handle_arg(call *c, size_t i, int kind) {
   uint32_t id = 0;
   handle_table *t = table_of(c->env);
   if (c->failed) return NULL;
-  if (t == NULL || napi_get_value_uint32(c->env, c->argv[i], &id) != napi_ok) {
+  if (t == NULL || !handle_id_arg(c, i, &id)) {
     fail(c, "expected a handle of the right kind");
     return NULL;
   }
@@ -777,7 +784,7 @@ static napi_value thread_cpu_time_js(napi_env env, napi_callback_info info) {
 /* The handle of any kind argument i names, its id in *id; NULL (not thrown) when it names none in use. */
 static handle *any_handle_arg(call *c, size_t i, uint32_t *id) {
   handle_table *t = table_of(c->env);
-  if (t == NULL || napi_get_value_uint32(c->env, c->argv[i], id) != napi_ok) {
+  if (t == NULL || !handle_id_arg(c, i, id)) {
     fail(c, "expected a handle");
     return NULL;
   }
@@ -811,7 +818,7 @@ static napi_value park_js(napi_env env, napi_callback_info info) {
   uint32_t id = 0;
   if (!begin(&c, env, info, "park", 1)) return NULL;
   handle *h = any_handle_arg(&c, 0, &id);
-  if (h == NULL || h->released) return NULL;
+  if (h == NULL) return NULL; /* released (its slot freed) or never made: nothing to park */
   switch (h->kind) {
     case KIND_AEAD:
       aead_park(&h->u.aead);

@@ -165,13 +165,6 @@ export class Dtls12Connection {
     this.flightLimit = config.base.maxDatagramSize;
   }
 
-  /**
-   * The network said a datagram was too large for the path (ICMP
-   * fragmentation-needed, or a send refused with EMSGSIZE; RFC 6347
-   * §4.1.1.1): flights, their retransmissions included, are cut into
-   * datagrams of at most `size` bytes from now on (never below 256). The
-   * retransmission timer resends the flight. Returns whether the limit fell.
-   */
   /** Ended, and what it had to send is sent: frees the keys now rather than when the object is collected. Nothing before the end. */
   releaseKeys(): void {
     if (this.state.kind !== 'closed' && this.state.kind !== 'failed') return;
@@ -189,6 +182,13 @@ export class Dtls12Connection {
     this.read1?.cipher.park();
   }
 
+  /**
+   * The network said a datagram was too large for the path (ICMP
+   * fragmentation-needed, or a send refused with EMSGSIZE; RFC 6347
+   * §4.1.1.1): flights, their retransmissions included, are cut into
+   * datagrams of at most `size` bytes from now on (never below 256). The
+   * retransmission timer resends the flight. Returns whether the limit fell.
+   */
   pathMtuExceeded(size: number): boolean {
     const next = Math.max(256, Math.min(this.flightLimit, Math.floor(size)));
     if (next >= this.flightLimit) return false;

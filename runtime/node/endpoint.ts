@@ -188,11 +188,6 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * Hands a datagram from the peer to the connection. `from`: the address it
-   * came from, when it may differ from `remote` (a server routing by
-   * connection ID); `path`: a client's own socket path.
-   */
-  /**
    * The session has gone quiet (its owner decides when): the connection
    * frees its keys' contexts (DtlsConnection.park). The next authenticated
    * record wakes it, and the owner hears of that (endpointWoke).
@@ -203,6 +198,16 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     this.guard(() => this.connection.park(now));
   }
 
+  /** Parked, and no authenticated record since. */
+  get isParked(): boolean {
+    return this.parked;
+  }
+
+  /**
+   * Hands a datagram from the peer to the connection. `from`: the address it
+   * came from, when it may differ from `remote` (a server routing by
+   * connection ID); `path`: a client's own socket path.
+   */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): void {
     if (this.ended) return;
     const now = DtlsEndpoint.now();

@@ -216,8 +216,6 @@ interface Peer extends EndpointOwner {
   /** ClientHello.random (hex) of the handshake that made it, once seen. */
   random: string | undefined;
   handshaking: boolean;
-  /** Its last authenticated record's time when it was parked (undefined: not parked since then). */
-  parkedAt: number | undefined;
   /** Until when it may still hold its handshake keys (epoch 2), once established. */
   handshakeKeysUntil: number | undefined;
 }
@@ -537,9 +535,8 @@ export class DtlsUdpServer {
         return;
       }
       const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
-      if (parkMs > 0 && last + parkMs < now && (p.parkedAt !== last || handshakeKeysDue)) {
+      if (parkMs > 0 && last + parkMs < now && (!p.endpoint.isParked || handshakeKeysDue)) {
         p.endpoint.park(now);
-        p.parkedAt = last;
         if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
         this.counts.parked++;
         this.parkedSinceTrim++;
@@ -568,7 +565,7 @@ export class DtlsUdpServer {
     const { idleMs, parkMs } = this.limits;
     const last = p.endpoint.lastAuthenticated;
     let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
-    if (parkMs > 0 && p.parkedAt !== last) due = Math.min(due, last + parkMs + 1);
+    if (parkMs > 0 && !p.endpoint.isParked) due = Math.min(due, last + parkMs + 1);
     else if (parkMs > 0 && p.handshakeKeysUntil !== undefined) due = Math.min(due, p.handshakeKeysUntil + 1);
     if (due !== Infinity) this.idle?.schedule(p, due);
   }
@@ -857,7 +854,6 @@ export class DtlsUdpServer {
     host: string;
     random: string | undefined;
     handshaking = true;
-    parkedAt: number | undefined = undefined;
     handshakeKeysUntil: number | undefined = undefined;
     private readonly server: DtlsUdpServer;
 
@@ -893,7 +889,6 @@ export class DtlsUdpServer {
     }
 
     endpointWoke(): void {
-      this.parkedAt = undefined;
       this.server.woke(this);
     }
   };

@@ -42,7 +42,8 @@ function handleTests(b: NativeBinding & { handleCount(): number }, provider: Cry
         { ...code, message: /released|right kind/ },
         String(forged),
       );
-    for (const notHandle of ['1', -1, 1.5, {}])
+    // Not an integer id: refused, not rounded to one (the live key's number plus a half would otherwise name it).
+    for (const notHandle of ['1', -1, (fresh as unknown as number) + 0.5, {}])
       t.throws(() => b.aeadSeal(notHandle as unknown as NativeHandle, nonce, buf.subarray(0, 0), buf, 0, 16), code, JSON.stringify(notHandle));
     const record = b.recordCreate(0, new Uint8Array(16), new Uint8Array(12), 0, new Uint8Array(16));
     t.throws(() => b.aeadSeal(record, nonce, buf.subarray(0, 0), buf, 0, 16), { ...code, message: /right kind/ });

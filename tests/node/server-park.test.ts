@@ -1,6 +1,7 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { ConfigError, connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
+import type { DtlsListener } from '../../runtime/node/dtls/listener.js';
 import { nextMessage, pemIdentity, sleep } from '../api/fixtures.js';
 
 /**
@@ -28,6 +29,18 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
   for (let waited = 0; !condition() && waited < ms; waited += 10) await sleep(10);
 }
 
+/** A listener that echoes every message, closed when the test ends. */
+function echoServer(t: ExecutionContext, extra: { parkAfterMs?: number } = {}): DtlsListener {
+  const server = listen(
+    (s) => {
+      s.onmessage = (d) => s.send(d);
+    },
+    { cert: id.cert, key: id.key, host: '127.0.0.1', ...extra },
+  );
+  t.teardown(() => server.close());
+  return server;
+}
+
 async function echo(session: DtlsSession, text: string): Promise<string> {
   const reply = nextMessage(session);
   session.send(text);
@@ -37,13 +50,7 @@ async function echo(session: DtlsSession, text: string): Promise<string> {
 for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
   test(`${version}: a quiet session parks, wakes on its next record with its keys intact, and parks again once quiet`, async (t) => {
     const { result, parks } = await countingNativeParks(async () => {
-      const server = listen(
-        (s) => {
-          s.onmessage = (d) => s.send(d);
-        },
-        { cert: id.cert, key: id.key, host: '127.0.0.1', parkAfterMs: 100 },
-      );
-      t.teardown(() => server.close());
+      const server = echoServer(t, { parkAfterMs: 100 });
       const { port } = await server.listening;
       const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', maxVersion: version });
       t.teardown(() => client.close());
@@ -63,13 +70,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
 }
 
 test('a session that keeps talking is not parked while it talks', async (t) => {
-  const server = listen(
-    (s) => {
-      s.onmessage = (d) => s.send(d);
-    },
-    { cert: id.cert, key: id.key, host: '127.0.0.1', parkAfterMs: 400 },
-  );
-  t.teardown(() => server.close());
+  const server = echoServer(t, { parkAfterMs: 400 });
   const { port } = await server.listening;
   const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
   t.teardown(() => client.close());
@@ -93,13 +94,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const)
   test.serial(`${version}: a session that ends gives its keys back at once, without waiting for a garbage collection`, async (t) => {
     if (!counted?.handleCount) return t.fail('the native addon with its handle table is needed here');
     const handles = (): number => counted.handleCount!();
-    const server = listen(
-      (s) => {
-        s.onmessage = (d) => s.send(d);
-      },
-      { cert: id.cert, key: id.key, host: '127.0.0.1' },
-    );
-    t.teardown(() => server.close());
+    const server = echoServer(t);
     const { port } = await server.listening;
     const before = handles();
     const clients = await Promise.all(
