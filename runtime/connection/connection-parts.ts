@@ -53,6 +53,11 @@ export class ConnectionParts implements FlightRestListener {
   readonly outgoing: Uint8Array[];
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
   sendSeq = 0;
+  /**
+   * The peer's handshake traffic secret, kept while epoch 2's read keys are
+   * (a hibernated session makes them again from it); dropped with them.
+   */
+  handshakeReadSecret: Uint8Array | undefined;
   /** Server: the 0-RTT bytes still allowed while early data is being taken (epoch 1 readable); undefined otherwise. */
   earlyDataRemaining: number | undefined;
   /** Set once, by the fatal path; every later call reports it. */
@@ -171,6 +176,7 @@ export class ConnectionParts implements FlightRestListener {
     const theirs = this.role === 'client' ? secrets.serverSecret : secrets.clientSecret;
     if (direction !== 'read') this.records.installWriteKeys(epoch, suite, trafficKeys(schedule, mine, suite));
     if (direction !== 'write') this.records.installReadKeys(epoch, suite, trafficKeys(schedule, theirs, suite), this.clock.now);
+    if (epoch === 2 && direction !== 'write') this.handshakeReadSecret = theirs;
   }
 
   /**

@@ -31,6 +31,9 @@ import { HeldRecords } from './held-records.js';
 import { recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
 import { CidContext, type PathDatagram, type PathStats } from '../cid/cid-context.js';
+import { trafficKeys } from '../keyschedule/derived-keys.js';
+import { freezeSession, thawSession, type FrozenSession, type HibernatedSession } from './hibernation.js';
+import { scheduleFor } from './key-material.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
 type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
@@ -165,6 +168,10 @@ export class DtlsConnection {
   };
   /** Records set aside, by reason: made with the first (most connections set none aside). */
   private ignored: Record<IgnoreReason, number> | undefined;
+  /** Watched in the inspector (its XState actors are not hibernated). */
+  private readonly inspected: boolean;
+  /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). */
+  private frozen = false;
 
   /** `options`: the protocol configuration, and the handshake and idle deadlines (DeadlineOptions, none by default). */
   static client(options: ConnectionOptions & DeadlineOptions = {}): DtlsConnection {
@@ -187,8 +194,23 @@ export class DtlsConnection {
     return new DtlsConnection('server', perConnection, config);
   }
 
+  /**
+   * A server connection again from a session {@link hibernate} froze, on the
+   * configuration and per-connection options it was made with (as
+   * {@link serverSharing} takes them): connected, its keys made again from
+   * its secrets, where it left off. @throws TypeError when `frozen` is not
+   * a hibernated session.
+   */
+  static thaw(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, frozen: FrozenSession): DtlsConnection {
+    const h = thawSession(frozen);
+    const c = new DtlsConnection('server', perConnection, config);
+    c.restore(h);
+    return c;
+  }
+
   private constructor(role: 'client' | 'server', options: ConnectionOptions & DeadlineOptions, shared?: ResolvedConfig) {
     this.role = role;
+    this.inspected = options.inspect !== undefined;
     this.onDatagram = options.onDatagram;
     const config = shared ?? resolveConfig(role, options);
     const clock = new ManualClock(0);
@@ -363,6 +385,7 @@ export class DtlsConnection {
    * return routability check (RFC 9853). Omitted: the current path.
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
+    if (this.frozen) return;
     this.onDatagram?.('received', datagram);
     this.advance(now);
     if (this.ended) return;
@@ -513,6 +536,7 @@ export class DtlsConnection {
    * from; see {@link updateKeys}.
    */
   send(data: Uint8Array, now?: number): void {
+    if (this.frozen) throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
     if (this.parts.failure) throw new ConnectionStateError(`the connection failed (${this.parts.failure.alert})`);
     const session = this.driver.session();
     if (this.driver.stateKind() === 'closed') throw new ConnectionStateError('the connection is closed');
@@ -634,9 +658,105 @@ export class DtlsConnection {
       if (this.completedAt !== undefined && now - this.completedAt >= HANDSHAKE_KEYS_RETENTION_MS) {
         records.dropReadEpoch(2);
         records.retireWriteEpoch(2);
+        this.parts.handshakeReadSecret = undefined;
       }
       records.park();
     });
+  }
+
+  /**
+   * Server: a quiet, established session frozen into a compact string (its
+   * secrets, sequence numbers, replay windows, parameters and counters: a
+   * few hundred bytes) that {@link thaw} makes a connection of again; its
+   * keys are freed and this object is done with (it drops what it is given
+   * and refuses to send). Undefined, and nothing changes, unless the session
+   * is at rest: connected, nothing to send or deliver, no flight or ACK
+   * outstanding, nothing held or being reassembled, one write epoch and the
+   * read epochs of its session (and the handshake's, within its retention),
+   * no connection IDs, no post-handshake authentication, not inspected.
+   */
+  hibernate(now: number): FrozenSession | undefined {
+    const p = this.parts;
+    const session = this.driver.session();
+    if (this.role !== 'server' || session === undefined || this.ended || this.frozen || this.inspected || this.completedAt === undefined) return undefined;
+    if (session.postHandshakeAuth || session.transcript !== undefined || session.pendingAuth !== undefined || p.cid.session !== undefined) return undefined;
+    if (this.outgoing.length > 0 || p.events.length > 0 || p.earlyDataRemaining !== undefined || p.postHandshake.waitingFlights > 0) return undefined;
+    if (p.acks.size > 0 || this.ackScheduler.armed || this.inbox.retainedBytes > 0 || this.deferred.length > 0 || this.heldData.length > 0) return undefined;
+    const flight = p.flight.atRest;
+    const records = p.records.hibernation();
+    if (flight === undefined || records === undefined || records.write.epoch !== session.write.epoch) return undefined;
+    if (!records.reads.every((r) => r.epoch === session.read.epoch || (r.epoch === 2 && p.handshakeReadSecret !== undefined))) return undefined;
+    const h: HibernatedSession = {
+      suite: session.parameters.cipherSuite,
+      parameters: session.parameters,
+      readEpoch: session.read.epoch,
+      readSecret: session.read.secret,
+      writeEpoch: session.write.epoch,
+      writeSecret: session.write.secret,
+      handshakeReadSecret: records.reads.some((r) => r.epoch === 2) ? p.handshakeReadSecret : undefined,
+      resumptionSecret: session.resumptionSecret,
+      exporterSecret: session.exporterSecret,
+      serverName: session.serverName,
+      clientAuthenticated: session.clientAuthenticated,
+      ticketsIssued: session.ticketsIssued,
+      records,
+      flight,
+      sendSeq: p.sendSeq,
+      receiveSeq: this.inbox.nextReceiveSeq,
+      messagesSent: p.outbox.messagesSent,
+      datagramLimit: p.outbox.datagramLimit,
+      peerEpoch: this.peerEpoch,
+      startedAt: this.startedAt,
+      completedAt: this.completedAt,
+      authenticatedAt: this.authenticatedAt,
+      clock: Math.max(now, p.clock.now),
+      counts: { ...this.counts },
+      ignored: this.ignored,
+      path: p.cid.current,
+    };
+    const frozen = freezeSession(h);
+    this.frozen = true;
+    p.records.releaseAll();
+    return frozen;
+  }
+
+  /** A new connection takes up the hibernated session `h` ({@link thaw}). */
+  private restore(h: HibernatedSession): void {
+    const p = this.parts;
+    const schedule = scheduleFor(p.provider, h.suite);
+    const readSecret = (epoch: number): Uint8Array => {
+      const secret = epoch === 2 ? h.handshakeReadSecret : h.readSecret;
+      if (secret === undefined) throw new TypeError('a hibernated session holds epoch 2 read keys without their secret');
+      return secret;
+    };
+    p.records.restore(h.records, h.suite, trafficKeys(schedule, h.writeSecret, h.suite), (epoch) => trafficKeys(schedule, readSecret(epoch), h.suite));
+    p.handshakeReadSecret = h.handshakeReadSecret;
+    p.sendSeq = h.sendSeq;
+    this.inbox.reset(h.receiveSeq);
+    p.outbox.messagesSent = h.messagesSent;
+    p.outbox.lowerDatagramLimit(h.datagramLimit);
+    p.flight.restoreAtRest(h.flight);
+    p.clock.advanceTo(h.clock);
+    if (h.path !== undefined) p.cid.current = h.path;
+    this.driver.resumeConnected({
+      parameters: h.parameters,
+      schedule,
+      read: { epoch: h.readEpoch, secret: h.readSecret },
+      write: { epoch: h.writeEpoch, secret: h.writeSecret },
+      resumptionSecret: h.resumptionSecret,
+      serverName: h.serverName,
+      clientAuthenticated: h.clientAuthenticated,
+      ticketsIssued: h.ticketsIssued,
+      transcript: undefined,
+      postHandshakeAuth: false,
+      exporterSecret: h.exporterSecret,
+    });
+    this.peerEpoch = h.peerEpoch;
+    this.startedAt = h.startedAt;
+    this.completedAt = h.completedAt;
+    this.authenticatedAt = h.authenticatedAt;
+    Object.assign(this.counts, h.counts);
+    this.ignored = h.ignored && { ...h.ignored };
   }
 
   /**

@@ -49,6 +49,8 @@ export interface RoleDriver {
   fail(reason: FatalReason): void;
   handles(eventType: string): boolean;
   session(): Session | undefined;
+  /** A hibernated session thawed: the machine starts connected with `session`, its handshake long settled (no inspector: such sessions are not hibernated). */
+  resumeConnected(session: Session): void;
   /** The state's kind: the chart state (`start`, `waitServerHello`, …, `connected`, `closed`, `failed`). */
   stateKind(): string;
 }
@@ -105,6 +107,8 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
   /** The chart event for a control event, when this role's chart has it. */
   protected abstract own(event: ControlEvent): E | undefined;
   protected abstract failEvent(alert: AlertDescription): E;
+  /** The role's `connected` state with `session`. */
+  protected abstract connectedWith(session: Session): S;
 
   connect(): void {
     throw new Error('only a client connects');
@@ -145,6 +149,12 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
 
   stateKind(): string {
     return this.state.kind;
+  }
+
+  resumeConnected(session: Session): void {
+    this.state = this.connectedWith(session);
+    this.settled = true;
+    this.context.parts.flight.settle(this.context.parts);
   }
 
   /** Takes `event` (and any a step sends meanwhile); once connected, lets go of what only the handshake needed. */
@@ -210,6 +220,10 @@ class ClientMachine extends Machine<ClientState, ClientEvent> {
   protected failEvent(alert: AlertDescription): ClientEvent {
     return { type: 'fail', payload: alert };
   }
+
+  protected connectedWith(session: Session): ClientState {
+    return { kind: 'connected', session };
+  }
 }
 
 class ServerMachine extends Machine<ServerState, ServerEvent> {
@@ -238,5 +252,9 @@ class ServerMachine extends Machine<ServerState, ServerEvent> {
 
   protected failEvent(alert: AlertDescription): ServerEvent {
     return { type: 'fail', payload: alert };
+  }
+
+  protected connectedWith(session: Session): ServerState {
+    return { kind: 'connected', session };
   }
 }

@@ -50,7 +50,7 @@ const AFTER_EVENT = { type: 'xstate.after.retransmitTimeout.dtls13-flight.waitin
 
 /** Chart states with no flight outstanding and no timer: where a settled controller is at rest. */
 const RESTING: ReadonlySet<string> = new Set(['idle', 'acknowledged', 'finished']);
-type RestingKind = 'idle' | 'acknowledged' | 'finished';
+export type RestingKind = 'idle' | 'acknowledged' | 'finished';
 
 /**
  * The flight and retransmission state machine of RFC 9147 §5.8.1 (the
@@ -213,6 +213,21 @@ export class FlightController<M> {
     if (this.onRest) return;
     this.onRest = onRest;
     this.rest();
+  }
+
+  /** At rest with nothing outstanding, as a hibernated session keeps it: the resting state, flights sent again so far, the retransmit timeout. Undefined when not at rest. */
+  get atRest(): { readonly state: RestingKind; readonly retransmitted: number; readonly timeout: number } | undefined {
+    const state = this.state;
+    if (this.status !== 'active' || this.busy || !RESTING.has(state) || this.timer !== undefined) return undefined;
+    return { state: state as RestingKind, retransmitted: this.context.retransmitted, timeout: this.context.timeout };
+  }
+
+  /** A new controller takes up where a hibernated session's {@link atRest} left off (before {@link settle}). */
+  restoreAtRest(at: { readonly state: RestingKind; readonly retransmitted: number; readonly timeout: number }): void {
+    this.running = plainFlightState(at.state);
+    this.resting = undefined;
+    this.context.retransmitted = at.retransmitted;
+    this.context.timeout = at.timeout;
   }
 
   stop(): void {

@@ -104,6 +104,18 @@ export class ReadEpochs {
     this.reindex();
   }
 
+  /** What {@link resolve} remembers of epochs gone and authenticated, beyond the epochs held (a hibernated session keeps it). */
+  get marks(): { readonly highestDropped: number; readonly newestAuthenticated: number } {
+    return { highestDropped: this.highestDropped, newestAuthenticated: this.newestAuthenticated };
+  }
+
+  /** Puts back {@link marks} saved when the session hibernated (after its epochs are installed again). */
+  restoreMarks(marks: { readonly highestDropped: number; readonly newestAuthenticated: number }): void {
+    this.highestDropped = marks.highestDropped;
+    this.newestAuthenticated = marks.newestAuthenticated;
+    this.reindex();
+  }
+
   /** Drops an epoch's keys now; its records are 'epoch-dropped' from then on. */
   drop(epoch: number): void {
     if (this.remove(epoch)) this.reindex();

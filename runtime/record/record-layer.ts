@@ -11,6 +11,7 @@ import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/recor
 import { allocate } from '../wire/slab.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
+import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-records.js';
 import { contentTypeIndex, noPadding, type PaddingPolicy } from './inner-plaintext.js';
 import { IntegrityMonitor } from './integrity-monitor.js';
 import type { AeadLimits } from './limits.js';
@@ -296,6 +297,54 @@ export class RecordLayer {
     for (const w of this.writes.values()) w.cipher.release();
     this.writes.clear();
     this.write = undefined;
+  }
+
+  /**
+   * What a session at rest keeps of this layer, for hibernation: one write
+   * epoch, its read epochs (the newest and, while held, the handshake's),
+   * no CIDs, nothing retained for reordering, no plaintext and nothing
+   * failed since the last verdict. Undefined when the layer is not so.
+   */
+  hibernation(): HibernatedRecords | undefined {
+    const write = this.write;
+    const entry = write && this.writes.get(write.epoch);
+    if (!write || !entry || this.writes.size !== 1 || this.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
+    if (this.cidLength !== 0 || this.sendCid !== undefined || this.readEpochs.nextTimeout() !== undefined || this.integrity.failedSinceVerdict)
+      return undefined;
+    const reads: HibernatedReadEpoch[] = [];
+    for (const [epoch, r] of this.readEpochs.entries())
+      reads.push({ epoch, right: r.window.right, words: [...r.window.words], used: r.cipher.used, failed: r.cipher.failed });
+    return {
+      write: { epoch: write.epoch, seq: entry.seq, used: write.used },
+      reads,
+      ...this.readEpochs.marks,
+      sendLimit: this.sendInnerLimit,
+      receiveLimit: this.receiveInnerLimit,
+      drops: this.dropCounts && { ...this.dropCounts },
+    };
+  }
+
+  /**
+   * A hibernated session's layer again, on a new one: its epochs installed
+   * from `writeKeys` and `readKeys` (by epoch) with their sequence numbers, replay windows and
+   * usage, plaintext refused, its limits and drop counts back.
+   */
+  restore(h: HibernatedRecords, suite: SupportedCipherSuite, writeKeys: TrafficKeys, readKeys: (epoch: number) => TrafficKeys): void {
+    this.installWriteKeys(h.write.epoch, suite, writeKeys);
+    const w = this.writes.get(h.write.epoch)!;
+    w.seq = h.write.seq;
+    w.cipher.used = h.write.used;
+    for (const r of h.reads) {
+      this.installReadKeys(r.epoch, suite, readKeys(r.epoch));
+      const held = this.readEpochs.get(r.epoch)!;
+      held.window.restore(r.right, r.words);
+      held.cipher.used = r.used;
+      held.cipher.failed = r.failed;
+    }
+    this.readEpochs.restoreMarks(h);
+    this.acceptPlaintext = false;
+    this.setRecordSizeLimits({ send: h.sendLimit, receive: h.receiveLimit });
+    this.dropCounts = h.drops && { ...h.drops };
   }
 
   /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */

@@ -24,6 +24,18 @@ export class ReplayWindow {
     return this.highest;
   }
 
+  /** The window's bit words, as kept (hibernation copies them; {@link restore} puts them back). */
+  get words(): readonly number[] {
+    return this.bits;
+  }
+
+  /** Puts back a window saved as {@link right} and {@link words} (a hibernated session's, of the same size). */
+  restore(right: number, words: readonly number[]): void {
+    if (words.length !== this.bits.length) throw new RangeError(`a replay window of ${words.length} words restored into one of ${this.bits.length}`);
+    this.highest = right;
+    for (let i = 0; i < words.length; i++) this.bits[i] = words[i]!;
+  }
+
   /** 'new' when `seq` may be accepted; 'duplicate' if seen; 'too-old' if left of the window. Does not change the window. */
   check(seq: number): 'new' | 'duplicate' | 'too-old' {
     if (seq > this.highest) return 'new';

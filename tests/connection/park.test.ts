@@ -4,6 +4,7 @@ import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
+import { retransmittedFinished } from '../support/retransmitted-finished.js';
 import { makePair } from '../support/stepper.js';
 
 /**
@@ -38,27 +39,10 @@ for (const provider of providers)
       t.is(link.server.state, 'connected');
     });
 
-/**
- * The client's final flight, retransmitted (the server's answers to it are
- * lost), captured instead of delivered: each copy a fresh record under the
- * handshake's keys. Returns the copies and the server's time of connecting.
- */
-function retransmittedFinished(): { server: ReturnType<typeof makePair>['server']; copies: Uint8Array[]; now: number } {
+/** A server whose client resent its Finished (its answers lost): the copies captured, and the time of connecting. */
+function retransmittedFinishedAtServer(): { server: ReturnType<typeof makePair>['server']; copies: Uint8Array[]; now: number } {
   const { client, server } = makePair(serverId, { server: { tickets: 0 } });
-  client.connect(0);
-  const copies: Uint8Array[] = [];
-  let now = 0;
-  for (let step = 0; step < 400 && copies.length < 2; step++) {
-    for (let d = client.pollTransmit(); d; d = client.pollTransmit()) {
-      if (server.state === 'connected') copies.push(d);
-      else server.receive(d, now);
-    }
-    for (let d = server.pollTransmit(); d; d = server.pollTransmit()) if (server.state !== 'connected') client.receive(d, now);
-    now += 50;
-    client.handleTimeout(now);
-    server.handleTimeout(now);
-  }
-  return { server, copies, now };
+  return { server, ...retransmittedFinished(client, server, 2) };
 }
 
 /** What the server sends within a second of `now` (an ACK may wait for its timer). */
@@ -72,7 +56,7 @@ function answer(server: ReturnType<typeof makePair>['server'], now: number): Uin
 }
 
 test('parked before 2 × MSL the server still ACKs a retransmitted Finished; parked after it, the handshake keys are gone and it is dropped', (t) => {
-  const { server, copies, now } = retransmittedFinished();
+  const { server, copies, now } = retransmittedFinishedAtServer();
   t.is(server.state, 'connected');
   t.true(copies.length >= 2, 'the client resent its Finished twice');
   while (server.pollTransmit());
