@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listen } from '../runtime/index.js';
 import type { DtlsListener } from '../runtime/node/dtls/listener.js';
@@ -7,32 +9,50 @@ import type { DtlsWorkerListener } from '../runtime/node/dtls/workers/worker-lis
 import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import type { KeyPairKind } from '../runtime/pki/key-pair.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
+import { cHandshakes, describeBuild, findCClient, type CClient } from './scale-out/c-client.js';
 import type { ClientReply, ClientRequest } from './scale-out/clients.js';
 
 /**
  * `npm run bench -- scale-out`: one server on N worker threads
  * (`listen({ workers: N })`, N = 1..cores, all listening at once on their
- * own ports) and full handshakes from client processes (forked: they share
- * no event loop with the server), the Ns alternating within every round so
- * drift hits them alike. Prints, per N, the median handshakes per second
- * and its ratio to one worker, then the goodput (UDP payload bytes the
- * server received per second from sessions sending full 1,200-byte datagrams).
- * Cookies on, each client verifying the chain. Two workloads: ECDSA P-256
- * certificates (as deployed), where the client does as much work per
- * handshake as the server; and RSA-4096 ones, where the server's signature
- * is most of a handshake's CPU and the client's verification little, so
- * that on a machine whose clients share the server's cores the server is
- * still the bottleneck and the ratio measures the server's scaling
+ * own ports) and full handshakes from client processes (they share no event
+ * loop with the server), the Ns alternating within every round so drift
+ * hits them alike, after a warm-up window per N that is not counted. Prints,
+ * per N, the median handshakes per second and its ratio to one worker, the
+ * workers' and the clients' CPU per handshake, then the goodput (UDP payload
+ * bytes the server received per second from sessions sending full
+ * 1,200-byte datagrams). Cookies on, each client verifying the chain. Two
+ * workloads: ECDSA P-256 certificates (as deployed), where dtls13's own
+ * client does as much work per handshake as the server; and RSA-4096 ones,
+ * where the server's signature is most of a handshake's CPU
  * (`DTLS13_SCALE_OUT_KEYS=p256,rsa4096`, the default).
+ *
+ * The clients: `DTLS13_SCALE_OUT_CLIENT=c` (the default when it builds),
+ * bench/scale-out/c-client.c, a load generator in C on wolfSSL 5.7.2 (its
+ * build with assembly, bench/network/build-wolfssl-asm.sh, or
+ * `DTLS13_SCALE_OUT_WOLFSSL=plain` for the interop build;
+ * scale-out/c-client.ts compiles and caches it, building wolfSSL first if
+ * need be): a thread per handshake in flight, each a new UDP socket, the
+ * cookie HelloRetryRequest, the chain and name verified, the server's
+ * NewSessionTicket taken in and acknowledged, closed without close_notify,
+ * no resumption: the same datagrams as the JS client's, for a fraction of
+ * its CPU. `node`: dtls13's own client, forked (scale-out/clients.ts).
+ * `c,node` measures both, alternating within every round. Without a C
+ * client (no wolfSSL build and none possible) the bench says so and uses
+ * node. The goodput sessions are always the JS clients'.
  *
  * The clients run on the same cores as the server: on a 2-core machine a
  * 2-worker server and its clients want more than the 2 cores there are, so
- * the ratio there is a floor. On a bigger machine run the clients elsewhere,
- * or keep cores for them: `DTLS13_SCALE_OUT_WORKERS=4` (the largest N),
- * `DTLS13_SCALE_OUT_CLIENTS=4` (client processes), `taskset` the server.
- * Other knobs: `DTLS13_SCALE_OUT_ROUNDS` (default 3), `DTLS13_SCALE_OUT_MS`
- * (per measurement, default 3000), `DTLS13_SCALE_OUT_IN_FLIGHT` (handshakes
- * at once per client process, default 16).
+ * the ratio there is a floor, and the cheaper the clients' handshakes the
+ * less they take from the server (the bench prints the most the cores could
+ * show with the measured CPU of both). On a bigger machine run the clients
+ * elsewhere, or keep cores for them: `DTLS13_SCALE_OUT_WORKERS=4` (the
+ * largest N), `DTLS13_SCALE_OUT_CLIENTS=4` (client processes), `taskset` the
+ * server. Other knobs: `DTLS13_SCALE_OUT_ROUNDS` (default 3),
+ * `DTLS13_SCALE_OUT_MS` (per measurement, default 3000),
+ * `DTLS13_SCALE_OUT_WARMUP_MS` (per N and client before the rounds, default
+ * the same; 0 for none), `DTLS13_SCALE_OUT_IN_FLIGHT` (handshakes at once per
+ * client process: the C client's threads, default 16).
  */
 
 function median(xs: readonly number[]): number {
@@ -41,10 +61,10 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function envInt(name: string, fallback: number): number {
+function envInt(name: string, fallback: number, least = 1): number {
   const v = process.env[name];
   const n = v === undefined || v === '' ? fallback : Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be an integer >= 1, got ${String(v)}`);
+  if (!Number.isInteger(n) || n < least) throw new RangeError(`${name} must be an integer >= ${least}, got ${String(v)}`);
   return n;
 }
 
@@ -68,24 +88,65 @@ const WORKLOADS: Readonly<Record<string, string>> = {
   rsa4096: 'RSA-4096 certificates: server-bound, the server signs (most of its CPU), the client only verifies',
 };
 
-export async function benchScaleOut(log: (line: string) => void): Promise<void> {
-  const keys = (process.env.DTLS13_SCALE_OUT_KEYS ?? 'p256,rsa4096').split(',');
-  for (const [i, kind] of keys.entries()) {
-    if (WORKLOADS[kind] === undefined) throw new RangeError(`DTLS13_SCALE_OUT_KEYS: ${kind} is none of ${Object.keys(WORKLOADS).join(', ')}`);
-    await benchWorkload(log, kind as KeyPairKind, i === 0);
+/** Who makes the handshakes: `c`, bench/scale-out/c-client.c on wolfSSL; `node`, dtls13's own client (clients.ts). */
+type ClientKind = 'c' | 'node';
+
+/** The client kinds `DTLS13_SCALE_OUT_CLIENT` asks for (`c`, `node` or `c,node`); by default the C client when it builds, else node. */
+function chooseClients(log: (line: string) => void): { readonly kinds: readonly ClientKind[]; readonly c: CClient | undefined } {
+  const asked = process.env.DTLS13_SCALE_OUT_CLIENT ?? '';
+  if (asked === '') {
+    const c = findCClient(log);
+    if (c === undefined) log("scale-out: no C client, so dtls13's own JS clients make the handshakes (DTLS13_SCALE_OUT_CLIENT=node)");
+    return { kinds: c === undefined ? ['node'] : ['c'], c };
   }
+  const kinds = asked.split(',');
+  for (const k of kinds) if (k !== 'c' && k !== 'node') throw new RangeError(`DTLS13_SCALE_OUT_CLIENT: ${k} is neither c nor node`);
+  if (!kinds.includes('c')) return { kinds: kinds as ClientKind[], c: undefined };
+  const c = findCClient(log);
+  if (c === undefined) throw new Error('DTLS13_SCALE_OUT_CLIENT asks for the C client, which could not be built (see above)');
+  return { kinds: kinds as ClientKind[], c };
 }
 
-async function benchWorkload(log: (line: string) => void, kind: KeyPairKind, withGoodput: boolean): Promise<void> {
+export async function benchScaleOut(log: (line: string) => void): Promise<void> {
+  const keys = (process.env.DTLS13_SCALE_OUT_KEYS ?? 'p256,rsa4096').split(',');
+  for (const kind of keys)
+    if (WORKLOADS[kind] === undefined) throw new RangeError(`DTLS13_SCALE_OUT_KEYS: ${kind} is none of ${Object.keys(WORKLOADS).join(', ')}`);
+  const clients = chooseClients(log);
+  for (const [i, kind] of keys.entries()) await benchWorkload(log, kind as KeyPairKind, i === 0, clients.kinds, clients.c);
+}
+
+/** What one kind of client measured, over the rounds. */
+interface Measures {
+  /** Per N: handshakes per second, one per round. */
+  readonly rates: Map<number, number[]>;
+  readonly failures: Map<number, number>;
+  /** Per N: the workers' event loop CPU (ms) and the handshakes they served, over the handshake windows. */
+  readonly cpu: Map<number, { ms: number; handshakes: number }>;
+  /** The client processes' CPU (ms) and the handshakes they completed, over every handshake window. */
+  readonly clientCpu: { ms: number; handshakes: number };
+}
+
+async function benchWorkload(
+  log: (line: string) => void,
+  kind: KeyPairKind,
+  withGoodput: boolean,
+  kinds: readonly ClientKind[],
+  c: CClient | undefined,
+): Promise<void> {
   const most = envInt('DTLS13_SCALE_OUT_WORKERS', availableParallelism());
   const rounds = envInt('DTLS13_SCALE_OUT_ROUNDS', 3);
   const ms = envInt('DTLS13_SCALE_OUT_MS', 3000);
+  const warmupMs = envInt('DTLS13_SCALE_OUT_WARMUP_MS', ms, 0);
   const inFlight = envInt('DTLS13_SCALE_OUT_IN_FLIGHT', 16);
   const clientCount = envInt('DTLS13_SCALE_OUT_CLIENTS', 1);
-  const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'scale-out CA', kind });
+  const serverName = 'localhost';
+  const id = createThrowawayIdentity({ serverName, caName: 'scale-out CA', kind });
   const cert = id.chain.map((c) => certificateToPem(c)).join('');
   const key = privateKeyToPem(id.privateKey);
   const ca = certificateToPem(id.caDer);
+  const caDir = mkdtempSync(join(tmpdir(), 'dtls13-scale-out-'));
+  const caFile = join(caDir, 'ca.pem');
+  writeFileSync(caFile, ca);
   const module = new URL('./scale-out/sink-worker.ts', import.meta.url);
   const servers = new Map<number, DtlsWorkerListener | DtlsListener>();
   // N = 0: before workers, `listen(onsession)` on this process's own event loop (the baseline); then 1..most worker threads.
@@ -105,85 +166,114 @@ async function benchWorkload(log: (line: string) => void, kind: KeyPairKind, wit
     await server.listening;
     servers.set(n, server);
   }
-  const clients = await Promise.all(Array.from({ length: clientCount }, startClient));
-  const rates = new Map<number, number[]>(ns.map((n) => [n, []]));
-  const failures = new Map<number, number>(ns.map((n) => [n, 0]));
-  /** Per N: the workers' event loop CPU (ms) and the handshakes they served, over the handshake windows. */
-  const cpu = new Map<number, { ms: number; handshakes: number }>(ns.map((n) => [n, { ms: 0, handshakes: 0 }]));
-  /** The client processes' CPU (ms) and the handshakes they completed, over every handshake window. */
-  const clientCpu = { ms: 0, handshakes: 0 };
+  // The JS client processes make the goodput sessions whichever client makes the handshakes.
+  const jsClients = await Promise.all(Array.from({ length: clientCount }, startClient));
+  const handshakes = (k: ClientKind, port: number, windowMs: number): Promise<ClientReply[]> =>
+    k === 'node'
+      ? Promise.all(jsClients.map((child) => ask(child, { type: 'handshakes', port, ms: windowMs, inFlight, ca })))
+      : Promise.all(jsClients.map(() => cHandshakes(c!, port, caFile, serverName, inFlight, windowMs)));
+  const measures = new Map<ClientKind, Measures>(
+    kinds.map((k) => [
+      k,
+      {
+        rates: new Map(ns.map((n) => [n, []])),
+        failures: new Map(ns.map((n) => [n, 0])),
+        cpu: new Map(ns.map((n) => [n, { ms: 0, handshakes: 0 }])),
+        clientCpu: { ms: 0, handshakes: 0 },
+      },
+    ]),
+  );
   const goodputs = new Map<number, number[]>(ns.map((n) => [n, []]));
   const loads: number[] = [];
+  const describe = (k: ClientKind): string =>
+    k === 'c'
+      ? `C clients (bench/scale-out/c-client.c on ${describeBuild(c!.build)}): ${clientCount} process(es) x ${inFlight} threads, one handshake at a time each`
+      : `JS clients (dtls13's own, bench/scale-out/clients.ts): ${clientCount} process(es) x ${inFlight} handshakes in flight`;
   log(`scale-out: ${WORKLOADS[kind]}`);
-  log(
-    `scale-out: ${availableParallelism()} cores, N = 1..${most} workers, ${clientCount} client process(es) x ${inFlight} handshakes in flight, ${rounds} rounds of ${ms} ms`,
-  );
+  log(`scale-out: ${availableParallelism()} cores, N = 1..${most} workers, a warm-up of ${warmupMs} ms then ${rounds} rounds of ${ms} ms`);
+  for (const k of kinds) log(`scale-out: handshakes from ${describe(k)}`);
+  // V8 compiles the handshake path over a process's first few thousand handshakes (the workers' and the JS clients'):
+  // one window per N and client before the rounds, not counted.
+  if (warmupMs > 0) for (const n of ns) for (const k of kinds) await handshakes(k, servers.get(n)!.address!.port, warmupMs);
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? ns : [...ns].reverse();
+    const kindOrder = round % 2 === 0 ? kinds : [...kinds].reverse();
     for (const n of order) {
-      const server = servers.get(n)!;
-      const port = server.address!.port;
-      const cpuBefore = n === 0 ? 0 : (server as DtlsWorkerListener).stats.threadCpuMs;
-      const sessionsBefore = server.stats.serverSessions;
-      const replies = await Promise.all(clients.map((c) => ask(c, { type: 'handshakes', port, ms, inFlight, ca })));
-      const count = replies.reduce((a, r) => a + r.count, 0);
-      clientCpu.ms += replies.reduce((a, r) => a + r.cpuMs, 0);
-      clientCpu.handshakes += count;
-      failures.set(n, failures.get(n)! + replies.reduce((a, r) => a + r.failed, 0));
-      if (n > 0) {
-        await new Promise((r) => setTimeout(r, 150)); // the workers' rows are at most 100 ms old
-        const c = cpu.get(n)!;
-        c.ms += (server as DtlsWorkerListener).stats.threadCpuMs - cpuBefore;
-        c.handshakes += server.stats.serverSessions - sessionsBefore;
+      for (const k of kindOrder) {
+        const m = measures.get(k)!;
+        const server = servers.get(n)!;
+        const cpuBefore = n === 0 ? 0 : (server as DtlsWorkerListener).stats.threadCpuMs;
+        const sessionsBefore = server.stats.serverSessions;
+        const replies = await handshakes(k, server.address!.port, ms);
+        const count = replies.reduce((a, r) => a + r.count, 0);
+        m.clientCpu.ms += replies.reduce((a, r) => a + r.cpuMs, 0);
+        m.clientCpu.handshakes += count;
+        m.failures.set(n, m.failures.get(n)! + replies.reduce((a, r) => a + r.failed, 0));
+        if (n > 0) {
+          await new Promise((r) => setTimeout(r, 150)); // the workers' rows are at most 100 ms old
+          const cpu = m.cpu.get(n)!;
+          cpu.ms += (server as DtlsWorkerListener).stats.threadCpuMs - cpuBefore;
+          cpu.handshakes += server.stats.serverSessions - sessionsBefore;
+        }
+        const elapsed = Math.max(...replies.map((r) => r.ms));
+        m.rates.get(n)!.push((count / elapsed) * 1000);
+        loads.push(loadavg()[0]!);
       }
-      const elapsed = Math.max(...replies.map((r) => r.ms));
-      rates.get(n)!.push((count / elapsed) * 1000);
-      loads.push(loadavg()[0]!);
     }
     for (const n of withGoodput ? order : []) {
       const server = servers.get(n)!;
       const before = server.stats.bytesReceived;
       const t0 = performance.now();
-      await Promise.all(clients.map((c) => ask(c, { type: 'goodput', port: server.address!.port, ms, sessions: 4 * Math.max(1, n), ca })));
+      await Promise.all(jsClients.map((child) => ask(child, { type: 'goodput', port: server.address!.port, ms, sessions: 4 * Math.max(1, n), ca })));
       await new Promise((r) => setTimeout(r, 150)); // the workers' counters are at most 100 ms old
       goodputs.get(n)!.push(((server.stats.bytesReceived - before) / (performance.now() - t0 - 150)) * 1000);
     }
   }
-  const one = median(rates.get(1)!);
-  const oneGoodput = withGoodput ? median(goodputs.get(1)!) : 0;
-  const before = median(rates.get(0)!);
+  for (const k of kinds) report(log, k === 'c' ? 'C clients' : 'JS clients', measures.get(k)!, ns, kinds.length > 1);
+  if (withGoodput) {
+    const oneGoodput = median(goodputs.get(1)!);
+    log(`scale-out: goodput (JS clients' sessions): before ${(median(goodputs.get(0)!) / 1e6).toFixed(1)} MB/s received (4 sessions)`);
+    for (const n of ns.slice(1)) {
+      const g = median(goodputs.get(n)!);
+      log(
+        `scale-out: ${n} workers goodput ${(g / 1e6).toFixed(1)} MB/s received = ${(g / oneGoodput).toFixed(2)}× one worker (${4 * n} sessions sending full 1,200-byte datagrams)`,
+      );
+    }
+  }
+  log(`scale-out: load average ${median(loads).toFixed(2)} (1-minute, median over the handshake windows)`);
+  for (const child of jsClients) child.kill();
+  await Promise.all([...servers.values()].map((server) => server.close()));
+  rmSync(caDir, { recursive: true, force: true });
+}
+
+/** The lines of one kind of client: the rates per N and their ratios to one worker, the CPU per handshake and what it lets this machine show. */
+function report(log: (line: string) => void, who: string, m: Measures, ns: readonly number[], labelled: boolean): void {
+  const say = (line: string): void => log(labelled ? `scale-out: [${who}] ${line}` : `scale-out: ${line}`);
+  const one = median(m.rates.get(1)!);
+  const before = median(m.rates.get(0)!);
   const rounds$ = (xs: readonly number[]): string => xs.map((r) => r.toFixed(0)).join(', ');
-  log(`scale-out: before (listen without workers: one event loop, this process's) ${before.toFixed(0)} handshakes/s (rounds ${rounds$(rates.get(0)!)})`);
+  say(`before (listen without workers: one event loop, this process's) ${before.toFixed(0)} handshakes/s (rounds ${rounds$(m.rates.get(0)!)})`);
   for (const n of ns.slice(1)) {
-    const rate = median(rates.get(n)!);
-    const target = `target ≥ ${(0.8 * n).toFixed(1)}×; ${(rate / before).toFixed(2)}× before; ${failures.get(n)} failed`;
-    log(`scale-out: ${n} workers ${rate.toFixed(0)} handshakes/s = ${(rate / one).toFixed(2)}× one worker (${target}; rounds ${rounds$(rates.get(n)!)})`);
+    const rate = median(m.rates.get(n)!);
+    const target = `target ≥ ${(0.8 * n).toFixed(1)}×; ${(rate / before).toFixed(2)}× before; ${m.failures.get(n)} failed`;
+    say(`${n} workers ${rate.toFixed(0)} handshakes/s = ${(rate / one).toFixed(2)}× one worker (${target}; rounds ${rounds$(m.rates.get(n)!)})`);
   }
   // What the server would do with a core per worker and clients elsewhere: its own CPU per handshake, measured in the workers' threads.
-  const perHandshake = (n: number): number => cpu.get(n)!.ms / Math.max(1, cpu.get(n)!.handshakes);
+  const perHandshake = (n: number): number => m.cpu.get(n)!.ms / Math.max(1, m.cpu.get(n)!.handshakes);
   for (const n of ns.slice(1)) {
     const capacity = (n * 1000) / perHandshake(n);
-    log(
-      `scale-out: ${n} workers: ${perHandshake(n).toFixed(2)} ms of worker CPU per handshake -> ${capacity.toFixed(0)} handshakes/s with ${n} core(s) of its own = ${(capacity / (1000 / perHandshake(1))).toFixed(2)}× one worker (a model from the measured CPU, not a measured rate)`,
+    say(
+      `${n} workers: ${perHandshake(n).toFixed(2)} ms of worker CPU per handshake -> ${capacity.toFixed(0)} handshakes/s with ${n} core(s) of its own = ${(capacity / (1000 / perHandshake(1))).toFixed(2)}× one worker (a model from the measured CPU, not a measured rate)`,
     );
   }
   // The most any server could do here: every handshake costs the server's CPU and the clients', and all share the cores.
-  const clientPer = clientCpu.ms / Math.max(1, clientCpu.handshakes);
+  const most = ns.at(-1)!;
+  const clientPer = m.clientCpu.ms / Math.max(1, m.clientCpu.handshakes);
   const cores = availableParallelism();
   const bound = (cores * 1000) / (perHandshake(most) + clientPer);
-  log(
-    `scale-out: the clients spent ${clientPer.toFixed(2)} ms of CPU per handshake: with ${cores} cores shared by them and ${most} workers (${perHandshake(most).toFixed(2)} ms), at most ${bound.toFixed(0)} handshakes/s = ${(bound / one).toFixed(2)}× one worker's measured rate can be measured on this machine`,
+  say(
+    `the clients spent ${clientPer.toFixed(2)} ms of CPU per handshake: with ${cores} cores shared by them and ${most} workers (${perHandshake(most).toFixed(2)} ms), at most ${bound.toFixed(0)} handshakes/s = ${(bound / one).toFixed(2)}× one worker's measured rate can be measured on this machine`,
   );
-  if (withGoodput) log(`scale-out: before goodput ${(median(goodputs.get(0)!) / 1e6).toFixed(1)} MB/s received (4 sessions)`);
-  for (const n of withGoodput ? ns.slice(1) : []) {
-    const g = median(goodputs.get(n)!);
-    log(
-      `scale-out: ${n} workers goodput ${(g / 1e6).toFixed(1)} MB/s received = ${(g / oneGoodput).toFixed(2)}× one worker (${4 * n} sessions sending full 1,200-byte datagrams)`,
-    );
-  }
-  log(`scale-out: load average ${median(loads).toFixed(2)} (1-minute, median over the rounds)`);
-  for (const c of clients) c.kill();
-  await Promise.all([...servers.values()].map((s) => s.close()));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchScaleOut(console.log);
