@@ -99,7 +99,7 @@ function chooseClients(log: (line: string) => void): { readonly kinds: readonly 
     if (c === undefined) log("scale-out: no C client, so dtls13's own JS clients make the handshakes (DTLS13_SCALE_OUT_CLIENT=node)");
     return { kinds: c === undefined ? ['node'] : ['c'], c };
   }
-  const kinds = asked.split(',');
+  const kinds = [...new Set(asked.split(','))];
   for (const k of kinds) if (k !== 'c' && k !== 'node') throw new RangeError(`DTLS13_SCALE_OUT_CLIENT: ${k} is neither c nor node`);
   if (!kinds.includes('c')) return { kinds: kinds as ClientKind[], c: undefined };
   const c = findCClient(log);
@@ -232,7 +232,7 @@ async function benchWorkload(
   for (const k of kinds) report(log, k === 'c' ? 'C clients' : 'JS clients', measures.get(k)!, ns, kinds.length > 1);
   if (withGoodput) {
     const oneGoodput = median(goodputs.get(1)!);
-    log(`scale-out: goodput (JS clients' sessions): before ${(median(goodputs.get(0)!) / 1e6).toFixed(1)} MB/s received (4 sessions)`);
+    log(`scale-out: before goodput ${(median(goodputs.get(0)!) / 1e6).toFixed(1)} MB/s received (4 sessions)`);
     for (const n of ns.slice(1)) {
       const g = median(goodputs.get(n)!);
       log(
@@ -240,7 +240,7 @@ async function benchWorkload(
       );
     }
   }
-  log(`scale-out: load average ${median(loads).toFixed(2)} (1-minute, median over the handshake windows)`);
+  log(`scale-out: load average ${median(loads).toFixed(2)} (1-minute, median over the rounds)`);
   for (const child of jsClients) child.kill();
   await Promise.all([...servers.values()].map((server) => server.close()));
   rmSync(caDir, { recursive: true, force: true });
