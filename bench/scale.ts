@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { retained } from '../tests/support/retained.js';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
@@ -39,8 +39,11 @@ interface ServerStats {
   readonly size: number;
   readonly rss: number;
   readonly heap: number;
+  /** V8's heap as resident (pages it holds, used or not). */
+  readonly heapResident: number;
   readonly cpuMs: number;
   readonly parked: number;
+  readonly hibernated: number;
   readonly trims: number;
   readonly trimMs: number;
 }
@@ -61,8 +64,19 @@ function serverStats(server: DtlsUdpServer, gc: boolean): ServerStats {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (gc && collect) for (let i = 0; i < 2; i++) collect();
   const m = process.memoryUsage();
-  const { parked, trims, trimMs } = server.stats;
-  return { size: server.size, rss: m.rss, heap: m.heapUsed + m.arrayBuffers, cpuMs: (c.user + c.system) / 1000, parked, trims, trimMs };
+  const { parked, hibernated, trims, trimMs } = server.stats;
+  const heapResident = getHeapStatistics().total_physical_size;
+  return {
+    size: server.size,
+    rss: m.rss,
+    heap: m.heapUsed + m.arrayBuffers,
+    heapResident,
+    cpuMs: (c.user + c.system) / 1000,
+    parked,
+    hibernated,
+    trims,
+    trimMs,
+  };
 }
 
 /** The server process. */
@@ -313,7 +327,16 @@ async function main(): Promise<void> {
       `after the first window: mean ${percent(steady.reduce((a, b) => a + b, 0) / steady.length)}, median ${percent(median(steady))} (target ≤ 1 %; ` +
       `V8's memory reducer collects the whole heap once, about a minute after the opening burst: one window of tens of %), RSS ${(last.rss / 2 ** 20).toFixed(0)} MiB, ` +
       `${kib((last.rss - empty.rss) / last.size)} per session (sessions quiet for parkAfterMs, 30 s, are parked: their keys' contexts freed; ` +
-      `${last.parked} parked, the C heap trimmed ${last.trims} times in ${last.trimMs.toFixed(0)} ms)`,
+      `${last.parked} parked, ${last.hibernated} hibernated (kept as a frozen string), the C heap trimmed ${last.trims} times in ${last.trimMs.toFixed(0)} ms)`,
+  );
+  // Full collections, then what the server does after one (it trims the C heap once V8 has freed what it found dead).
+  await stats();
+  await new Promise((r) => setTimeout(r, 3000));
+  const collected = await stats(false);
+  console.log(
+    `  after full collections: RSS ${(collected.rss / 2 ** 20).toFixed(0)} MiB, ${kib((collected.rss - empty.rss) / collected.size)} per session, ` +
+      `heap+buffers ${kib((collected.heap - empty.heap) / collected.size)} per session, V8's resident pages ${kib((collected.heapResident - empty.heapResident) / collected.size)} per session, ` +
+      `the rest (C heap, code, stacks) ${kib((collected.rss - collected.heapResident - (empty.rss - empty.heapResident)) / collected.size)} (target ≤ 4 KiB in all)`,
   );
   child.send({ type: 'stop' } satisfies ToServer);
   await new Promise((r) => child.once('exit', r));

@@ -2,6 +2,7 @@ import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { integerOption } from '../config-error.js';
 import type { CallbackName } from '../connection/callback-error.js';
+import type { FrozenSession } from '../connection/hibernation.js';
 import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
 import type { EndpointEvent, SessionParameters } from '../dtls12/negotiated12.js';
@@ -63,6 +64,14 @@ export interface EndpointOwner {
   endpointEnded(endpoint: DtlsEndpoint<SessionParameters>): void;
   /** A parked endpoint ({@link DtlsEndpoint.park}) took an authenticated record: it is awake again. */
   endpointWoke?(endpoint: DtlsEndpoint<SessionParameters>): void;
+  /**
+   * Makes a connection again of a session the endpoint hibernated (on the
+   * configuration it was made with). An owner without it has its endpoints
+   * park but never hibernate.
+   */
+  thaw?(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>): EndpointConnection;
+  /** A hibernated endpoint was thawed without waking (a record that did not authenticate, a call on its connection): it may rest again. */
+  endpointThawed?(endpoint: DtlsEndpoint<SessionParameters>): void;
 }
 
 /**
@@ -81,7 +90,13 @@ export interface EndpointOwner {
  * under `listen()` each drive their connections through one.
  */
 export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
-  readonly connection: EndpointConnection;
+  /** The connection while it is not hibernated. */
+  private live: EndpointConnection | undefined;
+  /** The session while hibernated ({@link park}), and when its peer last authenticated a record then. */
+  private frozen: FrozenSession | undefined;
+  private frozenAuthenticated: number | undefined;
+  /** When a parked endpoint was last thawed without waking (so it may rest again), if it was. */
+  private restlessSince: number | undefined;
   /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
   remote: RemoteAddress;
   /** Addresses datagrams recently came from, by path (`address|port`), for return routability probes (a few at most): made when one other than `remote` comes. */
@@ -132,7 +147,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private onSent: ((error?: Error | null) => void) | undefined;
 
   constructor(connection: EndpointConnection, socket: Socket, remote: RemoteAddress, owner?: EndpointOwner) {
-    this.connection = connection;
+    this.live = connection;
     this.socket = socket;
     this.remote = remote;
     this.owner = owner;
@@ -161,6 +176,36 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     return (this.closedPromise = ended ? Promise.resolve(ended.reason) : new Promise((resolve) => (this.settleClosed = resolve)));
   }
 
+  /** The sans-I/O connection (a hibernated one is thawed first: its owner makes it again). */
+  get connection(): EndpointConnection {
+    return this.live ?? this.thaw();
+  }
+
+  private thaw(): EndpointConnection {
+    const frozen = this.frozen;
+    const thaw = this.owner?.thaw;
+    if (frozen === undefined || thaw === undefined) throw new Error('an endpoint with neither a connection nor a hibernated session');
+    const live = thaw.call(this.owner, frozen, this);
+    this.live = live;
+    this.frozen = undefined;
+    this.frozenAuthenticated = undefined;
+    if (this.parked && !this.ended) {
+      this.restlessSince = DtlsEndpoint.now();
+      this.owner?.endpointThawed?.(this);
+    }
+    return live;
+  }
+
+  /** Hibernated ({@link park}): the session is kept as a frozen string until something needs its connection. */
+  get isHibernated(): boolean {
+    return this.frozen !== undefined;
+  }
+
+  /** When a parked endpoint was last thawed without an authenticated record since (so it may rest again), if it was. */
+  get thawedAt(): number | undefined {
+    return this.restlessSince;
+  }
+
   /** Milliseconds on the monotonic clock the connection runs on. */
   static now(): number {
     return performance.now();
@@ -172,7 +217,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    * Forged, replayed or plaintext datagrams never move it.
    */
   get lastAuthenticated(): number {
-    return this.connection.lastAuthenticatedReceive ?? this.createdAt;
+    if (this.live === undefined) return this.frozenAuthenticated ?? this.createdAt;
+    return this.live.lastAuthenticatedReceive ?? this.createdAt;
   }
 
   /** Calls `listener` with every event of the connection, in order. Returns the unsubscribe function. */
@@ -193,9 +239,31 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    * record wakes it, and the owner hears of that (endpointWoke).
    */
   park(now: number): void {
-    if (this.ended) return;
+    if (this.ended || this.live === undefined) return;
     this.parked = true;
-    this.guard(() => this.connection.park(now));
+    this.restlessSince = undefined;
+    const live = this.live;
+    if (this.guard(() => live.park(now))) this.hibernate(live, now);
+  }
+
+  /**
+   * After parking, with an owner that can thaw it: a connection at rest
+   * (DtlsConnection.hibernate) and an endpoint with nothing under way (no
+   * timer, nothing queued, sent or being handed out, no other path) is let
+   * go, its session kept as a frozen string.
+   */
+  private hibernate(live: EndpointConnection, now: number): void {
+    if (this.owner?.thaw === undefined || live.hibernate === undefined) return;
+    if (this.timer !== undefined || this.pumpQueued || this.dispatching || this.pendingSends > 0 || this.events.length > 0 || this.inbox.length > 0) return;
+    if (this.leaving.length > 0 || this.paths !== undefined || this.pathSockets !== undefined) return;
+    let frozen: FrozenSession | undefined;
+    if (!this.guard(() => (frozen = live.hibernate?.(now)))) return;
+    if (frozen === undefined) return;
+    this.frozenAuthenticated = live.lastAuthenticatedReceive;
+    this.frozen = frozen;
+    this.live = undefined;
+    // The queues grew during the handshake and are empty: they let go of their backing stores (a hibernated endpoint keeps none).
+    for (const queue of [this.events, this.inbox, this.flushWaiters, this.readers]) if (queue.length === 0) queue.length = 0;
   }
 
   /** Parked, and no authenticated record since. */
@@ -230,6 +298,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       if (path !== undefined) this.graceAfter(path);
       if (this.parked && this.connection.lastAuthenticatedReceive === now) {
         this.parked = false;
+        this.restlessSince = undefined;
         this.owner?.endpointWoke?.(this);
       }
       this.pump();
@@ -545,7 +614,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     }
     this.settleClosed?.(reason);
     this.settleClosed = undefined;
-    this.guard(() => this.connection.releaseKeys()); // what it had to send went out in the pump that saw it end
+    const live = this.live; // a hibernated session holds no keys: not thawed to free them
+    if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
     this.owner?.endpointEnded(this);
   }
 }

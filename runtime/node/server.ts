@@ -6,6 +6,8 @@ import { resolveConfig, type ResolvedConfig } from '../connection/config.js';
 import { HelloRetryResponder, type HelloRetryOutcome } from '../connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
 import type { StatelessRetry } from '../connection/stateless-retry.js';
+import type { DeadlineOptions } from '../connection/deadlines.js';
+import type { FrozenSession } from '../connection/hibernation.js';
 import { Admission, type AdmissionLimits, type Refusal } from './admission.js';
 import { hostKey, hostPrefixes, type HostPrefixes } from './host-key.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
@@ -13,7 +15,7 @@ import { DatagramIo } from './datagram-io.js';
 import { DtlsEndpoint, pathOf, type EndpointOwner } from './endpoint.js';
 import type { EndpointEvent, SessionParameters } from '../dtls12/negotiated12.js';
 import { TimingWheel } from './timing-wheel.js';
-import { processAntiReplay, type AntiReplayStore } from '../session/anti-replay.js';
+import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../session/anti-replay.js';
 import { AntiReplayWait, antiReplayWaitLimits, type AntiReplayWaitLimits, type AntiReplayWaitOptions, type AntiReplayWaitStats } from './anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
 import { CallbackError, callApplication } from '../connection/callback-error.js';
@@ -28,15 +30,7 @@ import { chooseServerVersion } from '../dtls12/version-select.js';
 import { resolveVersionRange, type DtlsVersionName } from '../dtls12/versions.js';
 import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
 import { nativeBinding } from '../crypto/native/binding.js';
-
-/**
- * The C heap is trimmed once this many sessions have parked since the last
- * trim: when a sweep parks none (a burst of parking is over), or at most
- * every TRIM_INTERVAL_MS while parking goes on (a trim walks every free
- * chunk of the heap: tens of ms in a process of gigabytes).
- */
-const TRIM_AFTER_PARKED = 1024;
-const TRIM_INTERVAL_MS = 60_000;
+import { HeapTrimmer } from './heap-trim.js';
 
 /** Told of a ClientHello the stateless exchange refused with an alert. */
 export type RefusalListener = (
@@ -122,6 +116,12 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
    * made again by its next record, and once its handshake is 4 minutes old
    * (twice the MSL: RFC 9147 §5.8.1) its handshake keys (epoch 2) go. What
    * an idle session holds drops by about half; waking costs a microsecond.
+   * A parked DTLS 1.3 session at rest (no connection IDs, nothing under
+   * way: DtlsConnection.hibernate) also hibernates: its connection is let
+   * go and the session kept as a string of a few hundred bytes, made a
+   * connection again by whatever next needs it (its next datagram, a call
+   * on it); thawed without an authenticated record, it rests again after
+   * another `parkAfterMs`.
    */
   readonly parkAfterMs?: number;
   /**
@@ -168,6 +168,9 @@ export interface UdpServerStats {
   readonly idleClosed: number;
   /** Times a quiet session was parked (`parkAfterMs`). */
   readonly parked: number;
+  /** Times a parked session hibernated, and times one was thawed (by its next datagram or a call on it). */
+  readonly hibernated: number;
+  readonly thawed: number;
   /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
   readonly trims: number;
   readonly trimMs: number;
@@ -267,16 +270,15 @@ export class DtlsUdpServer {
   private readonly config: ResolvedConfig;
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
   private readonly observers: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
-  /** Sessions parked since the C heap was last trimmed, and when that was. */
-  private parkedSinceTrim = 0;
-  private trimmedAt = -Infinity;
+  /** When the C heap is given back after sessions park. */
+  private readonly trimmer = new HeapTrimmer(nativeBinding?.mallocTrim?.bind(nativeBinding));
   private counts = {
     refusedGlobal: 0,
     refusedPerHost: 0,
     idleClosed: 0,
     parked: 0,
-    trims: 0,
-    trimMs: 0,
+    hibernated: 0,
+    thawed: 0,
     handshakeTimeouts: 0,
     restarts: 0,
     connectionErrors: 0,
@@ -462,6 +464,8 @@ export class DtlsUdpServer {
     const c = this.counts;
     return {
       ...c,
+      trims: this.trimmer.trims,
+      trimMs: this.trimmer.trimMs,
       refused: c.refusedGlobal + c.refusedPerHost,
       handshaking: this.admission.handshakes,
       pendingClientHellos: this.responder?.pendingClientHellos.count ?? 0,
@@ -502,6 +506,7 @@ export class DtlsUdpServer {
   /** Closes every connection (close_notify where connected) and the socket. */
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.trimmer.close();
     this.storeWait.clear();
     const open = this.peers();
     for (const p of open) p.endpoint.close();
@@ -535,24 +540,17 @@ export class DtlsUdpServer {
         return;
       }
       const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
-      if (parkMs > 0 && last + parkMs < now && (!p.endpoint.isParked || handshakeKeysDue)) {
+      const thawedAt = p.endpoint.thawedAt;
+      const restless = thawedAt !== undefined && thawedAt + parkMs < now;
+      if (parkMs > 0 && last + parkMs < now && (!p.endpoint.isParked || handshakeKeysDue || restless)) {
         p.endpoint.park(now);
         if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
         this.counts.parked++;
-        this.parkedSinceTrim++;
+        if (p.endpoint.isHibernated) this.counts.hibernated++;
       }
       this.scheduleSweep(p);
     });
-    // The handshakes that made these sessions left free pages between the little each still holds in the C heap: given back
-    // after many parked (glibc's malloc_trim).
-    const parking = this.counts.parked > parkedBefore;
-    if (this.parkedSinceTrim >= TRIM_AFTER_PARKED && (!parking || now - this.trimmedAt >= TRIM_INTERVAL_MS) && nativeBinding?.mallocTrim) {
-      this.parkedSinceTrim = 0;
-      this.trimmedAt = now;
-      nativeBinding.mallocTrim();
-      this.counts.trims++;
-      this.counts.trimMs += DtlsEndpoint.now() - now;
-    }
+    this.trimmer.swept(now, this.counts.parked - parkedBefore);
   }
 
   /** A parked session took a record: due again when quiet for parkMs. */
@@ -560,13 +558,39 @@ export class DtlsUdpServer {
     if (!p.handshaking) this.scheduleSweep(p);
   }
 
+  /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */
+  private thaw(frozen: FrozenSession, remote: { readonly address: string }): DtlsConnection {
+    this.counts.thawed++;
+    return DtlsConnection.thaw(this.config, this.perConnection(this.askingStore, remote.address), frozen);
+  }
+
+  /** A hibernated session was thawed without waking: due to rest again once quiet for parkMs more. */
+  private thawedAsleep(p: Peer): void {
+    this.scheduleSweep(p);
+  }
+
+  /** What differs between this server's connections: the observers, the anti-replay store's verdict, the client's address, CIDs taken. */
+  private perConnection(antiReplay: SyncAntiReplay, peerAddress: string, retry?: StatelessRetry): ConnectionOptions & DeadlineOptions {
+    return {
+      ...this.observers,
+      antiReplay,
+      peerAddress,
+      ...(retry ? { statelessRetry: retry } : {}),
+      connectionIdTaken: this.connectionIdTaken,
+      // The connection keeps the deadline itself (pollTimeout); the endpoint sleeps until it.
+      handshakeTimeoutMs: this.limits.handshakeMs,
+    };
+  }
+
   /** Puts an established session in the sweep at its next deadline: idle, quiet, or its handshake keys' end (once parked). */
   private scheduleSweep(p: Peer): void {
     const { idleMs, parkMs } = this.limits;
     const last = p.endpoint.lastAuthenticated;
     let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
+    const thawedAt = p.endpoint.thawedAt;
     if (parkMs > 0 && !p.endpoint.isParked) due = Math.min(due, last + parkMs + 1);
     else if (parkMs > 0 && p.handshakeKeysUntil !== undefined) due = Math.min(due, p.handshakeKeysUntil + 1);
+    if (parkMs > 0 && thawedAt !== undefined) due = Math.min(due, thawedAt + parkMs + 1);
     if (due !== Infinity) this.idle?.schedule(p, due);
   }
 
@@ -799,15 +823,7 @@ export class DtlsUdpServer {
                   throw new CallbackError('antiReplay', earlyDataAdmitted.threw);
                 },
               };
-      connection = DtlsConnection.serverSharing(this.config, {
-        ...this.observers,
-        antiReplay,
-        peerAddress: remote.address,
-        ...(retry ? { statelessRetry: retry } : {}),
-        connectionIdTaken: this.connectionIdTaken,
-        // The connection keeps the deadline itself (pollTimeout); the endpoint sleeps until it.
-        handshakeTimeoutMs: this.limits.handshakeMs,
-      });
+      connection = DtlsConnection.serverSharing(this.config, this.perConnection(antiReplay, remote.address, retry));
     } catch {
       this.counts.connectionErrors++;
       return;
@@ -890,6 +906,14 @@ export class DtlsUdpServer {
 
     endpointWoke(): void {
       this.server.woke(this);
+    }
+
+    thaw(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>): EndpointConnection {
+      return this.server.thaw(frozen, endpoint.remote);
+    }
+
+    endpointThawed(): void {
+      this.server.thawedAsleep(this);
     }
   };
 

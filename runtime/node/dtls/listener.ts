@@ -102,6 +102,13 @@ export class DtlsListenerStats {
   get parked(): number {
     return this.listener.server?.stats.parked ?? 0;
   }
+  /** Times a parked session hibernated (kept as a frozen string of a few hundred bytes until it is needed again), and times one was thawed. */
+  get hibernated(): number {
+    return this.listener.server?.stats.hibernated ?? 0;
+  }
+  get thawed(): number {
+    return this.listener.server?.stats.thawed ?? 0;
+  }
   /** Sessions a restarted client replaced (RFC 9147 §5.11). */
   get restarts(): number {
     return this.listener.server?.stats.restarts ?? 0;

@@ -9,6 +9,7 @@
  * listener serve both versions.
  */
 import type { DtlsConnection } from '../../connection/connection.js';
+import type { FrozenSession } from '../../connection/hibernation.js';
 import type { EndpointEvent } from '../../dtls12/negotiated12.js';
 
 export type EndpointConnection = Pick<
@@ -41,6 +42,8 @@ export type EndpointConnection = Pick<
   | 'releaseKeys'
 > & {
   pollEvent(): EndpointEvent | undefined;
+  /** Server: the session frozen for hibernation, or undefined when it is not at rest (DtlsConnection.hibernate; the 1.2 connection has none). */
+  hibernate?(now: number): FrozenSession | undefined;
   /** The protocol version this connection speaks, once known ('DTLSv1.2' for the 1.2 connection; the 1.3 connection has no such member). */
   readonly protocolVersion?: 'DTLSv1.2' | 'DTLSv1.3' | undefined;
 };

@@ -237,6 +237,8 @@ function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | u
     handshakeTimeouts: s.handshakeTimeouts,
     idleClosed: s.idleClosed,
     parked: s.parked,
+    hibernated: s.hibernated,
+    thawed: s.thawed,
     restarts: s.restarts,
     unknownConnectionId: s.unknownConnectionId,
     migrations: s.migrations,

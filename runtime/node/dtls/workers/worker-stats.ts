@@ -18,6 +18,8 @@ export const WORKER_STAT_NAMES = [
   'handshakeTimeouts',
   'idleClosed',
   'parked',
+  'hibernated',
+  'thawed',
   'restarts',
   'unknownConnectionId',
   'migrations',

@@ -1,0 +1,87 @@
+import test, { type ExecutionContext } from 'ava';
+import { connect, listen, type DtlsSession } from '../../runtime/index.js';
+import type { DtlsListener } from '../../runtime/node/dtls/listener.js';
+import { nextMessage, pemIdentity, sleep } from '../api/fixtures.js';
+
+/**
+ * Hibernation over real UDP: a quiet DTLS 1.3 session parks and, at rest,
+ * hibernates (its connection let go, the session kept as a string); its
+ * next datagram thaws it and it goes on. A datagram that does not
+ * authenticate thaws it without waking it, and it rests again. A DTLS 1.2
+ * session parks but does not hibernate.
+ */
+
+const id = pemIdentity('localhost');
+
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  for (let waited = 0; !condition() && waited < ms; waited += 10) await sleep(10);
+}
+
+/** A listener that echoes every message and keeps the server side of each session, closed when the test ends. */
+function echoServer(t: ExecutionContext, parkAfterMs: number): { server: DtlsListener; sessions: DtlsSession[] } {
+  const sessions: DtlsSession[] = [];
+  const server = listen(
+    (s) => {
+      sessions.push(s);
+      s.onmessage = (d) => s.send(d);
+    },
+    { cert: id.cert, key: id.key, host: '127.0.0.1', parkAfterMs },
+  );
+  t.teardown(() => server.close());
+  return { server, sessions };
+}
+
+async function echo(session: DtlsSession, text: string): Promise<string> {
+  const reply = nextMessage(session);
+  session.send(text);
+  return (await reply).toString();
+}
+
+test('DTLSv1.3: a quiet session hibernates, its next record thaws it, and it hibernates again once quiet', async (t) => {
+  const { server } = echoServer(t, 100);
+  const { port } = await server.listening;
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  t.teardown(() => client.close());
+  await client.opened;
+  await until(() => server.stats.hibernated >= 1);
+  t.is(server.stats.hibernated, 1, 'hibernated once quiet');
+  t.is(server.stats.thawed, 0);
+  t.is(await echo(client, 'after hibernating'), 'after hibernating', 'both directions work on the thawed session');
+  t.is(server.stats.thawed, 1, 'thawed by its record');
+  await until(() => server.stats.hibernated >= 2);
+  t.is(server.stats.hibernated, 2, 'hibernated again once quiet');
+  t.is(await echo(client, 'again'), 'again');
+  t.is(server.stats.serverSessions, 1);
+});
+
+test('DTLSv1.3: a datagram that does not authenticate thaws a hibernated session without waking it; it rests again, and the session goes on', async (t) => {
+  const { server, sessions } = echoServer(t, 100);
+  const { port } = await server.listening;
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  t.teardown(() => client.close());
+  await client.opened;
+  await until(() => server.stats.hibernated >= 1);
+  const at = sessions[0]?.remoteAddress;
+  const udp = server.server;
+  if (at === undefined || udp === undefined) return t.fail('the server side of the session');
+  // A forged application-data record from the client's address: a unified header of epoch 3, a record number and junk.
+  const forged = Uint8Array.from([0x2f, 0x00, 0x07, 0x00, 0x20, ...new Array<number>(32).fill(0x5a)]);
+  udp.inject(forged, at.address, at.port);
+  t.is(server.stats.thawed, 1, 'thawed to try the record');
+  t.is(udp.stats.parked, 1, 'not woken: parked still, not parked again');
+  await until(() => server.stats.hibernated >= 2);
+  t.is(server.stats.hibernated, 2, 'hibernated again after another quiet spell');
+  t.is(await echo(client, 'still here'), 'still here', 'the session goes on');
+});
+
+test('DTLSv1.2: a quiet session parks but does not hibernate', async (t) => {
+  const { server } = echoServer(t, 100);
+  const { port } = await server.listening;
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', maxVersion: 'DTLSv1.2' });
+  t.teardown(() => client.close());
+  await client.opened;
+  await until(() => server.stats.parked >= 1);
+  await sleep(300);
+  t.is(server.stats.hibernated, 0);
+  t.is(await echo(client, 'parked'), 'parked');
+});
