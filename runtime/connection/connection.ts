@@ -687,7 +687,6 @@ export class DtlsConnection {
     if (flight === undefined || records === undefined || records.write.epoch !== session.write.epoch) return undefined;
     if (!records.reads.every((r) => r.epoch === session.read.epoch || (r.epoch === 2 && p.handshakeReadSecret !== undefined))) return undefined;
     const h: HibernatedSession = {
-      suite: session.parameters.cipherSuite,
       parameters: session.parameters,
       readEpoch: session.read.epoch,
       readSecret: session.read.secret,
@@ -723,13 +722,14 @@ export class DtlsConnection {
   /** A new connection takes up the hibernated session `h` ({@link thaw}). */
   private restore(h: HibernatedSession): void {
     const p = this.parts;
-    const schedule = scheduleFor(p.provider, h.suite);
+    const suite = h.parameters.cipherSuite;
+    const schedule = scheduleFor(p.provider, suite);
     const readSecret = (epoch: number): Uint8Array => {
       const secret = epoch === 2 ? h.handshakeReadSecret : h.readSecret;
       if (secret === undefined) throw new TypeError('a hibernated session holds epoch 2 read keys without their secret');
       return secret;
     };
-    p.records.restore(h.records, h.suite, trafficKeys(schedule, h.writeSecret, h.suite), (epoch) => trafficKeys(schedule, readSecret(epoch), h.suite));
+    p.records.restore(h.records, suite, trafficKeys(schedule, h.writeSecret, suite), (epoch) => trafficKeys(schedule, readSecret(epoch), suite));
     p.handshakeReadSecret = h.handshakeReadSecret;
     p.sendSeq = h.sendSeq;
     this.inbox.reset(h.receiveSeq);

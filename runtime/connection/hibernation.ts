@@ -1,10 +1,9 @@
-import { deserialize, serialize } from 'node:v8';
-import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { RestingKind } from '../handshake/flight.js';
-import { DROP_REASONS, type DropCounters } from '../record/drops.js';
+import { DROP_REASONS, type DropReason } from '../record/drops.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from '../record/hibernated-records.js';
 import type { NegotiatedParameters } from './events.js';
 import type { IgnoreReason } from './record-rules.js';
+import { freezeForm, FrozenFormError, thawForm, type FieldKind, type Schema, type Unnamed } from './frozen-form.js';
 
 /**
  * Everything an established, quiet DTLS 1.3 session needs to go on: the
@@ -15,7 +14,7 @@ import type { IgnoreReason } from './record-rules.js';
  * `DtlsConnection.thaw` makes a connection of it again.
  */
 export interface HibernatedSession {
-  readonly suite: SupportedCipherSuite;
+  /** The negotiated parameters (its cipher suite is the session's). */
   readonly parameters: NegotiatedParameters;
   readonly readEpoch: number;
   readonly readSecret: Uint8Array;
@@ -57,75 +56,72 @@ export interface HibernatedCounts {
 }
 
 /**
- * A hibernated session as it is kept: a one-byte string (V8 keeps it in
- * its heap with a 16-byte header and nothing outside, where a Uint8Array
- * costs a buffer object and an allocation of its own). Branded so that no
- * other string is taken for one.
+ * A hibernated session as it is kept: its frozen form (frozen-form.ts), a
+ * one-byte string. Branded so that no other string is taken for one.
  */
 export type FrozenSession = string & { readonly __frozenSession: true };
 
-/** Each object's fields in a fixed order: the form keeps values only, not names (a fraction of the size). */
-type Keys<T> = readonly (keyof T)[];
-
-const SESSION = [
-  'suite',
-  'parameters',
-  'readEpoch',
-  'readSecret',
-  'writeEpoch',
-  'writeSecret',
-  'handshakeReadSecret',
-  'resumptionSecret',
-  'exporterSecret',
-  'serverName',
-  'clientAuthenticated',
-  'ticketsIssued',
-  'records',
-  'flight',
-  'sendSeq',
-  'receiveSeq',
-  'messagesSent',
-  'datagramLimit',
-  'peerEpoch',
-  'startedAt',
-  'completedAt',
-  'authenticatedAt',
-  'clock',
-  'counts',
-  'ignored',
-  'path',
-] as const satisfies Keys<HibernatedSession>;
+const optional = (kind: FieldKind): FieldKind => ({ optional: kind });
+const list = (kind: FieldKind): FieldKind => ({ list: kind });
+const counters = (names: readonly string[]): FieldKind => ({ record: names.map((n) => [n, 'uint'] as const) });
 
 const PARAMETERS = [
-  'cipherSuite',
-  'group',
-  'signatureAlgorithm',
-  'helloRetryRequest',
-  'clientAuthenticated',
-  'peerCertificate',
-  'peerCertificateChain',
-  'resumed',
-  'pskIdentity',
-  'pskMode',
-  'earlyData',
-  'alpnProtocol',
-  'servername',
-  'srtpProfile',
-  'recordSizeLimit',
-] as const satisfies Keys<NegotiatedParameters>;
+  ['cipherSuite', 'text'],
+  ['group', optional('text')],
+  ['signatureAlgorithm', optional('text')],
+  ['helloRetryRequest', 'bool'],
+  ['clientAuthenticated', 'bool'],
+  ['peerCertificate', optional('bytes')],
+  ['peerCertificateChain', optional(list('bytes'))],
+  ['resumed', 'bool'],
+  ['pskIdentity', optional('bytes')],
+  ['pskMode', optional('text')],
+  ['earlyData', 'text'],
+  ['alpnProtocol', optional('text')],
+  ['servername', optional('text')],
+  ['srtpProfile', optional('text')],
+  ['recordSizeLimit', optional('uint')],
+] as const satisfies Schema<NegotiatedParameters>;
 
-const RECORDS = ['write', 'reads', 'highestDropped', 'newestAuthenticated', 'sendLimit', 'receiveLimit', 'drops'] as const satisfies Keys<HibernatedRecords>;
-const WRITE = ['epoch', 'seq', 'used'] as const satisfies Keys<HibernatedRecords['write']>;
-const READ = ['epoch', 'right', 'words', 'used', 'failed'] as const satisfies Keys<HibernatedReadEpoch>;
-const FLIGHT = ['state', 'retransmitted', 'timeout'] as const satisfies Keys<HibernatedSession['flight']>;
+const READ_EPOCH = [
+  ['epoch', 'uint'],
+  ['right', 'int'],
+  ['words', list('uint')],
+  ['used', 'uint'],
+  ['failed', 'uint'],
+] as const satisfies Schema<HibernatedReadEpoch>;
+
+const WRITE_EPOCH = [
+  ['epoch', 'uint'],
+  ['seq', 'uint'],
+  ['used', 'uint'],
+] as const satisfies Schema<HibernatedRecords['write']>;
+
+const RECORDS = [
+  ['write', { record: WRITE_EPOCH }],
+  ['reads', list({ record: READ_EPOCH })],
+  ['highestDropped', 'int'],
+  ['newestAuthenticated', 'int'],
+  ['sendLimit', optional('uint')],
+  ['receiveLimit', optional('uint')],
+  ['drops', optional(counters(DROP_REASONS))],
+] as const satisfies Schema<HibernatedRecords>;
+
+const FLIGHT = [
+  ['state', 'text'],
+  ['retransmitted', 'uint'],
+  ['timeout', 'float'],
+] as const satisfies Schema<HibernatedSession['flight']>;
+
 const COUNTS = [
-  'datagramsReceived',
-  'datagramsSent',
-  'recordsReceived',
-  'applicationBytesSent',
-  'applicationBytesReceived',
-  'handshakeMessagesReceived',
-] as const satisfies Keys<HibernatedCounts>;
+  ['datagramsReceived', 'uint'],
+  ['datagramsSent', 'uint'],
+  ['recordsReceived', 'uint'],
+  ['applicationBytesSent', 'uint'],
+  ['applicationBytesReceived', 'uint'],
+  ['handshakeMessagesReceived', 'uint'],
+] as const satisfies Schema<HibernatedCounts>;
+
 const IGNORED = [
   'unauthenticated-violation',
   'reassembly-refused',
@@ -134,82 +130,61 @@ const IGNORED = [
   'early-data-cap',
   'stale-alert',
   'ack-epoch',
-] as const satisfies Keys<Record<IgnoreReason, number>>;
+] as const satisfies readonly IgnoreReason[];
 
-/** Every field listed: a field added to a type and not to its list fails to compile here. */
-type Unlisted<T, L extends Keys<T>> = Exclude<keyof T, L[number]>;
+/** Version 1 of the form: every field of HibernatedSession, in this order. */
+const SESSION = [
+  ['parameters', { record: PARAMETERS }],
+  ['readEpoch', 'uint'],
+  ['readSecret', 'bytes'],
+  ['writeEpoch', 'uint'],
+  ['writeSecret', 'bytes'],
+  ['handshakeReadSecret', optional('bytes')],
+  ['resumptionSecret', 'bytes'],
+  ['exporterSecret', 'bytes'],
+  ['serverName', optional('text')],
+  ['clientAuthenticated', 'bool'],
+  ['ticketsIssued', 'uint'],
+  ['records', { record: RECORDS }],
+  ['flight', { record: FLIGHT }],
+  ['sendSeq', 'uint'],
+  ['receiveSeq', 'uint'],
+  ['messagesSent', 'uint'],
+  ['datagramLimit', 'uint'],
+  ['peerEpoch', 'uint'],
+  ['startedAt', 'float'],
+  ['completedAt', 'float'],
+  ['authenticatedAt', optional('float')],
+  ['clock', 'float'],
+  ['counts', { record: COUNTS }],
+  ['ignored', optional(counters(IGNORED))],
+  ['path', optional('text')],
+] as const satisfies Schema<HibernatedSession>;
+
+/** Every field named: a field added to one of these types and not to its schema fails to compile here. */
 const complete: [
-  Unlisted<HibernatedSession, typeof SESSION>,
-  Unlisted<NegotiatedParameters, typeof PARAMETERS>,
-  Unlisted<HibernatedRecords, typeof RECORDS>,
-  Unlisted<HibernatedReadEpoch, typeof READ>,
-  Unlisted<HibernatedCounts, typeof COUNTS>,
-  Unlisted<Record<IgnoreReason, number>, typeof IGNORED>,
-] extends [never, never, never, never, never, never]
+  Unnamed<HibernatedSession, typeof SESSION>,
+  Unnamed<NegotiatedParameters, typeof PARAMETERS>,
+  Unnamed<HibernatedRecords, typeof RECORDS>,
+  Unnamed<HibernatedReadEpoch, typeof READ_EPOCH>,
+  Unnamed<HibernatedCounts, typeof COUNTS>,
+  Exclude<IgnoreReason, (typeof IGNORED)[number]>,
+  Exclude<DropReason, (typeof DROP_REASONS)[number]>,
+] extends [never, never, never, never, never, never, never]
   ? true
   : never = true;
 void complete;
 
-/** `o`'s values in the order of `keys` (each may itself be packed already: hence unknown). */
-function pack<T>(o: { readonly [K in keyof T]: unknown }, keys: Keys<T>): unknown[] {
-  return keys.map((k) => o[k]);
-}
-
-function unpack<T>(a: unknown, keys: Keys<T>, what: string): T {
-  if (!Array.isArray(a) || a.length !== keys.length)
-    throw new TypeError(`not a hibernated session: ${what} has ${Array.isArray(a) ? a.length : 'no'} fields, not ${keys.length}`);
-  const o: Partial<Record<keyof T, unknown>> = {};
-  keys.forEach((k, i) => (o[k] = a[i]));
-  return o as T;
-}
-
-const VERSION = 1;
+/** The first character: the form's version. */
+const VERSION = '\x01';
 
 /** The session in its kept form. */
 export function freezeSession(h: HibernatedSession): FrozenSession {
-  const r = h.records;
-  const records = pack<HibernatedRecords>(
-    {
-      ...r,
-      write: pack(r.write, WRITE),
-      reads: r.reads.map((e) => pack(e, READ)),
-      drops: r.drops && DROP_REASONS.map((k) => r.drops?.[k] ?? 0),
-    },
-    RECORDS,
-  );
-  const fields = pack<HibernatedSession>(
-    {
-      ...h,
-      parameters: pack(h.parameters, PARAMETERS),
-      records,
-      flight: pack(h.flight, FLIGHT),
-      counts: pack(h.counts, COUNTS),
-      ignored: h.ignored && pack(h.ignored, IGNORED),
-    },
-    SESSION,
-  );
-  return serialize([VERSION, fields]).toString('latin1') as FrozenSession;
+  return (VERSION + freezeForm(h, SESSION, 'session')) as FrozenSession;
 }
 
-/** The session again from its kept form. @throws TypeError when `frozen` is not one {@link freezeSession} made. */
+/** The session again from its kept form. @throws FrozenFormError when `frozen` is not one {@link freezeSession} made. */
 export function thawSession(frozen: FrozenSession): HibernatedSession {
-  const [version, fields] = deserialize(Buffer.from(frozen, 'latin1')) as [unknown, unknown];
-  if (version !== VERSION) throw new TypeError(`not a hibernated session of this version (${String(version)})`);
-  const h = unpack<Record<keyof HibernatedSession, unknown>>(fields, SESSION, 'the session');
-  const r = unpack<Record<keyof HibernatedRecords, unknown>>(h.records, RECORDS, 'records');
-  const drops = r.drops === undefined ? undefined : (Object.fromEntries(DROP_REASONS.map((k, i) => [k, (r.drops as number[])[i] ?? 0])) as DropCounters);
-  const records: HibernatedRecords = {
-    ...(r as unknown as HibernatedRecords),
-    write: unpack(r.write, WRITE, 'the write epoch'),
-    reads: (r.reads as unknown[]).map((e) => unpack<HibernatedReadEpoch>(e, READ, 'a read epoch')),
-    drops,
-  };
-  return {
-    ...(h as unknown as HibernatedSession),
-    parameters: unpack<NegotiatedParameters>(h.parameters, PARAMETERS, 'parameters'),
-    records,
-    flight: unpack<HibernatedSession['flight']>(h.flight, FLIGHT, 'the flight'),
-    counts: unpack<HibernatedCounts>(h.counts, COUNTS, 'counts'),
-    ignored: h.ignored === undefined ? undefined : unpack<Record<IgnoreReason, number>>(h.ignored, IGNORED, 'ignored'),
-  };
+  if (frozen[0] !== VERSION) throw new FrozenFormError(`not a hibernated session of this version (${frozen.charCodeAt(0)})`);
+  return thawForm<HibernatedSession>(frozen.slice(1), SESSION, 'session');
 }
