@@ -198,13 +198,16 @@ export class DtlsConnection {
    * A server connection again from a session {@link hibernate} froze, on the
    * configuration and per-connection options it was made with (as
    * {@link serverSharing} takes them): connected, its keys made again from
-   * its secrets, where it left off. @throws TypeError when `frozen` is not
-   * a hibernated session.
+   * its secrets, where it left off; at `now` (the caller's time) its
+   * handshake keys are dropped if their time is up
+   * ({@link HANDSHAKE_KEYS_RETENTION_MS}). @throws FrozenFormError when
+   * `frozen` is not a hibernated session.
    */
-  static thaw(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, frozen: FrozenSession): DtlsConnection {
+  static thaw(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, frozen: FrozenSession, now: number): DtlsConnection {
     const h = thawSession(frozen);
     const c = new DtlsConnection('server', perConnection, config);
     c.restore(h);
+    c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
 
@@ -654,14 +657,17 @@ export class DtlsConnection {
    */
   park(now: number): void {
     this.guard(() => {
-      const records = this.parts.records;
-      if (this.completedAt !== undefined && now - this.completedAt >= HANDSHAKE_KEYS_RETENTION_MS) {
-        records.dropReadEpoch(2);
-        records.retireWriteEpoch(2);
-        this.parts.handshakeReadSecret = undefined;
-      }
-      records.park();
+      this.dropHandshakeKeysWhenDue(now);
+      this.parts.records.park();
     });
+  }
+
+  /** Drops the handshake's keys (epoch 2) both ways once {@link HANDSHAKE_KEYS_RETENTION_MS} have passed since the handshake completed. */
+  private dropHandshakeKeysWhenDue(now: number): void {
+    if (this.completedAt === undefined || now - this.completedAt < HANDSHAKE_KEYS_RETENTION_MS) return;
+    this.parts.records.dropReadEpoch(2);
+    this.parts.records.retireWriteEpoch(2);
+    this.parts.handshakeReadSecret = undefined;
   }
 
   /**

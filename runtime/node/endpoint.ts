@@ -69,7 +69,7 @@ export interface EndpointOwner {
    * configuration it was made with). An owner without it has its endpoints
    * park but never hibernate.
    */
-  thaw?(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>): EndpointConnection;
+  thaw?(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): EndpointConnection;
   /** A hibernated endpoint was thawed without waking (a record that did not authenticate, a call on its connection): it may rest again. */
   endpointThawed?(endpoint: DtlsEndpoint<SessionParameters>): void;
 }
@@ -185,7 +185,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     const frozen = this.frozen;
     const thaw = this.owner?.thaw;
     if (frozen === undefined || thaw === undefined) throw new Error('an endpoint with neither a connection nor a hibernated session');
-    const live = thaw.call(this.owner, frozen, this);
+    const live = thaw.call(this.owner, frozen, this, DtlsEndpoint.now());
     this.live = live;
     this.frozen = undefined;
     this.frozenAuthenticated = undefined;

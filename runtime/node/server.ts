@@ -542,12 +542,13 @@ export class DtlsUdpServer {
       const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
       const thawedAt = p.endpoint.thawedAt;
       const restless = thawedAt !== undefined && thawedAt + parkMs < now;
-      if (parkMs > 0 && last + parkMs < now && (!p.endpoint.isParked || handshakeKeysDue || restless)) {
+      // A hibernated session is not thawed for its handshake keys: they go when it is thawed (DtlsConnection.thaw).
+      if (parkMs > 0 && last + parkMs < now && (!p.endpoint.isParked || handshakeKeysDue || restless) && !p.endpoint.isHibernated) {
         p.endpoint.park(now);
-        if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
         this.counts.parked++;
         if (p.endpoint.isHibernated) this.counts.hibernated++;
       }
+      if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
       this.scheduleSweep(p);
     });
     this.trimmer.swept(now, this.counts.parked - parkedBefore);
@@ -559,9 +560,9 @@ export class DtlsUdpServer {
   }
 
   /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */
-  private thaw(frozen: FrozenSession, remote: { readonly address: string }): DtlsConnection {
+  private thaw(frozen: FrozenSession, remote: { readonly address: string }, now: number): DtlsConnection {
     this.counts.thawed++;
-    return DtlsConnection.thaw(this.config, this.perConnection(this.askingStore, remote.address), frozen);
+    return DtlsConnection.thaw(this.config, this.perConnection(this.askingStore, remote.address), frozen, now);
   }
 
   /** A hibernated session was thawed without waking: due to rest again once quiet for parkMs more. */
@@ -908,8 +909,8 @@ export class DtlsUdpServer {
       this.server.woke(this);
     }
 
-    thaw(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>): EndpointConnection {
-      return this.server.thaw(frozen, endpoint.remote);
+    thaw(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): EndpointConnection {
+      return this.server.thaw(frozen, endpoint.remote, now);
     }
 
     endpointThawed(): void {

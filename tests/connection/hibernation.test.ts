@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { resolveConfig, type ResolvedConfig } from '../../runtime/connection/config.js';
 import type { FrozenSession } from '../../runtime/connection/hibernation.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
@@ -7,7 +7,7 @@ import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { roundTrip } from '../support/handshake.js';
 import { Link } from '../support/link.js';
-import { retransmittedFinished } from '../support/retransmitted-finished.js';
+import { answerWithin, retransmittedFinished } from '../support/retransmitted-finished.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
@@ -43,8 +43,8 @@ function served(server: ConnectionOptions = {}, client: ConnectionOptions = {}, 
 
 /** The server thawed from `frozen`, on a link of its own that carries on at the same time. */
 function thawed(x: Served, frozen: FrozenSession): DtlsConnection {
-  const server = DtlsConnection.thaw(x.config, { wallClock }, frozen);
   const now = x.link.now;
+  const server = DtlsConnection.thaw(x.config, { wallClock }, frozen, now);
   x.link = new Link(x.client, server);
   x.link.now = now;
   return server;
@@ -106,31 +106,28 @@ test('a record received before hibernating is refused as a replay after thawing'
   t.is(server.stats.drops.replay, replays + captured.length, 'counted as a replay');
 });
 
-test('thawed within 2 × MSL, the server still ACKs a retransmitted Finished (the handshake read keys came back from their secret)', (t) => {
+test('thawed within 2 × MSL the server still ACKs a retransmitted Finished (its handshake read keys came back from their secret); thawed after, they are gone', (t) => {
   const config = resolveConfig('server', { certificate: { chain: serverId.chain, privateKey: serverId.privateKey }, tickets: 0 });
   const server = DtlsConnection.serverSharing(config, { wallClock });
   const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock });
-  const { copies, now: connected } = retransmittedFinished(client, server, 1);
-  t.is(copies.length, 1, 'the client resent its Finished');
+  const { copies, now: connected } = retransmittedFinished(client, server, 2);
+  t.is(copies.length, 2, 'the client resent its Finished twice');
   while (server.pollTransmit());
   // The server's own ACK timer runs out (its ACK lost too), so it is at rest.
-  for (let at = connected; at <= connected + 1000; at += 10) {
-    server.handleTimeout(at);
-    while (server.pollTransmit());
-  }
+  answerWithin(server, connected);
   const now = connected + 1000;
   while (server.pollEvent());
   const frozen = server.hibernate(now);
   if (frozen === undefined) return t.fail('hibernates with its handshake read keys');
-  const back = DtlsConnection.thaw(config, { wallClock }, frozen);
-  back.receive(copies[0]!, now);
-  let ack: Uint8Array | undefined;
-  for (let at = now; at <= now + 1000 && ack === undefined; at += 10) {
-    back.handleTimeout(at);
-    ack = back.pollTransmit();
-  }
-  t.truthy(ack, 'an ACK');
-  t.is(back.state, 'connected');
+  const soon = DtlsConnection.thaw(config, { wallClock }, frozen, now);
+  soon.receive(copies[0]!, now);
+  t.truthy(answerWithin(soon, now), 'an ACK');
+  t.is(soon.state, 'connected');
+  const late = now + HANDSHAKE_KEYS_RETENTION_MS;
+  const after = DtlsConnection.thaw(config, { wallClock }, frozen, late);
+  after.receive(copies[1]!, late);
+  t.is(answerWithin(after, late), undefined, 'nothing: the handshake keys went at the thaw');
+  t.is(after.state, 'connected');
 });
 
 test('a session that is not at rest does not hibernate, and is left as it was', (t) => {

@@ -4,7 +4,7 @@ import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { retransmittedFinished } from '../support/retransmitted-finished.js';
+import { answerWithin, retransmittedFinished } from '../support/retransmitted-finished.js';
 import { makePair } from '../support/stepper.js';
 
 /**
@@ -45,16 +45,6 @@ function retransmittedFinishedAtServer(): { server: ReturnType<typeof makePair>[
   return { server, ...retransmittedFinished(client, server, 2) };
 }
 
-/** What the server sends within a second of `now` (an ACK may wait for its timer). */
-function answer(server: ReturnType<typeof makePair>['server'], now: number): Uint8Array | undefined {
-  for (let at = now; at <= now + 1000; at += 10) {
-    server.handleTimeout(at);
-    const d = server.pollTransmit();
-    if (d) return d;
-  }
-  return undefined;
-}
-
 test('parked before 2 × MSL the server still ACKs a retransmitted Finished; parked after it, the handshake keys are gone and it is dropped', (t) => {
   const { server, copies, now } = retransmittedFinishedAtServer();
   t.is(server.state, 'connected');
@@ -62,10 +52,10 @@ test('parked before 2 × MSL the server still ACKs a retransmitted Finished; par
   while (server.pollTransmit());
   server.park(now + 1000);
   server.receive(copies[0]!, now + 1000);
-  t.truthy(answer(server, now + 1000), 'an ACK: the epoch 2 keys are still held');
+  t.truthy(answerWithin(server, now + 1000), 'an ACK: the epoch 2 keys are still held');
   const late = now + HANDSHAKE_KEYS_RETENTION_MS + 1;
   server.park(late);
   server.receive(copies[1]!, late);
-  t.is(answer(server, late), undefined, 'nothing: the epoch 2 keys went');
+  t.is(answerWithin(server, late), undefined, 'nothing: the epoch 2 keys went');
   t.is(server.state, 'connected', 'the session carries on');
 });

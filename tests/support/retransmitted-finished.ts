@@ -23,3 +23,13 @@ export function retransmittedFinished(client: DtlsConnection, server: DtlsConnec
   }
   return { copies, now };
 }
+
+/** The first datagram `server` sends within a second of `now` (an ACK may wait for its timer), if any. */
+export function answerWithin(server: DtlsConnection, now: number): Uint8Array | undefined {
+  for (let at = now; at <= now + 1000; at += 10) {
+    server.handleTimeout(at);
+    const d = server.pollTransmit();
+    if (d) return d;
+  }
+  return undefined;
+}
