@@ -100,8 +100,8 @@ async function serve(): Promise<void> {
   send({ type: 'ready', port: server.address.port });
 }
 
-/** One client: handshake over its own socket, then gone without a word. True when the server answered the final flight. */
-async function openSession(serverPort: number, address: string, port: number, options: ConnectionOptions): Promise<boolean | 'address in use'> {
+/** One client: handshake over its own socket, then gone without a word. True when the server answered the final flight; else why not. */
+async function openSession(serverPort: number, address: string, port: number, options: ConnectionOptions): Promise<true | string> {
   const socket: Socket = createSocket('udp4');
   try {
     await new Promise<void>((resolve, reject) => {
@@ -131,10 +131,10 @@ async function openSession(serverPort: number, address: string, port: number, op
       });
     }
   };
-  return new Promise<boolean>((resolve) => {
+  return new Promise<true | string>((resolve) => {
     let connectedAt: number | undefined;
     let settled = false;
-    const done = (ok: boolean): void => {
+    const done = (ok: true | string): void => {
       if (settled) return;
       settled = true;
       clearInterval(timer);
@@ -152,7 +152,7 @@ async function openSession(serverPort: number, address: string, port: number, op
         connectedAt ??= performance.now();
         // The server's ticket, acknowledged: the server has the session and nothing outstanding to resend to us.
         if (ticket) done(true);
-      } else if (c.state === 'failed' || c.state === 'closed') done(false);
+      } else if (c.state === 'failed' || c.state === 'closed') done(`${c.state}: ${c.failure?.alert ?? ''} ${c.failure?.message ?? ''}`);
     });
     const timer = setInterval(() => {
       c.handleTimeout(performance.now() - t0);
@@ -160,7 +160,8 @@ async function openSession(serverPort: number, address: string, port: number, op
       const now = performance.now();
       if (connectedAt !== undefined && now - connectedAt > 2000)
         done(true); // nothing more came: the final flight got through or was resent
-      else if (now - t0 > 20_000) done(false);
+      else if (now - t0 > 20_000)
+        done(`no handshake in 20 s (state ${c.state}, ${c.stats.datagramsSent} datagrams sent, ${c.stats.datagramsReceived} received)`);
     }, 100);
     c.connect(0);
     flush();
@@ -284,8 +285,12 @@ async function main(): Promise<void> {
       if (a.done) return;
       const r = await openSession(hello.port, a.value[0], a.value[1], options);
       if (r === 'address in use') inUse++;
-      else if (r) opened++;
-      else failed++;
+      else if (r === true) opened++;
+      else {
+        failed++;
+        // The first few, with where from and why: a count that repeats run after run is something systematic.
+        if (failed <= 5) console.log(`  failed: ${a.value[0]}:${a.value[1]}: ${r}`);
+      }
     }
   };
   // Progress without forced collections (two full collections of a heap of tens of thousands of sessions every 10 s would
