@@ -677,9 +677,10 @@ export class DtlsConnection {
    * keys are freed and this object is done with (it drops what it is given
    * and refuses to send). Undefined, and nothing changes, unless the session
    * is at rest: connected, nothing to send or deliver, no flight or ACK
-   * outstanding, nothing held or being reassembled, one write epoch and the
-   * read epochs of its session (and the handshake's, within its retention),
-   * no connection IDs, no post-handshake authentication, not inspected.
+   * outstanding, nothing held or being reassembled, one write epoch, no
+   * read epoch ahead of its session's, no connection IDs, no post-handshake
+   * authentication, not inspected. The read epochs kept are its session's
+   * and, within their retention, the handshake's; the peer's older ones go.
    */
   hibernate(now: number): FrozenSession | undefined {
     const p = this.parts;
@@ -689,9 +690,11 @@ export class DtlsConnection {
     if (this.outgoing.length > 0 || p.events.length > 0 || p.earlyDataRemaining !== undefined || p.postHandshake.waitingFlights > 0) return undefined;
     if (p.acks.size > 0 || this.ackScheduler.armed || this.inbox.retainedBytes > 0 || this.deferred.length > 0 || this.heldData.length > 0) return undefined;
     const flight = p.flight.atRest;
-    const records = p.records.hibernation();
-    if (flight === undefined || records === undefined || records.write.epoch !== session.write.epoch) return undefined;
-    if (!records.reads.every((r) => r.epoch === session.read.epoch || (r.epoch === 2 && p.handshakeReadSecret !== undefined))) return undefined;
+    if (flight === undefined || p.records.usage().read.some((r) => r.epoch > session.read.epoch)) return undefined;
+    // The session's read epoch, and the handshake's while its keys are kept (RFC 9147 §5.8.1); the peer's older application
+    // epochs are let go (kept only for reordered records, RFC 9147 §4.2.1, which a session quiet this long has none of).
+    const records = p.records.hibernation((epoch) => epoch === session.read.epoch || (epoch === 2 && p.handshakeReadSecret !== undefined));
+    if (records === undefined || records.write.epoch !== session.write.epoch) return undefined;
     const h: HibernatedSession = {
       parameters: session.parameters,
       readEpoch: session.read.epoch,

@@ -301,23 +301,32 @@ export class RecordLayer {
 
   /**
    * What a session at rest keeps of this layer, for hibernation: one write
-   * epoch, its read epochs (the newest and, while held, the handshake's),
-   * no CIDs, nothing retained for reordering, no plaintext and nothing
-   * failed since the last verdict. Undefined when the layer is not so.
+   * epoch and the read epochs `keep` names (the others are let go, as
+   * dropped: the peer's older application epochs, which a quiet session no
+   * longer needs for reordered records), with no CIDs, no plaintext, nothing
+   * failed since the last verdict and no kept epoch's retention running.
+   * Undefined when the layer is not so.
    */
-  hibernation(): HibernatedRecords | undefined {
+  hibernation(keep: (epoch: number) => boolean): HibernatedRecords | undefined {
     const write = this.write;
     const entry = write && this.writes.get(write.epoch);
     if (!write || !entry || this.writes.size !== 1 || this.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
-    if (this.cidLength !== 0 || this.sendCid !== undefined || this.readEpochs.nextTimeout() !== undefined || this.integrity.failedSinceVerdict)
-      return undefined;
+    if (this.cidLength !== 0 || this.sendCid !== undefined || this.integrity.failedSinceVerdict) return undefined;
     const reads: HibernatedReadEpoch[] = [];
-    for (const [epoch, r] of this.readEpochs.entries())
+    let { highestDropped } = this.readEpochs.marks;
+    for (const [epoch, r] of this.readEpochs.entries()) {
+      if (!keep(epoch)) {
+        highestDropped = Math.max(highestDropped, epoch);
+        continue;
+      }
+      if (r.expiresAt !== undefined) return undefined;
       reads.push({ epoch, right: r.window.right, words: [...r.window.words], used: r.cipher.used, failed: r.cipher.failed });
+    }
     return {
       write: { epoch: write.epoch, seq: entry.seq, used: write.used },
       reads,
-      ...this.readEpochs.marks,
+      highestDropped,
+      newestAuthenticated: this.readEpochs.marks.newestAuthenticated,
       sendLimit: this.sendInnerLimit,
       receiveLimit: this.receiveInnerLimit,
       drops: this.dropCounts && { ...this.dropCounts },
