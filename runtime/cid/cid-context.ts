@@ -4,10 +4,11 @@ import type { ManualClock } from '../handshake/manual-clock.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import type { ResolvedConnectionIds, RrcProcedure } from './cid-options.js';
-import type { ConnectionIdState } from './cid-state.js';
-import type { LocalConnectionIds } from './local-cids.js';
+import { ConnectionIdState } from './cid-state.js';
+import { LocalConnectionIds } from './local-cids.js';
 import { NO_CID_ANSWER, type CidNegotiationHost } from './negotiation.js';
 import { OffPathForwarding } from './off-path-forwarding.js';
+import type { HibernatedCids } from './hibernated-cids.js';
 import { PathValidation } from './path-validation.js';
 
 /** A datagram for a path other than the current one (RRC probes and answers). */
@@ -110,6 +111,8 @@ export class CidContext implements CidNegotiationHost {
   private answers: Map<string, { readonly msgType: 'path_response' | 'path_drop'; readonly cookie: Uint8Array }> | undefined;
   /** Datagrams waiting at the last poll while holding (counted as held when the check ends). */
   private waiting = 0;
+  /** A thawed session's checks before it hibernated (its PathValidation was not kept). */
+  private earlierTotals: PathValidation['totals'] | undefined;
 
   constructor(p: {
     options: ResolvedConnectionIds | undefined;
@@ -141,7 +144,71 @@ export class CidContext implements CidNegotiationHost {
 
   get stats(): PathStats {
     const t = this.validation?.totals;
-    return { checks: 0, validated: 0, abandoned: 0, unvalidatedBytesSent: 0, unvalidatedBytesReceived: 0, ...t, ...this.counts };
+    const e = this.earlierTotals;
+    return {
+      checks: (t?.checks ?? 0) + (e?.checks ?? 0),
+      validated: (t?.validated ?? 0) + (e?.validated ?? 0),
+      abandoned: (t?.abandoned ?? 0) + (e?.abandoned ?? 0),
+      unvalidatedBytesSent: (t?.unvalidatedBytesSent ?? 0) + (e?.unvalidatedBytesSent ?? 0),
+      unvalidatedBytesReceived: (t?.unvalidatedBytesReceived ?? 0) + (e?.unvalidatedBytesReceived ?? 0),
+      ...this.counts,
+    };
+  }
+
+  /**
+   * Whether, for hibernation, nothing here is under way at `now`: no check
+   * running, nothing held or queued for another path, no path left by us,
+   * and the watch against off-path forwarders (RFC 9853 §8.1.2) past its
+   * time. What it still holds (record numbers seen, answers remembered) can
+   * go.
+   */
+  atRest(now: number): boolean {
+    if (this.validation?.candidate !== undefined || this.pathOutgoing !== undefined || this.waiting > 0 || this.left !== undefined) return false;
+    return this.forwarding === undefined || this.forwarding.quietAt(now);
+  }
+
+  /** What a hibernated session keeps of its CIDs and path counters; undefined without CIDs (then only the counters matter, and they are all 0 but the ones kept with {@link stats}). */
+  hibernation(): HibernatedCids | undefined {
+    const s = this.session;
+    if (s === undefined) return undefined;
+    const peer = s.peer.kept;
+    return {
+      ...s.local.kept,
+      peerCurrent: s.peer.current,
+      peerSpares: peer.spares,
+      peerSeen: peer.seen,
+      rrcNegotiated: s.rrcNegotiated,
+      requestOutstanding: s.requestOutstanding,
+      requestsReceived: s.requestsReceived,
+      newestEpoch: this.newestEpoch,
+      newestSequence: this.newestSequence,
+      counts: this.stats,
+    };
+  }
+
+  /** A hibernated session's CIDs again (server, on a new context): as negotiated, with what was issued, retired and given since. */
+  restore(h: HibernatedCids): void {
+    const o = this.options;
+    if (o === undefined) throw new TypeError('a hibernated session with connection IDs on a configuration without them');
+    const local = new LocalConnectionIds(o.length, o.generate, this.taken);
+    local.restore(h);
+    const s = new ConnectionIdState(o, local, h.peerCurrent, h.rrcNegotiated);
+    s.peer.restore({ spares: h.peerSpares, seen: h.peerSeen });
+    s.requestOutstanding = h.requestOutstanding;
+    s.requestsReceived = h.requestsReceived;
+    this.session = s;
+    this.records.setConnectionIds({ length: local.length, ours: (c) => local.has(c) }, s.peer.current);
+    this.newestEpoch = h.newestEpoch;
+    this.newestSequence = h.newestSequence;
+    const c = h.counts;
+    this.earlierTotals = {
+      checks: c.checks,
+      validated: c.validated,
+      abandoned: c.abandoned,
+      unvalidatedBytesSent: c.unvalidatedBytesSent,
+      unvalidatedBytesReceived: c.unvalidatedBytesReceived,
+    };
+    for (const k of Object.keys(this.counts) as (keyof typeof this.counts)[]) this.counts[k] = c[k];
   }
 
   /** A datagram came over `path` (undefined: the current one). */

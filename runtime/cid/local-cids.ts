@@ -1,4 +1,5 @@
 import { bytesEqual } from '../wire/index.js';
+import type { HibernatedCids } from './hibernated-cids.js';
 
 /** One CID we issued, with its place in the order the peer should use them in (RFC 9147 §9). */
 interface Issued {
@@ -31,6 +32,18 @@ export class LocalConnectionIds {
     this.length = length;
     this.make = make;
     this.taken = taken;
+  }
+
+  /** What hibernation keeps: those issued and not retired, the next sequence number, the one in use. */
+  get kept(): Pick<HibernatedCids, 'issued' | 'nextSequence' | 'inUse'> {
+    return { issued: this.issued.map((i) => ({ cid: i.cid, sequence: i.sequence })), nextSequence: this.nextSequence, inUse: this.inUse };
+  }
+
+  /** Takes up what {@link kept} gave (on a new, empty set). */
+  restore(kept: Pick<HibernatedCids, 'issued' | 'nextSequence' | 'inUse'>): void {
+    this.issued.push(...kept.issued.map((i) => ({ cid: i.cid, sequence: i.sequence })));
+    this.nextSequence = kept.nextSequence;
+    this.inUse = kept.inUse;
   }
 
   /** CIDs issued and not retired. */

@@ -61,6 +61,13 @@ export class OffPathForwarding {
     return undefined;
   }
 
+  /** Whether nothing watched is still in its time at `now` (the path left by a move, paths suspected of copies): what it holds can go. */
+  quietAt(now: number): boolean {
+    if (this.after !== undefined && now < this.after.until) return false;
+    for (const until of this.suspects?.values() ?? []) if (now < until) return false;
+    return true;
+  }
+
   /** Stops watching (a check ended without copies, the watch after a move ran out). */
   stop(): void {
     this.seen = undefined;

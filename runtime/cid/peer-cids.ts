@@ -24,6 +24,17 @@ export class PeerConnectionIds {
     return this.currentCid;
   }
 
+  /** What hibernation keeps besides {@link current}: the spares and every CID the peer gave. */
+  get kept(): { readonly spares: readonly Uint8Array[]; readonly seen: readonly Uint8Array[] } {
+    return { spares: [...this.spareCids], seen: [...this.seen] };
+  }
+
+  /** Takes up what {@link kept} gave (on a new set made with the same current CID). */
+  restore(kept: { readonly spares: readonly Uint8Array[]; readonly seen: readonly Uint8Array[] }): void {
+    this.spareCids.push(...kept.spares);
+    this.seen.splice(0, this.seen.length, ...kept.seen);
+  }
+
   get spares(): number {
     return this.spareCids.length;
   }

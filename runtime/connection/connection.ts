@@ -678,15 +678,16 @@ export class DtlsConnection {
    * and refuses to send). Undefined, and nothing changes, unless the session
    * is at rest: connected, nothing to send or deliver, no flight or ACK
    * outstanding, nothing held or being reassembled, one write epoch, no
-   * read epoch ahead of its session's, no connection IDs, no post-handshake
-   * authentication, not inspected. The read epochs kept are its session's
+   * read epoch ahead of its session's, no return routability check or
+   * off-path watch under way, no post-handshake authentication, not
+   * inspected. The read epochs kept are its session's
    * and, within their retention, the handshake's; the peer's older ones go.
    */
   hibernate(now: number): FrozenSession | undefined {
     const p = this.parts;
     const session = this.driver.session();
     if (this.role !== 'server' || session === undefined || this.ended || this.frozen || this.inspected || this.completedAt === undefined) return undefined;
-    if (session.postHandshakeAuth || session.transcript !== undefined || session.pendingAuth !== undefined || p.cid.session !== undefined) return undefined;
+    if (session.postHandshakeAuth || session.transcript !== undefined || session.pendingAuth !== undefined || !p.cid.atRest(now)) return undefined;
     if (this.outgoing.length > 0 || p.events.length > 0 || p.earlyDataRemaining !== undefined || p.postHandshake.waitingFlights > 0) return undefined;
     if (p.acks.size > 0 || this.ackScheduler.armed || this.inbox.retainedBytes > 0 || this.deferred.length > 0 || this.heldData.length > 0) return undefined;
     const flight = p.flight.atRest;
@@ -721,6 +722,7 @@ export class DtlsConnection {
       counts: { ...this.counts },
       ignored: this.ignored,
       path: p.cid.current,
+      cids: p.cid.hibernation(),
     };
     const frozen = freezeSession(h);
     this.frozen = true;
@@ -747,6 +749,7 @@ export class DtlsConnection {
     p.flight.restoreAtRest(h.flight);
     p.clock.advanceTo(h.clock);
     if (h.path !== undefined) p.cid.current = h.path;
+    if (h.cids !== undefined) p.cid.restore(h.cids);
     this.driver.resumeConnected({
       parameters: h.parameters,
       schedule,

@@ -3,6 +3,8 @@ import { DROP_REASONS, type DropReason } from '../record/drops.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from '../record/hibernated-records.js';
 import type { NegotiatedParameters } from './events.js';
 import type { IgnoreReason } from './record-rules.js';
+import type { HibernatedCids } from '../cid/hibernated-cids.js';
+import type { PathStats } from '../cid/cid-context.js';
 import { freezeForm, FrozenFormError, thawForm, type FieldKind, type Schema, type Unnamed } from './frozen-form.js';
 
 /**
@@ -44,6 +46,8 @@ export interface HibernatedSession {
   readonly ignored: Readonly<Record<IgnoreReason, number>> | undefined;
   /** The peer's path, as `receive` was told it. */
   readonly path: string | undefined;
+  /** Its connection IDs, when it negotiated them, and its paths' counters. */
+  readonly cids: HibernatedCids | undefined;
 }
 
 export interface HibernatedCounts {
@@ -132,6 +136,44 @@ const IGNORED = [
   'ack-epoch',
 ] as const satisfies readonly IgnoreReason[];
 
+const PATH_STATS = [
+  'checks',
+  'validated',
+  'abandoned',
+  'unvalidatedBytesSent',
+  'unvalidatedBytesReceived',
+  'migrations',
+  'challengesAnswered',
+  'answersIgnored',
+  'probesDropped',
+  'copiesDetected',
+  'datagramsHeld',
+  'heldDropped',
+] as const satisfies readonly (keyof PathStats)[];
+
+const CIDS = [
+  [
+    'issued',
+    list({
+      record: [
+        ['cid', 'bytes'],
+        ['sequence', 'uint'],
+      ],
+    }),
+  ],
+  ['nextSequence', 'uint'],
+  ['inUse', 'uint'],
+  ['peerCurrent', 'bytes'],
+  ['peerSpares', list('bytes')],
+  ['peerSeen', list('bytes')],
+  ['rrcNegotiated', 'bool'],
+  ['requestOutstanding', 'bool'],
+  ['requestsReceived', 'uint'],
+  ['newestEpoch', 'int'],
+  ['newestSequence', 'int'],
+  ['counts', counters(PATH_STATS)],
+] as const satisfies Schema<HibernatedCids>;
+
 /** Version 1 of the form: every field of HibernatedSession, in this order. */
 const SESSION = [
   ['parameters', { record: PARAMETERS }],
@@ -159,6 +201,7 @@ const SESSION = [
   ['counts', { record: COUNTS }],
   ['ignored', optional(counters(IGNORED))],
   ['path', optional('text')],
+  ['cids', optional({ record: CIDS })],
 ] as const satisfies Schema<HibernatedSession>;
 
 /** Every field named: a field added to one of these types and not to its schema fails to compile here. */
@@ -170,7 +213,9 @@ const complete: [
   Unnamed<HibernatedCounts, typeof COUNTS>,
   Exclude<IgnoreReason, (typeof IGNORED)[number]>,
   Exclude<DropReason, (typeof DROP_REASONS)[number]>,
-] extends [never, never, never, never, never, never, never]
+  Unnamed<HibernatedCids, typeof CIDS>,
+  Exclude<keyof PathStats, (typeof PATH_STATS)[number]>,
+] extends [never, never, never, never, never, never, never, never, never]
   ? true
   : never = true;
 void complete;

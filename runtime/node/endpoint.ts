@@ -143,6 +143,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private readonly owner: EndpointOwner | undefined;
   /** Parked ({@link park}) and not woken by an authenticated record since. */
   private parked = false;
+  /** When {@link park} last ran. */
+  private parkedAt: number | undefined;
   /** The callback of the sends in flight, made with the first and let go once none is left (an idle endpoint holds none). */
   private onSent: ((error?: Error | null) => void) | undefined;
 
@@ -196,6 +198,18 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     return live;
   }
 
+  /**
+   * Parked, not hibernated, and of a kind that may (an owner that thaws, a
+   * connection that hibernates): it was not at rest when parked (a check
+   * under way, say), so parking again later may let it go. When it last
+   * parked, if so.
+   */
+  get hibernationDeferredSince(): number | undefined {
+    const live = this.live;
+    if (!this.parked || live === undefined || this.owner?.thaw === undefined || live.hibernate === undefined) return undefined;
+    return this.parkedAt;
+  }
+
   /** Hibernated ({@link park}): the session is kept as a frozen string until something needs its connection. */
   get isHibernated(): boolean {
     return this.frozen !== undefined;
@@ -241,6 +255,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   park(now: number): void {
     if (this.ended || this.live === undefined) return;
     this.parked = true;
+    this.parkedAt = now;
     this.restlessSince = undefined;
     const live = this.live;
     if (this.guard(() => live.park(now))) this.hibernate(live, now);
@@ -249,19 +264,21 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /**
    * After parking, with an owner that can thaw it: a connection at rest
    * (DtlsConnection.hibernate) and an endpoint with nothing under way (no
-   * timer, nothing queued, sent or being handed out, no other path) is let
-   * go, its session kept as a frozen string.
+   * timer, nothing queued, sent or being handed out, no socket left behind)
+   * is let go, its session kept as a frozen string.
    */
   private hibernate(live: EndpointConnection, now: number): void {
     if (this.owner?.thaw === undefined || live.hibernate === undefined) return;
     if (this.timer !== undefined || this.pumpQueued || this.dispatching || this.pendingSends > 0 || this.events.length > 0 || this.inbox.length > 0) return;
-    if (this.leaving.length > 0 || this.paths !== undefined || this.pathSockets !== undefined) return;
+    if (this.leaving.length > 0 || this.pathSockets !== undefined) return;
     let frozen: FrozenSession | undefined;
     if (!this.guard(() => (frozen = live.hibernate?.(now)))) return;
     if (frozen === undefined) return;
     this.frozenAuthenticated = live.lastAuthenticatedReceive;
     this.frozen = frozen;
     this.live = undefined;
+    // No check is under way (the connection is at rest): the addresses other paths came from are not needed for probes.
+    this.paths = undefined;
     // The queues grew during the handshake and are empty: they let go of their backing stores (a hibernated endpoint keeps none).
     for (const queue of [this.events, this.inbox, this.flushWaiters, this.readers]) if (queue.length === 0) queue.length = 0;
   }

@@ -116,8 +116,8 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
    * made again by its next record, and once its handshake is 4 minutes old
    * (twice the MSL: RFC 9147 §5.8.1) its handshake keys (epoch 2) go. What
    * an idle session holds drops by about half; waking costs a microsecond.
-   * A parked DTLS 1.3 session at rest (no connection IDs, nothing under
-   * way: DtlsConnection.hibernate) also hibernates: its connection is let
+   * A parked DTLS 1.3 session at rest (nothing under way:
+   * DtlsConnection.hibernate) also hibernates: its connection is let
    * go and the session kept as a string of a few hundred bytes, made a
    * connection again by whatever next needs it (its next datagram, a call
    * on it); thawed without an authenticated record, it rests again after
@@ -539,14 +539,17 @@ export class DtlsUdpServer {
         p.endpoint.close();
         return;
       }
+      const e = p.endpoint;
       const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
-      const thawedAt = p.endpoint.thawedAt;
-      const restless = thawedAt !== undefined && thawedAt + parkMs < now;
-      // A hibernated session is not thawed for its handshake keys: they go when it is thawed (DtlsConnection.thaw).
-      if (parkMs > 0 && last + parkMs < now && (!p.endpoint.isParked || handshakeKeysDue || restless) && !p.endpoint.isHibernated) {
-        p.endpoint.park(now);
-        this.counts.parked++;
-        if (p.endpoint.isHibernated) this.counts.hibernated++;
+      // Parked again: once its handshake keys may go, once quiet again after a thaw that did not wake it, and (every parkMs)
+      // while it could not hibernate yet. A hibernated session is not thawed for its handshake keys: they go at its thaw.
+      const thawedAt = e.thawedAt;
+      const deferred = e.hibernationDeferredSince;
+      const again = handshakeKeysDue || (thawedAt !== undefined && thawedAt + parkMs < now) || (deferred !== undefined && deferred + parkMs < now);
+      if (parkMs > 0 && last + parkMs < now && (!e.isParked || again) && !e.isHibernated) {
+        if (!e.isParked) this.counts.parked++;
+        e.park(now);
+        if (e.isHibernated) this.counts.hibernated++;
       }
       if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
       this.scheduleSweep(p);
@@ -588,10 +591,10 @@ export class DtlsUdpServer {
     const { idleMs, parkMs } = this.limits;
     const last = p.endpoint.lastAuthenticated;
     let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
-    const thawedAt = p.endpoint.thawedAt;
-    if (parkMs > 0 && !p.endpoint.isParked) due = Math.min(due, last + parkMs + 1);
+    const e = p.endpoint;
+    if (parkMs > 0 && !e.isParked) due = Math.min(due, last + parkMs + 1);
     else if (parkMs > 0 && p.handshakeKeysUntil !== undefined) due = Math.min(due, p.handshakeKeysUntil + 1);
-    if (parkMs > 0 && thawedAt !== undefined) due = Math.min(due, thawedAt + parkMs + 1);
+    for (const since of [e.thawedAt, e.hibernationDeferredSince]) if (parkMs > 0 && since !== undefined) due = Math.min(due, since + parkMs + 1);
     if (due !== Infinity) this.idle?.schedule(p, due);
   }
 

@@ -303,15 +303,16 @@ export class RecordLayer {
    * What a session at rest keeps of this layer, for hibernation: one write
    * epoch and the read epochs `keep` names (the others are let go, as
    * dropped: the peer's older application epochs, which a quiet session no
-   * longer needs for reordered records), with no CIDs, no plaintext, nothing
-   * failed since the last verdict and no kept epoch's retention running.
+   * longer needs for reordered records), with no plaintext, nothing failed
+   * since the last verdict and no kept epoch's retention running (its CIDs
+   * are the CID context's to keep and set again).
    * Undefined when the layer is not so.
    */
   hibernation(keep: (epoch: number) => boolean): HibernatedRecords | undefined {
     const write = this.write;
     const entry = write && this.writes.get(write.epoch);
     if (!write || !entry || this.writes.size !== 1 || this.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
-    if (this.cidLength !== 0 || this.sendCid !== undefined || this.integrity.failedSinceVerdict) return undefined;
+    if (this.integrity.failedSinceVerdict) return undefined;
     const reads: HibernatedReadEpoch[] = [];
     let { highestDropped } = this.readEpochs.marks;
     for (const [epoch, r] of this.readEpochs.entries()) {

@@ -89,6 +89,26 @@ for (const provider of providers as CryptoProvider[])
       t.is(server.state, 'connected');
     });
 
+test("connection IDs are kept: ours and the peer's, spares, sequence numbers; the thawed server issues more and records carry them", (t) => {
+  const x = served({ cid: { length: 6, spares: 2 } }, { cid: { length: 5 } });
+  const before = x.link.server.connectionIds;
+  if (before === undefined) return t.fail('CIDs negotiated');
+  t.is(before.spares, 0);
+  t.true(before.issued.length >= 3, 'the handshake CID and two spares issued');
+  const frozen = x.link.server.hibernate(x.link.now);
+  if (frozen === undefined) return t.fail('a session with CIDs hibernates');
+  const server = thawed(x, frozen);
+  t.deepEqual(server.connectionIds, before);
+  t.is(roundTrip(x.link, 'cid').atServer.at(-1), 'cid to server');
+  const clientSpares = x.client.connectionIds?.spares ?? 0;
+  const more = server.issueConnectionIds(2, { now: x.link.now });
+  x.link.run(x.link.now + 60_000);
+  t.is(more.length, 2);
+  t.is(x.client.connectionIds?.spares, clientSpares + 2, 'the client took them as new (sequence numbers went on)');
+  t.deepEqual(server.connectionIds?.issued.slice(-2), more);
+  t.is(roundTrip(x.link, 'after').atClient.at(-1), 'after to client');
+});
+
 test('a record received before hibernating is refused as a replay after thawing', (t) => {
   const x = served();
   const captured: Uint8Array[] = [];
@@ -141,9 +161,15 @@ test('a session that is not at rest does not hibernate, and is left as it was', 
   const client = served();
   t.is(client.client.hibernate(client.link.now), undefined, 'a client');
 
-  const cids = served({ cid: { length: 4 } }, { cid: { length: 4 } });
-  t.truthy(cids.link.server.connectionIds, 'CIDs negotiated');
-  t.is(cids.link.server.hibernate(cids.link.now), undefined, 'a session with connection IDs');
+  const moving = served({ cid: { length: 4 } }, { cid: { length: 4 } });
+  const sendFromClient = (path: string): void => {
+    moving.client.send(new Uint8Array([7]));
+    for (let d = moving.client.pollTransmit(); d; d = moving.client.pollTransmit()) moving.link.server.receive(d, moving.link.now, path);
+  };
+  sendFromClient('a');
+  sendFromClient('b'); // a new address: a return routability check starts (RFC 9853)
+  t.is(moving.link.server.stats.paths.checks, 1);
+  t.is(moving.link.server.hibernate(moving.link.now), undefined, 'a session checking a new path');
 
   const inspected = served({}, {}, { inspect: () => {} });
   t.is(inspected.link.server.hibernate(inspected.link.now), undefined, 'an inspected one');

@@ -18,14 +18,14 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
 }
 
 /** A listener that echoes every message and keeps the server side of each session, closed when the test ends. */
-function echoServer(t: ExecutionContext, parkAfterMs: number): { server: DtlsListener; sessions: DtlsSession[] } {
+function echoServer(t: ExecutionContext, parkAfterMs: number, extra: { cid?: number } = {}): { server: DtlsListener; sessions: DtlsSession[] } {
   const sessions: DtlsSession[] = [];
   const server = listen(
     (s) => {
       sessions.push(s);
       s.onmessage = (d) => s.send(d);
     },
-    { cert: id.cert, key: id.key, host: '127.0.0.1', parkAfterMs },
+    { cert: id.cert, key: id.key, host: '127.0.0.1', parkAfterMs, ...extra },
   );
   t.teardown(() => server.close());
   return { server, sessions };
@@ -72,6 +72,27 @@ test('DTLSv1.3: a datagram that does not authenticate thaws a hibernated session
   await until(() => server.stats.hibernated >= 2);
   t.is(server.stats.hibernated, 2, 'hibernated again after another quiet spell');
   t.is(await echo(client, 'still here'), 'still here', 'the session goes on');
+});
+
+test('DTLSv1.3 with connection IDs: a hibernated session follows its client to a new address (a return routability check on the thawed session), and hibernates again', async (t) => {
+  const { server, sessions } = echoServer(t, 100, { cid: 4 });
+  let migrations = 0;
+  const { port } = await server.listening;
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', cid: 4 });
+  t.teardown(() => client.close());
+  await client.opened;
+  t.is(await echo(client, 'before'), 'before');
+  sessions[0]!.onmigrate = () => migrations++;
+  await until(() => server.stats.hibernated >= 1);
+  t.is(server.stats.hibernated, 1, 'a session with CIDs hibernates');
+  await client.rebind('127.0.0.2');
+  t.is(await echo(client, 'moved'), 'moved', 'the thawed session answers at the new address');
+  await until(() => migrations >= 1);
+  t.is(migrations, 1, 'it moved after the check');
+  t.is(sessions[0]?.remoteAddress?.address, '127.0.0.2');
+  await until(() => server.stats.hibernated >= 2);
+  t.is(server.stats.hibernated, 2, 'and once quiet it hibernates again, its check over');
+  t.is(await echo(client, 'again'), 'again');
 });
 
 test('DTLSv1.2: a quiet session parks but does not hibernate', async (t) => {
