@@ -7,6 +7,8 @@ import { runInNewContext } from 'node:vm';
 import { retained } from '../tests/support/retained.js';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
 import { DtlsUdpServer } from '../runtime/node/server.js';
+import { listen } from '../runtime/node/dtls/listener.js';
+import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { median } from './network/stats.js';
 
@@ -79,21 +81,45 @@ function serverStats(server: DtlsUdpServer, gc: boolean): ServerStats {
   };
 }
 
+/**
+ * `DTLS13_SCALE_API=listen`: the server is `listen()`, the node:dtls-shaped
+ * API, whose every session is a DtlsSession as well (held by the listener;
+ * the application keeps none): what a user of that API holds per session.
+ */
+async function throughListen(id: { chain: Uint8Array[]; privateKey: Uint8Array; maxConnections: number }): Promise<DtlsUdpServer> {
+  const listener = listen(() => {}, {
+    host: '127.0.0.1',
+    port: 0,
+    cert: id.chain.map((c) => certificateToPem(c)).join(''),
+    key: privateKeyToPem(id.privateKey),
+    idleTimeoutMs: 3_600_000,
+    maxSessions: id.maxConnections,
+    maxSessionsPerHost: id.maxConnections,
+    maxHandshakesPerHost: 1_000_000,
+  });
+  await listener.listening;
+  if (listener.server === undefined) throw new Error('listen() made no UDP server');
+  return listener.server;
+}
+
 /** The server process. */
 async function serve(): Promise<void> {
   const id = await new Promise<{ chain: Uint8Array[]; privateKey: Uint8Array; maxConnections: number }>((resolve) => process.once('message', resolve));
-  const server = await DtlsUdpServer.listen({
-    host: '127.0.0.1',
-    port: 0,
-    certificate: { chain: id.chain, privateKey: id.privateKey },
-    wallClock: () => NOW,
-    idleTimeoutMs: 3_600_000,
-    // Room for every session asked for and the handshakes still in flight when the last of them opens (at the cap those
-    // get their HelloRetryRequest, then silence: a run of 1,000,000 once counted its last 31 as failed).
-    maxConnections: id.maxConnections,
-    maxConnectionsPerHost: id.maxConnections,
-    maxHandshakesPerHost: 1_000_000,
-  });
+  // Room for every session asked for and the handshakes still in flight when the last of them opens (at the cap those
+  // get their HelloRetryRequest, then silence: a run of 1,000,000 once counted its last 31 as failed).
+  const server =
+    process.env['DTLS13_SCALE_API'] === 'listen'
+      ? await throughListen(id)
+      : await DtlsUdpServer.listen({
+          host: '127.0.0.1',
+          port: 0,
+          certificate: { chain: id.chain, privateKey: id.privateKey },
+          wallClock: () => NOW,
+          idleTimeoutMs: 3_600_000,
+          maxConnections: id.maxConnections,
+          maxConnectionsPerHost: id.maxConnections,
+          maxHandshakesPerHost: 1_000_000,
+        });
   const send = (m: FromServer): void => void process.send?.(m);
   process.on('message', (m: ToServer) => {
     if (m.type === 'stats') send({ type: 'stats', ...serverStats(server, m.gc) });
