@@ -1,4 +1,4 @@
-import type { RestingKind } from '../handshake/flight.js';
+import type { RestingKind } from '../handshake/flight-steps.js';
 import { DROP_REASONS, type DropReason } from '../record/drops.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from '../record/hibernated-records.js';
 import type { NegotiatedParameters } from './events.js';

@@ -70,6 +70,9 @@ const PLAIN: { readonly [K in Plain]: At<K> } = {
   failed: { kind: 'failed' },
 };
 
+/** Chart states with no flight outstanding and no timer, where a settled controller rests (and a hibernated session's is kept). */
+export type RestingKind = 'idle' | 'acknowledged' | 'finished';
+
 /** The state a chart state starts as (the controller's start, or one it resumes in). */
 export const plainFlightState = <K extends Plain>(kind: K): At<K> => PLAIN[kind];
 

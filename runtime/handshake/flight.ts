@@ -16,12 +16,13 @@ import {
   type FlightEvent,
   type FlightHooks,
   type FlightState,
+  type RestingKind,
 } from './flight-steps.js';
 
 import type { FlightTimerConfig } from './flight-timer-config.js';
 
 export type { FlightTimerConfig } from './flight-timer-config.js';
-export type { FlightHooks } from './flight-steps.js';
+export type { FlightHooks, RestingKind } from './flight-steps.js';
 
 /**
  * What one flight does when it ends, besides stopping its timer: `onAcked`
@@ -50,7 +51,6 @@ const AFTER_EVENT = { type: 'xstate.after.retransmitTimeout.dtls13-flight.waitin
 
 /** Chart states with no flight outstanding and no timer: where a settled controller is at rest. */
 const RESTING: ReadonlySet<string> = new Set(['idle', 'acknowledged', 'finished']);
-export type RestingKind = 'idle' | 'acknowledged' | 'finished';
 
 /**
  * The flight and retransmission state machine of RFC 9147 §5.8.1 (the
