@@ -36,6 +36,7 @@ class FormWriter {
   private buf = new Uint8Array(512);
   private at = 0;
   private readonly f64 = new DataView(new ArrayBuffer(8));
+  private readonly f64Bytes = new Uint8Array(this.f64.buffer);
 
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
@@ -64,7 +65,7 @@ class FormWriter {
 
   float(n: number): void {
     this.f64.setFloat64(0, n, true);
-    this.raw(new Uint8Array(this.f64.buffer));
+    this.raw(this.f64Bytes);
   }
 
   value(v: unknown, kind: FieldKind, field: string): void {
@@ -116,6 +117,7 @@ class FormReader {
   private at = 0;
   private readonly b: Uint8Array;
   private readonly f64 = new DataView(new ArrayBuffer(8));
+  private readonly f64Bytes = new Uint8Array(this.f64.buffer);
 
   constructor(s: string) {
     this.b = new Uint8Array(s.length);
@@ -165,7 +167,7 @@ class FormReader {
         return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
       }
       case 'float':
-        new Uint8Array(this.f64.buffer).set(this.raw(8, field));
+        this.f64Bytes.set(this.raw(8, field));
         return this.f64.getFloat64(0, true);
       case 'bool':
         return this.uint(field) === 1;

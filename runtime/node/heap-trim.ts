@@ -37,7 +37,7 @@ export class HeapTrimmer {
     this.trim = trim;
   }
 
-  /** A sweep at `now` parked `parked` sessions. */
+  /** A sweep at `now` parked `parked` sessions (some again, to hibernate them). */
   swept(now: number, parked: number): void {
     if (this.trim === undefined) return;
     this.parkedSinceTrim += parked;

@@ -531,7 +531,7 @@ export class DtlsUdpServer {
   private sweepIdle(): void {
     const now = DtlsEndpoint.now();
     const { idleMs, parkMs } = this.limits;
-    const parkedBefore = this.counts.parked;
+    let rested = 0; // parks in this sweep, first ones and later ones that hibernated: what the C heap trim counts
     this.idle?.advance(now, (p) => {
       const last = p.endpoint.lastAuthenticated;
       if (idleMs > 0 && last + idleMs < now) {
@@ -549,12 +549,13 @@ export class DtlsUdpServer {
       if (parkMs > 0 && last + parkMs < now && (!e.isParked || again) && !e.isHibernated) {
         if (!e.isParked) this.counts.parked++;
         e.park(now);
+        rested++;
         if (e.isHibernated) this.counts.hibernated++;
       }
       if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
       this.scheduleSweep(p);
     });
-    this.trimmer.swept(now, this.counts.parked - parkedBefore);
+    this.trimmer.swept(now, rested);
   }
 
   /** A parked session took a record: due again when quiet for parkMs. */
@@ -566,11 +567,6 @@ export class DtlsUdpServer {
   private thaw(frozen: FrozenSession, remote: { readonly address: string }, now: number): DtlsConnection {
     this.counts.thawed++;
     return DtlsConnection.thaw(this.config, this.perConnection(this.askingStore, remote.address), frozen, now);
-  }
-
-  /** A hibernated session was thawed without waking: due to rest again once quiet for parkMs more. */
-  private thawedAsleep(p: Peer): void {
-    this.scheduleSweep(p);
   }
 
   /** What differs between this server's connections: the observers, the anti-replay store's verdict, the client's address, CIDs taken. */
@@ -916,8 +912,9 @@ export class DtlsUdpServer {
       return this.server.thaw(frozen, endpoint.remote, now);
     }
 
+    /** Thawed without waking: due to rest again once quiet for parkMs more. */
     endpointThawed(): void {
-      this.server.thawedAsleep(this);
+      this.server.scheduleSweep(this);
     }
   };
 
