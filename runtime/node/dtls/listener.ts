@@ -338,7 +338,11 @@ export function listen(onsession: ((session: DtlsSession) => void) | string | UR
  */
 export function listenAdopted(onsession: (session: DtlsSession) => void, options: ListenOptions, socket: Socket, route: DatagramRoute): DtlsListener {
   const listenerOptions = serverOptions(options);
-  const { udp: _udp, transport: _transport, ...server } = listenerOptions;
+  const { udp, transport: _transport, ...server } = listenerOptions;
   DtlsUdpServer.validate(server);
+  // The worker's socket is bound already (ipv6Only went into its making): the rest of node:dgram's options are set on it now.
+  if (udp.recvBufferSize !== undefined) socket.setRecvBufferSize(udp.recvBufferSize);
+  if (udp.sendBufferSize !== undefined) socket.setSendBufferSize(udp.sendBufferSize);
+  if (udp.ttl !== undefined) socket.setTTL(udp.ttl);
   return new DtlsListener(onsession, listenerOptions, { socket, route });
 }

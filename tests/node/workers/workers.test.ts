@@ -1,4 +1,5 @@
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { ConfigError, connect, listen } from '../../../runtime/index.js';
 import { sleep } from '../../api/fixtures.js';
@@ -129,6 +130,25 @@ test('forged CIDs naming the other worker, no worker, or another host: dropped a
   t.is(s.forwardedOut, 0);
   t.true(s.unknownOwner > 0, 'CIDs naming no worker of this host');
   t.true(s.unknownConnectionId > 0, 'CIDs of the right worker that no session holds');
+  await client.close();
+  await server.close();
+});
+
+test('the socket options reach every worker\u2019s socket: udpReceiveBufferSize and udpSendBufferSize (read back with ss)', async (t) => {
+  const size = 1_000_000;
+  const server = workersServer(t, { udpReceiveBufferSize: size, udpSendBufferSize: size, udpTTL: 9 });
+  const { port } = await server.listening;
+  // ss prints each UDP socket on the port with its memory: skmem:(r0,rb<receive buffer>,t0,tb<send buffer>,...).
+  const out = execFileSync('ss', ['-uamnH', 'sport', '=', `:${port}`], { encoding: 'utf8' });
+  const buffers = [...out.matchAll(/skmem:\(r\d+,rb(\d+),t\d+,tb(\d+)/g)].map((m) => ({ rb: Number(m[1]), tb: Number(m[2]) }));
+  t.is(buffers.length, 2, `one socket per worker on port ${port}: ${out}`);
+  // Linux doubles what is asked for (bookkeeping) up to its maximum; the default is far below.
+  for (const b of buffers) {
+    t.true(b.rb >= size, `SO_RCVBUF ${b.rb}`);
+    t.true(b.tb >= size, `SO_SNDBUF ${b.tb}`);
+  }
+  const client = await clientOn(t, port, 1);
+  t.is(await exchange(client, 'sized'), '1: sized');
   await client.close();
   await server.close();
 });
