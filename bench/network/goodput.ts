@@ -51,11 +51,11 @@ function sizeSocket(s: Socket, bufferSize: number): void {
  * (the runtime's batched I/O turned off for it, DatagramIo.setBatching), as
  * on a platform without sendmmsg.
  */
-function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions, unbatched = false): System {
+function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions, unbatched = false, receiver = ''): System {
   const which = provider.name === 'native' ? 'dtls-native' : 'dtls-node';
   const clients = new Map<SupportedCipherSuite, ReturnType<typeof openClientEndpoint>>();
   return {
-    name: `dtls13, ${provider.name} provider${unbatched ? ', node:dgram sends' : ''}`,
+    name: `dtls13, ${provider.name} provider${unbatched ? ', node:dgram sends' : ''}${receiver}`,
     perSuite: true,
     run: async (suite) => {
       let client = clients.get(suite);
@@ -98,7 +98,21 @@ function wolf(variant: WolfVariant, pem: PemFiles, o: GoodputOptions, dtls12 = f
 }
 
 /** Runs the goodput comparison for each suite and prints it. */
-export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefined, o: GoodputOptions, suites: readonly SupportedCipherSuite[]): Promise<void> {
+/** The label of the native system whose receiver runs under node --no-concurrent-array-buffer-sweeping (docs/performance.md). */
+const UNSWEPT = ', receiver sweeping ArrayBuffers on its own thread';
+
+/**
+ * `unswept`: a second peer process started with V8's concurrent ArrayBuffer sweeping off: the same server, measured as
+ * its own system (the receiver's allocator no longer contends with V8's sweeper thread for glibc's arena lock).
+ */
+export async function goodput(
+  peer: Peer,
+  id: Identity,
+  pem: PemFiles | undefined,
+  o: GoodputOptions,
+  suites: readonly SupportedCipherSuite[],
+  unswept?: Peer,
+): Promise<void> {
   const tx = createSocket('udp4');
   await new Promise<void>((r) => tx.bind(0, '127.0.0.1', () => r()));
   sizeSocket(tx, o.bufferSize);
@@ -107,6 +121,7 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
   if (nativeProvider && peer.nativePort !== undefined) {
     systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o));
     if (process.platform === 'linux') systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o, true));
+    if (unswept?.nativePort !== undefined) systems.push(dtls13(unswept, unswept.nativePort, nativeProvider, id, o, false, UNSWEPT));
   } else console.log('  (no native provider here: the addon is not built or DTLS13_NATIVE=0)');
   const wolfs = pem ? [wolf('wolfssl', pem, o), wolf('wolfssl-asm', pem, o)].filter((s) => s !== undefined) : [];
   systems.push(...wolfs);
@@ -150,11 +165,17 @@ export async function goodput(peer: Peer, id: Identity, pem: PemFiles | undefine
       ratioLine('dtls13 1.2 / dtls13 1.3 (both via connect())', d12, find('1.3 via connect(), native') ?? find('1.3 via connect(), node'));
       ratioLine('dtls13 1.2 / wolfSSL 1.2 C, no assembly', d12, find('no assembly, 1.2'));
       ratioLine('dtls13 1.2 / wolfSSL 1.2 C + assembly', d12, find('+ assembly, 1.2'));
-      if (native) {
-        const receiver = median(native.map((t) => t.receiverCpu));
-        console.log(
-          `    ${'native receiver CPU per payload'.padEnd(40)} ${receiver.toFixed(2)} µs (target ≤ 2.0; rounds: ${native.map((t) => t.receiverCpu.toFixed(2)).join(' ')})`,
-        );
+      const receiverLine = (name: string, ts: Trial[] | undefined): void => {
+        if (!ts) return;
+        const receiver = median(ts.map((t) => t.receiverCpu));
+        console.log(`    ${name.padEnd(40)} ${receiver.toFixed(2)} µs (target ≤ 2.0; rounds: ${ts.map((t) => t.receiverCpu.toFixed(2)).join(' ')})`);
+      };
+      receiverLine('native receiver CPU per payload', native);
+      receiverLine('the same, node --no-concurrent-array-buffer-sweeping', find(UNSWEPT));
+      const unsweptTrials = find(UNSWEPT);
+      if (native && unsweptTrials) {
+        const r = unsweptTrials.map((t, k) => t.receiverCpu / native[k]!.receiverCpu);
+        console.log(`    ${'receiver CPU, unswept / default'.padEnd(40)} ${median(r).toFixed(2)} (rounds: ${r.map((x) => x.toFixed(2)).join(' ')})`);
       }
     }
   } finally {

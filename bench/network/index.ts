@@ -77,6 +77,10 @@ export async function benchNetwork(): Promise<void> {
   const id = makeIdentity('p256', 'localhost', { at: Date.now() });
   const peerArgs = (process.env.BENCH_NET_PEER_ARGS ?? '').split(' ').filter(Boolean);
   const peer = await startPeer(id, GOODPUT.bufferSize, peerArgs);
+  // The same server in a process whose V8 sweeps ArrayBuffers on the main thread: each received record's plaintext is an
+  // ArrayBuffer of its own (tests/buffers), and V8's concurrent sweeper frees them under glibc's arena lock that the
+  // receiver's next allocation waits for (docs/performance.md).
+  const unswept = await startPeer(id, GOODPUT.bufferSize, ['--no-concurrent-array-buffer-sweeping', ...peerArgs]);
   const pem = wolfPem(id);
   try {
     console.log(`\nnetwork, on loopback: clients/senders in this process, servers/receivers in another (${loadNote()})`);
@@ -97,9 +101,10 @@ export async function benchNetwork(): Promise<void> {
     console.log(
       `goodput: ${GOODPUT.payload}-byte payloads for ${GOODPUT.trialMs} ms per trial, bursts of ${GOODPUT.burst} per event-loop turn, ${buffers} (${loadNote()}):`,
     );
-    await goodput(peer, id, pem, GOODPUT, SUITES);
+    await goodput(peer, id, pem, GOODPUT, SUITES, unswept);
   } finally {
     pem?.remove();
     await peer.stop();
+    await unswept.stop();
   }
 }
