@@ -75,6 +75,18 @@ export interface EndpointOwner {
 }
 
 /**
+ * What hears of one endpoint's events and end after its owner: the session
+ * object an application holds (runtime/node/dtls/session.ts). One object
+ * with methods rather than a listener closure and a `closed` promise per
+ * endpoint. `endpointEnded` comes a microtask after the end, as a reaction
+ * to `closed` would.
+ */
+export interface EndpointObserver {
+  endpointEvent(e: EndpointEvent): void;
+  endpointEnded(): void;
+}
+
+/**
  * One DTLS connection driven over a real UDP socket: datagrams from the
  * peer go into the sans-I/O connection, its datagrams go out on the socket
  * (the ones of one call together, see {@link DatagramIo}), and its next
@@ -111,6 +123,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   socketConnected = false;
   /** Made with the first listener (a server's sessions often have none: the server hears of them as their owner). */
   private listeners: Set<(e: EndpointEvent) => void> | undefined;
+  private observer: EndpointObserver | undefined;
   private readonly inbox: Uint8Array[] = [];
   private inboxLimit = DEFAULT_INBOX_LIMIT;
   /** Application data dropped because `receive()` was not keeping up (the inbox was full). */
@@ -233,6 +246,11 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   get lastAuthenticated(): number {
     if (this.live === undefined) return this.frozenAuthenticated ?? this.createdAt;
     return this.live.lastAuthenticatedReceive ?? this.createdAt;
+  }
+
+  /** Sets the one {@link EndpointObserver} (the session object over this endpoint). */
+  observe(observer: EndpointObserver): void {
+    this.observer = observer;
   }
 
   /** Calls `listener` with every event of the connection, in order. Returns the unsubscribe function. */
@@ -453,6 +471,11 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     return this.ended !== undefined;
   }
 
+  /** The reason the endpoint ended with (what `closed` resolves with), once it has. */
+  get endReason(): EndpointCloseReason | undefined {
+    return this.ended?.reason;
+  }
+
   /** Why the endpoint ended, once it has. */
   get endError(): EndpointClosedError | undefined {
     return this.ended && this.errorOf(this.ended);
@@ -581,6 +604,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       if (to !== undefined) this.remote = to;
     }
     this.owner?.endpointEvent?.(this, e);
+    this.observer?.endpointEvent(e);
     if (this.listeners) for (const l of this.listeners) l(e);
     if (e.type === 'handshakeComplete') {
       this.negotiated = e.parameters;
@@ -634,6 +658,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     const live = this.live; // a hibernated session holds no keys: not thawed to free them
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
     this.owner?.endpointEnded(this);
+    const observer = this.observer;
+    if (observer) queueMicrotask(() => observer.endpointEnded());
   }
 }
 

@@ -266,16 +266,17 @@ export class DtlsListener {
     session.attach(endpoint);
     this.counts.serverSessions++;
     this.sessions.add(session);
-    void session.closed.then(
-      () => this.sessions.delete(session),
-      () => this.sessions.delete(session),
-    );
     try {
       onsession(session);
     } catch (e) {
       // The session cannot go on without its handler: its handshake ends with internal_error, reported as any callback's.
       session.callbackFailed('onsession', e);
     }
+  }
+
+  /** @internal A session of this endpoint ended: it is no longer one of those `close()` or `destroy()` ends. */
+  sessionEnded(session: DtlsSession): void {
+    this.sessions.delete(session);
   }
 
   /**

@@ -7,7 +7,9 @@ import { isDtls12, protocolOf, type SessionParameters } from '../../dtls12/negot
 import { opensslName12 } from '../../dtls12/openssl-names.js';
 import { rebindRefused12 } from '../../dtls12/endpoint12.js';
 import { certificateToPem } from '../../pki/pem.js';
-import { addressOfPath, DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError } from '../endpoint.js';
+import { addressOfPath, DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError, type EndpointObserver } from '../endpoint.js';
+import type { EndpointEvent } from '../../dtls12/negotiated12.js';
+import { LazyOutcome } from './lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { argumentError, described, DtlsSessionError, MessageTooLargeError, SessionStateError } from './errors.js';
 import { CIPHER_SUITES } from '../../crypto/suites.js';
@@ -51,9 +53,6 @@ const WAITING_BYTES = 1 << 20;
 
 const noop = (): void => {};
 
-/** What `settleOpened` becomes once `opened` has settled: its resolving functions are let go (an open session keeps none). */
-const OPENED_SETTLED: { resolve: (v: SessionOpened) => void; reject: (e: Error) => void } = { resolve: noop, reject: noop };
-
 /**
  * One DTLS association (1.3, or 1.2 where negotiated) with one peer, as node:dtls's DTLSSession:
  * `opened` and `closed` promises that always settle, `send`, `close`,
@@ -61,20 +60,8 @@ const OPENED_SETTLED: { resolve: (v: SessionOpened) => void; reject: (e: Error) 
  * `onerror`, `onhandshake`, `onkeylog`. Made by `connect()` (client) or
  * handed to `listen()`'s callback (server), never constructed directly.
  */
-export class DtlsSession {
-  /** Resolves with `{ protocol }` when the handshake completes; rejects if the session ends first. Never unhandled. */
-  readonly opened: Promise<SessionOpened>;
-  /** Resolves when the session ends gracefully (close_notify either way, `close()`); rejects with the error otherwise. Never unhandled. */
-  readonly closed: Promise<void>;
+export class DtlsSession implements EndpointObserver {
   readonly role: 'client' | 'server';
-  /**
-   * Client: resolves with the server's first session ticket (what
-   * `session.session` then returns), or undefined if the session ends
-   * without one; on a server, undefined at once. Never rejects.
-   */
-  readonly ticket: Promise<Buffer | undefined>;
-  /** Live statistics. */
-  readonly stats: DtlsSessionStats;
   /** The listener that accepted a server session (node:dtls's `session.endpoint`); undefined for a client's. */
   readonly listener: DtlsListener | undefined;
   /** What `onmessage` holds. */
@@ -112,21 +99,23 @@ export class DtlsSession {
   private readonly mtu: number;
   private readonly remote: { address: string; port: number } | undefined;
   private readonly authorization: AuthorizationRecord | undefined;
-  private readonly waiting: { readonly data: Buffer; readonly early: boolean }[] = [];
+  /** Messages that came before `onmessage` was set (made with the first of them). */
+  private waiting: { readonly data: Buffer; readonly early: boolean }[] | undefined;
   private waitingBytes = 0;
   private latestTicket: Buffer | undefined;
   /** Client: the wait, after the handshake, for the server's first ticket before `opened` resolves. */
   private ticketWait: NodeJS.Timeout | undefined;
-  /** Resolves `ticket`; a no-op once it has (its resolving function is let go). */
-  private settleTicket!: (ticket: Buffer | undefined) => void;
+  // `opened`, `closed`, `ticket` and `stats` are made when first read: a server session nobody asks them of holds none.
+  private readonly openedOutcome = new LazyOutcome<SessionOpened>();
+  private readonly closedOutcome = new LazyOutcome<void>();
+  private readonly ticketOutcome = new LazyOutcome<Buffer | undefined>();
+  private statsView: DtlsSessionStats | undefined;
   private lateCertificate: Uint8Array | undefined;
   private endReason: SessionCloseReason | undefined;
   private cause: Error | undefined;
   private ending = false;
   private ended = false;
   private openedPending = true;
-  private settleOpened!: { resolve: (v: SessionOpened) => void; reject: (e: Error) => void };
-  private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
 
   /** @internal */
   constructor(
@@ -153,14 +142,31 @@ export class DtlsSession {
       messagesDropped: 0,
       icmpUnreachable: 0,
     };
-    this.stats = new DtlsSessionStats(this.counters, () => this.conn?.connection.stats);
-    this.opened = new Promise<SessionOpened>((resolve, reject) => (this.settleOpened = { resolve, reject }));
-    this.ticket = new Promise<Buffer | undefined>((resolve) => (this.settleTicket = resolve));
     if (role === 'server') this.ticketSettled(undefined);
-    this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
-    // A caller that never awaits them must not see an unhandled rejection.
-    this.opened.catch(noop);
-    this.closed.catch(noop);
+  }
+
+  /** Resolves with `{ protocol }` when the handshake completes; rejects if the session ends first. Never unhandled. */
+  get opened(): Promise<SessionOpened> {
+    return this.openedOutcome.get();
+  }
+
+  /** Resolves when the session ends gracefully (close_notify either way, `close()`); rejects with the error otherwise. Never unhandled. */
+  get closed(): Promise<void> {
+    return this.closedOutcome.get();
+  }
+
+  /**
+   * Client: resolves with the server's first session ticket (what
+   * `session.session` then returns), or undefined if the session ends
+   * without one; on a server, undefined at once. Never rejects.
+   */
+  get ticket(): Promise<Buffer | undefined> {
+    return this.ticketOutcome.get();
+  }
+
+  /** Live statistics. */
+  get stats(): DtlsSessionStats {
+    return (this.statsView ??= new DtlsSessionStats(this.counters, () => this.conn?.connection.stats));
   }
 
   /**
@@ -175,9 +181,10 @@ export class DtlsSession {
 
   set onmessage(handler: MessageHandler | null) {
     this.messageHandler = handler;
-    if (handler && this.waiting.length > 0) {
+    const waiting = this.waiting;
+    if (handler && waiting !== undefined && waiting.length > 0) {
       queueMicrotask(() => {
-        for (let m = this.waiting.shift(); m !== undefined && this.messageHandler && !this.ended; m = this.waiting.shift()) {
+        for (let m = waiting.shift(); m !== undefined && this.messageHandler && !this.ended; m = waiting.shift()) {
           this.waitingBytes -= m.data.length;
           this.callHandler('onmessage', this.messageHandler, m.data, m.early);
         }
@@ -189,34 +196,44 @@ export class DtlsSession {
   attach(endpoint: DtlsEndpoint<SessionParameters>): void {
     this.conn = endpoint;
     endpoint.setInboxLimit(0); // messages go to onmessage; nothing reads endpoint.receive()
-    endpoint.onEvent((e) => {
-      if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.early === true);
-      // At once, not when the endpoint's promise settles: data may follow in the same turn (datagrams drained together),
-      // and onhandshake comes before it; onmessage may answer it.
-      else if (e.type === 'handshakeComplete') this.handshakeCompleted(endpoint, e.parameters);
-      else if (e.type === 'sessionTicket') {
-        // A session whose server failed verification (rejectUnauthorized: false) hands out no ticket: resuming it would
-        // skip the certificate check and report the resumed session authorized.
-        if (typeof this.authorization?.error === 'string') return;
-        this.latestTicket = Buffer.from(e.session);
-        this.ticketSettled(this.latestTicket);
-        this.onticket?.(this.latestTicket);
-        if (this.ticketWait) this.announceOpen();
-      } else if (e.type === 'pathMigrated') {
-        const from = addressOfPath(e.from);
-        const to = this.remoteAddress;
-        if (from && to) this.onmigrate?.(from, to);
-      } else if (e.type === 'clientAuthenticated') {
-        this.lateCertificate = e.certificate;
-        this.onclientcertificate?.(e.certificate ? certificateToPem(e.certificate) : undefined);
-      }
-    });
-    void endpoint.closed.then((reason) => {
-      this.endReason = this.cause ? 'failed' : reason;
-      const thrown = endpoint.endError?.callbackError;
-      if (thrown !== undefined) this.listener?.callbackFailed(thrownError(thrown), this, this.openedPending);
-      this.finish(this.cause ?? deadlineFailure(endpoint.connection) ?? failureOf(reason, endpoint.endError));
-    });
+    endpoint.observe(this);
+  }
+
+  /** @internal The endpoint's events, as they come. */
+  endpointEvent(e: EndpointEvent): void {
+    const endpoint = this.conn;
+    if (endpoint === undefined) return;
+    if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.early === true);
+    // At once, not when the endpoint's promise settles: data may follow in the same turn (datagrams drained together),
+    // and onhandshake comes before it; onmessage may answer it.
+    else if (e.type === 'handshakeComplete') this.handshakeCompleted(endpoint, e.parameters);
+    else if (e.type === 'sessionTicket') {
+      // A session whose server failed verification (rejectUnauthorized: false) hands out no ticket: resuming it would
+      // skip the certificate check and report the resumed session authorized.
+      if (typeof this.authorization?.error === 'string') return;
+      this.latestTicket = Buffer.from(e.session);
+      this.ticketSettled(this.latestTicket);
+      this.onticket?.(this.latestTicket);
+      if (this.ticketWait) this.announceOpen();
+    } else if (e.type === 'pathMigrated') {
+      const from = addressOfPath(e.from);
+      const to = this.remoteAddress;
+      if (from && to) this.onmigrate?.(from, to);
+    } else if (e.type === 'clientAuthenticated') {
+      this.lateCertificate = e.certificate;
+      this.onclientcertificate?.(e.certificate ? certificateToPem(e.certificate) : undefined);
+    }
+  }
+
+  /** @internal The endpoint ended (a microtask after, as a reaction to its `closed` would run). */
+  endpointEnded(): void {
+    const endpoint = this.conn;
+    if (endpoint === undefined) return;
+    const reason = endpoint.endReason ?? 'local'; // set: the endpoint calls this after it ended
+    this.endReason = this.cause ? 'failed' : reason;
+    const thrown = endpoint.endError?.callbackError;
+    if (thrown !== undefined) this.listener?.callbackFailed(thrownError(thrown), this, this.openedPending);
+    this.finish(this.cause ?? deadlineFailure(endpoint.connection) ?? failureOf(reason, endpoint.endError));
   }
 
   private handshakeCompleted(endpoint: DtlsEndpoint<SessionParameters>, parameters: SessionParameters): void {
@@ -242,9 +259,7 @@ export class DtlsSession {
 
   /** Resolves `ticket` (the first call does; the resolving function goes with it). */
   private ticketSettled(ticket: Buffer | undefined): void {
-    const settle = this.settleTicket;
-    this.settleTicket = noop;
-    settle(ticket);
+    this.ticketOutcome.resolve(ticket);
   }
 
   /** Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket). */
@@ -254,8 +269,7 @@ export class DtlsSession {
     if (!this.openedPending) return;
     this.openedPending = false;
     const protocol = this.negotiated ? protocolOf(this.negotiated) : 'DTLSv1.3';
-    this.settleOpened.resolve({ protocol });
-    this.settleOpened = OPENED_SETTLED;
+    this.openedOutcome.resolve({ protocol });
     if (!this.ending && this.onhandshake) this.callHandler('onhandshake', this.onhandshake, protocol);
   }
 
@@ -604,9 +618,10 @@ export class DtlsSession {
     if (this.ticketWait) this.announceOpen(); // onhandshake before the first message, as always
     this.counters.messagesReceived++;
     this.counters.bytesReceived += data.length;
-    if (this.messageHandler && this.waiting.length === 0) this.callHandler('onmessage', this.messageHandler, data, early);
-    else if (this.waiting.length < WAITING_MESSAGES && this.waitingBytes + data.length <= WAITING_BYTES) {
-      this.waiting.push({ data, early });
+    const waiting = this.waiting;
+    if (this.messageHandler && (waiting === undefined || waiting.length === 0)) this.callHandler('onmessage', this.messageHandler, data, early);
+    else if ((waiting?.length ?? 0) < WAITING_MESSAGES && this.waitingBytes + data.length <= WAITING_BYTES) {
+      (this.waiting ??= []).push({ data, early });
       this.waitingBytes += data.length;
     } else this.counters.messagesDropped++;
   }
@@ -621,14 +636,14 @@ export class DtlsSession {
     this.ticketSettled(undefined);
     if (this.openedPending) {
       this.openedPending = false;
-      this.settleOpened.reject(error ?? new SessionStateError('the session closed before the handshake completed'));
-      this.settleOpened = OPENED_SETTLED;
+      this.openedOutcome.reject(error ?? new SessionStateError('the session closed before the handshake completed'));
     }
+    this.listener?.sessionEnded(this);
     if (!error) {
-      this.settleClosed.resolve();
+      this.closedOutcome.resolve();
       return;
     }
-    this.settleClosed.reject(error);
+    this.closedOutcome.reject(error);
     const handler = this.onerror;
     if (handler) {
       try {

@@ -1,0 +1,52 @@
+const noop = (): void => {};
+
+/**
+ * A promise made only when someone asks for it. Until then an outcome is
+ * one field: a server holding a million sessions whose applications never
+ * await `opened` or `closed` keeps no promise, resolving function or
+ * reaction for them. Once asked for, the promise is the same object on
+ * every call, settled as it would have been had it been made at the start;
+ * one that rejects is never unhandled (a caller that reads it and walks
+ * away must not crash the process).
+ */
+export class LazyOutcome<T> {
+  private promise: Promise<T> | undefined;
+  private settle: { resolve: (value: T) => void; reject: (error: Error) => void } | undefined;
+  /** Pending, resolved with `result`, or rejected with it (two fields rather than an outcome object per settling). */
+  private state: 'pending' | 'resolved' | 'rejected' = 'pending';
+  private result: T | Error | undefined;
+
+  /** The promise: made now if it was not yet, settled at once when the outcome is known. */
+  get(): Promise<T> {
+    if (this.promise !== undefined) return this.promise;
+    let promise: Promise<T>;
+    if (this.state === 'pending') promise = new Promise<T>((resolve, reject) => (this.settle = { resolve, reject }));
+    else promise = this.state === 'rejected' ? Promise.reject(this.result as Error) : Promise.resolve(this.result as T);
+    promise.catch(noop);
+    return (this.promise = promise);
+  }
+
+  /** Whether it has resolved or rejected. */
+  get settled(): boolean {
+    return this.state !== 'pending';
+  }
+
+  /** Resolves it (the first settling counts; later ones are ignored, as with a promise). */
+  resolve(value: T): void {
+    if (this.state === 'pending') this.settleAs('resolved', value);
+  }
+
+  /** Rejects it (the first settling counts). */
+  reject(error: Error): void {
+    if (this.state === 'pending') this.settleAs('rejected', error);
+  }
+
+  private settleAs(state: 'resolved' | 'rejected', result: T | Error): void {
+    this.state = state;
+    this.result = result;
+    const settle = this.settle;
+    this.settle = undefined;
+    if (state === 'resolved') settle?.resolve(result as T);
+    else settle?.reject(result as Error);
+  }
+}
