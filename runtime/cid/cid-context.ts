@@ -42,6 +42,22 @@ export interface PathStats {
   readonly heldDropped: number;
 }
 
+/** A session's path counters before anything happened on a path (and those of a session without connection IDs once hibernated). */
+export const NO_PATH_STATS: PathStats = Object.freeze({
+  checks: 0,
+  validated: 0,
+  abandoned: 0,
+  unvalidatedBytesSent: 0,
+  unvalidatedBytesReceived: 0,
+  migrations: 0,
+  challengesAnswered: 0,
+  answersIgnored: 0,
+  probesDropped: 0,
+  copiesDetected: 0,
+  datagramsHeld: 0,
+  heldDropped: 0,
+});
+
 /** Queued probe datagrams kept at once (a peer cannot make us hold more answers than this). */
 const MAX_PATH_DATAGRAMS = 16;
 

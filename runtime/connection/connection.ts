@@ -8,7 +8,7 @@ import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
 import { FlightController, type FlightHooks } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
-import type { DropCounters } from '../record/drops.js';
+import { emptyDropCounters, type DropCounters } from '../record/drops.js';
 import { RecordLayer, type ReceivedRecord } from '../record/record-layer.js';
 import { AckScheduler, type AckSchedulerHooks } from './ack-scheduler.js';
 import { AckTracker } from './ack-tracker.js';
@@ -30,7 +30,7 @@ import type { InboundContext, InboundCounts } from './inbound-context.js';
 import { HeldRecords } from './held-records.js';
 import { recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
-import { CidContext, type PathDatagram, type PathStats } from '../cid/cid-context.js';
+import { CidContext, NO_PATH_STATS, type PathDatagram, type PathStats } from '../cid/cid-context.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
 import { freezeSession, thawSession, type FrozenSession, type HibernatedSession } from './hibernation.js';
 import { scheduleFor } from './key-material.js';
@@ -209,6 +209,28 @@ export class DtlsConnection {
     c.restore(h);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
+  }
+
+  /**
+   * The {@link stats} a hibernated session would show if thawed now, read
+   * from its frozen form without making it a connection again (no keys
+   * made, nothing thawed): a session at rest retains nothing, and holds the
+   * read epochs its form keeps.
+   */
+  static frozenStats(frozen: FrozenSession): ConnectionStats {
+    const h = thawSession(frozen);
+    return {
+      ...h.counts,
+      drops: { ...emptyDropCounters(), ...h.records.drops },
+      ignored: { ...NONE_IGNORED, ...h.ignored },
+      retransmissions: h.flight.retransmitted,
+      flightState: h.flight.state,
+      retransmitTimeout: h.flight.timeout,
+      handshakeDuration: h.completedAt - h.startedAt,
+      handshakeMessagesSent: h.messagesSent,
+      retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: h.records.reads.length },
+      paths: { ...(h.cids?.counts ?? NO_PATH_STATS) },
+    };
   }
 
   private constructor(role: 'client' | 'server', options: ConnectionOptions & DeadlineOptions, shared?: ResolvedConfig) {

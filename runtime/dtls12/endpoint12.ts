@@ -16,7 +16,7 @@ import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { ConnectionStateError, type ConnectionStats, type IgnoreReason } from '../connection/connection.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
-import type { PathDatagram } from '../cid/cid-context.js';
+import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { Dtls12Connection, Dtls12StateError } from './connection12.js';
 import { negotiated12, type EndpointEvent } from './negotiated12.js';
@@ -263,20 +263,7 @@ export class Dtls12EndpointConnection {
       retransmitTimeout: 0,
       handshakeDuration: this.connectedAt === undefined || this.startedAt === undefined ? undefined : this.connectedAt - this.startedAt,
       retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.connection.negotiated === undefined ? 1 : 2 },
-      paths: {
-        checks: 0,
-        validated: 0,
-        abandoned: 0,
-        unvalidatedBytesSent: 0,
-        unvalidatedBytesReceived: 0,
-        migrations: this.peerPath.migrations,
-        challengesAnswered: 0,
-        answersIgnored: 0,
-        probesDropped: 0,
-        copiesDetected: 0,
-        datagramsHeld: 0,
-        heldDropped: 0,
-      },
+      paths: { ...NO_PATH_STATS, migrations: this.peerPath.migrations },
     };
   }
 

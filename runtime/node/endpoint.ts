@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { integerOption } from '../config-error.js';
 import type { CallbackName } from '../connection/callback-error.js';
 import type { FrozenSession } from '../connection/hibernation.js';
+import { DtlsConnection, type ConnectionStats } from '../connection/connection.js';
 import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
 import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
 import type { EndpointEvent, SessionParameters } from '../dtls12/negotiated12.js';
@@ -226,6 +227,12 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** Hibernated ({@link park}): the session is kept as a frozen string until something needs its connection. */
   get isHibernated(): boolean {
     return this.frozen !== undefined;
+  }
+
+  /** The connection's stats; a hibernated session's are read from its frozen form, and it stays hibernated. */
+  get connectionStats(): ConnectionStats {
+    const frozen = this.frozen;
+    return frozen !== undefined && this.live === undefined ? DtlsConnection.frozenStats(frozen) : this.connection.stats;
   }
 
   /** When a parked endpoint was last thawed without an authenticated record since (so it may rest again), if it was. */

@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP, type AddressInfo } from 'node:net';
+import { MAX_SERVER_CONNECTIONS } from './connection-limits.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../connection/connection.js';
 import { resolveConfig, type ResolvedConfig } from '../connection/config.js';
@@ -46,6 +47,7 @@ type StoreVerdict = boolean | { readonly threw: unknown };
 
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
+
 /** The tls12_cid content type (RFC 9146 §4), and where its CID starts: after type (1), version (2), epoch (2) and sequence number (6). */
 const TLS12_CID = 25;
 const TLS12_CID_AT = 11;
@@ -393,9 +395,9 @@ export class DtlsUdpServer {
       throw new ConfigError('cookies', `must be a boolean, got ${String(options.cookies)}`);
     DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
     return {
-      connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, 1_000_000),
+      connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, MAX_SERVER_CONNECTIONS),
       handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),
-      connectionsPerHost: integerOption('maxConnectionsPerHost', options.maxConnectionsPerHost ?? 100, 1, 1_000_000),
+      connectionsPerHost: integerOption('maxConnectionsPerHost', options.maxConnectionsPerHost ?? 100, 1, MAX_SERVER_CONNECTIONS),
       handshakesPerHost: integerOption('maxHandshakesPerHost', options.maxHandshakesPerHost ?? 10, 1, 1_000_000),
       handshakeMs: integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 10_000, 1, 3_600_000),
       idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),

@@ -198,6 +198,15 @@ test('ConfigError has a Node-style code: ERR_OUT_OF_RANGE for a number out of ra
   t.is(error?.reason, 'must be an integer in 256..65507, got 100');
 });
 
+test('maxSessions takes more than a million (a million held plus the handshakes in flight), up to 2^24; beyond is a ConfigError', async (t) => {
+  const base = { cert: id.cert, key: id.key, host: '127.0.0.1' };
+  const big = listen(() => {}, { ...base, maxSessions: 1_000_032, maxSessionsPerHost: 1_000_032 });
+  t.teardown(() => big.close());
+  await big.listening;
+  configError(t, () => listen(() => {}, { ...base, maxSessions: 2 ** 24 + 1 }), 'maxSessions', 'ERR_OUT_OF_RANGE', /0\.\.16777216/);
+  configError(t, () => listen(() => {}, { ...base, maxSessionsPerHost: 2 ** 24 + 1 }), 'maxSessionsPerHost', 'ERR_OUT_OF_RANGE');
+});
+
 test('the UDP socket options: udpReceiveBufferSize and udpSendBufferSize set SO_RCVBUF / SO_SNDBUF, udpTTL is checked and set, ipv6Only keeps IPv4 off an IPv6 socket', async (t) => {
   const size = 200_000;
   const { endpoint } = await server({ udpReceiveBufferSize: size, udpSendBufferSize: size, udpTTL: 7 });

@@ -1,5 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { resolveConfig } from '../../runtime/connection/config.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -39,6 +40,8 @@ class Run {
   private readonly wire: { at: number; to: 'client' | 'server'; d: Uint8Array }[] = [];
   readonly received = { client: [] as string[], server: [] as string[] };
   hibernations = 0;
+  /** Freezes whose form showed other stats than the connection thawed from it (DtlsConnection.frozenStats). */
+  statsMismatches = 0;
 
   constructor() {
     this.client.connect(0);
@@ -79,7 +82,9 @@ class Run {
     const frozen = this.server.hibernate(this.now);
     if (frozen === undefined) return;
     this.hibernations++;
+    const unthawed = DtlsConnection.frozenStats(frozen);
     this.server = DtlsConnection.thaw(config, { wallClock }, frozen, this.now);
+    if (!isDeepStrictEqual(unthawed, this.server.stats)) this.statsMismatches++;
   }
 }
 
@@ -87,6 +92,7 @@ test('frozen and thawed whenever at rest, a server delivers and receives every m
   let runs = 0;
   let frozen = 0;
   let midRun = 0;
+  let statsMismatches = 0;
   fc.assert(
     fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
       const r = new Run();
@@ -109,6 +115,7 @@ test('frozen and thawed whenever at rest, a server delivers and receives every m
       r.advance(1000);
       runs++;
       frozen += r.hibernations;
+      statsMismatches += r.statsMismatches;
       return (
         r.client.state === 'connected' &&
         r.server.state === 'connected' &&
@@ -121,5 +128,6 @@ test('frozen and thawed whenever at rest, a server delivers and receives every m
   t.is(runs, 60);
   t.is(frozen - midRun, 60, 'at rest at the end of every run (the peer quiet since its last KeyUpdate, too), and frozen');
   t.true(midRun >= 30, `and in the middle of runs, between sends and KeyUpdates: ${midRun} times`);
+  t.is(statsMismatches, 0, 'every frozen form shows the stats of the connection thawed from it');
   t.log(`${frozen} freezes, ${midRun} of them mid-run`);
 });

@@ -69,6 +69,7 @@ for (const provider of providers as CryptoProvider[])
       t.throws(() => old.send(new Uint8Array(1)), { message: /hibernated/ });
       let server = thawed(x, frozen);
       t.is(server.state, 'connected');
+      t.deepEqual(DtlsConnection.frozenStats(frozen), server.stats, 'the frozen form shows the stats the thawed connection has');
       t.deepEqual(server.exportKeyingMaterial(32, 'EXPERIMENTAL hibernation'), exporter, 'the same exporter secret');
       t.is(roundTrip(x.link, 'after').atServer.at(-1), 'after to server');
       t.is(data(x.link, 'client').at(-1), 'after to client');

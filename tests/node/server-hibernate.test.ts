@@ -54,6 +54,32 @@ test('DTLSv1.3: a quiet session hibernates, its next record thaws it, and it hib
   t.is(server.stats.serverSessions, 1);
 });
 
+test('DTLSv1.3: reading a hibernated session\u2019s stats does not thaw it; they are the counts it had', async (t) => {
+  const { server, sessions } = echoServer(t, 100);
+  const { port } = await server.listening;
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  t.teardown(() => client.close());
+  await client.opened;
+  t.is(await echo(client, 'counted'), 'counted');
+  const session = sessions[0]!;
+  await until(() => server.stats.hibernated >= 1);
+  t.is(server.stats.hibernated, 1);
+  const stats = session.stats; // live: every read asks the session now
+  const received = stats.datagramsReceived;
+  // The client sent its Finished flight and one message; the server answered with its flights, a ticket and the echo.
+  t.true(stats.datagramsReceived >= 2, `datagrams received ${stats.datagramsReceived}`);
+  t.true(stats.datagramsSent >= 3, `datagrams sent ${stats.datagramsSent}`);
+  t.is(stats.connectionStats?.applicationBytesReceived, 'counted'.length);
+  t.is(stats.connectionStats?.applicationBytesSent, 'counted'.length);
+  t.is(stats.connectionStats?.retained.reassemblyBytes, 0);
+  t.is(server.stats.thawed, 0, 'read from the frozen form: nothing thawed');
+  // Thawed by its next record, the session counts on from there.
+  t.is(await echo(client, 'more'), 'more');
+  t.is(server.stats.thawed, 1);
+  t.is(session.stats.connectionStats?.applicationBytesReceived, 'counted'.length + 'more'.length);
+  t.true(session.stats.datagramsReceived > received);
+});
+
 test('DTLSv1.3: a datagram that does not authenticate thaws a hibernated session without waking it; it rests again, and the session goes on', async (t) => {
   const { server, sessions } = echoServer(t, 100);
   const { port } = await server.listening;

@@ -11,6 +11,7 @@ import type { ConnectionOptions } from '../../connection/connection.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
 import { resolveCredentials, SecureContext, type CredentialOptions, type SecureContextOptions } from '../../pki/secure-context.js';
 import type { UdpServerOptions } from '../server.js';
+import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
 import { BytesLru, bytesKey } from '../../pki/bytes-lru.js';
@@ -30,8 +31,8 @@ const MIN_MTU = 256;
 const MAX_MTU = 65_507;
 /** What `handshakeTimeout: 0` ("no limit") becomes: a handshake slot is never held for longer than an hour. */
 const LONGEST_HANDSHAKE_MS = 3_600_000;
-/** What `maxSessions: 0` / `maxSessionsPerHost: 0` ("no limit") become. */
-const MOST_SESSIONS = 1_000_000;
+/** What `maxSessions: 0` / `maxSessionsPerHost: 0` ("no limit") become, and the most either takes (connection-limits.ts). */
+const MOST_SESSIONS = MAX_SERVER_CONNECTIONS;
 
 /** The server options renamed here (given under their node:dtls names instead). */
 type RenamedServerOptions =

@@ -166,7 +166,7 @@ export class DtlsSession implements EndpointObserver {
 
   /** Live statistics. */
   get stats(): DtlsSessionStats {
-    return (this.statsView ??= new DtlsSessionStats(this.counters, () => this.conn?.connection.stats));
+    return (this.statsView ??= new DtlsSessionStats(this.counters, () => this.conn?.connectionStats));
   }
 
   /**
