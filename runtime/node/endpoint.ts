@@ -316,10 +316,11 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /**
    * Hands a datagram from the peer to the connection. `from`: the address it
    * came from, when it may differ from `remote` (a server routing by
-   * connection ID); `path`: a client's own socket path.
+   * connection ID); `path`: a client's own socket path. True when a record
+   * of it authenticated (what may move a route that follows the peer).
    */
-  deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): void {
-    if (this.ended) return;
+  deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean {
+    if (this.ended) return false;
     const now = DtlsEndpoint.now();
     this.lastActivity = now;
     let p = path;
@@ -336,15 +337,16 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
         paths.set(p, from);
       }
     }
-    if (this.guard(() => this.connection.receive(datagram, now, p))) {
-      if (path !== undefined) this.graceAfter(path);
-      if (this.parked && this.connection.lastAuthenticatedReceive === now) {
-        this.parked = false;
-        this.restlessSince = undefined;
-        this.owner?.endpointWoke?.(this);
-      }
-      this.pump();
+    if (!this.guard(() => this.connection.receive(datagram, now, p))) return false;
+    const authenticated = this.connection.lastAuthenticatedReceive === now;
+    if (path !== undefined) this.graceAfter(path);
+    if (this.parked && authenticated) {
+      this.parked = false;
+      this.restlessSince = undefined;
+      this.owner?.endpointWoke?.(this);
     }
+    this.pump();
+    return authenticated;
   }
 
   /**

@@ -155,8 +155,13 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
 }
 
-/** Takes a datagram elsewhere before the server sees it (true: taken): a worker's routing by the CID's owner. */
-export type DatagramRoute = (datagram: Uint8Array, address: string, port: number) => boolean;
+/**
+ * Takes a datagram elsewhere before the server sees it (true: taken): a worker's routing by the CID's owner. A function
+ * instead of false: the server handles the datagram, then calls it with whether a record of it authenticated at a
+ * session found by its CID (a route that follows the peer moves only then: a copy of a record from another address, or
+ * junk carrying a real CID, moves nothing).
+ */
+export type DatagramRoute = (datagram: Uint8Array, address: string, port: number) => boolean | ((authenticated: boolean) => void);
 
 /** What the server refused or ended by itself. */
 export interface UdpServerStats {
@@ -299,9 +304,12 @@ export class DtlsUdpServer {
   /** The 1.2 cookie exchange (time-bound, single-use cookies), when 1.2 is enabled with cookies. */
   private readonly responder12: HelloVerifyResponder12 | undefined;
 
-  /** @internal A datagram another worker or host received for a session here (a copy of its own). */
-  inject(d: Uint8Array, address: string, port: number): void {
-    this.datagram(d, address, port);
+  /**
+   * @internal A datagram another worker or host received for a session here (a copy of its own); true when a record of
+   * it authenticated at the session its CID names.
+   */
+  inject(d: Uint8Array, address: string, port: number): boolean {
+    return this.datagram(d, address, port);
   }
 
   private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
@@ -343,7 +351,10 @@ export class DtlsUdpServer {
       taken === undefined
         ? (d, address, port, path) => this.datagram(d, address, port, path)
         : (d, address, port, path) => {
-            if (!taken(d, address, port)) this.datagram(d, address, port, path);
+            const routed = taken(d, address, port);
+            if (routed === true) return;
+            const authenticated = this.datagram(d, address, port, path);
+            if (routed !== false) routed(authenticated);
           },
       { lend: onDatagram === undefined },
     );
@@ -618,21 +629,30 @@ export class DtlsUdpServer {
     return at !== 0 && d.length >= at + this.cidLength && this.cids.has(cidKey(d.subarray(at, at + this.cidLength)));
   }
 
-  private routedByConnectionId(d: Uint8Array, address: string, port: number): boolean {
+  /** Hands a datagram to the session its CID names: undefined without a CID of our length, else whether a record of it authenticated there. */
+  private routedByConnectionId(d: Uint8Array, address: string, port: number): boolean | undefined {
     const at = this.cidAt(d);
-    if (at === 0) return false;
+    if (at === 0) return undefined;
     if (d.length < at + this.cidLength) {
       this.counts.unknownConnectionId++;
-      return true;
+      return false;
     }
     const peer = this.cids.get(cidKey(d.subarray(at, at + this.cidLength)));
-    if (peer === undefined) this.counts.unknownConnectionId++;
-    else peer.endpoint.deliver(d, { address, port });
-    return true;
+    if (peer !== undefined) return peer.endpoint.deliver(d, { address, port });
+    this.counts.unknownConnectionId++;
+    return false;
   }
 
-  private datagram(d: Uint8Array, address: string, port: number, path?: string): void {
-    if (this.routedByConnectionId(d, address, port)) return;
+  /** Handles one datagram; true when it went to a session by its CID and a record of it authenticated there. */
+  private datagram(d: Uint8Array, address: string, port: number, path?: string): boolean {
+    const byCid = this.routedByConnectionId(d, address, port);
+    if (byCid !== undefined) return byCid;
+    this.byAddress(d, address, port, path);
+    return false;
+  }
+
+  /** A datagram without a CID of ours: to the session of its address and port, or a ClientHello for a new one. */
+  private byAddress(d: Uint8Array, address: string, port: number, path?: string): void {
     const key = path ?? `${address}|${port}`;
     if (this.storeWait.hold(key, d)) return; // a 0-RTT ClientHello of this address and port is waiting for the store
     const slot = this.slots.get(key);

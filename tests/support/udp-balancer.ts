@@ -10,6 +10,8 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 export class Balancer {
   readonly front = createSocket('udp4');
   target = 0;
+  /** The last datagram sent upstream, and the port of the upstream socket it left from (bound with SO_REUSEADDR: a test may send from that address too). */
+  lastUpstream: { readonly datagram: Buffer; readonly port: number } | undefined;
   private closed = false;
   private readonly upstreams = new Map<string, { readonly socket: Socket; readonly target: number; waiting: Buffer[] | undefined }>();
 
@@ -24,7 +26,7 @@ export class Balancer {
     const up = this.upstreams.get(key);
     if (up === undefined || up.target !== this.target) {
       up?.socket.close();
-      const socket = createSocket('udp4');
+      const socket = createSocket({ type: 'udp4', reuseAddr: true });
       socket.on('message', (answer) => this.front.send(answer, from.port, from.address));
       socket.bind(0, '127.0.0.1');
       socket.connect(this.target, '127.0.0.1');
@@ -32,13 +34,18 @@ export class Balancer {
       const fresh = { socket, target: this.target, waiting: [msg] as Buffer[] | undefined };
       this.upstreams.set(key, fresh);
       socket.once('connect', () => {
-        for (const d of fresh.waiting ?? []) socket.send(d);
+        for (const d of fresh.waiting ?? []) this.upstream(socket, d);
         fresh.waiting = undefined;
       });
       return;
     }
     if (up.waiting !== undefined) up.waiting.push(msg);
-    else up.socket.send(msg);
+    else this.upstream(up.socket, msg);
+  }
+
+  private upstream(socket: Socket, datagram: Buffer): void {
+    socket.send(datagram);
+    this.lastUpstream = { datagram, port: socket.address().port };
   }
 
   /** Closes every socket; again does nothing. */

@@ -114,6 +114,45 @@ test.serial(
   },
 );
 
+test.serial(
+  'a copy of a relayed client\u2019s record sent straight to the owner from the client\u2019s relayed address moves no route: what the owner sends later still goes through the host the client reaches',
+  async (t) => {
+    const { hosts } = await fleetOfTwo(t);
+    const [one, two] = hosts;
+    const balancer = new Balancer();
+    t.teardown(() => balancer.close());
+    balancer.target = one.address!.port;
+    const front = await balancer.start();
+    const client = connect('127.0.0.1', front, { ca: id.ca, servername: 'localhost', cid: 4 });
+    t.teardown(() => client.close());
+    await client.opened;
+    t.is(await exchange(client, 'before'), 'h1w0: before');
+    balancer.target = two.address!.port; // moved: host 2 forwards, host 1 answers through host 2
+    t.is(await exchange(client, 'moved'), 'h1w0: moved');
+    // Host 1 answers "later" in 600 ms, prompted by nothing the client sends meanwhile.
+    const forwarded = two.stats.fleetForwardedOut;
+    const later = exchange(client, 'later 600');
+    await until(() => two.stats.fleetForwardedOut > forwarded);
+    const copied = balancer.lastUpstream;
+    if (copied === undefined) return t.fail('the balancer sent the client\u2019s record upstream');
+    // The attacker: a copy of the client's last record (its CID is host 1's session's), sent straight to host 1 from the
+    // address host 1 relays that client's answers for (the balancer's upstream socket to host 2; SO_REUSEADDR lets the
+    // test send from it, as a spoofing attacker would).
+    const spoofer = createSocket({ type: 'udp4', reuseAddr: true });
+    t.teardown(() => spoofer.close());
+    await new Promise<void>((resolve) => spoofer.bind(copied.port, '127.0.0.1', () => resolve()));
+    const receivedBefore = one.stats.workers[0]!.packetsReceived;
+    spoofer.send(copied.datagram, one.address!.port, '127.0.0.1');
+    await until(() => one.stats.workers[0]!.packetsReceived > receivedBefore);
+    t.true(one.stats.workers[0]!.packetsReceived > receivedBefore, 'host 1 got the copy');
+    t.is(await later, 'h1w0: later', 'the unprompted answer still went through host 2: the copy did not authenticate, so it moved nothing');
+    t.is(await exchange(client, 'after'), 'h1w0: after');
+    await client.close();
+    balancer.close();
+    await Promise.all(hosts.map((h) => h.close()));
+  },
+);
+
 test('fleet is checked at listen: the hosts, this host among them, the key, CIDs', (t) => {
   const base = { workers: 1, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8 };
   const hosts = { 1: '127.0.0.1:7000', 2: '127.0.0.1:7100' };

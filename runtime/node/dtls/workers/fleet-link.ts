@@ -107,8 +107,8 @@ export interface LinkCounts {
 export interface LinkEnds {
   /** The worker's public socket's send (the relayed answers leave from it). */
   readonly sendPublic: (datagram: Uint8Array, address: string, port: number) => void;
-  /** Hands a forwarded datagram to the worker's sessions, as from `address:port`. */
-  readonly deliver: (datagram: Uint8Array, address: string, port: number) => void;
+  /** Hands a forwarded datagram to the worker's sessions, as from `address:port`; true when a record of it authenticated. */
+  readonly deliver: (datagram: Uint8Array, address: string, port: number) => boolean;
   /** Whether a forwarded datagram is this worker's to take (its CID names this host and worker, and a session here holds it). */
   readonly owns: (datagram: Uint8Array) => boolean;
 }
@@ -172,9 +172,27 @@ export class FleetLink {
     return this.relayed.size !== 0;
   }
 
-  /** A datagram from `address:port` reached this host directly: answers to it go directly again. */
-  direct(address: string, port: number): void {
-    if (this.relayed.size !== 0) this.relayed.delete(`${address}|${port}`);
+  /**
+   * A datagram from `address:port` reached this host directly: answers to it go directly again. Returns what puts the
+   * relay back (for a datagram that does not authenticate), or undefined when there was none.
+   */
+  direct(address: string, port: number): (() => void) | undefined {
+    const key = `${address}|${port}`;
+    const via = this.relayed.get(key);
+    if (via === undefined) return undefined;
+    this.relayed.delete(key);
+    return () => this.relay(key, via);
+  }
+
+  /** Answers to the remote `key` go through the worker at `via` (the newest at the end: the oldest is forgotten first). */
+  private relay(key: string, via: { readonly address: string; readonly port: number }): void {
+    this.relayed.delete(key);
+    this.relayed.set(key, via);
+  }
+
+  /** Forgets the oldest routes past {@link MAX_RELAYED_REMOTES} (once a route is kept: a route tried and put back evicts none). */
+  private trim(): void {
+    while (this.relayed.size > MAX_RELAYED_REMOTES) this.relayed.delete(this.relayed.keys().next().value!);
   }
 
   close(): void {
@@ -207,10 +225,13 @@ export class FleetLink {
       return;
     }
     this.counts.fleetForwardedIn++;
+    // Answered back through the host it came through: set before delivering (the answers leave while it is delivered),
+    // and put back as it was unless a record of it authenticated (a forged or copied record with a real CID moves nothing).
     const key = `${d.address}|${d.port}`;
-    this.relayed.delete(key); // the newest at the end: the oldest is forgotten first
-    if (this.relayed.size >= MAX_RELAYED_REMOTES) this.relayed.delete(this.relayed.keys().next().value!);
-    this.relayed.set(key, { address: from, port: fromPort });
-    this.ends.deliver(d.payload, d.address, d.port);
+    const before = this.relayed.get(key);
+    this.relay(key, { address: from, port: fromPort });
+    if (this.ends.deliver(d.payload, d.address, d.port)) this.trim();
+    else if (before !== undefined) this.relay(key, before);
+    else this.relayed.delete(key);
   }
 }

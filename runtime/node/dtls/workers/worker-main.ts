@@ -15,6 +15,7 @@ import { datagramOwner, ownerCidGenerator } from '../../../cid/cid-owner.js';
 import { rotateTicketKeys } from '../../../session/ticket-key-cache.js';
 import { nativeBinding } from '../../../crypto/native/binding.js';
 import { DatagramIo } from '../../datagram-io.js';
+import type { DatagramRoute } from '../../server.js';
 import { listenAdopted, type DtlsListener } from '../listener.js';
 import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
@@ -130,15 +131,17 @@ async function main(): Promise<void> {
   };
 
   /** Takes the datagrams another worker or host holds the session of (true); leaves this worker's to its server (false). */
-  const route = (d: Uint8Array, address: string, p: number): boolean => {
+  const route: DatagramRoute = (d, address, p) => {
     counts.packetsReceived++;
     counts.bytesReceived += d.length;
     flushSoon();
     const owner = datagramOwner(d, cidLength);
     if (owner === undefined || (owner.host === init.hostId && owner.worker === init.worker)) {
-      // A record of a session here that came straight: its answers go straight again (junk with a made-up CID moves no route).
-      if (link?.relaying === true && listener.server?.holdsConnectionId(d) === true) link.direct(address, p);
-      return false;
+      // A record of a session here that came straight: its answers go straight again. The route moves before the server
+      // handles it (its answers leave while it does) and moves back unless a record of it authenticated: junk or a copy
+      // carrying a real CID from another address moves nothing.
+      const relayed = link?.relaying === true && listener.server?.holdsConnectionId(d) === true ? link.direct(address, p) : undefined;
+      return relayed === undefined ? false : (authenticated) => authenticated || relayed();
     }
     if (owner.host !== init.hostId) {
       // Another host's CID: the fleet's link takes it to that host (a client that moved, and the balancer picked this host).
@@ -161,9 +164,10 @@ async function main(): Promise<void> {
   const listener = listenAdopted(parts.onsession, options, socket, route);
   listener.onhandshakeerror = (error, remote) => tell({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
   /** A datagram another worker or host received for a session here: a copy of its own, never forwarded again. */
-  const inject = (d: Uint8Array, address: string, p: number): void => {
-    listener.server?.inject(d, address, p);
+  const inject = (d: Uint8Array, address: string, p: number): boolean => {
+    const authenticated = listener.server?.inject(d, address, p) === true;
     flushSoon();
+    return authenticated;
   };
   const timer = setInterval(flush, STATS_FLUSH_MS);
   timer.unref();
