@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { Balancer } from '../../support/udp-balancer.js';
 import { freePort } from '../../interop/wolfssl.js';
-import { connect, listen } from '../../../runtime/index.js';
+import { connect, listen, type DtlsSession } from '../../../runtime/index.js';
 import { encodeLink, LINK_FORWARD, LINK_RELAY } from '../../../runtime/node/dtls/workers/fleet-link.js';
 import type { DtlsWorkerListener } from '../../../runtime/node/dtls/workers/worker-listener.js';
 import { exchange, id, until } from './support.js';
@@ -35,20 +35,27 @@ async function fleetOfTwo(t: ExecutionContext): Promise<{ hosts: [DtlsWorkerList
   return { hosts, links };
 }
 
+/** A client of host 1 through the test's balancer, echoed once, then moved to host 2 (closed when the test ends). */
+async function clientOfHostOne(t: ExecutionContext, hosts: readonly DtlsWorkerListener[]): Promise<{ client: DtlsSession; balancer: Balancer }> {
+  const [one, two] = hosts;
+  const balancer = new Balancer();
+  t.teardown(() => balancer.close());
+  balancer.target = one!.address!.port;
+  const front = await balancer.start();
+  const client = connect('127.0.0.1', front, { ca: id.ca, servername: 'localhost', cid: 4 });
+  t.teardown(() => client.close());
+  await client.opened;
+  t.is(await exchange(client, 'before'), 'h1w0: before');
+  balancer.target = two!.address!.port; // the client's new address hashes to host 2
+  return { client, balancer };
+}
+
 test.serial(
   'a client the balancer moves to another host keeps its session: its records go to the owner over the link, the answers come back through the host it reached',
   async (t) => {
     const { hosts } = await fleetOfTwo(t);
     const [one, two] = hosts;
-    const balancer = new Balancer();
-    t.teardown(() => balancer.close());
-    balancer.target = one.address!.port;
-    const front = await balancer.start();
-    const client = connect('127.0.0.1', front, { ca: id.ca, servername: 'localhost', cid: 4 });
-    t.teardown(() => client.close());
-    await client.opened;
-    t.is(await exchange(client, 'before'), 'h1w0: before');
-    balancer.target = two.address!.port; // the client's new address hashes to host 2
+    const { client, balancer } = await clientOfHostOne(t, hosts);
     t.is(await exchange(client, 'after'), 'h1w0: after', 'host 1 still holds the session');
     t.is(await exchange(client, 'again'), 'h1w0: again');
     await until(() => one.stats.fleetRelayedOut > 0 && two.stats.fleetRelayedIn === one.stats.fleetRelayedOut);
@@ -119,16 +126,8 @@ test.serial(
   async (t) => {
     const { hosts } = await fleetOfTwo(t);
     const [one, two] = hosts;
-    const balancer = new Balancer();
-    t.teardown(() => balancer.close());
-    balancer.target = one.address!.port;
-    const front = await balancer.start();
-    const client = connect('127.0.0.1', front, { ca: id.ca, servername: 'localhost', cid: 4 });
-    t.teardown(() => client.close());
-    await client.opened;
-    t.is(await exchange(client, 'before'), 'h1w0: before');
-    balancer.target = two.address!.port; // moved: host 2 forwards, host 1 answers through host 2
-    t.is(await exchange(client, 'moved'), 'h1w0: moved');
+    const { client, balancer } = await clientOfHostOne(t, hosts);
+    t.is(await exchange(client, 'moved'), 'h1w0: moved', 'host 2 forwards, host 1 answers through host 2');
     // Host 1 answers "later" in 600 ms, prompted by nothing the client sends meanwhile.
     const forwarded = two.stats.fleetForwardedOut;
     const later = exchange(client, 'later 600');
