@@ -164,7 +164,8 @@ async function benchWorkload(
     maxHandshakesPerHost: 1_000_000,
     idleTimeout: 5_000,
     // The goodput senders share the cores with the workers: a worker off its core for a time slice would find the
-    // default SO_RCVBUF (208 KiB, about 0.4 ms of this traffic) overflowed. The most Linux gives by default, for every N.
+    // default SO_RCVBUF (208 KiB, about 0.4 ms of this traffic) overflowed. For every N; Linux grants it up to
+    // net.core.rmem_max (4 MiB on this project's machines; stock Linux 208 KiB, so raise it with sysctl elsewhere).
     udpReceiveBufferSize: 4 * 1024 * 1024,
   };
   for (const n of ns) {

@@ -97,11 +97,11 @@ function wolf(variant: WolfVariant, pem: PemFiles, o: GoodputOptions, dtls12 = f
   }
 }
 
-/** Runs the goodput comparison for each suite and prints it. */
-/** The label of the native system whose receiver runs under node --no-concurrent-array-buffer-sweeping (docs/performance.md). */
-const UNSWEPT = ', receiver sweeping ArrayBuffers on its own thread';
+/** The label of the native system whose receiver runs under node --no-concurrent-array-buffer-sweeping (docs/benchmarks.md, the receive path). */
+const UNSWEPT = ', receiver under --no-concurrent-array-buffer-sweeping';
 
 /**
+ * Runs the goodput comparison for each suite and prints it.
  * `unswept`: a second peer process started with V8's concurrent ArrayBuffer sweeping off: the same server, measured as
  * its own system (the receiver's allocator no longer contends with V8's sweeper thread for glibc's arena lock).
  */

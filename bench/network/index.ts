@@ -79,10 +79,12 @@ export async function benchNetwork(): Promise<void> {
   const peer = await startPeer(id, GOODPUT.bufferSize, peerArgs);
   // The same server in a process whose V8 sweeps ArrayBuffers on the main thread: each received record's plaintext is an
   // ArrayBuffer of its own (tests/buffers), and V8's concurrent sweeper frees them under glibc's arena lock that the
-  // receiver's next allocation waits for (docs/performance.md).
-  const unswept = await startPeer(id, GOODPUT.bufferSize, ['--no-concurrent-array-buffer-sweeping', ...peerArgs]);
-  const pem = wolfPem(id);
+  // receiver's next allocation waits for (docs/benchmarks.md, the receive path).
+  let unswept: Awaited<ReturnType<typeof startPeer>> | undefined;
+  let pem: ReturnType<typeof wolfPem> = undefined;
   try {
+    unswept = await startPeer(id, GOODPUT.bufferSize, ['--no-concurrent-array-buffer-sweeping', ...peerArgs]);
+    pem = wolfPem(id);
     console.log(`\nnetwork, on loopback: clients/senders in this process, servers/receivers in another (${loadNote()})`);
     console.log('handshakes (ECDSA P-256 certificate, X25519, AES-128-GCM, HelloRetryRequest cookie round trip; client-side time to complete):');
     // The server on the default provider (native when the addon loads), as the client is.
@@ -105,6 +107,6 @@ export async function benchNetwork(): Promise<void> {
   } finally {
     pem?.remove();
     await peer.stop();
-    await unswept.stop();
+    await unswept?.stop();
   }
 }

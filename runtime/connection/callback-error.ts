@@ -1,7 +1,7 @@
 import { ProtocolError } from '../handshake/protocol-error.js';
 
 /** The application callbacks whose exceptions end a connection: the connection's own (`sni`, `psk`, `antiReplay`) and the node API's. */
-export type CallbackName = 'sni' | 'psk' | 'antiReplay' | 'onsession' | 'onhandshake' | 'onmessage';
+export type CallbackName = 'sni' | 'psk' | 'antiReplay' | 'onsession' | 'onhandshake' | 'onmessage' | 'onticket' | 'onmigrate' | 'onclientcertificate';
 
 /**
  * An application callback (`sni`, `psk`, the anti-replay store) threw while

@@ -108,6 +108,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** The session while hibernated ({@link park}), and when its peer last authenticated a record then. */
   private frozen: FrozenSession | undefined;
   private frozenAuthenticated: number | undefined;
+  /** The stats last read off {@link frozen}, until the job that read them ends (or the thaw). */
+  private frozenStats: { readonly frozen: FrozenSession; readonly stats: ConnectionStats } | undefined;
   /** When a parked endpoint was last thawed without waking (so it may rest again), if it was. */
   private restlessSince: number | undefined;
   /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
@@ -205,6 +207,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     this.live = live;
     this.frozen = undefined;
     this.frozenAuthenticated = undefined;
+    this.frozenStats = undefined;
     if (this.parked && !this.ended) {
       this.restlessSince = DtlsEndpoint.now();
       this.owner?.endpointThawed?.(this);
@@ -229,10 +232,21 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     return this.frozen !== undefined;
   }
 
-  /** The connection's stats; a hibernated session's are read from its frozen form, and it stays hibernated. */
+  /**
+   * The connection's stats; a hibernated session's are read from its frozen form, and it stays hibernated. They are
+   * kept until the current job ends: a session's stats read field by field decode its form once, and a hibernated
+   * session polled keeps no stats object between polls (it would outweigh the session).
+   */
   get connectionStats(): ConnectionStats {
     const frozen = this.frozen;
-    return frozen !== undefined && this.live === undefined ? DtlsConnection.frozenStats(frozen) : this.connection.stats;
+    if (frozen === undefined || this.live !== undefined) return this.connection.stats;
+    if (this.frozenStats?.frozen === frozen) return this.frozenStats.stats;
+    const read = { frozen, stats: DtlsConnection.frozenStats(frozen) };
+    this.frozenStats = read;
+    queueMicrotask(() => {
+      if (this.frozenStats === read) this.frozenStats = undefined;
+    });
+    return read.stats;
   }
 
   /** When a parked endpoint was last thawed without an authenticated record since (so it may rest again), if it was. */
@@ -258,6 +272,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** Sets the one {@link EndpointObserver} (the session object over this endpoint). */
   observe(observer: EndpointObserver): void {
     this.observer = observer;
+    if (this.ended) queueMicrotask(() => observer.endpointEnded()); // ended already: told as a reaction to `closed` would be
   }
 
   /** Calls `listener` with every event of the connection, in order. Returns the unsubscribe function. */

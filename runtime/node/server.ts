@@ -157,11 +157,10 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
 
 /**
  * Takes a datagram elsewhere before the server sees it (true: taken): a worker's routing by the CID's owner. A function
- * instead of false: the server handles the datagram, then calls it with whether a record of it authenticated at a
- * session found by its CID (a route that follows the peer moves only then: a copy of a record from another address, or
- * junk carrying a real CID, moves nothing).
+ * instead of false: the server handles the datagram, then calls it with the endpoint a record of it authenticated at,
+ * found by its CID, if one did (a route that follows a peer moves only for that peer's own authenticated records).
  */
-export type DatagramRoute = (datagram: Uint8Array, address: string, port: number) => boolean | ((authenticated: boolean) => void);
+export type DatagramRoute = (datagram: Uint8Array, address: string, port: number) => boolean | ((authenticated: DtlsEndpoint | undefined) => void);
 
 /** What the server refused or ended by itself. */
 export interface UdpServerStats {
@@ -305,10 +304,10 @@ export class DtlsUdpServer {
   private readonly responder12: HelloVerifyResponder12 | undefined;
 
   /**
-   * @internal A datagram another worker or host received for a session here (a copy of its own); true when a record of
-   * it authenticated at the session its CID names.
+   * @internal A datagram another worker or host received for a session here (a copy of its own); the endpoint of the
+   * session its CID names when a record of it authenticated there.
    */
-  inject(d: Uint8Array, address: string, port: number): boolean {
+  inject(d: Uint8Array, address: string, port: number): DtlsEndpoint | undefined {
     return this.datagram(d, address, port);
   }
 
@@ -629,26 +628,29 @@ export class DtlsUdpServer {
     return at !== 0 && d.length >= at + this.cidLength && this.cids.has(cidKey(d.subarray(at, at + this.cidLength)));
   }
 
-  /** Hands a datagram to the session its CID names: undefined without a CID of our length, else whether a record of it authenticated there. */
-  private routedByConnectionId(d: Uint8Array, address: string, port: number): boolean | undefined {
+  /**
+   * Hands a datagram to the session its CID names: false without a CID of our length (not routed so), else the
+   * session's endpoint when a record of it authenticated there (undefined when none did).
+   */
+  private routedByConnectionId(d: Uint8Array, address: string, port: number): DtlsEndpoint | undefined | false {
     const at = this.cidAt(d);
-    if (at === 0) return undefined;
+    if (at === 0) return false;
     if (d.length < at + this.cidLength) {
       this.counts.unknownConnectionId++;
-      return false;
+      return undefined;
     }
     const peer = this.cids.get(cidKey(d.subarray(at, at + this.cidLength)));
-    if (peer !== undefined) return peer.endpoint.deliver(d, { address, port });
+    if (peer !== undefined) return peer.endpoint.deliver(d, { address, port }) ? peer.endpoint : undefined;
     this.counts.unknownConnectionId++;
-    return false;
+    return undefined;
   }
 
-  /** Handles one datagram; true when it went to a session by its CID and a record of it authenticated there. */
-  private datagram(d: Uint8Array, address: string, port: number, path?: string): boolean {
+  /** Handles one datagram; the endpoint a record of it authenticated at when it went to a session by its CID. */
+  private datagram(d: Uint8Array, address: string, port: number, path?: string): DtlsEndpoint | undefined {
     const byCid = this.routedByConnectionId(d, address, port);
-    if (byCid !== undefined) return byCid;
+    if (byCid !== false) return byCid;
     this.byAddress(d, address, port, path);
-    return false;
+    return undefined;
   }
 
   /** A datagram without a CID of ours: to the session of its address and port, or a ClientHello for a new one. */

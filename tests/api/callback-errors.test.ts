@@ -1,6 +1,7 @@
 /**
  * Application callbacks that throw or reject (`sni`, `psk`, the anti-replay
- * store, `onsession`, `onmessage`) end that handshake or session with an
+ * store, `onsession`, `onmessage`, `onticket`, `onmigrate`,
+ * `onclientcertificate`) end that handshake or session with an
  * internal_error alert, reach the application as the error they threw, and
  * are counted; the peer is told at once (no stall until a timeout) and the
  * process goes on. Real UDP on 127.0.0.1.
@@ -218,3 +219,26 @@ for (const kind of ['throws', 'rejects'] as const) {
     await endpoint.close();
   });
 }
+
+test('onticket: a client handler that throws ends that session with the exception, inside no socket handler; the server goes on', async (t) => {
+  const thrown = new Error('onticket failed');
+  const endpoint = listen((s) => (s.onmessage = (d) => s.send(d)), { cert: id.cert, key: id.key, host: '127.0.0.1' });
+  t.teardown(() => endpoint.close());
+  const { port } = await endpoint.listening;
+  const errors: Error[] = [];
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  client.onerror = (e) => errors.push(e);
+  client.onticket = () => {
+    throw thrown;
+  };
+  const ended = await client.closed.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  t.is(ended, thrown, 'closed rejects with what the handler threw');
+  t.deepEqual(errors, [thrown]);
+  // The server saw internal_error and still serves.
+  const next = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  await next.opened;
+  await next.close();
+});

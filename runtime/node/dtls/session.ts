@@ -213,15 +213,16 @@ export class DtlsSession implements EndpointObserver {
       if (typeof this.authorization?.error === 'string') return;
       this.latestTicket = Buffer.from(e.session);
       this.ticketSettled(this.latestTicket);
-      this.onticket?.(this.latestTicket);
+      if (this.onticket) this.callHandler('onticket', this.onticket, this.latestTicket);
       if (this.ticketWait) this.announceOpen();
     } else if (e.type === 'pathMigrated') {
       const from = addressOfPath(e.from);
       const to = this.remoteAddress;
-      if (from && to) this.onmigrate?.(from, to);
+      if (from && to && this.onmigrate) this.callHandler('onmigrate', this.onmigrate, from, to);
     } else if (e.type === 'clientAuthenticated') {
       this.lateCertificate = e.certificate;
-      this.onclientcertificate?.(e.certificate ? certificateToPem(e.certificate) : undefined);
+      if (this.onclientcertificate)
+        this.callHandler('onclientcertificate', this.onclientcertificate, e.certificate ? certificateToPem(e.certificate) : undefined);
     }
   }
 
@@ -278,7 +279,11 @@ export class DtlsSession implements EndpointObserver {
    * rejects with, ends the session with internal_error; `closed` rejects
    * with that error and `onerror` receives it (never the process).
    */
-  private callHandler<A extends unknown[]>(name: 'onmessage' | 'onhandshake', handler: (...args: A) => unknown, ...args: A): void {
+  private callHandler<A extends unknown[]>(
+    name: 'onmessage' | 'onhandshake' | 'onticket' | 'onmigrate' | 'onclientcertificate',
+    handler: (...args: A) => unknown,
+    ...args: A
+  ): void {
     try {
       const result = handler.apply(this, args);
       if (isThenable(result)) result.then(undefined, (e: unknown) => this.callbackFailed(name, e));

@@ -40,6 +40,8 @@ const TAG_LENGTH = 16;
 export const LINK_FRESHNESS_MS = 30_000;
 /** Remote addresses a worker relays its answers for at most; the oldest is forgotten first. */
 export const MAX_RELAYED_REMOTES = 65_536;
+/** The holder of a route tried while its datagram is delivered: none (an ended one, which anything may replace). */
+const NO_HOLDER: RouteHolder = { isEnded: true };
 
 /** A link datagram, checked. */
 export interface LinkDatagram {
@@ -103,12 +105,24 @@ export interface LinkCounts {
   fleetRejected: number;
 }
 
+/** The session a route belongs to (its endpoint): only a record it authenticates moves its route. */
+export interface RouteHolder {
+  readonly isEnded: boolean;
+}
+
+/** Where answers to one remote go: the link address of the worker it reached the fleet through, for the session that came so. */
+interface Route {
+  readonly address: string;
+  readonly port: number;
+  readonly holder: RouteHolder;
+}
+
 /** What a worker's link is plugged into. */
 export interface LinkEnds {
   /** The worker's public socket's send (the relayed answers leave from it). */
   readonly sendPublic: (datagram: Uint8Array, address: string, port: number) => void;
-  /** Hands a forwarded datagram to the worker's sessions, as from `address:port`; true when a record of it authenticated. */
-  readonly deliver: (datagram: Uint8Array, address: string, port: number) => boolean;
+  /** Hands a forwarded datagram to the worker's sessions, as from `address:port`; the session a record of it authenticated at, if one did. */
+  readonly deliver: (datagram: Uint8Array, address: string, port: number) => RouteHolder | undefined;
   /** Whether a forwarded datagram is this worker's to take (its CID names this host and worker, and a session here holds it). */
   readonly owns: (datagram: Uint8Array) => boolean;
 }
@@ -117,8 +131,10 @@ export interface LinkEnds {
 export class FleetLink {
   readonly counts: LinkCounts = { fleetForwardedOut: 0, fleetForwardedIn: 0, fleetRelayedOut: 0, fleetRelayedIn: 0, fleetRejected: 0 };
   private readonly hosts = new Map<number, FleetHost>();
-  /** Remote `address|port` -> the link address of the worker it reached the fleet through. */
-  private readonly relayed = new Map<string, { readonly address: string; readonly port: number }>();
+  /** Remote `address|port` -> the link address of the worker it reached the fleet through, and whose session that is. */
+  private readonly relayed = new Map<string, Route>();
+  /** The remote answered directly while a datagram from it straight to this host is handled ({@link direct}). */
+  private suspended: string | undefined;
 
   private readonly config: FleetConfig;
   private readonly self: CidOwner;
@@ -157,8 +173,9 @@ export class FleetLink {
   /** Sends answers to `address:port` through the host it came through, when it came through one; false: send them directly. */
   sendVia(datagrams: readonly Uint8Array[], count: number, address: string, port: number): boolean {
     if (this.relayed.size === 0) return false;
-    const via = this.relayed.get(`${address}|${port}`);
-    if (via === undefined) return false;
+    const key = `${address}|${port}`;
+    const via = this.relayed.get(key);
+    if (via === undefined || key === this.suspended) return false;
     const head = { kind: LINK_RELAY, host: this.self.host, worker: this.self.worker, address, port } as const;
     for (let i = 0; i < count; i++) {
       this.counts.fleetRelayedOut++;
@@ -173,21 +190,26 @@ export class FleetLink {
   }
 
   /**
-   * A datagram from `address:port` reached this host directly: answers to it go directly again. Returns what puts the
-   * relay back (for a datagram that does not authenticate), or undefined when there was none.
+   * A datagram from `address:port` reached this host directly: answers to it go directly while it is handled. Returns
+   * what to call once it has been, with the session a record of it authenticated at: the route ends when that is the
+   * route's session (or the route's session has ended), and stays otherwise (junk, a copy, or another session's record
+   * sent from that address). Undefined when answers to that address were not relayed.
    */
-  direct(address: string, port: number): (() => void) | undefined {
+  direct(address: string, port: number): ((authenticated: RouteHolder | undefined) => void) | undefined {
     const key = `${address}|${port}`;
-    const via = this.relayed.get(key);
-    if (via === undefined) return undefined;
-    this.relayed.delete(key);
-    return () => this.relay(key, via);
+    const route = this.relayed.get(key);
+    if (route === undefined) return undefined;
+    this.suspended = key;
+    return (authenticated) => {
+      this.suspended = undefined;
+      if (authenticated !== undefined && (authenticated === route.holder || route.holder.isEnded)) this.relayed.delete(key);
+    };
   }
 
-  /** Answers to the remote `key` go through the worker at `via` (the newest at the end: the oldest is forgotten first). */
-  private relay(key: string, via: { readonly address: string; readonly port: number }): void {
+  /** Answers to the remote `key` go through the worker at `route` (the newest at the end: the oldest is forgotten first). */
+  private relay(key: string, route: Route): void {
     this.relayed.delete(key);
-    this.relayed.set(key, via);
+    this.relayed.set(key, route);
   }
 
   /** Forgets the oldest routes past {@link MAX_RELAYED_REMOTES} (once a route is kept: a route tried and put back evicts none). */
@@ -225,13 +247,18 @@ export class FleetLink {
       return;
     }
     this.counts.fleetForwardedIn++;
-    // Answered back through the host it came through: set before delivering (the answers leave while it is delivered),
-    // and put back as it was unless a record of it authenticated (a forged or copied record with a real CID moves nothing).
+    // Answered back through the host it came through: set while it is delivered (the answers leave then; in place, so a
+    // route put back keeps its age), and kept only when a record of it authenticated at the session the route was for
+    // (or at any, for a remote not relayed yet or whose session has ended). A forged or copied record with a real CID, or
+    // another session's record sent as from that remote, moves nothing and evicts nothing.
     const key = `${d.address}|${d.port}`;
     const before = this.relayed.get(key);
-    this.relay(key, { address: from, port: fromPort });
-    if (this.ends.deliver(d.payload, d.address, d.port)) this.trim();
-    else if (before !== undefined) this.relay(key, before);
+    this.relayed.set(key, { address: from, port: fromPort, holder: before?.holder ?? NO_HOLDER });
+    const holder = this.ends.deliver(d.payload, d.address, d.port);
+    if (holder !== undefined && (before === undefined || before.holder === holder || before.holder.isEnded)) {
+      this.relay(key, { address: from, port: fromPort, holder });
+      this.trim();
+    } else if (before !== undefined) this.relayed.set(key, before);
     else this.relayed.delete(key);
   }
 }

@@ -19,7 +19,7 @@ import type { DatagramRoute } from '../../server.js';
 import { listenAdopted, type DtlsListener } from '../listener.js';
 import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
-import { FleetLink, type LinkCounts } from './fleet-link.js';
+import { FleetLink, type LinkCounts, type RouteHolder } from './fleet-link.js';
 import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
 import type { Forwarded, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
 import { STATS_FLUSH_MS, WORKER_STAT_NAMES, statsRow, type WorkerStatName } from './worker-stats.js';
@@ -137,11 +137,11 @@ async function main(): Promise<void> {
     flushSoon();
     const owner = datagramOwner(d, cidLength);
     if (owner === undefined || (owner.host === init.hostId && owner.worker === init.worker)) {
-      // A record of a session here that came straight: its answers go straight again. The route moves before the server
-      // handles it (its answers leave while it does) and moves back unless a record of it authenticated: junk or a copy
-      // carrying a real CID from another address moves nothing.
-      const relayed = link?.relaying === true && listener.server?.holdsConnectionId(d) === true ? link.direct(address, p) : undefined;
-      return relayed === undefined ? false : (authenticated) => authenticated || relayed();
+      // A record of a session here that came straight: its answers go straight again. They do while the server handles it
+      // (its answers leave then); the route ends only if a record of it authenticated at the route's own session (FleetLink
+      // .direct): junk, a copy, or another session's record sent from that address moves nothing.
+      const handled = link?.relaying === true && listener.server?.holdsConnectionId(d) === true ? link.direct(address, p) : undefined;
+      return handled ?? false;
     }
     if (owner.host !== init.hostId) {
       // Another host's CID: the fleet's link takes it to that host (a client that moved, and the balancer picked this host).
@@ -164,8 +164,8 @@ async function main(): Promise<void> {
   const listener = listenAdopted(parts.onsession, options, socket, route);
   listener.onhandshakeerror = (error, remote) => tell({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
   /** A datagram another worker or host received for a session here: a copy of its own, never forwarded again. */
-  const inject = (d: Uint8Array, address: string, p: number): boolean => {
-    const authenticated = listener.server?.inject(d, address, p) === true;
+  const inject = (d: Uint8Array, address: string, p: number): RouteHolder | undefined => {
+    const authenticated = listener.server?.inject(d, address, p);
     flushSoon();
     return authenticated;
   };
