@@ -6,6 +6,8 @@ export interface CapturedDatagram {
   readonly to: string;
   /** UDP payload bytes. */
   readonly length: number;
+  /** The IP header's time to live. */
+  readonly ttl: number;
 }
 
 export function udpDatagrams(file: string): CapturedDatagram[] {
@@ -29,6 +31,7 @@ export function udpDatagrams(file: string): CapturedDatagram[] {
       from: `${addr(ip + 12)}:${b.readUInt16BE(udp)}`,
       to: `${addr(ip + 16)}:${b.readUInt16BE(udp + 2)}`,
       length: b.readUInt16BE(udp + 4) - 8,
+      ttl: b[ip + 8]!,
     });
   }
   return out;

@@ -1,5 +1,10 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captureLoopback } from '../../dissect/tcpdump.js';
+import { udpDatagrams } from '../../support/pcap-udp.js';
 import { createSocket } from 'node:dgram';
 import { ConfigError, connect, listen } from '../../../runtime/index.js';
 import { sleep } from '../../api/fixtures.js';
@@ -134,7 +139,7 @@ test('forged CIDs naming the other worker, no worker, or another host: dropped a
   await server.close();
 });
 
-test('the socket options reach every worker\u2019s socket: udpReceiveBufferSize and udpSendBufferSize (read back with ss)', async (t) => {
+test('the socket options reach every worker\u2019s socket: udpReceiveBufferSize and udpSendBufferSize (read back with ss), udpTTL (in a capture)', async (t) => {
   // Below stock Linux's net.core.rmem_max / wmem_max (212,992), so it is granted whole on any machine: doubled, it is
   // more than the default buffer the kernel would otherwise report.
   const size = 150_000;
@@ -149,9 +154,18 @@ test('the socket options reach every worker\u2019s socket: udpReceiveBufferSize 
     t.true(b.rb >= 2 * size, `SO_RCVBUF ${b.rb}`);
     t.true(b.tb >= 2 * size, `SO_SNDBUF ${b.tb}`);
   }
+  // Every datagram the workers send carries the TTL asked for (the client's carry Linux's default, 64).
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-workers-ttl-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'ttl.pcap');
+  const capture = await captureLoopback(file, [port]);
   const client = await clientOn(t, port, 1);
   t.is(await exchange(client, 'sized'), '1: sized');
   await client.close();
+  await capture.stop();
+  const fromServer = udpDatagrams(file).filter((d) => d.from === `127.0.0.1:${port}`);
+  t.true(fromServer.length >= 2, `the workers' datagrams were captured (${fromServer.length})`);
+  t.deepEqual([...new Set(fromServer.map((d) => d.ttl))], [9], 'udpTTL on every datagram the workers sent');
   await server.close();
 });
 
