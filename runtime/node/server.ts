@@ -47,7 +47,6 @@ type StoreVerdict = boolean | { readonly threw: unknown };
 
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
-
 /** The tls12_cid content type (RFC 9146 §4), and where its CID starts: after type (1), version (2), epoch (2) and sequence number (6). */
 const TLS12_CID = 25;
 const TLS12_CID_AT = 11;
