@@ -16,7 +16,7 @@ const COST =
   'datagrams go out and come in one node:dgram call each (no sendmmsg, recvmmsg, UDP GSO or GRO batching), and `dtls13 simulate --calibrate` ' +
   "times on the process's CPU clock instead of the event loop thread's";
 const RETRY =
-  'to build it later: install a C compiler, make and Python 3 (Debian: apt-get install build-essential python3), then run node native/build.mjs in the package folder (node_modules/dtls13 in a project)';
+  'to build it later: install a C and C++ compiler, make and Python 3 (Debian: apt-get install build-essential python3), then run node native/build.mjs in the package folder (node_modules/dtls13 in a project)';
 
 function skipped(reason) {
   console.warn(`dtls13: native addon skipped: ${reason}.\ndtls13: ${COST}.\ndtls13: ${RETRY}.`);
@@ -43,6 +43,10 @@ function missingTools() {
   const missing = [];
   if (compiler ? !existsSync(compiler) && onPath([compiler]) === undefined : onPath(['cc', 'gcc', 'clang']) === undefined) {
     missing.push(compiler ? `C compiler CC=${compiler}` : 'C compiler (cc, gcc or clang)');
+  }
+  const cxx = process.env.CXX ? process.env.CXX.split(' ')[0] : undefined;
+  if (cxx ? !existsSync(cxx) && onPath([cxx]) === undefined : onPath(['c++', 'g++', 'clang++']) === undefined) {
+    missing.push(cxx ? `C++ compiler CXX=${cxx}` : 'C++ compiler (c++, g++ or clang++)');
   }
   if (onPath(['make', 'gmake']) === undefined) missing.push('make');
   if (!process.env.npm_config_python && !process.env.PYTHON && onPath(['python3', 'python']) === undefined) missing.push('Python 3');

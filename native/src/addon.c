@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "handle-table.h"
 #include "kdf.h"
+#include "owned-bytes.h"
 #include "record.h"
 #include "record12.h"
 #include "udp.h"
@@ -378,6 +379,43 @@ static napi_value record_seal_batch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The arguments recordOpen and recordOpenOwned share: the key and the record's place in the datagram. */
+typedef struct {
+  handle *h;
+  const uint8_t *record;
+  int32_t header_length;
+  int32_t ciphertext_length;
+  int32_t sn_offset;
+  int32_t sn_bytes;
+  uint64_t expected;
+} open_args;
+
+/* Reads arguments 0..7 (h, datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected) and checks them. */
+static int open_args_read(call *c, open_args *a) {
+  size_t size = 0;
+  a->h = handle_arg(c, 0, KIND_RECORD);
+  const uint8_t *datagram = bytes(c, 1, &size);
+  int32_t at = int_arg(c, 2);
+  a->header_length = int_arg(c, 3);
+  a->ciphertext_length = int_arg(c, 4);
+  a->sn_offset = int_arg(c, 5);
+  a->sn_bytes = int_arg(c, 6);
+  a->expected = seq_arg(c, 7);
+  if (c->failed) return 0;
+  int tag = a->h->u.record.aead.tag_length;
+  if (a->header_length < 1 || !within(size, at, (int64_t)a->header_length + a->ciphertext_length)) return fail(c, "the record does not fit the datagram"), 0;
+  if ((a->sn_bytes != 1 && a->sn_bytes != 2) || a->sn_offset + a->sn_bytes > a->header_length)
+    return fail(c, "the record number bytes lie outside the header"), 0;
+  if (a->ciphertext_length < MASK_SAMPLE || a->ciphertext_length < tag) return fail(c, "a record needs 16 bytes of ciphertext"), 0;
+  a->record = datagram + at;
+  return 1;
+}
+
+static int open_with(open_args *a, uint8_t *out, uint64_t *seq) {
+  return record_open(&a->h->u.record, a->record, (size_t)a->header_length, (size_t)a->ciphertext_length, (size_t)a->sn_offset, a->sn_bytes, a->expected, out,
+                     seq);
+}
+
 /*
  * recordOpen(h, datagram, at, headerLength, ciphertextLength, snOffset,
  * snBytes, expected, out, outOffset) -> the sequence number, or -1 when the
@@ -385,30 +423,47 @@ static napi_value record_seal_batch(napi_env env, napi_callback_info info) {
  */
 static napi_value record_open_js(napi_env env, napi_callback_info info) {
   call c;
-  size_t size = 0, out_size = 0;
+  open_args a;
+  size_t out_size = 0;
   napi_value result = NULL;
-  if (!begin(&c, env, info, "recordOpen", 10)) return NULL;
-  handle *h = handle_arg(&c, 0, KIND_RECORD);
-  const uint8_t *datagram = bytes(&c, 1, &size);
-  int32_t at = int_arg(&c, 2);
-  int32_t header_length = int_arg(&c, 3);
-  int32_t ciphertext_length = int_arg(&c, 4);
-  int32_t sn_offset = int_arg(&c, 5);
-  int32_t sn_bytes = int_arg(&c, 6);
-  uint64_t expected = seq_arg(&c, 7);
+  if (!begin(&c, env, info, "recordOpen", 10) || !open_args_read(&c, &a)) return NULL;
   uint8_t *out = bytes(&c, 8, &out_size);
   int32_t out_offset = int_arg(&c, 9);
   if (c.failed) return NULL;
-  int tag = h->u.record.aead.tag_length;
-  if (header_length < 1 || !within(size, at, (int64_t)header_length + ciphertext_length)) return fail(&c, "the record does not fit the datagram"), NULL;
-  if ((sn_bytes != 1 && sn_bytes != 2) || sn_offset + sn_bytes > header_length) return fail(&c, "the record number bytes lie outside the header"), NULL;
-  if (ciphertext_length < MASK_SAMPLE || ciphertext_length < tag) return fail(&c, "a record needs 16 bytes of ciphertext"), NULL;
-  if (!within(out_size, out_offset, ciphertext_length - tag)) return fail(&c, "the plaintext does not fit the output buffer"), NULL;
+  if (!within(out_size, out_offset, a.ciphertext_length - a.h->u.record.aead.tag_length)) return fail(&c, "the plaintext does not fit the output buffer"), NULL;
   uint64_t seq = 0;
-  int ok = record_open(&h->u.record, datagram + at, (size_t)header_length, (size_t)ciphertext_length, (size_t)sn_offset, sn_bytes, expected,
-                       out + out_offset, &seq) == 0;
+  int ok = open_with(&a, out + out_offset, &seq) == 0;
   napi_create_double(env, ok ? (double)seq : -1.0, &result);
   return result;
+}
+
+/*
+ * recordOpenOwned(h, datagram, at, headerLength, ciphertextLength, snOffset,
+ * snBytes, expected, sequence) -> the plaintext, in a Uint8Array over an
+ * ArrayBuffer of its own (owned-bytes.h), with its sequence number in
+ * sequence[0]; undefined when the record does not authenticate.
+ */
+static napi_value record_open_owned_js(napi_env env, napi_callback_info info) {
+  call c;
+  open_args a;
+  napi_value result = NULL;
+  napi_typedarray_type type;
+  size_t sequence_length = 0;
+  void *sequence = NULL;
+  if (!begin(&c, env, info, "recordOpenOwned", 9) || !open_args_read(&c, &a)) return NULL;
+  if (napi_get_typedarray_info(env, c.argv[8], &type, &sequence_length, &sequence, NULL, NULL) != napi_ok || type != napi_float64_array || sequence_length < 1)
+    return fail(&c, "expected a Float64Array for the sequence number"), NULL;
+  size_t length = (size_t)(a.ciphertext_length - a.h->u.record.aead.tag_length);
+  uint8_t *out = owned_take(length);
+  if (out == NULL) return fail(&c, "out of memory for the plaintext"), NULL;
+  uint64_t seq = 0;
+  if (open_with(&a, out, &seq) != 0) {
+    owned_give_back(out, length);
+    napi_get_undefined(env, &result);
+    return result;
+  }
+  ((double *)sequence)[0] = (double)seq;
+  return owned_wrap(env, out, length);
 }
 
 /* record12Create(aeadAlg, key, iv, epoch, cid): iv is 4 bytes (explicit nonces: GCM, CCM) or 12 (XOR: ChaCha20-Poly1305); cid empty for plain records. */
@@ -470,6 +525,34 @@ static napi_value record12_seal_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The arguments record12Open and record12OpenOwned share: the key, the fragment, its type and sequence number. */
+typedef struct {
+  record12_key *k;
+  const uint8_t *fragment;
+  int32_t fragment_length;
+  int32_t type;
+  uint64_t seq;
+  int64_t overhead; /* explicit nonce and tag */
+} open12_args;
+
+/* Reads arguments 0..5 (h, buffer, at, fragmentLength, type, seq) and checks them. */
+static int open12_args_read(call *c, open12_args *a) {
+  size_t size = 0;
+  handle *h = handle_arg(c, 0, KIND_RECORD12);
+  const uint8_t *buffer = bytes(c, 1, &size);
+  int32_t at = int_arg(c, 2);
+  a->fragment_length = int_arg(c, 3);
+  a->type = int_arg(c, 4);
+  a->seq = seq_arg(c, 5);
+  if (c->failed) return 0;
+  if (a->type > 255) return fail(c, "a content type is 0..255"), 0;
+  if (!within(size, at, a->fragment_length)) return fail(c, "the fragment does not fit the buffer"), 0;
+  a->k = &h->u.record12;
+  a->fragment = buffer + at;
+  a->overhead = (int64_t)a->k->explicit_length + a->k->aead.tag_length;
+  return 1;
+}
+
 /*
  * record12Open(h, buffer, at, fragmentLength, type, seq, out, outOffset) ->
  * the plaintext length, or -1 when the fragment at buffer[at..] is too
@@ -477,29 +560,42 @@ static napi_value record12_seal_js(napi_env env, napi_callback_info info) {
  */
 static napi_value record12_open_js(napi_env env, napi_callback_info info) {
   call c;
-  size_t size = 0, out_size = 0;
+  open12_args a;
+  size_t out_size = 0;
   napi_value result = NULL;
-  if (!begin(&c, env, info, "record12Open", 8)) return NULL;
-  handle *h = handle_arg(&c, 0, KIND_RECORD12);
-  const uint8_t *buffer = bytes(&c, 1, &size);
-  int32_t at = int_arg(&c, 2);
-  int32_t fragment_length = int_arg(&c, 3);
-  int32_t type = int_arg(&c, 4);
-  uint64_t seq = seq_arg(&c, 5);
+  if (!begin(&c, env, info, "record12Open", 8) || !open12_args_read(&c, &a)) return NULL;
   uint8_t *out = bytes(&c, 6, &out_size);
   int32_t out_offset = int_arg(&c, 7);
   if (c.failed) return NULL;
-  record12_key *k = &h->u.record12;
-  if (type > 255) return fail(&c, "a content type is 0..255"), NULL;
-  if (!within(size, at, fragment_length)) return fail(&c, "the fragment does not fit the buffer"), NULL;
   long n = -1;
-  int64_t overhead = (int64_t)k->explicit_length + k->aead.tag_length;
-  if (fragment_length >= overhead) {
-    if (!within(out_size, out_offset, fragment_length - overhead)) return fail(&c, "the plaintext does not fit the output buffer"), NULL;
-    n = record12_open(k, seq, type, buffer + at, (size_t)fragment_length, out + out_offset);
+  if (a.fragment_length >= a.overhead) {
+    if (!within(out_size, out_offset, a.fragment_length - a.overhead)) return fail(&c, "the plaintext does not fit the output buffer"), NULL;
+    n = record12_open(a.k, a.seq, a.type, a.fragment, (size_t)a.fragment_length, out + out_offset);
   }
   napi_create_double(env, (double)n, &result);
   return result;
+}
+
+/*
+ * record12OpenOwned(h, buffer, at, fragmentLength, type, seq) -> the
+ * plaintext in a Uint8Array over an ArrayBuffer of its own (owned-bytes.h),
+ * or undefined when the fragment is too short or does not authenticate.
+ */
+static napi_value record12_open_owned_js(napi_env env, napi_callback_info info) {
+  call c;
+  open12_args a;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "record12OpenOwned", 6) || !open12_args_read(&c, &a)) return NULL;
+  napi_get_undefined(env, &result);
+  if (a.fragment_length < a.overhead) return result;
+  size_t length = (size_t)(a.fragment_length - a.overhead);
+  uint8_t *out = owned_take(length);
+  if (out == NULL) return fail(&c, "out of memory for the plaintext"), NULL;
+  if (record12_open(a.k, a.seq, a.type, a.fragment, (size_t)a.fragment_length, out) != (long)length) {
+    owned_give_back(out, length);
+    return result;
+  }
+  return owned_wrap(env, out, length);
 }
 
 /*
@@ -876,7 +972,7 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
+      {"recordOpen", record_open_js}, {"recordOpenOwned", record_open_owned_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"record12OpenOwned", record12_open_owned_js}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},
@@ -894,6 +990,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_create_string_utf8(env, OpenSSL_version(OPENSSL_VERSION), NAPI_AUTO_LENGTH, &version);
   napi_set_named_property(env, exports, "openssl", version);
   udp_receive_register(env, exports); /* udp-receive.c: UDP GRO, reading the socket ourselves */
+  owned_bytes_register(env, exports); /* owned-bytes.cc: records' own ArrayBuffers, pooled */
   return exports;
 }
 

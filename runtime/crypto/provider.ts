@@ -117,7 +117,8 @@ export interface RecordProtection {
    * sequence number closest to `expected` (left in
    * {@link openedSequenceNumber}), and returns the DTLSInnerPlaintext in an
    * array of its own (from `allocate` where the implementation decrypts into
-   * one it is given), or undefined when the record does not authenticate.
+   * one it is given; the native addon has a pool of its own for them), or
+   * undefined when the record does not authenticate.
    */
   openRecord(
     datagram: Uint8Array,

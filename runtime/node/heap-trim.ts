@@ -1,4 +1,5 @@
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { nativeBinding } from '../crypto/native/binding.js';
 
 /**
  * The C heap is trimmed once this many sessions have parked since the last
@@ -10,6 +11,19 @@ export const TRIM_AFTER_PARKED = 1024;
 export const TRIM_INTERVAL_MS = 60_000;
 /** After the first full collection that follows such a trim, once V8's sweeper has freed what the collection found dead: trimmed again. */
 const AFTER_COLLECTION_MS = 1000;
+
+/**
+ * The addon's heap trim, undefined without the addon: the idle blocks of the
+ * thread's pool of records' memory (native/src/owned-bytes.cc) are freed
+ * first, then the C heap's free pages go back to the system.
+ */
+export const trimNativeHeap: (() => void) | undefined =
+  nativeBinding?.mallocTrim === undefined
+    ? undefined
+    : (): void => {
+        nativeBinding?.ownedPoolTrim?.();
+        nativeBinding?.mallocTrim?.();
+      };
 
 /**
  * When a server gives its C heap back to the system (glibc's malloc_trim,

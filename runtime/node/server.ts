@@ -30,8 +30,7 @@ import { versionsForGroups } from '../dtls12/groups12.js';
 import { chooseServerVersion } from '../dtls12/version-select.js';
 import { resolveVersionRange, type DtlsVersionName } from '../dtls12/versions.js';
 import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
-import { nativeBinding } from '../crypto/native/binding.js';
-import { HeapTrimmer } from './heap-trim.js';
+import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 
 /** Told of a ClientHello the stateless exchange refused with an alert. */
 export type RefusalListener = (
@@ -276,7 +275,7 @@ export class DtlsUdpServer {
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
   private readonly observers: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
   /** When the C heap is given back after sessions park. */
-  private readonly trimmer = new HeapTrimmer(nativeBinding?.mallocTrim?.bind(nativeBinding));
+  private readonly trimmer = new HeapTrimmer(trimNativeHeap);
   private counts = {
     refusedGlobal: 0,
     refusedPerHost: 0,

@@ -16,6 +16,18 @@ export type NativeHandle = { readonly __nativeHandle: unique symbol };
  * install). Offsets and lengths are checked there again; a bad argument
  * throws a RangeError with code ERR_DTLS13_NATIVE.
  */
+/** What recordOpen and recordOpenOwned are given of the record to open: the key and where the record lies in the datagram. */
+type RecordToOpen = [
+  key: NativeHandle,
+  datagram: Uint8Array,
+  at: number,
+  headerLength: number,
+  ciphertextLength: number,
+  snOffset: number,
+  snBytes: number,
+  expected: number,
+];
+
 export interface NativeBinding {
   /** The OpenSSL the addon runs on (the one inside node). */
   readonly openssl: string;
@@ -45,18 +57,19 @@ export interface NativeBinding {
     snBytes: number,
   ): void;
   recordSealBatch(key: NativeHandle, buffer: Uint8Array, layout: Float64Array, count: number): void;
-  recordOpen(
-    key: NativeHandle,
-    datagram: Uint8Array,
-    at: number,
-    headerLength: number,
-    ciphertextLength: number,
-    snOffset: number,
-    snBytes: number,
-    expected: number,
-    out: Uint8Array,
-    outOffset: number,
-  ): number;
+  recordOpen(...args: [...RecordToOpen, out: Uint8Array, outOffset: number]): number;
+  /**
+   * Opens as recordOpen does, into memory of the addon's own: the plaintext in
+   * a Uint8Array over an ArrayBuffer of its own whose memory comes from a pool
+   * per thread (native/src/owned-bytes.cc), not from malloc; the sequence
+   * number in sequence[0]. Undefined when the record does not authenticate.
+   * Absent from an addon built before it (record.ts checks).
+   */
+  recordOpenOwned?(...args: [...RecordToOpen, sequence: Float64Array]): Uint8Array | undefined;
+  /** This thread's pool of records' own memory (owned-bytes.cc): idle bytes kept, pooled arrays alive, blocks reused and allocated. */
+  ownedPoolStats?(): { idleBytes: number; liveArrays: number; reused: number; allocated: number };
+  /** Frees every idle block of this thread's pool (the server's heap trim calls it first): the bytes freed. */
+  ownedPoolTrim?(): number;
   /**
    * DTLS 1.2 records (native/src/record12.c): one epoch and direction, its
    * 4-byte salt (explicit nonces) or 12-byte IV (XOR), and the CID of its
@@ -64,6 +77,8 @@ export interface NativeBinding {
    * before them (record12.ts checks).
    */
   record12Create(aead: number, key: Uint8Array, iv: Uint8Array, epoch: number, cid: Uint8Array): NativeHandle;
+  /** record12Open into memory of the addon's own (as recordOpenOwned): the plaintext, or undefined. Absent from an addon built before it. */
+  record12OpenOwned?(key: NativeHandle, buffer: Uint8Array, at: number, fragmentLength: number, type: number, seq: number): Uint8Array | undefined;
   /** Writes the header (and the explicit nonce unless explicitGiven is 1) of the record at buffer[at..], whose plaintext is in place, and seals it. */
   record12Seal(key: NativeHandle, buffer: Uint8Array, at: number, type: number, seq: number, plaintextLength: number, explicitGiven: number): void;
   /** Opens the fragment at buffer[at, at + fragmentLength) into out[outOffset..]: the plaintext length, or -1. */

@@ -6,6 +6,8 @@ import { AEAD_ID, MASK_ID, maskKeyLength } from './ids.js';
 
 /** Key (up to 32 bytes), IV (12) and sn_key (up to 32) on their way to the addon. */
 const keys = new Uint8Array(new ArrayBuffer(76));
+/** Where recordOpenOwned leaves the sequence number of the record it opened. */
+const opened = new Float64Array(1);
 
 /**
  * One epoch's record protection in the addon: a record is sealed (AEAD in
@@ -62,6 +64,11 @@ class NativeRecordProtection implements RecordProtection {
     expected: number,
     allocate: (length: number) => Uint8Array,
   ): Uint8Array | undefined {
+    if (this.binding.recordOpenOwned !== undefined) {
+      const owned = this.binding.recordOpenOwned(this.live(), datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, opened);
+      if (owned !== undefined) this.openedSequenceNumber = opened[0]!;
+      return owned;
+    }
     const out = allocate(ciphertextLength - this.tagLength);
     const seq = this.binding.recordOpen(this.live(), datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, out, 0);
     if (seq < 0) return undefined;

@@ -83,6 +83,10 @@ class Record12 implements NativeRecord12 {
   }
 
   openAt(buffer: Uint8Array, at: number, fragmentLength: number, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
+    if (this.binding.record12OpenOwned !== undefined) {
+      const owned = this.binding.record12OpenOwned(this.live(), buffer, at, fragmentLength, type, sequenceNumber);
+      return owned === undefined || owned.length === plaintextLength ? owned : undefined;
+    }
     const out = new Uint8Array(plaintextLength);
     return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, out, 0) < 0 ? undefined : out;
   }
