@@ -5,7 +5,9 @@
       "sources": ["src/addon.c", "src/cipher.c", "src/clock.c", "src/handle-table.c", "src/kdf.c", "src/owned-bytes.cc", "src/record.c", "src/record12.c", "src/reuseport.c", "src/udp.c", "src/udp-receive.c", "src/x25519.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"],
       "cflags_c": ["-std=c11"],
-      "cflags_cc": ["-std=c++17"],
+      # Never unloaded: Node lets go of a worker's addons before its heap is torn down, and records' ArrayBuffers
+      # freed then call back into the addon (owned-bytes.cc). The C++ standard is Node's own (common.gypi).
+      "ldflags": ["-Wl,-z,nodelete"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

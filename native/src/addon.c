@@ -972,7 +972,7 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"recordOpenOwned", record_open_owned_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"record12OpenOwned", record12_open_owned_js}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
+      {"recordOpen", record_open_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},
@@ -990,7 +990,19 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_create_string_utf8(env, OpenSSL_version(OPENSSL_VERSION), NAPI_AUTO_LENGTH, &version);
   napi_set_named_property(env, exports, "openssl", version);
   udp_receive_register(env, exports); /* udp-receive.c: UDP GRO, reading the socket ourselves */
-  owned_bytes_register(env, exports); /* owned-bytes.cc: records' own ArrayBuffers, pooled */
+  /* owned-bytes.cc: records' own ArrayBuffers, pooled; without it, record.ts and record12.ts allocate them in JavaScript. */
+  if (owned_bytes_register(env, exports)) {
+    static const struct {
+      const char *name;
+      napi_callback fn;
+    } owned[] = {{"recordOpenOwned", record_open_owned_js}, {"record12OpenOwned", record12_open_owned_js}};
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+      napi_value f;
+      if (napi_create_function(env, owned[i].name, NAPI_AUTO_LENGTH, owned[i].fn, NULL, &f) != napi_ok ||
+          napi_set_named_property(env, exports, owned[i].name, f) != napi_ok)
+        return NULL;
+    }
+  }
   return exports;
 }
 

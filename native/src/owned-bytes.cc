@@ -24,6 +24,8 @@
  */
 #include "owned-bytes.h"
 
+#include <node_version.h>
+
 /* V8's headers do not build cleanly under -Wextra (unused parameters); the warnings are theirs. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -134,18 +136,29 @@ void give_back_pooled(void *data, size_t length, void *deleter_data) {
   push(p->returned[k], static_cast<FreeBlock *>(data));
 }
 
+uint64_t trim(Pool &p);
+
 /* V8's deleter for an array past the pool's sizes. */
 void free_unpooled(void *data, size_t, void *) { std::free(data); }
 
-/* When a Node environment (a thread) ends: its pool waits for the next thread, with what it holds. */
+/*
+ * When a Node environment (a thread) ends: its idle blocks are freed, and the
+ * pool waits for the next thread (its arrays still alive elsewhere come back
+ * to it). The hook's argument is the module's napi_env, new on every load, so
+ * loading the addon twice in one environment registers two hooks, not one
+ * twice (which Node refuses); the second to run finds no pool.
+ */
 void orphan(void *) {
   Pool *p = this_thread;
   if (p == nullptr) return;
+  trim(*p);
   this_thread = nullptr;
   std::lock_guard<std::mutex> guard(orphans_lock);
   p->next_orphan = orphans;
   orphans = p;
 }
+
+static_assert(sizeof(v8::Local<v8::Value>) == sizeof(napi_value), "a Local is what N-API hands around as a napi_value");
 
 napi_value js_value(v8::Local<v8::Value> local) {
   /* N-API's own conversion (js_native_api_v8.h, JsValueFromV8LocalValue), built against the same headers. */
@@ -182,29 +195,36 @@ napi_value owned_pool_stats(napi_env env, napi_callback_info) {
   return object_with(env, names, values, 4);
 }
 
+/* Frees a list of idle blocks of size class k: the bytes freed. */
+uint64_t free_list(FreeBlock *b, int k) {
+  uint64_t freed = 0;
+  while (b != nullptr) {
+    FreeBlock *next = b->next;
+    std::free(b);
+    freed += class_size(k);
+    b = next;
+  }
+  return freed;
+}
+
+/* On the owning thread: every idle block back to the C library, what was given back so far included; the bytes freed. */
+uint64_t trim(Pool &p) {
+  uint64_t freed = 0;
+  for (int k = 0; k < CLASSES; k++) {
+    freed += free_list(p.own[k], k);
+    p.own[k] = nullptr;
+    /* Blocks pushed after this exchange wait for the next take or trim. */
+    freed += free_list(p.returned[k].exchange(nullptr, std::memory_order_acquire), k);
+  }
+  p.left_bytes += freed;
+  publish(p);
+  return freed;
+}
+
 /* ownedPoolTrim() -> the bytes freed: every idle block of this thread's pool back to the C library. */
 napi_value owned_pool_trim(napi_env env, napi_callback_info) {
-  uint64_t freed = 0;
-  Pool *p = this_thread;
-  if (p != nullptr) {
-    for (int k = 0; k < CLASSES; k++) {
-      FreeBlock *b = p->own[k];
-      p->own[k] = nullptr;
-      for (int round = 0; round < 2; round++) {
-        while (b != nullptr) {
-          FreeBlock *next = b->next;
-          std::free(b);
-          freed += class_size(k);
-          b = next;
-        }
-        b = p->returned[k].exchange(nullptr, std::memory_order_acquire);
-      }
-    }
-    p->left_bytes += freed;
-    publish(*p);
-  }
   napi_value result;
-  napi_create_double(env, (double)freed, &result);
+  napi_create_double(env, this_thread == nullptr ? 0.0 : (double)trim(*this_thread), &result);
   return result;
 }
 
@@ -249,7 +269,7 @@ extern "C" napi_value owned_wrap(napi_env env, uint8_t *data, size_t length) {
 #ifdef V8_ENABLE_SANDBOX
   /* A sandboxed V8 takes no memory from outside its cage: copy into an ordinary ArrayBuffer. */
   v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, length);
-  std::memcpy(buffer->Data(), data, length);
+  if (length > 0) std::memcpy(buffer->Data(), data, length);
   owned_give_back(data, length);
 #else
   bool pooled = length <= OWNED_POOLED_MAX;
@@ -261,11 +281,16 @@ extern "C" napi_value owned_wrap(napi_env env, uint8_t *data, size_t length) {
   return js_value(v8::Uint8Array::New(buffer, 0, length));
 }
 
-extern "C" void owned_bytes_register(napi_env env, napi_value exports) {
+extern "C" int owned_bytes_register(napi_env env, napi_value exports) {
+  /* V8's C++ interface, unlike N-API, holds only for the Node major these headers are from (an addon built under one
+     Node and loaded by another, after a switch of versions, would fail at its first call): otherwise the pool is off. */
+  const napi_node_version *running = nullptr;
+  if (napi_get_node_version(env, &running) != napi_ok || running == nullptr || running->major != NODE_MAJOR_VERSION) return 0;
   napi_value f;
-  if (napi_create_function(env, "ownedPoolStats", NAPI_AUTO_LENGTH, owned_pool_stats, nullptr, &f) == napi_ok)
-    napi_set_named_property(env, exports, "ownedPoolStats", f);
-  if (napi_create_function(env, "ownedPoolTrim", NAPI_AUTO_LENGTH, owned_pool_trim, nullptr, &f) == napi_ok)
-    napi_set_named_property(env, exports, "ownedPoolTrim", f);
-  napi_add_env_cleanup_hook(env, orphan, nullptr);
+  if (napi_create_function(env, "ownedPoolStats", NAPI_AUTO_LENGTH, owned_pool_stats, nullptr, &f) != napi_ok ||
+      napi_set_named_property(env, exports, "ownedPoolStats", f) != napi_ok ||
+      napi_create_function(env, "ownedPoolTrim", NAPI_AUTO_LENGTH, owned_pool_trim, nullptr, &f) != napi_ok ||
+      napi_set_named_property(env, exports, "ownedPoolTrim", f) != napi_ok || napi_add_env_cleanup_hook(env, orphan, env) != napi_ok)
+    return 0;
+  return 1;
 }

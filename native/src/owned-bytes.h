@@ -43,8 +43,12 @@ void owned_give_back(uint8_t *data, size_t length);
  */
 napi_value owned_wrap(napi_env env, uint8_t *data, size_t length);
 
-/* ownedPoolStats(), ownedPoolTrim() and the thread's pool clean-up: registered by the addon's init. */
-void owned_bytes_register(napi_env env, napi_value exports);
+/*
+ * ownedPoolStats(), ownedPoolTrim() and the thread's pool clean-up, registered
+ * by the addon's init: 1 when the pool can be used (the running Node is the
+ * major version the addon was built for), 0 when not (nothing registered).
+ */
+int owned_bytes_register(napi_env env, napi_value exports);
 
 #ifdef __cplusplus
 }
