@@ -24,7 +24,11 @@
  */
 #include "owned-bytes.h"
 
+/* For NODE_MAJOR_VERSION; node_version.h defines its own NAPI_VERSION, the runtime's, over the one this addon asks for. */
+#pragma push_macro("NAPI_VERSION")
+#undef NAPI_VERSION
 #include <node_version.h>
+#pragma pop_macro("NAPI_VERSION")
 
 /* V8's headers do not build cleanly under -Wextra (unused parameters); the warnings are theirs. */
 #pragma GCC diagnostic push
