@@ -1,3 +1,4 @@
+import { ConfigError } from '../config-error.js';
 import { createCertificate } from './certificate-builder.js';
 import { generateKeyPair, type KeyPairKind } from './key-pair.js';
 
@@ -32,6 +33,11 @@ const YEAR = 365 * 24 * 3600 * 1000;
  * demos, tests, benchmarks and simulations, never for production.
  */
 export function createThrowawayIdentity(o: ThrowawayIdentityOptions): ThrowawayIdentity {
+  // Both names are required: from JavaScript, a missing one would otherwise fail deep inside the certificate builder.
+  for (const option of ['serverName', 'caName'] as const) {
+    const value: unknown = o[option];
+    if (typeof value !== 'string' || value.length === 0) throw new ConfigError(option, `must be a non-empty string, got ${String(value)}`);
+  }
   const kind = o.kind ?? 'p256';
   const at = o.at ?? Date.now();
   const span = o.validityMs ?? YEAR;

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { ConfigError } from '../../runtime/config-error.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 import { verifyCertificateChain } from '../../runtime/pki/verify-chain.js';
 
@@ -12,4 +13,11 @@ test('a throwaway identity: the leaf chains to the CA, is issued to the server n
     t.false(check({ now: at + 2 * 3600_000, hostname: 'throwaway.test' }).ok, `${kind}: after validity`);
     t.false(check({ now: at - 2 * 3600_000, hostname: 'throwaway.test' }).ok, `${kind}: before validity`);
   }
+});
+
+test('a missing or empty name is a ConfigError naming the option, not a TypeError from inside (JavaScript callers)', (t) => {
+  const loose = createThrowawayIdentity as (o: object) => unknown;
+  t.throws(() => loose({ serverName: 'localhost' }), { instanceOf: ConfigError, message: /caName/ });
+  t.throws(() => loose({ caName: 'CA' }), { instanceOf: ConfigError, message: /serverName/ });
+  t.throws(() => loose({ serverName: '', caName: 'CA' }), { instanceOf: ConfigError, message: /serverName/ });
 });
