@@ -3,7 +3,9 @@
  * one CommonJS bundle with a V8 code cache.
  *
  * - dist/runtime/index.bundle.cjs: every module the entry imports in one
- *   file (esbuild, whitespace and syntax minified, names kept), so
+ *   file (esbuild, whitespace and syntax minified, names kept, lines cut
+ *   at LINE_LIMIT characters: an uncaught error prints its source line,
+ *   which must not be the whole bundle), so
  *   `import 'dtls13'` reads, resolves and compiles one file instead of about
  *   250. Packages (xstate, the optional peers) and node: modules stay
  *   `require`s. The noble provider, noble's ML-KEM and xstate load at their
@@ -46,6 +48,9 @@ const MARK = '// dtls13: the bundled entry (scripts/bundle-entry.ts)';
 
 const WARM = fileURLToPath(new URL('./warm-code-cache.mjs', import.meta.url));
 
+/** Where esbuild breaks the minified bundles' lines (Node prints an uncaught error's whole source line). */
+const LINE_LIMIT = 160;
+
 /** The CommonJS bundle of tsc's entry; fails when it would need what a vm.Script cannot give (import(), import.meta). */
 async function bundleCommonJs(root: string): Promise<void> {
   const runtimeDir = resolve(root, 'dist', 'runtime');
@@ -59,6 +64,7 @@ async function bundleCommonJs(root: string): Promise<void> {
     packages: 'external',
     legalComments: 'inline',
     minifyWhitespace: true,
+    lineLimit: LINE_LIMIT,
     minifySyntax: true,
     metafile: true,
     logLevel: 'error',
@@ -92,6 +98,7 @@ async function bundleWorker(root: string): Promise<void> {
     packages: 'external',
     legalComments: 'inline',
     minifyWhitespace: true,
+    lineLimit: LINE_LIMIT,
     minifySyntax: true,
     logLevel: 'warning',
   });

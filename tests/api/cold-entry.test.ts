@@ -188,3 +188,20 @@ test.serial('require() of the CommonJS entry gives the module import gives', (t)
   t.true(out.same);
   t.true(out.names > 100);
 });
+
+test.serial('an uncaught error from inside the bundle prints a short source line, not the bundle (its lines are cut)', (t) => {
+  // send() past one record throws MessageTooLargeError from inside the bundle; Node prints the throwing line of source.
+  const script = `const d = await import(${JSON.stringify(pathToFileURL(entry).href)});
+    const id = d.createThrowawayIdentity({ serverName: 'localhost', caName: 'line CA' });
+    const endpoint = d.listen(() => {}, { host: '127.0.0.1', port: 0, cert: [...id.chain], key: id.privateKey });
+    const session = d.connect('127.0.0.1', (await endpoint.listening).port, { ca: id.caDer, servername: 'localhost' });
+    await session.opened;
+    session.send(new Uint8Array(100_000));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  t.not(child.status, 0);
+  t.regex(child.stderr, /MessageTooLargeError/);
+  t.regex(child.stderr, /index\.bundle\.cjs:\d+/);
+  t.true(child.stderr.length < 20_000, `${child.stderr.length} characters on stderr`);
+  const bundle = readFileSync(join(entry, '..', 'index.bundle.cjs'), 'utf8');
+  t.true(bundle.split('\n').length > 1000, 'the bundle is cut into lines');
+});
