@@ -18,9 +18,11 @@
  * Blocks come in eight sizes, 256 bytes to 32 KiB (OWNED_POOLED_MAX); longer
  * arrays are malloc'd and freed as before. A pool keeps at most OWNED_IDLE_MAX
  * bytes of idle blocks: past that, the deleter frees the block; and
- * ownedPoolTrim (the server's heap trim) frees them all. A thread's
- * pool outlives the thread (arrays it made may still be alive elsewhere): when
- * its Node environment ends, the pool is kept for the next thread to adopt.
+ * ownedPoolTrim (the server's heap trim) frees them all, as does the end of
+ * the thread's Node environment. A thread's pool outlives the thread (arrays
+ * it made may still be alive elsewhere): emptied, it is kept for the next
+ * thread to adopt, and those arrays come back to it. The addon is never
+ * unloaded (binding.gyp), since their deleters are in it.
  */
 #include "owned-bytes.h"
 
