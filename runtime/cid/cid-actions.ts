@@ -8,21 +8,15 @@ import {
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ConnectionParts } from '../connection/connection-parts.js';
 import type { Session } from '../connection/key-material.js';
-import { sendPostHandshakeFlight, type SessionAccess } from '../connection/session-actions.js';
+import { sendPostHandshakeFlight } from '../connection/post-handshake-flights.js';
 import { MAX_REQUESTS_ANSWERED, type ConnectionIdState } from './cid-state.js';
 
-type CidEvent = { readonly type: string; readonly payload?: unknown };
-
-function payloadOf<T>(event: CidEvent, types: readonly string[]): T {
-  if (!types.includes(event.type) || !('payload' in event)) throw new Error(`expected ${types.join(' or ')}, got ${event.type}`);
-  return event.payload as T;
-}
-
-function connectedSession<E>(access: SessionAccess<E>): Session {
-  const s = access.session();
-  if (!s) throw new Error('a connected-state action ran outside the connected state');
-  return s;
-}
+/**
+ * The post-handshake CID exchanges (RFC 9147 §9) and return routability
+ * (RFC 9853), the same for both roles: what the chart's CID steps
+ * (`CID_STEPS` in runtime/connection/session-actions.ts) do with the
+ * message their event carries, in the connected state's `session`.
+ */
 
 /** RFC 9147 §9: NewConnectionId only from a side that receives a non-empty CID, RequestConnectionId only from one that sends one. */
 function negotiated(parts: ConnectionParts, what: string): ConnectionIdState {
@@ -45,57 +39,50 @@ export function issueConnectionIds(parts: ConnectionParts, s: ConnectionIdState,
   return made;
 }
 
-/** The chart actions of the post-handshake CID exchanges (RFC 9147 §9) and of return routability (RFC 9853), the same for both roles. */
-export function cidActions<E extends CidEvent>(parts: ConnectionParts, access: SessionAccess<E>) {
-  return {
-    applyNewConnectionId: access.effect((event) => {
-      connectedSession(access);
-      const m = payloadOf<NewConnectionId>(event, ['NewConnectionId']);
-      const s = negotiated(parts, 'NewConnectionId');
-      if (!s.sendsCid) throw new ProtocolError('unexpected_message', 'NewConnectionId from a peer that asked for a zero-length CID (RFC 9147 §9)');
-      if (m.usage !== 'cid_immediate' && m.usage !== 'cid_spare') throw new ProtocolError('illegal_parameter', `NewConnectionId usage ${String(m.usage)}`);
-      if (m.cids.some((c) => c.cid.length === 0)) throw new ProtocolError('illegal_parameter', 'NewConnectionId carries a zero-length CID');
-      s.peer.add(
-        m.cids.map((c) => c.cid.slice()),
-        m.usage === 'cid_immediate',
-      );
-      if (m.usage === 'cid_immediate') parts.records.setSendConnectionId(s.peer.current);
-      s.requestOutstanding = false;
-    }),
-    answerRequestConnectionId: access.effect((event) => {
-      const session = connectedSession(access);
-      const m = payloadOf<RequestConnectionId>(event, ['RequestConnectionId']);
-      const s = negotiated(parts, 'RequestConnectionId');
-      if (!s.receivesCid) throw new ProtocolError('unexpected_message', 'RequestConnectionId while the peer sends a zero-length CID (RFC 9147 §9)');
-      if (++s.requestsReceived > MAX_REQUESTS_ANSWERED) {
-        throw new ProtocolError('too_many_cids_requested', `more than ${MAX_REQUESTS_ANSWERED} RequestConnectionId messages (RFC 9147 §9)`);
-      }
-      // §9: answered with cid_spare, with fewer than asked (or none) beyond what the peer may hold.
-      sendNewConnectionIds(parts, session, issueConnectionIds(parts, s, m.numCids), 'cid_spare');
-    }),
-    sendNewConnectionId: access.effect((event) => {
-      const m = payloadOf<NewConnectionId>(event, ['issueConnectionIds']);
-      sendNewConnectionIds(
-        parts,
-        connectedSession(access),
-        m.cids.map((c) => c.cid),
-        m.usage === 'cid_immediate' ? 'cid_immediate' : 'cid_spare',
-      );
-    }),
-    sendRequestConnectionId: access.effect((event) => {
-      const session = connectedSession(access);
-      const m = payloadOf<RequestConnectionId>(event, ['requestConnectionIds']);
-      const s = parts.cid.session;
-      if (s === undefined || !s.sendsCid || s.requestOutstanding) return;
-      s.requestOutstanding = true;
-      const body = encodeRequestConnectionId({ numCids: m.numCids });
-      sendPostHandshakeFlight(parts, session, () => parts.queue(session.write.epoch, 'request_connection_id', body));
-    }),
-    answerPathChallenge: access.effect((event) => {
-      parts.cid.rrcMessage(payloadOf<ReturnRoutabilityCheck>(event, ['PathChallenge']));
-    }),
-    applyPathResponse: access.effect((event) => {
-      parts.cid.rrcMessage(payloadOf<ReturnRoutabilityCheck>(event, ['PathResponse', 'PathDrop']));
-    }),
-  };
+/** The peer's NewConnectionId: its CIDs kept (within the cap), the first used at once when it says `cid_immediate`. */
+export function applyNewConnectionId(parts: ConnectionParts, m: NewConnectionId): void {
+  const s = negotiated(parts, 'NewConnectionId');
+  if (!s.sendsCid) throw new ProtocolError('unexpected_message', 'NewConnectionId from a peer that asked for a zero-length CID (RFC 9147 §9)');
+  if (m.usage !== 'cid_immediate' && m.usage !== 'cid_spare') throw new ProtocolError('illegal_parameter', `NewConnectionId usage ${String(m.usage)}`);
+  if (m.cids.some((c) => c.cid.length === 0)) throw new ProtocolError('illegal_parameter', 'NewConnectionId carries a zero-length CID');
+  s.peer.add(
+    m.cids.map((c) => c.cid.slice()),
+    m.usage === 'cid_immediate',
+  );
+  if (m.usage === 'cid_immediate') parts.records.setSendConnectionId(s.peer.current);
+  s.requestOutstanding = false;
+}
+
+/** The peer's RequestConnectionId: answered with `cid_spare` CIDs, fewer than asked (or none) beyond what the peer may hold (§9). */
+export function answerRequestConnectionId(parts: ConnectionParts, session: Session, m: RequestConnectionId): void {
+  const s = negotiated(parts, 'RequestConnectionId');
+  if (!s.receivesCid) throw new ProtocolError('unexpected_message', 'RequestConnectionId while the peer sends a zero-length CID (RFC 9147 §9)');
+  if (++s.requestsReceived > MAX_REQUESTS_ANSWERED) {
+    throw new ProtocolError('too_many_cids_requested', `more than ${MAX_REQUESTS_ANSWERED} RequestConnectionId messages (RFC 9147 §9)`);
+  }
+  sendNewConnectionIds(parts, session, issueConnectionIds(parts, s, m.numCids), 'cid_spare');
+}
+
+/** The application gives the peer these CIDs of ours. */
+export function sendNewConnectionId(parts: ConnectionParts, session: Session, m: NewConnectionId): void {
+  sendNewConnectionIds(
+    parts,
+    session,
+    m.cids.map((c) => c.cid),
+    m.usage === 'cid_immediate' ? 'cid_immediate' : 'cid_spare',
+  );
+}
+
+/** The application asks the peer for more CIDs: one RequestConnectionId outstanding at a time, and only when we send a CID. */
+export function sendRequestConnectionId(parts: ConnectionParts, session: Session, m: RequestConnectionId): void {
+  const s = parts.cid.session;
+  if (s === undefined || !s.sendsCid || s.requestOutstanding) return;
+  s.requestOutstanding = true;
+  const body = encodeRequestConnectionId({ numCids: m.numCids });
+  sendPostHandshakeFlight(parts, session, () => parts.queue(session.write.epoch, 'request_connection_id', body));
+}
+
+/** A return_routability_check message (RFC 9853 §4): PathChallenge, PathResponse or PathDrop, to the path validation. */
+export function applyReturnRoutabilityCheck(parts: ConnectionParts, m: ReturnRoutabilityCheck): void {
+  parts.cid.rrcMessage(m);
 }

@@ -1,5 +1,12 @@
-import type { Alert, KeyUpdate } from '../../generated/wire/index.js';
+import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
+import {
+  answerRequestConnectionId,
+  applyNewConnectionId,
+  applyReturnRoutabilityCheck,
+  sendNewConnectionId,
+  sendRequestConnectionId,
+} from '../cid/cid-actions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
 import type { Session } from './key-material.js';
@@ -10,13 +17,6 @@ import { sendKeyUpdate } from './post-handshake-flights.js';
 export interface SharedEvent {
   readonly type: string;
   readonly payload?: unknown;
-}
-
-/** What the CID actions (runtime/cid/cid-actions.ts) need of a connection: its session, and a wrapper for each action. */
-export interface SessionAccess<E> {
-  /** The session, when the state is connected. */
-  session(): Session | undefined;
-  effect<P>(fn: (event: SharedEvent, params: P) => void): (args: { readonly event: E }, params: P) => void;
 }
 
 export { MAX_WAITING_FLIGHTS, sendKeyUpdate, sendPendingFlights, sendPostHandshakeFlight } from './post-handshake-flights.js';
@@ -80,30 +80,36 @@ export const SESSION_STEPS = {
   },
 };
 
-/** The CID steps (RFC 9147 §9, RFC 9853), the same for both roles: each runs the connection's CID action for its session. */
+/**
+ * The CID steps (RFC 9147 §9, RFC 9853), the same for both roles: each runs
+ * in `connected` (the generated machine calls it only there) with the
+ * message its event carries, typed per event like every other step.
+ */
 export const CID_STEPS = {
-  applyNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
-    c.cidActions(s.session).applyNewConnectionId({ event }, undefined);
+  applyNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: NewConnectionId }): S {
+    applyNewConnectionId(c.parts, event.payload);
     return s;
   },
-  answerRequestConnectionId<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
-    c.cidActions(s.session).answerRequestConnectionId({ event }, undefined);
+  answerRequestConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: RequestConnectionId }): S {
+    answerRequestConnectionId(c.parts, s.session, event.payload);
     return s;
   },
-  sendNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
-    c.cidActions(s.session).sendNewConnectionId({ event }, undefined);
+  sendNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: NewConnectionId }): S {
+    sendNewConnectionId(c.parts, s.session, event.payload);
     return s;
   },
-  sendRequestConnectionId<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
-    c.cidActions(s.session).sendRequestConnectionId({ event }, undefined);
+  sendRequestConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: RequestConnectionId }): S {
+    sendRequestConnectionId(c.parts, s.session, event.payload);
     return s;
   },
-  answerPathChallenge<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
-    c.cidActions(s.session).answerPathChallenge({ event }, undefined);
+  /** PathChallenge. */
+  answerPathChallenge<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: ReturnRoutabilityCheck }): S {
+    applyReturnRoutabilityCheck(c.parts, event.payload);
     return s;
   },
-  applyPathResponse<S extends Connected>(c: MachineContext, s: S, event: SharedEvent): S {
-    c.cidActions(s.session).applyPathResponse({ event }, undefined);
+  /** PathResponse and PathDrop. */
+  applyPathResponse<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: ReturnRoutabilityCheck }): S {
+    applyReturnRoutabilityCheck(c.parts, event.payload);
     return s;
   },
 };

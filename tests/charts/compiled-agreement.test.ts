@@ -105,3 +105,15 @@ test("a chart state the client's state union lacks fails the type check, naming 
     errors.join('\n'),
   );
 });
+
+test("a CID step the chart runs on another event's message fails the type check (no run-time payload check)", (t) => {
+  // answerRequestConnectionId reads a RequestConnectionId; the edited chart runs it on NewConnectionId.
+  const errors = clientErrors((c) => {
+    c.states.connected!.on = { ...c.states.connected!.on, NewConnectionId: { actions: ['answerRequestConnectionId'] } };
+  });
+  t.log(errors.join('\n'));
+  t.true(
+    errors.some((e) => e.includes('RequestConnectionId') && e.includes('NewConnectionId') && e.includes('payload')),
+    errors.join('\n'),
+  );
+});
