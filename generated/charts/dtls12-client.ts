@@ -335,6 +335,10 @@ export type Dtls12ClientAction = 'acceptServerCertificate' | 'applyCertificateRe
 export type Dtls12ClientGuard = 'firstHelloVerifyRequest' | 'plainPsk' | 'pskKeyExchange' | 'sessionResumed';
 export type Dtls12ClientDelay = never;
 
+/** What the runtime's step and guard tables hold: exactly the chart's actions and guards (`satisfies` on the tables makes a missing or extra name a type error). */
+export type Dtls12ClientStepTable = { readonly [K in Dtls12ClientAction]: (...args: never) => unknown };
+export type Dtls12ClientGuardTable = { readonly [K in Dtls12ClientGuard]: (...args: never) => boolean };
+
 /** The parameters each action is used with in the chart. */
 export interface Dtls12ClientActionParams {
   readonly acceptServerCertificate: undefined;

@@ -237,6 +237,10 @@ export type Dtls12ServerAction = 'acceptClientCertificate' | 'applyClientHello' 
 export type Dtls12ServerGuard = 'clientCertificateRequested' | 'clientCertificateSent' | 'cookieMissing' | 'resumableSession';
 export type Dtls12ServerDelay = never;
 
+/** What the runtime's step and guard tables hold: exactly the chart's actions and guards (`satisfies` on the tables makes a missing or extra name a type error). */
+export type Dtls12ServerStepTable = { readonly [K in Dtls12ServerAction]: (...args: never) => unknown };
+export type Dtls12ServerGuardTable = { readonly [K in Dtls12ServerGuard]: (...args: never) => boolean };
+
 /** The parameters each action is used with in the chart. */
 export interface Dtls12ServerActionParams {
   readonly acceptClientCertificate: undefined;

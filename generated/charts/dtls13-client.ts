@@ -301,6 +301,10 @@ export type Dtls13ClientAction = 'answerCertificateRequest' | 'answerPathChallen
 export type Dtls13ClientGuard = 'certificateRequested' | 'earlyDataAccepted' | 'firstHelloRetryRequest' | 'pskAccepted';
 export type Dtls13ClientDelay = never;
 
+/** What the runtime's step and guard tables hold: exactly the chart's actions and guards (`satisfies` on the tables makes a missing or extra name a type error). */
+export type Dtls13ClientStepTable = { readonly [K in Dtls13ClientAction]: (...args: never) => unknown };
+export type Dtls13ClientGuardTable = { readonly [K in Dtls13ClientGuard]: (...args: never) => boolean };
+
 /** The parameters each action is used with in the chart. */
 export interface Dtls13ClientActionParams {
   readonly answerCertificateRequest: undefined;

@@ -167,6 +167,10 @@ export type Dtls13FlightAction = 'backOffTimer' | 'bufferFlight' | 'discardFligh
 export type Dtls13FlightGuard = 'flightOptional' | 'retransmissionsLeft';
 export type Dtls13FlightDelay = 'retransmitTimeout';
 
+/** What the runtime's step and guard tables hold: exactly the chart's actions and guards (`satisfies` on the tables makes a missing or extra name a type error). */
+export type Dtls13FlightStepTable = { readonly [K in Dtls13FlightAction]: (...args: never) => unknown };
+export type Dtls13FlightGuardTable = { readonly [K in Dtls13FlightGuard]: (...args: never) => boolean };
+
 /** The parameters each action is used with in the chart. */
 export interface Dtls13FlightActionParams {
   readonly backOffTimer: undefined;

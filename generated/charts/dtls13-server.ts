@@ -307,6 +307,10 @@ export type Dtls13ServerAction = 'acceptNoClientCertificate' | 'answerPathChalle
 export type Dtls13ServerGuard = 'clientAuthentication' | 'earlyDataAccepted' | 'emptyCertificate' | 'helloRetryNeeded' | 'pskAccepted';
 export type Dtls13ServerDelay = never;
 
+/** What the runtime's step and guard tables hold: exactly the chart's actions and guards (`satisfies` on the tables makes a missing or extra name a type error). */
+export type Dtls13ServerStepTable = { readonly [K in Dtls13ServerAction]: (...args: never) => unknown };
+export type Dtls13ServerGuardTable = { readonly [K in Dtls13ServerGuard]: (...args: never) => boolean };
+
 /** The parameters each action is used with in the chart. */
 export interface Dtls13ServerActionParams {
   readonly acceptNoClientCertificate: undefined;

@@ -2,61 +2,23 @@ import { encodeReturnRoutabilityCheck, type ReturnRoutabilityCheck, type ServerH
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import type { RecordLayer } from '../record/record-layer.js';
-import type { ConnectionEvent } from '../connection/events.js';
 import type { ResolvedConnectionIds, RrcProcedure } from './cid-options.js';
 import { ConnectionIdState } from './cid-state.js';
 import { LocalConnectionIds } from './local-cids.js';
 import { NO_CID_ANSWER, type CidNegotiationHost } from './negotiation.js';
 import { OffPathForwarding } from './off-path-forwarding.js';
+import type { CidEventSink } from './cid-events.js';
 import type { HibernatedCids } from './hibernated-cids.js';
+import type { PathStats } from './path-stats.js';
 import { PathValidation } from './path-validation.js';
+
+export { NO_PATH_STATS, type PathStats } from './path-stats.js';
 
 /** A datagram for a path other than the current one (RRC probes and answers). */
 export interface PathDatagram {
   readonly path: string;
   readonly datagram: Uint8Array;
 }
-
-/** What a connection's paths went through (RFC 9853): its part of `DtlsConnection.stats`. */
-export interface PathStats {
-  /** Return routability checks started, passed, and ended without moving (timeout, the old path answered, no budget). */
-  readonly checks: number;
-  readonly validated: number;
-  readonly abandoned: number;
-  /** Bytes sent to, and received from, addresses while they were being checked (the first stays within 3× the second). */
-  readonly unvalidatedBytesSent: number;
-  readonly unvalidatedBytesReceived: number;
-  /** The session moved to a new path (after a check, or under RFC 9146 §6 without RRC). */
-  readonly migrations: number;
-  /** path_challenges answered; path_response/path_drop with no check running; probes not queued (the cap was reached). */
-  readonly challengesAnswered: number;
-  readonly answersIgnored: number;
-  readonly probesDropped: number;
-  /**
-   * Copies of the peer's records seen over two paths (RFC 9853 §8.1.2): a
-   * check ended without moving, or a move just made was undone.
-   */
-  readonly copiesDetected: number;
-  /** Datagrams for the peer held while a check ran (RFC 9853 §5), and the oldest of them dropped past {@link MAX_HELD_DATAGRAMS}. */
-  readonly datagramsHeld: number;
-  readonly heldDropped: number;
-}
-
-/** A session's path counters before anything happened on a path (and those of a session without connection IDs once hibernated). */
-export const NO_PATH_STATS: PathStats = Object.freeze({
-  checks: 0,
-  validated: 0,
-  abandoned: 0,
-  unvalidatedBytesSent: 0,
-  unvalidatedBytesReceived: 0,
-  migrations: 0,
-  challengesAnswered: 0,
-  answersIgnored: 0,
-  probesDropped: 0,
-  copiesDetected: 0,
-  datagramsHeld: 0,
-  heldDropped: 0,
-});
 
 /** Queued probe datagrams kept at once (a peer cannot make us hold more answers than this). */
 const MAX_PATH_DATAGRAMS = 16;
@@ -104,7 +66,7 @@ export class CidContext implements CidNegotiationHost {
   private readonly provider: CryptoProvider;
   private readonly clock: ManualClock;
   /** The connection's events (`pollEvent`). */
-  private readonly events: ConnectionEvent[];
+  private readonly events: CidEventSink;
   private readonly follows: boolean;
   private readonly outgoing: Uint8Array[];
   /** The newest record number authenticated (RFC 9146 §6: only a newer record moves a session without RRC). */
@@ -137,7 +99,7 @@ export class CidContext implements CidNegotiationHost {
     provider: CryptoProvider;
     clock: ManualClock;
     /** Where this context's events go: the connection's queue. */
-    events: ConnectionEvent[];
+    events: CidEventSink;
     /** Whether a record from a new path may move the session (a server: a client's UDP socket is connected, its paths are its own). */
     follows: boolean;
     /** Where datagrams for the current path go (`pollTransmit`). */

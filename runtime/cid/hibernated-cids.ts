@@ -1,4 +1,4 @@
-import type { PathStats } from './cid-context.js';
+import type { PathStats } from './path-stats.js';
 
 /** What a hibernated session keeps of its connection IDs (RFC 9146, RFC 9147 §9) and its paths' counters (RFC 9853). */
 export interface HibernatedCids {

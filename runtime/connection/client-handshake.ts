@@ -1,4 +1,4 @@
-import type { Dtls13ClientGuardTable, Dtls13ClientStepTable } from '../../generated/charts/dtls13-client-transitions.js';
+import type { Dtls13ClientGuardTable, Dtls13ClientStepTable } from '../../generated/charts/dtls13-client.js';
 import type { ServerHello } from '../../generated/wire/index.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
@@ -6,7 +6,7 @@ import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
-import type { ClientEvent, ClientOffer, ClientState, InboundMessage, PeerCertificate } from './client-states.js';
+import type { ClientEvent, ClientOffer, ClientState, InboundMessage } from './client-states.js';
 import type { PskOffer } from './psk-offer.js';
 import { checkEncryptedExtensions, checkHelloRetryRequestExtensions, checkServerHelloExtensions } from './extension-policy.js';
 import {
@@ -27,7 +27,7 @@ import { applyServerAnswers, clientOfferedMore } from './extension-answers.js';
 import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor, ticketModesExtension } from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
-import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
+import { acceptPeerCertificate, checkCertificateVerify, checkFinished, type PeerCertificate } from './peer-authentication.js';
 import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
 import type { MachineContext } from './machine-context.js';
 import { guardTable, stepTable } from '../machine/step-table.js';

@@ -1,8 +1,9 @@
 import type { Dtls13ClientEvent } from '../../generated/charts/dtls13-client.js';
-import type { KeyExchangeGroup, KeyShare, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
+import type { KeyExchangeGroup, KeyShare, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { ApplicationSecrets, HandshakeKeys, Session } from './key-material.js';
+import type { PeerCertificate } from './peer-authentication.js';
 import type { PskOffer } from './psk-offer.js';
 
 /** What the client has offered: its random, the key share of its ClientHello and the transcript so far. */
@@ -22,12 +23,6 @@ export interface ClientOffer {
 export interface CertificateRequestSeen {
   readonly context: Uint8Array;
   readonly signatureAlgorithms: readonly string[];
-}
-
-/** The server as authenticated so far: its chain and leaf key. */
-export interface PeerCertificate {
-  readonly chain: readonly Uint8Array[];
-  readonly key: PublicKeyHandle;
 }
 
 /**

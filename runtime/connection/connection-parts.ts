@@ -19,7 +19,7 @@ import type { SyncAntiReplay } from '../session/anti-replay.js';
 import type { ConnectionEvent } from './events.js';
 import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
-import { PostHandshakeFlights } from './post-handshake-flights.js';
+import { PostHandshakeFlights } from './post-handshake-queue.js';
 import { ticketAddressOf, type TicketAddress } from '../session/ticket-address.js';
 
 /** What a connection does when a post-handshake flight's retransmissions ran out. */

@@ -1,5 +1,6 @@
 import type { AlertDescription, AlertLevel } from '../../generated/wire/enums.js';
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
+import type { CidEvent } from '../cid/cid-events.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { SrtpProfileName } from './srtp.js';
 
@@ -54,16 +55,7 @@ export type ConnectionEvent =
   | { readonly type: 'sessionTicket'; readonly session: Uint8Array; readonly expiresAt: number }
   /** Server: the client answered a post-handshake CertificateRequest and it verified; `certificate` is its leaf (DER), undefined when it sent none. */
   | { readonly type: 'clientAuthenticated'; readonly certificate: Uint8Array | undefined }
-  /** A connection ID of ours that records to us may carry from now (the UDP server routes datagrams by it). */
-  | { readonly type: 'connectionIdIssued'; readonly cid: Uint8Array }
-  /** A connection ID of ours the peer moved past: records carrying it are no longer taken. */
-  | { readonly type: 'connectionIdRetired'; readonly cid: Uint8Array }
-  /**
-   * The peer's address changed and the change was validated (RFC 9853,
-   * `validated`), or taken under RFC 9146 §6 without RRC (not `validated`:
-   * any holder of the keys could have sent from a spoofed address):
-   * datagrams go to `to` from now.
-   */
-  | { readonly type: 'pathMigrated'; readonly from: string; readonly to: string; readonly validated: boolean }
+  /** connectionIdIssued, connectionIdRetired, pathMigrated (runtime/cid/cid-events.ts). */
+  | CidEvent
   | { readonly type: 'alert'; readonly level: AlertLevel; readonly description: AlertDescription; readonly sent: boolean }
   | { readonly type: 'closed'; readonly reason: 'close_notify' | 'local' | 'failed' | 'timeout' };

@@ -3,7 +3,7 @@ import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { scheduleContext, type ScheduleContext } from '../keyschedule/context.js';
 import { EarlyStage, type HandshakeStage, type MasterStage } from '../keyschedule/stages.js';
 import type { PskKeyExchangeModeName } from '../session/external-psk.js';
-import type { PendingAuthentication } from './post-handshake-auth.js';
+import type { PeerCertificate } from './peer-authentication.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import { toHex } from '../wire/bytes.js';
 import type { NegotiatedParameters } from './events.js';
@@ -91,6 +91,12 @@ export interface Session {
   /** exporter_master_secret (RFC 8446 §7.5): what `exportKeyingMaterial` derives from. */
   readonly exporterSecret: Uint8Array;
 }
+
+/** Post-handshake client authentication (post-handshake-auth.ts), server side: the outstanding request and how far the client's answer has come. */
+export type PendingAuthentication =
+  | { readonly stage: 'certificate'; readonly context: Uint8Array; readonly transcript: Transcript }
+  | { readonly stage: 'certificateVerify'; readonly context: Uint8Array; readonly transcript: Transcript; readonly peer: PeerCertificate }
+  | { readonly stage: 'finished'; readonly context: Uint8Array; readonly transcript: Transcript; readonly peer: PeerCertificate | undefined };
 
 /** Writes one NSS key log line when the caller asked for a key log. */
 export type KeyLogger = (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;

@@ -1,15 +1,20 @@
 import type { Certificate, CertificateVerify, Finished } from '../../generated/wire/index.js';
-import type { SignatureAlgorithm } from '../crypto/provider.js';
+import type { PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
 import { verifyCertificateVerify } from '../handshake/certificate-verify.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ScheduleContext } from '../keyschedule/context.js';
 import { finishedVerifyData } from '../keyschedule/derived-keys.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import { constantTimeEqual } from '../wire/bytes.js';
-import type { PeerCertificate } from './client-states.js';
 import type { ResolvedConfig } from './config.js';
 import { cachedPublicKey, cachedVerifier } from './option-cache.js';
 import { checkCertificateSchemes } from './certificate-schemes.js';
+
+/** The peer as authenticated so far: its chain and leaf key. */
+export interface PeerCertificate {
+  readonly chain: readonly Uint8Array[];
+  readonly key: PublicKeyHandle;
+}
 
 /**
  * Validates the peer's Certificate message (RFC 8446 §4.4.2.4) with the

@@ -4,12 +4,11 @@ import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import { bytesEqual } from '../wire/bytes.js';
-import type { PeerCertificate } from './client-states.js';
 import type { ConnectionParts } from './connection-parts.js';
-import type { Session } from './key-material.js';
+import type { PendingAuthentication, Session } from './key-material.js';
 import { certificateBody, certificateRequestBody, certificateVerifyBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
-import { sendPostHandshakeFlight } from './session-actions.js';
+import { sendPostHandshakeFlight } from './post-handshake-flights.js';
 
 /**
  * Post-handshake client authentication (RFC 8446 §4.6.2): the server sends a
@@ -19,12 +18,6 @@ import { sendPostHandshakeFlight } from './session-actions.js';
  * keyed by the client's current application traffic secret (§4.4). Each
  * exchange is a post-handshake flight (RFC 9147 §5.8, acknowledged by ACKs).
  */
-
-/** The server's outstanding request and how far the client's answer has come. */
-export type PendingAuthentication =
-  | { readonly stage: 'certificate'; readonly context: Uint8Array; readonly transcript: Transcript }
-  | { readonly stage: 'certificateVerify'; readonly context: Uint8Array; readonly transcript: Transcript; readonly peer: PeerCertificate }
-  | { readonly stage: 'finished'; readonly context: Uint8Array; readonly transcript: Transcript; readonly peer: PeerCertificate | undefined };
 
 /** The `parts.events` entry when the client's answer verified: its leaf certificate, or undefined when it sent none. */
 export function postHandshakeAuthenticated(parts: ConnectionParts, certificate: Uint8Array | undefined): void {

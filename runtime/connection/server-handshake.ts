@@ -1,5 +1,5 @@
 import { answerClientCid } from '../cid/negotiation.js';
-import type { Dtls13ServerGuardTable, Dtls13ServerStepTable } from '../../generated/charts/dtls13-server-transitions.js';
+import type { Dtls13ServerGuardTable, Dtls13ServerStepTable } from '../../generated/charts/dtls13-server.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';

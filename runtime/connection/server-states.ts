@@ -5,7 +5,7 @@ import type { StatelessRetry } from './stateless-retry.js';
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
-import type { PeerCertificate } from './client-states.js';
+import type { PeerCertificate } from './peer-authentication.js';
 import type { SelectedPsk } from './psk-selection.js';
 import type { SelectedCredentials } from './sni-selection.js';
 import type { ServerExtensionChoices } from './extension-answers.js';

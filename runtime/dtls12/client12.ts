@@ -5,7 +5,7 @@
  * state; a violation throws (ProtocolError with its alert, DecodeError),
  * and the connection answers with the one fatal alert.
  */
-import type { Dtls12ClientGuardTable, Dtls12ClientStepTable } from '../../generated/charts/dtls12-client-transitions.js';
+import type { Dtls12ClientGuardTable, Dtls12ClientStepTable } from '../../generated/charts/dtls12-client.js';
 import { encodeCertificateVerify } from '../../generated/wire/certificate-verify.js';
 import { encodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeClientKeyExchangeEcdhe } from '../../generated/wire/client-key-exchange.js';

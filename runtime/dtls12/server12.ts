@@ -10,7 +10,7 @@
  * §4.2.1; the plan computed before dispatch, client-hello-plan12.ts), and
  * the state stays as it was.
  */
-import type { Dtls12ServerGuardTable, Dtls12ServerStepTable } from '../../generated/charts/dtls12-server-transitions.js';
+import type { Dtls12ServerGuardTable, Dtls12ServerStepTable } from '../../generated/charts/dtls12-server.js';
 import { decodeCertificateVerify } from '../../generated/wire/certificate-verify.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientKeyExchangeEcdhe } from '../../generated/wire/client-key-exchange.js';

@@ -1,4 +1,4 @@
-import type { Dtls13FlightGuardTable, Dtls13FlightStepTable } from '../../generated/charts/dtls13-flight-transitions.js';
+import type { Dtls13FlightGuardTable, Dtls13FlightStepTable } from '../../generated/charts/dtls13-flight.js';
 import type { Dtls13FlightEvent } from '../../generated/charts/dtls13-flight.js';
 import type { ManualClock } from './manual-clock.js';
 

@@ -1,0 +1,18 @@
+/** The events connection-ID handling reports to the application, in the connection's queue (runtime/connection/events.ts). */
+export type CidEvent =
+  /** A connection ID of ours that records to us may carry from now (the UDP server routes datagrams by it). */
+  | { readonly type: 'connectionIdIssued'; readonly cid: Uint8Array }
+  /** A connection ID of ours the peer moved past: records carrying it are no longer taken. */
+  | { readonly type: 'connectionIdRetired'; readonly cid: Uint8Array }
+  /**
+   * The peer's address changed and the change was validated (RFC 9853,
+   * `validated`), or taken under RFC 9146 §6 without RRC (not `validated`:
+   * any holder of the keys could have sent from a spoofed address):
+   * datagrams go to `to` from now.
+   */
+  | { readonly type: 'pathMigrated'; readonly from: string; readonly to: string; readonly validated: boolean };
+
+/** Where a CID context puts its events: the connection's event queue. */
+export interface CidEventSink {
+  push(event: CidEvent): unknown;
+}
