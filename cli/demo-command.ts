@@ -7,13 +7,13 @@ import { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from '../runtime/cryp
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { inspectPort, interrupted, withInspectDefault } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';
+import { needing } from './optional-packages.js';
 import { CliUsageError } from './usage-error.js';
 
 const DAY = 24 * 3600 * 1000;
 
 /** The inspector, whose packages (optional peer dependencies) an npm install may lack: then a line saying which to install. */
 async function inspectorModule(): Promise<typeof import('./inspector.js')> {
-  const { needing } = await import('./commands.js');
   return needing(['ws', '@statelyai/inspect'], () => import('./inspector.js'));
 }
 

@@ -7,15 +7,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../runtime/config-error.js';
-import { ProcessError } from '../hwmodel/kernel/index.js';
-import { makeSimIdentity } from '../hwmodel/model/identity.js';
 import { simulate, type SimulationOptions, type SimulationProgressState, type SimulationResult } from '../hwmodel/model/simulate.js';
 import { SimulationProgress } from './progress.js';
 import { DEFAULT_PROFILE, loadProfile, type TimingProfile } from '../hwmodel/timing/index.js';
 import { FileSink, formatReport, gtkwaveSaveFile } from '../hwmodel/trace/index.js';
-import { formatTime } from '../hwmodel/kernel/time.js';
 import { parseSimulateArgs, type RunPlan } from './simulate-args.js';
 import { breakdownTable, lossLine, readingGuide, reportDocument, runLine } from './simulate-output.js';
+import { describe, openOutput, simulationOptions, tooLong } from './simulate-run.js';
 import { CliUsageError } from './usage-error.js';
 
 /** Runs `dtls13 simulate ARGS`; a bad option is a CliUsageError naming it (exit 2). */
@@ -54,28 +52,6 @@ export function profileFor(path: string | undefined): TimingProfile {
     }
     throw e;
   }
-}
-
-/** Creates (truncates) `path` now, so an unwritable output fails before the run, naming its option. */
-export function openOutput(option: string, path: string): void {
-  try {
-    writeFileSync(path, '');
-  } catch (e) {
-    throw new CliUsageError(`${option} ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-export function describe(plan: RunPlan, profile: TimingProfile): string {
-  const device =
-    plan.platform === 'software' ? 'software platform (both ends on one CPU)' : `offload device, ${plan.hwAccel ? 'accelerated' : 'software'} crypto engine`;
-  const arrivals = plan.arrivalRate === undefined ? 'all opened at 0' : `opened at ${plan.arrivalRate}/s`;
-  return (
-    `dtls13 simulate: ${plan.connections} connections (${arrivals}), ${plan.suite}, ${plan.records} × ${plan.payloadBytes} B each; ` +
-    `${device}; seed ${plan.seed}; profile: ${plan.engine === undefined ? profile.metadata.source : `engine ${plan.engine}`} (${profile.metadata.machine})` +
-    (plan.settings.length > 0 ? `\nset: ${plan.settings.map((s) => `${s.path}=${s.text}`).join(', ')}` : '') +
-    (plan.warmup !== undefined ? `; statistics after a ${formatTime(plan.warmup)} warm-up` : '') +
-    '\n\n'
-  );
 }
 
 function runTimed(plan: RunPlan, profile: TimingProfile): number {
@@ -145,39 +121,4 @@ function runTimed(plan: RunPlan, profile: TimingProfile): number {
     `${formatReport(result.report)}\n${breakdownTable(result.report)}\n${readingGuide(result.report, result.refused)}\n${lossLine(result)}${runLine(result)}${files}`,
   );
   return 0;
-}
-
-/** A run's simulation options from the plan (no outputs). */
-export function simulationOptions(plan: RunPlan, profile: TimingProfile): SimulationOptions {
-  return {
-    connections: plan.connections,
-    suite: plan.suite,
-    records: plan.records,
-    payloadBytes: plan.payloadBytes,
-    hwAccel: plan.hwAccel,
-    platform: plan.platform,
-    profile,
-    seed: plan.seed,
-    // Ed25519: signatures of fixed size and no randomness, so a seed gives the same run byte for byte.
-    identity: makeSimIdentity('ed25519'),
-    ...(plan.arrivalRate !== undefined ? { arrivalRate: plan.arrivalRate } : {}),
-    ...(plan.duration !== undefined ? { duration: plan.duration } : {}),
-    ...(plan.latency !== undefined ? { latency: plan.latency } : {}),
-    ...(plan.bandwidth !== undefined ? { bandwidth: plan.bandwidth } : {}),
-    ...(plan.loss !== undefined ? { loss: plan.loss } : {}),
-    ...(plan.warmup !== undefined ? { warmup: plan.warmup } : {}),
-    device: plan.device,
-  };
-}
-
-/** A run past the longest simulated time the kernel holds, said plainly; anything else as it is. */
-export function tooLong(e: unknown): unknown {
-  // Simulated time is picoseconds in a double: a run past about 2.5 hours (a very slow link, say) cannot be represented.
-  if (e instanceof ProcessError && e.cause instanceof RangeError && /picoseconds/.test(e.cause.message)) {
-    return new Error(
-      `the run went past the longest simulated time the kernel represents (about 2.5 hours): use a faster --bandwidth, fewer --connections or a --duration (${e.message})`,
-      { cause: e },
-    );
-  }
-  return e;
 }

@@ -11,7 +11,7 @@ import { runSweep, type Interval, type SweepPoint, type SweepRow } from '../hwmo
 import type { TimingProfile } from '../hwmodel/timing/index.js';
 import { sweepPlotSvg } from '../hwmodel/trace/index.js';
 import type { RunPlan } from './simulate-args.js';
-import { describe, openOutput, simulationOptions, tooLong } from './simulate-command.js';
+import { describe, openOutput, simulationOptions, tooLong } from './simulate-run.js';
 import { planOptions } from './simulate-output.js';
 import { hostParams } from './simulate-set.js';
 

@@ -13,6 +13,7 @@ import { inspectPort } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';
 import { messageTrace } from './message-trace.js';
 import { stringValue, type OptionValues } from './option-table.js';
+import { needing } from './optional-packages.js';
 import { CliUsageError } from './usage-error.js';
 
 export const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
@@ -106,7 +107,6 @@ export async function diagnostics(
       : (file ?? trace?.keyLog);
   let inspector: ChartInspector | undefined;
   if (port !== undefined) {
-    const { needing } = await import('./commands.js');
     const { startInspector } = await needing(['ws', '@statelyai/inspect'], () => import('./inspector.js'));
     inspector = await startInspector(port);
     say(`inspector: open ${inspector.url} in a browser to watch the handshake charts live (works offline; the Stately inspector is at /stately)\n`);

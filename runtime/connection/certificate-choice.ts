@@ -3,7 +3,7 @@ import type { SignatureAlgorithm } from '../crypto/provider.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { unfitCertificate } from './certificate-schemes.js';
-import type { SelectedCredentials } from './sni-selection.js';
+import type { SelectedCredentials } from './server-credentials.js';
 
 /**
  * Which of several chains a server presents (RFC 8446 §4.4.2.2): one whose

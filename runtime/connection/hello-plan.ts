@@ -11,7 +11,8 @@ import { serverExtensionChoices } from './extension-answers.js';
 import type { MachineContext } from './machine-context.js';
 import { requestedName, selectPsk, TICKET_AGE_TOLERANCE_MS, type SelectedPsk } from './psk-selection.js';
 import type { AcceptedHello, HelloPlan, ServerState } from './server-states.js';
-import { credentialsFor, offeredServerName, type SelectedCredentials } from './sni-selection.js';
+import type { SelectedCredentials } from './server-credentials.js';
+import { credentialsFor, offeredServerName } from './sni-selection.js';
 
 /**
  * The server's input step for a ClientHello: everything the chart's guards

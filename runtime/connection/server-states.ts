@@ -7,7 +7,7 @@ import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { PeerCertificate } from './peer-authentication.js';
 import type { SelectedPsk } from './psk-selection.js';
-import type { SelectedCredentials } from './sni-selection.js';
+import type { SelectedCredentials } from './server-credentials.js';
 import type { ServerExtensionChoices } from './extension-answers.js';
 import type { ApplicationSecrets, HandshakeKeys, Session } from './key-material.js';
 

@@ -1,5 +1,5 @@
 import { BytesLru, bytesKey } from '../pki/bytes-lru.js';
-import type { ServerCredentials } from './sni-selection.js';
+import type { ServerCredentials } from './server-credentials.js';
 
 /**
  * The entries an `sni` function returned, each checked once (chain parsed,

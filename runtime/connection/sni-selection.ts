@@ -1,6 +1,6 @@
 import type { ClientHello } from '../../generated/wire/index.js';
 import { ConfigError } from '../config-error.js';
-import type { CryptoProvider, PrivateKeyHandle } from '../crypto/provider.js';
+import type { CryptoProvider } from '../crypto/provider.js';
 import { CryptoError } from '../crypto/provider.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
@@ -9,8 +9,11 @@ import { parseIpAddress } from '../pki/ip-address.js';
 import { hostNameProblem } from '../pki/server-name.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { chooseCredentials, type HelloSignaturePreferences } from './certificate-choice.js';
+import type { SelectedCredentials, ServerCredentials } from './server-credentials.js';
 import { CheckedSniEntries } from './sni-entry-cache.js';
 import { callApplication } from './callback-error.js';
+
+export type { ServerCredentials } from './server-credentials.js';
 
 /**
  * Server Name Indication on the server (RFC 6066 §3): the certificate a
@@ -24,12 +27,6 @@ import { callApplication } from './callback-error.js';
  * - A client that sends no name gets the `certificate` option, else the
  *   `'*'` entry; with neither, missing_extension (RFC 8446 §9.2).
  */
-
-/** A certificate chain (DER, leaf first) and the leaf's private key (PKCS#8 DER): the shape of the `certificate` option. */
-export interface ServerCredentials {
-  readonly chain: readonly Uint8Array[];
-  readonly privateKey: Uint8Array;
-}
 
 /**
  * What a name maps to: one chain and key, or several (an ECDSA and an RSA
@@ -52,12 +49,6 @@ export interface SniSelector {
    * ClientHello that has not returned a cookie yet (its address unproven).
    */
   readonly callsApplication: boolean;
-}
-
-/** What the server presents for one ClientHello. */
-export interface SelectedCredentials {
-  readonly chain: readonly Uint8Array[];
-  readonly key: PrivateKeyHandle;
 }
 
 /** Lower case, one trailing dot removed. */

@@ -296,7 +296,7 @@ function sendClientFlight(
   if (s.kind === 'waitPskServerKeyExchange' || s.kind === 'waitPskServerHelloDone') {
     // Plain PSK without a hint sends no ServerKeyExchange (RFC 4279 §2); the chart's guard plainPsk let only that through.
     const server = s.kind === 'waitPskServerHelloDone' ? s.server : { hint: EMPTY, ecdh: undefined };
-    const psk = clientPsk12(io.config);
+    const psk = clientPsk12(io.config.base);
     const kx = pskClientKeyExchange12(io.config.base.provider, s.hs.suite, psk, server);
     return clientFlight(io, s.hs, undefined, { ...kx, signatureAlgorithm: undefined, pskIdentity: psk.identity }, undefined);
   }

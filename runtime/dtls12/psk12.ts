@@ -12,7 +12,6 @@ import type { ResolvedConfig } from '../connection/config.js';
 import { ConfigError } from '../config-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ResolvedPsk } from '../session/external-psk.js';
-import type { Config12 } from './config12.js';
 import { isPskSuite } from './psk-key-exchange12.js';
 import { dtls12Suite, type Dtls12CipherSuite } from './suites.js';
 
@@ -69,8 +68,8 @@ export function pskIdentityHintOption(role: 'client' | 'server', value: string |
  *
  * @throws ProtocolError(handshake_failure) when the option gives none for this server name (a function returning undefined).
  */
-export function clientPsk12(config: Config12): ResolvedPsk {
-  const psk = config.base.clientPsk?.(config.base.serverName);
+export function clientPsk12(config: ResolvedConfig): ResolvedPsk {
+  const psk = config.clientPsk?.(config.serverName);
   if (psk === undefined) throw new ProtocolError('handshake_failure', 'the server chose a PSK suite and the psk option gives no PSK for this server');
   return psk;
 }

@@ -12,18 +12,10 @@ import { BytesLru } from './bytes-lru.js';
 import { errorMessage as message, fail, type CertificateFailure } from './certificate-failure.js';
 import { basicConstraints, keyUsageBits, parseCertificateFields, type BasicConstraints, type CertificateFields } from './certificate-fields.js';
 import { checkNameConstraints } from './check-name-constraints.js';
+import type { ParsedCertificate } from './parsed-certificate.js';
 import { ACCEPTED_SIGNATURE_ALGORITHMS, KEY_USAGE_BIT, PKI_OID } from './oids.js';
 
 export { fail, type CertificateAlert, type CertificateFailure } from './certificate-failure.js';
-
-/** A certificate parsed twice over: by OpenSSL (via node) and by the strict DER parser. */
-export interface ParsedCertificate {
-  /** `chain[3]` or `trustAnchors[0]`, for reasons. */
-  readonly label: string;
-  readonly der: Uint8Array;
-  readonly x509: X509Certificate;
-  readonly fields: CertificateFields;
-}
 
 /**
  * Certificates parsed lately, by their exact bytes: a client connecting to

@@ -12,7 +12,8 @@ import type { CryptoProvider, PrivateKeyHandle, PublicKeyHandle } from '../crypt
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { errorMessage } from './certificate-failure.js';
 import { basicConstraints, extendedKeyUsage, keyUsageBits, type CertificateFields } from './certificate-fields.js';
-import { parseCertificate, type ParsedCertificate } from './certification-path.js';
+import { parseCertificate } from './certification-path.js';
+import type { ParsedCertificate } from './parsed-certificate.js';
 import { subjectAltNames } from './general-name.js';
 import { nameConstraints } from './name-constraints.js';
 import { MAX_CHAIN_LENGTH } from './verify-chain.js';

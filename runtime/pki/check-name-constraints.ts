@@ -39,7 +39,7 @@
  */
 import { sameBytes } from './bytes.js';
 import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
-import type { ParsedCertificate } from './certification-path.js';
+import type { ParsedCertificate } from './parsed-certificate.js';
 import { subjectAltNames, type GeneralName, type GeneralNameForm } from './general-name.js';
 import { formatIpAddress } from './ip-address.js';
 import { dnsNameLabels, dnsNameMeets, dnsNameWithin, ipAddressWithin, parseDnsSubtree, type DnsSubtree } from './name-constraint-match.js';

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { sweepCsv, sweepTable } from '../../../cli/simulate-sweep.js';
 import { parseSimulateArgs, type RunPlan } from '../../../cli/simulate-args.js';
-import { simulationOptions } from '../../../cli/simulate-command.js';
+import { simulationOptions } from '../../../cli/simulate-run.js';
 import { withEngine } from '../../../cli/simulate-engine.js';
 import { CliUsageError } from '../../../cli/usage-error.js';
 import { makeSimIdentity } from '../../../hwmodel/model/identity.js';
