@@ -69,3 +69,6 @@ export class DtlsSessionError extends Error {
     this.alert = alert;
   }
 }
+
+/** Told of a ClientHello the stateless cookie exchange refused with an alert, before any session existed. */
+export type HandshakeErrorHandler = (error: Error, remote: { readonly address: string; readonly port: number }) => void;

@@ -5,13 +5,12 @@ import { DtlsUdpServer, type DatagramRoute } from '../server.js';
 import { DatagramIo } from '../datagram-io.js';
 import type { AntiReplayWaitStats } from '../anti-replay-wait.js';
 import { thrownError } from '../../connection/callback-error.js';
-import { DtlsSessionError } from './errors.js';
+import { DtlsSessionError, type HandshakeErrorHandler } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress } from './session.js';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 
-/** Told of a ClientHello the stateless cookie exchange refused with an alert, before any session existed. */
-export type HandshakeErrorHandler = (error: Error, remote: { readonly address: string; readonly port: number }) => void;
+export type { HandshakeErrorHandler } from './errors.js';
 
 /**
  * `endpoint.stats`: node:dtls's endpoint statistics, live (every read is

@@ -4,13 +4,23 @@
  * rather than silently ignored: an option that does not take effect is a
  * setting the caller believes in and does not have (`ciphers` asking for
  * AES-256, `handshakeTimeoutMs` for a shorter hold). The lists are checked
- * against the option types at compile time: a new option must be added here.
+ * against the option types at compile time where those are declared
+ * (options.ts, secure-context.ts: {@link ListedExactly}): a new option must
+ * be added here.
  */
 import { ConfigError } from '../../config-error.js';
-import type { ConnectOptions, ListenOptions } from './options.js';
-import type { DtlsSecureContextOptions } from './secure-context.js';
 
-const LISTEN: Readonly<Record<keyof ListenOptions, true>> = {
+/**
+ * `Listed` (a table of names) as the type of a table naming exactly the keys
+ * of `Options`: assigning a table to it fails to compile for a name it lacks
+ * (a missing property) or one that is no option (`'not an option'`).
+ */
+export type ListedExactly<Listed, Options> = {
+  readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options ? (K extends keyof Listed ? true : 'missing') : 'not an option';
+};
+
+/** Every option of `listen` (ListenOptions, options.ts). */
+export const LISTEN_OPTION_NAMES = {
   allowCcm8: true,
   alpn: true,
   antiReplay: true,
@@ -83,9 +93,10 @@ const LISTEN: Readonly<Record<keyof ListenOptions, true>> = {
   verifyPeer: true,
   wallClock: true,
   workers: true,
-};
+} as const;
 
-const CONNECT: Readonly<Record<keyof ConnectOptions, true>> = {
+/** Every option of `connect` (ConnectOptions, options.ts). */
+export const CONNECT_OPTION_NAMES = {
   allowCcm8: true,
   alpn: true,
   antiReplay: true,
@@ -136,15 +147,16 @@ const CONNECT: Readonly<Record<keyof ConnectOptions, true>> = {
   tickets: true,
   transport: true,
   wallClock: true,
-};
+} as const;
 
-const SECURE_CONTEXT: Readonly<Record<keyof DtlsSecureContextOptions, true>> = {
+/** Every option of `createSecureContext` (DtlsSecureContextOptions, secure-context.ts). */
+export const SECURE_CONTEXT_OPTION_NAMES = {
   ca: true,
   cert: true,
   key: true,
   passphrase: true,
   isServer: true,
-};
+} as const;
 
 /** node:dtls / node:tls options dtls13 does not take, and why (and what to use instead). */
 const REFUSED: Readonly<Record<string, string>> = {
@@ -186,7 +198,11 @@ const RENAMED: Readonly<Record<string, string>> = {
 
 type Call = 'listen' | 'connect' | 'createSecureContext';
 
-const KNOWN: Readonly<Record<Call, Readonly<Record<string, true>>>> = { listen: LISTEN, connect: CONNECT, createSecureContext: SECURE_CONTEXT };
+const KNOWN: Readonly<Record<Call, Readonly<Record<string, true>>>> = {
+  listen: LISTEN_OPTION_NAMES,
+  connect: CONNECT_OPTION_NAMES,
+  createSecureContext: SECURE_CONTEXT_OPTION_NAMES,
+};
 
 /** Edit distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -238,13 +254,13 @@ function unknownReason(call: Call, name: string): string {
   if (refused !== undefined) return refused;
   const elsewhere = ELSEWHERE[name];
   if (elsewhere !== undefined) return `is an option of ${elsewhere}, not of ${call}()`;
-  if (call === 'createSecureContext' && (Object.hasOwn(LISTEN, name) || Object.hasOwn(CONNECT, name))) {
+  if (call === 'createSecureContext' && (Object.hasOwn(LISTEN_OPTION_NAMES, name) || Object.hasOwn(CONNECT_OPTION_NAMES, name))) {
     return `is not taken by createSecureContext(), whose contexts hold credentials only (cert, key, passphrase, ca); give it to listen() or connect()`;
   }
   const renamed = RENAMED[name];
   if (renamed !== undefined) return `is not an option of ${call}(): give ${renamed}`;
-  if (call === 'connect' && Object.hasOwn(LISTEN, name)) return 'is an option of listen(), not of connect()';
-  if (call === 'listen' && Object.hasOwn(CONNECT, name)) return 'is an option of connect(), not of listen()';
+  if (call === 'connect' && Object.hasOwn(LISTEN_OPTION_NAMES, name)) return 'is an option of listen(), not of connect()';
+  if (call === 'listen' && Object.hasOwn(CONNECT_OPTION_NAMES, name)) return 'is an option of connect(), not of listen()';
   const near = closestOption(name, Object.keys(KNOWN[call]));
   return `is not an option of ${call}()${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
 }

@@ -20,7 +20,7 @@ import type { Dtls12CipherSuite } from '../../dtls12/suites.js';
 import { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../../dtls12/openssl-names.js';
 import { resolveVersionRange } from '../../dtls12/versions.js';
 import type { DatagramTransport } from './transport.js';
-import { checkOptionNames } from './option-names.js';
+import { checkOptionNames, CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES, type ListedExactly } from './option-names.js';
 import { contextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
 
@@ -320,6 +320,12 @@ export function alpnOption<T>(alpn: T | Uint8Array): T | string[] {
   if (names.length === 0) throw new ConfigError('alpn', 'is an empty Buffer: give at least one length-prefixed protocol name');
   return names;
 }
+
+/** option-names.ts lists exactly the options of listen and connect: a name missing there, or one listed that is no option, fails to compile here. */
+export const LISTED_OPTION_NAMES: {
+  readonly listen: ListedExactly<typeof LISTEN_OPTION_NAMES, ListenOptions>;
+  readonly connect: ListedExactly<typeof CONNECT_OPTION_NAMES, ConnectOptions>;
+} = { listen: LISTEN_OPTION_NAMES, connect: CONNECT_OPTION_NAMES };
 
 /** The UDP server's options from node:dtls's; a ConfigError names the option that is wrong. */
 export function serverOptions(o: ListenOptions): ListenerOptions {

@@ -7,13 +7,16 @@
  */
 import { ConfigError } from '../../config-error.js';
 import { createSecureContext as makeContext, type SecureContext, type SecureContextOptions } from '../../pki/secure-context.js';
-import { checkOptionNames } from './option-names.js';
+import { checkOptionNames, SECURE_CONTEXT_OPTION_NAMES, type ListedExactly } from './option-names.js';
 
 /** The options of {@link createSecureContext}. */
 export interface DtlsSecureContextOptions extends SecureContextOptions {
   /** A context for `listen` (true) or for `connect` (false); left out, for either. */
   readonly isServer?: boolean;
 }
+
+/** option-names.ts lists exactly the options of createSecureContext: a missing or extra name fails to compile here. */
+export const LISTED_SECURE_CONTEXT_NAMES: ListedExactly<typeof SECURE_CONTEXT_OPTION_NAMES, DtlsSecureContextOptions> = SECURE_CONTEXT_OPTION_NAMES;
 
 /** The role each context was made for, when `isServer` was given. */
 const roles = new WeakMap<SecureContext, 'server' | 'client'>();
