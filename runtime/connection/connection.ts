@@ -746,7 +746,7 @@ export class DtlsConnection {
       path: p.cid.current,
       cids: p.cid.hibernation(),
     };
-    const frozen = freezeSession(h);
+    const frozen = freezeSession(h, p.provider);
     this.frozen = true;
     p.records.releaseAll();
     return frozen;

@@ -6,6 +6,12 @@ import type { IgnoreReason } from './record-rules.js';
 import type { HibernatedCids } from '../cid/hibernated-cids.js';
 import type { PathStats } from '../cid/cid-context.js';
 import { freezeForm, FrozenFormError, thawForm, type FieldKind, type Schema, type Unnamed } from './frozen-form.js';
+import { freezeReads, freezeTally, thawReads, thawTally } from './frozen-reads.js';
+import { screenDatagram, type ReadsAtRest, type ScreeningContext, type ScreeningTally } from '../record/hibernated-reader.js';
+import { emptyDropCounters } from '../record/drops.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { trafficKeys } from '../keyschedule/derived-keys.js';
+import { scheduleFor } from './key-material.js';
 
 /**
  * Everything an established, quiet DTLS 1.3 session needs to go on: the
@@ -87,12 +93,12 @@ const PARAMETERS = [
   ['recordSizeLimit', optional('uint')],
 ] as const satisfies Schema<NegotiatedParameters>;
 
+/** A read epoch's fields kept in the reads at rest and the screening tally (frozen-reads.ts), at the front and end of the form: the rest are here. */
+type AtRest = 'right' | 'words' | 'failed';
+
 const READ_EPOCH = [
   ['epoch', 'uint'],
-  ['right', 'int'],
-  ['words', list('uint')],
   ['used', 'uint'],
-  ['failed', 'uint'],
 ] as const satisfies Schema<HibernatedReadEpoch>;
 
 const WRITE_EPOCH = [
@@ -209,7 +215,7 @@ const complete: [
   Unnamed<HibernatedSession, typeof SESSION>,
   Unnamed<NegotiatedParameters, typeof PARAMETERS>,
   Unnamed<HibernatedRecords, typeof RECORDS>,
-  Unnamed<HibernatedReadEpoch, typeof READ_EPOCH>,
+  Exclude<Unnamed<HibernatedReadEpoch, typeof READ_EPOCH>, AtRest>,
   Unnamed<HibernatedCounts, typeof COUNTS>,
   Exclude<IgnoreReason, (typeof IGNORED)[number]>,
   Exclude<DropReason, (typeof DROP_REASONS)[number]>,
@@ -220,16 +226,79 @@ const complete: [
   : never = true;
 void complete;
 
-/** The first character: the form's version. */
-const VERSION = '\x01';
+/**
+ * The first character: the form's version. Version 2: what screening a
+ * datagram needs (frozen-reads.ts: the read epochs' keys and replay
+ * windows), then every other field of HibernatedSession but the read
+ * epochs' failed authentications, then those and what screening counted
+ * since the session froze (a ScreeningTally).
+ */
+const VERSION = '\x02';
 
-/** The session in its kept form. */
-export function freezeSession(h: HibernatedSession): FrozenSession {
-  return (VERSION + freezeForm(h, SESSION, 'session')) as FrozenSession;
+/**
+ * The session in its kept form, with its read epochs' keys (derived from
+ * their secrets with `provider`) so that a datagram can be screened
+ * ({@link screenFrozen}) without thawing it.
+ */
+export function freezeSession(h: HibernatedSession, provider: CryptoProvider): FrozenSession {
+  const suite = h.parameters.cipherSuite;
+  const schedule = scheduleFor(provider, suite);
+  const reads: ReadsAtRest = {
+    suite,
+    cidLength: h.cids?.issued[0]?.cid.length ?? 0,
+    highestDropped: h.records.highestDropped,
+    epochs: h.records.reads.map((r) => {
+      const secret = r.epoch === 2 ? h.handshakeReadSecret : h.readSecret;
+      if (secret === undefined) throw new FrozenFormError('a hibernated session holds epoch 2 read keys without their secret');
+      return { epoch: r.epoch, right: r.right, words: r.words, keys: trafficKeys(schedule, secret, suite) };
+    }),
+  };
+  const tally: ScreeningTally = { datagrams: 0, drops: {}, failed: h.records.reads.map((r) => r.failed), failedInRow: h.records.reads.map(() => 0) };
+  return (VERSION + freezeReads(reads) + freezeForm(h, SESSION, 'session') + freezeTally(tally)) as FrozenSession;
 }
 
-/** The session again from its kept form. @throws FrozenFormError when `frozen` is not one {@link freezeSession} made. */
+/** The session again from its kept form, with what screening counted since. @throws FrozenFormError when `frozen` is not one {@link freezeSession} made. */
 export function thawSession(frozen: FrozenSession): HibernatedSession {
   if (frozen[0] !== VERSION) throw new FrozenFormError(`not a hibernated session of this version (${frozen.charCodeAt(0)})`);
-  return thawForm<HibernatedSession>(frozen.slice(1), SESSION, 'session');
+  const { reads, end } = thawReads(frozen, 1);
+  const { tally, start } = thawTally(frozen);
+  const h = thawForm<HibernatedSession>(frozen.slice(end, start), SESSION, 'session');
+  const kept = h.records.reads;
+  if (kept.length !== reads.epochs.length || tally.failed.length !== kept.length || kept.some((r, i) => r.epoch !== reads.epochs[i]!.epoch)) {
+    throw new FrozenFormError('not a frozen form: its read epochs, reads at rest and screening tally differ');
+  }
+  let drops = h.records.drops;
+  if (Object.keys(tally.drops).length > 0) {
+    const sum = { ...emptyDropCounters(), ...drops };
+    for (const [reason, n] of Object.entries(tally.drops) as [keyof typeof sum, number][]) sum[reason] += n;
+    drops = sum;
+  }
+  return {
+    ...h,
+    records: {
+      ...h.records,
+      reads: kept.map((r, i) => {
+        const e = reads.epochs[i]!;
+        return { epoch: r.epoch, used: r.used, right: e.right, words: e.words, failed: tally.failed[i]! };
+      }),
+      drops,
+    },
+    counts: { ...h.counts, datagramsReceived: h.counts.datagramsReceived + tally.datagrams },
+  };
+}
+
+/**
+ * A datagram for a hibernated session, screened without thawing it
+ * (hibernated-reader.ts): the session kept again, with the datagram and
+ * what it dropped counted, when nothing in it was for the session; or
+ * undefined when it must be thawed and given the datagram (a new record
+ * authenticated in it). @throws FrozenFormError when `frozen` is not one
+ * {@link freezeSession} made.
+ */
+export function screenFrozen(frozen: FrozenSession, datagram: Uint8Array, context: ScreeningContext): FrozenSession | undefined {
+  if (frozen[0] !== VERSION) throw new FrozenFormError(`not a hibernated session of this version (${frozen.charCodeAt(0)})`);
+  const { reads } = thawReads(frozen, 1);
+  const { tally, start } = thawTally(frozen);
+  if (screenDatagram(reads, tally, datagram, context) === 'thaw') return undefined;
+  return (frozen.slice(0, start) + freezeTally(tally)) as FrozenSession;
 }

@@ -197,8 +197,11 @@ export interface CryptoProvider {
    * offered by providers where one call per record saves real time (the
    * `native` one); without it the record layer composes one from `aead` and
    * `mask`. `key`, `iv` and `snKey` are the epoch's traffic keys.
+   * `transient`: the caller releases it before its own call returns (a
+   * hibernated session's record screened), so nothing need watch for it
+   * being dropped unreleased.
    */
-  recordProtection?(aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array): RecordProtection;
+  recordProtection?(aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array, transient?: boolean): RecordProtection;
 
   /** A fresh key share. */
   generateKeyShare(group: KeyExchangeGroup): KeyShare;

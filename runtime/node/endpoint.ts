@@ -71,7 +71,12 @@ export interface EndpointOwner {
    * park but never hibernate.
    */
   thaw?(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): EndpointConnection;
-  /** A hibernated endpoint was thawed without waking (a record that did not authenticate, a call on its connection): it may rest again. */
+  /**
+   * A datagram for a hibernated session, screened without thawing it (hibernation.ts screenFrozen): the session kept
+   * again, what it dropped counted, when nothing in it is for the session; undefined when it must thaw for it.
+   */
+  screen?(frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined;
+  /** A hibernated endpoint was thawed without waking (a call on its connection): it may rest again. */
   endpointThawed?(endpoint: DtlsEndpoint<SessionParameters>): void;
 }
 
@@ -323,6 +328,17 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     for (const queue of [this.events, this.inbox, this.flushWaiters, this.readers]) if (queue.length === 0) queue.length = 0;
   }
 
+  /** A hibernated session thaws for a datagram only when a record of it is new and authentic (EndpointOwner.screen); else it stays hibernated. */
+  private thawsFor(frozen: FrozenSession, datagram: Uint8Array): boolean {
+    const screen = this.owner?.screen;
+    if (screen === undefined) return true;
+    let kept: FrozenSession | undefined;
+    if (!this.guard(() => (kept = screen.call(this.owner, frozen, datagram)))) return false;
+    if (kept === undefined) return true;
+    this.frozen = kept;
+    return false;
+  }
+
   /** Parked, and no authenticated record since. */
   get isParked(): boolean {
     return this.parked;
@@ -338,6 +354,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     if (this.ended) return false;
     const now = DtlsEndpoint.now();
     this.lastActivity = now;
+    if (this.frozen !== undefined && !this.thawsFor(this.frozen, datagram)) return false;
     let p = path;
     if (from !== undefined) {
       p = pathOf(from);

@@ -8,7 +8,7 @@ import { HelloRetryResponder, type HelloRetryOutcome } from '../connection/hello
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
 import type { StatelessRetry } from '../connection/stateless-retry.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
-import type { FrozenSession } from '../connection/hibernation.js';
+import { screenFrozen, type FrozenSession } from '../connection/hibernation.js';
 import { Admission, type AdmissionLimits, type Refusal } from './admission.js';
 import { hostKey, hostPrefixes, type HostPrefixes } from './host-key.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
@@ -119,9 +119,10 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
    * A parked DTLS 1.3 session at rest (nothing under way:
    * DtlsConnection.hibernate) also hibernates: its connection is let
    * go and the session kept as a string of a few hundred bytes, made a
-   * connection again by whatever next needs it (its next datagram, a call
-   * on it); thawed without an authenticated record, it rests again after
-   * another `parkAfterMs`.
+   * connection again by whatever next needs it (a new authentic record, a
+   * call on it); a datagram with none is screened with the read keys the
+   * string keeps and dropped without a thaw. Thawed by a call, it rests
+   * again after another `parkAfterMs`.
    */
   readonly parkAfterMs?: number;
   /**
@@ -932,6 +933,13 @@ export class DtlsUdpServer {
 
     thaw(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): EndpointConnection {
       return this.server.thaw(frozen, endpoint.remote, now);
+    }
+
+    /** A datagram at the hibernated session, screened without thawing it: undefined when a new record of it authenticated. */
+    screen(frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined {
+      const { provider, replayWindow, limits } = this.server.config;
+      const ownsConnectionId = (cid: Uint8Array): boolean => this.cids?.has(cidKey(cid)) === true;
+      return screenFrozen(frozen, datagram, { provider, replayWindow, maxRecordsPerDatagram: limits.maxRecordsPerDatagram, ownsConnectionId });
     }
 
     /** Thawed without waking: due to rest again once quiet for parkMs more. */

@@ -20,12 +20,14 @@ export class EpochCipher {
   /** Records that failed authentication with this key (receive). */
   failed = 0;
 
-  constructor(provider: CryptoProvider, epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, limits?: AeadLimits) {
+  /** `transient`: released before the call that made it returns (see CryptoProvider.recordProtection). */
+  constructor(provider: CryptoProvider, epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, limits?: AeadLimits, transient?: boolean) {
     this.epoch = epoch;
     this.suite = CIPHER_SUITES[suite];
     this.limits = limits ?? DEFAULT_AEAD_LIMITS[this.suite.aead];
     this.protection =
-      provider.recordProtection?.(this.suite.aead, this.suite.mask, keys.key, keys.iv, keys.snKey) ?? new ComposedRecordProtection(provider, this.suite, keys);
+      provider.recordProtection?.(this.suite.aead, this.suite.mask, keys.key, keys.iv, keys.snKey, transient) ??
+      new ComposedRecordProtection(provider, this.suite, keys);
   }
 
   /** The sequence number of the record {@link openRecord} last opened. */

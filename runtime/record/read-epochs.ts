@@ -161,12 +161,7 @@ export class ReadEpochs {
    * ('deferred', so the caller can keep the record); else 'unknown-epoch'.
    */
   resolve(bits: number): EpochLookup {
-    const held = this.slots[bits];
-    if (held !== undefined) return held;
-    const base = Math.max(this.newestInstalled, this.highestDropped, 0);
-    for (let e = Math.min(base, this.highestDropped); e >= Math.max(0, base - 3); e--) if ((e & 3) === bits) return 'epoch-dropped';
-    for (let e = base + 1; e <= base + 3; e++) if ((e & 3) === bits) return 'deferred';
-    return 'unknown-epoch';
+    return this.slots[bits] ?? lapsedOrAhead(bits, this.newestInstalled, this.highestDropped);
   }
 
   private remove(epoch: number): boolean {
@@ -191,4 +186,16 @@ export class ReadEpochs {
       }
     }
   }
+}
+
+/**
+ * What two epoch bits that name no held epoch are (RFC 9147 §4.2.2), given
+ * the newest epoch installed and the newest dropped: a recent past epoch
+ * whose keys are gone, one of the next epochs, or neither.
+ */
+export function lapsedOrAhead(bits: number, newestInstalled: number, highestDropped: number): 'epoch-dropped' | 'deferred' | 'unknown-epoch' {
+  const base = Math.max(newestInstalled, highestDropped, 0);
+  for (let e = Math.min(base, highestDropped); e >= Math.max(0, base - 3); e--) if ((e & 3) === bits) return 'epoch-dropped';
+  for (let e = base + 1; e <= base + 3; e++) if ((e & 3) === bits) return 'deferred';
+  return 'unknown-epoch';
 }

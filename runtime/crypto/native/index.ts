@@ -64,7 +64,7 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
     ecdsaSign: nodeEcdsaSign,
     ecdsaVerify: nodeEcdsaVerify,
   });
-  return { ...base, recordProtection: (aead, mask, key, iv, snKey) => nativeRecordProtection(binding, aead, mask, key, iv, snKey) };
+  return { ...base, recordProtection: (aead, mask, key, iv, snKey, transient) => nativeRecordProtection(binding, aead, mask, key, iv, snKey, transient) };
 }
 
 /** The `native` provider, or undefined where the addon is not built, does not load, or DTLS13_NATIVE=0 (see {@link nativeUnavailableReason}). */

@@ -19,23 +19,29 @@ class NativeRecordProtection implements RecordProtection {
   openedSequenceNumber = 0;
   private readonly binding: NativeBinding;
   private handle: NativeHandle | undefined;
+  /** Released by its maker before the call that made it returns: no finalization registered (handle-owners.ts). */
+  private readonly transient: boolean;
 
-  constructor(binding: NativeBinding, aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array) {
+  constructor(binding: NativeBinding, aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array, transient: boolean) {
     if (key.length !== aeadKeyLength(aead)) throw new CryptoError(`${aead} needs a ${aeadKeyLength(aead)}-byte key, got ${key.length}`);
     if (snKey.length !== maskKeyLength(mask)) throw new CryptoError(`${mask} mask needs a ${maskKeyLength(mask)}-byte sn_key, got ${snKey.length}`);
     if (iv.length !== 12) throw new CryptoError(`the record IV must be 12 bytes, got ${iv.length}`);
     this.binding = binding;
+    this.transient = transient;
     this.tagLength = aead === 'aes-128-ccm-8' ? 8 : 16;
     // The keys go through one kept buffer: fresh small Uint8Arrays are copied to a backing store when N-API reads them.
     keys.set(key, 0);
     keys.set(iv, 32);
     keys.set(snKey, 44);
     try {
-      this.handle = holdHandle(
-        binding,
-        this,
-        binding.recordCreate(AEAD_ID[aead], keys.subarray(0, key.length), keys.subarray(32, 44), MASK_ID[mask], keys.subarray(44, 44 + snKey.length)),
+      const handle = binding.recordCreate(
+        AEAD_ID[aead],
+        keys.subarray(0, key.length),
+        keys.subarray(32, 44),
+        MASK_ID[mask],
+        keys.subarray(44, 44 + snKey.length),
       );
+      this.handle = transient ? handle : holdHandle(binding, this, handle);
     } finally {
       keys.fill(0);
     }
@@ -77,7 +83,8 @@ class NativeRecordProtection implements RecordProtection {
   }
 
   release(): void {
-    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
+    if (this.handle !== undefined && this.transient) this.binding.release(this.handle);
+    else if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
     this.handle = undefined;
   }
 
@@ -93,6 +100,7 @@ export function nativeRecordProtection(
   key: Uint8Array,
   iv: Uint8Array,
   snKey: Uint8Array,
+  transient = false,
 ): RecordProtection {
-  return new NativeRecordProtection(binding, aead, mask, key, iv, snKey);
+  return new NativeRecordProtection(binding, aead, mask, key, iv, snKey, transient);
 }

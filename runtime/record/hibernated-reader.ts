@@ -1,0 +1,249 @@
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { SupportedCipherSuite } from '../crypto/suites.js';
+import type { TrafficKeys } from '../keyschedule/derived-keys.js';
+import { DecodeError, Reader } from '../wire/index.js';
+import { isLengthAboveMaximum, readRecord } from '../wire/record-splitter.js';
+import type { DropCounters, DropReason } from './drops.js';
+import { EpochCipher } from './epoch-cipher.js';
+import { lapsedOrAhead } from './read-epochs.js';
+import { ReplayWindow } from './replay-window.js';
+import { MAX_PROBES, MIN_INTEGRITY_LIMIT, PROBE_EVERY } from './sequence-recovery.js';
+
+/**
+ * One read epoch of a hibernated session as it is kept to open a record
+ * without thawing: its keys (RFC 8446 §7.3, RFC 9147 §4.2.3) and where its
+ * replay window stands (RFC 9147 §4.5.1).
+ */
+export interface ReadEpochAtRest {
+  readonly epoch: number;
+  readonly right: number;
+  readonly words: readonly number[];
+  /** Read when a record of the epoch is opened (a kept form decodes them then). */
+  readonly keys: TrafficKeys;
+}
+
+/** What a hibernated session keeps to screen a datagram (a record opened, nothing thawed); it does not change while the session sleeps. */
+export interface ReadsAtRest {
+  readonly suite: SupportedCipherSuite;
+  /** Length of the CIDs records to us carry (0: none). */
+  readonly cidLength: number;
+  /** The newest read epoch whose keys went (ReadEpochs.marks). */
+  readonly highestDropped: number;
+  readonly epochs: readonly ReadEpochAtRest[];
+}
+
+/**
+ * What screening counts while the session sleeps: the datagrams and the
+ * records dropped (by reason), and per read epoch (in the order of
+ * {@link ReadsAtRest.epochs}) its failed authentications (RFC 9147 §4.5.3)
+ * and the failures in a row since it last opened a record
+ * (sequence-recovery.ts).
+ */
+export interface ScreeningTally {
+  datagrams: number;
+  readonly drops: Partial<DropCounters>;
+  readonly failed: number[];
+  readonly failedInRow: number[];
+}
+
+/** What screening a datagram needs beyond the session: the provider, the limits it was made with, and which CIDs are its. */
+export interface ScreeningContext {
+  readonly provider: CryptoProvider;
+  readonly replayWindow: number;
+  readonly maxRecordsPerDatagram: number;
+  /** Whether `cid` is one of the session's (issued and not retired). */
+  ownsConnectionId(cid: Uint8Array): boolean;
+}
+
+/**
+ * `thaw`: a record of the datagram authenticated and is new (not in its
+ * epoch's replay window), or a key's failures reached half its integrity
+ * limit (where the awake session asks for new keys, RFC 9147 §4.5.3): the
+ * session must be made a connection again and given the datagram, which it
+ * reads from the start. `dropped`: nothing in it was for the session; the
+ * counts in the tally moved on.
+ */
+export type Screening = 'thaw' | 'dropped';
+
+/** Largest ciphertext (RFC 8446 §5.2). */
+const MAX_CIPHERTEXT = 16384 + 256;
+const EMPTY = new Uint8Array(0);
+const reader = new Reader(EMPTY, 'Datagram');
+const own = (n: number): Uint8Array => new Uint8Array(n);
+
+/**
+ * Reads `datagram` as the hibernated session's record layer would, without
+ * making the session a connection: each record's header is checked as
+ * RecordLayer.receive checks it (connection ID, length, epoch), and a
+ * protected record of a kept epoch is opened with that epoch's keys and
+ * checked against its replay window. One failed authentication a datagram
+ * (and, every PROBE_EVERY failures in a row, one probe further ahead, as
+ * SequenceRecovery does): the records after it are dropped unread
+ * (`authentication-rate`), as an awake session drops them once a second's
+ * failures pass its budget, so a forged datagram costs one decryption. A
+ * record that authenticates but repeats one already received is dropped
+ * (`replay`, `too-old`) and thaws nothing. Counts go into `tally` only for
+ * a datagram that thaws nothing (the connection counts the others itself).
+ */
+export function screenDatagram(reads: ReadsAtRest, tally: ScreeningTally, datagram: Uint8Array, context: ScreeningContext): Screening {
+  const state: Screened = { drops: [], ciphers: new Map(), failedIn: undefined };
+  try {
+    if (screenRecords(reads, tally, datagram, context, state) === 'thaw') return 'thaw';
+  } finally {
+    for (const c of state.ciphers.values()) c.release();
+    reader.buf = EMPTY;
+  }
+  tally.datagrams++;
+  for (const reason of state.drops) tally.drops[reason] = (tally.drops[reason] ?? 0) + 1;
+  for (const [i, cipher] of state.ciphers) {
+    tally.failed[i] = tally.failed[i]! + cipher.failed;
+    // SequenceRecovery: a record opened (a replay) ends the run of failures; a record that failed adds to it.
+    if (cipher.used > 0) tally.failedInRow[i] = 0;
+    else if (state.failedIn === i) tally.failedInRow[i] = tally.failedInRow[i]! + 1;
+  }
+  return 'dropped';
+}
+
+/** What one datagram's screening counted: drops by reason, the ciphers it made (one per epoch, by index), the epoch a record failed in. */
+interface Screened {
+  readonly drops: DropReason[];
+  readonly ciphers: Map<number, EpochCipher>;
+  failedIn: number | undefined;
+}
+
+function screenRecords(reads: ReadsAtRest, tally: ScreeningTally, d: Uint8Array, context: ScreeningContext, state: Screened): 'thaw' | undefined {
+  const drops = state.drops;
+  for (let at = 0, records = 0; at < d.length; records++) {
+    if (records === context.maxRecordsPerDatagram) {
+      drops.push('records-per-datagram');
+      return;
+    }
+    const b0 = d[at]!;
+    const unified = unifiedRecord(d, at, reads.cidLength);
+    if (unified === undefined) {
+      // Not a protected record whose header fits: read as the record layer reads it, for the reason it is dropped.
+      const r = reader;
+      r.buf = d;
+      r.pos = at;
+      r.end = d.length;
+      let rec;
+      try {
+        rec = readRecord(r, reads.cidLength);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        drops.push(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
+        return endOfDatagram(r.pos, d, drops);
+      }
+      if (rec === undefined) {
+        drops.push('unknown-record-type');
+        return endOfDatagram(r.pos, d, drops);
+      }
+      // A session at rest refuses plaintext (the handshake is long over); a protected record here did not fit the fast read.
+      if (rec.kind === 'plaintext') drops.push(rec.record.epoch !== 0 ? 'plaintext-epoch' : 'plaintext-refused');
+      else drops.push('malformed');
+      at = r.pos;
+      continue;
+    }
+    const { headerLength, length } = unified;
+    const end = at + headerLength + length;
+    const hasCid = (b0 & 0x10) !== 0;
+    const cid = hasCid ? d.subarray(at + 1, at + 1 + reads.cidLength) : undefined;
+    if (reads.cidLength === 0 ? cid !== undefined : cid === undefined || !context.ownsConnectionId(cid)) {
+      drops.push('connection-id');
+      return endOfDatagram(end, d, drops);
+    }
+    const record = { at, headerLength, length, seq16: (b0 & 0x08) !== 0 };
+    at = end;
+    if (length > MAX_CIPHERTEXT) drops.push('too-long');
+    else if (length < 16) drops.push('too-short');
+    else {
+      const epoch = heldEpoch(reads, b0 & 3);
+      if (typeof epoch === 'string') drops.push(epoch);
+      else if (state.failedIn !== undefined) drops.push('authentication-rate');
+      else {
+        const opened = open(reads, tally, epoch, d, record, state.ciphers, context);
+        if (opened === 'thaw') return opened;
+        if (opened === 'failed') state.failedIn = epoch;
+        drops.push(opened === 'failed' ? 'authentication' : opened);
+      }
+    }
+    if (!(b0 & 0x04) && at < d.length) return endOfDatagram(at, d, drops); // a record without a length ends its datagram
+  }
+  return undefined;
+}
+
+function endOfDatagram(at: number, d: Uint8Array, drops: DropReason[]): undefined {
+  if (at < d.length) drops.push('datagram-remainder');
+  return undefined;
+}
+
+/** A unified header (RFC 9147 §4) at `at` that fits, with a length that does: its header length and ciphertext length. */
+function unifiedRecord(d: Uint8Array, at: number, cidLength: number): { headerLength: number; length: number } | undefined {
+  const b0 = d[at]!;
+  if ((b0 & 0xe0) !== 0x20) return undefined;
+  const hasLength = (b0 & 0x04) !== 0;
+  const headerLength = 1 + ((b0 & 0x10) !== 0 ? cidLength : 0) + ((b0 & 0x08) !== 0 ? 2 : 1) + (hasLength ? 2 : 0);
+  if (at + headerLength > d.length) return undefined;
+  if (!hasLength) return { headerLength, length: d.length - at - headerLength };
+  const length = (d[at + headerLength - 2]! << 8) | d[at + headerLength - 1]!;
+  if (length > MAX_CIPHERTEXT || at + headerLength + length > d.length) return undefined;
+  return { headerLength, length };
+}
+
+/** The index of the kept epoch two epoch bits name (the newest with them), or why none is (ReadEpochs.resolve; an epoch ahead is not waited for at rest). */
+function heldEpoch(reads: ReadsAtRest, bits: number): number | 'epoch-dropped' | 'unknown-epoch' {
+  let held = -1;
+  let newest = -1;
+  reads.epochs.forEach((e, i) => {
+    if ((e.epoch & 3) === bits && (held < 0 || e.epoch > reads.epochs[held]!.epoch)) held = i;
+    newest = Math.max(newest, e.epoch);
+  });
+  if (held >= 0) return held;
+  // A session at rest waits for no keys: the peer moves to a new epoch only after its KeyUpdate was acknowledged (RFC 9147
+  // §8), and an acknowledged one would have installed them. A record of an epoch ahead could only be forged.
+  const lapsed = lapsedOrAhead(bits, newest, reads.highestDropped);
+  return lapsed === 'deferred' ? 'unknown-epoch' : lapsed;
+}
+
+/**
+ * Opens one record with its epoch's keys: `thaw` when it is new (or when a
+ * failure would take the key to half its integrity limit, where the awake
+ * session acts), `failed` when it does not authenticate, else the replay
+ * window's reason to drop it.
+ */
+function open(
+  reads: ReadsAtRest,
+  tally: ScreeningTally,
+  i: number,
+  d: Uint8Array,
+  r: { readonly at: number; readonly headerLength: number; readonly length: number; readonly seq16: boolean },
+  ciphers: Map<number, EpochCipher>,
+  context: ScreeningContext,
+): 'thaw' | 'failed' | 'replay' | 'too-old' {
+  const epoch = reads.epochs[i]!;
+  let cipher = ciphers.get(i);
+  if (cipher === undefined) {
+    cipher = new EpochCipher(context.provider, epoch.epoch, reads.suite, epoch.keys, undefined, true);
+    ciphers.set(i, cipher);
+  }
+  const limit = cipher.limits.integrity;
+  // A failure here and its probe: past half the limit the awake session asks for new keys (IntegrityMonitor.verdict).
+  if (tally.failed[i]! + cipher.failed + 2 >= limit / 2) return 'thaw';
+  const snOffset = 1 + ((d[r.at]! & 0x10) !== 0 ? reads.cidLength : 0);
+  const snBytes = r.seq16 ? 2 : 1;
+  const expected = epoch.right + 1;
+  let inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected, own);
+  if (inner === undefined) {
+    const inRow = (cipher.used > 0 ? 0 : tally.failedInRow[i]!) + 1;
+    // SequenceRecovery.nextExpected: every PROBE_EVERY-th failure in a row, one attempt a span further ahead, for keys whose limit allows.
+    if (limit >= MIN_INTEGRITY_LIMIT && inRow % PROBE_EVERY === 0) {
+      const probe = (((inRow / PROBE_EVERY - 1) % MAX_PROBES) + 1) * (r.seq16 ? 0x10000 : 0x100);
+      inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected + probe, own);
+    }
+    if (inner === undefined) return 'failed';
+  }
+  const window = new ReplayWindow(context.replayWindow);
+  window.restore(epoch.right, epoch.words);
+  const fresh = window.check(cipher.openedSequenceNumber);
+  return fresh === 'new' ? 'thaw' : fresh === 'duplicate' ? 'replay' : 'too-old';
+}
