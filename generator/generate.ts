@@ -14,7 +14,7 @@ import { summarize, summaryMarkdown, type SpecSummary } from './emit/summary.js'
 import { chartJson, chartMachineModule, chartModule } from './charts/emit.js';
 import { loadCharts } from './charts/load.js';
 import { chartSvgs } from './charts/svg.js';
-import { chartTransitionsModule, compilable } from './charts/transitions.js';
+import { chartTransitionsModule } from './charts/transitions.js';
 import type { ChartIR } from './charts/model.js';
 import { generateTlm } from './hw/generate.js';
 
@@ -102,7 +102,8 @@ export async function generate(root: string): Promise<GenerateResult> {
     files.set(`generated/charts/${c.id}.ts`, chartModule(c));
     files.set(`generated/charts/${c.id}-machine.ts`, chartMachineModule(c));
     files.set(`generated/charts/${c.id}.json`, chartJson(c));
-    if (compilable(c)) files.set(`generated/charts/${c.id}-transitions.ts`, chartTransitionsModule(c));
+    const machine = chartTransitionsModule(c);
+    if (machine !== undefined) files.set(`generated/charts/${c.id}-transitions.ts`, machine);
   }
   for (const [path, svg] of await chartSvgs(charts)) files.set(path, svg);
   files.set(

@@ -115,13 +115,11 @@ function edges(x: unknown): readonly Edge[] {
 export const TIMEOUT_EVENT = 'timeout';
 
 /**
- * The typed machine's lines for chart `c`, or none when no runtime binds it. A bound chart may use `on`, a
+ * The typed machine's lines for chart `c`, bound to the runtime modules of `bind`. A bound chart may use `on`, a
  * root `on`, final states and, when its binding has `move`, `arm` and `delays`, `entry`, one `after` delay
  * and `always`; never `exit`.
  */
-export function typedMachineSection(c: ChartIR): { readonly imports: readonly string[]; readonly body: readonly string[] } | undefined {
-  const bind = TYPED_MACHINES[c.id];
-  if (!bind) return undefined;
+export function typedMachineSection(c: ChartIR, bind: TypedMachineBinding): { readonly imports: readonly string[]; readonly body: readonly string[] } {
   const b = c.tsBase;
   const n = camel(b);
   const root = c.config;
@@ -246,8 +244,6 @@ export function typedMachineSection(c: ChartIR): { readonly imports: readonly st
     `import { ${[bind.steps, bind.guards, ...(timed ? [bind.move!, bind.arm!, bind.delays!] : [])].join(', ')}, type ${bind.context} } from '${up(bind.implementation)}';`,
   ];
   const lines = [
-    '',
-    `// ── the machine: ${bind.state} moved by the chart's steps (generator/charts/typed-machine.ts) ──`,
     '',
     `/** The variant of ${bind.state} for chart state \`K\`. */`,
     `type At<K extends ${bind.state}['kind']> = Extract<${bind.state}, { readonly kind: K }>;`,

@@ -10,7 +10,7 @@ import { ROOT } from '../support/spec.js';
 
 /**
  * The DTLS 1.2 machines against their charts (spec/charts/dtls12-*.json),
- * as compiled-agreement.test.ts does for 1.3: the chart is changed in a
+ * as step-types.test.ts does for 1.3: the chart is changed in a
  * temporary copy, compiled by the generator, and the real steps
  * (runtime/dtls12/client12.ts, server12.ts) type-checked with the generated
  * machine (`dtls12ClientStep`/`dtls12ServerStep`) that calls them. A
@@ -35,7 +35,7 @@ function errors(id: keyof typeof IMPLEMENTATION, edit: (chart: Chart) => void): 
   const target = project.addSourceFileAtPath(join(ROOT, IMPLEMENTATION[id]));
   project.resolveSourceFileDependencies();
   project.createSourceFile(join(ROOT, `generated/charts/${id}.ts`), chartModule(ir!), { overwrite: true });
-  const machine = project.createSourceFile(join(ROOT, `generated/charts/${id}-transitions.ts`), chartTransitionsModule(ir!), { overwrite: true });
+  const machine = project.createSourceFile(join(ROOT, `generated/charts/${id}-transitions.ts`), chartTransitionsModule(ir!)!, { overwrite: true });
   return [target, machine].flatMap((f) =>
     f.getPreEmitDiagnostics().map((d) => {
       const m = d.getMessageText();

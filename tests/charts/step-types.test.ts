@@ -32,7 +32,7 @@ function clientErrors(edit: (chart: Chart) => void): string[] {
   const target = project.addSourceFileAtPath(join(ROOT, 'runtime/connection/client-handshake.ts'));
   project.resolveSourceFileDependencies();
   project.createSourceFile(join(ROOT, 'generated/charts/dtls13-client.ts'), chartModule(ir!), { overwrite: true });
-  const machine = project.createSourceFile(join(ROOT, 'generated/charts/dtls13-client-transitions.ts'), chartTransitionsModule(ir!), { overwrite: true });
+  const machine = project.createSourceFile(join(ROOT, 'generated/charts/dtls13-client-transitions.ts'), chartTransitionsModule(ir!)!, { overwrite: true });
   return [target, machine].flatMap((f) =>
     f.getPreEmitDiagnostics().map((d) => {
       const m = d.getMessageText();

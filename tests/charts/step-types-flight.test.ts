@@ -10,7 +10,7 @@ import { ROOT } from '../support/spec.js';
 
 /**
  * The retransmission machine against its chart (spec/charts/dtls13-flight.json),
- * as compiled-agreement12.test.ts does for the 1.2 handshake: the chart is
+ * as step-types12.test.ts does for the 1.2 handshake: the chart is
  * changed in a temporary copy, compiled by the generator (entry, after and
  * always included), and the real steps (runtime/handshake/flight-steps.ts)
  * type-checked with the generated `dtls13FlightStep` that calls them. A
@@ -33,7 +33,7 @@ function errors(edit: (chart: Chart) => void): string[] {
   const target = project.addSourceFileAtPath(join(ROOT, 'runtime/handshake/flight-steps.ts'));
   project.resolveSourceFileDependencies();
   project.createSourceFile(join(ROOT, 'generated/charts/dtls13-flight.ts'), chartModule(ir!), { overwrite: true });
-  const machine = project.createSourceFile(join(ROOT, 'generated/charts/dtls13-flight-transitions.ts'), chartTransitionsModule(ir!), { overwrite: true });
+  const machine = project.createSourceFile(join(ROOT, 'generated/charts/dtls13-flight-transitions.ts'), chartTransitionsModule(ir!)!, { overwrite: true });
   return [target, machine].flatMap((f) =>
     f.getPreEmitDiagnostics().map((d) => {
       const m = d.getMessageText();
