@@ -9,7 +9,7 @@ import { RecordLayer } from '../runtime/record/record-layer.js';
 import { decodeDatagram12 } from '../runtime/dtls12/datagram.js';
 import { ReadEpoch12 } from '../runtime/dtls12/read-epoch.js';
 import { EpochCipher12 } from '../runtime/dtls12/record-protection.js';
-import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../runtime/dtls12/suites.js';
+import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../runtime/versions/suites12.js';
 import { compare, consume, formatRate, measure } from './harness.js';
 import { loadNote } from './network/stats.js';
 

@@ -9,7 +9,7 @@
  */
 import { opensslName12, suite12ByName } from '../runtime/dtls12/openssl-names.js';
 import { isDtls12, type SessionParameters } from '../runtime/dtls12/negotiated12.js';
-import type { DtlsVersionName } from '../runtime/dtls12/versions.js';
+import type { DtlsVersionName } from '../runtime/versions/versions.js';
 import type { OptionValues } from './option-table.js';
 import { stringValue } from './option-table.js';
 import { CliUsageError } from './usage-error.js';

@@ -27,7 +27,7 @@ import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { decodeDatagram12, type Dtls12WireRecord } from '../../runtime/dtls12/datagram.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
 import { EpochCipher12 } from '../../runtime/dtls12/record-protection.js';
-import { dtls12Suite, type Dtls12SuiteParams } from '../../runtime/dtls12/suites.js';
+import { dtls12Suite, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 import { DecodeError } from '../../runtime/wire/index.js';
 import type { KeyLog } from './key-log.js';
 import { MessageAssembly, withHandshakeHeader, type DecodedMessage } from './message-assembly.js';

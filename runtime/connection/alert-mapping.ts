@@ -1,7 +1,7 @@
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { ConfigError } from '../config-error.js';
 import { CryptoError } from '../crypto/provider.js';
-import { CallbackError } from './callback-error.js';
+import { CallbackError } from '../handshake/callback-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { DecodeError } from '../wire/errors.js';
 

@@ -25,8 +25,8 @@ import { sniSelector, type SniOption, type SniSelector } from './sni-selection.j
 import { recordSizeLimitOption } from './record-size-limit.js';
 import { srtpOption, type SrtpProfileName } from './srtp.js';
 import { resolveServerName } from '../pki/server-name.js';
-import { resolveVersionRange, type DtlsVersionName, type VersionRange } from '../dtls12/versions.js';
-import type { Dtls12CipherSuite } from '../dtls12/suites.js';
+import { resolveVersionRange, type DtlsVersionName, type VersionRange } from '../versions/versions.js';
+import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import type { ClientHelloExtension } from '../../generated/wire/client-hello.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */

@@ -1,5 +1,5 @@
 import type { ChartInspectionEvent } from '../chart-inspection.js';
-import { issueConnectionIds } from '../cid/cid-actions.js';
+import { issueConnectionIds } from './cid-actions.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { hashLength } from '../crypto/suites.js';
@@ -12,7 +12,7 @@ import { emptyDropCounters, type DropCounters } from '../record/drops.js';
 import { RecordLayer, type ReceivedRecord } from '../record/record-layer.js';
 import { AckScheduler, type AckSchedulerHooks } from './ack-scheduler.js';
 import { AckTracker } from './ack-tracker.js';
-import { CallbackError, type CallbackName } from './callback-error.js';
+import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import { resolveConfig, type DtlsConfig, type ResolvedConfig } from './config.js';
 import { ConnectionParts, type PostHandshakeOwner } from './connection-parts.js';

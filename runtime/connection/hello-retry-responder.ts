@@ -9,7 +9,7 @@ import { negotiate, type PskTerms, type ServerChoice } from '../handshake/negoti
 import { Transcript } from '../keyschedule/transcript.js';
 import { MAX_IDENTITIES_CONSIDERED, openTicket, selectPsk } from './psk-selection.js';
 import { toAlert } from './alert-mapping.js';
-import { CallbackError } from './callback-error.js';
+import { CallbackError } from '../handshake/callback-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';

@@ -6,7 +6,7 @@ import {
   applyReturnRoutabilityCheck,
   sendNewConnectionId,
   sendRequestConnectionId,
-} from '../cid/cid-actions.js';
+} from './cid-actions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
 import type { Session } from './key-material.js';

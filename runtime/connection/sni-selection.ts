@@ -11,7 +11,7 @@ import { cachedPrivateKey } from './option-cache.js';
 import { chooseCredentials, type HelloSignaturePreferences } from './certificate-choice.js';
 import type { SelectedCredentials, ServerCredentials } from './server-credentials.js';
 import { CheckedSniEntries } from './sni-entry-cache.js';
-import { callApplication } from './callback-error.js';
+import { callApplication } from '../handshake/callback-error.js';
 
 export type { ServerCredentials } from './server-credentials.js';
 

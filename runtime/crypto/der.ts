@@ -15,7 +15,7 @@
  * trail a structure. Malformed input throws {@link CryptoError}.
  */
 import { concatBytes } from '../wire/bytes.js';
-import { decodeOid, decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../pki/der-reader.js';
+import { decodeOid, decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../wire/der-reader.js';
 import { DecodeError } from '../wire/errors.js';
 import { CryptoError } from './provider.js';
 

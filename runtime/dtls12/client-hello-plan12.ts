@@ -17,7 +17,7 @@ import { cookieValid12, makeCookie12 } from './cookie12.js';
 import { isPskSuite } from './psk-key-exchange12.js';
 import type { Session12 } from './session12.js';
 import { keyExchangeForKey } from './signing12.js';
-import { dtls12Suite, type Dtls12SuiteParams } from './suites.js';
+import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
 import { ticketResumption12, type TicketResumption12 } from './ticket12.js';
 
 /** The session a ClientHello resumes: from its ticket (`fromTicket`) or the cache. */

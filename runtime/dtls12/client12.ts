@@ -36,7 +36,7 @@ import { acceptChain12, checkFinished12, deriveMaster12, installKeys12, ourFinis
 import { chooseScheme12, keyExchangeForKey, schemesForKey12, sign12, verify12 } from './signing12.js';
 import type { Session12 } from './session12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
-import { dtls12Suite, type Dtls12SuiteParams } from './suites.js';
+import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
 import { SESSION_STEPS12 } from './session-steps12.js';
 import { isPskSuite, pskClientKeyExchange12, readPskServerKeyExchange12, type PskServerParams12 } from './psk-key-exchange12.js';
 import { clientPsk12 } from './psk12.js';

@@ -11,7 +11,7 @@ import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { GROUPS_12 } from './groups12.js';
 import { checkPskSuite12, defaultSuites12, pskIdentityHintOption } from './psk12.js';
 import type { Session12, SessionCache12 } from './session12.js';
-import { dtls12Suite, type Dtls12CipherSuite } from './suites.js';
+import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';
 
 export interface Dtls12Options extends Omit<DtlsConfig, 'cipherSuites' | 'session' | 'minVersion' | 'maxVersion'> {
   /** The 1.2 suites, in preference order. Default: ECDHE_ECDSA and ECDHE_RSA with AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305. */

@@ -8,7 +8,7 @@
  */
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { constantTimeEqual } from '../wire/bytes.js';
-import type { DtlsVersionName } from './versions.js';
+import type { DtlsVersionName } from '../versions/versions.js';
 
 /** "DOWNGRD" + 01: a 1.3-capable server negotiating (D)TLS 1.2. */
 export const DOWNGRADE_SENTINEL_TLS12 = Uint8Array.of(0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01);

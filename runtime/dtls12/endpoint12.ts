@@ -11,7 +11,7 @@
  * RFC 9147 connection ID messages, return routability checks) throws a
  * {@link Dtls12FeatureError} naming why.
  */
-import { CallbackError, type CallbackName } from '../connection/callback-error.js';
+import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { ConnectionStateError, type ConnectionStats, type IgnoreReason } from '../connection/connection.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';

@@ -8,7 +8,7 @@
  * `groups`).
  */
 import type { KeyExchangeGroup } from '../crypto/provider.js';
-import type { DtlsVersionName } from './versions.js';
+import type { DtlsVersionName } from '../versions/versions.js';
 
 export const GROUPS_12: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
 

@@ -26,7 +26,7 @@ import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import { duplicateExtension, findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { dtls12Suite, type Dtls12SuiteParams } from './suites.js';
+import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
 
 /** What the client offered that the ServerHello is checked against. */
 export interface Offer12 {

@@ -12,7 +12,7 @@ import type { Config12 } from './config12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { EpochCipher12 } from './record-protection.js';
 import type { Session12 } from './session12.js';
-import type { Dtls12CipherSuite } from './suites.js';
+import type { Dtls12CipherSuite } from '../versions/suites12.js';
 
 /** One entry of a flight: a handshake message (with its message_seq, sent under `epoch`) or ChangeCipherSpec. */
 export type Out12 =

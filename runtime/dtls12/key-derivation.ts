@@ -7,7 +7,7 @@
 import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
 import { concatBytes } from '../wire/bytes.js';
 import { prf } from './prf.js';
-import type { Dtls12SuiteParams } from './suites.js';
+import type { Dtls12SuiteParams } from '../versions/suites12.js';
 
 /** The master secret's length (RFC 5246 §8.1). */
 export const MASTER_SECRET_LENGTH = 48;

@@ -15,7 +15,7 @@ import type { HandshakeLog12 } from './handshake-log.js';
 import type { Io12 } from './io12.js';
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from './key-derivation.js';
 import { EpochCipher12 } from './record-protection.js';
-import type { Dtls12SuiteParams } from './suites.js';
+import type { Dtls12SuiteParams } from '../versions/suites12.js';
 import { keyLogLine12 } from './write-epoch.js';
 
 export interface Peer12 {

@@ -8,7 +8,7 @@
  */
 import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
 import type { Handshake12Result } from './io12.js';
-import type { Dtls12CipherSuite } from './suites.js';
+import type { Dtls12CipherSuite } from '../versions/suites12.js';
 
 export interface Negotiated12Parameters extends Omit<NegotiatedParameters, 'cipherSuite'> {
   readonly version: 'DTLSv1.2';

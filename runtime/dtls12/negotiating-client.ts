@@ -21,7 +21,7 @@
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
-import type { CallbackName } from '../connection/callback-error.js';
+import type { CallbackName } from '../handshake/callback-error.js';
 import { DtlsConnection, type ConnectionOptions } from '../connection/connection.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import { Reader } from '../wire/reader.js';

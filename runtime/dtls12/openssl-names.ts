@@ -5,7 +5,7 @@
  * 8442). Those without an OpenSSL name in OpenSSL 3.0 are not listed.
  */
 import type { CipherSuiteName } from '../../generated/wire/enums.js';
-import { dtls12Suite, type Dtls12CipherSuite } from './suites.js';
+import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';
 
 export const OPENSSL_NAMES_12: Readonly<Partial<Record<Dtls12CipherSuite, string>>> = {
   tls_ecdhe_ecdsa_with_aes_128_gcm_sha256: 'ECDHE-ECDSA-AES128-GCM-SHA256',

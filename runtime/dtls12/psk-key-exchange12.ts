@@ -16,7 +16,7 @@ import type { CryptoProvider, KeyExchangeGroup, KeyShare } from '../crypto/provi
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ResolvedPsk } from '../session/external-psk.js';
 import { pskPremasterSecret } from './key-derivation.js';
-import type { Dtls12SuiteParams } from './suites.js';
+import type { Dtls12SuiteParams } from '../versions/suites12.js';
 
 const EMPTY = new Uint8Array(0);
 

@@ -13,7 +13,7 @@ import { ConfigError } from '../config-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ResolvedPsk } from '../session/external-psk.js';
 import { isPskSuite } from './psk-key-exchange12.js';
-import { dtls12Suite, type Dtls12CipherSuite } from './suites.js';
+import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';
 
 /**
  * The PSK suites an end with `psk` adds in front of the default ones:

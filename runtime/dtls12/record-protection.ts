@@ -15,7 +15,7 @@ import { constantTimeEqual } from '../wire/bytes.js';
 import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from '../record/inner-plaintext.js';
 import type { Dtls12WireRecord } from './datagram.js';
 import type { WriteKeys } from './key-derivation.js';
-import type { Dtls12SuiteParams } from './suites.js';
+import type { Dtls12SuiteParams } from '../versions/suites12.js';
 
 /** DTLS 1.2's record version (RFC 6347 §4.1). */
 export const DTLS12_VERSION = 0xfefd;

@@ -40,7 +40,7 @@ import { acceptChain12, checkFinished12, deriveMaster12, installKeys12, ourFinis
 import { acceptPskClientKeyExchange12, isPskSuite, pskServerKeyExchange12 } from './psk-key-exchange12.js';
 import { SESSION_STEPS12 } from './session-steps12.js';
 import { chooseScheme12, sign12, verify12 } from './signing12.js';
-import { dtls12Suite, type Dtls12SuiteParams } from './suites.js';
+import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
 import { issuesTicket12, newSessionTicket12, SESSION_TICKET_ANSWER, ticketPlan12, type TicketPlan12 } from './ticket12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
 

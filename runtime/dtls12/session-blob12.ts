@@ -17,7 +17,7 @@ import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
 import { MASTER_SECRET_LENGTH } from './key-derivation.js';
 import type { Session12 } from './session12.js';
-import { dtls12Suite } from './suites.js';
+import { dtls12Suite } from '../versions/suites12.js';
 
 /** "D12S". */
 const MAGIC12 = 0x44313253;

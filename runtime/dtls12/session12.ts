@@ -8,7 +8,7 @@
  * the server's ticket (RFC 5077), offered instead of the ID.
  */
 import { toHex } from '../wire/bytes.js';
-import type { Dtls12CipherSuite } from './suites.js';
+import type { Dtls12CipherSuite } from '../versions/suites12.js';
 
 export interface Session12 {
   readonly id: Uint8Array;

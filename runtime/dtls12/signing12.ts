@@ -17,7 +17,7 @@
 import type { SignatureScheme } from '../../generated/wire/enums.js';
 import { CryptoError, type CryptoProvider, type EcdsaHash, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import type { KeyExchange12 } from './suites.js';
+import type { KeyExchange12 } from '../versions/suites12.js';
 
 const BY_KEY_TYPE_12: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
   // The curve's own hash first, then the strongest the peer offers.

@@ -31,7 +31,7 @@ import { Writer } from '../wire/writer.js';
 import type { Config12 } from './config12.js';
 import { MASTER_SECRET_LENGTH } from './key-derivation.js';
 import type { Session12 } from './session12.js';
-import { dtls12Suite, type Dtls12CipherSuite } from './suites.js';
+import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';
 
 /** The format byte of a 1.2 ticket's contents (1.3's are 2 and 3). */
 export const TICKET12_FORMAT = 0x12;

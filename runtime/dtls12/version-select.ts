@@ -12,7 +12,7 @@ import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { findExtension } from '../handshake/extensions.js';
 import { Reader } from '../wire/reader.js';
 import { decodeDatagram12 } from './datagram.js';
-import type { DtlsVersionName } from './versions.js';
+import type { DtlsVersionName } from '../versions/versions.js';
 
 export type VersionChoice =
   | { readonly version: 'DTLSv1.3' }

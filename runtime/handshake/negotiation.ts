@@ -2,7 +2,7 @@ import type { ClientHello, NamedGroup, SignatureScheme } from '../../generated/w
 import type { HashAlgorithm, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { duplicateExtension, findExtension } from './extensions.js';
-import { dtls12Suite } from '../dtls12/suites.js';
+import { dtls12Suite } from '../versions/suites12.js';
 import { ProtocolError } from './protocol-error.js';
 
 /** What the server settles from a ClientHello (RFC 8446 §4.1.1). */

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { integerOption } from '../config-error.js';
-import type { CallbackName } from '../connection/callback-error.js';
+import type { CallbackName } from '../handshake/callback-error.js';
 import type { FrozenSession } from '../connection/hibernation.js';
 import { DtlsConnection, type ConnectionStats } from '../connection/connection.js';
 import type { EndpointConnection } from './dtls/version-endpoint-connection.js';

@@ -7,7 +7,7 @@
  * throws the wire layer's `DecodeError` with a path such as
  * `Certificate.tbsCertificate.validity.notAfter`.
  */
-import { decodeBoolean, decodeOid, decodeSmallInteger, DerReader, type DerElement } from './der-reader.js';
+import { decodeBoolean, decodeOid, decodeSmallInteger, DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from './der-writer.js';
 import { PKI_OID } from './oids.js';
 

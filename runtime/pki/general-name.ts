@@ -6,7 +6,7 @@
  */
 import type { CertificateFields } from './certificate-fields.js';
 import { findExtension } from './certificate-fields.js';
-import { DerReader, type DerElement } from './der-reader.js';
+import { DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from './der-writer.js';
 import { PKI_OID } from './oids.js';
 

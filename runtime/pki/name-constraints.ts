@@ -19,7 +19,7 @@
  * Anything else throws `DecodeError`.
  */
 import { findExtension, type CertificateFields } from './certificate-fields.js';
-import { DerReader } from './der-reader.js';
+import { DerReader } from '../wire/der-reader.js';
 import { DER_TAG } from './der-writer.js';
 import { decodeGeneralName, type GeneralName } from './general-name.js';
 import { parseDnsSubtree } from './name-constraint-match.js';

@@ -5,7 +5,7 @@
  * subject: whether it is empty, its emailAddress attributes (RFC 5280
  * §4.1.2.6) and its commonNames that look like DNS names.
  */
-import { decodeOid, DerReader, type DerElement } from './der-reader.js';
+import { decodeOid, DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from './der-writer.js';
 import { PKI_OID } from './oids.js';
 

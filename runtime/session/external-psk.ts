@@ -1,6 +1,6 @@
 import type { HashAlgorithm } from '../crypto/provider.js';
 import { ConfigError } from '../config-error.js';
-import { callApplication } from '../connection/callback-error.js';
+import { callApplication } from '../handshake/callback-error.js';
 
 /** The PSK key exchange modes (RFC 8446 §4.2.9): with (EC)DHE (forward secret), or the PSK alone. */
 export type PskKeyExchangeModeName = 'psk_dhe_ke' | 'psk_ke';

@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { DtlsConnectOptions, DtlsListenOptions } from '../../runtime/index.js';
-import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
+import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { certificateDigest, connectedOf, dataOf, events, runPeer, startBoringServer } from '../interop/boringssl.js';
 import { ourClient, ourServer, pemOf, writePem, type OurSession } from '../interop/wolfssl.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';

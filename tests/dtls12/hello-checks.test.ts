@@ -4,7 +4,7 @@ import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { decodeClientHello, decodeTls12ServerHello, type ClientHello, type Tls12ServerHello } from '../../generated/wire/index.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { checkClientHello12, checkServerHello12, type Offer12 } from '../../runtime/dtls12/hello-checks.js';
-import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
+import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
 import { Reader } from '../../runtime/wire/reader.js';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
-import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
+import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';
 import { Udp12, type AnyEvent } from './udp12.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { exportKeyingMaterial, extendedMasterSecret, keyBlock, masterSecret, verifyData } from '../../runtime/dtls12/key-derivation.js';
 import { prf } from '../../runtime/dtls12/prf.js';
-import { DTLS12_CIPHER_SUITES } from '../../runtime/dtls12/suites.js';
+import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
 import { fromHex, hex } from '../support/canon.js';
 import { PROVIDERS } from '../support/providers.js';
 import { PRF_VECTORS } from '../vectors/tls12-prf.js';

@@ -4,7 +4,7 @@ import { encodeClientKeyExchangePsk } from '../../generated/wire/client-key-exch
 import { Dtls12Connection, type Event12Out } from '../../runtime/dtls12/connection12.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { pskPremasterSecret } from '../../runtime/dtls12/key-derivation.js';
-import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
+import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

@@ -3,7 +3,7 @@ import test from 'ava';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { ReadEpoch12 } from '../../runtime/dtls12/read-epoch.js';
 import { EpochCipher12, type Opened12, type Refused12 } from '../../runtime/dtls12/record-protection.js';
-import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../../runtime/dtls12/suites.js';
+import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 import { fromHex, hex } from '../support/canon.js';
 import { PROVIDERS } from '../support/providers.js';
 

@@ -6,7 +6,7 @@ import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { DOWNGRADE_SENTINEL_TLS12 } from '../../runtime/dtls12/downgrade.js';
 import { chooseServerVersion } from '../../runtime/dtls12/version-select.js';
-import type { DtlsVersionName } from '../../runtime/dtls12/versions.js';
+import type { DtlsVersionName } from '../../runtime/versions/versions.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { runWolf, writePem } from '../interop/wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

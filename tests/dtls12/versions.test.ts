@@ -2,7 +2,7 @@ import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { checkDowngradeSentinel, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12, withDowngradeSentinel } from '../../runtime/dtls12/downgrade.js';
-import { resolveVersionRange } from '../../runtime/dtls12/versions.js';
+import { resolveVersionRange } from '../../runtime/versions/versions.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
 import { listen } from '../../runtime/node/dtls/listener.js';
 import { hex } from '../support/canon.js';

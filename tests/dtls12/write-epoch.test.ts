@@ -3,7 +3,7 @@ import test from 'ava';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { ReadEpoch12 } from '../../runtime/dtls12/read-epoch.js';
 import { EpochCipher12 } from '../../runtime/dtls12/record-protection.js';
-import { DTLS12_CIPHER_SUITES } from '../../runtime/dtls12/suites.js';
+import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
 import { EpochExhaustedError, keyLogLine12, WriteEpoch12 } from '../../runtime/dtls12/write-epoch.js';
 import { fromHex } from '../support/canon.js';
 import { PROVIDERS } from '../support/providers.js';

@@ -10,7 +10,7 @@ import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
-import type { Dtls12CipherSuite } from '../../runtime/dtls12/suites.js';
+import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import type { AnyEvent, SansIo } from '../dtls12/udp12.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';

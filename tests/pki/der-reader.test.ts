@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { ecdsaDerToRaw, parsePrivateKeyInfo, parseSubjectPublicKeyInfo } from '../../runtime/crypto/der.js';
 import { CryptoError } from '../../runtime/crypto/provider.js';
-import { decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../../runtime/pki/der-reader.js';
+import { decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../../runtime/wire/der-reader.js';
 import { derInteger } from '../../runtime/pki/der-writer.js';
 import { DecodeError } from '../../runtime/wire/errors.js';
 import { keyPair } from './fixtures.js';

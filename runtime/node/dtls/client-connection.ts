@@ -11,8 +11,8 @@ import { resolveConfig12, type Config12, type Dtls12Options } from '../../dtls12
 import { Dtls12Connection } from '../../dtls12/connection12.js';
 import { Dtls12EndpointConnection } from '../../dtls12/endpoint12.js';
 import { NegotiatingClient } from '../../dtls12/negotiating-client.js';
-import type { Dtls12CipherSuite } from '../../dtls12/suites.js';
-import { resolveVersionRange } from '../../dtls12/versions.js';
+import type { Dtls12CipherSuite } from '../../versions/suites12.js';
+import { resolveVersionRange } from '../../versions/versions.js';
 import type { EndpointConnection } from './version-endpoint-connection.js';
 import { ConfigError } from '../../config-error.js';
 import { decodeSession12, isSession12Blob } from '../../dtls12/session-blob12.js';

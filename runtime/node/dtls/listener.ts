@@ -4,10 +4,10 @@ import type { Socket } from 'node:dgram';
 import { DtlsUdpServer, type DatagramRoute } from '../server.js';
 import { DatagramIo } from '../datagram-io.js';
 import type { AntiReplayWaitStats } from '../anti-replay-wait.js';
-import { thrownError } from '../../connection/callback-error.js';
+import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, type HandshakeErrorHandler } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
-import { DtlsSession, type SessionAddress } from './session.js';
+import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
@@ -131,7 +131,7 @@ export class DtlsListenerStats {
  * DTLSEndpoint from `listen()`: every peer that passes the stateless cookie
  * exchange becomes a {@link DtlsSession} handed to the callback.
  */
-export class DtlsListener {
+export class DtlsListener implements SessionListener {
   /**
    * Resolves with the bound address once the socket is listening; rejects
    * with the system error (`code` `'EADDRINUSE'`, `errno`, `syscall`) when
@@ -169,7 +169,7 @@ export class DtlsListener {
 
   /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
   constructor(
-    onsession: (session: DtlsSession) => void,
+    onsession: (session: DtlsSession<DtlsListener>) => void,
     listenerOptions: ListenerOptions,
     adopted?: { readonly socket: Socket; readonly route: DatagramRoute },
   ) {
@@ -260,8 +260,8 @@ export class DtlsListener {
     }
   }
 
-  private accept(onsession: (session: DtlsSession) => void, endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0]): void {
-    const session = new DtlsSession('server', this.mtu, endpoint.remote, undefined, this);
+  private accept(onsession: (session: DtlsSession<DtlsListener>) => void, endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0]): void {
+    const session = new DtlsSession<DtlsListener>('server', this.mtu, endpoint.remote, undefined, this);
     session.attach(endpoint);
     this.counts.serverSessions++;
     this.sessions.add(session);
@@ -313,10 +313,10 @@ export class DtlsListener {
  * `endpoint.listening` resolves with the address or rejects with the
  * system error.
  */
-export function listen(onsession: (session: DtlsSession) => void, options: ListenOptions): DtlsListener;
+export function listen(onsession: (session: DtlsSession<DtlsListener>) => void, options: ListenOptions): DtlsListener;
 /** With `workers`: the server on that many event loops; `module` exports the session callback (runtime/node/dtls/workers, docs/scale-out.md). */
 export function listen(module: string | URL, options: WorkerListenOptions): DtlsWorkerListener;
-export function listen(onsession: ((session: DtlsSession) => void) | string | URL, options: ListenOptions): DtlsListener | DtlsWorkerListener {
+export function listen(onsession: ((session: DtlsSession<DtlsListener>) => void) | string | URL, options: ListenOptions): DtlsListener | DtlsWorkerListener {
   if (typeof options === 'object' && options !== null && options.workers !== undefined) {
     if (typeof onsession === 'function')
       throw new ConfigError(
@@ -336,7 +336,7 @@ export function listen(onsession: ((session: DtlsSession) => void) | string | UR
  * @internal `listen` on a socket a worker thread bound (runtime/node/dtls/workers/worker-main.ts): the server reads and
  * sends on it as on its own (batched, datagrams lent), after `route` has taken what another worker or host holds.
  */
-export function listenAdopted(onsession: (session: DtlsSession) => void, options: ListenOptions, socket: Socket, route: DatagramRoute): DtlsListener {
+export function listenAdopted(onsession: (session: DtlsSession<DtlsListener>) => void, options: ListenOptions, socket: Socket, route: DatagramRoute): DtlsListener {
   const listenerOptions = serverOptions(options);
   const { udp, transport: _transport, ...server } = listenerOptions;
   DtlsUdpServer.validate(server);

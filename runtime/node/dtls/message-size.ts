@@ -1,5 +1,5 @@
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../../crypto/suites.js';
-import { DTLS12_CIPHER_SUITES, type Dtls12CipherSuite } from '../../dtls12/suites.js';
+import { DTLS12_CIPHER_SUITES, type Dtls12CipherSuite } from '../../versions/suites12.js';
 
 /** RFC 8446 §5.1: a record's plaintext is at most 2^14 bytes. */
 export const MAX_RECORD_PLAINTEXT = 16384;

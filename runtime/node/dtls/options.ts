@@ -16,9 +16,9 @@ import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './aut
 import { resolveServerName } from '../../pki/server-name.js';
 import { BytesLru, bytesKey } from '../../pki/bytes-lru.js';
 import type { SupportedCipherSuite } from '../../crypto/suites.js';
-import type { Dtls12CipherSuite } from '../../dtls12/suites.js';
+import type { Dtls12CipherSuite } from '../../versions/suites12.js';
 import { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../../dtls12/openssl-names.js';
-import { resolveVersionRange } from '../../dtls12/versions.js';
+import { resolveVersionRange } from '../../versions/versions.js';
 import type { DatagramTransport } from './transport.js';
 import { checkOptionNames, CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES, type ListedExactly } from './option-names.js';
 import { contextRole } from './secure-context.js';

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { isIPv6, isIP } from 'node:net';
-import { thrownError, type CallbackName } from '../../connection/callback-error.js';
+import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
 import { ConnectionStateError } from '../../connection/connection.js';
 import type { EndpointConnection } from './version-endpoint-connection.js';
 import { isDtls12, protocolOf, type SessionParameters } from '../../dtls12/negotiated12.js';
@@ -15,7 +15,6 @@ import { argumentError, described, DtlsSessionError, MessageTooLargeError, Sessi
 import { CIPHER_SUITES } from '../../crypto/suites.js';
 import { maxMessageSize, maxMessageSize12 } from './message-size.js';
 import { DtlsSessionStats, type SessionCounters } from './session-stats.js';
-import type { DtlsListener } from './listener.js';
 
 /** What `opened` resolves with. */
 export interface SessionOpened {
@@ -54,16 +53,26 @@ const WAITING_BYTES = 1 << 20;
 const noop = (): void => {};
 
 /**
+ * What a server session tells the listener that accepted it. The listener
+ * (DtlsListener, listener.ts, which makes the sessions) is the type
+ * parameter of DtlsSession, so this file does not import it back.
+ */
+export interface SessionListener {
+  callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void;
+  sessionEnded(session: DtlsSession): void;
+}
+
+/**
  * One DTLS association (1.3, or 1.2 where negotiated) with one peer, as node:dtls's DTLSSession:
  * `opened` and `closed` promises that always settle, `send`, `close`,
  * `destroy`, `await using`, and the callback properties `onmessage`,
  * `onerror`, `onhandshake`, `onkeylog`. Made by `connect()` (client) or
  * handed to `listen()`'s callback (server), never constructed directly.
  */
-export class DtlsSession implements EndpointObserver {
+export class DtlsSession<L extends SessionListener = SessionListener> implements EndpointObserver {
   readonly role: 'client' | 'server';
-  /** The listener that accepted a server session (node:dtls's `session.endpoint`); undefined for a client's. */
-  readonly listener: DtlsListener | undefined;
+  /** The listener that accepted a server session (node:dtls's `session.endpoint`: a DtlsListener, listener.ts); undefined for a client's. */
+  readonly listener: L | undefined;
   /** What `onmessage` holds. */
   private messageHandler: MessageHandler | null = null;
   /** Set to be told why the session failed (the same error `closed` rejects with). */
@@ -123,7 +132,7 @@ export class DtlsSession implements EndpointObserver {
     mtu: number,
     remote: { address: string; port: number } | undefined,
     authorization: AuthorizationRecord | undefined,
-    listener: DtlsListener | undefined,
+    listener: L | undefined,
   ) {
     this.role = role;
     this.mtu = mtu;

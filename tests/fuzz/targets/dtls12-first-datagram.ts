@@ -24,7 +24,7 @@ import { Dtls12Connection } from '../../../runtime/dtls12/connection12.js';
 import { cookieValid12, makeCookie12 } from '../../../runtime/dtls12/cookie12.js';
 import { decodeDatagram12 } from '../../../runtime/dtls12/datagram.js';
 import { chooseServerVersion } from '../../../runtime/dtls12/version-select.js';
-import type { DtlsVersionName } from '../../../runtime/dtls12/versions.js';
+import type { DtlsVersionName } from '../../../runtime/versions/versions.js';
 import { findExtension } from '../../../runtime/handshake/extensions.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';
 import { Reader } from '../../../runtime/wire/reader.js';

@@ -21,7 +21,7 @@ import type { CryptoProvider } from '../../../runtime/crypto/provider.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../../runtime/dtls12/datagram.js';
 import { ReadEpoch12 } from '../../../runtime/dtls12/read-epoch.js';
 import { EpochCipher12, MAX_PLAINTEXT_12, type Opened12, type Refused12 } from '../../../runtime/dtls12/record-protection.js';
-import type { Dtls12SuiteParams } from '../../../runtime/dtls12/suites.js';
+import type { Dtls12SuiteParams } from '../../../runtime/versions/suites12.js';
 import type { WriteKeys } from '../../../runtime/dtls12/key-derivation.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';
 import { InvariantViolation, type FuzzTarget, type MutationTools } from '../engine/target.js';

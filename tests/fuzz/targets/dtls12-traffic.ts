@@ -12,7 +12,7 @@ import { decodeTls12ServerHello } from '../../../generated/wire/tls12-server-hel
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
 import { decodeDatagram12 } from '../../../runtime/dtls12/datagram.js';
 import { keyBlock, type WriteKeys } from '../../../runtime/dtls12/key-derivation.js';
-import { dtls12Suite, type Dtls12SuiteParams } from '../../../runtime/dtls12/suites.js';
+import { dtls12Suite, type Dtls12SuiteParams } from '../../../runtime/versions/suites12.js';
 import { Reader } from '../../../runtime/wire/reader.js';
 
 export interface RecordedDatagram {

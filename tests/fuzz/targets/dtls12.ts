@@ -34,7 +34,7 @@ import { nobleProvider } from '../../../runtime/crypto/noble/index.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../../runtime/dtls12/datagram.js';
 import { ReadEpoch12 } from '../../../runtime/dtls12/read-epoch.js';
 import { EpochCipher12 } from '../../../runtime/dtls12/record-protection.js';
-import { DTLS12_CIPHER_SUITES } from '../../../runtime/dtls12/suites.js';
+import { DTLS12_CIPHER_SUITES } from '../../../runtime/versions/suites12.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';
 import { Reader } from '../../../runtime/wire/reader.js';
 import { InvariantViolation, type FuzzTarget } from '../engine/target.js';

@@ -1,4 +1,4 @@
-import { ProtocolError } from '../handshake/protocol-error.js';
+import { ProtocolError } from './protocol-error.js';
 
 /** The application callbacks whose exceptions end a connection: the connection's own (`sni`, `psk`, `antiReplay`) and the node API's. */
 export type CallbackName = 'sni' | 'psk' | 'antiReplay' | 'onsession' | 'onhandshake' | 'onmessage' | 'onticket' | 'onmigrate' | 'onclientcertificate';

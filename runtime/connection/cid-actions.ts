@@ -6,10 +6,10 @@ import {
   type ReturnRoutabilityCheck,
 } from '../../generated/wire/index.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import type { ConnectionParts } from '../connection/connection-parts.js';
-import type { Session } from '../connection/key-material.js';
-import { sendPostHandshakeFlight } from '../connection/post-handshake-flights.js';
-import { MAX_REQUESTS_ANSWERED, type ConnectionIdState } from './cid-state.js';
+import type { ConnectionParts } from './connection-parts.js';
+import type { Session } from './key-material.js';
+import { sendPostHandshakeFlight } from './post-handshake-flights.js';
+import { MAX_REQUESTS_ANSWERED, type ConnectionIdState } from '../cid/cid-state.js';
 
 /**
  * The post-handshake CID exchanges (RFC 9147 §9) and return routability

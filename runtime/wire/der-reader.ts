@@ -1,14 +1,14 @@
 /**
  * The one strict DER (ITU-T X.690 §10) TLV reader of dtls13: single-byte
  * tags, definite minimal lengths, nothing trailing. X.509 structures
- * (RFC 5280 §4.1, this folder) and the key and signature formats of the
+ * (RFC 5280 §4.1, runtime/pki) and the key and signature formats of the
  * crypto providers (`crypto/der.ts`) are both read with it. It keeps each
  * element's full encoding and offset (a certificate's issuer Name and
  * TBSCertificate are compared and signed as bytes) and throws the wire
  * layer's {@link DecodeError} with a path into the structure; callers that
  * report another error type (`crypto/der.ts` throws `CryptoError`) convert.
  */
-import { DecodeError } from '../wire/errors.js';
+import { DecodeError } from './errors.js';
 
 /** One TLV. `contents` and `encoded` alias the input. */
 export interface DerElement {

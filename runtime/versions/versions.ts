@@ -4,7 +4,7 @@
  * 'DTLSv1.3', as node:tls's are 'TLSv1.2' and 'TLSv1.3'). The range
  * defaults to DTLSv1.2..DTLSv1.3: `connect` offers both (one ClientHello,
  * runtime/dtls12/negotiating-client.ts) and `listen` answers each
- * ClientHello with the newest version both have (version-select.ts). The
+ * ClientHello with the newest version both have (runtime/dtls12/version-select.ts). The
  * sans-I/O DtlsConnection speaks 1.3 only, and refuses a range without it;
  * Dtls12Connection is the 1.2 one.
  */
