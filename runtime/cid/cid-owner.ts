@@ -74,3 +74,14 @@ export function datagramOwner(datagram: Uint8Array, cidLength: number): CidOwner
   if ((first & 0xf0) !== 0x30 || datagram.length < 1 + cidLength) return undefined;
   return { host: datagram[1]!, worker: datagram[2]! };
 }
+
+/**
+ * Where the CID of a datagram's first record starts (as {@link datagramOwner} reads it: a DTLS 1.3 record with the C bit,
+ * or a tls12_cid record, holding `cidLength` bytes of it); -1 for anything else. Never throws.
+ */
+export function datagramCidAt(datagram: Uint8Array, cidLength: number): number {
+  const first = datagram[0];
+  if (cidLength < MIN_OWNER_CID_LENGTH || first === undefined) return -1;
+  if (first === TLS12_CID) return datagram.length < TLS12_CID_OFFSET + cidLength ? -1 : TLS12_CID_OFFSET;
+  return (first & 0xf0) !== 0x30 || datagram.length < 1 + cidLength ? -1 : 1;
+}

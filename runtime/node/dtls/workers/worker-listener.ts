@@ -19,10 +19,12 @@ import { DtlsSessionError, type HandshakeErrorHandler } from '../errors.js';
 import { serverOptions, type ListenOptions } from '../options.js';
 import type { SessionAddress } from '../session.js';
 import { TICKET_KEY_LENGTH } from '../../../session/ticket-keys.js';
+import { MIN_OWNER_CID_LENGTH } from '../../../cid/cid-owner.js';
 import { closeNativeSockets, nativeSockets, socketPlan } from './reuseport-sockets.js';
 import { readTicketKeyFile, watchTicketKeyFile } from './ticket-key-file.js';
 import { SharedAntiReplay, type AdmitRequest } from './shared-anti-replay.js';
 import type { ToPrimary, ToWorker, WorkerInit, WorkerSocket } from './worker-messages.js';
+import { cidDirectoryInit, directorySlots } from './cid-directory.js';
 import { fleetOption } from './fleet-options.js';
 import { hostIdOption, ownerCidOption, workerCount, workerListenOptions } from './worker-options.js';
 import { WORKER_STAT_NAMES, readRow, statsBuffer, type WorkerStats } from './worker-stats.js';
@@ -32,6 +34,9 @@ export interface WorkerListenOptions extends ListenOptions {
   /** Event loops (worker threads), each with its own socket on the port: a count (1..64), or 'auto' (one per core). */
   readonly workers: number | 'auto';
 }
+
+/** Sessions a worker's CID table is sized for without `maxSessions` (or with 0: no limit): the default limit's. */
+const DIRECTORY_SESSIONS = 10_000;
 
 /** The options the primary takes for itself (the workers get the rest). */
 const PRIMARY_OPTIONS = [
@@ -221,6 +226,10 @@ export class DtlsWorkerListener {
         peers[a]![b] = port1;
         peers[b]![a] = port2;
       }
+    // Every worker's CIDs, so a worker drops a forged CID naming another before it crosses threads (cid-directory.ts).
+    const perWorker = typeof shared.maxSessions === 'number' && shared.maxSessions > 0 ? shared.maxSessions : DIRECTORY_SESSIONS;
+    const directory =
+      cid !== undefined && cid.length >= MIN_OWNER_CID_LENGTH && count > 1 ? cidDirectoryInit(count, directorySlots(perWorker), cid.length) : undefined;
     const sockets = plan === 'native' ? nativeSockets(host, options.port ?? 0, count, ipv6Only) : undefined;
     this.steered = sockets?.steered ?? false;
     let port = sockets?.port ?? options.port ?? 0;
@@ -240,6 +249,7 @@ export class DtlsWorkerListener {
           peers: peers[i]!,
           sharedAntiReplay: options.antiReplay === undefined,
           fleet,
+          directory,
         };
         const ready = this.spawn(
           entry,

@@ -21,7 +21,9 @@ import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
 import { FleetLink, type LinkCounts, type RouteHolder } from './fleet-link.js';
 import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
-import type { Forwarded, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
+import { CidDirectory } from './cid-directory.js';
+import { publishConnectionIds } from './published-cids.js';
+import type { Forwarded, ForwardedBatch, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
 import { STATS_FLUSH_MS, WORKER_STAT_NAMES, statsRow, type WorkerStatName } from './worker-stats.js';
 
 /** What a worker module exports: the session callback, and options that cannot cross threads (functions, stores, contexts). */
@@ -35,16 +37,20 @@ const init = workerData as WorkerInit;
 const port = parentPort!;
 const tell = (m: ToPrimary): void => port.postMessage(m);
 
-const counts: Record<'packetsReceived' | 'bytesReceived' | 'forwardedOut' | 'forwardedOutBytes' | 'forwardedIn' | 'forwardedInBytes' | 'unknownOwner', number> =
-  {
-    packetsReceived: 0,
-    bytesReceived: 0,
-    forwardedOut: 0,
-    forwardedOutBytes: 0,
-    forwardedIn: 0,
-    forwardedInBytes: 0,
-    unknownOwner: 0,
-  };
+const counts: Record<
+  'packetsReceived' | 'bytesReceived' | 'forwardedOut' | 'forwardedOutBytes' | 'forwardedIn' | 'forwardedInBytes' | 'unknownOwner' | 'unknownConnectionId',
+  number
+> = {
+  packetsReceived: 0,
+  bytesReceived: 0,
+  forwardedOut: 0,
+  forwardedOutBytes: 0,
+  forwardedIn: 0,
+  forwardedInBytes: 0,
+  unknownOwner: 0,
+  /** CIDs naming another worker of this host that no session of it holds: dropped here, never handed over (cid-directory.ts). */
+  unknownConnectionId: 0,
+};
 
 async function moduleParts(): Promise<{ onsession: (session: DtlsSession) => void; options: Readonly<Record<string, unknown>> }> {
   const mod = (await import(init.module)) as WorkerModule;
@@ -117,17 +123,38 @@ async function main(): Promise<void> {
     ...(store !== undefined ? { antiReplay: store } : {}),
   } as ListenOptions;
 
+  const directory = init.directory !== undefined ? new CidDirectory(init.directory, init.worker) : undefined;
+  // What goes to another worker leaves in one message per read of the socket (sent once its datagrams are all handled).
+  const outgoing = new Map<number, { readonly port: MessagePort; readonly batch: Forwarded[] }>();
+  const sendOutgoing = (): void => {
+    for (const { port: peer, batch } of outgoing.values()) {
+      const message: ForwardedBatch = batch;
+      peer.postMessage(
+        message,
+        batch.map(([d]) => d.buffer as ArrayBuffer),
+      );
+    }
+    outgoing.clear();
+  };
+  const handOver = (worker: number, peer: MessagePort, f: Forwarded): void => {
+    if (outgoing.size === 0) queueMicrotask(sendOutgoing);
+    let pending = outgoing.get(worker);
+    if (pending === undefined) outgoing.set(worker, (pending = { port: peer, batch: [] }));
+    pending.batch.push(f);
+  };
+
   // Statistics: written after each batch of datagrams (once the batch's synchronous work is done) and on a timer.
   const row = statsRow(init.stats, init.worker);
   let flushQueued = false;
-  const flush = (): void => {
+  const flush = (cpu = false): void => {
     flushQueued = false;
-    writeRow(row, listener, link);
+    writeRow(row, listener, link, cpu);
   };
+  const flushAll = (): void => flush(true);
   const flushSoon = (): void => {
     if (flushQueued) return;
     flushQueued = true;
-    queueMicrotask(flush);
+    queueMicrotask(() => flush());
   };
 
   /** Takes the datagrams another worker or host holds the session of (true); leaves this worker's to its server (false). */
@@ -153,15 +180,21 @@ async function main(): Promise<void> {
       counts.unknownOwner++;
       return true;
     }
+    // A CID the owner holds no session of (a forgery) is dropped here: one lookup, nothing for the owner's event loop.
+    if (directory !== undefined && !directory.mayHold(owner.worker, d)) {
+      counts.unknownConnectionId++;
+      return true;
+    }
     counts.forwardedOut++;
     counts.forwardedOutBytes += d.length;
     const copy = Uint8Array.from(d); // the receive buffer is reused; the copy goes to the other thread
-    const message: Forwarded = [copy, address, p];
-    peer.postMessage(message, [copy.buffer]);
+    handOver(owner.worker, peer, [copy, address, p]);
     return true;
   };
   // The server reads and sends on the worker's socket itself (batched, datagrams lent), after `route`.
   const listener = listenAdopted(parts.onsession, options, socket, route);
+  // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
+  if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener.server, directory));
   listener.onhandshakeerror = (error, remote) => tell({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
   /** A datagram another worker or host received for a session here: a copy of its own, never forwarded again. */
   const inject = (d: Uint8Array, address: string, p: number): RouteHolder | undefined => {
@@ -169,7 +202,7 @@ async function main(): Promise<void> {
     flushSoon();
     return authenticated;
   };
-  const timer = setInterval(flush, STATS_FLUSH_MS);
+  const timer = setInterval(flushAll, STATS_FLUSH_MS);
   timer.unref();
 
   if (linkSocket !== undefined && init.fleet !== undefined) {
@@ -186,12 +219,14 @@ async function main(): Promise<void> {
     io.divert = (datagrams, count, address, p) => fleetLink.sendVia(datagrams, count, address, p);
   }
   for (const peer of init.peers) {
-    peer?.on('message', (m: Forwarded) => {
-      const [d, address, p] = m;
-      if (!(d instanceof Uint8Array) || typeof address !== 'string' || typeof p !== 'number') return;
-      counts.forwardedIn++;
-      counts.forwardedInBytes += d.length;
-      inject(d, address, p);
+    peer?.on('message', (m: ForwardedBatch) => {
+      if (!Array.isArray(m)) return;
+      for (const [d, address, p] of m) {
+        if (!(d instanceof Uint8Array) || typeof address !== 'string' || typeof p !== 'number') continue;
+        counts.forwardedIn++;
+        counts.forwardedInBytes += d.length;
+        inject(d, address, p);
+      }
     });
     peer?.unref();
   }
@@ -203,7 +238,7 @@ async function main(): Promise<void> {
       store?.clear();
       clearInterval(timer);
       link?.close();
-      flush();
+      flushAll();
       for (const peer of init.peers) peer?.close();
       tell({ type: 'closed' });
       port.close();
@@ -220,35 +255,40 @@ async function main(): Promise<void> {
     }
   });
   await listener.listening;
-  flush();
+  flushAll();
   tell({ type: 'ready', address: local.address, family: local.family, port: local.port });
 }
 
 const NO_LINK: LinkCounts = { fleetForwardedOut: 0, fleetForwardedIn: 0, fleetRelayedOut: 0, fleetRelayedIn: 0, fleetRejected: 0 };
 
-/** The worker's row: the listener's statistics, its own counts and its link's. */
-function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | undefined): void {
+/** Where each counter is in a row. */
+const AT = Object.fromEntries(WORKER_STAT_NAMES.map((name, i) => [name, i])) as Record<WorkerStatName, number>;
+
+/**
+ * The worker's row: the listener's statistics, its own counts and its link's, written in place (after every read of the
+ * socket: cheap beside a forged datagram's lookup). The thread's CPU time only with `cpu` (the timer's flush).
+ */
+function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | undefined, cpu: boolean): void {
   const s = listener.stats;
-  const values: Record<WorkerStatName, number> = {
-    ...counts,
-    ...(link?.counts ?? NO_LINK),
-    serverSessions: s.serverSessions,
-    sessions: s.sessions,
-    handshaking: s.handshaking,
-    serverRefusedCount: s.serverRefusedCount,
-    handshakeErrors: s.handshakeErrors,
-    callbackErrors: s.callbackErrors,
-    handshakeTimeouts: s.handshakeTimeouts,
-    idleClosed: s.idleClosed,
-    parked: s.parked,
-    hibernated: s.hibernated,
-    thawed: s.thawed,
-    restarts: s.restarts,
-    unknownConnectionId: s.unknownConnectionId,
-    migrations: s.migrations,
-    threadCpuMs: Math.max(0, nativeBinding?.threadCpuTime?.() ?? 0),
-  };
-  WORKER_STAT_NAMES.forEach((name, i) => (row[i] = values[name]));
+  const server = listener.server?.stats; // read once: each of the listener's getters would build it again
+  for (const [name, value] of Object.entries(counts) as [WorkerStatName, number][]) row[AT[name]] = value;
+  for (const [name, value] of Object.entries(link?.counts ?? NO_LINK) as [WorkerStatName, number][]) row[AT[name]] = value;
+  row[AT.serverSessions] = s.serverSessions;
+  row[AT.sessions] = s.sessions;
+  row[AT.handshakeErrors] = s.handshakeErrors;
+  row[AT.callbackErrors] = s.callbackErrors;
+  row[AT.handshaking] = server?.handshaking ?? 0;
+  row[AT.serverRefusedCount] = server?.refused ?? 0;
+  row[AT.handshakeTimeouts] = server?.handshakeTimeouts ?? 0;
+  row[AT.idleClosed] = server?.idleClosed ?? 0;
+  row[AT.parked] = server?.parked ?? 0;
+  row[AT.hibernated] = server?.hibernated ?? 0;
+  row[AT.thawed] = server?.thawed ?? 0;
+  row[AT.restarts] = server?.restarts ?? 0;
+  row[AT.migrations] = server?.migrations ?? 0;
+  // The server's unknown CIDs, and those naming another worker dropped here before crossing (cid-directory.ts).
+  row[AT.unknownConnectionId] = (server?.unknownConnectionId ?? 0) + counts.unknownConnectionId;
+  if (cpu) row[AT.threadCpuMs] = Math.max(0, nativeBinding?.threadCpuTime?.() ?? 0);
 }
 
 main().catch((e: unknown) => {

@@ -1,5 +1,6 @@
 /** What the primary and a worker thread of `listen({ workers })` tell each other. */
 import type { MessagePort } from 'node:worker_threads';
+import type { CidDirectoryInit } from './cid-directory.js';
 import type { FleetConfig } from './fleet-options.js';
 import type { AdmitAnswer, AdmitRequest } from './shared-anti-replay.js';
 
@@ -26,6 +27,8 @@ export interface WorkerInit {
   readonly sharedAntiReplay: boolean;
   /** The fleet's hosts and link key, when this host is one of a fleet. */
   readonly fleet: FleetConfig | undefined;
+  /** Every worker's CIDs (cid-directory.ts), when CIDs name their worker. */
+  readonly directory: CidDirectoryInit | undefined;
 }
 
 export type ToPrimary =
@@ -43,3 +46,6 @@ export type ToWorker =
 
 /** A datagram one worker hands another: bytes, and where it came from. */
 export type Forwarded = readonly [datagram: Uint8Array, address: string, port: number];
+
+/** What one worker hands another in one message: the datagrams of one read of its socket, in order. */
+export type ForwardedBatch = readonly Forwarded[];

@@ -21,6 +21,7 @@ export const WORKER_STAT_NAMES = [
   'hibernated',
   'thawed',
   'restarts',
+  /** Records whose CID no session holds: the server's, and those naming another worker dropped before crossing (cid-directory.ts). */
   'unknownConnectionId',
   'migrations',
   /** Datagrams (and bytes) this worker received carrying a CID of another worker, and handed to it. */
