@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { resolveConfig } from '../../runtime/connection/config.js';
+import { screenFrozen } from '../../runtime/connection/hibernation.js';
+import { bytesFrom, forgedCiphertext, plaintextAlert } from '../support/attacker.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
@@ -12,12 +14,20 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
  * and receives every message once and in order, and both ends stay
  * connected; and after two quiet minutes it is always at rest (a peer that
  * updated its keys and has not sent since included). Datagrams in flight
- * when it freezes reach the thawed one.
+ * when it freezes reach the thawed one. Forged datagrams screened at the
+ * frozen session thaw nothing, and what they count shows in the thawed
+ * connection's stats.
  */
 
 const serverId = makeIdentity('p256', 'server.test');
 const wallClock = (): number => TEST_TIME;
 const config = resolveConfig('server', { certificate: { chain: serverId.chain, privateKey: serverId.privateKey } });
+const screening = {
+  provider: config.provider,
+  replayWindow: config.replayWindow,
+  maxRecordsPerDatagram: config.limits.maxRecordsPerDatagram,
+  ownsConnectionId: (): boolean => false,
+};
 
 type Step =
   | { readonly kind: 'clientSend' | 'serverSend'; readonly size: number }
@@ -42,6 +52,8 @@ class Run {
   hibernations = 0;
   /** Freezes whose form showed other stats than the connection thawed from it (DtlsConnection.frozenStats). */
   statsMismatches = 0;
+  /** Forged datagrams screened at a frozen session that asked for a thaw. */
+  forgedThaws = 0;
 
   constructor() {
     this.client.connect(0);
@@ -79,9 +91,14 @@ class Run {
   }
 
   hibernate(): void {
-    const frozen = this.server.hibernate(this.now);
+    let frozen = this.server.hibernate(this.now);
     if (frozen === undefined) return;
     this.hibernations++;
+    for (const forged of [forgedCiphertext(3, this.hibernations, bytesFrom(this.hibernations, 32)), plaintextAlert('fatal', 'bad_record_mac')]) {
+      const kept = screenFrozen(frozen, forged, screening);
+      if (kept === undefined) this.forgedThaws++;
+      frozen = kept ?? frozen;
+    }
     const unthawed = DtlsConnection.frozenStats(frozen);
     this.server = DtlsConnection.thaw(config, { wallClock }, frozen, this.now);
     if (!isDeepStrictEqual(unthawed, this.server.stats)) this.statsMismatches++;
@@ -93,6 +110,7 @@ test('frozen and thawed whenever at rest, a server delivers and receives every m
   let frozen = 0;
   let midRun = 0;
   let statsMismatches = 0;
+  let forgedThaws = 0;
   fc.assert(
     fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
       const r = new Run();
@@ -116,6 +134,7 @@ test('frozen and thawed whenever at rest, a server delivers and receives every m
       runs++;
       frozen += r.hibernations;
       statsMismatches += r.statsMismatches;
+      forgedThaws += r.forgedThaws;
       return (
         r.client.state === 'connected' &&
         r.server.state === 'connected' &&
@@ -129,5 +148,6 @@ test('frozen and thawed whenever at rest, a server delivers and receives every m
   t.is(frozen - midRun, 60, 'at rest at the end of every run (the peer quiet since its last KeyUpdate, too), and frozen');
   t.true(midRun >= 30, `and in the middle of runs, between sends and KeyUpdates: ${midRun} times`);
   t.is(statsMismatches, 0, 'every frozen form shows the stats of the connection thawed from it');
+  t.is(forgedThaws, 0, 'no forged datagram screened at a frozen session asked for a thaw');
   t.log(`${frozen} freezes, ${midRun} of them mid-run`);
 });
