@@ -167,7 +167,6 @@ function screenRecords(reads: ReadsAtRest, tally: ScreeningTally, d: Uint8Array,
         drops.push(opened === 'failed' ? 'authentication' : opened);
       }
     }
-    if (!(b0 & 0x04) && at < d.length) return endOfDatagram(at, d, drops); // a record without a length ends its datagram
   }
   return undefined;
 }
