@@ -1,12 +1,6 @@
 import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
-import {
-  answerRequestConnectionId,
-  applyNewConnectionId,
-  applyReturnRoutabilityCheck,
-  sendNewConnectionId,
-  sendRequestConnectionId,
-} from './cid-actions.js';
+import { answerRequestConnectionId, applyNewConnectionId, applyReturnRoutabilityCheck, sendNewConnectionId, sendRequestConnectionId } from './cid-actions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
 import type { Session } from './key-material.js';

@@ -336,7 +336,12 @@ export function listen(onsession: ((session: DtlsSession<DtlsListener>) => void)
  * @internal `listen` on a socket a worker thread bound (runtime/node/dtls/workers/worker-main.ts): the server reads and
  * sends on it as on its own (batched, datagrams lent), after `route` has taken what another worker or host holds.
  */
-export function listenAdopted(onsession: (session: DtlsSession<DtlsListener>) => void, options: ListenOptions, socket: Socket, route: DatagramRoute): DtlsListener {
+export function listenAdopted(
+  onsession: (session: DtlsSession<DtlsListener>) => void,
+  options: ListenOptions,
+  socket: Socket,
+  route: DatagramRoute,
+): DtlsListener {
   const listenerOptions = serverOptions(options);
   const { udp, transport: _transport, ...server } = listenerOptions;
   DtlsUdpServer.validate(server);
