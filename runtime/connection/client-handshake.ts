@@ -32,6 +32,7 @@ import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
 import type { MachineContext } from './machine-context.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 import { acceptServerCid, clientCidExtensions } from '../cid/negotiation.js';
+import { handshakeConfirmedAtOnce } from './peer-confirmation.js';
 
 /** What a client step gets besides its state and event (one per connection; role-driver.ts makes it). */
 export type ClientContext = MachineContext;
@@ -298,6 +299,9 @@ function clientSteps() {
     reportConnected(c: ClientContext, s: At<'finishing'>): At<'connected'> {
       const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain);
       c.parts.events.push({ type: 'handshakeComplete', parameters });
+      // A server that asked for our certificate may still refuse it: confirmed once it acknowledged our flight (peer-confirmation.ts).
+      if (s.request !== undefined) c.parts.confirmation?.begin(c.parts, 'handshake');
+      else handshakeConfirmedAtOnce(c.parts);
       return {
         kind: 'connected',
         session: {

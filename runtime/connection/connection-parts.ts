@@ -20,6 +20,7 @@ import type { ConnectionEvent } from './events.js';
 import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
 import { PostHandshakeFlights } from './post-handshake-queue.js';
+import type { PeerConfirmation } from './peer-confirmation.js';
 import { ticketAddressOf, type TicketAddress } from '../session/ticket-address.js';
 
 /** What a connection does when a post-handshake flight's retransmissions ran out. */
@@ -66,6 +67,8 @@ export class ConnectionParts implements FlightRestListener {
   readonly cid: CidContext;
   /** Post-handshake flights waiting for the outstanding one. */
   readonly postHandshake = new PostHandshakeFlights();
+  /** Client: what the server may still refuse, and the data held until it has said (peer-confirmation.ts); undefined on a server. */
+  confirmation: PeerConfirmation | undefined;
   /** The connection: what ends a post-handshake flight whose retransmissions ran out (the session times out). */
   private readonly owner: PostHandshakeOwner;
   private building: OutMessage[] = [];

@@ -22,8 +22,9 @@ import type { DatagramObserver } from './datagram-observer.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type RoleDriver } from './role-driver.js';
-import { keyUpdateOutstanding, sendKeyUpdate, sendPendingFlights } from './post-handshake-flights.js';
+import { keyUpdateOutstanding, sendKeyUpdate } from './post-handshake-flights.js';
 import { ContentRecords } from './content-records.js';
+import { PeerConfirmation } from './peer-confirmation.js';
 import { ConnectionDeadlines, type DeadlineOptions, type DeadlineState } from './deadlines.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import type { InboundContext, InboundCounts } from './inbound-context.js';
@@ -153,8 +154,6 @@ export class DtlsConnection {
   /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
   private readonly handlers: RecordHandlers<InboundRecord>;
   private readonly handshake: HandshakeInbound;
-  /** Client: connected, and no epoch-3 record of the server's has yet acknowledged our final flight implicitly. */
-  private finalFlightOpen = false;
   private startedAt = 0;
   private completedAt: number | undefined;
   private authenticatedAt: number | undefined;
@@ -300,6 +299,7 @@ export class DtlsConnection {
     }
     this.handshake = new HandshakeInbound(hooks, this.inbox);
     this.handlers = new ContentRecords(hooks, this.handshake);
+    if (role === 'client') this.parts.confirmation = new PeerConfirmation(this.counts);
   }
 
   /**
@@ -437,7 +437,8 @@ export class DtlsConnection {
           try {
             if (r.protected) {
               this.authenticatedAt = now;
-              if (r.epoch > this.peerEpoch || this.finalFlightOpen) this.peerAuthenticated(r.epoch);
+              if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
+              this.parts.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
               if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
             }
             const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
@@ -546,7 +547,9 @@ export class DtlsConnection {
   /** What the deadlines run from: the handshake's start (connect, or the server's first datagram), its end, the last authenticated record. */
   private deadlineState(): DeadlineState {
     const started = this.role === 'client' ? this.driver.stateKind() !== 'start' : this.counts.datagramsReceived > 0;
-    return { startedAt: started ? this.startedAt : undefined, connectedAt: this.completedAt, lastAuthenticated: this.authenticatedAt };
+    // A client's handshake lasts until the server has confirmed it (peer-confirmation.ts).
+    const connectedAt = this.parts.confirmation?.waiting === 'handshake' ? undefined : this.completedAt;
+    return { startedAt: started ? this.startedAt : undefined, connectedAt, lastAuthenticated: this.authenticatedAt };
   }
 
   /** The next event for the application, if any. */
@@ -566,6 +569,11 @@ export class DtlsConnection {
     const session = this.driver.session();
     if (this.driver.stateKind() === 'closed') throw new ConnectionStateError('the connection is closed');
     if (!session) throw new ConnectionStateError('the handshake is not complete');
+    const refused = this.parts.confirmation?.waiting !== undefined ? this.parts.confirmation.hold(data) : false;
+    if (refused !== false) {
+      if (typeof refused === 'string') throw new ConnectionStateError(refused);
+      return; // held until the server confirms (peer-confirmation.ts)
+    }
     this.outgoing.push(this.parts.records.seal('application_data', data).bytes);
     this.counts.applicationBytesSent += data.length;
     if (this.parts.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
@@ -936,7 +944,8 @@ export class DtlsConnection {
     this.guard(() => {
       if (r.protected) {
         this.authenticatedAt = this.parts.clock.now;
-        if (r.epoch > this.peerEpoch || this.finalFlightOpen) this.peerAuthenticated(r.epoch);
+        if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
+        this.parts.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
         if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
       }
       const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
@@ -952,22 +961,10 @@ export class DtlsConnection {
     return this.parts.failure !== undefined || this.driver.stateKind() === 'closed';
   }
 
-  /** The peer proved it holds `epoch` keys, newer than before or while our final flight is open: plaintext ends (RFC 9147 §6.1), epoch 3 implicitly ACKs the client's final flight. */
+  /** The peer proved it holds `epoch` keys, newer than before: plaintext ends (RFC 9147 §6.1). What answers a client's final flight is peer-confirmation.ts's. */
   private peerAuthenticated(epoch: number): void {
-    if (epoch > this.peerEpoch) {
-      this.peerEpoch = epoch;
-      if (epoch >= 2) this.parts.records.setAcceptPlaintext(false);
-    }
-    // RFC 9147 §7.2: any record responding to a flight acknowledges it; the server's first epoch-3 record answers the client's
-    // final flight. Checked once, not per record: after that record the final flight is acknowledged either way.
-    if (epoch >= 3 && this.finalFlightOpen) {
-      this.finalFlightOpen = false;
-      const session = this.driver.session();
-      if (session && this.parts.flight.state === 'waiting') {
-        this.parts.flight.acknowledge(this.parts.outbox.allIndexes(), true);
-        sendPendingFlights(this.parts, session);
-      }
-    }
+    this.peerEpoch = epoch;
+    if (epoch >= 2) this.parts.records.setAcceptPlaintext(false);
   }
 
   /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. */
@@ -980,7 +977,7 @@ export class DtlsConnection {
       const spares = issueConnectionIds(this.parts, cid, cid.options.spares);
       this.driver.control({ type: 'issueConnectionIds', payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' } });
     }
-    this.finalFlightOpen = this.role === 'client';
+    this.parts.confirmation?.connected();
     this.parts.records.setAcceptPlaintext(false);
     for (const d of this.heldData.take()) this.deliver(d);
   }
@@ -1045,8 +1042,9 @@ export class DtlsConnection {
    * (the server's epoch-3 records were its acknowledgement).
    */
   private flightTimedOut(flight: readonly OutMessage[]): void {
-    if (this.driver.session() !== undefined && this.role === 'client' && flight.every((m) => m.epoch === 2)) return;
-    this.timedOut('the handshake');
+    const finalFlight = this.driver.session() !== undefined && this.role === 'client' && flight.every((m) => m.epoch === 2);
+    if (finalFlight && this.parts.confirmation?.finalFlightExhausted(this.parts) !== false) return;
+    this.timedOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
   }
 
   /**

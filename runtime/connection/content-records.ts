@@ -45,6 +45,7 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
     // The client's flights once connected end the flight chart in `finished` (it answers the server's retransmissions
     // with ACKs), except one with its own completion (a KeyUpdate), which ends in `acknowledged`.
     c.parts.flight.acknowledge(acked, c.role === 'client' && session !== undefined && !c.parts.flight.ownsCompletion);
+    c.parts.confirmation?.acknowledged(c.parts); // all of a client's final flight: the handshake is confirmed (peer-confirmation.ts)
     if (session) sendPendingFlights(c.parts, session);
   }
 

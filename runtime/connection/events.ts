@@ -47,6 +47,19 @@ export interface NegotiatedParameters {
 /** Events a connection hands to the application, in order, through `pollEvent()`. */
 export type ConnectionEvent =
   | { readonly type: 'handshakeComplete'; readonly parameters: NegotiatedParameters }
+  /**
+   * Client: the server can no longer refuse the handshake. At once after
+   * `handshakeComplete` when it asked for no certificate; after a
+   * CertificateRequest, once it acknowledged our final flight (its ACK, or
+   * a post-handshake message such as a NewSessionTicket; RFC 9147 §7). What
+   * `send` was given in between is held and goes out now; if the connection
+   * ends before this event, none of it was sent (runtime/connection/peer-confirmation.ts).
+   */
+  | { readonly type: 'handshakeConfirmed' }
+  /** Client: the server asked for our certificate after the handshake (RFC 8446 §4.6.2) and we answered; `send` holds data until `certificateAccepted`. */
+  | { readonly type: 'certificateRequested' }
+  /** Client: the server acknowledged our answer to its post-handshake CertificateRequest; the data held meanwhile goes out now. */
+  | { readonly type: 'certificateAccepted' }
   /** Application data; `early` when it came as 0-RTT data (RFC 8446 §4.2.10: it may be a replay, never act on it twice). */
   | { readonly type: 'data'; readonly data: Uint8Array; readonly early?: true }
   /** Client: whether the server took the 0-RTT data; when rejected, `data` is what to send again now that the handshake is done. */

@@ -95,10 +95,18 @@ export function answerCertificateRequest(parts: ConnectionParts, session: Sessio
   const key = parts.ownKey;
   const certificate = parts.config.certificate;
   const scheme = key && certificate ? schemesForKey(key).find((a) => accepted.includes(a)) : undefined;
-  sendPostHandshakeFlight(parts, session, () => {
-    const epoch = session.write.epoch;
-    parts.queue(epoch, 'certificate', certificateBody(scheme && certificate ? certificate.chain : [], cr.certificateRequestContext), transcript);
-    if (scheme && key) parts.queue(epoch, 'certificate_verify', certificateVerifyBody(parts.provider, 'client', scheme, key, transcript), transcript);
-    parts.queue(epoch, 'finished', finishedBody(session.schedule, session.write.secret, transcript), transcript);
-  });
+  // The server checks the answer after we sent it: what the application sends meanwhile waits for its ACK (peer-confirmation.ts).
+  const confirmation = parts.confirmation;
+  confirmation?.begin(parts, 'certificate');
+  sendPostHandshakeFlight(
+    parts,
+    session,
+    () => {
+      const epoch = session.write.epoch;
+      parts.queue(epoch, 'certificate', certificateBody(scheme && certificate ? certificate.chain : [], cr.certificateRequestContext), transcript);
+      if (scheme && key) parts.queue(epoch, 'certificate_verify', certificateVerifyBody(parts.provider, 'client', scheme, key, transcript), transcript);
+      parts.queue(epoch, 'finished', finishedBody(session.schedule, session.write.secret, transcript), transcript);
+    },
+    confirmation && (() => confirmation.confirm(parts, 'certificate')),
+  );
 }

@@ -47,11 +47,11 @@ export function sendPendingFlights(parts: ConnectionParts, session: Session): vo
   if (next) next();
 }
 
-/** Builds (`queue` its messages) and sends a post-handshake flight now, or when the outstanding flight ends (the session is its callers'). */
-export function sendPostHandshakeFlight(parts: ConnectionParts, _session: Session, queue: () => void): void {
+/** Builds (`queue` its messages) and sends a post-handshake flight now, or when the outstanding flight ends (the session is its callers'); `onAcked` runs once the peer acknowledged all of it. */
+export function sendPostHandshakeFlight(parts: ConnectionParts, _session: Session, queue: () => void, onAcked?: () => void): void {
   const send = (): void => {
     queue();
-    parts.sendFlight({ acknowledgesPeer: false });
+    parts.sendFlight(onAcked ? { acknowledgesPeer: false, onAcked } : { acknowledgesPeer: false });
   };
   if (parts.flight.acceptsFlight && parts.postHandshake.waitingFlights === 0) return send();
   parts.postHandshake.wait(send);

@@ -15,6 +15,7 @@ import { argumentError, described, DtlsSessionError, MessageTooLargeError, Sessi
 import { CIPHER_SUITES } from '../../crypto/suites.js';
 import { maxMessageSize, maxMessageSize12 } from './message-size.js';
 import { DtlsSessionStats, type SessionCounters } from './session-stats.js';
+import { SessionOpening, type OpeningOwner } from './opening.js';
 
 /** What `opened` resolves with. */
 export interface SessionOpened {
@@ -41,10 +42,6 @@ export type SendData = string | Uint8Array | ArrayBufferView;
 /** Bytes short of the mtu below which any message fits: record header (5), the longest connection ID (255), content type (1), the longest tag (16). */
 const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
 
-/** A client's wait for the first ticket before `opened` resolves: as long as the handshake took, within these bounds (ms). */
-const TICKET_WAIT_MIN_MS = 50;
-const TICKET_WAIT_MAX_MS = 2000;
-
 /** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */
 const WAITING_MESSAGES = 1024;
 /** ... and at most this many bytes of them (a peer sending large records must not make a session hold 16 MiB). */
@@ -69,7 +66,7 @@ export interface SessionListener {
  * `onerror`, `onhandshake`, `onkeylog`. Made by `connect()` (client) or
  * handed to `listen()`'s callback (server), never constructed directly.
  */
-export class DtlsSession<L extends SessionListener = SessionListener> implements EndpointObserver {
+export class DtlsSession<L extends SessionListener = SessionListener> implements EndpointObserver, OpeningOwner {
   readonly role: 'client' | 'server';
   /** The listener that accepted a server session (node:dtls's `session.endpoint`: a DtlsListener, listener.ts); undefined for a client's. */
   readonly listener: L | undefined;
@@ -112,8 +109,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   private waiting: { readonly data: Buffer; readonly early: boolean }[] | undefined;
   private waitingBytes = 0;
   private latestTicket: Buffer | undefined;
-  /** Client: the wait, after the handshake, for the server's first ticket before `opened` resolves. */
-  private ticketWait: NodeJS.Timeout | undefined;
+  /** The way to `opened`: the server's confirmation of a 1.3 client's handshake, then a moment for the first ticket (opening.ts). */
+  private readonly opening = new SessionOpening(this);
   // `opened`, `closed`, `ticket` and `stats` are made when first read: a server session nobody asks them of holds none.
   private readonly openedOutcome = new LazyOutcome<SessionOpened>();
   private readonly closedOutcome = new LazyOutcome<void>();
@@ -121,7 +118,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   private statsView: DtlsSessionStats | undefined;
   private lateCertificate: Uint8Array | undefined;
   private endReason: SessionCloseReason | undefined;
-  private cause: Error | undefined;
+  /** @internal The error the session was ended with from here (destroy's, DNS, ICMP, a timeout); a written send reports it (opening.ts). */
+  endedWith: Error | undefined;
   private ending = false;
   private ended = false;
   private openedPending = true;
@@ -223,8 +221,12 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
       this.latestTicket = Buffer.from(e.session);
       this.ticketSettled(this.latestTicket);
       if (this.onticket) this.callHandler('onticket', this.onticket, this.latestTicket);
-      if (this.ticketWait) this.announceOpen();
-    } else if (e.type === 'pathMigrated') {
+      if (this.opening.waitingForTicket) this.announceOpen();
+    } else if (e.type === 'handshakeConfirmed') {
+      this.opening.confirmed(endpoint, this.latestTicket === undefined && typeof this.authorization?.error !== 'string', this.counters.createdAt);
+    } else if (e.type === 'certificateRequested') this.opening.certificateRequested();
+    else if (e.type === 'certificateAccepted') this.opening.release(endpoint);
+    else if (e.type === 'pathMigrated') {
       const from = addressOfPath(e.from);
       const to = this.remoteAddress;
       if (from && to && this.onmigrate) this.callHandler('onmigrate', this.onmigrate, from, to);
@@ -240,10 +242,10 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     const endpoint = this.conn;
     if (endpoint === undefined) return;
     const reason = endpoint.endReason ?? 'local'; // set: the endpoint calls this after it ended
-    this.endReason = this.cause ? 'failed' : reason;
+    this.endReason = this.endedWith ? 'failed' : reason;
     const thrown = endpoint.endError?.callbackError;
     if (thrown !== undefined) this.listener?.callbackFailed(thrownError(thrown), this, this.openedPending);
-    this.finish(this.cause ?? deadlineFailure(endpoint.connection) ?? failureOf(reason, endpoint.endError));
+    this.finish(this.endedWith ?? deadlineFailure(endpoint.connection) ?? failureOf(reason, endpoint.endError));
   }
 
   private handshakeCompleted(endpoint: DtlsEndpoint<SessionParameters>, parameters: SessionParameters): void {
@@ -254,17 +256,12 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
       endpoint.close();
       return;
     }
-    // node:dtls's timing: a client reads `session.session` once `opened` resolves (its resumption example). A DTLS 1.3
-    // ticket follows the handshake, so a client waits for the first one, at most as long again as the handshake took.
-    // DTLS 1.2 sends no ticket after the handshake: a client's 1.2 session (session-blob12.ts) came as a sessionTicket
-    // event just before this one (runtime/dtls12/endpoint12.ts), or there is none; nothing to wait for.
+    // A 1.3 client opens once the server confirmed the handshake (it may still refuse our certificate), and then a moment
+    // for its first ticket (opening.ts). DTLS 1.2 sends no ticket after the handshake: a client's 1.2 session
+    // (session-blob12.ts) came as a sessionTicket event just before this one (runtime/dtls12/endpoint12.ts), or there is none.
     if (isDtls12(parameters)) this.ticketSettled(undefined);
-    if (this.role === 'client' && !isDtls12(parameters) && this.latestTicket === undefined && typeof this.authorization?.error !== 'string') {
-      const tookMs = this.counters.handshakeCompletedAt - this.counters.createdAt;
-      this.ticketWait = setTimeout(() => this.announceOpen(), Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)));
-      return;
-    }
-    this.announceOpen();
+    if (this.role === 'client' && !isDtls12(parameters)) this.opening.awaitConfirmation();
+    else this.announceOpen();
   }
 
   /** Resolves `ticket` (the first call does; the resolving function goes with it). */
@@ -272,15 +269,15 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     this.ticketOutcome.resolve(ticket);
   }
 
-  /** Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket). */
-  private announceOpen(): void {
-    if (this.ticketWait) clearTimeout(this.ticketWait);
-    this.ticketWait = undefined;
+  /** @internal Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket), then hands out messages that waited. */
+  announceOpen(): void {
+    this.opening.opened();
     if (!this.openedPending) return;
     this.openedPending = false;
     const protocol = this.negotiated ? protocolOf(this.negotiated) : 'DTLSv1.3';
     this.openedOutcome.resolve({ protocol });
     if (!this.ending && this.onhandshake) this.callHandler('onhandshake', this.onhandshake, protocol);
+    if (this.waiting !== undefined && this.waiting.length > 0) this.onmessage = this.messageHandler; // what came while confirming
   }
 
   /**
@@ -326,7 +323,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
   fail(error: Error): void {
     if (this.ended) return;
-    this.cause ??= error;
+    this.endedWith ??= error;
     if (this.conn) this.conn.abort('local', error.message);
     else this.finish(error);
   }
@@ -359,9 +356,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     }
     this.counters.messagesSent++;
     this.counters.bytesSent += bytes.length;
-    if (callback) {
-      void conn.flushed().then(() => (conn.isEnded && this.cause ? callback(this.cause) : callback(null)));
-    }
+    if (callback) this.opening.whenSent(conn, callback);
     return bytes.length;
   }
 
@@ -406,7 +401,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   destroy(error?: Error): void {
     if (this.ended) return;
     this.ending = true;
-    if (error) this.cause ??= error;
+    if (error) this.endedWith ??= error;
     if (this.conn) this.conn.abort('local', error?.message ?? 'destroyed');
     else this.finish(error);
   }
@@ -629,11 +624,13 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   private message(data: Buffer, early: boolean): void {
-    if (this.ticketWait) this.announceOpen(); // onhandshake before the first message, as always
+    if (this.opening.waitingForTicket) this.announceOpen(); // onhandshake before the first message, as always
     this.counters.messagesReceived++;
     this.counters.bytesReceived += data.length;
     const waiting = this.waiting;
-    if (this.messageHandler && (waiting === undefined || waiting.length === 0)) this.callHandler('onmessage', this.messageHandler, data, early);
+    // While the server's confirmation is due, messages wait for `opened` (and are dropped if it rejects).
+    if (this.messageHandler && !this.opening.confirming && (waiting === undefined || waiting.length === 0))
+      this.callHandler('onmessage', this.messageHandler, data, early);
     else if ((waiting?.length ?? 0) < WAITING_MESSAGES && this.waitingBytes + data.length <= WAITING_BYTES) {
       (this.waiting ??= []).push({ data, early });
       this.waitingBytes += data.length;
@@ -646,7 +643,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     this.ended = true;
     this.ending = true;
     this.counters.destroyedAt = Date.now();
-    if (this.ticketWait) this.announceOpen(); // the handshake completed: opened resolves, then closed settles
+    if (this.opening.waitingForTicket) this.announceOpen(); // the handshake was confirmed: opened resolves, then closed settles
+    this.opening.ended(error);
     this.ticketSettled(undefined);
     if (this.openedPending) {
       this.openedPending = false;

@@ -1,0 +1,165 @@
+import type { ReceivedRecord } from '../record/record-layer.js';
+import type { ConnectionParts } from './connection-parts.js';
+import type { Session } from './key-material.js';
+import { sendPendingFlights } from './post-handshake-flights.js';
+
+type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
+
+/** The most application data a client holds while it waits for the server's confirmation; a send past it is refused. */
+export const MAX_HELD_SEND_BYTES = 65_536;
+
+/**
+ * What a client waits for the server to acknowledge: our final flight of a
+ * handshake the server asked our certificate in, or our answer to a
+ * post-handshake CertificateRequest.
+ */
+export type ConfirmationWait = 'handshake' | 'certificate';
+
+/**
+ * Client: what the server may still refuse after we sent it, and the
+ * application data held until it has said.
+ *
+ * A server that sent a CertificateRequest checks our Certificate,
+ * CertificateVerify and Finished after our side of the handshake is done;
+ * it refuses with an alert (certificate_required, bad_certificate,
+ * unknown_ca, ...) under its application keys, which it holds from its own
+ * Finished on. So neither our Finished going out nor a record of the
+ * server's under epoch 3 shows the handshake was taken: the server's ACK
+ * of our whole final flight (RFC 9147 §7: that flight "must be
+ * acknowledged with an ACK") does, and so does a post-handshake message
+ * (a NewSessionTicket needs our Finished, RFC 8446 §4.6.1), which then
+ * answers the flight (§7.2). Its application data does not: it may be
+ * 0.5-RTT data sent before the server read our flight (RFC 8446 §2), so it
+ * neither confirms nor stops our retransmissions, whose answer is the ACK.
+ * Only when our retransmissions run out is data heard meanwhile taken as
+ * the server going on with us; with nothing heard the handshake times out.
+ *
+ * The same holds for our answer to a post-handshake CertificateRequest
+ * (RFC 8446 §4.6.2), which the server checks after we sent it: its ACK
+ * (a post-handshake flight's, RFC 9147 §7) says it took it.
+ *
+ * While a confirmation is due, {@link hold} keeps what the application
+ * sends (up to {@link MAX_HELD_SEND_BYTES}); it is sealed when the
+ * confirmation comes, and dropped unsent if the connection ends first: the
+ * events say which (`handshakeConfirmed` / `certificateAccepted` came, or
+ * not).
+ */
+export class PeerConfirmation {
+  /** Connected, and no record of the server's has yet answered our final flight (RFC 9147 §7.2). */
+  private finalFlightOpen = false;
+  /** What the server has yet to acknowledge, if anything. */
+  private wait: ConfirmationWait | undefined;
+  /** Datagrams received when the handshake completed: a record of that datagram (or one held from before) answers nothing. */
+  private since = 0;
+  /** Application data under epoch 3 came in a later datagram while the handshake's confirmation was due. */
+  private heardData = false;
+  private held: Uint8Array[] | undefined;
+  private heldBytes = 0;
+  private readonly counts: { applicationBytesSent: number; readonly datagramsReceived: number };
+
+  constructor(counts: { applicationBytesSent: number; readonly datagramsReceived: number }) {
+    this.counts = counts;
+  }
+
+  /** What is still to be acknowledged, if anything. */
+  get waiting(): ConfirmationWait | undefined {
+    return this.wait;
+  }
+
+  /** Our side of the handshake is done (our final flight is out): records from later datagrams may answer it. */
+  connected(): void {
+    this.finalFlightOpen = true;
+    this.since = this.counts.datagramsReceived;
+  }
+
+  /** A confirmation is due from now (the handshake's: at reportConnected; a certificate's: at our answer). */
+  begin(parts: ConnectionParts, wait: ConfirmationWait): void {
+    this.wait = wait;
+    if (wait === 'certificate') parts.events.push(CERTIFICATE_REQUESTED);
+  }
+
+  /**
+   * An authenticated record of epoch 3 or later while our final flight is
+   * open (before its handler runs): without a confirmation due any such
+   * record answers the flight, as before; with one, only a post-handshake
+   * message does (and confirms), from a datagram after the one that
+   * completed the handshake.
+   */
+  recordAuthenticated(parts: ConnectionParts, session: Session | undefined, r: InboundRecord): void {
+    if (!this.finalFlightOpen || r.epoch < 3) return;
+    if (this.wait === 'handshake') {
+      const later = this.counts.datagramsReceived > this.since;
+      if (r.contentType === 'application_data' && later) this.heardData = true;
+      if (r.contentType !== 'handshake' || !later) return;
+    }
+    this.finalFlightOpen = false;
+    if (session && parts.flight.state === 'waiting') {
+      parts.flight.acknowledge(parts.outbox.allIndexes(), true);
+      sendPendingFlights(parts, session);
+    }
+    if (this.wait === 'handshake') this.confirm(parts);
+  }
+
+  /** An ACK was taken: one that leaves none of our final flight outstanding confirms the handshake. */
+  acknowledged(parts: ConnectionParts): void {
+    if (this.wait === 'handshake' && parts.flight.outstanding.length === 0) this.confirm(parts);
+  }
+
+  /**
+   * Our final flight's retransmissions ran out while the handshake's
+   * confirmation was due: true when data heard meanwhile confirms it (the
+   * server went on with us), false when the handshake has timed out.
+   */
+  finalFlightExhausted(parts: ConnectionParts): boolean {
+    if (this.wait !== 'handshake') return true;
+    if (!this.heardData) return false;
+    this.confirm(parts);
+    return true;
+  }
+
+  /** The server took what we waited on: the event, then what the application sent meanwhile, sealed in order. */
+  confirm(parts: ConnectionParts, wait: ConfirmationWait = 'handshake'): void {
+    if (this.wait !== wait) return;
+    this.wait = undefined;
+    this.heardData = false;
+    parts.events.push(wait === 'handshake' ? HANDSHAKE_CONFIRMED : CERTIFICATE_ACCEPTED);
+    const held = this.held;
+    this.held = undefined;
+    this.heldBytes = 0;
+    if (held === undefined) return;
+    for (const data of held) {
+      parts.outgoing.push(parts.records.seal('application_data', data).bytes);
+      this.counts.applicationBytesSent += data.length;
+    }
+  }
+
+  /**
+   * Application data while a confirmation is due: kept (a copy), and true;
+   * false when none is due (the caller sends it now); past
+   * {@link MAX_HELD_SEND_BYTES}, why it is refused.
+   */
+  hold(data: Uint8Array): boolean | string {
+    if (this.wait === undefined) return false;
+    if (this.heldBytes + data.length > MAX_HELD_SEND_BYTES) {
+      const what = this.wait === 'handshake' ? 'the handshake' : 'our certificate';
+      return `${this.heldBytes} bytes are held until the server confirms ${what}, and at most ${MAX_HELD_SEND_BYTES} may be`;
+    }
+    (this.held ??= []).push(data.slice());
+    this.heldBytes += data.length;
+    return true;
+  }
+
+  /** Messages held, not yet sent. */
+  get heldMessages(): number {
+    return this.held?.length ?? 0;
+  }
+}
+
+const HANDSHAKE_CONFIRMED = Object.freeze({ type: 'handshakeConfirmed' } as const);
+const CERTIFICATE_REQUESTED = Object.freeze({ type: 'certificateRequested' } as const);
+const CERTIFICATE_ACCEPTED = Object.freeze({ type: 'certificateAccepted' } as const);
+
+/** The event of a client whose handshake the server cannot refuse any more (it asked for no certificate). */
+export function handshakeConfirmedAtOnce(parts: ConnectionParts): void {
+  parts.events.push(HANDSHAKE_CONFIRMED);
+}

@@ -1,0 +1,127 @@
+/**
+ * When a session's `opened` resolves, and what `send` callbacks wait for
+ * while the connection holds data (runtime/connection/peer-confirmation.ts).
+ *
+ * A DTLS 1.3 client's handshake is done on its side once its Finished is
+ * out, but a server that asked for its certificate can still refuse it
+ * after that. So a 1.3 client opens at the connection's
+ * `handshakeConfirmed` (at once when no certificate was asked for; else
+ * the server's ACK of the final flight, or its ticket), then waits a
+ * moment for the server's first ticket (`session.session` is read once
+ * `opened` resolves, node:dtls's resumption example). A refusal in between
+ * rejects `opened` with the alert. Messages from the server before then
+ * wait for `opened`; what `send` was given is held by the connection, and
+ * its callbacks learn whether it went out.
+ */
+import type { DtlsEndpoint } from '../endpoint.js';
+import type { SessionParameters } from '../../dtls12/negotiated12.js';
+import { SessionStateError } from './errors.js';
+
+/** A client's wait for the first ticket before `opened` resolves: as long as the handshake took, within these bounds (ms). */
+const TICKET_WAIT_MIN_MS = 50;
+const TICKET_WAIT_MAX_MS = 2000;
+
+/** What the opening tells its session. */
+export interface OpeningOwner {
+  /** Resolves `opened` and calls `onhandshake` (once). */
+  announceOpen(): void;
+  /** What a send whose record the socket wrote reports when the session has ended since by this error (destroy's, a socket's). */
+  readonly endedWith: Error | undefined;
+}
+
+type SendCallback = (error: Error | null) => void;
+
+/**
+ * One session's way to `opened`: `handshake` (under way), `confirming` (a
+ * 1.3 client's handshake is complete, the server's confirmation due),
+ * `ticket` (confirmed, waiting a moment for the first ticket), `open`.
+ */
+export class SessionOpening {
+  private stage: 'handshake' | 'confirming' | 'ticket' | 'open' = 'handshake';
+  private ticketTimer: NodeJS.Timeout | undefined;
+  /** The connection holds what `send` is given (a confirmation is due: the handshake's, or a post-handshake certificate's). */
+  private holding = false;
+  /** Callbacks of sends the connection held, in order. */
+  private held: SendCallback[] | undefined;
+  private readonly owner: OpeningOwner;
+
+  constructor(owner: OpeningOwner) {
+    this.owner = owner;
+  }
+
+  /** The handshake is complete but not yet confirmed: messages wait, `opened` is pending. */
+  get confirming(): boolean {
+    return this.stage === 'confirming';
+  }
+
+  /** Confirmed and waiting for the first ticket: a message (or the ticket) ends the wait. */
+  get waitingForTicket(): boolean {
+    return this.stage === 'ticket';
+  }
+
+  /** A 1.3 client's handshake completed: `opened` waits for `handshakeConfirmed`, sends are held until then. */
+  awaitConfirmation(): void {
+    this.stage = 'confirming';
+    this.holding = true;
+  }
+
+  /**
+   * The server confirmed the handshake: open now when `waitForTicket` is
+   * false, else after the first ticket or as long again as the handshake
+   * took (from `startedAt`, wall-clock ms), within bounds.
+   */
+  confirmed(endpoint: DtlsEndpoint<SessionParameters>, waitForTicket: boolean, startedAt: number): void {
+    const tookMs = Date.now() - startedAt;
+    const owner = this.owner;
+    this.release(endpoint);
+    if (this.stage !== 'confirming') return;
+    if (!waitForTicket) return owner.announceOpen();
+    this.stage = 'ticket';
+    this.ticketTimer = setTimeout(() => owner.announceOpen(), Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)));
+  }
+
+  /** `opened` resolved (or is about to): the ticket wait is over. */
+  opened(): void {
+    if (this.ticketTimer) clearTimeout(this.ticketTimer);
+    this.ticketTimer = undefined;
+    this.stage = 'open';
+  }
+
+  /** The server asked for our certificate after the handshake: the connection holds sends until it accepted our answer. */
+  certificateRequested(): void {
+    this.holding = true;
+  }
+
+  /** What the connection held went out (confirmation came): their callbacks hear once the socket wrote them. */
+  release(endpoint: DtlsEndpoint<SessionParameters>): void {
+    this.holding = false;
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) for (const callback of held) this.afterFlush(endpoint, callback);
+  }
+
+  /** `send`'s callback: once the socket wrote the record, or, when the connection holds it, once it went out or the session ended. */
+  whenSent(endpoint: DtlsEndpoint<SessionParameters>, callback: SendCallback): void {
+    if (this.holding) (this.held ??= []).push(callback);
+    else this.afterFlush(endpoint, callback);
+  }
+
+  /** The session ended: held sends never went out; their callbacks get `error` (or say so). */
+  ended(error: Error | undefined): void {
+    if (this.ticketTimer) clearTimeout(this.ticketTimer);
+    this.ticketTimer = undefined;
+    const held = this.held;
+    this.held = undefined;
+    this.holding = false;
+    if (held === undefined) return;
+    const reason = error ?? new SessionStateError('send: the session ended before the server confirmed it, and the message was not sent');
+    for (const callback of held) callback(reason);
+  }
+
+  private afterFlush(endpoint: DtlsEndpoint<SessionParameters>, callback: SendCallback): void {
+    void endpoint.flushed().then(() => {
+      const failure = endpoint.isEnded ? this.owner.endedWith : undefined;
+      callback(failure ?? null);
+    });
+  }
+}
