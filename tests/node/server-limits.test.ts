@@ -39,7 +39,8 @@ test('maxHandshakes bounds connections still handshaking', async (t) => {
   const half = DtlsConnection.client(clientOptions);
   half.connect(0);
   silent.send(half.pollTransmit()!, server.address.port, '127.0.0.1');
-  await new Promise((r) => setTimeout(r, 100));
+  // Until the server has read it (not a fixed time: a loaded machine may take longer than any guess).
+  for (let polls = 0; server.stats.handshaking === 0 && polls < 1000; polls++) await new Promise((r) => setTimeout(r, 10));
   t.is(server.stats.handshaking, 1);
   const c = openClientEndpoint({ port: server.address.port, ...clientOptions, handshakeTimeoutMs: 400 });
   await t.throwsAsync(c.handshake, { instanceOf: EndpointClosedError });
