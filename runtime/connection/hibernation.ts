@@ -94,7 +94,7 @@ const PARAMETERS = [
 ] as const satisfies Schema<NegotiatedParameters>;
 
 /** A read epoch's fields kept in the reads at rest and the screening tally (frozen-reads.ts), at the front and end of the form: the rest are here. */
-type AtRest = 'right' | 'words' | 'failed';
+type AtRest = 'right' | 'words' | 'failed' | 'failedInRow';
 
 const READ_EPOCH = [
   ['epoch', 'uint'],
@@ -253,7 +253,12 @@ export function freezeSession(h: HibernatedSession, provider: CryptoProvider): F
       return { epoch: r.epoch, right: r.right, words: r.words, keys: trafficKeys(schedule, secret, suite) };
     }),
   };
-  const tally: ScreeningTally = { datagrams: 0, drops: {}, failed: h.records.reads.map((r) => r.failed), failedInRow: h.records.reads.map(() => 0) };
+  const tally: ScreeningTally = {
+    datagrams: 0,
+    drops: {},
+    failed: h.records.reads.map((r) => r.failed),
+    failedInRow: h.records.reads.map((r) => r.failedInRow),
+  };
   return (VERSION + freezeReads(reads) + freezeForm(h, SESSION, 'session') + freezeTally(tally)) as FrozenSession;
 }
 
@@ -279,7 +284,7 @@ export function thawSession(frozen: FrozenSession): HibernatedSession {
       ...h.records,
       reads: kept.map((r, i) => {
         const e = reads.epochs[i]!;
-        return { epoch: r.epoch, used: r.used, right: e.right, words: e.words, failed: tally.failed[i]! };
+        return { epoch: r.epoch, used: r.used, right: e.right, words: e.words, failed: tally.failed[i]!, failedInRow: tally.failedInRow[i]! };
       }),
       drops,
     },

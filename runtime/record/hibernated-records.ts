@@ -8,6 +8,8 @@ export interface HibernatedReadEpoch {
   readonly words: readonly number[];
   readonly used: number;
   readonly failed: number;
+  /** Records that failed authentication in a row since one opened (SequenceRecovery). */
+  readonly failedInRow: number;
 }
 
 /** What the record layer of a hibernated session keeps beyond its secrets: sequence numbers, replay windows, usage, limits and drop counts. */

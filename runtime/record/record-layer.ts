@@ -321,7 +321,8 @@ export class RecordLayer {
         continue;
       }
       if (r.expiresAt !== undefined) return undefined;
-      reads.push({ epoch, right: r.window.right, words: [...r.window.words], used: r.cipher.used, failed: r.cipher.failed });
+      const { window, cipher } = r;
+      reads.push({ epoch, right: window.right, words: [...window.words], used: cipher.used, failed: cipher.failed, failedInRow: r.recovery.inRow });
     }
     return {
       write: { epoch: write.epoch, seq: entry.seq, used: write.used },
@@ -350,6 +351,7 @@ export class RecordLayer {
       held.window.restore(r.right, r.words);
       held.cipher.used = r.used;
       held.cipher.failed = r.failed;
+      held.recovery.restore(r.failedInRow);
     }
     this.readEpochs.restoreMarks(h);
     this.acceptPlaintext = false;

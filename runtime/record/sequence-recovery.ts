@@ -44,4 +44,15 @@ export class SequenceRecovery {
     this.failures = 0;
     this.probe = 0;
   }
+
+  /** Failures in a row since a record last opened (a hibernated session keeps them; {@link restore} puts them back). */
+  get inRow(): number {
+    return this.failures;
+  }
+
+  /** Goes on from `inRow` failures in a row, with the probes they made (every PROBE_EVERY-th, cycling through MAX_PROBES). */
+  restore(inRow: number): void {
+    this.failures = inRow;
+    this.probe = Math.floor(inRow / PROBE_EVERY) % MAX_PROBES;
+  }
 }

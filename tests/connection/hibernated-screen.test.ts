@@ -6,6 +6,7 @@ import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import type { ScreeningContext } from '../../runtime/record/hibernated-reader.js';
+import { PROBE_EVERY } from '../../runtime/record/sequence-recovery.js';
 import { bytesFrom, forgedCiphertext, plaintextAlert } from '../support/attacker.js';
 import { Link } from '../support/link.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -167,4 +168,28 @@ test('AES-128-CCM_8 (integrity limit 2^7): a hibernated session screens forgerie
   if (again === undefined) return t.fail('hibernates again');
   t.is(thawSession(again).readEpoch, 4, 'the peer updated its keys');
   t.is(server.state, 'connected');
+});
+
+test('after a long run of lost records, a hibernated session finds the peer again as an awake one does: the 16th record in a row that fails is tried a span further, and thaws it', (t) => {
+  const x = hibernated(nativeProvider ?? nodeProvider);
+  // 70,000 records the server never sees: the peer's sequence numbers are more than a 16-bit span ahead of its window.
+  const lost = new Uint8Array(1);
+  for (let i = 0; i < 70_000; i++) {
+    x.client.send(lost);
+    while (x.client.pollTransmit());
+  }
+  let screened = 0;
+  let d: Uint8Array | undefined;
+  for (; screened < 100; screened++) {
+    x.client.send(new TextEncoder().encode(`found ${screened}`));
+    d = x.client.pollTransmit();
+    if (d === undefined || screen(x, d)) break;
+  }
+  t.is(screened, PROBE_EVERY - 1, 'the 16th failure in a row is probed a span ahead, as SequenceRecovery does awake');
+  t.is(DtlsConnection.frozenStats(x.frozen).drops.authentication, PROBE_EVERY - 1);
+  const server = DtlsConnection.thaw(x.config, { wallClock }, x.frozen, x.now + 1);
+  server.receive(d!, x.now + 1);
+  const data: string[] = [];
+  for (let e = server.pollEvent(); e; e = server.pollEvent()) if (e.type === 'data') data.push(new TextDecoder().decode(e.data));
+  t.deepEqual(data, [`found ${PROBE_EVERY - 1}`]);
 });
