@@ -20,8 +20,25 @@ import type { ConnectionEvent } from './events.js';
 import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
 import { PostHandshakeFlights } from './post-handshake-queue.js';
-import type { PeerConfirmation } from './peer-confirmation.js';
 import { ticketAddressOf, type TicketAddress } from '../session/ticket-address.js';
+
+/** What a client waits for the server to acknowledge: its final flight after a CertificateRequest, or its post-handshake certificate. */
+export type ConfirmationWait = 'handshake' | 'certificate';
+
+/**
+ * What the handshake's steps and record handlers ask of a client's
+ * PeerConfirmation (peer-confirmation.ts implements it; declared here so
+ * the parts do not import it back).
+ */
+export interface ServerConfirmation {
+  readonly waiting: ConfirmationWait | undefined;
+  /** A confirmation is due from now. */
+  begin(parts: ConnectionParts, wait: ConfirmationWait): void;
+  /** The server took what we waited on. */
+  confirm(parts: ConnectionParts, wait?: ConfirmationWait): void;
+  /** An ACK was taken: it may have completed our final flight. */
+  acknowledged(parts: ConnectionParts): void;
+}
 
 /** What a connection does when a post-handshake flight's retransmissions ran out. */
 export interface PostHandshakeOwner {
@@ -68,7 +85,7 @@ export class ConnectionParts implements FlightRestListener {
   /** Post-handshake flights waiting for the outstanding one. */
   readonly postHandshake = new PostHandshakeFlights();
   /** Client: what the server may still refuse, and the data held until it has said (peer-confirmation.ts); undefined on a server. */
-  confirmation: PeerConfirmation | undefined;
+  confirmation: ServerConfirmation | undefined;
   /** The connection: what ends a post-handshake flight whose retransmissions ran out (the session times out). */
   private readonly owner: PostHandshakeOwner;
   private building: OutMessage[] = [];

@@ -154,6 +154,8 @@ export class DtlsConnection {
   /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
   private readonly handlers: RecordHandlers<InboundRecord>;
   private readonly handshake: HandshakeInbound;
+  /** Client: what the server may still refuse (peer-confirmation.ts; `parts.confirmation` too). */
+  private readonly confirmation: PeerConfirmation | undefined;
   private startedAt = 0;
   private completedAt: number | undefined;
   private authenticatedAt: number | undefined;
@@ -299,7 +301,7 @@ export class DtlsConnection {
     }
     this.handshake = new HandshakeInbound(hooks, this.inbox);
     this.handlers = new ContentRecords(hooks, this.handshake);
-    if (role === 'client') this.parts.confirmation = new PeerConfirmation(this.counts);
+    if (role === 'client') this.parts.confirmation = this.confirmation = new PeerConfirmation(this.counts);
   }
 
   /**
@@ -438,7 +440,7 @@ export class DtlsConnection {
             if (r.protected) {
               this.authenticatedAt = now;
               if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
-              this.parts.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
+              this.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
               if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
             }
             const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
@@ -548,7 +550,7 @@ export class DtlsConnection {
   private deadlineState(): DeadlineState {
     const started = this.role === 'client' ? this.driver.stateKind() !== 'start' : this.counts.datagramsReceived > 0;
     // A client's handshake lasts until the server has confirmed it (peer-confirmation.ts).
-    const connectedAt = this.parts.confirmation?.waiting === 'handshake' ? undefined : this.completedAt;
+    const connectedAt = this.confirmation?.waiting === 'handshake' ? undefined : this.completedAt;
     return { startedAt: started ? this.startedAt : undefined, connectedAt, lastAuthenticated: this.authenticatedAt };
   }
 
@@ -569,7 +571,7 @@ export class DtlsConnection {
     const session = this.driver.session();
     if (this.driver.stateKind() === 'closed') throw new ConnectionStateError('the connection is closed');
     if (!session) throw new ConnectionStateError('the handshake is not complete');
-    const refused = this.parts.confirmation?.waiting !== undefined ? this.parts.confirmation.hold(data) : false;
+    const refused = this.confirmation?.waiting !== undefined ? this.confirmation.hold(data) : false;
     if (refused !== false) {
       if (typeof refused === 'string') throw new ConnectionStateError(refused);
       return; // held until the server confirms (peer-confirmation.ts)
@@ -945,7 +947,7 @@ export class DtlsConnection {
       if (r.protected) {
         this.authenticatedAt = this.parts.clock.now;
         if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
-        this.parts.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
+        this.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
         if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
       }
       const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
@@ -977,7 +979,7 @@ export class DtlsConnection {
       const spares = issueConnectionIds(this.parts, cid, cid.options.spares);
       this.driver.control({ type: 'issueConnectionIds', payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' } });
     }
-    this.parts.confirmation?.connected();
+    this.confirmation?.connected();
     this.parts.records.setAcceptPlaintext(false);
     for (const d of this.heldData.take()) this.deliver(d);
   }
@@ -1043,7 +1045,7 @@ export class DtlsConnection {
    */
   private flightTimedOut(flight: readonly OutMessage[]): void {
     const finalFlight = this.driver.session() !== undefined && this.role === 'client' && flight.every((m) => m.epoch === 2);
-    if (finalFlight && this.parts.confirmation?.finalFlightExhausted(this.parts) !== false) return;
+    if (finalFlight && this.confirmation?.finalFlightExhausted(this.parts) !== false) return;
     this.timedOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
   }
 

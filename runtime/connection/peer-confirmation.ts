@@ -1,5 +1,5 @@
 import type { ReceivedRecord } from '../record/record-layer.js';
-import type { ConnectionParts } from './connection-parts.js';
+import type { ConfirmationWait, ConnectionParts, ServerConfirmation } from './connection-parts.js';
 import type { Session } from './key-material.js';
 import { sendPendingFlights } from './post-handshake-flights.js';
 
@@ -8,12 +8,7 @@ type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 /** The most application data a client holds while it waits for the server's confirmation; a send past it is refused. */
 export const MAX_HELD_SEND_BYTES = 65_536;
 
-/**
- * What a client waits for the server to acknowledge: our final flight of a
- * handshake the server asked our certificate in, or our answer to a
- * post-handshake CertificateRequest.
- */
-export type ConfirmationWait = 'handshake' | 'certificate';
+export type { ConfirmationWait } from './connection-parts.js';
 
 /**
  * Client: what the server may still refuse after we sent it, and the
@@ -44,7 +39,7 @@ export type ConfirmationWait = 'handshake' | 'certificate';
  * events say which (`handshakeConfirmed` / `certificateAccepted` came, or
  * not).
  */
-export class PeerConfirmation {
+export class PeerConfirmation implements ServerConfirmation {
   /** Connected, and no record of the server's has yet answered our final flight (RFC 9147 §7.2). */
   private finalFlightOpen = false;
   /** What the server has yet to acknowledge, if anything. */
