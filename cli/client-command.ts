@@ -1,9 +1,12 @@
 /**
- * `dtls13 client`: connects, then sends stdin's lines as they arrive and
- * prints replies as they come (or sends --message and waits for its reply);
- * `:keyupdate` and `:quit` on lines of their own. Bounded by --timeout (the
- * whole exchange) and --idle-timeout (silence). Exit 0 on a clean close, 1
- * with the reason on failure.
+ * `dtls13 client`: connects, then sends stdin's lines (or --message) as they
+ * arrive and prints replies as they come; `:keyupdate` and `:quit` on lines
+ * of their own. At the end of input it closes with close_notify, as `openssl
+ * s_client` does, unless --replies N asks it to wait for N messages from the
+ * server first. Bounded by --timeout (the whole exchange) and --idle-timeout
+ * (silence). Exit 0 on a clean close (ours at the end of input, or the
+ * server's close_notify), 1 with the reason on failure or when the --replies
+ * did not all come.
  */
 import { cidOptions } from './cid-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
@@ -26,13 +29,19 @@ import { protocolOf } from '../runtime/dtls12/negotiated12.js';
 const WINDOW = 16;
 /** How long the client waits for a reply before sending past the window anyway (a peer that does not answer every record). */
 const WINDOW_WAIT_MS = 200;
-/** After the end of input: how long the client waits for the replies still owed before it closes anyway. */
-const LAST_REPLY_WAIT_MS = 3000;
 
 function positiveMs(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new CliUsageError(`${option} must be a positive integer of ms, got '${text}'`);
+  return n;
+}
+
+/** --replies N: a count of messages, 0 or more. */
+function replyCount(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new CliUsageError(`--replies must be a count of messages (0 or more), got '${text}'`);
   return n;
 }
 
@@ -48,6 +57,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   if ((certPath === undefined) !== (keyPath === undefined)) throw new CliUsageError('--cert and --key go together');
   const timeout = positiveMs('--timeout', stringValue(v.timeout));
   const idleTimeout = positiveMs('--idle-timeout', stringValue(v['idle-timeout']));
+  const replies = replyCount(stringValue(v.replies));
   const { rest: ciphers13, names12 } = splitCipherList(stringValue(v.cipher));
   const cipherSuites = suiteList('--cipher', ciphers13);
   const versions = versionOptions(v);
@@ -89,6 +99,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     const exchange = new ClientExchange(session, {
       timeout,
       idleTimeout,
+      replies,
       offered,
       earlyData: sessions.options.earlyData,
       anyName,
@@ -144,6 +155,8 @@ function offeredText(cipherSuites: readonly string[] | undefined, groups: readon
 interface ExchangeLimits {
   readonly timeout: number | undefined;
   readonly idleTimeout: number | undefined;
+  /** --replies N: after the end of input, wait for N messages from the server (counted from the start) before closing. */
+  readonly replies: number | undefined;
   readonly offered: string;
   /** --early-data: say what became of it, and send it again if the server refused it. */
   readonly earlyData: Uint8Array | undefined;
@@ -162,7 +175,7 @@ interface ExchangeLimits {
 /** The exit code after an interrupt (128 + SIGINT), as shells report a command ended by Ctrl-C. */
 const INTERRUPTED = 130;
 
-/** One client run: input to records, records to stdout, until the input ends and is answered, :quit, a limit, or a failure. */
+/** One client run: input to records, records to stdout, until the input ends (and --replies came), :quit, a limit, a close by the server, or a failure. */
 class ClientExchange {
   private readonly session: DtlsSession;
   private readonly limits: ExchangeLimits;
@@ -171,12 +184,17 @@ class ClientExchange {
   private connected = false;
   private inputEnded = false;
   private closing = false;
+  /** Records sent (0-RTT data included). */
   private sent = 0;
-  private replies = 0;
+  /** Messages received from the server: what --replies counts. */
+  private received = 0;
+  /** For pacing only: records taken as answered (a reply each, or given up on after WINDOW_WAIT_MS). */
+  private answered = 0;
+  /** --idle-timeout closed the exchange. */
+  private idled = false;
   private failure: string | undefined;
   private windowTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
-  private lastReplyTimer: NodeJS.Timeout | undefined;
   private input: LineInput | undefined;
   private readonly decoder = new TextDecoder();
   /** The replies printed so far end inside a line (closed with a newline at the end). */
@@ -195,7 +213,10 @@ class ClientExchange {
       const whole =
         this.limits.timeout === undefined
           ? undefined
-          : setTimeout(() => this.fail(`timeout: the exchange took longer than --timeout ${this.limits.timeout} ms`), this.limits.timeout);
+          : setTimeout(
+              () => this.fail(`timeout: the exchange took longer than --timeout ${this.limits.timeout} ms${this.replyProgress()}`),
+              this.limits.timeout,
+            );
       s.onhandshake = () => {
         const p = s.parameters!;
         if (this.limits.anyName && !s.authorized && s.authorizationError !== 'HOSTNAME_MISMATCH') {
@@ -222,7 +243,8 @@ class ClientExchange {
         const text = this.decoder.decode(m, { stream: true });
         if (text !== '') process.stdout.write(text);
         if (text !== '') this.lineOpen = !text.endsWith('\n');
-        this.replies++;
+        this.received++;
+        this.answered++;
         this.touch();
         this.pump();
       };
@@ -232,19 +254,28 @@ class ClientExchange {
         clearTimeout(whole);
         clearTimeout(this.windowTimer);
         clearTimeout(this.idleTimer);
-        clearTimeout(this.lastReplyTimer);
         this.input?.stop();
         if (this.lineOpen) process.stdout.write('\n');
         if (this.interrupted && this.failure === undefined) {
           resolve(INTERRUPTED);
           return;
         }
-        if (this.failure === undefined && (reason === 'local' || (reason === 'close_notify' && this.answered()))) {
-          if (reason === 'close_notify') process.stderr.write('closed by the server (close_notify)\n');
+        if (this.failure === undefined && reason === 'close_notify') {
+          // The server's close_notify is a clean close; input it came before is reported as not sent.
+          const unsent = this.queue.filter((i) => i.kind === 'text').length;
+          const rest = unsent > 0 ? `; ${unsent} record(s) of input not sent` : this.inputEnded ? '' : '; the rest of the input not read';
+          process.stderr.write(`closed by the server (close_notify)${rest}\n`);
+          if (!this.repliesOwed()) {
+            resolve(0);
+            return;
+          }
+          this.failure = `the server closed the connection (close_notify)${this.replyProgress()}`;
+        } else if (this.failure === undefined && reason === 'local' && !(this.idled && this.repliesOwed())) {
           resolve(0);
           return;
         }
-        const why = this.failure ?? `connection closed by the peer (${reason}) before every reply came (${this.replies} of ${this.sent})`;
+        const why =
+          this.failure ?? (this.idled ? `idle for --idle-timeout ${this.limits.idleTimeout} ms${this.replyProgress()}` : `connection ended (${reason})`);
         process.stderr.write(`dtls13 client: ${why}\n`);
         resolve(1);
       };
@@ -266,20 +297,26 @@ class ClientExchange {
     });
   }
 
-  private answered(): boolean {
-    return this.queue.length === 0 && this.replies >= this.sent;
+  /** --replies N was asked for and fewer than N messages came. */
+  private repliesOwed(): boolean {
+    return this.limits.replies !== undefined && this.received < this.limits.replies;
   }
 
-  /** Sends what the window allows, runs commands in order, and closes once the input is over and answered. */
+  /** ' before every reply came (--replies N: K came)' when replies are owed, else ''. */
+  private replyProgress(): string {
+    return this.repliesOwed() ? ` before every reply came (--replies ${this.limits.replies}: ${this.received} came)` : '';
+  }
+
+  /** Sends what the window allows, runs commands in order, and closes once the input is over (and --replies came). */
   private pump(): void {
     if (!this.connected || this.closing) return;
     while (this.queue.length > 0) {
       const item = this.queue[0]!;
       if (item.kind === 'text') {
-        if (this.sent - this.replies >= WINDOW && this.windowTimer === undefined) {
+        if (this.sent - this.answered >= WINDOW && this.windowTimer === undefined) {
           this.windowTimer = setTimeout(() => {
             this.windowTimer = undefined;
-            this.replies = Math.max(this.replies, this.sent - WINDOW + 1); // a peer that does not answer every record: go on
+            this.answered = Math.max(this.answered, this.sent - WINDOW + 1); // a peer that does not answer every record: go on
             this.pump();
           }, WINDOW_WAIT_MS);
         }
@@ -295,15 +332,8 @@ class ClientExchange {
       }
     }
     this.input?.drained();
-    if (!this.inputEnded) return;
-    if (this.replies >= this.sent) this.close();
-    else if (this.lastReplyTimer === undefined) {
-      this.lastReplyTimer = setTimeout(() => {
-        process.stderr.write(`no reply to ${this.sent - this.replies} of ${this.sent} records after ${LAST_REPLY_WAIT_MS} ms; closing\n`);
-        this.sent = this.replies;
-        this.close();
-      }, LAST_REPLY_WAIT_MS);
-    } else this.lastReplyTimer.refresh();
+    // The end of input closes (openssl s_client's convention), once --replies, when asked for, have all come.
+    if (this.inputEnded && !this.repliesOwed()) this.close();
   }
 
   /** Runs a command; false when it ended the exchange. */
@@ -312,7 +342,6 @@ class ClientExchange {
       case 'quit':
       case 'q':
         this.queue.length = 0;
-        this.sent = this.replies;
         this.close();
         return false;
       case 'keyupdate':
@@ -345,7 +374,7 @@ class ClientExchange {
     else
       this.idleTimer = setTimeout(() => {
         process.stderr.write(`idle for --idle-timeout ${this.limits.idleTimeout} ms; closing\n`);
-        this.sent = this.replies;
+        this.idled = true;
         this.close();
       }, this.limits.idleTimeout);
   }

@@ -131,7 +131,14 @@ export const CLIENT_OPTIONS: OptionTable = [
     group: 'connection',
   },
   ...TLS_OPTIONS,
-  { name: 'message', type: 'string', value: 'TEXT', help: 'send TEXT, print the reply and close (instead of reading stdin)', group: 'input and output' },
+  { name: 'message', type: 'string', value: 'TEXT', help: 'send TEXT as the whole input (instead of reading stdin)', group: 'input and output' },
+  {
+    name: 'replies',
+    type: 'string',
+    value: 'N',
+    help: 'at the end of input, wait until N messages have come from the server\n(counted from the start, asked for or not) before closing; exit 1 when\nthe server closes or --timeout passes first',
+    group: 'input and output',
+  },
   {
     name: 'timeout',
     type: 'string',
@@ -248,10 +255,14 @@ fingerprint; --showcerts adds the chain in PEM). On a line of its own:
                checks the new address and follows, RFC 9853)
   :quit        close with close_notify and exit
   ::TEXT       send ':TEXT'
-At the end of input the client waits for a reply to each record it sent, then
-closes with close_notify; Ctrl-C closes with close_notify too (a second Ctrl-C
-exits at once). Exit 0 on a clean close, 1 with the reason on failure, 2 on a
-usage error, 130 after Ctrl-C.`;
+At the end of input the client closes with close_notify, as openssl s_client
+does; with --replies N it first waits until N messages have come from the
+server. Ctrl-C closes with close_notify too (a second Ctrl-C exits at once).
+Exit 0 on a clean close: ours at the end of input, :quit or --idle-timeout, or
+the server's close_notify (input not sent by then is reported on stderr). Exit 1
+with the reason on failure (an alert, --timeout) or when the --replies did not
+all come; 2 on a usage error; 130 after Ctrl-C. Nothing but a reply shows that
+the server read a line: DTLS acknowledges no application data.`;
 
 export const SERVER_ABOUT = `Serves DTLS 1.3 until interrupted (Ctrl-C). Prints each connection, its parameters,
 each message, why a handshake failed, and each close. Lines typed on stdin go

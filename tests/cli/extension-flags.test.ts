@@ -12,7 +12,7 @@ test.after.always(() => pem.remove());
 
 const startServer = (extra: readonly string[]): Promise<RunningServer> => startServerWith(pem, extra);
 const client = (port: number, extra: readonly string[]) =>
-  dtls13(['client', '--connect', `127.0.0.1:${port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'hi', ...extra]).done;
+  dtls13(['client', '--connect', `127.0.0.1:${port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'hi', '--replies', '1', ...extra]).done;
 
 test('the server picks its first ALPN protocol and SRTP profile the client offered; each side reports the other side’s record size limit', async (t) => {
   const server = await startServer(['--echo', '--alpn', 'coap,h3', '--srtp', 'SRTP_AEAD_AES_128_GCM,SRTP_AES128_CM_SHA1_80', '--record-size-limit', '512']);

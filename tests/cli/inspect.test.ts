@@ -162,6 +162,8 @@ test('dtls13 server --inspect and dtls13 client --inspect each stream their own 
     'localhost',
     '--message',
     'watched',
+    '--replies',
+    '1',
     `--inspect=${clientInspect}`,
   ]);
   t.teardown(() => (client.child.kill('SIGKILL'), server.child.kill('SIGKILL')));

@@ -13,11 +13,14 @@ test.after.always(() => pem.remove());
 
 const startServer = (extra: readonly string[]): Promise<RunningServer> => startServerWith(pem, extra);
 
-test('dtls13 server prints messages and answers; dtls13 client sends stdin lines, prints replies and exits 0', async (t) => {
+test('dtls13 server prints messages and answers; dtls13 client sends stdin lines, prints replies (--replies 1) and exits 0', async (t) => {
   const server = await startServer([]);
-  const r = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'], 'first line\nsecond line\n').done;
+  const r = await dtls13(
+    ['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--replies', '1'],
+    'first line\nsecond line\n',
+  ).done;
   t.is(r.code, 0, r.stderr);
-  // Lines that arrive together go as one record; the server answers each record.
+  // Lines that arrive together go as one record; the server answers each record; the client closes after the first answer.
   t.regex(r.stdout, /^(dtls13 server: got your message\n){1,2}$/);
   t.regex(r.stderr, /connected: tls_aes_128_gcm_sha256 x25519 ecdsa_secp256r1_sha256/);
   const log = await server.stop();
@@ -28,7 +31,19 @@ test('dtls13 server prints messages and answers; dtls13 client sends stdin lines
 
 test('dtls13 server --echo with --cipher and --group; client --message', async (t) => {
   const server = await startServer(['--echo', '--cipher', 'tls_chacha20_poly1305_sha256', '--group', 'secp384r1']);
-  const r = await dtls13(['client', '--connect', `localhost:${server.port}`, '--ca', pem.ca, '--message', 'echo me', '--group', 'x25519,secp384r1']).done;
+  const r = await dtls13([
+    'client',
+    '--connect',
+    `localhost:${server.port}`,
+    '--ca',
+    pem.ca,
+    '--message',
+    'echo me',
+    '--replies',
+    '1',
+    '--group',
+    'x25519,secp384r1',
+  ]).done;
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, 'echo me\n');
   t.regex(r.stderr, /connected: tls_chacha20_poly1305_sha256 secp384r1/);
@@ -122,7 +137,8 @@ test('item 6: a client that connects by IP address checks the certificate agains
     t.regex(byAddress.stderr, /^dtls13 client: certificate_unknown: .*127\.0\.0\.1.*\n$/);
     const byName = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'x']).done;
     t.is(byName.code, 0, byName.stderr);
-    const optedOut = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--no-verify-name', '--message', 'x']).done;
+    const optedOut = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--no-verify-name', '--message', 'x', '--replies', '1'])
+      .done;
     t.is(optedOut.code, 0, optedOut.stderr);
     t.is(optedOut.stdout, 'x\n');
   } finally {

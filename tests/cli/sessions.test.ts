@@ -133,6 +133,8 @@ test('--early-data with --sess-in: accepted by a server with --max-early-data, r
     ...common,
     '--message',
     'hi',
+    '--replies',
+    '2',
     '--sess-in',
     session,
     '--early-data',
@@ -140,7 +142,7 @@ test('--early-data with --sess-in: accepted by a server with --max-early-data, r
   ]).done;
   t.is(accepted.code, 0, accepted.stderr);
   t.regex(accepted.stderr, /resumed: yes\nearly data: accepted\n/);
-  // The server answers the 0-RTT data too (once the handshake completes), and the client waits for both answers.
+  // The server answers the 0-RTT data too (once the handshake completes), and the client waits for both answers (--replies 2).
   t.is(
     accepted.stdout
       .split('\n')
@@ -159,6 +161,8 @@ test('--early-data with --sess-in: accepted by a server with --max-early-data, r
     ...common,
     '--message',
     'hi',
+    '--replies',
+    '2',
     '--sess-in',
     session,
     '--early-data',

@@ -69,7 +69,19 @@ test.serial('dtls13 client -dtls1_3 against openssl s_server -dtls1_2 fails; -dt
 
 test('dtls13 server -dtls1_2 and a default dtls13 client: both print the DTLSv1.2 connected: line; a default server gives 1.3 (the line unchanged)', async (t) => {
   const server12 = await startServer(pem, ['-dtls1_2', '--echo']);
-  const r = await dtls13(['client', '--connect', `127.0.0.1:${server12.port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'hi']).done;
+  const r = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${server12.port}`,
+    '--ca',
+    pem.ca,
+    '--servername',
+    'localhost',
+    '--message',
+    'hi',
+    '--replies',
+    '1',
+  ]).done;
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, 'hi\n');
   t.regex(r.stderr, /^connected: DTLSv1\.2 ECDHE-ECDSA-AES128-GCM-SHA256 /m);

@@ -117,8 +117,8 @@ export function runPeer(mode: 'client' | 'server', args: readonly string[], limi
 }
 
 /** Starts the peer as a server on a port of its own choosing (it binds port 0 and prints it): no race for a free port. */
-export async function startBoringServer(pem: PemFiles, args: readonly string[]): Promise<{ port: number; run: PeerRun }> {
-  const run = runPeer('server', ['--port', '0', '--cert', pem.cert, '--key', pem.key, ...args]);
+export async function startBoringServer(pem: PemFiles, args: readonly string[], limitMs?: number): Promise<{ port: number; run: PeerRun }> {
+  const run = runPeer('server', ['--port', '0', '--cert', pem.cert, '--key', pem.key, ...args], limitMs);
   let exited = false;
   void run.done.then(() => (exited = true));
   for (let i = 0; i < 1000; i++) {

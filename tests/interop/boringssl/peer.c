@@ -612,7 +612,7 @@ static int looks_like_client_hello(const uint8_t *d, ssize_t n) {
   return n > 13 && d[0] == 22 && d[13] == 1;
 }
 
-/* Server: each connection in turn: wait for a ClientHello, handshake, echo until close_notify or idle. */
+/* Server: each connection in turn: wait for a ClientHello, handshake, send --send's messages, echo until close_notify or idle. */
 /*
  * The server's socket on --host:--port. Linux forgets the port of a UDP socket
  * that was bound to port 0 when it is disconnected (connect(AF_UNSPEC)), so
@@ -690,6 +690,8 @@ static int run_server(SSL_CTX *ctx) {
       static struct held held;
       held.count = 0;
       if (opt.key_update && !key_update(ssl, fd, &held)) ok = 0;
+      /* --send: the server writes first, right after the handshake, before it reads anything. */
+      for (int i = 0; ok && i < opt.n_messages; i++) ok = write_data(ssl, fd, (const uint8_t *)opt.messages[i], (int)strlen(opt.messages[i]));
       /* What arrived while waiting to update the keys is echoed first. */
       for (int i = 0; ok && i < held.count; i++) ok = write_data(ssl, fd, held.data[i], held.length[i]);
       while (ok) {
@@ -737,7 +739,8 @@ static void usage(void) {
           "  --mtu N                  SSL_OP_NO_QUERY_MTU + SSL_set_mtu\n"
           "  --key-update             SSL_key_update(requested) right after the handshake, once no flight is outstanding\n"
           "  --key-update-now         the same without waiting (BoringSSL then sends update_not_requested)\n"
-          "  --send TEXT              client: send TEXT and expect it echoed (repeatable)\n"
+          "  --send TEXT              client: send TEXT and expect it echoed; server: send TEXT right after the handshake,\n"
+          "                           before reading (repeatable)\n"
           "  --session-in FILE --session-out FILE   client: resume / save the session (SSL_SESSION_to_bytes)\n"
           "  --ticket-wait-ms N       client with --session-out: wait this long for a ticket (3000)\n"
           "  --ticket-key HEX         server: the 48-byte ticket key (default: a fixed one)\n"
