@@ -101,11 +101,13 @@ test('--request-cert-after on the server and --post-handshake-auth on the client
     // The client's input stays open until the server has its answer (the request goes after the ticket flight).
     const run = dtls13(['client', ...common, '--cert', clientPem.cert, '--key', clientPem.key, '--post-handshake-auth', '--timeout', '20000'], null);
     run.child.stdin!.write('one\n');
-    for (let i = 0; i < 200 && !server.run.out().stdout.includes('client certificate:'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    // The end of input closes at once: it waits until the server has verified the certificate (bounded for a stuck server).
+    for (let i = 0; i < 4800 && !server.run.out().stdout.includes('client certificate:'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     run.child.stdin!.end();
     const r = await run.done;
     t.is(r.code, 0, r.stderr);
-    const without = await dtls13(['client', ...common, '--message', 'two']).done;
+    // --replies 1: the client stays until the echo, after the server's attempt to ask (it goes once the handshake completes).
+    const without = await dtls13(['client', ...common, '--message', 'two', '--replies', '1']).done;
     t.is(without.code, 0, without.stderr);
     const log = await server.stop();
     t.regex(log, /client certificate: verified \(leaf of \d+ bytes\)/);
