@@ -157,3 +157,35 @@ test("the server's acknowledgement lost: the client retransmits its final flight
   t.deepEqual(received, ['after the loss']);
   await client.close();
 });
+
+test('a message from the server that overtakes its acknowledgement waits for opened (and onhandshake) before onmessage sees it', async (t) => {
+  const big = 'x'.repeat(700);
+  const listener = listen(
+    (s) => {
+      s.onhandshake = () => s.send(big);
+    },
+    { cert: serverId.cert, key: serverId.key, host: '127.0.0.1', requestCert: true, ca: clientId.ca },
+  );
+  const { port } = await listener.listening;
+  // After the client's final flight: the server's large datagram (its message) passes, the rest (ACK, ticket) is held.
+  let finalFlightSeen = false;
+  const relay = await HoldingRelay.start(port, (from, d) => {
+    if (from === 'client' && unifiedEpochBits(d) === 2) finalFlightSeen = true;
+    return from === 'server' && finalFlightSeen && d.length < big.length ? 'hold' : 'pass';
+  });
+  t.teardown(() => {
+    relay.close();
+    return listener.close();
+  });
+  const client = connect('127.0.0.1', relay.port, { ca: serverId.ca, servername: 'localhost', cert: clientId.cert, key: clientId.key });
+  const seen: string[] = [];
+  client.onhandshake = () => seen.push('handshake');
+  client.onmessage = (d) => seen.push(`message of ${d.length}`);
+  while (client.stats.messagesReceived === 0) await sleep(2); // the message is in (handed on at once, were it handed on), the acknowledgement held
+  t.deepEqual(seen, [], 'neither onhandshake nor onmessage before the server confirmed');
+  relay.release();
+  await client.opened;
+  while (seen.length < 2) await sleep(2);
+  t.deepEqual(seen, ['handshake', 'message of 700']);
+  await client.close();
+});
