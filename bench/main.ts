@@ -31,6 +31,7 @@ if (only === undefined || only === 'api') await (await import('./api.js')).bench
 if (only === undefined || only === 'attacks') (await import('./attacks.js')).benchAttacks(console.log);
 if (only === undefined || only === 'attacks') await (await import('./hibernated-forgery.js')).benchHibernatedForgery(console.log);
 if (only === undefined || only === 'attacks') await (await import('./attacks-workers.js')).benchWorkerFlood(console.log);
+if (only === undefined || only === 'attacks') await (await import('./attacks-rrc-decoys.js')).benchRrcDecoys(console.log);
 if (only === undefined || only === 'cold') (await import('./cold.js')).benchCold(console.log);
 if (only === 'scale') await (await import('./scale.js')).benchScale();
 if (only === 'scale-out') await (await import('./scale-out.js')).benchScaleOut(console.log);

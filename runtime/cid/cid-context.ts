@@ -272,6 +272,10 @@ export class CidContext implements CidNegotiationHost {
     // a tap that races the peer's path_response from its own address must not make the genuine one a mere replay.
     const answer = this.answers?.get(`${epoch}.${sequenceNumber}`);
     if (answer !== undefined && this.validation !== undefined) this.validation.answered(answer.msgType, answer.cookie, path);
+    // A copy from a third path while a check runs: decoys racing copies ahead of a genuine rebinding make the genuine path's
+    // records duplicates, so that path is probed beside the candidate (PathValidation.also; one challenge's worth of budget).
+    if (this.validation?.candidate !== undefined && path !== this.current && this.left?.includes(path) !== true && this.forwarding?.suspected(path) !== true)
+      this.validation.also(path, CHALLENGE_OVERHEAD + this.records.protectedOverhead());
     if (this.forwarding?.crossed(epoch, sequenceNumber, path) !== true) return;
     if (this.validation?.candidate !== undefined) {
       this.counts.copiesDetected++;

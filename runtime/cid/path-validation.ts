@@ -8,6 +8,12 @@ export const AMPLIFICATION_FACTOR = 3;
 /** path_challenges sent per probed path (RFC 9853 §5.3: several, paced, for loss), spread over T. */
 export const CHALLENGES_PER_PATH = 3;
 
+/**
+ * Further addresses a check probes beside its candidate, at most: those an authenticated copy of the peer's records came
+ * from while it ran (decoys racing copies ahead of a genuine rebinding make the genuine path's records duplicates).
+ */
+export const MAX_FURTHER_CANDIDATES = 3;
+
 /** What the check asks of the connection. */
 export interface PathValidationHost {
   /** Seals a path_challenge for `path` and queues it. */
@@ -35,6 +41,20 @@ interface Check {
   timer: number | undefined;
   /** Copies of the peer's records came over both paths: the old path is (or was) probed before the candidate may win. */
   contested: boolean;
+  /** Further candidates probed in parallel with the candidate, in the new-path phase (see {@link PathValidation.also}). */
+  further: Probe[];
+}
+
+/** A further candidate's own challenges: its cookies, its 3× budget, its timer. */
+interface Probe {
+  readonly path: string;
+  readonly cookies: Uint8Array[];
+  received: number;
+  sent: number;
+  challenges: number;
+  timer: number | undefined;
+  /** When its T ends: T after its first challenge. */
+  until: number | undefined;
 }
 
 /**
@@ -84,14 +104,46 @@ export class PathValidation {
       challenges: 0,
       timer: undefined,
       contested: false,
+      further: [],
     };
     this.challenge();
+  }
+
+  /**
+   * An authenticated copy of a record seen already came over `path` (neither the current path nor the candidate) while a
+   * check runs, in a datagram of `bytes`. A genuine rebinding whose records an attacker races from decoy addresses looks
+   * so: the copy from the decoy comes first and starts the check, the genuine record comes second, a duplicate. `path` is
+   * probed too (its own cookies, within 3× what came from it), at most {@link MAX_FURTHER_CANDIDATES} of them per check,
+   * from the new-path phase on (the enhanced check asks the old path first as before); whichever candidate answers from
+   * its own address with its own cookie first is where the session goes. Nothing moves on a copy's word.
+   */
+  also(path: string, bytes: number): void {
+    const c = this.check;
+    if (c === undefined || path === c.candidate || path === c.old) return;
+    const known = c.further.find((p) => p.path === path);
+    this.totals.unvalidatedBytesReceived += bytes;
+    if (known !== undefined) {
+      known.received += bytes;
+      return;
+    }
+    if (c.further.length >= MAX_FURTHER_CANDIDATES) return;
+    const probe: Probe = { path, cookies: [], received: bytes, sent: 0, challenges: 0, timer: undefined, until: undefined };
+    c.further.push(probe);
+    if (c.phase === 'new') this.challengeFurther(probe);
   }
 
   /** A path_response or path_drop from `path`; the ones that do not echo a cookie of the check, or come from the wrong path, are discarded (§5.4). */
   answered(msgType: 'path_response' | 'path_drop', cookie: Uint8Array, path: string): void {
     const c = this.check;
-    if (c === undefined || !c.cookies.some((k) => bytesEqual(k, cookie))) return;
+    if (c === undefined) return;
+    const further = c.phase === 'new' ? c.further.find((p) => p.path === path && p.cookies.some((k) => bytesEqual(k, cookie))) : undefined;
+    if (further !== undefined && msgType === 'path_response') {
+      this.end();
+      this.totals.validated++;
+      this.host.validated(c.old, further.path);
+      return;
+    }
+    if (!c.cookies.some((k) => bytesEqual(k, cookie))) return;
     const expected = c.phase === 'old' ? c.old : c.candidate;
     if (path !== expected) return;
     if (c.phase === 'new') {
@@ -137,6 +189,12 @@ export class PathValidation {
     c.phase = 'old';
     c.challenges = 0;
     c.cookies.length = 0;
+    for (const p of c.further) {
+      // Asked again once the old path has had its T (probeCandidate), with fresh cookies.
+      if (p.timer !== undefined) this.clock.clearTimeout(p.timer);
+      Object.assign(p, { challenges: 0, timer: undefined, until: undefined });
+      p.cookies.length = 0;
+    }
     this.challenge();
   }
 
@@ -152,6 +210,24 @@ export class PathValidation {
     c.challenges = 0;
     c.cookies.length = 0;
     this.challenge();
+    for (const p of c.further) if (p.challenges === 0) this.challengeFurther(p);
+  }
+
+  /** One path_challenge to a further candidate, within its budget, and the next one armed (its last ends nothing: the check's T does). */
+  private challengeFurther(p: Probe): void {
+    if (this.check?.further.includes(p) !== true) return;
+    p.until ??= this.clock.now + this.timeoutMs;
+    const size = this.host.challengeSize();
+    if (p.sent + size <= AMPLIFICATION_FACTOR * p.received) {
+      const cookie = this.host.random(8);
+      p.sent += size;
+      this.totals.unvalidatedBytesSent += size;
+      p.cookies.push(cookie);
+      this.host.send(p.path, 'path_challenge', cookie);
+    }
+    p.challenges++;
+    if (p.challenges < CHALLENGES_PER_PATH) p.timer = this.clock.setTimeout(() => this.challengeFurther(p), Math.ceil(this.timeoutMs / CHALLENGES_PER_PATH));
+    else p.timer = undefined;
   }
 
   /** Sends one path_challenge of the current phase and arms the next one (or T's end). */
@@ -188,6 +264,12 @@ export class PathValidation {
     if (c === undefined) return;
     c.timer = undefined;
     if (c.phase === 'old') return this.probeCandidate(c); // §5.2 step 5: T passed on the old path: check the new one
+    // A further candidate probed later than the candidate has its own T, from its first challenge: the check lasts until then.
+    const until = Math.max(...c.further.map((p) => p.until ?? 0));
+    if (until > this.clock.now) {
+      c.timer = this.clock.setTimeout(() => this.expired(), until - this.clock.now);
+      return;
+    }
     this.end();
     this.totals.abandoned++;
   }
@@ -195,6 +277,7 @@ export class PathValidation {
   private end(): void {
     const c = this.check;
     if (c?.timer !== undefined) this.clock.clearTimeout(c.timer);
+    for (const p of c?.further ?? []) if (p.timer !== undefined) this.clock.clearTimeout(p.timer);
     this.check = undefined;
   }
 }
