@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { connect, listen, type DtlsSession } from '../runtime/index.js';
 import { pemIdentity } from '../tests/api/fixtures.js';
 import { decoyNat } from '../tests/support/decoy-nat.js';
@@ -64,7 +65,10 @@ async function mode(rrc: 'basic' | 'enhanced', log: (line: string) => void): Pro
     log(
       `attacks (RRC ${rrc} under decoys): a NAT rebinding followed in ${followed} of ${ROUNDS} rounds with 8 decoys racing copies; ` +
         `median ${ms(median(decoyed))} (rounds ${decoyed.map(ms).join(', ')}) against ${ms(median(plain))} without decoys ` +
-        `(${median(decoyed) === Infinity ? 'no ratio' : `${(median(decoyed) / median(plain)).toFixed(2)}×`}; T = 1 s)`,
+        `(${median(decoyed) === Infinity ? 'no ratio' : `${(median(decoyed) / median(plain)).toFixed(2)}×`}; T = 1 s)` +
+        ` (load ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')})`,
     );
   } finally {
     await client.close();

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { createSocket, type Socket } from 'node:dgram';
 import { randomFillSync } from 'node:crypto';
 import { connect, listen, type DtlsSession } from '../runtime/index.js';
@@ -77,7 +78,10 @@ async function mode(steered: boolean, log: (line: string) => void): Promise<void
         `median ${median(flood.map((f) => f.rttMs)).toFixed(2)} ms against ${median(quiet.map((q) => q.rttMs)).toFixed(2)} ms), ` +
         `${flood.reduce((n, f) => n + f.lost, 0)} of ${ROUNDS * TRIPS} round trips lost (quiet: ${quiet.reduce((n, q) => n + q.lost, 0)}); ` +
         `worker 0 CPU ${median(perForged).toFixed(2)} µs per forged record sent (spread ${perForged[0]!.toFixed(2)}..${perForged.at(-1)!.toFixed(2)}); ` +
-        `handed to worker 0: ${w[1]!.forwardedOut}; dropped as unknown CIDs: worker 0 ${w[0]!.unknownConnectionId}, worker 1 ${w[1]!.unknownConnectionId}`,
+        `handed to worker 0: ${w[1]!.forwardedOut}; dropped as unknown CIDs: worker 0 ${w[0]!.unknownConnectionId}, worker 1 ${w[1]!.unknownConnectionId}` +
+        ` (load ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')})`,
     );
   } finally {
     await server.close();
