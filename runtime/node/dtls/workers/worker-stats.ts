@@ -40,7 +40,7 @@ export const WORKER_STAT_NAMES = [
   'fleetRelayedIn',
   /** Datagrams on the fleet's link dropped: not tagged with the fleet's key, stale, from an address not the named host's, or not this worker's. */
   'fleetRejected',
-  /** CPU time of the worker's event loop thread, ms (the native addon's thread clock; 0 without it). */
+  /** CPU time of the worker's event loop thread, ms (the native addon's thread clock; 0 without it), refreshed every {@link STATS_FLUSH_MS}. */
   'threadCpuMs',
 ] as const;
 
