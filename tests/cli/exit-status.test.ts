@@ -82,7 +82,8 @@ test.serial('openssl s_server writes first: --replies 2 gets one line, and the c
  * saves the session, then `second` runs with it and --early-data.
  */
 async function wolfZeroRtt(t: { teardown(f: () => void): void }, second: (common: readonly string[]) => CliRun): Promise<Awaited<CliRun['done']>> {
-  const { port, run } = await startWolfServer(pem, ['-d', '-r', '-0', '-J', 'n']);
+  // Killed after PATIENCE_MS, not runWolf's default 30 s: starting the two clients alone may take that long under load.
+  const { port, run } = await startWolfServer(pem, ['-d', '-r', '-0', '-J', 'n'], PATIENCE_MS);
   t.teardown(() => run.kill());
   const session = join(pem.dir, `session-${port}.bin`);
   const early = join(pem.dir, `early-${port}.txt`);

@@ -135,19 +135,19 @@ function udpPortBound(port: number, pid: number | undefined): boolean {
  * Starts the wolfSSL DTLS 1.3 server for one connection; resolves once its
  * socket is bound (its -R ready file is TCP-only, so we watch the socket table).
  */
-export async function startWolfServer(pem: PemFiles, args: readonly string[]): Promise<{ port: number; run: WolfRun }> {
+export async function startWolfServer(pem: PemFiles, args: readonly string[], limitMs?: number): Promise<{ port: number; run: WolfRun }> {
   // The port freePort found may be taken by another test's socket before wolfSSL binds it: then another port, a few times.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startWolfServerOn(await freePort(), pem, args);
+      return await startWolfServerOn(await freePort(), pem, args, limitMs);
     } catch (e) {
       if (attempt >= 5 || !(e instanceof Error) || !/Address already in use/.test(e.message)) throw e;
     }
   }
 }
 
-async function startWolfServerOn(port: number, pem: PemFiles, args: readonly string[]): Promise<{ port: number; run: WolfRun }> {
-  const run = runWolf('server', ['-u', '-v', '4', '-p', String(port), '-c', pem.cert, '-k', pem.key, ...args]);
+async function startWolfServerOn(port: number, pem: PemFiles, args: readonly string[], limitMs?: number): Promise<{ port: number; run: WolfRun }> {
+  const run = runWolf('server', ['-u', '-v', '4', '-p', String(port), '-c', pem.cert, '-k', pem.key, ...args], limitMs);
   let exited = false;
   void run.done.then(() => (exited = true));
   for (let i = 0; i < 400 && !udpPortBound(port, run.pid); i++) {
