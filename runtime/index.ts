@@ -54,7 +54,9 @@ export {
 } from './keyschedule/derived-keys.js';
 export { Transcript } from './keyschedule/transcript.js';
 
-export { RecordLayer, RecordLayerError, type ReceivedRecord, type RecordLayerConfig } from './record/record-layer.js';
+export { RecordLayer, type RecordLayerConfig } from './record/record-layer.js';
+export type { ReceivedRecord } from './record/record-reader.js';
+export { RecordLayerError } from './record/record-writer.js';
 export { DROP_REASONS, type DropCounters, type DropReason } from './record/drops.js';
 export { noPadding, padToMultipleOf, type PaddingPolicy } from './record/inner-plaintext.js';
 export { DEFAULT_AEAD_LIMITS, type AeadLimits } from './record/limits.js';

@@ -1,5 +1,5 @@
 import { ConfigError, integerOption } from '../config-error.js';
-import { DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND, DEFAULT_MAX_RECORDS_PER_DATAGRAM } from '../record/record-layer.js';
+import { DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND, DEFAULT_MAX_RECORDS_PER_DATAGRAM } from '../record/record-reader.js';
 
 /**
  * What one connection may hold for its peer at most. Each cap bounds memory

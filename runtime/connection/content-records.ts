@@ -1,6 +1,6 @@
 import { decodeAck, decodeAlert, decodeReturnRoutabilityCheck, type Alert } from '../../generated/wire/index.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import type { ReceivedRecord } from '../record/record-layer.js';
+import type { ReceivedRecord } from '../record/record-reader.js';
 import { DecodeError } from '../wire/index.js';
 import type { HandshakeInbound } from './handshake-inbound.js';
 import type { InboundContext } from './inbound-context.js';

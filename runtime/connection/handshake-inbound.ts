@@ -2,7 +2,7 @@ import { handshakeTypeFromNumber, handshakeTypeToNumber, type HandshakeTypeName 
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/index.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { HandshakeReassembler } from '../handshake/reassembler.js';
-import type { ReceivedRecord } from '../record/record-layer.js';
+import type { ReceivedRecord } from '../record/record-reader.js';
 import { DecodeError, Reader } from '../wire/index.js';
 import { epochAllows, handlerFor, type HandshakeHandler } from './handler-table.js';
 import type { InboundContext } from './inbound-context.js';

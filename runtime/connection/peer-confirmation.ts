@@ -1,4 +1,4 @@
-import type { ReceivedRecord } from '../record/record-layer.js';
+import type { ReceivedRecord } from '../record/record-reader.js';
 import type { ConfirmationWait, ConnectionParts, ServerConfirmation } from './connection-parts.js';
 import type { Session } from './key-material.js';
 import { sendPendingFlights } from './post-handshake-flights.js';

@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { ConnectionOptions, DtlsConnection } from '../../runtime/connection/connection.js';
-import { RecordLayerError, type RecordLayer } from '../../runtime/record/record-layer.js';
+import type { RecordLayer } from '../../runtime/record/record-layer.js';
+import { RecordLayerError } from '../../runtime/record/record-writer.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import { Link } from '../support/link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

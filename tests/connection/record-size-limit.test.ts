@@ -3,7 +3,8 @@ import { decodeClientHello, decodeDtlsHandshake, encodeClientHello, encodeEncryp
 import { ConfigError } from '../../runtime/config-error.js';
 import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import { RecordLayerError, type RecordLayer } from '../../runtime/record/record-layer.js';
+import type { RecordLayer } from '../../runtime/record/record-layer.js';
+import { RecordLayerError } from '../../runtime/record/record-writer.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

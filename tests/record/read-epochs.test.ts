@@ -2,7 +2,8 @@ import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
-import { RecordLayer, type ReceivedRecord } from '../../runtime/record/record-layer.js';
+import { RecordLayer } from '../../runtime/record/record-layer.js';
+import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
 import { keysFor } from '../support/record-pair.js';
 
 /** Read epochs are bounded: retired when a newer one authenticates, capped by maxReadEpochs (RFC 9147 §4.2.1, §8). */

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { RecordLayer, recordNumberKey, type ReceivedRecord, type RecordNumberKey } from '../../runtime/record/record-layer.js';
+import { RecordLayer, recordNumberKey, type RecordNumberKey } from '../../runtime/record/record-layer.js';
+import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
 import { keysFor, recordPair } from '../support/record-pair.js';
 
 /** seal / sealPlaintext return the record number an ACK will name (RFC 9147 §4, §7). */

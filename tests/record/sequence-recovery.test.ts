@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { AeadKey, CryptoProvider } from '../../runtime/crypto/provider.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import type { ReceivedRecord } from '../../runtime/record/record-layer.js';
+import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
 import { MAX_PROBES, PROBE_EVERY } from '../../runtime/record/sequence-recovery.js';
 import { PROVIDERS } from '../support/providers.js';
 import { recordPair } from '../support/record-pair.js';

@@ -1,0 +1,460 @@
+import type { DtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
+import type { ContentType } from '../../generated/wire/enums.js';
+import { integerOption } from '../config-error.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { SupportedCipherSuite } from '../crypto/suites.js';
+import type { TrafficKeys } from '../keyschedule/derived-keys.js';
+import { bytesEqual, copyOf, DecodeError, Reader } from '../wire/index.js';
+import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
+import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
+import { EpochCipher } from './epoch-cipher.js';
+import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-records.js';
+import { contentTypeIndex } from './inner-plaintext.js';
+import { IntegrityMonitor } from './integrity-monitor.js';
+import type { AeadLimits } from './limits.js';
+import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
+import { ReplayWindow } from './replay-window.js';
+import { SequenceRecovery } from './sequence-recovery.js';
+
+/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1) and ciphertext (§5.2). */
+const MAX_PLAINTEXT = 16384;
+const MAX_CIPHERTEXT = 16384 + 256;
+const EMPTY = new Uint8Array(0);
+/** {@link RecordReader.receiveProtectedFast}'s answer for a record it leaves to the generic reader. */
+const GENERIC = -1;
+
+/** What the read half of the record layer takes of `RecordLayerConfig` (record-layer.ts). */
+export interface RecordReaderConfig {
+  readonly provider: CryptoProvider;
+  /** The connection ID this side receives (RFC 9146), once negotiated: incoming records must carry it. */
+  readonly receiveConnectionId?: Uint8Array | undefined;
+  /** Anti-replay window per epoch, in records (>= 64; default 64). */
+  readonly replayWindow?: number;
+  /**
+   * How long the previous application read epoch's keys stay, once a record
+   * of a newer epoch authenticated, for records reordered across the
+   * KeyUpdate; in the caller's time units (default 10,000 ms).
+   */
+  readonly previousEpochRetention?: number;
+  /**
+   * Application read epochs (3 and up) held at once, at least 2 (default 4):
+   * installing one more drops the oldest. With the retirement on
+   * authentication (see `RecordLayer.installReadKeys`) an honest peer
+   * needs 3 at most (previous, current, next); the cap bounds what a peer
+   * sending KeyUpdate after KeyUpdate can make this side keep.
+   */
+  readonly maxReadEpochs?: number;
+  /** Overrides of the per-AEAD usage limits (tests, or CCM-8 with extra safeguards). */
+  readonly limits?: AeadLimits;
+  /** Records read from one datagram at most; the rest is dropped unread (default 128). */
+  readonly maxRecordsPerDatagram?: number;
+  /**
+   * Protected records that may fail authentication per second (of `now`),
+   * over all read epochs (default 100): past it, until the second is over,
+   * a datagram's records are no longer opened after its first failure
+   * (each forged datagram costs one decryption; a genuine one opens whole).
+   */
+  readonly maxFailedAuthenticationsPerSecond?: number;
+}
+
+/** Defaults of {@link RecordReaderConfig.maxRecordsPerDatagram} and {@link RecordReaderConfig.maxFailedAuthenticationsPerSecond}. */
+export const DEFAULT_MAX_RECORDS_PER_DATAGRAM = 128;
+export const DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND = 100;
+
+/** What {@link RecordReader.receive} hands up for each record it did not drop. */
+export type ReceivedRecord =
+  | {
+      readonly kind: 'record';
+      readonly epoch: number;
+      readonly sequenceNumber: number;
+      readonly contentType: ContentType;
+      readonly content: Uint8Array;
+      /** False for DTLSPlaintext (epoch 0). */
+      readonly protected: boolean;
+      /** The connection ID the record carried (one of ours), when CIDs are in use. */
+      readonly connectionId?: Uint8Array | undefined;
+    }
+  | {
+      /** A protected record for an epoch whose keys are not installed yet: keep it and pass it to `receive` again once they are. */
+      readonly kind: 'deferred';
+      readonly epochBits: number;
+      readonly record: Uint8Array;
+    };
+
+const ownBytes = (n: number): Uint8Array => new Uint8Array(n);
+
+/** The counters of a record layer that has dropped nothing yet. */
+const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
+
+/** What {@link RecordReader.onDuplicate} tells (an object with a method: one per connection, no closure). */
+export interface DuplicateObserver {
+  duplicate(epoch: number, sequenceNumber: number): void;
+}
+
+/**
+ * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a datagram in,
+ * its records out, deprotected with per-epoch keys, record number
+ * decryption, sequence number reconstruction and anti-replay. Invalid
+ * records are dropped and counted by reason (`drops`), never thrown (§4.5.2).
+ */
+export class RecordReader {
+  /** The drop counters, made with the first drop (most sessions never drop a record). */
+  private dropCounts: DropCounters | undefined;
+  private readonly config: RecordReaderConfig;
+  /** Length of the CIDs records to us carry (0: none), and which ones are ours. */
+  private cidLength: number;
+  private receiveCids: ((cid: Uint8Array) => boolean) | undefined;
+  /** Records without a CID are taken too (a client between its ClientHello and the server's answer). */
+  private cidOptional = false;
+  /** RFC 8449: our record_size_limit (the largest DTLSInnerPlaintext we take), once negotiated. */
+  private receiveInnerLimit: number | undefined;
+  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
+  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
+  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
+  onDuplicate: DuplicateObserver | undefined;
+  private readonly readEpochs: ReadEpochs;
+  private acceptPlaintext = true;
+  /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
+  private readonly reader = new Reader(EMPTY, 'Datagram');
+  private readonly maxRecordsPerDatagram: number;
+  /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
+  readonly integrity: IntegrityMonitor;
+
+  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
+  constructor(config: RecordReaderConfig) {
+    this.config = config;
+    const own = config.receiveConnectionId;
+    this.cidLength = own?.length ?? 0;
+    this.receiveCids = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
+    const maxReadEpochs = integerOption('maxReadEpochs', config.maxReadEpochs ?? DEFAULT_MAX_READ_EPOCHS, 2, 0xffff);
+    this.readEpochs = new ReadEpochs(config.previousEpochRetention ?? DEFAULT_PREVIOUS_EPOCH_RETENTION, maxReadEpochs);
+    this.maxRecordsPerDatagram = integerOption('maxRecordsPerDatagram', config.maxRecordsPerDatagram ?? DEFAULT_MAX_RECORDS_PER_DATAGRAM, 1, 0xffff);
+    this.integrity = new IntegrityMonitor(
+      integerOption(
+        'maxFailedAuthenticationsPerSecond',
+        config.maxFailedAuthenticationsPerSecond ?? DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND,
+        1,
+        1_000_000,
+      ),
+    );
+  }
+
+  /** Our record_size_limit: checked on records of epoch 2 and later (0-RTT records were sent before the peer knew it). */
+  setReceiveInnerLimit(limit: number | undefined): void {
+    if (limit !== undefined) this.receiveInnerLimit = limit;
+  }
+
+  /** The CIDs records to us carry: see `RecordLayer.setConnectionIds` (record-layer.ts). */
+  setConnectionIds(receive: { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined): void {
+    this.cidLength = receive?.length ?? 0;
+    this.receiveCids = receive === undefined || receive.length === 0 ? undefined : receive.ours;
+    this.cidOptional = receive?.optional === true;
+  }
+
+  // ── keys ──────────────────────────────────────────────────────────────
+
+  /** See `RecordLayer.installReadKeys` (record-layer.ts). */
+  installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
+    this.readEpochs.install(epoch, {
+      cipher: new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits),
+      window: new ReplayWindow(this.config.replayWindow ?? 64),
+      recovery: new SequenceRecovery(),
+      expiresAt: undefined,
+    });
+  }
+
+  /** Frees what every read epoch's keys cost beyond themselves; the next record opened makes its context again. */
+  park(): void {
+    for (const [, r] of this.readEpochs.entries()) r.cipher.park();
+  }
+
+  /** Frees every read epoch's keys: nothing opens after. */
+  releaseAll(): void {
+    for (const [epoch] of [...this.readEpochs.entries()]) this.readEpochs.drop(epoch);
+  }
+
+  /**
+   * The read side of a session at rest: the read epochs `keep` names (the
+   * others let go, as dropped), or undefined while plaintext is taken, a
+   * record overflowed, something failed since the last verdict or a kept
+   * epoch's retention runs.
+   */
+  hibernation(keep: (epoch: number) => boolean): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
+    if (this.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
+    if (this.integrity.failedSinceVerdict) return undefined;
+    const reads: HibernatedReadEpoch[] = [];
+    let { highestDropped } = this.readEpochs.marks;
+    for (const [epoch, r] of this.readEpochs.entries()) {
+      if (!keep(epoch)) {
+        highestDropped = Math.max(highestDropped, epoch);
+        continue;
+      }
+      if (r.expiresAt !== undefined) return undefined;
+      const { window, cipher } = r;
+      reads.push({ epoch, right: window.right, words: [...window.words], used: cipher.used, failed: cipher.failed, failedInRow: r.recovery.inRow });
+    }
+    return {
+      reads,
+      highestDropped,
+      newestAuthenticated: this.readEpochs.marks.newestAuthenticated,
+      receiveLimit: this.receiveInnerLimit,
+      drops: this.dropCounts && { ...this.dropCounts },
+    };
+  }
+
+  /** A hibernated session's read epochs again, from `keys` (by epoch), with their replay windows and usage; plaintext refused, limit and drop counts back. */
+  restore(h: HibernatedRecords, suite: SupportedCipherSuite, keys: (epoch: number) => TrafficKeys): void {
+    for (const r of h.reads) {
+      this.installReadKeys(r.epoch, suite, keys(r.epoch));
+      const held = this.readEpochs.get(r.epoch)!;
+      held.window.restore(r.right, r.words);
+      held.cipher.used = r.used;
+      held.cipher.failed = r.failed;
+      held.recovery.restore(r.failedInRow);
+    }
+    this.readEpochs.restoreMarks(h);
+    this.acceptPlaintext = false;
+    this.setReceiveInnerLimit(h.receiveLimit);
+    this.dropCounts = h.drops && { ...h.drops };
+  }
+
+  /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */
+  dropReadEpoch(epoch: number): void {
+    this.readEpochs.drop(epoch);
+  }
+
+  /** Changes with every {@link installReadKeys} (a count of them). */
+  get readKeyGeneration(): number {
+    return this.readEpochs.generation;
+  }
+
+  /** Stop (or resume) accepting DTLSPlaintext records. */
+  setAcceptPlaintext(accept: boolean): void {
+    this.acceptPlaintext = accept;
+  }
+
+  /** The earliest time at which {@link handleTimeout} has work (a retained epoch expiring), if any. */
+  nextTimeout(): number | undefined {
+    return this.readEpochs.nextTimeout();
+  }
+
+  /** Drops the keys of superseded epochs whose retention ended at or before `now`. */
+  handleTimeout(now: number): void {
+    this.readEpochs.handleTimeout(now);
+  }
+
+  /** See `RecordLayer.integrityLimitExceeded` (record-layer.ts). */
+  get integrityLimitExceeded(): boolean {
+    for (const [, r] of this.readEpochs.entries()) if (r.cipher.integrityExceeded) return true;
+    return false;
+  }
+
+  /** Records deprotected and failed per read epoch, with its integrity limit. */
+  usage(): { epoch: number; used: number; failed: number; integrityLimit: number }[] {
+    const read: { epoch: number; used: number; failed: number; integrityLimit: number }[] = [];
+    for (const [epoch, r] of this.readEpochs.entries())
+      read.push({ epoch, used: r.cipher.used, failed: r.cipher.failed, integrityLimit: r.cipher.limits.integrity });
+    return read;
+  }
+
+  // ── receiving ─────────────────────────────────────────────────────────
+
+  /**
+   * Processes every record of a datagram; returns the records to hand up, in
+   * order. `now` starts the retention of a superseded epoch when a record of
+   * a newer one authenticates. Nothing returned is a view of `datagram`
+   * (contents, connection IDs and deferred records are arrays of their own),
+   * and nothing keeps it: the caller may reuse its bytes once this returns.
+   */
+  receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
+    const out: ReceivedRecord[] = [];
+    const r = this.reader;
+    r.buf = datagram;
+    r.pos = 0;
+    r.end = datagram.length;
+    this.integrity.datagramStarted();
+    for (let records = 0; r.pos < r.end; records++) {
+      if (records === this.maxRecordsPerDatagram) {
+        this.drop('records-per-datagram');
+        break;
+      }
+      const start = r.pos;
+      const fast = this.receiveProtectedFast(datagram, start, r.end, now, out);
+      if (fast !== GENERIC) {
+        r.pos = fast;
+        if (this.fastGoesOn) continue;
+        if (r.pos < r.end) this.drop('datagram-remainder');
+        break;
+      }
+      let rec: DtlsRecord | undefined | 'malformed';
+      try {
+        rec = readRecord(r, this.cidLength);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        rec = 'malformed';
+        this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
+      }
+      let ok = false;
+      if (rec === undefined) this.drop('unknown-record-type');
+      else if (rec === 'malformed') ok = false;
+      else if (rec.kind === 'plaintext') ok = this.receivePlaintext(rec.record, out);
+      else {
+        const h = rec.header;
+        ok = this.receiveCiphertext(h.connectionId, h.epochLowBits, h.sequenceNumber16bit, rec.encryptedRecord.length, datagram, start, r.pos, now, out);
+      }
+      if (!ok) {
+        if (r.pos < r.end) this.drop('datagram-remainder');
+        break;
+      }
+    }
+    r.buf = EMPTY;
+    return out;
+  }
+
+  /**
+   * The common protected record read without the generic decoder (no header
+   * object, no views): a unified header that fits the datagram, with a
+   * length of at most 2^14 + 256 when it has one. Returns where the record
+   * ends ({@link fastGoesOn} false when the rest of the datagram is to be
+   * discarded), or {@link GENERIC} (nothing done) for anything else, which
+   * {@link readRecord} then reads, with its drop reasons.
+   */
+  private receiveProtectedFast(d: Uint8Array, start: number, end: number, now: number, out: ReceivedRecord[]): number {
+    const b0 = d[start]!;
+    if ((b0 & 0xe0) !== 0x20) return GENERIC;
+    const hasCid = (b0 & 0x10) !== 0;
+    const seq16 = (b0 & 0x08) !== 0;
+    const hasLength = (b0 & 0x04) !== 0;
+    const cidLength = hasCid ? this.cidLength : 0;
+    const headerLength = 1 + cidLength + (seq16 ? 2 : 1) + (hasLength ? 2 : 0);
+    if (start + headerLength > end) return GENERIC;
+    let length: number;
+    if (hasLength) {
+      length = (d[start + headerLength - 2]! << 8) | d[start + headerLength - 1]!;
+      if (length > MAX_CIPHERTEXT || start + headerLength + length > end) return GENERIC;
+    } else length = end - start - headerLength;
+    const recordEnd = start + headerLength + length;
+    const cid = hasCid ? d.subarray(start + 1, start + 1 + cidLength) : undefined;
+    this.fastGoesOn = this.receiveCiphertext(cid, b0 & 3, seq16, length, d, start, recordEnd, now, out);
+    return recordEnd;
+  }
+
+  /** Whether the datagram goes on after the record {@link receiveProtectedFast} last read. */
+  private fastGoesOn = true;
+
+  private drop(reason: DropReason): void {
+    (this.dropCounts ??= emptyDropCounters())[reason]++;
+  }
+
+  /** Dropped incoming records by reason. */
+  get drops(): Readonly<DropCounters> {
+    return this.dropCounts ?? NO_DROPS;
+  }
+
+  /** Hands up one DTLSPlaintext, or counts why not. */
+  private receivePlaintext(rec: DtlsPlaintext, out: ReceivedRecord[]): true {
+    if (rec.epoch !== 0) this.drop('plaintext-epoch');
+    else if (!this.acceptPlaintext) this.drop('plaintext-refused');
+    // A copy: the datagram may be a view of a receive buffer that the next read overwrites (DatagramIo.receive's `lend`).
+    else out.push({ kind: 'record', epoch: 0, sequenceNumber: rec.sequenceNumber, contentType: rec.type, content: copyOf(rec.fragment), protected: false });
+    return true;
+  }
+
+  /**
+   * Deprotects one DTLSCiphertext found at [start, end) of `datagram`;
+   * false when the rest of the datagram must be discarded (a connection ID
+   * not ours: the records after it are not ours to parse either).
+   */
+  private receiveCiphertext(
+    cid: Uint8Array | undefined,
+    epochBits: number,
+    seq16: boolean,
+    ciphertextLength: number,
+    datagram: Uint8Array,
+    start: number,
+    end: number,
+    now: number,
+    out: ReceivedRecord[],
+  ): boolean {
+    const ours = this.receiveCids;
+    if (ours === undefined ? cid !== undefined : cid === undefined ? !this.cidOptional : !ours(cid)) {
+      this.drop('connection-id');
+      return false;
+    }
+    if (ciphertextLength > MAX_CIPHERTEXT) return this.dropAndGoOn('too-long');
+    if (ciphertextLength < 16) return this.dropAndGoOn('too-short');
+    const epoch = this.readEpochs.resolve(epochBits);
+    if (typeof epoch === 'string') {
+      if (epoch === 'deferred') out.push({ kind: 'deferred', epochBits, record: copyOf(datagram.subarray(start, end)) });
+      else this.drop(epoch);
+      return true;
+    }
+    const { cipher, window, recovery } = epoch;
+    if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
+    // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops the
+    // peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a second).
+    if (!this.integrity.mayOpen(now)) return this.dropAndGoOn('authentication-rate');
+    const headerLength = end - ciphertextLength - start;
+    // Every record is opened into an array of its own: application data is handed to the application as it is, and its
+    // `.buffer` must show no other session's bytes nor detach anyone else's when transferred (issue 33; docs/security/buffers.md).
+    const expected = window.right + 1;
+    let inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, expected, ownBytes);
+    if (inner === undefined) {
+      this.integrity.failed(now);
+      // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
+      // second's budget only; the probe counts toward the key's integrity limit (openRecord), not toward the budget.
+      const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
+      if (further !== undefined && this.integrity.mayOpen(now)) {
+        inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, further, ownBytes);
+      }
+      if (inner === undefined) return this.dropAndGoOn('authentication');
+    }
+    recovery.opened();
+    const seq = cipher.openedSequenceNumber;
+    const fresh = window.check(seq);
+    if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
+    if (fresh !== 'new') return this.dropAndGoOn(fresh === 'duplicate' ? 'replay' : 'too-old');
+    window.accept(seq);
+    this.readEpochs.authenticated(cipher.epoch, now);
+    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
+      this.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
+      return this.dropAndGoOn('too-long');
+    }
+    const typeAt = contentTypeIndex(inner);
+    if (typeAt < 0) return this.dropAndGoOn('no-content-type');
+    if (typeAt > MAX_PLAINTEXT) return this.dropAndGoOn('too-long');
+    out.push({
+      kind: 'record',
+      epoch: cipher.epoch,
+      sequenceNumber: seq,
+      contentType: contentTypeFromByte(inner[typeAt]!),
+      content: inner.subarray(0, typeAt),
+      protected: true,
+      // A copy, as for plaintext records: nothing handed up is a view of the datagram.
+      connectionId: cid === undefined ? undefined : cid.slice(),
+    });
+    return true;
+  }
+
+  private dropAndGoOn(reason: DropReason): true {
+    this.drop(reason);
+    return true;
+  }
+}
+
+function contentTypeFromByte(n: number): ContentType {
+  switch (n) {
+    case 21:
+      return 'alert';
+    case 22:
+      return 'handshake';
+    case 23:
+      return 'application_data';
+    case 26:
+      return 'ack';
+    case 27:
+      return 'return_routability_check';
+    default:
+      return n;
+  }
+}

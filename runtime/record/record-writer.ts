@@ -1,0 +1,287 @@
+import { writeDtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
+import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
+import { contentTypeToNumber, type ContentType } from '../../generated/wire/enums.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { SupportedCipherSuite } from '../crypto/suites.js';
+import type { TrafficKeys } from '../keyschedule/derived-keys.js';
+import { scratchWriter } from '../wire/index.js';
+import { allocate } from '../wire/slab.js';
+import { EpochCipher } from './epoch-cipher.js';
+import type { HibernatedRecords } from './hibernated-records.js';
+import { noPadding, type PaddingPolicy } from './inner-plaintext.js';
+import type { AeadLimits } from './limits.js';
+import { FIRST_APPLICATION_EPOCH } from './read-epochs.js';
+import type { SealedRecord } from './record-number.js';
+
+/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
+const MAX_PLAINTEXT = 16384;
+/** Largest DTLSInnerPlaintext a record may carry here: content, type, and up to 255 + 16 bytes of padding. */
+const MAX_INNER_PLAINTEXT = MAX_PLAINTEXT + 1 + 255 + 16;
+
+/** What the write half of the record layer takes of `RecordLayerConfig` (record-layer.ts). */
+export interface RecordWriterConfig {
+  readonly provider: CryptoProvider;
+  /** The connection ID to put in outgoing records (the peer's), once negotiated. */
+  readonly sendConnectionId?: Uint8Array | undefined;
+  /** Padding of protected records (default none). */
+  readonly padding?: PaddingPolicy;
+  /** Low sequence number bits in outgoing unified headers (default 16). */
+  readonly sequenceNumberLength?: 8 | 16;
+  /** Whether outgoing unified headers carry a length (default true; without, the record must end its datagram). */
+  readonly includeLength?: boolean;
+  /** Overrides of the per-AEAD usage limits (tests, or CCM-8 with extra safeguards). */
+  readonly limits?: AeadLimits;
+}
+
+/** Thrown when the record layer is asked to protect what it must not (no keys, usage limit reached). */
+export class RecordLayerError extends Error {
+  override readonly name = 'RecordLayerError';
+}
+
+/**
+ * The write half of the DTLS 1.3 record layer (RFC 9147 §4): DTLSPlaintext
+ * records of epoch 0, and DTLSCiphertext records protected in the current
+ * write epoch (or an older one kept for retransmission), each epoch with its
+ * own sequence numbers, padding within the peer's record_size_limit.
+ */
+export class RecordWriter {
+  private readonly config: RecordWriterConfig;
+  /** The CID our records carry (the peer's), if any. */
+  private sendCid: Uint8Array | undefined;
+  /** Write ciphers by epoch with their next sequence number; `write` is the newest. */
+  private readonly writes = new Map<number, { readonly cipher: EpochCipher; seq: number }>();
+  private write: EpochCipher | undefined;
+  private plaintextSeq = 0;
+  /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it), once negotiated. */
+  private sendInnerLimit: number | undefined;
+
+  constructor(config: RecordWriterConfig) {
+    this.config = config;
+    this.sendCid = config.sendConnectionId;
+  }
+
+  /** The peer's record_size_limit: caps the records we protect (padding is cut to fit, content over it throws). */
+  setSendInnerLimit(limit: number | undefined): void {
+    if (limit !== undefined) this.sendInnerLimit = limit;
+  }
+
+  /** The peer's record_size_limit, once negotiated. */
+  get sendLimit(): number | undefined {
+    return this.sendInnerLimit;
+  }
+
+  /** The most content one protected record to the peer may carry: 2^14, or its record_size_limit less the content type byte. */
+  get maxProtectedContent(): number {
+    return Math.min(MAX_PLAINTEXT, (this.sendInnerLimit ?? Infinity) - 1);
+  }
+
+  /** Padding for a record of `length` content bytes: the policy's, at least what the record number mask needs, within the peer's limit. */
+  private paddingFor(length: number, type: number, tag: number): number {
+    if (length > this.maxProtectedContent) {
+      throw new RecordLayerError(
+        this.sendInnerLimit === undefined
+          ? `record content of ${length} bytes exceeds 2^14`
+          : `record content of ${length} bytes exceeds the peer's record_size_limit (${this.sendInnerLimit} bytes with the content type)`,
+      );
+    }
+    const wanted = (this.config.padding ?? noPadding)(length, type);
+    const allowed = this.sendInnerLimit === undefined ? wanted : Math.min(wanted, this.sendInnerLimit - length - 1);
+    const padding = Math.max(allowed, 16 - tag - length - 1, 0);
+    if (length + 1 + padding > MAX_INNER_PLAINTEXT) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
+    return padding;
+  }
+
+  /** Our epoch-0 records continue from `next` (never backwards): used after a stateless HelloRetryRequest took a sequence number this layer never saw. */
+  continuePlaintextFrom(next: number): void {
+    this.plaintextSeq = Math.max(this.plaintextSeq, next);
+  }
+
+  /** Changes the CID our records carry (undefined or empty: none). */
+  setSendConnectionId(cid: Uint8Array | undefined): void {
+    this.sendCid = cid === undefined || cid.length === 0 ? undefined : cid;
+  }
+
+  /** Bytes a protected record adds to its content here: unified header with CID, length and 16-bit sequence number, type byte, tag. */
+  protectedOverhead(): number {
+    return 1 + (this.sendCid?.length ?? 0) + 2 + 2 + 1 + (this.write?.suite.tagLength ?? 16);
+  }
+
+  // ── keys ──────────────────────────────────────────────────────────────
+
+  /** See `RecordLayer.installWriteKeys` (record-layer.ts). */
+  installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
+    this.writes.get(epoch)?.cipher.release();
+    const cipher = new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits);
+    this.writes.set(epoch, { cipher, seq: 0 });
+    if (this.write === undefined || epoch >= this.write.epoch) this.write = cipher;
+    // Application write epochs older than the previous one are never needed again (a KeyUpdate is retransmitted in its own epoch).
+    for (const e of this.writes.keys()) if (e >= FIRST_APPLICATION_EPOCH && e < this.write.epoch - 1) this.retireWriteEpoch(e);
+  }
+
+  /** Drops the keys of an old write epoch. */
+  retireWriteEpoch(epoch: number): void {
+    const w = this.writes.get(epoch);
+    if (!w || w.cipher === this.write) return;
+    w.cipher.release();
+    this.writes.delete(epoch);
+  }
+
+  /** Frees what every write epoch's keys cost beyond themselves; the next record sealed makes its context again. */
+  park(): void {
+    for (const w of this.writes.values()) w.cipher.park();
+  }
+
+  /** Frees every write epoch's keys: nothing seals after. */
+  releaseAll(): void {
+    for (const w of this.writes.values()) w.cipher.release();
+    this.writes.clear();
+    this.write = undefined;
+  }
+
+  /** The write side of a session at rest: its one write epoch, or undefined while it has another (or none). */
+  hibernation(): HibernatedRecords['write'] | undefined {
+    const write = this.write;
+    const entry = write && this.writes.get(write.epoch);
+    if (!write || !entry || this.writes.size !== 1) return undefined;
+    return { epoch: write.epoch, seq: entry.seq, used: write.used };
+  }
+
+  /** The write epoch of a hibernated session again, from `keys`, with its sequence number, usage and the peer's record_size_limit. */
+  restore(h: HibernatedRecords, suite: SupportedCipherSuite, keys: TrafficKeys): void {
+    this.installWriteKeys(h.write.epoch, suite, keys);
+    const w = this.writes.get(h.write.epoch)!;
+    w.seq = h.write.seq;
+    w.cipher.used = h.write.used;
+    this.setSendInnerLimit(h.sendLimit);
+  }
+
+  /** Current write epoch, or undefined before keys exist. */
+  get writeEpoch(): number | undefined {
+    return this.write?.epoch;
+  }
+
+  /** True when the write key is near its usage limit and a KeyUpdate should start (RFC 9147 §4.5.3). */
+  get keyUpdateDue(): boolean {
+    return this.write?.keyUpdateDue ?? false;
+  }
+
+  /** Records protected with the current write key, and its limit. */
+  usage(): { epoch: number; used: number; limit: number } | undefined {
+    return this.write && { epoch: this.write.epoch, used: this.write.used, limit: this.write.limits.confidentiality };
+  }
+
+  // ── sending ───────────────────────────────────────────────────────────
+
+  /** A DTLSPlaintext record (epoch 0). `legacyVersion` is 0xfefd except for an initial ClientHello (RFC 9147 §4). */
+  sealPlaintext(contentType: ContentType, fragment: Uint8Array, legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2'): SealedRecord {
+    if (this.plaintextSeq > 0xffffffffffff) throw new RecordLayerError('DTLSPlaintext sequence numbers exhausted (2^48)');
+    const sequenceNumber = this.plaintextSeq++;
+    const bytes = encodeDtlsPlaintext({ type: contentType, legacyRecordVersion: legacyVersion, epoch: 0, sequenceNumber, fragment });
+    return { bytes, number: { epoch: 0, sequenceNumber } };
+  }
+
+  /**
+   * A DTLSCiphertext record of `content`, in the current write epoch or in
+   * `options.epoch` (an older one kept for retransmission).
+   *
+   * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
+   */
+  seal(contentType: ContentType, content: Uint8Array, options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number } = {}): SealedRecord {
+    const state = options.epoch === undefined ? (this.write ? this.writes.get(this.write.epoch) : undefined) : this.writes.get(options.epoch);
+    if (!state) throw new RecordLayerError(options.epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${options.epoch}`);
+    const w = state.cipher;
+    if (w.exhausted)
+      throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
+    const type = contentTypeToNumber(contentType);
+    const tag = w.suite.tagLength;
+    const padding = this.paddingFor(content.length, type, tag);
+    const innerLength = content.length + 1 + padding;
+    const seq = state.seq++;
+    const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
+    const header = this.header(w.epoch, seq, seq16, options.includeLength ?? this.config.includeLength ?? true, innerLength + tag);
+    // Header, then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
+    const out = allocate(header.length + innerLength + tag);
+    out.set(header, 0);
+    out.set(content, header.length);
+    out[header.length + content.length] = type;
+    out.fill(0, header.length + content.length + 1, header.length + innerLength);
+    try {
+      w.sealRecord(seq, out, header.length, innerLength, 1 + (this.sendCid?.length ?? 0), seq16 ? 2 : 1);
+    } catch (e) {
+      out.fill(0); // the plaintext copy in a slab shared with other records goes, whatever the seal left
+      throw e;
+    }
+    return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
+  }
+
+  /** The unified header of an outgoing record (RFC 9147 §4), record number in clear; a view of a scratch buffer. */
+  private header(epoch: number, seq: number, seq16: boolean, withLength: boolean, length: number): Uint8Array {
+    const cid = this.sendCid;
+    const hw = scratchWriter('DtlsCiphertextHeader');
+    writeDtlsCiphertextHeader(
+      hw,
+      {
+        sequenceNumber16bit: seq16,
+        epochLowBits: epoch & 3,
+        connectionId: cid === undefined ? undefined : cid.slice(),
+        sequenceNumber: seq16 ? seq & 0xffff : seq & 0xff,
+        length: withLength ? length : undefined,
+      },
+      cid?.length ?? 0,
+    );
+    return hw.finish();
+  }
+
+  /**
+   * Several DTLSCiphertext records of `contentType`, one per content, in the
+   * current write epoch, with consecutive sequence numbers: the same bytes
+   * as that many {@link seal} calls, laid out one after another in one
+   * buffer and protected in one call where the provider has a record path
+   * (the native one). Each record's `bytes` is a view of that buffer.
+   *
+   * @throws RecordLayerError as {@link seal} does, before any record is sealed (no sequence number is used then).
+   */
+  sealBatch(
+    contentType: ContentType,
+    contents: readonly Uint8Array[],
+    options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean } = {},
+  ): SealedRecord[] {
+    const state = this.write ? this.writes.get(this.write.epoch) : undefined;
+    if (!state) throw new RecordLayerError('no write keys installed');
+    const w = state.cipher;
+    if (w.used + contents.length > w.limits.confidentiality)
+      throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
+    const type = contentTypeToNumber(contentType);
+    const tag = w.suite.tagLength;
+    const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
+    const withLength = options.includeLength ?? this.config.includeLength ?? true;
+    const snOffset = 1 + (this.sendCid?.length ?? 0);
+    const paddings = contents.map((c) => this.paddingFor(c.length, type, tag));
+    const headerLength = this.header(w.epoch, 0, seq16, withLength, 0).length;
+    let total = 0;
+    for (let i = 0; i < contents.length; i++) total += headerLength + contents[i]!.length + 1 + paddings[i]! + tag;
+    const buffer = new Uint8Array(total);
+    const layout = new Float64Array(contents.length * 6);
+    const sealed: SealedRecord[] = [];
+    let at = 0;
+    for (let i = 0; i < contents.length; i++) {
+      const content = contents[i]!;
+      const innerLength = content.length + 1 + paddings[i]!;
+      const seq = state.seq++;
+      buffer.set(this.header(w.epoch, seq, seq16, withLength, innerLength + tag), at);
+      buffer.set(content, at + headerLength);
+      buffer[at + headerLength + content.length] = type;
+      layout.set([at, headerLength, innerLength, seq, snOffset, seq16 ? 2 : 1], i * 6);
+      const end = at + headerLength + innerLength + tag;
+      sealed.push({ bytes: buffer.subarray(at, end), number: { epoch: w.epoch, sequenceNumber: seq } });
+      at = end;
+    }
+    try {
+      w.sealRecords(buffer, layout, contents.length);
+    } catch (e) {
+      buffer.fill(0);
+      throw e;
+    }
+    return sealed;
+  }
+}
