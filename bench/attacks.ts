@@ -5,6 +5,7 @@ import { bytesFrom, forgedCiphertext } from '../tests/support/attacker.js';
 import { handshake } from '../tests/support/handshake.js';
 import { makeIdentity, TEST_TIME } from '../tests/support/pki-fixtures.js';
 import { clockOf, DEFAULT_CLOCK } from '../hwmodel/calibrate/clock.js';
+import { benchAttacks12 } from './attacks12.js';
 import { consume } from './harness.js';
 
 /**
@@ -25,6 +26,7 @@ import { consume } from './harness.js';
 export function benchAttacks(log: (line: string) => void): void {
   spoofedClientHellos(log);
   forgedRecordFlood(log);
+  benchAttacks12(log);
 }
 
 const NAMES = 100;

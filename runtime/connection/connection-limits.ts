@@ -1,4 +1,5 @@
 import { ConfigError, integerOption } from '../config-error.js';
+import { DEFAULT_INTEGRITY_BUDGET_SECONDS } from '../record/integrity-monitor.js';
 import { DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND, DEFAULT_MAX_RECORDS_PER_DATAGRAM } from '../record/record-reader.js';
 
 /**
@@ -30,6 +31,16 @@ export interface ConnectionLimits {
    * records from opening.
    */
   readonly maxFailedAuthenticationsPerSecond: number;
+  /**
+   * Seconds of forgery one read key's AEAD integrity limit (RFC 9147
+   * §4.5.3) lasts at least (default 128; 0: no such bound): at most
+   * limit / this records may fail authentication under one key per second,
+   * and past it that key's records are dropped untried until the second
+   * ends. AES-128-CCM-8's limit of 2^7 then takes one a second, so a
+   * forgery burst cannot end its session; the other AEADs' limits are far
+   * beyond it.
+   */
+  readonly integrityBudgetSeconds: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -39,6 +50,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxReadEpochs: 4,
   maxRecordsPerDatagram: DEFAULT_MAX_RECORDS_PER_DATAGRAM,
   maxFailedAuthenticationsPerSecond: DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND,
+  integrityBudgetSeconds: DEFAULT_INTEGRITY_BUDGET_SECONDS,
 };
 
 /** Checks `limits` options (ConfigError naming `limits.<name>`) and fills in the defaults. */
@@ -59,5 +71,6 @@ export function resolveLimits(given: Partial<ConnectionLimits> | undefined): Con
       1,
       1_000_000,
     ),
+    integrityBudgetSeconds: integerOption('limits.integrityBudgetSeconds', g.integrityBudgetSeconds ?? d.integrityBudgetSeconds, 0, 86_400),
   };
 }

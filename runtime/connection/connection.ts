@@ -241,13 +241,14 @@ export class DtlsConnection {
     this.onDatagram = options.onDatagram;
     const config = shared ?? resolveConfig(role, options);
     const clock = new ManualClock(0);
-    const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond } = config.limits;
+    const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } = config.limits;
     const records = new RecordLayer({
       provider: config.provider,
       replayWindow: config.replayWindow,
       maxReadEpochs,
       maxRecordsPerDatagram,
       maxFailedAuthenticationsPerSecond,
+      integrityBudgetSeconds,
     });
     const hooks = new DtlsConnection.Hooks(this);
     const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, this.outgoing);

@@ -24,14 +24,15 @@ export type RecordHandlers<R> = Readonly<Record<RecordHandlerName, (record: R) =
  * One row of the record-rule table: records of `contentType` whose epoch is
  * within `epochs` (`min: 'peer'`: no older than the newest epoch the peer
  * has authenticated in), protected when `protectedOnly`, arriving in one of
- * `phases`, go to `handler`.
+ * `phases`, go to `handler`. DTLS 1.2's rows (runtime/dtls12/record-rules12.ts)
+ * name phases and handlers of their own.
  */
-export interface RecordRule {
+export interface RecordRule<P extends string = RecordPhase, H extends string = RecordHandlerName> {
   readonly contentType: ContentTypeName;
   readonly epochs: { readonly min: number | 'peer'; readonly max?: number };
   readonly protectedOnly: boolean;
-  readonly phases: readonly RecordPhase[];
-  readonly handler: RecordHandlerName;
+  readonly phases: readonly P[];
+  readonly handler: H;
   /** What a record of this content type that no row admits counts as (from the first row of the type). */
   readonly refused: IgnoreReason;
 }
@@ -97,17 +98,6 @@ export const RECORD_RULES: readonly RecordRule[] = [
   },
 ];
 
-/** The rows of each content type, in table order (built once). */
-const BY_TYPE: ReadonlyMap<ContentType, readonly RecordRule[]> = (() => {
-  const m = new Map<ContentType, RecordRule[]>();
-  for (const rule of RECORD_RULES) {
-    const rows = m.get(rule.contentType);
-    if (rows) rows.push(rule);
-    else m.set(rule.contentType, [rule]);
-  }
-  return m;
-})();
-
 /** What the table needs to know of one record. */
 export interface RecordFacts {
   readonly contentType: ContentType;
@@ -115,20 +105,35 @@ export interface RecordFacts {
   readonly protected: boolean;
 }
 
+/** A table's lookup: the row that admits a record in a phase, or why it is refused. */
+export type RuleLookup<P extends string, H extends string> = (record: RecordFacts, phase: P, peerEpoch: number) => RecordRule<P, H> | IgnoreReason;
+
 /**
- * The row that admits `record` in `phase` (`peerEpoch`: the newest epoch the
- * peer has authenticated in), or the reason it is refused. A content type
- * with no row (the record layer delivers none other) is refused as
+ * The lookup of a table of rows (its rows grouped by content type once):
+ * the row that admits `record` in `phase` (`peerEpoch`: the newest epoch
+ * the peer has authenticated in), or the reason it is refused. A content
+ * type with no row (the record layer delivers none other) is refused as
  * `unauthenticated-violation`.
  */
-export function recordRule(record: RecordFacts, phase: RecordPhase, peerEpoch: number): RecordRule | IgnoreReason {
-  const rows = BY_TYPE.get(record.contentType);
-  if (rows === undefined) return 'unauthenticated-violation';
-  for (const rule of rows) if (admits(rule, record, phase, peerEpoch)) return rule;
-  return rows[0]?.refused ?? 'unauthenticated-violation';
+export function ruleLookup<P extends string, H extends string>(rules: readonly RecordRule<P, H>[]): RuleLookup<P, H> {
+  const byType = new Map<ContentType, RecordRule<P, H>[]>();
+  for (const rule of rules) {
+    const rows = byType.get(rule.contentType);
+    if (rows) rows.push(rule);
+    else byType.set(rule.contentType, [rule]);
+  }
+  return (record, phase, peerEpoch) => {
+    const rows = byType.get(record.contentType);
+    if (rows === undefined) return 'unauthenticated-violation';
+    for (const rule of rows) if (admits(rule, record, phase, peerEpoch)) return rule;
+    return rows[0]?.refused ?? 'unauthenticated-violation';
+  };
 }
 
-function admits(rule: RecordRule, record: RecordFacts, phase: RecordPhase, peerEpoch: number): boolean {
+/** The row of {@link RECORD_RULES} that admits `record` in `phase`, or the reason it is refused. */
+export const recordRule: RuleLookup<RecordPhase, RecordHandlerName> = ruleLookup(RECORD_RULES);
+
+function admits<P extends string, H extends string>(rule: RecordRule<P, H>, record: RecordFacts, phase: P, peerEpoch: number): boolean {
   const min = rule.epochs.min === 'peer' ? peerEpoch : rule.epochs.min;
   if (record.epoch < min || (rule.epochs.max !== undefined && record.epoch > rule.epochs.max)) return false;
   if (rule.protectedOnly && !record.protected) return false;

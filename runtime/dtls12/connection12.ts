@@ -32,15 +32,15 @@ import { alertDescriptionFromNumber, alertDescriptionToNumber, handshakeTypeToNu
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { fragmentMessage } from '../handshake/fragmenter.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
-import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
+import type { IgnoreReason } from '../connection/record-rules.js';
+import type { DropCounters, DropReason } from '../record/drops.js';
 import { Reader } from '../wire/reader.js';
 import { clientStateFromOffer, type ClientState12 } from './client12.js';
 import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan12.js';
 import { resolveConfig12, type Config12, type Dtls12Options } from './config12.js';
-import { decodeDatagram12, type Dtls12WireRecord } from './datagram.js';
+import type { Dtls12WireRecord } from './datagram.js';
 import { clientMessageEvent12, eventName12, serverMessageEvent12, type ClientEvent12, type Message12, type ServerEvent12 } from './event12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
-import { readRecord12 } from './cid12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { ReadEpoch12 } from './read-epoch.js';
 import { DTLS12_VERSION, MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
@@ -51,6 +51,8 @@ import { exportKeyingMaterial } from './key-derivation.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import type { InspectedChart } from '../machine/inspected-chart.js';
 import { inspectedChart12 } from './inspected12.js';
+import { phase12, RecordPath12 } from './record-path12.js';
+import type { RecordHandlerName12 } from './record-rules12.js';
 
 const CHANGE_CIPHER_SPEC = 20;
 const ALERT = 21;
@@ -107,7 +109,8 @@ export class Dtls12Connection {
   private session: Session12 | undefined;
   /** ALPN, SRTP and the CIDs, once the hellos settled them. */
   private extensions: Negotiated12Extensions | undefined;
-  readonly drops: DropCounters = emptyDropCounters();
+  /** The inbound record path's limits and counters (record-path12.ts). */
+  private readonly path: RecordPath12;
   private io12: Io12 | undefined;
   /** When the peer last sent a record that authenticated under epoch 1 (the caller's time), or undefined. */
   lastAuthenticated: number | undefined;
@@ -163,6 +166,17 @@ export class Dtls12Connection {
     this.role = config.role;
     this.state = config.role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' };
     this.flightLimit = config.base.maxDatagramSize;
+    this.path = new RecordPath12(config.base.limits);
+  }
+
+  /** Dropped incoming records by reason (the 1.3 record layer's reasons). */
+  get drops(): Readonly<DropCounters> {
+    return this.path.drops;
+  }
+
+  /** Records the record-rule table set aside (RECORD_RULES_12), by reason. */
+  get ignored(): Readonly<Record<IgnoreReason, number>> {
+    return this.path.ignored;
   }
 
   /** Ended, and what it had to send is sent: frees the keys now rather than when the object is collected. Nothing before the end. */
@@ -257,8 +271,20 @@ export class Dtls12Connection {
    */
   receive(datagram: Uint8Array, now: number): void {
     this.now = now;
-    if (this.ended || this.applicationDataRecord(datagram)) return;
-    this.receiveCopy(datagram.slice());
+    if (this.ended) return;
+    this.path.integrity.datagramStarted();
+    if (this.applicationDataRecord(datagram)) return;
+    // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
+    const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
+    this.path.receive(
+      datagram.slice(),
+      () => this.extensions?.cids?.local.length ?? 0,
+      settled,
+      (w) => {
+        this.record(w);
+        return !this.ended;
+      },
+    );
   }
 
   /**
@@ -277,46 +303,16 @@ export class Dtls12Connection {
     if (length !== d.length - RECORD_HEADER || length > MAX_FRAGMENT_12 || epoch !== 1) return false;
     const version = (d[1]! << 8) | d[2]!;
     const sequenceNumber = ((d[5]! << 8) | d[6]!) * 0x100000000 + (((d[7]! << 24) | (d[8]! << 16) | (d[9]! << 8) | d[10]!) >>> 0);
-    const content = read1.receiveAt(d, 0, APPLICATION_DATA, version, epoch, sequenceNumber, length);
+    const content = read1.receiveAt(d, 0, APPLICATION_DATA, version, epoch, sequenceNumber, length, this.now);
     if (typeof content === 'string') {
       this.drop(content);
       return true;
     }
     this.lastAuthenticated = this.now;
-    if (this.state.kind !== 'connected') this.drop('plaintext-refused');
+    // The application_data row of RECORD_RULES_12: only once connected.
+    if (this.state.kind !== 'connected') this.path.ignore('unauthenticated-violation');
     else this.dispatch({ type: 'ApplicationData', data: content });
     return true;
-  }
-
-  private receiveCopy(datagram: Uint8Array): void {
-    let records: Dtls12WireRecord[];
-    try {
-      // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
-      records = decodeDatagram12(datagram, { cidLength: this.extensions?.cids?.local.length ?? 0 });
-    } catch {
-      // Before the hellos settle, a ServerHello may set our CID for the tls12_cid record behind it (a resumed flight).
-      if (this.extensions === undefined && this.config.base.connectionIds !== undefined) return this.receiveEach(datagram);
-      this.drop('malformed');
-      return;
-    }
-    for (const r of records) {
-      if (this.ended) return;
-      this.record(r);
-    }
-  }
-
-  /** Record by record, each read at the CID length in force when it is reached; the rest dropped at the first that does not decode. */
-  private receiveEach(datagram: Uint8Array): void {
-    const r = new Reader(datagram, 'Datagram12');
-    while (r.pos < r.end && !this.ended) {
-      let w: Dtls12WireRecord;
-      try {
-        w = readRecord12(r, this.extensions?.cids?.local.length ?? 0);
-      } catch {
-        return this.drop('malformed');
-      }
-      this.record(w);
-    }
   }
 
   pollTransmit(): Uint8Array | undefined {
@@ -393,7 +389,7 @@ export class Dtls12Connection {
   }
 
   private drop(reason: DropReason): void {
-    this.drops[reason]++;
+    this.path.drop(reason);
   }
 
   private io(): Io12 {
@@ -444,7 +440,7 @@ export class Dtls12Connection {
       },
       installReadEpoch: () => {
         if (this.pendingRead === undefined) throw new Dtls12StateError('ChangeCipherSpec before the read keys');
-        this.read1 = new ReadEpoch12(this.pendingRead, this.config.base.replayWindow);
+        this.read1 = new ReadEpoch12(this.pendingRead, this.path.integrity, this.config.base.replayWindow);
         this.pendingRead = undefined;
       },
       deliver: (data) => {
@@ -592,36 +588,37 @@ export class Dtls12Connection {
       else this.drop('unknown-epoch');
       return;
     }
-    const opened = this.read1.receive(w);
+    const opened = this.read1.receive(w, this.now);
     if (!opened.ok) return this.drop(opened.reason);
     this.lastAuthenticated = this.now;
     if (w.kind === 'cid' && opened.sequenceNumber > this.newestCidRecord) this.newestCidRecord = opened.sequenceNumber;
     this.content(opened.type, opened.content, 1, opened.sequenceNumber);
   }
 
+  /** One record's content, through the 1.2 rows of the record-rule table (record-rules12.ts) to its row's handler, or set aside. */
   private content(type: number, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
-    switch (type) {
-      case HANDSHAKE:
+    const phase = phase12(this.role, this.state, this.pendingRead !== undefined, this.read1 !== undefined);
+    const handler = this.path.admit(type, epoch, phase, this.read1 === undefined ? 0 : 1);
+    if (handler !== undefined) this.handle(handler, fragment, epoch, recordSequenceNumber);
+  }
+
+  private handle(handler: RecordHandlerName12, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
+    switch (handler) {
+      case 'handshake':
         return this.handshakeRecord(fragment, epoch, recordSequenceNumber);
-      case CHANGE_CIPHER_SPEC:
-        return this.changeCipherSpec(fragment, epoch);
-      case ALERT:
-        return this.alertRecord(fragment, epoch);
-      case APPLICATION_DATA:
-        if (epoch !== 1 || this.state.kind !== 'connected') return this.drop('plaintext-refused');
+      case 'changeCipherSpec':
+        return this.changeCipherSpec(fragment);
+      case 'changeCipherSpecAgain':
+        return; // the peer's flight again: its handshake records say what to do
+      case 'alert':
+        return this.alertRecord(fragment);
+      case 'applicationData':
         return this.dispatch({ type: 'ApplicationData', data: fragment.slice() });
-      default:
-        return this.drop('malformed');
     }
   }
 
-  private changeCipherSpec(fragment: Uint8Array, epoch: 0 | 1): void {
-    if (epoch !== 0 || fragment.length !== 1 || fragment[0] !== 1) return this.drop('malformed');
-    if (this.read1 !== undefined) return; // a retransmitted ChangeCipherSpec
-    if (this.pendingRead === undefined) {
-      // RFC 6347 §4.1: a ChangeCipherSpec ahead of the keys may be reordering; with no keys pending yet, drop it.
-      return this.drop('plaintext-refused');
-    }
+  private changeCipherSpec(fragment: Uint8Array): void {
+    if (fragment.length !== 1 || fragment[0] !== 1) return this.drop('malformed');
     this.dispatch({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
     const early = this.earlyEpoch1;
@@ -629,10 +626,8 @@ export class Dtls12Connection {
     for (const w of early) if (!this.ended) this.record(w);
   }
 
-  private alertRecord(fragment: Uint8Array, epoch: 0 | 1): void {
+  private alertRecord(fragment: Uint8Array): void {
     if (fragment.length !== 2) return this.drop('malformed');
-    // Unauthenticated alerts are believed only during the handshake (an off-path sender could otherwise end a session).
-    if (epoch === 0 && this.read1 !== undefined) return this.drop('plaintext-refused');
     const level = fragment[0] === 2 ? 'fatal' : 'warning';
     const description = alertDescriptionFromNumber(fragment[1]!);
     const name = typeof description === 'string' ? description : 'internal_error';

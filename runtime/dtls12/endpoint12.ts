@@ -13,7 +13,7 @@
  */
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
-import { ConnectionStateError, type ConnectionStats, type IgnoreReason } from '../connection/connection.js';
+import { ConnectionStateError, type ConnectionStats } from '../connection/connection.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
@@ -40,16 +40,6 @@ export class Dtls12FeatureError extends Error {
 export function rebindRefused12(): Dtls12FeatureError {
   return new Dtls12FeatureError('rebind', 'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer');
 }
-
-const NO_IGNORED: Readonly<Record<IgnoreReason, number>> = {
-  'unauthenticated-violation': 0,
-  'reassembly-refused': 0,
-  'deferred-cap': 0,
-  'early-data-cap': 0,
-  'early-data-refused': 0,
-  'stale-alert': 0,
-  'ack-epoch': 0,
-};
 
 export interface Endpoint12Options {
   readonly handshakeTimeoutMs?: number | undefined;
@@ -257,7 +247,7 @@ export class Dtls12EndpointConnection {
     return {
       ...c,
       drops: { ...this.connection.drops },
-      ignored: NO_IGNORED,
+      ignored: { ...this.connection.ignored },
       retransmissions: 0,
       flightState: this.connection.stateName,
       retransmitTimeout: 0,

@@ -11,6 +11,8 @@ import { contentTypeToNumber, protocolVersionToNumber } from '../../generated/wi
 import { nativeRecord12, type NativeRecord12 } from '../crypto/native/record12.js';
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
 import type { DropReason } from '../record/drops.js';
+import type { FailureWindow } from '../record/failure-window.js';
+import { DEFAULT_AEAD_LIMITS, type AeadLimits } from '../record/limits.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from '../record/inner-plaintext.js';
 import type { Dtls12WireRecord } from './datagram.js';
@@ -130,6 +132,10 @@ export class EpochCipher12 {
   private readonly padding: PaddingPolicy;
   /** The addon's whole-record path where the provider is the native one (node:crypto's AEAD otherwise). */
   private readonly native: NativeRecord12 | undefined;
+  /** The AEAD's usage limits (RFC 9147 §4.5.3's figures): the integrity limit sizes the key's failure rate (IntegrityMonitor). */
+  readonly limits: AeadLimits;
+  /** The key's failed authentications this second (IntegrityMonitor; made at the first failure). */
+  failureWindow: FailureWindow | undefined = undefined;
 
   constructor(provider: CryptoProvider, suite: Dtls12SuiteParams, keys: WriteKeys, epoch: number, options: EpochCipher12Options = {}) {
     if (keys.key.length !== suite.keyLength) throw new RangeError(`${suite.name} needs a ${suite.keyLength}-byte key, got ${keys.key.length}`);
@@ -142,6 +148,7 @@ export class EpochCipher12 {
     this.cid = options.cid !== undefined && options.cid.length > 0 ? options.cid.slice() : undefined;
     this.padding = options.padding ?? noPadding;
     this.native = nativeRecord12(provider, suite.aead, keys.key, keys.iv, epoch, this.cid);
+    this.limits = DEFAULT_AEAD_LIMITS[suite.aead];
   }
 
   /**

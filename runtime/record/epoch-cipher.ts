@@ -3,6 +3,7 @@ import { CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { DEFAULT_AEAD_LIMITS, KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { ComposedRecordProtection } from './composed-protection.js';
+import type { FailureWindow } from './failure-window.js';
 
 /**
  * The protection state of one epoch in one direction: its
@@ -19,6 +20,8 @@ export class EpochCipher {
   used = 0;
   /** Records that failed authentication with this key (receive). */
   failed = 0;
+  /** The key's failures this second, against its per-key rate (IntegrityMonitor; made at the first failure). */
+  failureWindow: FailureWindow | undefined = undefined;
 
   /** `transient`: released before the call that made it returns (see CryptoProvider.recordProtection). */
   constructor(provider: CryptoProvider, epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, limits?: AeadLimits, transient?: boolean) {

@@ -1,3 +1,6 @@
+import { FailureWindow, keyFailuresPerSecond } from './failure-window.js';
+import { INTEGRITY_KEY_UPDATE_THRESHOLD } from './limits.js';
+
 /** One read epoch's count of records that failed authentication, against its key's integrity limit. */
 export interface ReadKeyFailures {
   readonly epoch: number;
@@ -7,7 +10,7 @@ export interface ReadKeyFailures {
 
 /** What the integrity limit asks of the connection after a datagram (RFC 9147 §4.5.3). */
 export type IntegrityVerdict =
-  /** Past half the current read key's limit: a KeyUpdate with update_requested (once per read epoch). */
+  /** Past {@link INTEGRITY_KEY_UPDATE_THRESHOLD} of the current read key's limit: a KeyUpdate with update_requested (once per read epoch). */
   | { readonly kind: 'request-key-update'; readonly epoch: number }
   /** An older read epoch reached its limit: it is dropped (its records are no longer opened). */
   | { readonly kind: 'drop-epoch'; readonly epoch: number }
@@ -16,8 +19,18 @@ export type IntegrityVerdict =
 
 const NONE: readonly IntegrityVerdict[] = [];
 
+/** A read key as the per-key bound sees it: its integrity limit, and its failure window (made at its first failure). */
+export interface RateLimitedKey {
+  readonly limits: { readonly integrity: number };
+  failureWindow: FailureWindow | undefined;
+}
+
+/** Default of `limits.integrityBudgetSeconds`: a read key's integrity limit lasts at least this long under forgery. */
+export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
+
 /**
- * Failed authentications (AEAD opens that failed), in two bounds:
+ * Failed authentications (AEAD opens that failed), in three bounds, shared
+ * by the DTLS 1.3 record layer and the DTLS 1.2 record path:
  *
  * - CPU, per datagram (`limits.maxFailedAuthenticationsPerSecond`): within a
  *   second of the first failure counted, up to that many failures are
@@ -25,19 +38,26 @@ const NONE: readonly IntegrityVerdict[] = [];
  *   first failure (dropped as `authentication-rate`). A forged-record flood
  *   costs one decryption a datagram, and a genuine datagram still opens
  *   whole, so an off-path sender cannot stall the session.
- * - Keys, per read epoch (RFC 9147 §4.5.3): past half the current read
- *   key's integrity limit the peer is asked for new keys once; at the limit
- *   an older epoch is dropped and the current one ends the connection.
+ * - Rate, per read key (`limits.integrityBudgetSeconds`,
+ *   {@link keyFailuresPerSecond}): a key takes at most its integrity limit
+ *   over that many seconds of failures a second; past it its records are
+ *   dropped untried (`authentication-rate`) for the rest of the second, so
+ *   a forgery burst cannot spend a small limit (AES-128-CCM-8's 2^7: one a
+ *   second) and end the session. While such a flood lasts the key's genuine
+ *   records are dropped too; they open again when it stops.
+ * - Keys, per read epoch (RFC 9147 §4.5.3, DTLS 1.3): past
+ *   {@link INTEGRITY_KEY_UPDATE_THRESHOLD} of the current read key's
+ *   integrity limit the peer is asked for new keys once; at the limit an
+ *   older epoch is dropped and the current one ends the connection.
  *
- * The record layer feeds it ({@link datagramStarted}, {@link mayOpen},
- * {@link failed}); the connection asks for the {@link verdict} after each
- * datagram. It holds four numbers.
+ * The record layers feed it ({@link datagramStarted}, {@link mayOpen},
+ * {@link failed}); the 1.3 connection asks for the {@link verdict} after
+ * each datagram. It holds six numbers and a window.
  */
 export class IntegrityMonitor {
-  private readonly maxFailuresPerSecond: number;
-  /** The time the counted second began (at its first failure) and the failures in it. */
-  private windowStart = -Infinity;
-  private inWindow = 0;
+  /** The counted second (begun at its first failure) and the failures in it, over all keys. */
+  private readonly window: FailureWindow;
+  private readonly budgetSeconds: number;
   /** Failures in the datagram being read. */
   private inDatagram = 0;
   /** Failures counted when the last verdict was given: no failure since, no work. */
@@ -46,8 +66,10 @@ export class IntegrityMonitor {
   /** The read epoch the peer was last asked to leave (one request per epoch: its new keys end the count). */
   private updateRequestedFor: number | undefined;
 
-  constructor(maxFailuresPerSecond: number) {
-    this.maxFailuresPerSecond = maxFailuresPerSecond;
+  /** `budgetSeconds`: `limits.integrityBudgetSeconds` (0: no per-key rate). */
+  constructor(maxFailuresPerSecond: number, budgetSeconds = DEFAULT_INTEGRITY_BUDGET_SECONDS) {
+    this.window = new FailureWindow(maxFailuresPerSecond);
+    this.budgetSeconds = budgetSeconds;
   }
 
   /** Whether a record failed authentication since the last {@link verdict} (nothing to look at otherwise). */
@@ -60,20 +82,23 @@ export class IntegrityMonitor {
     this.inDatagram = 0;
   }
 
-  /** Whether the next record of this datagram may be opened at `now`. */
-  mayOpen(now: number): boolean {
-    return !(this.inDatagram > 0 && this.inWindow >= this.maxFailuresPerSecond && now - this.windowStart < 1000);
+  /** Whether the next record of this datagram (under `key`, when given) may be opened at `now`. */
+  mayOpen(now: number, key?: RateLimitedKey): boolean {
+    if (key?.failureWindow?.full(now) === true) return false;
+    return !(this.inDatagram > 0 && this.window.full(now));
   }
 
-  /** A record failed authentication at `now`. */
-  failed(now: number): void {
+  /** A record failed authentication at `now` (under `key`, when given). */
+  failed(now: number, key?: RateLimitedKey): void {
     this.inDatagram++;
     this.total++;
-    if (now - this.windowStart >= 1000) {
-      this.windowStart = now;
-      this.inWindow = 0;
-    }
-    this.inWindow++;
+    this.window.failed(now);
+    if (key !== undefined) this.keyFailed(now, key);
+  }
+
+  /** A failure under `key` that costs the key's rate but not the datagram's CPU budget (1.3's probe further ahead). */
+  keyFailed(now: number, key: RateLimitedKey): void {
+    (key.failureWindow ??= new FailureWindow(keyFailuresPerSecond(key.limits.integrity, this.budgetSeconds))).failed(now);
   }
 
   /**
@@ -92,7 +117,12 @@ export class IntegrityMonitor {
       if (e.failed >= e.integrityLimit) {
         if (currentReadEpoch !== undefined && e.epoch < currentReadEpoch) out.push({ kind: 'drop-epoch', epoch: e.epoch });
         else return [...out, { kind: 'fail', epoch: e.epoch, limit: e.integrityLimit }];
-      } else if (e.epoch === currentReadEpoch && e.failed >= e.integrityLimit / 2 && this.updateRequestedFor !== e.epoch && canRequestUpdate) {
+      } else if (
+        e.epoch === currentReadEpoch &&
+        e.failed >= e.integrityLimit * INTEGRITY_KEY_UPDATE_THRESHOLD &&
+        this.updateRequestedFor !== e.epoch &&
+        canRequestUpdate
+      ) {
         this.updateRequestedFor = e.epoch;
         out.push({ kind: 'request-key-update', epoch: e.epoch });
       }

@@ -10,7 +10,7 @@ import { emptyDropCounters, type DropCounters, type DropReason } from './drops.j
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-records.js';
 import { contentTypeIndex } from './inner-plaintext.js';
-import { IntegrityMonitor } from './integrity-monitor.js';
+import { DEFAULT_INTEGRITY_BUDGET_SECONDS, IntegrityMonitor } from './integrity-monitor.js';
 import type { AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
 import { ReplayWindow } from './replay-window.js';
@@ -55,6 +55,13 @@ export interface RecordReaderConfig {
    * (each forged datagram costs one decryption; a genuine one opens whole).
    */
   readonly maxFailedAuthenticationsPerSecond?: number;
+  /**
+   * Seconds of forgery a read key's integrity limit lasts at least (default
+   * 128; 0: no such bound): at most limit / this records may fail under one
+   * key per second, the rest of the second its records are dropped untried
+   * (IntegrityMonitor).
+   */
+  readonly integrityBudgetSeconds?: number;
 }
 
 /** Defaults of {@link RecordReaderConfig.maxRecordsPerDatagram} and {@link RecordReaderConfig.maxFailedAuthenticationsPerSecond}. */
@@ -136,6 +143,7 @@ export class RecordReader {
         1,
         1_000_000,
       ),
+      integerOption('integrityBudgetSeconds', config.integrityBudgetSeconds ?? DEFAULT_INTEGRITY_BUDGET_SECONDS, 0, 86_400),
     );
   }
 
@@ -393,19 +401,21 @@ export class RecordReader {
     if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
     // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops the
     // peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a second).
-    if (!this.integrity.mayOpen(now)) return this.dropAndGoOn('authentication-rate');
+    // The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's integrity limit.
+    if (!this.integrity.mayOpen(now, cipher)) return this.dropAndGoOn('authentication-rate');
     const headerLength = end - ciphertextLength - start;
     // Every record is opened into an array of its own: application data is handed to the application as it is, and its
     // `.buffer` must show no other session's bytes nor detach anyone else's when transferred (issue 33; docs/security/buffers.md).
     const expected = window.right + 1;
     let inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, expected, ownBytes);
     if (inner === undefined) {
-      this.integrity.failed(now);
+      this.integrity.failed(now, cipher);
       // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
-      // second's budget only; the probe counts toward the key's integrity limit (openRecord), not toward the budget.
+      // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU budget.
       const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
-      if (further !== undefined && this.integrity.mayOpen(now)) {
+      if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
         inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, further, ownBytes);
+        if (inner === undefined) this.integrity.keyFailed(now, cipher);
       }
       if (inner === undefined) return this.dropAndGoOn('authentication');
     }

@@ -247,10 +247,13 @@ function drain(c: DtlsConnection) {
   return out;
 }
 
-test('item 8: forged records past half the integrity limit start a KeyUpdate; the session survives 1,500 forgeries under CCM_8', (t) => {
-  // The per-second cap on failed authentications off: these forgeries all come at one instant.
+test('item 8: forged records past 1/8 of the integrity limit start a KeyUpdate; the session survives 1,500 forgeries under CCM_8', (t) => {
+  // The per-second caps on failed authentications off (all keys', and the key's own): these forgeries all come at one instant.
   const ccm8 = { cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true } as const;
-  const { link } = handshake(serverId, { client: ccm8, server: { ...ccm8, limits: { maxFailedAuthenticationsPerSecond: 1_000_000 } } });
+  const { link } = handshake(serverId, {
+    client: ccm8,
+    server: { ...ccm8, limits: { maxFailedAuthenticationsPerSecond: 1_000_000, integrityBudgetSeconds: 0 } },
+  });
   const clientMessagesBefore = link.client.stats.handshakeMessagesReceived;
   for (let i = 0; i < 1500; i++) {
     link.server.receive(forgedCiphertext(3, i, bytesFrom(i + 9, 40)), link.now);
@@ -265,9 +268,12 @@ test('item 8: forged records past half the integrity limit start a KeyUpdate; th
 });
 
 test('item 8: at the integrity limit of the current read key, with no KeyUpdate possible, the connection closes', (t) => {
-  // The per-second cap on failed authentications off: these forgeries all come at one instant.
+  // The per-second caps on failed authentications off (all keys', and the key's own): these forgeries all come at one instant.
   const ccm8 = { cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true } as const;
-  const { link } = handshake(serverId, { client: ccm8, server: { ...ccm8, limits: { maxFailedAuthenticationsPerSecond: 1_000_000 } } });
+  const { link } = handshake(serverId, {
+    client: ccm8,
+    server: { ...ccm8, limits: { maxFailedAuthenticationsPerSecond: 1_000_000, integrityBudgetSeconds: 0 } },
+  });
   // The peer never answers (its datagrams go nowhere), so the requested KeyUpdate cannot complete.
   for (let i = 0; i < 1500 && !link.server.failure; i++) link.server.receive(forgedCiphertext(3, i, bytesFrom(i + 11, 40)), link.now);
   t.is(link.server.failure?.alert, 'bad_record_mac');

@@ -74,15 +74,34 @@ test('CCM_8 is refused unless allowCcm8 is set, naming cipherSuites', (t) => {
   t.notThrows(() => DtlsConnection.client({ cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true }));
 });
 
-test('with allowCcm8, one flood datagram no longer ends a CCM_8 session (2^7 forgeries would)', (t) => {
+test('with allowCcm8, a flood datagram spends one failure of the CCM_8 key: its rate is one a second (2^7 over 128 s)', (t) => {
   const ccm8 = { cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true } as const;
   const { link } = handshake(serverId, { client: ccm8, server: ccm8 });
   link.server.receive(floodDatagram(11), link.now);
+  link.server.receive(floodDatagram(12), link.now + 999);
   t.is(link.server.failure, undefined);
-  t.is(link.server.stats.drops.authentication, 100);
+  t.is(link.server.stats.drops.authentication, 1);
+  t.is(link.server.stats.drops['authentication-rate'], 127 + 128, 'the rest of the second: dropped untried');
   link.now += 1000;
   const { atServer } = roundTrip(link, 'ccm8');
   t.is(atServer.at(-1), 'ccm8 to server');
+});
+
+test('CCM_8: forgeries that reach 1/8 of the integrity limit ask for new keys (update_requested); the new epoch opens, the session goes on', (t) => {
+  const ccm8 = { cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true } as const;
+  const { link } = handshake(serverId, { client: ccm8, server: ccm8 });
+  t.is(link.server.stats.drops.authentication, 0);
+  const updatesBefore = link.client.stats.handshakeMessagesReceived;
+  const answersBefore = link.server.stats.handshakeMessagesReceived;
+  // One flood datagram a second: each spends one failure of the epoch-3 key (the key's rate), 16 reach 1/8 of 2^7.
+  for (let i = 0; i < 16; i++) link.server.receive(floodDatagram(100 + i * 4000), link.now + i * 1000);
+  t.is(link.server.stats.drops.authentication, 16);
+  link.run(link.now + 16_000);
+  t.is(link.server.failure, undefined);
+  t.true(link.client.stats.handshakeMessagesReceived > updatesBefore, 'the server sent a KeyUpdate');
+  const { atServer, atClient } = roundTrip(link, 'rekeyed');
+  t.deepEqual([atServer.at(-1), atClient.at(-1)], ['rekeyed to server', 'rekeyed to client']);
+  t.true(link.server.stats.handshakeMessagesReceived > answersBefore, 'the client answered with a KeyUpdate of its own: its keys moved on');
 });
 
 test('the caps are limits options, checked at configuration', (t) => {

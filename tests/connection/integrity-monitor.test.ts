@@ -43,16 +43,40 @@ test('integrity limit: no failure since the last look costs nothing', (t) => {
   t.is(asked, 0);
 });
 
-test('integrity limit: half the current read key asks for a KeyUpdate once per epoch, and not while one is outstanding', (t) => {
+test('integrity limit: 1/8 of the current read key asks for a KeyUpdate once per epoch, and not while one is outstanding', (t) => {
   const m = new IntegrityMonitor(100);
   m.failed(0);
-  t.deepEqual(m.verdict(keys({ epoch: 3, failed: 64, integrityLimit: 128 }), 3, false), [], 'a KeyUpdate of ours is outstanding');
+  t.deepEqual(m.verdict(keys({ epoch: 3, failed: 15, integrityLimit: 128 }), 3, true), [], 'below 1/8');
   m.failed(0);
-  t.deepEqual(m.verdict(keys({ epoch: 3, failed: 65, integrityLimit: 128 }), 3, true), [{ kind: 'request-key-update', epoch: 3 }]);
+  t.deepEqual(m.verdict(keys({ epoch: 3, failed: 16, integrityLimit: 128 }), 3, false), [], 'a KeyUpdate of ours is outstanding');
+  m.failed(0);
+  t.deepEqual(m.verdict(keys({ epoch: 3, failed: 17, integrityLimit: 128 }), 3, true), [{ kind: 'request-key-update', epoch: 3 }]);
   m.failed(0);
   t.deepEqual(m.verdict(keys({ epoch: 3, failed: 66, integrityLimit: 128 }), 3, true), [], 'once per read epoch');
   m.failed(0);
-  t.deepEqual(m.verdict(keys({ epoch: 4, failed: 64, integrityLimit: 128 }), 4, true), [{ kind: 'request-key-update', epoch: 4 }]);
+  t.deepEqual(m.verdict(keys({ epoch: 4, failed: 16, integrityLimit: 128 }), 4, true), [{ kind: 'request-key-update', epoch: 4 }]);
+});
+
+test('per-key rate: a key takes its integrity limit over integrityBudgetSeconds at most; past it its records are not tried until the second ends', (t) => {
+  const m = new IntegrityMonitor(100, 128);
+  const ccm8 = { limits: { integrity: 128 }, failureWindow: undefined };
+  const gcm = { limits: { integrity: 2 ** 36 }, failureWindow: undefined };
+  m.datagramStarted();
+  t.true(m.mayOpen(0, ccm8));
+  m.failed(0, ccm8);
+  t.false(m.mayOpen(1, ccm8), 'AES-128-CCM-8: one failure a second');
+  m.datagramStarted();
+  t.false(m.mayOpen(999, ccm8), 'not even the first record of the next datagram');
+  t.true(m.mayOpen(999, gcm), 'another key has a rate of its own');
+  for (let i = 0; i < 50; i++) m.failed(999, gcm);
+  m.datagramStarted();
+  t.true(m.mayOpen(999, gcm), 'a GCM key is never held back by it (2^36 / 128 a second)');
+  t.true(m.mayOpen(1000, ccm8), 'a new second');
+  const off = new IntegrityMonitor(100, 0);
+  const key = { limits: { integrity: 128 }, failureWindow: undefined };
+  for (let i = 0; i < 50; i++) off.failed(0, key);
+  off.datagramStarted();
+  t.true(off.mayOpen(0, key), 'integrityBudgetSeconds 0: no per-key rate');
 });
 
 test('integrity limit: an older epoch at its limit is dropped; the current one (or any during the handshake) fails', (t) => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
 import test from 'ava';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { ReadEpoch12 } from '../../runtime/dtls12/read-epoch.js';
@@ -16,11 +17,11 @@ const keys = { key: new Uint8Array(16).fill(5), iv: new Uint8Array(4).fill(6) };
 
 test('records get 0, 1, 2, ... and each opens once at the reader', (t) => {
   const w = new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1));
-  const r = new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1));
+  const r = new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1), new IntegrityMonitor(1_000_000, 0));
   for (let i = 0; i < 5; i++) {
     const rec = decodeDatagram12(w.seal(23, Uint8Array.of(i)))[0]!;
     t.is(rec.record.sequenceNumber, i);
-    const o = r.receive(rec);
+    const o = r.receive(rec, 0);
     t.true(o.ok && o.content[0] === i);
   }
   t.is(w.sequenceNumber, 5);

@@ -219,7 +219,7 @@ test('malformed, short and unknown records are dropped and counted by reason', (
 
 test('AEAD usage limits: KeyUpdate is signalled before the limit, sealing stops at it, forgeries are counted', (t) => {
   const limits = { confidentiality: 8, integrity: 2 };
-  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { limits } });
+  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { limits, integrityBudgetSeconds: 0 } });
   for (let i = 0; i < 5; i++) tx.seal('application_data', payload(1));
   t.false(tx.keyUpdateDue);
   tx.seal('application_data', payload(1));

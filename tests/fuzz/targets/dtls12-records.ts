@@ -15,6 +15,7 @@
  * explicit nonce, sequence number, CID and padding); it holds at most 2^14
  * bytes; and the same record again is refused as a replay.
  */
+import { IntegrityMonitor } from '../../../runtime/record/integrity-monitor.js';
 import { defaultProvider } from '../../../runtime/crypto/registry.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../../runtime/crypto/provider.js';
@@ -107,7 +108,7 @@ function checkOpened(ctx: Context, provider: CryptoProvider, reader: ReadEpoch12
   const again = sealer.seal(opened.type, opened.sequenceNumber, opened.content, explicit);
   const original = encodeDatagram12([wire], { cidLength: ctx.cid?.length ?? 0 });
   if (toHex(again) !== toHex(original)) throw new InvariantViolation(`${provider.name}: an opened ${ctx.label} record reseals to other bytes`);
-  const replay = reader.receive(wire);
+  const replay = reader.receive(wire, 0);
   if (replay.ok || replay.reason !== 'replay')
     throw new InvariantViolation(`${provider.name}: the same record again was ${describeResult(replay)}, not a replay`);
 }
@@ -130,9 +131,11 @@ export const dtls12RecordsTarget: FuzzTarget = {
       throw e;
     }
     const ps = providers();
-    const readers = ps.map((p) => new ReadEpoch12(new EpochCipher12(p, ctx.suite, ctx.keys, 1, ctx.cid ? { cid: ctx.cid } : {})));
+    const readers = ps.map(
+      (p) => new ReadEpoch12(new EpochCipher12(p, ctx.suite, ctx.keys, 1, ctx.cid ? { cid: ctx.cid } : {}), new IntegrityMonitor(1_000_000, 0)),
+    );
     for (const wire of records) {
-      const results = readers.map((r) => r.receive(wire));
+      const results = readers.map((r) => r.receive(wire, 0));
       for (let i = 1; i < results.length; i++)
         if (!same(results[0]!, results[i]!))
           throw new InvariantViolation(`${ctx.label}: ${ps[0]!.name} ${describeResult(results[0]!)}, ${ps[i]!.name} ${describeResult(results[i]!)}`);

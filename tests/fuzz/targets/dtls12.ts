@@ -9,6 +9,7 @@
  * Invariants: DecodeError is the only exception; what decodes encodes back to
  * the same bytes; opening never throws.
  */
+import { IntegrityMonitor } from '../../../runtime/record/integrity-monitor.js';
 import { readFileSync } from 'node:fs';
 import { decodeChangeCipherSpec } from '../../../generated/wire/change-cipher-spec.js';
 import {
@@ -91,7 +92,7 @@ function handshakeMessages(fragment: Uint8Array): void {
 
 function openAll(readers: readonly ReadEpoch12[], wire: Dtls12WireRecord): void {
   for (const reader of readers) {
-    const res = reader.receive(wire);
+    const res = reader.receive(wire, 0);
     if (res.ok && res.content.length > 16384) throw new InvariantViolation(`an opened record holds ${res.content.length} bytes, over 2^14`);
   }
 }
@@ -102,9 +103,9 @@ export const dtls12Target: FuzzTarget = {
   run(input) {
     // Fresh replay windows per input, so one input cannot change what the next one sees.
     const readers = [
-      new ReadEpoch12(new EpochCipher12(nobleProvider, GCM, GCM_KEYS, 1)),
-      new ReadEpoch12(new EpochCipher12(nobleProvider, CHACHA, CHACHA_KEYS, 1)),
-      new ReadEpoch12(new EpochCipher12(nobleProvider, GCM, GCM_KEYS, 1, { cid: CID })),
+      new ReadEpoch12(new EpochCipher12(nobleProvider, GCM, GCM_KEYS, 1), new IntegrityMonitor(1_000_000, 0)),
+      new ReadEpoch12(new EpochCipher12(nobleProvider, CHACHA, CHACHA_KEYS, 1), new IntegrityMonitor(1_000_000, 0)),
+      new ReadEpoch12(new EpochCipher12(nobleProvider, GCM, GCM_KEYS, 1, { cid: CID }), new IntegrityMonitor(1_000_000, 0)),
     ];
     for (const cidLength of CID_LENGTHS) {
       let records: Dtls12WireRecord[];

@@ -1,0 +1,170 @@
+/**
+ * The limits of DTLS 1.2's inbound record path, the 1.3 record layer's own
+ * (runtime/record/record-layer.ts) with the same options and counters:
+ *
+ * - at most `limits.maxRecordsPerDatagram` records (default 128) of a
+ *   datagram are read; the rest is framed-checked without a record object
+ *   or a decryption and counted once as `records-per-datagram` (a
+ *   65,507-byte datagram holds 1,770 minimal 1.2 records of 37 bytes);
+ * - the read epoch opens records under the shared IntegrityMonitor: past
+ *   `limits.maxFailedAuthenticationsPerSecond` failures in a second, a
+ *   datagram's records after its first failure, and past the key's own rate
+ *   (`limits.integrityBudgetSeconds`) any of the key's records, are dropped
+ *   untried as `authentication-rate` (read-epoch.ts);
+ * - which record may come in which phase is the 1.2 rows of the
+ *   record-rule table (record-rules12.ts); one no row admits is counted in
+ *   `stats.ignored` under the row's reason.
+ *
+ * A datagram is still taken whole or not at all: one whose framing fails
+ * anywhere is dropped as `malformed` before any of its records is read.
+ */
+import { dtls12ClientTakes } from '../../generated/charts/dtls12-client-transitions.js';
+import { dtls12ServerTakes } from '../../generated/charts/dtls12-server-transitions.js';
+import type { ConnectionLimits } from '../connection/connection-limits.js';
+import { contentTypeFromNumber } from '../../generated/wire/enums.js';
+import type { IgnoreReason } from '../connection/record-rules.js';
+import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
+import { IntegrityMonitor } from '../record/integrity-monitor.js';
+import { Reader } from '../wire/reader.js';
+import { readRecord12 } from './cid12.js';
+import type { ClientState12 } from './client12.js';
+import { DTLS12_CONTENT_TYPES, type Dtls12WireRecord } from './datagram.js';
+import { recordRule12, type RecordHandlerName12, type RecordPhase12 } from './record-rules12.js';
+import type { ServerState12 } from './server12.js';
+
+const TLS12_CID = 25;
+/** The largest fragment of a 1.2 record (RFC 5246 §6.2.3: 2^14 + 2048), as the schemas bound it. */
+const MAX_FRAGMENT_12 = 18432;
+
+/** Every reason at zero: a 1.2 connection that has set nothing aside. */
+export const NO_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze({
+  'unauthenticated-violation': 0,
+  'reassembly-refused': 0,
+  'deferred-cap': 0,
+  'early-data-cap': 0,
+  'early-data-refused': 0,
+  'stale-alert': 0,
+  'ack-epoch': 0,
+});
+
+export class RecordPath12 {
+  readonly drops: DropCounters = emptyDropCounters();
+  private ignoredCounts: Record<IgnoreReason, number> | undefined;
+  /** Failed authentications: the CPU budget per second and each read key's rate (shared with 1.3). */
+  readonly integrity: IntegrityMonitor;
+  private readonly maxRecords: number;
+
+  constructor(limits: ConnectionLimits) {
+    this.maxRecords = limits.maxRecordsPerDatagram;
+    this.integrity = new IntegrityMonitor(limits.maxFailedAuthenticationsPerSecond, limits.integrityBudgetSeconds);
+  }
+
+  drop(reason: DropReason): void {
+    this.drops[reason]++;
+  }
+
+  ignore(reason: IgnoreReason): void {
+    (this.ignoredCounts ??= { ...NO_IGNORED })[reason]++;
+  }
+
+  /**
+   * The handler of the RECORD_RULES_12 row that admits a record of content
+   * type `type` under `epoch` in `phase` (`peerEpoch` 1 once the peer's
+   * epoch-1 keys read); undefined, and counted in `ignored`, when no row does.
+   */
+  admit(type: number, epoch: 0 | 1, phase: RecordPhase12, peerEpoch: number): RecordHandlerName12 | undefined {
+    const rule = recordRule12({ contentType: contentTypeFromNumber(type), epoch, protected: epoch === 1 }, phase, peerEpoch);
+    if (typeof rule !== 'string') return rule.handler;
+    this.ignore(rule);
+    return undefined;
+  }
+
+  /** Records set aside by the record-rule table, by reason. */
+  get ignored(): Readonly<Record<IgnoreReason, number>> {
+    return this.ignoredCounts ?? NO_IGNORED;
+  }
+
+  /**
+   * Hands `take` the records of `datagram` in order (tls12_cid ones read at
+   * `cidLength()`), the first `limits.maxRecordsPerDatagram` of them, until
+   * it answers false (the connection ended). Before the hellos settle
+   * (`settled` false), a datagram that does not frame at the current CID
+   * length is read record by record: a ServerHello may set our CID for the
+   * tls12_cid record behind it (a resumed flight).
+   */
+  receive(datagram: Uint8Array, cidLength: () => number, settled: boolean, take: (w: Dtls12WireRecord) => boolean): void {
+    this.integrity.datagramStarted();
+    const records = this.split(datagram, cidLength());
+    if (records !== undefined) {
+      for (const w of records) if (!take(w)) return;
+      return;
+    }
+    if (settled) return this.drop('malformed');
+    const r = new Reader(datagram, 'Datagram12');
+    for (let n = 0; r.pos < r.end; n++) {
+      if (n === this.maxRecords) return this.drop('records-per-datagram');
+      let w: Dtls12WireRecord;
+      try {
+        w = readRecord12(r, cidLength());
+      } catch {
+        return this.drop('malformed');
+      }
+      if (!take(w)) return;
+    }
+  }
+
+  /** The datagram's first records, its framing checked to the end; undefined when it does not frame. */
+  private split(datagram: Uint8Array, cidLength: number): Dtls12WireRecord[] | undefined {
+    const r = new Reader(datagram, 'Datagram12');
+    const out: Dtls12WireRecord[] = [];
+    try {
+      while (r.pos < r.end) {
+        if (out.length === this.maxRecords) {
+          if (!framed12(datagram, r.pos, cidLength)) return undefined;
+          this.drop('records-per-datagram');
+          break;
+        }
+        out.push(readRecord12(r, cidLength));
+      }
+    } catch {
+      return undefined;
+    }
+    return out;
+  }
+}
+
+/** Whether datagram[at..] is whole 1.2 records, by the checks the record schemas make, without reading them. */
+function framed12(d: Uint8Array, at: number, cidLength: number): boolean {
+  while (at < d.length) {
+    const type = d[at]!;
+    if (!DTLS12_CONTENT_TYPES.has(type) || (type === TLS12_CID && cidLength === 0)) return false;
+    const header = 13 + (type === TLS12_CID ? cidLength : 0);
+    if (at + header > d.length) return false;
+    const length = (d[at + header - 2]! << 8) | d[at + header - 1]!;
+    if (length > MAX_FRAGMENT_12 || at + header + length > d.length) return false;
+    at += header + length;
+  }
+  return true;
+}
+
+/**
+ * Whether `state` takes the peer's ChangeCipherSpec now (the phase
+ * `change-cipher-spec` of the 1.2 rows): its chart state takes one, and no
+ * NewSessionTicket the ServerHello promised is still due (RFC 5077 §3.3:
+ * the server sends it before its ChangeCipherSpec).
+ */
+export function changeCipherSpecDue12(role: 'client' | 'server', state: ClientState12 | ServerState12): boolean {
+  const takes: Readonly<Record<string, ReadonlySet<string> | undefined>> = role === 'client' ? dtls12ClientTakes : dtls12ServerTakes;
+  if (takes[state.kind]?.has('ChangeCipherSpec') !== true) return false;
+  if (role === 'server') return true;
+  const s = state as ClientState12;
+  const promised = s.kind === 'waitNewSessionTicketOrChangeCipherSpec' || s.kind === 'waitResumedNewSessionTicketOrChangeCipherSpec';
+  return !(promised && s.keyed.ticketExpected);
+}
+
+/** The phase of the 1.2 rows: the handshake done, the peer's ChangeCipherSpec taken (`readKeys`), due (its keys pending and the state taking it), or not yet. */
+export function phase12(role: 'client' | 'server', state: ClientState12 | ServerState12, keysPending: boolean, readKeys: boolean): RecordPhase12 {
+  if (state.kind === 'connected') return 'connected';
+  if (readKeys) return 'after-change-cipher-spec';
+  return keysPending && changeCipherSpecDue12(role, state) ? 'change-cipher-spec' : 'handshake';
+}
