@@ -1,6 +1,6 @@
 import { Dtls12Connection } from '../runtime/dtls12/connection12.js';
-import { bytesFrom, forgedCiphertext } from '../tests/support/attacker.js';
-import { forgedFlood12, forgedRecord12 } from '../tests/support/forged12.js';
+import { forgedFlood12 } from '../tests/support/forged12.js';
+import { burst12 as burst12Of, burst13 as burst13Of, flood13 } from '../tests/support/forgery-burst.js';
 import { handshake } from '../tests/support/handshake.js';
 import { makeIdentity } from '../tests/support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from '../tests/dtls12/pair12.js';
@@ -45,14 +45,6 @@ function session12(options: { suite?: string; cid?: number; allowCcm8?: boolean 
   return p;
 }
 
-function flood13(): Uint8Array {
-  const records: Uint8Array[] = [];
-  for (let seq = 0; (records.length + 1) * 21 <= 65_507; seq++) records.push(forgedCiphertext(3, seq, bytesFrom(seq + 1, 16)));
-  const out = new Uint8Array(records.length * 21);
-  records.forEach((r, i) => out.set(r, i * 21));
-  return out;
-}
-
 const dropsOf = (drops: Readonly<Record<string, number>>): string =>
   Object.entries(drops)
     .filter(([, v]) => v > 0)
@@ -67,7 +59,7 @@ function flood12(log: (line: string) => void): void {
   const { link } = handshake(id);
   const f12 = forgedFlood12(1000, 1);
   const f12cid = forgedFlood12(1000, 1, cid);
-  const f13 = flood13();
+  const f13 = flood13(0);
   const start = performance.now();
   const clock = (base: number) => (): number => base + (performance.now() - start);
   const [at12, atCid, at13] = [clock(plain.now), clock(withCid.now), clock(link.now)];
@@ -90,38 +82,13 @@ function flood12(log: (line: string) => void): void {
     if (s.stateName !== 'connected') log(`the ${name} session ended under the flood: ${s.failureReason?.message ?? s.stateName}`);
 }
 
-/** Forged datagrams of mixed kinds and sizes (3,000 are about 26 MB): every tenth a flood of minimal records, one in ten a 16 KB record, the rest 1,200-byte records and pairs of small ones. */
-function mixed13(n: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const kind = i % 10;
-    if (kind === 0) out.push(flood13());
-    else if (kind === 1) out.push(forgedCiphertext(i & 3, i, bytesFrom(i, 16_000)));
-    else if (kind % 2 === 0) out.push(forgedCiphertext(3, i, bytesFrom(i, 1_200)));
-    else out.push(Uint8Array.from([...forgedCiphertext(3, i, bytesFrom(i, 40)), ...forgedCiphertext(2, i + 1, bytesFrom(i + 1, 40))]));
-  }
-  return out;
-}
-
-function mixed12(n: number, cid?: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const kind = i % 10;
-    if (kind === 0) out.push(forgedFlood12(10_000 + i * 2000, i, cid).datagram);
-    else if (kind === 1) out.push(forgedRecord12(1, 5000 + i, 16_000, i, cid));
-    else if (kind % 2 === 0) out.push(forgedRecord12(1, 5000 + i, 1_200, i, cid));
-    else out.push(Uint8Array.from([...forgedRecord12(1, 5000 + i, 40, i, cid), ...forgedRecord12(1, 6000 + i, 40, i + 1, cid)]));
-  }
-  return out;
-}
-
 const BURST = 3000;
 
 function ccm8Burst(log: (line: string) => void): void {
   // 1.3
   const ccm8 = { cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true } as const;
   const { link } = handshake(id, { client: ccm8, server: ccm8 });
-  const burst13 = mixed13(BURST);
+  const burst13 = Array.from({ length: BURST }, (_, i) => burst13Of(i));
   const bytes13 = burst13.reduce((n, d) => n + d.length, 0);
   const clock = clockOf(DEFAULT_CLOCK);
   const t0 = clock();
@@ -150,7 +117,7 @@ function ccm8Burst(log: (line: string) => void): void {
   );
   // 1.2
   const p = session12({ suite: 'tls_ecdhe_ecdsa_with_aes_128_ccm_8', allowCcm8: true });
-  const burst12 = mixed12(BURST);
+  const burst12 = Array.from({ length: BURST }, (_, i) => burst12Of(i));
   const bytes12 = burst12.reduce((n, d) => n + d.length, 0);
   const t1 = clock();
   const start12 = performance.now();

@@ -266,8 +266,8 @@ export class Dtls12Connection {
    * Takes a datagram from the peer. It may be lent (a view of a receive
    * buffer, valid only during this call): nothing handed up or kept views
    * it. The common one, an epoch-1 application_data record alone, is read
-   * in place; anything else from a copy of its own (records held for the
-   * ChangeCipherSpec and handshake fragments keep views of what they read).
+   * in place; anything else from a copy of its records read (records held
+   * for the ChangeCipherSpec and handshake fragments keep views of them).
    */
   receive(datagram: Uint8Array, now: number): void {
     this.now = now;
@@ -277,7 +277,7 @@ export class Dtls12Connection {
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
     const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
     this.path.receive(
-      datagram.slice(),
+      datagram,
       () => this.extensions?.cids?.local.length ?? 0,
       settled,
       (w) => {

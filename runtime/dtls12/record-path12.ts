@@ -92,15 +92,24 @@ export class RecordPath12 {
    * length is read record by record: a ServerHello may set our CID for the
    * tls12_cid record behind it (a resumed flight).
    */
-  receive(datagram: Uint8Array, cidLength: () => number, settled: boolean, take: (w: Dtls12WireRecord) => boolean): void {
-    this.integrity.datagramStarted();
-    const records = this.split(datagram, cidLength());
-    if (records !== undefined) {
+  receive(lent: Uint8Array, cidLength: () => number, settled: boolean, take: (w: Dtls12WireRecord) => boolean): void {
+    // The records read keep views of what they read (early epoch-1 records, handshake fragments): a copy of those only.
+    const cid = cidLength();
+    const read = framed12(lent, 0, cid, this.maxRecords);
+    if (read !== undefined) {
+      if (read < lent.length) this.drop('records-per-datagram');
+      const r = new Reader(lent.slice(0, read), 'Datagram12');
+      const records: Dtls12WireRecord[] = [];
+      try {
+        while (r.pos < r.end) records.push(readRecord12(r, cid));
+      } catch {
+        return this.drop('malformed'); // framed12 checks what the schemas do: not reached
+      }
       for (const w of records) if (!take(w)) return;
       return;
     }
     if (settled) return this.drop('malformed');
-    const r = new Reader(datagram, 'Datagram12');
+    const r = new Reader(lent.slice(), 'Datagram12');
     for (let n = 0; r.pos < r.end; n++) {
       if (n === this.maxRecords) return this.drop('records-per-datagram');
       let w: Dtls12WireRecord;
@@ -112,39 +121,26 @@ export class RecordPath12 {
       if (!take(w)) return;
     }
   }
-
-  /** The datagram's first records, its framing checked to the end; undefined when it does not frame. */
-  private split(datagram: Uint8Array, cidLength: number): Dtls12WireRecord[] | undefined {
-    const r = new Reader(datagram, 'Datagram12');
-    const out: Dtls12WireRecord[] = [];
-    try {
-      while (r.pos < r.end) {
-        if (out.length === this.maxRecords) {
-          if (!framed12(datagram, r.pos, cidLength)) return undefined;
-          this.drop('records-per-datagram');
-          break;
-        }
-        out.push(readRecord12(r, cidLength));
-      }
-    } catch {
-      return undefined;
-    }
-    return out;
-  }
 }
 
-/** Whether datagram[at..] is whole 1.2 records, by the checks the record schemas make, without reading them. */
-function framed12(d: Uint8Array, at: number, cidLength: number): boolean {
-  while (at < d.length) {
+/**
+ * Where the first `count` records of `d` end when all of `d` is whole 1.2
+ * records by the checks the record schemas make (undefined when it is
+ * not), without reading them.
+ */
+function framed12(d: Uint8Array, at: number, cidLength: number, count: number): number | undefined {
+  let end = d.length;
+  for (let n = 0; at < d.length; n++) {
+    if (n === count) end = at;
     const type = d[at]!;
-    if (!DTLS12_CONTENT_TYPES.has(type) || (type === TLS12_CID && cidLength === 0)) return false;
+    if (!DTLS12_CONTENT_TYPES.has(type) || (type === TLS12_CID && cidLength === 0)) return undefined;
     const header = 13 + (type === TLS12_CID ? cidLength : 0);
-    if (at + header > d.length) return false;
+    if (at + header > d.length) return undefined;
     const length = (d[at + header - 2]! << 8) | d[at + header - 1]!;
-    if (length > MAX_FRAGMENT_12 || at + header + length > d.length) return false;
+    if (length > MAX_FRAGMENT_12 || at + header + length > d.length) return undefined;
     at += header + length;
   }
-  return true;
+  return end;
 }
 
 /**

@@ -295,7 +295,7 @@ export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8
   if (suites.includes('tls_aes_128_ccm_8_sha256') && allowCcm8 !== true) {
     throw new ConfigError(
       'ciphers',
-      'names TLS_AES_128_CCM_8_SHA256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records end a session (RFC 9147 §4.5.3)',
+      'names TLS_AES_128_CCM_8_SHA256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records under one key end a session (RFC 9147 §4.5.3)',
     );
   }
   if (suites12.includes('tls_ecdhe_ecdsa_with_aes_128_ccm_8') && allowCcm8 !== true) {
