@@ -5,6 +5,7 @@ import { DecodeError, Reader } from '../wire/index.js';
 import { isLengthAboveMaximum, readRecord } from '../wire/record-splitter.js';
 import type { DropCounters, DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
+import { INTEGRITY_KEY_UPDATE_THRESHOLD } from './limits.js';
 import { lapsedOrAhead } from './read-epochs.js';
 import { ReplayWindow } from './replay-window.js';
 import { MAX_PROBES, MIN_INTEGRITY_LIMIT, PROBE_EVERY } from './sequence-recovery.js';
@@ -57,7 +58,7 @@ export interface ScreeningContext {
 
 /**
  * `thaw`: a record of the datagram authenticated and is new (not in its
- * epoch's replay window), or a key's failures reached half its integrity
+ * epoch's replay window), or a key's failures reached INTEGRITY_KEY_UPDATE_THRESHOLD of its integrity
  * limit (where the awake session asks for new keys, RFC 9147 §4.5.3): the
  * session must be made a connection again and given the datagram, which it
  * reads from the start. `dropped`: nothing in it was for the session; the
@@ -206,7 +207,7 @@ function heldEpoch(reads: ReadsAtRest, bits: number): number | 'epoch-dropped' |
 
 /**
  * Opens one record with its epoch's keys: `thaw` when it is new (or when a
- * failure would take the key to half its integrity limit, where the awake
+ * failure would take the key to INTEGRITY_KEY_UPDATE_THRESHOLD of its integrity limit, where the awake
  * session acts), `failed` when it does not authenticate, else the replay
  * window's reason to drop it.
  */
@@ -226,8 +227,8 @@ function open(
     ciphers.set(i, cipher);
   }
   const limit = cipher.limits.integrity;
-  // A failure here and its probe: past half the limit the awake session asks for new keys (IntegrityMonitor.verdict).
-  if (tally.failed[i]! + cipher.failed + 2 >= limit / 2) return 'thaw';
+  // A failure here and its probe: past INTEGRITY_KEY_UPDATE_THRESHOLD of the limit the awake session asks for new keys (IntegrityMonitor.verdict).
+  if (tally.failed[i]! + cipher.failed + 2 >= limit * INTEGRITY_KEY_UPDATE_THRESHOLD) return 'thaw';
   const snOffset = 1 + ((d[r.at]! & 0x10) !== 0 ? reads.cidLength : 0);
   const snBytes = r.seq16 ? 2 : 1;
   const expected = epoch.right + 1;

@@ -143,7 +143,7 @@ test('with connection IDs: a record without one, or with one not the session’s
   t.true(screen(x, x.client.pollTransmit()!), 'its CID, authentic');
 });
 
-test('AES-128-CCM_8 (integrity limit 2^7): a hibernated session screens forgeries until half the limit, then thaws, and the awake session asks for new keys', (t) => {
+test('AES-128-CCM_8 (integrity limit 2^7): a hibernated session screens forgeries until 1/8 of the limit, then thaws, and the awake session asks for new keys', (t) => {
   const suite = { cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true } as const;
   const x = hibernated(nativeProvider ?? nodeProvider, suite, suite);
   let screened = 0;
@@ -152,15 +152,16 @@ test('AES-128-CCM_8 (integrity limit 2^7): a hibernated session screens forgerie
     d = forgedCiphertext(3, screened, bytesFrom(screened, 32));
     if (screen(x, d)) break;
   }
-  t.is(screened, 62, 'thawed where one more failure and its probe could reach half the limit (64)');
-  t.is(thawSession(x.frozen).records.reads.find((r) => r.epoch === 3)?.failed, 62);
+  t.is(screened, 14, 'thawed where one more failure and its probe could reach 1/8 of the limit (16), where the awake session asks for new keys');
+  t.is(thawSession(x.frozen).records.reads.find((r) => r.epoch === 3)?.failed, 14);
   const server = DtlsConnection.thaw(x.config, { wallClock }, x.frozen, x.now + 1);
   server.receive(d, x.now + 1);
-  server.receive(forgedCiphertext(3, 999, bytesFrom(999, 32)), x.now + 2);
+  // A second later: the key takes one failure a second (limits.integrityBudgetSeconds), and this one is its 16th.
+  server.receive(forgedCiphertext(3, 999, bytesFrom(999, 32)), x.now + 1002);
   t.is(server.state, 'connected');
   // The awake session asked for new keys (a KeyUpdate with update_requested): the client's next records come in epoch 4.
   const link = new Link(x.client, server);
-  link.now = x.now + 2;
+  link.now = x.now + 1002;
   link.run(link.now + 60_000);
   x.client.send(new Uint8Array([1]));
   link.run(link.now + 60_000);
