@@ -22,6 +22,7 @@ const RUNTIME_LAYERS = [
   'cid', // connection IDs and path validation (RFC 9146, 9147 §9, 9853)
   'connection', // the sans-I/O DTLS 1.3 connection
   'dtls12', // the DTLS 1.2 connection, on the pieces of the 1.3 one
+  'dtls', // the one DtlsConnection over both versions' states: version negotiation, the listener's cookie exchange
   'node', // UDP, the node:dtls-shaped API
 ];
 

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { DtlsConnection } from '../runtime/connection/connection.js';
+import { DtlsConnection } from '../runtime/dtls/connection.js';
 import { resolveConfig } from '../runtime/connection/config.js';
 import { screenFrozen, type FrozenSession } from '../runtime/connection/hibernation.js';
 import { DtlsUdpServer } from '../runtime/node/server.js';

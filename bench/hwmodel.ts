@@ -9,7 +9,7 @@ import { fitSocketCosts, type SocketCosts } from './hwmodel-socket-fit.js';
 import { UdpRoundProcess, UDP_PROCESS_ARGS, type UdpCase, type UdpFigures, type UdpMeasurement } from './hwmodel-udp.js';
 import { measureSocketSplit } from './hwmodel-socket-split.js';
 import { simulate } from '../hwmodel/model/simulate.js';
-import { DtlsConnection } from '../runtime/connection/connection.js';
+import { DtlsConnection } from '../runtime/dtls/connection.js';
 import { formatRate } from './harness.js';
 import type { TimingProfile } from '../hwmodel/timing/index.js';
 

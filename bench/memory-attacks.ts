@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
 import { openClientEndpoint } from '../tests/support/udp-client.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../runtime/node/server.js';
 import { DEFAULT_ANTI_REPLAY_WAIT } from '../runtime/node/anti-replay-wait.js';

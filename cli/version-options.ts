@@ -8,7 +8,8 @@
  * negotiated version shows in the `connected:` line.
  */
 import { opensslName12, suite12ByName } from '../runtime/dtls12/openssl-names.js';
-import { isDtls12, type SessionParameters } from '../runtime/dtls12/negotiated12.js';
+import { isDtls12 } from '../runtime/dtls12/negotiated12.js';
+import type { SessionParameters } from '../runtime/connection/events.js';
 import type { DtlsVersionName } from '../runtime/versions/versions.js';
 import type { OptionValues } from './option-table.js';
 import { stringValue } from './option-table.js';

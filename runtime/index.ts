@@ -62,11 +62,12 @@ export { noPadding, padToMultipleOf, type PaddingPolicy } from './record/inner-p
 export { DEFAULT_AEAD_LIMITS, type AeadLimits } from './record/limits.js';
 export { ReplayWindow } from './record/replay-window.js';
 
-export { DtlsConnection, ConnectionStateError, type ConnectionOptions, type ConnectionStats } from './connection/connection.js';
+export { DtlsConnection, ConnectionStateError, type ConnectionOptions, type ConnectionStats } from './dtls/connection.js';
 export type { DtlsConfig } from './connection/config.js';
 export type { ConnectionEvent, NegotiatedParameters } from './connection/events.js';
-export { Dtls12FeatureError } from './dtls12/endpoint12.js';
-export { isDtls12, type Negotiated12Parameters, type SessionParameters } from './dtls12/negotiated12.js';
+export { Dtls12FeatureError } from './dtls12/feature-error12.js';
+export { isDtls12 } from './dtls12/negotiated12.js';
+export type { Negotiated12Parameters, SessionParameters } from './connection/events.js';
 export { HelloRetryResponder, type HelloRetryOutcome } from './connection/hello-retry-responder.js';
 export type { StatelessRetry } from './connection/stateless-retry.js';
 export type { ServerCredentials, SniEntry, SniOption } from './connection/sni-selection.js';

@@ -1,6 +1,6 @@
 import type { SimEvent } from '../kernel/index.js';
 import type { Delay, GenericPayload } from '../tlm/index.js';
-import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { CryptoCommand, HandshakeWork } from './commands.js';
 import type { CryptoOp, CryptoOpLog } from './crypto-ops.js';
 import type { EnterConnection } from './routed-crypto.js';

@@ -2,7 +2,7 @@ import { fromMs, timeoutOr, toMs, type SimTime, type Simulator, type Wait } from
 import { GenericPayload, PayloadPool, TlmSync, type Delay, type PhaseRef, type SyncEnum } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { RecordLayerSkeleton, type RecordLayerParams } from '../../generated/tlm/index.js';
-import { ConnectionStateError, type DtlsConnection } from '../../runtime/connection/connection.js';
+import { ConnectionStateError, type DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { CryptoCommand, HandshakeWork, NONE, type Outbound } from './commands.js';
 import { CryptoOpLog, type CryptoOp } from './crypto-ops.js';

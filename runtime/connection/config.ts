@@ -200,8 +200,8 @@ export interface DtlsConfig {
   readonly maxVersion?: DtlsVersionName;
   /**
    * @internal Client: the DTLS 1.2 suites the ClientHello also offers (with 1.2's extensions and dtls1_2 in
-   * supported_versions) when the range enables DTLS 1.2; set by connect()'s negotiation (runtime/dtls12/negotiating-client.ts),
-   * which hands a 1.2 answer to Dtls12Connection. Not a connect/listen option.
+   * supported_versions) when the range enables DTLS 1.2; set by DtlsConnection's negotiation (runtime/dtls/version-configs.ts),
+   * which hands a 1.2 answer to the 1.2 state. Not a connect/listen option.
    */
   readonly offer12?: readonly Dtls12CipherSuite[];
   /**

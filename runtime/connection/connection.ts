@@ -1,4 +1,3 @@
-import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { issueConnectionIds } from './cid-actions.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { ConfigError, integerOption } from '../config-error.js';
@@ -8,14 +7,15 @@ import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
 import { FlightController, type FlightHooks } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
-import { emptyDropCounters, type DropCounters } from '../record/drops.js';
+import { emptyDropCounters } from '../record/drops.js';
 import { RecordLayer } from '../record/record-layer.js';
 import type { ReceivedRecord } from '../record/record-reader.js';
 import { AckScheduler, type AckSchedulerHooks } from './ack-scheduler.js';
 import { AckTracker } from './ack-tracker.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
-import { resolveConfig, type DtlsConfig, type ResolvedConfig } from './config.js';
+import { resolveConfig, type ResolvedConfig } from './config.js';
+import { ConnectionStateError, type Connection, type ConnectionOptions, type ConnectionStats } from './connection-api.js';
 import { ConnectionParts, type PostHandshakeOwner } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
 import { keyLogger } from './key-material.js';
@@ -31,8 +31,7 @@ import { HandshakeInbound } from './handshake-inbound.js';
 import type { InboundContext, InboundCounts } from './inbound-context.js';
 import { HeldRecords } from './held-records.js';
 import { recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
-import type { StatelessRetry } from './stateless-retry.js';
-import { CidContext, NO_PATH_STATS, type PathDatagram, type PathStats } from '../cid/cid-context.js';
+import { CidContext, NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
 import { freezeSession, thawSession, type FrozenSession, type HibernatedSession } from './hibernation.js';
 import { scheduleFor } from './key-material.js';
@@ -40,63 +39,14 @@ import { scheduleFor } from './key-material.js';
 /** A record the record layer delivered (opened, or plaintext). */
 type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
-/** Options of a connection beyond the protocol configuration. */
-export interface ConnectionOptions extends DtlsConfig {
-  /** Wall-clock time (ms since the epoch) for certificate validity; default `Date.now`. The protocol's own time is the `now` passed in. */
-  readonly wallClock?: () => number;
-  /** Receives the chart actor's inspection events (XState's `inspect`), e.g. to watch the handshake in the XState inspector. */
-  // A method, so a callback typed with xstate's own InspectionEvent fits (parameters of methods are checked both ways).
-  inspect?(event: ChartInspectionEvent): void;
-  /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
-  readonly statelessRetry?: StatelessRetry | undefined;
-  /** Sees every datagram received and sent, as on the wire (e.g. to print a message trace). */
-  readonly onDatagram?: DatagramObserver;
-  /** Server: whether a CID is already another connection's (the UDP server's routing map), so a new one is never a duplicate. */
-  readonly connectionIdTaken?: (cid: Uint8Array) => boolean;
-  /**
-   * Server: the client's IP address (as node:dgram reports it). Tickets
-   * this connection issues record it, and 0-RTT early data is taken only
-   * with a ticket that records the same address (RFC 9147 §5.1; see
-   * runtime/session/ticket-address.ts). Omitted: tickets record none, and
-   * early data is taken only with tickets that record none.
-   */
-  readonly peerAddress?: string;
-}
-
-/** What a connection holds for its peer now, against the caps of `limits`. */
-export interface RetainedState {
-  readonly reassemblyBytes: number;
-  readonly deferredBytes: number;
-  readonly ackRecords: number;
-  readonly readEpochs: number;
-}
-
-/** Per-connection counters (RFC 9147 §4.5.2 drops by reason) and the handshake's timing, in the caller's time. */
-export interface ConnectionStats {
-  readonly datagramsReceived: number;
-  readonly datagramsSent: number;
-  /** Records the record layer delivered (not dropped). */
-  readonly recordsReceived: number;
-  readonly applicationBytesSent: number;
-  readonly applicationBytesReceived: number;
-  readonly drops: Readonly<DropCounters>;
-  /** Records the connection set aside after the record layer accepted them: not allowed in their epoch, refused by reassembly, over a cap. */
-  readonly ignored: Readonly<Record<IgnoreReason, number>>;
-  /** Flights sent again: on timeout, on a partial ACK, or because the peer retransmitted. */
-  readonly retransmissions: number;
-  readonly flightState: string;
-  readonly retransmitTimeout: number;
-  /** From the first ClientHello (client) or the first message (server) to connected, in the caller's time units. */
-  readonly handshakeDuration: number | undefined;
-  /** Whole handshake messages handed to the handshake logic (after reassembly). */
-  readonly handshakeMessagesReceived: number;
-  /** Handshake messages sent, retransmissions included. */
-  readonly handshakeMessagesSent: number;
-  readonly retained: RetainedState;
-  /** Connection IDs and return routability (RFC 9853): checks, bytes to unvalidated addresses, migrations. */
-  readonly paths: PathStats;
-}
-
+export {
+  ConnectionStateError,
+  type Connection,
+  type ConnectionIds,
+  type ConnectionOptions,
+  type ConnectionStats,
+  type RetainedState,
+} from './connection-api.js';
 export type { IgnoreReason } from './record-rules.js';
 
 /** No record set aside for any reason. */
@@ -120,13 +70,9 @@ const NO_DATAGRAMS: readonly Uint8Array[] = [];
  */
 export const HANDSHAKE_KEYS_RETENTION_MS = 240_000;
 
-/** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
-export class ConnectionStateError extends Error {
-  override readonly name = 'ConnectionStateError';
-}
-
 /**
- * A DTLS 1.3 connection (RFC 9147), sans-I/O: datagrams and the caller's
+ * A DTLS 1.3 connection (RFC 9147), the 1.3 version state of
+ * DtlsConnection (runtime/dtls/connection.ts), sans-I/O: datagrams and the caller's
  * time in; datagrams, the next timer deadline and events out. It never opens
  * a socket, starts a timer or reads a clock for protocol time.
  *
@@ -136,8 +82,9 @@ export class ConnectionStateError extends Error {
  * the RecordLayer. Everything the peer sends is handled record by record
  * under one catch (`receiveRecord`), mapped to an alert by `toAlert`.
  */
-export class DtlsConnection {
+export class Dtls13Connection implements Connection {
   readonly role: 'client' | 'server';
+  readonly protocolVersion = 'DTLSv1.3' as const;
   private readonly onDatagram: DatagramObserver | undefined;
   private readonly parts: ConnectionParts;
   private readonly driver: RoleDriver;
@@ -176,12 +123,17 @@ export class DtlsConnection {
   private frozen = false;
 
   /** `options`: the protocol configuration, and the handshake and idle deadlines (DeadlineOptions, none by default). */
-  static client(options: ConnectionOptions & DeadlineOptions = {}): DtlsConnection {
-    return new DtlsConnection('client', options);
+  static client(options: ConnectionOptions & DeadlineOptions = {}): Dtls13Connection {
+    return new Dtls13Connection('client', options);
   }
 
-  static server(options: ConnectionOptions & DeadlineOptions): DtlsConnection {
-    return new DtlsConnection('server', options);
+  /** A client connection on a configuration already resolved (`resolveConfig('client', options)`), as DtlsConnection makes it. */
+  static clientSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions): Dtls13Connection {
+    return new Dtls13Connection('client', perConnection, config);
+  }
+
+  static server(options: ConnectionOptions & DeadlineOptions): Dtls13Connection {
+    return new Dtls13Connection('server', options);
   }
 
   /**
@@ -192,8 +144,8 @@ export class DtlsConnection {
    * `onDatagram`, `wallClock`, the deadlines). Saves resolving and holding the
    * configuration per connection.
    */
-  static serverSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions): DtlsConnection {
-    return new DtlsConnection('server', perConnection, config);
+  static serverSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions): Dtls13Connection {
+    return new Dtls13Connection('server', perConnection, config);
   }
 
   /**
@@ -205,9 +157,9 @@ export class DtlsConnection {
    * ({@link HANDSHAKE_KEYS_RETENTION_MS}). @throws FrozenFormError when
    * `frozen` is not a hibernated session.
    */
-  static thaw(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, frozen: FrozenSession, now: number): DtlsConnection {
+  static thaw(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, frozen: FrozenSession, now: number): Dtls13Connection {
     const h = thawSession(frozen);
-    const c = new DtlsConnection('server', perConnection, config);
+    const c = new Dtls13Connection('server', perConnection, config);
     c.restore(h);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
@@ -250,7 +202,7 @@ export class DtlsConnection {
       maxFailedAuthenticationsPerSecond,
       integrityBudgetSeconds,
     });
-    const hooks = new DtlsConnection.Hooks(this);
+    const hooks = new Dtls13Connection.Hooks(this);
     const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, this.outgoing);
     const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
     let ownKey: PrivateKeyHandle | undefined;
@@ -315,9 +267,9 @@ export class DtlsConnection {
    * members.
    */
   private static readonly Hooks = class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHooks, InboundContext, PostHandshakeOwner {
-    private readonly c: DtlsConnection;
+    private readonly c: Dtls13Connection;
 
-    constructor(c: DtlsConnection) {
+    constructor(c: Dtls13Connection) {
       this.c = c;
     }
 
@@ -717,6 +669,10 @@ export class DtlsConnection {
    * inspected. The read epochs kept are its session's
    * and, within their retention, the handshake's; the peer's older ones go.
    */
+  get canHibernate(): boolean {
+    return true;
+  }
+
   hibernate(now: number): FrozenSession | undefined {
     const p = this.parts;
     const session = this.driver.session();

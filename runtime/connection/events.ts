@@ -2,6 +2,7 @@ import type { AlertDescription, AlertLevel } from '../../generated/wire/enums.js
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import type { CidEvent } from '../cid/cid-events.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
+import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import type { SrtpProfileName } from './srtp.js';
 
 /** What the handshake settled. */
@@ -44,9 +45,20 @@ export interface NegotiatedParameters {
   readonly recordSizeLimit: number | undefined;
 }
 
-/** Events a connection hands to the application, in order, through `pollEvent()`. */
+/** What a DTLS 1.2 handshake settled, in the shape of a 1.3 one's (runtime/dtls12/negotiated12.ts makes it). */
+export interface Negotiated12Parameters extends Omit<NegotiatedParameters, 'cipherSuite'> {
+  readonly version: 'DTLSv1.2';
+  readonly cipherSuite: Dtls12CipherSuite;
+  /** extended_master_secret was negotiated (RFC 7627). */
+  readonly extendedMasterSecret: boolean;
+}
+
+/** A 1.3 handshake's parameters (no `version`, or 'DTLSv1.3'), or a 1.2 one's. */
+export type SessionParameters = NegotiatedParameters | Negotiated12Parameters;
+
+/** Events a connection of either version hands to the application, in order, through `pollEvent()`. */
 export type ConnectionEvent =
-  | { readonly type: 'handshakeComplete'; readonly parameters: NegotiatedParameters }
+  | { readonly type: 'handshakeComplete'; readonly parameters: SessionParameters }
   /**
    * Client: the server can no longer refuse the handshake. At once after
    * `handshakeComplete` when it asked for no certificate; after a

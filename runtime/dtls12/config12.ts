@@ -73,6 +73,30 @@ export interface Config12 {
 /** @throws ConfigError naming the option. */
 export function resolveConfig12(role: 'client' | 'server', o: Dtls12Options): Config12 {
   const {
+    cipherSuites12: _cipherSuites12,
+    requireExtendedMasterSecret: _requireExtendedMasterSecret,
+    helloVerify: _helloVerify,
+    cookieSecret: _cookieSecret,
+    sessionCache12: _sessionCache12,
+    session12: _session12,
+    sessionTickets12: _sessionTickets12,
+    pskIdentityHint12: _pskIdentityHint12,
+    peer: _peer,
+    offers13: _offers13,
+    wallClock: _wallClock,
+    ...shared
+  } = o;
+  return resolveConfig12On(resolveConfig(role, shared), role, o);
+}
+
+/**
+ * The 1.2 options of `o` over shared options already resolved (`base`, as
+ * DtlsConnection resolves them once for both versions; its 1.3 suites,
+ * 1.3 session and version range are not read). @throws ConfigError naming
+ * the option.
+ */
+export function resolveConfig12On(base: ResolvedConfig, role: 'client' | 'server', o: Dtls12Options): Config12 {
+  const {
     cipherSuites12,
     requireExtendedMasterSecret,
     helloVerify,
@@ -84,9 +108,7 @@ export function resolveConfig12(role: 'client' | 'server', o: Dtls12Options): Co
     peer,
     offers13,
     wallClock,
-    ...shared
   } = o;
-  const base = resolveConfig(role, shared);
   const suites = cipherSuites12 ?? defaultSuites12(role, base, DEFAULT_SUITES_12);
   if (suites.length === 0) throw new ConfigError('cipherSuites12', 'must name at least one suite');
   for (const s of suites) {

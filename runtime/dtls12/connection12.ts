@@ -147,7 +147,7 @@ export class Dtls12Connection {
 
   /**
    * A client that already sent its ClientHello (a 1.3 client's offer that
-   * also offered 1.2, runtime/dtls12/negotiating-client.ts): it starts in
+   * also offered 1.2, runtime/dtls/connection.ts): it starts in
    * waitServerHello with that exact ClientHello in its transcript, its
    * message_seq and epoch-0 record numbers going on from the offer's.
    */

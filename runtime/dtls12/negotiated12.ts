@@ -3,26 +3,10 @@
  * the 1.3 connection's `NegotiatedParameters`, or a DTLS 1.2 handshake's
  * in the same shape (`version: 'DTLSv1.2'`, a 1.2 suite, extended master
  * secret), so `session.parameters`, the CLI's `connected:` line and the
- * endpoint read both alike. Also the events an endpoint drives, the 1.3
- * connection's with a handshakeComplete carrying either.
+ * endpoint read both alike (the types are in runtime/connection/events.ts).
  */
-import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
+import type { Negotiated12Parameters, SessionParameters } from '../connection/events.js';
 import type { Handshake12Result } from './io12.js';
-import type { Dtls12CipherSuite } from '../versions/suites12.js';
-
-export interface Negotiated12Parameters extends Omit<NegotiatedParameters, 'cipherSuite'> {
-  readonly version: 'DTLSv1.2';
-  readonly cipherSuite: Dtls12CipherSuite;
-  /** extended_master_secret was negotiated (RFC 7627). */
-  readonly extendedMasterSecret: boolean;
-}
-
-/** A 1.3 handshake's parameters (no `version`, or 'DTLSv1.3'), or a 1.2 one's. */
-export type SessionParameters = NegotiatedParameters | Negotiated12Parameters;
-
-/** The events an endpoint takes from its connection: the 1.3 connection's, with either version's parameters. */
-export type EndpointEvent =
-  Exclude<ConnectionEvent, { readonly type: 'handshakeComplete' }> | { readonly type: 'handshakeComplete'; readonly parameters: SessionParameters };
 
 /** The protocol a handshake's parameters are of. */
 export function protocolOf(p: SessionParameters): 'DTLSv1.2' | 'DTLSv1.3' {

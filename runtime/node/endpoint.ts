@@ -3,10 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { integerOption } from '../config-error.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { FrozenSession } from '../connection/hibernation.js';
-import { DtlsConnection, type ConnectionStats } from '../connection/connection.js';
-import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
-import type { ConnectionEvent, NegotiatedParameters } from '../connection/events.js';
-import type { EndpointEvent, SessionParameters } from '../dtls12/negotiated12.js';
+import { DtlsConnection, type ConnectionStats } from '../dtls/connection.js';
+import type { Connection } from '../connection/connection-api.js';
+import type { ConnectionEvent, NegotiatedParameters, SessionParameters } from '../connection/events.js';
 import { DatagramIo } from './datagram-io.js';
 
 /** The UDP payload every IPv4 path carries (a 576-byte datagram, RFC 791, less 20 + 8 bytes of headers). */
@@ -61,7 +60,7 @@ interface EndpointEnding {
  * closures of their own.
  */
 export interface EndpointOwner {
-  endpointEvent?(endpoint: DtlsEndpoint<SessionParameters>, e: EndpointEvent): void;
+  endpointEvent?(endpoint: DtlsEndpoint<SessionParameters>, e: ConnectionEvent): void;
   endpointEnded(endpoint: DtlsEndpoint<SessionParameters>): void;
   /** A parked endpoint ({@link DtlsEndpoint.park}) took an authenticated record: it is awake again. */
   endpointWoke?(endpoint: DtlsEndpoint<SessionParameters>): void;
@@ -70,7 +69,7 @@ export interface EndpointOwner {
    * configuration it was made with). An owner without it has its endpoints
    * park but never hibernate.
    */
-  thaw?(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): EndpointConnection;
+  thaw?(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): Connection;
   /**
    * A datagram for a hibernated session, screened without thawing it (hibernation.ts screenFrozen): the session kept
    * again, what it dropped counted, when nothing in it is for the session; undefined when it must thaw for it.
@@ -88,7 +87,7 @@ export interface EndpointOwner {
  * to `closed` would.
  */
 export interface EndpointObserver {
-  endpointEvent(e: EndpointEvent): void;
+  endpointEvent(e: ConnectionEvent): void;
   endpointEnded(): void;
 }
 
@@ -109,7 +108,7 @@ export interface EndpointObserver {
  */
 export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** The connection while it is not hibernated. */
-  private live: EndpointConnection | undefined;
+  private live: Connection | undefined;
   /** The session while hibernated ({@link park}), and when its peer last authenticated a record then. */
   private frozen: FrozenSession | undefined;
   private frozenAuthenticated: number | undefined;
@@ -130,7 +129,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
   socketConnected = false;
   /** Made with the first listener (a server's sessions often have none: the server hears of them as their owner). */
-  private listeners: Set<(e: EndpointEvent) => void> | undefined;
+  private listeners: Set<(e: ConnectionEvent) => void> | undefined;
   private observer: EndpointObserver | undefined;
   private readonly inbox: Uint8Array[] = [];
   private inboxLimit = DEFAULT_INBOX_LIMIT;
@@ -144,7 +143,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private pendingSends = 0;
   private readonly flushWaiters: (() => void)[] = [];
   /** Events polled from the connection and not yet handed to listeners (in order, also across re-entrant pumps). */
-  private readonly events: EndpointEvent[] = [];
+  private readonly events: ConnectionEvent[] = [];
   private dispatching = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
@@ -169,7 +168,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** The callback of the sends in flight, made with the first and let go once none is left (an idle endpoint holds none). */
   private onSent: ((error?: Error | null) => void) | undefined;
 
-  constructor(connection: EndpointConnection, socket: Socket, remote: RemoteAddress, owner?: EndpointOwner) {
+  constructor(connection: Connection, socket: Socket, remote: RemoteAddress, owner?: EndpointOwner) {
     this.live = connection;
     this.socket = socket;
     this.remote = remote;
@@ -200,11 +199,11 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /** The sans-I/O connection (a hibernated one is thawed first: its owner makes it again). */
-  get connection(): EndpointConnection {
+  get connection(): Connection {
     return this.live ?? this.thaw();
   }
 
-  private thaw(): EndpointConnection {
+  private thaw(): Connection {
     const frozen = this.frozen;
     const thaw = this.owner?.thaw;
     if (frozen === undefined || thaw === undefined) throw new Error('an endpoint with neither a connection nor a hibernated session');
@@ -228,7 +227,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    */
   get hibernationDeferredSince(): number | undefined {
     const live = this.live;
-    if (!this.parked || live === undefined || this.owner?.thaw === undefined || live.hibernate === undefined) return undefined;
+    if (!this.parked || live === undefined || this.owner?.thaw === undefined || !live.canHibernate) return undefined;
     return this.parkedAt;
   }
 
@@ -281,7 +280,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /** Calls `listener` with every event of the connection, in order. Returns the unsubscribe function. */
-  onEvent(listener: (e: EndpointEvent) => void): () => void {
+  onEvent(listener: (e: ConnectionEvent) => void): () => void {
     (this.listeners ??= new Set()).add(listener);
     return () => this.listeners?.delete(listener);
   }
@@ -312,12 +311,12 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    * timer, nothing queued, sent or being handed out, no socket left behind)
    * is let go, its session kept as a frozen string.
    */
-  private hibernate(live: EndpointConnection, now: number): void {
-    if (this.owner?.thaw === undefined || live.hibernate === undefined) return;
+  private hibernate(live: Connection, now: number): void {
+    if (this.owner?.thaw === undefined || !live.canHibernate) return;
     if (this.timer !== undefined || this.pumpQueued || this.dispatching || this.pendingSends > 0 || this.events.length > 0 || this.inbox.length > 0) return;
     if (this.leaving.length > 0 || this.pathSockets !== undefined) return;
     let frozen: FrozenSession | undefined;
-    if (!this.guard(() => (frozen = live.hibernate?.(now)))) return;
+    if (!this.guard(() => (frozen = live.hibernate(now)))) return;
     if (frozen === undefined) return;
     this.frozenAuthenticated = live.lastAuthenticatedReceive;
     this.frozen = frozen;
@@ -639,7 +638,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     }
   }
 
-  private dispatch(e: EndpointEvent): void {
+  private dispatch(e: ConnectionEvent): void {
     if (e.type === 'pathMigrated') {
       const to = this.paths?.get(e.to);
       if (to !== undefined) this.remote = to;

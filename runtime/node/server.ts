@@ -2,11 +2,10 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIP, type AddressInfo } from 'node:net';
 import { MAX_SERVER_CONNECTIONS } from './connection-limits.js';
 import { ConfigError, integerOption } from '../config-error.js';
-import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../connection/connection.js';
+import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../dtls/connection.js';
 import { resolveConfig, type ResolvedConfig } from '../connection/config.js';
-import { HelloRetryResponder, type HelloRetryOutcome } from '../connection/hello-retry-responder.js';
+import { HelloRetryResponder } from '../connection/hello-retry-responder.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
-import type { StatelessRetry } from '../connection/stateless-retry.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import { screenFrozen, type FrozenSession } from '../connection/hibernation.js';
 import { Admission, type AdmissionLimits, type Refusal } from './admission.js';
@@ -14,22 +13,20 @@ import { hostKey, hostPrefixes, type HostPrefixes } from './host-key.js';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DatagramIo } from './datagram-io.js';
 import { DtlsEndpoint, pathOf, type EndpointOwner } from './endpoint.js';
-import type { EndpointEvent, SessionParameters } from '../dtls12/negotiated12.js';
+import type { ConnectionEvent, SessionParameters } from '../connection/events.js';
 import { TimingWheel } from './timing-wheel.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../session/anti-replay.js';
 import { AntiReplayWait, antiReplayWaitLimits, type AntiReplayWaitLimits, type AntiReplayWaitOptions, type AntiReplayWaitStats } from './anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
 import { CallbackError, callApplication } from '../handshake/callback-error.js';
-import { resolveConfig12, type Config12 } from '../dtls12/config12.js';
-import { Dtls12Connection } from '../dtls12/connection12.js';
-import { Dtls12EndpointConnection } from '../dtls12/endpoint12.js';
-import { firstRecordNumber, protocolVersionAlert } from '../dtls12/hello-verify12.js';
-import { HelloVerifyResponder12 } from '../dtls12/hello-verify-responder12.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
-import { versionsForGroups } from '../dtls12/groups12.js';
-import { chooseServerVersion } from '../dtls12/version-select.js';
-import { resolveVersionRange, type DtlsVersionName } from '../versions/versions.js';
-import type { EndpointConnection } from './dtls/version-endpoint-connection.js';
+import { resolveVersionRange } from '../versions/versions.js';
+import { HelloResponder, type HelloOutcome } from '../dtls/hello-responder.js';
+import { serverConfigs, type VersionConfigs } from '../dtls/version-configs.js';
+import type { Connection } from '../connection/connection-api.js';
+
+/** What a connection starts with from the cookie exchange (hello-responder.ts). */
+type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 
 /** Told of a ClientHello the stateless exchange refused with an alert. */
@@ -238,7 +235,7 @@ interface Slot {
 }
 
 /**
- * A DTLS server (1.3, or 1.2 when a ClientHello offers no 1.3: the version from the first ClientHello, chooseServerVersion)
+ * A DTLS server (1.3, or 1.2 when a ClientHello offers no 1.3: DtlsConnection chooses from the first ClientHello)
  * on one UDP socket: connections per client address and
  * port, created when that client's ClientHello (with a valid cookie, when
  * cookies are on) arrives, within global and per-host limits.
@@ -257,7 +254,10 @@ export class DtlsUdpServer {
   private readonly slots = new Map<string, Slot>();
   private readonly listeners = new Set<(endpoint: DtlsEndpoint) => void>();
   private readonly refusalListeners = new Set<RefusalListener>();
-  private readonly responder: HelloRetryResponder | undefined;
+  /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
+  private readonly responder: HelloResponder;
+  /** Cookie exchanges on (`cookies`, default true). */
+  private readonly cookies: boolean;
   private readonly limits: UdpServerLimits;
   private readonly admission: Admission;
   private readonly sweeper: NodeJS.Timeout | undefined;
@@ -295,12 +295,8 @@ export class DtlsUdpServer {
   private readonly cids = new Map<string, Peer>();
   /** The length of our CIDs (0: none, datagrams are routed by address only). */
   private readonly cidLength: number;
-  /** The versions answered (minVersion..maxVersion), newest first. */
-  private readonly versions: readonly DtlsVersionName[];
-  /** The DTLS 1.2 connections' configuration, resolved once (each adds the peer's address), when 1.2 is enabled. */
-  private readonly config12: Config12 | undefined;
-  /** The 1.2 cookie exchange (time-bound, single-use cookies), when 1.2 is enabled with cookies. */
-  private readonly responder12: HelloVerifyResponder12 | undefined;
+  /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
+  private readonly configs: VersionConfigs;
 
   /**
    * @internal A datagram another worker or host received for a session here (a copy of its own); the endpoint of the
@@ -313,14 +309,20 @@ export class DtlsUdpServer {
   private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
     this.route = route;
     this.socket = socket;
-    const { antiReplay, minVersion, maxVersion, cipherSuites12: _cipherSuites12, ...rest } = options;
+    const { antiReplay, minVersion, maxVersion, cipherSuites12, ...rest } = options;
     this.store = antiReplay ?? processAntiReplay();
     this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
     this.limits = DtlsUdpServer.validate(options);
     this.config = resolveConfig('server', this.connectionOptions);
-    this.versions = versionsForGroups(resolveVersionRange(minVersion, maxVersion).enabled, this.config.groups);
-    this.config12 = DtlsUdpServer.config12(options, this.versions);
-    this.responder12 = this.config12?.helloVerify === true ? new HelloVerifyResponder12(this.config12.base.provider, this.config12.cookieSecret) : undefined;
+    // The 1.2 cookie exchange as the 1.3 one (`cookies`), under one secret for the listener.
+    const versioned = {
+      ...this.connectionOptions,
+      ...(minVersion !== undefined ? { minVersion } : {}),
+      ...(maxVersion !== undefined ? { maxVersion } : {}),
+      ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
+      helloVerify: options.cookies !== false,
+    };
+    this.configs = serverConfigs(versioned, this.config);
     const { inspect, onDatagram, wallClock } = this.connectionOptions;
     this.observers = { ...(inspect ? { inspect } : {}), ...(onDatagram ? { onDatagram } : {}), ...(wallClock ? { wallClock } : {}) };
     this.cidLength = typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0);
@@ -333,13 +335,15 @@ export class DtlsUdpServer {
       this.sweeper = setInterval(() => this.sweepIdle(), tick);
       this.sweeper.unref();
     }
-    this.responder =
-      options.cookies === false
+    this.cookies = options.cookies !== false;
+    const retry13 =
+      !this.cookies || this.configs.config13 === undefined
         ? undefined
         : new HelloRetryResponder(this.connectionOptions, undefined, undefined, {
             maxPendingClientHellos: this.limits.pendingClientHellos,
             maxClientHelloLength: this.limits.clientHelloLength,
           });
+    this.responder = new HelloResponder(this.configs, retry13);
     // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows; protected records lent, not copied (nothing
     // here keeps a datagram: the record layer copies what it hands up, the anti-replay wait what it holds), unless an
     // onDatagram observer is there to see (and maybe keep) every datagram.
@@ -358,38 +362,6 @@ export class DtlsUdpServer {
     );
     // A send error (no route, a full buffer) is the network losing a datagram; without this listener it would end the process.
     socket.on('error', () => {});
-  }
-
-  /**
-   * The DTLS 1.2 connections' configuration when the range enables 1.2: the
-   * shared options, the 1.2 suites, and the cookie exchange as the 1.3
-   * one (`cookies`), under one secret for the listener.
-   */
-  private static config12(options: UdpServerOptions, versions: readonly DtlsVersionName[]): Config12 | undefined {
-    if (!versions.includes('DTLSv1.2')) return undefined;
-    const {
-      antiReplay: _antiReplay,
-      antiReplayWait: _antiReplayWait,
-      minVersion: _minVersion,
-      maxVersion: _maxVersion,
-      cipherSuites: _cipherSuites,
-      cipherSuites12,
-      cookies,
-      inspect: _inspect,
-      onDatagram: _onDatagram,
-      statelessRetry: _statelessRetry,
-      connectionIdTaken: _connectionIdTaken,
-      peerAddress: _peerAddress,
-      session: _session,
-      offer12: _offer12,
-      ...shared
-    } = options;
-    return resolveConfig12('server', {
-      ...shared,
-      ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
-      helloVerify: cookies !== false,
-      offers13: versions.includes('DTLSv1.3'),
-    });
   }
 
   /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
@@ -479,7 +451,7 @@ export class DtlsUdpServer {
       trimMs: this.trimmer.trimMs,
       refused: c.refusedGlobal + c.refusedPerHost,
       handshaking: this.admission.handshakes,
-      pendingClientHellos: this.responder?.pendingClientHellos.count ?? 0,
+      pendingClientHellos: this.responder.pendingClientHellos?.count ?? 0,
       connectionIds: this.cids.size,
       antiReplay: this.storeWait.stats,
     };
@@ -577,16 +549,16 @@ export class DtlsUdpServer {
   /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */
   private thaw(frozen: FrozenSession, remote: { readonly address: string }, now: number): DtlsConnection {
     this.counts.thawed++;
-    return DtlsConnection.thaw(this.config, this.perConnection(this.askingStore, remote.address), frozen, now);
+    return DtlsConnection.thaw(this.configs, this.perConnection(this.askingStore, remote.address), frozen, now);
   }
 
   /** What differs between this server's connections: the observers, the anti-replay store's verdict, the client's address, CIDs taken. */
-  private perConnection(antiReplay: SyncAntiReplay, peerAddress: string, retry?: StatelessRetry): ConnectionOptions & DeadlineOptions {
+  private perConnection(antiReplay: SyncAntiReplay, peerAddress: string, start?: HelloStart): ConnectionOptions & DeadlineOptions {
     return {
       ...this.observers,
       antiReplay,
       peerAddress,
-      ...(retry ? { statelessRetry: retry } : {}),
+      ...start,
       connectionIdTaken: this.connectionIdTaken,
       // The connection keeps the deadline itself (pollTimeout); the endpoint sleeps until it.
       handshakeTimeoutMs: this.limits.handshakeMs,
@@ -671,12 +643,7 @@ export class DtlsUdpServer {
       known.endpoint.deliver(d);
       return;
     }
-    // The version, from the first ClientHello (RFC 8446 §4.2.1, RFC 9147 §5.3): 1.3 when offered and enabled, else 1.2.
-    const choice = chooseServerVersion(d, this.versions);
-    if (choice.version === 'DTLSv1.2') return this.hello12(d, key, slot, address, port);
-    if (choice.version === undefined && choice.reason === 'no-common-version') return this.refuseVersion(d, address, port);
-    if (!this.versions.includes('DTLSv1.3')) return; // a ClientHello fragment: a 1.2-only server takes whole ones only
-    if (slot && hello.random === undefined && !this.responder) {
+    if (slot && hello.random === undefined && !this.cookies) {
       // Without cookies a connection reassembles its own ClientHello: a later fragment goes to the newest handshake.
       const newest = slot.successor ?? slot.primary;
       if (newest?.handshaking) newest.endpoint.deliver(d);
@@ -685,11 +652,8 @@ export class DtlsUdpServer {
     const host = this.hostOf(address);
     const refusal = this.admission.refusal(host, slot?.primary !== undefined);
     if (refusal) return this.refuse(refusal);
-    if (!this.responder) {
-      this.start(key, host, { address, port }, hello.random, undefined, d);
-      return;
-    }
-    let outcome: HelloRetryOutcome;
+    // The version and its cookie exchange are the core's (hello-responder.ts): the connection started speaks what it chose.
+    let outcome: HelloOutcome;
     try {
       outcome = this.responder.handle(d, key, DtlsEndpoint.now(), address);
     } catch {
@@ -698,55 +662,12 @@ export class DtlsUdpServer {
     }
     if (outcome.kind === 'reply') return this.reply(outcome, address, port);
     if (outcome.kind !== 'accept') return;
-    const random = Buffer.from(outcome.random).toString('hex');
-    const same = slot && this.matching(slot, { ...hello, random });
+    const random = outcome.random ?? hello.random;
+    const same = slot && random !== undefined && outcome.random !== undefined && this.matching(slot, { ...hello, random });
     if (same)
       same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
-    else if (outcome.earlyDataKey) this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
-    else this.start(key, host, { address, port }, random, outcome.retry, outcome.datagram);
-  }
-
-  /**
-   * A ClientHello answered in DTLS 1.2: within the same admission limits,
-   * a stateless HelloVerifyRequest first when cookies are on (RFC 6347
-   * §4.2.1), then a Dtls12Connection for a ClientHello with a valid cookie.
-   */
-  private hello12(d: Uint8Array, key: string, slot: Slot | undefined, address: string, port: number): void {
-    const config = this.config12;
-    if (config === undefined) return;
-    const host = this.hostOf(address);
-    const refusal = this.admission.refusal(host, slot?.primary !== undefined);
-    if (refusal) return this.refuse(refusal);
-    let random: string | undefined = peekClientHello(d)?.random;
-    let cookieSecret = config.cookieSecret;
-    if (this.responder12 !== undefined) {
-      const outcome = this.responder12.handle(d, key, DtlsEndpoint.now());
-      if (outcome.kind === 'drop' || outcome.kind === 'replay') return;
-      if (outcome.kind === 'reply') {
-        DatagramIo.of(this.socket).send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
-        return;
-      }
-      random = outcome.random;
-      cookieSecret = outcome.secret;
-    }
-    let connection: Dtls12EndpointConnection;
-    try {
-      const { onDatagram, inspect } = this.observers;
-      const connection12 = new Dtls12Connection({ ...config, peer: key, cookieSecret });
-      if (inspect !== undefined) connection12.inspect((event) => inspect.call(this.observers, event));
-      connection = new Dtls12EndpointConnection(connection12, { handshakeTimeoutMs: this.limits.handshakeMs, onDatagram });
-    } catch {
-      this.counts.connectionErrors++;
-      return;
-    }
-    this.admit(key, host, { address, port }, random, connection, d);
-  }
-
-  /** A ClientHello that offers no version this server enables: a stateless fatal protocol_version (RFC 8446 §4.2.1), nothing kept. */
-  private refuseVersion(d: Uint8Array, address: string, port: number): void {
-    DatagramIo.of(this.socket).send([protocolVersionAlert(firstRecordNumber(d))], 1, port, address, false, NO_CALLBACK);
-    const reason = `protocol_version: the ClientHello offers no version this server enables (${this.versions.join(', ')})`;
-    for (const l of this.refusalListeners) l({ address, port }, 'protocol_version', reason);
+    else if (outcome.earlyDataKey && random !== undefined) this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
+    else this.start(key, host, { address, port }, random, outcome.start, outcome.datagram);
   }
 
   /** The connection of `slot` that `hello` belongs to: the one its ClientHello.random started, or a handshake that has not seen its random yet. */
@@ -769,9 +690,9 @@ export class DtlsUdpServer {
   }
 
   /** Sends the responder's HelloRetryRequest or alert to `address:port` (and tells the refusal listeners of an alert). */
-  private reply(outcome: HelloRetryOutcome & { kind: 'reply' }, address: string, port: number): void {
+  private reply(outcome: HelloOutcome & { kind: 'reply' }, address: string, port: number): void {
     DatagramIo.of(this.socket).send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
-    if (outcome.what !== 'hello-retry-request')
+    if (outcome.what !== 'hello-retry-request' && outcome.what !== 'hello-verify-request')
       for (const l of this.refusalListeners) l({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
   }
 
@@ -790,7 +711,7 @@ export class DtlsUdpServer {
       const refusal = this.admission.refusal(host, this.slots.get(key)?.primary !== undefined);
       if (refusal) return this.refuse(refusal); // slots filled while the store decided
       // A store that failed: the connection ends the handshake at once with internal_error and reports the store's error.
-      this.start(key, host, remote, random, undefined, first, admitted);
+      this.start(key, host, remote, random, {}, first, admitted);
       if (admitted !== true) return;
       for (const d of held) this.datagram(d, remote.address, remote.port);
     });
@@ -799,9 +720,9 @@ export class DtlsUdpServer {
 
   /** Answers `first`, a whole 0-RTT ClientHello, with the cookie exchange as if it came without early data. */
   private retryWithCookie(key: string, remote: { address: string; port: number }, first: Uint8Array): void {
-    let outcome: HelloRetryOutcome | undefined;
+    let outcome: HelloOutcome | undefined;
     try {
-      outcome = this.responder?.handle(first, key, DtlsEndpoint.now());
+      outcome = this.responder.handle(first, key, DtlsEndpoint.now());
     } catch {
       this.counts.connectionErrors++;
       return;
@@ -828,7 +749,7 @@ export class DtlsUdpServer {
     host: string,
     remote: { address: string; port: number },
     random: string | undefined,
-    retry: StatelessRetry | undefined,
+    start: HelloStart,
     first: Uint8Array,
     earlyDataAdmitted?: StoreVerdict,
   ): void {
@@ -846,7 +767,7 @@ export class DtlsUdpServer {
                   throw new CallbackError('antiReplay', earlyDataAdmitted.threw);
                 },
               };
-      connection = DtlsConnection.serverSharing(this.config, this.perConnection(antiReplay, remote.address, retry));
+      connection = DtlsConnection.serverSharing(this.configs, this.perConnection(antiReplay, remote.address, start));
     } catch {
       this.counts.connectionErrors++;
       return;
@@ -860,7 +781,7 @@ export class DtlsUdpServer {
     host: string,
     remote: { address: string; port: number },
     random: string | undefined,
-    connection: EndpointConnection,
+    connection: Connection,
     first: Uint8Array,
   ): void {
     let slot = this.slots.get(key);
@@ -898,7 +819,7 @@ export class DtlsUdpServer {
 
     constructor(
       server: DtlsUdpServer,
-      connection: EndpointConnection,
+      connection: Connection,
       remote: { address: string; port: number },
       key: string,
       host: string,
@@ -912,7 +833,7 @@ export class DtlsUdpServer {
     }
 
     /** The server hears of each event before the application's listeners. */
-    endpointEvent(_endpoint: DtlsEndpoint<SessionParameters>, e: EndpointEvent): void {
+    endpointEvent(_endpoint: DtlsEndpoint<SessionParameters>, e: ConnectionEvent): void {
       const server = this.server;
       if (e.type === 'handshakeComplete') server.established(this);
       else if (e.type === 'connectionIdIssued') server.routeConnectionId(this, e.cid);
@@ -931,7 +852,7 @@ export class DtlsUdpServer {
       this.server.woke(this);
     }
 
-    thaw(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): EndpointConnection {
+    thaw(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): Connection {
       return this.server.thaw(frozen, endpoint.remote, now);
     }
 

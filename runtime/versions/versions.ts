@@ -2,11 +2,10 @@
  * The `minVersion` / `maxVersion` options (node:tls's option names; the
  * values are the protocol names `session.protocol` reports, 'DTLSv1.2' and
  * 'DTLSv1.3', as node:tls's are 'TLSv1.2' and 'TLSv1.3'). The range
- * defaults to DTLSv1.2..DTLSv1.3: `connect` offers both (one ClientHello,
- * runtime/dtls12/negotiating-client.ts) and `listen` answers each
- * ClientHello with the newest version both have (runtime/dtls12/version-select.ts). The
- * sans-I/O DtlsConnection speaks 1.3 only, and refuses a range without it;
- * Dtls12Connection is the 1.2 one.
+ * defaults to DTLSv1.2..DTLSv1.3: the sans-I/O DtlsConnection (and so
+ * `connect`) offers both in one ClientHello, and a server (`listen`)
+ * answers each ClientHello with the newest version both have
+ * (runtime/dtls/version-negotiation.ts).
  */
 import { ConfigError } from '../config-error.js';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { ConnectionOptions, DtlsConnection } from '../../runtime/connection/connection.js';
+import type { ConnectionOptions, DtlsConnection } from '../../runtime/dtls/connection.js';
 import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { pair12, pump } from '../dtls12/pair12.js';

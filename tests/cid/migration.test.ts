@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { AMPLIFICATION_FACTOR } from '../../runtime/cid/path-validation.js';
 import { PathLink, type Wire } from '../support/path-link.js';

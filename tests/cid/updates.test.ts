@@ -1,6 +1,6 @@
 import test from 'ava';
 import { encodeNewConnectionId, encodeRequestConnectionId, encodeReturnRoutabilityCheck } from '../../runtime/index.js';
-import type { ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { MAX_REQUESTS_ANSWERED } from '../../runtime/cid/cid-state.js';
 import { decodeDatagram, encodeDatagram } from '../../runtime/wire/datagram.js';
 import { PathLink } from '../support/path-link.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { decodeAlert } from '../../generated/wire/index.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { dtls13ClientChart } from '../../generated/charts/dtls13-client.js';
 import { dtls13ServerChart } from '../../generated/charts/dtls13-server.js';
 import { encodeAlert, encodeKeyUpdate, encodeNewSessionTicket, encodeReturnRoutabilityCheck } from '../../generated/wire/index.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
 import { chartEdges } from '../support/chart-graph.js';
 import { Link } from '../support/link.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { resolveConfig, type ResolvedConfig } from '../../runtime/connection/config.js';
 import { screenFrozen, thawSession, type FrozenSession } from '../../runtime/connection/hibernation.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';

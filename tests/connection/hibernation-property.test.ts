@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { resolveConfig } from '../../runtime/connection/config.js';
 import { screenFrozen } from '../../runtime/connection/hibernation.js';
 import { bytesFrom, forgedCiphertext, plaintextAlert } from '../support/attacker.js';

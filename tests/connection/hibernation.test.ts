@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { resolveConfig, type ResolvedConfig } from '../../runtime/connection/config.js';
 import type { FrozenSession } from '../../runtime/connection/hibernation.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';

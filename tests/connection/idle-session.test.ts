@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { ConnectionOptions, DtlsConnection } from '../../runtime/connection/connection.js';
+import type { ConnectionOptions, DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { RecordLayer } from '../../runtime/record/record-layer.js';
 import { RecordLayerError } from '../../runtime/record/record-writer.js';
 import { handshake, roundTrip } from '../support/handshake.js';
@@ -23,7 +23,7 @@ interface Insides {
   readonly driver: { readonly running?: unknown };
   readonly parts: { readonly records: RecordLayer; readonly flight: { readonly running?: unknown; readonly state: string } };
 }
-const insides = (c: DtlsConnection): Insides => c as unknown as Insides;
+const insides = (c: DtlsConnection): Insides => c.versionState as unknown as Insides;
 
 function holdsActors(c: DtlsConnection): { handshake: boolean; flight: boolean } {
   const i = insides(c);

@@ -5,7 +5,7 @@
  * each datagram handed over (or held back) by the test.
  */
 import test from 'ava';
-import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { MAX_HELD_SEND_BYTES } from '../../runtime/connection/peer-confirmation.js';
 import { handshake } from '../support/handshake.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { decodeClientHello, decodeDtlsHandshake, encodeClientHello, encodeEncryptedExtensions, type ClientHello } from '../../generated/wire/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
-import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import type { RecordLayer } from '../../runtime/record/record-layer.js';
 import { RecordLayerError } from '../../runtime/record/record-writer.js';
@@ -9,7 +9,7 @@ import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair, reach, type ServerOverrides } from '../support/stepper.js';
-import type { ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
 
 // record_size_limit (RFC 8449, TLS 1.3 meaning: the DTLSInnerPlaintext's length) between two dtls13 connections.
 
@@ -101,7 +101,7 @@ test('a peer that ignores our limit: its record is record_overflow, on both side
   r.pump();
   t.is(r.server.failure, undefined);
   // A misbehaving client: its record layer forgets the server's limit.
-  (r.client as unknown as { parts: { records: RecordLayer } }).parts.records.setRecordSizeLimits({ send: 16_385 });
+  (r.client.versionState as unknown as { parts: { records: RecordLayer } }).parts.records.setRecordSizeLimits({ send: 16_385 });
   r.client.send(new Uint8Array(500));
   r.pump();
   t.is(r.server.failure?.alert, 'record_overflow');

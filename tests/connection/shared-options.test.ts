@@ -1,7 +1,7 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { ResolvedConfig } from '../../runtime/connection/config.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { CryptoError, type CryptoProvider } from '../../runtime/crypto/provider.js';
 import { handshake } from '../support/handshake.js';
@@ -18,7 +18,7 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 const serverId = makeIdentity('p256', 'server.test');
 const otherId = makeIdentity('p256', 'server.test');
 
-const configOf = (c: DtlsConnection): ResolvedConfig => (c as unknown as { readonly parts: { readonly config: ResolvedConfig } }).parts.config;
+const configOf = (c: DtlsConnection): ResolvedConfig => (c.versionState as unknown as { readonly parts: { readonly config: ResolvedConfig } }).parts.config;
 
 test('an options object changed between connections is read again, never answered from an older reading; bad options fail the same way every time', (t) => {
   const suites: ConnectionOptions['cipherSuites'] = ['tls_aes_128_gcm_sha256'];

@@ -9,7 +9,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { sniffVersion } from '../../cli/dissect/version-sniff.js';
-import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 const recorded = JSON.parse(readFileSync(new URL('../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8')) as {

@@ -1,17 +1,17 @@
 import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { DtlsConnection } from '../../runtime/connection/connection.js';
-import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
-import { answeredVersion, NegotiatingClient } from '../../runtime/dtls12/negotiating-client.js';
+import { answeredVersion } from '../../runtime/dtls/version-negotiation.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**
- * The client's side of version negotiation without a network: what the one
- * ClientHello offers (and that a plain DtlsConnection's is unchanged), the
+ * The client's side of version negotiation inside the sans-I/O
+ * DtlsConnection, without a network: what the one ClientHello offers by
+ * default (and that one with minVersion DTLSv1.3 offers 1.3 alone), the
  * hand-over to the 1.2 client on a 1.2 answer, and a hostile network's
  * datagrams, which never throw and never switch versions by themselves.
  */
@@ -25,11 +25,12 @@ function firstClientHello(d: Uint8Array): ReturnType<typeof decodeClientHello> {
   return decodeClientHello(readDtlsHandshake(new Reader(w.record.fragment, 'H')).fragment);
 }
 
-function negotiating(): NegotiatingClient {
-  return new NegotiatingClient(options, resolveConfig12('client', { ...options, offers13: true }));
+/** A client of the default range, DTLSv1.2..DTLSv1.3. */
+function negotiating(): DtlsConnection {
+  return DtlsConnection.client(options);
 }
 
-test('the one ClientHello offers 1.3 and 1.2: supported_versions, the 1.2 suites after the 1.3 ones, 1.2 extensions; a plain DtlsConnection offers 1.3 alone', (t) => {
+test('the one ClientHello offers 1.3 and 1.2: supported_versions, the 1.2 suites after the 1.3 ones, 1.2 extensions; with minVersion DTLSv1.3 it offers 1.3 alone', (t) => {
   const c = negotiating();
   c.connect(0);
   const ch = firstClientHello(c.pollTransmit()!);
@@ -39,7 +40,7 @@ test('the one ClientHello offers 1.3 and 1.2: supported_versions, the 1.2 suites
   t.true(ch.cipherSuites.includes('tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'));
   for (const type of ['renegotiation_info', 'extended_master_secret', 'ec_point_formats', 'key_share']) t.truthy(ext(type), type);
   t.true((ext('signature_algorithms')?.extensionData as { supportedSignatureAlgorithms: string[] }).supportedSignatureAlgorithms.includes('rsa_pkcs1_sha256'));
-  const plain = DtlsConnection.client(options);
+  const plain = DtlsConnection.client({ ...options, minVersion: 'DTLSv1.3' });
   plain.connect(0);
   const only13 = firstClientHello(plain.pollTransmit()!);
   t.deepEqual((only13.extensions.find((e) => e.extensionType === 'supported_versions')?.extensionData as { versions: string[] }).versions, ['dtls1_3']);

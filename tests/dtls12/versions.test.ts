@@ -1,6 +1,8 @@
 import test from 'ava';
+import { decodeClientHello } from '../../generated/wire/client-hello.js';
+import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { checkDowngradeSentinel, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12, withDowngradeSentinel } from '../../runtime/dtls12/downgrade.js';
 import { resolveVersionRange } from '../../runtime/versions/versions.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
@@ -8,12 +10,13 @@ import { listen } from '../../runtime/node/dtls/listener.js';
 import { hex } from '../support/canon.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
+import { Reader } from '../../runtime/wire/reader.js';
 
 /**
  * Version negotiation pieces that need no 1.2 handshake: the RFC 8446
  * §4.1.3 downgrade sentinels and the minVersion / maxVersion options
- * (both versions negotiated by connect/listen; the sans-I/O DtlsConnection
- * refuses, loudly, a range without 1.3).
+ * (both versions negotiated by the sans-I/O DtlsConnection, and so by
+ * connect/listen; a range without 1.3 speaks 1.2 alone).
  */
 
 const serverId = makeIdentity('p256', 'server.test');
@@ -64,16 +67,21 @@ test('minVersion / maxVersion: default DTLSv1.2..DTLSv1.3, both enabled, newest 
   t.deepEqual(resolveVersionRange(undefined, 'DTLSv1.2'), { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2', enabled: ['DTLSv1.2'] });
 });
 
-test('a 1.2-only range is a ConfigError for the sans-I/O DtlsConnection (DTLS 1.3 only), naming Dtls12Connection, never a silent 1.3', (t) => {
+test('a 1.2-only range makes the sans-I/O DtlsConnection speak 1.2 alone: a ClientHello without supported_versions, never a silent 1.3', (t) => {
   for (const [min, max] of [
     [undefined, 'DTLSv1.2'],
     ['DTLSv1.2', 'DTLSv1.2'],
   ] as const) {
-    const e = t.throws(() => DtlsConnection.client({ ...(min === undefined ? {} : { minVersion: min }), maxVersion: max, checkServerIdentity: false }), {
-      instanceOf: ConfigError,
-    });
-    t.is(e?.option, 'maxVersion');
-    t.regex(e?.message ?? '', /Dtls12Connection/);
+    const c = DtlsConnection.client({ ...(min === undefined ? {} : { minVersion: min }), maxVersion: max, checkServerIdentity: false });
+    t.deepEqual(c.versions, ['DTLSv1.2']);
+    t.is(c.protocolVersion, 'DTLSv1.2');
+    c.connect(0);
+    const ch = decodeClientHello(readDtlsHandshake(new Reader(c.pollTransmit()!.subarray(13), 'Handshake')).fragment);
+    t.is(ch.legacyVersion, 'dtls1_2');
+    t.false(
+      ch.extensions.some((e) => e.extensionType === 'supported_versions'),
+      'no supported_versions: DTLS 1.3 is not offered',
+    );
   }
 });
 
@@ -89,10 +97,7 @@ test('unknown version names, node:tls spellings and minVersion above maxVersion 
 });
 
 test('the options reach the connection and the UDP server: listen takes a 1.2-only range, bad names throw at once; 1.2..1.3 sans-I/O handshakes 1.3', async (t) => {
-  t.is(
-    t.throws(() => DtlsConnection.server({ certificate: serverId, minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' }), { instanceOf: ConfigError })?.option,
-    'maxVersion',
-  );
+  t.deepEqual(DtlsConnection.server({ certificate: serverId, minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' }).versions, ['DTLSv1.2']);
   const credentials = { cert: pem('CERTIFICATE', serverId.chain[0]!), key: pem('PRIVATE KEY', serverId.privateKey), host: '127.0.0.1' };
   const only12 = listen(() => undefined, { ...credentials, maxVersion: 'DTLSv1.2' });
   await only12.listening;

@@ -9,7 +9,7 @@ import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
 import type { Identity } from '../support/pki-fixtures.js';
 import { connect, listen, type DtlsConnectOptions, type DtlsListenOptions, type DtlsSession } from '../../runtime/index.js';
-import type { SessionParameters } from '../../runtime/dtls12/negotiated12.js';
+import type { SessionParameters } from '../../runtime/connection/events.js';
 
 /**
  * wolfSSL's example client and server (built with DTLS 1.3 by

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { decodeDtlsHandshake, encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { HelloRetryResponder, type HelloRetryOutcome } from '../../runtime/connection/hello-retry-responder.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';

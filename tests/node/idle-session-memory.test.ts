@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

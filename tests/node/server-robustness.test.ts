@@ -3,7 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { openClientEndpoint } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
-import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { Prng } from '../support/prng.js';
 import { badWeather, LossyProxy } from '../support/udp-relay.js';

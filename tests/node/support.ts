@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createSocket, type Socket } from 'node:dgram';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 
 /** Waits until `done()` holds, checking every 20 ms, for `limitMs` at most (the assertion after it says whether it did). */
 export async function until(done: () => boolean, limitMs = 15_000): Promise<void> {

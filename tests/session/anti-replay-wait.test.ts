@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Socket } from 'node:dgram';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import { DEFAULT_ANTI_REPLAY_WAIT } from '../../runtime/node/anti-replay-wait.js';

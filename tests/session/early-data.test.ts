@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';
 import { handshake } from '../support/handshake.js';

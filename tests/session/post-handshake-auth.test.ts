@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ConnectionStateError } from '../../runtime/connection/connection.js';
+import { ConnectionStateError } from '../../runtime/dtls/connection.js';
 import { MAX_WAITING_FLIGHTS } from '../../runtime/connection/session-actions.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { encodeCertificateRequest } from '../../generated/wire/index.js';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createClient } from 'redis';
-import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';

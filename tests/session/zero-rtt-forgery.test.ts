@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Socket } from 'node:dgram';
-import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';

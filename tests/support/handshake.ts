@@ -1,8 +1,9 @@
-import type { ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
 import type { NegotiatedParameters } from '../../runtime/connection/events.js';
 import { Link } from './link.js';
 import type { Identity } from './pki-fixtures.js';
 import { makePair, type ServerOverrides } from './stepper.js';
+import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
 
 /** Runs a handshake between a fresh client and server over an in-memory link; returns the link and what the client saw. */
 export function handshake(
@@ -14,7 +15,7 @@ export function handshake(
   client.connect(0);
   link.run();
   const done = link.events.client.find((e) => e.type === 'handshakeComplete');
-  return { link, parameters: done?.type === 'handshakeComplete' ? done.parameters : undefined };
+  return { link, parameters: done?.type === 'handshakeComplete' && !isDtls12(done.parameters) ? done.parameters : undefined };
 }
 
 /** Sends `text` both ways after the handshake and returns what each side received. */

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../runtime/config-error.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 
 /**

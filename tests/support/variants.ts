@@ -1,9 +1,10 @@
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import type { NegotiatedParameters } from '../../runtime/connection/events.js';
 import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { Identity } from './pki-fixtures.js';
 import { TEST_TIME } from './pki-fixtures.js';
+import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
 
 /** One handshake shape: client authentication, a key-share HelloRetryRequest, a stateless cookie exchange. */
 export interface Variant {
@@ -65,7 +66,7 @@ export function runVariant(
   client.connect(0);
   pump(0);
   let parameters: NegotiatedParameters | undefined;
-  for (let e = client.pollEvent(); e; e = client.pollEvent()) if (e.type === 'handshakeComplete') parameters = e.parameters;
+  for (let e = client.pollEvent(); e; e = client.pollEvent()) if (e.type === 'handshakeComplete' && !isDtls12(e.parameters)) parameters = e.parameters;
   if (!parameters || !server || server.state !== 'connected') {
     return { echoed: false, failure: client.failure?.message ?? server?.failure?.message ?? `${client.state}/${server?.state ?? 'no server'}` };
   }

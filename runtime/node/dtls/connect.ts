@@ -7,9 +7,9 @@ import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, handshakeTimeoutMs, type ConnectOptions } from './options.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession } from './session.js';
-import { clientConnection } from './client-connection.js';
-import type { EndpointConnection } from './version-endpoint-connection.js';
-import type { SessionParameters } from '../../dtls12/negotiated12.js';
+import { DtlsConnection } from '../../dtls/connection.js';
+import type { Connection } from '../../connection/connection-api.js';
+import type { SessionParameters } from '../../connection/events.js';
 
 /** Where a name resolved to. */
 interface Resolved {
@@ -52,10 +52,13 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   session.clientServerName = connectionOptions.serverName;
   // The handshake and idle deadlines are the connection's own (pollTimeout); the endpoint sleeps until them, and the
   // session reports them as ERR_DTLS_HANDSHAKE_TIMEOUT and ERR_DTLS_IDLE_TIMEOUT.
-  const connection = clientConnection(
-    { ...connectionOptions, keyLog: (line) => session.onkeylog?.(line), handshakeTimeoutMs: handshakeMs, idleTimeoutMs: idleMs },
-    cipherSuites12,
-  );
+  const connection = DtlsConnection.client({
+    ...connectionOptions,
+    ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
+    keyLog: (line) => session.onkeylog?.(line),
+    handshakeTimeoutMs: handshakeMs,
+    idleTimeoutMs: idleMs,
+  });
 
   if (transport !== undefined) {
     startOverTransport(session, connection, transport.attach(), { address: host, port });
@@ -77,7 +80,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
 }
 
 /** Opens the client's connected socket and drives the connection over it. */
-function start(session: DtlsSession, connection: EndpointConnection, server: Resolved, port: number, bindHost: string | undefined, bindPort: number): void {
+function start(session: DtlsSession, connection: Connection, server: Resolved, port: number, bindHost: string | undefined, bindPort: number): void {
   const socket = createSocket(server.family === 6 ? 'udp6' : 'udp4');
   const endpoint = new DtlsEndpoint<SessionParameters>(
     connection,
@@ -115,7 +118,7 @@ function start(session: DtlsSession, connection: EndpointConnection, server: Res
  * Drives the connection over a transport's socket: datagrams go to the
  * server's address and port, and only datagrams from there are taken.
  */
-function startOverTransport(session: DtlsSession, connection: EndpointConnection, socket: Socket, server: { address: string; port: number }): void {
+function startOverTransport(session: DtlsSession, connection: Connection, socket: Socket, server: { address: string; port: number }): void {
   const endpoint = new DtlsEndpoint<SessionParameters>(connection, socket, server, {
     endpointEnded: (self) => void self.flushed().then(() => socket.close()),
   });

@@ -14,7 +14,7 @@
  * its callbacks learn whether it went out.
  */
 import type { DtlsEndpoint } from '../endpoint.js';
-import type { SessionParameters } from '../../dtls12/negotiated12.js';
+import type { SessionParameters } from '../../connection/events.js';
 import { SessionStateError } from './errors.js';
 
 /** A client's wait for the first ticket before `opened` resolves: as long as the handshake took, within these bounds (ms). */

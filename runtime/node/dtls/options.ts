@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../config-error.js';
-import type { ConnectionOptions } from '../../connection/connection.js';
+import type { ConnectionOptions } from '../../dtls/connection.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
 import { resolveCredentials, SecureContext, type CredentialOptions, type SecureContextOptions } from '../../pki/secure-context.js';
 import type { UdpServerOptions } from '../server.js';

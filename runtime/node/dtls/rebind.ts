@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { DtlsEndpoint } from '../endpoint.js';
-import type { SessionParameters } from '../../dtls12/negotiated12.js';
+import type { SessionParameters } from '../../connection/events.js';
 import type { SessionAddress } from './session.js';
 
 /** A client socket's path name: its local address and port (what the client's connection is told datagrams came over). */

@@ -1,4 +1,4 @@
-import type { ConnectionStats } from '../../connection/connection.js';
+import type { ConnectionStats } from '../../dtls/connection.js';
 
 /** What a session counts itself; the rest comes from its connection. */
 export interface SessionCounters {

@@ -1,14 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import { isIPv6, isIP } from 'node:net';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
-import { ConnectionStateError } from '../../connection/connection.js';
-import type { EndpointConnection } from './version-endpoint-connection.js';
-import { isDtls12, protocolOf, type SessionParameters } from '../../dtls12/negotiated12.js';
+import { ConnectionStateError } from '../../dtls/connection.js';
+import type { Connection } from '../../connection/connection-api.js';
+import { isDtls12, protocolOf } from '../../dtls12/negotiated12.js';
+import type { ConnectionEvent, SessionParameters } from '../../connection/events.js';
 import { opensslName12 } from '../../dtls12/openssl-names.js';
-import { rebindRefused12 } from '../../dtls12/endpoint12.js';
+import { rebindRefused12 } from '../../dtls12/feature-error12.js';
 import { certificateToPem } from '../../pki/pem.js';
 import { addressOfPath, DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError, type EndpointObserver } from '../endpoint.js';
-import type { EndpointEvent } from '../../dtls12/negotiated12.js';
 import { LazyOutcome } from './lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { argumentError, described, DtlsSessionError, MessageTooLargeError, SessionStateError } from './errors.js';
@@ -207,7 +207,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /** @internal The endpoint's events, as they come. */
-  endpointEvent(e: EndpointEvent): void {
+  endpointEvent(e: ConnectionEvent): void {
     const endpoint = this.conn;
     if (endpoint === undefined) return;
     if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.early === true);
@@ -258,7 +258,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     }
     // A 1.3 client opens once the server confirmed the handshake (it may still refuse our certificate), and then a moment
     // for its first ticket (opening.ts). DTLS 1.2 sends no ticket after the handshake: a client's 1.2 session
-    // (session-blob12.ts) came as a sessionTicket event just before this one (runtime/dtls12/endpoint12.ts), or there is none.
+    // (session-blob12.ts) came as a sessionTicket event just before this one (runtime/dtls12/state12.ts), or there is none.
     if (isDtls12(parameters)) this.ticketSettled(undefined);
     if (this.role === 'client' && !isDtls12(parameters)) this.opening.awaitConfirmation();
     else this.announceOpen();
@@ -674,7 +674,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
  * ended it (`handshakeTimeout`, `idleTimeout`: the connection keeps them,
  * the endpoint sleeps until them); undefined otherwise.
  */
-function deadlineFailure(connection: EndpointConnection): Error | undefined {
+function deadlineFailure(connection: Connection): Error | undefined {
   const { handshakeTimeoutMs, idleTimeoutMs } = connection.deadlineOptions;
   if (connection.expired === 'handshake') return new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', `timeout: no handshake within ${handshakeTimeoutMs} ms`);
   if (connection.expired === 'idle') return new DtlsSessionError('ERR_DTLS_IDLE_TIMEOUT', `idle timeout: nothing from the server for ${idleTimeoutMs} ms`);

@@ -1,6 +1,6 @@
 /**
  * A server's first datagram from an unknown address, in DTLS 1.2: the
- * version choice (`chooseServerVersion`, runtime/dtls12/version-select.ts)
+ * version choice (`chooseServerVersion`, runtime/connection/version-negotiation.ts)
  * with each set of enabled versions, then, when it picks 1.2, a fresh
  * `Dtls12Connection` server with HelloVerifyRequest on (the cookie check of
  * runtime/dtls12/cookie12.ts). The first input byte picks the enabled
@@ -18,12 +18,12 @@
 import { decodeClientHello, type ClientHello } from '../../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../../generated/wire/dtls-handshake.js';
 import { decodeHelloVerifyRequest } from '../../../generated/wire/hello-verify-request.js';
-import { DtlsConnection } from '../../../runtime/connection/connection.js';
+import { DtlsConnection } from '../../../runtime/dtls/connection.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
 import { Dtls12Connection } from '../../../runtime/dtls12/connection12.js';
 import { cookieValid12, makeCookie12 } from '../../../runtime/dtls12/cookie12.js';
 import { decodeDatagram12 } from '../../../runtime/dtls12/datagram.js';
-import { chooseServerVersion } from '../../../runtime/dtls12/version-select.js';
+import { chooseServerVersion } from '../../../runtime/dtls/version-negotiation.js';
 import type { DtlsVersionName } from '../../../runtime/versions/versions.js';
 import { findExtension } from '../../../runtime/handshake/extensions.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';

@@ -13,6 +13,7 @@ import { scheduleContext } from '../../../../runtime/keyschedule/context.js';
 import { nextApplicationTrafficSecret, trafficKeys, type TrafficKeys } from '../../../../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../../../../runtime/record/record-layer.js';
 import { drive, flush, makePair, VARIANTS, type Side, type Variant } from './pair.js';
+import { isDtls12 } from '../../../../runtime/dtls12/negotiated12.js';
 
 /** A record as its sender protected it. */
 export interface SentRecord {
@@ -64,7 +65,7 @@ export function recording(variant: Variant): Recording {
     throw new Error(`recording ${variant}: the handshake ended in ${pair.client.state}/${pair.server.state}`);
   }
   const done = handshake.events.client.find((e) => e.type === 'handshakeComplete');
-  if (done?.type !== 'handshakeComplete') throw new Error(`recording ${variant}: no handshakeComplete`);
+  if (done?.type !== 'handshakeComplete' || isDtls12(done.parameters)) throw new Error(`recording ${variant}: no DTLS 1.3 handshakeComplete`);
   const suite = done.parameters.cipherSuite;
   const sent = { client: [...handshake.sent.client], server: [...handshake.sent.server] };
   const more = (s: { client: Uint8Array[]; server: Uint8Array[] }): void => {

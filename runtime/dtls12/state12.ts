@@ -1,11 +1,11 @@
 /**
- * A Dtls12Connection with the surface a DtlsEndpoint and a DtlsSession
- * drive (the members of the 1.3 DtlsConnection they call, see
- * runtime/node/dtls/version-endpoint-connection.ts), so one endpoint,
- * session and listener serve both versions: events in the 1.3 shape, the
- * handshake and idle deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`,
- * kept here as the 1.3 connection keeps them), stats, the datagram
- * observer. With RFC 9146 CIDs a server follows its peer to a new address
+ * The DTLS 1.2 version state of DtlsConnection (runtime/dtls/connection.ts):
+ * a Dtls12Connection with what the declared `Connection` surface asks
+ * beyond its handshake and records: events in the shape both versions
+ * share, the handshake and idle deadlines (`handshakeTimeoutMs`,
+ * `idleTimeoutMs`, kept here as the 1.3 connection keeps them), stats, the
+ * datagram observer (README.md: these move to a state common to both
+ * versions next). With RFC 9146 CIDs a server follows its peer to a new address
  * (peer-path12.ts) and a client may move to another local port (`rebind`).
  * What DTLS 1.2 does not have (KeyUpdate, post-handshake authentication,
  * RFC 9147 connection ID messages, return routability checks) throws a
@@ -13,35 +13,21 @@
  */
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
-import { ConnectionStateError, type ConnectionStats } from '../connection/connection.js';
+import { ConnectionStateError, type Connection, type ConnectionStats } from '../connection/connection-api.js';
+import type { FrozenSession } from '../connection/hibernation.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { Dtls12Connection, Dtls12StateError } from './connection12.js';
-import { negotiated12, type EndpointEvent } from './negotiated12.js';
+import { negotiated12 } from './negotiated12.js';
+import type { ConnectionEvent } from '../connection/events.js';
 import { PeerPath12 } from './peer-path12.js';
 import { encodeSession12 } from './session-blob12.js';
+import { Dtls12FeatureError, rebindRefused12 } from './feature-error12.js';
 import type { Session12 } from './session12.js';
 
-/** A DTLS 1.3 feature asked of a session that negotiated DTLS 1.2. */
-export class Dtls12FeatureError extends Error {
-  override readonly name = 'Dtls12FeatureError';
-  readonly code = 'ERR_DTLS_NOT_IN_DTLS12';
-  /** What was asked (`updateKeys`, `requestClientCertificate`, ...). */
-  readonly feature: string;
-  constructor(feature: string, why: string) {
-    super(`${feature}: this session negotiated DTLS 1.2, which ${why}`);
-    this.feature = feature;
-  }
-}
-
-/** `rebind` on a 1.2 session without a CID from the server (RFC 9146): the server would see a new peer. */
-export function rebindRefused12(): Dtls12FeatureError {
-  return new Dtls12FeatureError('rebind', 'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer');
-}
-
-export interface Endpoint12Options {
+export interface State12Options {
   readonly handshakeTimeoutMs?: number | undefined;
   readonly idleTimeoutMs?: number | undefined;
   readonly onDatagram?: DatagramObserver | undefined;
@@ -49,7 +35,7 @@ export interface Endpoint12Options {
   readonly startedAt?: number;
 }
 
-export class Dtls12EndpointConnection {
+export class State12 implements Connection {
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly connection: Dtls12Connection;
   private readonly onDatagram: DatagramObserver | undefined;
@@ -62,7 +48,7 @@ export class Dtls12EndpointConnection {
   private readonly peerPath = new PeerPath12();
   private now = 0;
   /** Events made here, handed out before the connection's next (handshakeComplete behind the client's session, a move). */
-  private readonly pending: EndpointEvent[] = [];
+  private readonly pending: ConnectionEvent[] = [];
   /** The client's session last handed out as a sessionTicket event. */
   private sessionGiven: Session12 | undefined;
   private readonly counts = {
@@ -75,7 +61,7 @@ export class Dtls12EndpointConnection {
     recordsReceived: 0,
   };
 
-  constructor(connection: Dtls12Connection, options: Endpoint12Options = {}) {
+  constructor(connection: Dtls12Connection, options: State12Options = {}) {
     this.connection = connection;
     this.onDatagram = options.onDatagram;
     this.handshakeMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 0, 0, 3_600_000);
@@ -155,7 +141,7 @@ export class Dtls12EndpointConnection {
     return { handshakeTimeoutMs: this.handshakeMs, idleTimeoutMs: this.idleMs };
   }
 
-  pollEvent(): EndpointEvent | undefined {
+  pollEvent(): ConnectionEvent | undefined {
     const made = this.pending.shift();
     if (made !== undefined) return made;
     for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) {
@@ -216,6 +202,18 @@ export class Dtls12EndpointConnection {
     return this.connection.exportKeyingMaterial(length, label, context);
   }
 
+  /** Ends the handshake with `reason`'s fatal alert (a server's ClientHello with no version in common: protocol_version). */
+  refuse(reason: FatalReason, now: number): void {
+    this.now = now;
+    this.startedAt ??= now;
+    this.connection.abort(reason, now);
+  }
+
+  /** The largest datagram a flight is cut into now. */
+  get datagramLimit(): number {
+    return this.connection.datagramLimit;
+  }
+
   failForCallback(callback: CallbackName, thrown: unknown): void {
     if (this.ended) return;
     this.connection.abort(toAlert(new CallbackError(callback, thrown)), this.now);
@@ -268,7 +266,7 @@ export class Dtls12EndpointConnection {
     );
   }
 
-  issueConnectionIds(): Uint8Array[] {
+  issueConnectionIds(_count?: number, _options?: unknown): Uint8Array[] {
     throw new Dtls12FeatureError('issueConnectionIds', 'has no NewConnectionId message (RFC 9147 §9 is DTLS 1.3): an RFC 9146 CID is fixed at the handshake');
   }
 
@@ -284,6 +282,13 @@ export class Dtls12EndpointConnection {
   rebind(path: string): void {
     if (this.role !== 'client' || this.connection.connectionIds?.peer === undefined) throw rebindRefused12();
     this.peerPath.current = path;
+  }
+
+  /** A 1.2 session does not hibernate (the frozen form is 1.3's). */
+  readonly canHibernate = false;
+
+  hibernate(_now: number): FrozenSession | undefined {
+    return undefined;
   }
 
   /** See DtlsConnection.releaseKeys. */

@@ -1,0 +1,133 @@
+/**
+ * What a DTLS connection is to whatever drives it (runtime/node, a test,
+ * the hardware model), whichever version it speaks: the declared
+ * `Connection` surface both version states implement and `DtlsConnection`
+ * (runtime/dtls) presents (README.md, "One connection for both versions"), its options,
+ * its counters and the error for a call its state does not allow.
+ */
+import type { ChartInspectionEvent } from '../chart-inspection.js';
+import type { PathDatagram, PathStats } from '../cid/cid-context.js';
+import type { ConnectionEvent } from './events.js';
+import type { DropCounters } from '../record/drops.js';
+import type { CallbackName } from '../handshake/callback-error.js';
+import type { FatalReason } from './alert-mapping.js';
+import type { DtlsConfig } from './config.js';
+import type { DatagramObserver } from './datagram-observer.js';
+import type { DeadlineOptions } from './deadlines.js';
+import type { FrozenSession } from './hibernation.js';
+import type { IgnoreReason } from './record-rules.js';
+import type { StatelessRetry } from './stateless-retry.js';
+
+/** Options of a connection beyond the protocol configuration. */
+export interface ConnectionOptions extends DtlsConfig {
+  /** Wall-clock time (ms since the epoch) for certificate validity; default `Date.now`. The protocol's own time is the `now` passed in. */
+  readonly wallClock?: () => number;
+  /** Receives the chart actor's inspection events (XState's `inspect`), e.g. to watch the handshake in the XState inspector. */
+  // A method, so a callback typed with xstate's own InspectionEvent fits (parameters of methods are checked both ways).
+  inspect?(event: ChartInspectionEvent): void;
+  /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
+  readonly statelessRetry?: StatelessRetry | undefined;
+  /** Sees every datagram received and sent, as on the wire (e.g. to print a message trace). */
+  readonly onDatagram?: DatagramObserver;
+  /** Server: whether a CID is already another connection's (the UDP server's routing map), so a new one is never a duplicate. */
+  readonly connectionIdTaken?: (cid: Uint8Array) => boolean;
+  /**
+   * Server: the client's IP address (as node:dgram reports it). Tickets
+   * this connection issues record it, and 0-RTT early data is taken only
+   * with a ticket that records the same address (RFC 9147 §5.1; see
+   * runtime/session/ticket-address.ts). Omitted: tickets record none, and
+   * early data is taken only with tickets that record none.
+   */
+  readonly peerAddress?: string;
+}
+
+/** What a connection holds for its peer now, against the caps of `limits`. */
+export interface RetainedState {
+  readonly reassemblyBytes: number;
+  readonly deferredBytes: number;
+  readonly ackRecords: number;
+  readonly readEpochs: number;
+}
+
+/** Per-connection counters (RFC 9147 §4.5.2 drops by reason) and the handshake's timing, in the caller's time. */
+export interface ConnectionStats {
+  readonly datagramsReceived: number;
+  readonly datagramsSent: number;
+  /** Records the record layer delivered (not dropped). */
+  readonly recordsReceived: number;
+  readonly applicationBytesSent: number;
+  readonly applicationBytesReceived: number;
+  readonly drops: Readonly<DropCounters>;
+  /** Records the connection set aside after the record layer accepted them: not allowed in their epoch, refused by reassembly, over a cap. */
+  readonly ignored: Readonly<Record<IgnoreReason, number>>;
+  /** Flights sent again: on timeout, on a partial ACK, or because the peer retransmitted. */
+  readonly retransmissions: number;
+  readonly flightState: string;
+  readonly retransmitTimeout: number;
+  /** From the first ClientHello (client) or the first message (server) to connected, in the caller's time units. */
+  readonly handshakeDuration: number | undefined;
+  /** Whole handshake messages handed to the handshake logic (after reassembly). */
+  readonly handshakeMessagesReceived: number;
+  /** Handshake messages sent, retransmissions included. */
+  readonly handshakeMessagesSent: number;
+  readonly retained: RetainedState;
+  /** Connection IDs and return routability (RFC 9853): checks, bytes to unvalidated addresses, migrations. */
+  readonly paths: PathStats;
+}
+
+/** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
+export class ConnectionStateError extends Error {
+  override readonly name = 'ConnectionStateError';
+}
+
+/** Connection IDs once the hellos negotiated them (RFC 9146, RFC 9147 §9); see DtlsConnection.connectionIds. */
+export interface ConnectionIds {
+  readonly local: Uint8Array | undefined;
+  readonly peer: Uint8Array | undefined;
+  readonly spares: number;
+  readonly rrc: boolean;
+  readonly issued: readonly Uint8Array[];
+}
+
+/**
+ * The sans-I/O surface of a connection of either version: datagrams and
+ * the caller's time in; datagrams, the next deadline and events out. The
+ * members are documented on `DtlsConnection` (connection.ts); a version
+ * without a feature throws for it (DTLS 1.2: `Dtls12FeatureError`).
+ */
+export interface Connection {
+  readonly role: 'client' | 'server';
+  /** The version spoken, once known (a client before the server's answer, a server before the first ClientHello: undefined). */
+  readonly protocolVersion: 'DTLSv1.2' | 'DTLSv1.3' | undefined;
+  connect(now: number): void;
+  receive(datagram: Uint8Array, now: number, path?: string): void;
+  pollTransmit(): Uint8Array | undefined;
+  pollPathTransmit(): PathDatagram | undefined;
+  pollTimeout(): number | undefined;
+  handleTimeout(now: number): void;
+  pollEvent(): ConnectionEvent | undefined;
+  send(data: Uint8Array, now?: number): void;
+  close(): void;
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array;
+  failForCallback(callback: CallbackName, thrown: unknown): void;
+  updateKeys(requestPeer?: boolean, now?: number): void;
+  requestClientCertificate(now?: number): void;
+  issueConnectionIds(count: number, options?: { readonly immediate?: boolean; readonly now?: number }): Uint8Array[];
+  requestConnectionIds(count: number, now?: number): void;
+  rebind(path: string): void;
+  pathMtuExceeded(size: number): boolean;
+  park(now: number): void;
+  releaseKeys(): void;
+  /** Server: the session frozen for hibernation, or undefined when it is not at rest (or its version cannot hibernate). */
+  hibernate(now: number): FrozenSession | undefined;
+  /** Whether its version can hibernate at all (DTLS 1.2 cannot). */
+  readonly canHibernate: boolean;
+  readonly state: string;
+  readonly stats: ConnectionStats;
+  readonly failure: FatalReason | undefined;
+  readonly expired: 'handshake' | 'idle' | undefined;
+  readonly deadlineOptions: Required<DeadlineOptions>;
+  readonly lastAuthenticatedReceive: number | undefined;
+  readonly path: string | undefined;
+  readonly connectionIds: ConnectionIds | undefined;
+}

@@ -1,0 +1,368 @@
+/**
+ * The DTLS connection a caller makes, whichever version it comes to speak
+ * (runtime/connection/README.md, "One connection for both versions"): one
+ * object with the declared `Connection` surface (runtime/connection/connection-api.ts) whose version-specific
+ * part is a state, `Dtls13Connection` (runtime/connection) or the 1.2 state
+ * `State12` (runtime/dtls12/state12.ts). The version is negotiated here,
+ * sans-I/O, from the first datagrams (version-negotiation.ts):
+ *
+ * - a client offers every version of `minVersion..maxVersion` (default
+ *   1.2..1.3) in one ClientHello, the 1.3 one carrying the 1.2 suites and
+ *   extensions, and goes on in the version the server answers with; a 1.2
+ *   answer (a ServerHello without supported_versions, a HelloVerifyRequest)
+ *   hands the ClientHello as sent to a 1.2 state, which checks the RFC
+ *   8446 §4.1.3 downgrade sentinel;
+ * - a server answers the first ClientHello in the newest version both
+ *   have: 1.3 when offered and enabled, else 1.2 (with the downgrade
+ *   sentinel when it does 1.3 too, and the HelloVerifyRequest cookie
+ *   exchange unless `helloVerify: false`); a ClientHello with no version
+ *   in common ends the connection with protocol_version.
+ *
+ * A forged HelloVerifyRequest is authenticated by nothing: after one, the
+ * untouched 1.3 state is kept until a ServerHello commits, and a 1.3
+ * answer to the first ClientHello that arrives meanwhile takes it back.
+ */
+import { decodeClientHello } from '../../generated/wire/client-hello.js';
+import type { PathDatagram } from '../cid/cid-context.js';
+import type { FatalReason } from '../connection/alert-mapping.js';
+import type { ResolvedConfig } from '../connection/config.js';
+import { ConnectionStateError, type Connection, type ConnectionIds, type ConnectionStats } from '../connection/connection-api.js';
+import { Dtls13Connection } from '../connection/connection.js';
+import type { DeadlineOptions } from '../connection/deadlines.js';
+import type { ConnectionEvent } from '../connection/events.js';
+import type { FrozenSession } from '../connection/hibernation.js';
+import type { Config12 } from '../dtls12/config12.js';
+import { Dtls12Connection } from '../dtls12/connection12.js';
+import { State12 } from '../dtls12/state12.js';
+import type { CallbackName } from '../handshake/callback-error.js';
+import type { DtlsVersionName } from '../versions/versions.js';
+import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
+import { answeredVersion, chooseServerVersion, firstAnswer, plaintextAlertsOnly, SentClientHello } from './version-negotiation.js';
+
+export {
+  ConnectionStateError,
+  type Connection,
+  type ConnectionIds,
+  type ConnectionOptions,
+  type ConnectionStats,
+  type RetainedState,
+} from '../connection/connection-api.js';
+export type { IgnoreReason } from '../connection/record-rules.js';
+export { HANDSHAKE_KEYS_RETENTION_MS } from '../connection/connection.js';
+
+import type { DtlsOptions } from './options.js';
+
+export type { DtlsOptions, Options12 } from './options.js';
+
+type Options = DtlsOptions;
+
+/** The versions of a configuration resolved for 1.3 alone (one array for every such connection). */
+const ONLY_13: readonly DtlsVersionName[] = ['DTLSv1.3'];
+
+/** What a connection holds only while the version is being chosen (dropped once it is known: an idle session keeps none). */
+interface Choosing {
+  readonly options: Options;
+  readonly config12: Config12;
+  /** Client: our ClientHello as sent (the 1.2 state takes over from it). */
+  readonly offer: SentClientHello | undefined;
+  /** The version state's first state (the 1.3 state moving on from it, and from waitServerHello, ends the choice). */
+  readonly initialState: string;
+  startedAt: number | undefined;
+}
+
+export class DtlsConnection implements Connection {
+  readonly role: 'client' | 'server';
+  /** The version state: the 1.3 connection, or the 1.2 one once 1.2 was chosen. */
+  private current: Dtls13Connection | State12;
+  /** The versions offered (client) or answered (server), newest first. */
+  readonly versions: readonly DtlsVersionName[];
+  /** Client: the server's first answer has not named a version yet; server: the first ClientHello has not. */
+  private choosing: Choosing | undefined;
+  /** Client, after a HelloVerifyRequest: the untouched 1.3 state, until the 1.2 state takes a ServerHello. */
+  private held13: Dtls13Connection | undefined;
+  /** Client: the 1.3 state took over from a 1.2 state that had sent the ClientHello with a HelloVerifyRequest's cookie. */
+  private sentCookieHello = false;
+
+  /**
+   * `options`: the protocol configuration (the 1.2 options too: `cipherSuites12`, ...; connection-api.ts),
+   * the version range (`minVersion`, `maxVersion`) and the handshake and idle deadlines (none by default).
+   * @throws ConfigError naming the option.
+   */
+  static client(options: Options = {}): DtlsConnection {
+    return new DtlsConnection('client', options, clientConfigs(options));
+  }
+
+  /** See {@link client}. */
+  static server(options: Options): DtlsConnection {
+    return new DtlsConnection('server', options, serverConfigs(options));
+  }
+
+  /**
+   * A server connection on configurations resolved once for many (as a
+   * UDP server does at listen): `configs` from `serverConfigs`, or a
+   * resolved 1.3 configuration alone (`resolveConfig('server', options)`:
+   * 1.3 only). From `perConnection` only what differs between connections
+   * is read (see Dtls13Connection.serverSharing; for 1.2, `peer` and
+   * `cookieSecret`, the cookie's binding and key).
+   */
+  static serverSharing(configs: VersionConfigs | ResolvedConfig, perConnection: Options): DtlsConnection {
+    const c = 'enabled' in configs ? configs : { enabled: ONLY_13, config13: configs, config12: undefined };
+    return new DtlsConnection('server', perConnection, c);
+  }
+
+  /** A hibernated 1.3 server session made a connection again (Dtls13Connection.thaw). */
+  static thaw(configs: VersionConfigs | ResolvedConfig, perConnection: Options, frozen: FrozenSession, now: number): DtlsConnection {
+    const config = 'enabled' in configs ? configs.config13 : configs;
+    if (config === undefined) throw new ConnectionStateError('a hibernated session is DTLS 1.3, which this configuration does not enable');
+    const thawed = Dtls13Connection.thaw(config, perConnection, frozen, now);
+    return new DtlsConnection('server', perConnection, { enabled: ONLY_13, config13: config, config12: undefined }, thawed);
+  }
+
+  /** The stats a hibernated session would show if thawed now (Dtls13Connection.frozenStats). */
+  static frozenStats(frozen: FrozenSession): ConnectionStats {
+    return Dtls13Connection.frozenStats(frozen);
+  }
+
+  private constructor(role: 'client' | 'server', options: Options, configs: VersionConfigs, current?: Dtls13Connection) {
+    this.role = role;
+    this.versions = configs.enabled;
+    const { config13, config12 } = configs;
+    if (current !== undefined) this.current = current;
+    else if (config13 === undefined) this.current = state12(options, role === 'client' ? new Dtls12Connection(config12!) : server12(options, config12!));
+    else this.current = role === 'client' ? Dtls13Connection.clientSharing(config13, options) : Dtls13Connection.serverSharing(config13, options);
+    // A server chooses from the first ClientHello (also when it does 1.2 only: one that offers only 1.3 is refused).
+    if (current === undefined && config12 !== undefined && (role === 'server' || config13 !== undefined)) {
+      const offer = role === 'client' ? new SentClientHello() : undefined;
+      this.choosing = { options, config12, offer, initialState: this.current.state, startedAt: undefined };
+    }
+  }
+
+  /** The version spoken, once known. */
+  get protocolVersion(): DtlsVersionName | undefined {
+    return this.choosing !== undefined ? undefined : this.current.protocolVersion;
+  }
+
+  connect(now: number): void {
+    if (this.choosing !== undefined) this.choosing.startedAt ??= now;
+    this.current.connect(now);
+  }
+
+  receive(datagram: Uint8Array, now: number, path?: string): void {
+    const choosing = this.choosing;
+    if (choosing !== undefined) choosing.startedAt ??= now;
+    if (this.role === 'server') {
+      if (choosing !== undefined) this.chooseVersion(choosing, datagram, now);
+    } else if (choosing !== undefined) {
+      const answer = firstAnswer(datagram);
+      if (answer?.version === 'DTLSv1.3') this.choosing = undefined;
+      else if (answer?.version === 'DTLSv1.2') this.fallBack(choosing, answer.helloVerifyRequest);
+    } else if (this.held13 !== undefined && answeredVersion(datagram) === 'DTLSv1.3') {
+      this.current = this.held13; // the 1.3 answer to our first ClientHello, after a HelloVerifyRequest (forged, or a confused server)
+      this.held13 = undefined;
+      this.sentCookieHello = true;
+    } else if (this.sentCookieHello && this.current instanceof Dtls13Connection && plaintextAlertsOnly(datagram)) {
+      // The 1.2 state sent our ClientHello again with the HelloVerifyRequest's cookie, which a 1.3 server refuses with
+      // illegal_parameter (RFC 9147 §5.3: legacy_cookie must be empty): that answer is to a hello we dropped, not to
+      // this handshake. A peer that means to end it does so under the handshake keys.
+      if (this.current.state === 'connected') this.sentCookieHello = false;
+      else return;
+    }
+    this.current.receive(datagram, now, path);
+    if (this.held13 !== undefined && this.current.state !== 'waitServerHello') this.held13 = undefined; // the 1.2 ServerHello taken (or failed)
+    // A ServerHello or ClientHello the readers could not place (in fragments, say) went to the 1.3 state: once it moved on, that is the version.
+    const state = this.current.state;
+    if (this.choosing !== undefined && this.current instanceof Dtls13Connection && state !== this.choosing.initialState && state !== 'waitServerHello')
+      this.choosing = undefined;
+  }
+
+  /** Server: the version of the first whole ClientHello, before the state takes it. */
+  private chooseVersion(choosing: Choosing, datagram: Uint8Array, now: number): void {
+    const choice = chooseServerVersion(datagram, this.versions);
+    if (choice.version === undefined && choice.reason === 'not-a-client-hello') return; // a fragment: the 1.3 state reassembles it
+    this.choosing = undefined;
+    if (choice.version === 'DTLSv1.3') return;
+    if (this.current instanceof Dtls13Connection) {
+      if (choice.version === undefined) return; // the 1.3 state refuses it with protocol_version
+      this.current = state12(choosing.options, server12(choosing.options, choosing.config12), choosing.startedAt);
+      return;
+    }
+    if (choice.version === undefined) {
+      const versions = this.versions.join(', ');
+      this.current.refuse({ alert: 'protocol_version', message: `the ClientHello offers no version this server enables (${versions})` }, now);
+    }
+  }
+
+  /** Client: the server answered in DTLS 1.2; a 1.2 state takes over from our ClientHello as sent. */
+  private fallBack(choosing: Choosing, helloVerifyRequest: boolean): void {
+    const offer = choosing.offer;
+    const sent = offer?.whole();
+    if (offer === undefined || sent === undefined || !(this.current instanceof Dtls13Connection)) return; // never: the ClientHello left whole before any answer
+    const connection = Dtls12Connection.clientFromOffer(choosing.config12, {
+      hello: decodeClientHello(sent.body),
+      body: sent.body,
+      messageSeq: sent.messageSeq,
+      nextRecordSequenceNumber: offer.lastRecord + 1,
+    });
+    this.choosing = undefined;
+    if (helloVerifyRequest) this.held13 = this.current;
+    this.current = state12(choosing.options, connection, choosing.startedAt);
+  }
+
+  pollTransmit(): Uint8Array | undefined {
+    const d = this.current.pollTransmit();
+    if (d !== undefined) this.choosing?.offer?.sent(d);
+    return d;
+  }
+
+  pollPathTransmit(): PathDatagram | undefined {
+    return this.current.pollPathTransmit();
+  }
+
+  pollTimeout(): number | undefined {
+    return this.current.pollTimeout();
+  }
+
+  handleTimeout(now: number): void {
+    this.current.handleTimeout(now);
+  }
+
+  pollEvent(): ConnectionEvent | undefined {
+    return this.current.pollEvent();
+  }
+
+  send(data: Uint8Array, now?: number): void {
+    this.current.send(data, now);
+  }
+
+  close(): void {
+    this.current.close();
+  }
+
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
+    return this.current.exportKeyingMaterial(length, label, context);
+  }
+
+  failForCallback(callback: CallbackName, thrown: unknown): void {
+    this.current.failForCallback(callback, thrown);
+  }
+
+  updateKeys(requestPeer = false, now?: number): void {
+    this.current.updateKeys(requestPeer, now);
+  }
+
+  requestClientCertificate(now?: number): void {
+    this.current.requestClientCertificate(now);
+  }
+
+  issueConnectionIds(count: number, options?: { readonly immediate?: boolean; readonly now?: number }): Uint8Array[] {
+    return this.current.issueConnectionIds(count, options);
+  }
+
+  requestConnectionIds(count: number, now?: number): void {
+    this.current.requestConnectionIds(count, now);
+  }
+
+  rebind(path: string): void {
+    this.current.rebind(path);
+  }
+
+  pathMtuExceeded(size: number): boolean {
+    return this.current.pathMtuExceeded(size);
+  }
+
+  park(now: number): void {
+    this.current.park(now);
+  }
+
+  releaseKeys(): void {
+    this.current.releaseKeys();
+  }
+
+  hibernate(now: number): FrozenSession | undefined {
+    return this.current.hibernate(now);
+  }
+
+  get canHibernate(): boolean {
+    return this.current.canHibernate;
+  }
+
+  get state(): string {
+    return this.current.state;
+  }
+
+  get stats(): ConnectionStats {
+    return this.current.stats;
+  }
+
+  get failure(): FatalReason | undefined {
+    return this.current.failure;
+  }
+
+  get expired(): 'handshake' | 'idle' | undefined {
+    return this.current.expired;
+  }
+
+  get deadlineOptions(): Required<DeadlineOptions> {
+    return this.current.deadlineOptions;
+  }
+
+  get lastAuthenticatedReceive(): number | undefined {
+    return this.current.lastAuthenticatedReceive;
+  }
+
+  get path(): string | undefined {
+    return this.current.path;
+  }
+
+  get connectionIds(): ConnectionIds | undefined {
+    return this.current.connectionIds;
+  }
+
+  /** The largest datagram a flight is cut into now. */
+  get datagramLimit(): number {
+    return this.current.datagramLimit;
+  }
+
+  /** The counters that change per record (Dtls13Connection.counters; a 1.2 state's stats). */
+  get counters(): Pick<ConnectionStats, 'recordsReceived' | 'handshakeMessagesReceived' | 'handshakeMessagesSent'> {
+    return this.current instanceof Dtls13Connection ? this.current.counters : this.current.stats;
+  }
+
+  /** @internal The version state (tests of one version's internals). */
+  get versionState(): Dtls13Connection | State12 {
+    return this.current;
+  }
+
+  /** @internal See Dtls13Connection.injectHandshakeMessage (1.3 only). */
+  injectHandshakeMessage(msgType: number, body: Uint8Array, epoch: number): void {
+    this.v13('injectHandshakeMessage').injectHandshakeMessage(msgType, body, epoch);
+  }
+
+  /** @internal See Dtls13Connection.injectRecord (1.3 only). */
+  injectRecord(r: Parameters<Dtls13Connection['injectRecord']>[0]): void {
+    this.v13('injectRecord').injectRecord(r);
+  }
+
+  private v13(what: string): Dtls13Connection {
+    if (this.current instanceof Dtls13Connection) return this.current;
+    throw new ConnectionStateError(`${what}: this connection speaks DTLS 1.2`);
+  }
+}
+
+/** The 1.2 state over `connection`, with the connection's inspector, deadlines and datagram observer. */
+function state12(o: Options, connection: Dtls12Connection, startedAt?: number): State12 {
+  const inspect = o.inspect;
+  if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
+  return new State12(connection, {
+    handshakeTimeoutMs: o.handshakeTimeoutMs,
+    idleTimeoutMs: o.idleTimeoutMs,
+    onDatagram: o.onDatagram,
+    ...(startedAt !== undefined ? { startedAt } : {}),
+  });
+}
+
+/** A server's 1.2 connection: the shared 1.2 configuration with this peer's cookie binding and key. */
+function server12(o: Options, config: Config12): Dtls12Connection {
+  const { peer, cookieSecret } = o;
+  return new Dtls12Connection({ ...config, ...(peer !== undefined ? { peer } : {}), ...(cookieSecret !== undefined ? { cookieSecret } : {}) });
+}

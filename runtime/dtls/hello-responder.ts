@@ -1,0 +1,93 @@
+/**
+ * A listener's answer to a ClientHello from a peer that has no connection
+ * yet, whichever version it will speak: the version chosen as
+ * DtlsConnection.server chooses it (version-negotiation.ts), then the
+ * stateless cookie exchange of that version: a HelloRetryRequest (RFC
+ * 9147 §5.1, hello-retry-responder.ts) or a HelloVerifyRequest (RFC 6347
+ * §4.2.1, runtime/dtls12/hello-verify-responder12.ts); a ClientHello with
+ * no version in common gets a stateless protocol_version alert. What a
+ * connection needs to start (the 1.3 cookie's contents, the 1.2 cookie's
+ * binding and key) comes out as its per-connection options, so the
+ * listener starts one DtlsConnection and never looks at versions. Nothing
+ * is kept per peer beyond what the two responders bound.
+ */
+import { HelloVerifyResponder12 } from '../dtls12/hello-verify-responder12.js';
+import { firstRecordNumber, protocolVersionAlert } from '../dtls12/hello-verify12.js';
+import type { DtlsVersionName } from '../versions/versions.js';
+import type { DtlsOptions } from './options.js';
+import type { HelloRetryOutcome, HelloRetryResponder } from '../connection/hello-retry-responder.js';
+import { chooseServerVersion } from './version-negotiation.js';
+import type { VersionConfigs } from './version-configs.js';
+
+/** What to do with a datagram from a peer that has no connection yet. */
+export type HelloOutcome =
+  /** Send this (a HelloRetryRequest or HelloVerifyRequest with a cookie, or a fatal alert) and keep nothing. */
+  | (Omit<Extract<HelloRetryOutcome, { kind: 'reply' }>, 'what'> & {
+      readonly what: Extract<HelloRetryOutcome, { kind: 'reply' }>['what'] | 'hello-verify-request';
+    })
+  /**
+   * Start a connection with `start` among its options and give it
+   * `datagram` (the ClientHello, whole in one record when a responder
+   * reassembled it). `random`: ClientHello.random in hex, when a cookie
+   * exchange read it (else the listener's own peek at the datagram).
+   */
+  | {
+      readonly kind: 'accept';
+      readonly random: string | undefined;
+      readonly datagram: Uint8Array;
+      readonly start: Pick<DtlsOptions, 'statelessRetry' | 'peer' | 'cookieSecret'>;
+      /** A 0-RTT ClientHello's verified binder: the anti-replay key to check before the connection starts. */
+      readonly earlyDataKey?: Uint8Array;
+    }
+  /** A fragment kept until the rest arrives, or nothing to act on. */
+  | { readonly kind: 'buffered' }
+  | { readonly kind: 'drop' };
+
+export class HelloResponder {
+  private readonly enabled: readonly DtlsVersionName[];
+  private readonly retry13: HelloRetryResponder | undefined;
+  private readonly verify12: HelloVerifyResponder12 | undefined;
+
+  /** `retry13`: the 1.3 cookie exchange, undefined without cookies; the 1.2 one follows `configs.config12.helloVerify`. */
+  constructor(configs: VersionConfigs, retry13: HelloRetryResponder | undefined) {
+    this.enabled = configs.enabled;
+    this.retry13 = retry13;
+    const c12 = configs.config12;
+    this.verify12 = c12?.helloVerify === true ? new HelloVerifyResponder12(c12.base.provider, c12.cookieSecret) : undefined;
+  }
+
+  /** Partial ClientHellos the 1.3 exchange holds. */
+  get pendingClientHellos(): { readonly count: number; readonly bytes: number; readonly evicted: number } | undefined {
+    return this.retry13?.pendingClientHellos;
+  }
+
+  /**
+   * `peer`: what cookies are bound to (the listener's `address|port`);
+   * `peerAddress`: the client's IP address (a 0-RTT ClientHello skips the
+   * cookie only from the address its ticket was issued to; omitted, every
+   * ClientHello goes through the cookie exchange). Throws only what the
+   * 1.3 responder throws (an application callback's error).
+   */
+  handle(datagram: Uint8Array, peer: string, now: number, peerAddress?: string): HelloOutcome {
+    const choice = chooseServerVersion(datagram, this.enabled);
+    if (choice.version === undefined && choice.reason === 'no-common-version') {
+      const reason = `protocol_version: the ClientHello offers no version this server enables (${this.enabled.join(', ')})`;
+      return { kind: 'reply', datagram: protocolVersionAlert(firstRecordNumber(datagram)), what: 'protocol_version', reason };
+    }
+    if (choice.version === 'DTLSv1.2') {
+      if (this.verify12 === undefined) return { kind: 'accept', random: undefined, datagram, start: { peer } };
+      const o = this.verify12.handle(datagram, peer, now);
+      if (o.kind === 'reply') return { kind: 'reply', datagram: o.datagram, what: 'hello-verify-request' };
+      if (o.kind !== 'accept') return { kind: 'drop' };
+      return { kind: 'accept', random: o.random, datagram, start: { peer, cookieSecret: o.secret } };
+    }
+    // DTLS 1.3, or not a whole ClientHello (a fragment): the 1.3 exchange reassembles one; a 1.2-only listener drops it.
+    if (!this.enabled.includes('DTLSv1.3')) return { kind: 'drop' };
+    if (this.retry13 === undefined) return { kind: 'accept', random: undefined, datagram, start: {} };
+    const o = this.retry13.handle(datagram, peer, now, peerAddress);
+    if (o.kind !== 'accept') return o.kind === 'drop' ? { kind: 'drop' } : o;
+    const start = o.retry !== undefined ? { statelessRetry: o.retry } : {};
+    const random = Buffer.from(o.random).toString('hex');
+    return { kind: 'accept', random, datagram: o.datagram, start, ...(o.earlyDataKey !== undefined ? { earlyDataKey: o.earlyDataKey } : {}) };
+  }
+}

@@ -1,0 +1,13 @@
+/** The options of the one DtlsConnection (connection.ts): the 1.3 connection's, the DTLS 1.2 ones, the version range and the deadlines. */
+import type { ConnectionOptions } from '../connection/connection-api.js';
+import type { DeadlineOptions } from '../connection/deadlines.js';
+import type { Dtls12Options } from '../dtls12/config12.js';
+
+/** The DTLS 1.2 options a connection takes beside the shared ones (runtime/dtls12/config12.ts), used when 1.2 is negotiated. */
+export type Options12 = Pick<
+  Dtls12Options,
+  'cipherSuites12' | 'requireExtendedMasterSecret' | 'helloVerify' | 'cookieSecret' | 'sessionCache12' | 'sessionTickets12' | 'pskIdentityHint12' | 'peer'
+>;
+
+/** The options of a DtlsConnection: the protocol's, the 1.2 ones, the version range and the deadlines. */
+export type DtlsOptions = ConnectionOptions & Options12 & DeadlineOptions;

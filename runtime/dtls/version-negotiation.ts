@@ -1,0 +1,180 @@
+/**
+ * Version negotiation (RFC 8446 §4.2.1 as RFC 9147 §5.3 keeps it; RFC
+ * 6347 §4.2.1), read off the first datagrams before either handshake
+ * machine takes them, for DtlsConnection (connection.ts).
+ *
+ * The server's choice from the first ClientHello: a ClientHello whose
+ * supported_versions lists DTLS 1.3 gets the 1.3 state when 1.3 is
+ * enabled; one without it gets the 1.2 state when 1.2 is enabled, which
+ * then writes the RFC 8446 §4.1.3 downgrade sentinel if this server could
+ * have done 1.3 (`offers13`). Anything else is refused.
+ *
+ * The client's reading of the server's first answer to a ClientHello that
+ * offered both: a ServerHello or HelloRetryRequest with supported_versions
+ * is 1.3; a ServerHello without it whose server_version is DTLS 1.2, or a
+ * HelloVerifyRequest, is 1.2, and the 1.2 state takes over from the
+ * ClientHello exactly as sent (`SentClientHello`).
+ *
+ * Pure readers: a datagram in, a decision out; they never throw.
+ */
+import { decodeClientHello } from '../../generated/wire/client-hello.js';
+import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
+import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { findExtension } from '../handshake/extensions.js';
+import { Reader } from '../wire/reader.js';
+import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
+import { decodeDatagram12 } from '../dtls12/datagram.js';
+import type { DtlsVersionName } from '../versions/versions.js';
+
+export type VersionChoice =
+  | { readonly version: 'DTLSv1.3' }
+  | { readonly version: 'DTLSv1.2'; readonly offers13: boolean }
+  /** Not a whole ClientHello in a first epoch-0 record: drop the datagram (no state, no answer). */
+  | { readonly version: undefined; readonly reason: 'not-a-client-hello' }
+  /** A ClientHello offering no enabled version: protocol_version. */
+  | { readonly version: undefined; readonly reason: 'no-common-version' };
+
+/**
+ * The fragment of the datagram's first record when it is a DTLSPlaintext
+ * handshake record of epoch 0. Only that record is read: what follows it
+ * (a 1.3 flight's protected records in the unified header, 0-RTT data) is
+ * the handshake's to read. Throws DecodeError for a short first record.
+ */
+function firstHandshakeRecord(datagram: Uint8Array): Uint8Array | undefined {
+  const r = readDtls12Record(new Reader(datagram, 'Datagram12'));
+  return r.epoch === 0 && r.type === 'handshake' ? r.fragment : undefined;
+}
+
+/** The version to answer the ClientHello in `datagram` with, given the enabled versions (newest first). */
+export function chooseServerVersion(datagram: Uint8Array, enabled: readonly DtlsVersionName[]): VersionChoice {
+  let offered13: boolean;
+  let legacy12: boolean;
+  try {
+    const first = firstHandshakeRecord(datagram);
+    if (first === undefined) return { version: undefined, reason: 'not-a-client-hello' };
+    const f = readDtlsHandshake(new Reader(first, 'Handshake'));
+    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return { version: undefined, reason: 'not-a-client-hello' };
+    const ch = decodeClientHello(f.fragment);
+    const versions = findExtension(ch.extensions, 'supported_versions')?.versions;
+    offered13 = versions?.includes('dtls1_3') ?? false;
+    // With supported_versions, only what it lists is offered (RFC 8446 §4.2.1); without, legacy_version says 1.2.
+    legacy12 = versions !== undefined ? versions.includes('dtls1_2') : ch.legacyVersion === 'dtls1_2';
+  } catch {
+    return { version: undefined, reason: 'not-a-client-hello' };
+  }
+  if (offered13 && enabled.includes('DTLSv1.3')) return { version: 'DTLSv1.3' };
+  if (legacy12 && enabled.includes('DTLSv1.2')) return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3') };
+  return { version: undefined, reason: 'no-common-version' };
+}
+
+/** The supported_versions extension's type (RFC 8446 §4.2). */
+const SUPPORTED_VERSIONS = 43;
+const DTLS12 = 0xfefd;
+
+/**
+ * Which version the server's first answer in `datagram` chose: 'DTLSv1.2'
+ * for a HelloVerifyRequest or a ServerHello without supported_versions
+ * that says DTLS 1.2; 'DTLSv1.3' for one with supported_versions (the 1.3
+ * connection checks what it selects); undefined when the datagram starts
+ * with neither, whole and well-formed (anything else goes to the 1.3
+ * connection, which drops or refuses it). Reads, never throws.
+ */
+export function answeredVersion(datagram: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined {
+  return firstAnswer(datagram)?.version;
+}
+
+/** The version the answer chose, and whether the answer is a HelloVerifyRequest (not authenticated by any handshake). */
+export function firstAnswer(datagram: Uint8Array): { readonly version: 'DTLSv1.2' | 'DTLSv1.3'; readonly helloVerifyRequest: boolean } | undefined {
+  let fragment: Uint8Array;
+  let msgType: string;
+  try {
+    const first = firstHandshakeRecord(datagram);
+    if (first === undefined) return undefined;
+    const f = readDtlsHandshake(new Reader(first, 'Handshake'));
+    if (f.fragmentOffset !== 0 || f.fragment.length !== f.length) return undefined;
+    msgType = String(f.msgType);
+    if (msgType === 'hello_verify_request') {
+      // Only a HelloVerifyRequest that is one (RFC 6347 §4.2.1: DTLS 1.0 or 1.2, a cookie) moves us to 1.2.
+      const hvr = decodeHelloVerifyRequest(f.fragment);
+      return (hvr.serverVersion === 'dtls1_0' || hvr.serverVersion === 'dtls1_2') && hvr.cookie.length > 0
+        ? { version: 'DTLSv1.2', helloVerifyRequest: true }
+        : undefined;
+    }
+    if (msgType !== 'server_hello') return undefined;
+    fragment = f.fragment;
+  } catch {
+    return undefined;
+  }
+  const version = serverHelloVersion(fragment);
+  return version === undefined ? undefined : { version, helloVerifyRequest: false };
+}
+
+/** Whether `datagram` holds nothing but plaintext (epoch 0) alert records. */
+export function plaintextAlertsOnly(datagram: Uint8Array): boolean {
+  try {
+    const records = decodeDatagram12(datagram);
+    return records.length > 0 && records.every((w) => w.kind === 'record' && w.record.epoch === 0 && w.record.type === 'alert');
+  } catch {
+    return false;
+  }
+}
+
+/** server_version(2) random(32) session_id<0..32> cipher_suite(2) compression(1) extensions<0..2^16-1>: is supported_versions there? */
+function serverHelloVersion(b: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined {
+  if (b.length < 35) return undefined;
+  const version = (b[0]! << 8) | b[1]!;
+  let at = 34 + 1 + b[34]! + 3;
+  if (at + 2 > b.length) return version === DTLS12 && at === b.length ? 'DTLSv1.2' : undefined;
+  const end = at + 2 + ((b[at]! << 8) | b[at + 1]!);
+  if (end !== b.length) return undefined;
+  for (at += 2; at + 4 <= end;) {
+    const type = (b[at]! << 8) | b[at + 1]!;
+    const length = (b[at + 2]! << 8) | b[at + 3]!;
+    if (type === SUPPORTED_VERSIONS) return 'DTLSv1.3';
+    at += 4 + length;
+  }
+  return version === DTLS12 ? 'DTLSv1.2' : undefined;
+}
+
+/** Our ClientHello as the 1.3 connection sent it, gathered from its datagrams (it may be fragmented). */
+export class SentClientHello {
+  private messageSeq = -1;
+  private body: Uint8Array | undefined;
+  private readonly covered = new Map<number, number>();
+  /** The highest epoch-0 record sequence number sent. */
+  lastRecord = -1;
+
+  /** Reads one of our datagrams. */
+  sent(datagram: Uint8Array): void {
+    try {
+      for (const w of decodeDatagram12(datagram)) {
+        if (w.kind !== 'record' || w.record.epoch !== 0) continue;
+        this.lastRecord = Math.max(this.lastRecord, w.record.sequenceNumber);
+        if (w.record.type !== 'handshake') continue;
+        const r = new Reader(w.record.fragment, 'Handshake');
+        while (r.pos < r.end) {
+          const f = readDtlsHandshake(r);
+          if (f.msgType !== 'client_hello') continue;
+          if (f.messageSeq !== this.messageSeq) {
+            this.messageSeq = f.messageSeq;
+            this.body = new Uint8Array(f.length);
+            this.covered.clear();
+          }
+          if (this.body === undefined || f.fragmentOffset + f.fragment.length > this.body.length) continue;
+          this.body.set(f.fragment, f.fragmentOffset);
+          this.covered.set(f.fragmentOffset, f.fragment.length);
+        }
+      }
+    } catch {
+      // our own datagrams decode; nothing to learn from one that does not
+    }
+  }
+
+  /** The whole ClientHello, once every byte of it was seen. */
+  whole(): { readonly body: Uint8Array; readonly messageSeq: number } | undefined {
+    if (this.body === undefined) return undefined;
+    let total = 0;
+    for (const length of this.covered.values()) total += length;
+    return total === this.body.length ? { body: this.body, messageSeq: this.messageSeq } : undefined;
+  }
+}

@@ -1,0 +1,18 @@
+/** What a session that negotiated DTLS 1.2 cannot do, asked of it: a typed error naming the feature and why. */
+
+/** A DTLS 1.3 feature asked of a session that negotiated DTLS 1.2. */
+export class Dtls12FeatureError extends Error {
+  override readonly name = 'Dtls12FeatureError';
+  readonly code = 'ERR_DTLS_NOT_IN_DTLS12';
+  /** What was asked (`updateKeys`, `requestClientCertificate`, ...). */
+  readonly feature: string;
+  constructor(feature: string, why: string) {
+    super(`${feature}: this session negotiated DTLS 1.2, which ${why}`);
+    this.feature = feature;
+  }
+}
+
+/** `rebind` on a 1.2 session without a CID from the server (RFC 9146): the server would see a new peer. */
+export function rebindRefused12(): Dtls12FeatureError {
+  return new Dtls12FeatureError('rebind', 'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer');
+}
