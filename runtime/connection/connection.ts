@@ -1,22 +1,20 @@
 import { issueConnectionIds } from './cid-actions.js';
-import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { hashLength } from '../crypto/suites.js';
 import { exportKeyingMaterial } from '../keyschedule/derived-keys.js';
 import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
-import { FlightController, type FlightHooks } from '../handshake/flight.js';
+import { FlightController } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
-import { emptyDropCounters } from '../record/drops.js';
 import { RecordLayer } from '../record/record-layer.js';
 import type { ReceivedRecord } from '../record/record-reader.js';
-import { AckScheduler, type AckSchedulerHooks } from './ack-scheduler.js';
+import { AckScheduler } from './ack-scheduler.js';
 import { AckTracker } from './ack-tracker.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { ConnectionStateError, type Connection, type ConnectionOptions, type ConnectionStats } from './connection-api.js';
-import { ConnectionParts, type PostHandshakeOwner } from './connection-parts.js';
+import { ConnectionParts } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
 import { keyLogger } from './key-material.js';
 import type { DatagramObserver } from './datagram-observer.js';
@@ -28,16 +26,15 @@ import { ContentRecords } from './content-records.js';
 import { PeerConfirmation } from './peer-confirmation.js';
 import { ConnectionDeadlines, type DeadlineOptions, type DeadlineState } from './deadlines.js';
 import { HandshakeInbound } from './handshake-inbound.js';
-import type { InboundContext, InboundCounts } from './inbound-context.js';
 import { HeldRecords } from './held-records.js';
-import { recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
-import { CidContext, NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
-import { trafficKeys } from '../keyschedule/derived-keys.js';
-import { freezeSession, thawSession, type FrozenSession, type HibernatedSession } from './hibernation.js';
-import { scheduleFor } from './key-material.js';
+import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
+import { CidContext, type PathDatagram } from '../cid/cid-context.js';
+import { thawSession, type FrozenSession } from './hibernation.js';
+import { frozenSessionStats, hibernateConnection, restoreConnection } from './connection-hibernation.js';
+import { ConnectionHooks } from './connection-hooks.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
-type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
+export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 export {
   ConnectionStateError,
@@ -48,17 +45,6 @@ export {
   type RetainedState,
 } from './connection-api.js';
 export type { IgnoreReason } from './record-rules.js';
-
-/** No record set aside for any reason. */
-const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
-  'unauthenticated-violation': 0,
-  'reassembly-refused': 0,
-  'deferred-cap': 0,
-  'early-data-refused': 0,
-  'early-data-cap': 0,
-  'stale-alert': 0,
-  'ack-epoch': 0,
-};
 
 /** An empty pass of the receive loop. */
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
@@ -86,28 +72,39 @@ export class Dtls13Connection implements Connection {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.3' as const;
   private readonly onDatagram: DatagramObserver | undefined;
-  private readonly parts: ConnectionParts;
-  private readonly driver: RoleDriver;
-  private readonly inbox: HandshakeReassembler;
-  private readonly outgoing: Uint8Array[] = [];
+  /** @internal */
+  readonly parts: ConnectionParts;
+  /** @internal */
+  readonly driver: RoleDriver;
+  /** @internal */
+  readonly inbox: HandshakeReassembler;
+  /** @internal */
+  readonly outgoing: Uint8Array[] = [];
   /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
   private datagramBytes = 0;
-  /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. */
-  private readonly deferred: HeldRecords;
-  private readonly heldData: HeldRecords;
-  /** The newest epoch in which the peer has sent a record that authenticated. */
-  private peerEpoch = 0;
-  private readonly ackScheduler: AckScheduler;
+  /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. @internal */
+  readonly deferred: HeldRecords;
+  /** @internal */
+  readonly heldData: HeldRecords;
+  /** The newest epoch in which the peer has sent a record that authenticated. @internal */
+  peerEpoch = 0;
+  /** @internal */
+  readonly ackScheduler: AckScheduler;
   private readonly deadlines: ConnectionDeadlines;
   /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
   private readonly handlers: RecordHandlers<InboundRecord>;
-  private readonly handshake: HandshakeInbound;
+  /** @internal (tests/support/inject.ts) */
+  readonly handshake: HandshakeInbound;
   /** Client: what the server may still refuse (peer-confirmation.ts; `parts.confirmation` too). */
   private readonly confirmation: PeerConfirmation | undefined;
-  private startedAt = 0;
-  private completedAt: number | undefined;
-  private authenticatedAt: number | undefined;
-  private readonly counts = {
+  /** @internal */
+  startedAt = 0;
+  /** @internal */
+  completedAt: number | undefined;
+  /** @internal */
+  authenticatedAt: number | undefined;
+  /** @internal */
+  readonly counts = {
     datagramsReceived: 0,
     datagramsSent: 0,
     recordsReceived: 0,
@@ -115,12 +112,12 @@ export class Dtls13Connection implements Connection {
     applicationBytesReceived: 0,
     handshakeMessagesReceived: 0,
   };
-  /** Records set aside, by reason: made with the first (most connections set none aside). */
-  private ignored: Record<IgnoreReason, number> | undefined;
-  /** Watched in the inspector (its XState actors are not hibernated). */
-  private readonly inspected: boolean;
-  /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). */
-  private frozen = false;
+  /** Records set aside, by reason: made with the first (most connections set none aside). @internal */
+  ignored: Record<IgnoreReason, number> | undefined;
+  /** Watched in the inspector (its XState actors are not hibernated). @internal */
+  readonly inspected: boolean;
+  /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). @internal */
+  frozen = false;
 
   /** `options`: the protocol configuration, and the handshake and idle deadlines (DeadlineOptions, none by default). */
   static client(options: ConnectionOptions & DeadlineOptions = {}): Dtls13Connection {
@@ -160,7 +157,7 @@ export class Dtls13Connection implements Connection {
   static thaw(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, frozen: FrozenSession, now: number): Dtls13Connection {
     const h = thawSession(frozen);
     const c = new Dtls13Connection('server', perConnection, config);
-    c.restore(h);
+    restoreConnection(c, h);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
@@ -172,19 +169,7 @@ export class Dtls13Connection implements Connection {
    * read epochs its form keeps.
    */
   static frozenStats(frozen: FrozenSession): ConnectionStats {
-    const h = thawSession(frozen);
-    return {
-      ...h.counts,
-      drops: { ...emptyDropCounters(), ...h.records.drops },
-      ignored: { ...NONE_IGNORED, ...h.ignored },
-      retransmissions: h.flight.retransmitted,
-      flightState: h.flight.state,
-      retransmitTimeout: h.flight.timeout,
-      handshakeDuration: h.completedAt - h.startedAt,
-      handshakeMessagesSent: h.messagesSent,
-      retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: h.records.reads.length },
-      paths: { ...(h.cids?.counts ?? NO_PATH_STATS) },
-    };
+    return frozenSessionStats(frozen);
   }
 
   private constructor(role: 'client' | 'server', options: ConnectionOptions & DeadlineOptions, shared?: ResolvedConfig) {
@@ -202,7 +187,7 @@ export class Dtls13Connection implements Connection {
       maxFailedAuthenticationsPerSecond,
       integrityBudgetSeconds,
     });
-    const hooks = new Dtls13Connection.Hooks(this);
+    const hooks = new ConnectionHooks(this);
     const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, this.outgoing);
     const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
     let ownKey: PrivateKeyHandle | undefined;
@@ -258,96 +243,6 @@ export class Dtls13Connection implements Connection {
     if (role === 'client') this.parts.confirmation = this.confirmation = new PeerConfirmation(this.counts);
   }
 
-  /**
-   * What the connection's parts call back: the flight controller
-   * (FlightHooks), the ACK scheduler (AckSchedulerHooks), the record handlers
-   * (InboundContext) and post-handshake flights (PostHandshakeOwner). One
-   * object of methods per connection rather than a closure per callback (an
-   * idle session keeps them all); nested in the class to reach its private
-   * members.
-   */
-  private static readonly Hooks = class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHooks, InboundContext, PostHandshakeOwner {
-    private readonly c: Dtls13Connection;
-
-    constructor(c: Dtls13Connection) {
-      this.c = c;
-    }
-
-    get role(): 'client' | 'server' {
-      return this.c.role;
-    }
-
-    get parts(): ConnectionParts {
-      return this.c.parts;
-    }
-
-    get driver(): RoleDriver {
-      return this.c.driver;
-    }
-
-    get acks(): AckScheduler {
-      return this.c.ackScheduler;
-    }
-
-    get heldData(): HeldRecords {
-      return this.c.heldData;
-    }
-
-    get counts(): InboundCounts {
-      return this.c.counts;
-    }
-
-    ended(): boolean {
-      return this.c.ended;
-    }
-
-    ignore(reason: IgnoreReason): void {
-      this.c.ignore(reason);
-    }
-
-    handshakeCompleted(): void {
-      this.c.connected();
-    }
-
-    transmit(messages: readonly OutMessage[]): void {
-      this.c.parts.outbox.transmit(messages);
-    }
-
-    retransmitAck(): void {
-      this.c.parts.sendAck(this.c.parts.acks.list());
-    }
-
-    timedOut(messages: readonly OutMessage[]): void {
-      this.c.flightTimedOut(messages);
-    }
-
-    optional(messages: readonly OutMessage[]): boolean {
-      return messages.length > 0 && messages.every((x) => x.msgType === 'new_session_ticket');
-    }
-
-    active(): boolean {
-      return !this.c.ended;
-    }
-
-    sendAck(): void {
-      const parts = this.c.parts;
-      parts.sendAck(parts.acks.list());
-      if (this.c.driver.session()) parts.acks.clear(); // after the handshake each ACK covers what came since the last
-    }
-
-    retransmit(): void {
-      this.c.parts.flight.peerRetransmitted();
-    }
-
-    retransmitInterval(): number {
-      return this.c.parts.flight.timeout;
-    }
-
-    postHandshakeExhausted(flight: readonly OutMessage[]): void {
-      this.c.postHandshakeFlightExhausted(flight);
-    }
-  };
-
   // ── the sans-I/O surface ────────────────────────────────────────────────
 
   /** Client: starts the handshake (sends the ClientHello). */
@@ -391,16 +286,7 @@ export class Dtls13Connection implements Connection {
           // The one catch: whatever handling a record throws becomes one fatal alert (toAlert). The record is checked once
           // against RECORD_RULES (record-rules.ts) and goes to its row's handler, or is set aside.
           try {
-            if (r.protected) {
-              this.authenticatedAt = now;
-              if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
-              this.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
-              if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
-            }
-            const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
-            const rule = recordRule(r, phase, this.peerEpoch);
-            if (typeof rule === 'string') this.ignore(rule);
-            else this.handlers[rule.handler](r);
+            this.acceptRecord(r, now);
           } catch (error) {
             this.fail(toAlert(error));
           }
@@ -674,91 +560,7 @@ export class Dtls13Connection implements Connection {
   }
 
   hibernate(now: number): FrozenSession | undefined {
-    const p = this.parts;
-    const session = this.driver.session();
-    if (this.role !== 'server' || session === undefined || this.ended || this.frozen || this.inspected || this.completedAt === undefined) return undefined;
-    if (session.postHandshakeAuth || session.transcript !== undefined || session.pendingAuth !== undefined || !p.cid.atRest(now)) return undefined;
-    if (this.outgoing.length > 0 || p.events.length > 0 || p.earlyDataRemaining !== undefined || p.postHandshake.waitingFlights > 0) return undefined;
-    if (p.acks.size > 0 || this.ackScheduler.armed || this.inbox.retainedBytes > 0 || this.deferred.length > 0 || this.heldData.length > 0) return undefined;
-    const flight = p.flight.atRest;
-    if (flight === undefined || p.records.usage().read.some((r) => r.epoch > session.read.epoch)) return undefined;
-    // The session's read epoch, and the handshake's while its keys are kept (RFC 9147 §5.8.1); the peer's older application
-    // epochs are let go (kept only for reordered records, RFC 9147 §4.2.1, which a session quiet this long has none of).
-    const records = p.records.hibernation((epoch) => epoch === session.read.epoch || (epoch === 2 && p.handshakeReadSecret !== undefined));
-    if (records === undefined || records.write.epoch !== session.write.epoch) return undefined;
-    const h: HibernatedSession = {
-      parameters: session.parameters,
-      readEpoch: session.read.epoch,
-      readSecret: session.read.secret,
-      writeEpoch: session.write.epoch,
-      writeSecret: session.write.secret,
-      handshakeReadSecret: records.reads.some((r) => r.epoch === 2) ? p.handshakeReadSecret : undefined,
-      resumptionSecret: session.resumptionSecret,
-      exporterSecret: session.exporterSecret,
-      serverName: session.serverName,
-      clientAuthenticated: session.clientAuthenticated,
-      ticketsIssued: session.ticketsIssued,
-      records,
-      flight,
-      sendSeq: p.sendSeq,
-      receiveSeq: this.inbox.nextReceiveSeq,
-      messagesSent: p.outbox.messagesSent,
-      datagramLimit: p.outbox.datagramLimit,
-      peerEpoch: this.peerEpoch,
-      startedAt: this.startedAt,
-      completedAt: this.completedAt,
-      authenticatedAt: this.authenticatedAt,
-      clock: Math.max(now, p.clock.now),
-      counts: { ...this.counts },
-      ignored: this.ignored,
-      path: p.cid.current,
-      cids: p.cid.hibernation(),
-    };
-    const frozen = freezeSession(h, p.provider);
-    this.frozen = true;
-    p.records.releaseAll();
-    return frozen;
-  }
-
-  /** A new connection takes up the hibernated session `h` ({@link thaw}). */
-  private restore(h: HibernatedSession): void {
-    const p = this.parts;
-    const suite = h.parameters.cipherSuite;
-    const schedule = scheduleFor(p.provider, suite);
-    const readSecret = (epoch: number): Uint8Array => {
-      const secret = epoch === 2 ? h.handshakeReadSecret : h.readSecret;
-      if (secret === undefined) throw new TypeError('a hibernated session holds epoch 2 read keys without their secret');
-      return secret;
-    };
-    p.records.restore(h.records, suite, trafficKeys(schedule, h.writeSecret, suite), (epoch) => trafficKeys(schedule, readSecret(epoch), suite));
-    p.handshakeReadSecret = h.handshakeReadSecret;
-    p.sendSeq = h.sendSeq;
-    this.inbox.reset(h.receiveSeq);
-    p.outbox.messagesSent = h.messagesSent;
-    p.outbox.lowerDatagramLimit(h.datagramLimit);
-    p.flight.restoreAtRest(h.flight);
-    p.clock.advanceTo(h.clock);
-    if (h.path !== undefined) p.cid.current = h.path;
-    if (h.cids !== undefined) p.cid.restore(h.cids);
-    this.driver.resumeConnected({
-      parameters: h.parameters,
-      schedule,
-      read: { epoch: h.readEpoch, secret: h.readSecret },
-      write: { epoch: h.writeEpoch, secret: h.writeSecret },
-      resumptionSecret: h.resumptionSecret,
-      serverName: h.serverName,
-      clientAuthenticated: h.clientAuthenticated,
-      ticketsIssued: h.ticketsIssued,
-      transcript: undefined,
-      postHandshakeAuth: false,
-      exporterSecret: h.exporterSecret,
-    });
-    this.peerEpoch = h.peerEpoch;
-    this.startedAt = h.startedAt;
-    this.completedAt = h.completedAt;
-    this.authenticatedAt = h.authenticatedAt;
-    Object.assign(this.counts, h.counts);
-    this.ignored = h.ignored && { ...h.ignored };
+    return hibernateConnection(this, now);
   }
 
   /**
@@ -886,38 +688,29 @@ export class Dtls13Connection implements Connection {
     };
   }
 
-  /**
-   * @internal For tests of the handshake logic: handles a whole handshake
-   * message as if reassembled from an authenticated record of `epoch`,
-   * skipping the record layer (tested on its own).
-   */
-  injectHandshakeMessage(msgType: number, body: Uint8Array, epoch: number): void {
-    if (this.ended) return;
-    this.guard(() => {
-      if (this.handshake.admit(handshakeTypeFromNumber(msgType), epoch, true)) this.handshake.message(msgType, body, epoch, true);
-    });
-  }
-
-  /** @internal For tests of the connection's policies: handles a record as if the record layer had delivered it (as `receive` does each). */
-  injectRecord(r: InboundRecord): void {
-    if (this.ended) return;
-    this.guard(() => {
-      if (r.protected) {
-        this.authenticatedAt = this.parts.clock.now;
-        if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
-        this.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
-        if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
-      }
-      const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
-      const rule = recordRule(r, phase, this.peerEpoch);
-      if (typeof rule === 'string') this.ignore(rule);
-      else this.handlers[rule.handler](r);
-    });
-  }
-
   // ── inbound, one record at a time ──────────────────────────────────────
 
-  private get ended(): boolean {
+  /**
+   * A record the record layer delivered, at `now`: what its authentication
+   * proves, then its row of RECORD_RULES (record-rules.ts) and that row's
+   * handler, or set aside. Throws what handling it throws (`receive`'s one
+   * catch). @internal (tests/support/inject.ts hands it records too)
+   */
+  acceptRecord(r: InboundRecord, now: number): void {
+    if (r.protected) {
+      this.authenticatedAt = now;
+      if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
+      this.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
+      if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
+    }
+    const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
+    const rule = recordRule(r, phase, this.peerEpoch);
+    if (typeof rule === 'string') this.ignore(rule);
+    else this.handlers[rule.handler](r);
+  }
+
+  /** @internal */
+  get ended(): boolean {
     return this.parts.failure !== undefined || this.driver.stateKind() === 'closed';
   }
 
@@ -927,8 +720,8 @@ export class Dtls13Connection implements Connection {
     if (epoch >= 2) this.parts.records.setAcceptPlaintext(false);
   }
 
-  /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. */
-  private connected(): void {
+  /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. @internal */
+  connected(): void {
     if (this.completedAt !== undefined) return;
     this.completedAt = this.parts.clock.now;
     const cid = this.parts.cid.session;
@@ -958,7 +751,8 @@ export class Dtls13Connection implements Connection {
     this.parts.events.push({ type: 'data', data });
   }
 
-  private ignore(reason: IgnoreReason): void {
+  /** @internal */
+  ignore(reason: IgnoreReason): void {
     (this.ignored ??= { ...NONE_IGNORED })[reason]++;
   }
 
@@ -1000,8 +794,9 @@ export class Dtls13Connection implements Connection {
    * The flight controller gave up on a handshake flight: the handshake times
    * out. The client's final flight (epoch 2) once it is connected: nothing
    * (the server's epoch-3 records were its acknowledgement).
+   * @internal
    */
-  private flightTimedOut(flight: readonly OutMessage[]): void {
+  flightTimedOut(flight: readonly OutMessage[]): void {
     const finalFlight = this.driver.session() !== undefined && this.role === 'client' && flight.every((m) => m.epoch === 2);
     if (finalFlight && this.confirmation?.finalFlightExhausted(this.parts) !== false) return;
     this.timedOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
@@ -1013,8 +808,9 @@ export class Dtls13Connection implements Connection {
    * peer has not acknowledged it through every retransmission, and the
    * session ends as timed out; it must not stay open with a controller that
    * takes no more flights (a later KeyUpdate would never go out).
+   * @internal
    */
-  private postHandshakeFlightExhausted(flight: readonly OutMessage[]): void {
+  postHandshakeFlightExhausted(flight: readonly OutMessage[]): void {
     this.timedOut(`our ${flight.map((m) => m.msgType).join(', ')}`);
   }
 
@@ -1022,8 +818,8 @@ export class Dtls13Connection implements Connection {
     this.fail({ alert: 'handshake_failure', message: `timeout: the peer did not acknowledge ${what} before the retransmission limit` }, 'timeout');
   }
 
-  /** Runs `fn`; anything it throws takes the fatal path. For calls from the application and timers. */
-  private guard(fn: () => void): void {
+  /** Runs `fn`; anything it throws takes the fatal path. For calls from the application and timers. @internal */
+  guard(fn: () => void): void {
     try {
       fn();
     } catch (error) {

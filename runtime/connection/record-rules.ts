@@ -4,6 +4,17 @@ import type { ContentType, ContentTypeName } from '../../generated/wire/enums.js
 export type IgnoreReason =
   'unauthenticated-violation' | 'reassembly-refused' | 'deferred-cap' | 'early-data-cap' | 'early-data-refused' | 'stale-alert' | 'ack-epoch';
 
+/** No record set aside for any reason. */
+export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
+  'unauthenticated-violation': 0,
+  'reassembly-refused': 0,
+  'deferred-cap': 0,
+  'early-data-refused': 0,
+  'early-data-cap': 0,
+  'stale-alert': 0,
+  'ack-epoch': 0,
+};
+
 /**
  * Where the connection is, as far as which records it takes: `handshake`
  * until the handshake completes, `early-data` on a server while it takes

@@ -332,21 +332,6 @@ export class DtlsConnection implements Connection {
   get versionState(): Dtls13Connection | State12 {
     return this.current;
   }
-
-  /** @internal See Dtls13Connection.injectHandshakeMessage (1.3 only). */
-  injectHandshakeMessage(msgType: number, body: Uint8Array, epoch: number): void {
-    this.v13('injectHandshakeMessage').injectHandshakeMessage(msgType, body, epoch);
-  }
-
-  /** @internal See Dtls13Connection.injectRecord (1.3 only). */
-  injectRecord(r: Parameters<Dtls13Connection['injectRecord']>[0]): void {
-    this.v13('injectRecord').injectRecord(r);
-  }
-
-  private v13(what: string): Dtls13Connection {
-    if (this.current instanceof Dtls13Connection) return this.current;
-    throw new ConnectionStateError(`${what}: this connection speaks DTLS 1.2`);
-  }
 }
 
 /** The 1.2 state over `connection`, with the connection's inspector, deadlines and datagram observer. */

@@ -6,6 +6,7 @@ import { decodeDatagram, encodeDatagram } from '../../runtime/wire/datagram.js';
 import { PathLink } from '../support/path-link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair } from '../support/stepper.js';
+import { injectHandshakeMessage, injectRecord } from '../support/inject.js';
 
 /**
  * NewConnectionId / RequestConnectionId (RFC 9147 §9) and RRC messages
@@ -58,7 +59,7 @@ test('NewConnectionId and RequestConnectionId reordered behind application data 
   t.is(link.client.connectionIds?.spares, 2);
   // The same NewConnectionId again (a retransmission that crossed its ACK): the CIDs are not taken twice.
   const s = link.server.connectionIds!;
-  link.client.injectHandshakeMessage(NEW_CONNECTION_ID, encodeNewConnectionId({ cids: s.issued.slice(1).map((cid) => ({ cid })), usage: 'cid_spare' }), 3);
+  injectHandshakeMessage(link.client, NEW_CONNECTION_ID, encodeNewConnectionId({ cids: s.issued.slice(1).map((cid) => ({ cid })), usage: 'cid_spare' }), 3);
   t.is(link.client.connectionIds?.spares, 2);
 });
 
@@ -74,7 +75,7 @@ test('CID exhaustion: a request beyond maxIssued gets fewer (then none); more th
   // A peer flooding requests (not waiting for answers, against §9) ends at the cap.
   const flood = connected();
   for (let i = 0; i <= MAX_REQUESTS_ANSWERED && flood.server.state === 'connected'; i++) {
-    flood.server.injectHandshakeMessage(REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
+    injectHandshakeMessage(flood.server, REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
     flood.run();
   }
   t.is(flood.server.failure?.alert, 'too_many_cids_requested');
@@ -112,29 +113,29 @@ test('a record with a CID we never issued is dropped and counted; the session go
 test('who may send what (RFC 9147 §9): NewConnectionId to a side that asked for no CID, RequestConnectionId to a side without one, either without CIDs: unexpected_message', (t) => {
   // The client asked for a zero-length CID: it must not send NewConnectionIds (nor be asked for CIDs).
   const zero = connected({ client: { cid: 0 } });
-  zero.server.injectHandshakeMessage(NEW_CONNECTION_ID, encodeNewConnectionId({ cids: [{ cid: Uint8Array.of(1, 2) }], usage: 'cid_spare' }), 3);
+  injectHandshakeMessage(zero.server, NEW_CONNECTION_ID, encodeNewConnectionId({ cids: [{ cid: Uint8Array.of(1, 2) }], usage: 'cid_spare' }), 3);
   t.is(zero.server.failure?.alert, 'unexpected_message');
   t.throws(() => zero.client.issueConnectionIds(1), { message: /zero-length/ });
   const zero2 = connected({ client: { cid: 0 } });
-  zero2.client.injectHandshakeMessage(REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
+  injectHandshakeMessage(zero2.client, REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
   t.is(zero2.client.failure?.alert, 'unexpected_message');
   t.throws(() => zero2.server.requestConnectionIds(1), { message: /connection ID/ });
   const plain = makePair(id);
   const none = new PathLink(plain.client, plain.server);
   plain.client.connect(0);
   none.run();
-  none.server.injectHandshakeMessage(REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
+  injectHandshakeMessage(none.server, REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
   t.is(none.server.failure?.alert, 'unexpected_message');
 });
 
 test('RRC: a path_challenge gets exactly one path_response to where it came from; an unknown msg_type is ignored; RRC without rrc negotiated is unexpected_message', (t) => {
   const link = connected();
   const challenge = encodeReturnRoutabilityCheck({ msgType: 'path_challenge', cookie: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) });
-  link.client.injectRecord({ kind: 'record', epoch: 3, sequenceNumber: 900, contentType: 'return_routability_check', content: challenge, protected: true });
+  injectRecord(link.client, { kind: 'record', epoch: 3, sequenceNumber: 900, contentType: 'return_routability_check', content: challenge, protected: true });
   const answer = link.client.pollTransmit();
   t.truthy(answer);
   t.is(link.client.pollTransmit(), undefined, 'exactly one answer');
-  link.client.injectRecord({
+  injectRecord(link.client, {
     kind: 'record',
     epoch: 3,
     sequenceNumber: 901,
@@ -145,7 +146,7 @@ test('RRC: a path_challenge gets exactly one path_response to where it came from
   t.is(link.client.pollTransmit(), undefined);
   t.is(link.client.state, 'connected');
   const plain = connected({ client: { rrc: false } });
-  plain.server.injectRecord({ kind: 'record', epoch: 3, sequenceNumber: 900, contentType: 'return_routability_check', content: challenge, protected: true });
+  injectRecord(plain.server, { kind: 'record', epoch: 3, sequenceNumber: 900, contentType: 'return_routability_check', content: challenge, protected: true });
   t.is(plain.server.failure?.alert, 'unexpected_message');
 });
 
@@ -155,7 +156,7 @@ test('RRC: a client that moved answers a challenge on the path it left with path
   link.moveClient('client:2', true);
   const challenge = encodeReturnRoutabilityCheck({ msgType: 'path_challenge', cookie: Uint8Array.of(8, 7, 6, 5, 4, 3, 2, 1) });
   link.client.receive(new Uint8Array(0), link.now, 'client:1');
-  link.client.injectRecord({ kind: 'record', epoch: 3, sequenceNumber: 902, contentType: 'return_routability_check', content: challenge, protected: true });
+  injectRecord(link.client, { kind: 'record', epoch: 3, sequenceNumber: 902, contentType: 'return_routability_check', content: challenge, protected: true });
   const drop = link.client.pollPathTransmit();
   t.is(drop?.path, 'client:1');
   t.truthy(drop?.datagram);

@@ -8,6 +8,7 @@ import { handshake, roundTrip } from '../support/handshake.js';
 import { Link } from '../support/link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair, reach } from '../support/stepper.js';
+import { injectHandshakeMessage, injectRecord } from '../support/inject.js';
 
 /**
  * The hostile-network items of the connection-core issue, through the
@@ -295,18 +296,18 @@ test('item 8: an unsolicited extension in ServerHello or EncryptedExtensions is 
       { extensionType: 'server_name', extensionData: new Uint8Array(0) },
     ],
   });
-  p.client.injectHandshakeMessage(2, sh, 0);
+  injectHandshakeMessage(p.client, 2, sh, 0);
   t.is(p.client.failure?.alert, 'unsupported_extension');
 
   const q = reach(makePair(serverId, { client: { serverName: 'server.test' } }), 'client', 'waitEncryptedExtensions');
   if (!q) return void t.fail('no pair');
-  q.client.injectHandshakeMessage(8, encodeEncryptedExtensions({ extensions: [{ extensionType: 'early_data', extensionData: {} }] }), 2);
+  injectHandshakeMessage(q.client, 8, encodeEncryptedExtensions({ extensions: [{ extensionType: 'early_data', extensionData: {} }] }), 2);
   t.is(q.client.failure?.alert, 'unsupported_extension');
 });
 
 test('item 8: a warning-level alert other than close_notify and user_canceled ends the session; user_canceled does not', (t) => {
   const link = established();
-  link.client.injectRecord({
+  injectRecord(link.client, {
     kind: 'record',
     epoch: 3,
     sequenceNumber: 900,
@@ -315,7 +316,7 @@ test('item 8: a warning-level alert other than close_notify and user_canceled en
     protected: true,
   });
   t.is(link.client.state, 'connected');
-  link.client.injectRecord({
+  injectRecord(link.client, {
     kind: 'record',
     epoch: 3,
     sequenceNumber: 901,

@@ -9,6 +9,7 @@ import { Link } from '../support/link.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { makePair, reach } from '../support/stepper.js';
 import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';
+import { injectHandshakeMessage, injectRecord } from '../support/inject.js';
 
 /**
  * Model-based coverage: every transition of the client and server charts is
@@ -87,13 +88,14 @@ test.serial('complete handshakes of every shape, close and close_notify', (t) =>
 
 test.serial('post-handshake NewSessionTicket, KeyUpdate and updateKeys are taken in connected', (t) => {
   const link = complete(SCENARIOS.plain!);
-  link.client.injectHandshakeMessage(
+  injectHandshakeMessage(
+    link.client,
     4,
     encodeNewSessionTicket({ ticketLifetime: 60, ticketAgeAdd: 1, ticketNonce: Uint8Array.of(0), ticket: Uint8Array.of(1), extensions: [] }),
     3,
   );
-  link.client.injectHandshakeMessage(24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
-  link.server.injectHandshakeMessage(24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
+  injectHandshakeMessage(link.client, 24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
+  injectHandshakeMessage(link.server, 24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
   link.client.updateKeys();
   link.server.updateKeys();
   link.run(link.now + 5000);
@@ -121,7 +123,7 @@ test.serial('post-handshake connection ID and return routability exchanges are t
   const cookie = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
   for (const side of ['client', 'server'] as const) {
     for (const [i, msgType] of (['path_challenge', 'path_response', 'path_drop'] as const).entries()) {
-      link[side].injectRecord({
+      injectRecord(link[side], {
         kind: 'record',
         epoch: 3,
         sequenceNumber: 1000 + i,
@@ -207,9 +209,9 @@ test.serial('fail and alertReceived from every state', (t) => {
         const scenario = Object.values(SCENARIOS).find((s) => reach(watchedPair(s), side, state) !== undefined);
         if (!scenario) return void t.fail(`no scenario reaches ${side} ${state}`);
         const p = reach(watchedPair(scenario), side, state)!;
-        if (how === 'fail') p[side].injectHandshakeMessage(254, new Uint8Array(0), 0);
+        if (how === 'fail') injectHandshakeMessage(p[side], 254, new Uint8Array(0), 0);
         // An authenticated alert (a plaintext one is ignored once the peer has keys; tests/connection/attacks.test.ts).
-        else p[side].injectRecord({ kind: 'record', epoch: 3, sequenceNumber: 77, contentType: 'alert', content: alert, protected: true });
+        else injectRecord(p[side], { kind: 'record', epoch: 3, sequenceNumber: 77, contentType: 'alert', content: alert, protected: true });
         t.is(p[side].state, 'failed', `${side} ${state} ${how}`);
       }
     }

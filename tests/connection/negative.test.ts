@@ -8,6 +8,7 @@ import { HANDSHAKE_HANDLERS } from '../../runtime/connection/handler-table.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { makePair, reach, type Pair } from '../support/stepper.js';
+import { injectHandshakeMessage, injectRecord } from '../support/inject.js';
 
 /**
  * Negative tests generated from the charts (RFC 8446 §6.2, RFC 9147 §5):
@@ -69,7 +70,7 @@ for (const [side, chart] of [
         for (const epoch of epochs) {
           const pair = pairIn(side, state)!;
           const victim = pair[side];
-          victim.injectHandshakeMessage(handshakeTypeToNumber(msgType as never), new Uint8Array(0), epoch);
+          injectHandshakeMessage(victim, handshakeTypeToNumber(msgType as never), new Uint8Array(0), epoch);
           t.is(victim.failure?.alert, 'unexpected_message', `${msgType} in epoch ${epoch}${handled ? ' (wrong epoch)' : ''}`);
           t.is(victim.state, 'failed', `${msgType} in epoch ${epoch}`);
           checked++;
@@ -104,7 +105,7 @@ test('a CertificateVerify or Finished with a wrong value fails the handshake wit
   for (const [what, side, state, body, msgType, scenario] of cases) {
     const pair = reach(makePair(serverId, scenario), side, state);
     if (!pair) return void t.fail(`cannot reach ${side} ${state}`);
-    pair[side].injectHandshakeMessage(msgType, body, 2);
+    injectHandshakeMessage(pair[side], msgType, body, 2);
     t.is(pair[side].failure?.alert, 'decrypt_error', what);
   }
 });
@@ -122,11 +123,18 @@ test('an untrusted or expired server certificate fails with unknown_ca or certif
 
 test('application data under handshake keys, or before the peer Finished, is never delivered early', (t) => {
   const { link } = handshake(serverId);
-  link.client.injectRecord({ kind: 'record', epoch: 2, sequenceNumber: 99, contentType: 'application_data', content: Uint8Array.of(1, 2, 3), protected: true });
+  injectRecord(link.client, {
+    kind: 'record',
+    epoch: 2,
+    sequenceNumber: 99,
+    contentType: 'application_data',
+    content: Uint8Array.of(1, 2, 3),
+    protected: true,
+  });
   t.is(link.client.pollEvent(), undefined);
   // The server holds epoch-3 data that overtakes the client's Finished until the Finished is in.
   const pair = reach(makePair(serverId), 'server', 'waitClientFinished')!;
-  pair.server.injectRecord({ kind: 'record', epoch: 3, sequenceNumber: 0, contentType: 'application_data', content: Uint8Array.of(9), protected: true });
+  injectRecord(pair.server, { kind: 'record', epoch: 3, sequenceNumber: 0, contentType: 'application_data', content: Uint8Array.of(9), protected: true });
   const before: string[] = [];
   for (let e = pair.server.pollEvent(); e; e = pair.server.pollEvent()) before.push(e.type);
   t.false(before.includes('data'));
@@ -139,7 +147,7 @@ test('application data under handshake keys, or before the peer Finished, is nev
 
 test('a failed connection stays failed: later datagrams change nothing and send nothing', (t) => {
   const pair = reach(makePair(serverId), 'client', 'waitEncryptedExtensions')!;
-  pair.client.injectHandshakeMessage(20, new Uint8Array(32), 2);
+  injectHandshakeMessage(pair.client, 20, new Uint8Array(32), 2);
   const alert = pair.client.failure;
   while (pair.client.pollTransmit()) {
     /* the one fatal alert */

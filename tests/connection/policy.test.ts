@@ -7,6 +7,7 @@ import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair } from '../support/stepper.js';
+import { injectHandshakeMessage } from '../support/inject.js';
 
 const id = makeIdentity('p256', 'server.test');
 
@@ -72,7 +73,7 @@ test('the server never echoes legacy_session_id (RFC 9147 §5)', (t) => {
   const [chRecord] = decodeDatagram(client.pollTransmit()!);
   if (chRecord?.kind !== 'plaintext') return void t.fail('no ClientHello record');
   const real = decodeClientHello(decodeDtlsHandshake(chRecord.record.fragment).fragment);
-  server.injectHandshakeMessage(1, encodeClientHello({ ...real, legacySessionId: new Uint8Array(32).fill(9) }), 0);
+  injectHandshakeMessage(server, 1, encodeClientHello({ ...real, legacySessionId: new Uint8Array(32).fill(9) }), 0);
   const [shRecord] = decodeDatagram(server.pollTransmit()!);
   if (shRecord?.kind !== 'plaintext') return void t.fail(`no ServerHello: ${server.failure?.message ?? ''}`);
   const sh = decodeServerHello(decodeDtlsHandshake(shRecord.record.fragment).fragment);

@@ -10,6 +10,7 @@ import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair, reach, type ServerOverrides } from '../support/stepper.js';
 import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { injectHandshakeMessage } from '../support/inject.js';
 
 // record_size_limit (RFC 8449, TLS 1.3 meaning: the DTLSInnerPlaintext's length) between two dtls13 connections.
 
@@ -135,7 +136,7 @@ test('hostile ClientHello values: below 64 is illegal_parameter; above 2^14+1 is
     });
   const outcome = (body: Uint8Array): string => {
     const { server } = makePair(id);
-    server.injectHandshakeMessage(1, body, 0);
+    injectHandshakeMessage(server, 1, body, 0);
     return server.failure?.alert ?? server.state;
   };
   t.is(outcome(withLimit(1000)), 'waitClientFinished');
@@ -163,7 +164,7 @@ test("hostile EncryptedExtensions: the server's limit below 64 or above 2^14+1 i
   const outcome = (clientOptions: ConnectionOptions, body: Uint8Array): string => {
     const pair = reach(makePair(id, { client: clientOptions }), 'client', 'waitEncryptedExtensions');
     if (!pair) return 'never waited for EncryptedExtensions';
-    pair.client.injectHandshakeMessage(8, body, 2);
+    injectHandshakeMessage(pair.client, 8, body, 2);
     return pair.client.failure?.alert ?? pair.client.state;
   };
   const ee = (v: number): Uint8Array =>

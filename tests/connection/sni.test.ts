@@ -16,6 +16,7 @@ import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity, TEST_TIME, type Identity } from '../support/pki-fixtures.js';
 import { makePair, reach } from '../support/stepper.js';
+import { injectHandshakeMessage } from '../support/inject.js';
 
 // Server Name Indication (RFC 6066 §3): the server's certificate chosen by the name the client asks for.
 
@@ -147,7 +148,7 @@ test('hostile server_name: two host names, non-ASCII bytes, an IP literal, a bad
   const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
   const outcome = (body: Uint8Array): string | undefined => {
     const { server } = makePair(a, { server: { sni: { 'a.test': creds(a) }, certificate: undefined } });
-    server.injectHandshakeMessage(1, body, 0);
+    injectHandshakeMessage(server, 1, body, 0);
     return server.failure?.alert ?? (server.pollTransmit() ? 'answered' : 'silent');
   };
   const { client } = makePair(a);
@@ -168,14 +169,14 @@ test('after a HelloRetryRequest the second ClientHello must ask for the same nam
   const second = (name: string): string => {
     const { server } = makePair(a, { server: { sni: { 'a.test': creds(a), 'b.test': creds(b) }, groups: ['x25519'], certificate: undefined } });
     const ch = firstClientHello(DtlsConnection.client({ serverName: 'a.test', groups: ['secp256r1', 'x25519'], checkServerIdentity: false }));
-    server.injectHandshakeMessage(1, encodeClientHello(ch), 0);
+    injectHandshakeMessage(server, 1, encodeClientHello(ch), 0);
     if (server.state !== 'waitSecondClientHello') return `no HelloRetryRequest (${server.state})`;
     const share: ClientHelloExtension = {
       extensionType: 'key_share',
       extensionData: { clientShares: [{ group: 'x25519', keyExchange: new Uint8Array(32).fill(9) }] },
     };
     const ch2 = withName({ ...ch, extensions: [...ch.extensions.filter((e) => e.extensionType !== 'key_share'), share] }, new TextEncoder().encode(name));
-    server.injectHandshakeMessage(1, encodeClientHello(ch2), 0);
+    injectHandshakeMessage(server, 1, encodeClientHello(ch2), 0);
     return server.failure?.alert ?? server.state;
   };
   t.not(second('a.test'), 'illegal_parameter');
@@ -283,7 +284,7 @@ test('a client acknowledged for a server_name it never sent (it connected to an 
   const answer = (serverName: string): string => {
     const pair = reach(makePair(a, { client: { serverName, checkServerIdentity: false } }), 'client', 'waitEncryptedExtensions');
     if (!pair) return 'never waited for EncryptedExtensions';
-    pair.client.injectHandshakeMessage(8, encodeEncryptedExtensions({ extensions: [{ extensionType: 'server_name', extensionData: {} }] }), 2);
+    injectHandshakeMessage(pair.client, 8, encodeEncryptedExtensions({ extensions: [{ extensionType: 'server_name', extensionData: {} }] }), 2);
     return pair.client.failure?.alert ?? pair.client.state;
   };
   t.is(answer('a.test'), 'waitCertificateOrCertificateRequest');

@@ -14,6 +14,7 @@ import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair, reach } from '../support/stepper.js';
+import { injectHandshakeMessage } from '../support/inject.js';
 
 // DTLS-SRTP (RFC 5764) over DTLS 1.3: use_srtp in ClientHello and EncryptedExtensions, keys from "EXTRACTOR-dtls_srtp".
 
@@ -90,7 +91,7 @@ function clientHelloWith(srtp: UseSrtpData | Uint8Array | undefined): Uint8Array
 test('hostile offers: unknown and repeated profiles are skipped, an MKI is ignored; malformed lists are decode_error', (t) => {
   const serve = (body: Uint8Array): string => {
     const { server } = makePair(id, { server: { srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'] } });
-    server.injectHandshakeMessage(1, body, 0);
+    injectHandshakeMessage(server, 1, body, 0);
     return server.failure?.alert ?? server.state;
   };
   const offer = (profiles: UseSrtpData['protectionProfiles'], mki = new Uint8Array(0)): Uint8Array =>
@@ -109,7 +110,7 @@ test('hostile answers: two profiles, one not offered, an MKI, or use_srtp never 
   const answer = (client: ConnectionOptions, srtp: UseSrtpData): string => {
     const pair = reach(makePair(id, { client }), 'client', 'waitEncryptedExtensions');
     if (!pair) return 'never waited for EncryptedExtensions';
-    pair.client.injectHandshakeMessage(8, encodeEncryptedExtensions({ extensions: [{ extensionType: 'use_srtp', extensionData: srtp }] }), 2);
+    injectHandshakeMessage(pair.client, 8, encodeEncryptedExtensions({ extensions: [{ extensionType: 'use_srtp', extensionData: srtp }] }), 2);
     return pair.client.failure?.alert ?? pair.client.state;
   };
   const offered = { srtp: ['SRTP_AES128_CM_SHA1_80', 'SRTP_AES128_CM_SHA1_32'] };

@@ -5,6 +5,7 @@ import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { encodeCertificateRequest } from '../../generated/wire/index.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
+import { injectHandshakeMessage } from '../support/inject.js';
 
 // Post-handshake client authentication (RFC 8446 §4.6.2) on the scripted link.
 
@@ -54,13 +55,13 @@ test('the server cannot ask a client that did not offer post_handshake_auth; a c
     certificateRequestContext: Uint8Array.of(1, 2),
     extensions: [{ extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: ['ed25519'] } }],
   });
-  link.client.injectHandshakeMessage(13, request, 3);
+  injectHandshakeMessage(link.client, 13, request, 3);
   t.is(link.client.failure?.alert, 'unexpected_message');
 });
 
 test('an unsolicited post-handshake Certificate or Finished is unexpected_message', (t) => {
   const { link } = handshake(serverId, { clientId, client: { postHandshakeAuth: true }, server: { tickets: 0 } });
-  link.server.injectHandshakeMessage(20, new Uint8Array(32), 3);
+  injectHandshakeMessage(link.server, 20, new Uint8Array(32), 3);
   t.is(link.server.failure?.alert, 'unexpected_message');
 });
 
@@ -86,9 +87,9 @@ test('a server that keeps sending CertificateRequests before our answers are ack
       extensions: [{ extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: ['ed25519'] } }],
     });
   // The first answer goes out and stays unacknowledged (nothing is delivered); the next MAX_WAITING_FLIGHTS wait; one more is refused.
-  for (let n = 1; n <= 1 + MAX_WAITING_FLIGHTS; n++) link.client.injectHandshakeMessage(13, request(n), 3);
+  for (let n = 1; n <= 1 + MAX_WAITING_FLIGHTS; n++) injectHandshakeMessage(link.client, 13, request(n), 3);
   t.is(link.client.failure, undefined);
-  link.client.injectHandshakeMessage(13, request(99), 3);
+  injectHandshakeMessage(link.client, 13, request(99), 3);
   t.is(link.client.failure?.alert, 'unexpected_message');
   t.regex(link.client.failure?.message ?? '', /post-handshake requests waiting/);
 });

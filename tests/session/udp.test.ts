@@ -5,6 +5,7 @@ import { MAX_IDENTITIES_CONSIDERED } from '../../runtime/connection/psk-selectio
 import { encodeClientHello } from '../../generated/wire/index.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { nextMessage, pemIdentity } from '../api/fixtures.js';
+import { injectHandshakeMessage } from '../support/inject.js';
 
 // PSKs and resumption over real UDP sockets, through the stateless cookie exchange every new client gets.
 
@@ -112,7 +113,7 @@ test('a ClientHello listing a thousand PSK identities costs the server sixteen l
       { extensionType: 'pre_shared_key', extensionData: { identities, binders: identities.map(() => ({ binder: new Uint8Array(32) })) } },
     ],
   });
-  server.injectHandshakeMessage(1, ch, 0);
+  injectHandshakeMessage(server, 1, ch, 0);
   t.is(asked.length, 16);
   t.is(server.failure, undefined, 'an unknown identity on a server with a certificate: a full handshake');
 });

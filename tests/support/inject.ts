@@ -1,0 +1,32 @@
+import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
+import { ConnectionStateError, Dtls13Connection, type InboundRecord } from '../../runtime/connection/connection.js';
+import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+
+/**
+ * Test-only entry points into a DTLS 1.3 connection that skip the record
+ * layer (tested on its own): a handshake message or a record handed to the
+ * connection as if the record layer had delivered it.
+ */
+
+/** The 1.3 version state of `c`; a 1.2 connection has none to inject into. */
+function v13(c: DtlsConnection | Dtls13Connection, what: string): Dtls13Connection {
+  const state = c instanceof Dtls13Connection ? c : c.versionState;
+  if (state instanceof Dtls13Connection) return state;
+  throw new ConnectionStateError(`${what}: this connection speaks DTLS 1.2`);
+}
+
+/** Handles a whole handshake message as if reassembled from an authenticated record of `epoch`. */
+export function injectHandshakeMessage(c: DtlsConnection | Dtls13Connection, msgType: number, body: Uint8Array, epoch: number): void {
+  const v = v13(c, 'injectHandshakeMessage');
+  if (v.ended) return;
+  v.guard(() => {
+    if (v.handshake.admit(handshakeTypeFromNumber(msgType), epoch, true)) v.handshake.message(msgType, body, epoch, true);
+  });
+}
+
+/** Handles a record as if the record layer had delivered it (as `receive` does each), at the connection's time. */
+export function injectRecord(c: DtlsConnection | Dtls13Connection, r: InboundRecord): void {
+  const v = v13(c, 'injectRecord');
+  if (v.ended) return;
+  v.guard(() => v.acceptRecord(r, v.parts.clock.now));
+}
