@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate, staleFiles, writeGenerated } from '../generator/generate.js';
 import { summaryText } from '../generator/emit/summary.js';
@@ -28,6 +29,16 @@ export async function runGenerate(args: readonly string[]): Promise<number> {
   if (!values.check && root.split(sep).includes('node_modules')) {
     throw new CliUsageError(
       `refusing to write generated/ under node_modules (${root}): an installed package is not regenerated in place; run generate in a clone of dtls13, or --root DIR for your own copy of spec/`,
+    );
+  }
+  if (!existsSync(join(root, 'spec', 'wire'))) {
+    throw new CliUsageError(
+      `no sources under ${root} (no spec/wire/): generate runs in a clone of dtls13 (git clone, npm ci, then 'npm run generate'), or --root DIR for your own copy of spec/`,
+    );
+  }
+  if (values.check && !existsSync(join(root, 'generated', 'wire'))) {
+    throw new CliUsageError(
+      `nothing to check under ${root} (no generated/wire/; an installed package ships the built code, not generated/): run generate --check in a clone of dtls13`,
     );
   }
   const t0 = performance.now();

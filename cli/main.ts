@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { COMMANDS, overview } from './commands.js';
+import { nearestOption, optionsInHelp } from './nearest-option.js';
 import { joinNegativeValues, shortParseError } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -44,7 +45,13 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     return await run(joinNegativeValues(rest));
   } catch (e) {
-    if (e instanceof CliUsageError) throw new CliUsageError(`${shortParseError(e.message)}\nsee 'dtls13 ${name} --help'`, { cause: { command: name } });
+    if (e instanceof CliUsageError) {
+      const message = shortParseError(e.message);
+      const unknown = /^unknown option '(--[^']+)'/.exec(message)?.[1];
+      const nearest = unknown === undefined ? undefined : nearestOption(unknown, optionsInHelp(command.help()));
+      const hint = nearest === undefined ? '' : `; did you mean '${nearest}'?`;
+      throw new CliUsageError(`${message}${hint}\nsee 'dtls13 ${name} --help'`, { cause: { command: name } });
+    }
     throw e;
   }
 }

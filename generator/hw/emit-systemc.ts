@@ -212,12 +212,13 @@ export function systemcMain(arch: HwArchitectureIR): string {
 }
 
 /** Every generated/systemc file (path → content). */
-export function systemcFiles(arch: HwArchitectureIR): Map<string, string> {
+/** `enginesDir`: the spec/hw/engines folder of the root being generated. */
+export function systemcFiles(arch: HwArchitectureIR, enginesDir: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const m of arch.modules) files.set(`${SYSTEMC_OUTPUT_DIR}/${systemcHeaderName(m)}`, systemcModuleHeader(m));
   files.set(`${SYSTEMC_OUTPUT_DIR}/${arch.name}.h`, systemcTop(arch));
   files.set(`${SYSTEMC_OUTPUT_DIR}/main.cpp`, systemcMain(arch));
-  files.set(`${SYSTEMC_OUTPUT_DIR}/engine/tables.h`, engineTablesHeader());
+  files.set(`${SYSTEMC_OUTPUT_DIR}/engine/tables.h`, engineTablesHeader(enginesDir));
   files.set(`${SYSTEMC_OUTPUT_DIR}/engine/main.cpp`, engineBenchMain());
   return files;
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { architectureFile } from './emit-architecture.js';
 import { fileName, moduleFile } from './emit-module.js';
 import { tlmReadme } from './emit-readme.js';
@@ -22,6 +23,6 @@ export function generateTlm(root: string): { readonly files: ReadonlyMap<string,
     `${generatedHeader(HW_SPEC_DIR)}/** Every generated TLM-2.0 module skeleton and the architecture's wiring. */\n${exports.join('\n')}\n`,
   );
   files.set(`${TLM_OUTPUT_DIR}/README.md`, tlmReadme(arch));
-  for (const [path, text] of systemcFiles(arch)) files.set(path, text);
+  for (const [path, text] of systemcFiles(arch, join(root, HW_SPEC_DIR, 'engines'))) files.set(path, text);
   return { files, architecture: arch };
 }

@@ -4,7 +4,7 @@
  * "Engines"). The one reader of those files (Node only; imported on its own,
  * not through index.ts, so a run that names no engine needs no YAML parser).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -44,8 +44,11 @@ export interface Engine {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
-/** spec/hw/engines in this checkout. */
-export const ENGINES_DIR = joinPath(dirname(fileURLToPath(import.meta.url)), '..', '..', 'spec', 'hw', 'engines');
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** spec/hw/engines of this package: two folders up in the sources (hwmodel/timing), three once built (dist/hwmodel/timing). */
+export const ENGINES_DIR =
+  [joinPath(HERE, '..', '..', 'spec', 'hw', 'engines'), joinPath(HERE, '..', '..', '..', 'spec', 'hw', 'engines')].find((d) => existsSync(d)) ??
+  joinPath(HERE, '..', '..', 'spec', 'hw', 'engines');
 
 /** The engines in `dir` by name (file names without `.yaml`), sorted. */
 export function listEngines(dir: string = ENGINES_DIR): string[] {

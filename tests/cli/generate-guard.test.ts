@@ -1,4 +1,4 @@
-/** `dtls13 generate` refuses to write into node_modules (an installed package is not regenerated in place); --check there is fine. */
+/** `dtls13 generate` refuses to write into node_modules (an installed package is not regenerated in place), and says where to run it when there are no sources. */
 import test from 'ava';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,5 +16,28 @@ test('generate --root inside node_modules exits 2 naming the directory and write
     t.deepEqual(readdirSync(root), []);
   } finally {
     rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('generate --check where there are no sources (no spec/wire/) exits 2 saying to run it in a clone', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'dtls13-nosrc-'));
+  try {
+    const r = await dtls13(['generate', '--check', '--root', root]).done;
+    t.is(r.code, 2);
+    t.regex(r.stderr, /no sources under .*dtls13-nosrc-.* \(no spec\/wire\/\): generate runs in a clone of dtls13/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('generate --check with spec/ but no generated/ (an installed package) exits 2 saying to check in a clone', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'dtls13-nogen-'));
+  try {
+    mkdirSync(join(root, 'spec', 'wire'), { recursive: true });
+    const r = await dtls13(['generate', '--check', '--root', root]).done;
+    t.is(r.code, 2);
+    t.regex(r.stderr, /nothing to check under .* \(no generated\/wire\/; an installed package ships the built code, not generated\/\)/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
