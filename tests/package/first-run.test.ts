@@ -5,7 +5,7 @@
  * (what the `prepare` script writes) or of native/build/ (the install
  * script's addon) written, added or removed, or a lifecycle script run
  * (npm prints `> dtls13@VERSION prepare` for each). It does not measure a
- * time (`npm run bench -- first-run` does).
+ * time. The same clone then runs the built CLI's `generate --check`.
  *
  * `npx dtls13 ...` in a clone does rebuild: npm exec sees that the current
  * package's own package.json has a `dtls13` bin, installs that directory
@@ -78,4 +78,9 @@ test("after npm ci in a fresh clone, the README's main command runs without buil
   t.notRegex(output, /> dtls13@\S+ (prepare|build|install|preinstall|postinstall)\b/, `'${command}' ran a lifecycle script:\n${output}`);
   const written = built.flatMap((dir, i) => changes(before[i]!, snapshot(dir)));
   t.deepEqual(written, [], `'${command}' built files`);
+
+  // The built CLI, as `npx dtls13 generate --check` runs it: it finds the clone's spec/ and generated/ (not dist/spec).
+  const check = spawnSync(process.execPath, ['dist/cli/main.js', 'generate', '--check'], { cwd: clone, env, encoding: 'utf8', timeout: 240_000 });
+  t.is(check.status, 0, `dist/cli/main.js generate --check exited ${String(check.status)}:\n${check.stdout}\n${check.stderr}`);
+  t.regex(check.stdout, /generated\/ is up to date/);
 });
