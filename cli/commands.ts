@@ -45,6 +45,9 @@ On a terminal a progress line shows simulated time, elapsed time, rate and ETA.
 --calibrate measures this machine's crypto and handshake costs into a timing profile
 (default ./dtls13-profile.json), prints the figures and the model-vs-measured
 validation; --out writes them as JSON.
+
+Needs the package yaml, which 'npm install dtls13' does not install (an optional peer
+dependency): npm install yaml. A clone has it.
 `;
 
 const DISSECT_HELP = `usage: dtls13 dissect FILE.pcap|FILE.pcapng [--keylog FILE] [--port N] [--data] [--json]
@@ -115,7 +118,8 @@ export const COMMANDS: readonly Command[] = [
     name: 'simulate',
     summary: 'DTLS 1.3 clients against the spec/hw device in simulated time',
     help: () => SIMULATE_HELP,
-    load: async () => (await import('./simulate-command.js')).runSimulate,
+    // The hardware model reads spec/hw's YAML (engine tables, the engine trace): yaml is an optional peer dependency.
+    load: async () => (await needing(['yaml'], () => import('./simulate-command.js'))).runSimulate,
   },
   {
     name: 'generate',

@@ -20,12 +20,26 @@
  * covers it).
  */
 import test from 'ava';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+/** A bound for the clone, `npm ci` and its build on a loaded two-core machine (a bound on a hang, not a figure). */
+const TEST_TIMEOUT_MS = 30 * 60_000;
+
+/** Runs a command to its end: exit status and output, never throwing on a non-zero exit. */
+async function run(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(file, [...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    return { status: 0, stdout, stderr };
+  } catch (e) {
+    const r = e as { code?: number | string; stdout?: string; stderr?: string };
+    return { status: typeof r.code === 'number' ? r.code : -1, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${String(e)}` };
+  }
+}
 
 /** The README's quick start: the `$ npm ci && COMMAND` line of its first console block. */
 export function readmeMainCommand(readme: string): string {
@@ -59,28 +73,31 @@ function changes(before: Map<string, string>, after: Map<string, string>): strin
   return out;
 }
 
-test("after npm ci in a fresh clone, the README's main command runs without building anything", (t) => {
+test("after npm ci in a fresh clone, the README's main command runs without building anything", async (t) => {
+  t.timeout(TEST_TIMEOUT_MS);
   const command = readmeMainCommand(readFileSync(join(ROOT, 'README.md'), 'utf8'));
   const base = mkdtempSync(join(tmpdir(), 'dtls13-first-run-'));
   t.teardown(() => rmSync(base, { recursive: true, force: true }));
   const clone = join(base, 'dtls13');
-  execFileSync('git', ['clone', '--quiet', ROOT, clone]);
+  const cloned = await run('git', ['clone', '--quiet', ROOT, clone], base, process.env);
+  t.is(cloned.status, 0, cloned.stderr);
   const env = { ...process.env, DTLS13_NATIVE: '0', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
-  execFileSync('nice', ['npm', 'ci', '--offline'], { cwd: clone, env, stdio: 'pipe' });
+  const ci = await run('nice', ['npm', 'ci', '--offline'], clone, env);
+  t.is(ci.status, 0, `npm ci --offline:\n${ci.stdout}\n${ci.stderr}`);
   const built = [join(clone, 'dist'), join(clone, 'native', 'build')];
   const before = built.map(snapshot);
   t.true(before[0]!.size > 0, 'npm ci built dist/');
 
-  const run = spawnSync('sh', ['-c', command], { cwd: clone, env, encoding: 'utf8', timeout: 240_000 });
-  const output = `${run.stdout}\n${run.stderr}`;
-  t.is(run.status, 0, `'${command}' exited ${String(run.status)}:\n${output}`);
-  t.regex(run.stdout, /closed with close_notify/, 'the demo ran to its end');
+  const main = await run('sh', ['-c', command], clone, env);
+  const output = `${main.stdout}\n${main.stderr}`;
+  t.is(main.status, 0, `'${command}' exited ${String(main.status)}:\n${output}`);
+  t.regex(main.stdout, /closed with close_notify/, 'the demo ran to its end');
   t.notRegex(output, /> dtls13@\S+ (prepare|build|install|preinstall|postinstall)\b/, `'${command}' ran a lifecycle script:\n${output}`);
   const written = built.flatMap((dir, i) => changes(before[i]!, snapshot(dir)));
   t.deepEqual(written, [], `'${command}' built files`);
 
   // The built CLI, as `npx dtls13 generate --check` runs it: it finds the clone's spec/ and generated/ (not dist/spec).
-  const check = spawnSync(process.execPath, ['dist/cli/main.js', 'generate', '--check'], { cwd: clone, env, encoding: 'utf8', timeout: 240_000 });
+  const check = await run(process.execPath, ['dist/cli/main.js', 'generate', '--check'], clone, env);
   t.is(check.status, 0, `dist/cli/main.js generate --check exited ${String(check.status)}:\n${check.stdout}\n${check.stderr}`);
   t.regex(check.stdout, /generated\/ is up to date/);
 });

@@ -1,0 +1,108 @@
+/**
+ * Every `dtls13` command as a user who ran `npm install dtls13` meets it:
+ * built and packed in a copy of this tree (`npm pack`), the tarball installed
+ * into an empty project (`npm install <tgz>`, production dependencies only,
+ * none of the optional peers), and each command run through
+ * node_modules/.bin/dtls13. A command either works or exits non-zero with
+ * the exact `npm install ...` that makes it work; none dies with Node's
+ * "Cannot find package" (issue 48: `dtls13 simulate` did, for 'yaml').
+ *
+ * Offline: xstate is packed from this clone's node_modules. Cost: one
+ * `npm run build` of a copy (1-2 minutes on two loaded cores), a pack and an
+ * install; the native addon is skipped (DTLS13_NATIVE=0).
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SOURCES = [
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'README.md',
+  'scripts',
+  'runtime',
+  'cli',
+  'generator',
+  'generated',
+  'hwmodel',
+  'spec',
+  'native',
+];
+const ENV = { ...process.env, DTLS13_NATIVE: '0', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+
+/** A bound for the build, pack and install on a loaded two-core machine (a bound on a hang, not a figure). */
+const TEST_TIMEOUT_MS = 30 * 60_000;
+
+/** Runs a command to its end: exit status (null when killed) and output, never throwing. */
+async function run(file: string, args: readonly string[], cwd: string, timeout = 0): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(file, [...args], { cwd, env: ENV, encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
+    return { status: 0, stdout, stderr };
+  } catch (e) {
+    const r = e as { code?: number | string; killed?: boolean; stdout?: string; stderr?: string };
+    return { status: r.killed ? null : typeof r.code === 'number' ? r.code : -1, stdout: r.stdout ?? '', stderr: r.stderr ?? String(e) };
+  }
+}
+
+async function npm(args: readonly string[], cwd: string): Promise<string> {
+  const r = await run('nice', ['npm', ...args], cwd);
+  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} exited ${String(r.status)}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+async function pack(folder: string, into: string): Promise<string> {
+  const out = JSON.parse(await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', into], folder)) as { filename: string }[];
+  const name = out[0]?.filename;
+  if (name === undefined) throw new Error(`npm pack of ${folder} made no tarball`);
+  return join(into, name);
+}
+
+/** Each command with arguments that load its module and either finish or stop early on their own. */
+const RUNS: readonly (readonly string[])[] = [
+  ['--help'],
+  ['demo'],
+  ['demo', '--inspect=0'],
+  ['server', '--listen', '127.0.0.1:0'],
+  ['client', '--ca', 'missing.pem'],
+  ['dissect', 'missing.pcap'],
+  ['simulate', '--connections', '2', '--records', '1', '--quiet'],
+  ['generate', '--check'],
+];
+
+test('each CLI command of an installed tarball works or says exactly what to npm install', async (t) => {
+  t.timeout(TEST_TIMEOUT_MS);
+  const work = mkdtempSync(join(tmpdir(), 'dtls13-installed-cli-'));
+  t.teardown(() => rmSync(work, { recursive: true, force: true }));
+  const source = join(work, 'dtls13');
+  for (const entry of SOURCES)
+    cpSync(join(ROOT, entry), join(source, entry), { recursive: true, filter: (path) => !/\/(node_modules|dist|build)(\/|$)/.test(path.slice(ROOT.length)) });
+  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
+  const tarballs = join(work, 'tarballs');
+  mkdirSync(tarballs);
+  await npm(['run', 'build'], source);
+  const tarball = await pack(source, tarballs);
+  const xstate = await pack(join(ROOT, 'node_modules/xstate'), tarballs);
+  const app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'dtls13-user', private: true, overrides: { xstate: `file:${xstate}` } }));
+  await npm(['install', '--offline', '--omit=dev', '--ignore-scripts', tarball], app);
+
+  const problems: string[] = [];
+  for (const args of RUNS) {
+    const r = await run(join(app, 'node_modules/.bin/dtls13'), args, app, 120_000);
+    const line = `dtls13 ${args.join(' ')}: exit ${String(r.status)}\n${r.stderr}`;
+    t.log(line.trim());
+    if (/Cannot find (package|module)|ERR_MODULE_NOT_FOUND/.test(r.stderr)) problems.push(`a missing module, not named as an npm install: ${line}`);
+    else if (r.status === null) problems.push(`still running after 120 s: ${line}`);
+    else if (r.status !== 0 && !/npm install [@\w]/.test(r.stderr) && !/missing\.(pem|pcap)|--cert|--key|--psk|--connect/.test(r.stderr))
+      problems.push(`failed without saying what to install or what was wrong: ${line}`);
+  }
+  const demo = await run(join(app, 'node_modules/.bin/dtls13'), ['demo'], app, 120_000);
+  t.regex(demo.stdout, /closed with close_notify/, 'the demo runs from a plain install');
+  t.deepEqual(problems, []);
+});
