@@ -14,6 +14,7 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,11 +63,20 @@ async function pack(folder: string, into: string): Promise<string> {
   return join(into, name);
 }
 
+/** A TCP port nothing listens on now (the inspector's, which it binds only once ws loads). */
+async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
 /** Each command with arguments that load its module and either finish or stop early on their own. */
-const RUNS: readonly (readonly string[])[] = [
+const runs = (inspectPort: number): readonly (readonly string[])[] => [
   ['--help'],
   ['demo'],
-  ['demo', '--inspect=0'],
+  ['demo', `--inspect=${inspectPort}`],
   ['server', '--listen', '127.0.0.1:0'],
   ['client', '--ca', 'missing.pem'],
   ['dissect', 'missing.pcap'],
@@ -93,7 +103,7 @@ test('each CLI command of an installed tarball works or says exactly what to npm
   await npm(['install', '--offline', '--omit=dev', '--ignore-scripts', tarball], app);
 
   const problems: string[] = [];
-  for (const args of RUNS) {
+  for (const args of runs(await freeTcpPort())) {
     const r = await run(join(app, 'node_modules/.bin/dtls13'), args, app, 120_000);
     const line = `dtls13 ${args.join(' ')}: exit ${String(r.status)}\n${r.stderr}`;
     t.log(line.trim());
