@@ -1,33 +1,32 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP, type AddressInfo } from 'node:net';
-import { MAX_SERVER_CONNECTIONS } from './connection-limits.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../dtls/connection.js';
 import { resolveConfig, type ResolvedConfig } from '../connection/config.js';
 import { HelloRetryResponder } from '../connection/hello-retry-responder.js';
-import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import { screenFrozen, type FrozenSession } from '../connection/hibernation.js';
-import { Admission, type AdmissionLimits, type Refusal } from './admission.js';
-import { hostKey, hostPrefixes, type HostPrefixes } from './host-key.js';
-import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
+import { Admission, type Refusal } from './admission.js';
+import { hostKey } from './host-key.js';
+import { peekClientHello } from './client-hello-peek.js';
 import { DatagramIo } from './datagram-io.js';
-import { DtlsEndpoint, pathOf, type EndpointOwner } from './endpoint.js';
+import { DtlsEndpoint } from './endpoint.js';
 import type { ConnectionEvent, SessionParameters } from '../connection/events.js';
-import { TimingWheel } from './timing-wheel.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../session/anti-replay.js';
-import { AntiReplayWait, antiReplayWaitLimits, type AntiReplayWaitLimits, type AntiReplayWaitOptions, type AntiReplayWaitStats } from './anti-replay-wait.js';
+import { AntiReplayWait } from './anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
 import { CallbackError, callApplication } from '../handshake/callback-error.js';
-import type { Dtls12CipherSuite } from '../versions/suites12.js';
-import { resolveVersionRange } from '../versions/versions.js';
 import { HelloResponder, type HelloOutcome } from '../dtls/hello-responder.js';
 import { serverConfigs, type VersionConfigs } from '../dtls/version-configs.js';
 import type { Connection } from '../connection/connection-api.js';
+import { validateServerOptions, type UdpServerLimits, type UdpServerOptions, type UdpServerStats } from './server-options.js';
+import { cidKey, PeerRouter, type Peer } from './peer-router.js';
+import { RestingSessions } from './resting-sessions.js';
+
+export type { UdpServerLimits, UdpServerOptions, UdpServerStats } from './server-options.js';
 
 /** What a connection starts with from the cookie exchange (hello-responder.ts). */
 type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
-import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 
 /** Told of a ClientHello the stateless exchange refused with an alert. */
 export type RefusalListener = (
@@ -43,113 +42,6 @@ type StoreVerdict = boolean | { readonly threw: unknown };
 
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
-/** The tls12_cid content type (RFC 9146 §4), and where its CID starts: after type (1), version (2), epoch (2) and sequence number (6). */
-const TLS12_CID = 25;
-const TLS12_CID_AT = 11;
-
-export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> {
-  /**
-   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's
-   * memory). Servers that share `ticketKeys` share it too (a
-   * `RedisAntiReplay`), so one flight of early data is taken once. An
-   * asynchronous store is asked before the connection starts; with
-   * `cookies: false` only a synchronous one can admit early data.
-   */
-  readonly antiReplay?: AntiReplayStore;
-  /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
-  readonly antiReplayWait?: AntiReplayWaitOptions;
-  /** Address to bind (default 127.0.0.1). */
-  readonly host?: string;
-  /** Port to bind (default 0: any free port; read it from `address`). */
-  readonly port?: number;
-  /**
-   * Answer every new client with a stateless HelloRetryRequest carrying a
-   * cookie (RFC 9147 §5.1) and keep state only for clients that return it
-   * (default true).
-   */
-  readonly cookies?: boolean;
-  /**
-   * Connections at most, handshaking or established (default 10,000). A full
-   * server answers new peers with silence: no HelloRetryRequest, no alert.
-   */
-  readonly maxConnections?: number;
-  /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
-  readonly maxHandshakes?: number;
-  /**
-   * Connections at most from one host (default 100), where a host is an IPv4
-   * address or an IPv6 /56 (see `ipv4HostPrefix`, `ipv6HostPrefix`). With the global default that is 1 % of the
-   * table, so filling it takes 100 hosts that each answered a cookie —
-   * addresses an off-path attacker cannot forge — while a NAT with many
-   * users behind one address still gets 100 sessions (raise it for
-   * carrier-grade NAT).
-   */
-  readonly maxConnectionsPerHost?: number;
-  /**
-   * Connections still handshaking at most from one host (default 10): 1 % of
-   * the global default, so one host can never hold the handshake slots that
-   * everyone else needs. Honest clients handshake for a round trip or two, so
-   * ten at once from one address is already a busy NAT; a refused one
-   * retransmits and gets in once a slot is free.
-   */
-  readonly maxHandshakesPerHost?: number;
-  /**
-   * A handshake must complete within this many ms of its connection's
-   * creation (default 10,000), or the connection is dropped and its slot
-   * freed. Retransmissions and junk datagrams never extend it. 10 s covers
-   * a handful of retransmissions of every flight (1 s, 2 s, 4 s backoff)
-   * while bounding how long a stalled peer holds a handshake slot.
-   */
-  readonly handshakeTimeoutMs?: number;
-  /**
-   * Close an established connection after this many ms without a record that
-   * authenticated under its keys (default 300,000; 0: never). Datagrams that
-   * do not authenticate — junk, forgeries, plaintext — never reset it.
-   */
-  readonly idleTimeoutMs?: number;
-  /**
-   * An established session with no authenticated record for this many ms
-   * parks (default 30,000; 0: never): its keys' OpenSSL contexts (about
-   * 1.2 KB per key and direction, with the native addon) are freed and
-   * made again by its next record, and once its handshake is 4 minutes old
-   * (twice the MSL: RFC 9147 §5.8.1) its handshake keys (epoch 2) go. What
-   * an idle session holds drops by about half; waking costs a microsecond.
-   * A parked DTLS 1.3 session at rest (nothing under way:
-   * DtlsConnection.hibernate) also hibernates: its connection is let
-   * go and the session kept as a string of a few hundred bytes, made a
-   * connection again by whatever next needs it (a new authentic record, a
-   * call on it); a datagram with none is screened with the read keys the
-   * string keeps and dropped without a thaw. Thawed by a call, it rests
-   * again after another `parkAfterMs`.
-   */
-  readonly parkAfterMs?: number;
-  /**
-   * ClientHellos that came in fragments (big key shares, small MTUs) and are
-   * being reassembled before the cookie exchange, over all peers (default
-   * 128; 0: fragmented ClientHellos are dropped). Beyond it the oldest is
-   * evicted; the client's retransmission brings it back. Only with cookies.
-   */
-  readonly maxPendingClientHellos?: number;
-  /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
-  readonly maxClientHelloLength?: number;
-  /**
-   * Leading bits of an IPv4 source address that name one host for the
-   * per-host limits (default 32: each address; 8..32). Lower it where one
-   * customer holds a block of addresses.
-   */
-  readonly ipv4HostPrefix?: number;
-  /**
-   * Leading bits of an IPv6 source address that name one host for the
-   * per-host limits (default 56: one site's usual allocation, RFC 6177;
-   * 16..128). Addresses that carry an IPv4 address (mapped, compatible,
-   * NAT64, Teredo, 6to4) count against that IPv4 host; a link-local one
-   * against itself on its interface. docs/security/admission.md has the rest.
-   */
-  readonly ipv6HostPrefix?: number;
-  /** Set SO_REUSEPORT on the socket (node:dgram's `reusePort`, Node 22.12 / 23.1 and later; older Nodes ignore it). */
-  readonly reusePort?: boolean;
-  /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config12.ts's). */
-  readonly cipherSuites12?: readonly Dtls12CipherSuite[];
-}
 
 /**
  * Takes a datagram elsewhere before the server sees it (true: taken): a worker's routing by the CID's owner. A function
@@ -157,82 +49,6 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
  * found by its CID, if one did (a route that follows a peer moves only for that peer's own authenticated records).
  */
 export type DatagramRoute = (datagram: Uint8Array, address: string, port: number) => boolean | ((authenticated: DtlsEndpoint | undefined) => void);
-
-/** What the server refused or ended by itself. */
-export interface UdpServerStats {
-  /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
-  readonly refused: number;
-  /** ... because of `maxConnections` or `maxHandshakes`. */
-  readonly refusedGlobal: number;
-  /** ... because of `maxConnectionsPerHost` or `maxHandshakesPerHost`. */
-  readonly refusedPerHost: number;
-  /** Connections closed for idleness. */
-  readonly idleClosed: number;
-  /** Times a quiet session was parked (`parkAfterMs`). */
-  readonly parked: number;
-  /** Times a parked session hibernated, and times one was thawed (by its next datagram or a call on it). */
-  readonly hibernated: number;
-  readonly thawed: number;
-  /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
-  readonly trims: number;
-  readonly trimMs: number;
-  /** Connections still handshaking. */
-  readonly handshaking: number;
-  /** Connections dropped because their handshake did not complete within `handshakeTimeoutMs`. */
-  readonly handshakeTimeouts: number;
-  /** Connections replaced by a new handshake from the same address and port (a restarted client, RFC 9147 §5.11). */
-  readonly restarts: number;
-  /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
-  readonly connectionErrors: number;
-  /** Promises of the anti-replay store, asked inside a connection (not waited for), that rejected. */
-  readonly storeRejections: number;
-  /** Fragmented ClientHellos being reassembled before the cookie exchange. */
-  readonly pendingClientHellos: number;
-  /** Datagrams dropped because their connection ID is no session's (never issued, retired, or of an ended session). */
-  readonly unknownConnectionId: number;
-  /** Sessions moved to a new client address (after a return routability check, RFC 9853). */
-  readonly migrations: number;
-  /** Connection IDs of this server's sessions the server routes by. */
-  readonly connectionIds: number;
-  /** 0-RTT ClientHellos and datagrams held for the anti-replay store now, and what its caps and verdicts turned away. */
-  readonly antiReplay: AntiReplayWaitStats;
-}
-
-/** The server's limits, checked. */
-export interface UdpServerLimits extends AdmissionLimits {
-  readonly hostPrefixes: HostPrefixes;
-  readonly idleMs: number;
-  readonly parkMs: number;
-  readonly handshakeMs: number;
-  readonly pendingClientHellos: number;
-  readonly clientHelloLength: number;
-  readonly antiReplayWait: AntiReplayWaitLimits;
-}
-
-/** One connection of the server and what the server tracks about it; the owner of its endpoint (its events and end). */
-interface Peer extends EndpointOwner {
-  readonly endpoint: DtlsEndpoint;
-  /** `address|port` (it changes when the session migrates). */
-  key: string;
-  /** Its connection IDs, as routing keys (made with the first). */
-  cids: Set<string> | undefined;
-  /** The host it counts against for admission (see {@link hostKey}; it changes when the session migrates to a validated path). */
-  host: string;
-  /** ClientHello.random (hex) of the handshake that made it, once seen. */
-  random: string | undefined;
-  handshaking: boolean;
-  /** Until when it may still hold its handshake keys (epoch 2), once established. */
-  handshakeKeysUntil: number | undefined;
-}
-
-/**
- * The connections of one client address and port: the current one, and
- * while a restarted client handshakes again (RFC 9147 §5.11), its successor.
- */
-interface Slot {
-  primary: Peer | undefined;
-  successor: Peer | undefined;
-}
 
 /**
  * A DTLS server (1.3, or 1.2 when a ClientHello offers no 1.3: DtlsConnection chooses from the first ClientHello)
@@ -251,7 +67,8 @@ interface Slot {
 export class DtlsUdpServer {
   readonly socket: Socket;
   private readonly route: DatagramRoute | undefined;
-  private readonly slots = new Map<string, Slot>();
+  /** The sessions, by address and port and by connection ID. */
+  private readonly router: PeerRouter;
   private readonly listeners = new Set<(endpoint: DtlsEndpoint) => void>();
   private readonly refusalListeners = new Set<RefusalListener>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
@@ -260,29 +77,22 @@ export class DtlsUdpServer {
   private readonly cookies: boolean;
   private readonly limits: UdpServerLimits;
   private readonly admission: Admission;
-  private readonly sweeper: NodeJS.Timeout | undefined;
-  /** Established sessions by the time they become idle (last authenticated record + idleMs): a sweep looks only at those due. */
-  private readonly idle: TimingWheel<Peer> | undefined;
+  /** The established sessions, swept to close when idle and to park (and hibernate) when quiet. */
+  private readonly resting: RestingSessions;
   private readonly store: AntiReplayStore;
   /** 0-RTT ClientHellos waiting for the anti-replay store, with the datagrams that came meanwhile, under caps. */
   private readonly storeWait: AntiReplayWait;
   /** The options every connection is made from (the anti-replay verdict is added per connection). */
   private readonly connectionOptions: ConnectionOptions;
-  private readonly connectionIdTaken = (cid: Uint8Array): boolean => this.cids.has(cidKey(cid));
   /** The anti-replay verdict of connections not let in on an early verdict: the store, asked synchronously (one object for all). */
   private readonly askingStore = { admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w) };
   /** The connection options resolved once, at listen, and shared by every connection (each adds only its own hooks). */
   private readonly config: ResolvedConfig;
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
   private readonly observers: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
-  /** When the C heap is given back after sessions park. */
-  private readonly trimmer = new HeapTrimmer(trimNativeHeap);
   private counts = {
     refusedGlobal: 0,
     refusedPerHost: 0,
-    idleClosed: 0,
-    parked: 0,
-    hibernated: 0,
     thawed: 0,
     handshakeTimeouts: 0,
     restarts: 0,
@@ -291,10 +101,6 @@ export class DtlsUdpServer {
     unknownConnectionId: 0,
     migrations: 0,
   };
-  /** Sessions by connection ID (latin1 string of its bytes), for datagrams whose records carry one. */
-  private readonly cids = new Map<string, Peer>();
-  /** The length of our CIDs (0: none, datagrams are routed by address only). */
-  private readonly cidLength: number;
   /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
   private readonly configs: VersionConfigs;
 
@@ -325,16 +131,10 @@ export class DtlsUdpServer {
     this.configs = serverConfigs(versioned, this.config);
     const { inspect, onDatagram, wallClock } = this.connectionOptions;
     this.observers = { ...(inspect ? { inspect } : {}), ...(onDatagram ? { onDatagram } : {}), ...(wallClock ? { wallClock } : {}) };
-    this.cidLength = typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0);
+    this.router = new PeerRouter(typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0));
     this.admission = new Admission(this.limits);
     this.storeWait = new AntiReplayWait(this.store, this.limits.antiReplayWait);
-    const sweepMs = Math.min(this.limits.idleMs || Infinity, this.limits.parkMs || Infinity);
-    if (sweepMs !== Infinity) {
-      const tick = Math.round(Math.max(10, Math.min(1000, sweepMs / 4)));
-      this.idle = new TimingWheel<Peer>(DtlsEndpoint.now(), tick);
-      this.sweeper = setInterval(() => this.sweepIdle(), tick);
-      this.sweeper.unref();
-    }
+    this.resting = new RestingSessions(this.limits);
     this.cookies = options.cookies !== false;
     const retry13 =
       !this.cookies || this.configs.config13 === undefined
@@ -366,28 +166,7 @@ export class DtlsUdpServer {
 
   /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
   static validate(options: UdpServerOptions): UdpServerLimits {
-    const { inspect, antiReplay, minVersion: _minVersion, maxVersion: _maxVersion, cipherSuites12: _cipherSuites12, ...connectionOptions } = options;
-    resolveVersionRange(options.minVersion, options.maxVersion);
-    if (antiReplay !== undefined && (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')) {
-      throw new ConfigError('antiReplay', 'must be a store with admit(key, windowMs) (MemoryAntiReplay, RedisAntiReplay)');
-    }
-    if (inspect !== undefined && typeof inspect !== 'function') throw new ConfigError('inspect', 'must be a function receiving inspection events');
-    if (options.cookies !== undefined && typeof options.cookies !== 'boolean')
-      throw new ConfigError('cookies', `must be a boolean, got ${String(options.cookies)}`);
-    DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
-    return {
-      connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, MAX_SERVER_CONNECTIONS),
-      handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),
-      connectionsPerHost: integerOption('maxConnectionsPerHost', options.maxConnectionsPerHost ?? 100, 1, MAX_SERVER_CONNECTIONS),
-      handshakesPerHost: integerOption('maxHandshakesPerHost', options.maxHandshakesPerHost ?? 10, 1, 1_000_000),
-      handshakeMs: integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 10_000, 1, 3_600_000),
-      idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),
-      parkMs: integerOption('parkAfterMs', options.parkAfterMs ?? 30_000, 0, 86_400_000),
-      pendingClientHellos: integerOption('maxPendingClientHellos', options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS, 0, 1_000_000),
-      clientHelloLength: integerOption('maxClientHelloLength', options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH, 64, 16_372),
-      hostPrefixes: hostPrefixes(options.ipv4HostPrefix, options.ipv6HostPrefix),
-      antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
-    };
+    return validateServerOptions(options);
   }
 
   /**
@@ -447,12 +226,13 @@ export class DtlsUdpServer {
     const c = this.counts;
     return {
       ...c,
-      trims: this.trimmer.trims,
-      trimMs: this.trimmer.trimMs,
+      ...this.resting.counts,
+      trims: this.resting.trims,
+      trimMs: this.resting.trimMs,
       refused: c.refusedGlobal + c.refusedPerHost,
       handshaking: this.admission.handshakes,
       pendingClientHellos: this.responder.pendingClientHellos?.count ?? 0,
-      connectionIds: this.cids.size,
+      connectionIds: this.router.connectionIds,
       antiReplay: this.storeWait.stats,
     };
   }
@@ -488,62 +268,12 @@ export class DtlsUdpServer {
 
   /** Closes every connection (close_notify where connected) and the socket. */
   async close(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.trimmer.close();
+    this.resting.close();
     this.storeWait.clear();
-    const open = this.peers();
+    const open = this.router.peers();
     for (const p of open) p.endpoint.close();
     await Promise.all(open.map((p) => p.endpoint.flushed()));
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
-  }
-
-  private peers(): Peer[] {
-    const all: Peer[] = [];
-    for (const s of this.slots.values()) {
-      if (s.primary) all.push(s.primary);
-      if (s.successor) all.push(s.successor);
-    }
-    return all;
-  }
-
-  /**
-   * Closes the sessions idle for idleMs and parks those quiet for parkMs
-   * (again once their handshake keys may go); each goes back in, due at
-   * its next deadline counted from its last authenticated record.
-   */
-  private sweepIdle(): void {
-    const now = DtlsEndpoint.now();
-    const { idleMs, parkMs } = this.limits;
-    let rested = 0; // parks in this sweep, first ones and later ones that hibernated: what the C heap trim counts
-    this.idle?.advance(now, (p) => {
-      const last = p.endpoint.lastAuthenticated;
-      if (idleMs > 0 && last + idleMs < now) {
-        this.counts.idleClosed++;
-        p.endpoint.close();
-        return;
-      }
-      const e = p.endpoint;
-      const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
-      // Parked again: once its handshake keys may go, once quiet again after a thaw that did not wake it, and (every parkMs)
-      // while it could not hibernate yet. A hibernated session is not thawed for its handshake keys: they go at its thaw.
-      const thawedAt = e.thawedAt;
-      const deferred = e.hibernationDeferredSince;
-      const again = handshakeKeysDue || (thawedAt !== undefined && thawedAt + parkMs < now) || (deferred !== undefined && deferred + parkMs < now);
-      if (parkMs > 0 && last + parkMs < now && (!e.isParked || again) && !e.isHibernated) {
-        if (!e.isParked) this.counts.parked++;
-        e.park(now);
-        rested++;
-        if (e.isHibernated) this.counts.hibernated++;
-      }
-      if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
-      this.scheduleSweep(p);
-    });
-    this.trimmer.swept(now, rested);
-  }
-
-  /** A parked session took a record: due again when quiet for parkMs. */
-  private woke(p: Peer): void {
-    if (!p.handshaking) this.scheduleSweep(p);
   }
 
   /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */
@@ -559,58 +289,25 @@ export class DtlsUdpServer {
       antiReplay,
       peerAddress,
       ...start,
-      connectionIdTaken: this.connectionIdTaken,
+      connectionIdTaken: this.router.connectionIdTaken,
       // The connection keeps the deadline itself (pollTimeout); the endpoint sleeps until it.
       handshakeTimeoutMs: this.limits.handshakeMs,
     };
   }
 
-  /** Puts an established session in the sweep at its next deadline: idle, quiet, or its handshake keys' end (once parked). */
-  private scheduleSweep(p: Peer): void {
-    const { idleMs, parkMs } = this.limits;
-    const last = p.endpoint.lastAuthenticated;
-    let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
-    const e = p.endpoint;
-    if (parkMs > 0 && !e.isParked) due = Math.min(due, last + parkMs + 1);
-    else if (parkMs > 0 && p.handshakeKeysUntil !== undefined) due = Math.min(due, p.handshakeKeysUntil + 1);
-    for (const since of [e.thawedAt, e.hibernationDeferredSince]) if (parkMs > 0 && since !== undefined) due = Math.min(due, since + parkMs + 1);
-    if (due !== Infinity) this.idle?.schedule(p, due);
-  }
-
-  /**
-   * A datagram whose first record is a DTLSCiphertext carrying a CID of our
-   * length (or a DTLS 1.2 tls12_cid record) goes to the session of that
-   * CID, from whatever address it came (RFC 9146; the session checks a new
-   * address: RFC 9853 in 1.3, peer-path12.ts in 1.2); an unknown CID is
-   * dropped and counted. True when the datagram was routed so.
-   */
-  /** Where a datagram's first record carries its CID: after a unified header's first byte, or in a tls12_cid record; 0 without one. */
-  private cidAt(d: Uint8Array): number {
-    const first = d[0];
-    if (this.cidLength === 0 || first === undefined) return 0;
-    // Unified header (001CSLEE, RFC 9147 §4) with the C bit: the CID right after the first byte. A DTLS 1.2 tls12_cid
-    // record (content type 25, RFC 9146 §4): the CID after type, version, epoch and sequence number.
-    return (first & 0xe0) === 0x20 && (first & 0x10) !== 0 ? 1 : first === TLS12_CID ? TLS12_CID_AT : 0;
-  }
-
   /** @internal Whether `d`'s first record carries a CID of a session held here (not that the record authenticates). */
   holdsConnectionId(d: Uint8Array): boolean {
-    const at = this.cidAt(d);
-    return at !== 0 && d.length >= at + this.cidLength && this.cids.has(cidKey(d.subarray(at, at + this.cidLength)));
+    return this.router.holdsConnectionId(d);
   }
 
   /**
-   * Hands a datagram to the session its CID names: false without a CID of our length (not routed so), else the
-   * session's endpoint when a record of it authenticated there (undefined when none did).
+   * Hands a datagram to the session its CID names, from whatever address it came (RFC 9146; the session checks a new
+   * address: RFC 9853 in 1.3, peer-path12.ts in 1.2): false without a CID of our length (not routed so), else the
+   * session's endpoint when a record of it authenticated there (undefined when none did; an unknown CID is counted).
    */
   private routedByConnectionId(d: Uint8Array, address: string, port: number): DtlsEndpoint | undefined | false {
-    const at = this.cidAt(d);
-    if (at === 0) return false;
-    if (d.length < at + this.cidLength) {
-      this.counts.unknownConnectionId++;
-      return undefined;
-    }
-    const peer = this.cids.get(cidKey(d.subarray(at, at + this.cidLength)));
+    const peer = this.router.byConnectionId(d);
+    if (peer === false) return false;
     if (peer !== undefined) return peer.endpoint.deliver(d, { address, port }) ? peer.endpoint : undefined;
     this.counts.unknownConnectionId++;
     return undefined;
@@ -628,7 +325,7 @@ export class DtlsUdpServer {
   private byAddress(d: Uint8Array, address: string, port: number, path?: string): void {
     const key = path ?? `${address}|${port}`;
     if (this.storeWait.hold(key, d)) return; // a 0-RTT ClientHello of this address and port is waiting for the store
-    const slot = this.slots.get(key);
+    const slot = this.router.slot(key);
     const hello = peekClientHello(d);
     if (slot && !hello) {
       // Everything but a ClientHello goes to every connection of the address; each drops what does not authenticate under its keys.
@@ -638,7 +335,7 @@ export class DtlsUdpServer {
       return;
     }
     if (!hello) return; // no connection, and not a ClientHello: nothing to start
-    const known = slot && this.matching(slot, hello);
+    const known = slot && this.router.matching(slot, hello);
     if (known) {
       known.endpoint.deliver(d);
       return;
@@ -663,25 +360,11 @@ export class DtlsUdpServer {
     if (outcome.kind === 'reply') return this.reply(outcome, address, port);
     if (outcome.kind !== 'accept') return;
     const random = outcome.random ?? hello.random;
-    const same = slot && random !== undefined && outcome.random !== undefined && this.matching(slot, { ...hello, random });
+    const same = slot && random !== undefined && outcome.random !== undefined && this.router.matching(slot, { ...hello, random });
     if (same)
       same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
     else if (outcome.earlyDataKey && random !== undefined) this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
     else this.start(key, host, { address, port }, random, outcome.start, outcome.datagram);
-  }
-
-  /** The connection of `slot` that `hello` belongs to: the one its ClientHello.random started, or a handshake that has not seen its random yet. */
-  private matching(slot: Slot, hello: ClientHelloPeek): Peer | undefined {
-    if (hello.random === undefined) return undefined;
-    for (const p of [slot.successor, slot.primary]) {
-      if (p === undefined) continue;
-      if (p.random === hello.random) return p;
-      if (p.random === undefined && p.handshaking) {
-        p.random = hello.random;
-        return p;
-      }
-    }
-    return undefined;
   }
 
   private refuse(refusal: Refusal): void {
@@ -708,7 +391,7 @@ export class DtlsUdpServer {
   private startAfterStore(key: string, host: string, remote: { address: string; port: number }, random: string, first: Uint8Array, binder: Uint8Array): void {
     const asked = this.storeWait.ask(key, host, first, binder, 2 * TICKET_AGE_TOLERANCE_MS, (admitted, held) => {
       if (admitted === false) return this.retryWithCookie(key, remote, first);
-      const refusal = this.admission.refusal(host, this.slots.get(key)?.primary !== undefined);
+      const refusal = this.admission.refusal(host, this.router.slot(key)?.primary !== undefined);
       if (refusal) return this.refuse(refusal); // slots filled while the store decided
       // A store that failed: the connection ends the handshake at once with internal_error and reports the store's error.
       this.start(key, host, remote, random, {}, first, admitted);
@@ -784,11 +467,7 @@ export class DtlsUdpServer {
     connection: Connection,
     first: Uint8Array,
   ): void {
-    let slot = this.slots.get(key);
-    if (slot === undefined) {
-      slot = { primary: undefined, successor: undefined };
-      this.slots.set(key, slot);
-    }
+    const slot = this.router.slotOf(key);
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
     slot.successor?.endpoint.abort('replaced', 'superseded by a newer handshake from the same address and port');
     const peer = new DtlsUdpServer.ServerPeer(this, connection, remote, key, host, random);
@@ -836,11 +515,9 @@ export class DtlsUdpServer {
     endpointEvent(_endpoint: DtlsEndpoint<SessionParameters>, e: ConnectionEvent): void {
       const server = this.server;
       if (e.type === 'handshakeComplete') server.established(this);
-      else if (e.type === 'connectionIdIssued') server.routeConnectionId(this, e.cid);
+      else if (e.type === 'connectionIdIssued') server.router.issued(this, e.cid);
       else if (e.type === 'connectionIdRetired') {
-        const k = cidKey(e.cid);
-        this.cids?.delete(k);
-        if (server.cids.get(k) === this) server.cids.delete(k);
+        server.router.retired(this, e.cid);
       } else if (e.type === 'pathMigrated') server.migrated(this, e.validated);
     }
 
@@ -849,7 +526,7 @@ export class DtlsUdpServer {
     }
 
     endpointWoke(): void {
-      this.server.woke(this);
+      this.server.resting.woke(this);
     }
 
     thaw(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): Connection {
@@ -865,7 +542,7 @@ export class DtlsUdpServer {
 
     /** Thawed without waking: due to rest again once quiet for parkMs more. */
     endpointThawed(): void {
-      this.server.scheduleSweep(this);
+      this.server.resting.schedule(this);
     }
   };
 
@@ -873,25 +550,13 @@ export class DtlsUdpServer {
     if (!peer.handshaking) return;
     peer.handshaking = false;
     peer.handshakeKeysUntil = DtlsEndpoint.now() + HANDSHAKE_KEYS_RETENTION_MS;
-    this.scheduleSweep(peer);
+    this.resting.schedule(peer);
     this.admission.established(peer.host);
-    const slot = this.slots.get(peer.key);
-    if (slot?.successor !== peer) return;
-    const old = slot.primary;
-    slot.primary = peer;
-    slot.successor = undefined;
+    const old = this.router.established(peer);
     if (old) {
       this.counts.restarts++;
       old.endpoint.abort('replaced', 'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)');
     }
-  }
-
-  private routeConnectionId(peer: Peer, cid: Uint8Array): void {
-    if (cid.length !== this.cidLength) return;
-    const k = cidKey(cid);
-    if (this.cids.has(k)) return; // never a duplicate: connectionIdTaken keeps the connection from issuing one
-    this.cids.set(k, peer);
-    (peer.cids ??= new Set()).add(k);
   }
 
   /**
@@ -906,46 +571,22 @@ export class DtlsUdpServer {
    */
   private migrated(peer: Peer, validated: boolean): void {
     this.counts.migrations++;
-    const slot = this.slots.get(peer.key);
-    if (slot) {
-      if (slot.primary === peer) {
-        slot.primary = slot.successor;
-        slot.successor = undefined;
-      } else if (slot.successor === peer) slot.successor = undefined;
-      if (slot.primary === undefined) this.slots.delete(peer.key);
-    }
-    peer.key = pathOf(peer.endpoint.remote);
+    this.router.migrated(peer);
     if (validated) {
       const host = this.hostOf(peer.endpoint.remote.address);
       this.admission.moved(peer.host, host, peer.handshaking);
       peer.host = host;
     }
-    const target = this.slots.get(peer.key);
-    if (target === undefined) this.slots.set(peer.key, { primary: peer, successor: undefined });
-    else if (target.primary === undefined) target.primary = peer;
   }
 
   private ended(peer: Peer): void {
     if (peer.handshaking && peer.endpoint.connection.expired === 'handshake') this.counts.handshakeTimeouts++;
-    this.idle?.cancel(peer);
-    for (const k of peer.cids ?? []) if (this.cids.get(k) === peer) this.cids.delete(k);
-    peer.cids = undefined;
+    this.resting.cancel(peer);
+    this.router.ended(peer);
     this.admission.closed(peer.host, peer.handshaking);
     peer.handshaking = false;
     if (peer.endpoint.internalError !== undefined) this.counts.connectionErrors++;
-    const slot = this.slots.get(peer.key);
-    if (!slot) return;
-    if (slot.primary === peer) {
-      slot.primary = slot.successor;
-      slot.successor = undefined;
-    } else if (slot.successor === peer) slot.successor = undefined;
-    if (slot.primary === undefined) this.slots.delete(peer.key);
   }
-}
-
-/** The routing key of a CID. */
-function cidKey(cid: Uint8Array): string {
-  return Buffer.from(cid.buffer, cid.byteOffset, cid.length).toString('latin1');
 }
 
 const NO_CALLBACK = (): void => {};

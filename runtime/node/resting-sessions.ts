@@ -1,0 +1,105 @@
+import { DtlsEndpoint } from './endpoint.js';
+import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
+import type { Peer } from './peer-router.js';
+import { TimingWheel } from './timing-wheel.js';
+
+/**
+ * The server's quiet sessions: each established one is due at its next
+ * deadline (idle, quiet, its handshake keys' end), and a sweep closes the
+ * idle ones (`idleTimeoutMs`), parks the quiet ones (`parkAfterMs`, which
+ * hibernates a DTLS 1.3 session at rest) and gives the C heap back after.
+ */
+export class RestingSessions {
+  private readonly idleMs: number;
+  private readonly parkMs: number;
+  private readonly sweeper: NodeJS.Timeout | undefined;
+  /** Established sessions by the time they become idle (last authenticated record + idleMs): a sweep looks only at those due. */
+  private readonly idle: TimingWheel<Peer> | undefined;
+  /** When the C heap is given back after sessions park. */
+  private readonly trimmer = new HeapTrimmer(trimNativeHeap);
+  readonly counts = { idleClosed: 0, parked: 0, hibernated: 0 };
+
+  constructor(limits: { readonly idleMs: number; readonly parkMs: number }) {
+    this.idleMs = limits.idleMs;
+    this.parkMs = limits.parkMs;
+    const sweepMs = Math.min(this.idleMs || Infinity, this.parkMs || Infinity);
+    if (sweepMs !== Infinity) {
+      const tick = Math.round(Math.max(10, Math.min(1000, sweepMs / 4)));
+      this.idle = new TimingWheel<Peer>(DtlsEndpoint.now(), tick);
+      this.sweeper = setInterval(() => this.sweepIdle(), tick);
+      this.sweeper.unref();
+    }
+  }
+
+  /** Times the C heap was trimmed, and the ms it took in all. */
+  get trims(): number {
+    return this.trimmer.trims;
+  }
+
+  get trimMs(): number {
+    return this.trimmer.trimMs;
+  }
+
+  /** Stops sweeping (the server closes). */
+  close(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.trimmer.close();
+  }
+
+  /** The session ended: out of the sweep. */
+  cancel(p: Peer): void {
+    this.idle?.cancel(p);
+  }
+
+  /**
+   * Closes the sessions idle for idleMs and parks those quiet for parkMs
+   * (again once their handshake keys may go); each goes back in, due at
+   * its next deadline counted from its last authenticated record.
+   */
+  private sweepIdle(): void {
+    const now = DtlsEndpoint.now();
+    const { idleMs, parkMs } = this;
+    let rested = 0; // parks in this sweep, first ones and later ones that hibernated: what the C heap trim counts
+    this.idle?.advance(now, (p) => {
+      const last = p.endpoint.lastAuthenticated;
+      if (idleMs > 0 && last + idleMs < now) {
+        this.counts.idleClosed++;
+        p.endpoint.close();
+        return;
+      }
+      const e = p.endpoint;
+      const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
+      // Parked again: once its handshake keys may go, once quiet again after a thaw that did not wake it, and (every parkMs)
+      // while it could not hibernate yet. A hibernated session is not thawed for its handshake keys: they go at its thaw.
+      const thawedAt = e.thawedAt;
+      const deferred = e.hibernationDeferredSince;
+      const again = handshakeKeysDue || (thawedAt !== undefined && thawedAt + parkMs < now) || (deferred !== undefined && deferred + parkMs < now);
+      if (parkMs > 0 && last + parkMs < now && (!e.isParked || again) && !e.isHibernated) {
+        if (!e.isParked) this.counts.parked++;
+        e.park(now);
+        rested++;
+        if (e.isHibernated) this.counts.hibernated++;
+      }
+      if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
+      this.schedule(p);
+    });
+    this.trimmer.swept(now, rested);
+  }
+
+  /** A parked session took a record: due again when quiet for parkMs. */
+  woke(p: Peer): void {
+    if (!p.handshaking) this.schedule(p);
+  }
+
+  /** Puts an established session in the sweep at its next deadline: idle, quiet, or its handshake keys' end (once parked). */
+  schedule(p: Peer): void {
+    const { idleMs, parkMs } = this;
+    const last = p.endpoint.lastAuthenticated;
+    let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
+    const e = p.endpoint;
+    if (parkMs > 0 && !e.isParked) due = Math.min(due, last + parkMs + 1);
+    else if (parkMs > 0 && p.handshakeKeysUntil !== undefined) due = Math.min(due, p.handshakeKeysUntil + 1);
+    for (const since of [e.thawedAt, e.hibernationDeferredSince]) if (parkMs > 0 && since !== undefined) due = Math.min(due, since + parkMs + 1);
+    if (due !== Infinity) this.idle?.schedule(p, due);
+  }
+}

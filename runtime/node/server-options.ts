@@ -1,0 +1,192 @@
+import type { ConnectionOptions } from '../dtls/connection.js';
+import { DtlsConnection } from '../dtls/connection.js';
+import { ConfigError, integerOption } from '../config-error.js';
+import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
+import type { AntiReplayStore } from '../session/anti-replay.js';
+import type { Dtls12CipherSuite } from '../versions/suites12.js';
+import { resolveVersionRange } from '../versions/versions.js';
+import type { AdmissionLimits } from './admission.js';
+import { antiReplayWaitLimits, type AntiReplayWaitLimits, type AntiReplayWaitOptions, type AntiReplayWaitStats } from './anti-replay-wait.js';
+import { MAX_SERVER_CONNECTIONS } from './connection-limits.js';
+import { hostPrefixes, type HostPrefixes } from './host-key.js';
+
+export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> {
+  /**
+   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's
+   * memory). Servers that share `ticketKeys` share it too (a
+   * `RedisAntiReplay`), so one flight of early data is taken once. An
+   * asynchronous store is asked before the connection starts; with
+   * `cookies: false` only a synchronous one can admit early data.
+   */
+  readonly antiReplay?: AntiReplayStore;
+  /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
+  readonly antiReplayWait?: AntiReplayWaitOptions;
+  /** Address to bind (default 127.0.0.1). */
+  readonly host?: string;
+  /** Port to bind (default 0: any free port; read it from `address`). */
+  readonly port?: number;
+  /**
+   * Answer every new client with a stateless HelloRetryRequest carrying a
+   * cookie (RFC 9147 §5.1) and keep state only for clients that return it
+   * (default true).
+   */
+  readonly cookies?: boolean;
+  /**
+   * Connections at most, handshaking or established (default 10,000). A full
+   * server answers new peers with silence: no HelloRetryRequest, no alert.
+   */
+  readonly maxConnections?: number;
+  /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
+  readonly maxHandshakes?: number;
+  /**
+   * Connections at most from one host (default 100), where a host is an IPv4
+   * address or an IPv6 /56 (see `ipv4HostPrefix`, `ipv6HostPrefix`). With the global default that is 1 % of the
+   * table, so filling it takes 100 hosts that each answered a cookie —
+   * addresses an off-path attacker cannot forge — while a NAT with many
+   * users behind one address still gets 100 sessions (raise it for
+   * carrier-grade NAT).
+   */
+  readonly maxConnectionsPerHost?: number;
+  /**
+   * Connections still handshaking at most from one host (default 10): 1 % of
+   * the global default, so one host can never hold the handshake slots that
+   * everyone else needs. Honest clients handshake for a round trip or two, so
+   * ten at once from one address is already a busy NAT; a refused one
+   * retransmits and gets in once a slot is free.
+   */
+  readonly maxHandshakesPerHost?: number;
+  /**
+   * A handshake must complete within this many ms of its connection's
+   * creation (default 10,000), or the connection is dropped and its slot
+   * freed. Retransmissions and junk datagrams never extend it. 10 s covers
+   * a handful of retransmissions of every flight (1 s, 2 s, 4 s backoff)
+   * while bounding how long a stalled peer holds a handshake slot.
+   */
+  readonly handshakeTimeoutMs?: number;
+  /**
+   * Close an established connection after this many ms without a record that
+   * authenticated under its keys (default 300,000; 0: never). Datagrams that
+   * do not authenticate — junk, forgeries, plaintext — never reset it.
+   */
+  readonly idleTimeoutMs?: number;
+  /**
+   * An established session with no authenticated record for this many ms
+   * parks (default 30,000; 0: never): its keys' OpenSSL contexts (about
+   * 1.2 KB per key and direction, with the native addon) are freed and
+   * made again by its next record, and once its handshake is 4 minutes old
+   * (twice the MSL: RFC 9147 §5.8.1) its handshake keys (epoch 2) go. What
+   * an idle session holds drops by about half; waking costs a microsecond.
+   * A parked DTLS 1.3 session at rest (nothing under way:
+   * DtlsConnection.hibernate) also hibernates: its connection is let
+   * go and the session kept as a string of a few hundred bytes, made a
+   * connection again by whatever next needs it (a new authentic record, a
+   * call on it); a datagram with none is screened with the read keys the
+   * string keeps and dropped without a thaw. Thawed by a call, it rests
+   * again after another `parkAfterMs`.
+   */
+  readonly parkAfterMs?: number;
+  /**
+   * ClientHellos that came in fragments (big key shares, small MTUs) and are
+   * being reassembled before the cookie exchange, over all peers (default
+   * 128; 0: fragmented ClientHellos are dropped). Beyond it the oldest is
+   * evicted; the client's retransmission brings it back. Only with cookies.
+   */
+  readonly maxPendingClientHellos?: number;
+  /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
+  readonly maxClientHelloLength?: number;
+  /**
+   * Leading bits of an IPv4 source address that name one host for the
+   * per-host limits (default 32: each address; 8..32). Lower it where one
+   * customer holds a block of addresses.
+   */
+  readonly ipv4HostPrefix?: number;
+  /**
+   * Leading bits of an IPv6 source address that name one host for the
+   * per-host limits (default 56: one site's usual allocation, RFC 6177;
+   * 16..128). Addresses that carry an IPv4 address (mapped, compatible,
+   * NAT64, Teredo, 6to4) count against that IPv4 host; a link-local one
+   * against itself on its interface. docs/security/admission.md has the rest.
+   */
+  readonly ipv6HostPrefix?: number;
+  /** Set SO_REUSEPORT on the socket (node:dgram's `reusePort`, Node 22.12 / 23.1 and later; older Nodes ignore it). */
+  readonly reusePort?: boolean;
+  /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config12.ts's). */
+  readonly cipherSuites12?: readonly Dtls12CipherSuite[];
+}
+
+/** What the server refused or ended by itself. */
+export interface UdpServerStats {
+  /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
+  readonly refused: number;
+  /** ... because of `maxConnections` or `maxHandshakes`. */
+  readonly refusedGlobal: number;
+  /** ... because of `maxConnectionsPerHost` or `maxHandshakesPerHost`. */
+  readonly refusedPerHost: number;
+  /** Connections closed for idleness. */
+  readonly idleClosed: number;
+  /** Times a quiet session was parked (`parkAfterMs`). */
+  readonly parked: number;
+  /** Times a parked session hibernated, and times one was thawed (by its next datagram or a call on it). */
+  readonly hibernated: number;
+  readonly thawed: number;
+  /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
+  readonly trims: number;
+  readonly trimMs: number;
+  /** Connections still handshaking. */
+  readonly handshaking: number;
+  /** Connections dropped because their handshake did not complete within `handshakeTimeoutMs`. */
+  readonly handshakeTimeouts: number;
+  /** Connections replaced by a new handshake from the same address and port (a restarted client, RFC 9147 §5.11). */
+  readonly restarts: number;
+  /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
+  readonly connectionErrors: number;
+  /** Promises of the anti-replay store, asked inside a connection (not waited for), that rejected. */
+  readonly storeRejections: number;
+  /** Fragmented ClientHellos being reassembled before the cookie exchange. */
+  readonly pendingClientHellos: number;
+  /** Datagrams dropped because their connection ID is no session's (never issued, retired, or of an ended session). */
+  readonly unknownConnectionId: number;
+  /** Sessions moved to a new client address (after a return routability check, RFC 9853). */
+  readonly migrations: number;
+  /** Connection IDs of this server's sessions the server routes by. */
+  readonly connectionIds: number;
+  /** 0-RTT ClientHellos and datagrams held for the anti-replay store now, and what its caps and verdicts turned away. */
+  readonly antiReplay: AntiReplayWaitStats;
+}
+
+/** The server's limits, checked. */
+export interface UdpServerLimits extends AdmissionLimits {
+  readonly hostPrefixes: HostPrefixes;
+  readonly idleMs: number;
+  readonly parkMs: number;
+  readonly handshakeMs: number;
+  readonly pendingClientHellos: number;
+  readonly clientHelloLength: number;
+  readonly antiReplayWait: AntiReplayWaitLimits;
+}
+
+/** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
+export function validateServerOptions(options: UdpServerOptions): UdpServerLimits {
+  const { inspect, antiReplay, minVersion: _minVersion, maxVersion: _maxVersion, cipherSuites12: _cipherSuites12, ...connectionOptions } = options;
+  resolveVersionRange(options.minVersion, options.maxVersion);
+  if (antiReplay !== undefined && (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')) {
+    throw new ConfigError('antiReplay', 'must be a store with admit(key, windowMs) (MemoryAntiReplay, RedisAntiReplay)');
+  }
+  if (inspect !== undefined && typeof inspect !== 'function') throw new ConfigError('inspect', 'must be a function receiving inspection events');
+  if (options.cookies !== undefined && typeof options.cookies !== 'boolean')
+    throw new ConfigError('cookies', `must be a boolean, got ${String(options.cookies)}`);
+  DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
+  return {
+    connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, MAX_SERVER_CONNECTIONS),
+    handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),
+    connectionsPerHost: integerOption('maxConnectionsPerHost', options.maxConnectionsPerHost ?? 100, 1, MAX_SERVER_CONNECTIONS),
+    handshakesPerHost: integerOption('maxHandshakesPerHost', options.maxHandshakesPerHost ?? 10, 1, 1_000_000),
+    handshakeMs: integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 10_000, 1, 3_600_000),
+    idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),
+    parkMs: integerOption('parkAfterMs', options.parkAfterMs ?? 30_000, 0, 86_400_000),
+    pendingClientHellos: integerOption('maxPendingClientHellos', options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS, 0, 1_000_000),
+    clientHelloLength: integerOption('maxClientHelloLength', options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH, 64, 16_372),
+    hostPrefixes: hostPrefixes(options.ipv4HostPrefix, options.ipv6HostPrefix),
+    antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
+  };
+}
