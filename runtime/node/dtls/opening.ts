@@ -23,9 +23,9 @@ const TICKET_WAIT_MAX_MS = 2000;
 
 /** What the opening tells its session. */
 export interface OpeningOwner {
-  /** Resolves `opened` and calls `onhandshake` (once). */
+  /** Resolves `opened` and calls `onhandshake` (once). @internal */
   announceOpen(): void;
-  /** What a send whose record the socket wrote reports when the session has ended since by this error (destroy's, a socket's). */
+  /** What a send whose record the socket wrote reports when the session has ended since by this error (destroy's, a socket's). @internal */
   readonly endedWith: Error | undefined;
 }
 

@@ -55,7 +55,9 @@ const noop = (): void => {};
  * parameter of DtlsSession, so this file does not import it back.
  */
 export interface SessionListener {
+  /** @internal */
   callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void;
+  /** @internal */
   sessionEnded(session: DtlsSession): void;
 }
 
