@@ -17,6 +17,7 @@
  */
 import { decodeClientHello, type ClientHello } from '../../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../../generated/wire/dtls-handshake.js';
+import { readDtls12Record } from '../../../generated/wire/dtls12-record.js';
 import { decodeHelloVerifyRequest } from '../../../generated/wire/hello-verify-request.js';
 import { DtlsConnection } from '../../../runtime/dtls/connection.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
@@ -44,12 +45,16 @@ function server(): Dtls12Connection {
   return Dtls12Connection.server({ certificate: { chain, privateKey }, cookieSecret: COOKIE_SECRET, peer: PEER });
 }
 
-/** The datagram's ClientHello as the server reads it (the first record, whole in one fragment), or undefined. */
+/**
+ * The datagram's ClientHello as the version choice reads it: the first record
+ * only, whole in one fragment, whatever follows it (a 1.3 flight may carry
+ * protected records after it), or undefined.
+ */
 function clientHello(datagram: Uint8Array): ClientHello | undefined {
   try {
-    const first = decodeDatagram12(datagram)[0];
-    if (first?.kind !== 'record' || first.record.type !== 'handshake' || first.record.epoch !== 0) return undefined;
-    const f = readDtlsHandshake(new Reader(first.record.fragment, 'Handshake'));
+    const first = readDtls12Record(new Reader(datagram, 'Datagram12'));
+    if (first.type !== 'handshake' || first.epoch !== 0) return undefined;
+    const f = readDtlsHandshake(new Reader(first.fragment, 'Handshake'));
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return undefined;
     return decodeClientHello(f.fragment);
   } catch (e) {
