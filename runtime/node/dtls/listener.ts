@@ -163,6 +163,7 @@ export class DtlsListener implements SessionListener {
   };
   private readonly sessions = new Set<DtlsSession>();
   private readonly mtu: number;
+  private readonly localCertificate: Uint8Array | undefined;
   private bound: SessionAddress | undefined;
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
@@ -175,6 +176,7 @@ export class DtlsListener implements SessionListener {
   ) {
     const { udp, transport, ...options } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? 1200;
+    this.localCertificate = options.certificate?.chain[0];
     this.stats = new DtlsListenerStats(this);
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
@@ -262,6 +264,7 @@ export class DtlsListener implements SessionListener {
 
   private accept(onsession: (session: DtlsSession<DtlsListener>) => void, endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0]): void {
     const session = new DtlsSession<DtlsListener>('server', this.mtu, endpoint.remote, undefined, this);
+    session.localCertificate = this.localCertificate;
     session.attach(endpoint);
     this.counts.serverSessions++;
     this.sessions.add(session);

@@ -23,6 +23,7 @@ import type { DatagramTransport } from './transport.js';
 import { checkOptionNames, CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES, type ListedExactly } from './option-names.js';
 import { contextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
+import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
 
 /** node:dtls's default and bounds for `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = 1200;
@@ -136,6 +137,8 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
    * be given.
    */
   readonly transport?: DatagramTransport;
+  /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
+  readonly fingerprint?: FingerprintOptionValue;
 }
 
 /** The client options renamed here. */
@@ -173,6 +176,8 @@ export interface ConnectOptions extends Omit<ConnectionOptions, RenamedClientOpt
   readonly ciphers?: string;
   /** Run over this {@link DatagramTransport} instead of a UDP socket of our own; then `bindHost` and `bindPort` must not be given. */
   readonly transport?: DatagramTransport;
+  /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
+  readonly fingerprint?: FingerprintOptionValue;
 }
 
 /** `handshakeTimeout` in ms, 0 mapped to the longest. */
@@ -359,6 +364,7 @@ export function serverOptions(o: ListenOptions): ListenerOptions {
     hostId,
     ticketKeyFile,
     fleet,
+    fingerprint: _fingerprint,
     ...rest
   } = o;
   if (workers !== undefined) throw new ConfigError('workers', 'is taken by listen() itself (a module as its first argument), not by a single endpoint');
@@ -405,6 +411,7 @@ export function serverOptions(o: ListenOptions): ListenerOptions {
     maxConnections: limitOption('maxSessions', maxSessions, 10_000),
     maxConnectionsPerHost: limitOption('maxSessionsPerHost', maxSessionsPerHost, 100),
     clientAuthentication: ask ? (reject ? 'required' : 'optional') : 'none',
+    ...serverFingerprint(o),
     reusePort: reusePort === true,
     udp,
     transport: transportOption(transport),
@@ -449,6 +456,7 @@ export function clientOptions(
     ciphers,
     alpn,
     transport,
+    fingerprint: _fingerprint,
     ...rest
   } = o;
   if (contextRole(o.secureContext) === 'server') {
@@ -466,6 +474,7 @@ export function clientOptions(
   const serverName = noSni ? undefined : identity;
   const credentials = resolveCredentials(o);
   const lenient = booleanOption('rejectUnauthorized', rejectUnauthorized) === false;
+  const pinned = clientFingerprint(o);
   const size = mtuOption(mtu);
   const enables13 = resolveVersionRange(rest.minVersion, rest.maxVersion).enabled.includes('DTLSv1.3');
   const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
@@ -476,11 +485,13 @@ export function clientOptions(
     ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
     ...(serverName !== undefined ? { serverName } : {}),
     maxDatagramSize: size,
-    ...(lenient
-      ? { verifyPeer: lenientVerifier(credentials.trustAnchors, identity, authorization) }
-      : noSni
-        ? { verifyPeer: strictVerifier(credentials.trustAnchors, identity) }
-        : {}),
+    ...(pinned
+      ? { verifyPeer: pinned }
+      : lenient
+        ? { verifyPeer: lenientVerifier(credentials.trustAnchors, identity, authorization) }
+        : noSni
+          ? { verifyPeer: strictVerifier(credentials.trustAnchors, identity) }
+          : {}),
   };
   return { connection, cipherSuites12: suites12, mtu: size, transport: transportOption(transport) };
 }

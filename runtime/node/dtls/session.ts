@@ -8,6 +8,7 @@ import type { ConnectionEvent, SessionParameters } from '../../connection/events
 import { opensslName12 } from '../../dtls12/openssl-names.js';
 import { rebindRefused12 } from '../../dtls12/feature-error12.js';
 import { certificateToPem } from '../../pki/pem.js';
+import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerprint.js';
 import { addressOfPath, DtlsEndpoint, type EndpointCloseReason, type EndpointClosedError, type EndpointObserver } from '../endpoint.js';
 import { LazyOutcome } from './lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
@@ -485,6 +486,20 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     return this.x509;
   }
   private x509: X509Certificate | undefined;
+
+  /** @internal This end's leaf certificate (DER), set by connect and listen. */
+  localCertificate: Uint8Array | undefined;
+
+  /** This end's certificate fingerprint as SDP's a=fingerprint has it (`'sha-256 AB:CD:...'`; `hash`: sha-1 to sha-512), or undefined without one. */
+  localFingerprint(hash: FingerprintHash = 'sha-256'): string | undefined {
+    return this.localCertificate && certificateFingerprint(this.localCertificate, hash);
+  }
+
+  /** The peer's certificate fingerprint in the same form, once it sent a certificate. */
+  peerFingerprint(hash: FingerprintHash = 'sha-256'): string | undefined {
+    const der = this.lateCertificate ?? this.negotiated?.peerCertificate;
+    return der && certificateFingerprint(der, hash);
+  }
 
   /**
    * Whether the peer was authenticated by a certificate that verified

@@ -1,0 +1,111 @@
+/**
+ * Certificate fingerprints as SDP carries them (RFC 8122 §5, RFC 8842 §5):
+ * `'sha-256 AB:CD:...'`, a hash function's textual name and the digest of
+ * the certificate's DER in colon-separated hex pairs. WebRTC authenticates
+ * a DTLS peer this way: its certificate is self-signed, and what vouches
+ * for it is the fingerprint the signalling channel delivered.
+ *
+ * {@link fingerprintOption} reads the `fingerprint` option (one string or a
+ * list) into pins, {@link fingerprintVerifier} is the handshake's check of
+ * the peer's leaf against them, {@link certificateFingerprint} the form to
+ * put in an SDP offer or answer.
+ */
+import { createHash } from 'node:crypto';
+import { ConfigError } from '../config-error.js';
+import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
+import { constantTimeEqual } from '../wire/bytes.js';
+import { fail } from './certificate-failure.js';
+import { parseCertificate } from './certification-path.js';
+import type { CertificateVerifier } from './verify-chain.js';
+
+/** The hash functions a fingerprint may name (IANA "Hash Function Textual Names", sha-1 to sha-512), → node:crypto's names and digest lengths. */
+const HASHES = {
+  'sha-1': { node: 'sha1', bytes: 20 },
+  'sha-224': { node: 'sha224', bytes: 28 },
+  'sha-256': { node: 'sha256', bytes: 32 },
+  'sha-384': { node: 'sha384', bytes: 48 },
+  'sha-512': { node: 'sha512', bytes: 64 },
+} as const;
+
+/** A hash function's textual name as SDP writes it (RFC 8122 §5). */
+export type FingerprintHash = keyof typeof HASHES;
+
+/** One accepted fingerprint: the hash function and the digest of the certificate's DER. */
+export interface FingerprintPin {
+  readonly hash: FingerprintHash;
+  readonly digest: Uint8Array;
+}
+
+const HASH_NAMES = Object.keys(HASHES).join(', ');
+
+function hashName(option: string, value: unknown): FingerprintHash {
+  if (typeof value !== 'string') throw new ConfigError(option, `must name a hash function (${HASH_NAMES}), got ${typeof value}`, 'ERR_INVALID_ARG_TYPE');
+  const name = value.toLowerCase();
+  if (!(name in HASHES)) throw new ConfigError(option, `names the hash function '${value}', which is none of ${HASH_NAMES}`);
+  return name as FingerprintHash;
+}
+
+/** One `'sha-256 AB:CD:...'` string → a pin; a ConfigError named `option` says what is wrong with it. */
+function parsePin(option: string, text: unknown): FingerprintPin {
+  if (typeof text !== 'string') throw new ConfigError(option, `must be a string like 'sha-256 AB:CD:...', got ${typeof text}`, 'ERR_INVALID_ARG_TYPE');
+  const parts = text.trim().split(/\s+/);
+  if (parts.length !== 2) throw new ConfigError(option, `must be a hash function, one space and the hex digest ('sha-256 AB:CD:...'), got '${text}'`);
+  const hash = hashName(option, parts[0]);
+  const hex = parts[1]!;
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2})*$/i.test(hex)) throw new ConfigError(option, `has a digest that is not colon-separated hex pairs: '${hex}'`);
+  const digest = new Uint8Array(Buffer.from(hex.replaceAll(':', ''), 'hex'));
+  const expected = HASHES[hash].bytes;
+  if (digest.length !== expected) throw new ConfigError(option, `has a ${hash} digest of ${digest.length} bytes; ${hash} digests are ${expected} bytes`);
+  return { hash, digest };
+}
+
+/**
+ * The `fingerprint` option: one string or a non-empty list of them, each
+ * `'<hash> <hex pairs>'` (RFC 8122 §5; hex in either case, the hash name
+ * too). A ConfigError names `option` (or `option[i]` in a list).
+ */
+export function fingerprintOption(value: unknown, option = 'fingerprint'): readonly FingerprintPin[] {
+  if (typeof value === 'string') return [parsePin(option, value)];
+  if (!Array.isArray(value))
+    throw new ConfigError(option, `must be a string ('sha-256 AB:CD:...') or a list of them, got ${typeof value}`, 'ERR_INVALID_ARG_TYPE');
+  if (value.length === 0) throw new ConfigError(option, 'is an empty list: give at least one fingerprint');
+  return value.map((v: unknown, i) => parsePin(`${option}[${i}]`, v));
+}
+
+/** The fingerprint of a certificate (DER) in SDP's form: `'sha-256 AB:CD:...'`, hex upper case. */
+export function certificateFingerprint(der: Uint8Array, hash: FingerprintHash | string = 'sha-256'): string {
+  const name = hashName('hash', hash);
+  const digest = createHash(HASHES[name].node).update(der).digest('hex').toUpperCase();
+  return `${name} ${digest.match(/../g)!.join(':')}`;
+}
+
+/**
+ * The handshake's check of the peer's certificate against pins: the leaf
+ * (the first certificate; the rest of the chain is not looked at, as RFC
+ * 8122 §5 has it) must be well formed, carry a key dtls13 can use, and
+ * hash to one of the pins. No trust anchor, name or validity period
+ * counts: a self-signed certificate is what WebRTC peers present. A
+ * mismatch is `bad_certificate` (RFC 8122 §5: the certificate "does not
+ * match"), so the handshake fails before Finished.
+ */
+export function fingerprintVerifier(pins: readonly FingerprintPin[]): CertificateVerifier {
+  const hashes = [...new Set(pins.map((p) => p.hash))];
+  return (chain) => {
+    const der = chain[0];
+    if (der === undefined) return fail('certificate_unknown', 'the peer sent no certificate to check against fingerprint');
+    const leaf = parseCertificate(der, 'chain[0]');
+    if (typeof leaf === 'string') return fail('bad_certificate', leaf);
+    try {
+      parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
+    } catch (e) {
+      return fail('unsupported_certificate', `chain[0]: unsupported public key: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const matched = hashes.some((hash) => {
+      const digest = new Uint8Array(createHash(HASHES[hash].node).update(leaf.der).digest());
+      // Every pin of this hash is compared, so the time taken does not say which one matched.
+      return pins.filter((p) => p.hash === hash).reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
+    });
+    if (!matched) return fail('bad_certificate', `the peer's certificate (${certificateFingerprint(leaf.der, hashes[0])}) matches no fingerprint given`);
+    return { ok: true, leaf: leaf.x509, path: [leaf.x509], leafPublicKeySpki: leaf.fields.subjectPublicKeyInfo.slice() };
+  };
+}
