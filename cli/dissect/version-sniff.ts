@@ -21,8 +21,8 @@ export function sniffVersion(datagrams: Iterable<Uint8Array>): DtlsVersion {
   return '1.3';
 }
 
-/** What one datagram's records say, if anything. */
-function datagramVersion(d: Uint8Array): DtlsVersion | undefined {
+/** What one datagram's records say about the version, if anything decisive. */
+export function datagramVersion(d: Uint8Array): DtlsVersion | undefined {
   let at = 0;
   while (at + 13 <= d.length) {
     const type = d[at]!;

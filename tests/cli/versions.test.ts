@@ -25,6 +25,10 @@ test.serial(
       const r = await dtls13(['client', '--connect', `127.0.0.1:${port}`, '--ca', pem.ca, '--servername', 'localhost', '--msg', '--message', 'over 1.2']).done;
       t.regex(r.stderr, /^connected: DTLSv1\.2 ECDHE-ECDSA-AES128-GCM-SHA256 x25519 ecdsa_secp256r1_sha256 ems hello-verify$/m);
       t.regex(r.stderr, /^protocol: DTLSv1\.2$/m);
+      // --msg reads the conversation as 1.2: the 1.2 Certificate decodes, the Finished under epoch 1 is decrypted.
+      t.regex(r.stderr, /^<<< epoch 0 rec \d+ handshake \d+ B: certificate \(msg_seq \d+, /m);
+      t.regex(r.stderr, /^>>> epoch 1 rec 0 handshake \d+ B: finished \(msg_seq \d+, 12 B\)$/m);
+      t.notRegex(r.stderr, /does not decode/);
       await server.waitFor('over 1.2');
     } finally {
       server.stop();
