@@ -112,6 +112,8 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly reusePort?: boolean;
   /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config12.ts's). */
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
+  /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
+  readonly requireExtendedMasterSecret?: boolean;
 }
 
 /** What the server refused or ended by itself. */
@@ -167,7 +169,15 @@ export interface UdpServerLimits extends AdmissionLimits {
 
 /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
 export function validateServerOptions(options: UdpServerOptions): UdpServerLimits {
-  const { inspect, antiReplay, minVersion: _minVersion, maxVersion: _maxVersion, cipherSuites12: _cipherSuites12, ...connectionOptions } = options;
+  const {
+    inspect,
+    antiReplay,
+    minVersion: _minVersion,
+    maxVersion: _maxVersion,
+    cipherSuites12: _cipherSuites12,
+    requireExtendedMasterSecret: _ems,
+    ...connectionOptions
+  } = options;
   resolveVersionRange(options.minVersion, options.maxVersion);
   if (antiReplay !== undefined && (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')) {
     throw new ConfigError('antiReplay', 'must be a store with admit(key, windowMs) (MemoryAntiReplay, RedisAntiReplay)');

@@ -115,7 +115,7 @@ export class DtlsUdpServer {
   private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
     this.route = route;
     this.socket = socket;
-    const { antiReplay, minVersion, maxVersion, cipherSuites12, ...rest } = options;
+    const { antiReplay, minVersion, maxVersion, cipherSuites12, requireExtendedMasterSecret, ...rest } = options;
     this.store = antiReplay ?? processAntiReplay();
     this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
     this.limits = DtlsUdpServer.validate(options);
@@ -126,6 +126,7 @@ export class DtlsUdpServer {
       ...(minVersion !== undefined ? { minVersion } : {}),
       ...(maxVersion !== undefined ? { maxVersion } : {}),
       ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
+      ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
       helloVerify: options.cookies !== false,
     };
     this.configs = serverConfigs(versioned, this.config);

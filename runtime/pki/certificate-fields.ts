@@ -161,7 +161,8 @@ function decodeExtensions(wrapper: DerElement): CertificateExtension[] {
   const outer = DerReader.within(wrapper, path);
   const list = DerReader.within(outer.read(DER_TAG.sequence, 'Extensions'), path);
   outer.end('extensions');
-  if (list.done) list.fail('Extensions', 'empty SEQUENCE (must hold at least one Extension)');
+  // RFC 5280 §4.1 says SIZE (1..MAX), but OpenSSL, Chromium and Firefox take an empty list, and werift (a WebRTC
+  // stack) issues its certificates with one: an empty list is read as no extensions.
   const out: CertificateExtension[] = [];
   const seen = new Set<string>();
   for (let i = 0; !list.done; i++) {

@@ -39,7 +39,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   if (host.length === 0) throw new ConfigError('host', 'must be a host name or an IP address');
   if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(port)}`);
   const authorization: AuthorizationRecord = { error: undefined };
-  const { connection: connectionOptions, cipherSuites12, mtu, transport } = clientOptions(host, options, authorization);
+  const { connection: connectionOptions, cipherSuites12, requireExtendedMasterSecret, mtu, transport } = clientOptions(host, options, authorization);
   const handshakeMs = handshakeTimeoutMs(options.handshakeTimeout, 30_000);
   const idleMs = integerOption('idleTimeout', options.idleTimeout ?? 0, 0, 86_400_000);
   const bindPort = integerOption('bindPort', options.bindPort ?? 0, 0, 65535);
@@ -56,6 +56,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   const connection = DtlsConnection.client({
     ...connectionOptions,
     ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
+    ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
     keyLog: (line) => session.onkeylog?.(line),
     handshakeTimeoutMs: handshakeMs,
     idleTimeoutMs: idleMs,

@@ -23,6 +23,7 @@ import type { DatagramTransport } from './transport.js';
 import { checkOptionNames, CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES, type ListedExactly } from './option-names.js';
 import { contextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
+import { extendedMasterSecretOption, type ExtendedMasterSecretOption } from './ems-option.js';
 import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
 
 /** node:dtls's default and bounds for `mtu`: the largest datagram sent, in bytes. */
@@ -53,7 +54,7 @@ type RenamedServerOptions =
   | InternalOptions;
 
 /** Options of the connection that are set by connect/listen themselves, never given. */
-type InternalOptions = 'offer12' | 'offer12Session' | 'cipherSuites12';
+type InternalOptions = 'offer12' | 'offer12Session' | 'cipherSuites12' | 'requireExtendedMasterSecret';
 
 /** What an `sni` entry holds: a context from `createSecureContext`, or the options to make one (`cert`, `key`, `passphrase`). */
 export type SniCredentials = SecureContext | SecureContextOptions;
@@ -137,6 +138,8 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
    * be given.
    */
   readonly transport?: DatagramTransport;
+  /** DTLS 1.2: 'required' (default) refuses a client without extended_master_secret (RFC 7627); 'preferred' lets it in (ems-option.ts). */
+  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
   readonly fingerprint?: FingerprintOptionValue;
 }
@@ -176,6 +179,8 @@ export interface ConnectOptions extends Omit<ConnectionOptions, RenamedClientOpt
   readonly ciphers?: string;
   /** Run over this {@link DatagramTransport} instead of a UDP socket of our own; then `bindHost` and `bindPort` must not be given. */
   readonly transport?: DatagramTransport;
+  /** DTLS 1.2: 'required' (default) refuses a server without extended_master_secret (RFC 7627); 'preferred' lets it in (ems-option.ts). */
+  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
   readonly fingerprint?: FingerprintOptionValue;
 }
@@ -365,8 +370,10 @@ export function serverOptions(o: ListenOptions): ListenerOptions {
     ticketKeyFile,
     fleet,
     fingerprint: _fingerprint,
+    extendedMasterSecret,
     ...rest
   } = o;
+  const ems = extendedMasterSecretOption(extendedMasterSecret);
   if (workers !== undefined) throw new ConfigError('workers', 'is taken by listen() itself (a module as its first argument), not by a single endpoint');
   if (hostId !== undefined) throw new ConfigError('hostId', 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs');
   if (ticketKeyFile !== undefined) throw new ConfigError('ticketKeyFile', 'needs workers (workers: 1 for one event loop), whose primary watches the file');
@@ -412,6 +419,7 @@ export function serverOptions(o: ListenOptions): ListenerOptions {
     maxConnectionsPerHost: limitOption('maxSessionsPerHost', maxSessionsPerHost, 100),
     clientAuthentication: ask ? (reject ? 'required' : 'optional') : 'none',
     ...serverFingerprint(o),
+    ...(ems !== undefined ? { requireExtendedMasterSecret: ems } : {}),
     reusePort: reusePort === true,
     udp,
     transport: transportOption(transport),
@@ -435,6 +443,8 @@ export function clientOptions(
   readonly connection: ConnectionOptions;
   /** The DTLS 1.2 suites `ciphers` named, when it named some. */
   readonly cipherSuites12: readonly Dtls12CipherSuite[] | undefined;
+  /** DTLS 1.2: whether extended_master_secret is required (undefined: the default, required). */
+  readonly requireExtendedMasterSecret: boolean | undefined;
   readonly mtu: number;
   readonly transport: DatagramTransport | undefined;
 } {
@@ -457,6 +467,7 @@ export function clientOptions(
     alpn,
     transport,
     fingerprint: _fingerprint,
+    extendedMasterSecret,
     ...rest
   } = o;
   if (contextRole(o.secureContext) === 'server') {
@@ -493,7 +504,13 @@ export function clientOptions(
           ? { verifyPeer: strictVerifier(credentials.trustAnchors, identity) }
           : {}),
   };
-  return { connection, cipherSuites12: suites12, mtu: size, transport: transportOption(transport) };
+  return {
+    connection,
+    cipherSuites12: suites12,
+    requireExtendedMasterSecret: extendedMasterSecretOption(extendedMasterSecret),
+    mtu: size,
+    transport: transportOption(transport),
+  };
 }
 
 /** The certificate of one `sni` entry; a ConfigError names the entry. */
