@@ -144,8 +144,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   internalError: unknown = undefined;
   private pendingSends = 0;
   private readonly flushWaiters: (() => void)[] = [];
-  /** Events polled from the connection and not yet handed to listeners (in order, also across re-entrant pumps). */
-  private readonly events: ConnectionEvent[] = [];
+  /** A pump is handing the connection's events out: a pump inside it (a listener calling back in) leaves them to it, so they keep their order. */
   private dispatching = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt: number | undefined;
@@ -315,7 +314,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    */
   private hibernate(live: Connection, now: number): void {
     if (this.owner?.thaw === undefined || !live.canHibernate) return;
-    if (this.timer !== undefined || this.pumpQueued || this.dispatching || this.pendingSends > 0 || this.events.length > 0 || this.inbox.length > 0) return;
+    if (this.timer !== undefined || this.pumpQueued || this.dispatching || this.pendingSends > 0 || this.inbox.length > 0) return;
     if (this.leaving.length > 0 || this.pathSockets !== undefined) return;
     let frozen: FrozenSession | undefined;
     if (!this.guard(() => (frozen = live.hibernate(now)))) return;
@@ -326,7 +325,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     // No check is under way (the connection is at rest): the addresses other paths came from are not needed for probes.
     this.paths = undefined;
     // The queues grew during the handshake and are empty: they let go of their backing stores (a hibernated endpoint keeps none).
-    for (const queue of [this.events, this.inbox, this.flushWaiters, this.readers]) if (queue.length === 0) queue.length = 0;
+    for (const queue of [this.inbox, this.flushWaiters, this.readers]) if (queue.length === 0) queue.length = 0;
   }
 
   /** A hibernated session thaws for a datagram only when a record of it is new and authentic (EndpointOwner.screen); else it stays hibernated. */
@@ -591,10 +590,13 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * Sends what the connection has to send, takes its events, re-arms the
-   * timer (all guarded), then hands the events to the listeners, outside the
-   * guard: an exception from application code is the application's, as in
-   * any Node event handler.
+   * Sends what the connection has to send and re-arms the timer (guarded),
+   * then hands the connection's events to the listeners straight from its
+   * queue (`pollEvent`, the one event queue between the record layer and
+   * the application), each outside the guard: an exception from application
+   * code is the application's, as in any Node event handler. A listener
+   * that calls back in (send, close) pumps again; that inner pump sends but
+   * leaves the events to this one, which takes them in order.
    */
   private pump(): void {
     this.pumpQueued = false;
@@ -611,19 +613,31 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
         DatagramIo.of(this.socket).send(out, out.length, this.remote.port, this.remote.address, this.socketConnected, this.sending(out.length));
       }
       for (let p = this.connection.pollPathTransmit(); p !== undefined; p = this.connection.pollPathTransmit()) this.sendOnPath(p.path, p.datagram);
-      for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) this.events.push(e);
       at = this.connection.pollTimeout();
     } catch (e) {
       this.crash(e);
       return;
     }
     this.arm(at);
-    if (this.dispatching) return; // the outer pump hands these out, in order
+    if (this.dispatching) return; // the outer pump hands the events out, in order
     this.dispatching = true;
     try {
-      for (let e = this.events.shift(); e !== undefined; e = this.events.shift()) this.dispatch(e);
+      // Until the queue is empty, also once a listener ended the endpoint: what the connection said before it ended is told.
+      for (let e = this.nextEvent(); e !== undefined; e = this.nextEvent()) this.dispatch(e);
     } finally {
       this.dispatching = false;
+    }
+  }
+
+  /** The connection's next event (guarded: if polling throws, the endpoint ends and there is none). */
+  private nextEvent(): ConnectionEvent | undefined {
+    const live = this.live; // never hibernated while dispatching (hibernate waits for it)
+    if (live === undefined) return undefined;
+    try {
+      return live.pollEvent();
+    } catch (e) {
+      this.crash(e);
+      return undefined;
     }
   }
 
