@@ -16,6 +16,8 @@ import { firstRecordNumber, protocolVersionAlert } from '../dtls12/hello-verify1
 import type { DtlsVersionName } from '../versions/versions.js';
 import type { DtlsOptions } from './options.js';
 import type { HelloRetryOutcome, HelloRetryResponder } from '../connection/hello-retry-responder.js';
+import type { ClientHelloReassemblyOptions } from '../connection/hello-retry-reassembly.js';
+import { ClientHelloFragments } from './client-hello-fragments.js';
 import { chooseServerVersion } from './version-negotiation.js';
 import type { VersionConfigs } from './version-configs.js';
 
@@ -47,18 +49,24 @@ export class HelloResponder {
   private readonly enabled: readonly DtlsVersionName[];
   private readonly retry13: HelloRetryResponder | undefined;
   private readonly verify12: HelloVerifyResponder12 | undefined;
+  /** ClientHellos in fragments, made whole before the version is chosen (client-hello-fragments.ts); undefined where a 1.3 connection reassembles its own. */
+  private readonly fragments: ClientHelloFragments | undefined;
 
-  /** `retry13`: the 1.3 cookie exchange, undefined without cookies; the 1.2 one follows `configs.config12.helloVerify`. */
-  constructor(configs: VersionConfigs, retry13: HelloRetryResponder | undefined) {
+  /**
+   * `retry13`: the 1.3 cookie exchange, undefined without cookies; the 1.2 one follows `configs.config12.helloVerify`.
+   * `reassembly`: the caps on ClientHellos in fragments (the listener's `maxPendingClientHellos`, `maxClientHelloLength`).
+   */
+  constructor(configs: VersionConfigs, retry13: HelloRetryResponder | undefined, reassembly: ClientHelloReassemblyOptions = {}) {
     this.enabled = configs.enabled;
     this.retry13 = retry13;
+    this.fragments = this.enabled.includes('DTLSv1.3') && retry13 === undefined ? undefined : new ClientHelloFragments(reassembly);
     const c12 = configs.config12;
     this.verify12 = c12?.helloVerify === true ? new HelloVerifyResponder12(c12.base.provider, c12.cookieSecret) : undefined;
   }
 
   /** Partial ClientHellos the 1.3 exchange holds. */
   get pendingClientHellos(): { readonly count: number; readonly bytes: number; readonly evicted: number } | undefined {
-    return this.retry13?.pendingClientHellos;
+    return this.fragments?.pending ?? this.retry13?.pendingClientHellos;
   }
 
   /**
@@ -68,7 +76,10 @@ export class HelloResponder {
    * ClientHello goes through the cookie exchange). Throws only what the
    * 1.3 responder throws (an application callback's error).
    */
-  handle(datagram: Uint8Array, peer: string, now: number, peerAddress?: string): HelloOutcome {
+  handle(received: Uint8Array, peer: string, now: number, peerAddress?: string): HelloOutcome {
+    const whole = this.fragments?.take(received, peer, now) ?? { kind: 'whole', datagram: received };
+    if (whole.kind !== 'whole') return whole.kind === 'buffered' ? whole : { kind: 'drop' };
+    const datagram = whole.datagram;
     const choice = chooseServerVersion(datagram, this.enabled);
     if (choice.version === undefined && choice.reason === 'no-common-version') {
       const reason = `protocol_version: the ClientHello offers no version this server enables (${this.enabled.join(', ')})`;
@@ -81,7 +92,7 @@ export class HelloResponder {
       if (o.kind !== 'accept') return { kind: 'drop' };
       return { kind: 'accept', random: o.random, datagram, start: { peer, cookieSecret: o.secret } };
     }
-    // DTLS 1.3, or not a whole ClientHello (a fragment): the 1.3 exchange reassembles one; a 1.2-only listener drops it.
+    // DTLS 1.3, or not a ClientHello (nor, without cookies, a whole one: the 1.3 connection reassembles its own).
     if (!this.enabled.includes('DTLSv1.3')) return { kind: 'drop' };
     if (this.retry13 === undefined) return { kind: 'accept', random: undefined, datagram, start: {} };
     const o = this.retry13.handle(datagram, peer, now, peerAddress);

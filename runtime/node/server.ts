@@ -137,14 +137,10 @@ export class DtlsUdpServer {
     this.storeWait = new AntiReplayWait(this.store, this.limits.antiReplayWait);
     this.resting = new RestingSessions(this.limits);
     this.cookies = options.cookies !== false;
+    const reassembly = { maxPendingClientHellos: this.limits.pendingClientHellos, maxClientHelloLength: this.limits.clientHelloLength };
     const retry13 =
-      !this.cookies || this.configs.config13 === undefined
-        ? undefined
-        : new HelloRetryResponder(this.connectionOptions, undefined, undefined, {
-            maxPendingClientHellos: this.limits.pendingClientHellos,
-            maxClientHelloLength: this.limits.clientHelloLength,
-          });
-    this.responder = new HelloResponder(this.configs, retry13);
+      !this.cookies || this.configs.config13 === undefined ? undefined : new HelloRetryResponder(this.connectionOptions, undefined, undefined, reassembly);
+    this.responder = new HelloResponder(this.configs, retry13, reassembly);
     // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows; protected records lent, not copied (nothing
     // here keeps a datagram: the record layer copies what it hands up, the anti-replay wait what it holds), unless an
     // onDatagram observer is there to see (and maybe keep) every datagram.
