@@ -22,7 +22,7 @@ import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { clientSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
-import { connected12Details, connectedSuite, splitCipherList, versionOptions, withOpensslAliases } from './version-options.js';
+import { connected12Details, connectedAuthentication, connectedSuite, splitCipherList, versionOptions, withOpensslAliases } from './version-options.js';
 import { protocolOf } from '../runtime/dtls12/negotiated12.js';
 
 /** Records sent and not yet answered before the client waits for a reply (a pipe must not overrun the peer's socket buffer). */
@@ -224,7 +224,7 @@ class ClientExchange {
           return;
         }
         this.connected = true;
-        const how = p.pskMode ? (p.resumed ? `resumed ${p.pskMode}` : `psk ${p.pskMode}`) : p.signatureAlgorithm;
+        const how = connectedAuthentication(p);
         process.stderr.write(`connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}\n`);
         const certificate = peerCertificateLine(p.peerCertificateChain);
         if (certificate !== undefined) process.stderr.write(`${certificate}\n`);

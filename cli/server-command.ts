@@ -21,7 +21,7 @@ import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { antiReplayStore, maxEarlyData, requestCertAfter, serverSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
-import { connected12Details, connectedSuite, splitCipherList, versionOptions, withOpensslAliases } from './version-options.js';
+import { connected12Details, connectedAuthentication, connectedSuite, splitCipherList, versionOptions, withOpensslAliases } from './version-options.js';
 
 const REPLY = 'dtls13 server: got your message\n';
 
@@ -149,7 +149,7 @@ export function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, a
   s.onhandshake = () => {
     const p = s.parameters!;
     live.add(s);
-    const how = p.pskMode ? `${p.resumed ? 'resumed' : 'psk'} ${p.pskMode}` : p.signatureAlgorithm;
+    const how = connectedAuthentication(p);
     if (askAfter !== undefined) setTimeout(() => askForCertificate(s, who), askAfter).unref();
     process.stdout.write(
       `${who} connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`,

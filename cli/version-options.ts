@@ -65,6 +65,15 @@ export function connectedSuite(p: SessionParameters): string {
   return isDtls12(p) ? `DTLSv1.2 ${opensslName12(p.cipherSuite)}` : p.cipherSuite;
 }
 
+/**
+ * How the peer was authenticated, for the `connected:` line: `psk <mode>` or `resumed <mode>` for a PSK (an external
+ * one, or a 1.3 ticket's), `resumed` for a 1.2 session resumed by ID or ticket, else the CertificateVerify scheme.
+ */
+export function connectedAuthentication(p: SessionParameters): string {
+  if (p.pskMode !== undefined) return `${p.resumed ? 'resumed' : 'psk'} ${p.pskMode}`;
+  return p.signatureAlgorithm ?? (p.resumed ? 'resumed' : 'no signature');
+}
+
 /** What follows the 1.2 line's signature scheme: extended master secret (RFC 7627) and a HelloVerifyRequest. */
 export function connected12Details(p: SessionParameters): string {
   if (!isDtls12(p)) return '';

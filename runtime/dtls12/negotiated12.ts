@@ -31,8 +31,9 @@ export function negotiated12(r: Handshake12Result, servername: string | undefine
     peerCertificate: chain?.[0],
     peerCertificateChain: chain,
     resumed: r.resumed,
-    pskIdentity: undefined,
-    pskMode: undefined,
+    pskIdentity: r.pskIdentity,
+    // RFC 4279's PSK suites, RFC 5489's ECDHE_PSK ones: the same keying as 1.3's psk_ke and psk_dhe_ke.
+    pskMode: r.pskIdentity === undefined ? undefined : r.group === undefined ? 'psk_ke' : 'psk_dhe_ke',
     earlyData: 'not sent',
     alpnProtocol: r.alpnProtocol,
     servername,
