@@ -369,8 +369,14 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
         paths.set(p, from);
       }
     }
-    if (!this.guard(() => this.connection.receive(datagram, now, p))) return false;
-    const authenticated = this.connection.lastAuthenticatedReceive === now;
+    const connection = this.connection;
+    try {
+      connection.receive(datagram, now, p); // guarded inline, not through guard(): no closure per datagram
+    } catch (e) {
+      this.crash(e);
+      return false;
+    }
+    const authenticated = connection.lastAuthenticatedReceive === now;
     if (path !== undefined) this.graceAfter(path);
     if (this.parked && authenticated) {
       this.parked = false;
@@ -623,21 +629,19 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     this.dispatching = true;
     try {
       // Until the queue is empty, also once a listener ended the endpoint: what the connection said before it ended is told.
-      for (let e = this.nextEvent(); e !== undefined; e = this.nextEvent()) this.dispatch(e);
+      // (`live`: never hibernated while dispatching, hibernate waits for it.) Polling is guarded, each listener is not.
+      for (;;) {
+        let e: ConnectionEvent | undefined;
+        try {
+          e = this.live?.pollEvent();
+        } catch (thrown) {
+          this.crash(thrown);
+        }
+        if (e === undefined) break;
+        this.dispatch(e);
+      }
     } finally {
       this.dispatching = false;
-    }
-  }
-
-  /** The connection's next event (guarded: if polling throws, the endpoint ends and there is none). */
-  private nextEvent(): ConnectionEvent | undefined {
-    const live = this.live; // never hibernated while dispatching (hibernate waits for it)
-    if (live === undefined) return undefined;
-    try {
-      return live.pollEvent();
-    } catch (e) {
-      this.crash(e);
-      return undefined;
     }
   }
 
