@@ -7,91 +7,14 @@ import { DtlsConnection, type ConnectionStats } from '../dtls/connection.js';
 import type { Connection } from '../connection/connection-api.js';
 import type { ConnectionEvent, NegotiatedParameters, SessionParameters } from '../connection/events.js';
 import { DatagramIo } from './datagram-io.js';
+import { describeFailure, EndpointClosedError, type EndpointCloseReason, type EndpointEnding } from './endpoint-ending.js';
+import type { EndpointObserver, EndpointOwnerOf } from './endpoint-owner.js';
+import { EndpointOutcome } from './endpoint-outcome.js';
+import { DEFAULT_INBOX_LIMIT, MessageInbox } from './message-inbox.js';
+import { IPV4_SAFE_DATAGRAM, IPV6_SAFE_DATAGRAM, PeerPaths, pathOf, type RemoteAddress } from './peer-paths.js';
 
-/** The UDP payload every IPv4 path carries (a 576-byte datagram, RFC 791, less 20 + 8 bytes of headers). */
-export const IPV4_SAFE_DATAGRAM = 548;
-/** The UDP payload every IPv6 path carries (the 1,280-byte minimum MTU, RFC 8200, less 40 + 8 bytes of headers). */
-export const IPV6_SAFE_DATAGRAM = 1232;
-/** Where the peer is. */
-export interface RemoteAddress {
-  readonly address: string;
-  readonly port: number;
-}
-
-/** Unread application data kept for {@link DtlsEndpoint.receive} at most, by default (messages). */
-export const DEFAULT_INBOX_LIMIT = 1024;
-
-/**
- * Why an endpoint ended: the connection's own reasons, or `replaced` — a
- * server dropped it because a new handshake from the same address and port
- * completed (the client restarted, RFC 9147 §5.11).
- */
-export type EndpointCloseReason = Extract<ConnectionEvent, { type: 'closed' }>['reason'] | 'replaced';
-
-/** Raised to awaiting callers when a connection ends before what they waited for. */
-export class EndpointClosedError extends Error {
-  override readonly name = 'EndpointClosedError';
-  readonly reason: EndpointCloseReason;
-  /** The alert that failed the connection, if it failed (`internal_error` when the connection itself threw; the thrown error is `cause`). */
-  readonly alert: string | undefined;
-  /** What an application callback threw (`sni`, `psk`, the anti-replay store, `onmessage`), when that ended the connection with internal_error. */
-  readonly callbackError: unknown;
-  constructor(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown, callbackError?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.reason = reason;
-    this.alert = alert;
-    this.callbackError = callbackError;
-  }
-}
-
-/** What an {@link EndpointClosedError} is made of, kept until one is needed. */
-interface EndpointEnding {
-  readonly reason: EndpointCloseReason;
-  readonly alert: string | undefined;
-  readonly message: string;
-  readonly cause: unknown;
-  readonly callbackError?: unknown;
-}
-
-/**
- * Who made an endpoint and hears of it first: each of its events (before the
- * listeners of {@link DtlsEndpoint.onEvent}) and its end. An object with
- * methods, so a server's many endpoints hold a reference each rather than
- * closures of their own.
- */
-export interface EndpointOwner {
-  endpointEvent?(endpoint: DtlsEndpoint<SessionParameters>, e: ConnectionEvent): void;
-  endpointEnded(endpoint: DtlsEndpoint<SessionParameters>): void;
-  /** A parked endpoint ({@link DtlsEndpoint.park}) took an authenticated record: it is awake again. */
-  endpointWoke?(endpoint: DtlsEndpoint<SessionParameters>): void;
-  /**
-   * Makes a connection again of a session the endpoint hibernated (on the
-   * configuration it was made with). An owner without it has its endpoints
-   * park but never hibernate.
-   */
-  thaw?(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): Connection;
-  /**
-   * A datagram for a hibernated session, screened without thawing it (hibernation.ts screenFrozen): the session kept
-   * again, what it dropped counted, when nothing in it is for the session; undefined when it must thaw for it.
-   */
-  screen?(frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined;
-  /** A hibernated endpoint was thawed without waking (a call on its connection): it may rest again. */
-  endpointThawed?(endpoint: DtlsEndpoint<SessionParameters>): void;
-}
-
-/**
- * What hears of one endpoint's events and end after its owner: the session
- * object an application holds (runtime/node/dtls/session.ts). One object
- * with methods rather than a listener closure and a `closed` promise per
- * endpoint. `endpointEnded` comes a microtask after the end, as a reaction
- * to `closed` would.
- */
-export interface EndpointObserver {
-  /** @internal */
-  endpointEvent(e: ConnectionEvent): void;
-  /** @internal */
-  endpointEnded(): void;
-}
+/** Who made an endpoint and hears of it first (the UDP server's peer, a client's own): {@link EndpointOwnerOf}. */
+export type EndpointOwner = EndpointOwnerOf<DtlsEndpoint<SessionParameters>>;
 
 /**
  * One DTLS connection driven over a real UDP socket: datagrams from the
@@ -120,10 +43,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private restlessSince: number | undefined;
   /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
   remote: RemoteAddress;
-  /** Addresses datagrams recently came from, by path (`address|port`), for return routability probes (a few at most): made when one other than `remote` comes. */
-  private paths: Map<string, RemoteAddress> | undefined;
-  /** Sockets of paths other than `socket` (a client that rebound keeps its old one a moment, to answer path_drop there). */
-  private pathSockets: Map<string, Socket> | undefined;
+  /** The peer's other paths (addresses by path name, sockets a client left): made when a second path shows up or the client rebinds. */
+  private paths: PeerPaths | undefined;
   /** The UDP socket this endpoint sends on (a server's is shared by all its clients). */
   socket: Socket;
   /** When the endpoint was made (monotonic ms). */
@@ -133,11 +54,11 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** Made with the first listener (a server's sessions often have none: the server hears of them as their owner). */
   private listeners: Set<(e: ConnectionEvent) => void> | undefined;
   private observer: EndpointObserver | undefined;
-  private readonly inbox: Uint8Array[] = [];
+  /** What {@link receive} has not taken yet, and who waits for it: made with the first message kept or the first wait. */
+  private inbox: MessageInbox | undefined;
   private inboxLimit = DEFAULT_INBOX_LIMIT;
   /** Application data dropped because `receive()` was not keeping up (the inbox was full). */
   inboxDropped = 0;
-  private readers: { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }[] = [];
   /** When a datagram last came from the peer's address (monotonic ms), authentic or not: for diagnostics only; idle clocks read {@link lastAuthenticated}. */
   lastActivity = this.createdAt;
   /** What the connection threw, when that ended the endpoint. */
@@ -151,16 +72,10 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** Why the endpoint ended, once it has; the error is built from it only when someone needs it (most endings are a normal close nobody awaits). */
   private ended: EndpointEnding | undefined;
   private endedError: EndpointClosedError | undefined;
-  /**
-   * The handshake's outcome and the end's reason, and their promises: each
-   * promise is made when first asked for (most server sessions never ask for
-   * `handshake`), settled at once if its outcome is known by then.
-   */
+  /** The handshake's outcome, once it completed. */
   private negotiated: SessionParameters | undefined;
-  private handshakePromise: Promise<P> | undefined;
-  private settleHandshake: { resolve: (p: SessionParameters) => void; reject: (e: Error) => void } | undefined;
-  private closedPromise: Promise<EndpointCloseReason> | undefined;
-  private settleClosed: ((reason: EndpointCloseReason) => void) | undefined;
+  /** The `handshake` and `closed` promises: made with the first asked for. */
+  private outcome: EndpointOutcome<SessionParameters> | undefined;
   private readonly owner: EndpointOwner | undefined;
   /** Parked ({@link park}) and not woken by an authenticated record since. */
   private parked = false;
@@ -182,21 +97,13 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    * may speak DTLS 1.2); {@link onEvent} always hands out either version's.
    */
   get handshake(): Promise<P> {
-    if (this.handshakePromise) return this.handshakePromise;
-    let promise: Promise<P>;
     // P names what the maker of this endpoint's connection hands it (the 1.3 connection's parameters by default).
-    if (this.negotiated) promise = Promise.resolve(this.negotiated as P);
-    else if (this.ended) promise = Promise.reject(this.errorOf(this.ended));
-    else promise = new Promise<P>((resolve, reject) => (this.settleHandshake = { resolve: (p) => resolve(p as P), reject }));
-    promise.catch(() => {}); // callers that never await it must not see an unhandled rejection
-    return (this.handshakePromise = promise);
+    return (this.outcome ??= new EndpointOutcome()).handshake(this.negotiated, this.endError) as Promise<P>;
   }
 
   /** Resolves with why the connection ended. */
   get closed(): Promise<EndpointCloseReason> {
-    if (this.closedPromise) return this.closedPromise;
-    const ended = this.ended;
-    return (this.closedPromise = ended ? Promise.resolve(ended.reason) : new Promise((resolve) => (this.settleClosed = resolve)));
+    return (this.outcome ??= new EndpointOutcome()).closed(this.ended?.reason);
   }
 
   /** The sans-I/O connection (a hibernated one is thawed first: its owner makes it again). */
@@ -314,8 +221,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    */
   private hibernate(live: Connection, now: number): void {
     if (this.owner?.thaw === undefined || !live.canHibernate) return;
-    if (this.timer !== undefined || this.pumpQueued || this.dispatching || this.pendingSends > 0 || this.inbox.length > 0) return;
-    if (this.leaving.length > 0 || this.pathSockets !== undefined) return;
+    if (this.timer !== undefined || this.pumpQueued || this.dispatching || this.pendingSends > 0 || (this.inbox?.length ?? 0) > 0) return;
+    if (this.paths !== undefined && !this.paths.atRest) return;
     let frozen: FrozenSession | undefined;
     if (!this.guard(() => (frozen = live.hibernate(now)))) return;
     if (frozen === undefined) return;
@@ -325,7 +232,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     // No check is under way (the connection is at rest): the addresses other paths came from are not needed for probes.
     this.paths = undefined;
     // The queues grew during the handshake and are empty: they let go of their backing stores (a hibernated endpoint keeps none).
-    for (const queue of [this.inbox, this.flushWaiters, this.readers]) if (queue.length === 0) queue.length = 0;
+    if (this.flushWaiters.length === 0) this.flushWaiters.length = 0;
+    if (this.inbox?.idle === true) this.inbox = undefined;
   }
 
   /** A hibernated session thaws for a datagram only when a record of it is new and authentic (EndpointOwner.screen); else it stays hibernated. */
@@ -360,24 +268,19 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       p = pathOf(from);
       // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map: what it
       // would hold, the peer's path, is `remote`).
-      if (this.paths === undefined && from.address === this.remote.address && from.port === this.remote.port) {
-        this.remote = from;
-      } else {
-        const paths = (this.paths ??= new Map([[pathOf(this.remote), this.remote]]));
-        // Most recently used last: the peer's own path is never the one forgotten for a burst from other addresses.
-        if (!paths.delete(p) && paths.size >= MAX_PATHS) paths.delete(paths.keys().next().value ?? p);
-        paths.set(p, from);
-      }
+      if (this.paths?.tracksAddresses !== true && from.address === this.remote.address && from.port === this.remote.port) this.remote = from;
+      else (this.paths ??= new PeerPaths()).cameFrom(p, from, this.remote);
     }
-    const connection = this.connection;
+    let connection: Connection;
     try {
+      connection = this.connection;
       connection.receive(datagram, now, p); // guarded inline, not through guard(): no closure per datagram
     } catch (e) {
       this.crash(e);
       return false;
     }
     const authenticated = connection.lastAuthenticatedReceive === now;
-    if (path !== undefined) this.graceAfter(path);
+    if (path !== undefined) this.paths?.graceAfter(path, connection.path, connection.lastAuthenticatedReceive);
     if (this.parked && authenticated) {
       this.parked = false;
       this.restlessSince = undefined;
@@ -394,49 +297,15 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    * record arrives on the new socket) and `graceMs` more: until then the
    * server may still send there (what it sent before our first record from
    * the new port, and with enhanced RRC a path_challenge, answered with
-   * path_drop, RFC 9853 §5.2), however long the session idles. At most
-   * {@link MAX_LEFT_SOCKETS} old sockets are kept. The connection uses a
+   * path_drop, RFC 9853 §5.2), however long the session idles (at most two
+   * old sockets are kept: {@link PeerPaths}). The connection uses a
    * spare CID of the server's on the new path when it has one.
    */
   rebind(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
     if (this.ended) return;
-    const old = this.socket;
-    const pathSockets = (this.pathSockets ??= new Map());
-    pathSockets.set(oldPath, old);
+    (this.paths ??= new PeerPaths()).rebind(this.socket, path, oldPath, graceMs, this.connection.lastAuthenticatedReceive);
     this.socket = socket;
-    pathSockets.delete(path);
-    this.leaving.push({ path: oldPath, socket: old, graceMs, timer: undefined });
-    while (this.leaving.length > MAX_LEFT_SOCKETS) this.closeLeft(this.leaving[0]!);
-    this.rebindAuthenticated = this.connection.lastAuthenticatedReceive;
     if (this.guard(() => this.connection.rebind(path))) this.pump();
-  }
-
-  /** Sockets a client left (by {@link rebind}), open until the server has seen the new path and a grace period more. */
-  private readonly leaving: { readonly path: string; readonly socket: Socket; readonly graceMs: number; timer: NodeJS.Timeout | undefined }[] = [];
-  /** The last authentication time when the client last rebound: a newer one over the new socket starts the old sockets' grace. */
-  private rebindAuthenticated: number | undefined;
-
-  /** A datagram came over the client's current socket: once one authenticated there, the sockets left behind close after their grace. */
-  private graceAfter(path: string | undefined): void {
-    if (this.leaving.length === 0 || path === undefined || path !== this.connection.path) return;
-    if (this.connection.lastAuthenticatedReceive === this.rebindAuthenticated) return;
-    for (const left of this.leaving) {
-      if (left.timer !== undefined) continue;
-      left.timer = setTimeout(() => this.closeLeft(left), left.graceMs);
-      left.timer.unref();
-    }
-  }
-
-  private closeLeft(left: (typeof this.leaving)[number]): void {
-    if (left.timer !== undefined) clearTimeout(left.timer);
-    const i = this.leaving.indexOf(left);
-    if (i >= 0) this.leaving.splice(i, 1);
-    if (this.pathSockets?.get(left.path) === left.socket) this.pathSockets.delete(left.path);
-    try {
-      left.socket.close();
-    } catch {
-      // already closed
-    }
   }
 
   /** Sends what the connection has queued (after a call made on it directly, such as issuing connection IDs). */
@@ -479,18 +348,15 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    */
   setInboxLimit(messages: number): void {
     this.inboxLimit = integerOption('inboxLimit', messages, 0, 1_000_000_000);
-    if (this.inbox.length > messages) {
-      this.inboxDropped += this.inbox.length - messages;
-      this.inbox.length = messages;
-    }
+    this.inboxDropped += this.inbox?.trim(messages) ?? 0;
   }
 
   /** The next application data from the peer. */
   receive(): Promise<Uint8Array> {
-    const ready = this.inbox.shift();
+    const ready = this.inbox?.take();
     if (ready) return Promise.resolve(ready);
     if (this.ended) return Promise.reject(this.errorOf(this.ended));
-    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+    return (this.inbox ??= new MessageInbox()).wait();
   }
 
   /** Resolves once every datagram sent so far has left the socket. */
@@ -613,7 +479,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) out.push(d);
       // The connection may have moved the peer in this call (a check passed): what it held goes to the validated address.
       const bound = this.connection.path;
-      const moved = bound === undefined ? undefined : this.paths?.get(bound);
+      const moved = bound === undefined ? undefined : this.paths?.addressOf(bound);
       if (moved !== undefined) this.remote = moved;
       if (out.length > 0) {
         DatagramIo.of(this.socket).send(out, out.length, this.remote.port, this.remote.address, this.socketConnected, this.sending(out.length));
@@ -647,8 +513,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
 
   /** A return routability message for a path other than the current one: to the address it names, or on the socket it names. */
   private sendOnPath(path: string, datagram: Uint8Array): void {
-    const to = this.paths?.get(path) ?? (this.pathSockets === undefined && path === pathOf(this.remote) ? this.remote : undefined);
-    const own = this.pathSockets?.get(path);
+    const paths = this.paths;
+    const to = paths?.addressOf(path) ?? (paths?.rebound !== true && path === pathOf(this.remote) ? this.remote : undefined);
+    const own = paths?.socketOf(path);
     if (to !== undefined) {
       // Through DatagramIo as every other send of a server's (a fleet's worker may divert it: runtime/node/dtls/workers/fleet-link.ts).
       if (this.socketConnected) this.socket.send(datagram, to.port, to.address, this.sending(1));
@@ -660,7 +527,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
 
   private dispatch(e: ConnectionEvent): void {
     if (e.type === 'pathMigrated') {
-      const to = this.paths?.get(e.to);
+      const to = this.paths?.addressOf(e.to);
       if (to !== undefined) this.remote = to;
     }
     this.owner?.endpointEvent?.(this, e);
@@ -668,13 +535,10 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     if (this.listeners) for (const l of this.listeners) l(e);
     if (e.type === 'handshakeComplete') {
       this.negotiated = e.parameters;
-      this.settleHandshake?.resolve(e.parameters);
-      this.settleHandshake = undefined;
+      this.outcome?.completed(e.parameters);
     } else if (e.type === 'data') {
-      const reader = this.readers.shift();
-      if (reader) reader.resolve(e.data);
-      else if (this.inbox.length < this.inboxLimit) this.inbox.push(e.data);
-      else this.inboxDropped++;
+      const inbox = this.inbox ?? (this.inboxLimit > 0 ? (this.inbox = new MessageInbox()) : undefined);
+      if (inbox?.put(e.data, this.inboxLimit) !== true) this.inboxDropped++;
     } else if (e.type === 'closed') {
       const f = this.connection.failure;
       this.end(e.reason, f?.alert, f ? describeFailure(f) : `connection closed (${e.reason})`, undefined, f?.callbackError);
@@ -702,48 +566,16 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private end(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown, callbackError?: unknown): void {
     if (this.ended) return;
     const ended = (this.ended = { reason, alert, message, cause, callbackError });
-    for (const left of [...this.leaving]) this.closeLeft(left);
+    this.paths?.closeAll();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = undefined;
-    this.settleHandshake?.reject(this.errorOf(ended));
-    this.settleHandshake = undefined;
-    if (this.readers.length > 0) {
-      const error = this.errorOf(ended);
-      for (const r of this.readers) r.reject(error);
-      this.readers = [];
-    }
-    this.settleClosed?.(reason);
-    this.settleClosed = undefined;
+    this.outcome?.ended(reason, () => this.errorOf(ended));
+    this.inbox?.fail(() => this.errorOf(ended));
     const live = this.live; // a hibernated session holds no keys: not thawed to free them
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
     this.owner?.endpointEnded(this);
     const observer = this.observer;
     if (observer) queueMicrotask(() => observer.endpointEnded());
   }
-}
-
-/** "alert: why", without repeating the alert when the reason already starts with it. */
-export function describeFailure(f: { readonly alert: string; readonly message: string }): string {
-  return f.message.startsWith(f.alert) ? f.message : `${f.alert}: ${f.message}`;
-}
-
-/** Addresses remembered per endpoint for return routability probes. */
-const MAX_PATHS = 8;
-
-/** Sockets a client keeps open after rebinding away from them (the oldest closes when another rebind would exceed this). */
-const MAX_LEFT_SOCKETS = 2;
-
-/** The address a path name (`address|port`) stands for, when it is one. */
-export function addressOfPath(path: string): { readonly address: string; readonly family: 'IPv4' | 'IPv6'; readonly port: number } | undefined {
-  const bar = path.lastIndexOf('|');
-  const port = Number(path.slice(bar + 1));
-  if (bar <= 0 || !Number.isInteger(port)) return undefined;
-  const address = path.slice(0, bar);
-  return { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port };
-}
-
-/** The path name of a UDP address (what `DtlsConnection.receive` is given). */
-export function pathOf(a: RemoteAddress): string {
-  return `${a.address}|${a.port}`;
 }

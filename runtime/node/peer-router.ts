@@ -1,5 +1,6 @@
 import type { ClientHelloPeek } from './client-hello-peek.js';
-import { pathOf, type DtlsEndpoint, type EndpointOwner } from './endpoint.js';
+import type { DtlsEndpoint, EndpointOwner } from './endpoint.js';
+import { pathOf } from './peer-paths.js';
 
 /** One connection of the server and what the server tracks about it; the owner of its endpoint (its events and end). */
 export interface Peer extends EndpointOwner {

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { openClientEndpoint } from '../support/udp-client.js';
-import { EndpointClosedError, type DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { EndpointClosedError } from '../../runtime/node/endpoint-ending.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { until } from './support.js';

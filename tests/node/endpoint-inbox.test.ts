@@ -1,7 +1,8 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { openClientEndpoint } from '../support/udp-client.js';
-import { DEFAULT_INBOX_LIMIT, type DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { DEFAULT_INBOX_LIMIT } from '../../runtime/node/message-inbox.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 

@@ -4,7 +4,7 @@ import { ConfigError } from '../../runtime/config-error.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
-import { EndpointClosedError } from '../../runtime/node/endpoint.js';
+import { EndpointClosedError } from '../../runtime/node/endpoint-ending.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { once } from 'node:events';
 import { openClientEndpoint, type UdpClientEndpoint } from '../support/udp-client.js';
-import type { DtlsEndpoint, EndpointCloseReason } from '../../runtime/node/endpoint.js';
+import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import type { EndpointCloseReason } from '../../runtime/node/endpoint-ending.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { HelloSource, rawSocket, sendAll, until } from './support.js';

@@ -1,0 +1,138 @@
+import type { Socket } from 'node:dgram';
+
+/** The UDP payload every IPv4 path carries (a 576-byte datagram, RFC 791, less 20 + 8 bytes of headers). */
+export const IPV4_SAFE_DATAGRAM = 548;
+/** The UDP payload every IPv6 path carries (the 1,280-byte minimum MTU, RFC 8200, less 40 + 8 bytes of headers). */
+export const IPV6_SAFE_DATAGRAM = 1232;
+
+/** Where the peer is. */
+export interface RemoteAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** The path name of a UDP address (what `DtlsConnection.receive` is given). */
+export function pathOf(a: RemoteAddress): string {
+  return `${a.address}|${a.port}`;
+}
+
+/** The address a path name (`address|port`) stands for, when it is one. */
+export function addressOfPath(path: string): { readonly address: string; readonly family: 'IPv4' | 'IPv6'; readonly port: number } | undefined {
+  const bar = path.lastIndexOf('|');
+  const port = Number(path.slice(bar + 1));
+  if (bar <= 0 || !Number.isInteger(port)) return undefined;
+  const address = path.slice(0, bar);
+  return { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port };
+}
+
+/** Addresses remembered per endpoint for return routability probes. */
+const MAX_PATHS = 8;
+
+/** Sockets a client keeps open after rebinding away from them (the oldest closes when another rebind would exceed this). */
+const MAX_LEFT_SOCKETS = 2;
+
+/** A socket a client rebound away from, open until its grace period ends. */
+interface LeftSocket {
+  readonly path: string;
+  readonly socket: Socket;
+  readonly graceMs: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The paths of one endpoint's peer beyond its current address (RFC 9146,
+ * RFC 9853): the addresses datagrams recently came from, by path name, so a
+ * return routability probe can reach them and the peer can move there; and a
+ * client's sockets it rebound away from, kept a while to answer on them. An
+ * endpoint makes one only when a second path shows up or it rebinds.
+ */
+export class PeerPaths {
+  /** Addresses by path, most recently used last (made with the peer's own first). */
+  private addresses: Map<string, RemoteAddress> | undefined;
+  /** Sockets of paths other than the endpoint's own (a client that rebound keeps its old one a moment, to answer path_drop there). */
+  private sockets: Map<string, Socket> | undefined;
+  private readonly left: LeftSocket[] = [];
+  /** The last authentication time when the client last rebound: a newer one over the new socket starts the old sockets' grace. */
+  private rebindAuthenticated: number | undefined;
+
+  /** Whether an address other than the peer's own has been seen (then every datagram's is remembered). */
+  get tracksAddresses(): boolean {
+    return this.addresses !== undefined;
+  }
+
+  /** A datagram came from `from` on `path` (`remote`: the peer's current address). */
+  cameFrom(path: string, from: RemoteAddress, remote: RemoteAddress): void {
+    const addresses = (this.addresses ??= new Map([[pathOf(remote), remote]]));
+    // The peer's own path is never the one forgotten for a burst from other addresses: it was used last.
+    if (!addresses.delete(path) && addresses.size >= MAX_PATHS) addresses.delete(addresses.keys().next().value ?? path);
+    addresses.set(path, from);
+  }
+
+  /** The address a path's datagrams came from, if remembered. */
+  addressOf(path: string): RemoteAddress | undefined {
+    return this.addresses?.get(path);
+  }
+
+  /** The socket a client left for `path`, while it is open. */
+  socketOf(path: string): Socket | undefined {
+    return this.sockets?.get(path);
+  }
+
+  /** A client rebound (so its datagrams may come and go on other sockets than the endpoint's). */
+  get rebound(): boolean {
+    return this.sockets !== undefined;
+  }
+
+  /** Nothing here is under way: no socket left behind, never rebound (the addresses are needed by no check then). */
+  get atRest(): boolean {
+    return this.left.length === 0 && this.sockets === undefined;
+  }
+
+  /**
+   * Client: the endpoint moved from `old` (on `oldPath`) to a socket on
+   * `path`. The old socket stays open until an authenticated record comes
+   * over the new one ({@link graceAfter}) and `graceMs` more; at most
+   * {@link MAX_LEFT_SOCKETS} are kept. `authenticated`: the connection's
+   * last authentication time now.
+   */
+  rebind(old: Socket, path: string, oldPath: string, graceMs: number, authenticated: number | undefined): void {
+    const sockets = (this.sockets ??= new Map());
+    sockets.set(oldPath, old);
+    sockets.delete(path);
+    this.left.push({ path: oldPath, socket: old, graceMs, timer: undefined });
+    while (this.left.length > MAX_LEFT_SOCKETS) this.closeLeft(this.left[0]!);
+    this.rebindAuthenticated = authenticated;
+  }
+
+  /**
+   * A datagram came over the client's socket on `path` (`current`: the
+   * connection's path; `authenticated`: its last authentication time): once
+   * one authenticated there since the rebind, the sockets left behind close
+   * after their grace.
+   */
+  graceAfter(path: string, current: string | undefined, authenticated: number | undefined): void {
+    if (this.left.length === 0 || path !== current || authenticated === this.rebindAuthenticated) return;
+    for (const left of this.left) {
+      if (left.timer !== undefined) continue;
+      left.timer = setTimeout(() => this.closeLeft(left), left.graceMs);
+      left.timer.unref();
+    }
+  }
+
+  /** Closes every socket left behind (the endpoint ended). */
+  closeAll(): void {
+    for (const left of [...this.left]) this.closeLeft(left);
+  }
+
+  private closeLeft(left: LeftSocket): void {
+    if (left.timer !== undefined) clearTimeout(left.timer);
+    const i = this.left.indexOf(left);
+    if (i >= 0) this.left.splice(i, 1);
+    if (this.sockets?.get(left.path) === left.socket) this.sockets.delete(left.path);
+    try {
+      left.socket.close();
+    } catch {
+      // already closed
+    }
+  }
+}
