@@ -7,19 +7,16 @@ import { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from '../runtime/cryp
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { inspectPort, interrupted, withInspectDefault } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';
-import { needing } from './optional-packages.js';
+import { inspectorModule, installed } from './optional-packages.js';
 import { CliUsageError } from './usage-error.js';
 
 const DAY = 24 * 3600 * 1000;
 
-/** The inspector, whose packages (optional peer dependencies) an npm install may lack: then a line saying which to install. */
-async function inspectorModule(): Promise<typeof import('./inspector.js')> {
-  return needing(['ws', '@statelyai/inspect'], () => import('./inspector.js'));
-}
-
 /** Records the states a chart passes through, from XState inspection events, and passes every event on to the inspector if there is one. */
-function chartPath(chartId: string, inspector: ChartInspector | undefined): { inspect: (e: InspectionEvent) => void; path: string[] } {
+function chartPath(chartId: string, inspector: ChartInspector | undefined): { inspect?: (e: InspectionEvent) => void; path: string[] } {
   const path: string[] = [];
+  // The paths come from XState's copy of the chart: without xstate (an optional peer dependency), none.
+  if (!installed('xstate')) return { path };
   return {
     path,
     inspect: (e: InspectionEvent) => {
@@ -61,6 +58,11 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** A chart's path, or what to install to see it. */
+function chartLine(path: readonly string[]): string {
+  return path.length > 0 ? path.join(' → ') : '(the path needs xstate, an optional peer dependency: npm install xstate)';
+}
+
 /** Which crypto runs: the native addon, or why not and what its absence costs (an npm install may skip building it). */
 function cryptoLine(): string {
   if (nativeUnavailableReason === undefined) return 'crypto: the native addon (OpenSSL record path, batched UDP I/O)';
@@ -78,18 +80,22 @@ async function demo(out: (line: string) => void, inspector: ChartInspector | und
     cert: [...id.chain],
     key: id.privateKey,
     host: '127.0.0.1',
-    inspect: serverChart.inspect,
+    ...(serverChart.inspect ? { inspect: serverChart.inspect } : {}),
   });
   const address = await server.listening;
   out(`server: listening on ${address.address}:${address.port}, stateless cookie exchange on`);
 
   const clientChart = chartPath('dtls13-client', inspector);
-  const client = connect('127.0.0.1', address.port, { ca: id.caDer, servername: 'localhost', inspect: clientChart.inspect });
+  const client = connect('127.0.0.1', address.port, {
+    ca: id.caDer,
+    servername: 'localhost',
+    ...(clientChart.inspect ? { inspect: clientChart.inspect } : {}),
+  });
   try {
     await client.opened;
     const p = client.parameters!;
     out(`negotiated: ${p.cipherSuite}, ${p.group}, ${p.signatureAlgorithm}${p.helloRetryRequest ? ', after a HelloRetryRequest with a cookie' : ''}`);
-    out(`client chart: ${clientChart.path.join(' → ')}`);
+    out(`client chart: ${chartLine(clientChart.path)}`);
     const stats = client.stats;
     out(
       `handshake: ${stats.connectionStats?.handshakeDuration?.toFixed(1) ?? '?'} ms (ClientHello sent to handshake complete), ${stats.datagramsSent} datagrams sent, ${stats.datagramsReceived} received, ${stats.retransmitCount} retransmissions`,
@@ -100,7 +106,7 @@ async function demo(out: (line: string) => void, inspector: ChartInspector | und
     client.send(message);
     const echo = (await reply).toString('utf8');
     out(`round trip: sent '${message}', the server echoed '${echo}' in ${(performance.now() - sentAt).toFixed(2)} ms`);
-    out(`server chart: ${serverChart.path.join(' → ')}`);
+    out(`server chart: ${chartLine(serverChart.path)}`);
     await client.close();
     out('closed with close_notify');
     return echo === message ? 0 : 1;

@@ -13,7 +13,7 @@ import { inspectPort } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';
 import { messageTrace } from './message-trace.js';
 import { stringValue, type OptionValues } from './option-table.js';
-import { needing } from './optional-packages.js';
+import { inspectorModule } from './optional-packages.js';
 import { CliUsageError } from './usage-error.js';
 
 export const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
@@ -107,7 +107,7 @@ export async function diagnostics(
       : (file ?? trace?.keyLog);
   let inspector: ChartInspector | undefined;
   if (port !== undefined) {
-    const { startInspector } = await needing(['ws', '@statelyai/inspect'], () => import('./inspector.js'));
+    const { startInspector } = await inspectorModule();
     inspector = await startInspector(port);
     say(`inspector: open ${inspector.url} in a browser to watch the handshake charts live (works offline; the Stately inspector is at /stately)\n`);
   }

@@ -7,16 +7,17 @@
  *   at LINE_LIMIT characters: an uncaught error prints its source line,
  *   which must not be the whole bundle), so
  *   `import 'dtls13'` reads, resolves and compiles one file instead of about
- *   250. Packages (xstate, the optional peers) and node: modules stay
- *   `require`s. The noble provider, noble's ML-KEM and xstate load at their
- *   first use (scripts/bundle-lazy.ts).
+ *   250. Packages (the optional peers) and node: modules stay
+ *   `require`s. The noble provider and noble's ML-KEM load at their first
+ *   use (scripts/bundle-lazy.ts), xstate too (runtime/machine/xstate-module.ts).
  * - dist/runtime/index.js, the entry users import: a small ES module that
  *   runs the bundle through runtime/load-bundle.ts (a `vm.Script` with the
  *   code cache of an earlier process: Node 20 has no
  *   `module.enableCompileCache()`) and exports its exports by name.
  *   `require('dtls13')` (dist/runtime/index.cjs) gets this same module.
  * - dist/runtime/worker-main.js: the worker thread's file of
- *   `listen({ workers })`, bundled too, where the bundle's listener looks.
+ *   `listen({ workers })`, where the bundle's listener looks: one line that
+ *   imports tsc's worker module (not a second bundle).
  * - A code cache made here by a fresh `node` doing one handshake
  *   (scripts/warm-code-cache.mjs), in `<package>/.cache/v8/`.
  *
@@ -28,7 +29,7 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +74,7 @@ async function bundleCommonJs(root: string): Promise<void> {
     banner: {
       js: 'var __dtls13_import_meta_url = require("node:url").pathToFileURL(__filename).href, __dtls13_import_meta_resolve = (s) => require("node:url").pathToFileURL(require.resolve(s)).href;',
     },
-    plugins: [lazyParts(runtimeDir, await lazyStands(runtimeDir))],
+    plugins: [lazyParts(await lazyStands(runtimeDir))],
   });
   if (warnings.length > 0) throw new Error(`bundle-entry: esbuild warned: ${warnings.map((w) => w.text).join('; ')}`);
   const dynamic = Object.values(metafile.outputs).flatMap((o: Metafile['outputs'][string]) => o.imports.filter((i) => i.kind === 'dynamic-import'));
@@ -83,25 +84,13 @@ async function bundleCommonJs(root: string): Promise<void> {
 /**
  * The worker thread's file of `listen({ workers })`: the listener starts
  * `./worker-main.js` beside the file it runs from, which for the bundle is
- * dist/runtime/. One ES module too (the runtime's modules bundled again:
- * a worker is its own isolate; a worker module that imports 'dtls13' there
- * gets the entry's copy beside it).
+ * dist/runtime/. It runs tsc's worker module (dist/runtime/node/dtls/workers/),
+ * which the command line's `server --workers` runs too: one copy of the
+ * worker's code in the package, not a second bundle of the runtime (a
+ * worker is its own isolate either way).
  */
-async function bundleWorker(root: string): Promise<void> {
-  await build({
-    entryPoints: [resolve(root, 'dist', 'runtime', 'node', 'dtls', 'workers', 'worker-main.js')],
-    outfile: resolve(root, WORKER),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    legalComments: 'inline',
-    minifyWhitespace: true,
-    lineLimit: LINE_LIMIT,
-    minifySyntax: true,
-    logLevel: 'warning',
-  });
+function writeWorker(root: string): void {
+  writeFileSync(resolve(root, WORKER), `// dtls13: the worker thread's file (scripts/bundle-entry.ts)\nimport './node/dtls/workers/worker-main.js';\n`);
 }
 
 /** The ES module users import: loads the bundle (with its code cache) and exports `names` from it. */
@@ -138,7 +127,7 @@ export async function bundleEntry(root: string): Promise<{ bundle: number; entry
   // Only tsc's entry (re-exports), not one written by an earlier run of this step.
   if (!readFileSync(entry, 'utf8').startsWith(MARK)) copyFileSync(entry, resolve(root, UNBUNDLED_ENTRY));
   await bundleCommonJs(root);
-  await bundleWorker(root);
+  writeWorker(root);
   const bundle = resolve(root, BUNDLE);
   const names = Object.keys(createRequire(import.meta.url)(bundle) as object);
   await writeEntry(root, names);

@@ -9,9 +9,9 @@
  *   runs then, so noble's module code (AES tables, curve set-up) runs only
  *   then. noble's ML-KEM (X25519MLKEM768, which the node and native providers
  *   take from it) likewise, through `lazyKem`.
- * - xstate (only the inspector runs the XState machines; the compiled charts
- *   run without it): its functions become stand-ins that `require('xstate')`
- *   at their first call.
+ *
+ * xstate needs no stand-in: the runtime loads it at its first use itself
+ * (runtime/machine/xstate-module.ts).
  *
  * The stand-ins are made from the real modules' exports, read at build time:
  * an export the stand-in lacks fails the build (esbuild: no matching export),
@@ -53,70 +53,20 @@ export async function lazyStands(runtimeDir: string): Promise<Map<string, Stand>
   return stands;
 }
 
-/**
- * xstate's stand-in: each function `require`s xstate at its first call (and
- * says so on the dtls13:load channel). `setup(config).createMachine(definition)`
- * (the generated *-machine.ts modules, run when a connection starts) gives a
- * stand-in machine that builds the real one at its first use: a property
- * read (its methods run on the real machine) or `createActor`, which takes
- * the real machine out of it.
- */
-export function xstateStand(): string {
-  return `import { channel } from 'node:diagnostics_channel';
-let xstate;
-const load = () => {
-  if (xstate === undefined) {
-    xstate = require('xstate');
-    const c = channel('dtls13:load');
-    if (c.hasSubscribers) c.publish({ part: 'xstate' });
-  }
-  return xstate;
-};
-const REAL = Symbol('dtls13: the real machine');
-function deferred(make) {
-  let real;
-  const get = () => (real ??= make());
-  return new Proxy({}, {
-    get(_, key) {
-      if (key === REAL) return get();
-      const r = get();
-      const value = Reflect.get(r, key, r);
-      return typeof value === 'function' ? value.bind(r) : value;
-    },
-    has: (_, key) => key === REAL || Reflect.has(get(), key),
-  });
-}
-export function setup(config) {
-  return new Proxy({}, {
-    get(_, key) {
-      if (key === 'createMachine') return (definition) => deferred(() => load().setup(config).createMachine(definition));
-      const s = load().setup(config);
-      const value = Reflect.get(s, key, s);
-      return typeof value === 'function' ? value.bind(s) : value;
-    },
-  });
-}
-export function createActor(logic, ...rest) {
-  return load().createActor(typeof logic === 'object' && logic !== null && REAL in logic ? logic[REAL] : logic, ...rest);
-}
-`;
-}
-
 /** The esbuild plugin: static imports of the lazy parts resolve to their stand-ins; the stand-ins' `require`s to the real modules. */
-export function lazyParts(runtimeDir: string, stands: ReadonlyMap<string, Stand>): Plugin {
+export function lazyParts(stands: ReadonlyMap<string, Stand>): Plugin {
   return {
     name: 'dtls13-lazy-parts',
     setup(b) {
-      b.onResolve({ filter: /^xstate$/ }, (args) => (args.kind === 'import-statement' ? { path: 'xstate', namespace: NAMESPACE } : undefined));
       b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
         if (args.kind !== 'import-statement' || args.namespace !== 'file') return undefined;
         const path = resolve(args.resolveDir, args.path);
         return stands.has(path) ? { path, namespace: NAMESPACE } : undefined;
       });
       b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-        contents: args.path === 'xstate' ? xstateStand() : (stands.get(args.path)?.contents ?? ''),
+        contents: stands.get(args.path)?.contents ?? '',
         loader: 'js',
-        resolveDir: args.path === 'xstate' ? runtimeDir : join(args.path, '..'),
+        resolveDir: join(args.path, '..'),
       }));
     },
   };

@@ -185,7 +185,7 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
 }
 
 function inspected(
-  machine: AnyStateMachine,
+  machine: () => AnyStateMachine,
   bind: (implementation: never, context: never) => object,
   steps: object,
   guards: GuardTable,
@@ -201,7 +201,7 @@ class ClientMachine extends Machine<ClientState, ClientEvent> {
       context,
       dtls13ClientStep,
       dtls13ClientTakes,
-      inspected(sharedDtls13ClientMachine(), dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect),
+      inspected(sharedDtls13ClientMachine, dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect),
     );
   }
 
@@ -233,7 +233,7 @@ class ServerMachine extends Machine<ServerState, ServerEvent> {
       context,
       dtls13ServerStep,
       dtls13ServerTakes,
-      inspected(sharedDtls13ServerMachine(), dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect),
+      inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect),
     );
   }
 

@@ -111,7 +111,7 @@ export class FlightController<M> {
     };
     this.inspected = inspect
       ? new InspectedChart(
-          sharedDtls13FlightMachine(),
+          sharedDtls13FlightMachine,
           dtls13FlightInput,
           Object.keys(FLIGHT_STEPS) satisfies string[] as Dtls13FlightAction[],
           FLIGHT_GUARDS,

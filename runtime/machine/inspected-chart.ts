@@ -1,4 +1,5 @@
-import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import type { AnyActorRef, AnyStateMachine, InspectionEvent } from 'xstate';
+import { xstate } from './xstate-module.js';
 
 /** A role's guards as the inspector's copy of the chart asks them: each pure over the state before the event, the event and the context. */
 export type GuardTable = Readonly<Record<string, (state: never, event: never, context: never) => boolean>>;
@@ -29,7 +30,9 @@ export class InspectedChart {
   private readonly before: Before = { state: undefined, context: undefined };
 
   /**
-   * `bind(implementation, context)` is the chart's generated `<b>Input`;
+   * `machine` is the chart's generated `shared<b>Machine` (called here, once
+   * xstate is known to be installed); `bind(implementation, context)` is the
+   * chart's generated `<b>Input`;
    * `actions` the names of its actions, `guards` the machine's guards;
    * `delays` the names of its `after` delays, for a chart with timers: the
    * copy's timers never fire (the machine's deadline is the one that
@@ -38,7 +41,7 @@ export class InspectedChart {
    * timeout.
    */
   constructor(
-    machine: AnyStateMachine,
+    machine: () => AnyStateMachine,
     bind: (implementation: never, context: never) => object,
     actions: readonly string[],
     guards: GuardTable,
@@ -57,7 +60,9 @@ export class InspectedChart {
       delays: Object.fromEntries(delays.map((name) => [name, (): number => 0])),
     };
     const options = { input: bind(implementation as never, this.before as never), inspect };
-    this.actor = createActor(machine, delays.length === 0 ? options : { ...options, clock: NEVER });
+    // xstate first: without it, the ConfigError saying what to install, before the generated machine requires it.
+    const { createActor } = xstate();
+    this.actor = createActor(machine(), delays.length === 0 ? options : { ...options, clock: NEVER });
     this.actor.start();
   }
 

@@ -84,7 +84,8 @@ function install(): { work: string; app: string } {
       version: '1.0.0',
       private: true,
       type: 'module',
-      dependencies: { dtls13: `file:${join(tarballs, dtls13)}` },
+      // xstate is an optional peer of dtls13; main.ts inspects, so the project installs it.
+      dependencies: { dtls13: `file:${join(tarballs, dtls13)}`, xstate: packed['xstate'] },
       devDependencies: { '@types/node': packed['@types/node'] },
       overrides: { xstate: packed['xstate'], 'undici-types': packed['undici-types'] },
     }),

@@ -7,7 +7,10 @@
  * the exact `npm install ...` that makes it work; none dies with Node's
  * "Cannot find package" (issue 48: `dtls13 simulate` did, for 'yaml').
  *
- * Offline: xstate is packed from this clone's node_modules. Cost: one
+ * The package has no dependencies of its own (xstate, which only the
+ * inspector needs, is an optional peer too): the install is offline, and
+ * the demo runs without xstate, printing what to install for the chart
+ * paths; the library's `inspect` option says the same. Cost: one
  * `npm run build` of a copy (1-2 minutes on two loaded cores), a pack and an
  * install; the native addon is skipped (DTLS13_NATIVE=0).
  */
@@ -96,14 +99,14 @@ test('each CLI command of an installed tarball works or says exactly what to npm
   mkdirSync(tarballs);
   await npm(['run', 'build'], source);
   const tarball = await pack(source, tarballs);
-  const xstate = await pack(join(ROOT, 'node_modules/xstate'), tarballs);
   const app = join(work, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'dtls13-user', private: true, overrides: { xstate: `file:${xstate}` } }));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'dtls13-user', private: true }));
   await npm(['install', '--offline', '--omit=dev', '--ignore-scripts', tarball], app);
 
   const problems: string[] = [];
-  for (const args of runs(await freeTcpPort())) {
+  const inspectPort = await freeTcpPort();
+  for (const args of runs(inspectPort)) {
     const r = await run(join(app, 'node_modules/.bin/dtls13'), args, app, 120_000);
     const line = `dtls13 ${args.join(' ')}: exit ${String(r.status)}\n${r.stderr}`;
     t.log(line.trim());
@@ -114,5 +117,25 @@ test('each CLI command of an installed tarball works or says exactly what to npm
   }
   const demo = await run(join(app, 'node_modules/.bin/dtls13'), ['demo'], app, 120_000);
   t.regex(demo.stdout, /closed with close_notify/, 'the demo runs from a plain install');
+  t.regex(demo.stdout, /client chart: .*npm install xstate/, 'the demo says what its chart paths need');
+  const inspected = await run(join(app, 'node_modules/.bin/dtls13'), ['demo', `--inspect=${inspectPort}`], app, 120_000);
+  t.regex(inspected.stderr, /npm install xstate ws @statelyai\/inspect/, 'the inspector names its three packages');
+  // The library: inspect without xstate is a ConfigError naming the option and the npm install.
+  const library = await run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      [
+        "const { connect } = await import('dtls13');",
+        'const report = (e) => { console.log(e.name, e.option, e.message); process.exit(0); };',
+        "try { const c = connect('127.0.0.1', 9, { inspect() {} }); c.onerror = report; c.opened.catch(report); } catch (e) { report(e); }",
+        "setTimeout(() => { console.log('no error'); process.exit(0); }, 20_000);",
+      ].join('\n'),
+    ],
+    app,
+    60_000,
+  );
+  t.regex(library.stdout, /^ConfigError inspect .*npm install xstate/m, 'inspect without xstate says what to install');
   t.deepEqual(problems, []);
 });
