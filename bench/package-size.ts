@@ -2,7 +2,7 @@
  * `npm run bench -- package-size`: what `npm install dtls13` costs a user.
  * Builds, packs the package, installs the tarball into an empty project
  * with production dependencies only, and prints the tarball's and the
- * installed size, the package count, whether the tarball ships source
+ * installed size, the package count and files, whether the tarball ships source
  * maps, whether `import('dtls13')` works there, and how long
  * `dtls13 --help` takes (median of 7, against a bare `node -e 0` measured in
  * alternating rounds). Target: ≤ 5 MB installed, --help ≤ 300 ms.
@@ -18,13 +18,19 @@ function npm(args: readonly string[], cwd: string): string {
   return execFileSync('npm', [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Bytes of every file under `dir`. */
-function treeSize(dir: string): number {
-  let total = 0;
+/** Bytes and count of every file under `dir`. */
+function treeSize(dir: string): { bytes: number; files: number } {
+  const total = { bytes: 0, files: 0 };
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) total += treeSize(p);
-    else if (e.isFile()) total += statSync(p).size;
+    if (e.isDirectory()) {
+      const sub = treeSize(p);
+      total.bytes += sub.bytes;
+      total.files += sub.files;
+    } else if (e.isFile()) {
+      total.bytes += statSync(p).size;
+      total.files++;
+    }
   }
   return total;
 }
@@ -76,7 +82,7 @@ export async function benchPackageSize(log: (line: string) => void): Promise<voi
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'size-probe', version: '1.0.0', private: true, type: 'module' }));
     npm(['install', '--omit=dev', '--no-audit', '--no-fund', join(work, tarball.filename)], app);
     const installed = packages(join(app, 'node_modules'));
-    const bytes = treeSize(join(app, 'node_modules'));
+    const { bytes, files } = treeSize(join(app, 'node_modules'));
     const imported = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('dtls13'); console.log(typeof m.connect);"], {
       cwd: app,
       encoding: 'utf8',
@@ -90,7 +96,7 @@ export async function benchPackageSize(log: (line: string) => void): Promise<voi
     }
     const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
     log(`tarball:        ${mb(tarball.size)} packed, ${mb(tarball.unpackedSize)} unpacked, ${tarball.entryCount} files, ${maps.length} source maps`);
-    log(`installed:      ${mb(bytes)} in node_modules, ${installed.length} packages (target ≤ 5 MB)`);
+    log(`installed:      ${mb(bytes)} in node_modules, ${installed.length} packages, ${files} files (target ≤ 5 MB)`);
     log(`packages:       ${installed.sort().join(', ')}`);
     log(
       `import('dtls13'): ${imported.status === 0 && imported.stdout.trim() === 'function' ? 'loads (connect is a function)' : `FAILS: ${imported.stderr.trim().split('\n')[0] ?? ''}`}`,

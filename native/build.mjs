@@ -4,7 +4,7 @@
 // headers or node-gyp it says the addon was skipped, why, and what that costs, and exits 0;
 // dtls13 then uses the node:crypto and noble providers. DTLS13_NATIVE=0 skips the build.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,6 +53,19 @@ function missingTools() {
   return missing.length === 0 ? undefined : `no ${missing.join(', no ')} on PATH`;
 }
 
+/**
+ * Leaves only build/Release/dtls13_native.node: the object files, make's
+ * dependency files and node-gyp's makefiles are half of what the build
+ * writes (about 0.4 MB of an installed package), and `node-gyp rebuild`
+ * makes them again.
+ */
+function prune() {
+  const build = join(here, 'build');
+  for (const name of readdirSync(build)) if (name !== 'Release') rmSync(join(build, name), { recursive: true, force: true });
+  const release = join(build, 'Release');
+  for (const name of readdirSync(release)) if (name !== 'dtls13_native.node') rmSync(join(release, name), { recursive: true, force: true });
+}
+
 function main() {
   if (process.env.DTLS13_NATIVE === '0') {
     console.log('dtls13: native addon not built (DTLS13_NATIVE=0)');
@@ -69,6 +82,7 @@ function main() {
   // node-gyp's own log is long: shown only when the build fails, its end, above the reason.
   const run = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (run.status === 0) {
+    prune();
     console.log('dtls13: native addon built (OpenSSL record path, batched UDP I/O with GSO and GRO)');
     return;
   }
