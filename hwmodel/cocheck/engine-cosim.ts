@@ -1,16 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SimTime } from '../kernel/index.js';
 import type { EngineTrace } from './engine-trace.js';
+import { treePath } from './source-tree.js';
 import { buildSystemC } from './systemc.js';
 
-/** generated/systemc, where `dtls13 generate` writes the engine and its testbench. */
-export const GENERATED_SYSTEMC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'generated', 'systemc');
+/** generated/systemc of the tree (from the sources or from dist/), where `npm run generate` writes the engine and its testbench. */
+export const GENERATED_SYSTEMC = treePath('generated', 'systemc');
 
 /** Compiles (or finds, cached by a hash of it and every generated header) the generated engine's trace testbench. */
 export function buildEngineBench(dir: string = GENERATED_SYSTEMC): string {
+  if (!existsSync(join(dir, 'engine', 'main.cpp')))
+    throw new Error(`no generated SystemC engine in ${dir}: it is generated in a clone of dtls13 (npm run generate); an installed package does not ship it`);
   const headers = [...readdirSync(dir).filter((f) => f.endsWith('.h')), ...readdirSync(join(dir, 'engine')).map((f) => join('engine', f))].map((f) =>
     join(dir, f),
   );

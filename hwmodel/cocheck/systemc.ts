@@ -2,12 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { treePath } from './source-tree.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** The SystemC side's source (handwritten; reads a scenario on stdin). */
-export const RUNNER_SOURCE = join(HERE, 'sc-runner.cpp');
+/** The SystemC side's source (handwritten; reads a scenario on stdin), in the tree's hwmodel/cocheck/ (tsc does not copy it into dist/). */
+export const RUNNER_SOURCE = treePath('hwmodel', 'cocheck', 'sc-runner.cpp');
 const FLAGS = ['-std=c++17', '-O1', '-Wall'];
 
 /** Where compiled SystemC programs are kept: `$DTLS13_CACHE` or ~/.cache/dtls13, under systemc/. */
