@@ -159,7 +159,7 @@ test.serial(
     t.is(inspect.status, 1, inspect.stderr);
     t.regex(
       inspect.stderr,
-      /^dtls13: this needs the package '(ws|@statelyai\/inspect)', which 'npm install dtls13' does not install \(an optional peer dependency\): npm install ws @statelyai\/inspect\n$/,
+      /^dtls13: this needs the package '(ws|@statelyai\/inspect)', which 'npm install dtls13' does not install \(an optional peer dependency\): npm install xstate ws @statelyai\/inspect\n$/,
     );
     t.notRegex(inspect.stdout + inspect.stderr, /ERR_MODULE_NOT_FOUND|Cannot find package|node:internal/);
 
