@@ -21,9 +21,17 @@
  * - A code cache made here by a fresh `node` doing one handshake
  *   (scripts/warm-code-cache.mjs), in `<package>/.cache/v8/`.
  *
+ * - The subpath entries (`dtls13/sans-io`, `dtls13/wire`, `dtls13/crypto`:
+ *   package.json "exports") are small ES modules of the same kind, over the
+ *   same bundle: it holds every entry's modules once, each entry's exports
+ *   as one namespace of its exports (SUBPATHS), and the first entry a
+ *   process imports loads it for all of them (a global keyed by the
+ *   bundle's path), so `ConfigError` from 'dtls13' is the class
+ *   `DtlsConnection` from 'dtls13/sans-io' throws.
+ *
  * The other files of dist/ stay as tsc wrote them, for the command line
  * (dist/cli) and the declarations; the package's exports name only the
- * entry, so no user loads two copies of a class. The entry as tsc wrote it
+ * entries, so no user loads two copies of a class. The entry as tsc wrote it
  * stays as dist/runtime/index.modules.js, the cold-start bench's baseline
  * (`npm run bench -- cold`).
  */
@@ -38,6 +46,16 @@ import { lazyParts, lazyStands } from './bundle-lazy.js';
 export const ENTRY = 'dist/runtime/index.js';
 /** The entry as tsc wrote it (one import per module), kept beside the bundle: the cold-start bench's baseline. */
 export const UNBUNDLED_ENTRY = 'dist/runtime/index.modules.js';
+/** The package's entries (package.json "exports"): the file in dist/runtime, and the bundle's namespace holding its exports. */
+export const SUBPATHS = [
+  { file: 'index', namespace: 'root' },
+  { file: 'sans-io', namespace: 'sansIo' },
+  { file: 'wire', namespace: 'wire' },
+  { file: 'crypto', namespace: 'crypto' },
+] as const;
+type Subpath = (typeof SUBPATHS)[number];
+/** An entry as tsc wrote it, kept beside the one this step writes. */
+const modulesOf = (file: string): string => `dist/runtime/${file}.modules.js`;
 /** Every module of the entry in one CommonJS file. */
 export const BUNDLE = 'dist/runtime/index.bundle.cjs';
 /** The worker thread's entry, where the bundle's listener looks for it. */
@@ -55,8 +73,9 @@ const LINE_LIMIT = 160;
 /** The CommonJS bundle of tsc's entry; fails when it would need what a vm.Script cannot give (import(), import.meta). */
 async function bundleCommonJs(root: string): Promise<void> {
   const runtimeDir = resolve(root, 'dist', 'runtime');
+  const contents = SUBPATHS.map((s) => `export * as ${s.namespace} from ${JSON.stringify(resolve(root, modulesOf(s.file)))};`).join('\n');
   const { metafile, warnings } = await build({
-    entryPoints: [resolve(root, UNBUNDLED_ENTRY)],
+    stdin: { contents, resolveDir: runtimeDir, sourcefile: 'entries.js', loader: 'js' },
     outfile: resolve(root, BUNDLE),
     bundle: true,
     format: 'cjs',
@@ -93,23 +112,30 @@ function writeWorker(root: string): void {
   writeFileSync(resolve(root, WORKER), `// dtls13: the worker thread's file (scripts/bundle-entry.ts)\nimport './node/dtls/workers/worker-main.js';\n`);
 }
 
-/** The ES module users import: loads the bundle (with its code cache) and exports `names` from it. */
-async function writeEntry(root: string, names: readonly string[]): Promise<void> {
+/**
+ * An ES module users import: loads the bundle (with its code cache) unless
+ * another entry of this process did, and exports `names` from its namespace.
+ */
+async function writeEntry(root: string, entry: Subpath, names: readonly string[]): Promise<void> {
   const load = JSON.stringify(resolve(root, 'dist', 'runtime', 'load-bundle.js'));
   const contents = [
     `import { channel } from 'node:diagnostics_channel';`,
     `import { fileURLToPath } from 'node:url';`,
     `import { loadBundle } from ${load};`,
-    `const loaded = loadBundle(fileURLToPath(new URL('./index.bundle.cjs', import.meta.url)), {`,
-    `  defaultCacheDir: fileURLToPath(new URL('../../${CACHE_DIR}', import.meta.url)),`,
-    `});`,
-    `const loads = channel('dtls13:load');`,
-    `if (loads.hasSubscribers) loads.publish({ part: 'bundle', codeCache: loaded.outcome, cacheFile: loaded.cacheFile });`,
-    `export const { ${names.join(', ')} } = loaded.exports;`,
+    `const file = fileURLToPath(new URL('./index.bundle.cjs', import.meta.url));`,
+    `const loadedBundles = (globalThis[Symbol.for('dtls13:loaded-bundles')] ??= new Map());`,
+    `let loaded = loadedBundles.get(file);`,
+    `if (loaded === undefined) {`,
+    `  loaded = loadBundle(file, { defaultCacheDir: fileURLToPath(new URL('../../${CACHE_DIR}', import.meta.url)) });`,
+    `  loadedBundles.set(file, loaded);`,
+    `  const loads = channel('dtls13:load');`,
+    `  if (loads.hasSubscribers) loads.publish({ part: 'bundle', codeCache: loaded.outcome, cacheFile: loaded.cacheFile });`,
+    `}`,
+    `export const { ${names.join(', ')} } = loaded.exports.${entry.namespace};`,
   ].join('\n');
   await build({
-    stdin: { contents, resolveDir: resolve(root, 'dist', 'runtime'), sourcefile: 'index.js', loader: 'js' },
-    outfile: resolve(root, ENTRY),
+    stdin: { contents, resolveDir: resolve(root, 'dist', 'runtime'), sourcefile: `${entry.file}.js`, loader: 'js' },
+    outfile: resolve(root, 'dist', 'runtime', `${entry.file}.js`),
     allowOverwrite: true,
     bundle: true,
     format: 'esm',
@@ -124,13 +150,16 @@ async function writeEntry(root: string, names: readonly string[]): Promise<void>
 
 export async function bundleEntry(root: string): Promise<{ bundle: number; entry: number }> {
   const entry = resolve(root, ENTRY);
-  // Only tsc's entry (re-exports), not one written by an earlier run of this step.
-  if (!readFileSync(entry, 'utf8').startsWith(MARK)) copyFileSync(entry, resolve(root, UNBUNDLED_ENTRY));
+  for (const { file } of SUBPATHS) {
+    const written = resolve(root, 'dist', 'runtime', `${file}.js`);
+    // Only tsc's entry (re-exports), not one written by an earlier run of this step.
+    if (!readFileSync(written, 'utf8').startsWith(MARK)) copyFileSync(written, resolve(root, modulesOf(file)));
+  }
   await bundleCommonJs(root);
   writeWorker(root);
   const bundle = resolve(root, BUNDLE);
-  const names = Object.keys(createRequire(import.meta.url)(bundle) as object);
-  await writeEntry(root, names);
+  const namespaces = createRequire(import.meta.url)(bundle) as Record<string, object>;
+  for (const s of SUBPATHS) await writeEntry(root, s, Object.keys(namespaces[s.namespace] ?? {}));
   return { bundle: statSync(bundle).size, entry: statSync(entry).size };
 }
 

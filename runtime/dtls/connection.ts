@@ -98,6 +98,7 @@ export class DtlsConnection implements Connection {
   }
 
   /**
+   * @internal
    * A server connection on configurations resolved once for many (as a
    * UDP server does at listen): `configs` from `serverConfigs`, or a
    * resolved 1.3 configuration alone (`resolveConfig('server', options)`:
@@ -110,7 +111,7 @@ export class DtlsConnection implements Connection {
     return new DtlsConnection('server', perConnection, c);
   }
 
-  /** A hibernated 1.3 server session made a connection again (Dtls13Connection.thaw). */
+  /** @internal A hibernated 1.3 server session made a connection again (Dtls13Connection.thaw). */
   static thaw(configs: VersionConfigs | ResolvedConfig, perConnection: Options, frozen: FrozenSession, now: number): DtlsConnection {
     const config = 'enabled' in configs ? configs.config13 : configs;
     if (config === undefined) throw new ConnectionStateError('a hibernated session is DTLS 1.3, which this configuration does not enable');
@@ -118,7 +119,7 @@ export class DtlsConnection implements Connection {
     return new DtlsConnection('server', perConnection, { enabled: ONLY_13, config13: config, config12: undefined }, thawed);
   }
 
-  /** The stats a hibernated session would show if thawed now (Dtls13Connection.frozenStats). */
+  /** @internal The stats a hibernated session would show if thawed now (Dtls13Connection.frozenStats). */
   static frozenStats(frozen: FrozenSession): ConnectionStats {
     return Dtls13Connection.frozenStats(frozen);
   }
@@ -242,6 +243,7 @@ export class DtlsConnection implements Connection {
     return this.current.exportKeyingMaterial(length, label, context);
   }
 
+  /** @internal An application callback the node layer calls failed: the connection ends with internal_error. */
   failForCallback(callback: CallbackName, thrown: unknown): void {
     this.current.failForCallback(callback, thrown);
   }

@@ -71,6 +71,7 @@ export class DatagramIo {
   private watcher: object | undefined;
   private groOn = false;
   private observer: ((bytes: number) => void) | undefined;
+  private sentObserver: ((datagrams: number, bytes: number) => void) | undefined;
   /**
    * Takes the datagrams of a send to `address:port` elsewhere when it returns true (a fleet's worker sends to a client
    * that reaches the fleet through another host by that host: runtime/node/dtls/workers/fleet-link.ts).
@@ -107,6 +108,11 @@ export class DatagramIo {
    * one, and is not sent again.
    */
   send(datagrams: readonly Uint8Array[], count: number, port: number, address: string, connected: boolean, sent: (error?: Error | null) => void): void {
+    if (this.sentObserver !== undefined) {
+      let bytes = 0;
+      for (let i = 0; i < count; i++) bytes += datagrams[i]!.length;
+      this.sentObserver(count, bytes);
+    }
     if (this.divert !== undefined && !connected && this.divert(datagrams, count, address, port)) {
       for (let i = 0; i < count; i++) sent();
       return;
@@ -172,6 +178,11 @@ export class DatagramIo {
   /** Whether {@link receive} reads the socket itself (libuv's reading stopped), and with UDP GRO on. */
   get reading(): { readonly own: boolean; readonly gro: boolean } {
     return { own: this.watcher !== undefined, gro: this.watcher !== undefined && this.groOn };
+  }
+
+  /** Calls `observer` with the datagrams and bytes of every {@link send}, whichever way they leave (the listener's `packetsSent`, `bytesSent`). */
+  observeSent(observer: (datagrams: number, bytes: number) => void): void {
+    this.sentObserver = observer;
   }
 
   /** Calls `observer` with the length of every datagram {@link receive} delivers, whichever way it was read (the endpoint's counters). */

@@ -124,6 +124,10 @@ export interface UdpServerStats {
   readonly refusedGlobal: number;
   /** ... because of `maxConnectionsPerHost` or `maxHandshakesPerHost`. */
   readonly refusedPerHost: number;
+  /** ClientHello datagrams from new peers dropped, silently, while the server was `busy`. */
+  readonly busyRefused: number;
+  /** Datagrams of no session that could not be a ClientHello, dropped before any handshake state (node:dtls's `serverRejectedCount`). */
+  readonly notClientHello: number;
   /** Connections closed for idleness. */
   readonly idleClosed: number;
   /** Times a quiet session was parked (`parkAfterMs`). */

@@ -69,7 +69,7 @@ export class DtlsUdpServer {
   private readonly route: DatagramRoute | undefined;
   /** The sessions, by address and port and by connection ID. */
   private readonly router: PeerRouter;
-  private readonly listeners = new Set<(endpoint: DtlsEndpoint) => void>();
+  private readonly listeners = new Set<(endpoint: DtlsEndpoint, clientRandom: string | undefined) => void>();
   private readonly refusalListeners = new Set<RefusalListener>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
   private readonly responder: HelloResponder;
@@ -90,9 +90,13 @@ export class DtlsUdpServer {
   private readonly config: ResolvedConfig;
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
   private readonly observers: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
+  /** node:dtls's `endpoint.busy`: while true, no new handshake starts (a new peer's ClientHello is dropped and counted in `busyRefused`). */
+  busy = false;
   private counts = {
     refusedGlobal: 0,
     refusedPerHost: 0,
+    busyRefused: 0,
+    notClientHello: 0,
     thawed: 0,
     handshakeTimeouts: 0,
     restarts: 0,
@@ -257,8 +261,9 @@ export class DtlsUdpServer {
   /**
    * Calls `listener` with each new client endpoint (before its handshake completes). Its `handshake` promise is typed
    * with the 1.3 connection's parameters; a DTLS 1.2 peer's are a Negotiated12Parameters (`isDtls12`), as `onEvent` types them.
+   * `clientRandom`: its ClientHello.random in hex, as key log lines name the connection (undefined when not read yet).
    */
-  onConnection(listener: (endpoint: DtlsEndpoint) => void): () => void {
+  onConnection(listener: (endpoint: DtlsEndpoint, clientRandom: string | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -331,7 +336,10 @@ export class DtlsUdpServer {
       successor?.endpoint.deliver(d);
       return;
     }
-    if (!hello) return; // no connection, and not a ClientHello: nothing to start
+    if (!hello) {
+      this.counts.notClientHello++; // no connection, and not a ClientHello: nothing to start
+      return;
+    }
     const known = slot && this.router.matching(slot, hello);
     if (known) {
       known.endpoint.deliver(d);
@@ -341,6 +349,10 @@ export class DtlsUdpServer {
       // Without cookies a connection reassembles its own ClientHello: a later fragment goes to the newest handshake.
       const newest = slot.successor ?? slot.primary;
       if (newest?.handshaking) newest.endpoint.deliver(d);
+      return;
+    }
+    if (this.busy) {
+      this.counts.busyRefused++;
       return;
     }
     const host = this.hostOf(address);
@@ -472,7 +484,7 @@ export class DtlsUdpServer {
     if (slot.primary === undefined) slot.primary = peer;
     else slot.successor = peer;
     this.admission.opened(host);
-    for (const l of this.listeners) l(endpoint);
+    for (const l of this.listeners) l(endpoint, random);
     // With the path it came over: the session's peer is there until it moves as a peer moves (RFC 9853, RFC 9146 §6), never
     // wherever the first CID-routed datagram happens to come from (a copy an attacker got there first).
     endpoint.deliver(first, remote);

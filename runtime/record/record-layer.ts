@@ -173,6 +173,7 @@ export class RecordLayer {
   }
 
   /**
+   * @internal
    * A hibernated session's layer again, on a new one: its epochs installed
    * from `writeKeys` and `readKeys` (by epoch) with their sequence numbers, replay windows and
    * usage, plaintext refused, its limits and drop counts back.

@@ -10,7 +10,7 @@ import { readWallTime, writeWallTime } from './wall-time.js';
  * obfuscated_ticket_age and the server's checks need. Bound to the server
  * name the original handshake authenticated.
  */
-export interface ClientSession {
+export interface ResumptionTicket {
   readonly suite: SupportedCipherSuite;
   /** The name (or address) the original handshake authenticated; undefined when no name was checked. */
   readonly serverName: string | undefined;
@@ -25,11 +25,14 @@ export interface ClientSession {
   readonly maxEarlyData: number;
 }
 
+/** @deprecated Use {@link ResumptionTicket} (the same thing: "session" is the `DtlsSession` only). */
+export type ClientSession = ResumptionTicket;
+
 const MAGIC = 0x44313353; // "D13S"
 const VERSION = 1;
 
-/** The session as bytes an application can store (a file, a database) and pass back to `connect({ session })`. Secret: it holds the PSK. */
-export function encodeClientSession(s: ClientSession): Uint8Array {
+/** The ticket as bytes an application can store (a file, a database) and pass back to `connect({ session })`. Secret: it holds the PSK. */
+export function encodeResumptionTicket(s: ResumptionTicket): Uint8Array {
   const w = new Writer('ClientSession');
   const name = new TextEncoder().encode(s.serverName ?? '');
   w.u32(MAGIC, 'magic');
@@ -48,8 +51,8 @@ export function encodeClientSession(s: ClientSession): Uint8Array {
   return w.finish().slice();
 }
 
-/** Reads a stored session; a DecodeError names the field and offset of what is wrong. */
-export function decodeClientSession(bytes: Uint8Array): ClientSession {
+/** Reads a stored ticket; a DecodeError names the field and offset of what is wrong. */
+export function decodeResumptionTicket(bytes: Uint8Array): ResumptionTicket {
   const r = new Reader(bytes, 'ClientSession');
   if (r.u32('magic') !== MAGIC) throw r.error('magic', 'not a dtls13 session (bad magic)', 0);
   const version = r.u8('version');
@@ -82,7 +85,12 @@ export function decodeClientSession(bytes: Uint8Array): ClientSession {
   };
 }
 
+/** @deprecated Use {@link encodeResumptionTicket}. */
+export const encodeClientSession = encodeResumptionTicket;
+/** @deprecated Use {@link decodeResumptionTicket}. */
+export const decodeClientSession = decodeResumptionTicket;
+
 /** Whether the ticket's lifetime has run out at `now` (ms). */
-export function sessionExpired(s: ClientSession, now: number): boolean {
+export function sessionExpired(s: ResumptionTicket, now: number): boolean {
   return now - s.receivedAt >= s.lifetimeSeconds * 1000;
 }

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { MessageChannel } from 'node:worker_threads';
-import { connect, defaultProvider, listen, nodeProvider, type CryptoProvider, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
+import { connect, listen, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
+import { defaultProvider, nodeProvider, type CryptoProvider } from '../../runtime/crypto.js';
 import { nextMessage, pemIdentity } from '../api/fixtures.js';
 import { until } from '../node/support.js';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { encodeNewConnectionId, encodeRequestConnectionId, encodeReturnRoutabilityCheck } from '../../runtime/index.js';
+import { encodeNewConnectionId, encodeRequestConnectionId, encodeReturnRoutabilityCheck } from '../../runtime/wire.js';
 import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { MAX_REQUESTS_ANSWERED } from '../../runtime/cid/cid-state.js';
 import { decodeDatagram, encodeDatagram } from '../../runtime/wire/datagram.js';

@@ -6,8 +6,10 @@
  * that fails is named by its file and line.
  *
  * - ts and js blocks run through tsx as modules (top-level await works), with
- *   `import ... from 'dtls13'` resolving to this tree's runtime/index.ts (a
- *   `dtls13` package in the run's node_modules re-exports it), so the docs
+ *   `import ... from 'dtls13'` resolving to this tree's runtime/index.ts and
+ *   'dtls13/sans-io' (each subpath of package.json's "exports") to
+ *   runtime/sans-io.ts (a `dtls13` package in the run's node_modules
+ *   re-exports them), so the docs
  *   are checked against the code, not against a stale dist/; the clone's
  *   other packages (redis, ...) resolve as installed beside it.
  * - sh blocks run with `bash -euo pipefail`, with `dtls13` and `npx dtls13`
@@ -91,8 +93,15 @@ function workspace(): string {
   }
   const pkg = join(modules, 'dtls13');
   mkdirSync(pkg);
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'dtls13', type: 'module', exports: { '.': './index.ts' } }));
-  writeFileSync(join(pkg, 'index.ts'), `export * from ${JSON.stringify(join(ROOT, 'runtime/index.ts'))};\n`);
+  // The package's entries ('dtls13', 'dtls13/sans-io', ...), each this tree's source of it.
+  const entries = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports);
+  const exportsField: Record<string, string> = {};
+  for (const subpath of entries) {
+    const name = subpath === '.' ? 'index' : subpath.slice(2);
+    exportsField[subpath] = `./${name}.ts`;
+    writeFileSync(join(pkg, `${name}.ts`), `export * from ${JSON.stringify(join(ROOT, `runtime/${name}.ts`))};\n`);
+  }
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'dtls13', type: 'module', exports: exportsField }));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'docs-example', private: true, type: 'module' }));
   const bin = join(dir, '.bin');
   mkdirSync(bin);

@@ -6,7 +6,8 @@
  * built) and with node:crypto. No bytes of another session are behind it.
  */
 import test from 'ava';
-import { connect, defaultProvider, listen, nodeProvider, type CryptoProvider, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
+import { connect, listen, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
+import { defaultProvider, nodeProvider, type CryptoProvider } from '../../runtime/crypto.js';
 import { nextMessage, pemIdentity } from '../api/fixtures.js';
 import { until } from '../node/support.js';
 

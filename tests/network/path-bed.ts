@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createCertificate, generateKeyPair, certificateToPem, privateKeyToPem } from '../../runtime/index.js';
+import { createCertificate, generateKeyPair, certificateToPem, privateKeyToPem } from '../../runtime/crypto.js';
 import { systemTool, TestBed } from '../support/netns.js';
 
 export class PathBed {

@@ -40,7 +40,7 @@ test('over UDP: dtls13 client and server agree on X25519MLKEM768 through the sta
     const client = openClientEndpoint({
       port: server.address.port,
       ...clientOptions,
-      provider: (await import('../../runtime/index.js'))[`${provider}Provider`],
+      provider: (await import('../../runtime/crypto.js'))[`${provider}Provider`],
     });
     const params = await client.handshake;
     t.is(params.group, 'x25519mlkem768', provider);

@@ -5,17 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import {
-  certificateToPem,
-  ConfigError,
-  connect,
-  createCertificate,
-  createSecureContext,
-  listen,
-  generateKeyPair,
-  privateKeyToPem,
-  resolveCredentials,
-} from '../../runtime/index.js';
+import { certificateToPem, ConfigError, connect, createSecureContext, listen, privateKeyToPem } from '../../runtime/index.js';
+import { createCertificate, generateKeyPair, resolveCredentials } from '../../runtime/crypto.js';
 import { TEST_TIME } from '../support/pki-fixtures.js';
 
 const YEAR = 365 * 24 * 3600 * 1000;

@@ -57,7 +57,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     ...connectionOptions,
     ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
     ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
-    keyLog: (line) => session.onkeylog?.(line),
+    keyLog: (line) => session.keylog(line),
     handshakeTimeoutMs: handshakeMs,
     idleTimeoutMs: idleMs,
   });

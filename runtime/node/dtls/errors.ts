@@ -70,5 +70,44 @@ export class DtlsSessionError extends Error {
   }
 }
 
+/**
+ * What `onerror` receives, and what `opened` and `closed` reject with: an
+ * Error with a `code` to branch on, and the TLS `alert` where one ended the
+ * session.
+ *
+ * - {@link DtlsSessionError}: `ERR_DTLS_ALERT` (with `alert`),
+ *   `ERR_DTLS_HANDSHAKE_TIMEOUT`, `ERR_DTLS_IDLE_TIMEOUT`,
+ *   `ERR_DTLS_SESSION_REPLACED`, `ERR_DTLS_ENDPOINT_DESTROYED`.
+ * - {@link SessionStateError}: `ERR_INVALID_STATE` (closed before the handshake completed).
+ * - A system error, as Node raised it: `ENOTFOUND`, `EAI_AGAIN`, `ECONNREFUSED`, `EADDRINUSE`, ...
+ * - What an application callback of yours threw, as it threw it (`code`
+ *   `ERR_DTLS_CALLBACK` added when it had none); the session ended with
+ *   internal_error.
+ * - The error given to `destroy(error)` (`code` `ERR_DTLS_DESTROYED` added when it had none).
+ */
+export interface DtlsError extends Error {
+  readonly code: SessionErrorCode | 'ERR_INVALID_STATE' | 'ERR_DTLS_CALLBACK' | 'ERR_DTLS_DESTROYED' | (string & {});
+  /** The TLS alert that ended the session (`handshake_failure`, `unknown_ca`, `internal_error`, ...), when one did. */
+  readonly alert?: string | undefined;
+}
+
+/**
+ * The error as `onerror` gets it: `error` itself, with a `code` when it had
+ * none (`fallback`: what kind of error it is). Errors of the application's
+ * own (a callback's exception, `destroy(error)`'s) are handed over as they
+ * are, not wrapped (as node:dtls does), so the code is added to them.
+ */
+export function withCode(error: Error, fallback: 'ERR_DTLS_CALLBACK' | 'ERR_DTLS_DESTROYED'): DtlsError {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') {
+    try {
+      Object.defineProperty(error, 'code', { value: fallback, enumerable: false, configurable: true, writable: true });
+    } catch {
+      // a frozen error keeps what it has
+    }
+  }
+  return error as DtlsError;
+}
+
 /** Told of a ClientHello the stateless cookie exchange refused with an alert, before any session existed. */
 export type HandshakeErrorHandler = (error: Error, remote: { readonly address: string; readonly port: number }) => void;

@@ -3,128 +3,25 @@ import { isIP } from 'node:net';
 import type { Socket } from 'node:dgram';
 import { DtlsUdpServer, type DatagramRoute } from '../server.js';
 import { DatagramIo } from '../datagram-io.js';
-import type { AntiReplayWaitStats } from '../anti-replay-wait.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, type HandshakeErrorHandler } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
+import { DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
+import { inspect } from 'node:util';
+import type { UdpServerStats } from '../server-options.js';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
+export { DtlsListenerStats } from './listener-stats.js';
 
-/**
- * `endpoint.stats`: node:dtls's endpoint statistics, live (every read is
- * current; the same object for the endpoint's life). Times are ms since the
- * epoch and counts numbers.
- */
-export class DtlsListenerStats {
-  private readonly listener: DtlsListener;
-  /** @internal */
-  constructor(listener: DtlsListener) {
-    this.listener = listener;
-  }
-  get createdAt(): number {
-    return this.listener.counts.createdAt;
-  }
-  get destroyedAt(): number | undefined {
-    return this.listener.counts.destroyedAt;
-  }
-  /** UDP datagrams and bytes that reached the socket. */
-  get packetsReceived(): number {
-    return this.listener.counts.packetsReceived;
-  }
-  get bytesReceived(): number {
-    return this.listener.counts.bytesReceived;
-  }
-  /** Sessions accepted (their peer passed the cookie exchange), over the endpoint's life. */
-  get serverSessions(): number {
-    return this.listener.counts.serverSessions;
-  }
-  /** Sessions open now, handshaking or established. */
-  get sessions(): number {
-    return this.listener.server?.size ?? 0;
-  }
-  /** Sessions still handshaking. */
-  get handshaking(): number {
-    return this.listener.server?.stats.handshaking ?? 0;
-  }
-  /** Of {@link serverRefusedCount}: refused because of `maxSessions` / `maxHandshakes` (the whole server full). */
-  get refusedGlobal(): number {
-    return this.listener.server?.stats.refusedGlobal ?? 0;
-  }
-  /** Of {@link serverRefusedCount}: refused because of `maxSessionsPerHost` / `maxHandshakesPerHost` (that host's share full). */
-  get refusedPerHost(): number {
-    return this.listener.server?.stats.refusedPerHost ?? 0;
-  }
-  /** First ClientHellos held in fragments before the cookie exchange, now (`maxPendingClientHellos`). */
-  get pendingClientHellos(): number {
-    return this.listener.server?.stats.pendingClientHellos ?? 0;
-  }
-  /** 0-RTT ClientHellos the anti-replay store refused (they went on without early data). */
-  get storeRejections(): number {
-    return this.listener.server?.stats.storeRejections ?? 0;
-  }
-  /** 0-RTT ClientHellos waiting for an asynchronous anti-replay store (`antiReplayWait`): held now, overflowed, dropped, timed out. */
-  get antiReplay(): AntiReplayWaitStats | undefined {
-    return this.listener.server?.stats.antiReplay;
-  }
-  /** Handshake attempts refused, silently, because of `maxSessions` or `maxSessionsPerHost`. */
-  get serverRefusedCount(): number {
-    return this.listener.server?.stats.refused ?? 0;
-  }
-  /**
-   * Handshakes that failed here with an alert of ours before a session was
-   * handed over or while it was handshaking: ClientHellos the stateless
-   * cookie exchange refused (nothing in common, a bad cookie, an `sni` or
-   * `psk` callback that threw) and handshakes a callback failed.
-   */
-  get handshakeErrors(): number {
-    return this.listener.counts.handshakeErrors;
-  }
-  /**
-   * Application callbacks that threw or rejected (`sni`, `psk`, the
-   * anti-replay store, `onsession`, a session's `onmessage` or
-   * `onhandshake`); each ended its handshake or session with internal_error.
-   */
-  get callbackErrors(): number {
-    return this.listener.counts.callbackErrors;
-  }
-  /** Sessions dropped because their handshake outlived `handshakeTimeout`. */
-  get handshakeTimeouts(): number {
-    return this.listener.server?.stats.handshakeTimeouts ?? 0;
-  }
-  /** Sessions closed for idleness (`idleTimeoutMs`). */
-  get idleClosed(): number {
-    return this.listener.server?.stats.idleClosed ?? 0;
-  }
-  /** Times a quiet session was parked (`parkAfterMs`: its keys' contexts freed until its next record). */
-  get parked(): number {
-    return this.listener.server?.stats.parked ?? 0;
-  }
-  /** Times a parked session hibernated (kept as a frozen string of a few hundred bytes until it is needed again), and times one was thawed. */
-  get hibernated(): number {
-    return this.listener.server?.stats.hibernated ?? 0;
-  }
-  get thawed(): number {
-    return this.listener.server?.stats.thawed ?? 0;
-  }
-  /** Sessions a restarted client replaced (RFC 9147 §5.11). */
-  get restarts(): number {
-    return this.listener.server?.stats.restarts ?? 0;
-  }
-  /** Datagrams dropped because their connection ID is no session's (never issued, retired, or of an ended session). */
-  get unknownConnectionId(): number {
-    return this.listener.server?.stats.unknownConnectionId ?? 0;
-  }
-  /** Sessions moved to a new client address after a return routability check (RFC 9853). */
-  get migrations(): number {
-    return this.listener.server?.stats.migrations ?? 0;
-  }
-  /** Whether the endpoint is still open (false once closed: the values are then final). */
-  get isConnected(): boolean {
-    return this.listener.counts.destroyedAt === undefined;
-  }
-}
+/** `listen`'s first argument: called with each new session, before its handshake completes (await `session.opened`). */
+export type SessionHandler = (session: DtlsSession<DtlsListener>) => void;
+
+/** `listen`'s options: with a session callback, {@link ListenOptions}; with a module (worker threads), {@link WorkerListenOptions}. */
+export type ListenOptionsFor<H> = H extends SessionHandler ? ListenOptions : WorkerListenOptions;
+/** What `listen` returns: a {@link DtlsListener}, or with a module a {@link DtlsWorkerListener}. */
+export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorkerListener;
 
 /**
  * A DTLS server endpoint (1.3, and 1.2 for clients without it) on one UDP socket, as node:dtls's
@@ -152,16 +49,22 @@ export class DtlsListener implements SessionListener {
   /** @internal */
   server: DtlsUdpServer | undefined;
   /** @internal */
-  readonly counts = {
+  readonly counts: ListenerCounts = {
     createdAt: Date.now(),
-    destroyedAt: undefined as number | undefined,
+    destroyedAt: undefined,
     packetsReceived: 0,
     bytesReceived: 0,
+    packetsSent: 0,
+    bytesSent: 0,
     serverSessions: 0,
     handshakeErrors: 0,
     callbackErrors: 0,
   };
+  private busyNow = false;
   private readonly sessions = new Set<DtlsSession>();
+  /** Sessions by their ClientHello.random (hex), for their key log lines, and back. */
+  private readonly byClientRandom = new Map<string, DtlsSession>();
+  private readonly clientRandoms = new WeakMap<DtlsSession, string>();
   private readonly mtu: number;
   private readonly localCertificate: Uint8Array | undefined;
   private bound: SessionAddress | undefined;
@@ -169,11 +72,7 @@ export class DtlsListener implements SessionListener {
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
 
   /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
-  constructor(
-    onsession: (session: DtlsSession<DtlsListener>) => void,
-    listenerOptions: ListenerOptions,
-    adopted?: { readonly socket: Socket; readonly route: DatagramRoute },
-  ) {
+  constructor(onsession: SessionHandler, listenerOptions: ListenerOptions, adopted?: { readonly socket: Socket; readonly route: DatagramRoute }) {
     const { udp, transport, ...options } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? 1200;
     this.localCertificate = options.certificate?.chain[0];
@@ -190,13 +89,25 @@ export class DtlsListener implements SessionListener {
       this.bound = { address: options.host, family: isIP(options.host) === 6 ? 'IPv6' : 'IPv4', port: options.port };
     }
     const io = socket !== undefined ? { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) } : { udp };
+    // Key log lines name their connection by the ClientHello's random: each goes to the `keyLog` option and to its session's `onkeylog`.
+    const keyLog = options.keyLog;
+    options.keyLog = (line) => {
+      keyLog?.(line);
+      this.keyLogged(line);
+    };
     this.listening = DtlsUdpServer.listen(options, io).then((server) => {
       this.server = server;
       const a = server.address;
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
-      DatagramIo.of(server.socket).observe((bytes) => {
+      server.busy = this.busyNow;
+      const io = DatagramIo.of(server.socket);
+      io.observe((bytes) => {
         this.counts.packetsReceived++;
         this.counts.bytesReceived += bytes;
+      });
+      io.observeSent((datagrams, bytes) => {
+        this.counts.packetsSent += datagrams;
+        this.counts.bytesSent += bytes;
       });
       server.onRefusal((remote, alert, reason, thrown) => {
         this.counts.handshakeErrors++;
@@ -204,7 +115,7 @@ export class DtlsListener implements SessionListener {
         const error = thrown !== undefined ? thrownError(thrown) : new Error(reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`);
         this.report(error, remote);
       });
-      server.onConnection((endpoint) => this.accept(onsession, endpoint));
+      server.onConnection((endpoint, clientRandom) => this.accept(onsession, endpoint, clientRandom));
       return this.bound;
     });
     this.listening.catch((e: unknown) => {
@@ -228,6 +139,37 @@ export class DtlsListener implements SessionListener {
   /** Whether the endpoint has closed. */
   get destroyed(): boolean {
     return this.counts.destroyedAt !== undefined;
+  }
+
+  /**
+   * node:dtls's `endpoint.busy`: while true, the listener starts no new
+   * handshake (a new peer's ClientHello is dropped, silently, and counted in
+   * `stats.serverBusyCount`); sessions it has go on. For back-pressure.
+   */
+  get busy(): boolean {
+    return this.busyNow;
+  }
+
+  set busy(busy: boolean) {
+    this.busyNow = busy === true;
+    if (this.server) this.server.busy = this.busyNow;
+  }
+
+  /** @internal What `listener.stats` reads. */
+  get serverStats(): UdpServerStats | undefined {
+    return this.server?.stats;
+  }
+
+  /** @internal */
+  get openSessions(): number {
+    return this.server?.size ?? 0;
+  }
+
+  /** @internal `console.log(listener)`: where it listens, its state and its counts, not its insides. */
+  [inspect.custom](_depth: number, options: object, show: typeof inspect): string {
+    const state = this.destroyed ? 'closed' : this.server ? 'listening' : 'binding';
+    const a = this.bound;
+    return `DtlsListener ${show({ address: a ? `${a.address}:${a.port}` : undefined, state, busy: this.busyNow, stats: this.stats.toJSON() }, options)}`;
   }
 
   /** Closes every session with close_notify, then the socket; resolves when closed. */
@@ -262,12 +204,16 @@ export class DtlsListener implements SessionListener {
     }
   }
 
-  private accept(onsession: (session: DtlsSession<DtlsListener>) => void, endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0]): void {
+  private accept(onsession: SessionHandler, endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0], clientRandom: string | undefined): void {
     const session = new DtlsSession<DtlsListener>('server', this.mtu, endpoint.remote, undefined, this);
     session.localCertificate = this.localCertificate;
     session.attach(endpoint);
     this.counts.serverSessions++;
     this.sessions.add(session);
+    if (clientRandom !== undefined) {
+      this.byClientRandom.set(clientRandom, session);
+      this.clientRandoms.set(session, clientRandom);
+    }
     try {
       onsession(session);
     } catch (e) {
@@ -279,6 +225,15 @@ export class DtlsListener implements SessionListener {
   /** @internal A session of this endpoint ended: it is no longer one of those `close()` or `destroy()` ends. */
   sessionEnded(session: DtlsSession): void {
     this.sessions.delete(session);
+    const random = this.clientRandoms.get(session);
+    if (random !== undefined && this.byClientRandom.get(random) === session) this.byClientRandom.delete(random);
+  }
+
+  /** A key log line (NSS format: `LABEL <client_random> <secret>`), to the `onkeylog` of the session whose ClientHello had that random. */
+  private keyLogged(line: string): void {
+    const random = line.split(' ', 2)[1];
+    const session = random === undefined ? undefined : this.byClientRandom.get(random);
+    if (session?.onkeylog) session.keylog(line);
   }
 
   /**
@@ -316,10 +271,18 @@ export class DtlsListener implements SessionListener {
  * `endpoint.listening` resolves with the address or rejects with the
  * system error.
  */
-export function listen(onsession: (session: DtlsSession<DtlsListener>) => void, options: ListenOptions): DtlsListener;
-/** With `workers`: the server on that many event loops; `module` exports the session callback (runtime/node/dtls/workers, docs/scale-out.md). */
-export function listen(module: string | URL, options: WorkerListenOptions): DtlsWorkerListener;
-export function listen(onsession: ((session: DtlsSession<DtlsListener>) => void) | string | URL, options: ListenOptions): DtlsListener | DtlsWorkerListener {
+/**
+ * With `workers`, `listen(module, options)`: the server on that many event
+ * loops; `module` exports the session callback (runtime/node/dtls/workers,
+ * docs/scale-out.md).
+ *
+ * One signature, not two overloads: a misspelled option is then reported by
+ * TypeScript as that option ("'maxSesions' does not exist in type
+ * 'ListenOptions'. Did you mean to write 'maxSessions'?"), not as the other
+ * overload's first argument.
+ */
+export function listen<H extends SessionHandler | string | URL>(onsession: H, options: ListenOptionsFor<H>): ListenerFor<H>;
+export function listen(onsession: SessionHandler | string | URL, options: ListenOptions): DtlsListener | DtlsWorkerListener {
   if (typeof options === 'object' && options !== null && options.workers !== undefined) {
     if (typeof onsession === 'function')
       throw new ConfigError(

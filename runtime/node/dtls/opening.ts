@@ -7,7 +7,7 @@
  * after that. So a 1.3 client opens at the connection's
  * `handshakeConfirmed` (at once when no certificate was asked for; else
  * the server's ACK of the final flight, or its ticket), then waits a
- * moment for the server's first ticket (`session.session` is read once
+ * moment for the server's first ticket (`session.resumptionTicket` is read once
  * `opened` resolves, node:dtls's resumption example). A refusal in between
  * rejects `opened` with the alert. Messages from the server before then
  * wait for `opened`; what `send` was given is held by the connection, and

@@ -1,63 +1,40 @@
 import { X509Certificate } from 'node:crypto';
+import { inspect } from 'node:util';
 import { isIPv6, isIP } from 'node:net';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
 import { ConnectionStateError } from '../../dtls/connection.js';
-import type { Connection } from '../../connection/connection-api.js';
 import { isDtls12, protocolOf } from '../../dtls12/negotiated12.js';
 import type { ConnectionEvent, SessionParameters } from '../../connection/events.js';
-import { opensslName12 } from '../../dtls12/openssl-names.js';
+import { authorizationErrorOf, cipherOf, peerAuthorized, sessionConnectionIds, type SessionCipher, type SessionConnectionIds } from './peer-identity.js';
 import { rebindRefused12 } from '../../dtls12/feature-error12.js';
 import { certificateToPem } from '../../pki/pem.js';
 import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerprint.js';
 import { DtlsEndpoint } from '../endpoint.js';
-import type { EndpointCloseReason, EndpointClosedError } from '../endpoint-ending.js';
 import type { EndpointObserver } from '../endpoint-owner.js';
 import { addressOfPath } from '../peer-paths.js';
 import { LazyOutcome } from './lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
-import { argumentError, described, DtlsSessionError, MessageTooLargeError, SessionStateError } from './errors.js';
+import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
+import { deadlineFailure, failureOf } from './session-failure.js';
+import { MessageInbox } from './message-inbox.js';
+import { sendBytes, type SendData } from './send-data.js';
+import { keyingMaterialArguments } from './keying-material.js';
 import { CIPHER_SUITES } from '../../crypto/suites.js';
 import { maxMessageSize, maxMessageSize12 } from './message-size.js';
-import { DtlsSessionStats, type SessionCounters } from './session-stats.js';
+import { DtlsSessionStats, newSessionCounters, type SessionCounters } from './session-stats.js';
+import { callApplication, type SessionCallbackName } from './application-callback.js';
 import { SessionOpening, type OpeningOwner } from './opening.js';
 
-/** What `opened` resolves with. */
-export interface SessionOpened {
-  /** The version negotiated: `'DTLSv1.3'`, or `'DTLSv1.2'` with a peer that has no 1.3 (minVersion / maxVersion). */
-  readonly protocol: 'DTLSv1.2' | 'DTLSv1.3';
-}
-
-/** Where the peer is, as node:dtls gives it. */
-export interface SessionAddress {
-  readonly address: string;
-  readonly family: 'IPv4' | 'IPv6';
-  readonly port: number;
-}
-
-/** `onmessage`: the data, and whether it came as 0-RTT early data. */
-export type MessageHandler = (data: Buffer, early: boolean) => void;
-
-/** How a session ended (`session.closeReason`). */
-export type SessionCloseReason = EndpointCloseReason;
-
-/** What `send()` takes: text (sent as UTF-8) or the bytes a view covers. */
-export type SendData = string | Uint8Array | ArrayBufferView;
+export type { SessionAddress, SessionCloseReason, SessionOpened, MessageHandler } from './session-types.js';
+import type { SessionAddress, SessionCloseReason, SessionOpened, MessageHandler } from './session-types.js';
+export type { SendData } from './send-data.js';
 
 /** Bytes short of the mtu below which any message fits: record header (5), the longest connection ID (255), content type (1), the longest tag (16). */
 const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
 
-/** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */
-const WAITING_MESSAGES = 1024;
-/** ... and at most this many bytes of them (a peer sending large records must not make a session hold 16 MiB). */
-const WAITING_BYTES = 1 << 20;
-
 const noop = (): void => {};
 
-/**
- * What a server session tells the listener that accepted it. The listener
- * (DtlsListener, listener.ts, which makes the sessions) is the type
- * parameter of DtlsSession, so this file does not import it back.
- */
+/** What a server session tells its listener (DtlsListener, listener.ts: the type parameter, so not imported back here). */
 export interface SessionListener {
   /** @internal */
   callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void;
@@ -78,15 +55,20 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   readonly listener: L | undefined;
   /** What `onmessage` holds. */
   private messageHandler: MessageHandler | null = null;
-  /** Set to be told why the session failed (the same error `closed` rejects with). */
-  onerror: ((error: Error) => void) | null = null;
+  /** Set to be told why the session failed (the same error `closed` rejects with): `code`, and `alert` when one ended it. */
+  onerror: ((error: DtlsError) => void) | null = null;
   /** Set to be told when the handshake completes, with the protocol (`'DTLSv1.3'` or `'DTLSv1.2'`). */
   onhandshake: ((protocol: string) => void) | null = null;
-  /** Client: set to receive each secret in the NSS key log format (SSLKEYLOGFILE), for Wireshark. Secrets leave the process: debugging only. */
+  /**
+   * Set to receive each secret of this session in the NSS key log format
+   * (SSLKEYLOGFILE), for Wireshark; on a server, set it in `listen`'s
+   * callback (the handshake's secrets come after it). Secrets leave the
+   * process: debugging only.
+   */
   onkeylog: ((line: string) => void) | null = null;
   /**
    * Client: set to be told of each session ticket as it arrives (what
-   * `session.session` then returns), as node:tls's `'session'` event: store
+   * `session.resumptionTicket` then returns), as node:tls's `'session'` event: store
    * it to resume later. It holds a secret.
    */
   onticket: ((session: Buffer) => void) | null = null;
@@ -112,8 +94,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   private readonly remote: { address: string; port: number } | undefined;
   private readonly authorization: AuthorizationRecord | undefined;
   /** Messages that came before `onmessage` was set (made with the first of them). */
-  private waiting: { readonly data: Buffer; readonly early: boolean }[] | undefined;
-  private waitingBytes = 0;
+  private waiting: MessageInbox | undefined;
   private latestTicket: Buffer | undefined;
   /** The way to `opened`: the server's confirmation of a 1.3 client's handshake, then a moment for the first ticket (opening.ts). */
   private readonly opening = new SessionOpening(this);
@@ -143,18 +124,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     this.remote = remote;
     this.authorization = authorization;
     this.listener = listener;
-    this.counters = {
-      createdAt: Date.now(),
-      closingAt: undefined,
-      handshakeCompletedAt: undefined,
-      destroyedAt: undefined,
-      messagesSent: 0,
-      messagesReceived: 0,
-      bytesSent: 0,
-      bytesReceived: 0,
-      messagesDropped: 0,
-      icmpUnreachable: 0,
-    };
+    this.counters = newSessionCounters();
     if (role === 'server') this.ticketSettled(undefined);
   }
 
@@ -170,7 +140,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /**
    * Client: resolves with the server's first session ticket (what
-   * `session.session` then returns), or undefined if the session ends
+   * `session.resumptionTicket` then returns), or undefined if the session ends
    * without one; on a server, undefined at once. Never rejects.
    */
   get ticket(): Promise<Buffer | undefined> {
@@ -195,13 +165,24 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   set onmessage(handler: MessageHandler | null) {
     this.messageHandler = handler;
     const waiting = this.waiting;
-    if (handler && waiting !== undefined && waiting.length > 0) {
+    if (handler && waiting !== undefined && !waiting.empty) {
       queueMicrotask(() => {
-        for (let m = waiting.shift(); m !== undefined && this.messageHandler && !this.ended; m = waiting.shift()) {
-          this.waitingBytes -= m.data.length;
-          this.callHandler('onmessage', this.messageHandler, m.data, m.early);
-        }
+        for (
+          let m = this.messageHandler && !this.ended ? waiting.take() : undefined;
+          m !== undefined;
+          m = this.messageHandler && !this.ended ? waiting.take() : undefined
+        )
+          this.callHandler('onmessage', this.messageHandler!, m.data, m.early);
       });
+    }
+  }
+
+  /** @internal A key log line of this session (a client's from its connection; a server's routed by the listener). */
+  keylog(line: string): void {
+    try {
+      this.onkeylog?.(line);
+    } catch (e) {
+      queueMicrotask(() => rethrow(e)); // the application's own exception, as from any Node event handler (never into the handshake)
     }
   }
 
@@ -283,7 +264,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     const protocol = this.negotiated ? protocolOf(this.negotiated) : 'DTLSv1.3';
     this.openedOutcome.resolve({ protocol });
     if (!this.ending && this.onhandshake) this.callHandler('onhandshake', this.onhandshake, protocol);
-    if (this.waiting !== undefined && this.waiting.length > 0) this.onmessage = this.messageHandler; // what came while confirming
+    if (this.waiting !== undefined && !this.waiting.empty) this.onmessage = this.messageHandler; // what came while confirming
   }
 
   /**
@@ -291,17 +272,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
    * rejects with, ends the session with internal_error; `closed` rejects
    * with that error and `onerror` receives it (never the process).
    */
-  private callHandler<A extends unknown[]>(
-    name: 'onmessage' | 'onhandshake' | 'onticket' | 'onmigrate' | 'onclientcertificate',
-    handler: (...args: A) => unknown,
-    ...args: A
-  ): void {
-    try {
-      const result = handler.apply(this, args);
-      if (isThenable(result)) result.then(undefined, (e: unknown) => this.callbackFailed(name, e));
-    } catch (e) {
-      this.callbackFailed(name, e);
-    }
+  private callHandler<A extends unknown[]>(name: SessionCallbackName, handler: (...args: A) => unknown, ...args: A): void {
+    callApplication(this, handler, args, (e) => this.callbackFailed(name, e));
   }
 
   /** @internal An application callback of this session's threw: the session ends with internal_error and that error. */
@@ -314,12 +286,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   /**
    * @internal The client's connected socket reported ICMP port unreachable
    * (`ECONNREFUSED`). Before the handshake completes it ends the session (a
-   * server that is not there, noticed at once). After it, the session is
-   * authenticated and an ICMP message is not (RFC 9147 §4.1: DTLS does not
-   * defend against spoofed ICMP): it is counted in
-   * `stats.icmpUnreachable` and ignored, as TCP ignores it on an established
-   * connection (RFC 5927 §4.1). A server that is gone is noticed by
-   * `idleTimeout`.
+   * server that is not there, noticed at once). After it an ICMP message is not believed (RFC 9147 §4.1; RFC 5927
+   * §4.1): counted in `stats.icmpUnreachable` and ignored; a server that is gone is noticed by `idleTimeout`.
    */
   portUnreachable(error: Error): void {
     if (this.counters.handshakeCompletedAt === undefined) this.fail(error);
@@ -335,18 +303,13 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /**
-   * Sends one message as one record (DTLS never splits application data).
-   * Text goes as UTF-8; a view sends exactly the bytes it covers. Returns
-   * the bytes sent. `callback` is called once the socket has written the
-   * datagram (null), or with the error if the session ended first.
-   *
-   * Throws {@link SessionStateError} (`ERR_INVALID_STATE`) before `opened`
-   * resolved or after the session ended or began closing, and
-   * {@link MessageTooLargeError} (`ERR_OUT_OF_RANGE`) above
-   * {@link maxMessageSize}: what fits one record in one datagram of `mtu`.
+   * Sends one message as one record (DTLS never splits application data): text as UTF-8, a view's bytes; returns
+   * the bytes sent. `callback`: once the socket wrote the datagram (null), or the error if the session ended first.
+   * Throws {@link SessionStateError} (`ERR_INVALID_STATE`) before `opened` or once closing, and
+   * {@link MessageTooLargeError} (`ERR_OUT_OF_RANGE`) above {@link maxMessageSize} (one record in one `mtu` datagram).
    */
   send(data: SendData, callback?: (error: Error | null) => void): number {
-    const bytes = toBytes(data);
+    const bytes = sendBytes(data);
     const conn = this.conn;
     if (!conn || !this.negotiated || this.ended || this.ending) throw new SessionStateError(this.stateProblem('send'));
     // Only a message near the limit pays for working it out (suite, connection ID, the peer's record_size_limit).
@@ -366,31 +329,19 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     return bytes.length;
   }
 
-  /**
-   * Resolves once every datagram handed to the socket so far has been
-   * written: await it every few sends to pace a sender to what the socket
-   * takes.
-   */
+  /** Resolves once every datagram handed to the socket so far is written: await it every few sends to pace a sender. */
   flushed(): Promise<void> {
     return this.conn ? this.conn.flushed() : Promise.resolve();
   }
 
-  /**
-   * The most bytes one `send()` takes: one record in one datagram of `mtu`
-   * bytes for the negotiated suite and the connection ID our records carry
-   * (before the handshake, for the longest tag and no connection ID).
-   */
+  /** The most bytes one `send()` takes: one record in one `mtu` datagram, for the suite and connection ID (message-size.ts). */
   get maxMessageSize(): number {
     const n = this.negotiated;
     if (n !== undefined && isDtls12(n)) return maxMessageSize12(this.mtu, n.cipherSuite);
     return maxMessageSize(this.mtu, n?.cipherSuite, this.conn?.connection.connectionIds?.peer?.length ?? 0, n?.recordSizeLimit);
   }
 
-  /**
-   * Closes with close_notify; resolves when the session has ended. Before
-   * the handshake completes, abandons it (`opened` rejects with
-   * `ERR_INVALID_STATE`).
-   */
+  /** Closes with close_notify; resolves when ended. Before the handshake completes, abandons it (`opened`: `ERR_INVALID_STATE`). */
   close(): Promise<void> {
     if (!this.ended && !this.ending) {
       this.ending = true;
@@ -407,9 +358,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   destroy(error?: Error): void {
     if (this.ended) return;
     this.ending = true;
-    if (error) this.endedWith ??= error;
+    if (error) this.endedWith ??= withCode(error, 'ERR_DTLS_DESTROYED');
     if (this.conn) this.conn.abort('local', error?.message ?? 'destroyed');
-    else this.finish(error);
+    else this.finish(error && withCode(error, 'ERR_DTLS_DESTROYED'));
   }
 
   /** `await using session = connect(...)`: closes it. */
@@ -417,12 +368,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     await this.close();
   }
 
-  /**
-   * How the session ended, once it has: `close_notify` (the peer closed),
-   * `local` (`close()` or `destroy()` here), `failed` (an alert, a socket or
-   * DNS error), `timeout`, or `replaced` (server: a restarted client's new
-   * session took its place).
-   */
+  /** How the session ended: `close_notify` (the peer closed), `local`, `failed`, `timeout`, `replaced` (a restarted client's). */
   get closeReason(): SessionCloseReason | undefined {
     return this.endReason;
   }
@@ -443,19 +389,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /** The cipher suite, as node:tls names it (`name`: OpenSSL's, `standardName`: IANA's), once opened. */
-  get cipher(): { readonly name: string; readonly standardName: string; readonly version: string } | undefined {
-    const n = this.negotiated;
-    if (!n) return undefined;
-    const standardName = n.cipherSuite.toUpperCase();
-    if (isDtls12(n)) return { name: opensslName12(n.cipherSuite), standardName, version: 'DTLSv1.2' };
-    return { name: standardName, standardName, version: 'DTLSv1.3' };
+  get cipher(): SessionCipher | undefined {
+    return this.negotiated && cipherOf(this.negotiated);
   }
 
-  /**
-   * The server name of the session: on a client, the name it sent as
-   * server_name (none for an IP address); on a server, the name the client
-   * asked for, once the handshake has read it.
-   */
+  /** The server name: a client's sent server_name (none for an IP address); on a server, the client's, once read. */
   get servername(): string | undefined {
     if (this.negotiated) return this.negotiated.servername;
     const name = this.role === 'client' ? this.clientServerName : undefined;
@@ -493,11 +431,10 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   /** @internal This end's leaf certificate (DER), set by connect and listen. */
   localCertificate: Uint8Array | undefined;
 
-  /** This end's certificate fingerprint as SDP's a=fingerprint has it (`'sha-256 AB:CD:...'`; `hash`: sha-1 to sha-512), or undefined without one. */
+  /** This end's certificate fingerprint as SDP's a=fingerprint has it (`'sha-256 AB:CD:...'`; `hash`: sha-1 to sha-512). */
   localFingerprint(hash: FingerprintHash = 'sha-256'): string | undefined {
     return this.localCertificate && certificateFingerprint(this.localCertificate, hash);
   }
-
   /** The peer's certificate fingerprint in the same form, once it sent a certificate. */
   peerFingerprint(hash: FingerprintHash = 'sha-256'): string | undefined {
     const der = this.lateCertificate ?? this.negotiated?.peerCertificate;
@@ -511,29 +448,31 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
    * handshake, after the session ended, and for an external PSK.
    */
   get authorized(): boolean {
-    const p = this.negotiated;
-    if (!p || this.ended) return false;
-    if (this.role === 'server') return p.clientAuthenticated || this.lateCertificate !== undefined;
-    if (this.authorization?.error !== undefined) return this.authorization.error === null;
-    return p.signatureAlgorithm !== undefined || (p.resumed && p.pskIdentity === undefined);
+    return !this.ended && this.negotiated !== undefined && peerAuthorized(this.role, this.negotiated, this.lateCertificate !== undefined, this.authorization);
   }
 
-  /**
-   * Why `authorized` is false, as node:tls's short code
-   * (`UNABLE_TO_GET_ISSUER_CERT_LOCALLY`, `CERT_HAS_EXPIRED`,
-   * `HOSTNAME_MISMATCH`, ...); `UNABLE_TO_GET_ISSUER_CERT` when the peer
-   * presented no certificate; undefined when authorized or before the
-   * handshake.
-   */
+  /** Why `authorized` is false, as node:tls's short code (`CERT_HAS_EXPIRED`, `HOSTNAME_MISMATCH`, ...); see peer-identity.ts. */
   get authorizationError(): string | undefined {
-    if (!this.negotiated || this.authorized) return undefined;
-    const found = this.authorization?.error;
-    return typeof found === 'string' ? found : 'UNABLE_TO_GET_ISSUER_CERT';
+    return !this.negotiated || this.authorized ? undefined : authorizationErrorOf(this.authorization);
   }
 
-  /** Client: the latest session ticket (pass it as `session` to a later `connect()` to the same server name); undefined on a server. */
-  get session(): Buffer | undefined {
+  /** Client: the latest resumption ticket (pass it as `session` to a later `connect()` to the same server name); undefined on a server. */
+  get resumptionTicket(): Buffer | undefined {
     return this.role === 'client' ? this.latestTicket : undefined;
+  }
+
+  /** @deprecated node:dtls's name for {@link resumptionTicket} (a ticket, not a session); kept for node:dtls code. */
+  get session(): Buffer | undefined {
+    return this.resumptionTicket;
+  }
+
+  /** @internal `console.log(session)`: who, in what state, and the counts; not the session's insides (nor its secrets). */
+  [inspect.custom](_depth: number, options: object, show: typeof inspect): string {
+    const state = this.ended ? 'ended' : this.ending ? 'closing' : this.negotiated ? 'open' : 'handshaking';
+    const remote = this.remoteAddress;
+    const { role, protocol, servername, closeReason } = this;
+    const shown = { role, remote: remote && `${remote.address}:${remote.port}`, state, protocol, servername, closeReason, stats: this.stats.toJSON() };
+    return `DtlsSession ${show(shown, options)}`;
   }
 
   /** Whether the handshake resumed a session (false before it completes and after the session ended). */
@@ -553,31 +492,15 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /**
-   * Keying material for another protocol (RFC 8446 §7.5), the same bytes on
-   * both ends. Throws as node:dtls does: `ERR_INVALID_STATE` before `opened`
-   * resolved, `ERR_INVALID_ARG_TYPE` for a `length` that is no number, a
-   * `label` that is no string or a `context` that is no Buffer, TypedArray
-   * or DataView, `ERR_OUT_OF_RANGE` for a `length` outside 1..255 × the
-   * hash length (8,160 bytes with SHA-256, 12,240 with SHA-384: HKDF's
-   * limit, below node:dtls's 65,536).
+   * Keying material for another protocol (RFC 8446 §7.5), the same bytes on both ends. Throws as node:dtls does
+   * (keying-material.ts), `ERR_INVALID_STATE` before `opened`; `length` at most 255 × the hash length (HKDF's limit).
    */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array | DataView): Buffer {
     if (!this.conn || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
     // HKDF-Expand's limit in 1.3; the TLS 1.2 PRF has none, and node:dtls's 65,536 less one (a 16-bit length) is taken.
     const most = isDtls12(this.negotiated) ? 65_535 : 255 * CIPHER_SUITES[this.negotiated.cipherSuite].hashLength;
-    if (typeof length !== 'number') throw argumentError('ERR_INVALID_ARG_TYPE', `The "length" argument must be of type number. Received ${described(length)}`);
-    if (!Number.isInteger(length) || length < 1 || length > most) {
-      throw argumentError('ERR_OUT_OF_RANGE', `The value of "length" is out of range. It must be >= 1 && <= ${most}. Received ${String(length)}`);
-    }
-    if (typeof label !== 'string') throw argumentError('ERR_INVALID_ARG_TYPE', `The "label" argument must be of type string. Received ${described(label)}`);
-    if (context !== undefined && !ArrayBuffer.isView(context)) {
-      throw argumentError(
-        'ERR_INVALID_ARG_TYPE',
-        `The "context" argument must be an instance of Buffer, TypedArray, or DataView. Received ${described(context)}`,
-      );
-    }
-    if (context !== undefined && !(context instanceof Uint8Array)) context = new Uint8Array(context.buffer, context.byteOffset, context.byteLength);
-    return Buffer.from(this.conn.connection.exportKeyingMaterial(length, label, context));
+    const contextBytes = keyingMaterialArguments(length, label, context, most);
+    return Buffer.from(this.conn.connection.exportKeyingMaterial(length, label, contextBytes));
   }
 
   /** Updates our keys, and with `requestPeer` the peer's (RFC 9147 §8). */
@@ -586,17 +509,10 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     this.conn.updateKeys(requestPeer);
   }
 
-  /**
-   * Connection IDs, when the handshake negotiated them (RFC 9146): `local`
-   * is what the peer's records to us carry, `peer` what ours carry
-   * (undefined: a zero-length CID), `spares` the peer's CIDs held for a new
-   * path, `rrc` whether address changes are checked (RFC 9853).
-   */
-  get connectionIds(): { readonly local: Buffer | undefined; readonly peer: Buffer | undefined; readonly spares: number; readonly rrc: boolean } | undefined {
+  /** Connection IDs, when the handshake negotiated them (RFC 9146; see {@link SessionConnectionIds}). */
+  get connectionIds(): SessionConnectionIds | undefined {
     const ids = this.conn?.connection.connectionIds;
-    if (!ids) return undefined;
-    const buf = (b: Uint8Array | undefined): Buffer | undefined => (b ? Buffer.from(b) : undefined);
-    return { local: buf(ids.local), peer: buf(ids.peer), spares: ids.spares, rrc: ids.rrc };
+    return ids && sessionConnectionIds(ids);
   }
 
   /** Gives the peer `count` more CIDs of ours (NewConnectionId, RFC 9147 §9); `immediate`: it must switch to one now. */
@@ -647,18 +563,15 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     if (this.opening.waitingForTicket) this.announceOpen(); // onhandshake before the first message, as always
     this.counters.messagesReceived++;
     this.counters.bytesReceived += data.length;
-    const waiting = this.waiting;
     // While the server's confirmation is due, messages wait for `opened` (and are dropped if it rejects).
-    if (this.messageHandler && !this.opening.confirming && (waiting === undefined || waiting.length === 0))
+    if (this.messageHandler && !this.opening.confirming && (this.waiting === undefined || this.waiting.empty))
       this.callHandler('onmessage', this.messageHandler, data, early);
-    else if ((waiting?.length ?? 0) < WAITING_MESSAGES && this.waitingBytes + data.length <= WAITING_BYTES) {
-      (this.waiting ??= []).push({ data, early });
-      this.waitingBytes += data.length;
-    } else this.counters.messagesDropped++;
+    else if (!(this.waiting ??= new MessageInbox()).hold(data, early)) this.counters.messagesDropped++;
   }
 
-  private finish(error: Error | undefined): void {
+  private finish(failure: Error | undefined): void {
     if (this.ended) return;
+    const error = failure && withCode(failure, 'ERR_DTLS_CALLBACK');
     this.endReason ??= error ? 'failed' : 'local';
     this.ended = true;
     this.ending = true;
@@ -671,63 +584,16 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
       this.openedOutcome.reject(error ?? new SessionStateError('the session closed before the handshake completed'));
     }
     this.listener?.sessionEnded(this);
-    if (!error) {
-      this.closedOutcome.resolve();
-      return;
-    }
+    if (!error) return this.closedOutcome.resolve();
     this.closedOutcome.reject(error);
-    const handler = this.onerror;
-    if (handler) {
-      try {
-        handler(error);
-      } catch (e) {
-        queueMicrotask(() => {
-          throw e; // the application's own exception, as from any Node event handler
-        });
-      }
+    try {
+      this.onerror?.(error);
+    } catch (e) {
+      queueMicrotask(() => rethrow(e)); // the application's own exception, as from any Node event handler
     }
   }
 }
 
-/**
- * The error a session ends with when a deadline of its connection's own
- * ended it (`handshakeTimeout`, `idleTimeout`: the connection keeps them,
- * the endpoint sleeps until them); undefined otherwise.
- */
-function deadlineFailure(connection: Connection): Error | undefined {
-  const { handshakeTimeoutMs, idleTimeoutMs } = connection.deadlineOptions;
-  if (connection.expired === 'handshake') return new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', `timeout: no handshake within ${handshakeTimeoutMs} ms`);
-  if (connection.expired === 'idle') return new DtlsSessionError('ERR_DTLS_IDLE_TIMEOUT', `idle timeout: nothing from the server for ${idleTimeoutMs} ms`);
-  return undefined;
-}
-
-/** The error a session ends with for an endpoint's close reason; undefined for a graceful end. */
-function failureOf(reason: EndpointCloseReason, e: EndpointClosedError | undefined): Error | undefined {
-  const message = e?.message ?? `session ended (${reason})`;
-  switch (reason) {
-    case 'close_notify':
-    case 'local':
-      return undefined;
-    case 'failed':
-      // An application callback's own exception is handed back as it was thrown (as node:dtls does), not wrapped.
-      if (e?.callbackError !== undefined) return thrownError(e.callbackError);
-      return new DtlsSessionError('ERR_DTLS_ALERT', message, e?.alert, e?.cause);
-    case 'timeout':
-      return new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', message, e?.alert);
-    case 'replaced':
-      return new DtlsSessionError('ERR_DTLS_SESSION_REPLACED', message);
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** The bytes of what `send()` was given: a string as UTF-8, a view's own range. */
-function toBytes(data: SendData): Uint8Array {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const error = new TypeError(`send: data must be a string, Buffer, TypedArray or DataView, got ${data === null ? 'null' : typeof data}`);
-  throw Object.assign(error, { code: 'ERR_INVALID_ARG_TYPE' });
+function rethrow(e: unknown): never {
+  throw e;
 }

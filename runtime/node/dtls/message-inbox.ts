@@ -1,0 +1,41 @@
+/**
+ * Messages of a session that came before `onmessage` was set, or while a
+ * DTLS 1.3 client waits for the server to confirm its handshake: kept in
+ * order, at most {@link WAITING_MESSAGES} and {@link WAITING_BYTES} (a peer
+ * sending large records must not make a session hold 16 MiB); more are
+ * dropped and counted by the session. Made with the first message kept.
+ */
+
+/** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */
+export const WAITING_MESSAGES = 1024;
+/** ... and at most this many bytes of them. */
+export const WAITING_BYTES = 1 << 20;
+
+export interface WaitingMessage {
+  readonly data: Buffer;
+  readonly early: boolean;
+}
+
+export class MessageInbox {
+  private readonly messages: WaitingMessage[] = [];
+  private bytes = 0;
+
+  get empty(): boolean {
+    return this.messages.length === 0;
+  }
+
+  /** Keeps a message; false when the inbox is full (the message is the caller's to drop and count). */
+  hold(data: Buffer, early: boolean): boolean {
+    if (this.messages.length >= WAITING_MESSAGES || this.bytes + data.length > WAITING_BYTES) return false;
+    this.messages.push({ data, early });
+    this.bytes += data.length;
+    return true;
+  }
+
+  /** The oldest message, taken out; undefined when none waits. */
+  take(): WaitingMessage | undefined {
+    const m = this.messages.shift();
+    if (m !== undefined) this.bytes -= m.data.length;
+    return m;
+  }
+}

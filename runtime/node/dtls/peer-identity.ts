@@ -1,0 +1,60 @@
+/**
+ * What a session says of its peer and its keys, from what the handshake
+ * settled: the cipher as node:tls names it, whether the peer was
+ * authorized and why not, and its connection IDs as Buffers.
+ */
+import type { ConnectionIds } from '../../connection/connection-api.js';
+import type { SessionParameters } from '../../connection/events.js';
+import { isDtls12 } from '../../dtls12/negotiated12.js';
+import { opensslName12 } from '../../dtls12/openssl-names.js';
+import type { AuthorizationRecord } from './authorization.js';
+
+/** `session.cipher`: `name` is OpenSSL's, `standardName` IANA's (the same in DTLS 1.3), `version` the protocol. */
+export interface SessionCipher {
+  readonly name: string;
+  readonly standardName: string;
+  readonly version: string;
+}
+
+/**
+ * `session.connectionIds` (RFC 9146): `local` is what the peer's records to
+ * us carry, `peer` what ours carry (undefined: a zero-length CID), `spares`
+ * the peer's CIDs held for a new path, `rrc` whether address changes are
+ * checked (RFC 9853).
+ */
+export interface SessionConnectionIds {
+  readonly local: Buffer | undefined;
+  readonly peer: Buffer | undefined;
+  readonly spares: number;
+  readonly rrc: boolean;
+}
+
+export function cipherOf(n: SessionParameters): SessionCipher {
+  const standardName = n.cipherSuite.toUpperCase();
+  if (isDtls12(n)) return { name: opensslName12(n.cipherSuite), standardName, version: 'DTLSv1.2' };
+  return { name: standardName, standardName, version: 'DTLSv1.3' };
+}
+
+/**
+ * Whether the peer was authenticated by a certificate that verified: a
+ * server's client in this handshake (or later, `late`), or in the one that
+ * issued the ticket this one resumed; a client's server as the lenient
+ * verifier recorded it (`rejectUnauthorized: false`), else by its signature
+ * or a resumed certificate session (not an external PSK).
+ */
+export function peerAuthorized(role: 'client' | 'server', p: SessionParameters, late: boolean, authorization: AuthorizationRecord | undefined): boolean {
+  if (role === 'server') return p.clientAuthenticated || late;
+  if (authorization?.error !== undefined) return authorization.error === null;
+  return p.signatureAlgorithm !== undefined || (p.resumed && p.pskIdentity === undefined);
+}
+
+/** Why a peer is not authorized, as node:tls's short code; `UNABLE_TO_GET_ISSUER_CERT` when it presented no certificate. */
+export function authorizationErrorOf(authorization: AuthorizationRecord | undefined): string {
+  const found = authorization?.error;
+  return typeof found === 'string' ? found : 'UNABLE_TO_GET_ISSUER_CERT';
+}
+
+export function sessionConnectionIds(ids: ConnectionIds): SessionConnectionIds {
+  const buf = (b: Uint8Array | undefined): Buffer | undefined => (b ? Buffer.from(b) : undefined);
+  return { local: buf(ids.local), peer: buf(ids.peer), spares: ids.spares, rrc: ids.rrc };
+}

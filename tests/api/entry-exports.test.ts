@@ -1,0 +1,60 @@
+/**
+ * The package's entries (issue 48): the root ('dtls13') exports what a
+ * node:dtls user needs, at most 80 names, exactly those listed in
+ * tests/api/root-exports.txt (so adding one is a deliberate change); every
+ * subpath of package.json's "exports" has its source entry here; and no
+ * entry exports a function or public method whose parameter has a named
+ * type the entry does not export.
+ */
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { entryReports } from './entry-exports.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+/** The most names the root may export (values and types). */
+const ROOT_LIMIT = 80;
+
+interface Conditions {
+  readonly types?: string;
+  readonly import?: string;
+  readonly default?: string;
+}
+const exportsField = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Conditions> }).exports;
+
+/** Each subpath's source entry: dist/runtime/X.d.ts is tsc's output of runtime/X.ts. */
+const entries = Object.entries(exportsField).map(([subpath, c]) => {
+  const types = c.types ?? '';
+  const match = /^\.\/dist\/(runtime\/[\w-]+)\.d\.ts$/.exec(types);
+  return { subpath, types, source: match ? join(ROOT, `${match[1]!}.ts`) : undefined };
+});
+
+const reports = entryReports(entries.flatMap((e) => (e.source ? [e.source] : [])));
+
+test('every subpath of package.json "exports" has declarations from a runtime/ entry of its own', (t) => {
+  t.deepEqual(
+    entries.filter((e) => e.source === undefined).map((e) => `${e.subpath}: ${e.types}`),
+    [],
+  );
+  t.deepEqual(entries.map((e) => e.subpath).sort(), ['.', './crypto', './sans-io', './wire']);
+});
+
+test(`the root exports at most ${ROOT_LIMIT} names, exactly those of tests/api/root-exports.txt`, async (t) => {
+  const listed = readFileSync(join(ROOT, 'tests/api/root-exports.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  const names = reports.get(join(ROOT, 'runtime/index.ts'))?.names ?? [];
+  t.deepEqual(names, listed, 'a name added to or removed from runtime/index.ts: update tests/api/root-exports.txt (and CHANGELOG.md)');
+  t.true(names.length <= ROOT_LIMIT, `${names.length} names`);
+  // The values at run time are among them (types have none).
+  const values = Object.keys((await import('../../runtime/index.js')) as object);
+  t.deepEqual(
+    values.filter((v) => !listed.includes(v)),
+    [],
+  );
+  t.log(`root: ${names.length} names, ${values.length} of them values`);
+});
+
+test("no entry's functions or methods take a named type the entry does not export", (t) => {
+  for (const [file, report] of reports) t.deepEqual(report.unexportedParameterTypes, [], file);
+});
