@@ -35,10 +35,14 @@ export class EndpointOutcome<P> {
     this.settleHandshake = undefined;
   }
 
-  /** The endpoint ended (`error`: made only if a handshake promise waits). */
-  ended(reason: EndpointCloseReason, error: () => Error): void {
+  /** The endpoint ended before the handshake completed, if it had not (`error`: made only if a handshake promise waits). */
+  handshakeFailed(error: () => Error): void {
     this.settleHandshake?.reject(error());
     this.settleHandshake = undefined;
+  }
+
+  /** The endpoint ended. */
+  ended(reason: EndpointCloseReason): void {
     this.settleClosed?.(reason);
     this.settleClosed = undefined;
   }

@@ -570,8 +570,10 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = undefined;
-    this.outcome?.ended(reason, () => this.errorOf(ended));
+    // In the order they always settled: handshake, receive() callers, closed.
+    this.outcome?.handshakeFailed(() => this.errorOf(ended));
     this.inbox?.fail(() => this.errorOf(ended));
+    this.outcome?.ended(reason);
     const live = this.live; // a hibernated session holds no keys: not thawed to free them
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
     this.owner?.endpointEnded(this);
