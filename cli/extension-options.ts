@@ -1,5 +1,5 @@
 /**
- * `--alpn LIST`, `--srtp LIST` and `--record-size-limit N`, taken by client
+ * `--alpn LIST`, `--srtp LIST`, `--record-size-limit N` and `--profile rfc7925`, taken by client
  * and server alike (openssl's -alpn and -use_srtp): the options of the
  * extensions, checked by the runtime's own validators and refused as usage
  * errors naming the flag.
@@ -15,6 +15,7 @@ export interface ExtensionOptions {
   readonly alpn?: readonly string[];
   readonly srtp?: readonly SrtpProfileName[];
   readonly recordSizeLimit?: number;
+  readonly profile?: 'rfc7925';
 }
 
 /** Comma-separated, blanks around names dropped (ALPN names keep their case: they compare byte for byte). */
@@ -40,11 +41,14 @@ export function extensionOptions(v: OptionValues): ExtensionOptions {
   const alpn = stringValue(v.alpn);
   const srtp = stringValue(v.srtp);
   const limit = stringValue(v['record-size-limit']);
+  const profile = stringValue(v.profile);
+  if (profile !== undefined && profile !== 'rfc7925') throw new CliUsageError(`--profile: '${profile}' is no profile dtls13 has (rfc7925)`);
   const recordSizeLimit = limit === undefined ? undefined : Number(limit);
   if (limit !== undefined && !/^\d+$/.test(limit)) throw new CliUsageError(`--record-size-limit: '${limit}' is not a whole number`);
   return {
     ...(alpn === undefined ? {} : { alpn: checked('--alpn', () => alpnNames('alpn', names('--alpn', alpn))) }),
     ...(srtp === undefined ? {} : { srtp: checked('--srtp', () => srtpOption(names('--srtp', srtp).map((n) => n.toUpperCase())) ?? []) }),
+    ...(profile === undefined ? {} : { profile }),
     ...(recordSizeLimit === undefined ? {} : { recordSizeLimit: checked('--record-size-limit', () => recordSizeLimitOption(recordSizeLimit)!) }),
   };
 }

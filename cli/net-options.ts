@@ -61,6 +61,13 @@ const TLS_OPTIONS: OptionTable = [
     group: 'TLS',
   },
   { name: 'record-size-limit', type: 'string', value: 'N', help: 'the largest record plaintext we take (RFC 8449; 64..16385)', group: 'TLS' },
+  {
+    name: 'profile',
+    type: 'string',
+    value: 'NAME',
+    help: "rfc7925: also speak what RFC 7925 IoT devices do (the CCM_8 suites, a plain PSK; listen's and connect's profile option)",
+    group: 'TLS',
+  },
 ];
 
 const PSK_OPTIONS: OptionTable = [

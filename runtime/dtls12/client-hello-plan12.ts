@@ -17,7 +17,7 @@ import { cookieValid12, makeCookie12 } from './cookie12.js';
 import { isPskSuite } from './psk-key-exchange12.js';
 import type { Session12 } from './session12.js';
 import { keyExchangeForKey } from './signing12.js';
-import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
+import { dtls12Suite, type Dtls12CipherSuite, type Dtls12SuiteParams } from '../versions/suites12.js';
 import { ticketResumption12, type TicketResumption12 } from './ticket12.js';
 
 /** The session a ClientHello resumes: from its ticket (`fromTicket`) or the cache. */
@@ -53,6 +53,14 @@ export function chooseSuite12(config: Config12, ch: ClientHello): SuiteChoice12 
     if (p !== undefined && (p.keyExchange === kx || (psk && isPskSuite(p))) && ch.cipherSuites.includes(name)) return { ok: true, suite: p };
   }
   if (curveRefused) return { ok: false, reason: `the client's supported_groups does not name ${curve}, the curve of our ECDSA certificate (RFC 8422 §5.1)` };
+  // An RFC 7925 device offers the CCM_8 suites, which a server takes only when asked to: say which option that is.
+  const ccm8 = ch.cipherSuites.filter((s) => typeof s === 'string' && s.endsWith('_ccm_8') && !config.suites.includes(s as Dtls12CipherSuite));
+  if (ccm8.length > 0) {
+    return {
+      ok: false,
+      reason: `no DTLS 1.2 cipher suite in common: the client offers ${ccm8.join(', ')} (RFC 7925), which this server takes only with profile: 'rfc7925' (or allowCcm8 and the suite named in ciphers)`,
+    };
+  }
   return { ok: false, reason: 'no DTLS 1.2 cipher suite in common' };
 }
 

@@ -23,6 +23,7 @@ import type { DatagramTransport } from './transport.js';
 import { checkOptionNames, CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES, type ListedExactly } from './option-names.js';
 import { contextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
+import { withProfile, type ProfileName } from './profile-option.js';
 import { extendedMasterSecretOption, type ExtendedMasterSecretOption } from './ems-option.js';
 import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
 
@@ -138,6 +139,8 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
    * be given.
    */
   readonly transport?: DatagramTransport;
+  /** 'rfc7925': also take what RFC 7925 IoT devices speak (the CCM_8 suites, a plain PSK); profile-option.ts. */
+  readonly profile?: ProfileName;
   /** DTLS 1.2: 'required' (default) refuses a client without extended_master_secret (RFC 7627); 'preferred' lets it in (ems-option.ts). */
   readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
@@ -179,6 +182,8 @@ export interface ConnectOptions extends Omit<ConnectionOptions, RenamedClientOpt
   readonly ciphers?: string;
   /** Run over this {@link DatagramTransport} instead of a UDP socket of our own; then `bindHost` and `bindPort` must not be given. */
   readonly transport?: DatagramTransport;
+  /** 'rfc7925': offer what RFC 7925 IoT devices speak first (the CCM_8 suites, a plain PSK); profile-option.ts. */
+  readonly profile?: ProfileName;
   /** DTLS 1.2: 'required' (default) refuses a server without extended_master_secret (RFC 7627); 'preferred' lets it in (ems-option.ts). */
   readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
@@ -338,9 +343,10 @@ export const LISTED_OPTION_NAMES: {
 } = { listen: LISTEN_OPTION_NAMES, connect: CONNECT_OPTION_NAMES };
 
 /** The UDP server's options from node:dtls's; a ConfigError names the option that is wrong. */
-export function serverOptions(o: ListenOptions): ListenerOptions {
-  if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
-  checkOptionNames('listen', o);
+export function serverOptions(given: ListenOptions): ListenerOptions {
+  if (typeof given !== 'object' || given === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
+  checkOptionNames('listen', given);
+  const o = withProfile('server', given);
   const {
     cert: _cert,
     key: _key,
@@ -371,6 +377,7 @@ export function serverOptions(o: ListenOptions): ListenerOptions {
     fleet,
     fingerprint: _fingerprint,
     extendedMasterSecret,
+    profile: _profile,
     ...rest
   } = o;
   const ems = extendedMasterSecretOption(extendedMasterSecret);
@@ -437,7 +444,7 @@ function transportOption(transport: unknown): DatagramTransport | undefined {
 /** A client connection's options from node:dtls's, for the server at `host` (a name or an address). */
 export function clientOptions(
   host: string,
-  o: ConnectOptions,
+  given: ConnectOptions,
   authorization: AuthorizationRecord,
 ): {
   readonly connection: ConnectionOptions;
@@ -448,8 +455,9 @@ export function clientOptions(
   readonly mtu: number;
   readonly transport: DatagramTransport | undefined;
 } {
-  if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
-  checkOptionNames('connect', o);
+  if (typeof given !== 'object' || given === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
+  checkOptionNames('connect', given);
+  const o = withProfile('client', given);
   const {
     cert: _cert,
     key: _key,
@@ -468,6 +476,7 @@ export function clientOptions(
     transport,
     fingerprint: _fingerprint,
     extendedMasterSecret,
+    profile: _profile,
     ...rest
   } = o;
   if (contextRole(o.secureContext) === 'server') {

@@ -1,0 +1,70 @@
+/**
+ * `profile: 'rfc7925'` of `connect` and `listen`: what RFC 7925 (the
+ * TLS/DTLS profile for the Internet of Things) devices speak, offered and
+ * accepted. Its mandatory suites are DTLS 1.2's TLS_PSK_WITH_AES_128_CCM_8
+ * (§4.2, a pre-shared key) and TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 (§4.4,
+ * certificates; secp256r1, §4.4.2), and for DTLS 1.3 the same AEAD,
+ * TLS_AES_128_CCM_8_SHA256, with TLS_AES_128_CCM_SHA256. The profile
+ * turns on `allowCcm8`, adds those suites to the defaults (a client offers
+ * them first, as a device would; a server takes them after its stronger
+ * ones), keeps secp256r1 among the groups, and lets a plain PSK handshake
+ * in (`pskKeyExchangeModes` psk_ke too: the PSK CCM_8 suite has no (EC)DHE,
+ * so no forward secrecy).
+ *
+ * A server without the profile does not answer a client that offers only
+ * CCM_8: an 8-byte tag lets 2^7 forged records under one key through on
+ * average before one is accepted (RFC 9147 §4.5.3), so dtls13 uses it
+ * only when asked; the handshake failure says so and names this option.
+ * What the caller sets itself (`ciphers`, `cipherSuites`, `groups`,
+ * `pskKeyExchangeModes`) is kept as given.
+ */
+import { ConfigError } from '../../config-error.js';
+import type { PskKeyExchangeModeName } from '../../../generated/wire/enums.js';
+import { DEFAULT_SUITES_12 } from '../../dtls12/config12.js';
+import { opensslName12 } from '../../dtls12/openssl-names.js';
+import { DEFAULT_PSK_SUITES_12 } from '../../dtls12/psk12.js';
+
+/** The profiles `profile` names. */
+export type ProfileName = 'rfc7925';
+
+/** The options a profile reads and fills in. */
+interface ProfiledOptions {
+  readonly profile?: ProfileName;
+  readonly ciphers?: string;
+  readonly cipherSuites?: unknown;
+  readonly allowCcm8?: boolean;
+  readonly groups?: readonly string[];
+  readonly pskKeyExchangeModes?: readonly PskKeyExchangeModeName[];
+  readonly psk?: unknown;
+}
+
+const TLS13_DEFAULT = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+const TLS13_IOT = ['TLS_AES_128_CCM_8_SHA256', 'TLS_AES_128_CCM_SHA256'];
+
+/**
+ * The options `o` means under its `profile`: `o` itself without one; else
+ * with `ciphers`, `allowCcm8` and `pskKeyExchangeModes` filled in where
+ * not given. A ConfigError names `profile` for an unknown one, or for
+ * `allowCcm8: false` or `groups` without secp256r1 beside it.
+ */
+export function withProfile<O extends ProfiledOptions>(role: 'client' | 'server', o: O): O {
+  if (o.profile === undefined) return o;
+  if (o.profile !== 'rfc7925')
+    throw new ConfigError('profile', `must be 'rfc7925', got ${typeof o.profile === 'string' ? `'${o.profile}'` : typeof o.profile}`);
+  if (o.allowCcm8 === false) throw new ConfigError('profile', "'rfc7925' uses the CCM_8 suites, which allowCcm8: false refuses");
+  if (o.groups !== undefined && !o.groups.includes('secp256r1'))
+    throw new ConfigError('profile', "'rfc7925' needs secp256r1 among the groups (RFC 7925 §4.4.2)");
+  const psk = o.psk !== undefined;
+  const iot12 = [...(psk ? ['tls_psk_with_aes_128_ccm_8' as const] : []), 'tls_ecdhe_ecdsa_with_aes_128_ccm_8' as const];
+  const defaults12 = [...(psk ? DEFAULT_PSK_SUITES_12 : []), ...DEFAULT_SUITES_12];
+  const ordered12 = role === 'client' ? [...iot12, ...defaults12] : [...defaults12, ...iot12];
+  const ordered13 = role === 'client' ? [...TLS13_IOT, ...TLS13_DEFAULT] : [...TLS13_DEFAULT, ...TLS13_IOT];
+  const ciphers = [...ordered13, ...ordered12.map(opensslName12)].join(':');
+  const modes: readonly PskKeyExchangeModeName[] = ['psk_dhe_ke', 'psk_ke'];
+  return {
+    ...o,
+    allowCcm8: true,
+    ...(o.ciphers === undefined && o.cipherSuites === undefined ? { ciphers } : {}),
+    ...(psk && o.pskKeyExchangeModes === undefined ? { pskKeyExchangeModes: modes } : {}),
+  };
+}
