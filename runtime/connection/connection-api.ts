@@ -109,6 +109,7 @@ export interface Connection {
   send(data: Uint8Array, now?: number): void;
   close(): void;
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array;
+  /** @internal An application callback the node layer calls failed: the connection ends with internal_error. */
   failForCallback(callback: CallbackName, thrown: unknown): void;
   updateKeys(requestPeer?: boolean, now?: number): void;
   requestClientCertificate(now?: number): void;

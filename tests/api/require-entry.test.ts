@@ -6,7 +6,8 @@
  * that cannot. Built, packed and installed as a user gets it (as
  * tests/consumer/consumer.test.ts does), then run: a CommonJS script that
  * requires the package, runs a server and a client over UDP, and checks
- * that require and import give the same classes.
+ * that require and import give the same classes, from the root and from
+ * the subpaths (`dtls13/sans-io`, `dtls13/wire`, `dtls13/crypto`).
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -56,6 +57,11 @@ const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'cjs CA' }
 (async () => {
   const esm = await import('dtls13');
   if (esm.ConfigError !== ConfigError || esm.listen !== listen) throw new Error('require and import gave different modules');
+  // The subpaths too, by require and by import: the same classes as the root's.
+  const sansIo = require('dtls13/sans-io');
+  const wire = await import('dtls13/wire');
+  if (sansIo.ConfigError !== ConfigError || typeof sansIo.DtlsConnection.client !== 'function') throw new Error('dtls13/sans-io is not the same module');
+  if (typeof wire.decodeClientHello !== 'function' || typeof require('dtls13/crypto').defaultProvider !== 'function') throw new Error('dtls13/wire or dtls13/crypto is missing');
   let refused;
   try { listen(() => {}, { cert: [...id.chain], key: id.privateKey, mtu: 1 }); } catch (e) { refused = e; }
   if (!(refused instanceof esm.ConfigError) || refused.code !== 'ERR_OUT_OF_RANGE') throw new Error('no ConfigError across require and import');

@@ -3,6 +3,7 @@
 // credentials as PEM, the hybrid post-quantum group, typed with the
 // strictest options.
 import {
+  ConfigError,
   certificateToPem,
   connect,
   createSecureContext,
@@ -13,6 +14,10 @@ import {
   type DtlsSession,
   type KeyExchangeGroup,
 } from 'dtls13';
+// The layers below, each from its own entry (package.json "exports"), with its own declarations.
+import { ConfigError as SansIoConfigError, DtlsConnection } from 'dtls13/sans-io';
+import { decodeDatagram, type DtlsRecord } from 'dtls13/wire';
+import { defaultProvider } from 'dtls13/crypto';
 
 const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'consumer test CA' });
 const [leaf] = id.chain;
@@ -21,6 +26,13 @@ const groups: KeyExchangeGroup[] = ['x25519mlkem768', 'x25519'];
 const secureContext = createSecureContext({ cert: certificateToPem(leaf), key: privateKeyToPem(id.privateKey) });
 const inspected = new Set<string>();
 const inspect = (event: ChartInspectionEvent): void => void inspected.add(event.type);
+
+// The sans-I/O client's first datagram, decoded by the wire entry: one ClientHello record.
+const probe = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'localhost' });
+probe.connect(0);
+const hello = probe.pollTransmit();
+const records: DtlsRecord[] = hello === undefined ? [] : decodeDatagram(hello, { cidLength: 0 });
+console.log(`sans-io: ${records.length} record, provider ${defaultProvider().name}, one ConfigError: ${String(SansIoConfigError === ConfigError)}`);
 
 const watchdog = setTimeout(() => {
   console.error('consumer: no reply within 20 s');
