@@ -115,6 +115,18 @@ test('each CLI command of an installed tarball works or says exactly what to npm
     else if (r.status !== 0 && !/npm install [@\w]/.test(r.stderr) && !/missing\.(pem|pcap)|--cert|--key|--psk|--connect/.test(r.stderr))
       problems.push(`failed without saying what to install or what was wrong: ${line}`);
   }
+  // Each entry of package.json "exports" loads from a plain install (the subpaths need nothing the root does not).
+  const entries = await run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto']) console.log(e, Object.keys(await import(e)).length > 0);",
+    ],
+    app,
+    120_000,
+  );
+  t.is(entries.stdout.trim(), 'dtls13 true\ndtls13/sans-io true\ndtls13/wire true\ndtls13/crypto true', entries.stderr);
   const demo = await run(join(app, 'node_modules/.bin/dtls13'), ['demo'], app, 120_000);
   t.regex(demo.stdout, /closed with close_notify/, 'the demo runs from a plain install');
   t.regex(demo.stdout, /client chart: .*npm install xstate/, 'the demo says what its chart paths need');
