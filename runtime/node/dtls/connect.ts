@@ -120,11 +120,17 @@ function start(session: DtlsSession, connection: Connection, server: Resolved, p
  * Drives the connection over a transport's socket: datagrams go to the
  * server's address and port, and only datagrams from there are taken.
  */
-function startOverTransport(session: DtlsSession, connection: Connection, socket: Socket, server: { address: string; port: number }): void {
+function startOverTransport(session: DtlsSession, connection: Connection, socket: Socket, first: { address: string; port: number }): void {
+  let server = first;
   const endpoint = new DtlsEndpoint<SessionParameters>(connection, socket, server, {
     endpointEnded: (self) => void self.flushed().then(() => socket.close()),
   });
   socket.on('error', (error: Error) => session.fail(error));
+  // DatagramTransport.moveRemote: the application's ICE agent chose another path.
+  socket.on('remote', (to: { address: string; port: number }) => {
+    server = to;
+    endpoint.remote = to;
+  });
   socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
     if (rinfo.port === server.port && rinfo.address === server.address) endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
   });

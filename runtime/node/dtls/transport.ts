@@ -60,6 +60,22 @@ export class DatagramTransport {
     return true;
   }
 
+  /**
+   * A client's path change (ICE nominating another candidate pair): from now
+   * on the session over this transport sends to `address:port` and takes
+   * datagrams from there, and no longer from the address it had. The
+   * application calls it once its ICE agent has chosen the new pair (RFC
+   * 8445 §8.1.1); RFC 7983's demultiplexing is unchanged. A listener's
+   * sessions do not move this way: give them connection IDs (`cid`), and
+   * the listener follows a client whose records authenticate from a new
+   * address. A ConfigError names a bad address or port.
+   */
+  moveRemote(address: string, port: number): void {
+    if (typeof address !== 'string' || isIP(address) === 0) throw new ConfigError('address', `must be an IP address, got ${String(address)}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(port)}`);
+    this.socket?.emit('remote', { address, port });
+  }
+
   /** Whether an endpoint or a session is using the transport now. */
   get inUse(): boolean {
     return this.socket !== undefined;
