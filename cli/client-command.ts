@@ -10,8 +10,7 @@
  */
 import { cidOptions } from './cid-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
-import { resolveConfig } from '../runtime/connection/config.js';
-import { connect } from '../runtime/node/dtls/connect.js';
+import { connect, protocolOf, resolveConfig } from './runtime.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
 import { withInspectDefault, interrupted } from './inspect-option.js';
 import { inputItems, stdinLines, type InputItem, type LineInput } from './line-input.js';
@@ -23,7 +22,6 @@ import { clientSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
 import { connected12Details, connectedAuthentication, connectedSuite, splitCipherList, versionOptions, withOpensslAliases } from './version-options.js';
-import { protocolOf } from '../runtime/dtls12/negotiated12.js';
 
 /** Records sent and not yet answered before the client waits for a reply (a pipe must not overrun the peer's socket buffer). */
 const WINDOW = 16;

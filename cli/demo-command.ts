@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { InspectionEvent } from 'xstate';
 import { performance } from 'node:perf_hooks';
-import { connect } from '../runtime/node/dtls/connect.js';
-import { listen } from '../runtime/node/dtls/listener.js';
-import { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from '../runtime/crypto/native/binding.js';
-import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
+import { connect, createThrowawayIdentity, listen, NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './runtime.js';
 import { inspectPort, interrupted, withInspectDefault } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';
 import { inspectorModule, installed } from './optional-packages.js';

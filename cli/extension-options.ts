@@ -4,10 +4,8 @@
  * extensions, checked by the runtime's own validators and refused as usage
  * errors naming the flag.
  */
-import { ConfigError } from '../runtime/config-error.js';
-import { recordSizeLimitOption } from '../runtime/connection/record-size-limit.js';
-import { srtpOption, type SrtpProfileName } from '../runtime/connection/srtp.js';
-import { alpnNames } from '../runtime/session/alpn.js';
+import type { SrtpProfileName } from '../runtime/connection/srtp.js';
+import { alpnNames, ConfigError, recordSizeLimitOption, srtpOption } from './runtime.js';
 import { stringValue, type OptionValues } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 

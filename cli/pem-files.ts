@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parsePemCertificates } from '../runtime/pki/pem.js';
+import { parsePemCertificates } from './runtime.js';
 import { CliUsageError } from './usage-error.js';
 
 function read(option: string, path: string): string {

@@ -7,8 +7,8 @@
 import { cidOptions } from './cid-options.js';
 import { fleetListenOptions } from './fleet-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
-import { ConfigError } from '../runtime/config-error.js';
-import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
+import type { DtlsListener } from '../runtime/node/dtls/listener.js';
+import { ConfigError, listen } from './runtime.js';
 import type { DtlsWorkerListener } from '../runtime/node/dtls/workers/worker-listener.js';
 import type { ListenOptions } from '../runtime/node/dtls/options.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';

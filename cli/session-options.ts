@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { PskKeyExchangeModeName } from '../runtime/session/external-psk.js';
 import type { AntiReplayStore } from '../runtime/session/anti-replay.js';
-import { RedisAntiReplay } from '../runtime/session/redis-anti-replay.js';
+import { RedisAntiReplay } from './runtime.js';
 import { stringValue, type OptionValues } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 

@@ -6,12 +6,12 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
-import { ALL_CIPHER_SUITES, type SupportedCipherSuite } from '../runtime/crypto/suites.js';
+import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
+import { ALL_CIPHER_SUITES } from './runtime.js';
 import type { DatagramObserver } from '../runtime/connection/datagram-observer.js';
 import type { InspectionEvent } from 'xstate';
 import { inspectPort } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';
-import { messageTrace } from './message-trace.js';
 import { stringValue, type OptionValues } from './option-table.js';
 import { inspectorModule } from './optional-packages.js';
 import { CliUsageError } from './usage-error.js';
@@ -96,7 +96,11 @@ export async function diagnostics(
   say: (line: string) => void,
 ): Promise<{ options: DiagnosticOptions; inspector: ChartInspector | undefined }> {
   const file = keyLogFile(stringValue(v.keylog));
-  const trace = v.msg === true || v.trace === true ? messageTrace(role, v.trace === true, (line) => process.stderr.write(line)) : undefined;
+  // The dissector (and the runtime modules it decodes with) loads only for --msg/--trace.
+  const trace =
+    v.msg === true || v.trace === true
+      ? (await import('./message-trace.js')).messageTrace(role, v.trace === true, (line) => process.stderr.write(line))
+      : undefined;
   const port = inspectPort(v.inspect);
   const keyLog =
     file && trace

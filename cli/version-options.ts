@@ -7,8 +7,7 @@
  * version). Also the `--cipher` list's DTLS 1.2 names, and how the
  * negotiated version shows in the `connected:` line.
  */
-import { opensslName12, suite12ByName } from '../runtime/dtls12/openssl-names.js';
-import { isDtls12 } from '../runtime/dtls12/negotiated12.js';
+import { isDtls12, opensslName12, suite12ByName } from './runtime.js';
 import type { SessionParameters } from '../runtime/connection/events.js';
 import type { DtlsVersionName } from '../runtime/versions/versions.js';
 import type { OptionValues } from './option-table.js';

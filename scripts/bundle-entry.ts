@@ -56,6 +56,10 @@ export const SUBPATHS = [
 type Subpath = (typeof SUBPATHS)[number];
 /** An entry as tsc wrote it, kept beside the one this step writes. */
 const modulesOf = (file: string): string => `dist/runtime/${file}.modules.js`;
+/** The command line's runtime (dist/cli/runtime.js), rewritten to take its names from the bundle: the network commands run the library's one copy. */
+export const CLI_RUNTIME = 'dist/cli/runtime.js';
+/** The bundle's namespace holding cli/runtime.ts's names (no entry of the package exports it). */
+const CLI_NAMESPACE = 'dtls13Cli';
 /** Every module of the entry in one CommonJS file. */
 export const BUNDLE = 'dist/runtime/index.bundle.cjs';
 /** The worker thread's entry, where the bundle's listener looks for it. */
@@ -73,7 +77,11 @@ const LINE_LIMIT = 160;
 /** The CommonJS bundle of tsc's entry; fails when it would need what a vm.Script cannot give (import(), import.meta). */
 async function bundleCommonJs(root: string): Promise<void> {
   const runtimeDir = resolve(root, 'dist', 'runtime');
-  const contents = SUBPATHS.map((s) => `export * as ${s.namespace} from ${JSON.stringify(resolve(root, modulesOf(s.file)))};`).join('\n');
+  const contents = [
+    ...SUBPATHS.map((s) => `export * as ${s.namespace} from ${JSON.stringify(resolve(root, modulesOf(s.file)))};`),
+    // The command line's runtime (cli/runtime.ts): what `dtls13 client`, `server` and `demo` take from the same bundle.
+    `export * as ${CLI_NAMESPACE} from ${JSON.stringify(resolve(root, CLI_RUNTIME))};`,
+  ].join('\n');
   const { metafile, warnings } = await build({
     stdin: { contents, resolveDir: runtimeDir, sourcefile: 'entries.js', loader: 'js' },
     outfile: resolve(root, BUNDLE),
@@ -118,21 +126,9 @@ function writeWorker(root: string): void {
  */
 async function writeEntry(root: string, entry: Subpath, names: readonly string[]): Promise<void> {
   const load = JSON.stringify(resolve(root, 'dist', 'runtime', 'load-bundle.js'));
-  const contents = [
-    `import { channel } from 'node:diagnostics_channel';`,
-    `import { fileURLToPath } from 'node:url';`,
-    `import { loadBundle } from ${load};`,
-    `const file = fileURLToPath(new URL('./index.bundle.cjs', import.meta.url));`,
-    `const loadedBundles = (globalThis[Symbol.for('dtls13:loaded-bundles')] ??= new Map());`,
-    `let loaded = loadedBundles.get(file);`,
-    `if (loaded === undefined) {`,
-    `  loaded = loadBundle(file, { defaultCacheDir: fileURLToPath(new URL('../../${CACHE_DIR}', import.meta.url)) });`,
-    `  loadedBundles.set(file, loaded);`,
-    `  const loads = channel('dtls13:load');`,
-    `  if (loads.hasSubscribers) loads.publish({ part: 'bundle', codeCache: loaded.outcome, cacheFile: loaded.cacheFile });`,
-    `}`,
-    `export const { ${names.join(', ')} } = loaded.exports.${entry.namespace};`,
-  ].join('\n');
+  const contents = [`import { loadBundle } from ${load};`, ...loadOnce('./'), `export const { ${names.join(', ')} } = loaded.exports.${entry.namespace};`].join(
+    '\n',
+  );
   await build({
     stdin: { contents, resolveDir: resolve(root, 'dist', 'runtime'), sourcefile: `${entry.file}.js`, loader: 'js' },
     outfile: resolve(root, 'dist', 'runtime', `${entry.file}.js`),
@@ -148,6 +144,35 @@ async function writeEntry(root: string, entry: Subpath, names: readonly string[]
   });
 }
 
+/** The lines that load the bundle once per process (a global keyed by its path: every entry and the command line share the run). */
+function loadOnce(fromDir: string): string[] {
+  return [
+    `import { channel } from 'node:diagnostics_channel';`,
+    `import { fileURLToPath } from 'node:url';`,
+    `const file = fileURLToPath(new URL('${fromDir}index.bundle.cjs', import.meta.url));`,
+    `const loadedBundles = (globalThis[Symbol.for('dtls13:loaded-bundles')] ??= new Map());`,
+    `let loaded = loadedBundles.get(file);`,
+    `if (loaded === undefined) {`,
+    `  loaded = loadBundle(file, { defaultCacheDir: fileURLToPath(new URL('${fromDir}../../${CACHE_DIR}', import.meta.url)) });`,
+    `  loadedBundles.set(file, loaded);`,
+    `  const loads = channel('dtls13:load');`,
+    `  if (loads.hasSubscribers) loads.publish({ part: 'bundle', codeCache: loaded.outcome, cacheFile: loaded.cacheFile });`,
+    `}`,
+  ];
+}
+
+/** dist/cli/runtime.js as the bundle's {@link CLI_NAMESPACE}: the run of the bundle (and its code cache) the library's entries use. */
+function writeCliRuntime(root: string, names: readonly string[]): void {
+  const contents = [
+    `// dtls13: the command line's runtime, from the library's bundle (scripts/bundle-entry.ts)`,
+    `import { loadBundle } from '../runtime/load-bundle.js';`,
+    ...loadOnce('../runtime/'),
+    `export const { ${names.join(', ')} } = loaded.exports.${CLI_NAMESPACE};`,
+    '',
+  ].join('\n');
+  writeFileSync(resolve(root, CLI_RUNTIME), contents);
+}
+
 export async function bundleEntry(root: string): Promise<{ bundle: number; entry: number }> {
   const entry = resolve(root, ENTRY);
   for (const { file } of SUBPATHS) {
@@ -155,11 +180,16 @@ export async function bundleEntry(root: string): Promise<{ bundle: number; entry
     // Only tsc's entry (re-exports), not one written by an earlier run of this step.
     if (!readFileSync(written, 'utf8').startsWith(MARK)) copyFileSync(written, resolve(root, modulesOf(file)));
   }
+  // The bundle takes tsc's dist/cli/runtime.js; one this step rewrote would load the bundle from inside it.
+  if (readFileSync(resolve(root, CLI_RUNTIME), 'utf8').startsWith('// dtls13: ')) {
+    throw new Error(`bundle-entry: ${CLI_RUNTIME} is an earlier run's; run tsc -p tsconfig.build.json first`);
+  }
   await bundleCommonJs(root);
   writeWorker(root);
   const bundle = resolve(root, BUNDLE);
   const namespaces = createRequire(import.meta.url)(bundle) as Record<string, object>;
   for (const s of SUBPATHS) await writeEntry(root, s, Object.keys(namespaces[s.namespace] ?? {}));
+  writeCliRuntime(root, Object.keys(namespaces[CLI_NAMESPACE] ?? {}));
   return { bundle: statSync(bundle).size, entry: statSync(entry).size };
 }
 

@@ -208,3 +208,33 @@ test.serial('an uncaught error from inside the bundle prints a short source line
   const bundle = readFileSync(join(entry, '..', 'index.bundle.cjs'), 'utf8');
   t.true(bundle.split('\n').length > 1000, 'the bundle is cut into lines');
 });
+
+test.serial("the built command line runs the library's bundle: `dtls13 demo` loads no tsc module of runtime/ but the bundle's loader", (t) => {
+  const dist = join(entry, '..', '..');
+  const loadedFile = join(work, 'cli-loaded.txt');
+  const hooks = join(work, 'hooks.mjs');
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(loadedFile)}, r.url + '\\n'); return r; }\n`,
+  );
+  const register = join(work, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  const demo = spawnSync(process.execPath, [`--import=${pathToFileURL(register).href}`, join(dist, 'cli', 'main.js'), 'demo'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, DTLS13_COMPILE_CACHE: undefined },
+  });
+  t.is(demo.status, 0, demo.stderr);
+  t.regex(demo.stdout, /DTLSv1\.3|tls_aes/i);
+  const runtime = [...new Set(readFileSync(loadedFile, 'utf8').trim().split('\n'))]
+    .filter((u) => u.startsWith(pathToFileURL(join(dist, 'runtime')).href))
+    .map((u) => u.slice(pathToFileURL(dist).href.length + 1));
+  t.deepEqual(runtime, ['runtime/load-bundle.js']);
+  // The entry and the command line in one process: one run of the bundle, the same classes.
+  const script = `const e = await import(${JSON.stringify(pathToFileURL(entry).href)});
+    const c = await import(${JSON.stringify(pathToFileURL(join(dist, 'cli', 'runtime.js')).href)});
+    process.stdout.write(JSON.stringify(e.ConfigError === c.ConfigError && e.listen === c.listen && e.connect === c.connect));`;
+  const both = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  t.is(both.status, 0, both.stderr);
+  t.is(both.stdout, 'true');
+});
