@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
@@ -57,9 +57,9 @@ interface ColdRun extends Phases {
 
 /** User + system CPU (ms) of a whole child process, by /usr/bin/time (boot included, which process.cpuUsage() inside it would miss). */
 function processCpu(args: readonly string[]): number {
-  const out = execFileSync('/usr/bin/time', ['-f', 'dtls13-cpu %U %S', process.execPath, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  const m = /dtls13-cpu ([\d.]+) ([\d.]+)\s*$/.exec(out);
-  if (!m) throw new Error(`bench -- cold: no CPU time from /usr/bin/time in ${out.slice(-200)}`);
+  const run = spawnSync('/usr/bin/time', ['-f', 'dtls13-cpu %U %S', process.execPath, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const m = /dtls13-cpu ([\d.]+) ([\d.]+)\s*$/.exec(run.stderr);
+  if (run.status !== 0 || !m) throw new Error(`bench -- cold: ${args.join(' ')} exited ${String(run.status)}: ${run.stderr.slice(-300)}`);
   return (Number(m[1]) + Number(m[2])) * 1000;
 }
 
@@ -99,11 +99,14 @@ export function benchCold(log: (line: string) => void): void {
     writeFileSync(caPem, certificateToPem(id.caDer));
     // A one-shot `dtls13 client` (connect, send one line, close) against the warm server, and `node -e 0`: CPU of the whole process.
     const oneShot = ['client', '--connect', `127.0.0.1:${port}`, '--ca', caPem, '--servername', 'localhost', '--message', 'x'];
-    const cpuOf: Record<string, number[]> = { 'node -e 0': [], 'dtls13 client --message x': [] };
+    // The baseline build's command line too, when BENCH_COLD_BASELINE's dist has one.
+    const baselineCli = baseline === undefined ? undefined : join(baseline, '..', '..', 'cli', 'main.js');
     const oneShotKinds: Record<string, () => number> = {
       'node -e 0': () => processCpu(['-e', '0']),
       'dtls13 client --message x': () => processCpu([CLI, ...oneShot]),
+      ...(baselineCli !== undefined && existsSync(baselineCli) ? { 'BENCH_COLD_BASELINE client': () => processCpu([baselineCli, ...oneShot]) } : {}),
     };
+    const cpuOf: Record<string, number[]> = Object.fromEntries(Object.keys(oneShotKinds).map((k) => [k, []]));
     const kinds: Record<string, () => ColdRun> = {
       cached: () => child(ENTRY),
       client: () => client(ENTRY),
@@ -186,6 +189,14 @@ export function benchCold(log: (line: string) => void): void {
       `  one-shot 'dtls13 client --message x' against the warm server, CPU (user + system) of the whole process: ${m(cliCpu)} (runs ${range(cliCpu)}); ` +
         `node -e 0 ${m(bareCpu)} (runs ${range(bareCpu)}); beyond node -e 0 (same round) ${m(beyond)} (runs ${range(beyond)}; target ≤ 150 ms)`,
     );
+    const baseCpu = cpuOf['BENCH_COLD_BASELINE client'] ?? [];
+    if (baseCpu.length > 0) {
+      const baseBeyond = baseCpu.map((c, i) => c - (bareCpu[i] ?? NaN));
+      log(
+        `  the same with BENCH_COLD_BASELINE's command line: ${m(baseCpu)} (runs ${range(baseCpu)}); beyond node -e 0 ${m(baseBeyond)}; ` +
+          `this build's = ${(median(cliCpu) / median(baseCpu)).toFixed(2)}× the baseline's CPU`,
+      );
+    }
     server.stdin?.end();
   } finally {
     rmSync(dir, { recursive: true, force: true });
