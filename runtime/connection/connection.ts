@@ -12,7 +12,7 @@ import { AckScheduler } from './ack-scheduler.js';
 import { AckTracker } from './ack-tracker.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
-import { resolveConfig, type ResolvedConfig } from './config.js';
+import type { ResolvedConfig } from './config.js';
 import { ConnectionStateError, type Connection, type ConnectionOptions, type ConnectionStats } from './connection-api.js';
 import { ConnectionParts } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
@@ -20,7 +20,7 @@ import { keyLogger } from './key-material.js';
 import type { DatagramObserver } from './datagram-observer.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
-import { roleDriver, type RoleDriver } from './role-driver.js';
+import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
 import { keyUpdateOutstanding, sendKeyUpdate } from './post-handshake-flights.js';
 import { ContentRecords } from './content-records.js';
 import { PeerConfirmation } from './peer-confirmation.js';
@@ -119,18 +119,12 @@ export class Dtls13Connection implements Connection {
   /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). @internal */
   frozen = false;
 
-  /** `options`: the protocol configuration, and the handshake and idle deadlines (DeadlineOptions, none by default). */
-  static client(options: ConnectionOptions & DeadlineOptions = {}): Dtls13Connection {
-    return new Dtls13Connection('client', options);
-  }
-
-  /** A client connection on a configuration already resolved (`resolveConfig('client', options)`), as DtlsConnection makes it. */
-  static clientSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions): Dtls13Connection {
-    return new Dtls13Connection('client', perConnection, config);
-  }
-
-  static server(options: ConnectionOptions & DeadlineOptions): Dtls13Connection {
-    return new Dtls13Connection('server', options);
+  /**
+   * A client connection on a configuration already resolved (`resolveConfig('client', options)`), as DtlsConnection makes it,
+   * its handshake run by the 1.3 charts' generated machines (`charts`, bound in runtime/dtls/role-drivers.ts).
+   */
+  static clientSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, charts: Charts13): Dtls13Connection {
+    return new Dtls13Connection('client', perConnection, config, charts);
   }
 
   /**
@@ -141,8 +135,8 @@ export class Dtls13Connection implements Connection {
    * `onDatagram`, `wallClock`, the deadlines). Saves resolving and holding the
    * configuration per connection.
    */
-  static serverSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions): Dtls13Connection {
-    return new Dtls13Connection('server', perConnection, config);
+  static serverSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, charts: Charts13): Dtls13Connection {
+    return new Dtls13Connection('server', perConnection, config, charts);
   }
 
   /**
@@ -154,9 +148,15 @@ export class Dtls13Connection implements Connection {
    * ({@link HANDSHAKE_KEYS_RETENTION_MS}). @throws FrozenFormError when
    * `frozen` is not a hibernated session.
    */
-  static thaw(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, frozen: FrozenSession, now: number): Dtls13Connection {
+  static thaw(
+    config: ResolvedConfig,
+    perConnection: ConnectionOptions & DeadlineOptions,
+    charts: Charts13,
+    frozen: FrozenSession,
+    now: number,
+  ): Dtls13Connection {
     const h = thawSession(frozen);
-    const c = new Dtls13Connection('server', perConnection, config);
+    const c = new Dtls13Connection('server', perConnection, config, charts);
     restoreConnection(c, h);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
@@ -172,11 +172,10 @@ export class Dtls13Connection implements Connection {
     return frozenSessionStats(frozen);
   }
 
-  private constructor(role: 'client' | 'server', options: ConnectionOptions & DeadlineOptions, shared?: ResolvedConfig) {
+  private constructor(role: 'client' | 'server', options: ConnectionOptions & DeadlineOptions, config: ResolvedConfig, charts: Charts13) {
     this.role = role;
     this.inspected = options.inspect !== undefined;
     this.onDatagram = options.onDatagram;
-    const config = shared ?? resolveConfig(role, options);
     const clock = new ManualClock(0);
     const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } = config.limits;
     const records = new RecordLayer({
@@ -233,7 +232,7 @@ export class Dtls13Connection implements Connection {
     this.heldData = new HeldRecords(held);
     this.deadlines = new ConnectionDeadlines(options);
     this.ackScheduler = new AckScheduler(clock, hooks);
-    this.driver = roleDriver(this.parts, options.inspect, options.statelessRetry);
+    this.driver = roleDriver(this.parts, charts, options.inspect, options.statelessRetry);
     if (role === 'server' && options.statelessRetry) {
       records.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0

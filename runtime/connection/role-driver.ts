@@ -1,15 +1,14 @@
 import type { AnyStateMachine, InspectionEvent } from 'xstate';
 import { sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client-machine.js';
-import { dtls13ClientStep, dtls13ClientTakes } from '../../generated/charts/dtls13-client-transitions.js';
 import { dtls13ClientInput } from '../../generated/charts/dtls13-client.js';
 import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
-import { dtls13ServerStep, dtls13ServerTakes } from '../../generated/charts/dtls13-server-transitions.js';
 import { dtls13ServerInput } from '../../generated/charts/dtls13-server.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescription } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { InspectedChart, type GuardTable } from '../machine/inspected-chart.js';
+import { Machine, type ChartBinding } from '../machine/machine.js';
 import type { FatalReason } from './alert-mapping.js';
 import { CLIENT_GUARDS, CLIENT_STEPS } from './client-handshake.js';
 import type { ClientEvent, ClientState, InboundMessage } from './client-states.js';
@@ -55,52 +54,32 @@ export interface RoleDriver {
   stateKind(): string;
 }
 
+/** The 1.3 charts bound to their generated step functions (runtime/dtls/role-drivers.ts binds them, beside 1.2's). */
+export interface Charts13 {
+  readonly client: ChartBinding<MachineContext, ClientState, ClientEvent>;
+  readonly server: ChartBinding<MachineContext, ServerState, ServerEvent>;
+}
+
 export function roleDriver(
   parts: ConnectionParts,
+  charts: Charts13,
   inspect: ((event: InspectionEvent) => void) | undefined,
   statelessRetry: StatelessRetry | undefined,
 ): RoleDriver {
   const context = new MachineContext(parts);
-  if (parts.role === 'client') return new ClientMachine(context, inspect);
-  const m = new ServerMachine(context, inspect);
+  if (parts.role === 'client') return new ClientMachine(context, charts.client, inspect);
+  const m = new ServerMachine(context, charts.server, inspect);
   if (statelessRetry) m.dispatch({ type: 'statelessRetryVerified', retry: statelessRetry });
   return m;
 }
 
 /**
- * One role's machine: its typed state (one variant per chart state) moved by
- * the generated step function, which runs the chart's steps directly. No
- * actor, no context object per event, no check at run time that the chart
- * and the state agree (the generated function is typed over the union);
- * what a step throws goes straight to the caller (the connection's one
- * catch) and leaves the state as it was. Events sent from a step while one
- * is being taken wait for it. With `inspect`, `running` is XState's copy of
- * the chart, fed each event taken (runtime/machine/inspected-chart.ts).
+ * One role's 1.3 machine: the one `Machine` (runtime/machine/machine.ts)
+ * with how a handshake message and a control event become the role's
+ * chart event, and, once connected, the flight controller settled.
  */
-abstract class Machine<S extends { readonly kind: string }, E extends { readonly type: string }> implements RoleDriver {
-  protected state: S;
-  protected readonly context: MachineContext;
-  private readonly running: InspectedChart | undefined;
-  private busy = false;
-  private queue: E[] | undefined;
+abstract class Machine13<S extends { readonly kind: string }, E extends { readonly type: string }> extends Machine<MachineContext, S, E> implements RoleDriver {
   private settled = false;
-  /** The generated machine of the role's chart (`dtls13<Role>Step`), and the events each of its states takes. */
-  private readonly step: (c: MachineContext, state: S, event: E) => S | undefined;
-  private readonly takes: Readonly<Partial<Record<string, ReadonlySet<string>>>>;
-
-  constructor(
-    initial: S,
-    context: MachineContext,
-    step: (c: MachineContext, state: S, event: E) => S | undefined,
-    takes: Readonly<Partial<Record<string, ReadonlySet<string>>>>,
-    inspected: InspectedChart | undefined,
-  ) {
-    this.state = initial;
-    this.context = context;
-    this.step = step;
-    this.takes = takes;
-    this.running = inspected;
-  }
 
   /** The chart event for a handshake message, with its input step run (the server's ClientHello plan). */
   protected abstract decode(handler: HandshakeHandler, message: InboundMessage): E | undefined;
@@ -137,18 +116,9 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
     this.dispatch(this.failEvent(reason.alert));
   }
 
-  /** Whether the state takes events of `type` (a state between two chart states, never at rest, takes none). */
-  handles(type: string): boolean {
-    return this.takes[this.state.kind]?.has(type) ?? false;
-  }
-
   session(): Session | undefined {
     const s: { readonly kind: string; readonly session?: Session } = this.state;
     return s.kind === 'connected' ? s.session : undefined;
-  }
-
-  stateKind(): string {
-    return this.state.kind;
   }
 
   resumeConnected(session: Session): void {
@@ -157,30 +127,12 @@ abstract class Machine<S extends { readonly kind: string }, E extends { readonly
     this.context.parts.flight.settle(this.context.parts);
   }
 
-  /** Takes `event` (and any a step sends meanwhile); once connected, lets go of what only the handshake needed. */
-  dispatch(event: E): void {
-    if (this.busy) {
-      (this.queue ??= []).push(event);
-      return;
-    }
-    this.busy = true;
-    try {
-      for (let e: E | undefined = event; e; e = this.queue?.shift()) {
-        const before = this.state;
-        const next = this.step(this.context, before, e);
-        if (next === undefined) continue;
-        this.state = next;
-        this.running?.took(e, before, this.context);
-      }
-    } finally {
-      this.busy = false;
-      this.queue = undefined;
-    }
-    if (!this.settled && this.state.kind === 'connected') {
-      this.settled = true;
-      const parts = this.context.parts;
-      parts.flight.settle(parts);
-    }
+  /** Once connected, lets go of what only the handshake needed. */
+  protected override settle(): void {
+    if (this.settled || this.state.kind !== 'connected') return;
+    this.settled = true;
+    const parts = this.context.parts;
+    parts.flight.settle(parts);
   }
 }
 
@@ -194,15 +146,9 @@ function inspected(
   return inspect && new InspectedChart(machine, bind, Object.keys(steps), guards, inspect);
 }
 
-class ClientMachine extends Machine<ClientState, ClientEvent> {
-  constructor(context: MachineContext, inspect: ((event: InspectionEvent) => void) | undefined) {
-    super(
-      { kind: 'start' },
-      context,
-      dtls13ClientStep,
-      dtls13ClientTakes,
-      inspected(sharedDtls13ClientMachine, dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect),
-    );
+class ClientMachine extends Machine13<ClientState, ClientEvent> {
+  constructor(context: MachineContext, chart: Charts13['client'], inspect: ((event: InspectionEvent) => void) | undefined) {
+    super({ kind: 'start' }, context, chart, inspected(sharedDtls13ClientMachine, dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect));
   }
 
   override connect(): void {
@@ -226,15 +172,9 @@ class ClientMachine extends Machine<ClientState, ClientEvent> {
   }
 }
 
-class ServerMachine extends Machine<ServerState, ServerEvent> {
-  constructor(context: MachineContext, inspect: ((event: InspectionEvent) => void) | undefined) {
-    super(
-      { kind: 'waitClientHello' },
-      context,
-      dtls13ServerStep,
-      dtls13ServerTakes,
-      inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect),
-    );
+class ServerMachine extends Machine13<ServerState, ServerEvent> {
+  constructor(context: MachineContext, chart: Charts13['server'], inspect: ((event: InspectionEvent) => void) | undefined) {
+    super({ kind: 'waitClientHello' }, context, chart, inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect));
   }
 
   /** A ClientHello's input step (hello-plan.ts) runs here, before the event is dispatched: its plan travels in the event. */

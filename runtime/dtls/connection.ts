@@ -32,10 +32,11 @@ import type { DeadlineOptions } from '../connection/deadlines.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import type { FrozenSession } from '../connection/hibernation.js';
 import type { Config12 } from '../dtls12/config12.js';
-import { Dtls12Connection } from '../dtls12/connection12.js';
 import { State12 } from '../dtls12/state12.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
+import { Dtls12Connection } from './dtls12-connection.js';
+import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
 import { answeredVersion, chooseServerVersion, firstAnswer, plaintextAlertsOnly, SentClientHello } from './version-negotiation.js';
 
@@ -115,7 +116,7 @@ export class DtlsConnection implements Connection {
   static thaw(configs: VersionConfigs | ResolvedConfig, perConnection: Options, frozen: FrozenSession, now: number): DtlsConnection {
     const config = 'enabled' in configs ? configs.config13 : configs;
     if (config === undefined) throw new ConnectionStateError('a hibernated session is DTLS 1.3, which this configuration does not enable');
-    const thawed = Dtls13Connection.thaw(config, perConnection, frozen, now);
+    const thawed = Dtls13Connection.thaw(config, perConnection, CHARTS13, frozen, now);
     return new DtlsConnection('server', perConnection, { enabled: ONLY_13, config13: config, config12: undefined }, thawed);
   }
 
@@ -130,7 +131,9 @@ export class DtlsConnection implements Connection {
     const { config13, config12 } = configs;
     if (current !== undefined) this.current = current;
     else if (config13 === undefined) this.current = state12(options, role === 'client' ? new Dtls12Connection(config12!) : server12(options, config12!));
-    else this.current = role === 'client' ? Dtls13Connection.clientSharing(config13, options) : Dtls13Connection.serverSharing(config13, options);
+    else
+      this.current =
+        role === 'client' ? Dtls13Connection.clientSharing(config13, options, CHARTS13) : Dtls13Connection.serverSharing(config13, options, CHARTS13);
     // A server chooses from the first ClientHello (also when it does 1.2 only: one that offers only 1.3 is refused).
     if (current === undefined && config12 !== undefined && (role === 'server' || config13 !== undefined)) {
       const offer = role === 'client' ? new SentClientHello() : undefined;

@@ -23,8 +23,6 @@
  *   §4.4); nothing a peer sends throws: bad records are dropped and
  *   counted, handshake violations end the connection with one fatal alert.
  */
-import { dtls12ClientStep, dtls12ClientTakes } from '../../generated/charts/dtls12-client-transitions.js';
-import { dtls12ServerStep, dtls12ServerTakes } from '../../generated/charts/dtls12-server-transitions.js';
 import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
@@ -35,22 +33,21 @@ import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { Reader } from '../wire/reader.js';
-import { clientStateFromOffer, type ClientState12 } from './client12.js';
+import { clientStateFromOffer } from './client12.js';
 import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan12.js';
-import { resolveConfig12, type Config12, type Dtls12Options } from './config12.js';
+import type { Config12 } from './config12.js';
 import type { Dtls12WireRecord } from './datagram.js';
-import { clientMessageEvent12, eventName12, serverMessageEvent12, type ClientEvent12, type Message12, type ServerEvent12 } from './event12.js';
+import { clientMessageEvent12, eventName12, serverMessageEvent12, type Event12, type Message12 } from './event12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { ReadEpoch12 } from './read-epoch.js';
 import { DTLS12_VERSION, MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
-import type { ServerState12 } from './server12.js';
 import type { Session12 } from './session12.js';
 import { WriteEpoch12 } from './write-epoch.js';
 import { exportKeyingMaterial } from './key-derivation.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
-import type { InspectedChart } from '../machine/inspected-chart.js';
 import { inspectedChart12 } from './inspected12.js';
+import { Machine12, type Charts12 } from './machine12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import type { RecordHandlerName12 } from './record-rules12.js';
 
@@ -72,7 +69,7 @@ export type Event12Out =
   | { readonly type: 'alert'; readonly level: 'warning' | 'fatal'; readonly description: AlertDescriptionName; readonly sent: boolean }
   | { readonly type: 'closed'; readonly reason: 'close_notify' | 'local' | 'failed' | 'timeout' };
 
-/** A ClientHello already sent, for {@link Dtls12Connection.clientFromOffer}. */
+/** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
 export interface Offer12 {
   readonly hello: ClientHello;
   /** The ClientHello's body exactly as sent. */
@@ -86,10 +83,11 @@ export class Dtls12StateError extends Error {
   override readonly name = 'Dtls12StateError';
 }
 
-export class Dtls12Connection {
+export class Connection12 {
   readonly role: 'client' | 'server';
   readonly config: Config12;
-  private state: ClientState12 | ServerState12;
+  /** The handshake: the role's 1.2 chart on the one Machine (machine12.ts). */
+  private readonly machine: Machine12;
   private readonly reassembler = new HandshakeReassembler();
   private readonly outbox: Uint8Array[] = [];
   private readonly events: Event12Out[] = [];
@@ -116,9 +114,6 @@ export class Dtls12Connection {
   lastAuthenticated: number | undefined;
   /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
   newestCidRecord = -1;
-  /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
-  onTransition: ((from: string, event: string, to: string) => void) | undefined;
-  private inspected: InspectedChart | undefined;
 
   /** The largest datagram a flight is cut into: `maxDatagramSize`, or less after {@link pathMtuExceeded}. */
   private flightLimit: number;
@@ -133,40 +128,47 @@ export class Dtls12Connection {
    * ClientHello sent) at once.
    */
   inspect(callback: (event: ChartInspectionEvent) => void): void {
-    this.inspected = inspectedChart12(this.role, callback);
-    if (this.fromOffer) this.inspected.took({ type: 'connect' }, { kind: 'start' }, this.io());
+    const inspected = inspectedChart12(this.role, callback);
+    this.machine.watch(inspected);
+    if (this.fromOffer) inspected.took({ type: 'connect' }, { kind: 'start' }, this.io());
   }
 
-  static client(options: Dtls12Options = {}): Dtls12Connection {
-    return new Dtls12Connection(resolveConfig12('client', options));
+  /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
+  get onTransition(): ((from: string, event: string, to: string) => void) | undefined {
+    return this.machine.onTransition;
   }
 
-  static server(options: Dtls12Options): Dtls12Connection {
-    return new Dtls12Connection(resolveConfig12('server', options));
+  set onTransition(f: ((from: string, event: string, to: string) => void) | undefined) {
+    this.machine.onTransition = f;
   }
 
   /**
    * A client that already sent its ClientHello (a 1.3 client's offer that
-   * also offered 1.2, runtime/dtls/connection.ts): it starts in
-   * waitServerHello with that exact ClientHello in its transcript, its
-   * message_seq and epoch-0 record numbers going on from the offer's.
+   * also offered 1.2, runtime/dtls/connection.ts) takes up from `offer`: it
+   * starts in waitServerHello with that exact ClientHello in its
+   * transcript, its message_seq and epoch-0 record numbers going on from
+   * the offer's.
    */
-  static clientFromOffer(config: Config12, offer: Offer12): Dtls12Connection {
-    const c = new Dtls12Connection(config);
-    c.sendSeq = offer.messageSeq + 1;
-    c.write0Seq = offer.nextRecordSequenceNumber;
-    c.reassembler.reset(0);
-    c.state = clientStateFromOffer(c.io(), offer.hello, offer.body, offer.messageSeq);
-    c.fromOffer = true;
-    return c;
+  protected fromSentOffer(offer: Offer12): void {
+    this.sendSeq = offer.messageSeq + 1;
+    this.write0Seq = offer.nextRecordSequenceNumber;
+    this.reassembler.reset(0);
+    this.machine.enter(clientStateFromOffer(this.io(), offer.hello, offer.body, offer.messageSeq));
+    this.fromOffer = true;
   }
 
-  constructor(config: Config12) {
+  /** `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts). */
+  constructor(config: Config12, charts: Charts12) {
     this.config = config;
     this.role = config.role;
-    this.state = config.role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' };
     this.flightLimit = config.base.maxDatagramSize;
     this.path = new RecordPath12(config.base.limits);
+    this.machine = new Machine12(config.role, this.io(), charts);
+  }
+
+  /** The handshake's state. */
+  private get state(): Machine12['current'] {
+    return this.machine.current;
   }
 
   /** Dropped incoming records by reason (the 1.3 record layer's reasons). */
@@ -330,7 +332,7 @@ export class Dtls12Connection {
     const max = this.config.base.retransmission.maxRetransmissions ?? 10;
     if (t.retransmissions >= max) {
       this.timer = undefined;
-      this.state = { kind: 'failed' };
+      this.machine.enter({ kind: 'failed' });
       this.failure = { alert: 'internal_error', message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)` };
       this.events.push({ type: 'closed', reason: 'timeout' });
       return;
@@ -357,7 +359,7 @@ export class Dtls12Connection {
     if (this.ended) return;
     if (this.state.kind === 'connected') return this.dispatch({ type: 'close' });
     // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
-    this.state = { kind: 'closed' };
+    this.machine.enter({ kind: 'closed' });
     this.timer = undefined;
     this.events.push({ type: 'closed', reason: 'local' });
   }
@@ -467,38 +469,23 @@ export class Dtls12Connection {
     };
   }
 
-  /** The state `event` moves the handshake to (the generated machine of the role's chart), or undefined when the state does not take it. */
-  private step(event: ClientEvent12 | ServerEvent12): ClientState12 | ServerState12 | undefined {
-    // The role fixes the machine: a client's state and events are the client chart's, a server's the server chart's.
-    if (this.role === 'client') return dtls12ClientStep(this.io(), this.state as ClientState12, event as ClientEvent12);
-    return dtls12ServerStep(this.io(), this.state as ServerState12, event as ServerEvent12);
-  }
-
   /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
-  private dispatch(event: ClientEvent12 | ServerEvent12): void {
-    const before = this.state;
-    let next: ClientState12 | ServerState12 | undefined;
+  private dispatch(event: Event12): void {
+    const before = this.state.kind;
+    let taken: boolean;
     try {
-      next = this.step(event);
+      taken = this.machine.dispatch(event);
     } catch (e) {
       return this.fail(toAlert(e));
     }
-    if (next === undefined) return this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${before.kind}` });
-    this.took(before, event, next);
-  }
-
-  /** The machine moved from `before` on `event` (to `next`): the state kept, the transition reported. */
-  private took(before: ClientState12 | ServerState12, event: ClientEvent12 | ServerEvent12, next: ClientState12 | ServerState12): void {
-    this.state = next;
-    this.inspected?.took(event, before, this.io());
-    this.onTransition?.(before.kind, event.type, next.kind);
+    if (!taken) this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${before}` });
   }
 
   /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
   private fail(reason: FatalReason): void {
     if (this.ended) return;
     const event = { type: 'fail', reason } as const;
-    this.took(this.state, event, this.step(event) ?? { kind: 'failed' });
+    if (!this.machine.dispatch(event)) this.machine.force(event, { kind: 'failed' });
   }
 
   private alert(level: 'warning' | 'fatal', description: AlertDescriptionName): void {
@@ -635,7 +622,7 @@ export class Dtls12Connection {
     if (name === 'close_notify') {
       if (this.state.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
-      this.state = { kind: 'closed' };
+      this.machine.enter({ kind: 'closed' });
       this.timer = undefined;
       this.events.push({ type: 'closed', reason: 'close_notify' });
       return;
@@ -716,14 +703,13 @@ export class Dtls12Connection {
 
   /** A message as its chart event: one the state does not take (the generated `dtls12*Takes`) is unexpected_message. */
   private dispatchMessage(m: Message12, plan: ClientHelloPlan12 | undefined): void {
-    let event: ClientEvent12 | ServerEvent12 | undefined;
+    let event: Event12 | undefined;
     try {
       event = this.role === 'client' ? clientMessageEvent12(m, decodeTls12ServerHello) : serverMessageEvent12(m, plan);
     } catch (e) {
       return this.fail(toAlert(e));
     }
-    const takes: Readonly<Record<string, ReadonlySet<string> | undefined>> = this.role === 'client' ? dtls12ClientTakes : dtls12ServerTakes;
-    if (event === undefined || takes[this.state.kind]?.has(event.type) !== true)
+    if (event === undefined || !this.machine.handles(event.type))
       return this.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${this.state.kind}` });
     this.dispatch(event);
   }

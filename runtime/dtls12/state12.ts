@@ -1,6 +1,6 @@
 /**
  * The DTLS 1.2 version state of DtlsConnection (runtime/dtls/connection.ts):
- * a Dtls12Connection with what the declared `Connection` surface asks
+ * a Connection12 (connection12.ts) with what the declared `Connection` surface asks
  * beyond its handshake and records: events in the shape both versions
  * share, the handshake and idle deadlines (`handshakeTimeoutMs`,
  * `idleTimeoutMs`, kept here as the 1.3 connection keeps them), stats, the
@@ -19,7 +19,7 @@ import type { DatagramObserver } from '../connection/datagram-observer.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
-import { Dtls12Connection, Dtls12StateError } from './connection12.js';
+import { Connection12, Dtls12StateError } from './connection12.js';
 import { negotiated12 } from './negotiated12.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import { PeerPath12 } from './peer-path12.js';
@@ -37,7 +37,7 @@ export interface State12Options {
 
 export class State12 implements Connection {
   readonly protocolVersion = 'DTLSv1.2' as const;
-  readonly connection: Dtls12Connection;
+  readonly connection: Connection12;
   private readonly onDatagram: DatagramObserver | undefined;
   private readonly handshakeMs: number;
   private readonly idleMs: number;
@@ -61,7 +61,7 @@ export class State12 implements Connection {
     recordsReceived: 0,
   };
 
-  constructor(connection: Dtls12Connection, options: State12Options = {}) {
+  constructor(connection: Connection12, options: State12Options = {}) {
     this.connection = connection;
     this.onDatagram = options.onDatagram;
     this.handshakeMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 0, 0, 3_600_000);
@@ -232,7 +232,7 @@ export class State12 implements Connection {
   }
 
   /** The RFC 9146 CIDs the hellos settled on (no spares, no RRC in 1.2), or undefined without them. */
-  get connectionIds(): Dtls12Connection['connectionIds'] {
+  get connectionIds(): Connection12['connectionIds'] {
     return this.connection.connectionIds;
   }
 
@@ -301,7 +301,7 @@ export class State12 implements Connection {
     this.connection.park();
   }
 
-  /** The path cannot carry our datagrams: flights are cut to `size` from now on (Dtls12Connection.pathMtuExceeded). */
+  /** The path cannot carry our datagrams: flights are cut to `size` from now on (Connection12.pathMtuExceeded). */
   pathMtuExceeded(size: number): boolean {
     return this.connection.pathMtuExceeded(size);
   }

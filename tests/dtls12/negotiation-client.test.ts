@@ -2,7 +2,7 @@ import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { Dtls12Connection } from '../../runtime/dtls12/connection12.js';
+import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { answeredVersion } from '../../runtime/dtls/version-negotiation.js';
 import { Reader } from '../../runtime/wire/reader.js';

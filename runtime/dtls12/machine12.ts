@@ -1,0 +1,69 @@
+/**
+ * A 1.2 connection's handshake machine: the one `Machine`
+ * (runtime/machine/machine.ts) that also runs the 1.3 charts, here over the
+ * role's 1.2 chart (`dtls12ClientStep` / `dtls12ServerStep`, bound in
+ * runtime/dtls/role-drivers.ts). What 1.2 adds: the states a connection
+ * enters outside the chart (a close or the peer's close_notify before the
+ * handshake completes, the retransmission limit), and `onTransition`, the
+ * coverage oracle's view of each transition taken.
+ */
+import { Machine, type ChartBinding, type ChartWatcher } from '../machine/machine.js';
+import type { ClientState12 } from './client12.js';
+import type { ClientEvent12, Event12, ServerEvent12 } from './event12.js';
+import type { Io12 } from './io12.js';
+import type { ServerState12 } from './server12.js';
+
+/** A 1.2 handshake's state, either role's. */
+export type HandshakeState12 = ClientState12 | ServerState12;
+
+/** The 1.2 charts bound to their generated step functions (runtime/dtls/role-drivers.ts binds them, beside 1.3's). */
+export interface Charts12 {
+  readonly client: ChartBinding<Io12, ClientState12, ClientEvent12>;
+  readonly server: ChartBinding<Io12, ServerState12, ServerEvent12>;
+}
+
+/** The role's chart as a machine over either role's states and events: the role fixes which, so a client's state and events are the client chart's. */
+function roleChart(role: 'client' | 'server', charts: Charts12): ChartBinding<Io12, HandshakeState12, Event12> {
+  if (role === 'client') {
+    const { step, takes } = charts.client;
+    return { step: (io, state, event) => step(io, state as ClientState12, event as ClientEvent12), takes };
+  }
+  const { step, takes } = charts.server;
+  return { step: (io, state, event) => step(io, state as ServerState12, event as ServerEvent12), takes };
+}
+
+export class Machine12 extends Machine<Io12, HandshakeState12, Event12> {
+  /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
+  onTransition: ((from: string, event: string, to: string) => void) | undefined;
+
+  constructor(role: 'client' | 'server', io: Io12, charts: Charts12) {
+    super(role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' }, io, roleChart(role, charts));
+  }
+
+  /** The state the handshake is in. */
+  get current(): HandshakeState12 {
+    return this.state;
+  }
+
+  /** XState's copy of the chart from now on (runtime/dtls12/inspected12.ts). */
+  watch(watcher: ChartWatcher): void {
+    this.watcher = watcher;
+  }
+
+  /** A state the chart does not lead to: a client starting from a 1.3 offer already sent, or a connection ended outside the chart. */
+  enter(next: HandshakeState12): void {
+    this.state = next;
+  }
+
+  /** Like a transition taken on `event` (reported to the watcher and `onTransition`), to `next` although the chart did not take it. */
+  force(event: Event12, next: HandshakeState12): void {
+    const before = this.state;
+    this.state = next;
+    this.watcher?.took(event, before, this.context);
+    this.took(before, event, next);
+  }
+
+  protected override took(before: HandshakeState12, event: Event12, next: HandshakeState12): void {
+    this.onTransition?.(before.kind, event.type, next.kind);
+  }
+}

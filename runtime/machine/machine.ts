@@ -1,0 +1,100 @@
+/**
+ * The one driver of a generated handshake chart, for either DTLS version:
+ * its typed state (one variant per chart state) moved by the chart's
+ * generated step function (`dtls13<Role>Step`, `dtls12<Role>Step`), which
+ * runs the chart's steps directly. The step functions are bound to it in
+ * one file, runtime/dtls/role-drivers.ts; the versions' drivers
+ * (runtime/connection/role-driver.ts, runtime/dtls12/machine12.ts) add
+ * only how their messages become events and what a final state means.
+ *
+ * No actor, no context object per event, no check at run time that the
+ * chart and the state agree (the generated function is typed over the
+ * union). What a step throws goes straight to the caller and leaves the
+ * state as it was. Events sent from a step while one is being taken wait
+ * for it. With an inspector, XState's copy of the chart is fed each event
+ * taken (inspected-chart.ts).
+ */
+
+/** A chart's generated machine: the state `event` moves `state` to (running the transition's steps), or undefined when the state does not take it. */
+export type ChartStep<C, S, E> = (context: C, state: S, event: E) => S | undefined;
+
+/** The events each state of a chart takes (the generated `dtls*<Role>Takes`). */
+export type ChartTakes = Readonly<Partial<Record<string, ReadonlySet<string>>>>;
+
+/** One chart bound to its generated step function: what role-drivers.ts hands a version's driver. */
+export interface ChartBinding<C, S, E> {
+  readonly step: ChartStep<C, S, E>;
+  readonly takes: ChartTakes;
+}
+
+/** XState's copy of the chart (runtime/machine/inspected-chart.ts), told each event the machine took. */
+export interface ChartWatcher {
+  took(event: { readonly type: string }, state: unknown, context: unknown): void;
+}
+
+export class Machine<C, S extends { readonly kind: string }, E extends { readonly type: string }> {
+  protected state: S;
+  readonly context: C;
+  private readonly step: ChartStep<C, S, E>;
+  private readonly takes: ChartTakes;
+  protected watcher: ChartWatcher | undefined;
+  private busy = false;
+  private queue: E[] | undefined;
+
+  constructor(initial: S, context: C, chart: ChartBinding<C, S, E>, watcher?: ChartWatcher) {
+    this.state = initial;
+    this.context = context;
+    this.step = chart.step;
+    this.takes = chart.takes;
+    this.watcher = watcher;
+  }
+
+  /** Whether the state takes events of `type` (a state between two chart states, never at rest, takes none). */
+  handles(type: string): boolean {
+    return this.takes[this.state.kind]?.has(type) ?? false;
+  }
+
+  /** The state's kind: the chart state (`start`, …, `connected`, `closed`, `failed`). */
+  stateKind(): string {
+    return this.state.kind;
+  }
+
+  /**
+   * Takes `event`, then any a step sent meanwhile. False when the state
+   * does not take `event` (nothing changed); an event sent from a step that
+   * is not taken is passed over. A step's exception leaves the state as it
+   * was before that event and goes to the caller.
+   */
+  dispatch(event: E): boolean {
+    if (this.busy) {
+      (this.queue ??= []).push(event);
+      return true;
+    }
+    this.busy = true;
+    let taken = true;
+    try {
+      for (let e: E | undefined = event; e; e = this.queue?.shift()) {
+        const before = this.state;
+        const next = this.step(this.context, before, e);
+        if (next === undefined) {
+          if (e === event) taken = false;
+          continue;
+        }
+        this.state = next;
+        this.watcher?.took(e, before, this.context);
+        this.took(before, e, next);
+      }
+    } finally {
+      this.busy = false;
+      this.queue = undefined;
+    }
+    this.settle();
+    return taken;
+  }
+
+  /** The machine moved from `before` on `event` to `next` (a driver's own report of it). */
+  protected took(_before: S, _event: E, _next: S): void {}
+
+  /** After each dispatch, with no event being taken (a driver lets go of what only the handshake needed). */
+  protected settle(): void {}
+}
