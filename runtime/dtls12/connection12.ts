@@ -11,39 +11,37 @@
  *   ChangeCipherSpec, alerts), epoch 1 through ReadEpoch12 (replay window,
  *   AEAD) once the peer's ChangeCipherSpec switched it; up to 8 epoch-1
  *   records that arrive before it wait (RFC 6347 §4.1: reordering);
- * - handshake fragments (12-byte headers) reassembled by the 1.3
- *   HandshakeReassembler (same format, same caps: 64 KiB held);
- * - flights retransmitted on the RFC 6347 §4.2.4 timer (1 s doubling to
- *   60 s, `retransmission` option), no ACKs: a flight ends when the peer's
- *   next flight arrives; the last flight of a handshake is not timed and is
- *   sent again when the peer sends its own again;
- * - a flight's messages fragmented to fit `maxDatagramSize`, packed into
- *   datagrams;
+ * - handshake records through handshake-inbound12.ts (fragments
+ *   reassembled by the 1.3 HandshakeReassembler, each message its chart
+ *   event);
+ * - flights through the FlightController (the dtls13-flight chart) with
+ *   RFC 6347 §4.2.4's timer (1 s doubling to 60 s, `retransmission`
+ *   option), no ACKs: a flight ends when the peer's next flight arrives;
+ *   the last flight of a handshake is not timed and is sent again when the
+ *   peer sends its own again; our records cut and packed into datagrams by
+ *   record-writer12.ts;
  * - renegotiation refused with a warning no_renegotiation (RFC 5746 §4.2,
  *   §4.4); nothing a peer sends throws: bad records are dropped and
  *   counted, handshake violations end the connection with one fatal alert.
  */
-import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
-import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
-import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { alertDescriptionFromNumber, alertDescriptionToNumber, handshakeTypeToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
+import type { ClientHello } from '../../generated/wire/client-hello.js';
+import { alertDescriptionFromNumber, alertDescriptionToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
-import { fragmentMessage } from '../handshake/fragmenter.js';
-import { HandshakeReassembler } from '../handshake/reassembler.js';
+import { FlightController, type FlightHooks } from '../handshake/flight.js';
+import { ManualClock } from '../handshake/manual-clock.js';
+import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
-import { Reader } from '../wire/reader.js';
 import { clientStateFromOffer } from './client12.js';
-import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan12.js';
 import type { Config12 } from './config12.js';
 import type { Dtls12WireRecord } from './datagram.js';
-import { clientMessageEvent12, eventName12, serverMessageEvent12, type Event12, type Message12 } from './event12.js';
+import { eventName12, type Event12 } from './event12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { ReadEpoch12 } from './read-epoch.js';
-import { DTLS12_VERSION, MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
+import type { EpochCipher12 } from './record-protection.js';
+import { ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, RECORD_HEADER, RecordWriter12 } from './record-writer12.js';
 import type { Session12 } from './session12.js';
-import { WriteEpoch12 } from './write-epoch.js';
 import { exportKeyingMaterial } from './key-derivation.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
@@ -51,12 +49,6 @@ import { Machine12, type Charts12 } from './machine12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import type { RecordHandlerName12 } from './record-rules12.js';
 
-const CHANGE_CIPHER_SPEC = 20;
-const ALERT = 21;
-const HANDSHAKE = 22;
-const APPLICATION_DATA = 23;
-const RECORD_HEADER = 13;
-const HANDSHAKE_HEADER = 12;
 /** The largest DTLS 1.2 record fragment (RFC 5246 §6.2.3: 2^14 + 2048), as decodeDatagram12 bounds it. */
 const MAX_FRAGMENT_12 = 18432;
 /** Epoch-1 records held until the peer's ChangeCipherSpec. */
@@ -83,23 +75,32 @@ export class Dtls12StateError extends Error {
   override readonly name = 'Dtls12StateError';
 }
 
-export class Connection12 {
+export class Connection12 implements Inbound12Host {
   readonly role: 'client' | 'server';
   readonly config: Config12;
   /** The handshake: the role's 1.2 chart on the one Machine (machine12.ts). */
-  private readonly machine: Machine12;
-  private readonly reassembler = new HandshakeReassembler();
+  /** @internal */
+  readonly machine: Machine12;
+  /** Handshake records in: reassembly, the ClientHello's input step, each message its chart event (handshake-inbound12.ts). */
+  private readonly handshake = new HandshakeInbound12(this);
   private readonly outbox: Uint8Array[] = [];
   private readonly events: Event12Out[] = [];
   private sendSeq = 0;
-  private write0Seq = 0;
-  private write1: WriteEpoch12 | undefined;
+  /** Our records: epoch 0, epoch 1, flights cut into datagrams (record-writer12.ts). */
+  private readonly writer = new RecordWriter12(this.outbox);
   private pendingRead: EpochCipher12 | undefined;
   private read1: ReadEpoch12 | undefined;
   private earlyEpoch1: Dtls12WireRecord[] = [];
-  private flight: readonly Out12[] = [];
-  private flightFinal = false;
-  private timer: { deadline: number; timeout: number; retransmissions: number } | undefined;
+  /** The caller's time, on which the flight timer runs. */
+  private readonly clock = new ManualClock(0);
+  /**
+   * Our flights and their retransmission: the dtls13-flight chart with RFC 6347 §4.2.4's figures (1 s doubling to 60 s,
+   * `retransmission` option). A flight ends when the peer's next flight arrives; the last one of a handshake waits for
+   * nothing (sent, it is `finished`) and goes again when the peer sends its own again.
+   */
+  private readonly flights: FlightController<Out12>;
+  /** Our last flight (sent again when the peer retransmits its final flight). */
+  private lastFlight: readonly Out12[] = [];
   private lastResend = -Infinity;
   private now = 0;
   private failure: FatalReason | undefined;
@@ -151,8 +152,8 @@ export class Connection12 {
    */
   protected fromSentOffer(offer: Offer12): void {
     this.sendSeq = offer.messageSeq + 1;
-    this.write0Seq = offer.nextRecordSequenceNumber;
-    this.reassembler.reset(0);
+    this.writer.epoch0Sequence = offer.nextRecordSequenceNumber;
+    this.handshake.reassembler.reset(0);
     this.machine.enter(clientStateFromOffer(this.io(), offer.hello, offer.body, offer.messageSeq));
     this.fromOffer = true;
   }
@@ -163,7 +164,23 @@ export class Connection12 {
     this.role = config.role;
     this.flightLimit = config.base.maxDatagramSize;
     this.path = new RecordPath12(config.base.limits);
+    this.flights = new FlightController<Out12>(this.flightHooks(), this.clock, config.base.retransmission);
     this.machine = new Machine12(config.role, this.io(), charts);
+  }
+
+  /** What the flight controller does to the wire, and its end when the peer never answers. */
+  private flightHooks(): FlightHooks<Out12> {
+    return {
+      transmit: (messages) => this.writer.flight(messages, this.flightLimit),
+      // In 1.2 a final flight is answered by nothing: the peer's last flight again asks for ours again (RFC 6347 §4.2.4).
+      retransmitAck: () => this.writer.flight(this.lastFlight, this.flightLimit),
+      timedOut: () => {
+        const max = this.config.base.retransmission.maxRetransmissions ?? 10;
+        this.machine.enter({ kind: 'failed' });
+        this.failure = { alert: 'internal_error', message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)` };
+        this.events.push({ type: 'closed', reason: 'timeout' });
+      },
+    };
   }
 
   /** The handshake's state. */
@@ -184,17 +201,17 @@ export class Connection12 {
   /** Ended, and what it had to send is sent: frees the keys now rather than when the object is collected. Nothing before the end. */
   releaseKeys(): void {
     if (this.state.kind !== 'closed' && this.state.kind !== 'failed') return;
-    this.write1?.cipher.release();
+    this.writer.epoch1?.cipher.release();
     this.read1?.cipher.release();
     this.pendingRead?.release();
-    this.write1 = undefined;
+    this.writer.epoch1 = undefined;
     this.read1 = undefined;
     this.pendingRead = undefined;
   }
 
   /** The session has gone quiet: frees its keys' OpenSSL contexts (made again by the next record); nothing else changes. */
   park(): void {
-    this.write1?.cipher.park();
+    this.writer.epoch1?.cipher.park();
     this.read1?.cipher.park();
   }
 
@@ -260,7 +277,7 @@ export class Connection12 {
 
   connect(now: number): void {
     if (this.state.kind !== 'start') throw new Dtls12StateError(`connect() in ${this.state.kind}`);
-    this.now = now;
+    this.advance(now);
     this.dispatch({ type: 'connect' });
   }
 
@@ -272,7 +289,7 @@ export class Connection12 {
    * for the ChangeCipherSpec and handshake fragments keep views of them).
    */
   receive(datagram: Uint8Array, now: number): void {
-    this.now = now;
+    this.advance(now);
     if (this.ended) return;
     this.path.integrity.datagramStarted();
     if (this.applicationDataRecord(datagram)) return;
@@ -322,24 +339,19 @@ export class Connection12 {
   }
 
   pollTimeout(): number | undefined {
-    return this.ended ? undefined : this.timer?.deadline;
+    return this.ended ? undefined : this.clock.nextDeadline();
   }
 
+  /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
   handleTimeout(now: number): void {
+    if (this.ended) return;
+    this.advance(now);
+  }
+
+  /** The caller's time: the flight timer's deadlines due by then fire (a retransmission is sent, or the handshake given up). */
+  private advance(now: number): void {
     this.now = now;
-    const t = this.timer;
-    if (this.ended || t === undefined || now < t.deadline) return;
-    const max = this.config.base.retransmission.maxRetransmissions ?? 10;
-    if (t.retransmissions >= max) {
-      this.timer = undefined;
-      this.machine.enter({ kind: 'failed' });
-      this.failure = { alert: 'internal_error', message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)` };
-      this.events.push({ type: 'closed', reason: 'timeout' });
-      return;
-    }
-    const timeout = Math.min(t.timeout * 2, this.config.base.retransmission.maxTimeout ?? 60_000);
-    this.timer = { deadline: now + timeout, timeout, retransmissions: t.retransmissions + 1 };
-    this.transmit();
+    this.clock.advanceTo(now);
   }
 
   pollEvent(): Event12Out | undefined {
@@ -348,10 +360,8 @@ export class Connection12 {
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
   send(data: Uint8Array): void {
-    if (this.state.kind !== 'connected' || this.write1 === undefined) throw new Dtls12StateError(`send() in ${this.state.kind}`);
-    const room = Math.min(MAX_PLAINTEXT_12, this.config.base.maxDatagramSize - RECORD_HEADER - this.overhead());
-    if (data.length === 0) this.outbox.push(this.write1.seal(APPLICATION_DATA, data));
-    for (let at = 0; at < data.length; at += room) this.outbox.push(this.write1.seal(APPLICATION_DATA, data.subarray(at, at + room)));
+    if (this.state.kind !== 'connected' || this.writer.epoch1 === undefined) throw new Dtls12StateError(`send() in ${this.state.kind}`);
+    this.writer.applicationData(data, this.config.base.maxDatagramSize);
   }
 
   /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */
@@ -360,7 +370,7 @@ export class Connection12 {
     if (this.state.kind === 'connected') return this.dispatch({ type: 'close' });
     // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
     this.machine.enter({ kind: 'closed' });
-    this.timer = undefined;
+    this.flights.stop();
     this.events.push({ type: 'closed', reason: 'local' });
   }
 
@@ -368,7 +378,7 @@ export class Connection12 {
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
     const r = this.result;
     if (r === undefined) throw new Dtls12StateError('exportKeyingMaterial() before the handshake completed');
-    const hash = this.write1!.cipher.suite.hash;
+    const hash = this.writer.epoch1!.cipher.suite.hash;
     return exportKeyingMaterial(this.config.base.provider, hash, r.masterSecret, label, r.clientRandom, r.serverRandom, context, length);
   }
 
@@ -378,20 +388,24 @@ export class Connection12 {
     this.fail(reason);
   }
 
-  private get ended(): boolean {
+  /** @internal */
+  get ended(): boolean {
     return this.state.kind === 'closed' || this.state.kind === 'failed';
   }
 
-  private overhead(): number {
-    const s = this.write1?.cipher.suite;
-    if (s === undefined) return 0;
-    // A tls12_cid record adds the peer's CID to the header and the content type to the plaintext (RFC 9146 §4).
-    const cid = this.extensions?.cids?.peer.length ?? 0;
-    return s.recordIvLength + s.tagLength + (cid > 0 ? cid + 1 : 0);
+  /** @internal */
+  drop(reason: DropReason): void {
+    this.path.drop(reason);
   }
 
-  private drop(reason: DropReason): void {
-    this.path.drop(reason);
+  /** @internal */
+  peerFlight(): void {
+    this.flights.peerFlight(false);
+  }
+
+  /** @internal */
+  answerFrom(recordSequenceNumber: number): void {
+    this.writer.epoch0Sequence = Math.max(this.writer.epoch0Sequence, recordSequenceNumber);
   }
 
   private io(): Io12 {
@@ -407,24 +421,26 @@ export class Connection12 {
       },
       nextMessageSeq: () => this.sendSeq++,
       flight: (messages, final) => {
-        this.flight = messages;
-        this.flightFinal = final;
-        const timeout = this.config.base.retransmission.initialTimeout ?? 1000;
-        this.timer = final ? undefined : { deadline: this.now + timeout, timeout, retransmissions: 0 };
-        this.transmit();
+        this.lastFlight = messages;
+        this.flights.send(messages);
+        // The last flight of a handshake is timed by nothing: at once `finished` (RFC 6347 §4.2.4).
+        if (final)
+          this.flights.acknowledge(
+            messages.map((_, i) => i),
+            true,
+          );
       },
-      writeKeys: (cipher) => {
-        this.write1 = new WriteEpoch12(cipher);
-      },
+      writeKeys: (cipher) => this.writer.writeKeys(cipher),
       readKeys: (cipher) => {
         this.pendingRead = cipher;
       },
       answerClientHello: (messageSeq) => {
         this.sendSeq = messageSeq;
-        this.reassembler.reset(messageSeq + 1);
+        this.handshake.reassembler.reset(messageSeq + 1);
       },
       extensions: (negotiated) => {
         this.extensions = negotiated;
+        this.writer.peerCidLength = negotiated.cids?.peer.length ?? 0;
       },
       complete: (result) => {
         const settled = { ...result, alpnProtocol: this.extensions?.alpnProtocol, srtpProfile: this.extensions?.srtpProfile };
@@ -435,11 +451,7 @@ export class Connection12 {
         this.session = session;
         this.events.push({ type: 'session12', session });
       },
-      helloVerifyRequest: (body, messageSeq, recordSequenceNumber) => {
-        // RFC 6347 §4.2.1: the HelloVerifyRequest takes the ClientHello's message_seq and record sequence number.
-        const hvr = encodeFragment({ msgType: 'hello_verify_request', length: body.length, messageSeq, fragmentOffset: 0, fragment: body });
-        this.outbox.push(this.plain(HANDSHAKE, hvr, recordSequenceNumber));
-      },
+      helloVerifyRequest: (body, messageSeq, recordSequenceNumber) => this.writer.helloVerifyRequest(body, messageSeq, recordSequenceNumber),
       installReadEpoch: () => {
         if (this.pendingRead === undefined) throw new Dtls12StateError('ChangeCipherSpec before the read keys');
         this.read1 = new ReadEpoch12(this.pendingRead, this.path.integrity, this.config.base.replayWindow);
@@ -452,25 +464,26 @@ export class Connection12 {
       retransmit: () => this.peerRetransmitted(),
       closeNotify: (reason) => {
         this.alert('warning', 'close_notify');
-        this.timer = undefined;
+        this.flights.stop();
         this.events.push({ type: 'closed', reason });
       },
       fatal: (reason) => {
         this.failure = reason;
         this.alert('fatal', reason.alert);
-        this.timer = undefined;
+        this.flights.stop();
         this.events.push({ type: 'closed', reason: 'failed' });
       },
       peerAlert: (description) => {
         this.failure = { alert: description, message: `the peer sent a fatal ${description} alert` };
-        this.timer = undefined;
+        this.flights.stop();
         this.events.push({ type: 'closed', reason: 'failed' });
       },
     };
   }
 
   /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
-  private dispatch(event: Event12): void {
+  /** @internal */
+  dispatch(event: Event12): void {
     const before = this.state.kind;
     let taken: boolean;
     try {
@@ -482,77 +495,16 @@ export class Connection12 {
   }
 
   /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
-  private fail(reason: FatalReason): void {
+  /** @internal */
+  fail(reason: FatalReason): void {
     if (this.ended) return;
     const event = { type: 'fail', reason } as const;
     if (!this.machine.dispatch(event)) this.machine.force(event, { kind: 'failed' });
   }
 
   private alert(level: 'warning' | 'fatal', description: AlertDescriptionName): void {
-    const body = Uint8Array.of(level === 'warning' ? 1 : 2, alertDescriptionToNumber(description));
-    this.outbox.push(this.write1 !== undefined && this.sentChangeCipherSpec() ? this.write1.seal(ALERT, body) : this.plain(ALERT, body));
+    this.writer.alert(level, alertDescriptionToNumber(description));
     this.events.push({ type: 'alert', level, description, sent: true });
-  }
-
-  private sentChangeCipherSpec(): boolean {
-    return this.write1 !== undefined && this.write1.sequenceNumber > 0;
-  }
-
-  /** An epoch-0 record. */
-  private plain(type: number, fragment: Uint8Array, sequenceNumber = this.write0Seq++): Uint8Array {
-    const out = new Uint8Array(RECORD_HEADER + fragment.length);
-    out[0] = type;
-    out[1] = DTLS12_VERSION >>> 8;
-    out[2] = DTLS12_VERSION & 0xff;
-    const hi = Math.floor(sequenceNumber / 0x100000000);
-    out[5] = hi >>> 8;
-    out[6] = hi & 0xff;
-    out[7] = sequenceNumber >>> 24;
-    out[8] = (sequenceNumber >>> 16) & 0xff;
-    out[9] = (sequenceNumber >>> 8) & 0xff;
-    out[10] = sequenceNumber & 0xff;
-    out[11] = fragment.length >>> 8;
-    out[12] = fragment.length & 0xff;
-    out.set(fragment, RECORD_HEADER);
-    return out;
-  }
-
-  /** (Re)sends the current flight: fresh record numbers, the same message_seq (RFC 6347 §4.2.4), fragments fitting the datagram. */
-  private transmit(): void {
-    const limit = this.flightLimit;
-    const records: Uint8Array[] = [];
-    for (const m of this.flight) {
-      if (m.kind === 'changeCipherSpec') {
-        records.push(this.plain(CHANGE_CIPHER_SPEC, Uint8Array.of(1)));
-        continue;
-      }
-      const protectedOverhead = m.epoch === 1 ? this.overhead() : 0;
-      const room = Math.max(1, limit - RECORD_HEADER - protectedOverhead - HANDSHAKE_HEADER);
-      for (const f of fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, room)) {
-        const bytes = encodeFragment(f);
-        records.push(m.epoch === 1 && this.write1 !== undefined ? this.write1.seal(HANDSHAKE, bytes) : this.plain(HANDSHAKE, bytes));
-      }
-    }
-    let datagram: Uint8Array[] = [];
-    let size = 0;
-    const flush = (): void => {
-      if (datagram.length === 0) return;
-      const out = new Uint8Array(size);
-      let at = 0;
-      for (const r of datagram) {
-        out.set(r, at);
-        at += r.length;
-      }
-      this.outbox.push(out);
-      datagram = [];
-      size = 0;
-    };
-    for (const r of records) {
-      if (size + r.length > limit) flush();
-      datagram.push(r);
-      size += r.length;
-    }
-    flush();
   }
 
   private record(w: Dtls12WireRecord): void {
@@ -592,7 +544,7 @@ export class Connection12 {
   private handle(handler: RecordHandlerName12, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
     switch (handler) {
       case 'handshake':
-        return this.handshakeRecord(fragment, epoch, recordSequenceNumber);
+        return this.handshake.record(fragment, epoch, recordSequenceNumber);
       case 'changeCipherSpec':
         return this.changeCipherSpec(fragment);
       case 'changeCipherSpecAgain':
@@ -623,118 +575,22 @@ export class Connection12 {
       if (this.state.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
       this.machine.enter({ kind: 'closed' });
-      this.timer = undefined;
+      this.flights.stop();
       this.events.push({ type: 'closed', reason: 'close_notify' });
       return;
     }
     if (level === 'fatal') this.dispatch({ type: 'alertReceived', description: name });
   }
 
-  private handshakeRecord(fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
-    const fragments: DtlsHandshake[] = [];
-    try {
-      const r = new Reader(fragment, 'Handshake12');
-      while (r.pos < r.end) fragments.push(readDtlsHandshake(r));
-    } catch (e) {
-      if (epoch === 1) return this.fail(toAlert(e));
-      return this.drop('malformed');
-    }
-    for (const f of fragments) {
-      if (this.ended) return;
-      if (this.state.kind === 'waitClientHello') {
-        this.clientHello(f, recordSequenceNumber);
-        continue;
-      }
-      const result = this.reassembler.receive(f);
-      if (result.kind === 'old') {
-        // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
-        if (this.state.kind === 'connected') this.dispatch({ type: 'FinishedRetransmitted' });
-        else this.peerRetransmitted();
-      } else if (result.kind === 'complete') {
-        for (const m of result.messages) {
-          if (this.ended) return;
-          this.message({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
-        }
-      }
-    }
-  }
-
   /**
-   * Server in waitClientHello: a whole ClientHello only; no state before the
-   * cookie (RFC 6347 §4.2.1). Its plan (client-hello-plan12.ts: the cookie
-   * check, the session to resume, the suite) is the input step the chart's
-   * guards branch on; one that does not decode is dropped unanswered.
+   * RFC 6347 §4.2.4: the peer sent its last flight again, so ours was lost: the flight controller sends ours again
+   * (waiting: the flight; finished: our final flight); at most once per half initial timeout.
    */
-  private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
-    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return this.drop('plaintext-refused');
-    let ch: ClientHello;
-    try {
-      ch = decodeClientHello(f.fragment);
-    } catch {
-      return this.drop('malformed');
-    }
-    let plan: ClientHelloPlan12;
-    try {
-      plan = clientHelloPlan12(this.config, ch, this.config.wallClock());
-    } catch (e) {
-      return this.fail(toAlert(e));
-    }
-    const m: Message12 = { msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber };
-    if (plan.kind === 'verify') return this.dispatch({ type: 'ClientHello', message: m, plan });
-    this.write0Seq = Math.max(this.write0Seq, recordSequenceNumber);
-    this.message(m, 0, plan);
-  }
-
-  /** RFC 6347 §4.2.4: the peer sent its last flight again, so ours was lost; at most once per initial timeout. */
-  private peerRetransmitted(): void {
+  /** @internal */
+  peerRetransmitted(): void {
     const spacing = (this.config.base.retransmission.initialTimeout ?? 1000) / 2;
-    if (this.flight.length === 0 || this.now - this.lastResend < spacing) return;
+    if (this.now - this.lastResend < spacing) return;
     this.lastResend = this.now;
-    this.transmit();
+    this.flights.peerRetransmitted();
   }
-
-  private message(m: Message12, epoch: 0 | 1, plan?: ClientHelloPlan12): void {
-    if (this.state.kind === 'connected') return this.afterHandshake(m, epoch);
-    // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
-    if ((m.msgType === 'finished') !== (epoch === 1)) return this.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
-    if (!this.flightFinal) this.timer = undefined; // the peer's next flight: ours arrived (RFC 6347 §4.2.4)
-    this.dispatchMessage(m, plan);
-  }
-
-  /** A message as its chart event: one the state does not take (the generated `dtls12*Takes`) is unexpected_message. */
-  private dispatchMessage(m: Message12, plan: ClientHelloPlan12 | undefined): void {
-    let event: Event12 | undefined;
-    try {
-      event = this.role === 'client' ? clientMessageEvent12(m, decodeTls12ServerHello) : serverMessageEvent12(m, plan);
-    } catch (e) {
-      return this.fail(toAlert(e));
-    }
-    if (event === undefined || !this.machine.handles(event.type))
-      return this.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${this.state.kind}` });
-    this.dispatch(event);
-  }
-
-  /** Connected: renegotiation (a HelloRequest or ClientHello under epoch 1) refused by the chart (RFC 5746 §4.2, §4.4), anything else is unexpected. */
-  private afterHandshake(m: Message12, epoch: 0 | 1): void {
-    if (epoch === 0) return this.drop('plaintext-refused');
-    this.dispatchMessage(m, undefined);
-  }
-}
-
-function encodeFragment(f: DtlsHandshake): Uint8Array {
-  const out = new Uint8Array(HANDSHAKE_HEADER + f.fragment.length);
-  out[0] = handshakeTypeToNumber(f.msgType);
-  out[1] = f.length >>> 16;
-  out[2] = (f.length >>> 8) & 0xff;
-  out[3] = f.length & 0xff;
-  out[4] = f.messageSeq >>> 8;
-  out[5] = f.messageSeq & 0xff;
-  out[6] = f.fragmentOffset >>> 16;
-  out[7] = (f.fragmentOffset >>> 8) & 0xff;
-  out[8] = f.fragmentOffset & 0xff;
-  out[9] = f.fragment.length >>> 16;
-  out[10] = (f.fragment.length >>> 8) & 0xff;
-  out[11] = f.fragment.length & 0xff;
-  out.set(f.fragment, HANDSHAKE_HEADER);
-  return out;
 }

@@ -1,0 +1,135 @@
+/**
+ * A 1.2 connection's handshake records in: each record's fragments
+ * (12-byte headers) reassembled by the 1.3 HandshakeReassembler (same
+ * format, same caps), the server's first ClientHello taken whole with its
+ * input step (the plan: cookie, resumption, suite), and each whole message
+ * made its chart event. A message the state does not take (the generated
+ * `dtls12*Takes`) is unexpected_message; the peer's flight again is the
+ * flight controller's business during the handshake and the chart's
+ * `FinishedRetransmitted` once connected.
+ */
+import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
+import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
+import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
+import { HandshakeReassembler } from '../handshake/reassembler.js';
+import type { DropReason } from '../record/drops.js';
+import { Reader } from '../wire/reader.js';
+import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan12.js';
+import type { Config12 } from './config12.js';
+import { clientMessageEvent12, serverMessageEvent12, type Event12, type Message12 } from './event12.js';
+import type { Machine12 } from './machine12.js';
+
+/** What the inbound handshake asks of its connection (Connection12). */
+export interface Inbound12Host {
+  readonly role: 'client' | 'server';
+  readonly config: Config12;
+  readonly machine: Machine12;
+  readonly ended: boolean;
+  /** Takes a chart event (a step's error, or an event not taken, ends the connection). */
+  dispatch(event: Event12): void;
+  fail(reason: FatalReason): void;
+  drop(reason: DropReason): void;
+  /** The peer's next flight arrived: ours did (RFC 6347 §4.2.4). */
+  peerFlight(): void;
+  /** The peer sent its last flight again: ours was lost. */
+  peerRetransmitted(): void;
+  /** Server: our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1). */
+  answerFrom(recordSequenceNumber: number): void;
+}
+
+export class HandshakeInbound12 {
+  readonly reassembler = new HandshakeReassembler();
+  private readonly host: Inbound12Host;
+
+  constructor(host: Inbound12Host) {
+    this.host = host;
+  }
+
+  /** A handshake record's content (after the record-rule table admitted it), under `epoch`. */
+  record(fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
+    const host = this.host;
+    const fragments: DtlsHandshake[] = [];
+    try {
+      const r = new Reader(fragment, 'Handshake12');
+      while (r.pos < r.end) fragments.push(readDtlsHandshake(r));
+    } catch (e) {
+      if (epoch === 1) return host.fail(toAlert(e));
+      return host.drop('malformed');
+    }
+    for (const f of fragments) {
+      if (host.ended) return;
+      if (host.machine.current.kind === 'waitClientHello') {
+        this.clientHello(f, recordSequenceNumber);
+        continue;
+      }
+      const result = this.reassembler.receive(f);
+      if (result.kind === 'old') {
+        // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
+        if (host.machine.current.kind === 'connected') host.dispatch({ type: 'FinishedRetransmitted' });
+        else host.peerRetransmitted();
+      } else if (result.kind === 'complete') {
+        for (const m of result.messages) {
+          if (host.ended) return;
+          this.message({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
+        }
+      }
+    }
+  }
+
+  /**
+   * Server in waitClientHello: a whole ClientHello only; no state before the
+   * cookie (RFC 6347 §4.2.1). Its plan (client-hello-plan12.ts: the cookie
+   * check, the session to resume, the suite) is the input step the chart's
+   * guards branch on; one that does not decode is dropped unanswered.
+   */
+  private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
+    const host = this.host;
+    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return host.drop('plaintext-refused');
+    let ch: ClientHello;
+    try {
+      ch = decodeClientHello(f.fragment);
+    } catch {
+      return host.drop('malformed');
+    }
+    let plan: ClientHelloPlan12;
+    try {
+      plan = clientHelloPlan12(host.config, ch, host.config.wallClock());
+    } catch (e) {
+      return host.fail(toAlert(e));
+    }
+    const m: Message12 = { msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber };
+    if (plan.kind === 'verify') return host.dispatch({ type: 'ClientHello', message: m, plan });
+    host.answerFrom(recordSequenceNumber);
+    this.message(m, 0, plan);
+  }
+
+  private message(m: Message12, epoch: 0 | 1, plan?: ClientHelloPlan12): void {
+    const host = this.host;
+    if (host.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
+    // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
+    if ((m.msgType === 'finished') !== (epoch === 1)) return host.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
+    host.peerFlight();
+    this.dispatchMessage(m, plan);
+  }
+
+  /** A message as its chart event: one the state does not take (the generated `dtls12*Takes`) is unexpected_message. */
+  private dispatchMessage(m: Message12, plan: ClientHelloPlan12 | undefined): void {
+    const host = this.host;
+    let event: Event12 | undefined;
+    try {
+      event = host.role === 'client' ? clientMessageEvent12(m, decodeTls12ServerHello) : serverMessageEvent12(m, plan);
+    } catch (e) {
+      return host.fail(toAlert(e));
+    }
+    if (event === undefined || !host.machine.handles(event.type))
+      return host.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${host.machine.current.kind}` });
+    host.dispatch(event);
+  }
+
+  /** Connected: renegotiation (a HelloRequest or ClientHello under epoch 1) refused by the chart (RFC 5746 §4.2, §4.4), anything else is unexpected. */
+  private afterHandshake(m: Message12, epoch: 0 | 1): void {
+    if (epoch === 0) return this.host.drop('plaintext-refused');
+    this.dispatchMessage(m, undefined);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * What a 1.2 connection puts on the wire: epoch-0 records (handshake,
+ * ChangeCipherSpec, alerts before our ChangeCipherSpec), epoch-1 records
+ * sealed by the write epoch, a flight's messages cut into fragments that fit
+ * the datagram limit and packed into datagrams (RFC 6347 §4.1.1, §4.2.3),
+ * and application data in records of at most 2^14 bytes (RFC 5246 §6.2.1).
+ * Each datagram goes into the connection's outgoing queue.
+ */
+import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
+import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { fragmentMessage } from '../handshake/fragmenter.js';
+import type { Out12 } from './io12.js';
+import { DTLS12_VERSION, MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
+import { WriteEpoch12 } from './write-epoch.js';
+
+export const CHANGE_CIPHER_SPEC = 20;
+export const ALERT = 21;
+export const HANDSHAKE = 22;
+export const APPLICATION_DATA = 23;
+export const RECORD_HEADER = 13;
+const HANDSHAKE_HEADER = 12;
+
+export class RecordWriter12 {
+  /** The next epoch-0 record sequence number. */
+  epoch0Sequence = 0;
+  /** Epoch 1, once the keys are made (sealing with it starts after our ChangeCipherSpec). */
+  epoch1: WriteEpoch12 | undefined;
+  private readonly outgoing: Uint8Array[];
+  /** The length of the peer's RFC 9146 CID on our records (0: none). */
+  peerCidLength = 0;
+
+  constructor(outgoing: Uint8Array[]) {
+    this.outgoing = outgoing;
+  }
+
+  /** Epoch 1's keys are made (sealing under them starts with the first handshake record after our ChangeCipherSpec). */
+  writeKeys(cipher: EpochCipher12): void {
+    this.epoch1 = new WriteEpoch12(cipher);
+  }
+
+  /** Whether our ChangeCipherSpec has gone out: records are sealed under epoch 1 from then on. */
+  get sealing(): boolean {
+    return this.epoch1 !== undefined && this.epoch1.sequenceNumber > 0;
+  }
+
+  /** What sealing adds to a record beyond its header: explicit nonce, tag, and with a CID the CID and the inner content type (RFC 9146 §4). */
+  overhead(): number {
+    const s = this.epoch1?.cipher.suite;
+    if (s === undefined) return 0;
+    const cid = this.peerCidLength;
+    return s.recordIvLength + s.tagLength + (cid > 0 ? cid + 1 : 0);
+  }
+
+  /** An alert, sealed once our ChangeCipherSpec went out. */
+  alert(level: 'warning' | 'fatal', description: number): void {
+    const body = Uint8Array.of(level === 'warning' ? 1 : 2, description);
+    this.outgoing.push(this.sealing ? this.epoch1!.seal(ALERT, body) : this.plain(ALERT, body));
+  }
+
+  /** A HelloVerifyRequest: RFC 6347 §4.2.1 has it take the ClientHello's message_seq and record sequence number. */
+  helloVerifyRequest(body: Uint8Array, messageSeq: number, recordSequenceNumber: number): void {
+    const hvr = encodeFragment({ msgType: 'hello_verify_request', length: body.length, messageSeq, fragmentOffset: 0, fragment: body });
+    this.outgoing.push(this.plain(HANDSHAKE, hvr, recordSequenceNumber));
+  }
+
+  /** Application data in records of at most 2^14 bytes, each fitting a datagram of `maxDatagramSize`. */
+  applicationData(data: Uint8Array, maxDatagramSize: number): void {
+    const epoch = this.epoch1!;
+    const room = Math.min(MAX_PLAINTEXT_12, maxDatagramSize - RECORD_HEADER - this.overhead());
+    if (data.length === 0) this.outgoing.push(epoch.seal(APPLICATION_DATA, data));
+    for (let at = 0; at < data.length; at += room) this.outgoing.push(epoch.seal(APPLICATION_DATA, data.subarray(at, at + room)));
+  }
+
+  /** (Re)sends a flight: fresh record numbers, the same message_seq (RFC 6347 §4.2.4), fragments fitting datagrams of `limit` bytes. */
+  flight(messages: readonly Out12[], limit: number): void {
+    const records: Uint8Array[] = [];
+    for (const m of messages) {
+      if (m.kind === 'changeCipherSpec') {
+        records.push(this.plain(CHANGE_CIPHER_SPEC, Uint8Array.of(1)));
+        continue;
+      }
+      const protectedOverhead = m.epoch === 1 ? this.overhead() : 0;
+      const room = Math.max(1, limit - RECORD_HEADER - protectedOverhead - HANDSHAKE_HEADER);
+      for (const f of fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, room)) {
+        const bytes = encodeFragment(f);
+        records.push(m.epoch === 1 && this.epoch1 !== undefined ? this.epoch1.seal(HANDSHAKE, bytes) : this.plain(HANDSHAKE, bytes));
+      }
+    }
+    let datagram: Uint8Array[] = [];
+    let size = 0;
+    const flush = (): void => {
+      if (datagram.length === 0) return;
+      const out = new Uint8Array(size);
+      let at = 0;
+      for (const r of datagram) {
+        out.set(r, at);
+        at += r.length;
+      }
+      this.outgoing.push(out);
+      datagram = [];
+      size = 0;
+    };
+    for (const r of records) {
+      if (size + r.length > limit) flush();
+      datagram.push(r);
+      size += r.length;
+    }
+    flush();
+  }
+
+  /** An epoch-0 record. */
+  private plain(type: number, fragment: Uint8Array, sequenceNumber = this.epoch0Sequence++): Uint8Array {
+    const out = new Uint8Array(RECORD_HEADER + fragment.length);
+    out[0] = type;
+    out[1] = DTLS12_VERSION >>> 8;
+    out[2] = DTLS12_VERSION & 0xff;
+    const hi = Math.floor(sequenceNumber / 0x100000000);
+    out[5] = hi >>> 8;
+    out[6] = hi & 0xff;
+    out[7] = sequenceNumber >>> 24;
+    out[8] = (sequenceNumber >>> 16) & 0xff;
+    out[9] = (sequenceNumber >>> 8) & 0xff;
+    out[10] = sequenceNumber & 0xff;
+    out[11] = fragment.length >>> 8;
+    out[12] = fragment.length & 0xff;
+    out.set(fragment, RECORD_HEADER);
+    return out;
+  }
+}
+
+function encodeFragment(f: DtlsHandshake): Uint8Array {
+  const out = new Uint8Array(HANDSHAKE_HEADER + f.fragment.length);
+  out[0] = handshakeTypeToNumber(f.msgType);
+  out[1] = f.length >>> 16;
+  out[2] = (f.length >>> 8) & 0xff;
+  out[3] = f.length & 0xff;
+  out[4] = f.messageSeq >>> 8;
+  out[5] = f.messageSeq & 0xff;
+  out[6] = f.fragmentOffset >>> 16;
+  out[7] = (f.fragmentOffset >>> 8) & 0xff;
+  out[8] = f.fragmentOffset & 0xff;
+  out[9] = f.fragment.length >>> 16;
+  out[10] = (f.fragment.length >>> 8) & 0xff;
+  out[11] = f.fragment.length & 0xff;
+  out.set(f.fragment, HANDSHAKE_HEADER);
+  return out;
+}
