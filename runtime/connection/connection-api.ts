@@ -132,3 +132,20 @@ export interface Connection {
   readonly path: string | undefined;
   readonly connectionIds: ConnectionIds | undefined;
 }
+
+/**
+ * A version state of DtlsConnection (runtime/dtls/connection.ts): the
+ * surface less what DtlsConnection holds once for both versions (its common
+ * state, runtime/dtls/common-state.ts: the handshake and idle deadlines, the
+ * datagram observer), plus what those deadlines read and do.
+ */
+export interface VersionState extends Omit<Connection, 'expired' | 'deadlineOptions'> {
+  /** When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it), else undefined. */
+  readonly handshakeDoneAt: number | undefined;
+  /**
+   * A deadline passed: `handshake` fails the connection with
+   * handshake_failure (`message`), `idle` closes it with close_notify;
+   * either is reported `closed` as `timeout`.
+   */
+  expire(deadline: 'handshake' | 'idle', message: string): void;
+}

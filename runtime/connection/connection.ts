@@ -13,18 +13,17 @@ import { AckTracker } from './ack-tracker.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import type { ResolvedConfig } from './config.js';
-import { ConnectionStateError, type Connection, type ConnectionOptions, type ConnectionStats } from './connection-api.js';
+import { ConnectionStateError, type ConnectionOptions, type ConnectionStats, type VersionState } from './connection-api.js';
 import { ConnectionParts } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
 import { keyLogger } from './key-material.js';
-import type { DatagramObserver } from './datagram-observer.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
 import { keyUpdateOutstanding, sendKeyUpdate } from './post-handshake-flights.js';
 import { ContentRecords } from './content-records.js';
 import { PeerConfirmation } from './peer-confirmation.js';
-import { ConnectionDeadlines, type DeadlineOptions, type DeadlineState } from './deadlines.js';
+import type { DeadlineOptions } from './deadlines.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
 import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
@@ -68,10 +67,9 @@ export const HANDSHAKE_KEYS_RETENTION_MS = 240_000;
  * the RecordLayer. Everything the peer sends is handled record by record
  * under one catch (`receiveRecord`), mapped to an alert by `toAlert`.
  */
-export class Dtls13Connection implements Connection {
+export class Dtls13Connection implements VersionState {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.3' as const;
-  private readonly onDatagram: DatagramObserver | undefined;
   /** @internal */
   readonly parts: ConnectionParts;
   /** @internal */
@@ -90,7 +88,6 @@ export class Dtls13Connection implements Connection {
   peerEpoch = 0;
   /** @internal */
   readonly ackScheduler: AckScheduler;
-  private readonly deadlines: ConnectionDeadlines;
   /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
   private readonly handlers: RecordHandlers<InboundRecord>;
   /** @internal (tests/support/inject.ts) */
@@ -175,7 +172,6 @@ export class Dtls13Connection implements Connection {
   private constructor(role: 'client' | 'server', options: ConnectionOptions & DeadlineOptions, config: ResolvedConfig, charts: Charts13) {
     this.role = role;
     this.inspected = options.inspect !== undefined;
-    this.onDatagram = options.onDatagram;
     const clock = new ManualClock(0);
     const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } = config.limits;
     const records = new RecordLayer({
@@ -230,7 +226,6 @@ export class Dtls13Connection implements Connection {
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
     this.deferred = new HeldRecords(held);
     this.heldData = new HeldRecords(held);
-    this.deadlines = new ConnectionDeadlines(options);
     this.ackScheduler = new AckScheduler(clock, hooks);
     this.driver = roleDriver(this.parts, charts, options.inspect, options.statelessRetry);
     if (role === 'server' && options.statelessRetry) {
@@ -261,7 +256,6 @@ export class Dtls13Connection implements Connection {
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
     if (this.frozen) return;
-    this.onDatagram?.('received', datagram);
     this.advance(now);
     if (this.ended) return;
     if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
@@ -313,7 +307,6 @@ export class Dtls13Connection implements Connection {
     const d = this.outgoing.shift();
     if (d) {
       this.counts.datagramsSent++;
-      this.onDatagram?.('sent', d);
     }
     return d;
   }
@@ -327,7 +320,6 @@ export class Dtls13Connection implements Connection {
     const d = this.parts.cid.takePathDatagram();
     if (d) {
       this.counts.datagramsSent++;
-      this.onDatagram?.('sent', d.datagram);
     }
     return d;
   }
@@ -335,62 +327,30 @@ export class Dtls13Connection implements Connection {
   /**
    * The earliest time `handleTimeout` has work, if any: the flight's
    * retransmission, the delayed ACK of a burst (AckScheduler), the record
-   * layer's key retention, and the `handshakeTimeoutMs` and `idleTimeoutMs`
-   * deadlines. A driver only sleeps until it and calls `handleTimeout`.
+   * layer's key retention (the handshake and idle deadlines are
+   * DtlsConnection's). A driver only sleeps until it and calls `handleTimeout`.
    */
   pollTimeout(): number | undefined {
-    // Asked after every datagram: the earliest of three, without an array for them.
-    const at = earlier(this.parts.clock.nextDeadline(), this.parts.records.nextTimeout());
-    return earlier(at, this.deadline());
+    // Asked after every datagram: the earlier of two, without an array for them.
+    return earlier(this.parts.clock.nextDeadline(), this.parts.records.nextTimeout());
   }
 
-  /**
-   * Runs the timers due at `now` (retransmissions, delayed ACKs, key
-   * retention) and the handshake and idle deadlines. Never throws for what
-   * the peer sent.
-   */
+  /** Runs the timers due at `now` (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
   handleTimeout(now: number): void {
     this.advance(now);
+  }
+
+  /** When the handshake completed as the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts). */
+  get handshakeDoneAt(): number | undefined {
+    return this.confirmation?.waiting === 'handshake' ? undefined : this.completedAt;
+  }
+
+  /** A deadline of DtlsConnection's passed: the handshake's fails the connection (handshake_failure), the idle one closes it; closed as `timeout`. */
+  expire(deadline: 'handshake' | 'idle', message: string): void {
     if (this.ended) return;
-    const expired = this.deadlines.expired(now, this.deadlineState());
-    if (expired === 'handshake') {
-      this.fail({ alert: 'handshake_failure', message: `timeout: no handshake within ${this.deadlines.handshakeMs} ms` }, 'timeout');
-      this.expiredDeadline = 'handshake';
-    } else if (expired === 'idle') {
-      this.expiredDeadline = 'idle';
-      this.close();
-      this.closedAs('timeout');
-    }
-  }
-
-  /**
-   * Which deadline of the connection's own ended it in `handleTimeout`:
-   * `handshake` (`handshakeTimeoutMs`: failed, alert handshake_failure,
-   * closed as `timeout`) or `idle` (`idleTimeoutMs`: close_notify sent,
-   * closed as `timeout`); undefined otherwise.
-   */
-  get expired(): 'handshake' | 'idle' | undefined {
-    return this.expiredDeadline;
-  }
-
-  private expiredDeadline: 'handshake' | 'idle' | undefined;
-
-  /** The connection's own deadlines, in ms (0: none): `handshakeTimeoutMs` and `idleTimeoutMs` as given. */
-  get deadlineOptions(): Required<DeadlineOptions> {
-    return { handshakeTimeoutMs: this.deadlines.handshakeMs, idleTimeoutMs: this.deadlines.idleMs };
-  }
-
-  /** The handshake or idle deadline now, if one runs. */
-  private deadline(): number | undefined {
-    return this.ended ? undefined : this.deadlines.next(this.deadlineState());
-  }
-
-  /** What the deadlines run from: the handshake's start (connect, or the server's first datagram), its end, the last authenticated record. */
-  private deadlineState(): DeadlineState {
-    const started = this.role === 'client' ? this.driver.stateKind() !== 'start' : this.counts.datagramsReceived > 0;
-    // A client's handshake lasts until the server has confirmed it (peer-confirmation.ts).
-    const connectedAt = this.confirmation?.waiting === 'handshake' ? undefined : this.completedAt;
-    return { startedAt: started ? this.startedAt : undefined, connectedAt, lastAuthenticated: this.authenticatedAt };
+    if (deadline === 'handshake') return this.fail({ alert: 'handshake_failure', message }, 'timeout');
+    this.close();
+    this.closedAs('timeout');
   }
 
   /** The next event for the application, if any. */

@@ -36,6 +36,7 @@ import { State12 } from '../dtls12/state12.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 import { Dtls12Connection } from './dtls12-connection.js';
+import { CommonState } from './common-state.js';
 import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
 import { answeredVersion, chooseServerVersion, firstAnswer, plaintextAlertsOnly, SentClientHello } from './version-negotiation.js';
@@ -68,13 +69,14 @@ interface Choosing {
   readonly offer: SentClientHello | undefined;
   /** The version state's first state (the 1.3 state moving on from it, and from waitServerHello, ends the choice). */
   readonly initialState: string;
-  startedAt: number | undefined;
 }
 
 export class DtlsConnection implements Connection {
   readonly role: 'client' | 'server';
   /** The version state: the 1.3 connection, or the 1.2 one once 1.2 was chosen. */
   private current: Dtls13Connection | State12;
+  /** What is held once for both versions: the handshake and idle deadlines, the datagram observer (common-state.ts). */
+  private readonly common: CommonState;
   /** The versions offered (client) or answered (server), newest first. */
   readonly versions: readonly DtlsVersionName[];
   /** Client: the server's first answer has not named a version yet; server: the first ClientHello has not. */
@@ -128,6 +130,7 @@ export class DtlsConnection implements Connection {
   private constructor(role: 'client' | 'server', options: Options, configs: VersionConfigs, current?: Dtls13Connection) {
     this.role = role;
     this.versions = configs.enabled;
+    this.common = new CommonState(options);
     const { config13, config12 } = configs;
     if (current !== undefined) this.current = current;
     else if (config13 === undefined) this.current = state12(options, role === 'client' ? new Dtls12Connection(config12!) : server12(options, config12!));
@@ -137,7 +140,7 @@ export class DtlsConnection implements Connection {
     // A server chooses from the first ClientHello (also when it does 1.2 only: one that offers only 1.3 is refused).
     if (current === undefined && config12 !== undefined && (role === 'server' || config13 !== undefined)) {
       const offer = role === 'client' ? new SentClientHello() : undefined;
-      this.choosing = { options, config12, offer, initialState: this.current.state, startedAt: undefined };
+      this.choosing = { options, config12, offer, initialState: this.current.state };
     }
   }
 
@@ -147,14 +150,15 @@ export class DtlsConnection implements Connection {
   }
 
   connect(now: number): void {
-    if (this.choosing !== undefined) this.choosing.startedAt ??= now;
+    this.common.started(now);
     this.current.connect(now);
   }
 
   receive(datagram: Uint8Array, now: number, path?: string): void {
+    this.common.onDatagram?.('received', datagram);
     const choosing = this.choosing;
-    if (choosing !== undefined) choosing.startedAt ??= now;
     if (this.role === 'server') {
+      this.common.started(now); // a server's handshake starts with its first datagram
       if (choosing !== undefined) this.chooseVersion(choosing, datagram, now);
     } else if (choosing !== undefined) {
       const answer = firstAnswer(datagram);
@@ -187,7 +191,7 @@ export class DtlsConnection implements Connection {
     if (choice.version === 'DTLSv1.3') return;
     if (this.current instanceof Dtls13Connection) {
       if (choice.version === undefined) return; // the 1.3 state refuses it with protocol_version
-      this.current = state12(choosing.options, server12(choosing.options, choosing.config12), choosing.startedAt);
+      this.current = state12(choosing.options, server12(choosing.options, choosing.config12), this.common.startedAt);
       return;
     }
     if (choice.version === undefined) {
@@ -209,25 +213,35 @@ export class DtlsConnection implements Connection {
     });
     this.choosing = undefined;
     if (helloVerifyRequest) this.held13 = this.current;
-    this.current = state12(choosing.options, connection, choosing.startedAt);
+    this.current = state12(choosing.options, connection, this.common.startedAt);
   }
 
   pollTransmit(): Uint8Array | undefined {
     const d = this.current.pollTransmit();
-    if (d !== undefined) this.choosing?.offer?.sent(d);
+    if (d !== undefined) {
+      this.choosing?.offer?.sent(d);
+      this.common.onDatagram?.('sent', d);
+    }
     return d;
   }
 
   pollPathTransmit(): PathDatagram | undefined {
-    return this.current.pollPathTransmit();
+    const d = this.current.pollPathTransmit();
+    if (d !== undefined) this.common.onDatagram?.('sent', d.datagram);
+    return d;
   }
 
+  /** The earliest of the version state's timers (retransmission, ACK delay, key retention) and the handshake or idle deadline. */
   pollTimeout(): number | undefined {
-    return this.current.pollTimeout();
+    const own = this.current.pollTimeout();
+    const deadline = this.common.deadline(this.current);
+    return own === undefined || (deadline !== undefined && deadline < own) ? deadline : own;
   }
 
+  /** Runs the version state's timers due at `now`, then the handshake and idle deadlines (common-state.ts). */
   handleTimeout(now: number): void {
     this.current.handleTimeout(now);
+    this.common.check(this.current, now);
   }
 
   pollEvent(): ConnectionEvent | undefined {
@@ -303,12 +317,19 @@ export class DtlsConnection implements Connection {
     return this.current.failure;
   }
 
+  /**
+   * Which deadline ended the connection in `handleTimeout`: `handshake`
+   * (`handshakeTimeoutMs`: failed, alert handshake_failure, closed as
+   * `timeout`) or `idle` (`idleTimeoutMs`: close_notify sent, closed as
+   * `timeout`); undefined otherwise.
+   */
   get expired(): 'handshake' | 'idle' | undefined {
-    return this.current.expired;
+    return this.common.expired;
   }
 
+  /** The connection's own deadlines, in ms (0: none): `handshakeTimeoutMs` and `idleTimeoutMs` as given. */
   get deadlineOptions(): Required<DeadlineOptions> {
-    return this.current.deadlineOptions;
+    return this.common.deadlineOptions;
   }
 
   get lastAuthenticatedReceive(): number | undefined {
@@ -339,16 +360,11 @@ export class DtlsConnection implements Connection {
   }
 }
 
-/** The 1.2 state over `connection`, with the connection's inspector, deadlines and datagram observer. */
+/** The 1.2 state over `connection`, with the connection's inspector; `startedAt`: when its handshake began, if before it. */
 function state12(o: Options, connection: Dtls12Connection, startedAt?: number): State12 {
   const inspect = o.inspect;
   if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
-  return new State12(connection, {
-    handshakeTimeoutMs: o.handshakeTimeoutMs,
-    idleTimeoutMs: o.idleTimeoutMs,
-    onDatagram: o.onDatagram,
-    ...(startedAt !== undefined ? { startedAt } : {}),
-  });
+  return new State12(connection, { startedAt });
 }
 
 /** A server's 1.2 connection: the shared 1.2 configuration with this peer's cookie binding and key. */

@@ -111,6 +111,8 @@ export class Connection12 implements Inbound12Host {
   /** The inbound record path's limits and counters (record-path12.ts). */
   private readonly path: RecordPath12;
   private io12: Io12 | undefined;
+  /** When the handshake completed (the caller's time), or undefined. */
+  completedAt: number | undefined;
   /** When the peer last sent a record that authenticated under epoch 1 (the caller's time), or undefined. */
   lastAuthenticated: number | undefined;
   /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
@@ -445,6 +447,7 @@ export class Connection12 implements Inbound12Host {
       complete: (result) => {
         const settled = { ...result, alpnProtocol: this.extensions?.alpnProtocol, srtpProfile: this.extensions?.srtpProfile };
         this.result = settled;
+        this.completedAt = this.now;
         this.events.push({ type: 'handshakeComplete', parameters: settled });
       },
       session: (session) => {

@@ -2,10 +2,9 @@
  * The DTLS 1.2 version state of DtlsConnection (runtime/dtls/connection.ts):
  * a Connection12 (connection12.ts) with what the declared `Connection` surface asks
  * beyond its handshake and records: events in the shape both versions
- * share, the handshake and idle deadlines (`handshakeTimeoutMs`,
- * `idleTimeoutMs`, kept here as the 1.3 connection keeps them), stats, the
- * datagram observer (README.md: these move to a state common to both
- * versions next). With RFC 9146 CIDs a server follows its peer to a new address
+ * share, stats, and what the handshake and idle deadlines (held by
+ * DtlsConnection for both versions, runtime/dtls/common-state.ts) read and
+ * do. With RFC 9146 CIDs a server follows its peer to a new address
  * (peer-path12.ts) and a client may move to another local port (`rebind`).
  * What DTLS 1.2 does not have (KeyUpdate, post-handshake authentication,
  * RFC 9147 connection ID messages, return routability checks) throws a
@@ -13,10 +12,8 @@
  */
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
-import { ConnectionStateError, type Connection, type ConnectionStats } from '../connection/connection-api.js';
+import { ConnectionStateError, type ConnectionStats, type VersionState } from '../connection/connection-api.js';
 import type { FrozenSession } from '../connection/hibernation.js';
-import type { DatagramObserver } from '../connection/datagram-observer.js';
-import type { DeadlineOptions } from '../connection/deadlines.js';
 import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { Connection12, Dtls12StateError } from './connection12.js';
@@ -28,22 +25,17 @@ import { Dtls12FeatureError, rebindRefused12 } from './feature-error12.js';
 import type { Session12 } from './session12.js';
 
 export interface State12Options {
-  readonly handshakeTimeoutMs?: number | undefined;
-  readonly idleTimeoutMs?: number | undefined;
-  readonly onDatagram?: DatagramObserver | undefined;
-  /** The handshake's start when it began before this object (a 1.3 offer answered in 1.2): the handshake deadline runs from it. */
-  readonly startedAt?: number;
+  /** The handshake's start when it began before this object (a 1.3 offer answered in 1.2): its duration counts from it. */
+  readonly startedAt?: number | undefined;
 }
 
-export class State12 implements Connection {
+export class State12 implements VersionState {
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly connection: Connection12;
-  private readonly onDatagram: DatagramObserver | undefined;
-  private readonly handshakeMs: number;
-  private readonly idleMs: number;
   private startedAt: number | undefined;
   private connectedAt: number | undefined;
-  private expiredDeadline: 'handshake' | 'idle' | undefined;
+  /** A deadline of DtlsConnection's ended the connection: its `closed` event says `timeout`. */
+  private timedOut = false;
   /** The peer's path (a server follows it with CIDs); a client's own socket path. */
   private readonly peerPath = new PeerPath12();
   private now = 0;
@@ -63,9 +55,6 @@ export class State12 implements Connection {
 
   constructor(connection: Connection12, options: State12Options = {}) {
     this.connection = connection;
-    this.onDatagram = options.onDatagram;
-    this.handshakeMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 0, 0, 3_600_000);
-    this.idleMs = integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 0, 0, 86_400_000);
     this.startedAt = options.startedAt;
   }
 
@@ -84,7 +73,6 @@ export class State12 implements Connection {
   }
 
   receive(datagram: Uint8Array, now: number, path?: string): void {
-    this.onDatagram?.('received', datagram);
     this.now = now;
     if (this.ended) return;
     this.startedAt ??= now;
@@ -99,10 +87,7 @@ export class State12 implements Connection {
 
   pollTransmit(): Uint8Array | undefined {
     const d = this.connection.pollTransmit();
-    if (d !== undefined) {
-      this.counts.datagramsSent++;
-      this.onDatagram?.('sent', d);
-    }
+    if (d !== undefined) this.counts.datagramsSent++;
     return d;
   }
 
@@ -112,33 +97,26 @@ export class State12 implements Connection {
   }
 
   pollTimeout(): number | undefined {
-    const own = this.connection.pollTimeout();
-    const deadline = this.deadline();
-    return own === undefined ? deadline : deadline === undefined ? own : Math.min(own, deadline);
+    return this.connection.pollTimeout();
   }
 
   handleTimeout(now: number): void {
     this.now = now;
     if (this.ended) return;
     this.connection.handleTimeout(now);
+  }
+
+  /** When the handshake completed (Connection12's last handshake step), else undefined. */
+  get handshakeDoneAt(): number | undefined {
+    return this.connection.completedAt;
+  }
+
+  /** A deadline of DtlsConnection's passed: the handshake's ends it with handshake_failure, the idle one with close_notify; closed as `timeout`. */
+  expire(deadline: 'handshake' | 'idle', message: string): void {
     if (this.ended) return;
-    const at = this.deadline();
-    if (at === undefined || now < at) return;
-    if (this.connectedAt === undefined) {
-      this.expiredDeadline = 'handshake';
-      this.connection.abort({ alert: 'handshake_failure', message: `timeout: no handshake within ${this.handshakeMs} ms` }, now);
-    } else {
-      this.expiredDeadline = 'idle';
-      this.connection.close();
-    }
-  }
-
-  get expired(): 'handshake' | 'idle' | undefined {
-    return this.expiredDeadline;
-  }
-
-  get deadlineOptions(): Required<DeadlineOptions> {
-    return { handshakeTimeoutMs: this.handshakeMs, idleTimeoutMs: this.idleMs };
+    this.timedOut = true;
+    if (deadline === 'handshake') this.connection.abort({ alert: 'handshake_failure', message }, this.now);
+    else this.connection.close();
   }
 
   pollEvent(): ConnectionEvent | undefined {
@@ -171,7 +149,7 @@ export class State12 implements Connection {
         case 'alert':
           return e;
         case 'closed':
-          return { type: 'closed', reason: this.expiredDeadline !== undefined ? 'timeout' : e.reason };
+          return { type: 'closed', reason: this.timedOut ? 'timeout' : e.reason };
         default:
           continue;
       }
@@ -309,13 +287,6 @@ export class State12 implements Connection {
   private get ended(): boolean {
     const s = this.connection.stateName;
     return s === 'closed' || s === 'failed';
-  }
-
-  private deadline(): number | undefined {
-    if (this.ended) return undefined;
-    if (this.connectedAt === undefined) return this.handshakeMs > 0 && this.startedAt !== undefined ? this.startedAt + this.handshakeMs : undefined;
-    if (this.idleMs === 0) return undefined;
-    return (this.connection.lastAuthenticated ?? this.connectedAt) + this.idleMs;
   }
 
   private servername(): string | undefined {

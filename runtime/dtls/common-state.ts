@@ -1,0 +1,65 @@
+/**
+ * What a DtlsConnection holds once, whichever version it speaks (after
+ * rustls's `CommonState`): the handshake and idle deadlines
+ * (`handshakeTimeoutMs`, `idleTimeoutMs`), when the handshake started (the
+ * client's `connect`, the server's first datagram: a 1.3 offer answered in
+ * 1.2 keeps its start), which deadline ended the connection, and the
+ * datagram observer. The version state says when its handshake completed
+ * and when the peer last authenticated a record, and ends itself when a
+ * deadline passes (`VersionState.expire`).
+ */
+import type { VersionState } from '../connection/connection-api.js';
+import type { DatagramObserver } from '../connection/datagram-observer.js';
+import { ConnectionDeadlines, type DeadlineOptions } from '../connection/deadlines.js';
+
+export interface CommonOptions extends DeadlineOptions {
+  readonly onDatagram?: DatagramObserver | undefined;
+}
+
+export class CommonState {
+  private readonly deadlines: ConnectionDeadlines;
+  /** Told of each datagram received and sent (a capture, a key log's companion). */
+  readonly onDatagram: DatagramObserver | undefined;
+  /** When the handshake started, once it has. */
+  startedAt: number | undefined;
+  /** Which deadline ended the connection, if one did. */
+  expired: 'handshake' | 'idle' | undefined;
+
+  /** @throws ConfigError naming `handshakeTimeoutMs` or `idleTimeoutMs` when one is not an integer in range. */
+  constructor(options: CommonOptions) {
+    this.deadlines = new ConnectionDeadlines(options);
+    this.onDatagram = options.onDatagram;
+  }
+
+  /** The handshake starts (at the first call that starts it; later ones change nothing). */
+  started(now: number): void {
+    this.startedAt ??= now;
+  }
+
+  get deadlineOptions(): Required<DeadlineOptions> {
+    return { handshakeTimeoutMs: this.deadlines.handshakeMs, idleTimeoutMs: this.deadlines.idleMs };
+  }
+
+  /** The handshake or idle deadline of `v` now, if one runs. */
+  deadline(v: VersionState): number | undefined {
+    return ended(v) ? undefined : this.deadlines.next(this.state(v));
+  }
+
+  /** At `now`: a deadline that has passed ends `v` (failed as handshake_failure, or closed with close_notify), reported closed as `timeout`. */
+  check(v: VersionState, now: number): void {
+    if (ended(v)) return;
+    const expired = this.deadlines.expired(now, this.state(v));
+    if (expired === undefined) return;
+    this.expired = expired;
+    v.expire(expired, expired === 'handshake' ? `timeout: no handshake within ${this.deadlines.handshakeMs} ms` : 'idle timeout');
+  }
+
+  private state(v: VersionState): { startedAt: number | undefined; connectedAt: number | undefined; lastAuthenticated: number | undefined } {
+    return { startedAt: this.startedAt, connectedAt: v.handshakeDoneAt, lastAuthenticated: v.lastAuthenticatedReceive };
+  }
+}
+
+function ended(v: VersionState): boolean {
+  const s = v.state;
+  return s === 'closed' || s === 'failed';
+}
