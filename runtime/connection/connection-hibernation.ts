@@ -130,7 +130,7 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
 
 /**
  * The stats a hibernated session would show if thawed now, read from its
- * frozen form without making it a connection again (Dtls13Connection.frozenStats).
+ * frozen form without making it a connection again (DtlsConnection.frozenStats).
  */
 export function frozenSessionStats(frozen: FrozenSession): ConnectionStats {
   const h = thawSession(frozen);

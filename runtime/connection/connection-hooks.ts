@@ -19,10 +19,8 @@ export interface HookedConnection {
   ignore(reason: IgnoreReason): void;
   /** The handshake completed. */
   connected(): void;
-  /** The flight controller gave up on a handshake flight. */
-  flightTimedOut(flight: readonly OutMessage[]): void;
-  /** A post-handshake flight's retransmissions ran out. */
-  postHandshakeFlightExhausted(flight: readonly OutMessage[]): void;
+  /** A flight's retransmissions ran out without `what` acknowledged: the connection fails as `timeout`. */
+  timedOut(what: string): void;
 }
 
 /**
@@ -83,8 +81,16 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
     this.c.parts.sendAck(this.c.parts.acks.list());
   }
 
+  /**
+   * The flight controller gave up on a handshake flight: the handshake times
+   * out. The client's final flight (epoch 2) once it is connected: nothing
+   * (the server's epoch-3 records were its acknowledgement).
+   */
   timedOut(messages: readonly OutMessage[]): void {
-    this.c.flightTimedOut(messages);
+    const c = this.c;
+    const finalFlight = c.driver.session() !== undefined && c.role === 'client' && messages.every((m) => m.epoch === 2);
+    if (finalFlight && c.parts.confirmation?.finalFlightExhausted(c.parts) !== false) return;
+    c.timedOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
   }
 
   optional(messages: readonly OutMessage[]): boolean {
@@ -109,7 +115,14 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
     return this.c.parts.flight.timeout;
   }
 
+  /**
+   * A post-handshake flight's `onExhausted` (KeyUpdate, NewConnectionId,
+   * RequestConnectionId, a post-handshake authentication's messages): the
+   * peer has not acknowledged it through every retransmission, and the
+   * session ends as timed out; it must not stay open with a controller that
+   * takes no more flights (a later KeyUpdate would never go out).
+   */
   postHandshakeExhausted(flight: readonly OutMessage[]): void {
-    this.c.postHandshakeFlightExhausted(flight);
+    this.c.timedOut(`our ${flight.map((m) => m.msgType).join(', ')}`);
   }
 }

@@ -38,6 +38,8 @@ export interface ServerConfirmation {
   confirm(parts: ConnectionParts, wait?: ConfirmationWait): void;
   /** An ACK was taken: it may have completed our final flight. */
   acknowledged(parts: ConnectionParts): void;
+  /** Our final flight's retransmissions ran out once connected: whether that is no failure (the server's records confirmed it). */
+  finalFlightExhausted(parts: ConnectionParts): boolean;
 }
 
 /** What a connection does when a post-handshake flight's retransmissions ran out. */

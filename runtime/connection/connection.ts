@@ -1,35 +1,28 @@
 import { issueConnectionIds } from './cid-actions.js';
-import { ConfigError, integerOption } from '../config-error.js';
-import { hashLength } from '../crypto/suites.js';
-import { exportKeyingMaterial } from '../keyschedule/derived-keys.js';
-import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
-import { FlightController } from '../handshake/flight.js';
-import { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
-import { RecordLayer } from '../record/record-layer.js';
 import type { ReceivedRecord } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
-import { AckTracker } from './ack-tracker.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import type { ResolvedConfig } from './config.js';
-import { ConnectionStateError, type ConnectionOptions, type ConnectionStats, type VersionState } from './connection-api.js';
-import { ConnectionParts } from './connection-parts.js';
+import { ConnectionStateError, type ConnectionIds, type ConnectionOptions, type ConnectionStats, type VersionState } from './connection-api.js';
+import { connectionIdsOf, exportKeying, issueMoreConnectionIds, requestClientCertificate, requestMoreConnectionIds, updateKeys } from './session-calls.js';
+import type { ConnectionParts } from './connection-parts.js';
+import { assembleParts } from './parts-assembly.js';
 import type { ConnectionEvent } from './events.js';
-import { keyLogger } from './key-material.js';
-import { cachedPrivateKey } from './option-cache.js';
-import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
-import { keyUpdateOutstanding, sendKeyUpdate } from './post-handshake-flights.js';
+import { keyUpdateOutstanding } from './post-handshake-flights.js';
+import { connectionCounters, connectionStats } from './connection-stats.js';
+import { dropHandshakeKeysWhenDue, integrityLimitVerdict } from './key-lifetime.js';
 import { ContentRecords } from './content-records.js';
 import { PeerConfirmation } from './peer-confirmation.js';
 import type { DeadlineOptions } from './deadlines.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
 import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
-import { CidContext, type PathDatagram } from '../cid/cid-context.js';
+import type { PathDatagram } from '../cid/cid-context.js';
 import { thawSession, type FrozenSession } from './hibernation.js';
-import { frozenSessionStats, hibernateConnection, restoreConnection } from './connection-hibernation.js';
+import { hibernateConnection, restoreConnection } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
@@ -48,12 +41,7 @@ export type { IgnoreReason } from './record-rules.js';
 /** An empty pass of the receive loop. */
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
-/**
- * How long the handshake's keys (epoch 2) outlive the handshake: twice the
- * MSL (2 minutes, RFC 793), for which a server answers a retransmitted
- * final flight with its ACK (RFC 9147 §5.8.1).
- */
-export const HANDSHAKE_KEYS_RETENTION_MS = 240_000;
+export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
 
 /**
  * A DTLS 1.3 connection (RFC 9147), the 1.3 version state of
@@ -117,29 +105,19 @@ export class Dtls13Connection implements VersionState {
   frozen = false;
 
   /**
-   * A client connection on a configuration already resolved (`resolveConfig('client', options)`), as DtlsConnection makes it,
-   * its handshake run by the 1.3 charts' generated machines (`charts`, bound in runtime/dtls/role-drivers.ts).
+   * A connection on a configuration resolved once for many (`resolveConfig(role, options)`: DtlsConnection, and a UDP
+   * server at listen), its handshake run by the 1.3 charts' generated machines (`charts`, runtime/dtls/role-drivers.ts).
+   * From `perConnection` only what differs between connections is read (`antiReplay`, `statelessRetry`,
+   * `connectionIdTaken`, `peerAddress`, `inspect`, `wallClock`).
    */
-  static clientSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, charts: Charts13): Dtls13Connection {
-    return new Dtls13Connection('client', perConnection, config, charts);
-  }
-
-  /**
-   * A server connection on a configuration resolved once for many
-   * (`resolveConfig('server', options)`, as a UDP server does at listen):
-   * from `perConnection` only what differs between connections is read
-   * (`antiReplay`, `statelessRetry`, `connectionIdTaken`, `peerAddress`, `inspect`,
-   * `onDatagram`, `wallClock`, the deadlines). Saves resolving and holding the
-   * configuration per connection.
-   */
-  static serverSharing(config: ResolvedConfig, perConnection: ConnectionOptions & DeadlineOptions, charts: Charts13): Dtls13Connection {
-    return new Dtls13Connection('server', perConnection, config, charts);
+  static sharing(role: 'client' | 'server', config: ResolvedConfig, perConnection: ConnectionOptions, charts: Charts13): Dtls13Connection {
+    return new Dtls13Connection(role, perConnection, config, charts);
   }
 
   /**
    * A server connection again from a session {@link hibernate} froze, on the
    * configuration and per-connection options it was made with (as
-   * {@link serverSharing} takes them): connected, its keys made again from
+   * {@link sharing} takes them): connected, its keys made again from
    * its secrets, where it left off; at `now` (the caller's time) its
    * handshake keys are dropped if their time is up
    * ({@link HANDSHAKE_KEYS_RETENTION_MS}). @throws FrozenFormError when
@@ -159,69 +137,12 @@ export class Dtls13Connection implements VersionState {
     return c;
   }
 
-  /**
-   * The {@link stats} a hibernated session would show if thawed now, read
-   * from its frozen form without making it a connection again (no keys
-   * made, nothing thawed): a session at rest retains nothing, and holds the
-   * read epochs its form keeps.
-   */
-  static frozenStats(frozen: FrozenSession): ConnectionStats {
-    return frozenSessionStats(frozen);
-  }
-
   private constructor(role: 'client' | 'server', options: ConnectionOptions & DeadlineOptions, config: ResolvedConfig, charts: Charts13) {
     this.role = role;
     this.inspected = options.inspect !== undefined;
-    const clock = new ManualClock(0);
-    const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } = config.limits;
-    const records = new RecordLayer({
-      provider: config.provider,
-      replayWindow: config.replayWindow,
-      maxReadEpochs,
-      maxRecordsPerDatagram,
-      maxFailedAuthenticationsPerSecond,
-      integrityBudgetSeconds,
-    });
     const hooks = new ConnectionHooks(this);
-    const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, this.outgoing);
-    const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
-    let ownKey: PrivateKeyHandle | undefined;
-    if (config.certificate) {
-      try {
-        ownKey = cachedPrivateKey(config.provider, config.certificate.privateKey);
-      } catch (e) {
-        if (e instanceof CryptoError) throw new ConfigError('certificate', `the private key does not import: ${e.message}`);
-        throw e;
-      }
-    }
-    const events: ConnectionEvent[] = [];
-    this.parts = new ConnectionParts({
-      role,
-      config,
-      records,
-      outbox,
-      flight,
-      clock,
-      ownKey,
-      outgoing: this.outgoing,
-      owner: hooks,
-      events,
-      cid: new CidContext({
-        options: config.connectionIds,
-        records,
-        taken: options.connectionIdTaken,
-        provider: config.provider,
-        clock,
-        events,
-        follows: role === 'server',
-        outgoing: this.outgoing,
-      }),
-      acks: new AckTracker(config.limits.maxAckRecords),
-      log: keyLogger(config.keyLog),
-      wallClock: options.wallClock ?? Date.now,
-      antiReplay: options.antiReplay ?? config.antiReplay,
-      peerAddress: options.peerAddress,
-    });
+    this.parts = assembleParts(role, config, options, hooks, this.outgoing);
+    const { clock, records } = this.parts;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
     this.deferred = new HeldRecords(held);
@@ -380,103 +301,47 @@ export class Dtls13Connection implements VersionState {
     if (this.parts.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
   }
 
-  /**
-   * Updates our write keys (RFC 8446 §4.6.3, RFC 9147 §8); with
-   * `requestPeer`, asks the peer to update its own. Records use the new keys
-   * once the peer has acknowledged the KeyUpdate. Also started by itself when
-   * the write key nears its usage limit.
-   *
-   * `now` (as for `receive`): the KeyUpdate's retransmission timer starts
-   * then. Without it the connection's time is the last it was given, which
-   * after an idle period is long past: the timer would be due at once.
-   * Every call that starts a post-handshake flight takes it.
-   */
+  // ── what the application asks of a connected session (session-calls.ts) ──
+  // `now` (as for `receive`): a flight the call starts is timed from it. Without it the connection's time is the last it
+  // was given, which after an idle period is long past: the flight's timer would be due at once.
+
+  /** KeyUpdate (session-calls.ts); also started by itself when the write key nears its usage limit. */
   updateKeys(requestPeer = false, now?: number): void {
     this.catchUp(now);
-    if (!this.driver.session() || this.ended) throw new ConnectionStateError('keys can only be updated on a connected connection');
-    this.guard(() => this.driver.control({ type: 'updateKeys', payload: { requestUpdate: requestPeer ? 'update_requested' : 'update_not_requested' } }));
+    updateKeys(this, requestPeer);
   }
 
-  /**
-   * Server: asks the client for its certificate now (post-handshake
-   * authentication, RFC 8446 §4.6.2). The answer arrives as a
-   * `clientAuthenticated` event, or ends the connection with the alert that
-   * names what was wrong. Throws ConnectionStateError when not connected,
-   * when the client did not offer post_handshake_auth, or when nothing
-   * (trustAnchors or verifyPeer) could check a certificate. `now`: as for
-   * {@link updateKeys}.
-   */
+  /** Server: post-handshake authentication (session-calls.ts); the answer is a `clientAuthenticated` event, or the alert that ends it. */
   requestClientCertificate(now?: number): void {
     this.catchUp(now);
-    const session = this.driver.session();
-    if (this.role !== 'server' || !session || this.ended) throw new ConnectionStateError('only a connected server can ask for a client certificate');
-    if (!session.postHandshakeAuth) throw new ConnectionStateError('the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
-    if (this.parts.config.trustAnchors.length === 0 && !this.parts.config.verifyPeer) {
-      throw new ConnectionStateError('no trustAnchors or verifyPeer to check a client certificate with');
-    }
-    this.guard(() => this.driver.control({ type: 'requestCertificate' }));
+    requestClientCertificate(this);
   }
 
-  /**
-   * Keying material for another protocol (RFC 8446 §7.5, RFC 5705 as TLS 1.3
-   * defines it): `length` bytes from the exporter_master_secret, `label` and
-   * `context` (absent and empty differ only in TLS 1.2; here both hash the
-   * empty string). The same on both sides of a connection. Throws
-   * ConnectionStateError before the handshake completes, ConfigError for a
-   * bad length or label.
-   */
+  /** RFC 8446 §7.5 exporter (session-calls.ts): the same on both sides of a connection. */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
-    const session = this.driver.session();
-    if (!session) throw new ConnectionStateError('keying material can only be exported from a connected connection');
-    integerOption('length', length, 1, 255 * hashLength(session.schedule.hash));
-    if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
-    if (context !== undefined && !(context instanceof Uint8Array)) throw new ConfigError('context', 'must be a Uint8Array');
-    return exportKeyingMaterial(session.schedule, session.exporterSecret, label, context, length);
+    return exportKeying(this, length, label, context);
   }
 
-  /**
-   * Connection IDs (RFC 9146, RFC 9147 §9), once the hellos negotiated
-   * them: `local` is the CID records to us carry now (undefined for a
-   * zero-length one), `peer` the one our records carry, `spares` how many
-   * of the peer's we hold for a new path, `rrc` whether address changes are
-   * checked (RFC 9853). Undefined when no CIDs were negotiated.
-   */
-  get connectionIds():
-    | {
-        readonly local: Uint8Array | undefined;
-        readonly peer: Uint8Array | undefined;
-        readonly spares: number;
-        readonly rrc: boolean;
-        readonly issued: readonly Uint8Array[];
-      }
-    | undefined {
-    const s = this.parts.cid.session;
-    if (s === undefined) return undefined;
-    const peer = s.peer.current;
-    return { local: s.local.current, peer: peer.length > 0 ? peer : undefined, spares: s.peer.spares, rrc: s.rrcNegotiated, issued: s.local.active };
+  /** The connection IDs negotiated, if any (session-calls.ts). */
+  get connectionIds(): ConnectionIds | undefined {
+    return connectionIdsOf(this.parts);
+  }
+
+  /** NewConnectionId: `count` more CIDs of ours for the peer, returned (session-calls.ts). */
+  issueConnectionIds(count: number, options: { readonly immediate?: boolean; readonly now?: number } = {}): Uint8Array[] {
+    this.catchUp(options.now);
+    return issueMoreConnectionIds(this, count, options.immediate === true);
+  }
+
+  /** RequestConnectionId: asks the peer for `count` CIDs (session-calls.ts). */
+  requestConnectionIds(count: number, now?: number): void {
+    this.catchUp(now);
+    requestMoreConnectionIds(this, count);
   }
 
   /** The peer's current path (as given to `receive`), once one was named. */
   get path(): string | undefined {
     return this.parts.cid.current;
-  }
-
-  /**
-   * Gives the peer `count` more CIDs of ours in a NewConnectionId (RFC 9147
-   * §9; `immediate`: it must use one at once), within `cid.maxIssued`;
-   * returns them. Throws ConnectionStateError when not connected or when
-   * records to us carry no CID. `options.now`: as for {@link updateKeys}.
-   */
-  issueConnectionIds(count: number, options: { readonly immediate?: boolean; readonly now?: number } = {}): Uint8Array[] {
-    this.catchUp(options.now);
-    const s = this.parts.cid.session;
-    if (!this.driver.session() || this.ended) throw new ConnectionStateError('connection IDs are issued on a connected connection');
-    if (s === undefined || !s.receivesCid) throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
-    integerOption('count', count, 1, 64);
-    const cids = issueConnectionIds(this.parts, s, count);
-    const usage = options.immediate === true ? 'cid_immediate' : 'cid_spare';
-    this.guard(() => this.driver.control({ type: 'issueConnectionIds', payload: { cids: cids.map((cid) => ({ cid })), usage } }));
-    return cids;
   }
 
   /**
@@ -493,12 +358,9 @@ export class Dtls13Connection implements VersionState {
     });
   }
 
-  /** Drops the handshake's keys (epoch 2) both ways once {@link HANDSHAKE_KEYS_RETENTION_MS} have passed since the handshake completed. */
-  private dropHandshakeKeysWhenDue(now: number): void {
-    if (this.completedAt === undefined || now - this.completedAt < HANDSHAKE_KEYS_RETENTION_MS) return;
-    this.parts.records.dropReadEpoch(2);
-    this.parts.records.retireWriteEpoch(2);
-    this.parts.handshakeReadSecret = undefined;
+  /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). @internal */
+  dropHandshakeKeysWhenDue(now: number): void {
+    dropHandshakeKeysWhenDue(this.parts, this.completedAt, now);
   }
 
   /**
@@ -531,21 +393,6 @@ export class Dtls13Connection implements VersionState {
    */
   releaseKeys(): void {
     if (this.ended) this.parts.records.releaseAll();
-  }
-
-  /**
-   * Asks the peer for `count` CIDs (RequestConnectionId, RFC 9147 §9); they
-   * arrive as spares. One request at a time: a second while the first is
-   * unanswered is not sent. Throws ConnectionStateError when not connected
-   * or when the peer's CID is zero-length. `now`: as for {@link updateKeys}.
-   */
-  requestConnectionIds(count: number, now?: number): void {
-    this.catchUp(now);
-    const s = this.parts.cid.session;
-    if (!this.driver.session() || this.ended) throw new ConnectionStateError('connection IDs are requested on a connected connection');
-    if (s === undefined || !s.sendsCid) throw new ConnectionStateError('the peer has no (non-empty) connection ID to ask more of');
-    integerOption('count', count, 1, 255);
-    this.guard(() => this.driver.control({ type: 'requestConnectionIds', payload: { numCids: count } }));
   }
 
   /**
@@ -611,40 +458,14 @@ export class Dtls13Connection implements VersionState {
     return this.authenticatedAt;
   }
 
-  /**
-   * The record and handshake message counts of `stats` as they are now, in
-   * one small object (`stats` copies every counter into several new objects
-   * per read): for a caller that reads them after every call (the hardware
-   * model).
-   */
+  /** The counters that change per record, in one small object (connection-stats.ts). */
   get counters(): Pick<ConnectionStats, 'recordsReceived' | 'handshakeMessagesReceived' | 'handshakeMessagesSent'> {
-    const c = this.counts;
-    return {
-      recordsReceived: c.recordsReceived,
-      handshakeMessagesReceived: c.handshakeMessagesReceived,
-      handshakeMessagesSent: this.parts.outbox.messagesSent,
-    };
+    return connectionCounters(this);
   }
 
-  /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer. */
+  /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */
   get stats(): ConnectionStats {
-    return {
-      ...this.counts,
-      drops: { ...this.parts.records.drops },
-      ignored: { ...NONE_IGNORED, ...this.ignored },
-      retransmissions: this.parts.flight.retransmissions,
-      flightState: this.parts.flight.state,
-      retransmitTimeout: this.parts.flight.timeout,
-      handshakeDuration: this.completedAt === undefined ? undefined : this.completedAt - this.startedAt,
-      handshakeMessagesSent: this.parts.outbox.messagesSent,
-      retained: {
-        reassemblyBytes: this.inbox.retainedBytes,
-        deferredBytes: this.deferred.bytes + this.heldData.bytes,
-        ackRecords: this.parts.acks.size,
-        readEpochs: this.parts.records.usage().read.length,
-      },
-      paths: this.parts.cid.stats,
-    };
+    return connectionStats(this);
   }
 
   // ── inbound, one record at a time ──────────────────────────────────────
@@ -729,51 +550,15 @@ export class Dtls13Connection implements VersionState {
     });
   }
 
-  /**
-   * RFC 9147 §4.5.3: past half the integrity limit of the current read key a
-   * KeyUpdate with update_requested starts; at the limit an older epoch is
-   * dropped, and the current one closes the connection.
-   */
+  /** RFC 9147 §4.5.3 after a datagram: what the read keys' integrity limits ask (key-lifetime.ts). */
   private checkIntegrityLimit(): void {
     if (!this.parts.records.integrity.failedSinceVerdict) return; // nothing failed since the last look: no per-datagram cost
-    const session = this.driver.session();
-    const verdicts = this.parts.records.integrity.verdict(() => this.parts.records.usage().read, session?.read.epoch, !keyUpdateOutstanding(this.parts));
-    for (const v of verdicts) {
-      if (v.kind === 'drop-epoch') this.parts.records.dropReadEpoch(v.epoch);
-      else if (v.kind === 'fail')
-        return this.fail({
-          alert: 'bad_record_mac',
-          message: `more than ${v.limit} records failed authentication under epoch ${v.epoch} keys (RFC 9147 §4.5.3)`,
-        });
-      else if (session) this.guard(() => sendKeyUpdate(this.parts, session, true));
-    }
+    const failed = integrityLimitVerdict(this.parts, this.driver.session(), (fn) => this.guard(fn));
+    if (failed !== undefined) this.fail(failed);
   }
 
-  /**
-   * The flight controller gave up on a handshake flight: the handshake times
-   * out. The client's final flight (epoch 2) once it is connected: nothing
-   * (the server's epoch-3 records were its acknowledgement).
-   * @internal
-   */
-  flightTimedOut(flight: readonly OutMessage[]): void {
-    const finalFlight = this.driver.session() !== undefined && this.role === 'client' && flight.every((m) => m.epoch === 2);
-    if (finalFlight && this.confirmation?.finalFlightExhausted(this.parts) !== false) return;
-    this.timedOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
-  }
-
-  /**
-   * A post-handshake flight's `onExhausted` (KeyUpdate, NewConnectionId,
-   * RequestConnectionId, a post-handshake authentication's messages): the
-   * peer has not acknowledged it through every retransmission, and the
-   * session ends as timed out; it must not stay open with a controller that
-   * takes no more flights (a later KeyUpdate would never go out).
-   * @internal
-   */
-  postHandshakeFlightExhausted(flight: readonly OutMessage[]): void {
-    this.timedOut(`our ${flight.map((m) => m.msgType).join(', ')}`);
-  }
-
-  private timedOut(what: string): void {
+  /** A flight's retransmissions ran out without `what` acknowledged (connection-hooks.ts): the connection fails as `timeout`. @internal */
+  timedOut(what: string): void {
     this.fail({ alert: 'handshake_failure', message: `timeout: the peer did not acknowledge ${what} before the retransmission limit` }, 'timeout');
   }
 

@@ -31,6 +31,7 @@ import { Dtls13Connection } from '../connection/connection.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import type { FrozenSession } from '../connection/hibernation.js';
+import { frozenSessionStats } from '../connection/connection-hibernation.js';
 import type { Config12 } from '../dtls12/config12.js';
 import { State12 } from '../dtls12/state12.js';
 import type { CallbackName } from '../handshake/callback-error.js';
@@ -106,7 +107,7 @@ export class DtlsConnection implements Connection {
    * UDP server does at listen): `configs` from `serverConfigs`, or a
    * resolved 1.3 configuration alone (`resolveConfig('server', options)`:
    * 1.3 only). From `perConnection` only what differs between connections
-   * is read (see Dtls13Connection.serverSharing; for 1.2, `peer` and
+   * is read (see Dtls13Connection.sharing; for 1.2, `peer` and
    * `cookieSecret`, the cookie's binding and key).
    */
   static serverSharing(configs: VersionConfigs | ResolvedConfig, perConnection: Options): DtlsConnection {
@@ -122,9 +123,9 @@ export class DtlsConnection implements Connection {
     return new DtlsConnection('server', perConnection, { enabled: ONLY_13, config13: config, config12: undefined }, thawed);
   }
 
-  /** @internal The stats a hibernated session would show if thawed now (Dtls13Connection.frozenStats). */
+  /** @internal The stats a hibernated session would show if thawed now (runtime/connection/connection-hibernation.ts). */
   static frozenStats(frozen: FrozenSession): ConnectionStats {
-    return Dtls13Connection.frozenStats(frozen);
+    return frozenSessionStats(frozen);
   }
 
   private constructor(role: 'client' | 'server', options: Options, configs: VersionConfigs, current?: Dtls13Connection) {
@@ -136,7 +137,7 @@ export class DtlsConnection implements Connection {
     else if (config13 === undefined) this.current = state12(options, role === 'client' ? new Dtls12Connection(config12!) : server12(options, config12!));
     else
       this.current =
-        role === 'client' ? Dtls13Connection.clientSharing(config13, options, CHARTS13) : Dtls13Connection.serverSharing(config13, options, CHARTS13);
+        role === 'client' ? Dtls13Connection.sharing('client', config13, options, CHARTS13) : Dtls13Connection.sharing('server', config13, options, CHARTS13);
     // A server chooses from the first ClientHello (also when it does 1.2 only: one that offers only 1.3 is refused).
     if (current === undefined && config12 !== undefined && (role === 'server' || config13 !== undefined)) {
       const offer = role === 'client' ? new SentClientHello() : undefined;

@@ -1,0 +1,44 @@
+import type { FatalReason } from './alert-mapping.js';
+import type { ConnectionParts } from './connection-parts.js';
+import type { Session } from './key-material.js';
+import { keyUpdateOutstanding, sendKeyUpdate } from './post-handshake-flights.js';
+
+/**
+ * How long a 1.3 connection's keys live beyond what the handshake and the
+ * records need (connection.ts calls these): the handshake's keys kept for
+ * a retransmitted final flight, then dropped; and what the read keys'
+ * integrity limits ask after failed authentications.
+ */
+
+/**
+ * How long the handshake's keys (epoch 2) outlive the handshake: twice the
+ * MSL (2 minutes, RFC 793), for which a server answers a retransmitted
+ * final flight with its ACK (RFC 9147 §5.8.1).
+ */
+export const HANDSHAKE_KEYS_RETENTION_MS = 240_000;
+
+/** Drops the handshake's keys (epoch 2) both ways once {@link HANDSHAKE_KEYS_RETENTION_MS} have passed since the handshake completed (`completedAt`). */
+export function dropHandshakeKeysWhenDue(parts: ConnectionParts, completedAt: number | undefined, now: number): void {
+  if (completedAt === undefined || now - completedAt < HANDSHAKE_KEYS_RETENTION_MS) return;
+  parts.records.dropReadEpoch(2);
+  parts.records.retireWriteEpoch(2);
+  parts.handshakeReadSecret = undefined;
+}
+
+/**
+ * RFC 9147 §4.5.3, after a datagram in which records failed to authenticate: past half the integrity limit of the
+ * current read key a KeyUpdate with update_requested starts (through
+ * `guard`, the connection's fatal path); at the limit an older epoch is
+ * dropped, and for the current one the reason the connection fails is
+ * returned.
+ */
+export function integrityLimitVerdict(parts: ConnectionParts, session: Session | undefined, guard: (fn: () => void) => void): FatalReason | undefined {
+  const verdicts = parts.records.integrity.verdict(() => parts.records.usage().read, session?.read.epoch, !keyUpdateOutstanding(parts));
+  for (const v of verdicts) {
+    if (v.kind === 'drop-epoch') parts.records.dropReadEpoch(v.epoch);
+    else if (v.kind === 'fail')
+      return { alert: 'bad_record_mac', message: `more than ${v.limit} records failed authentication under epoch ${v.epoch} keys (RFC 9147 §4.5.3)` };
+    else if (session) guard(() => sendKeyUpdate(parts, session, true));
+  }
+  return undefined;
+}

@@ -1,0 +1,82 @@
+import { CidContext } from '../cid/cid-context.js';
+import { ConfigError } from '../config-error.js';
+import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
+import { FlightController } from '../handshake/flight.js';
+import { ManualClock } from '../handshake/manual-clock.js';
+import { RecordLayer } from '../record/record-layer.js';
+import { AckTracker } from './ack-tracker.js';
+import type { ResolvedConfig } from './config.js';
+import type { ConnectionOptions } from './connection-api.js';
+import type { ConnectionHooks } from './connection-hooks.js';
+import { ConnectionParts } from './connection-parts.js';
+import type { ConnectionEvent } from './events.js';
+import { keyLogger } from './key-material.js';
+import { cachedPrivateKey } from './option-cache.js';
+import { HandshakeOutbox, type OutMessage } from './outbox.js';
+
+/**
+ * The parts of a 1.3 connection (connection.ts) made for a resolved
+ * configuration and one connection's options: its clock, record layer,
+ * outbox, flight controller (the dtls13-flight chart, inspected with
+ * `inspect`), private key, connection-ID context and ACK tracker, with
+ * `hooks` as what they call back and `outgoing` as the datagrams they
+ * queue. @throws ConfigError when the certificate's private key does not
+ * import.
+ */
+export function assembleParts(
+  role: 'client' | 'server',
+  config: ResolvedConfig,
+  options: ConnectionOptions,
+  hooks: ConnectionHooks,
+  outgoing: Uint8Array[],
+): ConnectionParts {
+  const clock = new ManualClock(0);
+  const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } = config.limits;
+  const records = new RecordLayer({
+    provider: config.provider,
+    replayWindow: config.replayWindow,
+    maxReadEpochs,
+    maxRecordsPerDatagram,
+    maxFailedAuthenticationsPerSecond,
+    integrityBudgetSeconds,
+  });
+  const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, outgoing);
+  const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
+  let ownKey: PrivateKeyHandle | undefined;
+  if (config.certificate) {
+    try {
+      ownKey = cachedPrivateKey(config.provider, config.certificate.privateKey);
+    } catch (e) {
+      if (e instanceof CryptoError) throw new ConfigError('certificate', `the private key does not import: ${e.message}`);
+      throw e;
+    }
+  }
+  const events: ConnectionEvent[] = [];
+  return new ConnectionParts({
+    role,
+    config,
+    records,
+    outbox,
+    flight,
+    clock,
+    ownKey,
+    outgoing: outgoing,
+    owner: hooks,
+    events,
+    cid: new CidContext({
+      options: config.connectionIds,
+      records,
+      taken: options.connectionIdTaken,
+      provider: config.provider,
+      clock,
+      events,
+      follows: role === 'server',
+      outgoing: outgoing,
+    }),
+    acks: new AckTracker(config.limits.maxAckRecords),
+    log: keyLogger(config.keyLog),
+    wallClock: options.wallClock ?? Date.now,
+    antiReplay: options.antiReplay ?? config.antiReplay,
+    peerAddress: options.peerAddress,
+  });
+}

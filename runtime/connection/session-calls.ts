@@ -1,0 +1,113 @@
+import { integerOption, ConfigError } from '../config-error.js';
+import { hashLength } from '../crypto/suites.js';
+import { exportKeyingMaterial } from '../keyschedule/derived-keys.js';
+import { issueConnectionIds } from './cid-actions.js';
+import { ConnectionStateError, type ConnectionIds } from './connection-api.js';
+import type { ConnectionParts } from './connection-parts.js';
+import type { RoleDriver } from './role-driver.js';
+
+/**
+ * What the application asks of a connected 1.3 session (connection.ts
+ * calls these with itself, after catching up with the caller's time):
+ * KeyUpdate, post-handshake authentication, exported keying material, and
+ * connection IDs given and asked for. Each throws ConnectionStateError when
+ * the session cannot do it now; what the step it starts throws takes the
+ * connection's fatal path (`guard`).
+ */
+
+/** What of the 1.3 connection its application calls read. */
+export interface CalledConnection {
+  readonly role: 'client' | 'server';
+  readonly parts: ConnectionParts;
+  readonly driver: RoleDriver;
+  readonly ended: boolean;
+  /** Runs `fn`; anything it throws takes the fatal path. */
+  guard(fn: () => void): void;
+}
+
+/**
+ * Updates our write keys (RFC 8446 §4.6.3, RFC 9147 §8); with
+ * `requestPeer`, asks the peer to update its own. Records use the new keys
+ * once the peer has acknowledged the KeyUpdate.
+ */
+export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
+  if (!c.driver.session() || c.ended) throw new ConnectionStateError('keys can only be updated on a connected connection');
+  c.guard(() => c.driver.control({ type: 'updateKeys', payload: { requestUpdate: requestPeer ? 'update_requested' : 'update_not_requested' } }));
+}
+
+/**
+ * Server: asks the client for its certificate now (post-handshake
+ * authentication, RFC 8446 §4.6.2). Throws ConnectionStateError when not
+ * connected, when the client did not offer post_handshake_auth, or when
+ * nothing (trustAnchors or verifyPeer) could check a certificate.
+ */
+export function requestClientCertificate(c: CalledConnection): void {
+  const session = c.driver.session();
+  if (c.role !== 'server' || !session || c.ended) throw new ConnectionStateError('only a connected server can ask for a client certificate');
+  if (!session.postHandshakeAuth) throw new ConnectionStateError('the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
+  if (c.parts.config.trustAnchors.length === 0 && !c.parts.config.verifyPeer) {
+    throw new ConnectionStateError('no trustAnchors or verifyPeer to check a client certificate with');
+  }
+  c.guard(() => c.driver.control({ type: 'requestCertificate' }));
+}
+
+/**
+ * Keying material for another protocol (RFC 8446 §7.5, RFC 5705 as TLS 1.3
+ * defines it): `length` bytes from the exporter_master_secret, `label` and
+ * `context` (absent and empty differ only in TLS 1.2; here both hash the
+ * empty string). Throws ConnectionStateError before the handshake
+ * completes, ConfigError for a bad length or label.
+ */
+export function exportKeying(c: CalledConnection, length: number, label: string, context: Uint8Array | undefined): Uint8Array {
+  const session = c.driver.session();
+  if (!session) throw new ConnectionStateError('keying material can only be exported from a connected connection');
+  integerOption('length', length, 1, 255 * hashLength(session.schedule.hash));
+  if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
+  if (context !== undefined && !(context instanceof Uint8Array)) throw new ConfigError('context', 'must be a Uint8Array');
+  return exportKeyingMaterial(session.schedule, session.exporterSecret, label, context, length);
+}
+
+/**
+ * Connection IDs (RFC 9146, RFC 9147 §9), once the hellos negotiated
+ * them: `local` is the CID records to us carry now (undefined for a
+ * zero-length one), `peer` the one our records carry, `spares` how many
+ * of the peer's we hold for a new path, `rrc` whether address changes are
+ * checked (RFC 9853). Undefined when no CIDs were negotiated.
+ */
+export function connectionIdsOf(parts: ConnectionParts): ConnectionIds | undefined {
+  const s = parts.cid.session;
+  if (s === undefined) return undefined;
+  const peer = s.peer.current;
+  return { local: s.local.current, peer: peer.length > 0 ? peer : undefined, spares: s.peer.spares, rrc: s.rrcNegotiated, issued: s.local.active };
+}
+
+/**
+ * Gives the peer `count` more CIDs of ours in a NewConnectionId (RFC 9147
+ * §9; `immediate`: it must use one at once), within `cid.maxIssued`;
+ * returns them. Throws ConnectionStateError when not connected or when
+ * records to us carry no CID.
+ */
+export function issueMoreConnectionIds(c: CalledConnection, count: number, immediate: boolean): Uint8Array[] {
+  const s = c.parts.cid.session;
+  if (!c.driver.session() || c.ended) throw new ConnectionStateError('connection IDs are issued on a connected connection');
+  if (s === undefined || !s.receivesCid) throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
+  integerOption('count', count, 1, 64);
+  const cids = issueConnectionIds(c.parts, s, count);
+  const usage = immediate ? 'cid_immediate' : 'cid_spare';
+  c.guard(() => c.driver.control({ type: 'issueConnectionIds', payload: { cids: cids.map((cid) => ({ cid })), usage } }));
+  return cids;
+}
+
+/**
+ * Asks the peer for `count` CIDs (RequestConnectionId, RFC 9147 §9); they
+ * arrive as spares. One request at a time: a second while the first is
+ * unanswered is not sent. Throws ConnectionStateError when not connected
+ * or when the peer's CID is zero-length.
+ */
+export function requestMoreConnectionIds(c: CalledConnection, count: number): void {
+  const s = c.parts.cid.session;
+  if (!c.driver.session() || c.ended) throw new ConnectionStateError('connection IDs are requested on a connected connection');
+  if (s === undefined || !s.sendsCid) throw new ConnectionStateError('the peer has no (non-empty) connection ID to ask more of');
+  integerOption('count', count, 1, 255);
+  c.guard(() => c.driver.control({ type: 'requestConnectionIds', payload: { numCids: count } }));
+}
