@@ -47,7 +47,7 @@ export class Machine12 extends Machine<Io12, HandshakeState12, Event12> {
 
   /** XState's copy of the chart from now on (runtime/dtls12/inspected12.ts). */
   watch(watcher: ChartWatcher): void {
-    this.watcher = watcher;
+    this.running = watcher;
   }
 
   /** A state the chart does not lead to: a client starting from a 1.3 offer already sent, or a connection ended outside the chart. */
@@ -59,7 +59,7 @@ export class Machine12 extends Machine<Io12, HandshakeState12, Event12> {
   force(event: Event12, next: HandshakeState12): void {
     const before = this.state;
     this.state = next;
-    this.watcher?.took(event, before, this.context);
+    this.running?.took(event, before, this.context);
     this.took(before, event, next);
   }
 

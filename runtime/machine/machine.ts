@@ -37,7 +37,8 @@ export class Machine<C, S extends { readonly kind: string }, E extends { readonl
   readonly context: C;
   private readonly step: ChartStep<C, S, E>;
   private readonly takes: ChartTakes;
-  protected watcher: ChartWatcher | undefined;
+  /** XState's copy of the chart running beside the machine (the inspector's), fed each event taken. */
+  protected running: ChartWatcher | undefined;
   private busy = false;
   private queue: E[] | undefined;
 
@@ -46,7 +47,7 @@ export class Machine<C, S extends { readonly kind: string }, E extends { readonl
     this.context = context;
     this.step = chart.step;
     this.takes = chart.takes;
-    this.watcher = watcher;
+    this.running = watcher;
   }
 
   /** Whether the state takes events of `type` (a state between two chart states, never at rest, takes none). */
@@ -81,7 +82,7 @@ export class Machine<C, S extends { readonly kind: string }, E extends { readonl
           continue;
         }
         this.state = next;
-        this.watcher?.took(e, before, this.context);
+        this.running?.took(e, before, this.context);
         this.took(before, e, next);
       }
     } finally {
