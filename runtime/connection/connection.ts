@@ -108,10 +108,16 @@ export class Dtls13Connection implements VersionState {
    * A connection on a configuration resolved once for many (`resolveConfig(role, options)`: DtlsConnection, and a UDP
    * server at listen), its handshake run by the 1.3 charts' generated machines (`charts`, runtime/dtls/role-drivers.ts).
    * From `perConnection` only what differs between connections is read (`antiReplay`, `statelessRetry`,
-   * `connectionIdTaken`, `peerAddress`, `inspect`, `wallClock`).
+   * `connectionIdTaken`, `peerAddress`, `inspect`, `wallClock`). Its events go into `events` (DtlsConnection's one queue).
    */
-  static sharing(role: 'client' | 'server', config: ResolvedConfig, perConnection: ConnectionOptions, charts: Charts13): Dtls13Connection {
-    return new Dtls13Connection(role, perConnection, config, charts);
+  static sharing(
+    role: 'client' | 'server',
+    config: ResolvedConfig,
+    perConnection: ConnectionOptions,
+    charts: Charts13,
+    events: ConnectionEvent[] = [],
+  ): Dtls13Connection {
+    return new Dtls13Connection(role, perConnection, config, charts, events);
   }
 
   /**
@@ -129,19 +135,20 @@ export class Dtls13Connection implements VersionState {
     charts: Charts13,
     frozen: FrozenSession,
     now: number,
+    events: ConnectionEvent[] = [],
   ): Dtls13Connection {
     const h = thawSession(frozen);
-    const c = new Dtls13Connection('server', perConnection, config, charts);
+    const c = new Dtls13Connection('server', perConnection, config, charts, events);
     restoreConnection(c, h);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
 
-  private constructor(role: 'client' | 'server', options: ConnectionOptions & DeadlineOptions, config: ResolvedConfig, charts: Charts13) {
+  private constructor(role: 'client' | 'server', options: ConnectionOptions, config: ResolvedConfig, charts: Charts13, events: ConnectionEvent[]) {
     this.role = role;
     this.inspected = options.inspect !== undefined;
     const hooks = new ConnectionHooks(this);
-    this.parts = assembleParts(role, config, options, hooks, this.outgoing);
+    this.parts = assembleParts(role, config, options, hooks, this.outgoing, events);
     const { clock, records } = this.parts;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues

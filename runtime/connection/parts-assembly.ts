@@ -19,8 +19,8 @@ import { HandshakeOutbox, type OutMessage } from './outbox.js';
  * configuration and one connection's options: its clock, record layer,
  * outbox, flight controller (the dtls13-flight chart, inspected with
  * `inspect`), private key, connection-ID context and ACK tracker, with
- * `hooks` as what they call back and `outgoing` as the datagrams they
- * queue. @throws ConfigError when the certificate's private key does not
+ * `hooks` as what they call back, `outgoing` as the datagrams they
+ * queue and `events` as the connection's event queue. @throws ConfigError when the certificate's private key does not
  * import.
  */
 export function assembleParts(
@@ -29,6 +29,7 @@ export function assembleParts(
   options: ConnectionOptions,
   hooks: ConnectionHooks,
   outgoing: Uint8Array[],
+  events: ConnectionEvent[],
 ): ConnectionParts {
   const clock = new ManualClock(0);
   const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } = config.limits;
@@ -51,7 +52,6 @@ export function assembleParts(
       throw e;
     }
   }
-  const events: ConnectionEvent[] = [];
   return new ConnectionParts({
     role,
     config,

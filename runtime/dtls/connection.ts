@@ -78,6 +78,8 @@ export class DtlsConnection implements Connection {
   private current: Dtls13Connection | State12;
   /** What is held once for both versions: the handshake and idle deadlines, the datagram observer (common-state.ts). */
   private readonly common: CommonState;
+  /** The one event queue, from the version state's record handling to `pollEvent`. */
+  private readonly events: ConnectionEvent[] = [];
   /** The versions offered (client) or answered (server), newest first. */
   readonly versions: readonly DtlsVersionName[];
   /** Client: the server's first answer has not named a version yet; server: the first ClientHello has not. */
@@ -119,7 +121,7 @@ export class DtlsConnection implements Connection {
   static thaw(configs: VersionConfigs | ResolvedConfig, perConnection: Options, frozen: FrozenSession, now: number): DtlsConnection {
     const config = 'enabled' in configs ? configs.config13 : configs;
     if (config === undefined) throw new ConnectionStateError('a hibernated session is DTLS 1.3, which this configuration does not enable');
-    const thawed = Dtls13Connection.thaw(config, perConnection, CHARTS13, frozen, now);
+    const thawed = (events: ConnectionEvent[]): Dtls13Connection => Dtls13Connection.thaw(config, perConnection, CHARTS13, frozen, now, events);
     return new DtlsConnection('server', perConnection, { enabled: ONLY_13, config13: config, config12: undefined }, thawed);
   }
 
@@ -128,18 +130,22 @@ export class DtlsConnection implements Connection {
     return frozenSessionStats(frozen);
   }
 
-  private constructor(role: 'client' | 'server', options: Options, configs: VersionConfigs, current?: Dtls13Connection) {
+  private constructor(role: 'client' | 'server', options: Options, configs: VersionConfigs, thawed?: (events: ConnectionEvent[]) => Dtls13Connection) {
     this.role = role;
     this.versions = configs.enabled;
     this.common = new CommonState(options);
     const { config13, config12 } = configs;
-    if (current !== undefined) this.current = current;
-    else if (config13 === undefined) this.current = state12(options, role === 'client' ? new Dtls12Connection(config12!) : server12(options, config12!));
+    const events = this.events;
+    if (thawed !== undefined) this.current = thawed(events);
+    else if (config13 === undefined)
+      this.current = state12(options, role === 'client' ? new Dtls12Connection(config12!) : server12(options, config12!), events);
     else
       this.current =
-        role === 'client' ? Dtls13Connection.sharing('client', config13, options, CHARTS13) : Dtls13Connection.sharing('server', config13, options, CHARTS13);
+        role === 'client'
+          ? Dtls13Connection.sharing('client', config13, options, CHARTS13, events)
+          : Dtls13Connection.sharing('server', config13, options, CHARTS13, events);
     // A server chooses from the first ClientHello (also when it does 1.2 only: one that offers only 1.3 is refused).
-    if (current === undefined && config12 !== undefined && (role === 'server' || config13 !== undefined)) {
+    if (thawed === undefined && config12 !== undefined && (role === 'server' || config13 !== undefined)) {
       const offer = role === 'client' ? new SentClientHello() : undefined;
       this.choosing = { options, config12, offer, initialState: this.current.state };
     }
@@ -192,7 +198,7 @@ export class DtlsConnection implements Connection {
     if (choice.version === 'DTLSv1.3') return;
     if (this.current instanceof Dtls13Connection) {
       if (choice.version === undefined) return; // the 1.3 state refuses it with protocol_version
-      this.current = state12(choosing.options, server12(choosing.options, choosing.config12), this.common.startedAt);
+      this.current = state12(choosing.options, server12(choosing.options, choosing.config12), this.events, this.common.startedAt);
       return;
     }
     if (choice.version === undefined) {
@@ -214,7 +220,7 @@ export class DtlsConnection implements Connection {
     });
     this.choosing = undefined;
     if (helloVerifyRequest) this.held13 = this.current;
-    this.current = state12(choosing.options, connection, this.common.startedAt);
+    this.current = state12(choosing.options, connection, this.events, this.common.startedAt);
   }
 
   pollTransmit(): Uint8Array | undefined {
@@ -245,8 +251,9 @@ export class DtlsConnection implements Connection {
     this.common.check(this.current, now);
   }
 
+  /** The next event for the application: both versions' states push theirs into this one queue as they happen. */
   pollEvent(): ConnectionEvent | undefined {
-    return this.current.pollEvent();
+    return this.events.shift();
   }
 
   send(data: Uint8Array, now?: number): void {
@@ -362,10 +369,10 @@ export class DtlsConnection implements Connection {
 }
 
 /** The 1.2 state over `connection`, with the connection's inspector; `startedAt`: when its handshake began, if before it. */
-function state12(o: Options, connection: Dtls12Connection, startedAt?: number): State12 {
+function state12(o: Options, connection: Dtls12Connection, events: ConnectionEvent[], startedAt?: number): State12 {
   const inspect = o.inspect;
   if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
-  return new State12(connection, { startedAt });
+  return new State12(connection, { startedAt, events });
 }
 
 /** A server's 1.2 connection: the shared 1.2 configuration with this peer's cookie binding and key. */

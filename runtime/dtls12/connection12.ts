@@ -30,6 +30,7 @@ import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { FlightController, type FlightHooks } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js';
+import type { ConnectionIds } from '../connection/connection-api.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
@@ -46,6 +47,7 @@ import { exportKeyingMaterial } from './key-derivation.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
 import { Machine12, type Charts12 } from './machine12.js';
+import { Event12Queue, type Event12Out, type Event12Sink } from './connection-events12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import type { RecordHandlerName12 } from './record-rules12.js';
 
@@ -54,12 +56,7 @@ const MAX_FRAGMENT_12 = 18432;
 /** Epoch-1 records held until the peer's ChangeCipherSpec. */
 const MAX_EARLY_EPOCH1 = 8;
 
-export type Event12Out =
-  | { readonly type: 'handshakeComplete'; readonly parameters: Handshake12Result }
-  | { readonly type: 'data'; readonly data: Uint8Array }
-  | { readonly type: 'session12'; readonly session: Session12 }
-  | { readonly type: 'alert'; readonly level: 'warning' | 'fatal'; readonly description: AlertDescriptionName; readonly sent: boolean }
-  | { readonly type: 'closed'; readonly reason: 'close_notify' | 'local' | 'failed' | 'timeout' };
+export type { Event12Out, Event12Sink } from './connection-events12.js';
 
 /** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
 export interface Offer12 {
@@ -78,13 +75,13 @@ export class Dtls12StateError extends Error {
 export class Connection12 implements Inbound12Host {
   readonly role: 'client' | 'server';
   readonly config: Config12;
-  /** The handshake: the role's 1.2 chart on the one Machine (machine12.ts). */
-  /** @internal */
+  /** The handshake: the role's 1.2 chart on the one Machine (machine12.ts). @internal */
   readonly machine: Machine12;
   /** Handshake records in: reassembly, the ClientHello's input step, each message its chart event (handshake-inbound12.ts). */
   private readonly handshake = new HandshakeInbound12(this);
   private readonly outbox: Uint8Array[] = [];
-  private readonly events: Event12Out[] = [];
+  /** Where events go: this connection's own queue (`pollEvent`), or a version state's sink into the common queue ({@link sendEventsTo}). */
+  private events: Event12Sink = new Event12Queue();
   private sendSeq = 0;
   /** Our records: epoch 0, epoch 1, flights cut into datagrams (record-writer12.ts). */
   private readonly writer = new RecordWriter12(this.outbox);
@@ -134,6 +131,17 @@ export class Connection12 implements Inbound12Host {
     const inspected = inspectedChart12(this.role, callback);
     this.machine.watch(inspected);
     if (this.fromOffer) inspected.took({ type: 'connect' }, { kind: 'start' }, this.io());
+  }
+
+  /**
+   * From now on each event goes to `sink` as it happens (what was queued
+   * first), not to this connection's queue: DtlsConnection's 1.2 state
+   * shapes them into the one event queue both versions share.
+   */
+  sendEventsTo(sink: Event12Sink): void {
+    const before = this.events;
+    this.events = sink;
+    if (before instanceof Event12Queue) for (let e = before.shift(); e !== undefined; e = before.shift()) sink.push(e);
   }
 
   /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
@@ -251,22 +259,13 @@ export class Connection12 implements Inbound12Host {
     return this.session;
   }
 
-  /** What the handshake settled, once connected. */
   /**
    * Connection IDs (RFC 9146), once both hellos carried connection_id, in
    * the 1.3 connection's shape: `local` is the CID on records to us
    * (undefined for a zero-length one), `peer` the one on ours; 1.2 has no
    * spares and no RRC.
    */
-  get connectionIds():
-    | {
-        readonly local: Uint8Array | undefined;
-        readonly peer: Uint8Array | undefined;
-        readonly spares: number;
-        readonly rrc: boolean;
-        readonly issued: readonly Uint8Array[];
-      }
-    | undefined {
+  get connectionIds(): ConnectionIds | undefined {
     const c = this.extensions?.cids;
     if (c === undefined) return undefined;
     const local = c.local.length > 0 ? c.local : undefined;
@@ -357,7 +356,7 @@ export class Connection12 implements Inbound12Host {
   }
 
   pollEvent(): Event12Out | undefined {
-    return this.events.shift();
+    return this.events instanceof Event12Queue ? this.events.shift() : undefined;
   }
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */

@@ -16,7 +16,7 @@ import { ConnectionStateError, type ConnectionStats, type VersionState } from '.
 import type { FrozenSession } from '../connection/hibernation.js';
 import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
-import { Connection12, Dtls12StateError } from './connection12.js';
+import { Connection12, Dtls12StateError, type Event12Out, type Event12Sink } from './connection12.js';
 import { negotiated12 } from './negotiated12.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import { PeerPath12 } from './peer-path12.js';
@@ -27,9 +27,11 @@ import type { Session12 } from './session12.js';
 export interface State12Options {
   /** The handshake's start when it began before this object (a 1.3 offer answered in 1.2): its duration counts from it. */
   readonly startedAt?: number | undefined;
+  /** The one event queue of DtlsConnection (both versions' states push into it); a queue of its own when omitted. */
+  readonly events?: ConnectionEvent[];
 }
 
-export class State12 implements VersionState {
+export class State12 implements VersionState, Event12Sink {
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly connection: Connection12;
   private startedAt: number | undefined;
@@ -39,8 +41,10 @@ export class State12 implements VersionState {
   /** The peer's path (a server follows it with CIDs); a client's own socket path. */
   private readonly peerPath = new PeerPath12();
   private now = 0;
-  /** Events made here, handed out before the connection's next (handshakeComplete behind the client's session, a move). */
-  private readonly pending: ConnectionEvent[] = [];
+  /** The one event queue: the connection's events, shaped as both versions report them, as they happen. */
+  private readonly events: ConnectionEvent[];
+  /** Where in `events` the handshakeComplete just queued stands: a client's session made by the same step goes before it. */
+  private completeAt: number | undefined;
   /** The client's session last handed out as a sessionTicket event. */
   private sessionGiven: Session12 | undefined;
   private readonly counts = {
@@ -56,6 +60,8 @@ export class State12 implements VersionState {
   constructor(connection: Connection12, options: State12Options = {}) {
     this.connection = connection;
     this.startedAt = options.startedAt;
+    this.events = options.events ?? [];
+    connection.sendEventsTo(this);
   }
 
   get role(): 'client' | 'server' {
@@ -78,11 +84,13 @@ export class State12 implements VersionState {
     this.startedAt ??= now;
     this.counts.datagramsReceived++;
     const newest = this.connection.newestCidRecord;
+    const mark = this.events.length;
     this.connection.receive(datagram, now);
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
     const newer = this.role === 'server' && this.connection.stateName === 'connected' && this.connection.newestCidRecord > newest;
     const moved = this.peerPath.taken(path, newer);
-    if (moved !== undefined) this.pending.push({ type: 'pathMigrated', from: moved.from, to: moved.to, validated: false });
+    // The move is reported before what the datagram that made it brought.
+    if (moved !== undefined) this.events.splice(mark, 0, { type: 'pathMigrated', from: moved.from, to: moved.to, validated: false });
   }
 
   pollTransmit(): Uint8Array | undefined {
@@ -120,41 +128,43 @@ export class State12 implements VersionState {
   }
 
   pollEvent(): ConnectionEvent | undefined {
-    const made = this.pending.shift();
-    if (made !== undefined) return made;
-    for (let e = this.connection.pollEvent(); e !== undefined; e = this.connection.pollEvent()) {
-      switch (e.type) {
-        case 'handshakeComplete': {
-          this.connectedAt = this.now;
-          // Our RFC 9146 CID first: a listener routes the tls12_cid records that carry it to this session.
-          const local = this.connection.connectionIds?.local;
-          if (local !== undefined) this.pending.push({ type: 'connectionIdIssued', cid: local });
-          // A client's session (session-blob12.ts) goes out before handshakeComplete, as a 1.3 client's first ticket is
-          // there when `opened` resolves; the connection made it with the handshake's last step.
-          const session = this.role === 'client' ? this.connection.lastSession : undefined;
-          if (session !== undefined) {
-            this.sessionGiven = session;
-            this.pending.push({ type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt });
-          }
-          this.pending.push({ type: 'handshakeComplete', parameters: negotiated12(e.parameters, this.servername()) });
-          return this.pending.shift();
-        }
-        case 'session12':
-          if (this.role !== 'client' || e.session === this.sessionGiven) continue;
-          this.sessionGiven = e.session;
-          return { type: 'sessionTicket', session: encodeSession12(e.session), expiresAt: e.session.expiresAt };
-        case 'data':
-          this.counts.applicationBytesReceived += e.data.length;
-          return e;
-        case 'alert':
-          return e;
-        case 'closed':
-          return { type: 'closed', reason: this.timedOut ? 'timeout' : e.reason };
-        default:
-          continue;
+    return this.events.shift();
+  }
+
+  /** An event of the connection's, as it happens (Event12Sink): shaped as both versions report it, into the one queue. */
+  push(e: Event12Out): void {
+    const completeAt = this.completeAt;
+    this.completeAt = undefined;
+    switch (e.type) {
+      case 'handshakeComplete': {
+        this.connectedAt = this.now;
+        // Our RFC 9146 CID first: a listener routes the tls12_cid records that carry it to this session.
+        const local = this.connection.connectionIds?.local;
+        if (local !== undefined) this.events.push({ type: 'connectionIdIssued', cid: local });
+        this.completeAt = this.events.length;
+        this.events.push({ type: 'handshakeComplete', parameters: negotiated12(e.parameters, this.servername()) });
+        return;
       }
+      case 'session12': {
+        if (this.role !== 'client' || e.session === this.sessionGiven) return;
+        this.sessionGiven = e.session;
+        // A client's session (session-blob12.ts) goes out before handshakeComplete when the handshake's last step made it,
+        // as a 1.3 client's first ticket is there when `opened` resolves.
+        const ticket = { type: 'sessionTicket', session: encodeSession12(e.session), expiresAt: e.session.expiresAt } as const;
+        if (completeAt !== undefined) this.events.splice(completeAt, 0, ticket);
+        else this.events.push(ticket);
+        return;
+      }
+      case 'data':
+        this.counts.applicationBytesReceived += e.data.length;
+        this.events.push(e);
+        return;
+      case 'alert':
+        this.events.push(e);
+        return;
+      case 'closed':
+        this.events.push({ type: 'closed', reason: this.timedOut ? 'timeout' : e.reason });
     }
-    return undefined;
   }
 
   send(data: Uint8Array, now?: number): void {
