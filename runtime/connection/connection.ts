@@ -16,7 +16,6 @@ import { connectionCounters, connectionStats } from './connection-stats.js';
 import { dropHandshakeKeysWhenDue, integrityLimitVerdict } from './key-lifetime.js';
 import { ContentRecords } from './content-records.js';
 import { PeerConfirmation } from './peer-confirmation.js';
-import type { DeadlineOptions } from './deadlines.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
 import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
@@ -131,7 +130,7 @@ export class Dtls13Connection implements VersionState {
    */
   static thaw(
     config: ResolvedConfig,
-    perConnection: ConnectionOptions & DeadlineOptions,
+    perConnection: ConnectionOptions,
     charts: Charts13,
     frozen: FrozenSession,
     now: number,
