@@ -16,65 +16,102 @@ export const SIMULATE_JSON_FORMAT = 'dtls13-simulation-report';
 const percent = (u: number): string => `${(u * 100).toFixed(1)}%`;
 
 /** The network links in the table: the clients' egress (the device's ingress) and the device's egress. */
-const isLink = (module: string): boolean => /(^|\.)networkChannel$/.test(module);
+
 const LINKS: Readonly<Record<string, string>> = {
   'clients.networkChannel': 'the link into the device',
   'device.networkChannel': 'the link out of the device',
 };
 const describeModule = (module: string): string => (LINKS[module] === undefined ? module : `${LINKS[module]} (${module})`);
 
+/** The parameter that raises a resource's limit, as the reading suggests it. */
+function remedy(b: NonNullable<SimulationReport['bottleneck']>): string {
+  if (b.kind === 'buffer') return `a deeper buffer (${b.knob ?? b.module}) or a shorter time per entry raises the rate.`;
+  if (b.kind === 'link') return 'a faster link (--bandwidth) raises the rate; the device is not what limits it.';
+  if (b.module.endsWith('.dma')) return 'a wider DMA (crypto_engine.dma_bandwidth) raises the rate.';
+  if (b.module.endsWith('cryptoEngine.publicKey')) return 'more public-key lanes (crypto_engine.pk_lanes) or a faster clock raise the rate.';
+  if (b.module.endsWith('cryptoEngine.symmetric')) return 'more symmetric lanes (crypto_engine.lanes) or a faster clock raise the rate.';
+  return `more lanes or faster timing for it${b.module === 'device.cryptoEngine' ? ' (for the crypto engine: --hw-accel)' : ''} raise the rate.`;
+}
+
 /**
- * A few lines under the table: what the columns mean, which module (the
- * network link included) limits the run and what that implies (saturated
- * or near it: it sets the pace; queueing: a burst it could not serve as
- * fast as it came, however low its utilization over the run; otherwise
- * the device has headroom and the time goes elsewhere), and whether
- * refused connections (`refused`, the device's admission limit) shaped the
- * run. Headroom is said only when the report finds it (`headroom`).
+ * A few lines under the table: what the columns mean, which resource (a
+ * unit, a link or a buffer) limits the run and what that implies (drops or
+ * work held back at a buffer, traced to the stage whose limit causes them;
+ * in the steady window, saturated or near it: it sets the pace; queueing:
+ * a burst it could not serve as fast as it came; otherwise the device has
+ * headroom and the time goes elsewhere), and whether refused connections
+ * (`refused`, the device's admission limit) shaped the run. Headroom is
+ * said only when the report finds it (`headroom`).
  */
 export function readingGuide(report: SimulationReport, refused = 0): string {
+  const w = report.window;
+  const over = w === null ? 'simulated time' : 'steady window';
+  const during = w === null ? 'over the run' : 'in the steady window';
   const lines = [
-    `How to read it: Util. = busy lane-time / (lanes × simulated time); Busy = that lane-time; Queue = requests`,
+    `How to read it: Util. = busy lane-time / (lanes × ${over}); Busy = that lane-time; Queue = requests`,
     `waiting for a free lane (max, mean of the samples, mean over time); the links (networkChannel) are modules too.`,
-    `The bottleneck is the module with the highest Util. when one is at ${percent(NEAR_SATURATION)} or more (saturated at ${percent(SATURATION)});`,
-    `otherwise a queueing one, whose requests waited ${percent(QUEUEING_SHARE)} or more of their time (Waiting, below) with ${QUEUEING_MIN_QUEUE} or more`,
+    `The bottleneck: first drops (anywhere in the run), then work held back at the device's buffers (${during}), each traced through the stages after the buffer`,
+    `to the one whose limit causes it (a stage that held work back itself, or is near saturation or queueing; else the buffer's own depth);`,
+    `then the module with the highest Util. when one is at ${percent(NEAR_SATURATION)} or more (saturated at ${percent(SATURATION)});`,
+    `then a queueing device unit, whose requests waited ${percent(QUEUEING_SHARE)} or more of their time (Waiting, below) with ${QUEUEING_MIN_QUEUE} or more`,
     `of them waiting on average (Queue mean (time)), the deepest queue first.`,
   ];
   const b = report.bottleneck;
   if (b === null) lines.push('No device module was busy: nothing was offered to the device.');
   else {
     const name = describeModule(b.module);
-    const remedy = isLink(b.module)
-      ? 'a faster link (--bandwidth) raises the rate; the device is not what limits it.'
-      : `more lanes or faster timing for it${b.module === 'device.cryptoEngine' ? ' (for the crypto engine: --hw-accel)' : ''} raise the rate.`;
-    if (b.reason === 'saturated' || b.reason === 'near-saturation') {
+    const s = b.symptom;
+    if ((b.reason === 'drops' || b.reason === 'held-back') && s !== null) {
+      const what =
+        b.reason === 'drops'
+          ? `${s.dropped} datagrams were dropped at ${s.buffer} (full)`
+          : `${s.heldBack} arrivals were held back at ${s.buffer} (${formatUs(s.heldBackUs)} in all)`;
+      const via = b.chain.length > 1 ? `; its work waits on ${b.chain.slice(1).join(' → ')}` : '';
+      const own = b.chain[b.chain.length - 1] === s.buffer ? `, and nothing after it is near saturation or queueing: its own depth is the limit` : '';
+      lines.push(`Here ${what}${via}${own}.`);
+      lines.push(
+        `So ${name} (${percent(b.utilization)} ${b.kind === 'buffer' ? 'occupied' : 'utilized'} ${during}) limits the run, and there is no headroom; ${remedy(b)}`,
+      );
+    } else if (b.reason === 'saturated' || b.reason === 'near-saturation') {
       lines.push(
         `Here ${name} is ${b.reason === 'saturated' ? 'saturated' : 'near saturation'} (${percent(b.utilization)}): it sets the pace, and there is no headroom. More load only`,
       );
-      lines.push(`lengthens its queue and the latency; ${remedy}`);
+      lines.push(`lengthens its queue and the latency; ${remedy(b)}`);
     } else if (b.reason === 'queueing') {
+      lines.push(`Here ${name} is ${percent(b.utilization)} busy ${during}, but its requests waited ${percent(b.waitingShare)} of their time for a lane:`);
+      lines.push('work came in bursts faster than it serves them, so while they last it sets the pace,');
+      lines.push(`and there is no headroom then. Spread the load (--rate) to see the steady state; ${remedy(b)}`);
+    } else if (report.headroom) {
       lines.push(
-        `Here ${name} is ${percent(b.utilization)} busy over the run, but its requests waited ${percent(b.waitingShare)} of their time for ${isLink(b.module) ? 'the link' : 'a lane'}:`,
+        `Here the busiest module, ${name}, is at ${percent(b.utilization)}, below saturation; nothing dropped, nothing was held back and nothing queues: the device has headroom`,
       );
-      lines.push('work came in bursts (connections opened together) faster than it serves them, so while they last it sets the pace,');
-      lines.push(`and there is no headroom then. Spread the load (--rate) to see the steady state; ${remedy}`);
-    } else {
-      lines.push(`Here the busiest module, ${name}, is at ${percent(b.utilization)}, below saturation, and nothing queues: the device has headroom`);
       lines.push('and part of the time goes to the clients, the network latency or the arrival rate. Offer more load');
       lines.push('(--connections, --rate) to see which module saturates first.');
-    }
+    } else lines.push(`Here the busiest module, ${name}, is at ${percent(b.utilization)}; other resources are pressed (below).`);
     if (report.pressed.length > 0) {
       const figure = (name: string): string => {
         const m = report.modules.find((x) => x.name === name);
-        const what = m === undefined ? '' : m.utilization >= NEAR_SATURATION ? `${percent(m.utilization)} utilized` : `waiting ${percent(m.waitingShare)}`;
+        const f = report.buffers.find((x) => x.name === name);
+        const what =
+          m !== undefined
+            ? m.utilization >= NEAR_SATURATION
+              ? `${percent(m.utilization)} utilized`
+              : `waiting ${percent(m.waitingShare)}`
+            : f !== undefined
+              ? [f.dropped > 0 ? `${f.dropped} dropped` : '', f.blocked > 0 ? `${f.blocked} held back` : ''].filter((x) => x !== '').join(', ')
+              : '';
         const link = LINKS[name];
         return `${name} (${[link, what].filter((x) => x !== undefined && x !== '').join(', ')})`;
       };
-      lines.push(`Pressed as well (near saturation or queueing): ${report.pressed.map(figure).join(', ')}.`);
+      lines.push(`Pressed as well (dropping, holding back, near saturation or queueing): ${report.pressed.map(figure).join(', ')}.`);
     }
   }
   const t = report.throughput;
-  if (t.dataTimeUs > 0 && t.dataTimeUs < 0.9 * report.durationUs) {
+  if (w !== null)
+    lines.push(
+      `Util., queues and goodput are over the steady window, ${formatUs(w.fromUs)} to ${formatUs(w.toUs)} (handshakes and ramp before it, the drain after it left out); drops, and the Buffer table, over the whole run.`,
+    );
+  else if (t.dataTimeUs > 0 && t.dataTimeUs < 0.9 * report.durationUs) {
     lines.push(
       `Utilization is over the whole ${formatUs(report.durationUs)}, of which data flowed for ${formatUs(t.dataTimeUs)} (goodput is over the latter): a straggler's`,
     );
@@ -153,5 +190,6 @@ export function breakdownTable(report: SimulationReport): string {
     const share = m.waitUs + m.serviceUs > 0 ? m.waitUs / (m.waitUs + m.serviceUs) : 0;
     return `${m.name.padEnd(name)}  ${String(m.requests).padStart(9)}  ${us(m.waitUs / m.requests).padStart(11)}  ${us(m.serviceUs / m.requests).padStart(12)}  ${percent(share).padStart(7)}  ${us(m.admissionWaitUs).padStart(11)}`;
   });
-  return `Where the time goes (per request: waiting for a lane vs being served; held back: total time callers waited for a full queue)\n${head}\n${lines.join('\n')}\n`;
+  const over = report.window === null ? '' : ', in the steady window';
+  return `Where the time goes (per request: waiting for a lane vs being served; held back: total time callers waited for a full queue${over})\n${head}\n${lines.join('\n')}\n`;
 }

@@ -13,6 +13,9 @@ export class BoundedBuffer {
   readonly name: string;
   readonly capacity: number;
   readonly policy: 'drop' | 'block';
+  /** The stages its entries wait on before they leave it, and the parameter sizing it (BufferFigures). */
+  readonly feeds: readonly string[];
+  readonly knob: string | undefined;
   readonly #sim: Simulator;
   #occupancy = 0;
   /** Callers held back, in arrival order: each gets its own event, notified when a slot is handed to it. */
@@ -31,12 +34,20 @@ export class BoundedBuffer {
   #lastChange = 0;
   #from = 0;
 
-  constructor(sim: Simulator, name: string, capacity: number, policy: 'drop' | 'block') {
+  constructor(
+    sim: Simulator,
+    name: string,
+    capacity: number,
+    policy: 'drop' | 'block',
+    stages: { readonly feeds?: readonly string[]; readonly knob?: string } = {},
+  ) {
     if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`${name}: capacity must be a positive integer, got ${String(capacity)}`);
     this.#sim = sim;
     this.name = name;
     this.capacity = capacity;
     this.policy = policy;
+    this.feeds = stages.feeds ?? [];
+    this.knob = stages.knob;
   }
 
   get occupancy(): number {
@@ -121,6 +132,8 @@ export class BoundedBuffer {
       blockedTime: this.#blockedTime,
       maxOccupancy: this.#maxOccupancy,
       meanOccupancy: span > 0 ? area / span : 0,
+      feeds: this.feeds,
+      ...(this.knob !== undefined ? { knob: this.knob } : {}),
     };
   }
 }

@@ -150,7 +150,11 @@ export class CryptoEngine extends CryptoEngineSkeleton {
   queueFigures(unit: Unit, until: SimTime): BufferFigures {
     const q = this.#queues[unit];
     const span = until - q.from;
+    const memory = this.parent === undefined ? 'memory' : `${this.parent.fullName}.memory`;
     return {
+      // A command leaves its queue when its lane starts it, after its operands came in by DMA (a public-key command's hashing follows on the symmetric unit).
+      feeds: [`${this.fullName}.${unit}`, `${this.fullName}.dma`, ...(unit === 'publicKey' ? [`${this.fullName}.symmetric`] : []), memory],
+      knob: 'crypto_engine.queue_depth',
       name: `${this.fullName}.${unit}Queue`,
       capacity: this.queueCapacity(unit),
       policy: 'block',

@@ -107,8 +107,30 @@ export class RecordLayer extends RecordLayerSkeleton {
     this.datagramCost = env.cpu && env.sockets === true ? Math.round(((env.server === true ? p.serverDatagramUs : undefined) ?? p.datagramUs ?? 0) * 1e6) : 0;
     this.connectionCost = env.cpu ? Math.round(((p.connectionUs ?? 0) + (env.sockets === true ? (p.endpointUs ?? 0) : 0)) * 1e6) : 0;
     if (env.cpu === undefined) {
-      this.rxRing = new BoundedBuffer(sim, `${this.fullName}.rxRing`, this.params.rxRingDepth, 'drop');
-      this.pipeline = new BoundedBuffer(sim, `${this.fullName}.pipeline`, this.params.pipelineDepth, 'block');
+      // What each buffer's entries wait on before leaving it: the bottleneck analysis follows these from a buffer that drops or holds back.
+      const host = parent === undefined ? '' : `${parent.fullName}.`;
+      const crypto = `${host}cryptoEngine`;
+      this.pipeline = new BoundedBuffer(sim, `${this.fullName}.pipeline`, this.params.pipelineDepth, 'block', {
+        feeds: [
+          this.fullName,
+          `${host}keyManager`,
+          `${host}keySlots`,
+          `${crypto}.symmetricQueue`,
+          `${crypto}.publicKeyQueue`,
+          `${crypto}.symmetric`,
+          `${crypto}.publicKey`,
+          `${crypto}.dma`,
+          crypto,
+          `${host}memory`,
+        ],
+        knob: 'record_layer.pipeline_depth',
+      });
+      // A datagram leaves the ring when its connection's worker takes it: after the pipeline grants a slot and after the
+      // worker's previous call (its crypto command, its handshake work) is done, so it waits on all of these.
+      this.rxRing = new BoundedBuffer(sim, `${this.fullName}.rxRing`, this.params.rxRingDepth, 'drop', {
+        feeds: [this.pipeline.name, ...this.pipeline.feeds, `${host}connectionManager`, `${host}handshakeEngine`],
+        knob: 'record_layer.rx_ring_depth',
+      });
       env.buffers?.add(this.rxRing);
       env.buffers?.add(this.pipeline);
     }

@@ -12,8 +12,10 @@ import {
   ProgressBar,
   VcdWriter,
   type ProgressStream,
+  steadyWindow,
   type RunResult,
   type SimulationReport,
+  type Snapshot,
   type TraceSink,
 } from '../trace/index.js';
 import { EngineTraceRecorder, engineNameOf } from '../cocheck/engine-trace.js';
@@ -24,6 +26,9 @@ import { buildHost, connectHosts, type HostParams } from './host.js';
 import { makeSimIdentity, type SimIdentity } from './identity.js';
 import { Lanes } from './lanes.js';
 import { arrivals, payloads, sideConnections, type Workload } from './scenario.js';
+
+/** Cumulative snapshots a run takes for its steady window (one every run's records / this many, delivered). */
+const SNAPSHOTS = 400;
 
 /** A simulation run: the workload, the platform, the network and the outputs. */
 /** What {@link SimulationOptions.onProgress} is told. */
@@ -231,12 +236,23 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   const toSend: number[] = [];
   const ready = sim.event('application.ready');
 
+  // Cumulative figures every `every` records delivered after the warm-up: the steady window is chosen from them at the end.
+  const snapshots: Snapshot[] = [];
+  const every = Math.max(1, Math.ceil((count * records) / SNAPSHOTS));
   device.recordLayer.observer = {
     event: (index, e, at) => {
       if (e.type === 'data') {
         applicationBytes += e.data.length;
         delivered++;
         lastByte[index] = at;
+        if (delivered % every === 0 && at >= warmup)
+          snapshots.push({
+            time: at,
+            bytes: applicationBytes - bytesAtWarmup,
+            records: delivered - recordsAtWarmup,
+            modules: deviceMonitor.stats(at).modules,
+            buffers: buffers.figures(at),
+          });
         transcripts?.[index]?.serverReceived.push(e.data);
       }
     },
@@ -336,9 +352,11 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   vcd?.close(end);
   trace?.close();
   if (engineTrace !== undefined) options.engineTrace?.write(engineTrace.text());
+  const window = steadyWindow(snapshots, dataPhases(dataFrom, lastByte, warmup), warmup);
   const run: RunResult = {
     duration: end - warmup,
     dataTime: dataTime(dataFrom, lastByte, warmup),
+    ...(window !== undefined ? { window } : {}),
     completions: completions(opened, lastByte, warmup),
     handshakeLatencies: latencies,
     handshakesFailed: failed,
@@ -368,6 +386,11 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
  * for seconds on a retransmission timer adds only its own data phase.
  */
 export function dataTime(starts: readonly (SimTime | undefined)[], ends: readonly (SimTime | undefined)[], from: SimTime): SimTime {
+  return dataPhases(starts, ends, from).reduce((n, [a, b]) => n + b - a, 0);
+}
+
+/** The union of the connections' data phases (see {@link dataTime}) as disjoint intervals in time order. */
+export function dataPhases(starts: readonly (SimTime | undefined)[], ends: readonly (SimTime | undefined)[], from: SimTime): [SimTime, SimTime][] {
   const spans: [SimTime, SimTime][] = [];
   ends.forEach((end, i) => {
     const start = starts[i];
@@ -375,14 +398,13 @@ export function dataTime(starts: readonly (SimTime | undefined)[], ends: readonl
     spans.push([Math.max(start, from), end]);
   });
   spans.sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let reach = -1;
+  const phases: [SimTime, SimTime][] = [];
   for (const [start, end] of spans) {
-    if (end <= reach) continue;
-    total += end - Math.max(start, reach);
-    reach = end;
+    const last = phases[phases.length - 1];
+    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
+    else phases.push([start, end]);
   }
-  return total;
+  return phases;
 }
 
 /** Per connection opened at or after `from` that delivered application data: opened to its last byte delivered. */

@@ -1,4 +1,3 @@
-import { findBottleneck } from '../trace/index.js';
 import type { HostParams } from './host.js';
 import { simulate, type SimulationOptions, type SimulationResult } from './simulate.js';
 
@@ -31,7 +30,7 @@ export interface SweepRow {
   /** Datagrams dropped at the device's full buffers (the RX ring), and arrivals held back at full ones (pipeline slots, the crypto intake), per run. */
   readonly dropped: Interval;
   readonly heldBack: Interval;
-  /** The module most often the bottleneck over the replications (ties: the first seen), with its utilization. */
+  /** The resource most often the bottleneck over the replications (ties: the first seen), with its utilization (a buffer's: its occupancy) in each run's steady window. */
   readonly bottleneck: string | null;
   readonly bottleneckUtilization: Interval;
   /** Every device module's utilization. */
@@ -84,14 +83,16 @@ export function runSweep(
       runs.push(result);
       onRun?.(point, r, result);
     }
-    const bottlenecks = runs.map((x) => findBottleneck(x.run.modules)?.name ?? null);
+    const bottlenecks = runs.map((x) => x.report.bottleneck?.module ?? null);
     const counts = new Map<string | null, number>();
     for (const b of bottlenecks) counts.set(b, (counts.get(b) ?? 0) + 1);
     let bottleneck: string | null = null;
     let most = 0;
     for (const [b, c] of counts) if (c > most) [bottleneck, most] = [b, c];
     const names = runs[0]?.report.modules.map((m) => m.name) ?? [];
-    const util = (x: SimulationResult, name: string | null): number => x.report.modules.find((m) => m.name === name)?.utilization ?? 0;
+    // A module's utilization, or a buffer's occupancy, in the run's steady window.
+    const util = (x: SimulationResult, name: string | null): number =>
+      x.report.bottleneck?.module === name ? x.report.bottleneck.utilization : (x.report.modules.find((m) => m.name === name)?.utilization ?? 0);
     return {
       label: point.label,
       goodputBitsPerSecond: interval(runs.map((x) => x.report.throughput.goodputBytesPerSecond * 8)),

@@ -1,13 +1,29 @@
 /** The report as a text table for the terminal. */
 import type { BottleneckReason, SimulationReport } from './report.js';
 
-/** What the bottleneck line adds after the utilization, by why the module was named. */
-const BOTTLENECK_NOTE: Readonly<Record<BottleneckReason, (waitingShare: number) => string>> = {
+type Bottleneck = NonNullable<SimulationReport['bottleneck']>;
+
+/** What the bottleneck line adds after the utilization, by why the resource was named. */
+const BOTTLENECK_NOTE: Readonly<Record<BottleneckReason, (b: Bottleneck) => string>> = {
+  drops: (b) => `: ${b.symptom?.dropped ?? 0} dropped at ${b.symptom?.buffer ?? '?'}${through(b)}`,
+  'held-back': (b) => `: ${b.symptom?.heldBack ?? 0} held back ${formatUs(b.symptom?.heldBackUs ?? 0)} at ${b.symptom?.buffer ?? '?'}${through(b)}`,
   saturated: () => ', saturated',
   'near-saturation': () => ', near saturation',
-  queueing: (w) => `, queueing: its requests waited ${(w * 100).toFixed(1)}% of their time`,
+  queueing: (b) => `, queueing: its requests waited ${(b.waitingShare * 100).toFixed(1)}% of their time`,
   busiest: () => '',
 };
+
+/** The stages between the symptom's buffer and the resource named. */
+function through(b: Bottleneck): string {
+  const rest = b.chain.slice(1);
+  if (rest.length === 0) return b.knob === null ? '' : ` (its depth, ${b.knob}, is the limit)`;
+  return `, whose work waits on ${rest.join(' → ')}${b.knob === null ? '' : ` (${b.knob})`}`;
+}
+
+/** How busy the resource named is: a module's lanes or link, or a buffer's slots, in the window. */
+function load(b: Bottleneck): string {
+  return `${(b.utilization * 100).toFixed(1)}% ${b.kind === 'buffer' ? 'occupied' : 'utilized'}`;
+}
 
 /** A duration in µs with a readable unit (ns, µs, ms, s). */
 export function formatUs(us: number): string {
@@ -41,11 +57,16 @@ export function formatReport(r: SimulationReport): string {
     );
   }
   const t = r.throughput;
-  // Goodput is over the data-transfer time; when that is well short of the run (a straggler's timers), the whole-run figure beside it.
+  const w = r.window;
+  // Goodput is over the steady window when there is one, else over the data-transfer time; the other figures beside it.
   const within = t.dataTimeUs !== r.durationUs && t.dataTimeUs > 0 ? ` in ${formatUs(t.dataTimeUs)} of data transfer` : '';
   const whole =
     t.dataTimeUs > 0 && t.dataTimeUs < 0.9 * r.durationUs ? `; ${formatRate(t.runGoodputBytesPerSecond, 'B')} over the whole ${formatUs(r.durationUs)}` : '';
-  lines.push(`Goodput            ${formatRate(t.goodputBytesPerSecond, 'B')} (${t.applicationBytes} bytes${within}${whole})`);
+  if (w === null) lines.push(`Goodput            ${formatRate(t.goodputBytesPerSecond, 'B')} (${t.applicationBytes} bytes${within}${whole})`);
+  else {
+    const data = within === '' ? '' : `; ${formatRate(t.dataGoodputBytesPerSecond, 'B')} over the ${formatUs(t.dataTimeUs)} of data transfer`;
+    lines.push(`Goodput            ${formatRate(t.goodputBytesPerSecond, 'B')} in the steady window (${t.applicationBytes} bytes in all${data}${whole})`);
+  }
   lines.push(`Records            ${formatRate(t.recordsPerSecond, 'rec')} (${t.records} records)`);
   const c = r.tail;
   if (c !== null) {
@@ -54,6 +75,10 @@ export function formatReport(r: SimulationReport): string {
       `Completion         p50 ${formatUs(s.p50)}  p90 ${formatUs(s.p90)}  p99 ${formatUs(s.p99)}  max ${formatUs(s.max)} (opened to last byte delivered; slowest: connection ${c.slowest.connection})`,
     );
   }
+  if (w !== null)
+    lines.push(
+      `Steady window      ${formatUs(w.fromUs)} to ${formatUs(w.toUs)} (${w.records} records: the main data phase less ${w.trim * 100}% of its bytes at each end); Util., queues and the breakdown are over it`,
+    );
   if (r.modules.length > 0) {
     lines.push('');
     const rows = [
@@ -110,7 +135,7 @@ export function formatReport(r: SimulationReport): string {
   lines.push(
     b === null
       ? 'Bottleneck         none (no module was busy)'
-      : `Bottleneck         ${b.module} (${(b.utilization * 100).toFixed(1)}% utilized${BOTTLENECK_NOTE[b.reason](b.waitingShare)})`,
+      : `Bottleneck         ${b.module} (${load(b)}${b.reason === 'drops' || b.reason === 'held-back' ? ')' : ''}${BOTTLENECK_NOTE[b.reason](b)}${b.reason === 'drops' || b.reason === 'held-back' ? '' : ')'}`,
   );
   return `${lines.join('\n')}\n`;
 }

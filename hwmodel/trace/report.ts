@@ -1,49 +1,33 @@
 /**
- * The end-of-run report: handshake latency percentiles, goodput, record
- * rate over the data-transfer time, the tail (slowest connection),
- * per-module utilization, queue depths and waiting share, and the
- * bottleneck (the network link a candidate, queueing counted), as a
- * JSON object with stable field names (documented in hwmodel/DESIGN.md,
- * "Timing and trace") and as a text table for the terminal.
+ * The end-of-run report: handshake latency percentiles, goodput and record
+ * rate over the steady-state window (steady-window.ts), the tail (slowest
+ * connection), per-module utilization in that window, queue depths and
+ * waiting share, the buffers, and the bottleneck analysis over every
+ * resource (bottleneck.ts: drops and held-back work first), as a JSON
+ * object with stable field names (documented in hwmodel/DESIGN.md,
+ * "Timing and trace"); report-text.ts prints it for the terminal.
  */
 import { SEC, US } from '../kernel/time.js';
 import type { SimTime } from '../kernel/time.js';
 import { summarize } from './percentile.js';
+import type { BufferFigures, ModuleFigures } from './figures.js';
+
+export type { BufferFigures, ModuleFigures } from './figures.js';
 import type { Summary } from './percentile.js';
+import { analyzeBottleneck, BOTTLENECK_RULE, pressedResources, SATURATION, waitingShare, type BottleneckReason } from './bottleneck.js';
+import { STEADY_TRIM, type SteadyWindow } from './steady-window.js';
 
-/** Per-module figures the report takes (an {@link ModuleStats} from the activity monitor fits). */
-export interface ModuleFigures {
-  readonly name: string;
-  readonly capacity: number;
-  readonly busyTime: SimTime;
-  readonly utilization: number;
-  readonly queue: { readonly max: number; readonly mean: number; readonly timeWeightedMean: number };
-  /** The lane pool's counters: requests, waitPs, servicePs, admissionWaitPs (hwmodel/model/lanes.ts). */
-  readonly counters?: Readonly<Record<string, number>>;
-}
-
-/**
- * A bounded buffer of the device (hwmodel/model/buffers.ts): the RX ring
- * (drops when full), the record pipeline's slots, the crypto engine's
- * intake (hold the caller back). Counted over the statistics window.
- */
-export interface BufferFigures {
-  readonly name: string;
-  readonly capacity: number;
-  /** `drop`: an arrival at a full buffer is lost; `block`: it waits for a slot (back-pressure). */
-  readonly policy: 'drop' | 'block';
-  readonly entered: number;
-  readonly dropped: number;
-  /** Arrivals held back (a full buffer, or, at the crypto intake, a command ahead of them blocked: head-of-line). */
-  readonly blocked: number;
-  /** Their total time held back (ps). */
-  readonly blockedTime: SimTime;
-  readonly maxOccupancy: number;
-  /** Time-weighted mean occupancy. */
-  readonly meanOccupancy: number;
-  /** Of `blocked`, those held only behind another command (their own unit had room): head-of-line blocking. */
-  readonly headOfLine?: number;
-}
+export {
+  BOTTLENECK_RULE,
+  NEAR_SATURATION,
+  QUEUEING_MIN_QUEUE,
+  QUEUEING_SHARE,
+  SATURATION,
+  findBottleneck,
+  pressure,
+  waitingShare,
+  type BottleneckReason,
+} from './bottleneck.js';
 
 /** What a simulation run measured. */
 export interface RunResult {
@@ -67,41 +51,9 @@ export interface RunResult {
   readonly completions?: readonly { readonly connection: number; readonly time: SimTime }[];
   /** The device's bounded buffers (absent or empty on the software platform). */
   readonly buffers?: readonly BufferFigures[];
+  /** The steady-state window and the figures over it; absent: utilizations, goodput and the bottleneck are over the whole `duration`. */
+  readonly window?: SteadyWindow;
 }
-
-/** Utilization at or above which the bottleneck is called saturated. */
-export const SATURATION = 0.9;
-
-/** Utilization at or above which a module (the link included) is near saturation: the report then claims no headroom. */
-export const NEAR_SATURATION = 0.8;
-
-/**
- * Waiting share (requests' time waiting for a lane / their time waiting and
- * being served) at or above which a module may be queueing: its requests
- * wait three times as long as they are served or more, however low its
- * utilization over the whole run (a burst it could not serve as fast as it
- * came). A steady M/M/1 queue's waiting share equals its utilization, so
- * this is about the waiting of a module near saturation.
- */
-export const QUEUEING_SHARE = 0.75;
-
-/**
- * Time-weighted mean queue (the requests' total wait / the run) a queueing
- * module has at least: half a request waiting on average. Below it the
- * waits are sporadic (the datagrams of one flight behind each other on an
- * otherwise idle link), however large a share of their time they are.
- */
-export const QUEUEING_MIN_QUEUE = 0.5;
-
-/** The bottleneck rule, as the report states it. */
-export const BOTTLENECK_RULE =
-  'the module (the network link included) with the highest utilization (busy lane-time / (lanes × duration)) when one is at 80% or more; ' +
-  'otherwise the queueing module (requests waiting 75% or more of their time there, the queue ≥ 0.5 on average) with the largest time-weighted queue; ' +
-  'otherwise the one with the highest utilization; ties go to the larger time-weighted queue depth, then the name first in alphabetical order; ' +
-  'none when no module was busy';
-
-/** Why the bottleneck was named: `saturated` (≥ 90%), `near-saturation` (≥ 80%), `queueing` (by its waits), or merely the `busiest`. */
-export type BottleneckReason = 'saturated' | 'near-saturation' | 'queueing' | 'busiest';
 
 /** The report as JSON (format `dtls13-simulation-report`, version 1). Times in µs, rates per second of data transfer. */
 export interface SimulationReport {
@@ -117,21 +69,38 @@ export interface SimulationReport {
   readonly throughput: {
     readonly applicationBytes: number;
     readonly records: number;
-    /** Per second of data transfer (`dataTimeUs`), not of the whole run: a straggler's idle timers do not dilute it. */
+    /** Over the steady window (`window`) when the run has one; otherwise per second of data transfer (`dataTimeUs`). */
     readonly goodputBytesPerSecond: number;
     readonly recordsPerSecond: number;
-    /** The time goodput and the record rate are over (the union of the connections' data phases; the duration when not measured). */
+    /** The union of the connections' data phases (the duration when not measured), and the goodput over it. */
     readonly dataTimeUs: number;
+    readonly dataGoodputBytesPerSecond: number;
     /** Application bytes over the whole simulated time (`durationUs`). */
     readonly runGoodputBytesPerSecond: number;
   };
+  /**
+   * The steady-state window the headline goodput, the module table and the
+   * bottleneck's utilizations are over: the middle of the main data phase
+   * (`trim` of its bytes left out at each end: the handshakes and the
+   * ramp before, the drain after), in µs from the run's start; null when
+   * the run had no such phase (no data, too few records): everything is
+   * then over the whole run.
+   */
+  readonly window: {
+    readonly fromUs: number;
+    readonly toUs: number;
+    readonly trim: number;
+    readonly bytes: number;
+    readonly records: number;
+  } | null;
   /** The connections' completion times (opened to last application byte delivered), and the slowest: the tail, reported apart from goodput; null when no connection delivered data or none were tracked. */
   readonly tail: { readonly completionUs: Summary; readonly slowest: { readonly connection: number; readonly completionUs: number } } | null;
-  /** Sorted by name. */
+  /** Sorted by name; over the steady window (the whole run without one), `runUtilization` over the whole run. */
   readonly modules: readonly {
     readonly name: string;
     readonly lanes: number;
     readonly utilization: number;
+    readonly runUtilization: number;
     readonly busyTimeUs: number;
     readonly queueMax: number;
     readonly queueMean: number;
@@ -144,26 +113,40 @@ export interface SimulationReport {
     /** waitUs / (waitUs + serviceUs); without counters, the time-weighted queue over it and the busy lanes. */
     readonly waitingShare: number;
   }[];
+  /**
+   * The resource that limits the run (bottleneck.ts): `module` names it (a
+   * module, a link or a buffer: `kind`); `reason` says why; `symptom`, for
+   * drops and held-back work, the buffer where they happened, and `chain`
+   * the stages from there to the resource named; `knob` the parameter
+   * sizing a buffer named for its own depth.
+   */
   readonly bottleneck: {
     readonly module: string;
+    readonly kind: 'lanes' | 'link' | 'buffer';
     readonly utilization: number;
     readonly saturated: boolean;
     readonly reason: BottleneckReason;
     readonly waitingShare: number;
+    readonly symptom: { readonly buffer: string; readonly dropped: number; readonly heldBack: number; readonly heldBackUs: number } | null;
+    readonly chain: readonly string[];
+    readonly knob: string | null;
     readonly rule: string;
   } | null;
   /**
-   * True when no module (the link included) is near saturation (≥ 80%) and
-   * none is queueing: only then does the report say the device has headroom.
+   * True only when nothing dropped, nothing was held back, no module (the
+   * links included) is near saturation (≥ 80%) or queueing in the steady
+   * window, and no device unit queued over the run: only then does the
+   * report say the device has headroom.
    */
   readonly headroom: boolean;
-  /** Modules other than the bottleneck that are near saturation or queueing, by name. */
+  /** Other resources pressed: modules near saturation or queueing in the window, device units queueing over the run, buffers that dropped or held back work. */
   readonly pressed: readonly string[];
   /**
    * The device's bounded buffers, sorted by name: capacity, policy (`drop`
    * or `block`), what entered, what was dropped, what was held back and
    * for how long (µs; `headOfLine`: held only behind another command), the
-   * largest and the time-weighted mean occupancy. Empty on the software platform.
+   * largest and the time-weighted mean occupancy, over the run; the mean
+   * occupancy over the steady window. Empty on the software platform.
    */
   readonly buffers: readonly {
     readonly name: string;
@@ -176,6 +159,7 @@ export interface SimulationReport {
     readonly headOfLine: number;
     readonly maxOccupancy: number;
     readonly meanOccupancy: number;
+    readonly windowMeanOccupancy: number;
   }[];
 }
 
@@ -188,13 +172,18 @@ export function buildReport(run: RunResult): SimulationReport {
     throw new RangeError(`run data time must be a non-negative integer number of ps, got ${String(dataTime)}`);
   const seconds = run.duration / SEC;
   const dataSeconds = dataTime / SEC;
+  const w = run.window;
+  const windowSeconds = w === undefined ? 0 : (w.to - w.from) / SEC;
   const latency = summarize(run.handshakeLatencies.map((t) => t / US));
-  const modules = [...run.modules]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const over = w?.modules ?? run.modules;
+  const runUtil = new Map(run.modules.map((m) => [m.name, m.utilization]));
+  const modules = [...over]
+    .sort((a, b) => order(a.name, b.name))
     .map((m) => ({
       name: m.name,
       lanes: m.capacity,
       utilization: m.utilization,
+      runUtilization: runUtil.get(m.name) ?? m.utilization,
       busyTimeUs: m.busyTime / US,
       queueMax: m.queue.max,
       queueMean: m.queue.mean,
@@ -205,15 +194,13 @@ export function buildReport(run: RunResult): SimulationReport {
       admissionWaitUs: (m.counters?.['admissionWaitPs'] ?? 0) / US,
       waitingShare: waitingShare(m),
     }));
-  const top = findBottleneck(run.modules);
-  const reason = top === undefined ? undefined : pressure(top);
-  const pressed = run.modules
-    .filter((m) => m !== top && pressure(m) !== 'busiest')
-    .map((m) => m.name)
-    .sort();
+  const input = { modules: over, runModules: run.modules, buffers: run.buffers ?? [], windowBuffers: w?.buffers ?? run.buffers ?? [] };
+  const found = analyzeBottleneck(input);
+  const windowOccupancy = new Map((w?.buffers ?? []).map((f) => [f.name, f.meanOccupancy]));
   const completions = run.completions ?? [];
   const slowest = completions.reduce<(typeof completions)[number] | undefined>((a, c) => (a === undefined || c.time > a.time ? c : a), undefined);
   const completionUs = summarize(completions.map((c) => c.time / US));
+  const dataGoodput = dataSeconds === 0 ? 0 : run.applicationBytes / dataSeconds;
   return {
     format: 'dtls13-simulation-report',
     version: 1,
@@ -222,31 +209,40 @@ export function buildReport(run: RunResult): SimulationReport {
     throughput: {
       applicationBytes: run.applicationBytes,
       records: run.records,
-      goodputBytesPerSecond: dataSeconds === 0 ? 0 : run.applicationBytes / dataSeconds,
-      recordsPerSecond: dataSeconds === 0 ? 0 : run.records / dataSeconds,
+      goodputBytesPerSecond: w !== undefined && windowSeconds > 0 ? w.bytes / windowSeconds : dataGoodput,
+      recordsPerSecond: w !== undefined && windowSeconds > 0 ? w.records / windowSeconds : dataSeconds === 0 ? 0 : run.records / dataSeconds,
       dataTimeUs: dataTime / US,
+      dataGoodputBytesPerSecond: dataGoodput,
       runGoodputBytesPerSecond: seconds === 0 ? 0 : run.applicationBytes / seconds,
     },
+    window: w === undefined ? null : { fromUs: w.from / US, toUs: w.to / US, trim: STEADY_TRIM, bytes: w.bytes, records: w.records },
     tail:
       slowest === undefined || completionUs === undefined
         ? null
         : { completionUs, slowest: { connection: slowest.connection, completionUs: slowest.time / US } },
     modules,
     bottleneck:
-      top === undefined || reason === undefined
+      found === undefined
         ? null
         : {
-            module: top.name,
-            utilization: top.utilization,
-            saturated: top.utilization >= SATURATION,
-            reason,
-            waitingShare: waitingShare(top),
+            module: found.name,
+            kind: found.kind,
+            utilization: found.utilization,
+            saturated: found.utilization >= SATURATION,
+            reason: found.reason,
+            waitingShare: found.waitingShare,
+            symptom:
+              found.symptom === undefined
+                ? null
+                : { buffer: found.symptom.buffer, dropped: found.symptom.dropped, heldBack: found.symptom.heldBack, heldBackUs: found.symptom.heldBackPs / US },
+            chain: found.chain,
+            knob: found.knob ?? null,
             rule: BOTTLENECK_RULE,
           },
-    headroom: reason === undefined || reason === 'busiest',
-    pressed,
+    headroom: found === undefined || (found.reason === 'busiest' && pressedResources(input, found).length === 0),
+    pressed: pressedResources(input, found),
     buffers: [...(run.buffers ?? [])]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .sort((a, b) => order(a.name, b.name))
       .map((f) => ({
         name: f.name,
         capacity: f.capacity,
@@ -258,65 +254,11 @@ export function buildReport(run: RunResult): SimulationReport {
         headOfLine: f.headOfLine ?? 0,
         maxOccupancy: f.maxOccupancy,
         meanOccupancy: f.meanOccupancy,
+        windowMeanOccupancy: windowOccupancy.get(f.name) ?? f.meanOccupancy,
       })),
   };
 }
 
-/**
- * The share of its requests' time a module's requests spent waiting for a
- * lane: from the lane pool's counters (the breakdown's "Waiting" column),
- * or, without them, from the time-weighted queue (total wait / duration)
- * against the busy lanes (total service / duration).
- */
-export function waitingShare(m: ModuleFigures): number {
-  const wait = m.counters?.['waitPs'];
-  const service = m.counters?.['servicePs'];
-  if (wait !== undefined && service !== undefined && (m.counters?.['requests'] ?? 0) > 0) return wait + service > 0 ? wait / (wait + service) : 0;
-  const queued = m.queue.timeWeightedMean;
-  const busy = m.utilization * m.capacity;
-  return queued + busy > 0 ? queued / (queued + busy) : 0;
-}
-
-/** How pressed a module is: saturated, near saturation, queueing, or none of these (`busiest`, were it the busiest). */
-export function pressure(m: ModuleFigures): BottleneckReason {
-  if (m.utilization >= SATURATION) return 'saturated';
-  if (m.utilization >= NEAR_SATURATION) return 'near-saturation';
-  if (queueing(m)) return 'queueing';
-  return 'busiest';
-}
-
-function queueing(m: ModuleFigures): boolean {
-  return m.utilization > 0 && m.queue.timeWeightedMean >= QUEUEING_MIN_QUEUE && waitingShare(m) >= QUEUEING_SHARE;
-}
-
-/** The bottleneck by {@link BOTTLENECK_RULE}, or undefined. */
-export function findBottleneck<M extends ModuleFigures>(modules: readonly M[]): M | undefined {
-  const busy = modules.filter((m) => m.utilization > 0);
-  const near = busy.filter((m) => m.utilization >= NEAR_SATURATION);
-  if (near.length > 0) return busiest(near);
-  const queued = busy.filter(queueing);
-  if (queued.length > 0) return deepest(queued);
-  return busiest(busy);
-}
-
-function busiest<M extends ModuleFigures>(modules: readonly M[]): M | undefined {
-  let best: M | undefined;
-  for (const m of modules) {
-    if (best === undefined) best = m;
-    else if (m.utilization !== best.utilization) best = m.utilization > best.utilization ? m : best;
-    else if (m.queue.timeWeightedMean !== best.queue.timeWeightedMean) best = m.queue.timeWeightedMean > best.queue.timeWeightedMean ? m : best;
-    else if (m.name < best.name) best = m;
-  }
-  return best;
-}
-
-function deepest<M extends ModuleFigures>(modules: readonly M[]): M | undefined {
-  let best: M | undefined;
-  for (const m of modules) {
-    if (best === undefined) best = m;
-    else if (m.queue.timeWeightedMean !== best.queue.timeWeightedMean) best = m.queue.timeWeightedMean > best.queue.timeWeightedMean ? m : best;
-    else if (m.utilization !== best.utilization) best = m.utilization > best.utilization ? m : best;
-    else if (m.name < best.name) best = m;
-  }
-  return best;
+function order(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

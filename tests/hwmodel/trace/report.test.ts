@@ -51,8 +51,10 @@ test('the JSON report: latency in µs, goodput and record rate per simulated sec
     goodputBytesPerSecond: 500_000,
     recordsPerSecond: 400,
     dataTimeUs: 2_000_000,
+    dataGoodputBytesPerSecond: 500_000,
     runGoodputBytesPerSecond: 500_000,
   });
+  t.is(r.window, null, 'no steady window given: every figure over the whole run');
   t.is(r.tail, null);
   t.deepEqual(
     r.modules.map((m) => m.name),
@@ -61,10 +63,14 @@ test('the JSON report: latency in µs, goodput and record rate per simulated sec
   t.like(r.modules[0], { lanes: 4, utilization: 0.75, busyTimeUs: (3 * SEC) / US, queueTimeWeightedMean: 1.5 });
   t.deepEqual(r.bottleneck, {
     module: 'cryptoEngine',
+    kind: 'lanes',
     utilization: 0.75,
     saturated: false,
     reason: 'busiest',
     waitingShare: 1.5 / (1.5 + 3),
+    symptom: null,
+    chain: ['cryptoEngine'],
+    knob: null,
     rule: BOTTLENECK_RULE,
   });
   t.true(r.headroom);
