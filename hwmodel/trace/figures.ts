@@ -37,6 +37,8 @@ export interface BufferFigures {
   readonly meanOccupancy: number;
   /** Of `blocked`, those held only behind another command (their own unit had room): head-of-line blocking. */
   readonly headOfLine?: number;
+  /** Entries evicted to make room (the key slots: contexts written back). */
+  readonly evicted?: number;
   /**
    * The stages after this buffer that its entries wait on before they leave
    * it (module or buffer names): a ring drains into the pipeline, a

@@ -160,6 +160,8 @@ export interface SimulationReport {
     readonly maxOccupancy: number;
     readonly meanOccupancy: number;
     readonly windowMeanOccupancy: number;
+    /** Entries evicted to make room (the key slots: contexts written back); 0 for the others. */
+    readonly evicted: number;
   }[];
 }
 
@@ -255,6 +257,7 @@ export function buildReport(run: RunResult): SimulationReport {
         maxOccupancy: f.maxOccupancy,
         meanOccupancy: f.meanOccupancy,
         windowMeanOccupancy: windowOccupancy.get(f.name) ?? f.meanOccupancy,
+        evicted: f.evicted ?? 0,
       })),
   };
 }
