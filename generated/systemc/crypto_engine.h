@@ -42,10 +42,13 @@ struct crypto_engine : sc_core::sc_module {
   unsigned queue_depth = 16u;
   // Fixed cost of accepting and decoding one command. Default 40ns.
   sc_core::sc_time command_overhead = sc_core::sc_time(40000.0, sc_core::SC_PS);
-  // Rate of the engine's one DMA channel: operands are read from the connection's buffer before a
-  // command and results written back after it, each transfer occupying the channel for its size at
-  // this rate, plus the memory's access time. Default 64Gbps (bits per second).
+  // Rate of each of the engine's DMA channels: operands are read from the connection's buffer
+  // before a command and results written back after it, each transfer occupying a channel for its
+  // size at this rate, plus the memory's access time. Default 64Gbps (bits per second).
   double dma_bandwidth = 64000000000.0;
+  // DMA channels, each at dma_bandwidth; a transfer takes the channel free first (lowest index on
+  // ties), transfers arbitrated first come, first served. Default 1.
+  unsigned dma_channels = 1u;
   // Operand buffer per connection in memory (connection i's at 0x40000000 + i × buffer_size); the
   // DMA reads and writes there, so connections touch different cache lines. Default 4KiB (bytes).
   std::uint64_t buffer_size = 4096ull;
@@ -71,6 +74,7 @@ struct crypto_engine : sc_core::sc_module {
     if (param == "queue_depth") return (queue_depth = static_cast<unsigned>(value)), true;
     if (param == "command_overhead") return (command_overhead = sc_core::sc_time(value, sc_core::SC_PS)), true;
     if (param == "dma_bandwidth") return (dma_bandwidth = value), true;
+    if (param == "dma_channels") return (dma_channels = static_cast<unsigned>(value)), true;
     if (param == "buffer_size") return (buffer_size = static_cast<std::uint64_t>(value)), true;
     (void)value;
     return false;
@@ -120,6 +124,7 @@ struct crypto_engine : sc_core::sc_module {
   void start_of_simulation() override {
     unit_lanes[0] = dtls13_engine::lane_pool(lanes);
     unit_lanes[1] = dtls13_engine::lane_pool(pk_lanes);
+    dma_channel = dtls13_engine::lane_pool(dma_channels);
   }
 
   command_state& enter(tlm::tlm_generic_payload& gp, bool blocking, int port, const sc_core::sc_time& delay) {

@@ -18,14 +18,16 @@ export interface CryptoEngineParams {
   readonly queueDepth: number;
   /** Fixed cost of accepting and decoding one command. In ps. Default 40ns = 40_000 ps. */
   readonly commandOverhead: SimTime;
-  /** Rate of the engine's one DMA channel: operands are read from the connection's buffer before a command and results written back after it, each transfer occupying the channel for its size at this rate, plus the memory's access time. In bit/s. Default 64Gbps = 64_000_000_000 bit/s. */
+  /** Rate of each of the engine's DMA channels: operands are read from the connection's buffer before a command and results written back after it, each transfer occupying a channel for its size at this rate, plus the memory's access time. In bit/s. Default 64Gbps = 64_000_000_000 bit/s. */
   readonly dmaBandwidth: number;
+  /** DMA channels, each at dma_bandwidth; a transfer takes the channel free first (lowest index on ties), transfers arbitrated first come, first served. (count) Default 1. */
+  readonly dmaChannels: number;
   /** Operand buffer per connection in memory (connection i's at 0x40000000 + i × buffer_size); the DMA reads and writes there, so connections touch different cache lines. In bytes. Default 4KiB = 4096 bytes. */
   readonly bufferSize: number;
 }
 
 /** The defaults of crypto_engine as written in spec/hw/crypto_engine.yaml, parsed to plain units. */
-export const cryptoEngineDefaults: CryptoEngineParams = Object.freeze({ lanes: 4, pkLanes: 4, clockPeriod: 2000, hwAccel: true, queueDepth: 16, commandOverhead: 40_000, dmaBandwidth: 64_000_000_000, bufferSize: 4096 });
+export const cryptoEngineDefaults: CryptoEngineParams = Object.freeze({ lanes: 4, pkLanes: 4, clockPeriod: 2000, hwAccel: true, queueDepth: 16, commandOverhead: 40_000, dmaBandwidth: 64_000_000_000, dmaChannels: 1, bufferSize: 4096 });
 
 /** Returns `p` when every parameter is in range; else throws ConfigError naming `<where>.<parameter>`. */
 export function checkCryptoEngineParams(p: CryptoEngineParams, where: string): CryptoEngineParams {
@@ -36,6 +38,7 @@ export function checkCryptoEngineParams(p: CryptoEngineParams, where: string): C
   if (!Number.isSafeInteger(p.queueDepth) || p.queueDepth < 1) throw new ConfigError(`${where}.queueDepth`, `must be an integer >= 1, got ${String(p.queueDepth)}`);
   if (!Number.isSafeInteger(p.commandOverhead) || p.commandOverhead < 0) throw new ConfigError(`${where}.commandOverhead`, `must be an integer number of ps >= 0, got ${String(p.commandOverhead)}`);
   if (!Number.isSafeInteger(p.dmaBandwidth) || p.dmaBandwidth < 1) throw new ConfigError(`${where}.dmaBandwidth`, `must be an integer number of bit/s >= 1, got ${String(p.dmaBandwidth)}`);
+  if (!Number.isSafeInteger(p.dmaChannels) || p.dmaChannels < 1 || p.dmaChannels > 64) throw new ConfigError(`${where}.dmaChannels`, `must be an integer in 1..64, got ${String(p.dmaChannels)}`);
   if (!Number.isSafeInteger(p.bufferSize) || p.bufferSize < 64) throw new ConfigError(`${where}.bufferSize`, `must be an integer number of bytes >= 64, got ${String(p.bufferSize)}`);
   return p;
 }

@@ -55,6 +55,7 @@ export const CRYPTO_ENGINE_BEHAVIOUR = String.raw`  // A command in the engine: 
   void start_of_simulation() override {
     unit_lanes[0] = dtls13_engine::lane_pool(lanes);
     unit_lanes[1] = dtls13_engine::lane_pool(pk_lanes);
+    dma_channel = dtls13_engine::lane_pool(dma_channels);
   }
 
   command_state& enter(tlm::tlm_generic_payload& gp, bool blocking, int port, const sc_core::sc_time& delay) {

@@ -113,7 +113,8 @@ export class CryptoEngine extends CryptoEngineSkeleton {
         new Lanes(`${this.fullName}.${suffix}`, lanes, env.monitor?.module(`${this.fullName}.${suffix}`, lanes));
       this.symmetric = unit('symmetric', p.lanes);
       this.publicKey = unit('publicKey', p.pkLanes);
-      this.dmaChannel = new Lanes(`${this.fullName}.dma`, 1, env.monitor?.module(`${this.fullName}.dma`, 1));
+      // N channels, each at dma_bandwidth: a transfer takes the one free first (the lane pool's first come, first served).
+      this.dmaChannel = new Lanes(`${this.fullName}.dma`, p.dmaChannels, env.monitor?.module(`${this.fullName}.dma`, p.dmaChannels));
       for (const u of ['symmetric', 'publicKey'] as const) {
         env.buffers?.addSource({
           figures: (until) => this.queueFigures(u, until),
