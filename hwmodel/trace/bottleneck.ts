@@ -155,8 +155,9 @@ export function analyzeBottleneck(input: BottleneckInput): BottleneckFinding | u
   }
   const top = findBottleneck(input.modules);
   // A pipeline whose slots are all taken limits the rate (Little's law) without holding anyone back yet.
+  // A cache (the key slots: it evicts) is full by design; it limits only through its misses, held-back work above.
   const full = [...inWindow.values()]
-    .filter((f) => f.policy === 'block' && occupancyShare(f) >= NEAR_SATURATION)
+    .filter((f) => f.policy === 'block' && f.evicted === undefined && occupancyShare(f) >= NEAR_SATURATION)
     .sort((a, b) => occupancyShare(b) - occupancyShare(a))[0];
   if (full !== undefined && (top === undefined || pressure(top) === 'busiest' || occupancyShare(full) > top.utilization)) {
     return { ...describe(full.name, modules, inWindow), reason: occupancyShare(full) >= SATURATION ? 'saturated' : 'near-saturation', chain: [full.name] };
