@@ -19,23 +19,14 @@ import { CallbackError, callApplication } from '../handshake/callback-error.js';
 import { HelloResponder, type HelloOutcome } from '../dtls/hello-responder.js';
 import { serverConfigs, type VersionConfigs } from '../dtls/version-configs.js';
 import type { Connection } from '../connection/connection-api.js';
-import { validateServerOptions, type UdpServerLimits, type UdpServerOptions, type UdpServerStats } from './server-options.js';
+import { validateServerOptions, type RefusalListener, type UdpServerLimits, type UdpServerOptions, type UdpServerStats } from './server-options.js';
 import { cidKey, PeerRouter, type Peer } from './peer-router.js';
 import { RestingSessions } from './resting-sessions.js';
 
-export type { UdpServerLimits, UdpServerOptions, UdpServerStats } from './server-options.js';
+export type { RefusalListener, UdpServerLimits, UdpServerOptions, UdpServerStats } from './server-options.js';
 
 /** What a connection starts with from the cookie exchange (hello-responder.ts). */
 type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
-
-/** Told of a ClientHello the stateless exchange refused with an alert. */
-export type RefusalListener = (
-  remote: { readonly address: string; readonly port: number },
-  alert: string,
-  reason: string,
-  /** What an application callback (`sni`, `psk`) threw, when that is why (the alert is then internal_error). */
-  callbackError?: unknown,
-) => void;
 
 /** The anti-replay store's verdict on a 0-RTT ClientHello, or what it threw (or rejected with): the handshake then fails with internal_error. */
 type StoreVerdict = boolean | { readonly threw: unknown };

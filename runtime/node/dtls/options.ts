@@ -15,9 +15,8 @@ import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
 import { BytesLru, bytesKey } from '../../pki/bytes-lru.js';
-import type { SupportedCipherSuite } from '../../crypto/suites.js';
 import type { Dtls12CipherSuite } from '../../versions/suites12.js';
-import { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../../dtls12/openssl-names.js';
+import { ciphersOption } from './cipher-option.js';
 import { resolveVersionRange } from '../../versions/versions.js';
 import type { DatagramTransport } from './transport.js';
 import { checkOptionNames, CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES, type ListedExactly } from './option-names.js';
@@ -244,80 +243,7 @@ function udpOptions(o: ListenOptions): UdpSocketOptions {
   };
 }
 
-/** node:tls's TLS 1.3 cipher names (OpenSSL's, as `ciphers` takes them) → ours. */
-const TLS13_CIPHERS: Readonly<Record<string, SupportedCipherSuite>> = {
-  TLS_AES_128_GCM_SHA256: 'tls_aes_128_gcm_sha256',
-  TLS_AES_256_GCM_SHA384: 'tls_aes_256_gcm_sha384',
-  TLS_CHACHA20_POLY1305_SHA256: 'tls_chacha20_poly1305_sha256',
-  TLS_AES_128_CCM_SHA256: 'tls_aes_128_ccm_sha256',
-  TLS_AES_128_CCM_8_SHA256: 'tls_aes_128_ccm_8_sha256',
-};
-
-/** The suites an OpenSSL cipher string names: TLS 1.3 ones as `cipherSuites`, DTLS 1.2 ones as the 1.2 connection's. */
-export interface CipherChoice {
-  readonly suites13: SupportedCipherSuite[] | undefined;
-  readonly suites12: Dtls12CipherSuite[] | undefined;
-}
-
-/**
- * `ciphers`, an OpenSSL cipher string: its TLS 1.3 names in order (as
- * node:tls takes them) become `cipherSuites`, its (D)TLS 1.2 suite names
- * (OpenSSL's, `ECDHE-ECDSA-AES128-GCM-SHA256`, or IANA's) the 1.2 suites,
- * in order. OpenSSL keywords and operators (`HIGH`, `!aNULL`,
- * `@SECLEVEL=0`, `ECDHE+AESGCM`) select nothing here and are skipped. A
- * ConfigError: a suite name dtls13 does not know, a string that names no
- * suite, one that names only 1.2 suites while the range enables 1.3 (the
- * 1.3 suites would not be what was asked for), or `ciphers` beside
- * `cipherSuites`. Names of one version leave the other version's suites
- * at their defaults.
- */
-export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8: unknown, enables13 = true): CipherChoice {
-  if (ciphers === undefined) return { suites13: undefined, suites12: undefined };
-  if (typeof ciphers !== 'string') throw new ConfigError('ciphers', `must be a string (an OpenSSL cipher list), got ${typeof ciphers}`);
-  if (cipherSuites !== undefined) throw new ConfigError('ciphers', 'give either ciphers (an OpenSSL cipher string) or cipherSuites, not both');
-  const suites: SupportedCipherSuite[] = [];
-  const suites12: Dtls12CipherSuite[] = [];
-  const skipped: string[] = [];
-  for (const item of ciphers.split(/[:, ]+/)) {
-    if (item === '') continue;
-    const suite = TLS13_CIPHERS[item.toUpperCase()];
-    const suite12 = suite === undefined ? suite12ByName(item) : undefined;
-    if (suite !== undefined) {
-      if (!suites.includes(suite)) suites.push(suite);
-    } else if (suite12 !== undefined) {
-      if (!suites12.includes(suite12)) suites12.push(suite12);
-    } else if (/^TLS_/i.test(item) && !/^TLS_(ECDHE|PSK|RSA|DHE|ECDH|DH)_/i.test(item)) {
-      throw new ConfigError('ciphers', `names ${item}, which is no TLS 1.3 cipher suite; those are ${Object.keys(TLS13_CIPHERS).join(', ')}`);
-    } else if (/^[!+\-@]/.test(item) || item.includes('+') || /^[A-Za-z0-9.=]+$/.test(item)) {
-      skipped.push(item); // an OpenSSL keyword or operator
-    } else {
-      throw new ConfigError(
-        'ciphers',
-        `names ${item}, which is no cipher suite dtls13 does (DTLS 1.2: ${Object.values(OPENSSL_NAMES_12).slice(0, 8).join(', ')}; DTLS 1.3: ${Object.keys(TLS13_CIPHERS).join(', ')})`,
-      );
-    }
-  }
-  const names = Object.keys(TLS13_CIPHERS).slice(0, 3).join(':');
-  if (suites.length === 0 && (suites12.length === 0 || enables13)) {
-    const what =
-      suites12.length > 0
-        ? `names no TLS 1.3 cipher suite (only DTLS 1.2 ones: ${suites12.map(opensslName12).join(':')}) while the version range enables DTLS 1.3; add TLS 1.3 names, e.g. '${names}', or set maxVersion: 'DTLSv1.2'`
-        : skipped.length === 0
-          ? 'is empty'
-          : `names no TLS 1.3 cipher suite (${skipped.join(':')} ${skipped.length === 1 ? 'is an OpenSSL keyword' : 'are OpenSSL keywords'}); name suites, e.g. '${names}' or 'ECDHE-ECDSA-AES128-GCM-SHA256'`;
-    throw new ConfigError('ciphers', what);
-  }
-  if (suites.includes('tls_aes_128_ccm_8_sha256') && allowCcm8 !== true) {
-    throw new ConfigError(
-      'ciphers',
-      'names TLS_AES_128_CCM_8_SHA256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records under one key end a session (RFC 9147 §4.5.3)',
-    );
-  }
-  if (suites12.includes('tls_ecdhe_ecdsa_with_aes_128_ccm_8') && allowCcm8 !== true) {
-    throw new ConfigError('ciphers', 'names ECDHE-ECDSA-AES128-CCM8, which needs allowCcm8: true (an 8-byte tag)');
-  }
-  return { suites13: suites.length > 0 ? suites : undefined, suites12: suites12.length > 0 ? suites12 : undefined };
-}
+export { ciphersOption, type CipherChoice } from './cipher-option.js';
 
 /** `alpn` as node:tls takes it too: a Buffer or Uint8Array in wire format (length-prefixed names) → the names. */
 export function alpnOption<T>(alpn: T | Uint8Array): T | string[] {
