@@ -1,4 +1,5 @@
-import type { AnyStateMachine, InspectionEvent } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
+import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { sharedDtls13ClientMachine } from '../../generated/charts/dtls13-client-machine.js';
 import { dtls13ClientInput } from '../../generated/charts/dtls13-client.js';
 import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
@@ -63,7 +64,7 @@ export interface Charts13 {
 export function roleDriver(
   parts: ConnectionParts,
   charts: Charts13,
-  inspect: ((event: InspectionEvent) => void) | undefined,
+  inspect: ((event: ChartInspectionEvent) => void) | undefined,
   statelessRetry: StatelessRetry | undefined,
 ): RoleDriver {
   const context = new MachineContext(parts);
@@ -141,13 +142,13 @@ function inspected(
   bind: (implementation: never, context: never) => object,
   steps: object,
   guards: GuardTable,
-  inspect: ((event: InspectionEvent) => void) | undefined,
+  inspect: ((event: ChartInspectionEvent) => void) | undefined,
 ): InspectedChart | undefined {
   return inspect && new InspectedChart(machine, bind, Object.keys(steps), guards, inspect);
 }
 
 class ClientMachine extends Machine13<ClientState, ClientEvent> {
-  constructor(context: MachineContext, chart: Charts13['client'], inspect: ((event: InspectionEvent) => void) | undefined) {
+  constructor(context: MachineContext, chart: Charts13['client'], inspect: ((event: ChartInspectionEvent) => void) | undefined) {
     super({ kind: 'start' }, context, chart, inspected(sharedDtls13ClientMachine, dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect));
   }
 
@@ -173,7 +174,7 @@ class ClientMachine extends Machine13<ClientState, ClientEvent> {
 }
 
 class ServerMachine extends Machine13<ServerState, ServerEvent> {
-  constructor(context: MachineContext, chart: Charts13['server'], inspect: ((event: InspectionEvent) => void) | undefined) {
+  constructor(context: MachineContext, chart: Charts13['server'], inspect: ((event: ChartInspectionEvent) => void) | undefined) {
     super({ kind: 'waitClientHello' }, context, chart, inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect));
   }
 

@@ -1,4 +1,4 @@
-import type { InspectionEvent } from 'xstate';
+import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { sharedDtls13FlightMachine } from '../../generated/charts/dtls13-flight-machine.js';
 import { dtls13FlightStep, dtls13FlightTakes } from '../../generated/charts/dtls13-flight-transitions.js';
 import { dtls13FlightInput, type Dtls13FlightAction } from '../../generated/charts/dtls13-flight.js';
@@ -87,7 +87,7 @@ export class FlightController<M> {
   private stopped = false;
   private onRest: FlightRestListener | undefined;
 
-  constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}, inspect?: (event: InspectionEvent) => void) {
+  constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}, inspect?: (event: ChartInspectionEvent) => void) {
     const initial = integerOption('initialTimeout', config.initialTimeout ?? 1000, 1, 600_000);
     const max = integerOption('maxTimeout', config.maxTimeout ?? 60_000, initial, 3_600_000);
     const maxRetransmissions = integerOption('maxRetransmissions', config.maxRetransmissions ?? 10, 0, 1000);
