@@ -30,8 +30,8 @@ export type HelloVerify12Outcome =
   /** Not one whole ClientHello in the first record: drop it. */
   | { readonly kind: 'drop' };
 
-/** An epoch-0 DTLS 1.2 record (RFC 6347 §4.1) with the sequence number of the record it answers. */
-function plainRecord(type: number, sequenceNumber: number, fragment: Uint8Array): Uint8Array {
+/** An epoch-0 DTLS 1.2 record (RFC 6347 §4.1): its 13-byte header, then the fragment. */
+export function plainRecord(type: number, sequenceNumber: number, fragment: Uint8Array): Uint8Array {
   const out = new Uint8Array(RECORD_HEADER + fragment.length);
   out[0] = type;
   out[1] = 0xfe;

@@ -9,8 +9,9 @@
 import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { fragmentMessage } from '../handshake/fragmenter.js';
+import { plainRecord } from './hello-verify12.js';
 import type { Out12 } from './io12.js';
-import { DTLS12_VERSION, MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
+import { MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
 import { WriteEpoch12 } from './write-epoch.js';
 
 export const CHANGE_CIPHER_SPEC = 20;
@@ -110,21 +111,7 @@ export class RecordWriter12 {
 
   /** An epoch-0 record. */
   private plain(type: number, fragment: Uint8Array, sequenceNumber = this.epoch0Sequence++): Uint8Array {
-    const out = new Uint8Array(RECORD_HEADER + fragment.length);
-    out[0] = type;
-    out[1] = DTLS12_VERSION >>> 8;
-    out[2] = DTLS12_VERSION & 0xff;
-    const hi = Math.floor(sequenceNumber / 0x100000000);
-    out[5] = hi >>> 8;
-    out[6] = hi & 0xff;
-    out[7] = sequenceNumber >>> 24;
-    out[8] = (sequenceNumber >>> 16) & 0xff;
-    out[9] = (sequenceNumber >>> 8) & 0xff;
-    out[10] = sequenceNumber & 0xff;
-    out[11] = fragment.length >>> 8;
-    out[12] = fragment.length & 0xff;
-    out.set(fragment, RECORD_HEADER);
-    return out;
+    return plainRecord(type, sequenceNumber, fragment);
   }
 }
 
