@@ -2,19 +2,13 @@ import type { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { ConnectionStats } from './connection-api.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
+import type { HibernatedCounts } from './hibernation.js';
 import { NONE_IGNORED, type IgnoreReason } from './record-rules.js';
 
 /** What of the 1.3 connection (connection.ts) its stats read. */
 export interface CountedConnection {
   readonly parts: ConnectionParts;
-  readonly counts: {
-    readonly datagramsReceived: number;
-    readonly datagramsSent: number;
-    readonly recordsReceived: number;
-    readonly applicationBytesSent: number;
-    readonly applicationBytesReceived: number;
-    readonly handshakeMessagesReceived: number;
-  };
+  readonly counts: HibernatedCounts;
   readonly ignored: Record<IgnoreReason, number> | undefined;
   readonly inbox: HandshakeReassembler;
   readonly deferred: HeldRecords;
