@@ -1,7 +1,8 @@
 import { loadavg } from 'node:os';
 import { createSocket, type Socket } from 'node:dgram';
 import { randomFillSync } from 'node:crypto';
-import { connect, listen, type DtlsSession } from '../runtime/index.js';
+import { connect, type DtlsSession } from '../runtime/index.js';
+import { listenWorkers } from '../runtime/workers.js';
 import type { DtlsWorkerListener } from '../runtime/node/dtls/workers/worker-listener.js';
 import { pemIdentity } from '../tests/api/fixtures.js';
 
@@ -47,7 +48,7 @@ async function mode(steered: boolean, log: (line: string) => void): Promise<void
   if (steered) delete process.env.DTLS13_REUSEPORT_STEERING;
   else process.env.DTLS13_REUSEPORT_STEERING = '0';
   const id = pemIdentity('localhost');
-  const server = listen(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8 });
+  const server = listenWorkers(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8 });
   if (saved === undefined) delete process.env.DTLS13_REUSEPORT_STEERING;
   else process.env.DTLS13_REUSEPORT_STEERING = saved;
   try {

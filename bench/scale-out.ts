@@ -4,6 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listen } from '../runtime/index.js';
+import { listenWorkers } from '../runtime/workers.js';
 import type { DtlsListener } from '../runtime/node/dtls/listener.js';
 import type { DtlsWorkerListener } from '../runtime/node/dtls/workers/worker-listener.js';
 import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
@@ -14,7 +15,7 @@ import type { ClientReply, ClientRequest } from './scale-out/clients.js';
 
 /**
  * `npm run bench -- scale-out`: one server on N worker threads
- * (`listen({ workers: N })`, N = 1..cores, all listening at once on their
+ * (`listenWorkers(module, { workers: N })`, N = 1..cores, all listening at once on their
  * own ports) and full handshakes from client processes (they share no event
  * loop with the server), the Ns alternating within every round so drift
  * hits them alike, after a warm-up window per N that is not counted. Prints,
@@ -169,7 +170,7 @@ async function benchWorkload(
     udpReceiveBufferSize: 4 * 1024 * 1024,
   };
   for (const n of ns) {
-    const server = n === 0 ? listen((session) => (session.onmessage = () => {}), common) : listen(module, { workers: n, ...common });
+    const server = n === 0 ? listen((session) => (session.onmessage = () => {}), common) : listenWorkers(module, { workers: n, ...common });
     await server.listening;
     servers.set(n, server);
   }

@@ -20,6 +20,7 @@ export { isDtls12, protocolOf } from '../runtime/dtls12/negotiated12.js';
 export { opensslName12, suite12ByName } from '../runtime/dtls12/openssl-names.js';
 export { connect } from '../runtime/node/dtls/connect.js';
 export { listen } from '../runtime/node/dtls/listener.js';
+export { listenWorkers } from '../runtime/node/dtls/workers/worker-listener.js';
 export { parsePemCertificates } from '../runtime/pki/pem.js';
 export { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 export { alpnNames } from '../runtime/session/alpn.js';

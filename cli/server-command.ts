@@ -8,7 +8,7 @@ import { cidOptions } from './cid-options.js';
 import { fleetListenOptions } from './fleet-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
 import type { DtlsListener } from '../runtime/node/dtls/listener.js';
-import { ConfigError, listen } from './runtime.js';
+import { ConfigError, listen, listenWorkers } from './runtime.js';
 import type { DtlsWorkerListener } from '../runtime/node/dtls/workers/worker-listener.js';
 import type { ListenOptions } from '../runtime/node/dtls/options.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
@@ -130,7 +130,7 @@ async function serveWorkers(
   process.env.DTLS13_SERVER_ASK_AFTER = askAfter === undefined ? '' : String(askAfter);
   let endpoint: DtlsWorkerListener;
   try {
-    endpoint = listen(new URL(`./server-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url), { ...options, host, port, workers });
+    endpoint = listenWorkers(new URL(`./server-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url), { ...options, host, port, workers });
   } catch (e) {
     if (e instanceof ConfigError) throw new CliUsageError(`${cliFlag(e.option)}: ${e.message}`);
     throw e;

@@ -9,6 +9,7 @@
  *   record layer, the key schedule, tickets and PSKs, the charts' types.
  * - `dtls13/wire`: the decoders and encoders of every DTLS structure.
  * - `dtls13/crypto`: the crypto providers, cipher suites, certificates.
+ * - `dtls13/workers`: `listenWorkers`, one server on several event loops.
  */
 export { connect } from './node/dtls/connect.js';
 export {

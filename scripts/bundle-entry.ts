@@ -16,12 +16,12 @@
  *   `module.enableCompileCache()`) and exports its exports by name.
  *   `require('dtls13')` (dist/runtime/index.cjs) gets this same module.
  * - dist/runtime/worker-main.js: the worker thread's file of
- *   `listen({ workers })`, where the bundle's listener looks: one line that
+ *   `listenWorkers` (`dtls13/workers`), where the bundle's listener looks: one line that
  *   imports tsc's worker module (not a second bundle).
  * - A code cache made here by a fresh `node` doing one handshake
  *   (scripts/warm-code-cache.mjs), in `<package>/.cache/v8/`.
  *
- * - The subpath entries (`dtls13/sans-io`, `dtls13/wire`, `dtls13/crypto`:
+ * - The subpath entries (`dtls13/sans-io`, `dtls13/wire`, `dtls13/crypto`, `dtls13/workers`:
  *   package.json "exports") are small ES modules of the same kind, over the
  *   same bundle: it holds every entry's modules once, each entry's exports
  *   as one namespace of its exports (SUBPATHS), and the first entry a
@@ -52,6 +52,7 @@ export const SUBPATHS = [
   { file: 'sans-io', namespace: 'sansIo' },
   { file: 'wire', namespace: 'wire' },
   { file: 'crypto', namespace: 'crypto' },
+  { file: 'workers', namespace: 'workers' },
 ] as const;
 type Subpath = (typeof SUBPATHS)[number];
 /** An entry as tsc wrote it, kept beside the one this step writes. */
@@ -109,7 +110,7 @@ async function bundleCommonJs(root: string): Promise<void> {
 }
 
 /**
- * The worker thread's file of `listen({ workers })`: the listener starts
+ * The worker thread's file of `listenWorkers`: the listener starts
  * `./worker-main.js` beside the file it runs from, which for the bundle is
  * dist/runtime/. It runs tsc's worker module (dist/runtime/node/dtls/workers/),
  * which the command line's `server --workers` runs too: one copy of the

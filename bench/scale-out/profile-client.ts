@@ -2,7 +2,7 @@
  * What a scale-out client spends per handshake: `npx tsx --cpu-prof --cpu-prof-dir=DIR bench/scale-out/profile-client.ts [p256|rsa4096]`
  * runs full handshakes for 5 s against a 1-worker server (its own thread, so the main thread's profile is the client's).
  */
-import { listen } from '../../runtime/index.js';
+import { listenWorkers } from '../../runtime/workers.js';
 import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
@@ -12,7 +12,7 @@ const threadCpuMs = (): number => nativeBinding?.threadCpuTime?.() ?? Number.NaN
 
 const kind = (process.argv[2] ?? 'p256') as KeyPairKind;
 const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'profile CA', kind });
-const server = listen(new URL('./sink-worker.ts', import.meta.url), {
+const server = listenWorkers(new URL('./sink-worker.ts', import.meta.url), {
   workers: 1,
   cert: id.chain.map((c) => certificateToPem(c)).join(''),
   key: privateKeyToPem(id.privateKey),

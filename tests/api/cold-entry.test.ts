@@ -7,7 +7,7 @@
  * three, nor does a handshake; each loads when it is used (and works); the
  * build left a cache the next process takes; a corrupt cache is refused and
  * the handshake still works; DTLS13_COMPILE_CACHE=0 turns it off; require()
- * of the CommonJS entry gives the module import gives; `listen({ workers })`
+ * of the CommonJS entry gives the module import gives; `listenWorkers` (`dtls13/workers`)
  * finds the worker thread's file beside the bundle.
  */
 import test from 'ava';
@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -142,7 +142,7 @@ test.serial('the build leaves a code cache the next process takes; a corrupt one
   t.is(off.protocol, 'DTLSv1.3');
 });
 
-test.serial('listen({ workers }) from the built entry finds its worker thread file and a handshake completes through a worker', (t) => {
+test.serial('listenWorkers from the built dtls13/workers finds its worker thread file and a handshake completes through a worker', (t) => {
   if (!existsSync(ADDON)) {
     t.pass(`not run: workers need the native addon on Node 20 (${ADDON} is not built)`);
     return;
@@ -152,7 +152,8 @@ test.serial('listen({ workers }) from the built entry finds its worker thread fi
   const script = `
     const d = await import(process.argv[2]);
     const id = d.createThrowawayIdentity({ serverName: 'localhost', caName: 'workers CA' });
-    const endpoint = d.listen(new URL(process.argv[3]), { host: '127.0.0.1', port: 0, workers: 1, cert: [...id.chain], key: id.privateKey });
+    const { listenWorkers } = await import(process.argv[4]);
+    const endpoint = listenWorkers(new URL(process.argv[3]), { host: '127.0.0.1', port: 0, workers: 1, cert: [...id.chain], key: id.privateKey });
     const { port } = await endpoint.listening;
     const session = d.connect('127.0.0.1', port, { ca: id.caDer, servername: 'localhost' });
     await session.opened;
@@ -165,10 +166,14 @@ test.serial('listen({ workers }) from the built entry finds its worker thread fi
   // A file, not -e: a worker thread inherits node's options, and --input-type would stop it.
   const main = join(work, 'workers-main.mjs');
   writeFileSync(main, script);
-  const child = spawnSync(process.execPath, [main, pathToFileURL(entry).href, pathToFileURL(onSession).href], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [main, pathToFileURL(entry).href, pathToFileURL(onSession).href, pathToFileURL(join(dirname(entry), 'workers.js')).href],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   t.is(child.status, 0, child.stderr);
   t.is(child.stdout, 'DTLSv1.3 through a worker');
 });

@@ -36,7 +36,7 @@ test('every subpath of package.json "exports" has declarations from a runtime/ e
     entries.filter((e) => e.source === undefined).map((e) => `${e.subpath}: ${e.types}`),
     [],
   );
-  t.deepEqual(entries.map((e) => e.subpath).sort(), ['.', './crypto', './sans-io', './wire']);
+  t.deepEqual(entries.map((e) => e.subpath).sort(), ['.', './crypto', './sans-io', './wire', './workers']);
 });
 
 test(`the root exports at most ${ROOT_LIMIT} names, exactly those of tests/api/root-exports.txt`, async (t) => {

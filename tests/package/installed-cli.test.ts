@@ -121,12 +121,12 @@ test('each CLI command of an installed tarball works or says exactly what to npm
     [
       '--input-type=module',
       '-e',
-      "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto']) console.log(e, Object.keys(await import(e)).length > 0);",
+      "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto', 'dtls13/workers']) console.log(e, Object.keys(await import(e)).length > 0);",
     ],
     app,
     120_000,
   );
-  t.is(entries.stdout.trim(), 'dtls13 true\ndtls13/sans-io true\ndtls13/wire true\ndtls13/crypto true', entries.stderr);
+  t.is(entries.stdout.trim(), 'dtls13 true\ndtls13/sans-io true\ndtls13/wire true\ndtls13/crypto true\ndtls13/workers true', entries.stderr);
   const demo = await run(join(app, 'node_modules/.bin/dtls13'), ['demo'], app, 120_000);
   t.regex(demo.stdout, /closed with close_notify/, 'the demo runs from a plain install');
   t.regex(demo.stdout, /client chart: .*npm install xstate/, 'the demo says what its chart paths need');

@@ -18,9 +18,9 @@ export { DtlsListenerStats } from './listener-stats.js';
 /** `listen`'s first argument: called with each new session, before its handshake completes (await `session.opened`). */
 export type SessionHandler = (session: DtlsSession<DtlsListener>) => void;
 
-/** `listen`'s options: with a session callback, {@link ListenOptions}; with a module (worker threads), {@link WorkerListenOptions}. */
+/** `listen`'s options: with a session callback, {@link ListenOptions}; with a module (the deprecated form of `listenWorkers`), {@link WorkerListenOptions}. */
 export type ListenOptionsFor<H> = H extends SessionHandler ? ListenOptions : WorkerListenOptions;
-/** What `listen` returns: a {@link DtlsListener}, or with a module a {@link DtlsWorkerListener}. */
+/** What `listen` returns: a {@link DtlsListener}, or with a module (deprecated) a {@link DtlsWorkerListener}. */
 export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorkerListener;
 
 /**
@@ -270,11 +270,11 @@ export class DtlsListener implements SessionListener {
  * (a ConfigError names the one that is wrong); the bind is asynchronous:
  * `endpoint.listening` resolves with the address or rejects with the
  * system error.
- */
-/**
- * With `workers`, `listen(module, options)`: the server on that many event
- * loops; `module` exports the session callback (runtime/node/dtls/workers,
- * docs/scale-out.md).
+ *
+ * The server on several event loops is `listenWorkers(module, options)` from
+ * `dtls13/workers`. Deprecated (CHANGELOG.md, kept for one minor version):
+ * `listen(module, { workers })`, a module in place of the callback, which
+ * calls `listenWorkers`.
  *
  * One signature, not two overloads: a misspelled option is then reported by
  * TypeScript as that option ("'maxSesions' does not exist in type
@@ -287,7 +287,7 @@ export function listen(onsession: SessionHandler | string | URL, options: Listen
     if (typeof onsession === 'function')
       throw new ConfigError(
         'workers',
-        "runs the session callback in worker threads: give the module that exports it (listen(new URL('./on-session.js', import.meta.url), { workers })), not a function",
+        "runs the session callback in worker threads: give the module that exports it (listenWorkers(new URL('./on-session.js', import.meta.url), { workers }) from 'dtls13/workers'), not a function",
       );
     return listenWorkers(onsession, options as WorkerListenOptions);
   }

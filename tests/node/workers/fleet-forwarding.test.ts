@@ -4,6 +4,7 @@ import { createSocket } from 'node:dgram';
 import { Balancer } from '../../support/udp-balancer.js';
 import { freePort } from '../../interop/wolfssl.js';
 import { connect, listen, type DtlsSession } from '../../../runtime/index.js';
+import { listenWorkers } from '../../../runtime/workers.js';
 import { encodeLink, LINK_FORWARD, LINK_RELAY } from '../../../runtime/node/dtls/workers/fleet-link.js';
 import type { DtlsWorkerListener } from '../../../runtime/node/dtls/workers/worker-listener.js';
 import { exchange, id, until } from './support.js';
@@ -28,7 +29,7 @@ async function fleetOfTwo(t: ExecutionContext): Promise<{ hosts: [DtlsWorkerList
   const links = [await freePort(), await freePort()]; // distinct: freePort hands a port out once
   const fleet = { hosts: { 1: `127.0.0.1:${links[0]}`, 2: `127.0.0.1:${links[1]}` }, key: KEY };
   const host = (hostId: number): DtlsWorkerListener =>
-    listen(HOST_ECHO, { workers: 1, hostId, fleet, cid: 8, cert: id.cert, key: id.key, host: '127.0.0.1', port: 0 });
+    listenWorkers(HOST_ECHO, { workers: 1, hostId, fleet, cid: 8, cert: id.cert, key: id.key, host: '127.0.0.1', port: 0 });
   const hosts: [DtlsWorkerListener, DtlsWorkerListener] = [host(1), host(2)];
   t.teardown(() => Promise.all(hosts.map((h) => h.close())).then(() => undefined));
   await Promise.all(hosts.map((h) => h.listening));
@@ -178,6 +179,6 @@ test('fleet is checked at listen: the hosts, this host among them, the key, CIDs
     ],
   ];
   for (const [extra, message] of bad)
-    t.throws(() => listen(HOST_ECHO, { ...base, ...extra }), { name: 'ConfigError', message }, JSON.stringify(Object.keys(extra)));
+    t.throws(() => listenWorkers(HOST_ECHO, { ...base, ...extra }), { name: 'ConfigError', message }, JSON.stringify(Object.keys(extra)));
   t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, fleet: { hosts, key: KEY } }), { name: 'ConfigError', message: /option fleet: needs workers/ });
 });

@@ -1,7 +1,8 @@
 /** What the workers tests share: a 2-worker server with the echo worker module, clients placed on a chosen worker, probes of the kernel's hash. */
 import type { ExecutionContext } from 'ava';
 import { createSocket } from 'node:dgram';
-import { connect, listen, type DtlsSession } from '../../../runtime/index.js';
+import { connect, type DtlsSession } from '../../../runtime/index.js';
+import { listenWorkers } from '../../../runtime/workers.js';
 import type { ConnectOptions } from '../../../runtime/node/dtls/options.js';
 import type { DtlsWorkerListener } from '../../../runtime/node/dtls/workers/worker-listener.js';
 import { nextMessage, pemIdentity, sleep } from '../../api/fixtures.js';
@@ -15,7 +16,7 @@ export const ECHO_WORKER = new URL('./fixtures/echo-worker.ts', import.meta.url)
  * test file's process from exiting.
  */
 export function workersServer(t: ExecutionContext, extra: Record<string, unknown> = {}): DtlsWorkerListener {
-  const server = listen(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8, maxEarlyData: 1024, ...extra });
+  const server = listenWorkers(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8, maxEarlyData: 1024, ...extra });
   t.teardown(() => server.close());
   return server;
 }

@@ -7,10 +7,11 @@ import { captureLoopback } from '../../dissect/tcpdump.js';
 import { udpDatagrams } from '../../support/pcap-udp.js';
 import { createSocket } from 'node:dgram';
 import { ConfigError, connect, listen } from '../../../runtime/index.js';
+import { DtlsWorkerListener, listenWorkers } from '../../../runtime/workers.js';
 import { ECHO_WORKER, clientOn, exchange, hashedWorker, id, until, workerOf, workersServer } from './support.js';
 
 /**
- * listen({ workers: 2 }) over real UDP on 127.0.0.1: two worker threads,
+ * listenWorkers(module, { workers: 2 }) over real UDP on 127.0.0.1: two worker threads,
  * each with its own SO_REUSEPORT socket on one port, the native addon's
  * steering program sending each CID record to the worker its CID names.
  * (tests/node/workers/forwarding.test.ts: the same without the program.)
@@ -172,19 +173,31 @@ test('the socket options reach every worker\u2019s socket: udpReceiveBufferSize 
 test('workers: bad options are ConfigErrors at listen, naming the option', (t) => {
   const base = { cert: id.cert, key: id.key, host: '127.0.0.1' };
   t.throws(() => listen(() => {}, { ...base, workers: 2 }), { instanceOf: ConfigError, message: /option workers: .*module/ });
-  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 0 }), { instanceOf: ConfigError, message: /option workers: .*1\.\.64/ });
-  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 2, sni: () => undefined }), { instanceOf: ConfigError, message: /option sni: .*worker module/ });
-  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 2, cid: { length: 8, generate: (n) => new Uint8Array(n) } }), {
+  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 0 }), { instanceOf: ConfigError, message: /option workers: .*1\.\.64/ });
+  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, sni: () => undefined }), {
+    instanceOf: ConfigError,
+    message: /option sni: .*worker module/,
+  });
+  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, cid: { length: 8, generate: (n) => new Uint8Array(n) } }), {
     instanceOf: ConfigError,
     message: /option cid\.generate/,
   });
-  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 2, cid: 4 }), { instanceOf: ConfigError, message: /option cid\.length: .*6\.\.20/ });
-  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 2, hostId: 256 }), { instanceOf: ConfigError, message: /option hostId/ });
+  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, cid: 4 }), { instanceOf: ConfigError, message: /option cid\.length: .*6\.\.20/ });
+  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, hostId: 256 }), { instanceOf: ConfigError, message: /option hostId/ });
   t.throws(() => listen(() => {}, { ...base, hostId: 1 }), { instanceOf: ConfigError, message: /option hostId: needs workers/ });
 });
 
+test("the deprecated listen(module, { workers }) is listenWorkers: its checks and its listener's class", async (t) => {
+  const base = { cert: id.cert, key: id.key, host: '127.0.0.1' };
+  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 0 }), { instanceOf: ConfigError, message: /option workers: .*1\.\.64/ });
+  const server = listen(new URL('./fixtures/no-such-module.ts', import.meta.url), { workers: 1, ...base });
+  t.true(server instanceof DtlsWorkerListener);
+  await t.throwsAsync(server.listening, { message: /no-such-module/ });
+  await t.throwsAsync(server.closed);
+});
+
 test('a worker module that does not load: listening and closed reject with why', async (t) => {
-  const server = listen(new URL('./fixtures/no-such-module.ts', import.meta.url), { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1' });
+  const server = listenWorkers(new URL('./fixtures/no-such-module.ts', import.meta.url), { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1' });
   await t.throwsAsync(server.listening, { message: /no-such-module/ });
   await t.throwsAsync(server.closed);
 });

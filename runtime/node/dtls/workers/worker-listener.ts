@@ -1,5 +1,5 @@
 /**
- * `listen(module, { workers })`: a DTLS server on N event loops. Each is a
+ * `listenWorkers(module, { workers })` (`dtls13/workers`): a DTLS server on N event loops. Each is a
  * worker thread (not a child process: the primary makes the SO_REUSEPORT
  * sockets and a worker uses its descriptor as it is, in the same process;
  * ticket keys, the anti-replay store and the statistics are shared through
@@ -29,7 +29,7 @@ import { fleetOption } from './fleet-options.js';
 import { hostIdOption, ownerCidOption, workerCount, workerListenOptions } from './worker-options.js';
 import { WORKER_STAT_NAMES, readRow, statsBuffer, type WorkerStats } from './worker-stats.js';
 
-/** Options of `listen(module, options)` with workers. */
+/** Options of `listenWorkers(module, options)` (`dtls13/workers`). */
 export interface WorkerListenOptions extends ListenOptions {
   /** Event loops (worker threads), each with its own socket on the port: a count (1..64), or 'auto' (one per core). */
   readonly workers: number | 'auto';
@@ -344,7 +344,7 @@ function moduleUrl(module: unknown): string {
   if (typeof module !== 'string' || module === '')
     throw new ConfigError(
       'workers',
-      "needs the session callback as a module: listen(new URL('./on-session.js', import.meta.url), { workers }) (functions do not cross threads)",
+      "needs the session callback as a module: listenWorkers(new URL('./on-session.js', import.meta.url), { workers }) (functions do not cross threads)",
     );
   return /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module) ? module : pathToFileURL(resolvePath(module)).href;
 }
