@@ -40,8 +40,9 @@ struct crypto_engine : sc_core::sc_module {
   // (back-pressure, counted as the intake's stalls and reported as the unit's admission wait).
   // Default 16.
   unsigned queue_depth = 16u;
-  // Fixed cost of accepting and decoding one command. Default 40ns.
-  sc_core::sc_time command_overhead = sc_core::sc_time(40000.0, sc_core::SC_PS);
+  // Cycles of the engine's clock to accept and decode one command (20 at the default 2ns: 40 ns);
+  // a slower clock_period makes it longer, as it does every operation's cycles. Default 20.
+  unsigned command_cycles = 20u;
   // Rate of each of the engine's DMA channels: operands are read from the connection's buffer
   // before a command and results written back after it, each transfer occupying a channel for its
   // size at this rate, plus the memory's access time. Default 64Gbps (bits per second).
@@ -72,7 +73,7 @@ struct crypto_engine : sc_core::sc_module {
     if (param == "clock_period") return (clock_period = sc_core::sc_time(value, sc_core::SC_PS)), true;
     if (param == "hw_accel") return (hw_accel = value != 0), true;
     if (param == "queue_depth") return (queue_depth = static_cast<unsigned>(value)), true;
-    if (param == "command_overhead") return (command_overhead = sc_core::sc_time(value, sc_core::SC_PS)), true;
+    if (param == "command_cycles") return (command_cycles = static_cast<unsigned>(value)), true;
     if (param == "dma_bandwidth") return (dma_bandwidth = value), true;
     if (param == "dma_channels") return (dma_channels = static_cast<unsigned>(value)), true;
     if (param == "buffer_size") return (buffer_size = static_cast<std::uint64_t>(value)), true;
@@ -135,7 +136,7 @@ struct crypto_engine : sc_core::sc_module {
     c.gp = &gp;
     c.blocking = blocking;
     c.port = port;
-    c.cost = table->command_costs(ext->ops, clock_period.value(), command_overhead.value());
+    c.cost = table->command_costs(ext->ops, clock_period.value(), command_cycles * clock_period.value());
     by_payload[&gp] = &c;
     steps.notify(gp, delay);
     return c;

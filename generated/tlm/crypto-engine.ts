@@ -16,8 +16,8 @@ export interface CryptoEngineParams {
   readonly hwAccel: boolean;
   /** Command queue slots per lane of each unit (accelerated engine): a unit queues at most lanes × queue_depth commands that have not started. The engine takes commands in arrival order through one intake, for both units: a command whose unit's queue is full waits at the intake, and so does every command behind it, for either unit (head-of-line blocking); its caller waits (back-pressure, counted as the intake's stalls and reported as the unit's admission wait). (count) Default 16. */
   readonly queueDepth: number;
-  /** Fixed cost of accepting and decoding one command. In ps. Default 40ns = 40_000 ps. */
-  readonly commandOverhead: SimTime;
+  /** Cycles of the engine's clock to accept and decode one command (20 at the default 2ns: 40 ns); a slower clock_period makes it longer, as it does every operation's cycles. (count) Default 20. */
+  readonly commandCycles: number;
   /** Rate of each of the engine's DMA channels: operands are read from the connection's buffer before a command and results written back after it, each transfer occupying a channel for its size at this rate, plus the memory's access time. In bit/s. Default 64Gbps = 64_000_000_000 bit/s. */
   readonly dmaBandwidth: number;
   /** DMA channels, each at dma_bandwidth; a transfer takes the channel free first (lowest index on ties), transfers arbitrated first come, first served. (count) Default 1. */
@@ -27,7 +27,7 @@ export interface CryptoEngineParams {
 }
 
 /** The defaults of crypto_engine as written in spec/hw/crypto_engine.yaml, parsed to plain units. */
-export const cryptoEngineDefaults: CryptoEngineParams = Object.freeze({ lanes: 4, pkLanes: 4, clockPeriod: 2000, hwAccel: true, queueDepth: 16, commandOverhead: 40_000, dmaBandwidth: 64_000_000_000, dmaChannels: 1, bufferSize: 4096 });
+export const cryptoEngineDefaults: CryptoEngineParams = Object.freeze({ lanes: 4, pkLanes: 4, clockPeriod: 2000, hwAccel: true, queueDepth: 16, commandCycles: 20, dmaBandwidth: 64_000_000_000, dmaChannels: 1, bufferSize: 4096 });
 
 /** Returns `p` when every parameter is in range; else throws ConfigError naming `<where>.<parameter>`. */
 export function checkCryptoEngineParams(p: CryptoEngineParams, where: string): CryptoEngineParams {
@@ -36,7 +36,7 @@ export function checkCryptoEngineParams(p: CryptoEngineParams, where: string): C
   if (!Number.isSafeInteger(p.clockPeriod) || p.clockPeriod < 1) throw new ConfigError(`${where}.clockPeriod`, `must be an integer number of ps >= 1, got ${String(p.clockPeriod)}`);
   if (typeof p.hwAccel !== 'boolean') throw new ConfigError(`${where}.hwAccel`, `must be a boolean, got ${String(p.hwAccel)}`);
   if (!Number.isSafeInteger(p.queueDepth) || p.queueDepth < 1) throw new ConfigError(`${where}.queueDepth`, `must be an integer >= 1, got ${String(p.queueDepth)}`);
-  if (!Number.isSafeInteger(p.commandOverhead) || p.commandOverhead < 0) throw new ConfigError(`${where}.commandOverhead`, `must be an integer number of ps >= 0, got ${String(p.commandOverhead)}`);
+  if (!Number.isSafeInteger(p.commandCycles) || p.commandCycles < 0) throw new ConfigError(`${where}.commandCycles`, `must be an integer >= 0, got ${String(p.commandCycles)}`);
   if (!Number.isSafeInteger(p.dmaBandwidth) || p.dmaBandwidth < 1) throw new ConfigError(`${where}.dmaBandwidth`, `must be an integer number of bit/s >= 1, got ${String(p.dmaBandwidth)}`);
   if (!Number.isSafeInteger(p.dmaChannels) || p.dmaChannels < 1 || p.dmaChannels > 64) throw new ConfigError(`${where}.dmaChannels`, `must be an integer in 1..64, got ${String(p.dmaChannels)}`);
   if (!Number.isSafeInteger(p.bufferSize) || p.bufferSize < 64) throw new ConfigError(`${where}.bufferSize`, `must be an integer number of bytes >= 64, got ${String(p.bufferSize)}`);

@@ -66,7 +66,7 @@ export const CRYPTO_ENGINE_BEHAVIOUR = String.raw`  // A command in the engine: 
     c.gp = &gp;
     c.blocking = blocking;
     c.port = port;
-    c.cost = table->command_costs(ext->ops, clock_period.value(), command_overhead.value());
+    c.cost = table->command_costs(ext->ops, clock_period.value(), command_cycles * clock_period.value());
     by_payload[&gp] = &c;
     steps.notify(gp, delay);
     return c;

@@ -223,7 +223,7 @@ export class CryptoEngine extends CryptoEngineSkeleton {
 
   /** The time one command takes on each unit (in software everything counts as symmetric: one pool of cores). */
   costs(ops: readonly CryptoOp[]): CommandCost {
-    let symmetric = this.accelerated ? this.params.commandOverhead : 0;
+    let symmetric = this.accelerated ? this.params.commandCycles * this.params.clockPeriod : 0;
     let publicKey = 0;
     let latency = 0;
     for (const o of ops) {

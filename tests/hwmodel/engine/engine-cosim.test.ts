@@ -149,10 +149,10 @@ test('dtls13 simulate --trace-out writes the trace the co-simulation replays: mo
   }
 });
 
-test('test of the test: the SystemC engine given another command overhead than the model disagrees, and says where', (t) => {
+test('test of the test: the SystemC engine given another command decode time than the model disagrees, and says where', (t) => {
   const text = traceOf(CASES[0]!.options);
   const trace = parseEngineTrace(text);
-  const changed = text.replace('param crypto_engine.command_overhead 40000', 'param crypto_engine.command_overhead 42000');
+  const changed = text.replace('param crypto_engine.command_cycles 20', 'param crypto_engine.command_cycles 21');
   t.not(changed, text);
   const agreement = compareFinishes(trace, replayEngineTs(trace), runEngineBench(binary, changed));
   t.true(agreement.exact < agreement.transactions);
