@@ -6,15 +6,15 @@
  * closed after :quit), with the chart pictures served by the relay itself.
  */
 import test from 'ava';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { writePem } from '../interop/wolfssl.js';
 import { dtls13, startServer } from '../cli/cli-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
 const pem = writePem(id);
 const profile = mkdtempSync(join(tmpdir(), 'dtls13-chromium-'));
@@ -25,23 +25,7 @@ test.after.always(() => {
 });
 
 /** Debian's Chromium with a fresh profile directory, headless, nothing fetched in the background. */
-async function launch(): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1500, height: 1000 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+const launch = (): Promise<BrowserContext> => launchChromium(profile, [], { width: 1500, height: 1000 });
 
 /** The comma-separated active states the page shows for `chart`. */
 const active = async (page: Page, chart: string): Promise<string> => (await page.getAttribute(`#chart-${chart}`, 'data-active')) ?? '';
