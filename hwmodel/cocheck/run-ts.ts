@@ -1,4 +1,17 @@
-import { allOf, anyOf, Clock, Fifo, type Process, ProcessError, timeoutOr, type Signal, type SimEvent, Simulator, type Wait } from '../kernel/index.js';
+import {
+  allOf,
+  anyOf,
+  Clock,
+  Fifo,
+  type Process,
+  ProcessError,
+  timeoutOr,
+  type Signal,
+  type SimEvent,
+  SimEventQueue,
+  Simulator,
+  type Wait,
+} from '../kernel/index.js';
 import { GenericPayload, PayloadEventQueue, QuantumKeeper, type TargetSocket, type Phase } from '../tlm/index.js';
 import type { Scenario, ScenarioOp } from './scenario.js';
 import { ScenarioError } from './scenario.js';
@@ -44,12 +57,24 @@ export function runScenarioTs(scenario: Scenario, order: RunOrder = { order: 'fi
   const clocks = new Map<string, Clock>();
   const peqs = new Map<string, PayloadEventQueue>();
   const peqPayloads = new Map<string, GenericPayload>();
+  const eventQueues = new Map<string, SimEventQueue>();
   const processes = new Map<string, Process>();
   for (const c of scenario.channels) {
     if (c.kind === 'fifo') fifos.set(c.name, new Fifo<number>(sim, c.name, c.size));
     else if (c.kind === 'clock')
       clocks.set(c.name, new Clock(sim, c.name, c.period, { dutyCycle: c.dutyPercent / 100, start: c.start, posedgeFirst: c.posedgeFirst }));
-    else peqs.set(c.name, new PayloadEventQueue(sim, c.name, (gp, phase) => log(c.name, `peq addr=${gp.address} ${phase}`)));
+    else if (c.kind === 'event_queue') eventQueues.set(c.name, new SimEventQueue(sim, c.name));
+    else {
+      const chain = c.chain;
+      const q: PayloadEventQueue = new PayloadEventQueue(sim, c.name, (gp, phase) => {
+        log(c.name, `peq addr=${gp.address} ${phase}`);
+        const next = PHASES[PHASES.indexOf(phase) + 1];
+        if (chain === undefined || next === undefined) return;
+        if (chain === 'now') q.notify(gp, next);
+        else q.notify(gp, next, chain);
+      });
+      peqs.set(c.name, q);
+    }
   }
   for (const part of scenario.parts) {
     if (part.kind === 'initiator') {
@@ -63,10 +88,11 @@ export function runScenarioTs(scenario: Scenario, order: RunOrder = { order: 'fi
     }
   }
   const ev = (op: ScenarioOp, i: number): SimEvent => events.get(op.words[i] ?? '') ?? fail(op, `unknown event ${String(op.words[i])}`);
+  const eq = (op: ScenarioOp): SimEventQueue => eventQueues.get(op.words[1] ?? '') ?? fail(op, `unknown event_queue ${String(op.words[1])}`);
   const waitable = (op: ScenarioOp, i: number): SimEvent => {
     const w = op.words[i] ?? '';
     const dot = w.lastIndexOf('.');
-    if (dot < 0) return ev(op, i);
+    if (dot < 0) return eventQueues.get(w)?.event ?? ev(op, i);
     const [owner, what] = [w.slice(0, dot), w.slice(dot + 1)];
     const clock = clocks.get(owner);
     if (clock !== undefined && (what === 'changed' || what === 'posedge' || what === 'negedge')) return clock[what];
@@ -149,6 +175,12 @@ export function runScenarioTs(scenario: Scenario, order: RunOrder = { order: 'fi
         else q.notify(gp, phase);
         return true;
       }
+      case 'eq_notify':
+        eq(op).notify(num(op, 2));
+        return true;
+      case 'eq_cancel_all':
+        eq(op).cancelAll();
+        return true;
       case 'qk_inc':
         ini(op).qk.inc(num(op, 2));
         return true;

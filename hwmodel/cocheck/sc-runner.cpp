@@ -36,6 +36,7 @@ static std::map<std::string, std::unique_ptr<sc_event>> events;
 static std::map<std::string, std::unique_ptr<sc_signal<long>>> signals;
 static std::map<std::string, std::unique_ptr<sc_fifo<long>>> fifos;
 static std::map<std::string, std::unique_ptr<sc_clock>> clocks;
+static std::map<std::string, sc_event_queue*> eventQueues;
 static std::map<std::string, sc_process_handle> handles;
 static std::vector<ProcSpec> procs;
 static std::vector<Op> mainOps;
@@ -71,7 +72,10 @@ static sc_fifo<long>& fifo(const std::string& n) {
 // An event to wait for: a declared one, "SIGNAL.changed", "CLOCK.changed|posedge|negedge", "FIFO.written|read".
 static const sc_event& waitable(const std::string& n) {
   auto dot = n.rfind('.');
-  if (dot == std::string::npos) return ev(n);
+  if (dot == std::string::npos) {
+    auto q = eventQueues.find(n);
+    return q != eventQueues.end() ? q->second->default_event() : ev(n);
+  }
   std::string owner = n.substr(0, dot), what = n.substr(dot + 1);
   auto c = clocks.find(owner);
   if (c != clocks.end()) {
@@ -251,13 +255,19 @@ struct Initiator : sc_module {
   }
 };
 
-// A payload event queue whose callback logs what it delivers.
+// A payload event queue whose callback logs what it delivers; with `then`
+// (chain >= -1) it notifies the next phase, immediately (-1) or after chain ps.
 struct Peq : sc_module {
   tlm_utils::peq_with_cb_and_phase<Peq> peq;
   std::map<sc_dt::uint64, std::unique_ptr<tlm::tlm_generic_payload>> payloads;
-  explicit Peq(sc_module_name n) : sc_module(n), peq(this, &Peq::cb) {}
+  long chain;
+  Peq(sc_module_name n, long ch) : sc_module(n), peq(this, &Peq::cb), chain(ch) {}
   void cb(tlm::tlm_generic_payload& gp, const tlm::tlm_phase& phase) {
     emit(basename(), "peq addr=" + std::to_string(gp.get_address()) + " " + phaseName(phase));
+    if (chain < -1 || phase == tlm::END_RESP) return;
+    tlm::tlm_phase next = phase == tlm::BEGIN_REQ ? tlm::END_REQ : phase == tlm::END_REQ ? tlm::BEGIN_RESP : tlm::END_RESP;
+    if (chain == -1) peq.notify(gp, next);
+    else peq.notify(gp, next, ps(chain));
   }
   tlm::tlm_generic_payload& payload(sc_dt::uint64 a) {
     auto& p = payloads[a];
@@ -347,6 +357,14 @@ static void execOne(const Op& op, Ctx& c) {
     tlm::tlm_generic_payload& gp = it->second->payload(num(w[2]));
     if (w.size() > 4) it->second->peq.notify(gp, ph, ps(num(w[4])));
     else it->second->peq.notify(gp, ph);
+  } else if (k == "eq_notify") {
+    auto it = eventQueues.find(w[1]);
+    if (it == eventQueues.end()) fail("unknown event_queue " + w[1]);
+    it->second->notify(ps(num(w[2])));
+  } else if (k == "eq_cancel_all") {
+    auto it = eventQueues.find(w[1]);
+    if (it == eventQueues.end()) fail("unknown event_queue " + w[1]);
+    it->second->cancel_all();
   } else if (k == "loop") {
     for (long i = 0; i < num(w[1]); i++) exec(op.body, c);
   } else if (k == "wait" && c.thread) {
@@ -483,7 +501,10 @@ static void parse(std::istream& in) {
       bool posFirst = !(w.size() > 5 && w[5] == "negedge_first");
       clocks[w[1]].reset(new sc_clock(w[1].c_str(), ps(num(w[2])), duty, ps(start), posFirst));
     } else if (k == "peq") {
-      peqs[w[1]] = new Peq(w[1].c_str());
+      long chain = w.size() > 3 ? (w[3] == "now" ? -1 : num(w[3])) : -2;
+      peqs[w[1]] = new Peq(w[1].c_str(), chain);
+    } else if (k == "event_queue") {
+      eventQueues[w[1]] = new sc_event_queue(w[1].c_str());
     } else if (k == "initiator") {
       Initiator* i = new Initiator(w[1].c_str(), w.size() > 4 ? num(w[4]) : -1);
       initiators[w[1]] = i;

@@ -5,7 +5,7 @@
  * `end`. Declarations: `event E`, `signal S INITIAL`, `btarget T LATENCY`,
  * `nbtarget T END_REQ_DELAY RESP_DELAY [MODE]`, `initiator I TARGET
  * [resp_delay N]`, `fifo F SIZE`, `clock C PERIOD [DUTY%] [START]
- * [negedge_first]`, `peq Q`,
+ * [negedge_first]`, `peq Q [then now|PS]`, `event_queue E`,
  * `thread P [sensitive E..] [dont_initialize]`, `method P [sensitive E..]
  * [dont_initialize] [limit N]`, `main`. Operations are listed in
  * hwmodel/cocheck/README.md.
@@ -46,7 +46,7 @@ export type ScenarioPart =
   /** `respDelay` undefined: BEGIN_RESP answered TLM_COMPLETED; else TLM_ACCEPTED and END_RESP sent that many ps later. */
   | { readonly kind: 'initiator'; readonly name: string; readonly target: string; readonly respDelay: number | undefined };
 
-/** A declared channel: `fifo F SIZE`, `clock C PERIOD [DUTY%] [START] [negedge_first]`, `peq Q`. */
+/** A declared channel: `fifo F SIZE`, `clock C PERIOD [DUTY%] [START] [negedge_first]`, `peq Q [then now|PS]`, `event_queue E`. */
 export type ScenarioChannel =
   | { readonly kind: 'fifo'; readonly name: string; readonly size: number }
   | {
@@ -57,7 +57,9 @@ export type ScenarioChannel =
       readonly start: number;
       readonly posedgeFirst: boolean;
     }
-  | { readonly kind: 'peq'; readonly name: string };
+  /** `chain`: the callback notifies the next phase (END_RESP ends) immediately ('now'), or with that delay in ps; undefined: it only logs. */
+  | { readonly kind: 'peq'; readonly name: string; readonly chain: 'now' | number | undefined }
+  | { readonly kind: 'event_queue'; readonly name: string };
 
 /** A parsed scenario. */
 export interface Scenario {
@@ -162,7 +164,13 @@ export function parseScenario(name: string, text: string): Scenario {
           posedgeFirst: l.words[5] !== 'negedge_first',
         });
         break;
-      case 'peq':
+      case 'peq': {
+        if (l.words.length > 2 && (l.words[2] !== 'then' || l.words.length !== 4)) throw new ScenarioError(name, l.line, 'peq options: then now|PS');
+        const chain = l.words.length > 2 ? (l.words[3] === 'now' ? 'now' : num(l, 3)) : undefined;
+        channels.push({ kind, name: id!, chain });
+        break;
+      }
+      case 'event_queue':
         channels.push({ kind, name: id! });
         break;
       case 'thread':

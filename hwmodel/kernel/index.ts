@@ -11,5 +11,6 @@ export { MultipleDriverError, PrimitiveChannel, Signal, type ChannelHost, type W
 export { KernelError, ProcessError } from './errors.js';
 export { Fifo } from './fifo.js';
 export { Clock, type ClockOptions } from './clock.js';
+export { SimEventQueue } from './sim-event-queue.js';
 export type { ActivityHook } from './scheduler.js';
 export { Simulator, type SimulatorOptions, type SimStats } from './simulator.js';

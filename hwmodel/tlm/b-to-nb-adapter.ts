@@ -25,6 +25,13 @@ interface Queued {
  *   ends the call; TLM_COMPLETED ends the call after the annotated delay;
  * - BEGIN_RESP on the backward path ends the call after its delay and is
  *   answered TLM_COMPLETED (END_RESP skipped); END_REQ is accepted.
+ *
+ * As the socket, it wakes its thread a second time when a target's
+ * BEGIN_RESP comes a delta after its END_REQ and the target runs before the
+ * thread in that delta: BEGIN_RESP still finds the call current and
+ * notifies `end_request` again, so the thread sends the call after next
+ * before the next call's END_REQ (b-to-nb-end-req.scn: SystemC does it with
+ * END_REQ at 5 ps; hwmodel/cocheck/README.md).
  */
 export class BToNbAdapter {
   readonly #sim: Simulator;

@@ -5,24 +5,58 @@ import type { Phase } from './phase.js';
 /** What a {@link PayloadEventQueue} delivers. */
 export type PeqCallback = (gp: GenericPayload, phase: Phase) => void;
 
-/** One queued notification; recycled through a free list. */
+/** One timed entry; recycled through a free list. */
 interface Entry {
-  /** Due time (timed entries) or the delta count at notify (delta entries). */
   when: SimTime;
   seq: number;
   gp: GenericPayload | undefined;
   phase: Phase;
 }
 
+/** A FIFO of (gp, phase) pairs delivered from `out` on; SystemC's `delta_list`. */
+class PairList {
+  readonly gps: (GenericPayload | undefined)[] = [];
+  readonly phases: Phase[] = [];
+  size = 0;
+  out = 0;
+
+  insert(gp: GenericPayload, phase: Phase): void {
+    this.gps[this.size] = gp;
+    this.phases[this.size++] = phase;
+  }
+
+  reset(): void {
+    for (let i = 0; i < this.size; i++) this.gps[i] = undefined;
+    this.size = 0;
+    this.out = 0;
+  }
+}
+
 /**
- * tlm_utils::peq_with_cb_and_phase (IEEE 1666-2011 §16.3): `notify(gp, phase,
- * delay)` calls the callback with (gp, phase) at `sim.now + delay`, from a
- * method process of the queue's own. As in the standard's queue there are
- * three kinds: no delay delivers in the current evaluation phase (immediate),
- * `delay` 0 in the next delta cycle, a positive delay at that time. Entries
- * of one kind due together are delivered in notify order; in one activation
- * immediate ones come first, then delta, then timed. Entries are recycled,
- * so a steady stream of notifications allocates nothing.
+ * tlm_utils::peq_with_cb_and_phase (IEEE 1666-2011 §16.3) as SystemC 2.3.4's
+ * `peq_with_cb_and_phase.h` does it: `notify(gp, phase, delay)` calls the
+ * callback with (gp, phase) at `sim.now + delay`, from a method process of
+ * the queue's own, sensitive to one event. Three kinds:
+ *
+ * - no delay (immediate): appended to one list and the event notified
+ *   immediately. An activation delivers that list first, including what its
+ *   callbacks append to it meanwhile, then empties it. What a callback
+ *   appends later in the activation (from a delta or timed entry) stays:
+ *   the method is running, so its own immediate notification is ignored
+ *   (IEEE 1666-2011 §5.10.8; SystemC 2.3.4 warns "immediate
+ *   self-notification ignored"), and the entry waits for the queue's next
+ *   activation, whenever something else wakes it;
+ * - `delay` 0 (delta): into one of two lists by the parity of the delta
+ *   count at notify, the event notified with zero delay; an activation
+ *   delivers the list of its own delta's parity, and notifies the event
+ *   again when the other holds entries;
+ * - a positive delay: kept in time order (notify order among equal times);
+ *   an activation delivers those due now and notifies the event for the
+ *   next one.
+ *
+ * An immediate notification of the event cancels its pending delta or timed
+ * one (`sc_event::notify()`); the activation it causes re-arms what it sees.
+ * Entries are recycled, so a steady stream allocates nothing.
  */
 export class PayloadEventQueue {
   /** The queue's name (also its event's and method process's). */
@@ -30,20 +64,15 @@ export class PayloadEventQueue {
   readonly #sim: Simulator;
   readonly #callback: PeqCallback;
   readonly #event: SimEvent;
-  /** Immediate entries, FIFO. */
-  readonly #immediate: Entry[] = [];
-  /** Delta entries, FIFO; `when` holds the delta count at notify. */
-  readonly #delta: Entry[] = [];
+  readonly #immediate = new PairList();
+  /** Delta entries for odd delta cycles (made in even ones). */
+  readonly #uneven = new PairList();
+  /** Delta entries for even delta cycles (made in odd ones). */
+  readonly #even = new PairList();
   /** Timed entries: a min-heap on (when, seq). */
   readonly #heap: Entry[] = [];
   readonly #spare: Entry[] = [];
   #seq = 0;
-  /** Next immediate entry to deliver. */
-  #immediateHead = 0;
-  /** Delta entries of the prefix being delivered that have gone out already. */
-  #deltaHead = 0;
-  /** Bumped by cancelAll, so a delivery loop notices a callback cancelled everything. */
-  #generation = 0;
 
   constructor(sim: Simulator, name: string, callback: PeqCallback) {
     this.name = name;
@@ -55,28 +84,26 @@ export class PayloadEventQueue {
 
   /** Entries waiting for delivery. */
   get pending(): number {
-    return this.#immediate.length + this.#delta.length + this.#heap.length;
+    const i = this.#immediate;
+    return i.size - i.out + (this.#uneven.size - this.#uneven.out) + (this.#even.size - this.#even.out) + this.#heap.length;
   }
 
   /** Queues (gp, phase) for `sim.now + delay` (ps), or for now in this evaluation phase when `delay` is omitted. */
   notify(gp: GenericPayload, phase: Phase, delay?: SimTime): void {
-    const e = this.#spare.pop() ?? { when: 0, seq: 0, gp: undefined, phase };
-    e.seq = this.#seq++;
-    e.gp = gp;
-    e.phase = phase;
     if (delay === undefined) {
-      e.when = this.#sim.now;
-      this.#immediate.push(e);
+      this.#immediate.insert(gp, phase);
       this.#event.notify();
     } else if (delay === 0) {
-      e.when = this.#sim.deltaCount;
-      this.#delta.push(e);
+      ((this.#sim.deltaCount & 1) === 1 ? this.#even : this.#uneven).insert(gp, phase);
       this.#event.notify(0);
     } else {
       if (!(Number.isSafeInteger(delay) && delay > 0)) {
-        this.#recycle(e);
         throw new RangeError(`${this.name}: notify delay must be a non-negative integer number of ps, got ${String(delay)}`);
       }
+      const e = this.#spare.pop() ?? { when: 0, seq: 0, gp: undefined, phase };
+      e.seq = this.#seq++;
+      e.gp = gp;
+      e.phase = phase;
       e.when = this.#sim.now + delay;
       this.#push(e);
       this.#event.notify(delay);
@@ -85,58 +112,45 @@ export class PayloadEventQueue {
 
   /** Drops every queued entry (`cancel_all`); allowed inside the callback. */
   cancelAll(): void {
-    // Entries before the heads were delivered (and recycled) already; they may even be queued again under another notify.
-    for (let i = this.#immediateHead; i < this.#immediate.length; i++) this.#recycle(this.#immediate[i]!);
-    for (let i = this.#deltaHead; i < this.#delta.length; i++) this.#recycle(this.#delta[i]!);
     for (const e of this.#heap) this.#recycle(e);
-    this.#immediate.length = 0;
-    this.#delta.length = 0;
     this.#heap.length = 0;
-    this.#immediateHead = 0;
-    this.#deltaHead = 0;
-    this.#generation++;
+    this.#uneven.reset();
+    this.#even.reset();
+    this.#immediate.reset();
     this.#event.cancel();
   }
 
   #fire(): void {
-    const now = this.#sim.now;
-    const deltaNow = this.#sim.deltaCount;
-    const immediate = this.#immediate;
-    const delta = this.#delta;
-    const heap = this.#heap;
-    for (;;) {
-      // immediate ones, including those the callbacks add
-      while (this.#immediateHead < immediate.length) this.#deliver(immediate[this.#immediateHead++]!);
-      // delta ones made in an earlier delta cycle: a prefix of the FIFO
-      let d = 0;
-      while (d < delta.length && delta[d]!.when < deltaNow) d++;
-      if (d > 0) {
-        const generation = this.#generation;
-        for (let k = 0; k < d && generation === this.#generation; k++) {
-          this.#deltaHead = k + 1;
-          this.#deliver(delta[k]!);
-        }
-        if (generation === this.#generation) {
-          delta.copyWithin(0, d);
-          delta.length -= d;
-          this.#deltaHead = 0;
-        }
-      }
-      // timed ones due now
-      while (heap.length > 0 && heap[0]!.when <= now) this.#deliver(this.#pop());
-      if (this.#immediateHead >= immediate.length) break;
+    this.#drain(this.#immediate);
+    if ((this.#sim.deltaCount & 1) === 1) {
+      this.#drain(this.#uneven);
+      if (this.#even.size > 0) this.#event.notify(0);
+    } else {
+      this.#drain(this.#even);
+      if (this.#uneven.size > 0) this.#event.notify(0);
     }
-    immediate.length = 0;
-    this.#immediateHead = 0;
-    if (delta.length > 0) this.#event.notify(0);
-    else if (heap.length > 0) this.#event.notify(heap[0]!.when - now);
+    const heap = this.#heap;
+    if (heap.length === 0) return;
+    const now = this.#sim.now;
+    while (heap.length > 0 && heap[0]!.when === now) {
+      const e = this.#pop();
+      const gp = e.gp!;
+      const phase = e.phase;
+      this.#recycle(e);
+      this.#callback(gp, phase);
+    }
+    if (heap.length > 0) this.#event.notify(heap[0]!.when - now);
   }
 
-  #deliver(e: Entry): void {
-    const gp = e.gp!;
-    const phase = e.phase;
-    this.#recycle(e);
-    this.#callback(gp, phase);
+  /** Delivers a list's entries, those its callbacks append included, then empties it. */
+  #drain(list: PairList): void {
+    while (list.out < list.size) {
+      const k = list.out++;
+      const gp = list.gps[k]!;
+      list.gps[k] = undefined;
+      this.#callback(gp, list.phases[k]!);
+    }
+    list.reset();
   }
 
   #recycle(e: Entry): void {

@@ -159,3 +159,20 @@ for (const kind of ['immediate', 'delta'] as const) {
     t.deepEqual(got, ['a@0', 'x@11', 'y@21', 'z@31']);
   });
 }
+
+test("an immediate notify from a timed entry's callback waits for the queue's next activation (SystemC ignores the self-notification)", (t) => {
+  const sim = new Simulator();
+  const got: string[] = [];
+  const peq: PayloadEventQueue = new PayloadEventQueue(sim, 'peq', (gp, phase) => {
+    got.push(`${gp.address} ${phase}@${sim.now / NS}`);
+    if (phase === 'BEGIN_REQ') peq.notify(gp, 'END_REQ');
+  });
+  sim.thread('src', function* () {
+    peq.notify(payload(1), 'BEGIN_REQ', 1 * NS);
+    yield 3 * NS;
+    t.is(peq.pending, 1, 'END_REQ of 1 still queued');
+    peq.notify(payload(2), 'BEGIN_REQ');
+  });
+  sim.run();
+  t.deepEqual(got, ['1 BEGIN_REQ@1', '1 END_REQ@3', '2 BEGIN_REQ@3', '2 END_REQ@3']);
+});
