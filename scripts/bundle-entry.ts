@@ -18,7 +18,7 @@
  * - dist/runtime/worker-main.js: the worker thread's file of
  *   `listenWorkers` (`dtls13/workers`), where the bundle's listener looks: one line that
  *   imports tsc's worker module (not a second bundle).
- * - A code cache made here by a fresh `node` doing one handshake
+ * - A code cache made here by a fresh `node` doing a DTLS 1.3 and a 1.2 handshake
  *   (scripts/warm-code-cache.mjs), in `<package>/.cache/v8/`.
  *
  * - The subpath entries (`dtls13/sans-io`, `dtls13/wire`, `dtls13/crypto`, `dtls13/workers`:

@@ -1,6 +1,8 @@
-// The build's last step (scripts/bundle-entry.ts): a fresh `node` that imports the package's entry and makes one
-// DTLS 1.3 handshake over loopback UDP with itself, so the code cache written as it exits (runtime/load-bundle.ts)
-// holds the bytecode of a handshake, not only of the import. Prints what became of the cache.
+// The build's last step (scripts/bundle-entry.ts): a fresh `node` that imports the package's entry and, over loopback
+// UDP with itself, makes a DTLS 1.3 handshake and then a DTLS 1.2 one (maxVersion), each followed by one message
+// echoed, so the code cache written as it exits (runtime/load-bundle.ts) holds the bytecode of both versions'
+// handshakes and record paths, not only of the import: a 1.2 path left out was compiled lazily by a user's first 1.2
+// handshake (about twice the second's CPU). Prints what became of the cache.
 //   node scripts/warm-code-cache.mjs <dist/runtime/index.js>
 import { subscribe } from 'node:diagnostics_channel';
 import { pathToFileURL } from 'node:url';
@@ -11,11 +13,16 @@ subscribe('dtls13:load', (message) => {
 });
 const dtls = await import(pathToFileURL(process.argv[2]).href);
 const id = dtls.createThrowawayIdentity({ serverName: 'localhost', caName: 'code cache CA' });
-const endpoint = dtls.listen(() => {}, { host: '127.0.0.1', port: 0, cert: [...id.chain], key: id.privateKey });
+const endpoint = dtls.listen((s) => (s.onmessage = (m) => s.send(m)), { host: '127.0.0.1', port: 0, cert: [...id.chain], key: id.privateKey });
 const { port } = await endpoint.listening;
-const session = dtls.connect('127.0.0.1', port, { ca: id.caDer, servername: 'localhost' });
-await session.opened;
-await session.close();
+for (const version of [{}, { maxVersion: 'DTLSv1.2' }]) {
+  const session = dtls.connect('127.0.0.1', port, { ca: id.caDer, servername: 'localhost', ...version });
+  await session.opened;
+  const echoed = new Promise((resolve) => (session.onmessage = resolve));
+  session.send('code cache');
+  await echoed;
+  await session.close();
+}
 await endpoint.close();
 process.stdout.write(
   bundle === undefined
