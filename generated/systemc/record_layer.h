@@ -50,6 +50,20 @@ struct record_layer : sc_core::sc_module {
   // offload platform); a datagram arriving at a full ring is dropped and counted (the peer's
   // retransmission recovers it). Default 4096.
   unsigned rx_ring_depth = 4096u;
+  // Datagrams the device holds for its egress link (the TX ring, offload platform): a datagram
+  // takes a slot when the record layer hands it on and frees it when the link has serialized it,
+  // so the link's bandwidth drains the ring; a datagram arriving at a full ring is dropped and
+  // counted (only when tx_credits exceed this depth: with fewer credits the ring never fills).
+  // Default 1024.
+  unsigned tx_ring_depth = 1024u;
+  // Credits the record layer holds for the TX ring (credit-based flow control toward the link,
+  // offload platform): an outgoing datagram waits for a credit before it enters the ring, holding
+  // its pipeline slot meanwhile, and the credit comes back when the link has serialized the
+  // datagram, so nothing leaves the record layer faster than the link takes it. Credits above
+  // tx_ring_depth overcommit the ring (it drops); the pipeline slots (pipeline_depth) and the
+  // crypto engine's queues (lanes x queue_depth) are the credits of the stages before. Default
+  // 1024.
+  unsigned tx_credits = 1024u;
   // Time to parse or build one record header. Default 10ns.
   sc_core::sc_time header_cost = sc_core::sc_time(10000.0, sc_core::SC_PS);
 
@@ -74,6 +88,8 @@ struct record_layer : sc_core::sc_module {
   bool set_param(const std::string& param, double value) {
     if (param == "pipeline_depth") return (pipeline_depth = static_cast<unsigned>(value)), true;
     if (param == "rx_ring_depth") return (rx_ring_depth = static_cast<unsigned>(value)), true;
+    if (param == "tx_ring_depth") return (tx_ring_depth = static_cast<unsigned>(value)), true;
+    if (param == "tx_credits") return (tx_credits = static_cast<unsigned>(value)), true;
     if (param == "header_cost") return (header_cost = sc_core::sc_time(value, sc_core::SC_PS)), true;
     (void)value;
     return false;

@@ -72,7 +72,7 @@ export const architectureParameters = {
   key_manager: { module: 'keyManager', params: { key_slots: { name: 'keySlots', kind: 'count' }, derivation_cost: { name: 'derivationCost', kind: 'time' } } },
   memory: { module: 'memory', params: { latency: { name: 'latency', kind: 'time' }, hit_latency: { name: 'hitLatency', kind: 'time' }, line_size: { name: 'lineSize', kind: 'size' }, cache_size: { name: 'cacheSize', kind: 'size' }, bandwidth: { name: 'bandwidth', kind: 'bandwidth' } } },
   network_channel: { module: 'networkChannel', params: { latency: { name: 'latency', kind: 'time' }, bandwidth: { name: 'bandwidth', kind: 'bandwidth' }, loss: { name: 'loss', kind: 'ratio' }, jitter: { name: 'jitter', kind: 'time' }, mtu: { name: 'mtu', kind: 'size' } } },
-  record_layer: { module: 'recordLayer', params: { pipeline_depth: { name: 'pipelineDepth', kind: 'count' }, rx_ring_depth: { name: 'rxRingDepth', kind: 'count' }, header_cost: { name: 'headerCost', kind: 'time' } } },
+  record_layer: { module: 'recordLayer', params: { pipeline_depth: { name: 'pipelineDepth', kind: 'count' }, rx_ring_depth: { name: 'rxRingDepth', kind: 'count' }, tx_ring_depth: { name: 'txRingDepth', kind: 'count' }, tx_credits: { name: 'txCredits', kind: 'count' }, header_cost: { name: 'headerCost', kind: 'time' } } },
 } as const satisfies Readonly<Record<string, { readonly module: string; readonly params: Readonly<Record<string, { readonly name: string; readonly kind: 'time' | 'bandwidth' | 'size' | 'count' | 'ratio' | 'number' | 'flag' }>> }>>;
 
 /** Binds every connection of spec/hw/architecture.yaml (initiator.bind(target)); external sockets are left to the caller. */

@@ -10,17 +10,23 @@ export interface RecordLayerParams {
   readonly pipelineDepth: number;
   /** Received datagrams the device holds before the record pipeline takes them (the RX ring, offload platform); a datagram arriving at a full ring is dropped and counted (the peer's retransmission recovers it). (count) Default 4096. */
   readonly rxRingDepth: number;
+  /** Datagrams the device holds for its egress link (the TX ring, offload platform): a datagram takes a slot when the record layer hands it on and frees it when the link has serialized it, so the link's bandwidth drains the ring; a datagram arriving at a full ring is dropped and counted (only when tx_credits exceed this depth: with fewer credits the ring never fills). (count) Default 1024. */
+  readonly txRingDepth: number;
+  /** Credits the record layer holds for the TX ring (credit-based flow control toward the link, offload platform): an outgoing datagram waits for a credit before it enters the ring, holding its pipeline slot meanwhile, and the credit comes back when the link has serialized the datagram, so nothing leaves the record layer faster than the link takes it. Credits above tx_ring_depth overcommit the ring (it drops); the pipeline slots (pipeline_depth) and the crypto engine's queues (lanes x queue_depth) are the credits of the stages before. (count) Default 1024. */
+  readonly txCredits: number;
   /** Time to parse or build one record header. In ps. Default 10ns = 10_000 ps. */
   readonly headerCost: SimTime;
 }
 
 /** The defaults of record_layer as written in spec/hw/record_layer.yaml, parsed to plain units. */
-export const recordLayerDefaults: RecordLayerParams = Object.freeze({ pipelineDepth: 8, rxRingDepth: 4096, headerCost: 10_000 });
+export const recordLayerDefaults: RecordLayerParams = Object.freeze({ pipelineDepth: 8, rxRingDepth: 4096, txRingDepth: 1024, txCredits: 1024, headerCost: 10_000 });
 
 /** Returns `p` when every parameter is in range; else throws ConfigError naming `<where>.<parameter>`. */
 export function checkRecordLayerParams(p: RecordLayerParams, where: string): RecordLayerParams {
   if (!Number.isSafeInteger(p.pipelineDepth) || p.pipelineDepth < 1 || p.pipelineDepth > 256) throw new ConfigError(`${where}.pipelineDepth`, `must be an integer in 1..256, got ${String(p.pipelineDepth)}`);
   if (!Number.isSafeInteger(p.rxRingDepth) || p.rxRingDepth < 1) throw new ConfigError(`${where}.rxRingDepth`, `must be an integer >= 1, got ${String(p.rxRingDepth)}`);
+  if (!Number.isSafeInteger(p.txRingDepth) || p.txRingDepth < 1) throw new ConfigError(`${where}.txRingDepth`, `must be an integer >= 1, got ${String(p.txRingDepth)}`);
+  if (!Number.isSafeInteger(p.txCredits) || p.txCredits < 1) throw new ConfigError(`${where}.txCredits`, `must be an integer >= 1, got ${String(p.txCredits)}`);
   if (!Number.isSafeInteger(p.headerCost) || p.headerCost < 0) throw new ConfigError(`${where}.headerCost`, `must be an integer number of ps >= 0, got ${String(p.headerCost)}`);
   return p;
 }

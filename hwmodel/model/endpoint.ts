@@ -1,7 +1,7 @@
 import type { SimEvent } from '../kernel/index.js';
-import type { Delay, GenericPayload } from '../tlm/index.js';
+import { GenericPayload, type Delay } from '../tlm/index.js';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
-import type { CryptoCommand, HandshakeWork } from './commands.js';
+import { CryptoCommand, HandshakeWork, NONE } from './commands.js';
 import type { CryptoOp, CryptoOpLog } from './crypto-ops.js';
 import type { EnterConnection } from './routed-crypto.js';
 
@@ -84,4 +84,65 @@ export interface CallPlan {
   messages: number;
   /** Traffic keys it installed. */
   keys: number;
+}
+
+/** A worker's reused payloads (see {@link CallScratch}) for connection `index`. */
+export function newScratch(index: number): CallScratch {
+  const key = new GenericPayload();
+  key.command = 'read';
+  key.address = index;
+  const crypto = new GenericPayload();
+  crypto.command = 'write';
+  crypto.address = index;
+  const command = new CryptoCommand();
+  crypto.setExtension(command);
+  const handshake = new GenericPayload();
+  handshake.command = 'write';
+  handshake.address = index;
+  const work = new HandshakeWork();
+  work.connection = index;
+  handshake.setExtension(work);
+  return {
+    key,
+    crypto,
+    command,
+    handshake,
+    work,
+    delay: { value: 0 },
+    handshakeDelay: { value: 0 },
+    inbound: NONE,
+    inboundStore: [],
+    handshakeOps: NONE,
+    handshakeStore: [],
+    out: { connection: index, ops: NONE, opsStore: [], datagrams: NONE, datagramStore: [] },
+    plan: { inboundService: -1, messages: 0, keys: 0 },
+  };
+}
+
+/** The handshake engine's work for the call `plan` describes, ready for b_transport with a zero delay. */
+export function handshakeWork(scratch: CallScratch, plan: CallPlan): GenericPayload {
+  const gp = scratch.handshake;
+  gp.responseStatus = 'incomplete';
+  const work = scratch.work;
+  work.messages = plan.messages;
+  work.ops = scratch.handshakeOps;
+  work.keysInstalled = plan.keys;
+  work.outbound = scratch.out;
+  scratch.handshakeDelay.value = 0;
+  return gp;
+}
+
+/** The key read of a record (the record's traffic key), ready for b_transport with a zero delay. */
+export function keyRead(scratch: CallScratch): GenericPayload {
+  scratch.key.responseStatus = 'incomplete';
+  scratch.delay.value = 0;
+  return scratch.key;
+}
+
+/** One crypto command for `ops`, ready for b_transport with a zero delay. */
+export function cryptoCommand(scratch: CallScratch, ops: readonly CryptoOp[]): GenericPayload {
+  scratch.command.ops = ops;
+  scratch.crypto.responseStatus = 'incomplete';
+  scratch.delay.value = 0;
+  return scratch.crypto;
 }

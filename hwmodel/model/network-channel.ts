@@ -5,6 +5,7 @@ import { NetworkLink } from '../timing/index.js';
 import type { ModuleActivity } from '../trace/index.js';
 import { NetworkChannelSkeleton, type NetworkChannelParams } from '../../generated/tlm/index.js';
 import type { ModelEnv } from './env.js';
+import { LinkDeparture } from './tx-ring.js';
 
 /** IPv4 + UDP headers on every datagram. */
 const UDP_OVERHEAD = 28;
@@ -71,12 +72,16 @@ export class NetworkChannel extends NetworkChannelSkeleton {
   /** Serializes `gp` on the link now and queues its delivery (or counts it lost or too big). */
   private send(gp: GenericPayload): void {
     gp.responseStatus = 'ok';
+    // The sender's TX ring (offload) frees the datagram's slot when the link has serialized it: told here.
+    const departure = gp.getExtension(LinkDeparture);
+    const now = this.sim.now;
     if (gp.dataLength + UDP_OVERHEAD > this.params.mtu) {
       this.oversize++;
+      if (departure !== undefined) departure.at = now;
       return;
     }
-    const now = this.sim.now;
     const d = this.link.send(gp.dataLength, now);
+    if (departure !== undefined) departure.at = d.serializationEnd;
     const activity = this.activity;
     if (activity !== undefined) {
       // A datagram waits for the link while it serializes those ahead of it (the link's queue), then occupies it.

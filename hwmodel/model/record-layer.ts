@@ -4,12 +4,13 @@ import type { Module } from '../tlm/index.js';
 import { RecordLayerSkeleton, type RecordLayerParams } from '../../generated/tlm/index.js';
 import { ConnectionStateError, type DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import { CryptoCommand, HandshakeWork, NONE, type Outbound } from './commands.js';
-import { CryptoOpLog, type CryptoOp } from './crypto-ops.js';
-import type { CallPlan, CallScratch, Endpoint } from './endpoint.js';
+import { HandshakeWork, NONE, type Outbound } from './commands.js';
+import { CryptoOpLog } from './crypto-ops.js';
+import { cryptoCommand, handshakeWork, keyRead, newScratch, type CallPlan, type CallScratch, type Endpoint } from './endpoint.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
 import { BoundedBuffer } from './buffers.js';
+import { LinkDeparture, TxRing } from './tx-ring.js';
 import type { EnterConnection } from './routed-crypto.js';
 
 /** `callNext`: a real call was made (see `Endpoint.call`). */
@@ -97,6 +98,8 @@ export class RecordLayer extends RecordLayerSkeleton {
    */
   readonly rxRing: BoundedBuffer | undefined;
   readonly pipeline: BoundedBuffer | undefined;
+  /** Offload platform: the TX ring toward the egress link and the record layer's credits for it (see TxRing). */
+  readonly txRing: TxRing | undefined;
 
   constructor(sim: Simulator, env: ModelEnv, name = 'recordLayer', params: Partial<RecordLayerParams> = {}, parent?: Module) {
     super(sim, name, params, parent);
@@ -110,9 +113,11 @@ export class RecordLayer extends RecordLayerSkeleton {
       // What each buffer's entries wait on before leaving it: the bottleneck analysis follows these from a buffer that drops or holds back.
       const host = parent === undefined ? '' : `${parent.fullName}.`;
       const crypto = `${host}cryptoEngine`;
+      this.txRing = new TxRing(sim, this.fullName, this.params.txRingDepth, this.params.txCredits, `${host}networkChannel`, env.buffers);
       this.pipeline = new BoundedBuffer(sim, `${this.fullName}.pipeline`, this.params.pipelineDepth, 'block', {
         feeds: [
           this.fullName,
+          this.txRing.credits.name,
           `${host}keyManager`,
           `${host}keySlots`,
           `${crypto}.symmetricQueue`,
@@ -500,7 +505,11 @@ export class RecordLayer extends RecordLayerSkeleton {
       if (!this.crypto.bTransportNow(cryptoCommand(scratch, out.ops), delay)) yield* this.crypto.bTransport(scratch.crypto, delay);
       if (delay.value > 0) yield delay.value;
     }
+    const tx = this.txRing;
     for (const d of out.datagrams) {
+      this.observer?.sent?.(out.connection, d);
+      // Offload: a credit and a slot of the TX ring first (held back without a credit; dropped at a full ring).
+      if (tx !== undefined && !(yield* tx.enter())) continue;
       const gp = this.#datagrams.acquire();
       gp.command = 'write';
       gp.address = out.connection;
@@ -509,9 +518,11 @@ export class RecordLayer extends RecordLayerSkeleton {
       // tests/hwmodel/model/equivalence.test.ts would then differ from the in-memory harness's.
       gp.data = d;
       gp.dataLength = d.length;
-      this.observer?.sent?.(out.connection, gp.data);
+      const departure = tx === undefined ? undefined : new LinkDeparture();
+      if (departure !== undefined) gp.setExtension(departure);
       delay.value = 0;
       if (!this.transmit.bTransportNow(gp, delay)) yield* this.transmit.bTransport(gp, delay);
+      if (departure !== undefined) tx?.depart(departure.at);
       gp.release();
       if (delay.value > 0) yield delay.value;
     }
@@ -532,65 +543,4 @@ function filled<T>(store: T[], n: number): readonly T[] {
 /** The payload's data: its array itself when it holds exactly that (the usual case: no view per datagram). */
 function payloadData(gp: GenericPayload): Uint8Array {
   return gp.dataLength === gp.data.length ? gp.data : gp.data.subarray(0, gp.dataLength);
-}
-
-/** A worker's reused payloads (see {@link CallScratch}) for connection `index`. */
-function newScratch(index: number): CallScratch {
-  const key = new GenericPayload();
-  key.command = 'read';
-  key.address = index;
-  const crypto = new GenericPayload();
-  crypto.command = 'write';
-  crypto.address = index;
-  const command = new CryptoCommand();
-  crypto.setExtension(command);
-  const handshake = new GenericPayload();
-  handshake.command = 'write';
-  handshake.address = index;
-  const work = new HandshakeWork();
-  work.connection = index;
-  handshake.setExtension(work);
-  return {
-    key,
-    crypto,
-    command,
-    handshake,
-    work,
-    delay: { value: 0 },
-    handshakeDelay: { value: 0 },
-    inbound: NONE,
-    inboundStore: [],
-    handshakeOps: NONE,
-    handshakeStore: [],
-    out: { connection: index, ops: NONE, opsStore: [], datagrams: NONE, datagramStore: [] },
-    plan: { inboundService: -1, messages: 0, keys: 0 },
-  };
-}
-
-/** The handshake engine's work for the call `plan` describes, ready for b_transport with a zero delay. */
-function handshakeWork(scratch: CallScratch, plan: CallPlan): GenericPayload {
-  const gp = scratch.handshake;
-  gp.responseStatus = 'incomplete';
-  const work = scratch.work;
-  work.messages = plan.messages;
-  work.ops = scratch.handshakeOps;
-  work.keysInstalled = plan.keys;
-  work.outbound = scratch.out;
-  scratch.handshakeDelay.value = 0;
-  return gp;
-}
-
-/** The key read of a record (the record's traffic key), ready for b_transport with a zero delay. */
-function keyRead(scratch: CallScratch): GenericPayload {
-  scratch.key.responseStatus = 'incomplete';
-  scratch.delay.value = 0;
-  return scratch.key;
-}
-
-/** One crypto command for `ops`, ready for b_transport with a zero delay. */
-function cryptoCommand(scratch: CallScratch, ops: readonly CryptoOp[]): GenericPayload {
-  scratch.command.ops = ops;
-  scratch.crypto.responseStatus = 'incomplete';
-  scratch.delay.value = 0;
-  return scratch.crypto;
 }
