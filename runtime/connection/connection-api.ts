@@ -75,6 +75,45 @@ export interface ConnectionStats {
   readonly paths: PathStats;
 }
 
+/**
+ * The counters of one connection, one set whichever version it speaks
+ * (DtlsConnection's common state holds it and lends it to the version
+ * state, which moves them): the names `stats` reports them under.
+ */
+export interface ConnectionCounters {
+  datagramsReceived: number;
+  datagramsSent: number;
+  recordsReceived: number;
+  applicationBytesSent: number;
+  applicationBytesReceived: number;
+  handshakeMessagesReceived: number;
+  handshakeMessagesSent: number;
+}
+
+/** Every counter at zero. */
+export function newConnectionCounters(): ConnectionCounters {
+  return {
+    datagramsReceived: 0,
+    datagramsSent: 0,
+    recordsReceived: 0,
+    applicationBytesSent: 0,
+    applicationBytesReceived: 0,
+    handshakeMessagesReceived: 0,
+    handshakeMessagesSent: 0,
+  };
+}
+
+/** What DtlsConnection's common state lends its version state: the one event queue and the one counter set. */
+export interface SharedState {
+  readonly events: ConnectionEvent[];
+  readonly counters: ConnectionCounters;
+}
+
+/** An event queue and counters of its own, for a version state made outside a DtlsConnection. */
+export function unsharedState(): SharedState {
+  return { events: [], counters: newConnectionCounters() };
+}
+
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';

@@ -3,7 +3,7 @@ import type { HandshakeReassembler } from '../handshake/reassembler.js';
 import { NO_PATH_STATS } from '../cid/cid-context.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
 import type { AckScheduler } from './ack-scheduler.js';
-import type { ConnectionStats } from './connection-api.js';
+import type { ConnectionCounters, ConnectionStats } from './connection-api.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
 import { freezeSession, thawSession, type FrozenSession, type HibernatedCounts, type HibernatedSession } from './hibernation.js';
@@ -30,7 +30,7 @@ export interface HibernatingConnection {
   readonly inbox: HandshakeReassembler;
   readonly deferred: HeldRecords;
   readonly heldData: HeldRecords;
-  readonly counts: HibernatedCounts;
+  readonly counts: ConnectionCounters;
   frozen: boolean;
   peerEpoch: number;
   startedAt: number;
@@ -69,14 +69,14 @@ export function hibernateConnection(c: HibernatingConnection, now: number): Froz
     flight,
     sendSeq: p.sendSeq,
     receiveSeq: c.inbox.nextReceiveSeq,
-    messagesSent: p.outbox.messagesSent,
+    messagesSent: c.counts.handshakeMessagesSent,
     datagramLimit: p.outbox.datagramLimit,
     peerEpoch: c.peerEpoch,
     startedAt: c.startedAt,
     completedAt: c.completedAt,
     authenticatedAt: c.authenticatedAt,
     clock: Math.max(now, p.clock.now),
-    counts: { ...c.counts },
+    counts: hibernatedCounts(c.counts),
     ignored: c.ignored,
     path: p.cid.current,
     cids: p.cid.hibernation(),
@@ -101,7 +101,6 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
   p.handshakeReadSecret = h.handshakeReadSecret;
   p.sendSeq = h.sendSeq;
   c.inbox.reset(h.receiveSeq);
-  p.outbox.messagesSent = h.messagesSent;
   p.outbox.lowerDatagramLimit(h.datagramLimit);
   p.flight.restoreAtRest(h.flight);
   p.clock.advanceTo(h.clock);
@@ -124,7 +123,7 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
   c.startedAt = h.startedAt;
   c.completedAt = h.completedAt;
   c.authenticatedAt = h.authenticatedAt;
-  Object.assign(c.counts, h.counts);
+  Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
   c.ignored = h.ignored && { ...h.ignored };
 }
 
@@ -146,4 +145,10 @@ export function frozenSessionStats(frozen: FrozenSession): ConnectionStats {
     retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: h.records.reads.length },
     paths: { ...(h.cids?.counts ?? NO_PATH_STATS) },
   };
+}
+
+/** The counters the frozen form keeps under `counts` (the handshake messages sent are its `messagesSent`). */
+function hibernatedCounts(c: ConnectionCounters): HibernatedCounts {
+  const { handshakeMessagesSent: _sent, ...counts } = c;
+  return counts;
 }

@@ -1,14 +1,13 @@
 import type { HandshakeReassembler } from '../handshake/reassembler.js';
-import type { ConnectionStats } from './connection-api.js';
+import type { ConnectionCounters, ConnectionStats } from './connection-api.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
-import type { HibernatedCounts } from './hibernation.js';
 import { NONE_IGNORED, type IgnoreReason } from './record-rules.js';
 
 /** What of the 1.3 connection (connection.ts) its stats read. */
 export interface CountedConnection {
   readonly parts: ConnectionParts;
-  readonly counts: HibernatedCounts;
+  readonly counts: ConnectionCounters;
   readonly ignored: Record<IgnoreReason, number> | undefined;
   readonly inbox: HandshakeReassembler;
   readonly deferred: HeldRecords;
@@ -28,7 +27,6 @@ export function connectionStats(c: CountedConnection): ConnectionStats {
     flightState: p.flight.state,
     retransmitTimeout: p.flight.timeout,
     handshakeDuration: c.completedAt === undefined ? undefined : c.completedAt - c.startedAt,
-    handshakeMessagesSent: p.outbox.messagesSent,
     retained: {
       reassemblyBytes: c.inbox.retainedBytes,
       deferredBytes: c.deferred.bytes + c.heldData.bytes,
@@ -36,19 +34,5 @@ export function connectionStats(c: CountedConnection): ConnectionStats {
       readEpochs: p.records.usage().read.length,
     },
     paths: p.cid.stats,
-  };
-}
-
-/**
- * The record and handshake message counts of the stats as they are now, in
- * one small object (the stats copy every counter into several new objects
- * per read): for a caller that reads them after every call (the hardware
- * model).
- */
-export function connectionCounters(c: CountedConnection): Pick<ConnectionStats, 'recordsReceived' | 'handshakeMessagesReceived' | 'handshakeMessagesSent'> {
-  return {
-    recordsReceived: c.counts.recordsReceived,
-    handshakeMessagesReceived: c.counts.handshakeMessagesReceived,
-    handshakeMessagesSent: c.parts.outbox.messagesSent,
   };
 }

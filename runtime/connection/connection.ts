@@ -5,14 +5,23 @@ import { AckScheduler } from './ack-scheduler.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import type { ResolvedConfig } from './config.js';
-import { ConnectionStateError, type ConnectionIds, type ConnectionOptions, type ConnectionStats, type VersionState } from './connection-api.js';
+import {
+  ConnectionStateError,
+  unsharedState,
+  type ConnectionCounters,
+  type ConnectionIds,
+  type ConnectionOptions,
+  type ConnectionStats,
+  type SharedState,
+  type VersionState,
+} from './connection-api.js';
 import { connectionIdsOf, exportKeying, issueMoreConnectionIds, requestClientCertificate, requestMoreConnectionIds, updateKeys } from './session-calls.js';
 import type { ConnectionParts } from './connection-parts.js';
-import { assembleParts } from './parts-assembly.js';
 import type { ConnectionEvent } from './events.js';
+import { assembleParts } from './parts-assembly.js';
 import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
 import { keyUpdateOutstanding } from './post-handshake-flights.js';
-import { connectionCounters, connectionStats } from './connection-stats.js';
+import { connectionStats } from './connection-stats.js';
 import { dropHandshakeKeysWhenDue, integrityLimitVerdict } from './key-lifetime.js';
 import { ContentRecords } from './content-records.js';
 import { PeerConfirmation } from './peer-confirmation.js';
@@ -87,15 +96,8 @@ export class Dtls13Connection implements VersionState {
   completedAt: number | undefined;
   /** @internal */
   authenticatedAt: number | undefined;
-  /** @internal */
-  readonly counts = {
-    datagramsReceived: 0,
-    datagramsSent: 0,
-    recordsReceived: 0,
-    applicationBytesSent: 0,
-    applicationBytesReceived: 0,
-    handshakeMessagesReceived: 0,
-  };
+  /** The connection's counters: its DtlsConnection's one set (connection-api.ts). @internal */
+  readonly counts: ConnectionCounters;
   /** Records set aside, by reason: made with the first (most connections set none aside). @internal */
   ignored: Record<IgnoreReason, number> | undefined;
   /** Watched in the inspector (its XState actors are not hibernated). @internal */
@@ -107,16 +109,17 @@ export class Dtls13Connection implements VersionState {
    * A connection on a configuration resolved once for many (`resolveConfig(role, options)`: DtlsConnection, and a UDP
    * server at listen), its handshake run by the 1.3 charts' generated machines (`charts`, runtime/dtls/role-drivers.ts).
    * From `perConnection` only what differs between connections is read (`antiReplay`, `statelessRetry`,
-   * `connectionIdTaken`, `peerAddress`, `inspect`, `wallClock`). Its events go into `events` (DtlsConnection's one queue).
+   * `connectionIdTaken`, `peerAddress`, `inspect`, `wallClock`). Its events go into `shared.events` (DtlsConnection's one
+   * queue), its counts into `shared.counters` (its one counter set).
    */
   static sharing(
     role: 'client' | 'server',
     config: ResolvedConfig,
     perConnection: ConnectionOptions,
     charts: Charts13,
-    events: ConnectionEvent[] = [],
+    shared: SharedState = unsharedState(),
   ): Dtls13Connection {
-    return new Dtls13Connection(role, perConnection, config, charts, events);
+    return new Dtls13Connection(role, perConnection, config, charts, shared);
   }
 
   /**
@@ -134,20 +137,21 @@ export class Dtls13Connection implements VersionState {
     charts: Charts13,
     frozen: FrozenSession,
     now: number,
-    events: ConnectionEvent[] = [],
+    shared: SharedState = unsharedState(),
   ): Dtls13Connection {
     const h = thawSession(frozen);
-    const c = new Dtls13Connection('server', perConnection, config, charts, events);
+    const c = new Dtls13Connection('server', perConnection, config, charts, shared);
     restoreConnection(c, h);
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
 
-  private constructor(role: 'client' | 'server', options: ConnectionOptions, config: ResolvedConfig, charts: Charts13, events: ConnectionEvent[]) {
+  private constructor(role: 'client' | 'server', options: ConnectionOptions, config: ResolvedConfig, charts: Charts13, shared: SharedState) {
     this.role = role;
+    this.counts = shared.counters;
     this.inspected = options.inspect !== undefined;
     const hooks = new ConnectionHooks(this);
-    this.parts = assembleParts(role, config, options, hooks, this.outgoing, events);
+    this.parts = assembleParts(role, config, options, hooks, this.outgoing, shared);
     const { clock, records } = this.parts;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
@@ -462,11 +466,6 @@ export class Dtls13Connection implements VersionState {
    */
   get lastAuthenticatedReceive(): number | undefined {
     return this.authenticatedAt;
-  }
-
-  /** The counters that change per record, in one small object (connection-stats.ts). */
-  get counters(): Pick<ConnectionStats, 'recordsReceived' | 'handshakeMessagesReceived' | 'handshakeMessagesSent'> {
-    return connectionCounters(this);
   }
 
   /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */

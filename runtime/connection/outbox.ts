@@ -51,13 +51,14 @@ export class HandshakeOutbox {
   private unanswered = 0;
   /** The largest datagram of the last transmission. */
   private largestSent = 0;
-  /** Handshake messages put into records so far, retransmissions included. */
-  messagesSent = 0;
+  /** Where the handshake messages put into records so far are counted, retransmissions included (the connection's counters). */
+  private readonly counts: { handshakeMessagesSent: number };
   /** Flights cut to {@link SILENT_PATH_DATAGRAM} because a transmission of them went unanswered. */
   silentPathBackOffs = 0;
 
-  constructor(records: RecordLayer, maxDatagramSize: number, cidLength: number, outgoing: Uint8Array[]) {
+  constructor(records: RecordLayer, maxDatagramSize: number, cidLength: number, outgoing: Uint8Array[], counts: { handshakeMessagesSent: number }) {
     this.records = records;
+    this.counts = counts;
     this.maxDatagramSize = maxDatagramSize;
     this.cidLength = cidLength;
     this.outgoing = outgoing;
@@ -131,7 +132,7 @@ export class HandshakeOutbox {
       datagram = [];
       size = 0;
     };
-    this.messagesSent += messages.length;
+    this.counts.handshakeMessagesSent += messages.length;
     const carried = (this.carried ??= new Map());
     const ackedByIndex = (this.acked ??= new Map());
     const sent = (this.messages ??= new Map());

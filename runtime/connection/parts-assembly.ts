@@ -6,10 +6,9 @@ import { ManualClock } from '../handshake/manual-clock.js';
 import { RecordLayer } from '../record/record-layer.js';
 import { AckTracker } from './ack-tracker.js';
 import type { ResolvedConfig } from './config.js';
-import type { ConnectionOptions } from './connection-api.js';
+import type { ConnectionOptions, SharedState } from './connection-api.js';
 import type { ConnectionHooks } from './connection-hooks.js';
 import { ConnectionParts } from './connection-parts.js';
-import type { ConnectionEvent } from './events.js';
 import { keyLogger } from './key-material.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
@@ -20,7 +19,7 @@ import { HandshakeOutbox, type OutMessage } from './outbox.js';
  * outbox, flight controller (the dtls13-flight chart, inspected with
  * `inspect`), private key, connection-ID context and ACK tracker, with
  * `hooks` as what they call back, `outgoing` as the datagrams they
- * queue and `events` as the connection's event queue. @throws ConfigError when the certificate's private key does not
+ * queue and `shared` as the connection's event queue and counters. @throws ConfigError when the certificate's private key does not
  * import.
  */
 export function assembleParts(
@@ -29,7 +28,7 @@ export function assembleParts(
   options: ConnectionOptions,
   hooks: ConnectionHooks,
   outgoing: Uint8Array[],
-  events: ConnectionEvent[],
+  shared: SharedState,
 ): ConnectionParts {
   const clock = new ManualClock(0);
   const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } = config.limits;
@@ -41,7 +40,7 @@ export function assembleParts(
     maxFailedAuthenticationsPerSecond,
     integrityBudgetSeconds,
   });
-  const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, outgoing);
+  const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, outgoing, shared.counters);
   const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
   let ownKey: PrivateKeyHandle | undefined;
   if (config.certificate) {
@@ -62,14 +61,14 @@ export function assembleParts(
     ownKey,
     outgoing: outgoing,
     owner: hooks,
-    events,
+    events: shared.events,
     cid: new CidContext({
       options: config.connectionIds,
       records,
       taken: options.connectionIdTaken,
       provider: config.provider,
       clock,
-      events,
+      events: shared.events,
       follows: role === 'server',
       outgoing: outgoing,
     }),

@@ -3,12 +3,15 @@
  * rustls's `CommonState`): the handshake and idle deadlines
  * (`handshakeTimeoutMs`, `idleTimeoutMs`), when the handshake started (the
  * client's `connect`, the server's first datagram: a 1.3 offer answered in
- * 1.2 keeps its start), which deadline ended the connection, and the
- * datagram observer. The version state says when its handshake completed
+ * 1.2 keeps its start), which deadline ended the connection, the
+ * datagram observer, the one event queue and the one counter set (lent to
+ * the version state as its `SharedState`: a 1.3 offer answered in 1.2 goes
+ * on counting in the same counters). The version state says when its handshake completed
  * and when the peer last authenticated a record, and ends itself when a
  * deadline passes (`VersionState.expire`).
  */
-import type { VersionState } from '../connection/connection-api.js';
+import { newConnectionCounters, type SharedState, type VersionState } from '../connection/connection-api.js';
+import type { ConnectionEvent } from '../connection/events.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';
 import { ConnectionDeadlines, type DeadlineOptions } from '../connection/deadlines.js';
 
@@ -16,8 +19,12 @@ export interface CommonOptions extends DeadlineOptions {
   readonly onDatagram?: DatagramObserver | undefined;
 }
 
-export class CommonState {
+export class CommonState implements SharedState {
   private readonly deadlines: ConnectionDeadlines;
+  /** The one event queue, from the version state's record handling to `pollEvent`. */
+  readonly events: ConnectionEvent[] = [];
+  /** The one counter set (`stats`' counts), whichever version the state speaks. */
+  readonly counters = newConnectionCounters();
   /** Told of each datagram received and sent (a capture, a key log's companion). */
   readonly onDatagram: DatagramObserver | undefined;
   /** When the handshake started, once it has. */

@@ -26,7 +26,14 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import type { PathDatagram } from '../cid/cid-context.js';
 import type { FatalReason } from '../connection/alert-mapping.js';
 import type { ResolvedConfig } from '../connection/config.js';
-import { ConnectionStateError, type Connection, type ConnectionIds, type ConnectionStats } from '../connection/connection-api.js';
+import {
+  ConnectionStateError,
+  type Connection,
+  type ConnectionCounters,
+  type ConnectionIds,
+  type ConnectionStats,
+  type SharedState,
+} from '../connection/connection-api.js';
 import { Dtls13Connection } from '../connection/connection.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import type { ConnectionEvent } from '../connection/events.js';
@@ -78,8 +85,6 @@ export class DtlsConnection implements Connection {
   private current: Dtls13Connection | State12;
   /** What is held once for both versions: the handshake and idle deadlines, the datagram observer (common-state.ts). */
   private readonly common: CommonState;
-  /** The one event queue, from the version state's record handling to `pollEvent`. */
-  private readonly events: ConnectionEvent[] = [];
   /** The versions offered (client) or answered (server), newest first. */
   readonly versions: readonly DtlsVersionName[];
   /** Client: the server's first answer has not named a version yet; server: the first ClientHello has not. */
@@ -121,7 +126,7 @@ export class DtlsConnection implements Connection {
   static thaw(configs: VersionConfigs | ResolvedConfig, perConnection: Options, frozen: FrozenSession, now: number): DtlsConnection {
     const config = 'enabled' in configs ? configs.config13 : configs;
     if (config === undefined) throw new ConnectionStateError('a hibernated session is DTLS 1.3, which this configuration does not enable');
-    const thawed = (events: ConnectionEvent[]): Dtls13Connection => Dtls13Connection.thaw(config, perConnection, CHARTS13, frozen, now, events);
+    const thawed = (shared: SharedState): Dtls13Connection => Dtls13Connection.thaw(config, perConnection, CHARTS13, frozen, now, shared);
     return new DtlsConnection('server', perConnection, { enabled: ONLY_13, config13: config, config12: undefined }, thawed);
   }
 
@@ -130,20 +135,20 @@ export class DtlsConnection implements Connection {
     return frozenSessionStats(frozen);
   }
 
-  private constructor(role: 'client' | 'server', options: Options, configs: VersionConfigs, thawed?: (events: ConnectionEvent[]) => Dtls13Connection) {
+  private constructor(role: 'client' | 'server', options: Options, configs: VersionConfigs, thawed?: (shared: SharedState) => Dtls13Connection) {
     this.role = role;
     this.versions = configs.enabled;
     this.common = new CommonState(options);
     const { config13, config12 } = configs;
-    const events = this.events;
-    if (thawed !== undefined) this.current = thawed(events);
+    const common = this.common;
+    if (thawed !== undefined) this.current = thawed(common);
     else if (config13 === undefined)
-      this.current = state12(options, role === 'client' ? new Dtls12Connection(config12!) : server12(options, config12!), events);
+      this.current = state12(options, role === 'client' ? new Dtls12Connection(config12!, common.counters) : server12(options, config12!, common), common);
     else
       this.current =
         role === 'client'
-          ? Dtls13Connection.sharing('client', config13, options, CHARTS13, events)
-          : Dtls13Connection.sharing('server', config13, options, CHARTS13, events);
+          ? Dtls13Connection.sharing('client', config13, options, CHARTS13, common)
+          : Dtls13Connection.sharing('server', config13, options, CHARTS13, common);
     // A server chooses from the first ClientHello (also when it does 1.2 only: one that offers only 1.3 is refused).
     if (thawed === undefined && config12 !== undefined && (role === 'server' || config13 !== undefined)) {
       const offer = role === 'client' ? new SentClientHello() : undefined;
@@ -198,7 +203,7 @@ export class DtlsConnection implements Connection {
     if (choice.version === 'DTLSv1.3') return;
     if (this.current instanceof Dtls13Connection) {
       if (choice.version === undefined) return; // the 1.3 state refuses it with protocol_version
-      this.current = state12(choosing.options, server12(choosing.options, choosing.config12), this.events, this.common.startedAt);
+      this.current = state12(choosing.options, server12(choosing.options, choosing.config12, this.common), this.common);
       return;
     }
     if (choice.version === undefined) {
@@ -212,15 +217,11 @@ export class DtlsConnection implements Connection {
     const offer = choosing.offer;
     const sent = offer?.whole();
     if (offer === undefined || sent === undefined || !(this.current instanceof Dtls13Connection)) return; // never: the ClientHello left whole before any answer
-    const connection = Dtls12Connection.clientFromOffer(choosing.config12, {
-      hello: decodeClientHello(sent.body),
-      body: sent.body,
-      messageSeq: sent.messageSeq,
-      nextRecordSequenceNumber: offer.lastRecord + 1,
-    });
+    const offered = { hello: decodeClientHello(sent.body), body: sent.body, messageSeq: sent.messageSeq, nextRecordSequenceNumber: offer.lastRecord + 1 };
+    const connection = Dtls12Connection.clientFromOffer(choosing.config12, offered, this.common.counters);
     this.choosing = undefined;
     if (helloVerifyRequest) this.held13 = this.current;
-    this.current = state12(choosing.options, connection, this.events, this.common.startedAt);
+    this.current = state12(choosing.options, connection, this.common);
   }
 
   pollTransmit(): Uint8Array | undefined {
@@ -253,7 +254,7 @@ export class DtlsConnection implements Connection {
 
   /** The next event for the application: both versions' states push theirs into this one queue as they happen. */
   pollEvent(): ConnectionEvent | undefined {
-    return this.events.shift();
+    return this.common.events.shift();
   }
 
   send(data: Uint8Array, now?: number): void {
@@ -357,9 +358,9 @@ export class DtlsConnection implements Connection {
     return this.current.datagramLimit;
   }
 
-  /** The counters that change per record (Dtls13Connection.counters; a 1.2 state's stats). */
-  get counters(): Pick<ConnectionStats, 'recordsReceived' | 'handshakeMessagesReceived' | 'handshakeMessagesSent'> {
-    return this.current instanceof Dtls13Connection ? this.current.counters : this.current.stats;
+  /** The counters as they are now, both versions' one set (common-state.ts), without the copies `stats` makes: read it at once. */
+  get counters(): Readonly<ConnectionCounters> {
+    return this.common.counters;
   }
 
   /** @internal The version state (tests of one version's internals). */
@@ -368,15 +369,16 @@ export class DtlsConnection implements Connection {
   }
 }
 
-/** The 1.2 state over `connection`, with the connection's inspector; `startedAt`: when its handshake began, if before it. */
-function state12(o: Options, connection: Dtls12Connection, events: ConnectionEvent[], startedAt?: number): State12 {
+/** The 1.2 state over `connection`, with the connection's inspector, its events into the common state's queue; its handshake began at `common.startedAt`, if before it. */
+function state12(o: Options, connection: Dtls12Connection, common: CommonState): State12 {
   const inspect = o.inspect;
   if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
-  return new State12(connection, { startedAt, events });
+  return new State12(connection, { startedAt: common.startedAt, events: common.events });
 }
 
-/** A server's 1.2 connection: the shared 1.2 configuration with this peer's cookie binding and key. */
-function server12(o: Options, config: Config12): Dtls12Connection {
+/** A server's 1.2 connection: the shared 1.2 configuration with this peer's cookie binding and key, counting in `common`'s counters. */
+function server12(o: Options, config: Config12, common: CommonState): Dtls12Connection {
   const { peer, cookieSecret } = o;
-  return new Dtls12Connection({ ...config, ...(peer !== undefined ? { peer } : {}), ...(cookieSecret !== undefined ? { cookieSecret } : {}) });
+  const own = { ...config, ...(peer !== undefined ? { peer } : {}), ...(cookieSecret !== undefined ? { cookieSecret } : {}) };
+  return new Dtls12Connection(own, common.counters);
 }

@@ -6,6 +6,7 @@
 import { resolveConfig12, type Config12, type Dtls12Options } from '../dtls12/config12.js';
 import { Connection12, type Offer12 } from '../dtls12/connection12.js';
 import { CHARTS12 } from './role-drivers.js';
+import type { ConnectionCounters } from '../connection/connection-api.js';
 
 export { Dtls12StateError, type Event12Out, type Offer12 } from '../dtls12/connection12.js';
 
@@ -19,13 +20,14 @@ export class Dtls12Connection extends Connection12 {
   }
 
   /** A client that already sent `offer`, its ClientHello (a 1.3 client's offer that also offered 1.2): it starts in waitServerHello (Connection12.fromSentOffer). */
-  static clientFromOffer(config: Config12, offer: Offer12): Dtls12Connection {
-    const c = new Dtls12Connection(config);
+  static clientFromOffer(config: Config12, offer: Offer12, counts?: ConnectionCounters): Dtls12Connection {
+    const c = new Dtls12Connection(config, counts);
     c.fromSentOffer(offer);
     return c;
   }
 
-  constructor(config: Config12) {
-    super(config, CHARTS12);
+  /** `counts`: the counters it moves (its DtlsConnection's; its own when omitted). */
+  constructor(config: Config12, counts?: ConnectionCounters) {
+    super(config, CHARTS12, counts);
   }
 }

@@ -23,6 +23,7 @@ import { readDtls12CidRecord } from '../../generated/wire/dtls12-cid-record.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import type { ResolvedConnectionIds } from '../cid/cid-options.js';
+import type { ConnectionIds } from '../connection/connection-api.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { Reader } from '../wire/reader.js';
@@ -115,4 +116,15 @@ export function readRecord12(r: Reader, cidLength: number): Dtls12WireRecord {
   if (first !== TLS12_CID) return { kind: 'record', record: readDtls12Record(r) };
   if (cidLength === 0) throw r.error('type', 'a tls12_cid record, but no connection ID was negotiated for receiving (RFC 9146 §4)');
   return { kind: 'cid', record: readDtls12CidRecord(r, cidLength) };
+}
+
+/**
+ * Connection IDs settled by the hellos in the 1.3 connection's shape:
+ * `local` is the CID on records to us (undefined for a zero-length one),
+ * `peer` the one on ours; 1.2 has no spares and no RRC.
+ */
+export function connectionIds12(c: Cids12 | undefined): ConnectionIds | undefined {
+  if (c === undefined) return undefined;
+  const local = c.local.length > 0 ? c.local : undefined;
+  return { local, peer: c.peer.length > 0 ? c.peer : undefined, spares: 0, rrc: false, issued: local === undefined ? [] : [local] };
 }

@@ -30,10 +30,11 @@ import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { FlightController, type FlightHooks } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js';
-import type { ConnectionIds } from '../connection/connection-api.js';
+import { newConnectionCounters, type ConnectionCounters, type ConnectionIds } from '../connection/connection-api.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
+import { connectionIds12 } from './cid12.js';
 import type { Config12 } from './config12.js';
 import type { Dtls12WireRecord } from './datagram.js';
 import { eventName12, type Event12 } from './event12.js';
@@ -77,6 +78,8 @@ export class Connection12 implements Inbound12Host {
   readonly config: Config12;
   /** The handshake: the role's 1.2 chart on the one Machine (machine12.ts). @internal */
   readonly machine: Machine12;
+  /** The connection's counters: its DtlsConnection's one set for both versions (connection-api.ts). */
+  readonly counts: ConnectionCounters;
   /** Handshake records in: reassembly, the ClientHello's input step, each message its chart event (handshake-inbound12.ts). */
   private readonly handshake = new HandshakeInbound12(this);
   private readonly outbox: Uint8Array[] = [];
@@ -84,7 +87,7 @@ export class Connection12 implements Inbound12Host {
   private events: Event12Sink = new Event12Queue();
   private sendSeq = 0;
   /** Our records: epoch 0, epoch 1, flights cut into datagrams (record-writer12.ts). */
-  private readonly writer = new RecordWriter12(this.outbox);
+  private readonly writer: RecordWriter12;
   private pendingRead: EpochCipher12 | undefined;
   private read1: ReadEpoch12 | undefined;
   private earlyEpoch1: Dtls12WireRecord[] = [];
@@ -95,7 +98,7 @@ export class Connection12 implements Inbound12Host {
    * `retransmission` option). A flight ends when the peer's next flight arrives; the last one of a handshake waits for
    * nothing (sent, it is `finished`) and goes again when the peer sends its own again.
    */
-  private readonly flights: FlightController<Out12>;
+  readonly flights: FlightController<Out12>;
   /** Our last flight (sent again when the peer retransmits its final flight). */
   private lastFlight: readonly Out12[] = [];
   private lastResend = -Infinity;
@@ -168,9 +171,11 @@ export class Connection12 implements Inbound12Host {
     this.fromOffer = true;
   }
 
-  /** `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts). */
-  constructor(config: Config12, charts: Charts12) {
+  /** `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `counts`: the counters it moves. */
+  constructor(config: Config12, charts: Charts12, counts: ConnectionCounters = newConnectionCounters()) {
     this.config = config;
+    this.counts = counts;
+    this.writer = new RecordWriter12(this.outbox, counts);
     this.role = config.role;
     this.flightLimit = config.base.maxDatagramSize;
     this.path = new RecordPath12(config.base.limits);
@@ -259,17 +264,9 @@ export class Connection12 implements Inbound12Host {
     return this.session;
   }
 
-  /**
-   * Connection IDs (RFC 9146), once both hellos carried connection_id, in
-   * the 1.3 connection's shape: `local` is the CID on records to us
-   * (undefined for a zero-length one), `peer` the one on ours; 1.2 has no
-   * spares and no RRC.
-   */
+  /** Connection IDs (RFC 9146), once both hellos carried connection_id, in the 1.3 connection's shape (cid12.ts). */
   get connectionIds(): ConnectionIds | undefined {
-    const c = this.extensions?.cids;
-    if (c === undefined) return undefined;
-    const local = c.local.length > 0 ? c.local : undefined;
-    return { local, peer: c.peer.length > 0 ? c.peer : undefined, spares: 0, rrc: false, issued: local === undefined ? [] : [local] };
+    return connectionIds12(this.extensions?.cids);
   }
 
   get negotiated(): Handshake12Result | undefined {
@@ -329,6 +326,7 @@ export class Connection12 implements Inbound12Host {
       return true;
     }
     this.lastAuthenticated = this.now;
+    this.counts.recordsReceived++;
     // The application_data row of RECORD_RULES_12: only once connected.
     if (this.state.kind !== 'connected') this.path.ignore('unauthenticated-violation');
     else this.dispatch({ type: 'ApplicationData', data: content });
@@ -483,8 +481,7 @@ export class Connection12 implements Inbound12Host {
     };
   }
 
-  /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
-  /** @internal */
+  /** @internal Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
   dispatch(event: Event12): void {
     const before = this.state.kind;
     let taken: boolean;
@@ -496,8 +493,7 @@ export class Connection12 implements Inbound12Host {
     if (!taken) this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${before}` });
   }
 
-  /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
-  /** @internal */
+  /** @internal The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
   fail(reason: FatalReason): void {
     if (this.ended) return;
     const event = { type: 'fail', reason } as const;
@@ -516,6 +512,7 @@ export class Connection12 implements Inbound12Host {
     if (w.kind === 'record' && r.epoch === 0) {
       const p = w.record;
       if (p.version !== 'dtls1_2' && p.version !== 'dtls1_0') return this.drop('malformed');
+      this.counts.recordsReceived++;
       return this.content(
         p.type === 'handshake' ? HANDSHAKE : p.type === 'alert' ? ALERT : p.type === 'change_cipher_spec' ? CHANGE_CIPHER_SPEC : APPLICATION_DATA,
         p.fragment,
@@ -532,6 +529,7 @@ export class Connection12 implements Inbound12Host {
     const opened = this.read1.receive(w, this.now);
     if (!opened.ok) return this.drop(opened.reason);
     this.lastAuthenticated = this.now;
+    this.counts.recordsReceived++;
     if (w.kind === 'cid' && opened.sequenceNumber > this.newestCidRecord) this.newestCidRecord = opened.sequenceNumber;
     this.content(opened.type, opened.content, 1, opened.sequenceNumber);
   }
@@ -586,9 +584,8 @@ export class Connection12 implements Inbound12Host {
 
   /**
    * RFC 6347 §4.2.4: the peer sent its last flight again, so ours was lost: the flight controller sends ours again
-   * (waiting: the flight; finished: our final flight); at most once per half initial timeout.
+   * (waiting: the flight; finished: our final flight); at most once per half initial timeout. @internal
    */
-  /** @internal */
   peerRetransmitted(): void {
     const spacing = (this.config.base.retransmission.initialTimeout ?? 1000) / 2;
     if (this.now - this.lastResend < spacing) return;

@@ -26,6 +26,8 @@ export interface Inbound12Host {
   readonly config: Config12;
   readonly machine: Machine12;
   readonly ended: boolean;
+  /** The connection's counters (whole messages handed to the handshake are counted here). */
+  readonly counts: { handshakeMessagesReceived: number };
   /** Takes a chart event (a step's error, or an event not taken, ends the connection). */
   dispatch(event: Event12): void;
   fail(reason: FatalReason): void;
@@ -99,13 +101,17 @@ export class HandshakeInbound12 {
       return host.fail(toAlert(e));
     }
     const m: Message12 = { msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber };
-    if (plan.kind === 'verify') return host.dispatch({ type: 'ClientHello', message: m, plan });
+    if (plan.kind === 'verify') {
+      host.counts.handshakeMessagesReceived++;
+      return host.dispatch({ type: 'ClientHello', message: m, plan });
+    }
     host.answerFrom(recordSequenceNumber);
     this.message(m, 0, plan);
   }
 
   private message(m: Message12, epoch: 0 | 1, plan?: ClientHelloPlan12): void {
     const host = this.host;
+    host.counts.handshakeMessagesReceived++;
     if (host.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
     // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
     if ((m.msgType === 'finished') !== (epoch === 1)) return host.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });

@@ -27,11 +27,14 @@ export class RecordWriter12 {
   /** Epoch 1, once the keys are made (sealing with it starts after our ChangeCipherSpec). */
   epoch1: WriteEpoch12 | undefined;
   private readonly outgoing: Uint8Array[];
+  /** Where the handshake messages written are counted, retransmissions included (the connection's counters). */
+  private readonly counts: { handshakeMessagesSent: number };
   /** The length of the peer's RFC 9146 CID on our records (0: none). */
   peerCidLength = 0;
 
-  constructor(outgoing: Uint8Array[]) {
+  constructor(outgoing: Uint8Array[], counts: { handshakeMessagesSent: number }) {
     this.outgoing = outgoing;
+    this.counts = counts;
   }
 
   /** Epoch 1's keys are made (sealing under them starts with the first handshake record after our ChangeCipherSpec). */
@@ -60,6 +63,7 @@ export class RecordWriter12 {
 
   /** A HelloVerifyRequest: RFC 6347 §4.2.1 has it take the ClientHello's message_seq and record sequence number. */
   helloVerifyRequest(body: Uint8Array, messageSeq: number, recordSequenceNumber: number): void {
+    this.counts.handshakeMessagesSent++;
     const hvr = encodeFragment({ msgType: 'hello_verify_request', length: body.length, messageSeq, fragmentOffset: 0, fragment: body });
     this.outgoing.push(this.plain(HANDSHAKE, hvr, recordSequenceNumber));
   }
@@ -80,6 +84,7 @@ export class RecordWriter12 {
         records.push(this.plain(CHANGE_CIPHER_SPEC, Uint8Array.of(1)));
         continue;
       }
+      this.counts.handshakeMessagesSent++;
       const protectedOverhead = m.epoch === 1 ? this.overhead() : 0;
       const room = Math.max(1, limit - RECORD_HEADER - protectedOverhead - HANDSHAKE_HEADER);
       for (const f of fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, room)) {

@@ -47,16 +47,6 @@ export class State12 implements VersionState, Event12Sink {
   private completeAt: number | undefined;
   /** The client's session last handed out as a sessionTicket event. */
   private sessionGiven: Session12 | undefined;
-  private readonly counts = {
-    datagramsReceived: 0,
-    datagramsSent: 0,
-    applicationBytesSent: 0,
-    applicationBytesReceived: 0,
-    handshakeMessagesReceived: 0,
-    handshakeMessagesSent: 0,
-    recordsReceived: 0,
-  };
-
   constructor(connection: Connection12, options: State12Options = {}) {
     this.connection = connection;
     this.startedAt = options.startedAt;
@@ -82,7 +72,7 @@ export class State12 implements VersionState, Event12Sink {
     this.now = now;
     if (this.ended) return;
     this.startedAt ??= now;
-    this.counts.datagramsReceived++;
+    this.connection.counts.datagramsReceived++;
     const newest = this.connection.newestCidRecord;
     const mark = this.events.length;
     this.connection.receive(datagram, now);
@@ -95,7 +85,7 @@ export class State12 implements VersionState, Event12Sink {
 
   pollTransmit(): Uint8Array | undefined {
     const d = this.connection.pollTransmit();
-    if (d !== undefined) this.counts.datagramsSent++;
+    if (d !== undefined) this.connection.counts.datagramsSent++;
     return d;
   }
 
@@ -156,7 +146,7 @@ export class State12 implements VersionState, Event12Sink {
         return;
       }
       case 'data':
-        this.counts.applicationBytesReceived += e.data.length;
+        this.connection.counts.applicationBytesReceived += e.data.length;
         this.events.push(e);
         return;
       case 'alert':
@@ -174,7 +164,7 @@ export class State12 implements VersionState, Event12Sink {
     } catch (e) {
       throw e instanceof Dtls12StateError ? new ConnectionStateError(e.message) : e;
     }
-    this.counts.applicationBytesSent += data.length;
+    this.connection.counts.applicationBytesSent += data.length;
   }
 
   close(): void {
@@ -229,14 +219,15 @@ export class State12 implements VersionState, Event12Sink {
   }
 
   get stats(): ConnectionStats {
-    const c = this.counts;
+    const c = this.connection;
+    const flight = c.flights;
     return {
-      ...c,
-      drops: { ...this.connection.drops },
-      ignored: { ...this.connection.ignored },
-      retransmissions: 0,
-      flightState: this.connection.stateName,
-      retransmitTimeout: 0,
+      ...c.counts,
+      drops: { ...c.drops },
+      ignored: { ...c.ignored },
+      retransmissions: flight.retransmissions,
+      flightState: flight.state,
+      retransmitTimeout: flight.timeout,
       handshakeDuration: this.connectedAt === undefined || this.startedAt === undefined ? undefined : this.connectedAt - this.startedAt,
       retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.connection.negotiated === undefined ? 1 : 2 },
       paths: { ...NO_PATH_STATS, migrations: this.peerPath.migrations },
