@@ -15,6 +15,8 @@ import { parseSimulateArgs, type RunPlan } from './simulate-args.js';
 import { breakdownTable, lossLine, readingGuide, reportDocument, runLine } from './simulate-output.js';
 import { describe, openOutput, simulationOptions, tooLong } from './simulate-run.js';
 import { CliUsageError } from './usage-error.js';
+import type { Engine } from '../hwmodel/timing/engine-file.js';
+import { powerAreaText, runPowerArea } from '../hwmodel/sizing/power-area.js';
 
 /** Runs `dtls13 simulate ARGS`; a bad option is a CliUsageError naming it (exit 2). */
 export async function runSimulate(argv: readonly string[]): Promise<number> {
@@ -22,13 +24,15 @@ export async function runSimulate(argv: readonly string[]): Promise<number> {
     const parsed = parseSimulateArgs(argv);
     if (parsed.kind === 'run') {
       // An engine is read from spec/hw/engines only when named (its reader needs the YAML parser).
-      const { plan, profile } =
-        parsed.engine === undefined ? { plan: parsed, profile: profileFor(parsed.profileFile) } : (await import('./simulate-engine.js')).withEngine(parsed);
+      const { plan, profile, engine } =
+        parsed.engine === undefined
+          ? { plan: parsed, profile: profileFor(parsed.profileFile), engine: undefined }
+          : (await import('./simulate-engine.js')).withEngine(parsed);
       if (plan.sweep !== undefined || plan.replications > 1) {
         const { runSweepCommand } = await import('./simulate-sweep.js');
-        return runSweepCommand(plan, profile);
+        return runSweepCommand(plan, profile, engine);
       }
-      return runTimed(plan, profile);
+      return runTimed(plan, profile, engine);
     }
     const plan = parsed;
     // Loaded only when asked for: the calibration code is not needed for a run.
@@ -54,7 +58,7 @@ export function profileFor(path: string | undefined): TimingProfile {
   }
 }
 
-function runTimed(plan: RunPlan, profile: TimingProfile): number {
+function runTimed(plan: RunPlan, profile: TimingProfile, engine: Engine | undefined): number {
   const jsonPath = plan.jsonFile === undefined ? undefined : resolve(plan.jsonFile);
   if (jsonPath !== undefined) openOutput('--json', jsonPath);
   let vcd: FileSink | undefined;
@@ -104,9 +108,12 @@ function runTimed(plan: RunPlan, profile: TimingProfile): number {
   }
   // The display ends its line: with the last state the run reported (within 10 simulated ms of its end).
   if (display && last) display.finish(last);
+  // With an engine of spec/hw/engines: its units' power and area (hwmodel/sizing), in the text and the JSON.
+  const powerAndArea = engine === undefined ? undefined : runPowerArea(engine, plan.device, result);
   let files = '';
   if (jsonPath !== undefined) {
-    writeFileSync(jsonPath, `${JSON.stringify(reportDocument(plan, profile.metadata, result), null, 2)}\n`);
+    const doc = { ...reportDocument(plan, profile.metadata, result), ...(powerAndArea !== undefined ? { powerArea: powerAndArea } : {}) };
+    writeFileSync(jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
     files += `JSON report written to ${jsonPath}\n`;
   }
   if (vcd !== undefined) {
@@ -118,7 +125,7 @@ function runTimed(plan: RunPlan, profile: TimingProfile): number {
   if (traceOut !== undefined)
     files += `Engine trace (every crypto command and memory access of the device's engine) written to ${traceOut.path}: it drives the engine co-simulation (hwmodel/cocheck/README.md)\n`;
   process.stdout.write(
-    `${formatReport(result.report)}\n${breakdownTable(result.report)}\n${readingGuide(result.report, result.refused)}\n${lossLine(result)}${runLine(result)}${files}`,
+    `${formatReport(result.report)}${powerAndArea === undefined ? '' : powerAreaText(powerAndArea)}\n${breakdownTable(result.report)}\n${readingGuide(result.report, result.refused)}\n${lossLine(result)}${runLine(result)}${files}`,
   );
   return 0;
 }

@@ -5,14 +5,14 @@
  * table, the accelerator on, the engine's parameters under any `--set`.
  */
 import { ConfigError } from '../runtime/config-error.js';
-import { loadEngine } from '../hwmodel/timing/engine-file.js';
+import { loadEngine, type Engine } from '../hwmodel/timing/engine-file.js';
 import { DEFAULT_PROFILE, type TimingProfile } from '../hwmodel/timing/index.js';
 import type { RunPlan } from './simulate-args.js';
 import { hostParams, parseSetting } from './simulate-set.js';
 import { CliUsageError } from './usage-error.js';
 
 /** The plan and profile of a run on engine `plan.engine`. */
-export function withEngine(plan: RunPlan): { plan: RunPlan; profile: TimingProfile } {
+export function withEngine(plan: RunPlan): { plan: RunPlan; profile: TimingProfile; engine: Engine } {
   const name = plan.engine;
   if (name === undefined) throw new RangeError('withEngine: the plan names no engine');
   let engine;
@@ -35,5 +35,5 @@ export function withEngine(plan: RunPlan): { plan: RunPlan; profile: TimingProfi
     },
     crypto: { ...DEFAULT_PROFILE.crypto, accelerated: engine.table },
   };
-  return { plan: { ...plan, settings, device: hostParams(settings), hwAccel: true }, profile };
+  return { plan: { ...plan, settings, device: hostParams(settings), hwAccel: true }, profile, engine };
 }

@@ -14,6 +14,8 @@ import type { RunPlan } from './simulate-args.js';
 import { describe, openOutput, simulationOptions, tooLong } from './simulate-run.js';
 import { planOptions } from './simulate-output.js';
 import { hostParams } from './simulate-set.js';
+import type { Engine } from '../hwmodel/timing/engine-file.js';
+import { powerAreaFigures, runPowerArea } from '../hwmodel/sizing/power-area.js';
 
 const fmt = (i: Interval, scale: number, digits: number): string =>
   i.halfWidth > 0 ? `${(i.mean / scale).toFixed(digits)} ± ${(i.halfWidth / scale).toFixed(digits)}` : (i.mean / scale).toFixed(digits);
@@ -72,6 +74,7 @@ export function sweepTable(parameter: string, rows: readonly SweepRow[]): string
 /** The rows as CSV: one line per value, means and interval half-widths (empty when the replications were identical), the bottleneck and every module's utilization. */
 export function sweepCsv(parameter: string, rows: readonly SweepRow[]): string {
   const modules = Object.keys(rows[0]?.utilization ?? {});
+  const figureNames = Object.keys(rows[0]?.figures ?? {});
   const head = [
     parameter,
     'goodput_bps',
@@ -90,6 +93,7 @@ export function sweepCsv(parameter: string, rows: readonly SweepRow[]): string {
     'replications',
     'replications_identical',
     ...modules.map((m) => `util_${m}`),
+    ...figureNames.flatMap((f) => [f, `${f}_ci95`]),
   ];
   // Identical replications have no interval: its columns are left empty, not 0.
   const ci = (r: SweepRow, i: Interval): number | string => (r.identical ? '' : i.halfWidth);
@@ -112,12 +116,24 @@ export function sweepCsv(parameter: string, rows: readonly SweepRow[]): string {
       r.goodputBitsPerSecond.values.length,
       r.identical,
       ...modules.map((m) => r.utilization[m]?.mean ?? 0),
+      ...figureNames.flatMap((f) => [r.figures[f]?.mean ?? '', r.figures[f] === undefined ? '' : ci(r, r.figures[f])]),
     ].join(','),
   );
   return `${[head.join(','), ...lines].join('\n')}\n`;
 }
 
-export function runSweepCommand(plan: RunPlan, profile: TimingProfile): number {
+/** The runs' own figures (an engine's power and area) per value, when there are any. */
+export function figuresTable(parameter: string, rows: readonly SweepRow[]): string {
+  const names = Object.keys(rows[0]?.figures ?? {});
+  if (names.length === 0) return '';
+  const head = [parameter, ...names];
+  const body = rows.map((r) => [r.label, ...names.map((n) => (r.figures[n] === undefined ? '' : fmt(r.figures[n], 1, n.startsWith('power') ? 3 : 0)))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return `Power (W, the units' dynamic power in the steady window) and area of the engine:\n${[line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n\n`;
+}
+
+export function runSweepCommand(plan: RunPlan, profile: TimingProfile, engine?: Engine): number {
   const outputs = { '--csv': plan.csvFile, '--plot': plan.plotFile, '--json': plan.jsonFile } as const;
   for (const [option, path] of Object.entries(outputs)) if (path !== undefined) openOutput(option, resolve(path));
   const parameter = plan.sweep?.path ?? 'configuration';
@@ -132,13 +148,20 @@ export function runSweepCommand(plan: RunPlan, profile: TimingProfile): number {
   let rows: SweepRow[];
   const t0 = performance.now();
   try {
-    rows = runSweep(simulationOptions(plan, profile), points, plan.replications, (point, r) => {
-      if (!plan.quiet) process.stderr.write(`  ${parameter}=${point.label} seed ${plan.seed + r} done\n`);
-    });
+    rows = runSweep(
+      simulationOptions(plan, profile),
+      points,
+      plan.replications,
+      (point, r) => {
+        if (!plan.quiet) process.stderr.write(`  ${parameter}=${point.label} seed ${plan.seed + r} done\n`);
+      },
+      // An engine's power and area are figures of each run like any other (hwmodel/sizing).
+      engine === undefined ? undefined : (result, device) => powerAreaFigures(runPowerArea(engine, device, result)),
+    );
   } catch (e) {
     throw tooLong(e);
   }
-  process.stdout.write(`\n${sweepTable(parameter, rows)}\n`);
+  process.stdout.write(`\n${sweepTable(parameter, rows)}\n${figuresTable(parameter, rows)}`);
   process.stdout.write(sweepNote(rows, plan.replications));
   process.stdout.write(`${rows.length * plan.replications} runs in ${((performance.now() - t0) / 1000).toFixed(1)} s wall time\n`);
   if (plan.csvFile !== undefined) {

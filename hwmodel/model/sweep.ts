@@ -42,6 +42,8 @@ export interface SweepRow {
    * nothing; say so rather than show them.
    */
   readonly identical: boolean;
+  /** The caller's own figures of each run (`runSweep`'s `figures`: power and area, say), by name. */
+  readonly figures: Readonly<Record<string, Interval>>;
 }
 
 /** t(0.975, df) for df = 1..30; 1.96 beyond. */
@@ -73,14 +75,17 @@ export function runSweep(
   points: readonly SweepPoint[],
   replications: number,
   onRun?: (point: SweepPoint, replication: number, result: SimulationResult) => void,
+  figures?: (result: SimulationResult, device: HostParams) => Readonly<Record<string, number>>,
 ): SweepRow[] {
   const seed0 = base.seed ?? 1;
   return points.map((point) => {
     const runs: SimulationResult[] = [];
+    const own: Readonly<Record<string, number>>[] = [];
     for (let r = 0; r < replications; r++) {
       const device = mergeDevice(base.device, point.device);
       const result = simulate({ ...base, seed: seed0 + r, device });
       runs.push(result);
+      if (figures !== undefined) own.push(figures(result, device));
       onRun?.(point, r, result);
     }
     const bottlenecks = runs.map((x) => x.report.bottleneck?.module ?? null);
@@ -107,6 +112,7 @@ export function runSweep(
       bottleneckUtilization: interval(runs.map((x) => util(x, bottleneck))),
       utilization: Object.fromEntries(names.map((n) => [n, interval(runs.map((x) => util(x, n)))])),
       identical: identicalRuns(runs),
+      figures: Object.fromEntries(Object.keys(own[0] ?? {}).map((k) => [k, interval(own.map((f) => f[k] ?? NaN))])),
     };
   });
 }

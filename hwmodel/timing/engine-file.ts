@@ -11,11 +11,10 @@ import { parse } from 'yaml';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { AcceleratedCrypto, CycleCost } from './crypto-table.js';
 import { CIPHER_SUITES, HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, SIGNATURE_SCHEMES } from './names.js';
+import { BASES, readArea, readPower, source, type Basis, type UnitArea, type UnitPower } from './engine-power-area.js';
 import { join, number, object, onlyKeys, string, type Json } from './validate.js';
 
-/** How a figure is known: from a datasheet or paper as printed, worked out from one, or reasoned without one. */
-export type Basis = 'published' | 'derived' | 'estimate';
-export const BASES: readonly Basis[] = ['published', 'derived', 'estimate'];
+export { AREA_UNITS, BASES, type AreaUnit, type Basis, type UnitArea, type UnitPower } from './engine-power-area.js';
 
 /** Where one entry of the table comes from. */
 export interface Provenance {
@@ -23,12 +22,6 @@ export interface Provenance {
   readonly source: string;
   /** The engine file that gave the entry (the engine itself, or a base it inherits from). */
   readonly engine: string;
-}
-
-/** Area class of a unit, with its source. */
-export interface UnitArea {
-  readonly class: 'small' | 'medium' | 'large';
-  readonly source: string;
 }
 
 /** One engine: its cycle table, the spec/hw parameters it sets, its area and where every figure comes from. */
@@ -39,6 +32,8 @@ export interface Engine {
   /** spec/hw parameter values, as `--set` takes them (`crypto_engine.lanes`, `2`); the base's first, this engine's after. */
   readonly parameters: readonly { readonly path: string; readonly text: string }[];
   readonly area: Readonly<Record<'symmetric' | 'publicKey', UnitArea>>;
+  /** Energy of each unit's work, when the engine (or its base) gives it. */
+  readonly power: Readonly<Record<'symmetric' | 'publicKey', UnitPower>> | undefined;
   readonly table: AcceleratedCrypto;
   /** Per entry (`aead.TLS_AES_128_GCM_SHA256`, `key_exchange.x25519`). */
   readonly provenance: Readonly<Record<string, Provenance>>;
@@ -70,7 +65,6 @@ const NAMES: Readonly<Record<Section, readonly string[]>> = {
   key_exchange: KEY_EXCHANGE_GROUPS,
   signature: SIGNATURE_SCHEMES,
 };
-const AREA_CLASSES = ['small', 'medium', 'large'] as const;
 
 /** An entry as read, with its provenance. */
 interface RawEntry {
@@ -110,7 +104,7 @@ function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
   }
   const at = (path: string): string => `${file}: ${path}`;
   const v = withFile(file, () => object(doc, ''));
-  withFile(file, () => onlyKeys(v, '', ['engine', 'description', 'base', 'parameters', 'area', 'cycles']));
+  withFile(file, () => onlyKeys(v, '', ['engine', 'description', 'base', 'parameters', 'area', 'power', 'cycles']));
   const engineName = withFile(file, () => string(v['engine'], 'engine'));
   if (engineName !== name) throw new ConfigError(at('engine'), `must equal the file name '${name}', got '${engineName}'`);
   const description = withFile(file, () => string(v['description'], 'description'));
@@ -147,7 +141,9 @@ function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
       if (base === undefined) throw new ConfigError(at(`cycles.${key}`), 'is missing (an engine without a base gives every entry)');
     }
   }
-  return { name, description, base: baseName, parameters, area, ...assemble(entries, base) };
+  const assembled = assemble(entries, base);
+  const power = withFile(file, () => readPower(v['power'], base?.power, assembled.table));
+  return { name, description, base: baseName, parameters, area, power, ...assembled };
 }
 
 /** Runs `f`, a ConfigError's option prefixed with the file. */
@@ -158,34 +154,6 @@ function withFile<T>(file: string, f: () => T): T {
     if (e instanceof ConfigError && !e.option.startsWith('engines/')) throw new ConfigError(`${file}: ${e.option}`, e.reason);
     throw e;
   }
-}
-
-function readArea(value: unknown, base: Engine['area'] | undefined): Engine['area'] {
-  if (value === undefined) {
-    if (base === undefined) throw new ConfigError('area', 'is missing');
-    return base;
-  }
-  const o = object(value, 'area');
-  onlyKeys(o, 'area', ['symmetric', 'public_key']);
-  const unit = (key: 'symmetric' | 'public_key', fallback: UnitArea | undefined): UnitArea => {
-    if (o[key] === undefined) {
-      if (fallback === undefined) throw new ConfigError(`area.${key}`, 'is missing');
-      return fallback;
-    }
-    const u = object(o[key], `area.${key}`);
-    onlyKeys(u, `area.${key}`, ['class', 'source']);
-    const cls = string(u['class'], `area.${key}.class`);
-    if (!(AREA_CLASSES as readonly string[]).includes(cls))
-      throw new ConfigError(`area.${key}.class`, `must be one of ${AREA_CLASSES.join(', ')}, got '${cls}'`);
-    return { class: cls as UnitArea['class'], source: source(u['source'], `area.${key}.source`) };
-  };
-  return { symmetric: unit('symmetric', base?.symmetric), publicKey: unit('public_key', base?.publicKey) };
-}
-
-function source(value: unknown, path: string): string {
-  const s = string(value, path).trim();
-  if (s === '') throw new ConfigError(path, 'must name the source (or, for an estimate, give the reasoning)');
-  return s;
 }
 
 function readEntry(section: Section, value: unknown, path: string, engine: string): RawEntry {

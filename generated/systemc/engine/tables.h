@@ -140,8 +140,54 @@ struct table {
   }
 };
 
-// The table of engine `name` (default, iot, line-rate-10g).
+// The table of engine `name` (asic, default, fpga, iot, line-rate-10g).
 inline const table& engine_table(const std::string& name) {
+  if (name == "asic") {
+    static const table t = [] {
+      table x;
+      x.aead_seal["TLS_AES_128_GCM_SHA256"] = {4.0, 16.0, 20.0};
+      x.aead_open["TLS_AES_128_GCM_SHA256"] = {4.0, 16.0, 20.0};
+      x.aead_seal["TLS_AES_256_GCM_SHA384"] = {4.0, 16.0, 24.0};
+      x.aead_open["TLS_AES_256_GCM_SHA384"] = {4.0, 16.0, 24.0};
+      x.aead_seal["TLS_CHACHA20_POLY1305_SHA256"] = {24.0, 8.0, 10.0};
+      x.aead_open["TLS_CHACHA20_POLY1305_SHA256"] = {24.0, 8.0, 10.0};
+      x.aead_seal["TLS_AES_128_CCM_SHA256"] = {22.0, 1.45, 0.0};
+      x.aead_open["TLS_AES_128_CCM_SHA256"] = {22.0, 1.45, 0.0};
+      x.aead_seal["TLS_AES_128_CCM_8_SHA256"] = {22.0, 1.45, 0.0};
+      x.aead_open["TLS_AES_128_CCM_8_SHA256"] = {22.0, 1.45, 0.0};
+      x.mask["aes-128"] = {11.0, 0.0, 0.0};
+      x.mask["aes-256"] = {15.0, 0.0, 0.0};
+      x.mask["chacha20"] = {8.0, 0.0, 12.0};
+      x.hash["sha256"] = {65.0, 0.9846, 0.0};
+      x.hash["sha384"] = {81.0, 1.58, 0.0};
+      x.hmac["sha256"] = {260.0, 0.9846, 0.0};
+      x.hmac["sha384"] = {324.0, 1.58, 0.0};
+      x.hkdf["sha256"] = {260.0, 0.9846, 0.0};
+      x.hkdf["sha384"] = {324.0, 1.58, 0.0};
+      x.kx["x25519"] = {10380.0, 10380.0};
+      x.kx["x448"] = {27005.0, 27005.0};
+      x.kx["secp256r1"] = {15570.0, 15570.0};
+      x.kx["secp384r1"] = {185625.0, 438750.0};
+      x.kx["secp521r1"] = {464000.0, 1097000.0};
+      x.kx["x25519mlkem768"] = {6990.0, 8990.0};
+      x.sig["ecdsa_secp256r1_sha256"] = {15570.0, 31140.0};
+      x.sig["ecdsa_secp384r1_sha384"] = {185625.0, 877500.0};
+      x.sig["ecdsa_secp521r1_sha512"] = {464000.0, 2194000.0};
+      x.sig["ed25519"] = {10380.0, 20760.0};
+      x.sig["ed448"] = {27005.0, 54010.0};
+      x.sig["rsa_pss_rsae_sha256"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_rsae_sha384"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_rsae_sha512"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_pss_sha256"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_pss_sha384"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_pss_sha512"] = {600000.0, 20000.0};
+      x.sig["rsa_pkcs1_sha256"] = {600000.0, 20000.0};
+      x.sig["rsa_pkcs1_sha384"] = {600000.0, 20000.0};
+      x.sig["rsa_pkcs1_sha512"] = {600000.0, 20000.0};
+      return x;
+    }();
+    return t;
+  }
   if (name == "default") {
     static const table t = [] {
       table x;
@@ -174,6 +220,52 @@ inline const table& engine_table(const std::string& name) {
       x.sig["ecdsa_secp384r1_sha384"] = {185625.0, 877500.0};
       x.sig["ecdsa_secp521r1_sha512"] = {464000.0, 2194000.0};
       x.sig["ed25519"] = {5190.0, 10380.0};
+      x.sig["ed448"] = {27005.0, 54010.0};
+      x.sig["rsa_pss_rsae_sha256"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_rsae_sha384"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_rsae_sha512"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_pss_sha256"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_pss_sha384"] = {600000.0, 20000.0};
+      x.sig["rsa_pss_pss_sha512"] = {600000.0, 20000.0};
+      x.sig["rsa_pkcs1_sha256"] = {600000.0, 20000.0};
+      x.sig["rsa_pkcs1_sha384"] = {600000.0, 20000.0};
+      x.sig["rsa_pkcs1_sha512"] = {600000.0, 20000.0};
+      return x;
+    }();
+    return t;
+  }
+  if (name == "fpga") {
+    static const table t = [] {
+      table x;
+      x.aead_seal["TLS_AES_128_GCM_SHA256"] = {4.0, 16.0, 20.0};
+      x.aead_open["TLS_AES_128_GCM_SHA256"] = {4.0, 16.0, 20.0};
+      x.aead_seal["TLS_AES_256_GCM_SHA384"] = {4.0, 16.0, 24.0};
+      x.aead_open["TLS_AES_256_GCM_SHA384"] = {4.0, 16.0, 24.0};
+      x.aead_seal["TLS_CHACHA20_POLY1305_SHA256"] = {24.0, 8.0, 10.0};
+      x.aead_open["TLS_CHACHA20_POLY1305_SHA256"] = {24.0, 8.0, 10.0};
+      x.aead_seal["TLS_AES_128_CCM_SHA256"] = {22.0, 1.45, 0.0};
+      x.aead_open["TLS_AES_128_CCM_SHA256"] = {22.0, 1.45, 0.0};
+      x.aead_seal["TLS_AES_128_CCM_8_SHA256"] = {22.0, 1.45, 0.0};
+      x.aead_open["TLS_AES_128_CCM_8_SHA256"] = {22.0, 1.45, 0.0};
+      x.mask["aes-128"] = {11.0, 0.0, 0.0};
+      x.mask["aes-256"] = {15.0, 0.0, 0.0};
+      x.mask["chacha20"] = {8.0, 0.0, 12.0};
+      x.hash["sha256"] = {65.0, 0.9846, 0.0};
+      x.hash["sha384"] = {81.0, 1.58, 0.0};
+      x.hmac["sha256"] = {260.0, 0.9846, 0.0};
+      x.hmac["sha384"] = {324.0, 1.58, 0.0};
+      x.hkdf["sha256"] = {260.0, 0.9846, 0.0};
+      x.hkdf["sha384"] = {324.0, 1.58, 0.0};
+      x.kx["x25519"] = {112200.0, 112200.0};
+      x.kx["x448"] = {27005.0, 27005.0};
+      x.kx["secp256r1"] = {33000.0, 78000.0};
+      x.kx["secp384r1"] = {185625.0, 438750.0};
+      x.kx["secp521r1"] = {464000.0, 1097000.0};
+      x.kx["x25519mlkem768"] = {6990.0, 8990.0};
+      x.sig["ecdsa_secp256r1_sha256"] = {33000.0, 156000.0};
+      x.sig["ecdsa_secp384r1_sha384"] = {185625.0, 877500.0};
+      x.sig["ecdsa_secp521r1_sha512"] = {464000.0, 2194000.0};
+      x.sig["ed25519"] = {112200.0, 224400.0};
       x.sig["ed448"] = {27005.0, 54010.0};
       x.sig["rsa_pss_rsae_sha256"] = {600000.0, 20000.0};
       x.sig["rsa_pss_rsae_sha384"] = {600000.0, 20000.0};

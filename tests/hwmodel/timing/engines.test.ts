@@ -12,8 +12,8 @@ import { parseSetting } from '../../../cli/simulate-set.js';
 import { BASES, ENGINES_DIR, listEngines, loadEngine } from '../../../hwmodel/timing/engine-file.js';
 import { CryptoTimingModel, DEFAULT_ACCELERATED_TABLE, DEFAULT_PROFILE, NS } from '../../../hwmodel/timing/index.js';
 
-test('the engines: default, iot and line-rate-10g', (t) => {
-  t.deepEqual(listEngines(), ['default', 'iot', 'line-rate-10g']);
+test('the engines: asic, default, fpga, iot and line-rate-10g', (t) => {
+  t.deepEqual(listEngines(), ['asic', 'default', 'fpga', 'iot', 'line-rate-10g']);
 });
 
 test('the built-in cycle table is spec/hw/engines/default.yaml, figure for figure', (t) => {

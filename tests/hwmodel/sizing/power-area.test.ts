@@ -1,0 +1,134 @@
+/**
+ * First-order power and area (hwmodel/sizing/power-area.ts) from the
+ * engines' cited figures (spec/hw/engines `area` and `power`): per unit and
+ * in total, for one run and over a sweep.
+ */
+import test from 'ava';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../../runtime/config-error.js';
+import { runSweep } from '../../../hwmodel/model/sweep.js';
+import { simulate, type SimulationOptions } from '../../../hwmodel/model/simulate.js';
+import { makeSimIdentity } from '../../../hwmodel/model/identity.js';
+import { engineShape, powerArea, powerAreaFigures, powerAreaText, runPowerArea, unitUtilization } from '../../../hwmodel/sizing/power-area.js';
+import { ENGINES_DIR, loadEngine } from '../../../hwmodel/timing/engine-file.js';
+import { DEFAULT_PROFILE, NS } from '../../../hwmodel/timing/index.js';
+
+const asic = loadEngine('asic');
+const fpga = loadEngine('fpga');
+
+test('the FPGA and ASIC engines give each unit an area per lane at a named node and an energy, each with basis and source', (t) => {
+  for (const e of [asic, fpga]) {
+    for (const unit of ['symmetric', 'publicKey'] as const) {
+      const a = e.area[unit].perLane;
+      const p = e.power?.[unit];
+      t.truthy(a, `${e.name} ${unit} area`);
+      t.truthy(p, `${e.name} ${unit} power`);
+      t.true((a?.node.length ?? 0) > 5 && e.area[unit].source.length > 40, `${e.name} ${unit} area source`);
+      t.true((p?.node.length ?? 0) > 5 && (p?.source.length ?? 0) > 40, `${e.name} ${unit} power source`);
+    }
+  }
+  t.is(asic.area.symmetric.perLane?.unit, 'kGE');
+  t.is(fpga.area.symmetric.perLane?.unit, 'LUT');
+  // 446 Gbit/s per W (40 nm AES) is 2.24 pJ a bit; a lane moving 16 bytes a cycle spends 2.24 × 128 pJ a busy cycle.
+  t.regex(asic.power?.symmetric.source ?? '', /446 Gbps\/W/);
+  t.is(asic.power?.symmetric.pjPerCycle, 2.24 * 8 * 16);
+  // 0.72 µJ per Curve25519 scalar multiplication of 10,380 cycles.
+  t.is(asic.power?.publicKey.pjPerCycle, 720_000 / 10_380);
+  t.is(loadEngine('default').power, undefined, 'the default engine gives no energy figures');
+});
+
+test('the two profiles differ where the platforms do: the ASIC public-key unit takes fewer cycles and a faster clock', (t) => {
+  const kx = (e: typeof asic) => e.table.keyExchange.secp256r1.generateCycles;
+  t.true(kx(asic) < kx(fpga));
+  t.is(kx(fpga), 33_000, "the Vitis kernel's 0.11 ms at its 300 MHz");
+  const clock = (e: typeof asic) => e.parameters.find((p) => p.path === 'crypto_engine.clock_period')?.text;
+  t.is(clock(asic), '1ns');
+  t.is(clock(fpga), '3333ps');
+  t.regex(fpga.provenance['key_exchange.secp256r1']!.source, /300 MHz/);
+});
+
+test('area is lanes × area per lane; power is utilization × lanes × energy a cycle at the clock', (t) => {
+  const shape = { lanes: 8, pkLanes: 4, clockPeriod: 1 * NS };
+  const p = powerArea(asic, shape, { symmetric: 0.5, publicKey: 0.25 });
+  t.is(p.area, 8 * 160 + 4 * 300);
+  const sym = p.units[0]!;
+  // 0.5 × 8 lanes busy × 286.72 pJ a cycle × 1e9 cycles a second = 1.147 W.
+  t.is(sym.powerW, (0.5 * 8 * 286.72) / 1000);
+  t.is(p.powerW, (sym.powerW ?? 0) + (p.units[1]!.powerW ?? 0));
+  const twice = powerArea(asic, { ...shape, lanes: 16 }, { symmetric: 0.25, publicKey: 0.25 });
+  t.is(twice.units[0]!.area, 2 * (sym.area ?? 0), 'twice the lanes, twice the area');
+  t.is(twice.units[0]!.powerW, sym.powerW, 'the same work spread over twice the lanes costs the same energy');
+  const slow = powerArea(asic, { ...shape, clockPeriod: 2 * NS }, { symmetric: 0.5, publicKey: 0.25 });
+  t.is(slow.units[0]!.powerW, (sym.powerW ?? 0) / 2, 'the same utilization at half the clock is half the power');
+  t.deepEqual(Object.keys(powerAreaFigures(p)).sort(), ['area_kGE', 'power_w', 'power_w_publicKey', 'power_w_symmetric']);
+  const none = powerArea(loadEngine('default'), shape, { symmetric: 0.5, publicKey: 0.5 });
+  t.is(none.powerW, undefined);
+  t.regex(powerAreaText(none), /gives no power or area figures/);
+});
+
+const options = (records: number): SimulationOptions => ({
+  connections: 16,
+  records,
+  hwAccel: true,
+  profile: { ...DEFAULT_PROFILE, crypto: { ...DEFAULT_PROFILE.crypto, accelerated: asic.table } },
+  identity: makeSimIdentity('ed25519'),
+  device: { cryptoEngine: { clockPeriod: 1000, lanes: 2 } },
+});
+
+test("a run's power is its units' utilization in the steady window at the engine's energy; the report prints it per unit", (t) => {
+  const r = simulate(options(20));
+  const u = unitUtilization(r);
+  // All connections open at 0: their handshakes end before the steady window, so only the symmetric unit works in it.
+  t.true(u.symmetric > 0);
+  t.is(u.publicKey, 0);
+  const p = runPowerArea(asic, options(20).device, r);
+  t.deepEqual(engineShape(options(20).device), { lanes: 2, pkLanes: 4, clockPeriod: 1000 });
+  t.is(p.units[0]!.powerW, (u.symmetric * 2 * 286.72) / 1000);
+  t.is(p.area, 2 * 160 + 4 * 300);
+  const text = powerAreaText(p);
+  t.regex(text, /^Power, area {8}1,520 kGE, [0-9.]+ (m|µ)W/);
+  t.regex(text, /symmetric {3}320 kGE \(2 × 160 kGE, estimate\)/);
+});
+
+test('power and area are swept like any other figure: runSweep gives each an interval per point', (t) => {
+  const points = [
+    { label: '1', device: { cryptoEngine: { lanes: 1 } } },
+    { label: '4', device: { cryptoEngine: { lanes: 4 } } },
+  ];
+  const rows = runSweep({ ...options(10), arrivalRate: 20_000 }, points, 2, undefined, (result, device) =>
+    powerAreaFigures(runPowerArea(asic, device, result)),
+  );
+  t.is(rows[0]!.figures['area_kGE']?.mean, 1 * 160 + 4 * 300);
+  t.is(rows[1]!.figures['area_kGE']?.mean, 4 * 160 + 4 * 300);
+  t.is(rows[0]!.figures['power_w']?.values.length, 2, 'one value per replication');
+  t.true((rows[0]!.figures['power_w']?.mean ?? 0) > 0);
+});
+
+test('a bad power or area section is a ConfigError naming the file and the key path', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'engines-'));
+  writeFileSync(join(dir, 'default.yaml'), readFileSync(join(ENGINES_DIR, 'default.yaml'), 'utf8'));
+  const write = (name: string, body: string) => writeFileSync(join(dir, `${name}.yaml`), `engine: ${name}\ndescription: x\nbase: default\n${body}`);
+  const unit = (op: string, figure: string) => `{ ${figure}, op: ${op}, node: a named node, basis: published, source: a paper of some length }`;
+  write(
+    'perbit',
+    `power:\n  symmetric: ${unit('aead.TLS_AES_128_GCM_SHA256', 'pj_per_bit: 1')}\n  public_key: ${unit('key_exchange.x25519.generate', 'pj_per_bit: 1')}\n`,
+  );
+  t.throws(() => loadEngine('perbit', dir), { instanceOf: ConfigError, message: /perbit\.yaml: power\.public_key\.pj_per_bit: is for the symmetric unit/ });
+  write(
+    'badop',
+    `power:\n  symmetric: ${unit('aead.TLS_AES_128_GCM_SHA256', 'pj_per_bit: 1')}\n  public_key: ${unit('key_exchange.x25519.sign', 'pj_per_op: 1')}\n`,
+  );
+  t.throws(() => loadEngine('badop', dir), {
+    instanceOf: ConfigError,
+    message: /badop\.yaml: power\.public_key\.op: 'key_exchange\.x25519\.sign' must name a public-key operation/,
+  });
+  write('half', `power:\n  symmetric: ${unit('aead.TLS_AES_128_GCM_SHA256', 'pj_per_bit: 1')}\n`);
+  t.throws(() => loadEngine('half', dir), { instanceOf: ConfigError, message: /half\.yaml: power\.public_key: is missing/ });
+  const area = (u: string) => `{ class: large, per_lane: 10, unit: ${u}, node: a named node, basis: estimate, source: some reasoning }`;
+  write('units', `area:\n  symmetric: ${area('kGE')}\n  public_key: ${area('LUT')}\n`);
+  t.throws(() => loadEngine('units', dir), { instanceOf: ConfigError, message: /units\.yaml: area\.public_key\.unit: must be the symmetric unit's 'kGE'/ });
+  write('oneside', `area:\n  symmetric: ${area('kGE')}\n`);
+  t.throws(() => loadEngine('oneside', dir), { instanceOf: ConfigError, message: /oneside\.yaml: area\.public_key\.per_lane: is missing/ });
+});
