@@ -489,7 +489,7 @@ export class Dtls13Connection implements VersionState {
       if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
     }
     const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
-    const rule = recordRule(r, phase, this.peerEpoch);
+    const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
     if (typeof rule === 'string') this.ignore(rule);
     else this.handlers[rule.handler](r);
   }

@@ -1,4 +1,5 @@
 import type { ContentType, ContentTypeName } from '../../generated/wire/enums.js';
+import type { DtlsVersionName } from '../versions/versions.js';
 
 /** Why an accepted record's content was set aside without failing the connection. */
 export type IgnoreReason =
@@ -16,27 +17,51 @@ export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
 };
 
 /**
- * Where the connection is, as far as which records it takes: `handshake`
- * until the handshake completes, `early-data` on a server while it takes
- * 0-RTT data (epoch 1 readable, from the ClientHello that offered it to the
- * client's Finished), `connected` once the handshake is done. DTLS 1.2
- * adds its own phases (before and after ChangeCipherSpec) as rows of its
- * own, without touching these.
+ * Where a DTLS 1.3 connection is, as far as which records it takes:
+ * `handshake` until the handshake completes, `early-data` on a server
+ * while it takes 0-RTT data (epoch 1 readable, from the ClientHello that
+ * offered it to the client's Finished), `connected` once the handshake is
+ * done.
  */
 export type RecordPhase = 'handshake' | 'early-data' | 'connected';
 
-/** What handles a record a rule admits (one method of {@link RecordHandlers}). */
+/** What handles a record a 1.3 rule admits (one method of {@link RecordHandlers}). */
 export type RecordHandlerName = 'handshake' | 'ack' | 'alert' | 'earlyData' | 'heldApplicationData' | 'applicationData' | 'returnRoutabilityCheck';
 
-/** The handlers a connection provides for the table; each takes a record the table admitted. */
+/** The handlers a 1.3 connection provides for the table; each takes a record the table admitted. */
 export type RecordHandlers<R> = Readonly<Record<RecordHandlerName, (record: R) => void>>;
+
+/**
+ * Where a DTLS 1.2 connection is, as far as which records it takes
+ * (runtime/dtls12/record-path12.ts `phase12`):
+ * - `handshake`: the peer's ChangeCipherSpec is not due (no keys to switch
+ *   to yet, or a message must come first: a NewSessionTicket the
+ *   ServerHello promised, RFC 5077 §3.3, or the client's CertificateVerify);
+ * - `change-cipher-spec`: the state takes the peer's ChangeCipherSpec now;
+ * - `after-change-cipher-spec`: the peer's epoch-1 keys read, its Finished
+ *   still to come (or ours, on a server resuming);
+ * - `connected`.
+ */
+export type RecordPhase12 = 'handshake' | 'change-cipher-spec' | 'after-change-cipher-spec' | 'connected';
+
+/** What handles a record a 1.2 rule admits (Connection12's record path). */
+export type RecordHandlerName12 = 'handshake' | 'changeCipherSpec' | 'changeCipherSpecAgain' | 'alert' | 'applicationData';
+
+/** Each version's phases and handlers: the columns of its rows. */
+interface VersionColumns {
+  readonly 'DTLSv1.3': { readonly phase: RecordPhase; readonly handler: RecordHandlerName };
+  readonly 'DTLSv1.2': { readonly phase: RecordPhase12; readonly handler: RecordHandlerName12 };
+}
+
+/** A version's rows. */
+export type VersionRule<V extends DtlsVersionName> = RecordRule<VersionColumns[V]['phase'], VersionColumns[V]['handler']>;
 
 /**
  * One row of the record-rule table: records of `contentType` whose epoch is
  * within `epochs` (`min: 'peer'`: no older than the newest epoch the peer
  * has authenticated in), protected when `protectedOnly`, arriving in one of
- * `phases`, go to `handler`. DTLS 1.2's rows (runtime/dtls12/record-rules12.ts)
- * name phases and handlers of their own.
+ * `phases`, go to `handler`. Each version's rows name its own phases and
+ * handlers.
  */
 export interface RecordRule<P extends string = RecordPhase, H extends string = RecordHandlerName> {
   readonly contentType: ContentTypeName;
@@ -50,11 +75,12 @@ export interface RecordRule<P extends string = RecordPhase, H extends string = R
 
 const ANY_PHASE: readonly RecordPhase[] = ['handshake', 'early-data', 'connected'];
 const BEFORE_CONNECTED: readonly RecordPhase[] = ['handshake', 'early-data'];
+const ANY_PHASE_12: readonly RecordPhase12[] = ['handshake', 'change-cipher-spec', 'after-change-cipher-spec', 'connected'];
 
 /**
- * The one table of inbound records (aioquic's frame-handler table with its
- * allowed epochs is the model), checked once per record before its content
- * is read. A record no row admits is set aside and counted (`stats.ignored`)
+ * The one table of inbound records, by version (aioquic's frame-handler
+ * table with its allowed epochs is the model): what each version admits in
+ * each of its phases, checked once per record before its content is read. A record no row admits is set aside and counted (`stats.ignored`)
  * under the row's `refused` reason; what a row's handler finds wrong inside
  * the content is thrown to the connection's one catch. Rows of a content
  * type are tried in order, the first that admits the record wins.
@@ -64,50 +90,92 @@ const BEFORE_CONNECTED: readonly RecordPhase[] = ['handshake', 'early-data'];
  * fragment; an ACK's named records against its own epoch is the ACK
  * handler's (RFC 9147 §7).
  */
-export const RECORD_RULES: readonly RecordRule[] = [
-  // Hellos in plaintext, the rest under keys: HANDSHAKE_HANDLERS decides per message.
-  { contentType: 'handshake', epochs: { min: 0 }, protectedOnly: false, phases: ANY_PHASE, handler: 'handshake', refused: 'unauthenticated-violation' },
-  // RFC 9147 §7: ACKs only under keys; a plaintext ACK could be anyone's.
-  { contentType: 'ack', epochs: { min: 1 }, protectedOnly: true, phases: ANY_PHASE, handler: 'ack', refused: 'unauthenticated-violation' },
-  // RFC 9147 §4.5.2: an alert older than the epoch the peer has already moved to is stale or forged.
-  { contentType: 'alert', epochs: { min: 'peer' }, protectedOnly: false, phases: ANY_PHASE, handler: 'alert', refused: 'stale-alert' },
-  // 0-RTT data (RFC 8446 §4.2.10) while the server takes it.
-  {
-    contentType: 'application_data',
-    epochs: { min: 1, max: 1 },
-    protectedOnly: true,
-    phases: ['early-data'],
-    handler: 'earlyData',
-    refused: 'unauthenticated-violation',
-  },
-  // RFC 9147 §6.1: application data only under application keys (epoch 3 and later); under handshake keys it is dropped.
-  {
-    contentType: 'application_data',
-    epochs: { min: 3 },
-    protectedOnly: true,
-    phases: ['connected'],
-    handler: 'applicationData',
-    refused: 'unauthenticated-violation',
-  },
-  // The peer finished before we did (our Finished check is still to come): held, within limits.maxDeferredBytes, until we are connected.
-  {
-    contentType: 'application_data',
-    epochs: { min: 3 },
-    protectedOnly: true,
-    phases: BEFORE_CONNECTED,
-    handler: 'heldApplicationData',
-    refused: 'unauthenticated-violation',
-  },
-  // RFC 9853 §4: return routability only under application keys, once connected.
-  {
-    contentType: 'return_routability_check',
-    epochs: { min: 3 },
-    protectedOnly: true,
-    phases: ['connected'],
-    handler: 'returnRoutabilityCheck',
-    refused: 'unauthenticated-violation',
-  },
-];
+export const RECORD_RULES: { readonly [V in DtlsVersionName]: readonly VersionRule<V>[] } = {
+  'DTLSv1.3': [
+    // Hellos in plaintext, the rest under keys: HANDSHAKE_HANDLERS decides per message.
+    { contentType: 'handshake', epochs: { min: 0 }, protectedOnly: false, phases: ANY_PHASE, handler: 'handshake', refused: 'unauthenticated-violation' },
+    // RFC 9147 §7: ACKs only under keys; a plaintext ACK could be anyone's.
+    { contentType: 'ack', epochs: { min: 1 }, protectedOnly: true, phases: ANY_PHASE, handler: 'ack', refused: 'unauthenticated-violation' },
+    // RFC 9147 §4.5.2: an alert older than the epoch the peer has already moved to is stale or forged.
+    { contentType: 'alert', epochs: { min: 'peer' }, protectedOnly: false, phases: ANY_PHASE, handler: 'alert', refused: 'stale-alert' },
+    // 0-RTT data (RFC 8446 §4.2.10) while the server takes it.
+    {
+      contentType: 'application_data',
+      epochs: { min: 1, max: 1 },
+      protectedOnly: true,
+      phases: ['early-data'],
+      handler: 'earlyData',
+      refused: 'unauthenticated-violation',
+    },
+    // RFC 9147 §6.1: application data only under application keys (epoch 3 and later); under handshake keys it is dropped.
+    {
+      contentType: 'application_data',
+      epochs: { min: 3 },
+      protectedOnly: true,
+      phases: ['connected'],
+      handler: 'applicationData',
+      refused: 'unauthenticated-violation',
+    },
+    // The peer finished before we did (our Finished check is still to come): held, within limits.maxDeferredBytes, until we are connected.
+    {
+      contentType: 'application_data',
+      epochs: { min: 3 },
+      protectedOnly: true,
+      phases: BEFORE_CONNECTED,
+      handler: 'heldApplicationData',
+      refused: 'unauthenticated-violation',
+    },
+    // RFC 9853 §4: return routability only under application keys, once connected.
+    {
+      contentType: 'return_routability_check',
+      epochs: { min: 3 },
+      protectedOnly: true,
+      phases: ['connected'],
+      handler: 'returnRoutabilityCheck',
+      refused: 'unauthenticated-violation',
+    },
+  ],
+  'DTLSv1.2': [
+    // Hellos to ClientKeyExchange in plaintext, Finished (and a refused renegotiation) under epoch 1: the handler decides per message.
+    {
+      contentType: 'handshake',
+      epochs: { min: 0, max: 1 },
+      protectedOnly: false,
+      phases: ANY_PHASE_12,
+      handler: 'handshake',
+      refused: 'unauthenticated-violation',
+    },
+    // RFC 5246 §7.1: the peer's ChangeCipherSpec, in plaintext, only where its state takes it; anywhere else it could be anyone's.
+    {
+      contentType: 'change_cipher_spec',
+      epochs: { min: 0, max: 0 },
+      protectedOnly: false,
+      phases: ['change-cipher-spec'],
+      handler: 'changeCipherSpec',
+      refused: 'unauthenticated-violation',
+    },
+    // The same again after it switched the keys: the peer resent its flight (ours was lost); the flight's other records say so.
+    {
+      contentType: 'change_cipher_spec',
+      epochs: { min: 0, max: 0 },
+      protectedOnly: false,
+      phases: ['after-change-cipher-spec', 'connected'],
+      handler: 'changeCipherSpecAgain',
+      refused: 'unauthenticated-violation',
+    },
+    // Once the peer's epoch-1 keys read, a plaintext alert could be anyone's (an off-path sender could end the session).
+    { contentType: 'alert', epochs: { min: 'peer' }, protectedOnly: false, phases: ANY_PHASE_12, handler: 'alert', refused: 'stale-alert' },
+    // Application data only under epoch 1 and once connected (RFC 5246 §7.1: after Finished).
+    {
+      contentType: 'application_data',
+      epochs: { min: 1, max: 1 },
+      protectedOnly: true,
+      phases: ['connected'],
+      handler: 'applicationData',
+      refused: 'unauthenticated-violation',
+    },
+  ],
+};
 
 /** What the table needs to know of one record. */
 export interface RecordFacts {
@@ -116,33 +184,40 @@ export interface RecordFacts {
   readonly protected: boolean;
 }
 
-/** A table's lookup: the row that admits a record in a phase, or why it is refused. */
-export type RuleLookup<P extends string, H extends string> = (record: RecordFacts, phase: P, peerEpoch: number) => RecordRule<P, H> | IgnoreReason;
+/** The rows of each version grouped by content type once: what {@link recordRule} looks in. */
+const BY_TYPE: { readonly [V in DtlsVersionName]: ReadonlyMap<ContentType, readonly VersionRule<V>[]> } = {
+  'DTLSv1.3': byContentType(RECORD_RULES['DTLSv1.3']),
+  'DTLSv1.2': byContentType(RECORD_RULES['DTLSv1.2']),
+};
 
 /**
- * The lookup of a table of rows (its rows grouped by content type once):
- * the row that admits `record` in `phase` (`peerEpoch`: the newest epoch
- * the peer has authenticated in), or the reason it is refused. A content
- * type with no row (the record layer delivers none other) is refused as
- * `unauthenticated-violation`.
+ * The one lookup: the row of `version`'s rows that admits `record` in
+ * `phase` (`peerEpoch`: the newest epoch the peer has authenticated in),
+ * or the reason it is refused. Rows of a content type are tried in order,
+ * the first that admits the record wins; a content type with no row (the
+ * record layer delivers none other) is refused as `unauthenticated-violation`.
  */
-export function ruleLookup<P extends string, H extends string>(rules: readonly RecordRule<P, H>[]): RuleLookup<P, H> {
-  const byType = new Map<ContentType, RecordRule<P, H>[]>();
+export function recordRule<V extends DtlsVersionName>(
+  version: V,
+  record: RecordFacts,
+  phase: VersionColumns[V]['phase'],
+  peerEpoch: number,
+): VersionRule<V> | IgnoreReason {
+  const rows = (BY_TYPE[version] as ReadonlyMap<ContentType, readonly VersionRule<V>[]>).get(record.contentType);
+  if (rows === undefined) return 'unauthenticated-violation';
+  for (const rule of rows) if (admits(rule, record, phase, peerEpoch)) return rule;
+  return rows[0]?.refused ?? 'unauthenticated-violation';
+}
+
+function byContentType<R extends { readonly contentType: ContentType }>(rules: readonly R[]): ReadonlyMap<ContentType, readonly R[]> {
+  const byType = new Map<ContentType, R[]>();
   for (const rule of rules) {
     const rows = byType.get(rule.contentType);
     if (rows) rows.push(rule);
     else byType.set(rule.contentType, [rule]);
   }
-  return (record, phase, peerEpoch) => {
-    const rows = byType.get(record.contentType);
-    if (rows === undefined) return 'unauthenticated-violation';
-    for (const rule of rows) if (admits(rule, record, phase, peerEpoch)) return rule;
-    return rows[0]?.refused ?? 'unauthenticated-violation';
-  };
+  return byType;
 }
-
-/** The row of {@link RECORD_RULES} that admits `record` in `phase`, or the reason it is refused. */
-export const recordRule: RuleLookup<RecordPhase, RecordHandlerName> = ruleLookup(RECORD_RULES);
 
 function admits<P extends string, H extends string>(rule: RecordRule<P, H>, record: RecordFacts, phase: P, peerEpoch: number): boolean {
   const min = rule.epochs.min === 'peer' ? peerEpoch : rule.epochs.min;

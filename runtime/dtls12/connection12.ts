@@ -50,7 +50,7 @@ import { inspectedChart12 } from './inspected12.js';
 import { Machine12, type Charts12 } from './machine12.js';
 import { Event12Queue, type Event12Out, type Event12Sink } from './connection-events12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
-import type { RecordHandlerName12 } from './record-rules12.js';
+import type { RecordHandlerName12 } from '../connection/record-rules.js';
 
 /** The largest DTLS 1.2 record fragment (RFC 5246 §6.2.3: 2^14 + 2048), as decodeDatagram12 bounds it. */
 const MAX_FRAGMENT_12 = 18432;
@@ -208,7 +208,7 @@ export class Connection12 implements Inbound12Host {
     return this.path.drops;
   }
 
-  /** Records the record-rule table set aside (RECORD_RULES_12), by reason. */
+  /** Records the record-rule table set aside (RECORD_RULES['DTLSv1.2']), by reason. */
   get ignored(): Readonly<Record<IgnoreReason, number>> {
     return this.path.ignored;
   }
@@ -327,7 +327,7 @@ export class Connection12 implements Inbound12Host {
     }
     this.lastAuthenticated = this.now;
     this.counts.recordsReceived++;
-    // The application_data row of RECORD_RULES_12: only once connected.
+    // The application_data row of RECORD_RULES['DTLSv1.2']: only once connected.
     if (this.state.kind !== 'connected') this.path.ignore('unauthenticated-violation');
     else this.dispatch({ type: 'ApplicationData', data: content });
     return true;
@@ -534,7 +534,7 @@ export class Connection12 implements Inbound12Host {
     this.content(opened.type, opened.content, 1, opened.sequenceNumber);
   }
 
-  /** One record's content, through the 1.2 rows of the record-rule table (record-rules12.ts) to its row's handler, or set aside. */
+  /** One record's content, through the 1.2 rows of the one record-rule table (runtime/connection/record-rules.ts) to its row's handler, or set aside. */
   private content(type: number, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
     const phase = phase12(this.role, this.state, this.pendingRead !== undefined, this.read1 !== undefined);
     const handler = this.path.admit(type, epoch, phase, this.read1 === undefined ? 0 : 1);

@@ -12,7 +12,7 @@
  *   (`limits.integrityBudgetSeconds`) any of the key's records, are dropped
  *   untried as `authentication-rate` (read-epoch.ts);
  * - which record may come in which phase is the 1.2 rows of the
- *   record-rule table (record-rules12.ts); one no row admits is counted in
+ *   record-rule table (runtime/connection/record-rules.ts); one no row admits is counted in
  *   `stats.ignored` under the row's reason.
  *
  * A datagram is still taken whole or not at all: one whose framing fails
@@ -22,14 +22,13 @@ import { dtls12ClientTakes } from '../../generated/charts/dtls12-client-transiti
 import { dtls12ServerTakes } from '../../generated/charts/dtls12-server-transitions.js';
 import type { ConnectionLimits } from '../connection/connection-limits.js';
 import { contentTypeFromNumber } from '../../generated/wire/enums.js';
-import type { IgnoreReason } from '../connection/record-rules.js';
+import { recordRule, type IgnoreReason, type RecordHandlerName12, type RecordPhase12 } from '../connection/record-rules.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
 import { Reader } from '../wire/reader.js';
 import { readRecord12 } from './cid12.js';
 import type { ClientState12 } from './client12.js';
 import { DTLS12_CONTENT_TYPES, type Dtls12WireRecord } from './datagram.js';
-import { recordRule12, type RecordHandlerName12, type RecordPhase12 } from './record-rules12.js';
 import type { ServerState12 } from './server12.js';
 
 const TLS12_CID = 25;
@@ -68,12 +67,12 @@ export class RecordPath12 {
   }
 
   /**
-   * The handler of the RECORD_RULES_12 row that admits a record of content
+   * The handler of the RECORD_RULES['DTLSv1.2'] row that admits a record of content
    * type `type` under `epoch` in `phase` (`peerEpoch` 1 once the peer's
    * epoch-1 keys read); undefined, and counted in `ignored`, when no row does.
    */
   admit(type: number, epoch: 0 | 1, phase: RecordPhase12, peerEpoch: number): RecordHandlerName12 | undefined {
-    const rule = recordRule12({ contentType: contentTypeFromNumber(type), epoch, protected: epoch === 1 }, phase, peerEpoch);
+    const rule = recordRule('DTLSv1.2', { contentType: contentTypeFromNumber(type), epoch, protected: epoch === 1 }, phase, peerEpoch);
     if (typeof rule !== 'string') return rule.handler;
     this.ignore(rule);
     return undefined;
