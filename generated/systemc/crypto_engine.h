@@ -48,8 +48,15 @@ struct crypto_engine : sc_core::sc_module {
   // size at this rate, plus the memory's access time. Default 64Gbps (bits per second).
   double dma_bandwidth = 64000000000.0;
   // DMA channels, each at dma_bandwidth; a transfer takes the channel free first (lowest index on
-  // ties), transfers arbitrated first come, first served. Default 1.
+  // ties), transfers arbitrated first come, first served (unless dma_round_robin). With more than
+  // one, the report shows each channel (cryptoEngine.dma.ch0, ...) beside the pool. Default 1.
   unsigned dma_channels = 1u;
+  // Arbitration of the DMA channels: false, one pool served first come, first served (a transfer
+  // takes the channel free first); true, round-robin (transfer k on channel k mod dma_channels,
+  // each channel queueing its own transfers first come, first served, even while another is idle),
+  // each channel then a resource of its own in the report and the bottleneck analysis. Default
+  // false.
+  bool dma_round_robin = false;
   // Operand buffer per connection in memory (connection i's at 0x40000000 + i × buffer_size); the
   // DMA reads and writes there, so connections touch different cache lines. Default 4KiB (bytes).
   std::uint64_t buffer_size = 4096ull;
@@ -76,6 +83,7 @@ struct crypto_engine : sc_core::sc_module {
     if (param == "command_cycles") return (command_cycles = static_cast<unsigned>(value)), true;
     if (param == "dma_bandwidth") return (dma_bandwidth = value), true;
     if (param == "dma_channels") return (dma_channels = static_cast<unsigned>(value)), true;
+    if (param == "dma_round_robin") return (dma_round_robin = value != 0), true;
     if (param == "buffer_size") return (buffer_size = static_cast<std::uint64_t>(value)), true;
     (void)value;
     return false;
@@ -99,6 +107,9 @@ struct crypto_engine : sc_core::sc_module {
   // (each request on the lane free earliest, lowest index on ties), as hwmodel/timing's ResourcePool.
   dtls13_engine::lane_pool unit_lanes[2];
   dtls13_engine::lane_pool dma_channel{1};
+  // dma_round_robin: one pool per channel, transfer k on channel k mod dma_channels (hwmodel/model/dma-channels.ts).
+  std::vector<dtls13_engine::lane_pool> dma_rr;
+  unsigned long long dma_next = 0;
   unsigned long long pending[2] = {0, 0};  // admitted to a unit's queue, not yet booked on a lane
   unsigned long long tickets = 0, serving = 0;
   // The intake's "changed" event, kept as the hwmodel model's delta notification: waiters registered before it fires wake in the next delta.
@@ -126,6 +137,13 @@ struct crypto_engine : sc_core::sc_module {
     unit_lanes[0] = dtls13_engine::lane_pool(lanes);
     unit_lanes[1] = dtls13_engine::lane_pool(pk_lanes);
     dma_channel = dtls13_engine::lane_pool(dma_channels);
+    dma_rr.assign(dma_channels < 1 ? 1 : dma_channels, dtls13_engine::lane_pool(1));
+  }
+
+  // A DMA transfer of service ps on the channels: the pool, or the next channel in rotation.
+  unsigned long long dma_reserve(unsigned long long now, unsigned long long service) {
+    if (!dma_round_robin) return dma_channel.reserve(now, service);
+    return dma_rr[dma_next++ % dma_rr.size()].reserve(now, service);
   }
 
   command_state& enter(tlm::tlm_generic_payload& gp, bool blocking, int port, const sc_core::sc_time& delay) {
@@ -259,7 +277,7 @@ struct crypto_engine : sc_core::sc_module {
         admit(c);
         return;
       case 2:  // operands in by DMA
-        if (c.cost.read_bytes > 0) return after(c, dma_channel.reserve(now, dma_time(c.cost.read_bytes)) - now, 3);
+        if (c.cost.read_bytes > 0) return after(c, dma_reserve(now, dma_time(c.cost.read_bytes)) - now, 3);
         return after(c, 0, 4);
       case 3:
         return after(c, memory_access(c, false, c.cost.read_bytes), 4);
@@ -269,7 +287,7 @@ struct crypto_engine : sc_core::sc_module {
       case 5:
         return after(c, sat(unit_lanes[0].reserve(now, c.cost.symmetric) + c.cost.latency, now), 6);
       case 6:  // results out by DMA
-        if (c.cost.write_bytes > 0) return after(c, dma_channel.reserve(now, dma_time(c.cost.write_bytes)) - now, 7);
+        if (c.cost.write_bytes > 0) return after(c, dma_reserve(now, dma_time(c.cost.write_bytes)) - now, 7);
         return after(c, 0, 8);
       case 7:
         return after(c, memory_access(c, true, c.cost.write_bytes), 8);

@@ -20,14 +20,16 @@ export interface CryptoEngineParams {
   readonly commandCycles: number;
   /** Rate of each of the engine's DMA channels: operands are read from the connection's buffer before a command and results written back after it, each transfer occupying a channel for its size at this rate, plus the memory's access time. In bit/s. Default 64Gbps = 64_000_000_000 bit/s. */
   readonly dmaBandwidth: number;
-  /** DMA channels, each at dma_bandwidth; a transfer takes the channel free first (lowest index on ties), transfers arbitrated first come, first served. (count) Default 1. */
+  /** DMA channels, each at dma_bandwidth; a transfer takes the channel free first (lowest index on ties), transfers arbitrated first come, first served (unless dma_round_robin). With more than one, the report shows each channel (cryptoEngine.dma.ch0, ...) beside the pool. (count) Default 1. */
   readonly dmaChannels: number;
+  /** Arbitration of the DMA channels: false, one pool served first come, first served (a transfer takes the channel free first); true, round-robin (transfer k on channel k mod dma_channels, each channel queueing its own transfers first come, first served, even while another is idle), each channel then a resource of its own in the report and the bottleneck analysis. (flag) Default false. */
+  readonly dmaRoundRobin: boolean;
   /** Operand buffer per connection in memory (connection i's at 0x40000000 + i × buffer_size); the DMA reads and writes there, so connections touch different cache lines. In bytes. Default 4KiB = 4096 bytes. */
   readonly bufferSize: number;
 }
 
 /** The defaults of crypto_engine as written in spec/hw/crypto_engine.yaml, parsed to plain units. */
-export const cryptoEngineDefaults: CryptoEngineParams = Object.freeze({ lanes: 4, pkLanes: 4, clockPeriod: 2000, hwAccel: true, queueDepth: 16, commandCycles: 20, dmaBandwidth: 64_000_000_000, dmaChannels: 1, bufferSize: 4096 });
+export const cryptoEngineDefaults: CryptoEngineParams = Object.freeze({ lanes: 4, pkLanes: 4, clockPeriod: 2000, hwAccel: true, queueDepth: 16, commandCycles: 20, dmaBandwidth: 64_000_000_000, dmaChannels: 1, dmaRoundRobin: false, bufferSize: 4096 });
 
 /** Returns `p` when every parameter is in range; else throws ConfigError naming `<where>.<parameter>`. */
 export function checkCryptoEngineParams(p: CryptoEngineParams, where: string): CryptoEngineParams {
@@ -39,6 +41,7 @@ export function checkCryptoEngineParams(p: CryptoEngineParams, where: string): C
   if (!Number.isSafeInteger(p.commandCycles) || p.commandCycles < 0) throw new ConfigError(`${where}.commandCycles`, `must be an integer >= 0, got ${String(p.commandCycles)}`);
   if (!Number.isSafeInteger(p.dmaBandwidth) || p.dmaBandwidth < 1) throw new ConfigError(`${where}.dmaBandwidth`, `must be an integer number of bit/s >= 1, got ${String(p.dmaBandwidth)}`);
   if (!Number.isSafeInteger(p.dmaChannels) || p.dmaChannels < 1 || p.dmaChannels > 64) throw new ConfigError(`${where}.dmaChannels`, `must be an integer in 1..64, got ${String(p.dmaChannels)}`);
+  if (typeof p.dmaRoundRobin !== 'boolean') throw new ConfigError(`${where}.dmaRoundRobin`, `must be a boolean, got ${String(p.dmaRoundRobin)}`);
   if (!Number.isSafeInteger(p.bufferSize) || p.bufferSize < 64) throw new ConfigError(`${where}.bufferSize`, `must be an integer number of bytes >= 64, got ${String(p.bufferSize)}`);
   return p;
 }

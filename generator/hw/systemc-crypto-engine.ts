@@ -29,6 +29,9 @@ export const CRYPTO_ENGINE_BEHAVIOUR = String.raw`  // A command in the engine: 
   // (each request on the lane free earliest, lowest index on ties), as hwmodel/timing's ResourcePool.
   dtls13_engine::lane_pool unit_lanes[2];
   dtls13_engine::lane_pool dma_channel{1};
+  // dma_round_robin: one pool per channel, transfer k on channel k mod dma_channels (hwmodel/model/dma-channels.ts).
+  std::vector<dtls13_engine::lane_pool> dma_rr;
+  unsigned long long dma_next = 0;
   unsigned long long pending[2] = {0, 0};  // admitted to a unit's queue, not yet booked on a lane
   unsigned long long tickets = 0, serving = 0;
   // The intake's "changed" event, kept as the hwmodel model's delta notification: waiters registered before it fires wake in the next delta.
@@ -56,6 +59,13 @@ export const CRYPTO_ENGINE_BEHAVIOUR = String.raw`  // A command in the engine: 
     unit_lanes[0] = dtls13_engine::lane_pool(lanes);
     unit_lanes[1] = dtls13_engine::lane_pool(pk_lanes);
     dma_channel = dtls13_engine::lane_pool(dma_channels);
+    dma_rr.assign(dma_channels < 1 ? 1 : dma_channels, dtls13_engine::lane_pool(1));
+  }
+
+  // A DMA transfer of service ps on the channels: the pool, or the next channel in rotation.
+  unsigned long long dma_reserve(unsigned long long now, unsigned long long service) {
+    if (!dma_round_robin) return dma_channel.reserve(now, service);
+    return dma_rr[dma_next++ % dma_rr.size()].reserve(now, service);
   }
 
   command_state& enter(tlm::tlm_generic_payload& gp, bool blocking, int port, const sc_core::sc_time& delay) {
@@ -189,7 +199,7 @@ export const CRYPTO_ENGINE_BEHAVIOUR = String.raw`  // A command in the engine: 
         admit(c);
         return;
       case 2:  // operands in by DMA
-        if (c.cost.read_bytes > 0) return after(c, dma_channel.reserve(now, dma_time(c.cost.read_bytes)) - now, 3);
+        if (c.cost.read_bytes > 0) return after(c, dma_reserve(now, dma_time(c.cost.read_bytes)) - now, 3);
         return after(c, 0, 4);
       case 3:
         return after(c, memory_access(c, false, c.cost.read_bytes), 4);
@@ -199,7 +209,7 @@ export const CRYPTO_ENGINE_BEHAVIOUR = String.raw`  // A command in the engine: 
       case 5:
         return after(c, sat(unit_lanes[0].reserve(now, c.cost.symmetric) + c.cost.latency, now), 6);
       case 6:  // results out by DMA
-        if (c.cost.write_bytes > 0) return after(c, dma_channel.reserve(now, dma_time(c.cost.write_bytes)) - now, 7);
+        if (c.cost.write_bytes > 0) return after(c, dma_reserve(now, dma_time(c.cost.write_bytes)) - now, 7);
         return after(c, 0, 8);
       case 7:
         return after(c, memory_access(c, true, c.cost.write_bytes), 8);

@@ -20,7 +20,7 @@ function paramsOf(trace: EngineTrace, module: string): Record<string, number | b
   for (const [path, value] of trace.params) {
     if (!path.startsWith(`${module}.`)) continue;
     const key = path.slice(module.length + 1).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    out[key] = key === 'hwAccel' ? value !== 0 : value;
+    out[key] = key === 'hwAccel' || key === 'dmaRoundRobin' ? value !== 0 : value; // the flags, written 0 or 1
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { CryptoEngineSkeleton, type CryptoEngineParams } from '../../generated/t
 import { CryptoCommand } from './commands.js';
 import type { CryptoOp, CryptoOpKind } from './crypto-ops.js';
 import type { ModelEnv } from './env.js';
+import { DmaChannels } from './dma-channels.js';
 import { Lanes } from './lanes.js';
 import type { BufferFigures } from '../trace/index.js';
 
@@ -88,7 +89,8 @@ export class CryptoEngine extends CryptoEngineSkeleton {
   /** The symmetric unit, or the software lanes. */
   private readonly symmetric: Lanes;
   private readonly publicKey: Lanes;
-  private readonly dmaChannel: Lanes;
+  /** The DMA channels (accelerated only: in software nothing moves by DMA). */
+  private readonly dmaChannels: DmaChannels | undefined;
   /** Accelerated: commands admitted to each unit's queue and not yet booked on a lane (in their DMA read). */
   readonly #pending: Record<Unit, number> = { symmetric: 0, publicKey: 0 };
   readonly #queues: Record<Unit, QueueCounters> = { symmetric: new QueueCounters(), publicKey: new QueueCounters() };
@@ -106,15 +108,14 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     this.accelerated = p.hwAccel && env.cpu === undefined;
     this.timing = CryptoTimingModel.fromProfile(env.profile, { accelerated: this.accelerated, clockPeriod: p.clockPeriod });
     if (env.cpu !== undefined) {
-      this.symmetric = this.publicKey = this.dmaChannel = env.cpu;
+      this.symmetric = this.publicKey = env.cpu;
     } else if (this.accelerated) {
       // The queue limit is the intake's (admit), not the lanes': a command is counted in its unit's queue from admission.
       const unit = (suffix: string, lanes: number): Lanes =>
         new Lanes(`${this.fullName}.${suffix}`, lanes, env.monitor?.module(`${this.fullName}.${suffix}`, lanes));
       this.symmetric = unit('symmetric', p.lanes);
       this.publicKey = unit('publicKey', p.pkLanes);
-      // N channels, each at dma_bandwidth: a transfer takes the one free first (the lane pool's first come, first served).
-      this.dmaChannel = new Lanes(`${this.fullName}.dma`, p.dmaChannels, env.monitor?.module(`${this.fullName}.dma`, p.dmaChannels));
+      this.dmaChannels = new DmaChannels(`${this.fullName}.dma`, p.dmaChannels, p.dmaRoundRobin, env.monitor);
       for (const u of ['symmetric', 'publicKey'] as const) {
         env.buffers?.addSource({
           figures: (until) => this.queueFigures(u, until),
@@ -128,7 +129,7 @@ export class CryptoEngine extends CryptoEngineSkeleton {
       }
     } else {
       const lanes = env.profile.crypto.software.lanes;
-      this.symmetric = this.publicKey = this.dmaChannel = new Lanes(this.fullName, lanes, env.monitor?.module(this.fullName, lanes));
+      this.symmetric = this.publicKey = new Lanes(this.fullName, lanes, env.monitor?.module(this.fullName, lanes));
     }
     this.#changed = sim.event(`${this.fullName}.intake`);
   }
@@ -327,10 +328,8 @@ export class CryptoEngine extends CryptoEngineSkeleton {
       const bytes = command === 'read' ? ops.reduce((n, o) => n + (TIMED[o.kind] === undefined ? 0 : o.bytes), 0) : resultBytes(ops);
       if (bytes > 0) {
         // One DMA transfer between the engine and memory: the channel for the size at the DMA bandwidth, then the memory access.
-        const service = this.dmaTime(bytes);
-        const left = this.dmaChannel.book(this.sim, service);
+        const left = this.dmaChannels?.book(this.sim, this.dmaTime(bytes)) ?? 0;
         if (left > 0) yield left;
-        else if (left < 0) yield* this.dmaChannel.serve(this.sim, service);
         // b_transport written out (DESIGN.md, "b_transport without a generator"); reused payload and delay when the memory completes the
         // transfer at once, new ones for its generator (which keeps them while it waits).
         const length = Math.min(bytes, this.params.bufferSize);

@@ -31,6 +31,8 @@ export class Lanes {
   readonly #held = new Map<Process, SimTime>();
   /** Processes holding now. */
   #holding = 0;
+  /** The lane the last `reserve` booked (0-based). */
+  #lastLane = 0;
 
   constructor(name: string, count: number, activity?: ModuleActivity, maxWaiting?: number) {
     this.name = name;
@@ -44,6 +46,7 @@ export class Lanes {
   reserve(sim: Simulator, service: SimTime): SimTime {
     if (service <= 0) return sim.now;
     const grant = this.pool.book(sim.now, service); // read here and not kept
+    this.#lastLane = grant.lane;
     const a = this.activity;
     if (a !== undefined) {
       a.keepUp(sim.now);
@@ -162,6 +165,11 @@ export class Lanes {
     if (ps <= 0) return;
     this.activity?.count('admissionWaitPs', ps);
     this.activity?.count('backPressured');
+  }
+
+  /** The lane the last booking took (a DMA channel of the pool, for its own figures). */
+  get lastLane(): number {
+    return this.#lastLane;
   }
 
   /** Requests booked and not yet started now (a unit's command queue, as the lane pool holds it). */

@@ -129,8 +129,22 @@ export function findBottleneck<M extends ModuleFigures>(modules: readonly M[]): 
 /** A buffer's occupancy share in the window: mean occupancy over depth. */
 const occupancyShare = (f: BufferFigures): number => (f.capacity > 0 ? f.meanOccupancy / f.capacity : 0);
 
+/** A channel's share of a pool (`<pool>.ch<i>` beside `<pool>`: DMA channels served first come, first served). */
+const CHANNEL = /^(.+)\.ch\d+$/;
+
+/**
+ * The modules judged: all but a channel's share of a pool that reports
+ * too (a transfer takes any free channel, so the pool is the resource; a
+ * round-robin channel, with no pool beside it, is judged on its own).
+ */
+function judged<M extends ModuleFigures>(modules: readonly M[]): M[] {
+  const names = new Set(modules.map((m) => m.name));
+  return modules.filter((m) => !names.has(CHANNEL.exec(m.name)?.[1] ?? ''));
+}
+
 /** The analysis by {@link BOTTLENECK_RULE}; undefined when nothing was busy. */
-export function analyzeBottleneck(input: BottleneckInput): BottleneckFinding | undefined {
+export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | undefined {
+  const input = judgedInput(all);
   const modules = new Map(input.modules.map((m) => [m.name, m]));
   const windowBuffers = input.windowBuffers ?? input.buffers;
   const inWindow = new Map(windowBuffers.map((f) => [f.name, f]));
@@ -173,7 +187,8 @@ export function analyzeBottleneck(input: BottleneckInput): BottleneckFinding | u
  * buffer's own depth. `chain` gets each stage followed.
  */
 function causeOf(f: BufferFigures, chain: string[], modules: Map<string, ModuleFigures>, buffers: Map<string, BufferFigures>): string {
-  const next = f.feeds ?? [];
+  // A stage that is not a module itself may be round-robin channels (`<stage>.ch<i>`): each of them is a stage.
+  const next = (f.feeds ?? []).flatMap((n) => (modules.has(n) || buffers.has(n) ? [n] : [...modules.keys()].filter((m) => CHANNEL.exec(m)?.[1] === n)));
   const held = next
     .map((n) => buffers.get(n))
     .filter((b): b is BufferFigures => b !== undefined && b.blocked > 0 && !chain.includes(b.name))
@@ -210,13 +225,18 @@ function describe(name: string, modules: Map<string, ModuleFigures>, inWindow: M
  * outside the window), buffers that dropped or held back work anywhere in
  * the run. Any of them takes the headroom away.
  */
-export function pressedResources(input: BottleneckInput, named: BottleneckFinding | undefined): string[] {
+export function pressedResources(all: BottleneckInput, named: BottleneckFinding | undefined): string[] {
+  const input = judgedInput(all);
   const out = new Set<string>();
   for (const m of input.modules) if (pressure(m) !== 'busiest') out.add(m.name);
   for (const m of input.runModules ?? []) if (queueing(m)) out.add(m.name);
   for (const f of input.buffers) if (f.dropped > 0 || f.blocked > 0) out.add(f.name);
   if (named !== undefined) for (const n of named.chain) out.delete(n);
   return [...out].sort(order);
+}
+
+function judgedInput(input: BottleneckInput): BottleneckInput {
+  return { ...input, modules: judged(input.modules), ...(input.runModules !== undefined ? { runModules: judged(input.runModules) } : {}) };
 }
 
 function busiest<M extends ModuleFigures>(modules: readonly M[]): M | undefined {

@@ -56,6 +56,10 @@ const CASES: readonly { readonly name: string; readonly options: SimulationOptio
     },
     buffersMatter: true,
   },
+  {
+    name: 'three DMA channels arbitrated round-robin at 8 Gbit/s each, every connection at 0 (transfers queued per channel)',
+    options: { connections: 30, device: { cryptoEngine: { dmaChannels: 3, dmaRoundRobin: true, dmaBandwidth: 8e9 } } },
+  },
 ];
 
 for (const c of CASES) {
