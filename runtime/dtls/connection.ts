@@ -217,7 +217,7 @@ export class DtlsConnection implements Connection {
     const offer = choosing.offer;
     const sent = offer?.whole();
     if (offer === undefined || sent === undefined || !(this.current instanceof Dtls13Connection)) return; // never: the ClientHello left whole before any answer
-    const offered = { hello: decodeClientHello(sent.body), body: sent.body, messageSeq: sent.messageSeq, nextRecordSequenceNumber: offer.lastRecord + 1 };
+    const offered = { hello: decodeClientHello(sent.body), body: sent.body, messageSeq: sent.messageSeq, nextRecordSequenceNumber: sent.lastRecord + 1 };
     const connection = Dtls12Connection.clientFromOffer(choosing.config12, offered, this.common.counters);
     this.choosing = undefined;
     if (helloVerifyRequest) this.held13 = this.current;

@@ -136,45 +136,53 @@ function serverHelloVersion(b: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined 
   return version === DTLS12 ? 'DTLSv1.2' : undefined;
 }
 
-/** Our ClientHello as the 1.3 connection sent it, gathered from its datagrams (it may be fragmented). */
+/**
+ * Our ClientHello as the 1.3 connection sent it, gathered from its
+ * datagrams (it may be fragmented). The datagrams are kept as sent and
+ * read only when a 1.2 answer asks for the ClientHello: a handshake that
+ * goes on in 1.3 never parses its own ClientHello again.
+ */
 export class SentClientHello {
-  private messageSeq = -1;
-  private body: Uint8Array | undefined;
-  private readonly covered = new Map<number, number>();
-  /** The highest epoch-0 record sequence number sent. */
-  lastRecord = -1;
+  private readonly datagrams: Uint8Array[] = [];
 
-  /** Reads one of our datagrams. */
+  /** Keeps one of our datagrams (read if the server answers in 1.2; not to be changed by the caller). */
   sent(datagram: Uint8Array): void {
-    try {
-      for (const w of decodeDatagram12(datagram)) {
-        if (w.kind !== 'record' || w.record.epoch !== 0) continue;
-        this.lastRecord = Math.max(this.lastRecord, w.record.sequenceNumber);
-        if (w.record.type !== 'handshake') continue;
-        const r = new Reader(w.record.fragment, 'Handshake');
-        while (r.pos < r.end) {
-          const f = readDtlsHandshake(r);
-          if (f.msgType !== 'client_hello') continue;
-          if (f.messageSeq !== this.messageSeq) {
-            this.messageSeq = f.messageSeq;
-            this.body = new Uint8Array(f.length);
-            this.covered.clear();
-          }
-          if (this.body === undefined || f.fragmentOffset + f.fragment.length > this.body.length) continue;
-          this.body.set(f.fragment, f.fragmentOffset);
-          this.covered.set(f.fragmentOffset, f.fragment.length);
-        }
-      }
-    } catch {
-      // our own datagrams decode; nothing to learn from one that does not
-    }
+    this.datagrams.push(datagram);
   }
 
-  /** The whole ClientHello, once every byte of it was seen. */
-  whole(): { readonly body: Uint8Array; readonly messageSeq: number } | undefined {
-    if (this.body === undefined) return undefined;
+  /** The whole ClientHello and the highest epoch-0 record sequence number sent, once every byte of it was seen. */
+  whole(): { readonly body: Uint8Array; readonly messageSeq: number; readonly lastRecord: number } | undefined {
+    let messageSeq = -1;
+    let body: Uint8Array | undefined;
+    let lastRecord = -1;
+    const covered = new Map<number, number>();
+    for (const datagram of this.datagrams) {
+      try {
+        for (const w of decodeDatagram12(datagram)) {
+          if (w.kind !== 'record' || w.record.epoch !== 0) continue;
+          lastRecord = Math.max(lastRecord, w.record.sequenceNumber);
+          if (w.record.type !== 'handshake') continue;
+          const r = new Reader(w.record.fragment, 'Handshake');
+          while (r.pos < r.end) {
+            const f = readDtlsHandshake(r);
+            if (f.msgType !== 'client_hello') continue;
+            if (f.messageSeq !== messageSeq) {
+              messageSeq = f.messageSeq;
+              body = new Uint8Array(f.length);
+              covered.clear();
+            }
+            if (body === undefined || f.fragmentOffset + f.fragment.length > body.length) continue;
+            body.set(f.fragment, f.fragmentOffset);
+            covered.set(f.fragmentOffset, f.fragment.length);
+          }
+        }
+      } catch {
+        // our own datagrams decode; nothing to learn from one that does not
+      }
+    }
+    if (body === undefined) return undefined;
     let total = 0;
-    for (const length of this.covered.values()) total += length;
-    return total === this.body.length ? { body: this.body, messageSeq: this.messageSeq } : undefined;
+    for (const length of covered.values()) total += length;
+    return total === body.length ? { body, messageSeq, lastRecord } : undefined;
   }
 }

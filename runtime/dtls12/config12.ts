@@ -70,6 +70,9 @@ export interface Config12 {
   readonly wallClock: () => number;
 }
 
+/** A client's cookie secret: none (it never makes a cookie). */
+const NO_COOKIE_SECRET = new Uint8Array(0);
+
 /** @throws ConfigError naming the option. */
 export function resolveConfig12(role: 'client' | 'server', o: Dtls12Options): Config12 {
   const {
@@ -130,7 +133,8 @@ export function resolveConfig12On(base: ResolvedConfig, role: 'client' | 'server
     groups,
     requireExtendedMasterSecret: requireExtendedMasterSecret ?? true,
     helloVerify: helloVerify ?? true,
-    cookieSecret: cookieSecret ?? base.provider.randomBytes(32),
+    // Only a server makes cookies: a client (resolved for every connection it makes) draws no secret.
+    cookieSecret: cookieSecret ?? (role === 'server' ? base.provider.randomBytes(32) : NO_COOKIE_SECRET),
     sessionCache: sessionCache12,
     session: session12,
     sessionTickets: sessionTickets12 ?? true,

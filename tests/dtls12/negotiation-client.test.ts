@@ -1,6 +1,8 @@
 import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import type { CryptoProvider } from '../../runtime/crypto/provider.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
@@ -87,4 +89,18 @@ test('hostile datagrams to a client waiting for the first answer: nothing throws
   const asHelloVerifyRequest = hello.slice();
   asHelloVerifyRequest[13] = 3; // handshake type hello_verify_request over a ClientHello's body
   t.is(answeredVersion(asHelloVerifyRequest), undefined, 'a HelloVerifyRequest must decode as one');
+});
+
+test('offering 1.2 beside 1.3 costs a client no more randomness than a 1.3-only offer: it draws no 1.2 cookie secret', (t) => {
+  const drawn = (range: { minVersion?: 'DTLSv1.3' }): number => {
+    let bytes = 0;
+    const provider: CryptoProvider = Object.create(nodeProvider, {
+      randomBytes: { value: (n: number) => ((bytes += n), nodeProvider.randomBytes(n)) },
+    }) as CryptoProvider;
+    const c = DtlsConnection.client({ ...options, ...range, provider });
+    c.connect(0);
+    t.truthy(c.pollTransmit());
+    return bytes;
+  };
+  t.is(drawn({}), drawn({ minVersion: 'DTLSv1.3' }));
 });
