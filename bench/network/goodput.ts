@@ -7,7 +7,7 @@ import { openClientEndpoint } from '../../tests/support/udp-client.js';
 import { WOLF_SUITES, type PemFiles } from '../../tests/interop/wolfssl.js';
 import type { Identity } from '../../tests/support/pki-fixtures.js';
 import type { Peer } from './peer.js';
-import { mbit, median } from './stats.js';
+import { mbit, median, spread } from './stats.js';
 import { jsTrial, type GoodputOptions, type Trial } from './trial.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
 import { probeOffload, udpBatchTool, udpBatchTrial } from './udp-batch.js';
@@ -28,7 +28,9 @@ export type { GoodputOptions } from './trial.js';
  * and the kernel have them (runtime/node/datagram-io.ts); its sender sends each turn's equal datagrams as one GSO send. The
  * same payload, burst pacing and socket buffer sizes for all; every round
  * runs one trial of each, in an order reversed every other round, and every
- * ratio is the median of the per-round ratios to plain node:dgram.
+ * ratio is the median of the per-round ratios to plain node:dgram, printed
+ * with its spread, and every system's line says where its two sides ran
+ * (placement.ts) and how much of dtls13's receiving came in GRO runs.
  */
 
 interface System {
@@ -151,7 +153,7 @@ export async function goodput(
       const ratioLine = (name: string, a: Trial[] | undefined, b: Trial[] | undefined): void => {
         if (!a || !b) return;
         const r = a.map((t, k) => t.delivered / b[k]!.delivered);
-        console.log(`    ${name.padEnd(40)} ${median(r).toFixed(2)} (rounds: ${r.map((x) => x.toFixed(2)).join(' ')})`);
+        console.log(`    ${name.padEnd(40)} ${spread(r)}; rounds in order: ${r.map((x) => x.toFixed(2)).join(' ')}`);
       };
       const native = find('native provider');
       ratioLine('native / node provider (after / before)', native, find('node provider'));
@@ -167,15 +169,14 @@ export async function goodput(
       ratioLine('dtls13 1.2 / wolfSSL 1.2 C + assembly', d12, find('+ assembly, 1.2'));
       const receiverLine = (name: string, ts: Trial[] | undefined): void => {
         if (!ts) return;
-        const receiver = median(ts.map((t) => t.receiverCpu));
-        console.log(`    ${name.padEnd(40)} ${receiver.toFixed(2)} µs (target ≤ 2.0; rounds: ${ts.map((t) => t.receiverCpu.toFixed(2)).join(' ')})`);
+        console.log(`    ${name.padEnd(40)} ${spread(ts.map((t) => t.receiverCpu))} µs (target ≤ 1.5)`);
       };
       receiverLine('native receiver CPU per payload', native);
       receiverLine('the same, node --no-concurrent-array-buffer-sweeping', find(UNSWEPT));
       const unsweptTrials = find(UNSWEPT);
       if (native && unsweptTrials) {
         const r = unsweptTrials.map((t, k) => t.receiverCpu / native[k]!.receiverCpu);
-        console.log(`    ${'receiver CPU, unswept / default'.padEnd(40)} ${median(r).toFixed(2)} (rounds: ${r.map((x) => x.toFixed(2)).join(' ')})`);
+        console.log(`    ${'receiver CPU, unswept / default'.padEnd(40)} ${spread(r)}`);
       }
     }
   } finally {
@@ -209,13 +210,34 @@ function batchedC(o: GoodputOptions): System[] {
   }
 }
 
+/** Where the two sides were when each trial ended (the CPU each last ran on): how often they shared one. */
+function placed(ts: readonly Trial[]): string {
+  const known = ts.filter((t) => t.senderOn >= 0 && t.receiverOn >= 0);
+  if (known.length === 0) return 'placement unknown';
+  const shared = known.filter((t) => t.senderOn === t.receiverOn).length;
+  return `sender and receiver last on one CPU in ${shared} of ${known.length} trials (${known.map((t) => `${t.senderOn}/${t.receiverOn}`).join(' ')})`;
+}
+
+/** The share of datagrams the dtls13 server took in UDP GRO runs: more when it falls behind (a busy machine), which makes each cheaper. */
+function gro(ts: readonly Trial[]): string {
+  const known = ts.map((t) => t.coalesced).filter((x) => !Number.isNaN(x));
+  return known.length === 0
+    ? ''
+    : `; receiver took ${spread(
+        known.map((x) => x * 100),
+        0,
+      )}% of datagrams in GRO runs`;
+}
+
 function print(name: string, ts: readonly Trial[], base: readonly Trial[]): void {
   const d = ts.map((t) => t.delivered);
   const us = (xs: number[]): string => `${median(xs).toFixed(1)} µs`;
   const ratios = ts.map((t, i) => t.delivered / base[i]!.delivered);
   console.log(
-    `    ${name.padEnd(30)} ${mbit(median(d))} = ${median(ratios).toFixed(2)}× node:dgram (rounds ${ratios.map((x) => x.toFixed(2)).join(' ')}); ` +
+    `    ${name.padEnd(30)} ${mbit(median(d))} = ${spread(ratios)}× node:dgram; ` +
       `trials ${mbit(Math.min(...d)).trim()}–${mbit(Math.max(...d)).trim()}; offered ${mbit(median(ts.map((t) => t.offered))).trim()}, ` +
-      `${(median(ts.map((t) => t.lost)) * 100).toFixed(0)}% lost; CPU per payload: sender ${us(ts.map((t) => t.senderCpu))}, receiver ${us(ts.map((t) => t.receiverCpu))}`,
+      `${(median(ts.map((t) => t.lost)) * 100).toFixed(0)}% lost; CPU per payload: sender ${us(ts.map((t) => t.senderCpu))}, receiver ${us(ts.map((t) => t.receiverCpu))}; ` +
+      placed(ts) +
+      gro(ts),
   );
 }

@@ -6,6 +6,8 @@ import { goodput, type GoodputOptions } from './goodput.js';
 import { handshakes12 } from './dtls12.js';
 import { handshakeLatency } from './handshakes.js';
 import { startPeer } from './peer.js';
+import { RECEIVE_BATCH } from '../../runtime/node/datagram-io.js';
+import { allowedCpus, describePlacement, pin, PLACEMENT } from './placement.js';
 import { loadNote } from './stats.js';
 
 /**
@@ -28,7 +30,8 @@ import { loadNote } from './stats.js';
  * BENCH_NET_TRIAL_MS (1000), BENCH_NET_BURST (32), BENCH_NET_BUFFER
  * (SO_RCVBUF/SO_SNDBUF asked on every socket of both runs, default 4 MiB; 0 = system default), BENCH_NET_PEER_ARGS
  * (node flags for the peer process, e.g. --cpu-prof), BENCH_NET_SUITES (goodput suites, comma-separated; default
- * tls_aes_128_gcm_sha256,tls_chacha20_poly1305_sha256).
+ * tls_aes_128_gcm_sha256,tls_chacha20_poly1305_sha256), BENCH_NET_CPUS (S:R, taskset CPU lists: senders and this
+ * process on S, receivers and the peer processes on R; unset: not pinned, placement.ts).
  *
  * The receiver's profile alone: `npx tsx bench/network/profile-receive.ts [dir]` (docs/benchmarks.md, the receive path).
  */
@@ -76,6 +79,7 @@ function wolfPem(id: Parameters<typeof writePem>[0]): PemFiles | undefined {
 export async function benchNetwork(): Promise<void> {
   const id = makeIdentity('p256', 'localhost', { at: Date.now() });
   const peerArgs = (process.env.BENCH_NET_PEER_ARGS ?? '').split(' ').filter(Boolean);
+  if (PLACEMENT !== undefined) pin(process.pid, PLACEMENT.sender);
   const peer = await startPeer(id, GOODPUT.bufferSize, peerArgs);
   // The same server in a process whose V8 sweeps ArrayBuffers on the main thread: each received record's plaintext is an
   // ArrayBuffer of its own (tests/buffers), and V8's concurrent sweeper frees them under glibc's arena lock that the
@@ -86,6 +90,7 @@ export async function benchNetwork(): Promise<void> {
     unswept = await startPeer(id, GOODPUT.bufferSize, ['--no-concurrent-array-buffer-sweeping', ...peerArgs]);
     pem = wolfPem(id);
     console.log(`\nnetwork, on loopback: clients/senders in this process, servers/receivers in another (${loadNote()})`);
+    console.log(`  ${describePlacement(peer.pid)}; the unswept peer on ${unswept.pid === undefined ? '?' : allowedCpus(unswept.pid)}`);
     console.log('handshakes (ECDSA P-256 certificate, X25519, AES-128-GCM, HelloRetryRequest cookie round trip; client-side time to complete):');
     // The server on the default provider (native when the addon loads), as the client is.
     if (HANDSHAKES > 0)
@@ -101,7 +106,9 @@ export async function benchNetwork(): Promise<void> {
         ? `${GOODPUT.bufferSize}-byte socket buffers asked (receiver got ${peer.bufferSize.recv})`
         : `default socket buffers (receiver ${peer.bufferSize.recv} bytes)`;
     console.log(
-      `goodput: ${GOODPUT.payload}-byte payloads for ${GOODPUT.trialMs} ms per trial, bursts of ${GOODPUT.burst} per event-loop turn, ${buffers} (${loadNote()}):`,
+      `goodput: ${GOODPUT.payload}-byte payloads for ${GOODPUT.trialMs} ms per trial, bursts of ${GOODPUT.burst} per event-loop turn, ${buffers} ` +
+        `for every system, C included; recvmmsg takes up to ${RECEIVE_BATCH} per call in dtls13 and the batched C baselines (${loadNote()}); ` +
+        'each ratio is the median of per-round ratios, with its spread:',
     );
     await goodput(peer, id, pem, GOODPUT, SUITES, unswept);
   } finally {

@@ -1,9 +1,11 @@
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
+import { DatagramIo } from '../../runtime/node/datagram-io.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { lastCpu } from './placement.js';
 import type { FromPeer, Receiver, ToPeer } from './protocol.js';
 
 /**
@@ -41,10 +43,26 @@ function reply(m: FromPeer): void {
 }
 
 let stop: (() => Promise<void>) | undefined;
+/** The servers' sockets by receiver, and their DatagramIo counts at the last reset: the GRO share per trial. */
+const sockets = new Map<Receiver, Socket>();
+let readAtReset = new Map<Receiver, { read: number; gro: number }>();
+
+function readCounts(which: Receiver): { read: number; gro: number } {
+  const s = sockets.get(which);
+  const c = s === undefined ? undefined : DatagramIo.of(s).counts;
+  return { read: c?.readDatagrams ?? 0, gro: c?.groDatagrams ?? 0 };
+}
+
+function coalesced(which: Receiver): number {
+  const now = readCounts(which);
+  const then = readAtReset.get(which) ?? { read: 0, gro: 0 };
+  return now.read > then.read ? (now.gro - then.gro) / (now.read - then.read) : Number.NaN;
+}
 
 async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
   const serve = async (provider: CryptoProvider, which: Receiver): Promise<DtlsUdpServer> => {
     const server = await DtlsUdpServer.listen({ certificate: m.certificate, provider });
+    sockets.set(which, server.socket);
     server.onConnection((ep) => {
       ep.setInboxLimit(0); // data is taken from events only, as a listener-only application would
       ep.onEvent((e) => e.type === 'data' && count(counters[which], e.data.length));
@@ -81,10 +99,21 @@ process.on('message', (raw) => {
   if (m.type === 'start') void start(m);
   else if (m.type === 'reset') {
     counters = { 'dtls-node': fresh(), 'dtls-native': fresh(), udp: fresh() };
+    readAtReset = new Map([...sockets.keys()].map((w) => [w, readCounts(w)]));
     reply({ type: 'reset', id: m.id, cpuMicros: cpuMicros() });
   } else if (m.type === 'count') {
     const c = counters[m.which];
-    reply({ type: 'count', id: m.id, bytes: c.bytes, messages: c.messages, firstAt: c.firstAt, lastAt: c.lastAt, cpuMicros: cpuMicros() });
+    reply({
+      type: 'count',
+      id: m.id,
+      bytes: c.bytes,
+      messages: c.messages,
+      firstAt: c.firstAt,
+      lastAt: c.lastAt,
+      cpuMicros: cpuMicros(),
+      onCpu: lastCpu(),
+      coalesced: coalesced(m.which),
+    });
   } else if (m.type === 'stop') void (stop?.() ?? Promise.resolve()).then(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Identity } from '../../tests/support/pki-fixtures.js';
+import { pin, PLACEMENT } from './placement.js';
 import type { FromPeer, ReceiveCount, Receiver } from './protocol.js';
 
 /** The receiving side of the network bench, in a process of its own. */
@@ -9,6 +10,8 @@ export interface Peer {
   /** The dtls13 server on the native provider, when its addon loaded in the peer. */
   readonly nativePort: number | undefined;
   readonly udpPort: number;
+  /** The peer process's id (placement.ts reports where it may run). */
+  readonly pid: number | undefined;
   /** SO_RCVBUF and SO_SNDBUF the peer's sockets ended up with (Linux doubles what is asked). */
   readonly bufferSize: { readonly recv: number; readonly send: number };
   /** Zeroes both counters; resolves with the peer's CPU time so far (µs). */
@@ -22,6 +25,7 @@ export interface Peer {
  * Forks peer-main.ts (under tsx) and starts its dtls13 server with
  * `identity` and its plain UDP sink; `bufferSize` (0: default) is set on
  * both receiving sockets. `execArgv` adds node flags (e.g. --cpu-prof).
+ * Pinned to the receiving side's CPUs when BENCH_NET_CPUS asks (placement.ts).
  */
 export async function startPeer(identity: Identity, bufferSize: number, execArgv: readonly string[] = []): Promise<Peer> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./peer-main.ts', import.meta.url)), [], {
@@ -29,6 +33,8 @@ export async function startPeer(identity: Identity, bufferSize: number, execArgv
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // The receiving side's CPUs when BENCH_NET_CPUS pins (placement.ts), before it starts its servers.
+  if (PLACEMENT !== undefined && child.pid !== undefined) pin(child.pid, PLACEMENT.receiver);
   const waiting = new Map<number, (m: FromPeer) => void>();
   let ready: ((m: Extract<FromPeer, { type: 'ready' }>) => void) | undefined;
   child.on('message', (raw) => {
@@ -62,6 +68,7 @@ export async function startPeer(identity: Identity, bufferSize: number, execArgv
     dtlsPort: started.dtlsPort,
     nativePort: started.nativePort,
     udpPort: started.udpPort,
+    pid: child.pid,
     bufferSize: started.bufferSize,
     reset: async () => {
       const m = await ask({ type: 'reset' });

@@ -19,6 +19,10 @@ export interface ReceiveCount {
   readonly lastAt: number;
   /** The peer process's CPU time so far (user + system, µs). */
   readonly cpuMicros: number;
+  /** The CPU the peer's main thread last ran on (-1: unknown). */
+  readonly onCpu: number;
+  /** Of the datagrams the server's own reading took since the reset, the share that came in UDP GRO runs (NaN: none read that way). */
+  readonly coalesced: number;
 }
 
 export type ToPeer =

@@ -1,4 +1,4 @@
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 
 /** The p-th percentile (nearest rank) of `xs`; NaN when empty. */
 export function percentile(xs: readonly number[], p: number): number {
@@ -8,6 +8,12 @@ export function percentile(xs: readonly number[], p: number): number {
 }
 
 export const median = (xs: readonly number[]): number => percentile(xs, 50);
+
+/** A figure over rounds as its median and spread: "1.20 (1.05–1.31 over 5 rounds)". */
+export function spread(xs: readonly number[], digits = 2): string {
+  if (xs.length === 0) return 'not measured';
+  return `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)} over ${xs.length} rounds)`;
+}
 
 /** Handshake latencies as one line: p50, p99, and the sequential rate (1 / mean). */
 export function latencyLine(name: string, ms: readonly number[], note = ''): string {
@@ -21,5 +27,7 @@ export const mbit = (bytesPerMs: number): string => `${((bytesPerMs * 8) / 1000)
 
 /** The 1-minute load average and the core count, to judge how noisy the figures are. */
 export function loadNote(): string {
-  return `load average ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;
+  const available = availableParallelism();
+  const cores = cpus().length;
+  return `load average ${loadavg()[0]!.toFixed(2)} on ${cores} cores${available < cores ? ` (${available} for this process)` : ''}`;
 }

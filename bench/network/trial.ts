@@ -1,4 +1,5 @@
 import type { Peer } from './peer.js';
+import { lastCpu } from './placement.js';
 import type { Receiver } from './protocol.js';
 
 /** How every goodput trial runs, for dtls13, node:dgram and the C anchors alike. */
@@ -25,6 +26,11 @@ export interface Trial {
   /** CPU time (user + system) per payload: the sender per payload sent, the receiver per payload delivered, µs. */
   readonly senderCpu: number;
   readonly receiverCpu: number;
+  /** The CPU each side last ran on when the trial ended (-1: unknown), for the placement report (placement.ts). */
+  readonly senderOn: number;
+  readonly receiverOn: number;
+  /** The share of datagrams the receiver took in UDP GRO runs (NaN: not a dtls13 server, or not known). */
+  readonly coalesced: number;
 }
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -45,6 +51,7 @@ export async function jsTrial(peer: Peer, which: Receiver, send: (d: Uint8Array)
     t1 = performance.now();
   }
   const cpu = process.cpuUsage(cpu0);
+  const senderOn = lastCpu();
   // Until the receiver stops receiving (its queue drained).
   let c = await peer.count(which);
   for (;;) {
@@ -60,5 +67,8 @@ export async function jsTrial(peer: Peer, which: Receiver, send: (d: Uint8Array)
     lost: 1 - c.messages / sent,
     senderCpu: (cpu.user + cpu.system) / sent,
     receiverCpu: c.messages > 0 ? (c.cpuMicros - peerCpu0) / c.messages : Number.NaN,
+    senderOn,
+    receiverOn: c.onCpu,
+    coalesced: c.coalesced,
   };
 }

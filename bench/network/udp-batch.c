@@ -13,11 +13,15 @@
  *
  *   udp-batch probe
  *     prints "gso 0|1 gro 0|1": whether this kernel takes each socket option.
- *   udp-batch recv mmsg|gso <port> <bufferBytes> <idleMs>
- *     prints "ready" once bound, then "bytes messages spanNs cpuUs" when no
- *     payload came for idleMs after the first one.
+ *   udp-batch recv mmsg|gso <port> <bufferBytes> <idleMs> [batch]
+ *     prints "ready" once bound, then "bytes messages spanNs cpuUs cpu" when no
+ *     payload came for idleMs after the first one; at most batch (default 64)
+ *     datagrams or coalesced runs per recvmmsg call (the bench passes
+ *     dtls13's own batch, runtime/node/datagram-io.ts RECEIVE_BATCH).
  *   udp-batch send mmsg|gso <port> <bufferBytes> <ms> <payload> <burst>
- *     prints "sent cpuUs".
+ *     prints "sent cpuUs cpu".
+ * cpu: the CPU the process last ran on (sched_getcpu), for the bench's
+ * placement report.
  * Exits 3 when the mode needs a socket option the kernel refuses.
  */
 #define _GNU_SOURCE
@@ -26,6 +30,7 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +95,8 @@ static int takes(int option) {
   return ok;
 }
 
-static int receive(int gro, int port, int buffer, int idle_ms) {
+static int receive(int gro, int port, int buffer, int idle_ms, int batch) {
+  if (batch < 1 || batch > BATCH) batch = BATCH;
   int fd = udp_socket(buffer);
   struct sockaddr_in self = loopback(port);
   if (bind(fd, (struct sockaddr *)&self, sizeof self) != 0) die("bind");
@@ -122,7 +128,7 @@ static int receive(int gro, int port, int buffer, int idle_ms) {
         msgs[i].msg_hdr.msg_controllen = sizeof control[i].buffer;
       }
     }
-    int n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+    int n = recvmmsg(fd, msgs, (unsigned)batch, MSG_DONTWAIT, NULL);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) continue;
       die("recvmmsg");
@@ -143,7 +149,7 @@ static int receive(int gro, int port, int buffer, int idle_ms) {
     last = now_ns();
     if (first == 0) first = last;
   }
-  printf("%lld %lld %lld %lld\n", bytes, messages, last - first, cpu_us());
+  printf("%lld %lld %lld %lld %d\n", bytes, messages, last - first, cpu_us(), sched_getcpu());
   return 0;
 }
 
@@ -180,7 +186,7 @@ static int send_for(int gso, int port, int buffer, int ms, int payload, int burs
       if (n > 0) sent += n;
     }
   }
-  printf("%lld %lld\n", sent, cpu_us() - cpu0);
+  printf("%lld %lld %d\n", sent, cpu_us() - cpu0, sched_getcpu());
   return 0;
 }
 
@@ -196,7 +202,7 @@ int main(int argc, char **argv) {
   int gso = strcmp(argv[2], "gso") == 0;
   int port = atoi(argv[3]);
   int buffer = atoi(argv[4]);
-  if (strcmp(argv[1], "recv") == 0) return receive(gso, port, buffer, atoi(argv[5]));
+  if (strcmp(argv[1], "recv") == 0) return receive(gso, port, buffer, atoi(argv[5]), argc > 6 ? atoi(argv[6]) : BATCH);
   if (argc < 8) return 2;
   return send_for(gso, port, buffer, atoi(argv[5]), atoi(argv[6]), atoi(argv[7]));
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RECEIVE_BATCH } from '../../runtime/node/datagram-io.js';
 import type { GoodputOptions, Trial } from './trial.js';
 import { cToolTrial } from './wolf-goodput.js';
 
@@ -41,12 +42,13 @@ export function probeOffload(tool: string): UdpOffload {
   return { gso: gso === '1', gro: gro === '1' };
 }
 
-/** One trial: `mmsg` (sendmmsg of each burst, recvmmsg of up to 64) or `gso` (each burst one GSO send, GRO on receive). */
+/** One trial: `mmsg` (sendmmsg of each burst, recvmmsg of up to RECEIVE_BATCH) or `gso` (each burst one GSO send, GRO on receive). */
 export function udpBatchTrial(tool: string, mode: 'mmsg' | 'gso', o: GoodputOptions): Promise<Trial> {
   return cToolTrial(
     tool,
     o,
-    (port) => ['recv', mode, String(port), String(o.bufferSize), '150'],
+    // recvmmsg takes as many per call as dtls13's own reading does.
+    (port) => ['recv', mode, String(port), String(o.bufferSize), '150', String(RECEIVE_BATCH)],
     (port) => ['send', mode, String(port), String(o.bufferSize), String(o.trialMs), String(o.payload), String(o.burst)],
   );
 }

@@ -7,12 +7,15 @@
  * Compiled by bench/network/wolf-goodput.ts against one wolfSSL build.
  *
  *   wolf-goodput recv dtls|dtls12|udp <port> <bufferBytes> <idleMs> [<cert.pem> <key.pem>]
- *     prints "ready" once bound, then "bytes messages spanNs cpuUs" when no
+ *     prints "ready" once bound, then "bytes messages spanNs cpuUs cpu" when no
  *     payload came for idleMs after the first one.
  *   wolf-goodput send dtls|dtls12|udp <port> <bufferBytes> <ms> <payload> <burst> [<ca.pem> <suite>]
  *     (dtls: DTLS 1.3; dtls12: DTLS 1.2, suite an OpenSSL-style 1.2 name)
- *     prints "sent cpuUs".
+ *     prints "sent cpuUs cpu".
+ * cpu: the CPU the process last ran on (sched_getcpu), for the bench's
+ * placement report.
  */
+#define _GNU_SOURCE
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 
@@ -20,6 +23,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +109,7 @@ static int receive(int dtls, int port, int buffer, int idle_ms, const char *cert
     bytes += n;
     messages++;
   }
-  printf("%lld %lld %lld %lld\n", bytes, messages, last - first, cpu_us());
+  printf("%lld %lld %lld %lld %d\n", bytes, messages, last - first, cpu_us(), sched_getcpu());
   return 0;
 }
 
@@ -133,7 +137,7 @@ static int send_for(int dtls, int port, int buffer, int ms, int payload, int bur
       if (n == payload) sent++;
     }
   }
-  printf("%lld %lld\n", sent, cpu_us() - cpu0);
+  printf("%lld %lld %d\n", sent, cpu_us() - cpu0, sched_getcpu());
   return 0;
 }
 

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, wolfsslBuild, type PemFiles } from '../../tests/interop/wolfssl.js';
+import { onSide } from './placement.js';
 import type { GoodputOptions, Trial } from './trial.js';
 
 /**
@@ -35,10 +36,10 @@ export function wolfGoodputTool(variant: WolfVariant): string {
   return tool;
 }
 
-/** Plain UDP in C needs no wolfSSL; any build of the tool does it. */
-function run(tool: string, args: readonly string[], onLine?: (line: string) => void): Promise<string> {
+/** Plain UDP in C needs no wolfSSL; any build of the tool does it. Runs on `side`'s CPUs when BENCH_NET_CPUS pins (placement.ts). */
+function run(side: 'sender' | 'receiver', tool: string, args: readonly string[], onLine?: (line: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...onSide(side, tool, args), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -68,8 +69,8 @@ export function cTrial(tool: string, o: GoodputOptions, pem: PemFiles | undefine
 
 /**
  * One trial of a C receiver and sender that speak wolf-goodput.c's lines
- * (the receiver prints "ready", then "bytes messages spanNs cpuUs"; the
- * sender "sent cpuUs"), on a free loopback port.
+ * (the receiver prints "ready", then "bytes messages spanNs cpuUs cpu"; the
+ * sender "sent cpuUs cpu"), on a free loopback port.
  */
 export async function cToolTrial(
   tool: string,
@@ -80,11 +81,11 @@ export async function cToolTrial(
   const port = await freePort();
   let ready!: () => void;
   const bound = new Promise<void>((r) => (ready = r));
-  const receiver = run(tool, receiverArgs(port), (l) => l === 'ready' && ready());
+  const receiver = run('receiver', tool, receiverArgs(port), (l) => l === 'ready' && ready());
   await Promise.race([bound, receiver]);
-  const sender = await run(tool, senderArgs(port));
-  const [bytes, messages, spanNs, receiverCpu] = (await receiver).split(' ').map(Number) as [number, number, number, number];
-  const [sent, senderCpu] = sender.split(' ').map(Number) as [number, number];
+  const sender = await run('sender', tool, senderArgs(port));
+  const [bytes, messages, spanNs, receiverCpu, receiverOn = -1] = (await receiver).split(' ').map(Number) as [number, number, number, number, number?];
+  const [sent, senderCpu, senderOn = -1] = sender.split(' ').map(Number) as [number, number, number?];
   const spanMs = spanNs / 1e6;
   return {
     delivered: messages > 1 && spanMs > 0 ? bytes / spanMs : 0,
@@ -92,5 +93,8 @@ export async function cToolTrial(
     lost: sent > 0 ? 1 - messages / sent : 1,
     senderCpu: sent > 0 ? senderCpu / sent : Number.NaN,
     receiverCpu: messages > 0 ? receiverCpu / messages : Number.NaN,
+    senderOn,
+    receiverOn,
+    coalesced: Number.NaN,
   };
 }
