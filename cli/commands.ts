@@ -72,6 +72,27 @@ options:
   -h, --help                    this text
 `;
 
+const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--record-size B] [--group G] [--suite S]
+                  [--profile asic|fpga] [--minimize area|power] [--connections N] [--records N]
+                  [--replications N] [--seed N] [--max-candidates N] [--json FILE] [--quiet]
+
+Finds the smallest configuration of the offload engine (symmetric lanes, public-key
+lanes, DMA channels, record pipeline depth) that carries G Gbit/s of B-byte records
+(default 1200) and H new connections a second on group G (P-256, P-384, X25519;
+default P-256) with suite S (default TLS_AES_128_GCM_SHA256), on the profile's
+cycle tables, power and area (spec/hw/engines/asic.yaml, the default, or fpga.yaml).
+
+The search is bounded: it starts at the analytic lower bounds (each resource 100%
+busy at the targets), simulates N connections (default 400) opened at H a second,
+each sending N records (default 400), in replications (default 3), and adds to the
+resource the report names as the bottleneck, one step at a time, until the targets
+are met (goodput in the steady window, the handshake rate kept up with, nothing
+dropped), a resource outside the space limits the run, or --max-candidates
+(default 12) runs out. --minimize power also tries two steps past the first
+configuration that meets them and keeps the lowest power. Exit status 1 when no
+configuration in the space meets the targets. docs/hwmodel-sizing.md explains it.
+`;
+
 const GENERATE_HELP = `usage: dtls13 generate [--check] [--root DIR] [--quiet]
 
 Regenerates generated/ from spec/ and prints a summary of the spec. --check changes
@@ -120,6 +141,12 @@ export const COMMANDS: readonly Command[] = [
     help: () => SIMULATE_HELP,
     // The hardware model reads spec/hw's YAML (engine tables, the engine trace): yaml is an optional peer dependency.
     load: async () => (await needing(['yaml'], () => import('./simulate-command.js'))).runSimulate,
+  },
+  {
+    name: 'size',
+    summary: 'the smallest offload engine (area or power) meeting a data and handshake rate',
+    help: () => SIZE_HELP_TEXT,
+    load: async () => (await needing(['yaml'], () => import('./size-command.js'))).runSize,
   },
   {
     name: 'generate',

@@ -84,6 +84,7 @@ const runs = (inspectPort: number): readonly (readonly string[])[] => [
   ['client', '--ca', 'missing.pem'],
   ['dissect', 'missing.pcap'],
   ['simulate', '--connections', '2', '--records', '1', '--quiet'],
+  ['size', '--gbps', '0.01', '--handshakes', '100', '--connections', '2', '--records', '2', '--replications', '1', '--quiet'],
   ['generate', '--check'],
 ];
 

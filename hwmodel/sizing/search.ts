@@ -1,0 +1,232 @@
+/**
+ * `dtls13 size`: the smallest configuration of the offload engine (by
+ * area, or by power) that meets a data rate and a handshake rate, found
+ * with the simulator. Bounded: it starts at the analytic lower bounds
+ * (bounds.ts), simulates, and adds to the resource the report names as the
+ * bottleneck, one step at a time, until the targets are met, a resource
+ * outside the space limits the run, or the space or the step budget ends.
+ */
+import { ConfigError } from '../../runtime/config-error.js';
+import { keyManagerDefaults } from '../../generated/tlm/index.js';
+import type { HostParams } from '../model/host.js';
+import { makeSimIdentity } from '../model/identity.js';
+import type { SimulationOptions } from '../model/simulate.js';
+import { runSweep, type Interval, type SweepRow } from '../model/sweep.js';
+import { NEAR_SATURATION } from '../trace/index.js';
+import { DEFAULT_PROFILE, US, type TimingProfile } from '../timing/index.js';
+import type { Engine } from '../timing/engine-file.js';
+import { lowerBounds, SPACE, type Configuration, type LowerBounds } from './bounds.js';
+import { powerAreaFigures, runPowerArea } from './power-area.js';
+import { checkTargets, type CheckedTargets, type SizingTargets } from './targets.js';
+
+/** How the candidates are simulated. */
+export interface SizingOptions {
+  /** Connections of each run (opened at the handshake rate) and records each sends (defaults 400 and 400). */
+  readonly connections?: number;
+  readonly records?: number;
+  /** Replications of each candidate (default 3), seeds `seed`.. */
+  readonly replications?: number;
+  readonly seed?: number;
+  /** Simulated candidates at most (default 12). */
+  readonly maxCandidates?: number;
+  /** Hears of each candidate simulated. */
+  readonly onCandidate?: (c: Candidate) => void;
+}
+
+/** One configuration simulated, with what it measured. */
+export interface Candidate {
+  readonly configuration: Configuration;
+  readonly row: SweepRow;
+  /** Handshakes a second the device kept up with: connections / (their arrival span + the spread of handshake latencies), per run. */
+  readonly handshakesPerSecond: Interval;
+  readonly meets: { readonly gbps: boolean; readonly handshakes: boolean; readonly noDrops: boolean };
+  /** What the search did next, and why. */
+  readonly next: string;
+}
+
+/** The outcome. */
+export interface SizingResult {
+  readonly targets: CheckedTargets;
+  readonly bounds: LowerBounds;
+  readonly candidates: readonly Candidate[];
+  /** The configuration chosen, or undefined when none in the space met the targets. */
+  readonly answer: Candidate | undefined;
+  /** Said plainly: why the search stopped. */
+  readonly verdict: string;
+  /** The device parameters of a candidate, as `dtls13 simulate --set` takes them. */
+  readonly settings: (c: Configuration) => string[];
+}
+
+/** A candidate's device parameters. */
+export function deviceOf(c: Configuration): HostParams {
+  return {
+    cryptoEngine: { lanes: c.lanes, pkLanes: c.pkLanes, dmaChannels: c.dmaChannels },
+    recordLayer: { pipelineDepth: c.pipelineDepth, rxRingDepth: c.rxRingDepth },
+  };
+}
+
+export function settingsOf(c: Configuration): string[] {
+  return [
+    `crypto_engine.lanes=${c.lanes}`,
+    `crypto_engine.pk_lanes=${c.pkLanes}`,
+    `crypto_engine.dma_channels=${c.dmaChannels}`,
+    `record_layer.pipeline_depth=${c.pipelineDepth}`,
+    `record_layer.rx_ring_depth=${c.rxRingDepth}`,
+  ];
+}
+
+/** The knob a bottleneck names, and its next value (undefined: not a knob of the space). */
+function grow(c: Configuration, bottleneck: string | null): { configuration: Configuration; knob: keyof Configuration } | undefined {
+  const step = (n: number): number => n + Math.max(1, Math.ceil(n / 8));
+  if (bottleneck === 'device.cryptoEngine.symmetric' || bottleneck === 'device.cryptoEngine.symmetricQueue')
+    return { configuration: { ...c, lanes: step(c.lanes) }, knob: 'lanes' };
+  if (bottleneck === 'device.cryptoEngine.publicKey' || bottleneck === 'device.cryptoEngine.publicKeyQueue')
+    return { configuration: { ...c, pkLanes: step(c.pkLanes) }, knob: 'pkLanes' };
+  if (bottleneck === 'device.cryptoEngine.dma') return { configuration: { ...c, dmaChannels: c.dmaChannels + 1 }, knob: 'dmaChannels' };
+  if (bottleneck === 'device.recordLayer.pipeline') return { configuration: { ...c, pipelineDepth: c.pipelineDepth * 2 }, knob: 'pipelineDepth' };
+  if (bottleneck === 'device.recordLayer.rxRing') return { configuration: { ...c, rxRingDepth: c.rxRingDepth * 2 }, knob: 'rxRingDepth' };
+  return undefined;
+}
+
+const KNOB_NAMES: Readonly<Record<keyof Configuration, string>> = {
+  lanes: 'crypto_engine.lanes',
+  pkLanes: 'crypto_engine.pk_lanes',
+  dmaChannels: 'crypto_engine.dma_channels',
+  pipelineDepth: 'record_layer.pipeline_depth',
+  rxRingDepth: 'record_layer.rx_ring_depth',
+};
+
+/**
+ * Searches for the smallest configuration meeting `targets` on `engine`
+ * (which must give power and area). ConfigError for a bad target or option.
+ */
+export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOptions = {}): SizingResult {
+  const targets = checkTargets(targetsIn);
+  if (engine.area.symmetric.perLane === undefined || engine.power === undefined)
+    throw new ConfigError('profile', `engine '${engine.name}' gives no power and area figures to minimize`);
+  const connections = whole('connections', options.connections ?? 400, 1, 100_000);
+  const records = whole('records', options.records ?? 400, 1, 100_000);
+  const replications = whole('replications', options.replications ?? 3, 1, 30);
+  const maxCandidates = whole('maxCandidates', options.maxCandidates ?? 12, 1, 100);
+  const bounds = lowerBounds(targets, engine);
+  const result = (candidates: Candidate[], answer: Candidate | undefined, verdict: string): SizingResult => ({
+    targets,
+    bounds,
+    candidates,
+    answer,
+    verdict,
+    settings: settingsOf,
+  });
+  for (const knob of Object.keys(SPACE) as (keyof Configuration)[])
+    if (bounds[knob] > SPACE[knob])
+      return result(
+        [],
+        undefined,
+        `no configuration in the space meets the targets: ${KNOB_NAMES[knob]} would need at least ${bounds[knob]} at 100% busy, and the space allows ${SPACE[knob]}`,
+      );
+
+  const profile: TimingProfile = { ...DEFAULT_PROFILE, crypto: { ...DEFAULT_PROFILE.crypto, accelerated: engine.table } };
+  const base: SimulationOptions = {
+    connections,
+    records,
+    payloadBytes: targets.recordSize,
+    suite: targets.cipherSuite,
+    group: targets.keyExchange,
+    identity: makeSimIdentity(targets.certificate),
+    arrivalRate: targets.handshakesPerSecond,
+    // Fast links: the device, not the network, sets the pace (docs/hwmodel-sizing.md).
+    latency: 5 * US,
+    bandwidth: Math.max(400e9, targets.gbps * 4e9),
+    hwAccel: true,
+    profile,
+    seed: options.seed ?? 1,
+    // A key slot for every connection: the contexts stay on the device (key slots cost no area in this model).
+    device: { cryptoEngine: { clockPeriod: bounds.clockPeriod }, keyManager: { keySlots: Math.max(keyManagerDefaults.keySlots, connections) } },
+  };
+  const candidates: Candidate[] = [];
+  let c: Configuration = {
+    lanes: bounds.lanes,
+    pkLanes: bounds.pkLanes,
+    dmaChannels: bounds.dmaChannels,
+    pipelineDepth: bounds.pipelineDepth,
+    rxRingDepth: bounds.rxRingDepth,
+  };
+  let feasible: Candidate[] = [];
+  // With --minimize power, the first configuration that meets the targets and up to two steps beyond it are compared.
+  const extra = targets.minimize === 'power' ? 2 : 0;
+  while (candidates.length < maxCandidates) {
+    const [row] = runSweep(base, [{ label: settingsOf(c).join(' '), device: deviceOf(c) }], replications, undefined, (r, device) => ({
+      ...powerAreaFigures(runPowerArea(engine, device, r)),
+      handshakes_per_s: handshakeRate(r.report.handshakes.latencyUs, connections, targets.handshakesPerSecond),
+    }));
+    if (row === undefined) break;
+    const hs = row.figures['handshakes_per_s'] ?? { mean: 0, halfWidth: 0, values: [] };
+    const meets = {
+      gbps: row.goodputBitsPerSecond.mean >= targets.gbps * 1e9,
+      handshakes: hs.mean >= 0.9 * targets.handshakesPerSecond,
+      noDrops: row.dropped.mean === 0,
+    };
+    const ok = meets.gbps && meets.handshakes && meets.noDrops;
+    if (ok) feasible = [...feasible, { configuration: c, row, handshakesPerSecond: hs, meets, next: '' }];
+    // The next step: the bottleneck's knob; with the handshakes short and the public-key unit not named, its lanes.
+    // A bottleneck only when it presses: drops or held-back work, or near saturation; else the device has headroom.
+    const pressed = row.dropped.mean > 0 || row.heldBack.mean > 0 || row.bottleneckUtilization.mean >= NEAR_SATURATION;
+    const named = pressed ? row.bottleneck : null;
+    let grown = grow(c, named);
+    if (grown === undefined && !meets.handshakes && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0)
+      grown = grow(c, 'device.cryptoEngine.publicKey');
+    let next: string;
+    if (ok && feasible.length > extra) next = 'meets the targets: stop';
+    else if (grown === undefined && named === null && !ok)
+      next = `the device has headroom (busiest ${row.bottleneck ?? 'none'} at ${(row.bottleneckUtilization.mean * 100).toFixed(0)}%) and the workload offers only ${(row.goodputBitsPerSecond.mean / 1e9).toFixed(2)} Gbit/s: more --connections or --records offer more: stop`;
+    else if (grown === undefined) next = `limited by ${named ?? 'nothing in the device'}, outside the space: stop`;
+    else if (grown.configuration[grown.knob] > SPACE[grown.knob]) next = `${KNOB_NAMES[grown.knob]} would pass ${SPACE[grown.knob]}: stop`;
+    else next = `${ok ? 'meets the targets; ' : ''}${KNOB_NAMES[grown.knob]} → ${grown.configuration[grown.knob]} (bottleneck ${named ?? 'handshakes'})`;
+    const candidate: Candidate = { configuration: c, row, handshakesPerSecond: hs, meets, next };
+    candidates.push(candidate);
+    options.onCandidate?.(candidate);
+    if (ok) feasible[feasible.length - 1] = candidate;
+    if (next.endsWith('stop') || grown === undefined) break;
+    c = grown.configuration;
+  }
+  if (feasible.length > 0) {
+    const key = (x: Candidate): number => (targets.minimize === 'power' ? (x.row.figures['power_w']?.mean ?? Infinity) : areaOf(x));
+    const answer = feasible.reduce((a, b) => (key(b) < key(a) || (key(b) === key(a) && areaOf(b) < areaOf(a)) ? b : a));
+    return result(
+      candidates,
+      answer,
+      `met by ${settingsOf(answer.configuration).join(' ')} (the smallest by ${targets.minimize} of ${feasible.length} that met them)`,
+    );
+  }
+  const last = candidates[candidates.length - 1];
+  const why =
+    last === undefined
+      ? 'nothing was simulated'
+      : last.next.endsWith(': stop')
+        ? `${settingsOf(last.configuration).join(' ')}: ${last.next.slice(0, -': stop'.length)}`
+        : candidates.length >= maxCandidates
+          ? `the step budget (${maxCandidates} candidates) ran out`
+          : last.next;
+  return result(candidates, undefined, `no configuration in the space meets the targets: ${why}`);
+}
+
+function areaOf(c: Candidate): number {
+  const k = Object.keys(c.row.figures).find((n) => n.startsWith('area_'));
+  return k === undefined ? Infinity : (c.row.figures[k]?.mean ?? Infinity);
+}
+
+/**
+ * The handshake rate a run kept up with: the connections over the span
+ * their handshakes completed in (the arrival span, connections / rate,
+ * plus the spread of their latencies, p99 − p50). A public-key unit that
+ * cannot keep up makes later handshakes wait longer and the spread grow.
+ */
+export function handshakeRate(latencyUs: { readonly p50: number; readonly p99: number } | null, connections: number, rate: number): number {
+  if (latencyUs === null) return 0;
+  return connections / (connections / rate + Math.max(0, latencyUs.p99 - latencyUs.p50) / 1e6);
+}
+
+function whole(option: string, v: number, min: number, max: number): number {
+  if (!Number.isInteger(v) || v < min || v > max) throw new ConfigError(option, `must be a whole number from ${min} to ${max}, got ${String(v)}`);
+  return v;
+}
