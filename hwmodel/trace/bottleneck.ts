@@ -7,7 +7,8 @@
  *    through the stages after it (`feeds`), at the resource whose limit
  *    made it full (judged over the run);
  * 2. work held back in the steady window: likewise, from the buffer that
- *    held back the longest (judged over the window);
+ *    held back the longest (judged over the window; a cache's misses only
+ *    through a chain from another buffer);
  * 3. utilization in the steady-state window: a unit or link near
  *    saturation, else a queueing unit, else the busiest resource.
  *
@@ -150,7 +151,9 @@ export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | und
   const inWindow = new Map(windowBuffers.map((f) => [f.name, f]));
   // Drops anywhere in the run, traced with the run's figures; else work held back in the steady window, traced with the window's.
   const dropping = input.buffers.filter((f) => f.dropped > 0).sort((a, b) => b.dropped - a.dropped || order(a.name, b.name));
-  const holding = windowBuffers.filter((f) => f.blocked > 0).sort((a, b) => b.blockedTime - a.blockedTime || order(a.name, b.name));
+  // A cache's misses (the key slots: it evicts) delay their records without holding anything back by themselves: they
+  // count when the stages before them were held back (reached through a chain), not as a symptom of their own.
+  const holding = windowBuffers.filter((f) => f.blocked > 0 && f.evicted === undefined).sort((a, b) => b.blockedTime - a.blockedTime || order(a.name, b.name));
   const symptom = dropping[0] ?? holding[0];
   if (symptom !== undefined) {
     const chain = [symptom.name];
@@ -230,7 +233,7 @@ export function pressedResources(all: BottleneckInput, named: BottleneckFinding 
   const out = new Set<string>();
   for (const m of input.modules) if (pressure(m) !== 'busiest') out.add(m.name);
   for (const m of input.runModules ?? []) if (queueing(m)) out.add(m.name);
-  for (const f of input.buffers) if (f.dropped > 0 || f.blocked > 0) out.add(f.name);
+  for (const f of input.buffers) if (f.dropped > 0 || (f.blocked > 0 && f.evicted === undefined)) out.add(f.name);
   if (named !== undefined) for (const n of named.chain) out.delete(n);
   return [...out].sort(order);
 }
