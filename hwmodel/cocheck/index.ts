@@ -36,3 +36,4 @@ export { engineProfile, replayEngineTs } from './engine-replay.js';
 export { buildEngineBench, compareFinishes, GENERATED_SYSTEMC, recordedFinishes, runEngineBench, type EngineAgreement } from './engine-cosim.js';
 export { compareBufferResults, recordedBufferResults, replayRecordLayerTs, type BufferAgreement, type BufferResults } from './record-layer-replay.js';
 export { compareLaneFinishes, recordedLaneFinishes, replayLanesTs, type LaneAgreement } from './lane-replay.js';
+export { buildEngineProcess, compareWithin, ENGINE_PROCESS_SOURCE, runEngineProcess, type ToleranceAgreement } from './engine-process.js';

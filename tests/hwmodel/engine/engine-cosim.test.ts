@@ -4,15 +4,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simulate, type SimulationOptions } from '../../../hwmodel/model/simulate.js';
-import { StringSink } from '../../../hwmodel/trace/index.js';
 import {
   buildEngineBench,
   GENERATED_SYSTEMC,
   compareBufferResults,
   compareFinishes,
   compareLaneFinishes,
-  engineProfile,
   parseEngineTrace,
   recordedBufferResults,
   recordedFinishes,
@@ -22,28 +19,14 @@ import {
   replayRecordLayerTs,
   runEngineBench,
 } from '../../../hwmodel/cocheck/index.js';
+import { ENGINE_WORKLOADS, traceOf, type EngineWorkload } from './workloads.js';
 
 // The generated SystemC engine (generated/systemc: crypto_engine, memory, engine/main.cpp), compiled once
 // with g++ against libsystemc (cached under ~/.cache/dtls13/systemc by a hash of its sources).
 const binary = buildEngineBench();
 
-/** A simulate run's engine trace (every crypto command and memory access the device's engine took). */
-function traceOf(options: SimulationOptions): string {
-  const sink = new StringSink();
-  simulate({ provider: 'noble', hwAccel: true, records: 10, ...options, engineTrace: sink });
-  return sink.text;
-}
-
-const CASES: readonly { readonly name: string; readonly options: SimulationOptions; readonly buffersMatter?: true }[] = [
-  { name: 'default engine, Poisson arrivals', options: { connections: 20, arrivalRate: 2000 } },
-  {
-    name: 'one lane per unit, queue depth 1, every connection at 0 (back-pressure, head-of-line blocking)',
-    options: { connections: 30, device: { cryptoEngine: { lanes: 1, pkLanes: 1, queueDepth: 1 } } },
-  },
-  {
-    name: "the iot engine's table and parameters (10 ns clock, one lane each)",
-    options: { connections: 10, arrivalRate: 500, profile: engineProfile('iot'), device: { cryptoEngine: { clockPeriod: 10_000, lanes: 1, pkLanes: 1 } } },
-  },
+const CASES: readonly (EngineWorkload & { readonly buffersMatter?: true })[] = [
+  ...ENGINE_WORKLOADS,
   {
     name: 'a record pipeline of 1 slot, an RX ring of 2, 1 µs table lookups and 2 µs key derivations, every connection at 0 (requests held back, datagrams dropped, lookups and derivations queued)',
     options: {
