@@ -15,6 +15,7 @@ import { launchChromium } from '../support/chromium.js';
 import { startExample, type ExampleServer } from '../../examples/webrtc/server.js';
 import type { RtpPacket } from '../../examples/webrtc/srtp.js';
 import type { WebRtcPeer } from '../../examples/webrtc/peer.js';
+import { bounded } from './webrtc-offerers.js';
 
 const profile = mkdtempSync(join(tmpdir(), 'dtls13-webrtc-'));
 let browser: BrowserContext;
@@ -31,17 +32,6 @@ test.after.always(async () => {
   await example?.close();
   rmSync(profile, { recursive: true, force: true });
 });
-
-/** `promise`, or a failure naming what did not happen if it has not settled in a minute (a bound, not a timing assertion). */
-async function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(what)), 60_000)));
-  try {
-    return await Promise.race([promise, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** What the browser's RTCTransportStats say (dtlsState, tlsVersion, dtlsRole, srtpCipher). */
 type TransportStats = Record<string, string>;
