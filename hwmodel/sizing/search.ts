@@ -175,6 +175,8 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     let grown = grow(c, named);
     if (grown === undefined && !meets.handshakes && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0)
       grown = grow(c, 'device.cryptoEngine.publicKey');
+    // Comparing power past the first configuration that meets the targets: the busiest unit grows, pressed or not.
+    if (grown === undefined && ok) grown = grow(c, row.bottleneck);
     let next: string;
     if (ok && feasible.length > extra) next = 'meets the targets: stop';
     else if (grown === undefined && named === null && !ok)

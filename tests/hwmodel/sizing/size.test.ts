@@ -106,3 +106,12 @@ test('dtls13 size: a bad option is a usage error naming the flag', async (t) => 
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--connections', '0']), { instanceOf: CliUsageError, message: /^--connections: / });
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--colour']), { instanceOf: CliUsageError });
 });
+
+test('--minimize power compares the first configuration that meets the targets with up to two steps past it, and keeps the lowest power', (t) => {
+  const r = size(target({ gbps: 0.1, handshakesPerSecond: 5000, profile: 'fpga', minimize: 'power' }), fpga, { connections: 60, records: 5, replications: 1 });
+  const met = r.candidates.filter((c) => c.meets.gbps && c.meets.handshakes && c.meets.noDrops);
+  t.true(met.length >= 2, r.candidates.map((c) => c.next).join('; '));
+  t.true(r.candidates.length <= 3 || r.candidates.slice(0, -3).some((c) => !c.meets.handshakes));
+  const power = (c: (typeof met)[number]) => c.row.figures['power_w']?.mean ?? Infinity;
+  t.is(power(r.answer!), Math.min(...met.map(power)));
+});
