@@ -5,7 +5,7 @@
  */
 import { CLIENT_ABOUT, CLIENT_OPTIONS, SERVER_ABOUT, SERVER_OPTIONS } from './net-options.js';
 import { helpText } from './option-table.js';
-import { needing } from './optional-packages.js';
+import { GENERATOR_PACKAGES, needing } from './optional-packages.js';
 
 export type CommandRunner = (argv: readonly string[]) => Promise<number>;
 
@@ -152,8 +152,7 @@ export const COMMANDS: readonly Command[] = [
     name: 'generate',
     summary: 'regenerate generated/ from spec/ (development)',
     help: () => GENERATE_HELP,
-    load: async () =>
-      (await needing(['ts-morph', 'kaitai-struct-compiler', 'handlebars', 'yaml', '@viz-js/viz'], () => import('./generate-command.js'))).runGenerate,
+    load: async () => (await needing(GENERATOR_PACKAGES, () => import('./generate-command.js'))).runGenerate,
   },
 ];
 

@@ -4,25 +4,11 @@
  */
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
+import { needing } from '../generator/optional-peers.js';
 
-export async function needing<T>(packages: readonly string[], load: () => Promise<T>): Promise<T> {
-  try {
-    return await load();
-  } catch (e) {
-    const missing = packages.find((p) => e instanceof Error && e.message.includes(`'${p}'`));
-    const code = (e as { code?: string }).code;
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && missing !== undefined) {
-      throw new Error(
-        `this needs the package '${missing}', which 'npm install dtls13' does not install (an optional peer dependency): npm install ${packages.join(' ')}`,
-        {
-          cause: e,
-        },
-      );
-    }
-    throw e;
-  }
-}
+export { GENERATOR_PACKAGES, needing } from '../generator/optional-peers.js';
+
+const require = createRequire(import.meta.url);
 
 /** Whether `name` is installed where dtls13 finds its packages (for a part that can do without it). */
 export function installed(name: string): boolean {

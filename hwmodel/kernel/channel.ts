@@ -122,7 +122,7 @@ export class Signal<T> extends PrimitiveChannel {
     this.writerDelta = delta;
   }
 
-  /** @internal update phase */
+  /** update phase */
   update(): void {
     if (Object.is(this.nextValue, this.current)) return;
     this.current = this.nextValue;

@@ -80,7 +80,7 @@ export class Clock extends PrimitiveChannel {
     return this.#value;
   }
 
-  /** @internal update phase */
+  /** update phase */
   update(): void {
     if (this.#next === this.#value) return;
     this.#value = this.#next;

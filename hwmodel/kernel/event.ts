@@ -4,7 +4,7 @@ import type { SimTime } from './time.js';
 /** Pending notification states of an event (internal). */
 export const Pending = { none: 0, delta: 1, timed: 2 } as const;
 
-/** @internal What an event needs from the simulator that owns it. */
+/** What an event needs from the simulator that owns it (the kernel's scheduler implements it). */
 export interface EventHost {
   notifyEvent(ev: SimEvent, delay: SimTime | undefined): void;
   cancelEvent(ev: SimEvent): void;

@@ -82,7 +82,7 @@ export class Fifo<T> extends PrimitiveChannel {
     while (!this.nbWrite(value)) yield this.dataRead;
   }
 
-  /** @internal update phase */
+  /** update phase */
   update(): void {
     if (this.#read > 0) this.dataRead.notify(0);
     if (this.#written > 0) this.dataWritten.notify(0);

@@ -114,7 +114,7 @@ export abstract class Scheduler implements EventHost {
     return this.time;
   }
 
-  /** @internal `SimEvent.notify` */
+  /** `SimEvent.notify`, through {@link EventHost} */
   notifyEvent(ev: SimEvent, delay: SimTime | undefined): void {
     if (ev.host !== this) throw new Error(`${ev.toString()} belongs to another simulator`);
     if (delay === undefined) {
@@ -152,7 +152,7 @@ export abstract class Scheduler implements EventHost {
     this.queue.push(ev);
   }
 
-  /** @internal `SimEvent.cancel` */
+  /** `SimEvent.cancel`, through {@link EventHost} */
   cancelEvent(ev: SimEvent): void {
     if (ev.pending === Pending.timed) this.queue.remove(ev);
     ev.pending = Pending.none; // a delta entry stays in the list and is skipped

@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+import type { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { AcceleratedCrypto, CycleCost } from './crypto-table.js';
 import { CIPHER_SUITES, HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, SIGNATURE_SCHEMES } from './names.js';
@@ -44,6 +45,20 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const ENGINES_DIR =
   [joinPath(HERE, '..', '..', 'spec', 'hw', 'engines'), joinPath(HERE, '..', '..', '..', 'spec', 'hw', 'engines')].find((d) => existsSync(d)) ??
   joinPath(HERE, '..', '..', 'spec', 'hw', 'engines');
+
+/**
+ * yaml's parser, loaded at the first engine read: yaml is an optional peer
+ * dependency (`npm install dtls13` does not install it), so the model and
+ * `dtls13 simulate` load without it and only an engine file needs it.
+ */
+function yamlParser(): typeof parseYaml {
+  try {
+    return (createRequire(import.meta.url)('yaml') as { parse: typeof parseYaml }).parse;
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+    throw new ConfigError('profile', "an engine file (spec/hw/engines) needs the package 'yaml', an optional peer dependency: npm install yaml");
+  }
+}
 
 /** The engines in `dir` by name (file names without `.yaml`), sorted. */
 export function listEngines(dir: string = ENGINES_DIR): string[] {
@@ -96,6 +111,7 @@ function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
     }
     throw new ConfigError('profile', `no engine '${name}' in ${dir}${known}`);
   }
+  const parse = yamlParser();
   let doc: unknown;
   try {
     doc = parse(text);

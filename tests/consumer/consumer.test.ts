@@ -102,9 +102,9 @@ test.serial(
     // The strict project compiles, with the package's declarations checked and xstate's never loaded.
     const tsc = spawnSync(process.execPath, [TSC, '-p', app, '--listFilesOnly'], { encoding: 'utf8' });
     const files = tsc.stdout.split('\n');
-    for (const entry of ['index', 'sans-io', 'wire', 'crypto'])
+    for (const entry of ['runtime/index', 'runtime/sans-io', 'runtime/wire', 'runtime/crypto', 'runtime/workers', 'hwmodel/index', 'generator/index'])
       t.true(
-        files.some((f) => f.includes(`node_modules/dtls13/dist/runtime/${entry}.d.ts`)),
+        files.some((f) => f.includes(`node_modules/dtls13/dist/${entry}.d.ts`)),
         `the declarations of the ${entry} entry are in the program`,
       );
     t.deepEqual(
@@ -146,6 +146,7 @@ test.serial(
     // And it runs: a client against a server over UDP on 127.0.0.1.
     const output = execFileSync(process.execPath, [join(app, 'out/main.js')], { cwd: app, encoding: 'utf8', timeout: 60_000 });
     t.regex(output, /^sans-io: 1 record, provider \w+, one ConfigError: true$/m);
+    t.regex(output, /^workers: function 1; hwmodel: 1 handshake; generator: .*npm install ts-morph kaitai-struct-compiler handlebars yaml @viz-js\/viz$/m);
     t.regex(output, /^consumer: hello from a consumer project \| group x25519mlkem768 \| inspected .*@xstate\.snapshot/m);
   },
 );

@@ -85,6 +85,7 @@ const runs = (inspectPort: number): readonly (readonly string[])[] => [
   ['dissect', 'missing.pcap'],
   ['simulate', '--connections', '2', '--records', '1', '--quiet'],
   ['size', '--gbps', '0.01', '--handshakes', '100', '--connections', '2', '--records', '2', '--replications', '1', '--quiet'],
+  ['simulate', '--profile', 'iot', '--connections', '1', '--records', '1', '--quiet'],
   ['generate', '--check'],
 ];
 
@@ -116,18 +117,31 @@ test('each CLI command of an installed tarball works or says exactly what to npm
     else if (r.status !== 0 && !/npm install [@\w]/.test(r.stderr) && !/missing\.(pem|pcap)|--cert|--key|--psk|--connect/.test(r.stderr))
       problems.push(`failed without saying what to install or what was wrong: ${line}`);
   }
-  // Each entry of package.json "exports" loads from a plain install (the subpaths need nothing the root does not).
+  // Each entry of package.json "exports" loads from a plain install (the subpaths need nothing the root does not), but the
+  // generator's, whose packages are optional peers: its import fails with the one npm install that makes it load.
   const entries = await run(
     process.execPath,
     [
       '--input-type=module',
       '-e',
-      "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto', 'dtls13/workers']) console.log(e, Object.keys(await import(e)).length > 0);",
+      [
+        "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto', 'dtls13/workers', 'dtls13/hwmodel']) console.log(e, Object.keys(await import(e)).length > 0);",
+        "await import('dtls13/generator').then(() => console.log('dtls13/generator loads'), (e) => console.log('dtls13/generator:', e.message));",
+      ].join('\n'),
     ],
     app,
     120_000,
   );
-  t.is(entries.stdout.trim(), 'dtls13 true\ndtls13/sans-io true\ndtls13/wire true\ndtls13/crypto true\ndtls13/workers true', entries.stderr);
+  const [generator, ...loaded] = entries.stdout.trim().split('\n').reverse();
+  t.deepEqual(
+    loaded.reverse(),
+    ['dtls13 true', 'dtls13/sans-io true', 'dtls13/wire true', 'dtls13/crypto true', 'dtls13/workers true', 'dtls13/hwmodel true'],
+    entries.stderr,
+  );
+  t.regex(
+    generator ?? '',
+    /^dtls13\/generator: this needs the package '[@\w/-]+', which 'npm install dtls13' does not install \(an optional peer dependency\): npm install ts-morph kaitai-struct-compiler handlebars yaml @viz-js\/viz$/,
+  );
   const demo = await run(join(app, 'node_modules/.bin/dtls13'), ['demo'], app, 120_000);
   t.regex(demo.stdout, /closed with close_notify/, 'the demo runs from a plain install');
   t.regex(demo.stdout, /client chart: .*npm install xstate/, 'the demo says what its chart paths need');

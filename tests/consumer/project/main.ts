@@ -18,6 +18,10 @@ import {
 import { ConfigError as SansIoConfigError, DtlsConnection } from 'dtls13/sans-io';
 import { decodeDatagram, type DtlsRecord } from 'dtls13/wire';
 import { defaultProvider } from 'dtls13/crypto';
+import { DtlsWorkerListener, type DtlsWorkerListenOptions } from 'dtls13/workers';
+// The hardware model and the generator: their packages are optional peers this project does not install (yaml, ts-morph, ...).
+import { simulate, type SimulationOptions } from 'dtls13/hwmodel';
+import type { GenerateResult } from 'dtls13/generator';
 
 const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'consumer test CA' });
 const [leaf] = id.chain;
@@ -33,6 +37,18 @@ probe.connect(0);
 const hello = probe.pollTransmit();
 const records: DtlsRecord[] = hello === undefined ? [] : decodeDatagram(hello, { cidLength: 0 });
 console.log(`sans-io: ${records.length} record, provider ${defaultProvider().name}, one ConfigError: ${String(SansIoConfigError === ConfigError)}`);
+
+// The other entries: workers' types, one run of the hardware model, the generator saying what it needs.
+const workerOptions: DtlsWorkerListenOptions = { workers: 1 };
+const modelled: SimulationOptions = { connections: 1, records: 1, seed: 1 };
+const run = simulate(modelled);
+const generated = await import('dtls13/generator').then(
+  (g: { generate: (root: string) => Promise<GenerateResult> }) => typeof g.generate,
+  (e: unknown) => (e instanceof Error ? e.message : String(e)),
+);
+console.log(
+  `workers: ${typeof DtlsWorkerListener} ${String(workerOptions.workers)}; hwmodel: ${run.report.handshakes.completed} handshake; generator: ${generated}`,
+);
 
 const watchdog = setTimeout(() => {
   console.error('consumer: no reply within 20 s');
