@@ -1,4 +1,4 @@
-import { Dtls12Connection } from '../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../tests/support/dtls12-connection.js';
 import { forgedFlood12 } from '../tests/support/forged12.js';
 import { burst12 as burst12Of, burst13 as burst13Of, flood13 } from '../tests/support/forgery-burst.js';
 import { handshake } from '../tests/support/handshake.js';

@@ -325,11 +325,11 @@ function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: 
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
   const provider = o.provider ?? defaultProvider(); // native when its addon loaded, else node:crypto
   const versions = resolveVersionRange(o.minVersion, o.maxVersion);
-  // DtlsConnection speaks DTLS 1.3; a 1.2-only range is Dtls12Connection's (connect and listen choose it).
+  // The 1.3 configuration needs 1.3 in its range; a 1.2-only range is resolved by runtime/dtls/version-configs.ts.
   if (!versions.enabled.includes('DTLSv1.3')) {
     throw new ConfigError(
       'maxVersion',
-      `${versions.maxVersion} leaves DtlsConnection (DTLS 1.3) nothing to negotiate: a DTLS 1.2 connection is Dtls12Connection, or connect()/listen() with maxVersion 'DTLSv1.2'`,
+      `${versions.maxVersion} leaves the DTLS 1.3 configuration nothing to negotiate: a DTLS 1.2 connection is DtlsConnection.client/server, connect() or listen() with maxVersion 'DTLSv1.2'`,
     );
   }
   const cipherSuites = nonEmpty<SupportedCipherSuite>('cipherSuites', o.cipherSuites, DEFAULT_CIPHER_SUITES, (s) => s in CIPHER_SUITES);

@@ -43,9 +43,9 @@ import type { Config12 } from '../dtls12/config12.js';
 import { State12 } from '../dtls12/state12.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
-import { Dtls12Connection } from './dtls12-connection.js';
+import { Connection12, type Offer12 } from '../dtls12/connection12.js';
 import { CommonState } from './common-state.js';
-import { CHARTS13 } from './role-drivers.js';
+import { CHARTS12, CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
 import { answeredVersion, chooseServerVersion, firstAnswer, plaintextAlertsOnly, SentClientHello } from './version-negotiation.js';
 
@@ -142,8 +142,7 @@ export class DtlsConnection implements Connection {
     const { config13, config12 } = configs;
     const common = this.common;
     if (thawed !== undefined) this.current = thawed(common);
-    else if (config13 === undefined)
-      this.current = state12(options, role === 'client' ? new Dtls12Connection(config12!, common.counters) : server12(options, config12!, common), common);
+    else if (config13 === undefined) this.current = state12(options, role === 'client' ? config12! : server12(options, config12!), common);
     else
       this.current =
         role === 'client'
@@ -203,7 +202,7 @@ export class DtlsConnection implements Connection {
     if (choice.version === 'DTLSv1.3') return;
     if (this.current instanceof Dtls13Connection) {
       if (choice.version === undefined) return; // the 1.3 state refuses it with protocol_version
-      this.current = state12(choosing.options, server12(choosing.options, choosing.config12, this.common), this.common);
+      this.current = state12(choosing.options, server12(choosing.options, choosing.config12), this.common);
       return;
     }
     if (choice.version === undefined) {
@@ -218,10 +217,9 @@ export class DtlsConnection implements Connection {
     const sent = offer?.whole();
     if (offer === undefined || sent === undefined || !(this.current instanceof Dtls13Connection)) return; // never: the ClientHello left whole before any answer
     const offered = { hello: decodeClientHello(sent.body), body: sent.body, messageSeq: sent.messageSeq, nextRecordSequenceNumber: sent.lastRecord + 1 };
-    const connection = Dtls12Connection.clientFromOffer(choosing.config12, offered, this.common.counters);
     this.choosing = undefined;
     if (helloVerifyRequest) this.held13 = this.current;
-    this.current = state12(choosing.options, connection, this.common);
+    this.current = state12(choosing.options, choosing.config12, this.common, offered);
   }
 
   pollTransmit(): Uint8Array | undefined {
@@ -369,16 +367,27 @@ export class DtlsConnection implements Connection {
   }
 }
 
-/** The 1.2 state over `connection`, with the connection's inspector, its events into the common state's queue; its handshake began at `common.startedAt`, if before it. */
-function state12(o: Options, connection: Dtls12Connection, common: CommonState): State12 {
+/**
+ * The 1.2 state on `config` (its connection bound to the 1.2 charts, counting in the common counters, its events into the
+ * common queue), with the connection's inspector; a client that already sent `offer` takes up from it. Its handshake began
+ * at `common.startedAt`, if before it.
+ */
+function state12(o: Options, config: Config12, common: CommonState, offer?: Offer12): State12 {
+  const state = new State12(
+    (events) => {
+      const c = new Connection12(config, CHARTS12, events, common.counters);
+      if (offer !== undefined) c.fromSentOffer(offer);
+      return c;
+    },
+    { startedAt: common.startedAt, events: common.events },
+  );
   const inspect = o.inspect;
-  if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
-  return new State12(connection, { startedAt: common.startedAt, events: common.events });
+  if (inspect !== undefined) state.connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
+  return state;
 }
 
-/** A server's 1.2 connection: the shared 1.2 configuration with this peer's cookie binding and key, counting in `common`'s counters. */
-function server12(o: Options, config: Config12, common: CommonState): Dtls12Connection {
+/** A server's 1.2 configuration: the shared one with this peer's cookie binding and key. */
+function server12(o: Options, config: Config12): Config12 {
   const { peer, cookieSecret } = o;
-  const own = { ...config, ...(peer !== undefined ? { peer } : {}), ...(cookieSecret !== undefined ? { cookieSecret } : {}) };
-  return new Dtls12Connection(own, common.counters);
+  return { ...config, ...(peer !== undefined ? { peer } : {}), ...(cookieSecret !== undefined ? { cookieSecret } : {}) };
 }

@@ -1,8 +1,8 @@
 /**
  * What a 1.2 connection (connection12.ts) reports: its events, and where
- * they go as they happen: its own queue (read by `pollEvent`), or
- * DtlsConnection's 1.2 state (runtime/dtls12/state12.ts), which shapes them
- * into the one event queue both versions share.
+ * they go as they happen: DtlsConnection's 1.2 state
+ * (runtime/dtls12/state12.ts), which shapes them into the one event queue
+ * both versions share.
  */
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import type { Handshake12Result } from './io12.js';
@@ -18,17 +18,4 @@ export type Event12Out =
 /** What takes a 1.2 connection's events as they happen. */
 export interface Event12Sink {
   push(event: Event12Out): void;
-}
-
-/** A 1.2 connection's own event queue, read by `pollEvent`. */
-export class Event12Queue implements Event12Sink {
-  private readonly queue: Event12Out[] = [];
-
-  push(event: Event12Out): void {
-    this.queue.push(event);
-  }
-
-  shift(): Event12Out | undefined {
-    return this.queue.shift();
-  }
 }

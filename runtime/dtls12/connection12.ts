@@ -1,8 +1,8 @@
 /**
- * A sans-I/O DTLS 1.2 connection (RFC 6347) with the method shape of
- * DtlsConnection: `receive(datagram, now)`, `pollTransmit()`,
- * `pollTimeout()`, `handleTimeout(now)`, `pollEvent()`, `send(data)`,
- * `close()`. The handshake is the machine generated from the charts
+ * The DTLS 1.2 connection (RFC 6347) inside DtlsConnection's 1.2 state
+ * (state12.ts, which makes it and takes its events as they happen into the
+ * one event queue): `receive(datagram, now)`, `pollTransmit()`,
+ * `pollTimeout()`, `handleTimeout(now)`, `send(data)`, `close()`. The handshake is the machine generated from the charts
  * (`dtls12ClientStep`/`dtls12ServerStep` calling the steps of client12.ts /
  * server12.ts); this file is the record path around it, dispatching each
  * chart event to it:
@@ -30,7 +30,7 @@ import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { FlightController, type FlightHooks } from '../handshake/flight.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js';
-import { newConnectionCounters, type ConnectionCounters, type ConnectionIds } from '../connection/connection-api.js';
+import type { ConnectionCounters, ConnectionIds } from '../connection/connection-api.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
@@ -48,7 +48,7 @@ import { exportKeyingMaterial } from './key-derivation.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
 import { Machine12, type Charts12 } from './machine12.js';
-import { Event12Queue, type Event12Out, type Event12Sink } from './connection-events12.js';
+import type { Event12Sink } from './connection-events12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import type { RecordHandlerName12 } from '../connection/record-rules.js';
 
@@ -83,8 +83,8 @@ export class Connection12 implements Inbound12Host {
   /** Handshake records in: reassembly, the ClientHello's input step, each message its chart event (handshake-inbound12.ts). */
   private readonly handshake = new HandshakeInbound12(this);
   private readonly outbox: Uint8Array[] = [];
-  /** Where events go: this connection's own queue (`pollEvent`), or a version state's sink into the common queue ({@link sendEventsTo}). */
-  private events: Event12Sink = new Event12Queue();
+  /** Where events go as they happen: the 1.2 state (state12.ts), into the one event queue. */
+  private readonly events: Event12Sink;
   private sendSeq = 0;
   /** Our records: epoch 0, epoch 1, flights cut into datagrams (record-writer12.ts). */
   private readonly writer: RecordWriter12;
@@ -136,17 +136,6 @@ export class Connection12 implements Inbound12Host {
     if (this.fromOffer) inspected.took({ type: 'connect' }, { kind: 'start' }, this.io());
   }
 
-  /**
-   * From now on each event goes to `sink` as it happens (what was queued
-   * first), not to this connection's queue: DtlsConnection's 1.2 state
-   * shapes them into the one event queue both versions share.
-   */
-  sendEventsTo(sink: Event12Sink): void {
-    const before = this.events;
-    this.events = sink;
-    if (before instanceof Event12Queue) for (let e = before.shift(); e !== undefined; e = before.shift()) sink.push(e);
-  }
-
   /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
   get onTransition(): ((from: string, event: string, to: string) => void) | undefined {
     return this.machine.onTransition;
@@ -163,7 +152,7 @@ export class Connection12 implements Inbound12Host {
    * transcript, its message_seq and epoch-0 record numbers going on from
    * the offer's.
    */
-  protected fromSentOffer(offer: Offer12): void {
+  fromSentOffer(offer: Offer12): void {
     this.sendSeq = offer.messageSeq + 1;
     this.writer.epoch0Sequence = offer.nextRecordSequenceNumber;
     this.handshake.reassembler.reset(0);
@@ -171,9 +160,10 @@ export class Connection12 implements Inbound12Host {
     this.fromOffer = true;
   }
 
-  /** `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `counts`: the counters it moves. */
-  constructor(config: Config12, charts: Charts12, counts: ConnectionCounters = newConnectionCounters()) {
+  /** `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `events`: where its events go; `counts`: the counters it moves. */
+  constructor(config: Config12, charts: Charts12, events: Event12Sink, counts: ConnectionCounters) {
     this.config = config;
+    this.events = events;
     this.counts = counts;
     this.writer = new RecordWriter12(this.outbox, counts);
     this.role = config.role;
@@ -351,10 +341,6 @@ export class Connection12 implements Inbound12Host {
   private advance(now: number): void {
     this.now = now;
     this.clock.advanceTo(now);
-  }
-
-  pollEvent(): Event12Out | undefined {
-    return this.events instanceof Event12Queue ? this.events.shift() : undefined;
   }
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */

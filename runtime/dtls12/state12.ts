@@ -1,6 +1,7 @@
 /**
  * The DTLS 1.2 version state of DtlsConnection (runtime/dtls/connection.ts):
- * a Connection12 (connection12.ts) with what the declared `Connection` surface asks
+ * a Connection12 (connection12.ts, made for it: its events come here as
+ * they happen, and no other queue holds them) with what the declared `Connection` surface asks
  * beyond its handshake and records: events in the shape both versions
  * share, stats, and what the handshake and idle deadlines (held by
  * DtlsConnection for both versions, runtime/dtls/common-state.ts) read and
@@ -47,11 +48,11 @@ export class State12 implements VersionState, Event12Sink {
   private completeAt: number | undefined;
   /** The client's session last handed out as a sessionTicket event. */
   private sessionGiven: Session12 | undefined;
-  constructor(connection: Connection12, options: State12Options = {}) {
-    this.connection = connection;
+  /** `make`: the 1.2 connection, its events going to the sink it is given (this state) as they happen. */
+  constructor(make: (events: Event12Sink) => Connection12, options: State12Options = {}) {
     this.startedAt = options.startedAt;
     this.events = options.events ?? [];
-    connection.sendEventsTo(this);
+    this.connection = make(this);
   }
 
   get role(): 'client' | 'server' {

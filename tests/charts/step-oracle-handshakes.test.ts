@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { ConnectionOptions, DtlsConnection } from '../../runtime/dtls/connection.js';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { pair12, pump } from '../dtls12/pair12.js';
 import { Link } from '../support/link.js';

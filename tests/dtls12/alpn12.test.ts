@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Dtls12Connection, type Event12Out } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection, type Event12Out } from '../support/dtls12-connection.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { encodeAlpnName } from '../../runtime/session/alpn.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { encodeClientHello } from '../../generated/wire/client-hello.js';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
 import { clientHello12 } from '../../runtime/dtls12/hello12.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';

@@ -7,7 +7,7 @@
  * under its reason, nothing is thrown, and the session goes on.
  */
 import test from 'ava';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/dtls12/datagram.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

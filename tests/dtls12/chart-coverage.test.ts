@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { ROOT } from '../support/spec.js';

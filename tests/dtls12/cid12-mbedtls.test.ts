@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles } from './openssl12.js';

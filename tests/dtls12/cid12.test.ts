@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { acceptServerExtensions12, answerClientExtensions12, offerFromClientHello12 } from '../../runtime/dtls12/extensions12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';

@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider, SignatureAlgorithm } from '../../runtime/crypto/provider.js';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { chooseScheme12, sign12, verify12 } from '../../runtime/dtls12/signing12.js';
 import { certificateVerifyContent, verifyCertificateVerify } from '../../runtime/handshake/certificate-verify.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';

@@ -12,7 +12,7 @@
  * ClientKeyExchange and CertificateVerify did the same at the server.
  */
 import test from 'ava';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { plaintextRecord } from '../support/attacker.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { COOKIE_PERIOD_12_MS, HelloVerifyResponder12 } from '../../runtime/dtls12/hello-verify-responder12.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { connect } from '../../runtime/node/dtls/connect.js';

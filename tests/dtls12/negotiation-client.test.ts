@@ -4,7 +4,7 @@ import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { answeredVersion } from '../../runtime/dtls/version-negotiation.js';
 import { Reader } from '../../runtime/wire/reader.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { SRTP_EXPORTER_LABEL, srtpKeyingMaterial } from '../../runtime/connection/srtp.js';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';

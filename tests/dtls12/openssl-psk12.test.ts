@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { freeUdpPort, OpenSslPeer } from './openssl12.js';

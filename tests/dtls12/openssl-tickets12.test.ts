@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import type { Session12 } from '../../runtime/dtls12/session12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';

@@ -1,5 +1,5 @@
 /** Two sans-I/O DTLS 1.2 connections joined in memory, with a hook on each datagram (drop, change, record). */
-import { Dtls12Connection, type Event12Out } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection, type Event12Out } from '../support/dtls12-connection.js';
 
 export type Tap = (from: 'client' | 'server', datagram: Uint8Array) => Uint8Array | undefined;
 

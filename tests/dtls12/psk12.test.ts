@@ -1,7 +1,7 @@
 import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeClientKeyExchangePsk } from '../../generated/wire/client-key-exchange.js';
-import { Dtls12Connection, type Event12Out } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection, type Event12Out } from '../support/dtls12-connection.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { pskPremasterSecret } from '../../runtime/dtls12/key-derivation.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';

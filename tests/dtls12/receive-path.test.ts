@@ -14,7 +14,7 @@ import test from 'ava';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

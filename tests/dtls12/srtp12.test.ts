@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { SRTP_EXPORTER_LABEL, srtpKeyingMaterial } from '../../runtime/connection/srtp.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -3,7 +3,7 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
 import { resolveConfig } from '../../runtime/connection/config.js';
 import { openTicket } from '../../runtime/connection/psk-selection.js';
-import { Dtls12Connection, type Event12Out } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection, type Event12Out } from '../support/dtls12-connection.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
 import { decodeTicket12Contents, encodeTicket12Contents, openTicket12 } from '../../runtime/dtls12/ticket12.js';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { decodeClientHello, encodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeDtlsHandshake, readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { DOWNGRADE_SENTINEL_TLS12 } from '../../runtime/dtls12/downgrade.js';
 import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Dtls12Connection } from '../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { runWolf, startWolfServer, writePem } from '../interop/wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { Udp12 } from './udp12.js';

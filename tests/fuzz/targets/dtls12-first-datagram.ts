@@ -21,7 +21,7 @@ import { readDtls12Record } from '../../../generated/wire/dtls12-record.js';
 import { decodeHelloVerifyRequest } from '../../../generated/wire/hello-verify-request.js';
 import { DtlsConnection } from '../../../runtime/dtls/connection.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
-import { Dtls12Connection } from '../../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../../support/dtls12-connection.js';
 import { cookieValid12, makeCookie12 } from '../../../runtime/dtls12/cookie12.js';
 import { decodeDatagram12 } from '../../../runtime/dtls12/datagram.js';
 import { chooseServerVersion } from '../../../runtime/dtls/version-negotiation.js';

@@ -9,7 +9,7 @@
  * that failed did so with one fatal alert and says why; a connected victim
  * only leaves `connected` for `closed` or `failed`.
  */
-import { Dtls12Connection } from '../../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../../support/dtls12-connection.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
 import { InvariantViolation, type FuzzTarget } from '../engine/target.js';
 

@@ -7,7 +7,7 @@ import { CryptoOpLog, loggingProvider, type CryptoOp } from '../../../hwmodel/mo
 import { seededProvider } from '../../../hwmodel/model/seeded-provider.js';
 import { SeededRandom } from '../../../hwmodel/kernel/index.js';
 import { makeIdentity, TEST_TIME } from '../../support/pki-fixtures.js';
-import { Dtls12Connection } from '../../../runtime/dtls/dtls12-connection.js';
+import { Dtls12Connection } from '../../support/dtls12-connection.js';
 import { resolveConfig12 } from '../../../runtime/dtls12/config12.js';
 import { pair12, pump } from '../../dtls12/pair12.js';
 
