@@ -33,6 +33,10 @@ export class BoundedBuffer {
   #area = 0;
   #lastChange = 0;
   #from = 0;
+  /** Drops since the run began (the window's count restarts). */
+  #droppedTotal = 0;
+  /** Told each occupancy change and drop as it happens: the occupancy, and the drops since the run began (the VCD's buffer signals). */
+  observer: ((occupancy: number, dropped: number) => void) | undefined = undefined;
 
   constructor(
     sim: Simulator,
@@ -65,12 +69,15 @@ export class BoundedBuffer {
     this.#lastChange = now;
     this.#occupancy = n;
     if (n > this.#maxOccupancy) this.#maxOccupancy = n;
+    this.observer?.(n, this.#droppedTotal);
   }
 
   /** Takes a slot if one is free (and nobody waits for one); otherwise counts a drop and returns false. */
   tryTake(): boolean {
     if (this.#occupancy >= this.capacity || this.#waiters.length > 0) {
       this.#dropped++;
+      this.#droppedTotal++;
+      this.observer?.(this.#occupancy, this.#droppedTotal);
       return false;
     }
     this.#entered++;
@@ -142,6 +149,11 @@ export class BoundedBuffer {
 export class BufferRegistry {
   readonly #buffers: BoundedBuffer[] = [];
   readonly #extra: { figures(until: SimTime): BufferFigures; resetWindow(at: SimTime): void }[] = [];
+
+  /** The bounded buffers added (not the other sources). */
+  get buffers(): readonly BoundedBuffer[] {
+    return this.#buffers;
+  }
 
   add(b: BoundedBuffer): BoundedBuffer {
     this.#buffers.push(b);

@@ -205,6 +205,16 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     networkChannel: link,
   });
   connectHosts(device, clients);
+  // Each bounded buffer's occupancy and drops as VCD integers beside the modules' signals.
+  for (const b of buffers.buffers) {
+    const occupancy = deviceMonitor.level(`${b.name}.occupancy`);
+    const dropped = deviceMonitor.level(`${b.name}.dropped`);
+    if (occupancy !== undefined && dropped !== undefined)
+      b.observer = (n, d) => {
+        occupancy.set(sim.now, n);
+        dropped.set(sim.now, d);
+      };
+  }
   const engineTrace = options.engineTrace !== undefined ? new EngineTraceRecorder(sim, device, engineNameOf(profile)) : undefined;
   vcd?.begin();
 

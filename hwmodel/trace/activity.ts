@@ -73,8 +73,16 @@ const GRANT_COUNTERS = ['requests', 'waitPs', 'servicePs'] as const;
 
 type ModuleSignals = { readonly busy: VcdSignal; readonly active: VcdSignal; readonly queue: VcdSignal; readonly lanes: readonly VcdSignal[] };
 
+/** What a queued change applies to: a module, or a level signal. */
+interface ChangeTarget {
+  readonly name: string;
+  touched: number;
+  apply(t: SimTime, c: Change): void;
+  settle(t: SimTime, vcd: VcdWriter | undefined): void;
+}
+
 type Change = {
-  readonly module: ModuleActivity;
+  readonly module: ChangeTarget;
   readonly active: number;
   readonly queueDelta: number;
   readonly queueSet?: number;
@@ -92,7 +100,7 @@ export class ActivityMonitor {
    * changed; reused (a Set's clear() makes a new table every time). A
    * module is in it while its `touched` mark equals `#instant`.
    */
-  readonly #touched: ModuleActivity[] = [];
+  readonly #touched: ChangeTarget[] = [];
   #instant = 0;
   #now: SimTime = 0;
   #windowStart: SimTime = 0;
@@ -124,6 +132,18 @@ export class ActivityMonitor {
     const m = new ModuleActivity(this, name, capacity, signals, this.#now, this.#options.onServe);
     this.#modules.push(m);
     return m;
+  }
+
+  /**
+   * A VCD integer `<scope>.<name>` holding a level set over time (a
+   * buffer's occupancy, its drops so far), dumped in time order with the
+   * modules' signals; undefined without a VCD. Declare before anything is
+   * dumped.
+   */
+  level(name: string, initial = 0): LevelSignal | undefined {
+    const vcd = this.#options.vcd;
+    if (vcd === undefined) return undefined;
+    return new LevelSignal(this, name, vcd.integer(`${this.#options.scope ?? 'top'}.${name}`, initial), initial);
   }
 
   /** Applies every change at or before `t` in time order (and dumps it). `t` never goes back. */
@@ -454,4 +474,41 @@ export class ModuleActivity {
 
 function checkInterval(name: string, from: SimTime, to: SimTime): void {
   if (!(to >= from)) throw new RangeError(`module ${name}: interval [${String(from)}, ${String(to)}) ends before it starts`);
+}
+
+/** A level dumped to the VCD as it changes (see {@link ActivityMonitor.level}). */
+export class LevelSignal implements ChangeTarget {
+  readonly name: string;
+  readonly #monitor: ActivityMonitor;
+  readonly #signal: VcdSignal;
+  #value: number;
+  #dumped: number;
+  /** @internal The monitor's mark (see ModuleActivity.touched). */
+  touched = 0;
+
+  /** @internal Use {@link ActivityMonitor.level}. */
+  constructor(monitor: ActivityMonitor, name: string, signal: VcdSignal, initial: number) {
+    this.name = name;
+    this.#monitor = monitor;
+    this.#signal = signal;
+    this.#value = initial;
+    this.#dumped = initial;
+  }
+
+  /** The level is `value` from `t` on (`t` not before the monitor's time). */
+  set(t: SimTime, value: number): void {
+    this.#monitor.schedule(t, { module: this, active: 0, queueDelta: 0, queueSet: value });
+  }
+
+  /** @internal */
+  apply(_t: SimTime, c: Change): void {
+    this.#value = c.queueSet ?? this.#value;
+  }
+
+  /** @internal */
+  settle(t: SimTime, vcd: VcdWriter | undefined): void {
+    if (vcd === undefined || this.#value === this.#dumped) return;
+    this.#dumped = this.#value;
+    vcd.change(t, this.#signal, this.#value);
+  }
 }

@@ -8,7 +8,7 @@ export { VcdWriter } from './vcd-writer.js';
 export type { VcdOptions, VcdSignal, VcdVarType } from './vcd-writer.js';
 export { identifierCode } from './vcd-format.js';
 export type { VcdValue } from './vcd-format.js';
-export { ActivityMonitor, ModuleActivity } from './activity.js';
+export { ActivityMonitor, LevelSignal, ModuleActivity } from './activity.js';
 export type { ActivityOptions, ActivityStats, ModuleStats, QueueStats, ServedGrant } from './activity.js';
 export { percentile, summarize } from './percentile.js';
 export type { Summary } from './percentile.js';
