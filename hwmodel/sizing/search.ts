@@ -77,12 +77,12 @@ export function settingsOf(c: Configuration): string[] {
 
 /** The knob a bottleneck names, and its next value (undefined: not a knob of the space). */
 function grow(c: Configuration, bottleneck: string | null): { configuration: Configuration; knob: keyof Configuration } | undefined {
-  const step = (n: number): number => n + Math.max(1, Math.ceil(n / 8));
+  const step = (n: number): number => n + Math.max(1, Math.ceil(n / 4));
   if (bottleneck === 'device.cryptoEngine.symmetric' || bottleneck === 'device.cryptoEngine.symmetricQueue')
     return { configuration: { ...c, lanes: step(c.lanes) }, knob: 'lanes' };
   if (bottleneck === 'device.cryptoEngine.publicKey' || bottleneck === 'device.cryptoEngine.publicKeyQueue')
     return { configuration: { ...c, pkLanes: step(c.pkLanes) }, knob: 'pkLanes' };
-  if (bottleneck === 'device.cryptoEngine.dma') return { configuration: { ...c, dmaChannels: c.dmaChannels + 1 }, knob: 'dmaChannels' };
+  if (bottleneck === 'device.cryptoEngine.dma') return { configuration: { ...c, dmaChannels: step(c.dmaChannels) }, knob: 'dmaChannels' };
   if (bottleneck === 'device.recordLayer.pipeline') return { configuration: { ...c, pipelineDepth: c.pipelineDepth * 2 }, knob: 'pipelineDepth' };
   if (bottleneck === 'device.recordLayer.rxRing') return { configuration: { ...c, rxRingDepth: c.rxRingDepth * 2 }, knob: 'rxRingDepth' };
   return undefined;
