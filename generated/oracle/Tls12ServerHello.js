@@ -3,13 +3,13 @@
 
 (function (root, factory) {
   if (typeof define === 'function' && define.amd) {
-    define(['exports', 'kaitai-struct/KaitaiStream', './ExtConnectionId', './Enums', './ExtUseSrtp', './ExtEcPointFormats', './ExtRenegotiationInfo', './ExtAlpn', './ExtMaxFragmentLength', './ExtRecordSizeLimit', './Empty'], factory);
+    define(['exports', 'kaitai-struct/KaitaiStream', './ExtCertificateType', './ExtConnectionId', './Enums', './ExtUseSrtp', './ExtEcPointFormats', './ExtRenegotiationInfo', './ExtAlpn', './ExtMaxFragmentLength', './ExtRecordSizeLimit', './Empty'], factory);
   } else if (typeof exports === 'object' && exports !== null && typeof exports.nodeType !== 'number') {
-    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtConnectionId'), require('./Enums'), require('./ExtUseSrtp'), require('./ExtEcPointFormats'), require('./ExtRenegotiationInfo'), require('./ExtAlpn'), require('./ExtMaxFragmentLength'), require('./ExtRecordSizeLimit'), require('./Empty'));
+    factory(exports, require('kaitai-struct/KaitaiStream'), require('./ExtCertificateType'), require('./ExtConnectionId'), require('./Enums'), require('./ExtUseSrtp'), require('./ExtEcPointFormats'), require('./ExtRenegotiationInfo'), require('./ExtAlpn'), require('./ExtMaxFragmentLength'), require('./ExtRecordSizeLimit'), require('./Empty'));
   } else {
-    factory(root.Tls12ServerHello || (root.Tls12ServerHello = {}), root.KaitaiStream, root.ExtConnectionId || (root.ExtConnectionId = {}), root.Enums || (root.Enums = {}), root.ExtUseSrtp || (root.ExtUseSrtp = {}), root.ExtEcPointFormats || (root.ExtEcPointFormats = {}), root.ExtRenegotiationInfo || (root.ExtRenegotiationInfo = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}), root.Empty || (root.Empty = {}));
+    factory(root.Tls12ServerHello || (root.Tls12ServerHello = {}), root.KaitaiStream, root.ExtCertificateType || (root.ExtCertificateType = {}), root.ExtConnectionId || (root.ExtConnectionId = {}), root.Enums || (root.Enums = {}), root.ExtUseSrtp || (root.ExtUseSrtp = {}), root.ExtEcPointFormats || (root.ExtEcPointFormats = {}), root.ExtRenegotiationInfo || (root.ExtRenegotiationInfo = {}), root.ExtAlpn || (root.ExtAlpn = {}), root.ExtMaxFragmentLength || (root.ExtMaxFragmentLength = {}), root.ExtRecordSizeLimit || (root.ExtRecordSizeLimit = {}), root.Empty || (root.Empty = {}));
   }
-})(typeof self !== 'undefined' ? self : this, function (Tls12ServerHello_, KaitaiStream, ExtConnectionId_, Enums_, ExtUseSrtp_, ExtEcPointFormats_, ExtRenegotiationInfo_, ExtAlpn_, ExtMaxFragmentLength_, ExtRecordSizeLimit_, Empty_) {
+})(typeof self !== 'undefined' ? self : this, function (Tls12ServerHello_, KaitaiStream, ExtCertificateType_, ExtConnectionId_, Enums_, ExtUseSrtp_, ExtEcPointFormats_, ExtRenegotiationInfo_, ExtAlpn_, ExtMaxFragmentLength_, ExtRecordSizeLimit_, Empty_) {
 /**
  * The (D)TLS 1.2 server's answer to ClientHello: the version, the cipher
  * suite and the extensions it chose. It has the layout of a TLS 1.3
@@ -67,6 +67,11 @@ var Tls12ServerHello = (function() {
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
         this.extensionData = new ExtAlpn_.ExtAlpn.ProtocolNameList(_io__raw_extensionData, null, null);
         break;
+      case Enums_.Enums.ExtensionType.CLIENT_CERTIFICATE_TYPE:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new ExtCertificateType_.ExtCertificateType.CertificateTypeSelected(_io__raw_extensionData, null, null);
+        break;
       case Enums_.Enums.ExtensionType.CONNECTION_ID:
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
@@ -101,6 +106,11 @@ var Tls12ServerHello = (function() {
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
         var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
         this.extensionData = new ExtRenegotiationInfo_.ExtRenegotiationInfo.RenegotiationInfoExtension(_io__raw_extensionData, null, null);
+        break;
+      case Enums_.Enums.ExtensionType.SERVER_CERTIFICATE_TYPE:
+        this._raw_extensionData = this._io.readBytes(this.lenExtensionData);
+        var _io__raw_extensionData = new KaitaiStream(this._raw_extensionData);
+        this.extensionData = new ExtCertificateType_.ExtCertificateType.CertificateTypeSelected(_io__raw_extensionData, null, null);
         break;
       case Enums_.Enums.ExtensionType.SERVER_NAME:
         this._raw_extensionData = this._io.readBytes(this.lenExtensionData);

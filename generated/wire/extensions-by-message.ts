@@ -9,7 +9,7 @@ export const extensionsByMessage = {
   hello_retry_request: ['key_share', 'cookie', 'supported_versions'],
   new_session_ticket: ['early_data'],
   server_hello: ['pre_shared_key', 'supported_versions', 'key_share', 'connection_id', 'rrc'],
-  tls12_server_hello: ['server_name', 'max_fragment_length', 'ec_point_formats', 'use_srtp', 'application_layer_protocol_negotiation', 'encrypt_then_mac', 'extended_master_secret', 'record_size_limit', 'session_ticket', 'connection_id', 'renegotiation_info'],
+  tls12_server_hello: ['server_name', 'max_fragment_length', 'ec_point_formats', 'use_srtp', 'application_layer_protocol_negotiation', 'encrypt_then_mac', 'extended_master_secret', 'record_size_limit', 'session_ticket', 'connection_id', 'renegotiation_info', 'client_certificate_type', 'server_certificate_type'],
 } as const;
 /** A message that carries extensions. */
 export type ExtensionContext = keyof typeof extensionsByMessage;

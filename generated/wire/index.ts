@@ -58,4 +58,5 @@ export * from './tls12-certificate-request.js';
 export * from './tls12-finished.js';
 export * from './tls12-handshake.js';
 export * from './tls12-new-session-ticket.js';
+export * from './tls12-raw-public-key.js';
 export * from './tls12-server-hello.js';

@@ -4,6 +4,7 @@ import { type EncodeError, Reader, scratchWriter, validateWith, type Writer } fr
 import { type Empty, readEmpty, sizeEmpty, writeEmpty } from './empty.js';
 import { type CipherSuite, cipherSuiteFromNumber, cipherSuiteToNumber, type ExtensionType, extensionTypeFromNumber, extensionTypeToNumber, type ProtocolVersion, protocolVersionFromNumber, protocolVersionToNumber } from './enums.js';
 import { type ProtocolNameList, readProtocolNameList, sizeProtocolNameList, writeProtocolNameList } from './ext-alpn.js';
+import { type CertificateTypeSelected, readCertificateTypeSelected, sizeCertificateTypeSelected, writeCertificateTypeSelected } from './ext-certificate-type.js';
 import { type ConnectionIdExtension, readConnectionIdExtension, sizeConnectionIdExtension, writeConnectionIdExtension } from './ext-connection-id.js';
 import { type EcPointFormatList, readEcPointFormatList, sizeEcPointFormatList, writeEcPointFormatList } from './ext-ec-point-formats.js';
 import { type MaxFragmentLengthExtension, readMaxFragmentLengthExtension, sizeMaxFragmentLengthExtension, writeMaxFragmentLengthExtension } from './ext-max-fragment-length.js';
@@ -149,7 +150,8 @@ export type Tls12ServerHelloExtension =
   | { readonly extensionType: 'record_size_limit'; readonly extensionData: RecordSizeLimitExtension }
   | { readonly extensionType: 'connection_id'; readonly extensionData: ConnectionIdExtension }
   | { readonly extensionType: 'renegotiation_info'; readonly extensionData: RenegotiationInfoExtension }
-  | { readonly extensionType: Exclude<ExtensionType, 'server_name' | 'max_fragment_length' | 'ec_point_formats' | 'use_srtp' | 'application_layer_protocol_negotiation' | 'encrypt_then_mac' | 'extended_master_secret' | 'record_size_limit' | 'session_ticket' | 'connection_id' | 'renegotiation_info'>; readonly extensionData: Uint8Array };
+  | { readonly extensionType: 'client_certificate_type' | 'server_certificate_type'; readonly extensionData: CertificateTypeSelected }
+  | { readonly extensionType: Exclude<ExtensionType, 'server_name' | 'max_fragment_length' | 'ec_point_formats' | 'use_srtp' | 'application_layer_protocol_negotiation' | 'encrypt_then_mac' | 'extended_master_secret' | 'record_size_limit' | 'session_ticket' | 'connection_id' | 'renegotiation_info' | 'client_certificate_type' | 'server_certificate_type'>; readonly extensionData: Uint8Array };
 
 /** Reads Tls12ServerHelloExtension at the reader's position, up to its current limit where the structure is open-ended. */
 export function readTls12ServerHelloExtension(r: Reader): Tls12ServerHelloExtension {
@@ -199,6 +201,12 @@ export function readTls12ServerHelloExtension(r: Reader): Tls12ServerHelloExtens
     case 'renegotiation_info':
       r.enter(extensionType);
       result = { extensionType, extensionData: readRenegotiationInfoExtension(r) };
+      r.leave();
+      break;
+    case 'client_certificate_type':
+    case 'server_certificate_type':
+      r.enter(extensionType);
+      result = { extensionType, extensionData: readCertificateTypeSelected(r) };
       r.leave();
       break;
     default:
@@ -258,8 +266,14 @@ export function writeTls12ServerHelloExtension(w: Writer, v: Tls12ServerHelloExt
       writeRenegotiationInfoExtension(w, v.extensionData);
       w.leave();
       break;
+    case 'client_certificate_type':
+    case 'server_certificate_type':
+      w.enter(v.extensionType);
+      writeCertificateTypeSelected(w, v.extensionData);
+      w.leave();
+      break;
     default:
-      if (typeof v.extensionType === 'number' && ['server_name', 'encrypt_then_mac', 'extended_master_secret', 'session_ticket', 'max_fragment_length', 'ec_point_formats', 'use_srtp', 'application_layer_protocol_negotiation', 'record_size_limit', 'connection_id', 'renegotiation_info'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
+      if (typeof v.extensionType === 'number' && ['server_name', 'encrypt_then_mac', 'extended_master_secret', 'session_ticket', 'max_fragment_length', 'ec_point_formats', 'use_srtp', 'application_layer_protocol_negotiation', 'record_size_limit', 'connection_id', 'renegotiation_info', 'client_certificate_type', 'server_certificate_type'].includes(String(extensionTypeFromNumber(v.extensionType)))) throw w.error('extension_type', `${v.extensionType} is ${String(extensionTypeFromNumber(v.extensionType))}, which has a parsed form here: use its name and a parsed extension_data`);
       w.bytes(v.extensionData);
   }
 
@@ -296,6 +310,10 @@ export function sizeTls12ServerHelloExtension(v: Tls12ServerHelloExtension): num
       break;
     case 'renegotiation_info':
       n += sizeRenegotiationInfoExtension(v.extensionData);
+      break;
+    case 'client_certificate_type':
+    case 'server_certificate_type':
+      n += sizeCertificateTypeSelected(v.extensionData);
       break;
     default:
       n += v.extensionData.length;

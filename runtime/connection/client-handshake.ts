@@ -27,6 +27,7 @@ import { applyServerAnswers, clientOfferedMore } from './extension-answers.js';
 import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor, ticketModesExtension } from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
+import { ownChain, X509_TYPES } from './certificate-types.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished, type PeerCertificate } from './peer-authentication.js';
 import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
 import type { MachineContext } from './machine-context.js';
@@ -212,6 +213,7 @@ function clientSteps() {
           servername: sentServerName(c.parts.config.serverName),
           srtpProfile: undefined, // until EncryptedExtensions names it
           peerRecordSizeLimit: undefined,
+          certificateTypes: X509_TYPES, // until EncryptedExtensions says otherwise
           clientRandom: s.offer.random,
           helloRetried: s.offer.retry !== undefined,
         },
@@ -247,7 +249,7 @@ function clientSteps() {
       event: On<'Certificate'>,
     ): At<'waitCertificateVerify'> {
       const request = s.kind === 'waitCertificate' ? s.request : undefined;
-      return { kind: 'waitCertificateVerify', keys: s.keys, request, peer: serverCertificate(c, s.keys.transcript, event) };
+      return { kind: 'waitCertificateVerify', keys: s.keys, request, peer: serverCertificate(c, s.keys, event) };
     },
 
     applyServerCertificateVerify(c: ClientContext, s: At<'waitCertificateVerify'>, event: On<'CertificateVerify'>): At<'waitFinished'> {
@@ -262,13 +264,14 @@ function clientSteps() {
       const application = deriveApplicationSecrets(s.keys, s.keys.transcript.current(), c.parts.log);
       // A certificate goes out only with a scheme the CertificateRequest accepts and our key can make (RFC 8446 §4.4.2.4).
       const own = c.parts.ownKey ? schemesForKey(c.parts.ownKey) : [];
-      const clientSignature = s.request && c.parts.config.certificate ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
+      const presents = s.keys.certificateTypes.client === 'raw_public_key' || c.parts.config.certificate !== undefined;
+      const clientSignature = s.request && presents ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
       c.parts.flight.peerFlight(true);
       return { kind: 'finishing', keys: s.keys, request: s.request, peer: s.peer, signature: s.signature, application, clientSignature };
     },
 
     sendClientCertificate(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
-      const chain = s.clientSignature && c.parts.config.certificate ? c.parts.config.certificate.chain : [];
+      const chain = s.clientSignature ? ownChain(c.parts.config, s.keys.certificateTypes.client) : [];
       c.parts.queue(2, 'certificate', certificateBody(chain, s.request?.context ?? new Uint8Array(0)), s.keys.transcript);
       return s;
     },
@@ -354,12 +357,13 @@ function clientSteps() {
     ...CID_STEPS,
   } satisfies Dtls13ClientStepTable;
 
-  function serverCertificate(c: ClientContext, transcript: Transcript, event: On<'Certificate'>): PeerCertificate {
+  function serverCertificate(c: ClientContext, keys: HandshakeKeys, event: On<'Certificate'>): PeerCertificate {
+    const transcript = keys.transcript;
     const cert = event.payload;
     if (cert.certificateList.length === 0) throw new ProtocolError('decode_error', 'the server sent an empty Certificate (RFC 8446 §4.4.2.4)');
     if (cert.certificateRequestContext.length !== 0)
       throw new ProtocolError('illegal_parameter', 'a server Certificate must have an empty certificate_request_context (RFC 8446 §4.4.2)');
-    const peer = acceptPeerCertificate(c.parts.config, 'client', cert, c.parts.wallClock());
+    const peer = acceptPeerCertificate(c.parts.config, 'client', cert, c.parts.wallClock(), keys.certificateTypes.server);
     transcribe(transcript, event.message);
     return peer;
   }

@@ -28,6 +28,7 @@ import { resolveServerName } from '../pki/server-name.js';
 import { resolveVersionRange, type DtlsVersionName, type VersionRange } from '../versions/versions.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import type { ClientHelloExtension } from '../../generated/wire/client-hello.js';
+import { resolveRawPublicKey, type RawPublicKeyOption, type ResolvedRawPublicKey } from './raw-public-key-option.js';
 
 /** Options of a DTLS 1.3 connection (client or server). */
 export interface DtlsConfig {
@@ -67,6 +68,13 @@ export interface DtlsConfig {
   readonly checkServerIdentity?: boolean;
   /** Replaces the built-in chain verification. */
   readonly verifyPeer?: CertificateVerifier;
+  /**
+   * Raw public keys (RFC 7250). `privateKey` (PKCS#8 DER): ours, sent as its
+   * SubjectPublicKeyInfo when the peer takes raw keys (offered before X.509
+   * when `certificate` is given too, which must then hold the same key).
+   * `verifyPeer`: the peer must present a raw key, and this checks it.
+   */
+  readonly rawPublicKey?: RawPublicKeyOption;
   /** Server: whether to ask for a client certificate (default 'none'). */
   readonly clientAuthentication?: 'none' | 'optional' | 'required';
   /** Largest datagram to send (default 1,200 bytes). */
@@ -229,6 +237,8 @@ export interface ResolvedConfig {
   /** The name or address the server certificate is checked against; undefined only when the check is off. */
   readonly serverIdentity: string | undefined;
   readonly verifyPeer: CertificateVerifier | undefined;
+  /** Raw public keys (RFC 7250), when configured. */
+  readonly rawPublicKey: ResolvedRawPublicKey | undefined;
   readonly clientAuthentication: 'none' | 'optional' | 'required';
   readonly maxDatagramSize: number;
   readonly retransmission: FlightTimerConfig;
@@ -345,8 +355,12 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     provider.supports({ kind: 'signature', algorithm: a }),
   );
   if (role === 'client' && o.sni !== undefined) throw new ConfigError('sni', 'is a server option');
-  if (role === 'server' && !o.certificate && o.psk === undefined && o.sni === undefined)
-    throw new ConfigError('certificate', 'a server needs a certificate chain and private key (or sni), or psk for PSK clients only');
+  const rawPublicKey = resolveRawPublicKey(o.rawPublicKey, o.certificate);
+  if (role === 'server' && !o.certificate && o.psk === undefined && o.sni === undefined && rawPublicKey?.own === undefined)
+    throw new ConfigError(
+      'certificate',
+      'a server needs a certificate chain and private key (or sni, or rawPublicKey.privateKey), or psk for PSK clients only',
+    );
   if (o.certificate && o.certificate.chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
   const clientAuthentication = o.clientAuthentication ?? 'none';
   if (!['none', 'optional', 'required'].includes(clientAuthentication))
@@ -377,6 +391,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     serverName,
     serverIdentity: checkIdentity ? serverName : undefined,
     verifyPeer: o.verifyPeer,
+    rawPublicKey,
     clientAuthentication,
     maxDatagramSize: integerOption('maxDatagramSize', o.maxDatagramSize ?? 1200, 256, 65_507),
     retransmission: o.retransmission ?? DEFAULT_RETRANSMISSION,

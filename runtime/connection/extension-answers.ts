@@ -3,6 +3,7 @@ import { findExtension } from '../handshake/extensions.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { ResolvedConfig } from './config.js';
 import { MAX_RECORD_SIZE_LIMIT, peerRecordSizeLimit } from './record-size-limit.js';
+import { acceptCertificateTypes, offeredCertificateTypeExtensions, type CertificateTypes, type ServerCertificateTypes } from './certificate-types.js';
 import { acceptedSrtpProfile, chooseSrtpProfile, srtpAnswer, type SrtpProfileName } from './srtp.js';
 
 /**
@@ -14,22 +15,25 @@ import { acceptedSrtpProfile, chooseSrtpProfile, srtpAnswer, type SrtpProfileNam
 /** What the server settled from a ClientHello's record_size_limit and use_srtp. */
 export interface ServerExtensionChoices {
   readonly srtpProfile: SrtpProfileName | undefined;
+  /** The certificate types chosen (RFC 7250) and their answers. */
+  readonly certificateTypeChoice: ServerCertificateTypes;
   /** The client's limit as we apply it; undefined when it sent none. */
   readonly peerRecordSizeLimit: number | undefined;
 }
 
 /** The server's reading of the ClientHello (bad values throw ProtocolError with the RFC's alert). */
-export function serverExtensionChoices(config: ResolvedConfig, ch: ClientHello): ServerExtensionChoices {
+export function serverExtensionChoices(config: ResolvedConfig, ch: ClientHello, certificateTypeChoice: ServerCertificateTypes): ServerExtensionChoices {
   const limit = findExtension(ch.extensions, 'record_size_limit');
   const srtp = findExtension(ch.extensions, 'use_srtp');
   return {
+    certificateTypeChoice,
     srtpProfile: srtp && config.srtp ? chooseSrtpProfile(config.srtp, srtp) : undefined,
     peerRecordSizeLimit: limit ? peerRecordSizeLimit(limit.recordSizeLimit, 'client') : undefined,
   };
 }
 
 /**
- * The server's answers, and the record layer set for them: from its
+ * The server's answers (but the certificate types': certificateTypeAnswers), and the record layer set for them: from its
  * EncryptedExtensions on, records to the client fit the client's limit, and
  * the client's protected records must fit ours.
  */
@@ -46,7 +50,11 @@ export function serverExtensionAnswers(config: ResolvedConfig, records: RecordLa
 
 /** The extensions a client may see answered in EncryptedExtensions beyond the ones extension-policy knows. */
 export function clientOfferedMore(config: ResolvedConfig): string[] {
-  return [...(config.recordSizeLimit !== undefined ? ['record_size_limit'] : []), ...(config.srtp ? ['use_srtp'] : [])];
+  return [
+    ...(config.recordSizeLimit !== undefined ? ['record_size_limit'] : []),
+    ...(config.srtp ? ['use_srtp'] : []),
+    ...offeredCertificateTypeExtensions(config),
+  ];
 }
 
 /**
@@ -58,11 +66,11 @@ export function applyServerAnswers(
   config: ResolvedConfig,
   records: RecordLayer,
   ee: EncryptedExtensions,
-): { readonly srtpProfile: SrtpProfileName | undefined; readonly peerRecordSizeLimit: number | undefined } {
+): { readonly srtpProfile: SrtpProfileName | undefined; readonly peerRecordSizeLimit: number | undefined; readonly certificateTypes: CertificateTypes } {
   const srtp = findExtension(ee.extensions, 'use_srtp');
   const srtpProfile = srtp ? acceptedSrtpProfile(config.srtp, srtp) : undefined;
   const limit = findExtension(ee.extensions, 'record_size_limit');
   const peer = limit ? peerRecordSizeLimit(limit.recordSizeLimit, 'server') : undefined;
   if (peer !== undefined) records.setRecordSizeLimits({ send: peer, receive: config.recordSizeLimit });
-  return { srtpProfile, peerRecordSizeLimit: peer };
+  return { srtpProfile, peerRecordSizeLimit: peer, certificateTypes: acceptCertificateTypes(config, ee.extensions) };
 }

@@ -8,11 +8,12 @@ import { decodeAlpnName } from '../session/alpn.js';
 import { ticketNamesAddress } from '../session/ticket-address.js';
 import type { InboundMessage } from './client-states.js';
 import { serverExtensionChoices } from './extension-answers.js';
+import { credentialsForHello } from './certificate-types.js';
 import type { MachineContext } from './machine-context.js';
 import { requestedName, selectPsk, TICKET_AGE_TOLERANCE_MS, type SelectedPsk } from './psk-selection.js';
 import type { AcceptedHello, HelloPlan, ServerState } from './server-states.js';
 import type { SelectedCredentials } from './server-credentials.js';
-import { credentialsFor, offeredServerName } from './sni-selection.js';
+import { offeredServerName } from './sni-selection.js';
 
 /**
  * The server's input step for a ClientHello: everything the chart's guards
@@ -35,14 +36,11 @@ export function planClientHello(
   const servername = offeredServerName(ch);
   if (s.kind === 'waitSecondClientHello' && s.retry.firstServerName && s.retry.firstServerName.name !== servername)
     throw new ProtocolError('illegal_parameter', 'the second ClientHello changes server_name (RFC 8446 §4.1.2)');
-  const credentials = credentialsFor(c.parts.provider, c.parts.config.certificate, c.parts.config.sni, servername, {
-    ch,
-    ourSchemes: c.parts.config.signatureAlgorithms,
-  });
+  const { types, credentials } = credentialsForHello(c.parts.provider, c.parts.config, ch, servername);
   const psk = selectPsk(ch, message.body, before, c.parts.config, c.parts.wallClock());
   const choice = negotiate(ch, preferencesFor(c, credentials), psk && { hash: psk.hash, mode: psk.mode });
   const alpn = chooseAlpn(c, ch);
-  const extensions = serverExtensionChoices(c.parts.config, ch);
+  const extensions = serverExtensionChoices(c.parts.config, ch, types);
   return { psk, choice, alpn, servername, credentials, extensions, earlyData: earlyDataDecision(c, ch, s.kind === 'waitClientHello', psk, choice, alpn) };
 }
 

@@ -18,7 +18,8 @@ import { resolveConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionOptions } from './connection.js';
 import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
 import { helloRetryRequestBody } from './messages.js';
-import { credentialsFor, offeredServerName } from './sni-selection.js';
+import { offeredServerName } from './sni-selection.js';
+import { credentialsForHello } from './certificate-types.js';
 import type { StatelessRetry } from './stateless-retry.js';
 import { ticketAddressOf, ticketNamesAddress, type TicketAddress } from '../session/ticket-address.js';
 
@@ -200,9 +201,7 @@ export class HelloRetryResponder {
       serverName = offeredServerName(ch);
       // An sni function runs only once the cookie came back (the connection selects then): never for a spoofable ClientHello.
       const deferred = serverName !== undefined && this.config.sni?.callsApplication === true;
-      const credentials = deferred
-        ? undefined
-        : credentialsFor(this.config.provider, this.config.certificate, this.config.sni, serverName, { ch, ourSchemes: this.config.signatureAlgorithms });
+      const credentials = deferred ? undefined : credentialsForHello(this.config.provider, this.config, ch, serverName).credentials;
       // Until then any scheme we sign with; without credentials, none (a PSK-only server).
       const schemes: readonly string[] = deferred ? this.config.signatureAlgorithms : credentials ? schemesForKey(credentials.key) : [];
       choice = negotiate(

@@ -8,6 +8,7 @@ import type { Transcript } from '../keyschedule/transcript.js';
 import { toHex } from '../wire/bytes.js';
 import type { NegotiatedParameters } from './events.js';
 import type { SrtpProfileName } from './srtp.js';
+import type { CertificateTypes } from './certificate-types.js';
 
 /**
  * What both sides know once the hellos are exchanged: the suite and its
@@ -32,6 +33,8 @@ export interface HandshakeKeys {
   readonly srtpProfile: SrtpProfileName | undefined;
   /** The peer's record_size_limit (RFC 8449), once known. */
   readonly peerRecordSizeLimit: number | undefined;
+  /** What each end presents (RFC 7250): X.509 until EncryptedExtensions says otherwise. */
+  readonly certificateTypes: CertificateTypes;
   readonly stage: HandshakeStage;
   readonly clientSecret: Uint8Array;
   readonly serverSecret: Uint8Array;

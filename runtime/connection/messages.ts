@@ -22,6 +22,7 @@ import { finishedVerifyData } from '../keyschedule/derived-keys.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { ResolvedConfig } from './config.js';
 import { encodeAlpnName } from '../session/alpn.js';
+import { certificateTypeOffer } from './certificate-types.js';
 
 /** The special random of a HelloRetryRequest (RFC 8446 §4.1.3). */
 export const HELLO_RETRY_RANDOM = Uint8Array.from([
@@ -73,6 +74,7 @@ export function clientHelloBody(
   }
   if (c.recordSizeLimit !== undefined) extensions.push({ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: c.recordSizeLimit } });
   if (c.srtp) extensions.push({ extensionType: 'use_srtp', extensionData: srtpOffer(c.srtp) });
+  extensions.push(...certificateTypeOffer(c));
   if (offer12) extensions.push(...OFFER12_EXTENSIONS, ...(c.offer12Session?.extensions ?? []));
   // pre_shared_key, when offered, is the last extension (RFC 8446 §4.2.11).
   extensions.push(...pskExtensions);

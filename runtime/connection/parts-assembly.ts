@@ -43,11 +43,14 @@ export function assembleParts(
   const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, outgoing, shared.counters);
   const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
   let ownKey: PrivateKeyHandle | undefined;
-  if (config.certificate) {
+  // The certificate's key, or the raw public key's (the same one when both are given: raw-public-key-option.ts).
+  const ownPkcs8 = config.certificate?.privateKey ?? config.rawPublicKey?.own?.privateKey;
+  if (ownPkcs8) {
     try {
-      ownKey = cachedPrivateKey(config.provider, config.certificate.privateKey);
+      ownKey = cachedPrivateKey(config.provider, ownPkcs8);
     } catch (e) {
-      if (e instanceof CryptoError) throw new ConfigError('certificate', `the private key does not import: ${e.message}`);
+      if (e instanceof CryptoError)
+        throw new ConfigError(config.certificate ? 'certificate' : 'rawPublicKey.privateKey', `the private key does not import: ${e.message}`);
       throw e;
     }
   }

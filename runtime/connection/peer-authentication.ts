@@ -9,6 +9,8 @@ import { constantTimeEqual } from '../wire/bytes.js';
 import type { ResolvedConfig } from './config.js';
 import { cachedPublicKey, cachedVerifier } from './option-cache.js';
 import { checkCertificateSchemes } from './certificate-schemes.js';
+import type { CertificateTypeName } from './certificate-types.js';
+import type { RawPublicKeyVerifier } from '../pki/raw-public-key.js';
 
 /** The peer as authenticated so far: its chain and leaf key. */
 export interface PeerCertificate {
@@ -22,8 +24,16 @@ export interface PeerCertificate {
  * connected to (RFC 9525 §6: host name or IP address), and imports the leaf
  * key. Throws ProtocolError with the alert the chain result names.
  */
-export function acceptPeerCertificate(config: ResolvedConfig, role: 'client' | 'server', cert: Certificate, wallClock: number): PeerCertificate {
+export function acceptPeerCertificate(
+  config: ResolvedConfig,
+  role: 'client' | 'server',
+  cert: Certificate,
+  wallClock: number,
+  type: CertificateTypeName = 'x509',
+): PeerCertificate {
   const chain = cert.certificateList.map((e) => e.certData);
+  const raw = config.rawPublicKey?.verifyPeer;
+  if (type === 'raw_public_key' || raw !== undefined) return acceptRawPublicKey(config, chain, type, raw);
   const identity = role === 'client' && config.serverIdentity !== undefined ? { hostname: config.serverIdentity } : {};
   const verify = config.verifyPeer ?? cachedVerifier(config.trustAnchors, role === 'client' ? 'serverAuth' : 'clientAuth');
   const result = verify(chain, { now: wallClock, ...identity });
@@ -31,6 +41,27 @@ export function acceptPeerCertificate(config: ResolvedConfig, role: 'client' | '
   if (config.signatureAlgorithmsCert) checkCertificateSchemes(config.signatureAlgorithmsCert, chain);
   // A CryptoError here (a key the provider cannot use) maps to illegal_parameter through toAlert.
   return { chain, key: cachedPublicKey(config.provider, result.leafPublicKeySpki) };
+}
+
+/**
+ * A raw public key (RFC 7250 §3): one SubjectPublicKeyInfo where the
+ * certificate would be, checked by `rawPublicKey.verifyPeer`. An end that
+ * checks raw keys takes nothing else: an X.509 certificate from a peer that
+ * did not take up the extension is unsupported_certificate.
+ */
+function acceptRawPublicKey(
+  config: ResolvedConfig,
+  chain: readonly Uint8Array[],
+  type: CertificateTypeName,
+  verify: RawPublicKeyVerifier | undefined,
+): PeerCertificate {
+  if (type !== 'raw_public_key' || verify === undefined)
+    throw new ProtocolError('unsupported_certificate', 'the peer sent an X.509 certificate; this end takes raw public keys only (RFC 7250)');
+  if (chain.length !== 1)
+    throw new ProtocolError('bad_certificate', `a raw public key is one SubjectPublicKeyInfo, the peer sent ${chain.length} entries (RFC 7250 §3)`);
+  const result = verify(chain[0]!);
+  if (!result.ok) throw new ProtocolError(result.alert, `peer raw public key rejected: ${result.reason}`);
+  return { chain, key: cachedPublicKey(config.provider, result.spki) };
 }
 
 /**

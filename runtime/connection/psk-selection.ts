@@ -57,7 +57,7 @@ interface Candidate {
  */
 export function selectPsk(ch: ClientHello, body: Uint8Array, before: Transcript, config: ResolvedConfig, wallNow: number): SelectedPsk | undefined {
   const offered = findExtension(ch.extensions, 'pre_shared_key');
-  const pskOnly = config.certificate === undefined && config.sni === undefined;
+  const pskOnly = config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
   if (!offered) {
     if (pskOnly) throw new ProtocolError('handshake_failure', 'this server authenticates with PSKs only, and the client offered none');
     return undefined;

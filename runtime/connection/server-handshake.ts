@@ -7,6 +7,7 @@ import { encodeTicketContents } from '../session/ticket-contents.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { findExtension } from '../handshake/extensions.js';
 import { serverExtensionAnswers } from './extension-answers.js';
+import { certificateTypeAnswers } from './certificate-types.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { deriveApplicationSecrets, deriveEarlySecret, deriveHandshakeKeys, deriveResumptionSecret, negotiatedParameters, scheduleFor } from './key-material.js';
 import {
@@ -96,6 +97,7 @@ function serverSteps() {
         alpn: h.alpn,
         servername: h.servername,
         ...h.extensions,
+        certificateTypes: h.extensions.certificateTypeChoice.types,
         clientRandom: h.clientRandom,
         helloRetried: h.helloRetried,
       },
@@ -106,10 +108,13 @@ function serverSteps() {
     c.parts.installEpoch(2, h.suite, schedule, keys);
     // server_name acknowledged (empty) when the name chose the certificate (RFC 6066 §3).
     const acknowledgeName = c.parts.config.sni !== undefined && h.servername !== undefined;
-    const answers = serverExtensionAnswers(c.parts.config, c.parts.records, h.extensions);
-    c.parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn, acknowledgeName, answers), h.transcript);
     // A PSK authenticates the server: no certificate messages, and no CertificateRequest (RFC 8446 §4.3.2).
     const certificateAuthentication = h.psk === undefined;
+    const answers = [
+      ...serverExtensionAnswers(c.parts.config, c.parts.records, h.extensions),
+      ...certificateTypeAnswers(h.extensions.certificateTypeChoice, certificateAuthentication, to === 'waitClientCertificate'),
+    ];
+    c.parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn, acknowledgeName, answers), h.transcript);
     if (certificateAuthentication) {
       const own = h.credentials;
       if (!own || !h.signature) throw new Error('certificate authentication without a certificate (negotiate should have refused)');
@@ -209,7 +214,7 @@ function serverSteps() {
     applyClientCertificate(c: ServerContext, s: At<'waitClientCertificate'>, event: On<'Certificate'>): At<'waitClientCertificateVerify'> {
       const cert = event.payload;
       checkRequestContext(cert.certificateRequestContext);
-      const peer = acceptPeerCertificate(c.parts.config, 'server', cert, c.parts.wallClock());
+      const peer = acceptPeerCertificate(c.parts.config, 'server', cert, c.parts.wallClock(), s.sent.keys.certificateTypes.client);
       transcribe(s.sent.keys.transcript, event.message);
       return { kind: 'waitClientCertificateVerify', sent: s.sent, peer };
     },

@@ -39,8 +39,10 @@ const ECDSA_CURVES: Readonly<Record<string, NamedGroupName>> = { 'ec-p256': 'sec
 
 /** The suite: ours first (server preference), offered by the client, and one our certificate's key (or our `psk` option) can serve (RFC 8422 §5.3). */
 export function chooseSuite12(config: Config12, ch: ClientHello): SuiteChoice12 {
-  const { certificate, provider } = config.base;
-  const keyType = certificate !== undefined ? cachedPrivateKey(provider, certificate.privateKey).keyType : undefined;
+  const { certificate, provider, rawPublicKey } = config.base;
+  // The certificate's key, or the raw public key's (the same key when both are given).
+  const pkcs8 = certificate?.privateKey ?? rawPublicKey?.own?.privateKey;
+  const keyType = pkcs8 !== undefined ? cachedPrivateKey(provider, pkcs8).keyType : undefined;
   let kx = keyType !== undefined ? keyExchangeForKey(keyType) : undefined;
   // RFC 8422 §5.1: ECDHE_ECDSA only when the client's supported_groups (if sent) names the certificate's curve.
   const curve = keyType !== undefined ? ECDSA_CURVES[keyType] : undefined;

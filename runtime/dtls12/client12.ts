@@ -15,12 +15,11 @@ import { encodeServerEcdhParams } from '../../generated/wire/server-ecdh-params.
 import { decodeServerHelloDone } from '../../generated/wire/server-hello-done.js';
 import { decodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-exchange.js';
 import { decodeTls12CertificateRequest, type Tls12CertificateRequest } from '../../generated/wire/tls12-certificate-request.js';
-import { decodeTls12Certificate, encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
+import { encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
-import { cachedPrivateKey } from '../connection/option-cache.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 import { bytesEqual } from '../wire/bytes.js';
@@ -32,7 +31,7 @@ import { HandshakeLog12 } from './handshake-log.js';
 import { checkServerHello12 } from './hello-checks.js';
 import { clientHello12, offeredSchemes12 } from './hello12.js';
 import type { Io12, Out12 } from './io12.js';
-import { acceptChain12, checkFinished12, deriveMaster12, installKeys12, ourFinished12, type Keyed12, type Peer12 } from './keys12.js';
+import { checkFinished12, deriveMaster12, installKeys12, ourFinished12, type Keyed12, type Peer12 } from './keys12.js';
 import { chooseScheme12, keyExchangeForKey, schemesForKey12, sign12, verify12 } from './signing12.js';
 import type { Session12 } from './session12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
@@ -41,6 +40,8 @@ import { SESSION_STEPS12 } from './session-steps12.js';
 import { isPskSuite, pskClientKeyExchange12, readPskServerKeyExchange12, type PskServerParams12 } from './psk-key-exchange12.js';
 import { clientPsk12 } from './psk12.js';
 import { acceptNewSessionTicket12, ticketOffer12 } from './ticket12.js';
+import { acceptCertificateTypes, type CertificateTypes } from '../connection/certificate-types.js';
+import { acceptCertificate12, ownCertificate12 } from './certificate12.js';
 
 export type { Io12 } from './io12.js';
 export type { ClientEvent12 } from './event12.js';
@@ -58,6 +59,8 @@ interface Hello12 {
   readonly helloVerifyRequest: boolean;
   /** The CIDs of the epoch-1 records (RFC 9146), when both hellos carried connection_id. */
   readonly cids: Cids12 | undefined;
+  /** The certificate types the ServerHello settled (RFC 7250). */
+  readonly certificateTypes: CertificateTypes;
   /** The ServerHello carried SessionTicket: a NewSessionTicket may follow (RFC 5077 §3.3). */
   readonly ticketExpected: boolean;
 }
@@ -213,6 +216,7 @@ function applyServerHello(
     ticketExpected: sh.extensions.some((x) => x.extensionType === 'session_ticket'),
     extendedMasterSecret: outcome.extendedMasterSecret,
     cids: extensions.cids,
+    certificateTypes: acceptCertificateTypes(io.config.base, sh.extensions),
   };
   if (to === 'waitResumedNewSessionTicketOrChangeCipherSpec') return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite };
   // A PSK suite: no Certificate; a ServerKeyExchange (ECDHE_PSK always, plain PSK with a hint) or ServerHelloDone.
@@ -247,7 +251,7 @@ function resumeSession(io: Io12, s: At<'resumingSession'>): At<'waitResumedNewSe
 }
 
 function acceptServerCertificate(io: Io12, s: At<'waitCertificate'>, e: On<'Certificate'>): At<'waitServerKeyExchange'> {
-  const peer = acceptChain12(io.config, decodeTls12Certificate(e.message.body), io.wallClock);
+  const peer = acceptCertificate12(io.config, e.message.body, s.hs.certificateTypes.server, io.wallClock);
   if (keyExchangeForKey(peer.key.keyType) !== s.hs.suite.keyExchange)
     throw new ProtocolError('unsupported_certificate', `a ${peer.key.keyType} certificate cannot serve ${s.hs.suite.name}`);
   add(s.hs.log, e.message);
@@ -435,13 +439,13 @@ function clientFlight(
 ): At<'waitNewSessionTicketOrChangeCipherSpec'> {
   const provider = io.config.base.provider;
   const out: Out12[] = [];
-  const ours = io.config.base.certificate;
-  const key = ours !== undefined ? cachedPrivateKey(provider, ours.privateKey) : undefined;
+  const ours = ownCertificate12(io.config, hs.certificateTypes.client);
+  const key = ours.key;
   let signWith: SignatureAlgorithm | undefined;
   if (request !== undefined) {
     const fits = key !== undefined && schemesForKey12(key).some((sc) => request.supportedSignatureAlgorithms.includes(sc));
-    const chain = fits && ours !== undefined ? ours.chain : [];
-    out.push(message(io, 'certificate', encodeTls12Certificate({ certificateList: chain.map((cert) => ({ cert })) }), hs.log));
+    const empty = encodeTls12Certificate({ certificateList: [] });
+    out.push(message(io, 'certificate', fits ? ours.body : empty, hs.log));
     if (fits && key !== undefined) signWith = chooseScheme12(io.config.base.signatureAlgorithms, key, request.supportedSignatureAlgorithms);
   }
   out.push(message(io, 'client_key_exchange', kx.body, hs.log));

@@ -15,6 +15,7 @@ import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generate
 import type { ResolvedConfig } from '../connection/config.js';
 import type { SrtpProfileName } from '../connection/srtp.js';
 import { findExtension } from '../handshake/extensions.js';
+import { certificateTypeOffer } from '../connection/certificate-types.js';
 import { acceptedAlpn12, alpnAnswer12, alpnOffer12, chooseAlpn12, offeredAlpn12 } from './alpn12.js';
 import { acceptedCids12, answerCid12, cidOffer12, newLocalCid12, offeredCid12, type Cids12 } from './cid12.js';
 import { acceptedSrtp12, chooseSrtp12, offeredSrtp12, srtpAnswer12, srtpOffer12, type SrtpOffer12 } from './srtp12.js';
@@ -38,7 +39,7 @@ export interface Negotiated12Extensions {
 /** The client's ALPN, use_srtp and connection_id for a 1.2 ClientHello (a fresh CID of ours when `cid` is set). */
 export function clientExtensions12(config: ResolvedConfig): ClientHelloExtension[] {
   const cid = config.connectionIds === undefined ? undefined : newLocalCid12(config.connectionIds);
-  return [...alpnOffer12(config.alpnOffer), ...srtpOffer12(config.srtp), ...cidOffer12(cid)];
+  return [...alpnOffer12(config.alpnOffer), ...srtpOffer12(config.srtp), ...cidOffer12(cid), ...certificateTypeOffer(config)];
 }
 
 /** What `ch` offered, whoever built it. */

@@ -7,6 +7,7 @@ import type { CertificateEntry } from '../../generated/wire/certificate.js';
 import type { Tls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import type { KeyExchangeGroup, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
 import { acceptPeerCertificate } from '../connection/peer-authentication.js';
+import type { CertificateTypeName } from '../connection/certificate-types.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import type { Cids12 } from './cid12.js';
@@ -41,11 +42,11 @@ export interface Keyed12 {
 }
 
 /** Validates the peer's chain as the 1.3 connection does (trust anchors or verifyPeer, identity for a client). */
-export function acceptChain12(config: Config12, cert: Tls12Certificate, wallClock: number): Peer12 {
+export function acceptChain12(config: Config12, cert: Tls12Certificate, wallClock: number, type: CertificateTypeName = 'x509'): Peer12 {
   if (cert.certificateList.length === 0) throw new ProtocolError('bad_certificate', 'the peer sent an empty certificate chain');
   const entries: CertificateEntry[] = cert.certificateList.map((c) => ({ certData: c.cert, extensions: [] }));
   const peerRole = config.role;
-  return acceptPeerCertificate(config.base, peerRole, { certificateRequestContext: new Uint8Array(0), certificateList: entries }, wallClock);
+  return acceptPeerCertificate(config.base, peerRole, { certificateRequestContext: new Uint8Array(0), certificateList: entries }, wallClock, type);
 }
 
 /** The master secret (RFC 7627 §4: over the session_hash, the log up to ClientKeyExchange), logged to keyLog as CLIENT_RANDOM. */

@@ -41,7 +41,7 @@ export function defaultSuites12(
   const hasPsk = role === 'client' ? base.clientPsk !== undefined : base.serverPsk !== undefined;
   if (!hasPsk) return certificateSuites;
   const psk = DEFAULT_PSK_SUITES_12.filter((s) => base.pskModes.includes(dtls12Suite(s)?.keyExchange === 'psk' ? 'psk_ke' : 'psk_dhe_ke'));
-  if (role === 'server' && base.certificate === undefined && base.sni === undefined) return psk;
+  if (role === 'server' && base.certificate === undefined && base.sni === undefined && base.rawPublicKey?.own === undefined) return psk;
   return [...psk, ...certificateSuites];
 }
 

@@ -19,11 +19,9 @@ import { encodeServerEcdhParams } from '../../generated/wire/server-ecdh-params.
 import { encodeServerHelloDone } from '../../generated/wire/server-hello-done.js';
 import { encodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-exchange.js';
 import { encodeTls12CertificateRequest } from '../../generated/wire/tls12-certificate-request.js';
-import { decodeTls12Certificate, encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
 import { encodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import type { KeyShare } from '../crypto/provider.js';
-import { cachedPrivateKey } from '../connection/option-cache.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
@@ -43,6 +41,8 @@ import { chooseScheme12, sign12, verify12 } from './signing12.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
 import { issuesTicket12, newSessionTicket12, SESSION_TICKET_ANSWER, ticketPlan12, type TicketPlan12 } from './ticket12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
+import { certificateTypeAnswers, chooseCertificateTypes, type CertificateTypes, type ServerCertificateTypes } from '../connection/certificate-types.js';
+import { decodeCertificate12, ownCertificate12 } from './certificate12.js';
 
 export type { Io12 } from './io12.js';
 export type { ServerEvent12 } from './event12.js';
@@ -62,6 +62,8 @@ interface Offered12 {
   readonly extendedMasterSecret: boolean;
   readonly helloVerifyRequest: boolean;
   readonly clientCertificateRequested: boolean;
+  /** The certificate types the hellos settled (RFC 7250). */
+  readonly certificateTypes: CertificateTypes;
   /** The CIDs of the epoch-1 records (RFC 9146), when both hellos carried connection_id. */
   readonly cids: Cids12 | undefined;
 }
@@ -76,6 +78,7 @@ interface Answering12 {
   readonly security: ClientHello12Security;
   readonly extensions: Negotiated12Extensions;
   readonly answers: ReturnType<typeof answerClientExtensions12>['answers'];
+  readonly certificateTypes: ServerCertificateTypes;
   readonly serverRandom: Uint8Array;
   readonly pointFormats: boolean;
   readonly helloVerifyRequest: boolean;
@@ -148,6 +151,7 @@ function applyClientHello(io: Io12, _s: At<'waitClientHello'>, e: On<'ClientHell
       security,
       extensions: answered.negotiated,
       answers: answered.answers,
+      certificateTypes: chooseCertificateTypes(io.config.base, ch, io.config.base.certificate !== undefined),
       serverRandom: withDowngradeSentinel(io.config.base.provider.randomBytes(32), 'DTLSv1.2', serverMax),
       pointFormats: findExtension(ch.extensions, 'ec_point_formats') !== undefined,
       helloVerifyRequest: ch.legacyCookie.length > 0,
@@ -224,7 +228,7 @@ function sendServerFlight(
   _p: undefined,
   to: 'waitClientCertificate' | 'waitClientKeyExchange',
 ): At<'waitClientCertificate'> | At<'waitClientKeyExchange'> {
-  const { provider, certificate } = io.config.base;
+  const { provider } = io.config.base;
   const { hs } = s;
   const ch = hs.hello;
   const choice = answerOf(e).suite;
@@ -241,8 +245,10 @@ function sendServerFlight(
     secureRenegotiation: hs.security.secureRenegotiation,
     extendedMasterSecret: hs.security.extendedMasterSecret,
   };
+  const clientCertificateRequested = to === 'waitClientCertificate';
   const sh = serverHello12(hs.serverRandom, sessionId, suite.name as CipherSuite, answer, [
     ...hs.answers,
+    ...certificateTypeAnswers(hs.certificateTypes, !isPskSuite(suite), clientCertificateRequested),
     ...(ticket !== undefined ? SESSION_TICKET_ANSWER : []),
   ]);
   const out: Out12[] = [message(io, 'server_hello', encodeTls12ServerHello(sh), hs.log)];
@@ -256,6 +262,7 @@ function sendServerFlight(
     cids: hs.extensions.cids,
     extendedMasterSecret: hs.security.extendedMasterSecret,
     helloVerifyRequest: hs.helloVerifyRequest,
+    certificateTypes: hs.certificateTypes.types,
   };
   if (isPskSuite(suite)) {
     // RFC 4279 §2, RFC 5489 §2: no certificates; a ServerKeyExchange for ECDHE_PSK or a hint.
@@ -269,21 +276,21 @@ function sendServerFlight(
       peer: undefined,
     };
   }
-  const key = certificate !== undefined ? cachedPrivateKey(provider, certificate.privateKey) : undefined;
-  if (certificate === undefined || key === undefined) throw new ProtocolError('handshake_failure', 'no certificate for a DTLS 1.2 ECDHE handshake');
+  const own = ownCertificate12(io.config, hs.certificateTypes.types.server);
+  const key = own.key;
+  if (key === undefined) throw new ProtocolError('handshake_failure', 'no certificate for a DTLS 1.2 ECDHE handshake');
   if (group === undefined) throw new ProtocolError('handshake_failure', 'no ECDHE group in common');
   const signatureAlgorithm = chooseScheme12(
     io.config.base.signatureAlgorithms,
     key,
     findExtension(ch.extensions, 'signature_algorithms')?.supportedSignatureAlgorithms,
   );
-  out.push(message(io, 'certificate', encodeTls12Certificate({ certificateList: certificate.chain.map((cert) => ({ cert })) }), hs.log));
+  out.push(message(io, 'certificate', own.body, hs.log));
   const share = provider.generateKeyShare(group);
   const params = { namedCurve: group, publicKey: share.publicKey };
   const signed = serverKeyExchangeSignedData(ch.random, hs.serverRandom, encodeServerEcdhParams(params));
   const signature = sign12(provider, signatureAlgorithm, key, signed);
   out.push(message(io, 'server_key_exchange', encodeServerKeyExchangeEcdhe({ params, signedParams: { algorithm: signatureAlgorithm, signature } }), hs.log));
-  const clientCertificateRequested = to === 'waitClientCertificate';
   if (clientCertificateRequested) {
     const request = {
       certificateTypes: ['ecdsa_sign' as const, 'rsa_sign' as const],
@@ -299,11 +306,12 @@ function sendServerFlight(
 }
 
 function acceptClientCertificate(io: Io12, s: At<'waitClientCertificate'>, e: On<'Certificate'>): At<'waitClientKeyExchange'> {
-  const cert = decodeTls12Certificate(e.message.body);
+  const type = s.hs.certificateTypes.client;
+  const cert = decodeCertificate12(e.message.body, type);
   let peer: Peer12 | undefined;
   if (cert.certificateList.length === 0) {
     if (io.config.base.clientAuthentication === 'required') throw new ProtocolError('handshake_failure', 'the client sent no certificate, and one is required');
-  } else peer = acceptChain12(io.config, cert, io.wallClock);
+  } else peer = acceptChain12(io.config, cert, io.wallClock, type);
   add(s.hs.log, e.message);
   return { kind: 'waitClientKeyExchange', hs: s.hs, peer };
 }

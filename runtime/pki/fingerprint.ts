@@ -19,7 +19,7 @@ import { parseCertificate } from './certification-path.js';
 import type { CertificateVerifier } from './verify-chain.js';
 
 /** The hash functions a fingerprint may name (IANA "Hash Function Textual Names", sha-1 to sha-512), → node:crypto's names and digest lengths. */
-const HASHES = {
+export const FINGERPRINT_HASHES = {
   'sha-1': { node: 'sha1', bytes: 20 },
   'sha-224': { node: 'sha224', bytes: 28 },
   'sha-256': { node: 'sha256', bytes: 32 },
@@ -28,7 +28,7 @@ const HASHES = {
 } as const;
 
 /** A hash function's textual name as SDP writes it (RFC 8122 §5). */
-export type FingerprintHash = keyof typeof HASHES;
+export type FingerprintHash = keyof typeof FINGERPRINT_HASHES;
 
 /** One accepted fingerprint: the hash function and the digest of the certificate's DER. */
 export interface FingerprintPin {
@@ -36,12 +36,12 @@ export interface FingerprintPin {
   readonly digest: Uint8Array;
 }
 
-const HASH_NAMES = Object.keys(HASHES).join(', ');
+const HASH_NAMES = Object.keys(FINGERPRINT_HASHES).join(', ');
 
 function hashName(option: string, value: unknown): FingerprintHash {
   if (typeof value !== 'string') throw new ConfigError(option, `must name a hash function (${HASH_NAMES}), got ${typeof value}`, 'ERR_INVALID_ARG_TYPE');
   const name = value.toLowerCase();
-  if (!(name in HASHES)) throw new ConfigError(option, `names the hash function '${value}', which is none of ${HASH_NAMES}`);
+  if (!(name in FINGERPRINT_HASHES)) throw new ConfigError(option, `names the hash function '${value}', which is none of ${HASH_NAMES}`);
   return name as FingerprintHash;
 }
 
@@ -54,7 +54,7 @@ function parsePin(option: string, text: unknown): FingerprintPin {
   const hex = parts[1]!;
   if (!/^[0-9a-f]{2}(:[0-9a-f]{2})*$/i.test(hex)) throw new ConfigError(option, `has a digest that is not colon-separated hex pairs: '${hex}'`);
   const digest = new Uint8Array(Buffer.from(hex.replaceAll(':', ''), 'hex'));
-  const expected = HASHES[hash].bytes;
+  const expected = FINGERPRINT_HASHES[hash].bytes;
   if (digest.length !== expected) throw new ConfigError(option, `has a ${hash} digest of ${digest.length} bytes; ${hash} digests are ${expected} bytes`);
   return { hash, digest };
 }
@@ -75,7 +75,7 @@ export function fingerprintOption(value: unknown, option = 'fingerprint'): reado
 /** The fingerprint of a certificate (DER) in SDP's form: `'sha-256 AB:CD:...'`, hex upper case. */
 export function certificateFingerprint(der: Uint8Array, hash: FingerprintHash | string = 'sha-256'): string {
   const name = hashName('hash', hash);
-  const digest = createHash(HASHES[name].node).update(der).digest('hex').toUpperCase();
+  const digest = createHash(FINGERPRINT_HASHES[name].node).update(der).digest('hex').toUpperCase();
   return `${name} ${digest.match(/../g)!.join(':')}`;
 }
 
@@ -101,7 +101,7 @@ export function fingerprintVerifier(pins: readonly FingerprintPin[]): Certificat
       return fail('unsupported_certificate', `chain[0]: unsupported public key: ${e instanceof Error ? e.message : String(e)}`);
     }
     const matched = hashes.some((hash) => {
-      const digest = new Uint8Array(createHash(HASHES[hash].node).update(leaf.der).digest());
+      const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(leaf.der).digest());
       // Every pin of this hash is compared, so the time taken does not say which one matched.
       return pins.filter((p) => p.hash === hash).reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
     });

@@ -12,6 +12,7 @@ meta:
     - ext_alpn
     - ext_record_size_limit
     - ext_max_fragment_length
+    - ext_certificate_type
 doc: |
   The (D)TLS 1.2 server's answer to ClientHello: the version, the cipher
   suite and the extensions it chose. It has the layout of a TLS 1.3
@@ -80,3 +81,5 @@ types:
             'enums::extension_type::session_ticket': empty
             'enums::extension_type::connection_id': ext_connection_id::connection_id_extension
             'enums::extension_type::renegotiation_info': ext_renegotiation_info::renegotiation_info_extension
+            'enums::extension_type::client_certificate_type': ext_certificate_type::certificate_type_selected
+            'enums::extension_type::server_certificate_type': ext_certificate_type::certificate_type_selected

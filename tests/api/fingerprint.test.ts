@@ -4,26 +4,8 @@
  * 1.2 and 1.3; bad option values are ConfigErrors naming the option.
  */
 import test from 'ava';
-import { createHash } from 'node:crypto';
 import { ConfigError, connect, listen, type DtlsSession } from '../../runtime/index.js';
-import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
-import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
-import { nextMessage } from './fixtures.js';
-
-/** A self-signed certificate as a WebRTC peer makes one (no CA, no name to check), with its SHA-256 fingerprint in SDP form. */
-function selfSigned(name: string): { cert: string; key: string; der: Uint8Array; sha256: string } {
-  const pair = generateKeyPair('p256');
-  const now = Date.now();
-  const made = createCertificate({
-    subjectCommonName: name,
-    subjectPublicKey: pair.publicKey,
-    issuer: { selfSigned: true, privateKey: pair.privateKey },
-    notBefore: new Date(now - 86_400_000),
-    notAfter: new Date(now + 30 * 86_400_000),
-  });
-  const hex = createHash('sha256').update(made.der).digest('hex').toUpperCase();
-  return { cert: certificateToPem(made.der), key: privateKeyToPem(pair.pkcs8Der), der: made.der, sha256: `sha-256 ${hex.match(/../g)!.join(':')}` };
-}
+import { nextMessage, selfSigned } from './fixtures.js';
 
 const VERSIONS = ['DTLSv1.3', 'DTLSv1.2'] as const;
 

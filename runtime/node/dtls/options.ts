@@ -24,6 +24,7 @@ import { contextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
 import { withProfile, type ProfileName } from './profile-option.js';
 import { extendedMasterSecretOption, type ExtendedMasterSecretOption } from './ems-option.js';
+import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
 import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
 
 /** node:dtls's default and bounds for `mtu`: the largest datagram sent, in bytes. */
@@ -39,6 +40,7 @@ const MOST_SESSIONS = MAX_SERVER_CONNECTIONS;
 /** The server options renamed here (given under their node:dtls names instead). */
 type RenamedServerOptions =
   | 'alpn'
+  | 'rawPublicKey'
   | 'certificate'
   | 'trustAnchors'
   | 'maxDatagramSize'
@@ -75,7 +77,7 @@ export type ListenSniOption =
   ReadonlyMap<string, SniEntryCredentials> | { readonly [servername: string]: SniEntryCredentials } | ((servername: string) => SniEntryCredentials | undefined);
 
 /** Options of {@link listen}. */
-export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptions>, CredentialOptions {
+export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptions>, CredentialOptions, RawPublicKeyOptions {
   /** ALPN: the protocols served, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls), or a function choosing among the client's offers. */
   readonly alpn?: UdpServerOptions['alpn'] | Uint8Array;
   /** Server Name Indication: the identity to serve each requested name with (see {@link ListenSniOption}). */
@@ -148,10 +150,19 @@ export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptio
 
 /** The client options renamed here. */
 type RenamedClientOptions =
-  'alpn' | 'certificate' | 'trustAnchors' | 'maxDatagramSize' | 'serverName' | 'checkServerIdentity' | 'verifyPeer' | 'keyLog' | InternalOptions;
+  | 'alpn'
+  | 'certificate'
+  | 'trustAnchors'
+  | 'maxDatagramSize'
+  | 'serverName'
+  | 'checkServerIdentity'
+  | 'verifyPeer'
+  | 'keyLog'
+  | 'rawPublicKey'
+  | InternalOptions;
 
 /** Options of {@link connect}. */
-export interface ConnectOptions extends Omit<ConnectionOptions, RenamedClientOptions>, CredentialOptions {
+export interface ConnectOptions extends Omit<ConnectionOptions, RenamedClientOptions>, CredentialOptions, RawPublicKeyOptions {
   /** ALPN: the protocols offered, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls). */
   readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
   /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
@@ -304,6 +315,8 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     fingerprint: _fingerprint,
     extendedMasterSecret,
     profile: _profile,
+    rawPublicKey: _rawPublicKey,
+    peerPublicKey: _peerPublicKey,
     ...rest
   } = o;
   const ems = extendedMasterSecretOption(extendedMasterSecret);
@@ -335,7 +348,9 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
   const enables13 = resolveVersionRange(rest.minVersion, rest.maxVersion).enabled.includes('DTLSv1.3');
   const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
   // A server serving only sni names needs no cert of its own; then no credentials are read here.
-  const credentials = o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask ? {} : resolveCredentials(o);
+  const raw = rawPublicKeyOptions('server', o);
+  const credentials =
+    raw?.keyOnly === true || (o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask) ? {} : resolveCredentials(o);
   return {
     ...rest,
     ...credentials,
@@ -351,7 +366,7 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     maxConnections: limitOption('maxSessions', maxSessions, 10_000),
     maxConnectionsPerHost: limitOption('maxSessionsPerHost', maxSessionsPerHost, 100),
     clientAuthentication: ask ? (reject ? 'required' : 'optional') : 'none',
-    ...serverFingerprint(o),
+    ...(raw ? { rawPublicKey: raw.option, ...(raw.option.verifyPeer ? { clientAuthentication: 'required' as const } : {}) } : serverFingerprint(o)),
     ...(ems !== undefined ? { requireExtendedMasterSecret: ems } : {}),
     reusePort: reusePort === true,
     udp,
@@ -365,6 +380,12 @@ function transportOption(transport: unknown): DatagramTransport | undefined {
     throw new ConfigError('transport', 'must be a DatagramTransport (new DatagramTransport(send))', 'ERR_INVALID_ARG_TYPE');
   }
   return transport as DatagramTransport;
+}
+
+/** The credential options but `key` and `passphrase` (a raw public key's, read by raw-public-key-options.ts). */
+function withoutKey(o: CredentialOptions): CredentialOptions {
+  const { key: _key, passphrase: _passphrase, ...rest } = o;
+  return rest;
 }
 
 /** A client connection's options from node:dtls's, for the server at `host` (a name or an address). */
@@ -403,6 +424,8 @@ export function clientOptions(
     fingerprint: _fingerprint,
     extendedMasterSecret,
     profile: _profile,
+    rawPublicKey: _rawPublicKey,
+    peerPublicKey: _peerPublicKey,
     ...rest
   } = o;
   if (contextRole(o.secureContext) === 'server') {
@@ -418,9 +441,10 @@ export function clientOptions(
   // Checked first so that an error names the option the caller gave (servername, or host as its default).
   const identity = resolveServerName(noSni || servername === undefined ? host : servername, noSni || servername === undefined ? 'host' : 'servername');
   const serverName = noSni ? undefined : identity;
-  const credentials = resolveCredentials(o);
+  const raw = rawPublicKeyOptions('client', o);
+  const credentials = resolveCredentials(raw?.keyOnly === true ? withoutKey(o) : o);
   const lenient = booleanOption('rejectUnauthorized', rejectUnauthorized) === false;
-  const pinned = clientFingerprint(o);
+  const pinned = raw ? undefined : clientFingerprint(o);
   const size = mtuOption(mtu);
   const enables13 = resolveVersionRange(rest.minVersion, rest.maxVersion).enabled.includes('DTLSv1.3');
   const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
@@ -431,6 +455,7 @@ export function clientOptions(
     ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
     ...(serverName !== undefined ? { serverName } : {}),
     maxDatagramSize: size,
+    ...(raw ? { rawPublicKey: raw.option } : {}),
     ...(pinned
       ? { verifyPeer: pinned }
       : lenient

@@ -8,6 +8,7 @@ import type { ConnectionEvent, SessionParameters } from '../../connection/events
 import { authorizationErrorOf, cipherOf, peerAuthorized, sessionConnectionIds, type SessionCipher, type SessionConnectionIds } from './peer-identity.js';
 import { rebindRefused12 } from '../../dtls12/feature-error12.js';
 import { certificateToPem } from '../../pki/pem.js';
+import { peerEntry } from '../../pki/raw-public-key.js';
 import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerprint.js';
 import { DtlsEndpoint } from '../endpoint.js';
 import type { EndpointObserver } from '../endpoint-owner.js';
@@ -413,15 +414,14 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     return this.negotiated?.srtpProfile;
   }
 
-  /** The peer's leaf certificate as PEM, when it sent one in this handshake. */
+  /** The peer's leaf certificate as PEM, when it sent one in this handshake (not a raw public key: see peerFingerprint). */
   get peerCertificate(): string | undefined {
-    const der = this.lateCertificate ?? this.negotiated?.peerCertificate;
-    return der ? certificateToPem(der) : undefined;
+    const der = peerEntry(this.lateCertificate ?? this.negotiated?.peerCertificate, 'certificate');
+    return der && certificateToPem(der);
   }
-
   /** The peer's leaf certificate as node:crypto's X509Certificate, when it sent one. */
   get peerX509Certificate(): X509Certificate | undefined {
-    const der = this.lateCertificate ?? this.negotiated?.peerCertificate;
+    const der = peerEntry(this.lateCertificate ?? this.negotiated?.peerCertificate, 'certificate');
     if (!der) return undefined;
     if (this.x509?.raw.equals(der) !== true) this.x509 = new X509Certificate(der);
     return this.x509;
@@ -435,17 +435,16 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   localFingerprint(hash: FingerprintHash = 'sha-256'): string | undefined {
     return this.localCertificate && certificateFingerprint(this.localCertificate, hash);
   }
-  /** The peer's certificate fingerprint in the same form, once it sent a certificate. */
+  /** The peer's certificate fingerprint in the same form, once it sent a certificate (a raw public key: over its SPKI). */
   peerFingerprint(hash: FingerprintHash = 'sha-256'): string | undefined {
     const der = this.lateCertificate ?? this.negotiated?.peerCertificate;
     return der && certificateFingerprint(der, hash);
   }
 
   /**
-   * Whether the peer was authenticated by a certificate that verified
-   * (against `ca`, and on a client against `servername`): in this handshake,
-   * or in the one that issued the ticket this one resumed. False before the
-   * handshake, after the session ended, and for an external PSK.
+   * Whether the peer was authenticated by a certificate that verified (against `ca`, and on a client against `servername`):
+   * in this handshake, or in the one that issued the ticket this one resumed. False before the handshake, after the session
+   * ended, and for an external PSK.
    */
   get authorized(): boolean {
     return !this.ended && this.negotiated !== undefined && peerAuthorized(this.role, this.negotiated, this.lateCertificate !== undefined, this.authorization);

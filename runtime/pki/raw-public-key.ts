@@ -1,0 +1,113 @@
+/**
+ * Raw public keys (RFC 7250): an end presents its SubjectPublicKeyInfo
+ * (RFC 5280 §4.1.2.7) instead of a certificate, and the other end accepts
+ * it because it knows the key beforehand: by the key itself (a pin) or by a
+ * fingerprint of its DER (the `fingerprint` option's form, RFC 8122 §5, taken
+ * over the SPKI instead of a certificate).
+ *
+ * {@link publicKeysOption} reads pins (PEM `PUBLIC KEY` or DER), {@link
+ * ownPublicKey} derives our SPKI from our private key, and the verifiers
+ * check a peer's SPKI as the handshake received it: peer input, so they
+ * return a failure and never throw.
+ */
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { ConfigError } from '../config-error.js';
+import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
+import { constantTimeEqual } from '../wire/bytes.js';
+import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
+import { credentialItems, type CredentialInput } from './credential-input.js';
+import { certificateFingerprint, FINGERPRINT_HASHES, type FingerprintPin } from './fingerprint.js';
+
+/** A peer's raw key accepted: the SPKI to import for CertificateVerify. */
+export interface RawKeySuccess {
+  readonly ok: true;
+  readonly spki: Uint8Array;
+}
+
+/** The handshake's check of the SPKI a peer sent (DER as received). Must not throw. */
+export type RawPublicKeyVerifier = (spki: Uint8Array) => RawKeySuccess | CertificateFailure;
+
+/** Why `der` is not a SubjectPublicKeyInfo dtls13 can use, or undefined when it is one. */
+export function spkiProblem(der: Uint8Array): string | undefined {
+  try {
+    parseSubjectPublicKeyInfo(der);
+    return undefined;
+  } catch (e) {
+    return errorMessage(e);
+  }
+}
+
+/**
+ * The peer's Certificate entry when it is of `kind`: a raw public key is a
+ * SubjectPublicKeyInfo, which no X.509 certificate parses as.
+ */
+export function peerEntry(der: Uint8Array | undefined, kind: 'certificate' | 'raw public key'): Uint8Array | undefined {
+  if (der === undefined) return undefined;
+  return (spkiProblem(der) === undefined) === (kind === 'raw public key') ? der : undefined;
+}
+
+/** Parses a peer's SPKI, or says why it is refused (bad_certificate: not an SPKI; unsupported_certificate: a key dtls13 does not use). */
+function checkedSpki(der: Uint8Array): CertificateFailure | undefined {
+  const problem = spkiProblem(der);
+  if (problem === undefined) return undefined;
+  return fail(/unsupported|unknown/i.test(problem) ? 'unsupported_certificate' : 'bad_certificate', `the peer's raw public key: ${problem}`);
+}
+
+/**
+ * Pins: one key or a list, each PEM (`-----BEGIN PUBLIC KEY-----`) or DER
+ * SubjectPublicKeyInfo bytes. Anything else is a ConfigError naming `option`
+ * (or `option[i]`).
+ */
+export function publicKeysOption(option: string, value: CredentialInput): readonly Uint8Array[] {
+  const keys: Uint8Array[] = [];
+  for (const item of credentialItems(option, value)) {
+    const ders = item.pem ? item.pem.map((b) => ({ der: b.der, label: b.label })) : [{ der: item.der!, label: 'PUBLIC KEY' }];
+    if (ders.length === 0) throw new ConfigError(item.option, 'holds no PEM block: give -----BEGIN PUBLIC KEY----- text or SubjectPublicKeyInfo DER');
+    for (const { der, label } of ders) {
+      if (label !== 'PUBLIC KEY') throw new ConfigError(item.option, `holds a ${label} PEM block: a raw public key is a PUBLIC KEY (SubjectPublicKeyInfo)`);
+      const problem = spkiProblem(der);
+      if (problem !== undefined) throw new ConfigError(item.option, `is not a SubjectPublicKeyInfo dtls13 can use: ${problem}`);
+      keys.push(der);
+    }
+  }
+  return keys;
+}
+
+/** Our SPKI (DER), derived from our private key (PKCS#8 DER); a key that does not give one is a ConfigError naming `option`. */
+export function ownPublicKey(option: string, pkcs8: Uint8Array): Uint8Array {
+  try {
+    const spki = new Uint8Array(
+      createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' }),
+    );
+    const problem = spkiProblem(spki);
+    if (problem !== undefined) throw new Error(problem);
+    return spki;
+  } catch (e) {
+    throw new ConfigError(option, `the private key gives no usable public key: ${errorMessage(e)}`);
+  }
+}
+
+/** Accepts a peer's raw key when it is byte for byte one of `pins` (each compared, so the time taken does not say which matched). */
+export function pinnedKeyVerifier(pins: readonly Uint8Array[]): RawPublicKeyVerifier {
+  return (spki) => {
+    const bad = checkedSpki(spki);
+    if (bad) return bad;
+    const matched = pins.reduce((found, pin) => (pin.length === spki.length && constantTimeEqual(pin, spki)) || found, false);
+    return matched ? { ok: true, spki: spki.slice() } : fail('bad_certificate', "the peer's raw public key is none of the keys given");
+  };
+}
+
+/** Accepts a peer's raw key when the digest of its SPKI DER is one of `pins` (the `fingerprint` option over the key). */
+export function keyFingerprintVerifier(pins: readonly FingerprintPin[]): RawPublicKeyVerifier {
+  const hashes = [...new Set(pins.map((p) => p.hash))];
+  return (spki) => {
+    const bad = checkedSpki(spki);
+    if (bad) return bad;
+    const matched = hashes.some((hash) => {
+      const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(spki).digest());
+      return pins.filter((p) => p.hash === hash).reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
+    });
+    if (!matched) return fail('bad_certificate', `the peer's raw public key (${certificateFingerprint(spki, hashes[0])}) matches no fingerprint given`);
+    return { ok: true, spki: spki.slice() };
+  };
+}
