@@ -2,7 +2,7 @@ import test from 'ava';
 import type { ConnectionOptions, DtlsConnection } from '../../runtime/dtls/connection.js';
 import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
-import { pair12, pump } from '../dtls12/pair12.js';
+import { pair12, pump, type Pair12 } from '../dtls12/pair12.js';
 import { Link } from '../support/link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair } from '../support/stepper.js';
@@ -149,7 +149,7 @@ test('DTLS 1.2: every transition the client and server machines take in real han
   const seen: Seen = new Map();
   const cache = new SessionCache12();
   const KEY = new Uint8Array(32).fill(7);
-  const record = (p: ReturnType<typeof pair12>): void => {
+  const record = (p: Pair12): void => {
     p.client.onTransition = (f, e, to) => add(seen, 'dtls12-client', `${f} --${e}--> ${to}`);
     p.server.onTransition = (f, e, to) => add(seen, 'dtls12-server', `${f} --${e}--> ${to}`);
   };

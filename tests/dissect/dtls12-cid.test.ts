@@ -1,5 +1,5 @@
 /**
- * The dissector's tls12_cid records (RFC 9146): two Dtls12Connections
+ * The dissector's tls12_cid records (RFC 9146): two DtlsConnections
  * negotiate CIDs of different lengths (4 bytes for the client, 6 for the
  * server), and the dissector learns each direction's CID length from the
  * hellos' connection_id extensions, decodes the records carrying them and
@@ -11,9 +11,12 @@ import { Conversation12 } from '../../cli/dissect/conversation12.js';
 import { parseKeyLog } from '../../cli/dissect/key-log.js';
 import type { RecordView } from '../../cli/dissect/record-view.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump } from '../dtls12/pair12.js';
+
+/** DTLS 1.2 only, through the one DtlsConnection. */
+const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
 const hex = (b: Uint8Array | undefined): string => Buffer.from(b ?? []).toString('hex');
@@ -21,8 +24,8 @@ const hex = (b: Uint8Array | undefined): string => Buffer.from(b ?? []).toString
 test('tls12_cid records both ways: the CID lengths from the hellos, the records opened with the key log', (t) => {
   const lines: string[] = [];
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'localhost', cid: { length: 4 }, keyLog: (l) => lines.push(l) }),
-    Dtls12Connection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, peer: '192.0.2.1:5000', cid: { length: 6 } }),
+    DtlsConnection.client({ ...ONLY_12, trustAnchors: [id.caDer], serverName: 'localhost', cid: { length: 4 }, keyLog: (l) => lines.push(l) }),
+    DtlsConnection.server({ ...ONLY_12, certificate: { chain: id.chain, privateKey: id.privateKey }, peer: '192.0.2.1:5000', cid: { length: 6 } }),
   );
   const datagrams: ['client' | 'server', Uint8Array][] = [];
   const tap = (from: 'client' | 'server', d: Uint8Array): Uint8Array => {

@@ -4,7 +4,7 @@ import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { ROOT } from '../support/spec.js';
-import { pair12, pump } from './pair12.js';
+import { pair12, pump, type Pair12 } from './pair12.js';
 
 /**
  * spec/charts/dtls12-*.json against the 1.2 machines (the generated
@@ -136,7 +136,7 @@ test('the 1.2 machines take exactly the handshake transitions of their charts', 
 
 /** After the handshake: data both ways and a close from each side; then a client that refuses the server's certificate. */
 function after(taken: { client: Set<string>; server: Set<string> }): void {
-  const record = (p: ReturnType<typeof pair12>): void => {
+  const record = (p: Pair12): void => {
     p.client.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
     p.server.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
   };

@@ -1,11 +1,14 @@
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles } from './openssl12.js';
 import { MbedPeer } from './mbedtls.js';
 import { Udp12 } from './udp12.js';
+
+/** DTLS 1.2 only, through the one DtlsConnection. */
+const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 
 /**
  * RFC 9146 connection IDs in DTLS 1.2 against an independent peer over real
@@ -67,7 +70,7 @@ const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 async function toMbedServer(
   serverCid: string,
   clientCid: { length: number; byte: number },
-): Promise<{ client: Udp12<Dtls12Connection>; server: MbedPeer; path: Relay }> {
+): Promise<{ client: Udp12<DtlsConnection>; server: MbedPeer; path: Relay }> {
   const port = await freeUdpPort();
   const server = new MbedPeer('ssl_server2', [
     `server_port=${port}`,
@@ -80,7 +83,8 @@ async function toMbedServer(
   ]);
   await server.waitFor('Waiting for a remote connection');
   const path = await relay(port, { target: serverCid.length / 2, other: clientCid.length });
-  const conn = Dtls12Connection.client({
+  const conn = DtlsConnection.client({
+    ...ONLY_12,
     trustAnchors: [id.caDer],
     serverName: 'server.test',
     cid: { length: clientCid.length, generate: fixed(clientCid.byte) },
@@ -124,9 +128,9 @@ test.serial('dtls13 client -> Mbed TLS ssl_server2, mixed: we ask for a zero-len
   }
 });
 
-async function fromMbedClient(serverCid: number | undefined, clientCid: string): Promise<{ server: Udp12<Dtls12Connection>; client: MbedPeer; path: Relay }> {
+async function fromMbedClient(serverCid: number | undefined, clientCid: string): Promise<{ server: Udp12<DtlsConnection>; client: MbedPeer; path: Relay }> {
   const server = await Udp12.server(
-    Dtls12Connection.server({ certificate, ...(serverCid !== undefined ? { cid: { length: serverCid, generate: fixed(0x5e) } } : {}) }),
+    DtlsConnection.server({ ...ONLY_12, certificate, ...(serverCid !== undefined ? { cid: { length: serverCid, generate: fixed(0x5e) } } : {}) }),
   );
   const path = await relay(server.port, { target: serverCid ?? 0, other: clientCid.length / 2 });
   const client = new MbedPeer('ssl_client2', [`server_port=${path.port}`, `ca_file=${files.ca}`, 'server_name=server.test', 'cid=1', `cid_val=${clientCid}`]);

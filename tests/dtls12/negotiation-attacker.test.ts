@@ -1,12 +1,15 @@
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { COOKIE_PERIOD_12_MS, HelloVerifyResponder12 } from '../../runtime/dtls12/hello-verify-responder12.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
+
+/** DTLS 1.2 only, through the one DtlsConnection. */
+const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 
 /**
  * The listener's DTLS 1.2 path against a hostile network (issue 28): a
@@ -20,8 +23,8 @@ const id = makeIdentity('p256', 'localhost');
 const { ca } = credentials(id);
 
 /** A real DTLS 1.2 ClientHello datagram (no cookie). */
-function clientHello12(): { connection: Dtls12Connection; datagram: Uint8Array } {
-  const connection = Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'localhost' });
+function clientHello12(): { connection: DtlsConnection; datagram: Uint8Array } {
+  const connection = DtlsConnection.client({ ...ONLY_12, trustAnchors: [id.caDer], serverName: 'localhost' });
   connection.connect(performance.now());
   return { connection, datagram: connection.pollTransmit()! };
 }

@@ -1,21 +1,38 @@
-/** Two sans-I/O DTLS 1.2 connections joined in memory, with a hook on each datagram (drop, change, record). */
-import { Dtls12Connection, type Event12Out } from '../support/dtls12-connection.js';
+/**
+ * Two sans-I/O DTLS 1.2 connections joined in memory, with a hook on each
+ * datagram (drop, change, record): DtlsConnections speaking 1.2, or the
+ * harness's Dtls12Connections (tests/support/dtls12-connection.ts) for
+ * tests of 1.2's internals.
+ */
+import type { Dtls12Connection } from '../support/dtls12-connection.js';
 
 export type Tap = (from: 'client' | 'server', datagram: Uint8Array) => Uint8Array | undefined;
 
-export interface Pair12 {
-  readonly client: Dtls12Connection;
-  readonly server: Dtls12Connection;
-  readonly events: { client: Event12Out[]; server: Event12Out[] };
+/** What the pump drives of a sans-I/O connection. */
+interface SansIo {
+  receive(datagram: Uint8Array, now: number): void;
+  pollTransmit(): Uint8Array | undefined;
+  pollTimeout(): number | undefined;
+  handleTimeout(now: number): void;
+  pollEvent(): unknown;
+}
+
+/** The events a connection's `pollEvent` gives. */
+type EventOf<C extends SansIo> = Exclude<ReturnType<C['pollEvent']>, undefined>;
+
+export interface Pair12<C extends SansIo = Dtls12Connection> {
+  readonly client: C;
+  readonly server: C;
+  readonly events: { client: EventOf<C>[]; server: EventOf<C>[] };
   now: number;
 }
 
-export function pair12(client: Dtls12Connection, server: Dtls12Connection): Pair12 {
+export function pair12<C extends SansIo>(client: C, server: C): Pair12<C> {
   return { client, server, events: { client: [], server: [] }, now: 0 };
 }
 
 /** Moves datagrams both ways and fires timers until both sides are quiet or `rounds` pass. */
-export function pump(p: Pair12, tap: Tap = (_f, d) => d, rounds = 200): void {
+export function pump<C extends SansIo>(p: Pair12<C>, tap: Tap = (_f, d) => d, rounds = 200): void {
   for (let i = 0; i < rounds; i++) {
     let moved = false;
     for (const [from, a, b] of [
@@ -33,8 +50,8 @@ export function pump(p: Pair12, tap: Tap = (_f, d) => d, rounds = 200): void {
       ['client', p.client],
       ['server', p.server],
     ] as const) {
-      let e: Event12Out | undefined;
-      while ((e = c.pollEvent()) !== undefined) p.events[side].push(e);
+      let e: EventOf<C> | undefined;
+      while ((e = c.pollEvent() as EventOf<C> | undefined) !== undefined) p.events[side].push(e);
     }
     if (moved) continue;
     const next = [p.client.pollTimeout(), p.server.pollTimeout()].filter((t): t is number => t !== undefined);

@@ -1,8 +1,11 @@
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { runWolf, startWolfServer, writePem } from '../interop/wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { Udp12 } from './udp12.js';
+
+/** DTLS 1.2 only, through the one DtlsConnection. */
+const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 
 /**
  * wolfSSL 5.7.2 and connection IDs in DTLS 1.2: it does CIDs in DTLS 1.3
@@ -20,7 +23,7 @@ const certificate = { chain: id.chain, privateKey: id.privateKey };
 
 test.serial('dtls13 1.2 client with cid -> wolfSSL -v 3 server: connection_id unanswered, no CIDs, no tls12_cid record', async (t) => {
   const server = await startWolfServer(pem, ['-v', '3', '-d']);
-  const udp = await Udp12.client(Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'localhost', cid: 4 }), server.port);
+  const udp = await Udp12.client(DtlsConnection.client({ ...ONLY_12, trustAnchors: [id.caDer], serverName: 'localhost', cid: 4 }), server.port);
   const firstBytes: number[] = [];
   udp.inbound = (d) => {
     firstBytes.push(d[0]!);
@@ -40,7 +43,7 @@ test.serial('dtls13 1.2 client with cid -> wolfSSL -v 3 server: connection_id un
 });
 
 test.serial('wolfSSL -v 3 client -> dtls13 1.2 server with cid: nothing offered, nothing answered, the session goes on', async (t) => {
-  const udp = await Udp12.server(Dtls12Connection.server({ certificate, cid: 4 }));
+  const udp = await Udp12.server(DtlsConnection.server({ ...ONLY_12, certificate, cid: 4 }));
   try {
     const run = runWolf('client', ['-u', '-v', '3', '-h', '127.0.0.1', '-p', String(udp.port), '-A', pem.ca]);
     await udp.waitFor((e) => e.type === 'data', 15_000, 'data');
