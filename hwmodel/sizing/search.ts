@@ -172,9 +172,10 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     // A bottleneck only when it presses: drops or held-back work, or near saturation; else the device has headroom.
     const pressed = row.dropped.mean > 0 || row.heldBack.mean > 0 || row.bottleneckUtilization.mean >= NEAR_SATURATION;
     const named = pressed ? row.bottleneck : null;
-    let grown = grow(c, named);
-    if (grown === undefined && !meets.handshakes && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0)
-      grown = grow(c, 'device.cryptoEngine.publicKey');
+    // Handshakes not kept up with: the public-key lanes first. Their commands, queued at the engine's one in-order
+    // intake, also hold back the records behind them (head-of-line), which the report names as the symmetric queue.
+    const pkShort = !meets.handshakes && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0;
+    let grown = pkShort ? grow(c, 'device.cryptoEngine.publicKey') : grow(c, named);
     // Comparing power past the first configuration that meets the targets: the busiest unit grows, pressed or not.
     if (grown === undefined && ok) grown = grow(c, row.bottleneck);
     let next: string;
@@ -183,7 +184,8 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
       next = `the device has headroom (busiest ${row.bottleneck ?? 'none'} at ${(row.bottleneckUtilization.mean * 100).toFixed(0)}%) and the workload offers only ${(row.goodputBitsPerSecond.mean / 1e9).toFixed(2)} Gbit/s: more --connections or --records offer more: stop`;
     else if (grown === undefined) next = `limited by ${named ?? 'nothing in the device'}, outside the space: stop`;
     else if (grown.configuration[grown.knob] > SPACE[grown.knob]) next = `${KNOB_NAMES[grown.knob]} would pass ${SPACE[grown.knob]}: stop`;
-    else next = `${ok ? 'meets the targets; ' : ''}${KNOB_NAMES[grown.knob]} → ${grown.configuration[grown.knob]} (bottleneck ${named ?? 'handshakes'})`;
+    else
+      next = `${ok ? 'meets the targets; ' : ''}${KNOB_NAMES[grown.knob]} → ${grown.configuration[grown.knob]} (${pkShort ? 'handshakes short' : `bottleneck ${named ?? row.bottleneck ?? 'none'}`})`;
     const candidate: Candidate = { configuration: c, row, handshakesPerSecond: hs, meets, next };
     candidates.push(candidate);
     options.onCandidate?.(candidate);
