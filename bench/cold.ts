@@ -19,7 +19,7 @@ import { loadNote, median } from './network/stats.js';
  * as a client only (its first handshake with a warm server in another
  * process, bench/cold/server.mjs: what a CLI or a device pays), the same
  * entry with the cache off (DTLS13_COMPILE_CACHE=0), the entry as tsc wrote
- * it (about 250 modules, one import each; dist/runtime/index.modules.js), a
+ * it (about 250 modules, one import each; dist/modules/runtime/index.modules.js), a
  * fresh `node` that does nothing (its boot time and wall time), and, when
  * BENCH_COLD_BASELINE names another build's entry (an older
  * dist/runtime/index.js kept elsewhere), that one: the same-run A/B.
@@ -34,7 +34,7 @@ import { loadNote, median } from './network/stats.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = join(ROOT, 'dist', 'runtime', 'index.js');
 /** The entry as tsc wrote it, one import per module (scripts/bundle-entry.ts keeps it): the before. */
-const MODULES = join(ROOT, 'dist', 'runtime', 'index.modules.js');
+const MODULES = join(ROOT, 'dist', 'modules', 'runtime', 'index.modules.js');
 /** The command line as the package ships it. */
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const CHILD = fileURLToPath(new URL('./cold/child.mjs', import.meta.url));

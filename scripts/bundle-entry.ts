@@ -15,7 +15,7 @@
  *   code cache of an earlier process: Node 20 has no
  *   `module.enableCompileCache()`) and exports its exports by name.
  *   `require('dtls13')` (dist/runtime/index.cjs) gets this same module.
- * - dist/runtime/worker-main.js: the worker thread's file of
+ * - dist/runtime/worker-thread.js: the worker thread's file of
  *   `listenWorkers` (`dtls13/workers`), where the bundle's listener looks: one line that
  *   imports tsc's worker module (not a second bundle).
  * - A code cache made here by a fresh `node` doing a DTLS 1.3 and a 1.2 handshake
@@ -29,23 +29,27 @@
  *   bundle's path), so `ConfigError` from 'dtls13' is the class
  *   `DtlsConnection` from 'dtls13/sans-io' throws.
  *
- * The other files of dist/ stay as tsc wrote them, for the command line
- * (dist/cli) and the declarations; the package's exports name only the
- * entries, so no user loads two copies of a class. The entry as tsc wrote it
- * stays as dist/runtime/index.modules.js, the cold-start bench's baseline
+ * The runtime ships once (scripts/ship-once.ts): the modules of the bundle
+ * that the rest of dist/ (the command line, the hardware model, the worker
+ * thread's file) imports by path become stubs taking their exports from the
+ * bundle, and tsc's other files of the runtime and of generated/wire and
+ * generated/charts are removed (their declarations stay). tsc's whole
+ * runtime stays under dist/modules/, outside the package: its entry,
+ * dist/modules/runtime/index.modules.js, is the cold-start bench's baseline
  * (`npm run bench -- cold`).
  */
 import { build, type Metafile } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lazyParts, lazyStands } from './bundle-lazy.js';
+import { dropBundled, keepModules, sharedModules, sharedNamespace } from './ship-once.js';
 
 export const ENTRY = 'dist/runtime/index.js';
-/** The entry as tsc wrote it (one import per module), kept beside the bundle: the cold-start bench's baseline. */
-export const UNBUNDLED_ENTRY = 'dist/runtime/index.modules.js';
+/** The entry as tsc wrote it (one import per module), kept in dist/modules/ (scripts/ship-once.ts): the cold-start bench's baseline. */
+export const UNBUNDLED_ENTRY = 'dist/modules/runtime/index.modules.js';
 /** The package's entries (package.json "exports"): the file in dist/runtime, and the bundle's namespace holding its exports. */
 export const SUBPATHS = [
   { file: 'index', namespace: 'root' },
@@ -64,7 +68,7 @@ const CLI_NAMESPACE = 'dtls13Cli';
 /** Every module of the entry in one CommonJS file. */
 export const BUNDLE = 'dist/runtime/index.bundle.cjs';
 /** The worker thread's entry, where the bundle's listener looks for it. */
-export const WORKER = 'dist/runtime/worker-main.js';
+export const WORKER = 'dist/runtime/worker-thread.js';
 /** The code cache's directory, from the package's root (runtime/load-bundle.ts; DTLS13_COMPILE_CACHE overrides it). */
 export const CACHE_DIR = '.cache/v8';
 /** The first line of the entry this step writes (an entry without it is tsc's). */
@@ -75,13 +79,19 @@ const WARM = fileURLToPath(new URL('./warm-code-cache.mjs', import.meta.url));
 /** Where esbuild breaks the minified bundles' lines (Node prints an uncaught error's whole source line). */
 const LINE_LIMIT = 160;
 
-/** The CommonJS bundle of tsc's entry; fails when it would need what a vm.Script cannot give (import(), import.meta). */
-async function bundleCommonJs(root: string): Promise<void> {
+/**
+ * The CommonJS bundle of tsc's entries and of the `shared` modules (each a
+ * namespace: scripts/ship-once.ts); fails when it would need what a
+ * vm.Script cannot give (import(), import.meta).
+ */
+async function bundleCommonJs(root: string, shared: readonly string[]): Promise<void> {
   const runtimeDir = resolve(root, 'dist', 'runtime');
   const contents = [
     ...SUBPATHS.map((s) => `export * as ${s.namespace} from ${JSON.stringify(resolve(root, modulesOf(s.file)))};`),
     // The command line's runtime (cli/runtime.ts): what `dtls13 client`, `server` and `demo` take from the same bundle.
     `export * as ${CLI_NAMESPACE} from ${JSON.stringify(resolve(root, CLI_RUNTIME))};`,
+    // The modules the command line, the hardware model and the worker thread import by path (scripts/ship-once.ts).
+    ...shared.map((file, i) => `export * as ${sharedNamespace(i)} from ${JSON.stringify(resolve(root, file))};`),
   ].join('\n');
   const { metafile, warnings } = await build({
     stdin: { contents, resolveDir: runtimeDir, sourcefile: 'entries.js', loader: 'js' },
@@ -111,14 +121,15 @@ async function bundleCommonJs(root: string): Promise<void> {
 
 /**
  * The worker thread's file of `listenWorkers`: the listener starts
- * `./worker-main.js` beside the file it runs from, which for the bundle is
- * dist/runtime/. It runs tsc's worker module (dist/runtime/node/dtls/workers/),
- * which the command line's `server --workers` runs too: one copy of the
- * worker's code in the package, not a second bundle of the runtime (a
- * worker is its own isolate either way).
+ * `./worker-thread.js` beside the file it runs from, which for the bundle is
+ * dist/runtime/. It runs the worker module's `runWorker`, a shared module
+ * (scripts/ship-once.ts): the bundle's copy, loaded once in the thread.
  */
 function writeWorker(root: string): void {
-  writeFileSync(resolve(root, WORKER), `// dtls13: the worker thread's file (scripts/bundle-entry.ts)\nimport './node/dtls/workers/worker-main.js';\n`);
+  writeFileSync(
+    resolve(root, WORKER),
+    `// dtls13: the worker thread's file (scripts/bundle-entry.ts)\nimport { runWorker } from './node/dtls/workers/worker-main.js';\nrunWorker((specifier) => import(specifier));\n`,
+  );
 }
 
 /**
@@ -126,10 +137,7 @@ function writeWorker(root: string): void {
  * another entry of this process did, and exports `names` from its namespace.
  */
 async function writeEntry(root: string, entry: Subpath, names: readonly string[]): Promise<void> {
-  const load = JSON.stringify(resolve(root, 'dist', 'runtime', 'load-bundle.js'));
-  const contents = [`import { loadBundle } from ${load};`, ...loadOnce('./'), `export const { ${names.join(', ')} } = loaded.exports.${entry.namespace};`].join(
-    '\n',
-  );
+  const contents = [...loadOnce('./'), `export const { ${names.join(', ')} } = __dtls13_loaded.exports.${entry.namespace};`].join('\n');
   await build({
     stdin: { contents, resolveDir: resolve(root, 'dist', 'runtime'), sourcefile: `${entry.file}.js`, loader: 'js' },
     outfile: resolve(root, 'dist', 'runtime', `${entry.file}.js`),
@@ -145,36 +153,50 @@ async function writeEntry(root: string, entry: Subpath, names: readonly string[]
   });
 }
 
-/** The lines that load the bundle once per process (a global keyed by its path: every entry and the command line share the run). */
+/**
+ * The lines that load the bundle once per thread (a global keyed by its
+ * path: every entry, the command line and the shared modules' stubs share
+ * the run); its exports are then `__dtls13_loaded.exports`. The names are
+ * prefixed so that no export of a stub's module can clash with them.
+ */
 function loadOnce(fromDir: string): string[] {
   return [
-    `import { channel } from 'node:diagnostics_channel';`,
-    `import { fileURLToPath } from 'node:url';`,
-    `const file = fileURLToPath(new URL('${fromDir}index.bundle.cjs', import.meta.url));`,
-    `const loadedBundles = (globalThis[Symbol.for('dtls13:loaded-bundles')] ??= new Map());`,
-    `let loaded = loadedBundles.get(file);`,
-    `if (loaded === undefined) {`,
-    `  loaded = loadBundle(file, { defaultCacheDir: fileURLToPath(new URL('${fromDir}../../${CACHE_DIR}', import.meta.url)) });`,
-    `  loadedBundles.set(file, loaded);`,
-    `  const loads = channel('dtls13:load');`,
-    `  if (loads.hasSubscribers) loads.publish({ part: 'bundle', codeCache: loaded.outcome, cacheFile: loaded.cacheFile });`,
+    `import { loadBundle as __dtls13_loadBundle } from '${fromDir}load-bundle.js';`,
+    `import { channel as __dtls13_channel } from 'node:diagnostics_channel';`,
+    `import { fileURLToPath as __dtls13_path } from 'node:url';`,
+    `const __dtls13_file = __dtls13_path(new URL('${fromDir}index.bundle.cjs', import.meta.url));`,
+    `const __dtls13_bundles = (globalThis[Symbol.for('dtls13:loaded-bundles')] ??= new Map());`,
+    `let __dtls13_loaded = __dtls13_bundles.get(__dtls13_file);`,
+    `if (__dtls13_loaded === undefined) {`,
+    `  __dtls13_loaded = __dtls13_loadBundle(__dtls13_file, { defaultCacheDir: __dtls13_path(new URL('${fromDir}../../${CACHE_DIR}', import.meta.url)) });`,
+    `  __dtls13_bundles.set(__dtls13_file, __dtls13_loaded);`,
+    `  const loads = __dtls13_channel('dtls13:load');`,
+    `  if (loads.hasSubscribers) loads.publish({ part: 'bundle', codeCache: __dtls13_loaded.outcome, cacheFile: __dtls13_loaded.cacheFile });`,
     `}`,
   ];
 }
 
-/** dist/cli/runtime.js as the bundle's {@link CLI_NAMESPACE}: the run of the bundle (and its code cache) the library's entries use. */
-function writeCliRuntime(root: string, names: readonly string[]): void {
+/**
+ * Rewrites tsc's `file` (relative to the root) to take `names` from the
+ * bundle's `namespace`: the command line's runtime ({@link CLI_NAMESPACE})
+ * and the shared modules (scripts/ship-once.ts), so that they are the
+ * library's one copy, compiled with its code cache.
+ */
+function writeFromBundle(root: string, file: string, namespace: string, names: readonly string[]): void {
+  const fromDir = `${relative(dirname(file), 'dist/runtime') || '.'}/`;
+  const value = `__dtls13_loaded.exports.${namespace}`;
+  const plain = names.filter((n) => n !== 'default');
   const contents = [
-    `// dtls13: the command line's runtime, from the library's bundle (scripts/bundle-entry.ts)`,
-    `import { loadBundle } from '../runtime/load-bundle.js';`,
-    ...loadOnce('../runtime/'),
-    `export const { ${names.join(', ')} } = loaded.exports.${CLI_NAMESPACE};`,
+    `// dtls13: ${file} from the library's bundle (scripts/bundle-entry.ts)`,
+    ...loadOnce(fromDir),
+    ...(plain.length > 0 ? [`export const { ${plain.join(', ')} } = ${value};`] : []),
+    ...(names.includes('default') ? [`export default ${value}.default;`] : []),
     '',
   ].join('\n');
-  writeFileSync(resolve(root, CLI_RUNTIME), contents);
+  writeFileSync(resolve(root, file), contents);
 }
 
-export async function bundleEntry(root: string): Promise<{ bundle: number; entry: number }> {
+export async function bundleEntry(root: string): Promise<{ bundle: number; entry: number; shared: number; dropped: number }> {
   const entry = resolve(root, ENTRY);
   for (const { file } of SUBPATHS) {
     const written = resolve(root, 'dist', 'runtime', `${file}.js`);
@@ -185,13 +207,17 @@ export async function bundleEntry(root: string): Promise<{ bundle: number; entry
   if (readFileSync(resolve(root, CLI_RUNTIME), 'utf8').startsWith('// dtls13: ')) {
     throw new Error(`bundle-entry: ${CLI_RUNTIME} is an earlier run's; run tsc -p tsconfig.build.json first`);
   }
-  await bundleCommonJs(root);
   writeWorker(root);
+  const shared = sharedModules(root, [CLI_RUNTIME], [WORKER]);
+  keepModules(root);
+  await bundleCommonJs(root, shared);
   const bundle = resolve(root, BUNDLE);
   const namespaces = createRequire(import.meta.url)(bundle) as Record<string, object>;
   for (const s of SUBPATHS) await writeEntry(root, s, Object.keys(namespaces[s.namespace] ?? {}));
-  writeCliRuntime(root, Object.keys(namespaces[CLI_NAMESPACE] ?? {}));
-  return { bundle: statSync(bundle).size, entry: statSync(entry).size };
+  writeFromBundle(root, CLI_RUNTIME, CLI_NAMESPACE, Object.keys(namespaces[CLI_NAMESPACE] ?? {}));
+  shared.forEach((file, i) => writeFromBundle(root, file, sharedNamespace(i), Object.keys(namespaces[sharedNamespace(i)] ?? {})));
+  const dropped = dropBundled(root, shared);
+  return { bundle: statSync(bundle).size, entry: statSync(entry).size, shared: shared.length, dropped };
 }
 
 /**
@@ -208,7 +234,10 @@ export function warmCodeCache(root: string): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const root = process.cwd();
-  const { bundle, entry } = await bundleEntry(root);
+  const { bundle, entry, shared, dropped } = await bundleEntry(root);
   process.stdout.write(`bundle-entry: ${BUNDLE} is one module of ${(bundle / 1024).toFixed(0)} KiB, loaded by ${ENTRY} (${(entry / 1024).toFixed(0)} KiB)\n`);
+  process.stdout.write(
+    `bundle-entry: ${shared} modules the rest of dist/ imports take their exports from it; ${dropped} of tsc's modules it holds removed (kept in dist/modules/)\n`,
+  );
   process.stdout.write(`bundle-entry: ${warmCodeCache(root)}\n`);
 }

@@ -9,7 +9,9 @@
  * the handshake still works; DTLS13_COMPILE_CACHE=0 turns it off; require()
  * of the CommonJS entry gives the module import gives; `listenWorkers` (`dtls13/workers`)
  * finds the worker thread's file beside the bundle; the build's warm-up
- * leaves both versions' handshakes in the cache (no lazy compilation).
+ * leaves both versions' handshakes in the cache (no lazy compilation); the
+ * runtime ships once: dist/ holds no tsc module of the bundle's, only stubs
+ * over it, so the hardware model's classes are the root's.
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -294,4 +296,23 @@ test.serial("the built command line runs the library's bundle: `dtls13 demo` loa
   const both = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
   t.is(both.status, 0, both.stderr);
   t.is(both.stdout, 'true');
+});
+
+test.serial("the rest of dist/ runs the bundle: each runtime module ships once, and dtls13/hwmodel's classes are the root's", (t) => {
+  const dist = join(entry, '..', '..');
+  // Every .js of the runtime, generated/wire and generated/charts is the bundle, its loader, an entry, the thread's file or a stub over the bundle.
+  const files = (dir: string): string[] =>
+    existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)])) : [];
+  const own = /\/runtime\/(load-bundle|index|sans-io|wire|crypto|workers)\.js$/;
+  const copies = ['runtime', 'generated/wire', 'generated/charts']
+    .flatMap((d) => files(join(dist, d)))
+    .filter((f) => f.endsWith('.js') && !own.test(f) && !readFileSync(f, 'utf8').startsWith('// dtls13: '));
+  t.deepEqual(copies, [], 'tsc modules beside the bundle');
+  // The hardware model (tsc's modules) throws the ConfigError the root exports: one class, from the bundle.
+  const script = `const root = await import(${JSON.stringify(pathToFileURL(entry).href)});
+    const hw = await import(${JSON.stringify(pathToFileURL(join(dist, 'hwmodel', 'index.js')).href)});
+    try { hw.simulate({ loss: 2 }); } catch (e) { process.stdout.write(String(e instanceof root.ConfigError) + ' ' + e.message); }`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  t.is(child.status, 0, child.stderr);
+  t.regex(child.stdout, /^true option loss: /);
 });

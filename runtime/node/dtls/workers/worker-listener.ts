@@ -332,10 +332,10 @@ export class DtlsWorkerListener {
   }
 }
 
-/** The worker thread's file: worker-main.js beside this one (worker-main.ts when run from source under tsx). */
+/** The worker thread's file: worker-thread.js beside this one (worker-thread.ts when run from source under tsx). */
 function workerEntry(): URL {
-  const js = new URL('./worker-main.js', import.meta.url);
-  return existsSync(fileURLToPath(js)) ? js : new URL('./worker-main.ts', import.meta.url);
+  const js = new URL('./worker-thread.js', import.meta.url);
+  return existsSync(fileURLToPath(js)) ? js : new URL('./worker-thread.ts', import.meta.url);
 }
 
 /** The worker module as a URL: a URL, a file: URL string, or a path (relative to the working directory). */

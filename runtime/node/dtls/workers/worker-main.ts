@@ -1,5 +1,5 @@
 /**
- * One worker thread of `listen({ workers })`: its own event loop, its own
+ * One worker thread of `listenWorkers`: its own event loop, its own
  * socket on the shared port, a `listen()` of its own over it with the
  * session callback of the worker module. A datagram whose CID names another
  * worker (the kernel's hash put it here: no steering program, or a forged
@@ -33,8 +33,11 @@ interface WorkerModule {
   readonly options?: unknown;
 }
 
-const init = workerData as WorkerInit;
-const port = parentPort!;
+/** The primary's set-up and link, bound by {@link runWorker}. */
+let init: WorkerInit;
+let port: MessagePort;
+/** `import()` of the thread's file: the package's bundle, which holds this module, runs as a vm.Script, which has none. */
+let importModule: (specifier: string) => Promise<unknown>;
 const tell = (m: ToPrimary): void => port.postMessage(m);
 
 const counts: Record<
@@ -53,7 +56,7 @@ const counts: Record<
 };
 
 async function moduleParts(): Promise<{ onsession: (session: DtlsSession) => void; options: Readonly<Record<string, unknown>> }> {
-  const mod = (await import(init.module)) as WorkerModule;
+  const mod = (await importModule(init.module)) as WorkerModule;
   const onsession = mod.onsession ?? mod.default;
   if (typeof onsession !== 'function')
     throw new Error(`the worker module ${init.module} exports no onsession function (export onsession, or a default export)`);
@@ -291,8 +294,25 @@ function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | u
   if (cpu) row[AT.threadCpuMs] = Math.max(0, nativeBinding?.threadCpuTime?.() ?? 0);
 }
 
-main().catch((e: unknown) => {
-  const error = e instanceof Error ? e : new Error(String(e));
-  const { code, option } = error as Error & { code?: unknown; option?: unknown };
-  tell({ type: 'failed', message: error.message, code: typeof code === 'string' ? code : undefined, option: typeof option === 'string' ? option : undefined });
-});
+/**
+ * Runs this thread as a worker of the listener that started it (its
+ * workerData and parentPort), importing the worker module with `load` (the
+ * `import` of the thread's file); the thread's file (worker-thread.ts, or
+ * the package's dist/runtime/worker-thread.js) calls it. Importing this module
+ * runs nothing: the package's bundle holds it beside the library.
+ */
+export function runWorker(load: (specifier: string) => Promise<unknown>): void {
+  importModule = load;
+  init = workerData as WorkerInit;
+  port = parentPort!;
+  main().catch((e: unknown) => {
+    const error = e instanceof Error ? e : new Error(String(e));
+    const { code, option } = error as Error & { code?: unknown; option?: unknown };
+    tell({
+      type: 'failed',
+      message: error.message,
+      code: typeof code === 'string' ? code : undefined,
+      option: typeof option === 'string' ? option : undefined,
+    });
+  });
+}
