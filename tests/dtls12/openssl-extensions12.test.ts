@@ -1,10 +1,12 @@
 import test from 'ava';
 import { SRTP_EXPORTER_LABEL, srtpKeyingMaterial } from '../../runtime/connection/srtp.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';
-import { Udp12 } from './udp12.js';
+import { negotiated, Udp12 } from './udp12.js';
+
+/** DTLS 1.2 only, through the one DtlsConnection. */
+const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 
 /**
  * ALPN and DTLS-SRTP in the 1.2 handshake against Debian's OpenSSL 3.0 over
@@ -29,16 +31,16 @@ async function opensslKeys(peer: OpenSslPeer): Promise<string> {
   return /Keying material: ([0-9A-F]+)/.exec(peer.out)![1]!;
 }
 
-async function toServer(serverArgs: readonly string[], options: Partial<Dtls12Options>): Promise<{ client: Udp12<Dtls12Connection>; server: OpenSslPeer }> {
+async function toServer(serverArgs: readonly string[], options: Partial<DtlsOptions>): Promise<{ client: Udp12<DtlsConnection>; server: OpenSslPeer }> {
   const port = await freeUdpPort();
   const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', String(port), '-cert', files.cert, '-key', files.key, ...serverArgs]);
   await server.waitFor('ACCEPT');
-  const conn = Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', ...options });
+  const conn = DtlsConnection.client({ ...ONLY_12, trustAnchors: [id.caDer], serverName: 'server.test', ...options });
   return { client: await Udp12.client(conn, port), server };
 }
 
-async function fromClient(clientArgs: readonly string[], options: Partial<Dtls12Options>): Promise<{ server: Udp12<Dtls12Connection>; client: OpenSslPeer }> {
-  const server = await Udp12.server(Dtls12Connection.server({ certificate, ...options }));
+async function fromClient(clientArgs: readonly string[], options: Partial<DtlsOptions>): Promise<{ server: Udp12<DtlsConnection>; client: OpenSslPeer }> {
+  const server = await Udp12.server(DtlsConnection.server({ ...ONLY_12, certificate, ...options }));
   const client = new OpenSslPeer([
     's_client',
     '-dtls1_2',
@@ -61,8 +63,8 @@ test.serial('dtls13 client -> openssl s_server: ALPN by the server’s preferenc
   });
   try {
     await client.waitFor((e) => e.type === 'handshakeComplete', 15_000, 'handshake');
-    t.is(client.conn.negotiated?.alpnProtocol, 'coap');
-    t.is(client.conn.negotiated?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
+    t.is(negotiated(client)?.alpnProtocol, 'coap');
+    t.is(negotiated(client)?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
     await server.waitFor('SRTP Extension negotiated, profile=SRTP_AES128_CM_SHA1_80');
     await server.waitFor('ALPN protocols selected: coap');
     const theirs = await opensslKeys(server);
@@ -87,8 +89,8 @@ test.serial('openssl s_client -> dtls13 server: our ALPN and SRTP preference, th
     await client.waitFor('ALPN protocol: coap');
     await client.waitFor('SRTP Extension negotiated, profile=SRTP_AES128_CM_SHA1_80');
     await server.waitFor((e) => e.type === 'handshakeComplete', 10_000, 'handshake');
-    t.is(server.conn.negotiated?.alpnProtocol, 'coap');
-    t.is(server.conn.negotiated?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
+    t.is(negotiated(server)?.alpnProtocol, 'coap');
+    t.is(negotiated(server)?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
     t.is(hex(server.conn.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL)), await opensslKeys(client));
     client.write('over 1.2 with SRTP\n');
     await server.waitFor(() => server.text().includes('over 1.2 with SRTP'), 10_000, 'data');
@@ -102,7 +104,7 @@ test.serial('openssl s_client with no ALPN in common -> dtls13 server: no_applic
   const { server, client } = await fromClient(['-alpn', 'spdy/3'], { alpn: ['coap'] });
   try {
     await server.waitFor((e) => e.type === 'closed', 10_000, 'closed');
-    t.is(server.conn.failureReason?.alert, 'no_application_protocol');
+    t.is(server.conn.failure?.alert, 'no_application_protocol');
     await client.waitFor(/no application protocol/i);
   } finally {
     client.stop();
@@ -116,7 +118,7 @@ test.serial('dtls13 client -> openssl s_server with no ALPN in common: OpenSSL r
     await client.waitFor((e) => e.type === 'closed', 15_000, 'closed');
     const alert = client.events.find((e) => e.type === 'alert') as { description?: string; sent?: boolean } | undefined;
     t.deepEqual({ description: alert?.description, sent: alert?.sent }, { description: 'no_application_protocol', sent: false });
-    t.is(client.conn.stateName, 'failed');
+    t.is(client.conn.state, 'failed');
   } finally {
     await client.close();
     server.stop();

@@ -1,9 +1,12 @@
 import test from 'ava';
 import { SRTP_EXPORTER_LABEL } from '../../runtime/connection/srtp.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { runWolf, startWolfServer, writePem } from '../interop/wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { Udp12 } from './udp12.js';
+import { negotiated, Udp12 } from './udp12.js';
+
+/** DTLS 1.2 only, through the one DtlsConnection. */
+const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 
 /**
  * DTLS-SRTP and ALPN in DTLS 1.2 against wolfSSL 5.7.2 (`-u -v 3 --srtp …
@@ -22,7 +25,8 @@ const wolfEkm = (output: string): string | undefined => /Exported key material: 
 test.serial('dtls13 1.2 client -> wolfSSL -v 3 server --srtp -L: the profile, ALPN and the same SRTP keys', async (t) => {
   const server = await startWolfServer(pem, ['-v', '3', '-d', '--srtp', 'SRTP_AES128_CM_SHA1_80', '-L', 'C:coap']);
   const udp = await Udp12.client(
-    Dtls12Connection.client({
+    DtlsConnection.client({
+      ...ONLY_12,
       trustAnchors: [id.caDer],
       serverName: 'localhost',
       alpn: ['h2', 'coap'],
@@ -32,8 +36,8 @@ test.serial('dtls13 1.2 client -> wolfSSL -v 3 server --srtp -L: the profile, AL
   );
   try {
     await udp.waitFor((e) => e.type === 'handshakeComplete', 15_000, 'handshake');
-    t.is(udp.conn.negotiated?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
-    t.is(udp.conn.negotiated?.alpnProtocol, 'coap');
+    t.is(negotiated(udp)?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
+    t.is(negotiated(udp)?.alpnProtocol, 'coap');
     const ours = hex(udp.conn.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL));
     udp.send(new TextEncoder().encode('hello wolfSSL'));
     await udp.waitFor(() => udp.text().length > 0, 10_000, 'reply');
@@ -50,7 +54,9 @@ test.serial('dtls13 1.2 client -> wolfSSL -v 3 server --srtp -L: the profile, AL
 });
 
 test.serial('wolfSSL -v 3 client --srtp -L -> dtls13 1.2 server: our profile and ALPN choice, the same SRTP keys', async (t) => {
-  const udp = await Udp12.server(Dtls12Connection.server({ certificate, alpn: ['coap', 'h2'], srtp: ['SRTP_AES128_CM_SHA1_80', 'SRTP_AES128_CM_SHA1_32'] }));
+  const udp = await Udp12.server(
+    DtlsConnection.server({ ...ONLY_12, certificate, alpn: ['coap', 'h2'], srtp: ['SRTP_AES128_CM_SHA1_80', 'SRTP_AES128_CM_SHA1_32'] }),
+  );
   try {
     const run = runWolf('client', [
       '-u',
@@ -68,8 +74,8 @@ test.serial('wolfSSL -v 3 client --srtp -L -> dtls13 1.2 server: our profile and
       'C:h2,coap',
     ]);
     await udp.waitFor((e) => e.type === 'data', 15_000, 'data');
-    t.is(udp.conn.negotiated?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
-    t.is(udp.conn.negotiated?.alpnProtocol, 'coap');
+    t.is(negotiated(udp)?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
+    t.is(negotiated(udp)?.alpnProtocol, 'coap');
     udp.send(new TextEncoder().encode('I hear you, wolfSSL'));
     const { code, output } = await run.done;
     t.is(code, 0, output);

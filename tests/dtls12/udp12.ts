@@ -5,6 +5,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import type { ConnectionEvent } from '../../runtime/connection/events.js';
 
 /** What the driver needs of a sans-I/O connection: DtlsConnection and Dtls12Connection both have it. */
 export interface SansIo {
@@ -140,4 +141,10 @@ export class Udp12<C extends SansIo = SansIo> {
     if (this.sending > 0) await new Promise<void>((resolve) => this.sent.push(resolve));
     this.socket.close();
   }
+}
+
+/** The parameters the driven connection's handshakeComplete event reported, once it did (a DtlsConnection's, in either version's shape). */
+export function negotiated(udp: { readonly events: readonly AnyEvent[] }): Extract<ConnectionEvent, { type: 'handshakeComplete' }>['parameters'] | undefined {
+  const e = udp.events.find((x) => x.type === 'handshakeComplete') as Extract<ConnectionEvent, { type: 'handshakeComplete' }> | undefined;
+  return e?.parameters;
 }
