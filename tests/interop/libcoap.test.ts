@@ -7,7 +7,7 @@ import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/options.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
-import { coapContent, coapGet, coapPath, decodeCoap } from '../support/coap.js';
+import { coapGet, decodeCoap, serveTemperature } from '../support/coap.js';
 import { iotMaterial, PeerProcess, requireCommand } from './iot-peers.js';
 
 const files = iotMaterial();
@@ -74,10 +74,7 @@ for (const build of ['openssl', 'gnutls'] as const) {
       const listener = listen(
         (s) => {
           sessions.push(s);
-          s.onmessage = (m) => {
-            const request = decodeCoap(m);
-            s.send(coapContent(request, `21.5 C at ${coapPath(request)}`));
-          };
+          serveTemperature(s);
         },
         {
           ...c.ours,

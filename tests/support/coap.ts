@@ -1,3 +1,5 @@
+import type { DtlsSession } from '../../runtime/index.js';
+
 /**
  * Just enough CoAP (RFC 7252 §3) for tests that talk to libcoap over dtls13: a confirmable GET with Uri-Path options,
  * and the piggybacked 2.05 Content answer to one. Not a CoAP stack: no retransmission, blocks or observe.
@@ -99,4 +101,12 @@ export function coapPath(m: CoapMessage): string {
     .filter((o) => o.number === COAP_OPTION.uriPath)
     .map((o) => new TextDecoder().decode(o.value))
     .join('/')}`;
+}
+
+/** A listener's session as a small CoAP server: each request answered 2.05 with `21.5 C at <its path>`. */
+export function serveTemperature(s: DtlsSession): void {
+  s.onmessage = (m) => {
+    const request = decodeCoap(m);
+    s.send(coapContent(request, `21.5 C at ${coapPath(request)}`));
+  };
 }
