@@ -50,7 +50,7 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
   const lines = [
     `How to read it: Util. = busy lane-time / (lanes × ${over}); Busy = that lane-time; Queue = requests`,
     `waiting for a free lane (max, mean of the samples, mean over time); the links (networkChannel) are modules too.`,
-    `The bottleneck: first drops (anywhere in the run), then work held back at the device's buffers (${during}), each traced through the stages after the buffer`,
+    `The bottleneck: first drops (anywhere in the run), then work held back at the device's buffers (${during}; ${QUEUEING_MIN_QUEUE} or more callers held back on average), each traced through the stages after the buffer`,
     `to the one whose limit causes it (a stage that held work back itself, or is near saturation or queueing; else the buffer's own depth);`,
     `then the module with the highest Util. when one is at ${percent(NEAR_SATURATION)} or more (saturated at ${percent(SATURATION)});`,
     `then a queueing device unit, whose requests waited ${percent(QUEUEING_SHARE)} or more of their time (Waiting, below) with ${QUEUEING_MIN_QUEUE} or more`,

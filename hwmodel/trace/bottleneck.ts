@@ -16,6 +16,7 @@
  * saturation or queueing in the window and no unit queued over the run
  * does the report see headroom.
  */
+import type { SimTime } from '../kernel/time.js';
 import type { BufferFigures, ModuleFigures } from './figures.js';
 
 /** Utilization at or above which the bottleneck is called saturated. */
@@ -43,7 +44,7 @@ export const QUEUEING_MIN_QUEUE = 0.5;
 
 /** The bottleneck rule, as the report states it. */
 export const BOTTLENECK_RULE =
-  'first drops anywhere in the run, then work held back in the steady window: from the buffer that dropped (most) or held back (longest), through ' +
+  'first drops anywhere in the run, then work held back in the steady window (half a caller or more on average; a cache\u2019s misses only on the way): from the buffer that dropped (most) or held back (longest), through ' +
   'the stages after it, to the first that held work back itself or is near saturation or queueing over the same period, else that buffer\u2019s own ' +
   'depth; otherwise, in the steady window, ' +
   'the module (the network links included) with the highest utilization (busy lane-time / (lanes × window)) when one is at 80% or more; ' +
@@ -86,6 +87,12 @@ export interface BottleneckInput {
   readonly buffers: readonly BufferFigures[];
   /** Per buffer, over the steady window (its occupancy); the same as `buffers` when there is none. */
   readonly windowBuffers?: readonly BufferFigures[];
+  /**
+   * How long `windowBuffers` are over (ps): work held back there is a
+   * symptom when callers were held back {@link QUEUEING_MIN_QUEUE} or more
+   * on average over it (absent: any held back).
+   */
+  readonly span?: SimTime;
 }
 
 /** A network link (a networkChannel module). */
@@ -153,7 +160,12 @@ export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | und
   const dropping = input.buffers.filter((f) => f.dropped > 0).sort((a, b) => b.dropped - a.dropped || order(a.name, b.name));
   // A cache's misses (the key slots: it evicts) delay their records without holding anything back by themselves: they
   // count when the stages before them were held back (reached through a chain), not as a symptom of their own.
-  const holding = windowBuffers.filter((f) => f.blocked > 0 && f.evicted === undefined).sort((a, b) => b.blockedTime - a.blockedTime || order(a.name, b.name));
+  // Held back sporadically (fewer than half a caller on average, as a queue's QUEUEING_MIN_QUEUE) presses nothing.
+  const span = input.span;
+  const sustained = (f: BufferFigures): boolean => span === undefined || span <= 0 || f.blockedTime / span >= QUEUEING_MIN_QUEUE;
+  const holding = windowBuffers
+    .filter((f) => f.blocked > 0 && f.evicted === undefined && sustained(f))
+    .sort((a, b) => b.blockedTime - a.blockedTime || order(a.name, b.name));
   const symptom = dropping[0] ?? holding[0];
   if (symptom !== undefined) {
     const chain = [symptom.name];

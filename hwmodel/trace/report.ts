@@ -196,7 +196,13 @@ export function buildReport(run: RunResult): SimulationReport {
       admissionWaitUs: (m.counters?.['admissionWaitPs'] ?? 0) / US,
       waitingShare: waitingShare(m),
     }));
-  const input = { modules: over, runModules: run.modules, buffers: run.buffers ?? [], windowBuffers: w?.buffers ?? run.buffers ?? [] };
+  const input = {
+    modules: over,
+    runModules: run.modules,
+    buffers: run.buffers ?? [],
+    windowBuffers: w?.buffers ?? run.buffers ?? [],
+    span: w === undefined ? run.duration : w.to - w.from,
+  };
   const found = analyzeBottleneck(input);
   const windowOccupancy = new Map((w?.buffers ?? []).map((f) => [f.name, f.meanOccupancy]));
   const completions = run.completions ?? [];

@@ -1,0 +1,40 @@
+/**
+ * Work held back is a symptom when it is sustained: half a caller or more
+ * held back on average over the steady window, as a queue's
+ * QUEUEING_MIN_QUEUE. Nine records held for 4 µs in all over a 300 µs
+ * window (a 200-connection run at its offered rate) press nothing.
+ */
+import test from 'ava';
+import { analyzeBottleneck, type BottleneckInput } from '../../../hwmodel/trace/index.js';
+import type { BufferFigures, ModuleFigures } from '../../../hwmodel/trace/figures.js';
+import { US } from '../../../hwmodel/kernel/index.js';
+
+const dma: ModuleFigures = {
+  name: 'device.cryptoEngine.dma',
+  capacity: 1,
+  busyTime: 145 * US,
+  utilization: 0.485,
+  queue: { max: 8, mean: 1.3, timeWeightedMean: 0.3 },
+};
+const pipeline = (blocked: number, blockedTime: number): BufferFigures => ({
+  name: 'device.recordLayer.pipeline',
+  capacity: 8,
+  policy: 'block',
+  entered: 1000,
+  dropped: 0,
+  blocked,
+  blockedTime,
+  maxOccupancy: 8,
+  meanOccupancy: 0.9,
+  feeds: ['device.keySlots', 'device.cryptoEngine.dma'],
+  knob: 'record_layer.pipeline_depth',
+});
+const input = (p: BufferFigures): BottleneckInput => ({ modules: [dma], buffers: [p], windowBuffers: [p], span: 300 * US });
+
+test('nine records held back 4 µs over a 300 µs window: not a symptom, the busiest module is named', (t) => {
+  t.like(analyzeBottleneck(input(pipeline(9, 4 * US))), { name: 'device.cryptoEngine.dma', reason: 'busiest' });
+});
+
+test('held back 150 µs over the same window (half a caller on average): the pipeline’s held-back work is traced', (t) => {
+  t.like(analyzeBottleneck(input(pipeline(300, 150 * US))), { reason: 'held-back', chain: ['device.recordLayer.pipeline'] });
+});
