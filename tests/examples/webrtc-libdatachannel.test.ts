@@ -1,7 +1,8 @@
 /**
  * examples/webrtc against libdatachannel (npm `node-datachannel`, its
  * prebuilt binary from npm's @node-datachannel/linux-x64-gnu) as the
- * offerer of one audio track, both DTLS roles.
+ * offerer of one audio track, both DTLS roles; it sends an RTP packet whose
+ * payload the example must read back with the keys dtls13 exports.
  */
 import test from 'ava';
 import nodeDataChannel from 'node-datachannel';
@@ -17,7 +18,8 @@ answerEachRole('libdatachannel (node-datachannel)', async () => {
   const audio = new nodeDataChannel.Audio('0', 'SendOnly');
   audio.addOpusCodec(111);
   audio.addSSRC(0x5eed, 'audio');
-  held.push(pc, audio, pc.addTrack(audio));
+  const track = pc.addTrack(audio);
+  held.push(pc, audio, track);
   let closed: () => void = () => {};
   const connected = new Promise<void>((resolve, reject) =>
     pc.onStateChange((state) => {
@@ -32,6 +34,10 @@ answerEachRole('libdatachannel (node-datachannel)', async () => {
     offer: await offer,
     answered: async (sdp) => pc.setRemoteDescription(sdp, 'answer'),
     connected,
+    sendRtp: (payload) => {
+      const header = Buffer.from('80ef00010000000100005eed', 'hex'); // version 2, marker, payload type 111, sequence 1, its SSRC
+      track.sendMessageBinary(Buffer.concat([header, payload]));
+    },
     // Closed before the next test and before cleanup(): a connection still closing when the process exits crashes it.
     close: async () => {
       const done = new Promise<void>((resolve) => (closed = resolve));

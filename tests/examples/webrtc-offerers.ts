@@ -16,6 +16,8 @@ export interface Offerer {
   readonly connected: Promise<void>;
   /** Sends one RTP packet with this payload, where the library lets a test do that. */
   readonly sendRtp?: (payload: Uint8Array) => void;
+  /** Starts sending media of its own (payload unknown to the test); returns what stops it. */
+  readonly startMedia?: () => () => void;
   close(): void | Promise<void>;
 }
 
@@ -33,8 +35,8 @@ export async function bounded<T>(promise: Promise<T>, what: string): Promise<T> 
 /**
  * For each DTLS role of ours: `make` offers one audio section, the example
  * answers, and DTLS 1.2 must come up on both sides with an SRTP profile;
- * where the offerer can send RTP, its packet must open, payload unchanged,
- * under the keys dtls13 exports.
+ * where the offerer can send RTP, its packet must open under the keys
+ * dtls13 exports (with the payload unchanged, where the test chose it).
  */
 export function answerEachRole(name: string, make: () => Promise<Offerer>): void {
   for (const setup of ['passive', 'active'] as DtlsSetup[]) {
@@ -55,6 +57,12 @@ export function answerEachRole(name: string, make: () => Promise<Offerer>): void
         offerer.sendRtp(payload);
         const packet = await bounded(rtp, `${name}: no RTP packet opened with the exported keys`);
         t.deepEqual(Buffer.from(packet.payload), payload);
+      }
+      if (offerer.startMedia) {
+        const stop = offerer.startMedia();
+        t.teardown(stop);
+        const packet = await bounded(rtp, `${name}: no RTP packet authenticated with the exported keys`);
+        t.true(packet.payload.length > 0);
       }
     });
   }
