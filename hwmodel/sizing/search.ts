@@ -88,6 +88,9 @@ function grow(c: Configuration, bottleneck: string | null): { configuration: Con
   return undefined;
 }
 
+/** The engine's units whose lanes or channels the space sizes. */
+const UNITS = ['device.cryptoEngine.dma', 'device.cryptoEngine.symmetric', 'device.cryptoEngine.publicKey'] as const;
+
 const KNOB_NAMES: Readonly<Record<keyof Configuration, string>> = {
   lanes: 'crypto_engine.lanes',
   pkLanes: 'crypto_engine.pk_lanes',
@@ -171,10 +174,14 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     // The next step: the bottleneck's knob; with the handshakes short and the public-key unit not named, its lanes.
     // A bottleneck only when it presses: drops or held-back work, or near saturation; else the device has headroom.
     const pressed = row.dropped.mean > 0 || row.heldBack.mean > 0 || row.bottleneckUtilization.mean >= NEAR_SATURATION;
-    const named = pressed ? row.bottleneck : null;
-    // Handshakes not kept up with: the public-key lanes first. Their commands, queued at the engine's one in-order
-    // intake, also hold back the records behind them (head-of-line), which the report names as the symmetric queue.
-    const pkShort = !meets.handshakes && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0;
+    // A unit of the space at 80% busy or more is grown before the resource the report names: when a saturated DMA
+    // backs the pipeline up, the report's trace from the dropping ring can end at the symmetric queue instead.
+    const saturated = UNITS.map((u) => ({ u, busy: row.utilization[u]?.mean ?? 0 }))
+      .filter((x) => x.busy >= NEAR_SATURATION)
+      .sort((a, b) => b.busy - a.busy)[0]?.u;
+    const named = pressed ? (saturated ?? row.bottleneck) : null;
+    // Handshakes not kept up with while nothing drops: the public-key lanes.
+    const pkShort = !meets.handshakes && meets.noDrops && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0;
     let grown = pkShort ? grow(c, 'device.cryptoEngine.publicKey') : grow(c, named);
     // Comparing power past the first configuration that meets the targets: the busiest unit grows, pressed or not.
     if (grown === undefined && ok) grown = grow(c, row.bottleneck);
