@@ -7,35 +7,38 @@
  * under its reason, nothing is thrown, and the session goes on.
  */
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/dtls12/datagram.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
+
+/** DTLS 1.2 only, through the one DtlsConnection. */
+const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 
 const id = makeIdentity('p256', 'server.test', { at: Date.now() });
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 const SUITE = 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256';
 
-function fresh(): Pair12 {
+function fresh(): Pair12<DtlsConnection> {
   return pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', cipherSuites12: [SUITE] }),
-    Dtls12Connection.server({ certificate, cipherSuites12: [SUITE] }),
+    DtlsConnection.client({ ...ONLY_12, trustAnchors: [id.caDer], serverName: 'server.test', cipherSuites12: [SUITE] }),
+    DtlsConnection.server({ ...ONLY_12, certificate, cipherSuites12: [SUITE] }),
   );
 }
 
-function connected(): Pair12 {
+function connected(): Pair12<DtlsConnection> {
   const p = fresh();
   p.client.connect(0);
   pump(p);
-  if (p.client.stateName !== 'connected' || p.server.stateName !== 'connected') throw new Error('no handshake');
+  if (p.client.state !== 'connected' || p.server.state !== 'connected') throw new Error('no handshake');
   return p;
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-const received = (p: Pair12): string[] => p.events.server.flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
+const received = (p: Pair12<DtlsConnection>): string[] => p.events.server.flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
 
 /** `n` application data records the client sealed, one datagram each, not delivered. */
-function sealed(p: Pair12, n: number, label = 'm'): Uint8Array[] {
+function sealed(p: Pair12<DtlsConnection>, n: number, label = 'm'): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     p.client.send(text(`${label}${i}`));
@@ -45,13 +48,13 @@ function sealed(p: Pair12, n: number, label = 'm'): Uint8Array[] {
 }
 
 /** The session still carries data both ways. */
-function stillWorks(t: import('ava').ExecutionContext, p: Pair12): void {
+function stillWorks(t: import('ava').ExecutionContext, p: Pair12<DtlsConnection>): void {
   const before = received(p).length;
   p.client.send(text('after'));
   p.server.send(text('reply'));
   pump(p);
-  t.is(p.server.stateName, 'connected');
-  t.is(p.client.stateName, 'connected');
+  t.is(p.server.state, 'connected');
+  t.is(p.client.state, 'connected');
   t.deepEqual(received(p).slice(before), ['after']);
   t.true(p.events.client.some((e) => e.type === 'data' && new TextDecoder().decode(e.data) === 'reply'));
 }
@@ -63,15 +66,15 @@ test('replays: inside the window refused as replay, left of it as too-old; an un
   records.forEach((r, i) => i !== 65 && i !== 1 && p.server.receive(r, p.now));
   pump(p);
   t.is(received(p).length, 68);
-  const drops = { ...p.server.drops };
+  const drops = { ...p.server.stats.drops };
   p.server.receive(records[60]!, p.now); // seen, inside the window (highest 69, window 6..69)
   p.server.receive(records[69]!, p.now); // seen, the highest
   p.server.receive(records[3]!, p.now); // seen, left of the window
   p.server.receive(records[1]!, p.now); // never seen, but left of the window: RFC 6347 §4.1.2.6 rejects it
   p.server.receive(records[65]!, p.now); // never seen, inside the window: taken
   pump(p);
-  t.is(p.server.drops.replay - drops.replay, 2);
-  t.is(p.server.drops['too-old'] - drops['too-old'], 2);
+  t.is(p.server.stats.drops.replay - drops.replay, 2);
+  t.is(p.server.stats.drops['too-old'] - drops['too-old'], 2);
   t.deepEqual(received(p).slice(68), ['m65']);
   t.is(received(p).filter((m) => m === 'm60').length, 1, 'delivered once');
   stillWorks(t, p);
@@ -80,14 +83,14 @@ test('replays: inside the window refused as replay, left of it as too-old; an un
 test('records of epochs that do not exist (2, 65535) are dropped as unknown-epoch', (t) => {
   const p = connected();
   const [genuine] = sealed(p, 1);
-  const drops = p.server.drops['unknown-epoch'];
+  const drops = p.server.stats.drops['unknown-epoch'];
   for (const epoch of [2, 3, 0xffff]) {
     const future = genuine!.slice();
     future[3] = epoch >>> 8;
     future[4] = epoch & 0xff;
     p.server.receive(future, p.now);
   }
-  t.is(p.server.drops['unknown-epoch'] - drops, 3);
+  t.is(p.server.stats.drops['unknown-epoch'] - drops, 3);
   t.deepEqual(received(p), []);
   p.server.receive(genuine!, p.now); // the real one, epoch 1, still opens
   pump(p);
@@ -117,12 +120,12 @@ test('a flood of epoch-1 records before the ChangeCipherSpec: 8 held, the rest d
       };
       p.server.receive(encodeDatagram12([forged]), p.now);
     }
-    t.is(p.server.drops['unknown-epoch'], FLOOD - 8, 'all but 8 dropped before the ChangeCipherSpec');
+    t.is(p.server.stats.drops['unknown-epoch'], FLOOD - 8, 'all but 8 dropped before the ChangeCipherSpec');
     return encodeDatagram12(records.slice(ccs));
   });
   t.true(flooded);
-  t.is(p.server.stateName, 'connected');
-  t.is(p.server.drops.authentication, 8, 'the 8 held records opened after the ChangeCipherSpec, and failed');
+  t.is(p.server.state, 'connected');
+  t.is(p.server.stats.drops.authentication, 8, 'the 8 held records opened after the ChangeCipherSpec, and failed');
   stillWorks(t, p);
 });
 
@@ -138,10 +141,10 @@ test('explicit nonces and tags cut short are dropped as too-short; a length past
     r.set(genuine!.subarray(13, 13 + n), 13);
     return r;
   };
-  const drops = { ...p.server.drops };
+  const drops = { ...p.server.stats.drops };
   // 0..7 bytes: not even the explicit nonce; 8..23: the nonce, but no room for the 16-byte tag.
   for (const n of [0, 1, 7, 8, 15, 23]) p.server.receive(withFragment(n), p.now);
-  t.is(p.server.drops['too-short'] - drops['too-short'], 6);
+  t.is(p.server.stats.drops['too-short'] - drops['too-short'], 6);
   // Length fields past the datagram: the record's own, and a second record's after a whole first one.
   const past = genuine!.slice();
   past[11] = 0x40;
@@ -150,7 +153,7 @@ test('explicit nonces and tags cut short are dropped as too-short; a length past
   p.server.receive(second, p.now);
   const cut = genuine!.subarray(0, 12); // a header cut inside its length field
   p.server.receive(cut, p.now);
-  t.is(p.server.drops.malformed - drops.malformed, 3);
+  t.is(p.server.stats.drops.malformed - drops.malformed, 3);
   t.deepEqual(received(p), [], 'nothing delivered from a datagram that does not parse');
   p.server.receive(genuine!, p.now);
   pump(p);

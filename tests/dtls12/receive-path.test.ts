@@ -1,7 +1,7 @@
 /**
  * The DTLS 1.2 receive path with lent datagrams (the server's receive
  * buffer, valid only while receive() runs: DatagramIo.receive's `lend`):
- * nothing a Dtls12Connection hands up or keeps may view the datagram. Every
+ * nothing a DtlsConnection hands up or keeps may view the datagram. Every
  * datagram here is handed over as a view of one shared buffer, overwritten
  * right after receive() returns: the handshake with fragments reassembled
  * across datagrams and epoch-1 records held for the ChangeCipherSpec, the
@@ -14,10 +14,13 @@ import test from 'ava';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
+
+/** DTLS 1.2 only, through the one DtlsConnection. */
+const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 
 const id = makeIdentity('p256', 'server.test', { at: Date.now() });
 const certificate = { chain: id.chain, privateKey: id.privateKey };
@@ -28,14 +31,14 @@ const providers: readonly CryptoProvider[] = nativeProvider === undefined ? [nod
 const slab = new Uint8Array(65_536);
 
 /** Delivers `d` to `to` as a view of the slab at an offset, then overwrites the slab (the next read). */
-function lend(to: Dtls12Connection, d: Uint8Array, now: number): void {
+function lend(to: DtlsConnection, d: Uint8Array, now: number): void {
   slab.set(d, 100);
   to.receive(slab.subarray(100, 100 + d.length), now);
   slab.fill(0xee);
 }
 
 /** pump() with every datagram lent; a datagram holding a ChangeCipherSpec has its epoch-1 records sent ahead of it (reordered), so they are held. */
-function pumpLent(p: Pair12, rounds = 200): void {
+function pumpLent(p: Pair12<DtlsConnection>, rounds = 200): void {
   const heldAhead = { count: 0 };
   pump(
     p,
@@ -61,11 +64,11 @@ function pumpLent(p: Pair12, rounds = 200): void {
   if (heldAhead.count === 0) throw new Error('no epoch-1 record went ahead of its ChangeCipherSpec');
 }
 
-function connectedLent(provider: CryptoProvider): Pair12 {
+function connectedLent(provider: CryptoProvider): Pair12<DtlsConnection> {
   // 300-byte datagrams: the certificate and other messages arrive in fragments, reassembled across datagrams.
   const p = pair12(
-    Dtls12Connection.client({ provider, trustAnchors: [id.caDer], serverName: 'server.test', cipherSuites12: [SUITE], maxDatagramSize: 300 }),
-    Dtls12Connection.server({ provider, certificate, cipherSuites12: [SUITE], maxDatagramSize: 300 }),
+    DtlsConnection.client({ ...ONLY_12, provider, trustAnchors: [id.caDer], serverName: 'server.test', cipherSuites12: [SUITE], maxDatagramSize: 300 }),
+    DtlsConnection.server({ ...ONLY_12, provider, certificate, cipherSuites12: [SUITE], maxDatagramSize: 300 }),
   );
   p.client.connect(0);
   pumpLent(p);
@@ -74,14 +77,14 @@ function connectedLent(provider: CryptoProvider): Pair12 {
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
-const data = (p: Pair12, side: 'client' | 'server'): Uint8Array[] => p.events[side].flatMap((e) => (e.type === 'data' ? [e.data] : []));
+const data = (p: Pair12<DtlsConnection>, side: 'client' | 'server'): Uint8Array[] => p.events[side].flatMap((e) => (e.type === 'data' ? [e.data] : []));
 
 for (const provider of providers) {
   test(`${provider.name}: a handshake of lent datagrams completes (fragments across datagrams, epoch-1 records held for the ChangeCipherSpec)`, (t) => {
     const p = connectedLent(provider);
-    t.is(p.client.stateName, 'connected');
-    t.is(p.server.stateName, 'connected');
-    t.is(p.server.drops.authentication + p.client.drops.authentication, 0);
+    t.is(p.client.state, 'connected');
+    t.is(p.server.state, 'connected');
+    t.is(p.server.stats.drops.authentication + p.client.stats.drops.authentication, 0);
   });
 
   test(`${provider.name}: data from lent datagrams survives the buffer's reuse and has an ArrayBuffer of its own`, (t) => {
@@ -117,8 +120,8 @@ for (const provider of providers) {
     };
     const records = Array.from({ length: 70 }, (_, i) => seal(`m${i}`));
     for (const r of records.slice(1)) lend(p.server, r, p.now);
-    const before = { ...p.server.drops };
-    const counted = (reason: keyof typeof before): number => p.server.drops[reason] - before[reason];
+    const before = { ...p.server.stats.drops };
+    const counted = (reason: keyof typeof before): number => p.server.stats.drops[reason] - before[reason];
     lend(p.server, records[69]!, p.now); // seen
     lend(p.server, records[0]!, p.now); // left of the window
     const version = seal('version').slice();

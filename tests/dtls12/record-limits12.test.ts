@@ -9,31 +9,35 @@
  * tests/dtls12/flood12-udp.test.ts sends the same over real UDP.
  */
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { forgedFlood12, forgedRecord12 } from '../support/forged12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 
+/** DTLS 1.2 only, through the one DtlsConnection. */
+const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
+
 const id = makeIdentity('p256', 'server.test', { at: Date.now() });
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 
-function connected(options: Partial<Dtls12Options> = {}): Pair12 {
+function connected(options: Partial<Dtls12Options> = {}): Pair12<DtlsConnection> {
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', ...options }),
-    Dtls12Connection.server({ certificate, ...options }),
+    DtlsConnection.client({ ...ONLY_12, trustAnchors: [id.caDer], serverName: 'server.test', ...options }),
+    DtlsConnection.server({ ...ONLY_12, certificate, ...options }),
   );
   p.client.connect(0);
   pump(p);
-  if (p.server.stateName !== 'connected') throw new Error('no handshake');
+  if (p.server.state !== 'connected') throw new Error('no handshake');
   return p;
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-const got = (p: Pair12, side: 'client' | 'server'): string[] => p.events[side].flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
+const got = (p: Pair12<DtlsConnection>, side: 'client' | 'server'): string[] =>
+  p.events[side].flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
 
 /** The client's next record for `s`, sealed and not delivered. */
-function sealed(p: Pair12, s: string): Uint8Array {
+function sealed(p: Pair12<DtlsConnection>, s: string): Uint8Array {
   p.client.send(text(s));
   return p.client.pollTransmit()!;
 }
@@ -47,17 +51,17 @@ for (const cid of [undefined, 8] as const) {
     const flood = forgedFlood12(1000, 1, local);
     t.is(flood.records, cid === undefined ? 1770 : 1455);
     p.server.receive(flood.datagram, p.now);
-    t.is(p.server.drops.authentication, 100);
-    t.is(p.server.drops['authentication-rate'], 28);
-    t.is(p.server.drops['records-per-datagram'], 1);
+    t.is(p.server.stats.drops.authentication, 100);
+    t.is(p.server.stats.drops['authentication-rate'], 28);
+    t.is(p.server.stats.drops['records-per-datagram'], 1);
     // A second flood in the same second costs one decryption; the client's own record still opens.
     p.server.receive(forgedFlood12(5000, 7, local).datagram, p.now + 500);
-    t.is(p.server.drops.authentication, 101);
-    t.is(p.server.drops['authentication-rate'], 28 + 127);
+    t.is(p.server.stats.drops.authentication, 101);
+    t.is(p.server.stats.drops['authentication-rate'], 28 + 127);
     p.server.receive(sealed(p, 'during'), p.now + 600);
     pump(p);
     t.deepEqual(got(p, 'server'), ['during']);
-    t.is(p.server.stateName, 'connected');
+    t.is(p.server.state, 'connected');
     p.now += 1000;
     p.server.send(text('reply'));
     pump(p);
@@ -73,7 +77,7 @@ test('the caps are the limits options: maxRecordsPerDatagram 4 reads four record
   p.server.receive(datagram, p.now);
   pump(p);
   t.deepEqual(got(p, 'server'), ['m0', 'm1', 'm2', 'm3']);
-  t.is(p.server.drops['records-per-datagram'], 1);
+  t.is(p.server.stats.drops['records-per-datagram'], 1);
 });
 
 test('a datagram whose framing fails past the 128th record is still refused whole (malformed), as before the cap', (t) => {
@@ -81,16 +85,16 @@ test('a datagram whose framing fails past the 128th record is still refused whol
   const flood = forgedFlood12(1000, 3);
   const cut = flood.datagram.subarray(0, flood.datagram.length - 5);
   p.server.receive(cut, p.now);
-  t.is(p.server.drops.malformed, 1);
-  t.is(p.server.drops.authentication, 0, 'nothing opened');
+  t.is(p.server.stats.drops.malformed, 1);
+  t.is(p.server.stats.drops.authentication, 0, 'nothing opened');
 });
 
 test('CCM_8: forgeries spend one failure of the key a second (its 2^7 over 128 s); the key’s records open again once the second ends', (t) => {
   const p = connected({ cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_ccm_8'], allowCcm8: true });
   // 3,000 forged datagrams within one second: one is tried.
   for (let i = 0; i < 3000; i++) p.server.receive(forgedRecord12(1, 100 + i, 1200, i), p.now + i / 10);
-  t.is(p.server.drops.authentication, 1);
-  t.is(p.server.drops['authentication-rate'], 2999);
+  t.is(p.server.stats.drops.authentication, 1);
+  t.is(p.server.stats.drops['authentication-rate'], 2999);
   const during = sealed(p, 'during');
   p.server.receive(during, p.now + 500);
   t.deepEqual(got(p, 'server'), [], 'while the flood’s second lasts, the key’s records are not tried (RFC 9147 Appendix B.3: CCM_8 needs such a safeguard)');
@@ -100,5 +104,5 @@ test('CCM_8: forgeries spend one failure of the key a second (its 2^7 over 128 s
   pump(p);
   t.deepEqual(got(p, 'server'), ['after']);
   t.deepEqual(got(p, 'client'), ['reply']);
-  t.is(p.server.stateName, 'connected');
+  t.is(p.server.state, 'connected');
 });
