@@ -10,6 +10,7 @@ import { benchWire } from './wire.js';
 /**
  * `npm run bench` (`npm run bench -- wire`, `-- record`, `-- handshake`, `-- network`, `-- kernel`, `-- hwmodel`, `-- api`, `-- attacks` or `-- cold` for one part;
  * `-- package-size` (only when named: it builds, packs and installs) for the install size and CLI start time;
+ * `-- first-run` (only when named: a clone and its `npm ci`) for the README's main command's time after `npm ci`;
  * `-- scale` (only when named: minutes) for the sessions one process holds, their memory and idle CPU;
  * `-- scale-out` (only when named: a minute or more) for handshakes per second and goodput of a server on 1..cores worker threads;
  * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering).
@@ -37,3 +38,4 @@ if (only === 'scale') await (await import('./scale.js')).benchScale();
 if (only === 'scale-out') await (await import('./scale-out.js')).benchScaleOut(console.log);
 if (only === 'lossy') await (await import('./lossy.js')).benchLossy(console.log);
 if (only === 'package-size') await (await import('./package-size.js')).benchPackageSize(console.log);
+if (only === 'first-run') (await import('./first-run.js')).benchFirstRun(console.log);
