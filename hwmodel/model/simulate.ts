@@ -9,6 +9,7 @@ import {
   ActivityMonitor,
   buildReport,
   ChromeTraceWriter,
+  TransactionTracer,
   ProgressBar,
   VcdWriter,
   type ProgressStream,
@@ -20,6 +21,7 @@ import {
 } from '../trace/index.js';
 import { EngineTraceRecorder, engineNameOf } from '../cocheck/engine-trace.js';
 import { BufferRegistry } from './buffers.js';
+import { tracedSockets } from './traced-sockets.js';
 import { CryptoOpLog } from './crypto-ops.js';
 import type { ModelEnv } from './env.js';
 import { buildHost, connectHosts, type HostParams } from './host.js';
@@ -215,6 +217,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
         dropped.set(sim.now, d);
       };
   }
+  if (trace !== undefined) new TransactionTracer(sim, trace, tracedSockets(device));
   const engineTrace = options.engineTrace !== undefined ? new EngineTraceRecorder(sim, device, engineNameOf(profile)) : undefined;
   vcd?.begin();
 

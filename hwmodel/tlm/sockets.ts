@@ -255,22 +255,27 @@ export class TargetSocket {
         const r = nb(gp, phase, delay);
         const after: string = phase.value;
         if (r === 'TLM_COMPLETED' || (r === 'TLM_UPDATED' && after === 'BEGIN_RESP')) tap.end(id, sim.now + delay.value);
-        else this.#tapped.set(gp, { tap, id });
+        else {
+          // Taps stack (each wraps the last): every one of them waits for this transaction's BEGIN_RESP.
+          const open = this.#tapped.get(gp);
+          if (open === undefined) this.#tapped.set(gp, [{ tap, id }]);
+          else open.push({ tap, id });
+        }
         return r;
       };
     }
   }
 
   /** Non-blocking transactions a tap has seen begin and not end. */
-  readonly #tapped = new Map<GenericPayload, { readonly tap: TransportTap; readonly id: number }>();
+  readonly #tapped = new Map<GenericPayload, { readonly tap: TransportTap; readonly id: number }[]>();
 
   /** nb_transport_bw: the initiator may change `phase.value` and `delay.value` in place. */
   nbTransportBw(gp: GenericPayload, phase: PhaseRef, delay: Delay): SyncEnum {
     if (phase.value === 'BEGIN_RESP' && this.#tapped.size > 0) {
-      const t = this.#tapped.get(gp);
-      if (t !== undefined) {
+      const open = this.#tapped.get(gp);
+      if (open !== undefined) {
         this.#tapped.delete(gp);
-        t.tap.end(t.id, this.owner.sim.now + delay.value);
+        for (const t of open) t.tap.end(t.id, this.owner.sim.now + delay.value);
       }
     }
     const bw = this.#bw;

@@ -28,7 +28,8 @@ export { analyzeBottleneck, isLink, pressedResources, type BottleneckFinding, ty
 export { between, steadyWindow, STEADY_TRIM, type Snapshot, type SteadyWindow } from './steady-window.js';
 export { formatRate, formatReport, formatUs } from './report-text.js';
 export { ProgressBar } from './progress.js';
-export { ChromeTraceWriter, type ChromeTraceEvent } from './chrome-trace.js';
+export { ChromeTraceWriter, TRANSACTION_TID, type ChromeTraceEvent, type FlowStep, type TransactionArgs } from './chrome-trace.js';
+export { TransactionTracer, type FlowRole, type TracedSocket } from './transaction-trace.js';
 export { gtkwaveSaveFile } from './gtkwave-save.js';
 export { sweepPlotSvg, type PlotPoint, type PlotSpec } from './sweep-plot.js';
 export type { ProgressOptions, ProgressStream } from './progress.js';

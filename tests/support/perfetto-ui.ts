@@ -71,7 +71,29 @@ export interface PerfettoView {
   readonly traceTime: { readonly startSec: number; readonly endSec: number };
   /** Perfetto's name of each thread's row: "process pid · thread tid". */
   readonly rows: readonly string[];
+  /** Runs SQL in Perfetto's own trace processor (its `executeQuery` action) and returns the rows. */
+  query(sql: string): Promise<Record<string, string | number | null>[]>;
   close(): Promise<void>;
+}
+
+let queries = 0;
+
+/** The UI's `executeQuery` action on its first engine, polled for its result. */
+async function query(page: Page, sql: string): Promise<Record<string, string | number | null>[]> {
+  const id = `dtls13-${queries++}`;
+  const result = (await page.evaluate(`(async () => {
+    const g = window.globals;
+    const engineId = Object.keys(g.state.engines)[0];
+    g.dispatch({ type: 'executeQuery', args: { engineId, queryId: ${JSON.stringify(id)}, query: ${JSON.stringify(sql)} } });
+    for (let i = 0; i < 300; i++) {
+      const r = g.queryResults.get(${JSON.stringify(id)});
+      if (r) return { rows: r.rows, error: r.error };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { error: 'no result in 30 s' };
+  })()`)) as { rows?: Record<string, string | number | null>[]; error?: string };
+  if (result.error !== undefined || result.rows === undefined) throw new Error(`Perfetto query failed: ${String(result.error)}: ${sql}`);
+  return result.rows;
 }
 
 /** Opens `trace` in the UI and waits until it has drawn at least `threads` thread rows. */
@@ -96,6 +118,7 @@ export async function openInPerfetto(trace: Uint8Array, threads: number, viewpor
     return {
       page,
       ...state,
+      query: (sql) => query(page, sql),
       close: async () => {
         await opened.close();
         server.close();
