@@ -198,25 +198,35 @@ export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | und
 /**
  * The resource behind a buffer's drops or held-back work: the first stage
  * after it that held work back itself (followed in turn), else the most
- * pressed unit after it (near saturation first, then queueing), else the
- * buffer's own depth. `chain` gets each stage followed.
+ * pressed unit after it (near saturation first, then queueing), else a
+ * cache after it that missed (its misses delay work; a pressed unit limits
+ * it first), else the buffer's own depth. `chain` gets each stage followed.
  */
 function causeOf(f: BufferFigures, chain: string[], modules: Map<string, ModuleFigures>, buffers: Map<string, BufferFigures>): string {
   // A stage that is not a module itself may be round-robin channels (`<stage>.ch<i>`): each of them is a stage.
   const next = (f.feeds ?? []).flatMap((n) => (modules.has(n) || buffers.has(n) ? [n] : [...modules.keys()].filter((m) => CHANNEL.exec(m)?.[1] === n)));
-  const held = next
-    .map((n) => buffers.get(n))
-    .filter((b): b is BufferFigures => b !== undefined && b.blocked > 0 && !chain.includes(b.name))
-    .sort((a, b) => b.blockedTime - a.blockedTime || order(a.name, b.name))[0];
+  const heldAfter = (cache: boolean): BufferFigures | undefined =>
+    next
+      .map((n) => buffers.get(n))
+      .filter((b): b is BufferFigures => b !== undefined && b.blocked > 0 && (b.evicted !== undefined) === cache && !chain.includes(b.name))
+      .sort((a, b) => b.blockedTime - a.blockedTime || order(a.name, b.name))[0];
+  const held = heldAfter(false);
   if (held !== undefined) {
     chain.push(held.name);
     return causeOf(held, chain, modules, buffers);
   }
   const units = next.map((n) => modules.get(n)).filter((m): m is ModuleFigures => m !== undefined && pressure(m) !== 'busiest');
   const unit = findBottleneck(units);
+  const cache = heldAfter(true);
   if (unit !== undefined) {
+    // A cache whose misses load that unit (the key slots' re-derivations on the key manager) is on the way to it.
+    if (cache?.feeds?.includes(unit.name) === true) chain.push(cache.name);
     chain.push(unit.name);
     return unit.name;
+  }
+  if (cache !== undefined) {
+    chain.push(cache.name);
+    return causeOf(cache, chain, modules, buffers);
   }
   return f.name;
 }
