@@ -4,7 +4,7 @@
 // With a port, the process is a client only: no listen (listen: 0), its handshakes with the server at that port
 // (bench/cold/server.mjs, in another process).
 // Prints one JSON line: boot (ms from the process's time origin to this script's first line), import, listen, first and
-// second handshake (openClientEndpoint to the handshake done), all in ms of wall time, the same phases' CPU time of the
+// second handshake (openClientEndpoint to the handshake done; DTLS 1.2 when DTLS13_COLD_MAX_VERSION=DTLSv1.2), all in ms of wall time, the same phases' CPU time of the
 // process (cpu: user + system, ms; less moved by other processes on a loaded machine than wall time), and what became
 // of the entry's code cache (codeCache: runtime/load-bundle.ts's outcome; absent for an entry without one).
 const boot = performance.now();
@@ -37,10 +37,11 @@ const endpoint =
 const port = endpoint === undefined ? Number(serverPort) : (await endpoint.listening).port;
 const t2 = performance.now();
 const cpuListen = cpu();
+const maxVersion = process.env.DTLS13_COLD_MAX_VERSION ? { maxVersion: process.env.DTLS13_COLD_MAX_VERSION } : {};
 const handshake = async () => {
   cpu();
   const start = performance.now();
-  const session = dtls.connect('127.0.0.1', port, { ca: bytes(identity.ca), servername: identity.serverName });
+  const session = dtls.connect('127.0.0.1', port, { ca: bytes(identity.ca), servername: identity.serverName, ...maxVersion });
   await session.opened;
   const ms = performance.now() - start;
   const used = cpu();
