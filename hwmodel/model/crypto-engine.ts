@@ -8,7 +8,7 @@ import type { CryptoOp, CryptoOpKind } from './crypto-ops.js';
 import type { ModelEnv } from './env.js';
 import { DmaChannels } from './dma-channels.js';
 import { Lanes } from './lanes.js';
-import type { BufferFigures } from '../trace/index.js';
+import type { BufferFigures, LevelSignal } from '../trace/index.js';
 
 /** How a logged operation is costed: the timing tables' operation, or none (covered by the per-message cost). */
 const TIMED: Readonly<Record<CryptoOpKind, TimedOp | undefined>> = {
@@ -101,6 +101,8 @@ export class CryptoEngine extends CryptoEngineSkeleton {
   readonly #changed: SimEvent;
   /** Non-blocking commands in flight (thread names). */
   #nbCommands = 0;
+  /** Each unit queue's occupancy as a VCD integer (only with a VCD). */
+  readonly #levels: Record<Unit, LevelSignal | undefined> = { symmetric: undefined, publicKey: undefined };
 
   constructor(sim: Simulator, env: ModelEnv, name = 'cryptoEngine', params: Partial<CryptoEngineParams> = {}, parent?: Module) {
     super(sim, name, params, parent);
@@ -117,6 +119,7 @@ export class CryptoEngine extends CryptoEngineSkeleton {
       this.publicKey = unit('publicKey', p.pkLanes);
       this.dmaChannels = new DmaChannels(`${this.fullName}.dma`, p.dmaChannels, p.dmaRoundRobin, env.monitor);
       for (const u of ['symmetric', 'publicKey'] as const) {
+        this.#levels[u] = env.monitor?.level(`${this.fullName}.${u}Queue.occupancy`);
         env.buffers?.addSource({
           figures: (until) => this.queueFigures(u, until),
           resetWindow: (at) => {
@@ -198,6 +201,7 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     this.#serving++;
     this.#changed.notify(0);
     this.#pending[unit]++;
+    this.#levels[unit]?.add(this.sim.now, 1);
     q.entered++;
     const occupancy = this.#occupancy(unit);
     if (occupancy > q.maxOccupancy) q.maxOccupancy = occupancy;
@@ -215,6 +219,7 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     const lanes = this.#lanes(unit);
     const finish = lanes.reserve(this.sim, issue);
     this.#pending[unit]--;
+    this.#levels[unit]?.add(finish - issue, -1); // out of the queue when its lane starts it
     const q = this.#queues[unit];
     // In the queue from admission until its lane starts it (a zero-length issue starts and finishes at once).
     q.area += Math.max(0, Math.max(finish - issue, this.sim.now) - Math.max(admittedAt, q.from));

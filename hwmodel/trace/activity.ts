@@ -500,9 +500,14 @@ export class LevelSignal implements ChangeTarget {
     this.#monitor.schedule(t, { module: this, active: 0, queueDelta: 0, queueSet: value });
   }
 
+  /** The level changes by `delta` at `t` (which may be ahead: a command leaving a queue when its booked lane starts it). */
+  add(t: SimTime, delta: number): void {
+    this.#monitor.schedule(t, { module: this, active: 0, queueDelta: delta });
+  }
+
   /** @internal */
   apply(_t: SimTime, c: Change): void {
-    this.#value = c.queueSet ?? this.#value;
+    this.#value = c.queueSet ?? this.#value + c.queueDelta;
   }
 
   /** @internal */

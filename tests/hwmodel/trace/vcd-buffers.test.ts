@@ -2,7 +2,8 @@
  * The VCD of a run holds each bounded buffer's occupancy and drops, read
  * back through GTKWave's vcd2fst/fst2vcd (an independent reader): the RX
  * ring's drops end at the run's count, the occupancy never exceeds the
- * capacity and reaches it.
+ * capacity and reaches the report's largest; the crypto engine's unit
+ * queues (which hold commands back, never drop) have their occupancy too.
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +27,7 @@ test("a run's VCD carries every bounded buffer's occupancy and drops, as vcd2fst
     hwAccel: true,
     connections: 30,
     records: 10,
-    device: { recordLayer: { pipelineDepth: 1, rxRingDepth: 2 } },
+    device: { recordLayer: { pipelineDepth: 1, rxRingDepth: 2 }, cryptoEngine: { lanes: 1, pkLanes: 1, queueDepth: 2 } },
     vcd: new FileSink(path, 4096),
   });
   const fst = join(dir, 'run.fst');
@@ -39,7 +40,7 @@ test("a run's VCD carries every bounded buffer's occupancy and drops, as vcd2fst
   t.true(figures.length >= 2, 'the run has bounded buffers');
   const bounded = figures.filter((f) => changes.has(`top.${f.name}.occupancy`));
   t.true(
-    bounded.some((f) => f.name.endsWith('rxRing')) && bounded.some((f) => f.name.endsWith('pipeline')),
+    ['rxRing', 'pipeline', 'symmetricQueue', 'publicKeyQueue'].every((b) => bounded.some((f) => f.name.endsWith(b))),
     `signals for ${bounded.map((f) => f.name).join(', ')}`,
   );
   for (const f of bounded) {
