@@ -19,7 +19,7 @@
  * output of dist/ keep the plain imports.
  */
 import type { Plugin } from 'esbuild';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const NAMESPACE = 'dtls13-lazy';
@@ -58,8 +58,11 @@ export function lazyParts(stands: ReadonlyMap<string, Stand>): Plugin {
   return {
     name: 'dtls13-lazy-parts',
     setup(b) {
-      b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
-        if (args.kind !== 'import-statement' || args.namespace !== 'file') return undefined;
+      // Relative imports between the runtime's modules, and the absolute ones of the bundle's entries (the shared
+      // modules of scripts/ship-once.ts: hwmodel imports the noble provider, which must stay lazy there too).
+      b.onResolve({ filter: /\.js$/ }, (args) => {
+        if (args.kind !== 'import-statement' || (args.namespace !== 'file' && args.namespace !== '')) return undefined;
+        if (!args.path.startsWith('.') && !isAbsolute(args.path)) return undefined;
         const path = resolve(args.resolveDir, args.path);
         return stands.has(path) ? { path, namespace: NAMESPACE } : undefined;
       });
