@@ -183,6 +183,9 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     // Handshakes not kept up with while nothing drops: the public-key lanes.
     const pkShort = !meets.handshakes && meets.noDrops && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0;
     let grown = pkShort ? grow(c, 'device.cryptoEngine.publicKey') : grow(c, named);
+    // The named resource outside the space, the handshakes short: the public-key lanes are still the space's to grow.
+    if (grown === undefined && !meets.handshakes && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0)
+      grown = grow(c, 'device.cryptoEngine.publicKey');
     // Comparing power past the first configuration that meets the targets: the busiest unit grows, pressed or not.
     if (grown === undefined && ok) grown = grow(c, row.bottleneck);
     let next: string;
