@@ -173,7 +173,9 @@ export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | und
       dropping[0] !== undefined
         ? { modules: new Map((input.runModules ?? input.modules).map((m) => [m.name, m])), buffers: new Map(input.buffers.map((f) => [f.name, f])) }
         : { modules, buffers: inWindow };
-    const cause = causeOf(symptom, chain, traced.modules, traced.buffers);
+    // Drops are traced over the run; a run a straggler's retransmission stretched presses no unit over it, so the units'
+    // figures in the steady window are asked next.
+    const cause = causeOf(symptom, chain, traced.modules, traced.buffers, modules);
     const found = describe(cause, modules, inWindow);
     return {
       ...found,
@@ -198,11 +200,19 @@ export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | und
 /**
  * The resource behind a buffer's drops or held-back work: the first stage
  * after it that held work back itself (followed in turn), else the most
- * pressed unit after it (near saturation first, then queueing), else a
+ * pressed unit after it (near saturation first, then queueing; with none
+ * over the period traced, the most pressed in `fallback`, the steady
+ * window's figures), else a
  * cache after it that missed (its misses delay work; a pressed unit limits
  * it first), else the buffer's own depth. `chain` gets each stage followed.
  */
-function causeOf(f: BufferFigures, chain: string[], modules: Map<string, ModuleFigures>, buffers: Map<string, BufferFigures>): string {
+function causeOf(
+  f: BufferFigures,
+  chain: string[],
+  modules: Map<string, ModuleFigures>,
+  buffers: Map<string, BufferFigures>,
+  fallback?: Map<string, ModuleFigures>,
+): string {
   // A stage that is not a module itself may be round-robin channels (`<stage>.ch<i>`): each of them is a stage.
   const next = (f.feeds ?? []).flatMap((n) => (modules.has(n) || buffers.has(n) ? [n] : [...modules.keys()].filter((m) => CHANNEL.exec(m)?.[1] === n)));
   const heldAfter = (cache: boolean): BufferFigures | undefined =>
@@ -213,10 +223,12 @@ function causeOf(f: BufferFigures, chain: string[], modules: Map<string, ModuleF
   const held = heldAfter(false);
   if (held !== undefined) {
     chain.push(held.name);
-    return causeOf(held, chain, modules, buffers);
+    return causeOf(held, chain, modules, buffers, fallback);
   }
-  const units = next.map((n) => modules.get(n)).filter((m): m is ModuleFigures => m !== undefined && pressure(m) !== 'busiest');
-  const unit = findBottleneck(units);
+  const pressed = (from: Map<string, ModuleFigures>): ModuleFigures[] =>
+    next.map((n) => from.get(n)).filter((m): m is ModuleFigures => m !== undefined && pressure(m) !== 'busiest');
+  const units = pressed(modules);
+  const unit = findBottleneck(units.length > 0 || fallback === undefined ? units : pressed(fallback));
   const cache = heldAfter(true);
   if (unit !== undefined) {
     // A cache whose misses load that unit (the key slots' re-derivations on the key manager) is on the way to it.
@@ -226,7 +238,7 @@ function causeOf(f: BufferFigures, chain: string[], modules: Map<string, ModuleF
   }
   if (cache !== undefined) {
     chain.push(cache.name);
-    return causeOf(cache, chain, modules, buffers);
+    return causeOf(cache, chain, modules, buffers, fallback);
   }
   return f.name;
 }

@@ -58,3 +58,25 @@ test('a saturated unit after the pipeline is named before a key-slot cache that 
   const idle = analyzeBottleneck({ modules: [{ ...dma, utilization: 0.1 }], buffers: [ring, held, slots], windowBuffers: [ring, held, slots], span: 300 * US });
   t.deepEqual(idle?.chain, ['device.recordLayer.rxRing', 'device.recordLayer.pipeline', 'device.keySlots']);
 });
+
+test('drops over a run a straggler stretched: no unit pressed over it, so the window’s saturated DMA is named, not the cache', (t) => {
+  const slots: BufferFigures = {
+    ...pipeline(177, 42 * US),
+    name: 'device.keySlots',
+    capacity: 256,
+    evicted: 100,
+    feeds: ['device.keyManager'],
+    knob: 'key_manager.key_slots',
+  };
+  const ring: BufferFigures = { ...pipeline(0, 0), name: 'device.recordLayer.rxRing', policy: 'drop', dropped: 4607, feeds: ['device.recordLayer.pipeline'] };
+  const held = pipeline(11_201, 700_000 * US);
+  const buffers = [ring, held, slots];
+  const r = analyzeBottleneck({
+    modules: [{ ...dma, utilization: 0.99 }],
+    runModules: [{ ...dma, utilization: 0.002 }],
+    buffers,
+    windowBuffers: buffers,
+    span: 300 * US,
+  });
+  t.like(r, { name: 'device.cryptoEngine.dma', reason: 'drops' });
+});
