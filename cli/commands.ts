@@ -74,7 +74,8 @@ options:
 
 const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--record-size B] [--group G] [--suite S]
                   [--profile asic|fpga] [--minimize area|power] [--connections N] [--records N]
-                  [--replications N] [--seed N] [--max-candidates N] [--json FILE] [--quiet]
+                  [--replications N] [--seed N] [--max-candidates N] [--set module.param=value]...
+                  [--json FILE] [--quiet]
 
 Finds the smallest configuration of the offload engine (symmetric lanes, public-key
 lanes, DMA channels, record pipeline depth) that carries G Gbit/s of B-byte records
@@ -90,7 +91,9 @@ are met (goodput in the steady window, the handshake rate kept up with, nothing
 dropped), a resource outside the space limits the run, or --max-candidates
 (default 12) runs out. --minimize power also tries two steps past the first
 configuration that meets them and keeps the lowest power. Exit status 1 when no
-configuration in the space meets the targets. docs/hwmodel-sizing.md explains it.
+configuration in the space meets the targets. --set holds a device parameter outside
+the space for every candidate (memory.bandwidth=400Gbps, say; the space's own knobs
+are the search's). docs/hwmodel-sizing.md explains it.
 `;
 
 const GENERATE_HELP = `usage: dtls13 generate [--check] [--root DIR] [--quiet]

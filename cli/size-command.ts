@@ -16,6 +16,7 @@ import { size, type Candidate, type SizingResult } from '../hwmodel/sizing/searc
 import { checkTargets } from '../hwmodel/sizing/targets.js';
 import { loadEngine } from '../hwmodel/timing/engine-file.js';
 import { openOutput } from './simulate-run.js';
+import { hostParams, parseSetting } from './simulate-set.js';
 import { CliUsageError } from './usage-error.js';
 
 /** The search's option names as the command line spells them. */
@@ -56,6 +57,7 @@ export async function runSize(argv: readonly string[]): Promise<number> {
         seed: { type: 'string' },
         'max-candidates': { type: 'string' },
         json: { type: 'string' },
+        set: { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
       },
     }));
@@ -94,6 +96,7 @@ export async function runSize(argv: readonly string[]): Promise<number> {
       ...(values.replications !== undefined ? { replications: num('--replications', values.replications) ?? 0 } : {}),
       ...(values['max-candidates'] !== undefined ? { maxCandidates: num('--max-candidates', values['max-candidates']) ?? 0 } : {}),
       seed: num('--seed', values.seed) ?? 1,
+      ...(values.set !== undefined ? { device: hostParams(values.set.map((text) => parseSetting(text, '--set'))) } : {}),
     };
     const checked = checkTargets(targets);
     process.stdout.write(

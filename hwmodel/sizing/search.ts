@@ -29,6 +29,8 @@ export interface SizingOptions {
   readonly seed?: number;
   /** Simulated candidates at most (default 12). */
   readonly maxCandidates?: number;
+  /** Device parameters outside the space, held for every candidate (`--set memory.bandwidth=400Gbps`). */
+  readonly device?: HostParams;
   /** Hears of each candidate simulated. */
   readonly onCandidate?: (c: Candidate) => void;
 }
@@ -144,7 +146,11 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     profile,
     seed: options.seed ?? 1,
     // A key slot for every connection: the contexts stay on the device (key slots cost no area in this model).
-    device: { cryptoEngine: { clockPeriod: bounds.clockPeriod }, keyManager: { keySlots: Math.max(keyManagerDefaults.keySlots, connections) } },
+    device: {
+      ...options.device,
+      cryptoEngine: { ...options.device?.cryptoEngine, clockPeriod: bounds.clockPeriod },
+      keyManager: { keySlots: Math.max(keyManagerDefaults.keySlots, connections), ...options.device?.keyManager },
+    },
   };
   const candidates: Candidate[] = [];
   let c: Configuration = {
@@ -188,8 +194,18 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
       grown = grow(c, 'device.cryptoEngine.publicKey');
     // Comparing power past the first configuration that meets the targets: the busiest unit grows, pressed or not.
     if (grown === undefined && ok) grown = grow(c, row.bottleneck);
+    // Public-key lanes that did not raise the handshake rate will not: what holds the handshakes is elsewhere.
+    const previous = candidates[candidates.length - 1];
+    const stalled =
+      !meets.handshakes &&
+      grown?.knob === 'pkLanes' &&
+      previous !== undefined &&
+      previous.configuration.pkLanes < c.pkLanes &&
+      hs.mean <= previous.handshakesPerSecond.mean + previous.handshakesPerSecond.halfWidth;
     let next: string;
     if (ok && feasible.length > extra) next = 'meets the targets: stop';
+    else if (stalled)
+      next = `more public-key lanes did not raise the handshakes (${hs.mean.toFixed(0)}/s): they are held by ${row.bottleneck ?? 'something'}, outside the space: stop`;
     else if (grown === undefined && named === null && !ok)
       next = `the device has headroom (busiest ${row.bottleneck ?? 'none'} at ${(row.bottleneckUtilization.mean * 100).toFixed(0)}%) and the workload offers only ${(row.goodputBitsPerSecond.mean / 1e9).toFixed(2)} Gbit/s: more --connections or --records offer more: stop`;
     else if (grown === undefined) next = `limited by ${named ?? 'nothing in the device'}, outside the space: stop`;

@@ -104,6 +104,7 @@ test('dtls13 size: a bad option is a usage error naming the flag', async (t) => 
     message: /^--profile: no engine 'nope'/,
   });
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--connections', '0']), { instanceOf: CliUsageError, message: /^--connections: / });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--set', 'memory.bandwidth']), { instanceOf: CliUsageError, message: /^--set: / });
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--colour']), { instanceOf: CliUsageError });
 });
 
