@@ -262,6 +262,12 @@ export class EngineTraceRecorder {
       end: (id, at) => {
         this.#done[id] = at;
       },
+      cancel: (id) => {
+        if (id !== this.#lines.length - 1) throw new Error(`engine trace: cancel of ${id}, not the last transaction begun`);
+        this.#lines.pop();
+        this.#done.pop();
+        this.#pending.pop();
+      },
     };
   }
 

@@ -240,10 +240,14 @@ export class TargetSocket {
     }
     const now = fw.bTransportNow;
     if (now !== undefined) {
+      // Begun before the call, as on the generator path: what the target calls on (a nested tapped socket) begins after it.
       fw.bTransportNow = (gp, delay) => {
-        const before = delay.value;
-        if (!now(gp, delay)) return false;
-        tap.end(tap.begin(gp, before, true), sim.now + delay.value);
+        const id = tap.begin(gp, delay.value, true);
+        if (!now(gp, delay)) {
+          tap.cancel(id);
+          return false;
+        }
+        tap.end(id, sim.now + delay.value);
         return true;
       };
     }

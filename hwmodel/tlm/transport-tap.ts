@@ -13,4 +13,9 @@ export interface TransportTap {
   begin(gp: GenericPayload, delay: SimTime, blocking: boolean): number;
   /** The transaction `id` ends at `at`. */
   end(id: number, at: SimTime): void;
+  /**
+   * The path without a generator (`bTransportNow`) declined the transaction `id` it began: forget it (the call
+   * begins again on the generator path). A declining target has done nothing, so `id` is the last one begun.
+   */
+  cancel(id: number): void;
 }

@@ -30,9 +30,13 @@ interface Open {
   readonly tracks: SimTime[];
   readonly track: number;
   readonly start: SimTime;
-  readonly args: TransactionArgs;
+  /** What it carries, read when it ends (a target may add to a command's operations while it runs). */
+  readonly args: () => TransactionArgs;
   /** Its place in a datagram's flow, written with the slice. */
   flow: { readonly id: number; readonly step: FlowStep } | undefined;
+  /** For a cancel: its track's free time before it (undefined: the track was new), and the connection of its flow. */
+  readonly before: SimTime | undefined;
+  readonly connection: number | undefined;
 }
 
 export class TransactionTracer {
@@ -56,6 +60,7 @@ export class TransactionTracer {
       s.socket.tap({
         begin: (gp, delay) => this.#begin(s, owned, gp, delay),
         end: (id, at) => this.#end(id, at),
+        cancel: (id) => this.#cancel(id),
       });
     }
   }
@@ -64,13 +69,33 @@ export class TransactionTracer {
     const start = this.#sim.now + delay;
     // Strictly after: a flow event at a slice's start must not also lie at the end of the one before it on the track.
     let track = tracks.findIndex((free) => free < start);
+    const before = track < 0 ? undefined : tracks[track];
     if (track < 0) track = tracks.push(0) - 1;
     tracks[track] = Number.POSITIVE_INFINITY;
-    const { flow, ...args } = s.describe(gp);
+    const { flow, connection: c } = s.describe(gp);
     const id = this.#ids++;
-    const c = args.connection;
-    this.#open.set(id, { module: s.module, tracks, track, start, args, flow: c !== undefined && flow !== 'none' ? this.#flow(c, flow) : undefined });
+    const args = (): TransactionArgs => {
+      const { flow: _flow, ...carried } = s.describe(gp);
+      return carried;
+    };
+    const inFlow = c !== undefined && flow !== 'none' ? this.#flow(c, flow) : undefined;
+    this.#open.set(id, { module: s.module, tracks, track, start, args, flow: inFlow, before, connection: c });
     return id;
+  }
+
+  /** Undoes the last `#begin` (a declined path without a generator): its track, its flow's place, its id. */
+  #cancel(id: number): void {
+    const o = this.#open.get(id);
+    if (o === undefined || id !== this.#ids - 1) throw new Error(`transaction trace: cancel of ${id}, not the last transaction begun`);
+    this.#open.delete(id);
+    this.#ids--;
+    if (o.before === undefined) o.tracks.pop();
+    else o.tracks[o.track] = o.before;
+    const flows = o.connection === undefined ? undefined : this.#flows.get(o.connection);
+    if (o.flow?.step === 's') {
+      flows?.pop();
+      this.#nextFlow--;
+    } else if (o.flow?.step === 'f') flows?.unshift(o.flow.id);
   }
 
   /** The flow a transaction of `connection` in role `role` belongs to, and its step in it. */
@@ -95,7 +120,7 @@ export class TransactionTracer {
     const finish = Math.max(at, o.start);
     o.tracks[o.track] = finish;
     const label = `transactions ${o.track}`;
-    this.#writer.transaction(o.module, o.track, label, o.start, finish, o.args);
+    this.#writer.transaction(o.module, o.track, label, o.start, finish, o.args());
     // In the middle of its slice: a reader binding it to the slice open on the track at that instant finds this one, not the one before.
     if (o.flow !== undefined) this.#writer.flow(o.flow.id, o.flow.step, o.module, o.track, label, o.start + (finish - o.start) / 2);
   }
