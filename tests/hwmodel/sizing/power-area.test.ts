@@ -132,3 +132,20 @@ test('a bad power or area section is a ConfigError naming the file and the key p
   write('oneside', `area:\n  symmetric: ${area('kGE')}\n`);
   t.throws(() => loadEngine('oneside', dir), { instanceOf: ConfigError, message: /oneside\.yaml: area\.public_key\.per_lane: is missing/ });
 });
+
+test('dtls13 simulate --profile asic writes the power and area to --json (powerArea) beside the report', async (t) => {
+  const { runSimulate } = await import('../../../cli/simulate-command.js');
+  const dir = mkdtempSync(join(tmpdir(), 'power-area-'));
+  const file = join(dir, 'report.json');
+  t.is(await runSimulate(['--profile', 'asic', '--connections', '4', '--records', '2', '--quiet', '--json', file]), 0);
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { powerArea?: { area: number; areaUnit: string; units: { unit: string; lanes: number }[] } };
+  t.is(doc.powerArea?.area, 4 * 160 + 4 * 300);
+  t.is(doc.powerArea?.areaUnit, 'kGE');
+  t.deepEqual(
+    doc.powerArea?.units.map((u) => [u.unit, u.lanes]),
+    [
+      ['symmetric', 4],
+      ['publicKey', 4],
+    ],
+  );
+});
