@@ -10,6 +10,7 @@
  */
 import { cidOptions } from './cid-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
+import { rawKeyOptions } from './raw-key-options.js';
 import { connect, protocolOf, resolveConfig } from './runtime.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
 import { withInspectDefault, interrupted } from './inspect-option.js';
@@ -47,12 +48,15 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const v = parseOptions(withInspectDefault(withOpensslAliases(argv)), CLIENT_OPTIONS);
   const target = stringValue(v.connect);
   const caPath = stringValue(v.ca);
-  if (!target || (!caPath && v.psk === undefined)) throw new CliUsageError('client needs --connect HOST:PORT and --ca FILE (or --psk HEX)');
+  const raw = rawKeyOptions(v);
+  if (!target || (!caPath && v.psk === undefined && !raw.rawPublicKey))
+    throw new CliUsageError('client needs --connect HOST:PORT and --ca FILE (or --psk HEX, or --raw-public-key)');
   const sessions = clientSessionOptions(v);
   const { host, port } = hostPort('--connect', target, '127.0.0.1');
   const certPath = stringValue(v.cert);
   const keyPath = stringValue(v.key);
-  if ((certPath === undefined) !== (keyPath === undefined)) throw new CliUsageError('--cert and --key go together');
+  if (certPath !== undefined ? keyPath === undefined : keyPath !== undefined && !raw.rawPublicKey)
+    throw new CliUsageError('--cert and --key go together (--key alone with --raw-public-key)');
   const timeout = positiveMs('--timeout', stringValue(v.timeout));
   const idleTimeout = positiveMs('--idle-timeout', stringValue(v['idle-timeout']));
   const replies = replyCount(stringValue(v.replies));
@@ -66,7 +70,9 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     // Without --ca (a PSK client) the trust anchors are Node's bundled roots, as node:tls's.
     ...(caPath ? { ca: loadCertificates('--ca', caPath) } : {}),
     handshakeTimeout: timeout ?? 10_000,
-    ...(certPath && keyPath ? { cert: loadCertificates('--cert', certPath), key: loadPrivateKey('--key', keyPath) } : {}),
+    ...(certPath ? { cert: loadCertificates('--cert', certPath) } : {}),
+    ...(keyPath ? { key: loadPrivateKey('--key', keyPath) } : {}),
+    ...raw,
     // The certificate is checked against the name or address connected to (RFC 9525 §6), unless --servername says otherwise.
     // --no-verify-name: the handshake completes whatever the check found, and the client goes on only if nothing but the name failed.
     servername: serverName ?? host,

@@ -68,6 +68,13 @@ const TLS_OPTIONS: OptionTable = [
     help: "rfc7925: also speak what RFC 7925 IoT devices do (the CCM_8 suites, a plain PSK; listen's and connect's profile option)",
     group: 'TLS',
   },
+  {
+    name: 'raw-public-key',
+    type: 'boolean',
+    help: "raw public keys (RFC 7250): send --key's public key instead of a certificate, and take\nthe peer's, checked against --peer-key (listen's and connect's rawPublicKey)",
+    group: 'TLS',
+  },
+  { name: 'peer-key', type: 'string', value: 'FILE', help: "PEM PUBLIC KEY(s) the peer's raw public key must be one of (peerPublicKey)", group: 'TLS' },
 ];
 
 const PSK_OPTIONS: OptionTable = [
@@ -126,7 +133,13 @@ const TRACE_OPTIONS: OptionTable = [
 
 export const CLIENT_OPTIONS: OptionTable = [
   { name: 'connect', type: 'string', value: 'HOST:PORT', help: 'the server (HOST a name, an IPv4 address or [IPv6]); required', group: 'connection' },
-  { name: 'ca', type: 'string', value: 'FILE', help: 'PEM trust anchors for the server certificate; required unless --psk', group: 'connection' },
+  {
+    name: 'ca',
+    type: 'string',
+    value: 'FILE',
+    help: 'PEM trust anchors for the server certificate; required unless --psk or --raw-public-key',
+    group: 'connection',
+  },
   { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain for client authentication (with --key)', group: 'connection' },
   { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert', group: 'connection' },
   { name: 'servername', type: 'string', value: 'NAME', help: 'the name the server certificate must match (default: the HOST)', group: 'connection' },

@@ -3,7 +3,8 @@
  * line under `connected:` (subject, issuer, expiry, SHA-256 fingerprint), and
  * with --showcerts the whole chain in PEM, as openssl s_client -showcerts.
  */
-import { X509Certificate } from 'node:crypto';
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import { certificateFingerprint, peerEntry } from './runtime.js';
 
 /** A distinguished name from X509Certificate (one attribute a line) on one line. */
 function oneLine(name: string): string {
@@ -14,6 +15,9 @@ function oneLine(name: string): string {
 export function peerCertificateLine(chain: readonly Uint8Array[] | undefined): string | undefined {
   const leaf = chain?.[0];
   if (leaf === undefined) return undefined;
+  // A raw public key (RFC 7250) is a SubjectPublicKeyInfo where the certificate would be.
+  if (peerEntry(leaf, 'raw public key'))
+    return `peer raw public key: ${createPublicKey({ key: Buffer.from(leaf), format: 'der', type: 'spki' }).asymmetricKeyType ?? 'unknown'}; ${certificateFingerprint(leaf)}`;
   const x = new X509Certificate(leaf);
   return `peer certificate: subject ${oneLine(x.subject)}; issuer ${oneLine(x.issuer)}; expires ${new Date(x.validTo).toISOString()}; sha256 ${x.fingerprint256}`;
 }

@@ -7,6 +7,7 @@
 import { cidOptions } from './cid-options.js';
 import { fleetListenOptions } from './fleet-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
+import { rawKeyOptions } from './raw-key-options.js';
 import type { DtlsListener } from '../runtime/node/dtls/listener.js';
 import { ConfigError, listen, listenWorkers } from './runtime.js';
 import type { DtlsWorkerListener } from '../runtime/node/dtls/workers/worker-listener.js';
@@ -32,8 +33,11 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   const keyPath = stringValue(v.key);
   const sessions = serverSessionOptions(v);
   const askAfter = requestCertAfter(v);
-  if ((certPath === undefined) !== (keyPath === undefined)) throw new CliUsageError('--cert and --key go together');
-  if (!listen || (!certPath && !sessions.psk)) throw new CliUsageError('server needs --listen HOST:PORT and --cert FILE --key FILE (or --psk HEX)');
+  const raw = rawKeyOptions(v);
+  if (certPath !== undefined ? keyPath === undefined : keyPath !== undefined && !raw.rawPublicKey)
+    throw new CliUsageError('--cert and --key go together (--key alone with --raw-public-key)');
+  if (!listen || (!certPath && !sessions.psk && !(raw.rawPublicKey && keyPath)))
+    throw new CliUsageError('server needs --listen HOST:PORT and --cert FILE --key FILE (or --psk HEX, or --raw-public-key --key FILE)');
   const { host, port } = hostPort('--listen', listen, '127.0.0.1');
   const caPath = stringValue(v.ca);
   if (v['verify-client'] && !caPath) throw new CliUsageError('--verify-client needs --ca FILE');
@@ -44,10 +48,12 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   // With --request-cert-after the certificate is asked for after the handshake, not in it.
   const requestCert = v['verify-client'] === true || (caPath !== undefined && askAfter === undefined);
   const options = {
-    ...(certPath && keyPath ? { cert: loadCertificates('--cert', certPath), key: loadPrivateKey('--key', keyPath) } : {}),
+    ...(certPath ? { cert: loadCertificates('--cert', certPath) } : {}),
+    ...(keyPath ? { key: loadPrivateKey('--key', keyPath) } : {}),
+    ...raw,
     ...(caPath ? { ca: loadCertificates('--ca', caPath) } : {}),
-    requestCert,
-    rejectUnauthorized: v['verify-client'] === true,
+    // With raw public keys the client's key is asked for and checked by --peer-key.
+    ...(raw.rawPublicKey ? {} : { requestCert, rejectUnauthorized: v['verify-client'] === true }),
     // Naming suites in --cipher is the choice allowCcm8 asks for: aes128ccm8 is used only when named.
     ...(names12.length > 0
       ? { ciphers: [...(cipherSuites ?? []).map((s) => s.toUpperCase()), ...names12].join(':'), allowCcm8: true }
@@ -104,6 +110,8 @@ function cliFlag(option: string): string {
     'fleet.key': '--fleet-key-file',
     cid: '--cid',
     'cid.length': '--cid',
+    rawPublicKey: '--raw-public-key',
+    peerPublicKey: '--peer-key',
   };
   return flags[option] ?? (option.startsWith('fleet.') ? '--fleet' : '--workers');
 }
