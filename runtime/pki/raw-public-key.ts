@@ -87,6 +87,15 @@ export function ownPublicKey(option: string, pkcs8: Uint8Array): Uint8Array {
   }
 }
 
+/** What this end presents first: its SPKI with a raw key of its own (RFC 7250), else its leaf certificate (for localFingerprint). */
+export function localEntry(o: {
+  readonly certificate?: { readonly chain: readonly Uint8Array[] } | undefined;
+  readonly rawPublicKey?: { readonly privateKey?: Uint8Array } | undefined;
+}): Uint8Array | undefined {
+  const raw = o.rawPublicKey?.privateKey;
+  return raw !== undefined ? ownPublicKey('rawPublicKey.privateKey', raw) : o.certificate?.chain[0];
+}
+
 /** Accepts a peer's raw key when it is byte for byte one of `pins` (each compared, so the time taken does not say which matched). */
 export function pinnedKeyVerifier(pins: readonly Uint8Array[]): RawPublicKeyVerifier {
   return (spki) => {

@@ -43,9 +43,11 @@ for (const version of VERSIONS) {
     session.send('hello');
     t.is((await reply).toString(), 'echo hello');
     t.is(session.peerFingerprint(), server.sha256);
+    t.is(session.localFingerprint(), client.sha256, 'over our SPKI');
     const remote = sessions[0]!;
     await remote.opened;
     t.is(remote.peerFingerprint(), client.sha256);
+    t.is(remote.localFingerprint(), server.sha256);
     await session.close();
     await listener.close();
   });

@@ -10,6 +10,7 @@ import { DtlsSession } from './session.js';
 import { DtlsConnection } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
 import type { SessionParameters } from '../../connection/events.js';
+import { localEntry } from '../../pki/raw-public-key.js';
 
 /** Where a name resolved to. */
 interface Resolved {
@@ -50,7 +51,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   if (transport?.inUse === true) throw new ConfigError('transport', 'is in use by another endpoint or session (one transport carries one)');
   const session = new DtlsSession('client', mtu, literal ? { address: host, port } : undefined, authorization, undefined);
   session.clientServerName = connectionOptions.serverName;
-  session.localCertificate = connectionOptions.certificate?.chain[0];
+  session.localCertificate = localEntry(connectionOptions);
   // The handshake and idle deadlines are the connection's own (pollTimeout); the endpoint sleeps until them, and the
   // session reports them as ERR_DTLS_HANDSHAKE_TIMEOUT and ERR_DTLS_IDLE_TIMEOUT.
   const connection = DtlsConnection.client({

@@ -11,6 +11,7 @@ import { DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
 import { inspect } from 'node:util';
 import type { UdpServerStats } from '../server-options.js';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
+import { localEntry } from '../../pki/raw-public-key.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
 export { DtlsListenerStats } from './listener-stats.js';
@@ -75,7 +76,7 @@ export class DtlsListener implements SessionListener {
   constructor(onsession: SessionHandler, listenerOptions: ListenerOptions, adopted?: { readonly socket: Socket; readonly route: DatagramRoute }) {
     const { udp, transport, ...options } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? 1200;
-    this.localCertificate = options.certificate?.chain[0];
+    this.localCertificate = localEntry(options);
     this.stats = new DtlsListenerStats(this);
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
