@@ -476,8 +476,11 @@ function checkInterval(name: string, from: SimTime, to: SimTime): void {
   if (!(to >= from)) throw new RangeError(`module ${name}: interval [${String(from)}, ${String(to)}) ends before it starts`);
 }
 
-/** A level dumped to the VCD as it changes (see {@link ActivityMonitor.level}). */
-export class LevelSignal implements ChangeTarget {
+/**
+ * A level dumped to the VCD as it changes (see {@link ActivityMonitor.level}). A `ChangeTarget` by its shape, without
+ * `implements`: the members that make it one are internal, and the published declarations leave them out.
+ */
+export class LevelSignal {
   readonly name: string;
   readonly #monitor: ActivityMonitor;
   readonly #signal: VcdSignal;
