@@ -60,13 +60,14 @@ function clientSteps() {
     const psk = offer.psk ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early) : ticketModesExtension(c.parts.config.pskModes);
     const body = clientHelloBody(c.parts.config, offer.random, offer.keyShare, cookie, [...clientCidExtensions(c.parts.cid), ...psk]);
     if (offer.psk) bindClientHello(c.parts.provider, body, offer.psk, offer.transcript);
+    const clientHelloSeq = c.parts.sendSeq;
     c.parts.queue(0, 'client_hello', body, offer.transcript);
     c.parts.sendFlight();
-    if (early && offer.psk && c.parts.config.earlyData) sendEarlyData(c, offer.psk, offer, c.parts.config.earlyData);
+    if (early && offer.psk && c.parts.config.earlyData) sendEarlyData(c, offer.psk, offer, c.parts.config.earlyData, clientHelloSeq);
     return { kind: 'waitServerHello', offer };
   };
   // 0-RTT (RFC 8446 §4.2.10, RFC 9147 epoch 1): records keyed by client_early_traffic_secret over the ClientHello, right after it.
-  const sendEarlyData = (c: ClientContext, psk: PskOffer, offer: ClientOffer, data: Uint8Array): void => {
+  const sendEarlyData = (c: ClientContext, psk: PskOffer, offer: ClientOffer, data: Uint8Array, clientHelloSeq: number): void => {
     const suite = psk.session?.suite;
     if (!suite) return;
     const schedule = scheduleFor(c.parts.provider, suite);
@@ -75,8 +76,10 @@ function clientSteps() {
     const secret = deriveEarlySecret(schedule, psk.key, t.current(), offer.random, c.parts.log);
     c.parts.installEpoch(1, suite, schedule, { clientSecret: secret, serverSecret: secret }, 'write');
     const chunk = Math.max(1, c.parts.config.maxDatagramSize - 64);
-    for (let i = 0; i < data.length; i += chunk)
-      c.parts.outgoing.push(c.parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
+    const datagrams: Uint8Array[] = [];
+    for (let i = 0; i < data.length; i += chunk) datagrams.push(c.parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
+    c.parts.outgoing.push(...datagrams);
+    c.parts.earlyDatagrams = { clientHelloSeq, datagrams }; // resent with the ClientHello (ConnectionHooks.transmit)
   };
 
   // EncryptedExtensions leads where the chart's guards sent it: waitFinished when the server accepted our PSK (and maybe our 0-RTT data), else the certificate.
@@ -169,6 +172,7 @@ function clientSteps() {
       // Early data sent with the first ClientHello is refused by a HelloRetryRequest; the second carries none (RFC 8446 §4.2.10).
       const earlyData = s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData;
       if (earlyData === 'rejected') c.parts.records.retireWriteEpoch(1);
+      c.parts.earlyDatagrams = undefined;
       return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk, earlyData } };
     },
 
@@ -222,6 +226,7 @@ function clientSteps() {
         psk?.key,
       );
       c.parts.flight.peerFlight(false);
+      c.parts.earlyDatagrams = undefined;
       return { kind: 'waitEncryptedExtensions', keys, earlyData: s.offer.earlyData };
     },
 

@@ -74,7 +74,12 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
   }
 
   transmit(messages: readonly OutMessage[]): void {
-    this.c.parts.outbox.transmit(messages);
+    const parts = this.c.parts;
+    parts.outbox.transmit(messages);
+    // A retransmitted ClientHello takes its 0-RTT datagrams along (ConnectionParts.earlyDatagrams).
+    const early = parts.earlyDatagrams;
+    if (early !== undefined && messages.some((m) => m.msgType === 'client_hello' && m.messageSeq === early.clientHelloSeq))
+      parts.outgoing.push(...early.datagrams);
   }
 
   retransmitAck(): void {

@@ -74,6 +74,12 @@ export class ConnectionParts implements FlightRestListener {
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
   sendSeq = 0;
   /**
+   * A client's 0-RTT datagrams (epoch 1) and the message_seq of the ClientHello they follow: sent again with every
+   * retransmission of that ClientHello, since a lost first flight most likely lost them too (a server drops a copy
+   * it already read by its replay window). Let go once the server answers.
+   */
+  earlyDatagrams: { readonly clientHelloSeq: number; readonly datagrams: readonly Uint8Array[] } | undefined = undefined;
+  /**
    * The peer's handshake traffic secret, kept while epoch 2's read keys are
    * (a hibernated session makes them again from it); dropped with them.
    */

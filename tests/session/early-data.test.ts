@@ -123,3 +123,32 @@ test('loss of the early-data datagram loses that data only: the handshake comple
   t.is(parameters?.earlyData, 'accepted');
   t.deepEqual(earlyAt(link.events.server), []);
 });
+
+test('a lost first flight: the retransmitted ClientHello takes its early data along, and the server reads it once', (t) => {
+  const session = sessionAllowing(4096);
+  const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, session, earlyData: REQUEST });
+  const server = DtlsConnection.server({
+    certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+    wallClock: () => TEST_TIME,
+    ticketKeys,
+    maxEarlyData: 4096,
+    antiReplay: new MemoryAntiReplay(),
+  });
+  const drain = (c: DtlsConnection): Uint8Array[] => {
+    const out: Uint8Array[] = [];
+    for (let d = c.pollTransmit(); d; d = c.pollTransmit()) out.push(d);
+    return out;
+  };
+  client.connect(0);
+  const lost = drain(client);
+  t.true(lost.length >= 2, 'the ClientHello and the early data, in datagrams of their own');
+  const retransmitAt = client.pollTimeout();
+  if (retransmitAt === undefined) return t.fail('no retransmission timer');
+  client.handleTimeout(retransmitAt);
+  const resent = drain(client);
+  t.deepEqual(resent.slice(1), lost.slice(1), 'the same early-data records follow the ClientHello again');
+  for (const d of [...resent, ...resent]) server.receive(d, retransmitAt); // the copy: the replay window drops it
+  const events: ConnectionEvent[] = [];
+  for (let e = server.pollEvent(); e; e = server.pollEvent()) events.push(e);
+  t.deepEqual(earlyAt(events), ['GET /status']);
+});
