@@ -29,6 +29,23 @@ const pipeline = (blocked: number, blockedTime: number): BufferFigures => ({
   feeds: ['device.keySlots', 'device.cryptoEngine.dma'],
   knob: 'record_layer.pipeline_depth',
 });
+/** A key-slot cache that missed now and then (100 evictions), held back a little. */
+const slots: BufferFigures = {
+  ...pipeline(177, 42 * US),
+  name: 'device.keySlots',
+  capacity: 256,
+  evicted: 100,
+  feeds: ['device.keyManager'],
+  knob: 'key_manager.key_slots',
+};
+/** The RX ring, having dropped `dropped` datagrams, feeding the pipeline. */
+const rxRing = (dropped: number): BufferFigures => ({
+  ...pipeline(0, 0),
+  name: 'device.recordLayer.rxRing',
+  policy: 'drop',
+  dropped,
+  feeds: ['device.recordLayer.pipeline'],
+});
 const input = (p: BufferFigures): BottleneckInput => ({ modules: [dma], buffers: [p], windowBuffers: [p], span: 300 * US });
 
 test('nine records held back 4 µs over a 300 µs window: not a symptom, the busiest module is named', (t) => {
@@ -40,15 +57,7 @@ test('held back 150 µs over the same window (half a caller on average): the pip
 });
 
 test('a saturated unit after the pipeline is named before a key-slot cache that missed now and then', (t) => {
-  const slots: BufferFigures = {
-    ...pipeline(177, 42 * US),
-    name: 'device.keySlots',
-    capacity: 256,
-    evicted: 100,
-    feeds: ['device.keyManager'],
-    knob: 'key_manager.key_slots',
-  };
-  const ring: BufferFigures = { ...pipeline(0, 0), name: 'device.recordLayer.rxRing', policy: 'drop', dropped: 4079, feeds: ['device.recordLayer.pipeline'] };
+  const ring = rxRing(4079);
   const busy = { ...dma, utilization: 0.995 };
   const held = pipeline(11_727, 747_000 * US);
   const r = analyzeBottleneck({ modules: [busy], buffers: [ring, held, slots], windowBuffers: [ring, held, slots], span: 300 * US });
@@ -60,15 +69,7 @@ test('a saturated unit after the pipeline is named before a key-slot cache that 
 });
 
 test('drops over a run a straggler stretched: no unit pressed over it, so the window’s saturated DMA is named, not the cache', (t) => {
-  const slots: BufferFigures = {
-    ...pipeline(177, 42 * US),
-    name: 'device.keySlots',
-    capacity: 256,
-    evicted: 100,
-    feeds: ['device.keyManager'],
-    knob: 'key_manager.key_slots',
-  };
-  const ring: BufferFigures = { ...pipeline(0, 0), name: 'device.recordLayer.rxRing', policy: 'drop', dropped: 4607, feeds: ['device.recordLayer.pipeline'] };
+  const ring = rxRing(4607);
   const held = pipeline(11_201, 700_000 * US);
   const buffers = [ring, held, slots];
   const r = analyzeBottleneck({
