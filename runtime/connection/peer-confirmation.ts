@@ -7,6 +7,8 @@ type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 /** The most application data a client holds while it waits for the server's confirmation; a send past it is refused. */
 export const MAX_HELD_SEND_BYTES = 65_536;
+/** The most messages a client holds meanwhile (each goes out as a datagram of its own): empty sends are messages too. */
+export const MAX_HELD_MESSAGES = 1_024;
 
 export type { ConfirmationWait } from './connection-parts.js';
 
@@ -34,7 +36,8 @@ export type { ConfirmationWait } from './connection-parts.js';
  * (a post-handshake flight's, RFC 9147 §7) says it took it.
  *
  * While a confirmation is due, {@link hold} keeps what the application
- * sends (up to {@link MAX_HELD_SEND_BYTES}); it is sealed when the
+ * sends (up to {@link MAX_HELD_SEND_BYTES} in up to
+ * {@link MAX_HELD_MESSAGES} messages); it is sealed when the
  * confirmation comes, and dropped unsent if the connection ends first: the
  * events say which (`handshakeConfirmed` / `certificateAccepted` came, or
  * not).
@@ -131,10 +134,14 @@ export class PeerConfirmation implements ServerConfirmation {
   /**
    * Application data while a confirmation is due: kept (a copy), and true;
    * false when none is due (the caller sends it now); past
-   * {@link MAX_HELD_SEND_BYTES}, why it is refused.
+   * {@link MAX_HELD_SEND_BYTES} or {@link MAX_HELD_MESSAGES}, why it is refused.
    */
   hold(data: Uint8Array): boolean | string {
     if (this.wait === undefined) return false;
+    if (this.heldMessages >= MAX_HELD_MESSAGES) {
+      const what = this.wait === 'handshake' ? 'the handshake' : 'our certificate';
+      return `${this.heldMessages} messages are held until the server confirms ${what}, and at most ${MAX_HELD_MESSAGES} may be`;
+    }
     if (this.heldBytes + data.length > MAX_HELD_SEND_BYTES) {
       const what = this.wait === 'handshake' ? 'the handshake' : 'our certificate';
       return `${this.heldBytes} bytes are held until the server confirms ${what}, and at most ${MAX_HELD_SEND_BYTES} may be`;

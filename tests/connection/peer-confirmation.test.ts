@@ -7,7 +7,7 @@
 import test from 'ava';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import { MAX_HELD_SEND_BYTES } from '../../runtime/connection/peer-confirmation.js';
+import { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../runtime/connection/peer-confirmation.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair, type Pair } from '../support/stepper.js';
@@ -94,6 +94,23 @@ test('held data is bounded: a send past MAX_HELD_SEND_BYTES is refused by name, 
   t.throws(() => pair.client.send(chunk, 1), { message: /held until the server confirms the handshake/ });
   for (const d of answer) pair.client.receive(d, 2);
   t.is(pair.client.stats.applicationBytesSent, sent);
+});
+
+test('held messages are bounded by count too: empty sends past MAX_HELD_MESSAGES are refused by name; the held ones go out once confirmed, in order', (t) => {
+  const pair = makePair(serverId, { clientId, server: { clientAuthentication: 'required' } });
+  const answer = untilServerAnswers(pair);
+  t.is(MAX_HELD_MESSAGES, 1024, 'the bound docs/node-dtls.md gives');
+  for (let i = 0; i < MAX_HELD_MESSAGES - 1; i++) pair.client.send(new Uint8Array(0), 1);
+  pair.client.send(text('last'), 1);
+  t.throws(() => pair.client.send(new Uint8Array(0), 1), { message: /1024 messages are held until the server confirms the handshake/ });
+  t.is(drain(pair.client).length, 0, 'nothing goes out before the confirmation');
+  for (const d of answer) pair.client.receive(d, 2);
+  const out = drain(pair.client);
+  t.true(out.length >= MAX_HELD_MESSAGES, 'a datagram per held message (and the ACK of the ticket)');
+  for (const d of out) pair.server.receive(d, 3);
+  const got = dataAt(pair.server);
+  t.is(got.length, MAX_HELD_MESSAGES);
+  t.is(got.at(-1), 'last', 'in order');
 });
 
 test('the ACK never comes: with the server heard meanwhile the handshake is confirmed when retransmissions run out; with nothing heard it times out', (t) => {
