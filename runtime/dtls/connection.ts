@@ -167,6 +167,8 @@ export class DtlsConnection implements Connection {
 
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.common.onDatagram?.('received', datagram);
+    // A connection that ended (closed, failed, timed out) before the version was known stays ended: no datagram gives it a new state.
+    if (this.choosing !== undefined && (this.current.failure !== undefined || this.current.state === 'closed')) this.choosing = undefined;
     const choosing = this.choosing;
     if (this.role === 'server') {
       this.common.started(now); // a server's handshake starts with its first datagram
