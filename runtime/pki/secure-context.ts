@@ -64,17 +64,21 @@ export interface ResolvedCredentials {
 export class SecureContext {
   /** Our chain and key, when `cert` and `key` were given. */
   readonly certificate: CertificateCredential | undefined;
-  /** The trust anchors (DER): `ca`, or the bundled roots. */
-  readonly trustAnchors: readonly Uint8Array[];
   /** Where the trust anchors come from: the `ca` option, or Node's bundled root CAs. */
   readonly trustSource: 'ca' | 'system';
+  readonly #ca: readonly Uint8Array[] | undefined;
 
   /** Use {@link createSecureContext}. */
-  private constructor(certificate: CertificateCredential | undefined, trustAnchors: readonly Uint8Array[], trustSource: 'ca' | 'system') {
+  private constructor(certificate: CertificateCredential | undefined, ca: readonly Uint8Array[] | undefined) {
     this.certificate = certificate;
-    this.trustAnchors = trustAnchors;
-    this.trustSource = trustSource;
+    this.#ca = ca;
+    this.trustSource = ca !== undefined ? 'ca' : 'system';
     Object.freeze(this);
+  }
+
+  /** The trust anchors (DER): `ca`, or the bundled roots (read at the first use: runtime/pki/system-trust-anchors.ts). */
+  get trustAnchors(): readonly Uint8Array[] {
+    return this.#ca ?? systemTrustAnchors();
   }
 
   /** @internal */
@@ -87,9 +91,10 @@ export class SecureContext {
     if (options.passphrase !== undefined && options.key === undefined) throw new ConfigError('passphrase', 'is given without key');
     const certificate =
       options.cert !== undefined && options.key !== undefined ? certificateCredential(options.cert, options.key, options.passphrase) : undefined;
-    const trustAnchors = options.ca !== undefined ? Object.freeze(readCertificates('ca', options.ca)) : systemTrustAnchors();
-    renamed(() => checkIdentityOptions(nodeProvider, { ...(certificate ? { certificate } : {}), trustAnchors }));
-    return new SecureContext(certificate, trustAnchors, options.ca !== undefined ? 'ca' : 'system');
+    const ca = options.ca !== undefined ? Object.freeze(readCertificates('ca', options.ca)) : undefined;
+    // Node's own roots are not the caller's input: not checked (runtime/pki/check-identity-options.ts), nor read here.
+    renamed(() => checkIdentityOptions(nodeProvider, { ...(certificate ? { certificate } : {}), ...(ca ? { trustAnchors: ca } : {}) }));
+    return new SecureContext(certificate, ca);
   }
 }
 
@@ -135,20 +140,27 @@ export interface CredentialOptions extends SecureContextOptions {
 }
 
 /**
+ * The context node-style options name: the `secureContext`, or one made from
+ * `cert`, `key`, `passphrase` and `ca`. Throws {@link ConfigError} as
+ * {@link createSecureContext} does, and for a `secureContext` that is not one
+ * or comes with those options.
+ */
+export function credentialContext(options: CredentialOptions): SecureContext {
+  const context = options.secureContext;
+  if (context === undefined) return createSecureContext(options);
+  if (!(context instanceof SecureContext)) throw new ConfigError('secureContext', 'must come from createSecureContext()');
+  const clash = (['cert', 'key', 'passphrase', 'ca'] as const).find((k) => options[k] !== undefined);
+  if (clash !== undefined) throw new ConfigError(clash, 'give either secureContext or cert/key/passphrase/ca, not both');
+  return context;
+}
+
+/**
  * The connection's `certificate` and `trustAnchors` from node-style options:
  * the `secureContext`'s, or those of a context made from `cert`, `key`,
  * `passphrase` and `ca` (the bundled roots when `ca` is absent). Throws
- * {@link ConfigError} as {@link createSecureContext} does, and for a
- * `secureContext` that is not one or comes with those options.
+ * {@link ConfigError} as {@link credentialContext} does.
  */
 export function resolveCredentials(options: CredentialOptions): ResolvedCredentials {
-  let context = options.secureContext;
-  if (context !== undefined) {
-    if (!(context instanceof SecureContext)) throw new ConfigError('secureContext', 'must come from createSecureContext()');
-    const clash = (['cert', 'key', 'passphrase', 'ca'] as const).find((k) => options[k] !== undefined);
-    if (clash !== undefined) throw new ConfigError(clash, 'give either secureContext or cert/key/passphrase/ca, not both');
-  } else {
-    context = createSecureContext(options);
-  }
+  const context = credentialContext(options);
   return context.certificate ? { certificate: context.certificate, trustAnchors: context.trustAnchors } : { trustAnchors: context.trustAnchors };
 }

@@ -6,7 +6,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { CertificateAlert } from '../../pki/certificate-failure.js';
-import { createChainVerifier, type CertificateVerifier, type ChainResult } from '../../pki/verify-chain.js';
+import { cachedVerifier } from '../../connection/option-cache.js';
+import type { CertificateVerifier, ChainResult } from '../../pki/verify-chain.js';
 
 /** node:tls's short codes for what a certificate check found. */
 const CODES: Record<CertificateAlert, string> = {
@@ -36,7 +37,7 @@ export interface AuthorizationRecord {
  * parsed at all still fails the handshake: there is no key to go on with.
  */
 export function lenientVerifier(trustAnchors: readonly Uint8Array[], hostname: string | undefined, record: AuthorizationRecord): CertificateVerifier {
-  const verify = createChainVerifier(trustAnchors, { purpose: 'serverAuth' });
+  const verify = cachedVerifier(trustAnchors, 'serverAuth');
   return (chain, context) => {
     const chainOnly = verify(chain, { now: context.now });
     const named = chainOnly.ok && hostname !== undefined ? verify(chain, { now: context.now, hostname }) : chainOnly;
@@ -53,6 +54,6 @@ export function lenientVerifier(trustAnchors: readonly Uint8Array[], hostname: s
 
 /** A verifier that requires the chain to end at `trustAnchors` and the leaf to match `hostname` (`servername: ''`: no SNI, the host still checked). */
 export function strictVerifier(trustAnchors: readonly Uint8Array[], hostname: string): CertificateVerifier {
-  const verify = createChainVerifier(trustAnchors, { purpose: 'serverAuth' });
+  const verify = cachedVerifier(trustAnchors, 'serverAuth');
   return (chain, context) => verify(chain, { now: context.now, hostname });
 }

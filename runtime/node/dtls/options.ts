@@ -9,7 +9,8 @@ import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
-import { resolveCredentials, SecureContext, type CredentialOptions, type SecureContextOptions } from '../../pki/secure-context.js';
+import { credentialContext, SecureContext, type CredentialOptions, type SecureContextOptions } from '../../pki/secure-context.js';
+import { systemRootsVerifier } from '../../pki/system-trust-anchors.js';
 import type { UdpServerOptions } from '../server.js';
 import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
@@ -349,11 +350,14 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
   const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
   // A server serving only sni names needs no cert of its own; then no credentials are read here.
   const raw = rawPublicKeyOptions('server', o);
-  const credentials =
-    raw?.keyOnly === true || (o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask) ? {} : resolveCredentials(o);
+  const context =
+    raw?.keyOnly === true || (o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask) ? undefined : credentialContext(o);
   return {
+    // Without ca, a client's certificate is checked against the bundled roots, read at the first check (a given verifyPeer, fingerprint or raw key replaces it).
+    ...(context?.trustSource === 'system' ? { verifyPeer: systemRootsVerifier('clientAuth') } : {}),
     ...rest,
-    ...credentials,
+    ...(context?.certificate ? { certificate: context.certificate } : {}),
+    ...(context?.trustSource === 'ca' ? { trustAnchors: context.trustAnchors } : {}),
     ...(suites !== undefined ? { cipherSuites: suites } : {}),
     ...(suites12 !== undefined ? { cipherSuites12: suites12 } : {}),
     ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
@@ -442,9 +446,12 @@ export function clientOptions(
   const identity = resolveServerName(noSni || servername === undefined ? host : servername, noSni || servername === undefined ? 'host' : 'servername');
   const serverName = noSni ? undefined : identity;
   const raw = rawPublicKeyOptions('client', o);
-  const credentials = resolveCredentials(raw?.keyOnly === true ? withoutKey(o) : o);
+  const context = credentialContext(raw?.keyOnly === true ? withoutKey(o) : o);
   const lenient = booleanOption('rejectUnauthorized', rejectUnauthorized) === false;
   const pinned = raw ? undefined : clientFingerprint(o);
+  // A pinned fingerprint or raw key replaces the trust anchors: the bundled roots are not read for them.
+  const anchorsUnused = pinned !== undefined || raw?.option.verifyPeer !== undefined;
+  const credentials = { ...(context.certificate ? { certificate: context.certificate } : {}), trustAnchors: anchorsUnused ? [] : context.trustAnchors };
   const size = mtuOption(mtu);
   const enables13 = resolveVersionRange(rest.minVersion, rest.maxVersion).enabled.includes('DTLSv1.3');
   const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
@@ -478,7 +485,7 @@ function sniCredentials(option: string, entry: SniCredentials): ServerCredential
   if (typeof entry !== 'object' || entry === null) throw new ConfigError(option, 'must be a secure context or { cert, key }');
   let certificate: ServerCredentials | undefined;
   try {
-    certificate = entry instanceof SecureContext ? entry.certificate : resolveCredentials(entry).certificate;
+    certificate = entry instanceof SecureContext ? entry.certificate : credentialContext(entry).certificate;
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError(`${option}.${e.option}`, e.reason);
     throw e;
