@@ -7,7 +7,7 @@ import { networkChannelDefaults } from '../generated/tlm/index.js';
 import { formatTime } from '../hwmodel/kernel/time.js';
 import type { SimulationResult } from '../hwmodel/model/simulate.js';
 import type { ProfileMetadata } from '../hwmodel/timing/index.js';
-import { formatUs, NEAR_SATURATION, QUEUEING_MIN_QUEUE, QUEUEING_SHARE, SATURATION, type SimulationReport } from '../hwmodel/trace/index.js';
+import { formatUs, HOLDING_SHARE, NEAR_SATURATION, QUEUEING_MIN_QUEUE, QUEUEING_SHARE, SATURATION, type SimulationReport } from '../hwmodel/trace/index.js';
 import type { RunPlan } from './simulate-args.js';
 
 /** The format name of the `--json` document (the report's fields plus `options`, `seed`, `profile`, `simulation`, `wallClock`). */
@@ -51,7 +51,8 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
     `How to read it: Util. = busy lane-time / (lanes × ${over}); Busy = that lane-time; Queue = requests`,
     `waiting for a free lane (max, mean of the samples, mean over time); the links (networkChannel) are modules too.`,
     `The bottleneck: first drops (anywhere in the run), then work held back at the device's buffers (${during}; ${QUEUEING_MIN_QUEUE} or more callers held back on average), each traced through the stages after the buffer`,
-    `to the one whose limit causes it (a stage that held work back itself, or is near saturation or queueing; else the buffer's own depth);`,
+    `to the one whose limit causes it (a stage that held work back itself, or is near saturation or queueing with its requests waiting ${percent(HOLDING_SHARE)}`,
+    `or more of their time, for a lane or its queue; else the buffer's own depth);`,
     `then the module with the highest Util. when one is at ${percent(NEAR_SATURATION)} or more (saturated at ${percent(SATURATION)});`,
     `then a queueing device unit, whose requests waited ${percent(QUEUEING_SHARE)} or more of their time (Waiting, below) with ${QUEUEING_MIN_QUEUE} or more`,
     `of them waiting on average (Queue mean (time)), the deepest queue first.`,

@@ -42,10 +42,21 @@ export const QUEUEING_SHARE = 0.75;
  */
 export const QUEUEING_MIN_QUEUE = 0.5;
 
+/**
+ * Share of their time (waiting for a lane or for admission to its queue,
+ * against being served) a stage's requests must wait for it to hold back
+ * the buffer before it: below it the buffer's entries are being served,
+ * not waiting, and the buffer's depth limits the rate (Little's law). A
+ * DMA 90% busy whose transfers wait 1% of their time behind an 8-slot
+ * pipeline carries no more with twice the channels; the deeper pipeline
+ * does.
+ */
+export const HOLDING_SHARE = 0.05;
+
 /** The bottleneck rule, as the report states it. */
 export const BOTTLENECK_RULE =
   'first drops anywhere in the run, then work held back in the steady window (half a caller or more on average; a cache\u2019s misses only on the way): from the buffer that dropped (most) or held back (longest), through ' +
-  'the stages after it, to the first that held work back itself or is near saturation or queueing over the same period, else that buffer\u2019s own ' +
+  'the stages after it, to the first that held work back itself or is near saturation or queueing over the same period with its requests waiting 5% or more of their time, else that buffer\u2019s own ' +
   'depth; otherwise, in the steady window, ' +
   'the module (the network links included) with the highest utilization (busy lane-time / (lanes × window)) when one is at 80% or more; ' +
   'otherwise the queueing device module (requests waiting 75% or more of their time, the queue ≥ 0.5 on average; a link\u2019s queue is the ' +
@@ -110,6 +121,19 @@ export function waitingShare(m: ModuleFigures): number {
   const queued = m.queue.timeWeightedMean;
   const busy = m.utilization * m.capacity;
   return queued + busy > 0 ? queued / (queued + busy) : 0;
+}
+
+/**
+ * The share of its requests' time spent waiting, for a lane or for
+ * admission to the unit's queue (a full intake holds its callers there),
+ * against being served; without the lane pool's counters, its
+ * {@link waitingShare}.
+ */
+export function holdingShare(m: ModuleFigures): number {
+  const wait = (m.counters?.['waitPs'] ?? 0) + (m.counters?.['admissionWaitPs'] ?? 0);
+  const service = m.counters?.['servicePs'];
+  if (service === undefined || (m.counters?.['requests'] ?? 0) === 0) return waitingShare(m);
+  return wait + service > 0 ? wait / (wait + service) : 0;
 }
 
 /** How pressed a module is: saturated, near saturation, queueing (device units only), or none of these (`busiest`, were it the busiest). */
@@ -225,8 +249,9 @@ function causeOf(
     chain.push(held.name);
     return causeOf(held, chain, modules, buffers, fallback);
   }
+  // A pressed stage holds the buffer back only when its requests wait for it: else they are served, and the depth limits.
   const pressed = (from: Map<string, ModuleFigures>): ModuleFigures[] =>
-    next.map((n) => from.get(n)).filter((m): m is ModuleFigures => m !== undefined && pressure(m) !== 'busiest');
+    next.map((n) => from.get(n)).filter((m): m is ModuleFigures => m !== undefined && pressure(m) !== 'busiest' && holdingShare(m) >= HOLDING_SHARE);
   const units = pressed(modules);
   const unit = findBottleneck(units.length > 0 || fallback === undefined ? units : pressed(fallback));
   const cache = heldAfter(true);

@@ -24,7 +24,7 @@ export {
   waitingShare,
 } from './report.js';
 export type { BottleneckReason, BufferFigures, ModuleFigures, RunResult, SimulationReport } from './report.js';
-export { analyzeBottleneck, isLink, pressedResources, type BottleneckFinding, type BottleneckInput } from './bottleneck.js';
+export { analyzeBottleneck, HOLDING_SHARE, holdingShare, isLink, pressedResources, type BottleneckFinding, type BottleneckInput } from './bottleneck.js';
 export { between, steadyWindow, STEADY_TRIM, type Snapshot, type SteadyWindow } from './steady-window.js';
 export { formatRate, formatReport, formatUs } from './report-text.js';
 export { ProgressBar } from './progress.js';
