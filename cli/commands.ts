@@ -74,11 +74,11 @@ options:
 
 const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--record-size B] [--group G] [--suite S]
                   [--profile asic|fpga] [--minimize area|power] [--connections N] [--records N]
-                  [--replications N] [--seed N] [--max-candidates N] [--set module.param=value]...
-                  [--json FILE] [--quiet]
+                  [--replications N] [--seed N] [--max-candidates N] [--clock-steps N]
+                  [--set module.param=value]... [--json FILE] [--quiet]
 
 Finds the smallest configuration of the offload engine (symmetric lanes, public-key
-lanes, DMA channels, record pipeline depth) that carries G Gbit/s of B-byte records
+lanes, DMA channels, record pipeline depth, clock) that carries G Gbit/s of B-byte records
 (default 1200) and H new connections a second on group G (P-256, P-384, X25519;
 default P-256) with suite S (default TLS_AES_128_GCM_SHA256), on the profile's
 cycle tables, power and area (spec/hw/engines/asic.yaml, the default, or fpga.yaml).
@@ -89,11 +89,16 @@ each sending N records (default 400), in replications (default 3), and adds to t
 resource the report names as the bottleneck, one step at a time, until the targets
 are met (goodput in the steady window, the handshake rate kept up with, nothing
 dropped), a resource outside the space limits the run, or --max-candidates
-(default 12) runs out. --minimize power also tries two steps past the first
-configuration that meets them and keeps the lowest power. Exit status 1 when no
+(default 12 at each clock) runs out. It does so at --clock-steps clocks (default 3)
+over the profile's cited clock range, evenly spaced in frequency, the smallest
+bounds first, and skips a clock whose bounds take more area than an answer found;
+of equal areas the slower clock wins. Power is the units' dynamic power in the
+steady window plus their leakage (static_power in the profile). --minimize power
+also tries two steps past the first configuration that meets them and keeps the
+lowest power. Exit status 1 when no
 configuration in the space meets the targets. --set holds a device parameter outside
 the space for every candidate (memory.bandwidth=400Gbps, say; the space's own knobs
-are the search's). docs/hwmodel-sizing.md explains it.
+are the search's; crypto_engine.clock_period pins the clock). docs/hwmodel-sizing.md explains it.
 `;
 
 const GENERATE_HELP = `usage: dtls13 generate [--check] [--root DIR] [--quiet]

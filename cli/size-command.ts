@@ -14,7 +14,8 @@ import { formatArea, formatPower } from '../hwmodel/sizing/power-area.js';
 import { lowerBounds } from '../hwmodel/sizing/bounds.js';
 import { size, type Candidate, type SizingResult } from '../hwmodel/sizing/search.js';
 import { checkTargets } from '../hwmodel/sizing/targets.js';
-import { loadEngine } from '../hwmodel/timing/engine-file.js';
+import { loadEngine, type Engine } from '../hwmodel/timing/engine-file.js';
+import { mhzText } from '../hwmodel/timing/engine-clock.js';
 import { openOutput } from './simulate-run.js';
 import { hostParams, parseSetting } from './simulate-set.js';
 import { CliUsageError } from './usage-error.js';
@@ -32,6 +33,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   records: '--records',
   replications: '--replications',
   maxCandidates: '--max-candidates',
+  clockSteps: '--clock-steps',
 };
 
 const fmt = (i: Interval | undefined, scale: number, digits: number): string =>
@@ -56,6 +58,7 @@ export async function runSize(argv: readonly string[]): Promise<number> {
         replications: { type: 'string' },
         seed: { type: 'string' },
         'max-candidates': { type: 'string' },
+        'clock-steps': { type: 'string' },
         json: { type: 'string' },
         set: { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
@@ -95,6 +98,7 @@ export async function runSize(argv: readonly string[]): Promise<number> {
       ...(values.records !== undefined ? { records: num('--records', values.records) ?? 0 } : {}),
       ...(values.replications !== undefined ? { replications: num('--replications', values.replications) ?? 0 } : {}),
       ...(values['max-candidates'] !== undefined ? { maxCandidates: num('--max-candidates', values['max-candidates']) ?? 0 } : {}),
+      ...(values['clock-steps'] !== undefined ? { clockSteps: num('--clock-steps', values['clock-steps']) ?? 0 } : {}),
       seed: num('--seed', values.seed) ?? 1,
       ...(values.set !== undefined ? { device: hostParams(values.set.map((text) => parseSetting(text, '--set'))) } : {}),
     };
@@ -103,7 +107,7 @@ export async function runSize(argv: readonly string[]): Promise<number> {
       `dtls13 size: ${gbps} Gbit/s of ${targets.recordSize}-byte ${targets.suite.toUpperCase()} records and ${handshakes} ${targets.group} handshakes/s ` +
         `on engine ${profile} (spec/hw/engines/${profile}.yaml), the smallest by ${minimize}\n`,
     );
-    if (values.quiet !== true) process.stdout.write(boundsText({ bounds: lowerBounds(checked, engine), targets: checked }));
+    if (values.quiet !== true) process.stdout.write(boundsText({ bounds: lowerBounds(checked, engine), targets: checked }, engine));
     let header = false;
     result = size(targets, engine, {
       ...options,
@@ -121,6 +125,7 @@ export async function runSize(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
+  if (values.quiet !== true) process.stdout.write(`\n${clocksText(result)}`);
   process.stdout.write(`\n${answerText(result)}`);
   if (jsonPath !== undefined) {
     const { settings: _settings, ...doc } = result;
@@ -130,11 +135,19 @@ export async function runSize(argv: readonly string[]): Promise<number> {
   return result.answer === undefined ? 1 : 0;
 }
 
-/** The lower bounds and what each comes from. */
-export function boundsText(r: Pick<SizingResult, 'bounds' | 'targets'>): string {
+/** The lower bounds (at the engine's own clock) and what each comes from, with the clock range the search tries. */
+export function boundsText(r: Pick<SizingResult, 'bounds' | 'targets'>, engine?: Engine): string {
   const b = r.bounds;
   const mhz = (1e6 / b.clockPeriod).toFixed(0);
+  const range = engine?.clock;
   const rows = [
+    [
+      'crypto_engine.clock_period',
+      `= ${b.clockPeriod}ps`,
+      range === undefined
+        ? "the engine's clock (its file gives no range to search)"
+        : `the engine's clock; the search tries ${mhzText(range.slowest)} to ${mhzText(range.fastest)} (${range.basis}), every cost in cycles of it`,
+    ],
     [
       'crypto_engine.lanes',
       `≥ ${b.lanes}`,
@@ -162,8 +175,14 @@ export function boundsText(r: Pick<SizingResult, 'bounds' | 'targets'>): string 
   return `\nLower bounds (each resource 100% busy at the targets, from the cycle tables):\n${rows.map((x) => `  ${x[0]!.padEnd(w0)}  ${x[1]!.padEnd(w1)}  ${x[2]}`).join('\n')}\n`;
 }
 
+/** The clocks tried: each one's bounds' area and what the search did there. */
+export function clocksText(r: Pick<SizingResult, 'clocks'>): string {
+  const lines = r.clocks.map((c) => `  ${mhzText(c.clockPeriod).padStart(9)}  lanes ≥ ${c.bounds.lanes}, pk lanes ≥ ${c.bounds.pkLanes}: ${c.outcome}`);
+  return `Clocks (the smallest bounds first; lanes' area at the bounds):\n${lines.join('\n')}\n`;
+}
+
 function candidateHead(): string {
-  return `  ${'lanes'.padStart(5)} ${'pk'.padStart(4)} ${'dma'.padStart(4)} ${'depth'.padStart(5)}  ${'goodput Gbit/s'.padStart(16)}  ${'handshakes/s'.padStart(13)}  ${'dropped'.padStart(7)}  ${'power W'.padStart(15)}  ${'area'.padStart(9)}  next`;
+  return `  ${'MHz'.padStart(6)} ${'lanes'.padStart(5)} ${'pk'.padStart(4)} ${'dma'.padStart(4)} ${'depth'.padStart(5)}  ${'goodput Gbit/s'.padStart(16)}  ${'handshakes/s'.padStart(13)}  ${'dropped'.padStart(7)}  ${'power W'.padStart(15)}  ${'area'.padStart(9)}  next`;
 }
 
 /** One candidate as a table line. */
@@ -171,7 +190,7 @@ export function candidateLine(c: Candidate): string {
   const k = c.configuration;
   const areaKey = Object.keys(c.row.figures).find((n) => n.startsWith('area_'));
   return (
-    `  ${String(k.lanes).padStart(5)} ${String(k.pkLanes).padStart(4)} ${String(k.dmaChannels).padStart(4)} ${String(k.pipelineDepth).padStart(5)}  ` +
+    `  ${(1e6 / k.clockPeriod).toFixed(0).padStart(6)} ${String(k.lanes).padStart(5)} ${String(k.pkLanes).padStart(4)} ${String(k.dmaChannels).padStart(4)} ${String(k.pipelineDepth).padStart(5)}  ` +
     `${fmt(c.row.goodputBitsPerSecond, 1e9, 2).padStart(16)}  ${fmt(c.handshakesPerSecond, 1, 0).padStart(13)}  ${fmt(c.row.dropped, 1, 0).padStart(7)}  ` +
     `${fmt(c.row.figures['power_w'], 1, 3).padStart(15)}  ${(areaKey === undefined ? '-' : `${fmt(c.row.figures[areaKey], 1, 0)} ${areaKey.slice(5)}`).padStart(9)}  ${c.next}`
   );
@@ -189,7 +208,8 @@ export function answerText(r: SizingResult): string {
     `  goodput          ${fmt(a.row.goodputBitsPerSecond, 1e9, 2)} Gbit/s in the steady window (target ${r.targets.gbps})`,
     `  handshakes/s     ${fmt(a.handshakesPerSecond, 1, 0)} kept up with (target ${r.targets.handshakesPerSecond}); p50 latency ${fmt(a.row.handshakeP50Us, 1, 0)} µs`,
     `  dropped          ${fmt(a.row.dropped, 1, 0)}; bottleneck ${a.row.bottleneck ?? 'none'} at ${fmt(a.row.bottleneckUtilization, 0.01, 0)}%`,
-    `  power            ${a.row.figures['power_w'] === undefined ? '-' : `${fmt(a.row.figures['power_w'], 1, 3)} W`} (symmetric ${fmt(a.row.figures['power_w_symmetric'], 1, 3)} W, public-key ${fmt(a.row.figures['power_w_publicKey'], 1, 3)} W; the units' dynamic power in the steady window)`,
+    `  clock            ${mhzText(a.configuration.clockPeriod)} (crypto_engine.clock_period=${a.configuration.clockPeriod}ps)`,
+    `  power            ${a.row.figures['power_w'] === undefined ? '-' : `${fmt(a.row.figures['power_w'], 1, 3)} W`} (symmetric ${fmt(a.row.figures['power_w_symmetric'], 1, 3)} W, public-key ${fmt(a.row.figures['power_w_publicKey'], 1, 3)} W; dynamic ${fmt(a.row.figures['power_w_dynamic'], 1, 3)} W in the steady window, static ${fmt(a.row.figures['power_w_static'], 1, 4)} W)`,
     `  area             ${areaKey === undefined ? '-' : formatArea(a.row.figures[areaKey]?.mean ?? 0, unit)}`,
     `  (${a.row.goodputBitsPerSecond.values.length} replications; power ${formatPower(a.row.figures['power_w']?.mean ?? 0)} mean)`,
   ];

@@ -5,17 +5,23 @@
  * starts there and only ever adds.
  */
 import { cryptoEngineDefaults, recordLayerDefaults } from '../../generated/tlm/index.js';
+import { parseTime } from '../kernel/time.js';
 import { CryptoTimingModel, DEFAULT_PROFILE, SEC } from '../timing/index.js';
 import type { Engine } from '../timing/engine-file.js';
 import type { CheckedTargets } from './targets.js';
 
-/** The knobs the search sets. */
-export interface Configuration {
+/** The knobs the search grows, one step at a time. */
+export interface Knobs {
   readonly lanes: number;
   readonly pkLanes: number;
   readonly dmaChannels: number;
   readonly pipelineDepth: number;
   readonly rxRingDepth: number;
+}
+
+/** The knobs the search sets: those it grows, and the engine clock (ps) it tries each in turn. */
+export interface Configuration extends Knobs {
+  readonly clockPeriod: number;
 }
 
 /** What the bounds come from, for the printout. */
@@ -28,23 +34,22 @@ export interface LowerBounds extends Configuration {
   /** DMA bits a record moves (operands in, result out) and the DMA rate of a channel (bit/s). */
   readonly dmaBitsPerRecord: number;
   readonly dmaBandwidth: number;
-  /** The engine clock (ps). */
-  readonly clockPeriod: number;
 }
 
 /** The largest value of each knob the search may take (the spec/hw bounds, and a deep pipeline). */
-export const SPACE: Configuration = { lanes: 256, pkLanes: 256, dmaChannels: 64, pipelineDepth: 4096, rxRingDepth: 65_536 };
+export const SPACE: Knobs = { lanes: 256, pkLanes: 256, dmaChannels: 64, pipelineDepth: 4096, rxRingDepth: 65_536 };
 
 /** AEAD expansion of a DTLS 1.3 record: the inner content type and a 16-byte tag. */
 const RECORD_OVERHEAD = 1 + 16;
 
 /**
- * The bounds for `targets` on `engine` with the clock, DMA rate and command
- * decode the engine's parameters set (else the spec/hw defaults).
+ * The bounds for `targets` on `engine` at `clock` (ps; default the engine's
+ * clock_period) with the DMA rate and command decode the engine's
+ * parameters set (else the spec/hw defaults).
  */
-export function lowerBounds(targets: CheckedTargets, engine: Engine): LowerBounds {
+export function lowerBounds(targets: CheckedTargets, engine: Engine, clock?: number): LowerBounds {
   const param = (path: string): string | undefined => engine.parameters.find((p) => p.path === path)?.text;
-  const clockPeriod = timePs(param('crypto_engine.clock_period')) ?? cryptoEngineDefaults.clockPeriod;
+  const clockPeriod = clock ?? engineClock(engine);
   const commandCycles = Number(param('crypto_engine.command_cycles') ?? cryptoEngineDefaults.commandCycles);
   const dmaBandwidth = cryptoEngineDefaults.dmaBandwidth;
   const model = new CryptoTimingModel({ ...DEFAULT_PROFILE.crypto, accelerated: engine.table }, { accelerated: true, clockPeriod });
@@ -68,20 +73,23 @@ export function lowerBounds(targets: CheckedTargets, engine: Engine): LowerBound
     pipelineDepth: Math.max(recordLayerDefaults.pipelineDepth, 2 ** Math.ceil(Math.log2(Math.max(1, 2 * inFlight)))),
     // The ring only absorbs bursts: the spec's depth, doubled when the runs drop there.
     rxRingDepth: recordLayerDefaults.rxRingDepth,
+    clockPeriod,
     recordsPerSecond,
     recordCycles,
     handshakeCycles,
     dmaBitsPerRecord,
     dmaBandwidth,
-    clockPeriod,
   };
 }
 
-/** `3333ps`, `2ns`, `1us` in ps (undefined when absent). */
-function timePs(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const m = /^([0-9.]+)\s*(ps|ns|us|µs)$/.exec(text);
-  if (m === null) return undefined;
-  const scale = { ps: 1, ns: 1e3, us: 1e6, µs: 1e6 }[m[2] as 'ps' | 'ns' | 'us' | 'µs'];
-  return Math.round(Number(m[1]) * scale);
+/** The engine's clock period (ps): its crypto_engine.clock_period, else the spec/hw default. */
+export function engineClock(engine: Engine): number {
+  const text = engine.parameters.find((p) => p.path === 'crypto_engine.clock_period')?.text;
+  return text === undefined ? cryptoEngineDefaults.clockPeriod : parseTime(text, 'crypto_engine.clock_period');
+}
+
+/** Area of the bounds' lanes at `engine`'s area per lane (Infinity without one): no configuration at that clock is smaller. */
+export function boundArea(b: Knobs, engine: Engine): number {
+  const [s, p] = [engine.area.symmetric.perLane?.value, engine.area.publicKey.perLane?.value];
+  return s === undefined || p === undefined ? Infinity : b.lanes * s + b.pkLanes * p;
 }

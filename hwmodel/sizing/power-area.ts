@@ -1,13 +1,14 @@
 /**
  * First-order power and area of the crypto engine: per unit, its lanes ×
- * the engine's area per lane, and the energy of its busy lane-cycles at the
- * clock (spec/hw/engines, `area` and `power`). Dynamic power of the units'
- * work only: leakage, the DMA, memory, queues and rings are not counted.
+ * the engine's area per lane, the energy of its busy lane-cycles at the
+ * clock (dynamic), and its area × the engine's leakage per unit of area
+ * (static) (spec/hw/engines, `area`, `power` and `static_power`). The DMA,
+ * memory, queues and rings are not counted.
  */
 import { cryptoEngineDefaults } from '../../generated/tlm/index.js';
 import type { HostParams } from '../model/host.js';
 import type { SimulationResult } from '../model/simulate.js';
-import type { AreaUnit, Basis, Engine } from '../timing/engine-file.js';
+import type { AreaUnit, Basis, Engine, StaticPower } from '../timing/engine-file.js';
 
 /** One unit's figures. */
 export interface UnitPowerArea {
@@ -18,10 +19,14 @@ export interface UnitPowerArea {
   readonly areaPerLane: number | undefined;
   readonly area: number | undefined;
   readonly areaBasis: Basis | undefined;
-  /** Energy of a busy lane-cycle (pJ) and the unit's power (W) at the clock. */
+  /** Energy of a busy lane-cycle (pJ) and the unit's dynamic power (W) at the clock. */
   readonly pjPerCycle: number | undefined;
-  readonly powerW: number | undefined;
+  readonly dynamicW: number | undefined;
   readonly powerBasis: Basis | undefined;
+  /** Leakage (W): area × the engine's leakage per unit of area, whatever the work and clock. */
+  readonly staticW: number | undefined;
+  /** Dynamic and static (dynamic alone when the engine gives no leakage). */
+  readonly powerW: number | undefined;
 }
 
 /** The engine's power and area: per unit and in total (undefined where the engine gives no figure). */
@@ -32,6 +37,10 @@ export interface PowerArea {
   readonly areaNode: string | undefined;
   readonly units: readonly UnitPowerArea[];
   readonly area: number | undefined;
+  /** The leakage figure applied (undefined: the engine gives none). */
+  readonly staticPower: StaticPower | undefined;
+  readonly dynamicW: number | undefined;
+  readonly staticW: number | undefined;
   readonly powerW: number | undefined;
 }
 
@@ -59,16 +68,21 @@ export function powerArea(engine: Engine, shape: EngineShape, utilization: { rea
     const perLane = engine.area[unit].perLane;
     const power = engine.power?.[unit];
     const u = utilization[unit];
+    const area = perLane === undefined ? undefined : perLane.value * lanes;
+    const dynamicW = power === undefined ? undefined : (u * lanes * power.pjPerCycle) / shape.clockPeriod;
+    const staticW = area === undefined || engine.staticPower === undefined ? undefined : area * engine.staticPower.uwPerArea * 1e-6;
     return {
       unit,
       lanes,
       utilization: u,
       areaPerLane: perLane?.value,
-      area: perLane === undefined ? undefined : perLane.value * lanes,
+      area,
       areaBasis: perLane?.basis,
       pjPerCycle: power?.pjPerCycle,
-      powerW: power === undefined ? undefined : (u * lanes * power.pjPerCycle) / shape.clockPeriod,
+      dynamicW,
       powerBasis: power?.basis,
+      staticW,
+      powerW: dynamicW === undefined ? undefined : dynamicW + (staticW ?? 0),
     };
   });
   const sum = (f: (u: UnitPowerArea) => number | undefined): number | undefined =>
@@ -80,6 +94,9 @@ export function powerArea(engine: Engine, shape: EngineShape, utilization: { rea
     areaNode: engine.area.symmetric.perLane?.node,
     units,
     area: sum((u) => u.area),
+    staticPower: engine.staticPower,
+    dynamicW: sum((u) => u.dynamicW),
+    staticW: sum((u) => u.staticW),
     powerW: sum((u) => u.powerW),
   };
 }
@@ -99,6 +116,8 @@ export function runPowerArea(engine: Engine, device: HostParams | undefined, res
 export function powerAreaFigures(p: PowerArea): Record<string, number> {
   const out: Record<string, number> = {};
   if (p.powerW !== undefined) out['power_w'] = p.powerW;
+  if (p.dynamicW !== undefined) out['power_w_dynamic'] = p.dynamicW;
+  if (p.staticW !== undefined) out['power_w_static'] = p.staticW;
   if (p.area !== undefined) out[`area_${p.areaUnit ?? ''}`] = p.area;
   for (const u of p.units) if (u.powerW !== undefined) out[`power_w_${u.unit}`] = u.powerW;
   return out;
@@ -116,6 +135,7 @@ export function formatArea(value: number, unit: AreaUnit | undefined): string {
 export function formatPower(w: number): string {
   if (w >= 1) return `${w.toFixed(2)} W`;
   if (w >= 1e-3) return `${(w * 1e3).toFixed(1)} mW`;
+  if (w === 0) return '0 W';
   return `${(w * 1e6).toFixed(1)} µW`;
 }
 
@@ -131,16 +151,23 @@ export function powerAreaText(p: PowerArea): string {
         ? 'area not given'
         : `${formatArea(u.area, p.areaUnit)} (${u.lanes} × ${formatArea(u.areaPerLane ?? 0, p.areaUnit)}, ${u.areaBasis})`;
     const power =
-      u.powerW === undefined
+      u.dynamicW === undefined
         ? 'power not given'
-        : `${formatPower(u.powerW)} (${(u.utilization * 100).toFixed(1)}% of ${u.lanes} lanes × ${(u.pjPerCycle ?? 0).toFixed(1)} pJ a cycle at ${mhz} MHz, ${u.powerBasis})`;
-    return `  ${name.padEnd(11)} ${area}; ${power}`;
+        : `${formatPower(u.dynamicW)} dynamic (${(u.utilization * 100).toFixed(1)}% of ${u.lanes} lanes × ${(u.pjPerCycle ?? 0).toFixed(1)} pJ a cycle at ${mhz} MHz, ${u.powerBasis})`;
+    const leak = u.staticW === undefined ? '' : ` + ${formatPower(u.staticW)} static`;
+    return `  ${name.padEnd(11)} ${area}; ${power}${leak}`;
   });
   const total = [p.area === undefined ? undefined : formatArea(p.area, p.areaUnit), p.powerW === undefined ? undefined : formatPower(p.powerW)]
     .filter((x) => x !== undefined)
     .join(', ');
+  const s = p.staticPower;
+  const leakage =
+    s === undefined || p.staticW === undefined
+      ? 'leakage not given'
+      : `${formatPower(p.staticW)} of it static (${s.uwPerArea} µW a ${p.areaUnit === undefined ? 'unit of area' : AREA_NAMES[p.areaUnit].replace(/s$/, '')} at ${s.node}, ${s.basis})`;
   return (
-    `Power, area        ${total} (engine '${p.engine}': the units' dynamic power in the steady window; area ${p.areaNode ?? 'not given'}; leakage, DMA and memory not counted)\n` +
+    `Power, area        ${total} (engine '${p.engine}': the units' dynamic power in the steady window and their leakage; area ${p.areaNode ?? 'not given'}; DMA and memory not counted)\n` +
+    `  static      ${leakage}\n` +
     `${lines.join('\n')}\n`
   );
 }

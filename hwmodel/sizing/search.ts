@@ -1,10 +1,12 @@
 /**
  * `dtls13 size`: the smallest configuration of the offload engine (by
  * area, or by power) that meets a data rate and a handshake rate, found
- * with the simulator. Bounded: it starts at the analytic lower bounds
- * (bounds.ts), simulates, and adds to the resource the report names as the
- * bottleneck, one step at a time, until the targets are met, a resource
- * outside the space limits the run, or the space or the step budget ends.
+ * with the simulator. Bounded: at each clock tried (the engine's range,
+ * `clock` in its file) it starts at the analytic lower bounds (bounds.ts),
+ * simulates, and adds to the resource the report names as the bottleneck,
+ * one step at a time, until the targets are met, a resource outside the
+ * space limits the run, or the space or the step budget ends. A clock
+ * whose bounds already take more area than an answer found is skipped.
  */
 import { ConfigError } from '../../runtime/config-error.js';
 import { keyManagerDefaults } from '../../generated/tlm/index.js';
@@ -15,7 +17,8 @@ import { runSweep, type Interval, type SweepRow } from '../model/sweep.js';
 import { NEAR_SATURATION } from '../trace/index.js';
 import { DEFAULT_PROFILE, US, type TimingProfile } from '../timing/index.js';
 import type { Engine } from '../timing/engine-file.js';
-import { lowerBounds, SPACE, type Configuration, type LowerBounds } from './bounds.js';
+import { boundArea, engineClock, lowerBounds, SPACE, type Configuration, type Knobs, type LowerBounds } from './bounds.js';
+import { clockSteps, mhzText, periodText } from '../timing/engine-clock.js';
 import { powerAreaFigures, runPowerArea } from './power-area.js';
 import { checkTargets, type CheckedTargets, type SizingTargets } from './targets.js';
 
@@ -27,8 +30,14 @@ export interface SizingOptions {
   /** Replications of each candidate (default 3), seeds `seed`.. */
   readonly replications?: number;
   readonly seed?: number;
-  /** Simulated candidates at most (default 12). */
+  /** Simulated candidates at most at each clock (default 12). */
   readonly maxCandidates?: number;
+  /**
+   * Clocks tried over the engine's range (default 3), evenly spaced in
+   * frequency; one, the engine's clock_period, when the engine gives no
+   * range or `device` sets crypto_engine.clock_period.
+   */
+  readonly clockSteps?: number;
   /** Device parameters outside the space, held for every candidate (`--set memory.bandwidth=400Gbps`). */
   readonly device?: HostParams;
   /** Hears of each candidate simulated. */
@@ -46,10 +55,23 @@ export interface Candidate {
   readonly next: string;
 }
 
+/** One clock tried: its lower bounds and what the search did there. */
+export interface ClockTrial {
+  readonly clockPeriod: number;
+  readonly bounds: LowerBounds;
+  /** The area of the bounds' lanes: no configuration at this clock is smaller. */
+  readonly boundArea: number;
+  /** `searched` (its candidates are among `candidates`) or why it was not. */
+  readonly outcome: string;
+}
+
 /** The outcome. */
 export interface SizingResult {
   readonly targets: CheckedTargets;
+  /** The lower bounds at the answer's clock (else the first clock tried). */
   readonly bounds: LowerBounds;
+  /** The clocks tried, in the order searched. */
+  readonly clocks: readonly ClockTrial[];
   readonly candidates: readonly Candidate[];
   /** The configuration chosen, or undefined when none in the space met the targets. */
   readonly answer: Candidate | undefined;
@@ -62,7 +84,7 @@ export interface SizingResult {
 /** A candidate's device parameters. */
 export function deviceOf(c: Configuration): HostParams {
   return {
-    cryptoEngine: { lanes: c.lanes, pkLanes: c.pkLanes, dmaChannels: c.dmaChannels },
+    cryptoEngine: { lanes: c.lanes, pkLanes: c.pkLanes, dmaChannels: c.dmaChannels, clockPeriod: c.clockPeriod },
     recordLayer: { pipelineDepth: c.pipelineDepth, rxRingDepth: c.rxRingDepth },
   };
 }
@@ -74,11 +96,12 @@ export function settingsOf(c: Configuration): string[] {
     `crypto_engine.dma_channels=${c.dmaChannels}`,
     `record_layer.pipeline_depth=${c.pipelineDepth}`,
     `record_layer.rx_ring_depth=${c.rxRingDepth}`,
+    `crypto_engine.clock_period=${periodText(c.clockPeriod)}`,
   ];
 }
 
 /** The knob a bottleneck names, and its next value (undefined: not a knob of the space). */
-function grow(c: Configuration, bottleneck: string | null): { configuration: Configuration; knob: keyof Configuration } | undefined {
+function grow(c: Configuration, bottleneck: string | null): { configuration: Configuration; knob: keyof Knobs } | undefined {
   const step = (n: number): number => n + Math.max(1, Math.ceil(n / 4));
   if (bottleneck === 'device.cryptoEngine.symmetric' || bottleneck === 'device.cryptoEngine.symmetricQueue')
     return { configuration: { ...c, lanes: step(c.lanes) }, knob: 'lanes' };
@@ -93,7 +116,7 @@ function grow(c: Configuration, bottleneck: string | null): { configuration: Con
 /** The engine's units whose lanes or channels the space sizes. */
 const UNITS = ['device.cryptoEngine.dma', 'device.cryptoEngine.symmetric', 'device.cryptoEngine.publicKey'] as const;
 
-const KNOB_NAMES: Readonly<Record<keyof Configuration, string>> = {
+const KNOB_NAMES: Readonly<Record<keyof Knobs, string>> = {
   lanes: 'crypto_engine.lanes',
   pkLanes: 'crypto_engine.pk_lanes',
   dmaChannels: 'crypto_engine.dma_channels',
@@ -109,26 +132,99 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
   const targets = checkTargets(targetsIn);
   if (engine.area.symmetric.perLane === undefined || engine.power === undefined)
     throw new ConfigError('profile', `engine '${engine.name}' gives no power and area figures to minimize`);
-  const connections = whole('connections', options.connections ?? 400, 1, 100_000);
-  const records = whole('records', options.records ?? 400, 1, 100_000);
-  const replications = whole('replications', options.replications ?? 3, 1, 30);
-  const maxCandidates = whole('maxCandidates', options.maxCandidates ?? 12, 1, 100);
-  const bounds = lowerBounds(targets, engine);
-  const result = (candidates: Candidate[], answer: Candidate | undefined, verdict: string): SizingResult => ({
-    targets,
-    bounds,
-    candidates,
-    answer,
-    verdict,
-    settings: settingsOf,
-  });
-  for (const knob of Object.keys(SPACE) as (keyof Configuration)[])
+  const run: RunSettings = {
+    connections: whole('connections', options.connections ?? 400, 1, 100_000),
+    records: whole('records', options.records ?? 400, 1, 100_000),
+    replications: whole('replications', options.replications ?? 3, 1, 30),
+    maxCandidates: whole('maxCandidates', options.maxCandidates ?? 12, 1, 100),
+  };
+  const steps = whole('clockSteps', options.clockSteps ?? 3, 1, 16);
+  const pinned = options.device?.cryptoEngine?.clockPeriod;
+  const periods = pinned !== undefined ? [pinned] : engine.clock === undefined ? [engineClock(engine)] : clockSteps(engine.clock, steps);
+  // The clock whose bounds take the least area first (the fastest of equals): an answer there prunes the others.
+  const order = periods
+    .map((clockPeriod) => {
+      const bounds = lowerBounds(targets, engine, clockPeriod);
+      return { clockPeriod, bounds, boundArea: boundArea(bounds, engine) };
+    })
+    .sort((a, b) => a.boundArea - b.boundArea || a.clockPeriod - b.clockPeriod);
+  const clocks: ClockTrial[] = [];
+  const candidates: Candidate[] = [];
+  const answers: { answer: Candidate; met: number }[] = [];
+  let firstWhy: string | undefined;
+  for (const o of order) {
+    const best = pick(
+      answers.map((a) => a.answer),
+      targets.minimize,
+    );
+    if (best !== undefined && o.boundArea > areaOf(best)) {
+      clocks.push({
+        ...o,
+        outcome: `skipped: its lower bounds take ${o.boundArea.toLocaleString('en-US')}, more than the ${areaOf(best).toLocaleString('en-US')} met`,
+      });
+      continue;
+    }
+    const out = searchAtClock(targets, engine, o.bounds, run, options);
+    candidates.push(...out.candidates);
+    if (out.answer !== undefined) answers.push({ answer: out.answer, met: out.met });
+    else firstWhy ??= out.why;
+    clocks.push({ ...o, outcome: out.answer === undefined ? `searched: ${out.why}` : `searched: met at ${areaOf(out.answer).toLocaleString('en-US')}` });
+  }
+  const answer = pick(
+    answers.map((a) => a.answer),
+    targets.minimize,
+  );
+  const at = order.find((o) => o.clockPeriod === answer?.configuration.clockPeriod) ?? order[0]!;
+  const result = (verdict: string): SizingResult => ({ targets, bounds: at.bounds, clocks, candidates, answer, verdict, settings: settingsOf });
+  if (answer !== undefined) {
+    const met = answers.reduce((n, a) => n + a.met, 0);
+    return result(
+      `met by ${settingsOf(answer.configuration).join(' ')} at ${mhzText(answer.configuration.clockPeriod)} (the smallest by ${targets.minimize} of ${met} that met them, over ${clocks.length} clock${clocks.length === 1 ? '' : 's'})`,
+    );
+  }
+  return result(`no configuration in the space meets the targets: ${firstWhy ?? 'nothing was simulated'}`);
+}
+
+/** How each candidate is simulated. */
+interface RunSettings {
+  readonly connections: number;
+  readonly records: number;
+  readonly replications: number;
+  readonly maxCandidates: number;
+}
+
+/**
+ * The best of `answers`: by area, the slower clock of equals (more timing
+ * margin), then power; by power, then area.
+ */
+function pick(answers: readonly Candidate[], minimize: 'area' | 'power'): Candidate | undefined {
+  const power = (x: Candidate): number => x.row.figures['power_w']?.mean ?? Infinity;
+  const better = (a: Candidate, b: Candidate): boolean =>
+    minimize === 'power'
+      ? power(b) < power(a) || (power(b) === power(a) && areaOf(b) < areaOf(a))
+      : areaOf(b) < areaOf(a) ||
+        (areaOf(b) === areaOf(a) &&
+          (b.configuration.clockPeriod > a.configuration.clockPeriod || (b.configuration.clockPeriod === a.configuration.clockPeriod && power(b) < power(a))));
+  return answers.reduce<Candidate | undefined>((a, b) => (a === undefined || better(a, b) ? b : a), undefined);
+}
+
+/** The search at one clock, from its bounds: the candidates, the best that met the targets (and how many did), or why none. */
+function searchAtClock(
+  targets: CheckedTargets,
+  engine: Engine,
+  bounds: LowerBounds,
+  run: RunSettings,
+  options: SizingOptions,
+): { candidates: Candidate[]; answer: Candidate | undefined; met: number; why: string } {
+  const { connections, records, replications, maxCandidates } = run;
+  for (const knob of Object.keys(SPACE) as (keyof Knobs)[])
     if (bounds[knob] > SPACE[knob])
-      return result(
-        [],
-        undefined,
-        `no configuration in the space meets the targets: ${KNOB_NAMES[knob]} would need at least ${bounds[knob]} at 100% busy, and the space allows ${SPACE[knob]}`,
-      );
+      return {
+        candidates: [],
+        answer: undefined,
+        met: 0,
+        why: `at ${mhzText(bounds.clockPeriod)} ${KNOB_NAMES[knob]} would need at least ${bounds[knob]} at 100% busy, and the space allows ${SPACE[knob]}`,
+      };
 
   const profile: TimingProfile = { ...DEFAULT_PROFILE, crypto: { ...DEFAULT_PROFILE.crypto, accelerated: engine.table } };
   const base: SimulationOptions = {
@@ -148,7 +244,6 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     // A key slot for every connection: the contexts stay on the device (key slots cost no area in this model).
     device: {
       ...options.device,
-      cryptoEngine: { ...options.device?.cryptoEngine, clockPeriod: bounds.clockPeriod },
       keyManager: { keySlots: Math.max(keyManagerDefaults.keySlots, connections), ...options.device?.keyManager },
     },
   };
@@ -159,6 +254,7 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     dmaChannels: bounds.dmaChannels,
     pipelineDepth: bounds.pipelineDepth,
     rxRingDepth: bounds.rxRingDepth,
+    clockPeriod: bounds.clockPeriod,
   };
   let feasible: Candidate[] = [];
   // With --minimize power, the first configuration that meets the targets and up to two steps beyond it are compared.
@@ -219,15 +315,7 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     if (next.endsWith('stop') || grown === undefined) break;
     c = grown.configuration;
   }
-  if (feasible.length > 0) {
-    const key = (x: Candidate): number => (targets.minimize === 'power' ? (x.row.figures['power_w']?.mean ?? Infinity) : areaOf(x));
-    const answer = feasible.reduce((a, b) => (key(b) < key(a) || (key(b) === key(a) && areaOf(b) < areaOf(a)) ? b : a));
-    return result(
-      candidates,
-      answer,
-      `met by ${settingsOf(answer.configuration).join(' ')} (the smallest by ${targets.minimize} of ${feasible.length} that met them)`,
-    );
-  }
+  const answer = pick(feasible, targets.minimize);
   const last = candidates[candidates.length - 1];
   const why =
     last === undefined
@@ -237,7 +325,7 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
         : candidates.length >= maxCandidates
           ? `the step budget (${maxCandidates} candidates) ran out`
           : last.next;
-  return result(candidates, undefined, `no configuration in the space meets the targets: ${why}`);
+  return { candidates, answer, met: feasible.length, why };
 }
 
 function areaOf(c: Candidate): number {

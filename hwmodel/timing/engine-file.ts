@@ -12,10 +12,13 @@ import type { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { AcceleratedCrypto, CycleCost } from './crypto-table.js';
 import { CIPHER_SUITES, HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, SIGNATURE_SCHEMES } from './names.js';
-import { BASES, readArea, readPower, source, type Basis, type UnitArea, type UnitPower } from './engine-power-area.js';
+import { BASES, readArea, readPower, readStaticPower, source, type Basis, type StaticPower, type UnitArea, type UnitPower } from './engine-power-area.js';
+import { readClock, type ClockRange } from './engine-clock.js';
+import { parseTime } from '../kernel/time.js';
 import { join, number, object, onlyKeys, string, type Json } from './validate.js';
 
-export { AREA_UNITS, BASES, type AreaUnit, type Basis, type UnitArea, type UnitPower } from './engine-power-area.js';
+export { AREA_UNITS, BASES, type AreaUnit, type Basis, type StaticPower, type UnitArea, type UnitPower } from './engine-power-area.js';
+export type { ClockRange } from './engine-clock.js';
 
 /** Where one entry of the table comes from. */
 export interface Provenance {
@@ -35,6 +38,10 @@ export interface Engine {
   readonly area: Readonly<Record<'symmetric' | 'publicKey', UnitArea>>;
   /** Energy of each unit's work, when the engine (or its base) gives it. */
   readonly power: Readonly<Record<'symmetric' | 'publicKey', UnitPower>> | undefined;
+  /** Leakage per unit of area, when the engine (or its base) gives it. */
+  readonly staticPower: StaticPower | undefined;
+  /** The clock periods the cycle counts hold over, when given: `dtls13 size` searches the clock within them. */
+  readonly clock: ClockRange | undefined;
   readonly table: AcceleratedCrypto;
   /** Per entry (`aead.TLS_AES_128_GCM_SHA256`, `key_exchange.x25519`). */
   readonly provenance: Readonly<Record<string, Provenance>>;
@@ -120,7 +127,7 @@ function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
   }
   const at = (path: string): string => `${file}: ${path}`;
   const v = withFile(file, () => object(doc, ''));
-  withFile(file, () => onlyKeys(v, '', ['engine', 'description', 'base', 'parameters', 'area', 'power', 'cycles']));
+  withFile(file, () => onlyKeys(v, '', ['engine', 'description', 'base', 'parameters', 'area', 'power', 'static_power', 'clock', 'cycles']));
   const engineName = withFile(file, () => string(v['engine'], 'engine'));
   if (engineName !== name) throw new ConfigError(at('engine'), `must equal the file name '${name}', got '${engineName}'`);
   const description = withFile(file, () => string(v['description'], 'description'));
@@ -159,7 +166,11 @@ function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
   }
   const assembled = assemble(entries, base);
   const power = withFile(file, () => readPower(v['power'], base?.power, assembled.table));
-  return { name, description, base: baseName, parameters, area, power, ...assembled };
+  const staticPower = withFile(file, () => readStaticPower(v['static_power'], base?.staticPower, area));
+  const clockText = parameters.find((p) => p.path === 'crypto_engine.clock_period')?.text;
+  const clockPeriod = clockText === undefined ? undefined : withFile(file, () => parseTime(clockText, 'parameters.crypto_engine.clock_period'));
+  const clock = withFile(file, () => readClock(v['clock'], base?.clock, clockPeriod));
+  return { name, description, base: baseName, parameters, area, power, staticPower, clock, ...assembled };
 }
 
 /** Runs `f`, a ConfigError's option prefixed with the file. */

@@ -1,9 +1,10 @@
 /**
- * The `area` and `power` sections of an engine file (spec/hw/engines,
- * spec/hw/README.md "Engines"): per unit, its area per lane at a named
- * process node (or FPGA family) and the energy of its work (pJ a bit of
- * AEAD data, or pJ an operation), each with its basis and source. Read by
- * engine-file.ts; hwmodel/sizing turns them into a run's power and area.
+ * The `area`, `power` and `static_power` sections of an engine file
+ * (spec/hw/engines, spec/hw/README.md "Engines"): per unit, its area per
+ * lane at a named process node (or FPGA family) and the energy of its work
+ * (pJ a bit of AEAD data, or pJ an operation); for the engine, its leakage
+ * per unit of area; each with its basis and source. Read by engine-file.ts;
+ * hwmodel/sizing turns them into a run's power and area.
  */
 import { ConfigError } from '../../runtime/config-error.js';
 import type { AcceleratedCrypto } from './crypto-table.js';
@@ -41,6 +42,18 @@ export interface UnitPower {
   readonly pjPerOp?: number;
   readonly op: string;
   readonly pjPerCycle: number;
+  readonly node: string;
+  readonly basis: Basis;
+  readonly source: string;
+}
+
+/**
+ * Static (leakage) power per unit of area (µW a kGE, a mm², or a LUT: the
+ * area's unit), at a named node: a unit leaks its area × this whatever its
+ * work and clock.
+ */
+export interface StaticPower {
+  readonly uwPerArea: number;
   readonly node: string;
   readonly basis: Basis;
   readonly source: string;
@@ -179,4 +192,18 @@ function perCycle(p: Pick<UnitPower, 'pjPerBit' | 'pjPerOp' | 'op'>, unit: UnitN
   const cycles = e?.[`${which}Cycles`];
   if (cycles === undefined || !(cycles > 0)) throw bad('is not an entry of the cycle table with cycles');
   return (p.pjPerOp ?? 0) / cycles;
+}
+
+/** The `static_power` section (optional: the base's when not given; it needs areas per lane to apply to). */
+export function readStaticPower(value: unknown, base: StaticPower | undefined, area: Readonly<Record<UnitName, UnitArea>>): StaticPower | undefined {
+  if (value === undefined) return base;
+  const o = object(value, 'static_power');
+  onlyKeys(o, 'static_power', ['uw_per_area', 'node', 'basis', 'source']);
+  if (area.symmetric.perLane === undefined) throw new ConfigError('static_power', 'needs an area per lane (area.*.per_lane) to apply to');
+  return {
+    uwPerArea: number(o['uw_per_area'], 'static_power.uw_per_area', { min: 0 }),
+    node: source(o['node'], 'static_power.node'),
+    basis: basisOf(o['basis'], 'static_power.basis'),
+    source: source(o['source'], 'static_power.source'),
+  };
 }

@@ -13,6 +13,7 @@ import { simulate, type SimulationOptions } from '../../../hwmodel/model/simulat
 import { makeSimIdentity } from '../../../hwmodel/model/identity.js';
 import { engineShape, powerArea, powerAreaFigures, powerAreaText, runPowerArea, unitUtilization } from '../../../hwmodel/sizing/power-area.js';
 import { ENGINES_DIR, loadEngine } from '../../../hwmodel/timing/engine-file.js';
+import { clockSteps } from '../../../hwmodel/timing/engine-clock.js';
 import { DEFAULT_PROFILE, NS } from '../../../hwmodel/timing/index.js';
 
 const asic = loadEngine('asic');
@@ -55,14 +56,23 @@ test('area is lanes × area per lane; power is utilization × lanes × energy a 
   t.is(p.area, 8 * 160 + 4 * 300);
   const sym = p.units[0]!;
   // 0.5 × 8 lanes busy × 286.72 pJ a cycle × 1e9 cycles a second = 1.147 W.
-  t.is(sym.powerW, (0.5 * 8 * 286.72) / 1000);
+  t.is(sym.dynamicW, (0.5 * 8 * 286.72) / 1000);
+  // Leakage: 1,280 kGE × 18.8 µW a kGE (Nangate 45 nm, typical corner), whatever the work.
+  t.is(sym.staticW, 1280 * 18.8e-6);
+  t.is(sym.powerW, (sym.dynamicW ?? 0) + (sym.staticW ?? 0));
+  t.is(p.staticW, (8 * 160 + 4 * 300) * 18.8e-6);
   t.is(p.powerW, (sym.powerW ?? 0) + (p.units[1]!.powerW ?? 0));
+  t.is(p.powerW, (p.dynamicW ?? 0) + (p.staticW ?? 0));
   const twice = powerArea(asic, { ...shape, lanes: 16 }, { symmetric: 0.25, publicKey: 0.25 });
   t.is(twice.units[0]!.area, 2 * (sym.area ?? 0), 'twice the lanes, twice the area');
-  t.is(twice.units[0]!.powerW, sym.powerW, 'the same work spread over twice the lanes costs the same energy');
+  t.is(twice.units[0]!.dynamicW, sym.dynamicW, 'the same work spread over twice the lanes costs the same energy');
+  t.is(twice.units[0]!.staticW, 2 * (sym.staticW ?? 0), 'and leaks twice as much');
   const slow = powerArea(asic, { ...shape, clockPeriod: 2 * NS }, { symmetric: 0.5, publicKey: 0.25 });
-  t.is(slow.units[0]!.powerW, (sym.powerW ?? 0) / 2, 'the same utilization at half the clock is half the power');
-  t.deepEqual(Object.keys(powerAreaFigures(p)).sort(), ['area_kGE', 'power_w', 'power_w_publicKey', 'power_w_symmetric']);
+  t.is(slow.units[0]!.dynamicW, (sym.dynamicW ?? 0) / 2, 'the same utilization at half the clock is half the dynamic power');
+  t.is(slow.units[0]!.staticW, sym.staticW, 'leakage does not follow the clock');
+  t.deepEqual(Object.keys(powerAreaFigures(p)).sort(), ['area_kGE', 'power_w', 'power_w_dynamic', 'power_w_publicKey', 'power_w_static', 'power_w_symmetric']);
+  // On the FPGA a design's LUTs leak nothing of their own (UG440: logic leakage is the device's static power).
+  t.is(powerArea(fpga, shape, { symmetric: 0.5, publicKey: 0.25 }).staticW, 0);
   const none = powerArea(loadEngine('default'), shape, { symmetric: 0.5, publicKey: 0.5 });
   t.is(none.powerW, undefined);
   t.regex(powerAreaText(none), /gives no power or area figures/);
@@ -85,11 +95,12 @@ test("a run's power is its units' utilization in the steady window at the engine
   t.is(u.publicKey, 0);
   const p = runPowerArea(asic, options(20).device, r);
   t.deepEqual(engineShape(options(20).device), { lanes: 2, pkLanes: 4, clockPeriod: 1000 });
-  t.is(p.units[0]!.powerW, (u.symmetric * 2 * 286.72) / 1000);
+  t.is(p.units[0]!.dynamicW, (u.symmetric * 2 * 286.72) / 1000);
   t.is(p.area, 2 * 160 + 4 * 300);
   const text = powerAreaText(p);
   t.regex(text, /^Power, area {8}1,520 kGE, [0-9.]+ (m|µ)W/);
-  t.regex(text, /symmetric {3}320 kGE \(2 × 160 kGE, estimate\)/);
+  t.regex(text, /symmetric {3}320 kGE \(2 × 160 kGE, estimate\); [0-9.]+ (m|µ)W dynamic .* \+ 6\.0 mW static/);
+  t.regex(text, /static {6}28\.6 mW of it static \(18\.8 µW a kGE at 45 nm/);
 });
 
 test('power and area are swept like any other figure: runSweep gives each an interval per point', (t) => {
@@ -104,6 +115,44 @@ test('power and area are swept like any other figure: runSweep gives each an int
   t.is(rows[1]!.figures['area_kGE']?.mean, 4 * 160 + 4 * 300);
   t.is(rows[0]!.figures['power_w']?.values.length, 2, 'one value per replication');
   t.true((rows[0]!.figures['power_w']?.mean ?? 0) > 0);
+});
+
+test('the FPGA and ASIC engines give a cited clock range holding their clock and a cited leakage at a named node', (t) => {
+  t.like(asic.clock, { fastest: 1000, slowest: 2000, basis: 'estimate' });
+  t.like(fpga.clock, { fastest: 3165, slowest: 9804, basis: 'derived' });
+  t.regex(fpga.clock?.source ?? '', /3\.165 ns/);
+  t.like(asic.staticPower, { uwPerArea: 18.8, basis: 'derived' });
+  t.regex(asic.staticPower?.source ?? '', /NangateOpenCellLibrary_typical\.lib.*AND2_X1.*25\.07 nW/s);
+  t.like(fpga.staticPower, { uwPerArea: 0, basis: 'published' });
+  t.regex(fpga.staticPower?.source ?? '', /UG440/);
+  t.is(loadEngine('default').clock, undefined);
+  // Evenly spaced in frequency: 1000, 750 and 500 MHz.
+  t.deepEqual(clockSteps({ fastest: 1000, slowest: 2000 }, 3), [1000, 1333, 2000]);
+  t.deepEqual(clockSteps({ fastest: 1000, slowest: 2000 }, 1), [1000]);
+  t.deepEqual(clockSteps({ fastest: 1000, slowest: 1000 }, 4), [1000]);
+});
+
+test('a bad clock or static_power section is a ConfigError naming the file and the key path', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'engines-'));
+  writeFileSync(join(dir, 'default.yaml'), readFileSync(join(ENGINES_DIR, 'default.yaml'), 'utf8'));
+  writeFileSync(join(dir, 'asic.yaml'), readFileSync(join(ENGINES_DIR, 'asic.yaml'), 'utf8'));
+  const write = (name: string, body: string) =>
+    writeFileSync(join(dir, `${name}.yaml`), `engine: ${name}\ndescription: x\nbase: ${name.startsWith('a') ? 'asic' : 'default'}\n${body}`);
+  write('aclock', 'clock: { fastest: 2ns, slowest: 1ns, basis: estimate, source: reasoning }\n');
+  t.throws(() => loadEngine('aclock', dir), { instanceOf: ConfigError, message: /aclock\.yaml: clock\.slowest: must be a period no shorter/ });
+  write('aout', 'clock: { fastest: 100ps, slowest: 500ps, basis: estimate, source: reasoning }\n');
+  t.throws(() => loadEngine('aout', dir), {
+    instanceOf: ConfigError,
+    message: /aout\.yaml: clock: must hold the engine's crypto_engine\.clock_period \(1000 ps\)/,
+  });
+  write('atime', 'clock: { fastest: fast, slowest: 1ns, basis: estimate, source: reasoning }\n');
+  t.throws(() => loadEngine('atime', dir), { instanceOf: ConfigError, message: /atime\.yaml: clock\.fastest: "fast" is not a time/ });
+  write('aleak', 'static_power: { uw_per_area: -1, node: a node, basis: derived, source: a library }\n');
+  t.throws(() => loadEngine('aleak', dir), { instanceOf: ConfigError, message: /aleak\.yaml: static_power\.uw_per_area: must be >= 0/ });
+  write('dleak', 'static_power: { uw_per_area: 1, node: a node, basis: derived, source: a library }\n');
+  t.throws(() => loadEngine('dleak', dir), { instanceOf: ConfigError, message: /dleak\.yaml: static_power: needs an area per lane/ });
+  write('anode', 'static_power: { uw_per_area: 1, basis: derived, source: a library }\n');
+  t.throws(() => loadEngine('anode', dir), { instanceOf: ConfigError, message: /anode\.yaml: static_power\.node: must be a string/ });
 });
 
 test('a bad power or area section is a ConfigError naming the file and the key path', (t) => {

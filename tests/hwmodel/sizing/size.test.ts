@@ -41,19 +41,37 @@ test('the lower bounds are the cycle tables at 100% busy', (t) => {
   t.true(lowerBounds(checkTargets(target({ profile: 'fpga' })), fpga).pkLanes > b.pkLanes);
 });
 
-test('a small target: the known answer is the lower bounds, met at the first candidate', (t) => {
+test('a small target: the known answer is the lower bounds, met at the first candidate of each clock; of equal areas the slowest clock', (t) => {
   const r = size(target({ gbps: 0.3, handshakesPerSecond: 2000 }), asic, { connections: 20, records: 20, replications: 2 });
   t.truthy(r.answer, r.verdict);
-  t.deepEqual(r.answer?.configuration, { lanes: 1, pkLanes: 1, dmaChannels: 1, pipelineDepth: 8, rxRingDepth: 4096 });
-  t.is(r.candidates.length, 1);
+  t.deepEqual(r.answer?.configuration, { lanes: 1, pkLanes: 1, dmaChannels: 1, pipelineDepth: 8, rxRingDepth: 4096, clockPeriod: 2000 });
+  t.deepEqual(
+    r.clocks.map((c) => [c.clockPeriod, c.outcome]),
+    [
+      [1000, 'searched: met at 460'],
+      [1333, 'searched: met at 460'],
+      [2000, 'searched: met at 460'],
+    ],
+  );
+  t.is(r.candidates.length, 3);
+  t.regex(r.verdict, / crypto_engine\.clock_period=2000ps at 500 MHz \(the smallest by area of 3 that met them, over 3 clocks\)$/);
   t.true((r.answer?.row.figures['power_w']?.values.length ?? 0) === 2, 'power over the replications');
   t.is(r.answer?.row.figures['area_kGE']?.mean, 160 + 300);
   t.regex(r.verdict, /^met by crypto_engine\.lanes=1 /);
 });
 
 test('a handshake rate that needs several public-key lanes: the answer has the analytic bound of them (fewer would be over 100% busy)', (t) => {
-  const r = size(target({ gbps: 0.1, handshakesPerSecond: 5000, profile: 'fpga' }), fpga, { connections: 60, records: 5, replications: 2 });
-  // 5,000 a second × 144,000 cycles at 300 MHz is 2.4 lanes busy: 3.
+  const r = size(target({ gbps: 0.1, handshakesPerSecond: 5000, profile: 'fpga' }), fpga, {
+    connections: 60,
+    records: 5,
+    replications: 2,
+    device: { cryptoEngine: { clockPeriod: 3333 } },
+  });
+  // 5,000 a second × 144,000 cycles at 300 MHz (the clock pinned) is 2.4 lanes busy: 3.
+  t.deepEqual(
+    r.clocks.map((c) => c.clockPeriod),
+    [3333],
+  );
   t.is(r.bounds.pkLanes, 3);
   t.is(r.answer?.configuration.pkLanes, 3, r.verdict);
   t.true((r.answer?.handshakesPerSecond.mean ?? 0) >= 0.9 * 5000);
@@ -65,7 +83,7 @@ test('no configuration in the space: said plainly, from the bounds or from the r
   t.is(far.candidates.length, 0, 'nothing simulated: the bound alone rules the space out');
   t.regex(
     far.verdict,
-    /^no configuration in the space meets the targets: crypto_engine\.dma_channels would need at least \d+ at 100% busy, and the space allows 64/,
+    /^no configuration in the space meets the targets: at 1000 MHz crypto_engine\.dma_channels would need at least \d+ at 100% busy, and the space allows 64/,
   );
   // 20 connections of 20 records cannot offer 100 Gbit/s: the device has headroom and the search says so.
   const short = size(target(), asic, { connections: 20, records: 20, replications: 1 });
@@ -109,10 +127,56 @@ test('dtls13 size: a bad option is a usage error naming the flag', async (t) => 
 });
 
 test('--minimize power compares the first configuration that meets the targets with up to two steps past it, and keeps the lowest power', (t) => {
-  const r = size(target({ gbps: 0.1, handshakesPerSecond: 5000, profile: 'fpga', minimize: 'power' }), fpga, { connections: 60, records: 5, replications: 1 });
+  const r = size(target({ gbps: 0.1, handshakesPerSecond: 5000, profile: 'fpga', minimize: 'power' }), fpga, {
+    connections: 60,
+    records: 5,
+    replications: 1,
+    clockSteps: 1,
+  });
   const met = r.candidates.filter((c) => c.meets.gbps && c.meets.handshakes && c.meets.noDrops);
   t.true(met.length >= 2, r.candidates.map((c) => c.next).join('; '));
   t.true(r.candidates.length <= 3 || r.candidates.slice(0, -3).some((c) => !c.meets.handshakes));
   const power = (c: (typeof met)[number]) => c.row.figures['power_w']?.mean ?? Infinity;
   t.is(power(r.answer!), Math.min(...met.map(power)));
+});
+
+test('the clock is searched over the profile’s range: a clock whose bounds need more public-key lanes is skipped once an answer takes less area', (t) => {
+  // 15,000 P-256 handshakes a second × 46,710 cycles: 0.70 of a lane at 1 GHz, 0.93 at 750 MHz, 1.40 at 500 MHz.
+  const r = size(target({ gbps: 0.3, handshakesPerSecond: 15_000 }), asic, { connections: 60, records: 5, replications: 2 });
+  t.truthy(r.answer, r.verdict);
+  t.is(r.answer?.configuration.pkLanes, 1);
+  t.not(r.answer?.configuration.clockPeriod, 2000);
+  const slow = r.clocks.find((c) => c.clockPeriod === 2000);
+  t.is(slow?.bounds.pkLanes, 2);
+  t.regex(slow?.outcome ?? '', /^skipped: its lower bounds take 760, more than the 460 met$/);
+  t.false(
+    r.candidates.some((c) => c.configuration.clockPeriod === 2000),
+    'nothing simulated at the skipped clock',
+  );
+  // Static power is in the answer's power: 460 kGE × 18.8 µW a kGE, beside the dynamic power of the work.
+  const f = r.answer!.row.figures;
+  t.true(Math.abs((f['power_w_static']?.mean ?? 0) - 460 * 18.8e-6) < 1e-12);
+  t.true(Math.abs((f['power_w']?.mean ?? 0) - (f['power_w_dynamic']?.mean ?? 0) - (f['power_w_static']?.mean ?? 0)) < 1e-12);
+});
+
+test('dtls13 size prints the clocks tried and names the clock of its answer', async (t) => {
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await runSize(['--gbps', '0.3', '--handshakes', '2000', '--connections', '20', '--records', '20', '--replications', '1', '--clock-steps', '2']);
+  } finally {
+    process.stdout.write = write;
+  }
+  const out = lines.join('');
+  t.is(code, 0, out);
+  t.regex(out, /crypto_engine\.clock_period +(= 1000ps) +the engine's clock; the search tries 500 MHz to 1000 MHz \(estimate\)/);
+  t.regex(out, /Clocks \(the smallest bounds first[^\n]*\n +1000 MHz +lanes ≥ 1, pk lanes ≥ 1: searched: met at 460\n +500 MHz/);
+  t.regex(out, /\n {2}clock {12}500 MHz \(crypto_engine\.clock_period=2000ps\)\n/);
+  t.regex(out, /static 0\.0086 W\)/);
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--clock-steps', '0']), { instanceOf: CliUsageError, message: /^--clock-steps: / });
 });
