@@ -64,6 +64,21 @@ struct record_layer : sc_core::sc_module {
   // crypto engine's queues (lanes x queue_depth) are the credits of the stages before. Default
   // 1024.
   unsigned tx_credits = 1024u;
+  // Credits the RX ring holds for the record pipeline (credit-based flow control, offload
+  // platform): a received datagram leaves the ring only with a credit and a pipeline slot, and
+  // gives the credit back when its records are open, so at most this many pipeline slots hold
+  // received records and the rest stay for outgoing flights and writes; without a credit the
+  // datagram waits in the ring (held back, and the ring drops when full). The default,
+  // pipeline_depth's maximum, never binds. Default 256.
+  unsigned rx_credits = 256u;
+  // Credits the record pipeline holds for the crypto engine (credit-based flow control, offload
+  // platform): a record's crypto command (AEAD open or seal with its masks) waits for a credit
+  // before it is sent to the engine, holding its pipeline slot meanwhile, and gives it back when
+  // the command completes, so the record layer never has more commands at the engine than this and
+  // the rest of the engine's queues (lanes x queue_depth) stay for the handshake engine. The
+  // default, pipeline_depth's maximum, never binds (every record command is sent from a pipeline
+  // slot). Default 256.
+  unsigned crypto_credits = 256u;
   // Time to parse or build one record header. Default 10ns.
   sc_core::sc_time header_cost = sc_core::sc_time(10000.0, sc_core::SC_PS);
 
@@ -90,6 +105,8 @@ struct record_layer : sc_core::sc_module {
     if (param == "rx_ring_depth") return (rx_ring_depth = static_cast<unsigned>(value)), true;
     if (param == "tx_ring_depth") return (tx_ring_depth = static_cast<unsigned>(value)), true;
     if (param == "tx_credits") return (tx_credits = static_cast<unsigned>(value)), true;
+    if (param == "rx_credits") return (rx_credits = static_cast<unsigned>(value)), true;
+    if (param == "crypto_credits") return (crypto_credits = static_cast<unsigned>(value)), true;
     if (param == "header_cost") return (header_cost = sc_core::sc_time(value, sc_core::SC_PS)), true;
     (void)value;
     return false;

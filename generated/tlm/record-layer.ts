@@ -14,12 +14,16 @@ export interface RecordLayerParams {
   readonly txRingDepth: number;
   /** Credits the record layer holds for the TX ring (credit-based flow control toward the link, offload platform): an outgoing datagram waits for a credit before it enters the ring, holding its pipeline slot meanwhile, and the credit comes back when the link has serialized the datagram, so nothing leaves the record layer faster than the link takes it. Credits above tx_ring_depth overcommit the ring (it drops); the pipeline slots (pipeline_depth) and the crypto engine's queues (lanes x queue_depth) are the credits of the stages before. (count) Default 1024. */
   readonly txCredits: number;
+  /** Credits the RX ring holds for the record pipeline (credit-based flow control, offload platform): a received datagram leaves the ring only with a credit and a pipeline slot, and gives the credit back when its records are open, so at most this many pipeline slots hold received records and the rest stay for outgoing flights and writes; without a credit the datagram waits in the ring (held back, and the ring drops when full). The default, pipeline_depth's maximum, never binds. (count) Default 256. */
+  readonly rxCredits: number;
+  /** Credits the record pipeline holds for the crypto engine (credit-based flow control, offload platform): a record's crypto command (AEAD open or seal with its masks) waits for a credit before it is sent to the engine, holding its pipeline slot meanwhile, and gives it back when the command completes, so the record layer never has more commands at the engine than this and the rest of the engine's queues (lanes x queue_depth) stay for the handshake engine. The default, pipeline_depth's maximum, never binds (every record command is sent from a pipeline slot). (count) Default 256. */
+  readonly cryptoCredits: number;
   /** Time to parse or build one record header. In ps. Default 10ns = 10_000 ps. */
   readonly headerCost: SimTime;
 }
 
 /** The defaults of record_layer as written in spec/hw/record_layer.yaml, parsed to plain units. */
-export const recordLayerDefaults: RecordLayerParams = Object.freeze({ pipelineDepth: 8, rxRingDepth: 4096, txRingDepth: 1024, txCredits: 1024, headerCost: 10_000 });
+export const recordLayerDefaults: RecordLayerParams = Object.freeze({ pipelineDepth: 8, rxRingDepth: 4096, txRingDepth: 1024, txCredits: 1024, rxCredits: 256, cryptoCredits: 256, headerCost: 10_000 });
 
 /** Returns `p` when every parameter is in range; else throws ConfigError naming `<where>.<parameter>`. */
 export function checkRecordLayerParams(p: RecordLayerParams, where: string): RecordLayerParams {
@@ -27,6 +31,8 @@ export function checkRecordLayerParams(p: RecordLayerParams, where: string): Rec
   if (!Number.isSafeInteger(p.rxRingDepth) || p.rxRingDepth < 1) throw new ConfigError(`${where}.rxRingDepth`, `must be an integer >= 1, got ${String(p.rxRingDepth)}`);
   if (!Number.isSafeInteger(p.txRingDepth) || p.txRingDepth < 1) throw new ConfigError(`${where}.txRingDepth`, `must be an integer >= 1, got ${String(p.txRingDepth)}`);
   if (!Number.isSafeInteger(p.txCredits) || p.txCredits < 1) throw new ConfigError(`${where}.txCredits`, `must be an integer >= 1, got ${String(p.txCredits)}`);
+  if (!Number.isSafeInteger(p.rxCredits) || p.rxCredits < 1 || p.rxCredits > 256) throw new ConfigError(`${where}.rxCredits`, `must be an integer in 1..256, got ${String(p.rxCredits)}`);
+  if (!Number.isSafeInteger(p.cryptoCredits) || p.cryptoCredits < 1 || p.cryptoCredits > 256) throw new ConfigError(`${where}.cryptoCredits`, `must be an integer in 1..256, got ${String(p.cryptoCredits)}`);
   if (!Number.isSafeInteger(p.headerCost) || p.headerCost < 0) throw new ConfigError(`${where}.headerCost`, `must be an integer number of ps >= 0, got ${String(p.headerCost)}`);
   return p;
 }

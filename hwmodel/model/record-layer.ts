@@ -100,6 +100,14 @@ export class RecordLayer extends RecordLayerSkeleton {
   readonly pipeline: BoundedBuffer | undefined;
   /** Offload platform: the TX ring toward the egress link and the record layer's credits for it (see TxRing). */
   readonly txRing: TxRing | undefined;
+  /**
+   * Offload platform: the RX ring's credits for the pipeline (received
+   * datagrams in it at once, `rx_credits`) and the pipeline's for the
+   * crypto engine (record commands at the engine at once,
+   * `crypto_credits`); a caller without one is held back.
+   */
+  readonly rxCredits: BoundedBuffer | undefined;
+  readonly cryptoCredits: BoundedBuffer | undefined;
 
   constructor(sim: Simulator, env: ModelEnv, name = 'recordLayer', params: Partial<RecordLayerParams> = {}, parent?: Module) {
     super(sim, name, params, parent);
@@ -114,30 +122,37 @@ export class RecordLayer extends RecordLayerSkeleton {
       const host = parent === undefined ? '' : `${parent.fullName}.`;
       const crypto = `${host}cryptoEngine`;
       this.txRing = new TxRing(sim, this.fullName, this.params.txRingDepth, this.params.txCredits, `${host}networkChannel`, env.buffers);
+      const engine = [
+        `${crypto}.symmetricQueue`,
+        `${crypto}.publicKeyQueue`,
+        `${crypto}.symmetric`,
+        `${crypto}.publicKey`,
+        `${crypto}.dma`,
+        crypto,
+        `${host}memory`,
+      ];
+      this.cryptoCredits = new BoundedBuffer(sim, `${this.fullName}.cryptoCredits`, this.params.cryptoCredits, 'block', {
+        feeds: engine,
+        knob: 'record_layer.crypto_credits',
+      });
       this.pipeline = new BoundedBuffer(sim, `${this.fullName}.pipeline`, this.params.pipelineDepth, 'block', {
-        feeds: [
-          this.fullName,
-          this.txRing.credits.name,
-          `${host}keyManager`,
-          `${host}keySlots`,
-          `${crypto}.symmetricQueue`,
-          `${crypto}.publicKeyQueue`,
-          `${crypto}.symmetric`,
-          `${crypto}.publicKey`,
-          `${crypto}.dma`,
-          crypto,
-          `${host}memory`,
-        ],
+        feeds: [this.fullName, this.txRing.credits.name, this.cryptoCredits.name, `${host}keyManager`, `${host}keySlots`, ...engine],
         knob: 'record_layer.pipeline_depth',
+      });
+      this.rxCredits = new BoundedBuffer(sim, `${this.fullName}.rxCredits`, this.params.rxCredits, 'block', {
+        feeds: [this.pipeline.name, ...this.pipeline.feeds],
+        knob: 'record_layer.rx_credits',
       });
       // A datagram leaves the ring when its connection's worker takes it: after the pipeline grants a slot and after the
       // worker's previous call (its crypto command, its handshake work) is done, so it waits on all of these.
       this.rxRing = new BoundedBuffer(sim, `${this.fullName}.rxRing`, this.params.rxRingDepth, 'drop', {
-        feeds: [this.pipeline.name, ...this.pipeline.feeds, `${host}connectionManager`, `${host}handshakeEngine`],
+        feeds: [this.rxCredits.name, this.pipeline.name, ...this.pipeline.feeds, `${host}connectionManager`, `${host}handshakeEngine`],
         knob: 'record_layer.rx_ring_depth',
       });
       env.buffers?.add(this.rxRing);
+      env.buffers?.add(this.rxCredits);
       env.buffers?.add(this.pipeline);
+      env.buffers?.add(this.cryptoCredits);
     }
   }
 
@@ -285,10 +300,12 @@ export class RecordLayer extends RecordLayerSkeleton {
    */
   private *worker(ep: Endpoint): Generator<Wait, void, void> {
     const pipeline = this.pipeline;
+    const credits = this.cryptoCredits;
     for (;;) {
-      // A received datagram enters the pipeline when a slot is free (it waits in the RX ring until then).
+      // A received datagram enters the pipeline with a credit and a free slot (it waits in the RX ring until then).
       const inbound = pipeline !== undefined && !ep.initiate && !ep.done && ep.inbox.length > 0;
       if (inbound) {
+        yield* this.rxCredits!.take(); // before the request: the record layer's co-simulation replays the slots alone
         this.bufferTrace?.requested(ep.index, true);
         yield* pipeline.take();
         this.bufferTrace?.granted(ep.index);
@@ -318,13 +335,16 @@ export class RecordLayer extends RecordLayerSkeleton {
         if (!this.keys.bTransportNow(keyRead(scratch), scratch.delay)) yield* this.keys.bTransport(scratch.key, scratch.delay);
         if (scratch.delay.value > 0) yield scratch.delay.value;
         if (scratch.inbound.length > 0) {
+          if (credits !== undefined) yield* credits.take();
           if (!this.crypto.bTransportNow(cryptoCommand(scratch, scratch.inbound), scratch.delay)) yield* this.crypto.bTransport(scratch.crypto, scratch.delay);
           if (scratch.delay.value > 0) yield scratch.delay.value;
+          credits?.give(); // the command is done
         }
       }
       if (inbound) {
         // the records are open: the handshake engine or the host takes them from here
         pipeline?.give();
+        this.rxCredits?.give();
         this.bufferTrace?.released(ep.index);
       }
       if (plan.messages > 0 || scratch.handshakeOps.length > 0) {
@@ -502,8 +522,11 @@ export class RecordLayer extends RecordLayerSkeleton {
     if (out.ops.length > 0) {
       if (!this.keys.bTransportNow(keyRead(scratch), delay)) yield* this.keys.bTransport(scratch.key, delay);
       if (delay.value > 0) yield delay.value;
+      const credits = this.cryptoCredits;
+      if (credits !== undefined) yield* credits.take();
       if (!this.crypto.bTransportNow(cryptoCommand(scratch, out.ops), delay)) yield* this.crypto.bTransport(scratch.crypto, delay);
       if (delay.value > 0) yield delay.value;
+      credits?.give(); // the command is done
     }
     const tx = this.txRing;
     for (const d of out.datagrams) {

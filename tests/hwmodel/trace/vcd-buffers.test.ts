@@ -40,7 +40,7 @@ test("a run's VCD carries every bounded buffer's occupancy and drops, as vcd2fst
   t.true(figures.length >= 2, 'the run has bounded buffers');
   const bounded = figures.filter((f) => changes.has(`top.${f.name}.occupancy`));
   t.true(
-    ['rxRing', 'pipeline', 'symmetricQueue', 'publicKeyQueue'].every((b) => bounded.some((f) => f.name.endsWith(b))),
+    ['rxRing', 'rxCredits', 'pipeline', 'cryptoCredits', 'symmetricQueue', 'publicKeyQueue'].every((b) => bounded.some((f) => f.name.endsWith(b))),
     `signals for ${bounded.map((f) => f.name).join(', ')}`,
   );
   for (const f of bounded) {
