@@ -152,11 +152,20 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
   const candidates: Candidate[] = [];
   const answers: { answer: Candidate; met: number }[] = [];
   let firstWhy: string | undefined;
+  // A faster clock stopped by a resource outside the space (memory, a link) or by the workload: a slower one does not relieve it.
+  let outside: { clockPeriod: number; why: string } | undefined;
   for (const o of order) {
     const best = pick(
       answers.map((a) => a.answer),
       targets.minimize,
     );
+    if (outside !== undefined && o.clockPeriod > outside.clockPeriod) {
+      clocks.push({
+        ...o,
+        outcome: `skipped: at ${mhzText(outside.clockPeriod)} the search stopped outside the space or at the workload, which a slower clock does not relieve`,
+      });
+      continue;
+    }
     if (best !== undefined && o.boundArea > areaOf(best)) {
       clocks.push({
         ...o,
@@ -168,6 +177,10 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     candidates.push(...out.candidates);
     if (out.answer !== undefined) answers.push({ answer: out.answer, met: out.met });
     else firstWhy ??= out.why;
+    // Stopped outside the space, or by a workload that offers too little: neither is the engine clock's to change.
+    const notTheClock = out.why.endsWith('outside the space') || out.why.includes('the workload offers only');
+    if (out.answer === undefined && notTheClock && (outside === undefined || o.clockPeriod < outside.clockPeriod))
+      outside = { clockPeriod: o.clockPeriod, why: out.why };
     clocks.push({ ...o, outcome: out.answer === undefined ? `searched: ${out.why}` : `searched: met at ${areaOf(out.answer).toLocaleString('en-US')}` });
   }
   const answer = pick(

@@ -89,6 +89,13 @@ test('no configuration in the space: said plainly, from the bounds or from the r
   const short = size(target(), asic, { connections: 20, records: 20, replications: 1 });
   t.is(short.answer, undefined);
   t.regex(short.verdict, /^no configuration in the space meets the targets: .*the device has headroom .* the workload offers only [0-9.]+ Gbit\/s/);
+  // The workload, not the clock, fell short: the slower clocks are not simulated.
+  t.deepEqual(
+    short.clocks.map((c) => c.outcome.replace(/:.*/, '')),
+    ['searched', 'skipped', 'skipped'],
+  );
+  t.regex(short.clocks[1]!.outcome, /^skipped: at 1000 MHz the search stopped outside the space or at the workload/);
+  t.true(short.candidates.every((c) => c.configuration.clockPeriod === 1000));
 });
 
 test('bad targets and options are ConfigErrors naming the option', (t) => {
