@@ -130,7 +130,7 @@ export function figuresTable(parameter: string, rows: readonly SweepRow[]): stri
   const body = rows.map((r) => [r.label, ...names.map((n) => (r.figures[n] === undefined ? '' : fmt(r.figures[n], 1, n.startsWith('power') ? 3 : 0)))]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return `Power (W, the units' dynamic power in the steady window) and area of the engine:\n${[line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n\n`;
+  return `Power (W: power_w, the units' dynamic power in the steady window and their leakage, power_w_static) and area of the engine:\n${[line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n\n`;
 }
 
 export function runSweepCommand(plan: RunPlan, profile: TimingProfile, engine?: Engine): number {

@@ -114,6 +114,8 @@ test('power and area are swept like any other figure: runSweep gives each an int
   t.is(rows[0]!.figures['area_kGE']?.mean, 1 * 160 + 4 * 300);
   t.is(rows[1]!.figures['area_kGE']?.mean, 4 * 160 + 4 * 300);
   t.is(rows[0]!.figures['power_w']?.values.length, 2, 'one value per replication');
+  t.is(rows[0]!.figures['power_w_static']?.mean, (160 + 4 * 300) * 18.8e-6, 'the leakage of the area, in every row');
+  t.is(rows[1]!.figures['power_w_static']?.mean, (4 * 160 + 4 * 300) * 18.8e-6);
   t.true((rows[0]!.figures['power_w']?.mean ?? 0) > 0);
 });
 
