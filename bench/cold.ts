@@ -18,7 +18,8 @@ import { loadNote, median } from './network/stats.js';
  * runs: the entry with its V8 code cache (runtime/load-bundle.ts), the same
  * as a client only (its first handshake with a warm server in another
  * process, bench/cold/server.mjs: what a CLI or a device pays), the same
- * with DTLS 1.2 (maxVersion), the same entry with the cache off (DTLS13_COMPILE_CACHE=0), the entry as tsc wrote
+ * with DTLS 1.2 (maxVersion), the same after `warmUp()` (one handshake in
+ * memory, in the listen phase), the same entry with the cache off (DTLS13_COMPILE_CACHE=0), the entry as tsc wrote
  * it (about 250 modules, one import each; dist/modules/runtime/index.modules.js), a
  * fresh `node` that does nothing (its boot time and wall time), and, when
  * BENCH_COLD_BASELINE names another build's entry (an older
@@ -111,6 +112,7 @@ export function benchCold(log: (line: string) => void): void {
       cached: () => child(ENTRY),
       client: () => client(ENTRY),
       dtls12: () => child(ENTRY, { ...process.env, DTLS13_COLD_MAX_VERSION: 'DTLSv1.2' }),
+      warm: () => child(ENTRY, { ...process.env, DTLS13_COLD_WARM_UP: '1' }),
       uncached: () => child(ENTRY, noCache),
       modules: () => child(MODULES),
       ...(baseline !== undefined ? { baseline: () => child(baseline) } : {}),
@@ -146,6 +148,7 @@ export function benchCold(log: (line: string) => void): void {
       cached: 'bundle + code cache',
       client: '  the same, client only',
       dtls12: '  the same, DTLS 1.2',
+      warm: '  the same, warmUp()',
       uncached: 'bundle, cache off',
       modules: '~250 modules (tsc)',
       baseline: 'BENCH_COLD_BASELINE',
@@ -184,7 +187,7 @@ export function benchCold(log: (line: string) => void): void {
       return rs.length === 0 ? '' : `${labels[kind]?.trim() ?? kind} ${median(rs).toFixed(2)}× (runs ${range(rs)})`;
     };
     log(
-      `  first / second handshake, CPU, per process (target ≤ 1.5×): ${['cached', 'dtls12', 'client', 'baseline']
+      `  first / second handshake, CPU, per process (target ≤ 1.5×): ${['cached', 'dtls12', 'client', 'warm', 'baseline']
         .map(perProcess)
         .filter((x) => x !== '')
         .join('; ')}`,

@@ -30,6 +30,7 @@ export type { ConnectOptions as DtlsConnectOptions, ListenOptions as DtlsListenO
 export type { WorkerListenOptions as DtlsWorkerListenOptions, DtlsWorkerListener, DtlsWorkerListenerStats } from './node/dtls/workers/worker-listener.js';
 export type { FleetOptions as DtlsFleetOptions } from './node/dtls/workers/fleet-options.js';
 export { DatagramTransport, type DatagramSend, type TransportAddress } from './node/dtls/transport.js';
+export { warmUp } from './node/dtls/warm-up.js';
 
 // Errors: every one a session, a listener or an option check throws or hands over, each with a `code`.
 export { ConfigError, type ConfigErrorCode } from './config-error.js';

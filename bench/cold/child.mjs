@@ -4,7 +4,8 @@
 // With a port, the process is a client only: no listen (listen: 0), its handshakes with the server at that port
 // (bench/cold/server.mjs, in another process).
 // Prints one JSON line: boot (ms from the process's time origin to this script's first line), import, listen, first and
-// second handshake (openClientEndpoint to the handshake done; DTLS 1.2 when DTLS13_COLD_MAX_VERSION=DTLSv1.2), all in ms of wall time, the same phases' CPU time of the
+// second handshake (openClientEndpoint to the handshake done; DTLS 1.2 when DTLS13_COLD_MAX_VERSION=DTLSv1.2; warmUp() in the listen phase
+// when DTLS13_COLD_WARM_UP=1), all in ms of wall time, the same phases' CPU time of the
 // process (cpu: user + system, ms; less moved by other processes on a loaded machine than wall time), and what became
 // of the entry's code cache (codeCache: runtime/load-bundle.ts's outcome; absent for an entry without one).
 const boot = performance.now();
@@ -35,6 +36,8 @@ const endpoint =
     ? dtls.listen(() => {}, { host: '127.0.0.1', port: 0, cert: identity.chain.map(bytes), key: bytes(identity.privateKey) })
     : undefined;
 const port = endpoint === undefined ? Number(serverPort) : (await endpoint.listening).port;
+// DTLS13_COLD_WARM_UP=1: warmUp() (one handshake in memory) in the listen phase, before the first real handshake.
+if (process.env.DTLS13_COLD_WARM_UP === '1') dtls.warmUp();
 const t2 = performance.now();
 const cpuListen = cpu();
 const maxVersion = process.env.DTLS13_COLD_MAX_VERSION ? { maxVersion: process.env.DTLS13_COLD_MAX_VERSION } : {};
