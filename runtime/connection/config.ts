@@ -7,6 +7,7 @@ import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import type { CertificateVerifier } from '../pki/verify-chain.js';
 import { resolveLimits, type ConnectionLimits } from './connection-limits.js';
+import type { AeadLimits } from '../record/limits.js';
 import { decodeClientSession, type ClientSession } from '../session/client-session.js';
 import {
   clientPskSource,
@@ -281,6 +282,8 @@ export interface ResolvedConfig {
   readonly offer12: readonly Dtls12CipherSuite[] | undefined;
   /** Client, with offer12: the 1.2 session ID and SessionTicket extension offered too. */
   readonly offer12Session?: Offer12Session | undefined;
+  /** @internal The write and read keys' usage limits, when not RFC 9147 §4.5.3's (no option sets them: tests lower them to reach a KeyUpdate). */
+  readonly aeadLimits?: AeadLimits | undefined;
 }
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [

@@ -234,6 +234,7 @@ export class Dtls13Connection implements VersionState {
 
   /** The next datagram to send, if any. */
   pollTransmit(): Uint8Array | undefined {
+    this.parts.records.sealStaged(); // the application data sent since the last call, in one call of the record protection
     if (this.parts.cid.holdsBack()) return undefined; // RFC 9853 §5: nothing for the peer while its new address is checked
     const d = this.outgoing.shift();
     if (d) {
@@ -291,9 +292,10 @@ export class Dtls13Connection implements VersionState {
 
   /**
    * Sends application data (one record). Only once the handshake is
-   * complete, and not after close. `now`: the caller's time, which a
-   * KeyUpdate this record starts (the write key near its limit) is timed
-   * from; see {@link updateKeys}.
+   * complete, and not after close. Sealed with the rest of its burst at the
+   * next pollTransmit, or before any other record (RecordLayer.stage). `now`:
+   * the caller's time, which a KeyUpdate this record starts (the write key
+   * near its limit) is timed from; see {@link updateKeys}.
    */
   send(data: Uint8Array, now?: number): void {
     if (this.frozen) throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
@@ -306,7 +308,7 @@ export class Dtls13Connection implements VersionState {
       if (typeof refused === 'string') throw new ConnectionStateError(refused);
       return; // held until the server confirms (peer-confirmation.ts)
     }
-    this.outgoing.push(this.parts.records.seal('application_data', data).bytes);
+    this.parts.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
     this.counts.applicationBytesSent += data.length;
     if (this.parts.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
   }

@@ -39,6 +39,7 @@ export function assembleParts(
     maxRecordsPerDatagram,
     maxFailedAuthenticationsPerSecond,
     integrityBudgetSeconds,
+    ...(config.aeadLimits !== undefined ? { limits: config.aeadLimits } : {}),
   });
   const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, outgoing, shared.counters);
   const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);

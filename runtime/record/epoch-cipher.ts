@@ -16,7 +16,7 @@ export class EpochCipher {
   readonly suite: CipherSuiteParams;
   readonly limits: AeadLimits;
   private readonly protection: RecordProtection;
-  /** Records protected (send) or successfully deprotected (receive) with this key. */
+  /** Records protected or numbered to be (send), or successfully deprotected (receive), with this key. */
   used = 0;
   /** Records that failed authentication with this key (receive). */
   failed = 0;
@@ -56,10 +56,10 @@ export class EpochCipher {
   /**
    * Seals a record in place (see {@link RecordProtection.sealRecord}):
    * `record` holds the header with the record number in clear, then the
-   * DTLSInnerPlaintext, then room for the tag.
+   * DTLSInnerPlaintext, then room for the tag. Counted in {@link used}
+   * when its sequence number was taken (RecordWriter), not here.
    */
   sealRecord(seq: number, record: Uint8Array, headerLength: number, plaintextLength: number, snOffset: number, snBytes: 1 | 2): void {
-    this.used++;
     this.protection.sealRecord(seq, record, headerLength, plaintextLength, snOffset, snBytes);
   }
 
@@ -67,9 +67,10 @@ export class EpochCipher {
    * Seals `count` records of one epoch laid out in `buffer` as `layout`
    * says (six numbers each: at, headerLength, plaintextLength, seq,
    * snOffset, snBytes): one call where the provider has a record path.
+   * They were counted in {@link used} when their sequence numbers were
+   * taken (RecordWriter.stage), not here.
    */
   sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void {
-    this.used += count;
     this.protection.sealRecords(buffer, layout, count);
   }
 

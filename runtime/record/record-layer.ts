@@ -254,16 +254,40 @@ export class RecordLayer {
   }
 
   /**
+   * A DTLSCiphertext record of `content` in the current write epoch, numbered
+   * now and protected later together with the records staged after it (one
+   * call where the provider has a record path): by {@link sealStaged}, or
+   * before any other record is sealed or the write keys change; then it is
+   * appended to `sink`. Its sequence number counts against the key's usage
+   * at once ({@link keyUpdateDue}); the content is copied now.
+   *
+   * @throws RecordLayerError as {@link seal} does, and nothing is staged then.
+   */
+  stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[]): void {
+    this.writer.stage(contentType, content, sink);
+  }
+
+  /** Seals every staged record and appends each to its queue, in the order they were staged. */
+  sealStaged(): void {
+    this.writer.sealStaged();
+  }
+
+  /** Records staged and not sealed yet. */
+  get stagedCount(): number {
+    return this.writer.stagedCount;
+  }
+
+  /**
    * Several DTLSCiphertext records of `contentType`, one per content, in the
    * current write epoch, with consecutive sequence numbers: the same bytes
-   * as that many {@link seal} calls, laid out one after another in one
-   * buffer and protected in one call where the provider has a record path
-   * (the native one). Each record's `bytes` is a view of that buffer.
+   * as that many {@link seal} calls, protected in one call where the
+   * provider has a record path (the native one) for the records that lie in
+   * one buffer. Each record's `bytes` is its own view.
    *
    * @throws RecordLayerError as {@link seal} does, before any record is sealed (no sequence number is used then).
    */
-  sealBatch(contentType: ContentType, contents: readonly Uint8Array[], options?: { sequenceNumberLength?: 8 | 16; includeLength?: boolean }): SealedRecord[] {
-    return this.writer.sealBatch(contentType, contents, options);
+  sealBatch(contentType: ContentType, contents: readonly Uint8Array[]): SealedRecord[] {
+    return this.writer.sealBatch(contentType, contents);
   }
 
   // ── receiving ─────────────────────────────────────────────────────────

@@ -12,6 +12,7 @@ import { noPadding, type PaddingPolicy } from './inner-plaintext.js';
 import type { AeadLimits } from './limits.js';
 import { FIRST_APPLICATION_EPOCH } from './read-epochs.js';
 import type { SealedRecord } from './record-number.js';
+import { StagedRecords } from './staged-records.js';
 
 /** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
 const MAX_PLAINTEXT = 16384;
@@ -52,6 +53,13 @@ export class RecordWriter {
   private readonly writes = new Map<number, { readonly cipher: EpochCipher; seq: number }>();
   private write: EpochCipher | undefined;
   private plaintextSeq = 0;
+  /** Records numbered and laid out, waiting to be protected together ({@link stage}): only while some wait. */
+  private staged: StagedRecords | undefined;
+  /** What {@link layOut} left of the record it laid out. */
+  private laidSeq = 0;
+  private laidHeader = 0;
+  private laidInner = 0;
+  private laidSnBytes: 1 | 2 = 2;
   /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it), once negotiated. */
   private sendInnerLimit: number | undefined;
 
@@ -110,6 +118,7 @@ export class RecordWriter {
 
   /** See `RecordLayer.installWriteKeys` (record-layer.ts). */
   installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
+    this.sealStaged();
     this.writes.get(epoch)?.cipher.release();
     const cipher = new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits);
     this.writes.set(epoch, { cipher, seq: 0 });
@@ -120,6 +129,7 @@ export class RecordWriter {
 
   /** Drops the keys of an old write epoch. */
   retireWriteEpoch(epoch: number): void {
+    this.sealStaged();
     const w = this.writes.get(epoch);
     if (!w || w.cipher === this.write) return;
     w.cipher.release();
@@ -128,11 +138,13 @@ export class RecordWriter {
 
   /** Frees what every write epoch's keys cost beyond themselves; the next record sealed makes its context again. */
   park(): void {
+    this.sealStaged();
     for (const w of this.writes.values()) w.cipher.park();
   }
 
   /** Frees every write epoch's keys: nothing seals after. */
   releaseAll(): void {
+    this.sealStaged();
     for (const w of this.writes.values()) w.cipher.release();
     this.writes.clear();
     this.write = undefined;
@@ -142,7 +154,7 @@ export class RecordWriter {
   hibernation(): HibernatedRecords['write'] | undefined {
     const write = this.write;
     const entry = write && this.writes.get(write.epoch);
-    if (!write || !entry || this.writes.size !== 1) return undefined;
+    if (!write || !entry || this.writes.size !== 1 || this.staged !== undefined) return undefined;
     return { epoch: write.epoch, seq: entry.seq, used: write.used };
   }
 
@@ -174,6 +186,7 @@ export class RecordWriter {
 
   /** A DTLSPlaintext record (epoch 0). `legacyVersion` is 0xfefd except for an initial ClientHello (RFC 9147 §4). */
   sealPlaintext(contentType: ContentType, fragment: Uint8Array, legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2'): SealedRecord {
+    this.sealStaged();
     if (this.plaintextSeq > 0xffffffffffff) throw new RecordLayerError('DTLSPlaintext sequence numbers exhausted (2^48)');
     const sequenceNumber = this.plaintextSeq++;
     const bytes = encodeDtlsPlaintext({ type: contentType, legacyRecordVersion: legacyVersion, epoch: 0, sequenceNumber, fragment });
@@ -182,13 +195,79 @@ export class RecordWriter {
 
   /**
    * A DTLSCiphertext record of `content`, in the current write epoch or in
-   * `options.epoch` (an older one kept for retransmission).
+   * `options.epoch` (an older one kept for retransmission). Records staged
+   * before it are sealed first ({@link stage}).
    *
    * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
    */
   seal(contentType: ContentType, content: Uint8Array, options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number } = {}): SealedRecord {
+    this.sealStaged();
     const state = options.epoch === undefined ? (this.write ? this.writes.get(this.write.epoch) : undefined) : this.writes.get(options.epoch);
-    if (!state) throw new RecordLayerError(options.epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${options.epoch}`);
+    const out = this.layOut(state, options.epoch, contentType, content, options.sequenceNumberLength, options.includeLength);
+    const w = state!.cipher;
+    const seq = this.laidSeq;
+    try {
+      w.sealRecord(seq, out, this.laidHeader, this.laidInner, 1 + (this.sendCid?.length ?? 0), this.laidSnBytes);
+    } catch (e) {
+      out.fill(0); // the plaintext copy in a slab shared with other records goes, whatever the seal left
+      throw e;
+    }
+    return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
+  }
+
+  /**
+   * A DTLSCiphertext record of `content` in the current write epoch, laid
+   * out and numbered now (its sequence number taken and counted against
+   * the key's usage limit, so {@link keyUpdateDue} counts it) and protected
+   * later, with the records staged after it: by {@link sealStaged}, or
+   * before any other record is sealed or the write keys change. Sealed, it
+   * is appended to `sink`. The content is copied now: the caller may reuse
+   * its bytes at once.
+   *
+   * @throws RecordLayerError as {@link seal} does, and nothing is staged then.
+   */
+  stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[]): void {
+    const state = this.write ? this.writes.get(this.write.epoch) : undefined;
+    const staged = (this.staged ??= StagedRecords.take());
+    let out: Uint8Array;
+    try {
+      out = this.layOut(state, undefined, contentType, content, undefined, undefined, staged);
+    } catch (e) {
+      if (staged.count === 0) this.sealStaged(); // nothing staged: the spare goes back
+      throw e;
+    }
+    staged.add(state!.cipher, sink, out, this.laidHeader, this.laidInner, this.laidSeq, 1 + (this.sendCid?.length ?? 0), this.laidSnBytes);
+  }
+
+  /** Seals every staged record ({@link stage}) and appends each to its queue, in order: one call of the record protection per run of them. */
+  sealStaged(): void {
+    const staged = this.staged;
+    if (staged === undefined) return;
+    this.staged = undefined;
+    StagedRecords.sealAndGiveBack(staged);
+  }
+
+  /** Records staged and not sealed yet. */
+  get stagedCount(): number {
+    return this.staged?.count ?? 0;
+  }
+
+  /**
+   * Checks, numbers and lays out one record in `state`'s epoch: header
+   * (record number in clear), DTLSInnerPlaintext, zeroed room for the tag;
+   * counted in the key's usage. What seal and stage need of it is left in
+   * the `laid…` fields (no object per record).
+   */
+  private layOut(
+    state: { readonly cipher: EpochCipher; seq: number } | undefined,
+    epoch: number | undefined,
+    contentType: ContentType,
+    content: Uint8Array,
+    sequenceNumberLength: 8 | 16 | undefined,
+    includeLength: boolean | undefined,
+    staged?: StagedRecords,
+  ): Uint8Array {
+    if (!state) throw new RecordLayerError(epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${epoch}`);
     const w = state.cipher;
     if (w.exhausted)
       throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
@@ -196,22 +275,24 @@ export class RecordWriter {
     const tag = w.suite.tagLength;
     const padding = this.paddingFor(content.length, type, tag);
     const innerLength = content.length + 1 + padding;
-    const seq = state.seq++;
-    const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
-    const header = this.header(w.epoch, seq, seq16, options.includeLength ?? this.config.includeLength ?? true, innerLength + tag);
+    const seq16 = (sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
+    // A burst's records share their header but for the record number and length: encoded once, then patched.
+    const template = staged?.headerTemplate(w, this.sendCid);
+    const header = template ?? this.header(w.epoch, state.seq, seq16, includeLength ?? this.config.includeLength ?? true, innerLength + tag);
+    if (template === undefined) staged?.keepHeaderTemplate(w, this.sendCid, header);
     // Header, then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const out = allocate(header.length + innerLength + tag);
     out.set(header, 0);
+    if (template !== undefined) patchHeader(out, 1 + (this.sendCid?.length ?? 0), seq16, header.length, state.seq, innerLength + tag);
     out.set(content, header.length);
     out[header.length + content.length] = type;
     out.fill(0, header.length + content.length + 1, header.length + innerLength);
-    try {
-      w.sealRecord(seq, out, header.length, innerLength, 1 + (this.sendCid?.length ?? 0), seq16 ? 2 : 1);
-    } catch (e) {
-      out.fill(0); // the plaintext copy in a slab shared with other records goes, whatever the seal left
-      throw e;
-    }
-    return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
+    this.laidSeq = state.seq++;
+    w.used++;
+    this.laidHeader = header.length;
+    this.laidInner = innerLength;
+    this.laidSnBytes = seq16 ? 2 : 1;
+    return out;
   }
 
   /** The unified header of an outgoing record (RFC 9147 §4), record number in clear; a view of a scratch buffer. */
@@ -235,53 +316,41 @@ export class RecordWriter {
   /**
    * Several DTLSCiphertext records of `contentType`, one per content, in the
    * current write epoch, with consecutive sequence numbers: the same bytes
-   * as that many {@link seal} calls, laid out one after another in one
-   * buffer and protected in one call where the provider has a record path
-   * (the native one). Each record's `bytes` is a view of that buffer.
+   * as that many {@link seal} calls, protected in one call per buffer they
+   * lie in where the provider has a record path (the native one): see
+   * {@link stage}.
    *
    * @throws RecordLayerError as {@link seal} does, before any record is sealed (no sequence number is used then).
    */
-  sealBatch(
-    contentType: ContentType,
-    contents: readonly Uint8Array[],
-    options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean } = {},
-  ): SealedRecord[] {
-    const state = this.write ? this.writes.get(this.write.epoch) : undefined;
-    if (!state) throw new RecordLayerError('no write keys installed');
-    const w = state.cipher;
+  sealBatch(contentType: ContentType, contents: readonly Uint8Array[]): SealedRecord[] {
+    this.sealStaged();
+    const w = this.write;
+    if (!w) throw new RecordLayerError('no write keys installed');
     if (w.used + contents.length > w.limits.confidentiality)
       throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
     const type = contentTypeToNumber(contentType);
-    const tag = w.suite.tagLength;
-    const seq16 = (options.sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
-    const withLength = options.includeLength ?? this.config.includeLength ?? true;
-    const snOffset = 1 + (this.sendCid?.length ?? 0);
-    const paddings = contents.map((c) => this.paddingFor(c.length, type, tag));
-    const headerLength = this.header(w.epoch, 0, seq16, withLength, 0).length;
-    let total = 0;
-    for (let i = 0; i < contents.length; i++) total += headerLength + contents[i]!.length + 1 + paddings[i]! + tag;
-    const buffer = new Uint8Array(total);
-    const layout = new Float64Array(contents.length * 6);
-    const sealed: SealedRecord[] = [];
-    let at = 0;
-    for (let i = 0; i < contents.length; i++) {
-      const content = contents[i]!;
-      const innerLength = content.length + 1 + paddings[i]!;
-      const seq = state.seq++;
-      buffer.set(this.header(w.epoch, seq, seq16, withLength, innerLength + tag), at);
-      buffer.set(content, at + headerLength);
-      buffer[at + headerLength + content.length] = type;
-      layout.set([at, headerLength, innerLength, seq, snOffset, seq16 ? 2 : 1], i * 6);
-      const end = at + headerLength + innerLength + tag;
-      sealed.push({ bytes: buffer.subarray(at, end), number: { epoch: w.epoch, sequenceNumber: seq } });
-      at = end;
-    }
-    try {
-      w.sealRecords(buffer, layout, contents.length);
-    } catch (e) {
-      buffer.fill(0);
-      throw e;
-    }
-    return sealed;
+    for (const c of contents) this.paddingFor(c.length, type, w.suite.tagLength); // every record checked before any is numbered
+    const first = this.writes.get(w.epoch)!.seq;
+    const out: Uint8Array[] = [];
+    for (const c of contents) this.stage(contentType, c, out);
+    this.sealStaged();
+    return out.map((bytes, i) => ({ bytes, number: { epoch: w.epoch, sequenceNumber: first + i } }));
+  }
+}
+
+/**
+ * Writes the record number (low 16 or 8 bits) and, when the header has one,
+ * the length into a unified header copied from another record's of the
+ * same epoch and CID (RFC 9147 §4: flags, CID, sequence number, length).
+ */
+function patchHeader(out: Uint8Array, snOffset: number, seq16: boolean, headerLength: number, seq: number, length: number): void {
+  if (seq16) {
+    out[snOffset] = (seq >>> 8) & 0xff;
+    out[snOffset + 1] = seq & 0xff;
+  } else out[snOffset] = seq & 0xff;
+  const lengthAt = snOffset + (seq16 ? 2 : 1);
+  if (headerLength === lengthAt + 2) {
+    out[lengthAt] = length >>> 8;
+    out[lengthAt + 1] = length & 0xff;
   }
 }

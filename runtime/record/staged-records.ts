@@ -1,0 +1,130 @@
+import type { EpochCipher } from './epoch-cipher.js';
+
+/** Numbers per record in a layout (see RecordProtection.sealRecords): at, headerLength, plaintextLength, seq, snOffset, snBytes. */
+const STRIDE = 6;
+/** Spares kept per thread (as many as sessions that may have a burst waiting at once, in a turn that sends to many). */
+const MAX_SPARE = 64;
+
+/**
+ * DTLSCiphertext records laid out and numbered but not yet protected: each
+ * a view (from wire/slab.ts) holding its unified header with the record
+ * number in clear, its DTLSInnerPlaintext and room for the tag, all of one
+ * write epoch and bound for one queue. {@link seal} protects them together:
+ * the records that lie in one buffer (the slab carves consecutive records
+ * from one 64 KiB buffer) in one call of the epoch's record protection (the
+ * native addon: one call for the run), then appends them to their queue in
+ * the order they were staged.
+ */
+export class StagedRecords {
+  /** Emptied ones, for the next burst of any writer on this thread: an idle session holds none. */
+  private static readonly spare: StagedRecords[] = [];
+
+  /** An empty one: a spare, or a new one. */
+  static take(): StagedRecords {
+    return StagedRecords.spare.pop() ?? new StagedRecords();
+  }
+
+  /** Seals what `staged` holds ({@link seal}) and keeps it, empty, for the next {@link take}. */
+  static sealAndGiveBack(staged: StagedRecords): void {
+    try {
+      staged.seal();
+    } finally {
+      staged.templateCipher = undefined; // a template is one writer's, for one burst
+      staged.templateCid = undefined;
+      if (StagedRecords.spare.length < MAX_SPARE) StagedRecords.spare.push(staged);
+    }
+  }
+
+  private cipher: EpochCipher | undefined;
+  private sink: Uint8Array[] | undefined;
+  private readonly records: Uint8Array[] = [];
+  /** Reused from one burst to the next (grown as needed): the protection reads it during the call only. */
+  private layout = new Float64Array(STRIDE * 16);
+
+  /** The unified header of the first record of the burst (record number and length left as they were), its epoch's cipher and CID. */
+  private template: Uint8Array | undefined;
+  private templateCipher: EpochCipher | undefined;
+  private templateCid: Uint8Array | undefined;
+
+  /** The header kept by {@link keepHeaderTemplate} if it was for `cipher` and `cid` (the same objects). */
+  headerTemplate(cipher: EpochCipher, cid: Uint8Array | undefined): Uint8Array | undefined {
+    return this.templateCipher === cipher && this.templateCid === cid ? this.template : undefined;
+  }
+
+  /** Keeps a copy of `header`, a record's of `cipher`'s epoch carrying `cid`, for the records staged after it. */
+  keepHeaderTemplate(cipher: EpochCipher, cid: Uint8Array | undefined, header: Uint8Array): void {
+    this.template = header.slice();
+    this.templateCipher = cipher;
+    this.templateCid = cid;
+  }
+
+  /** How many records wait. */
+  get count(): number {
+    return this.records.length;
+  }
+
+  /**
+   * Adds a record laid out as RecordProtection.sealRecord takes it, to be
+   * sealed under `cipher` and appended to `sink`; records waiting for
+   * another cipher or queue are sealed first.
+   */
+  add(
+    cipher: EpochCipher,
+    sink: Uint8Array[],
+    record: Uint8Array,
+    headerLength: number,
+    plaintextLength: number,
+    seq: number,
+    snOffset: number,
+    snBytes: 1 | 2,
+  ): void {
+    if (this.records.length > 0 && (cipher !== this.cipher || sink !== this.sink)) this.seal();
+    this.cipher = cipher;
+    this.sink = sink;
+    const i = this.records.length;
+    if (this.layout.length < STRIDE * (i + 1)) {
+      const grown = new Float64Array(this.layout.length * 2);
+      grown.set(this.layout);
+      this.layout = grown;
+    }
+    const l = this.layout;
+    const at = STRIDE * i;
+    l[at] = record.byteOffset;
+    l[at + 1] = headerLength;
+    l[at + 2] = plaintextLength;
+    l[at + 3] = seq;
+    l[at + 4] = snOffset;
+    l[at + 5] = snBytes;
+    this.records.push(record);
+  }
+
+  /**
+   * Protects every waiting record (one call per buffer they lie in) and
+   * appends them to their queue, in order. If the protection throws (keys
+   * released), none is appended and their plaintext is wiped.
+   */
+  seal(): void {
+    const records = this.records;
+    const n = records.length;
+    if (n === 0) return;
+    const cipher = this.cipher!;
+    const sink = this.sink!;
+    this.cipher = undefined;
+    this.sink = undefined;
+    try {
+      let start = 0;
+      for (let i = 1; i <= n; i++) {
+        const buffer = records[start]!.buffer;
+        if (i < n && records[i]!.buffer === buffer) continue;
+        cipher.sealRecords(new Uint8Array(buffer), start === 0 ? this.layout : this.layout.subarray(STRIDE * start), i - start);
+        start = i;
+      }
+      for (let i = 0; i < n; i++) sink.push(records[i]!);
+    } catch (e) {
+      for (const r of records) r.fill(0); // plaintext in a slab shared with other records goes, whatever the seal left
+      throw e;
+    } finally {
+      records.length = 0;
+    }
+  }
+}
