@@ -122,25 +122,20 @@ export class RecordLayer extends RecordLayerSkeleton {
       const host = parent === undefined ? '' : `${parent.fullName}.`;
       const crypto = `${host}cryptoEngine`;
       this.txRing = new TxRing(sim, this.fullName, this.params.txRingDepth, this.params.txCredits, `${host}networkChannel`, env.buffers);
-      const engine = [
-        `${crypto}.symmetricQueue`,
-        `${crypto}.publicKeyQueue`,
-        `${crypto}.symmetric`,
-        `${crypto}.publicKey`,
-        `${crypto}.dma`,
-        crypto,
-        `${host}memory`,
-      ];
+      // A record command is symmetric work only (AEAD and masks), admitted through the one intake (the public-key
+      // queue may block it: head-of-line); what holds a credit waits on these, never on the public-key unit itself.
+      const records = [`${crypto}.symmetricQueue`, `${crypto}.publicKeyQueue`, `${crypto}.symmetric`, `${crypto}.dma`, crypto, `${host}memory`];
       this.cryptoCredits = new BoundedBuffer(sim, `${this.fullName}.cryptoCredits`, this.params.cryptoCredits, 'block', {
-        feeds: engine,
+        feeds: records,
         knob: 'record_layer.crypto_credits',
       });
+      const keys = [`${host}keyManager`, `${host}keySlots`];
       this.pipeline = new BoundedBuffer(sim, `${this.fullName}.pipeline`, this.params.pipelineDepth, 'block', {
-        feeds: [this.fullName, this.txRing.credits.name, this.cryptoCredits.name, `${host}keyManager`, `${host}keySlots`, ...engine],
+        feeds: [this.fullName, this.txRing.credits.name, this.cryptoCredits.name, ...keys, ...records, `${crypto}.publicKey`],
         knob: 'record_layer.pipeline_depth',
       });
       this.rxCredits = new BoundedBuffer(sim, `${this.fullName}.rxCredits`, this.params.rxCredits, 'block', {
-        feeds: [this.pipeline.name, ...this.pipeline.feeds],
+        feeds: [this.pipeline.name, this.fullName, this.cryptoCredits.name, ...keys, ...records],
         knob: 'record_layer.rx_credits',
       });
       // A datagram leaves the ring when its connection's worker takes it: after the pipeline grants a slot and after the

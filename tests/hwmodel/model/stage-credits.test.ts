@@ -59,14 +59,24 @@ test('one RX credit: received datagrams wait in the RX ring, held back at rxCred
   t.regex(formatReport(r.report), /device\.recordLayer\.rxCredits +1 +block/);
 });
 
-test('one RX credit and a small RX ring: the ring drops, and the drops are traced to the credits', (t) => {
-  const r = run({ rxCredits: 1, rxRingDepth: 4 });
+/** An engine with room, connections opening at 200,000 a second while earlier ones send (the sweep of docs/hwmodel-sizing.md). */
+const roomy = (recordLayer: { rxCredits?: number; rxRingDepth?: number }): SimulationResult =>
+  simulate({
+    ...base,
+    connections: 100,
+    arrivalRate: 200_000,
+    bandwidth: 400e9,
+    device: { cryptoEngine: { lanes: 8, dmaBandwidth: 512e9 }, recordLayer: { pipelineDepth: 64, ...recordLayer } },
+  });
+
+test('one RX credit and a small RX ring: the ring drops, and the drops are traced to the credits, not to a unit records never use', (t) => {
+  const r = roomy({ rxCredits: 1, rxRingDepth: 4 });
   const ring = buffer(r, 'rxRing');
   t.true(ring.dropped > 0, 'the ring dropped');
   t.like(r.report.bottleneck, { module: 'device.recordLayer.rxCredits', reason: 'drops', knob: 'record_layer.rx_credits' });
   t.deepEqual(r.report.bottleneck?.chain, ['device.recordLayer.rxRing', 'device.recordLayer.rxCredits']);
   // with the default credits the same ring does not drop: the pipeline's 8 slots take the datagrams
-  t.is(buffer(run({ rxRingDepth: 4 }), 'rxRing').dropped, 0);
+  t.is(buffer(roomy({ rxRingDepth: 4 }), 'rxRing').dropped, 0);
 });
 
 test('one crypto credit: records wait in their pipeline slots, held back at cryptoCredits, and the report names its knob', (t) => {
