@@ -40,6 +40,11 @@ const CASES: readonly (EngineWorkload & { readonly buffersMatter?: true })[] = [
     buffersMatter: true,
   },
   {
+    name: 'one RX credit and one crypto credit before a 4-slot pipeline and an RX ring of 4, every connection at 0 (datagrams held in the ring, commands held in their slots, the ring dropping)',
+    options: { connections: 30, device: { recordLayer: { pipelineDepth: 4, rxRingDepth: 4, rxCredits: 1, cryptoCredits: 1 } } },
+    buffersMatter: true,
+  },
+  {
     name: 'three DMA channels arbitrated round-robin at 8 Gbit/s each, every connection at 0 (transfers queued per channel)',
     options: { connections: 30, device: { cryptoEngine: { dmaChannels: 3, dmaRoundRobin: true, dmaBandwidth: 8e9 } } },
   },
