@@ -1,7 +1,6 @@
 /** Running the dtls13 CLI from source in a child process, for the CLI tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../interop/wolfssl.js';
 
 export const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 /** The command line that runs the CLI from source (for shells: tmux, pipes). */
@@ -34,13 +33,19 @@ export interface RunningServer {
   stop(): Promise<string>;
 }
 
-/** `dtls13 server --listen HOST:PORT --cert --key EXTRA`, once it says it listens. */
+/**
+ * `dtls13 server --listen HOST:0 --cert --key EXTRA`, once it says it listens, with the port the kernel gave it (read
+ * from that line): a port found free first and bound by the child seconds later could be another process's by then
+ * (with SO_REUSEPORT, as `--workers` binds, the two would even share it silently).
+ */
 export async function startServer(pem: { cert: string; key: string }, extra: readonly string[], host = '127.0.0.1'): Promise<RunningServer> {
-  const port = await freePort();
-  const listen = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const listen = host.includes(':') ? `[${host}]:0` : `${host}:0`;
   const run = dtls13(['server', '--listen', listen, '--cert', pem.cert, '--key', pem.key, ...extra], null);
-  await new Promise<void>((resolve, reject) => {
-    run.child.stdout!.on('data', () => run.out().stdout.includes('listening on') && resolve());
+  const port = await new Promise<number>((resolve, reject) => {
+    run.child.stdout!.on('data', () => {
+      const bound = /listening on (?:\[[^\]]+\]|[^\s:]+):(\d+)/.exec(run.out().stdout);
+      if (bound !== null) resolve(Number(bound[1]));
+    });
     void run.done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
   });
   return { port, run, stop: async () => (run.child.kill('SIGTERM'), (await run.done).stdout) };
