@@ -113,6 +113,7 @@ export function benchCold(log: (line: string) => void): void {
       client: () => client(ENTRY),
       dtls12: () => child(ENTRY, { ...process.env, DTLS13_COLD_MAX_VERSION: 'DTLSv1.2' }),
       warm: () => child(ENTRY, { ...process.env, DTLS13_COLD_WARM_UP: '1' }),
+      clientWarm: () => client(ENTRY, { ...process.env, DTLS13_COLD_WARM_UP: '1' }),
       uncached: () => child(ENTRY, noCache),
       modules: () => child(MODULES),
       ...(baseline !== undefined ? { baseline: () => child(baseline) } : {}),
@@ -149,6 +150,7 @@ export function benchCold(log: (line: string) => void): void {
       client: '  the same, client only',
       dtls12: '  the same, DTLS 1.2',
       warm: '  the same, warmUp()',
+      clientWarm: '  client only, warmUp()',
       uncached: 'bundle, cache off',
       modules: '~250 modules (tsc)',
       baseline: 'BENCH_COLD_BASELINE',
@@ -187,7 +189,7 @@ export function benchCold(log: (line: string) => void): void {
       return rs.length === 0 ? '' : `${labels[kind]?.trim() ?? kind} ${median(rs).toFixed(2)}× (runs ${range(rs)})`;
     };
     log(
-      `  first / second handshake, CPU, per process (target ≤ 1.5×): ${['cached', 'dtls12', 'client', 'warm', 'baseline']
+      `  first / second handshake, CPU, per process (target ≤ 1.5×): ${['cached', 'dtls12', 'client', 'warm', 'clientWarm', 'baseline']
         .map(perProcess)
         .filter((x) => x !== '')
         .join('; ')}`,

@@ -37,7 +37,7 @@ const endpoint =
     : undefined;
 const port = endpoint === undefined ? Number(serverPort) : (await endpoint.listening).port;
 // DTLS13_COLD_WARM_UP=1: warmUp() (one handshake in memory) in the listen phase, before the first real handshake.
-if (process.env.DTLS13_COLD_WARM_UP === '1') dtls.warmUp();
+if (process.env.DTLS13_COLD_WARM_UP === '1') await dtls.warmUp();
 const t2 = performance.now();
 const cpuListen = cpu();
 const maxVersion = process.env.DTLS13_COLD_MAX_VERSION ? { maxVersion: process.env.DTLS13_COLD_MAX_VERSION } : {};
