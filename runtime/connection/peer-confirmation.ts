@@ -126,7 +126,7 @@ export class PeerConfirmation implements ServerConfirmation {
     this.heldBytes = 0;
     if (held === undefined) return;
     for (const data of held) {
-      parts.outgoing.push(parts.records.seal('application_data', data).bytes);
+      parts.records.stage('application_data', data, parts.outgoing); // one burst, sealed together at pollTransmit
       this.counts.applicationBytesSent += data.length;
     }
   }
