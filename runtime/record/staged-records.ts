@@ -116,7 +116,12 @@ export class StagedRecords {
       for (let i = 1; i <= n; i++) {
         const buffer = records[start]!.buffer;
         if (i < n && records[i]!.buffer === buffer) continue;
-        cipher.sealRecords(new Uint8Array(buffer), start === 0 ? this.layout : this.layout.subarray(STRIDE * start), i - start);
+        if (i - start === 1) {
+          // A run of one (a lone send, a record of a buffer of its own): the single-record call, no layout to check.
+          const l = this.layout;
+          const at = STRIDE * start;
+          cipher.sealRecord(l[at + 3]!, records[start]!, l[at + 1]!, l[at + 2]!, l[at + 4]!, l[at + 5] === 1 ? 1 : 2);
+        } else cipher.sealRecords(new Uint8Array(buffer), start === 0 ? this.layout : this.layout.subarray(STRIDE * start), i - start);
         start = i;
       }
       for (let i = 0; i < n; i++) sink.push(records[i]!);
