@@ -16,6 +16,7 @@ test.after.always(() => pem.remove());
 
 test('dtls13 server --workers 2 --echo: two event loops on one port, each client answered and printed as with one', async (t) => {
   const server = await startServer(pem, ['--workers', '2', '--echo', '--cid', '8']);
+  t.teardown(async () => void (await server.stop())); // also when the test fails: no server left holding its port
   t.regex(server.run.out().stdout, /listening on 127\.0\.0\.1:\d+ \(2 workers, CID steering\)/);
   for (const text of ['first', 'second', 'third']) {
     const r = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--replies', '1'], `${text}\n`)
@@ -72,6 +73,12 @@ test('dtls13 server --workers 1 --host-id --fleet --fleet-key-file: two hosts of
   balancer.target = one.port;
   const front = await balancer.start();
   const client = dtls13(['client', '--connect', `127.0.0.1:${front}`, '--ca', pem.ca, '--servername', 'localhost', '--cid', '4'], null);
+  // Also when the test fails: hosts left running hold their ports and keep ava's worker from exiting.
+  t.teardown(async () => {
+    client.child.kill();
+    balancer.close();
+    await Promise.all([one.stop(), two.stop()]);
+  });
   const echoed = (text: string): Promise<void> => outputWhere(client, 'stdout', () => client.out().stdout.includes(text), `the echo of '${text}'`);
   // Status lines go to stderr.
   await outputWhere(client, 'stderr', () => client.out().stderr.includes('connected'), 'connecting');
