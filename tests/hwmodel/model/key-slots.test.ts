@@ -69,7 +69,10 @@ test('misses that hold nothing back before the key slots are not the bottleneck:
   const one = run(1);
   const many = run(256);
   t.true(one.report.buffers.find((b) => b.name === 'device.keySlots')!.blocked > 100, 'one slot misses');
-  t.is(one.report.throughput.goodputBytesPerSecond, many.report.throughput.goodputBytesPerSecond);
+  // The same within 0.1%: a miss delays its own record (the steady window's ends move by a fraction of a microsecond), not the pace.
+  const a = one.report.throughput.goodputBytesPerSecond;
+  const b = many.report.throughput.goodputBytesPerSecond;
+  t.true(Math.abs(a - b) / b < 1e-3, `one slot ${a} B/s, 256 slots ${b} B/s`);
   t.is(one.report.bottleneck?.module, many.report.bottleneck?.module);
   t.not(one.report.bottleneck?.module, 'device.keySlots');
 });
