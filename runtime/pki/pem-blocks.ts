@@ -49,9 +49,7 @@ export function parsePemBlocks(text: string, option: string): PemBlock[] {
       .replace(/\s+/g, '');
     if (b64.length === 0) throw new ConfigError(option, `${where}: empty body`);
     if (b64.length % 4 !== 0 || !BASE64.test(b64)) throw new ConfigError(option, `${where}: the body is not valid base64`);
-    const binary = atob(b64);
-    const der = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) der[i] = binary.charCodeAt(i);
+    const der = new Uint8Array(Buffer.from(b64, 'base64')); // node's decoder (a copy: no view of Buffer's shared pool)
     const encrypted = headers.some((h) => /^Proc-Type:\s*4,ENCRYPTED/i.test(h.trim()));
     blocks.push({ position, label, encrypted, text: text.slice(m.index ?? 0, endAt + endLine[0].length), der });
   }
