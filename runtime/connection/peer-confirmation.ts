@@ -138,14 +138,11 @@ export class PeerConfirmation implements ServerConfirmation {
    */
   hold(data: Uint8Array): boolean | string {
     if (this.wait === undefined) return false;
-    if (this.heldMessages >= MAX_HELD_MESSAGES) {
-      const what = this.wait === 'handshake' ? 'the handshake' : 'our certificate';
+    const what = this.wait === 'handshake' ? 'the handshake' : 'our certificate';
+    if (this.heldMessages >= MAX_HELD_MESSAGES)
       return `${this.heldMessages} messages are held until the server confirms ${what}, and at most ${MAX_HELD_MESSAGES} may be`;
-    }
-    if (this.heldBytes + data.length > MAX_HELD_SEND_BYTES) {
-      const what = this.wait === 'handshake' ? 'the handshake' : 'our certificate';
+    if (this.heldBytes + data.length > MAX_HELD_SEND_BYTES)
       return `${this.heldBytes} bytes are held until the server confirms ${what}, and at most ${MAX_HELD_SEND_BYTES} may be`;
-    }
     (this.held ??= []).push(data.slice());
     this.heldBytes += data.length;
     return true;
