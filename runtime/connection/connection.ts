@@ -291,11 +291,8 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * Sends application data (one record). Only once the handshake is
-   * complete, and not after close. Sealed with the rest of its burst at the
-   * next pollTransmit, or before any other record (RecordLayer.stage). `now`:
-   * the caller's time, which a KeyUpdate this record starts (the write key
-   * near its limit) is timed from; see {@link updateKeys}.
+   * Sends application data (one record) once the handshake is complete, not after close; sealed with its burst at the
+   * next pollTransmit (RecordLayer.stage). `now` times a KeyUpdate this record starts (the write key near its limit).
    */
   send(data: Uint8Array, now?: number): void {
     if (this.frozen) throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
@@ -308,6 +305,8 @@ export class Dtls13Connection implements VersionState {
       if (typeof refused === 'string') throw new ConnectionStateError(refused);
       return; // held until the server confirms (peer-confirmation.ts)
     }
+    if (this.parts.records.writeKeyExhausted)
+      throw new ConnectionStateError('the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)');
     this.parts.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
     this.counts.applicationBytesSent += data.length;
     if (this.parts.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);

@@ -229,6 +229,11 @@ export class RecordLayer {
     return this.reader.integrityLimitExceeded;
   }
 
+  /** True once the write key may protect no more records (its confidentiality limit): until a KeyUpdate installs the next, application data must wait. */
+  get writeKeyExhausted(): boolean {
+    return this.writer.writeKeyExhausted;
+  }
+
   /** Per-key usage: records protected with the write key, and deprotected / failed per read epoch (with its integrity limit). */
   usage(): { write?: { epoch: number; used: number; limit: number }; read: { epoch: number; used: number; failed: number; integrityLimit: number }[] } {
     const read = this.reader.usage();

@@ -177,6 +177,11 @@ export class RecordWriter {
     return this.write?.keyUpdateDue ?? false;
   }
 
+  /** True once the current write key may protect no more records. */
+  get writeKeyExhausted(): boolean {
+    return this.write?.exhausted ?? false;
+  }
+
   /** Records protected with the current write key, and its limit. */
   usage(): { epoch: number; used: number; limit: number } | undefined {
     return this.write && { epoch: this.write.epoch, used: this.write.used, limit: this.write.limits.confidentiality };
