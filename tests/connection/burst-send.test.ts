@@ -1,7 +1,8 @@
 import test from 'ava';
 import { resolveConfig } from '../../runtime/connection/config.js';
 import type { Dtls13Connection } from '../../runtime/connection/connection.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
+import { RecordLayerError } from '../../runtime/record/record-writer.js';
 import { Link } from '../support/link.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
@@ -71,4 +72,31 @@ test('a burst is sealed before what follows it: close() after sends puts the dat
   t.deepEqual(received(link), [0, 1, 2, 3, 4]);
   t.is(client.state, 'closed');
   t.true(link.events.client.some((e) => e.type === 'closed'));
+});
+
+// A key at its limit protects nothing more (RFC 9147 §4.5.3). An application that outruns the KeyUpdate gets the
+// connection's state error (a SessionStateError at the node layer), not the record layer's; once acknowledged, it goes on.
+test('a send past the write key usage limit, before the KeyUpdate is acknowledged, is a ConnectionStateError; afterwards it goes through', (t) => {
+  const { link, server } = linked();
+  t.is(server.state, 'connected');
+  let sent = 0;
+  let refusal: unknown;
+  for (let i = 0; i < 100 && refusal === undefined; i++) {
+    try {
+      server.send(Uint8Array.of(i), link.now);
+      sent++;
+    } catch (e) {
+      refusal = e;
+    }
+  }
+  t.true(refusal instanceof ConnectionStateError, `refused with ${String(refusal)}`);
+  t.false(refusal instanceof RecordLayerError);
+  t.regex((refusal as Error).message, /usage limit/);
+  t.true(sent < 40, `${sent} sends before the refusal`);
+  t.is(server.state, 'connected', 'the refusal does not end the connection');
+  link.run(link.now + 1000);
+  t.notThrows(() => server.send(Uint8Array.of(200), link.now));
+  link.run(link.now + 1000);
+  const data = link.events.client.flatMap((e) => (e.type === 'data' ? [e.data[0]!] : []));
+  t.deepEqual(data, [...Array.from({ length: sent }, (_, i) => i), 200], 'every accepted send arrived once, in order');
 });
