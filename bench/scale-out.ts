@@ -65,7 +65,8 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function envInt(name: string, fallback: number, least = 1): number {
+/** An integer from the environment variable `name`, `fallback` when unset; a RangeError naming it below `least`. */
+export function envInt(name: string, fallback: number, least = 1): number {
   const v = process.env[name];
   const n = v === undefined || v === '' ? fallback : Number(v);
   if (!Number.isInteger(n) || n < least) throw new RangeError(`${name} must be an integer >= ${least}, got ${String(v)}`);

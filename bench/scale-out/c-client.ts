@@ -51,7 +51,7 @@ function cacheRoot(): string {
 }
 
 /** The wolfSSL build tree (built by its script first when it is not there yet). */
-function wolfssl(build: WolfsslBuild, log: (line: string) => void): { readonly tree: string; readonly stamp: string } {
+export function wolfssl(build: WolfsslBuild, log: (line: string) => void): { readonly tree: string; readonly stamp: string } {
   const { script, dir, what } = BUILDS[build];
   const stampFile = join(cacheRoot(), dir, '.build-complete');
   const built = existsSync(stampFile);

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
+import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
+import { boringServer, startCServer, startDtls13Server, wolfServer, type ServerCounts, type ServerProcess } from './handshake-servers/servers.js';
+import { median, spread } from './network/stats.js';
+import { envInt } from './scale-out.js';
+import { cHandshakes, describeBuild, findCClient } from './scale-out/c-client.js';
+
+/**
+ * `npm run bench -- handshake-servers`: the server's CPU per full DTLS 1.3
+ * handshake, dtls13 against C servers serving the same client in the same
+ * run. One client load, bench/scale-out/c-client.c on wolfSSL 5.7.2 (with
+ * assembly when it builds): `DTLS13_HS_SERVERS_IN_FLIGHT` threads (default 4)
+ * each doing handshakes one after another (X25519 key share, the chain
+ * verified against the CA and the name against "localhost", the server's
+ * NewSessionTicket taken in and ACKed, no resumption, no client
+ * certificate). The servers, each a process of its own on 127.0.0.1 with
+ * an ECDSA P-256 leaf and its CA (a chain of one certificate) made here:
+ * dtls13 `listen` (handshake-servers/dtls13-server.ts: one event loop, no
+ * workers, the native addon when it loads), and handshake-servers/c-server.c
+ * on wolfSSL (the client's build) and on BoringSSL (when
+ * tests/interop/build-boringssl.sh built it). A warm-up window per server,
+ * not counted, then `DTLS13_HS_SERVERS_ROUNDS` rounds (default 5) of
+ * `DTLS13_HS_SERVERS_MS` (default 3000) per server, the order reversed
+ * every other round. Each server's CPU (user + system of all its threads,
+ * as the server reports it) before and after its window over the handshakes the client
+ * completed in it; the ratio dtls13 / the cheaper C server in each round,
+ * printed as the median and the spread over the rounds. The datagrams each
+ * server received and sent per handshake show what differs in the exchange.
+ */
+
+/** What one server did, over the counted windows. */
+interface Tally {
+  /** CPU ms per handshake, one per round. */
+  readonly perRound: number[];
+  handshakes: number;
+  failures: number;
+  datagramsIn: number;
+  datagramsOut: number;
+}
+
+export async function benchHandshakeServers(log: (line: string) => void): Promise<void> {
+  const rounds = envInt('DTLS13_HS_SERVERS_ROUNDS', 5);
+  const ms = envInt('DTLS13_HS_SERVERS_MS', 3000);
+  const warmupMs = envInt('DTLS13_HS_SERVERS_WARMUP_MS', ms, 0);
+  const inFlight = envInt('DTLS13_HS_SERVERS_IN_FLIGHT', 4);
+  const say = (line: string): void => log(`handshake-servers: ${line}`);
+  const client = findCClient(say);
+  if (client === undefined) {
+    say('skipped: no C client (wolfSSL could not be built, see above)');
+    return;
+  }
+  const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'handshake-servers CA', kind: 'p256' });
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-hs-servers-'));
+  const files = { ca: join(dir, 'ca.pem'), chain: join(dir, 'chain.pem'), key: join(dir, 'key.pem') };
+  writeFileSync(files.ca, certificateToPem(id.caDer));
+  writeFileSync(files.chain, id.chain.map((c) => certificateToPem(c)).join(''));
+  writeFileSync(files.key, privateKeyToPem(id.privateKey));
+
+  const servers: ServerProcess[] = [await startDtls13Server(files.chain, files.key)];
+  const wolfName = `wolfSSL 5.7.2 ${client.build === 'asm' ? 'C+asm' : 'C'}`;
+  servers.push(await startCServer(wolfName, wolfServer(client.build, say), files.chain, files.key));
+  const boring = boringServer();
+  if ('tool' in boring) servers.push(await startCServer('BoringSSL', boring.tool, files.chain, files.key));
+  else say(`BoringSSL skipped: ${boring.reason}`);
+
+  say(`client: bench/scale-out/c-client.c on ${describeBuild(client.build)}, ${inFlight} threads, one full handshake at a time each`);
+  say(`certificates: ECDSA P-256 leaf (a chain of ${id.chain.length}), X25519, AES-128-GCM, no client certificate, no resumption`);
+  say(`dtls13: listen() in its own process, no workers, provider ${servers[0]!.note.replace('provider=', '')}`);
+  say(`a warm-up of ${warmupMs} ms per server, then ${rounds} rounds of ${ms} ms per server, alternating order; load ${loadavg()[0]!.toFixed(2)}`);
+  const tallies = new Map<ServerProcess, Tally>(servers.map((s) => [s, { perRound: [], handshakes: 0, failures: 0, datagramsIn: 0, datagramsOut: 0 }]));
+  const window = async (
+    s: ServerProcess,
+    windowMs: number,
+  ): Promise<{ cpuMs: number; done: number; failed: number; before: ServerCounts; after: ServerCounts }> => {
+    const before = await s.counts();
+    const reply = await cHandshakes(client, s.port, files.ca, 'localhost', inFlight, windowMs);
+    const after = await s.counts();
+    return { cpuMs: after.cpuMs - before.cpuMs, done: reply.count, failed: reply.failed, before, after };
+  };
+  if (warmupMs > 0) for (const s of servers) await window(s, warmupMs);
+  const ratios: number[] = [];
+  const loads: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? servers : [...servers].reverse();
+    for (const s of order) {
+      const w = await window(s, ms);
+      const t = tallies.get(s)!;
+      t.perRound.push(w.cpuMs / Math.max(1, w.done));
+      t.handshakes += w.done;
+      t.failures += w.failed;
+      t.datagramsIn += w.after.datagramsIn - w.before.datagramsIn;
+      t.datagramsOut += w.after.datagramsOut - w.before.datagramsOut;
+    }
+    const c = servers.slice(1).map((s) => tallies.get(s)!.perRound[round]!);
+    if (c.length > 0) ratios.push(tallies.get(servers[0]!)!.perRound[round]! / Math.min(...c));
+    loads.push(loadavg()[0]!);
+  }
+  for (const s of servers) {
+    const t = tallies.get(s)!;
+    const per = t.handshakes || 1;
+    say(
+      `${s.name}: server CPU per handshake ${spread(t.perRound, 3)} ms; ` +
+        `${t.handshakes} handshakes, ${t.failures} failed; datagrams per handshake ${(t.datagramsIn / per).toFixed(2)} in, ${(t.datagramsOut / per).toFixed(2)} out`,
+    );
+  }
+  if (ratios.length > 0) say(`dtls13 / the cheaper C server in each round: ${spread(ratios, 2)}x (target <= 1.5x)`);
+  say(
+    'what differs: dtls13 and wolfSSL (--enable-hrrcookie) answer the first ClientHello with a cookie HelloRetryRequest, BoringSSL does not ' +
+      '(fewer datagrams in and out above); all send one NewSessionTicket; c-server.c runs no retransmission timers, dtls13 arms its own',
+  );
+  say(`load average ${median(loads).toFixed(2)} (1-minute, median over the rounds)`);
+  await Promise.all(servers.map((s) => s.stop()));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchHandshakeServers(console.log);
