@@ -27,6 +27,7 @@
 #include "udp.h"
 #include "udp-receive.h"
 #include "reuseport.h"
+#include "udp-socket.h"
 #include "x25519.h"
 
 #define MAX_ARGS 10
@@ -823,20 +824,25 @@ static napi_value udp_recv_batch_js(napi_env env, napi_callback_info info) {
 /*
  * reuseportBind(address, port, v6only) -> fd or -errno: a SO_REUSEPORT UDP socket bound to `address` (4 or 16 bytes) and
  * `port`; reuseportSteer(fd, workerOffset) -> 0 or -errno; reuseportLocalPort(fd); reuseportClose(fd) (reuseport.c).
+ * udpSocketBind(address, port, v6only) -> fd or -errno: the same without SO_REUSEPORT, a client's socket (udp-socket.c).
  */
-static napi_value reuseport_bind_js(napi_env env, napi_callback_info info) {
+static napi_value bind_js(napi_env env, napi_callback_info info, const char *name, int reuse_port) {
   call c;
   size_t length = 0;
   napi_value result = NULL;
-  if (!begin(&c, env, info, "reuseportBind", 3)) return NULL;
+  if (!begin(&c, env, info, name, 3)) return NULL;
   const uint8_t *address = bytes(&c, 0, &length);
   int32_t port = int_arg(&c, 1);
   int32_t v6only = int_arg(&c, 2);
   if (c.failed) return NULL;
   if ((length != 4 && length != 16) || port < 0 || port > 65535) return fail(&c, "expected a 4- or 16-byte address and a port"), NULL;
-  napi_create_int32(env, reuseport_bind(address, (int)length, port, v6only != 0), &result);
+  napi_create_int32(env, udp_socket_bind(address, (int)length, port, v6only != 0, reuse_port), &result);
   return result;
 }
+
+static napi_value reuseport_bind_js(napi_env env, napi_callback_info info) { return bind_js(env, info, "reuseportBind", 1); }
+
+static napi_value udp_socket_bind_js(napi_env env, napi_callback_info info) { return bind_js(env, info, "udpSocketBind", 0); }
 
 static napi_value reuseport_steer_js(napi_env env, napi_callback_info info) {
   call c;
@@ -976,6 +982,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},
+      {"udpSocketBind", udp_socket_bind_js},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value f;

@@ -3,8 +3,8 @@
  * `workers`), and the classic BPF program that steers a datagram carrying a
  * connection ID to the socket of the worker the CID names
  * (runtime/cid/cid-owner.ts has the CID's layout). node:dgram on Node 20 has
- * no reusePort, so the sockets are made here and handed to node:dgram by
- * file descriptor (socket.bind({ fd })).
+ * no reusePort, so the sockets are made here (udp-socket.c) and handed to
+ * node:dgram by file descriptor (socket.bind({ fd })).
  * Linux only; elsewhere every call reports -ENOSYS.
  */
 #define _GNU_SOURCE
@@ -22,41 +22,6 @@
 #ifndef SO_ATTACH_REUSEPORT_CBPF
 #define SO_ATTACH_REUSEPORT_CBPF 51
 #endif
-
-int reuseport_bind(const uint8_t *address, int address_length, int port, int v6only) {
-  struct sockaddr_storage storage;
-  socklen_t length;
-  int family;
-  memset(&storage, 0, sizeof storage);
-  if (address_length == 4) {
-    struct sockaddr_in *a = (struct sockaddr_in *)&storage;
-    a->sin_family = AF_INET;
-    a->sin_port = htons((uint16_t)port);
-    memcpy(&a->sin_addr, address, 4);
-    length = sizeof *a;
-    family = AF_INET;
-  } else if (address_length == 16) {
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&storage;
-    a->sin6_family = AF_INET6;
-    a->sin6_port = htons((uint16_t)port);
-    memcpy(&a->sin6_addr, address, 16);
-    length = sizeof *a;
-    family = AF_INET6;
-  } else
-    return -EINVAL;
-  int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -errno;
-  int one = 1;
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) goto failed;
-  if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) != 0) goto failed;
-  if (bind(fd, (struct sockaddr *)&storage, length) != 0) goto failed;
-  return fd;
-failed : {
-  int e = errno;
-  close(fd);
-  return -e;
-}
-}
 
 int reuseport_steer(int fd, int worker_offset) {
   if (worker_offset < 1 || worker_offset > 255) return -EINVAL;
@@ -93,13 +58,6 @@ int reuseport_local_port(int fd) {
 
 int reuseport_close(int fd) { return close(fd) == 0 ? 0 : -errno; }
 #else
-int reuseport_bind(const uint8_t *address, int address_length, int port, int v6only) {
-  (void)address;
-  (void)address_length;
-  (void)port;
-  (void)v6only;
-  return -ENOSYS;
-}
 int reuseport_steer(int fd, int worker_offset) {
   (void)fd;
   (void)worker_offset;

@@ -3,14 +3,7 @@
 
 #include <stdint.h>
 
-/*
- * A UDP socket with SO_REUSEPORT set, bound to `address` (4 bytes: IPv4, or
- * 16 bytes: IPv6, network order) and `port`, non-blocking and close-on-exec:
- * the file descriptor, or -errno. Sockets bound this way, one after another
- * by the same user, form one reuseport group; the kernel numbers them in
- * that order (the index a steering program returns).
- */
-int reuseport_bind(const uint8_t *address, int address_length, int port, int v6only);
+/* The sockets themselves: udp_socket_bind (udp-socket.h) with SO_REUSEPORT. */
 
 /*
  * Attaches the connection ID steering program to the group of `fd`

@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../config-error.js';
 import { DtlsEndpoint } from '../endpoint.js';
+import { bindSocket } from '../socket-bind.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, handshakeTimeoutMs, type ConnectOptions } from './options.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
@@ -111,7 +112,7 @@ function start(session: DtlsSession, connection: Connection, server: Resolved, p
   attachClientSocket(socket, endpoint, fail);
   session.rebinder = (address) => rebindClient(endpoint, fail, address);
   session.attach(endpoint);
-  socket.bind(bindPort, bindHost, () => {
+  bindSocket(socket, bindPort, bindHost, () => {
     if (endpoint.isEnded) return;
     socket.connect(port, server.address, () => endpoint.connect());
   });

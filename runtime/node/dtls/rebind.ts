@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { DtlsEndpoint } from '../endpoint.js';
+import { bindSocket } from '../socket-bind.js';
 import type { SessionParameters } from '../../connection/events.js';
 import type { SessionAddress } from './session.js';
 
@@ -58,7 +59,7 @@ export function rebindClient(endpoint: DtlsEndpoint<SessionParameters>, fail: (e
       reject(e);
     };
     socket.once('error', refused);
-    socket.bind(0, address, () => {
+    bindSocket(socket, 0, address, () => {
       socket.connect(endpoint.remote.port, endpoint.remote.address, () => {
         socket.off('error', refused);
         const a = socket.address();

@@ -1,0 +1,72 @@
+import type { BindOptions, Socket } from 'node:dgram';
+import { nativeBinding } from '../crypto/native/binding.js';
+import { parseIpAddress } from '../pki/ip-address.js';
+
+/** The addon's call (native/src/udp-socket.c), absent from an addon built before it; reuseportClose closes any descriptor. */
+interface SocketBinding {
+  udpSocketBind(address: Uint8Array, port: number, v6only: number): number;
+  reuseportClose(fd: number): number;
+}
+
+/** node:dgram's libuv handle (internalBinding('udp_wrap').UDP), as far as this file uses it. */
+interface UdpHandle {
+  open(fd: number): number;
+  recvStart(): unknown;
+  close(): void;
+}
+
+/**
+ * `socket.bind(port, address, listening)`, without node:dgram's bind where
+ * it can: on Node 20 that loads node:cluster at a process's first bind
+ * (2-3 ms of CPU), which a fresh process's first handshake as a client
+ * paid. With the native addon on Linux the socket is made and bound there
+ * (native/src/udp-socket.c) and handed to node:dgram as a handle of its own
+ * kind, the way node:dgram takes one a cluster primary sends: no cluster
+ * loaded, and from then on the same node:dgram socket (its 'listening'
+ * event, before this returns; connect, send, receive, close). Without the
+ * addon (DTLS13_NATIVE=0), for an address that is not an IP literal, or
+ * where any step is refused, node:dgram binds as before and reports its
+ * errors as before ('error').
+ */
+export function bindSocket(socket: Socket, port: number, address: string | undefined, listening: () => void): void {
+  if (!bindNatively(socket, port, address, listening)) socket.bind(port, address, listening);
+}
+
+function socketBinding(): SocketBinding | undefined {
+  const b = nativeBinding as Partial<SocketBinding> | undefined;
+  if (process.platform !== 'linux' || typeof b?.udpSocketBind !== 'function' || typeof b.reuseportClose !== 'function') return undefined;
+  return b as SocketBinding;
+}
+
+function bindNatively(socket: Socket, port: number, address: string | undefined, listening: () => void): boolean {
+  const b = socketBinding();
+  if (b === undefined) return false;
+  const v6 = Reflect.get(socket, 'type') === 'udp6';
+  const bytes = parseIpAddress(address ?? (v6 ? '::' : '0.0.0.0'));
+  if (bytes === undefined || bytes.length !== (v6 ? 16 : 4)) return false;
+  const handle = freshHandle(socket);
+  if (handle === undefined) return false;
+  const fd = b.udpSocketBind(bytes, port, 0);
+  if (fd < 0) return false; // node:dgram tries and reports the error its way
+  if (handle.open(fd) !== 0) {
+    b.reuseportClose(fd);
+    handle.close();
+    return false;
+  }
+  // node:dgram's bind(handle): its handle replaced by this one, reading started, 'listening' emitted.
+  socket.bind(handle as unknown as BindOptions, listening);
+  return true;
+}
+
+/** A new handle of the kind the socket holds (an unbound socket's own has no descriptor yet), or undefined when node:dgram's insides are not as expected. */
+function freshHandle(socket: Socket): UdpHandle | undefined {
+  const key = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
+  const state: unknown = key === undefined ? undefined : Reflect.get(socket, key);
+  if (state === null || typeof state !== 'object' || Reflect.get(state, 'bindState') !== 0) return undefined;
+  const own: unknown = Reflect.get(state, 'handle');
+  const kind: unknown = own !== null && typeof own === 'object' ? own.constructor : undefined;
+  if (typeof kind !== 'function') return undefined;
+  const handle: unknown = Reflect.construct(kind, []);
+  const h = handle as Partial<UdpHandle>;
+  return typeof h.open === 'function' && typeof h.recvStart === 'function' && typeof h.close === 'function' ? (handle as UdpHandle) : undefined;
+}

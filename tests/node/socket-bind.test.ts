@@ -1,0 +1,99 @@
+/**
+ * bindSocket (runtime/node/socket-bind.ts): a client's socket bound by the
+ * native addon and handed to node:dgram, so that a fresh process's first
+ * bind does not load node:cluster (Node 20's node:dgram does at its first
+ * bind); node:dgram's own bind without the addon. Real UDP over loopback.
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import { listen } from '../../runtime/index.js';
+import { nativeBinding } from '../../runtime/crypto/native/binding.js';
+import { bindSocket } from '../../runtime/node/socket-bind.js';
+import { pemIdentity } from '../api/fixtures.js';
+
+const id = pemIdentity('localhost');
+const native = process.platform === 'linux' && typeof (nativeBinding as { udpSocketBind?: unknown } | undefined)?.udpSocketBind === 'function';
+const entry = new URL('../../runtime/index.ts', import.meta.url).href;
+
+/** A fresh `node` that connects to `port` as a client only and reports the protocol and whether node:cluster got loaded. */
+function freshClient(port: number, env: NodeJS.ProcessEnv): Promise<{ protocol: string; cluster: boolean }> {
+  const script = `
+    const { connect } = await import(${JSON.stringify(entry)});
+    const session = connect('127.0.0.1', ${port}, { ca: ${JSON.stringify(id.ca)}, servername: 'localhost' });
+    await session.opened;
+    const cluster = process.moduleLoadList.includes('NativeModule cluster');
+    await session.close();
+    process.stdout.write(JSON.stringify({ protocol: session.protocol, cluster }));`;
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, env }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as { protocol: string; cluster: boolean }),
+    ),
+  );
+}
+
+const bound = (socket: Socket, port: number, address: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    bindSocket(socket, port, address, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+
+(native ? test : test.skip)('a fresh client process does its handshake without loading node:cluster (the addon binds)', async (t) => {
+  const server = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
+  t.teardown(() => server.close());
+  const { port } = await server.listening;
+  t.deepEqual(await freshClient(port, process.env), { protocol: 'DTLSv1.3', cluster: false });
+  // Without the addon node:dgram binds, node:cluster and all: the same handshake.
+  t.deepEqual(await freshClient(port, { ...process.env, DTLS13_NATIVE: '0' }), { protocol: 'DTLSv1.3', cluster: true });
+});
+
+for (const [type, address] of [
+  ['udp4', '127.0.0.1'],
+  ['udp6', '::1'],
+] as const) {
+  test(`a ${type} socket bound by bindSocket sends, receives and closes as node:dgram's (${address})`, async (t) => {
+    const a = createSocket(type);
+    const b = createSocket(type);
+    t.teardown(() => {
+      for (const s of [a, b]) {
+        try {
+          s.close();
+        } catch {
+          // closed
+        }
+      }
+    });
+    await bound(a, 0, address);
+    await bound(b, 0, address);
+    const at = a.address();
+    t.is(at.address, address);
+    t.true(at.port > 0);
+    const received = once(a, 'message');
+    b.send(Uint8Array.of(1, 2, 3), at.port, address);
+    const [message, from] = (await received) as [Buffer, { port: number }];
+    t.deepEqual([...message], [1, 2, 3]);
+    t.is(from.port, b.address().port);
+    a.close();
+    await once(a, 'close');
+  });
+}
+
+test('a port in use: the error node:dgram reports, and no listening callback', async (t) => {
+  const holder = createSocket('udp4');
+  t.teardown(() => holder.close());
+  await bound(holder, 0, '127.0.0.1');
+  const socket = createSocket('udp4');
+  let listened = false;
+  const error = once(socket, 'error');
+  bindSocket(socket, holder.address().port, '127.0.0.1', () => {
+    listened = true;
+  });
+  const [e] = (await error) as [NodeJS.ErrnoException];
+  t.is(e.code, 'EADDRINUSE');
+  t.false(listened);
+  socket.close();
+});
