@@ -1,4 +1,6 @@
-import type { BindOptions, Socket } from 'node:dgram';
+import { createSocket, type BindOptions, type Socket } from 'node:dgram';
+import { lookup as resolve } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { nativeBinding } from '../crypto/native/binding.js';
 import { parseIpAddress } from '../pki/ip-address.js';
 
@@ -13,6 +15,32 @@ interface UdpHandle {
   open(fd: number): number;
   recvStart(): unknown;
   close(): void;
+}
+
+/**
+ * A client's UDP socket: node:dgram's, with a lookup that answers an IP
+ * literal itself (a client's addresses are literals by the time its socket
+ * binds and connects); node:dgram's own loads node:dns for it, a fresh
+ * client's first handshake paid that too. Names still resolve (dns.lookup).
+ */
+export function createClientSocket(type: 'udp4' | 'udp6'): Socket {
+  return createSocket({ type, lookup: literalLookup });
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/** node:dgram calls it (address, family, callback). */
+function literalLookup(hostname: string, options: unknown, callback: LookupCallback): void {
+  const literal = isIP(hostname);
+  if (literal !== 0) {
+    process.nextTick(callback, null, hostname, literal);
+    return;
+  }
+  const family = typeof options === 'number' ? options : ((options as { family?: number } | null)?.family ?? 0);
+  resolve(hostname, { family }).then(
+    (r) => callback(null, r.address, r.family),
+    (e: NodeJS.ErrnoException) => callback(e, '', 0),
+  );
 }
 
 /**
@@ -42,7 +70,9 @@ function bindNatively(socket: Socket, port: number, address: string | undefined,
   const b = socketBinding();
   if (b === undefined) return false;
   const v6 = Reflect.get(socket, 'type') === 'udp6';
-  const bytes = parseIpAddress(address ?? (v6 ? '::' : '0.0.0.0'));
+  const text = address ?? (v6 ? '::' : '0.0.0.0');
+  // An IPv4 literal without parseIpAddress's patterns: a regular expression's first run compiles it.
+  const bytes = isIP(text) === 4 ? Uint8Array.from(text.split('.'), Number) : parseIpAddress(text);
   if (bytes === undefined || bytes.length !== (v6 ? 16 : 4)) return false;
   const handle = freshHandle(socket);
   if (handle === undefined) return false;

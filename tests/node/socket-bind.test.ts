@@ -10,25 +10,32 @@ import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { listen } from '../../runtime/index.js';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
-import { bindSocket } from '../../runtime/node/socket-bind.js';
+import { bindSocket, createClientSocket } from '../../runtime/node/socket-bind.js';
 import { pemIdentity } from '../api/fixtures.js';
 
 const id = pemIdentity('localhost');
 const native = process.platform === 'linux' && typeof (nativeBinding as { udpSocketBind?: unknown } | undefined)?.udpSocketBind === 'function';
 const entry = new URL('../../runtime/index.ts', import.meta.url).href;
 
-/** A fresh `node` that connects to `port` as a client only and reports the protocol and whether node:cluster got loaded. */
-function freshClient(port: number, env: NodeJS.ProcessEnv): Promise<{ protocol: string; cluster: boolean }> {
+interface Fresh {
+  readonly protocol: string;
+  readonly cluster: boolean;
+  readonly dns: boolean;
+}
+
+/** A fresh `node` that connects to `port` as a client only and reports the protocol and whether node:cluster and node:dns got loaded. */
+function freshClient(port: number, env: NodeJS.ProcessEnv): Promise<Fresh> {
   const script = `
     const { connect } = await import(${JSON.stringify(entry)});
     const session = connect('127.0.0.1', ${port}, { ca: ${JSON.stringify(id.ca)}, servername: 'localhost' });
     await session.opened;
     const cluster = process.moduleLoadList.includes('NativeModule cluster');
+    const dns = process.moduleLoadList.includes('NativeModule dns');
     await session.close();
-    process.stdout.write(JSON.stringify({ protocol: session.protocol, cluster }));`;
+    process.stdout.write(JSON.stringify({ protocol: session.protocol, cluster, dns }));`;
   return new Promise((resolve, reject) =>
     execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, env }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as { protocol: string; cluster: boolean }),
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as Fresh),
     ),
   );
 }
@@ -42,13 +49,13 @@ const bound = (socket: Socket, port: number, address: string): Promise<void> =>
     });
   });
 
-(native ? test : test.skip)('a fresh client process does its handshake without loading node:cluster (the addon binds)', async (t) => {
+(native ? test : test.skip)('a fresh client process does its handshake without loading node:cluster (the addon binds) or node:dns', async (t) => {
   const server = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
   t.teardown(() => server.close());
   const { port } = await server.listening;
-  t.deepEqual(await freshClient(port, process.env), { protocol: 'DTLSv1.3', cluster: false });
+  t.deepEqual(await freshClient(port, process.env), { protocol: 'DTLSv1.3', cluster: false, dns: false });
   // Without the addon node:dgram binds, node:cluster and all: the same handshake.
-  t.deepEqual(await freshClient(port, { ...process.env, DTLS13_NATIVE: '0' }), { protocol: 'DTLSv1.3', cluster: true });
+  t.deepEqual(await freshClient(port, { ...process.env, DTLS13_NATIVE: '0' }), { protocol: 'DTLSv1.3', cluster: true, dns: false });
 });
 
 for (const [type, address] of [
@@ -81,6 +88,21 @@ for (const [type, address] of [
     await once(a, 'close');
   });
 }
+
+test('a client socket still resolves a name (its lookup answers literals itself)', async (t) => {
+  const server = createSocket('udp4');
+  const client = createClientSocket('udp4');
+  t.teardown(() => {
+    server.close();
+    client.close();
+  });
+  await bound(server, 0, '127.0.0.1');
+  await new Promise<void>((resolve) => client.connect(server.address().port, 'localhost', resolve));
+  t.deepEqual(client.remoteAddress(), { address: '127.0.0.1', family: 'IPv4', port: server.address().port });
+  const received = once(server, 'message');
+  client.send(Uint8Array.of(7));
+  t.deepEqual([...((await received)[0] as Buffer)], [7]);
+});
 
 test('a port in use: the error node:dgram reports, and no listening callback', async (t) => {
   const holder = createSocket('udp4');

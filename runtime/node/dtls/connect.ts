@@ -1,9 +1,9 @@
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../config-error.js';
 import { DtlsEndpoint } from '../endpoint.js';
-import { bindSocket } from '../socket-bind.js';
+import { bindSocket, createClientSocket } from '../socket-bind.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, handshakeTimeoutMs, type ConnectOptions } from './options.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
@@ -85,7 +85,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
 
 /** Opens the client's connected socket and drives the connection over it. */
 function start(session: DtlsSession, connection: Connection, server: Resolved, port: number, bindHost: string | undefined, bindPort: number): void {
-  const socket = createSocket(server.family === 6 ? 'udp6' : 'udp4');
+  const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   const endpoint = new DtlsEndpoint<SessionParameters>(
     connection,
     socket,

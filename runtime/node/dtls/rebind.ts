@@ -1,6 +1,6 @@
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import type { DtlsEndpoint } from '../endpoint.js';
-import { bindSocket } from '../socket-bind.js';
+import { bindSocket, createClientSocket } from '../socket-bind.js';
 import type { SessionParameters } from '../../connection/events.js';
 import type { SessionAddress } from './session.js';
 
@@ -47,7 +47,7 @@ export function rebindClient(endpoint: DtlsEndpoint<SessionParameters>, fail: (e
   const old = endpoint.socket;
   const oldPath = localPath(old);
   const family = endpoint.remote.address.includes(':') ? 'udp6' : 'udp4';
-  const socket = createSocket(family);
+  const socket = createClientSocket(family);
   attachClientSocket(socket, endpoint, fail);
   return new Promise((resolve, reject) => {
     const refused = (e: Error): void => {
