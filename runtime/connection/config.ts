@@ -20,6 +20,7 @@ import {
 } from '../session/external-psk.js';
 import { ticketKeysFor, type TicketKeys } from '../session/ticket-key-cache.js';
 import { DecodeError } from '../wire/errors.js';
+import { MESSAGE_BUFFERS, type MessageBuffers } from '../wire/message-arena.js';
 import { processAntiReplay, type SyncAntiReplay } from '../session/anti-replay.js';
 import { alpnNames, serverAlpnSelector, type AlpnSelector, type ServerAlpnOption } from '../session/alpn.js';
 import { sniSelector, type SniOption, type SniSelector } from './sni-selection.js';
@@ -83,6 +84,13 @@ export interface DtlsConfig {
   readonly retransmission?: FlightTimerConfig;
   /** Anti-replay window in records (default 64). */
   readonly replayWindow?: number;
+  /**
+   * How received application data is held (docs/security/buffers.md):
+   * 'own' (default), an ArrayBuffer per message; 'batch', one ArrayBuffer
+   * for the messages of this connection that one receive batch brings
+   * (outside a socket's batch: one datagram), each message a view of it.
+   */
+  readonly messageBuffers?: MessageBuffers;
   /**
    * Receives one line per secret in the NSS key log format
    * (`CLIENT_HANDSHAKE_TRAFFIC_SECRET <client random> <secret>`, ...), so a
@@ -244,6 +252,7 @@ export interface ResolvedConfig {
   readonly maxDatagramSize: number;
   readonly retransmission: FlightTimerConfig;
   readonly replayWindow: number;
+  readonly messageBuffers: MessageBuffers;
   readonly keyLog: ((line: string) => void) | undefined;
   readonly limits: ConnectionLimits;
   readonly pskModes: readonly PskKeyExchangeModeName[];
@@ -399,6 +408,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     maxDatagramSize: integerOption('maxDatagramSize', o.maxDatagramSize ?? 1200, 256, 65_507),
     retransmission: o.retransmission ?? DEFAULT_RETRANSMISSION,
     replayWindow: integerOption('replayWindow', o.replayWindow ?? 64, 64, 1 << 20),
+    messageBuffers: messageBuffersOption(o.messageBuffers),
     keyLog: o.keyLog,
     limits: resolveLimits(o.limits),
     pskModes: pskModesOption(o.pskKeyExchangeModes),
@@ -480,4 +490,11 @@ function storedServerName(name: string | undefined): string | undefined {
     if (e instanceof ConfigError) return name;
     throw e;
   }
+}
+
+/** `messageBuffers`: 'own' (default) or 'batch'. @throws ConfigError for anything else. */
+export function messageBuffersOption(value: MessageBuffers | undefined): MessageBuffers {
+  if (value === undefined) return 'own';
+  if (!MESSAGE_BUFFERS.includes(value)) throw new ConfigError('messageBuffers', `must be 'own' or 'batch', got ${String(value)}`);
+  return value;
 }

@@ -35,6 +35,7 @@ export function assembleParts(
   const records = new RecordLayer({
     provider: config.provider,
     replayWindow: config.replayWindow,
+    messageBuffers: config.messageBuffers,
     maxReadEpochs,
     maxRecordsPerDatagram,
     maxFailedAuthenticationsPerSecond,

@@ -115,10 +115,11 @@ export interface RecordProtection {
    * (the tag counted in `ciphertextLength`, at least 16 bytes) without
    * writing to the datagram: unmasks its record number, reconstructs the
    * sequence number closest to `expected` (left in
-   * {@link openedSequenceNumber}), and returns the DTLSInnerPlaintext in an
-   * array of its own (from `allocate` where the implementation decrypts into
-   * one it is given; the native addon has a pool of its own for them), or
-   * undefined when the record does not authenticate.
+   * {@link openedSequenceNumber}), and returns the DTLSInnerPlaintext, or
+   * undefined when the record does not authenticate. With `allocate`, an
+   * implementation that decrypts into memory it is given decrypts into what
+   * `allocate` returns (a view of a connection's arena: wire/message-arena.ts);
+   * without, into an array of its own (the native addon has a pool for them).
    */
   openRecord(
     datagram: Uint8Array,
@@ -128,7 +129,7 @@ export interface RecordProtection {
     snOffset: number,
     snBytes: 1 | 2,
     expected: number,
-    allocate: (length: number) => Uint8Array,
+    allocate: ((length: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined;
   /** Zero the key material (the contexts are freed); unusable after. */
   release(): void;

@@ -41,6 +41,7 @@ import { eventName12, type Event12 } from './event12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { ReadEpoch12 } from './read-epoch.js';
+import { MessageArena } from '../wire/message-arena.js';
 import type { EpochCipher12 } from './record-protection.js';
 import { ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, RECORD_HEADER, RecordWriter12 } from './record-writer12.js';
 import type { Session12 } from './session12.js';
@@ -90,6 +91,8 @@ export class Connection12 implements Inbound12Host {
   private readonly writer: RecordWriter12;
   private pendingRead: EpochCipher12 | undefined;
   private read1: ReadEpoch12 | undefined;
+  /** 'batch' mode's memory for application data (wire/message-arena.ts), or undefined ('own'). */
+  private readonly arena: MessageArena | undefined;
   private earlyEpoch1: Dtls12WireRecord[] = [];
   /** The caller's time, on which the flight timer runs. */
   private readonly clock = new ManualClock(0);
@@ -163,6 +166,7 @@ export class Connection12 implements Inbound12Host {
   /** `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `events`: where its events go; `counts`: the counters it moves. */
   constructor(config: Config12, charts: Charts12, events: Event12Sink, counts: ConnectionCounters) {
     this.config = config;
+    this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     this.events = events;
     this.counts = counts;
     this.writer = new RecordWriter12(this.outbox, counts);
@@ -310,7 +314,8 @@ export class Connection12 implements Inbound12Host {
     if (length !== d.length - RECORD_HEADER || length > MAX_FRAGMENT_12 || epoch !== 1) return false;
     const version = (d[1]! << 8) | d[2]!;
     const sequenceNumber = ((d[5]! << 8) | d[6]!) * 0x100000000 + (((d[7]! << 24) | (d[8]! << 16) | (d[9]! << 8) | d[10]!) >>> 0);
-    const content = read1.receiveAt(d, 0, APPLICATION_DATA, version, epoch, sequenceNumber, length, this.now);
+    const content = read1.receiveAt(d, 0, APPLICATION_DATA, version, epoch, sequenceNumber, length, this.now, this.arena);
+    this.arena?.datagramDone();
     if (typeof content === 'string') {
       this.drop(content);
       return true;

@@ -10,6 +10,7 @@
 import type { DropReason } from '../record/drops.js';
 import type { IntegrityMonitor } from '../record/integrity-monitor.js';
 import { ReplayWindow } from '../record/replay-window.js';
+import type { MessageArena } from '../wire/message-arena.js';
 import type { Dtls12WireRecord } from './datagram.js';
 import type { EpochCipher12, Opened12, Refused12 } from './record-protection.js';
 
@@ -45,7 +46,7 @@ export class ReadEpoch12 {
   /**
    * receive() of the one plain record at datagram[at..] from its header
    * fields (EpochCipher12.openAt): the same window rules, no objects; the
-   * content of its own, or why it was refused.
+   * content of its own (in 'batch' mode, in `arena`), or why it was refused.
    */
   receiveAt(
     datagram: Uint8Array,
@@ -56,13 +57,14 @@ export class ReadEpoch12 {
     sequenceNumber: number,
     fragmentLength: number,
     now: number,
+    arena?: MessageArena,
   ): Uint8Array | DropReason {
     if (epoch !== this.cipher.epoch) return 'unknown-epoch';
     const seen = this.window.check(sequenceNumber);
     if (seen === 'duplicate') return 'replay';
     if (seen === 'too-old') return 'too-old';
     if (!this.integrity.mayOpen(now, this.cipher)) return 'authentication-rate';
-    const opened = this.cipher.openAt(datagram, at, type, version, sequenceNumber, fragmentLength);
+    const opened = this.cipher.openAt(datagram, at, type, version, sequenceNumber, fragmentLength, arena);
     if (typeof opened !== 'string') this.window.accept(sequenceNumber);
     else if (opened === 'authentication') this.integrity.failed(now, this.cipher);
     return opened;

@@ -14,6 +14,7 @@ import type { DropReason } from '../record/drops.js';
 import type { FailureWindow } from '../record/failure-window.js';
 import { DEFAULT_AEAD_LIMITS, type AeadLimits } from '../record/limits.js';
 import { constantTimeEqual } from '../wire/bytes.js';
+import type { MessageArena } from '../wire/message-arena.js';
 import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from '../record/inner-plaintext.js';
 import type { Dtls12WireRecord } from './datagram.js';
 import type { WriteKeys } from './key-derivation.js';
@@ -228,10 +229,19 @@ export class EpochCipher12 {
    * open() of the one plain (non-CID) record at datagram[at..], its header
    * fields already read by the caller and its epoch this one's: no record
    * object, the fragment read in place. The same checks in the same order;
-   * the content in an ArrayBuffer of its own (nothing views the datagram,
-   * which may be lent from a receive buffer), or why it was refused.
+   * the content in an ArrayBuffer of its own, or in 'batch' mode in `arena`
+   * (nothing views the datagram, which may be lent from a receive buffer), or
+   * why it was refused.
    */
-  openAt(datagram: Uint8Array, at: number, type: number, version: number, sequenceNumber: number, fragmentLength: number): Uint8Array | DropReason {
+  openAt(
+    datagram: Uint8Array,
+    at: number,
+    type: number,
+    version: number,
+    sequenceNumber: number,
+    fragmentLength: number,
+    arena?: MessageArena,
+  ): Uint8Array | DropReason {
     if (version !== DTLS12_VERSION) return 'malformed';
     const explicitLength = this.suite.recordIvLength;
     const plaintextLength = fragmentLength - explicitLength - this.suite.tagLength;
@@ -239,10 +249,19 @@ export class EpochCipher12 {
     if (plaintextLength > MAX_PLAINTEXT_12) return 'too-long';
     if (this.cid !== undefined) return 'connection-id';
     const fragmentAt = at + HEADER_LENGTH;
-    if (this.native !== undefined) return this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength) ?? 'authentication';
+    if (this.native !== undefined) {
+      const into = arena?.take(plaintextLength, datagram.length);
+      const opened = this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength, into);
+      if (opened === undefined && into !== undefined) arena!.giveBack(into);
+      return opened ?? 'authentication';
+    }
     const content = this.decrypt(datagram.subarray(fragmentAt, fragmentAt + fragmentLength), type, sequenceNumber, plaintextLength, undefined);
+    if (content === undefined) return 'authentication';
     // A copy: the provider's output may share an ArrayBuffer (Node's Buffer pool) with other data.
-    return content === undefined ? 'authentication' : content.slice();
+    if (arena === undefined) return content.slice();
+    const into = arena.take(content.length, datagram.length);
+    into.set(content);
+    return into;
   }
 
   /** Opens a fragment of this epoch (version 0xfefd, CID already checked): in the addon where it runs, else with the provider's AEAD. */

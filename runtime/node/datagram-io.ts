@@ -1,6 +1,7 @@
 import type { Socket } from 'node:dgram';
 import { constants } from 'node:os';
 import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
+import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../wire/message-arena.js';
 
 /**
  * Whether a datagram starting with `first` may be lent: a DTLS 1.3 unified
@@ -42,7 +43,7 @@ const SEND_STATUS = new Int32Array(1);
  * keeps GRO off (recvmmsg only); without the addon, or with batching off,
  * node:dgram's 'message' events and {@link drain}.
  */
-export class DatagramIo {
+export class DatagramIo implements ReceiveBatchSource {
   private static readonly bySocket = new WeakMap<Socket, DatagramIo>();
 
   /** The one instance for `socket`. */
@@ -77,6 +78,13 @@ export class DatagramIo {
    * that reaches the fleet through another host by that host: runtime/node/dtls/workers/fleet-link.ts).
    */
   divert: ((datagrams: readonly Uint8Array[], count: number, address: string, port: number) => boolean) | undefined;
+
+  /** The batch being delivered, for {@link bytesAhead}: its meta words (`stride` per buffer), how many, which one, and how far into it. */
+  private batchMeta: Uint32Array = SEGMENT_META;
+  private batchStride = 4;
+  private batchCount = 0;
+  private batchAt = 0;
+  private batchOffset = 0;
 
   private constructor(socket: Socket, binding: NativeBinding | undefined) {
     this.socket = socket;
@@ -166,9 +174,16 @@ export class DatagramIo {
         batch.push([slab.slice(at, at + meta[3 * i]!), meta[3 * i + 1]!, meta[3 * i + 2]!]);
       }
       taken += n;
-      for (const [d, ipv4, port] of batch) {
-        if (this.fd() === undefined) return taken; // closed by a delivery: node:dgram would deliver nothing more either
-        if (port !== 0) deliver(d, addressOf(ipv4), port);
+      const outer = this.beginBatch(meta, 3, n);
+      try {
+        for (let i = 0; i < n; i++) {
+          const [d, ipv4, port] = batch[i]!;
+          if (this.fd() === undefined) return taken; // closed by a delivery: node:dgram would deliver nothing more either
+          this.batchAt = i;
+          if (port !== 0) deliver(d, addressOf(ipv4), port);
+        }
+      } finally {
+        endReceiveBatch(outer);
       }
       if (n < RECEIVE_BATCH) break;
     }
@@ -283,34 +298,80 @@ export class DatagramIo {
         // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
         if (n <= 0) return;
         this.counts.reads++;
-        for (let i = 0; i < n; i++) {
-          const at = i * RECEIVE_STRIDE;
-          // Read before any delivery of this buffer: the meta words are not touched by a nested read (its own), but are kept local anyway.
-          const length = meta[4 * i]!;
-          const ipv4 = meta[4 * i + 1]!;
-          const port = meta[4 * i + 2]!;
-          const segment = meta[4 * i + 3]! || length; // 0: one datagram
-          const coalesced = segment !== length;
-          if (coalesced) this.counts.groBuffers++;
-          const address = port === 0 ? '' : addressOf(ipv4);
-          const path = port === 0 ? '' : pathOf(ipv4, port, address);
-          for (let off = 0; off < length || off === 0; off += segment) {
-            const end = at + Math.min(off + segment, length);
-            const first = slab[at + off];
-            const d = lend && end > at + off && lendable(first!) ? slab.subarray(at + off, end) : slab.slice(at + off, end);
-            if (coalesced) this.counts.groDatagrams++;
-            this.counts.readDatagrams++;
-            taken++;
-            if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading(); // closed by a delivery
-            if (port !== 0) deliver(d, address, port, path);
-            if (segment === 0) break; // an empty datagram
-          }
+        const outer = this.beginBatch(meta, 4, n);
+        let delivered: number;
+        try {
+          delivered = this.deliverBatch(slab, meta, n, handle, lend, deliver);
+        } finally {
+          endReceiveBatch(outer);
         }
+        if (delivered < 0) return this.stopReading(); // closed by a delivery
+        taken += delivered;
         if (n < RECEIVE_BATCH) return;
       }
     } finally {
       slabInUse = nested;
     }
+  }
+
+  /** readAll's delivery of one recvmmsg batch: each buffer split into its datagrams (GRO), each lent or copied; how many, or -1 when a delivery closed the socket. */
+  private deliverBatch(
+    slab: Uint8Array,
+    meta: Uint32Array,
+    n: number,
+    handle: unknown,
+    lend: boolean,
+    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
+  ): number {
+    let taken = 0;
+    for (let i = 0; i < n; i++) {
+      const at = i * RECEIVE_STRIDE;
+      // Read before any delivery of this buffer: the meta words are not touched by a nested read (its own), but are kept local anyway.
+      const length = meta[4 * i]!;
+      const ipv4 = meta[4 * i + 1]!;
+      const port = meta[4 * i + 2]!;
+      const segment = meta[4 * i + 3]! || length; // 0: one datagram
+      const coalesced = segment !== length;
+      if (coalesced) this.counts.groBuffers++;
+      const address = port === 0 ? '' : addressOf(ipv4);
+      const path = port === 0 ? '' : pathOf(ipv4, port, address);
+      for (let off = 0; off < length || off === 0; off += segment) {
+        const end = at + Math.min(off + segment, length);
+        const first = slab[at + off];
+        const d = lend && end > at + off && lendable(first!) ? slab.subarray(at + off, end) : slab.slice(at + off, end);
+        if (coalesced) this.counts.groDatagrams++;
+        this.counts.readDatagrams++;
+        taken++;
+        if (Reflect.get(this.state!, 'handle') !== handle) return -1;
+        this.batchAt = i;
+        this.batchOffset = off;
+        if (port !== 0) deliver(d, address, port, path);
+        if (segment === 0) break; // an empty datagram
+      }
+    }
+    return taken;
+  }
+
+  /** Starts a receive batch of `n` buffers described by `meta` (wire/message-arena.ts); returns the batch it interrupts. */
+  private beginBatch(meta: Uint32Array, stride: number, n: number): ReceiveBatchSource | undefined {
+    this.batchMeta = meta;
+    this.batchStride = stride;
+    this.batchCount = n;
+    this.batchAt = 0;
+    this.batchOffset = 0;
+    return beginReceiveBatch(this);
+  }
+
+  /** ReceiveBatchSource: the bytes of the datagram being delivered and of the rest of the batch from its sender (a bound on one session's). */
+  bytesAhead(): number {
+    const m = this.batchMeta;
+    const s = this.batchStride;
+    const i = this.batchAt;
+    const ipv4 = m[s * i + 1];
+    const port = m[s * i + 2];
+    let bytes = m[s * i]! - this.batchOffset;
+    for (let j = i + 1; j < this.batchCount; j++) if (m[s * j + 1] === ipv4 && m[s * j + 2] === port) bytes += m[s * j]!;
+    return bytes;
   }
 
   /** The socket's file descriptor while it is open and bound, where batching applies. */

@@ -90,7 +90,7 @@ export class EpochCipher {
     snOffset: number,
     snBytes: 1 | 2,
     expected: number,
-    allocate: (n: number) => Uint8Array,
+    allocate: ((n: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined {
     const inner = this.protection.openRecord(datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, allocate);
     if (inner === undefined) this.failed++;

@@ -70,7 +70,6 @@ export type Screening = 'thaw' | 'dropped';
 const MAX_CIPHERTEXT = 16384 + 256;
 const EMPTY = new Uint8Array(0);
 const reader = new Reader(EMPTY, 'Datagram');
-const own = (n: number): Uint8Array => new Uint8Array(n);
 
 /**
  * Reads `datagram` as the hibernated session's record layer would, without
@@ -232,13 +231,13 @@ function open(
   const snOffset = 1 + ((d[r.at]! & 0x10) !== 0 ? reads.cidLength : 0);
   const snBytes = r.seq16 ? 2 : 1;
   const expected = epoch.right + 1;
-  let inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected, own);
+  let inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected, undefined);
   if (inner === undefined) {
     const inRow = (cipher.used > 0 ? 0 : tally.failedInRow[i]!) + 1;
     // SequenceRecovery.nextExpected: every PROBE_EVERY-th failure in a row, one attempt a span further ahead, for keys whose limit allows.
     if (limit >= MIN_INTEGRITY_LIMIT && inRow % PROBE_EVERY === 0) {
       const probe = (((inRow / PROBE_EVERY - 1) % MAX_PROBES) + 1) * (r.seq16 ? 0x10000 : 0x100);
-      inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected + probe, own);
+      inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected + probe, undefined);
     }
     if (inner === undefined) return 'failed';
   }

@@ -5,6 +5,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { bytesEqual, copyOf, DecodeError, Reader } from '../wire/index.js';
+import { MessageArena, type MessageBuffers } from '../wire/message-arena.js';
 import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
@@ -49,6 +50,13 @@ export interface RecordReaderConfig {
   /** Records read from one datagram at most; the rest is dropped unread (default 128). */
   readonly maxRecordsPerDatagram?: number;
   /**
+   * How application data is held (default 'own'): each record's plaintext in
+   * an ArrayBuffer of its own, or with 'batch' the records of one receive
+   * batch (outside a batch: one datagram) in one ArrayBuffer of this
+   * connection's (wire/message-arena.ts, docs/security/buffers.md).
+   */
+  readonly messageBuffers?: MessageBuffers;
+  /**
    * Protected records that may fail authentication per second (of `now`),
    * over all read epochs (default 100): past it, until the second is over,
    * a datagram's records are no longer opened after its first failure
@@ -88,8 +96,6 @@ export type ReceivedRecord =
       readonly record: Uint8Array;
     };
 
-const ownBytes = (n: number): Uint8Array => new Uint8Array(n);
-
 /** The counters of a record layer that has dropped nothing yet. */
 const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
 
@@ -124,6 +130,9 @@ export class RecordReader {
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
   private readonly maxRecordsPerDatagram: number;
+  /** 'batch' mode's memory for opened records, and what hands it to the record protection (undefined: an array per record). */
+  private readonly arena: MessageArena | undefined;
+  private readonly allocate: ((n: number) => Uint8Array) | undefined;
   /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
   readonly integrity: IntegrityMonitor;
 
@@ -136,6 +145,11 @@ export class RecordReader {
     const maxReadEpochs = integerOption('maxReadEpochs', config.maxReadEpochs ?? DEFAULT_MAX_READ_EPOCHS, 2, 0xffff);
     this.readEpochs = new ReadEpochs(config.previousEpochRetention ?? DEFAULT_PREVIOUS_EPOCH_RETENTION, maxReadEpochs);
     this.maxRecordsPerDatagram = integerOption('maxRecordsPerDatagram', config.maxRecordsPerDatagram ?? DEFAULT_MAX_RECORDS_PER_DATAGRAM, 1, 0xffff);
+    if (config.messageBuffers === 'batch') {
+      const arena = new MessageArena();
+      this.arena = arena;
+      this.allocate = (n) => arena.take(n, this.reader.end);
+    }
     this.integrity = new IntegrityMonitor(
       integerOption(
         'maxFailedAuthenticationsPerSecond',
@@ -316,6 +330,7 @@ export class RecordReader {
       }
     }
     r.buf = EMPTY;
+    this.arena?.datagramDone();
     return out;
   }
 
@@ -404,18 +419,24 @@ export class RecordReader {
     // The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's integrity limit.
     if (!this.integrity.mayOpen(now, cipher)) return this.dropAndGoOn('authentication-rate');
     const headerLength = end - ciphertextLength - start;
-    // Every record is opened into an array of its own: application data is handed to the application as it is, and its
-    // `.buffer` must show no other session's bytes nor detach anyone else's when transferred (issue 33; docs/security/buffers.md).
+    // Every record is opened into an array of its own, or in 'batch' mode into this connection's arena: application data is
+    // handed to the application as it is, and its `.buffer` must show no other session's bytes nor detach anyone else's
+    // when transferred (issue 33; docs/security/buffers.md).
     const expected = window.right + 1;
-    let inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, expected, ownBytes);
+    const allocate = this.allocate;
+    let inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, expected, allocate);
     if (inner === undefined) {
+      this.arena?.failed();
       this.integrity.failed(now, cipher);
       // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
       // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU budget.
       const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
       if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
-        inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, further, ownBytes);
-        if (inner === undefined) this.integrity.keyFailed(now, cipher);
+        inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, further, allocate);
+        if (inner === undefined) {
+          this.arena?.failed();
+          this.integrity.keyFailed(now, cipher);
+        }
       }
       if (inner === undefined) return this.dropAndGoOn('authentication');
     }
@@ -423,22 +444,30 @@ export class RecordReader {
     const seq = cipher.openedSequenceNumber;
     const fresh = window.check(seq);
     if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
-    if (fresh !== 'new') return this.dropAndGoOn(fresh === 'duplicate' ? 'replay' : 'too-old');
+    if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
     window.accept(seq);
     this.readEpochs.authenticated(cipher.epoch, now);
     if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
       this.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
-      return this.dropAndGoOn('too-long');
+      return this.dropOpened(inner, 'too-long');
     }
     const typeAt = contentTypeIndex(inner);
-    if (typeAt < 0) return this.dropAndGoOn('no-content-type');
-    if (typeAt > MAX_PLAINTEXT) return this.dropAndGoOn('too-long');
+    if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
+    if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
+    const type = inner[typeAt]!;
+    let content = inner.subarray(0, typeAt);
+    // In 'batch' mode only application data stays in the arena: what the connection keeps (handshake fragments, alerts,
+    // ACKs) is copied out, so that a transfer of a message's buffer never detaches anything the connection holds.
+    if (this.arena !== undefined && type !== 23) {
+      content = content.slice();
+      this.arena.giveBack(inner);
+    }
     out.push({
       kind: 'record',
       epoch: cipher.epoch,
       sequenceNumber: seq,
-      contentType: contentTypeFromByte(inner[typeAt]!),
-      content: inner.subarray(0, typeAt),
+      contentType: contentTypeFromByte(type),
+      content,
       protected: true,
       // A copy, as for plaintext records: nothing handed up is a view of the datagram.
       connectionId: cid === undefined ? undefined : cid.slice(),
@@ -449,6 +478,12 @@ export class RecordReader {
   private dropAndGoOn(reason: DropReason): true {
     this.drop(reason);
     return true;
+  }
+
+  /** Drops a record that authenticated: in 'batch' mode its plaintext leaves the arena (zeroed). */
+  private dropOpened(inner: Uint8Array, reason: DropReason): true {
+    this.arena?.giveBack(inner);
+    return this.dropAndGoOn(reason);
   }
 }
 

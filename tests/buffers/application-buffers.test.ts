@@ -1,9 +1,10 @@
 import test from 'ava';
 import { MessageChannel } from 'node:worker_threads';
-import { connect, listen, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
+import { connect, type DtlsSession } from '../../runtime/index.js';
 import { defaultProvider, nodeProvider, type CryptoProvider } from '../../runtime/crypto.js';
 import { nextMessage, pemIdentity } from '../api/fixtures.js';
 import { until } from '../node/support.js';
+import { namedEchoServer } from '../support/named-echo-server.js';
 
 /**
  * Issue 33 item 3: application data reaches the application in buffers of
@@ -18,33 +19,6 @@ const SECRET = 'SECRET-of-session-A-';
 const innerPlaintextBound = (contentLength: number): number => contentLength + 1 + 255;
 
 const providers: readonly CryptoProvider[] = [defaultProvider(), nodeProvider].filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
-
-interface Bed {
-  readonly listener: DtlsListener;
-  readonly port: number;
-  /** What the server received, by the first message each session sent. */
-  readonly received: Map<string, Buffer[]>;
-}
-
-/** A server that keeps every message and echoes it; sessions are named by their first message's first word. */
-async function server(provider: CryptoProvider): Promise<Bed> {
-  const received = new Map<string, Buffer[]>();
-  const listener = listen(
-    (s) => {
-      let name: string | undefined;
-      s.onmessage = (data) => {
-        name ??= data.toString('latin1').split('-')[0]!;
-        const list = received.get(name) ?? [];
-        list.push(data);
-        received.set(name, list);
-        s.send(Buffer.from(data)); // a copy: the original stays for the test to look at
-      };
-    },
-    { cert: id.cert, key: id.key, host: '127.0.0.1', provider },
-  );
-  const { port } = await listener.listening;
-  return { listener, port, received };
-}
 
 async function client(port: number, provider: CryptoProvider): Promise<DtlsSession> {
   const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', provider });
@@ -68,7 +42,7 @@ function arrayBufferOf(message: Buffer): ArrayBuffer {
 
 for (const provider of providers) {
   test(`${provider.name}: a 5-byte message's buf.buffer shows no other session's plaintext`, async (t) => {
-    const bed = await server(provider);
+    const bed = await namedEchoServer(id, provider);
     const a = await client(bed.port, provider);
     const b = await client(bed.port, provider);
     const secrets = (from: number): string[] => Array.from({ length: 20 }, (_, i) => `${SECRET}${from + i}`.padEnd(200, '.'));
@@ -96,7 +70,7 @@ for (const provider of providers) {
   });
 
   test(`${provider.name}: transferring a message's ArrayBuffer with postMessage leaves every session and new handshakes working`, async (t) => {
-    const bed = await server(provider);
+    const bed = await namedEchoServer(id, provider);
     const a = await client(bed.port, provider);
     const b = await client(bed.port, provider);
     t.is(await echo(a, 'a-first'), 'a-first');

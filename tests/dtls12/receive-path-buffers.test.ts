@@ -6,43 +6,17 @@
  * built) and with node:crypto. No bytes of another session are behind it.
  */
 import test from 'ava';
-import { connect, listen, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
+import { connect, type DtlsSession } from '../../runtime/index.js';
 import { defaultProvider, nodeProvider, type CryptoProvider } from '../../runtime/crypto.js';
 import { nextMessage, pemIdentity } from '../api/fixtures.js';
 import { until } from '../node/support.js';
+import { namedEchoServer } from '../support/named-echo-server.js';
 
 const id = pemIdentity('localhost');
 /** What another session sends: its bytes must never be reachable from this session's messages. */
 const SECRET = 'SECRET-of-session-A-';
 
 const providers: readonly CryptoProvider[] = [defaultProvider(), nodeProvider].filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
-
-interface Bed {
-  readonly listener: DtlsListener;
-  readonly port: number;
-  /** What the server received, by the first message each session sent. */
-  readonly received: Map<string, Buffer[]>;
-}
-
-/** A server that keeps every message and echoes it; sessions are named by their first message's first word. */
-async function server(provider: CryptoProvider): Promise<Bed> {
-  const received = new Map<string, Buffer[]>();
-  const listener = listen(
-    (s) => {
-      let name: string | undefined;
-      s.onmessage = (data) => {
-        name ??= data.toString('latin1').split('-')[0]!;
-        const list = received.get(name) ?? [];
-        list.push(data);
-        received.set(name, list);
-        s.send(Buffer.from(data)); // a copy: the original stays for the test to look at
-      };
-    },
-    { cert: id.cert, key: id.key, host: '127.0.0.1', provider },
-  );
-  const { port } = await listener.listening;
-  return { listener, port, received };
-}
 
 async function client(port: number, provider: CryptoProvider): Promise<DtlsSession> {
   const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', provider, maxVersion: 'DTLSv1.2' });
@@ -53,7 +27,7 @@ async function client(port: number, provider: CryptoProvider): Promise<DtlsSessi
 
 for (const provider of providers) {
   test(`${provider.name}: DTLS 1.2: a 5-byte message's buf.buffer is its own and shows no other session's plaintext`, async (t) => {
-    const bed = await server(provider);
+    const bed = await namedEchoServer(id, provider);
     const a = await client(bed.port, provider);
     const b = await client(bed.port, provider);
     const secrets = (from: number): string[] => Array.from({ length: 20 }, (_, i) => `${SECRET}${from + i}`.padEnd(200, '.'));

@@ -68,14 +68,14 @@ class NativeRecordProtection implements RecordProtection {
     snOffset: number,
     snBytes: 1 | 2,
     expected: number,
-    allocate: (length: number) => Uint8Array,
+    allocate: ((length: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined {
-    if (this.binding.recordOpenOwned !== undefined) {
+    if (allocate === undefined && this.binding.recordOpenOwned !== undefined) {
       const owned = this.binding.recordOpenOwned(this.live(), datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, opened);
       if (owned !== undefined) this.openedSequenceNumber = opened[0]!;
       return owned;
     }
-    const out = allocate(ciphertextLength - this.tagLength);
+    const out = allocate === undefined ? new Uint8Array(ciphertextLength - this.tagLength) : allocate(ciphertextLength - this.tagLength);
     const seq = this.binding.recordOpen(this.live(), datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, out, 0);
     if (seq < 0) return undefined;
     this.openedSequenceNumber = seq;

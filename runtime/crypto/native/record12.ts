@@ -28,9 +28,17 @@ export interface NativeRecord12 {
   open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined;
   /**
    * open() of the fragment at buffer[at..at + fragmentLength), read in place (no view made); the plaintext in an
-   * ArrayBuffer of its own, or undefined.
+   * ArrayBuffer of its own, or with `into` (plaintextLength bytes: a view of a connection's arena) there; or undefined.
    */
-  openAt(buffer: Uint8Array, at: number, fragmentLength: number, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined;
+  openAt(
+    buffer: Uint8Array,
+    at: number,
+    fragmentLength: number,
+    type: number,
+    sequenceNumber: number,
+    plaintextLength: number,
+    into?: Uint8Array,
+  ): Uint8Array | undefined;
   release(): void;
   /** Frees the key's OpenSSL context, keeping the key (the next record makes it again). */
   park(): void;
@@ -82,7 +90,17 @@ class Record12 implements NativeRecord12 {
     return this.openAt(new Uint8Array(fragment.buffer, 0, at + fragment.length), at, fragment.length, type, sequenceNumber, plaintextLength);
   }
 
-  openAt(buffer: Uint8Array, at: number, fragmentLength: number, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
+  openAt(
+    buffer: Uint8Array,
+    at: number,
+    fragmentLength: number,
+    type: number,
+    sequenceNumber: number,
+    plaintextLength: number,
+    into?: Uint8Array,
+  ): Uint8Array | undefined {
+    if (into !== undefined)
+      return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, into, 0) === plaintextLength ? into : undefined;
     if (this.binding.record12OpenOwned !== undefined) {
       const owned = this.binding.record12OpenOwned(this.live(), buffer, at, fragmentLength, type, sequenceNumber);
       return owned === undefined || owned.length === plaintextLength ? owned : undefined;

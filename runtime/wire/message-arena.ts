@@ -1,0 +1,109 @@
+/**
+ * Plaintext memory for `messageBuffers: 'batch'` (docs/security/buffers.md):
+ * the records one connection opens from one receive batch of its socket are
+ * decrypted into one ArrayBuffer of that connection's, one after the other,
+ * instead of into an ArrayBuffer each. V8's cost per ArrayBuffer (its backing
+ * store, its extension, its sweeping) is then paid once per batch.
+ *
+ * The socket reader (runtime/node/datagram-io.ts) says when a batch starts and
+ * ends; a connection outside any batch (sans-I/O, or a socket read by
+ * node:dgram) shares one ArrayBuffer among the records of one datagram. An
+ * arena is never shared between connections: each holds its own.
+ */
+
+/** How the plaintext of received records is held: an ArrayBuffer per record ('own', the default) or per connection and receive batch ('batch'). */
+export type MessageBuffers = 'own' | 'batch';
+
+/** The choices of {@link MessageBuffers}, for option checks. */
+export const MESSAGE_BUFFERS: readonly MessageBuffers[] = ['own', 'batch'];
+
+/** What the socket reader tells of the batch it delivers. */
+export interface ReceiveBatchSource {
+  /** Bytes of the datagram being delivered and of every later one in the batch from its sender: what one connection may still open from the batch. */
+  bytesAhead(): number;
+}
+
+/** The largest arena: a batch of more than this from one sender fills several. */
+const ARENA_MAX = 65_536;
+
+/** Changes with every batch started and ended: an arena of another batch is not written to again. */
+let batchId = 0;
+let source: ReceiveBatchSource | undefined;
+/** The arenas written to in the current batch: let go when it ends, so an idle connection keeps none. */
+const touched: MessageArena[] = [];
+
+/** A receive batch starts (datagrams are delivered from `from` until {@link endReceiveBatch}); returns the batch it interrupts, if any. */
+export function beginReceiveBatch(from: ReceiveBatchSource): ReceiveBatchSource | undefined {
+  const outer = source;
+  batchId++;
+  source = from;
+  return outer;
+}
+
+/** The batch ends: every arena it wrote to is let go. `outer` is what {@link beginReceiveBatch} returned; a new batch of it goes on. */
+export function endReceiveBatch(outer: ReceiveBatchSource | undefined): void {
+  batchId++;
+  source = outer;
+  for (const a of touched) a.forget();
+  touched.length = 0;
+}
+
+/**
+ * One connection's plaintext memory in 'batch' mode. {@link take} hands out
+ * consecutive zeroed views of one ArrayBuffer for as long as one batch (or,
+ * outside a batch, one datagram) lasts; a new ArrayBuffer when the batch
+ * changes, when one is full, or when one was transferred (detached) meanwhile.
+ */
+export class MessageArena {
+  private buffer: ArrayBuffer | undefined;
+  private used = 0;
+  private batch = -1;
+  /** The last view {@link take} handed out. */
+  private last: Uint8Array | undefined;
+
+  /**
+   * `n` zeroed bytes of this connection's current ArrayBuffer. `datagramLeft`
+   * (the bytes of the datagram from the record on) bounds what the records
+   * still to open can need when no batch is being delivered.
+   */
+  take(n: number, datagramLeft: number): Uint8Array {
+    let b = this.buffer;
+    if (b === undefined || this.batch !== batchId || b.byteLength - this.used < n || b.byteLength === 0) {
+      const ahead = source === undefined ? datagramLeft : source.bytesAhead();
+      b = new ArrayBuffer(Math.max(n, 1, Math.min(ahead, ARENA_MAX)));
+      if (source !== undefined && this.batch !== batchId) touched.push(this);
+      this.buffer = b;
+      this.used = 0;
+      this.batch = batchId;
+    }
+    const view = new Uint8Array(b, this.used, n);
+    this.used += n;
+    this.last = view;
+    return view;
+  }
+
+  /** `view`, when it is the last {@link take}, is not kept (its record was dropped, or is copied elsewhere): zeroed, and taken again next. */
+  giveBack(view: Uint8Array): void {
+    if (view !== this.last) return;
+    this.last = undefined;
+    view.fill(0);
+    if (view.buffer === this.buffer && view.byteOffset + view.length === this.used) this.used -= view.length;
+  }
+
+  /** The last {@link take} held a record that did not authenticate: zeroed, and taken again next. */
+  failed(): void {
+    if (this.last !== undefined) this.giveBack(this.last);
+  }
+
+  /** Outside a batch: the datagram's records are opened; the next datagram starts a new ArrayBuffer. */
+  datagramDone(): void {
+    if (source === undefined) this.forget();
+  }
+
+  /** Lets go of the current ArrayBuffer (the messages viewing it keep it alive). */
+  forget(): void {
+    this.buffer = undefined;
+    this.last = undefined;
+    this.used = 0;
+  }
+}

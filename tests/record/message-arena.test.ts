@@ -1,0 +1,99 @@
+import test from 'ava';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
+import { concatBytes } from '../../runtime/wire/bytes.js';
+import { beginReceiveBatch, endReceiveBatch } from '../../runtime/wire/message-arena.js';
+import { PROVIDERS } from '../support/providers.js';
+import { recordPair } from '../support/record-pair.js';
+
+/**
+ * `messageBuffers: 'batch'` in the record layer (runtime/wire/message-arena.ts): the application data of one
+ * datagram, or of one receive batch, in one ArrayBuffer; nothing else in it, whatever a peer sends.
+ */
+
+const utf8 = new TextEncoder();
+const latin1 = (b: Uint8Array | ArrayBufferLike): string => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('latin1');
+
+function contents(out: readonly ReceivedRecord[]): Extract<ReceivedRecord, { kind: 'record' }>[] {
+  return out.filter((r): r is Extract<ReceivedRecord, { kind: 'record' }> => r.kind === 'record');
+}
+
+/** A receive batch as the socket reader starts one, telling how many bytes may still come. */
+function inBatch<T>(f: () => T): T {
+  const outer = beginReceiveBatch({ bytesAhead: () => 4096 });
+  try {
+    return f();
+  } finally {
+    endReceiveBatch(outer);
+  }
+}
+
+for (const provider of PROVIDERS) {
+  // The providers that decrypt into memory they are given (the addon) share the arena; the others keep arrays of their own.
+  const shares = provider === nativeProvider;
+
+  test(`${provider.name}: forged, replayed and handshake records leave nothing in a datagram's shared ArrayBuffer`, (t) => {
+    const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256', config: { messageBuffers: 'batch' } });
+    const alpha = tx.seal('application_data', utf8.encode('alpha')).bytes;
+    const forged = tx.seal('application_data', utf8.encode('charlie-forged')).bytes;
+    forged[forged.length - 1]! ^= 1; // the tag no longer authenticates
+    const truncated = tx.seal('application_data', utf8.encode('delta-cut')).bytes.subarray(0, 10);
+    const handshake = tx.seal('handshake', utf8.encode('echo-handshake')).bytes;
+    const bravo = tx.seal('application_data', utf8.encode('bravo')).bytes;
+    // alpha, its replay, a forgery, a handshake record, bravo; and a truncated record that ends the datagram.
+    const got = contents(rx.receive(concatBytes([alpha, alpha, forged, handshake, bravo, truncated]), 0));
+    t.deepEqual(
+      got.map((r) => [r.contentType, latin1(r.content)]),
+      [
+        ['application_data', 'alpha'],
+        ['handshake', 'echo-handshake'],
+        ['application_data', 'bravo'],
+      ],
+    );
+    t.is(rx.drops.replay, 1);
+    t.is(rx.drops.authentication, 1);
+    const [a, h, b] = got;
+    t.not(h!.content.buffer, a!.content.buffer, 'a handshake record is a copy of its own');
+    if (!shares) return t.not(a!.content.buffer, b!.content.buffer);
+    t.is(a!.content.buffer, b!.content.buffer, "the datagram's application data share one ArrayBuffer");
+    const whole = latin1(a!.content.buffer);
+    // The inner plaintexts (content, type 23) one after the other, then zeros: no replayed copy, no forged or handshake bytes.
+    t.is(whole.replace(/\0+$/, ''), 'alpha\x17bravo\x17');
+    t.false(whole.includes('charlie'));
+    t.false(whole.includes('echo'));
+  });
+
+  test(`${provider.name}: within a receive batch datagrams share one ArrayBuffer, outside each has its own; a transfer starts a new one`, (t) => {
+    const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256', config: { messageBuffers: 'batch' } });
+    const next = (text: string): Uint8Array => {
+      const [r] = contents(rx.receive(tx.seal('application_data', utf8.encode(text)).bytes, 0));
+      if (r === undefined) throw new Error(`${text} did not open`);
+      t.is(latin1(r.content), text);
+      return r.content;
+    };
+    const [one, two, transferred, after] = inBatch(() => {
+      const one = next('one');
+      const two = next('two');
+      structuredClone(one.buffer, { transfer: [one.buffer as ArrayBuffer] });
+      return [one, two, two.length, next('three')] as const;
+    });
+    t.is(transferred, shares ? 0 : 3, shares ? 'the transfer detached the batch so far' : 'each record has its own ArrayBuffer');
+    t.is(one.length, 0);
+    t.not(after.buffer, one.buffer, 'a record after the transfer goes into a new ArrayBuffer');
+    const outside = [next('four'), next('five')];
+    t.not(outside[0]!.buffer, outside[1]!.buffer, 'outside a batch, one datagram per ArrayBuffer');
+    if (shares) t.is(two.buffer, one.buffer);
+    else t.not(two.buffer, one.buffer);
+  });
+}
+
+test("the default ('own') opens every record into an ArrayBuffer of its own, in a batch too", (t) => {
+  for (const provider of PROVIDERS) {
+    const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256' });
+    const records = ['a', 'b'].map((s) => tx.seal('application_data', utf8.encode(s)).bytes);
+    const got = inBatch(() => contents(rx.receive(concatBytes(records), 0)));
+    t.is(got.length, 2);
+    t.not(got[0]!.content.buffer, got[1]!.content.buffer, provider.name);
+    t.true(got[0]!.content.buffer.byteLength <= 2 + 255, provider.name);
+  }
+});
