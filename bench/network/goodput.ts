@@ -7,6 +7,8 @@ import { openClientEndpoint } from '../../tests/support/udp-client.js';
 import { WOLF_SUITES, type PemFiles } from '../../tests/interop/wolfssl.js';
 import type { Identity } from '../../tests/support/pki-fixtures.js';
 import type { Peer } from './peer.js';
+import type { Receiver } from './protocol.js';
+import { aeadCeiling } from './aead-ceiling.js';
 import { mbit, median, spread } from './stats.js';
 import { jsTrial, type GoodputOptions, type Trial } from './trial.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
@@ -54,7 +56,7 @@ function sizeSocket(s: Socket, bufferSize: number): void {
  * on a platform without sendmmsg.
  */
 function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions, unbatched = false, receiver = ''): System {
-  const which = provider.name === 'native' ? 'dtls-native' : 'dtls-node';
+  const which: Receiver = receiver === BATCH ? 'dtls-native-batch' : provider.name === 'native' ? 'dtls-native' : 'dtls-node';
   const clients = new Map<SupportedCipherSuite, ReturnType<typeof openClientEndpoint>>();
   return {
     name: `dtls13, ${provider.name} provider${unbatched ? ', node:dgram sends' : ''}${receiver}`,
@@ -99,6 +101,9 @@ function wolf(variant: WolfVariant, pem: PemFiles, o: GoodputOptions, dtls12 = f
   }
 }
 
+/** The label of the native system whose server has `messageBuffers: 'batch'` (docs/security/buffers.md). */
+const BATCH = ", messageBuffers 'batch'";
+
 /** The label of the native system whose receiver runs under node --no-concurrent-array-buffer-sweeping (docs/benchmarks.md, the receive path). */
 const UNSWEPT = ', receiver under --no-concurrent-array-buffer-sweeping';
 
@@ -122,6 +127,7 @@ export async function goodput(
   const systems: System[] = [plain, dtls13(peer, peer.dtlsPort, nodeProvider, id, o)];
   if (nativeProvider && peer.nativePort !== undefined) {
     systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o));
+    if (peer.nativeBatchPort !== undefined) systems.push(dtls13(peer, peer.nativeBatchPort, nativeProvider, id, o, false, BATCH));
     if (process.platform === 'linux') systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o, true));
     if (unswept?.nativePort !== undefined) systems.push(dtls13(unswept, unswept.nativePort, nativeProvider, id, o, false, UNSWEPT));
   } else console.log('  (no native provider here: the addon is not built or DTLS13_NATIVE=0)');
@@ -137,6 +143,8 @@ export async function goodput(
     systems.push({ name: 'plain C UDP', perSuite: false, run: () => cTrial(tool, o, undefined, '') });
   }
   systems.push(...batchedC(o));
+  /** The suite-independent systems' trials (run with the first suite only): the same run's figures for every suite's ratios. */
+  const first = new Map<System, Trial[]>();
   try {
     for (const [i, suite] of suites.entries()) {
       const here = systems.filter((s) => s.perSuite || i === 0 || s === plain);
@@ -149,7 +157,8 @@ export async function goodput(
       }
       const base = trials.get(plain)!;
       for (const s of here) print(s.name, trials.get(s)!, base);
-      const find = (suffix: string): Trial[] | undefined => [...trials.entries()].find(([s]) => s.name.endsWith(suffix))?.[1];
+      if (i === 0) for (const [s, ts] of trials) if (!s.perSuite) first.set(s, ts);
+      const find = (suffix: string): Trial[] | undefined => [...trials.entries(), ...first.entries()].find(([s]) => s.name.endsWith(suffix))?.[1];
       const ratioLine = (name: string, a: Trial[] | undefined, b: Trial[] | undefined): void => {
         if (!a || !b) return;
         const r = a.map((t, k) => t.delivered / b[k]!.delivered);
@@ -163,6 +172,11 @@ export async function goodput(
       ratioLine('native / plain C UDP, unbatched', native, find('plain C UDP'));
       ratioLine('native / plain C UDP, sendmmsg/recvmmsg', native, find(MMSG));
       ratioLine('native / plain C UDP, GSO/GRO', native, find(GSO));
+      const batch = find(BATCH);
+      ratioLine("native, messageBuffers 'batch' / sendmmsg", batch, find(MMSG));
+      ratioLine("native, messageBuffers 'batch' / GSO/GRO", batch, find(GSO));
+      ratioLine("native, 'batch' / 'own'", batch, native);
+      if (i > 0) console.log(`    (the C UDP anchors do not depend on the suite: their trials are those of ${suites[0]} in this run)`);
       const d12 = find('1.2 via connect(), native') ?? find('1.2 via connect(), node');
       ratioLine('dtls13 1.2 / dtls13 1.3 (both via connect())', d12, find('1.3 via connect(), native') ?? find('1.3 via connect(), node'));
       ratioLine('dtls13 1.2 / wolfSSL 1.2 C, no assembly', d12, find('no assembly, 1.2'));
@@ -172,11 +186,23 @@ export async function goodput(
         console.log(`    ${name.padEnd(40)} ${spread(ts.map((t) => t.receiverCpu))} µs (target ≤ 1.5)`);
       };
       receiverLine('native receiver CPU per payload', native);
+      receiverLine("the same, messageBuffers 'batch'", batch);
       receiverLine('the same, node --no-concurrent-array-buffer-sweeping', find(UNSWEPT));
       const unsweptTrials = find(UNSWEPT);
       if (native && unsweptTrials) {
         const r = unsweptTrials.map((t, k) => t.receiverCpu / native[k]!.receiverCpu);
         console.log(`    ${'receiver CPU, unswept / default'.padEnd(40)} ${spread(r)}`);
+      }
+      if (native && batch) {
+        const r = batch.map((t, k) => t.receiverCpu / native[k]!.receiverCpu);
+        console.log(`    ${"receiver CPU, 'batch' / 'own'".padEnd(40)} ${spread(r)}`);
+      }
+      const ceiling = aeadCeiling(suite, o.payload);
+      if (ceiling !== undefined) {
+        const vs = (ts: Trial[] | undefined): string => (ts ? ` ${(median(ts.map((t) => t.delivered)) / ceiling.bytesPerMs).toFixed(2)}×` : ' not measured');
+        console.log(
+          `    ${'AEAD ceiling (one core, sealing)'.padEnd(40)} ${mbit(ceiling.bytesPerMs).trim()} (${ceiling.how}); native${vs(native)}, 'batch'${vs(batch)} of it`,
+        );
       }
     }
   } finally {

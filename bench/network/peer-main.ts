@@ -23,7 +23,8 @@ interface Counter {
 }
 
 const fresh = (): Counter => ({ bytes: 0, messages: 0, firstAt: Number.NaN, lastAt: Number.NaN });
-let counters: Record<Receiver, Counter> = { 'dtls-node': fresh(), 'dtls-native': fresh(), udp: fresh() };
+const freshCounters = (): Record<Receiver, Counter> => ({ 'dtls-node': fresh(), 'dtls-native': fresh(), 'dtls-native-batch': fresh(), udp: fresh() });
+let counters = freshCounters();
 
 function count(c: Counter, n: number): void {
   const t = performance.now();
@@ -61,7 +62,8 @@ function coalesced(which: Receiver): number {
 
 async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
   const serve = async (provider: CryptoProvider, which: Receiver): Promise<DtlsUdpServer> => {
-    const server = await DtlsUdpServer.listen({ certificate: m.certificate, provider });
+    const messageBuffers = which === 'dtls-native-batch' ? 'batch' : 'own';
+    const server = await DtlsUdpServer.listen({ certificate: m.certificate, provider, messageBuffers });
     sockets.set(which, server.socket);
     server.onConnection((ep) => {
       ep.setInboxLimit(0); // data is taken from events only, as a listener-only application would
@@ -71,11 +73,12 @@ async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
   };
   const server = await serve(nodeProvider, 'dtls-node');
   const native = nativeProvider ? await serve(nativeProvider, 'dtls-native') : undefined;
+  const nativeBatch = nativeProvider ? await serve(nativeProvider, 'dtls-native-batch') : undefined;
   const sink = createSocket('udp4');
   sink.on('message', (d) => count(counters.udp, d.length));
   await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
   if (m.bufferSize > 0) {
-    for (const s of [server.socket, sink, ...(native ? [native.socket] : [])]) {
+    for (const s of [server.socket, sink, ...(native && nativeBatch ? [native.socket, nativeBatch.socket] : [])]) {
       s.setRecvBufferSize(m.bufferSize);
       s.setSendBufferSize(m.bufferSize);
     }
@@ -84,11 +87,13 @@ async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
     sink.close();
     await server.close();
     await native?.close();
+    await nativeBatch?.close();
   };
   reply({
     type: 'ready',
     dtlsPort: server.address.port,
     nativePort: native?.address.port,
+    nativeBatchPort: nativeBatch?.address.port,
     udpPort: sink.address().port,
     bufferSize: { recv: sink.getRecvBufferSize(), send: sink.getSendBufferSize() },
   });
@@ -98,7 +103,7 @@ process.on('message', (raw) => {
   const m = raw as ToPeer;
   if (m.type === 'start') void start(m);
   else if (m.type === 'reset') {
-    counters = { 'dtls-node': fresh(), 'dtls-native': fresh(), udp: fresh() };
+    counters = freshCounters();
     readAtReset = new Map([...sockets.keys()].map((w) => [w, readCounts(w)]));
     reply({ type: 'reset', id: m.id, cpuMicros: cpuMicros() });
   } else if (m.type === 'count') {

@@ -9,6 +9,8 @@ export interface Peer {
   readonly dtlsPort: number;
   /** The dtls13 server on the native provider, when its addon loaded in the peer. */
   readonly nativePort: number | undefined;
+  /** The same with `messageBuffers: 'batch'` (one ArrayBuffer per session and receive batch). */
+  readonly nativeBatchPort: number | undefined;
   readonly udpPort: number;
   /** The peer process's id (placement.ts reports where it may run). */
   readonly pid: number | undefined;
@@ -67,6 +69,7 @@ export async function startPeer(identity: Identity, bufferSize: number, execArgv
   return {
     dtlsPort: started.dtlsPort,
     nativePort: started.nativePort,
+    nativeBatchPort: started.nativeBatchPort,
     udpPort: started.udpPort,
     pid: child.pid,
     bufferSize: started.bufferSize,

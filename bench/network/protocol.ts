@@ -5,8 +5,8 @@
  * `serialization: 'advanced'`, so byte arrays pass as they are.
  */
 
-/** The peer's receivers: a dtls13 server per crypto provider, and the plain UDP sink. */
-export type Receiver = 'dtls-node' | 'dtls-native' | 'udp';
+/** The peer's receivers: a dtls13 server per crypto provider, the native one again with `messageBuffers: 'batch'`, and the plain UDP sink. */
+export type Receiver = 'dtls-node' | 'dtls-native' | 'dtls-native-batch' | 'udp';
 
 /** What the peer counted at its application since the last `reset`. */
 export interface ReceiveCount {
@@ -43,6 +43,8 @@ export type FromPeer =
       /** The dtls13 server on the node provider (the one the handshake bench uses), and the one on the native provider when its addon loaded there. */
       readonly dtlsPort: number;
       readonly nativePort: number | undefined;
+      /** The native server with `messageBuffers: 'batch'`. */
+      readonly nativeBatchPort: number | undefined;
       readonly udpPort: number;
       readonly bufferSize: { readonly recv: number; readonly send: number };
     }
