@@ -7,7 +7,6 @@
  * (docs/security/zero-rtt.md), a message round trip within the process.
  * Across hosts, give a shared store (RedisAntiReplay) from the worker module.
  */
-import type { MessagePort } from 'node:worker_threads';
 import { MemoryAntiReplay, type AntiReplayStore } from '../../../session/anti-replay.js';
 
 /** A worker's question to the primary, and the answer. */
@@ -26,14 +25,14 @@ export interface AdmitAnswer {
 /** Questions unanswered at once, at most; beyond it a worker refuses early data (the handshake goes on without it). */
 const MAX_OUTSTANDING = 4096;
 
-/** The worker's side: asks the primary. */
+/** The worker's side: asks the primary (`post` sends a question on the worker's port). */
 export class PrimaryAntiReplay implements AntiReplayStore {
-  private readonly port: MessagePort;
+  private readonly post: (request: AdmitRequest) => void;
   private next = 0;
   private readonly waiting = new Map<number, (admitted: boolean) => void>();
 
-  constructor(port: MessagePort) {
-    this.port = port;
+  constructor(post: (request: AdmitRequest) => void) {
+    this.post = post;
   }
 
   admit(key: Uint8Array, windowMs: number): Promise<boolean> | boolean {
@@ -42,7 +41,7 @@ export class PrimaryAntiReplay implements AntiReplayStore {
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
       const request: AdmitRequest = { type: 'admit', id, key: Uint8Array.from(key), windowMs };
-      this.port.postMessage(request);
+      this.post(request);
     });
   }
 

@@ -38,10 +38,16 @@ let init: WorkerInit;
 let port: MessagePort;
 /** `import()` of the thread's file: the package's bundle, which holds this module, runs as a vm.Script, which has none. */
 let importModule: (specifier: string) => Promise<unknown>;
-const tell = (m: ToPrimary): void => port.postMessage(m);
-
 const counts: Record<
-  'packetsReceived' | 'bytesReceived' | 'forwardedOut' | 'forwardedOutBytes' | 'forwardedIn' | 'forwardedInBytes' | 'unknownOwner' | 'unknownConnectionId',
+  | 'packetsReceived'
+  | 'bytesReceived'
+  | 'forwardedOut'
+  | 'forwardedOutBytes'
+  | 'forwardedIn'
+  | 'forwardedInBytes'
+  | 'unknownOwner'
+  | 'unknownConnectionId'
+  | 'messagesPosted',
   number
 > = {
   packetsReceived: 0,
@@ -53,6 +59,15 @@ const counts: Record<
   unknownOwner: 0,
   /** CIDs naming another worker of this host that no session of it holds: dropped here, never handed over (cid-directory.ts). */
   unknownConnectionId: 0,
+  /** Messages this worker posted to the primary or another worker (cross-thread work: none per handshake without CIDs or 0-RTT). */
+  messagesPosted: 0,
+};
+
+const tell = (m: ToPrimary): void => port.postMessage(m);
+/** A message of serving (not the thread's start or end), counted in `messagesPosted`. */
+const tellCounted = (m: ToPrimary): void => {
+  counts.messagesPosted++;
+  tell(m);
 };
 
 async function moduleParts(): Promise<{ onsession: (session: DtlsSession) => void; options: Readonly<Record<string, unknown>> }> {
@@ -109,7 +124,7 @@ async function main(): Promise<void> {
   const io = DatagramIo.of(socket);
   const sendPublic = (d: Uint8Array, address: string, p: number): void => socket.send(d, p, address);
   let link: FleetLink | undefined;
-  const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(port as unknown as MessagePort) : undefined;
+  const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(tellCounted) : undefined;
   const cidLength = init.cid?.length ?? 0;
   const options = {
     ...init.options,
@@ -132,6 +147,7 @@ async function main(): Promise<void> {
   const sendOutgoing = (): void => {
     for (const { port: peer, batch } of outgoing.values()) {
       const message: ForwardedBatch = batch;
+      counts.messagesPosted++;
       peer.postMessage(
         message,
         batch.map(([d]) => d.buffer as ArrayBuffer),
@@ -198,7 +214,7 @@ async function main(): Promise<void> {
   const listener = listenAdopted(parts.onsession, options, socket, route);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
   if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener.server, directory));
-  listener.onhandshakeerror = (error, remote) => tell({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
+  listener.onhandshakeerror = (error, remote) => tellCounted({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
   /** A datagram another worker or host received for a session here: a copy of its own, never forwarded again. */
   const inject = (d: Uint8Array, address: string, p: number): RouteHolder | undefined => {
     const authenticated = listener.server?.inject(d, address, p);

@@ -40,6 +40,8 @@ export const WORKER_STAT_NAMES = [
   'fleetRelayedIn',
   /** Datagrams on the fleet's link dropped: not tagged with the fleet's key, stale, from an address not the named host's, or not this worker's. */
   'fleetRejected',
+  /** Messages this worker posted to the primary or another worker: forwarded batches, 0-RTT anti-replay questions, handshake errors. */
+  'messagesPosted',
   /** CPU time of the worker's event loop thread, ms (the native addon's thread clock; 0 without it), refreshed every {@link STATS_FLUSH_MS}. */
   'threadCpuMs',
 ] as const;
