@@ -16,11 +16,14 @@ import { jsTrial } from './trial.js';
  * A second argument `1.2` (or `both`) sends DTLS 1.2 records (ECDHE-ECDSA-AES128-GCM-SHA256) through
  * `connect()` with `maxVersion: 'DTLSv1.2'` to the same server; `both` alternates 1.2 and 1.3 trials in one run
  * (1.3 through `connect()` too), so their ratio is taken under the same load.
+ * BENCH_NET_MESSAGE_BUFFERS=batch profiles the server with `messageBuffers: 'batch'` instead.
  */
 const dir = process.argv[2] ?? 'profiles';
 const which = process.argv[3] ?? '1.3';
 if (which !== '1.2' && which !== '1.3' && which !== 'both') throw new Error(`the version is 1.2, 1.3 or both, got ${which}`);
 const rounds = Number(process.env.BENCH_NET_ROUNDS ?? 5);
+const batch = process.env.BENCH_NET_MESSAGE_BUFFERS === 'batch';
+const receiver = batch ? 'dtls-native-batch' : 'dtls-native';
 const o = { payload: 1200, trialMs: Number(process.env.BENCH_NET_TRIAL_MS ?? 1000), rounds, burst: 32, bufferSize: 4 * 1024 * 1024 };
 
 async function main(): Promise<void> {
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
   const extra = (process.env.BENCH_NET_PEER_ARGS ?? '').split(' ').filter(Boolean);
   const peer = await startPeer(id, o.bufferSize, [...(dir === '-' ? [] : ['--cpu-prof', '--cpu-prof-dir', dir]), ...extra]);
   try {
-    const port = peer.nativePort;
+    const port = batch ? peer.nativeBatchPort : peer.nativePort;
     if (port === undefined) throw new Error('the peer has no native server');
     if (which !== '1.3') return await versions(peer, port, id, which === 'both' ? ['DTLSv1.2', 'DTLSv1.3'] : ['DTLSv1.2']);
     const client = openClientEndpoint({
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
     client.socket.setSendBufferSize(o.bufferSize);
     console.log(`profile-receive (${loadNote()}):`);
     for (let r = 0; r < rounds; r++) {
-      const t = await jsTrial(peer, 'dtls-native', (d) => client.send(d), o);
+      const t = await jsTrial(peer, receiver, (d) => client.send(d), o);
       console.log(
         `  trial ${r}: ${((t.delivered * 8) / 1000).toFixed(0)} Mbit/s, offered ${((t.offered * 8) / 1000).toFixed(0)}, ${(t.lost * 100).toFixed(0)}% lost, receiver ${t.receiverCpu.toFixed(2)} µs/payload, sender ${t.senderCpu.toFixed(2)} µs`,
       );
@@ -70,7 +73,7 @@ async function versions(
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < list.length; k++) {
       const s = sessions[k]!;
-      const t = await jsTrial(peer, 'dtls-native', (d) => void s.send(d), o);
+      const t = await jsTrial(peer, receiver, (d) => void s.send(d), o);
       figures[k]!.mbit.push((t.delivered * 8) / 1000);
       figures[k]!.cpu.push(t.receiverCpu);
       console.log(
