@@ -269,8 +269,8 @@ extern "C" void owned_give_back(uint8_t *data, size_t length) {
   p->given_bytes += class_size(k);
 }
 
-extern "C" napi_value owned_wrap(napi_env env, uint8_t *data, size_t length) {
-  (void)env;
+/* An ArrayBuffer that owns data[0..length) (see owned_wrap). */
+static v8::Local<v8::ArrayBuffer> wrap_buffer(uint8_t *data, size_t length) {
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
 #ifdef V8_ENABLE_SANDBOX
   /* A sandboxed V8 takes no memory from outside its cage: copy into an ordinary ArrayBuffer. */
@@ -284,8 +284,42 @@ extern "C" napi_value owned_wrap(napi_env env, uint8_t *data, size_t length) {
       v8::ArrayBuffer::NewBackingStore(data, length, pooled ? give_back_pooled : free_unpooled, pooled ? this_thread : nullptr);
   v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
 #endif
-  return js_value(v8::Uint8Array::New(buffer, 0, length));
+  return buffer;
 }
+
+extern "C" napi_value owned_wrap(napi_env env, uint8_t *data, size_t length) {
+  (void)env;
+  return js_value(v8::Uint8Array::New(wrap_buffer(data, length), 0, length));
+}
+
+namespace {
+
+/*
+ * ownedZeroed(length) -> an ArrayBuffer of `length` zero bytes from this
+ * thread's pool (messageBuffers: 'batch' decrypts a session's records into
+ * it, runtime/wire/message-arena.ts). Zeroed here: a pooled block holds what
+ * its last array held. A block reused warm costs a memset; a fresh calloc'd
+ * ArrayBuffer of the same size costs the kernel's page faults each time.
+ */
+napi_value owned_zeroed(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  double length = -1;
+  if (napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr) != napi_ok || argc < 1 || napi_get_value_double(env, arg, &length) != napi_ok ||
+      !(length >= 1 && length <= OWNED_POOLED_MAX)) {
+    napi_throw_range_error(env, "ERR_DTLS13_NATIVE", "ownedZeroed takes a length of 1 to 32768");
+    return nullptr;
+  }
+  uint8_t *data = owned_take((size_t)length);
+  if (data == nullptr) {
+    napi_throw_error(env, "ERR_DTLS13_NATIVE", "out of memory");
+    return nullptr;
+  }
+  std::memset(data, 0, (size_t)length);
+  return js_value(wrap_buffer(data, (size_t)length));
+}
+
+} // namespace
 
 extern "C" int owned_bytes_register(napi_env env, napi_value exports) {
   /* V8's C++ interface, unlike N-API, holds only for the Node major these headers are from (an addon built under one
@@ -296,7 +330,9 @@ extern "C" int owned_bytes_register(napi_env env, napi_value exports) {
   if (napi_create_function(env, "ownedPoolStats", NAPI_AUTO_LENGTH, owned_pool_stats, nullptr, &f) != napi_ok ||
       napi_set_named_property(env, exports, "ownedPoolStats", f) != napi_ok ||
       napi_create_function(env, "ownedPoolTrim", NAPI_AUTO_LENGTH, owned_pool_trim, nullptr, &f) != napi_ok ||
-      napi_set_named_property(env, exports, "ownedPoolTrim", f) != napi_ok || napi_add_env_cleanup_hook(env, orphan, env) != napi_ok)
+      napi_set_named_property(env, exports, "ownedPoolTrim", f) != napi_ok ||
+      napi_create_function(env, "ownedZeroed", NAPI_AUTO_LENGTH, owned_zeroed, nullptr, &f) != napi_ok ||
+      napi_set_named_property(env, exports, "ownedZeroed", f) != napi_ok || napi_add_env_cleanup_hook(env, orphan, env) != napi_ok)
     return 0;
   return 1;
 }

@@ -23,8 +23,16 @@ export interface ReceiveBatchSource {
   bytesAhead(): number;
 }
 
-/** The largest arena: a batch of more than this from one sender fills several. */
-const ARENA_MAX = 65_536;
+/** The largest arena: a batch of more than this from one sender fills several (the addon's pool serves up to this size). */
+export const ARENA_MAX = 32_768;
+
+/** Where arenas come from: a zeroed ArrayBuffer of 1..ARENA_MAX bytes (a record's plaintext is at most 2^14 + 256). */
+let zeroed = (n: number): ArrayBuffer => new ArrayBuffer(n);
+
+/** Arenas from `memory` (the native addon's pool: runtime/crypto/native/binding.ts) for sizes up to ARENA_MAX. */
+export function setArenaMemory(memory: (n: number) => ArrayBuffer): void {
+  zeroed = memory;
+}
 
 /** Changes with every batch started and ended: an arena of another batch is not written to again. */
 let batchId = 0;
@@ -70,7 +78,7 @@ export class MessageArena {
     let b = this.buffer;
     if (b === undefined || this.batch !== batchId || b.byteLength - this.used < n || b.byteLength === 0) {
       const ahead = source === undefined ? datagramLeft : source.bytesAhead();
-      b = new ArrayBuffer(Math.max(n, 1, Math.min(ahead, ARENA_MAX)));
+      b = zeroed(Math.max(n, 1, Math.min(ahead, ARENA_MAX)));
       if (source !== undefined && this.batch !== batchId) touched.push(this);
       this.buffer = b;
       this.used = 0;

@@ -180,6 +180,25 @@ if (b === undefined) {
     },
   );
 
+  test.serial("ownedZeroed ('batch' arenas) reuses blocks that held records, and hands them out all zeros", async (t) => {
+    const zeroed = b.ownedZeroed;
+    if (zeroed === undefined) return t.fail('the addon has no ownedZeroed');
+    const s = sealer(b);
+    t.true(await eventually(() => b.ownedPoolStats().liveArrays <= 5), 'the earlier tests\u2019 arrays were freed');
+    for (let i = 0; i < 200; i++) if (s.open(s.seal(i, 1000), i) === undefined) return t.fail(`record ${i} did not open`);
+    t.true(await eventually(() => b.ownedPoolStats().liveArrays <= 5), 'the records were freed: their blocks are idle');
+    const before = b.ownedPoolStats();
+    for (let i = 0; i < 200; i++) {
+      const arena = zeroed.call(b, 1000);
+      if (!(arena instanceof ArrayBuffer) || arena.byteLength !== 1000) return t.fail(`arena ${i} is not a 1,000-byte ArrayBuffer`);
+      const at = new Uint8Array(arena).findIndex((x) => x !== 0);
+      if (at !== -1) return t.fail(`arena ${i} holds a byte of an earlier record at ${at}`);
+    }
+    t.true(b.ownedPoolStats().reused - before.reused >= 100, 'the records\u2019 blocks were reused');
+    for (const bad of [0, 32_769, Number.NaN]) t.throws(() => zeroed.call(b, bad), { instanceOf: RangeError });
+    b.release(s.key);
+  });
+
   test.serial('the pool keeps at most 64 MiB idle, and ownedPoolTrim frees it all', async (t) => {
     const s = sealer(b);
     t.true(await eventually(() => b.ownedPoolStats().liveArrays <= 5), 'the earlier tests\u2019 arrays were freed');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setArenaMemory } from '../../wire/message-arena.js';
 
 /**
  * A key held by the addon: a number naming a slot of its handle table
@@ -70,6 +71,8 @@ export interface NativeBinding {
   ownedPoolStats?(): { idleBytes: number; liveArrays: number; reused: number; allocated: number };
   /** Frees every idle block of this thread's pool (the server's heap trim calls it first): the bytes freed. */
   ownedPoolTrim?(): number;
+  /** An ArrayBuffer of `length` (1..32,768) zero bytes from this thread's pool: a 'batch' arena (wire/message-arena.ts). Absent from an older build. */
+  ownedZeroed?(length: number): ArrayBuffer;
   /**
    * DTLS 1.2 records (native/src/record12.c): one epoch and direction, its
    * 4-byte salt (explicit nonces) or 12-byte IV (XOR), and the CID of its
@@ -188,5 +191,8 @@ const loaded = load();
 
 /** The addon, when it is built and loads (and is not disabled). */
 export const nativeBinding: NativeBinding | undefined = loaded.binding;
+// 'batch' arenas from the addon's pool: a warm block and a memset, where a fresh ArrayBuffer of 32 KiB costs page faults.
+const zeroed = nativeBinding?.ownedZeroed?.bind(nativeBinding);
+if (zeroed !== undefined) setArenaMemory(zeroed);
 /** Why {@link nativeBinding} is undefined. */
 export const nativeUnavailableReason: string | undefined = loaded.reason;
