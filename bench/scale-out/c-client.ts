@@ -17,6 +17,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientReply } from './clients.js';
+import { pinned } from './placement.js';
 
 export type WolfsslBuild = 'asm' | 'plain';
 
@@ -113,12 +114,20 @@ interface CClientOutput {
 /**
  * One C client process: `threads` handshakes at a time against
  * 127.0.0.1:`port` for `ms`, verifying the chain against the CA in `caFile`
- * and the name against `serverName`.
+ * and the name against `serverName`; on the CPUs `cpus` (taskset's list) when given.
  */
-export function cHandshakes(client: CClient, port: number, caFile: string, serverName: string, threads: number, ms: number): Promise<ClientReply> {
+export function cHandshakes(
+  client: CClient,
+  port: number,
+  caFile: string,
+  serverName: string,
+  threads: number,
+  ms: number,
+  cpus?: string,
+): Promise<ClientReply> {
   const args = ['127.0.0.1', String(port), caFile, serverName, String(threads), String(ms)];
   return new Promise((resolve, reject) => {
-    const child = spawn(client.tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...pinned(cpus, client.tool, args), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
