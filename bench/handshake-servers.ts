@@ -30,6 +30,9 @@ import { cHandshakes, describeBuild, findCClient } from './scale-out/c-client.js
  * completed in it; the ratio dtls13 / the cheaper C server in each round,
  * printed as the median and the spread over the rounds. The datagrams each
  * server received and sent per handshake show what differs in the exchange.
+ * `DTLS13_HS_SERVERS_BASELINE=<checkout>` adds that checkout's dtls13 server
+ * (an older build, its native addon built) to every round, with the ratio
+ * of this one's CPU per handshake to it.
  */
 
 /** What one server did, over the counted windows. */
@@ -61,11 +64,16 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   writeFileSync(files.key, privateKeyToPem(id.privateKey));
 
   const servers: ServerProcess[] = [await startDtls13Server(files.chain, files.key)];
+  const baselineCheckout = process.env.DTLS13_HS_SERVERS_BASELINE;
+  const baseline = baselineCheckout ? await startDtls13Server(files.chain, files.key, baselineCheckout) : undefined;
   const wolfName = `wolfSSL 5.7.2 ${client.build === 'asm' ? 'C+asm' : 'C'}`;
   servers.push(await startCServer(wolfName, wolfServer(client.build, say), files.chain, files.key));
   const boring = boringServer();
   if ('tool' in boring) servers.push(await startCServer('BoringSSL', boring.tool, files.chain, files.key));
   else say(`BoringSSL skipped: ${boring.reason}`);
+  // The C servers are the ones from index 1 up to the baseline, which goes last.
+  const cServers = servers.slice(1);
+  if (baseline !== undefined) servers.push(baseline);
 
   say(`client: bench/scale-out/c-client.c on ${describeBuild(client.build)}, ${inFlight} threads, one full handshake at a time each`);
   say(`certificates: ECDSA P-256 leaf (a chain of ${id.chain.length}), X25519, AES-128-GCM, no client certificate, no resumption`);
@@ -83,6 +91,7 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   };
   if (warmupMs > 0) for (const s of servers) await window(s, warmupMs);
   const ratios: number[] = [];
+  const againstBaseline: number[] = [];
   const loads: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? servers : [...servers].reverse();
@@ -95,8 +104,10 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
       t.datagramsIn += w.after.datagramsIn - w.before.datagramsIn;
       t.datagramsOut += w.after.datagramsOut - w.before.datagramsOut;
     }
-    const c = servers.slice(1).map((s) => tallies.get(s)!.perRound[round]!);
-    if (c.length > 0) ratios.push(tallies.get(servers[0]!)!.perRound[round]! / Math.min(...c));
+    const ours = tallies.get(servers[0]!)!.perRound[round]!;
+    const c = cServers.map((s) => tallies.get(s)!.perRound[round]!);
+    if (c.length > 0) ratios.push(ours / Math.min(...c));
+    if (baseline !== undefined) againstBaseline.push(ours / tallies.get(baseline)!.perRound[round]!);
     loads.push(loadavg()[0]!);
   }
   for (const s of servers) {
@@ -108,6 +119,7 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
     );
   }
   if (ratios.length > 0) say(`dtls13 / the cheaper C server in each round: ${spread(ratios, 2)}x (target <= 1.5x)`);
+  if (againstBaseline.length > 0) say(`dtls13 / dtls13 at ${baselineCheckout} in each round: ${spread(againstBaseline, 3)}x`);
   say(
     'what differs: dtls13 and wolfSSL (--enable-hrrcookie) answer the first ClientHello with a cookie HelloRetryRequest, BoringSSL does not ' +
       '(fewer datagrams in and out above); all send one NewSessionTicket; c-server.c runs no retransmission timers, dtls13 arms its own',

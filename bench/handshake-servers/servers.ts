@@ -118,8 +118,16 @@ export function startCServer(name: string, tool: string, chain: string, key: str
   return attach(name, spawn(tool, ['0', chain, key], { stdio: ['pipe', 'pipe', 'inherit'] }));
 }
 
-/** dtls13-server.ts in a process of its own (forked: it inherits this process's TypeScript loader). */
-export function startDtls13Server(chain: string, key: string): Promise<ServerProcess> {
-  const module = fileURLToPath(new URL('./dtls13-server.ts', import.meta.url));
-  return attach('dtls13', fork(module, [chain, key], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] }));
+/**
+ * dtls13-server.ts in a process of its own (forked: it inherits this
+ * process's TypeScript loader); with `checkout`, that checkout's (an older
+ * build of the same server, for an A/B in one run).
+ */
+export function startDtls13Server(chain: string, key: string, checkout?: string): Promise<ServerProcess> {
+  const module =
+    checkout === undefined
+      ? fileURLToPath(new URL('./dtls13-server.ts', import.meta.url))
+      : join(resolve(checkout), 'bench', 'handshake-servers', 'dtls13-server.ts');
+  if (!existsSync(module)) throw new Error(`${module} does not exist`);
+  return attach(checkout === undefined ? 'dtls13' : `dtls13 at ${checkout}`, fork(module, [chain, key], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] }));
 }

@@ -389,6 +389,11 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     return this.ended?.reason;
   }
 
+  /** What an application callback threw when that ended the endpoint (without making {@link endError}, whose stack costs). */
+  get endCallbackError(): unknown {
+    return this.ended?.callbackError;
+  }
+
   /** Why the endpoint ended, once it has. */
   get endError(): EndpointClosedError | undefined {
     return this.ended && this.errorOf(this.ended);

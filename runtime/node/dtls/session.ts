@@ -231,9 +231,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     if (endpoint === undefined) return;
     const reason = endpoint.endReason ?? 'local'; // set: the endpoint calls this after it ended
     this.endReason = this.endedWith ? 'failed' : reason;
-    const thrown = endpoint.endError?.callbackError;
+    const thrown = endpoint.endCallbackError;
     if (thrown !== undefined) this.listener?.callbackFailed(thrownError(thrown), this, this.openedPending);
-    this.finish(this.endedWith ?? deadlineFailure(endpoint.connection) ?? failureOf(reason, endpoint.endError));
+    // A graceful end makes no EndpointClosedError (failureOf gives none for it): most sessions end so.
+    const graceful = reason === 'close_notify' || reason === 'local';
+    this.finish(this.endedWith ?? deadlineFailure(endpoint.connection) ?? failureOf(reason, graceful ? undefined : endpoint.endError));
   }
 
   private handshakeCompleted(endpoint: DtlsEndpoint<SessionParameters>, parameters: SessionParameters): void {
