@@ -57,8 +57,9 @@ function nextLine(lines: AsyncIterator<string>): Promise<unknown> {
   return lines.next().then((r) => JSON.parse(r.value as string) as unknown);
 }
 
-async function measure(workers: number, kind: string, warm: number, ms: number, inFlight: number): Promise<void> {
-  const c = findCClient(console.log);
+/** One server of `workers` workers under callgrind, `inFlight` C client threads: the workers' instructions per handshake. */
+async function measure(log: (line: string) => void, workers: number, kind: string, warm: number, ms: number, inFlight: number): Promise<number> {
+  const c = findCClient(log);
   if (c === undefined) throw new Error('the C client could not be built');
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-callgrind-'));
   const self = fileURLToPath(import.meta.url);
@@ -115,27 +116,51 @@ async function measure(workers: number, kind: string, warm: number, ms: number, 
     })
     .sort((a, b) => b.total - a.total);
   // DTLS13_INSTR_KEEP=1 keeps the dumps for callgrind_annotate (their directory is printed).
-  if (process.env.DTLS13_INSTR_KEEP === '1') console.log(`instructions: callgrind's files in ${dir}`);
+  if (process.env.DTLS13_INSTR_KEEP === '1') log(`instructions: callgrind's files in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
   const handshakes = s0.reduce((a, _, i) => a + delta('serverSessions', i), 0);
   const all = threads.reduce((a, t) => a + t.total, 0);
   const top = threads.slice(0, workers).reduce((a, t) => a + t.total, 0);
-  console.log(`instructions: ${kind}, ${workers} worker(s), ${inFlight} C client threads, ${ms} ms counted, ${handshakes.toFixed(0)} handshakes`);
-  console.log(
+  log(`instructions: ${kind}, ${workers} worker(s), ${inFlight} C client threads, ${ms} ms counted, ${handshakes.toFixed(0)} handshakes`);
+  log(
     `instructions: threads (callgrind's numbering) ${threads
       .filter((t) => t.total > 0.001 * all)
       .map((t) => `${t.thread}: ${(t.total / 1e6).toFixed(0)}M`)
       .join(', ')}`,
   );
-  console.log(
+  log(
     `instructions: per handshake ${(top / handshakes / 1e6).toFixed(3)}M in the ${workers} busiest thread(s) (the workers), ${(all / handshakes / 1e6).toFixed(3)}M in the process`,
   );
   for (let i = 0; i < workers; i++) {
     const h = Math.max(1, delta('serverSessions', i));
     const per = (k: keyof Row): string => (delta(k, i) / h).toFixed(3);
-    console.log(
+    log(
       `instructions: worker ${i}: ${h.toFixed(0)} handshakes; per handshake ${per('packetsReceived')} datagrams received, ${per('forwardedOut')} forwarded out, ${per('forwardedIn')} forwarded in, ${per('messagesPosted')} messages posted`,
     );
+  }
+  return top / handshakes;
+}
+
+/**
+ * `npm run bench -- scale-out-instructions`: per workload (`DTLS13_SCALE_OUT_KEYS`, default p256,rsa4096) and N
+ * (1..`DTLS13_SCALE_OUT_WORKERS`, default 2), the workers' instructions per handshake with
+ * `DTLS13_INSTR_IN_FLIGHT` C client threads per worker (default 4; the same load per worker for every N),
+ * and each N's against one worker's.
+ */
+export async function benchScaleOutInstructions(log: (line: string) => void): Promise<void> {
+  const keys = (process.env.DTLS13_SCALE_OUT_KEYS ?? 'p256,rsa4096').split(',');
+  const most = Number(process.env.DTLS13_SCALE_OUT_WORKERS ?? 2);
+  const ms = Number(process.env.DTLS13_INSTR_MS ?? 60_000);
+  const perWorker = Number(process.env.DTLS13_INSTR_IN_FLIGHT ?? 4);
+  for (const kind of keys) {
+    // RSA-4096 handshakes cost ten times P-256's: fewer suffice to warm V8 up.
+    const warm = Number(process.env.DTLS13_INSTR_WARM ?? (kind === 'rsa4096' ? 300 : 1500));
+    const per = new Map<number, number>();
+    for (let n = 1; n <= most; n++) per.set(n, await measure(log, n, kind, warm, ms, n * perWorker));
+    for (let n = 2; n <= most; n++)
+      log(
+        `instructions: ${kind}: ${n} workers ${(per.get(n)! / 1e6).toFixed(3)}M per handshake = ${(per.get(n)! / per.get(1)!).toFixed(3)}× one worker's (${perWorker} handshakes in flight per worker)`,
+      );
   }
 }
 
@@ -146,5 +171,5 @@ else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const warm = Number(process.env.DTLS13_INSTR_WARM ?? 1500);
   const ms = Number(process.env.DTLS13_INSTR_MS ?? 60_000);
   const inFlight = Number(process.env.DTLS13_INSTR_IN_FLIGHT ?? 8);
-  for (const n of ns) await measure(n, kind, warm, ms, inFlight);
+  for (const n of ns) await measure(console.log, n, kind, warm, ms, inFlight);
 }
