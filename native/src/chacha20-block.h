@@ -1,0 +1,19 @@
+/*
+ * The ChaCha20 block function (RFC 8439 §2.3), for the record number mask
+ * of the ChaCha20-Poly1305 suites (RFC 9147 §4.2.3): one block, without an
+ * OpenSSL cipher context's setup per record.
+ */
+#ifndef DTLS13_CHACHA20_BLOCK_H
+#define DTLS13_CHACHA20_BLOCK_H
+
+#include <stdint.h>
+
+/*
+ * The first 16 bytes of the keystream block of `key` (32 bytes) at the
+ * block counter and nonce that `counter_nonce` holds (16 bytes: the 32-bit
+ * counter, little-endian, then the 96-bit nonce), as OpenSSL's ChaCha20 takes
+ * its 16-byte IV. The mask is these bytes, the cipher's output over zeros.
+ */
+void chacha20_block16(const uint8_t key[32], const uint8_t counter_nonce[16], uint8_t out[16]);
+
+#endif
