@@ -122,7 +122,8 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   if (againstBaseline.length > 0) say(`dtls13 / dtls13 at ${baselineCheckout} in each round: ${spread(againstBaseline, 3)}x`);
   say(
     'what differs: dtls13 and wolfSSL (--enable-hrrcookie) answer the first ClientHello with a cookie HelloRetryRequest, BoringSSL does not ' +
-      '(fewer datagrams in and out above); all send one NewSessionTicket; c-server.c runs no retransmission timers, dtls13 arms its own',
+      '(fewer datagrams in and out above); all send one NewSessionTicket; c-server.c runs no retransmission timers, dtls13 arms its own; ' +
+      'the client leaves without close_notify: c-server.c forgets a session after 1 s in silence, dtls13 closes it at its idleTimeout (1 s) with a close_notify',
   );
   say(`load average ${median(loads).toFixed(2)} (1-minute, median over the rounds)`);
   await Promise.all(servers.map((s) => s.stop()));
