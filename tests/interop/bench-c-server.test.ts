@@ -1,0 +1,44 @@
+import test, { type ExecutionContext } from 'ava';
+import { readFileSync } from 'node:fs';
+import { boringServer, startCServer, wolfServer, type ServerProcess } from '../../bench/handshake-servers/servers.js';
+import { connect } from '../../runtime/index.js';
+import { boringsslPeer } from './boringssl.js';
+import { identity } from './sessions.js';
+import { writePem } from './wolfssl.js';
+
+// The C servers of `bench -- handshake-servers` (bench/handshake-servers/c-server.c) serve dtls13's client: full
+// DTLS 1.3 handshakes one after another, each from a new socket, counted by the server as its line protocol says.
+
+async function serveThree(t: ExecutionContext, start: (chain: string, key: string) => Promise<ServerProcess>): Promise<void> {
+  const pem = writePem(identity('p256'));
+  const server = await start(pem.cert, pem.key);
+  try {
+    for (let i = 0; i < 3; i++) {
+      const session = connect('127.0.0.1', server.port, { ca: readFileSync(pem.ca, 'utf8'), servername: 'localhost', handshakeTimeout: 10_000 });
+      const opened = await session.opened;
+      t.is(opened.protocol, 'DTLSv1.3');
+      session.destroy();
+    }
+    const counts = await server.counts();
+    t.is(counts.handshakes, 3);
+    // At least a ClientHello and a Finished from each client, and a flight back to each.
+    t.true(counts.datagramsIn >= 6 && counts.datagramsOut >= 3, JSON.stringify(counts));
+    t.true(counts.cpuMs > 0);
+  } finally {
+    await server.stop();
+    pem.remove();
+  }
+}
+
+test('dtls13 client → the bench C server on wolfSSL: three handshakes, counted', async (t) => {
+  const tool = wolfServer('plain', (line) => t.log(line));
+  await serveThree(t, (chain, key) => startCServer('wolfSSL', tool, chain, key));
+});
+
+test('dtls13 client → the bench C server on BoringSSL: three handshakes, counted', async (t) => {
+  boringsslPeer(); // builds BoringSSL when it is not built yet, as the other BoringSSL tests do
+  const built = boringServer();
+  if (!('tool' in built)) return t.fail(built.reason);
+  const tool = built.tool;
+  await serveThree(t, (chain, key) => startCServer('BoringSSL', tool, chain, key));
+});
