@@ -13,6 +13,7 @@ import { CallbackError } from '../handshake/callback-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
+import { bytesEqual } from '../wire/bytes.js';
 import { Reader } from '../wire/reader.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionOptions } from './connection.js';
@@ -112,9 +113,16 @@ export class HelloRetryResponder {
    * `address|port`). `peerAddress` is the client's IP address: a 0-RTT
    * ClientHello skips the cookie only when its ticket was issued to that
    * address (RFC 9147 §5.1); omitted, every ClientHello goes through the
-   * cookie exchange.
+   * cookie exchange. `decoded`: the datagram's ClientHello as the caller
+   * already decoded it (used when its body is the one found here).
    */
-  handle(datagram: Uint8Array, clientAddress: string, now: number, peerAddress?: string): HelloRetryOutcome {
+  handle(
+    datagram: Uint8Array,
+    clientAddress: string,
+    now: number,
+    peerAddress?: string,
+    decoded?: { readonly body: Uint8Array; readonly hello: ClientHello },
+  ): HelloRetryOutcome {
     let found: WholeHello | undefined;
     let buffered = false;
     let records: DtlsRecord[];
@@ -148,7 +156,8 @@ export class HelloRetryResponder {
     }
     if (!found) return buffered ? { kind: 'buffered' } : { kind: 'drop', reason: 'no ClientHello in the datagram' };
     try {
-      return this.answer(found, found.inOneFragment ? datagram : wholeRecord(found), clientAddress, now, peerAddress);
+      const known = decoded !== undefined && bytesEqual(decoded.body, found.body) ? decoded.hello : undefined;
+      return this.answer(found, found.inOneFragment ? datagram : wholeRecord(found), clientAddress, now, peerAddress, known);
     } catch (e) {
       // An application callback (sni, psk) threw or returned something unusable: the client is told at once (internal_error)
       // rather than left to retransmit into silence, and the application gets what was thrown.
@@ -160,10 +169,17 @@ export class HelloRetryResponder {
     }
   }
 
-  private answer(hello: WholeHello, datagram: Uint8Array, clientAddress: string, now: number, peerAddress: string | undefined): HelloRetryOutcome {
+  private answer(
+    hello: WholeHello,
+    datagram: Uint8Array,
+    clientAddress: string,
+    now: number,
+    peerAddress: string | undefined,
+    known: ClientHello | undefined,
+  ): HelloRetryOutcome {
     let ch: ClientHello;
     try {
-      ch = decodeClientHello(hello.body);
+      ch = known ?? decodeClientHello(hello.body);
     } catch (e) {
       if (e instanceof DecodeError) return { kind: 'drop', reason: e.message };
       throw e;

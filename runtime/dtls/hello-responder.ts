@@ -95,7 +95,7 @@ export class HelloResponder {
     // DTLS 1.3, or not a ClientHello (nor, without cookies, a whole one: the 1.3 connection reassembles its own).
     if (!this.enabled.includes('DTLSv1.3')) return { kind: 'drop' };
     if (this.retry13 === undefined) return { kind: 'accept', random: undefined, datagram, start: {} };
-    const o = this.retry13.handle(datagram, peer, now, peerAddress);
+    const o = this.retry13.handle(datagram, peer, now, peerAddress, choice.version === 'DTLSv1.3' ? choice.clientHello : undefined);
     if (o.kind !== 'accept') return o.kind === 'drop' ? { kind: 'drop' } : o;
     const start = o.retry !== undefined ? { statelessRetry: o.retry } : {};
     const random = Buffer.from(o.random).toString('hex');

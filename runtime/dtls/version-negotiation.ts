@@ -17,7 +17,7 @@
  *
  * Pure readers: a datagram in, a decision out; they never throw.
  */
-import { decodeClientHello } from '../../generated/wire/client-hello.js';
+import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { findExtension } from '../handshake/extensions.js';
@@ -27,7 +27,8 @@ import { decodeDatagram12 } from '../dtls12/datagram.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 
 export type VersionChoice =
-  | { readonly version: 'DTLSv1.3' }
+  /** `clientHello`: the ClientHello read here, whole in the first record, for the cookie exchange not to decode it again. */
+  | { readonly version: 'DTLSv1.3'; readonly clientHello?: DecodedClientHello }
   | { readonly version: 'DTLSv1.2'; readonly offers13: boolean }
   /** Not a whole ClientHello in a first epoch-0 record: drop the datagram (no state, no answer). */
   | { readonly version: undefined; readonly reason: 'not-a-client-hello' }
@@ -45,16 +46,24 @@ function firstHandshakeRecord(datagram: Uint8Array): Uint8Array | undefined {
   return r.epoch === 0 && r.type === 'handshake' ? r.fragment : undefined;
 }
 
+/** A ClientHello's body and what it decoded to. */
+export interface DecodedClientHello {
+  readonly body: Uint8Array;
+  readonly hello: ClientHello;
+}
+
 /** The version to answer the ClientHello in `datagram` with, given the enabled versions (newest first). */
 export function chooseServerVersion(datagram: Uint8Array, enabled: readonly DtlsVersionName[]): VersionChoice {
   let offered13: boolean;
   let legacy12: boolean;
+  let clientHello: DecodedClientHello;
   try {
     const first = firstHandshakeRecord(datagram);
     if (first === undefined) return { version: undefined, reason: 'not-a-client-hello' };
     const f = readDtlsHandshake(new Reader(first, 'Handshake'));
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return { version: undefined, reason: 'not-a-client-hello' };
     const ch = decodeClientHello(f.fragment);
+    clientHello = { body: f.fragment, hello: ch };
     const versions = findExtension(ch.extensions, 'supported_versions')?.versions;
     offered13 = versions?.includes('dtls1_3') ?? false;
     // With supported_versions, only what it lists is offered (RFC 8446 §4.2.1); without, legacy_version says 1.2.
@@ -62,7 +71,7 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
   } catch {
     return { version: undefined, reason: 'not-a-client-hello' };
   }
-  if (offered13 && enabled.includes('DTLSv1.3')) return { version: 'DTLSv1.3' };
+  if (offered13 && enabled.includes('DTLSv1.3')) return { version: 'DTLSv1.3', clientHello };
   if (legacy12 && enabled.includes('DTLSv1.2')) return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3') };
   return { version: undefined, reason: 'no-common-version' };
 }

@@ -3,6 +3,7 @@ import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { decodeAlert } from '../../generated/wire/index.js';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
+import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /** The stateless cookie exchange (RFC 9147 §5.1): no server state before a valid cookie. */
@@ -190,4 +191,29 @@ test('issue 33 item 8: a cookie starts one connection; the same second ClientHel
   const fresh = cookieExchange(responder, ADDRESS, 6000);
   t.is(responder.handle(fresh.second, ADDRESS, 6000).kind, 'accept');
   t.is(responder.usedCookieCount.count, 1);
+});
+
+test('a ClientHello the caller already decoded is used only when it is the body found in the datagram', (t) => {
+  const responder = new HelloRetryResponder(serverOptions);
+  const secondHello = (): Uint8Array => {
+    const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
+    client.connect(0);
+    const hrr = responder.handle(client.pollTransmit()!, ADDRESS, 0);
+    if (hrr.kind !== 'reply') throw new Error(hrr.kind);
+    client.receive(hrr.datagram, 1);
+    return client.pollTransmit()!;
+  };
+  const [a, b] = [secondHello(), secondHello()];
+  const decodedA = chooseServerVersion(a, ['DTLSv1.3']);
+  const decodedB = chooseServerVersion(b, ['DTLSv1.3']);
+  if (decodedA.version !== 'DTLSv1.3' || decodedB.version !== 'DTLSv1.3') return t.fail('expected DTLS 1.3 ClientHellos');
+  // B's ClientHello handed along with A's datagram: A's own is decoded (its random, its cookie), not B's taken.
+  const mismatched = responder.handle(a, ADDRESS, 1, undefined, decodedB.clientHello);
+  if (mismatched.kind !== 'accept') return t.fail(mismatched.kind);
+  t.deepEqual(mismatched.random, decodedA.clientHello?.hello.random);
+  t.notDeepEqual(mismatched.random, decodedB.clientHello?.hello.random);
+  // Its own, decoded once by the version choice: the same acceptance.
+  const matched = responder.handle(b, ADDRESS, 1, undefined, decodedB.clientHello);
+  if (matched.kind !== 'accept') return t.fail(matched.kind);
+  t.deepEqual(matched.random, decodedB.clientHello?.hello.random);
 });
