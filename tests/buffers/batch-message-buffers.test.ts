@@ -108,6 +108,22 @@ for (const provider of providers) {
   });
 }
 
+test("a 'batch' session's messages that wait for onmessage are kept as copies of their own (the 1 MiB cap counts them)", async (t) => {
+  const sessions: DtlsSession[] = [];
+  const listener = listen((s) => void sessions.push(s), { cert: id.cert, key: id.key, host: '127.0.0.1', messageBuffers: 'batch' });
+  const { port } = await listener.listening;
+  const a = await client(port, defaultProvider(), 'DTLSv1.3');
+  for (let i = 0; i < COUNT; i++) a.send(`alpha-${i}`.padEnd(300, 'a'));
+  await until(() => sessions[0] !== undefined && sessions[0].stats.messagesReceived >= COUNT);
+  const got: Buffer[] = [];
+  sessions[0]!.onmessage = (data) => void got.push(data);
+  await until(() => got.length >= COUNT);
+  t.is(got.length, COUNT);
+  t.true(got.every((m, i) => m.toString('latin1') === `alpha-${i}`.padEnd(300, 'a') && m.buffer.byteLength === m.length && m.byteOffset === 0));
+  await a.close();
+  await listener.close();
+});
+
 test('a messageBuffers that is neither own nor batch is a ConfigError naming the option, for listen and connect', (t) => {
   const bad = { messageBuffers: 'shared' as 'own' };
   const thrown = [

@@ -24,10 +24,14 @@ export class MessageInbox {
     return this.messages.length === 0;
   }
 
-  /** Keeps a message; false when the inbox is full (the message is the caller's to drop and count). */
+  /**
+   * Keeps a message; false when the inbox is full (the message is the caller's to drop and count). A message whose
+   * ArrayBuffer holds more than it (a `messageBuffers: 'batch'` batch, or a record's padding) is kept as a copy, so
+   * that what waits is what WAITING_BYTES counts.
+   */
   hold(data: Buffer, early: boolean): boolean {
     if (this.messages.length >= WAITING_MESSAGES || this.bytes + data.length > WAITING_BYTES) return false;
-    this.messages.push({ data, early });
+    this.messages.push({ data: data.buffer.byteLength > data.length ? exactCopy(data) : data, early });
     this.bytes += data.length;
     return true;
   }
@@ -38,4 +42,10 @@ export class MessageInbox {
     if (m !== undefined) this.bytes -= m.data.length;
     return m;
   }
+}
+
+/** `data` in an ArrayBuffer of exactly its length (Buffer.from(data) would take small copies from Node's shared pool). */
+function exactCopy(data: Buffer): Buffer {
+  const copy = new Uint8Array(data);
+  return Buffer.from(copy.buffer, 0, copy.length);
 }
