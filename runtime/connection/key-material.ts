@@ -107,9 +107,16 @@ export type KeyLogger = (label: string, clientRandom: Uint8Array, secret: Uint8A
 /** The logger of connections without a key log: one for all. */
 const NO_KEY_LOG: KeyLogger = () => {};
 
-export function keyLogger(keyLog: ((line: string) => void) | undefined): KeyLogger {
+/** A key log callback; with `wanted`, asked before each line whether it would go anywhere (none is formatted when not). */
+export type KeyLogSink = ((line: string) => void) & { readonly wanted?: () => boolean };
+
+export function keyLogger(keyLog: KeyLogSink | undefined): KeyLogger {
   if (keyLog === undefined) return NO_KEY_LOG;
-  return (label, random, secret) => keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
+  const wanted = keyLog.wanted;
+  if (wanted === undefined) return (label, random, secret) => keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
+  return (label, random, secret) => {
+    if (wanted()) keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
+  };
 }
 
 /** Schedule contexts by provider and suite: immutable, so every connection of a provider shares one per suite. */

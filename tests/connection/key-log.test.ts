@@ -37,3 +37,24 @@ for (const suite of ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384'] as cons
     t.true(record?.kind === 'record' && new TextDecoder().decode(record.content) === 'read me from the key log');
   });
 }
+
+test('a key log sink whose wanted() says no gets no line, and none is formatted for it; it gets them once it says yes', (t) => {
+  const lines: string[] = [];
+  let wanted = false;
+  let asked = 0;
+  const sink = Object.assign((l: string) => lines.push(l), {
+    wanted: () => {
+      asked++;
+      return wanted;
+    },
+  });
+  handshake(serverId, { client: { trustAnchors: [serverId.caDer], serverName: 'server.test' }, server: { keyLog: sink } });
+  t.deepEqual(lines, []);
+  t.is(asked, LABELS.length);
+  wanted = true;
+  handshake(serverId, { client: { trustAnchors: [serverId.caDer], serverName: 'server.test' }, server: { keyLog: sink } });
+  t.deepEqual(
+    lines.map((l) => l.split(' ')[0]),
+    LABELS,
+  );
+});

@@ -59,7 +59,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     ...connectionOptions,
     ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
     ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
-    keyLog: (line) => session.keylog(line),
+    keyLog: Object.assign((line: string) => session.keylog(line), { wanted: () => session.onkeylog !== null }),
     handshakeTimeoutMs: handshakeMs,
     idleTimeoutMs: idleMs,
   });

@@ -65,6 +65,8 @@ export class DtlsListener implements SessionListener {
   private readonly sessions = new Set<DtlsSession>();
   /** Sessions by their ClientHello.random (hex), for their key log lines, and back. */
   private readonly byClientRandom = new Map<string, DtlsSession>();
+  /** Whether a session ever had `onkeylog` set when `onsession` returned (where it is to be set: its secrets come after). */
+  private keyLogOn = false;
   private readonly clientRandoms = new WeakMap<DtlsSession, string>();
   private readonly mtu: number;
   private readonly localCertificate: Uint8Array | undefined;
@@ -91,11 +93,13 @@ export class DtlsListener implements SessionListener {
     }
     const io = socket !== undefined ? { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) } : { udp };
     // Key log lines name their connection by the ClientHello's random: each goes to the `keyLog` option and to its session's `onkeylog`.
+    // None is formatted until the option is given or a session had `onkeylog` set in `onsession`: most servers log no secrets.
     const keyLog = options.keyLog;
-    options.keyLog = (line) => {
+    const route = (line: string): void => {
       keyLog?.(line);
       this.keyLogged(line);
     };
+    options.keyLog = Object.assign(route, { wanted: () => keyLog !== undefined || this.keyLogOn });
     this.listening = DtlsUdpServer.listen(options, io).then((server) => {
       this.server = server;
       const a = server.address;
@@ -217,6 +221,7 @@ export class DtlsListener implements SessionListener {
     }
     try {
       onsession(session);
+      if (session.onkeylog !== null) this.keyLogOn = true;
     } catch (e) {
       // The session cannot go on without its handler: its handshake ends with internal_error, reported as any callback's.
       session.callbackFailed('onsession', e);
