@@ -9,6 +9,7 @@
 import { X509Certificate } from 'node:crypto';
 import { sameBytes } from './bytes.js';
 import { BytesLru } from './bytes-lru.js';
+import { CertificateMemo } from './certificate-memo.js';
 import { errorMessage as message, fail, type CertificateFailure } from './certificate-failure.js';
 import { basicConstraints, keyUsageBits, parseCertificateFields, type BasicConstraints, type CertificateFields } from './certificate-fields.js';
 import { checkNameConstraints } from './check-name-constraints.js';
@@ -26,8 +27,13 @@ export { fail, type CertificateAlert, type CertificateFailure } from './certific
  * depends on time, names or anchors still runs on each use.
  */
 const PARSED = new BytesLru<ParsedCertificate>(256);
-/** Whether a certificate's signature verified under an issuer's key, by both certificates' bytes (also a function of the bytes alone). */
-const SIGNED_BY = new BytesLru<boolean>(512);
+/**
+ * Whether a certificate's signature verified under an issuer's key, and
+ * whether OpenSSL's issuer check accepts the issuer: per subject, by the
+ * issuer's parsed copy (functions of both certificates' bytes alone).
+ */
+const SIGNED_BY = new CertificateMemo<Uint8Array, boolean>(32);
+const ISSUED_BY = new CertificateMemo<Uint8Array, boolean>(32);
 
 /** Extensions whose meaning this validator knows, so they may be critical (RFC 5280 §4.2). */
 const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -70,18 +76,23 @@ export function parseCertificate(der: Uint8Array, label: string): ParsedCertific
 }
 
 function signedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
-  const key = `${PARSED.keyOf(subject.der)}\u0000${PARSED.keyOf(issuer.der)}`;
-  const known = SIGNED_BY.get(key);
-  if (known !== undefined) return known;
-  let ok: boolean;
-  try {
-    ok = subject.x509.verify(issuer.x509.publicKey);
-  } catch {
-    ok = false;
-  }
-  SIGNED_BY.set(key, ok);
-  return ok;
+  return SIGNED_BY.get(subject.der, issuer.der, verifiesUnder, [subject, issuer] as const);
 }
+
+function verifiesUnder([subject, issuer]: readonly [ParsedCertificate, ParsedCertificate]): boolean {
+  try {
+    return subject.x509.verify(issuer.x509.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** OpenSSL's issuer check (names, key identifiers, keyCertSign). */
+function issuedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  return ISSUED_BY.get(subject.der, issuer.der, checkIssued, [subject, issuer] as const);
+}
+
+const checkIssued = ([subject, issuer]: readonly [ParsedCertificate, ParsedCertificate]): boolean => subject.x509.checkIssued(issuer.x509);
 
 /**
  * Builds the path from `chain[0]` to a trust anchor, leaf first, anchor
@@ -115,7 +126,7 @@ export function buildPath(
     path.push(current);
     used.add(current);
     if (path.length >= maxDepth) return fail('unknown_ca', `no trust anchor within ${maxDepth} certificates`);
-    const candidates = [...anchors, ...chain.filter((c) => !used.has(c))].filter((c) => current.x509.checkIssued(c.x509));
+    const candidates = [...anchors, ...chain.filter((c) => !used.has(c))].filter((c) => issuedBy(current, c));
     const issuer = candidates.find((c) => signedBy(current, c));
     if (issuer === undefined) {
       if (candidates.length > 0)

@@ -31,6 +31,7 @@ import { buildPath, checkPath, fail, parseCertificate, type CertificateFailure }
 import type { ParsedCertificate } from './parsed-certificate.js';
 import { subjectAltNames, type GeneralName } from './general-name.js';
 import { identityOf, type HostIdentity } from './host-identity.js';
+import { CertificateMemo } from './certificate-memo.js';
 import { formatIpAddress } from './ip-address.js';
 import { sameBytes } from './bytes.js';
 import { KEY_USAGE_BIT, PKI_OID } from './oids.js';
@@ -104,8 +105,29 @@ function parseAnchors(trustAnchors: readonly Uint8Array[]): ParsedCertificate[] 
   });
 }
 
+/**
+ * What the leaf's bytes and the purpose alone decide (its key, keyUsage,
+ * extKeyUsage), and whether it names a host: once per parsed leaf, label and
+ * purpose or name (certificate-memo.ts); `null` when fine.
+ */
+const LEAF_CHECKS = new CertificateMemo<string, CertificateFailure | null>(8);
+const HOST_CHECKS = new CertificateMemo<string, CertificateFailure | null>(16);
+
 /** The leaf's own requirements: a usable key, keyUsage, extKeyUsage, and the expected name. */
 function checkLeaf(leaf: ParsedCertificate, identities: readonly HostIdentity[], purpose: CertificatePurpose | undefined): CertificateFailure | undefined {
+  const own = LEAF_CHECKS.get(leaf.der, `${purpose ?? ''} ${leaf.label}`, leafOwnProblem, [leaf, purpose] as const);
+  if (own !== null) return own;
+  for (const identity of identities) {
+    const problem =
+      identity.kind === 'ip'
+        ? checkIdentity([leaf, identity])
+        : HOST_CHECKS.get(leaf.der, `${identity.name} ${leaf.label}`, checkIdentity, [leaf, identity] as const);
+    if (problem !== null) return problem;
+  }
+  return undefined;
+}
+
+function leafOwnProblem([leaf, purpose]: readonly [ParsedCertificate, CertificatePurpose | undefined]): CertificateFailure | null {
   try {
     parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
   } catch (e) {
@@ -125,15 +147,11 @@ function checkLeaf(leaf: ParsedCertificate, identities: readonly HostIdentity[],
   if (purpose !== undefined && purposes !== undefined && !purposes.includes(PKI_OID[purpose]) && !purposes.includes(PKI_OID.anyExtendedKeyUsage)) {
     return fail('unsupported_certificate', `${leaf.label}: extKeyUsage does not allow ${purpose}`);
   }
-  for (const identity of identities) {
-    const problem = checkIdentity(leaf, identity);
-    if (problem !== undefined) return problem;
-  }
-  return undefined;
+  return null;
 }
 
 /** The leaf names `identity`: an IP address in an iPAddress entry, a DNS name in a dNSName entry (RFC 9525 §6). */
-function checkIdentity(leaf: ParsedCertificate, identity: HostIdentity): CertificateFailure | undefined {
+function checkIdentity([leaf, identity]: readonly [ParsedCertificate, HostIdentity]): CertificateFailure | null {
   if (identity.kind === 'ip') {
     let names: readonly GeneralName[];
     try {
@@ -142,7 +160,7 @@ function checkIdentity(leaf: ParsedCertificate, identity: HostIdentity): Certifi
       return fail('bad_certificate', `${leaf.label}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const match = names.some((n) => n.form === 'iPAddress' && sameBytes(n.octets, identity.address));
-    return match ? undefined : fail('certificate_unknown', `${leaf.label} is not valid for IP address ${formatIpAddress(identity.address)}`);
+    return match ? null : fail('certificate_unknown', `${leaf.label} is not valid for IP address ${formatIpAddress(identity.address)}`);
   }
   // DNS-ID only, never the subject CN (RFC 9525 §6.3); '*' only as a whole leftmost label (RFC 9525 §6.3 item 2).
   const match = leaf.x509.checkHost(identity.name, {
@@ -152,7 +170,7 @@ function checkIdentity(leaf: ParsedCertificate, identity: HostIdentity): Certifi
     multiLabelWildcards: false,
     singleLabelSubdomains: false,
   });
-  return match === undefined ? fail('certificate_unknown', `${leaf.label} is not valid for host name ${identity.name}`) : undefined;
+  return match === undefined ? fail('certificate_unknown', `${leaf.label} is not valid for host name ${identity.name}`) : null;
 }
 
 /** Checks the caller's context; returns the identities the leaf must name. Throws {@link ConfigError}. */

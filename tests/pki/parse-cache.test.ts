@@ -44,3 +44,24 @@ test('a certificate for another name, seen before under the right one, is refuse
   const r = verifyCertificateChain({ chain: id.chain, trustAnchors: [id.caDer], now: TEST_TIME, hostname: 'other.test' });
   t.false(r.ok);
 });
+
+test('the name check remembered per certificate: a wrong name stays refused, the right one accepted, past the per-certificate bound', (t) => {
+  const leaf = id.chain[0]!;
+  const named = (hostname: string) => verifyCertificateChain({ chain: [leaf], trustAnchors: [id.caDer], now: TEST_TIME, hostname });
+  t.false(named('other.test').ok, 'refused the first time');
+  t.true(named('server.test').ok);
+  for (let i = 0; i < 40; i++) t.false(named(`n${i}.test`).ok);
+  t.false(named('other.test').ok, 'and after the remembered names were dropped');
+  t.true(named('server.test').ok);
+});
+
+test('a signature remembered under one issuer says nothing of another issuer with the same name', (t) => {
+  const leaf = id.chain[0]!;
+  t.true(verify(leaf).ok);
+  const impostor = makeIdentity('p256', 'server.test');
+  const r = verifyCertificateChain({ chain: [leaf], trustAnchors: [impostor.caDer], now: TEST_TIME, hostname: 'server.test' });
+  t.false(r.ok, 'a CA of the same name and another key did not sign it');
+  t.true(verify(leaf).ok, 'and the real CA still did');
+  t.true(verifyCertificateChain({ chain: [impostor.chain[0]!], trustAnchors: [impostor.caDer], now: TEST_TIME, hostname: 'server.test' }).ok);
+  t.false(verifyCertificateChain({ chain: [impostor.chain[0]!], trustAnchors: [id.caDer], now: TEST_TIME, hostname: 'server.test' }).ok);
+});
