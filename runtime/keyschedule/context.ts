@@ -45,8 +45,31 @@ function labelBytes(prefix: LabelPrefix, label: string): Uint8Array {
  * HKDF-Expand-Label (RFC 8446 §7.1) with the context's prefix:
  * HKDF-Expand(Secret, HkdfLabel{ uint16 length; opaque label<7..255> = prefix + Label; opaque context<0..255> }, Length).
  */
+/**
+ * HkdfLabels with an empty context (the traffic keys', finished_key's: a
+ * dozen per handshake), by prefix, label, then length: made once, never
+ * written, kept for the first KEPT_LABELS labels as above.
+ */
+const emptyContextInfos: Readonly<Record<LabelPrefix, Map<string, Map<number, Uint8Array>>>> = { dtls13: new Map(), 'tls13 ': new Map() };
+
 export function hkdfExpandLabel(ctx: ScheduleContext, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
-  const fullLabel = labelBytes(ctx.prefix, label);
+  if (context.length === 0) {
+    const byLabel = emptyContextInfos[ctx.prefix];
+    let byLength = byLabel.get(label);
+    if (byLength === undefined && byLabel.size < KEPT_LABELS) byLabel.set(label, (byLength = new Map()));
+    let info = byLength?.get(length);
+    if (info === undefined) {
+      info = hkdfLabel(ctx.prefix, label, context, length);
+      if (byLength !== undefined && byLength.size < 8) byLength.set(length, info);
+    }
+    return ctx.provider.hkdfExpand(ctx.hash, secret, info, length);
+  }
+  return ctx.provider.hkdfExpand(ctx.hash, secret, hkdfLabel(ctx.prefix, label, context, length), length);
+}
+
+/** The HkdfLabel structure (RFC 8446 §7.1): length, the prefixed label, the context. */
+function hkdfLabel(prefix: LabelPrefix, label: string, context: Uint8Array, length: number): Uint8Array {
+  const fullLabel = labelBytes(prefix, label);
   if (fullLabel.length > 255 || context.length > 255) throw new RangeError(`HkdfLabel: label or context longer than 255 bytes ('${label}')`);
   const info = new Uint8Array(2 + 1 + fullLabel.length + 1 + context.length);
   info[0] = length >>> 8;
@@ -55,7 +78,7 @@ export function hkdfExpandLabel(ctx: ScheduleContext, secret: Uint8Array, label:
   info.set(fullLabel, 3);
   info[3 + fullLabel.length] = context.length;
   info.set(context, 4 + fullLabel.length);
-  return ctx.provider.hkdfExpand(ctx.hash, secret, info, length);
+  return info;
 }
 
 /** Derive-Secret(Secret, Label, Messages), given Transcript-Hash(Messages) (RFC 8446 §7.1). */

@@ -9,18 +9,21 @@ export interface TrafficKeys {
 }
 
 /** [sender]_write_key, [sender]_write_iv and [sender]_sn_key from a traffic secret. */
+/** The empty context of the labels below (never written). */
+const NO_CONTEXT = new Uint8Array(0);
+
 export function trafficKeys(ctx: ScheduleContext, trafficSecret: Uint8Array, suite: SupportedCipherSuite): TrafficKeys {
   const s = CIPHER_SUITES[suite];
   return {
-    key: hkdfExpandLabel(ctx, trafficSecret, 'key', new Uint8Array(0), s.keyLength),
-    iv: hkdfExpandLabel(ctx, trafficSecret, 'iv', new Uint8Array(0), s.ivLength),
-    snKey: hkdfExpandLabel(ctx, trafficSecret, 'sn', new Uint8Array(0), s.keyLength),
+    key: hkdfExpandLabel(ctx, trafficSecret, 'key', NO_CONTEXT, s.keyLength),
+    iv: hkdfExpandLabel(ctx, trafficSecret, 'iv', NO_CONTEXT, s.ivLength),
+    snKey: hkdfExpandLabel(ctx, trafficSecret, 'sn', NO_CONTEXT, s.keyLength),
   };
 }
 
 /** finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length) (RFC 8446 §4.4.4). */
 export function finishedKey(ctx: ScheduleContext, baseKey: Uint8Array): Uint8Array {
-  return hkdfExpandLabel(ctx, baseKey, 'finished', new Uint8Array(0), hashLen(ctx));
+  return hkdfExpandLabel(ctx, baseKey, 'finished', NO_CONTEXT, hashLen(ctx));
 }
 
 /** verify_data = HMAC(finished_key, Transcript-Hash(...)) (RFC 8446 §4.4.4). */
