@@ -17,6 +17,9 @@ export interface CookieContents {
 
 const VERSION = 2;
 const TAG_LENGTH = 16;
+/** One encoder for every call (an encoder per call was a handshake's garbage). */
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
 
 /**
@@ -47,7 +50,7 @@ export class CookieProtector {
   }
 
   private tag(body: Uint8Array, clientAddress: string, clientRandom: Uint8Array): Uint8Array {
-    const addr = new TextEncoder().encode(clientAddress);
+    const addr = utf8.encode(clientAddress);
     const input = new Uint8Array(body.length + clientRandom.length + addr.length);
     input.set(body, 0);
     input.set(clientRandom, body.length);
@@ -57,7 +60,7 @@ export class CookieProtector {
 
   seal(contents: CookieContents, clientAddress: string, clientRandom: Uint8Array, now: number): Uint8Array {
     const hash = contents.clientHelloHash;
-    const name = new TextEncoder().encode(contents.serverName ?? '');
+    const name = utf8.encode(contents.serverName ?? '');
     if (name.length > 255) throw new RangeError('a server name of more than 255 bytes does not fit a cookie');
     const body = new Uint8Array(1 + 8 + 2 + 2 + 1 + hash.length + 1 + name.length);
     const v = new DataView(body.buffer);
@@ -95,6 +98,6 @@ export class CookieProtector {
     if (typeof suite !== 'string' || !(suite in CIPHER_SUITES) || nameLength === undefined || body.length !== 15 + hashLength + nameLength) return undefined;
     if (group !== undefined && !GROUPS.includes(group as KeyExchangeGroup)) return undefined;
     const contents = { suite: suite as SupportedCipherSuite, group: group as KeyExchangeGroup | undefined, clientHelloHash: body.slice(14, 14 + hashLength) };
-    return nameLength === 0 ? contents : { ...contents, serverName: new TextDecoder().decode(body.subarray(15 + hashLength)) };
+    return nameLength === 0 ? contents : { ...contents, serverName: utf8Decoder.decode(body.subarray(15 + hashLength)) };
   }
 }

@@ -31,12 +31,15 @@ export interface TicketContents {
 }
 
 const VERSION = 3;
+/** One encoder for every call (an encoder per call was a handshake's garbage). */
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 /** The format before the address: its tickets still resume, never with early data that skips the cookie. */
 const VERSION_WITHOUT_ADDRESS = 2;
 
 export function encodeTicketContents(t: TicketContents): Uint8Array {
   const w = new Writer('TicketContents');
-  const name = new TextEncoder().encode(t.serverName ?? '');
+  const name = utf8.encode(t.serverName ?? '');
   w.u8(VERSION, 'version');
   w.u16(cipherSuiteToNumber(t.suite), 'suite');
   writeWallTime(w, t.issuedAt, 'issued_at');
@@ -48,7 +51,7 @@ export function encodeTicketContents(t: TicketContents): Uint8Array {
   w.bytes(t.psk);
   w.u8(name.length, 'len_server_name');
   w.bytes(name);
-  const alpn = new TextEncoder().encode(t.alpn ?? '');
+  const alpn = utf8.encode(t.alpn ?? '');
   w.u8(alpn.length, 'len_alpn');
   w.bytes(alpn);
   w.u8(t.address.length, 'len_address');
@@ -80,10 +83,10 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
     issuedAt,
     lifetimeSeconds,
     ticketAgeAdd,
-    serverName: name.length === 0 ? undefined : new TextDecoder().decode(name),
+    serverName: name.length === 0 ? undefined : utf8Decoder.decode(name),
     clientAuthenticated,
     maxEarlyData,
-    alpn: alpn.length === 0 ? undefined : new TextDecoder().decode(alpn),
+    alpn: alpn.length === 0 ? undefined : utf8Decoder.decode(alpn),
     address,
   };
 }
