@@ -15,7 +15,9 @@ import type { UdpServerOptions } from '../server.js';
 import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
-import { BytesLru, bytesKey } from '../../pki/bytes-lru.js';
+import { BytesLru } from '../../pki/bytes-lru.js';
+import { clientCredentialContext } from './client-credentials.js';
+import { contentKey } from './content-key.js';
 import type { Dtls12CipherSuite } from '../../versions/suites12.js';
 import { ciphersOption } from './cipher-option.js';
 import { resolveVersionRange } from '../../versions/versions.js';
@@ -446,7 +448,7 @@ export function clientOptions(
   const identity = resolveServerName(noSni || servername === undefined ? host : servername, noSni || servername === undefined ? 'host' : 'servername');
   const serverName = noSni ? undefined : identity;
   const raw = rawPublicKeyOptions('client', o);
-  const context = credentialContext(raw?.keyOnly === true ? withoutKey(o) : o);
+  const context = clientCredentialContext(raw?.keyOnly === true ? withoutKey(o) : o);
   const lenient = booleanOption('rejectUnauthorized', rejectUnauthorized) === false;
   const pinned = raw ? undefined : clientFingerprint(o);
   // A pinned fingerprint or raw key replaces the trust anchors: the bundled roots are not read for them.
@@ -503,36 +505,6 @@ function sniEntry(option: string, entry: SniEntryCredentials): ServerCredentials
 
 /** Distinct `sni` function results remembered by content (a server with more names re-reads the least recent). */
 const SNI_CONTENT_ENTRIES = 64;
-
-/**
- * The content of `{ cert, key, ... }` options (or a list of them) as a key:
- * every field, strings and bytes length-prefixed; undefined for anything
- * else (a secure context is remembered by object only).
- */
-function contentKey(value: unknown): string | undefined {
-  if (typeof value === 'string') return `s${value.length}:${value}`;
-  if (value instanceof Uint8Array) return `b${value.length}:${bytesKey(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `v${String(value)};`;
-  if (Array.isArray(value)) {
-    let key = `a${value.length}[`;
-    for (const v of value) {
-      const k = contentKey(v);
-      if (k === undefined) return undefined;
-      key += k;
-    }
-    return `${key}]`;
-  }
-  if (typeof value !== 'object' || value === null || value instanceof SecureContext || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
-  let key = '{';
-  for (const name of Object.keys(value).sort()) {
-    const v = (value as Record<string, unknown>)[name];
-    if (v === undefined) continue;
-    const k = contentKey(v);
-    if (k === undefined) return undefined;
-    key += `${name}=${k}`;
-  }
-  return `${key}}`;
-}
 
 /** node:dtls's `sni` (contexts or their options, one or a list per name) → the connection's (chains and keys, DER). */
 export function sniOption(sni: ListenSniOption): SniOption {
