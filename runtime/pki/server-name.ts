@@ -8,6 +8,14 @@ const MAX_NAME_LENGTH = 253;
 const HOST_LABEL = /^[a-z0-9_-]+$/;
 
 /**
+ * Names resolved lately, by the text given (a client names the same few
+ * servers on every connection, twice for connect's host): the form is a
+ * function of the text alone; a refused text is not kept and throws again.
+ */
+const RESOLVED = new Map<string, string>();
+const RESOLVED_NAMES = 64;
+
+/**
  * Why `name` (lower case, no trailing dot) is not a DNS host name as
  * server_name carries it (RFC 6066 §3: ASCII, no IP literal), or undefined
  * when it is one. Used for the names a client sends, a server is asked for,
@@ -43,6 +51,15 @@ export function hostNameProblem(name: string): string | undefined {
  */
 export function resolveServerName(value: unknown, option = 'serverName'): string {
   if (typeof value !== 'string' || value.length === 0) throw new ConfigError(option, 'must be a non-empty host name or IP address');
+  const known = RESOLVED.get(value);
+  if (known !== undefined) return known;
+  const name = resolveName(value, option);
+  if (RESOLVED.size >= RESOLVED_NAMES) RESOLVED.clear();
+  RESOLVED.set(value, name);
+  return name;
+}
+
+function resolveName(value: string, option: string): string {
   const identity = identityOf(value, option);
   if (identity.kind === 'ip') return formatIpAddress(identity.address); // no brackets or zone, in its canonical form
   // identityOf has lower-cased ASCII letters and dropped a trailing dot; a name with other characters goes to A-labels.

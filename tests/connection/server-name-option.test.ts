@@ -3,6 +3,7 @@ import { ConfigError } from '../../runtime/config-error.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
+import { resolveServerName } from '../../runtime/pki/server-name.js';
 import { handshake } from '../support/handshake.js';
 import { TEST_TIME, type Identity } from '../support/pki-fixtures.js';
 
@@ -101,4 +102,15 @@ test('node:dtls-style connect names servername, or host when that is the default
   t.is(byServername?.option, 'servername');
   const byHost = t.throws(() => connect('exa$mple.test', 1, { ca: [] }), { instanceOf: ConfigError });
   t.is(byHost?.option, 'host');
+});
+
+test('a name resolved before gives the same form again, past the remembered names, and a refused one is refused each time', (t) => {
+  for (let round = 0; round < 2; round++) {
+    t.is(resolveServerName('Bücher.Example.'), 'xn--bcher-kva.example');
+    t.is(resolveServerName('[::FFFF:192.0.2.1]'), '::ffff:c000:201');
+    t.is(resolveServerName('bücher.example'), 'xn--bcher-kva.example');
+    for (let i = 0; i < 100; i++) t.is(resolveServerName(`Host${i}.Example`), `host${i}.example`);
+    t.throws(() => DtlsConnection.client({ serverName: '127.1' }), { instanceOf: ConfigError, message: /serverName/ });
+    t.throws(() => resolveServerName('a..b', 'servername'), { instanceOf: ConfigError, message: /servername/ });
+  }
 });
