@@ -1,6 +1,7 @@
 import { Session } from 'node:inspector';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
+import { clientSetupCpu } from './client-setup.js';
 
 /**
  * CPU per handshake on each side, in one process: a full 1-RTT handshake
@@ -142,6 +143,7 @@ export function handshakeAllocation(n: number, warmup = 500): number {
 const fromEnv = (): [number, number] => [Number(process.env.DTLS13_BENCH_HANDSHAKES ?? 500), Number(process.env.DTLS13_BENCH_WARMUP ?? 2000)];
 
 const ALLOCATION_HANDSHAKES = 300;
+const CLIENT_SETUPS = 5000;
 
 /** `npm run bench -- handshake`: the per-side line. */
 export function benchHandshakeCpu(log: (line: string) => void): void {
@@ -152,7 +154,8 @@ export function benchHandshakeCpu(log: (line: string) => void): void {
     `\nhandshake CPU, in one process (x25519, ECDSA P-256, AES-128-GCM, default provider; CPU read once per side switch):\n` +
       `  steady, ${r.handshakes} handshakes after ${r.warmup.handshakes}: ${ms(r)}\n` +
       `  the ${r.warmup.handshakes} warm-up handshakes (JIT and heap settling): ${ms(r.warmup)}\n` +
-      `  allocated: ${(handshakeAllocation(ALLOCATION_HANDSHAKES) / 1024).toFixed(0)} KiB per handshake, both sides (V8's sampling heap profiler, collected objects included, ${ALLOCATION_HANDSHAKES} handshakes)`,
+      `  allocated: ${(handshakeAllocation(ALLOCATION_HANDSHAKES) / 1024).toFixed(0)} KiB per handshake, both sides (V8's sampling heap profiler, collected objects included, ${ALLOCATION_HANDSHAKES} handshakes)\n` +
+      `  a connect()'s setup before its first datagram (options with a PEM ca, then DtlsConnection.client): ${clientSetupCpu(CLIENT_SETUPS).toFixed(1)} µs of CPU each`,
   );
 }
 
