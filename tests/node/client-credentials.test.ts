@@ -1,5 +1,5 @@
 import test from 'ava';
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { ConfigError } from '../../runtime/config-error.js';
 import { clientOptions } from '../../runtime/node/dtls/options.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -14,6 +14,10 @@ import { makeIdentity } from '../support/pki-fixtures.js';
 const a = makeIdentity('p256', 'a.test');
 const b = makeIdentity('p256', 'b.test');
 const pem = (der: Uint8Array): string => new X509Certificate(der).toString();
+const keyPem = (pkcs8: Uint8Array): string =>
+  createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })
+    .export({ format: 'pem', type: 'pkcs8' })
+    .toString();
 const anchors = (ca: string | Buffer) => clientOptions('127.0.0.1', { ca, servername: 'a.test' }, { error: undefined }).connection.trustAnchors;
 
 test('the same ca content, in a new string or Buffer, gives the anchors read the first time', (t) => {
@@ -40,4 +44,20 @@ test('a ca that fails throws each time, and a client certificate is checked agai
   t.truthy(withKey(a.privateKey).connection.certificate);
   for (let i = 0; i < 2; i++) t.throws(() => withKey(b.privateKey), { instanceOf: ConfigError, message: /does not match/ });
   t.is(withKey(a.privateKey).connection.certificate, withKey(a.privateKey).connection.certificate);
+});
+
+test('the same strings again are the context of the last time; other strings in between are read for what they say', (t) => {
+  const caA = pem(a.caDer);
+  const caB = pem(b.caDer);
+  const first = anchors(caA);
+  t.is(anchors(caA), first);
+  t.deepEqual(anchors(caB), [b.caDer]);
+  t.deepEqual(anchors(caB), [b.caDer]);
+  t.is(anchors(caA), first);
+  const cert = pem(a.chain[0]!);
+  const key = keyPem(a.privateKey);
+  const withKey = (k: string) => clientOptions('127.0.0.1', { cert, key: k, ca: caA, servername: 'a.test' }, { error: undefined });
+  t.truthy(withKey(key).connection.certificate);
+  t.throws(() => withKey(pem(a.caDer)), { instanceOf: ConfigError, message: /key/ }, 'the same cert and ca, another key: read, and refused');
+  t.truthy(withKey(key).connection.certificate);
 });

@@ -19,9 +19,25 @@ const byContent = new BytesLru<SecureContext>(CLIENT_CONTEXT_ENTRIES);
  */
 export function clientCredentialContext(options: CredentialOptions): SecureContext {
   if (options.secureContext !== undefined) return credentialContext(options);
-  const key = contentKey({ cert: options.cert, key: options.key, passphrase: options.passphrase, ca: options.ca });
+  const { cert, key: privateKey, passphrase, ca } = options;
+  // The same strings as the last time (a string cannot change) are the same content: no key to build and hash.
+  if (last !== undefined && last.cert === cert && last.key === privateKey && last.passphrase === passphrase && last.ca === ca) return last.context;
+  const key = contentKey({ cert, key: privateKey, passphrase, ca });
   if (key === undefined) return credentialContext(options);
   let context = byContent.get(key);
   if (context === undefined) byContent.set(key, (context = credentialContext(options)));
+  const text = [cert, privateKey, passphrase, ca].every((v) => v === undefined || typeof v === 'string');
+  last = text ? { cert, key: privateKey, passphrase, ca, context } : undefined;
   return context;
+}
+
+/** The options of the last context made from text alone (strings or absent), and that context. */
+let last: TextCredentials | undefined;
+
+interface TextCredentials {
+  readonly cert: unknown;
+  readonly key: unknown;
+  readonly passphrase: unknown;
+  readonly ca: unknown;
+  readonly context: SecureContext;
 }
