@@ -12,6 +12,13 @@ import { parseIpAddress } from './ip-address.js';
 export type HostIdentity = { readonly kind: 'dns'; readonly name: string } | { readonly kind: 'ip'; readonly address: Uint8Array };
 
 /**
+ * DNS names read lately, by the text given (a client checks the same
+ * server's name on every handshake); a refused text is not kept.
+ */
+const DNS_NAMES = new Map<string, HostIdentity>();
+const DNS_NAMES_KEPT = 64;
+
+/**
  * What `host` names, for the option `option` (default `hostname`):
  *
  * - `192.0.2.1`: IPv4, dotted quad (no leading zeros);
@@ -32,6 +39,18 @@ export type HostIdentity = { readonly kind: 'dns'; readonly name: string } | { r
  */
 export function identityOf(host: string, option = 'hostname'): HostIdentity {
   if (typeof host !== 'string' || host === '') throw new ConfigError(option, 'must be a non-empty host name or IP address');
+  const known = DNS_NAMES.get(host);
+  if (known !== undefined) return known;
+  const identity = readIdentity(host, option);
+  // An address's octets are a buffer a caller could write to: only names are kept.
+  if (identity.kind === 'dns') {
+    if (DNS_NAMES.size >= DNS_NAMES_KEPT) DNS_NAMES.clear();
+    DNS_NAMES.set(host, Object.freeze(identity));
+  }
+  return identity;
+}
+
+function readIdentity(host: string, option: string): HostIdentity {
   const bracketed = host.startsWith('[') || host.endsWith(']');
   if (bracketed && !(host.startsWith('[') && host.endsWith(']'))) throw new ConfigError(option, `'${host}' has unbalanced brackets`);
   const text = bracketed ? host.slice(1, -1) : host;

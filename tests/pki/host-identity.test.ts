@@ -142,3 +142,13 @@ test('hostname and ipAddress together: the leaf must name both', (t) => {
   t.false(check('a.example', '192.0.2.2'));
   t.false(check('192.0.2.2', '192.0.2.1'), 'an IP hostname is checked even when ipAddress is given');
 });
+
+test('a name read before is read the same again, past the names kept; a refused text is refused each time', (t) => {
+  for (let round = 0; round < 2; round++) {
+    t.deepEqual(identityOf('Server.Example.'), { kind: 'dns', name: 'server.example' });
+    t.deepEqual(identityOf('server.example'), { kind: 'dns', name: 'server.example' });
+    t.deepEqual(identityOf('192.0.2.1'), { kind: 'ip', address: new Uint8Array([192, 0, 2, 1]) });
+    for (let i = 0; i < 100; i++) t.deepEqual(identityOf(`N${i}.Example`), { kind: 'dns', name: `n${i}.example` });
+    t.throws(() => identityOf('127.1', 'servername'), { instanceOf: ConfigError, message: /servername/ });
+  }
+});
