@@ -99,5 +99,11 @@ function freshHandle(socket: Socket): UdpHandle | undefined {
   if (typeof kind !== 'function') return undefined;
   const handle: unknown = Reflect.construct(kind, []);
   const h = handle as Partial<UdpHandle>;
-  return typeof h.open === 'function' && typeof h.recvStart === 'function' && typeof h.close === 'function' ? (handle as UdpHandle) : undefined;
+  if (typeof h.open !== 'function' || typeof h.recvStart !== 'function' || typeof h.close !== 'function') return undefined;
+  // node:dgram's handle swap carries lookup, bind and send over from the socket's own handle, not connect: a udp6 socket's
+  // is connect6, so without it connect() would take the IPv6 address as IPv4 and fail (EINVAL).
+  const connect: unknown = Reflect.get(own as object, 'connect');
+  if (typeof connect !== 'function') return undefined;
+  Reflect.set(handle as object, 'connect', connect);
+  return handle as UdpHandle;
 }

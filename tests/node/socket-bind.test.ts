@@ -8,7 +8,7 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { listen } from '../../runtime/index.js';
+import { connect, listen } from '../../runtime/index.js';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
 import { bindSocket, createClientSocket } from '../../runtime/node/socket-bind.js';
 import { pemIdentity } from '../api/fixtures.js';
@@ -40,7 +40,7 @@ function freshClient(port: number, env: NodeJS.ProcessEnv): Promise<Fresh> {
   );
 }
 
-const bound = (socket: Socket, port: number, address: string): Promise<void> =>
+const bound = (socket: Socket, port: number, address: string | undefined): Promise<void> =>
   new Promise((resolve, reject) => {
     socket.once('error', reject);
     bindSocket(socket, port, address, () => {
@@ -86,6 +86,46 @@ for (const [type, address] of [
     t.is(from.port, b.address().port);
     a.close();
     await once(a, 'close');
+  });
+}
+
+for (const [type, address] of [
+  ['udp4', '127.0.0.1'],
+  ['udp6', '::1'],
+] as const) {
+  // node:dgram's handle swap carries lookup, bind and send over, not connect: a udp6 socket once connected as IPv4 (EINVAL).
+  test(`a ${type} client socket bound by bindSocket as connect() binds it connects to ${address} and sends there`, async (t) => {
+    const server = createSocket(type);
+    const client = createClientSocket(type);
+    t.teardown(() => {
+      server.close();
+      client.close();
+    });
+    await bound(server, 0, address);
+    await bound(client, 0, undefined);
+    const error = await new Promise<Error | undefined>((resolve) => client.connect(server.address().port, address, resolve as () => void));
+    t.is(error, undefined);
+    t.deepEqual(client.remoteAddress(), { address, family: type === 'udp6' ? 'IPv6' : 'IPv4', port: server.address().port });
+    const received = once(server, 'message');
+    client.send(Uint8Array.of(9));
+    t.deepEqual([...((await received)[0] as Buffer)], [9]);
+  });
+
+  test(`connect() over ${type} (${address}): a handshake and an echo`, async (t) => {
+    const server = listen(
+      (session) => {
+        session.onmessage = (data) => void session.send(data);
+      },
+      { cert: id.cert, key: id.key, host: address },
+    );
+    t.teardown(() => server.close());
+    const { port } = await server.listening;
+    const session = connect(address, port, { ca: id.ca, servername: 'localhost' });
+    t.teardown(() => session.close());
+    const echoed = new Promise<Buffer>((resolve) => (session.onmessage = resolve));
+    await session.opened;
+    await session.send(Buffer.from('v6?'));
+    t.is((await echoed).toString(), 'v6?');
   });
 }
 

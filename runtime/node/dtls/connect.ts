@@ -114,7 +114,8 @@ function start(session: DtlsSession, connection: Connection, server: Resolved, p
   session.attach(endpoint);
   bindSocket(socket, bindPort, bindHost, () => {
     if (endpoint.isEnded) return;
-    socket.connect(port, server.address, () => endpoint.connect());
+    // node:dgram hands a failed connect's error to this callback, not to 'error'.
+    socket.connect(port, server.address, (error?: Error) => (error ? fail(error) : endpoint.connect()));
   });
 }
 

@@ -60,7 +60,8 @@ export function rebindClient(endpoint: DtlsEndpoint<SessionParameters>, fail: (e
     };
     socket.once('error', refused);
     bindSocket(socket, 0, address, () => {
-      socket.connect(endpoint.remote.port, endpoint.remote.address, () => {
+      socket.connect(endpoint.remote.port, endpoint.remote.address, (error?: Error) => {
+        if (error) return refused(error); // node:dgram hands a failed connect's error here, not to 'error'
         socket.off('error', refused);
         const a = socket.address();
         endpoint.rebind(socket, localPath(socket), oldPath);
