@@ -431,7 +431,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
 
   private sent(error?: Error | null): void {
     if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EMSGSIZE') this.pathMtuExceeded();
-    if (--this.pendingSends > 0) return;
+    if (this.pendingSends > 0 && --this.pendingSends > 0) return; // 0 already: a crash settled it (crash)
     this.onSent = undefined;
     if (this.flushWaiters.length > 0) for (const f of this.flushWaiters.splice(0)) f();
   }
@@ -462,6 +462,10 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private crash(e: unknown): void {
     if (this.ended) return;
     this.internalError = e;
+    // A send that threw had its datagrams counted as pending, and nothing calls back for them: what waits for the flush
+    // (a client's socket close) goes on now, or the socket stays open and keeps the process alive.
+    this.pendingSends = 0;
+    for (const f of this.flushWaiters.splice(0)) f();
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     this.end('failed', 'internal_error', `internal_error: the connection threw ${what}`, e);
   }

@@ -1,4 +1,6 @@
 import test from 'ava';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { openClientEndpoint } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { EndpointClosedError } from '../../runtime/node/endpoint-ending.js';
@@ -64,3 +66,10 @@ for (const [where, sabotage] of Object.entries(SABOTAGE)) {
     victim.close();
   });
 }
+
+test("a client whose socket send throws fails with internal_error and its process exits: the socket closes (nothing waits for the send's callback)", async (t) => {
+  const fixture = new URL('./fixtures/send-throws-client.ts', import.meta.url).pathname;
+  // The timeout is a hang guard: before the fix the socket stayed open and the process never exited.
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture], { timeout: 60_000 });
+  t.is(stdout.trim(), 'internal_error');
+});
