@@ -43,7 +43,7 @@ const SEND_STATUS = new Int32Array(1);
  * keeps GRO off (recvmmsg only); without the addon, or with batching off,
  * node:dgram's 'message' events and {@link drain}.
  */
-export class DatagramIo implements ReceiveBatchSource {
+export class DatagramIo {
   private static readonly bySocket = new WeakMap<Socket, DatagramIo>();
 
   /** The one instance for `socket`. */
@@ -78,13 +78,6 @@ export class DatagramIo implements ReceiveBatchSource {
    * that reaches the fleet through another host by that host: runtime/node/dtls/workers/fleet-link.ts).
    */
   divert: ((datagrams: readonly Uint8Array[], count: number, address: string, port: number) => boolean) | undefined;
-
-  /** The batch being delivered, for {@link bytesAhead}: its meta words (`stride` per buffer), how many, which one, and how far into it. */
-  private batchMeta: Uint32Array = SEGMENT_META;
-  private batchStride = 4;
-  private batchCount = 0;
-  private batchAt = 0;
-  private batchOffset = 0;
 
   private constructor(socket: Socket, binding: NativeBinding | undefined) {
     this.socket = socket;
@@ -174,12 +167,14 @@ export class DatagramIo implements ReceiveBatchSource {
         batch.push([slab.slice(at, at + meta[3 * i]!), meta[3 * i + 1]!, meta[3 * i + 2]!]);
       }
       taken += n;
-      const outer = this.beginBatch(meta, 3, n);
+      // The meta words copied too: a nested drain reuses them.
+      const delivering = new DeliveredBatch(meta.slice(0, 3 * n), 3, n);
+      const outer = beginReceiveBatch(delivering);
       try {
         for (let i = 0; i < n; i++) {
           const [d, ipv4, port] = batch[i]!;
           if (this.fd() === undefined) return taken; // closed by a delivery: node:dgram would deliver nothing more either
-          this.batchAt = i;
+          delivering.at = i;
           if (port !== 0) deliver(d, addressOf(ipv4), port);
         }
       } finally {
@@ -298,10 +293,11 @@ export class DatagramIo implements ReceiveBatchSource {
         // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
         if (n <= 0) return;
         this.counts.reads++;
-        const outer = this.beginBatch(meta, 4, n);
+        const delivering = new DeliveredBatch(meta, 4, n); // a nested read has meta words of its own
+        const outer = beginReceiveBatch(delivering);
         let delivered: number;
         try {
-          delivered = this.deliverBatch(slab, meta, n, handle, lend, deliver);
+          delivered = this.deliverBatch(slab, delivering, handle, lend, deliver);
         } finally {
           endReceiveBatch(outer);
         }
@@ -317,12 +313,12 @@ export class DatagramIo implements ReceiveBatchSource {
   /** readAll's delivery of one recvmmsg batch: each buffer split into its datagrams (GRO), each lent or copied; how many, or -1 when a delivery closed the socket. */
   private deliverBatch(
     slab: Uint8Array,
-    meta: Uint32Array,
-    n: number,
+    delivering: DeliveredBatch,
     handle: unknown,
     lend: boolean,
     deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
   ): number {
+    const { meta, count: n } = delivering;
     let taken = 0;
     for (let i = 0; i < n; i++) {
       const at = i * RECEIVE_STRIDE;
@@ -343,35 +339,13 @@ export class DatagramIo implements ReceiveBatchSource {
         this.counts.readDatagrams++;
         taken++;
         if (Reflect.get(this.state!, 'handle') !== handle) return -1;
-        this.batchAt = i;
-        this.batchOffset = off;
+        delivering.at = i;
+        delivering.offset = off;
         if (port !== 0) deliver(d, address, port, path);
         if (segment === 0) break; // an empty datagram
       }
     }
     return taken;
-  }
-
-  /** Starts a receive batch of `n` buffers described by `meta` (wire/message-arena.ts); returns the batch it interrupts. */
-  private beginBatch(meta: Uint32Array, stride: number, n: number): ReceiveBatchSource | undefined {
-    this.batchMeta = meta;
-    this.batchStride = stride;
-    this.batchCount = n;
-    this.batchAt = 0;
-    this.batchOffset = 0;
-    return beginReceiveBatch(this);
-  }
-
-  /** ReceiveBatchSource: the bytes of the datagram being delivered and of the rest of the batch from its sender (a bound on one session's). */
-  bytesAhead(): number {
-    const m = this.batchMeta;
-    const s = this.batchStride;
-    const i = this.batchAt;
-    const ipv4 = m[s * i + 1];
-    const port = m[s * i + 2];
-    let bytes = m[s * i]! - this.batchOffset;
-    for (let j = i + 1; j < this.batchCount; j++) if (m[s * j + 1] === ipv4 && m[s * j + 2] === port) bytes += m[s * j]!;
-    return bytes;
   }
 
   /** The socket's file descriptor while it is open and bound, where batching applies. */
@@ -406,6 +380,34 @@ const MAX_READ_PER_WAKE = 1024;
 /** Datagrams taken per recvmmsg call (the network bench's C baseline takes as many), and the room for each (the largest UDP payload fits). */
 export const RECEIVE_BATCH = 16;
 const RECEIVE_STRIDE = 65_536;
+/**
+ * One receive batch being delivered (wire/message-arena.ts): its meta words (`stride` per buffer: length, IPv4, port,
+ * ...), how many buffers, and which datagram is being delivered. One per batch, so a read nested in a delivery has its own.
+ */
+class DeliveredBatch implements ReceiveBatchSource {
+  readonly meta: Uint32Array;
+  readonly stride: number;
+  readonly count: number;
+  at = 0;
+  offset = 0;
+
+  constructor(meta: Uint32Array, stride: number, count: number) {
+    this.meta = meta;
+    this.stride = stride;
+    this.count = count;
+  }
+
+  /** The bytes of the datagram being delivered and of the rest of the batch from its sender (a bound on one session's). */
+  bytesAhead(): number {
+    const { meta: m, stride: s, at: i } = this;
+    const ipv4 = m[s * i + 1];
+    const port = m[s * i + 2];
+    let bytes = m[s * i]! - this.offset;
+    for (let j = i + 1; j < this.count; j++) if (m[s * j + 1] === ipv4 && m[s * j + 2] === port) bytes += m[s * j]!;
+    return bytes;
+  }
+}
+
 const RECEIVE_META = new Uint32Array(3 * RECEIVE_BATCH);
 /** Four words per buffer for udpReceiveSegments: length, IPv4 address, port, GRO segment size. */
 const SEGMENT_META = new Uint32Array(4 * RECEIVE_BATCH);
