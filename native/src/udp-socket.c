@@ -39,9 +39,11 @@ int udp_socket_bind(const uint8_t *address, int address_length, int port, int v6
   int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   int one = 1;
-  if (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) goto failed;
+  if (reuse_port == UDP_REUSE_PORT_JOIN && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) goto failed;
   if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) != 0) goto failed;
   if (bind(fd, (struct sockaddr *)&storage, length) != 0) goto failed;
+  /* Bound alone first: a port no socket holds, not another group's (see udp-socket.h); then open to the group. */
+  if (reuse_port == UDP_REUSE_PORT_FIRST && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) goto failed;
   return fd;
 failed : {
   int e = errno;

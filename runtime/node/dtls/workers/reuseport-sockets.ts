@@ -7,7 +7,9 @@
  * 4-tuple hash. Without the addon, on a Node whose node:dgram has
  * `reusePort` (22.12, 23.1 and later), each worker binds its own and the
  * kernel's hash spreads every datagram: a CID record on the wrong worker is
- * forwarded to its owner. On Node 20 without the addon there is no way to
+ * forwarded to its owner (there the first worker binds port 0 with SO_REUSEPORT
+ * set, which may join another group of the same user: give a port). On Node 20
+ * without the addon there is no way to
  * set SO_REUSEPORT: `workers` is a ConfigError there.
  * `DTLS13_REUSEPORT_STEERING=0` leaves the steering program out (forwarding
  * only: a comparison, or a kernel that refuses it).
@@ -21,6 +23,8 @@ import { dgramHasReusePort } from '../options.js';
 /** The addon's reuseport calls (native/src/reuseport.c), absent from an addon built before them. */
 interface ReuseportBinding {
   reuseportBind(address: Uint8Array, port: number, v6only: number): number;
+  /** The group's first socket: SO_REUSEPORT set after bind(2), so its port is one no socket held (native/src/udp-socket.h). */
+  reuseportBindFirst?(address: Uint8Array, port: number, v6only: number): number;
   reuseportSteer(fd: number, workerOffset: number): number;
   reuseportLocalPort(fd: number): number;
   reuseportClose(fd: number): number;
@@ -57,7 +61,12 @@ export interface NativeSockets {
   readonly steered: boolean;
 }
 
-/** `count` SO_REUSEPORT sockets on `host:port` (port 0: one the kernel picks for the first), the steering program attached. Throws the system error. */
+/**
+ * `count` SO_REUSEPORT sockets on `host:port`, the steering program attached when there are two or more. The first is
+ * bound alone and opened to the group after: a port that another socket holds is EADDRINUSE, and port 0 is a port no
+ * socket holds, never another reuseport group's (which a port-0 bind with SO_REUSEPORT set may be given, and join).
+ * Throws the system error.
+ */
 export function nativeSockets(host: string, port: number, count: number, ipv6Only: boolean): NativeSockets {
   const b = reuseportBinding(nativeBinding)!;
   const address = addressBytes(host);
@@ -65,12 +74,14 @@ export function nativeSockets(host: string, port: number, count: number, ipv6Onl
   try {
     let bound = port;
     for (let i = 0; i < count; i++) {
-      const fd = b.reuseportBind(address, bound, ipv6Only ? 1 : 0);
+      const bind = i === 0 && b.reuseportBindFirst !== undefined ? b.reuseportBindFirst : b.reuseportBind;
+      const fd = bind.call(b, address, bound, ipv6Only ? 1 : 0);
       if (fd < 0) throw systemError(-fd, 'bind', host, bound);
       fds.push(fd);
       if (i === 0) bound = b.reuseportLocalPort(fd);
     }
-    const steered = !steeringDisabled() && b.reuseportSteer(fds[0]!, WORKER_BYTE_OFFSET) === 0;
+    // One socket has no group (the kernel makes it when a second joins), and nothing to steer.
+    const steered = count > 1 && !steeringDisabled() && b.reuseportSteer(fds[0]!, WORKER_BYTE_OFFSET) === 0;
     return { fds, port: bound, steered };
   } catch (e) {
     for (const fd of fds) b.reuseportClose(fd);
