@@ -8,6 +8,8 @@
       # Never unloaded: Node lets go of a worker's addons before its heap is torn down, and records' ArrayBuffers
       # freed then call back into the addon (owned-bytes.cc). The C++ standard is Node's own (common.gypi).
       "ldflags": ["-Wl,-z,nodelete"],
+      # dlsym (x25519.c): in glibc's libc since 2.34, in libdl before.
+      "libraries": ["-ldl"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

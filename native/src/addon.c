@@ -153,9 +153,7 @@ static void release_handle(handle *h) {
       OPENSSL_cleanse(h->u.record12.iv, NONCE_LENGTH);
       break;
     case KIND_X25519:
-      /* OpenSSL cleanses the private key when it frees it. */
-      EVP_PKEY_free(h->u.x25519);
-      h->u.x25519 = NULL;
+      x25519_free(&h->u.x25519);
       break;
   }
 }
@@ -726,8 +724,7 @@ static napi_value x25519_create_js(napi_env env, napi_callback_info info) {
   uint32_t id = 0;
   handle *h = new_handle(&c, KIND_X25519, &id);
   if (h == NULL) return NULL;
-  h->u.x25519 = x25519_create(private_length != 0 ? private_key : NULL, public_key);
-  if (h->u.x25519 == NULL) {
+  if (x25519_create(&h->u.x25519, private_length != 0 ? private_key : NULL, public_key) != 0) {
     drop_handle(&c, id);
     return fail(&c, "OpenSSL refused the key"), NULL;
   }
@@ -745,7 +742,15 @@ static napi_value x25519_derive_js(napi_env env, napi_callback_info info) {
   uint8_t *out = bytes(&c, 2, &out_size);
   if (c.failed) return NULL;
   if (peer_length != X25519_LENGTH || out_size != X25519_LENGTH) return fail(&c, "the peer value and the output must be 32 bytes"), NULL;
-  napi_get_boolean(env, x25519_derive(h->u.x25519, peer, out) == 0, &result);
+  napi_get_boolean(env, x25519_derive(&h->u.x25519, peer, out) == 0, &result);
+  return result;
+}
+
+/* x25519Direct() -> boolean: whether shares use OpenSSL's X25519 functions directly (x25519.h) rather than EVP_PKEY. */
+static napi_value x25519_direct_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result = NULL;
+  napi_get_boolean(env, x25519_direct(), &result);
   return result;
 }
 
@@ -984,7 +989,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
       {"recordOpen", record_open_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
-      {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"randomFill", random_fill_js},
+      {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},
       {"udpSocketBind", udp_socket_bind_js},

@@ -16,6 +16,7 @@
 #include "cipher.h"
 #include "record.h"
 #include "record12.h"
+#include "x25519.h"
 
 enum handle_kind { KIND_AEAD = 0x61656164, KIND_MASK = 0x6d61736b, KIND_RECORD = 0x7265636f, KIND_RECORD12 = 0x72313231, KIND_X25519 = 0x78323535 };
 
@@ -27,7 +28,7 @@ typedef struct {
     mask_key mask;
     record_key record;
     record12_key record12;
-    EVP_PKEY *x25519;
+    x25519_key x25519;
   } u;
 } handle;
 

@@ -1,8 +1,13 @@
 /*
  * X25519 key shares (RFC 7748 section 5, RFC 8446 section 7.4.2) from raw
- * bytes on the OpenSSL inside node: the private key stays in an EVP_PKEY
- * (cleansed when freed), the public value and the shared secret are the
- * raw 32-byte strings TLS carries.
+ * bytes on the OpenSSL inside node. Where node exports OpenSSL's own X25519
+ * functions (its bundled OpenSSL 3 does; a shared libcrypto does not), a
+ * share is its 32-byte private key, cleansed when freed, and each operation
+ * one call to them: no EVP_PKEY built from raw bytes, no context, no
+ * provider lookup, which cost a handshake about as much as the base-point
+ * multiplication itself. Elsewhere the private key stays in an EVP_PKEY.
+ * The public value and the shared secret are the raw 32-byte strings TLS
+ * carries either way.
  */
 #ifndef DTLS13_NATIVE_X25519_H
 #define DTLS13_NATIVE_X25519_H
@@ -13,18 +18,31 @@
 
 #define X25519_LENGTH 32
 
+/* One share: `raw` when the direct functions are there, else `pkey`. */
+typedef struct {
+  EVP_PKEY *pkey;
+  uint8_t raw[X25519_LENGTH];
+} x25519_key;
+
 /*
  * A share from a 32-byte private key, or a fresh one from OpenSSL's private
  * random generator when `private_key` is NULL; its public value goes to
- * `public_key`. NULL when OpenSSL refused (the error queue is cleared).
+ * `public_key`. 0 on success; -1 when OpenSSL refused (the error queue is
+ * cleared, nothing is held).
  */
-EVP_PKEY *x25519_create(const uint8_t *private_key, uint8_t public_key[X25519_LENGTH]);
+int x25519_create(x25519_key *key, const uint8_t *private_key, uint8_t public_key[X25519_LENGTH]);
 
 /*
  * The shared secret with the peer's 32-byte public value. 0 on success; -1
  * when OpenSSL refuses (its all-zero result for a low-order point), with
  * `secret` zeroed and the error queue cleared.
  */
-int x25519_derive(EVP_PKEY *key, const uint8_t peer[X25519_LENGTH], uint8_t secret[X25519_LENGTH]);
+int x25519_derive(const x25519_key *key, const uint8_t peer[X25519_LENGTH], uint8_t secret[X25519_LENGTH]);
+
+/* Cleanses and frees what `key` holds. */
+void x25519_free(x25519_key *key);
+
+/* 1 when shares use OpenSSL's X25519 functions directly, 0 when they go through EVP_PKEY. */
+int x25519_direct(void);
 
 #endif

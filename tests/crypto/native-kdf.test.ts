@@ -1,12 +1,15 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';
+import { fileURLToPath } from 'node:url';
 import { nativeBinding, type NativeBinding } from '../../runtime/crypto/native/binding.js';
 import { NATIVE_DISABLED_BY_ENV, nativeProvider, nativeUnavailableReason } from '../../runtime/crypto/native/index.js';
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { CryptoError, type CryptoProvider, type HashAlgorithm } from '../../runtime/crypto/provider.js';
 import { fromHex, hex } from '../support/canon.js';
+import { RFC7748_EXCHANGE, rfc7748Exchange } from '../support/native-x25519.js';
 
 /**
  * HMAC, HKDF, the incremental hash, X25519 and random bytes in the native addon (native/src/kdf.c, x25519.c):
@@ -213,6 +216,18 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     const share = native.generateKeyShare('x25519');
     for (const peer of [new Uint8Array(32), Uint8Array.of(1, ...new Uint8Array(31))]) t.throws(() => share.deriveSecret(peer), { instanceOf: CryptoError });
     t.notThrows(() => crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
+  });
+
+  test('x25519: RFC 7748 §6.1 on both addon paths: OpenSSL 3 bundled in node called directly, EVP_PKEY with DTLS13_NATIVE_X25519=evp', (t) => {
+    const bundled3 = process.config.variables.node_shared_openssl !== true && process.versions.openssl.startsWith('3.');
+    t.is(binding.x25519Direct?.(), bundled3);
+    t.deepEqual(rfc7748Exchange(binding), RFC7748_EXCHANGE);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/native-x25519.ts', import.meta.url))], {
+      env: { ...process.env, DTLS13_NATIVE_X25519: 'evp' },
+      encoding: 'utf8',
+    });
+    t.is(child.status, 0, child.stderr);
+    t.deepEqual(JSON.parse(child.stdout) as unknown, { direct: false, exchange: RFC7748_EXCHANGE });
   });
 
   test('x25519: fresh native shares are distinct and agree with node and noble shares', (t) => {

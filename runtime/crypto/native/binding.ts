@@ -115,6 +115,8 @@ export interface NativeBinding {
   x25519Create(privateKey: Uint8Array, publicOut: Uint8Array): NativeHandle;
   /** The X25519 shared secret with `peer` into `out` (32 bytes each); false when OpenSSL refuses the peer value (a low-order point). */
   x25519Derive(key: NativeHandle, peer: Uint8Array, out: Uint8Array): boolean;
+  /** Whether X25519 shares call OpenSSL's X25519 functions directly (those node exports) rather than going through EVP_PKEY (native/src/x25519.h). Absent from an older addon. */
+  x25519Direct?(): boolean;
   /** Fills `out` from OpenSSL's random generator (RAND_bytes, as node's randomBytes). */
   randomFill(out: Uint8Array): void;
   /** The byte length of an incremental hash state (hashInit/hashUpdate/hashDigest); a state is plain data, so a copy of its bytes is a fork. */
