@@ -14,6 +14,7 @@ import { benchWire } from './wire.js';
  * `-- scale` (only when named: minutes) for the sessions one process holds, their memory and idle CPU;
  * `-- scale-out` (only when named: a minute or more) for handshakes per second and goodput of a server on 1..cores worker threads;
  * `-- scale-out-instructions` (only when named: valgrind, minutes) for the workers' instructions per handshake with 1 and 2 workers;
+ * `-- receive-instructions` (only when named: valgrind, minutes) for a receiving server's instructions per payload and its record-opening calls';
  * `-- handshake-servers` (only when named: wolfSSL, BoringSSL if built, a minute) for the server's CPU per handshake against C servers;
  * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering).
  * Every figure is printed next to a baseline measured in the same run.
@@ -39,6 +40,7 @@ if (only === undefined || only === 'cold') (await import('./cold.js')).benchCold
 if (only === 'scale') await (await import('./scale.js')).benchScale();
 if (only === 'scale-out') await (await import('./scale-out.js')).benchScaleOut(console.log);
 if (only === 'scale-out-instructions') await (await import('./scale-out/instructions.js')).benchScaleOutInstructions(console.log);
+if (only === 'receive-instructions') await (await import('./network/receive-instructions.js')).benchReceiveInstructions(console.log);
 if (only === 'handshake-servers') await (await import('./handshake-servers.js')).benchHandshakeServers(console.log);
 if (only === 'lossy') await (await import('./lossy.js')).benchLossy(console.log);
 if (only === 'package-size') await (await import('./package-size.js')).benchPackageSize(console.log);
