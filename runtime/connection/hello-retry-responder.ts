@@ -2,6 +2,7 @@ import { decodeClientHello, encodeAlert, encodeDtlsHandshake, encodeDtlsPlaintex
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { CookieProtector, cookieTag } from '../handshake/cookie.js';
+import { encodeFragmentView } from '../handshake/fragmenter.js';
 import { UsedCookies } from '../handshake/used-cookies.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
@@ -15,10 +16,11 @@ import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
 import { bytesEqual } from '../wire/bytes.js';
 import { Reader } from '../wire/reader.js';
+import { scratchWriter } from '../wire/scratch.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionOptions } from './connection.js';
 import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
-import { helloRetryRequestBody } from './messages.js';
+import { helloRetryRequestView } from './messages.js';
 import { offeredServerName } from './sni-selection.js';
 import { credentialsForHello } from './certificate-types.js';
 import type { StatelessRetry } from './stateless-retry.js';
@@ -235,11 +237,13 @@ export class HelloRetryResponder {
     }
     const body = hello.body;
     const hash = CIPHER_SUITES[choice.suite].hash;
-    const framed = new Uint8Array(4 + body.length);
-    framed.set([1, (body.length >>> 16) & 0xff, (body.length >>> 8) & 0xff, body.length & 0xff], 0);
-    framed.set(body, 4);
+    // The ClientHello framed as the transcript takes it (type and length), in the scratch writer: hashed at once.
+    const framed = scratchWriter('ClientHello');
+    framed.u8(1, 'msg_type');
+    framed.u24(body.length, 'length');
+    framed.bytes(body);
     const group = choice.kind === 'retry' ? choice.group : undefined;
-    const clientHelloHash = this.config.provider.digest(hash, framed);
+    const clientHelloHash = this.config.provider.digest(hash, framed.finish());
     // The name goes in the cookie, so the second ClientHello can be held to it (RFC 8446 §4.1.2).
     const newCookie = this.cookies.seal(
       { suite: choice.suite, group, clientHelloHash, ...(serverName === undefined ? {} : { serverName }) },
@@ -247,8 +251,9 @@ export class HelloRetryResponder {
       ch.random,
       now,
     );
-    const hrr = helloRetryRequestBody(choice.suite, group, newCookie, this.config.echoLegacySessionId ? ch.legacySessionId : new Uint8Array(0));
-    const fragment = encodeDtlsHandshake({ msgType: 'server_hello', length: hrr.length, messageSeq: 0, fragmentOffset: 0, fragment: hrr });
+    // Views of shared buffers, each copied into the next: one array, the datagram, is made.
+    const hrr = helloRetryRequestView(choice.suite, group, newCookie, this.config.echoLegacySessionId ? ch.legacySessionId : new Uint8Array(0));
+    const fragment = encodeFragmentView({ msgType: 'server_hello', length: hrr.length, messageSeq: 0, fragmentOffset: 0, fragment: hrr });
     // The record takes the ClientHello's (last) sequence number: nothing to remember, nothing repeated for a new ClientHello.
     return {
       kind: 'reply',

@@ -8,10 +8,13 @@ import {
   encodeKeyUpdate,
   encodeNewSessionTicket,
   encodeServerHello,
+  writeServerHello,
   type ClientHelloExtension,
+  type ServerHello,
   type ServerHelloExtension,
   type EncryptedExtensionsExtension,
 } from '../../generated/wire/index.js';
+import { scratchWriter } from '../wire/scratch.js';
 import { sentServerName } from './sni-selection.js';
 import { srtpOffer } from './srtp.js';
 import type { CryptoProvider, KeyExchangeGroup, PrivateKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
@@ -158,7 +161,32 @@ export function helloRetryRequestBody(
   cookie: Uint8Array | undefined,
   sessionIdEcho: Uint8Array = new Uint8Array(0),
 ): Uint8Array {
-  return encodeServerHello({
+  return encodeServerHello(helloRetryRequest(suite, group, cookie, sessionIdEcho));
+}
+
+/**
+ * {@link helloRetryRequestBody}'s bytes in the scratch writer (wire/scratch.ts):
+ * a view valid until the next encode, for a caller that hashes or copies it at
+ * once (a stateless server makes one per ClientHello, and again for its transcript).
+ */
+export function helloRetryRequestView(
+  suite: SupportedCipherSuite,
+  group: KeyExchangeGroup | undefined,
+  cookie: Uint8Array | undefined,
+  sessionIdEcho: Uint8Array,
+): Uint8Array {
+  const w = scratchWriter('ServerHello');
+  writeServerHello(w, helloRetryRequest(suite, group, cookie, sessionIdEcho));
+  return w.finish();
+}
+
+function helloRetryRequest(
+  suite: SupportedCipherSuite,
+  group: KeyExchangeGroup | undefined,
+  cookie: Uint8Array | undefined,
+  sessionIdEcho: Uint8Array,
+): ServerHello {
+  return {
     legacyVersion: 'dtls1_2',
     random: HELLO_RETRY_RANDOM,
     legacySessionIdEcho: sessionIdEcho,
@@ -170,7 +198,7 @@ export function helloRetryRequestBody(
       ...(group ? [{ extensionType: 'key_share' as const, extensionData: { selectedGroup: group } }] : []),
       ...(cookie ? [{ extensionType: 'cookie' as const, extensionData: { cookie } }] : []),
     ],
-  });
+  };
 }
 
 /** EncryptedExtensions: early_data when the server takes the client's 0-RTT data (RFC 8446 §4.2.10), the ALPN choice (RFC 7301). */

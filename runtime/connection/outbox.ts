@@ -1,7 +1,7 @@
-import { concatBytes } from '../wire/bytes.js';
-import { encodeDtlsHandshake, type DtlsHandshake } from '../../generated/wire/index.js';
+import { allocate } from '../wire/slab.js';
+import type { DtlsHandshake } from '../../generated/wire/index.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
-import { fragmentMessage } from '../handshake/fragmenter.js';
+import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import { recordNumberKey, type RecordNumberKey, type SealedRecord } from '../record/record-number.js';
 
@@ -27,6 +27,22 @@ const PLAINTEXT_HEADER = 13;
 const HANDSHAKE_HEADER = 12;
 /** Unified header with a 16-bit sequence number and a length, plus the content type byte and a 16-byte tag. */
 const CIPHERTEXT_OVERHEAD = 5 + 1 + 16;
+
+/**
+ * A datagram of `records`: the one record itself, or the records copied
+ * into a view of a slab (wire/slab.ts: never reused, so neither is a sealed
+ * record's view), not an ArrayBuffer of its own.
+ */
+function datagramOf(records: readonly Uint8Array[], size: number): Uint8Array {
+  if (records.length === 1) return records[0]!;
+  const out = allocate(size);
+  let at = 0;
+  for (const r of records) {
+    out.set(r, at);
+    at += r.length;
+  }
+  return out;
+}
 
 /**
  * Puts a flight on the wire (RFC 9147 §5.5, §5.8): every message fragmented
@@ -128,7 +144,7 @@ export class HandshakeOutbox {
     const flush = (): void => {
       if (datagram.length === 0) return;
       this.largestSent = Math.max(this.largestSent, size);
-      this.outgoing.push(concatBytes(datagram));
+      this.outgoing.push(datagramOf(datagram, size));
       datagram = [];
       size = 0;
     };
@@ -154,7 +170,8 @@ export class HandshakeOutbox {
   }
 
   private seal(epoch: number, f: DtlsHandshake): SealedRecord {
-    const bytes = encodeDtlsHandshake(f);
+    // A view of a shared buffer: the record layer copies it into the record.
+    const bytes = encodeFragmentView(f);
     return epoch === 0 ? this.records.sealPlaintext('handshake', bytes) : this.records.seal('handshake', bytes, { epoch });
   }
 

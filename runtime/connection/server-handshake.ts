@@ -3,7 +3,7 @@ import type { Dtls13ServerGuardTable, Dtls13ServerStepTable } from '../../genera
 import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
-import { encodeTicketContents } from '../session/ticket-contents.js';
+import { sealTicketContents } from '../session/ticket-contents.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { findExtension } from '../handshake/extensions.js';
 import { serverExtensionAnswers } from './extension-answers.js';
@@ -17,6 +17,7 @@ import {
   encryptedExtensionsBody,
   finishedBody,
   helloRetryRequestBody,
+  helloRetryRequestView,
   newSessionTicketBody,
   serverHelloBody,
 } from './messages.js';
@@ -144,7 +145,8 @@ function serverSteps() {
       const transcript = new Transcript(c.parts.provider);
       transcript.startWithMessageHash(CIPHER_SUITES[contents.suite].hash, contents.clientHelloHash);
       const echo = c.parts.config.echoLegacySessionId ? (event.retry.legacySessionId ?? new Uint8Array(0)) : new Uint8Array(0);
-      transcript.addMessage(2, helloRetryRequestBody(contents.suite, contents.group, cookie, echo));
+      // Hashed at once: the scratch writer's view will do.
+      transcript.addMessage(2, helloRetryRequestView(contents.suite, contents.group, cookie, echo));
       c.parts.sendSeq = 1;
       const retry = { suite: contents.suite, group: contents.group, transcript, firstServerName: { name: contents.serverName } };
       return { kind: 'waitSecondClientHello', retry };
@@ -285,7 +287,7 @@ function serverSteps() {
           alpn: session.parameters.alpnProtocol,
           address: c.parts.peerAddress,
         };
-        const ticket = keys.seal(encodeTicketContents(contents));
+        const ticket = sealTicketContents(keys, contents);
         c.parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));
       }
       c.parts.sendFlight({ acknowledgesPeer: false });

@@ -2,6 +2,7 @@ import type { KeyExchangeGroup, CryptoProvider } from '../crypto/provider.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { integerOption } from '../config-error.js';
 import { copyOf } from '../wire/bytes.js';
+import { scratchWriter } from '../wire/scratch.js';
 import { namedGroupFromNumber, namedGroupToNumber, cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
 
 /** What a server must remember across a stateless HelloRetryRequest (RFC 9147 §5.1, RFC 8446 §4.2.2). */
@@ -50,12 +51,12 @@ export class CookieProtector {
   }
 
   private tag(body: Uint8Array, clientAddress: string, clientRandom: Uint8Array): Uint8Array {
-    const addr = utf8.encode(clientAddress);
-    const input = new Uint8Array(body.length + clientRandom.length + addr.length);
-    input.set(body, 0);
-    input.set(clientRandom, body.length);
-    input.set(addr, body.length + clientRandom.length);
-    return this.provider.hmac('sha256', this.secret, input).subarray(0, TAG_LENGTH);
+    // The MAC's input in the scratch writer: read at once by the HMAC.
+    const input = scratchWriter('CookieTag');
+    input.bytes(body);
+    input.bytes(clientRandom);
+    input.bytes(utf8.encode(clientAddress));
+    return this.provider.hmac('sha256', this.secret, input.finish()).subarray(0, TAG_LENGTH);
   }
 
   seal(contents: CookieContents, clientAddress: string, clientRandom: Uint8Array, now: number): Uint8Array {

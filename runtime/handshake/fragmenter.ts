@@ -1,4 +1,5 @@
-import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { writeDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { Writer } from '../wire/writer.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { DTLS_HANDSHAKE_HEADER_LENGTH, MAX_MESSAGE_SEQ, MAX_UINT24 } from './handshake-message.js';
 
@@ -56,4 +57,21 @@ export function maxFragmentBodyFor(recordPayloadBudget: number): number {
     );
   }
   return Math.min(recordPayloadBudget - DTLS_HANDSHAKE_HEADER_LENGTH, MAX_UINT24);
+}
+
+/** Where {@link encodeFragmentView} writes: one buffer for every connection. */
+const fragmentWriter = new Writer('DtlsHandshake', 2048);
+
+/**
+ * The DTLSHandshake bytes of `f` in a buffer shared by every caller: a view
+ * valid until the next call, for one that copies it at once (the record
+ * layer sealing it, or framing it as a DTLSPlaintext), so a fragment on its
+ * way into a record gets no array of its own.
+ *
+ * @throws EncodeError as encodeDtlsHandshake does.
+ */
+export function encodeFragmentView(f: DtlsHandshake): Uint8Array {
+  fragmentWriter.reset('DtlsHandshake');
+  writeDtlsHandshake(fragmentWriter, f);
+  return fragmentWriter.finish();
 }

@@ -1,8 +1,10 @@
 import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { Reader } from '../wire/reader.js';
-import { Writer } from '../wire/writer.js';
+import { scratchWriter } from '../wire/scratch.js';
+import type { Writer } from '../wire/writer.js';
 import type { TicketAddress } from './ticket-address.js';
+import type { TicketKeys } from './ticket-keys.js';
 import { readWallTime, writeWallTime } from './wall-time.js';
 
 /**
@@ -38,7 +40,28 @@ const utf8Decoder = new TextDecoder();
 const VERSION_WITHOUT_ADDRESS = 2;
 
 export function encodeTicketContents(t: TicketContents): Uint8Array {
-  const w = new Writer('TicketContents');
+  const w = scratchWriter('TicketContents');
+  writeTicketContents(w, t);
+  return w.finish().slice();
+}
+
+/**
+ * The ticket of `t` sealed under `keys`, the contents never copied out of
+ * the scratch writer (a server issues one per handshake); the scratch's copy
+ * of the resumption PSK is zeroed once sealed.
+ */
+export function sealTicketContents(keys: TicketKeys, t: TicketContents): Uint8Array {
+  const w = scratchWriter('TicketContents');
+  writeTicketContents(w, t);
+  const plain = w.finish();
+  try {
+    return keys.seal(plain);
+  } finally {
+    plain.fill(0);
+  }
+}
+
+function writeTicketContents(w: Writer, t: TicketContents): void {
   const name = utf8.encode(t.serverName ?? '');
   w.u8(VERSION, 'version');
   w.u16(cipherSuiteToNumber(t.suite), 'suite');
@@ -56,7 +79,6 @@ export function encodeTicketContents(t: TicketContents): Uint8Array {
   w.bytes(alpn);
   w.u8(t.address.length, 'len_address');
   w.bytes(t.address);
-  return w.finish().slice();
 }
 
 /** The contents of a ticket that opened under one of our keys; a DecodeError when it does not parse (never for a peer's bytes: those failed to open). */

@@ -1,6 +1,6 @@
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
 import { ConfigError } from '../config-error.js';
-import { bytesEqual, concatBytes } from '../wire/bytes.js';
+import { bytesEqual } from '../wire/bytes.js';
 
 /** Bytes of one ticket key (AES-256-GCM). */
 export const TICKET_KEY_LENGTH = 32;
@@ -60,10 +60,15 @@ export class TicketKeys {
     this.keys = TicketKeys.from(this.provider, option).keys;
   }
 
+  /** The ticket of `contents`, written straight into its one array: key_id, a fresh nonce, then the AEAD's output. */
   seal(contents: Uint8Array): Uint8Array {
     const key = this.keys[0]!;
-    const nonce = this.provider.randomBytes(NONCE_LENGTH);
-    return concatBytes([key.id, nonce, key.aead.seal(nonce, key.id, contents)]);
+    const out = new Uint8Array(KEY_ID_LENGTH + NONCE_LENGTH + contents.length + key.aead.tagLength);
+    out.set(key.id, 0);
+    const nonce = out.subarray(KEY_ID_LENGTH, KEY_ID_LENGTH + NONCE_LENGTH);
+    nonce.set(this.provider.randomBytes(NONCE_LENGTH));
+    key.aead.sealInto(nonce, key.id, [contents], out, KEY_ID_LENGTH + NONCE_LENGTH);
+    return out;
   }
 
   /** The contents of a ticket sealed under one of our keys, or undefined. */
