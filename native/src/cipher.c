@@ -2,9 +2,11 @@
 
 #include "chacha20-block.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/opensslv.h>
 
 /*
  * Every failure path clears OpenSSL's per-thread error queue: node shares
@@ -43,16 +45,45 @@ int mask_key_length(int alg) {
   }
 }
 
+/*
+ * The ciphers, each fetched from OpenSSL's providers once. OpenSSL 3 takes
+ * EVP_aes_128_gcm() and the like as names to fetch at every
+ * EVP_CipherInit_ex (a lookup under a lock and a string copy): a handshake
+ * keys eight contexts. A cipher that does not fetch (a provider without it)
+ * stays the named one, fetched per call as before.
+ */
+enum { C_AES_128_GCM, C_AES_256_GCM, C_CHACHA20_POLY1305, C_AES_128_CCM, C_AES_128_ECB, C_AES_256_ECB, C_CHACHA20, C_COUNT };
+static const EVP_CIPHER *ciphers[C_COUNT];
+static pthread_once_t ciphers_fetched = PTHREAD_ONCE_INIT;
+
+static void fetch_ciphers(void) {
+  const EVP_CIPHER *named[C_COUNT] = {EVP_aes_128_gcm(), EVP_aes_256_gcm(), EVP_chacha20_poly1305(), EVP_aes_128_ccm(),
+                                      EVP_aes_128_ecb(), EVP_aes_256_ecb(), EVP_chacha20()};
+  for (int i = 0; i < C_COUNT; i++) {
+    ciphers[i] = named[i];
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    EVP_CIPHER *fetched = EVP_CIPHER_fetch(NULL, EVP_CIPHER_get0_name(named[i]), NULL);
+    if (fetched != NULL) ciphers[i] = fetched;
+    else ERR_clear_error();
+#endif
+  }
+}
+
+static const EVP_CIPHER *cipher(int which) {
+  pthread_once(&ciphers_fetched, fetch_ciphers);
+  return ciphers[which];
+}
+
 static const EVP_CIPHER *aead_cipher(int alg) {
   switch (alg) {
     case AEAD_AES_128_GCM:
-      return EVP_aes_128_gcm();
+      return cipher(C_AES_128_GCM);
     case AEAD_AES_256_GCM:
-      return EVP_aes_256_gcm();
+      return cipher(C_AES_256_GCM);
     case AEAD_CHACHA20_POLY1305:
-      return EVP_chacha20_poly1305();
+      return cipher(C_CHACHA20_POLY1305);
     default:
-      return EVP_aes_128_ccm();
+      return cipher(C_AES_128_CCM);
   }
 }
 
@@ -154,7 +185,7 @@ int aead_open(aead_key *k, const uint8_t nonce[NONCE_LENGTH], const uint8_t *aad
 }
 
 static const EVP_CIPHER *mask_cipher(int alg) {
-  return alg == MASK_AES_128 ? EVP_aes_128_ecb() : alg == MASK_AES_256 ? EVP_aes_256_ecb() : EVP_chacha20();
+  return cipher(alg == MASK_AES_128 ? C_AES_128_ECB : alg == MASK_AES_256 ? C_AES_256_ECB : C_CHACHA20);
 }
 
 /* The keyed context, made on first use (and again after mask_park). */

@@ -60,3 +60,20 @@ export function nativeHash(binding: NativeBinding): (algorithm: HashAlgorithm) =
   const buffers: Buffers = { out: new Uint8Array(new ArrayBuffer(64)), small: new Uint8Array(new ArrayBuffer(SMALL)) };
   return (algorithm) => new NativeIncrementalHash(binding, algorithm, buffers);
 }
+
+/**
+ * The provider's one-shot digest on one kept state: init, update and digest
+ * in the addon, with no object of node:crypto's and none of its per-call
+ * lookup of the algorithm by name (a stateless server hashes each
+ * ClientHello it answers with a HelloRetryRequest).
+ */
+export function nativeDigest(binding: NativeBinding): (algorithm: HashAlgorithm, data: Uint8Array) => Uint8Array {
+  const buffers: Buffers = { out: new Uint8Array(new ArrayBuffer(64)), small: new Uint8Array(new ArrayBuffer(SMALL)) };
+  const state = new Uint8Array(new ArrayBuffer(binding.hashStateLength));
+  return (algorithm, data) => {
+    binding.hashInit(HASH_ID[algorithm], state);
+    const hash = new NativeIncrementalHash(binding, algorithm, buffers, state);
+    hash.update(data);
+    return hash.digest();
+  };
+}

@@ -6,7 +6,7 @@ import { NODE_SIGNATURE_ALGORITHMS } from '../node/signature.js';
 import type { CryptoProvider } from '../provider.js';
 import { nativeAead } from './aead.js';
 import { nativeBinding, type NativeBinding } from './binding.js';
-import { nativeHash } from './hash.js';
+import { nativeDigest, nativeHash } from './hash.js';
 import { nativeKdf } from './kdf.js';
 import { nativeKeyExchange } from './key-exchange.js';
 import { nativeMask } from './mask.js';
@@ -46,7 +46,7 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   const base = composeProvider({
     name: 'native',
     randomBytes,
-    digest: nodeProvider.digest,
+    digest: current ? nativeDigest(binding) : nodeProvider.digest,
     createHash: current ? nativeHash(binding) : nodeProvider.createHash,
     hmac: kdf.hmac,
     hkdfExtract: kdf.hkdfExtract,
