@@ -274,7 +274,8 @@ function serverSteps() {
       if (!keys || c.parts.config.tickets === 0 || !c.parts.flight.acceptsFlight) return s;
       for (let i = 0; i < c.parts.config.tickets; i++) {
         const nonce = Uint8Array.of(session.ticketsIssued++);
-        const ticketAgeAdd = new DataView(c.parts.provider.randomBytes(4).buffer).getUint32(0);
+        const r = c.parts.provider.randomBytes(4);
+        const ticketAgeAdd = ((r[0]! << 24) | (r[1]! << 16) | (r[2]! << 8) | r[3]!) >>> 0;
         const contents = {
           suite: session.parameters.cipherSuite,
           psk: resumptionPsk(session.schedule, session.resumptionSecret, nonce),

@@ -211,7 +211,7 @@ export interface CryptoProvider {
 
   importPublicKey(spki: Uint8Array): PublicKeyHandle;
   importPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle;
-  /** Signs `data` (the scheme's hash is applied by the provider). ECDSA signatures are DER-encoded, as TLS carries them. */
+  /** Signs `data` (the scheme's hash is applied by the provider; `data` may be a view of a buffer reused once the call returns). ECDSA signatures are DER-encoded, as TLS carries them. */
   sign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array;
   /** True when `signature` is valid; false for any invalid or malformed signature or a key of the wrong type. */
   verify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean;

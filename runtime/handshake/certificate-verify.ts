@@ -1,7 +1,19 @@
+import { scratchWriter } from '../wire/scratch.js';
 import type { CryptoProvider, PrivateKeyHandle, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
 
-const SERVER_CONTEXT = 'TLS 1.3, server CertificateVerify';
-const CLIENT_CONTEXT = 'TLS 1.3, client CertificateVerify';
+/** Each side's 64 spaces, context string and zero byte (RFC 8446 §4.4.3), made once. */
+const PREFIX = {
+  server: prefixOf('TLS 1.3, server CertificateVerify'),
+  client: prefixOf('TLS 1.3, client CertificateVerify'),
+} as const;
+
+function prefixOf(context: string): Uint8Array {
+  const encoded = new TextEncoder().encode(context);
+  const out = new Uint8Array(64 + encoded.length + 1);
+  out.fill(0x20, 0, 64);
+  out.set(encoded, 64);
+  return out;
+}
 
 /**
  * The content a CertificateVerify signs (RFC 8446 §4.4.3; unchanged in DTLS
@@ -9,11 +21,10 @@ const CLIENT_CONTEXT = 'TLS 1.3, client CertificateVerify';
  * the transcript hash up to and including Certificate.
  */
 export function certificateVerifyContent(side: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
-  const context = new TextEncoder().encode(side === 'server' ? SERVER_CONTEXT : CLIENT_CONTEXT);
-  const out = new Uint8Array(64 + context.length + 1 + transcriptHash.length);
-  out.fill(0x20, 0, 64);
-  out.set(context, 64);
-  out.set(transcriptHash, 64 + context.length + 1);
+  const prefix = PREFIX[side];
+  const out = new Uint8Array(prefix.length + transcriptHash.length);
+  out.set(prefix, 0);
+  out.set(transcriptHash, prefix.length);
   return out;
 }
 
@@ -45,7 +56,11 @@ export function signCertificateVerify(
   key: PrivateKeyHandle,
   transcriptHash: Uint8Array,
 ): Uint8Array {
-  return provider.sign(algorithm, key, certificateVerifyContent(side, transcriptHash));
+  // The content in the scratch writer: a provider reads what it signs before it returns.
+  const w = scratchWriter('CertificateVerifyContent');
+  w.bytes(PREFIX[side]);
+  w.bytes(transcriptHash);
+  return provider.sign(algorithm, key, w.finish());
 }
 
 /** True when `signature` is the peer's valid CertificateVerify signature with a scheme its key type can make. */

@@ -3,6 +3,7 @@ import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { integerOption } from '../config-error.js';
 import { copyOf } from '../wire/bytes.js';
 import { scratchWriter } from '../wire/scratch.js';
+import { Writer } from '../wire/writer.js';
 import { namedGroupFromNumber, namedGroupToNumber, cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
 
 /** What a server must remember across a stateless HelloRetryRequest (RFC 9147 §5.1, RFC 8446 §4.2.2). */
@@ -18,8 +19,11 @@ export interface CookieContents {
 
 const VERSION = 2;
 const TAG_LENGTH = 16;
-/** One encoder for every call (an encoder per call was a handshake's garbage). */
-const utf8 = new TextEncoder();
+/** Where {@link CookieProtector.seal} writes a cookie's body before the tag: one for every protector. */
+const bodyWriter = new Writer('Cookie', 128);
+/** The issue time's 8 bytes (big-endian float64), through one kept DataView. */
+const ISSUED = new DataView(new ArrayBuffer(8));
+const ISSUED_BYTES = new Uint8Array(ISSUED.buffer);
 const utf8Decoder = new TextDecoder();
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
 
@@ -55,24 +59,28 @@ export class CookieProtector {
     const input = scratchWriter('CookieTag');
     input.bytes(body);
     input.bytes(clientRandom);
-    input.bytes(utf8.encode(clientAddress));
+    input.utf8(clientAddress);
     return this.provider.hmac('sha256', this.secret, input.finish()).subarray(0, TAG_LENGTH);
   }
 
   seal(contents: CookieContents, clientAddress: string, clientRandom: Uint8Array, now: number): Uint8Array {
     const hash = contents.clientHelloHash;
-    const name = utf8.encode(contents.serverName ?? '');
-    if (name.length > 255) throw new RangeError('a server name of more than 255 bytes does not fit a cookie');
-    const body = new Uint8Array(1 + 8 + 2 + 2 + 1 + hash.length + 1 + name.length);
-    const v = new DataView(body.buffer);
-    body[0] = VERSION;
-    v.setFloat64(1, now);
-    v.setUint16(9, cipherSuiteToNumber(contents.suite));
-    v.setUint16(11, contents.group === undefined ? 0 : namedGroupToNumber(contents.group));
-    body[13] = hash.length;
-    body.set(hash, 14);
-    body[14 + hash.length] = name.length;
-    body.set(name, 15 + hash.length);
+    // The body in a writer of its own (the tag's input goes through the scratch one), the issue time through a kept DataView.
+    const w = bodyWriter;
+    w.reset('Cookie');
+    w.u8(VERSION, 'version');
+    ISSUED.setFloat64(0, now);
+    w.bytes(ISSUED_BYTES);
+    w.u16(cipherSuiteToNumber(contents.suite), 'suite');
+    w.u16(contents.group === undefined ? 0 : namedGroupToNumber(contents.group), 'group');
+    w.u8(hash.length, 'len_hash');
+    w.bytes(hash);
+    const at = w.reserve(1);
+    const start = w.pos;
+    w.utf8(contents.serverName ?? '');
+    if (w.pos - start > 255) throw new RangeError('a server name of more than 255 bytes does not fit a cookie');
+    w.patchLength(at, 1, start, 0, 255, 'len_server_name');
+    const body = w.finish();
     const out = new Uint8Array(body.length + TAG_LENGTH);
     out.set(body, 0);
     out.set(this.tag(body, clientAddress, clientRandom), body.length);

@@ -33,8 +33,7 @@ export interface TicketContents {
 }
 
 const VERSION = 3;
-/** One encoder for every call (an encoder per call was a handshake's garbage). */
-const utf8 = new TextEncoder();
+/** One decoder for every call (a decoder per call was a handshake's garbage). */
 const utf8Decoder = new TextDecoder();
 /** The format before the address: its tickets still resume, never with early data that skips the cookie. */
 const VERSION_WITHOUT_ADDRESS = 2;
@@ -62,7 +61,6 @@ export function sealTicketContents(keys: TicketKeys, t: TicketContents): Uint8Ar
 }
 
 function writeTicketContents(w: Writer, t: TicketContents): void {
-  const name = utf8.encode(t.serverName ?? '');
   w.u8(VERSION, 'version');
   w.u16(cipherSuiteToNumber(t.suite), 'suite');
   writeWallTime(w, t.issuedAt, 'issued_at');
@@ -72,13 +70,18 @@ function writeTicketContents(w: Writer, t: TicketContents): void {
   w.u8(t.clientAuthenticated ? 1 : 0, 'client_authenticated');
   w.u8(t.psk.length, 'len_psk');
   w.bytes(t.psk);
-  w.u8(name.length, 'len_server_name');
-  w.bytes(name);
-  const alpn = utf8.encode(t.alpn ?? '');
-  w.u8(alpn.length, 'len_alpn');
-  w.bytes(alpn);
+  writeName(w, t.serverName ?? '', 'len_server_name');
+  writeName(w, t.alpn ?? '', 'len_alpn');
   w.u8(t.address.length, 'len_address');
   w.bytes(t.address);
+}
+
+/** `name` in UTF-8 after its one-byte length. */
+function writeName(w: Writer, name: string, field: string): void {
+  const at = w.reserve(1);
+  const start = w.pos;
+  w.utf8(name);
+  w.patchLength(at, 1, start, 0, 255, field);
 }
 
 /** The contents of a ticket that opened under one of our keys; a DecodeError when it does not parse (never for a peer's bytes: those failed to open). */

@@ -1,6 +1,8 @@
 import { EncodeError, formatPath, type PathSegment } from './errors.js';
 
 const MAX_BY_WIDTH = [0, 0xff, 0xffff, 0xffffff, 0xffffffff] as const;
+/** For strings that are not ASCII (node's TextEncoder makes an ArrayBuffer per encode: ASCII is written byte by byte). */
+const utf8Encoder = new TextEncoder();
 
 /**
  * A growable big-endian byte sink for generated encoders. Length prefixes
@@ -92,6 +94,23 @@ export class Writer {
     if (this.pos + b.length > this.buf.length) this.grow(b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
+  }
+
+  /** `s` in UTF-8, no length: an ASCII string byte by byte, any other through TextEncoder. */
+  utf8(s: string): void {
+    const n = s.length;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.bytes(utf8Encoder.encode(s));
+        return;
+      }
+      b[p++] = c;
+    }
+    this.pos = p;
   }
 
   /** Copy `b`, which must be exactly `n` bytes long. */

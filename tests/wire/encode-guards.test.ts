@@ -77,3 +77,14 @@ test('a Writer made with no initial room grows instead of hanging', (t) => {
   for (let i = 0; i < 100; i++) w.u16(i, 'n');
   t.is(w.finish().length, 200);
 });
+
+test("Writer.utf8 writes TextEncoder's bytes: ASCII byte by byte, anything else encoded, after what was there and growing as needed", (t) => {
+  const utf8 = new TextEncoder();
+  for (const s of ['', '192.0.2.7:4433', 'h3', 'bücher.example', '[2001:db8::1]:443', 'x'.repeat(300), 'ab\u{1F600}c', 'tail é']) {
+    const w = new Writer('X', 4);
+    w.u8(7, 'before');
+    w.utf8(s);
+    w.u8(9, 'after');
+    t.deepEqual([...w.finish()], [7, ...utf8.encode(s), 9], s);
+  }
+});

@@ -7,32 +7,42 @@ import type { NativeBinding, NativeHandle } from './binding.js';
 import { holdHandle, releaseHeld } from './handle-owners.js';
 
 const X25519_LENGTH = 32;
-const FRESH = new Uint8Array(0);
+/** "A fresh key": an empty array with a backing store of its own (N-API would give an on-heap one one per call). */
+const FRESH = new Uint8Array(new ArrayBuffer(0));
 
 /**
  * An X25519 share in the addon (native/src/x25519.c): the private key lives
- * in an OpenSSL EVP_PKEY, freed (and cleansed) by release(); the public
- * value and the secret are the raw 32-byte strings (RFC 7748 §5, RFC 8446
- * §7.4.2), the same as the node and noble providers'.
+ * in the addon, freed (and cleansed) by release(); the public value and the
+ * secret are the raw 32-byte strings (RFC 7748 §5, RFC 8446 §7.4.2), the
+ * same as the node and noble providers'. The addon writes them into `out`,
+ * a buffer of the provider's off V8's heap (a fresh 32-byte array lives on
+ * it, and N-API would give it an ArrayBuffer of its own), and they are
+ * copied out.
  */
 class NativeX25519Share implements KeyShare {
   readonly group = 'x25519';
-  readonly publicKey = new Uint8Array(X25519_LENGTH);
+  readonly publicKey: Uint8Array;
   private readonly binding: NativeBinding;
+  private readonly out: Uint8Array;
   private handle: NativeHandle | undefined;
 
-  constructor(binding: NativeBinding, privateKey: Uint8Array) {
+  constructor(binding: NativeBinding, out: Uint8Array, privateKey: Uint8Array) {
     if (privateKey !== FRESH && privateKey.length !== X25519_LENGTH) throw new CryptoError(`x25519 private key must be ${X25519_LENGTH} bytes`);
     this.binding = binding;
-    this.handle = holdHandle(binding, this, binding.x25519Create(privateKey, this.publicKey));
+    this.out = out;
+    this.handle = holdHandle(binding, this, binding.x25519Create(privateKey, out));
+    this.publicKey = out.slice();
   }
 
   deriveSecret(peer: Uint8Array): Uint8Array {
     if (this.handle === undefined) throw new CryptoError('x25519 key share has been released');
     if (peer.length !== X25519_LENGTH) throw new CryptoError(`x25519 peer public value must be ${X25519_LENGTH} bytes`);
-    const secret = new Uint8Array(X25519_LENGTH);
+    const out = this.out;
     // OpenSSL refuses low-order points itself (its all-zero result, RFC 7748 §6); the check below says the same for any other zero result.
-    if (!this.binding.x25519Derive(this.handle, peer, secret)) throw new CryptoError('x25519 peer public value gives no shared secret');
+    const ok = this.binding.x25519Derive(this.handle, peer, out);
+    const secret = out.slice();
+    out.fill(0);
+    if (!ok) throw new CryptoError('x25519 peer public value gives no shared secret');
     if (secret.every((b) => b === 0)) throw new CryptoError('x25519 shared secret is all zero');
     return secret;
   }
@@ -51,7 +61,8 @@ export function nativeKeyExchange(binding: NativeBinding): {
   generateKeyShare(group: KeyExchangeGroup): KeyShare;
   keyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare;
 } {
-  const x25519 = (privateKey: Uint8Array): KeyShare => new NativeX25519Share(binding, privateKey);
+  const out = new Uint8Array(new ArrayBuffer(X25519_LENGTH));
+  const x25519 = (privateKey: Uint8Array): KeyShare => new NativeX25519Share(binding, out, privateKey);
   return {
     generateKeyShare: (group) => {
       if (group === 'x25519') return x25519(FRESH);
