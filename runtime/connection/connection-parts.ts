@@ -182,7 +182,10 @@ export class ConnectionParts implements FlightRestListener {
     // As many as the peer's record_size_limit lets one record carry (RFC 8449); an ACK may name a subset (RFC 9147 §7).
     const listed = records.slice(0, ackEntriesWithin(this.records.maxProtectedContent + 1));
     const body = encodeAck({ recordNumbers: listed.map((r) => ({ epoch: BigInt(r.epoch), sequenceNumber: BigInt(r.sequenceNumber) })) });
-    this.outgoing.push(this.records.seal('ack', body).bytes);
+    const ack = this.records.seal('ack', body).bytes;
+    this.outgoing.push(ack);
+    // A flight sent in the same turn (a server's NewSessionTicket after the client's Finished) opens its first datagram with it.
+    this.outbox.leadWith(ack);
   }
 
   /** One alert record in the newest write epoch (plaintext before keys exist); alerts are never retransmitted (RFC 9147 §5.10). */

@@ -239,6 +239,7 @@ export class Dtls13Connection implements VersionState {
     const d = this.outgoing.shift();
     if (d) {
       this.counts.datagramsSent++;
+      this.parts.outbox.leadWith(undefined); // sent: it can no longer lead a flight (nor keep its slab)
     }
     return d;
   }

@@ -69,6 +69,8 @@ export class HandshakeOutbox {
   private largestSent = 0;
   /** Where the handshake messages put into records so far are counted, retransmissions included (the connection's counters). */
   private readonly counts: { handshakeMessagesSent: number };
+  /** A lone record just queued (an ACK) that the next transmission may take into its first datagram, while it is still the last one queued. */
+  private lead: Uint8Array | undefined;
   /** Flights cut to {@link SILENT_PATH_DATAGRAM} because a transmission of them went unanswered. */
   silentPathBackOffs = 0;
 
@@ -95,6 +97,17 @@ export class HandshakeOutbox {
     if (next >= this.maxDatagramSize) return false;
     this.maxDatagramSize = next;
     return true;
+  }
+
+  /**
+   * `record`, just queued as a datagram of its own, goes in front of the
+   * next transmission's first records instead, if nothing was queued or sent
+   * after it by then and they fit (RFC 9147 §4.3: a datagram may carry
+   * several records): one datagram fewer for the kernel and the peer.
+   * Undefined forgets it (it was sent).
+   */
+  leadWith(record: Uint8Array | undefined): void {
+    this.lead = record;
   }
 
   /** Forget the previous flight's bookkeeping. */
@@ -141,6 +154,13 @@ export class HandshakeOutbox {
     this.largestSent = 0;
     let datagram: Uint8Array[] = [];
     let size = 0;
+    const lead = this.lead;
+    this.lead = undefined;
+    if (lead !== undefined && this.outgoing[this.outgoing.length - 1] === lead) {
+      this.outgoing.pop();
+      datagram.push(lead);
+      size = lead.length;
+    }
     const flush = (): void => {
       if (datagram.length === 0) return;
       this.largestSent = Math.max(this.largestSent, size);

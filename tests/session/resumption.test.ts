@@ -114,9 +114,18 @@ test('a resumed session keeps the original client authentication', (t) => {
   t.true(atServer?.type === 'handshakeComplete' && atServer.parameters.resumed && atServer.parameters.clientAuthenticated);
 });
 
+test("the server's ACK of the client's Finished and its NewSessionTicket go in one datagram, not two", (t) => {
+  const without = handshake(serverId, { server: { ticketKeys: KEYS_A, tickets: 0 } });
+  const withTickets = handshake(serverId, { server: { ticketKeys: KEYS_A } });
+  t.is(tickets(withTickets.link.events.client).length, 1);
+  // Both send their flight and one datagram after the client's Finished: the ACK alone, or the ACK with the ticket.
+  t.is(serverBytes(withTickets.link).datagrams, serverBytes(without.link).datagrams);
+  t.true(serverBytes(withTickets.link).bytes > serverBytes(without.link).bytes);
+});
+
 test('a lost NewSessionTicket datagram is retransmitted; a ticket flight never ACKed is dropped and the session stays', (t) => {
-  // Server datagrams: 0 its flight, 1 the ACK of the client's Finished, 2 the tickets. Lose the first copy of the tickets.
-  const lossy = handshake(serverId, { server: { ticketKeys: KEYS_A }, link: { filter: (from, index) => !(from === 'server' && index === 2) } });
+  // Server datagrams: 0 its flight, 1 the ACK of the client's Finished with the tickets. Lose the first copy of the tickets.
+  const lossy = handshake(serverId, { server: { ticketKeys: KEYS_A }, link: { filter: (from, index) => !(from === 'server' && index === 1) } });
   lossy.link.run(lossy.link.now + 10_000);
   t.is(tickets(lossy.link.events.client).length, 1);
   t.true(lossy.link.server.stats.retransmissions >= 1);
@@ -131,7 +140,7 @@ test('a lost NewSessionTicket datagram is retransmitted; a ticket flight never A
 test('tickets reordered with application data, and duplicated, give one session each', (t) => {
   const { link } = handshake(serverId, {
     server: { ticketKeys: KEYS_A, tickets: 2 },
-    link: { delay: (from, index) => (from === 'server' && index === 2 ? 50 : 0), copies: (from, index) => (from === 'server' && index === 2 ? 3 : 1) },
+    link: { delay: (from, index) => (from === 'server' && index === 1 ? 50 : 0), copies: (from, index) => (from === 'server' && index === 1 ? 3 : 1) },
   });
   link.server.send(Uint8Array.of(1, 2, 3));
   link.run(link.now + 10_000);
