@@ -3,7 +3,7 @@ import type { DtlsHandshake } from '../../generated/wire/index.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
 import type { RecordLayer } from '../record/record-layer.js';
-import { recordNumberKey, type RecordNumberKey, type SealedRecord } from '../record/record-number.js';
+import type { SealedRecord } from '../record/record-number.js';
 
 /** A handshake message of the current flight, as sent (and re-sent) in `epoch`. */
 export interface OutMessage {
@@ -27,6 +27,22 @@ const PLAINTEXT_HEADER = 13;
 const HANDSHAKE_HEADER = 12;
 /** Unified header with a 16-bit sequence number and a length, plus the content type byte and a 16-byte tag. */
 const CIPHERTEXT_OVERHEAD = 5 + 1 + 16;
+
+/** Fragment offsets are uint24: a fragment's message index and offset packed in one number. */
+const OFFSET_SPAN = 2 ** 24;
+const SEQUENCE_SPAN = 2 ** 48;
+
+/**
+ * A record number as a Map key: one number while the epoch is below 32
+ * (epoch × 2^48 + sequence number is exact below 2^53), else its text: no
+ * string made per record of a handshake flight. Bigints (an ACK's) give the
+ * same key as numbers.
+ */
+function carriedKey(epoch: number | bigint, sequenceNumber: number | bigint): number | string {
+  return epoch < 32 && sequenceNumber < SEQUENCE_SPAN && sequenceNumber >= 0
+    ? Number(epoch) * SEQUENCE_SPAN + Number(sequenceNumber)
+    : `${epoch}:${sequenceNumber}`;
+}
 
 /**
  * A datagram of `records`: the one record itself, or the records copied
@@ -57,12 +73,10 @@ export class HandshakeOutbox {
   private readonly cidLength: number;
   /** Where datagrams go: the connection's queue (`pollTransmit`). */
   private readonly outgoing: Uint8Array[];
-  /** Record number → the fragment that record carried (allocated with a flight's first transmission). */
-  private carried: Map<RecordNumberKey, { readonly index: number; readonly offset: number }> | undefined;
-  /** The current flight's messages, by index. */
-  private messages: Map<number, OutMessage> | undefined;
-  /** Per message index: fragment offsets acknowledged, and how many fragments it has. */
-  private acked: Map<number, { readonly offsets: Set<number>; readonly count: number }> | undefined;
+  /** Record number ({@link carriedKey}) → the fragment that record carried, index × 2^24 + offset (allocated with a flight's first transmission). */
+  private carried: Map<number | string, number> | undefined;
+  /** The current flight's messages by index, in the order first sent: fragment offsets acknowledged, and how many fragments it has. */
+  private acked: Map<number, { readonly offsets: number[]; readonly count: number }> | undefined;
   /** How often the current flight went out without any of its records being acknowledged. */
   private unanswered = 0;
   /** The largest datagram of the last transmission. */
@@ -115,7 +129,6 @@ export class HandshakeOutbox {
     this.unanswered = 0;
     this.carried = undefined;
     this.acked = undefined;
-    this.messages = undefined;
   }
 
   /**
@@ -124,12 +137,12 @@ export class HandshakeOutbox {
    * see FlightController). An idle connection holds no flight.
    */
   settle(): void {
-    if (this.messages) this.newFlight();
+    if (this.acked) this.newFlight();
   }
 
   /** Indexes of every message of the current flight (an implicit acknowledgement covers them all, RFC 9147 §7.2). */
   allIndexes(): number[] {
-    return this.messages ? [...this.messages.keys()] : [];
+    return this.acked ? [...this.acked.keys()] : [];
   }
 
   private fragmentBudget(epoch: number): number {
@@ -161,32 +174,32 @@ export class HandshakeOutbox {
       datagram.push(lead);
       size = lead.length;
     }
-    const flush = (): void => {
-      if (datagram.length === 0) return;
-      this.largestSent = Math.max(this.largestSent, size);
-      this.outgoing.push(datagramOf(datagram, size));
-      datagram = [];
-      size = 0;
-    };
     this.counts.handshakeMessagesSent += messages.length;
     const carried = (this.carried ??= new Map());
     const ackedByIndex = (this.acked ??= new Map());
-    const sent = (this.messages ??= new Map());
     for (const m of messages) {
       const fragments = fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, this.fragmentBudget(m.epoch));
-      sent.set(m.index, m);
       let acked = ackedByIndex.get(m.index);
-      if (!acked) ackedByIndex.set(m.index, (acked = { offsets: new Set(), count: fragments.length }));
+      if (!acked) ackedByIndex.set(m.index, (acked = { offsets: [], count: fragments.length }));
       for (const f of fragments) {
-        if (acked.offsets.has(f.fragmentOffset)) continue;
+        if (acked.offsets.length > 0 && acked.offsets.includes(f.fragmentOffset)) continue;
         const sealed = this.seal(m.epoch, f);
-        carried.set(recordNumberKey(sealed.number.epoch, sealed.number.sequenceNumber), { index: m.index, offset: f.fragmentOffset });
-        if (size + sealed.bytes.length > this.maxDatagramSize) flush();
+        carried.set(carriedKey(sealed.number.epoch, sealed.number.sequenceNumber), m.index * OFFSET_SPAN + f.fragmentOffset);
+        if (size + sealed.bytes.length > this.maxDatagramSize && datagram.length > 0) {
+          this.queueDatagram(datagram, size);
+          datagram = [];
+          size = 0;
+        }
         datagram.push(sealed.bytes);
         size += sealed.bytes.length;
       }
     }
-    flush();
+    if (datagram.length > 0) this.queueDatagram(datagram, size);
+  }
+
+  private queueDatagram(records: readonly Uint8Array[], size: number): void {
+    this.largestSent = Math.max(this.largestSent, size);
+    this.outgoing.push(datagramOf(records, size));
   }
 
   private seal(epoch: number, f: DtlsHandshake): SealedRecord {
@@ -201,11 +214,15 @@ export class HandshakeOutbox {
     const acked = this.acked;
     if (!carried || !acked) return [];
     for (const rn of recordNumbers) {
-      const hit = carried.get(recordNumberKey(rn.epoch, rn.sequenceNumber));
-      if (!hit) continue;
-      acked.get(hit.index)?.offsets.add(hit.offset);
+      const hit = carried.get(carriedKey(rn.epoch, rn.sequenceNumber));
+      if (hit === undefined) continue;
+      const offset = hit % OFFSET_SPAN;
+      const offsets = acked.get((hit - offset) / OFFSET_SPAN)?.offsets;
+      if (offsets !== undefined && !offsets.includes(offset)) offsets.push(offset);
       this.unanswered = 0;
     }
-    return [...acked].filter(([, a]) => a.offsets.size >= a.count).map(([i]) => i);
+    const done: number[] = [];
+    for (const [index, a] of acked) if (a.offsets.length >= a.count) done.push(index);
+    return done;
   }
 }
