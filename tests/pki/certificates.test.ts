@@ -175,7 +175,11 @@ test('IP addresses parse to 4 or 16 octets, and non-addresses do not', (t) => {
   t.is(h(parseIpAddress('::ffff:192.0.2.1') ?? new Uint8Array()), '00000000000000000000ffffc0000201');
   t.is(h(parseIpAddress('fe80::') ?? new Uint8Array()), 'fe800000000000000000000000000000');
   t.is(h(parseIpAddress('1:2:3:4:5:6:7:8') ?? new Uint8Array()), '00010002000300040005000600070008');
-  for (const bad of ['', '1.2.3', '1.2.3.256', '01.2.3.4', '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7::8', '12345::', 'a.example', ':1']) {
+  t.is(h(parseIpAddress('0.0.0.0') ?? new Uint8Array()), '00000000');
+  t.is(h(parseIpAddress('255.255.255.255') ?? new Uint8Array()), 'ffffffff');
+  t.is(h(parseIpAddress('10.0.200.99') ?? new Uint8Array()), '0a00c863');
+  const badIpv4 = ['1.2.3.4.', '.1.2.3', '1..2.3', '1.2.3.4.5', '1.2.3.-4', '1.2.3.1000', '0.0.0.00', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.0x1', '١.2.3.4'];
+  for (const bad of ['', '1.2.3', '1.2.3.256', '01.2.3.4', ...badIpv4, '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7::8', '12345::', 'a.example', ':1']) {
     t.is(parseIpAddress(bad), undefined, bad);
   }
 });
