@@ -20,6 +20,7 @@ import type { ClientHelloReassemblyOptions } from '../connection/hello-retry-rea
 import { ClientHelloFragments } from './client-hello-fragments.js';
 import { chooseServerVersion } from './version-negotiation.js';
 import type { VersionConfigs } from './version-configs.js';
+import { toHex } from '../wire/bytes.js';
 
 /** What to do with a datagram from a peer that has no connection yet. */
 export type HelloOutcome =
@@ -98,7 +99,7 @@ export class HelloResponder {
     const o = this.retry13.handle(datagram, peer, now, peerAddress, choice.version === 'DTLSv1.3' ? choice.clientHello : undefined);
     if (o.kind !== 'accept') return o.kind === 'drop' ? { kind: 'drop' } : o;
     const start = o.retry !== undefined ? { statelessRetry: o.retry } : {};
-    const random = Buffer.from(o.random).toString('hex');
+    const random = toHex(o.random);
     return { kind: 'accept', random, datagram: o.datagram, start, ...(o.earlyDataKey !== undefined ? { earlyDataKey: o.earlyDataKey } : {}) };
   }
 }
