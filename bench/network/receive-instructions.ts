@@ -10,7 +10,8 @@
  * delivered and, from callgrind_annotate, the addon's record-opening call per payload: all
  * of it, the record's own work (mask, AEAD) and the rest (the call's arguments and N-API).
  * callgrind counts `rep stosb` (glibc's memset of large blocks) once per byte, so the
- * arenas' zeroing is over-weighted in the totals. DTLS13_INSTR_KEEP=1 keeps the dump.
+ * arenas' zeroing is over-weighted in the totals. DTLS13_INSTR_KEEP=1 keeps the dump;
+ * DTLS13_OPEN_RUN=0 has the server open each record alone (runtime/record/opened-ahead.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -45,21 +46,21 @@ async function serve(messageBuffers: MessageBuffers): Promise<void> {
   process.exit(0);
 }
 
-/** The addon functions that open one record per call, by version and mode, and the record's own work inside them. */
-const OPEN_CALL: Record<Version, Record<MessageBuffers, string>> = {
-  'DTLSv1.3': { own: 'record_open_owned_js', batch: 'record_open_js' },
-  'DTLSv1.2': { own: 'record12_open_owned_js', batch: 'record12_open_js' },
+/** The addon functions that open records, by version and mode (1.3's 'batch': a run of records per call, or one), and the record's own work inside them. */
+const OPEN_CALL: Record<Version, Record<MessageBuffers, readonly string[]>> = {
+  'DTLSv1.3': { own: ['record_open_owned_js'], batch: ['record_open_run', 'record_open_js'] },
+  'DTLSv1.2': { own: ['record12_open_owned_js'], batch: ['record12_open_js'] },
 };
 const OPEN_WORK: Record<Version, string> = { 'DTLSv1.3': 'record_open', 'DTLSv1.2': 'record12_open' };
 
 /** One server under callgrind: the instructions per payload delivered, and the addon's opening call's share. */
-async function measure(log: (line: string) => void, version: Version, buffers: MessageBuffers): Promise<void> {
+async function measure(log: (line: string) => void, version: Version, buffers: MessageBuffers, runs = true): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-rx-callgrind-'));
   const self = fileURLToPath(import.meta.url);
   const server = spawn(
     'valgrind',
     ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(dir, 'cg.%p')}`, process.execPath, '--import', 'tsx', self, '--serve', buffers],
-    { stdio: ['pipe', 'pipe', 'ignore'] },
+    { stdio: ['pipe', 'pipe', 'ignore'], env: runs ? process.env : { ...process.env, DTLS13_OPEN_RUN: '0' } },
   );
   const id = makeIdentity('p256', 'localhost', { at: Date.now() });
   server.stdin!.write(
@@ -107,9 +108,10 @@ async function measure(log: (line: string) => void, version: Version, buffers: M
     return m === null ? Number.NaN : Number(m[1]!.replace(/,/g, '')) / payloads;
   };
   const total = Number(/([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS/.exec(annotate)?.[1]?.replace(/,/g, '') ?? Number.NaN) / payloads;
-  const call = cost(OPEN_CALL[version][buffers]);
+  const call = OPEN_CALL[version][buffers].reduce((sum, fn) => sum + (cost(fn) || 0), 0);
   const work = cost(OPEN_WORK[version]);
-  log(`receive-instructions: ${version}, messageBuffers '${buffers}': ${payloads.toFixed(0)} payloads counted in ${ms} ms`);
+  const how = runs ? '' : ', each record opened alone (DTLS13_OPEN_RUN=0)';
+  log(`receive-instructions: ${version}, messageBuffers '${buffers}'${how}: ${payloads.toFixed(0)} payloads counted in ${ms} ms`);
   log(
     `receive-instructions:   ${total.toFixed(0)} instructions per payload in the server; the addon's opening call ${call.toFixed(0)} (${((call / total) * 100).toFixed(1)} %): the record's mask and AEAD ${work.toFixed(0)}, the rest of the call ${(call - work).toFixed(0)} (${(((call - work) / total) * 100).toFixed(1)} %)`,
   );
@@ -117,9 +119,10 @@ async function measure(log: (line: string) => void, version: Version, buffers: M
   else rmSync(dir, { recursive: true, force: true });
 }
 
-/** `npm run bench -- receive-instructions`: DTLS 1.3 and 1.2, each in 'own' and 'batch' mode. */
+/** `npm run bench -- receive-instructions`: DTLS 1.3 and 1.2, each in 'own' and 'batch' mode; 1.3's 'batch' also with each record opened alone. */
 export async function benchReceiveInstructions(log: (line: string) => void): Promise<void> {
   for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) for (const buffers of ['own', 'batch'] as const) await measure(log, version, buffers);
+  await measure(log, 'DTLSv1.3', 'batch', false);
 }
 
 if (process.argv[2] === '--serve') await serve(process.argv[3] as MessageBuffers);

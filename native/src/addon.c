@@ -465,6 +465,74 @@ static napi_value record_open_owned_js(napi_env env, napi_callback_info info) {
   return owned_wrap(env, out, length);
 }
 
+/*
+ * recordOpenRun(h, buffer, pairs, count, cid, epochBits, expected, out,
+ * results) -> how many records it opened. `pairs` (a Float64Array) holds
+ * `at, length` of `count` datagrams in `buffer`; each that is one
+ * DTLSCiphertext (unified header: of `epochBits`, with the connection ID
+ * `cid` when it is not empty, none when it is; a length, when present, equal
+ * to the rest of the datagram; 16 to 2^14 + 256 bytes of ciphertext) is
+ * opened as recordOpen opens it, the k-th with `expected + k`, its plaintext
+ * written after the previous one's in `out`; the others are skipped. For the
+ * k-th record results[4k..4k+3] = the datagram's index in `pairs`, where its
+ * plaintext starts in `out`, its length, and the sequence number (-1 minus it
+ * when it does not authenticate: its plaintext then zeroed). It stops when `out`,
+ * `results` or the records run out. `buffer` is not written to.
+ */
+static napi_value record_open_run(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0, out_size = 0, cid_length = 0, pairs_length = 0, results_length = 0;
+  napi_typedarray_type type;
+  void *pairs_data = NULL, *results_data = NULL;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "recordOpenRun", 9)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_RECORD);
+  const uint8_t *buffer = bytes(&c, 1, &size);
+  int32_t count = int_arg(&c, 3);
+  const uint8_t *cid = bytes(&c, 4, &cid_length);
+  int32_t epoch_bits = int_arg(&c, 5);
+  uint64_t expected = seq_arg(&c, 6);
+  uint8_t *out = bytes(&c, 7, &out_size);
+  if (c.failed) return NULL;
+  if (napi_get_typedarray_info(env, c.argv[2], &type, &pairs_length, &pairs_data, NULL, NULL) != napi_ok || type != napi_float64_array)
+    return fail(&c, "the pairs must be a Float64Array"), NULL;
+  if (napi_get_typedarray_info(env, c.argv[8], &type, &results_length, &results_data, NULL, NULL) != napi_ok || type != napi_float64_array)
+    return fail(&c, "the results must be a Float64Array"), NULL;
+  if ((size_t)count > pairs_length / 2) return fail(&c, "the pairs hold fewer datagrams than the count"), NULL;
+  if (cid_length > 255 || epoch_bits > 3) return fail(&c, "a connection ID is at most 255 bytes, the epoch bits at most 3"), NULL;
+  const double *pairs = pairs_data;
+  double *results = results_data;
+  size_t tag = (size_t)h->u.record.aead.tag_length;
+  size_t used = 0;
+  int32_t k = 0;
+  for (int32_t i = 0; i < count && (size_t)(4 * (k + 1)) <= results_length; i++) {
+    double at_d = pairs[2 * i], length_d = pairs[2 * i + 1];
+    if (!(at_d >= 0) || !(length_d >= 1) || at_d > (double)size || length_d > (double)size - at_d) return fail(&c, "a datagram lies outside the buffer"), NULL;
+    const uint8_t *d = buffer + (size_t)at_d;
+    size_t length = (size_t)length_d;
+    uint8_t b0 = d[0];
+    int has_cid = (b0 & 0x10) != 0, seq16 = (b0 & 0x08) != 0, has_length = (b0 & 0x04) != 0;
+    if ((b0 & 0xe0) != 0x20 || (b0 & 3) != epoch_bits || has_cid != (cid_length > 0)) continue;
+    size_t header = 1 + cid_length + (seq16 ? 2 : 1) + (has_length ? 2 : 0);
+    if (length < header + MASK_SAMPLE || length - header > 16384 + 256 || length - header < tag) continue;
+    size_t ciphertext = length - header;
+    if (has_length && (((size_t)d[header - 2] << 8) | d[header - 1]) != ciphertext) continue;
+    if (cid_length > 0 && memcmp(d + 1, cid, cid_length) != 0) continue;
+    size_t plaintext = ciphertext - tag;
+    if (plaintext > out_size - used) break;
+    uint64_t seq = 0;
+    int ok = record_open(&h->u.record, d, header, ciphertext, 1 + cid_length, seq16 ? 2 : 1, expected + (uint64_t)k, out + used, &seq) == 0;
+    results[4 * k] = (double)i;
+    results[4 * k + 1] = (double)used;
+    results[4 * k + 2] = (double)plaintext;
+    results[4 * k + 3] = ok ? (double)seq : -1.0 - (double)seq;
+    used += plaintext;
+    k++;
+  }
+  napi_create_int32(env, k, &result);
+  return result;
+}
+
 /* record12Create(aeadAlg, key, iv, epoch, cid): iv is 4 bytes (explicit nonces: GCM, CCM) or 12 (XOR: ChaCha20-Poly1305); cid empty for plain records. */
 static napi_value record12_create(napi_env env, napi_callback_info info) {
   call c;
@@ -988,7 +1056,7 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
+      {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},

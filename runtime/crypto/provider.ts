@@ -131,6 +131,30 @@ export interface RecordProtection {
     expected: number,
     allocate: ((length: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined;
+  /**
+   * The records of a run of datagrams in one call, their framing read too:
+   * `pairs` holds `at, length` of `count` datagrams in `buffer`; each that is
+   * one DTLSCiphertext of `epochBits` with the connection ID `cid` (empty:
+   * none) is opened as {@link openRecord} would with `expected` plus its
+   * rank, its plaintext after the previous one's in `out`; the others are
+   * skipped. For the k-th record opened `results[4k..4k+3]` = its datagram's
+   * index in `pairs`, its plaintext's offset in `out` and length, its
+   * sequence number (-1 minus it when it does not authenticate: the
+   * plaintext zeroed).
+   * Returns how many records it opened. Where absent, one at a time.
+   */
+  readonly openRun?:
+    | ((
+        buffer: Uint8Array,
+        pairs: Float64Array,
+        count: number,
+        cid: Uint8Array,
+        epochBits: number,
+        expected: number,
+        out: Uint8Array,
+        results: Float64Array,
+      ) => number)
+    | undefined;
   /** Zero the key material (the contexts are freed); unusable after. */
   release(): void;
   /**

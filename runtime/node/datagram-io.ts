@@ -293,7 +293,7 @@ export class DatagramIo {
         // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
         if (n <= 0) return;
         this.counts.reads++;
-        const delivering = new DeliveredBatch(meta, 4, n); // a nested read has meta words of its own
+        const delivering = new DeliveredBatch(meta, 4, n, lend ? slab : undefined); // a nested read has meta words of its own
         const outer = beginReceiveBatch(delivering);
         let delivered: number;
         try {
@@ -334,13 +334,16 @@ export class DatagramIo {
       for (let off = 0; off < length || off === 0; off += segment) {
         const end = at + Math.min(off + segment, length);
         const first = slab[at + off];
-        const d = lend && end > at + off && lendable(first!) ? slab.subarray(at + off, end) : slab.slice(at + off, end);
+        const lent = lend && end > at + off && lendable(first!);
+        const d = lent ? slab.subarray(at + off, end) : slab.slice(at + off, end);
         if (coalesced) this.counts.groDatagrams++;
         this.counts.readDatagrams++;
         taken++;
         if (Reflect.get(this.state!, 'handle') !== handle) return -1;
         delivering.at = i;
         delivering.offset = off;
+        delivering.current = lent ? d : undefined;
+        delivering.position = at + off;
         if (port !== 0) deliver(d, address, port, path);
         if (segment === 0) break; // an empty datagram
       }
@@ -388,13 +391,40 @@ class DeliveredBatch implements ReceiveBatchSource {
   readonly meta: Uint32Array;
   readonly stride: number;
   readonly count: number;
+  /** The receive buffer datagrams are lent from (readAll with `lend`; four meta words per buffer then), else undefined. */
+  readonly buffer: Uint8Array | undefined;
   at = 0;
   offset = 0;
+  /** The datagram being delivered, when lent from {@link buffer}, and where it starts there. */
+  current: Uint8Array | undefined;
+  position = 0;
 
-  constructor(meta: Uint32Array, stride: number, count: number) {
+  constructor(meta: Uint32Array, stride: number, count: number, buffer?: Uint8Array) {
     this.meta = meta;
     this.stride = stride;
     this.count = count;
+    this.buffer = buffer;
+  }
+
+  /** The datagrams from the one being delivered on from its sender, split as deliverBatch splits them: `at, length` in {@link buffer}. */
+  datagramsAhead(into: Float64Array): number {
+    const { meta: m, stride: s, at: i } = this;
+    if (this.buffer === undefined || s !== 4) return 0;
+    const ipv4 = m[s * i + 1];
+    const port = m[s * i + 2];
+    let n = 0;
+    for (let j = i; j < this.count && 2 * n < into.length; j++) {
+      if (m[s * j + 1] !== ipv4 || m[s * j + 2] !== port) continue;
+      const length = m[s * j]!;
+      const segment = m[s * j + 3]! || length;
+      if (segment === 0) continue;
+      for (let off = j === i ? this.offset : 0; off < length && 2 * n < into.length; off += segment) {
+        into[2 * n] = j * RECEIVE_STRIDE + off;
+        into[2 * n + 1] = Math.min(segment, length - off);
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The bytes of the datagram being delivered and of the rest of the batch from its sender (a bound on one session's). */

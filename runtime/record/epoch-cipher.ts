@@ -98,6 +98,16 @@ export class EpochCipher {
     return inner;
   }
 
+  /**
+   * A run of records in one call (see {@link RecordProtection.openRun}), or
+   * undefined where the protection opens one at a time. Nothing is counted:
+   * the caller counts each record in {@link used} or {@link failed} when it
+   * takes its result, as {@link openRecord} would have.
+   */
+  get openRun(): RecordProtection['openRun'] {
+    return this.protection.openRun;
+  }
+
   release(): void {
     this.protection.release();
   }

@@ -14,6 +14,7 @@ import { contentTypeIndex } from './inner-plaintext.js';
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS, IntegrityMonitor } from './integrity-monitor.js';
 import type { AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
+import { OPEN_RUNS, OpenedAhead } from './opened-ahead.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
 
@@ -133,6 +134,8 @@ export class RecordReader {
   /** 'batch' mode's memory for opened records, and what hands it to the record protection (undefined: an array per record). */
   private readonly arena: MessageArena | undefined;
   private readonly allocate: ((n: number) => Uint8Array) | undefined;
+  /** 'batch' mode: the records of the receive batch opened in one call (opened-ahead.ts). */
+  private readonly ahead: OpenedAhead | undefined;
   /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
   readonly integrity: IntegrityMonitor;
 
@@ -149,6 +152,7 @@ export class RecordReader {
       const arena = new MessageArena();
       this.arena = arena;
       this.allocate = (n) => arena.take(n, this.reader.end);
+      if (OPEN_RUNS) this.ahead = new OpenedAhead(arena);
     }
     this.integrity = new IntegrityMonitor(
       integerOption(
@@ -424,9 +428,13 @@ export class RecordReader {
     // when transferred (issue 33; docs/security/buffers.md).
     const expected = window.right + 1;
     const allocate = this.allocate;
-    let inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, expected, allocate);
+    const ahead = this.openedAhead(datagram, start, end, cipher, epochBits, seq16, expected, cid);
+    let inner =
+      ahead !== undefined
+        ? ahead.inner
+        : cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, expected, allocate);
     if (inner === undefined) {
-      this.arena?.failed();
+      if (ahead === undefined) this.arena?.failed();
       this.integrity.failed(now, cipher);
       // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
       // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU budget.
@@ -441,7 +449,7 @@ export class RecordReader {
       if (inner === undefined) return this.dropAndGoOn('authentication');
     }
     recovery.opened();
-    const seq = cipher.openedSequenceNumber;
+    const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
     const fresh = window.check(seq);
     if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
     if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
@@ -473,6 +481,33 @@ export class RecordReader {
       connectionId: cid === undefined ? undefined : cid.slice(),
     });
     return true;
+  }
+
+  /**
+   * 'batch' mode: the record that is all of `datagram`, opened with the rest of the receive batch (opened-ahead.ts) and
+   * counted here as {@link EpochCipher.openRecord} counts; undefined when it is to be opened alone.
+   */
+  private openedAhead(
+    datagram: Uint8Array,
+    start: number,
+    end: number,
+    cipher: EpochCipher,
+    epochBits: number,
+    seq16: boolean,
+    expected: number,
+    cid: Uint8Array | undefined,
+  ): OpenedAhead | undefined {
+    const ahead = this.ahead;
+    if (ahead === undefined || start !== 0 || end !== datagram.length || this.cidOptional) return undefined;
+    const generation = this.readEpochs.generation;
+    const bits = seq16 ? 16 : 8;
+    if (!ahead.take(datagram, cipher, generation, bits, expected)) {
+      if (!ahead.open(datagram, cipher, generation, epochBits, expected, cid ?? EMPTY)) return undefined;
+      if (!ahead.take(datagram, cipher, generation, bits, expected)) return undefined;
+    }
+    if (ahead.inner === undefined) cipher.failed++;
+    else cipher.used++;
+    return ahead;
   }
 
   private dropAndGoOn(reason: DropReason): true {

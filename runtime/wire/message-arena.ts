@@ -21,6 +21,20 @@ export const MESSAGE_BUFFERS: readonly MessageBuffers[] = ['own', 'batch'];
 export interface ReceiveBatchSource {
   /** Bytes of the datagram being delivered and of every later one in the batch from its sender: what one connection may still open from the batch. */
   bytesAhead(): number;
+  /**
+   * The batch's receive buffer, where the socket reader lends the datagrams it
+   * delivers as views of it (undefined: it does not).
+   */
+  readonly buffer?: Uint8Array | undefined;
+  /** The datagram being delivered (the very object handed on), when it is lent from {@link buffer}, and where it starts there. */
+  readonly current?: Uint8Array | undefined;
+  readonly position?: number;
+  /**
+   * The datagrams of the batch from the sender of the one being delivered,
+   * from that one on, as `at, length` pairs in {@link buffer}: written to
+   * `into` (as many as fit), how many returned.
+   */
+  datagramsAhead?(into: Float64Array): number;
 }
 
 /** The largest arena: a batch of more than this from one sender fills several (the addon's pool serves up to this size). */
@@ -39,6 +53,14 @@ let batchId = 0;
 let source: ReceiveBatchSource | undefined;
 /** The arenas written to in the current batch: let go when it ends, so an idle connection keeps none. */
 const touched: MessageArena[] = [];
+
+/** The receive batch being delivered (undefined: none), and a number that changes with every batch started or ended. */
+export function receiveBatch(): ReceiveBatchSource | undefined {
+  return source;
+}
+export function receiveBatchId(): number {
+  return batchId;
+}
 
 /** A receive batch starts (datagrams are delivered from `from` until {@link endReceiveBatch}); returns the batch it interrupts, if any. */
 export function beginReceiveBatch(from: ReceiveBatchSource): ReceiveBatchSource | undefined {
@@ -68,6 +90,34 @@ export class MessageArena {
   private batch = -1;
   /** The last view {@link take} handed out. */
   private last: Uint8Array | undefined;
+  /** Called when the arena lets go of its ArrayBuffer (batch over): what was taken ahead and not handed out is zeroed. */
+  onForget: (() => void) | undefined;
+
+  /** The ArrayBuffer {@link take} hands out views of now. */
+  get arrayBuffer(): ArrayBuffer | undefined {
+    return this.buffer;
+  }
+
+  /**
+   * Room for at least `least` bytes in this connection's current
+   * ArrayBuffer ({@link arrayBuffer}, a new one if need be), not handed out
+   * yet: where it starts. {@link advance} then takes what was written.
+   */
+  room(least: number, datagramLeft: number): number {
+    const b = this.buffer;
+    if (b === undefined || this.batch !== batchId || b.byteLength - this.used < least || b.byteLength === 0) {
+      this.take(least, datagramLeft);
+      this.used -= least;
+      this.last = undefined;
+    }
+    return this.used;
+  }
+
+  /** `n` bytes of the {@link room} are taken (written by the caller). */
+  advance(n: number): void {
+    this.used += n;
+    this.last = undefined;
+  }
 
   /**
    * `n` zeroed bytes of this connection's current ArrayBuffer. `datagramLeft`
@@ -90,11 +140,14 @@ export class MessageArena {
     return view;
   }
 
-  /** `view`, when it is the last {@link take}, is not kept (its record was dropped, or is copied elsewhere): zeroed, and taken again next. */
+  /**
+   * `view` is not kept (its record was dropped, or is copied elsewhere):
+   * zeroed, and when it is the last {@link take}, taken again next.
+   */
   giveBack(view: Uint8Array): void {
+    view.fill(0);
     if (view !== this.last) return;
     this.last = undefined;
-    view.fill(0);
     if (view.buffer === this.buffer && view.byteOffset + view.length === this.used) this.used -= view.length;
   }
 
@@ -110,6 +163,7 @@ export class MessageArena {
 
   /** Lets go of the current ArrayBuffer (the messages viewing it keep it alive). */
   forget(): void {
+    this.onForget?.();
     this.buffer = undefined;
     this.last = undefined;
     this.used = 0;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setArenaMemory } from '../../wire/message-arena.js';
+import type { RecordProtection } from '../provider.js';
 
 /**
  * A key held by the addon: a number naming a slot of its handle table
@@ -59,6 +60,8 @@ export interface NativeBinding {
   ): void;
   recordSealBatch(key: NativeHandle, buffer: Uint8Array, layout: Float64Array, count: number): void;
   recordOpen(...args: [...RecordToOpen, out: Uint8Array, outOffset: number]): number;
+  /** RecordProtection.openRun in one call. Absent from an addon built before it. */
+  recordOpenRun?(key: NativeHandle, ...args: Parameters<NonNullable<RecordProtection['openRun']>>): number;
   /**
    * Opens as recordOpen does, into memory of the addon's own: the plaintext in
    * a Uint8Array over an ArrayBuffer of its own whose memory comes from a pool

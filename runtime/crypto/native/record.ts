@@ -21,6 +21,8 @@ class NativeRecordProtection implements RecordProtection {
   private handle: NativeHandle | undefined;
   /** Released by its maker before the call that made it returns: no finalization registered (handle-owners.ts). */
   private readonly transient: boolean;
+  /** A run of records in one call (RecordProtection.openRun); undefined with an addon built before recordOpenRun. */
+  readonly openRun: RecordProtection['openRun'];
 
   constructor(binding: NativeBinding, aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array, transient: boolean) {
     if (key.length !== aeadKeyLength(aead)) throw new CryptoError(`${aead} needs a ${aeadKeyLength(aead)}-byte key, got ${key.length}`);
@@ -29,6 +31,11 @@ class NativeRecordProtection implements RecordProtection {
     this.binding = binding;
     this.transient = transient;
     this.tagLength = aead === 'aes-128-ccm-8' ? 8 : 16;
+    this.openRun =
+      binding.recordOpenRun === undefined
+        ? undefined
+        : (buffer, pairs, count, cid, epochBits, expected, out, results) =>
+            binding.recordOpenRun!(this.live(), buffer, pairs, count, cid, epochBits, expected, out, results);
     // The keys go through one kept buffer: fresh small Uint8Arrays are copied to a backing store when N-API reads them.
     keys.set(key, 0);
     keys.set(iv, 32);

@@ -1,0 +1,134 @@
+import { receiveBatch, receiveBatchId, type MessageArena, type ReceiveBatchSource } from '../wire/message-arena.js';
+import type { EpochCipher } from './epoch-cipher.js';
+import { reconstructSequenceNumber } from './sequence.js';
+
+/** Records opened in one call at most. */
+const MAX_AHEAD = 64;
+/** DTLS13_OPEN_RUN=0 opens every record alone (a comparison: `npm run bench -- receive-instructions`). */
+export const OPEN_RUNS = !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_OPEN_RUN ?? '').toLowerCase());
+/** Records whose result {@link OpenedAhead.take} handed out, in this thread (tests and benches read it). */
+export const OPENED_AHEAD = { taken: 0 };
+
+/**
+ * Records of one connection opened ahead, in one call of the record
+ * protection, from the receive batch being delivered ('batch' message
+ * buffers: wire/message-arena.ts). When a datagram that is one protected
+ * record arrives lent from a batch (ReceiveBatchSource.buffer), it and the
+ * datagrams after it in the batch from the same sender that are each one
+ * record of the same epoch and CID are opened together into the
+ * connection's arena (the addon reads their headers). Nothing else is
+ * decided here: as each datagram is delivered, the record reader takes its
+ * result ({@link take}) and applies its rules in order (replay window,
+ * integrity counts, content type), as for a record opened alone. A result
+ * is only taken when it is what opening the record then would give: the
+ * same batch, read keys and epoch, and the sequence number the window
+ * would reconstruct now; otherwise the record is opened alone. What is not
+ * taken is zeroed when the batch ends.
+ */
+export class OpenedAhead {
+  private readonly arena: MessageArena;
+  private readonly pairs = new Float64Array(2 * MAX_AHEAD);
+  private readonly results = new Float64Array(4 * MAX_AHEAD);
+  private count = 0;
+  private next = 0;
+  private batch = -1;
+  private generation = -1;
+  private cipher: EpochCipher | undefined;
+  private source: ReceiveBatchSource | undefined;
+  /** The arena's ArrayBuffer the plaintexts lie in, from `base` on. */
+  private out: ArrayBuffer | undefined;
+  private base = 0;
+  /** What {@link take} found: the sequence number, and the plaintext (undefined: the record did not authenticate). */
+  seq = 0;
+  inner: Uint8Array | undefined;
+
+  constructor(arena: MessageArena) {
+    this.arena = arena;
+    arena.onForget = () => this.discard();
+  }
+
+  /**
+   * The result for the record that is all of `datagram`, under `cipher`
+   * with the read keys of `generation` and the window's `expected`: true
+   * with {@link seq} and {@link inner} set, or false (open it alone).
+   */
+  take(datagram: Uint8Array, cipher: EpochCipher, generation: number, snBits: 8 | 16, expected: number): boolean {
+    if (this.count === 0) return false;
+    const source = receiveBatch();
+    if (source !== this.source || this.batch !== receiveBatchId() || this.generation !== generation || this.cipher !== cipher) {
+      this.discard();
+      return false;
+    }
+    // The very datagram the socket reader lent (not a copy, nor another datagram handled meanwhile), found by where it lies.
+    if (source === undefined || source.current !== datagram) return false;
+    const at = source.position;
+    const r = this.results;
+    const p = this.pairs;
+    let k = this.next;
+    while (k < this.count && p[2 * r[4 * k]!] !== at) k++;
+    if (k === this.count || p[2 * r[4 * k]! + 1] !== datagram.length) return false;
+    // The ones passed over were not delivered here (another connection's, or dropped before the record layer).
+    for (let j = this.next; j < k; j++) this.zero(j);
+    this.next = k + 1;
+    const s = r[4 * k + 3]!;
+    const seq = s >= 0 ? s : -1 - s;
+    if (reconstructSequenceNumber(seq % (snBits === 8 ? 0x100 : 0x10000), snBits, expected) !== seq) {
+      this.zero(k);
+      return false;
+    }
+    this.seq = seq;
+    this.inner = s >= 0 ? new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!) : undefined;
+    OPENED_AHEAD.taken++;
+    return true;
+  }
+
+  /**
+   * Opens `datagram` (one record of `epochBits` with the connection ID `cid`,
+   * empty for none, under `cipher`) and the records after it in the batch,
+   * as {@link take} then hands them out; false when there is no batch to
+   * open (nothing done).
+   */
+  open(datagram: Uint8Array, cipher: EpochCipher, generation: number, epochBits: number, expected: number, cid: Uint8Array): boolean {
+    const source = receiveBatch();
+    const buf = source?.buffer;
+    const openRun = cipher.openRun;
+    if (buf === undefined || source?.datagramsAhead === undefined || openRun === undefined || source.current !== datagram) return false;
+    this.discard();
+    const pairs = this.pairs;
+    const n = source.datagramsAhead(pairs);
+    if (n < 2 || pairs[0] !== source.position || pairs[1] !== datagram.length) return false;
+    let bytes = 0;
+    for (let i = 0; i < n; i++) bytes += pairs[2 * i + 1]!;
+    const arena = this.arena;
+    const base = arena.room(datagram.length, bytes);
+    const out = arena.arrayBuffer!;
+    const r = this.results;
+    const count = openRun(buf, pairs, n, cid, epochBits, expected, new Uint8Array(out, base, Math.min(bytes, out.byteLength - base)), r);
+    if (count === 0) return false;
+    this.count = count;
+    this.out = out;
+    this.base = base;
+    arena.advance(r[4 * (count - 1) + 1]! + r[4 * (count - 1) + 2]!);
+    this.next = 0;
+    this.source = source;
+    this.batch = receiveBatchId();
+    this.generation = generation;
+    this.cipher = cipher;
+    return true;
+  }
+
+  /** Zeroes and lets go of what was opened and not taken. */
+  discard(): void {
+    for (let k = this.next; k < this.count; k++) this.zero(k);
+    this.count = 0;
+    this.next = 0;
+    this.cipher = undefined;
+    this.source = undefined;
+    this.out = undefined;
+  }
+
+  private zero(k: number): void {
+    const r = this.results;
+    if (r[4 * k + 3]! >= 0) new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!).fill(0);
+  }
+}

@@ -1,0 +1,121 @@
+import test from 'ava';
+import { randomBytes } from 'node:crypto';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import type { RecordProtection } from '../../runtime/crypto/provider.js';
+
+/**
+ * The addon's recordOpenRun reads the framing of peer datagrams itself (RecordProtection.openRun): a run of
+ * genuine records opens; a datagram that is not one record of the epoch and connection ID asked for (truncated,
+ * another epoch, another or no CID, a length field that disagrees, a plaintext header, garbage) is skipped, never
+ * read past its end; a forged record is reported with its sequence number and a zeroed plaintext; out of room it
+ * stops; arguments outside the buffer throw.
+ */
+
+const native = nativeProvider;
+// Without the addon (DTLS13_NATIVE=0, or not built) there is no recordOpenRun to test: each record is opened alone.
+const skip = native === undefined ? test.skip : test;
+const key = randomBytes(16);
+const iv = randomBytes(12);
+const snKey = randomBytes(16);
+const protection = (): RecordProtection => native!.recordProtection!('aes-128-gcm', 'aes-128', key, iv, snKey);
+
+/** One sealed record: unified header (CID `cid` when given, 16-bit sequence number, a length), epoch bits `epoch`. */
+function record(p: RecordProtection, seq: number, plaintext: Uint8Array, epoch = 3, cid?: Uint8Array): Uint8Array {
+  const c = cid ?? new Uint8Array(0);
+  const header = 1 + c.length + 2 + 2;
+  const length = plaintext.length + 16;
+  const r = new Uint8Array(header + length);
+  r[0] = 0x20 | (c.length > 0 ? 0x10 : 0) | 0x08 | 0x04 | epoch;
+  r.set(c, 1);
+  r[1 + c.length] = (seq >> 8) & 0xff;
+  r[2 + c.length] = seq & 0xff;
+  r[3 + c.length] = length >> 8;
+  r[4 + c.length] = length & 0xff;
+  r.set(plaintext, header);
+  p.sealRecord(seq, r, header, plaintext.length, 1 + c.length, 2);
+  return r;
+}
+
+/** The datagrams laid out in one buffer, 100 bytes apart, and their `at, length` pairs. */
+function lay(datagrams: readonly Uint8Array[]): { buffer: Uint8Array; pairs: Float64Array } {
+  const buffer = new Uint8Array(datagrams.reduce((n, d) => n + d.length + 100, 0));
+  const pairs = new Float64Array(2 * datagrams.length);
+  let at = 0;
+  datagrams.forEach((d, i) => {
+    buffer.set(d, at);
+    pairs[2 * i] = at;
+    pairs[2 * i + 1] = d.length;
+    at += d.length + 100;
+  });
+  return { buffer, pairs };
+}
+
+const text = (i: number): Uint8Array => new TextEncoder().encode(`record ${i}`.padEnd(40, '-'));
+
+skip('a run of genuine records opens in one call, each with its sequence number and plaintext', (t) => {
+  const p = protection();
+  const records = [0, 1, 2, 3].map((i) => record(p, 10 + i, text(i)));
+  const { buffer, pairs } = lay(records);
+  const out = new Uint8Array(1000);
+  const results = new Float64Array(16);
+  t.is(p.openRun!(buffer, pairs, 4, new Uint8Array(0), 3, 10, out, results), 4);
+  for (let k = 0; k < 4; k++) {
+    t.is(results[4 * k], k);
+    t.is(results[4 * k + 3], 10 + k);
+    t.deepEqual(out.subarray(results[4 * k + 1]!, results[4 * k + 1]! + results[4 * k + 2]!), text(k));
+  }
+});
+
+skip('datagrams that are not one record of the epoch and CID asked for are skipped, a forged one reported and zeroed', (t) => {
+  const p = protection();
+  const cid = Uint8Array.from([1, 2, 3, 4]);
+  const good = (i: number): Uint8Array => record(p, i, text(i), 3, cid);
+  const lengthOff = good(5);
+  lengthOff[1 + 4 + 2 + 1]! ^= 1; // the length field disagrees with the datagram
+  const forged = good(6);
+  forged[forged.length - 1]! ^= 1;
+  const datagrams = [
+    good(0),
+    good(1).subarray(0, 20), // truncated: fewer than 16 bytes of ciphertext
+    record(p, 2, text(2), 2, cid), // another epoch
+    record(p, 3, text(3), 3, Uint8Array.from([9, 9, 9, 9])), // another CID
+    record(p, 4, text(4), 3), // no CID
+    lengthOff,
+    forged,
+    Uint8Array.from([22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0]), // a DTLSPlaintext header
+    Uint8Array.from([0x3f]), // a header alone
+    randomBytes(60),
+    good(7),
+  ];
+  const { buffer, pairs } = lay(datagrams);
+  const out = new Uint8Array(1000).fill(0xaa);
+  const results = new Float64Array(64);
+  const n = p.openRun!(buffer, pairs, datagrams.length, cid, 3, 0, out, results);
+  const taken = Array.from({ length: n }, (_, k) => results[4 * k]);
+  // The random datagram is skipped unless it happens to look like a record of epoch 3 with our CID (then it fails).
+  t.deepEqual(
+    taken.filter((i) => i !== 9),
+    [0, 6, 10],
+  );
+  const forgedAt = taken.indexOf(6);
+  t.is(results[4 * forgedAt + 3], -1 - 6, 'reported as failed, with its sequence number');
+  const start = results[4 * forgedAt + 1]!;
+  t.true(
+    out.subarray(start, start + results[4 * forgedAt + 2]!).every((b) => b === 0),
+    'its plaintext zeroed',
+  );
+  t.is(results[4 * taken.indexOf(10) + 3], 7);
+});
+
+skip('out of room it stops; pairs outside the buffer throw', (t) => {
+  const p = protection();
+  const records = [0, 1, 2].map((i) => record(p, i, text(i)));
+  const { buffer, pairs } = lay(records);
+  const results = new Float64Array(16);
+  t.is(p.openRun!(buffer, pairs, 3, new Uint8Array(0), 3, 0, new Uint8Array(text(0).length * 2 + 5), results), 2);
+  t.is(p.openRun!(buffer, pairs, 3, new Uint8Array(0), 3, 0, new Uint8Array(1000), new Float64Array(4)), 1, 'room for one result');
+  const outside = Float64Array.from([buffer.length - 10, 40]);
+  t.throws(() => p.openRun!(buffer, outside, 1, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), { name: 'RangeError' });
+  t.throws(() => p.openRun!(buffer, pairs, 4, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), { name: 'RangeError' }, 'more than the pairs hold');
+  t.throws(() => p.openRun!(buffer, Float64Array.from([-1, 10]), 1, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), { name: 'RangeError' });
+});
