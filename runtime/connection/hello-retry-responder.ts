@@ -201,7 +201,7 @@ export class HelloRetryResponder {
       if (!this.usedCookies.firstUse(cookieTag(cookie), now)) return { kind: 'drop', reason: 'a cookie that already started a connection' };
       return {
         kind: 'accept',
-        retry: { contents, cookie, recordSequence: recordSeq, legacySessionId: ch.legacySessionId.slice() },
+        retry: { contents, cookie, recordSequence: recordSeq, legacySessionId: ch.legacySessionId.slice(), clientHello: { body: hello.body, hello: ch } },
         datagram,
         random: ch.random,
       };

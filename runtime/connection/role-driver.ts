@@ -5,9 +5,10 @@ import { dtls13ClientInput } from '../../generated/charts/dtls13-client.js';
 import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
 import { dtls13ServerInput } from '../../generated/charts/dtls13-server.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
-import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
+import type { Alert, ClientHello, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
 import type { AlertDescription } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
+import { bytesEqual } from '../wire/bytes.js';
 import { InspectedChart, type GuardTable } from '../machine/inspected-chart.js';
 import { Machine, type ChartBinding } from '../machine/machine.js';
 import type { FatalReason } from './alert-mapping.js';
@@ -21,6 +22,9 @@ import { MachineContext } from './machine-context.js';
 import { SERVER_GUARDS, SERVER_STEPS } from './server-handshake.js';
 import type { ServerEvent, ServerState } from './server-states.js';
 import type { StatelessRetry } from './stateless-retry.js';
+
+/** ClientHello's msg_type (RFC 8446 §4). */
+const CLIENT_HELLO = 1;
 
 /** Events both charts take from the connection itself rather than from a message. */
 export type ControlEvent =
@@ -69,7 +73,7 @@ export function roleDriver(
 ): RoleDriver {
   const context = new MachineContext(parts);
   if (parts.role === 'client') return new ClientMachine(context, charts.client, inspect);
-  const m = new ServerMachine(context, charts.server, inspect);
+  const m = new ServerMachine(context, charts.server, inspect, statelessRetry?.clientHello);
   if (statelessRetry) m.dispatch({ type: 'statelessRetryVerified', retry: statelessRetry });
   return m;
 }
@@ -174,13 +178,28 @@ class ClientMachine extends Machine13<ClientState, ClientEvent> {
 }
 
 class ServerMachine extends Machine13<ServerState, ServerEvent> {
-  constructor(context: MachineContext, chart: Charts13['server'], inspect: ((event: ChartInspectionEvent) => void) | undefined) {
+  /** The second ClientHello the stateless cookie check decoded (StatelessRetry.clientHello), until a ClientHello comes. */
+  private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
+
+  constructor(
+    context: MachineContext,
+    chart: Charts13['server'],
+    inspect: ((event: ChartInspectionEvent) => void) | undefined,
+    known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined,
+  ) {
     super({ kind: 'waitClientHello' }, context, chart, inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect));
+    this.known = known;
   }
 
   /** A ClientHello's input step (hello-plan.ts) runs here, before the event is dispatched: its plan travels in the event. */
   protected decode(handler: HandshakeHandler, message: InboundMessage): ServerEvent | undefined {
-    const e = handler.server?.(message);
+    const known = this.known;
+    if (known !== undefined && message.msgType === CLIENT_HELLO) this.known = undefined;
+    // The ClientHello the cookie check decoded, when these are its bytes: not decoded twice.
+    const e =
+      known !== undefined && message.msgType === CLIENT_HELLO && bytesEqual(known.body, message.body)
+        ? { type: 'ClientHello' as const, payload: known.hello, message }
+        : handler.server?.(message);
     if (e?.type !== 'ClientHello') return e;
     const s = this.state;
     if (s.kind !== 'waitClientHello' && s.kind !== 'waitSecondClientHello') return undefined; // not taken here: unexpected_message

@@ -217,3 +217,21 @@ test('a ClientHello the caller already decoded is used only when it is the body 
   if (matched.kind !== 'accept') return t.fail(matched.kind);
   t.deepEqual(matched.random, decodedB.clientHello?.hello.random);
 });
+
+test('the connection takes the second ClientHello the cookie check decoded, and only for the bytes it came with', (t) => {
+  // The responder's decoded ClientHello with its cipher suites swapped for one the server lacks: taken, the server
+  // refuses the ClientHello (handshake_failure); for other bytes than the message's it is ignored and the handshake
+  // goes on from the message itself.
+  for (const sameBytes of [true, false]) {
+    const responder = new HelloRetryResponder(serverOptions);
+    const { second } = cookieExchange(responder, ADDRESS);
+    const accepted = responder.handle(second, ADDRESS, 0);
+    if (accepted.kind !== 'accept' || accepted.retry?.clientHello === undefined) return t.fail('no decoded ClientHello with the retry');
+    const known = accepted.retry.clientHello;
+    const hello = { ...known.hello, cipherSuites: ['tls_ecdhe_rsa_with_aes_256_gcm_sha384' as const] };
+    const body = sameBytes ? known.body : Uint8Array.from(known.body, (b, i) => (i === known.body.length - 1 ? b ^ 1 : b));
+    const server = DtlsConnection.server({ ...serverOptions, statelessRetry: { ...accepted.retry, clientHello: { body, hello } } });
+    server.receive(second, 1);
+    t.is(server.state === 'failed', sameBytes, `bytes ${sameBytes ? 'the same' : 'different'}: ${server.state}`);
+  }
+});
