@@ -621,6 +621,65 @@ static int open12_args_read(call *c, open12_args *a) {
 }
 
 /*
+ * record12OpenRun(h, buffer, pairs, count, out, results) -> how many records
+ * it opened: recordOpenRun for DTLS 1.2 keys without a connection ID. Each
+ * datagram that is one DTLSCiphertext of application_data, version 0xfefd,
+ * the key's epoch and a length equal to the rest of the datagram (at most
+ * 2^14 + 2048), with room for the explicit nonce and tag, is opened with the
+ * sequence number of its header; results[4k..4k+3] as recordOpenRun's.
+ */
+static napi_value record12_open_run(napi_env env, napi_callback_info info) {
+  call c;
+  size_t size = 0, out_size = 0, pairs_length = 0, results_length = 0;
+  napi_typedarray_type type;
+  void *pairs_data = NULL, *results_data = NULL;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "record12OpenRun", 6)) return NULL;
+  handle *h = handle_arg(&c, 0, KIND_RECORD12);
+  const uint8_t *buffer = bytes(&c, 1, &size);
+  int32_t count = int_arg(&c, 3);
+  uint8_t *out = bytes(&c, 4, &out_size);
+  if (c.failed) return NULL;
+  if (napi_get_typedarray_info(env, c.argv[2], &type, &pairs_length, &pairs_data, NULL, NULL) != napi_ok || type != napi_float64_array)
+    return fail(&c, "the pairs must be a Float64Array"), NULL;
+  if (napi_get_typedarray_info(env, c.argv[5], &type, &results_length, &results_data, NULL, NULL) != napi_ok || type != napi_float64_array)
+    return fail(&c, "the results must be a Float64Array"), NULL;
+  if ((size_t)count > pairs_length / 2) return fail(&c, "the pairs hold fewer datagrams than the count"), NULL;
+  record12_key *k = &h->u.record12;
+  const double *pairs = pairs_data;
+  double *results = results_data;
+  size_t overhead = (size_t)k->explicit_length + (size_t)k->aead.tag_length;
+  size_t used = 0;
+  int32_t n = 0;
+  for (int32_t i = 0; i < count && (size_t)(4 * (n + 1)) <= results_length; i++) {
+    double at_d = pairs[2 * i], length_d = pairs[2 * i + 1];
+    if (!(at_d >= 0) || !(length_d >= 1) || at_d > (double)size || length_d > (double)size - at_d) return fail(&c, "a datagram lies outside the buffer"), NULL;
+    if (k->cid_length != 0) break;
+    const uint8_t *d = buffer + (size_t)at_d;
+    size_t length = (size_t)length_d;
+    if (length < RECORD12_HEADER + overhead || d[0] != 23 || d[1] != (RECORD12_VERSION >> 8) || d[2] != (RECORD12_VERSION & 0xff)) continue;
+    if ((((unsigned)d[3] << 8) | d[4]) != k->epoch) continue;
+    size_t fragment = length - RECORD12_HEADER;
+    if (fragment > 16384 + 2048 || (((size_t)d[11] << 8) | d[12]) != fragment) continue;
+    size_t plaintext = fragment - overhead;
+    if (plaintext > 16384) continue;
+    if (plaintext > out_size - used) break;
+    uint64_t seq = 0;
+    for (int b = 5; b < 11; b++) seq = (seq << 8) | d[b];
+    long opened = record12_open(k, seq, 23, d + RECORD12_HEADER, fragment, out + used);
+    results[4 * n] = (double)i;
+    results[4 * n + 1] = (double)used;
+    results[4 * n + 2] = (double)plaintext;
+    results[4 * n + 3] = opened == (long)plaintext ? (double)seq : -1.0 - (double)seq;
+    if (opened != (long)plaintext) OPENSSL_cleanse(out + used, plaintext);
+    used += plaintext;
+    n++;
+  }
+  napi_create_int32(env, n, &result);
+  return result;
+}
+
+/*
  * record12Open(h, buffer, at, fragmentLength, type, seq, out, outOffset) ->
  * the plaintext length, or -1 when the fragment at buffer[at..] is too
  * short or does not authenticate. The buffer is not written to.
@@ -1056,7 +1115,7 @@ static napi_value init(napi_env env, napi_value exports) {
   } functions[] = {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
-      {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
+      {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"record12OpenRun", record12_open_run}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},

@@ -13,6 +13,7 @@ import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
 import type { DropReason } from '../record/drops.js';
 import type { FailureWindow } from '../record/failure-window.js';
 import { DEFAULT_AEAD_LIMITS, type AeadLimits } from '../record/limits.js';
+import { OPEN_RUNS, OpenedAhead } from '../record/opened-ahead.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import type { MessageArena } from '../wire/message-arena.js';
 import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from '../record/inner-plaintext.js';
@@ -137,6 +138,8 @@ export class EpochCipher12 {
   readonly limits: AeadLimits;
   /** The key's failed authentications this second (IntegrityMonitor; made at the first failure). */
   failureWindow: FailureWindow | undefined = undefined;
+  /** 'batch' mode: the records of a receive batch opened in one call (made with the first). */
+  private ahead: OpenedAhead | undefined;
 
   constructor(provider: CryptoProvider, suite: Dtls12SuiteParams, keys: WriteKeys, epoch: number, options: EpochCipher12Options = {}) {
     if (keys.key.length !== suite.keyLength) throw new RangeError(`${suite.name} needs a ${suite.keyLength}-byte key, got ${keys.key.length}`);
@@ -250,6 +253,11 @@ export class EpochCipher12 {
     if (this.cid !== undefined) return 'connection-id';
     const fragmentAt = at + HEADER_LENGTH;
     if (this.native !== undefined) {
+      // 'batch' mode, a datagram that is one application_data record: opened with the sender's run in the batch.
+      if (arena !== undefined && at === 0 && fragmentAt + fragmentLength === datagram.length && type === 23) {
+        const ahead = this.openedAhead(this.native, datagram, sequenceNumber, arena);
+        if (ahead !== undefined) return ahead.inner ?? 'authentication';
+      }
       const into = arena?.take(plaintextLength, datagram.length);
       const opened = this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength, into);
       if (opened === undefined && into !== undefined) arena!.giveBack(into);
@@ -262,6 +270,20 @@ export class EpochCipher12 {
     const into = arena.take(content.length, datagram.length);
     into.set(content);
     return into;
+  }
+
+  /** The record that is all of `datagram`, opened with the rest of its receive batch (record/opened-ahead.ts); undefined: open it alone. */
+  private openedAhead(native: NativeRecord12, datagram: Uint8Array, sequenceNumber: number, arena: MessageArena): OpenedAhead | undefined {
+    const run = native.openRun;
+    if (run === undefined || !OPEN_RUNS) return undefined;
+    const ahead = (this.ahead ??= new OpenedAhead(arena));
+    if (!ahead.take(datagram, this, 0, 0, 0)) {
+      if (!ahead.open(datagram, this, 0, run) || !ahead.take(datagram, this, 0, 0, 0)) return undefined;
+    }
+    // The addon read the same header: never otherwise, but then the record is opened alone.
+    if (ahead.seq === sequenceNumber) return ahead;
+    ahead.inner?.fill(0);
+    return undefined;
   }
 
   /** Opens a fragment of this epoch (version 0xfefd, CID already checked): in the addon where it runs, else with the provider's AEAD. */

@@ -1,5 +1,4 @@
 import { receiveBatch, receiveBatchId, type MessageArena, type ReceiveBatchSource } from '../wire/message-arena.js';
-import type { EpochCipher } from './epoch-cipher.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
 /** Records opened in one call at most. */
@@ -9,14 +8,18 @@ export const OPEN_RUNS = !['0', 'off', 'false', 'no'].includes((process.env.DTLS
 /** Records whose result {@link OpenedAhead.take} handed out, in this thread (tests and benches read it). */
 export const OPENED_AHEAD = { taken: 0 };
 
+/** Opens the records of `count` datagrams (`at, length` pairs in `buffer`) into `out`: RecordProtection.openRun's results, how many. */
+export type OpenRun = (buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array) => number;
+
 /**
  * Records of one connection opened ahead, in one call of the record
  * protection, from the receive batch being delivered ('batch' message
  * buffers: wire/message-arena.ts). When a datagram that is one protected
  * record arrives lent from a batch (ReceiveBatchSource.buffer), it and the
  * datagrams after it in the batch from the same sender that are each one
- * record of the same epoch and CID are opened together into the
- * connection's arena (the addon reads their headers). Nothing else is
+ * record of the same epoch and CID (DTLS 1.2: application data, no CID) are
+ * opened together into the connection's arena (the addon reads their
+ * headers). The 1.3 record reader and each 1.2 read epoch hold one. Nothing else is
  * decided here: as each datagram is delivered, the record reader takes its
  * result ({@link take}) and applies its rules in order (replay window,
  * integrity counts, content type), as for a record opened alone. A result
@@ -33,7 +36,8 @@ export class OpenedAhead {
   private next = 0;
   private batch = -1;
   private generation = -1;
-  private cipher: EpochCipher | undefined;
+  /** The key the records were opened with (an epoch's cipher: its identity). */
+  private key: object | undefined;
   private source: ReceiveBatchSource | undefined;
   /** The arena's ArrayBuffer the plaintexts lie in, from `base` on. */
   private out: ArrayBuffer | undefined;
@@ -44,18 +48,20 @@ export class OpenedAhead {
 
   constructor(arena: MessageArena) {
     this.arena = arena;
-    arena.onForget = () => this.discard();
+    arena.onForget(() => this.discard());
   }
 
   /**
-   * The result for the record that is all of `datagram`, under `cipher`
-   * with the read keys of `generation` and the window's `expected`: true
-   * with {@link seq} and {@link inner} set, or false (open it alone).
+   * The result for the record that is all of `datagram`, under `key` with
+   * the read keys of `generation` and, for a record number of `snBits` bits
+   * (0: the whole number is in the header, DTLS 1.2), the window's
+   * `expected`: true with {@link seq} and {@link inner} set, or false (open
+   * it alone).
    */
-  take(datagram: Uint8Array, cipher: EpochCipher, generation: number, snBits: 8 | 16, expected: number): boolean {
+  take(datagram: Uint8Array, key: object, generation: number, snBits: 0 | 8 | 16, expected: number): boolean {
     if (this.count === 0) return false;
     const source = receiveBatch();
-    if (source !== this.source || this.batch !== receiveBatchId() || this.generation !== generation || this.cipher !== cipher) {
+    if (source !== this.source || this.batch !== receiveBatchId() || this.generation !== generation || this.key !== key) {
       this.discard();
       return false;
     }
@@ -72,7 +78,7 @@ export class OpenedAhead {
     this.next = k + 1;
     const s = r[4 * k + 3]!;
     const seq = s >= 0 ? s : -1 - s;
-    if (reconstructSequenceNumber(seq % (snBits === 8 ? 0x100 : 0x10000), snBits, expected) !== seq) {
+    if (snBits !== 0 && reconstructSequenceNumber(seq % (snBits === 8 ? 0x100 : 0x10000), snBits, expected) !== seq) {
       this.zero(k);
       return false;
     }
@@ -83,16 +89,15 @@ export class OpenedAhead {
   }
 
   /**
-   * Opens `datagram` (one record of `epochBits` with the connection ID `cid`,
-   * empty for none, under `cipher`) and the records after it in the batch,
-   * as {@link take} then hands them out; false when there is no batch to
-   * open (nothing done).
+   * Opens `datagram` (one record, under `key`) and the records after it in
+   * the batch with `run` (RecordProtection.openRun given the record's epoch,
+   * CID and expected number, or the 1.2 equivalent), as {@link take} then
+   * hands them out; false when there is no batch to open (nothing done).
    */
-  open(datagram: Uint8Array, cipher: EpochCipher, generation: number, epochBits: number, expected: number, cid: Uint8Array): boolean {
+  open(datagram: Uint8Array, key: object, generation: number, run: OpenRun): boolean {
     const source = receiveBatch();
     const buf = source?.buffer;
-    const openRun = cipher.openRun;
-    if (buf === undefined || source?.datagramsAhead === undefined || openRun === undefined || source.current !== datagram) return false;
+    if (buf === undefined || source?.datagramsAhead === undefined || source.current !== datagram) return false;
     this.discard();
     const pairs = this.pairs;
     const n = source.datagramsAhead(pairs);
@@ -103,7 +108,7 @@ export class OpenedAhead {
     const base = arena.room(datagram.length, bytes);
     const out = arena.arrayBuffer!;
     const r = this.results;
-    const count = openRun(buf, pairs, n, cid, epochBits, expected, new Uint8Array(out, base, Math.min(bytes, out.byteLength - base)), r);
+    const count = run(buf, pairs, n, new Uint8Array(out, base, Math.min(bytes, out.byteLength - base)), r);
     if (count === 0) return false;
     this.count = count;
     this.out = out;
@@ -113,7 +118,7 @@ export class OpenedAhead {
     this.source = source;
     this.batch = receiveBatchId();
     this.generation = generation;
-    this.cipher = cipher;
+    this.key = key;
     return true;
   }
 
@@ -122,7 +127,7 @@ export class OpenedAhead {
     for (let k = this.next; k < this.count; k++) this.zero(k);
     this.count = 0;
     this.next = 0;
-    this.cipher = undefined;
+    this.key = undefined;
     this.source = undefined;
     this.out = undefined;
   }

@@ -14,7 +14,7 @@ import { contentTypeIndex } from './inner-plaintext.js';
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS, IntegrityMonitor } from './integrity-monitor.js';
 import type { AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
-import { OPEN_RUNS, OpenedAhead } from './opened-ahead.js';
+import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
 
@@ -502,7 +502,11 @@ export class RecordReader {
     const generation = this.readEpochs.generation;
     const bits = seq16 ? 16 : 8;
     if (!ahead.take(datagram, cipher, generation, bits, expected)) {
-      if (!ahead.open(datagram, cipher, generation, epochBits, expected, cid ?? EMPTY)) return undefined;
+      const openRun = cipher.openRun;
+      if (openRun === undefined) return undefined;
+      const c = cid ?? EMPTY;
+      const run: OpenRun = (buf, pairs, n, out, results) => openRun(buf, pairs, n, c, epochBits, expected, out, results);
+      if (!ahead.open(datagram, cipher, generation, run)) return undefined;
       if (!ahead.take(datagram, cipher, generation, bits, expected)) return undefined;
     }
     if (ahead.inner === undefined) cipher.failed++;

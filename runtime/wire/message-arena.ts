@@ -90,8 +90,13 @@ export class MessageArena {
   private batch = -1;
   /** The last view {@link take} handed out. */
   private last: Uint8Array | undefined;
-  /** Called when the arena lets go of its ArrayBuffer (batch over): what was taken ahead and not handed out is zeroed. */
-  onForget: (() => void) | undefined;
+  /** Called when the arena lets go of its ArrayBuffer (batch over): what was opened ahead and not handed out is zeroed. */
+  private readonly forgetHooks: (() => void)[] = [];
+
+  /** Calls `hook` whenever the arena lets go of its ArrayBuffer. */
+  onForget(hook: () => void): void {
+    this.forgetHooks.push(hook);
+  }
 
   /** The ArrayBuffer {@link take} hands out views of now. */
   get arrayBuffer(): ArrayBuffer | undefined {
@@ -163,7 +168,7 @@ export class MessageArena {
 
   /** Lets go of the current ArrayBuffer (the messages viewing it keep it alive). */
   forget(): void {
-    this.onForget?.();
+    for (const hook of this.forgetHooks) hook();
     this.buffer = undefined;
     this.last = undefined;
     this.used = 0;

@@ -9,13 +9,13 @@ import { makeIdentity } from '../support/pki-fixtures.js';
 import { openClientEndpoint, type UdpClientEndpoint } from '../support/udp-client.js';
 
 /**
- * A DTLS 1.3 server with `messageBuffers: 'batch'` opens the records one sender has in a receive batch in one call
+ * A DTLS 1.3 or 1.2 server with `messageBuffers: 'batch'` opens the records one sender has in a receive batch in one call
  * (runtime/record/opened-ahead.ts), over real UDP: a relay between a client and the server holds the client's
  * datagrams, alters them as an attacker on the path would, and hands them to the server in one send (UDP GSO: one
  * buffer the server reads at once). The record layer's rules hold as for records opened one at a time: a forged
  * record in the middle is counted and the others delivered, a replayed one dropped, a reordered run delivered, a
- * KeyUpdate in the middle of a burst changes the read keys between records. Without the addon (DTLS13_NATIVE=0) the
- * same deliveries and counts, each record opened alone.
+ * KeyUpdate in the middle of a burst changes the read keys between records. DTLS 1.2 as well (no KeyUpdate there).
+ * Without the addon (DTLS13_NATIVE=0) the same deliveries and counts, each record opened alone.
  */
 
 const id = makeIdentity('p256', 'server.test');
@@ -46,7 +46,7 @@ interface Bed {
   flush(): void;
 }
 
-async function bed(t: ExecutionContext): Promise<Bed> {
+async function bed(t: ExecutionContext, version: Version = 'DTLSv1.3'): Promise<Bed> {
   const server = await DtlsUdpServer.listen({ certificate: { chain: id.chain, privateKey: id.privateKey }, messageBuffers: 'batch' });
   t.teardown(() => server.close());
   const received: string[] = [];
@@ -76,7 +76,7 @@ async function bed(t: ExecutionContext): Promise<Bed> {
       else toServer([d]);
     }
   });
-  const client = openClientEndpoint({ port: relay.address().port, trustAnchors: [id.caDer], serverName: 'server.test' });
+  const client = openClientEndpoint({ port: relay.address().port, trustAnchors: [id.caDer], serverName: 'server.test', maxVersion: version });
   t.teardown(() => client.close());
   await client.handshake;
   await until('the server to have the session', () => connected);
@@ -99,6 +99,8 @@ async function bed(t: ExecutionContext): Promise<Bed> {
   };
 }
 
+type Version = 'DTLSv1.3' | 'DTLSv1.2';
+
 const message = (i: number): string => `message ${i}`.padEnd(MESSAGE, '.');
 
 /** Has the client send `n` messages (from `from`), held by the relay: one datagram each. */
@@ -114,47 +116,49 @@ async function heldBurst(b: Bed, n: number, from = 0): Promise<Uint8Array[]> {
   return burst;
 }
 
-test('a forged record in the middle of a batch is counted as a failed authentication, the others are delivered in order', async (t) => {
-  const b = await bed(t);
-  const before = OPENED_AHEAD.taken;
-  const burst = await heldBurst(b, 8);
-  const forged = burst[3]!.slice();
-  forged[forged.length - 1]! ^= 0x01; // the tag's last byte
-  b.release([...burst.slice(0, 3), forged, ...burst.slice(4)]);
-  await until('7 messages', () => b.received.length >= 7);
-  await sleep(20);
-  t.deepEqual(b.received, [0, 1, 2, 4, 5, 6, 7].map(message));
-  t.is(b.session.connectionStats.drops.authentication, 1);
-  if (runs) t.true(OPENED_AHEAD.taken - before >= 7, `${OPENED_AHEAD.taken - before} records opened in runs`);
-  // The forged record's number is still free: the genuine one opens.
-  b.release([burst[3]!]);
-  await until('the genuine record', () => b.received.length === 8);
-  t.is(b.received[7], message(3));
-});
+for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
+  test(`${version}: a forged record in the middle of a batch is counted as a failed authentication, the others are delivered in order`, async (t) => {
+    const b = await bed(t, version);
+    const before = OPENED_AHEAD.taken;
+    const burst = await heldBurst(b, 8);
+    const forged = burst[3]!.slice();
+    forged[forged.length - 1]! ^= 0x01; // the tag's last byte
+    b.release([...burst.slice(0, 3), forged, ...burst.slice(4)]);
+    await until('7 messages', () => b.received.length >= 7);
+    await sleep(20);
+    t.deepEqual(b.received, [0, 1, 2, 4, 5, 6, 7].map(message));
+    t.is(b.session.connectionStats.drops.authentication, 1);
+    if (runs) t.true(OPENED_AHEAD.taken - before >= 7, `${OPENED_AHEAD.taken - before} records opened in runs`);
+    // The forged record's number is still free: the genuine one opens.
+    b.release([burst[3]!]);
+    await until('the genuine record', () => b.received.length === 8);
+    t.is(b.received[7], message(3));
+  });
 
-test('a record replayed within a batch is dropped as a replay, delivered once', async (t) => {
-  const b = await bed(t);
-  const before = OPENED_AHEAD.taken;
-  const burst = await heldBurst(b, 6);
-  b.release([burst[0]!, burst[1]!, burst[2]!, burst[1]!, burst[3]!, burst[4]!, burst[5]!, burst[0]!]);
-  await until('6 messages', () => b.received.length >= 6);
-  await until('two replays counted', () => b.session.connectionStats.drops.replay === 2);
-  t.deepEqual(b.received, [0, 1, 2, 3, 4, 5].map(message));
-  if (runs) t.true(OPENED_AHEAD.taken - before >= 6);
-});
+  test(`${version}: a record replayed within a batch is dropped as a replay, delivered once`, async (t) => {
+    const b = await bed(t, version);
+    const before = OPENED_AHEAD.taken;
+    const burst = await heldBurst(b, 6);
+    b.release([burst[0]!, burst[1]!, burst[2]!, burst[1]!, burst[3]!, burst[4]!, burst[5]!, burst[0]!]);
+    await until('6 messages', () => b.received.length >= 6);
+    await until('two replays counted', () => b.session.connectionStats.drops.replay === 2);
+    t.deepEqual(b.received, [0, 1, 2, 3, 4, 5].map(message));
+    if (runs) t.true(OPENED_AHEAD.taken - before >= 6);
+  });
 
-test('records reordered within a batch are all delivered, in the order they arrived', async (t) => {
-  const b = await bed(t);
-  const burst = await heldBurst(b, 8);
-  const order = [1, 0, 3, 2, 7, 6, 5, 4];
-  b.release(order.map((i) => burst[i]!));
-  await until('8 messages', () => b.received.length >= 8);
-  t.deepEqual(b.received, order.map(message));
-  const drops = b.session.connectionStats.drops;
-  t.is(drops.authentication + drops.replay + drops['too-old'], 0);
-});
+  test(`${version}: records reordered within a batch are all delivered, in the order they arrived`, async (t) => {
+    const b = await bed(t, version);
+    const burst = await heldBurst(b, 8);
+    const order = [1, 0, 3, 2, 7, 6, 5, 4];
+    b.release(order.map((i) => burst[i]!));
+    await until('8 messages', () => b.received.length >= 8);
+    t.deepEqual(b.received, order.map(message));
+    const drops = b.session.connectionStats.drops;
+    t.is(drops.authentication + drops.replay + drops['too-old'], 0);
+  });
+}
 
-test('a KeyUpdate in the middle of a burst: the records on both sides of it are delivered, then records under the new keys', async (t) => {
+test('DTLSv1.3: a KeyUpdate in the middle of a burst: the records on both sides of it are delivered, then records under the new keys', async (t) => {
   const b = await bed(t);
   b.hold = true;
   b.held.length = 0;

@@ -2,13 +2,14 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import type { RecordProtection } from '../../runtime/crypto/provider.js';
+import { nativeRecord12, type NativeRecord12 } from '../../runtime/crypto/native/record12.js';
 
 /**
  * The addon's recordOpenRun reads the framing of peer datagrams itself (RecordProtection.openRun): a run of
  * genuine records opens; a datagram that is not one record of the epoch and connection ID asked for (truncated,
  * another epoch, another or no CID, a length field that disagrees, a plaintext header, garbage) is skipped, never
  * read past its end; a forged record is reported with its sequence number and a zeroed plaintext; out of room it
- * stops; arguments outside the buffer throw.
+ * stops; arguments outside the buffer throw. The same for DTLS 1.2's record12OpenRun.
  */
 
 const native = nativeProvider;
@@ -118,4 +119,49 @@ skip('out of room it stops; pairs outside the buffer throw', (t) => {
   t.throws(() => p.openRun!(buffer, outside, 1, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), { name: 'RangeError' });
   t.throws(() => p.openRun!(buffer, pairs, 4, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), { name: 'RangeError' }, 'more than the pairs hold');
   t.throws(() => p.openRun!(buffer, Float64Array.from([-1, 10]), 1, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), { name: 'RangeError' });
+});
+
+/** A sealed DTLS 1.2 record (13-byte header, explicit nonce) of `type` with sequence number `seq`. */
+function record12(r: NativeRecord12, seq: number, plaintext: Uint8Array, type = 23): Uint8Array {
+  const out = new Uint8Array(13 + 8 + plaintext.length + 16);
+  out.set(plaintext, 13 + 8);
+  r.seal(out, type, seq, plaintext.length, false);
+  return out;
+}
+
+skip('DTLS 1.2: a run of application_data records opens; other types, versions, epochs, lengths and forgeries do not', (t) => {
+  const r = nativeRecord12(native!, 'aes-128-gcm', key, randomBytes(4), 1, undefined)!;
+  const lengthOff = record12(r, 5, text(5));
+  lengthOff[12]! ^= 1;
+  const version = record12(r, 6, text(6));
+  version[2] = 0xff;
+  const forged = record12(r, 7, text(7));
+  forged[forged.length - 1]! ^= 1;
+  const other = nativeRecord12(native!, 'aes-128-gcm', key, randomBytes(4), 2, undefined)!;
+  const datagrams = [
+    record12(r, 0, text(0)),
+    record12(r, 1, text(1), 22), // a handshake record
+    record12(other, 2, text(2)), // epoch 2
+    record12(r, 3, text(3)).subarray(0, 20), // truncated
+    lengthOff,
+    version,
+    forged,
+    Uint8Array.from([23, 0xfe, 0xfd, 0, 1]), // a header cut short
+    record12(r, 9, text(9)),
+  ];
+  const { buffer, pairs } = lay(datagrams);
+  const out = new Uint8Array(1000);
+  const results = new Float64Array(64);
+  const n = r.openRun!(buffer, pairs, datagrams.length, out, results);
+  t.deepEqual(
+    Array.from({ length: n }, (_, k) => results[4 * k]),
+    [0, 6, 8],
+  );
+  t.is(results[3], 0);
+  t.deepEqual(out.subarray(results[1]!, results[1]! + results[2]!), text(0));
+  t.is(results[4 + 3], -1 - 7, 'the forged one reported, with its sequence number');
+  t.true(out.subarray(results[4 + 1]!, results[4 + 1]! + results[4 + 2]!).every((b) => b === 0));
+  t.is(results[8 + 3], 9);
+  t.throws(() => r.openRun!(buffer, Float64Array.from([buffer.length, 5]), 1, out, results), { name: 'RangeError' });
+  t.is(nativeRecord12(native!, 'aes-128-gcm', key, randomBytes(4), 1, Uint8Array.from([1, 2]))!.openRun, undefined, 'none with a CID');
 });

@@ -62,6 +62,8 @@ export interface NativeBinding {
   recordOpen(...args: [...RecordToOpen, out: Uint8Array, outOffset: number]): number;
   /** RecordProtection.openRun in one call. Absent from an addon built before it. */
   recordOpenRun?(key: NativeHandle, ...args: Parameters<NonNullable<RecordProtection['openRun']>>): number;
+  /** NativeRecord12.openRun in one call. Absent from an addon built before it. */
+  record12OpenRun?(key: NativeHandle, buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number;
   /**
    * Opens as recordOpen does, into memory of the addon's own: the plaintext in
    * a Uint8Array over an ArrayBuffer of its own whose memory comes from a pool
