@@ -6,7 +6,7 @@ const MAX_AHEAD = 64;
 /** DTLS13_OPEN_RUN=0 opens every record alone (a comparison: `npm run bench -- receive-instructions`). */
 export const OPEN_RUNS = !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_OPEN_RUN ?? '').toLowerCase());
 /** Records whose result {@link OpenedAhead.take} handed out, in this thread (tests and benches read it). */
-export const OPENED_AHEAD = { taken: 0 };
+export const OPENED_AHEAD = { taken: 0, opened: 0 };
 
 /** Opens the records of `count` datagrams (`at, length` pairs in `buffer`) into `out`: RecordProtection.openRun's results, how many. */
 export type OpenRun = (buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array) => number;
@@ -61,10 +61,12 @@ export class OpenedAhead {
   take(datagram: Uint8Array, key: object, generation: number, snBits: 0 | 8 | 16, expected: number): boolean {
     if (this.count === 0) return false;
     const source = receiveBatch();
-    if (source !== this.source || this.batch !== receiveBatchId() || this.generation !== generation || this.key !== key) {
+    if (source !== this.source || this.batch !== receiveBatchId() || this.generation !== generation) {
       this.discard();
       return false;
     }
+    // A record of another epoch (kept after a KeyUpdate) is opened alone; the run's records of its own epoch stay.
+    if (this.key !== key) return false;
     // The very datagram the socket reader lent (not a copy, nor another datagram handled meanwhile), found by where it lies.
     if (source === undefined || source.current !== datagram) return false;
     const at = source.position;
@@ -98,6 +100,9 @@ export class OpenedAhead {
     const source = receiveBatch();
     const buf = source?.buffer;
     if (buf === undefined || source?.datagramsAhead === undefined || source.current !== datagram) return false;
+    // A datagram inside the run that the run left out (not one record of its kind) is opened alone, the run kept: a sender
+    // interleaving such datagrams must not have the rest of the run opened again for each.
+    if (this.next < this.count && this.source === source && this.batch === receiveBatchId() && (source.position ?? 0) < this.lastPosition()) return false;
     this.discard();
     const pairs = this.pairs;
     const n = source.datagramsAhead(pairs);
@@ -110,6 +115,7 @@ export class OpenedAhead {
     const r = this.results;
     const count = run(buf, pairs, n, new Uint8Array(out, base, Math.min(bytes, out.byteLength - base)), r);
     if (count === 0) return false;
+    OPENED_AHEAD.opened += count;
     this.count = count;
     this.out = out;
     this.base = base;
@@ -130,6 +136,11 @@ export class OpenedAhead {
     this.key = undefined;
     this.source = undefined;
     this.out = undefined;
+  }
+
+  /** Where the run's last datagram lies in the batch's buffer. */
+  private lastPosition(): number {
+    return this.pairs[2 * this.results[4 * (this.count - 1)]!]!;
   }
 
   private zero(k: number): void {
