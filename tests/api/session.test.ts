@@ -231,6 +231,25 @@ test('idleTimeout: a client notices a server that went silent after the handshak
   t.is(error?.code, 'ERR_DTLS_IDLE_TIMEOUT');
 });
 
+test('idleTimeout, read late: the error is made when asked for, with its class, code and message, the same object everywhere', async (t) => {
+  const { endpoint, port } = await echoServer();
+  const unread = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', idleTimeout: 300 });
+  const heard: Error[] = [];
+  const watched = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', idleTimeout: 300 });
+  watched.onerror = (e) => void heard.push(e);
+  await Promise.all([unread.opened, watched.opened]);
+  endpoint.destroy(); // no close_notify: the clients hear nothing more
+  for (let waited = 0; !(unread.destroyed && watched.destroyed) && waited < 10_000; waited += 50) await sleep(50);
+  t.is(unread.closeReason, 'timeout');
+  // Nothing asked `unread` why before it ended: its error is made now, as it would have been then.
+  const late = await t.throwsAsync(unread.closed, { instanceOf: DtlsSessionError });
+  t.like(late, { name: 'DtlsSessionError', code: 'ERR_DTLS_IDLE_TIMEOUT', message: 'idle timeout: nothing from the server for 300 ms' });
+  t.is(await t.throwsAsync(unread.closed), late);
+  t.is(heard.length, 1);
+  t.like(heard[0], { code: 'ERR_DTLS_IDLE_TIMEOUT', message: 'idle timeout: nothing from the server for 300 ms' });
+  t.is(await t.throwsAsync(watched.closed), heard[0]!, 'onerror and closed get the same error');
+});
+
 test('handshakeTimeout: opened rejects when the server never answers', async (t) => {
   const silent = createSocket('udp4');
   silent.bind(0, '127.0.0.1');

@@ -86,3 +86,22 @@ test('a server session read only after it ended: opened, closed and ticket settl
   });
   t.deepEqual(seen, []);
 });
+
+test('a rejection given as the way to make its error: made once, only when the promise is asked for', async (t) => {
+  let made = 0;
+  const error = new Error('why');
+  const make = (): Error => (made++, error);
+  const late = new LazyOutcome<void>();
+  late.reject(make);
+  late.resolve();
+  t.true(late.settled);
+  t.is(made, 0, 'nobody asked: no error made');
+  t.is(await t.throwsAsync(late.get()), error);
+  t.is(await t.throwsAsync(late.get()), error);
+  t.is(made, 1);
+  const early = new LazyOutcome<void>();
+  const promise = early.get();
+  early.reject(make);
+  t.is(made, 2, 'asked before: made as it settles');
+  t.is(await t.throwsAsync(promise), error);
+});

@@ -7,7 +7,8 @@ const noop = (): void => {};
  * reaction for them. Once asked for, the promise is the same object on
  * every call, settled as it would have been had it been made at the start;
  * one that rejects is never unhandled (a caller that reads it and walks
- * away must not crash the process).
+ * away must not crash the process). A rejection may be given as the way to
+ * make its error, made only when the promise is (an Error's stack costs).
  */
 export class LazyOutcome<T> {
   private promise: Promise<T> | undefined;
@@ -15,13 +16,15 @@ export class LazyOutcome<T> {
   /** Pending, resolved with `result`, or rejected with it (two fields rather than an outcome object per settling). */
   private state: 'pending' | 'resolved' | 'rejected' = 'pending';
   private result: T | Error | undefined;
+  /** How to make the error it rejected with, until someone asks for the promise. */
+  private makeError: (() => Error) | undefined;
 
   /** The promise: made now if it was not yet, settled at once when the outcome is known. */
   get(): Promise<T> {
     if (this.promise !== undefined) return this.promise;
     let promise: Promise<T>;
     if (this.state === 'pending') promise = new Promise<T>((resolve, reject) => (this.settle = { resolve, reject }));
-    else promise = this.state === 'rejected' ? Promise.reject(this.result as Error) : Promise.resolve(this.result as T);
+    else promise = this.state === 'rejected' ? Promise.reject(this.rejection()) : Promise.resolve(this.result as T);
     promise.catch(noop);
     return (this.promise = promise);
   }
@@ -36,9 +39,20 @@ export class LazyOutcome<T> {
     if (this.state === 'pending') this.settleAs('resolved', value);
   }
 
-  /** Rejects it (the first settling counts). */
-  reject(error: Error): void {
-    if (this.state === 'pending') this.settleAs('rejected', error);
+  /** Rejects it (the first settling counts): with `error`, or with what `error()` makes when the promise is asked for. */
+  reject(error: Error | (() => Error)): void {
+    if (this.state !== 'pending') return;
+    if (typeof error !== 'function') return this.settleAs('rejected', error);
+    if (this.settle !== undefined) return this.settleAs('rejected', error());
+    this.state = 'rejected';
+    this.makeError = error;
+  }
+
+  private rejection(): Error {
+    const make = this.makeError;
+    this.makeError = undefined;
+    if (make !== undefined) this.result = make();
+    return this.result as Error;
   }
 
   private settleAs(state: 'resolved' | 'rejected', result: T | Error): void {

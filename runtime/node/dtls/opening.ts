@@ -106,15 +106,15 @@ export class SessionOpening {
     else this.afterFlush(endpoint, callback);
   }
 
-  /** The session ended: held sends never went out; their callbacks get `error` (or say so). */
-  ended(error: Error | undefined): void {
+  /** The session ended: held sends never went out; their callbacks get the error `error()` makes (or say so). */
+  ended(error: (() => Error) | undefined): void {
     if (this.ticketTimer) clearTimeout(this.ticketTimer);
     this.ticketTimer = undefined;
     const held = this.held;
     this.held = undefined;
     this.holding = false;
     if (held === undefined) return;
-    const reason = error ?? new SessionStateError('send: the session ended before the server confirmed it, and the message was not sent');
+    const reason = error?.() ?? new SessionStateError('send: the session ended before the server confirmed it, and the message was not sent');
     for (const callback of held) callback(reason);
   }
 

@@ -16,7 +16,7 @@ import { addressOfPath } from '../peer-paths.js';
 import { LazyOutcome } from './lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
-import { deadlineFailure, failureOf } from './session-failure.js';
+import { sessionFailure } from './session-failure.js';
 import { MessageInbox } from './message-inbox.js';
 import { sendBytes, type SendData } from './send-data.js';
 import { keyingMaterialArguments } from './keying-material.js';
@@ -233,9 +233,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     this.endReason = this.endedWith ? 'failed' : reason;
     const thrown = endpoint.endCallbackError;
     if (thrown !== undefined) this.listener?.callbackFailed(thrownError(thrown), this, this.openedPending);
-    // A graceful end makes no EndpointClosedError (failureOf gives none for it): most sessions end so.
-    const graceful = reason === 'close_notify' || reason === 'local';
-    this.finish(this.endedWith ?? deadlineFailure(endpoint.connection) ?? failureOf(reason, graceful ? undefined : endpoint.endError));
+    // The error (a function making it, or endedWith) is made once, when something reads it (sessionFailure).
+    this.finish(this.endedWith ?? sessionFailure(endpoint.connection, reason, () => endpoint.endError));
   }
 
   private handshakeCompleted(endpoint: DtlsEndpoint<SessionParameters>, parameters: SessionParameters): void {
@@ -570,9 +569,10 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     else if (!(this.waiting ??= new MessageInbox()).hold(data, early)) this.counters.messagesDropped++;
   }
 
-  private finish(failure: Error | undefined): void {
+  private finish(failure: Error | (() => Error) | undefined): void {
     if (this.ended) return;
-    const error = failure && withCode(failure, 'ERR_DTLS_CALLBACK');
+    let made: DtlsError | undefined;
+    const error = failure && ((): DtlsError => (made ??= withCode(typeof failure === 'function' ? failure() : failure, 'ERR_DTLS_CALLBACK')));
     this.endReason ??= error ? 'failed' : 'local';
     this.ended = true;
     this.ending = true;
@@ -588,7 +588,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     if (!error) return this.closedOutcome.resolve();
     this.closedOutcome.reject(error);
     try {
-      this.onerror?.(error);
+      this.onerror?.(error());
     } catch (e) {
       queueMicrotask(() => rethrow(e)); // the application's own exception, as from any Node event handler
     }
