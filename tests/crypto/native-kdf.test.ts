@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
 import { nativeBinding, type NativeBinding } from '../../runtime/crypto/native/binding.js';
 import { NATIVE_DISABLED_BY_ENV, nativeProvider, nativeUnavailableReason } from '../../runtime/crypto/native/index.js';
+import { nativeRandomBytes } from '../../runtime/crypto/native/random.js';
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { CryptoError, type CryptoProvider, type HashAlgorithm } from '../../runtime/crypto/provider.js';
@@ -117,7 +118,7 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
       const share = native.generateKeyShare('x25519');
       share.deriveSecret(nodeProvider.generateKeyShare('x25519').publicKey);
       share.release();
-      native.randomBytes(16);
+      native.randomBytes(300); // past the reserve (random.ts): a call of its own
       const transcript = native.createHash('sha384');
       transcript.update(Uint8Array.of(1));
       transcript.digest();
@@ -127,6 +128,35 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     }
     const hashCalls = ['hashInit', 'hashUpdate', 'hashDigest'];
     t.deepEqual(calls, ['hmacIn', 'hkdfExpandIn', 'hmacIn', 'x25519Create', 'x25519Derive', 'randomFill', ...hashCalls, ...hashCalls]);
+  });
+
+  test('native random bytes come from a reserve one addon call refills: the lengths asked, never the same bytes twice, zeroed once handed out', (t) => {
+    let fills = 0;
+    let reserve: Uint8Array | undefined;
+    const counting = {
+      randomFill: (out: Uint8Array): void => {
+        fills++;
+        if (out.length === 1024) reserve = out;
+        binding.randomFill(out);
+      },
+    } as unknown as NativeBinding;
+    const randomBytes = nativeRandomBytes(counting);
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const r = randomBytes(12); // 2,400 bytes: the reserve filled three times
+      t.is(r.length, 12);
+      seen.add(hex(r));
+    }
+    t.is(seen.size, 200, 'no two draws alike (none all zero from a reserve used up)');
+    t.is(fills, 3);
+    t.is(
+      reserve?.subarray(0, 2400 - 2 * 1024).some((b) => b !== 0),
+      false,
+      'what was handed out is zeroed in the reserve',
+    );
+    t.is(randomBytes(300).length, 300);
+    t.is(fills, 4, 'a large request is a call of its own');
+    t.is(randomBytes(0).length, 0);
   });
 
   test("the native one-shot digest gives node:crypto's bytes for any input, empty, short and past the kept buffer, one after another", (t) => {

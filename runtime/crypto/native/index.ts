@@ -10,6 +10,7 @@ import { nativeDigest, nativeHash } from './hash.js';
 import { nativeKdf } from './kdf.js';
 import { nativeKeyExchange } from './key-exchange.js';
 import { nativeMask } from './mask.js';
+import { nativeRandomBytes } from './random.js';
 import { nativeRecordProtection } from './record.js';
 
 export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
@@ -28,21 +29,7 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   const current = typeof binding.hmacIn === 'function' && typeof binding.x25519Create === 'function' && typeof binding.hashInit === 'function';
   const kdf = current ? nativeKdf(binding) : nodeProvider;
   const keyExchange = current ? nativeKeyExchange(binding) : nodeProvider;
-  // Small requests go through one kept buffer (see NativeBinding.hmacIn for why), then are copied out.
-  const pool = new Uint8Array(new ArrayBuffer(256));
-  const randomBytes = current
-    ? (n: number): Uint8Array => {
-        if (n > pool.length) {
-          const out = new Uint8Array(n);
-          binding.randomFill(out);
-          return out;
-        }
-        binding.randomFill(pool.subarray(0, n));
-        const out = pool.slice(0, n);
-        pool.fill(0, 0, n);
-        return out;
-      }
-    : nodeProvider.randomBytes;
+  const randomBytes = current ? nativeRandomBytes(binding) : nodeProvider.randomBytes;
   const base = composeProvider({
     name: 'native',
     randomBytes,
