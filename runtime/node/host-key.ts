@@ -52,7 +52,8 @@ export function hostKey(address: string, prefixes: HostPrefixes = DEFAULT_HOST_P
   const percent = address.indexOf('%');
   const bytes = parseIpAddress(percent < 0 ? address : address.slice(0, percent));
   if (bytes === undefined) return address;
-  if (bytes.length === 4) return ipv4Host(bytes, prefixes.ipv4);
+  // A parsed IPv4 text is the canonical dotted quad (no leading zeros), which formats back to itself.
+  if (bytes.length === 4) return prefixes.ipv4 === 32 && percent < 0 ? address : ipv4Host(bytes, prefixes.ipv4);
   const carried = carriedIpv4(bytes);
   if (carried) return ipv4Host(carried, prefixes.ipv4);
   if (bytes[0] === 0xfe && (bytes[1]! & 0xc0) === 0x80) return percent < 0 ? formatIpAddress(bytes) : `${formatIpAddress(bytes)}${address.slice(percent)}`;

@@ -10,18 +10,27 @@ export function parseIpAddress(text: string): Uint8Array | undefined {
   return text.includes(':') ? parseIpv6(text) : parseIpv4(text);
 }
 
+/** Dotted-quad text, character by character (a server parses its peer's address several times per handshake). */
 function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
   const out = new Uint8Array(4);
-  for (const [i, part] of parts.entries()) {
-    // No leading zeros: `010` is octal to some parsers and decimal to others.
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    out[i] = n;
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e; // the end closes the last part as a dot would
+    if (c === 0x2e) {
+      if (digits === 0 || part > 3) return undefined;
+      out[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      // No leading zeros: `010` is octal to some parsers and decimal to others.
+      if (digits === 1 && value === 0) return undefined;
+      value = value * 10 + (c - 0x30);
+      if (++digits > 3 || value > 255) return undefined;
+    } else return undefined;
   }
-  return out;
+  return part === 4 ? out : undefined;
 }
 
 function parseIpv6(text: string): Uint8Array | undefined {
@@ -59,7 +68,7 @@ function parseIpv6(text: string): Uint8Array | undefined {
 
 /** The text of 4 or 16 address octets: dotted quad, or eight hexadecimal groups with the longest run of zero groups as `::` (RFC 5952 §4). */
 export function formatIpAddress(octets: Uint8Array): string {
-  if (octets.length === 4) return Array.from(octets).join('.');
+  if (octets.length === 4) return `${octets[0]}.${octets[1]}.${octets[2]}.${octets[3]}`;
   const groups: number[] = [];
   for (let i = 0; i + 1 < octets.length; i += 2) groups.push(((octets[i] ?? 0) << 8) | (octets[i + 1] ?? 0));
   let best = { start: -1, length: 0 };

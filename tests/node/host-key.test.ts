@@ -10,6 +10,9 @@ test('an IPv4 address is its own host; a shorter ipv4HostPrefix groups a block',
   t.is(hostKey('192.0.2.200', { ipv4: 24, ipv6: 56 }), hostKey('192.0.2.7', { ipv4: 24, ipv6: 56 }));
   t.is(hostKey('10.1.2.3', { ipv4: 12, ipv6: 56 }), '10.0.0.0/12');
   t.not(hostKey('192.0.2.7'), hostKey('192.0.2.8'));
+  t.is(hostKey('192.0.2.7%eth0'), '192.0.2.7', 'a scope on IPv4 text is dropped');
+  t.is(hostKey('192.0.2.007'), '192.0.2.007', 'not an address (a leading zero): its own host, as any other text');
+  t.is(hostKey('255.255.255.255', { ipv4: 31, ipv6: 56 }), '255.255.255.254/31');
 });
 
 test('an IPv6 address counts against its /56: the 256 /64s of one site are one host', (t) => {
