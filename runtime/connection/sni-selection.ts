@@ -57,6 +57,9 @@ export function normalizeServerName(name: string): string {
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
+/** The last server_name text accepted and its normalized name: most of a server's clients (and both ClientHellos of a handshake) send the same one, checked once. */
+let lastOffered: { readonly text: string; readonly name: string } | undefined;
+
 /**
  * The name a ClientHello's server_name asks for, normalized; undefined when
  * it has none. A list with two host_names, a name that is not ASCII, not a
@@ -65,16 +68,22 @@ export function normalizeServerName(name: string): string {
 export function offeredServerName(ch: ClientHello): string | undefined {
   const ext = findExtension(ch.extensions, 'server_name');
   if (!ext) return undefined;
-  const hostNames = ext.serverNameList.filter((n) => n.nameType === 'host_name');
-  if (hostNames.length > 1) throw new ProtocolError('illegal_parameter', 'server_name lists more than one host_name (RFC 6066 §3)');
-  const entry = hostNames[0];
+  let entry: (typeof ext.serverNameList)[number] | undefined;
+  for (const n of ext.serverNameList) {
+    if (n.nameType !== 'host_name') continue;
+    if (entry !== undefined) throw new ProtocolError('illegal_parameter', 'server_name lists more than one host_name (RFC 6066 §3)');
+    entry = n;
+  }
   if (!entry || !('hostName' in entry)) return undefined;
   const bytes = entry.hostName;
-  if (bytes.some((b) => b < 0x21 || b > 0x7e))
-    throw new ProtocolError('illegal_parameter', 'server_name holds a byte that is not printable ASCII (RFC 6066 §3)');
-  const name = normalizeServerName(String.fromCharCode(...bytes));
+  for (const b of bytes)
+    if (b < 0x21 || b > 0x7e) throw new ProtocolError('illegal_parameter', 'server_name holds a byte that is not printable ASCII (RFC 6066 §3)');
+  const text = String.fromCharCode(...bytes);
+  if (text === lastOffered?.text) return lastOffered.name;
+  const name = normalizeServerName(text);
   const problem = hostNameProblem(name);
   if (problem !== undefined) throw new ProtocolError('illegal_parameter', `server_name '${name.slice(0, 64)}' ${problem}`);
+  lastOffered = { text, name };
   return name;
 }
 

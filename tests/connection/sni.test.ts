@@ -160,6 +160,12 @@ test('hostile server_name: two host names, non-ASCII bytes, an IP literal, a bad
   t.is(outcome(encodeClientHello(withName(real, enc('192.0.2.1')))), 'illegal_parameter');
   t.is(outcome(encodeClientHello(withName(real, enc('a..test')))), 'illegal_parameter');
   t.is(outcome(encodeClientHello(withName(real, enc('x'.repeat(64) + '.test')))), 'illegal_parameter');
+  // The last name accepted is remembered (sni-selection.ts): the same text again, another spelling, then a bad one.
+  t.is(outcome(encodeClientHello(real)), 'answered');
+  t.is(outcome(encodeClientHello(real)), 'answered');
+  t.is(outcome(encodeClientHello(withName(real, enc('A.Test.')))), 'answered');
+  t.is(outcome(encodeClientHello(withName(real, enc('A.Test.'), enc('a.test')))), 'illegal_parameter');
+  t.is(outcome(encodeClientHello(withName(real, enc('a..test')))), 'illegal_parameter');
   // server_name whose list length claims more than the body holds, and one whose name is empty.
   t.is(outcome(withRawExtension(without, 0, Uint8Array.of(0, 9, 0, 0, 1, 0x61))), 'decode_error');
   t.is(outcome(withRawExtension(without, 0, Uint8Array.of(0, 3, 0, 0, 0))), 'decode_error');
