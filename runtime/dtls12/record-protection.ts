@@ -13,7 +13,7 @@ import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
 import type { DropReason } from '../record/drops.js';
 import type { FailureWindow } from '../record/failure-window.js';
 import { DEFAULT_AEAD_LIMITS, type AeadLimits } from '../record/limits.js';
-import { OPEN_RUNS, OpenedAhead } from '../record/opened-ahead.js';
+import { OPEN_RUNS, OpenedAhead, type OpenRun } from '../record/opened-ahead.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import type { MessageArena } from '../wire/message-arena.js';
 import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from '../record/inner-plaintext.js';
@@ -274,10 +274,10 @@ export class EpochCipher12 {
 
   /** The record that is all of `datagram`, opened with the rest of its receive batch (record/opened-ahead.ts); undefined: open it alone. */
   private openedAhead(native: NativeRecord12, datagram: Uint8Array, sequenceNumber: number, arena: MessageArena): OpenedAhead | undefined {
-    const run = native.openRun;
-    if (run === undefined || !OPEN_RUNS) return undefined;
+    if (!native.opensRuns || !OPEN_RUNS) return undefined;
     const ahead = (this.ahead ??= new OpenedAhead(arena));
     if (!ahead.take(datagram, this, 0, 0, 0)) {
+      const run: OpenRun = (buffer, pairs, count, out, results) => native.openRun(buffer, pairs, count, out, results);
       if (!ahead.open(datagram, this, 0, run) || !ahead.take(datagram, this, 0, 0, 0)) return undefined;
     }
     // The addon read the same header: never otherwise, but then the record is opened alone.

@@ -98,14 +98,28 @@ export class EpochCipher {
     return inner;
   }
 
+  /** Whether {@link openRun} can open a run in one call (the protection has it). */
+  get opensRuns(): boolean {
+    return this.protection.openRun !== undefined;
+  }
+
   /**
-   * A run of records in one call (see {@link RecordProtection.openRun}), or
-   * undefined where the protection opens one at a time. Nothing is counted:
-   * the caller counts each record in {@link used} or {@link failed} when it
-   * takes its result, as {@link openRecord} would have.
+   * A run of records in one call (see {@link RecordProtection.openRun}); 0
+   * where the protection opens one at a time. Nothing is counted: the caller
+   * counts each record in {@link used} or {@link failed} when it takes its
+   * result, as {@link openRecord} would have.
    */
-  get openRun(): RecordProtection['openRun'] {
-    return this.protection.openRun;
+  openRun(
+    buffer: Uint8Array,
+    pairs: Float64Array,
+    count: number,
+    cid: Uint8Array,
+    epochBits: number,
+    expected: number,
+    out: Uint8Array,
+    results: Float64Array,
+  ): number {
+    return this.protection.openRun?.(buffer, pairs, count, cid, epochBits, expected, out, results) ?? 0;
   }
 
   release(): void {

@@ -502,10 +502,9 @@ export class RecordReader {
     const generation = this.readEpochs.generation;
     const bits = seq16 ? 16 : 8;
     if (!ahead.take(datagram, cipher, generation, bits, expected)) {
-      const openRun = cipher.openRun;
-      if (openRun === undefined) return undefined;
+      if (!cipher.opensRuns) return undefined;
       const c = cid ?? EMPTY;
-      const run: OpenRun = (buf, pairs, n, out, results) => openRun(buf, pairs, n, c, epochBits, expected, out, results);
+      const run: OpenRun = (buf, pairs, n, out, results) => cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
       if (!ahead.open(datagram, cipher, generation, run)) return undefined;
       if (!ahead.take(datagram, cipher, generation, bits, expected)) return undefined;
     }

@@ -152,7 +152,7 @@ skip('DTLS 1.2: a run of application_data records opens; other types, versions, 
   const { buffer, pairs } = lay(datagrams);
   const out = new Uint8Array(1000);
   const results = new Float64Array(64);
-  const n = r.openRun!(buffer, pairs, datagrams.length, out, results);
+  const n = r.openRun(buffer, pairs, datagrams.length, out, results);
   t.deepEqual(
     Array.from({ length: n }, (_, k) => results[4 * k]),
     [0, 6, 8],
@@ -162,6 +162,6 @@ skip('DTLS 1.2: a run of application_data records opens; other types, versions, 
   t.is(results[4 + 3], -1 - 7, 'the forged one reported, with its sequence number');
   t.true(out.subarray(results[4 + 1]!, results[4 + 1]! + results[4 + 2]!).every((b) => b === 0));
   t.is(results[8 + 3], 9);
-  t.throws(() => r.openRun!(buffer, Float64Array.from([buffer.length, 5]), 1, out, results), { name: 'RangeError' });
-  t.is(nativeRecord12(native!, 'aes-128-gcm', key, randomBytes(4), 1, Uint8Array.from([1, 2]))!.openRun, undefined, 'none with a CID');
+  t.throws(() => r.openRun(buffer, Float64Array.from([buffer.length, 5]), 1, out, results), { name: 'RangeError' });
+  t.false(nativeRecord12(native!, 'aes-128-gcm', key, randomBytes(4), 1, Uint8Array.from([1, 2]))!.opensRuns, 'none with a CID');
 });

@@ -21,8 +21,6 @@ class NativeRecordProtection implements RecordProtection {
   private handle: NativeHandle | undefined;
   /** Released by its maker before the call that made it returns: no finalization registered (handle-owners.ts). */
   private readonly transient: boolean;
-  /** A run of records in one call (RecordProtection.openRun); undefined with an addon built before recordOpenRun. */
-  readonly openRun: RecordProtection['openRun'];
 
   constructor(binding: NativeBinding, aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array, transient: boolean) {
     if (key.length !== aeadKeyLength(aead)) throw new CryptoError(`${aead} needs a ${aeadKeyLength(aead)}-byte key, got ${key.length}`);
@@ -31,11 +29,6 @@ class NativeRecordProtection implements RecordProtection {
     this.binding = binding;
     this.transient = transient;
     this.tagLength = aead === 'aes-128-ccm-8' ? 8 : 16;
-    this.openRun =
-      binding.recordOpenRun === undefined
-        ? undefined
-        : (buffer, pairs, count, cid, epochBits, expected, out, results) =>
-            binding.recordOpenRun!(this.live(), buffer, pairs, count, cid, epochBits, expected, out, results);
     // The keys go through one kept buffer: fresh small Uint8Arrays are copied to a backing store when N-API reads them.
     keys.set(key, 0);
     keys.set(iv, 32);
@@ -87,6 +80,24 @@ class NativeRecordProtection implements RecordProtection {
     if (seq < 0) return undefined;
     this.openedSequenceNumber = seq;
     return out;
+  }
+
+  /**
+   * RecordProtection.openRun: a method, not a closure per key (an idle session's keys hold no function of their own:
+   * tests/connection/idle-session-memory.test.ts). An addon built before recordOpenRun opens none (0): one at a time.
+   */
+  openRun(
+    buffer: Uint8Array,
+    pairs: Float64Array,
+    count: number,
+    cid: Uint8Array,
+    epochBits: number,
+    expected: number,
+    out: Uint8Array,
+    results: Float64Array,
+  ): number {
+    const run = this.binding.recordOpenRun;
+    return run === undefined ? 0 : run.call(this.binding, this.live(), buffer, pairs, count, cid, epochBits, expected, out, results);
   }
 
   release(): void {

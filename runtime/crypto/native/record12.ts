@@ -44,10 +44,12 @@ export interface NativeRecord12 {
    * datagrams in `buffer`; each that is one application_data record of this epoch is opened with its header's
    * sequence number, its plaintext after the previous one's in `out`, the others skipped. For the k-th record
    * opened `results[4k..4k+3]` = its datagram's index, its plaintext's offset in `out` and length, its sequence
-   * number (-1 minus it when it does not authenticate: the plaintext zeroed); returns how many. Undefined with an
-   * addon built before it.
+   * number (-1 minus it when it does not authenticate: the plaintext zeroed); returns how many. Only where
+   * {@link opensRuns}.
    */
-  readonly openRun: ((buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array) => number) | undefined;
+  openRun(buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number;
+  /** Whether {@link openRun} works: keys without a CID, and an addon built with record12OpenRun. */
+  readonly opensRuns: boolean;
   release(): void;
   /** Frees the key's OpenSSL context, keeping the key (the next record makes it again). */
   park(): void;
@@ -61,14 +63,11 @@ class Record12 implements NativeRecord12 {
   private readonly binding: NativeBinding;
   private handle: NativeHandle | undefined;
 
-  readonly openRun: NativeRecord12['openRun'];
+  readonly opensRuns: boolean;
 
   constructor(binding: NativeBinding, aead: AeadAlgorithm, key: Uint8Array, iv: Uint8Array, epoch: number, cid: Uint8Array) {
     this.binding = binding;
-    this.openRun =
-      binding.record12OpenRun === undefined || cid.length > 0
-        ? undefined
-        : (buffer, pairs, count, out, results) => binding.record12OpenRun!(this.live(), buffer, pairs, count, out, results);
+    this.opensRuns = binding.record12OpenRun !== undefined && cid.length === 0;
     this.headerLength = 13 + cid.length;
     staging.set(key, 0);
     staging.set(iv, 32);
@@ -122,6 +121,12 @@ class Record12 implements NativeRecord12 {
     }
     const out = new Uint8Array(plaintextLength);
     return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, out, 0) < 0 ? undefined : out;
+  }
+
+  /** A method, not a closure per key: an idle session's keys hold no function of their own. */
+  openRun(buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number {
+    const run = this.binding.record12OpenRun;
+    return run === undefined || !this.opensRuns ? 0 : run.call(this.binding, this.live(), buffer, pairs, count, out, results);
   }
 
   release(): void {
