@@ -28,9 +28,12 @@ function ownFunctions(o: object): string[] {
 
 test('an idle session of the UDP server: no closures in its endpoint, its peer or its connection', async (t) => {
   const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
+  t.teardown(() => server.close());
   const endpoints: DtlsEndpoint[] = [];
   server.onConnection((e) => endpoints.push(e));
   const clients = [openClientEndpoint({ port: server.address.port, ...clientOptions }), openClientEndpoint({ port: server.address.port, ...clientOptions })];
+  // Closed when the test ends, passed or failed: a failed assertion throws, and open sockets keep the process alive.
+  t.teardown(() => clients.forEach((c) => c.close()));
   await Promise.all(clients.map((c) => c.handshake));
   // Idle: the client's ACK of the ticket is in (the flight rests), and nothing is being sent.
   await until(() => endpoints.length === 2 && endpoints.every((e) => e.connection.stats.flightState !== 'waiting' && Reflect.get(e, 'pendingSends') === 0));
@@ -44,6 +47,4 @@ test('an idle session of the UDP server: no closures in its endpoint, its peer o
   const connection = a.connection as DtlsConnection;
   const r = retained(connection, b.connection as DtlsConnection);
   t.is(r.byConstructor.get('Function') ?? 0, 0, 'the connection reaches no function of its own');
-  for (const c of clients) c.close();
-  await server.close();
 });
