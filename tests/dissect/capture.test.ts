@@ -19,6 +19,9 @@ import { freePort, startWolfServer, writePem } from '../interop/wolfssl.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { MAIN } from '../cli/cli-process.js';
 import { captureLoopback } from './tcpdump.js';
+import type { Dtls13Connection } from '../../runtime/connection/connection.js';
+import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { until } from '../node/support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-dissect-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
@@ -149,7 +152,9 @@ test('dtls13 client ↔ wolfSSL server: every message of both sides, KeyUpdate, 
     client.send(new TextEncoder().encode('before the update'));
     await client.receive();
     client.updateKeys(true);
-    await new Promise((r) => setTimeout(r, 300));
+    // Both ways in epoch 4 before the next message: wolfSSL's ACK of our KeyUpdate in, and its own KeyUpdate read.
+    const records = ((client.connection as DtlsConnection).versionState as Dtls13Connection).parts.records;
+    await until(() => records.writeEpoch === 4 && records.usage().read.some((r) => r.epoch === 4));
     client.send(new TextEncoder().encode('after the update!'));
     await client.receive();
     client.close();
