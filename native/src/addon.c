@@ -466,6 +466,21 @@ static napi_value record_open_owned_js(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * The run calls' Float64Arrays: `pairs` (argument `pairs_at`, two numbers for each of `count` datagrams) and `results`
+ * (argument `results_at`); false, with the call failed, when either is not a Float64Array or the pairs are too few.
+ */
+static int run_arrays(call *c, size_t pairs_at, size_t results_at, int32_t count, void **pairs, void **results, size_t *results_length) {
+  napi_typedarray_type type;
+  size_t pairs_length = 0;
+  if (napi_get_typedarray_info(c->env, c->argv[pairs_at], &type, &pairs_length, pairs, NULL, NULL) != napi_ok || type != napi_float64_array)
+    return fail(c, "the pairs must be a Float64Array"), 0;
+  if (napi_get_typedarray_info(c->env, c->argv[results_at], &type, results_length, results, NULL, NULL) != napi_ok || type != napi_float64_array)
+    return fail(c, "the results must be a Float64Array"), 0;
+  if (count < 0 || (size_t)count > pairs_length / 2) return fail(c, "the pairs hold fewer datagrams than the count"), 0;
+  return 1;
+}
+
+/*
  * recordOpenRun(h, buffer, pairs, count, cid, epochBits, expected, out,
  * results) -> how many records it opened. `pairs` (a Float64Array) holds
  * `at, length` of `count` datagrams in `buffer`; each that is one
@@ -481,8 +496,7 @@ static napi_value record_open_owned_js(napi_env env, napi_callback_info info) {
  */
 static napi_value record_open_run(napi_env env, napi_callback_info info) {
   call c;
-  size_t size = 0, out_size = 0, cid_length = 0, pairs_length = 0, results_length = 0;
-  napi_typedarray_type type;
+  size_t size = 0, out_size = 0, cid_length = 0, results_length = 0;
   void *pairs_data = NULL, *results_data = NULL;
   napi_value result = NULL;
   if (!begin(&c, env, info, "recordOpenRun", 9)) return NULL;
@@ -494,11 +508,7 @@ static napi_value record_open_run(napi_env env, napi_callback_info info) {
   uint64_t expected = seq_arg(&c, 6);
   uint8_t *out = bytes(&c, 7, &out_size);
   if (c.failed) return NULL;
-  if (napi_get_typedarray_info(env, c.argv[2], &type, &pairs_length, &pairs_data, NULL, NULL) != napi_ok || type != napi_float64_array)
-    return fail(&c, "the pairs must be a Float64Array"), NULL;
-  if (napi_get_typedarray_info(env, c.argv[8], &type, &results_length, &results_data, NULL, NULL) != napi_ok || type != napi_float64_array)
-    return fail(&c, "the results must be a Float64Array"), NULL;
-  if ((size_t)count > pairs_length / 2) return fail(&c, "the pairs hold fewer datagrams than the count"), NULL;
+  if (!run_arrays(&c, 2, 8, count, &pairs_data, &results_data, &results_length)) return NULL;
   if (cid_length > 255 || epoch_bits > 3) return fail(&c, "a connection ID is at most 255 bytes, the epoch bits at most 3"), NULL;
   const double *pairs = pairs_data;
   double *results = results_data;
@@ -630,8 +640,7 @@ static int open12_args_read(call *c, open12_args *a) {
  */
 static napi_value record12_open_run(napi_env env, napi_callback_info info) {
   call c;
-  size_t size = 0, out_size = 0, pairs_length = 0, results_length = 0;
-  napi_typedarray_type type;
+  size_t size = 0, out_size = 0, results_length = 0;
   void *pairs_data = NULL, *results_data = NULL;
   napi_value result = NULL;
   if (!begin(&c, env, info, "record12OpenRun", 6)) return NULL;
@@ -640,11 +649,7 @@ static napi_value record12_open_run(napi_env env, napi_callback_info info) {
   int32_t count = int_arg(&c, 3);
   uint8_t *out = bytes(&c, 4, &out_size);
   if (c.failed) return NULL;
-  if (napi_get_typedarray_info(env, c.argv[2], &type, &pairs_length, &pairs_data, NULL, NULL) != napi_ok || type != napi_float64_array)
-    return fail(&c, "the pairs must be a Float64Array"), NULL;
-  if (napi_get_typedarray_info(env, c.argv[5], &type, &results_length, &results_data, NULL, NULL) != napi_ok || type != napi_float64_array)
-    return fail(&c, "the results must be a Float64Array"), NULL;
-  if ((size_t)count > pairs_length / 2) return fail(&c, "the pairs hold fewer datagrams than the count"), NULL;
+  if (!run_arrays(&c, 2, 5, count, &pairs_data, &results_data, &results_length)) return NULL;
   record12_key *k = &h->u.record12;
   const double *pairs = pairs_data;
   double *results = results_data;

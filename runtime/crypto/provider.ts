@@ -82,6 +82,18 @@ export interface MaskKey {
   park?(): void;
 }
 
+/** {@link RecordProtection.openRun}'s arguments: buffer, pairs, count, cid, epochBits, expected, out, results. */
+export type OpenRunArguments = [
+  buffer: Uint8Array,
+  pairs: Float64Array,
+  count: number,
+  cid: Uint8Array,
+  epochBits: number,
+  expected: number,
+  out: Uint8Array,
+  results: Float64Array,
+];
+
 /**
  * One epoch's whole record protection in one direction (RFC 9147 §4): the
  * AEAD with the per-record nonce (RFC 8446 §5.3), the record number mask
@@ -143,18 +155,7 @@ export interface RecordProtection {
    * plaintext zeroed).
    * Returns how many records it opened. Where absent, one at a time.
    */
-  readonly openRun?:
-    | ((
-        buffer: Uint8Array,
-        pairs: Float64Array,
-        count: number,
-        cid: Uint8Array,
-        epochBits: number,
-        expected: number,
-        out: Uint8Array,
-        results: Float64Array,
-      ) => number)
-    | undefined;
+  openRun?(...args: OpenRunArguments): number;
   /** Zero the key material (the contexts are freed); unusable after. */
   release(): void;
   /**

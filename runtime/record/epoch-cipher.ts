@@ -1,4 +1,4 @@
-import type { CryptoProvider, RecordProtection } from '../crypto/provider.js';
+import type { CryptoProvider, OpenRunArguments, RecordProtection } from '../crypto/provider.js';
 import { CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { DEFAULT_AEAD_LIMITS, KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
@@ -109,17 +109,8 @@ export class EpochCipher {
    * counts each record in {@link used} or {@link failed} when it takes its
    * result, as {@link openRecord} would have.
    */
-  openRun(
-    buffer: Uint8Array,
-    pairs: Float64Array,
-    count: number,
-    cid: Uint8Array,
-    epochBits: number,
-    expected: number,
-    out: Uint8Array,
-    results: Float64Array,
-  ): number {
-    return this.protection.openRun?.(buffer, pairs, count, cid, epochBits, expected, out, results) ?? 0;
+  openRun(...args: OpenRunArguments): number {
+    return this.protection.openRun?.(...args) ?? 0;
   }
 
   release(): void {

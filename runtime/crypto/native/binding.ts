@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setArenaMemory } from '../../wire/message-arena.js';
-import type { RecordProtection } from '../provider.js';
+import type { OpenRunArguments } from '../provider.js';
 
 /**
  * A key held by the addon: a number naming a slot of its handle table
@@ -61,7 +61,7 @@ export interface NativeBinding {
   recordSealBatch(key: NativeHandle, buffer: Uint8Array, layout: Float64Array, count: number): void;
   recordOpen(...args: [...RecordToOpen, out: Uint8Array, outOffset: number]): number;
   /** RecordProtection.openRun in one call. Absent from an addon built before it. */
-  recordOpenRun?(key: NativeHandle, ...args: Parameters<NonNullable<RecordProtection['openRun']>>): number;
+  recordOpenRun?(key: NativeHandle, ...args: OpenRunArguments): number;
   /** NativeRecord12.openRun in one call. Absent from an addon built before it. */
   record12OpenRun?(key: NativeHandle, buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number;
   /**

@@ -1,4 +1,4 @@
-import { CryptoError, type AeadAlgorithm, type MaskAlgorithm, type RecordProtection } from '../provider.js';
+import { CryptoError, type AeadAlgorithm, type MaskAlgorithm, type OpenRunArguments, type RecordProtection } from '../provider.js';
 import { aeadKeyLength } from '../suites.js';
 import type { NativeBinding, NativeHandle } from './binding.js';
 import { holdHandle, releaseHeld } from './handle-owners.js';
@@ -86,18 +86,9 @@ class NativeRecordProtection implements RecordProtection {
    * RecordProtection.openRun: a method, not a closure per key (an idle session's keys hold no function of their own:
    * tests/connection/idle-session-memory.test.ts). An addon built before recordOpenRun opens none (0): one at a time.
    */
-  openRun(
-    buffer: Uint8Array,
-    pairs: Float64Array,
-    count: number,
-    cid: Uint8Array,
-    epochBits: number,
-    expected: number,
-    out: Uint8Array,
-    results: Float64Array,
-  ): number {
+  openRun(...args: OpenRunArguments): number {
     const run = this.binding.recordOpenRun;
-    return run === undefined ? 0 : run.call(this.binding, this.live(), buffer, pairs, count, cid, epochBits, expected, out, results);
+    return run === undefined ? 0 : run.call(this.binding, this.live(), ...args);
   }
 
   release(): void {
