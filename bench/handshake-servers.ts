@@ -20,7 +20,8 @@ import { cHandshakes, describeBuild, findCClient } from './scale-out/c-client.js
  * certificate). The servers, each a process of its own on 127.0.0.1 with
  * an ECDSA P-256 leaf and its CA (a chain of one certificate) made here:
  * dtls13 `listen` (handshake-servers/dtls13-server.ts: one event loop, no
- * workers, the native addon when it loads), and handshake-servers/c-server.c
+ * workers, the native addon when it loads), the same with `cookies: false`
+ * (no cookie HelloRetryRequest), and handshake-servers/c-server.c
  * on wolfSSL (the client's build) and on BoringSSL (when
  * tests/interop/build-boringssl.sh built it). A warm-up window per server,
  * not counted, then `DTLS13_HS_SERVERS_ROUNDS` rounds (default 5) of
@@ -28,7 +29,9 @@ import { cHandshakes, describeBuild, findCClient } from './scale-out/c-client.js
  * every other round. Each server's CPU (user + system of all its threads,
  * as the server reports it) before and after its window over the handshakes the client
  * completed in it; the ratio dtls13 / the cheaper C server in each round,
- * printed as the median and the spread over the rounds. The datagrams each
+ * printed as the median and the spread over the rounds, and each dtls13
+ * server against the C server making the same exchange (wolfSSL answers
+ * with a cookie HelloRetryRequest, BoringSSL does not). The datagrams each
  * server received and sent per handshake show what differs in the exchange.
  * `DTLS13_HS_SERVERS_BASELINE=<checkout>` adds that checkout's dtls13 server
  * (an older build, its native addon built) to every round, with the ratio
@@ -63,17 +66,23 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   writeFileSync(files.chain, id.chain.map((c) => certificateToPem(c)).join(''));
   writeFileSync(files.key, privateKeyToPem(id.privateKey));
 
-  const servers: ServerProcess[] = [await startDtls13Server(files.chain, files.key)];
+  const ours = await startDtls13Server(files.chain, files.key);
+  // The same server without the cookie exchange: the exchange BoringSSL's c-server.c makes (no HelloRetryRequest).
+  const oursNoCookies = await startDtls13Server(files.chain, files.key, { noCookies: true });
   const baselineCheckout = process.env.DTLS13_HS_SERVERS_BASELINE;
-  const baseline = baselineCheckout ? await startDtls13Server(files.chain, files.key, baselineCheckout) : undefined;
+  const baseline = baselineCheckout ? await startDtls13Server(files.chain, files.key, { checkout: baselineCheckout }) : undefined;
   const wolfName = `wolfSSL 5.7.2 ${client.build === 'asm' ? 'C+asm' : 'C'}`;
-  servers.push(await startCServer(wolfName, wolfServer(client.build, say), files.chain, files.key));
-  const boring = boringServer();
-  if ('tool' in boring) servers.push(await startCServer('BoringSSL', boring.tool, files.chain, files.key));
-  else say(`BoringSSL skipped: ${boring.reason}`);
-  // The C servers are the ones from index 1 up to the baseline, which goes last.
-  const cServers = servers.slice(1);
-  if (baseline !== undefined) servers.push(baseline);
+  const wolf = await startCServer(wolfName, wolfServer(client.build, say), files.chain, files.key);
+  const boringBuild = boringServer();
+  const boring = 'tool' in boringBuild ? await startCServer('BoringSSL', boringBuild.tool, files.chain, files.key) : undefined;
+  if (!('tool' in boringBuild)) say(`BoringSSL skipped: ${boringBuild.reason}`);
+  const cServers = boring === undefined ? [wolf] : [wolf, boring];
+  const servers: ServerProcess[] = [ours, oursNoCookies, ...cServers, ...(baseline === undefined ? [] : [baseline])];
+  /** Each dtls13 server against the C server that makes the same exchange: wolfSSL's with a cookie, BoringSSL's without. */
+  const likeForLike: [ServerProcess, ServerProcess][] = [
+    [ours, wolf],
+    ...(boring === undefined ? [] : [[oursNoCookies, boring] as [ServerProcess, ServerProcess]]),
+  ];
 
   say(`client: bench/scale-out/c-client.c on ${describeBuild(client.build)}, ${inFlight} threads, one full handshake at a time each`);
   say(`certificates: ECDSA P-256 leaf (a chain of ${id.chain.length}), X25519, AES-128-GCM, no client certificate, no resumption`);
@@ -91,6 +100,8 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   };
   if (warmupMs > 0) for (const s of servers) await window(s, warmupMs);
   const ratios: number[] = [];
+  const ratiosNoCookies: number[] = [];
+  const paired = likeForLike.map((): number[] => []);
   const againstBaseline: number[] = [];
   const loads: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -104,10 +115,12 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
       t.datagramsIn += w.after.datagramsIn - w.before.datagramsIn;
       t.datagramsOut += w.after.datagramsOut - w.before.datagramsOut;
     }
-    const ours = tallies.get(servers[0]!)!.perRound[round]!;
-    const c = cServers.map((s) => tallies.get(s)!.perRound[round]!);
-    if (c.length > 0) ratios.push(ours / Math.min(...c));
-    if (baseline !== undefined) againstBaseline.push(ours / tallies.get(baseline)!.perRound[round]!);
+    const cost = (s: ServerProcess): number => tallies.get(s)!.perRound[round]!;
+    const cheapestC = Math.min(...cServers.map(cost));
+    ratios.push(cost(ours) / cheapestC);
+    ratiosNoCookies.push(cost(oursNoCookies) / cheapestC);
+    likeForLike.forEach(([a, b], i) => paired[i]!.push(cost(a) / cost(b)));
+    if (baseline !== undefined) againstBaseline.push(cost(ours) / cost(baseline));
     loads.push(loadavg()[0]!);
   }
   for (const s of servers) {
@@ -118,11 +131,12 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
         `${t.handshakes} handshakes, ${t.failures} failed; datagrams per handshake ${(t.datagramsIn / per).toFixed(2)} in, ${(t.datagramsOut / per).toFixed(2)} out`,
     );
   }
-  if (ratios.length > 0) say(`dtls13 / the cheaper C server in each round: ${spread(ratios, 2)}x (target <= 1.5x)`);
+  say(`dtls13 / the cheaper C server in each round: ${spread(ratios, 2)}x (target <= 1.5x); with cookies: false ${spread(ratiosNoCookies, 2)}x`);
+  likeForLike.forEach(([a, b], i) => say(`the same exchange: ${a.name} / ${b.name} ${spread(paired[i]!, 2)}x`));
   if (againstBaseline.length > 0) say(`dtls13 / dtls13 at ${baselineCheckout} in each round: ${spread(againstBaseline, 3)}x`);
   say(
-    'what differs: dtls13 and wolfSSL (--enable-hrrcookie) answer the first ClientHello with a cookie HelloRetryRequest, BoringSSL does not ' +
-      '(fewer datagrams in and out above); all send one NewSessionTicket; c-server.c runs no retransmission timers, dtls13 arms its own; ' +
+    'what differs: dtls13 and wolfSSL (--enable-hrrcookie) answer the first ClientHello with a cookie HelloRetryRequest, BoringSSL and ' +
+      'dtls13 with cookies: false do not (fewer datagrams in and out above); all send one NewSessionTicket; c-server.c runs no retransmission timers, dtls13 arms its own; ' +
       'the client leaves without close_notify: c-server.c forgets a session after 1 s in silence, dtls13 closes it at its idleTimeout (1 s) with a close_notify',
   );
   say(`load average ${median(loads).toFixed(2)} (1-minute, median over the rounds)`);

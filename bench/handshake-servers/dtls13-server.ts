@@ -6,16 +6,19 @@
  * bound; each line on stdin answered with "handshakes=H in=I out=O cpu=C"
  * (sessions past the cookie exchange, datagrams received and sent, the
  * process's user + system CPU in microseconds); EOF on stdin ends it.
+ * `--no-cookies`: `cookies: false`, every first ClientHello answered with
+ * the ServerHello, as BoringSSL's c-server.c does.
  *
- *   dtls13-server.ts <chain.pem> <key.pem>
+ *   dtls13-server.ts <chain.pem> <key.pem> [--no-cookies]
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { nativeUnavailableReason } from '../../runtime/crypto.js';
 import { listen } from '../../runtime/index.js';
 
-const [chainFile, keyFile] = process.argv.slice(2);
-if (chainFile === undefined || keyFile === undefined) throw new Error('usage: dtls13-server.ts <chain.pem> <key.pem>');
+const [chainFile, keyFile, flag] = process.argv.slice(2);
+if (chainFile === undefined || keyFile === undefined || (flag !== undefined && flag !== '--no-cookies'))
+  throw new Error('usage: dtls13-server.ts <chain.pem> <key.pem> [--no-cookies]');
 const server = listen((session) => (session.onmessage = () => {}), {
   cert: readFileSync(chainFile, 'utf8'),
   key: readFileSync(keyFile, 'utf8'),
@@ -26,6 +29,7 @@ const server = listen((session) => (session.onmessage = () => {}), {
   maxHandshakesPerHost: 1_000_000,
   // As c-server.c forgets a session after 1 s without a datagram.
   idleTimeout: 1_000,
+  cookies: flag !== '--no-cookies',
 });
 await server.listening;
 const provider = nativeUnavailableReason === undefined ? 'native' : `node (${nativeUnavailableReason})`;

@@ -121,13 +121,16 @@ export function startCServer(name: string, tool: string, chain: string, key: str
 /**
  * dtls13-server.ts in a process of its own (forked: it inherits this
  * process's TypeScript loader); with `checkout`, that checkout's (an older
- * build of the same server, for an A/B in one run).
+ * build of the same server, for an A/B in one run); `cookies: false` (no
+ * cookie HelloRetryRequest) with `noCookies`.
  */
-export function startDtls13Server(chain: string, key: string, checkout?: string): Promise<ServerProcess> {
+export function startDtls13Server(chain: string, key: string, options: { checkout?: string; noCookies?: boolean } = {}): Promise<ServerProcess> {
+  const { checkout, noCookies = false } = options;
   const module =
     checkout === undefined
       ? fileURLToPath(new URL('./dtls13-server.ts', import.meta.url))
       : join(resolve(checkout), 'bench', 'handshake-servers', 'dtls13-server.ts');
   if (!existsSync(module)) throw new Error(`${module} does not exist`);
-  return attach(checkout === undefined ? 'dtls13' : `dtls13 at ${checkout}`, fork(module, [chain, key], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] }));
+  const name = `${checkout === undefined ? 'dtls13' : `dtls13 at ${checkout}`}${noCookies ? ', cookies: false' : ''}`;
+  return attach(name, fork(module, [chain, key, ...(noCookies ? ['--no-cookies'] : [])], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] }));
 }
