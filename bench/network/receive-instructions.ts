@@ -24,6 +24,7 @@ import { DtlsUdpServer } from '../../runtime/node/server.js';
 import type { MessageBuffers } from '../../runtime/wire/message-arena.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { openSession, type Version } from './dtls12.js';
+import { callgrindWindow } from '../callgrind-window.js';
 
 /** The server, in the process callgrind runs: its certificate from the first line of stdin, then `stats` lines. */
 async function serve(messageBuffers: MessageBuffers): Promise<void> {
@@ -86,14 +87,7 @@ async function measure(log: (line: string) => void, version: Version, buffers: M
   const warm = Number(process.env.DTLS13_INSTR_WARM ?? 20_000);
   const ms = Number(process.env.DTLS13_INSTR_MS ?? 20_000);
   while ((await delivered()) < warm) await sleep(1000);
-  const control = (arg: string): void => void execFileSync('callgrind_control', [arg, String(server.pid)], { stdio: 'ignore' });
-  const m0 = await delivered();
-  control('--instr=on');
-  const m1 = await delivered();
-  await sleep(ms);
-  const m2 = await delivered();
-  control('--dump');
-  const m3 = await delivered();
+  const [m0, m1, m2, m3] = await callgrindWindow(server.pid!, ms, delivered);
   sending = false;
   await sender;
   server.kill('SIGKILL');

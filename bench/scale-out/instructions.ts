@@ -11,7 +11,7 @@
  * handshake. Callgrind runs one thread at a time, so no core, cache or clock is shared
  * unevenly: a rise with N here is work, not contention.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 import { findCClient } from './c-client.js';
 import { SERVER_LIMITS } from '../scale-out.js';
+import { callgrindWindow } from '../callgrind-window.js';
 
 /** The per-worker counters this harness reads (a row of `stats.workers`). */
 const COUNTED = ['serverSessions', 'packetsReceived', 'forwardedOut', 'forwardedIn', 'messagesPosted'] as const;
@@ -95,14 +96,7 @@ async function measure(log: (line: string) => void, workers: number, kind: strin
     const rows = await ask();
     if (rows.every((r) => r.serverSessions >= warm)) break;
   }
-  const control = (arg: string): void => void execFileSync('callgrind_control', [arg, String(server.pid)], { stdio: 'ignore' });
-  const s0 = await ask();
-  control('--instr=on');
-  const s1 = await ask();
-  await sleep(ms);
-  const s2 = await ask();
-  control('--dump');
-  const s3 = await ask();
+  const [s0, s1, s2, s3] = await callgrindWindow(server.pid!, ms, ask);
   client.kill('SIGKILL');
   server.kill('SIGKILL');
   // Each worker's counts over the window: the mean of the reads before and after each switch.
