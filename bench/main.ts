@@ -16,6 +16,7 @@ import { benchWire } from './wire.js';
  * `-- scale-out-instructions` (only when named: valgrind, minutes) for the workers' instructions per handshake with 1 and 2 workers;
  * `-- receive-instructions` (only when named: valgrind, minutes) for a receiving server's instructions per payload and its record-opening calls';
  * `-- handshake-servers` (only when named: wolfSSL, BoringSSL if built, a minute) for the server's CPU per handshake against C servers;
+ * `-- road` (only when named: a few seconds) for the functions and files one echo round trip crosses (issue 57);
  * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering).
  * Every figure is printed next to a baseline measured in the same run.
  */
@@ -42,6 +43,7 @@ if (only === 'scale-out') await (await import('./scale-out.js')).benchScaleOut(c
 if (only === 'scale-out-instructions') await (await import('./scale-out/instructions.js')).benchScaleOutInstructions(console.log);
 if (only === 'receive-instructions') await (await import('./network/receive-instructions.js')).benchReceiveInstructions(console.log);
 if (only === 'handshake-servers') await (await import('./handshake-servers.js')).benchHandshakeServers(console.log);
+if (only === 'road') await (await import('./road.js')).benchRoad(console.log);
 if (only === 'lossy') await (await import('./lossy.js')).benchLossy(console.log);
 if (only === 'package-size') await (await import('./package-size.js')).benchPackageSize(console.log);
 if (only === 'first-run') (await import('./first-run.js')).benchFirstRun(console.log);
