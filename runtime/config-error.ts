@@ -48,13 +48,31 @@ export class ConfigError extends Error {
 }
 
 /**
+ * `value` as Node's argument errors describe what they received, its type with it: "type string ('33732')",
+ * "type number (70000)", "an instance of Array", "null". Every "got ..." of a ConfigError says it this way, so a
+ * string that looks like a number is seen to be a string.
+ */
+export function described(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function') return `function ${value.name}`;
+  if (typeof value === 'object') return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}`;
+  const shown = typeof value === 'string' ? `'${value.length > 25 ? `${value.slice(0, 25)}...` : value}'` : String(value);
+  return `type ${typeof value} (${shown})`;
+}
+
+/**
  * Returns `value` when it is an integer in [min, max]; else throws
  * ConfigError naming `option`: ERR_INVALID_ARG_TYPE when it is no number at
  * all, ERR_OUT_OF_RANGE when it is one outside the range (or not an integer).
  */
-export function integerOption(option: string, value: number, min: number, max: number): number {
-  if (typeof value !== 'number') throw new ConfigError(option, `must be an integer in ${min}..${max}, got ${String(value)}`, 'ERR_INVALID_ARG_TYPE');
+export function integerOption(option: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number') throw new ConfigError(option, `must be an integer in ${min}..${max}, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
   if (!Number.isInteger(value) || value < min || value > max)
-    throw new ConfigError(option, `must be an integer in ${min}..${max}, got ${String(value)}`, 'ERR_OUT_OF_RANGE');
+    throw new ConfigError(option, `must be an integer in ${min}..${max}, got ${String(value)}`, 'ERR_OUT_OF_RANGE'); // a number: as Node's ERR_OUT_OF_RANGE, no type
   return value;
+}
+
+/** A UDP port (`min` 0 where 0 asks for any free port): a number, else ERR_INVALID_ARG_TYPE; in min..65535, else ERR_OUT_OF_RANGE. */
+export function portOption(option: string, value: unknown, min: 0 | 1 = 1): number {
+  return integerOption(option, value, min, 65535);
 }

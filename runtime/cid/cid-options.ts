@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, integerOption } from '../config-error.js';
+import { ConfigError, integerOption, described } from '../config-error.js';
 
 /** Longest connection ID this implementation issues (RFC 9146 allows 255; 20 is what deployments use, as QUIC). */
 export const MAX_CID_LENGTH = 20;
@@ -59,7 +59,7 @@ export function resolveConnectionIds(cid: unknown, rrc: unknown, rrcTimeoutMs: u
   const spares = integerOption('cid.spares', o.spares ?? 0, 0, maxIssued - 1);
   if (spares > 0 && length === 0) throw new ConfigError('cid.spares', 'a zero-length CID has no spares (RFC 9147 §9: no NewConnectionId then)');
   if (rrc !== undefined && typeof rrc !== 'boolean' && rrc !== 'basic' && rrc !== 'enhanced') {
-    throw new ConfigError('rrc', `must be true, false, 'basic' or 'enhanced', got ${String(rrc)}`);
+    throw new ConfigError('rrc', `must be true, false, 'basic' or 'enhanced', got ${described(rrc)}`);
   }
   const procedure: RrcProcedure | undefined = rrc === undefined || rrc === true ? 'basic' : rrc === false ? undefined : rrc;
   return {

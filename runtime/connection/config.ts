@@ -2,7 +2,7 @@ import { resolveConnectionIds, type ConnectionIdOption, type ResolvedConnectionI
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { defaultProvider } from '../crypto/registry.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
-import { ConfigError, integerOption } from '../config-error.js';
+import { ConfigError, integerOption, described } from '../config-error.js';
 import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import type { CertificateVerifier } from '../pki/verify-chain.js';
@@ -355,7 +355,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     );
   }
   const cipherSuites = nonEmpty<SupportedCipherSuite>('cipherSuites', o.cipherSuites, DEFAULT_CIPHER_SUITES, (s) => s in CIPHER_SUITES);
-  if (o.allowCcm8 !== undefined && typeof o.allowCcm8 !== 'boolean') throw new ConfigError('allowCcm8', `must be a boolean, got ${typeof o.allowCcm8}`);
+  if (o.allowCcm8 !== undefined && typeof o.allowCcm8 !== 'boolean') throw new ConfigError('allowCcm8', `must be a boolean, got ${described(o.allowCcm8)}`);
   if (cipherSuites.includes('tls_aes_128_ccm_8_sha256') && o.allowCcm8 !== true) {
     throw new ConfigError(
       'cipherSuites',
@@ -376,7 +376,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
   if (o.certificate && o.certificate.chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
   const clientAuthentication = o.clientAuthentication ?? 'none';
   if (!['none', 'optional', 'required'].includes(clientAuthentication))
-    throw new ConfigError('clientAuthentication', `must be none, optional or required, got ${String(clientAuthentication)}`);
+    throw new ConfigError('clientAuthentication', `must be none, optional or required, got ${described(clientAuthentication)}`);
   if (o.checkServerIdentity !== undefined && typeof o.checkServerIdentity !== 'boolean') throw new ConfigError('checkServerIdentity', 'must be a boolean');
   const serverName = o.serverName === undefined ? undefined : resolveServerName(o.serverName);
   // Without trust anchors nothing verifies anyway (every chain is unknown_ca); with them, the identity is checked unless switched off.
@@ -495,6 +495,6 @@ function storedServerName(name: string | undefined): string | undefined {
 /** `messageBuffers`: 'own' (default) or 'batch'. @throws ConfigError for anything else. */
 export function messageBuffersOption(value: MessageBuffers | undefined): MessageBuffers {
   if (value === undefined) return 'own';
-  if (!MESSAGE_BUFFERS.includes(value)) throw new ConfigError('messageBuffers', `must be 'own' or 'batch', got ${String(value)}`);
+  if (!MESSAGE_BUFFERS.includes(value)) throw new ConfigError('messageBuffers', `must be 'own' or 'batch', got ${described(value)}`);
   return value;
 }

@@ -1,5 +1,5 @@
 import type { ClientHello } from '../../generated/wire/index.js';
-import { ConfigError } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { CryptoError } from '../crypto/provider.js';
 import { findExtension } from '../handshake/extensions.js';
@@ -137,7 +137,7 @@ export function sniSelector(provider: CryptoProvider, option: SniOption | undefi
   const entries: Iterable<readonly [unknown, unknown]> = option instanceof Map ? option.entries() : Object.entries(option);
   const byName = new Map<string, readonly ServerCredentials[]>();
   for (const [key, value] of entries) {
-    if (typeof key !== 'string') throw new ConfigError('sni', `keys are host names, got ${String(key)}`);
+    if (typeof key !== 'string') throw new ConfigError('sni', `keys are host names, got ${described(key)}`);
     const where = `sni['${key}']`;
     const name = key === '*' ? '*' : normalizeServerName(key);
     if (name !== '*') {

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from '../dtls/connection.js';
 import { DtlsConnection } from '../dtls/connection.js';
-import { ConfigError, integerOption } from '../config-error.js';
+import { ConfigError, integerOption, described } from '../config-error.js';
 import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
@@ -188,7 +188,7 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
   }
   if (inspect !== undefined && typeof inspect !== 'function') throw new ConfigError('inspect', 'must be a function receiving inspection events');
   if (options.cookies !== undefined && typeof options.cookies !== 'boolean')
-    throw new ConfigError('cookies', `must be a boolean, got ${String(options.cookies)}`);
+    throw new ConfigError('cookies', `must be a boolean, got ${described(options.cookies)}`);
   DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
   return {
     connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, MAX_SERVER_CONNECTIONS),

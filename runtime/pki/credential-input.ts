@@ -4,7 +4,7 @@
  * or an array of these. Each item is read as PEM when its text starts with
  * `-----BEGIN`, else as DER.
  */
-import { ConfigError } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
 import { parsePemBlocks, type PemBlock } from './pem-blocks.js';
 
 /** One PEM text or DER encoding: a string (PEM) or bytes (PEM or DER; a Buffer is a Uint8Array). */
@@ -40,6 +40,6 @@ export function credentialItems(option: string, input: CredentialInput): Labelle
       if (looksLikePem(head)) return { option: name, pem: parsePemBlocks(new TextDecoder('latin1').decode(item), name), der: undefined };
       return { option: name, pem: undefined, der: new Uint8Array(item) }; // a copy, and a plain Uint8Array even from a Buffer
     }
-    throw new ConfigError(name, `must be a PEM string, a Buffer or Uint8Array (PEM or DER), or an array of them; got ${item === null ? 'null' : typeof item}`);
+    throw new ConfigError(name, `must be a PEM string, a Buffer or Uint8Array (PEM or DER), or an array of them; got ${described(item)}`);
   });
 }

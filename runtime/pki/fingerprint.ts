@@ -11,7 +11,7 @@
  * put in an SDP offer or answer.
  */
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import { fail } from './certificate-failure.js';
@@ -39,7 +39,7 @@ export interface FingerprintPin {
 const HASH_NAMES = Object.keys(FINGERPRINT_HASHES).join(', ');
 
 function hashName(option: string, value: unknown): FingerprintHash {
-  if (typeof value !== 'string') throw new ConfigError(option, `must name a hash function (${HASH_NAMES}), got ${typeof value}`, 'ERR_INVALID_ARG_TYPE');
+  if (typeof value !== 'string') throw new ConfigError(option, `must name a hash function (${HASH_NAMES}), got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
   const name = value.toLowerCase();
   if (!(name in FINGERPRINT_HASHES)) throw new ConfigError(option, `names the hash function '${value}', which is none of ${HASH_NAMES}`);
   return name as FingerprintHash;
@@ -47,7 +47,7 @@ function hashName(option: string, value: unknown): FingerprintHash {
 
 /** One `'sha-256 AB:CD:...'` string → a pin; a ConfigError named `option` says what is wrong with it. */
 function parsePin(option: string, text: unknown): FingerprintPin {
-  if (typeof text !== 'string') throw new ConfigError(option, `must be a string like 'sha-256 AB:CD:...', got ${typeof text}`, 'ERR_INVALID_ARG_TYPE');
+  if (typeof text !== 'string') throw new ConfigError(option, `must be a string like 'sha-256 AB:CD:...', got ${described(text)}`, 'ERR_INVALID_ARG_TYPE');
   const parts = text.trim().split(/\s+/);
   if (parts.length !== 2) throw new ConfigError(option, `must be a hash function, one space and the hex digest ('sha-256 AB:CD:...'), got '${text}'`);
   const hash = hashName(option, parts[0]);
@@ -67,7 +67,7 @@ function parsePin(option: string, text: unknown): FingerprintPin {
 export function fingerprintOption(value: unknown, option = 'fingerprint'): readonly FingerprintPin[] {
   if (typeof value === 'string') return [parsePin(option, value)];
   if (!Array.isArray(value))
-    throw new ConfigError(option, `must be a string ('sha-256 AB:CD:...') or a list of them, got ${typeof value}`, 'ERR_INVALID_ARG_TYPE');
+    throw new ConfigError(option, `must be a string ('sha-256 AB:CD:...') or a list of them, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
   if (value.length === 0) throw new ConfigError(option, 'is an empty list: give at least one fingerprint');
   return value.map((v: unknown, i) => parsePin(`${option}[${i}]`, v));
 }

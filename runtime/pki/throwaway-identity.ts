@@ -1,4 +1,4 @@
-import { ConfigError } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
 import { createCertificate } from './certificate-builder.js';
 import { generateKeyPair, type KeyPairKind } from './key-pair.js';
 
@@ -36,7 +36,7 @@ export function createThrowawayIdentity(o: ThrowawayIdentityOptions): ThrowawayI
   // Both names are required: from JavaScript, a missing one would otherwise fail deep inside the certificate builder.
   for (const option of ['serverName', 'caName'] as const) {
     const value: unknown = o[option];
-    if (typeof value !== 'string' || value.length === 0) throw new ConfigError(option, `must be a non-empty string, got ${String(value)}`);
+    if (typeof value !== 'string' || value.length === 0) throw new ConfigError(option, `must be a non-empty string, got ${described(value)}`);
   }
   const kind = o.kind ?? 'p256';
   const at = o.at ?? Date.now();

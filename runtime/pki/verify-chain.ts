@@ -23,7 +23,7 @@
  * requires a client certificate with `certificate_required`
  * (RFC 8446 §4.4.2.4); this function says `certificate_unknown`.
  */
-import { ConfigError } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import type { X509Certificate } from 'node:crypto';
 import { extendedKeyUsage, keyUsageBits } from './certificate-fields.js';
@@ -175,7 +175,7 @@ function checkIdentity([leaf, identity]: readonly [ParsedCertificate, HostIdenti
 
 /** Checks the caller's context; returns the identities the leaf must name. Throws {@link ConfigError}. */
 function checkContext(context: VerificationContext): HostIdentity[] {
-  if (!Number.isFinite(context.now)) throw new ConfigError('now', `must be a finite number of ms, got ${String(context.now)}`);
+  if (!Number.isFinite(context.now)) throw new ConfigError('now', `must be a finite number of ms, got ${described(context.now)}`);
   const identities: HostIdentity[] = [];
   if (context.hostname !== undefined) identities.push(identityOf(context.hostname, 'hostname'));
   if (context.ipAddress !== undefined) {
@@ -215,7 +215,7 @@ function verifyWithAnchors(
 
 function depthOption(maxDepth: number | undefined): number {
   const depth = maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (!Number.isInteger(depth) || depth < 1 || depth > 64) throw new ConfigError('maxDepth', `must be an integer in 1..64, got ${String(depth)}`);
+  if (!Number.isInteger(depth) || depth < 1 || depth > 64) throw new ConfigError('maxDepth', `must be an integer in 1..64, got ${described(depth)}`);
   return depth;
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
 
 /**
  * Application-Layer Protocol Negotiation (RFC 7301): the client offers
@@ -21,7 +21,7 @@ export function alpnNames(option: string, names: unknown): readonly string[] {
   if (!Array.isArray(names) || names.length === 0) throw new ConfigError(option, 'must be a non-empty array of protocol names');
   let total = 0;
   for (const n of names) {
-    if (typeof n !== 'string') throw new ConfigError(option, `protocol names are strings, got ${String(n)}`);
+    if (typeof n !== 'string') throw new ConfigError(option, `protocol names are strings, got ${described(n)}`);
     const bytes = utf8.encode(n).length;
     if (bytes < 1 || bytes > 255) throw new ConfigError(option, `'${n}' must be 1..255 bytes`);
     total += 1 + bytes;

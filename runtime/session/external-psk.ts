@@ -1,5 +1,5 @@
 import type { HashAlgorithm } from '../crypto/provider.js';
-import { ConfigError } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
 import { callApplication } from '../handshake/callback-error.js';
 
 /** The PSK key exchange modes (RFC 8446 §4.2.9): with (EC)DHE (forward secret), or the PSK alone. */
@@ -42,7 +42,7 @@ function checkKey(option: string, key: unknown): Uint8Array {
 
 function checkHash(option: string, hash: unknown): HashAlgorithm {
   if (hash === undefined) return 'sha256';
-  if (hash !== 'sha256' && hash !== 'sha384') throw new ConfigError(option, `hash must be sha256 or sha384, got ${String(hash)}`);
+  if (hash !== 'sha256' && hash !== 'sha384') throw new ConfigError(option, `hash must be sha256 or sha384, got ${described(hash)}`);
   return hash;
 }
 

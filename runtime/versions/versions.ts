@@ -7,7 +7,7 @@
  * answers each ClientHello with the newest version both have
  * (runtime/dtls/version-negotiation.ts).
  */
-import { ConfigError } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
 
 export type DtlsVersionName = 'DTLSv1.2' | 'DTLSv1.3';
 
@@ -35,7 +35,7 @@ function versionOption(option: 'minVersion' | 'maxVersion', value: unknown, fall
   if (typeof value === 'string' && (DTLS_VERSIONS as readonly string[]).includes(value)) return value as DtlsVersionName;
   const tls = typeof value === 'string' ? /^TLSv(1\.[23])$/.exec(value) : null;
   const hint = tls ? ` (node:tls's '${value}' is 'DTLSv${tls[1]!}' in DTLS)` : '';
-  throw new ConfigError(option, `must be 'DTLSv1.2' or 'DTLSv1.3', got ${typeof value === 'string' ? `'${value}'` : String(value)}${hint}`);
+  throw new ConfigError(option, `must be 'DTLSv1.2' or 'DTLSv1.3', got ${described(value)}${hint}`);
 }
 
 /** Each range worked out once (there are three), shared by every configuration that names it. */

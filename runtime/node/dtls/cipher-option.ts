@@ -2,7 +2,7 @@
  * `ciphers`, node:tls's OpenSSL cipher string, read into the TLS 1.3 and
  * DTLS 1.2 suite lists of connect and listen (options.ts).
  */
-import { ConfigError } from '../../config-error.js';
+import { ConfigError, described } from '../../config-error.js';
 import type { SupportedCipherSuite } from '../../crypto/suites.js';
 import type { Dtls12CipherSuite } from '../../versions/suites12.js';
 import { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../../dtls12/openssl-names.js';
@@ -36,12 +36,13 @@ export interface CipherChoice {
  */
 export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8: unknown, enables13 = true): CipherChoice {
   if (ciphers === undefined) return { suites13: undefined, suites12: undefined };
-  if (typeof ciphers !== 'string') throw new ConfigError('ciphers', `must be a string (an OpenSSL cipher list), got ${typeof ciphers}`);
+  if (typeof ciphers !== 'string') throw new ConfigError('ciphers', `must be a string (an OpenSSL cipher list), got ${described(ciphers)}`);
   if (cipherSuites !== undefined) throw new ConfigError('ciphers', 'give either ciphers (an OpenSSL cipher string) or cipherSuites, not both');
   const suites: SupportedCipherSuite[] = [];
   const suites12: Dtls12CipherSuite[] = [];
   const skipped: string[] = [];
-  for (const item of ciphers.split(/[:, ]+/)) {
+  // OpenSSL lets a command follow a name without a separator ('PSK-AES128-CCM8@SECLEVEL=0'): split before each '@'.
+  for (const item of ciphers.split(/[:, ]+|(?=@)/)) {
     if (item === '') continue;
     const suite = TLS13_CIPHERS[item.toUpperCase()];
     const suite12 = suite === undefined ? suite12ByName(item) : undefined;
@@ -56,7 +57,7 @@ export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8
     } else {
       throw new ConfigError(
         'ciphers',
-        `names ${item}, which is no cipher suite dtls13 does (DTLS 1.2: ${Object.values(OPENSSL_NAMES_12).slice(0, 8).join(', ')}; DTLS 1.3: ${Object.keys(TLS13_CIPHERS).join(', ')})`,
+        `names ${item}, which is no cipher suite dtls13 does (DTLS 1.2: ${Object.values(OPENSSL_NAMES_12).join(', ')}; DTLS 1.3: ${Object.keys(TLS13_CIPHERS).join(', ')})`,
       );
     }
   }

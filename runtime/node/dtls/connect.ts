@@ -1,7 +1,7 @@
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { ConfigError, integerOption } from '../../config-error.js';
+import { ConfigError, integerOption, described, portOption } from '../../config-error.js';
 import { DtlsEndpoint } from '../endpoint.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
 import type { AuthorizationRecord } from './authorization.js';
@@ -38,14 +38,17 @@ interface Resolved {
  * ConfigError now.
  */
 export function connect(host: string, port: number, options: ConnectOptions = {}): DtlsSession {
-  if (host.length === 0) throw new ConfigError('host', 'must be a host name or an IP address');
-  if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(port)}`);
+  if (typeof host !== 'string')
+    throw new ConfigError('host', `must be a host name or an IP address (a string), got ${described(host)}`, 'ERR_INVALID_ARG_TYPE');
+  if (host.length === 0) throw new ConfigError('host', 'must be a host name or an IP address, got an empty string');
+  portOption('port', port);
   const authorization: AuthorizationRecord = { error: undefined };
   const { connection: connectionOptions, cipherSuites12, requireExtendedMasterSecret, mtu, transport } = clientOptions(host, options, authorization);
   const handshakeMs = handshakeTimeoutMs(options.handshakeTimeout, 30_000);
   const idleMs = integerOption('idleTimeout', options.idleTimeout ?? 0, 0, 86_400_000);
   const bindPort = integerOption('bindPort', options.bindPort ?? 0, 0, 65535);
-  if (options.bindHost !== undefined && isIP(options.bindHost) === 0) throw new ConfigError('bindHost', `must be an IP address, got ${options.bindHost}`);
+  if (options.bindHost !== undefined && isIP(options.bindHost) === 0)
+    throw new ConfigError('bindHost', `must be an IP address, got ${described(options.bindHost)}`);
   const literal = isIP(host);
   if (transport !== undefined && literal === 0)
     throw new ConfigError('host', `must be an IP address with a transport (the datagrams go to it as they are), got ${host}`);

@@ -8,7 +8,7 @@
  * (werift-dtls's default client); such a session is never resumed
  * (§5.3, §5.4: only sessions with it are kept).
  */
-import { ConfigError } from '../../config-error.js';
+import { ConfigError, described } from '../../config-error.js';
 
 /** The values `extendedMasterSecret` takes. */
 export type ExtendedMasterSecretOption = 'required' | 'preferred';
@@ -18,5 +18,5 @@ export function extendedMasterSecretOption(value: unknown): boolean | undefined 
   if (value === undefined) return undefined;
   if (value === 'required') return true;
   if (value === 'preferred') return false;
-  throw new ConfigError('extendedMasterSecret', `must be 'required' or 'preferred', got ${typeof value === 'string' ? `'${value}'` : typeof value}`);
+  throw new ConfigError('extendedMasterSecret', `must be 'required' or 'preferred', got ${described(value)}`);
 }

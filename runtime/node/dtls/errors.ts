@@ -29,15 +29,6 @@ export function argumentError(code: 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE',
   return Object.assign(code === 'ERR_OUT_OF_RANGE' ? new RangeError(message) : new TypeError(message), { code });
 }
 
-/** `value` as Node's argument errors describe what they received ("type string ('x')", "an instance of Array"). */
-export function described(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'function') return `function ${value.name}`;
-  if (typeof value === 'object') return `an instance of ${value.constructor?.name ?? 'Object'}`;
-  const shown = typeof value === 'string' ? `'${value.length > 25 ? `${value.slice(0, 25)}...` : value}'` : String(value);
-  return `type ${typeof value} (${shown})`;
-}
-
 /** A call the session's state does not allow: sending before `opened` resolved or after the session ended. */
 export class SessionStateError extends Error {
   override readonly name = 'SessionStateError';
@@ -110,4 +101,4 @@ export function withCode(error: Error, fallback: 'ERR_DTLS_CALLBACK' | 'ERR_DTLS
 }
 
 /** Told of a ClientHello the stateless cookie exchange refused with an alert, before any session existed. */
-export type HandshakeErrorHandler = (error: Error, remote: { readonly address: string; readonly port: number }) => void;
+export type HandshakeErrorHandler = (error: DtlsError, remote: { readonly address: string; readonly port: number }) => void;

@@ -5,7 +5,8 @@
  * that is no Buffer, TypedArray or DataView is `ERR_INVALID_ARG_TYPE`; a
  * `length` outside 1..`most` is `ERR_OUT_OF_RANGE`.
  */
-import { argumentError, described } from './errors.js';
+import { described } from '../../config-error.js';
+import { argumentError } from './errors.js';
 
 /** The context as bytes (a DataView's or other view's own range), or undefined; throws for bad arguments. */
 export function keyingMaterialArguments(length: unknown, label: unknown, context: unknown, most: number): Uint8Array | undefined {

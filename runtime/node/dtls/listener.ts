@@ -4,7 +4,7 @@ import type { Socket } from 'node:dgram';
 import { DtlsUdpServer, type DatagramRoute } from '../server.js';
 import { DatagramIo } from '../datagram-io.js';
 import { thrownError } from '../../handshake/callback-error.js';
-import { DtlsSessionError, type HandshakeErrorHandler } from './errors.js';
+import { DtlsSessionError, withCode, type DtlsError, type HandshakeErrorHandler } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
 import { DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
@@ -117,7 +117,10 @@ export class DtlsListener implements SessionListener {
       server.onRefusal((remote, alert, reason, thrown) => {
         this.counts.handshakeErrors++;
         if (thrown !== undefined) this.counts.callbackErrors++;
-        const error = thrown !== undefined ? thrownError(thrown) : new Error(reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`);
+        const error =
+          thrown !== undefined
+            ? withCode(thrownError(thrown), 'ERR_DTLS_CALLBACK')
+            : new DtlsSessionError('ERR_DTLS_ALERT', reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`, alert);
         this.report(error, remote);
       });
       server.onConnection((endpoint, clientRandom) => this.accept(onsession, endpoint, clientRandom));
@@ -253,12 +256,12 @@ export class DtlsListener implements SessionListener {
     if (duringHandshake) {
       this.counts.handshakeErrors++;
       const remote = session.remoteAddress;
-      this.report(error, remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 });
+      this.report(withCode(error, 'ERR_DTLS_CALLBACK'), remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 });
     }
   }
 
   /** Hands `onhandshakeerror` an error; what the handler throws is dropped (it must not end the endpoint or the process). */
-  private report(error: Error, remote: { readonly address: string; readonly port: number }): void {
+  private report(error: DtlsError, remote: { readonly address: string; readonly port: number }): void {
     const handler = this.onhandshakeerror;
     if (!handler) return;
     try {

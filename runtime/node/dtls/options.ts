@@ -6,7 +6,7 @@
  * `ticketKeys`, `alpn`, ...) passes through under its own name.
  */
 import { isIP } from 'node:net';
-import { ConfigError, integerOption } from '../../config-error.js';
+import { ConfigError, integerOption, described, portOption } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
 import { credentialContext, SecureContext, type CredentialOptions, type SecureContextOptions } from '../../pki/secure-context.js';
@@ -219,7 +219,7 @@ function limitOption(option: string, value: number | undefined, fallback: number
 }
 
 function booleanOption(option: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(option, `must be a boolean, got ${typeof value}`, 'ERR_INVALID_ARG_TYPE');
+  if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(option, `must be a boolean, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
   return value;
 }
 
@@ -341,7 +341,7 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
   if (host !== undefined && (typeof host !== 'string' || isIP(host) === 0)) {
     throw new ConfigError(
       'host',
-      `must be an IP address to bind, got ${String(host)}`,
+      `must be an IP address to bind, got ${described(host)}`,
       typeof host === 'string' ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE',
     );
   }
@@ -366,7 +366,7 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     ...(idleTimeout !== undefined ? { idleTimeoutMs: integerOption('idleTimeout', idleTimeout, 0, 86_400_000) } : {}),
     ...(sni !== undefined ? { sni: sniOption(sni) } : {}),
     host: host ?? '0.0.0.0',
-    port: integerOption('port', port ?? 0, 0, 65535),
+    port: portOption('port', port ?? 0, 0),
     maxDatagramSize: mtuOption(mtu),
     handshakeTimeoutMs: handshakeTimeoutMs(handshakeTimeout, 10_000),
     maxConnections: limitOption('maxSessions', maxSessions, 10_000),
@@ -441,7 +441,7 @@ export function clientOptions(
     const clash = (['bindHost', 'bindPort'] as const).find((k) => o[k] !== undefined);
     if (clash !== undefined) throw new ConfigError(clash, 'is not for a transport: its owner binds the socket');
   }
-  if (servername !== undefined && typeof servername !== 'string') throw new ConfigError('servername', `must be a string, got ${typeof servername}`);
+  if (servername !== undefined && typeof servername !== 'string') throw new ConfigError('servername', `must be a string, got ${described(servername)}`);
   // servername '' (node:tls): send no server_name, and check the certificate against host.
   const noSni = servername === '';
   // Checked first so that an error names the option the caller gave (servername, or host as its default).

@@ -18,7 +18,7 @@
  * What the caller sets itself (`ciphers`, `cipherSuites`, `groups`,
  * `pskKeyExchangeModes`) is kept as given.
  */
-import { ConfigError } from '../../config-error.js';
+import { ConfigError, described } from '../../config-error.js';
 import type { PskKeyExchangeModeName } from '../../../generated/wire/enums.js';
 import { DEFAULT_SUITES_12 } from '../../dtls12/config12.js';
 import { opensslName12 } from '../../dtls12/openssl-names.js';
@@ -49,8 +49,7 @@ const TLS13_IOT = ['TLS_AES_128_CCM_8_SHA256', 'TLS_AES_128_CCM_SHA256'];
  */
 export function withProfile<O extends ProfiledOptions>(role: 'client' | 'server', o: O): O {
   if (o.profile === undefined) return o;
-  if (o.profile !== 'rfc7925')
-    throw new ConfigError('profile', `must be 'rfc7925', got ${typeof o.profile === 'string' ? `'${o.profile}'` : typeof o.profile}`);
+  if (o.profile !== 'rfc7925') throw new ConfigError('profile', `must be 'rfc7925', got ${described(o.profile)}`);
   if (o.allowCcm8 === false) throw new ConfigError('profile', "'rfc7925' uses the CCM_8 suites, which allowCcm8: false refuses");
   if (o.groups !== undefined && !o.groups.includes('secp256r1'))
     throw new ConfigError('profile', "'rfc7925' needs secp256r1 among the groups (RFC 7925 §4.4.2)");

@@ -5,7 +5,7 @@
  * server context (`isServer: true`) passed to `connect`, or a client one
  * (`isServer: false`) passed to `listen`, is a ConfigError.
  */
-import { ConfigError } from '../../config-error.js';
+import { ConfigError, described } from '../../config-error.js';
 import { createSecureContext as makeContext, type SecureContext, type SecureContextOptions } from '../../pki/secure-context.js';
 import { checkOptionNames, SECURE_CONTEXT_OPTION_NAMES, type ListedExactly } from './option-names.js';
 
@@ -38,7 +38,7 @@ export function createSecureContext(options: DtlsSecureContextOptions = {}): Sec
   checkOptionNames('createSecureContext', options);
   const { isServer, ...credentials } = options;
   if (isServer !== undefined && typeof isServer !== 'boolean')
-    throw new ConfigError('isServer', `must be a boolean, got ${typeof isServer}`, 'ERR_INVALID_ARG_TYPE');
+    throw new ConfigError('isServer', `must be a boolean, got ${described(isServer)}`, 'ERR_INVALID_ARG_TYPE');
   const context = makeContext(credentials);
   if (isServer !== undefined) roles.set(context, isServer ? 'server' : 'client');
   return context;

@@ -7,7 +7,7 @@
 import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
-import { ConfigError } from '../../config-error.js';
+import { ConfigError, described, portOption } from '../../config-error.js';
 
 /** Sends one datagram to `address:port`; what it throws is the network losing that datagram (and ends a client's session). */
 export type DatagramSend = (datagram: Uint8Array, address: string, port: number) => void;
@@ -71,8 +71,8 @@ export class DatagramTransport {
    * address. A ConfigError names a bad address or port.
    */
   moveRemote(address: string, port: number): void {
-    if (typeof address !== 'string' || isIP(address) === 0) throw new ConfigError('address', `must be an IP address, got ${String(address)}`);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('port', `must be 1..65535, got ${String(port)}`);
+    if (typeof address !== 'string' || isIP(address) === 0) throw new ConfigError('address', `must be an IP address, got ${described(address)}`);
+    portOption('port', port);
     this.socket?.emit('remote', { address, port });
   }
 

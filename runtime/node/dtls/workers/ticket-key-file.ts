@@ -45,13 +45,16 @@ export function readTicketKeyFile(path: unknown): Uint8Array[] {
 }
 
 /** Calls `changed` with the file's keys whenever it changes (a file that no longer parses is skipped: the keys in use stay); returns the stop. */
-export function watchTicketKeyFile(path: string, changed: (keys: Uint8Array[]) => void, failed: (error: Error) => void): () => void {
+export function watchTicketKeyFile(path: string, changed: (keys: Uint8Array[]) => void, failed: (error: ConfigError) => void): () => void {
   const listener = (): void => {
+    let keys: Uint8Array[];
     try {
-      changed(readTicketKeyFile(path));
+      keys = readTicketKeyFile(path);
     } catch (e) {
-      failed(e instanceof Error ? e : new Error(String(e)));
+      failed(e as ConfigError); // readTicketKeyFile throws ConfigError only
+      return;
     }
+    changed(keys);
   };
   watchFile(path, { interval: TICKET_KEY_FILE_POLL_MS, persistent: false }, listener);
   return () => unwatchFile(path, listener);

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { ConfigError } from '../../../config-error.js';
 import { DtlsUdpServer } from '../../server.js';
-import { DtlsSessionError, type HandshakeErrorHandler } from '../errors.js';
+import { DtlsSessionError, type DtlsError, type HandshakeErrorHandler } from '../errors.js';
 import { serverOptions, type ListenOptions } from '../options.js';
 import type { SessionAddress } from '../session.js';
 import { TICKET_KEY_LENGTH } from '../../../session/ticket-keys.js';
@@ -291,7 +291,8 @@ export class DtlsWorkerListener {
               : Object.assign(new Error(m.message), { code: m.code }),
           );
         else if (m.type === 'admit') thread.postMessage(this.replay.answer(m as AdmitRequest));
-        else if (m.type === 'handshakeError') this.report(new Error(m.message), { address: m.address, port: m.port });
+        else if (m.type === 'handshakeError')
+          this.report(Object.assign(new Error(m.message), { code: m.code, alert: m.alert }), { address: m.address, port: m.port });
       });
       thread.once('error', (e) => {
         reject(e);
@@ -321,7 +322,7 @@ export class DtlsWorkerListener {
     this.settleClosed.reject(error);
   }
 
-  private report(error: Error, remote: { readonly address: string; readonly port: number }): void {
+  private report(error: DtlsError, remote: { readonly address: string; readonly port: number }): void {
     const handler = this.onhandshakeerror;
     if (!handler) return;
     try {

@@ -214,7 +214,8 @@ async function main(): Promise<void> {
   const listener = listenAdopted(parts.onsession, options, socket, route);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
   if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener.server, directory));
-  listener.onhandshakeerror = (error, remote) => tellCounted({ type: 'handshakeError', message: error.message, address: remote.address, port: remote.port });
+  listener.onhandshakeerror = (error, remote) =>
+    tellCounted({ type: 'handshakeError', message: error.message, code: error.code, alert: error.alert, address: remote.address, port: remote.port });
   /** A datagram another worker or host received for a session here: a copy of its own, never forwarded again. */
   const inject = (d: Uint8Array, address: string, p: number): RouteHolder | undefined => {
     const authenticated = listener.server?.inject(d, address, p);

@@ -34,7 +34,14 @@ export interface WorkerInit {
 export type ToPrimary =
   | { readonly type: 'ready'; readonly address: string; readonly family: string; readonly port: number }
   | { readonly type: 'failed'; readonly message: string; readonly code: string | undefined; readonly option: string | undefined }
-  | { readonly type: 'handshakeError'; readonly message: string; readonly address: string; readonly port: number }
+  | {
+      readonly type: 'handshakeError';
+      readonly message: string;
+      readonly code: string;
+      readonly alert: string | undefined;
+      readonly address: string;
+      readonly port: number;
+    }
   | { readonly type: 'closed' }
   | AdmitRequest;
 

@@ -7,7 +7,7 @@
  * (docs/scale-out.md), and naming one here is a ConfigError saying so.
  */
 import { availableParallelism } from 'node:os';
-import { ConfigError, integerOption } from '../../../config-error.js';
+import { ConfigError, integerOption, described } from '../../../config-error.js';
 import { MAX_OWNERS, MIN_OWNER_CID_LENGTH } from '../../../cid/cid-owner.js';
 
 /** Most workers (a CID's worker byte names 256; more threads than cores only cost). */
@@ -17,7 +17,7 @@ export const MAX_WORKERS = 64;
 export function workerCount(value: unknown): number {
   if (value === 'auto') return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
   if (typeof value !== 'number')
-    throw new ConfigError('workers', `must be an integer in 1..${MAX_WORKERS} or 'auto', got ${String(value)}`, 'ERR_INVALID_ARG_TYPE');
+    throw new ConfigError('workers', `must be an integer in 1..${MAX_WORKERS} or 'auto', got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
   return integerOption('workers', value, 1, MAX_WORKERS);
 }
 
