@@ -12,8 +12,11 @@
  * by its key or its checksum and is compiled without, never an error for the
  * user.
  *
- * Where it lives: `<package>/.cache/v8/` (beside dist/), one file per bundle
- * hash, Node version and architecture. `DTLS13_COMPILE_CACHE=0` (or off,
+ * Where it lives: the user's cache directory, never the installed package
+ * (`$XDG_CACHE_HOME/dtls13/v8`, else `~/.cache/dtls13/v8`; on macOS
+ * `~/Library/Caches/dtls13/v8`, on Windows `%LOCALAPPDATA%\dtls13\v8`), one
+ * file per bundle hash, Node version and architecture, so the package's
+ * folder stays as npm installed it. `DTLS13_COMPILE_CACHE=0` (or off,
  * false, no) turns it off; any other value is the directory to use instead.
  * Nothing is written where the directory cannot be made (a read-only
  * install): the bundle is compiled every time then, as without a cache. A
@@ -23,7 +26,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
@@ -53,8 +57,8 @@ export interface LoadedBundle {
 }
 
 export interface LoadBundleOptions {
-  /** The cache directory when DTLS13_COMPILE_CACHE does not name one. */
-  readonly defaultCacheDir: string;
+  /** The cache directory when DTLS13_COMPILE_CACHE does not name one (default: {@link userCodeCacheDir}). */
+  readonly defaultCacheDir?: string;
   /** DTLS13_COMPILE_CACHE (default: process.env's). */
   readonly setting?: string | undefined;
 }
@@ -66,6 +70,20 @@ const HEADER = MAGIC.length + 32;
 
 const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
 
+/** The user's cache directory for code caches (see the file's comment): where a cache goes when nothing names another. */
+export function userCodeCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = env['HOME'] ?? env['USERPROFILE'] ?? homedir();
+  const root =
+    platform === 'win32'
+      ? (env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'))
+      : platform === 'darwin'
+        ? join(home, 'Library', 'Caches')
+        : env['XDG_CACHE_HOME'] !== undefined && isAbsolute(env['XDG_CACHE_HOME'])
+          ? env['XDG_CACHE_HOME']
+          : join(home, '.cache');
+  return join(root, 'dtls13', 'v8');
+}
+
 /**
  * The cache file for the bundle whose bytes hash to `bundleHash` in this
  * Node with these flags, or undefined when the setting turns caching off.
@@ -73,7 +91,7 @@ const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).d
 export function codeCacheFile(file: string, bundleHash: string, options: LoadBundleOptions): string | undefined {
   const setting = options.setting === undefined ? process.env['DTLS13_COMPILE_CACHE'] : options.setting;
   if (setting !== undefined && OFF.includes(setting.toLowerCase())) return undefined;
-  const dir = setting === undefined || setting === '' ? options.defaultCacheDir : resolve(setting);
+  const dir = setting === undefined || setting === '' ? (options.defaultCacheDir ?? userCodeCacheDir()) : resolve(setting);
   const base = basename(file).replace(/\.c?js$/, '');
   // V8 refuses a cache made under other flags: one file per set of them, so processes run with different flags do not overwrite each other's.
   const flags = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' ').trim();
@@ -124,7 +142,7 @@ function writeCache(script: Script, cacheFile: string): boolean {
  * Runs the CommonJS `file` (a path) as Node would, compiled with the code
  * cache from `options` when there is a whole one V8 takes; returns its exports.
  */
-export function loadBundle(file: string, options: LoadBundleOptions): LoadedBundle {
+export function loadBundle(file: string, options: LoadBundleOptions = {}): LoadedBundle {
   const bytes = readFileSync(file);
   const cacheFile = codeCacheFile(file, sha256(bytes).toString('hex'), options);
   const read = cacheFile === undefined ? 'absent' : readCache(cacheFile);

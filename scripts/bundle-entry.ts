@@ -19,7 +19,7 @@
  *   `listenWorkers` (`dtls13/workers`), where the bundle's listener looks: one line that
  *   imports tsc's worker module (not a second bundle).
  * - A code cache made here by a fresh `node` doing a DTLS 1.3 and a 1.2 handshake
- *   (scripts/warm-code-cache.mjs), in `<package>/.cache/v8/`.
+ *   (scripts/warm-code-cache.mjs), in the user's cache directory (runtime/load-bundle.ts), never in the package.
  *
  * - The subpath entries (`dtls13/sans-io`, `dtls13/wire`, `dtls13/crypto`, `dtls13/workers`:
  *   package.json "exports") are small ES modules of the same kind, over the
@@ -69,8 +69,6 @@ const CLI_NAMESPACE = 'dtls13Cli';
 export const BUNDLE = 'dist/runtime/index.bundle.cjs';
 /** The worker thread's entry, where the bundle's listener looks for it. */
 export const WORKER = 'dist/runtime/worker-thread.js';
-/** The code cache's directory, from the package's root (runtime/load-bundle.ts; DTLS13_COMPILE_CACHE overrides it). */
-export const CACHE_DIR = '.cache/v8';
 /** The first line of the entry this step writes (an entry without it is tsc's). */
 const MARK = '// dtls13: the bundled entry (scripts/bundle-entry.ts)';
 
@@ -168,7 +166,7 @@ function loadOnce(fromDir: string): string[] {
     `const __dtls13_bundles = (globalThis[Symbol.for('dtls13:loaded-bundles')] ??= new Map());`,
     `let __dtls13_loaded = __dtls13_bundles.get(__dtls13_file);`,
     `if (__dtls13_loaded === undefined) {`,
-    `  __dtls13_loaded = __dtls13_loadBundle(__dtls13_file, { defaultCacheDir: __dtls13_path(new URL('${fromDir}../../${CACHE_DIR}', import.meta.url)) });`,
+    `  __dtls13_loaded = __dtls13_loadBundle(__dtls13_file);`,
     `  __dtls13_bundles.set(__dtls13_file, __dtls13_loaded);`,
     `  const loads = __dtls13_channel('dtls13:load');`,
     `  if (loads.hasSubscribers) loads.publish({ part: 'bundle', codeCache: __dtls13_loaded.outcome, cacheFile: __dtls13_loaded.cacheFile });`,

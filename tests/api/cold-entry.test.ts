@@ -16,7 +16,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -102,11 +102,27 @@ test.before(() => {
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
   // The addon as built here (workers need its SO_REUSEPORT on Node 20), when it is.
   if (existsSync(ADDON)) symlinkSync(join(ROOT, 'native', 'build'), join(source, 'native', 'build'), 'dir');
-  const build = spawnSync('npm', ['run', 'build'], { cwd: source, encoding: 'utf8', env: { ...process.env, DTLS13_COMPILE_CACHE: undefined } });
+  // The user's cache directory, as the package finds it (XDG_CACHE_HOME), one of this test's own.
+  cacheDir = join(work, 'xdg-cache', 'dtls13', 'v8');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: source, encoding: 'utf8', env: { ...process.env, ...userCache(), DTLS13_COMPILE_CACHE: undefined } });
   if (build.status !== 0) throw new Error(`npm run build exited ${String(build.status)}:\n${build.stdout}\n${build.stderr}`);
   entry = join(source, 'dist', 'runtime', 'index.js');
-  cacheDir = join(source, '.cache', 'v8');
 });
+
+/** XDG_CACHE_HOME for the children: the user's cache directory the package writes its code cache to. */
+const userCache = (): NodeJS.ProcessEnv => ({ XDG_CACHE_HOME: join(work, 'xdg-cache') });
+
+/** Every file under `dir` (symbolic links not followed) with its size and modification time. */
+function listing(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const path = join(e.parentPath, e.name);
+    const st = statSync(path);
+    out.push(`${path.slice(dir.length)} ${st.size} ${st.mtimeMs}`);
+  }
+  return out.sort();
+}
 
 test.after.always(() => {
   if (work !== '') rmSync(work, { recursive: true, force: true });
@@ -116,7 +132,7 @@ function run(env: NodeJS.ProcessEnv = {}): Report {
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, pathToFileURL(entry).href], {
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, DTLS13_COMPILE_CACHE: undefined, ...env },
+    env: { ...process.env, ...userCache(), DTLS13_COMPILE_CACHE: undefined, ...env },
   });
   if (child.status !== 0) throw new Error(`the child exited ${String(child.status)} (signal ${String(child.signal)}):\n${child.stderr}`);
   return JSON.parse(child.stdout) as Report;
@@ -135,6 +151,17 @@ test.serial('the import and a handshake load neither noble, its ML-KEM nor xstat
   t.true(r.inspected > 0, 'the inspector saw XState events');
   t.deepEqual(r.afterInspect, ['noble', 'ml-kem-768', 'xstate']);
   t.true(r.xstateAfterInspect);
+});
+
+test.serial("a run writes nothing inside the package: the code cache goes to the user's cache directory", (t) => {
+  rmSync(cacheDir, { recursive: true, force: true });
+  const before = listing(join(entry, '..', '..', '..'));
+  t.is(run().codeCache, 'missing');
+  t.deepEqual(listing(join(entry, '..', '..', '..')), before);
+  t.true(
+    readdirSync(cacheDir).some((f) => f.endsWith('.cache')),
+    'the cache was written to XDG_CACHE_HOME/dtls13/v8',
+  );
 });
 
 test.serial('the build leaves a code cache the next process takes; a corrupt one is refused and the handshake still works', (t) => {
