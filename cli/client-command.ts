@@ -22,7 +22,8 @@ import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { clientSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
-import { connected12Details, connectedAuthentication, connectedSuite, splitCipherList, versionOptions, withOpensslAliases } from './version-options.js';
+import { connected12Details, connectedAuthentication, connectedSuite, splitCipherList, versionOptions } from './version-options.js';
+import { withOpensslSpellings } from './openssl-spellings.js';
 
 /** Records sent and not yet answered before the client waits for a reply (a pipe must not overrun the peer's socket buffer). */
 const WINDOW = 16;
@@ -45,7 +46,7 @@ function replyCount(text: string | undefined): number | undefined {
 }
 
 export async function runClient(argv: readonly string[]): Promise<number> {
-  const v = parseOptions(withInspectDefault(withOpensslAliases(argv)), CLIENT_OPTIONS);
+  const v = parseOptions(withInspectDefault(withOpensslSpellings(argv)), CLIENT_OPTIONS);
   const target = stringValue(v.connect);
   const caPath = stringValue(v.ca);
   const raw = rawKeyOptions(v);

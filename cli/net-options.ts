@@ -220,7 +220,13 @@ const FLEET_OPTIONS: OptionTable = [
 ];
 
 export const SERVER_OPTIONS: OptionTable = [
-  { name: 'listen', type: 'string', value: 'HOST:PORT', help: 'address to listen on ([::1]:4433, :4433 for 127.0.0.1); required', group: 'connection' },
+  {
+    name: 'listen',
+    type: 'string',
+    value: 'HOST:PORT',
+    help: 'address to listen on ([::1]:4433; :4433 or 4433 alone for 127.0.0.1); required',
+    group: 'connection',
+  },
   { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain; required unless --psk (a PSK-only server)', group: 'connection' },
   { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert', group: 'connection' },
   { name: 'ca', type: 'string', value: 'FILE', help: 'PEM trust anchors: ask clients for a certificate (optional)', group: 'connection' },

@@ -28,9 +28,9 @@ export function loadPrivateKey(option: string, path: string): Uint8Array {
   }
 }
 
-/** `HOST:PORT`, `[v6]:PORT` or `:PORT`. */
+/** `HOST:PORT`, `[v6]:PORT`, `:PORT` or `PORT` alone (openssl's `-accept PORT`): the last two on `defaultHost`. */
 export function hostPort(option: string, value: string, defaultHost: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value);
+  const m = /^(?:(?:\[([^\]]+)\]|([^:]*)):)?(\d+)$/.exec(value);
   const port = Number(m?.[3]);
   if (!m || !Number.isInteger(port) || port > 65535) throw new CliUsageError(`${option} must be HOST:PORT, got '${value}'`);
   return { host: m[1] ?? (m[2] || defaultHost), port };

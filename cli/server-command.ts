@@ -22,12 +22,13 @@ import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { antiReplayStore, maxEarlyData, requestCertAfter, serverSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
-import { connected12Details, connectedAuthentication, connectedSuite, splitCipherList, versionOptions, withOpensslAliases } from './version-options.js';
+import { connected12Details, connectedAuthentication, connectedSuite, splitCipherList, versionOptions } from './version-options.js';
+import { withOpensslSpellings } from './openssl-spellings.js';
 
 const REPLY = 'dtls13 server: got your message\n';
 
 export async function runServer(argv: readonly string[]): Promise<number> {
-  const v = parseOptions(withInspectDefault(withOpensslAliases(argv)), SERVER_OPTIONS);
+  const v = parseOptions(withInspectDefault(withOpensslSpellings(argv)), SERVER_OPTIONS);
   const listen = stringValue(v.listen);
   const certPath = stringValue(v.cert);
   const keyPath = stringValue(v.key);

@@ -7,7 +7,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
-import { ALL_CIPHER_SUITES } from './runtime.js';
+import { ALL_CIPHER_SUITES, OPENSSL_NAMES_12 } from './runtime.js';
 import type { DatagramObserver } from '../runtime/connection/datagram-observer.js';
 import type { InspectionEvent } from 'xstate';
 import { inspectPort } from './inspect-option.js';
@@ -42,7 +42,10 @@ export function suiteList(option: string, value: string | undefined): SupportedC
   return list(option, value).map((n) => {
     const suite = (ALL_CIPHER_SUITES as readonly string[]).includes(n) ? (n as SupportedCipherSuite) : SUITE_SHORT_NAMES[n.replace(/[-_]/g, '')];
     if (suite === undefined)
-      throw new CliUsageError(`${option}: unknown name '${n}' (known: ${[...ALL_CIPHER_SUITES, ...Object.keys(SUITE_SHORT_NAMES)].join(', ')})`);
+      throw new CliUsageError(
+        `${option}: unknown name '${n}' (DTLS 1.3: ${[...ALL_CIPHER_SUITES, ...Object.keys(SUITE_SHORT_NAMES)].join(', ')}; ` +
+          `DTLS 1.2: ${Object.values(OPENSSL_NAMES_12).join(', ')}, or their IANA names)`,
+      );
     return suite;
   });
 }

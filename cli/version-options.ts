@@ -14,11 +14,6 @@ import type { OptionValues } from './option-table.js';
 import { stringValue } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 
-/** openssl's single-dash spellings (`-dtls1_2`), which node:util's parseArgs would read as short flags, as the long options. */
-export function withOpensslAliases(argv: readonly string[]): string[] {
-  return argv.map((a) => (a === '-dtls1_2' || a === '-dtls1_3' ? `-${a}` : a));
-}
-
 function versionValue(option: string, text: string | undefined): DtlsVersionName | undefined {
   if (text === undefined) return undefined;
   const m = /^(?:DTLSv)?(1\.[23])$/i.exec(text.trim());
