@@ -296,7 +296,7 @@ export async function serveNssClient(
   options: Partial<UdpServerOptions>,
   clientArgs: readonly string[],
   messages: readonly string[],
-  extra: { fate?: FateOf; clientCert?: Identity } = {},
+  extra: { fate?: FateOf; clientCert?: Identity; afterHandshake?: (ep: DtlsEndpoint) => void } = {},
 ): Promise<NssClientRun> {
   const db = await makeNssDb(serverId, extra.clientCert);
   const server = await DtlsUdpServer.listen({ certificate: serverId, ...options });
@@ -310,6 +310,7 @@ export async function serveNssClient(
       try {
         handshakes.push(await ep.handshake);
         exporter = ourExporter(ep);
+        extra.afterHandshake?.(ep);
         for (;;) {
           const m = await ep.receive();
           received.push(Buffer.from(m).toString('latin1'));
