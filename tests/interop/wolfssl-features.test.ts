@@ -45,7 +45,7 @@ test('dtls13 client → wolfSSL server: a client certificate from a CA the serve
   try {
     const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-F'], { certificate: stranger });
     t.not(o.error, undefined);
-    t.regex(o.error ?? '', /unknown_ca|bad_certificate|certificate_unknown|decrypt_error/, o.serverOutput);
+    t.regex(o.error ?? '', /unknown_ca/, o.serverOutput);
     t.deepEqual(o.replies, []);
     t.not(o.serverCode, 0, o.serverOutput);
   } finally {
