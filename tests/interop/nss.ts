@@ -406,10 +406,10 @@ function boundBy(port: number, pid: number | undefined): boolean {
 }
 
 /** Starts tstclnt -P server on a free port; resolves once its socket is bound (tstclnt binds without SO_REUSEADDR: a taken port ends it, and we try another). */
-export async function startNssServer(db: NssDb, args: readonly string[]): Promise<{ port: number; run: TstclntRun }> {
+export async function startNssServer(db: NssDb, args: readonly string[], limitMs?: number): Promise<{ port: number; run: TstclntRun }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const run = runTstclnt(db, ['-P', 'server', '-h', '127.0.0.1', '-p', String(port), '-n', db.nickname ?? '', ...args]);
+    const run = runTstclnt(db, ['-P', 'server', '-h', '127.0.0.1', '-p', String(port), '-n', db.nickname ?? '', ...args], limitMs);
     let exited = false;
     void run.done.then(() => (exited = true));
     for (let i = 0; i < 500 && !exited && !boundBy(port, run.pid); i++) await new Promise((r) => setTimeout(r, 10));
