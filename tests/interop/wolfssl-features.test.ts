@@ -18,8 +18,8 @@ const rsaClientId = makeIdentity('rsa2048', 'client.test', { at: Date.now() });
 const stranger = makeIdentity('p256', 'client.test', { at: Date.now() });
 
 /** An onEndpoint hook for serveWolfClient that notes every alert our server sends (wolfSSL prints only "received alert fatal error"). */
-function alertsSent(): { readonly sent: string[]; onEndpoint: (ep: DtlsEndpoint) => void } {
-  const sent: string[] = [];
+function alertsSent(): { readonly sent: (string | number)[]; onEndpoint: (ep: DtlsEndpoint) => void } {
+  const sent: (string | number)[] = [];
   return { sent, onEndpoint: (ep) => ep.onEvent((e) => void (e.type === 'alert' && e.sent && sent.push(e.description))) };
 }
 
