@@ -1,7 +1,7 @@
 import test from 'ava';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { writePem } from '../interop/wolfssl.js';
-import { dataOf, serverReady, startBoringServer } from '../interop/boringssl.js';
+import { dataOf, makeNssDb, startNssServer } from '../interop/nss.js';
 import { freeUdpPort, OpenSslPeer } from '../dtls12/openssl12.js';
 import { dtls13, type CliRun } from './cli-process.js';
 
@@ -9,9 +9,11 @@ import { dtls13, type CliRun } from './cli-process.js';
  * Issue 49 item 4: `echo hello | dtls13 client` against a peer that writes a
  * line of its own right after the handshake. The client's N lines must all
  * reach the peer, counted there: DTLS 1.2 against Debian's OpenSSL 3.0
- * `s_server -dtls1_2` (which prints what it reads), DTLS 1.3 against the
- * BoringSSL peer program (`--send`: it writes first, then echoes and prints
- * each record as a `data:` line). Real UDP on 127.0.0.1, real processes.
+ * `s_server -dtls1_2` (which prints what it reads), DTLS 1.3 against NSS
+ * 3.110's tstclnt as a DTLS server (`-P server`, built by
+ * tests/interop/build-nss.sh: it writes what its stdin gives, here once its
+ * handshake is done, and prints what it reads). Real UDP on 127.0.0.1, real
+ * processes.
  * The client learns of the peer's line before it is given its own (its
  * stdin stays open until then), so the peer has written first every time.
  */
@@ -49,19 +51,12 @@ function counted(text: string): number {
   return LINES.filter((l) => got.has(l)).length;
 }
 
-/**
- * The client, given its lines once the peer's line is on its stdout; its
- * stdin ends then, or with `endOnEcho` once the peer has echoed every line
- * back (so the peer never writes to a client that has gone).
- */
-function clientAfterPeerLine(port: number, peerLine: string, endOnEcho: boolean): { run: CliRun; fed: Promise<void> } {
+/** The client, given its lines (and the end of its stdin) once the peer's line is on its stdout. */
+function clientAfterPeerLine(port: number, peerLine: string): { run: CliRun; fed: Promise<void> } {
   const run = dtls13(['client', '--connect', `127.0.0.1:${port}`, '--ca', pem.ca, '--servername', 'localhost'], null);
   const fed = (async () => {
     await until(() => run.out().stdout.includes(peerLine), `the peer's line on the client's stdout`, run.done);
-    if (!endOnEcho) return void run.child.stdin!.end(INPUT);
-    run.child.stdin!.write(INPUT);
-    await until(() => counted(run.out().stdout) === N, 'every line echoed', run.done);
-    run.child.stdin!.end();
+    run.child.stdin!.end(INPUT);
   })();
   return { run, fed };
 }
@@ -71,7 +66,7 @@ test.serial(`DTLS 1.2: openssl s_server -dtls1_2 writes first; all ${N} lines of
   const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', pem.cert, '-key', pem.key]);
   try {
     await server.waitFor('ACCEPT', PATIENCE_MS);
-    const { run, fed } = clientAfterPeerLine(port, 'from openssl first\n', false);
+    const { run, fed } = clientAfterPeerLine(port, 'from openssl first\n');
     // s_server writes what its stdin gives once the handshake has completed (its "CIPHER is" line).
     await server.waitFor('CIPHER is', PATIENCE_MS);
     server.write('from openssl first\n');
@@ -88,24 +83,28 @@ test.serial(`DTLS 1.2: openssl s_server -dtls1_2 writes first; all ${N} lines of
   }
 });
 
-test.serial(`DTLS 1.3: the BoringSSL peer writes first; all ${N} lines of the client reach it, and the client exits 0`, async (t) => {
-  const { port, run: peer } = await startBoringServer(
-    pem,
-    ['--send', 'from boringssl first\n', '--idle-ms', String(PATIENCE_MS), '--timeout-ms', String(PATIENCE_MS)],
-    PATIENCE_MS + 10_000,
-  );
+test.serial(`DTLS 1.3: NSS's tstclnt -P server writes first; all ${N} lines of the client reach it, and the client exits 0`, async (t) => {
+  const db = await makeNssDb(serverId, serverId);
+  const { port, run: peer } = await startNssServer(db, [], PATIENCE_MS + 10_000);
   try {
-    await serverReady(peer, 1);
-    const { run, fed } = clientAfterPeerLine(port, 'from boringssl first\n', true);
+    const { run, fed } = clientAfterPeerLine(port, 'from nss first\n');
+    // tstclnt -v reports its handshake on stderr ("SSL version 3.4 using ..."): then it has our Finished and writes.
+    await until(() => /SSL version 3\.4 using/.test(peer.stderr()), 'the handshake on the NSS side', peer.done);
+    peer.write('from nss first\n');
     await fed;
     const r = await run.done;
     t.is(r.code, 0, r.stderr);
-    t.regex(r.stderr, /^connected: tls_aes_128_gcm_sha256 /m);
-    t.is(r.stdout, `from boringssl first\n${INPUT}`);
-    const { output } = await peer.done;
-    t.regex(output, /^closed: conn=1 reason=close_notify/m, output);
-    t.is(counted(dataOf(output).join('')), N, output.slice(-2000));
+    t.regex(r.stderr, /^connected: tls_\w+ /m);
+    t.is(r.stdout, 'from nss first\n');
+    // The client's close_notify comes after its lines: NSS has read them all once it reads the end of the connection.
+    await until(() => counted(dataOf(peer.stdout())) === N, 'every line printed by NSS', peer.done);
+    peer.end();
+    const { code, stdout, stderr } = await peer.done;
+    t.is(code, 0, stderr.slice(-2000));
+    t.regex(stderr, /Read from server 0 bytes/, 'the close_notify reached NSS');
+    t.is(counted(dataOf(stdout)), N, stdout.slice(-2000));
   } finally {
     peer.kill();
+    db.remove();
   }
 });

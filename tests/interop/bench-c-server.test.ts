@@ -1,8 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
-import { boringServer, startCServer, wolfServer, type ServerProcess } from '../../bench/handshake-servers/servers.js';
+import { startCServer, wolfServer, type ServerProcess } from '../../bench/handshake-servers/servers.js';
 import { connect } from '../../runtime/index.js';
-import { boringsslPeer } from './boringssl.js';
 import { identity } from './sessions.js';
 import { writePem } from './wolfssl.js';
 
@@ -33,12 +32,4 @@ async function serveThree(t: ExecutionContext, start: (chain: string, key: strin
 test('dtls13 client → the bench C server on wolfSSL: three handshakes, counted', async (t) => {
   const tool = wolfServer('plain', (line) => t.log(line));
   await serveThree(t, (chain, key) => startCServer('wolfSSL', tool, chain, key));
-});
-
-test('dtls13 client → the bench C server on BoringSSL: three handshakes, counted', async (t) => {
-  boringsslPeer(); // builds BoringSSL when it is not built yet, as the other BoringSSL tests do
-  const built = boringServer();
-  if (!('tool' in built)) return t.fail(built.reason);
-  const tool = built.tool;
-  await serveThree(t, (chain, key) => startCServer('BoringSSL', tool, chain, key));
 });

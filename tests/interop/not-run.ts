@@ -2,7 +2,7 @@
  * Interop matrix combinations that are not run, by test name, with the
  * reason (what the peer lacks). A name listed here shows in the test
  * report as skipped, with its reason. The wolfSSL matrix runs every
- * combination; BoringSSL's list is in tests/interop/boringssl.ts.
+ * combination.
  */
 export const NOT_RUN: ReadonlyMap<string, string> = new Map<string, string>([
   // NSS 3.110 (tests/interop/nss.test.ts): what NSS or its tstclnt lacks.

@@ -296,7 +296,7 @@ export async function serveNssClient(
   options: Partial<UdpServerOptions>,
   clientArgs: readonly string[],
   messages: readonly string[],
-  extra: { fate?: FateOf; clientCert?: Identity } = {},
+  extra: { fate?: FateOf; clientCert?: Identity; afterHandshake?: (ep: DtlsEndpoint) => void } = {},
 ): Promise<NssClientRun> {
   const db = await makeNssDb(serverId, extra.clientCert);
   const server = await DtlsUdpServer.listen({ certificate: serverId, ...options });
@@ -310,6 +310,7 @@ export async function serveNssClient(
       try {
         handshakes.push(await ep.handshake);
         exporter = ourExporter(ep);
+        extra.afterHandshake?.(ep);
         for (;;) {
           const m = await ep.receive();
           received.push(Buffer.from(m).toString('latin1'));
@@ -405,10 +406,10 @@ function boundBy(port: number, pid: number | undefined): boolean {
 }
 
 /** Starts tstclnt -P server on a free port; resolves once its socket is bound (tstclnt binds without SO_REUSEADDR: a taken port ends it, and we try another). */
-export async function startNssServer(db: NssDb, args: readonly string[]): Promise<{ port: number; run: TstclntRun }> {
+export async function startNssServer(db: NssDb, args: readonly string[], limitMs?: number): Promise<{ port: number; run: TstclntRun }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const run = runTstclnt(db, ['-P', 'server', '-h', '127.0.0.1', '-p', String(port), '-n', db.nickname ?? '', ...args]);
+    const run = runTstclnt(db, ['-P', 'server', '-h', '127.0.0.1', '-p', String(port), '-n', db.nickname ?? '', ...args], limitMs);
     let exited = false;
     void run.done.then(() => (exited = true));
     for (let i = 0; i < 500 && !exited && !boundBy(port, run.pid); i++) await new Promise((r) => setTimeout(r, 10));

@@ -5,8 +5,8 @@ import { toHex } from '../../runtime/wire/bytes.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from '../dtls12/openssl12.js';
 import { Udp12, type AnyEvent } from '../dtls12/udp12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { EXPORTER_LABEL, EXPORTER_LENGTH, dataOf, events, runPeer, startBoringServer } from './boringssl.js';
-import { writePem } from './wolfssl.js';
+import { SRTP_EXPORTER_LABEL } from '../../runtime/connection/srtp.js';
+import { runWolf, startWolfServer, wolfHandshakes, writePem } from './wolfssl.js';
 
 /**
  * Version negotiation inside the sans-I/O core (runtime/connection/README.md,
@@ -20,8 +20,9 @@ import { writePem } from './wolfssl.js';
  * - 1.2 with OpenSSL 3.0 (`s_server -dtls1_2`, whose HelloVerifyRequest
  *   moves our client to 1.2; `s_client -dtls1_2`, whose ClientHello
  *   offers no 1.3);
- * - 1.3 with BoringSSL (tests/interop/boringssl/peer.c), both directions,
- *   with the RFC 8446 §7.5 exporter equal on both ends.
+ * - 1.3 with wolfSSL 5.7.2's example programs (-v 4), both directions,
+ *   with the RFC 8446 §7.5 exporter equal on both ends: wolfSSL prints the
+ *   one DTLS-SRTP (RFC 5764 §4.2) derives, so SRTP is negotiated too.
  */
 
 const id = makeIdentity('p256', 'server.test', { at: Date.now() });
@@ -85,23 +86,30 @@ test.serial('openssl s_client -dtls1_2 -> DtlsConnection.server (1.2..1.3): answ
   }
 });
 
-test.serial('DtlsConnection.client (1.2..1.3) -> BoringSSL server: 1.3; its echo, equal exporters', async (t) => {
+/** The keys wolfSSL's example programs print once DTLS-SRTP is negotiated ("DTLS SRTP: Exported key material: <hex>"), lower-case hex. */
+const wolfSrtpKeys = (output: string): string | undefined => /Exported key material: ?([0-9A-Fa-f ]+)/.exec(output)?.[1]?.replace(/ /g, '').toLowerCase();
+/** SRTP_AES128_CM_SHA1_80's keying material: two 16-byte keys and two 14-byte salts (RFC 5764 §4.2). */
+const SRTP_KEYS_LENGTH = 60;
+
+// -J n: wolfSSL 5.7.2's server refuses a second ClientHello carrying use_srtp after its cookie HelloRetryRequest.
+test.serial('DtlsConnection.client (1.2..1.3) -> wolfSSL server (-v 4): 1.3; its echo, equal exporters', async (t) => {
   const pem = writePem(id);
-  const { port, run } = await startBoringServer(pem, []);
-  const conn = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test' });
+  const { port, run } = await startWolfServer(pem, ['-d', '-e', '-J', 'n', '--srtp', 'SRTP_AES128_CM_SHA1_80']);
+  const conn = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', srtp: ['SRTP_AES128_CM_SHA1_80'] });
+  t.deepEqual(conn.versions, ['DTLSv1.3', 'DTLSv1.2']);
   const client = await Udp12.client(conn, port);
   try {
     const done = await client.waitFor(handshakeOf, 15_000, 'handshake');
     t.is(conn.protocolVersion, 'DTLSv1.3');
     t.true(handshakeOf(done) && versionOf(done) === 'DTLSv1.3');
-    client.send(encoder.encode('hello BoringSSL'));
-    await client.waitFor(() => client.text() === 'hello BoringSSL', 10_000, 'the echo');
-    const exporter = toHex(conn.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL));
+    client.send(encoder.encode('hello wolfSSL'));
+    await client.waitFor(() => client.text() === 'hello wolfSSL', 10_000, 'the echo');
+    const exporter = toHex(conn.exportKeyingMaterial(SRTP_KEYS_LENGTH, SRTP_EXPORTER_LABEL));
     await client.close();
-    const { output } = await run.done;
-    const connected = events(output, 'connected')[0]?.fields;
-    t.is(connected?.version, 'DTLSv1.3', output);
-    t.is(connected?.exporter, exporter);
+    const { code, output } = await run.done;
+    t.is(code, 0, output);
+    t.is(wolfHandshakes(output)[0]?.version, 'DTLSv1.3', output);
+    t.is(wolfSrtpKeys(output), exporter, output);
   } finally {
     await client.close();
     run.kill();
@@ -109,24 +117,24 @@ test.serial('DtlsConnection.client (1.2..1.3) -> BoringSSL server: 1.3; its echo
   }
 });
 
-test.serial('BoringSSL client -> DtlsConnection.server (1.2..1.3): 1.3; our echo, equal exporters', async (t) => {
+test.serial('wolfSSL client (-v 4) -> DtlsConnection.server (1.2..1.3): 1.3; our echo, equal exporters', async (t) => {
   const pem = writePem(id);
-  const conn = DtlsConnection.server({ certificate: { chain: id.chain, privateKey: id.privateKey } });
+  const conn = DtlsConnection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, srtp: ['SRTP_AES128_CM_SHA1_80'] });
   const server = await Udp12.server(conn);
-  const run = runPeer('client', ['--port', String(server.port), '--ca', pem.ca, '--verify-host', 'server.test', '--send', 'hello dtls13']);
+  // The client sends "hello wolfssl!", prints our answer and exits.
+  const run = runWolf('client', ['-u', '-v', '4', '-p', String(server.port), '-A', pem.ca, '-x', '--srtp', 'SRTP_AES128_CM_SHA1_80']);
   try {
     const done = await server.waitFor(handshakeOf, 15_000, 'handshake');
     t.is(conn.protocolVersion, 'DTLSv1.3');
     t.true(handshakeOf(done) && versionOf(done) === 'DTLSv1.3');
-    const exporter = toHex(conn.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL));
-    await server.waitFor(() => server.text() === 'hello dtls13', 10_000, 'data');
+    const exporter = toHex(conn.exportKeyingMaterial(SRTP_KEYS_LENGTH, SRTP_EXPORTER_LABEL));
+    await server.waitFor(() => server.text() === 'hello wolfssl!', 10_000, 'data');
     server.send(encoder.encode('hello dtls13'));
     const { code, output } = await run.done;
     t.is(code, 0, output);
-    t.deepEqual(dataOf(output), ['hello dtls13']);
-    const connected = events(output, 'connected')[0]?.fields;
-    t.is(connected?.version, 'DTLSv1.3', output);
-    t.is(connected?.exporter, exporter);
+    t.regex(output, /hello dtls13/);
+    t.is(wolfHandshakes(output)[0]?.version, 'DTLSv1.3', output);
+    t.is(wolfSrtpKeys(output), exporter, output);
   } finally {
     run.kill();
     await server.close();

@@ -41,6 +41,14 @@ test('dtls13 client → wolfSSL server requiring a certificate, none sent: opene
   t.is(error?.code, 'ERR_DTLS_ALERT');
 });
 
+test('dtls13 client → wolfSSL server requiring a certificate, from a CA it does not trust: opened rejects with its unknown_ca', async (t) => {
+  const s = await againstWolf(makeIdentity('p256', 'client.test', { at: Date.now() }));
+  const error = await t.throwsAsync(s.opened, { instanceOf: DtlsSessionError });
+  const output = await s.finish();
+  t.is(error?.alert, 'unknown_ca', output);
+  t.is(error?.code, 'ERR_DTLS_ALERT');
+});
+
 test('dtls13 client → wolfSSL server requiring a certificate, ours trusted: opened resolves once the server acknowledged, and data flows', async (t) => {
   const s = await againstWolf(clientId);
   t.deepEqual(await s.opened, { protocol: 'DTLSv1.3' });

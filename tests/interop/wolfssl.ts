@@ -264,7 +264,7 @@ export interface OurSession {
   error: string | undefined;
 }
 
-/** The exporter label our sessions use (the BoringSSL peer program's default), and the context of `exporterWithContext`. */
+/** The exporter label our sessions use (nss.ts's EXPORTER_LABEL, which tstclnt -x prints), and the context of `exporterWithContext`. */
 export const OUR_EXPORTER = { label: 'EXPERIMENTAL dtls13 interop', context: 'dtls13 context' } as const;
 
 function follow(session: DtlsSession, label: string, onData?: (s: OurSession, m: string) => void): OurSession {
