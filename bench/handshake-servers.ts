@@ -4,38 +4,52 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
-import { boringServer, startCServer, startDtls13Server, wolfServer, type ServerCounts, type ServerProcess } from './handshake-servers/servers.js';
+import {
+  opensslServer,
+  startCServer,
+  startDtls13Server,
+  wolfClient12,
+  wolfServer,
+  type ServerCounts,
+  type ServerProcess,
+} from './handshake-servers/servers.js';
 import { median, spread } from './network/stats.js';
 import { envInt } from './scale-out.js';
-import { cHandshakes, describeBuild, findCClient } from './scale-out/c-client.js';
+import { cHandshakes, describeBuild, findCClient, type CClient } from './scale-out/c-client.js';
 
 /**
- * `npm run bench -- handshake-servers`: the server's CPU per full DTLS 1.3
+ * `npm run bench -- handshake-servers`: the server's CPU per full
  * handshake, dtls13 against C servers serving the same client in the same
- * run. One client load, bench/scale-out/c-client.c on wolfSSL 5.7.2 (with
- * assembly when it builds): `DTLS13_HS_SERVERS_IN_FLIGHT` threads (default 4)
- * each doing handshakes one after another (X25519 key share, the chain
- * verified against the CA and the name against "localhost", the server's
- * NewSessionTicket taken in and ACKed, no resumption, no client
- * certificate). The servers, each a process of its own on 127.0.0.1 with
- * an ECDSA P-256 leaf and its CA (a chain of one certificate) made here:
- * dtls13 `listen` (handshake-servers/dtls13-server.ts: one event loop, no
- * workers, the native addon when it loads), the same with `cookies: false`
- * (no cookie HelloRetryRequest), and handshake-servers/c-server.c
- * on wolfSSL (the client's build) and on BoringSSL (when
- * tests/interop/build-boringssl.sh built it). A warm-up window per server,
- * not counted, then `DTLS13_HS_SERVERS_ROUNDS` rounds (default 5) of
- * `DTLS13_HS_SERVERS_MS` (default 3000) per server, the order reversed
- * every other round. Each server's CPU (user + system of all its threads,
- * as the server reports it) before and after its window over the handshakes the client
- * completed in it; the ratio dtls13 / the cheaper C server in each round,
+ * run. DTLS 1.3: one client load, bench/scale-out/c-client.c on wolfSSL
+ * 5.7.2 (with assembly when it builds): `DTLS13_HS_SERVERS_IN_FLIGHT`
+ * threads (default 4) each doing handshakes one after another (X25519 key
+ * share, the chain verified against the CA and the name against
+ * "localhost", the server's NewSessionTicket taken in and ACKed, no
+ * resumption, no client certificate). DTLS 1.2 (OpenSSL 3.0 has no DTLS
+ * 1.3): handshake-servers/c-client12.c on the same wolfSSL build, as many
+ * threads (ECDHE-ECDSA-AES128-GCM-SHA256 over X25519, the server's
+ * HelloVerifyRequest answered, no ticket, no resumption). The servers, each
+ * a process of its own on 127.0.0.1 with an ECDSA P-256 leaf and its CA (a
+ * chain of one certificate) made here: dtls13 `listen`
+ * (handshake-servers/dtls13-server.ts: one event loop, no workers, the
+ * native addon when it loads), the same with `cookies: false` (no cookie
+ * HelloRetryRequest), and handshake-servers/c-server.c on wolfSSL (the
+ * client's build), all in DTLS 1.3; dtls13 `listen` with `maxVersion:
+ * 'DTLSv1.2'` and c-server.c on Debian's OpenSSL 3.0 (libssl-dev, when
+ * installed), both in DTLS 1.2 with the cookie exchange
+ * (HelloVerifyRequest). A warm-up window per server, not counted, then
+ * `DTLS13_HS_SERVERS_ROUNDS` rounds (default 5) of `DTLS13_HS_SERVERS_MS`
+ * (default 3000) per server, the order reversed every other round. Each
+ * server's CPU (user + system of all its threads, as the server reports it)
+ * before and after its window over the handshakes its client completed in
+ * it; the ratio dtls13 / the cheaper DTLS 1.3 C server in each round,
  * printed as the median and the spread over the rounds, and each dtls13
- * server against the C server making the same exchange (wolfSSL answers
- * with a cookie HelloRetryRequest, BoringSSL does not). The datagrams each
- * server received and sent per handshake show what differs in the exchange.
- * `DTLS13_HS_SERVERS_BASELINE=<checkout>` adds that checkout's dtls13 server
- * (an older build, its native addon built) to every round, with the ratio
- * of this one's CPU per handshake to it.
+ * server against the C server making the same exchange (wolfSSL in DTLS
+ * 1.3, OpenSSL 3.0 in DTLS 1.2). The datagrams each server received and
+ * sent per handshake show what differs in the exchange.
+ * `DTLS13_HS_SERVERS_BASELINE=<checkout>` adds that checkout's dtls13
+ * server (an older build, its native addon built) to every round, with the
+ * ratio of this one's CPU per handshake to it.
  */
 
 /** What one server did, over the counted windows. */
@@ -67,24 +81,35 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   writeFileSync(files.key, privateKeyToPem(id.privateKey));
 
   const ours = await startDtls13Server(files.chain, files.key);
-  // The same server without the cookie exchange: the exchange BoringSSL's c-server.c makes (no HelloRetryRequest).
+  // The same server without the cookie exchange (no HelloRetryRequest).
   const oursNoCookies = await startDtls13Server(files.chain, files.key, { noCookies: true });
   const baselineCheckout = process.env.DTLS13_HS_SERVERS_BASELINE;
   const baseline = baselineCheckout ? await startDtls13Server(files.chain, files.key, { checkout: baselineCheckout }) : undefined;
   const wolfName = `wolfSSL 5.7.2 ${client.build === 'asm' ? 'C+asm' : 'C'}`;
   const wolf = await startCServer(wolfName, wolfServer(client.build, say), files.chain, files.key);
-  const boringBuild = boringServer();
-  const boring = 'tool' in boringBuild ? await startCServer('BoringSSL', boringBuild.tool, files.chain, files.key) : undefined;
-  if (!('tool' in boringBuild)) say(`BoringSSL skipped: ${boringBuild.reason}`);
-  const cServers = boring === undefined ? [wolf] : [wolf, boring];
-  const servers: ServerProcess[] = [ours, oursNoCookies, ...cServers, ...(baseline === undefined ? [] : [baseline])];
-  /** Each dtls13 server against the C server that makes the same exchange: wolfSSL's with a cookie, BoringSSL's without. */
+  const opensslBuild = opensslServer();
+  if (!('tool' in opensslBuild)) say(`OpenSSL 3.0 skipped: ${opensslBuild.reason}`);
+  const client12 = 'tool' in opensslBuild ? wolfClient12(client.build, say) : undefined;
+  const ours12 = client12 === undefined ? undefined : await startDtls13Server(files.chain, files.key, { dtls12: true });
+  const openssl = 'tool' in opensslBuild ? await startCServer(`${opensslBuild.version} C (DTLS 1.2)`, opensslBuild.tool, files.chain, files.key) : undefined;
+  const cServers = [wolf];
+  const servers: ServerProcess[] = [
+    ours,
+    oursNoCookies,
+    ...cServers,
+    ...(baseline === undefined ? [] : [baseline]),
+    ...(ours12 === undefined || openssl === undefined ? [] : [ours12, openssl]),
+  ];
+  /** The client each server is loaded by: the DTLS 1.2 one for the 1.2 servers. */
+  const clientOf = (s: ServerProcess): CClient => (client12 !== undefined && (s === ours12 || s === openssl) ? client12 : client);
+  /** Each dtls13 server against the C server that makes the same exchange: wolfSSL's in DTLS 1.3, OpenSSL's in DTLS 1.2. */
   const likeForLike: [ServerProcess, ServerProcess][] = [
     [ours, wolf],
-    ...(boring === undefined ? [] : [[oursNoCookies, boring] as [ServerProcess, ServerProcess]]),
+    ...(ours12 === undefined || openssl === undefined ? [] : [[ours12, openssl] as [ServerProcess, ServerProcess]]),
   ];
 
   say(`client: bench/scale-out/c-client.c on ${describeBuild(client.build)}, ${inFlight} threads, one full handshake at a time each`);
+  if (client12 !== undefined) say(`DTLS 1.2 client: bench/handshake-servers/c-client12.c on the same build, ${inFlight} threads`);
   say(`certificates: ECDSA P-256 leaf (a chain of ${id.chain.length}), X25519, AES-128-GCM, no client certificate, no resumption`);
   say(`dtls13: listen() in its own process, no workers, provider ${servers[0]!.note.replace('provider=', '')}`);
   say(`a warm-up of ${warmupMs} ms per server, then ${rounds} rounds of ${ms} ms per server, alternating order; load ${loadavg()[0]!.toFixed(2)}`);
@@ -94,7 +119,7 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
     windowMs: number,
   ): Promise<{ cpuMs: number; done: number; failed: number; before: ServerCounts; after: ServerCounts }> => {
     const before = await s.counts();
-    const reply = await cHandshakes(client, s.port, files.ca, 'localhost', inFlight, windowMs);
+    const reply = await cHandshakes(clientOf(s), s.port, files.ca, 'localhost', inFlight, windowMs);
     const after = await s.counts();
     return { cpuMs: after.cpuMs - before.cpuMs, done: reply.count, failed: reply.failed, before, after };
   };
@@ -131,13 +156,15 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
         `${t.handshakes} handshakes, ${t.failures} failed; datagrams per handshake ${(t.datagramsIn / per).toFixed(2)} in, ${(t.datagramsOut / per).toFixed(2)} out`,
     );
   }
-  say(`dtls13 / the cheaper C server in each round: ${spread(ratios, 2)}x (target <= 1.5x); with cookies: false ${spread(ratiosNoCookies, 2)}x`);
+  say(`dtls13 / the cheaper C server (DTLS 1.3) in each round: ${spread(ratios, 2)}x (target <= 1.5x); with cookies: false ${spread(ratiosNoCookies, 2)}x`);
   likeForLike.forEach(([a, b], i) => say(`the same exchange: ${a.name} / ${b.name} ${spread(paired[i]!, 2)}x`));
   if (againstBaseline.length > 0) say(`dtls13 / dtls13 at ${baselineCheckout} in each round: ${spread(againstBaseline, 3)}x`);
   say(
-    'what differs: dtls13 and wolfSSL (--enable-hrrcookie) answer the first ClientHello with a cookie HelloRetryRequest, BoringSSL and ' +
-      'dtls13 with cookies: false do not (fewer datagrams in and out above); all send one NewSessionTicket; c-server.c runs no retransmission timers, dtls13 arms its own; ' +
-      'the client leaves without close_notify: c-server.c forgets a session after 1 s in silence, dtls13 closes it at its idleTimeout (1 s) with a close_notify',
+    'what differs: dtls13 and wolfSSL (--enable-hrrcookie) answer the first DTLS 1.3 ClientHello with a cookie HelloRetryRequest, ' +
+      'dtls13 with cookies: false does not (fewer datagrams in and out above), and both send one NewSessionTicket; in DTLS 1.2 dtls13 ' +
+      'and OpenSSL answer the first ClientHello with a HelloVerifyRequest and send no ticket (the client offers none); c-server.c runs ' +
+      'no retransmission timers, dtls13 arms its own; the client leaves without close_notify: c-server.c forgets a session after 1 s ' +
+      'in silence, dtls13 closes it at its idleTimeout (1 s) with a close_notify',
   );
   say(`load average ${median(loads).toFixed(2)} (1-minute, median over the rounds)`);
   await Promise.all(servers.map((s) => s.stop()));

@@ -7,7 +7,6 @@ import { Lines, systemTool, type TestBed } from '../tests/support/netns.js';
 import { LossyBed } from '../tests/network/lossy-bed.js';
 import { makeIdentity } from '../tests/support/pki-fixtures.js';
 import { writePem, wolfsslBuild, type PemFiles } from '../tests/interop/wolfssl.js';
-import { boringsslPeer } from '../tests/interop/boringssl.js';
 import type { PeerConfig } from '../tests/network/peer.js';
 import { loadNote, percentile } from './network/stats.js';
 
@@ -105,9 +104,9 @@ export interface RunningServer {
  * A row of the table: an implementation that plays client, server or both.
  * `server` starts one in the server namespace (before each handshake when
  * `perHandshake`: wolfSSL's example server serves one connection);
- * `handshake` runs one client handshake from the client namespace. A
- * BoringSSL peer (tests/interop/boringssl.ts) becomes an entry of
- * {@link PEERS}.
+ * `handshake` runs one client handshake from the client namespace. Another
+ * peer (from a package registry, as the interop tests' are) becomes an entry
+ * of {@link PEERS}.
  */
 export interface LossyPeer {
   readonly name: string;
@@ -206,84 +205,8 @@ const wolfssl: LossyPeer = {
   },
 };
 
-/**
- * BoringSSL through the interop tests' peer program (tests/interop/boringssl/peer.c): a server process serving one
- * connection per handshake, a client process per handshake. The time is from the client's start to its `connected:`
- * line (a C program: its start costs about a millisecond).
- */
-const boringssl: LossyPeer = {
-  name: 'BoringSSL',
-  perHandshake: true,
-  async server(path) {
-    const child = boringProgram(path.serverNs, [
-      'server',
-      '--host',
-      path.serverAddress,
-      '--port',
-      '0',
-      '--cert',
-      path.pem.cert,
-      '--key',
-      path.pem.key,
-      '--connections',
-      '1',
-      '--idle-ms',
-      '1000',
-      '--timeout-ms',
-      String(path.limitMs + 5000),
-    ]);
-    const out = new Lines(child.stdout);
-    const err = new Lines(child.stderr);
-    const port = Number((await out.wait(/listening: port=(\d+)/, 30_000).catch((e: unknown) => Promise.reject(new Error(`${String(e)}: ${err.all}`))))[1]);
-    return { port, stop: () => stopChild(child) };
-  },
-  async client(path) {
-    return {
-      async handshake(port) {
-        const t0 = performance.now();
-        const child = boringProgram(path.clientNs, [
-          'client',
-          '--host',
-          path.serverAddress,
-          '--port',
-          String(port),
-          '--ca',
-          path.pem.ca,
-          '--idle-ms',
-          '100',
-          '--timeout-ms',
-          String(path.limitMs),
-        ]);
-        const out = new Lines(child.stdout);
-        const err = new Lines(child.stderr);
-        // Timed on the output itself (a poll would add its interval, and lose to the client's exit right after).
-        const ms = await new Promise<number | undefined>((resolve) => {
-          const limit = setTimeout(() => resolve(undefined), path.limitMs + 5000);
-          const done = (value: number | undefined): void => {
-            clearTimeout(limit);
-            resolve(value);
-          };
-          child.stdout.on('data', () => {
-            if (/^connected: /m.test(out.all)) done(performance.now() - t0);
-          });
-          child.on('close', () => done(/^connected: /m.test(out.all) ? performance.now() - t0 : undefined));
-        });
-        await stopChild(child);
-        if (ms !== undefined) return { ok: true, ms };
-        const why = `${out.all}${err.all}`.trim().split('\n').at(-1) ?? 'no handshake';
-        return { ok: false, ms: performance.now() - t0, why };
-      },
-      stop: async () => {},
-    };
-  },
-};
-
 /** The implementations measured, as clients and as servers; every client meets every server. Add a row for another peer. */
-export const PEERS: readonly LossyPeer[] = [dtls13, wolfssl, boringssl];
-
-function boringProgram(ns: string, args: readonly string[]): ChildProcessWithoutNullStreams {
-  return spawn(systemTool('ip'), ['netns', 'exec', ns, boringsslPeer(), ...args]);
-}
+export const PEERS: readonly LossyPeer[] = [dtls13, wolfssl];
 
 function wolfProgram(ns: string, program: 'client' | 'server', args: readonly string[]): ChildProcessWithoutNullStreams {
   return spawn(systemTool('ip'), ['netns', 'exec', ns, `./examples/${program}/${program}`, ...args], { cwd: wolfsslBuild() });
@@ -337,7 +260,6 @@ export async function benchLossy(log: (line: string) => void): Promise<void> {
   const limitMs = envInt('BENCH_LOSSY_LIMIT_MS', 20_000);
   const budgetMs = envInt('BENCH_LOSSY_BUDGET_S', 600) * 1000;
   wolfsslBuild(); // a missing build is an error: the table needs its baseline
-  boringsslPeer();
   const id = makeIdentity('p256', 'localhost', { at: Date.now() });
   const pem = writePem(id);
   const lossy = await LossyBed.create();

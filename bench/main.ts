@@ -15,7 +15,7 @@ import { benchWire } from './wire.js';
  * `-- scale-out` (only when named: a minute or more) for handshakes per second and goodput of a server on 1..cores worker threads;
  * `-- scale-out-instructions` (only when named: valgrind, minutes) for the workers' instructions per handshake with 1 and 2 workers;
  * `-- receive-instructions` (only when named: valgrind, minutes) for a receiving server's instructions per payload and its record-opening calls';
- * `-- handshake-servers` (only when named: wolfSSL, BoringSSL if built, a minute) for the server's CPU per handshake against C servers;
+ * `-- handshake-servers` (only when named: wolfSSL, OpenSSL 3.0's libssl-dev, a minute) for the server's CPU per handshake against C servers;
  * `-- road` (only when named: a few seconds) for the functions and files one echo round trip crosses (issue 57);
  * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering).
  * Every figure is printed next to a baseline measured in the same run.

@@ -1,11 +1,12 @@
 /*
- * The C servers of `bench -- handshake-servers`: a DTLS 1.3 server on one
+ * The C servers of `bench -- handshake-servers`: a DTLS server on one
  * unconnected UDP socket, single-threaded, sessions found by the peer's
  * address, each fed its datagrams through the library's own I/O hooks
- * (wolfSSL's IORecv/IOSend, a BoringSSL BIO), so any number of clients may
+ * (wolfSSL's IORecv/IOSend, an OpenSSL BIO), so any number of clients may
  * handshake at once and none of their datagrams is lost to a socket that is
- * busy with another peer. Compiled by bench/handshake-servers/c-servers.ts
- * against wolfSSL (-DWITH_WOLFSSL) or BoringSSL (-DWITH_BORINGSSL).
+ * busy with another peer. Compiled by bench/handshake-servers/servers.ts
+ * against wolfSSL 5.7.2 (-DWITH_WOLFSSL: DTLS 1.3) or Debian's OpenSSL 3.0,
+ * libssl-dev (-DWITH_OPENSSL: DTLS 1.2, OpenSSL 3.0 has no DTLS 1.3).
  *
  *   c-server <port> <chain.pem> <key.pem>
  *
@@ -15,15 +16,19 @@
  * user + system CPU in microseconds, getrusage: every thread, the figures of
  * /proc/PID/stat to the microsecond); EOF on stdin ends it.
  *
- * What it does per handshake: the library's full DTLS 1.3 server handshake
- * with its defaults for the ClientHello (wolfSSL built with --enable-hrrcookie
- * answers the first one with a cookie HelloRetryRequest; BoringSSL keeps no
- * cookie exchange in DTLS 1.3), AES-128-GCM preferred, one NewSessionTicket
- * (BoringSSL: SSL_CTX_set_num_tickets 1; wolfSSL sends one), no client
+ * What it does per handshake: wolfSSL, the library's full DTLS 1.3 server
+ * handshake with its defaults for the ClientHello (built with
+ * --enable-hrrcookie it answers the first one with a cookie
+ * HelloRetryRequest), AES-128-GCM preferred, one NewSessionTicket; OpenSSL,
+ * a full DTLS 1.2 handshake (ECDHE, X25519 preferred, AES-128-GCM
+ * preferred) whose first ClientHello is answered with a HelloVerifyRequest
+ * (SSL_OP_COOKIE_EXCHANGE, the cookie an HMAC-SHA256 of the peer's address
+ * and port under a key drawn at start), no session ticket. No client
  * certificate asked for. Once connected it takes in what the client sends
- * (its ACK of the ticket) and forgets the session after IDLE_MS without a
- * datagram, or the least recently heard one when MAX_SESSIONS are held. It
- * runs no retransmission timers (a lost datagram is left to the client's).
+ * (its ACK of the ticket in 1.3) and forgets the session after IDLE_MS
+ * without a datagram, or the least recently heard one when MAX_SESSIONS are
+ * held. It runs no retransmission timers (a lost datagram is left to the
+ * client's).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,13 +47,17 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 typedef WOLFSSL session_t;
-#elif defined(WITH_BORINGSSL)
+#elif defined(WITH_OPENSSL)
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 typedef SSL session_t;
 #else
-#error "compile with -DWITH_WOLFSSL or -DWITH_BORINGSSL"
+#error "compile with -DWITH_WOLFSSL or -DWITH_OPENSSL"
 #endif
 
 #define MAX_SESSIONS 256
@@ -177,12 +186,35 @@ static int bio_create(BIO *b) {
   return 1;
 }
 
+static unsigned char cookie_key[32];
+
+/* The cookie of the session's peer: HMAC-SHA256(cookie_key, address and port). */
+static int cookie_of(SSL *ssl, unsigned char *out, unsigned int *length) {
+  const struct conn *c = BIO_get_data(SSL_get_rbio(ssl));
+  unsigned char peer[6];
+  memcpy(peer, &c->peer.sin_addr.s_addr, 4);
+  memcpy(peer + 4, &c->peer.sin_port, 2);
+  return HMAC(EVP_sha256(), cookie_key, sizeof cookie_key, peer, sizeof peer, out, length) != NULL;
+}
+
+static int cookie_generate(SSL *ssl, unsigned char *cookie, unsigned int *length) { return cookie_of(ssl, cookie, length); }
+
+static int cookie_verify(SSL *ssl, const unsigned char *cookie, unsigned int length) {
+  unsigned char expected[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  return cookie_of(ssl, expected, &n) && n == length && CRYPTO_memcmp(expected, cookie, n) == 0;
+}
+
 static void setup(const char *chain, const char *key) {
-  ctx = SSL_CTX_new(DTLS_method());
-  if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx, DTLS1_3_VERSION) || !SSL_CTX_set_max_proto_version(ctx, DTLS1_3_VERSION) ||
+  ctx = SSL_CTX_new(DTLS_server_method());
+  if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) || !SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION) ||
       SSL_CTX_use_certificate_chain_file(ctx, chain) != 1 || SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
-      !SSL_CTX_set_num_tickets(ctx, 1))
+      SSL_CTX_set_cipher_list(ctx, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305") != 1 ||
+      SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384") != 1 || RAND_bytes(cookie_key, sizeof cookie_key) != 1)
     die("SSL_CTX setup");
+  SSL_CTX_set_options(ctx, SSL_OP_COOKIE_EXCHANGE | SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_cookie_generate_cb(ctx, cookie_generate);
+  SSL_CTX_set_cookie_verify_cb(ctx, cookie_verify);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "demultiplexed datagrams");
   if (method == NULL || !BIO_meth_set_read(method, bio_read) || !BIO_meth_set_write(method, bio_write) ||

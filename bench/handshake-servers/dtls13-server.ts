@@ -7,18 +7,19 @@
  * (sessions past the cookie exchange, datagrams received and sent, the
  * process's user + system CPU in microseconds); EOF on stdin ends it.
  * `--no-cookies`: `cookies: false`, every first ClientHello answered with
- * the ServerHello, as BoringSSL's c-server.c does.
+ * the ServerHello; `--dtls12`: `maxVersion: 'DTLSv1.2'` (the OpenSSL 3.0
+ * comparison, whose c-server.c speaks DTLS 1.2 only).
  *
- *   dtls13-server.ts <chain.pem> <key.pem> [--no-cookies]
+ *   dtls13-server.ts <chain.pem> <key.pem> [--no-cookies] [--dtls12]
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { nativeUnavailableReason } from '../../runtime/crypto.js';
 import { listen } from '../../runtime/index.js';
 
-const [chainFile, keyFile, flag] = process.argv.slice(2);
-if (chainFile === undefined || keyFile === undefined || (flag !== undefined && flag !== '--no-cookies'))
-  throw new Error('usage: dtls13-server.ts <chain.pem> <key.pem> [--no-cookies]');
+const [chainFile, keyFile, ...flags] = process.argv.slice(2);
+if (chainFile === undefined || keyFile === undefined || flags.some((f) => f !== '--no-cookies' && f !== '--dtls12'))
+  throw new Error('usage: dtls13-server.ts <chain.pem> <key.pem> [--no-cookies] [--dtls12]');
 const server = listen((session) => (session.onmessage = () => {}), {
   cert: readFileSync(chainFile, 'utf8'),
   key: readFileSync(keyFile, 'utf8'),
@@ -29,7 +30,8 @@ const server = listen((session) => (session.onmessage = () => {}), {
   maxHandshakesPerHost: 1_000_000,
   // As c-server.c forgets a session after 1 s without a datagram.
   idleTimeout: 1_000,
-  cookies: flag !== '--no-cookies',
+  cookies: !flags.includes('--no-cookies'),
+  ...(flags.includes('--dtls12') ? { maxVersion: 'DTLSv1.2' as const } : {}),
 });
 await server.listening;
 const provider = nativeUnavailableReason === undefined ? 'native' : `node (${nativeUnavailableReason})`;

@@ -1,9 +1,9 @@
 /**
  * The servers of `bench -- handshake-servers`, each a process of its own
  * speaking c-server.c's line protocol: c-server.c compiled against wolfSSL
- * (the build the C client links, scale-out/c-client.ts) or BoringSSL (the
- * interop build, tests/interop/build-boringssl.sh, used only when it is
- * already built: it takes about 10 minutes), and dtls13-server.ts. Each
+ * 5.7.2 (the build the C client links, scale-out/c-client.ts; DTLS 1.3) or
+ * Debian's OpenSSL 3.0 (libssl-dev; DTLS 1.2), and dtls13-server.ts; and
+ * the DTLS 1.2 load, c-client12.c on that wolfSSL build. Each server
  * reports its own CPU (user + system of every thread: what /proc/PID/stat
  * holds in clock ticks, to the microsecond).
  */
@@ -14,52 +14,59 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { wolfssl, type WolfsslBuild } from '../scale-out/c-client.js';
+import { wolfssl, type CClient, type WolfsslBuild } from '../scale-out/c-client.js';
 
-const SOURCE = fileURLToPath(new URL('./c-server.c', import.meta.url));
-const BORINGSSL_SCRIPT = fileURLToPath(new URL('../../tests/interop/build-boringssl.sh', import.meta.url));
+const SERVER_SOURCE = fileURLToPath(new URL('./c-server.c', import.meta.url));
+const CLIENT12_SOURCE = fileURLToPath(new URL('./c-client12.c', import.meta.url));
 
 function cacheRoot(): string {
   return resolve(process.env.DTLS13_CACHE ?? join(homedir(), '.cache', 'dtls13'));
 }
 
-/** Compiles c-server.c with `flags` into the bench cache, once per source, flags and library stamp. */
-function compile(name: string, stamp: string, compiler: string, flags: readonly string[], libraries: readonly string[]): string {
-  const hash = createHash('sha256').update(readFileSync(SOURCE)).update(stamp).update(flags.join(' ')).digest('hex').slice(0, 12);
+/** Compiles `source` with `flags` into the bench cache, once per source, flags and library stamp. */
+function compile(source: string, name: string, stamp: string, flags: readonly string[], libraries: readonly string[]): string {
+  const hash = createHash('sha256').update(readFileSync(source)).update(stamp).update(flags.join(' ')).digest('hex').slice(0, 12);
   const dir = join(cacheRoot(), 'bench');
   const tool = join(dir, `${name}-${hash}`);
   if (!existsSync(tool)) {
     mkdirSync(dir, { recursive: true });
     const temporary = `${tool}.${process.pid}.tmp`;
-    execFileSync(compiler, ['-O2', '-Wall', ...flags, SOURCE, ...libraries, '-lm', '-lpthread', '-o', temporary], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', ...flags, source, ...libraries, '-lm', '-lpthread', '-o', temporary], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     renameSync(temporary, tool);
   }
   return tool;
 }
 
-/** c-server.c on the wolfSSL build `build`. */
+/** c-server.c on the wolfSSL build `build` (DTLS 1.3). */
 export function wolfServer(build: WolfsslBuild, log: (line: string) => void): string {
   const { tree, stamp } = wolfssl(build, log);
-  return compile(`c-server-wolfssl-${build}`, stamp, process.env.CC ?? 'cc', ['-DWITH_WOLFSSL', '-I', tree], [join(tree, 'src', '.libs', 'libwolfssl.a')]);
+  return compile(SERVER_SOURCE, `c-server-wolfssl-${build}`, stamp, ['-DWITH_WOLFSSL', '-I', tree], [join(tree, 'src', '.libs', 'libwolfssl.a')]);
 }
 
-/** c-server.c on BoringSSL, or why not: only when build-boringssl.sh already built the library. */
-export function boringServer(): { readonly tool: string } | { readonly reason: string } {
-  const commit = /BORINGSSL_COMMIT="([0-9a-f]+)"/.exec(readFileSync(BORINGSSL_SCRIPT, 'utf8'))?.[1];
-  if (commit === undefined) return { reason: `no BORINGSSL_COMMIT in ${BORINGSSL_SCRIPT}` };
-  const base = join(cacheRoot(), `boringssl-${commit}`);
-  const build = join(base, 'src', 'build');
-  if (!existsSync(join(base, '.build-complete')) || !existsSync(join(build, 'libssl.a')))
-    return { reason: `BoringSSL is not built in ${base} (bash tests/interop/build-boringssl.sh builds it, about 10 minutes)` };
-  // libssl is C++ inside: linked through g++, the source compiled as C.
-  const tool = compile(
-    'c-server-boringssl',
-    readFileSync(join(base, '.build-complete'), 'utf8'),
-    'g++',
-    ['-x', 'c', '-std=c11', '-D_GNU_SOURCE', '-DWITH_BORINGSSL', '-I', join(base, 'src', 'include')],
-    ['-x', 'none', join(build, 'libssl.a'), join(build, 'libcrypto.a')],
-  );
-  return { tool };
+/** The version of the system's OpenSSL (libssl-dev), "OpenSSL 3.0.19" as `openssl version` begins, or why there is none. */
+function opensslVersion(): { readonly version: string } | { readonly reason: string } {
+  if (!existsSync('/usr/include/openssl/ssl.h')) return { reason: 'no /usr/include/openssl/ssl.h (apt-get install libssl-dev)' };
+  try {
+    const printed = execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim();
+    return { version: /^OpenSSL \S+/.exec(printed)?.[0] ?? printed };
+  } catch (e) {
+    return { reason: `openssl version failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+  }
+}
+
+/** c-server.c on Debian's OpenSSL (libssl-dev; DTLS 1.2), with the library's version; or why not. */
+export function opensslServer(): { readonly tool: string; readonly version: string } | { readonly reason: string } {
+  const found = opensslVersion();
+  if (!('version' in found)) return found;
+  return { tool: compile(SERVER_SOURCE, 'c-server-openssl', found.version, ['-DWITH_OPENSSL'], ['-lssl', '-lcrypto']), version: found.version };
+}
+
+/** c-client12.c on the wolfSSL build `build`: the DTLS 1.2 load, run as bench/scale-out/c-client.ts runs c-client.c. */
+export function wolfClient12(build: WolfsslBuild, log: (line: string) => void): CClient {
+  const { tree, stamp } = wolfssl(build, log);
+  return { tool: compile(CLIENT12_SOURCE, `c-client12-wolfssl-${build}`, stamp, ['-I', tree], [join(tree, 'src', '.libs', 'libwolfssl.a')]), build };
 }
 
 /** What a server counted since it started. */
@@ -122,15 +129,21 @@ export function startCServer(name: string, tool: string, chain: string, key: str
  * dtls13-server.ts in a process of its own (forked: it inherits this
  * process's TypeScript loader); with `checkout`, that checkout's (an older
  * build of the same server, for an A/B in one run); `cookies: false` (no
- * cookie HelloRetryRequest) with `noCookies`.
+ * cookie HelloRetryRequest) with `noCookies`; `maxVersion: 'DTLSv1.2'`
+ * with `dtls12`.
  */
-export function startDtls13Server(chain: string, key: string, options: { checkout?: string; noCookies?: boolean } = {}): Promise<ServerProcess> {
-  const { checkout, noCookies = false } = options;
+export function startDtls13Server(
+  chain: string,
+  key: string,
+  options: { checkout?: string; noCookies?: boolean; dtls12?: boolean } = {},
+): Promise<ServerProcess> {
+  const { checkout, noCookies = false, dtls12 = false } = options;
   const module =
     checkout === undefined
       ? fileURLToPath(new URL('./dtls13-server.ts', import.meta.url))
       : join(resolve(checkout), 'bench', 'handshake-servers', 'dtls13-server.ts');
   if (!existsSync(module)) throw new Error(`${module} does not exist`);
-  const name = `${checkout === undefined ? 'dtls13' : `dtls13 at ${checkout}`}${noCookies ? ', cookies: false' : ''}`;
-  return attach(name, fork(module, [chain, key, ...(noCookies ? ['--no-cookies'] : [])], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] }));
+  const name = `${checkout === undefined ? 'dtls13' : `dtls13 at ${checkout}`}${dtls12 ? ' DTLS 1.2' : ''}${noCookies ? ', cookies: false' : ''}`;
+  const flags = [...(noCookies ? ['--no-cookies'] : []), ...(dtls12 ? ['--dtls12'] : [])];
+  return attach(name, fork(module, [chain, key, ...flags], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] }));
 }

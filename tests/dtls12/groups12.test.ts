@@ -9,7 +9,7 @@ import { credentials, echoServer } from './negotiation-support.js';
  * X25519MLKEM768 is a TLS 1.3 group: an end whose `groups` names only it
  * speaks DTLS 1.3 and leaves 1.2 out of its default range (1.2 would have
  * no key exchange it allows), rather than refusing to start. Found by the
- * BoringSSL, NSS and small-MTU suites once listen/connect enabled 1.2 by
+ * interop (NSS) and small-MTU suites once listen/connect enabled 1.2 by
  * default: every post-quantum-only listener threw a ConfigError.
  */
 

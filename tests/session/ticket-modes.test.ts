@@ -7,8 +7,9 @@ import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair } from '../support/stepper.js';
 
-// A client without a ticket still lists psk_key_exchange_modes: RFC 8446 §4.2.9 servers (BoringSSL, OpenSSL) send no
-// NewSessionTicket to a client that lists no mode, so without it such a client could never resume.
+// A client without a ticket still lists psk_key_exchange_modes: RFC 8446 §4.2.9 ties the tickets a server may issue to
+// the modes the client lists, and servers that follow it send no NewSessionTicket to a client that lists none, so
+// without it such a client could never resume.
 
 const id = makeIdentity('p256', 'server.test');
 
