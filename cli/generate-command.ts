@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generate, staleFiles, writeGenerated } from '../generator/generate.js';
-import { summaryText } from '../generator/emit/summary.js';
+import { generate } from '../generator/generate.js';
+import { staleFiles, writeGenerated } from '../generator/generated-files.js';
+import { summaryText } from '../generator/spec-summary.js';
 import { CliUsageError } from './usage-error.js';
 
 /** The project root this module belongs to (cli/ in the sources, dist/cli/ once built). */

@@ -6,20 +6,22 @@
  * generated/, `staleFiles` says what differs (`--check`).
  *
  * Its packages are optional peer dependencies, not installed by
- * `npm install dtls13`; without them this import fails with the one command
- * that installs them.
+ * `npm install dtls13`; without them `generate()` rejects with the one
+ * command that installs them. The import itself needs none of them and has
+ * no top-level await, so `require('dtls13/generator')` works too (Node's
+ * require() of an ES module).
  */
-import type * as Generate from './generate.js';
-import type * as Summary from './emit/summary.js';
+import type { GenerateResult } from './generated-files.js';
 import { GENERATOR_PACKAGES, needing } from './optional-peers.js';
 
-const generator: typeof Generate = await needing(GENERATOR_PACKAGES, () => import('./generate.js'));
-const summary: typeof Summary = await needing(GENERATOR_PACKAGES, () => import('./emit/summary.js'));
+/** Produces every generated file from the spec under `root`, in memory (loads the generator's packages first). */
+export async function generate(root: string): Promise<GenerateResult> {
+  const generator = await needing(GENERATOR_PACKAGES, () => import('./generate.js'));
+  return generator.generate(root);
+}
 
-export const { generate, staleFiles, writeGenerated, OUTPUT_DIRS } = generator;
-export const { summaryText } = summary;
-export type { GenerateResult } from './generate.js';
-export type { SpecSummary } from './emit/summary.js';
+export { OUTPUT_DIRS, staleFiles, writeGenerated, type GenerateResult } from './generated-files.js';
+export { summaryText, type SpecSummary } from './spec-summary.js';
 export { SchemaError } from './schema-error.js';
 export { GENERATOR_PACKAGES } from './optional-peers.js';
 export type { SpecIR } from './ir/model.js';

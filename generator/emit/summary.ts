@@ -1,17 +1,7 @@
 import Handlebars from 'handlebars';
 import type { SpecIR } from '../ir/model.js';
 import { extensionTable } from './extension-table.js';
-
-/** Counts and tables describing the spec, for the CLI and generated/wire/README.md. */
-export interface SpecSummary {
-  readonly kaitaiVersion: string;
-  readonly files: number;
-  readonly types: number;
-  readonly enums: number;
-  readonly enumMembers: number;
-  readonly messages: readonly { readonly name: string; readonly file: string; readonly ref: string }[];
-  readonly extensionTable: readonly { readonly message: string; readonly extensions: string }[];
-}
+import type { SpecSummary } from '../spec-summary.js';
 
 export function summarize(ir: SpecIR, kaitaiVersion: string): SpecSummary {
   const emitted = [...ir.types.values()].filter((t) => !t.namespaceOnly && !t.listOf);
@@ -58,13 +48,4 @@ composing with a \`Reader\`/\`Writer\`.
 
 export function summaryMarkdown(s: SpecSummary): string {
   return readme(s);
-}
-
-export function summaryText(s: SpecSummary): string {
-  return [
-    `spec/wire: ${s.files} Kaitai schemas (kaitai-struct-compiler ${s.kaitaiVersion})`,
-    `  ${s.types} structures, ${s.enums} registries with ${s.enumMembers} named values`,
-    `  top-level: ${s.messages.map((m) => m.name).join(', ')}`,
-    ...s.extensionTable.map((e) => `  extensions in ${e.message}: ${e.extensions}`),
-  ].join('\n');
 }

@@ -2,7 +2,8 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import test from 'ava';
-import { generate, writeGenerated } from '../../generator/generate.js';
+import { generate } from '../../generator/generate.js';
+import { writeGenerated } from '../../generator/generated-files.js';
 import { ROOT } from '../support/spec.js';
 import { TempSpec } from '../support/temp-spec.js';
 

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import test from 'ava';
-import { generate, staleFiles } from '../../generator/generate.js';
+import { generate } from '../../generator/generate.js';
+import { staleFiles } from '../../generator/generated-files.js';
 import { SchemaError } from '../../generator/schema-error.js';
 import { ROOT } from '../support/spec.js';
 import { TempSpec } from '../support/temp-spec.js';

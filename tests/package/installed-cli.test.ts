@@ -117,8 +117,8 @@ test('each CLI command of an installed tarball works or says exactly what to npm
     else if (r.status !== 0 && !/npm install [@\w]/.test(r.stderr) && !/missing\.(pem|pcap)|--cert|--key|--psk|--connect/.test(r.stderr))
       problems.push(`failed without saying what to install or what was wrong: ${line}`);
   }
-  // Each entry of package.json "exports" loads from a plain install (the subpaths need nothing the root does not), but the
-  // generator's, whose packages are optional peers: its import fails with the one npm install that makes it load.
+  // Each entry of package.json "exports" loads from a plain install (the subpaths need nothing the root does not); the
+  // generator's packages are optional peers: its generate() fails with the one npm install that makes it work.
   const entries = await run(
     process.execPath,
     [
@@ -126,7 +126,7 @@ test('each CLI command of an installed tarball works or says exactly what to npm
       '-e',
       [
         "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto', 'dtls13/workers', 'dtls13/hwmodel']) console.log(e, Object.keys(await import(e)).length > 0);",
-        "await import('dtls13/generator').then(() => console.log('dtls13/generator loads'), (e) => console.log('dtls13/generator:', e.message));",
+        "await import('dtls13/generator').then((g) => g.generate('.')).then(() => console.log('dtls13/generator generates'), (e) => console.log('dtls13/generator:', e.message));",
       ].join('\n'),
     ],
     app,
@@ -141,6 +141,22 @@ test('each CLI command of an installed tarball works or says exactly what to npm
   t.regex(
     generator ?? '',
     /^dtls13\/generator: this needs the package '[@\w/-]+', which 'npm install dtls13' does not install \(an optional peer dependency\): npm install ts-morph kaitai-struct-compiler handlebars yaml @viz-js\/viz$/,
+  );
+  // And from CommonJS: require() of every entry, the generator's too (no top-level await: Node 20.19+ requires it).
+  const required = await run(
+    process.execPath,
+    [
+      '--input-type=commonjs',
+      '-e',
+      "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto', 'dtls13/workers', 'dtls13/hwmodel', 'dtls13/generator']) console.log(e, Object.keys(require(e)).length > 0);",
+    ],
+    app,
+    120_000,
+  );
+  t.deepEqual(
+    required.stdout.trim().split('\n'),
+    ['dtls13 true', 'dtls13/sans-io true', 'dtls13/wire true', 'dtls13/crypto true', 'dtls13/workers true', 'dtls13/hwmodel true', 'dtls13/generator true'],
+    required.stderr,
   );
   const demo = await run(join(app, 'node_modules/.bin/dtls13'), ['demo'], app, 120_000);
   t.regex(demo.stdout, /closed with close_notify/, 'the demo runs from a plain install');

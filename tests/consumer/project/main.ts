@@ -43,8 +43,12 @@ const workerOptions: DtlsWorkerListenOptions = { workers: 1 };
 const modelled: SimulationOptions = { connections: 1, records: 1, seed: 1 };
 const run = simulate(modelled);
 const generated = await import('dtls13/generator').then(
-  (g: { generate: (root: string) => Promise<GenerateResult> }) => typeof g.generate,
-  (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  (g: { generate: (root: string) => Promise<GenerateResult> }) =>
+    g.generate('.').then(
+      () => 'generated',
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    ),
+  (e: unknown) => `the import failed: ${e instanceof Error ? e.message : String(e)}`,
 );
 console.log(
   `workers: ${typeof DtlsWorkerListener} ${String(workerOptions.workers)}; hwmodel: ${run.report.handshakes.completed} handshake; generator: ${generated}`,
