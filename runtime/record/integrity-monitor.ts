@@ -1,5 +1,5 @@
 import { FailureWindow, keyFailuresPerSecond } from './failure-window.js';
-import { INTEGRITY_KEY_UPDATE_THRESHOLD } from './limits.js';
+import { INTEGRITY_KEY_UPDATE_THRESHOLD, PACED_INTEGRITY_LIMIT } from './limits.js';
 
 /** One read epoch's count of records that failed authentication, against its key's integrity limit. */
 export interface ReadKeyFailures {
@@ -31,7 +31,7 @@ export interface RateLimitedKey {
 export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
 
 /**
- * Failed authentications (AEAD opens that failed), in three bounds, shared
+ * Failed authentications (AEAD opens that failed), in four bounds, shared
  * by the DTLS 1.3 record layer and the DTLS 1.2 record path:
  *
  * - CPU, per datagram (`limits.maxFailedAuthenticationsPerSecond`): within a
@@ -40,10 +40,12 @@ export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
  *   first failure (dropped as `authentication-rate`). A forged-record flood
  *   costs one decryption a datagram, and a genuine datagram still opens
  *   whole, so an off-path sender cannot stall the session.
- * - Datagrams, per read key: a key whose rate (below) is tighter than the
- *   CPU budget, AES-128-CCM-8's, takes one failure a datagram; the records
+ * - Datagrams, per read key: a key whose integrity limit is small
+ *   ({@link PACED_INTEGRITY_LIMIT}: AES-128-CCM-8's) takes one failure a
+ *   datagram, in both versions and under every 1.2 policy; the records
  *   after it are dropped untried (`authentication-rate`), so a datagram of
- *   forged records spends one of the key's forgeries, not a hundred.
+ *   forged records spends one of the key's forgeries, not a hundred. No
+ *   genuine datagram holds a record that fails.
  * - Rate, per read key (`limits.integrityBudgetSeconds`,
  *   {@link keyFailuresPerSecond}), from `rateFrom` of the key's integrity
  *   limit on: past that share, the rest of the limit is spent over that
@@ -64,12 +66,11 @@ export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
  *
  * The record layers feed it ({@link datagramStarted}, {@link mayOpen},
  * {@link failed}); the 1.3 connection asks for the {@link verdict} after
- * each datagram. It holds eight numbers and a window.
+ * each datagram. It holds seven numbers and a window.
  */
 export class IntegrityMonitor {
   /** The counted second (begun at its first failure) and the failures in it, over all keys. */
   private readonly window: FailureWindow;
-  private readonly maxFailuresPerSecond: number;
   private readonly budgetSeconds: number;
   /** Share of a key's integrity limit past which its rate applies (0: from its first failure). */
   private readonly rateFrom: number;
@@ -89,7 +90,6 @@ export class IntegrityMonitor {
    */
   constructor(maxFailuresPerSecond: number, budgetSeconds = DEFAULT_INTEGRITY_BUDGET_SECONDS, rateFrom = 0) {
     this.window = new FailureWindow(maxFailuresPerSecond);
-    this.maxFailuresPerSecond = maxFailuresPerSecond;
     this.budgetSeconds = budgetSeconds;
     this.rateFrom = rateFrom;
   }
@@ -128,14 +128,9 @@ export class IntegrityMonitor {
     (key.failureWindow ??= new FailureWindow(keyFailuresPerSecond(rest, this.budgetSeconds))).failed(now);
   }
 
-  /**
-   * Whether `key`'s rate is tighter than the CPU budget (AES-128-CCM-8):
-   * such a key takes one failure a datagram, so that a datagram of forged
-   * records spends one of its failures, not a second's CPU budget at once.
-   * No genuine datagram holds a record that fails.
-   */
+  /** Whether `key` takes one failure a datagram: its integrity limit is small (AES-128-CCM-8's; {@link PACED_INTEGRITY_LIMIT}). */
   private paced(key: RateLimitedKey): boolean {
-    return keyFailuresPerSecond(key.limits.integrity - this.rateStart(key), this.budgetSeconds) < this.maxFailuresPerSecond;
+    return key.limits.integrity <= PACED_INTEGRITY_LIMIT;
   }
 
   /** Failures under `key` from which its rate applies. */

@@ -56,5 +56,15 @@ export const INTEGRITY_KEY_UPDATE_THRESHOLD = 1 / 8;
  */
 export const INTEGRITY_RATE_THRESHOLD = 3 / 4;
 
+/**
+ * Read keys whose integrity limit is at most this take one failed record a
+ * datagram (IntegrityMonitor): AES-128-CCM-8's 2^7, or a limit set as low.
+ * The records after a datagram's first failure are dropped untried, so a
+ * datagram of forged records spends one of the key's few forgeries, not a
+ * second's CPU budget (`limits.maxFailedAuthenticationsPerSecond`, 100) at
+ * once. The other AEADs' limits (2^23.5, 2^36) are far above it.
+ */
+export const PACED_INTEGRITY_LIMIT = 2 ** 16;
+
 /** Fraction of the confidentiality limit at which a KeyUpdate is signalled as due (so it completes before the limit). */
 export const KEY_UPDATE_THRESHOLD = 0.75;
