@@ -32,16 +32,36 @@ export interface ConnectionLimits {
    */
   readonly maxFailedAuthenticationsPerSecond: number;
   /**
-   * Seconds of forgery one read key's AEAD integrity limit (RFC 9147
-   * §4.5.3) lasts at least (default 128; 0: no such bound): at most
-   * limit / this records may fail authentication under one key per second,
-   * and past it that key's records are dropped untried until the second
-   * ends. AES-128-CCM-8's limit of 2^7 then takes one a second, so a
-   * forgery burst cannot end its session; the other AEADs' limits are far
-   * beyond it.
+   * Seconds of forgery the rate-limited part of a read key's AEAD integrity
+   * limit (RFC 9147 §4.5.3) lasts at least (default 128; 0: no such
+   * bound): at most that part / this records (at least one) may fail
+   * authentication under the key per second, and past it the key's records
+   * are dropped untried until the second ends. DTLS 1.3 rate-limits the
+   * last quarter of the limit, new keys having been asked for at 1/8 of it
+   * (AES-128-CCM-8: every record opened up to 96 failures, then one a
+   * second); DTLS 1.2 all of it under `integrityPolicy12: 'rate'`, none
+   * otherwise. The other AEADs' limits are far beyond any rate it sets.
    */
   readonly integrityBudgetSeconds: number;
+  /**
+   * What a DTLS 1.2 session, which cannot rekey, does about records that
+   * fail authentication under its key (default 'count'; docs/security/ccm8.md):
+   * 'count' opens every record and counts failures (`stats.drops.authentication`),
+   * never closing: a forgery succeeds with probability at most 2^-64 per
+   * failed record with AES-128-CCM-8 (2^-128 with the 16-byte tags);
+   * 'rate' spends the key's integrity limit over `integrityBudgetSeconds`,
+   * its records dropped untried for the rest of a second once that
+   * second's share failed (a forger stalls the session); 'close' ends the
+   * session with bad_record_mac when the failures reach the limit (RFC 9147
+   * §4.5.3's rule; 2^7 forged records end an AES-128-CCM-8 session).
+   */
+  readonly integrityPolicy12: IntegrityPolicy12;
 }
+
+/** `limits.integrityPolicy12`: what a DTLS 1.2 session does as records fail authentication under its key. */
+export type IntegrityPolicy12 = 'count' | 'rate' | 'close';
+
+const INTEGRITY_POLICIES_12: readonly IntegrityPolicy12[] = ['count', 'rate', 'close'];
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxReassemblyBytes: 65_536,
@@ -51,6 +71,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxRecordsPerDatagram: DEFAULT_MAX_RECORDS_PER_DATAGRAM,
   maxFailedAuthenticationsPerSecond: DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND,
   integrityBudgetSeconds: DEFAULT_INTEGRITY_BUDGET_SECONDS,
+  integrityPolicy12: 'count',
 };
 
 /** Checks `limits` options (ConfigError naming `limits.<name>`) and fills in the defaults. */
@@ -72,5 +93,11 @@ export function resolveLimits(given: Partial<ConnectionLimits> | undefined): Con
       1_000_000,
     ),
     integrityBudgetSeconds: integerOption('limits.integrityBudgetSeconds', g.integrityBudgetSeconds ?? d.integrityBudgetSeconds, 0, 86_400),
+    integrityPolicy12: integrityPolicy12(g.integrityPolicy12 ?? d.integrityPolicy12),
   };
+}
+
+function integrityPolicy12(value: unknown): IntegrityPolicy12 {
+  if (INTEGRITY_POLICIES_12.includes(value as IntegrityPolicy12)) return value as IntegrityPolicy12;
+  throw new ConfigError('limits.integrityPolicy12', `must be 'count', 'rate' or 'close', got ${JSON.stringify(value) ?? String(value)}`);
 }

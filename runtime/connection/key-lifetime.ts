@@ -26,11 +26,11 @@ export function dropHandshakeKeysWhenDue(parts: ConnectionParts, completedAt: nu
 }
 
 /**
- * RFC 9147 §4.5.3, after a datagram in which records failed to authenticate: past half the integrity limit of the
- * current read key a KeyUpdate with update_requested starts (through
- * `guard`, the connection's fatal path); at the limit an older epoch is
- * dropped, and for the current one the reason the connection fails is
- * returned.
+ * RFC 9147 §4.5.3, after a datagram in which records failed to authenticate: past 1/8 of the integrity limit of the
+ * current read key (INTEGRITY_KEY_UPDATE_THRESHOLD) a KeyUpdate with update_requested starts, unless one of ours is
+ * outstanding (RFC 9147 §8; through `guard`, the connection's fatal path); at the limit an older epoch is dropped,
+ * and for the current one the reason the connection fails is returned. The key's records are all opened until 3/4 of
+ * its limit (IntegrityMonitor), so the peer's answer gets through while forgeries come slower than the exchange.
  */
 export function integrityLimitVerdict(parts: ConnectionParts, session: Session | undefined, guard: (fn: () => void) => void): FatalReason | undefined {
   const verdicts = parts.records.integrity.verdict(() => parts.records.usage().read, session?.read.epoch, !keyUpdateOutstanding(parts));

@@ -317,7 +317,7 @@ export class Connection12 implements Inbound12Host {
     const content = read1.receiveAt(d, 0, APPLICATION_DATA, version, epoch, sequenceNumber, length, this.now, this.arena);
     this.arena?.datagramDone();
     if (typeof content === 'string') {
-      this.drop(content);
+      this.refused(content, read1);
       return true;
     }
     this.lastAuthenticated = this.now;
@@ -386,6 +386,14 @@ export class Connection12 implements Inbound12Host {
   /** @internal */
   drop(reason: DropReason): void {
     this.path.drop(reason);
+  }
+
+  /** A record the read epoch refused: counted, and a failed authentication checked against `limits.integrityPolicy12`. */
+  private refused(reason: DropReason, read: ReadEpoch12): void {
+    this.drop(reason);
+    if (reason !== 'authentication') return;
+    const ended = this.path.integrityVerdict(read.cipher);
+    if (ended !== undefined) this.fail(ended);
   }
 
   /** @internal */
@@ -518,7 +526,7 @@ export class Connection12 implements Inbound12Host {
       return;
     }
     const opened = this.read1.receive(w, this.now);
-    if (!opened.ok) return this.drop(opened.reason);
+    if (!opened.ok) return this.refused(opened.reason, this.read1);
     this.lastAuthenticated = this.now;
     this.counts.recordsReceived++;
     if (w.kind === 'cid' && opened.sequenceNumber > this.newestCidRecord) this.newestCidRecord = opened.sequenceNumber;

@@ -39,7 +39,7 @@ export class ReadEpoch12 {
     if (!this.integrity.mayOpen(now, this.cipher)) return { ok: false, reason: 'authentication-rate' };
     const opened = this.cipher.open(wire);
     if (opened.ok) this.window.accept(opened.sequenceNumber);
-    else if (opened.reason === 'authentication') this.integrity.failed(now, this.cipher);
+    else if (opened.reason === 'authentication') this.failed(now);
     return opened;
   }
 
@@ -66,7 +66,13 @@ export class ReadEpoch12 {
     if (!this.integrity.mayOpen(now, this.cipher)) return 'authentication-rate';
     const opened = this.cipher.openAt(datagram, at, type, version, sequenceNumber, fragmentLength, arena);
     if (typeof opened !== 'string') this.window.accept(sequenceNumber);
-    else if (opened === 'authentication') this.integrity.failed(now, this.cipher);
+    else if (opened === 'authentication') this.failed(now);
     return opened;
+  }
+
+  /** A record failed authentication under the key: counted against its integrity limit and the monitor's budgets. */
+  private failed(now: number): void {
+    this.cipher.failed++;
+    this.integrity.failed(now, this.cipher);
   }
 }

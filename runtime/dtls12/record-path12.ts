@@ -8,9 +8,13 @@
  *   65,507-byte datagram holds 1,770 minimal 1.2 records of 37 bytes);
  * - the read epoch opens records under the shared IntegrityMonitor: past
  *   `limits.maxFailedAuthenticationsPerSecond` failures in a second, a
- *   datagram's records after its first failure, and past the key's own rate
- *   (`limits.integrityBudgetSeconds`) any of the key's records, are dropped
- *   untried as `authentication-rate` (read-epoch.ts);
+ *   datagram's records after its first failure are dropped untried as
+ *   `authentication-rate` (read-epoch.ts); what the key's integrity limit
+ *   does is `limits.integrityPolicy12` ({@link RecordPath12.integrityVerdict}):
+ *   nothing but count ('count', the default), a per-key rate ('rate':
+ *   past `limits.integrityBudgetSeconds`' share of a second, any of the
+ *   key's records dropped untried too), or the end of the session at the
+ *   limit ('close');
  * - which record may come in which phase is the 1.2 rows of the
  *   record-rule table (runtime/connection/record-rules.ts); one no row admits is counted in
  *   `stats.ignored` under the row's reason.
@@ -20,6 +24,7 @@
  */
 import { dtls12ClientTakes } from '../../generated/charts/dtls12-client-transitions.js';
 import { dtls12ServerTakes } from '../../generated/charts/dtls12-server-transitions.js';
+import type { FatalReason } from '../connection/alert-mapping.js';
 import type { ConnectionLimits } from '../connection/connection-limits.js';
 import { contentTypeFromNumber } from '../../generated/wire/enums.js';
 import { recordRule, type IgnoreReason, type RecordHandlerName12, type RecordPhase12 } from '../connection/record-rules.js';
@@ -52,10 +57,27 @@ export class RecordPath12 {
   /** Failed authentications: the CPU budget per second and each read key's rate (shared with 1.3). */
   readonly integrity: IntegrityMonitor;
   private readonly maxRecords: number;
+  /** `limits.integrityPolicy12` 'close': the session ends when its key's failures reach the integrity limit. */
+  private readonly closeAtLimit: boolean;
 
   constructor(limits: ConnectionLimits) {
     this.maxRecords = limits.maxRecordsPerDatagram;
-    this.integrity = new IntegrityMonitor(limits.maxFailedAuthenticationsPerSecond, limits.integrityBudgetSeconds);
+    const policy = limits.integrityPolicy12;
+    this.integrity = new IntegrityMonitor(limits.maxFailedAuthenticationsPerSecond, policy === 'rate' ? limits.integrityBudgetSeconds : 0);
+    this.closeAtLimit = policy === 'close';
+  }
+
+  /**
+   * After a record failed authentication under `key`: why the session ends
+   * (`limits.integrityPolicy12` 'close', the key's failures at its
+   * integrity limit), or undefined.
+   */
+  integrityVerdict(key: { readonly failed: number; readonly limits: { readonly integrity: number } }): FatalReason | undefined {
+    if (!this.closeAtLimit || key.failed < key.limits.integrity) return undefined;
+    return {
+      alert: 'bad_record_mac',
+      message: `${key.failed} records failed authentication under the epoch-1 keys, the AEAD's integrity limit (limits.integrityPolicy12 'close'; RFC 9147 §4.5.3)`,
+    };
   }
 
   drop(reason: DropReason): void {

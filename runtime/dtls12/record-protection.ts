@@ -136,7 +136,9 @@ export class EpochCipher12 {
   private readonly native: NativeRecord12 | undefined;
   /** The AEAD's usage limits (RFC 9147 §4.5.3's figures): the integrity limit sizes the key's failure rate (IntegrityMonitor). */
   readonly limits: AeadLimits;
-  /** The key's failed authentications this second (IntegrityMonitor; made at the first failure). */
+  /** Records that failed authentication under this key (ReadEpoch12 counts them: the integrity limit's count, RFC 9147 §4.5.3). */
+  failed = 0;
+  /** The key's failed authentications this second, once its rate applies (IntegrityMonitor; made then). */
   failureWindow: FailureWindow | undefined = undefined;
   /** 'batch' mode: the records of a receive batch opened in one call (made with the first). */
   private ahead: OpenedAhead | undefined;

@@ -1,5 +1,5 @@
 import { FailureWindow, keyFailuresPerSecond } from './failure-window.js';
-import { INTEGRITY_KEY_UPDATE_THRESHOLD } from './limits.js';
+import { INTEGRITY_KEY_UPDATE_THRESHOLD, PACED_INTEGRITY_LIMIT } from './limits.js';
 
 /** One read epoch's count of records that failed authentication, against its key's integrity limit. */
 export interface ReadKeyFailures {
@@ -19,17 +19,19 @@ export type IntegrityVerdict =
 
 const NONE: readonly IntegrityVerdict[] = [];
 
-/** A read key as the per-key bound sees it: its integrity limit, and its failure window (made at its first failure). */
+/** A read key as the per-key bound sees it: its integrity limit, its failures so far, and its failure window (made when its rate starts). */
 export interface RateLimitedKey {
   readonly limits: { readonly integrity: number };
+  /** Records that failed authentication under the key (counted by its cipher before the monitor hears of them). */
+  readonly failed: number;
   failureWindow: FailureWindow | undefined;
 }
 
-/** Default of `limits.integrityBudgetSeconds`: a read key's integrity limit lasts at least this long under forgery. */
+/** Default of `limits.integrityBudgetSeconds`: once a read key's rate applies, the rest of its integrity limit lasts at least this long under forgery. */
 export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
 
 /**
- * Failed authentications (AEAD opens that failed), in three bounds, shared
+ * Failed authentications (AEAD opens that failed), in four bounds, shared
  * by the DTLS 1.3 record layer and the DTLS 1.2 record path:
  *
  * - CPU, per datagram (`limits.maxFailedAuthenticationsPerSecond`): within a
@@ -38,13 +40,25 @@ export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
  *   first failure (dropped as `authentication-rate`). A forged-record flood
  *   costs one decryption a datagram, and a genuine datagram still opens
  *   whole, so an off-path sender cannot stall the session.
+ * - Datagrams, per read key: a key whose integrity limit is small
+ *   ({@link PACED_INTEGRITY_LIMIT}: AES-128-CCM-8's) takes one failure a
+ *   datagram, in both versions and under every 1.2 policy; the records
+ *   after it are dropped untried (`authentication-rate`), so a datagram of
+ *   forged records spends one of the key's forgeries, not a hundred. No
+ *   genuine datagram holds a record that fails.
  * - Rate, per read key (`limits.integrityBudgetSeconds`,
- *   {@link keyFailuresPerSecond}): a key takes at most its integrity limit
- *   over that many seconds of failures a second; past it its records are
- *   dropped untried (`authentication-rate`) for the rest of the second, so
- *   a forgery burst cannot spend a small limit (AES-128-CCM-8's 2^7: one a
- *   second) and end the session. While such a flood lasts the key's genuine
- *   records are dropped too; they open again when it stops.
+ *   {@link keyFailuresPerSecond}), from `rateFrom` of the key's integrity
+ *   limit on: past that share, the rest of the limit is spent over that
+ *   many seconds at least; once a second's share failed, the key's records
+ *   are dropped untried (`authentication-rate`) for the rest of the second,
+ *   its genuine ones too. DTLS 1.3 starts it at
+ *   {@link INTEGRITY_RATE_THRESHOLD} (3/4 of the limit), well after the
+ *   KeyUpdate asked for at {@link INTEGRITY_KEY_UPDATE_THRESHOLD}: below it
+ *   every record is opened and counted, so forgeries that come slower than
+ *   new keys do never hold a genuine record back, and a burst still cannot
+ *   spend the whole limit before the new keys land. DTLS 1.2, which cannot
+ *   rekey, starts it at 0 under `limits.integrityPolicy12: 'rate'` and has
+ *   none otherwise.
  * - Keys, per read epoch (RFC 9147 §4.5.3, DTLS 1.3): past
  *   {@link INTEGRITY_KEY_UPDATE_THRESHOLD} of the current read key's
  *   integrity limit the peer is asked for new keys once; at the limit an
@@ -52,12 +66,14 @@ export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
  *
  * The record layers feed it ({@link datagramStarted}, {@link mayOpen},
  * {@link failed}); the 1.3 connection asks for the {@link verdict} after
- * each datagram. It holds six numbers and a window.
+ * each datagram. It holds seven numbers and a window.
  */
 export class IntegrityMonitor {
   /** The counted second (begun at its first failure) and the failures in it, over all keys. */
   private readonly window: FailureWindow;
   private readonly budgetSeconds: number;
+  /** Share of a key's integrity limit past which its rate applies (0: from its first failure). */
+  private readonly rateFrom: number;
   /** Failures in the datagram being read. */
   private inDatagram = 0;
   /** Failures counted when the last verdict was given: no failure since, no work. */
@@ -66,10 +82,16 @@ export class IntegrityMonitor {
   /** The read epoch the peer was last asked to leave (one request per epoch: its new keys end the count). */
   private updateRequestedFor: number | undefined;
 
-  /** `budgetSeconds`: `limits.integrityBudgetSeconds` (0: no per-key rate). */
-  constructor(maxFailuresPerSecond: number, budgetSeconds = DEFAULT_INTEGRITY_BUDGET_SECONDS) {
+  /**
+   * `budgetSeconds`: `limits.integrityBudgetSeconds` (0: no per-key rate);
+   * `rateFrom`: the share of a key's integrity limit its failures reach
+   * before its rate applies (0: from the first; DTLS 1.3 passes
+   * {@link INTEGRITY_RATE_THRESHOLD}).
+   */
+  constructor(maxFailuresPerSecond: number, budgetSeconds = DEFAULT_INTEGRITY_BUDGET_SECONDS, rateFrom = 0) {
     this.window = new FailureWindow(maxFailuresPerSecond);
     this.budgetSeconds = budgetSeconds;
+    this.rateFrom = rateFrom;
   }
 
   /** Whether a record failed authentication since the last {@link verdict} (nothing to look at otherwise). */
@@ -84,7 +106,10 @@ export class IntegrityMonitor {
 
   /** Whether the next record of this datagram (under `key`, when given) may be opened at `now`. */
   mayOpen(now: number, key?: RateLimitedKey): boolean {
-    if (key?.failureWindow?.full(now) === true) return false;
+    if (key !== undefined) {
+      if (key.failureWindow?.full(now) === true && this.rated(key)) return false;
+      if (this.inDatagram > 0 && this.paced(key)) return false;
+    }
     return !(this.inDatagram > 0 && this.window.full(now));
   }
 
@@ -98,7 +123,24 @@ export class IntegrityMonitor {
 
   /** A failure under `key` that costs the key's rate but not the datagram's CPU budget (1.3's probe further ahead). */
   keyFailed(now: number, key: RateLimitedKey): void {
-    (key.failureWindow ??= new FailureWindow(keyFailuresPerSecond(key.limits.integrity, this.budgetSeconds))).failed(now);
+    if (!this.rated(key)) return;
+    const rest = key.limits.integrity - this.rateStart(key);
+    (key.failureWindow ??= new FailureWindow(keyFailuresPerSecond(rest, this.budgetSeconds))).failed(now);
+  }
+
+  /** Whether `key` takes one failure a datagram: its integrity limit is small (AES-128-CCM-8's; {@link PACED_INTEGRITY_LIMIT}). */
+  private paced(key: RateLimitedKey): boolean {
+    return key.limits.integrity <= PACED_INTEGRITY_LIMIT;
+  }
+
+  /** Failures under `key` from which its rate applies. */
+  private rateStart(key: RateLimitedKey): number {
+    return Math.floor(key.limits.integrity * this.rateFrom);
+  }
+
+  /** Whether `key`'s failures reached the share of its limit from which its rate applies. */
+  private rated(key: RateLimitedKey): boolean {
+    return key.failed >= this.rateStart(key);
   }
 
   /**

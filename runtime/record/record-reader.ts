@@ -12,7 +12,7 @@ import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-records.js';
 import { contentTypeIndex } from './inner-plaintext.js';
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS, IntegrityMonitor } from './integrity-monitor.js';
-import type { AeadLimits } from './limits.js';
+import { INTEGRITY_RATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
 import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
 import { ReplayWindow } from './replay-window.js';
@@ -65,10 +65,12 @@ export interface RecordReaderConfig {
    */
   readonly maxFailedAuthenticationsPerSecond?: number;
   /**
-   * Seconds of forgery a read key's integrity limit lasts at least (default
-   * 128; 0: no such bound): at most limit / this records may fail under one
-   * key per second, the rest of the second its records are dropped untried
-   * (IntegrityMonitor).
+   * Seconds of forgery the last quarter of a read key's integrity limit
+   * lasts at least (default 128; 0: no such bound): once 3/4 of the limit
+   * failed (INTEGRITY_RATE_THRESHOLD), at most that quarter / this records
+   * (at least one) may fail under the key per second, the rest of the
+   * second its records are dropped untried (IntegrityMonitor). Below it
+   * every record is opened.
    */
   readonly integrityBudgetSeconds?: number;
 }
@@ -162,6 +164,7 @@ export class RecordReader {
         1_000_000,
       ),
       integerOption('integrityBudgetSeconds', config.integrityBudgetSeconds ?? DEFAULT_INTEGRITY_BUDGET_SECONDS, 0, 86_400),
+      INTEGRITY_RATE_THRESHOLD,
     );
   }
 

@@ -1,5 +1,7 @@
 import test from 'ava';
 import { IntegrityMonitor, type ReadKeyFailures } from '../../runtime/record/integrity-monitor.js';
+import type { FailureWindow } from '../../runtime/record/failure-window.js';
+import { INTEGRITY_RATE_THRESHOLD } from '../../runtime/record/limits.js';
 
 /** Issue 29: the IntegrityMonitor on its own (the record layer and connection use it; tests/connection/forged-record-flood.test.ts runs it end to end). */
 
@@ -59,8 +61,8 @@ test('integrity limit: 1/8 of the current read key asks for a KeyUpdate once per
 
 test('per-key rate: a key takes its integrity limit over integrityBudgetSeconds at most; past it its records are not tried until the second ends', (t) => {
   const m = new IntegrityMonitor(100, 128);
-  const ccm8 = { limits: { integrity: 128 }, failureWindow: undefined };
-  const gcm = { limits: { integrity: 2 ** 36 }, failureWindow: undefined };
+  const ccm8 = { limits: { integrity: 128 }, failed: 0, failureWindow: undefined };
+  const gcm = { limits: { integrity: 2 ** 36 }, failed: 0, failureWindow: undefined };
   m.datagramStarted();
   t.true(m.mayOpen(0, ccm8));
   m.failed(0, ccm8);
@@ -73,7 +75,7 @@ test('per-key rate: a key takes its integrity limit over integrityBudgetSeconds 
   t.true(m.mayOpen(999, gcm), 'a GCM key is never held back by it (2^36 / 128 a second)');
   t.true(m.mayOpen(1000, ccm8), 'a new second');
   const off = new IntegrityMonitor(100, 0);
-  const key = { limits: { integrity: 128 }, failureWindow: undefined };
+  const key = { limits: { integrity: 128 }, failed: 0, failureWindow: undefined };
   for (let i = 0; i < 50; i++) off.failed(0, key);
   off.datagramStarted();
   t.true(off.mayOpen(0, key), 'integrityBudgetSeconds 0: no per-key rate');
@@ -89,4 +91,23 @@ test('integrity limit: an older epoch at its limit is dropped; the current one (
   t.deepEqual(m.verdict(keys({ epoch: 4, failed: 128, integrityLimit: 128 }), 4, true), [{ kind: 'fail', epoch: 4, limit: 128 }]);
   m.failed(0);
   t.deepEqual(m.verdict(keys({ epoch: 2, failed: 128, integrityLimit: 128 }), undefined, true), [{ kind: 'fail', epoch: 2, limit: 128 }]);
+});
+
+test('per-key rate from 3/4 of the limit (DTLS 1.3, issue 56): below it every record of the key is opened; from it, one failure a second', (t) => {
+  const m = new IntegrityMonitor(1_000_000, 128, INTEGRITY_RATE_THRESHOLD);
+  const ccm8 = { limits: { integrity: 128 }, failed: 0, failureWindow: undefined as FailureWindow | undefined };
+  for (let i = 0; i < 95; i++) {
+    m.datagramStarted();
+    t.true(m.mayOpen(0, ccm8), `failure ${i + 1}: below 3/4 of 2^7, opened`);
+    ccm8.failed++;
+    m.failed(0, ccm8);
+  }
+  t.is(ccm8.failureWindow, undefined, 'no window below the threshold');
+  m.datagramStarted();
+  t.true(m.mayOpen(0, ccm8), 'the 96th is opened');
+  ccm8.failed++;
+  m.failed(0, ccm8);
+  m.datagramStarted();
+  t.false(m.mayOpen(1, ccm8), 'from 96 on, one failure a second (the last 32 last at least 32 s)');
+  t.true(m.mayOpen(1000, ccm8), 'a new second');
 });
