@@ -11,6 +11,7 @@ import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import type { NamedGroupName } from '../../generated/wire/enums.js';
 import { cachedPrivateKey } from '../connection/option-cache.js';
+import { requestedName } from '../connection/psk-selection.js';
 import { findExtension } from '../handshake/extensions.js';
 import type { Config12 } from './config12.js';
 import { cookieValid12, makeCookie12 } from './cookie12.js';
@@ -70,9 +71,22 @@ export function chooseSuite12(config: Config12, ch: ClientHello): SuiteChoice12 
 function resumption12(config: Config12, ch: ClientHello, wallNow: number): Resumption12 | undefined {
   if (findExtension(ch.extensions, 'extended_master_secret') === undefined) return undefined; // RFC 7627 §5.3
   const fromTicket = ticketResumption12(config, ch, wallNow);
-  const session = fromTicket?.session ?? config.sessionCache?.find(ch.legacySessionId, wallNow);
+  const session = fromTicket?.session ?? cachedSession12(config, ch, wallNow);
   if (session === undefined || !ch.cipherSuites.includes(session.suite) || !config.suites.includes(session.suite)) return undefined;
   return { session, fromTicket };
+}
+
+/**
+ * The session the cache holds under the ClientHello's session ID, when it
+ * grants no more than a full handshake would now: asked for under the same
+ * server name (the certificate that authenticated us to it), and with a
+ * client certificate when one is required (as a ticket, ticket12.ts).
+ */
+function cachedSession12(config: Config12, ch: ClientHello, wallNow: number): Session12 | undefined {
+  const session = config.sessionCache?.find(ch.legacySessionId, wallNow);
+  if (session === undefined || session.serverName !== requestedName(ch)) return undefined;
+  if (config.base.clientAuthentication === 'required' && session.clientAuthenticated !== true) return undefined;
+  return session;
 }
 
 /** The plan for a decoded ClientHello in waitClientHello. */

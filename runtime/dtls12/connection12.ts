@@ -46,6 +46,7 @@ import type { EpochCipher12 } from './record-protection.js';
 import { ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, RECORD_HEADER, RecordWriter12 } from './record-writer12.js';
 import type { Session12 } from './session12.js';
 import { exportKeyingMaterial } from './key-derivation.js';
+import { dtls12Suite } from '../versions/suites12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
 import { Machine12, type Charts12 } from './machine12.js';
@@ -368,7 +369,8 @@ export class Connection12 implements Inbound12Host {
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
     const r = this.result;
     if (r === undefined) throw new Dtls12StateError('exportKeyingMaterial() before the handshake completed');
-    const hash = this.writer.epoch1!.cipher.suite.hash;
+    // From the suite the handshake settled: the write keys are released once the connection has ended (releaseKeys).
+    const hash = dtls12Suite(r.cipherSuite)!.hash;
     return exportKeyingMaterial(this.config.base.provider, hash, r.masterSecret, label, r.clientRandom, r.serverRandom, context, length);
   }
 

@@ -24,6 +24,7 @@ import { encodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.
 import type { KeyShare } from '../crypto/provider.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
+import { requestedName } from '../connection/psk-selection.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 import type { Cids12 } from './cid12.js';
 import type { ClientHelloPlan12, Resumption12 } from './client-hello-plan12.js';
@@ -66,10 +67,16 @@ interface Offered12 {
   readonly certificateTypes: CertificateTypes;
   /** The CIDs of the epoch-1 records (RFC 9146), when both hellos carried connection_id. */
   readonly cids: Cids12 | undefined;
+  /** The server_name the client asked for: a session kept by ID resumes only under the same name. */
+  readonly serverName: string | undefined;
 }
 
-/** The keyed state of a server, with the PSK identity (PSK suites) and the ticket still to issue. */
-type ServerKeyed12 = Keyed12 & { readonly pskIdentity: Uint8Array | undefined; readonly ticket: TicketPlan12 | undefined };
+/** The keyed state of a server, with the PSK identity (PSK suites), the ticket still to issue and the name asked for. */
+type ServerKeyed12 = Keyed12 & {
+  readonly pskIdentity: Uint8Array | undefined;
+  readonly ticket: TicketPlan12 | undefined;
+  readonly serverName: string | undefined;
+};
 
 /** A ClientHello accepted (applyClientHello), before the flight that answers it: the runtime's own state between two chart states. */
 interface Answering12 {
@@ -179,7 +186,7 @@ function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<
   );
   const out: Out12[] = [message(io, 'server_hello', encodeTls12ServerHello(sh), hs.log)];
   if (ticket !== undefined && io.config.base.ticketKeys !== undefined) {
-    const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? false;
+    const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? cached.clientAuthenticated ?? false;
     const contents = { ...ticket, suite: suite.name, masterSecret: cached.masterSecret, pskIdentity: cached.pskIdentity, clientAuthenticated };
     out.push(message(io, 'new_session_ticket', newSessionTicket12(io.config.base.ticketKeys, contents, io.wallClock), hs.log));
   }
@@ -198,6 +205,7 @@ function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<
     signatureAlgorithm: undefined,
     pskIdentity: cached.pskIdentity,
     ticket: undefined,
+    serverName: cached.serverName,
   };
   hs.log.release();
   installKeys12(io, suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.extensions.cids);
@@ -260,6 +268,7 @@ function sendServerFlight(
     sessionId,
     ticket,
     cids: hs.extensions.cids,
+    serverName: requestedName(ch),
     extendedMasterSecret: hs.security.extendedMasterSecret,
     helloVerifyRequest: hs.helloVerifyRequest,
     certificateTypes: hs.certificateTypes.types,
@@ -369,6 +378,7 @@ function applyClientKeyExchange(
     signatureAlgorithm: hs.signatureAlgorithm,
     pskIdentity,
     ticket: hs.ticket,
+    serverName: hs.serverName,
   };
   if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer };
   hs.log.release();
@@ -424,8 +434,9 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
       id: s.keyed.sessionId,
       masterSecret: s.keyed.master,
       suite: s.keyed.suite.name,
-      serverName: undefined,
+      serverName: s.keyed.serverName,
       expiresAt: io.wallClock + io.config.sessionCache.lifetimeMs,
+      clientAuthenticated: s.clientAuthenticated,
       ...(s.keyed.pskIdentity !== undefined ? { pskIdentity: s.keyed.pskIdentity } : {}),
     };
     io.config.sessionCache.store(session);

@@ -22,12 +22,19 @@ export interface Session12 {
   readonly ticket?: Uint8Array;
   /** The PSK identity of a session made with a PSK or ECDHE_PSK suite. */
   readonly pskIdentity?: Uint8Array;
+  /** Server: the client proved a certificate in the full handshake (a server that requires one resumes only such a session). */
+  readonly clientAuthenticated?: boolean;
 }
 
 /** Sessions kept by default: 1,024 × ~150 bytes. */
 export const DEFAULT_SESSION_CACHE_SIZE = 1024;
 
-/** A server's sessions by ID, least recently stored dropped first past `capacity`. */
+/**
+ * A server's sessions by ID, the oldest stored dropped first past
+ * `capacity`: a flood of full handshakes holds at most `capacity` sessions.
+ * An ID it does not hold (forged, evicted, expired) finds nothing: a full
+ * handshake.
+ */
 export class SessionCache12 {
   readonly capacity: number;
   readonly lifetimeMs: number;

@@ -8,6 +8,7 @@ import { resolveVersionRange } from '../versions/versions.js';
 import type { AdmissionLimits } from './admission.js';
 import { antiReplayWaitLimits, type AntiReplayWaitLimits, type AntiReplayWaitOptions, type AntiReplayWaitStats } from './anti-replay-wait.js';
 import { MAX_SERVER_CONNECTIONS } from './connection-limits.js';
+import { DEFAULT_SESSION_CACHE_SIZE } from '../dtls12/session12.js';
 import { hostPrefixes, type HostPrefixes } from './host-key.js';
 
 export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> {
@@ -114,6 +115,13 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
   /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
   readonly requireExtendedMasterSecret?: boolean;
+  /**
+   * DTLS 1.2: sessions this server keeps for resumption by session ID (RFC
+   * 5246 §7.3; default 1,024; 0: it issues no session IDs). Each lives
+   * `ticketLifetime` seconds; past the cap the oldest is dropped. The cache
+   * is this server's own (each `listen`, each worker), never shared.
+   */
+  readonly maxSessionIds12?: number;
 }
 
 /** What the server refused or ended by itself. */
@@ -156,6 +164,8 @@ export interface UdpServerStats {
   readonly migrations: number;
   /** Connection IDs of this server's sessions the server routes by. */
   readonly connectionIds: number;
+  /** DTLS 1.2 sessions kept for resumption by session ID now (at most `maxSessionIds12`). */
+  readonly sessionIds12: number;
   /** 0-RTT ClientHellos and datagrams held for the anti-replay store now, and what its caps and verdicts turned away. */
   readonly antiReplay: AntiReplayWaitStats;
 }
@@ -169,6 +179,7 @@ export interface UdpServerLimits extends AdmissionLimits {
   readonly pendingClientHellos: number;
   readonly clientHelloLength: number;
   readonly antiReplayWait: AntiReplayWaitLimits;
+  readonly sessionIds12: number;
 }
 
 /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
@@ -180,6 +191,7 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     maxVersion: _maxVersion,
     cipherSuites12: _cipherSuites12,
     requireExtendedMasterSecret: _ems,
+    maxSessionIds12: _maxSessionIds12,
     ...connectionOptions
   } = options;
   resolveVersionRange(options.minVersion, options.maxVersion);
@@ -202,6 +214,7 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     clientHelloLength: integerOption('maxClientHelloLength', options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH, 64, 16_372),
     hostPrefixes: hostPrefixes(options.ipv4HostPrefix, options.ipv6HostPrefix),
     antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
+    sessionIds12: integerOption('maxSessionIds12', options.maxSessionIds12 ?? DEFAULT_SESSION_CACHE_SIZE, 0, 1_000_000),
   };
 }
 

@@ -22,6 +22,7 @@ import type { Connection } from '../connection/connection-api.js';
 import { validateServerOptions, type RefusalListener, type UdpServerLimits, type UdpServerOptions, type UdpServerStats } from './server-options.js';
 import { cidKey, PeerRouter, type Peer } from './peer-router.js';
 import { RestingSessions } from './resting-sessions.js';
+import { SessionCache12 } from '../dtls12/session12.js';
 
 export type { RefusalListener, UdpServerLimits, UdpServerOptions, UdpServerStats } from './server-options.js';
 
@@ -110,7 +111,7 @@ export class DtlsUdpServer {
   private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
     this.route = route;
     this.socket = socket;
-    const { antiReplay, minVersion, maxVersion, cipherSuites12, requireExtendedMasterSecret, ...rest } = options;
+    const { antiReplay, minVersion, maxVersion, cipherSuites12, requireExtendedMasterSecret, maxSessionIds12: _maxSessionIds12, ...rest } = options;
     this.store = antiReplay ?? processAntiReplay();
     this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
     this.limits = DtlsUdpServer.validate(options);
@@ -123,6 +124,8 @@ export class DtlsUdpServer {
       ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
       ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
       helloVerify: options.cookies !== false,
+      // This server's own cache of 1.2 sessions by ID, never another listener's: a session resumes only where it was made.
+      ...(this.limits.sessionIds12 > 0 ? { sessionCache12: new SessionCache12(this.limits.sessionIds12, this.config.ticketLifetime * 1000) } : {}),
     };
     this.configs = serverConfigs(versioned, this.config);
     const { inspect, onDatagram, wallClock } = this.connectionOptions;
@@ -225,6 +228,7 @@ export class DtlsUdpServer {
       handshaking: this.admission.handshakes,
       pendingClientHellos: this.responder.pendingClientHellos?.count ?? 0,
       connectionIds: this.router.connectionIds,
+      sessionIds12: this.configs.config12?.sessionCache?.size ?? 0,
       antiReplay: this.storeWait.stats,
     });
   }

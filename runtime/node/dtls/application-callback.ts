@@ -20,3 +20,18 @@ export function callApplication<A extends unknown[]>(self: object, handler: (...
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
+
+/**
+ * Calls an application handler whose exception must not end the session
+ * (`onkeylog`, `onerror`): what it throws is thrown again in a microtask,
+ * as from any Node event handler, never into the caller.
+ */
+export function callUnguarded(call: () => void): void {
+  try {
+    call();
+  } catch (e) {
+    queueMicrotask(() => {
+      throw e;
+    });
+  }
+}

@@ -160,6 +160,10 @@ export class DtlsListenerStats {
   get migrations(): number {
     return this.#server?.migrations ?? 0;
   }
+  /** DTLS 1.2 sessions kept for resumption by session ID now (at most `maxSessionIds12`). */
+  get sessionIds12(): number {
+    return this.#server?.sessionIds12 ?? 0;
+  }
   /** Whether the listener is still open (false once closed: the values are then final). */
   get isConnected(): boolean {
     return this.#source.counts.destroyedAt === undefined;

@@ -58,6 +58,7 @@ export const LISTEN_OPTION_NAMES = {
   maxHandshakes: true,
   maxHandshakesPerHost: true,
   maxPendingClientHellos: true,
+  maxSessionIds12: true,
   maxSessions: true,
   maxSessionsPerHost: true,
   maxVersion: true,

@@ -23,7 +23,8 @@ import { keyingMaterialArguments } from './keying-material.js';
 import { CIPHER_SUITES } from '../../crypto/suites.js';
 import { maxMessageSize, maxMessageSize12 } from './message-size.js';
 import { DtlsSessionStats, newSessionCounters, type SessionCounters } from './session-stats.js';
-import { callApplication, type SessionCallbackName } from './application-callback.js';
+import { callApplication, callUnguarded, type SessionCallbackName } from './application-callback.js';
+import { EarlyReplies } from './early-replies.js';
 import { SessionOpening, type OpeningOwner } from './opening.js';
 
 export type { SessionAddress, SessionCloseReason, SessionOpened, MessageHandler } from './session-types.js';
@@ -96,6 +97,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   private readonly authorization: AuthorizationRecord | undefined;
   /** Messages that came before `onmessage` was set (made with the first of them). */
   private waiting: MessageInbox | undefined;
+  private earlyReplies: EarlyReplies | undefined;
   private latestTicket: Buffer | undefined;
   /** The way to `opened`: the server's confirmation of a 1.3 client's handshake, then a moment for the first ticket (opening.ts). */
   private readonly opening = new SessionOpening(this);
@@ -180,11 +182,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /** @internal A key log line of this session (a client's from its connection; a server's routed by the listener). */
   keylog(line: string): void {
-    try {
-      this.onkeylog?.(line);
-    } catch (e) {
-      queueMicrotask(() => rethrow(e)); // the application's own exception, as from any Node event handler (never into the handshake)
-    }
+    callUnguarded(() => this.onkeylog?.(line)); // the application's own exception, as from any Node event handler (never into the handshake)
   }
 
   /** @internal Drives the session from an endpoint (a client's own, or one of a listener's). */
@@ -265,6 +263,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     this.openedPending = false;
     const protocol = this.negotiated ? protocolOf(this.negotiated) : 'DTLSv1.3';
     this.openedOutcome.resolve({ protocol });
+    if (!this.ending) this.earlyReplies?.sendAll((bytes, callback) => this.send(bytes, callback));
     if (!this.ending && this.onhandshake) this.callHandler('onhandshake', this.onhandshake, protocol);
     if (this.waiting !== undefined && !this.waiting.empty) this.onmessage = this.messageHandler; // what came while confirming
   }
@@ -307,12 +306,13 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   /**
    * Sends one message as one record (DTLS never splits application data): text as UTF-8, a view's bytes; returns
    * the bytes sent. `callback`: once the socket wrote the datagram (null), or the error if the session ended first.
-   * Throws {@link SessionStateError} (`ERR_INVALID_STATE`) before `opened` or once closing, and
+   * Throws {@link SessionStateError} (`ERR_INVALID_STATE`) before `opened` (a server given 0-RTT data holds it, early-replies.ts) or once closing, and
    * {@link MessageTooLargeError} (`ERR_OUT_OF_RANGE`) above {@link maxMessageSize} (one record in one `mtu` datagram).
    */
   send(data: SendData, callback?: (error: Error | null) => void): number {
     const bytes = sendBytes(data);
     const conn = this.conn;
+    if (conn && !this.negotiated && this.earlyReplies && !this.ending) return this.earlyReplies.hold(bytes, this.maxMessageSize, this.mtu, callback);
     if (!conn || !this.negotiated || this.ended || this.ending) throw new SessionStateError(this.stateProblem('send'));
     // Only a message near the limit pays for working it out (suite, connection ID, the peer's record_size_limit).
     if (bytes.length > Math.min(this.mtu, this.negotiated.recordSizeLimit ?? Infinity) - SURELY_FITS_BELOW_MTU) {
@@ -560,6 +560,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   private message(data: Buffer, early: boolean): void {
+    if (early && this.role === 'server') this.earlyReplies ??= new EarlyReplies(); // what it sends now is held until `opened`
     if (this.opening.waitingForTicket) this.announceOpen(); // onhandshake before the first message, as always
     this.counters.messagesReceived++;
     this.counters.bytesReceived += data.length;
@@ -579,6 +580,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     this.counters.destroyedAt = Date.now();
     if (this.opening.waitingForTicket) this.announceOpen(); // the handshake was confirmed: opened resolves, then closed settles
     this.opening.ended(error);
+    this.earlyReplies?.ended(error);
     this.ticketSettled(undefined);
     if (this.openedPending) {
       this.openedPending = false;
@@ -587,14 +589,6 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     this.listener?.sessionEnded(this);
     if (!error) return this.closedOutcome.resolve();
     this.closedOutcome.reject(error);
-    try {
-      this.onerror?.(error());
-    } catch (e) {
-      queueMicrotask(() => rethrow(e)); // the application's own exception, as from any Node event handler
-    }
+    callUnguarded(() => this.onerror?.(error())); // the application's own exception, as from any Node event handler
   }
-}
-
-function rethrow(e: unknown): never {
-  throw e;
 }

@@ -1,0 +1,83 @@
+/**
+ * What a server session's application sends in answer to 0-RTT data
+ * before the handshake completes: held, in order, and sent when `opened`
+ * resolves (after the client's Finished), not as 0.5-RTT data.
+ *
+ * RFC 8446 §4.6.1 lets a server send application data after its own
+ * Finished, before the client's. dtls13 does not: until the client's
+ * Finished has verified, the server does not know that the handshake is
+ * the client's (a replayed or forged 0-RTT ClientHello is answered all
+ * the same), nor, when it asked for one, who the client is; data sent
+ * then goes to a peer nobody has authenticated. Holding costs the reply
+ * half a round trip and nothing else: the early data came with the
+ * ClientHello, and the reply leaves with the first records after the
+ * client's Finished.
+ *
+ * Held at most {@link MAX_HELD_SEND_BYTES} in {@link MAX_HELD_MESSAGES}
+ * messages (the limits of a 1.3 client waiting for the server's
+ * confirmation, runtime/connection/peer-confirmation.ts); a send past them
+ * throws. Each is a copy: the caller may reuse its buffer at once.
+ */
+import { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../connection/peer-confirmation.js';
+import { MessageTooLargeError, SessionStateError } from './errors.js';
+
+export { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES };
+
+type SendCallback = (error: Error | null) => void;
+
+export interface HeldReply {
+  readonly bytes: Uint8Array;
+  readonly callback: SendCallback | undefined;
+}
+
+/** A server session's replies to early data, made when the first early message comes. */
+export class EarlyReplies {
+  private readonly held: HeldReply[] = [];
+  private bytes = 0;
+
+  /**
+   * Keeps a copy of `bytes` to send once the handshake completes; returns its length, as `send` does.
+   * @throws MessageTooLargeError above `limit` (the session's `maxMessageSize` now); SessionStateError past the caps.
+   */
+  hold(bytes: Uint8Array, limit: number, mtu: number, callback: SendCallback | undefined): number {
+    if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, mtu);
+    if (this.held.length >= MAX_HELD_MESSAGES || this.bytes + bytes.length > MAX_HELD_SEND_BYTES) {
+      throw new SessionStateError(
+        `send: before the handshake completes a session holds at most ${MAX_HELD_MESSAGES} messages and ${MAX_HELD_SEND_BYTES} bytes in answer to early data (await session.opened for more)`,
+      );
+    }
+    this.held.push({ bytes: bytes.slice(), callback });
+    this.bytes += bytes.length;
+    return bytes.length;
+  }
+
+  /**
+   * The session opened: every held reply goes to `send` (the session's, now open), oldest first. One `send`
+   * refuses (larger than the client's record_size_limit allows, say) goes to its callback; the others go on.
+   */
+  sendAll(send: (bytes: Uint8Array, callback: SendCallback | undefined) => void): void {
+    for (const { bytes, callback } of this.takeAll()) {
+      try {
+        send(bytes, callback);
+      } catch (e) {
+        const error = e instanceof Error ? e : new SessionStateError(String(e));
+        if (callback) queueMicrotask(() => callback(error));
+      }
+    }
+  }
+
+  /** The session ended before it opened: held replies were never sent, and their callbacks get `error()` (or say so). */
+  ended(error: (() => Error) | undefined): void {
+    const unsent = this.takeAll();
+    if (unsent.length === 0) return;
+    const reason = error?.() ?? new SessionStateError('send: the session ended before its handshake completed; the reply to early data was not sent');
+    for (const { callback } of unsent) callback?.(reason);
+  }
+
+  /** Every held reply, oldest first, taken out. */
+  takeAll(): HeldReply[] {
+    const all = this.held.splice(0);
+    this.bytes = 0;
+    return all;
+  }
+}

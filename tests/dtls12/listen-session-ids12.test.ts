@@ -1,0 +1,190 @@
+import test from 'ava';
+import { decodeSession12, encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { SessionCache12 } from '../../runtime/dtls12/session12.js';
+import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
+import { ConfigError } from '../../runtime/config-error.js';
+import { listen } from '../../runtime/node/dtls/listener.js';
+import { connect } from '../../runtime/node/dtls/connect.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { credentials, echoServer } from './negotiation-support.js';
+import { pair12, pump } from './pair12.js';
+
+/**
+ * Issue 55, defect 3: `listen` issues DTLS 1.2 session IDs and resumes a
+ * ticketless client by its ID (RFC 5246 §7.3), from a cache of its own
+ * (`maxSessionIds12`, default 1,024; each session lives `ticketLifetime`).
+ * Over real UDP with `connect` as the client and a listener that issues
+ * no tickets (`tickets: 0`), so only the ID can resume. Attacker cases: a
+ * flood of full handshakes holds at most the cap, an ID changed in one
+ * byte (forged) or another listener's gives a full handshake, and a
+ * session resumes only under the name and the client-authentication
+ * policy a full handshake would grant now.
+ */
+
+const id = makeIdentity('p256', 'localhost');
+const { ca } = credentials(id);
+const CERTIFICATE = 11;
+
+/** The handshake message types in a datagram's epoch-0 records. */
+function handshakeTypes(d: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let off = 0; off + 13 <= d.length;) {
+    const len = (d[off + 11]! << 8) | d[off + 12]!;
+    if (d[off] === 22 && d[off + 3] === 0 && d[off + 4] === 0 && off + 13 < d.length) out.push(d[off + 13]!);
+    off += 13 + len;
+  }
+  return out;
+}
+
+/** One 1.2 connection through `connect`: whether it resumed, whether a Certificate came, the session it handed out, the echo. */
+async function once(port: number, session?: Uint8Array): Promise<{ reused: boolean; certificateSeen: boolean; session: Buffer | undefined; echo: string }> {
+  const seen: number[] = [];
+  const c = connect('127.0.0.1', port, {
+    ca,
+    servername: 'localhost',
+    maxVersion: 'DTLSv1.2',
+    onDatagram: (direction, d) => {
+      if (direction === 'received') seen.push(...handshakeTypes(d));
+    },
+    ...(session !== undefined ? { session } : {}),
+  });
+  try {
+    await c.opened;
+    const echo = new Promise<string>((resolve) => (c.onmessage = (m) => resolve(m.toString())));
+    c.send('ping');
+    return { reused: c.reused, certificateSeen: seen.includes(CERTIFICATE), session: await c.ticket, echo: await echo };
+  } finally {
+    await c.close();
+  }
+}
+
+test('a ticketless 1.2 client resumes by session ID with listen: abbreviated, no Certificate, the echo answered', async (t) => {
+  const s = await echoServer(id, { maxVersion: 'DTLSv1.2', tickets: 0 });
+  try {
+    const first = await once(s.port);
+    t.false(first.reused);
+    t.truthy(first.session, 'connect handed out a 1.2 session');
+    const stored = decodeSession12(first.session!);
+    t.is(stored.ticket, undefined, 'tickets: 0: no ticket, so only the ID can resume');
+    t.is(stored.id.length, 32, 'the listener issued a session ID');
+    t.is(s.listener.stats.sessionIds12, 1);
+    const second = await once(s.port, first.session);
+    t.true(second.reused, 'resumed by the session ID');
+    t.false(second.certificateSeen, 'the abbreviated handshake: no Certificate');
+    t.is(second.echo, 'echo: ping');
+    t.is(s.listener.stats.sessionIds12, 1, 'a resumption adds no session');
+  } finally {
+    await s.listener.close();
+  }
+});
+
+test('attacker: a flood of full handshakes keeps at most maxSessionIds12 sessions, the oldest dropped first', async (t) => {
+  const cap = 3;
+  const s = await echoServer(id, { maxVersion: 'DTLSv1.2', tickets: 0, maxSessionIds12: cap });
+  try {
+    const sessions: Buffer[] = [];
+    for (let i = 0; i < cap + 5; i++) {
+      const r = await once(s.port);
+      sessions.push(r.session!);
+      t.true(s.listener.stats.sessionIds12 <= cap, `after ${i + 1} handshakes`);
+    }
+    t.is(s.listener.stats.sessionIds12, cap);
+    const oldest = await once(s.port, sessions[0]);
+    t.false(oldest.reused, 'the oldest session was dropped: a full handshake');
+    t.true(oldest.certificateSeen);
+    const newest = await once(s.port, sessions[sessions.length - 1]);
+    t.true(newest.reused, 'the newest is still held');
+    t.true(s.listener.stats.sessionIds12 <= cap);
+  } finally {
+    await s.listener.close();
+  }
+});
+
+test('attacker: a session ID changed in one byte (forged, unknown) gives a full handshake, never an alert', async (t) => {
+  const s = await echoServer(id, { maxVersion: 'DTLSv1.2', tickets: 0 });
+  try {
+    const first = await once(s.port);
+    const stored = decodeSession12(first.session!);
+    const forgedId = stored.id.slice();
+    forgedId[7]! ^= 0x40;
+    const forged = await once(s.port, encodeSession12({ ...stored, id: forgedId }));
+    t.false(forged.reused);
+    t.true(forged.certificateSeen, 'a full handshake, with the Certificate');
+    t.is(forged.echo, 'echo: ping');
+    t.deepEqual(s.refusals, []);
+  } finally {
+    await s.listener.close();
+  }
+});
+
+test("a session ID resumes only at the listener that issued it: another listener's cache is its own", async (t) => {
+  const a = await echoServer(id, { maxVersion: 'DTLSv1.2', tickets: 0 });
+  const b = await echoServer(id, { maxVersion: 'DTLSv1.2', tickets: 0 });
+  try {
+    const first = await once(a.port);
+    const elsewhere = await once(b.port, first.session);
+    t.false(elsewhere.reused, 'listener b never saw the session');
+    t.true(elsewhere.certificateSeen);
+    t.true((await once(a.port, first.session)).reused, 'listener a still resumes it');
+  } finally {
+    await a.listener.close();
+    await b.listener.close();
+  }
+});
+
+test('maxSessionIds12: 0 issues no session ID; a bad value is a ConfigError naming it', async (t) => {
+  const s = await echoServer(id, { maxVersion: 'DTLSv1.2', tickets: 0, maxSessionIds12: 0 });
+  try {
+    const first = await once(s.port);
+    t.is(first.session, undefined, 'no ID, no ticket: nothing to resume');
+    t.is(s.listener.stats.sessionIds12, 0);
+  } finally {
+    await s.listener.close();
+  }
+  for (const bad of [-1, 1.5, 2_000_000]) {
+    const e = t.throws(() => listen(() => {}, { maxSessionIds12: bad, ...credentials(id) }), { instanceOf: ConfigError });
+    t.is(e?.option, 'maxSessionIds12');
+  }
+});
+
+// The policy checks, in memory: a cache shared by two servers here stands for one listener whose name or policy differs.
+const certificate = { chain: id.chain, privateKey: id.privateKey };
+
+function handshake(client: Partial<Dtls12Options>, server: Partial<Dtls12Options>): ReturnType<typeof pair12<Dtls12Connection>> {
+  const p = pair12(
+    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'localhost', sessionTickets12: false, ...client }),
+    Dtls12Connection.server({ certificate, tickets: 0, ...server }),
+  );
+  p.client.connect(0);
+  pump(p);
+  return p;
+}
+
+test('a cached session resumes only under the server name it was made for', (t) => {
+  const cache = new SessionCache12();
+  const first = handshake({}, { sessionCache12: cache });
+  const session = first.client.lastSession!;
+  t.true(handshake({ session12: session }, { sessionCache12: cache }).server.negotiated!.resumed);
+  // The same ID held for another name (the session of another SNI name of the listener): a full handshake.
+  cache.store({ ...cache.find(session.id, Date.now())!, serverName: 'other.test' });
+  const other = handshake({ session12: session }, { sessionCache12: cache });
+  t.is(other.server.stateName, 'connected');
+  t.false(other.server.negotiated!.resumed);
+});
+
+test('a server requiring a client certificate resumes by ID only a session whose client proved one', (t) => {
+  const clientId = makeIdentity('p256', 'client.test');
+  const client = { certificate: { chain: clientId.chain, privateKey: clientId.privateKey } };
+  const requiring = { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] };
+  const cache = new SessionCache12();
+  // Made where no certificate was asked for.
+  const plain = handshake(client, { sessionCache12: cache }).client.lastSession!;
+  const a = handshake({ ...client, session12: plain }, { ...requiring, sessionCache12: cache });
+  t.is(a.server.stateName, 'connected');
+  t.false(a.server.negotiated!.resumed, 'not resumed: a full handshake with the certificate');
+  t.true(a.server.negotiated!.clientAuthenticated);
+  const proved = a.client.lastSession!;
+  const b = handshake({ ...client, session12: proved }, { ...requiring, sessionCache12: cache });
+  t.true(b.server.negotiated!.resumed, 'a session with the certificate resumes');
+});
