@@ -5,5 +5,5 @@
 set -euo pipefail
 if /usr/bin/python3 -c 'import aiortc' 2>/dev/null; then exit 0; fi
 if [[ "$(id -u)" -eq 0 ]]; then as_root=(env DEBIAN_FRONTEND=noninteractive); else as_root=(sudo -n env DEBIAN_FRONTEND=noninteractive); fi
-install=("${as_root[@]}" apt-get install -y -q --no-install-recommends python3-aiortc)
+install=("${as_root[@]}" apt-get install -y -qq --no-install-recommends python3-aiortc)
 "${install[@]}" </dev/null || { "${as_root[@]}" apt-get -q update </dev/null && "${install[@]}" </dev/null; }

@@ -5,5 +5,5 @@
 set -euo pipefail
 if command -v firefox-esr >/dev/null; then exit 0; fi
 if [[ "$(id -u)" -eq 0 ]]; then as_root=(env DEBIAN_FRONTEND=noninteractive); else as_root=(sudo -n env DEBIAN_FRONTEND=noninteractive); fi
-install=("${as_root[@]}" apt-get install -y -q --no-install-recommends firefox-esr)
+install=("${as_root[@]}" apt-get install -y -qq --no-install-recommends firefox-esr)
 "${install[@]}" </dev/null || { "${as_root[@]}" apt-get -q update </dev/null && "${install[@]}" </dev/null; }

@@ -37,7 +37,7 @@ let host = '';
 test.before(() => {
   bed = new TestBed();
   ns = bed.namespace('ai');
-  const subnet = `10.217.${bed.octet}`;
+  const subnet = `10.227.${bed.octet}`;
   bed.link(undefined, ns, subnet);
   bed.exec(ns, 'ip', 'route', 'add', 'default', 'via', `${subnet}.1`);
   host = `${subnet}.1`;

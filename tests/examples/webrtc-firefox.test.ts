@@ -32,7 +32,7 @@ test.before(async () => {
   version = firefoxVersion();
   bed = new TestBed();
   const ns = bed.namespace('ff');
-  const subnet = `10.216.${bed.octet}`;
+  const subnet = `10.226.${bed.octet}`;
   bed.link(undefined, ns, subnet);
   bed.exec(ns, 'ip', 'route', 'add', 'default', 'via', `${subnet}.1`);
   host = `${subnet}.1`;
