@@ -90,6 +90,10 @@ test('the newest run of each test file wins; files are independent', (t) => {
   const got = readRecords(dir);
   t.deepEqual(got.map((r) => `${r.test} ${r.role}`).sort(), ['tests/x.test.ts client', 'tests/y.test.ts client']);
   t.deepEqual(readRecords(join(dir, 'missing')), []);
+  writeFileSync(join(dir, '3000-1.jsonl'), `${JSON.stringify(row())}\n{"peer": trunc`);
+  t.throws(() => readRecords(dir), { message: /3000-1\.jsonl:2: not JSON/ });
+  writeFileSync(join(dir, '3000-1.jsonl'), JSON.stringify({ ...row(), role: 'both' }));
+  t.throws(() => readRecords(dir), { message: /3000-1\.jsonl:1: interop row: role must be/ });
 });
 
 test('writeRow appends to one file per process, which readRecords reads back', (t) => {

@@ -109,22 +109,29 @@ for (const setup of ['passive', 'active'] as const) {
     recordInterop(t, { peer: PEER, version, dtls: '1.3', role: roleOf(setup), feature: 'X25519MLKEM768 key exchange' });
   });
 
-  test.serial(`Firefox, DTLS 1.3, we are a=setup:${setup}: we update our keys and Firefox's, then Firefox closes`, async (t) => {
+  test.serial(`Firefox, DTLS 1.3, we are a=setup:${setup}: our KeyUpdate asks for Firefox's, whose close_notify then opens`, async (t) => {
     const { c } = await connectPage({ setup, maxVersion: 'DTLSv1.3' });
     const session = await c.peer.opened;
     const before = session.stats.connectionStats!.handshakeMessagesReceived;
     session.updateKeys(true);
-    // Firefox answers update_requested with a KeyUpdate of its own: one more handshake message from it.
+    // Firefox answers update_requested with a KeyUpdate of its own (one more handshake message from it), which it can
+    // only do once it has read ours.
     await bounded(
       (async () => {
         while (session.stats.connectionStats!.handshakeMessagesReceived === before) await new Promise((r) => setTimeout(r, 50));
       })(),
       'Firefox sent no KeyUpdate of its own',
     );
-    // Its close_notify then comes under its new keys: the session ends gracefully only if we read it.
+    // Its close_notify then comes under its new keys (epoch 4): the session ends with close_notify only if we read it.
     control.closeOnPage(c.id);
     await bounded(session.closed, 'the session did not end');
     t.is(session.closeReason, 'close_notify');
-    recordInterop(t, { peer: PEER, version, dtls: '1.3', role: roleOf(setup), feature: 'KeyUpdate both ways, then close_notify' });
+    recordInterop(t, {
+      peer: PEER,
+      version,
+      dtls: '1.3',
+      role: roleOf(setup),
+      feature: "KeyUpdate, update_requested: Firefox's own, then its close_notify read",
+    });
   });
 }

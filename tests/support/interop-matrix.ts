@@ -83,9 +83,9 @@ export function readRecords(directory: string): InteropRow[] {
     if (!m) continue;
     const run: [number, number] = [Number(m[1]), Number(m[2])];
     const byFile = new Map<string, InteropRow[]>();
-    for (const line of readFileSync(join(directory, name), 'utf8').split('\n')) {
+    for (const [i, line] of readFileSync(join(directory, name), 'utf8').split('\n').entries()) {
       if (line.trim() === '') continue;
-      const row = checkRow(JSON.parse(line) as InteropRow);
+      const row = parseRecord(line, `${join(directory, name)}:${i + 1}`);
       byFile.set(row.test, [...(byFile.get(row.test) ?? []), row]);
     }
     for (const [file, rows] of byFile) {
@@ -94,6 +94,22 @@ export function readRecords(directory: string): InteropRow[] {
     }
   }
   return dedupe([...newest.values()].flatMap((n) => n.rows));
+}
+
+/** A recorded line as a row; an Error naming `where` when it is not JSON or not a row the section can hold. */
+function parseRecord(line: string, where: string): InteropRow {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    throw new Error(`${where}: not JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+  if (typeof value !== 'object' || value === null) throw new Error(`${where}: not an object`);
+  try {
+    return checkRow(value as InteropRow);
+  } catch (e) {
+    throw new Error(`${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
 }
 
 /** One row per key, the last given winning. */
