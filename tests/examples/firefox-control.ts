@@ -28,6 +28,7 @@ export interface PageConnection {
 
 interface Pending {
   readonly options: PeerOptions;
+  readonly via: ((port: number) => Promise<number>) | undefined;
   readonly made: (c: PageConnection) => void;
   readonly failed: (e: Error) => void;
   connection?: PageConnection;
@@ -73,11 +74,15 @@ export class FirefoxControl {
     return control;
   }
 
-  /** Has the page open a connection, answered by a peer with `options`; resolves once the answer is sent. */
-  open(options: PeerOptions): Promise<PageConnection> {
+  /**
+   * Has the page open a connection, answered by a peer with `options`;
+   * resolves once the answer is sent. With `via`, the answer's candidate is
+   * the port `via` returns for our peer's (a relay the test puts between).
+   */
+  open(options: PeerOptions, via?: (port: number) => Promise<number>): Promise<PageConnection> {
     const id = this.nextId++;
     return new Promise<PageConnection>((made, failed) => {
-      this.pending.set(id, { options, made, failed });
+      this.pending.set(id, { options, via, made, failed });
       this.send({ open: id });
     });
   }
@@ -129,6 +134,9 @@ export class FirefoxControl {
           if (typeof offer === 'string') throw new Error(`the page's offer: ${offer}`);
           const peer = await WebRtcPeer.answer(sdp, p.options);
           this.peers.add(peer);
+          let answer = peer.answer;
+          const port = answer.match(/^a=candidate:\S+ 1 udp \d+ \S+ (\d+) typ host/m)?.[1];
+          if (p.via && port !== undefined) answer = answer.replaceAll(` ${port} `, ` ${await p.via(Number(port))} `);
           const states: string[] = [];
           const connected = new Promise<PageReport>((resolve, reject) => {
             p.report = (r) => {
@@ -139,7 +147,7 @@ export class FirefoxControl {
           });
           connected.catch(() => {}); // the test awaits it; one it does not await must not end the process
           p.connection = { id, peer, offer, connected, states };
-          response.writeHead(200, { 'content-type': 'application/sdp' }).end(peer.answer);
+          response.writeHead(200, { 'content-type': 'application/sdp' }).end(answer);
           p.made(p.connection);
         })
         .catch((e: unknown) => {

@@ -19,6 +19,7 @@ import { firefoxVersion, launchFirefox, type RunningFirefox } from '../support/f
 import { recordInterop } from '../support/interop-record.js';
 import { TestBed } from '../support/netns.js';
 import { FirefoxControl, type PageConnection } from './firefox-control.js';
+import { epochBits, UdpTap } from './udp-tap.js';
 import { bounded } from './webrtc-offerers.js';
 
 const PEER = 'Firefox ESR';
@@ -66,8 +67,11 @@ test.after.always(async () => {
 const roleOf = (setup: 'active' | 'passive'): 'client' | 'server' => (setup === 'passive' ? 'server' : 'client');
 
 /** Opens a connection on the page answered with `options`; resolves once DTLS is up on our side and the page says connected. */
-async function connectPage(options: Omit<PeerOptions, 'host'>): Promise<{ c: PageConnection; packet: Promise<{ rtp: RtpPacket; datagram: Uint8Array }> }> {
-  const c = await bounded(control.open({ ...options, host }), `Firefox sent no offer: ${firefox.output().slice(-2000)}`);
+async function connectPage(
+  options: Omit<PeerOptions, 'host'>,
+  via?: (port: number) => Promise<number>,
+): Promise<{ c: PageConnection; packet: Promise<{ rtp: RtpPacket; datagram: Uint8Array }> }> {
+  const c = await bounded(control.open({ ...options, host }, via), `Firefox sent no offer: ${firefox.output().slice(-2000)}`);
   const packet = new Promise<{ rtp: RtpPacket; datagram: Uint8Array }>((resolve) => (c.peer.onrtp = (rtp, datagram) => resolve({ rtp, datagram })));
   await bounded(c.peer.opened, 'DTLS did not come up');
   await bounded(c.connected, `the page never said connected (states: ${c.states.join(', ')})`);
@@ -109,29 +113,38 @@ for (const setup of ['passive', 'active'] as const) {
     recordInterop(t, { peer: PEER, version, dtls: '1.3', role: roleOf(setup), feature: 'X25519MLKEM768 key exchange' });
   });
 
-  test.serial(`Firefox, DTLS 1.3, we are a=setup:${setup}: our KeyUpdate asks for Firefox's, whose close_notify then opens`, async (t) => {
-    const { c } = await connectPage({ setup, maxVersion: 'DTLSv1.3' });
+  test.serial(`Firefox, DTLS 1.3, we are a=setup:${setup}: KeyUpdate both ways, seen on the wire`, async (t) => {
+    let tap: UdpTap | undefined;
+    const { c } = await connectPage({ setup, maxVersion: 'DTLSv1.3' }, async (port) => (tap = await UdpTap.start(host, port)).port);
+    t.teardown(() => tap?.close());
     const session = await c.peer.opened;
-    const before = session.stats.connectionStats!.handshakeMessagesReceived;
-    session.updateKeys(true);
-    // Firefox answers update_requested with a KeyUpdate of its own (one more handshake message from it), which it can
-    // only do once it has read ours.
-    await bounded(
-      (async () => {
-        while (session.stats.connectionStats!.handshakeMessagesReceived === before) await new Promise((r) => setTimeout(r, 50));
-      })(),
-      'Firefox sent no KeyUpdate of its own',
+    const from = tap!.seen.length;
+    t.false(
+      tap!.seen.some((d) => epochBits(d.datagram) === 0),
+      'before the KeyUpdate, nothing in epoch 4 (or 0: the handshake starts in plaintext records)',
     );
-    // Its close_notify then comes under its new keys (epoch 4): the session ends with close_notify only if we read it.
+    session.updateKeys(true);
+    // update_requested: Firefox sends a KeyUpdate of its own (in epoch 3) and then writes in epoch 4, whose low bits are
+    // 0; we write in epoch 4 once Firefox has acknowledged ours (RFC 9147 §8). Before closing, the test waits for the
+    // first record of either in epoch 4 (Firefox may have nothing to send in it, and when it acknowledges depends on
+    // its timers and ours: a capture showed its ACK only after our retransmission, as our server).
+    await bounded(
+      tap!.next((d) => epochBits(d.datagram) === 0, from),
+      'nothing in epoch 4 after the KeyUpdate',
+    );
+    // Firefox's close_notify must come under its new keys, and ours, in answer, under ours; the session ends with
+    // close_notify only if we read Firefox's.
     control.closeOnPage(c.id);
     await bounded(session.closed, 'the session did not end');
     t.is(session.closeReason, 'close_notify');
-    recordInterop(t, {
-      peer: PEER,
-      version,
-      dtls: '1.3',
-      role: roleOf(setup),
-      feature: "KeyUpdate, update_requested: Firefox's own, then its close_notify read",
-    });
+    await bounded(
+      tap!.next((d) => d.from === 'peer' && epochBits(d.datagram) === 0, from),
+      'Firefox sent nothing under its updated keys',
+    );
+    await bounded(
+      tap!.next((d) => d.from === 'ours' && epochBits(d.datagram) === 0, from),
+      'we sent nothing under our updated keys',
+    );
+    recordInterop(t, { peer: PEER, version, dtls: '1.3', role: roleOf(setup), feature: 'KeyUpdate both ways, epoch 4 on the wire' });
   });
 }
