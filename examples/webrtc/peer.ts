@@ -6,7 +6,15 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { connect, createThrowawayIdentity, DatagramTransport, listen, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
+import {
+  connect,
+  createThrowawayIdentity,
+  DatagramTransport,
+  listen,
+  type DtlsListener,
+  type DtlsSession,
+  type KeyExchangeGroup,
+} from '../../runtime/index.js';
 import { srtpKeyingMaterial, type SrtpProfileName } from '../../runtime/sans-io.js';
 import { IceLiteAgent, type RemoteAddress } from './ice-lite.js';
 import { answer, parseOffer, type DtlsSetup } from './sdp.js';
@@ -20,6 +28,8 @@ export interface PeerOptions {
   readonly srtp?: readonly SrtpProfileName[];
   /** Our one host candidate's address (default 127.0.0.1). */
   readonly host?: string;
+  /** The key exchange groups we offer or take, in our order (default: dtls13's). */
+  readonly groups?: readonly KeyExchangeGroup[];
 }
 
 const identity = createThrowawayIdentity({ serverName: 'webrtc-example', caName: 'webrtc-example' });
@@ -77,6 +87,7 @@ export class WebRtcPeer {
       srtp: [...(options.srtp ?? ['SRTP_AEAD_AES_256_GCM', 'SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'])],
       transport: this.transport,
       ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
+      ...(options.groups ? { groups: [...options.groups] } : {}),
     };
     let started: (session: DtlsSession) => void = () => {};
     const session = new Promise<DtlsSession>((resolve) => (started = resolve));

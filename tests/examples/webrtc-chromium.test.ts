@@ -7,11 +7,13 @@
  * authenticate (and, for AEAD, open) with the keys dtls13 exports.
  */
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/chromium.js';
+import { CHROMIUM, launchChromium } from '../support/chromium.js';
+import { recordInterop } from '../support/interop-record.js';
 import { startExample, type ExampleServer } from '../../examples/webrtc/server.js';
 import type { RtpPacket } from '../../examples/webrtc/srtp.js';
 import type { WebRtcPeer } from '../../examples/webrtc/peer.js';
@@ -20,9 +22,11 @@ import { bounded } from './webrtc-offerers.js';
 const profile = mkdtempSync(join(tmpdir(), 'dtls13-webrtc-'));
 let browser: BrowserContext;
 let example: ExampleServer;
+let chromiumVersion = '';
 
 test.before(async () => {
   example = await startExample();
+  chromiumVersion = /Chromium (\S+)/.exec(execFileSync(CHROMIUM, ['--version']).toString())?.[1] ?? 'unknown';
   // Fake media (and no prompt for it), and host candidates on loopback too, for a machine with no other interface.
   browser = await launchChromium(profile, ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection']);
 });
@@ -76,5 +80,7 @@ for (const { version, setup, srtp } of cases) {
       dtlsRole: setup === 'passive' ? 'client' : 'server',
       srtpCipher: BROWSER_CIPHER[srtp],
     });
+    const role = setup === 'passive' ? 'server' : 'client';
+    recordInterop(t, { peer: 'Chromium', version: chromiumVersion, dtls: version, role, feature: `DTLS-SRTP, ${srtp}: Chromium's packet opened` });
   });
 }

@@ -6,14 +6,14 @@
  */
 import test from 'ava';
 import nodeDataChannel from 'node-datachannel';
-import { answerEachRole } from './webrtc-offerers.js';
+import { answerEachRole, npmVersion } from './webrtc-offerers.js';
 
 // Without cleanup() the process lingers for a minute after the tests. With it, the process crashed on exit in about
 // half the runs while the connections' objects were left to the garbage collector; held here until then, it did not.
 const held: unknown[] = [];
 test.after.always(() => nodeDataChannel.cleanup());
 
-answerEachRole('libdatachannel (node-datachannel)', async () => {
+answerEachRole({ peer: 'libdatachannel, npm node-datachannel', version: npmVersion('node-datachannel') }, async () => {
   const pc = new nodeDataChannel.PeerConnection('example', { iceServers: [] });
   const audio = new nodeDataChannel.Audio('0', 'SendOnly');
   audio.addOpusCodec(111);

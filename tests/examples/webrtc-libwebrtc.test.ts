@@ -3,9 +3,9 @@
  * binary from npm's @roamhq/wrtc-linux-x64) as the offerer, both DTLS roles.
  */
 import wrtc from '@roamhq/wrtc';
-import { answerEachRole } from './webrtc-offerers.js';
+import { answerEachRole, npmVersion } from './webrtc-offerers.js';
 
-answerEachRole('libwebrtc (@roamhq/wrtc)', async () => {
+answerEachRole({ peer: 'libwebrtc, npm @roamhq/wrtc', version: npmVersion('@roamhq/wrtc') }, async () => {
   const pc = new wrtc.RTCPeerConnection();
   pc.addTransceiver('audio', { direction: 'sendonly' });
   const connected = new Promise<void>((resolve, reject) => {

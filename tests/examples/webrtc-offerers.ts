@@ -5,9 +5,11 @@
  * three crashed on exit (SIGSEGV).
  */
 import test from 'ava';
+import { readFileSync } from 'node:fs';
 import { WebRtcPeer } from '../../examples/webrtc/peer.js';
 import type { DtlsSetup } from '../../examples/webrtc/sdp.js';
 import type { RtpPacket } from '../../examples/webrtc/srtp.js';
+import { recordInterop } from '../support/interop-record.js';
 
 /** One offering peer: its offer, how it takes our answer, and when it says it is connected. */
 export interface Offerer {
@@ -32,18 +34,33 @@ export async function bounded<T>(promise: Promise<T>, what: string): Promise<T> 
   }
 }
 
+/** An npm package's version, from its package.json under node_modules. */
+export function npmVersion(name: string): string {
+  const file = new URL(`../../node_modules/${name}/package.json`, import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** The offering peer as docs/interop.md's matrix names it: its name, and its version as the test read it. */
+export interface OffererName {
+  readonly peer: string;
+  readonly version: string;
+}
+
 /**
  * For each DTLS role of ours: `make` offers one audio section, the example
- * answers, and DTLS 1.2 must come up on both sides with an SRTP profile;
- * where the offerer can send RTP, its packet must open under the keys
- * dtls13 exports (with the payload unchanged, where the test chose it).
+ * answers (its candidate on `host()`, default 127.0.0.1), and DTLS 1.2 must
+ * come up on both sides with an SRTP profile; where the offerer can send
+ * RTP, its packet must open under the keys dtls13 exports (with the payload
+ * unchanged, where the test chose it). Each role that passes is recorded
+ * for the interop matrix.
  */
-export function answerEachRole(name: string, make: () => Promise<Offerer>): void {
+export function answerEachRole(who: OffererName, make: () => Promise<Offerer>, host?: () => string): void {
+  const name = `${who.peer} ${who.version}`;
   for (const setup of ['passive', 'active'] as DtlsSetup[]) {
     test.serial(`${name} offers, the example answers a=setup:${setup}: DTLS-SRTP comes up`, async (t) => {
       const offerer = await make();
       t.teardown(() => offerer.close());
-      const peer = await WebRtcPeer.answer(offerer.offer, { setup });
+      const peer = await WebRtcPeer.answer(offerer.offer, { setup, ...(host === undefined ? {} : { host: host() }) });
       t.teardown(() => peer.close());
       const rtp = new Promise<RtpPacket>((resolve) => (peer.onrtp = resolve));
       await offerer.answered(peer.answer);
@@ -64,6 +81,14 @@ export function answerEachRole(name: string, make: () => Promise<Offerer>): void
         const packet = await bounded(rtp, `${name}: no RTP packet authenticated with the exported keys`);
         t.true(packet.payload.length > 0);
       }
+      const opened = offerer.sendRtp ? 'a packet it was given, payload read back' : offerer.startMedia ? 'its media authenticated' : 'no packet checked';
+      recordInterop(t, {
+        peer: who.peer,
+        version: who.version,
+        dtls: '1.2',
+        role: setup === 'passive' ? 'server' : 'client',
+        feature: `DTLS-SRTP, ${String(session.srtpProfile)}: ${opened}`,
+      });
     });
   }
 }

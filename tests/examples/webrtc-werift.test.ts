@@ -4,9 +4,9 @@
  * payload the example must read back with the keys dtls13 exports.
  */
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
-import { answerEachRole } from './webrtc-offerers.js';
+import { answerEachRole, npmVersion } from './webrtc-offerers.js';
 
-answerEachRole('werift', async () => {
+answerEachRole({ peer: 'werift', version: npmVersion('werift') }, async () => {
   const pc = new RTCPeerConnection({});
   const track = new MediaStreamTrack({ kind: 'audio' });
   pc.addTransceiver(track, { direction: 'sendonly' });
