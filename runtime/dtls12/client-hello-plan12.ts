@@ -18,7 +18,7 @@ import { isPskSuite } from './psk-key-exchange12.js';
 import type { Session12 } from './session12.js';
 import { keyExchangeForKey } from './signing12.js';
 import { dtls12Suite, type Dtls12CipherSuite, type Dtls12SuiteParams } from '../versions/suites12.js';
-import { ticketResumption12, type TicketResumption12 } from './ticket12.js';
+import { cachedSessionHolds12, ticketResumption12, type TicketResumption12 } from './ticket12.js';
 
 /** The session a ClientHello resumes: from its ticket (`fromTicket`) or the cache. */
 export interface Resumption12 {
@@ -70,7 +70,9 @@ export function chooseSuite12(config: Config12, ch: ClientHello): SuiteChoice12 
 function resumption12(config: Config12, ch: ClientHello, wallNow: number): Resumption12 | undefined {
   if (findExtension(ch.extensions, 'extended_master_secret') === undefined) return undefined; // RFC 7627 §5.3
   const fromTicket = ticketResumption12(config, ch, wallNow);
-  const session = fromTicket?.session ?? config.sessionCache?.find(ch.legacySessionId, wallNow);
+  // A cache by ID may be shared by servers: a session resumes only where what it was granted is granted now (ticket-grant.ts).
+  const cached = fromTicket === undefined ? config.sessionCache?.find(ch.legacySessionId, wallNow) : undefined;
+  const session = fromTicket?.session ?? (cached !== undefined && cachedSessionHolds12(config, cached) ? cached : undefined);
   if (session === undefined || !ch.cipherSuites.includes(session.suite) || !config.suites.includes(session.suite)) return undefined;
   return { session, fromTicket };
 }

@@ -22,6 +22,8 @@ export interface Session12 {
   readonly ticket?: Uint8Array;
   /** The PSK identity of a session made with a PSK or ECDHE_PSK suite. */
   readonly pskIdentity?: Uint8Array;
+  /** Server: what the server that cached it granted (runtime/connection/ticket-grant.ts); a cache shared by servers resumes it only where the same is granted. */
+  readonly grant?: Uint8Array;
 }
 
 /** Sessions kept by default: 1,024 × ~150 bytes. */

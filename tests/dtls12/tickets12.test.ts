@@ -153,6 +153,8 @@ test('a 1.3 ticket is never a 1.2 one, and a 1.2 ticket never opens as a 1.3 one
       maxEarlyData: 0,
       alpn: undefined,
       address: new Uint8Array(0),
+      pskIdentity: undefined,
+      grant: new Uint8Array(16),
     }),
   );
   const p = pair({ session12: { ...session, ticket: ticket13 } });
@@ -172,6 +174,7 @@ test('the ticket contents: encoded and decoded back; another format byte or vers
     serverName: 'a.test',
     pskIdentity: new TextEncoder().encode('node'),
     clientAuthenticated: true,
+    grant: new Uint8Array(16).fill(9),
   };
   const bytes = encodeTicket12Contents(contents);
   t.deepEqual(decodeTicket12Contents(bytes), contents);
