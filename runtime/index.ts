@@ -49,7 +49,7 @@ export type { SupportedCipherSuite } from './crypto/suites.js';
 export type { SrtpProfileName } from './connection/srtp.js';
 export type { ClientPskOption, ExternalPsk, PskKeyExchangeModeName, ServerPskOption } from './session/external-psk.js';
 export { MemoryAntiReplay, type AntiReplayStore, type SyncAntiReplay } from './session/anti-replay.js';
-export { RedisAntiReplay, type RedisSetClient } from './session/redis-anti-replay.js';
+export { RedisAntiReplay, type RedisAntiReplayClient, type RedisSetClient } from './session/redis-anti-replay.js';
 
 // Credentials for tests and first runs.
 export { createThrowawayIdentity, type ThrowawayIdentity, type ThrowawayIdentityOptions } from './pki/throwaway-identity.js';

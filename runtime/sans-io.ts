@@ -45,7 +45,7 @@ export {
 } from './session/client-session.js';
 export type { ClientPskOption, ExternalPsk, PskKeyExchangeModeName, ServerPskEntry, ServerPskOption } from './session/external-psk.js';
 export { MemoryAntiReplay, type AntiReplayStore, type SyncAntiReplay } from './session/anti-replay.js';
-export { RedisAntiReplay, type RedisSetClient } from './session/redis-anti-replay.js';
+export { RedisAntiReplay, type RedisAntiReplayClient, type RedisSetClient } from './session/redis-anti-replay.js';
 
 // The record layer (RFC 9147 §4), sans-I/O.
 export { RecordLayer, type RecordLayerConfig } from './record/record-layer.js';

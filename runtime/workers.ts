@@ -14,6 +14,8 @@ export {
   DtlsWorkerListener,
   type DtlsWorkerListenerStats,
   type WorkerListenOptions as DtlsWorkerListenOptions,
+  type WorkerExit,
 } from './node/dtls/workers/worker-listener.js';
+export type { EndedSession } from './node/dtls/workers/worker-death.js';
 export type { FleetOptions as DtlsFleetOptions } from './node/dtls/workers/fleet-options.js';
 export type { WorkerStats } from './node/dtls/workers/worker-stats.js';

@@ -118,8 +118,9 @@ export interface DtlsConfig {
   /**
    * Server: the keys tickets are sealed with, 32 bytes each (one Uint8Array of
    * 32 × N bytes, or an array), the first current, the others still accepted.
-   * Servers sharing them resume each other's sessions. Default: random keys
-   * for this process.
+   * Servers sharing them resume each other's sessions (when each would grant
+   * what the ticket's session was granted: docs/security/tickets.md).
+   * Default: random keys of this server's own (its options object).
    */
   readonly ticketKeys?: Uint8Array | readonly Uint8Array[];
   /** Server: NewSessionTickets sent after each handshake (default 1; 0 sends none). */
@@ -262,7 +263,7 @@ export interface ResolvedConfig {
   readonly serverPsk: ((identity: Uint8Array) => ResolvedPsk | undefined) | undefined;
   /** Client: the session to resume. */
   readonly session: ClientSession | undefined;
-  /** Server: the ticket keys (random per process unless given). */
+  /** Server: the ticket keys (random per server, its options object, unless given). */
   readonly ticketKeys: TicketKeys | undefined;
   readonly tickets: number;
   readonly ticketLifetime: number;
@@ -342,9 +343,11 @@ function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: 
  * keys and verifiers, is cached by value). The UDP server is the exception:
  * it resolves its options once, at listen, and every connection shares
  * that reading (`DtlsConnection.serverSharing`); change a server's options
- * by listening again.
+ * by listening again. `owner`: the object whose server the random ticket
+ * keys belong to when `ticketKeys` is not given (default `o`; a caller that
+ * resolves a copy of the options names the object it was given).
  */
-export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): ResolvedConfig {
+export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: object = o): ResolvedConfig {
   const provider = o.provider ?? defaultProvider(); // native when its addon loaded, else node:crypto
   const versions = resolveVersionRange(o.minVersion, o.maxVersion);
   // The 1.3 configuration needs 1.3 in its range; a 1.2-only range is resolved by runtime/dtls/version-configs.ts.
@@ -415,7 +418,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig): Resolve
     clientPsk: role === 'client' ? clientPskSource(o.psk as ClientPskOption | undefined) : undefined,
     serverPsk: role === 'server' ? serverPskLookup(o.psk as ServerPskOption | undefined) : undefined,
     session,
-    ticketKeys: role === 'server' ? ticketKeysFor(provider, o.ticketKeys) : undefined,
+    ticketKeys: role === 'server' ? ticketKeysFor(provider, o.ticketKeys, owner) : undefined,
     tickets,
     ticketLifetime: integerOption('ticketLifetime', o.ticketLifetime ?? 7200, 1, 604_800),
     postHandshakeAuth: booleanOption('postHandshakeAuth', o.postHandshakeAuth, role === 'client'),

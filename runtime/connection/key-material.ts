@@ -81,6 +81,10 @@ export interface Session {
   readonly clientAuthenticated: boolean;
   /** Server: NewSessionTickets sent so far (the nonce of the next). */
   ticketsIssued: number;
+  /** Server: the external PSK identity the session stands on, bound into its tickets (ticket-grant.ts). */
+  readonly pskIdentity?: Uint8Array | undefined;
+  /** Server: what the session was granted, bound into its tickets (ticket-grant.ts); undefined: none are issued. */
+  readonly grant?: Uint8Array | undefined;
   /**
    * The transcript through the client's Finished: what post-handshake
    * authentication continues (RFC 8446 §4.4). Kept only when it may follow

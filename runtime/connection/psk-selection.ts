@@ -9,6 +9,7 @@ import { decodeTicketContents, type TicketContents } from '../session/ticket-con
 import { constantTimeEqual } from '../wire/bytes.js';
 import type { ResolvedConfig } from './config.js';
 import { binderFor, bindersLength, truncatedHelloHash } from './psk-binder.js';
+import { grantHolds } from './ticket-grant.js';
 
 /**
  * Offered identities looked at, at most: each costs a ticket decryption or a
@@ -115,10 +116,17 @@ export function openTicket(config: ResolvedConfig, identity: Uint8Array, wallNow
   return serverAge >= 0 && serverAge < ticket.lifetimeSeconds * 1000 ? ticket : undefined;
 }
 
-/** A ticket of ours that is still valid for this ClientHello's server name. */
+/**
+ * A ticket of ours that is still valid for this ClientHello's server name,
+ * and grants no more than this server would grant now (ticket-grant.ts): a
+ * client certificate checked under the same policy, a PSK identity known
+ * here with the same key.
+ */
 function ticketCandidate(config: ResolvedConfig, identity: Uint8Array, obfuscatedAge: number, ch: ClientHello, wallNow: number): Candidate | undefined {
   const ticket = openTicket(config, identity, wallNow);
   if (!ticket || ticket.serverName !== requestedName(ch)) return undefined;
+  if (config.clientAuthentication === 'required' && !ticket.clientAuthenticated) return undefined;
+  if (!grantHolds(config, ticket.grant, ticket.pskIdentity)) return undefined;
   const serverAge = wallNow - ticket.issuedAt;
   const clientAge = (obfuscatedAge - ticket.ticketAgeAdd) >>> 0;
   return { kind: 'resumption', key: ticket.psk, hash: CIPHER_SUITES[ticket.suite].hash, ticket, ticketAgeSkewMs: Math.abs(clientAge - serverAge) };

@@ -4,6 +4,7 @@ import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { sealTicketContents } from '../session/ticket-contents.js';
+import { grantFor } from './ticket-grant.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { findExtension } from '../handshake/extensions.js';
 import { serverExtensionAnswers } from './extension-answers.js';
@@ -134,7 +135,11 @@ function serverSteps() {
     // Epoch 3 reads may start now (the client may send data right after its Finished); writes wait for that Finished (RFC 9147 §5.8.1).
     c.parts.installEpoch(3, h.suite, schedule, application, 'read');
     c.parts.sendFlight();
-    const sent = { keys, signature: h.signature, application, serverName: h.serverName, postHandshakeAuth: h.postHandshakeAuth };
+    const external = h.psk?.kind === 'external' ? h.psk : undefined;
+    const pskIdentity = external?.identity ?? h.psk?.ticket?.pskIdentity;
+    // A resumed session keeps what its ticket was granted (checked against this server's in psk-selection.ts).
+    const grant = h.psk?.ticket?.grant ?? grantFor(c.parts.config, external);
+    const sent = { keys, signature: h.signature, application, serverName: h.serverName, postHandshakeAuth: h.postHandshakeAuth, pskIdentity, grant };
     if (to === 'waitClientCertificate') return { kind: 'waitClientCertificate', sent };
     return { kind: 'waitClientFinished', sent, peer: undefined, clientAuthenticated: h.psk?.ticket?.clientAuthenticated ?? false };
   }
@@ -260,6 +265,8 @@ function serverSteps() {
           serverName: s.sent.serverName,
           clientAuthenticated: s.clientAuthenticated,
           ticketsIssued: 0,
+          pskIdentity: s.sent.pskIdentity,
+          grant: s.sent.grant,
           transcript: s.sent.postHandshakeAuth ? s.sent.keys.transcript : undefined,
           postHandshakeAuth: s.sent.postHandshakeAuth,
           exporterSecret: s.sent.application.exporterSecret,
@@ -267,11 +274,14 @@ function serverSteps() {
       };
     },
 
-    // RFC 8446 §4.6.1: tickets sealed under our ticket keys, so any server holding them can resume the session; one post-handshake flight.
+    // RFC 8446 §4.6.1: tickets sealed under our ticket keys, so a server holding them and granting what this one grants
+    // (ticket-grant.ts) can resume the session; one post-handshake flight.
     sendNewSessionTickets(c: ServerContext, s: At<'connected'>): At<'connected'> {
       const keys = c.parts.config.ticketKeys;
       const session = s.session;
       if (!keys || c.parts.config.tickets === 0 || !c.parts.flight.acceptsFlight) return s;
+      const grant = session.grant;
+      if (grant === undefined) return s; // a session woken from hibernation: its tickets went out before
       for (let i = 0; i < c.parts.config.tickets; i++) {
         const nonce = Uint8Array.of(session.ticketsIssued++);
         const r = c.parts.provider.randomBytes(4);
@@ -287,6 +297,8 @@ function serverSteps() {
           maxEarlyData: c.parts.config.maxEarlyData,
           alpn: session.parameters.alpnProtocol,
           address: c.parts.peerAddress,
+          pskIdentity: session.pskIdentity,
+          grant,
         };
         const ticket = sealTicketContents(keys, contents);
         c.parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));

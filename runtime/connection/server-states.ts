@@ -57,6 +57,10 @@ export interface ServerSent {
   readonly application: ApplicationSecrets;
   readonly serverName: string | undefined;
   readonly postHandshakeAuth: boolean;
+  /** The external PSK identity the session stands on (this handshake's, or the resumed ticket's), bound into its tickets. */
+  readonly pskIdentity: Uint8Array | undefined;
+  /** What the session was granted (ticket-grant.ts: worked out now, or the resumed ticket's), bound into its tickets. */
+  readonly grant: Uint8Array;
 }
 
 /**

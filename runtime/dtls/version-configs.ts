@@ -56,7 +56,8 @@ export function clientConfigs(options: DtlsOptions): VersionConfigs {
 export function serverConfigs(options: DtlsOptions, shared?: ResolvedConfig): VersionConfigs {
   const enabled = versionsForGroups(resolveVersionRange(options.minVersion, options.maxVersion).enabled, shared?.groups ?? options.groups ?? GROUPS_12);
   const offers13 = enabled.includes('DTLSv1.3');
-  const base = shared ?? resolveConfig('server', offers13 ? options : withoutRange(options));
+  // Tickets without ticketKeys are sealed under keys of the server's own: those of `options`, not of the copy.
+  const base = shared ?? resolveConfig('server', offers13 ? options : withoutRange(options), options);
   const config12 = enabled.includes('DTLSv1.2') ? resolveConfig12On(base, 'server', { ...options, offers13 }) : undefined;
   return { enabled, config13: offers13 ? base : undefined, config12 };
 }

@@ -19,7 +19,7 @@ import { isPskSuite } from './psk-key-exchange12.js';
 import type { Session12 } from './session12.js';
 import { keyExchangeForKey } from './signing12.js';
 import { dtls12Suite, type Dtls12CipherSuite, type Dtls12SuiteParams } from '../versions/suites12.js';
-import { ticketResumption12, type TicketResumption12 } from './ticket12.js';
+import { cachedSessionHolds12, ticketResumption12, type TicketResumption12 } from './ticket12.js';
 
 /** The session a ClientHello resumes: from its ticket (`fromTicket`) or the cache. */
 export interface Resumption12 {
@@ -86,7 +86,8 @@ function cachedSession12(config: Config12, ch: ClientHello, wallNow: number): Se
   const session = config.sessionCache?.find(ch.legacySessionId, wallNow);
   if (session === undefined || session.serverName !== requestedName(ch)) return undefined;
   if (config.base.clientAuthentication === 'required' && session.clientAuthenticated !== true) return undefined;
-  return session;
+  // A cache by ID may be shared by servers: a session resumes only where what it was granted is granted now (ticket-grant.ts).
+  return cachedSessionHolds12(config, session) ? session : undefined;
 }
 
 /** The plan for a decoded ClientHello in waitClientHello. */

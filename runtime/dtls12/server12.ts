@@ -40,7 +40,7 @@ import { acceptPskClientKeyExchange12, isPskSuite, pskServerKeyExchange12 } from
 import { SESSION_STEPS12 } from './session-steps12.js';
 import { chooseScheme12, sign12, verify12 } from './signing12.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
-import { issuesTicket12, newSessionTicket12, SESSION_TICKET_ANSWER, ticketPlan12, type TicketPlan12 } from './ticket12.js';
+import { grantOf12, issuesTicket12, newSessionTicket12, SESSION_TICKET_ANSWER, ticketPlan12, type TicketPlan12 } from './ticket12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
 import { certificateTypeAnswers, chooseCertificateTypes, type CertificateTypes, type ServerCertificateTypes } from '../connection/certificate-types.js';
 import { decodeCertificate12, ownCertificate12 } from './certificate12.js';
@@ -188,7 +188,7 @@ function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<
   if (ticket !== undefined && io.config.base.ticketKeys !== undefined) {
     const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? cached.clientAuthenticated ?? false;
     const contents = { ...ticket, suite: suite.name, masterSecret: cached.masterSecret, pskIdentity: cached.pskIdentity, clientAuthenticated };
-    out.push(message(io, 'new_session_ticket', newSessionTicket12(io.config.base.ticketKeys, contents, io.wallClock), hs.log));
+    out.push(message(io, 'new_session_ticket', newSessionTicket12(io.config, io.config.base.ticketKeys, contents, io.wallClock), hs.log));
   }
   const keyed: ServerKeyed12 = {
     log: hs.log,
@@ -425,7 +425,7 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
       pskIdentity: s.keyed.pskIdentity,
       clientAuthenticated: s.clientAuthenticated,
     };
-    out.push(message(io, 'new_session_ticket', newSessionTicket12(keys, contents, io.wallClock), s.keyed.log));
+    out.push(message(io, 'new_session_ticket', newSessionTicket12(io.config, keys, contents, io.wallClock), s.keyed.log));
   }
   const body = encodeTls12Finished({ verifyData: ourFinished12(io, s.keyed) });
   io.flight([...out, { kind: 'changeCipherSpec' }, message(io, 'finished', body, s.keyed.log, 1)], true);
@@ -438,6 +438,7 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
       expiresAt: io.wallClock + io.config.sessionCache.lifetimeMs,
       clientAuthenticated: s.clientAuthenticated,
       ...(s.keyed.pskIdentity !== undefined ? { pskIdentity: s.keyed.pskIdentity } : {}),
+      ...grantOf12(io.config, s.keyed.pskIdentity),
     };
     io.config.sessionCache.store(session);
     io.session(session);

@@ -13,8 +13,10 @@
  * What a 1.2 ticket holds: the suite, the master secret (made with the
  * extended master secret: only such sessions are kept, RFC 7627 §5.3), when
  * the session began and for how long it may be resumed, the server name of
- * the original ClientHello, the PSK identity of a PSK session, and whether
- * the client authenticated with a certificate. No certificate is kept: a
+ * the original ClientHello, the PSK identity of a PSK session, whether
+ * the client authenticated with a certificate, and what the issuing server
+ * granted (runtime/connection/ticket-grant.ts: resumed only where the same
+ * is granted now). No certificate is kept: a
  * resumed handshake reports the peer as not re-authenticated, as
  * resumption by session ID does.
  */
@@ -23,6 +25,7 @@ import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire
 import { decodeTls12NewSessionTicket, encodeTls12NewSessionTicket } from '../../generated/wire/tls12-new-session-ticket.js';
 import type { Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import { requestedName } from '../connection/psk-selection.js';
+import { grantHolds, ticketGrant } from '../connection/ticket-grant.js';
 import { findExtension } from '../handshake/extensions.js';
 import type { TicketKeys } from '../session/ticket-keys.js';
 import { readWallTime, writeWallTime } from '../session/wall-time.js';
@@ -51,6 +54,8 @@ export interface Ticket12Contents {
   readonly pskIdentity: Uint8Array | undefined;
   /** The client proved a certificate in the full handshake: a server requiring client authentication resumes only such sessions. */
   readonly clientAuthenticated: boolean;
+  /** What the issuing server granted (runtime/connection/ticket-grant.ts): a server resumes the ticket only when it would grant the same now. */
+  readonly grant: Uint8Array;
 }
 
 export function encodeTicket12Contents(t: Ticket12Contents): Uint8Array {
@@ -69,6 +74,8 @@ export function encodeTicket12Contents(t: Ticket12Contents): Uint8Array {
   const identity = t.pskIdentity ?? new Uint8Array(0);
   w.u16(identity.length, 'len_psk_identity');
   w.bytes(identity);
+  w.u8(t.grant.length, 'len_grant');
+  w.bytes(t.grant);
   return w.finish().slice();
 }
 
@@ -91,6 +98,8 @@ export function decodeTicket12Contents(bytes: Uint8Array): Ticket12Contents {
   const masterSecret = r.bytes(masterLength, 'master_secret').slice();
   const name = r.bytes(r.u8('len_server_name'), 'server_name');
   const identity = r.bytes(r.u16('len_psk_identity'), 'psk_identity');
+  // Tickets of the format before the grant end here: they no longer decode, so they do not resume.
+  const grant = r.bytes(r.u8('len_grant'), 'grant').slice();
   r.finish();
   return {
     suite: suite.name,
@@ -100,6 +109,7 @@ export function decodeTicket12Contents(bytes: Uint8Array): Ticket12Contents {
     serverName: name.length === 0 ? undefined : new TextDecoder().decode(name),
     pskIdentity: identity.length === 0 ? undefined : identity.slice(),
     clientAuthenticated: clientAuthenticated === 1,
+    grant,
   };
 }
 
@@ -181,8 +191,10 @@ export function ticketResumption12(config: Config12, ch: ClientHello, wallNow: n
   // as wolfSSL's client does, which always sends its ticket with an empty session ID.
   const contents = openTicket12(keys, offered.ticket, wallNow);
   if (contents === undefined || contents.serverName !== requestedName(ch)) return undefined;
-  // A server that requires a client certificate does not resume a session that had none (made under other options).
+  // A server that requires a client certificate does not resume a session that had none (made under other options),
+  // nor one whose client was checked under another policy or stands on a PSK identity not known here (ticket-grant.ts).
   if (config.base.clientAuthentication === 'required' && !contents.clientAuthenticated) return undefined;
+  if (!grantHolds(config.base, contents.grant, contents.pskIdentity)) return undefined;
   const session: Session12 = {
     id: ch.legacySessionId.slice(),
     masterSecret: contents.masterSecret,
@@ -194,10 +206,23 @@ export function ticketResumption12(config: Config12, ch: ClientHello, wallNow: n
   return { session, contents };
 }
 
-/** Server: the NewSessionTicket body for a session (RFC 5077 §3.3), its lifetime hint the seconds it has left. */
-export function newSessionTicket12(keys: TicketKeys, contents: Ticket12Contents, wallNow: number): Uint8Array {
+/**
+ * Server: the NewSessionTicket body for a session (RFC 5077 §3.3), its
+ * lifetime hint the seconds it has left, bound to what this server grants
+ * (ticket-grant.ts); an empty ticket (§3.3: none after all) for a session
+ * whose PSK identity is no longer known here.
+ */
+export function newSessionTicket12(
+  config: Config12,
+  keys: TicketKeys,
+  contents: Omit<Ticket12Contents, 'grant'> & { readonly grant?: Uint8Array },
+  wallNow: number,
+): Uint8Array {
+  // A renewed ticket keeps the grant its predecessor held (checked against ours when it was opened).
+  const grant = contents.grant ?? ticketGrant(config.base, contents.pskIdentity);
+  if (grant === undefined) return encodeTls12NewSessionTicket({ ticketLifetimeHint: 0, ticket: new Uint8Array(0) });
   const left = Math.max(1, Math.floor((contents.issuedAt + contents.lifetimeSeconds * 1000 - wallNow) / 1000));
-  return encodeTls12NewSessionTicket({ ticketLifetimeHint: Math.min(left, contents.lifetimeSeconds), ticket: sealTicket12(keys, contents) });
+  return encodeTls12NewSessionTicket({ ticketLifetimeHint: Math.min(left, contents.lifetimeSeconds), ticket: sealTicket12(keys, { ...contents, grant }) });
 }
 
 /** Client: a NewSessionTicket's ticket and lifetime (seconds, 0: unspecified); an empty ticket is the server not issuing one after all (§3.3). */
@@ -221,3 +246,13 @@ export function ticketPlan12(config: Config12, ch: ClientHello, wallNow: number)
 
 /** The ServerHello's empty SessionTicket extension: a NewSessionTicket follows (RFC 5077 §3.2). */
 export const SESSION_TICKET_ANSWER: readonly Tls12ServerHelloExtension[] = [{ extensionType: 'session_ticket', extensionData: {} }];
+
+/** Server: the grant a session cached by ID carries (ticket-grant.ts); none when its PSK identity is no longer known (it then never resumes). */
+export function grantOf12(config: Config12, pskIdentity: Uint8Array | undefined): { readonly grant: Uint8Array } {
+  return { grant: ticketGrant(config.base, pskIdentity) ?? new Uint8Array(0) };
+}
+
+/** Server: whether a session from the cache by ID may be resumed here: what it was granted is what this server grants now. */
+export function cachedSessionHolds12(config: Config12, session: Session12): boolean {
+  return session.grant !== undefined && grantHolds(config.base, session.grant, session.pskIdentity);
+}

@@ -17,6 +17,7 @@ import { constantTimeEqual } from '../wire/bytes.js';
 import { fail } from './certificate-failure.js';
 import { parseCertificate } from './certification-path.js';
 import type { CertificateVerifier } from './verify-chain.js';
+import { describeVerifier } from './verifier-policy.js';
 
 /** The hash functions a fingerprint may name (IANA "Hash Function Textual Names", sha-1 to sha-512), → node:crypto's names and digest lengths. */
 export const FINGERPRINT_HASHES = {
@@ -90,22 +91,31 @@ export function certificateFingerprint(der: Uint8Array, hash: FingerprintHash | 
  */
 export function fingerprintVerifier(pins: readonly FingerprintPin[]): CertificateVerifier {
   const hashes = [...new Set(pins.map((p) => p.hash))];
-  return (chain) => {
-    const der = chain[0];
-    if (der === undefined) return fail('certificate_unknown', 'the peer sent no certificate to check against fingerprint');
-    const leaf = parseCertificate(der, 'chain[0]');
-    if (typeof leaf === 'string') return fail('bad_certificate', leaf);
-    try {
-      parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
-    } catch (e) {
-      return fail('unsupported_certificate', `chain[0]: unsupported public key: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const matched = hashes.some((hash) => {
-      const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(leaf.der).digest());
-      // Every pin of this hash is compared, so the time taken does not say which one matched.
-      return pins.filter((p) => p.hash === hash).reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
-    });
-    if (!matched) return fail('bad_certificate', `the peer's certificate (${certificateFingerprint(leaf.der, hashes[0])}) matches no fingerprint given`);
-    return { ok: true, leaf: leaf.x509, path: [leaf.x509], leafPublicKeySpki: leaf.fields.subjectPublicKeyInfo.slice() };
-  };
+  return describeVerifier<CertificateVerifier>(
+    (chain) => {
+      const der = chain[0];
+      if (der === undefined) return fail('certificate_unknown', 'the peer sent no certificate to check against fingerprint');
+      const leaf = parseCertificate(der, 'chain[0]');
+      if (typeof leaf === 'string') return fail('bad_certificate', leaf);
+      try {
+        parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
+      } catch (e) {
+        return fail('unsupported_certificate', `chain[0]: unsupported public key: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const matched = hashes.some((hash) => {
+        const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(leaf.der).digest());
+        // Every pin of this hash is compared, so the time taken does not say which one matched.
+        return pins.filter((p) => p.hash === hash).reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
+      });
+      if (!matched) return fail('bad_certificate', `the peer's certificate (${certificateFingerprint(leaf.der, hashes[0])}) matches no fingerprint given`);
+      return { ok: true, leaf: leaf.x509, path: [leaf.x509], leafPublicKeySpki: leaf.fields.subjectPublicKeyInfo.slice() };
+    },
+    pinsPolicy('certificate fingerprint', pins),
+  );
+}
+
+/** The pins as a verifier's policy (verifier-policy.ts): the same for the same pins in any order. */
+export function pinsPolicy(kind: string, pins: readonly FingerprintPin[]): string {
+  const listed = pins.map((p) => `${p.hash} ${Buffer.from(p.digest).toString('hex')}`);
+  return `${kind}: ${[...new Set(listed)].sort().join(', ')}`;
 }

@@ -16,7 +16,8 @@ import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
 import { credentialItems, type CredentialInput } from './credential-input.js';
-import { certificateFingerprint, FINGERPRINT_HASHES, type FingerprintPin } from './fingerprint.js';
+import { certificateFingerprint, FINGERPRINT_HASHES, pinsPolicy, type FingerprintPin } from './fingerprint.js';
+import { describeVerifier } from './verifier-policy.js';
 
 /** A peer's raw key accepted: the SPKI to import for CertificateVerify. */
 export interface RawKeySuccess {
@@ -98,25 +99,32 @@ export function localEntry(o: {
 
 /** Accepts a peer's raw key when it is byte for byte one of `pins` (each compared, so the time taken does not say which matched). */
 export function pinnedKeyVerifier(pins: readonly Uint8Array[]): RawPublicKeyVerifier {
-  return (spki) => {
-    const bad = checkedSpki(spki);
-    if (bad) return bad;
-    const matched = pins.reduce((found, pin) => (pin.length === spki.length && constantTimeEqual(pin, spki)) || found, false);
-    return matched ? { ok: true, spki: spki.slice() } : fail('bad_certificate', "the peer's raw public key is none of the keys given");
-  };
+  const listed = [...new Set(pins.map((pin) => createHash('sha256').update(pin).digest('hex')))].sort();
+  return describeVerifier<RawPublicKeyVerifier>(
+    (spki) => {
+      const bad = checkedSpki(spki);
+      if (bad) return bad;
+      const matched = pins.reduce((found, pin) => (pin.length === spki.length && constantTimeEqual(pin, spki)) || found, false);
+      return matched ? { ok: true, spki: spki.slice() } : fail('bad_certificate', "the peer's raw public key is none of the keys given");
+    },
+    `raw key: ${listed.join(', ')}`,
+  );
 }
 
 /** Accepts a peer's raw key when the digest of its SPKI DER is one of `pins` (the `fingerprint` option over the key). */
 export function keyFingerprintVerifier(pins: readonly FingerprintPin[]): RawPublicKeyVerifier {
   const hashes = [...new Set(pins.map((p) => p.hash))];
-  return (spki) => {
-    const bad = checkedSpki(spki);
-    if (bad) return bad;
-    const matched = hashes.some((hash) => {
-      const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(spki).digest());
-      return pins.filter((p) => p.hash === hash).reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
-    });
-    if (!matched) return fail('bad_certificate', `the peer's raw public key (${certificateFingerprint(spki, hashes[0])}) matches no fingerprint given`);
-    return { ok: true, spki: spki.slice() };
-  };
+  return describeVerifier<RawPublicKeyVerifier>(
+    (spki) => {
+      const bad = checkedSpki(spki);
+      if (bad) return bad;
+      const matched = hashes.some((hash) => {
+        const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(spki).digest());
+        return pins.filter((p) => p.hash === hash).reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
+      });
+      if (!matched) return fail('bad_certificate', `the peer's raw public key (${certificateFingerprint(spki, hashes[0])}) matches no fingerprint given`);
+      return { ok: true, spki: spki.slice() };
+    },
+    pinsPolicy('raw key fingerprint', pins),
+  );
 }

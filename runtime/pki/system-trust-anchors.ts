@@ -10,6 +10,7 @@ import { channel } from 'node:diagnostics_channel';
 import { rootCertificates } from 'node:tls';
 import { LOAD_CHANNEL } from '../crypto/lazy-provider.js';
 import { parsePemBlocks } from './pem-blocks.js';
+import { describeVerifier } from './verifier-policy.js';
 import { createChainVerifier, type CertificatePurpose, type CertificateVerifier } from './verify-chain.js';
 
 let anchors: readonly Uint8Array[] | undefined;
@@ -44,7 +45,10 @@ export function systemRootsVerifier(purpose: CertificatePurpose): CertificateVer
   let lazy = verifiers.get(purpose);
   if (lazy === undefined) {
     let verify: CertificateVerifier | undefined;
-    lazy = (chain, context) => (verify ??= createChainVerifier(systemTrustAnchors(), { purpose }))(chain, context);
+    lazy = describeVerifier<CertificateVerifier>(
+      (chain, context) => (verify ??= createChainVerifier(systemTrustAnchors(), { purpose }))(chain, context),
+      `bundled roots: ${purpose}`,
+    );
     verifiers.set(purpose, lazy);
   }
   return lazy;

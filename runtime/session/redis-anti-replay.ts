@@ -1,29 +1,71 @@
 import { toHex } from '../wire/bytes.js';
 import type { AntiReplayStore } from './anti-replay.js';
 
-/** What the adapter needs of a Redis client: SET with NX and PX (node-redis's `createClient()` has it). */
-export interface RedisSetClient {
-  set(key: string, value: string, options: { readonly NX: true; readonly PX: number }): Promise<string | null | object>;
+/** What the adapter needs of a Redis client: EVAL with keys and arguments (node-redis's `createClient()` has it). */
+export interface RedisAntiReplayClient {
+  eval(script: string, options: { readonly keys: string[]; readonly arguments: string[] }): Promise<unknown>;
 }
+
+/** The client's former name. */
+export type RedisSetClient = RedisAntiReplayClient;
+
+/**
+ * One script, run atomically by Redis: the store's epoch is `<run_id> <ms>`
+ * (Redis's run_id changes with every start; the time is Redis's own clock).
+ * An epoch that is missing (a new or flushed store) or of another run (a
+ * restart, a failover, a snapshot loaded) is set anew and the ClientHello
+ * refused; so is any ClientHello within `windowMs` of the epoch, when a
+ * copy may have been taken before it and forgotten. Then the first SET NX
+ * of the binder wins.
+ */
+const SCRIPT = `
+local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local epoch = redis.call('GET', KEYS[1])
+local epochRun, since
+if epoch then epochRun, since = string.match(epoch, '^(%x+) (%d+)$') end
+if epochRun ~= run or since == nil then
+  redis.call('SET', KEYS[1], run .. ' ' .. now)
+  return 0
+end
+if now - tonumber(since) < tonumber(ARGV[1]) then return 0 end
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return 1 end
+return 0
+`;
 
 /**
  * The anti-replay store in Redis, shared by every server that uses the same
- * Redis: `SET dtls13:0rtt:<binder> 1 NX PX window` succeeds for the first
+ * Redis: `SET <prefix><binder> 1 NX PX window` succeeds for the first
  * ClientHello only, atomically across servers, and expires with the
  * freshness window. A Redis error refuses early data (the handshake goes on).
+ *
+ * A store that lost what it recorded must not take a flight it took before:
+ * Redis restarted without persistence (or with a snapshot older than its
+ * last writes), flushed, or failed over. The store keeps an epoch,
+ * `<prefix>epoch` = `<run_id> <ms>`, and refuses every ClientHello for one
+ * freshness window (20 s) after the epoch is set: after a restart, and after
+ * a new Redis starts serving (docs/security/zero-rtt.md).
  */
 export class RedisAntiReplay implements AntiReplayStore {
-  private readonly client: RedisSetClient;
+  private readonly client: RedisAntiReplayClient;
   private readonly prefix: string;
 
-  constructor(client: RedisSetClient, prefix = 'dtls13:0rtt:') {
+  constructor(client: RedisAntiReplayClient, prefix = 'dtls13:0rtt:') {
     this.client = client;
     this.prefix = prefix;
   }
 
+  /** The key holding the store's epoch. */
+  get epochKey(): string {
+    return `${this.prefix}epoch`;
+  }
+
   async admit(key: Uint8Array, windowMs: number): Promise<boolean> {
+    const window = String(Math.max(1, Math.ceil(windowMs)));
     try {
-      return (await this.client.set(this.prefix + toHex(key), '1', { NX: true, PX: Math.max(1, Math.ceil(windowMs)) })) === 'OK';
+      const answer = await this.client.eval(SCRIPT, { keys: [this.epochKey, this.prefix + toHex(key)], arguments: [window] });
+      return answer === 1;
     } catch {
       return false;
     }

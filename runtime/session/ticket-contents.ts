@@ -12,7 +12,8 @@ import { readWallTime, writeWallTime } from './wall-time.js';
  * ticket (RFC 8446 §4.6.1 leaves the ticket's contents to the server): the
  * suite, the resumption PSK, when and for how long it was issued, its
  * ticket_age_add, what the original handshake established, and the
- * client address it came from (see ticket-address.ts).
+ * client address it came from (see ticket-address.ts), and what the issuing
+ * server granted (runtime/connection/ticket-grant.ts).
  */
 export interface TicketContents {
   readonly suite: SupportedCipherSuite;
@@ -30,13 +31,19 @@ export interface TicketContents {
   readonly alpn: string | undefined;
   /** The client's address when the ticket was issued: 0-RTT skips the cookie only from it (empty: from nowhere). */
   readonly address: TicketAddress;
+  /** The external PSK identity the session stands on (made with it, or resumed from a ticket of such a session). */
+  readonly pskIdentity: Uint8Array | undefined;
+  /** What the issuing server granted (runtime/connection/ticket-grant.ts): a server resumes the ticket only when it would grant the same now. */
+  readonly grant: Uint8Array;
 }
 
-const VERSION = 3;
+/**
+ * The format: 4 added the grant and the PSK identity. Tickets of the formats
+ * before (2, 3) carry no grant, so they do not open: a full handshake.
+ */
+const VERSION = 4;
 /** One decoder for every call (a decoder per call was a handshake's garbage). */
 const utf8Decoder = new TextDecoder();
-/** The format before the address: its tickets still resume, never with early data that skips the cookie. */
-const VERSION_WITHOUT_ADDRESS = 2;
 
 export function encodeTicketContents(t: TicketContents): Uint8Array {
   const w = scratchWriter('TicketContents');
@@ -74,7 +81,14 @@ function writeTicketContents(w: Writer, t: TicketContents): void {
   writeName(w, t.alpn ?? '', 'len_alpn');
   w.u8(t.address.length, 'len_address');
   w.bytes(t.address);
+  const identity = t.pskIdentity ?? EMPTY;
+  w.u16(identity.length, 'len_psk_identity');
+  w.bytes(identity);
+  w.u8(t.grant.length, 'len_grant');
+  w.bytes(t.grant);
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** `name` in UTF-8 after its one-byte length. */
 function writeName(w: Writer, name: string, field: string): void {
@@ -88,7 +102,7 @@ function writeName(w: Writer, name: string, field: string): void {
 export function decodeTicketContents(bytes: Uint8Array): TicketContents {
   const r = new Reader(bytes, 'TicketContents');
   const version = r.u8('version');
-  if (version !== VERSION && version !== VERSION_WITHOUT_ADDRESS) throw r.error('version', `version ${version} is not supported`, 0);
+  if (version !== VERSION) throw r.error('version', `version ${version} is not supported`, 0);
   const suiteNumber = r.u16('suite');
   const suite = cipherSuiteFromNumber(suiteNumber);
   if (typeof suite !== 'string' || !(suite in CIPHER_SUITES)) throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not supported`, 1);
@@ -100,7 +114,9 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
   const psk = r.bytes(r.u8('len_psk'), 'psk').slice();
   const name = r.bytes(r.u8('len_server_name'), 'server_name');
   const alpn = r.bytes(r.u8('len_alpn'), 'alpn');
-  const address = version === VERSION ? r.bytes(r.u8('len_address'), 'address').slice() : new Uint8Array(0);
+  const address = r.bytes(r.u8('len_address'), 'address').slice();
+  const identity = r.bytes(r.u16('len_psk_identity'), 'psk_identity');
+  const grant = r.bytes(r.u8('len_grant'), 'grant').slice();
   r.finish();
   return {
     suite: suite as SupportedCipherSuite,
@@ -113,5 +129,7 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
     maxEarlyData,
     alpn: alpn.length === 0 ? undefined : utf8Decoder.decode(alpn),
     address,
+    pskIdentity: identity.length === 0 ? undefined : identity.slice(),
+    grant,
   };
 }

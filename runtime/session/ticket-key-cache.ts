@@ -4,18 +4,22 @@ import { TicketKeys } from './ticket-keys.js';
 export type { TicketKeys } from './ticket-keys.js';
 
 const given = new WeakMap<object, TicketKeys>();
-const processKeys = new Map<string, TicketKeys>();
+const ownKeys = new WeakMap<object, TicketKeys>();
 
 /**
  * The ticket keys of a server's options, imported once per option object (a
  * server resolves its options for every connection). Without the option:
- * random keys made once per process and provider, so tickets resume on any
- * server of this process and nowhere else.
+ * random keys of that server's own, made once per `owner` (its options
+ * object: a UDP listener's, or the one DtlsConnection.server is given for
+ * every connection), so its tickets resume at that server and nowhere else
+ * (docs/security/tickets.md). There is no process-wide default: two
+ * listeners of one process that should resume each other's tickets share
+ * `ticketKeys`.
  */
-export function ticketKeysFor(provider: CryptoProvider, option: Uint8Array | readonly Uint8Array[] | undefined): TicketKeys {
+export function ticketKeysFor(provider: CryptoProvider, option: Uint8Array | readonly Uint8Array[] | undefined, owner: object): TicketKeys {
   if (option === undefined) {
-    let keys = processKeys.get(provider.name);
-    if (!keys) processKeys.set(provider.name, (keys = TicketKeys.random(provider)));
+    let keys = ownKeys.get(owner);
+    if (!keys) ownKeys.set(owner, (keys = TicketKeys.random(provider)));
     return keys;
   }
   let keys = given.get(option);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freePort, writePem } from '../interop/wolfssl.js';
 import { dtls13, startServer, type CliRun } from './cli-process.js';
-import { startRedis } from '../support/redis-server.js';
+import { ageAntiReplayStore, startRedis } from '../support/redis-server.js';
 
 // The session options of the CLI, with OpenSSL's names: --sess-out/--sess-in, --ticket-keys, --psk/--psk-identity, --allow-no-dhe-kex.
 
@@ -189,6 +189,7 @@ test('--early-data with --sess-in: accepted by a server with --max-early-data, r
 
 test('--anti-replay redis://HOST:PORT: the server records 0-RTT ClientHellos in a real redis-server; a bad address is a usage error', async (t) => {
   const redis = await startRedis();
+  await ageAntiReplayStore(redis.url);
   try {
     const keys = join(dir, 'ticket-keys-redis.bin');
     writeFileSync(keys, new Uint8Array(32).fill(11));

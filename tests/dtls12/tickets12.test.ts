@@ -153,6 +153,8 @@ test('a 1.3 ticket is never a 1.2 one, and a 1.2 ticket never opens as a 1.3 one
       maxEarlyData: 0,
       alpn: undefined,
       address: new Uint8Array(0),
+      pskIdentity: undefined,
+      grant: new Uint8Array(16),
     }),
   );
   const p = pair({ session12: { ...session, ticket: ticket13 } });
@@ -172,6 +174,7 @@ test('the ticket contents: encoded and decoded back; another format byte or vers
     serverName: 'a.test',
     pskIdentity: new TextEncoder().encode('node'),
     clientAuthenticated: true,
+    grant: new Uint8Array(16).fill(9),
   };
   const bytes = encodeTicket12Contents(contents);
   t.deepEqual(decodeTicket12Contents(bytes), contents);
@@ -202,6 +205,30 @@ test('session-ID resumption still works beside tickets: a server that issues non
   third.client.connect(0);
   pump(third);
   t.true(third.client.negotiated?.resumed);
+});
+
+test('attacker: a session cache shared by two servers resumes a session by ID only where its grant holds (other client CA: full handshake)', (t) => {
+  const cache = new SessionCache12();
+  const clientId = makeIdentity('p256', 'client.test', { at: now });
+  const otherCa = makeIdentity('p256', 'other.test', { at: now });
+  const client = { certificate: { chain: clientId.chain, privateKey: clientId.privateKey } };
+  const trustingA = { sessionCache12: cache, tickets: 0, clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] };
+  const first = pair(client, trustingA);
+  first.client.connect(0);
+  pump(first);
+  const session = first.client.lastSession!;
+  t.is(cache.size, 1);
+  // The attacker holds the session but no certificate that the other server's CA issued.
+  const elsewhere = pair({ session12: session }, { ...trustingA, trustAnchors: [otherCa.caDer] });
+  elsewhere.client.connect(0);
+  pump(elsewhere);
+  t.not(elsewhere.server.negotiated?.resumed, true, 'not resumed under another client CA');
+  t.not(elsewhere.server.stateName, 'connected');
+  // Where the same is granted, it resumes.
+  const same = pair({ ...client, session12: session }, trustingA);
+  same.client.connect(0);
+  pump(same);
+  t.true(same.server.negotiated?.resumed);
 });
 
 test('a server requiring client authentication resumes only a ticket whose session had a client certificate', (t) => {

@@ -22,6 +22,8 @@ const contents = (psk: Uint8Array): TicketContents => ({
   maxEarlyData: 0,
   alpn: 'h3',
   address: ticketAddressOf('192.0.2.7:4433'),
+  pskIdentity: new TextEncoder().encode('device-7'),
+  grant: new Uint8Array(16).fill(0x5c),
 });
 
 /** Whether `hay` holds `needle` anywhere. */

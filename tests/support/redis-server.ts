@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
+import { createClient } from 'redis';
 
 /** A real redis-server (Debian's package) on a free loopback port, with no persistence; stop() ends it. */
 export interface RunningRedis {
   readonly url: string;
+  readonly port: number;
   stop(): Promise<void>;
 }
 
@@ -30,8 +32,9 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(): Promise<RunningRedis> {
-  const port = await freeTcpPort();
+/** A redis-server on `port` (default: a free one), e.g. the same port again to restart one that stopped. */
+export async function startRedis(port?: number): Promise<RunningRedis> {
+  port ??= await freeTcpPort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -39,6 +42,7 @@ export async function startRedis(): Promise<RunningRedis> {
     if (await answersPing(port)) {
       return {
         url: `redis://127.0.0.1:${port}`,
+        port,
         stop: () => new Promise<void>((resolve) => (exited ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))),
       };
     }
@@ -46,4 +50,25 @@ export async function startRedis(): Promise<RunningRedis> {
   }
   child.kill('SIGKILL');
   throw new Error(`redis-server did not answer on port ${port}${exited ? ' (it exited: is redis-server installed?)' : ''}`);
+}
+
+/**
+ * Makes the RedisAntiReplay store at `url` (key `<prefix>epoch`) look as if
+ * it had been serving for a minute under the redis-server running now: a
+ * store refuses 0-RTT for one freshness window after it starts
+ * (runtime/session/redis-anti-replay.ts), which a test that wants early
+ * data taken at once skips this way.
+ */
+export async function ageAntiReplayStore(url: string, prefix = 'dtls13:0rtt:'): Promise<void> {
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    await client.eval(
+      "local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') local t = redis.call('TIME') " +
+        "redis.call('SET', KEYS[1], run .. ' ' .. (tonumber(t[1]) * 1000 - 60000)) return 1",
+      { keys: [`${prefix}epoch`], arguments: [] },
+    );
+  } finally {
+    await client.quit();
+  }
 }

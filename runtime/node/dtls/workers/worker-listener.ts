@@ -28,6 +28,7 @@ import { cidDirectoryInit, directorySlots } from './cid-directory.js';
 import { fleetOption } from './fleet-options.js';
 import { hostIdOption, ownerCidOption, workerCount, workerListenOptions } from './worker-options.js';
 import { WORKER_STAT_NAMES, readRow, statsBuffer, type WorkerStats } from './worker-stats.js';
+import type { EndedSession } from './worker-death.js';
 
 /** Options of `listenWorkers(module, options)` (`dtls13/workers`). */
 export interface WorkerListenOptions extends ListenOptions {
@@ -82,6 +83,18 @@ function workerListenerStats(listener: DtlsWorkerListener): DtlsWorkerListenerSt
   return stats as DtlsWorkerListenerStats;
 }
 
+/** What `onworkerexit` is told when a worker died and the endpoint ended for it. */
+export interface WorkerExit {
+  /** The worker that died. */
+  readonly worker: number;
+  /** Why (what it threw, or how it exited); `closed` rejects with it. */
+  readonly error: Error;
+  /** Its sessions, each ended with an internal_error alert; undefined when it could tell nothing (stopped from outside). */
+  readonly failed: readonly EndedSession[] | undefined;
+  /** The other workers' sessions, closed with close_notify as the endpoint ended. */
+  readonly closed: readonly EndedSession[];
+}
+
 /** A server endpoint on several worker threads (see {@link listenWorkers}). */
 export class DtlsWorkerListener {
   /** Resolves with the bound address once every worker is listening; rejects with the first failure (the bind's system error, a worker module that did not load). */
@@ -91,6 +104,12 @@ export class DtlsWorkerListener {
   readonly stats: DtlsWorkerListenerStats;
   /** Told of handshakes a worker refused (as `DtlsListener.onhandshakeerror`; the error carries the worker's message). */
   onhandshakeerror: HandshakeErrorHandler | null = null;
+  /**
+   * Told when a worker died (threw out of its event loop, or was stopped)
+   * and the endpoint ended for it: which sessions ended how (see
+   * {@link WorkerExit}). `closed` rejects with the same error.
+   */
+  onworkerexit: ((exit: WorkerExit) => void) | null = null;
   /** The number of workers. */
   readonly workers: number;
   /** @internal */
@@ -107,6 +126,12 @@ export class DtlsWorkerListener {
   private readonly ready: Promise<{ address: string; family: string; port: number }>[] = [];
   private shutting = false;
   private unwatch: (() => void) | undefined;
+  /** What each worker said as it died (its sessions, ended with internal_error), by worker number. */
+  private readonly dying = new Map<number, { readonly message: string; readonly sessions: readonly EndedSession[] }>();
+  /** The threads that have exited. */
+  private readonly exited = new Set<Worker>();
+  /** The sessions each worker closed with close_notify as it closed, by worker number. */
+  private readonly closedSessions = new Map<number, readonly EndedSession[]>();
 
   /** @internal Use {@link listenWorkers}. */
   constructor(module: string, options: WorkerListenOptions, count: number) {
@@ -176,7 +201,8 @@ export class DtlsWorkerListener {
   private async shut(message: ToWorker): Promise<void> {
     this.shutting = true;
     this.unwatch?.();
-    const exits = this.threads.map((t) => new Promise<void>((resolve) => t.once('exit', () => resolve())));
+    // A worker that died has exited already: only the others are waited for.
+    const exits = this.threads.filter((t) => !this.exited.has(t)).map((t) => new Promise<void>((resolve) => t.once('exit', () => resolve())));
     for (const t of this.threads) t.postMessage(message);
     await Promise.all(exits);
     if (this.counts.destroyedAt === undefined) {
@@ -293,15 +319,21 @@ export class DtlsWorkerListener {
         else if (m.type === 'admit') thread.postMessage(this.replay.answer(m as AdmitRequest));
         else if (m.type === 'handshakeError')
           this.report(Object.assign(new Error(m.message), { code: m.code, alert: m.alert }), { address: m.address, port: m.port });
+        else if (m.type === 'dying') this.dying.set(init.worker, { message: m.message, sessions: m.sessions });
+        else if (m.type === 'closed') this.closedSessions.set(init.worker, m.sessions);
       });
       thread.once('error', (e) => {
         reject(e);
-        this.died(e);
+        this.died(e, init.worker);
       });
       thread.once('exit', (code) => {
-        const e = new Error(`worker ${init.worker} exited (code ${code}) ${this.shutting ? 'while closing' : 'before the endpoint was closed'}`);
+        this.exited.add(thread);
+        const said = this.dying.get(init.worker);
+        const e = new Error(
+          `worker ${init.worker} exited (code ${code}) ${this.shutting ? 'while closing' : 'before the endpoint was closed'}${said !== undefined ? `: ${said.message}` : ''}`,
+        );
         reject(e);
-        if (!this.shutting) this.died(e);
+        if (!this.shutting) this.died(e, init.worker);
       });
     });
     ready.catch(() => {});
@@ -309,17 +341,34 @@ export class DtlsWorkerListener {
     return ready;
   }
 
-  /** A worker threw out of its event loop: the endpoint ends (the other workers close), and `closed` rejects with that error. */
-  private died(error: Error): void {
+  /**
+   * A worker threw out of its event loop, or was stopped: the endpoint ends,
+   * and `closed` rejects with that error. Its sessions ended with an alert
+   * (worker-death.ts); the other workers close theirs with close_notify, so
+   * every client is told, and `onworkerexit` says which sessions ended.
+   */
+  private died(error: Error, worker: number): void {
     if (this.counts.destroyedAt !== undefined || this.shutting) return;
     void this.listening.then(
       async () => {
-        await this.shut({ type: 'destroy', message: error.message });
+        await this.shut({ type: 'close' });
+        this.tellExit(error, worker);
       },
       () => {},
     );
     this.counts.destroyedAt = Date.now();
     this.settleClosed.reject(error);
+  }
+
+  private tellExit(error: Error, worker: number): void {
+    const handler = this.onworkerexit;
+    if (!handler) return;
+    const closed = [...this.closedSessions.entries()].filter(([w]) => w !== worker).flatMap(([, sessions]) => sessions);
+    try {
+      handler({ worker, error, failed: this.dying.get(worker)?.sessions, closed });
+    } catch {
+      // the application's handler failed; nothing is left to tell
+    }
   }
 
   private report(error: DtlsError, remote: { readonly address: string; readonly port: number }): void {

@@ -23,6 +23,7 @@ import { FleetLink, type LinkCounts, type RouteHolder } from './fleet-link.js';
 import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
 import { CidDirectory } from './cid-directory.js';
 import { publishConnectionIds } from './published-cids.js';
+import { onThreadFailure, sendQueueDrained, WorkerSessions, type EndedSession } from './worker-death.js';
 import type { Forwarded, ForwardedBatch, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
 import { STATS_FLUSH_MS, WORKER_STAT_NAMES, statsRow, type WorkerStatName } from './worker-stats.js';
 
@@ -211,7 +212,8 @@ async function main(): Promise<void> {
     return true;
   };
   // The server reads and sends on the worker's socket itself (batched, datagrams lent), after `route`.
-  const listener = listenAdopted(parts.onsession, options, socket, route);
+  const sessions = new WorkerSessions();
+  const listener = listenAdopted(sessions.track(parts.onsession), options, socket, route);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
   if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener.server, directory));
   listener.onhandshakeerror = (error, remote) =>
@@ -260,12 +262,17 @@ async function main(): Promise<void> {
       link?.close();
       flushAll();
       for (const peer of init.peers) peer?.close();
-      tell({ type: 'closed' });
+      tell({ type: 'closed', sessions: closedPeers });
       port.close();
     })());
+  let closedPeers: EndedSession[] = [];
+  const closeTelling = (): Promise<void> => {
+    if (closing === undefined) closedPeers = sessions.peers();
+    return close();
+  };
   port.on('message', (m: ToWorker) => {
     if (m.type === 'admitted') store?.answered(m as AdmitAnswer);
-    else if (m.type === 'close') void close();
+    else if (m.type === 'close') void closeTelling();
     else if (m.type === 'ticketKeys') {
       const option = init.options.ticketKeys;
       if (typeof option === 'object' && option !== null) rotateTicketKeys(option, m.keys);
@@ -275,6 +282,11 @@ async function main(): Promise<void> {
     }
   });
   await listener.listening;
+  // A throw out of this thread's event loop: its sessions end with an alert, the primary learns which, then the thread ends.
+  onThreadFailure((error) => {
+    tell({ type: 'dying', message: error.message, sessions: sessions.failAll(error) });
+    void sendQueueDrained(socket).then(() => process.exit(1));
+  });
   flushAll();
   tell({ type: 'ready', address: local.address, family: local.family, port: local.port });
 }

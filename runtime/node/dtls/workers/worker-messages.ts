@@ -3,6 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { CidDirectoryInit } from './cid-directory.js';
 import type { FleetConfig } from './fleet-options.js';
 import type { AdmitAnswer, AdmitRequest } from './shared-anti-replay.js';
+import type { EndedSession } from './worker-death.js';
 
 /** The socket a worker serves on: a descriptor the primary made (SO_REUSEPORT, native addon), or one it binds itself with node:dgram's reusePort. */
 export type WorkerSocket =
@@ -42,7 +43,10 @@ export type ToPrimary =
       readonly address: string;
       readonly port: number;
     }
-  | { readonly type: 'closed' }
+  /** Closed: the peers of the sessions it closed with close_notify (the endpoint's close). */
+  | { readonly type: 'closed'; readonly sessions: readonly EndedSession[] }
+  /** Thrown out of its event loop: these sessions ended with internal_error, and the thread ends. */
+  | { readonly type: 'dying'; readonly message: string; readonly sessions: readonly EndedSession[] }
   | AdmitRequest;
 
 export type ToWorker =

@@ -1,0 +1,93 @@
+/**
+ * What a resumption ticket may grant, bound into it when it is issued and
+ * checked again when it is offered (docs/security/tickets.md). A ticket
+ * resumes a session without the checks of a full handshake: no client
+ * certificate is asked for, no PSK identity is looked up. So a ticket is
+ * taken only by a server that would grant the same today:
+ *
+ * - the same client-authentication policy: `clientAuthentication`, the
+ *   trust anchors, the verifier (fingerprint pins, raw-key pins, the
+ *   bundled roots, an application's function), and whether the server takes
+ *   PSK clients only;
+ * - for a session made with an external PSK (or resumed from one), an
+ *   identity the server still knows, with the same key.
+ *
+ * The ticket carries the PSK identity and a 16-byte digest of all of it;
+ * the server recomputes the digest from its own configuration and, when it
+ * differs, does not resume (a full handshake, never an alert). The server
+ * name is checked beside it (the ticket holds it in clear, inside the seal).
+ */
+import type { CryptoProvider } from '../crypto/provider.js';
+import { verifierPolicy } from '../pki/verifier-policy.js';
+import type { ResolvedPsk } from '../session/external-psk.js';
+import { constantTimeEqual } from '../wire/bytes.js';
+import type { ResolvedConfig } from './config.js';
+
+/** Bytes of the grant digest a ticket carries. */
+export const GRANT_LENGTH = 16;
+
+const policies = new WeakMap<ResolvedConfig, Uint8Array>();
+const encoder = new TextEncoder();
+
+/** The server's client-authentication policy, hashed once per resolved configuration. */
+function policyDigest(config: ResolvedConfig): Uint8Array {
+  let digest = policies.get(config);
+  if (digest === undefined) {
+    const pskOnly = config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
+    const parts: Uint8Array[] = [
+      encoder.encode(`dtls13 ticket policy 1\n${config.clientAuthentication}\npsk only ${pskOnly}\n`),
+      encoder.encode(`verifier ${verifierPolicy(config.verifyPeer)}\nraw key verifier ${verifierPolicy(config.rawPublicKey?.verifyPeer)}\n`),
+      encoder.encode(`trust anchors ${config.trustAnchors.length}\n`),
+    ];
+    for (const anchor of config.trustAnchors) parts.push(lengthPrefixed(anchor));
+    digest = config.provider.digest('sha256', concat(parts));
+    policies.set(config, digest);
+  }
+  return digest;
+}
+
+/** The grant of a session made under `config`, standing on the external PSK `psk` (undefined: none). */
+export function grantFor(config: ResolvedConfig, psk: ResolvedPsk | undefined): Uint8Array {
+  const parts = [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)];
+  if (psk !== undefined) parts.push(lengthPrefixed(psk.identity), lengthPrefixed(psk.key), encoder.encode(psk.hash));
+  return digestOf(config.provider, parts);
+}
+
+/**
+ * The grant of a session this server makes or resumes under `config`:
+ * its policy, and the external PSK identity the session stands on (with the
+ * key the server holds for it now). Undefined when that identity is no
+ * longer known here: such a session cannot be resumed.
+ */
+export function ticketGrant(config: ResolvedConfig, pskIdentity: Uint8Array | undefined): Uint8Array | undefined {
+  if (pskIdentity === undefined) return grantFor(config, undefined);
+  const psk = config.serverPsk?.(pskIdentity);
+  return psk === undefined ? undefined : grantFor(config, { identity: pskIdentity, key: psk.key, hash: psk.hash });
+}
+
+/** Whether a ticket's `grant` (for `pskIdentity`) is what this server would grant now. */
+export function grantHolds(config: ResolvedConfig, grant: Uint8Array, pskIdentity: Uint8Array | undefined): boolean {
+  const now = ticketGrant(config, pskIdentity);
+  return now !== undefined && grant.length === GRANT_LENGTH && constantTimeEqual(now, grant);
+}
+
+function digestOf(provider: CryptoProvider, parts: readonly Uint8Array[]): Uint8Array {
+  return provider.digest('sha256', concat(parts)).slice(0, GRANT_LENGTH);
+}
+
+function lengthPrefixed(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + bytes.length);
+  new DataView(out.buffer).setUint32(0, bytes.length);
+  out.set(bytes, 4);
+  return out;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

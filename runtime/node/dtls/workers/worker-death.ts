@@ -1,0 +1,76 @@
+/**
+ * A worker thread that throws out of its event loop (a bug in the worker
+ * module: an exception from a timer, a promise rejected with no handler)
+ * does not vanish silently. Before the thread ends, every session it holds
+ * ends with an internal_error alert (RFC 8446 §6.2: the failure is ours),
+ * so its clients learn at once instead of waiting out their idle timeout,
+ * and the primary is told which sessions ended (`onworkerexit`). A thread
+ * stopped from outside (terminate, an abort) can tell no one: the primary
+ * reports its sessions as unknown.
+ */
+import type { Socket } from 'node:dgram';
+import type { DtlsSession } from '../session.js';
+
+/** A session that ended, by its peer's address. */
+export interface EndedSession {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** The sessions a worker serves, kept so that a worker that dies can end them with an alert and name them. */
+export class WorkerSessions {
+  private readonly live = new Set<DtlsSession>();
+
+  /** `onsession`, with each session kept until it ends. */
+  track(onsession: (session: DtlsSession) => void): (session: DtlsSession) => void {
+    return (session) => {
+      this.live.add(session);
+      const forget = (): void => void this.live.delete(session);
+      session.closed.then(forget, forget);
+      onsession(session);
+    };
+  }
+
+  /** The peers of the sessions held now. */
+  peers(): EndedSession[] {
+    const out: EndedSession[] = [];
+    for (const s of this.live) {
+      const remote = s.remoteAddress;
+      if (remote !== undefined) out.push({ address: remote.address, port: remote.port });
+    }
+    return out;
+  }
+
+  /** Ends every session with internal_error (an alert to its peer) and `error`; returns their peers. */
+  failAll(error: Error): EndedSession[] {
+    const ended = this.peers();
+    for (const s of [...this.live]) s.callbackFailed('onsession', error);
+    return ended;
+  }
+}
+
+/** Calls `die` once, with the error, when the thread has an uncaught exception or an unhandled rejection. */
+export function onThreadFailure(die: (error: Error) => void): void {
+  let dead = false;
+  const once = (thrown: unknown): void => {
+    if (dead) return;
+    dead = true;
+    die(thrown instanceof Error ? thrown : new Error(String(thrown)));
+  };
+  process.on('uncaughtException', once);
+  process.on('unhandledRejection', once);
+}
+
+/** Resolves once `socket` has no datagram left to send (the alerts are out), or after `limitMs`. */
+export async function sendQueueDrained(socket: Socket, limitMs = 1000): Promise<void> {
+  for (let waited = 0; waited < limitMs; waited += 5) {
+    let queued: number;
+    try {
+      queued = socket.getSendQueueCount();
+    } catch {
+      return; // closed already
+    }
+    if (queued === 0) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

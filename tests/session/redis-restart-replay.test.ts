@@ -1,0 +1,121 @@
+import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { createClient } from 'redis';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { RedisAntiReplay } from '../../runtime/session/redis-anti-replay.js';
+import { openClientEndpoint } from '../support/udp-client.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { ageAntiReplayStore, startRedis } from '../support/redis-server.js';
+
+/**
+ * Attacker (issue 56 finding 3): an accepted 0-RTT flight, replayed after
+ * the shared Redis store restarted empty. A real redis-server (Debian's) is
+ * stopped and started again on the same port between the flight and its
+ * copy; the servers' wall clock is fixed, so the copy is as fresh to them
+ * as the original. The store must refuse it: after a restart it refuses
+ * every 0-RTT ClientHello for one freshness window
+ * (runtime/session/redis-anti-replay.ts).
+ */
+
+const id = makeIdentity('p256', 'localhost');
+const wallClock = (): number => TEST_TIME;
+const ticketKeys = new Uint8Array(32).fill(0x4e);
+
+async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500 && !(await done()); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+test.serial('a 0-RTT flight taken before a Redis restart is not taken again after it (the store came back empty)', async (t) => {
+  let redisServer = await startRedis();
+  await ageAntiReplayStore(redisServer.url);
+  const redis = createClient({ url: redisServer.url, socket: { reconnectStrategy: () => 50 } });
+  redis.on('error', () => {}); // a lost connection refuses 0-RTT; the test restarts Redis on purpose
+  await redis.connect();
+  const store = new RedisAntiReplay(redis);
+  const options = { certificate: id, wallClock, ticketKeys, maxEarlyData: 1024, antiReplay: store };
+  const a = await DtlsUdpServer.listen(options);
+  const b = await DtlsUdpServer.listen(options);
+  const early: string[] = [];
+  for (const [name, server] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && e.early && early.push(`${name}: ${new TextDecoder().decode(e.data)}`)));
+  }
+  const socket = createSocket('udp4');
+  try {
+    const first = openClientEndpoint({ port: a.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+    await first.handshake;
+    const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+    first.close();
+    const client = DtlsConnection.client({
+      trustAnchors: [id.caDer],
+      serverName: 'localhost',
+      wallClock,
+      session,
+      earlyData: new TextEncoder().encode('PAY 100'),
+    });
+    client.connect(0);
+    const flight: Uint8Array[] = [];
+    for (let d = client.pollTransmit(); d; d = client.pollTransmit()) flight.push(d);
+    socket.bind(0, '127.0.0.1');
+    await once(socket, 'listening');
+    for (const d of flight) socket.send(d, a.address.port, '127.0.0.1');
+    await until(() => early.length > 0);
+    t.deepEqual(early, ['a: PAY 100'], 'the flight is taken once at a');
+
+    // Redis restarts without persistence: everything it recorded is gone.
+    const port = redisServer.port;
+    await redisServer.stop();
+    redisServer = await startRedis(port);
+    await until(async () => redis.isReady && (await redis.ping().catch(() => '')) === 'PONG');
+    t.is(await redis.exists('dtls13:0rtt:epoch'), 0, 'the store came back empty');
+
+    const refusedBefore = b.stats.antiReplay.refused;
+    for (const d of flight) socket.send(d, b.address.port, '127.0.0.1'); // the copy
+    await until(() => b.stats.antiReplay.refused > refusedBefore || early.length > 1);
+    t.log(`replays accepted after the restart: ${early.length - 1}`);
+    t.deepEqual(early, ['a: PAY 100'], 'the copy is refused after the restart');
+    t.is(b.stats.antiReplay.refused, refusedBefore + 1);
+    // A ClientHello never seen is refused too for the freshness window after the restart: the store cannot tell.
+    t.false(await store.admit(new Uint8Array(32).fill(7), 20_000));
+  } finally {
+    socket.close();
+    await a.close();
+    await b.close();
+    await redis.quit().catch(() => {});
+    await redisServer.stop();
+  }
+});
+
+test.serial('the store refuses while Redis is down, and refuses a flush, a snapshot or another run as a restart', async (t) => {
+  const redisServer = await startRedis();
+  await ageAntiReplayStore(redisServer.url);
+  const redis = createClient({ url: redisServer.url });
+  redis.on('error', () => {});
+  await redis.connect();
+  const store = new RedisAntiReplay(redis);
+  const key = (n: number): Uint8Array => new Uint8Array(32).fill(n);
+  try {
+    t.true(await store.admit(key(1), 20_000), 'an aged store takes a new ClientHello');
+    t.false(await store.admit(key(1), 20_000), 'once');
+    // FLUSHALL loses the records: the epoch goes with them, so the store starts a new window.
+    await redis.flushAll();
+    t.false(await store.admit(key(1), 20_000), 'after a flush the copy is refused');
+    t.false(await store.admit(key(2), 20_000), 'and so is a new one, within the window');
+    // An epoch of another run (a snapshot loaded by another redis-server): a restart too.
+    await redis.set('dtls13:0rtt:epoch', `${'ab'.repeat(20)} 1000`);
+    t.false(await store.admit(key(3), 20_000));
+    t.not(await redis.get('dtls13:0rtt:epoch'), `${'ab'.repeat(20)} 1000`, 'the epoch is set anew under this run');
+    // A window short enough to have passed since the new epoch: taken again.
+    await new Promise((r) => setTimeout(r, 5));
+    t.true(await store.admit(key(4), 1), 'past the window the store takes ClientHellos again');
+  } finally {
+    await redis.quit().catch(() => {});
+    await redisServer.stop();
+  }
+  // Redis down: refused, never an exception.
+  t.false(await store.admit(key(5), 20_000));
+});
