@@ -29,6 +29,13 @@ import { withOpensslSpellings } from './openssl-spellings.js';
 const WINDOW = 16;
 /** How long the client waits for a reply before sending past the window anyway (a peer that does not answer every record). */
 const WINDOW_WAIT_MS = 200;
+/**
+ * The end of input closes no sooner than this after the handshake completed, and only after the socket was read once
+ * more: a server that writes first (openssl s_server with input waiting) sends its line right behind its Finished, and
+ * a piped input's end, there at once, must not close before that line is read (openssl s_client reads the socket before
+ * its input, to the same effect). Input that ends later closes at once.
+ */
+const FIRST_WORDS_MS = 250;
 
 function positiveMs(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -206,6 +213,10 @@ class ClientExchange {
   private lineOpen = false;
   /** Ctrl-C or SIGTERM asked the client to close. */
   private interrupted = false;
+  /** When the handshake completed (performance.now()); the end of input waits for the server's first words (FIRST_WORDS_MS). */
+  private connectedAt = 0;
+  /** The end of input's close, waiting for FIRST_WORDS_MS to pass and the socket to be read. */
+  private closeTimer: NodeJS.Timeout | undefined;
 
   constructor(session: DtlsSession, limits: ExchangeLimits) {
     this.session = session;
@@ -229,6 +240,7 @@ class ClientExchange {
           return;
         }
         this.connected = true;
+        this.connectedAt = performance.now();
         const how = connectedAuthentication(p);
         process.stderr.write(`connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}\n`);
         const certificate = peerCertificateLine(p.peerCertificateChain);
@@ -259,6 +271,7 @@ class ClientExchange {
         clearTimeout(whole);
         clearTimeout(this.windowTimer);
         clearTimeout(this.idleTimer);
+        clearTimeout(this.closeTimer);
         this.input?.stop();
         if (this.lineOpen) process.stdout.write('\n');
         if (this.interrupted && this.failure === undefined) {
@@ -338,7 +351,15 @@ class ClientExchange {
     }
     this.input?.drained();
     // The end of input closes (openssl s_client's convention), once --replies, when asked for, have all come.
-    if (this.inputEnded && !this.repliesOwed()) this.close();
+    if (this.inputEnded && !this.repliesOwed()) this.closeAfterFirstWords();
+  }
+
+  /** The end of input's close: at once when the handshake is FIRST_WORDS_MS old, else then, after one more read of the socket. */
+  private closeAfterFirstWords(): void {
+    const wait = this.connectedAt + FIRST_WORDS_MS - performance.now();
+    if (wait <= 0) return this.close();
+    // setImmediate twice: the second runs after the event loop's next poll, which reads what the socket holds by then.
+    this.closeTimer ??= setTimeout(() => setImmediate(() => setImmediate(() => this.close())), wait);
   }
 
   /** Runs a command; false when it ended the exchange. */
