@@ -11,11 +11,13 @@ import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/options.js';
 import { iotMaterial } from './iot-peers.js';
-import { pionClient, pionHandshakes, pionServer } from './pion.js';
+import { pionClient, pionHandshakes, pionServer, pionVersion } from './pion.js';
+import { recordInterop } from '../support/interop-record.js';
 
 const files = iotMaterial();
 test.after.always(() => files.remove());
 const LABEL = 'EXTRACTOR-dtls_srtp';
+const PION = { peer: 'pion/dtls', version: pionVersion(), dtls: '1.2' } as const;
 
 /** What one of our server sessions said once opened (`reused` and `authorized` read false once a session has ended). */
 interface Opened {
@@ -62,6 +64,7 @@ test.serial('pion client → dtls13 listen: handshake, data, ALPN, DTLS-SRTP, ex
     t.is(pion?.srtp, '0x0007', 'SRTP_AEAD_AES_128_GCM (RFC 7714)');
     t.is(ours.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
     t.is(pion?.exporter, ours.exportKeyingMaterial(32, LABEL).toString('hex'), 'the same exporter output on both ends');
+    recordInterop(t, { ...PION, role: 'server', feature: 'handshake and data, ALPN, DTLS-SRTP SRTP_AEAD_AES_128_GCM, exporter equal' });
   } finally {
     client.stop();
     await server.close();
@@ -79,6 +82,7 @@ test.serial('dtls13 connect → pion server: handshake, data, ALPN, exporter equ
     t.is(pionHandshakes(peer.out)[0]?.exporter, session.exportKeyingMaterial(32, LABEL).toString('hex'));
     t.regex(peer.out, /^received 1 hello from dtls13$/m);
     await session.close();
+    recordInterop(t, { ...PION, role: 'client', feature: 'handshake and data, ALPN, exporter equal, a 300-byte MTU' });
   } finally {
     peer.stop();
   }
@@ -101,6 +105,7 @@ test.serial('client authentication: a pion client proves its certificate to dtls
     const ours = await server.sessions[0]!;
     t.true(ours.authorized);
     t.true(ours.peerCertificate);
+    recordInterop(t, { ...PION, role: 'server', feature: 'client authentication' });
   } finally {
     client.stop();
     await server.close();
@@ -118,6 +123,7 @@ test.serial('client authentication: dtls13 connect proves its certificate to a p
     await session.close();
     const refused = connect('127.0.0.1', port, { ca: files.server.ca, servername: 'localhost', handshakeTimeout: 5000 });
     await t.throwsAsync(refused.opened, undefined, 'no certificate: pion refuses the handshake');
+    recordInterop(t, { ...PION, role: 'client', feature: 'client authentication' });
   } finally {
     peer.stop();
   }
@@ -136,6 +142,7 @@ test.serial('pion resumes by session ID with dtls13 listen: abbreviated (no Cert
     t.false((await server.sessions[0]!).reused);
     t.true((await server.sessions[1]!).reused, 'our listener resumed it');
     t.regex(client.out, /^reply 2 hello from pion$/m);
+    recordInterop(t, { ...PION, role: 'server', feature: 'resumption by session ID' });
   } finally {
     client.stop();
     await server.close();
@@ -154,6 +161,7 @@ test.serial('dtls13 connect resumes by session ID with a pion server (its Sessio
     t.is(second.echo, 'hello from dtls13');
     await peer.waitFor(/^received 2 /m);
     t.is(pionHandshakes(peer.out)[1]?.sessionId, pionHandshakes(peer.out)[0]?.sessionId);
+    recordInterop(t, { ...PION, role: 'client', feature: 'resumption by session ID' });
     await second.session.close();
   } finally {
     peer.stop();
