@@ -47,6 +47,8 @@ interface Bed {
   readonly client: DtlsSession;
   /** What the server's application read, in order (read before the handling). */
   readonly received: string[];
+  /** The byteLength of each message's ArrayBuffer as it was handed over. */
+  readonly bufferSizes: number[];
   /** The messages the server kept ('keep'), as handed over. */
   readonly kept: Buffer[];
   /** How many buffers the worker got, and their bytes ('worker'). */
@@ -61,6 +63,7 @@ const message = (i: number): string => `message ${i}`.padEnd(MESSAGE, '.');
 
 async function bed(t: ExecutionContext, version: Version, handling: Handling): Promise<Bed> {
   const received: string[] = [];
+  const bufferSizes: number[] = [];
   const kept: Buffer[] = [];
   let worker: Worker | undefined;
   let movedBytes = 0;
@@ -81,6 +84,7 @@ async function bed(t: ExecutionContext, version: Version, handling: Handling): P
       session = s;
       s.onmessage = (data) => {
         received.push(data.toString('latin1'));
+        bufferSizes.push(data.buffer.byteLength);
         const buffer = data.buffer as ArrayBufferWithTransfer;
         if (handling === 'structuredClone') structuredClone(buffer, { transfer: [buffer] });
         else if (handling === 'worker') worker!.postMessage(buffer, [buffer]);
@@ -119,6 +123,7 @@ async function bed(t: ExecutionContext, version: Version, handling: Handling): P
     session: () => session,
     client,
     received,
+    bufferSizes,
     kept,
     moved: async () => {
       await until('the worker to count what it got', () => movedCount >= received.length);
@@ -201,6 +206,17 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
         await until(`${expected.length} messages`, () => b.received.length >= expected.length);
       }
       t.deepEqual(b.received, expected);
+      // The second record of each datagram waited behind the first in the same ArrayBuffer (an arena: bigger than one
+      // record's plaintext, content type and padding): it was copied apart, to an ArrayBuffer of exactly its size. With a
+      // provider that opens into arrays of its own (node:crypto in 1.3) nothing is shared, and nothing copied.
+      const sizes = b.bufferSizes;
+      const shared = sizes.filter((n, i) => i % 2 === 0 && n > MESSAGE + 1 + 255).length;
+      const copies = sizes.filter((n, i) => i % 2 === 1 && n === MESSAGE).length;
+      t.log(`${expected.length} records in ${expected.length / 2} datagrams: ${shared} first records in an arena, ${copies} second ones copied apart`);
+      t.true(
+        sizes.every((n, i) => i % 2 === 0 || sizes[i - 1]! <= MESSAGE + 1 + 255 || n === MESSAGE),
+        'every second record behind an arena one has an ArrayBuffer of its own',
+      );
     });
   }
 }
