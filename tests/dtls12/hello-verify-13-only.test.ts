@@ -8,8 +8,8 @@ import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';
 /**
  * A DTLS-1.3-only client (`minVersion: 'DTLSv1.3'`) against Debian's `openssl s_server -dtls1_2`, over real UDP
  * (issue 56, finding 7). OpenSSL answers every ClientHello with a HelloVerifyRequest before it looks at versions; the
- * client used to ignore it, send its ClientHello again and again and time out after `handshakeTimeout` (10 s by
- * default). It now refuses at once with protocol_version, as docs/versions.md says: `opened` rejects with the alert,
+ * client used to ignore it, send its ClientHello again and again and time out after `handshakeTimeout` (30 s by
+ * default for connect). It now refuses at once with protocol_version, as docs/versions.md says: `opened` rejects with the alert,
  * not with ERR_DTLS_HANDSHAKE_TIMEOUT, and OpenSSL reads that alert.
  */
 
