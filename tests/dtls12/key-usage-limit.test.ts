@@ -6,6 +6,8 @@
  * for CCM_8, about 2^24.5 for GCM: too many to reach in a test).
  */
 import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
 import { serverConfigs, type VersionConfigs } from '../../runtime/dtls/version-configs.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -55,4 +57,45 @@ test('a 1.2 key at its usage limit: the send past it is refused by name, the con
   t.true(p.events.client.some((e) => e.type === 'alert' && e.description === 'internal_error' && !e.sent));
   t.true(p.events.client.some((e) => e.type === 'closed' && e.reason === 'failed'));
   t.throws(() => p.server.send(Uint8Array.of(1)), { instanceOf: ConnectionStateError });
+});
+
+test('over real UDP through DtlsEndpoint: the refused send still sends the internal_error alert, and both ends close failed', async (t) => {
+  const only = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
+  const serverOptions = { ...only, certificate: { chain: id.chain, privateKey: id.privateKey } };
+  const [serverSocket, clientSocket] = [createSocket('udp4'), createSocket('udp4')];
+  await Promise.all([serverSocket, clientSocket].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))));
+  t.teardown(() => {
+    serverSocket.close();
+    clientSocket.close();
+  });
+  const server = new DtlsEndpoint(DtlsConnection.serverSharing(lowered(serverConfigs(serverOptions)), serverOptions), serverSocket, {
+    address: '127.0.0.1',
+    port: clientSocket.address().port,
+  });
+  const client = new DtlsEndpoint(DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }), clientSocket, {
+    address: '127.0.0.1',
+    port: serverSocket.address().port,
+  });
+  serverSocket.on('message', (m) => server.deliver(new Uint8Array(m)));
+  clientSocket.on('message', (m) => client.deliver(new Uint8Array(m)));
+  const got: string[] = [];
+  client.onEvent((e) => void (e.type === 'data' && got.push(new TextDecoder().decode(e.data))));
+  client.connect();
+  await Promise.all([client.handshake, server.handshake]);
+  let refused: unknown;
+  for (let i = 0; i < LIMIT && refused === undefined; i++) {
+    // Each send in a turn of its own: the refused one is the turn's first, so only it can have the alert go out.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      server.send(new TextEncoder().encode(`message ${i}`));
+    } catch (e) {
+      refused = e;
+    }
+  }
+  t.true(refused instanceof ConnectionStateError, String(refused));
+  t.is(await server.closed, 'failed');
+  // The alert crossed the network (the refusal pumped the endpoint): the client closes on it, not on a timeout.
+  t.is(await client.closed, 'failed');
+  t.regex(String(client.connection.failure?.alert), /internal_error/);
+  t.log(`${got.length} messages arrived before the alert`);
 });
