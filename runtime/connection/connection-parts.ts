@@ -21,6 +21,7 @@ import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
 import { PostHandshakeFlights } from './post-handshake-queue.js';
 import { ticketAddressOf, type TicketAddress } from '../session/ticket-address.js';
+import { apartFromWaiting } from '../wire/message-arena.js';
 
 /** What a client waits for the server to acknowledge: its final flight after a CertificateRequest, or its post-handshake certificate. */
 export type ConfirmationWait = 'handshake' | 'certificate';
@@ -138,6 +139,12 @@ export class ConnectionParts implements FlightRestListener {
   /** Server: the client's address, as tickets record it (empty when the connection was told none). Worked out when asked (a ticket issued, a 0-RTT ticket checked), not held. */
   get peerAddress(): TicketAddress {
     return ticketAddressOf(this.peerIp);
+  }
+
+  /** Hands application data to the application (a 'data' event); in 'batch' mode apart from any waiting message's ArrayBuffer (wire/message-arena.ts). */
+  queueData(data: Uint8Array, early?: true): void {
+    const d = this.config.messageBuffers === 'batch' ? apartFromWaiting(data, this.events) : data;
+    this.events.push(early ? { type: 'data', data: d, early } : { type: 'data', data: d });
   }
 
   /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */

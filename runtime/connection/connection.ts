@@ -535,7 +535,7 @@ export class Dtls13Connection implements VersionState {
 
   private deliver(data: Uint8Array): void {
     this.counts.applicationBytesReceived += data.length;
-    this.parts.events.push({ type: 'data', data });
+    this.parts.queueData(data);
   }
 
   /** @internal */

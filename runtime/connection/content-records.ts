@@ -81,18 +81,19 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
     }
     c.parts.earlyDataRemaining = remaining - data.length;
     c.counts.applicationBytesReceived += data.length;
-    c.parts.events.push({ type: 'data', data, early: true });
+    c.parts.queueData(data, true);
   }
 
   heldApplicationData(r: InboundRecord): void {
     const c = this.c;
-    if (!c.heldData.push(r.content)) c.ignore('early-data-cap');
+    // In 'batch' mode a copy: held past this batch, it must not keep the arena's ArrayBuffer, nor go with its transfer.
+    if (!c.heldData.push(c.parts.config.messageBuffers === 'batch' ? r.content.slice() : r.content)) c.ignore('early-data-cap');
   }
 
   applicationData(r: InboundRecord): void {
     const c = this.c;
     c.counts.applicationBytesReceived += r.content.length;
-    c.parts.events.push({ type: 'data', data: r.content });
+    c.parts.queueData(r.content);
   }
 
   /** RFC 9853 §4: only when rrc was negotiated; an unknown msg_type is ignored. */

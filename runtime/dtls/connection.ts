@@ -47,6 +47,7 @@ import { Connection12, type Offer12 } from '../dtls12/connection12.js';
 import { CommonState } from './common-state.js';
 import { CHARTS12, CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
+import { ProtocolError } from '../handshake/protocol-error.js';
 import { answeredVersion, chooseServerVersion, firstAnswer, plaintextAlertsOnly, SentClientHello } from './version-negotiation.js';
 
 export {
@@ -177,6 +178,13 @@ export class DtlsConnection implements Connection {
       const answer = firstAnswer(datagram);
       if (answer?.version === 'DTLSv1.3') this.choosing = undefined;
       else if (answer?.version === 'DTLSv1.2') this.fallBack(choosing, answer.helloVerifyRequest);
+    } else if (this.helloVerifyTo13Only(datagram)) {
+      // A 1.3-only client answered with a HelloVerifyRequest: the server speaks DTLS 1.2 only. protocol_version at once, not a
+      // wait for a ServerHello that never comes (docs/versions.md). It is no more forgeable than the plaintext alerts this
+      // state takes anyway (RFC 9147 §4.5.2).
+      return (this.current as Dtls13Connection).guard(() => {
+        throw new ProtocolError('protocol_version', 'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only');
+      });
     } else if (this.held13 !== undefined && answeredVersion(datagram) === 'DTLSv1.3') {
       this.current = this.held13; // the 1.3 answer to our first ClientHello, after a HelloVerifyRequest (forged, or a confused server)
       this.held13 = undefined;
@@ -194,6 +202,16 @@ export class DtlsConnection implements Connection {
     const state = this.current.state;
     if (this.choosing !== undefined && this.current instanceof Dtls13Connection && state !== this.choosing.initialState && state !== 'waitServerHello')
       this.choosing = undefined;
+  }
+
+  /** Client: a HelloVerifyRequest to our first ClientHello, and DTLS 1.2 not enabled. */
+  private helloVerifyTo13Only(datagram: Uint8Array): boolean {
+    return (
+      this.current instanceof Dtls13Connection &&
+      this.current.state === 'waitServerHello' &&
+      !this.versions.includes('DTLSv1.2') &&
+      firstAnswer(datagram)?.helloVerifyRequest === true
+    );
   }
 
   /** Server: the version of the first whole ClientHello, before the state takes it. */

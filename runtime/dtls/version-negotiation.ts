@@ -17,7 +17,8 @@
  *
  * Pure readers: a datagram in, a decision out; they never throw.
  */
-import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
+import type { ClientHello } from '../../generated/wire/client-hello.js';
+import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { findExtension } from '../handshake/extensions.js';
@@ -62,7 +63,7 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
     if (first === undefined) return { version: undefined, reason: 'not-a-client-hello' };
     const f = readDtlsHandshake(new Reader(first, 'Handshake'));
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return { version: undefined, reason: 'not-a-client-hello' };
-    const ch = decodeClientHello(f.fragment);
+    const ch = decodeClientHello12(f.fragment); // a 1.2 one may have no extensions (client-hello-body12.ts)
     clientHello = { body: f.fragment, hello: ch };
     const versions = findExtension(ch.extensions, 'supported_versions')?.versions;
     offered13 = versions?.includes('dtls1_3') ?? false;

@@ -8,7 +8,8 @@
  * flight controller's business during the handshake and the chart's
  * `FinishedRetransmitted` once connected.
  */
-import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
+import type { ClientHello } from '../../generated/wire/client-hello.js';
+import { decodeClientHello12 } from './client-hello-body12.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
@@ -90,7 +91,7 @@ export class HandshakeInbound12 {
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return host.drop('plaintext-refused');
     let ch: ClientHello;
     try {
-      ch = decodeClientHello(f.fragment);
+      ch = decodeClientHello12(f.fragment);
     } catch {
       return host.drop('malformed');
     }

@@ -8,7 +8,7 @@
  * Pure and total: a datagram in, an outcome out; nothing a peer sends
  * throws.
  */
-import { decodeClientHello } from '../../generated/wire/client-hello.js';
+import { decodeClientHello12 } from './client-hello-body12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import type { CryptoProvider } from '../crypto/provider.js';
@@ -59,7 +59,7 @@ export function helloVerify12(datagram: Uint8Array, provider: CryptoProvider, se
     if (first === undefined || first.kind !== 'record' || first.record.epoch !== 0 || first.record.type !== 'handshake') return { kind: 'drop' };
     const f = readDtlsHandshake(new Reader(first.record.fragment, 'Handshake'));
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return { kind: 'drop' };
-    const ch = decodeClientHello(f.fragment);
+    const ch = decodeClientHello12(f.fragment);
     if (cookieValid12(provider, secret, peer, ch)) return { kind: 'accept', random: Buffer.from(ch.random).toString('hex'), cookie: ch.legacyCookie };
     // RFC 6347 §4.2.1: server_version DTLS 1.0 whatever will be negotiated; the ClientHello's message_seq and record number.
     const body = encodeHelloVerifyRequest({ serverVersion: 'dtls1_0', cookie: makeCookie12(provider, secret, peer, ch) });

@@ -12,7 +12,8 @@ import { fragmentMessage } from '../handshake/fragmenter.js';
 import { plainRecord } from './hello-verify12.js';
 import type { Out12 } from './io12.js';
 import { MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
-import { WriteEpoch12 } from './write-epoch.js';
+import type { AeadLimits } from '../record/limits.js';
+import { EpochExhaustedError, WriteEpoch12 } from './write-epoch.js';
 
 export const CHANGE_CIPHER_SPEC = 20;
 export const ALERT = 21;
@@ -32,14 +33,18 @@ export class RecordWriter12 {
   /** The length of the peer's RFC 9146 CID on our records (0: none). */
   peerCidLength = 0;
 
-  constructor(outgoing: Uint8Array[], counts: { handshakeMessagesSent: number }) {
+  /** The write key's usage limits when not RFC 9147 §4.5.3's (tests lower them). */
+  private readonly limits: AeadLimits | undefined;
+
+  constructor(outgoing: Uint8Array[], counts: { handshakeMessagesSent: number }, limits?: AeadLimits) {
     this.outgoing = outgoing;
     this.counts = counts;
+    this.limits = limits;
   }
 
   /** Epoch 1's keys are made (sealing under them starts with the first handshake record after our ChangeCipherSpec). */
   writeKeys(cipher: EpochCipher12): void {
-    this.epoch1 = new WriteEpoch12(cipher);
+    this.epoch1 = new WriteEpoch12(cipher, 0, this.limits);
   }
 
   /** Whether our ChangeCipherSpec has gone out: records are sealed under epoch 1 from then on. */
@@ -72,6 +77,15 @@ export class RecordWriter12 {
   applicationData(data: Uint8Array, maxDatagramSize: number): void {
     const epoch = this.epoch1!;
     const room = Math.min(MAX_PLAINTEXT_12, maxDatagramSize - RECORD_HEADER - this.overhead());
+    // 1.2 cannot rekey: the key's last record is kept for the alert that ends the connection (docs/versions.md), and a
+    // message that does not fit before it is refused whole, none of its records sealed.
+    const records = Math.max(1, Math.ceil(data.length / room));
+    if (epoch.remaining < records + 1) {
+      throw new EpochExhaustedError(
+        `the write key has sealed ${epoch.used} records and may seal ${epoch.remaining} more (${epoch.cipher.suite.aead}'s usage limit, RFC 9147 §4.5.3); ` +
+          'DTLS 1.2 cannot rekey, so the connection ends',
+      );
+    }
     if (data.length === 0) this.outgoing.push(epoch.seal(APPLICATION_DATA, data));
     for (let at = 0; at < data.length; at += room) this.outgoing.push(epoch.seal(APPLICATION_DATA, data.subarray(at, at + room)));
   }

@@ -20,7 +20,7 @@ import { encodeServerHelloDone } from '../../generated/wire/server-hello-done.js
 import { encodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-exchange.js';
 import { encodeTls12CertificateRequest } from '../../generated/wire/tls12-certificate-request.js';
 import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
-import { encodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
+import { encodeTls12ServerHello, type Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
@@ -184,7 +184,7 @@ function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<
     { pointFormats: hs.pointFormats, secureRenegotiation: hs.security.secureRenegotiation, extendedMasterSecret: hs.security.extendedMasterSecret },
     [...hs.answers, ...(ticket !== undefined ? SESSION_TICKET_ANSWER : [])],
   );
-  const out: Out12[] = [message(io, 'server_hello', encodeTls12ServerHello(sh), hs.log)];
+  const out: Out12[] = [message(io, 'server_hello', serverHelloBody12(sh), hs.log)];
   if (ticket !== undefined && io.config.base.ticketKeys !== undefined) {
     const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? cached.clientAuthenticated ?? false;
     const contents = { ...ticket, suite: suite.name, masterSecret: cached.masterSecret, pskIdentity: cached.pskIdentity, clientAuthenticated };
@@ -259,7 +259,7 @@ function sendServerFlight(
     ...certificateTypeAnswers(hs.certificateTypes, !isPskSuite(suite), clientCertificateRequested),
     ...(ticket !== undefined ? SESSION_TICKET_ANSWER : []),
   ]);
-  const out: Out12[] = [message(io, 'server_hello', encodeTls12ServerHello(sh), hs.log)];
+  const out: Out12[] = [message(io, 'server_hello', serverHelloBody12(sh), hs.log)];
   const base = {
     log: hs.log,
     clientRandom: ch.random,
@@ -489,3 +489,14 @@ export const SERVER_GUARDS12 = guardTable({
     e.plan?.kind === 'answer' && e.plan.suite.ok && !isPskSuite(e.plan.suite.suite) && io.config.base.clientAuthentication !== 'none',
   clientCertificateSent: (s: At<'waitClientKeyExchange'>): boolean => s.peer !== undefined,
 } satisfies Dtls12ServerGuardTable);
+
+/**
+ * The ServerHello's bytes: without an extensions block when it has no extension (RFC 5246 §7.4.1.4, the client sent
+ * none, or none we answer: a ClientHello without extensions, client-hello-body12.ts). An empty block is legal too, but
+ * clients that send no extensions read none back (node-dtls-client hashes the ServerHello without it, and its Finished
+ * then fails).
+ */
+function serverHelloBody12(sh: Tls12ServerHello): Uint8Array {
+  const body = encodeTls12ServerHello(sh);
+  return sh.extensions.length === 0 ? body.subarray(0, body.length - 2) : body;
+}

@@ -24,6 +24,7 @@ import { PeerPath12 } from './peer-path12.js';
 import { encodeSession12 } from './session-blob12.js';
 import { Dtls12FeatureError, rebindRefused12 } from './feature-error12.js';
 import type { Session12 } from './session12.js';
+import { apartFromWaiting } from '../wire/message-arena.js';
 
 export interface State12Options {
   /** The handshake's start when it began before this object (a 1.3 offer answered in 1.2): its duration counts from it. */
@@ -148,7 +149,8 @@ export class State12 implements VersionState, Event12Sink {
       }
       case 'data':
         this.connection.counts.applicationBytesReceived += e.data.length;
-        this.events.push(e);
+        // 'batch' mode: never in one ArrayBuffer with a message still waiting (wire/message-arena.ts); an own array never is.
+        this.events.push({ type: 'data', data: apartFromWaiting(e.data, this.events) });
         return;
       case 'alert':
         this.events.push(e);

@@ -42,6 +42,11 @@ export class WriteEpoch12 {
     return this.sealed;
   }
 
+  /** Records this key may still seal (the sequence numbers and the confidentiality limit both bound it). */
+  get remaining(): number {
+    return Math.max(0, Math.min(LAST_SEQUENCE_NUMBER + 1 - this.next, this.limits.confidentiality - this.sealed));
+  }
+
   /** True when no more record may be sealed. */
   get exhausted(): boolean {
     return this.next > LAST_SEQUENCE_NUMBER || this.sealed >= this.limits.confidentiality;

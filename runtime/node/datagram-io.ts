@@ -18,6 +18,8 @@ function lendable(first: number): boolean {
 const EMSGSIZE = constants.errno.EMSGSIZE;
 /** udpSendBatch's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
 const SEND_STATUS = new Int32Array(1);
+/** The most datagrams one udpSendBatch call takes (MAX_SEND_BATCH, native/src/addon.c); a longer send takes several calls. */
+export const SEND_BATCH_MAX = 1024;
 
 /**
  * Batched datagram I/O on a node:dgram socket. With the native addon on
@@ -122,19 +124,25 @@ export class DatagramIo {
     const fd = this.fd();
     if (fd !== undefined) {
       const ipv4 = connected ? 0 : this.ipv4(address);
-      if (ipv4 >= 0) {
-        const r = this.binding!.udpSendBatch(fd, datagrams, count, ipv4, connected ? 0 : port, SEND_STATUS);
+      // In calls of at most SEND_BATCH_MAX (the addon's cap), as many as it takes: what one send hands over (a client's
+      // held messages released together, a server's burst) is not bounded by it.
+      while (ipv4 >= 0 && done < count) {
+        const n = Math.min(count - done, SEND_BATCH_MAX);
+        SEND_STATUS[0] = 0;
+        const r = this.binding!.udpSendBatch(fd, done === 0 ? datagrams : datagrams.slice(done, done + n), n, ipv4, connected ? 0 : port, SEND_STATUS);
         if (r > 0) {
-          done = r;
+          done += r;
           this.counts.batchedSends++;
           this.counts.batchedDatagramsSent += r;
           for (let i = 0; i < r; i++) sent();
         }
+        if (r === n) continue;
         if (SEND_STATUS[0] === EMSGSIZE && done < count) {
           // The datagram after those sent was refused as too large for the path: its error, as node:dgram reports one.
           done++;
           sent(Object.assign(new Error('send EMSGSIZE'), { code: 'EMSGSIZE', errno: -EMSGSIZE, syscall: 'send' }));
         }
+        break; // the rest through node:dgram, which reports each one's outcome
       }
     }
     if (connected) for (let i = done; i < count; i++) this.socket.send(datagrams[i]!, sent);

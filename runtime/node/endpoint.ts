@@ -321,10 +321,15 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    * where the platform allows ({@link DatagramIo}).
    */
   send(data: Uint8Array): void {
-    this.connection.send(data, DtlsEndpoint.now());
-    if (this.pumpQueued) return;
-    this.pumpQueued = true;
-    queueMicrotask(() => this.queuedPump()); // one closure per turn that sends, not one held for the endpoint's life
+    try {
+      this.connection.send(data, DtlsEndpoint.now());
+    } finally {
+      // Also for a refused send: the refusal may have ended the connection (a 1.2 key at its usage limit), whose alert goes out.
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => this.queuedPump()); // one closure per turn that sends, not one held for the endpoint's life
+      }
+    }
   }
 
   /** Server: asks the client for its certificate (post-handshake authentication). */

@@ -1,4 +1,4 @@
-import { receiveBatch, receiveBatchId, type MessageArena, type ReceiveBatchSource } from '../wire/message-arena.js';
+import { isDetached, receiveBatch, receiveBatchId, type MessageArena, type ReceiveBatchSource } from '../wire/message-arena.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
 /** Records opened in one call at most. */
@@ -39,6 +39,8 @@ export class OpenedAhead {
   /** The key the records were opened with (an epoch's cipher: its identity). */
   private key: object | undefined;
   private source: ReceiveBatchSource | undefined;
+  /** The batch in which a run's ArrayBuffer was found detached (the rest of it opens alone). */
+  private detachedIn = -1;
   /** The arena's ArrayBuffer the plaintexts lie in, from `base` on. */
   private out: ArrayBuffer | undefined;
   private base = 0;
@@ -60,6 +62,15 @@ export class OpenedAhead {
    */
   take(datagram: Uint8Array, key: object, generation: number, snBits: 0 | 8 | 16, expected: number): boolean {
     if (this.count === 0) return false;
+    // The application transferred a message's buffer meanwhile (onmessage, earlier in the batch): the plaintexts went with
+    // it. Nothing is lost: the ciphertexts are still in the batch, and each record is opened again, alone: an application
+    // that transfers every message would otherwise have the rest of the run opened again for each (quadratic), so no new
+    // run starts in this batch, and a record is opened at most twice.
+    if (isDetached(this.out!)) {
+      this.discard();
+      this.detachedIn = receiveBatchId();
+      return false;
+    }
     const source = receiveBatch();
     if (source !== this.source || this.batch !== receiveBatchId() || this.generation !== generation) {
       this.discard();
@@ -100,6 +111,7 @@ export class OpenedAhead {
     const source = receiveBatch();
     const buf = source?.buffer;
     if (buf === undefined || source?.datagramsAhead === undefined || source.current !== datagram) return false;
+    if (this.detachedIn === receiveBatchId()) return false;
     // A datagram inside the run that the run left out (not one record of its kind) is opened alone, the run kept: a sender
     // interleaving such datagrams must not have the rest of the run opened again for each.
     if (this.next < this.count && this.source === source && this.batch === receiveBatchId() && (source.position ?? 0) < this.lastPosition()) return false;
@@ -145,6 +157,7 @@ export class OpenedAhead {
 
   private zero(k: number): void {
     const r = this.results;
-    if (r[4 * k + 3]! >= 0) new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!).fill(0);
+    // A detached ArrayBuffer (transferred by the application) has nothing left here to zero, and no view can be made of it.
+    if (r[4 * k + 3]! >= 0 && !isDetached(this.out!)) new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!).fill(0);
   }
 }

@@ -40,6 +40,45 @@ export interface ReceiveBatchSource {
 /** The largest arena: a batch of more than this from one sender fills several (the addon's pool serves up to this size). */
 export const ARENA_MAX = 32_768;
 
+/**
+ * Whether `buffer`, an arena's ArrayBuffer (never empty), was detached since: the application transferred a message's
+ * `data.buffer` (a postMessage or structuredClone transfer list, ArrayBuffer.prototype.transfer). A detached
+ * ArrayBuffer's byteLength is 0 (the `detached` getter is newer than Node 20), and no view of it can be made or filled.
+ */
+export function isDetached(buffer: ArrayBufferLike): boolean {
+  return buffer.byteLength === 0;
+}
+
+/** Whether `view`'s ArrayBuffer was detached (an empty view of an empty ArrayBuffer is not). */
+export function viewDetached(view: Uint8Array): boolean {
+  if (view.byteLength !== 0 || view.buffer.byteLength !== 0) return false;
+  try {
+    view.slice(); // throws for a detached ArrayBuffer only
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** An event waiting for the application, as far as {@link apartFromWaiting} looks at it. */
+interface WaitingEvent {
+  readonly type: string;
+  readonly data?: unknown;
+}
+
+/**
+ * `data`, a message about to wait in `waiting` (a connection's events) for the application, or in 'batch' mode a copy
+ * of its own when a message already waiting there views the same ArrayBuffer: the records of one datagram are all
+ * opened before the first is handed over, and an application that transfers that one's `data.buffer` in its callback
+ * would otherwise detach the next before it is handed over. Only a second record of a datagram (or of records released
+ * together, held data and deferred records) is copied; a message per datagram never is.
+ */
+export function apartFromWaiting(data: Uint8Array, waiting: readonly WaitingEvent[]): Uint8Array {
+  const b = data.buffer;
+  for (const e of waiting) if (e.type === 'data' && e.data instanceof Uint8Array && e.data.buffer === b) return data.slice();
+  return data;
+}
+
 /** Where arenas come from: a zeroed ArrayBuffer of 1..ARENA_MAX bytes (a record's plaintext is at most 2^14 + 256). */
 let zeroed = (n: number): ArrayBuffer => new ArrayBuffer(n);
 
@@ -110,7 +149,7 @@ export class MessageArena {
    */
   room(least: number, datagramLeft: number): number {
     const b = this.buffer;
-    if (b === undefined || this.batch !== batchId || b.byteLength - this.used < least || b.byteLength === 0) {
+    if (b === undefined || this.batch !== batchId || b.byteLength - this.used < least || isDetached(b)) {
       this.take(least, datagramLeft);
       this.used -= least;
       this.last = undefined;
@@ -131,7 +170,7 @@ export class MessageArena {
    */
   take(n: number, datagramLeft: number): Uint8Array {
     let b = this.buffer;
-    if (b === undefined || this.batch !== batchId || b.byteLength - this.used < n || b.byteLength === 0) {
+    if (b === undefined || this.batch !== batchId || b.byteLength - this.used < n || isDetached(b)) {
       const ahead = source === undefined ? datagramLeft : source.bytesAhead();
       b = zeroed(Math.max(n, 1, Math.min(ahead, ARENA_MAX)));
       if (source !== undefined && this.batch !== batchId) touched.push(this);
@@ -150,10 +189,11 @@ export class MessageArena {
    * zeroed, and when it is the last {@link take}, taken again next.
    */
   giveBack(view: Uint8Array): void {
-    view.fill(0);
+    const gone = isDetached(view.buffer);
+    if (!gone) view.fill(0);
     if (view !== this.last) return;
     this.last = undefined;
-    if (view.buffer === this.buffer && view.byteOffset + view.length === this.used) this.used -= view.length;
+    if (!gone && view.buffer === this.buffer && view.byteOffset + view.length === this.used) this.used -= view.length;
   }
 
   /** The last {@link take} held a record that did not authenticate: zeroed, and taken again next. */

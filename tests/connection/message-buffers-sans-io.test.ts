@@ -37,7 +37,12 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     const before = p.events.server.length;
     const outer = beginReceiveBatch({ bytesAhead: () => 4096 });
     try {
-      for (const d of [first, forged, first, cut, second]) p.server.receive(d, p.now);
+      // Each datagram's events are taken before the next is received, as DtlsEndpoint does: a message still waiting
+      // would have the next one's plaintext copied apart from its ArrayBuffer (wire/message-arena.ts, apartFromWaiting).
+      for (const d of [first, forged, first, cut, second]) {
+        p.server.receive(d, p.now);
+        for (let e = p.server.pollEvent(); e !== undefined; e = p.server.pollEvent()) p.events.server.push(e);
+      }
     } finally {
       endReceiveBatch(outer);
     }
@@ -59,6 +64,44 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     t.true(
       p.events.server.some((e) => e.type === 'data' && latin1(e.data) === 'after'),
       'the session goes on',
+    );
+  });
+}
+
+for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
+  test(`${version}: in a 'batch' receive batch, a message received while another still waits has an ArrayBuffer apart from it`, (t) => {
+    const only = { minVersion: version, maxVersion: version } as const;
+    const p: Pair12<DtlsConnection> = pair12(
+      DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }),
+      DtlsConnection.server({ ...only, certificate: { chain: id.chain, privateKey: id.privateKey }, messageBuffers: 'batch' }),
+    );
+    p.client.connect(0);
+    pump(p);
+    const datagram = (text: string): Uint8Array => {
+      p.client.send(new TextEncoder().encode(text));
+      return p.client.pollTransmit()!;
+    };
+    const sent = [datagram('one'), datagram('two'), datagram('three')];
+    const before = p.events.server.length;
+    const outer = beginReceiveBatch({ bytesAhead: () => 4096 });
+    try {
+      for (const d of sent) p.server.receive(d, p.now);
+    } finally {
+      endReceiveBatch(outer);
+    }
+    pump(p);
+    const data = p.events.server.slice(before).flatMap((e) => (e.type === 'data' ? [e.data] : []));
+    t.deepEqual(
+      data.map((d) => latin1(d)),
+      ['one', 'two', 'three'],
+    );
+    // The application may transfer the first one's buffer when it is handed over: the others do not go with it.
+    t.is(new Set(data.map((d) => d.buffer)).size, 3);
+    const moved = data[0]!.buffer as ArrayBuffer;
+    structuredClone(moved, { transfer: [moved] });
+    t.deepEqual(
+      data.slice(1).map((d) => latin1(d)),
+      ['two', 'three'],
     );
   });
 }

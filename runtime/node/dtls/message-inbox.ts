@@ -6,6 +6,18 @@
  * dropped and counted by the session. Made with the first message kept.
  */
 
+import { viewDetached } from '../../wire/message-arena.js';
+
+/**
+ * `view`, a message's bytes, as the Buffer `onmessage` gets; undefined when its ArrayBuffer was detached before it was
+ * handed over (`messageBuffers: 'batch'`: the application transferred a message's buffer in a callback meanwhile, and
+ * this one lay in it). The connection keeps that from happening in `onmessage` (docs/security/buffers.md); should it
+ * happen in another callback, the message is counted as dropped instead of throwing out of the library.
+ */
+export function handedOver(view: Uint8Array): Buffer | undefined {
+  return viewDetached(view) ? undefined : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
+
 /** Messages kept for an `onmessage` that is not set yet; more are dropped and counted. */
 export const WAITING_MESSAGES = 1024;
 /** ... and at most this many bytes of them. */

@@ -13,7 +13,7 @@ export interface SessionCounters {
   messagesReceived: number;
   bytesSent: number;
   bytesReceived: number;
-  /** Messages dropped because no `onmessage` was set and 1,024 messages or 1 MiB were already waiting for one. */
+  /** Messages dropped because no `onmessage` was set and 1,024 messages or 1 MiB were already waiting for one (or, 'batch' mode, detached by the application before being handed over). */
   messagesDropped: number;
   /** ICMP port unreachable indications on the client's socket after the handshake, ignored (DtlsSession.portUnreachable). */
   icmpUnreachable: number;
@@ -77,7 +77,7 @@ export class DtlsSessionStats {
   get messagesSent(): number {
     return this.#counters.messagesSent;
   }
-  /** Messages dropped because nobody read them (no `onmessage`, 1,024 messages or 1 MiB waiting). */
+  /** Messages dropped because nobody read them (no `onmessage`, 1,024 messages or 1 MiB waiting), or, in 'batch' mode, whose ArrayBuffer the application transferred in a callback before they were handed over. */
   get messagesDropped(): number {
     return this.#counters.messagesDropped;
   }

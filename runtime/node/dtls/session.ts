@@ -17,7 +17,7 @@ import { LazyOutcome } from './lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
 import { sessionFailure } from './session-failure.js';
-import { MessageInbox } from './message-inbox.js';
+import { handedOver, MessageInbox } from './message-inbox.js';
 import { sendBytes, type SendData } from './send-data.js';
 import { keyingMaterialArguments } from './keying-material.js';
 import { CIPHER_SUITES } from '../../crypto/suites.js';
@@ -196,7 +196,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   endpointEvent(e: ConnectionEvent): void {
     const endpoint = this.conn;
     if (endpoint === undefined) return;
-    if (e.type === 'data') this.message(Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength), e.early === true);
+    if (e.type === 'data') this.message(handedOver(e.data), e.early === true);
     // At once, not when the endpoint's promise settles: data may follow in the same turn (datagrams drained together),
     // and onhandshake comes before it; onmessage may answer it.
     else if (e.type === 'handshakeComplete') this.handshakeCompleted(endpoint, e.parameters);
@@ -559,15 +559,15 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     return `${what}: the handshake has not completed (await session.opened)`;
   }
 
-  private message(data: Buffer, early: boolean): void {
+  private message(data: Buffer | undefined, early: boolean): void {
     if (early && this.role === 'server') this.earlyReplies ??= new EarlyReplies(); // what it sends now is held until `opened`
     if (this.opening.waitingForTicket) this.announceOpen(); // onhandshake before the first message, as always
     this.counters.messagesReceived++;
-    this.counters.bytesReceived += data.length;
+    this.counters.bytesReceived += data?.length ?? 0; // undefined: detached before it was handed over (message-inbox.ts)
     // While the server's confirmation is due, messages wait for `opened` (and are dropped if it rejects).
-    if (this.messageHandler && !this.opening.confirming && (this.waiting === undefined || this.waiting.empty))
+    if (data && this.messageHandler && !this.opening.confirming && (this.waiting === undefined || this.waiting.empty))
       this.callHandler('onmessage', this.messageHandler, data, early);
-    else if (!(this.waiting ??= new MessageInbox()).hold(data, early)) this.counters.messagesDropped++;
+    else if (data === undefined || !(this.waiting ??= new MessageInbox()).hold(data, early)) this.counters.messagesDropped++;
   }
 
   private finish(failure: Error | (() => Error) | undefined): void {

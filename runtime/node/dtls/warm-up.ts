@@ -15,7 +15,8 @@ import { connect } from './connect.js';
 import { listen } from './listener.js';
 import { DatagramTransport } from './transport.js';
 
-let warmed = false;
+/** The thread's one run: every call shares it (a second call while it runs waits for it). */
+let run: Promise<void> | undefined;
 
 /** Documentation addresses (RFC 5737): the transports' own, never on a wire. */
 const SERVER = { address: '192.0.2.1', port: 4433 };
@@ -25,13 +26,22 @@ const NAME = 'warm-up.invalid';
 /**
  * Runs one DTLS 1.3 handshake and one message each way in memory, once per
  * thread: 15–20 ms of CPU in a fresh process (docs/benchmarks.md), spent now so that the first real
- * one runs code V8 has run before. Resolves with false when an earlier call
- * did it (nothing is done then); rejects if the handshake fails, which is a
- * bug of this package.
+ * one runs code V8 has run before. Every call shares that one run: the first
+ * resolves with true when it is done, every other call with false once it is
+ * done too (a second call made while it runs waits for it); all reject if the
+ * handshake fails, which is a bug of this package.
  */
 export async function warmUp(): Promise<boolean> {
-  if (warmed) return false;
-  warmed = true;
+  if (run !== undefined) {
+    await run;
+    return false;
+  }
+  run = inMemoryHandshake();
+  await run;
+  return true;
+}
+
+async function inMemoryHandshake(): Promise<void> {
   const id = createThrowawayIdentity({ serverName: NAME, caName: 'dtls13 warm-up CA' });
   // Each side's datagrams (copied: the sender may reuse its buffer) reach the other a task later, as from a socket.
   const later = (to: () => DatagramTransport, from: { address: string; port: number }) => (d: Uint8Array) => {
@@ -57,5 +67,4 @@ export async function warmUp(): Promise<boolean> {
   } finally {
     await listener.close();
   }
-  return true;
 }

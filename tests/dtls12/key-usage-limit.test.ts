@@ -1,0 +1,101 @@
+/**
+ * A DTLS 1.2 write key at its usage limit (issue 56): 1.2 cannot rekey, so the connection ends (docs/versions.md). The
+ * key's last record is kept for the internal_error alert that says so; the send that would pass the limit is refused
+ * with a typed error (ConnectionStateError; the node API's SessionStateError, code ERR_INVALID_STATE) naming the limit,
+ * none of its records sealed; every message before it arrives. Sans-I/O, a lowered limit (the default is 2^23 records
+ * for CCM_8, about 2^24.5 for GCM: too many to reach in a test).
+ */
+import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
+import { serverConfigs, type VersionConfigs } from '../../runtime/dtls/version-configs.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import { pair12, pump, type Pair12 } from './pair12.js';
+
+const id = makeIdentity('p256', 'server.test', { at: Date.now() });
+const LIMIT = 12;
+
+/** The 1.2 configuration with the key's confidentiality limit lowered to LIMIT (no option sets it). */
+function lowered(configs: VersionConfigs): VersionConfigs {
+  const c12 = configs.config12!;
+  return { ...configs, config12: { ...c12, base: { ...c12.base, aeadLimits: { confidentiality: LIMIT, integrity: 1000 } } } };
+}
+
+test('a 1.2 key at its usage limit: the send past it is refused by name, the connection ends with internal_error, what came before arrives', (t) => {
+  const only = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
+  const serverOptions = { ...only, certificate: { chain: id.chain, privateKey: id.privateKey } };
+  const p: Pair12<DtlsConnection> = pair12(
+    DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }),
+    DtlsConnection.serverSharing(lowered(serverConfigs(serverOptions)), serverOptions),
+  );
+  p.client.connect(0);
+  pump(p);
+  t.is(p.server.state, 'connected');
+  let sent = 0;
+  let refused: unknown;
+  for (let i = 0; i < LIMIT && refused === undefined; i++) {
+    try {
+      p.server.send(new TextEncoder().encode(`message ${i}`));
+      sent++;
+      pump(p);
+    } catch (e) {
+      refused = e;
+    }
+  }
+  t.true(refused instanceof ConnectionStateError, String(refused));
+  t.regex((refused as Error).message, /usage limit.*DTLS 1\.2 cannot rekey/);
+  pump(p);
+  // The Finished took one record of the key, the alert the last: the rest carried messages.
+  t.is(sent, LIMIT - 2);
+  const got = p.events.client.flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
+  t.deepEqual(
+    got,
+    Array.from({ length: sent }, (_, i) => `message ${i}`),
+  );
+  t.true(p.events.server.some((e) => e.type === 'closed' && e.reason === 'failed'));
+  t.true(p.events.client.some((e) => e.type === 'alert' && e.description === 'internal_error' && !e.sent));
+  t.true(p.events.client.some((e) => e.type === 'closed' && e.reason === 'failed'));
+  t.throws(() => p.server.send(Uint8Array.of(1)), { instanceOf: ConnectionStateError });
+});
+
+test('over real UDP through DtlsEndpoint: the refused send still sends the internal_error alert, and both ends close failed', async (t) => {
+  const only = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
+  const serverOptions = { ...only, certificate: { chain: id.chain, privateKey: id.privateKey } };
+  const [serverSocket, clientSocket] = [createSocket('udp4'), createSocket('udp4')];
+  await Promise.all([serverSocket, clientSocket].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))));
+  t.teardown(() => {
+    serverSocket.close();
+    clientSocket.close();
+  });
+  const server = new DtlsEndpoint(DtlsConnection.serverSharing(lowered(serverConfigs(serverOptions)), serverOptions), serverSocket, {
+    address: '127.0.0.1',
+    port: clientSocket.address().port,
+  });
+  const client = new DtlsEndpoint(DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }), clientSocket, {
+    address: '127.0.0.1',
+    port: serverSocket.address().port,
+  });
+  serverSocket.on('message', (m) => server.deliver(new Uint8Array(m)));
+  clientSocket.on('message', (m) => client.deliver(new Uint8Array(m)));
+  const got: string[] = [];
+  client.onEvent((e) => void (e.type === 'data' && got.push(new TextDecoder().decode(e.data))));
+  client.connect();
+  await Promise.all([client.handshake, server.handshake]);
+  let refused: unknown;
+  for (let i = 0; i < LIMIT && refused === undefined; i++) {
+    // Each send in a turn of its own: the refused one is the turn's first, so only it can have the alert go out.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      server.send(new TextEncoder().encode(`message ${i}`));
+    } catch (e) {
+      refused = e;
+    }
+  }
+  t.true(refused instanceof ConnectionStateError, String(refused));
+  t.is(await server.closed, 'failed');
+  // The alert crossed the network (the refusal pumped the endpoint): the client closes on it, not on a timeout.
+  t.is(await client.closed, 'failed');
+  t.regex(String(client.connection.failure?.alert), /internal_error/);
+  t.log(`${got.length} messages arrived before the alert`);
+});
