@@ -27,7 +27,7 @@ import { applyServerAnswers, clientOfferedMore } from './extension-answers.js';
 import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor, ticketModesExtension } from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
-import { firstKeyShares } from './key-share-offer.js';
+import { firstKeyShares, sharesThatFit } from './key-share-offer.js';
 import { ownChain, X509_TYPES } from './certificate-types.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished, type PeerCertificate } from './peer-authentication.js';
 import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
@@ -54,12 +54,19 @@ const transcribe = (t: Transcript, m: InboundMessage): void => t.addMessage(m.ms
  * chart state the chart gives it; what a step throws goes to the caller.
  */
 function clientSteps() {
-  const sendHello = (c: ClientContext, offer: ClientOffer): At<'waitServerHello'> => {
+  const sendHello = (c: ClientContext, first: ClientOffer): At<'waitServerHello'> => {
+    let offer = first;
     const cookie = offer.retry?.cookie;
     const now = c.parts.wallClock();
     const early = offer.earlyData === 'offered';
     const psk = offer.psk ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early) : ticketModesExtension(c.parts.config.pskModes);
-    const body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, [...clientCidExtensions(c.parts.cid), ...psk]);
+    const extra = [...clientCidExtensions(c.parts.cid), ...psk];
+    let body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);
+    const kept = sharesThatFit(offer.keyShares, body.length, c.parts.config.maxDatagramSize);
+    if (kept !== offer.keyShares) {
+      offer = { ...offer, keyShares: kept };
+      body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);
+    }
     if (offer.psk) bindClientHello(c.parts.provider, body, offer.psk, offer.transcript);
     const clientHelloSeq = c.parts.sendSeq;
     c.parts.queue(0, 'client_hello', body, offer.transcript);
