@@ -62,7 +62,8 @@ function clientSteps() {
     const psk = offer.psk ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early) : ticketModesExtension(c.parts.config.pskModes);
     const extra = [...clientCidExtensions(c.parts.cid), ...psk];
     let body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);
-    const kept = sharesThatFit(offer.keyShares, body.length, c.parts.config.maxDatagramSize);
+    // The first ClientHello only: after a HelloRetryRequest that asks for no group the shares stay as they were (RFC 8446 §4.1.2).
+    const kept = offer.retry === undefined ? sharesThatFit(offer.keyShares, body.length, c.parts.config.maxDatagramSize) : offer.keyShares;
     if (kept !== offer.keyShares) {
       offer = { ...offer, keyShares: kept };
       body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);

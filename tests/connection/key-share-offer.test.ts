@@ -64,6 +64,8 @@ for (const [name, size, cookies, retried] of [
   ['default size, cookies', 1200, true, true],
   ['default size, no cookies', 1200, false, true],
   ['1,500 bytes, no cookies', 1500, false, false],
+  // The cookie's HelloRetryRequest asks for no group: the second ClientHello, now over 1,500 bytes with the cookie, keeps both shares.
+  ['1,500 bytes, cookies', 1500, true, true],
 ] as const) {
   test(`over UDP, ${name}: a server ranking x25519mlkem768 first gets the hybrid exchange (a HelloRetryRequest: ${retried ? 'yes' : 'no'})`, async (t) => {
     const server = await DtlsUdpServer.listen({ certificate: id, wallClock, groups: ['x25519mlkem768', 'x25519'], cookies, maxDatagramSize: size });
