@@ -166,6 +166,8 @@ function clientSteps() {
       const cookie = findExtension(hrr.extensions, 'cookie')?.cookie;
       if (selected === undefined && cookie === undefined)
         throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that would change nothing (RFC 8446 §4.1.4)');
+      if (selected === undefined && s.offer.keyShares.length === 0 && s.offer.psk === undefined)
+        throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that names no group for a ClientHello with no key share (RFC 8446 §4.1.4)');
       let group: KeyExchangeGroup | undefined;
       if (selected !== undefined) {
         group = c.parts.config.groups.find((g) => g === selected);

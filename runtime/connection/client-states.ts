@@ -9,7 +9,7 @@ import type { PskOffer } from './psk-offer.js';
 /** What the client has offered: its random, the key shares of its ClientHello (key-share-offer.ts) and the transcript so far. */
 export interface ClientOffer {
   readonly random: Uint8Array;
-  /** Never empty: the preferred group's first; after a HelloRetryRequest, the one share it asked for. */
+  /** The preferred group's first; none when they would not fit one datagram (the server then asks for one); after a HelloRetryRequest, the one share it asked for. */
   readonly keyShares: readonly KeyShare[];
   readonly transcript: Transcript;
   /** Set by a HelloRetryRequest: the suite it fixed, the group it asked for and its cookie. */

@@ -9,16 +9,19 @@
  * Both shares are sent when the ClientHello still fits one datagram
  * (`maxDatagramSize`, `mtu`). The ML-KEM-768 share alone is 1,216 bytes,
  * so at the default 1,200 it cannot: then the first ClientHello carries
- * the classical share only, the hybrid group still first in
- * supported_groups (`sharesThatFit`). A server that cannot reassemble a
- * first ClientHello sent in fragments before its cookie exchange (wolfSSL
- * 5.7.2 ignores one: the handshake times out) reads it whole; a server
- * with the hybrid group asks for its share with a HelloRetryRequest, in
- * the same round trip as its cookie when it does the cookie exchange (as
- * dtls13's listener does: runtime/handshake/negotiation.ts ranks a
- * hybrid group first above any classical share). A `groups` naming no
- * classical group (a post-quantum-only client) sends the hybrid share
- * alone, in fragments when it must.
+ * no share at all (an empty key_share, RFC 8446 §4.2.8: the client asks
+ * the server to choose), with the hybrid group still first in
+ * supported_groups (`sharesThatFit`). It fits one datagram, so a server
+ * that ignores a first ClientHello in fragments before its cookie
+ * exchange (wolfSSL 5.7.2: the handshake timed out) reads it; each server
+ * picks its own preference from the list and asks for that share with a
+ * HelloRetryRequest, in the same round trip as its cookie when it does
+ * the cookie exchange. Why not the classical share alone: a server that
+ * has the hybrid group but takes a share it was sent rather than ask for
+ * its first choice (NSS 3.110 does) would settle on X25519, and the
+ * post-quantum exchange the client asked for first would be lost
+ * silently. A `groups` naming no classical group (a post-quantum-only
+ * client) sends the hybrid share alone, in fragments when it must.
  */
 import type { CryptoProvider, KeyExchangeGroup, KeyShare } from '../crypto/provider.js';
 import { GROUPS_12 } from '../dtls12/groups12.js';
@@ -42,11 +45,10 @@ const HELLO_OVERHEAD = 13 + 12;
 /**
  * The shares to send: all of `shares` when a ClientHello body of
  * `bodyLength` bytes fits one datagram of `maxDatagramSize`, else (two
- * shares, the hybrid first) the classical one alone. The share left out
- * is released.
+ * shares, the hybrid first) none, and both are released.
  */
 export function sharesThatFit(shares: readonly KeyShare[], bodyLength: number, maxDatagramSize: number): readonly KeyShare[] {
   if (shares.length < 2 || HELLO_OVERHEAD + bodyLength <= maxDatagramSize) return shares;
-  for (const s of shares.slice(0, -1)) s.release();
-  return shares.slice(-1);
+  for (const s of shares) s.release();
+  return [];
 }

@@ -3,7 +3,6 @@ import type { HashAlgorithm, KeyExchangeGroup, SignatureAlgorithm } from '../cry
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { duplicateExtension, findExtension } from './extensions.js';
 import { dtls12Suite } from '../versions/suites12.js';
-import { GROUPS_12 } from '../dtls12/groups12.js';
 import { ProtocolError } from './protocol-error.js';
 
 /** What the server settles from a ClientHello (RFC 8446 §4.1.1). */
@@ -86,10 +85,6 @@ export function negotiate(ch: ClientHello, prefs: ServerPreferences, psk?: PskTe
       throw new ProtocolError('illegal_parameter', `key_share for ${String(share.group)}, which supported_groups does not list (RFC 8446 §4.2.8)`);
     }
   }
-  // A hybrid post-quantum group the server ranks first of those the client lists is asked for by HelloRetryRequest rather
-  // than traded for a classical share sent beside it (a client fitting its ClientHello into one datagram sends only that).
-  const top = prefs.groups.find((g) => (offeredGroups as readonly string[]).includes(g));
-  if (top !== undefined && !GROUPS_12.includes(top) && !shares.clientShares.some((s) => s.group === top)) return { kind: 'retry', suite, group: top };
   for (const group of prefs.groups) {
     const share = shares.clientShares.find((s) => s.group === group);
     if (share) return { kind: 'proceed', suite, keyExchange: { group, peerShare: share.keyExchange }, signature };
