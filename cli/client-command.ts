@@ -10,6 +10,7 @@
  */
 import { cidOptions } from './cid-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
+import { peerOptions } from './peer-options.js';
 import { rawKeyOptions } from './raw-key-options.js';
 import { connect, protocolOf, resolveConfig } from './runtime.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
@@ -57,8 +58,11 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const target = stringValue(v.connect);
   const caPath = stringValue(v.ca);
   const raw = rawKeyOptions(v);
-  if (!target || (!caPath && v.psk === undefined && !raw.rawPublicKey))
-    throw new CliUsageError('client needs --connect HOST:PORT and --ca FILE (or --psk HEX, or --raw-public-key)');
+  const peer = peerOptions(v);
+  if (!target || (!caPath && v.psk === undefined && !raw.rawPublicKey && peer.fingerprint === undefined))
+    throw new CliUsageError('client needs --connect HOST:PORT and --ca FILE (or --psk HEX, --raw-public-key or --fingerprint)');
+  if (peer.fingerprint !== undefined && (caPath !== undefined || v['no-verify-name'] === true))
+    throw new CliUsageError('--fingerprint checks the server certificate alone: leave out --ca and --no-verify-name');
   const sessions = clientSessionOptions(v);
   const { host, port } = hostPort('--connect', target, '127.0.0.1');
   const certPath = stringValue(v.cert);
@@ -97,6 +101,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
     ...sessions.options,
     ...cidOptions(v),
     ...extensionOptions(v),
+    ...peer,
   };
   const { options: diag, inspector } = await diagnostics('client', v, (line) => process.stderr.write(line));
   try {

@@ -75,6 +75,21 @@ const TLS_OPTIONS: OptionTable = [
     group: 'TLS',
   },
   { name: 'peer-key', type: 'string', value: 'FILE', help: "PEM PUBLIC KEY(s) the peer's raw public key must be one of (peerPublicKey)", group: 'TLS' },
+  {
+    name: 'fingerprint',
+    type: 'string',
+    value: 'LIST',
+    help: "accept the peer's certificate when it hashes to one of these ('sha-256 AB:CD:...',\nSDP's form; comma-separated), in place of --ca and the name (WebRTC, RFC 8122 §5);\na server asks every client for one and requires it",
+    group: 'TLS',
+  },
+  {
+    name: 'extended-master-secret',
+    type: 'string',
+    value: 'MODE',
+    help: "DTLS 1.2 (RFC 7627): required (default) refuses a peer without extended_master_secret;\npreferred offers it and goes on without it (Erlang/OTP 25's DTLS, werift's default client)",
+    group: 'TLS',
+  },
+  { name: 'mtu', type: 'string', value: 'BYTES', help: 'the largest datagram sent (default 1200; 256..65507); flights are fragmented to it', group: 'TLS' },
 ];
 
 const PSK_OPTIONS: OptionTable = [
@@ -137,7 +152,7 @@ export const CLIENT_OPTIONS: OptionTable = [
     name: 'ca',
     type: 'string',
     value: 'FILE',
-    help: 'PEM trust anchors for the server certificate; required unless --psk or --raw-public-key',
+    help: 'PEM trust anchors for the server certificate; required unless --psk, --raw-public-key\nor --fingerprint',
     group: 'connection',
   },
   { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain for client authentication (with --key)', group: 'connection' },

@@ -21,7 +21,7 @@ export { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../runtime/dtls1
 export { connect } from '../runtime/node/dtls/connect.js';
 export { listen } from '../runtime/node/dtls/listener.js';
 export { listenWorkers } from '../runtime/node/dtls/workers/worker-listener.js';
-export { certificateFingerprint } from '../runtime/pki/fingerprint.js';
+export { certificateFingerprint, fingerprintOption } from '../runtime/pki/fingerprint.js';
 export { parsePemCertificates } from '../runtime/pki/pem.js';
 export { peerEntry } from '../runtime/pki/raw-public-key.js';
 export { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';

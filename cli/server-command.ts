@@ -7,6 +7,7 @@
 import { cidOptions } from './cid-options.js';
 import { fleetListenOptions } from './fleet-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
+import { peerOptions } from './peer-options.js';
 import { rawKeyOptions } from './raw-key-options.js';
 import type { DtlsListener } from '../runtime/node/dtls/listener.js';
 import { ConfigError, listen, listenWorkers } from './runtime.js';
@@ -41,7 +42,11 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     throw new CliUsageError('server needs --listen HOST:PORT and --cert FILE --key FILE (or --psk HEX, or --raw-public-key --key FILE)');
   const { host, port } = hostPort('--listen', listen, '127.0.0.1');
   const caPath = stringValue(v.ca);
-  if (v['verify-client'] && !caPath) throw new CliUsageError('--verify-client needs --ca FILE');
+  const peer = peerOptions(v);
+  const pinned = peer.fingerprint !== undefined;
+  if (pinned && (caPath !== undefined || askAfter !== undefined))
+    throw new CliUsageError('--fingerprint checks the client certificate in the handshake, in place of --ca: leave out --ca and --request-cert-after');
+  if (v['verify-client'] && !caPath && !pinned) throw new CliUsageError('--verify-client needs --ca FILE (or --fingerprint)');
   const { rest: ciphers13, names12 } = splitCipherList(stringValue(v.cipher));
   const cipherSuites = suiteList('--cipher', ciphers13);
   const versions = versionOptions(v);
@@ -54,7 +59,8 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     ...raw,
     ...(caPath ? { ca: loadCertificates('--ca', caPath) } : {}),
     // With raw public keys the client's key is asked for and checked by --peer-key.
-    ...(raw.rawPublicKey ? {} : { requestCert, rejectUnauthorized: v['verify-client'] === true }),
+    // With --fingerprint the listener asks for and requires the client's certificate itself.
+    ...(raw.rawPublicKey || pinned ? {} : { requestCert, rejectUnauthorized: v['verify-client'] === true }),
     // Naming suites in --cipher is the choice allowCcm8 asks for: aes128ccm8 is used only when named.
     ...(names12.length > 0
       ? { ciphers: [...(cipherSuites ?? []).map((s) => s.toUpperCase()), ...names12].join(':'), allowCcm8: true }
@@ -67,6 +73,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     ...maxEarlyData(v),
     ...cidOptions(v),
     ...extensionOptions(v),
+    ...peer,
   } as const;
   const replay = await antiReplayStore(v);
   const { options: diag, inspector } = await diagnostics('server', v, (line) => process.stdout.write(line));

@@ -27,6 +27,7 @@ import { applyServerAnswers, clientOfferedMore } from './extension-answers.js';
 import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor, ticketModesExtension } from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
+import { firstKeyShares, sharesThatFit } from './key-share-offer.js';
 import { ownChain, X509_TYPES } from './certificate-types.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished, type PeerCertificate } from './peer-authentication.js';
 import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
@@ -53,12 +54,20 @@ const transcribe = (t: Transcript, m: InboundMessage): void => t.addMessage(m.ms
  * chart state the chart gives it; what a step throws goes to the caller.
  */
 function clientSteps() {
-  const sendHello = (c: ClientContext, offer: ClientOffer): At<'waitServerHello'> => {
+  const sendHello = (c: ClientContext, first: ClientOffer): At<'waitServerHello'> => {
+    let offer = first;
     const cookie = offer.retry?.cookie;
     const now = c.parts.wallClock();
     const early = offer.earlyData === 'offered';
     const psk = offer.psk ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early) : ticketModesExtension(c.parts.config.pskModes);
-    const body = clientHelloBody(c.parts.config, offer.random, offer.keyShare, cookie, [...clientCidExtensions(c.parts.cid), ...psk]);
+    const extra = [...clientCidExtensions(c.parts.cid), ...psk];
+    let body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);
+    // The first ClientHello only: after a HelloRetryRequest that asks for no group the shares stay as they were (RFC 8446 §4.1.2).
+    const kept = offer.retry === undefined ? sharesThatFit(offer.keyShares, body.length, c.parts.config.maxDatagramSize) : offer.keyShares;
+    if (kept !== offer.keyShares) {
+      offer = { ...offer, keyShares: kept };
+      body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);
+    }
     if (offer.psk) bindClientHello(c.parts.provider, body, offer.psk, offer.transcript);
     const clientHelloSeq = c.parts.sendSeq;
     c.parts.queue(0, 'client_hello', body, offer.transcript);
@@ -127,11 +136,11 @@ function clientSteps() {
     // The first ClientHello, or after a HelloRetryRequest the second, with a share for the group it asked for.
     sendClientHello(c: ClientContext, s: At<'start'> | At<'waitServerHello'>): At<'waitServerHello'> {
       if (s.kind === 'start') {
-        const share = c.parts.provider.generateKeyShare(c.parts.config.groups[0] ?? 'x25519');
+        const keyShares = firstKeyShares(c.parts.provider, c.parts.config.groups);
         const psk = pskOfferFor(c.parts.config, c.parts.wallClock());
         return sendHello(c, {
           random: c.parts.provider.randomBytes(32),
-          keyShare: share,
+          keyShares,
           transcript: new Transcript(c.parts.provider),
           retry: undefined,
           psk,
@@ -139,12 +148,13 @@ function clientSteps() {
         });
       }
       const group = s.offer.retry?.group;
-      let keyShare = s.offer.keyShare;
-      if (group !== undefined && group !== keyShare.group) {
-        keyShare.release();
-        keyShare = c.parts.provider.generateKeyShare(group);
+      let keyShares = s.offer.keyShares;
+      // The second ClientHello carries one share, for the group the HelloRetryRequest asked for (RFC 8446 §4.1.2).
+      if (group !== undefined) {
+        for (const k of keyShares) k.release();
+        keyShares = [c.parts.provider.generateKeyShare(group)];
       }
-      return sendHello(c, { ...s.offer, keyShare });
+      return sendHello(c, { ...s.offer, keyShares });
     },
 
     applyHelloRetryRequest(c: ClientContext, s: At<'waitServerHello'>, event: On<'HelloRetryRequest'>): At<'waitServerHello'> {
@@ -156,10 +166,12 @@ function clientSteps() {
       const cookie = findExtension(hrr.extensions, 'cookie')?.cookie;
       if (selected === undefined && cookie === undefined)
         throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that would change nothing (RFC 8446 §4.1.4)');
+      if (selected === undefined && s.offer.keyShares.length === 0 && s.offer.psk === undefined)
+        throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that names no group for a ClientHello with no key share (RFC 8446 §4.1.4)');
       let group: KeyExchangeGroup | undefined;
       if (selected !== undefined) {
         group = c.parts.config.groups.find((g) => g === selected);
-        if (group === undefined || group === s.offer.keyShare.group) {
+        if (group === undefined || s.offer.keyShares.some((k) => k.group === group)) {
           throw new ProtocolError('illegal_parameter', `HelloRetryRequest selects ${String(selected)}: not offered, or already shared (RFC 8446 §4.1.4)`);
         }
       }
@@ -196,12 +208,12 @@ function clientSteps() {
           `the server chose ${mode}, which the client did not offer (RFC 8446 §4.2.9)`,
         );
       let shared: Uint8Array | undefined;
+      const own = share && s.offer.keyShares.find((k) => k.group === share.group);
       if (mode !== 'psk_ke') {
-        if (!share || share.group !== s.offer.keyShare.group)
-          throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for the group the client sent');
-        shared = s.offer.keyShare.deriveSecret(share.keyExchange);
+        if (!share || !own) throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for a group the client sent');
+        shared = own.deriveSecret(share.keyExchange);
       }
-      s.offer.keyShare.release();
+      for (const k of s.offer.keyShares) k.release();
       const schedule = scheduleFor(c.parts.provider, suite);
       if (s.offer.retry === undefined) s.offer.transcript.selectHash(schedule.hash);
       transcribe(s.offer.transcript, event.message);
@@ -210,7 +222,7 @@ function clientSteps() {
           suite,
           schedule,
           transcript: s.offer.transcript,
-          group: shared ? s.offer.keyShare.group : undefined,
+          group: shared ? own?.group : undefined,
           psk: psk && mode && { kind: psk.kind, identity: psk.identity, mode },
           earlyData: s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData, // until EncryptedExtensions says otherwise
           alpn: undefined, // until EncryptedExtensions names it

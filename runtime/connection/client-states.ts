@@ -6,10 +6,11 @@ import type { ApplicationSecrets, HandshakeKeys, Session } from './key-material.
 import type { PeerCertificate } from './peer-authentication.js';
 import type { PskOffer } from './psk-offer.js';
 
-/** What the client has offered: its random, the key share of its ClientHello and the transcript so far. */
+/** What the client has offered: its random, the key shares of its ClientHello (key-share-offer.ts) and the transcript so far. */
 export interface ClientOffer {
   readonly random: Uint8Array;
-  readonly keyShare: KeyShare;
+  /** The preferred group's first; none when they would not fit one datagram (the server then asks for one); after a HelloRetryRequest, the one share it asked for. */
+  readonly keyShares: readonly KeyShare[];
   readonly transcript: Transcript;
   /** Set by a HelloRetryRequest: the suite it fixed, the group it asked for and its cookie. */
   readonly retry: { readonly suite: SupportedCipherSuite; readonly group: KeyExchangeGroup | undefined; readonly cookie: Uint8Array | undefined } | undefined;

@@ -35,13 +35,13 @@ export const HELLO_RETRY_RANDOM = Uint8Array.from([
 
 /**
  * ClientHello (RFC 9147 §5.3): DTLS 1.2 legacy version, empty legacy_session_id
- * and legacy_cookie, one key share; server_name only for a DNS name (RFC 6066
+ * and legacy_cookie, the key shares given (key-share-offer.ts); server_name only for a DNS name (RFC 6066
  * §3: never an IP literal).
  */
 export function clientHelloBody(
   c: ResolvedConfig,
   random: Uint8Array,
-  share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array },
+  shares: readonly { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array }[],
   cookie: Uint8Array | undefined,
   pskExtensions: readonly ClientHelloExtension[] = [],
 ): Uint8Array {
@@ -55,7 +55,7 @@ export function clientHelloBody(
       extensionType: 'signature_algorithms',
       extensionData: { supportedSignatureAlgorithms: offer12 ? withPkcs1(c.signatureAlgorithms) : [...c.signatureAlgorithms] },
     },
-    { extensionType: 'key_share', extensionData: { clientShares: [{ group: share.group, keyExchange: share.publicKey }] } },
+    { extensionType: 'key_share', extensionData: { clientShares: shares.map((k) => ({ group: k.group, keyExchange: k.publicKey })) } },
   ];
   const servername = sentServerName(c.serverName);
   if (servername !== undefined) {

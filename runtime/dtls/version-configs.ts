@@ -47,9 +47,11 @@ export function clientConfigs(options: DtlsOptions): VersionConfigs {
   const base = resolveConfig('client', offers13 ? options13 : withoutRange(without12Session));
   const config12 = withSession12(resolveConfig12On(base, 'client', { ...options, offers13 }), stored12);
   if (!offers13) return { enabled, config13: undefined, config12 };
-  // The one ClientHello carries the 1.2 suites, session ID and SessionTicket extension beside the 1.3 offer (RFC 5077 §3.4).
+  // The one ClientHello carries the 1.2 suites, session ID and SessionTicket extension beside the 1.3 offer (RFC 5077 §3.4),
+  // and one supported_groups: the 1.2 offer's certificate curves (clientGroups12) are listed, and accepted, in 1.3 too.
   const session = config12.session !== undefined && config12.session.expiresAt > config12.wallClock() ? config12.session : undefined;
-  return { enabled, config13: { ...base, offer12: config12.suites, offer12Session: ticketOffer12(config12, session) }, config12 };
+  const groups = [...base.groups, ...config12.groups.filter((g) => !base.groups.includes(g))];
+  return { enabled, config13: { ...base, groups, offer12: config12.suites, offer12Session: ticketOffer12(config12, session) }, config12 };
 }
 
 /** @throws ConfigError naming the option. `shared`: the shared options already resolved (a UDP server's, at listen). */

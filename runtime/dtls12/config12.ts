@@ -8,7 +8,7 @@
 import { ConfigError } from '../config-error.js';
 import { resolveConfig, type DtlsConfig, type ResolvedConfig } from '../connection/config.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
-import { GROUPS_12 } from './groups12.js';
+import { clientGroups12, GROUPS_12 } from './groups12.js';
 import { checkPskSuite12, defaultSuites12, pskIdentityHintOption } from './psk12.js';
 import type { Session12, SessionCache12 } from './session12.js';
 import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';
@@ -121,8 +121,10 @@ export function resolveConfig12On(base: ResolvedConfig, role: 'client' | 'server
     if (!base.provider.supports({ kind: 'aead', algorithm: p.aead })) throw new ConfigError('cipherSuites12', `the provider has no ${p.aead} for '${s}'`);
     if (p.tagLength === 8 && o.allowCcm8 !== true) throw new ConfigError('cipherSuites12', `'${s}' has an 8-byte tag and needs allowCcm8: true`);
   }
-  const groups = base.groups.filter((g) => GROUPS_12.includes(g));
-  if (groups.length === 0) throw new ConfigError('groups', `names no group DTLS 1.2 can use (${GROUPS_12.join(', ')})`);
+  const usable = base.groups.filter((g) => GROUPS_12.includes(g));
+  if (usable.length === 0) throw new ConfigError('groups', `names no group DTLS 1.2 can use (${GROUPS_12.join(', ')})`);
+  const groups =
+    role === 'client' ? clientGroups12(usable, base.signatureAlgorithms, suites, (g) => base.provider.supports({ kind: 'keyExchange', group: g })) : usable;
   if (cookieSecret !== undefined && cookieSecret.length < 16) throw new ConfigError('cookieSecret', 'must be at least 16 bytes');
   if (role === 'server' && session12 !== undefined) throw new ConfigError('session12', 'is a client option');
   if (role === 'client' && sessionCache12 !== undefined) throw new ConfigError('sessionCache12', 'is a server option');
