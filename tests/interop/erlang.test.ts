@@ -14,9 +14,11 @@ import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/opti
 import { dtls13 } from '../cli/cli-process.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
 import { iotMaterial, PeerProcess, requireCommand } from './iot-peers.js';
+import { debianVersion, recordInterop } from '../support/interop-record.js';
 
 const PEER = fileURLToPath(new URL('./erlang-peer.escript', import.meta.url));
 const files = iotMaterial();
+const ERLANG = { peer: 'Erlang/OTP ssl', version: debianVersion('erlang-ssl'), dtls: '1.2' } as const;
 test.after.always(() => files.remove());
 
 function erlang(args: readonly string[]): PeerProcess {
@@ -69,6 +71,7 @@ test("dtls13 connect (extendedMasterSecret 'preferred') → Erlang/OTP 25 server
     await session.close();
     await peer.waitFor('received: hello erlang');
     t.regex(peer.out, /connected 'dtlsv1\.2' TLS_ECDHE_ECDSA_WITH_/);
+    recordInterop(t, { ...ERLANG, role: 'client', feature: "extendedMasterSecret 'preferred': a message each way" });
   } finally {
     peer.stop();
   }
@@ -80,6 +83,7 @@ test("dtls13 connect with groups ['x25519mlkem768', 'x25519'] (and 'preferred') 
     const { session, reply } = await connectTo(port, { extendedMasterSecret: 'preferred', groups: ['x25519mlkem768', 'x25519'] });
     t.is(session.protocol, 'DTLSv1.2');
     t.is(reply, 'hello erlang');
+    recordInterop(t, { ...ERLANG, role: 'client', feature: 'groups x25519mlkem768, x25519: the 1.2 offer names P-256' });
     await session.close();
   } finally {
     peer.stop();
@@ -92,6 +96,7 @@ test('dtls13 connect with the default extendedMasterSecret (required) → Erlang
     const session = connect('127.0.0.1', port, { ca: files.server.ca, servername: 'localhost', handshakeTimeout: 15_000 });
     const e = await t.throwsAsync(session.opened);
     t.regex(e?.message ?? '', /extended_master_secret|extended master secret/i);
+    recordInterop(t, { ...ERLANG, role: 'client', feature: 'the default, EMS required', result: 'refused: no extended_master_secret' });
   } finally {
     peer.stop();
   }
@@ -109,6 +114,7 @@ test("Erlang/OTP 25 client → dtls13 listen (extendedMasterSecret 'preferred'):
   t.regex(peer.out, /connected 'dtlsv1\.2' TLS_ECDHE_ECDSA_WITH_/);
   t.regex(peer.out, /reply: first\nreply: second\n/);
   t.is(s.sessions[0]?.protocol, 'DTLSv1.2');
+  recordInterop(t, { ...ERLANG, role: 'server', feature: "extendedMasterSecret 'preferred': a message each way" });
 });
 
 test('Erlang/OTP 25 client → dtls13 listen with the default (required): refused, naming extended_master_secret', async (t) => {
@@ -121,6 +127,7 @@ test('Erlang/OTP 25 client → dtls13 listen with the default (required): refuse
     peer.stop();
   }
   t.regex(s.errors.join('\n'), /extended_master_secret|extended master secret/i);
+  recordInterop(t, { ...ERLANG, role: 'server', feature: 'the default, EMS required', result: 'refused: no extended_master_secret' });
 });
 
 test('dtls13 client --extended-master-secret preferred → Erlang/OTP 25 server, and Erlang client → dtls13 server --extended-master-secret preferred', async (t) => {

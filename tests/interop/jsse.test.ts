@@ -11,8 +11,10 @@ import type { ConnectOptions } from '../../runtime/node/dtls/options.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
 import { iotMaterial } from './iot-peers.js';
 import { startJsse } from './jsse.js';
+import { debianVersion, recordInterop } from '../support/interop-record.js';
 
 const files = iotMaterial();
+const JSSE = { peer: 'JSSE, OpenJDK', version: debianVersion('openjdk-17-jdk-headless'), dtls: '1.2' } as const;
 test.after.always(() => files.remove());
 
 async function toJsseServer(options: ConnectOptions, jsseGroups?: readonly string[]): Promise<{ reply: string; protocol: string; output: string }> {
@@ -38,6 +40,7 @@ test('dtls13 connect → JSSE 17 server: DTLS 1.2 with ECDHE_ECDSA, a message ea
   t.is(r.protocol, 'DTLSv1.2');
   t.is(r.reply, 'hello jsse');
   t.regex(r.output, /connected DTLSv1\.2 TLS_ECDHE_ECDSA_WITH_/);
+  recordInterop(t, { ...JSSE, role: 'client', feature: 'handshake, ECDHE_ECDSA, a message each way' });
 });
 
 test("dtls13 connect with groups ['x25519mlkem768', 'x25519'] → JSSE 17 server (ECDSA P-256): DTLS 1.2 goes through", async (t) => {
@@ -45,6 +48,7 @@ test("dtls13 connect with groups ['x25519mlkem768', 'x25519'] → JSSE 17 server
   t.is(r.protocol, 'DTLSv1.2');
   t.is(r.reply, 'hello jsse');
   t.regex(r.output, /connected DTLSv1\.2 TLS_ECDHE_ECDSA_WITH_/);
+  recordInterop(t, { ...JSSE, role: 'client', feature: 'groups x25519mlkem768, x25519: the 1.2 offer names P-256' });
 });
 
 test('dtls13 connect → JSSE 17 server that takes only secp256r1: the key exchange is on P-256', async (t) => {
@@ -61,6 +65,7 @@ test('dtls13 connect → JSSE 17 server that takes only secp256r1: the key excha
     peer.stop();
   }
   t.is(group, 'secp256r1');
+  recordInterop(t, { ...JSSE, role: 'client', feature: 'a server that takes only secp256r1' });
 });
 
 test('JSSE 17 client → dtls13 listen: DTLS 1.2, two messages echoed', async (t) => {
@@ -83,4 +88,5 @@ test('JSSE 17 client → dtls13 listen: DTLS 1.2, two messages echoed', async (t
   t.regex(peer.out, /connected DTLSv1\.2 TLS_ECDHE_ECDSA_WITH_/);
   t.regex(peer.out, /reply: first\nreply: second\n/);
   t.is(sessions[0]?.protocol, 'DTLSv1.2');
+  recordInterop(t, { ...JSSE, role: 'server', feature: 'handshake, ECDHE_ECDSA, a message each way' });
 });

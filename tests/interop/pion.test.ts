@@ -11,13 +11,13 @@ import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/options.js';
 import { iotMaterial } from './iot-peers.js';
-import { pionClient, pionHandshakes, pionServer, pionVersion } from './pion.js';
-import { recordInterop } from '../support/interop-record.js';
+import { pionClient, pionHandshakes, pionServer } from './pion.js';
+import { debianVersion, recordInterop } from '../support/interop-record.js';
 
 const files = iotMaterial();
 test.after.always(() => files.remove());
 const LABEL = 'EXTRACTOR-dtls_srtp';
-const PION = { peer: 'pion/dtls', version: pionVersion(), dtls: '1.2' } as const;
+const PION = { peer: 'pion/dtls', version: debianVersion('golang-github-pion-dtls.v2-dev'), dtls: '1.2' } as const;
 
 /** What one of our server sessions said once opened (`reused` and `authorized` read false once a session has ended). */
 interface Opened {

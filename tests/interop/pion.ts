@@ -57,9 +57,3 @@ export async function pionServer(args: readonly string[]): Promise<{ readonly pe
   await peer.waitFor(/^listening \d+$/m);
   return { peer, port: Number(/^listening (\d+)$/m.exec(peer.out)![1]) };
 }
-
-/** The Debian pion/dtls version the peer is built from ("2.2.6"), for the interop matrix. */
-export function pionVersion(): string {
-  const out = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'golang-github-pion-dtls.v2-dev'], { encoding: 'utf8' });
-  return /^(?:\d+:)?([\d.]+)/.exec(out)?.[1] ?? out;
-}

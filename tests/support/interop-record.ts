@@ -7,6 +7,7 @@
  */
 import type { ExecutionContext } from 'ava';
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,4 +39,10 @@ export function recordInterop(t: ExecutionContext, c: InteropCase): void {
   const what = `${row.peer}, DTLS ${row.dtls}, we are ${row.role}, ${row.feature}`;
   if (shown?.result !== row.result)
     t.fail(`docs/interop.md's interop matrix shows ${shown ? shown.result : 'nothing'} for ${what}, this run ${row.result}: run \`npm run interop-matrix\``);
+}
+
+/** The upstream version of an installed Debian package ("2.2.6" of "2.2.6-1", "25.2.3" of "1:25.2.3+dfsg-1"), for a row's `version`. */
+export function debianVersion(pkg: string): string {
+  const out = execFileSync('dpkg-query', ['-W', '-f=${Version}', pkg], { encoding: 'utf8' });
+  return /^(?:\d+:)?([\d.]+)/.exec(out)?.[1] ?? out;
 }
