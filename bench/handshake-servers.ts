@@ -26,8 +26,8 @@ import { cHandshakes, describeBuild, findCClient, type CClient } from './scale-o
  * share, the chain verified against the CA and the name against
  * "localhost", the server's NewSessionTicket taken in and ACKed, no
  * resumption, no client certificate). DTLS 1.2 (OpenSSL 3.0 has no DTLS
- * 1.3): handshake-servers/c-client12.c on the same wolfSSL build, as many
- * threads (ECDHE-ECDSA-AES128-GCM-SHA256 over X25519, the server's
+ * 1.3): the same C client compiled with -DDTLS12 on the same wolfSSL
+ * build, as many threads (ECDHE-ECDSA-AES128-GCM-SHA256 over X25519, the server's
  * HelloVerifyRequest answered, no ticket, no resumption). The servers, each
  * a process of its own on 127.0.0.1 with an ECDSA P-256 leaf and its CA (a
  * chain of one certificate) made here: dtls13 `listen`
@@ -109,7 +109,7 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   ];
 
   say(`client: bench/scale-out/c-client.c on ${describeBuild(client.build)}, ${inFlight} threads, one full handshake at a time each`);
-  if (client12 !== undefined) say(`DTLS 1.2 client: bench/handshake-servers/c-client12.c on the same build, ${inFlight} threads`);
+  if (client12 !== undefined) say(`DTLS 1.2 client: bench/scale-out/c-client.c with -DDTLS12 on the same build, ${inFlight} threads`);
   say(`certificates: ECDSA P-256 leaf (a chain of ${id.chain.length}), X25519, AES-128-GCM, no client certificate, no resumption`);
   say(`dtls13: listen() in its own process, no workers, provider ${servers[0]!.note.replace('provider=', '')}`);
   say(`a warm-up of ${warmupMs} ms per server, then ${rounds} rounds of ${ms} ms per server, alternating order; load ${loadavg()[0]!.toFixed(2)}`);

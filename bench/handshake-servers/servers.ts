@@ -3,8 +3,8 @@
  * speaking c-server.c's line protocol: c-server.c compiled against wolfSSL
  * 5.7.2 (the build the C client links, scale-out/c-client.ts; DTLS 1.3) or
  * Debian's OpenSSL 3.0 (libssl-dev; DTLS 1.2), and dtls13-server.ts; and
- * the DTLS 1.2 load, c-client12.c on that wolfSSL build. Each server
- * reports its own CPU (user + system of every thread: what /proc/PID/stat
+ * the DTLS 1.2 load, scale-out/c-client.c with -DDTLS12 on that wolfSSL
+ * build. Each server reports its own CPU (user + system of every thread: what /proc/PID/stat
  * holds in clock ticks, to the microsecond).
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
@@ -14,10 +14,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { wolfssl, type CClient, type WolfsslBuild } from '../scale-out/c-client.js';
+import { compileCClient, wolfssl, type CClient, type WolfsslBuild } from '../scale-out/c-client.js';
 
 const SERVER_SOURCE = fileURLToPath(new URL('./c-server.c', import.meta.url));
-const CLIENT12_SOURCE = fileURLToPath(new URL('./c-client12.c', import.meta.url));
 
 function cacheRoot(): string {
   return resolve(process.env.DTLS13_CACHE ?? join(homedir(), '.cache', 'dtls13'));
@@ -63,10 +62,9 @@ export function opensslServer(): { readonly tool: string; readonly version: stri
   return { tool: compile(SERVER_SOURCE, 'c-server-openssl', found.version, ['-DWITH_OPENSSL'], ['-lssl', '-lcrypto']), version: found.version };
 }
 
-/** c-client12.c on the wolfSSL build `build`: the DTLS 1.2 load, run as bench/scale-out/c-client.ts runs c-client.c. */
+/** bench/scale-out/c-client.c with -DDTLS12 on the wolfSSL build `build`: the DTLS 1.2 load. */
 export function wolfClient12(build: WolfsslBuild, log: (line: string) => void): CClient {
-  const { tree, stamp } = wolfssl(build, log);
-  return { tool: compile(CLIENT12_SOURCE, `c-client12-wolfssl-${build}`, stamp, ['-I', tree], [join(tree, 'src', '.libs', 'libwolfssl.a')]), build };
+  return compileCClient(build, log, 'DTLSv1.2');
 }
 
 /** What a server counted since it started. */

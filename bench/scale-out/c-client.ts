@@ -1,9 +1,10 @@
 /**
- * The C load generator of `bench -- scale-out`: c-client.c, full DTLS 1.3
- * handshakes on wolfSSL 5.7.2 in pthreads, compiled once against a wolfSSL
+ * The C load generator of `bench -- scale-out` and `bench -- handshake-servers`:
+ * c-client.c, full DTLS 1.3 (or, with -DDTLS12, DTLS 1.2) handshakes on
+ * wolfSSL 5.7.2 in pthreads, compiled once per version against a wolfSSL
  * build and cached outside the clone under
- * $DTLS13_CACHE (default ~/.cache/dtls13)/bench/c-client-<build>-<hash of the
- * source and of the build's stamp>. Builds: `asm`, bench/network/build-wolfssl-asm.sh
+ * $DTLS13_CACHE (default ~/.cache/dtls13)/bench/c-client[12]-<build>-<hash of
+ * the source, the flags and the build's stamp>. Builds: `asm`, bench/network/build-wolfssl-asm.sh
  * (`--enable-intelasm --enable-sp --enable-sp-asm`: its P-256 and RSA are
  * several times cheaper, and a load generator should spend little), which
  * runs tests/interop/build-wolfssl.sh first for the source; `plain`, the
@@ -20,6 +21,9 @@ import type { ClientReply } from './clients.js';
 import { pinned } from './placement.js';
 
 export type WolfsslBuild = 'asm' | 'plain';
+
+/** The DTLS version a compiled C client speaks. */
+export type CClientVersion = 'DTLSv1.3' | 'DTLSv1.2';
 
 /** A compiled C client and the wolfSSL build it links. */
 export interface CClient {
@@ -64,19 +68,20 @@ export function wolfssl(build: WolfsslBuild, log: (line: string) => void): { rea
   return { tree, stamp: readFileSync(stampFile, 'utf8') };
 }
 
-/** The C client compiled against `build` (compiled on first use, then cached). */
-export function compileCClient(build: WolfsslBuild, log: (line: string) => void): CClient {
+/** The C client compiled against `build` for `version` (compiled on first use, then cached). */
+export function compileCClient(build: WolfsslBuild, log: (line: string) => void, version: CClientVersion = 'DTLSv1.3'): CClient {
   const { tree, stamp } = wolfssl(build, log);
   const source = readFileSync(SOURCE);
-  const hash = createHash('sha256').update(source).update(stamp).digest('hex').slice(0, 12);
+  const flags = version === 'DTLSv1.2' ? ['-DDTLS12'] : [];
+  const hash = createHash('sha256').update(source).update(stamp).update(flags.join(' ')).digest('hex').slice(0, 12);
   const dir = join(cacheRoot(), 'bench');
-  const tool = join(dir, `c-client-${build}-${hash}`);
+  const tool = join(dir, `${version === 'DTLSv1.2' ? 'c-client12' : 'c-client'}-${build}-${hash}`);
   if (!existsSync(tool)) {
     mkdirSync(dir, { recursive: true });
     const temporary = `${tool}.${process.pid}.tmp`;
     execFileSync(
       process.env.CC ?? 'cc',
-      ['-O2', '-Wall', '-I', tree, SOURCE, join(tree, 'src', '.libs', 'libwolfssl.a'), '-lm', '-lpthread', '-o', temporary],
+      ['-O2', '-Wall', ...flags, '-I', tree, SOURCE, join(tree, 'src', '.libs', 'libwolfssl.a'), '-lm', '-lpthread', '-o', temporary],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     renameSync(temporary, tool);
