@@ -44,7 +44,6 @@ import { ReadEpoch12 } from './read-epoch.js';
 import { MessageArena } from '../wire/message-arena.js';
 import type { EpochCipher12 } from './record-protection.js';
 import { ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, RECORD_HEADER, RecordWriter12 } from './record-writer12.js';
-import { EpochExhaustedError } from './write-epoch.js';
 import type { Session12 } from './session12.js';
 import { exportKeyingMaterial } from './key-derivation.js';
 import { dtls12Suite } from '../versions/suites12.js';
@@ -353,15 +352,11 @@ export class Connection12 implements Inbound12Host {
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
   send(data: Uint8Array): void {
     if (this.state.kind !== 'connected' || this.writer.epoch1 === undefined) throw new Dtls12StateError(`send() in ${this.state.kind}`);
-    try {
-      this.writer.applicationData(data, this.config.base.maxDatagramSize);
-    } catch (e) {
-      if (!(e instanceof EpochExhaustedError)) throw e;
-      // The key's usage limit: the connection ends with internal_error (sealed with the record kept for it), and the send
-      // is refused by name (a typed error: ConnectionStateError, the session's SessionStateError).
-      this.fail({ alert: 'internal_error', message: e.message });
-      throw new Dtls12StateError(e.message);
-    }
+    const exhausted = this.writer.applicationData(data, this.config.base.maxDatagramSize);
+    if (exhausted === undefined) return;
+    // The key's usage limit: internal_error ends the connection (the record kept for it), the send refused by name.
+    this.fail({ alert: 'internal_error', message: exhausted });
+    throw new Dtls12StateError(exhausted);
   }
 
   /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */

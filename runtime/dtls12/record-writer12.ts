@@ -13,7 +13,7 @@ import { plainRecord } from './hello-verify12.js';
 import type { Out12 } from './io12.js';
 import { MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
 import type { AeadLimits } from '../record/limits.js';
-import { EpochExhaustedError, WriteEpoch12 } from './write-epoch.js';
+import { WriteEpoch12 } from './write-epoch.js';
 
 export const CHANGE_CIPHER_SPEC = 20;
 export const ALERT = 21;
@@ -74,20 +74,21 @@ export class RecordWriter12 {
   }
 
   /** Application data in records of at most 2^14 bytes, each fitting a datagram of `maxDatagramSize`. */
-  applicationData(data: Uint8Array, maxDatagramSize: number): void {
+  applicationData(data: Uint8Array, maxDatagramSize: number): string | undefined {
     const epoch = this.epoch1!;
     const room = Math.min(MAX_PLAINTEXT_12, maxDatagramSize - RECORD_HEADER - this.overhead());
     // 1.2 cannot rekey: the key's last record is kept for the alert that ends the connection (docs/versions.md), and a
-    // message that does not fit before it is refused whole, none of its records sealed.
+    // message that does not fit before it is refused whole, none of its records sealed: what is returned says why.
     const records = Math.max(1, Math.ceil(data.length / room));
     if (epoch.remaining < records + 1) {
-      throw new EpochExhaustedError(
+      return (
         `the write key has sealed ${epoch.used} records and may seal ${epoch.remaining} more (${epoch.cipher.suite.aead}'s usage limit, RFC 9147 §4.5.3); ` +
-          'DTLS 1.2 cannot rekey, so the connection ends',
+        'DTLS 1.2 cannot rekey, so the connection ends'
       );
     }
     if (data.length === 0) this.outgoing.push(epoch.seal(APPLICATION_DATA, data));
     for (let at = 0; at < data.length; at += room) this.outgoing.push(epoch.seal(APPLICATION_DATA, data.subarray(at, at + room)));
+    return undefined;
   }
 
   /** (Re)sends a flight: fresh record numbers, the same message_seq (RFC 6347 §4.2.4), fragments fitting datagrams of `limit` bytes. */
