@@ -6,7 +6,7 @@
  * taken only by a server that would grant the same today:
  *
  * - the same client-authentication policy: `clientAuthentication`, the
- *   trust anchors, the verifier (fingerprint pins, raw-key pins, the
+ *   trust anchors, `signatureAlgorithmsCert`, the verifier (fingerprint pins, raw-key pins, the
  *   bundled roots, an application's function), and whether the server takes
  *   PSK clients only;
  * - for a session made with an external PSK (or resumed from one), an
@@ -37,6 +37,8 @@ function policyDigest(config: ResolvedConfig): Uint8Array {
     const parts: Uint8Array[] = [
       encoder.encode(`dtls13 ticket policy 1\n${config.clientAuthentication}\npsk only ${pskOnly}\n`),
       encoder.encode(`verifier ${verifierPolicy(config.verifyPeer)}\nraw key verifier ${verifierPolicy(config.rawPublicKey?.verifyPeer)}\n`),
+      // The schemes a client chain may be signed with (peer-authentication.ts): a restriction refuses chains the other accepts.
+      encoder.encode(`certificate schemes ${config.signatureAlgorithmsCert === undefined ? 'any' : [...config.signatureAlgorithmsCert].sort().join(',')}\n`),
       encoder.encode(`trust anchors ${config.trustAnchors.length}\n`),
     ];
     for (const anchor of config.trustAnchors) parts.push(lengthPrefixed(anchor));

@@ -13,6 +13,7 @@
  * came (callers hash `body`, never the stand-in).
  */
 import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
+import { DecodeError } from '../wire/errors.js';
 
 /** The padding extension's type (RFC 7685). */
 const PADDING = 21;
@@ -61,5 +62,11 @@ export function decodeClientHello12(body: Uint8Array): ClientHello {
   stand[p + 1] = PADDING;
   stand[p + 3] = pad;
   const hello = decodeClientHello(stand);
+  // The stand-in must decode as itself, the last extension: an extension of the short block that claims more bytes than
+  // it has would otherwise take the stand-in as its data, and a malformed block would read as no extensions at all.
+  const last = hello.extensions.at(-1);
+  if (last?.extensionType !== 'padding' || last.extensionData.padding.length !== pad) {
+    throw new DecodeError('ClientHello.extensions', at + 2, `the ${extensions.length}-byte extensions block does not hold whole extensions`);
+  }
   return { ...hello, extensions: hello.extensions.slice(0, -1) };
 }

@@ -93,20 +93,32 @@ export class RecordWriter12 {
 
   /** (Re)sends a flight: fresh record numbers, the same message_seq (RFC 6347 §4.2.4), fragments fitting datagrams of `limit` bytes. */
   flight(messages: readonly Out12[], limit: number): void {
-    const records: Uint8Array[] = [];
+    // The flight's records in order: a ChangeCipherSpec (undefined), or a handshake fragment, `sealed` under epoch 1.
+    const parts: ({ readonly sealed: boolean; readonly bytes: Uint8Array } | undefined)[] = [];
+    let handshakeMessages = 0;
+    let sealed = 0;
     for (const m of messages) {
       if (m.kind === 'changeCipherSpec') {
-        records.push(this.plain(CHANGE_CIPHER_SPEC, Uint8Array.of(1)));
+        parts.push(undefined);
         continue;
       }
-      this.counts.handshakeMessagesSent++;
+      handshakeMessages++;
       const protectedOverhead = m.epoch === 1 ? this.overhead() : 0;
       const room = Math.max(1, limit - RECORD_HEADER - protectedOverhead - HANDSHAKE_HEADER);
       for (const f of fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, room)) {
-        const bytes = encodeFragment(f);
-        records.push(m.epoch === 1 && this.epoch1 !== undefined ? this.epoch1.seal(HANDSHAKE, bytes) : this.plain(HANDSHAKE, bytes));
+        const protect = m.epoch === 1 && this.epoch1 !== undefined;
+        if (protect) sealed++;
+        parts.push({ sealed: protect, bytes: encodeFragment(f) });
       }
     }
+    // 1.2 cannot rekey: the key's last record is kept for the alert that ends the connection (as in applicationData). A
+    // flight that would take it is not sent: retransmissions (answers to the peer's previous flight, or a replayer's
+    // copies of it) must not spend the key to its end, where the alert's seal would throw out of receive.
+    if (sealed > 0 && this.epoch1!.remaining < sealed + 1) return;
+    this.counts.handshakeMessagesSent += handshakeMessages;
+    const records = parts.map((p) =>
+      p === undefined ? this.plain(CHANGE_CIPHER_SPEC, Uint8Array.of(1)) : p.sealed ? this.epoch1!.seal(HANDSHAKE, p.bytes) : this.plain(HANDSHAKE, p.bytes),
+    );
     let datagram: Uint8Array[] = [];
     let size = 0;
     const flush = (): void => {

@@ -160,3 +160,22 @@ test('held replies are capped in messages and bytes: past either, send throws Se
   t.deepEqual([...fresh.takeAll()[0]!.bytes], [1, 2, 3], 'a copy: the caller may reuse its buffer');
   t.throws(() => fresh.hold(new Uint8Array(1001), 1000, 1200, undefined), { instanceOf: MessageTooLargeError });
 });
+
+test('a session ending with replies held runs none of their callbacks inside its teardown: each gets the error after', async (t) => {
+  const replies = new EarlyReplies();
+  const told: (Error | null)[] = [];
+  let inside = true;
+  const callback = (e: Error | null): void => {
+    // A callback that throws here (an application bug) would cut the session's teardown short if called inside it.
+    t.false(inside, 'called from inside ended(), the session teardown');
+    told.push(e);
+  };
+  replies.hold(Uint8Array.of(1), 1000, 1200, callback);
+  replies.hold(Uint8Array.of(2), 1000, 1200, callback);
+  const failure = new SessionStateError('the session failed');
+  t.notThrows(() => replies.ended(() => failure));
+  inside = false;
+  await Promise.resolve();
+  t.deepEqual(told, [failure, failure]);
+  t.is(replies.takeAll().length, 0);
+});

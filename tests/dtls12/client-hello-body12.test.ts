@@ -41,6 +41,19 @@ test('a short block whose length is not the rest of the message, or a lone lengt
   t.throws(() => decodeClientHello12(body([]).subarray(0, 40)), { name: 'DecodeError' });
 });
 
+test('a short block holding a truncated extension is malformed: the stand-in padding never becomes its data (DecodeError)', (t) => {
+  // An extension of type 0x1234 claiming 4 bytes of data, with none: read over the stand-in, it swallowed the padding
+  // extension, and the ClientHello decoded as one with no extensions at all.
+  t.throws(() => decodeClientHello12(body([0, 4, 0x12, 0x34, 0, 4])), { name: 'DecodeError' });
+  t.throws(() => decodeClientHello12(body([0, 4, 0, 21, 0, 4])), { name: 'DecodeError' });
+  t.throws(() => decodeClientHello12(body([0, 7, 0x12, 0x34, 0, 0, 0, 21, 0])), { name: 'DecodeError' });
+  // A client's own padding extension, whole, is kept.
+  t.deepEqual(
+    decodeClientHello12(body([0, 7, 0, 21, 0, 3, 0, 0, 0])).extensions.map((e) => e.extensionType),
+    ['padding'],
+  );
+});
+
 test('a listener chooses 1.2 for such ClientHellos and answers them with a HelloVerifyRequest; a 1.3-only one refuses with protocol_version', (t) => {
   for (const tail of [[], EMS_ONLY]) {
     const d = datagram(body(tail));

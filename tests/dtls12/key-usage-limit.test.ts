@@ -99,3 +99,35 @@ test('over real UDP through DtlsEndpoint: the refused send still sends the inter
   t.regex(String(client.connection.failure?.alert), /internal_error/);
   t.log(`${got.length} messages arrived before the alert`);
 });
+
+test("attacker: a replayed last flight makes the server send its own again, never past the key's last record; receive never throws", (t) => {
+  const only = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
+  const serverOptions = { ...only, certificate: { chain: id.chain, privateKey: id.privateKey } };
+  const p: Pair12<DtlsConnection> = pair12(
+    DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }),
+    DtlsConnection.serverSharing(lowered(serverConfigs(serverOptions)), serverOptions),
+  );
+  const fromClient: Uint8Array[] = [];
+  p.client.connect(0);
+  pump(p, (from, d) => {
+    if (from === 'client') fromClient.push(d.slice());
+    return d;
+  });
+  t.is(p.server.state, 'connected');
+  // Each copy of the client's last flight (spoofed, off-path) has the server send its Finished again under the epoch-1
+  // key: LIMIT copies a second apart would spend it all, and the alert's seal would then throw.
+  const replayed = fromClient.at(-1)!;
+  let answers = 0;
+  for (let i = 0; i < 2 * LIMIT; i++) {
+    p.now += 1000;
+    t.notThrows(() => p.server.receive(replayed, p.now));
+    t.notThrows(() => p.server.handleTimeout(p.now));
+    while (p.server.pollTransmit() !== undefined) answers++;
+  }
+  t.true(answers > 0, 'the server answered some copies (a retransmission of its flight)');
+  t.is(p.server.state, 'connected');
+  // The record kept for it carries the close_notify.
+  t.notThrows(() => p.server.close());
+  pump(p);
+  t.true(p.events.client.some((e) => e.type === 'closed'));
+});

@@ -66,12 +66,16 @@ export class EarlyReplies {
     }
   }
 
-  /** The session ended before it opened: held replies were never sent, and their callbacks get `error()` (or say so). */
+  /**
+   * The session ended before it opened: held replies were never sent, and their callbacks get `error()` (or say so),
+   * each in a microtask of its own, as in {@link sendAll}: the session's teardown calls this, and what an application
+   * callback throws must not cut it short (the listener would keep the session, `closed` would never settle).
+   */
   ended(error: (() => Error) | undefined): void {
     const unsent = this.takeAll();
     if (unsent.length === 0) return;
     const reason = error?.() ?? new SessionStateError('send: the session ended before its handshake completed; the reply to early data was not sent');
-    for (const { callback } of unsent) callback?.(reason);
+    for (const { callback } of unsent) if (callback) queueMicrotask(() => callback(reason));
   }
 
   /** Every held reply, oldest first, taken out. */

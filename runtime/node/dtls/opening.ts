@@ -115,7 +115,9 @@ export class SessionOpening {
     this.holding = false;
     if (held === undefined) return;
     const reason = error?.() ?? new SessionStateError('send: the session ended before the server confirmed it, and the message was not sent');
-    for (const callback of held) callback(reason);
+    // Each in a microtask of its own: the session's teardown calls this, and what an application callback throws must not
+    // cut it short (the listener would keep the session, `closed` would never settle).
+    for (const callback of held) queueMicrotask(() => callback(reason));
   }
 
   private afterFlush(endpoint: DtlsEndpoint<SessionParameters>, callback: SendCallback): void {

@@ -1,0 +1,33 @@
+/**
+ * A 1.3 client's sends held until the server confirms the handshake
+ * (runtime/node/dtls/opening.ts): when the session ends first, their
+ * callbacks hear it, and none runs inside the session's teardown
+ * (DtlsSession.finish), where a callback that throws (an application bug)
+ * would cut it short: the listener would keep the session, `closed` would
+ * never settle.
+ */
+import test from 'ava';
+import { SessionStateError } from '../../runtime/index.js';
+import { SessionOpening } from '../../runtime/node/dtls/opening.js';
+import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import type { SessionParameters } from '../../runtime/connection/events.js';
+
+test('held sends of a session that ends unconfirmed: each callback gets the error, after the teardown, never inside it', async (t) => {
+  const opening = new SessionOpening({ announceOpen: () => {}, endedWith: undefined });
+  opening.awaitConfirmation();
+  const told: (Error | null)[] = [];
+  let inside = true;
+  const callback = (e: Error | null): void => {
+    t.false(inside, 'called from inside ended(), the session teardown');
+    told.push(e);
+  };
+  // Held: the endpoint is not used until the confirmation releases them.
+  const endpoint = undefined as unknown as DtlsEndpoint<SessionParameters>;
+  opening.whenSent(endpoint, callback);
+  opening.whenSent(endpoint, callback);
+  const failure = new SessionStateError('the session failed');
+  t.notThrows(() => opening.ended(() => failure));
+  inside = false;
+  await Promise.resolve();
+  t.deepEqual(told, [failure, failure]);
+});

@@ -1,0 +1,41 @@
+/**
+ * The grant a ticket carries (runtime/connection/ticket-grant.ts) stands for
+ * the server's whole client-authentication policy: a server whose options
+ * would refuse the client of a full handshake must compute another grant,
+ * so that a ticket earned under looser options does not resume there.
+ * `signatureAlgorithmsCert` restricts the client chains a server accepts
+ * (peer-authentication.ts checks every certificate's signature against it),
+ * so it is part of that policy.
+ */
+import test from 'ava';
+import { resolveConfig, type DtlsConfig } from '../../runtime/connection/config.js';
+import { grantFor } from '../../runtime/connection/ticket-grant.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+
+const server = makeIdentity('p256', 'localhost');
+const clientCa = makeIdentity('p256', 'client');
+
+function grantOf(options: Partial<DtlsConfig>): Uint8Array {
+  const config = resolveConfig('server', {
+    certificate: { chain: server.chain, privateKey: server.privateKey },
+    trustAnchors: [clientCa.caDer],
+    clientAuthentication: 'required',
+    ...options,
+  });
+  return grantFor(config, undefined);
+}
+
+test('a server that restricts the client certificates signature schemes grants another ticket grant', (t) => {
+  const open = grantOf({});
+  const restricted = grantOf({ signatureAlgorithmsCert: ['ed25519'] });
+  t.notDeepEqual([...restricted], [...open], 'a ticket of the unrestricted server would resume at the restricted one');
+  t.deepEqual([...grantOf({ signatureAlgorithmsCert: ['ed25519'] })], [...restricted], 'the same options: the same grant');
+  t.notDeepEqual([...grantOf({ signatureAlgorithmsCert: ['ecdsa_secp256r1_sha256'] })], [...restricted]);
+});
+
+test('the grant still follows the options it covered before: trust anchors and clientAuthentication', (t) => {
+  const base = grantOf({});
+  t.notDeepEqual([...grantOf({ trustAnchors: [server.caDer] })], [...base]);
+  t.notDeepEqual([...grantOf({ clientAuthentication: 'optional' })], [...base]);
+  t.deepEqual([...grantOf({})], [...base]);
+});
