@@ -24,7 +24,7 @@
  * client) sends the hybrid share alone, in fragments when it must.
  */
 import type { CryptoProvider, KeyExchangeGroup, KeyShare } from '../crypto/provider.js';
-import { GROUPS_12 } from '../dtls12/groups12.js';
+import { GROUPS_12 } from '../versions/groups12.js';
 
 /** The groups the first ClientHello sends shares for, preferred first. */
 export function firstShareGroups(groups: readonly KeyExchangeGroup[]): readonly KeyExchangeGroup[] {

@@ -8,7 +8,7 @@
  */
 import { ConfigError } from '../config-error.js';
 import { resolveConfig12On, type Config12 } from '../dtls12/config12.js';
-import { GROUPS_12, versionsForGroups } from '../dtls12/groups12.js';
+import { GROUPS_12, versionsForGroups } from '../versions/groups12.js';
 import { decodeSession12, isSession12Blob } from '../dtls12/session-blob12.js';
 import type { Session12 } from '../dtls12/session12.js';
 import { ticketOffer12 } from '../dtls12/ticket12.js';

@@ -8,7 +8,7 @@
 import { ConfigError } from '../config-error.js';
 import { resolveConfig, type DtlsConfig, type ResolvedConfig } from '../connection/config.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
-import { clientGroups12, GROUPS_12 } from './groups12.js';
+import { clientGroups12, GROUPS_12 } from '../versions/groups12.js';
 import { checkPskSuite12, defaultSuites12, pskIdentityHintOption } from './psk12.js';
 import type { Session12, SessionCache12 } from './session12.js';
 import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';

@@ -1,12 +1,12 @@
 /**
- * A DTLS 1.2 client's supported_groups (runtime/dtls12/groups12.ts): with an ECDHE_ECDSA suite offered, the
+ * A DTLS 1.2 client's supported_groups (runtime/versions/groups12.ts): with an ECDHE_ECDSA suite offered, the
  * configured 1.2 groups then the curve of each ECDSA scheme of signatureAlgorithms they leave out (RFC 8422 §5.1: the
  * list also names the curves of the certificates the client accepts); a server's list is its own groups; the
  * dual-version ClientHello lists the same curves after the configured groups.
  */
 import test from 'ava';
 import { clientConfigs, serverConfigs } from '../../runtime/dtls/version-configs.js';
-import { clientGroups12 } from '../../runtime/dtls12/groups12.js';
+import { clientGroups12 } from '../../runtime/versions/groups12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 const id = makeIdentity('p256', 'localhost');

@@ -3,7 +3,7 @@
  * OpenSSL 3.0 `s_server -dtls1_2` with an ECDSA P-256 certificate. The 1.2 part of the offer named x25519 alone in
  * supported_groups, and in DTLS 1.2 that list also names the curves of the ECDSA certificates the client accepts
  * (RFC 8422 §5.1): OpenSSL found no ECDHE_ECDSA suite it could use ("no shared cipher"). The offer now appends the
- * curve of each ECDSA scheme it verifies (runtime/dtls12/groups12.ts), in the dual-version ClientHello and in a
+ * curve of each ECDSA scheme it verifies (runtime/versions/groups12.ts), in the dual-version ClientHello and in a
  * 1.2-only one. A message goes each way.
  */
 import test from 'ava';

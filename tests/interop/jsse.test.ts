@@ -3,7 +3,7 @@
  * dtls13's `connect` and `listen`, both roles, with a message each way. JSSE 17 has no DTLS 1.3, so dtls13's default
  * offer of both versions settles on 1.2. Also issue 55's post-quantum setting, `groups: ['x25519mlkem768',
  * 'x25519']`: its 1.2 offer once named x25519 alone in supported_groups, and JSSE, whose certificate is ECDSA P-256,
- * refused it (RFC 8422 §5.1); the offer now names the ECDSA curves it verifies too (runtime/dtls12/groups12.ts).
+ * refused it (RFC 8422 §5.1); the offer now names the ECDSA curves it verifies too (runtime/versions/groups12.ts).
  */
 import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';

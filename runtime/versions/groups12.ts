@@ -8,8 +8,8 @@
  * `groups`).
  */
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
-import type { DtlsVersionName } from '../versions/versions.js';
-import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';
+import type { DtlsVersionName } from './versions.js';
+import { dtls12Suite, type Dtls12CipherSuite } from './suites12.js';
 
 export const GROUPS_12: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
 
