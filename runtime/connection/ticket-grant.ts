@@ -27,6 +27,8 @@ import type { ResolvedConfig } from './config.js';
 export const GRANT_LENGTH = 16;
 
 const policies = new WeakMap<ResolvedConfig, Uint8Array>();
+/** The grant of a session without an external PSK: one per configuration, shared by its sessions (no hash per handshake). */
+const policyGrants = new WeakMap<ResolvedConfig, Uint8Array>();
 const encoder = new TextEncoder();
 
 /** The server's client-authentication policy, hashed once per resolved configuration. */
@@ -50,8 +52,13 @@ function policyDigest(config: ResolvedConfig): Uint8Array {
 
 /** The grant of a session made under `config`, standing on the external PSK `psk` (undefined: none). */
 export function grantFor(config: ResolvedConfig, psk: ResolvedPsk | undefined): Uint8Array {
+  if (psk === undefined) {
+    let grant = policyGrants.get(config);
+    if (grant === undefined) policyGrants.set(config, (grant = digestOf(config.provider, [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)])));
+    return grant;
+  }
   const parts = [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)];
-  if (psk !== undefined) parts.push(lengthPrefixed(psk.identity), lengthPrefixed(psk.key), encoder.encode(psk.hash));
+  parts.push(lengthPrefixed(psk.identity), lengthPrefixed(psk.key), encoder.encode(psk.hash));
   return digestOf(config.provider, parts);
 }
 

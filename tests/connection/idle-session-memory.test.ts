@@ -1,6 +1,7 @@
 import test from 'ava';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
+import { serverConfigs } from '../../runtime/dtls/version-configs.js';
 import { retained } from '../support/retained.js';
 
 /**
@@ -19,6 +20,12 @@ const NOW = Date.UTC(2026, 10, 21);
 const id = createThrowawayIdentity({ serverName: 'idle.test', caName: 'idle CA', at: NOW });
 /** One wall clock for every connection here: a closure per connection would be the test's own, not the session's. */
 const wallClock = (): number => NOW;
+/**
+ * The server's options resolved once for all its sessions, as `listen` does (DtlsConnection.serverSharing): what a
+ * configuration holds once for all (its ticket key, its grant digest) is no session's own.
+ */
+const serverOptions = { certificate: { chain: id.chain, privateKey: id.privateKey }, trustAnchors: [id.caDer], wallClock };
+const shared = serverConfigs(serverOptions);
 
 /**
  * A server session driven to the end in memory; `ackLast`: the client's ACK
@@ -27,7 +34,7 @@ const wallClock = (): number => NOW;
  */
 function serverSession(ackLast: boolean, postHandshakeAuth = false): DtlsConnection {
   const c = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'idle.test', wallClock, postHandshakeAuth });
-  const s = DtlsConnection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, trustAnchors: [id.caDer], wallClock });
+  const s = DtlsConnection.serverSharing(shared, serverOptions);
   c.connect(0);
   for (let t = 0; t < 20; t++) {
     for (let d = c.pollTransmit(); d; d = c.pollTransmit()) if (ackLast || s.state !== 'connected') s.receive(d, t);
