@@ -96,17 +96,17 @@ export function acceptPskClientKeyExchange12(
   suite: Dtls12SuiteParams,
   body: Uint8Array,
   share: KeyShare | undefined,
-): { readonly premaster: Uint8Array; readonly identity: Uint8Array } {
+): { readonly premaster: Uint8Array; readonly identity: Uint8Array; readonly psk: ResolvedPsk } {
   try {
     const cke = suite.keyExchange === 'psk' ? { ...decodeClientKeyExchangePsk(body), ecdhYc: undefined } : decodeClientKeyExchangeEcdhePsk(body);
     const psk = lookup?.(cke.pskIdentity);
     if (psk === undefined) throw new ProtocolError('unknown_psk_identity', `PSK identity ${describeIdentity(cke.pskIdentity)} is not known here (RFC 4279 §2)`);
-    if (cke.ecdhYc === undefined) return { premaster: pskPremasterSecret(psk.key), identity: cke.pskIdentity.slice() };
+    if (cke.ecdhYc === undefined) return { premaster: pskPremasterSecret(psk.key), identity: cke.pskIdentity.slice(), psk };
     if (share === undefined) throw new ProtocolError('internal_error', 'an ECDHE_PSK ClientKeyExchange without our key share');
     const secret = share.deriveSecret(cke.ecdhYc);
     const premaster = pskPremasterSecret(psk.key, secret);
     secret.fill(0);
-    return { premaster, identity: cke.pskIdentity.slice() };
+    return { premaster, identity: cke.pskIdentity.slice(), psk };
   } finally {
     share?.release();
   }

@@ -40,7 +40,8 @@ import { acceptPskClientKeyExchange12, isPskSuite, pskServerKeyExchange12 } from
 import { SESSION_STEPS12 } from './session-steps12.js';
 import { chooseScheme12, sign12, verify12 } from './signing12.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
-import { grantOf12, issuesTicket12, newSessionTicket12, SESSION_TICKET_ANSWER, ticketPlan12, type TicketPlan12 } from './ticket12.js';
+import { grantFor } from '../connection/ticket-grant.js';
+import { issuesTicket12, newSessionTicket12, SESSION_TICKET_ANSWER, ticketPlan12, type TicketPlan12 } from './ticket12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
 import { certificateTypeAnswers, chooseCertificateTypes, type CertificateTypes, type ServerCertificateTypes } from '../connection/certificate-types.js';
 import { decodeCertificate12, ownCertificate12 } from './certificate12.js';
@@ -74,6 +75,8 @@ interface Offered12 {
 /** The keyed state of a server, with the PSK identity (PSK suites), the ticket still to issue and the name asked for. */
 type ServerKeyed12 = Keyed12 & {
   readonly pskIdentity: Uint8Array | undefined;
+  /** What the session grants (ticket-grant.ts), made when the key exchange was read: the PSK is looked up once. */
+  readonly grant: Uint8Array;
   readonly ticket: TicketPlan12 | undefined;
   readonly serverName: string | undefined;
 };
@@ -204,6 +207,7 @@ function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<
     group: undefined,
     signatureAlgorithm: undefined,
     pskIdentity: cached.pskIdentity,
+    grant: new Uint8Array(0), // a resumption issues from its ticket's or the cached session's own grant
     ticket: undefined,
     serverName: cached.serverName,
   };
@@ -349,9 +353,13 @@ function applyClientKeyExchange(
   const { hs } = s;
   let premaster: Uint8Array;
   let pskIdentity: Uint8Array | undefined;
+  let grant: Uint8Array;
   if (isPskSuite(hs.suite)) {
-    ({ premaster, identity: pskIdentity } = acceptPskClientKeyExchange12(io.config.base.serverPsk, hs.suite, e.message.body, hs.share));
+    const accepted = acceptPskClientKeyExchange12(io.config.base.serverPsk, hs.suite, e.message.body, hs.share);
+    ({ premaster, identity: pskIdentity } = accepted);
+    grant = grantFor(io.config.base, { identity: accepted.identity, key: accepted.psk.key, hash: accepted.psk.hash });
   } else {
+    grant = grantFor(io.config.base, undefined);
     const cke = decodeClientKeyExchangeEcdhe(e.message.body);
     const share = hs.share!;
     try {
@@ -377,6 +385,7 @@ function applyClientKeyExchange(
     group: hs.share?.group,
     signatureAlgorithm: hs.signatureAlgorithm,
     pskIdentity,
+    grant,
     ticket: hs.ticket,
     serverName: hs.serverName,
   };
@@ -424,6 +433,7 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
       masterSecret: s.keyed.master,
       pskIdentity: s.keyed.pskIdentity,
       clientAuthenticated: s.clientAuthenticated,
+      grant: s.keyed.grant,
     };
     out.push(message(io, 'new_session_ticket', newSessionTicket12(io.config, keys, contents, io.wallClock), s.keyed.log));
   }
@@ -438,7 +448,7 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
       expiresAt: io.wallClock + io.config.sessionCache.lifetimeMs,
       clientAuthenticated: s.clientAuthenticated,
       ...(s.keyed.pskIdentity !== undefined ? { pskIdentity: s.keyed.pskIdentity } : {}),
-      ...grantOf12(io.config, s.keyed.pskIdentity),
+      grant: s.keyed.grant,
     };
     io.config.sessionCache.store(session);
     io.session(session);

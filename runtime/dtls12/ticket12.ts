@@ -247,11 +247,6 @@ export function ticketPlan12(config: Config12, ch: ClientHello, wallNow: number)
 /** The ServerHello's empty SessionTicket extension: a NewSessionTicket follows (RFC 5077 §3.2). */
 export const SESSION_TICKET_ANSWER: readonly Tls12ServerHelloExtension[] = [{ extensionType: 'session_ticket', extensionData: {} }];
 
-/** Server: the grant a session cached by ID carries (ticket-grant.ts); none when its PSK identity is no longer known (it then never resumes). */
-export function grantOf12(config: Config12, pskIdentity: Uint8Array | undefined): { readonly grant: Uint8Array } {
-  return { grant: ticketGrant(config.base, pskIdentity) ?? new Uint8Array(0) };
-}
-
 /** Server: whether a session from the cache by ID may be resumed here: what it was granted is what this server grants now. */
 export function cachedSessionHolds12(config: Config12, session: Session12): boolean {
   return session.grant !== undefined && grantHolds(config.base, session.grant, session.pskIdentity);

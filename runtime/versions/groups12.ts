@@ -37,7 +37,10 @@ const ECDSA_CURVES: ReadonlyMap<SignatureAlgorithm, KeyExchangeGroup> = new Map<
  * the schemes' order (with the defaults: secp521r1, for
  * ecdsa_secp521r1_sha512). Being listed, such a curve may also be chosen
  * for the key exchange, in 1.2 and, in a ClientHello offering both
- * versions, in 1.3; the client accepts it there.
+ * versions, in 1.3; the client accepts it there. A `groups` that names a
+ * NIST curve itself has said which curves the client means (a P-384-only
+ * policy stays P-384 in 1.3): it is kept as it is; only a list of X25519,
+ * X448 and the hybrid (no certificate curve at all) gains them.
  */
 export function clientGroups12(
   groups: readonly KeyExchangeGroup[],
@@ -46,6 +49,7 @@ export function clientGroups12(
   supported: (group: KeyExchangeGroup) => boolean,
 ): readonly KeyExchangeGroup[] {
   if (!suites.some((s) => dtls12Suite(s)?.keyExchange === 'ecdhe_ecdsa')) return groups;
+  if (groups.some((g) => [...ECDSA_CURVES.values()].includes(g))) return groups;
   const added: KeyExchangeGroup[] = [];
   for (const scheme of signatureAlgorithms) {
     const curve = ECDSA_CURVES.get(scheme);
