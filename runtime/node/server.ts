@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { releaseOwnTicketKeys } from '../session/ticket-key-cache.js';
 import { isIP, type AddressInfo } from 'node:net';
 import { ConfigError, integerOption } from '../config-error.js';
 import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../dtls/connection.js';
@@ -271,6 +272,7 @@ export class DtlsUdpServer {
     for (const p of open) p.endpoint.close();
     await Promise.all(open.map((p) => p.endpoint.flushed()));
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    releaseOwnTicketKeys(this.connectionOptions); // the random keys resolveConfig made for this server (owner: its options)
   }
 
   /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */

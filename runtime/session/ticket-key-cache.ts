@@ -38,3 +38,11 @@ export function rotateTicketKeys(option: object, keys: Uint8Array | readonly Uin
   ring?.replace(keys);
   return ring !== undefined;
 }
+
+/** A server has closed: the random keys of its own (made for `owner`) are released now, not at a garbage collection. */
+export function releaseOwnTicketKeys(owner: object): void {
+  const keys = ownKeys.get(owner);
+  if (keys === undefined) return;
+  ownKeys.delete(owner);
+  keys.release();
+}

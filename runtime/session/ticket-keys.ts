@@ -55,14 +55,23 @@ export class TicketKeys {
     return TicketKeys.from(provider, [provider.randomBytes(TICKET_KEY_LENGTH)]);
   }
 
-  /** Rotation in place: these keys from now on (as `from` takes them, the new current one first; ConfigError). */
+  /** Rotation in place: these keys from now on (as `from` takes them, the new current one first; ConfigError); the old ones released. */
   replace(option: Uint8Array | readonly Uint8Array[]): void {
+    const old = this.keys;
     this.keys = TicketKeys.from(this.provider, option).keys;
+    for (const k of old) k.aead.release();
+  }
+
+  /** Gives the keys back now (their server has closed), not at a garbage collection: nothing seals or opens after. */
+  release(): void {
+    for (const k of this.keys) k.aead.release();
+    this.keys = [];
   }
 
   /** The ticket of `contents`, written straight into its one array: key_id, a fresh nonce, then the AEAD's output. */
   seal(contents: Uint8Array): Uint8Array {
-    const key = this.keys[0]!;
+    const key = this.keys[0];
+    if (key === undefined) throw new Error('ticket keys released: their server has closed');
     const out = new Uint8Array(KEY_ID_LENGTH + NONCE_LENGTH + contents.length + key.aead.tagLength);
     out.set(key.id, 0);
     const nonce = out.subarray(KEY_ID_LENGTH, KEY_ID_LENGTH + NONCE_LENGTH);
