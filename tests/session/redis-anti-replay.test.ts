@@ -2,8 +2,7 @@ import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createClient } from 'redis';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { openClientEndpoint } from '../support/udp-client.js';
+import { recordedEarlyFlight } from './early-flight.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { RedisAntiReplay } from '../../runtime/session/redis-anti-replay.js';
@@ -41,21 +40,7 @@ test('a 0-RTT ClientHello replayed to a second server sharing the Redis store: i
   };
   try {
     // A session from server a, with a ticket that allows 1024 bytes of early data.
-    const first = openClientEndpoint({ port: a.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
-    await first.handshake;
-    const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
-    first.close();
-    // The resumed ClientHello and its early data, as the client sends them (and as an attacker would copy them).
-    const client = DtlsConnection.client({
-      trustAnchors: [id.caDer],
-      serverName: 'localhost',
-      wallClock,
-      session,
-      earlyData: new TextEncoder().encode('PUT /once'),
-    });
-    client.connect(0);
-    const flight: Uint8Array[] = [];
-    for (let d = client.pollTransmit(); d; d = client.pollTransmit()) flight.push(d);
+    const flight = await recordedEarlyFlight(a.address.port, id.caDer, wallClock, 'PUT /once');
     t.true(flight.length >= 2, 'ClientHello and early data');
     const socket = createSocket('udp4');
     socket.bind(0, '127.0.0.1');

@@ -2,10 +2,9 @@ import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createClient } from 'redis';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { DtlsUdpServer } from '../../runtime/node/server.js';
 import { RedisAntiReplay } from '../../runtime/session/redis-anti-replay.js';
-import { openClientEndpoint } from '../support/udp-client.js';
+import { recordedEarlyFlight } from './early-flight.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { ageAntiReplayStore, startRedis } from '../support/redis-server.js';
 
@@ -46,20 +45,7 @@ test.serial('a 0-RTT flight taken before a Redis restart is not taken again afte
   }
   const socket = createSocket('udp4');
   try {
-    const first = openClientEndpoint({ port: a.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
-    await first.handshake;
-    const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
-    first.close();
-    const client = DtlsConnection.client({
-      trustAnchors: [id.caDer],
-      serverName: 'localhost',
-      wallClock,
-      session,
-      earlyData: new TextEncoder().encode('PAY 100'),
-    });
-    client.connect(0);
-    const flight: Uint8Array[] = [];
-    for (let d = client.pollTransmit(); d; d = client.pollTransmit()) flight.push(d);
+    const flight = await recordedEarlyFlight(a.address.port, id.caDer, wallClock, 'PAY 100');
     socket.bind(0, '127.0.0.1');
     await once(socket, 'listening');
     for (const d of flight) socket.send(d, a.address.port, '127.0.0.1');
