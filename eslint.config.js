@@ -42,7 +42,7 @@ export default tseslint.config(
   },
   {
     // Small files, one concept each: no handwritten source file over 600 lines (tests and benches excepted).
-    files: ['runtime/**/*.ts', 'cli/**/*.ts', 'generator/**/*.ts', 'hwmodel/**/*.ts'],
+    files: ['runtime/**/*.ts', 'cli/**/*.ts', 'generator/**/*.ts', 'hwmodel/**/*.ts', 'learn/**/*.ts'],
     rules: { 'max-lines': ['error', { max: 600, skipBlankLines: false, skipComments: false }] },
   },
 );
