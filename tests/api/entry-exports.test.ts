@@ -16,15 +16,13 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const ROOT_LIMIT = 80;
 
 interface Conditions {
-  readonly types?: string;
-  readonly import?: string;
-  readonly default?: string;
+  readonly import?: { readonly types?: string };
 }
 const exportsField = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Conditions> }).exports;
 
 /** Each subpath's source entry: dist/D/X.d.ts is tsc's output of D/X.ts (D: runtime, hwmodel, generator). */
 const entries = Object.entries(exportsField).map(([subpath, c]) => {
-  const types = c.types ?? '';
+  const types = c.import?.types ?? '';
   const match = /^\.\/dist\/((?:runtime|hwmodel|generator)\/[\w-]+)\.d\.ts$/.exec(types);
   return { subpath, types, source: match ? join(ROOT, `${match[1]!}.ts`) : undefined };
 });

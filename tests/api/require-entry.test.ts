@@ -104,9 +104,10 @@ test('require("dtls13") from a CommonJS project, installed from npm pack: the sa
     }),
   );
   npm(['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
-  const exports = (JSON.parse(readFileSync(join(app, 'node_modules/dtls13/package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> })
-    .exports;
-  t.is(exports['.']?.['require'], './dist/runtime/index.cjs');
+  const exports = (
+    JSON.parse(readFileSync(join(app, 'node_modules/dtls13/package.json'), 'utf8')) as { exports: Record<string, Record<string, Record<string, string>>> }
+  ).exports;
+  t.is(exports['.']?.['require']?.['default'], './dist/runtime/index.cjs');
   writeFileSync(join(app, 'main.js'), SCRIPT);
   const run = spawnSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8', timeout: 60_000 });
   if (requiresEsm()) {
