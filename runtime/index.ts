@@ -34,7 +34,16 @@ export { warmUp } from './node/dtls/warm-up.js';
 
 // Errors: every one a session, a listener or an option check throws or hands over, each with a `code`.
 export { ConfigError, type ConfigErrorCode } from './config-error.js';
-export { DtlsSessionError, MessageTooLargeError, SessionStateError, type DtlsError, type SessionErrorCode } from './node/dtls/errors.js';
+export {
+  DtlsSessionError,
+  MessageTooLargeError,
+  SessionStateError,
+  type DtlsApplicationErrorCodes,
+  type DtlsError,
+  type DtlsErrorCode,
+  type SessionErrorCode,
+  type SystemErrorCode,
+} from './node/dtls/errors.js';
 export { ConnectionStateError } from './connection/connection-api.js';
 export { Dtls12FeatureError } from './dtls12/feature-error12.js';
 

@@ -51,3 +51,13 @@ test('a misspelled option is a compile error that names it and the option meant'
     t.false(error?.includes('No overload matches') ?? true, `line ${line}: ${String(error)}`);
   }
 });
+
+test("error.code is a closed union: a misspelled code is a compile error, and an application's own codes join it by declaration", (t) => {
+  const errors = diagnostics(join(TYPES, 'misspelled-codes.ts'));
+  t.deepEqual(
+    errors.map((e) => /^(\d+): .*error TS|^(\d+): This comparison appears to be unintentional .*'"([\w]+)"'/.exec(e)?.slice(2, 4).join(' ') ?? e),
+    ['4 ERR_DTLS_ALRET', '5 ERR_DTLS_HANDSHAKE_TIMEOUTT', '6 ECONREFUSED', '7 E_QUOTA'],
+    errors.join('\n'),
+  );
+  t.deepEqual(diagnostics(join(TYPES, 'application-codes.ts')), []);
+});

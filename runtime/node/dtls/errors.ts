@@ -2,8 +2,13 @@
  * The errors of the node:dtls-shaped API. Each has a `code`, as Node's own
  * errors do, so callers can branch on `error.code` without parsing messages.
  * System errors (a DNS `ENOTFOUND`, an ICMP `ECONNREFUSED`) are passed on as
- * Node raised them, with their own `code`, `errno` and `syscall`.
+ * Node raised them, with their own `code`, `errno` and `syscall`. Every
+ * code is a member of one closed union, {@link DtlsErrorCode}
+ * (error-codes.ts).
  */
+import type { DtlsErrorCode, SessionErrorCode } from './error-codes.js';
+
+export type { DtlsApplicationErrorCodes, DtlsErrorCode, SessionErrorCode, SystemErrorCode } from './error-codes.js';
 
 /** `send()` was given more than one record can carry in one datagram of `mtu` bytes. */
 export class MessageTooLargeError extends RangeError {
@@ -35,19 +40,6 @@ export class SessionStateError extends Error {
   readonly code = 'ERR_INVALID_STATE';
 }
 
-/** Why a session failed, as a `code`. */
-export type SessionErrorCode =
-  /** The handshake or the connection failed with a TLS alert (`alert` names it). */
-  | 'ERR_DTLS_ALERT'
-  /** The handshake did not complete within `handshakeTimeout`. */
-  | 'ERR_DTLS_HANDSHAKE_TIMEOUT'
-  /** Nothing authenticated came from the peer within `idleTimeout`. */
-  | 'ERR_DTLS_IDLE_TIMEOUT'
-  /** Server: the same client address and port completed a new handshake, which took this session's place (RFC 9147 §5.11). */
-  | 'ERR_DTLS_SESSION_REPLACED'
-  /** The listener carrying the session was destroyed. */
-  | 'ERR_DTLS_ENDPOINT_DESTROYED';
-
 /** A session that ended in failure: `opened` and `closed` reject with this, and `onerror` receives it. */
 export class DtlsSessionError extends Error {
   override readonly name = 'DtlsSessionError';
@@ -75,9 +67,13 @@ export class DtlsSessionError extends Error {
  *   `ERR_DTLS_CALLBACK` added when it had none); the session ended with
  *   internal_error.
  * - The error given to `destroy(error)` (`code` `ERR_DTLS_DESTROYED` added when it had none).
+ *
+ * An error of your own that has a `code` keeps it: name such codes in
+ * {@link DtlsApplicationErrorCodes} to compare `code` with them.
  */
 export interface DtlsError extends Error {
-  readonly code: SessionErrorCode | 'ERR_INVALID_STATE' | 'ERR_DTLS_CALLBACK' | 'ERR_DTLS_DESTROYED' | (string & {});
+  /** One of {@link DtlsErrorCode}: a misspelled code does not compile. */
+  readonly code: DtlsErrorCode;
   /** The TLS alert that ended the session (`handshake_failure`, `unknown_ca`, `internal_error`, ...), when one did. */
   readonly alert?: string | undefined;
 }

@@ -1,5 +1,6 @@
 /** What the primary and a worker thread of `listen({ workers })` tell each other. */
 import type { MessagePort } from 'node:worker_threads';
+import type { DtlsErrorCode } from '../error-codes.js';
 import type { CidDirectoryInit } from './cid-directory.js';
 import type { FleetConfig } from './fleet-options.js';
 import type { AdmitAnswer, AdmitRequest } from './shared-anti-replay.js';
@@ -38,7 +39,7 @@ export type ToPrimary =
   | {
       readonly type: 'handshakeError';
       readonly message: string;
-      readonly code: string;
+      readonly code: DtlsErrorCode;
       readonly alert: string | undefined;
       readonly address: string;
       readonly port: number;
