@@ -17,6 +17,7 @@ import type { DeadlineOptions } from './deadlines.js';
 import type { FrozenSession } from './hibernation.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
+import { ManualClock } from '../handshake/manual-clock.js';
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
@@ -103,15 +104,20 @@ export function newConnectionCounters(): ConnectionCounters {
   };
 }
 
-/** What DtlsConnection's common state lends its version state: the one event queue and the one counter set. */
+/**
+ * What DtlsConnection's common state lends its version state: the one event queue, the one counter set, the one
+ * outbound queue (`pollTransmit`'s datagrams) and the one clock (the caller's time, on which every timer runs).
+ */
 export interface SharedState {
   readonly events: ConnectionEvent[];
   readonly counters: ConnectionCounters;
+  readonly outgoing: Uint8Array[];
+  readonly clock: ManualClock;
 }
 
-/** An event queue and counters of its own, for a version state made outside a DtlsConnection. */
+/** A state of its own, for a version state made outside a DtlsConnection. */
 export function unsharedState(): SharedState {
-  return { events: [], counters: newConnectionCounters() };
+  return { events: [], counters: newConnectionCounters(), outgoing: [], clock: new ManualClock(0) };
 }
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */

@@ -36,16 +36,6 @@ import { ConnectionHooks } from './connection-hooks.js';
 /** A record the record layer delivered (opened, or plaintext). */
 export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
-export {
-  ConnectionStateError,
-  type Connection,
-  type ConnectionIds,
-  type ConnectionOptions,
-  type ConnectionStats,
-  type RetainedState,
-} from './connection-api.js';
-export type { IgnoreReason } from './record-rules.js';
-
 /** An empty pass of the receive loop. */
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
@@ -72,8 +62,8 @@ export class Dtls13Connection implements VersionState {
   readonly driver: RoleDriver;
   /** @internal */
   readonly inbox: HandshakeReassembler;
-  /** @internal */
-  readonly outgoing: Uint8Array[] = [];
+  /** The one outbound queue of its DtlsConnection. @internal */
+  readonly outgoing: Uint8Array[];
   /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
   private datagramBytes = 0;
   /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. @internal */
@@ -149,9 +139,10 @@ export class Dtls13Connection implements VersionState {
   private constructor(role: 'client' | 'server', options: ConnectionOptions, config: ResolvedConfig, charts: Charts13, shared: SharedState) {
     this.role = role;
     this.counts = shared.counters;
+    this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
     const hooks = new ConnectionHooks(this);
-    this.parts = assembleParts(role, config, options, hooks, this.outgoing, shared);
+    this.parts = assembleParts(role, config, options, hooks, shared);
     const { clock, records } = this.parts;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
@@ -251,9 +242,7 @@ export class Dtls13Connection implements VersionState {
    */
   pollPathTransmit(): PathDatagram | undefined {
     const d = this.parts.cid.takePathDatagram();
-    if (d) {
-      this.counts.datagramsSent++;
-    }
+    if (d) this.counts.datagramsSent++;
     return d;
   }
 
@@ -368,6 +357,12 @@ export class Dtls13Connection implements VersionState {
       this.dropHandshakeKeysWhenDue(now);
       this.parts.records.park();
     });
+  }
+
+  /** A client's offer while DTLS 1.2 answers it (runtime/dtls/connection.ts): its ClientHello's timer off the one clock, or on again. */
+  offerTimed(on: boolean): void {
+    if (on) this.parts.flight.resume();
+    else this.parts.flight.pause();
   }
 
   /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). @internal */

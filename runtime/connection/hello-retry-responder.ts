@@ -18,7 +18,7 @@ import { bytesEqual } from '../wire/bytes.js';
 import { Reader } from '../wire/reader.js';
 import { scratchWriter } from '../wire/scratch.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
-import type { ConnectionOptions } from './connection.js';
+import type { ConnectionOptions } from './connection-api.js';
 import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
 import { helloRetryRequestView } from './messages.js';
 import { offeredServerName } from './sni-selection.js';

@@ -2,7 +2,6 @@ import { CidContext } from '../cid/cid-context.js';
 import { ConfigError } from '../config-error.js';
 import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
 import { FlightController } from '../handshake/flight.js';
-import { ManualClock } from '../handshake/manual-clock.js';
 import { RecordLayer } from '../record/record-layer.js';
 import { AckTracker } from './ack-tracker.js';
 import type { ResolvedConfig } from './config.js';
@@ -18,8 +17,8 @@ import { HandshakeOutbox, type OutMessage } from './outbox.js';
  * configuration and one connection's options: its clock, record layer,
  * outbox, flight controller (the dtls13-flight chart, inspected with
  * `inspect`), private key, connection-ID context and ACK tracker, with
- * `hooks` as what they call back, `outgoing` as the datagrams they
- * queue and `shared` as the connection's event queue and counters. @throws ConfigError when the certificate's private key does not
+ * `hooks` as what they call back and `shared` as the connection's event
+ * queue, counters, outbound queue and clock. @throws ConfigError when the certificate's private key does not
  * import.
  */
 export function assembleParts(
@@ -27,10 +26,10 @@ export function assembleParts(
   config: ResolvedConfig,
   options: ConnectionOptions,
   hooks: ConnectionHooks,
-  outgoing: Uint8Array[],
   shared: SharedState,
 ): ConnectionParts {
-  const clock = new ManualClock(0);
+  const outgoing = shared.outgoing;
+  const clock = shared.clock;
   const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } = config.limits;
   const records = new RecordLayer({
     provider: config.provider,

@@ -4,9 +4,9 @@
  * (`handshakeTimeoutMs`, `idleTimeoutMs`), when the handshake started (the
  * client's `connect`, the server's first datagram: a 1.3 offer answered in
  * 1.2 keeps its start), which deadline ended the connection, the
- * datagram observer, the one event queue and the one counter set (lent to
- * the version state as its `SharedState`: a 1.3 offer answered in 1.2 goes
- * on counting in the same counters). The version state says when its handshake completed
+ * datagram observer, the one event queue, the one counter set, the one
+ * outbound queue and the one clock (lent to the version state as its
+ * `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state says when its handshake completed
  * and when the peer last authenticated a record, and ends itself when a
  * deadline passes (`VersionState.expire`).
  */
@@ -14,6 +14,7 @@ import { newConnectionCounters, type SharedState, type VersionState } from '../c
 import type { ConnectionEvent } from '../connection/events.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';
 import { ConnectionDeadlines, type DeadlineOptions } from '../connection/deadlines.js';
+import { ManualClock } from '../handshake/manual-clock.js';
 
 export interface CommonOptions extends DeadlineOptions {
   readonly onDatagram?: DatagramObserver | undefined;
@@ -25,6 +26,10 @@ export class CommonState implements SharedState {
   readonly events: ConnectionEvent[] = [];
   /** The one counter set (`stats`' counts), whichever version the state speaks. */
   readonly counters = newConnectionCounters();
+  /** The one outbound queue: what either version's state sends, until `pollTransmit` takes it. */
+  readonly outgoing: Uint8Array[] = [];
+  /** The one clock: the caller's time, on which the version state's timers (flights, ACKs, path checks) run. */
+  readonly clock = new ManualClock(0);
   /** Told of each datagram received and sent (a capture, a key log's companion). */
   readonly onDatagram: DatagramObserver | undefined;
   /** When the handshake started, once it has. */

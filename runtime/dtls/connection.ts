@@ -185,9 +185,11 @@ export class DtlsConnection implements Connection {
       return (this.current as Dtls13Connection).guard(() => {
         throw new ProtocolError('protocol_version', 'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only');
       });
-    } else if (this.held13 !== undefined && answeredVersion(datagram) === 'DTLSv1.3') {
+    } else if (this.held13 !== undefined && answeredVersion(datagram) === 'DTLSv1.3' && this.current instanceof State12) {
+      this.current.retire();
       this.current = this.held13; // the 1.3 answer to our first ClientHello, after a HelloVerifyRequest (forged, or a confused server)
       this.held13 = undefined;
+      this.current.offerTimed(true);
       this.sentCookieHello = true;
     } else if (this.sentCookieHello && this.current instanceof Dtls13Connection && plaintextAlertsOnly(datagram)) {
       // The 1.2 state sent our ClientHello again with the HelloVerifyRequest's cookie, which a 1.3 server refuses with
@@ -238,6 +240,7 @@ export class DtlsConnection implements Connection {
     if (offer === undefined || sent === undefined || !(this.current instanceof Dtls13Connection)) return; // never: the ClientHello left whole before any answer
     const offered = { hello: decodeClientHello(sent.body), body: sent.body, messageSeq: sent.messageSeq, nextRecordSequenceNumber: sent.lastRecord + 1 };
     this.choosing = undefined;
+    this.current.offerTimed(false);
     if (helloVerifyRequest) this.held13 = this.current;
     this.current = state12(choosing.options, choosing.config12, this.common, offered);
   }
@@ -393,17 +396,11 @@ export class DtlsConnection implements Connection {
  * at `common.startedAt`, if before it.
  */
 function state12(o: Options, config: Config12, common: CommonState, offer?: Offer12): State12 {
-  const state = new State12(
-    (events) => {
-      const c = new Connection12(config, CHARTS12, events, common.counters);
-      if (offer !== undefined) c.fromSentOffer(offer);
-      return c;
-    },
-    { startedAt: common.startedAt, events: common.events },
-  );
+  const connection = new Connection12(config, CHARTS12, common);
+  if (offer !== undefined) connection.fromSentOffer(offer);
   const inspect = o.inspect;
-  if (inspect !== undefined) state.connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
-  return state;
+  if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
+  return new State12(connection, common.events, common.startedAt);
 }
 
 /** A server's 1.2 configuration: the shared one with this peer's cookie binding and key. */

@@ -479,8 +479,22 @@ function clientFlight(
   return { kind: 'waitNewSessionTicketOrChangeCipherSpec', keyed, clientAuthenticated: signWith !== undefined };
 }
 
-/** completeHandshake: the result, and the session to resume when the server gave it an ID or a ticket. */
+/** completeHandshake: the session to resume (when the server gave it an ID or a ticket), then the result. */
 function complete(io: Io12, k: ClientKeyed12, clientAuthenticated: boolean): void {
+  if ((k.sessionId.length > 0 || k.ticket !== undefined) && k.extendedMasterSecret) {
+    // A ticket's lifetime hint (0: unspecified) bounds the session; two hours otherwise (RFC 5077 §3.3, RFC 5246 §F.1.4).
+    const hint = k.ticket?.lifetimeSeconds ?? 0;
+    const lifetimeMs = hint > 0 ? Math.min(hint, 604_800) * 1000 : 7_200_000;
+    io.session({
+      id: k.sessionId,
+      masterSecret: k.master,
+      suite: k.suite.name,
+      serverName: io.config.base.serverName,
+      expiresAt: io.wallClock + lifetimeMs,
+      ...(k.ticket !== undefined ? { ticket: k.ticket.ticket } : {}),
+      ...(k.pskIdentity !== undefined ? { pskIdentity: k.pskIdentity } : {}),
+    });
+  }
   io.complete({
     version: 'DTLSv1.2',
     cipherSuite: k.suite.name,
@@ -496,18 +510,4 @@ function complete(io: Io12, k: ClientKeyed12, clientAuthenticated: boolean): voi
     masterSecret: k.master,
     pskIdentity: k.pskIdentity,
   });
-  if ((k.sessionId.length > 0 || k.ticket !== undefined) && k.extendedMasterSecret) {
-    // A ticket's lifetime hint (0: unspecified) bounds the session; two hours otherwise (RFC 5077 §3.3, RFC 5246 §F.1.4).
-    const hint = k.ticket?.lifetimeSeconds ?? 0;
-    const lifetimeMs = hint > 0 ? Math.min(hint, 604_800) * 1000 : 7_200_000;
-    io.session({
-      id: k.sessionId,
-      masterSecret: k.master,
-      suite: k.suite.name,
-      serverName: io.config.base.serverName,
-      expiresAt: io.wallClock + lifetimeMs,
-      ...(k.ticket !== undefined ? { ticket: k.ticket.ticket } : {}),
-      ...(k.pskIdentity !== undefined ? { pskIdentity: k.pskIdentity } : {}),
-    });
-  }
 }

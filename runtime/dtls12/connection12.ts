@@ -1,36 +1,25 @@
 /**
- * The DTLS 1.2 connection (RFC 6347) inside DtlsConnection's 1.2 state
- * (state12.ts, which makes it and takes its events as they happen into the
- * one event queue): `receive(datagram, now)`, `pollTransmit()`,
- * `pollTimeout()`, `handleTimeout(now)`, `send(data)`, `close()`. The handshake is the machine generated from the charts
- * (`dtls12ClientStep`/`dtls12ServerStep` calling the steps of client12.ts /
- * server12.ts); this file is the record path around it, dispatching each
- * chart event to it:
+ * The DTLS 1.2 connection (RFC 6347) inside DtlsConnection's 1.2 state (state12.ts), on its DtlsConnection's event
+ * queue (events12.ts), outbound queue and clock. The handshake is the machine generated from the charts (the steps of
+ * client12.ts / server12.ts); this file is the record path around it, dispatching each chart event to it:
  *
- * - records split with decodeDatagram12; epoch 0 plaintext (handshake,
- *   ChangeCipherSpec, alerts), epoch 1 through ReadEpoch12 (replay window,
- *   AEAD) once the peer's ChangeCipherSpec switched it; up to 8 epoch-1
- *   records that arrive before it wait (RFC 6347 §4.1: reordering);
- * - handshake records through handshake-inbound12.ts (fragments
- *   reassembled by the 1.3 HandshakeReassembler, each message its chart
- *   event);
- * - flights through the FlightController (the dtls13-flight chart) with
- *   RFC 6347 §4.2.4's timer (1 s doubling to 60 s, `retransmission`
- *   option), no ACKs: a flight ends when the peer's next flight arrives;
- *   the last flight of a handshake is not timed and is sent again when the
- *   peer sends its own again; our records cut and packed into datagrams by
- *   record-writer12.ts;
- * - renegotiation refused with a warning no_renegotiation (RFC 5746 §4.2,
- *   §4.4); nothing a peer sends throws: bad records are dropped and
- *   counted, handshake violations end the connection with one fatal alert.
+ * - records split with decodeDatagram12; epoch 0 plaintext (handshake, ChangeCipherSpec, alerts), epoch 1 through
+ *   ReadEpoch12 (replay window, AEAD) once the peer's ChangeCipherSpec switched it; up to 8 epoch-1 records that arrive
+ *   before it wait (RFC 6347 §4.1: reordering);
+ * - handshake records through handshake-inbound12.ts (fragments reassembled, each message its chart event);
+ * - flights through the FlightController (the dtls13-flight chart) with RFC 6347 §4.2.4's timer (1 s doubling to 60 s),
+ *   no ACKs: a flight ends when the peer's next flight arrives; the last flight of a handshake is not timed and is sent
+ *   again when the peer sends its own again; our records cut into datagrams by record-writer12.ts;
+ * - renegotiation refused with a warning no_renegotiation (RFC 5746 §4.2, §4.4); nothing a peer sends throws: bad
+ *   records are dropped and counted, handshake violations end the connection with one fatal alert.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { alertDescriptionFromNumber, alertDescriptionToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { FlightController, type FlightHooks } from '../handshake/flight.js';
-import { ManualClock } from '../handshake/manual-clock.js';
+import type { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js';
-import type { ConnectionCounters, ConnectionIds } from '../connection/connection-api.js';
+import { ConnectionStateError, type ConnectionCounters, type ConnectionIds, type SharedState } from '../connection/connection-api.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
@@ -50,7 +39,8 @@ import { dtls12Suite } from '../versions/suites12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
 import { Machine12, type Charts12 } from './machine12.js';
-import type { Event12Sink } from './connection-events12.js';
+import { Events12 } from './events12.js';
+import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import type { RecordHandlerName12 } from '../connection/record-rules.js';
 
@@ -58,8 +48,6 @@ import type { RecordHandlerName12 } from '../connection/record-rules.js';
 const MAX_FRAGMENT_12 = 18432;
 /** Epoch-1 records held until the peer's ChangeCipherSpec. */
 const MAX_EARLY_EPOCH1 = 8;
-
-export type { Event12Out, Event12Sink } from './connection-events12.js';
 
 /** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
 export interface Offer12 {
@@ -71,10 +59,6 @@ export interface Offer12 {
   readonly nextRecordSequenceNumber: number;
 }
 
-export class Dtls12StateError extends Error {
-  override readonly name = 'Dtls12StateError';
-}
-
 export class Connection12 implements Inbound12Host {
   readonly role: 'client' | 'server';
   readonly config: Config12;
@@ -84,9 +68,14 @@ export class Connection12 implements Inbound12Host {
   readonly counts: ConnectionCounters;
   /** Handshake records in: reassembly, the ClientHello's input step, each message its chart event (handshake-inbound12.ts). */
   private readonly handshake = new HandshakeInbound12(this);
-  private readonly outbox: Uint8Array[] = [];
-  /** Where events go as they happen: the 1.2 state (state12.ts), into the one event queue. */
-  private readonly events: Event12Sink;
+  /** The one outbound queue of its DtlsConnection. */
+  private readonly outbox: Uint8Array[];
+  /** Where events go as they happen: the one event queue (events12.ts). @internal */
+  readonly events: Events12;
+  /** The peer's path (a server follows it with CIDs, peer-path12.ts); a client's own socket path. @internal */
+  readonly peerPath = new PeerPath12();
+  /** The path the datagram being read came over (undefined: the current one). */
+  private arrivedOn: string | undefined;
   private sendSeq = 0;
   /** Our records: epoch 0, epoch 1, flights cut into datagrams (record-writer12.ts). */
   private readonly writer: RecordWriter12;
@@ -95,8 +84,8 @@ export class Connection12 implements Inbound12Host {
   /** 'batch' mode's memory for application data (wire/message-arena.ts), or undefined ('own'). */
   private readonly arena: MessageArena | undefined;
   private earlyEpoch1: Dtls12WireRecord[] = [];
-  /** The caller's time, on which the flight timer runs. */
-  private readonly clock = new ManualClock(0);
+  /** The one clock of its DtlsConnection: the caller's time, on which the flight timer runs. */
+  private readonly clock: ManualClock;
   /**
    * Our flights and their retransmission: the dtls13-flight chart with RFC 6347 §4.2.4's figures (1 s doubling to 60 s,
    * `retransmission` option). A flight ends when the peer's next flight arrives; the last one of a handshake waits for
@@ -120,7 +109,7 @@ export class Connection12 implements Inbound12Host {
   /** When the peer last sent a record that authenticated under epoch 1 (the caller's time), or undefined. */
   lastAuthenticated: number | undefined;
   /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
-  newestCidRecord = -1;
+  private newestCidRecord = -1;
 
   /** The largest datagram a flight is cut into: `maxDatagramSize`, or less after {@link pathMtuExceeded}. */
   private flightLimit: number;
@@ -140,15 +129,6 @@ export class Connection12 implements Inbound12Host {
     if (this.fromOffer) inspected.took({ type: 'connect' }, { kind: 'start' }, this.io());
   }
 
-  /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
-  get onTransition(): ((from: string, event: string, to: string) => void) | undefined {
-    return this.machine.onTransition;
-  }
-
-  set onTransition(f: ((from: string, event: string, to: string) => void) | undefined) {
-    this.machine.onTransition = f;
-  }
-
   /**
    * A client that already sent its ClientHello (a 1.3 client's offer that
    * also offered 1.2, runtime/dtls/connection.ts) takes up from `offer`: it
@@ -164,12 +144,15 @@ export class Connection12 implements Inbound12Host {
     this.fromOffer = true;
   }
 
-  /** `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `events`: where its events go; `counts`: the counters it moves. */
-  constructor(config: Config12, charts: Charts12, events: Event12Sink, counts: ConnectionCounters) {
+  /** `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `shared`: the event queue, counters, outbound queue and clock of its DtlsConnection. */
+  constructor(config: Config12, charts: Charts12, shared: SharedState) {
     this.config = config;
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
-    this.events = events;
+    const counts = shared.counters;
+    this.events = new Events12(shared.events, counts);
     this.counts = counts;
+    this.outbox = shared.outgoing;
+    this.clock = shared.clock;
     this.writer = new RecordWriter12(this.outbox, counts, config.base.aeadLimits);
     this.role = config.role;
     this.flightLimit = config.base.maxDatagramSize;
@@ -188,7 +171,7 @@ export class Connection12 implements Inbound12Host {
         const max = this.config.base.retransmission.maxRetransmissions ?? 10;
         this.machine.enter({ kind: 'failed' });
         this.failure = { alert: 'internal_error', message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)` };
-        this.events.push({ type: 'closed', reason: 'timeout' });
+        this.events.closed('timeout');
       },
     };
   }
@@ -269,7 +252,7 @@ export class Connection12 implements Inbound12Host {
   }
 
   connect(now: number): void {
-    if (this.state.kind !== 'start') throw new Dtls12StateError(`connect() in ${this.state.kind}`);
+    if (this.state.kind !== 'start') throw new ConnectionStateError(`connect() in ${this.state.kind}`);
     this.advance(now);
     this.dispatch({ type: 'connect' });
   }
@@ -281,9 +264,13 @@ export class Connection12 implements Inbound12Host {
    * in place; anything else from a copy of its records read (records held
    * for the ChangeCipherSpec and handshake fragments keep views of them).
    */
-  receive(datagram: Uint8Array, now: number): void {
+  receive(datagram: Uint8Array, now: number, path?: string): void {
     this.advance(now);
     if (this.ended) return;
+    this.counts.datagramsReceived++;
+    // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
+    this.peerPath.taken(path, false);
+    this.arrivedOn = path;
     this.path.integrity.datagramStarted();
     if (this.applicationDataRecord(datagram)) return;
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
@@ -351,12 +338,12 @@ export class Connection12 implements Inbound12Host {
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
   send(data: Uint8Array): void {
-    if (this.state.kind !== 'connected' || this.writer.epoch1 === undefined) throw new Dtls12StateError(`send() in ${this.state.kind}`);
+    if (this.state.kind !== 'connected' || this.writer.epoch1 === undefined) throw new ConnectionStateError(`send() in ${this.state.kind}`);
     const exhausted = this.writer.applicationData(data, this.config.base.maxDatagramSize);
     if (exhausted === undefined) return;
     // The key's usage limit: internal_error ends the connection (the record kept for it), the send refused by name.
     this.fail({ alert: 'internal_error', message: exhausted });
-    throw new Dtls12StateError(exhausted);
+    throw new ConnectionStateError(exhausted);
   }
 
   /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */
@@ -366,13 +353,13 @@ export class Connection12 implements Inbound12Host {
     // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
     this.machine.enter({ kind: 'closed' });
     this.flights.stop();
-    this.events.push({ type: 'closed', reason: 'local' });
+    this.events.closed('local');
   }
 
   /** RFC 5705 exporter over the master secret. */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
     const r = this.result;
-    if (r === undefined) throw new Dtls12StateError('exportKeyingMaterial() before the handshake completed');
+    if (r === undefined) throw new ConnectionStateError('exportKeyingMaterial() before the handshake completed');
     // From the suite the handshake settled: the write keys are released once the connection has ended (releaseKeys).
     const hash = dtls12Suite(r.cipherSuite)!.hash;
     return exportKeyingMaterial(this.config.base.provider, hash, r.masterSecret, label, r.clientRandom, r.serverRandom, context, length);
@@ -450,38 +437,36 @@ export class Connection12 implements Inbound12Host {
         const settled = { ...result, alpnProtocol: this.extensions?.alpnProtocol, srtpProfile: this.extensions?.srtpProfile };
         this.result = settled;
         this.completedAt = this.now;
-        this.events.push({ type: 'handshakeComplete', parameters: settled });
+        const session = this.role === 'client' ? this.session : undefined;
+        this.events.completed(settled, this.role === 'client' ? config.base.serverName : undefined, this.connectionIds?.local, session);
       },
       session: (session) => {
         this.session = session;
-        this.events.push({ type: 'session12', session });
       },
       helloVerifyRequest: (body, messageSeq, recordSequenceNumber) => this.writer.helloVerifyRequest(body, messageSeq, recordSequenceNumber),
       installReadEpoch: () => {
-        if (this.pendingRead === undefined) throw new Dtls12StateError('ChangeCipherSpec before the read keys');
+        if (this.pendingRead === undefined) throw new ConnectionStateError('ChangeCipherSpec before the read keys');
         this.read1 = new ReadEpoch12(this.pendingRead, this.path.integrity, this.config.base.replayWindow);
         this.pendingRead = undefined;
       },
-      deliver: (data) => {
-        this.events.push({ type: 'data', data });
-      },
+      deliver: (data) => this.events.data(data),
       warning: (description) => this.alert('warning', description),
       retransmit: () => this.peerRetransmitted(),
       closeNotify: (reason) => {
         this.alert('warning', 'close_notify');
         this.flights.stop();
-        this.events.push({ type: 'closed', reason });
+        this.events.closed(reason);
       },
       fatal: (reason) => {
         this.failure = reason;
         this.alert('fatal', reason.alert);
         this.flights.stop();
-        this.events.push({ type: 'closed', reason: 'failed' });
+        this.events.closed('failed');
       },
       peerAlert: (description) => {
         this.failure = { alert: description, message: `the peer sent a fatal ${description} alert` };
         this.flights.stop();
-        this.events.push({ type: 'closed', reason: 'failed' });
+        this.events.closed('failed');
       },
     };
   }
@@ -507,7 +492,7 @@ export class Connection12 implements Inbound12Host {
 
   private alert(level: 'warning' | 'fatal', description: AlertDescriptionName): void {
     this.writer.alert(level, alertDescriptionToNumber(description));
-    this.events.push({ type: 'alert', level, description, sent: true });
+    this.events.alert(level, description, true);
   }
 
   private record(w: Dtls12WireRecord): void {
@@ -535,8 +520,19 @@ export class Connection12 implements Inbound12Host {
     if (!opened.ok) return this.refused(opened.reason, this.read1);
     this.lastAuthenticated = this.now;
     this.counts.recordsReceived++;
-    if (w.kind === 'cid' && opened.sequenceNumber > this.newestCidRecord) this.newestCidRecord = opened.sequenceNumber;
+    if (w.kind === 'cid' && opened.sequenceNumber > this.newestCidRecord) this.newerCidRecord(opened.sequenceNumber);
     this.content(opened.type, opened.content, 1, opened.sequenceNumber);
+  }
+
+  /**
+   * The newest tls12_cid record yet authenticated: a connected server follows its peer to the path it came over
+   * (RFC 9146 §6), the move reported before what the record brought.
+   */
+  private newerCidRecord(sequenceNumber: number): void {
+    this.newestCidRecord = sequenceNumber;
+    if (this.role !== 'server' || this.state.kind !== 'connected') return;
+    const moved = this.peerPath.taken(this.arrivedOn, true);
+    if (moved !== undefined) this.events.pathMigrated(moved.from, moved.to);
   }
 
   /** One record's content, through the 1.2 rows of the one record-rule table (runtime/connection/record-rules.ts) to its row's handler, or set aside. */
@@ -575,13 +571,13 @@ export class Connection12 implements Inbound12Host {
     const level = fragment[0] === 2 ? 'fatal' : 'warning';
     const description = alertDescriptionFromNumber(fragment[1]!);
     const name = typeof description === 'string' ? description : 'internal_error';
-    this.events.push({ type: 'alert', level, description: name, sent: false });
+    this.events.alert(level, name, false);
     if (name === 'close_notify') {
       if (this.state.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
       this.machine.enter({ kind: 'closed' });
       this.flights.stop();
-      this.events.push({ type: 'closed', reason: 'close_notify' });
+      this.events.closed('close_notify');
       return;
     }
     if (level === 'fatal') this.dispatch({ type: 'alertReceived', description: name });

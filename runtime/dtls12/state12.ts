@@ -1,9 +1,8 @@
 /**
  * The DTLS 1.2 version state of DtlsConnection (runtime/dtls/connection.ts):
- * a Connection12 (connection12.ts, made for it: its events come here as
- * they happen, and no other queue holds them) with what the declared `Connection` surface asks
- * beyond its handshake and records: events in the shape both versions
- * share, stats, and what the handshake and idle deadlines (held by
+ * a Connection12 (connection12.ts, its events going straight into the one
+ * event queue) with what the declared `Connection` surface asks beyond its
+ * handshake and records: stats, and what the handshake and idle deadlines (held by
  * DtlsConnection for both versions, runtime/dtls/common-state.ts) read and
  * do. With RFC 9146 CIDs a server follows its peer to a new address
  * (peer-path12.ts) and a client may move to another local port (`rebind`).
@@ -17,43 +16,22 @@ import { ConnectionStateError, type ConnectionStats, type VersionState } from '.
 import type { FrozenSession } from '../connection/hibernation.js';
 import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
-import { Connection12, Dtls12StateError, type Event12Out, type Event12Sink } from './connection12.js';
-import { negotiated12 } from './negotiated12.js';
+import type { Connection12 } from './connection12.js';
 import type { ConnectionEvent } from '../connection/events.js';
-import { PeerPath12 } from './peer-path12.js';
-import { encodeSession12 } from './session-blob12.js';
 import { Dtls12FeatureError, rebindRefused12 } from './feature-error12.js';
-import type { Session12 } from './session12.js';
-import { apartFromWaiting } from '../wire/message-arena.js';
 
-export interface State12Options {
-  /** The handshake's start when it began before this object (a 1.3 offer answered in 1.2): its duration counts from it. */
-  readonly startedAt?: number | undefined;
-  /** The one event queue of DtlsConnection (both versions' states push into it); a queue of its own when omitted. */
-  readonly events?: ConnectionEvent[];
-}
-
-export class State12 implements VersionState, Event12Sink {
+export class State12 implements VersionState {
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly connection: Connection12;
   private startedAt: number | undefined;
-  private connectedAt: number | undefined;
-  /** A deadline of DtlsConnection's ended the connection: its `closed` event says `timeout`. */
-  private timedOut = false;
-  /** The peer's path (a server follows it with CIDs); a client's own socket path. */
-  private readonly peerPath = new PeerPath12();
   private now = 0;
-  /** The one event queue: the connection's events, shaped as both versions report them, as they happen. */
+  /** The one event queue, where the connection's events go as they happen (events12.ts). */
   private readonly events: ConnectionEvent[];
-  /** Where in `events` the handshakeComplete just queued stands: a client's session made by the same step goes before it. */
-  private completeAt: number | undefined;
-  /** The client's session last handed out as a sessionTicket event. */
-  private sessionGiven: Session12 | undefined;
-  /** `make`: the 1.2 connection, its events going to the sink it is given (this state) as they happen. */
-  constructor(make: (events: Event12Sink) => Connection12, options: State12Options = {}) {
-    this.startedAt = options.startedAt;
-    this.events = options.events ?? [];
-    this.connection = make(this);
+  /** `startedAt`: the handshake's start when it began before this object (a 1.3 offer answered in 1.2): its duration counts from it. */
+  constructor(connection: Connection12, events: ConnectionEvent[], startedAt: number | undefined) {
+    this.connection = connection;
+    this.events = events;
+    this.startedAt = startedAt;
   }
 
   get role(): 'client' | 'server' {
@@ -63,26 +41,14 @@ export class State12 implements VersionState, Event12Sink {
   connect(now: number): void {
     this.now = now;
     this.startedAt ??= now;
-    try {
-      this.connection.connect(now);
-    } catch (e) {
-      throw e instanceof Dtls12StateError ? new ConnectionStateError(e.message) : e;
-    }
+    this.connection.connect(now);
   }
 
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.now = now;
     if (this.ended) return;
     this.startedAt ??= now;
-    this.connection.counts.datagramsReceived++;
-    const newest = this.connection.newestCidRecord;
-    const mark = this.events.length;
-    this.connection.receive(datagram, now);
-    // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
-    const newer = this.role === 'server' && this.connection.stateName === 'connected' && this.connection.newestCidRecord > newest;
-    const moved = this.peerPath.taken(path, newer);
-    // The move is reported before what the datagram that made it brought.
-    if (moved !== undefined) this.events.splice(mark, 0, { type: 'pathMigrated', from: moved.from, to: moved.to, validated: false });
+    this.connection.receive(datagram, now, path);
   }
 
   pollTransmit(): Uint8Array | undefined {
@@ -114,7 +80,7 @@ export class State12 implements VersionState, Event12Sink {
   /** A deadline of DtlsConnection's passed: the handshake's ends it with handshake_failure, the idle one with close_notify; closed as `timeout`. */
   expire(deadline: 'handshake' | 'idle', message: string): void {
     if (this.ended) return;
-    this.timedOut = true;
+    this.connection.events.timedOut = true;
     if (deadline === 'handshake') this.connection.abort({ alert: 'handshake_failure', message }, this.now);
     else this.connection.close();
   }
@@ -123,50 +89,9 @@ export class State12 implements VersionState, Event12Sink {
     return this.events.shift();
   }
 
-  /** An event of the connection's, as it happens (Event12Sink): shaped as both versions report it, into the one queue. */
-  push(e: Event12Out): void {
-    const completeAt = this.completeAt;
-    this.completeAt = undefined;
-    switch (e.type) {
-      case 'handshakeComplete': {
-        this.connectedAt = this.now;
-        // Our RFC 9146 CID first: a listener routes the tls12_cid records that carry it to this session.
-        const local = this.connection.connectionIds?.local;
-        if (local !== undefined) this.events.push({ type: 'connectionIdIssued', cid: local });
-        this.completeAt = this.events.length;
-        this.events.push({ type: 'handshakeComplete', parameters: negotiated12(e.parameters, this.servername()) });
-        return;
-      }
-      case 'session12': {
-        if (this.role !== 'client' || e.session === this.sessionGiven) return;
-        this.sessionGiven = e.session;
-        // A client's session (session-blob12.ts) goes out before handshakeComplete when the handshake's last step made it,
-        // as a 1.3 client's first ticket is there when `opened` resolves.
-        const ticket = { type: 'sessionTicket', session: encodeSession12(e.session), expiresAt: e.session.expiresAt } as const;
-        if (completeAt !== undefined) this.events.splice(completeAt, 0, ticket);
-        else this.events.push(ticket);
-        return;
-      }
-      case 'data':
-        this.connection.counts.applicationBytesReceived += e.data.length;
-        // 'batch' mode: never in one ArrayBuffer with a message still waiting (wire/message-arena.ts); an own array never is.
-        this.events.push({ type: 'data', data: apartFromWaiting(e.data, this.events) });
-        return;
-      case 'alert':
-        this.events.push(e);
-        return;
-      case 'closed':
-        this.events.push({ type: 'closed', reason: this.timedOut ? 'timeout' : e.reason });
-    }
-  }
-
   send(data: Uint8Array, now?: number): void {
     if (now !== undefined) this.now = now;
-    try {
-      this.connection.send(data);
-    } catch (e) {
-      throw e instanceof Dtls12StateError ? new ConnectionStateError(e.message) : e;
-    }
+    this.connection.send(data);
     this.connection.counts.applicationBytesSent += data.length;
   }
 
@@ -209,7 +134,7 @@ export class State12 implements VersionState, Event12Sink {
   }
 
   get path(): string | undefined {
-    return this.peerPath.current;
+    return this.connection.peerPath.current;
   }
 
   /** The RFC 9146 CIDs the hellos settled on (no spares, no RRC in 1.2), or undefined without them. */
@@ -231,9 +156,9 @@ export class State12 implements VersionState, Event12Sink {
       retransmissions: flight.retransmissions,
       flightState: flight.state,
       retransmitTimeout: flight.timeout,
-      handshakeDuration: this.connectedAt === undefined || this.startedAt === undefined ? undefined : this.connectedAt - this.startedAt,
+      handshakeDuration: c.completedAt === undefined || this.startedAt === undefined ? undefined : c.completedAt - this.startedAt,
       retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.connection.negotiated === undefined ? 1 : 2 },
-      paths: { ...NO_PATH_STATS, migrations: this.peerPath.migrations },
+      paths: { ...NO_PATH_STATS, migrations: this.connection.peerPath.migrations },
     };
   }
 
@@ -263,7 +188,7 @@ export class State12 implements VersionState, Event12Sink {
    */
   rebind(path: string): void {
     if (this.role !== 'client' || this.connection.connectionIds?.peer === undefined) throw rebindRefused12();
-    this.peerPath.current = path;
+    this.connection.peerPath.current = path;
   }
 
   /** A 1.2 session does not hibernate (the frozen form is 1.3's). */
@@ -283,6 +208,11 @@ export class State12 implements VersionState, Event12Sink {
     this.connection.park();
   }
 
+  /** A 1.3 answer took the connection back (runtime/dtls/connection.ts): this state's flight leaves the connection's clock for good. */
+  retire(): void {
+    this.connection.flights.stop();
+  }
+
   /** The path cannot carry our datagrams: flights are cut to `size` from now on (Connection12.pathMtuExceeded). */
   pathMtuExceeded(size: number): boolean {
     return this.connection.pathMtuExceeded(size);
@@ -291,10 +221,5 @@ export class State12 implements VersionState, Event12Sink {
   private get ended(): boolean {
     const s = this.connection.stateName;
     return s === 'closed' || s === 'failed';
-  }
-
-  private servername(): string | undefined {
-    const name = this.connection.config.base.serverName;
-    return this.role === 'client' && name !== undefined && !/^[0-9.]+$|:/.test(name) ? name.toLowerCase().replace(/\.$/, '') : undefined;
   }
 }

@@ -230,6 +230,20 @@ export class FlightController<M> {
     this.context.timeout = at.timeout;
   }
 
+  /**
+   * Off the clock: the retransmission timer is cancelled, the flight kept (a client's 1.3 offer while a
+   * HelloVerifyRequest, which nothing authenticates, is answered in 1.2 on the same clock). {@link resume} times it again.
+   */
+  pause(): void {
+    this.cancelTimer();
+  }
+
+  /** Back on the clock after {@link pause}: a flight still waiting for its answer is timed again from now. */
+  resume(): void {
+    const c = this.context;
+    if (this.status === 'active' && this.running?.kind === 'waiting' && this.timer === undefined) this.timer = c.clock.setTimeout(() => this.fire(), c.timeout);
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.status !== 'active') return;

@@ -150,8 +150,8 @@ test('DTLS 1.2: every transition the client and server machines take in real han
   const cache = new SessionCache12();
   const KEY = new Uint8Array(32).fill(7);
   const record = (p: Pair12): void => {
-    p.client.onTransition = (f, e, to) => add(seen, 'dtls12-client', `${f} --${e}--> ${to}`);
-    p.server.onTransition = (f, e, to) => add(seen, 'dtls12-server', `${f} --${e}--> ${to}`);
+    p.client.machine.onTransition = (f, e, to) => add(seen, 'dtls12-client', `${f} --${e}--> ${to}`);
+    p.server.machine.onTransition = (f, e, to) => add(seen, 'dtls12-server', `${f} --${e}--> ${to}`);
   };
   const certificate = {
     client: { trustAnchors: [serverId.caDer], serverName: 'server.test' },

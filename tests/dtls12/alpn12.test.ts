@@ -1,5 +1,6 @@
 import test from 'ava';
-import { Dtls12Connection, type Event12Out } from '../support/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
+import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { encodeAlpnName } from '../../runtime/session/alpn.js';
@@ -31,8 +32,8 @@ function run(client: Partial<Dtls12Options>, server: Partial<Dtls12Options>, tap
   return p;
 }
 
-const alerts = (events: readonly Event12Out[], sent: boolean): string[] =>
-  events.flatMap((e) => (e.type === 'alert' && e.sent === sent ? [e.description] : []));
+const alerts = (events: readonly ConnectionEvent[], sent: boolean): string[] =>
+  events.flatMap((e) => (e.type === 'alert' && e.sent === sent ? [String(e.description)] : []));
 
 test('the server picks by its own preference; both ends report it', (t) => {
   const p = run({ alpn: ['h2', 'coap', 'webrtc'] }, { alpn: ['webrtc', 'coap'] });

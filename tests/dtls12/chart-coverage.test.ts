@@ -90,15 +90,15 @@ function run(r: Run, taken: { client: Set<string>; server: Set<string> }): void 
     ...(r.clientAuth === true ? { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] } : {}),
   };
   const first = pair12(Dtls12Connection.client(clientOptions), Dtls12Connection.server(serverOptions));
-  first.client.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
-  first.server.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
+  first.client.machine.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
+  first.server.machine.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
   first.client.connect(0);
   pump(first);
   if (first.client.stateName !== 'connected') throw new Error(`no handshake: ${JSON.stringify(r)}`);
   if (r.resume !== true) return;
   const second = pair12(Dtls12Connection.client({ ...clientOptions, session12: first.client.lastSession! }), Dtls12Connection.server(serverOptions));
-  second.client.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
-  second.server.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
+  second.client.machine.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
+  second.server.machine.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
   second.client.connect(0);
   pump(second);
   if (second.client.negotiated?.resumed !== true) throw new Error(`not resumed: ${JSON.stringify(r)}`);
@@ -137,8 +137,8 @@ test('the 1.2 machines take exactly the handshake transitions of their charts', 
 /** After the handshake: data both ways and a close from each side; then a client that refuses the server's certificate. */
 function after(taken: { client: Set<string>; server: Set<string> }): void {
   const record = (p: Pair12): void => {
-    p.client.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
-    p.server.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
+    p.client.machine.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
+    p.server.machine.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
   };
   const options = {
     client: { trustAnchors: [server.caDer], serverName: 'server.test' },

@@ -33,7 +33,7 @@ for (const suite of DEFAULT_SUITES_12) {
     const done = p.events.client.find((e) => e.type === 'handshakeComplete');
     if (done?.type !== 'handshakeComplete') return void t.fail();
     t.is(done.parameters.cipherSuite, suite);
-    t.true(done.parameters.helloVerifyRequest, 'the server asked for a cookie first');
+    t.true(done.parameters.helloRetryRequest, 'the server asked for a cookie first');
     t.is(done.parameters.resumed, false);
     p.client.send(new TextEncoder().encode('ping'));
     p.server.send(new TextEncoder().encode('pong'));
@@ -89,10 +89,10 @@ test('resumption by session ID: the abbreviated handshake, no certificates', (t)
   const p = pair12(Dtls12Connection.client(clientOptions(ecdsa.caDer)), server());
   p.client.connect(0);
   pump(p);
-  const got = p.events.client.find((e) => e.type === 'session12');
-  if (got?.type !== 'session12') return void t.fail('no session');
+  const session = p.client.lastSession;
+  if (session === undefined || !p.events.client.some((e) => e.type === 'sessionTicket')) return void t.fail('no session');
   t.is(cache.size, 1);
-  const q = pair12(Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), session12: got.session }), server());
+  const q = pair12(Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), session12: session }), server());
   q.client.connect(0);
   pump(q);
   t.is(q.client.stateName, 'connected', JSON.stringify(q.client.failureReason));

@@ -186,7 +186,7 @@ test.serial('resumption by session ID both ways', async (t) => {
   const localPort = first.client.port;
   try {
     await first.client.waitFor(isComplete, 15_000, 'handshake');
-    await first.client.waitFor((e) => e.type === 'session12', 5000, 'session');
+    await first.client.waitFor((e) => e.type === 'sessionTicket', 5000, 'session');
     session = first.client.conn.lastSession;
   } finally {
     await first.client.close();

@@ -54,7 +54,7 @@ async function connectOnce(
   };
   try {
     await client.waitFor(isComplete, 15_000, 'handshake');
-    await client.waitFor((e) => e.type === 'session12', 5000, 'session');
+    await client.waitFor((e) => e.type === 'sessionTicket', 5000, 'session');
     return { resumed: client.conn.negotiated?.resumed === true, seen, session: client.conn.lastSession };
   } finally {
     await client.close();

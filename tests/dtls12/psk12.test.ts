@@ -1,7 +1,8 @@
 import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeClientKeyExchangePsk } from '../../generated/wire/client-key-exchange.js';
-import { Dtls12Connection, type Event12Out } from '../support/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
+import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { pskPremasterSecret } from '../../runtime/dtls12/key-derivation.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
@@ -45,8 +46,8 @@ function pskPair(suite: Dtls12CipherSuite, client: Partial<Dtls12Options> = {}, 
   );
 }
 
-function alertsSent(events: readonly Event12Out[]): string[] {
-  return events.flatMap((e) => (e.type === 'alert' && e.sent ? [e.description] : []));
+function alertsSent(events: readonly ConnectionEvent[]): string[] {
+  return events.flatMap((e) => (e.type === 'alert' && e.sent ? [String(e.description)] : []));
 }
 
 const SUITES: readonly Dtls12CipherSuite[] = [
@@ -83,7 +84,7 @@ for (const suite of SUITES) {
     p.client.send(new TextEncoder().encode('temperature=21.5'));
     p.server.send(new TextEncoder().encode('ack'));
     pump(p);
-    const got = (ev: readonly Event12Out[]): string => ev.map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')).join('');
+    const got = (ev: readonly ConnectionEvent[]): string => ev.map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')).join('');
     t.is(got(p.events.server), 'temperature=21.5');
     t.is(got(p.events.client), 'ack');
   });

@@ -3,7 +3,8 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
 import { resolveConfig } from '../../runtime/connection/config.js';
 import { openTicket } from '../../runtime/connection/psk-selection.js';
-import { Dtls12Connection, type Event12Out } from '../support/dtls12-connection.js';
+import { Dtls12Connection } from '../support/dtls12-connection.js';
+import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
 import { decodeTicket12Contents, encodeTicket12Contents, openTicket12 } from '../../runtime/dtls12/ticket12.js';
@@ -61,7 +62,7 @@ function firstSession(client: Partial<Dtls12Options> = {}, server: Partial<Dtls1
   return p.client.lastSession!;
 }
 
-const alerts = (ev: readonly Event12Out[]): string[] => ev.flatMap((e) => (e.type === 'alert' ? [e.description] : []));
+const alerts = (ev: readonly ConnectionEvent[]): string[] => ev.flatMap((e) => (e.type === 'alert' ? [String(e.description)] : []));
 
 test('a full handshake issues a ticket; the next connection resumes from it alone (no server cache), abbreviated, ID echoed, ticket renewed', (t) => {
   const session = firstSession();

@@ -1,5 +1,6 @@
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
-import { ConnectionStateError, Dtls13Connection, type InboundRecord } from '../../runtime/connection/connection.js';
+import { Dtls13Connection, type InboundRecord } from '../../runtime/connection/connection.js';
+import { ConnectionStateError } from '../../runtime/connection/connection-api.js';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 
 /**
