@@ -53,6 +53,8 @@ export type ToWorker =
   | { readonly type: 'close' }
   | { readonly type: 'destroy'; readonly message: string | undefined }
   | { readonly type: 'ticketKeys'; readonly keys: readonly Uint8Array[] }
+  /** Worker `worker` died and a new one took its place: `port` reaches the new one (the old port is closed). */
+  | { readonly type: 'peer'; readonly worker: number; readonly port: MessagePort }
   | AdmitAnswer;
 
 /** A datagram one worker hands another: bytes, and where it came from. */
