@@ -457,6 +457,8 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
 }
 
 function completeHandshake(io: Io12, s: At<'waitClientFinished' | 'waitResumedFinished'>): At<'connected'> {
+  // The client's Finished verified under the cached master secret: the session proved itself, the cache keeps it longer.
+  if (s.kind === 'waitResumedFinished' && s.keyed.sessionId.length > 0) io.config.sessionCache?.proven(s.keyed.sessionId);
   io.complete({
     version: 'DTLSv1.2',
     cipherSuite: s.keyed.suite.name,
