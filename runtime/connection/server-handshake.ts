@@ -4,6 +4,7 @@ import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { sealTicketContents } from '../session/ticket-contents.js';
+import { NO_GENERATION } from '../session/anti-replay.js';
 import { grantFor } from './ticket-grant.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { findExtension } from '../handshake/extensions.js';
@@ -318,6 +319,8 @@ function serverSteps() {
           address: c.parts.peerAddress,
           pskIdentity: session.pskIdentity,
           grant,
+          // The anti-replay store's generation: 0-RTT from this ticket only while that store remembers (hello-plan.ts).
+          replayGeneration: c.parts.antiReplay.generation ?? NO_GENERATION,
         };
         const ticket = sealTicketContents(keys, contents);
         c.parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));

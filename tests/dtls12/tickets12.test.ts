@@ -155,6 +155,7 @@ test('a 1.3 ticket is never a 1.2 one, and a 1.2 ticket never opens as a 1.3 one
       address: new Uint8Array(0),
       pskIdentity: undefined,
       grant: new Uint8Array(16),
+      replayGeneration: new Uint8Array(0),
     }),
   );
   const p = pair({ session12: { ...session, ticket: ticket13 } });

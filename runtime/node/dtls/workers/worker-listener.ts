@@ -308,6 +308,7 @@ export class DtlsWorkerListener {
           stats: this.stats$,
           peers: peers[i]!,
           sharedAntiReplay: options.antiReplay === undefined,
+          antiReplayGeneration: this.replay.store.generation,
           fleet,
           directory,
         };

@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   const io = DatagramIo.of(socket);
   const sendPublic = (d: Uint8Array, address: string, p: number): void => socket.send(d, p, address);
   let link: FleetLink | undefined;
-  const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(tellCounted) : undefined;
+  const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(tellCounted, init.antiReplayGeneration) : undefined;
   const cidLength = init.cid?.length ?? 0;
   const options = {
     ...init.options,

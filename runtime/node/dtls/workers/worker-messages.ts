@@ -26,6 +26,8 @@ export interface WorkerInit {
   readonly peers: readonly (MessagePort | undefined)[];
   /** Whether the anti-replay store is the primary's (no `antiReplay` from the module). */
   readonly sharedAntiReplay: boolean;
+  /** The primary's store's generation (session/anti-replay.ts). */
+  readonly antiReplayGeneration: Uint8Array;
   /** The fleet's hosts and link key, when this host is one of a fleet. */
   readonly fleet: FleetConfig | undefined;
   /** Every worker's CIDs (cid-directory.ts), when CIDs name their worker. */
