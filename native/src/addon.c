@@ -961,7 +961,7 @@ static napi_value udp_recv_batch_js(napi_env env, napi_callback_info info) {
 /*
  * reuseportBind(address, port, v6only) -> fd or -errno: a SO_REUSEPORT UDP socket bound to `address` (4 or 16 bytes) and
  * `port`, joining the group there; reuseportBindFirst(address, port, v6only): a group's first socket, bound where no
- * socket is (udp-socket.h); reuseportSteer(fd, workerOffset) -> 0 or -errno; reuseportLocalPort(fd); reuseportClose(fd) (reuseport.c).
+ * socket is (udp-socket.h); reuseportSteer(fd, workerOffset) -> 0 or -errno; reuseportLocalPort(fd); reuseportClose(fd); reuseportDup(fd) -> a second descriptor or -errno (reuseport.c).
  * udpSocketBind(address, port, v6only) -> fd or -errno: the same without SO_REUSEPORT, a client's socket (udp-socket.c).
  */
 static napi_value bind_js(napi_env env, napi_callback_info info, const char *name, int reuse_port) {
@@ -1014,6 +1014,16 @@ static napi_value reuseport_close_js(napi_env env, napi_callback_info info) {
   int32_t fd = int_arg(&c, 0);
   if (c.failed) return NULL;
   napi_create_int32(env, reuseport_close(fd), &result);
+  return result;
+}
+
+static napi_value reuseport_dup_js(napi_env env, napi_callback_info info) {
+  call c;
+  napi_value result = NULL;
+  if (!begin(&c, env, info, "reuseportDup", 1)) return NULL;
+  int32_t fd = int_arg(&c, 0);
+  if (c.failed) return NULL;
+  napi_create_int32(env, reuseport_dup(fd), &result);
   return result;
 }
 
@@ -1123,7 +1133,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"record12OpenRun", record12_open_run}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
       {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
-      {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js},
+      {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js}, {"reuseportDup", reuseport_dup_js},
       {"udpSocketBind", udp_socket_bind_js},
   };
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #ifdef __linux__
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -57,6 +58,11 @@ int reuseport_local_port(int fd) {
 }
 
 int reuseport_close(int fd) { return close(fd) == 0 ? 0 : -errno; }
+
+int reuseport_dup(int fd) {
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return copy >= 0 ? copy : -errno;
+}
 #else
 int reuseport_steer(int fd, int worker_offset) {
   (void)fd;
@@ -68,6 +74,10 @@ int reuseport_local_port(int fd) {
   return -ENOSYS;
 }
 int reuseport_close(int fd) {
+  (void)fd;
+  return -ENOSYS;
+}
+int reuseport_dup(int fd) {
   (void)fd;
   return -ENOSYS;
 }

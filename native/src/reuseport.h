@@ -21,4 +21,12 @@ int reuseport_local_port(int fd);
 /* close(2): 0 or -errno. */
 int reuseport_close(int fd);
 
+/*
+ * A second descriptor of the socket `fd` (F_DUPFD_CLOEXEC), or -errno. The
+ * primary keeps each worker's socket open under its own descriptor and hands
+ * the worker a copy: a worker that dies closes only its copy, so the socket
+ * keeps its place in the reuseport group for the worker started after it.
+ */
+int reuseport_dup(int fd);
+
 #endif

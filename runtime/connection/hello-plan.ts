@@ -6,6 +6,7 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { decodeAlpnName } from '../session/alpn.js';
 import { ticketNamesAddress } from '../session/ticket-address.js';
+import { sameGeneration } from '../session/anti-replay.js';
 import type { InboundMessage } from './client-states.js';
 import { serverExtensionChoices } from './extension-answers.js';
 import { credentialsForHello } from './certificate-types.js';
@@ -84,5 +85,9 @@ function earlyDataDecision(
   const usable = firstHello && psk?.index === 0 && limit > 0 && fresh && choice.kind === 'proceed' && choice.suite === ticket?.suite && ticket.alpn === alpn;
   // RFC 9147 §5.1: early data skips the address check, so only from the address the ticket was issued to.
   const sameAddress = ticket !== undefined && ticketNamesAddress(ticket.address, c.parts.peerAddress);
-  return usable && sameAddress && c.parts.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS) ? { status: 'accepted', limit } : { status: 'rejected' };
+  // RFC 8446 §8: a store that started after the ticket was issued (a restart) cannot have seen its flights.
+  const recorded = ticket !== undefined && sameGeneration(ticket.replayGeneration, c.parts.antiReplay);
+  return usable && sameAddress && recorded && c.parts.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS)
+    ? { status: 'accepted', limit }
+    : { status: 'rejected' };
 }

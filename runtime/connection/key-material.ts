@@ -86,6 +86,11 @@ export interface Session {
   /** Server: what the session was granted, bound into its tickets (ticket-grant.ts); undefined: none are issued. */
   readonly grant?: Uint8Array | undefined;
   /**
+   * Server, a resumed session: when the ticket it resumed expires (wall-clock ms). Its tickets expire then too, so a
+   * chain of resumptions lives one ticket lifetime from the full handshake, not one more per link.
+   */
+  readonly ticketsUntil?: number | undefined;
+  /**
    * The transcript through the client's Finished: what post-handshake
    * authentication continues (RFC 8446 §4.4). Kept only when it may follow
    * (`postHandshakeAuth`); otherwise undefined, and its hash state is let go.

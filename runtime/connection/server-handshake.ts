@@ -4,6 +4,7 @@ import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { sealTicketContents } from '../session/ticket-contents.js';
+import { NO_GENERATION } from '../session/anti-replay.js';
 import { grantFor } from './ticket-grant.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { findExtension } from '../handshake/extensions.js';
@@ -139,7 +140,19 @@ function serverSteps() {
     const pskIdentity = external?.identity ?? h.psk?.ticket?.pskIdentity;
     // A resumed session keeps what its ticket was granted (checked against this server's in psk-selection.ts).
     const grant = h.psk?.ticket?.grant ?? grantFor(c.parts.config, external);
-    const sent = { keys, signature: h.signature, application, serverName: h.serverName, postHandshakeAuth: h.postHandshakeAuth, pskIdentity, grant };
+    // A resumed session's tickets expire with the ticket it resumed (the chain's first: a full handshake's lifetime).
+    const resumed = h.psk?.ticket;
+    const ticketsUntil = resumed !== undefined ? resumed.issuedAt + resumed.lifetimeSeconds * 1000 : undefined;
+    const sent = {
+      keys,
+      signature: h.signature,
+      application,
+      serverName: h.serverName,
+      postHandshakeAuth: h.postHandshakeAuth,
+      pskIdentity,
+      grant,
+      ticketsUntil,
+    };
     if (to === 'waitClientCertificate') return { kind: 'waitClientCertificate', sent };
     return { kind: 'waitClientFinished', sent, peer: undefined, clientAuthenticated: h.psk?.ticket?.clientAuthenticated ?? false };
   }
@@ -267,6 +280,7 @@ function serverSteps() {
           ticketsIssued: 0,
           pskIdentity: s.sent.pskIdentity,
           grant: s.sent.grant,
+          ticketsUntil: s.sent.ticketsUntil,
           transcript: s.sent.postHandshakeAuth ? s.sent.keys.transcript : undefined,
           postHandshakeAuth: s.sent.postHandshakeAuth,
           exporterSecret: s.sent.application.exporterSecret,
@@ -282,6 +296,12 @@ function serverSteps() {
       if (!keys || c.parts.config.tickets === 0 || !c.parts.flight.acceptsFlight) return s;
       const grant = session.grant;
       if (grant === undefined) return s; // a session woken from hibernation: its tickets went out before
+      const now = c.parts.wallClock();
+      const lifetimeSeconds =
+        session.ticketsUntil === undefined
+          ? c.parts.config.ticketLifetime
+          : Math.min(c.parts.config.ticketLifetime, Math.floor((session.ticketsUntil - now) / 1000));
+      if (lifetimeSeconds < 1) return s; // the resumed ticket's lifetime is over: the next connection is a full handshake
       for (let i = 0; i < c.parts.config.tickets; i++) {
         const nonce = Uint8Array.of(session.ticketsIssued++);
         const r = c.parts.provider.randomBytes(4);
@@ -289,8 +309,8 @@ function serverSteps() {
         const contents = {
           suite: session.parameters.cipherSuite,
           psk: resumptionPsk(session.schedule, session.resumptionSecret, nonce),
-          issuedAt: c.parts.wallClock(),
-          lifetimeSeconds: c.parts.config.ticketLifetime,
+          issuedAt: now,
+          lifetimeSeconds,
           ticketAgeAdd,
           serverName: session.serverName,
           clientAuthenticated: session.clientAuthenticated,
@@ -299,6 +319,8 @@ function serverSteps() {
           address: c.parts.peerAddress,
           pskIdentity: session.pskIdentity,
           grant,
+          // The anti-replay store's generation: 0-RTT from this ticket only while that store remembers (hello-plan.ts).
+          replayGeneration: c.parts.antiReplay.generation ?? NO_GENERATION,
         };
         const ticket = sealTicketContents(keys, contents);
         c.parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));

@@ -61,6 +61,8 @@ export interface ServerSent {
   readonly pskIdentity: Uint8Array | undefined;
   /** What the session was granted (ticket-grant.ts: worked out now, or the resumed ticket's), bound into its tickets. */
   readonly grant: Uint8Array;
+  /** A resumed session: when the ticket it resumed expires (wall-clock ms); its own tickets expire then too. */
+  readonly ticketsUntil: number | undefined;
 }
 
 /**

@@ -28,6 +28,7 @@ import { requestedName } from '../connection/psk-selection.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 import type { Cids12 } from './cid12.js';
 import type { ClientHelloPlan12, Resumption12 } from './client-hello-plan12.js';
+import type { Session12 } from './session12.js';
 import { withDowngradeSentinel } from './downgrade.js';
 import type { Message12, ServerEvent12 } from './event12.js';
 import { answerClientExtensions12, type Negotiated12Extensions } from './extensions12.js';
@@ -169,6 +170,13 @@ function applyClientHello(io: Io12, _s: At<'waitClientHello'>, e: On<'ClientHell
   };
 }
 
+/** The first ticket of a session resumed by ID: issued as of the full handshake's time, so it ends when the session does. */
+function idResumptionTicket12(io: Io12, ch: ClientHello, cached: Session12): ReturnType<typeof ticketPlan12> {
+  const plan = ticketPlan12(io.config, ch, io.wallClock);
+  if (plan === undefined) return undefined;
+  return { ...plan, issuedAt: Math.min(io.wallClock, cached.expiresAt - plan.lifetimeSeconds * 1000) };
+}
+
 /** sendResumedServerFlight: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished (RFC 5246 §7.3, RFC 5077 §3.2). */
 function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<'ClientHello'>): At<'waitResumedChangeCipherSpec'> {
   const { hs } = s;
@@ -178,8 +186,9 @@ function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<
   const { session: cached, fromTicket } = resumption;
   const suite = dtls12Suite(cached.suite)!;
   hs.log.choose(suite.hash);
-  // A renewed ticket keeps the session's start and lifetime; a session resumed by ID gets its first ticket.
-  const ticket = fromTicket !== undefined && issuesTicket12(io.config, ch) ? fromTicket.contents : ticketPlan12(io.config, ch, io.wallClock);
+  // A renewed ticket keeps the session's start and lifetime; a session resumed by ID gets its first ticket, which
+  // expires with the cached session (its start moved back): a chain of resumptions lives one lifetime, not two.
+  const ticket = fromTicket !== undefined && issuesTicket12(io.config, ch) ? fromTicket.contents : idResumptionTicket12(io, ch, cached);
   const sh = serverHello12(
     hs.serverRandom,
     cached.id,
@@ -457,6 +466,8 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
 }
 
 function completeHandshake(io: Io12, s: At<'waitClientFinished' | 'waitResumedFinished'>): At<'connected'> {
+  // The client's Finished verified under the cached master secret: the session proved itself, the cache keeps it longer.
+  if (s.kind === 'waitResumedFinished' && s.keyed.sessionId.length > 0) io.config.sessionCache?.proven(s.keyed.sessionId);
   io.complete({
     version: 'DTLSv1.2',
     cipherSuite: s.keyed.suite.name,

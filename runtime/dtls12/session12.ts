@@ -32,15 +32,30 @@ export interface Session12 {
 export const DEFAULT_SESSION_CACHE_SIZE = 1024;
 
 /**
- * A server's sessions by ID, the oldest stored dropped first past
- * `capacity`: a flood of full handshakes holds at most `capacity` sessions.
- * An ID it does not hold (forged, evicted, expired) finds nothing: a full
- * handshake.
+ * A server's sessions by ID, in two parts (a segmented cache), so that a
+ * burst of full handshakes cannot flush the sessions clients come back to
+ * (docs/security/session-ids12.md):
+ *
+ * - `fresh`: sessions never resumed, oldest stored dropped first past the
+ *   capacity. Full handshakes (anyone's: a flood from many addresses) only
+ *   ever displace these.
+ * - `proven`: sessions resumed at least once (an abbreviated handshake whose
+ *   Finished verified: {@link proven}), at most half the capacity, the least
+ *   recently resumed moved back to `fresh` (as its newest) past that.
+ *
+ * So a session that has resumed is never dropped by full handshakes, however
+ * many; only ⌊capacity/2⌋ later resumptions of other sessions move it back
+ * to `fresh`. A session never resumed outlives at least ⌈capacity/2⌉ − 1
+ * sessions stored (or moved back) after it. An ID it does not hold (forged, evicted,
+ * expired) finds nothing: a full handshake.
  */
 export class SessionCache12 {
   readonly capacity: number;
   readonly lifetimeMs: number;
-  private readonly sessions = new Map<string, Session12>();
+  /** Never resumed, oldest first. */
+  private readonly fresh = new Map<string, Session12>();
+  /** Resumed at least once, least recently resumed first. */
+  private readonly resumed = new Map<string, Session12>();
 
   constructor(capacity = DEFAULT_SESSION_CACHE_SIZE, lifetimeMs = 7_200_000) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
@@ -49,25 +64,61 @@ export class SessionCache12 {
   }
 
   get size(): number {
-    return this.sessions.size;
+    return this.fresh.size + this.resumed.size;
+  }
+
+  /** The most sessions kept as resumed (the rest of the capacity is for new sessions). */
+  get resumedCapacity(): number {
+    return Math.floor(this.capacity / 2);
   }
 
   store(s: Session12): void {
     const key = toHex(s.id);
-    this.sessions.delete(key);
-    this.sessions.set(key, s);
-    while (this.sessions.size > this.capacity) this.sessions.delete(this.sessions.keys().next().value!);
+    this.resumed.delete(key);
+    this.fresh.delete(key);
+    this.fresh.set(key, s);
+    this.trim();
+  }
+
+  /**
+   * The session with `id` resumed (its abbreviated handshake completed): kept as resumed, the most recently so. A
+   * ClientHello naming an ID proves nothing (the ID was in a ServerHello, in the clear); only the Finished that
+   * needed the master secret does.
+   */
+  proven(id: Uint8Array): void {
+    const key = toHex(id);
+    const s = this.resumed.get(key) ?? this.fresh.get(key);
+    if (s === undefined || this.resumedCapacity === 0) return;
+    this.fresh.delete(key);
+    this.resumed.delete(key);
+    this.resumed.set(key, s);
+    while (this.resumed.size > this.resumedCapacity) {
+      const [oldest, session] = this.resumed.entries().next().value!;
+      this.resumed.delete(oldest);
+      this.fresh.set(oldest, session);
+    }
+    this.trim();
   }
 
   /** The live session with `id`, or undefined. */
   find(id: Uint8Array, now: number): Session12 | undefined {
     if (id.length === 0) return undefined;
-    const s = this.sessions.get(toHex(id));
+    const key = toHex(id);
+    const s = this.resumed.get(key) ?? this.fresh.get(key);
     if (s === undefined) return undefined;
     if (s.expiresAt <= now) {
-      this.sessions.delete(toHex(id));
+      this.resumed.delete(key);
+      this.fresh.delete(key);
       return undefined;
     }
     return s;
+  }
+
+  /** Past the capacity: the oldest never-resumed sessions go (`resumed` is at most half, so `fresh` holds the excess). */
+  private trim(): void {
+    while (this.size > this.capacity) {
+      const from = this.fresh.size > 0 ? this.fresh : this.resumed;
+      from.delete(from.keys().next().value!);
+    }
   }
 }

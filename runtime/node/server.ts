@@ -77,8 +77,8 @@ export class DtlsUdpServer {
   private readonly storeWait: AntiReplayWait;
   /** The options every connection is made from (the anti-replay verdict is added per connection). */
   private readonly connectionOptions: ConnectionOptions;
-  /** The anti-replay verdict of connections not let in on an early verdict: the store, asked synchronously (one object for all). */
-  private readonly askingStore = { admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w) };
+  /** The anti-replay verdict of connections not let in on an early verdict: the store, asked synchronously (one object for all); like every stand-in for the store, it carries the store's generation (tickets are issued under it). */
+  private readonly askingStore: SyncAntiReplay;
   /** The connection options resolved once, at listen, and shared by every connection (each adds only its own hooks). */
   private readonly config: ResolvedConfig;
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
@@ -114,7 +114,8 @@ export class DtlsUdpServer {
     this.socket = socket;
     const { antiReplay, minVersion, maxVersion, cipherSuites12, requireExtendedMasterSecret, maxSessionIds12: _maxSessionIds12, ...rest } = options;
     this.store = antiReplay ?? processAntiReplay();
-    this.connectionOptions = { ...rest, antiReplay: REFUSE_EARLY_DATA };
+    this.askingStore = { admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w), generation: this.store.generation };
+    this.connectionOptions = { ...rest, antiReplay: { ...REFUSE_EARLY_DATA, generation: this.store.generation } };
     this.limits = DtlsUdpServer.validate(options);
     this.config = resolveConfig('server', this.connectionOptions);
     // The 1.2 cookie exchange as the 1.3 one (`cookies`), under one secret for the listener.
@@ -450,11 +451,12 @@ export class DtlsUdpServer {
         earlyDataAdmitted === undefined
           ? this.askingStore
           : typeof earlyDataAdmitted === 'boolean'
-            ? { admit: () => earlyDataAdmitted }
+            ? { admit: () => earlyDataAdmitted, generation: this.store.generation }
             : {
                 admit: (): boolean => {
                   throw new CallbackError('antiReplay', earlyDataAdmitted.threw);
                 },
+                generation: this.store.generation,
               };
       connection = DtlsConnection.serverSharing(this.configs, this.perConnection(antiReplay, remote.address, start));
     } catch {

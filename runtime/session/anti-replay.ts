@@ -11,12 +11,31 @@ import { toHex } from '../wire/bytes.js';
 export interface AntiReplayStore {
   /** True the first time `key` is seen within `windowMs`; false for a repeat (or when the store cannot tell). */
   admit(key: Uint8Array, windowMs: number): boolean | Promise<boolean>;
+  /**
+   * Which memory recorded: bytes that change whenever the store may have forgotten what it recorded (each
+   * MemoryAntiReplay has its own, so a restarted process has another). Tickets carry it, and 0-RTT is taken only from
+   * a ticket issued under the same generation: a flight sent before a restart, to a store that is gone, is never
+   * taken again by the new one. Absent (a store that keeps its records across restarts, or checks them as
+   * RedisAntiReplay does): no such check.
+   */
+  readonly generation?: Uint8Array | undefined;
 }
 
 /** A store a connection can ask synchronously (the core is sans-I/O); the UDP server resolves an asynchronous one first. */
 export interface SyncAntiReplay {
   admit(key: Uint8Array, windowMs: number): boolean;
+  /** As {@link AntiReplayStore.generation}. */
+  readonly generation?: Uint8Array | undefined;
 }
+
+/** Whether a ticket issued under generation `issued` may carry 0-RTT to `store` (the same generation, or neither has one). */
+export function sameGeneration(issued: Uint8Array, store: { readonly generation?: Uint8Array | undefined }): boolean {
+  const now = store.generation ?? NO_GENERATION;
+  return issued.length === now.length && issued.every((b, i) => b === now[i]);
+}
+
+/** The generation of a store that has none (a ticket issued with it matches only such a store). */
+export const NO_GENERATION = new Uint8Array(0);
 
 /**
  * The in-memory store: one process. Holds at most `maxEntries` keys; when
@@ -24,6 +43,8 @@ export interface SyncAntiReplay {
  * accepted twice), and forgets keys whose window has passed.
  */
 export class MemoryAntiReplay implements SyncAntiReplay {
+  /** Random per store: tickets issued before this store existed (another process, before a restart) take no 0-RTT here. */
+  readonly generation: Uint8Array = crypto.getRandomValues(new Uint8Array(16));
   private readonly seen = new Map<string, number>();
   private readonly maxEntries: number;
   private readonly clock: () => number;

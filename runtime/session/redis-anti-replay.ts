@@ -35,6 +35,20 @@ return 0
 `;
 
 /**
+ * `prefix` as a Redis Cluster hash tag: the script reads the epoch key and
+ * writes a binder's key in one call, and a cluster refuses a script whose
+ * keys hash to different slots (CROSSSLOT). A prefix that holds a tag of its
+ * own (`{…}`, not empty) is kept; any other is wrapped whole, so
+ * `dtls13:0rtt:` makes `{dtls13:0rtt:}epoch` and `{dtls13:0rtt:}<binder>`,
+ * all in the slot of `dtls13:0rtt:`. One store is then one slot of the
+ * cluster, on one primary: the epoch check (that node's run ID) is that
+ * node's, as it must be.
+ */
+export function clusterTagged(prefix: string): string {
+  return /\{[^}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
+}
+
+/**
  * The anti-replay store in Redis, shared by every server that uses the same
  * Redis: `SET <prefix><binder> 1 NX PX window` succeeds for the first
  * ClientHello only, atomically across servers, and expires with the
@@ -49,11 +63,12 @@ return 0
  */
 export class RedisAntiReplay implements AntiReplayStore {
   private readonly client: RedisAntiReplayClient;
+  /** The prefix as a Redis Cluster hash tag (see {@link clusterTagged}). */
   private readonly prefix: string;
 
   constructor(client: RedisAntiReplayClient, prefix = 'dtls13:0rtt:') {
     this.client = client;
-    this.prefix = prefix;
+    this.prefix = clusterTagged(prefix);
   }
 
   /** The key holding the store's epoch. */

@@ -35,13 +35,16 @@ export interface TicketContents {
   readonly pskIdentity: Uint8Array | undefined;
   /** What the issuing server granted (runtime/connection/ticket-grant.ts): a server resumes the ticket only when it would grant the same now. */
   readonly grant: Uint8Array;
+  /** The anti-replay store's generation when the ticket was issued (session/anti-replay.ts): 0-RTT only under the same. */
+  readonly replayGeneration: Uint8Array;
 }
 
 /**
- * The format: 4 added the grant and the PSK identity. Tickets of the formats
- * before (2, 3) carry no grant, so they do not open: a full handshake.
+ * The format: 4 added the grant and the PSK identity, 5 the anti-replay
+ * store's generation. Tickets of the formats before carry neither, so they
+ * do not open: a full handshake.
  */
-const VERSION = 4;
+const VERSION = 5;
 /** One decoder for every call (a decoder per call was a handshake's garbage). */
 const utf8Decoder = new TextDecoder();
 
@@ -86,6 +89,8 @@ function writeTicketContents(w: Writer, t: TicketContents): void {
   w.bytes(identity);
   w.u8(t.grant.length, 'len_grant');
   w.bytes(t.grant);
+  w.u8(t.replayGeneration.length, 'len_replay_generation');
+  w.bytes(t.replayGeneration);
 }
 
 const EMPTY = new Uint8Array(0);
@@ -117,6 +122,7 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
   const address = r.bytes(r.u8('len_address'), 'address').slice();
   const identity = r.bytes(r.u16('len_psk_identity'), 'psk_identity');
   const grant = r.bytes(r.u8('len_grant'), 'grant').slice();
+  const replayGeneration = r.bytes(r.u8('len_replay_generation'), 'replay_generation').slice();
   r.finish();
   return {
     suite: suite as SupportedCipherSuite,
@@ -131,5 +137,6 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
     address,
     pskIdentity: identity.length === 0 ? undefined : identity.slice(),
     grant,
+    replayGeneration,
   };
 }

@@ -8,7 +8,7 @@ import { chartEdges } from '../support/chart-graph.js';
 import { Link } from '../support/link.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { makePair, reach } from '../support/stepper.js';
-import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';
+import { freshAntiReplay } from '../support/fresh-anti-replay.js';
 import { injectHandshakeMessage, injectRecord } from '../support/inject.js';
 
 /**
@@ -144,7 +144,7 @@ test.serial('0-RTT taken: a resumed ClientHello with early data the server accep
   if (ticket?.type !== 'sessionTicket') return void t.fail('no ticket');
   const early = complete({
     client: { session: ticket.session, earlyData: Uint8Array.of(1, 2, 3) },
-    server: { ticketKeys, maxEarlyData: 100, antiReplay: new MemoryAntiReplay() },
+    server: { ticketKeys, maxEarlyData: 100, antiReplay: freshAntiReplay() },
   });
   t.true(early.events.server.some((e) => e.type === 'data' && e.early === true));
 });

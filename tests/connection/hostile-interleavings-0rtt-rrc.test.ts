@@ -5,7 +5,8 @@ import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../../runtime/connection/psk-selection.js';
 import { AMPLIFICATION_FACTOR } from '../../runtime/cid/path-validation.js';
-import { MemoryAntiReplay, type SyncAntiReplay } from '../../runtime/session/anti-replay.js';
+import type { SyncAntiReplay } from '../../runtime/session/anti-replay.js';
+import { freshAntiReplay } from '../support/fresh-anti-replay.js';
 import { bytesFrom, forgedCiphertext } from '../support/attacker.js';
 import { handshake } from '../support/handshake.js';
 import { retainedWithinCaps, runUntil, side, spoof, spoofType } from '../support/hostile.js';
@@ -306,7 +307,7 @@ function isClientHello(d: Uint8Array): boolean {
 test('0-RTT: replays, duplicates and forgeries of the ClientHello and early data take the early data at most once, never from a copy', (t) => {
   fc.assert(
     fc.property(fc.array(zeroRttStep, { minLength: 1, maxLength: 25 }), network, (steps, net) => {
-      const failure = zeroRttRun(steps, net, new MemoryAntiReplay());
+      const failure = zeroRttRun(steps, net, freshAntiReplay());
       if (failure) throw new Error(failure);
     }),
     { numRuns: 100, seed: 20261123, includeErrorInReport: true },

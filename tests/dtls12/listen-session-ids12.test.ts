@@ -101,6 +101,51 @@ test('attacker: a flood of full handshakes keeps at most maxSessionIds12 session
   }
 });
 
+test('attacker: a burst of full handshakes from many ports does not flush a session that has resumed (maxSessionIds12)', async (t) => {
+  const cap = 8;
+  const s = await echoServer(id, { maxVersion: 'DTLSv1.2', tickets: 0, maxSessionIds12: cap });
+  try {
+    const legit = await once(s.port);
+    t.true((await once(s.port, legit.session)).reused, 'the client came back once: the session proved itself');
+    // The attacker: 3 × the capacity in cookie-verified full handshakes, each from a port of its own.
+    for (let i = 0; i < 3 * cap; i++) await once(s.port);
+    t.true(s.listener.stats.sessionIds12 <= cap);
+    const back = await once(s.port, legit.session);
+    t.true(back.reused, 'the resumed session outlived the burst');
+    t.false(back.certificateSeen);
+  } finally {
+    await s.listener.close();
+  }
+});
+
+test('the session cache bound: a resumed session survives any number of stores; ⌊cap/2⌋ other resumptions move it back; a new one outlives ⌈cap/2⌉ − 1 stores', (t) => {
+  const cap = 6;
+  const cache = new SessionCache12(cap, 60_000);
+  const key = (n: number): Uint8Array => Uint8Array.of(n >> 8, n & 0xff, 2, 3);
+  const session = (n: number) => ({
+    id: key(n),
+    masterSecret: new Uint8Array(48),
+    suite: 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256' as const,
+    serverName: undefined,
+    expiresAt: 60_000,
+  });
+  cache.store(session(0));
+  cache.proven(key(0));
+  for (let n = 1; n <= 1000; n++) cache.store(session(n));
+  t.truthy(cache.find(key(0), 0), 'stores never drop a resumed session');
+  t.is(cache.size, cap);
+  // A new session outlives at least ⌈cap/2⌉ − 1 stores after it (here cap/2 of them).
+  cache.store(session(200));
+  for (let n = 201; n < 201 + cap / 2; n++) cache.store(session(n));
+  t.truthy(cache.find(key(200), 0));
+  // ⌊cap/2⌋ resumptions of other sessions move the first one back among the new; then stores drop it.
+  for (let n = 201; n < 201 + cap / 2; n++) cache.proven(key(n));
+  for (let n = 300; n < 300 + cap; n++) cache.store(session(n));
+  t.is(cache.find(key(0), 0), undefined);
+  t.is(cache.size, cap);
+  t.notThrows(() => cache.proven(Uint8Array.of(9, 9, 9)), 'an ID it does not hold: nothing');
+});
+
 test('attacker: a session ID changed in one byte (forged, unknown) gives a full handshake, never an alert', async (t) => {
   const s = await echoServer(id, { maxVersion: 'DTLSv1.2', tickets: 0 });
   try {

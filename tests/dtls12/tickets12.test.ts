@@ -156,6 +156,7 @@ test('a 1.3 ticket is never a 1.2 one, and a 1.2 ticket never opens as a 1.3 one
       address: new Uint8Array(0),
       pskIdentity: undefined,
       grant: new Uint8Array(16),
+      replayGeneration: new Uint8Array(0),
     }),
   );
   const p = pair({ session12: { ...session, ticket: ticket13 } });
@@ -322,3 +323,37 @@ function truncateTicket(d: Uint8Array): Uint8Array {
   }
   return out;
 }
+
+test('attacker: a session resumed by ID gets a ticket that ends when the session does, not a lifetime later', (t) => {
+  const T0 = now;
+  const cache = new SessionCache12(16, 3600_000);
+  const server = (at: number, tickets: boolean): Partial<Dtls12Options> => ({
+    sessionCache12: cache,
+    sessionTickets12: tickets,
+    ticketLifetime: 3600,
+    wallClock: () => at,
+  });
+  // The full handshake: a session ID, no ticket.
+  const first = pair({ wallClock: () => T0 }, server(T0, false));
+  first.client.connect(0);
+  pump(first);
+  const session = first.client.lastSession!;
+  t.is(session.ticket, undefined);
+  // 50 minutes on, resumed by ID: the server issues a ticket, which keeps the session's start.
+  const at50 = T0 + 3000_000;
+  const byId = pair({ session12: session, wallClock: () => at50 }, server(at50, true));
+  byId.client.connect(0);
+  pump(byId);
+  t.true(byId.server.negotiated?.resumed);
+  const ticket = byId.client.lastSession?.ticket;
+  t.truthy(ticket);
+  t.is(openTicket12(byId.server.config.base.ticketKeys!, ticket!, at50)?.issuedAt, T0, 'issued as of the full handshake');
+  // 61 minutes on the ticket no longer opens: the chain lived one lifetime.
+  const at61 = T0 + 3660_000;
+  t.is(openTicket12(byId.server.config.base.ticketKeys!, ticket!, at61), undefined);
+  const late = pair({ session12: byId.client.lastSession!, wallClock: () => at50 }, server(at61, true));
+  late.client.connect(0);
+  pump(late);
+  t.is(late.client.stateName, 'connected');
+  t.false(late.server.negotiated?.resumed, 'a full handshake');
+});

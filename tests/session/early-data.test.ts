@@ -1,7 +1,7 @@
 import test from 'ava';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';
+import { freshAntiReplay } from '../support/fresh-anti-replay.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
@@ -26,7 +26,7 @@ test('accepted: the server reads the early data before the handshake completes; 
   const session = sessionAllowing(4096);
   const { link, parameters } = handshake(serverId, {
     client: { session, earlyData: REQUEST },
-    server: { ticketKeys, maxEarlyData: 4096, antiReplay: new MemoryAntiReplay() },
+    server: { ticketKeys, maxEarlyData: 4096, antiReplay: freshAntiReplay() },
   });
   t.is(parameters?.earlyData, 'accepted', link.server.failure?.message);
   t.true(parameters?.resumed);
@@ -51,7 +51,7 @@ test('rejected by a server that takes no 0-RTT: skipped, never delivered; the cl
 
 test('a replayed ClientHello with its early data, sent to a second server sharing the ticket keys and the store, is taken once', (t) => {
   const session = sessionAllowing(4096);
-  const store = new MemoryAntiReplay();
+  const store = freshAntiReplay();
   const serverOptions: ConnectionOptions = {
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock: () => TEST_TIME,
@@ -116,7 +116,7 @@ test('loss of the early-data datagram loses that data only: the handshake comple
   const session = sessionAllowing(4096);
   const { link, parameters } = handshake(serverId, {
     client: { session, earlyData: REQUEST },
-    server: { ticketKeys, maxEarlyData: 4096, antiReplay: new MemoryAntiReplay() },
+    server: { ticketKeys, maxEarlyData: 4096, antiReplay: freshAntiReplay() },
     link: { filter: (from, index) => !(from === 'client' && index === 1) },
   });
   t.is(link.client.state, 'connected');
@@ -132,7 +132,7 @@ test('a lost first flight: the retransmitted ClientHello takes its early data al
     wallClock: () => TEST_TIME,
     ticketKeys,
     maxEarlyData: 4096,
-    antiReplay: new MemoryAntiReplay(),
+    antiReplay: freshAntiReplay(),
   });
   const drain = (c: DtlsConnection): Uint8Array[] => {
     const out: Uint8Array[] = [];

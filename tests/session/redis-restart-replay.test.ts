@@ -57,7 +57,7 @@ test.serial('a 0-RTT flight taken before a Redis restart is not taken again afte
     await redisServer.stop();
     redisServer = await startRedis(port);
     await until(async () => redis.isReady && (await redis.ping().catch(() => '')) === 'PONG');
-    t.is(await redis.exists('dtls13:0rtt:epoch'), 0, 'the store came back empty');
+    t.is(await redis.exists('{dtls13:0rtt:}epoch'), 0, 'the store came back empty');
 
     const refusedBefore = b.stats.antiReplay.refused;
     for (const d of flight) socket.send(d, b.address.port, '127.0.0.1'); // the copy
@@ -92,9 +92,9 @@ test.serial('the store refuses while Redis is down, and refuses a flush, a snaps
     t.false(await store.admit(key(1), 20_000), 'after a flush the copy is refused');
     t.false(await store.admit(key(2), 20_000), 'and so is a new one, within the window');
     // An epoch of another run (a snapshot loaded by another redis-server): a restart too.
-    await redis.set('dtls13:0rtt:epoch', `${'ab'.repeat(20)} 1000`);
+    await redis.set('{dtls13:0rtt:}epoch', `${'ab'.repeat(20)} 1000`);
     t.false(await store.admit(key(3), 20_000));
-    t.not(await redis.get('dtls13:0rtt:epoch'), `${'ab'.repeat(20)} 1000`, 'the epoch is set anew under this run');
+    t.not(await redis.get('{dtls13:0rtt:}epoch'), `${'ab'.repeat(20)} 1000`, 'the epoch is set anew under this run');
     // A window short enough to have passed since the new epoch: taken again.
     await new Promise((r) => setTimeout(r, 5));
     t.true(await store.admit(key(4), 1), 'past the window the store takes ClientHellos again');

@@ -105,6 +105,25 @@ test('an expired ticket is not offered by the client, and not accepted by the se
   t.true(inTime.parameters?.resumed);
 });
 
+test('attacker: a chain of resumptions lives one ticket lifetime from the full handshake (a resumed session\u2019s tickets expire with the one it resumed)', (t) => {
+  const server = { ticketKeys: KEYS_A, ticketLifetime: 3600 };
+  const first = firstSession(server);
+  // Resumed 50 minutes in: the new ticket says it has the 10 minutes left of the first, not an hour more.
+  const at50 = { wallClock: () => TEST_TIME + 3000_000 };
+  const resumed = handshake(serverId, { client: { session: first, ...at50 }, server: { ...server, ...at50 } });
+  t.true(resumed.parameters?.resumed);
+  const chained = tickets(resumed.link.events.client)[0]!;
+  t.is(decodeClientSession(chained).lifetimeSeconds, 600);
+  // 61 minutes in, the chained ticket is refused by the server even from a client that still offers it.
+  const at61 = { wallClock: () => TEST_TIME + 3660_000 };
+  const late = handshake(serverId, { client: { session: chained, ...at50 }, server: { ...server, ...at61 } });
+  t.false(late.parameters?.resumed, 'past the full handshake\u2019s lifetime: a full handshake');
+  t.truthy(late.parameters?.peerCertificate);
+  // Within it, the chained ticket resumes.
+  const inTime = handshake(serverId, { client: { session: chained, ...at50 }, server: { ...server, wallClock: () => TEST_TIME + 3500_000 } });
+  t.true(inTime.parameters?.resumed);
+});
+
 test('a resumed session keeps the original client authentication', (t) => {
   const clientId = makeIdentity('ed25519', 'client.test');
   const { link } = handshake(serverId, { clientId, server: { clientAuthentication: 'required', ticketKeys: KEYS_A } });

@@ -24,6 +24,7 @@ const contents = (psk: Uint8Array): TicketContents => ({
   address: ticketAddressOf('192.0.2.7:4433'),
   pskIdentity: new TextEncoder().encode('device-7'),
   grant: new Uint8Array(16).fill(0x5c),
+  replayGeneration: new Uint8Array(16).fill(0x3e),
 });
 
 /** Whether `hay` holds `needle` anywhere. */

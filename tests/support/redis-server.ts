@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
 import { createClient } from 'redis';
+import { RedisAntiReplay } from '../../runtime/session/redis-anti-replay.js';
 
 /** A real redis-server (Debian's package) on a free loopback port, with no persistence; stop() ends it. */
 export interface RunningRedis {
@@ -66,7 +67,7 @@ export async function ageAntiReplayStore(url: string, prefix = 'dtls13:0rtt:'): 
     await client.eval(
       "local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') local t = redis.call('TIME') " +
         "redis.call('SET', KEYS[1], run .. ' ' .. (tonumber(t[1]) * 1000 - 60000)) return 1",
-      { keys: [`${prefix}epoch`], arguments: [] },
+      { keys: [new RedisAntiReplay(client, prefix).epochKey], arguments: [] },
     );
   } finally {
     await client.quit();

@@ -119,7 +119,7 @@ test.before(async () => {
   });
   for (const line of await Promise.all(ready)) if (line[0].startsWith('failed')) throw new Error(line[0]);
   // The store refuses 0-RTT for a freshness window after it starts (redis-anti-replay.ts): make it a minute old.
-  bed.exec(lb, 'redis-cli', '-h', source, '-p', '6379', 'EVAL', AGE_STORE, '1', 'dtls13:0rtt:epoch');
+  bed.exec(lb, 'redis-cli', '-h', source, '-p', '6379', 'EVAL', AGE_STORE, '1', '{dtls13:0rtt:}epoch');
   // Which host the balancer gives each client address.
   const addressOf = new Map<number, string>();
   for (let k = 10; k < 30 && addressOf.size < 2; k++) {

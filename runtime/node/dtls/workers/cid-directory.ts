@@ -81,6 +81,17 @@ export class CidDirectory {
     }
   }
 
+  /** Empties this worker's table: a worker started in a dead one's place holds none of the CIDs the dead one published. */
+  clear(): void {
+    const states = this.states[this.self]!;
+    for (let slot = 0; slot < states.length; slot++) {
+      const s = states[slot]!;
+      if ((s & 1) === 1) Atomics.store(states, slot, s + 1);
+    }
+    this.unplaced.clear();
+    Atomics.store(this.unpublishedCount[this.self]!, 0, 0);
+  }
+
   /** Publishes one of this worker's CIDs (its session issued it). */
   add(cid: Uint8Array): void {
     if (cid.length !== this.cidLength || this.find(this.self, cid, 0) >= 0) return;

@@ -28,6 +28,8 @@ interface ReuseportBinding {
   reuseportSteer(fd: number, workerOffset: number): number;
   reuseportLocalPort(fd: number): number;
   reuseportClose(fd: number): number;
+  /** A second descriptor of a socket, absent from an addon built before it. */
+  reuseportDup?(fd: number): number;
 }
 
 function reuseportBinding(binding: NativeBinding | undefined): ReuseportBinding | undefined {
@@ -87,6 +89,20 @@ export function nativeSockets(host: string, port: number, count: number, ipv6Onl
     for (const fd of fds) b.reuseportClose(fd);
     throw e;
   }
+}
+
+/**
+ * A descriptor of the socket `fd` for a worker, the primary keeping `fd`: a worker that dies (its thread's handles
+ * closed) closes only its copy, and the socket keeps its number in the reuseport group, so neither the kernel's
+ * 4-tuple hash nor the CID program moves any other worker's datagrams, and the worker started in its place reads
+ * the same socket. Undefined when the addon has no dup (one built before it); throws the system error.
+ */
+export function workerDescriptor(fd: number): number | undefined {
+  const b = reuseportBinding(nativeBinding);
+  if (b?.reuseportDup === undefined) return undefined;
+  const copy = b.reuseportDup(fd);
+  if (copy < 0) throw systemError(-copy, 'dup', 'fd', fd);
+  return copy;
 }
 
 /** Closes descriptors no worker took. */

@@ -30,9 +30,12 @@ export class PrimaryAntiReplay implements AntiReplayStore {
   private readonly post: (request: AdmitRequest) => void;
   private next = 0;
   private readonly waiting = new Map<number, (admitted: boolean) => void>();
+  /** The primary's store's generation: tickets issued by any worker carry it (a replacement worker's too). */
+  readonly generation: Uint8Array;
 
-  constructor(post: (request: AdmitRequest) => void) {
+  constructor(post: (request: AdmitRequest) => void, generation: Uint8Array) {
     this.post = post;
+    this.generation = generation;
   }
 
   admit(key: Uint8Array, windowMs: number): Promise<boolean> | boolean {

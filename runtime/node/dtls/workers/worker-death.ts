@@ -4,9 +4,11 @@
  * does not vanish silently. Before the thread ends, every session it holds
  * ends with an internal_error alert (RFC 8446 §6.2: the failure is ours),
  * so its clients learn at once instead of waiting out their idle timeout,
- * and the primary is told which sessions ended (`onworkerexit`). A thread
- * stopped from outside (terminate, an abort) can tell no one: the primary
- * reports its sessions as unknown.
+ * and the primary is told which sessions ended (`onworkerexit`), then starts
+ * another worker in its place. A thread that calls process.exit() does the
+ * same from its 'exit' event (the native sends are synchronous). A thread
+ * stopped from outside (terminate, out of memory) runs no code and can tell
+ * no one: the primary reports its sessions as unknown.
  */
 import type { Socket } from 'node:dgram';
 import type { DtlsSession } from '../session.js';
@@ -49,9 +51,11 @@ export class WorkerSessions {
   }
 }
 
+/** Whether this thread died of a throw (and told so): its own process.exit() then adds nothing. */
+let dead = false;
+
 /** Calls `die` once, with the error, when the thread has an uncaught exception or an unhandled rejection. */
 export function onThreadFailure(die: (error: Error) => void): void {
-  let dead = false;
   const once = (thrown: unknown): void => {
     if (dead) return;
     dead = true;
@@ -59,6 +63,16 @@ export function onThreadFailure(die: (error: Error) => void): void {
   };
   process.on('uncaughtException', once);
   process.on('unhandledRejection', once);
+}
+
+/**
+ * Calls `exiting` once when the thread ends by process.exit() and had not died already: synchronously, with no event
+ * loop turn left, so only what leaves at once gets out (the native addon's sends are synchronous; node:dgram's are not).
+ */
+export function onThreadExit(exiting: () => void): void {
+  process.once('exit', () => {
+    if (!dead) exiting();
+  });
 }
 
 /** Resolves once `socket` has no datagram left to send (the alerts are out), or after `limitMs`. */

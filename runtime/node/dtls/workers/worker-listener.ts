@@ -20,7 +20,7 @@ import { serverOptions, type ListenOptions } from '../options.js';
 import type { SessionAddress } from '../session.js';
 import { TICKET_KEY_LENGTH } from '../../../session/ticket-keys.js';
 import { MIN_OWNER_CID_LENGTH } from '../../../cid/cid-owner.js';
-import { closeNativeSockets, nativeSockets, socketPlan } from './reuseport-sockets.js';
+import { closeNativeSockets, nativeSockets, socketPlan, workerDescriptor } from './reuseport-sockets.js';
 import { readTicketKeyFile, watchTicketKeyFile } from './ticket-key-file.js';
 import { SharedAntiReplay, type AdmitRequest } from './shared-anti-replay.js';
 import type { ToPrimary, ToWorker, WorkerInit, WorkerSocket } from './worker-messages.js';
@@ -83,15 +83,21 @@ function workerListenerStats(listener: DtlsWorkerListener): DtlsWorkerListenerSt
   return stats as DtlsWorkerListenerStats;
 }
 
-/** What `onworkerexit` is told when a worker died and the endpoint ended for it. */
+/** What `onworkerexit` is told when a worker died. */
 export interface WorkerExit {
   /** The worker that died. */
   readonly worker: number;
-  /** Why (what it threw, or how it exited); `closed` rejects with it. */
+  /** Why (what it threw, or how it exited); when the endpoint ended for it, `closed` rejects with it. */
   readonly error: Error;
   /** Its sessions, each ended with an internal_error alert; undefined when it could tell nothing (stopped from outside). */
   readonly failed: readonly EndedSession[] | undefined;
-  /** The other workers' sessions, closed with close_notify as the endpoint ended. */
+  /**
+   * Whether a new worker took its place on the same socket (the endpoint goes on: the other workers' sessions are
+   * untouched); false when the endpoint ended instead (the worker died before the endpoint was listening, its
+   * replacement died before it was ready, or the sockets are node:dgram's, which the primary cannot keep).
+   */
+  readonly replaced: boolean;
+  /** When the endpoint ended: the other workers' sessions, closed with close_notify; empty when the worker was replaced. */
   readonly closed: readonly EndedSession[];
 }
 
@@ -105,9 +111,10 @@ export class DtlsWorkerListener {
   /** Told of handshakes a worker refused (as `DtlsListener.onhandshakeerror`; the error carries the worker's message). */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /**
-   * Told when a worker died (threw out of its event loop, or was stopped)
-   * and the endpoint ended for it: which sessions ended how (see
-   * {@link WorkerExit}). `closed` rejects with the same error.
+   * Told when a worker died (threw out of its event loop, or was stopped):
+   * which of its sessions ended, and whether a new worker took its place
+   * (see {@link WorkerExit}). When none could, the endpoint ended and
+   * `closed` rejects with the same error.
    */
   onworkerexit: ((exit: WorkerExit) => void) | null = null;
   /** The number of workers. */
@@ -118,7 +125,17 @@ export class DtlsWorkerListener {
   readonly stats$: SharedArrayBuffer;
   /** @internal */
   steered = false;
+  /** The thread of each worker, by worker number (a replacement takes its dead one's place). */
   private readonly threads: Worker[] = [];
+  /** The threads that said they were ready: one that dies before is not replaced (its module cannot start). */
+  private readonly readyThreads = new WeakSet<Worker>();
+  /** What each worker was started with, by worker number (its replacement is started the same way). */
+  private readonly inits: WorkerInit[] = [];
+  /** The primary's own descriptor of each worker's socket (the workers have copies); undefined: a dead worker cannot be replaced. */
+  private held: readonly number[] | undefined;
+  /** The ticket keys the workers hold now (as given, or as last rotated). */
+  private keys: Uint8Array | readonly Uint8Array[] = [];
+  private entry: URL | undefined;
   private bound: SessionAddress | undefined;
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
@@ -145,6 +162,7 @@ export class DtlsWorkerListener {
       this.bound = undefined;
       this.shutting = true;
       for (const t of this.threads) void t.terminate();
+      this.releaseSockets();
       this.counts.destroyedAt = Date.now();
       this.settleClosed.reject(e instanceof Error ? e : new Error(String(e)));
     });
@@ -192,6 +210,7 @@ export class DtlsWorkerListener {
     if (!this.ticketKeysRotate)
       throw new ConfigError('ticketKeys', 'rotate only keys the endpoint was given as a list or a ticketKeyFile (a fixed Uint8Array was given)');
     const message: ToWorker = { type: 'ticketKeys', keys: keys.map((k) => Uint8Array.from(k)) };
+    this.keys = message.keys;
     for (const t of this.threads) t.postMessage(message);
   }
 
@@ -205,6 +224,7 @@ export class DtlsWorkerListener {
     const exits = this.threads.filter((t) => !this.exited.has(t)).map((t) => new Promise<void>((resolve) => t.once('exit', () => resolve())));
     for (const t of this.threads) t.postMessage(message);
     await Promise.all(exits);
+    this.releaseSockets();
     if (this.counts.destroyedAt === undefined) {
       this.counts.destroyedAt = Date.now();
       this.settleClosed.resolve();
@@ -223,6 +243,7 @@ export class DtlsWorkerListener {
     }
     const keys = file !== undefined ? readTicketKeyFile(file) : (options.ticketKeys ?? [new Uint8Array(randomBytes(TICKET_KEY_LENGTH))]);
     this.ticketKeysRotate = Array.isArray(keys);
+    this.keys = keys;
     return keys;
   }
 
@@ -260,9 +281,22 @@ export class DtlsWorkerListener {
     this.steered = sockets?.steered ?? false;
     let port = sockets?.port ?? options.port ?? 0;
     const entry = workerEntry();
+    this.entry = entry;
+    // The primary keeps every socket open and hands each worker a copy (reuseport-sockets.ts, workerDescriptor).
+    let copies: number[] | undefined;
+    try {
+      copies = sockets?.fds.map((fd) => workerDescriptor(fd)).filter((fd): fd is number => fd !== undefined);
+      if (copies?.length === count) this.held = sockets!.fds;
+      else if (copies !== undefined) closeNativeSockets(copies);
+    } catch (e) {
+      if (copies !== undefined) closeNativeSockets(copies);
+      if (sockets !== undefined) closeNativeSockets(sockets.fds);
+      throw e;
+    }
+    const fds = this.held !== undefined ? copies! : sockets?.fds;
     try {
       for (let i = 0; i < count; i++) {
-        const socket: WorkerSocket = sockets !== undefined ? { kind: 'fd', fd: sockets.fds[i]!, family } : { kind: 'reusePort', family, host, port, ipv6Only };
+        const socket: WorkerSocket = fds !== undefined ? { kind: 'fd', fd: fds[i]!, family } : { kind: 'reusePort', family, host, port, ipv6Only };
         const init: WorkerInit = {
           worker: i,
           workers: count,
@@ -274,6 +308,7 @@ export class DtlsWorkerListener {
           stats: this.stats$,
           peers: peers[i]!,
           sharedAntiReplay: options.antiReplay === undefined,
+          antiReplayGeneration: this.replay.store.generation,
           fleet,
           directory,
         };
@@ -282,6 +317,7 @@ export class DtlsWorkerListener {
           init,
           peers[i]!.filter((p): p is MessagePort => p !== undefined),
         );
+        this.ready.push(ready);
         // Without the addon a worker binds its own socket: the first picks the port, the others join it.
         if (sockets === undefined) port = (await ready).port;
       }
@@ -289,7 +325,7 @@ export class DtlsWorkerListener {
       this.bound = { address: first!.address, family: first!.family === 'IPv6' ? 'IPv6' : 'IPv4', port };
       return this.bound;
     } catch (e) {
-      if (sockets !== undefined) closeNativeSockets(sockets.fds.slice(this.threads.length));
+      if (fds !== undefined) closeNativeSockets(fds.slice(this.threads.length));
       throw e;
     }
   }
@@ -306,11 +342,15 @@ export class DtlsWorkerListener {
           },
         )
       : new Worker(entry, { workerData: init, transferList: transfer });
-    this.threads.push(thread);
+    this.threads[init.worker] = thread;
+    this.inits[init.worker] = init;
+    let thrown: Error | undefined;
     const ready = new Promise<{ address: string; family: string; port: number }>((resolve, reject) => {
       thread.on('message', (m: ToPrimary) => {
-        if (m.type === 'ready') resolve(m);
-        else if (m.type === 'failed')
+        if (m.type === 'ready') {
+          this.readyThreads.add(thread);
+          resolve(m);
+        } else if (m.type === 'failed')
           reject(
             m.option !== undefined
               ? new ConfigError(m.option, m.message.replace(/^option [^:]+: /, ''))
@@ -323,36 +363,93 @@ export class DtlsWorkerListener {
         else if (m.type === 'closed') this.closedSessions.set(init.worker, m.sessions);
       });
       thread.once('error', (e) => {
+        thrown = e;
         reject(e);
-        this.died(e, init.worker);
       });
       thread.once('exit', (code) => {
         this.exited.add(thread);
         const said = this.dying.get(init.worker);
         const e = new Error(
-          `worker ${init.worker} exited (code ${code}) ${this.shutting ? 'while closing' : 'before the endpoint was closed'}${said !== undefined ? `: ${said.message}` : ''}`,
+          `worker ${init.worker} exited (code ${code}) ${this.shutting ? 'while closing' : 'before the endpoint was closed'}${said !== undefined ? `: ${said.message}` : thrown !== undefined ? `: ${thrown.message}` : ''}`,
         );
         reject(e);
-        if (!this.shutting) this.died(e, init.worker);
+        if (!this.shutting && this.threads[init.worker] === thread) this.died(e, init.worker, thread);
       });
     });
     ready.catch(() => {});
-    this.ready.push(ready);
     return ready;
   }
 
+  /** Closes the primary's descriptors of the sockets (every worker has exited, or the endpoint never opened). */
+  private releaseSockets(): void {
+    if (this.held !== undefined) closeNativeSockets(this.held);
+    this.held = undefined;
+  }
+
   /**
-   * A worker threw out of its event loop, or was stopped: the endpoint ends,
-   * and `closed` rejects with that error. Its sessions ended with an alert
-   * (worker-death.ts); the other workers close theirs with close_notify, so
-   * every client is told, and `onworkerexit` says which sessions ended.
+   * Starts a worker in the place of `worker`, which died after it was ready: on a copy of the same socket (the
+   * primary kept it, so the reuseport group, the kernel's hash and the CID program are as they were: no other
+   * worker's datagrams move), with new ports to the other workers, the current ticket keys and the same options.
+   * False when it cannot (no socket kept, or the copy failed).
    */
-  private died(error: Error, worker: number): void {
+  private replace(worker: number): boolean {
+    const held = this.held?.[worker];
+    const before = this.inits[worker];
+    if (held === undefined || before === undefined || before.socket.kind !== 'fd' || this.entry === undefined) return false;
+    let fd: number | undefined;
+    try {
+      fd = workerDescriptor(held);
+    } catch {
+      return false;
+    }
+    if (fd === undefined) return false;
+    const peers = new Array<MessagePort | undefined>(this.workers).fill(undefined);
+    for (let other = 0; other < this.workers; other++) {
+      const thread = this.threads[other];
+      if (other === worker || thread === undefined || this.exited.has(thread)) continue;
+      const { port1, port2 } = new MessageChannel();
+      peers[other] = port1;
+      const message: ToWorker = { type: 'peer', worker, port: port2 };
+      thread.postMessage(message, [port2]);
+    }
+    const init: WorkerInit = {
+      ...before,
+      socket: { ...before.socket, fd },
+      peers,
+      options: { ...before.options, ticketKeys: this.keys },
+    };
+    this.spawn(
+      this.entry,
+      init,
+      peers.filter((p): p is MessagePort => p !== undefined),
+    );
+    return true;
+  }
+
+  /**
+   * A worker threw out of its event loop, or was stopped. Its sessions ended
+   * with an alert when it could still send them (worker-death.ts). Once the
+   * endpoint is listening, a new worker takes its place on the same socket
+   * and the other workers' sessions go on; `onworkerexit` says which
+   * sessions ended. When no worker can take its place (it died before the
+   * endpoint was listening or before it was ready itself, or the primary
+   * holds no socket to give: node:dgram's reusePort), the endpoint ends: the
+   * other workers close theirs with close_notify, so every client is told,
+   * and `closed` rejects with that error.
+   */
+  private died(error: Error, worker: number, thread: Worker): void {
     if (this.counts.destroyedAt !== undefined || this.shutting) return;
+    const failed = this.dying.get(worker)?.sessions;
+    this.dying.delete(worker);
+    if (this.bound !== undefined && this.readyThreads.has(thread) && this.replace(worker)) {
+      this.tellExit({ worker, error, failed, replaced: true, closed: [] });
+      return;
+    }
     void this.listening.then(
       async () => {
         await this.shut({ type: 'close' });
-        this.tellExit(error, worker);
+        const closed = [...this.closedSessions.entries()].filter(([w]) => w !== worker).flatMap(([, sessions]) => sessions);
+        this.tellExit({ worker, error, failed, replaced: false, closed });
       },
       () => {},
     );
@@ -360,12 +457,11 @@ export class DtlsWorkerListener {
     this.settleClosed.reject(error);
   }
 
-  private tellExit(error: Error, worker: number): void {
+  private tellExit(exit: WorkerExit): void {
     const handler = this.onworkerexit;
     if (!handler) return;
-    const closed = [...this.closedSessions.entries()].filter(([w]) => w !== worker).flatMap(([, sessions]) => sessions);
     try {
-      handler({ worker, error, failed: this.dying.get(worker)?.sessions, closed });
+      handler(exit);
     } catch {
       // the application's handler failed; nothing is left to tell
     }

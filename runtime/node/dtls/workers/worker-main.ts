@@ -23,7 +23,7 @@ import { FleetLink, type LinkCounts, type RouteHolder } from './fleet-link.js';
 import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
 import { CidDirectory } from './cid-directory.js';
 import { publishConnectionIds } from './published-cids.js';
-import { onThreadFailure, sendQueueDrained, WorkerSessions, type EndedSession } from './worker-death.js';
+import { onThreadExit, onThreadFailure, sendQueueDrained, WorkerSessions, type EndedSession } from './worker-death.js';
 import type { Forwarded, ForwardedBatch, ToPrimary, ToWorker, WorkerInit } from './worker-messages.js';
 import { STATS_FLUSH_MS, WORKER_STAT_NAMES, statsRow, type WorkerStatName } from './worker-stats.js';
 
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   const io = DatagramIo.of(socket);
   const sendPublic = (d: Uint8Array, address: string, p: number): void => socket.send(d, p, address);
   let link: FleetLink | undefined;
-  const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(tellCounted) : undefined;
+  const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(tellCounted, init.antiReplayGeneration) : undefined;
   const cidLength = init.cid?.length ?? 0;
   const options = {
     ...init.options,
@@ -143,6 +143,10 @@ async function main(): Promise<void> {
   } as ListenOptions;
 
   const directory = init.directory !== undefined ? new CidDirectory(init.directory, init.worker) : undefined;
+  // A worker started in a dead one's place: the dead one's CIDs are not this worker's.
+  directory?.clear();
+  // Ports to the other workers; one started in a dead worker's place sends a new port (the 'peer' message).
+  const peers = [...init.peers];
   // What goes to another worker leaves in one message per read of the socket (sent once its datagrams are all handled).
   const outgoing = new Map<number, { readonly port: MessagePort; readonly batch: Forwarded[] }>();
   const sendOutgoing = (): void => {
@@ -195,7 +199,7 @@ async function main(): Promise<void> {
       if (link?.forward(d, owner, address, p) !== true) counts.unknownOwner++;
       return true;
     }
-    const peer = init.peers[owner.worker];
+    const peer = peers[owner.worker];
     if (peer === undefined) {
       counts.unknownOwner++;
       return true;
@@ -240,8 +244,8 @@ async function main(): Promise<void> {
     link = fleetLink;
     io.divert = (datagrams, count, address, p) => fleetLink.sendVia(datagrams, count, address, p);
   }
-  for (const peer of init.peers) {
-    peer?.on('message', (m: ForwardedBatch) => {
+  const attachPeer = (peer: MessagePort): void => {
+    peer.on('message', (m: ForwardedBatch) => {
       if (!Array.isArray(m)) return;
       for (const [d, address, p] of m) {
         if (!(d instanceof Uint8Array) || typeof address !== 'string' || typeof p !== 'number') continue;
@@ -250,8 +254,9 @@ async function main(): Promise<void> {
         inject(d, address, p);
       }
     });
-    peer?.unref();
-  }
+    peer.unref();
+  };
+  for (const peer of peers) if (peer !== undefined) attachPeer(peer);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -261,7 +266,7 @@ async function main(): Promise<void> {
       clearInterval(timer);
       link?.close();
       flushAll();
-      for (const peer of init.peers) peer?.close();
+      for (const peer of peers) peer?.close();
       tell({ type: 'closed', sessions: closedPeers });
       port.close();
     })());
@@ -272,7 +277,13 @@ async function main(): Promise<void> {
   };
   port.on('message', (m: ToWorker) => {
     if (m.type === 'admitted') store?.answered(m as AdmitAnswer);
-    else if (m.type === 'close') void closeTelling();
+    else if (m.type === 'peer') {
+      // The worker `m.worker` died and another took its place: the port to the new one.
+      peers[m.worker]?.close();
+      peers[m.worker] = m.port;
+      if (closing === undefined) attachPeer(m.port);
+      else m.port.close();
+    } else if (m.type === 'close') void closeTelling();
     else if (m.type === 'ticketKeys') {
       const option = init.options.ticketKeys;
       if (typeof option === 'object' && option !== null) rotateTicketKeys(option, m.keys);
@@ -286,6 +297,12 @@ async function main(): Promise<void> {
   onThreadFailure((error) => {
     tell({ type: 'dying', message: error.message, sessions: sessions.failAll(error) });
     void sendQueueDrained(socket).then(() => process.exit(1));
+  });
+  // process.exit() in the thread (the module's, or a library's it uses): no timer runs again, but the alerts leave now.
+  onThreadExit(() => {
+    if (closing !== undefined) return;
+    const error = new Error('the worker thread called process.exit()');
+    tell({ type: 'dying', message: error.message, sessions: sessions.failAll(error) });
   });
   flushAll();
   tell({ type: 'ready', address: local.address, family: local.family, port: local.port });

@@ -27,6 +27,8 @@ export interface WorkerInit {
   readonly peers: readonly (MessagePort | undefined)[];
   /** Whether the anti-replay store is the primary's (no `antiReplay` from the module). */
   readonly sharedAntiReplay: boolean;
+  /** The primary's store's generation (session/anti-replay.ts). */
+  readonly antiReplayGeneration: Uint8Array;
   /** The fleet's hosts and link key, when this host is one of a fleet. */
   readonly fleet: FleetConfig | undefined;
   /** Every worker's CIDs (cid-directory.ts), when CIDs name their worker. */
@@ -54,6 +56,8 @@ export type ToWorker =
   | { readonly type: 'close' }
   | { readonly type: 'destroy'; readonly message: string | undefined }
   | { readonly type: 'ticketKeys'; readonly keys: readonly Uint8Array[] }
+  /** Worker `worker` died and a new one took its place: `port` reaches the new one (the old port is closed). */
+  | { readonly type: 'peer'; readonly worker: number; readonly port: MessagePort }
   | AdmitAnswer;
 
 /** A datagram one worker hands another: bytes, and where it came from. */
