@@ -13,6 +13,11 @@ import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
 import { COSTS_DIR, loadCostFile, readCostFile } from '../../../hwmodel/sizing/cost-file.js';
 import { deviceCost, sramReadPj, unitCosts } from '../../../hwmodel/sizing/device-cost.js';
 import type { TargetLoad } from '../../../hwmodel/sizing/device-load.js';
+import { deviceCostCsv } from '../../../hwmodel/sizing/device-cost-text.js';
+import { powerAreaFigures, powerAreaText, runPowerArea } from '../../../hwmodel/sizing/power-area.js';
+import { simulate } from '../../../hwmodel/model/simulate.js';
+import { makeSimIdentity } from '../../../hwmodel/model/identity.js';
+import { DEFAULT_PROFILE } from '../../../hwmodel/timing/index.js';
 
 const engine = loadEngine('asic');
 const costs = loadCostFile('asic');
@@ -117,4 +122,35 @@ test('a cost file without a source, with an unknown basis, or an engine without 
   t.throws(() => deviceCost({ engine: loadEngine('fpga'), costs }, load), { instanceOf: ConfigError, message: /LUT/ });
   t.throws(() => deviceCost({ engine }, { ...load, gbps: -1 }), { instanceOf: ConfigError, message: /load\.gbps/ });
   t.throws(() => loadCostFile('nonesuch'), { instanceOf: ConfigError, message: /no cost file/ });
+});
+
+test('a run on an engine with a cost file carries the whole device: its figures, its table and CSV with every basis', (t) => {
+  const r = simulate({
+    connections: 8,
+    records: 10,
+    hwAccel: true,
+    profile: { ...DEFAULT_PROFILE, crypto: { ...DEFAULT_PROFILE.crypto, accelerated: engine.table } },
+    identity: makeSimIdentity('ed25519'),
+    device,
+  });
+  const p = runPowerArea(engine, device, r);
+  t.truthy(p.device);
+  const f = powerAreaFigures(p);
+  t.is(f['area_kGE'], p.area, 'the datapaths figure is kept');
+  t.is(f['device_area_kGE'], p.device!.areaKGE);
+  t.true(f['device_area_kGE']! > f['area_kGE']!);
+  // At a target load the power is the target's, whatever the run offered.
+  const target = runPowerArea(engine, device, r, load);
+  t.deepEqual(target.device, deviceCost({ engine, device }, load));
+  const text = powerAreaText(target);
+  t.regex(text, /the whole device under Device cost/);
+  t.regex(text, /Device cost {8}[0-9,]+ kGE, [0-9.]+ mm², [0-9.]+ W \(engine 'asic', 45 nm/);
+  t.regex(text, /key slot +256 .*derived/);
+  t.regex(text, /lower bound; excludes/);
+  const csv = deviceCostCsv(target.device!);
+  t.regex(csv, /^part,count,area_kGE,area_mm2,dynamic_w,static_w,basis,source\n/);
+  t.is(csv.split('\n').filter((l) => /,(published|derived|estimate),/.test(l)).length, target.device!.items.length);
+  t.regex(csv, /\n# lower bound; excludes/);
+  // The default engine has no cost file: the datapaths only, as before.
+  t.is(runPowerArea(loadEngine('fpga'), device, r).device, undefined);
 });
