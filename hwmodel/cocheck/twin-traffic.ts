@@ -8,8 +8,9 @@
  * text form is what the SystemC twin reads on stdin.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import type { parse as parseYaml } from 'yaml';
 import { connectionManagerDefaults, cryptoEngineDefaults, keyManagerDefaults, memoryDefaults, recordLayerDefaults } from '../../generated/tlm/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { SeededRandom } from '../kernel/random.js';
@@ -61,6 +62,11 @@ export interface TwinTraffic {
 }
 
 const SUITE = 'TLS_AES_128_GCM_SHA256';
+
+/** yaml's parser, loaded when a description is made (yaml is an optional peer dependency, as for the engine files). */
+function parse(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as { parse: typeof parseYaml }).parse(text);
+}
 
 /** The suite's figures from the engine file or its bases, read as YAML (no cost table involved). */
 export function rawAead(engine: string, suite: string = SUITE): RawAead {
