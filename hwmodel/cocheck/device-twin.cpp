@@ -2,7 +2,7 @@
 // record layer (RX ring, RX credits, pipeline slots, crypto credits), connection and key managers (a lane each,
 // least-recently-used key slots), memory behind a 4-way LRU cache, the crypto engine (an in-order intake with
 // head-of-line blocking on its queue slots, DMA channels first come first served or round-robin, symmetric
-// lanes, the pipeline latency). Written in the process style: every resource is a thread (or threads) taking
+// lanes, the public-key lanes, the pipeline latency). Written in the process style: every resource is a thread (or threads) taking
 // jobs from an sc_fifo, every record a thread of its own passing through them, every clocked step starting on
 // a clock edge. It shares no code with the TypeScript model: its costs come from the description's spec/hw
 // parameters and the AEAD's raw engine-file figures (setup cycles, bytes a cycle, latency cycles), and its
@@ -68,12 +68,12 @@ struct device : sc_module {
   std::map<std::string, u64> p;
   u64 period;
   // Servers.
-  sc_fifo<job*> lookups, derivations, memory_q, sym_q;
+  sc_fifo<job*> lookups, derivations, memory_q, sym_q, pk_q;
   std::vector<sc_fifo<job*>*> dma_q;  // one fifo (first come, first served) or one per channel (round-robin)
   u64 dma_next = 0;
   // The intake: commands in arrival order, each waiting for its unit's queue slot.
   sc_fifo<std::pair<fifo_credits*, sc_event*>*> intake_q;
-  fifo_credits sym_slots, rx_credits, pipeline, crypto_credits;
+  fifo_credits sym_slots, pk_slots, rx_credits, pipeline, crypto_credits;
   long ring_free;
   // The memory's cache: per set, its lines, most recently used last.
   std::vector<std::list<u64>> sets;
@@ -81,17 +81,19 @@ struct device : sc_module {
   std::list<std::pair<u64, u64>> lru;
   std::unordered_map<u64, std::list<std::pair<u64, u64>>::iterator> slot_of;
   std::vector<u64> free_slots;
-  // The AEAD's raw figures.
+  // The AEAD's and the public-key operations' raw figures.
   double setup = 0, bytes_per_cycle = 0, latency_cycles = 0;
+  u64 pk_cycles = 0;
 
   SC_HAS_PROCESS(device);
-  device(sc_module_name n, const std::map<std::string, u64>& params, double s, double b, double l)
+  device(sc_module_name n, const std::map<std::string, u64>& params, double s, double b, double l, u64 pk)
       : sc_module(n), p(params), period(p.at("crypto_engine.clock_period")), lookups("lookups", 1 << 20),
-        derivations("derivations", 1 << 20), memory_q("memory_q", 1 << 20), sym_q("sym_q", 1 << 20),
+        derivations("derivations", 1 << 20), memory_q("memory_q", 1 << 20), sym_q("sym_q", 1 << 20), pk_q("pk_q", 1 << 20),
         intake_q("intake_q", 1 << 20), sym_slots(static_cast<long>(p.at("crypto_engine.lanes") * p.at("crypto_engine.queue_depth"))),
+        pk_slots(static_cast<long>(p.at("crypto_engine.pk_lanes") * p.at("crypto_engine.queue_depth"))),
         rx_credits(static_cast<long>(p.at("record_layer.rx_credits"))), pipeline(static_cast<long>(p.at("record_layer.pipeline_depth"))),
         crypto_credits(static_cast<long>(p.at("record_layer.crypto_credits"))), ring_free(static_cast<long>(p.at("record_layer.rx_ring_depth"))),
-        setup(s), bytes_per_cycle(b), latency_cycles(l) {
+        setup(s), bytes_per_cycle(b), latency_cycles(l), pk_cycles(pk) {
     sets.resize(std::max<u64>(1, p.at("memory.cache_size") / p.at("memory.line_size") / 4));
     for (u64 i = p.at("key_manager.key_slots"); i > 0; i--) free_slots.push_back(i - 1);
     sc_spawn([this] { server(lookups, false); }, "connection_manager");
@@ -99,6 +101,7 @@ struct device : sc_module {
     for (int i = 0; i < 3; i++) sc_spawn([this] { memory_port(); }, sc_gen_unique_name("memory"));
     sc_spawn([this] { intake(); }, "intake");
     for (u64 i = 0; i < p.at("crypto_engine.lanes"); i++) sc_spawn([this] { server(sym_q, true); }, sc_gen_unique_name("lane"));
+    for (u64 i = 0; i < p.at("crypto_engine.pk_lanes"); i++) sc_spawn([this] { server(pk_q, true); }, sc_gen_unique_name("pk_lane"));
     const u64 channels = p.at("crypto_engine.dma_channels");
     const bool rr = p.at("crypto_engine.dma_round_robin") != 0;
     for (u64 i = 0; i < (rr ? channels : 1); i++) dma_q.push_back(new sc_fifo<job*>(sc_gen_unique_name("dma_q"), 1 << 20));
@@ -215,7 +218,7 @@ struct device : sc_module {
   }
 
   // One record through the device; false when the RX ring drops it.
-  bool record(u64 connection, u64 bytes, bool seal) {
+  bool record(u64 connection, u64 bytes, bool seal, bool handshake) {
     if (ring_free == 0) return false;
     ring_free--;
     rx_credits.take();
@@ -229,10 +232,27 @@ struct device : sc_module {
     crypto_credits.take();
     // The command: the intake, operands in, a lane for the issue interval, the pipeline latency, results out.
     sc_event admitted;
-    std::pair<fifo_credits*, sc_event*> w{&sym_slots, &admitted};
+    std::pair<fifo_credits*, sc_event*> w{handshake ? &pk_slots : &sym_slots, &admitted};
     intake_q.write(&w);
     wait(admitted);
     const u64 buffer = BUFFER_BASE + (connection % 65536) * p.at("crypto_engine.buffer_size");
+    if (handshake) {
+      // X25519 generate and derive (32 bytes each) and an Ed25519 signature over 128 bytes: operands in,
+      // a public-key lane, then the command's decode on a symmetric lane (no queue slot), results out.
+      transfer(32 + 32 + 128, buffer);
+      job pk;
+      pk.slot = &pk_slots;
+      pk.service = pk_cycles * period;
+      run(pk_q, pk);
+      job decode;
+      decode.service = p.at("crypto_engine.command_cycles") * period;
+      run(sym_q, decode);
+      transfer(32 + 32 + 64, buffer);
+      crypto_credits.give();
+      pipeline.give();
+      rx_credits.give();
+      return true;
+    }
     transfer(bytes, buffer);
     const double data = bytes_per_cycle > 0 ? std::ceil(static_cast<double>(bytes) / bytes_per_cycle) : 0;
     job lane;
@@ -251,7 +271,7 @@ struct device : sc_module {
 
 struct offered {
   u64 id, at, connection, bytes;
-  bool seal;
+  bool seal, handshake;
 };
 
 int sc_main(int, char*[]) {
@@ -260,6 +280,7 @@ int sc_main(int, char*[]) {
   std::map<std::string, u64> params;
   std::vector<offered> records;
   double setup = 0, bpc = 0, lat = 0;
+  u64 generate = 0, derive = 0, sign = 0;
   std::string line;
   while (std::getline(std::cin, line)) {
     std::istringstream in(line);
@@ -272,15 +293,18 @@ int sc_main(int, char*[]) {
       params[name] = static_cast<u64>(v);
     } else if (k == "a") {
       in >> setup >> bpc >> lat;
+    } else if (k == "k") {
+      in >> generate >> derive >> sign;
     } else if (k == "r") {
       offered r{};
-      int seal = 0;
-      in >> r.id >> r.at >> r.connection >> r.bytes >> seal;
+      int seal = 0, handshake = 0;
+      in >> r.id >> r.at >> r.connection >> r.bytes >> seal >> handshake;
       r.seal = seal != 0;
+      r.handshake = handshake != 0;
       records.push_back(r);
     }
   }
-  device d("device", params, setup, bpc, lat);
+  device d("device", params, setup, bpc, lat, generate + derive + sign);
   std::vector<std::pair<u64, long long>> out;  // finish, or -1 for dropped
   out.reserve(records.size());
   sc_spawn_options small;
@@ -288,7 +312,7 @@ int sc_main(int, char*[]) {
   for (const offered& r : records) {
     sc_spawn([&d, &out, rp = &r] {
       if (rp->at > 0) wait(ps(rp->at));
-      const bool kept = d.record(rp->connection, rp->bytes, rp->seal);
+      const bool kept = d.record(rp->connection, rp->bytes, rp->seal, rp->handshake);
       out.push_back({rp->id, kept ? static_cast<long long>(now_ps()) : -1});
     }, sc_gen_unique_name("record"), &small);
   }

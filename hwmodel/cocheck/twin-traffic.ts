@@ -34,6 +34,8 @@ export interface TwinTrafficOptions {
   readonly meanGapPs?: number;
   /** Record payload sizes, drawn uniformly (default 64, 576 and 1,400 bytes). */
   readonly sizes?: readonly number[];
+  /** Share of the records that are a handshake's public-key command instead (X25519 generate and derive, an Ed25519 signature; default 0). */
+  readonly handshakeShare?: number;
 }
 
 /** One record offered to the device. */
@@ -43,6 +45,22 @@ export interface TwinRecord {
   readonly connection: number;
   readonly bytes: number;
   readonly seal: boolean;
+  /** A handshake's public-key command rather than a record's AEAD. */
+  readonly handshake: boolean;
+}
+
+/** A handshake command's operations: X25519 generate and derive (32 bytes each), an Ed25519 signature over 128 bytes. */
+export const HANDSHAKE_OPS = [
+  { kind: 'kx_generate', algorithm: 'x25519', bytes: 32 },
+  { kind: 'kx_derive', algorithm: 'x25519', bytes: 32 },
+  { kind: 'sign', algorithm: 'ed25519', bytes: 128 },
+] as const;
+
+/** The public-key operations' raw engine figures (cycles). */
+export interface RawPublicKey {
+  readonly generateCycles: number;
+  readonly deriveCycles: number;
+  readonly signCycles: number;
 }
 
 /** An AEAD's raw engine figures (cycles). */
@@ -58,6 +76,7 @@ export interface TwinTraffic {
   readonly suite: 'TLS_AES_128_GCM_SHA256';
   readonly params: ReadonlyMap<string, number>;
   readonly aead: RawAead;
+  readonly publicKey: RawPublicKey;
   readonly records: readonly TwinRecord[];
 }
 
@@ -83,6 +102,23 @@ export function rawAead(engine: string, suite: string = SUITE): RawAead {
     name = doc.base;
   }
   throw new ConfigError('engine', `no ${suite} figures in spec/hw/engines/${engine}.yaml or its bases`);
+}
+
+/** X25519's and Ed25519's figures from the engine file or its bases, read as YAML. */
+export function rawPublicKey(engine: string): RawPublicKey {
+  let x: Record<string, number> | undefined;
+  let e: Record<string, number> | undefined;
+  for (let name: string | undefined = engine; name !== undefined && (x === undefined || e === undefined);) {
+    const doc = parse(readFileSync(join(ENGINES_DIR, `${name}.yaml`), 'utf8')) as {
+      base?: string;
+      cycles?: { key_exchange?: Record<string, Record<string, number>>; signature?: Record<string, Record<string, number>> };
+    };
+    x ??= doc.cycles?.key_exchange?.['x25519'];
+    e ??= doc.cycles?.signature?.['ed25519'];
+    name = doc.base;
+  }
+  if (x === undefined || e === undefined) throw new ConfigError('engine', `no x25519 or ed25519 figures in spec/hw/engines/${engine}.yaml or its bases`);
+  return { generateCycles: x['generate_cycles'] ?? 0, deriveCycles: x['derive_cycles'] ?? 0, signCycles: e['sign_cycles'] ?? 0 };
 }
 
 /** The device parameters the twins read, by spec/hw path: the spec defaults under the engine's own and `device`. */
@@ -136,14 +172,19 @@ export function makeTwinTraffic(o: TwinTrafficOptions = {}): TwinTraffic {
     if (!Number.isSafeInteger(v) || v < min) throw new ConfigError(name, `must be a whole number >= ${min}, got ${String(v)}`);
   if (!(gap >= 0) || sizes.length === 0 || sizes.some((s) => !Number.isSafeInteger(s) || s < 17))
     throw new ConfigError('sizes', 'must be whole numbers of bytes >= 17 (an AEAD tag and a byte), with a gap >= 0');
+  const share = o.handshakeShare ?? 0;
+  if (!(share >= 0 && share <= 1)) throw new ConfigError('handshakeShare', `must be in 0..1, got ${String(share)}`);
   const random = new SeededRandom(o.seed ?? 1).fork('twin-traffic');
   const records: TwinRecord[] = [];
   let at = 0;
   for (let id = 0; id < count; id++) {
     if (id % burst === 0 && id > 0) at += Math.round(random.exponential(gap * burst));
-    records.push({ id, at, connection: random.int(connections), bytes: sizes[random.int(sizes.length)]!, seal: random.chance(0.5) });
+    const connection = random.int(connections);
+    const bytes = sizes[random.int(sizes.length)]!;
+    const seal = random.chance(0.5);
+    records.push({ id, at, connection, bytes, seal, handshake: share > 0 && random.chance(share) });
   }
-  return { engine, suite: SUITE, params: paramsOf(o.device, engineParameters(engine)), aead: rawAead(engine), records };
+  return { engine, suite: SUITE, params: paramsOf(o.device, engineParameters(engine)), aead: rawAead(engine), publicKey: rawPublicKey(engine), records };
 }
 
 /** The text the SystemC twin reads. */
@@ -152,7 +193,8 @@ export function twinTrafficText(t: TwinTraffic): string {
     `engine ${t.engine}`,
     ...[...t.params].map(([k, v]) => `p ${k} ${v}`),
     `a ${t.aead.setupCycles} ${t.aead.bytesPerCycle} ${t.aead.latencyCycles}`,
+    `k ${t.publicKey.generateCycles} ${t.publicKey.deriveCycles} ${t.publicKey.signCycles}`,
   ];
-  for (const r of t.records) lines.push(`r ${r.id} ${r.at} ${r.connection} ${r.bytes} ${r.seal ? 1 : 0}`);
+  for (const r of t.records) lines.push(`r ${r.id} ${r.at} ${r.connection} ${r.bytes} ${r.seal ? 1 : 0} ${r.handshake ? 1 : 0}`);
   return `${lines.join('\n')}\n`;
 }

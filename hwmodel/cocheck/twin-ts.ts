@@ -17,7 +17,8 @@
  * 4. its key slot (`key_slots`, least recently used): a hit is a 128-byte read (port 1); a miss is the
  *    key manager's lane for `derivation_cost`, then a 128-byte write;
  * 5. a crypto credit (`crypto_credits`), then one crypto command, the AEAD over its bytes (the engine:
- *    intake, DMA in, a symmetric lane, the pipeline latency, DMA out);
+ *    intake, DMA in, a symmetric lane, the pipeline latency, DMA out); a handshake's command instead
+ *    (HANDSHAKE_OPS) takes a public-key queue slot and lane, then the command decode on a symmetric lane;
  * 6. the credits and the slot are given back; the record's latency is its finish less its arrival.
  */
 import { Simulator, type SimTime, type Wait } from '../kernel/index.js';
@@ -29,7 +30,7 @@ import type { ModelEnv } from '../model/env.js';
 import { Lanes } from '../model/lanes.js';
 import { Memory } from '../model/memory.js';
 import { engineProfile } from './engine-replay.js';
-import type { TwinTraffic } from './twin-traffic.js';
+import { HANDSHAKE_OPS, type TwinTraffic } from './twin-traffic.js';
 
 /** Where the connection table and the key slots sit in memory (both twins). */
 export const CONNECTION_BASE = 0x1000_0000;
@@ -137,7 +138,11 @@ export function runTwinTs(t: TwinTraffic): Map<number, TwinOutcome> {
       const gp = new GenericPayload();
       gp.command = 'write';
       gp.address = r.connection;
-      gp.setExtension(CryptoCommand.of([{ kind: r.seal ? 'aead_seal' : 'aead_open', algorithm: t.suite, bytes: r.bytes, ms: 0 }]));
+      gp.setExtension(
+        CryptoCommand.of(
+          r.handshake ? HANDSHAKE_OPS.map((o) => ({ ...o, ms: 0 })) : [{ kind: r.seal ? 'aead_seal' : 'aead_open', algorithm: t.suite, bytes: r.bytes, ms: 0 }],
+        ),
+      );
       const delay = { value: 0 };
       if (!command.bTransportNow(gp, delay)) yield* command.bTransport(gp, delay);
       if (delay.value > 0) yield delay.value;

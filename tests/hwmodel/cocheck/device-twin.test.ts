@@ -3,7 +3,7 @@
  * model's parts (hwmodel/cocheck/twin-ts.ts), on one seeded traffic description: per-record latency p50, p99
  * and p99.9 and drops within the stated tolerance (TWIN_TOLERANCE: 5% + 12 engine clock periods, drops
  * within 1% of the records offered), including the 1/1/1 lanes queue-depth-2 case and the 3/3/9 burst-100
- * case; and a mutated cost on the SystemC side (10× the command cycles) makes every case fail.
+ * case, and a mix with handshakes' public-key commands; and a mutated cost on the SystemC side (10× the command cycles) makes every case fail.
  */
 import test from 'ava';
 import {
@@ -32,6 +32,10 @@ const CASES: readonly (readonly [string, TwinTrafficOptions])[] = [
       meanGapPs: 400_000,
       device: { cryptoEngine: { lanes: 1, pkLanes: 1, dmaChannels: 1, queueDepth: 2 }, keyManager: { keySlots: 32 } },
     },
+  ],
+  [
+    'default engine, 3% of commands a handshake (X25519 twice, an Ed25519 signature) sharing the in-order intake',
+    { records: 3000, seed: 5, meanGapPs: 400_000, handshakeShare: 0.03 },
   ],
   [
     'asic 3/3/9, round-robin DMA, bursts of 100 into a 128-entry ring, 24 RX and 8 crypto credits',
@@ -69,11 +73,11 @@ for (const [name, options] of CASES) {
 }
 
 test('the burst case exercises the RX ring: both twins drop, and about as many', (t) => {
-  const traffic = makeTwinTraffic(CASES[2]![1]);
+  const traffic = makeTwinTraffic(CASES[3]![1]);
   const c = compareTwins(traffic, runTwinTs(traffic), runDeviceTwin(binary, twinTrafficText(traffic)));
   t.true(c.ts.dropped > 0 && c.systemc.dropped > 0, `${c.ts.dropped} and ${c.systemc.dropped} dropped`);
   // A deeper ring drops fewer in both.
-  const deeper = makeTwinTraffic({ ...CASES[2]![1], device: { ...CASES[2]![1].device, recordLayer: { rxRingDepth: 4096, pipelineDepth: 16 } } });
+  const deeper = makeTwinTraffic({ ...CASES[3]![1], device: { ...CASES[3]![1].device, recordLayer: { rxRingDepth: 4096, pipelineDepth: 16 } } });
   t.is(compareTwins(deeper, runTwinTs(deeper), runDeviceTwin(binary, twinTrafficText(deeper))).systemc.dropped, 0);
 });
 
@@ -109,5 +113,14 @@ test('key slots are least recently used: a connection reuses its slot, the oldes
 test('a bad description is refused with a typed error', (t) => {
   t.throws(() => makeTwinTraffic({ records: 0 }), { message: /records/ });
   t.throws(() => makeTwinTraffic({ sizes: [8] }), { message: /sizes/ });
+  t.throws(() => makeTwinTraffic({ handshakeShare: 2 }), { message: /handshakeShare/ });
   t.throws(() => rawAead('nonesuch'), { code: 'ENOENT' });
+});
+
+test('the public-key figures come from the engine file too: twice the X25519 cycles in the description fails the handshake mix', (t) => {
+  const traffic = makeTwinTraffic(CASES[2]![1]);
+  const text = twinTrafficText(traffic);
+  t.regex(text, /^k 5190 5190 5190$/m);
+  const c = compareTwins(traffic, runTwinTs(traffic), runDeviceTwin(binary, text.replace(/^k 5190 5190 /m, 'k 10380 10380 ')));
+  t.false(c.agrees, twinComparisonText(c));
 });
