@@ -37,3 +37,17 @@ export { buildEngineBench, compareFinishes, GENERATED_SYSTEMC, recordedFinishes,
 export { compareBufferResults, recordedBufferResults, replayRecordLayerTs, type BufferAgreement, type BufferResults } from './record-layer-replay.js';
 export { compareLaneFinishes, recordedLaneFinishes, replayLanesTs, type LaneAgreement } from './lane-replay.js';
 export { buildEngineProcess, compareWithin, ENGINE_PROCESS_SOURCE, runEngineProcess, type ToleranceAgreement } from './engine-process.js';
+export { makeTwinTraffic, rawAead, twinTrafficText, type RawAead, type TwinRecord, type TwinTraffic, type TwinTrafficOptions } from './twin-traffic.js';
+export { KeySlotLru, runTwinTs, type TwinOutcome } from './twin-ts.js';
+export {
+  buildDeviceTwin,
+  compareTwins,
+  DEVICE_TWIN_SOURCE,
+  runDeviceTwin,
+  TWIN_TOLERANCE,
+  twinComparisonText,
+  twinFigures,
+  type TwinComparison,
+  type TwinFigures,
+  type TwinTolerance,
+} from './twin.js';

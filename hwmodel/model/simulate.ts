@@ -160,7 +160,7 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     payloadBytes,
     provider: options.provider ?? 'node',
     seed,
-    identity: options.identity ?? makeSimIdentity('ed25519'),
+    identity: options.identity ?? makeSimIdentity('ed25519', { seed }),
   };
 
   const sim = new Simulator({ seed });

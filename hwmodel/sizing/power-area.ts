@@ -3,12 +3,18 @@
  * the engine's area per lane, the energy of its busy lane-cycles at the
  * clock (dynamic), and its area × the engine's leakage per unit of area
  * (static) (spec/hw/engines, `area`, `power` and `static_power`). The DMA,
- * memory, queues and rings are not counted.
+ * memory, queues and rings are not counted here: where the engine has a
+ * cost file (spec/hw/costs), a run's figures carry the whole device's cost
+ * too (device-cost.ts, `device`).
  */
 import { cryptoEngineDefaults } from '../../generated/tlm/index.js';
 import type { HostParams } from '../model/host.js';
 import type { SimulationResult } from '../model/simulate.js';
 import type { AreaUnit, Basis, Engine, StaticPower } from '../timing/engine-file.js';
+import { hasCostFile } from './cost-file.js';
+import { deviceCost, type DeviceCost } from './device-cost.js';
+import { deviceCostFigures, deviceCostText } from './device-cost-text.js';
+import type { TargetLoad } from './device-load.js';
 
 /** One unit's figures. */
 export interface UnitPowerArea {
@@ -42,6 +48,8 @@ export interface PowerArea {
   readonly dynamicW: number | undefined;
   readonly staticW: number | undefined;
   readonly powerW: number | undefined;
+  /** The whole device's cost (spec/hw/costs/<engine>.yaml), at the load given or the run's own: set by {@link runPowerArea}. */
+  readonly device?: DeviceCost;
 }
 
 /** The engine parameters power and area depend on. */
@@ -107,9 +115,27 @@ export function unitUtilization(result: Pick<SimulationResult, 'report'>): { sym
   return { symmetric: of('symmetric'), publicKey: of('publicKey') };
 }
 
-/** Power and area of one run on `device` (the figures `runSweep` can take per run: `area`, `power_w`, and per unit). */
-export function runPowerArea(engine: Engine, device: HostParams | undefined, result: Pick<SimulationResult, 'report'>): PowerArea {
-  return powerArea(engine, engineShape(device), unitUtilization(result));
+/**
+ * Power and area of one run on `device` (the figures `runSweep` can take
+ * per run: `area`, `power_w`, and per unit); with the whole device's cost
+ * when the engine has a cost file, at `load` (the target) or else at the
+ * load the run carried (its goodput, record size and handshakes a second).
+ */
+export function runPowerArea(engine: Engine, device: HostParams | undefined, result: Pick<SimulationResult, 'report'>, load?: TargetLoad): PowerArea {
+  const p = powerArea(engine, engineShape(device), unitUtilization(result));
+  if (!hasCostFile(engine.name) || engine.area.symmetric.perLane?.unit !== 'kGE') return p;
+  return { ...p, device: deviceCost({ engine, device }, load ?? runLoad(result)) };
+}
+
+/** The load a run carried: its goodput (Gbit/s), mean record payload and handshakes a second over the run. */
+export function runLoad(result: Pick<SimulationResult, 'report'>): TargetLoad {
+  const r = result.report;
+  const t = r.throughput;
+  return {
+    gbps: (t.goodputBytesPerSecond * 8) / 1e9,
+    ...(t.records > 0 ? { recordBytes: Math.max(1, t.applicationBytes / t.records) } : {}),
+    handshakesPerSecond: r.durationUs > 0 ? (r.handshakes.completed * 1e6) / r.durationUs : 0,
+  };
 }
 
 /** The figures of a {@link PowerArea} by name, for a sweep's rows. */
@@ -120,7 +146,7 @@ export function powerAreaFigures(p: PowerArea): Record<string, number> {
   if (p.staticW !== undefined) out['power_w_static'] = p.staticW;
   if (p.area !== undefined) out[`area_${p.areaUnit ?? ''}`] = p.area;
   for (const u of p.units) if (u.powerW !== undefined) out[`power_w_${u.unit}`] = u.powerW;
-  return out;
+  return p.device === undefined ? out : { ...out, ...deviceCostFigures(p.device) };
 }
 
 const AREA_NAMES: Readonly<Record<AreaUnit, string>> = { kGE: 'kGE', mm2: 'mm²', LUT: 'LUTs' };
@@ -166,8 +192,9 @@ export function powerAreaText(p: PowerArea): string {
       ? 'leakage not given'
       : `${formatPower(p.staticW)} of it static (${s.uwPerArea} µW a ${p.areaUnit === undefined ? 'unit of area' : AREA_NAMES[p.areaUnit].replace(/s$/, '')} at ${s.node}, ${s.basis})`;
   return (
-    `Power, area        ${total} (engine '${p.engine}': the units' dynamic power in the steady window and their leakage; area ${p.areaNode ?? 'not given'}; DMA and memory not counted)\n` +
+    `Power, area        ${total} (engine '${p.engine}': the units' dynamic power in the steady window and their leakage; area ${p.areaNode ?? 'not given'}; ${p.device === undefined ? 'DMA and memory not counted' : 'the whole device under Device cost'})\n` +
     `  static      ${leakage}\n` +
-    `${lines.join('\n')}\n`
+    `${lines.join('\n')}\n` +
+    (p.device === undefined ? '' : deviceCostText(p.device))
   );
 }

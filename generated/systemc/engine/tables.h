@@ -149,8 +149,8 @@ inline const table& engine_table(const std::string& name) {
       x.aead_open["TLS_AES_128_GCM_SHA256"] = {4.0, 16.0, 20.0};
       x.aead_seal["TLS_AES_256_GCM_SHA384"] = {4.0, 16.0, 24.0};
       x.aead_open["TLS_AES_256_GCM_SHA384"] = {4.0, 16.0, 24.0};
-      x.aead_seal["TLS_CHACHA20_POLY1305_SHA256"] = {24.0, 8.0, 10.0};
-      x.aead_open["TLS_CHACHA20_POLY1305_SHA256"] = {24.0, 8.0, 10.0};
+      x.aead_seal["TLS_CHACHA20_POLY1305_SHA256"] = {27.0, 2.38, 10.0};
+      x.aead_open["TLS_CHACHA20_POLY1305_SHA256"] = {27.0, 2.38, 10.0};
       x.aead_seal["TLS_AES_128_CCM_SHA256"] = {22.0, 1.45, 0.0};
       x.aead_open["TLS_AES_128_CCM_SHA256"] = {22.0, 1.45, 0.0};
       x.aead_seal["TLS_AES_128_CCM_8_SHA256"] = {22.0, 1.45, 0.0};
@@ -256,7 +256,7 @@ inline const table& engine_table(const std::string& name) {
       x.hmac["sha384"] = {324.0, 1.58, 0.0};
       x.hkdf["sha256"] = {260.0, 0.9846, 0.0};
       x.hkdf["sha384"] = {324.0, 1.58, 0.0};
-      x.kx["x25519"] = {112200.0, 112200.0};
+      x.kx["x25519"] = {9375.0, 9375.0};
       x.kx["x448"] = {27005.0, 27005.0};
       x.kx["secp256r1"] = {33000.0, 78000.0};
       x.kx["secp384r1"] = {185625.0, 438750.0};
@@ -265,7 +265,7 @@ inline const table& engine_table(const std::string& name) {
       x.sig["ecdsa_secp256r1_sha256"] = {33000.0, 156000.0};
       x.sig["ecdsa_secp384r1_sha384"] = {185625.0, 877500.0};
       x.sig["ecdsa_secp521r1_sha512"] = {464000.0, 2194000.0};
-      x.sig["ed25519"] = {112200.0, 224400.0};
+      x.sig["ed25519"] = {9375.0, 18750.0};
       x.sig["ed448"] = {27005.0, 54010.0};
       x.sig["rsa_pss_rsae_sha256"] = {600000.0, 20000.0};
       x.sig["rsa_pss_rsae_sha384"] = {600000.0, 20000.0};
