@@ -8,6 +8,16 @@ import { distinguishingWord } from '../../learn/learner/mealy.js';
 import { learnReport, modelFromReport, type LearnReport } from '../../learn/learner/report.js';
 import { server13 } from '../learn/machines.js';
 import { dtls13 } from './cli-process.js';
+import { createServer } from 'node:net';
+
+/** A TCP port the kernel gave and let go (the page binds it a moment later; another process could take it first, rarely). */
+async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-learn-cli-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,4 +73,29 @@ test('learn --replay --reference: a correct model exits 0 and lists its differen
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /bug patterns: none of skipped-certificate-verify, data-before-finished, answer-after-fatal-alert/);
   t.regex(r.stdout, /differs from the reference: ClientHello Certificate Finished -> Alert\(unexpected_message\) \(reference: ACK\)/);
+});
+
+test('learn --inspect serves our 1.3 server chart beside the learned model, and its XState config', async (t) => {
+  const saved = await savedReport('inspected', []);
+  const port = await freeTcpPort();
+  const live = dtls13(['learn', '--replay', saved, '--budget', '300', `--inspect=${port}`], null);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      live.child.stdout!.on('data', () => {
+        if (/inspector: http:\/\/localhost:\d+/.test(live.out().stdout)) resolve();
+      });
+      void live.done.then((r) => reject(new Error(`exited: ${r.stderr}`)));
+    });
+    const html = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    t.regex(html, /our chart: dtls13-server/);
+    t.regex(html, /<section id="ours">.*<svg/s);
+    t.regex(html, /<section id="learned">.*<svg/s);
+    const config = (await (await fetch(`http://127.0.0.1:${port}/learned.json`)).json()) as { initial: string; states: Record<string, unknown> };
+    const { createMachine } = await import('xstate');
+    t.is(createMachine(config as Parameters<typeof createMachine>[0]).config.initial, 's0');
+    t.is(Object.keys(config.states).length, (JSON.parse(readFileSync(saved, 'utf8')) as LearnReport).states);
+  } finally {
+    live.child.kill('SIGTERM');
+  }
+  t.is((await live.done).code, 0);
 });
