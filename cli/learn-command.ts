@@ -90,7 +90,7 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
       budget: plan.budget,
       ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
       onHypothesis: (p) => {
-        if (!plan.quiet) process.stderr.write(`hypothesis ${p.rounds + 1}: ${p.states} states after ${p.queries} queries\n`);
+        if (!plan.quiet) process.stderr.write(`hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries\n`);
       },
     });
     report = learnReport(result, reference);

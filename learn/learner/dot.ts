@@ -16,7 +16,7 @@ function quoted(text: string): string {
 export function modelToDot(model: MealyMachine, options: DotOptions = {}): string {
   const lines = [
     `digraph ${quoted(options.name ?? 'learned')} {`,
-    '  rankdir=LR;',
+    '  rankdir=TB;',
     '  node [shape=circle, fontname="Helvetica"];',
     '  edge [fontname="Helvetica", fontsize=10];',
   ];
