@@ -55,7 +55,10 @@ export interface LearnResult {
   readonly seconds: number;
   /** Where the peer answered the same inputs differently, and what was kept. */
   readonly nondeterministic: readonly Nondeterminism[];
-  /** False when `maxQueries` stopped learning before the oracle passed a hypothesis. */
+  /**
+   * False when learning stopped before the oracle passed a hypothesis: `maxQueries` was reached, or counterexamples
+   * stopped teaching anything because the peer's answers to them kept disagreeing (see `nondeterministic`).
+   */
   readonly complete: boolean;
 }
 
@@ -102,6 +105,6 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     rounds: lsharp.rounds,
     seconds: (performance.now() - started) / 1000,
     nondeterministic: runner.nondeterministic,
-    complete,
+    complete: complete && !lsharp.stalled,
   };
 }

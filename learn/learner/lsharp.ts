@@ -20,6 +20,9 @@ import type { QueryRunner } from './query-runner.js';
 /** Finds a word on which the hypothesis and the peer differ (the answers then in the tree), or undefined. */
 export type EquivalenceOracle = (hypothesis: MealyMachine, basis: readonly TreeNode[]) => Promise<InputSymbol[] | undefined>;
 
+/** Counterexamples in a row that teach nothing before learning gives up on more (only nondeterminism does that). */
+const STALL_LIMIT = 20;
+
 export class LSharp {
   private readonly basis: TreeNode[];
   /** For each frontier node (by id), the basis nodes not yet apart from it. */
@@ -28,6 +31,15 @@ export class LSharp {
   rounds = 0;
   /** The newest hypothesis that agreed with the tree. */
   last: MealyMachine | undefined;
+  /**
+   * Set when counterexamples stopped teaching anything (nondeterministic answers kept the tree from growing): learning
+   * then ends with the hypothesis it has.
+   */
+  stalled = false;
+  /** Counterexamples in a row after which neither the tree nor the basis had grown since the one before. */
+  private fruitless = 0;
+  /** The tree's and the basis' sizes after the last counterexample. */
+  private seen = '';
 
   private readonly inputs: readonly InputSymbol[];
   private readonly tree: ObservationTree;
@@ -47,9 +59,18 @@ export class LSharp {
       this.last = hypothesis;
       this.rounds++;
       const counterexample = await oracle(hypothesis, this.basis);
-      if (counterexample === undefined) return hypothesis;
-      await this.processCounterexample(hypothesis, counterexample);
+      if (counterexample === undefined || this.stalled) return hypothesis;
+      await this.learnFrom(hypothesis, counterexample);
     }
+  }
+
+  /** Processes a counterexample, and counts the ones that taught nothing (STALL_LIMIT in a row: stalled). */
+  private async learnFrom(h: MealyMachine, counterexample: readonly InputSymbol[]): Promise<void> {
+    await this.processCounterexample(h, counterexample);
+    const now = `${this.tree.size},${this.basis.length}`;
+    this.fruitless = now === this.seen ? this.fruitless + 1 : 0;
+    this.seen = now;
+    if (this.fruitless >= STALL_LIMIT) this.stalled = true;
   }
 
   /** The basis' nodes (the states of the hypothesis, in its numbering). */
@@ -65,8 +86,8 @@ export class LSharp {
       if (await this.identify()) continue;
       const hypothesis = this.hypothesis();
       const disagreement = this.treeDisagreement(hypothesis);
-      if (disagreement === undefined) return hypothesis;
-      await this.processCounterexample(hypothesis, disagreement);
+      if (disagreement === undefined || this.stalled) return hypothesis;
+      await this.learnFrom(hypothesis, disagreement);
     }
   }
 
@@ -119,8 +140,9 @@ export class LSharp {
     for (const f of this.frontier()) {
       const c = this.candidatesOf(f);
       if (c.length < 2) continue;
-      const witness = apartnessWitness(c[0]!, c[1]!)!;
-      words.push([...f.word(), ...witness]);
+      // Basis nodes are apart; only an answer overruled by a majority can have undone that.
+      const witness = apartnessWitness(c[0]!, c[1]!);
+      if (witness !== undefined) words.push([...f.word(), ...witness]);
     }
     if (words.length === 0) return false;
     await this.runner.ensure(words);
@@ -166,6 +188,7 @@ export class LSharp {
   async processCounterexample(h: MealyMachine, counterexample: readonly InputSymbol[]): Promise<void> {
     let word = [...counterexample];
     const outputs = await this.runner.answers(word);
+    if (outputs === undefined) return;
     const expected = run(h, word);
     const firstDifference = outputs.findIndex((o, k) => o !== expected[k]);
     if (firstDifference < 0) return;

@@ -111,10 +111,13 @@ export class QueryRunner {
     for (let k = 0; k < needed.length; k++) await this.merge(needed[k]!, answers[k]!);
   }
 
-  /** The answers to one word, from the tree or the peer. */
-  async answers(word: readonly InputSymbol[]): Promise<OutputSymbol[]> {
+  /**
+   * The answers to one word, from the tree or the peer; undefined when the peer's answers kept disagreeing with the
+   * tree before its end (the tree then holds only the majority's prefix).
+   */
+  async answers(word: readonly InputSymbol[]): Promise<OutputSymbol[] | undefined> {
     await this.ensure([word]);
-    return this.tree.answers(word)!;
+    return this.tree.answers(word);
   }
 
   /** Adds a word's answers to the tree; where they disagree, asks again and lets the majority decide. */

@@ -47,3 +47,13 @@ test('a transition that really answers at random is reported, and learning still
     'both answers are counted',
   );
 });
+
+test('a peer that answers every input at random ends learning, reported as incomplete, without an error', async (t) => {
+  const truth = randomMachine(23, 6, 3);
+  let coin = 7;
+  // A fixed pseudo-random sequence: a third of all answers are 'x' instead of the machine's.
+  const sul = disturbed(truth, 4, (_session, _step, output) => ((coin = (coin * 1103515245 + 12345) % 2147483648) % 3 === 0 ? 'x' : output));
+  const result = await learn(sul, { seed: 6, budget: 200, maxQueries: 30_000 });
+  t.false(result.complete);
+  t.true(result.nondeterministic.length > 0);
+});
