@@ -7,6 +7,7 @@ import wire = require('dtls13/wire');
 import crypto = require('dtls13/crypto');
 import workers = require('dtls13/workers');
 import hwmodel = require('dtls13/hwmodel');
+import learn = require('dtls13/learn');
 import generator = require('dtls13/generator');
 
 async function main(): Promise<void> {
@@ -17,9 +18,10 @@ async function main(): Promise<void> {
     await import('dtls13/crypto'),
     await import('dtls13/workers'),
     await import('dtls13/hwmodel'),
+    await import('dtls13/learn'),
     await import('dtls13/generator'),
   ];
-  const required = [dtls13, sansIo, wire, crypto, workers, hwmodel, generator];
+  const required = [dtls13, sansIo, wire, crypto, workers, hwmodel, learn, generator];
   const same = required.every(
     (m, i) => Object.keys(m).length > 0 && Object.keys(m).every((k) => (m as Record<string, unknown>)[k] === (imported[i] as Record<string, unknown>)[k]),
   );
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
   const records = hello === undefined ? 0 : wire.decodeDatagram(hello, { cidLength: 0 }).length;
   const run = hwmodel.simulate({ connections: 1, records: 1, seed: 1 });
   console.log(
-    `cjs: 7 entries required, the same as imported: ${String(same)}; ConfigError ${String(refused instanceof sansIo.ConfigError)}; ${records} record; provider ${crypto.defaultProvider().name}; workers ${typeof workers.listenWorkers}; hwmodel ${run.report.handshakes.completed} handshake; generator ${typeof generator.generate}`,
+    `cjs: 8 entries required, the same as imported: ${String(same)}; ConfigError ${String(refused instanceof sansIo.ConfigError)}; ${records} record; provider ${crypto.defaultProvider().name}; workers ${typeof workers.listenWorkers}; hwmodel ${run.report.handshakes.completed} handshake; learn ${typeof learn.learn}; generator ${typeof generator.generate}`,
   );
 }
 

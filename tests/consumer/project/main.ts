@@ -22,6 +22,8 @@ import { DtlsWorkerListener, type DtlsWorkerListenOptions } from 'dtls13/workers
 // The hardware model and the generator: their packages are optional peers this project does not install (yaml, ts-morph, ...).
 import { simulate, type SimulationOptions } from 'dtls13/hwmodel';
 import type { GenerateResult } from 'dtls13/generator';
+// The learner of peers' state machines (its mapper needs no optional package).
+import { learn } from 'dtls13/learn';
 
 const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'consumer test CA' });
 const [leaf] = id.chain;
@@ -51,7 +53,7 @@ const generated = await import('dtls13/generator').then(
   (e: unknown) => `the import failed: ${e instanceof Error ? e.message : String(e)}`,
 );
 console.log(
-  `workers: ${typeof DtlsWorkerListener} ${String(workerOptions.workers)}; hwmodel: ${run.report.handshakes.completed} handshake; generator: ${generated}`,
+  `workers: ${typeof DtlsWorkerListener} ${String(workerOptions.workers)}; hwmodel: ${run.report.handshakes.completed} handshake; learn: ${typeof learn}; generator: ${generated}`,
 );
 
 const watchdog = setTimeout(() => {
