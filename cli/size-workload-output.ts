@@ -57,7 +57,7 @@ export function sloTable(v: SloVerdict, title: string): string {
 export function stepText(s: SearchStep): string {
   const head = `  [${knobsShort(s.knobs)}] area ${Math.round(s.area).toLocaleString('en-US')}: ${s.verdict.limiting.metric} ${iv(s.verdict.limiting.measured)}; ${s.action}`;
   if (s.proof === undefined) return head;
-  const g = s.proof.growths.map((x) => `${x.knob} ${x.from}→${x.to}: ${(x.improvement.mean * 100).toFixed(1)}%${x.moved ? '' : ' (did not move)'}`);
+  const g = s.proof.growths.map((x) => `${x.knob} ${x.from}→${x.to}: ${x.metric} ${(x.improvement.mean * 100).toFixed(1)}%${x.moved ? '' : ' (did not move)'}`);
   return `${head}\n      grown one step each: ${g.join('; ')}`;
 }
 
@@ -91,7 +91,7 @@ export function workloadAnswerText(r: WorkloadSizing): string {
       const n = a.nextBottleneck;
       out.push(
         '',
-        `What binds next (${n.metric}, each knob grown one step at the answer): ${n.named ?? 'no knob moves it'}; ` +
+        `What binds next (${n.metrics.join(', ')}, each knob grown one step at the answer): ${n.named ?? 'no knob moves it'}; ` +
           n.growths.map((g) => `${g.knob} ${(g.improvement.mean * 100).toFixed(1)}%`).join(', '),
       );
     }

@@ -12,20 +12,24 @@ import { growKnob, KNOB_LIMITS, KNOBS, type DeviceKnobs, type KnobName } from '.
 import type { MetricName, Replicated } from './replicate.js';
 import { lowerIsBetter } from './slo.js';
 
-/** One suspect grown one step, and what the limiting metric did. */
+/** One suspect grown one step, and what the failing metrics did. */
 export interface Growth {
   readonly knob: KnobName;
   readonly from: number;
   readonly to: number;
-  /** The limiting metric after the step, and its improvement per seed over before (relative: 0.1 is 10% better). */
+  /** The failing metric this step improved most, its value after the step, and its improvement per seed (relative: 0.1 is 10% better). */
+  readonly metric: MetricName;
   readonly after: Interval;
   readonly improvement: Interval;
+  /** The mean improvements of every failing metric, summed: the tie-break between equal best moves. */
+  readonly overall: number;
   /** Improved by at least 1% on average, and worse on no seed. */
   readonly moved: boolean;
 }
 
 export interface BottleneckProof {
-  readonly metric: MetricName;
+  /** The failing metrics, the limiting one first. */
+  readonly metrics: readonly MetricName[];
   /** The suspects in the order the evidence ranks them, with each one's evidence. */
   readonly suspects: readonly { readonly knob: KnobName; readonly evidence: string }[];
   readonly growths: readonly Growth[];
@@ -56,27 +60,46 @@ export function suspects(r: Replicated): { knob: KnobName; evidence: string }[] 
 
 /**
  * Grows each suspect of `before` in turn (all of them: the one that moves
- * the metric most is named, so every suspect is tried) with `run`, and
- * names the bottleneck. `only` restricts the suspects (the search passes
- * all).
+ * a failing metric most is named, so every suspect is tried) with `run`,
+ * and names the bottleneck. `metrics` are the failing SLOs' metrics, the
+ * limiting first (a metric stuck at its worst, such as no handshake
+ * completing behind a blocked intake, may not move for one step of the
+ * cause while the drops do). `only` restricts the suspects.
  */
 export function proveBottleneck(
   before: Replicated,
-  metric: MetricName,
+  metrics: readonly MetricName[],
   run: (k: DeviceKnobs) => Replicated,
   only: readonly KnobName[] = KNOBS,
 ): BottleneckProof {
   const ranked = suspects(before).filter((s) => only.includes(s.knob));
   const growths: Growth[] = [];
+  const perMetric: Growth[][] = [];
   for (const s of ranked) {
     const grown = growKnob(before.knobs, s.knob);
     if (grown[s.knob] > KNOB_LIMITS[s.knob]) continue;
     const after = run(grown);
-    growths.push(compare(before, after, metric, s.knob));
+    const each = metrics.map((m) => compare(before, after, m, s.knob));
+    // The metric this step moved most (a move before a mere change).
+    perMetric.push(each);
   }
-  const moved = growths.filter((g) => g.moved);
-  const named = moved.reduce<Growth | undefined>((a, g) => (a === undefined || g.improvement.mean > a.improvement.mean ? g : a), undefined)?.knob;
-  return { metric, suspects: ranked, growths, named };
+  // The limiting metric first: the knob that moved it most (ties: the one that moved every failing metric more); only when
+  // no knob moves it, the next failing metric.
+  let named: KnobName | undefined;
+  for (let m = 0; m < metrics.length && named === undefined; m++) {
+    const movers = perMetric.map((each) => ({ g: each[m]!, overall: each.reduce((n, x) => n + x.improvement.mean, 0) })).filter((x) => x.g.moved);
+    named = movers.reduce<(typeof movers)[number] | undefined>(
+      (a, x) =>
+        a === undefined || x.g.improvement.mean > a.g.improvement.mean || (x.g.improvement.mean === a.g.improvement.mean && x.overall > a.overall) ? x : a,
+      undefined,
+    )?.g.knob;
+  }
+  // Each growth as reported: the metric it moved most.
+  for (const each of perMetric) {
+    const best = each.reduce((a, g) => (Number(g.moved) > Number(a.moved) || (g.moved === a.moved && g.improvement.mean > a.improvement.mean) ? g : a));
+    growths.push({ ...best, overall: each.reduce((n, g) => n + g.improvement.mean, 0) });
+  }
+  return { metrics, suspects: ranked, growths, named };
 }
 
 /** The paired change of `metric` from `before` to `after` (grown at `knob`). */
@@ -93,5 +116,5 @@ export function compare(before: Replicated, after: Replicated, metric: MetricNam
   const improvement = interval(rel);
   // No seed worse (a sign test on paired runs; a seed already at the best, such as no drop, ties), and better by the threshold on average.
   const moved = improvement.mean >= MOVE_THRESHOLD && rel.every((x) => x >= 0);
-  return { knob, from: before.knobs[knob], to: after.knobs[knob], after: after.metrics[metric], improvement, moved };
+  return { knob, from: before.knobs[knob], to: after.knobs[knob], metric, after: after.metrics[metric], improvement, overall: improvement.mean, moved };
 }

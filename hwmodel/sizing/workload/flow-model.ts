@@ -55,7 +55,15 @@ export interface FlowRun {
   /** The burst and the recovery after it (undefined without a burst). */
   readonly burst: PhaseFigures | undefined;
   /** Handshakes that arrived in the steady window: offered, completed, dropped; their rate kept up with (/s) and p99 latency (µs). */
-  readonly handshakes: { readonly offered: number; readonly completed: number; readonly dropped: number; readonly perSecond: number; readonly p99Us: number };
+  readonly handshakes: {
+    readonly offered: number;
+    readonly completed: number;
+    readonly dropped: number;
+    readonly perSecond: number;
+    readonly p99Us: number;
+    /** The public-key lanes' capacity (/s): lanes / a handshake's public-key time (∞ without public-key work). */
+    readonly capacityPerSecond: number;
+  };
   /** Application Gbit/s delivered in the steady window (both directions). */
   readonly deliveredGbps: number;
   /** Busy fraction in the steady window: lanes, public-key lanes, DMA channels, memory; buffers: mean occupancy / depth; key slots: hit ratio. */
@@ -421,8 +429,9 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
   if (traffic.openGbps > 0) schedule(0, new Source(OPEN, EV_TRAIN), EV_TRAIN);
   if (traffic.sealGbps > 0) schedule(0, new Source(SEAL, EV_TRAIN), EV_TRAIN);
   if (traffic.handshakesPerSecond > 0) schedule(rand.hs.exponential(1e9 / traffic.handshakesPerSecond), new Source(HANDSHAKE, EV_HS_ARRIVAL), EV_HS_ARRIVAL);
-  // The drain: after the last arrival, as long again as the whole run at most.
-  const stopAt = arrivalsEnd * 2 + 1000;
+  // The drain: every record taken in comes out (so an overload shows as latency with a slope, not a cap), up to 50 times
+  // the arrivals' span (a device that cannot drain by then: its records count as never delivered).
+  const stopAt = arrivalsEnd * 50 + 1_000_000;
   for (;;) {
     const t = heap.peekTime();
     if (t === undefined || t > stopAt) break;
@@ -476,6 +485,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
       dropped: hs.dropped,
       perSecond: (hs.completed * 1e9) / windowNs,
       p99Us: hs.latency.count === 0 ? NaN : hs.latency.quantile(0.99) / 1000,
+      capacityPerSecond: costs.handshakePkNs === 0 ? Infinity : (knobs.pkLanes * 1e9) / costs.handshakePkNs,
     },
     deliveredGbps: deliveredBits[1]! / windowNs,
     utilization: util,

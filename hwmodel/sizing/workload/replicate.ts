@@ -38,8 +38,13 @@ export function metricsOf(run: FlowRun, traffic: Traffic): Record<MetricName, nu
     dropProbability: run.steady.dropProbability,
     p99Us: finite(run.steady.p99Us),
     p999Us: finite(run.steady.p999Us),
-    // The rate offered, times the share of the window's handshakes completed: the rate the device kept up with.
-    handshakesPerSecond: hs.offered === 0 ? traffic.handshakesPerSecond : (traffic.handshakesPerSecond * hs.completed) / hs.offered,
+    // The rate offered times the share of the window's handshakes taken in that completed (those dropped at the full intake
+    // count in the drop probability), at most the public-key lanes' capacity: an open-loop queue past its capacity grows
+    // without end, which a window shorter than its filling would not show.
+    handshakesPerSecond: Math.min(
+      hs.capacityPerSecond,
+      hs.offered - hs.dropped <= 0 ? traffic.handshakesPerSecond : (traffic.handshakesPerSecond * hs.completed) / (hs.offered - hs.dropped),
+    ),
     burstDropProbability: run.burst?.dropProbability ?? 0,
   };
 }

@@ -41,6 +41,8 @@ export interface SloVerdict {
   readonly met: boolean;
   /** The row furthest from its limit (the largest severity): the limiting metric. */
   readonly limiting: SloRow;
+  /** The failing objectives' metrics, the limiting first. */
+  readonly failing: readonly MetricName[];
 }
 
 /** `20%`, `0.2` or `0`: the margin as a fraction (ConfigError 'margin'). */
@@ -100,7 +102,8 @@ export function evaluateSlos(r: Replicated, slos: Slos): SloVerdict {
     });
   }
   const limiting = rows.reduce((a, b) => (b.severity > a.severity ? b : a));
-  return { rows, met: rows.every((x) => x.met), limiting };
+  const failing = [limiting, ...rows.filter((x) => x !== limiting)].filter((x) => !x.met).map((x) => x.metric);
+  return { rows, met: rows.every((x) => x.met), limiting, failing };
 }
 
 /** Whether a smaller value of `metric` is better. */

@@ -125,9 +125,9 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
       step({ knobs: k, verdict, proof: undefined, area: areaOf(k), action: 'meets every SLO: trim' });
       break;
     }
-    const proof = proveBottleneck(rep, verdict.limiting.metric, sized);
+    const proof = proveBottleneck(rep, verdict.failing, sized);
     if (proof.named === undefined) {
-      why = `no knob moves ${verdict.limiting.metric} one step up (the limit is outside the device's knobs, or every knob is at its largest)`;
+      why = `no knob moves ${verdict.failing.join(' or ')} one step up (the limit is outside the device's knobs, or every knob is at its largest)`;
       step({ knobs: k, verdict, proof, area: areaOf(k), action: `${why}: stop` });
       break;
     }
@@ -152,7 +152,7 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
   const mean = (f: (r: Replicated['runs'][number]) => number): number => nominal.runs.reduce((s, r) => s + f(r), 0) / nominal.runs.length;
   const utilization = Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.utilization[n])])) as Record<KnobName, number>;
   const cost = deviceCost(engine, met.knobs, costs.clockPeriodPs, { symmetric: utilization.lanes, publicKey: utilization.pkLanes }, maxRecord);
-  const nextBottleneck = options.sensitivity === false ? undefined : proveBottleneck(met.rep, met.verdict.limiting.metric, sized);
+  const nextBottleneck = options.sensitivity === false ? undefined : proveBottleneck(met.rep, [met.verdict.limiting.metric], sized);
   const sensitivity = options.sensitivity === false ? [] : sensitivityTable(met, slos, load, run, (scales) => deviceCosts(engine, targets, traffic, scales));
   return {
     traffic,
