@@ -96,7 +96,7 @@ the one that moved the limiting metric most is grown; once met, knobs are trimme
 the SLOs hold. Prints the SLO tables, the cost (lower bound, each figure's basis), the
 sensitivity table and the caveats; --json and --csv write them.
 
-With --connections or --records: the protocol-level search, real DTLS connections at link
+With --connections, --records, --clock-steps or --max-candidates: the protocol-level search, real DTLS connections at link
 rate (the earlier model: [--minimize area|power] [--max-candidates N] [--clock-steps N]
 [--set module.param=value]...). docs/hwmodel-sizing.md explains both.
 `;

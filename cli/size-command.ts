@@ -1,6 +1,6 @@
 /**
  * `dtls13 size`: by default the workload search (size-workload.ts). With
- * `--connections` or `--records`, the protocol-level search: the smallest
+ * `--connections`, `--records`, `--clock-steps` or `--max-candidates`, the protocol-level search: the smallest
  * offload engine (by area or by power) that meets a data rate and a
  * handshake rate on a profile of spec/hw/engines, searched with the
  * simulator's real DTLS connections (hwmodel/sizing/search.ts). Prints the lower
@@ -44,7 +44,7 @@ const fmt = (i: Interval | undefined, scale: number, digits: number): string =>
 
 export async function runSize(argv: readonly string[]): Promise<number> {
   // The workload search is the default; the protocol-level search (real DTLS connections at link rate) when asked for by its options.
-  if (!argv.some((a) => /^--(connections|records)(=|$)/.test(a))) return runSizeWorkload(argv);
+  if (!argv.some((a) => /^--(connections|records|clock-steps|max-candidates)(=|$)/.test(a))) return runSizeWorkload(argv);
   let values;
   try {
     ({ values } = parseArgs({

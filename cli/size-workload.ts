@@ -84,7 +84,6 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         warmup: { type: 'string' },
         'max-steps': { type: 'string' },
         'no-sensitivity': { type: 'boolean' },
-        'clock-steps': { type: 'string' },
         json: { type: 'string' },
         csv: { type: 'string' },
         set: { type: 'string', multiple: true },

@@ -273,7 +273,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     while (ringCount > 0) {
       const head = ring[ringHead]!;
       if (head.kind === HANDSHAKE) {
-        if (pkQueue.length >= costs.queueDepth * knobs.pkLanes) return block('pkLanes');
+        if (costs.handshakePkNs > 0 && pkQueue.length >= costs.queueDepth * knobs.pkLanes) return block('pkLanes');
       } else if (inFlight >= knobs.pipelineDepth) return block(pipelineCause());
       account();
       ring[ringHead] = undefined;

@@ -271,6 +271,7 @@ function methodText(t: Traffic, run: RunSettings): string {
 
 function caveatsOf(c: DeviceCosts, t: Traffic): string[] {
   return [
+    `at the engine's own clock (${(1e6 / c.clockPeriodPs).toFixed(0)} MHz, crypto_engine.clock_period): the workload search does not search the clock`,
     'the record-level model does not run the DTLS protocol (dtls13 simulate does, for a few thousand connections): record and handshake costs are the engine tables’ cycles',
     `handshake symmetric work (key schedule, flight records) is an estimate: ${c.handshakeSymNs.toFixed(0)} ns a handshake`,
     `a key context is ${c.contextBytes} bytes fetched from DRAM at ${c.dramLatencyNs} ns (memory.latency) on a key-slot miss (estimate of the layout)`,

@@ -151,3 +151,13 @@ test('SLOs are met only at the conservative end of the interval; the margin pars
   t.throws(() => parseMargin('-5%'), { instanceOf: ConfigError, message: /margin/ });
   t.throws(() => checkSlos({ ...slos, dropProbability: 2 }), { instanceOf: ConfigError, message: /dropProbability/ });
 });
+
+test('PSK handshakes need no public-key lane: none is a device that still completes them', (t) => {
+  const traffic = checkTraffic({ openGbps: 5, sealGbps: 5, mix: IMIX, handshakesPerSecond: 50_000, handshake: 'psk', sessions: 1000 });
+  const costs = deviceCosts(engine, targets, traffic);
+  t.is(costs.handshakePkNs, 0);
+  const r = runFlow(traffic, { ...roomy, pkLanes: 0 }, costs, { warmupUs: 20, windowUs: 400, seed: 1 });
+  t.true(r.handshakes.offered > 0);
+  t.is(r.handshakes.completed, r.handshakes.offered - r.handshakes.dropped);
+  t.is(r.blockedUs.pkLanes, 0);
+});
