@@ -72,6 +72,13 @@ export function workloadAnswerText(r: WorkloadSizing): string {
     out.push('', sloTable(a.atMargin, `SLOs at the sizing load (× ${1 + r.slos.margin}, margin ${(r.slos.margin * 100).toFixed(0)}%)`));
     out.push(sloTable(a.atTarget, 'SLOs at the target load'));
     out.push(`Delivered at the target load: ${a.deliveredGbps.toFixed(2)} Gbit/s (both directions, the steady window)`);
+    if (a.burst !== undefined) {
+      const by = KNOBS.filter((k) => a.burst!.dropsBy[k] > 0).map((k) => `${k} ${num(a.burst!.dropsBy[k])}`);
+      out.push(
+        `Burst (× ${r.traffic.burstFactor} for ${r.traffic.burstUs} µs, and a recovery as long), apart from the steady window, at the target load: ` +
+          `drop probability ${num(a.burst.dropProbability)}, p99 ${num(a.burst.p99Us)} µs${by.length > 0 ? `; drops charged to ${by.join(', ')}` : ''}`,
+      );
+    }
     out.push(
       `Utilization at the target load: ${KNOBS.map((k) => `${k} ${(a.utilization[k] * 100).toFixed(0)}%${k === 'keySlots' ? ' hits' : ''}`).join(', ')}`,
     );

@@ -73,6 +73,8 @@ export interface WorkloadAnswer {
   /** The SLO table at the nominal load, whose utilization the power is taken at. */
   readonly atTarget: SloVerdict;
   readonly deliveredGbps: number;
+  /** The burst and its recovery at the target load (undefined without one): drops, p99, and the drops charged to what held the intake. */
+  readonly burst: { readonly dropProbability: number; readonly p99Us: number; readonly dropsBy: Readonly<Record<KnobName, number>> } | undefined;
   readonly utilization: Readonly<Record<KnobName, number>>;
   readonly cost: DeviceCost;
   /** What would bind next: the bottleneck proof at the answer under the sizing load. */
@@ -161,7 +163,23 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
     costs,
     bounds,
     steps,
-    answer: { knobs: met.knobs, atMargin: met.verdict, atTarget, deliveredGbps: mean((r) => r.deliveredGbps), utilization, cost, nextBottleneck },
+    answer: {
+      knobs: met.knobs,
+      atMargin: met.verdict,
+      atTarget,
+      deliveredGbps: mean((r) => r.deliveredGbps),
+      burst:
+        traffic.burstFactor > 1
+          ? {
+              dropProbability: mean((r) => r.burst?.dropProbability ?? 0),
+              p99Us: mean((r) => r.burst?.p99Us ?? 0),
+              dropsBy: Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.burstDropsBy[n])])) as Record<KnobName, number>,
+            }
+          : undefined,
+      utilization,
+      cost,
+      nextBottleneck,
+    },
     sensitivity,
     verdict: `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`,
     method,

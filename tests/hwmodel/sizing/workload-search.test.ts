@@ -105,3 +105,35 @@ test('dtls13 size on a workload writes the CSV and JSON; bad workload options ar
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--handshake', 'rsa']), { instanceOf: CliUsageError, message: /^--handshake: / });
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--slo-drop', '2']), { instanceOf: CliUsageError, message: /^--slo-drop: / });
 });
+
+test('dtls13 size with a burst reports the burst apart from the steady window', async (t) => {
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await runSize([
+      '--gbps',
+      '5',
+      '--handshakes',
+      '2000',
+      '--burst',
+      '3:30',
+      '--window',
+      '40',
+      '--warmup',
+      '20',
+      '--replications',
+      '2',
+      '--max-steps',
+      '8',
+      '--no-sensitivity',
+      '--quiet',
+    ]);
+  } finally {
+    process.stdout.write = write;
+  }
+  t.regex(out.join(''), /Burst \(× 3 for 30 µs, and a recovery as long\), apart from the steady window, at the target load: drop probability /);
+});
