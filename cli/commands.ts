@@ -73,33 +73,33 @@ options:
   -h, --help                    this text
 `;
 
-const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--record-size B] [--group G] [--suite S]
-                  [--profile asic|fpga] [--minimize area|power] [--connections N] [--records N]
-                  [--replications N] [--seed N] [--max-candidates N] [--clock-steps N]
-                  [--set module.param=value]... [--json FILE] [--quiet]
+const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--mix imix|B|B:W,...] [--record-size B]
+                  [--open-gbps G] [--seal-gbps G] [--train N] [--link-gbps G] [--burst F:US]
+                  [--sessions N] [--active-sessions N] [--zipf S] [--handshake full|psk-dhe|psk]
+                  [--slo-drop P] [--slo-p99 US] [--slo-p999 US] [--slo-burst-drop P] [--margin 20%]
+                  [--group G] [--suite S] [--profile asic|fpga] [--replications N] [--seed N]
+                  [--window US] [--warmup US] [--max-steps N] [--no-sensitivity]
+                  [--json FILE] [--csv FILE] [--quiet]
+       dtls13 size --gbps G --handshakes H --connections N --records N [...]   (protocol-level)
 
-Finds the smallest configuration of the offload engine (symmetric lanes, public-key
-lanes, DMA channels, record pipeline depth, clock) that carries G Gbit/s of B-byte records
-(default 1200) and H new connections a second on group G (P-256, P-384, X25519;
-default P-256) with suite S (default TLS_AES_128_GCM_SHA256), on the profile's
-cycle tables, power and area (spec/hw/engines/asic.yaml, the default, or fpga.yaml).
+The workload search (the default): the smallest device by area whose SLOs hold under
+open-loop traffic of G Gbit/s each way (records opened from the network and sealed toward
+it; --open-gbps and --seal-gbps apart), a record-size mix (default imix: 64:7,576:4,1500:1
+by count), in trains of N records at the link rate (default 1: Poisson), an optional burst
+(rates × F for US µs after the steady window, its drops reported apart), H handshakes a
+second independent of the data, and N sessions (default 1000; --active-sessions of them
+sending, uniform or Zipf S) over the key slots, a miss fetched from DRAM. SLOs (defaults:
+drops ≤ 1e-6, record latency p99 ≤ 10 µs, the handshake rate) are accepted at the
+conservative end of their 95% intervals over --replications seeds (default 3), at the load
+× (1 + margin) (default 20%). While an SLO fails, every knob (lanes, public-key lanes, DMA
+channels, pipeline slots, intake ring, key slots, memory channels) is grown one step and
+the one that moved the limiting metric most is grown; once met, knobs are trimmed while
+the SLOs hold. Prints the SLO tables, the cost (lower bound, each figure's basis), the
+sensitivity table and the caveats; --json and --csv write them.
 
-The search is bounded: it starts at the analytic lower bounds (each resource 100%
-busy at the targets), simulates N connections (default 400) opened at H a second,
-each sending N records (default 400), in replications (default 3), and adds to the
-resource the report names as the bottleneck, one step at a time, until the targets
-are met (goodput in the steady window, the handshake rate kept up with, nothing
-dropped), a resource outside the space limits the run, or --max-candidates
-(default 12 at each clock) runs out. It does so at --clock-steps clocks (default 3)
-over the profile's cited clock range, evenly spaced in frequency, the smallest
-bounds first, and skips a clock whose bounds take more area than an answer found;
-of equal areas the slower clock wins. Power is the units' dynamic power in the
-steady window plus their leakage (static_power in the profile). --minimize power
-also tries two steps past the first configuration that meets them and keeps the
-lowest power. Exit status 1 when no
-configuration in the space meets the targets. --set holds a device parameter outside
-the space for every candidate (memory.bandwidth=400Gbps, say; the space's own knobs
-are the search's; crypto_engine.clock_period pins the clock). docs/hwmodel-sizing.md explains it.
+With --connections, --records, --clock-steps or --max-candidates: the protocol-level search, real DTLS connections at link
+rate (the earlier model: [--minimize area|power] [--max-candidates N] [--clock-steps N]
+[--set module.param=value]...). docs/hwmodel-sizing.md explains both.
 `;
 
 const GENERATE_HELP = `usage: dtls13 generate [--check] [--root DIR] [--quiet]

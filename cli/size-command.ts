@@ -1,7 +1,9 @@
 /**
- * `dtls13 size`: the smallest offload engine (by area or by power) that
- * meets a data rate and a handshake rate on a profile of spec/hw/engines,
- * searched with the simulator (hwmodel/sizing/search.ts). Prints the lower
+ * `dtls13 size`: by default the workload search (size-workload.ts). With
+ * `--connections`, `--records`, `--clock-steps` or `--max-candidates`, the protocol-level search: the smallest
+ * offload engine (by area or by power) that meets a data rate and a
+ * handshake rate on a profile of spec/hw/engines, searched with the
+ * simulator's real DTLS connections (hwmodel/sizing/search.ts). Prints the lower
  * bounds, each candidate simulated, and the answer with its intervals, or
  * says plainly that no configuration in the space meets the targets (exit 1).
  */
@@ -19,6 +21,7 @@ import { mhzText } from '../hwmodel/timing/engine-clock.js';
 import { openOutput } from './simulate-run.js';
 import { hostParams, parseSetting } from './simulate-set.js';
 import { CliUsageError } from './usage-error.js';
+import { runSizeWorkload } from './size-workload.js';
 
 /** The search's option names as the command line spells them. */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -40,6 +43,8 @@ const fmt = (i: Interval | undefined, scale: number, digits: number): string =>
   i === undefined ? '-' : i.halfWidth > 0 ? `${(i.mean / scale).toFixed(digits)} ± ${(i.halfWidth / scale).toFixed(digits)}` : (i.mean / scale).toFixed(digits);
 
 export async function runSize(argv: readonly string[]): Promise<number> {
+  // The workload search is the default; the protocol-level search (real DTLS connections at link rate) when asked for by its options.
+  if (!argv.some((a) => /^--(connections|records|clock-steps|max-candidates)(=|$)/.test(a))) return runSizeWorkload(argv);
   let values;
   try {
     ({ values } = parseArgs({

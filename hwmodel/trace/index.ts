@@ -11,6 +11,7 @@ export type { VcdValue } from './vcd-format.js';
 export { ActivityMonitor, LevelSignal, ModuleActivity } from './activity.js';
 export type { ActivityOptions, ActivityStats, ModuleStats, QueueStats, ServedGrant } from './activity.js';
 export { percentile, summarize } from './percentile.js';
+export { TimeHeap } from './time-heap.js';
 export type { Summary } from './percentile.js';
 export {
   BOTTLENECK_RULE,

@@ -1,0 +1,190 @@
+/**
+ * What `dtls13 size` prints for a workload, in forms a reviewer can paste:
+ * the text report (the steps with their bottleneck proofs, the answer, the
+ * SLO tables, the cost with each figure's basis, the caveats, the
+ * sensitivity table) and one CSV holding the SLO, cost and sensitivity
+ * tables (a `section` column says which).
+ */
+import type { Interval } from '../hwmodel/model/sweep.js';
+import { KNOB_SPEC_NAMES, KNOBS, type DeviceKnobs } from '../hwmodel/sizing/workload/device.js';
+import type { SloRow, SloVerdict } from '../hwmodel/sizing/workload/slo.js';
+import { meanRecordBytes } from '../hwmodel/sizing/workload/traffic.js';
+import type { SearchStep, WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
+
+const METRIC_TEXT: Readonly<Record<SloRow['metric'], string>> = {
+  dropProbability: 'drop probability (steady)',
+  p99Us: 'record latency p99 (µs)',
+  p999Us: 'record latency p99.9 (µs)',
+  handshakesPerSecond: 'handshakes/s kept up with',
+  burstDropProbability: 'drop probability (burst)',
+};
+
+const num = (v: number): string =>
+  !Number.isFinite(v)
+    ? '∞'
+    : v === 0
+      ? '0'
+      : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e7
+        ? v.toExponential(2)
+        : Math.abs(v) >= 1000
+          ? Math.round(v).toLocaleString('en-US')
+          : v
+              .toPrecision(4)
+              .replace(/(\.\d*?)0+$/, '$1')
+              .replace(/\.$/, '');
+const iv = (i: Interval): string => (i.halfWidth > 0 ? `${num(i.mean)} ± ${num(i.halfWidth)}` : num(i.mean));
+
+/** The knobs as `--set` settings. */
+export function knobSettings(k: DeviceKnobs): string {
+  return KNOBS.map((n) => `${KNOB_SPEC_NAMES[n].replace(/ /g, '_')}=${k[n]}`).join(' ');
+}
+
+function knobsShort(k: DeviceKnobs): string {
+  return `lanes ${k.lanes}, pk ${k.pkLanes}, dma ${k.dmaChannels}, pipe ${k.pipelineDepth}, ring ${k.rxRingDepth}, slots ${k.keySlots}, mem ${k.memChannels}`;
+}
+
+/** The SLO table. */
+export function sloTable(v: SloVerdict, title: string): string {
+  const lines = v.rows.map(
+    (r) =>
+      `  ${METRIC_TEXT[r.metric].padEnd(27)} ${(r.direction === 'at most' ? '≤ ' : '≥ ') + num(r.limit)}`.padEnd(44) +
+      ` ${iv(r.measured).padEnd(22)} bound ${num(r.bound).padEnd(10)} ${r.met ? 'met' : 'NOT MET'}${r === v.limiting ? ' (limiting)' : ''}`,
+  );
+  return `${title} (95% intervals; accepted at the conservative end, "bound"):\n${lines.join('\n')}\n`;
+}
+
+/** One search step as a line, with its proof's growths. */
+export function stepText(s: SearchStep): string {
+  const head = `  [${knobsShort(s.knobs)}] area ${Math.round(s.area).toLocaleString('en-US')}: ${s.verdict.limiting.metric} ${iv(s.verdict.limiting.measured)}; ${s.action}`;
+  if (s.proof === undefined) return head;
+  const g = s.proof.growths.map((x) => `${x.knob} ${x.from}→${x.to}: ${x.metric} ${(x.improvement.mean * 100).toFixed(1)}%${x.moved ? '' : ' (did not move)'}`);
+  return `${head}\n      grown one step each: ${g.join('; ')}`;
+}
+
+/** The whole report after the steps. */
+export function workloadAnswerText(r: WorkloadSizing): string {
+  const out: string[] = [];
+  const a = r.answer;
+  if (a === undefined) {
+    out.push(`No configuration found: ${r.verdict}`);
+  } else {
+    out.push(`Answer: ${r.verdict}`, `  --set ${knobSettings(a.knobs).split(' ').join(' --set ')}`);
+    out.push('', sloTable(a.atMargin, `SLOs at the sizing load (× ${1 + r.slos.margin}, margin ${(r.slos.margin * 100).toFixed(0)}%)`));
+    out.push(sloTable(a.atTarget, 'SLOs at the target load'));
+    out.push(`Delivered at the target load: ${a.deliveredGbps.toFixed(2)} Gbit/s (both directions, the steady window)`);
+    if (a.burst !== undefined) {
+      const by = KNOBS.filter((k) => a.burst!.dropsBy[k] > 0).map((k) => `${k} ${num(a.burst!.dropsBy[k])}`);
+      out.push(
+        `Burst (× ${r.traffic.burstFactor} for ${r.traffic.burstUs} µs, and a recovery as long), apart from the steady window, at the target load: ` +
+          `drop probability ${num(a.burst.dropProbability)}, p99 ${num(a.burst.p99Us)} µs${by.length > 0 ? `; drops charged to ${by.join(', ')}` : ''}`,
+      );
+    }
+    out.push(
+      `Utilization at the target load: ${KNOBS.map((k) => `${k} ${(a.utilization[k] * 100).toFixed(0)}%${k === 'keySlots' ? ' hits' : ''}`).join(', ')}`,
+    );
+    const c = a.cost;
+    out.push(
+      '',
+      `Cost (lower bound): ${Math.round(c.area).toLocaleString('en-US')} ${c.areaUnit}; power ${c.powerW === undefined ? 'not given' : `${c.powerW.toFixed(3)} W`} at the target load`,
+    );
+    for (const l of c.lines)
+      out.push(
+        `  ${l.part.padEnd(20)} ${String(l.count).padStart(8)} × ${l.perUnit.toFixed(2).padStart(8)} = ${Math.round(l.area).toLocaleString('en-US').padStart(9)} ${c.areaUnit}  ${l.basis}: ${l.source}`,
+      );
+    out.push(
+      `  power: lanes' dynamic ${c.dynamicW === undefined ? 'not given' : `${c.dynamicW.toFixed(3)} W`} (at the target load's utilization) + leakage of the whole area ${c.staticW === undefined ? 'not given' : `${c.staticW.toFixed(3)} W`}`,
+    );
+    if (a.nextBottleneck !== undefined) {
+      const n = a.nextBottleneck;
+      out.push(
+        '',
+        `What binds next (${n.metrics.join(', ')}, each knob grown one step at the answer): ${n.named ?? 'no knob moves it'}; ` +
+          n.growths.map((g) => `${g.knob} ${(g.improvement.mean * 100).toFixed(1)}%`).join(', '),
+      );
+    }
+  }
+  if (r.sensitivity.length > 0) {
+    out.push('', 'Sensitivity at the answer under the sizing load (each row: one knob a step down | up, or one cost × 0.8 | × 1.2):');
+    out.push(
+      `  ${'what'.padEnd(16)} ${'low'.padEnd(10)} ${'p99 µs'.padStart(9)} ${'drops'.padStart(9)} met   ${'high'.padEnd(10)} ${'p99 µs'.padStart(9)} ${'drops'.padStart(9)} met   swing`,
+    );
+    for (const s of r.sensitivity)
+      out.push(
+        `  ${s.what.padEnd(16)} ${s.low.label.padEnd(10)} ${num(s.low.p99Us).padStart(9)} ${num(s.low.dropProbability).padStart(9)} ${(s.low.met ? 'yes' : 'no').padEnd(5)} ` +
+          `${s.high.label.padEnd(10)} ${num(s.high.p99Us).padStart(9)} ${num(s.high.dropProbability).padStart(9)} ${(s.high.met ? 'yes' : 'no').padEnd(5)} ${num(s.swing)}`,
+      );
+  }
+  out.push('', `Method: ${r.method}`, 'Caveats:', ...r.caveats.map((c) => `  - ${c}`));
+  return `${out.join('\n')}\n`;
+}
+
+/** The workload's header line. */
+export function workloadHeader(r: Pick<WorkloadSizing, 'traffic'>, profile: string): string {
+  const t = r.traffic;
+  const mix = t.mix.map((m) => `${m.bytes}:${m.weight}`).join(',');
+  return (
+    `dtls13 size: ${t.openGbps} Gbit/s opened + ${t.sealGbps} Gbit/s sealed of records ${mix} (mean ${meanRecordBytes(t.mix).toFixed(0)} B), ` +
+    `trains of ${t.trainRecords} at ${t.linkGbps} Gbit/s, ${t.handshakesPerSecond} ${t.handshake} handshakes/s, ${t.sessions.toLocaleString('en-US')} sessions ` +
+    `(${t.activeSessions.toLocaleString('en-US')} active)${t.burstFactor > 1 ? `, a burst × ${t.burstFactor} for ${t.burstUs} µs` : ''} on engine ${profile}\n`
+  );
+}
+
+const csvCell = (v: string | number | boolean): string => {
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'inf') : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** The SLO tables, cost lines and sensitivity rows as one CSV. */
+export function workloadCsv(r: WorkloadSizing): string {
+  const rows: (string | number | boolean)[][] = [
+    [
+      'section',
+      'name',
+      'limit_or_count',
+      'mean',
+      'half_width',
+      'bound_or_area',
+      'met_or_basis',
+      'low',
+      'low_p99_us',
+      'low_drop',
+      'low_met',
+      'high',
+      'high_p99_us',
+      'high_drop',
+      'high_met',
+      'swing',
+    ],
+  ];
+  const a = r.answer;
+  if (a !== undefined) {
+    for (const [section, v] of [
+      ['slo_sizing_load', a.atMargin],
+      ['slo_target_load', a.atTarget],
+    ] as const)
+      for (const x of v.rows)
+        rows.push([section, x.metric, x.limit, x.measured.mean, x.measured.halfWidth, x.bound, x.met, '', '', '', '', '', '', '', '', '']);
+    for (const l of a.cost.lines) rows.push(['cost', l.part, l.count, l.perUnit, 0, l.area, l.basis, '', '', '', '', '', '', '', '', '']);
+    for (const k of KNOBS) rows.push(['knob', KNOB_SPEC_NAMES[k], a.knobs[k], '', '', '', '', '', '', '', '', '', '', '', '', '']);
+  }
+  for (const s of r.sensitivity)
+    rows.push([
+      'sensitivity',
+      s.what,
+      '',
+      '',
+      '',
+      '',
+      '',
+      s.low.label,
+      s.low.p99Us,
+      s.low.dropProbability,
+      s.low.met,
+      s.high.label,
+      s.high.p99Us,
+      s.high.dropProbability,
+      s.high.met,
+      s.swing,
+    ]);
+  return `${rows.map((x) => x.map(csvCell).join(',')).join('\n')}\n`;
+}

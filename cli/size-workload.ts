@@ -1,0 +1,215 @@
+/**
+ * `dtls13 size` on a workload (the default; `--connections`/`--records`
+ * select the protocol-level search of size-command.ts): open-loop traffic
+ * each way, a record-size mix, burstiness, a session working set, a
+ * handshake rate; SLOs accepted at their intervals' conservative end with
+ * a margin (hwmodel/sizing/workload/). Prints the report, and writes
+ * `--json` and `--csv` when asked. Exit 1 when no configuration is found.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../runtime/config-error.js';
+import { checkTargets } from '../hwmodel/sizing/targets.js';
+import { checkSlos, parseMargin, type Slos } from '../hwmodel/sizing/workload/slo.js';
+import { checkTraffic, parseMix, scaleTraffic, type HandshakeKind, type Traffic } from '../hwmodel/sizing/workload/traffic.js';
+import { deviceCosts } from '../hwmodel/sizing/workload/device.js';
+import { workloadBounds } from '../hwmodel/sizing/workload/workload-bounds.js';
+import { sizeWorkload, type WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
+import { loadEngine } from '../hwmodel/timing/engine-file.js';
+import { openOutput } from './simulate-run.js';
+import { parseSetting } from './simulate-set.js';
+import { knobSettings, stepText, workloadAnswerText, workloadCsv, workloadHeader } from './size-workload-output.js';
+import { CliUsageError } from './usage-error.js';
+
+/** Option names of the model as the command line spells them. */
+const FLAGS: Readonly<Record<string, string>> = {
+  gbps: '--gbps',
+  openGbps: '--open-gbps',
+  sealGbps: '--seal-gbps',
+  recordSize: '--record-size',
+  mix: '--mix',
+  handshakesPerSecond: '--handshakes',
+  handshake: '--handshake',
+  group: '--group',
+  suite: '--suite',
+  profile: '--profile',
+  minimize: '--minimize',
+  sessions: '--sessions',
+  activeSessions: '--active-sessions',
+  zipf: '--zipf',
+  trainRecords: '--train',
+  linkGbps: '--link-gbps',
+  burstFactor: '--burst',
+  burstUs: '--burst',
+  margin: '--margin',
+  dropProbability: '--slo-drop',
+  p99Us: '--slo-p99',
+  p999Us: '--slo-p999',
+  burstDropProbability: '--slo-burst-drop',
+};
+
+export async function runSizeWorkload(argv: readonly string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        gbps: { type: 'string' },
+        'open-gbps': { type: 'string' },
+        'seal-gbps': { type: 'string' },
+        handshakes: { type: 'string' },
+        handshake: { type: 'string' },
+        'record-size': { type: 'string' },
+        mix: { type: 'string' },
+        train: { type: 'string' },
+        'link-gbps': { type: 'string' },
+        burst: { type: 'string' },
+        sessions: { type: 'string' },
+        'active-sessions': { type: 'string' },
+        zipf: { type: 'string' },
+        group: { type: 'string' },
+        suite: { type: 'string' },
+        profile: { type: 'string' },
+        minimize: { type: 'string' },
+        margin: { type: 'string' },
+        'slo-drop': { type: 'string' },
+        'slo-p99': { type: 'string' },
+        'slo-p999': { type: 'string' },
+        'slo-burst-drop': { type: 'string' },
+        replications: { type: 'string' },
+        seed: { type: 'string' },
+        window: { type: 'string' },
+        warmup: { type: 'string' },
+        'max-steps': { type: 'string' },
+        'no-sensitivity': { type: 'boolean' },
+        json: { type: 'string' },
+        csv: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        quiet: { type: 'boolean' },
+      },
+    }));
+  } catch (e) {
+    throw new CliUsageError(e instanceof Error ? e.message : String(e));
+  }
+  const num = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v)) throw new CliUsageError(`${flag} ${text}: not a number`);
+    return v;
+  };
+  const gbps = num('--gbps', values.gbps);
+  const handshakes = num('--handshakes', values.handshakes);
+  if (gbps === undefined && values['open-gbps'] === undefined && values['seal-gbps'] === undefined)
+    throw new CliUsageError('--gbps is required (the data rate each way, Gbit/s; or --open-gbps and --seal-gbps)');
+  if (handshakes === undefined) throw new CliUsageError('--handshakes is required (new sessions a second)');
+  const profile = values.profile ?? 'asic';
+  const outputs = { json: values.json === undefined ? undefined : resolve(values.json), csv: values.csv === undefined ? undefined : resolve(values.csv) };
+  if (outputs.json !== undefined) openOutput('--json', outputs.json);
+  if (outputs.csv !== undefined) openOutput('--csv', outputs.csv);
+  let result: WorkloadSizing;
+  try {
+    if (values.set !== undefined) {
+      for (const text of values.set) parseSetting(text, '--set');
+      throw new CliUsageError('--set: applies to the protocol-level search (with --connections or --records); the workload search sizes the knobs itself');
+    }
+    const engine = loadEngine(/^[a-z0-9][a-z0-9-]*$/.test(profile) ? profile : 'invalid name');
+    const recordSize = num('--record-size', values['record-size']);
+    const mix = values.mix !== undefined ? parseMix(values.mix) : recordSize !== undefined ? recordMix(recordSize) : parseMix('imix');
+    const minimize = values.minimize ?? 'area';
+    const targets = checkTargets({
+      gbps: gbps ?? Math.max(num('--open-gbps', values['open-gbps']) ?? 0, num('--seal-gbps', values['seal-gbps']) ?? 0, 1e-9),
+      recordSize: Math.max(...mix.map((m) => m.bytes)),
+      handshakesPerSecond: Math.max(handshakes, 1e-9),
+      group: values.group ?? 'P-256',
+      suite: values.suite ?? 'TLS_AES_128_GCM_SHA256',
+      profile,
+      minimize: minimize as 'area' | 'power',
+    });
+    if (minimize !== 'area') throw new ConfigError('minimize', 'the workload search minimizes area (power is reported at the target load)');
+    const [burstFactor, burstUs] = (values.burst ?? '1').split(':').map((x) => num('--burst', x));
+    const sessions = num('--sessions', values.sessions) ?? 1000;
+    const traffic = checkTraffic({
+      openGbps: num('--open-gbps', values['open-gbps']) ?? gbps ?? 0,
+      sealGbps: num('--seal-gbps', values['seal-gbps']) ?? gbps ?? 0,
+      mix,
+      handshakesPerSecond: handshakes,
+      handshake: (values.handshake ?? 'full') as HandshakeKind,
+      sessions,
+      activeSessions: num('--active-sessions', values['active-sessions']) ?? sessions,
+      ...(values.zipf !== undefined ? { zipf: num('--zipf', values.zipf) ?? 0 } : {}),
+      ...(values.train !== undefined ? { trainRecords: num('--train', values.train) ?? 1 } : {}),
+      ...(values['link-gbps'] !== undefined ? { linkGbps: num('--link-gbps', values['link-gbps']) ?? 0 } : {}),
+      ...(burstFactor !== undefined ? { burstFactor } : {}),
+      ...(burstUs !== undefined ? { burstUs } : {}),
+    });
+    const slos: Slos = checkSlos({
+      dropProbability: num('--slo-drop', values['slo-drop']) ?? 1e-6,
+      p99Us: num('--slo-p99', values['slo-p99']) ?? 10,
+      p999Us: num('--slo-p999', values['slo-p999']),
+      handshakesPerSecond: handshakes,
+      burstDropProbability: num('--slo-burst-drop', values['slo-burst-drop']),
+      margin: parseMargin(values.margin ?? '20%'),
+    });
+    const run = {
+      ...(values.replications !== undefined ? { replications: whole('--replications', num('--replications', values.replications), 1, 30) } : {}),
+      ...(values.seed !== undefined ? { seed: num('--seed', values.seed) ?? 1 } : {}),
+      ...(values.window !== undefined ? { windowUs: positive('--window', num('--window', values.window)) } : {}),
+      ...(values.warmup !== undefined ? { warmupUs: positive('--warmup', num('--warmup', values.warmup)) } : {}),
+    };
+    process.stdout.write(workloadHeader({ traffic }, profile));
+    if (values.quiet !== true) {
+      const b = workloadBounds(scaleTraffic(traffic, 1 + slos.margin), deviceCosts(engine, targets, traffic));
+      process.stdout.write(
+        `Start (each unit 100% busy at the load × ${1 + slos.margin}): ${knobSettings(b)}\n\nConfigurations run (limiting metric, what the search did; a bottleneck is proven by growing every suspect one step):\n`,
+      );
+    }
+    result = sizeWorkload(targets, traffic, slos, engine, {
+      run,
+      ...(values['max-steps'] !== undefined ? { maxSteps: whole('--max-steps', num('--max-steps', values['max-steps']), 1, 200) } : {}),
+      sensitivity: values['no-sensitivity'] !== true,
+      onStep: (s) => {
+        if (values.quiet !== true) process.stdout.write(`${stepText(s)}\n`);
+      },
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      const option = e.option === 'profile' || e.option.startsWith('engines/') ? '--profile' : (FLAGS[e.option] ?? e.option);
+      throw new CliUsageError(
+        `${option === '--mix' && values.mix === undefined && values['record-size'] !== undefined ? '--record-size' : option}: ${e.reason}`,
+      );
+    }
+    throw e;
+  }
+  process.stdout.write(`\n${workloadAnswerText(result)}`);
+  if (outputs.json !== undefined) {
+    writeFileSync(outputs.json, `${JSON.stringify({ format: 'dtls13-size-workload', version: 1, ...result }, jsonSafe, 2)}\n`);
+    process.stdout.write(`JSON written to ${outputs.json}\n`);
+  }
+  if (outputs.csv !== undefined) {
+    writeFileSync(outputs.csv, workloadCsv(result));
+    process.stdout.write(`CSV written to ${outputs.csv}\n`);
+  }
+  return result.answer === undefined ? 1 : 0;
+}
+
+/** One record size as a mix (ConfigError 'mix' for a bad one). */
+function recordMix(bytes: number): Traffic['mix'] {
+  return parseMix(String(bytes));
+}
+
+/** Infinity as a string in JSON (a latency never reached). */
+function jsonSafe(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+}
+
+function whole(flag: string, v: number | undefined, min: number, max: number): number {
+  if (v === undefined || !Number.isInteger(v) || v < min || v > max) throw new CliUsageError(`${flag}: must be a whole number from ${min} to ${max}`);
+  return v;
+}
+
+function positive(flag: string, v: number | undefined): number {
+  if (v === undefined || !(v > 0 && v <= 1e6)) throw new CliUsageError(`${flag}: must be a number of µs above 0 and at most 1000000`);
+  return v;
+}

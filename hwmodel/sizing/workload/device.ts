@@ -1,0 +1,141 @@
+/**
+ * The device the workload search sizes: its knobs (lanes, public-key
+ * lanes, DMA channels, record pipeline slots, intake ring entries, key
+ * slots, memory channels) and the costs every record and handshake pays on
+ * it, in cycles of the engine's clock from the engine's own cycle tables
+ * (spec/hw/engines) and in ns from the spec/hw defaults. Cycle costs carry
+ * a scale each, for the sensitivity table.
+ */
+import { cryptoEngineDefaults, memoryDefaults } from '../../../generated/tlm/index.js';
+import { CryptoTimingModel, DEFAULT_PROFILE } from '../../timing/index.js';
+import type { Engine } from '../../timing/engine-file.js';
+import type { CheckedTargets } from '../targets.js';
+import { engineClock } from '../bounds.js';
+import type { Traffic } from './traffic.js';
+
+/** The knobs, grown and trimmed by the search. */
+export interface DeviceKnobs {
+  readonly lanes: number;
+  readonly pkLanes: number;
+  readonly dmaChannels: number;
+  readonly pipelineDepth: number;
+  readonly rxRingDepth: number;
+  readonly keySlots: number;
+  readonly memChannels: number;
+}
+
+export type KnobName = keyof DeviceKnobs;
+
+export const KNOBS: readonly KnobName[] = ['lanes', 'pkLanes', 'dmaChannels', 'pipelineDepth', 'rxRingDepth', 'keySlots', 'memChannels'];
+
+/** The names as `--set` and the spec spell them (memory channels: memory.bandwidth in channels of it). */
+export const KNOB_SPEC_NAMES: Readonly<Record<KnobName, string>> = {
+  lanes: 'crypto_engine.lanes',
+  pkLanes: 'crypto_engine.pk_lanes',
+  dmaChannels: 'crypto_engine.dma_channels',
+  pipelineDepth: 'record_layer.pipeline_depth',
+  rxRingDepth: 'record_layer.rx_ring_depth',
+  keySlots: 'key_manager.key_slots',
+  memChannels: 'memory channels',
+};
+
+/** The largest each knob may take. */
+export const KNOB_LIMITS: DeviceKnobs = {
+  lanes: 256,
+  pkLanes: 256,
+  dmaChannels: 64,
+  pipelineDepth: 65_536,
+  rxRingDepth: 1_048_576,
+  keySlots: 16_777_216,
+  memChannels: 16,
+};
+
+/** One step up: a quarter more (at least one) for units, twice for buffers and slots, one more memory channel. */
+export function growKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs {
+  const v = k[knob];
+  const next = knob === 'memChannels' ? v + 1 : ['pipelineDepth', 'rxRingDepth', 'keySlots'].includes(knob) ? v * 2 : v + Math.max(1, Math.ceil(v / 4));
+  return { ...k, [knob]: next };
+}
+
+/** One step down (undefined at 1). */
+export function shrinkKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs | undefined {
+  const v = k[knob];
+  if (v <= 1) return undefined;
+  const next = ['pipelineDepth', 'rxRingDepth', 'keySlots'].includes(knob) ? Math.max(1, Math.floor(v / 2)) : v - Math.max(1, Math.floor(v / 5));
+  return { ...k, [knob]: next };
+}
+
+/** Multipliers on the costs (1: as the tables give them), for the sensitivity table. */
+export interface CostScales {
+  readonly symmetricCycles: number;
+  readonly publicKeyCycles: number;
+  readonly dramLatency: number;
+  readonly commandCycles: number;
+}
+
+export const UNIT_SCALES: CostScales = { symmetricCycles: 1, publicKeyCycles: 1, dramLatency: 1, commandCycles: 1 };
+
+/** What a record and a handshake cost on the device (ns, at the engine's clock). */
+export interface DeviceCosts {
+  readonly clockPeriodPs: number;
+  /** Per mix entry: the symmetric unit's time to open and to seal one record (AEAD, the record number mask, command decode), ns. */
+  readonly openNs: readonly number[];
+  readonly sealNs: readonly number[];
+  /** A handshake's public-key time (key exchange, and the signature of a full one) and its symmetric time (key schedule, flight records), ns. */
+  readonly handshakePkNs: number;
+  readonly handshakeSymNs: number;
+  /** DMA rate of a channel, and of a memory channel (bit/s). */
+  readonly dmaBitsPerSecond: number;
+  readonly memChannelBitsPerSecond: number;
+  /** A key context missed in the key slots: fetched from DRAM (latency, then its bytes over the memory), ns and bytes. */
+  readonly dramLatencyNs: number;
+  readonly contextBytes: number;
+  /** Commands a lane of the public-key unit may queue (crypto_engine.queue_depth). */
+  readonly queueDepth: number;
+}
+
+/** A record's bytes beyond its application data on the wire and in memory: DTLS 1.3 header, inner type, tag (29 B). */
+export const RECORD_OVERHEAD = 29;
+
+/**
+ * A session's key context in bytes: per direction key (16), IV (12),
+ * record number mask key (16), sequence number (8) and replay window (8),
+ * rounded up to two 64-byte lines. An estimate of this model's layout.
+ */
+export const CONTEXT_BYTES = 128;
+
+/** The symmetric work of a handshake besides its public-key operations: HKDF steps of the key schedule and the flight's records (an estimate). */
+const HANDSHAKE_HKDF_STEPS = 20;
+const HANDSHAKE_RECORDS = 6;
+const HANDSHAKE_RECORD_BYTES = 300;
+
+/** The costs of `traffic` and `targets` on `engine`, scaled by `scales`. */
+export function deviceCosts(engine: Engine, targets: CheckedTargets, traffic: Traffic, scales: CostScales = UNIT_SCALES): DeviceCosts {
+  const clockPeriodPs = engineClock(engine);
+  const param = (path: string): string | undefined => engine.parameters.find((p) => p.path === path)?.text;
+  const commandCycles = Number(param('crypto_engine.command_cycles') ?? cryptoEngineDefaults.commandCycles) * scales.commandCycles;
+  const model = new CryptoTimingModel({ ...DEFAULT_PROFILE.crypto, accelerated: engine.table }, { accelerated: true, clockPeriod: clockPeriodPs });
+  const suite = targets.cipherSuite;
+  const ns = (cycles: number): number => (cycles * clockPeriodPs) / 1000;
+  const mask = model.cycles({ op: 'mask', suite, bytes: 16 });
+  const record = (op: 'aead_open' | 'aead_seal', bytes: number): number =>
+    ns((model.cycles({ op, suite, bytes: bytes + 1 }) + mask) * scales.symmetricCycles + commandCycles);
+  const kx =
+    model.cycles({ op: 'kx_generate', algorithm: targets.keyExchange, bytes: 0 }) + model.cycles({ op: 'kx_derive', algorithm: targets.keyExchange, bytes: 0 });
+  const sign = model.cycles({ op: 'sign', algorithm: targets.signature, bytes: 0 });
+  const pkCycles = traffic.handshake === 'full' ? kx + sign : traffic.handshake === 'psk-dhe' ? kx : 0;
+  const hkdf = model.cycles({ op: 'hkdf', suite, bytes: 64 });
+  const flight = HANDSHAKE_RECORDS * (record('aead_seal', HANDSHAKE_RECORD_BYTES) / 2 + record('aead_open', HANDSHAKE_RECORD_BYTES) / 2);
+  return {
+    clockPeriodPs,
+    openNs: traffic.mix.map((m) => record('aead_open', m.bytes)),
+    sealNs: traffic.mix.map((m) => record('aead_seal', m.bytes)),
+    handshakePkNs: ns(pkCycles * scales.publicKeyCycles),
+    handshakeSymNs: ns(HANDSHAKE_HKDF_STEPS * hkdf * scales.symmetricCycles) + flight,
+    dmaBitsPerSecond: cryptoEngineDefaults.dmaBandwidth,
+    memChannelBitsPerSecond: memoryDefaults.bandwidth,
+    dramLatencyNs: (memoryDefaults.latency / 1000) * scales.dramLatency,
+    contextBytes: CONTEXT_BYTES,
+    queueDepth: cryptoEngineDefaults.queueDepth,
+  };
+}

@@ -1,0 +1,581 @@
+/**
+ * The record-level device model `dtls13 size` runs the workload on: every
+ * record and every handshake is its own event-driven job through the
+ * device's stages, so each record has its own latency; sessions are
+ * aggregated (a session is an index drawn from the working set, and the
+ * key slots are an LRU over those indices), so 1M sessions cost only the
+ * slots' map, never a connection object each.
+ *
+ * Stages (spec/hw/crypto_engine.yaml, record_layer.yaml, key_manager.yaml,
+ * memory.yaml): one shared in-order intake ring of `rxRingDepth` entries
+ * for both directions and the handshakes (full: the arrival is dropped);
+ * its head leaves for a record pipeline slot (`pipelineDepth` records in
+ * flight) or, a handshake, for the public-key unit's queue (`queueDepth` a
+ * lane); a head that cannot leave blocks everything behind it (head-of-line
+ * blocking, charged to the resource it waits for). In a slot: the key
+ * context (a hit in `keySlots`, else a fetch from DRAM: its latency and
+ * 128 bytes over the memory), DMA in (a channel of `dmaChannels` and the
+ * memory channels' bandwidth both), the symmetric unit (`lanes`), DMA out.
+ * A handshake: its public-key time on a public-key lane, then its
+ * symmetric work on a symmetric lane; it installs its session's key.
+ *
+ * The run: warm-up, the steady window, then (burstFactor > 1) a burst and a
+ * recovery as long, then a drain. Figures are per phase of arrival.
+ */
+import { SeededRandom } from '../../kernel/index.js';
+import { TimeHeap } from '../../trace/index.js';
+import { LatencyHistogram } from './latency-histogram.js';
+import { SlotLru } from './slot-lru.js';
+import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs, type KnobName } from './device.js';
+import { recordsPerSecond, type Traffic } from './traffic.js';
+
+/** How long a run is (µs) and its seed. */
+export interface RunPlan {
+  readonly warmupUs: number;
+  readonly windowUs: number;
+  readonly seed: number;
+}
+
+/** The figures of the records (and handshakes) that arrived in one phase. */
+export interface PhaseFigures {
+  readonly offered: number;
+  readonly dropped: number;
+  /** Dropped / offered (records and handshakes). */
+  readonly dropProbability: number;
+  readonly delivered: number;
+  /** Per-record latency, arrival at the intake to the end of its DMA out, µs (records still inside at the end count as never delivered: +∞). */
+  readonly meanUs: number;
+  readonly p50Us: number;
+  readonly p99Us: number;
+  readonly p999Us: number;
+}
+
+export interface FlowRun {
+  readonly steady: PhaseFigures;
+  /** The burst and the recovery after it (undefined without a burst). */
+  readonly burst: PhaseFigures | undefined;
+  /** Handshakes that arrived in the steady window: offered, completed, dropped; their rate kept up with (/s) and p99 latency (µs). */
+  readonly handshakes: {
+    readonly offered: number;
+    readonly completed: number;
+    readonly dropped: number;
+    readonly perSecond: number;
+    readonly p99Us: number;
+    /** The public-key lanes' capacity (/s): lanes / a handshake's public-key time (∞ without public-key work). */
+    readonly capacityPerSecond: number;
+  };
+  /** Application Gbit/s delivered in the steady window (both directions). */
+  readonly deliveredGbps: number;
+  /** Busy fraction in the steady window: lanes, public-key lanes, DMA channels, memory; buffers: mean occupancy / depth; key slots: hit ratio. */
+  readonly utilization: Readonly<Record<KnobName, number>>;
+  /** Time (µs) the intake's head was blocked in the steady window, charged to what it waited for. */
+  readonly blockedUs: Readonly<Record<KnobName, number>>;
+  /** Drops in the steady window and in the burst, charged to what held the intake's head when they fell. */
+  readonly steadyDropsBy: Readonly<Record<KnobName, number>>;
+  readonly burstDropsBy: Readonly<Record<KnobName, number>>;
+  readonly events: number;
+}
+
+const OPEN = 0;
+const SEAL = 1;
+const HANDSHAKE = 2;
+
+// What a job's pending event is.
+const EV_TRAIN = 0;
+const EV_TRAIN_NEXT = 1;
+const EV_HS_ARRIVAL = 2;
+const EV_FETCH = 3;
+const EV_DMA = 4;
+const EV_SYM = 5;
+const EV_PK = 6;
+
+class Job {
+  ev = 0;
+  /** DMA in (false) or out (true); memory-bound transfer. */
+  out = false;
+  memBound = false;
+  readonly kind: number;
+  readonly size: number;
+  readonly bytes: number;
+  readonly session: number;
+  readonly arrival: number;
+  readonly phase: number;
+  constructor(kind: number, size: number, bytes: number, session: number, arrival: number, phase: number) {
+    this.kind = kind;
+    this.size = size;
+    this.bytes = bytes;
+    this.session = session;
+    this.arrival = arrival;
+    this.phase = phase;
+  }
+}
+
+/** A train generator of one direction, or the handshake arrival process. */
+class Source {
+  ev: number;
+  left = 0;
+  session = 0;
+  readonly kind: number;
+  constructor(kind: number, ev: number) {
+    this.kind = kind;
+    this.ev = ev;
+  }
+}
+
+type Event = Job | Source;
+
+const PHASES = 4; // warm-up, steady, burst, recovery
+
+/** Runs `traffic` on a device of `knobs` with `costs`. */
+export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, plan: RunPlan): FlowRun {
+  const rng = new SeededRandom(plan.seed);
+  const rand = { open: rng.fork('open'), seal: rng.fork('seal'), hs: rng.fork('handshakes'), sessions: rng.fork('sessions') };
+  const steadyStart = plan.warmupUs * 1000;
+  const steadyEnd = steadyStart + plan.windowUs * 1000;
+  const bursting = traffic.burstFactor > 1;
+  const burstEnd = steadyEnd + (bursting ? traffic.burstUs * 1000 : 0);
+  const arrivalsEnd = burstEnd + (bursting ? traffic.burstUs * 1000 : 0);
+  const phaseAt = (t: number): number => (t < steadyStart ? 0 : t < steadyEnd ? 1 : t < burstEnd ? 2 : 3);
+  const factorAt = (t: number): number => (t >= steadyEnd && t < burstEnd ? traffic.burstFactor : 1);
+
+  // Mix: cumulative weights.
+  const totalWeight = traffic.mix.reduce((s, m) => s + m.weight, 0);
+  let acc = 0;
+  const cumulative = traffic.mix.map((m) => (acc += m.weight / totalWeight));
+  const pickSize = (r: SeededRandom): number => {
+    const u = r.next();
+    for (let i = 0; i < cumulative.length; i++) if (u < cumulative[i]!) return i;
+    return cumulative.length - 1;
+  };
+  const zipfCdf = traffic.zipf > 0 ? zipfTable(traffic.activeSessions, traffic.zipf) : undefined;
+  const pickSession = (): number => {
+    if (zipfCdf === undefined) return rand.sessions.int(traffic.activeSessions);
+    const u = rand.sessions.next();
+    let lo = 0;
+    let hi = zipfCdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (zipfCdf[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+
+  const heap = new TimeHeap<Event>();
+  let now = 0;
+  let events = 0;
+  const schedule = (t: number, e: Event, ev: number): void => {
+    e.ev = ev;
+    heap.push(t, e);
+  };
+
+  // Phase figures.
+  const offered = new Float64Array(PHASES);
+  const dropped = new Float64Array(PHASES);
+  const delivered = new Float64Array(PHASES);
+  const deliveredBits = new Float64Array(PHASES);
+  // Records (not handshakes) taken into the ring, by phase: those neither delivered by the end are stuck inside.
+  const recOffered = new Float64Array(PHASES);
+  const latency = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
+  const hs = { offered: 0, completed: 0, dropped: 0, latency: new LatencyHistogram() };
+  const zero = (): Record<KnobName, number> => ({ lanes: 0, pkLanes: 0, dmaChannels: 0, pipelineDepth: 0, rxRingDepth: 0, keySlots: 0, memChannels: 0 });
+  const blocked = zero();
+  const steadyDropsBy = zero();
+  const burstDropsBy = zero();
+  const busy = zero();
+  const inWindow = (a: number, b: number): number => Math.max(0, Math.min(b, steadyEnd) - Math.max(a, steadyStart));
+
+  // Key slots: an LRU over session indices (a Map keeps insertion order), warm with the first sessions.
+  // Sessions a handshake opens take the indices above the working set's, in turn (they evict, and are not sent on here).
+  let newSession = traffic.activeSessions;
+  const universe = Math.max(traffic.sessions, traffic.activeSessions + 1) + 1;
+  const slots = new SlotLru(knobs.keySlots, universe);
+  for (let s = 0; s < Math.min(knobs.keySlots, traffic.activeSessions); s++) slots.install(s);
+  const fetching = new Map<number, Job[]>();
+  let lookups = 0;
+  let hits = 0;
+
+  // Intake ring (circular), pipeline, queues.
+  let ring: (Job | undefined)[] = new Array<Job | undefined>(Math.min(knobs.rxRingDepth, 1024));
+  let ringHead = 0;
+  let ringCount = 0;
+  let inFlight = 0;
+  let waitFetch = 0;
+  let memBoundNow = 0;
+  const dmaQueue = new Fifo();
+  const symQueue = new Fifo();
+  const pkQueue = new Fifo();
+  let dmaFree = knobs.dmaChannels;
+  let symFree = knobs.lanes;
+  let pkFree = knobs.pkLanes;
+  let memFree = 0;
+  const memRate = (knobs.memChannels * costs.memChannelBitsPerSecond) / 1e9; // bits a ns
+  const dmaRate = costs.dmaBitsPerSecond / 1e9;
+  let occupancyArea = { ring: 0, pipe: 0 };
+  let lastChange = 0;
+  const account = (): void => {
+    const d = inWindow(lastChange, now);
+    occupancyArea = { ring: occupancyArea.ring + d * ringCount, pipe: occupancyArea.pipe + d * inFlight };
+    lastChange = now;
+  };
+
+  let blockCause: KnobName | undefined;
+  let blockStart = 0;
+  const block = (cause: KnobName): void => {
+    if (blockCause === cause) return;
+    if (blockCause !== undefined) blocked[blockCause] += inWindow(blockStart, now);
+    blockCause = cause;
+    blockStart = now;
+  };
+  const unblock = (): void => {
+    if (blockCause === undefined) return;
+    blocked[blockCause] += inWindow(blockStart, now);
+    blockCause = undefined;
+  };
+  /** What holds the pipeline's slots: the stage the most of its records wait for; none waiting: the slots themselves. */
+  const pipelineCause = (): KnobName => {
+    const waits: [KnobName, number][] = [
+      ['lanes', symQueue.length],
+      ['dmaChannels', dmaQueue.length],
+      ['memChannels', memBoundNow],
+      ['keySlots', waitFetch],
+    ];
+    let best: [KnobName, number] = ['pipelineDepth', 0];
+    for (const w of waits) if (w[1] > best[1]) best = w;
+    return best[0];
+  };
+
+  const arrive = (job: Job): void => {
+    offered[job.phase]! += 1;
+    if (job.kind === HANDSHAKE && job.phase === 1) hs.offered++;
+    if (ringCount >= knobs.rxRingDepth) {
+      dropped[job.phase]! += 1;
+      if (job.kind === HANDSHAKE && job.phase === 1) hs.dropped++;
+      const by = job.phase === 1 ? steadyDropsBy : job.phase >= 2 ? burstDropsBy : undefined;
+      if (by !== undefined) by[blockCause ?? 'rxRingDepth'] += 1;
+      return;
+    }
+    account();
+    if (ringCount === ring.length) {
+      // A deep ring's array grows as it fills, its entries kept in order.
+      const grown = new Array<Job | undefined>(ring.length * 2);
+      for (let k = 0; k < ringCount; k++) grown[k] = ring[(ringHead + k) % ring.length];
+      ring = grown;
+      ringHead = 0;
+    }
+    ring[(ringHead + ringCount) % ring.length] = job;
+    if (job.kind !== HANDSHAKE) recOffered[job.phase]! += 1;
+    ringCount++;
+    dispatch();
+  };
+
+  const dispatch = (): void => {
+    while (ringCount > 0) {
+      const head = ring[ringHead]!;
+      if (head.kind === HANDSHAKE) {
+        if (costs.handshakePkNs > 0 && pkQueue.length >= costs.queueDepth * knobs.pkLanes) return block('pkLanes');
+      } else if (inFlight >= knobs.pipelineDepth) return block(pipelineCause());
+      account();
+      ring[ringHead] = undefined;
+      ringHead = (ringHead + 1) % ring.length;
+      ringCount--;
+      unblock();
+      if (head.kind === HANDSHAKE) {
+        if (costs.handshakePkNs > 0) startOrQueue(pkQueue, head, () => pkFree > 0, startPk);
+        else startOrQueue(symQueue, head, () => symFree > 0, startSym);
+      } else {
+        inFlight++;
+        lookup(head);
+      }
+    }
+  };
+
+  const startOrQueue = (q: Fifo, job: Job, free: () => boolean, start: (j: Job) => void): void => {
+    if (free()) start(job);
+    else q.push(job);
+  };
+
+  const lookup = (job: Job): void => {
+    if (job.phase === 1) lookups++;
+    if (slots.touch(job.session)) {
+      if (job.phase === 1) hits++;
+      return dmaIn(job);
+    }
+    waitFetch++;
+    const waiting = fetching.get(job.session);
+    if (waiting !== undefined) return void waiting.push(job);
+    fetching.set(job.session, [job]);
+    const bits = costs.contextBytes * 8;
+    const start = Math.max(now, memFree);
+    memFree = start + bits / memRate;
+    busy.memChannels += inWindow(start, memFree);
+    schedule(memFree + costs.dramLatencyNs, job, EV_FETCH);
+  };
+
+  const dmaIn = (job: Job): void => {
+    job.out = false;
+    startOrQueue(dmaQueue, job, () => dmaFree > 0, startDma);
+  };
+
+  const startDma = (job: Job): void => {
+    dmaFree--;
+    const bits = (job.bytes + RECORD_OVERHEAD) * 8;
+    const chanEnd = now + bits / dmaRate;
+    const memStart = Math.max(now, memFree);
+    memFree = memStart + bits / memRate;
+    busy.memChannels += inWindow(memStart, memFree);
+    const end = Math.max(chanEnd, memFree);
+    job.memBound = memFree > chanEnd;
+    if (job.memBound) memBoundNow++;
+    busy.dmaChannels += inWindow(now, end);
+    schedule(end, job, EV_DMA);
+  };
+
+  const startSym = (job: Job): void => {
+    symFree--;
+    const t = job.kind === OPEN ? costs.openNs[job.size]! : job.kind === SEAL ? costs.sealNs[job.size]! : costs.handshakeSymNs;
+    busy.lanes += inWindow(now, now + t);
+    schedule(now + t, job, EV_SYM);
+  };
+
+  const startPk = (job: Job): void => {
+    pkFree--;
+    busy.pkLanes += inWindow(now, now + costs.handshakePkNs);
+    schedule(now + costs.handshakePkNs, job, EV_PK);
+  };
+
+  const finish = (job: Job): void => {
+    account();
+    inFlight--;
+    delivered[job.phase]! += 1;
+    if (job.phase === 1 && now <= steadyEnd) deliveredBits[1]! += job.bytes * 8;
+    latency[job.phase]!.add(now - job.arrival);
+    dispatch();
+  };
+
+  const handle = (e: Event): void => {
+    if (e instanceof Source) {
+      if (e.ev === EV_HS_ARRIVAL) {
+        if (now < arrivalsEnd) {
+          arrive(new Job(HANDSHAKE, 0, 0, newSession, now, phaseAt(now)));
+          newSession = newSession + 1 >= universe ? traffic.activeSessions : newSession + 1;
+          const rate = (traffic.handshakesPerSecond * factorAt(now)) / 1e9;
+          schedule(now + rand.hs.exponential(1 / rate), e, EV_HS_ARRIVAL);
+        }
+        return;
+      }
+      const r = e.kind === OPEN ? rand.open : rand.seal;
+      const gbps = e.kind === OPEN ? traffic.openGbps : traffic.sealGbps;
+      if (e.ev === EV_TRAIN) {
+        if (now >= arrivalsEnd) return;
+        const rate = (recordsPerSecond(gbps, traffic.mix) * factorAt(now)) / 1e9 / traffic.trainRecords;
+        schedule(now + r.exponential(1 / rate), e, EV_TRAIN);
+        // A train: its records back to back at the link rate, from one session.
+        const train = new Source(e.kind, EV_TRAIN_NEXT);
+        train.session = pickSession();
+        train.left = traffic.trainRecords <= 1 ? 1 : geometric(r, traffic.trainRecords);
+        return handle(train);
+      }
+      const size = pickSize(r);
+      const bytes = traffic.mix[size]!.bytes;
+      arrive(new Job(e.kind, size, bytes, e.session, now, phaseAt(now)));
+      if (--e.left > 0) schedule(now + ((bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps, e, EV_TRAIN_NEXT);
+      return;
+    }
+    switch (e.ev) {
+      case EV_FETCH: {
+        slots.install(e.session);
+        const waiting = fetching.get(e.session) ?? [];
+        fetching.delete(e.session);
+        for (const j of waiting) {
+          waitFetch--;
+          dmaIn(j);
+        }
+        return;
+      }
+      case EV_DMA: {
+        dmaFree++;
+        if (e.memBound) memBoundNow--;
+        const next = dmaQueue.shift();
+        if (next !== undefined) startDma(next);
+        if (e.out) return finish(e);
+        return startOrQueue(symQueue, e, () => symFree > 0, startSym);
+      }
+      case EV_SYM: {
+        symFree++;
+        const next = symQueue.shift();
+        if (next !== undefined) startSym(next);
+        if (e.kind === HANDSHAKE) {
+          slots.install(e.session);
+          if (e.phase === 1) {
+            hs.completed++;
+            hs.latency.add(now - e.arrival);
+          }
+          return;
+        }
+        e.out = true;
+        return startOrQueue(dmaQueue, e, () => dmaFree > 0, startDma);
+      }
+      case EV_PK: {
+        pkFree++;
+        const next = pkQueue.shift();
+        if (next !== undefined) startPk(next);
+        dispatch(); // a place in the public-key queue: a blocked handshake at the head may go
+        return startOrQueue(symQueue, e, () => symFree > 0, startSym);
+      }
+    }
+  };
+
+  if (traffic.openGbps > 0) schedule(0, new Source(OPEN, EV_TRAIN), EV_TRAIN);
+  if (traffic.sealGbps > 0) schedule(0, new Source(SEAL, EV_TRAIN), EV_TRAIN);
+  if (traffic.handshakesPerSecond > 0) schedule(rand.hs.exponential(1e9 / traffic.handshakesPerSecond), new Source(HANDSHAKE, EV_HS_ARRIVAL), EV_HS_ARRIVAL);
+  // The drain: every record taken in comes out (so an overload shows as latency with a slope, not a cap), up to 50 times
+  // the arrivals' span (a device that cannot drain by then: its records count as never delivered).
+  const stopAt = arrivalsEnd * 50 + 1_000_000;
+  for (;;) {
+    const t = heap.peekTime();
+    if (t === undefined || t > stopAt) break;
+    const e = heap.pop()!;
+    now = t;
+    events++;
+    handle(e);
+  }
+  now = Math.max(now, steadyEnd);
+  account();
+  unblock();
+
+  // Records that never came out count as never delivered (+∞), in their phase's latency.
+  const stuck = new Float64Array(PHASES);
+  for (let p = 0; p < PHASES; p++) stuck[p] = recOffered[p]! - delivered[p]!;
+  const figures = (phases: number[]): PhaseFigures => {
+    const sum = (a: Float64Array): number => phases.reduce((s, p) => s + a[p]!, 0);
+    const h = new Merged(phases.map((p) => latency[p]!));
+    const lost = Math.max(0, sum(stuck));
+    const o = sum(offered);
+    const q = (x: number): number => h.quantile(x, lost) / 1000;
+    return {
+      offered: o,
+      dropped: sum(dropped),
+      dropProbability: o === 0 ? 0 : sum(dropped) / o,
+      delivered: sum(delivered),
+      meanUs: h.mean() / 1000,
+      p50Us: q(0.5),
+      p99Us: q(0.99),
+      p999Us: q(0.999),
+    };
+  };
+  const windowNs = steadyEnd - steadyStart;
+  const util: Record<KnobName, number> = {
+    lanes: busy.lanes / (knobs.lanes * windowNs),
+    pkLanes: knobs.pkLanes === 0 ? 0 : busy.pkLanes / (knobs.pkLanes * windowNs),
+    dmaChannels: busy.dmaChannels / (knobs.dmaChannels * windowNs),
+    memChannels: busy.memChannels / windowNs,
+    pipelineDepth: occupancyArea.pipe / (knobs.pipelineDepth * windowNs),
+    rxRingDepth: occupancyArea.ring / (knobs.rxRingDepth * windowNs),
+    keySlots: lookups === 0 ? 1 : hits / lookups,
+  };
+  const us = (r: Record<KnobName, number>): Record<KnobName, number> =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v / 1000])) as Record<KnobName, number>;
+  return {
+    steady: figures([1]),
+    burst: bursting ? figures([2, 3]) : undefined,
+    handshakes: {
+      offered: hs.offered,
+      completed: hs.completed,
+      dropped: hs.dropped,
+      perSecond: (hs.completed * 1e9) / windowNs,
+      p99Us: hs.latency.count === 0 ? NaN : hs.latency.quantile(0.99) / 1000,
+      capacityPerSecond: costs.handshakePkNs === 0 ? Infinity : (knobs.pkLanes * 1e9) / costs.handshakePkNs,
+    },
+    deliveredGbps: deliveredBits[1]! / windowNs,
+    utilization: util,
+    blockedUs: us(blocked),
+    steadyDropsBy,
+    burstDropsBy,
+    events,
+  };
+}
+
+/** A FIFO of jobs (an array with a moving head, compacted now and then). */
+class Fifo {
+  #items: Job[] = [];
+  #head = 0;
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+  push(j: Job): void {
+    this.#items.push(j);
+  }
+  shift(): Job | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const j = this.#items[this.#head++];
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return j;
+  }
+}
+
+/** Several phases' histograms read as one, with `lost` records at +∞. */
+class Merged {
+  private readonly parts: readonly LatencyHistogram[];
+  constructor(parts: readonly LatencyHistogram[]) {
+    this.parts = parts;
+  }
+  mean(): number {
+    const n = this.parts.reduce((s, h) => s + h.count, 0);
+    return n === 0 ? NaN : this.parts.reduce((s, h) => s + h.meanNs * h.count, 0) / n;
+  }
+  quantile(q: number, lost: number): number {
+    const present = this.parts.filter((h) => h.count > 0);
+    const n = present.reduce((s, h) => s + h.count, 0);
+    if (n + lost === 0) return NaN;
+    const rank = Math.ceil(q * (n + lost));
+    if (rank > n) return Infinity;
+    if (present.length === 1) return present[0]!.quantile(rank / n);
+    // The smallest of the parts' quantiles at which the merged count reaches the rank (each part's quantile is monotone).
+    let lo = 0;
+    let hi = Math.max(...present.map((h) => h.maxNs));
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      const below = present.reduce((s, h) => s + countBelow(h, mid), 0);
+      if (below >= rank) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+}
+
+/** Records of `h` at or below `ns`, by bisection on its quantiles. */
+function countBelow(h: LatencyHistogram, ns: number): number {
+  let lo = 0;
+  let hi = h.count;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (h.quantile(mid / h.count) <= ns) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** A geometric count with mean `mean` (≥ 1). */
+function geometric(r: SeededRandom, mean: number): number {
+  const p = 1 / mean;
+  return 1 + Math.floor(Math.log(1 - r.next()) / Math.log(1 - p));
+}
+
+const zipfCache = new Map<string, Float64Array>();
+
+/** The cumulative Zipf distribution over `n` sessions with exponent `s`. */
+function zipfTable(n: number, s: number): Float64Array {
+  const key = `${n}:${s}`;
+  const hit = zipfCache.get(key);
+  if (hit !== undefined) return hit;
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / (i + 1) ** s;
+  for (let i = 0; i < n; i++) cdf[i]! /= sum;
+  zipfCache.set(key, cdf);
+  return cdf;
+}

@@ -1,0 +1,304 @@
+/**
+ * `dtls13 size` on a workload: the smallest device (by area) whose SLOs
+ * hold at the conservative end of their intervals under the traffic ×
+ * (1 + margin). From the analytic bounds it runs the record-level model
+ * (flow-model.ts) over several seeds; while an SLO fails it proves the
+ * bottleneck by growing every suspect one step (counterfactual.ts) and
+ * grows the one that moved the limiting metric most; once every SLO holds
+ * it trims each knob, the largest area a step first, while they still
+ * hold. The answer carries its SLO table, its cost (device-cost.ts) at the
+ * nominal load, the sensitivity table and the caveats.
+ */
+import type { Engine } from '../../timing/engine-file.js';
+import type { CheckedTargets } from '../targets.js';
+import { proveBottleneck, type BottleneckProof } from './counterfactual.js';
+import { deviceCost, perUnitKge, type DeviceCost } from './device-cost.js';
+import {
+  deviceCosts,
+  growKnob,
+  KNOB_LIMITS,
+  KNOBS,
+  shrinkKnob,
+  UNIT_SCALES,
+  type CostScales,
+  type DeviceCosts,
+  type DeviceKnobs,
+  type KnobName,
+} from './device.js';
+import { replicate, type Replicated, type RunSettings } from './replicate.js';
+import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
+import { scaleTraffic, type Traffic } from './traffic.js';
+import { workloadBounds } from './workload-bounds.js';
+
+export interface WorkloadSizingOptions {
+  readonly run?: Partial<RunSettings>;
+  /** Growth steps at most (default 24) and trim runs at most (default 20). */
+  readonly maxSteps?: number;
+  readonly maxTrims?: number;
+  /** Compute the sensitivity table at the answer (default true). */
+  readonly sensitivity?: boolean;
+  readonly onStep?: (s: SearchStep) => void;
+}
+
+/** One configuration the search ran, and what it did next. */
+export interface SearchStep {
+  readonly knobs: DeviceKnobs;
+  readonly verdict: SloVerdict;
+  readonly proof: BottleneckProof | undefined;
+  readonly area: number;
+  readonly action: string;
+}
+
+/** The record latency p99 (µs), the drop probability and whether every SLO held, at one end of a sensitivity row. */
+export interface SensitivityPoint {
+  readonly label: string;
+  readonly p99Us: number;
+  readonly dropProbability: number;
+  readonly met: boolean;
+}
+
+/** One row of the sensitivity table: a knob one step down and up, or a cost × 0.8 and × 1.2, at the answer under the sizing load. */
+export interface SensitivityRow {
+  readonly what: string;
+  readonly low: SensitivityPoint;
+  readonly high: SensitivityPoint;
+  /** |p99 low − p99 high| over the answer's p99 (the tornado's bar), plus the drop probabilities' difference. */
+  readonly swing: number;
+}
+
+export interface WorkloadAnswer {
+  readonly knobs: DeviceKnobs;
+  /** The SLO table at the load × (1 + margin), the sizing load. */
+  readonly atMargin: SloVerdict;
+  /** The SLO table at the nominal load, whose utilization the power is taken at. */
+  readonly atTarget: SloVerdict;
+  readonly deliveredGbps: number;
+  /** The burst and its recovery at the target load (undefined without one): drops, p99, and the drops charged to what held the intake. */
+  readonly burst: { readonly dropProbability: number; readonly p99Us: number; readonly dropsBy: Readonly<Record<KnobName, number>> } | undefined;
+  readonly utilization: Readonly<Record<KnobName, number>>;
+  readonly cost: DeviceCost;
+  /** What would bind next: the bottleneck proof at the answer under the sizing load. */
+  readonly nextBottleneck: BottleneckProof | undefined;
+}
+
+export interface WorkloadSizing {
+  readonly traffic: Traffic;
+  readonly slos: Slos;
+  readonly run: RunSettings;
+  readonly costs: DeviceCosts;
+  readonly bounds: DeviceKnobs;
+  readonly steps: readonly SearchStep[];
+  readonly answer: WorkloadAnswer | undefined;
+  readonly sensitivity: readonly SensitivityRow[];
+  readonly verdict: string;
+  /** How the sessions and records are modelled, said plainly. */
+  readonly method: string;
+  readonly caveats: readonly string[];
+}
+
+export const RUN_DEFAULTS: RunSettings = { warmupUs: 50, windowUs: 500, replications: 3, seed: 1 };
+
+/** Sizes the device for `traffic` under `slos` on `engine` (`targets` names the suite and group). */
+export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Slos, engine: Engine, options: WorkloadSizingOptions = {}): WorkloadSizing {
+  const run: RunSettings = { ...RUN_DEFAULTS, ...options.run };
+  const costs = deviceCosts(engine, targets, traffic);
+  const load = scaleTraffic(traffic, 1 + slos.margin);
+  const maxRecord = Math.max(...traffic.mix.map((m) => m.bytes));
+  const at =
+    (t: Traffic, c: DeviceCosts) =>
+    (k: DeviceKnobs): Replicated =>
+      replicate(t, k, c, run);
+  const sized = at(load, costs);
+  const areaOf = (k: DeviceKnobs): number => deviceCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
+  const bounds = workloadBounds(load, costs);
+  const steps: SearchStep[] = [];
+  const step = (s: SearchStep): void => {
+    steps.push(s);
+    options.onStep?.(s);
+  };
+  let k = bounds;
+  let met: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated } | undefined;
+  let why = 'the step budget ran out';
+  for (let i = 0; i < (options.maxSteps ?? 24); i++) {
+    const rep = sized(k);
+    const verdict = evaluateSlos(rep, slos);
+    if (verdict.met) {
+      met = { knobs: k, verdict, rep };
+      step({ knobs: k, verdict, proof: undefined, area: areaOf(k), action: 'meets every SLO: trim' });
+      break;
+    }
+    const proof = proveBottleneck(rep, verdict.failing, sized);
+    if (proof.named === undefined) {
+      why = `no knob moves ${verdict.failing.join(' or ')} one step up (the limit is outside the device's knobs, or every knob is at its largest)`;
+      step({ knobs: k, verdict, proof, area: areaOf(k), action: `${why}: stop` });
+      break;
+    }
+    const grown = growKnob(k, proof.named);
+    step({
+      knobs: k,
+      verdict,
+      proof,
+      area: areaOf(k),
+      action: `${verdict.limiting.metric} limits; ${proof.named} → ${grown[proof.named]} (proven: it moved the metric most)`,
+    });
+    k = grown;
+  }
+  if (met !== undefined) met = trim(met, slos, sized, areaOf, options.maxTrims ?? 20, step);
+  const caveats = caveatsOf(costs, traffic);
+  const method = methodText(traffic, run);
+  if (met === undefined)
+    return { traffic, slos, run, costs, bounds, steps, answer: undefined, sensitivity: [], verdict: `no configuration found: ${why}`, method, caveats };
+
+  const nominal = replicate(traffic, met.knobs, costs, run);
+  const atTarget = evaluateSlos(nominal, { ...slos, margin: 0 });
+  const mean = (f: (r: Replicated['runs'][number]) => number): number => nominal.runs.reduce((s, r) => s + f(r), 0) / nominal.runs.length;
+  const utilization = Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.utilization[n])])) as Record<KnobName, number>;
+  const cost = deviceCost(engine, met.knobs, costs.clockPeriodPs, { symmetric: utilization.lanes, publicKey: utilization.pkLanes }, maxRecord);
+  const nextBottleneck = options.sensitivity === false ? undefined : proveBottleneck(met.rep, [met.verdict.limiting.metric], sized);
+  const sensitivity = options.sensitivity === false ? [] : sensitivityTable(met, slos, load, run, (scales) => deviceCosts(engine, targets, traffic, scales));
+  return {
+    traffic,
+    slos,
+    run,
+    costs,
+    bounds,
+    steps,
+    answer: {
+      knobs: met.knobs,
+      atMargin: met.verdict,
+      atTarget,
+      deliveredGbps: mean((r) => r.deliveredGbps),
+      burst:
+        traffic.burstFactor > 1
+          ? {
+              dropProbability: mean((r) => r.burst?.dropProbability ?? 0),
+              p99Us: mean((r) => r.burst?.p99Us ?? 0),
+              dropsBy: Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.burstDropsBy[n])])) as Record<KnobName, number>,
+            }
+          : undefined,
+      utilization,
+      cost,
+      nextBottleneck,
+    },
+    sensitivity,
+    verdict: `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`,
+    method,
+    caveats: [...caveats, `cost: lower bound; excludes ${cost.excludes.join('; ')}`, ...perUnitNote(maxRecord)],
+  };
+}
+
+/** Each knob stepped down while every SLO still holds, the largest area a step first. */
+function trim(
+  start: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated },
+  slos: Slos,
+  sized: (k: DeviceKnobs) => Replicated,
+  areaOf: (k: DeviceKnobs) => number,
+  budget: number,
+  step: (s: SearchStep) => void,
+): { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated } {
+  let best = start;
+  let left = budget;
+  const saving = (knob: KnobName): number => {
+    const down = shrinkKnob(best.knobs, knob);
+    return down === undefined ? 0 : areaOf(best.knobs) - areaOf(down);
+  };
+  const order = [...KNOBS].sort((a, b) => saving(b) - saving(a));
+  for (const knob of order) {
+    // The knob at 1 first: when that holds, no step in between need be run.
+    if (left > 0 && best.knobs[knob] > 1 && areaOf({ ...best.knobs, [knob]: 1 }) < areaOf(best.knobs)) {
+      left--;
+      const floor = { ...best.knobs, [knob]: 1 };
+      const rep = sized(floor);
+      const verdict = evaluateSlos(rep, slos);
+      step({
+        knobs: floor,
+        verdict,
+        proof: undefined,
+        area: areaOf(floor),
+        action: verdict.met ? `trim ${knob} → 1: still meets, kept` : `trim ${knob} → 1: fails ${verdict.limiting.metric}, undone`,
+      });
+      if (verdict.met) {
+        best = { knobs: floor, verdict, rep };
+        continue;
+      }
+    }
+    while (left > 0) {
+      const down = shrinkKnob(best.knobs, knob);
+      if (down === undefined || saving(knob) <= 0) break;
+      left--;
+      const rep = sized(down);
+      const verdict = evaluateSlos(rep, slos);
+      step({
+        knobs: down,
+        verdict,
+        proof: undefined,
+        area: areaOf(down),
+        action: verdict.met ? `trim ${knob} → ${down[knob]}: still meets, kept` : `trim ${knob} → ${down[knob]}: fails ${verdict.limiting.metric}, undone`,
+      });
+      if (!verdict.met) break;
+      best = { knobs: down, verdict, rep };
+    }
+  }
+  return best;
+}
+
+/** Each knob one step down and up, and each cost × 0.8 and × 1.2, at the answer under the sizing load: p99, drops, SLOs met. */
+function sensitivityTable(
+  met: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated },
+  slos: Slos,
+  load: Traffic,
+  run: RunSettings,
+  costsAt: (s: CostScales) => DeviceCosts,
+): SensitivityRow[] {
+  const base = costsAt(UNIT_SCALES);
+  const point = (label: string, r: Replicated): SensitivityPoint => ({
+    label,
+    p99Us: r.metrics.p99Us.mean,
+    dropProbability: r.metrics.dropProbability.mean,
+    met: evaluateSlos(r, slos).met,
+  });
+  const ref = Math.max(met.rep.metrics.p99Us.mean, 1e-12);
+  const row = (what: string, low: SensitivityPoint, high: SensitivityPoint): SensitivityRow => ({
+    what,
+    low,
+    high,
+    swing: Math.abs(low.p99Us - high.p99Us) / ref + Math.abs(low.dropProbability - high.dropProbability),
+  });
+  const rows: SensitivityRow[] = [];
+  for (const knob of KNOBS) {
+    const down = shrinkKnob(met.knobs, knob);
+    const up = growKnob(met.knobs, knob);
+    if (down === undefined || up[knob] > KNOB_LIMITS[knob]) continue;
+    rows.push(row(knob, point(String(down[knob]), replicate(load, down, base, run)), point(String(up[knob]), replicate(load, up, base, run))));
+  }
+  for (const cost of Object.keys(UNIT_SCALES) as (keyof CostScales)[]) {
+    const lo = point('× 0.8', replicate(load, met.knobs, costsAt({ ...UNIT_SCALES, [cost]: 0.8 }), run));
+    const hi = point('× 1.2', replicate(load, met.knobs, costsAt({ ...UNIT_SCALES, [cost]: 1.2 }), run));
+    rows.push(row(cost, lo, hi));
+  }
+  return rows.sort((a, b) => b.swing - a.swing);
+}
+
+function methodText(t: Traffic, run: RunSettings): string {
+  return (
+    `record-level model: every record and handshake of the window simulated as its own job (per-record latency); ` +
+    `${t.sessions.toLocaleString('en-US')} sessions aggregated as indices (${t.activeSessions.toLocaleString('en-US')} active, ${t.zipf > 0 ? `Zipf ${t.zipf}` : 'uniform'}) ` +
+    `over an LRU of key slots, so no session has an object of its own; ${run.replications} seeds × ${run.windowUs} µs steady window after ${run.warmupUs} µs of warm-up`
+  );
+}
+
+function caveatsOf(c: DeviceCosts, t: Traffic): string[] {
+  return [
+    `at the engine's own clock (${(1e6 / c.clockPeriodPs).toFixed(0)} MHz, crypto_engine.clock_period): the workload search does not search the clock`,
+    'the record-level model does not run the DTLS protocol (dtls13 simulate does, for a few thousand connections): record and handshake costs are the engine tables’ cycles',
+    `handshake symmetric work (key schedule, flight records) is an estimate: ${c.handshakeSymNs.toFixed(0)} ns a handshake`,
+    `a key context is ${c.contextBytes} bytes fetched from DRAM at ${c.dramLatencyNs} ns (memory.latency) on a key-slot miss (estimate of the layout)`,
+    `the handshakes open new sessions that take key slots; data is sent on the ${t.activeSessions.toLocaleString('en-US')} active sessions`,
+  ];
+}
+
+function perUnitNote(maxRecord: number): string[] {
+  return Object.entries(perUnitKge(maxRecord)).map(
+    ([knob, f]) => `${knob} costs ${f.kge.toFixed(2)} kGE each (estimate, this model's per-unit figure until the cost model prices it: ${f.source})`,
+  );
+}

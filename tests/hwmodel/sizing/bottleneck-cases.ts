@@ -1,0 +1,79 @@
+/**
+ * 21 deliberately unbalanced devices for the bottleneck suite: three
+ * workloads, and on each a comfortable device (every unit about three
+ * times what the load needs, deep buffers, every session's key held) with
+ * one resource starved. Some starvations need the device's other side to
+ * show: a shallow intake ring matters only beside a pipeline sized for the
+ * steady rate (Little's law) under trains; few key slots only with a slow
+ * miss path; few memory channels only on a narrow memory.
+ */
+import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
+import { checkTargets } from '../../../hwmodel/sizing/targets.js';
+import { deviceCosts, type DeviceCosts, type DeviceKnobs, type KnobName } from '../../../hwmodel/sizing/workload/device.js';
+import { checkTraffic, parseMix, type Traffic } from '../../../hwmodel/sizing/workload/traffic.js';
+import type { Slos } from '../../../hwmodel/sizing/workload/slo.js';
+import { workloadBounds } from '../../../hwmodel/sizing/workload/workload-bounds.js';
+
+export interface BottleneckCase {
+  readonly name: string;
+  readonly starved: KnobName;
+  readonly traffic: Traffic;
+  readonly knobs: DeviceKnobs;
+  readonly costs: DeviceCosts;
+  readonly slos: Slos;
+}
+
+const VARIANTS = [
+  { name: 'imix both ways', open: 40, seal: 40, mix: 'imix' },
+  { name: '1500 B opened', open: 60, seal: 0, mix: '1500' },
+  { name: '64/1500 B seal-heavy', open: 10, seal: 40, mix: '64:1,1500:1' },
+] as const;
+
+const HANDSHAKES = 50_000;
+const SESSIONS = 2048;
+
+export function bottleneckCases(): BottleneckCase[] {
+  const engine = loadEngine('asic');
+  const targets = checkTargets({
+    gbps: 1,
+    recordSize: 1500,
+    handshakesPerSecond: 1,
+    group: 'P-256',
+    suite: 'TLS_AES_128_GCM_SHA256',
+    profile: 'asic',
+    minimize: 'area',
+  });
+  const cases: BottleneckCase[] = [];
+  for (const v of VARIANTS) {
+    const base = { openGbps: v.open, sealGbps: v.seal, mix: parseMix(v.mix), handshakesPerSecond: HANDSHAKES, sessions: SESSIONS };
+    const steady = checkTraffic(base);
+    // Trains arriving all but at once (a 4 Tbit/s link): what one of them leaves behind is the buffers' to hold.
+    const trains = checkTraffic({ ...base, trainRecords: 384, linkGbps: 4000 });
+    const costs = deviceCosts(engine, targets, steady);
+    const b = workloadBounds(steady, costs);
+    const comfortable: DeviceKnobs = {
+      lanes: 3 * b.lanes,
+      pkLanes: 3 * b.pkLanes,
+      dmaChannels: 3 * b.dmaChannels,
+      pipelineDepth: 16 * b.pipelineDepth,
+      rxRingDepth: 4096,
+      keySlots: 2 * SESSIONS,
+      memChannels: 3 * b.memChannels,
+    };
+    const slos: Slos = { dropProbability: 1e-6, p99Us: 3, p999Us: undefined, handshakesPerSecond: HANDSHAKES, burstDropProbability: undefined, margin: 0 };
+    const add = (starved: KnobName, knobs: Partial<DeviceKnobs>, traffic: Traffic = steady, c: DeviceCosts = costs): void => {
+      cases.push({ name: `${v.name}: ${starved}`, starved, traffic, knobs: { ...comfortable, ...knobs }, costs: c, slos });
+    };
+    add('lanes', { lanes: Math.max(1, Math.floor(b.lanes * 0.6)) });
+    add('pkLanes', { pkLanes: 1 });
+    add('dmaChannels', { dmaChannels: Math.max(1, Math.floor(b.dmaChannels * 0.6)) });
+    add('pipelineDepth', { pipelineDepth: Math.max(1, Math.floor(b.pipelineDepth / 8)) });
+    // Trains of 384 records at once into a ring of 256 behind a pipeline of twice Little's law's depth.
+    add('rxRingDepth', { rxRingDepth: 256, pipelineDepth: 2 * b.pipelineDepth }, trains);
+    // Half the working set's keys held, and a miss path of 4 µs (a far memory): a miss is past the p99 objective.
+    add('keySlots', { keySlots: SESSIONS / 2 }, steady, { ...costs, dramLatencyNs: 4000 });
+    // A narrow memory: channels of 20 Gbit/s, one of them.
+    add('memChannels', { memChannels: 1 }, steady, { ...costs, memChannelBitsPerSecond: 20e9 });
+  }
+  return cases;
+}

@@ -1,0 +1,139 @@
+/**
+ * The workload search end to end, and `dtls13 size` on a workload: an
+ * answer whose SLOs hold at the sizing load, every growth proven by its
+ * counterfactual, the cost of every knob with its basis and the caveats,
+ * the sensitivity table, and the CSV and JSON a reviewer pastes.
+ */
+import test from 'ava';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
+import { checkTargets } from '../../../hwmodel/sizing/targets.js';
+import { checkTraffic, IMIX } from '../../../hwmodel/sizing/workload/traffic.js';
+import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
+import { runSize } from '../../../cli/size-command.js';
+import { CliUsageError } from '../../../cli/usage-error.js';
+
+const RUN = { warmupUs: 20, windowUs: 60, replications: 2, seed: 1 };
+
+test('the search: from the bounds, every growth proven; the answer meets its SLOs at the margin, costed, with its caveats and sensitivity', (t) => {
+  const engine = loadEngine('asic');
+  const targets = checkTargets({
+    gbps: 1,
+    recordSize: 1500,
+    handshakesPerSecond: 1,
+    group: 'P-256',
+    suite: 'TLS_AES_128_GCM_SHA256',
+    profile: 'asic',
+    minimize: 'area',
+  });
+  const traffic = checkTraffic({ openGbps: 20, sealGbps: 20, mix: IMIX, handshakesPerSecond: 30_000, sessions: 100_000 });
+  const slos = { dropProbability: 1e-6, p99Us: 5, p999Us: undefined, handshakesPerSecond: 30_000, burstDropProbability: undefined, margin: 0.2 };
+  const r = sizeWorkload(targets, traffic, slos, engine, { run: RUN, maxTrims: 6 });
+  const a = r.answer;
+  if (a === undefined) return t.fail(r.verdict);
+  t.true(a.atMargin.met);
+  t.true(a.atMargin.rows.every((x) => x.met));
+  t.is(a.atMargin.rows.find((x) => x.metric === 'handshakesPerSecond')?.limit, 36_000);
+  for (const s of r.steps.filter((x) => x.proof !== undefined)) {
+    const named = s.proof?.named;
+    t.not(named, undefined);
+    t.true(s.proof?.growths.find((g) => g.knob === named)?.moved, `${named ?? ''} was grown without moving the metric`);
+  }
+  t.deepEqual(
+    a.cost.lines.map((l) => l.part),
+    ['symmetric lanes', 'public-key lanes', 'DMA channels', 'pipeline slots', 'intake ring entries', 'key slots', 'memory controllers'],
+  );
+  t.true(a.cost.lines.every((l) => l.area > 0 && ['published', 'derived', 'estimate'].includes(l.basis)));
+  t.true(r.caveats.some((c) => c.startsWith('cost: lower bound; excludes')));
+  t.true(r.sensitivity.some((s) => s.what === 'symmetricCycles'));
+  t.true(r.sensitivity.some((s) => s.what === 'lanes'));
+  t.regex(r.method, /100,000 sessions aggregated/);
+});
+
+test('dtls13 size on a workload writes the CSV and JSON; bad workload options are usage errors naming the flag', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-size-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await runSize([
+      '--gbps',
+      '5',
+      '--handshakes',
+      '2000',
+      '--sessions',
+      '5000',
+      '--window',
+      '40',
+      '--warmup',
+      '20',
+      '--replications',
+      '2',
+      '--max-steps',
+      '8',
+      '--csv',
+      join(dir, 'a.csv'),
+      '--json',
+      join(dir, 'a.json'),
+      '--quiet',
+    ]);
+  } finally {
+    process.stdout.write = write;
+  }
+  const text = out.join('');
+  t.is(code, 0, text);
+  t.regex(text, /SLOs at the sizing load \(× 1\.2, margin 20%\)/);
+  t.regex(text, /Cost \(lower bound\)/);
+  t.regex(text, /Sensitivity at the answer/);
+  const csv = readFileSync(join(dir, 'a.csv'), 'utf8');
+  t.regex(csv, /^section,name,/);
+  t.regex(csv, /\nslo_sizing_load,p99Us,10,/);
+  t.regex(csv, /\nsensitivity,symmetricCycles,/);
+  const json = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as { format: string; answer: { knobs: Record<string, number> } };
+  t.is(json.format, 'dtls13-size-workload');
+  t.true(json.answer.knobs['lanes']! >= 1);
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--mix', '64:x']), { instanceOf: CliUsageError, message: /^--mix: / });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--margin', 'lots']), { instanceOf: CliUsageError, message: /^--margin: / });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--sessions', '0']), { instanceOf: CliUsageError, message: /^--sessions: / });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--handshake', 'rsa']), { instanceOf: CliUsageError, message: /^--handshake: / });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--slo-drop', '2']), { instanceOf: CliUsageError, message: /^--slo-drop: / });
+});
+
+test('dtls13 size with a burst reports the burst apart from the steady window', async (t) => {
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await runSize([
+      '--gbps',
+      '5',
+      '--handshakes',
+      '2000',
+      '--burst',
+      '3:30',
+      '--window',
+      '40',
+      '--warmup',
+      '20',
+      '--replications',
+      '2',
+      '--max-steps',
+      '8',
+      '--no-sensitivity',
+      '--quiet',
+    ]);
+  } finally {
+    process.stdout.write = write;
+  }
+  t.regex(out.join(''), /Burst \(× 3 for 30 µs, and a recovery as long\), apart from the steady window, at the target load: drop probability /);
+});
