@@ -1,12 +1,15 @@
 /**
  * What a configuration costs in the workload search: the crypto lanes from
  * the cost model (`powerArea`, spec/hw/engines: area per lane, energy,
- * leakage), and the knobs it does not price yet (DMA channels, the SRAM of
- * key slots, ring entries and pipeline slots, memory channels) at per-unit
- * figures of this file, each labelled an estimate, so that no knob is free
- * in the search. The answer prints which is which, and what is left out.
+ * leakage), and every other knob (DMA channels, the SRAM of key slots, ring
+ * entries and pipeline slots, memory channels) per unit from the engine's
+ * cost file (spec/hw/costs, as the whole-device cost in ../device-cost.ts),
+ * or this file's estimates for an engine without one, so that no knob is
+ * free in the search. The answer prints each figure's basis and what is
+ * left out.
  */
 import type { Basis, Engine } from '../../timing/engine-file.js';
+import { hasCostFile, loadCostFile } from '../cost-file.js';
 import { powerArea } from '../power-area.js';
 import { CONTEXT_BYTES, RECORD_OVERHEAD, type DeviceKnobs, type KnobName } from './device.js';
 
@@ -21,7 +24,7 @@ export interface CostLine {
   readonly source: string;
 }
 
-export interface DeviceCost {
+export interface KnobCost {
   readonly areaUnit: string;
   readonly lines: readonly CostLine[];
   readonly area: number;
@@ -33,26 +36,59 @@ export interface DeviceCost {
   readonly excludes: readonly string[];
 }
 
-/** SRAM in gate equivalents a bit: a compiled single-port macro with its periphery, about 0.3 NAND2 areas a bit (estimate). */
+/** SRAM in gate equivalents a bit where the engine has no cost file: a compiled macro with its periphery (estimate). */
 export const SRAM_GE_PER_BIT = 0.3;
-/** A DMA channel's descriptor engine, address generation and a 64-byte burst buffer (estimate). */
+/** A DMA channel's descriptor engine and burst buffer where the engine has no cost file (estimate). */
 export const DMA_CHANNEL_KGE = 20;
-/** A DDR memory controller's logic, without its PHY (estimate). */
+/** A DDR memory controller's logic, without its PHY, where the engine has no cost file (estimate). */
 export const MEMORY_CONTROLLER_KGE = 150;
 /** A key slot's tag and LRU state beside its context (bytes). */
 const SLOT_TAG_BYTES = 4;
 
-const sramKge = (bytes: number): number => (bytes * 8 * SRAM_GE_PER_BIT) / 1000;
+/** One knob's per-unit area and where the figure comes from. */
+export interface KnobUnit {
+  readonly kge: number;
+  readonly basis: Basis;
+  readonly source: string;
+}
 
-/** The per-unit area (kGE) of each knob not priced by the engine file, for records up to `maxRecordBytes`. */
-export function perUnitKge(maxRecordBytes: number): Readonly<Record<Exclude<KnobName, 'lanes' | 'pkLanes'>, { kge: number; source: string }>> {
+/**
+ * The per-unit area (kGE) of each knob the engine file does not price, for records up to `maxRecordBytes`: from the
+ * engine's cost file (spec/hw/costs/<engine>.yaml, the one the whole-device cost reads) when it has one, else this
+ * file's estimates.
+ */
+export function perUnitKge(maxRecordBytes: number, engine?: Engine): Readonly<Record<Exclude<KnobName, 'lanes' | 'pkLanes'>, KnobUnit>> {
   const buffer = maxRecordBytes + RECORD_OVERHEAD;
+  const slotBytes = CONTEXT_BYTES + SLOT_TAG_BYTES;
+  if (engine !== undefined && hasCostFile(engine.name)) {
+    const costs = loadCostFile(engine.name);
+    const file = `spec/hw/costs/${engine.name}.yaml`;
+    const gePerBit = costs.sram.um2PerBit.value / costs.node.um2PerGe.value;
+    const sram = (bytes: number, what: string): KnobUnit => ({
+      kge: (bytes * 8 * gePerBit) / 1000,
+      basis: costs.sram.um2PerBit.basis,
+      source: `${what} of SRAM at ${gePerBit.toFixed(2)} GE a bit (${file})`,
+    });
+    const p = costs.parts;
+    return {
+      dmaChannels: { kge: p.dmaChannel.value, basis: p.dmaChannel.basis, source: `a DMA channel (${file})` },
+      pipelineDepth: sram(buffer, `a ${buffer}-byte record buffer`),
+      rxRingDepth: sram(buffer + p.ringDescriptorBytes.value, `a ${buffer}-byte datagram buffer and its descriptor`),
+      keySlots: sram(slotBytes, `a ${CONTEXT_BYTES}-byte key context and its tag`),
+      memChannels: { kge: p.memoryController.value, basis: p.memoryController.basis, source: `a memory controller without its PHY (${file})` },
+    };
+  }
+  const sram = (bytes: number, what: string): KnobUnit => ({
+    kge: (bytes * 8 * SRAM_GE_PER_BIT) / 1000,
+    basis: 'estimate',
+    source: `${what} of SRAM at ${SRAM_GE_PER_BIT} GE a bit`,
+  });
   return {
-    dmaChannels: { kge: DMA_CHANNEL_KGE, source: 'descriptor engine and a 64-byte burst buffer' },
-    pipelineDepth: { kge: sramKge(buffer), source: `a ${buffer}-byte record buffer of SRAM at ${SRAM_GE_PER_BIT} GE a bit` },
-    rxRingDepth: { kge: sramKge(buffer), source: `a ${buffer}-byte datagram buffer of SRAM at ${SRAM_GE_PER_BIT} GE a bit` },
-    keySlots: { kge: sramKge(CONTEXT_BYTES + SLOT_TAG_BYTES), source: `a ${CONTEXT_BYTES}-byte key context and its tag, SRAM at ${SRAM_GE_PER_BIT} GE a bit` },
-    memChannels: { kge: MEMORY_CONTROLLER_KGE, source: 'a DDR controller without its PHY' },
+    dmaChannels: { kge: DMA_CHANNEL_KGE, basis: 'estimate', source: 'descriptor engine and a 64-byte burst buffer' },
+    pipelineDepth: sram(buffer, `a ${buffer}-byte record buffer`),
+    rxRingDepth: sram(buffer, `a ${buffer}-byte datagram buffer`),
+    keySlots: sram(slotBytes, `a ${CONTEXT_BYTES}-byte key context and its tag`),
+    memChannels: { kge: MEMORY_CONTROLLER_KGE, basis: 'estimate', source: 'a DDR controller without its PHY' },
   };
 }
 
@@ -61,13 +97,13 @@ export function perUnitKge(maxRecordBytes: number): Readonly<Record<Exclude<Knob
  * `utilization` of the time. Lanes in the engine's area unit; the other
  * parts in kGE, added only when that unit is kGE (else listed as excluded).
  */
-export function deviceCost(
+export function knobCost(
   engine: Engine,
   k: DeviceKnobs,
   clockPeriod: number,
   utilization: { readonly symmetric: number; readonly publicKey: number },
   maxRecordBytes: number,
-): DeviceCost {
+): KnobCost {
   const pa = powerArea(engine, { lanes: k.lanes, pkLanes: k.pkLanes, clockPeriod }, utilization);
   const unit = pa.areaUnit ?? 'kGE';
   const lines: CostLine[] = pa.units.map((u) => ({
@@ -92,9 +128,9 @@ export function deviceCost(
       keySlots: 'key slots',
       memChannels: 'memory controllers',
     };
-    for (const [knob, f] of Object.entries(perUnitKge(maxRecordBytes))) {
+    for (const [knob, f] of Object.entries(perUnitKge(maxRecordBytes, engine))) {
       const count = k[knob as KnobName];
-      lines.push({ part: names[knob] ?? knob, count, area: count * f.kge, perUnit: f.kge, basis: 'estimate', source: f.source });
+      lines.push({ part: names[knob] ?? knob, count, area: count * f.kge, perUnit: f.kge, basis: f.basis, source: f.source });
     }
   } else excludes.unshift(`DMA, SRAM and memory controllers (the engine's area is in ${unit}; their per-unit figures are in kGE)`);
   const area = lines.reduce((s, l) => s + l.area, 0);

@@ -12,7 +12,7 @@
 import type { Engine } from '../../timing/engine-file.js';
 import type { CheckedTargets } from '../targets.js';
 import { proveBottleneck, type BottleneckProof } from './counterfactual.js';
-import { deviceCost, perUnitKge, type DeviceCost } from './device-cost.js';
+import { knobCost, perUnitKge, type KnobCost } from './device-cost.js';
 import {
   deviceCosts,
   growKnob,
@@ -76,7 +76,7 @@ export interface WorkloadAnswer {
   /** The burst and its recovery at the target load (undefined without one): drops, p99, and the drops charged to what held the intake. */
   readonly burst: { readonly dropProbability: number; readonly p99Us: number; readonly dropsBy: Readonly<Record<KnobName, number>> } | undefined;
   readonly utilization: Readonly<Record<KnobName, number>>;
-  readonly cost: DeviceCost;
+  readonly cost: KnobCost;
   /** What would bind next: the bottleneck proof at the answer under the sizing load. */
   readonly nextBottleneck: BottleneckProof | undefined;
 }
@@ -109,7 +109,7 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
     (k: DeviceKnobs): Replicated =>
       replicate(t, k, c, run);
   const sized = at(load, costs);
-  const areaOf = (k: DeviceKnobs): number => deviceCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
+  const areaOf = (k: DeviceKnobs): number => knobCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
   const bounds = workloadBounds(load, costs);
   const steps: SearchStep[] = [];
   const step = (s: SearchStep): void => {
@@ -153,7 +153,7 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
   const atTarget = evaluateSlos(nominal, { ...slos, margin: 0 });
   const mean = (f: (r: Replicated['runs'][number]) => number): number => nominal.runs.reduce((s, r) => s + f(r), 0) / nominal.runs.length;
   const utilization = Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.utilization[n])])) as Record<KnobName, number>;
-  const cost = deviceCost(engine, met.knobs, costs.clockPeriodPs, { symmetric: utilization.lanes, publicKey: utilization.pkLanes }, maxRecord);
+  const cost = knobCost(engine, met.knobs, costs.clockPeriodPs, { symmetric: utilization.lanes, publicKey: utilization.pkLanes }, maxRecord);
   const nextBottleneck = options.sensitivity === false ? undefined : proveBottleneck(met.rep, [met.verdict.limiting.metric], sized);
   const sensitivity = options.sensitivity === false ? [] : sensitivityTable(met, slos, load, run, (scales) => deviceCosts(engine, targets, traffic, scales));
   return {
@@ -183,7 +183,7 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
     sensitivity,
     verdict: `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`,
     method,
-    caveats: [...caveats, `cost: lower bound; excludes ${cost.excludes.join('; ')}`, ...perUnitNote(maxRecord)],
+    caveats: [...caveats, `cost: lower bound; excludes ${cost.excludes.join('; ')}`, ...perUnitNote(maxRecord, engine)],
   };
 }
 
@@ -297,8 +297,6 @@ function caveatsOf(c: DeviceCosts, t: Traffic): string[] {
   ];
 }
 
-function perUnitNote(maxRecord: number): string[] {
-  return Object.entries(perUnitKge(maxRecord)).map(
-    ([knob, f]) => `${knob} costs ${f.kge.toFixed(2)} kGE each (estimate, this model's per-unit figure until the cost model prices it: ${f.source})`,
-  );
+function perUnitNote(maxRecord: number, engine: Engine): string[] {
+  return Object.entries(perUnitKge(maxRecord, engine)).map(([knob, f]) => `${knob} costs ${f.kge.toFixed(2)} kGE each (${f.basis}: ${f.source})`);
 }
