@@ -183,7 +183,16 @@ test.serial(
     // The strict project compiles, with the package's declarations checked and xstate's never loaded.
     const tsc = spawnSync(process.execPath, [TSC, '-p', app, '--listFilesOnly'], { encoding: 'utf8' });
     const files = tsc.stdout.split('\n');
-    for (const entry of ['runtime/index', 'runtime/sans-io', 'runtime/wire', 'runtime/crypto', 'runtime/workers', 'hwmodel/index', 'learn/index', 'generator/index'])
+    for (const entry of [
+      'runtime/index',
+      'runtime/sans-io',
+      'runtime/wire',
+      'runtime/crypto',
+      'runtime/workers',
+      'hwmodel/index',
+      'learn/index',
+      'generator/index',
+    ])
       for (const kind of ['d.ts', 'd.cts'])
         t.true(
           files.some((f) => f.endsWith(`node_modules/dtls13/dist/${entry}.${kind}`)),
@@ -228,7 +237,10 @@ test.serial(
     // And it runs: a client against a server over UDP on 127.0.0.1.
     const output = execFileSync(process.execPath, [join(app, 'out/main.js')], { cwd: app, encoding: 'utf8', env, timeout: 60_000 });
     t.regex(output, /^sans-io: 1 record, provider \w+, one ConfigError: true$/m);
-    t.regex(output, /^workers: function 1; hwmodel: 1 handshake; learn: function; generator: .*npm install ts-morph kaitai-struct-compiler handlebars yaml @viz-js\/viz$/m);
+    t.regex(
+      output,
+      /^workers: function 1; hwmodel: 1 handshake; learn: function; generator: .*npm install ts-morph kaitai-struct-compiler handlebars yaml @viz-js\/viz$/m,
+    );
     t.regex(output, /^consumer: hello from a consumer project \| group x25519mlkem768 \| inspected .*@xstate\.snapshot/m);
     // From CommonJS: every entry by require(), each the very module import gives.
     const cjs = execFileSync(process.execPath, [join(app, 'out/main.cjs')], { cwd: app, encoding: 'utf8', env, timeout: 60_000 });
