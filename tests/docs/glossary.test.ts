@@ -1,0 +1,67 @@
+/**
+ * docs/architecture.md's glossary: one meaning per word, each row naming where that meaning lives in the code. A row
+ * whose name no longer exists (a class renamed or folded away) has drifted from the code and fails here; so does a
+ * word defined twice.
+ */
+import test from 'ava';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface Row {
+  readonly word: string;
+  readonly names: readonly string[];
+}
+
+function glossaryRows(markdown: string): Row[] {
+  const start = markdown.indexOf('## Glossary');
+  if (start < 0) return [];
+  const section = markdown.slice(start, markdown.indexOf('\n## ', start + 1));
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| word') && !line.startsWith('| ---'))
+    .map((line) => {
+      const cells = line.split('|').map((c) => c.trim());
+      return { word: cells[1] ?? '', names: [...(cells[3] ?? '').matchAll(/`(\w+)`/g)].map((m) => m[1]!) };
+    });
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+const rows = glossaryRows(readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8'));
+const exported = new Set(
+  tsFiles(join(ROOT, 'runtime')).flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/export (?:abstract )?(?:class|interface|type|function|const) (\w+)/g)].map((m) => m[1]!),
+  ),
+);
+
+test('the glossary has a row per word, each word once, each naming where it lives', (t) => {
+  t.true(rows.length >= 15, `the glossary has ${rows.length} rows`);
+  const words = rows.map((r) => r.word);
+  t.deepEqual(
+    words.filter((w, i) => words.indexOf(w) !== i),
+    [],
+    'no word is defined twice',
+  );
+  t.deepEqual(
+    rows.filter((r) => r.names.length === 0).map((r) => r.word),
+    [],
+    'every row names a class, function or type',
+  );
+});
+
+test('every name the glossary gives still exists in runtime/', (t) => {
+  const missing = rows.flatMap((r) => r.names.filter((n) => !exported.has(n)).map((n) => `${r.word}: ${n}`));
+  t.deepEqual(missing, []);
+});
+
+test('the check fails on a drifted row (a name that does not exist)', (t) => {
+  const drifted = glossaryRows('## Glossary\n\n| word | meaning | lives in | else |\n| --- | --- | --- | --- |\n| x | y | `NoSuchThing` | |\n\n## Next\n');
+  t.deepEqual(drifted, [{ word: 'x', names: ['NoSuchThing'] }]);
+  t.false(exported.has('NoSuchThing'));
+});
