@@ -9,6 +9,7 @@ import type { Interval } from '../hwmodel/model/sweep.js';
 import { KNOB_SPEC_NAMES, KNOBS, type DeviceKnobs } from '../hwmodel/sizing/workload/device.js';
 import type { SloRow, SloVerdict } from '../hwmodel/sizing/workload/slo.js';
 import { meanRecordBytes } from '../hwmodel/sizing/workload/traffic.js';
+import { deviceCostText } from '../hwmodel/sizing/device-cost-text.js';
 import type { SearchStep, WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
 
 const METRIC_TEXT: Readonly<Record<SloRow['metric'], string>> = {
@@ -94,6 +95,12 @@ export function workloadAnswerText(r: WorkloadSizing): string {
     out.push(
       `  power: lanes' dynamic ${c.dynamicW === undefined ? 'not given' : `${c.dynamicW.toFixed(3)} W`} (at the target load's utilization) + leakage of the whole area ${c.staticW === undefined ? 'not given' : `${c.staticW.toFixed(3)} W`}`,
     );
+    if (a.wholeDevice !== undefined)
+      out.push(
+        '',
+        'The whole device at the answer (every part, each operation at its own energy at the target load; docs/hwmodel-device-cost.md):',
+        deviceCostText(a.wholeDevice).trimEnd(),
+      );
     if (a.nextBottleneck !== undefined) {
       const n = a.nextBottleneck;
       out.push(
@@ -165,6 +172,8 @@ export function workloadCsv(r: WorkloadSizing): string {
       for (const x of v.rows)
         rows.push([section, x.metric, x.limit, x.measured.mean, x.measured.halfWidth, x.bound, x.met, '', '', '', '', '', '', '', '', '']);
     for (const l of a.cost.lines) rows.push(['cost', l.part, l.count, l.perUnit, 0, l.area, l.basis, '', '', '', '', '', '', '', '', '']);
+    for (const i of a.wholeDevice?.items ?? [])
+      rows.push(['device', i.part, i.count, i.dynamicW + i.staticW, '', i.areaKGE, i.basis, '', '', '', '', '', '', '', '', '']);
     for (const k of KNOBS) rows.push(['knob', KNOB_SPEC_NAMES[k], a.knobs[k], '', '', '', '', '', '', '', '', '', '', '', '', '']);
   }
   for (const s of r.sensitivity)

@@ -350,7 +350,7 @@ export function deviceCost(config: DeviceCostConfig, load: TargetLoad): DeviceCo
     items,
     caveats: [
       `lower bound; excludes ${costs.excludes.join('; ')}`,
-      `power at the target load (${l.gbps} Gbit/s of ${l.recordBytes}-byte records, ${l.handshakesPerSecond} handshakes/s, ${l.suite}, ${l.keyExchange}, ${l.signature}), not at what a simulation offered`,
+      `power at the target load (${l.gbps} Gbit/s of ${Number(l.recordBytes.toFixed(1))}-byte records, ${l.handshakesPerSecond} handshakes/s, ${l.suite}, ${l.keyExchange}, ${l.signature}), not at what a simulation offered`,
       `area in kGE (NAND2 equivalents) and mm² of cell area at ${costs.node.name}`,
       `parts by weakest basis: ${counts.published} published, ${counts.derived} derived, ${counts.estimate} estimate`,
     ],

@@ -9,9 +9,13 @@
  * hold. The answer carries its SLO table, its cost (device-cost.ts) at the
  * nominal load, the sensitivity table and the caveats.
  */
+import type { HostParams } from '../../model/host.js';
 import type { Engine } from '../../timing/engine-file.js';
 import type { CheckedTargets } from '../targets.js';
 import { proveBottleneck, type BottleneckProof } from './counterfactual.js';
+import { hasCostFile } from '../cost-file.js';
+import { deviceCost, type DeviceCost } from '../device-cost.js';
+import type { TargetLoad } from '../device-load.js';
 import { knobCost, perUnitKge, type KnobCost } from './device-cost.js';
 import {
   deviceCosts,
@@ -27,7 +31,7 @@ import {
 } from './device.js';
 import { replicate, type Replicated, type RunSettings } from './replicate.js';
 import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
-import { scaleTraffic, type Traffic } from './traffic.js';
+import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
 import { workloadBounds } from './workload-bounds.js';
 
 export interface WorkloadSizingOptions {
@@ -77,6 +81,11 @@ export interface WorkloadAnswer {
   readonly burst: { readonly dropProbability: number; readonly p99Us: number; readonly dropsBy: Readonly<Record<KnobName, number>> } | undefined;
   readonly utilization: Readonly<Record<KnobName, number>>;
   readonly cost: KnobCost;
+  /**
+   * The whole device at the answer (../device-cost.ts: every part, per-operation energies at the target load), when
+   * the engine has a cost file; the knobs' cost above is what the search compares.
+   */
+  readonly wholeDevice: DeviceCost | undefined;
   /** What would bind next: the bottleneck proof at the answer under the sizing load. */
   readonly nextBottleneck: BottleneckProof | undefined;
 }
@@ -178,12 +187,38 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
           : undefined,
       utilization,
       cost,
+      wholeDevice: hasCostFile(engine.name) ? deviceCost({ engine, device: hostOf(met.knobs) }, targetLoad(targets, traffic, utilization.keySlots)) : undefined,
       nextBottleneck,
     },
     sensitivity,
     verdict: `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`,
     method,
     caveats: [...caveats, `cost: lower bound; excludes ${cost.excludes.join('; ')}`, ...perUnitNote(maxRecord, engine)],
+  };
+}
+
+/** The answer's knobs as the device's parameters (the rest at the spec/hw defaults). */
+function hostOf(k: DeviceKnobs): HostParams {
+  return {
+    cryptoEngine: { lanes: k.lanes, pkLanes: k.pkLanes, dmaChannels: k.dmaChannels },
+    recordLayer: { pipelineDepth: k.pipelineDepth, rxRingDepth: k.rxRingDepth },
+    keyManager: { keySlots: k.keySlots },
+  };
+}
+
+const LOAD_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const;
+
+/** The target load the whole device's power is taken at: both directions, the mix's mean size, the key slots' measured misses. */
+function targetLoad(targets: CheckedTargets, traffic: Traffic, keySlotHits: number): TargetLoad {
+  const suite = LOAD_SUITES.find((x) => x === targets.suite);
+  return {
+    gbps: traffic.openGbps + traffic.sealGbps,
+    recordBytes: meanRecordBytes(traffic.mix),
+    handshakesPerSecond: traffic.handshake === 'psk' ? 0 : traffic.handshakesPerSecond,
+    ...(suite === undefined ? {} : { suite }),
+    keyExchange: targets.keyExchange === 'secp256r1' ? 'secp256r1' : 'x25519',
+    signature: targets.signature === 'ecdsa_secp256r1_sha256' ? 'ecdsa_secp256r1_sha256' : 'ed25519',
+    keyMissRate: Math.min(1, Math.max(0, 1 - keySlotHits)),
   };
 }
 

@@ -91,14 +91,25 @@ test('dtls13 size on a workload writes the CSV and JSON; bad workload options ar
   t.is(code, 0, text);
   t.regex(text, /SLOs at the sizing load \(× 1\.2, margin 20%\)/);
   t.regex(text, /Cost \(lower bound\)/);
+  // The whole device beside the knobs' cost: every part at its own energy, with the caveat that it is a lower bound.
+  t.regex(text, /The whole device at the answer/);
+  t.regex(text, /Device cost +[\d,.]+ kGE, [\d.]+ mm², [\d.]+ W/);
+  t.regex(text, /memory controller/);
+  t.regex(text, /lower bound; excludes/);
   t.regex(text, /Sensitivity at the answer/);
   const csv = readFileSync(join(dir, 'a.csv'), 'utf8');
   t.regex(csv, /^section,name,/);
   t.regex(csv, /\nslo_sizing_load,p99Us,10,/);
   t.regex(csv, /\nsensitivity,symmetricCycles,/);
-  const json = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as { format: string; answer: { knobs: Record<string, number> } };
+  t.regex(csv, /\ndevice,memory controller,1,/);
+  const json = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as {
+    format: string;
+    answer: { knobs: Record<string, number>; wholeDevice: { areaKGE: number; items: { part: string }[] } };
+  };
   t.is(json.format, 'dtls13-size-workload');
   t.true(json.answer.knobs['lanes']! >= 1);
+  t.true(json.answer.wholeDevice.areaKGE > 0);
+  t.true(json.answer.wholeDevice.items.some((i) => i.part.startsWith('DMA')));
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--mix', '64:x']), { instanceOf: CliUsageError, message: /^--mix: / });
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--margin', 'lots']), { instanceOf: CliUsageError, message: /^--margin: / });
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--sessions', '0']), { instanceOf: CliUsageError, message: /^--sessions: / });
