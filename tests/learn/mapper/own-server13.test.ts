@@ -97,3 +97,23 @@ test('an input outside the alphabet is the learner’s error: a RangeError namin
     await s.close();
   }
 });
+
+test('a server that asks for a certificate: our Certificate and CertificateVerify over the transcript are accepted', async (t) => {
+  const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
+  const asking = await referenceServer({
+    version: '1.3',
+    cert: certificateToPem(id.chain[0]!),
+    key: privateKeyToPem(id.privateKey),
+    ca: certificateToPem(clientId.caDer),
+  });
+  const withCert = await openServerSul({ host: asking.host, port: asking.port, version: '1.3', parallel: 1, cert: clientId.chain, key: clientId.privateKey });
+  try {
+    const out = await walk(withCert, ['ClientHello', 'ClientHelloWithCookie', 'Certificate', 'CertificateVerify', 'Finished', 'ApplicationData']);
+    t.is(out[1], 'ServerHello+EncryptedExtensions+CertificateRequest+Certificate+CertificateVerify+Finished');
+    t.notRegex(out.slice(2, 5).join(' '), /Alert|closed/);
+    t.regex(out[5]!, /ApplicationData/);
+  } finally {
+    await withCert.close();
+    await asking.close();
+  }
+});
