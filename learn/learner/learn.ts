@@ -1,0 +1,107 @@
+/**
+ * `learn(sul, options)`: L# with the query cache, parallel output queries and the randomized Wp oracle, over a
+ * SystemUnderLearning. The caller opened the SUL and closes it.
+ */
+import type { InputSymbol, SystemUnderLearning } from '../sul.js';
+import { RandomWpOracle } from './equivalence-oracle.js';
+import { LSharp } from './lsharp.js';
+import type { MealyMachine } from './mealy.js';
+import { transitionCount } from './mealy.js';
+import { ObservationTree } from './observation-tree.js';
+import type { Nondeterminism } from './query-runner.js';
+import { QueryBudgetSpent, QueryRunner } from './query-runner.js';
+import { SeededRandom } from './random.js';
+
+export interface LearnOptions {
+  /** The equivalence oracle's seed (default 1): the same seed, the same queries. */
+  readonly seed?: number;
+  /** Random Wp tests per hypothesis (default 1000). */
+  readonly budget?: number;
+  /** The longest random infix of a test (default 4). */
+  readonly infix?: number;
+  /** How many times a word whose answer disagrees with the cache is asked again (default 4: five votes). */
+  readonly repeats?: number;
+  /**
+   * Answer every extension of an answer `closed` with `closed`, without asking (default true). False asks every step:
+   * only to measure what the pruning saves.
+   */
+  readonly pruneClosed?: boolean;
+  /** Stop after this many sessions with the newest hypothesis (`complete: false`); default no limit. */
+  readonly maxQueries?: number;
+  /** Called after each hypothesis with its size and the queries so far. */
+  readonly onHypothesis?: (progress: { readonly states: number; readonly queries: number; readonly rounds: number }) => void;
+}
+
+/** The learned model and what learning it cost. */
+export interface LearnResult {
+  readonly version: '1.2' | '1.3';
+  readonly role: 'server' | 'client';
+  readonly alphabet: readonly InputSymbol[];
+  readonly model: MealyMachine;
+  readonly states: number;
+  readonly transitions: number;
+  /** Sessions run against the peer (repeats included). */
+  readonly queries: number;
+  /** Inputs sent to the peer. */
+  readonly steps: number;
+  /** Words answered from the cache without a session. */
+  readonly cacheHits: number;
+  /** Steps answered `closed` from the cache (they extend an answer `closed`). */
+  readonly prunedSteps: number;
+  /** Repeats of words whose answers disagreed. */
+  readonly repeats: number;
+  /** Hypotheses the equivalence oracle tested. */
+  readonly rounds: number;
+  readonly seconds: number;
+  /** Where the peer answered the same inputs differently, and what was kept. */
+  readonly nondeterministic: readonly Nondeterminism[];
+  /** False when `maxQueries` stopped learning before the oracle passed a hypothesis. */
+  readonly complete: boolean;
+}
+
+/** Learning could not produce even one hypothesis (the query budget ran out first). */
+export class LearnError extends Error {
+  override readonly name = 'LearnError';
+}
+
+export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}): Promise<LearnResult> {
+  const started = performance.now();
+  const budget = options.budget ?? 1000;
+  if (!Number.isInteger(budget) || budget < 0) throw new LearnError(`budget must be a whole number of tests, got ${budget}`);
+  if (sul.inputs.length === 0) throw new LearnError('the SUL has no inputs');
+  if (!Number.isInteger(sul.parallel) || sul.parallel < 1) throw new LearnError(`the SUL's parallel must be a whole number >= 1, got ${sul.parallel}`);
+  const tree = new ObservationTree(options.pruneClosed ?? true);
+  const runner = new QueryRunner(sul, tree, options.repeats ?? 4, options.maxQueries);
+  const lsharp = new LSharp(sul.inputs, tree, runner);
+  const oracle = new RandomWpOracle(tree, runner, new SeededRandom(options.seed ?? 1), { budget, infix: options.infix ?? 4, batch: 64 });
+  let model: MealyMachine | undefined;
+  let complete = true;
+  try {
+    model = await lsharp.learn(async (h, basis) => {
+      options.onHypothesis?.({ states: h.next.length, queries: runner.stats.queries, rounds: lsharp.rounds });
+      return oracle.find(h, basis);
+    });
+  } catch (e) {
+    if (!(e instanceof QueryBudgetSpent)) throw e;
+    complete = false;
+    model = lsharp.last;
+    if (model === undefined) throw new LearnError(`${e.message} before the first hypothesis`);
+  }
+  return {
+    version: sul.version,
+    role: sul.role,
+    alphabet: [...sul.inputs],
+    model,
+    states: model.next.length,
+    transitions: transitionCount(model),
+    queries: runner.stats.queries,
+    steps: runner.stats.steps,
+    cacheHits: runner.stats.cacheHits,
+    prunedSteps: tree.prunedSteps,
+    repeats: runner.stats.repeats,
+    rounds: lsharp.rounds,
+    seconds: (performance.now() - started) / 1000,
+    nondeterministic: runner.nondeterministic,
+    complete,
+  };
+}

@@ -1,0 +1,49 @@
+import test from 'ava';
+import { learn } from '../../learn/learner/learn.js';
+import { machineSul } from '../../learn/learner/machine-sul.js';
+import { distinguishingWord, run } from '../../learn/learner/mealy.js';
+import type { MealyMachine } from '../../learn/learner/mealy.js';
+import type { SystemUnderLearning } from '../../learn/sul.js';
+import { randomMachine } from './machines.js';
+
+/** The machine's SUL, with some answers replaced: `change(session, step, output)` (session and step count from 0). */
+function disturbed(truth: MealyMachine, parallel: number, change: (session: number, step: number, output: string) => string): SystemUnderLearning {
+  const inner = machineSul(truth, { parallel });
+  let sessions = 0;
+  return {
+    ...inner,
+    open: async () => {
+      const session = sessions++;
+      const s = await inner.open();
+      let step = 0;
+      return { step: async (input) => change(session, step++, await s.step(input)), close: () => s.close() };
+    },
+  };
+}
+
+test('a rare wrong answer (as a retransmission would give) is outvoted and reported; the model is exact', async (t) => {
+  const truth = randomMachine(21, 12, 4);
+  // Every 40th session answers its second input wrongly.
+  const sul = disturbed(truth, 4, (session, step, output) => (session % 40 === 39 && step === 1 ? 'glitch' : output));
+  const result = await learn(sul, { seed: 2, budget: 800 });
+  t.is(distinguishingWord(result.model, truth), undefined);
+  t.true(result.nondeterministic.length > 0, 'the disagreements are reported');
+  for (const n of result.nondeterministic) {
+    t.is(n.kept, run(truth, n.word)[n.word.length - 1]!, `the majority kept the true answer to ${n.word.join(' ')}`);
+    t.true((n.answers['glitch'] ?? 0) >= 1);
+  }
+  t.true(result.repeats > 0);
+});
+
+test('a transition that really answers at random is reported, and learning still ends', async (t) => {
+  const truth = randomMachine(22, 8, 4);
+  let coin = 0;
+  // In the state after i0, i1 answers 'a' or 'b' in turns of three: no answer has a steady majority.
+  const sul = disturbed(truth, 2, (_session, step, output) => (step === 1 && output === run(truth, ['i0', 'i1'])[1] ? (coin++ % 6 < 3 ? 'a' : 'b') : output));
+  const result = await learn(sul, { seed: 4, budget: 300, maxQueries: 20_000 });
+  t.true(result.nondeterministic.length > 0);
+  t.true(
+    result.nondeterministic.some((n) => 'a' in n.answers && 'b' in n.answers),
+    'both answers are counted',
+  );
+});
