@@ -10,7 +10,7 @@ import { encodeDigitallySigned } from '../../generated/wire/digitally-signed.js'
 import type { CipherSuite, NamedGroup } from '../../generated/wire/enums.js';
 import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import { decodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-exchange.js';
-import { encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
+import { decodeTls12Certificate, encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import { alertAnswer, alertRecord, APPLICATION_DATA, CONTENT, WRONG_FINISHED } from './content.js';
 import { NOTHING, type Answer, type ConcreteSide } from './concrete-side.js';
@@ -38,20 +38,6 @@ const SCHEMES: readonly SignatureAlgorithm[] = [
   'rsa_pkcs1_sha384',
 ];
 const EMPTY = new Uint8Array(0);
-
-/** The input alphabet for learning a DTLS 1.2 server (we are the client). */
-export const SERVER12_INPUTS: readonly string[] = [
-  'ClientHello',
-  'ClientHelloWithCookie',
-  'Certificate',
-  'ClientKeyExchange',
-  'CertificateVerify',
-  'ChangeCipherSpec',
-  'Finished',
-  'ApplicationData',
-  'Alert(close_notify)',
-  'Alert(unexpected_message)',
-];
 
 /**
  * The client side of a DTLS 1.2 conversation (RFC 6347, RFC 5246, RFC 8422, RFC 7627), one abstract input at a time,
@@ -89,8 +75,14 @@ export class Client12 implements ConcreteSide {
       case 'ClientHelloWithCookie':
         // The last HelloVerifyRequest's cookie; before any, none (then it is the plain ClientHello).
         return [this.clientHello(this.cookie)];
+      case 'ClientHelloWithCookieChanged':
+        // The cookie, with another suite list than the first ClientHello's.
+        return [this.clientHello(this.cookie, SUITES.slice(1))];
       case 'Certificate':
+        // Our chain; without one configured, the same as EmptyCertificate.
         return [this.handshake(typeNumber('certificate'), encodeTls12Certificate({ certificateList: this.credentials.chain.map((cert) => ({ cert })) }))];
+      case 'EmptyCertificate':
+        return [this.handshake(typeNumber('certificate'), encodeTls12Certificate({ certificateList: [] }))];
       case 'ClientKeyExchange':
         return [this.clientKeyExchange()];
       case 'CertificateVerify':
@@ -155,13 +147,13 @@ export class Client12 implements ConcreteSide {
    * A ClientHello for DTLS 1.2 with `cookie` (RFC 6347 §4.2.1): the same random every time, so the one with the cookie
    * repeats the first. Each ClientHello starts the transcript again (the first and the HelloVerifyRequest are not in it).
    */
-  private clientHello(cookie: Uint8Array): Uint8Array {
+  private clientHello(cookie: Uint8Array, suites: readonly CipherSuite[] = SUITES): Uint8Array {
     const body = encodeClientHello({
       legacyVersion: 'dtls1_2',
       random: this.random,
       legacySessionId: EMPTY,
       legacyCookie: cookie,
-      cipherSuites: [...SUITES],
+      cipherSuites: [...suites],
       legacyCompressionMethods: Uint8Array.of(0),
       extensions: [
         { extensionType: 'supported_groups', extensionData: { namedGroupList: GROUPS as NamedGroup[] } },
@@ -265,6 +257,12 @@ export class Client12 implements ConcreteSide {
           this.extendedMaster = hello.extensions.some((e) => e.extensionType === 'extended_master_secret');
           break;
         }
+        case typeNumber('certificate'):
+          if (decodeTls12Certificate(m.body).certificateList.length === 0) {
+            this.transcript.push(wholeMessageHeader(m.msgType, m.messageSeq, m.body.length), m.body);
+            return { name: 'EmptyCertificate', flightEnd: false };
+          }
+          break;
         case typeNumber('server_key_exchange'): {
           const params = decodeServerKeyExchangeEcdhe(m.body).params;
           const group = GROUPS.find((g) => g === params.namedCurve);

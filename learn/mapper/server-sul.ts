@@ -1,8 +1,9 @@
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { defaultProvider } from '../../runtime/crypto/registry.js';
 import type { SulSession, SystemUnderLearning } from '../sul.js';
-import { Client12, SERVER12_INPUTS } from './client12.js';
-import { Client13, SERVER13_INPUTS } from './client13.js';
+import { INPUTS_12_SERVER, INPUTS_13_SERVER } from '../symbols.js';
+import { Client12 } from './client12.js';
+import { Client13 } from './client13.js';
 import { loadCredentials, type CredentialOptions } from './credentials.js';
 import { DatagramChannel } from './datagram-channel.js';
 import { DEFAULT_WAIT_MS, MapperSession } from './session.js';
@@ -96,7 +97,7 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
   const parallel = checkedCount('parallel', options.parallel);
   if (options.version !== '1.2' && options.version !== '1.3') throw new RangeError(`version must be '1.2' or '1.3', got ${String(options.version)}`);
   const peer = { host: options.host, port: options.port };
-  const inputs = options.version === '1.3' ? SERVER13_INPUTS : SERVER12_INPUTS;
+  const inputs = options.version === '1.3' ? INPUTS_13_SERVER : INPUTS_12_SERVER;
   return new SessionsOverUdp(options.version, 'server', inputs, parallel, async () => {
     const channel = await DatagramChannel.toPeer(peer);
     const side = options.version === '1.3' ? new Client13(provider, credentials) : new Client12(provider, credentials);

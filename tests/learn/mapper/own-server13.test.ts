@@ -31,7 +31,7 @@ test('the alphabet and the SUL describe a 1.3 server', (t) => {
   t.is(sul.version, '1.3');
   t.is(sul.role, 'server');
   t.is(sul.parallel, 4);
-  for (const i of ['ClientHello', 'ClientHelloNoShare', 'ClientHelloWithCookie', 'Finished', 'KeyUpdate', 'ACK', 'ChangeCipherSpec'])
+  for (const i of ['ClientHello', 'ClientHelloNoKeyShare', 'ClientHelloWithCookie', 'Finished', 'KeyUpdate', 'ACK', 'ChangeCipherSpec'])
     t.true(sul.inputs.includes(i), i);
 });
 
@@ -44,7 +44,7 @@ test('the normal handshake: HelloRetryRequest, the server flight, then the echo 
 });
 
 test('a key share the server cannot use: HelloRetryRequest, and the retry with the cookie and a share completes', async (t) => {
-  const out = await walk(sul, ['ClientHelloNoShare', 'ClientHelloWithCookie', 'Finished', 'ApplicationData']);
+  const out = await walk(sul, ['ClientHelloNoKeyShare', 'ClientHelloWithCookie', 'Finished', 'ApplicationData']);
   t.is(out[0], 'HelloRetryRequest');
   t.is(out[1], 'ServerHello+EncryptedExtensions+Certificate+CertificateVerify+Finished');
   t.regex(out[3]!, /ApplicationData/);
