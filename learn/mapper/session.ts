@@ -5,6 +5,8 @@ import type { DatagramChannel } from './datagram-channel.js';
 /** How long a step waits for answers by default, and how long it keeps listening once a flight looks complete. */
 export const DEFAULT_WAIT_MS = 300;
 const GRACE_MS = 40;
+/** The alert a session still open sends when it is closed. */
+const GOODBYE = 'Alert(internal_error)';
 
 /** What a session may hold besides its socket: the peer process the mapper started (learning a client). */
 export interface SessionPeer {
@@ -63,9 +65,21 @@ export class MapperSession implements SulSession {
     return this.over ? CLOSED : 'timeout';
   }
 
+  /**
+   * Ends the session. A session still open first tells the peer with a fatal alert (internal_error, under the keys it
+   * holds), so a peer that serves one connection at a time (wolfSSL's and OpenSSL's example servers) moves on to the
+   * next session at once instead of waiting for this one to time out.
+   */
   async close(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    if (!this.over) {
+      try {
+        await this.channel.send(this.side.input(GOODBYE));
+      } catch {
+        // the peer is told nothing: it times the session out
+      }
+    }
     this.over = true;
     this.side.release();
     await this.channel.close();

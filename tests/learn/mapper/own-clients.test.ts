@@ -81,3 +81,23 @@ test('1.2 client: a wrong Finished gets an alert; two sessions at once are indep
     await done();
   }
 });
+
+test('a client command that exits at once: the session is closed from the first step, without a throw', async (t) => {
+  const sul = await openClientSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 1, clientCommand: 'exit 0 # {port}', startMs: 500 });
+  try {
+    t.deepEqual(await walk(sul, ['ServerHello', 'Finished']), [CLOSED, CLOSED]);
+  } finally {
+    await sul.close();
+  }
+});
+
+test('options are checked: a command without {port}, a parallel of 0', async (t) => {
+  await t.throwsAsync(() => openClientSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 1, clientCommand: 'true' }), {
+    instanceOf: RangeError,
+    message: /\{port\}/,
+  });
+  await t.throwsAsync(() => openClientSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 0, clientCommand: 'true {port}' }), {
+    instanceOf: RangeError,
+    message: /parallel/,
+  });
+});

@@ -2,7 +2,7 @@ import test from 'ava';
 import { openServerSul } from '../../../learn/mapper/server-sul.js';
 import { CLOSED } from '../../../learn/sul.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
-import { startWolfServer, writePem } from '../../interop/wolfssl.js';
+import { startWolfServer, wolfsslBuild, writePem } from '../../interop/wolfssl.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from '../../dtls12/openssl12.js';
 import { walk } from './steps.js';
 
@@ -64,5 +64,21 @@ test.serial('OpenSSL 1.2 server: HelloVerifyRequest, server flight, ChangeCipher
   } finally {
     await sul.close();
     server.stop();
+  }
+});
+
+test.serial('wolfSSL 1.3 server started per session (serverCommand): two sessions at once, each its own server', async (t) => {
+  const pem = writePem(id);
+  const serverCommand = `cd '${wolfsslBuild()}' && exec ./examples/server/server -u -v 4 -p {port} -c '${pem.cert}' -k '${pem.key}' -d`;
+  const sul = await openServerSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 2, serverCommand });
+  try {
+    const outs = await Promise.all([0, 1].map(() => walk(sul, ['ClientHello', 'ClientHelloWithCookie', 'Finished', 'ApplicationData'])));
+    for (const out of outs) {
+      t.is(out[1], 'ServerHello+EncryptedExtensions+Certificate+CertificateVerify+Finished');
+      t.regex(out[3]!, /ApplicationData/);
+    }
+  } finally {
+    await sul.close();
+    pem.remove();
   }
 });
