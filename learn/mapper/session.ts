@@ -5,6 +5,8 @@ import type { DatagramChannel } from './datagram-channel.js';
 /** How long a step waits for answers by default, and how long it keeps listening once a flight looks complete. */
 export const DEFAULT_WAIT_MS = 300;
 const GRACE_MS = 40;
+/** The longest a step waits for a flight it has seen begin, in waits. */
+const MAX_WAITS = 4;
 /** The alert a session still open sends when it is closed. */
 const GOODBYE = 'Alert(internal_error)';
 
@@ -18,7 +20,8 @@ export interface SessionPeer {
 /**
  * One query's conversation: each input becomes datagrams (the concrete side), and everything new the peer sends until
  * the step's wait ends becomes one output symbol, the names joined with `+` in arrival order, a name repeated at once
- * (a retransmitted ACK, say) kept once. The wait ends early once a flight looks complete. After the peer ends the
+ * (a retransmitted ACK, say) kept once. The wait ends early once a flight looks complete, and is prolonged (up to four
+ * waits) while a flight has begun and not ended. After the peer ends the
  * connection (a fatal alert, close_notify), its socket fails or its process exits, the session is over: every later
  * step answers `closed` without touching the network. Datagrams that arrive between steps are read at the start of the
  * next one: retransmissions among them are dropped by the concrete side, late answers count for that step.
@@ -52,11 +55,22 @@ export class MapperSession implements SulSession {
       const datagrams = this.side.input(input);
       const sent = await this.channel.send(datagrams);
       if (!sent && this.channel.hasPeer) this.over = true;
-      let deadline = performance.now() + this.waitMs;
+      const started = performance.now();
+      let deadline = started + this.waitMs;
+      let flightEnded = false;
       while (!this.over) {
         const d = await this.channel.next(deadline);
-        if (d === undefined) break;
-        if (take(d)) deadline = Math.min(deadline, performance.now() + GRACE_MS);
+        if (d === undefined) {
+          // A flight begun and not ended (a slow peer's ServerHello without the rest): wait for the rest, up to
+          // MAX_WAITS waits in all, so one flight is not split over two steps.
+          if (names.length === 0 || flightEnded || performance.now() - started >= MAX_WAITS * this.waitMs) break;
+          deadline = performance.now() + this.waitMs;
+          continue;
+        }
+        if (take(d)) {
+          flightEnded = true;
+          deadline = Math.min(deadline, performance.now() + GRACE_MS);
+        }
       }
       if (this.channel.closed || (this.peer !== undefined && !this.peer.alive())) this.over = true;
     }
