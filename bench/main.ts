@@ -17,7 +17,8 @@ import { benchWire } from './wire.js';
  * `-- receive-instructions` (only when named: valgrind, minutes) for a receiving server's instructions per payload and its record-opening calls';
  * `-- handshake-servers` (only when named: wolfSSL, OpenSSL 3.0's libssl-dev, a minute) for the server's CPU per handshake against C servers;
  * `-- road` (only when named: a few seconds) for the functions and files one echo round trip crosses (issue 57);
- * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering).
+ * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering);
+ * `-- learn` (only when named: a minute) for the wall time of `dtls13 learn` with parallel queries against sequential ones.
  * Every figure is printed next to a baseline measured in the same run.
  */
 const only = process.argv[2];
@@ -44,6 +45,7 @@ if (only === 'scale-out-instructions') await (await import('./scale-out/instruct
 if (only === 'receive-instructions') await (await import('./network/receive-instructions.js')).benchReceiveInstructions(console.log);
 if (only === 'handshake-servers') await (await import('./handshake-servers.js')).benchHandshakeServers(console.log);
 if (only === 'road') await (await import('./road.js')).benchRoad(console.log);
+if (only === 'learn') await (await import('./learn.js')).benchLearn(console.log);
 if (only === 'lossy') await (await import('./lossy.js')).benchLossy(console.log);
 if (only === 'package-size') await (await import('./package-size.js')).benchPackageSize(console.log);
 if (only === 'first-run') (await import('./first-run.js')).benchFirstRun(console.log);

@@ -4,6 +4,7 @@
  * `--version` load none of the library, the generator or the hardware model).
  */
 import { CLIENT_ABOUT, CLIENT_OPTIONS, SERVER_ABOUT, SERVER_OPTIONS } from './net-options.js';
+import { LEARN_ABOUT, LEARN_OPTIONS } from './learn-options.js';
 import { helpText } from './option-table.js';
 import { GENERATOR_PACKAGES, needing } from './optional-packages.js';
 
@@ -155,6 +156,17 @@ export const COMMANDS: readonly Command[] = [
     summary: 'the smallest offload engine (area or power) meeting a data and handshake rate',
     help: () => SIZE_HELP_TEXT,
     load: async () => (await needing(['yaml'], () => import('./size-command.js'))).runSize,
+  },
+  {
+    name: 'learn',
+    summary: "learn a DTLS peer's state machine (L#, parallel queries) and check it for known bugs",
+    help: () =>
+      helpText(
+        "dtls13 learn (--connect HOST:PORT | --listen HOST:PORT --client-command 'CMD {port}') [-dtls1_2|-dtls1_3] [options]",
+        LEARN_ABOUT,
+        LEARN_OPTIONS,
+      ),
+    load: async () => (await import('./learn-command.js')).runLearn,
   },
   {
     name: 'generate',

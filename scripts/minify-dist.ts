@@ -14,7 +14,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The folders of dist/ whose modules tsc wrote. */
-export const MINIFIED_DIRS = ['dist/runtime', 'dist/generated', 'dist/cli', 'dist/generator', 'dist/hwmodel', 'dist/modules'] as const;
+export const MINIFIED_DIRS = ['dist/runtime', 'dist/generated', 'dist/cli', 'dist/generator', 'dist/hwmodel', 'dist/learn', 'dist/modules'] as const;
 
 /** Where esbuild breaks lines (an uncaught error prints its source line, which must stay short). */
 const LINE_LIMIT = 160;

@@ -28,7 +28,7 @@ const BUNDLED_DIRS = ['dist/runtime', 'dist/generated/wire', 'dist/generated/cha
 /** Files of dist/runtime that are not the bundle's modules: its loader, the entries, the bundle, the worker thread's file. */
 const NOT_BUNDLED = /^dist\/runtime\/(load-bundle|index|sans-io|wire|crypto|workers|worker-thread)(\.modules)?\.c?js$|^dist\/runtime\/index\.bundle\.cjs$/;
 /** The folders whose modules stay tsc's, beside the bundle (the package's other parts). */
-const OUTSIDE_DIRS = ['dist/cli', 'dist/hwmodel', 'dist/generator', 'dist/generated/tlm'] as const;
+const OUTSIDE_DIRS = ['dist/cli', 'dist/hwmodel', 'dist/learn', 'dist/generator', 'dist/generated/tlm'] as const;
 /** tsc's copy of the whole runtime, kept for the cold-start bench (not in package.json "files"). */
 export const MODULES_DIR = 'dist/modules';
 

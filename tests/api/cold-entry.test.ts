@@ -33,7 +33,20 @@ const workersUnavailable = ((): string | undefined => {
     return e instanceof Error ? e.message : String(e);
   }
 })();
-const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'runtime', 'cli', 'generator', 'generated', 'hwmodel', 'spec', 'native'];
+const SOURCES = [
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'scripts',
+  'runtime',
+  'cli',
+  'generator',
+  'generated',
+  'hwmodel',
+  'learn',
+  'spec',
+  'native',
+];
 
 interface Report {
   readonly codeCache: string | undefined;

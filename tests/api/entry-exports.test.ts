@@ -22,10 +22,10 @@ interface Conditions {
 }
 const exportsField = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Conditions> }).exports;
 
-/** Each subpath's source entry: dist/D/X.d.ts is tsc's output of D/X.ts (D: runtime, hwmodel, generator). */
+/** Each subpath's source entry: dist/D/X.d.ts is tsc's output of D/X.ts (D: runtime, hwmodel, learn, generator). */
 const entries = Object.entries(exportsField).map(([subpath, c]) => {
   const types = c.types ?? '';
-  const match = /^\.\/dist\/((?:runtime|hwmodel|generator)\/[\w-]+)\.d\.ts$/.exec(types);
+  const match = /^\.\/dist\/((?:runtime|hwmodel|learn|generator)\/[\w-]+)\.d\.ts$/.exec(types);
   return { subpath, types, source: match ? join(ROOT, `${match[1]!}.ts`) : undefined };
 });
 
@@ -36,7 +36,7 @@ test('every subpath of package.json "exports" has declarations from a source ent
     entries.filter((e) => e.source === undefined).map((e) => `${e.subpath}: ${e.types}`),
     [],
   );
-  t.deepEqual(entries.map((e) => e.subpath).sort(), ['.', './crypto', './generator', './hwmodel', './sans-io', './wire', './workers']);
+  t.deepEqual(entries.map((e) => e.subpath).sort(), ['.', './crypto', './generator', './hwmodel', './learn', './sans-io', './wire', './workers']);
 });
 
 test(`the root exports at most ${ROOT_LIMIT} names, exactly those of tests/api/root-exports.txt`, async (t) => {

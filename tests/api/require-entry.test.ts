@@ -27,6 +27,7 @@ const SOURCES = [
   'generator',
   'generated',
   'hwmodel',
+  'learn',
   'spec',
   'native',
 ];

@@ -71,6 +71,7 @@ test('dtls13 --help and --version load no command module', (t) => {
   // generator/optional-peers.ts: the one place naming the optional packages and the install line (no import of its own).
   const expected = [
     'cli/commands.ts',
+    'cli/learn-options.ts',
     'cli/net-options.ts',
     'cli/option-table.ts',
     'cli/optional-packages.ts',

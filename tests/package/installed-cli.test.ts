@@ -34,6 +34,7 @@ const SOURCES = [
   'generator',
   'generated',
   'hwmodel',
+  'learn',
   'spec',
   'native',
 ];
@@ -125,7 +126,7 @@ test('each CLI command of an installed tarball works or says exactly what to npm
       '--input-type=module',
       '-e',
       [
-        "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto', 'dtls13/workers', 'dtls13/hwmodel']) console.log(e, Object.keys(await import(e)).length > 0);",
+        "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto', 'dtls13/workers', 'dtls13/hwmodel', 'dtls13/learn']) console.log(e, Object.keys(await import(e)).length > 0);",
         "await import('dtls13/generator').then((g) => g.generate('.')).then(() => console.log('dtls13/generator generates'), (e) => console.log('dtls13/generator:', e.message));",
       ].join('\n'),
     ],
@@ -135,7 +136,7 @@ test('each CLI command of an installed tarball works or says exactly what to npm
   const [generator, ...loaded] = entries.stdout.trim().split('\n').reverse();
   t.deepEqual(
     loaded.reverse(),
-    ['dtls13 true', 'dtls13/sans-io true', 'dtls13/wire true', 'dtls13/crypto true', 'dtls13/workers true', 'dtls13/hwmodel true'],
+    ['dtls13 true', 'dtls13/sans-io true', 'dtls13/wire true', 'dtls13/crypto true', 'dtls13/workers true', 'dtls13/hwmodel true', 'dtls13/learn true'],
     entries.stderr,
   );
   t.regex(
@@ -148,14 +149,23 @@ test('each CLI command of an installed tarball works or says exactly what to npm
     [
       '--input-type=commonjs',
       '-e',
-      "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto', 'dtls13/workers', 'dtls13/hwmodel', 'dtls13/generator']) console.log(e, Object.keys(require(e)).length > 0);",
+      "for (const e of ['dtls13', 'dtls13/sans-io', 'dtls13/wire', 'dtls13/crypto', 'dtls13/workers', 'dtls13/hwmodel', 'dtls13/learn', 'dtls13/generator']) console.log(e, Object.keys(require(e)).length > 0);",
     ],
     app,
     120_000,
   );
   t.deepEqual(
     required.stdout.trim().split('\n'),
-    ['dtls13 true', 'dtls13/sans-io true', 'dtls13/wire true', 'dtls13/crypto true', 'dtls13/workers true', 'dtls13/hwmodel true', 'dtls13/generator true'],
+    [
+      'dtls13 true',
+      'dtls13/sans-io true',
+      'dtls13/wire true',
+      'dtls13/crypto true',
+      'dtls13/workers true',
+      'dtls13/hwmodel true',
+      'dtls13/learn true',
+      'dtls13/generator true',
+    ],
     required.stderr,
   );
   const demo = await run(join(app, 'node_modules/.bin/dtls13'), ['demo'], app, 120_000);

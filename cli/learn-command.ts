@@ -1,0 +1,120 @@
+/**
+ * `dtls13 learn`: learns a DTLS peer's state machine (learn/, docs/learn.md). The concrete side, which turns the
+ * abstract inputs into real records and the peer's answers into symbols, is learn/mapper/ (`openServerSul`,
+ * `openClientSul`); `--replay` learns a saved report's model instead of a peer, in process.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { modelToDot } from '../learn/learner/dot.js';
+import { learn } from '../learn/learner/learn.js';
+import { machineSul } from '../learn/learner/machine-sul.js';
+import type { MealyMachine } from '../learn/learner/mealy.js';
+import { learnReport, modelFromReport } from '../learn/learner/report.js';
+import type { LearnReport } from '../learn/learner/report.js';
+import { modelToXState } from '../learn/learner/xstate.js';
+import type { SystemUnderLearning } from '../learn/sul.js';
+import { interrupted, withInspectDefault } from './inspect-option.js';
+import { serveLearnedModel } from './learn-inspect.js';
+import { LEARN_OPTIONS } from './learn-options.js';
+import { learnPlan } from './learn-plan.js';
+import type { LearnPlan } from './learn-plan.js';
+import { withOpensslSpellings } from './openssl-spellings.js';
+import { parseOptions } from './option-table.js';
+import { CliUsageError } from './usage-error.js';
+
+/** The mapper's entry (learn/mapper/index.ts), as this command calls it. */
+interface MapperModule {
+  openServerSul(options: Record<string, unknown>): Promise<SystemUnderLearning>;
+  openClientSul(options: Record<string, unknown>): Promise<SystemUnderLearning>;
+}
+
+/** The mapper, loaded when a peer is learned; a one-line error when this build has none. */
+async function loadMapper(): Promise<MapperModule> {
+  const specifier = '../learn/mapper/index.js';
+  try {
+    return (await import(specifier)) as MapperModule;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('mapper'))
+      throw new Error('this build has no mapper (learn/mapper/): it cannot reach a peer; --replay FILE.json learns a saved model', { cause: e });
+    throw e;
+  }
+}
+
+function readReport(option: string, path: string): { report: LearnReport; model: MealyMachine } {
+  try {
+    const report = JSON.parse(readFileSync(path, 'utf8')) as LearnReport;
+    return { report, model: modelFromReport(report) };
+  } catch (e) {
+    throw new CliUsageError(`${option} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function openSul(plan: LearnPlan): Promise<SystemUnderLearning> {
+  const t = plan.target;
+  if (t.role === 'replay') {
+    const { report, model } = readReport('--replay', t.path);
+    return machineSul(model, { version: report.version, role: report.role, parallel: plan.parallel });
+  }
+  const mapper = await loadMapper();
+  const common = { version: plan.version, parallel: plan.parallel, ...plan.credentials, ...(plan.waitMs !== undefined ? { waitMs: plan.waitMs } : {}) };
+  return t.role === 'server'
+    ? mapper.openServerSul({ host: t.host, port: t.port, ...common })
+    : mapper.openClientSul({ host: t.host, port: t.port, clientCommand: t.clientCommand, ...common });
+}
+
+function summary(r: LearnReport, target: string): string[] {
+  const lines = [
+    `learned DTLS ${r.version} ${r.role} ${target}: ${r.states} states, ${r.transitions} transitions, ${r.queries} queries (${r.steps} steps, ${r.cacheHits} cached, ${r.prunedSteps} pruned), ${r.rounds} hypotheses, ${r.seconds.toFixed(1)} s${r.complete ? '' : ' (incomplete: --max-queries reached)'}`,
+  ];
+  for (const n of r.nondeterministic)
+    lines.push(
+      `nondeterministic: ${n.word.join(' ')} -> ${Object.entries(n.answers)
+        .map(([o, c]) => `${o} x${c}`)
+        .join(', ')} (kept ${n.kept})`,
+    );
+  for (const b of r.bugPatterns) lines.push(`bug pattern ${b.pattern}: ${b.description}: ${b.word.join(' ')} -> ${b.outputs.join(' | ')}`);
+  if (r.bugPatterns.length === 0) lines.push(`bug patterns: none of ${r.bugPatternsChecked.join(', ')}`);
+  for (const d of r.differences ?? []) lines.push(`differs from the reference: ${d.word.join(' ')} -> ${d.first.at(-1)} (reference: ${d.second.at(-1)})`);
+  return lines;
+}
+
+export async function runLearn(argv: readonly string[]): Promise<number> {
+  const plan = learnPlan(parseOptions(withInspectDefault(withOpensslSpellings(argv)), LEARN_OPTIONS));
+  const reference = plan.reference === undefined ? undefined : readReport('--reference', plan.reference).model;
+  const t = plan.target;
+  const target = t.role === 'replay' ? `(replayed from ${t.path})` : t.role === 'server' ? `at ${t.host}:${t.port}` : 'started by --client-command';
+  const sul = await openSul(plan);
+  let report: LearnReport;
+  try {
+    const result = await learn(sul, {
+      seed: plan.seed,
+      budget: plan.budget,
+      ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
+      onHypothesis: (p) => {
+        if (!plan.quiet) process.stderr.write(`hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries\n`);
+      },
+    });
+    report = learnReport(result, reference);
+  } finally {
+    await sul.close();
+  }
+  const lines = summary(report, target);
+  process.stdout.write(`${(plan.quiet ? lines.slice(0, 1) : lines).join('\n')}\n`);
+  const model = modelFromReport(report);
+  const name = `DTLS ${report.version} ${report.role} ${target}`;
+  if (plan.out !== undefined) writeFileSync(plan.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (plan.dot !== undefined) writeFileSync(plan.dot, modelToDot(model, { name }));
+  if (plan.inspect !== undefined) {
+    const page = await serveLearnedModel(
+      plan.inspect,
+      `learned: ${name}`,
+      report.version,
+      report.role,
+      modelToDot(model, { name }),
+      modelToXState(model, 'learned'),
+    );
+    process.stdout.write(`inspector: ${page.url} (Ctrl-C to stop)\n`);
+    await interrupted();
+    await page.close();
+  }
+  return report.bugPatterns.length > 0 ? 1 : 0;
+}

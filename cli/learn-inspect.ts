@@ -1,0 +1,93 @@
+/**
+ * `dtls13 learn --inspect`: a page on 127.0.0.1 with our own chart for the version and role learned
+ * (generated/charts/, as `dtls13 demo --inspect` shows it) beside the learned model, drawn from its DOT by @viz-js/viz
+ * (Graphviz in WebAssembly; when the package is absent the DOT text is shown). `/learned.json` serves the model as
+ * an XState machine config (createMachine takes it; the Stately inspector draws it), `/learned.dot` its DOT.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { LearnedMachineConfig } from '../learn/learner/xstate.js';
+import { installed } from './optional-packages.js';
+import { CliUsageError } from './usage-error.js';
+
+/** Our chart of the role and version the peer plays. */
+export function ourChartId(version: '1.2' | '1.3', role: 'server' | 'client'): string {
+  return `${version === '1.2' ? 'dtls12' : 'dtls13'}-${role}`;
+}
+
+function chartSvg(id: string): string | undefined {
+  for (const dir of ['../generated/charts/', '../../generated/charts/']) {
+    try {
+      return readFileSync(new URL(`${dir}${id}.svg`, import.meta.url), 'utf8');
+    } catch {
+      // not in this layout
+    }
+  }
+  return undefined;
+}
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+async function learnedSvg(dot: string): Promise<string> {
+  if (!installed('@viz-js/viz')) return `<pre>${escapeHtml(dot)}</pre><p>(npm install @viz-js/viz to draw it)</p>`;
+  const { instance } = await import('@viz-js/viz');
+  return (await instance()).renderString(dot, { format: 'svg', engine: 'dot' });
+}
+
+function page(title: string, chartId: string, ours: string | undefined, learned: string): string {
+  const strip = (svg: string): string => svg.replace(/^[^]*?(<svg)/, '$1');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>
+body { margin: 0; font: 13px/1.4 system-ui, sans-serif; color: #1a202c; background: #f7fafc; }
+header { padding: 8px 16px; background: #2d3748; color: #fff; } header h1 { font-size: 15px; margin: 0; }
+header a { color: #90cdf4; margin-right: 12px; }
+main { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; padding: 8px; }
+section { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: 6px; overflow: auto; max-height: 88vh; }
+section h2 { font-size: 13px; margin: 0 0 4px; } section svg { width: 100%; height: auto; }
+</style></head><body>
+<header><h1>${escapeHtml(title)}</h1><a href="/learned.json">the model as an XState config</a><a href="/learned.dot">as DOT</a></header>
+<main><section id="ours"><h2>our chart: ${chartId}</h2>${ours === undefined ? '<p>(generated/charts/ not found)</p>' : strip(ours)}</section>
+<section id="learned"><h2>the learned model</h2>${strip(learned)}</section></main>
+</body></html>
+`;
+}
+
+/** A running page. */
+export interface LearnInspector {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function serveLearnedModel(
+  port: number,
+  title: string,
+  version: '1.2' | '1.3',
+  role: 'server' | 'client',
+  dot: string,
+  xstate: LearnedMachineConfig,
+): Promise<LearnInspector> {
+  const chartId = ourChartId(version, role);
+  const html = page(title, chartId, chartSvg(chartId), await learnedSvg(dot));
+  const http = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/' || path === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(html);
+    } else if (path === '/learned.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(xstate, null, 2));
+    } else if (path === '/learned.dot') {
+      res.writeHead(200, { 'content-type': 'text/vnd.graphviz; charset=utf-8' });
+      res.end(dot);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', (e) => reject(new CliUsageError(`--inspect=${port}: ${e.message}`)));
+    http.listen(port, '127.0.0.1', () => resolve());
+  });
+  return { url: `http://localhost:${port}`, close: () => new Promise<void>((resolve) => http.close(() => resolve())) };
+}

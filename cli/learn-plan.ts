@@ -1,0 +1,87 @@
+/** What `dtls13 learn`'s options ask for, checked: CliUsageError naming what is wrong. */
+import { loadCertificates, loadPrivateKey, hostPort } from './pem-files.js';
+import type { OptionValues } from './option-table.js';
+import { stringValue } from './option-table.js';
+import { DEFAULT_PSK_IDENTITY } from './session-options.js';
+import { CliUsageError } from './usage-error.js';
+import { inspectPort } from './inspect-option.js';
+
+function count(option: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new CliUsageError(`--${option} must be a whole number >= ${min}, got '${value}'`);
+  return n;
+}
+
+function hexKey(text: string): Uint8Array {
+  if (!/^([0-9a-fA-F]{2}){16,}$/.test(text.trim())) throw new CliUsageError(`--psk: at least 16 bytes in hex, got '${text}'`);
+  return Uint8Array.from(text.trim().match(/../g) ?? [], (h) => parseInt(h, 16));
+}
+
+/** What the options ask for. */
+export interface LearnPlan {
+  readonly target:
+    | { readonly role: 'server'; readonly host: string; readonly port: number }
+    | { readonly role: 'client'; readonly host: string; readonly port: number; readonly clientCommand: string }
+    | { readonly role: 'replay'; readonly path: string };
+  readonly version: '1.2' | '1.3';
+  readonly credentials: { ca?: Uint8Array[]; cert?: Uint8Array[]; key?: Uint8Array; psk?: Uint8Array; pskIdentity?: string };
+  readonly parallel: number;
+  readonly seed: number;
+  readonly budget: number;
+  readonly maxQueries: number | undefined;
+  readonly waitMs: number | undefined;
+  readonly out: string | undefined;
+  readonly dot: string | undefined;
+  readonly reference: string | undefined;
+  readonly inspect: number | undefined;
+  readonly quiet: boolean;
+}
+
+export function learnPlan(v: OptionValues): LearnPlan {
+  const connect = stringValue(v.connect);
+  const listen = stringValue(v.listen);
+  const command = stringValue(v['client-command']);
+  const replay = stringValue(v.replay);
+  if ([connect, listen, replay].filter((x) => x !== undefined).length !== 1)
+    throw new CliUsageError('learn needs one of --connect HOST:PORT (a server), --listen HOST:PORT --client-command CMD (a client) or --replay FILE.json');
+  if (listen !== undefined && command === undefined)
+    throw new CliUsageError("--listen needs --client-command 'CMD {port}': the client to start for each query");
+  if (connect !== undefined && command !== undefined) throw new CliUsageError('--client-command goes with --listen (learning a client), not --connect');
+  if (command !== undefined && !command.includes('{port}')) throw new CliUsageError("--client-command must contain '{port}', where the session's port goes");
+  if (v.dtls1_2 === true && v.dtls1_3 === true) throw new CliUsageError('-dtls1_2 and -dtls1_3 each name the one version to learn: give one');
+  const certPath = stringValue(v.cert);
+  const keyPath = stringValue(v.key);
+  if ((certPath === undefined) !== (keyPath === undefined)) throw new CliUsageError('--cert and --key go together');
+  const psk = stringValue(v.psk);
+  const identity = stringValue(v['psk-identity']);
+  if (identity !== undefined && psk === undefined) throw new CliUsageError('--psk-identity needs --psk');
+  const caPath = stringValue(v.ca);
+  const target =
+    replay !== undefined
+      ? { role: 'replay' as const, path: replay }
+      : connect !== undefined
+        ? { role: 'server' as const, ...hostPort('--connect', connect, '127.0.0.1') }
+        : { role: 'client' as const, ...hostPort('--listen', listen!, '127.0.0.1'), clientCommand: command! };
+  const wait = stringValue(v.wait);
+  const maxQueries = stringValue(v['max-queries']);
+  return {
+    target,
+    version: v.dtls1_2 === true ? '1.2' : '1.3',
+    credentials: {
+      ...(caPath !== undefined ? { ca: loadCertificates('--ca', caPath) } : {}),
+      ...(certPath !== undefined ? { cert: loadCertificates('--cert', certPath), key: loadPrivateKey('--key', keyPath!) } : {}),
+      ...(psk !== undefined ? { psk: hexKey(psk), pskIdentity: identity ?? DEFAULT_PSK_IDENTITY } : {}),
+    },
+    parallel: count('parallel', stringValue(v.parallel), 4, 1),
+    seed: count('seed', stringValue(v.seed), 1, 0),
+    budget: count('budget', stringValue(v.budget), 1000, 0),
+    maxQueries: maxQueries === undefined ? undefined : count('max-queries', maxQueries, 0, 1),
+    waitMs: wait === undefined ? undefined : count('wait', wait, 0, 1),
+    out: stringValue(v.out),
+    dot: stringValue(v.dot),
+    reference: stringValue(v.reference),
+    inspect: inspectPort(v.inspect),
+    quiet: v.quiet === true,
+  };
+}

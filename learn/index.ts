@@ -1,0 +1,23 @@
+/**
+ * `dtls13/learn`: active automata learning of a DTLS peer as a Mealy machine (`dtls13 learn`, docs/learn.md).
+ *
+ * - `learn(sul, options)`: L# with a query cache (`closed` answers pruned), parallel output queries and a seeded
+ *   randomized Wp equivalence oracle, over a `SystemUnderLearning` (learn/sul.ts); the model and what it cost.
+ * - `learnReport(result, reference?)`: the JSON report, with the bug patterns found and the differences from a
+ *   reference model; `modelFromReport` reads a saved report's model back.
+ * - `modelToDot`, `modelToXState`: the model drawn by Graphviz or by XState's tools.
+ * - `diffModels`: one shortest distinguishing word per difference of two models.
+ * - `findBugPatterns`, `applicableBugPatterns`: known state machine bugs, in the symbols of `symbols`.
+ * - `machineSul`: a known Mealy machine run as a SUL (to test a learner setup, or to replay a model).
+ */
+export { CLOSED, type InputSymbol, type OutputSymbol, type SulSession, type SystemUnderLearning } from './sul.js';
+export * as symbols from './symbols.js';
+export { learn, LearnError, type LearnOptions, type LearnResult } from './learner/learn.js';
+export type { Nondeterminism } from './learner/query-runner.js';
+export { learnReport, modelFromReport, reportTransitions, type LearnReport, type ReportTransition } from './learner/report.js';
+export { modelToDot, type DotOptions } from './learner/dot.js';
+export { modelToXState, type LearnedMachineConfig, type LearnedTransitionConfig } from './learner/xstate.js';
+export { diffModels, type ModelDifference } from './learner/diff.js';
+export { applicableBugPatterns, findBugPatterns, type BugPatternContext, type BugPatternFinding, type BugPatternId } from './learner/bug-patterns.js';
+export { machineSul, type MachineSulCounters, type MachineSulOptions } from './learner/machine-sul.js';
+export { checkMachine, distinguishingWord, minimize, run, stateAfter, MealyMachineError, type MealyMachine } from './learner/mealy.js';

@@ -1,0 +1,205 @@
+/**
+ * Known state machine bugs, looked for in a learned model (as far as its alphabet can express them), in the terms of
+ * learn/symbols.ts:
+ * - a handshake completed with a required message skipped or sent too late: a non-empty Certificate without its
+ *   CertificateVerify (1.3 both roles; 1.2 when the client authenticates), no ChangeCipherSpec before Finished (1.2),
+ *   no ClientKeyExchange (1.2 server);
+ * - application data accepted before our Finished;
+ * - messages answered after a fatal alert, sent or received (a new ClientHello excepted: it opens a new connection;
+ *   answers made only of alerts excepted too);
+ * - a ClientHello with the peer's cookie but other parameters accepted (answered with a ServerHello).
+ *
+ * "Completed" is seen two ways: the peer echoes application data in the state reached (learned peers echo), or it
+ * answers our Finished with its own (1.2 server, 1.3 client). Each pattern is reported once, with a shortest word.
+ */
+import type { InputSymbol, OutputSymbol } from '../sul.js';
+import {
+  APPLICATION_DATA,
+  CERTIFICATE,
+  CERTIFICATE_VERIFY,
+  CHANGE_CIPHER_SPEC,
+  CLIENT_HELLO_WITH_COOKIE_CHANGED,
+  CLIENT_KEY_EXCHANGE,
+  FINISHED,
+  HELLO_RETRY_REQUEST,
+  HELLO_VERIFY_REQUEST,
+  SERVER_HELLO,
+  isClientHello,
+  isFatalAlert,
+  outputHas,
+  outputParts,
+} from '../symbols.js';
+import type { MealyMachine } from './mealy.js';
+
+export type BugPatternId =
+  | 'skipped-certificate-verify'
+  | 'skipped-change-cipher-spec'
+  | 'skipped-client-key-exchange'
+  | 'data-before-finished'
+  | 'answer-after-fatal-alert'
+  | 'cookie-parameters-changed';
+
+export interface BugPatternFinding {
+  readonly pattern: BugPatternId;
+  readonly description: string;
+  /** A shortest input word that shows it, and the model's answers to it. */
+  readonly word: readonly InputSymbol[];
+  readonly outputs: readonly OutputSymbol[];
+}
+
+export interface BugPatternContext {
+  readonly version: '1.2' | '1.3';
+  readonly role: 'server' | 'client';
+}
+
+/** What a walk carries along a word: flags set by the inputs and outputs so far. */
+type Flags = number;
+
+interface Walk {
+  readonly state: number;
+  readonly flags: Flags;
+  readonly word: InputSymbol[];
+  readonly outputs: OutputSymbol[];
+}
+
+/**
+ * Breadth-first over (state, flags): `update` gives the flags after a transition (undefined: do not go on from it);
+ * `bad` says whether a transition, taken with the flags before it, shows the pattern. The first one found is shortest.
+ */
+function search(
+  m: MealyMachine,
+  update: (flags: Flags, input: InputSymbol, output: OutputSymbol, from: number, to: number) => Flags | undefined,
+  bad: (flags: Flags, input: InputSymbol, output: OutputSymbol, from: number, to: number) => boolean,
+): { word: InputSymbol[]; outputs: OutputSymbol[] } | undefined {
+  const queue: Walk[] = [{ state: 0, flags: 0, word: [], outputs: [] }];
+  const seen = new Set<string>(['0,0']);
+  for (let k = 0; k < queue.length; k++) {
+    const w = queue[k]!;
+    for (let i = 0; i < m.inputs.length; i++) {
+      const input = m.inputs[i]!;
+      const output = m.output[w.state]![i]!;
+      const to = m.next[w.state]![i]!;
+      if (bad(w.flags, input, output, w.state, to)) return { word: [...w.word, input], outputs: [...w.outputs, output] };
+      const flags = update(w.flags, input, output, w.state, to);
+      if (flags === undefined || seen.has(`${to},${flags}`)) continue;
+      seen.add(`${to},${flags}`);
+      queue.push({ state: to, flags, word: [...w.word, input], outputs: [...w.outputs, output] });
+    }
+  }
+  return undefined;
+}
+
+/** Whether the peer echoes application data in a state: its connection is up. */
+function connected(m: MealyMachine, state: number): boolean {
+  const i = m.inputs.indexOf(APPLICATION_DATA);
+  return i >= 0 && outputHas(m.output[state]![i]!, APPLICATION_DATA);
+}
+
+/** Whether a transition completes the handshake: into an echoing state from one that is not, or Finished for Finished. */
+function completes(m: MealyMachine, input: InputSymbol, output: OutputSymbol, from: number, to: number): boolean {
+  if (connected(m, from)) return false;
+  return connected(m, to) || (input === FINISHED && outputHas(output, FINISHED));
+}
+
+const SENT_CERTIFICATE = 1;
+const SENT_CERTIFICATE_VERIFY = 2;
+const SENT_CCS = 4;
+const SENT_CKE = 8;
+
+/** The handshake-skipping rules that apply to a version and role and that the alphabet can express. */
+function skipRules(m: MealyMachine, c: BugPatternContext): { id: BugPatternId; description: string; violated: (f: Flags) => boolean }[] {
+  const has = (...symbols: string[]): boolean => symbols.every((s) => m.inputs.includes(s));
+  const rules: { id: BugPatternId; description: string; violated: (f: Flags) => boolean }[] = [];
+  if (has(CERTIFICATE, CERTIFICATE_VERIFY) && !(c.version === '1.2' && c.role === 'client'))
+    rules.push({
+      id: 'skipped-certificate-verify',
+      description: 'the handshake completed after a Certificate without its CertificateVerify',
+      violated: (f) => (f & SENT_CERTIFICATE) !== 0 && (f & SENT_CERTIFICATE_VERIFY) === 0,
+    });
+  if (c.version === '1.2' && has(CHANGE_CIPHER_SPEC, FINISHED))
+    rules.push({
+      id: 'skipped-change-cipher-spec',
+      description: 'the handshake completed without a ChangeCipherSpec before Finished',
+      violated: (f) => (f & SENT_CCS) === 0,
+    });
+  if (c.version === '1.2' && c.role === 'server' && has(CLIENT_KEY_EXCHANGE, FINISHED))
+    rules.push({
+      id: 'skipped-client-key-exchange',
+      description: 'the handshake completed without a ClientKeyExchange',
+      violated: (f) => (f & SENT_CKE) === 0,
+    });
+  return rules;
+}
+
+function handshakeFlags(flags: Flags, input: InputSymbol): Flags {
+  if (input === CERTIFICATE) return flags | SENT_CERTIFICATE;
+  if (input === CERTIFICATE_VERIFY) return flags | SENT_CERTIFICATE_VERIFY;
+  if (input === CHANGE_CIPHER_SPEC) return flags | SENT_CCS;
+  if (input === CLIENT_KEY_EXCHANGE) return flags | SENT_CKE;
+  return flags;
+}
+
+/** The bug patterns this alphabet can express, for a version and role. */
+export function applicableBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatternId[] {
+  const ids: BugPatternId[] = skipRules(m, c).map((r) => r.id);
+  if (m.inputs.includes(APPLICATION_DATA) && m.inputs.includes(FINISHED)) ids.push('data-before-finished');
+  ids.push('answer-after-fatal-alert');
+  if (m.inputs.includes(CLIENT_HELLO_WITH_COOKIE_CHANGED)) ids.push('cookie-parameters-changed');
+  return ids;
+}
+
+/** The bug patterns a learned model shows, each once with a shortest word. */
+export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatternFinding[] {
+  const findings: BugPatternFinding[] = [];
+  const add = (pattern: BugPatternId, description: string, hit: { word: InputSymbol[]; outputs: OutputSymbol[] } | undefined): void => {
+    if (hit !== undefined) findings.push({ pattern, description, ...hit });
+  };
+  for (const rule of skipRules(m, c)) {
+    const hit = search(
+      m,
+      (f, input, _o, from) => (connected(m, from) ? undefined : handshakeFlags(f, input)),
+      (f, input, output, from, to) => completes(m, input, output, from, to) && rule.violated(handshakeFlags(f, input)),
+    );
+    add(rule.id, rule.description, hit);
+  }
+  if (m.inputs.includes(APPLICATION_DATA) && m.inputs.includes(FINISHED)) {
+    const SENT_FINISHED = 1;
+    add(
+      'data-before-finished',
+      'application data was accepted (echoed) before our Finished',
+      search(
+        m,
+        (f, input) => (input === FINISHED ? f | SENT_FINISHED : f),
+        (f, input, output) => (f & SENT_FINISHED) === 0 && input === APPLICATION_DATA && outputHas(output, APPLICATION_DATA),
+      ),
+    );
+  }
+  const ALERTED = 1;
+  add(
+    'answer-after-fatal-alert',
+    'the peer answered a message after a fatal alert',
+    search(
+      m,
+      (f, input, output) => {
+        // A new ClientHello opens a new connection: what came before it no longer counts.
+        const kept = c.role === 'server' && isClientHello(input) ? 0 : f;
+        return isFatalAlert(input) || outputParts(output).some(isFatalAlert) ? kept | ALERTED : kept;
+      },
+      (f, input, output) =>
+        (f & ALERTED) !== 0 && !(c.role === 'server' && isClientHello(input)) && outputParts(output).some((part) => !part.startsWith('Alert(')),
+    ),
+  );
+  if (m.inputs.includes(CLIENT_HELLO_WITH_COOKIE_CHANGED)) {
+    const REQUESTED = 1;
+    add(
+      'cookie-parameters-changed',
+      "a ClientHello with the peer's cookie but other parameters was answered with a ServerHello",
+      search(
+        m,
+        (f, _input, output) => (outputHas(output, HELLO_RETRY_REQUEST) || outputHas(output, HELLO_VERIFY_REQUEST) ? f | REQUESTED : f),
+        (f, input, output) => (f & REQUESTED) !== 0 && input === CLIENT_HELLO_WITH_COOKIE_CHANGED && outputHas(output, SERVER_HELLO),
+      ),
+    );
+  }
+  return findings;
+}

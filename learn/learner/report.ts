@@ -1,0 +1,101 @@
+/**
+ * The JSON report of a learning run (`dtls13 learn --out FILE.json`): the figures, the alphabet, the disagreements,
+ * the bug patterns found, the differences from a reference model when one was given, and the model itself as a list of
+ * transitions (modelFromReport reads it back, so two saved reports can be diffed).
+ */
+import type { InputSymbol, OutputSymbol } from '../sul.js';
+import type { BugPatternFinding, BugPatternId } from './bug-patterns.js';
+import { applicableBugPatterns, findBugPatterns } from './bug-patterns.js';
+import type { ModelDifference } from './diff.js';
+import { diffModels } from './diff.js';
+import type { LearnResult } from './learn.js';
+import type { MealyMachine } from './mealy.js';
+import { MealyMachineError, checkMachine } from './mealy.js';
+import type { Nondeterminism } from './query-runner.js';
+
+export interface ReportTransition {
+  readonly from: string;
+  readonly input: InputSymbol;
+  readonly output: OutputSymbol;
+  readonly to: string;
+}
+
+export interface LearnReport {
+  readonly version: '1.2' | '1.3';
+  readonly role: 'server' | 'client';
+  readonly states: number;
+  readonly transitions: number;
+  readonly queries: number;
+  readonly steps: number;
+  readonly cacheHits: number;
+  readonly prunedSteps: number;
+  readonly repeats: number;
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly complete: boolean;
+  readonly nondeterministic: readonly Nondeterminism[];
+  readonly alphabet: readonly InputSymbol[];
+  readonly bugPatternsChecked: readonly BugPatternId[];
+  readonly bugPatterns: readonly BugPatternFinding[];
+  /** Against the reference model, when one was given: one shortest word per difference. */
+  readonly differences?: readonly ModelDifference[];
+  readonly model: { readonly initial: 's0'; readonly transitions: readonly ReportTransition[] };
+}
+
+/** The model as the report lists it. */
+export function reportTransitions(m: MealyMachine): ReportTransition[] {
+  return m.next.flatMap((row, s) => row.map((t, i) => ({ from: `s${s}`, input: m.inputs[i]!, output: m.output[s]![i]!, to: `s${t}` })));
+}
+
+export function learnReport(result: LearnResult, reference?: MealyMachine): LearnReport {
+  const context = { version: result.version, role: result.role };
+  return {
+    version: result.version,
+    role: result.role,
+    states: result.states,
+    transitions: result.transitions,
+    queries: result.queries,
+    steps: result.steps,
+    cacheHits: result.cacheHits,
+    prunedSteps: result.prunedSteps,
+    repeats: result.repeats,
+    rounds: result.rounds,
+    seconds: Math.round(result.seconds * 1000) / 1000,
+    complete: result.complete,
+    nondeterministic: result.nondeterministic,
+    alphabet: result.alphabet,
+    bugPatternsChecked: applicableBugPatterns(result.model, context),
+    bugPatterns: findBugPatterns(result.model, context),
+    ...(reference !== undefined ? { differences: diffModels(result.model, reference) } : {}),
+    model: { initial: 's0', transitions: reportTransitions(result.model) },
+  };
+}
+
+/** A report's model read back (from `--out` JSON); MealyMachineError when it is not a complete machine. */
+export function modelFromReport(report: {
+  readonly alphabet: readonly InputSymbol[];
+  readonly model: { readonly transitions: readonly ReportTransition[] };
+}): MealyMachine {
+  const inputs = [...report.alphabet];
+  const names = [...new Set(['s0', ...report.model.transitions.map((t) => t.from)])];
+  const index = new Map(names.map((n, k) => [n, k]));
+  const next = names.map(() => inputs.map(() => -1));
+  const output = names.map(() => inputs.map(() => ''));
+  for (const t of report.model.transitions) {
+    const s = index.get(t.from)!;
+    const i = inputs.indexOf(t.input);
+    const to = index.get(t.to);
+    if (i < 0) throw new MealyMachineError(`transition ${t.from} --${t.input}--> ${t.to}: the input is not in the alphabet`);
+    if (to === undefined) throw new MealyMachineError(`transition ${t.from} --${t.input}--> ${t.to}: no transition leaves ${t.to}`);
+    next[s]![i] = to;
+    output[s]![i] = t.output;
+  }
+  names.forEach((n, s) =>
+    inputs.forEach((input, i) => {
+      if (next[s]![i]! < 0) throw new MealyMachineError(`state ${n} has no transition on ${input}`);
+    }),
+  );
+  const m = { inputs, next, output };
+  checkMachine(m);
+  return m;
+}

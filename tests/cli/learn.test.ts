@@ -1,0 +1,101 @@
+import test from 'ava';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { learn } from '../../learn/learner/learn.js';
+import { machineSul } from '../../learn/learner/machine-sul.js';
+import { distinguishingWord } from '../../learn/learner/mealy.js';
+import { learnReport, modelFromReport, type LearnReport } from '../../learn/learner/report.js';
+import { server13 } from '../learn/machines.js';
+import { dtls13 } from './cli-process.js';
+import { createServer } from 'node:net';
+
+/** A TCP port the kernel gave and let go (the page binds it a moment later; another process could take it first, rarely). */
+async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'dtls13-learn-cli-'));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A saved report of a model (learned in process from a known machine), as `--out` writes it. */
+async function savedReport(name: string, changes: Parameters<typeof server13>[0]): Promise<string> {
+  const report = learnReport(await learn(machineSul(server13(changes)), { budget: 200 }));
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify(report));
+  return path;
+}
+
+const usage: [string, string[], RegExp][] = [
+  ['no peer', [], /learn needs one of --connect/],
+  ['--listen without --client-command', ['--listen', '127.0.0.1:0'], /--listen needs --client-command/],
+  ['a client command without {port}', ['--listen', '127.0.0.1:0', '--client-command', 'true'], /must contain '\{port\}'/],
+  ['both versions', ['--connect', '127.0.0.1:4433', '-dtls1_2', '-dtls1_3'], /-dtls1_2 and -dtls1_3/],
+  ['a bad --parallel', ['--connect', '127.0.0.1:4433', '--parallel', '0'], /--parallel must be a whole number >= 1/],
+  ['--cert without --key', ['--connect', '127.0.0.1:4433', '--cert', 'x.pem'], /--cert and --key go together/],
+  ['a short --psk', ['--connect', '127.0.0.1:4433', '--psk', 'abcd'], /--psk: at least 16 bytes/],
+  ['an unknown option', ['--connect', '127.0.0.1:4433', '--paralel', '2'], /unknown option '--paralel'; did you mean '--parallel'/],
+];
+
+for (const [what, args, message] of usage) {
+  test(`learn: ${what} is a usage error (exit 2)`, async (t) => {
+    const r = await dtls13(['learn', ...args]).done;
+    t.is(r.code, 2, r.stderr);
+    t.regex(r.stderr, message);
+  });
+}
+
+test('learn --replay: a model with a bug pattern exits 1 and writes the report and the DOT', async (t) => {
+  const saved = await savedReport('broken', [['verify', 'Finished', 'ACK', 'connected']]);
+  const out = join(dir, 'out.json');
+  const dot = join(dir, 'out.dot');
+  const r = await dtls13(['learn', '--replay', saved, '--parallel', '3', '--out', out, '--dot', dot, '--budget', '200']).done;
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stdout, /learned DTLS 1\.3 server \(replayed from .*\): \d+ states/);
+  t.regex(r.stdout, /bug pattern skipped-certificate-verify: .*: ClientHello Certificate Finished/);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as LearnReport;
+  t.deepEqual(
+    report.bugPatterns.map((b) => b.pattern),
+    ['skipped-certificate-verify'],
+  );
+  t.is(distinguishingWord(modelFromReport(report), server13([['verify', 'Finished', 'ACK', 'connected']])), undefined);
+  t.regex(readFileSync(dot, 'utf8'), /^digraph "DTLS 1\.3 server/);
+});
+
+test('learn --replay --reference: a correct model exits 0 and lists its differences from the reference', async (t) => {
+  const correct = await savedReport('correct', []);
+  const broken = await savedReport('broken-ref', [['verify', 'Finished', 'ACK', 'connected']]);
+  const r = await dtls13(['learn', '--replay', correct, '--reference', broken, '--budget', '200']).done;
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /bug patterns: none of skipped-certificate-verify, data-before-finished, answer-after-fatal-alert/);
+  t.regex(r.stdout, /differs from the reference: ClientHello Certificate Finished -> Alert\(unexpected_message\) \(reference: ACK\)/);
+});
+
+test('learn --inspect serves our 1.3 server chart beside the learned model, and its XState config', async (t) => {
+  const saved = await savedReport('inspected', []);
+  const port = await freeTcpPort();
+  const live = dtls13(['learn', '--replay', saved, '--budget', '300', `--inspect=${port}`], null);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      live.child.stdout!.on('data', () => {
+        if (/inspector: http:\/\/localhost:\d+/.test(live.out().stdout)) resolve();
+      });
+      void live.done.then((r) => reject(new Error(`exited: ${r.stderr}`)));
+    });
+    const html = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    t.regex(html, /our chart: dtls13-server/);
+    t.regex(html, /<section id="ours">.*<svg/s);
+    t.regex(html, /<section id="learned">.*<svg/s);
+    const config = (await (await fetch(`http://127.0.0.1:${port}/learned.json`)).json()) as { initial: string; states: Record<string, unknown> };
+    const { createMachine } = await import('xstate');
+    t.is(createMachine(config as Parameters<typeof createMachine>[0]).config.initial, 's0');
+    t.is(Object.keys(config.states).length, (JSON.parse(readFileSync(saved, 'utf8')) as LearnReport).states);
+  } finally {
+    live.child.kill('SIGTERM');
+  }
+  t.is((await live.done).code, 0);
+});

@@ -1,0 +1,84 @@
+import test from 'ava';
+import { findBugPatterns } from '../../learn/learner/bug-patterns.js';
+import { run } from '../../learn/learner/mealy.js';
+import { machineOf, server13 } from './machines.js';
+
+const CONTEXT = { version: '1.3', role: 'server' } as const;
+const ALERT = 'Alert(unexpected_message)';
+
+test('a correct 1.3 server with client authentication shows no bug pattern', (t) => {
+  t.deepEqual(findBugPatterns(server13(), CONTEXT), []);
+});
+
+test('Finished accepted without CertificateVerify after a Certificate is found, with a shortest word', (t) => {
+  const m = server13([['verify', 'Finished', 'ACK', 'connected']]);
+  const findings = findBugPatterns(m, CONTEXT);
+  t.deepEqual(
+    findings.map((f) => f.pattern),
+    ['skipped-certificate-verify'],
+  );
+  t.deepEqual(findings[0]!.word, ['ClientHello', 'Certificate', 'Finished']);
+  t.deepEqual(findings[0]!.outputs, run(m, findings[0]!.word));
+});
+
+test('application data echoed before Finished is found', (t) => {
+  const m = server13([['finished', 'ApplicationData', 'ApplicationData', 'finished']]);
+  t.deepEqual(
+    findBugPatterns(m, CONTEXT).map((f) => [f.pattern, f.word.join(' ')]),
+    [['data-before-finished', 'ClientHello Certificate CertificateVerify ApplicationData']],
+  );
+});
+
+test('a handshake that goes on after our fatal alert is found; a new ClientHello after it is not', (t) => {
+  const ignoresAlert = server13([['finished', ALERT, 'timeout', 'finished']]);
+  t.deepEqual(
+    findBugPatterns(ignoresAlert, CONTEXT).map((f) => [f.pattern, f.word.join(' ')]),
+    [['answer-after-fatal-alert', `ClientHello Certificate CertificateVerify ${ALERT} Finished`]],
+  );
+  // After the alert the server takes a new ClientHello: a new connection, no finding.
+  const restarts = server13([['finished', ALERT, 'timeout', 's0']]);
+  t.deepEqual(findBugPatterns(restarts, CONTEXT), []);
+});
+
+test('a ClientHello with the cookie but changed parameters is caught only when it is answered with a ServerHello', (t) => {
+  const inputs = ['ClientHello', 'ClientHelloWithCookie', 'ClientHelloWithCookieChanged'];
+  const good = machineOf(inputs, [
+    ['s0', 'ClientHello', 'HelloRetryRequest', 'hrr'],
+    ['hrr', 'ClientHelloWithCookie', 'ServerHello+Finished', 'done'],
+    ['hrr', 'ClientHelloWithCookieChanged', 'Alert(illegal_parameter)', 'closed'],
+    // Without a HelloRetryRequest first, the changed hello is just a hello: answering it is fine.
+    ['s0', 'ClientHelloWithCookieChanged', 'ServerHello+Finished', 'done'],
+  ]);
+  t.deepEqual(findBugPatterns(good, CONTEXT), []);
+  const bad = machineOf(inputs, [
+    ['s0', 'ClientHello', 'HelloRetryRequest', 'hrr'],
+    ['hrr', 'ClientHelloWithCookieChanged', 'ServerHello+Finished', 'done'],
+  ]);
+  t.deepEqual(
+    findBugPatterns(bad, CONTEXT).map((f) => [f.pattern, f.word.join(' ')]),
+    [['cookie-parameters-changed', 'ClientHello ClientHelloWithCookieChanged']],
+  );
+});
+
+test('1.2: Finished answered with Finished without ChangeCipherSpec or ClientKeyExchange is found', (t) => {
+  const inputs = ['ClientHello', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished'];
+  const good = machineOf(inputs, [
+    ['s0', 'ClientHello', 'ServerHello+Certificate+ServerKeyExchange+ServerHelloDone', 'hello'],
+    ['hello', 'ClientKeyExchange', 'timeout', 'cke'],
+    ['cke', 'ChangeCipherSpec', 'timeout', 'ccs'],
+    ['ccs', 'Finished', 'ChangeCipherSpec+Finished', 'done'],
+    ['hello', 'Finished', 'Alert(unexpected_message)', 'closed'],
+    ['cke', 'Finished', 'Alert(unexpected_message)', 'closed'],
+  ]);
+  const context = { version: '1.2', role: 'server' } as const;
+  t.deepEqual(findBugPatterns(good, context), []);
+  const skipsCcs = machineOf(inputs, [
+    ['s0', 'ClientHello', 'ServerHello+Certificate+ServerKeyExchange+ServerHelloDone', 'hello'],
+    ['hello', 'ClientKeyExchange', 'timeout', 'cke'],
+    ['cke', 'Finished', 'ChangeCipherSpec+Finished', 'done'],
+  ]);
+  t.deepEqual(
+    findBugPatterns(skipsCcs, context).map((f) => [f.pattern, f.word.join(' ')]),
+    [['skipped-change-cipher-spec', 'ClientHello ClientKeyExchange Finished']],
+  );
+});
