@@ -26,6 +26,8 @@ export class Client13 extends Side13 {
   private readonly shares = new Map<KeyExchangeGroup, KeyShare>();
   private cookie: Uint8Array | undefined;
   private retryGroup: KeyExchangeGroup | undefined;
+  /** The transcript a HelloRetryRequest left ([message_hash, HelloRetryRequest]), until the next ClientHello continues it. */
+  private retryTranscript: Uint8Array[] | undefined;
   /** The handshake stage, kept until the server's Finished gives the hash the application secrets are derived over. */
   private handshakeStage: HandshakeStage | undefined;
 
@@ -82,8 +84,9 @@ export class Client13 extends Side13 {
   /**
    * A ClientHello offering DTLS 1.3 alone, with a key share for `group` (none: an empty key_share, which asks for a
    * HelloRetryRequest) and, `withCookie`, the last HelloRetryRequest's cookie (none seen: no cookie, so it is the plain
-   * ClientHello). Always epoch 0. A ClientHello that follows a HelloRetryRequest continues the transcript (RFC 8446
-   * §4.4.1); any other starts it again.
+   * ClientHello). Always epoch 0. The first ClientHello after a HelloRetryRequest continues the transcript it left
+   * (RFC 8446 §4.4.1), leaving out anything we sent in between (a server cannot have taken it before the hellos); any
+   * other ClientHello starts the transcript again.
    */
   private clientHello(group: KeyExchangeGroup | undefined, withCookie: boolean, suites: readonly SupportedCipherSuite[] = SUITES_13): Uint8Array {
     const extensions: ClientHelloExtension[] = [
@@ -108,8 +111,8 @@ export class Client13 extends Side13 {
       legacyCompressionMethods: Uint8Array.of(0),
       extensions,
     });
-    const afterRetry = this.transcript.length === 2 && this.transcript[0]![0] === MESSAGE_HASH;
-    if (!afterRetry) this.transcript = [];
+    this.transcript = this.retryTranscript ?? [];
+    this.retryTranscript = undefined;
     return this.handshake(typeNumber('client_hello'), body, 0);
   }
 
@@ -128,8 +131,10 @@ export class Client13 extends Side13 {
       }
       const digest = this.transcriptHash();
       this.transcript = [concatBytes([Uint8Array.of(MESSAGE_HASH, 0, 0, digest.length), digest]), tlsHandshakeBytes(typeNumber('server_hello'), body)];
+      this.retryTranscript = [...this.transcript];
       return { name: 'HelloRetryRequest', flightEnd: true };
     }
+    this.retryTranscript = undefined;
     this.transcript.push(tlsHandshakeBytes(typeNumber('server_hello'), body));
     let shared: Uint8Array | undefined;
     for (const e of hello.extensions) {

@@ -33,6 +33,8 @@ interface Offer {
  */
 export class Server13 extends Side13 {
   private offer: Offer | undefined;
+  /** The transcript our HelloRetryRequest left ([message_hash]), until the client's next ClientHello continues it. */
+  private retryTranscript: Uint8Array[] | undefined;
   private readonly random: Uint8Array;
   private share: KeyShare | undefined;
 
@@ -115,7 +117,7 @@ export class Server13 extends Side13 {
 
   private handshakeStage: ReturnType<EarlyStage['handshake']> | undefined;
 
-  /** The client's ClientHello: what it offers. One that follows our HelloRetryRequest continues the transcript. */
+  /** The client's ClientHello: what it offers. The first after our HelloRetryRequest continues the transcript it left. */
   private onClientHello(body: Uint8Array): Seen {
     const hello = decodeClientHello(body);
     const groups: KeyExchangeGroup[] = [];
@@ -130,8 +132,8 @@ export class Server13 extends Side13 {
       }
     }
     this.offer = { sessionId: hello.legacySessionId, suites: hello.cipherSuites.map((s) => cipherSuiteToNumber(s)), groups, shares };
-    const afterRetry = this.transcript.length === 2 && this.transcript[0]![0] === MESSAGE_HASH;
-    if (!afterRetry) this.transcript = [];
+    this.transcript = this.retryTranscript ?? [];
+    this.retryTranscript = undefined;
     this.transcript.push(tlsHandshakeBytes(typeNumber('client_hello'), body));
     return { name: 'ClientHello', flightEnd: true };
   }
@@ -166,7 +168,9 @@ export class Server13 extends Side13 {
     });
     const digest = this.transcriptHash();
     this.transcript = [concatBytes([Uint8Array.of(MESSAGE_HASH, 0, 0, digest.length), digest])];
-    return this.handshake(typeNumber('server_hello'), body, 0);
+    const record = this.handshake(typeNumber('server_hello'), body, 0);
+    this.retryTranscript = [...this.transcript];
+    return record;
   }
 
   /** The ServerHello in plaintext, then the handshake keys: our later records go out in epoch 2. */

@@ -82,3 +82,16 @@ test.serial('wolfSSL 1.3 server started per session (serverCommand): two session
     pem.remove();
   }
 });
+
+test.serial('wolfSSL 1.3 server: a stray Certificate between the HelloRetryRequest and the retry stays out of the transcript', async (t) => {
+  const pem = writePem(id);
+  const serverCommand = `cd '${wolfsslBuild()}' && exec ./examples/server/server -u -v 4 -p {port} -c '${pem.cert}' -k '${pem.key}' -d`;
+  const sul = await openServerSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 1, serverCommand });
+  try {
+    const out = await walk(sul, ['ClientHello', 'Certificate', 'ClientHelloWithCookie']);
+    t.is(out[2], 'ServerHello+EncryptedExtensions+Certificate+CertificateVerify+Finished', 'the flight opens under the keys of the right transcript');
+  } finally {
+    await sul.close();
+    pem.remove();
+  }
+});
