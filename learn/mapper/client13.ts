@@ -84,9 +84,9 @@ export class Client13 extends Side13 {
   /**
    * A ClientHello offering DTLS 1.3 alone, with a key share for `group` (none: an empty key_share, which asks for a
    * HelloRetryRequest) and, `withCookie`, the last HelloRetryRequest's cookie (none seen: no cookie, so it is the plain
-   * ClientHello). Always epoch 0. The first ClientHello after a HelloRetryRequest continues the transcript it left
-   * (RFC 8446 §4.4.1), leaving out anything we sent in between (a server cannot have taken it before the hellos); any
-   * other ClientHello starts the transcript again.
+   * ClientHello). Always epoch 0. The first ClientHello with the cookie after a HelloRetryRequest continues the
+   * transcript it left (RFC 8446 §4.4.1), leaving out anything we sent in between (a server cannot have taken it before
+   * the hellos); any other ClientHello starts the transcript again.
    */
   private clientHello(group: KeyExchangeGroup | undefined, withCookie: boolean, suites: readonly SupportedCipherSuite[] = SUITES_13): Uint8Array {
     const extensions: ClientHelloExtension[] = [
@@ -111,7 +111,9 @@ export class Client13 extends Side13 {
       legacyCompressionMethods: Uint8Array.of(0),
       extensions,
     });
-    this.transcript = this.retryTranscript ?? [];
+    // Only the retry (the ClientHello with the cookie) continues; one without a cookie is a new first ClientHello to a
+    // stateless server (RFC 9147 §5.1), which answers it with a new HelloRetryRequest.
+    this.transcript = withCookie && this.cookie !== undefined ? (this.retryTranscript ?? []) : [];
     this.retryTranscript = undefined;
     return this.handshake(typeNumber('client_hello'), body, 0);
   }

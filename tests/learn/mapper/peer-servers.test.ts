@@ -95,3 +95,17 @@ test.serial('wolfSSL 1.3 server: a stray Certificate between the HelloRetryReque
     pem.remove();
   }
 });
+
+test.serial('wolfSSL 1.3 server: a second ClientHello without the cookie starts over; the retry after it completes', async (t) => {
+  const pem = writePem(id);
+  const serverCommand = `cd '${wolfsslBuild()}' && exec ./examples/server/server -u -v 4 -p {port} -c '${pem.cert}' -k '${pem.key}' -d`;
+  const sul = await openServerSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 1, serverCommand });
+  try {
+    const out = await walk(sul, ['ClientHello', 'ClientHello', 'ClientHelloWithCookie']);
+    t.deepEqual(out.slice(0, 2), ['HelloRetryRequest', 'HelloRetryRequest']);
+    t.is(out[2], 'ServerHello+EncryptedExtensions+Certificate+CertificateVerify+Finished');
+  } finally {
+    await sul.close();
+    pem.remove();
+  }
+});
