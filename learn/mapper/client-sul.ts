@@ -1,0 +1,74 @@
+import type { CryptoProvider } from '../../runtime/crypto/provider.js';
+import { defaultProvider } from '../../runtime/crypto/registry.js';
+import { INPUTS_12_CLIENT, INPUTS_13_CLIENT } from '../symbols.js';
+import type { SystemUnderLearning } from '../sul.js';
+import { loadCredentials, type CredentialOptions } from './credentials.js';
+import { DatagramChannel } from './datagram-channel.js';
+import { PeerProcess } from './peer-process.js';
+import { Server12 } from './server12.js';
+import { Server13 } from './server13.js';
+import { MapperSession } from './session.js';
+import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
+
+/** Learning a client: where each session listens, the version, the command that starts the client, our server credentials. */
+export interface ClientSulOptions extends CredentialOptions {
+  /** The address each session's socket binds. */
+  readonly host: string;
+  /**
+   * The first port of the sessions' own ports: session slots take `port`, `port + 1`, ... up to `parallel` of them.
+   * 0: each session takes any free port.
+   */
+  readonly port: number;
+  readonly version: '1.2' | '1.3';
+  readonly parallel: number;
+  /** The client to learn, started once per session: `{port}` becomes the session's port, `{host}` its address. */
+  readonly clientCommand: string;
+  /** How long a step waits for the client's answer, in milliseconds (default 300). */
+  readonly waitMs?: number;
+  /** How long a session waits for the client's first ClientHello after starting it (default 5000 ms). */
+  readonly startMs?: number;
+  readonly provider?: CryptoProvider;
+}
+
+/**
+ * Learn a DTLS client: we play the server. Each session listens on its own port, starts the client command with that
+ * port, and reads the client's first ClientHello before the learner's first input, so every session starts in the
+ * state "ClientHello received". Stopping a session kills the client's process group.
+ */
+export async function openClientSul(options: ClientSulOptions): Promise<SystemUnderLearning> {
+  const provider = options.provider ?? defaultProvider();
+  const credentials = loadCredentials(provider, options);
+  const waitMs = checkedWait(options.waitMs);
+  const parallel = checkedCount('parallel', options.parallel);
+  const startMs = options.startMs ?? 5000;
+  if (options.version !== '1.2' && options.version !== '1.3') throw new RangeError(`version must be '1.2' or '1.3', got ${String(options.version)}`);
+  if (typeof options.clientCommand !== 'string' || !options.clientCommand.includes('{port}'))
+    throw new RangeError(`clientCommand must contain {port} (the port the client connects to), got ${JSON.stringify(options.clientCommand)}`);
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port + parallel - 1 > 65535)
+    throw new RangeError(`port must be 0 or a first port with room for ${parallel} sessions, got ${options.port}`);
+  const free = Array.from({ length: parallel }, (_, i) => i);
+  const inputs = options.version === '1.3' ? INPUTS_13_CLIENT : INPUTS_12_CLIENT;
+  return new SessionsOverUdp(options.version, 'client', inputs, parallel, async () => {
+    const slot = free.shift() ?? 0;
+    let channel: DatagramChannel;
+    try {
+      channel = await DatagramChannel.listening(options.host, options.port === 0 ? 0 : options.port + slot);
+    } catch (e) {
+      free.push(slot);
+      throw e;
+    }
+    const command = options.clientCommand.replaceAll('{port}', String(channel.port)).replaceAll('{host}', options.host);
+    const peer = new PeerProcess(command, () => channel.interrupt());
+    const side = options.version === '1.3' ? new Server13(provider, credentials) : new Server12(provider, credentials);
+    const first = await channel.next(performance.now() + startMs);
+    if (first !== undefined) side.receive(first);
+    const session = new MapperSession(channel, side, waitMs, peer);
+    return {
+      step: (input) => session.step(input),
+      close: async () => {
+        await session.close();
+        free.push(slot);
+      },
+    };
+  });
+}

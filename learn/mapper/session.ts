@@ -1,0 +1,102 @@
+import { CLOSED, type InputSymbol, type OutputSymbol, type SulSession } from '../sul.js';
+import type { ConcreteSide } from './concrete-side.js';
+import type { DatagramChannel } from './datagram-channel.js';
+
+/** How long a step waits for answers by default, and how long it keeps listening once a flight looks complete. */
+export const DEFAULT_WAIT_MS = 300;
+const GRACE_MS = 40;
+/** The longest a step waits for a flight it has seen begin, in waits. */
+const MAX_WAITS = 4;
+/** The alert a session still open sends when it is closed. */
+const GOODBYE = 'Alert(internal_error)';
+
+/** What a session may hold besides its socket: the peer process the mapper started (learning a client). */
+export interface SessionPeer {
+  /** False once the peer process has exited. */
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * One query's conversation: each input becomes datagrams (the concrete side), and everything new the peer sends until
+ * the step's wait ends becomes one output symbol, the names joined with `+` in arrival order, a name repeated at once
+ * (a retransmitted ACK, say) kept once. The wait ends early once a flight looks complete, and is prolonged (up to four
+ * waits) while a flight has begun and not ended. After the peer ends the
+ * connection (a fatal alert, close_notify), its socket fails or its process exits, the session is over: every later
+ * step answers `closed` without touching the network. Datagrams that arrive between steps are read at the start of the
+ * next one: retransmissions among them are dropped by the concrete side, late answers count for that step.
+ */
+export class MapperSession implements SulSession {
+  private readonly channel: DatagramChannel;
+  private readonly side: ConcreteSide;
+  private readonly waitMs: number;
+  private readonly peer: SessionPeer | undefined;
+  private over = false;
+  private released = false;
+
+  constructor(channel: DatagramChannel, side: ConcreteSide, waitMs: number, peer?: SessionPeer) {
+    this.channel = channel;
+    this.side = side;
+    this.waitMs = waitMs;
+    this.peer = peer;
+  }
+
+  async step(input: InputSymbol): Promise<OutputSymbol> {
+    if (this.over) return CLOSED;
+    const names: string[] = [];
+    const take = (datagram: Uint8Array): boolean => {
+      const a = this.side.receive(datagram);
+      names.push(...a.names);
+      if (a.closing) this.over = true;
+      return a.flightEnd;
+    };
+    for (const d of this.channel.drain()) take(d);
+    if (!this.over) {
+      const datagrams = this.side.input(input);
+      const sent = await this.channel.send(datagrams);
+      if (!sent && this.channel.hasPeer) this.over = true;
+      const started = performance.now();
+      let deadline = started + this.waitMs;
+      let flightEnded = false;
+      while (!this.over) {
+        const d = await this.channel.next(deadline);
+        if (d === undefined) {
+          // A flight begun and not ended (a slow peer's ServerHello without the rest): wait for the rest, up to
+          // MAX_WAITS waits in all, so one flight is not split over two steps.
+          if (names.length === 0 || flightEnded || performance.now() - started >= MAX_WAITS * this.waitMs) break;
+          deadline = performance.now() + this.waitMs;
+          continue;
+        }
+        if (take(d)) {
+          flightEnded = true;
+          deadline = Math.min(deadline, performance.now() + GRACE_MS);
+        }
+      }
+      if (this.channel.closed || (this.peer !== undefined && !this.peer.alive())) this.over = true;
+    }
+    const output = names.filter((n, i) => i === 0 || names[i - 1] !== n).join('+');
+    if (output.length > 0) return output;
+    return this.over ? CLOSED : 'timeout';
+  }
+
+  /**
+   * Ends the session. A session still open first tells the peer with a fatal alert (internal_error, under the keys it
+   * holds), so a peer that serves one connection at a time (wolfSSL's and OpenSSL's example servers) moves on to the
+   * next session at once instead of waiting for this one to time out.
+   */
+  async close(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    if (!this.over) {
+      try {
+        await this.channel.send(this.side.input(GOODBYE));
+      } catch {
+        // the peer is told nothing: it times the session out
+      }
+    }
+    this.over = true;
+    this.side.release();
+    await this.channel.close();
+    await this.peer?.stop();
+  }
+}
