@@ -15,7 +15,7 @@
  */
 export { simulate, type ConnectionTranscript, type SimulationOptions, type SimulationProgressState, type SimulationResult } from './model/simulate.js';
 export { runSweep, type Interval, type SweepPoint, type SweepRow } from './model/sweep.js';
-export { makeSimIdentity, type SimIdentity } from './model/identity.js';
+export { makeSimIdentity, type SimIdentity, type SimIdentityOptions } from './model/identity.js';
 export type { KeyPairKind } from '../runtime/pki/key-pair.js';
 export type { HostParams } from './model/host.js';
 export type { ProgressStream } from './trace/progress.js';
