@@ -7,8 +7,7 @@
  * byte, and with the seeded provider (seeded-provider.ts) one run. For
  * simulation only: a key derived from a small seed is no secret.
  */
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { createECDH, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../../runtime/config-error.js';
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import type { SignatureAlgorithm } from '../../runtime/crypto/provider.js';
@@ -32,7 +31,8 @@ const SEEDED: readonly SimIdentityKind[] = ['p256', 'p384', 'p521', 'ed25519', '
 /** The instant a seeded identity is valid around (2026-01-01T00:00:00Z): no wall clock in a run. */
 export const SIM_IDENTITY_AT = Date.UTC(2026, 0, 1);
 
-const CURVES = { p256, p384, p521 } as const;
+// node:crypto's names of the curves and their scalars' sizes (the installed package has no @noble/curves of its own).
+const CURVES = { p256: { name: 'prime256v1', size: 32 }, p384: { name: 'secp384r1', size: 48 }, p521: { name: 'secp521r1', size: 66 } } as const;
 const JWK_CURVES = { p256: 'P-256', p384: 'P-384', p521: 'P-521' } as const;
 const ECDSA_SIGNATURES: Readonly<Record<'p256' | 'p384' | 'p521', SignatureAlgorithm>> = {
   p256: 'ecdsa_secp256r1_sha256',
@@ -62,12 +62,20 @@ function seededKey(kind: SimIdentityKind, seed: number, role: string): { private
     const raw = derive(seed, kind, role, EDDSA_LENGTH[kind]);
     privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from(EDDSA_PKCS8[kind], 'hex'), raw]), format: 'der', type: 'pkcs8' });
   } else {
-    const curve = CURVES[kind];
-    const size = curve.lengths.secretKey ?? 32;
+    const { name, size } = CURVES[kind];
+    // A scalar outside [1, n) is refused by setPrivateKey: draw the next block (2^-128 for P-256 and P-384; P-521's
+    // 66 bytes hold 7 bits more than n, so some hundred draws there).
+    let point: Uint8Array | undefined;
     let d = derive(seed, kind, role, size);
-    // A scalar outside [1, n): draw the next block (a 2^-128 chance for these curves).
-    for (let counter = 1; !curve.utils.isValidSecretKey(d); counter++) d = derive(seed, kind, role, size, counter);
-    const point = curve.getPublicKey(d, false);
+    for (let counter = 1; point === undefined; counter++) {
+      const ecdh = createECDH(name);
+      try {
+        ecdh.setPrivateKey(d);
+        point = new Uint8Array(ecdh.getPublicKey());
+      } catch {
+        d = derive(seed, kind, role, size, counter);
+      }
+    }
     const half = (point.length - 1) / 2;
     const jwk = { kty: 'EC', crv: JWK_CURVES[kind], d: b64u(d), x: b64u(point.subarray(1, 1 + half)), y: b64u(point.subarray(1 + half)) };
     privateKey = createPrivateKey({ key: jwk, format: 'jwk' });

@@ -94,13 +94,15 @@ function workspace(): string {
   const pkg = join(modules, 'dtls13');
   mkdirSync(pkg);
   // The package's entries ('dtls13', 'dtls13/sans-io', ...), each this tree's source of it.
-  const entries = Object.entries((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string }> }).exports);
+  const entries = Object.entries(
+    (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string; import?: { types?: string } }> }).exports,
+  );
   const exportsField: Record<string, string> = {};
   for (const [subpath, conditions] of entries) {
     const name = subpath === '.' ? 'index' : subpath.slice(2);
     exportsField[subpath] = `./${name}.ts`;
     // The entry's source is what its declarations are made from: ./dist/learn/index.d.ts is learn/index.ts.
-    const source = /^\.\/dist\/(.+)\.d\.ts$/.exec(conditions.types ?? '')?.[1] ?? `runtime/${name}`;
+    const source = /^\.\/dist\/(.+)\.d\.ts$/.exec(conditions.import?.types ?? conditions.types ?? '')?.[1] ?? `runtime/${name}`;
     writeFileSync(join(pkg, `${name}.ts`), `export * from ${JSON.stringify(join(ROOT, `${source}.ts`))};\n`);
   }
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'dtls13', type: 'module', exports: exportsField }));
