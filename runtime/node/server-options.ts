@@ -1,3 +1,4 @@
+import { releaseOwnTicketKeys } from '../session/ticket-key-cache.js';
 import type { ConnectionOptions } from '../dtls/connection.js';
 import { DtlsConnection } from '../dtls/connection.js';
 import { ConfigError, integerOption, described } from '../config-error.js';
@@ -202,6 +203,7 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
   if (options.cookies !== undefined && typeof options.cookies !== 'boolean')
     throw new ConfigError('cookies', `must be a boolean, got ${described(options.cookies)}`);
   DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
+  releaseOwnTicketKeys(connectionOptions); // the random ticket keys that check made for its throwaway options: now, not at a garbage collection
   return {
     connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, MAX_SERVER_CONNECTIONS),
     handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),

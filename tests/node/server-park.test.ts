@@ -94,6 +94,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const)
   test.serial(`${version}: a session that ends gives its keys back at once, without waiting for a garbage collection`, async (t) => {
     if (!counted?.handleCount) return t.fail('the native addon with its handle table is needed here');
     const handles = (): number => counted.handleCount!();
+    const initial = handles();
     const server = echoServer(t);
     const { port } = await server.listening;
     const before = handles();
@@ -110,4 +111,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const)
     await until(() => server.stats.sessions === 0);
     t.is(server.stats.sessions, 0);
     t.is(handles(), before, 'every key of both ends released when the sessions ended');
+    // And the listener's own (its ticket keys; none left behind by checking its options at listen) when it closes.
+    await server.close();
+    t.is(handles(), initial, 'every key of the listener released when it closed');
   });
