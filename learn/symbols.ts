@@ -67,8 +67,11 @@ export const ALERT_HANDSHAKE_FAILURE = alertSymbol('handshake_failure');
 export const ALERT_DECRYPT_ERROR = alertSymbol('decrypt_error');
 export const ALERT_BAD_RECORD_MAC = alertSymbol('bad_record_mac');
 
-/** The alert descriptions that are warnings, not fatal (RFC 8446 §6.1, RFC 5246 §7.2). */
-const WARNING_ALERTS = new Set(['close_notify', 'user_canceled', 'no_renegotiation']);
+/**
+ * The alert descriptions that are warnings, not fatal (RFC 8446 §6.1, RFC 5246 §7.2). RFC 8446 renamed 100
+ * `no_renegotiation_RESERVED`, the name the mapper reads from the generated enums (a 1.2 peer refusing renegotiation).
+ */
+const WARNING_ALERTS = new Set(['close_notify', 'user_canceled', 'no_renegotiation', 'no_renegotiation_reserved']);
 
 /** The description of an alert symbol, or undefined when the symbol is no alert. */
 export function alertDescription(symbol: string): string | undefined {
