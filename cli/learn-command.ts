@@ -1,43 +1,28 @@
 /**
  * `dtls13 learn`: learns a DTLS peer's state machine (learn/, docs/learn.md). The concrete side, which turns the
  * abstract inputs into real records and the peer's answers into symbols, is learn/mapper/ (`openServerSul`,
- * `openClientSul`); `--replay` learns a saved report's model instead of a peer, in process.
+ * `openClientSul`); `--replay` learns a saved report's model instead of a peer, in process; `--reference self` learns
+ * dtls13's own peer first (learn-self.ts) and diffs against it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { modelToDot } from '../learn/learner/dot.js';
-import { learn } from '../learn/learner/learn.js';
+import { learn, type LearnOptions } from '../learn/learner/learn.js';
 import { machineSul } from '../learn/learner/machine-sul.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
 import { learnReport, modelFromReport } from '../learn/learner/report.js';
 import type { LearnReport } from '../learn/learner/report.js';
 import { modelToXState } from '../learn/learner/xstate.js';
+import { openClientSul, openServerSul } from '../learn/mapper/index.js';
 import type { SystemUnderLearning } from '../learn/sul.js';
 import { interrupted, withInspectDefault } from './inspect-option.js';
 import { serveLearnedModel } from './learn-inspect.js';
 import { LEARN_OPTIONS } from './learn-options.js';
+import { learnOwnPeer } from './learn-self.js';
 import { learnPlan } from './learn-plan.js';
 import type { LearnPlan } from './learn-plan.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 import { parseOptions } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
-
-/** The mapper's entry (learn/mapper/index.ts), as this command calls it. */
-interface MapperModule {
-  openServerSul(options: Record<string, unknown>): Promise<SystemUnderLearning>;
-  openClientSul(options: Record<string, unknown>): Promise<SystemUnderLearning>;
-}
-
-/** The mapper, loaded when a peer is learned; a one-line error when this build has none. */
-async function loadMapper(): Promise<MapperModule> {
-  const specifier = '../learn/mapper/index.js';
-  try {
-    return (await import(specifier)) as MapperModule;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('mapper'))
-      throw new Error('this build has no mapper (learn/mapper/): it cannot reach a peer; --replay FILE.json learns a saved model', { cause: e });
-    throw e;
-  }
-}
 
 function readReport(option: string, path: string): { report: LearnReport; model: MealyMachine } {
   try {
@@ -54,11 +39,10 @@ async function openSul(plan: LearnPlan): Promise<SystemUnderLearning> {
     const { report, model } = readReport('--replay', t.path);
     return machineSul(model, { version: report.version, role: report.role, parallel: plan.parallel });
   }
-  const mapper = await loadMapper();
   const common = { version: plan.version, parallel: plan.parallel, ...plan.credentials, ...(plan.waitMs !== undefined ? { waitMs: plan.waitMs } : {}) };
   return t.role === 'server'
-    ? mapper.openServerSul({ host: t.host, port: t.port, ...common })
-    : mapper.openClientSul({ host: t.host, port: t.port, clientCommand: t.clientCommand, ...common });
+    ? openServerSul({ host: t.host, port: t.port, ...(t.serverCommand !== undefined ? { serverCommand: t.serverCommand } : {}), ...common })
+    : openClientSul({ host: t.host, port: t.port, clientCommand: t.clientCommand, ...common });
 }
 
 function summary(r: LearnReport, target: string): string[] {
@@ -79,20 +63,30 @@ function summary(r: LearnReport, target: string): string[] {
 
 export async function runLearn(argv: readonly string[]): Promise<number> {
   const plan = learnPlan(parseOptions(withInspectDefault(withOpensslSpellings(argv)), LEARN_OPTIONS));
-  const reference = plan.reference === undefined ? undefined : readReport('--reference', plan.reference).model;
+  const options: LearnOptions = {
+    seed: plan.seed,
+    budget: plan.budget,
+    ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
+    onHypothesis: (p) => {
+      if (!plan.quiet) process.stderr.write(`hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries\n`);
+    },
+  };
   const t = plan.target;
-  const target = t.role === 'replay' ? `(replayed from ${t.path})` : t.role === 'server' ? `at ${t.host}:${t.port}` : 'started by --client-command';
+  const target =
+    t.role === 'replay'
+      ? `(replayed from ${t.path})`
+      : t.role === 'server'
+        ? t.serverCommand !== undefined
+          ? 'started by --server-command'
+          : `at ${t.host}:${t.port}`
+        : 'started by --client-command';
+  if (plan.reference === 'self' && !plan.quiet) process.stderr.write(`learning dtls13's own DTLS ${plan.version} ${t.role} as the reference\n`);
+  const reference =
+    plan.reference === undefined ? undefined : plan.reference === 'self' ? await learnOwnPeer(plan, options) : readReport('--reference', plan.reference).model;
   const sul = await openSul(plan);
   let report: LearnReport;
   try {
-    const result = await learn(sul, {
-      seed: plan.seed,
-      budget: plan.budget,
-      ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
-      onHypothesis: (p) => {
-        if (!plan.quiet) process.stderr.write(`hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries\n`);
-      },
-    });
+    const result = await learn(sul, options);
     report = learnReport(result, reference);
   } finally {
     await sul.close();

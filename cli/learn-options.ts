@@ -16,6 +16,13 @@ export const LEARN_OPTIONS: OptionTable = [
     group: 'peer',
   },
   {
+    name: 'server-command',
+    type: 'string',
+    value: 'CMD',
+    help: "learn a DTLS server started for each session on 127.0.0.1, '{port}'\nreplaced by its port (for servers that serve one connection at a time)",
+    group: 'peer',
+  },
+  {
     name: 'replay',
     type: 'string',
     value: 'FILE.json',
@@ -39,8 +46,8 @@ export const LEARN_OPTIONS: OptionTable = [
   {
     name: 'reference',
     type: 'string',
-    value: 'FILE.json',
-    help: 'a report to diff the model against (our own peer, learned\nwith the same alphabet)',
+    value: 'FILE.json|self',
+    help: "a report to diff the model against; 'self': learn dtls13's own\npeer of that version and role first, live, with the same alphabet",
     group: 'output',
   },
   {

@@ -21,7 +21,7 @@ function hexKey(text: string): Uint8Array {
 /** What the options ask for. */
 export interface LearnPlan {
   readonly target:
-    | { readonly role: 'server'; readonly host: string; readonly port: number }
+    | { readonly role: 'server'; readonly host: string; readonly port: number; readonly serverCommand?: string }
     | { readonly role: 'client'; readonly host: string; readonly port: number; readonly clientCommand: string }
     | { readonly role: 'replay'; readonly path: string };
   readonly version: '1.2' | '1.3';
@@ -43,8 +43,15 @@ export function learnPlan(v: OptionValues): LearnPlan {
   const listen = stringValue(v.listen);
   const command = stringValue(v['client-command']);
   const replay = stringValue(v.replay);
-  if ([connect, listen, replay].filter((x) => x !== undefined).length !== 1)
-    throw new CliUsageError('learn needs one of --connect HOST:PORT (a server), --listen HOST:PORT --client-command CMD (a client) or --replay FILE.json');
+  const serverCommand = stringValue(v['server-command']);
+  if ([connect, listen, replay, serverCommand].filter((x) => x !== undefined).length !== 1)
+    throw new CliUsageError(
+      "learn needs one of --connect HOST:PORT (a server), --server-command 'CMD {port}' (a server started per session), --listen HOST:PORT --client-command CMD (a client) or --replay FILE.json",
+    );
+  if (serverCommand !== undefined && !serverCommand.includes('{port}'))
+    throw new CliUsageError("--server-command must contain '{port}', where the session's port goes");
+  if (serverCommand !== undefined && command !== undefined)
+    throw new CliUsageError('--client-command goes with --listen (learning a client), not --server-command');
   if (listen !== undefined && command === undefined)
     throw new CliUsageError("--listen needs --client-command 'CMD {port}': the client to start for each query");
   if (connect !== undefined && command !== undefined) throw new CliUsageError('--client-command goes with --listen (learning a client), not --connect');
@@ -57,12 +64,18 @@ export function learnPlan(v: OptionValues): LearnPlan {
   const identity = stringValue(v['psk-identity']);
   if (identity !== undefined && psk === undefined) throw new CliUsageError('--psk-identity needs --psk');
   const caPath = stringValue(v.ca);
+  const reference = stringValue(v.reference);
+  if (reference === 'self' && replay !== undefined) throw new CliUsageError('--reference self learns our own peer beside a live one, not beside --replay');
+  if (reference === 'self' && listen !== undefined && certPath === undefined)
+    throw new CliUsageError('--reference self, learning a client, needs --cert and --key: our own client trusts the certificate we present');
   const target =
     replay !== undefined
       ? { role: 'replay' as const, path: replay }
-      : connect !== undefined
-        ? { role: 'server' as const, ...hostPort('--connect', connect, '127.0.0.1') }
-        : { role: 'client' as const, ...hostPort('--listen', listen!, '127.0.0.1'), clientCommand: command! };
+      : serverCommand !== undefined
+        ? { role: 'server' as const, host: '127.0.0.1', port: 0, serverCommand }
+        : connect !== undefined
+          ? { role: 'server' as const, ...hostPort('--connect', connect, '127.0.0.1') }
+          : { role: 'client' as const, ...hostPort('--listen', listen!, '127.0.0.1'), clientCommand: command! };
   const wait = stringValue(v.wait);
   const maxQueries = stringValue(v['max-queries']);
   return {
@@ -80,7 +93,7 @@ export function learnPlan(v: OptionValues): LearnPlan {
     waitMs: wait === undefined ? undefined : count('wait', wait, 0, 1),
     out: stringValue(v.out),
     dot: stringValue(v.dot),
-    reference: stringValue(v.reference),
+    reference,
     inspect: inspectPort(v.inspect),
     quiet: v.quiet === true,
   };

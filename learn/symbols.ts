@@ -67,8 +67,11 @@ export const ALERT_HANDSHAKE_FAILURE = alertSymbol('handshake_failure');
 export const ALERT_DECRYPT_ERROR = alertSymbol('decrypt_error');
 export const ALERT_BAD_RECORD_MAC = alertSymbol('bad_record_mac');
 
-/** The alert descriptions that are warnings, not fatal (RFC 8446 §6.1, RFC 5246 §7.2). */
-const WARNING_ALERTS = new Set(['close_notify', 'user_canceled', 'no_renegotiation']);
+/**
+ * The alert descriptions that are warnings, not fatal (RFC 8446 §6.1, RFC 5246 §7.2). RFC 8446 renamed 100
+ * `no_renegotiation_RESERVED`, the name the mapper reads from the generated enums (a 1.2 peer refusing renegotiation).
+ */
+const WARNING_ALERTS = new Set(['close_notify', 'user_canceled', 'no_renegotiation', 'no_renegotiation_reserved']);
 
 /** The description of an alert symbol, or undefined when the symbol is no alert. */
 export function alertDescription(symbol: string): string | undefined {
@@ -168,3 +171,40 @@ export const INPUTS_12_CLIENT: readonly InputSymbol[] = [
   ALERT_CLOSE_NOTIFY,
   ALERT_UNEXPECTED_MESSAGE,
 ];
+
+/**
+ * The normal handshakes for each version and role, as input words, ending in application data: what the equivalence
+ * oracle tries first (with every one-symbol extension of their prefixes), because random tests rarely send a long
+ * handshake in exactly the right order (the 1.2 ClientKeyExchange, ChangeCipherSpec, Finished).
+ */
+export const NORMAL_HANDSHAKES: Readonly<Record<'1.2' | '1.3', Readonly<Record<'server' | 'client', readonly (readonly InputSymbol[])[]>>>> = {
+  '1.3': {
+    server: [
+      [CLIENT_HELLO, CLIENT_HELLO_WITH_COOKIE, FINISHED, APPLICATION_DATA],
+      [CLIENT_HELLO, FINISHED, APPLICATION_DATA],
+      [CLIENT_HELLO_NO_KEY_SHARE, CLIENT_HELLO_WITH_COOKIE, FINISHED, APPLICATION_DATA],
+      [CLIENT_HELLO, CLIENT_HELLO_WITH_COOKIE, CERTIFICATE, CERTIFICATE_VERIFY, FINISHED, APPLICATION_DATA],
+      [CLIENT_HELLO, CERTIFICATE, CERTIFICATE_VERIFY, FINISHED, APPLICATION_DATA],
+    ],
+    client: [
+      [HELLO_RETRY_REQUEST, SERVER_HELLO, ENCRYPTED_EXTENSIONS, CERTIFICATE, CERTIFICATE_VERIFY, FINISHED, APPLICATION_DATA],
+      [SERVER_HELLO, ENCRYPTED_EXTENSIONS, CERTIFICATE, CERTIFICATE_VERIFY, FINISHED, APPLICATION_DATA],
+    ],
+  },
+  '1.2': {
+    server: [
+      [CLIENT_HELLO, CLIENT_HELLO_WITH_COOKIE, CLIENT_KEY_EXCHANGE, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
+      [CLIENT_HELLO, CLIENT_KEY_EXCHANGE, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
+      [CLIENT_HELLO, CLIENT_HELLO_WITH_COOKIE, CERTIFICATE, CLIENT_KEY_EXCHANGE, CERTIFICATE_VERIFY, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
+    ],
+    client: [
+      [HELLO_VERIFY_REQUEST, SERVER_HELLO, CERTIFICATE, SERVER_KEY_EXCHANGE, SERVER_HELLO_DONE, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
+      [SERVER_HELLO, CERTIFICATE, SERVER_KEY_EXCHANGE, SERVER_HELLO_DONE, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
+    ],
+  },
+};
+
+/** The normal handshakes of a version and role that use only these inputs (none for an alphabet of other names). */
+export function normalHandshakes(version: '1.2' | '1.3', role: 'server' | 'client', inputs: readonly InputSymbol[]): InputSymbol[][] {
+  return NORMAL_HANDSHAKES[version][role].filter((w) => w.every((i) => inputs.includes(i))).map((w) => [...w]);
+}

@@ -3,6 +3,7 @@
  * SystemUnderLearning. The caller opened the SUL and closes it.
  */
 import type { InputSymbol, SystemUnderLearning } from '../sul.js';
+import { normalHandshakes } from '../symbols.js';
 import { RandomWpOracle } from './equivalence-oracle.js';
 import { LSharp } from './lsharp.js';
 import type { MealyMachine } from './mealy.js';
@@ -28,6 +29,12 @@ export interface LearnOptions {
   readonly pruneClosed?: boolean;
   /** Stop after this many sessions with the newest hypothesis (`complete: false`); default no limit. */
   readonly maxQueries?: number;
+  /**
+   * Words the equivalence oracle tries before its random tests, with every one-symbol extension of their prefixes.
+   * Default: the normal handshakes of the SUL's version and role that its alphabet can spell (symbols.ts
+   * `normalHandshakes`); `[]` for none.
+   */
+  readonly seeds?: readonly (readonly InputSymbol[])[];
   /** Called after each hypothesis with its size and the queries so far. */
   readonly onHypothesis?: (progress: { readonly states: number; readonly queries: number; readonly rounds: number }) => void;
 }
@@ -73,10 +80,19 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
   if (!Number.isInteger(budget) || budget < 0) throw new LearnError(`budget must be a whole number of tests, got ${budget}`);
   if (sul.inputs.length === 0) throw new LearnError('the SUL has no inputs');
   if (!Number.isInteger(sul.parallel) || sul.parallel < 1) throw new LearnError(`the SUL's parallel must be a whole number >= 1, got ${sul.parallel}`);
+  for (const seed of options.seeds ?? []) {
+    const unknown = seed.find((i) => !sul.inputs.includes(i));
+    if (unknown !== undefined) throw new LearnError(`the seed word ${seed.join(' ')} has ${unknown}, which is not in the SUL's inputs`);
+  }
   const tree = new ObservationTree(options.pruneClosed ?? true);
   const runner = new QueryRunner(sul, tree, options.repeats ?? 4, options.maxQueries);
   const lsharp = new LSharp(sul.inputs, tree, runner);
-  const oracle = new RandomWpOracle(tree, runner, new SeededRandom(options.seed ?? 1), { budget, infix: options.infix ?? 4, batch: 64 });
+  const oracle = new RandomWpOracle(tree, runner, new SeededRandom(options.seed ?? 1), {
+    budget,
+    infix: options.infix ?? 4,
+    batch: 64,
+    seeds: options.seeds ?? normalHandshakes(sul.version, sul.role, sul.inputs),
+  });
   let model: MealyMachine | undefined;
   let complete = true;
   try {

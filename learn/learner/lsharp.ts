@@ -145,8 +145,10 @@ export class LSharp {
       if (witness !== undefined) words.push([...f.word(), ...witness]);
     }
     if (words.length === 0) return false;
+    // Where the answers kept disagreeing the tree may not grow: then asking again would loop, so go on to a hypothesis.
+    const before = this.tree.size;
     await this.runner.ensure(words);
-    return true;
+    return this.tree.size > before;
   }
 
   /** The basis node a tree node of the basis or the frontier stands for. */
@@ -199,7 +201,10 @@ export class LSharp {
       let k = 0;
       while (k < word.length && this.basis.includes(node)) {
         const i = h.inputs.indexOf(word[k]!);
-        node = this.tree.child(node, word[k]!)!.node;
+        // A majority that overruled an earlier answer can leave the tree without the word's tail: nothing to walk.
+        const edge = this.tree.child(node, word[k]!);
+        if (edge === undefined) return;
+        node = edge.node;
         state = h.next[state]![i]!;
         k++;
       }

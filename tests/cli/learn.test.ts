@@ -38,6 +38,15 @@ const usage: [string, string[], RegExp][] = [
   ['a bad --parallel', ['--connect', '127.0.0.1:4433', '--parallel', '0'], /--parallel must be a whole number >= 1/],
   ['--cert without --key', ['--connect', '127.0.0.1:4433', '--cert', 'x.pem'], /--cert and --key go together/],
   ['a short --psk', ['--connect', '127.0.0.1:4433', '--psk', 'abcd'], /--psk: at least 16 bytes/],
+  ['--server-command without {port}', ['--server-command', 'true'], /--server-command must contain '\{port\}'/],
+  ['--server-command with --connect', ['--server-command', 'x {port}', '--connect', '127.0.0.1:4433'], /learn needs one of/],
+  ['--server-command with --client-command', ['--server-command', 'x {port}', '--client-command', 'y {port}'], /--client-command goes with --listen/],
+  ['--reference self with --replay', ['--replay', 'r.json', '--reference', 'self'], /--reference self learns our own peer beside a live one/],
+  [
+    '--reference self for a client without --cert',
+    ['--listen', '127.0.0.1:0', '--client-command', 'x {port}', '--reference', 'self'],
+    /needs --cert and --key/,
+  ],
   ['an unknown option', ['--connect', '127.0.0.1:4433', '--paralel', '2'], /unknown option '--paralel'; did you mean '--parallel'/],
 ];
 

@@ -82,3 +82,10 @@ test('1.2: Finished answered with Finished without ChangeCipherSpec or ClientKey
     [['skipped-change-cipher-spec', 'ClientHello ClientKeyExchange Finished']],
   );
 });
+
+test("a 1.2 peer's warning no_renegotiation (RFC 8446's name no_renegotiation_RESERVED) is no fatal alert", async (t) => {
+  const { isFatalAlert } = await import('../../learn/symbols.js');
+  t.false(isFatalAlert('Alert(no_renegotiation_reserved)'));
+  t.false(isFatalAlert('Alert(no_renegotiation)'));
+  t.true(isFatalAlert('Alert(unexpected_message)'));
+});
