@@ -20,7 +20,7 @@ import { loadEngine, type Engine } from '../hwmodel/timing/engine-file.js';
 import { mhzText } from '../hwmodel/timing/engine-clock.js';
 import { openOutput } from './simulate-run.js';
 import { hostParams, parseSetting } from './simulate-set.js';
-import { CliUsageError } from './usage-error.js';
+import { CliUsageError, numberFlag } from './usage-error.js';
 import { runSizeWorkload } from './size-workload.js';
 
 /** The search's option names as the command line spells them. */
@@ -72,12 +72,7 @@ export async function runSize(argv: readonly string[]): Promise<number> {
   } catch (e) {
     throw new CliUsageError(e instanceof Error ? e.message : String(e));
   }
-  const num = (flag: string, text: string | undefined): number | undefined => {
-    if (text === undefined) return undefined;
-    const v = Number(text);
-    if (text.trim() === '' || !Number.isFinite(v)) throw new CliUsageError(`${flag} ${text}: not a number`);
-    return v;
-  };
+  const num = numberFlag;
   const gbps = num('--gbps', values.gbps);
   const handshakes = num('--handshakes', values.handshakes);
   if (gbps === undefined) throw new CliUsageError('--gbps is required (the data rate to carry, Gbit/s)');

@@ -20,7 +20,7 @@ import { loadEngine } from '../hwmodel/timing/engine-file.js';
 import { openOutput } from './simulate-run.js';
 import { parseSetting } from './simulate-set.js';
 import { knobSettings, stepText, workloadAnswerText, workloadCsv, workloadHeader } from './size-workload-output.js';
-import { CliUsageError } from './usage-error.js';
+import { CliUsageError, numberFlag } from './usage-error.js';
 
 /** Option names of the model as the command line spells them. */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -93,12 +93,7 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
   } catch (e) {
     throw new CliUsageError(e instanceof Error ? e.message : String(e));
   }
-  const num = (flag: string, text: string | undefined): number | undefined => {
-    if (text === undefined) return undefined;
-    const v = Number(text);
-    if (text.trim() === '' || !Number.isFinite(v)) throw new CliUsageError(`${flag} ${text}: not a number`);
-    return v;
-  };
+  const num = numberFlag;
   const gbps = num('--gbps', values.gbps);
   const handshakes = num('--handshakes', values.handshakes);
   if (gbps === undefined && values['open-gbps'] === undefined && values['seal-gbps'] === undefined)

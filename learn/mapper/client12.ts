@@ -12,10 +12,11 @@ import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-requ
 import { decodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-exchange.js';
 import { decodeTls12Certificate, encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
-import { alertAnswer, alertRecord, APPLICATION_DATA, CONTENT, WRONG_FINISHED } from './content.js';
-import { NOTHING, type Answer, type ConcreteSide } from './concrete-side.js';
+import { alertRecord, APPLICATION_DATA, CONTENT, WRONG_FINISHED } from './content.js';
+import type { Answer, ConcreteSide } from './concrete-side.js';
 import type { Credentials } from './credentials.js';
 import { dtlsHandshakeBytes, HandshakeReassembler, messageName, typeNumber, type HandshakeMessage } from './handshake-framing.js';
+import { receive12 } from './receive12.js';
 import { Records12 } from './records12.js';
 
 const SUITES: readonly CipherSuite[] = [
@@ -104,39 +105,17 @@ export class Client12 implements ConcreteSide {
   }
 
   receive(datagram: Uint8Array): Answer {
-    const names: string[] = [];
-    let closing = false;
-    let flightEnd = false;
-    this.records.open(datagram, (rec) => {
-      switch (rec.type) {
-        case CONTENT.handshake:
-          for (const m of this.reassembler.add(rec.content)) {
-            const seen = this.onMessage(m);
-            names.push(seen.name);
-            flightEnd ||= seen.flightEnd;
-          }
-          break;
-        case CONTENT.alert: {
-          const a = alertAnswer(rec.content, '1.2');
-          names.push(a.name);
-          closing ||= a.closing;
-          flightEnd = true;
-          break;
-        }
-        case CONTENT.change_cipher_spec:
-          names.push('ChangeCipherSpec');
-          // The server's next records are in epoch 1 under its keys.
+    return receive12(
+      {
+        records: this.records,
+        reassembler: this.reassembler,
+        message: (m) => this.onMessage(m),
+        changeCipherSpec: () => {
           if (this.keys !== undefined && this.suite !== undefined) this.records.readEpoch1(this.suite, this.keys.server);
-          break;
-        case CONTENT.application_data:
-          names.push('ApplicationData');
-          flightEnd = true;
-          break;
-        default:
-          names.push(`Record(${rec.type})`);
-      }
-    });
-    return names.length === 0 ? NOTHING : { names, closing, flightEnd };
+        },
+      },
+      datagram,
+    );
   }
 
   release(): void {

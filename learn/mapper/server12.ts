@@ -14,10 +14,11 @@ import { encodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-ex
 import { decodeTls12Certificate, encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import { encodeTls12CertificateRequest } from '../../generated/wire/tls12-certificate-request.js';
 import { encodeTls12ServerHello, type Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
-import { alertAnswer, alertRecord, APPLICATION_DATA, CONTENT, WRONG_FINISHED } from './content.js';
-import { NOTHING, type Answer, type ConcreteSide } from './concrete-side.js';
+import { alertRecord, APPLICATION_DATA, CONTENT, WRONG_FINISHED } from './content.js';
+import type { Answer, ConcreteSide } from './concrete-side.js';
 import type { Credentials } from './credentials.js';
 import { dtlsHandshakeBytes, HandshakeReassembler, messageName, typeNumber, type HandshakeMessage } from './handshake-framing.js';
+import { receive12 } from './receive12.js';
 import { Records12 } from './records12.js';
 
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
@@ -114,39 +115,17 @@ export class Server12 implements ConcreteSide {
   }
 
   receive(datagram: Uint8Array): Answer {
-    const names: string[] = [];
-    let closing = false;
-    let flightEnd = false;
-    this.records.open(datagram, (rec) => {
-      switch (rec.type) {
-        case CONTENT.handshake:
-          for (const m of this.reassembler.add(rec.content)) {
-            const seen = this.onMessage(m);
-            names.push(seen.name);
-            flightEnd ||= seen.flightEnd;
-          }
-          break;
-        case CONTENT.alert: {
-          const a = alertAnswer(rec.content, '1.2');
-          names.push(a.name);
-          closing ||= a.closing;
-          flightEnd = true;
-          break;
-        }
-        case CONTENT.change_cipher_spec:
-          names.push('ChangeCipherSpec');
-          // The client's next records are in epoch 1 under its keys.
+    return receive12(
+      {
+        records: this.records,
+        reassembler: this.reassembler,
+        message: (m) => this.onMessage(m),
+        changeCipherSpec: () => {
           if (this.keys !== undefined && this.suite !== undefined) this.records.readEpoch1(this.suite, this.keys.client);
-          break;
-        case CONTENT.application_data:
-          names.push('ApplicationData');
-          flightEnd = true;
-          break;
-        default:
-          names.push(`Record(${rec.type})`);
-      }
-    });
-    return names.length === 0 ? NOTHING : { names, closing, flightEnd };
+        },
+      },
+      datagram,
+    );
   }
 
   release(): void {
